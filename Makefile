@@ -1,0 +1,96 @@
+# spkiosk build. `make` builds build/spkiosk; `make run` and `make check` also
+# install what is missing (scripts/deps.sh). See README.md.
+#
+# Variants share this file: `make BUILD=build/asan SAN=1` builds the same
+# sources with ASan+UBSan into their own folder, which is what check-asan does.
+
+BUILD   ?= build
+SAN     ?=
+PKGS     = libmicrohttpd sqlite3 libcjson libcmark libsodium libqrencode
+CC      ?= cc
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -I$(BUILD)/gen
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRC      = $(wildcard src/*.c)
+LIBSRC   = $(filter-out src/main.c,$(SRC))
+OBJ      = $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
+GEN_OBJ  = $(BUILD)/obj/gen_assets.o $(BUILD)/obj/gen_migrations.o
+WEB      = $(shell find web -type f 2>/dev/null | LC_ALL=C sort)
+SCHEMA   = $(sort $(wildcard schema/*.sql))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check check-asan deps deps-test unit api clean
+all: $(BUILD)/spkiosk
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen_%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libspk.a: $(OBJ) $(GEN_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/spkiosk: $(BUILD)/obj/main.o $(BUILD)/libspk.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The embed tool runs at build time only; it is built without sanitizers so a
+# sanitized build does not need their runtime to generate its sources.
+$(BUILD)/embed: tools/embed.c | $(BUILD)/obj
+	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/gen/assets.c: $(BUILD)/embed $(WEB) | $(BUILD)/gen/.dir
+	$(BUILD)/embed assets web $(WEB) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/migrations.c: $(BUILD)/embed $(SCHEMA) | $(BUILD)/gen/.dir
+	$(BUILD)/embed migrations schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+$(BUILD)/gen/.dir:
+	mkdir -p $(@D) && touch $@
+
+# Unit tests: one Criterion binary per tests/unit/*.c, linked against the library.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libspk.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $$(pkg-config --cflags criterion) -o $@ $< \
+	  $(BUILD)/libspk.a $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs criterion)
+
+deps:
+	@sh scripts/deps.sh build
+deps-test:
+	@sh scripts/deps.sh test
+
+run: deps
+	$(MAKE) $(BUILD)/spkiosk
+	mkdir -p var
+	$(BUILD)/spkiosk serve --listen 127.0.0.1:8080 --db var/spkiosk.db --procedures procedures
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests/unit && ../../$$t --jobs 1); done
+
+# HTTP and CLI tests run the real binary; SPKIOSK_BIN lets check-asan point
+# them at the sanitized one.
+api: $(BUILD)/spkiosk
+	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node --test --test-concurrency=1 tests/api/
+
+check: deps-test
+	$(MAKE) all unit api
+	$(BUILD)/spkiosk check procedures
+
+check-asan: deps-test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) BUILD=build/asan SAN=1 all unit api
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(BUILD)/obj/main.d

@@ -1,0 +1,83 @@
+/* catalog: the immutable, in-memory snapshot of what the kiosk reads —
+ * categories, the live procedures' pre-rendered JSON, the triage flow —
+ * built from the database after each load and swapped in whole.
+ *
+ * Readers take a reference (catalog_acquire) and may keep pointers into the
+ * snapshot until they release it, e.g. until a response built from its
+ * bytes has been sent; a reload never changes a published snapshot.
+ */
+#ifndef SPK_CATALOG_H
+#define SPK_CATALOG_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+struct catalog_proc {
+    char *id, *category;
+    char etag[68];          /* "\"<hash>\"" */
+    char *item_json;        /* list entry */
+    size_t item_len;
+    char *detail_json;      /* whole procedure */
+    size_t detail_len;
+};
+
+struct catalog_cat {
+    char *id, *title, *description;
+    size_t count;           /* live procedures in it */
+    char *list_json;        /* {"procedures":[...]} filtered to it */
+    size_t list_len;
+};
+
+struct catalog_index {
+    const char *id;         /* borrowed from procs[index] */
+    size_t index;
+};
+
+struct catalog {
+    atomic_long refs;
+    struct catalog_proc *procs;     /* in list order */
+    size_t n_procs, cap_procs;
+    struct catalog_index *by_id;    /* sorted by id, for lookups */
+    struct catalog_cat *cats;       /* in display order */
+    size_t n_cats, cap_cats;
+    char *categories_json;          /* {"categories":[...]} */
+    size_t categories_len;
+    char *list_json;                /* {"procedures":[...]} */
+    size_t list_len;
+    char *triage_json;              /* NULL when there is no valid triage */
+    size_t triage_len;
+};
+
+/* A new, empty snapshot with one reference. NULL when memory runs out. */
+struct catalog *catalog_new(void);
+
+/* Builders, used by the store while it reads the database; the strings are
+ * copied. Categories must be added in display order, procedures in list
+ * order. Each returns 0 or -1 when memory runs out. */
+int catalog_add_category(struct catalog *c, const char *id, const char *title,
+                         const char *description);
+int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
+                     const char *item_json, const char *detail_json);
+int catalog_set_triage(struct catalog *c, const char *json);
+
+/* Renders the composite documents and the id index. 0 or -1. */
+int catalog_finish(struct catalog *c);
+
+/* Lookups; NULL when absent. */
+const struct catalog_proc *catalog_find(const struct catalog *c, const char *id);
+const struct catalog_cat *catalog_category(const struct catalog *c, const char *id);
+
+/* Makes c the live snapshot (taking over the caller's reference) and drops
+ * the previous one. */
+void catalog_publish(struct catalog *c);
+
+/* A reference to the live snapshot (never NULL after the first publish). */
+struct catalog *catalog_acquire(void);
+
+/* Drops a reference; the last one frees. NULL is allowed. */
+void catalog_release(struct catalog *c);
+
+/* Drops the live snapshot at shutdown. */
+void catalog_shutdown(void);
+
+#endif

@@ -1,0 +1,53 @@
+/* db: one SQLite connection and the prepared statements made on it.
+ *
+ * A connection belongs to one thread (SQLITE_OPEN_NOMUTEX): the loader has
+ * its own and each HTTP worker thread gets one from db_thread(). Statements
+ * are prepared once per connection and reused; modules keep their SQL text
+ * next to the code that uses it and pass that same static string each time.
+ */
+#ifndef SPK_DB_H
+#define SPK_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct db;
+
+/* Opens (creating if needed) the database at path with this project's
+ * settings: WAL, synchronous=FULL, foreign keys, a busy timeout, the `spk`
+ * search tokenizer. Does not migrate. Returns 0 and sets *out, or -1 with a
+ * message in err. The caller closes it with db_close(). */
+int db_open(const char *path, struct db **out, char *err, size_t errlen);
+
+/* Applies the embedded migrations (schema/NNN-*.sql) that are newer than
+ * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction. Returns
+ * 0, or -1 with a message in err (the failing migration is rolled back; a
+ * database newer than this binary is refused). */
+int db_migrate(struct db *db, char *err, size_t errlen);
+
+/* The statement for sql on this connection, reset and with its bindings
+ * cleared. sql must be a string with static storage: it is the cache key.
+ * Returns NULL when it cannot be prepared (logged once). Not to be
+ * finalized by the caller. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+sqlite3 *db_handle(struct db *db);
+
+/* Finalizes every statement and closes. NULL is allowed. */
+void db_close(struct db *db);
+
+/* The calling thread's connection to the database set up by
+ * db_thread_setup(), opened on first use and closed when the thread exits.
+ * Returns NULL when it cannot be opened (logged). */
+struct db *db_thread(void);
+
+/* Sets the path db_thread() opens. Call once, before any worker starts.
+ * Returns 0 or -1. */
+int db_thread_setup(const char *path);
+
+#endif

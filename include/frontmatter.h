@@ -1,0 +1,49 @@
+/* frontmatter: the `key: value` block between two `---` lines at the top of a
+ * procedure or category file.
+ *
+ * This module knows the syntax only; which keys mean what is the caller's.
+ */
+#ifndef SPK_FRONTMATTER_H
+#define SPK_FRONTMATTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+struct fm_entry {
+    char *key;    /* owned; [a-z_]+ */
+    char *value;  /* owned; trimmed, may be "" */
+    int line;     /* 1-based line of the entry in the file */
+};
+
+struct frontmatter {
+    struct fm_entry *items;  /* owned array */
+    size_t n;
+    size_t body_offset;      /* byte offset of the Markdown after the block */
+    int body_line;           /* file line number of body_offset, minus one: add it
+                                to a body-relative line to get the file line */
+};
+
+/* A block with more entries than this is an error. */
+#define FM_MAX_ENTRIES 64
+
+/* Reads the optional front matter at the start of text[0..len). A file that
+ * does not start with a `---` line has none (body_offset 0). Syntax errors
+ * (unclosed block, a line without `:`, a bad or repeated key) are added to
+ * diags under `path` with their line. Returns 0 when the block was read
+ * without error, 1 when errors were reported (fm then holds the entries that
+ * parsed, and body_offset still points past the block when it was closed),
+ * -1 when memory ran out. The caller frees fm with frontmatter_free(). */
+int frontmatter_parse(const char *path, const char *text, size_t len, struct frontmatter *fm,
+                      struct diag_list *diags);
+
+/* The entry for key, or NULL. */
+const struct fm_entry *frontmatter_get(const struct frontmatter *fm, const char *key);
+
+/* Parses YYYY-MM-DD into y/m/d; true only for a real calendar date. */
+bool frontmatter_date_parse(const char *s, int *y, int *m, int *d);
+
+void frontmatter_free(struct frontmatter *fm);
+
+#endif

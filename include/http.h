@@ -1,0 +1,89 @@
+/* http: the libmicrohttpd front end — one access handler for every request,
+ * request bodies gathered under a cap, a small router (404 vs 405), and the
+ * helpers that queue JSON, error and byte responses.
+ *
+ * Handlers run on the daemon's worker threads and must not block for long.
+ * A handler queues exactly one response through the http_reply* helpers and
+ * returns their result.
+ */
+#ifndef SPK_HTTP_H
+#define SPK_HTTP_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+/* Request bodies over this are refused with 413. */
+#define HTTP_BODY_MAX ((size_t)1 << 20)
+#define HTTP_MAX_PARAMS 4
+
+struct http_request {
+    struct MHD_Connection *conn;
+    const char *method;         /* as sent; HEAD is routed as GET */
+    char *path;                 /* owned copy of the decoded path, no query */
+    const char *params[HTTP_MAX_PARAMS];    /* `{}` segments, pointing into segbuf */
+    size_t n_params;
+    char *segbuf;               /* owned */
+    struct strbuf body;
+    bool body_too_large;
+    bool dispatched;
+    unsigned status;            /* of the queued response, for the log */
+    size_t bytes;
+    uint64_t start_ns;
+};
+
+typedef enum MHD_Result (*http_handler)(struct http_request *req);
+
+struct http_route {
+    const char *method;     /* "GET", "POST", ... */
+    const char *pattern;    /* "/api/v1/procedures/{}"; a final "*" takes the rest */
+    http_handler handler;
+};
+
+struct http_server_config {
+    const struct http_route *routes;
+    size_t n_routes;
+    const char *listen;     /* HOST:PORT */
+    unsigned threads;
+};
+
+/* Starts listening and serving on worker threads. Returns the daemon, or
+ * NULL with a message on stderr. *port receives the bound port. */
+struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port);
+
+/* Stops accepting, lets requests in flight finish (up to grace_ms), stops. */
+void http_stop(struct MHD_Daemon *d, unsigned grace_ms);
+
+/* Queues body[0..len) with the given status and content type. The bytes are
+ * copied. Returns the MHD result to hand back to libmicrohttpd. */
+enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
+                           const void *body, size_t len);
+
+/* Like http_reply with application/json, without copying: release(cls) is
+ * called once the bytes are no longer needed (also on failure). */
+enum MHD_Result http_reply_json_ref(struct http_request *req, unsigned status, const char *body,
+                                    size_t len, const char *etag,
+                                    void (*release)(void *cls), void *cls);
+
+/* Queues {"error":{"code","message"}} as JSON. */
+enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
+                                 const char *message);
+
+/* Queues a response prepared by the caller, adding the common headers;
+ * takes over r. Used for special cases such as 304 and assets. */
+enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
+                                    struct MHD_Response *r);
+
+/* A query-string argument, or NULL. */
+const char *http_query(struct http_request *req, const char *name);
+
+/* A request header, or NULL. */
+const char *http_header(struct http_request *req, const char *name);
+
+/* True when the request's If-None-Match names etag. */
+bool http_etag_matches(struct http_request *req, const char *etag);
+
+#endif

@@ -1,0 +1,90 @@
+/* library: a procedures folder read as a whole — categories, procedure and
+ * policy files, the triage flow — with the checks that span files
+ * (duplicate ids, triage links). Used by `spkiosk check` and by the loader.
+ *
+ * Layout: ROOT/CATEGORY/README.md, ROOT/CATEGORY/ID.md, ROOT/_triage.md.
+ * Names starting with `_` or `.` are not procedures; ROOT/README.md is the
+ * library's own documentation and is skipped.
+ */
+#ifndef SPK_LIBRARY_H
+#define SPK_LIBRARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "procedure.h"
+#include "triage.h"
+
+#define LIBRARY_MAX_FILES 10000
+#define LIBRARY_MAX_CATEGORIES 200
+
+struct lib_category {
+    char *id;           /* folder name */
+    char *title;        /* README H1, or the id */
+    char *description;  /* README first paragraph, or "" */
+    int order;          /* README `order`, default 1000 */
+};
+
+enum lib_status {
+    LIB_PARSED,         /* parsed without error: model is set */
+    LIB_REUSED,         /* unchanged since a good load: not parsed again */
+    LIB_FAILED,         /* has errors (or could not be read): not loaded */
+};
+
+struct lib_file {
+    char *rel;          /* path relative to the root: "employment/x.md" */
+    char *path;         /* path as shown in diagnostics */
+    char *category;
+    char *id;           /* procedure id: the model's, the reused one, or the stem */
+    char hash[65];      /* sha256 hex of the content; "" if unread */
+    char *text;         /* the content (NUL-terminated), NULL if unread */
+    size_t len;
+    enum lib_status status;
+    struct procedure *model;    /* LIB_PARSED only */
+};
+
+struct library {
+    struct lib_category *cats;  /* sorted by order, then id */
+    size_t n_cats;
+    struct lib_file *files;     /* sorted by rel */
+    size_t n_files;
+    bool has_triage;            /* a _triage.md exists */
+    char triage_hash[65];
+    struct triage *triage;      /* NULL when absent or with errors */
+    struct diag_list diags;     /* everything found, sorted by file and line */
+};
+
+/* Lets the loader skip parsing a file whose content it loaded before. Given
+ * the file's rel and hash, return 1 and set *id (a malloc'd string the
+ * library then owns) to reuse the earlier result; 0 to parse; -1 on error. */
+typedef int (*library_reuse_fn)(void *ctx, const char *rel, const char *hash, char **id);
+
+/* Reads the whole tree at root. today is YYYYMMDD (0 to skip review
+ * reminders); reuse may be NULL. Problems in files are diagnostics, not
+ * failures: returns 0 when the tree was read (lib filled, even if files have
+ * errors), -1 when root cannot be read or memory ran out (lib->diags says
+ * why when it can). The caller frees lib with library_free(). */
+int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
+                 struct library *lib);
+
+/* Checks what one `spkiosk check PATH` argument names: a procedures root (a
+ * folder holding category folders or a _triage.md), a category folder, or a
+ * single file. Diagnostics are appended to diags. Returns 0, or -1 when the
+ * path cannot be read or memory ran out (a diagnostic says which). */
+int library_check_path(const char *path, int today, struct diag_list *diags);
+
+/* Reads a file of at most max bytes into a new NUL-terminated buffer.
+ * Returns 0, 1 when the file is larger than max (nothing read), or -1 with
+ * errno set. The caller frees *out. */
+int library_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* sha256 of data as 64 lower-case hex digits plus NUL. */
+void library_hash(const char *data, size_t len, char out[65]);
+
+/* Today's local date as YYYYMMDD. */
+int library_today(void);
+
+void library_free(struct library *lib);
+
+#endif

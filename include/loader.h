@@ -1,0 +1,17 @@
+/* loader: one load of the procedures folder — scan, store, publish — as the
+ * daemon does it at start and on every change.
+ */
+#ifndef SPK_LOADER_H
+#define SPK_LOADER_H
+
+#include "db.h"
+
+/* Reads root (skipping unchanged files), writes the result to db in one
+ * transaction, and publishes a new catalog snapshot built from db. Logs one
+ * line and every diagnostic to stderr. A file with errors keeps its last
+ * good version live. Returns 0 when a snapshot was published (even if files
+ * had errors), -1 when nothing could be published; the previous snapshot
+ * then stays live. */
+int loader_run(struct db *db, const char *root);
+
+#endif

@@ -1,0 +1,117 @@
+/* procedure: a procedure file's Markdown, read through libcmark's AST, turned
+ * into the model the kiosk walks a resident through: title, summary,
+ * information sections, eligibility conditions, and steps with checklist
+ * items and form fields.
+ *
+ * A model is immutable once built and is built once per content hash; the
+ * JSON the API serves is rendered from it (render.h).
+ */
+#ifndef SPK_PROCEDURE_H
+#define SPK_PROCEDURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "field.h"
+#include "frontmatter.h"
+#include "marker.h"
+
+/* Files over this size are refused before parsing. */
+#define PROCEDURE_FILE_MAX ((size_t)1 << 20)
+#define PROCEDURE_MAX_STEPS 100
+#define PROCEDURE_MAX_ITEMS 200     /* checklist items in one step */
+#define PROCEDURE_MAX_FIELDS 200    /* fields in one procedure */
+#define PROCEDURE_MAX_SECTIONS 50
+#define PROCEDURE_ID_MAX 64
+
+enum proc_kind { PROC_PROCEDURE, PROC_POLICY };
+
+enum section_kind {
+    SECTION_ELIGIBILITY,
+    SECTION_BASIS,
+    SECTION_FEES,
+    SECTION_RESULT,
+    SECTION_NOTES,
+    SECTION_FAQ,
+    SECTION_INFO,       /* any other H2 of a policy document */
+};
+
+struct proc_section {
+    enum section_kind kind;
+    char *title;        /* owned plain text */
+    char *html;         /* owned, rendered safely (no raw HTML) */
+    int line;
+};
+
+struct proc_item {
+    char id[24];        /* "s<step>-<n>", both zero-based */
+    char *text;         /* owned plain text, markers and "[ ] " removed */
+    bool required;      /* false when marked {optional} */
+    bool has_cond;
+    struct cond cond;
+    int line;
+};
+
+struct proc_step {
+    char *title;        /* owned plain text, markers removed */
+    char *html;         /* owned: everything but checklist items and forms */
+    struct proc_item *items;
+    size_t n_items;
+    struct field *fields;
+    size_t n_fields;
+    bool has_cond;
+    struct cond cond;
+    int line;
+};
+
+/* What to parse; all pointers are borrowed for the duration of the call. */
+struct procedure_src {
+    const char *path;       /* as shown in diagnostics */
+    const char *id;         /* the file stem; front matter `id` overrides it */
+    const char *category;   /* the folder's id */
+    const char *text;
+    size_t len;
+    const char *hash;       /* 64 hex digits: sha256 of text */
+    int today;              /* YYYYMMDD for review reminders; 0 to skip them */
+};
+
+struct procedure {
+    char *id, *category, *path;     /* owned */
+    char hash[65];
+    enum proc_kind kind;
+    struct frontmatter meta;        /* the front matter, known keys only */
+    int order;                      /* `order`, default 1000 */
+    int review_by;                  /* YYYYMMDD or 0 */
+    char *title;
+    char *summary_html;
+    char *summary_text;
+    struct proc_section *sections;
+    size_t n_sections;
+    char **conditions;              /* plain text of eligibility conditions */
+    size_t n_conditions;
+    struct proc_step *steps;
+    size_t n_steps;
+    char *search_text;              /* plain text of the body, for search */
+};
+
+/* Parses src into a new model. Every problem is added to diags with its
+ * line. Returns 0 and sets *out when the file has no error (warnings are
+ * allowed), 1 when errors were reported (*out is NULL), -1 when memory ran
+ * out. The caller frees *out with procedure_free(). */
+int procedure_parse(const struct procedure_src *src, struct procedure **out,
+                    struct diag_list *diags);
+
+/* True when s is a valid procedure or category id: [a-z0-9][a-z0-9-]{0,63}. */
+bool procedure_id_valid(const char *s, size_t n);
+
+/* The JSON name of a section kind ("eligibility"). */
+const char *procedure_section_kind_name(enum section_kind k);
+
+/* The field with this key in any step, or NULL; *step_out gets its step. */
+const struct field *procedure_field_find(const struct procedure *p, const char *key,
+                                         size_t *step_out);
+
+void procedure_free(struct procedure *p);
+
+#endif

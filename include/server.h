@@ -1,0 +1,22 @@
+/* server: `spkiosk serve` — opens the database, loads the procedures,
+ * serves HTTP, and waits for signals.
+ */
+#ifndef SPK_SERVER_H
+#define SPK_SERVER_H
+
+struct server_options {
+    const char *listen;         /* HOST:PORT */
+    const char *db_path;
+    const char *procedures;
+    const char *web_dir;        /* NULL: the UI built into the binary */
+    unsigned threads;           /* HTTP worker threads */
+};
+
+/* Fills in the documented defaults. */
+void server_options_default(struct server_options *o);
+
+/* Runs until SIGTERM or SIGINT; SIGHUP reloads the procedures. Returns 0
+ * after a clean stop, -1 when start-up failed (message on stderr). */
+int server_run(const struct server_options *o);
+
+#endif

@@ -1,0 +1,48 @@
+/* store: the procedure catalog in SQLite — writing what a load found,
+ * reading it back as a catalog snapshot, and full-text search.
+ */
+#ifndef SPK_STORE_H
+#define SPK_STORE_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "db.h"
+#include "library.h"
+
+struct store_load_stats {
+    size_t parsed;      /* files parsed and loaded */
+    size_t reused;      /* unchanged files, not parsed again */
+    size_t failed;      /* files with errors (an earlier version may stay live) */
+    size_t retired;     /* procedures whose file is gone */
+};
+
+/* library_reuse_fn for library_scan: ctx is a struct db *. Reuses a file
+ * when the same path had the same content at the last load, loaded without
+ * error, its rendering is current and it is still live. */
+int store_reuse(void *ctx, const char *rel, const char *hash, char **id);
+
+/* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new
+ * versions, live pointers, search rows, retirements, per-file results,
+ * diagnostics, the triage flow. Files with errors change nothing that is
+ * live. Returns 0, or -1 (rolled back, message on stderr). */
+int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats);
+
+/* Reads the live catalog into a new snapshot (one reference, caller's).
+ * Returns 0 or -1. */
+int store_catalog_build(struct db *db, struct catalog **out);
+
+#define STORE_SEARCH_LIMIT 100
+
+/* Searches live procedures for a resident's query: hits in titles first,
+ * then in keywords, then in the text, each by bm25. Calls fn with each id
+ * in rank order (stop by returning non-zero). Returns 0, 1 when the query
+ * has nothing to search for, -1 on error (including a query over the
+ * tokenizer's limit: check the length first to tell them apart). */
+int store_search(struct db *db, const char *q, size_t len,
+                 int (*fn)(void *ctx, const char *id), void *ctx);
+
+/* The current time as ISO 8601 UTC ("2026-11-21T08:00:00Z"). */
+void store_now(char out[32]);
+
+#endif

@@ -1,0 +1,37 @@
+/* utf8: decoding and measuring UTF-8 text.
+ *
+ * Procedure files, form values and search queries are UTF-8. These helpers
+ * never read past the length they are given and treat any invalid sequence
+ * as an error instead of guessing.
+ */
+#ifndef SPK_UTF8_H
+#define SPK_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point at s[0..n). Returns its length in bytes (1-4) and
+ * stores the code point in *cp; returns 0 for an invalid, overlong,
+ * surrogate or truncated sequence (and for n == 0). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Encodes cp into out (at least 4 bytes). Returns the byte count, or 0 for a
+ * value that is not a Unicode scalar. */
+size_t utf8_encode(uint32_t cp, char *out);
+
+/* True when s[0..n) is entirely valid UTF-8. */
+bool utf8_valid(const char *s, size_t n);
+
+/* Number of code points in s[0..n), or (size_t)-1 if it is not valid UTF-8. */
+size_t utf8_count(const char *s, size_t n);
+
+/* True for Unicode white space that a form value or a marker may be padded
+ * with: ASCII space and controls, NBSP and the ideographic space U+3000. */
+bool utf8_is_space(uint32_t cp);
+
+/* Trims white space (as utf8_is_space) from both ends of s[0..*n); returns the
+ * new start and updates *n. Never allocates. */
+const char *utf8_trim(const char *s, size_t *n);
+
+#endif

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs what spkiosk needs on Debian 12, and only what is missing.
+#   scripts/deps.sh build   libraries to build and run the daemon
+#   scripts/deps.sh test    + Criterion, sanitizer runtime, node packages
+#   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
+# A library counts as present when pkg-config finds it; apt-get runs only when
+# something is missing, so on a ready machine this is a no-op and needs no root.
+set -eu
+want=${1:-build}
+missing=""
+
+need_pc() { # pkg-config name, Debian package
+    pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+need_cmd() { # command, Debian package
+    command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need_file() { # path, Debian package
+    [ -e "$1" ] || missing="$missing $2"
+}
+
+need_cmd cc gcc
+need_cmd make make
+need_cmd pkg-config pkg-config
+need_pc libmicrohttpd libmicrohttpd-dev
+need_pc sqlite3 libsqlite3-dev
+need_pc libcjson libcjson-dev
+need_pc libcmark libcmark-dev
+need_pc libsodium libsodium-dev
+need_pc libqrencode libqrencode-dev
+if [ "$want" = test ] || [ "$want" = e2e ]; then
+    need_pc criterion libcriterion-dev
+    need_cmd node nodejs
+    need_cmd clang clang
+fi
+if [ "$want" = e2e ]; then
+    need_file /usr/bin/chromium chromium
+    need_file /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei
+fi
+
+if [ -n "$missing" ]; then
+    echo "deps: installing$missing" >&2
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "deps: missing packages and not root; run: sudo apt-get install$missing" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086 # word splitting of the package list is wanted
+    apt-get install -y -qq --no-install-recommends $missing >&2
+fi

@@ -1,0 +1,179 @@
+/* api: the public read API and the pages. Reads answer from the published
+ * catalog snapshot, holding a reference until the bytes are sent; only
+ * search touches SQLite (the calling thread's own connection). */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "catalog.h"
+#include "cjktok.h"
+#include "db.h"
+#include "store.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+static void api_release(void *cls)
+{
+    catalog_release(cls);
+}
+
+static enum MHD_Result api_internal(struct http_request *req)
+{
+    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
+                            "服务暂时出了问题,请稍后再试或到窗口办理");
+}
+
+static enum MHD_Result api_healthz(struct http_request *req)
+{
+    static const char ok[] = "{\"ok\":true}";
+
+    return http_reply(req, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
+}
+
+static enum MHD_Result api_categories(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+
+    if (!c)
+        return api_internal(req);
+    return http_reply_json_ref(req, MHD_HTTP_OK, c->categories_json, c->categories_len, NULL,
+                               api_release, c);
+}
+
+struct api_search {
+    struct catalog *c;
+    const char *category;
+    struct strbuf out;
+    bool first;
+    int oom;
+};
+
+static int api_search_hit(void *ctx, const char *id)
+{
+    struct api_search *s = ctx;
+    const struct catalog_proc *p = catalog_find(s->c, id);
+
+    /* the index and the snapshot come from the same load; a hit missing
+     * from the snapshot is from a load still being published */
+    if (!p || (s->category && strcmp(p->category, s->category) != 0))
+        return 0;
+    if ((!s->first && strbuf_putc(&s->out, ',') != 0) ||
+        strbuf_append(&s->out, p->item_json, p->item_len) != 0) {
+        s->oom = 1;
+        return 1;
+    }
+    s->first = false;
+    return 0;
+}
+
+static enum MHD_Result api_procedures(struct http_request *req)
+{
+    const char *category = http_query(req, "category"), *q = http_query(req, "q");
+    const struct catalog_cat *cat = NULL;
+    struct api_search s;
+    struct catalog *c;
+    enum MHD_Result ret;
+    size_t qn = q ? strlen(q) : 0;
+    struct db *db;
+    int r;
+
+    if (qn > CJKTOK_QUERY_MAX)
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "搜索内容太长了,请少输入几个字");
+    if (q && !utf8_valid(q, qn))
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", "搜索内容不是有效的文字");
+    if (q)
+        q = utf8_trim(q, &qn);
+    if (!(c = catalog_acquire()))
+        return api_internal(req);
+    if (category && *category && !(cat = catalog_category(c, category))) {
+        catalog_release(c);
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_category", "没有这个分类");
+    }
+    if (qn == 0) {
+        if (cat)
+            return http_reply_json_ref(req, MHD_HTTP_OK, cat->list_json, cat->list_len, NULL,
+                                       api_release, c);
+        return http_reply_json_ref(req, MHD_HTTP_OK, c->list_json, c->list_len, NULL,
+                                   api_release, c);
+    }
+    memset(&s, 0, sizeof s);
+    s.c = c;
+    s.category = cat ? cat->id : NULL;
+    s.first = true;
+    r = (db = db_thread()) ? 0 : -1;
+    if (r == 0 && strbuf_puts(&s.out, "{\"procedures\":[") != 0)
+        r = -1;
+    if (r == 0)
+        r = store_search(db, q, qn, api_search_hit, &s);
+    if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0)
+        ret = api_internal(req);
+    else
+        ret = http_reply(req, MHD_HTTP_OK, "application/json", s.out.data, s.out.len);
+    strbuf_free(&s.out);
+    catalog_release(c);
+    return ret;
+}
+
+static enum MHD_Result api_procedure(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+    const struct catalog_proc *p;
+    struct MHD_Response *r;
+
+    if (!c)
+        return api_internal(req);
+    p = catalog_find(c, req->params[0]);
+    if (!p) {
+        catalog_release(c);
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
+                                "没有找到这个事项,可能已经停办或改名");
+    }
+    if (http_etag_matches(req, p->etag)) {
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (r)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, p->etag);
+        catalog_release(c);
+        return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
+    }
+    return http_reply_json_ref(req, MHD_HTTP_OK, p->detail_json, p->detail_len, p->etag,
+                               api_release, c);
+}
+
+static enum MHD_Result api_triage(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+
+    if (!c)
+        return api_internal(req);
+    if (!c->triage_json) {
+        catalog_release(c);
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "triage_not_found",
+                                "还没有“不知道办什么”的问答,请到综合窗口咨询");
+    }
+    return http_reply_json_ref(req, MHD_HTTP_OK, c->triage_json, c->triage_len, NULL,
+                               api_release, c);
+}
+
+static enum MHD_Result page_kiosk(struct http_request *req)
+{
+    return assets_serve(req, "index.html");
+}
+
+static enum MHD_Result page_asset(struct http_request *req)
+{
+    return assets_serve(req, req->path + strlen("/assets/"));
+}
+
+const struct http_route api_routes[] = {
+    {"GET", "/healthz", api_healthz},
+    {"GET", "/api/v1/categories", api_categories},
+    {"GET", "/api/v1/procedures", api_procedures},
+    {"GET", "/api/v1/procedures/{}", api_procedure},
+    {"GET", "/api/v1/triage", api_triage},
+    {"GET", "/", page_kiosk},
+    {"GET", "/assets/*", page_asset},
+};
+const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

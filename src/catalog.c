@@ -1,0 +1,242 @@
+/* catalog: the reference-counted snapshot the read API answers from. Every
+ * response body of the read path is a byte range of a snapshot, so serving
+ * a procedure costs a lookup and no rendering. */
+#include "catalog.h"
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static pthread_mutex_t catalog_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct catalog *catalog_live;
+
+struct catalog *catalog_new(void)
+{
+    struct catalog *c = calloc(1, sizeof *c);
+
+    if (c)
+        atomic_init(&c->refs, 1);
+    return c;
+}
+
+int catalog_add_category(struct catalog *c, const char *id, const char *title,
+                         const char *description)
+{
+    struct catalog_cat *k;
+
+    if (c->n_cats == c->cap_cats) {
+        size_t cap = c->cap_cats ? c->cap_cats * 2 : 16;
+        if (!(k = realloc(c->cats, cap * sizeof *k)))
+            return -1;
+        c->cats = k;
+        c->cap_cats = cap;
+    }
+    k = &c->cats[c->n_cats];
+    memset(k, 0, sizeof *k);
+    k->id = strdup(id);
+    k->title = strdup(title);
+    k->description = strdup(description);
+    c->n_cats++;
+    return k->id && k->title && k->description ? 0 : -1;
+}
+
+int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
+                     const char *item_json, const char *detail_json)
+{
+    struct catalog_proc *p;
+
+    if (c->n_procs == c->cap_procs) {
+        size_t cap = c->cap_procs ? c->cap_procs * 2 : 64;
+        if (!(p = realloc(c->procs, cap * sizeof *p)))
+            return -1;
+        c->procs = p;
+        c->cap_procs = cap;
+    }
+    p = &c->procs[c->n_procs];
+    memset(p, 0, sizeof *p);
+    snprintf(p->etag, sizeof p->etag, "\"%.64s\"", hash);
+    p->id = strdup(id);
+    p->category = strdup(category);
+    p->item_json = strdup(item_json);
+    p->detail_json = strdup(detail_json);
+    c->n_procs++;
+    if (!p->id || !p->category || !p->item_json || !p->detail_json)
+        return -1;
+    p->item_len = strlen(p->item_json);
+    p->detail_len = strlen(p->detail_json);
+    return 0;
+}
+
+int catalog_set_triage(struct catalog *c, const char *json)
+{
+    free(c->triage_json);
+    if (!(c->triage_json = strdup(json)))
+        return -1;
+    c->triage_len = strlen(json);
+    return 0;
+}
+
+/* {"procedures":[item,item,...]} for the procedures of one category, or of
+ * all when category is NULL. */
+static char *catalog_render_list(const struct catalog *c, const char *category, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+    int rc = strbuf_puts(&sb, "{\"procedures\":["), first = 1;
+
+    for (i = 0; i < c->n_procs && rc == 0; i++) {
+        if (category && strcmp(c->procs[i].category, category) != 0)
+            continue;
+        if (!first)
+            rc |= strbuf_putc(&sb, ',');
+        rc |= strbuf_append(&sb, c->procs[i].item_json, c->procs[i].item_len);
+        first = 0;
+    }
+    rc |= strbuf_puts(&sb, "]}");
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    *len = sb.len;
+    return strbuf_take(&sb);
+}
+
+static int catalog_id_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct catalog_index *)a)->id, ((const struct catalog_index *)b)->id);
+}
+
+int catalog_finish(struct catalog *c)
+{
+    cJSON *root = NULL, *arr;
+    size_t i, j;
+    int rc = -1;
+
+    for (i = 0; i < c->n_cats; i++) {
+        for (j = 0; j < c->n_procs; j++)
+            if (strcmp(c->procs[j].category, c->cats[i].id) == 0)
+                c->cats[i].count++;
+        if (!(c->cats[i].list_json = catalog_render_list(c, c->cats[i].id, &c->cats[i].list_len)))
+            goto out;
+    }
+    if (!(c->list_json = catalog_render_list(c, NULL, &c->list_len)))
+        goto out;
+    if (!(root = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(root, "categories")))
+        goto out;
+    for (i = 0; i < c->n_cats; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(o, "id", c->cats[i].id) ||
+            !cJSON_AddStringToObject(o, "title", c->cats[i].title) ||
+            !cJSON_AddStringToObject(o, "description", c->cats[i].description) ||
+            !cJSON_AddNumberToObject(o, "procedures", (double)c->cats[i].count))
+            goto out;
+    }
+    if (!(c->categories_json = cJSON_PrintUnformatted(root)))
+        goto out;
+    c->categories_len = strlen(c->categories_json);
+    if (!(c->by_id = malloc((c->n_procs ? c->n_procs : 1) * sizeof *c->by_id)))
+        goto out;
+    for (i = 0; i < c->n_procs; i++) {
+        c->by_id[i].id = c->procs[i].id;
+        c->by_id[i].index = i;
+    }
+    qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+const struct catalog_proc *catalog_find(const struct catalog *c, const char *id)
+{
+    size_t lo = 0, hi = c->n_procs;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = strcmp(id, c->by_id[mid].id);
+        if (r == 0)
+            return &c->procs[c->by_id[mid].index];
+        if (r < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+const struct catalog_cat *catalog_category(const struct catalog *c, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_cats; i++)
+        if (strcmp(c->cats[i].id, id) == 0)
+            return &c->cats[i];
+    return NULL;
+}
+
+static void catalog_free(struct catalog *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_procs; i++) {
+        free(c->procs[i].id);
+        free(c->procs[i].category);
+        free(c->procs[i].item_json);
+        free(c->procs[i].detail_json);
+    }
+    free(c->procs);
+    free(c->by_id);
+    for (i = 0; i < c->n_cats; i++) {
+        free(c->cats[i].id);
+        free(c->cats[i].title);
+        free(c->cats[i].description);
+        free(c->cats[i].list_json);
+    }
+    free(c->cats);
+    free(c->categories_json);
+    free(c->list_json);
+    free(c->triage_json);
+    free(c);
+}
+
+void catalog_release(struct catalog *c)
+{
+    if (c && atomic_fetch_sub(&c->refs, 1) == 1)
+        catalog_free(c);
+}
+
+struct catalog *catalog_acquire(void)
+{
+    struct catalog *c;
+
+    pthread_mutex_lock(&catalog_lock);
+    c = catalog_live;
+    if (c)
+        atomic_fetch_add(&c->refs, 1);
+    pthread_mutex_unlock(&catalog_lock);
+    return c;
+}
+
+void catalog_publish(struct catalog *c)
+{
+    struct catalog *old;
+
+    pthread_mutex_lock(&catalog_lock);
+    old = catalog_live;
+    catalog_live = c;
+    pthread_mutex_unlock(&catalog_lock);
+    catalog_release(old);
+}
+
+void catalog_shutdown(void)
+{
+    catalog_publish(NULL);
+}

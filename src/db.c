@@ -1,0 +1,254 @@
+/* db: SQLite connections, migrations and the per-connection statement
+ * cache. Schema changes live only in schema/NNN-*.sql, embedded at build
+ * time and applied in order; PRAGMA user_version records the last one. */
+#include "db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cjktok.h"
+#include "embed.h"
+
+#define DB_STMT_MAX 96
+#define DB_BUSY_MS 5000
+
+struct db_cached {
+    const char *sql;        /* the caller's static string: compared by address */
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *h;
+    struct db_cached cache[DB_STMT_MAX];
+    size_t n_cache;
+};
+
+/* Settings that hold per connection; journal_mode is persistent and set by
+ * db_migrate. synchronous=FULL: an acknowledged write survives a power cut. */
+static const char db_pragmas[] =
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA temp_store = MEMORY;";
+
+int db_open(const char *path, struct db **out, char *err, size_t errlen)
+{
+    struct db *db = calloc(1, sizeof *db);
+    int rc;
+
+    *out = NULL;
+    if (!db) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    rc = sqlite3_open_v2(path, &db->h,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    if (sqlite3_busy_timeout(db->h, DB_BUSY_MS) != SQLITE_OK ||
+        sqlite3_exec(db->h, db_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    if (cjktok_register(db->h) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    *out = db;
+    return 0;
+fail:
+    db_close(db);
+    return -1;
+}
+
+static int db_user_version(struct db *db, int *v)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+    int rc = -1;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        *v = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    if (st)
+        sqlite3_reset(st);
+    return rc;
+}
+
+/* "007-foo.sql" -> 7; 0 for a name that does not start with digits. */
+static int db_migration_number(const char *name)
+{
+    int n = 0;
+
+    for (; *name >= '0' && *name <= '9'; name++)
+        n = n * 10 + (*name - '0');
+    return *name == '-' ? n : 0;
+}
+
+int db_migrate(struct db *db, char *err, size_t errlen)
+{
+    char *msg = NULL, pragma[48];
+    int current, target = 0, n;
+    size_t i;
+
+    /* WAL lets the HTTP workers read while the loader writes */
+    if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot switch to WAL: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
+    }
+    if (db_user_version(db, &current) != 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        return -1;
+    }
+    for (i = 0; i < embed_migrations_count; i++) {
+        n = db_migration_number(embed_migrations[i].name);
+        if (n != (int)i + 1) {
+            snprintf(err, errlen, "migration %s is out of sequence (expected %03zu-*.sql)",
+                     embed_migrations[i].name, i + 1);
+            return -1;
+        }
+        target = n;
+    }
+    if (current > target) {
+        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%d)", current,
+                 target);
+        return -1;
+    }
+    for (i = (size_t)current; i < embed_migrations_count; i++) {
+        if (db_begin(db) != 0) {
+            snprintf(err, errlen, "cannot begin migration: %s", sqlite3_errmsg(db->h));
+            return -1;
+        }
+        /* migration text and the version number are ours, never input */
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
+        if (sqlite3_exec(db->h, (const char *)embed_migrations[i].data, NULL, NULL, &msg) !=
+                SQLITE_OK ||
+            sqlite3_exec(db->h, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration %s failed: %s", embed_migrations[i].name,
+                     msg ? msg : sqlite3_errmsg(db->h));
+            sqlite3_free(msg);
+            db_rollback(db);
+            return -1;
+        }
+        if (db_commit(db) != 0) {
+            snprintf(err, errlen, "cannot commit migration %s: %s", embed_migrations[i].name,
+                     sqlite3_errmsg(db->h));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+
+    for (i = 0; i < db->n_cache; i++) {
+        if (db->cache[i].sql == sql) {
+            st = db->cache[i].stmt;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return st;
+        }
+    }
+    if (db->n_cache == DB_STMT_MAX) {
+        fprintf(stderr, "spkiosk: statement cache full\n");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "spkiosk: cannot prepare statement: %s\n", sqlite3_errmsg(db->h));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    db->cache[db->n_cache].sql = sql;
+    db->cache[db->n_cache].stmt = st;
+    db->n_cache++;
+    return st;
+}
+
+static int db_exec_one(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (!st)
+        return -1;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_begin(struct db *db)
+{
+    return db_exec_one(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+    return db_exec_one(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        (void)db_exec_one(db, "ROLLBACK");
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->h;
+}
+
+void db_close(struct db *db)
+{
+    size_t i;
+
+    if (!db)
+        return;
+    for (i = 0; i < db->n_cache; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    if (db->h && sqlite3_close(db->h) != SQLITE_OK)
+        fprintf(stderr, "spkiosk: closing the database: %s\n", sqlite3_errmsg(db->h));
+    free(db);
+}
+
+static pthread_key_t db_key;
+static char *db_thread_path;
+
+static void db_thread_destroy(void *p)
+{
+    db_close(p);
+}
+
+int db_thread_setup(const char *path)
+{
+    free(db_thread_path);
+    if (!(db_thread_path = strdup(path)))
+        return -1;
+    return pthread_key_create(&db_key, db_thread_destroy) == 0 ? 0 : -1;
+}
+
+struct db *db_thread(void)
+{
+    struct db *db = pthread_getspecific(db_key);
+    char err[256];
+
+    if (db)
+        return db;
+    if (db_open(db_thread_path, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
+        return NULL;
+    }
+    if (pthread_setspecific(db_key, db) != 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}

@@ -1,0 +1,429 @@
+/* field: parses the `key | label | type | rules` lines of a form block.
+ * Each rule is checked against its type here, at load time, so that a
+ * resident never meets a form whose rules contradict each other. */
+#include "field.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "utf8.h"
+
+static const char *const field_type_names[] = {
+    [FIELD_TEXT] = "text",         [FIELD_NUMBER] = "number",   [FIELD_DATE] = "date",
+    [FIELD_CN_ID] = "cn_id",       [FIELD_CN_MOBILE] = "cn_mobile",
+    [FIELD_PHONE] = "phone",       [FIELD_EMAIL] = "email",     [FIELD_CHOICE] = "choice",
+    [FIELD_YESNO] = "yesno",
+};
+#define FIELD_TYPE_COUNT (sizeof field_type_names / sizeof field_type_names[0])
+
+const char *field_type_name(enum field_type t)
+{
+    return (size_t)t < FIELD_TYPE_COUNT ? field_type_names[t] : NULL;
+}
+
+bool field_has_option(const struct field *f, const char *v)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_options; i++)
+        if (strcmp(f->options[i], v) == 0)
+            return true;
+    return false;
+}
+
+/* A decimal number, the whole string, finite. */
+static bool field_number_parse(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    if (!*s || *s == ' ')
+        return false;
+    v = strtod(s, &end);
+    if (*end != '\0' || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A whole number 0..max. */
+static bool field_int_parse(const char *s, long max, long *out)
+{
+    long v = 0;
+
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (*s - '0');
+        if (v > max)
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int field_parse_options(const char *path, int line, struct field *f, const char *v,
+                               struct diag_list *diags)
+{
+    const char *p = v, *slash;
+    size_t n, i;
+    char *opt;
+
+    for (;;) {
+        slash = strchr(p, '/');
+        n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0) {
+            diag_error(diags, path, line, "options= 里有空的选项:选项之间用一个 / 隔开,如 options=是/否");
+            return 1;
+        }
+        if (f->n_options >= FIELD_MAX_OPTIONS) {
+            diag_error(diags, path, line, "选项太多,最多 %d 个", FIELD_MAX_OPTIONS);
+            return 1;
+        }
+        if (!(opt = strndup(p, n)))
+            return -1;
+        for (i = 0; i < f->n_options; i++) {
+            if (strcmp(f->options[i], opt) == 0) {
+                diag_error(diags, path, line, "选项「%s」重复了", opt);
+                free(opt);
+                return 1;
+            }
+        }
+        {
+            char **o = realloc(f->options, (f->n_options + 1) * sizeof *o);
+            if (!o) {
+                free(opt);
+                return -1;
+            }
+            f->options = o;
+        }
+        f->options[f->n_options++] = opt;
+        if (!slash)
+            return 0;
+        p = slash + 1;
+    }
+}
+
+static int field_parse_date_bound(const char *path, int line, const char *rule, const char *v,
+                                  struct date_bound *b, struct diag_list *diags)
+{
+    if (strcmp(v, "today") == 0) {
+        b->kind = DATE_BOUND_TODAY;
+        return 0;
+    }
+    if (frontmatter_date_parse(v, &b->y, &b->m, &b->d)) {
+        b->kind = DATE_BOUND_DATE;
+        return 0;
+    }
+    diag_error(diags, path, line, "%s= 后面应是 YYYY-MM-DD 格式的真实日期或 today,「%s」不是", rule, v);
+    return 1;
+}
+
+static int field_compile_pattern(const char *path, int line, struct field *f, const char *v,
+                                 struct diag_list *diags)
+{
+    char buf[FIELD_PATTERN_MAX + 8], err[128];
+    int r;
+
+    if (strlen(v) > FIELD_PATTERN_MAX) {
+        diag_error(diags, path, line, "pattern= 太长,最多 %d 个字节", FIELD_PATTERN_MAX);
+        return 1;
+    }
+    snprintf(buf, sizeof buf, "^(%s)$", v);
+    r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
+    if (r != 0) {
+        regerror(r, &f->re, err, sizeof err);
+        diag_error(diags, path, line, "pattern= 不是有效的正则表达式(POSIX ERE):%s", err);
+        return 1;
+    }
+    if (!(f->pattern = strdup(v))) {
+        regfree(&f->re);
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies one rule token; reports its own errors. */
+static int field_apply_rule(const char *path, int line, struct field *f, char *tok,
+                            struct diag_list *diags)
+{
+    const char *tname = field_type_names[f->type];
+    char *eq, *v;
+    long iv;
+    double dv;
+
+    if (strcmp(tok, "required") == 0) {
+        if (f->required) {
+            diag_error(diags, path, line, "规则 required 重复了");
+            return 1;
+        }
+        f->required = true;
+        return 0;
+    }
+    if (strncmp(tok, "age>=", 5) == 0 || strncmp(tok, "age<=", 5) == 0) {
+        bool is_min = tok[3] == '>';
+        v = tok + 5;
+        if (f->type != FIELD_CN_ID && f->type != FIELD_DATE) {
+            diag_error(diags, path, line, "规则 %.5s 只能用于 cn_id 或 date 类型,这个字段是 %s", tok, tname);
+            return 1;
+        }
+        if (!field_int_parse(v, 150, &iv)) {
+            diag_error(diags, path, line, "%.5s 后面应是 0 到 150 的整数岁数,「%s」不是", tok, v);
+            return 1;
+        }
+        if (is_min ? f->has_age_min : f->has_age_max) {
+            diag_error(diags, path, line, "规则 %.5s 重复了", tok);
+            return 1;
+        }
+        if (is_min) {
+            f->has_age_min = true;
+            f->age_min = (int)iv;
+        } else {
+            f->has_age_max = true;
+            f->age_max = (int)iv;
+        }
+        return 0;
+    }
+    eq = strchr(tok, '=');
+    if (!eq) {
+        diag_error(diags, path, line, "不认识的规则「%s」;可用的规则有 required、min=、max=、options=、"
+                   "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
+        return 1;
+    }
+    *eq = '\0';
+    v = eq + 1;
+    if (*v == '\0') {
+        diag_error(diags, path, line, "规则 %s= 后面缺少值", tok);
+        return 1;
+    }
+    if (strcmp(tok, "min") == 0 || strcmp(tok, "max") == 0) {
+        bool is_min = tok[1] == 'i';
+        if (f->type == FIELD_TEXT) {
+            if (!field_int_parse(v, 100000, &iv)) {
+                diag_error(diags, path, line, "文本的 %s= 是字数,应是 0 到 100000 的整数,「%s」不是", tok, v);
+                return 1;
+            }
+            dv = (double)iv;
+        } else if (f->type == FIELD_NUMBER) {
+            if (!field_number_parse(v, &dv)) {
+                diag_error(diags, path, line, "%s= 后面应是一个数,「%s」不是", tok, v);
+                return 1;
+            }
+        } else {
+            diag_error(diags, path, line, "规则 %s= 只能用于 text(字数)或 number(数值),这个字段是 %s",
+                       tok, tname);
+            return 1;
+        }
+        if (is_min ? f->has_min : f->has_max) {
+            diag_error(diags, path, line, "规则 %s= 重复了", tok);
+            return 1;
+        }
+        if (is_min) {
+            f->has_min = true;
+            f->min = dv;
+        } else {
+            f->has_max = true;
+            f->max = dv;
+        }
+        return 0;
+    }
+    if (strcmp(tok, "options") == 0) {
+        if (f->type != FIELD_CHOICE) {
+            diag_error(diags, path, line, "规则 options= 只能用于 choice 类型,这个字段是 %s", tname);
+            return 1;
+        }
+        if (f->n_options) {
+            diag_error(diags, path, line, "规则 options= 重复了");
+            return 1;
+        }
+        return field_parse_options(path, line, f, v, diags);
+    }
+    if (strcmp(tok, "pattern") == 0) {
+        if (f->type != FIELD_TEXT) {
+            diag_error(diags, path, line, "规则 pattern= 只能用于 text 类型,这个字段是 %s", tname);
+            return 1;
+        }
+        if (f->pattern) {
+            diag_error(diags, path, line, "规则 pattern= 重复了");
+            return 1;
+        }
+        return field_compile_pattern(path, line, f, v, diags);
+    }
+    if (strcmp(tok, "not_before") == 0 || strcmp(tok, "not_after") == 0) {
+        struct date_bound *b = tok[4] == 'b' ? &f->not_before : &f->not_after;
+        if (f->type != FIELD_DATE) {
+            diag_error(diags, path, line, "规则 %s= 只能用于 date 类型,这个字段是 %s", tok, tname);
+            return 1;
+        }
+        if (b->kind != DATE_BOUND_NONE) {
+            diag_error(diags, path, line, "规则 %s= 重复了", tok);
+            return 1;
+        }
+        return field_parse_date_bound(path, line, tok, v, b, diags);
+    }
+    if (strcmp(tok, "same_as") == 0) {
+        if (!marker_key_valid(v, strlen(v))) {
+            diag_error(diags, path, line, "same_as= 后面应是另一个字段的名称,「%s」不是有效的字段名", v);
+            return 1;
+        }
+        if (f->same_as) {
+            diag_error(diags, path, line, "规则 same_as= 重复了");
+            return 1;
+        }
+        return (f->same_as = strdup(v)) ? 0 : -1;
+    }
+    diag_error(diags, path, line, "不认识的规则「%s=」;可用的规则有 required、min=、max=、options=、"
+               "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
+    return 1;
+}
+
+static int date_bound_cmp(const struct date_bound *a, const struct date_bound *b)
+{
+    long x = a->y * 10000L + a->m * 100 + a->d, y = b->y * 10000L + b->m * 100 + b->d;
+
+    return (x > y) - (x < y);
+}
+
+/* Checks between rules, once all are read. */
+static int field_check_rules(const char *path, int line, struct field *f, struct diag_list *diags)
+{
+    int rc = 0;
+
+    if (f->type == FIELD_CHOICE && f->n_options == 0) {
+        diag_error(diags, path, line, "choice 类型必须用 options= 列出选项,如 options=本人/代办");
+        rc = 1;
+    }
+    if (f->has_min && f->has_max && f->min > f->max) {
+        diag_error(diags, path, line, "min= 比 max= 还大,没有值能通过");
+        rc = 1;
+    }
+    if (f->has_age_min && f->has_age_max && f->age_min > f->age_max) {
+        diag_error(diags, path, line, "age>= 比 age<= 还大,没有人能通过");
+        rc = 1;
+    }
+    if (f->not_before.kind == DATE_BOUND_DATE && f->not_after.kind == DATE_BOUND_DATE &&
+        date_bound_cmp(&f->not_before, &f->not_after) > 0) {
+        diag_error(diags, path, line, "not_before= 比 not_after= 还晚,没有日期能通过");
+        rc = 1;
+    }
+    if (f->same_as && strcmp(f->same_as, f->key) == 0) {
+        diag_error(diags, path, line, "same_as= 不能指向字段自己");
+        rc = 1;
+    }
+    return rc;
+}
+
+int field_parse_line(const char *path, int line, const char *text, size_t len, struct field *f,
+                     struct diag_list *diags)
+{
+    struct markers m;
+    const char *parts[4], *p, *bar, *end;
+    size_t plen[4], nparts = 0, n;
+    char *rules = NULL, *tok, *save = NULL;
+    int rc, r;
+    size_t t;
+
+    f->line = line;
+    rc = marker_strip(path, line, text, &len, MARK_IF, &m, diags);
+    if (rc < 0)
+        goto out;
+    if (m.has_cond) {
+        f->cond = m.cond;
+        f->has_cond = true;
+        m.has_cond = false;
+    }
+    p = text;
+    end = text + len;
+    while (p <= end) {
+        /* the rules column takes the rest of the line, so that a pattern=
+         * may use | for alternatives */
+        bar = nparts == 3 ? NULL : memchr(p, '|', (size_t)(end - p));
+        if (!bar)
+            bar = end;
+        n = (size_t)(bar - p);
+        parts[nparts] = utf8_trim(p, &n);
+        plen[nparts++] = n;
+        p = bar + 1;
+    }
+    if (nparts < 3) {
+        diag_error(diags, path, line, "字段行应写成:名称 | 标签 | 类型 | 规则(规则可省略),这一行只有 %zu 栏",
+                   nparts);
+        rc = 1;
+        goto out;
+    }
+    if (!marker_key_valid(parts[0], plen[0])) {
+        diag_error(diags, path, line,
+                   "字段名「%.*s」无效:应以小写英文字母开头,只含小写字母、数字和下划线,最长 32 个字符",
+                   (int)plen[0], parts[0]);
+        rc = 1;
+        goto out;
+    }
+    memcpy(f->key, parts[0], plen[0]);
+    f->key[plen[0]] = '\0';
+    if (plen[1] == 0 || plen[1] > FIELD_LABEL_MAX) {
+        diag_error(diags, path, line, "字段 %s 的标签(第二栏)%s", f->key,
+                   plen[1] == 0 ? "不能为空" : "太长,最多 200 个字节");
+        rc = 1;
+        goto out;
+    }
+    if (!(f->label = strndup(parts[1], plen[1]))) {
+        rc = -1;
+        goto out;
+    }
+    for (t = 0; t < FIELD_TYPE_COUNT; t++)
+        if (strlen(field_type_names[t]) == plen[2] &&
+            memcmp(field_type_names[t], parts[2], plen[2]) == 0)
+            break;
+    if (t == FIELD_TYPE_COUNT) {
+        diag_error(diags, path, line, "不认识的字段类型「%.*s」;可用的类型有 text、number、date、cn_id、"
+                   "cn_mobile、phone、email、choice、yesno", (int)plen[2], parts[2]);
+        rc = 1;
+        goto out;
+    }
+    f->type = (enum field_type)t;
+    if (nparts == 4) {
+        if (!(rules = strndup(parts[3], plen[3]))) {
+            rc = -1;
+            goto out;
+        }
+        for (tok = strtok_r(rules, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+            r = field_apply_rule(path, line, f, tok, diags);
+            if (r < 0) {
+                rc = -1;
+                goto out;
+            }
+            if (r > 0)
+                rc = 1;
+        }
+    }
+    if (rc == 0)
+        rc = field_check_rules(path, line, f, diags);
+out:
+    marker_free(&m);
+    free(rules);
+    if (rc >= 0 && diags->oom)
+        rc = -1;
+    return rc;
+}
+
+void field_free(struct field *f)
+{
+    size_t i;
+
+    free(f->label);
+    if (f->pattern) {
+        regfree(&f->re);
+        free(f->pattern);
+    }
+    free(f->same_as);
+    for (i = 0; i < f->n_options; i++)
+        free(f->options[i]);
+    free(f->options);
+    if (f->has_cond)
+        cond_free(&f->cond);
+    memset(f, 0, sizeof *f);
+}

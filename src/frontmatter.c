@@ -1,0 +1,193 @@
+/* frontmatter: reads the `---` key/value block that opens a file. Values are
+ * single-line text; anything cleverer (lists, quoting) is deliberately absent
+ * so that an admin's editor cannot produce a surprise. */
+#include "frontmatter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* A `---` line, allowing trailing spaces and a CR. */
+static bool fm_is_fence(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n < 3 || memcmp(s, "---", 3) != 0)
+        return false;
+    for (i = 3; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static bool fm_key_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 32)
+        return false;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+static bool fm_is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool frontmatter_date_parse(const char *s, int *y, int *m, int *d)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int i, yy, mm, dd, max;
+
+    for (i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return false;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    if (s[10] != '\0')
+        return false;
+    yy = atoi(s);
+    mm = (s[5] - '0') * 10 + (s[6] - '0');
+    dd = (s[8] - '0') * 10 + (s[9] - '0');
+    if (yy < 1900 || mm < 1 || mm > 12 || dd < 1)
+        return false;
+    max = mdays[mm - 1] + (mm == 2 && fm_is_leap(yy));
+    if (dd > max)
+        return false;
+    *y = yy;
+    *m = mm;
+    *d = dd;
+    return true;
+}
+
+const struct fm_entry *frontmatter_get(const struct frontmatter *fm, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < fm->n; i++)
+        if (strcmp(fm->items[i].key, key) == 0)
+            return &fm->items[i];
+    return NULL;
+}
+
+static int fm_add(struct frontmatter *fm, const char *k, size_t kn, const char *v, size_t vn,
+                  int line)
+{
+    struct fm_entry *e;
+
+    e = realloc(fm->items, (fm->n + 1) * sizeof *e);
+    if (!e)
+        return -1;
+    fm->items = e;
+    e = &fm->items[fm->n];
+    e->key = strndup(k, kn);
+    e->value = strndup(v, vn);
+    e->line = line;
+    if (!e->key || !e->value) {
+        free(e->key);
+        free(e->value);
+        return -1;
+    }
+    fm->n++;
+    return 0;
+}
+
+int frontmatter_parse(const char *path, const char *text, size_t len, struct frontmatter *fm,
+                      struct diag_list *diags)
+{
+    size_t pos = 0, eol, n, kn, vn;
+    size_t errors0 = diags->errors;
+    const char *s, *colon, *k, *v;
+    int line = 1;
+
+    memset(fm, 0, sizeof *fm);
+    /* a UTF-8 byte order mark some Windows editors write is not content */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    eol = pos;
+    while (eol < len && text[eol] != '\n')
+        eol++;
+    if (!fm_is_fence(text + pos, eol - pos)) {
+        fm->body_offset = pos;
+        return 0;
+    }
+    pos = eol < len ? eol + 1 : len;
+    for (;;) {
+        line++;
+        if (pos >= len) {
+            diag_error(diags, path, 1, "开头的 --- 信息块没有结束:请在最后一项后面另起一行写 ---");
+            fm->body_offset = len;
+            fm->body_line = line - 1;
+            return diags->oom ? -1 : 1;
+        }
+        s = text + pos;
+        eol = pos;
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        n = eol - pos;
+        pos = eol < len ? eol + 1 : len;
+        if (fm_is_fence(s, n))
+            break;
+        k = utf8_trim(s, &n);
+        if (n == 0 || k[0] == '#')
+            continue; /* blank lines and comments are tolerated */
+        colon = memchr(k, ':', n);
+        if (!colon) {
+            diag_error(diags, path, line, "这一行应写成「名称: 内容」,缺少英文冒号 :");
+            continue;
+        }
+        kn = (size_t)(colon - k);
+        v = colon + 1;
+        vn = n - kn - 1;
+        k = utf8_trim(k, &kn);
+        v = utf8_trim(v, &vn);
+        if (!fm_key_valid(k, kn)) {
+            diag_error(diags, path, line, "「%.*s」不是有效的名称:只能用小写英文字母和下划线",
+                       (int)kn, k);
+            continue;
+        }
+        if (!utf8_valid(v, vn)) {
+            diag_error(diags, path, line, "内容不是有效的 UTF-8 文本,请用 UTF-8 编码保存文件");
+            continue;
+        }
+        if (fm->n >= FM_MAX_ENTRIES) {
+            diag_error(diags, path, line, "开头的信息块最多 %d 项", FM_MAX_ENTRIES);
+            continue;
+        }
+        {
+            char key[33];
+            memcpy(key, k, kn);
+            key[kn] = '\0';
+            if (frontmatter_get(fm, key)) {
+                diag_error(diags, path, line, "「%s」重复出现,每项只能写一次", key);
+                continue;
+            }
+        }
+        if (fm_add(fm, k, kn, v, vn, line) != 0)
+            return -1;
+    }
+    fm->body_offset = pos;
+    fm->body_line = line;
+    if (diags->oom)
+        return -1;
+    return diags->errors > errors0 ? 1 : 0;
+}
+
+void frontmatter_free(struct frontmatter *fm)
+{
+    size_t i;
+
+    for (i = 0; i < fm->n; i++) {
+        free(fm->items[i].key);
+        free(fm->items[i].value);
+    }
+    free(fm->items);
+    memset(fm, 0, sizeof *fm);
+}

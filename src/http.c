@@ -1,0 +1,386 @@
+/* http: the access handler and router over libmicrohttpd 0.9.75.
+ *
+ * libmicrohttpd calls the access handler several times per request: first
+ * with headers only, then with each piece of the body, then once more with
+ * no data. Answering on the first call makes it close the connection, so a
+ * request is answered on the last call, except a Content-Length over the cap
+ * which is refused at once (the connection should close then).
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_ctx {
+    const struct http_route *routes;
+    size_t n_routes;
+};
+
+static struct http_ctx http_ctx;
+/* Requests between their first handler call and completion; idle
+ * keep-alive connections are not counted, so shutdown need not wait on them. */
+static atomic_int http_inflight;
+
+static uint64_t http_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Headers every response carries: the UI must never pull in outside
+ * content (the hall may be offline), nor be framed or sniffed. */
+static void http_common_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
+                                    struct MHD_Response *r)
+{
+    enum MHD_Result ret;
+
+    if (!r)
+        return MHD_NO;
+    http_common_headers(r);
+    req->status = status;
+    ret = MHD_queue_response(req->conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
+                           const void *body, size_t len)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+
+    if (!r)
+        return MHD_NO;
+    if (type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (type && strncmp(type, "application/json", 16) == 0)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    req->bytes = len;
+    return http_reply_response(req, status, r);
+}
+
+enum MHD_Result http_reply_json_ref(struct http_request *req, unsigned status, const char *body,
+                                    size_t len, const char *etag,
+                                    void (*release)(void *cls), void *cls)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)body, release, cls);
+
+    if (!r) {
+        release(cls);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (etag)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    req->bytes = len;
+    return http_reply_response(req, status, r);
+}
+
+/* {"error":{"code","message"}}; codes are ours, messages escaped anyway. */
+static int http_error_body(struct strbuf *sb, const char *code, const char *message)
+{
+    size_t i;
+    int r = strbuf_printf(sb, "{\"error\":{\"code\":\"%s\",\"message\":\"", code);
+
+    for (i = 0; r == 0 && message[i]; i++) {
+        unsigned char c = (unsigned char)message[i];
+        if (c == '"' || c == '\\')
+            r = strbuf_putc(sb, '\\') | strbuf_putc(sb, (char)c);
+        else if (c < 0x20)
+            r = strbuf_printf(sb, "\\u%04x", c);
+        else
+            r = strbuf_putc(sb, (char)c);
+    }
+    return r | strbuf_puts(sb, "\"}}");
+}
+
+enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
+                                 const char *message)
+{
+    struct strbuf sb = STRBUF_INIT;
+    enum MHD_Result ret = MHD_NO;
+
+    if (http_error_body(&sb, code, message) == 0)
+        ret = http_reply(req, status, "application/json", sb.data, sb.len);
+    strbuf_free(&sb);
+    return ret;
+}
+
+const char *http_query(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+bool http_etag_matches(struct http_request *req, const char *etag)
+{
+    const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    size_t n = strlen(etag);
+    const char *p;
+
+    if (!inm)
+        return false;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    /* a list of tags, possibly weak (W/"..."): look for ours as a whole */
+    for (p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+        if ((p == inm || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/') &&
+            (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+/* Matches path against pattern, filling req->params. */
+static bool http_route_match(const char *pattern, struct http_request *req)
+{
+    const char *p = pattern, *s = req->path;
+    char *out = req->segbuf;
+
+    req->n_params = 0;
+    while (*p && *s) {
+        if (p[0] == '*' && p[1] == '\0')
+            return true;
+        if (p[0] == '{' && p[1] == '}') {
+            const char *end = strchr(s, '/');
+            size_t n = end ? (size_t)(end - s) : strlen(s);
+            if (n == 0 || req->n_params == HTTP_MAX_PARAMS)
+                return false;
+            memcpy(out, s, n);
+            out[n] = '\0';
+            req->params[req->n_params++] = out;
+            out += n + 1;
+            s += n;
+            p += 2;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+static enum MHD_Result http_dispatch(struct http_request *req)
+{
+    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+    char allow[64] = "";
+    size_t i;
+
+    if (req->body_too_large)
+        return http_reply_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                                "请求内容超过 1 MiB,无法处理");
+    for (i = 0; i < http_ctx.n_routes; i++) {
+        const struct http_route *r = &http_ctx.routes[i];
+        if (!http_route_match(r->pattern, req))
+            continue;
+        if (strcmp(r->method, method) == 0)
+            return r->handler(req);
+        if (!strstr(allow, r->method) && strlen(allow) + strlen(r->method) + 8 < sizeof allow) {
+            if (*allow)
+                strcat(allow, ", ");
+            strcat(allow, r->method);
+            if (strcmp(r->method, "GET") == 0)
+                strcat(allow, ", HEAD");
+        }
+    }
+    if (*allow) {
+        struct strbuf sb = STRBUF_INIT;
+        struct MHD_Response *r = NULL;
+        if (http_error_body(&sb, "method_not_allowed", "这个地址不支持这种请求方法") == 0)
+            r = MHD_create_response_from_buffer(sb.len, sb.data, MHD_RESPMEM_MUST_COPY);
+        strbuf_free(&sb);
+        if (!r)
+            return MHD_NO;
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+        return http_reply_response(req, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+    }
+    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
+}
+
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                   const char *method, const char *version,
+                                   const char *upload_data, size_t *upload_data_size,
+                                   void **con_cls)
+{
+    struct http_request *req = *con_cls;
+    const char *cl;
+
+    (void)cls;
+    (void)version;
+    if (!req) {
+        size_t n = strlen(url);
+        if (!(req = calloc(1, sizeof *req)))
+            return MHD_NO;
+        *con_cls = req;
+        atomic_fetch_add(&http_inflight, 1);
+        req->conn = conn;
+        req->method = method;
+        req->start_ns = http_now_ns();
+        req->path = strdup(url);
+        req->segbuf = malloc(n + 1);
+        if (!req->path || !req->segbuf)
+            return MHD_NO;
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+            req->body_too_large = true;
+            req->dispatched = true;
+            return http_dispatch(req);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!req->body_too_large &&
+            (req->body.len + *upload_data_size > HTTP_BODY_MAX ||
+             strbuf_append(&req->body, upload_data, *upload_data_size) != 0))
+            req->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->dispatched)
+        return MHD_YES;
+    req->dispatched = true;
+    return http_dispatch(req);
+}
+
+static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                           enum MHD_RequestTerminationCode toe)
+{
+    struct http_request *req = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    if (!req)
+        return;
+    /* the path only: query strings may carry what a resident typed */
+    fprintf(stderr, "spkiosk: %s %s %u %zu %.1fms%s\n", req->method, req->path ? req->path : "?",
+            req->status, req->bytes, (double)(http_now_ns() - req->start_ns) / 1e6,
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    atomic_fetch_sub(&http_inflight, 1);
+    strbuf_free(&req->body);
+    free(req->path);
+    free(req->segbuf);
+    free(req);
+    *con_cls = NULL;
+}
+
+static void http_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("spkiosk: http: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* HOST:PORT or [V6]:PORT to a socket address. */
+static int http_parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':'), *h = listen;
+    size_t hn;
+    struct addrinfo hints, *res = NULL;
+    int r;
+
+    if (!colon || !colon[1])
+        return -1;
+    hn = (size_t)(colon - listen);
+    if (hn >= 2 && listen[0] == '[' && listen[hn - 1] == ']') {
+        h++;
+        hn -= 2;
+    }
+    if (hn == 0 || hn >= sizeof host)
+        return -1;
+    memcpy(host, h, hn);
+    host[hn] = '\0';
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    r = getaddrinfo(host, colon + 1, &hints, &res);
+    if (r != 0 || !res) {
+        fprintf(stderr, "spkiosk: cannot use --listen %s: %s\n", listen, gai_strerror(r));
+        return -1;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t slen;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+    http_ctx.routes = cfg->routes;
+    http_ctx.n_routes = cfg->n_routes;
+    if (http_parse_listen(cfg->listen, &ss, &slen) != 0) {
+        fprintf(stderr, "spkiosk: --listen wants HOST:PORT, got %s\n", cfg->listen);
+        return NULL;
+    }
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    /* the logger goes first so that errors in later options reach it;
+     * the timeout drops idle and slow clients */
+    d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
+                         MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?)\n",
+                cfg->listen);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    *port = info ? info->port : 0;
+    return d;
+}
+
+void http_stop(struct MHD_Daemon *d, unsigned grace_ms)
+{
+    MHD_socket fd;
+    unsigned waited = 0;
+    struct timespec ts = {0, 10 * 1000000};
+
+    if (!d)
+        return;
+    fd = MHD_quiesce_daemon(d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (atomic_load(&http_inflight) > 0 && waited < grace_ms) {
+        nanosleep(&ts, NULL);
+        waited += 10;
+    }
+    MHD_stop_daemon(d);
+}

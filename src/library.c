@@ -1,0 +1,661 @@
+/* library: walks a procedures folder, parses what changed, and runs the
+ * checks that need more than one file. One bad file is reported and skipped;
+ * it never stops the others. */
+#include "library.h"
+
+#include <cmark.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontmatter.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+int library_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!localtime_r(&now, &tm))
+        return 0;
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+void library_hash(const char *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(h, (const unsigned char *)data, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int library_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    ssize_t r;
+    int fd, rc = -1, saved;
+
+    *out = NULL;
+    *len = 0;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    if (fstat(fd, &st) != 0)
+        goto out;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EISDIR;
+        goto out;
+    }
+    if ((size_t)st.st_size > max) {
+        rc = 1;
+        goto out;
+    }
+    if (!(buf = malloc((size_t)st.st_size + 1)))
+        goto out;
+    /* read to EOF but never past max: the file may grow while we read */
+    while (got <= max) {
+        size_t room = (size_t)st.st_size + 1 - got;
+        if (room == 0) {
+            char *nb;
+            if (!(nb = realloc(buf, max + 2)))
+                goto out;
+            buf = nb;
+            room = max + 2 - got;
+        }
+        r = read(fd, buf + got, room);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            goto out;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got > max) {
+        rc = 1;
+        goto out;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    buf = NULL;
+    rc = 0;
+out:
+    saved = errno;
+    free(buf);
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t n = strlen(a);
+
+    while (n > 1 && a[n - 1] == '/')
+        n--;
+    if (strbuf_append(&sb, a, n) != 0 || strbuf_putc(&sb, '/') != 0 || strbuf_puts(&sb, b) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted entry names of a folder, skipping "." and "..". Returns 0 or
+ * -1 (errno set). */
+static int dir_list(const char *path, char ***names, size_t *n)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    char **v = NULL, **nv;
+    size_t count = 0;
+    int rc = -1;
+
+    *names = NULL;
+    *n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (count >= LIBRARY_MAX_FILES) {
+            errno = EFBIG;
+            goto out;
+        }
+        if (!(nv = realloc(v, (count + 1) * sizeof *v)))
+            goto out;
+        v = nv;
+        if (!(v[count] = strdup(e->d_name)))
+            goto out;
+        count++;
+    }
+    qsort(v, count, sizeof *v, name_cmp);
+    *names = v;
+    *n = count;
+    v = NULL;
+    count = 0;
+    rc = 0;
+out:
+    while (count)
+        free(v[--count]);
+    free(v);
+    closedir(d);
+    return rc;
+}
+
+static void dir_list_free(char **names, size_t n)
+{
+    while (n)
+        free(names[--n]);
+    free(names);
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool ends_with_md(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+/* Reads a category's README.md: front matter `order`, H1 title, first
+ * paragraph as the description. */
+static int category_read(const char *dir, const char *id, struct lib_category *cat,
+                         struct diag_list *diags)
+{
+    struct frontmatter fm;
+    cmark_node *doc = NULL, *n;
+    char *path = path_join(dir, "README.md"), *text = NULL;
+    size_t len, i;
+    int rc = -1, r;
+
+    memset(&fm, 0, sizeof fm);
+    cat->order = 1000;
+    if (!path || !(cat->id = strdup(id)))
+        goto out;
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    if (r != 0) {
+        if (r < 0 && errno == ENOENT)
+            diag_warn(diags, dir, 1, "分类文件夹没有 README.md,将用文件夹名「%s」作为分类名称", id);
+        else
+            diag_error(diags, path, 1, "%s", r > 0 ? "文件太大(超过 1 MiB)" : "无法读取这个文件");
+        cat->title = strdup(id);
+        cat->description = strdup("");
+        rc = cat->title && cat->description ? 0 : -1;
+        goto out;
+    }
+    if (!utf8_valid(text, len)) {
+        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+        len = 0;
+    }
+    if (frontmatter_parse(path, text, len, &fm, diags) < 0)
+        goto out;
+    for (i = 0; i < fm.n; i++) {
+        if (strcmp(fm.items[i].key, "order") == 0) {
+            char *end;
+            long v = strtol(fm.items[i].value, &end, 10);
+            if (!*fm.items[i].value || *end || v < -1000000 || v > 1000000)
+                diag_error(diags, path, fm.items[i].line, "order 应是一个整数,「%s」不是",
+                           fm.items[i].value);
+            else
+                cat->order = (int)v;
+        } else {
+            diag_warn(diags, path, fm.items[i].line, "分类说明只使用 order,「%s」会被忽略",
+                      fm.items[i].key);
+        }
+    }
+    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
+                                     CMARK_OPT_DEFAULT)))
+        goto out;
+    for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !cat->title) {
+            cmark_node *c = cmark_node_first_child(n);
+            struct strbuf sb = STRBUF_INIT;
+            for (; c; c = cmark_node_next(c))
+                if (cmark_node_get_literal(c) && strbuf_puts(&sb, cmark_node_get_literal(c)) != 0)
+                    goto out;
+            if (!(cat->title = strbuf_take(&sb)))
+                goto out;
+        } else if (t == CMARK_NODE_PARAGRAPH && !cat->description) {
+            cmark_iter *it = cmark_iter_new(n);
+            struct strbuf sb = STRBUF_INIT;
+            cmark_event_type ev;
+            if (!it)
+                goto out;
+            while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+                cmark_node *x = cmark_iter_get_node(it);
+                const char *lit = cmark_node_get_literal(x);
+                if (ev != CMARK_EVENT_ENTER)
+                    continue;
+                if ((cmark_node_get_type(x) == CMARK_NODE_TEXT ||
+                     cmark_node_get_type(x) == CMARK_NODE_CODE) && lit)
+                    r = strbuf_puts(&sb, lit);
+                else if (cmark_node_get_type(x) == CMARK_NODE_SOFTBREAK)
+                    r = strbuf_putc(&sb, ' ');
+                else
+                    r = 0;
+                if (r != 0)
+                    break;
+            }
+            cmark_iter_free(it);
+            if (!(cat->description = strbuf_take(&sb)))
+                goto out;
+        }
+    }
+    if (!cat->title || !*cat->title) {
+        diag_warn(diags, path, fm.body_line + 1, "缺少分类名称(# 开头的一行),将用文件夹名「%s」", id);
+        free(cat->title);
+        if (!(cat->title = strdup(id)))
+            goto out;
+    }
+    if (!cat->description && !(cat->description = strdup("")))
+        goto out;
+    rc = 0;
+out:
+    if (doc)
+        cmark_node_free(doc);
+    frontmatter_free(&fm);
+    free(text);
+    free(path);
+    return rc;
+}
+
+static int lib_file_add(struct library *lib, const char *root, const char *cat, const char *name)
+{
+    struct lib_file *f;
+    size_t n = strlen(name);
+
+    if (lib->n_files >= LIBRARY_MAX_FILES)
+        return diag_error(&lib->diags, root, 1, "文件太多,最多读取 %d 个", LIBRARY_MAX_FILES), 0;
+    f = realloc(lib->files, (lib->n_files + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    lib->files = f;
+    f = &lib->files[lib->n_files];
+    memset(f, 0, sizeof *f);
+    f->status = LIB_FAILED;
+    f->category = strdup(cat);
+    f->id = strndup(name, n - 3);
+    f->rel = path_join(cat, name);
+    f->path = f->rel ? path_join(root, f->rel) : NULL;
+    lib->n_files++;
+    return f->category && f->id && f->rel && f->path ? 0 : -1;
+}
+
+/* Parses one procedure file (or reuses the earlier result). */
+static int lib_file_load(struct library *lib, struct lib_file *f, int today,
+                         library_reuse_fn reuse, void *ctx)
+{
+    struct procedure_src src;
+    char *id = NULL;
+    int r;
+
+    r = library_read_file(f->path, PROCEDURE_FILE_MAX, &f->text, &f->len);
+    if (r > 0)
+        return diag_error(&lib->diags, f->path, 1,
+                          "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容"), 0;
+    if (r < 0)
+        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件:%s", strerror(errno)), 0;
+    library_hash(f->text, f->len, f->hash);
+    if (reuse) {
+        r = reuse(ctx, f->rel, f->hash, &id);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
+            free(f->id);
+            f->id = id;
+            f->status = LIB_REUSED;
+            return 0;
+        }
+    }
+    memset(&src, 0, sizeof src);
+    src.path = f->path;
+    src.id = f->id;
+    src.category = f->category;
+    src.text = f->text;
+    src.len = f->len;
+    src.hash = f->hash;
+    src.today = today;
+    r = procedure_parse(&src, &f->model, &lib->diags);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        f->status = LIB_PARSED;
+        free(f->id);
+        if (!(f->id = strdup(f->model->id)))
+            return -1;
+    }
+    return 0;
+}
+
+static int cat_cmp(const void *a, const void *b)
+{
+    const struct lib_category *x = a, *y = b;
+
+    if (x->order != y->order)
+        return (x->order > y->order) - (x->order < y->order);
+    return strcmp(x->id, y->id);
+}
+
+static const char *lib_resolve(void *ctx, const char *rel)
+{
+    struct library *lib = ctx;
+    size_t i;
+
+    for (i = 0; i < lib->n_files; i++)
+        if (strcmp(lib->files[i].rel, rel) == 0)
+            return lib->files[i].id;
+    return NULL;
+}
+
+/* Two files may not claim the same id; the later one (by path) is refused. */
+static void lib_check_ids(struct library *lib)
+{
+    size_t i, j;
+
+    for (i = 0; i < lib->n_files; i++) {
+        struct lib_file *f = &lib->files[i];
+        if (f->status == LIB_FAILED)
+            continue;
+        for (j = 0; j < i; j++) {
+            if (lib->files[j].status != LIB_FAILED && strcmp(lib->files[j].id, f->id) == 0) {
+                diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用;请改文件名或开头信息里的 id",
+                           f->id, lib->files[j].path);
+                f->status = LIB_FAILED;
+                procedure_free(f->model);
+                f->model = NULL;
+                break;
+            }
+        }
+    }
+}
+
+static int lib_scan_category(struct library *lib, const char *root, const char *id)
+{
+    char *dir = path_join(root, id), **names = NULL;
+    struct lib_category *c;
+    size_t n = 0, i;
+    int rc = -1;
+
+    if (!dir)
+        goto out;
+    if (!procedure_id_valid(id, strlen(id))) {
+        diag_error(&lib->diags, dir, 1,
+                   "分类文件夹名「%s」无效:只能用小写英文字母、数字和 -;这个文件夹里的文件没有读取", id);
+        rc = 0;
+        goto out;
+    }
+    if (lib->n_cats >= LIBRARY_MAX_CATEGORIES) {
+        diag_error(&lib->diags, dir, 1, "分类太多,最多 %d 个", LIBRARY_MAX_CATEGORIES);
+        rc = 0;
+        goto out;
+    }
+    if (!(c = realloc(lib->cats, (lib->n_cats + 1) * sizeof *c)))
+        goto out;
+    lib->cats = c;
+    c = &lib->cats[lib->n_cats++];
+    memset(c, 0, sizeof *c);
+    if (category_read(dir, id, c, &lib->diags) != 0)
+        goto out;
+    if (dir_list(dir, &names, &n) != 0) {
+        diag_error(&lib->diags, dir, 1, "无法读取这个文件夹:%s", strerror(errno));
+        rc = 0;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        char *p;
+        if (names[i][0] == '_' || names[i][0] == '.' || strcmp(names[i], "README.md") == 0)
+            continue;
+        if (!(p = path_join(dir, names[i])))
+            goto out;
+        if (is_dir(p)) {
+            diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取;事项文件请直接放在分类文件夹里");
+        } else if (ends_with_md(names[i])) {
+            if (lib_file_add(lib, root, id, names[i]) != 0) {
+                free(p);
+                goto out;
+            }
+        }
+        free(p);
+    }
+    rc = 0;
+out:
+    dir_list_free(names, n);
+    free(dir);
+    return rc;
+}
+
+int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
+                 struct library *lib)
+{
+    char **names = NULL, *tpath = NULL, *ttext = NULL;
+    size_t n = 0, i, tlen;
+    int rc = -1, r;
+
+    memset(lib, 0, sizeof *lib);
+    if (dir_list(root, &names, &n) != 0) {
+        diag_error(&lib->diags, root, 1, "无法读取事项文件夹:%s", strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        char *p;
+        if (names[i][0] == '_' || names[i][0] == '.' || strcmp(names[i], "README.md") == 0)
+            continue;
+        if (!(p = path_join(root, names[i])))
+            goto out;
+        if (is_dir(p)) {
+            r = lib_scan_category(lib, root, names[i]);
+        } else {
+            r = 0;
+            if (ends_with_md(names[i]))
+                diag_error(&lib->diags, p, 1,
+                           "事项文件要放在分类文件夹里(如 employment/%s),这个文件没有读取", names[i]);
+        }
+        free(p);
+        if (r != 0)
+            goto out;
+    }
+    qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
+    for (i = 0; i < lib->n_files; i++)
+        if (lib_file_load(lib, &lib->files[i], today, reuse, ctx) != 0)
+            goto out;
+    lib_check_ids(lib);
+    if (!(tpath = path_join(root, "_triage.md")))
+        goto out;
+    r = library_read_file(tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
+    if (r == 0) {
+        lib->has_triage = true;
+        library_hash(ttext, tlen, lib->triage_hash);
+        if (triage_parse(tpath, ttext, tlen, lib_resolve, lib, &lib->triage, &lib->diags) < 0)
+            goto out;
+    } else if (r > 0 || errno != ENOENT) {
+        lib->has_triage = true;
+        diag_error(&lib->diags, tpath, 1, "无法读取分诊文件");
+    }
+    rc = lib->diags.oom ? -1 : 0;
+out:
+    diag_list_sort(&lib->diags);
+    dir_list_free(names, n);
+    free(tpath);
+    free(ttext);
+    return rc;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+
+    return s ? s + 1 : p;
+}
+
+/* `check FILE`: a file on its own, by its name's role. */
+static int library_check_file(const char *path, int today, struct diag_list *diags)
+{
+    const char *name = base_name(path);
+    char *dir = NULL, *text = NULL, *cat = NULL, *id = NULL, hash[65];
+    struct procedure *model = NULL;
+    struct procedure_src src;
+    size_t len, dn;
+    int rc = -1, r;
+
+    dn = (size_t)(name - path);
+    while (dn > 1 && path[dn - 1] == '/')
+        dn--;
+    if (!(dir = dn ? strndup(path, dn) : strdup(".")))
+        goto out;
+    if (strcmp(name, "README.md") == 0) {
+        struct lib_category cat0;
+        memset(&cat0, 0, sizeof cat0);
+        rc = category_read(dir, base_name(dir), &cat0, diags);
+        free(cat0.id);
+        free(cat0.title);
+        free(cat0.description);
+        goto out;
+    }
+    if (strcmp(name, "_triage.md") == 0) {
+        /* its links need the whole folder: read it, keep this file's lines */
+        struct library lib;
+        size_t i;
+        r = library_scan(dir, today, NULL, NULL, &lib);
+        for (i = 0; i < lib.diags.n; i++) {
+            struct diag *d = &lib.diags.items[i];
+            if (strcmp(d->file, path) == 0)
+                diag_add(diags, d->file, d->line, d->severity, "%s", d->message);
+        }
+        library_free(&lib);
+        rc = r < 0 ? -1 : 0;
+        goto out;
+    }
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    if (r != 0) {
+        diag_error(diags, path, 1, "%s", r > 0 ? "文件太大(超过 1 MiB),没有读取" : "无法读取这个文件");
+        rc = r > 0 ? 0 : -1;
+        goto out;
+    }
+    if (!(cat = strdup(base_name(dir))) || !(id = strdup(name)))
+        goto out;
+    if (ends_with_md(id))
+        id[strlen(id) - 3] = '\0';
+    library_hash(text, len, hash);
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.id = id;
+    src.category = cat;
+    src.text = text;
+    src.len = len;
+    src.hash = hash;
+    src.today = today;
+    r = procedure_parse(&src, &model, diags);
+    rc = r < 0 ? -1 : 0;
+out:
+    procedure_free(model);
+    free(dir);
+    free(text);
+    free(cat);
+    free(id);
+    return rc;
+}
+
+int library_check_path(const char *path, int today, struct diag_list *diags)
+{
+    char **names = NULL, *p;
+    size_t n = 0, i;
+    bool root = false;
+    int rc = -1;
+
+    if (!is_dir(path)) {
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            diag_error(diags, path, 0, "找不到这个文件或文件夹");
+            return -1;
+        }
+        return library_check_file(path, today, diags);
+    }
+    if (dir_list(path, &names, &n) != 0) {
+        diag_error(diags, path, 0, "无法读取这个文件夹:%s", strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < n && !root; i++) {
+        if (names[i][0] == '.')
+            continue;
+        if (strcmp(names[i], "_triage.md") == 0) {
+            root = true;
+        } else if (names[i][0] != '_') {
+            if (!(p = path_join(path, names[i])))
+                goto out;
+            root = is_dir(p);
+            free(p);
+        }
+    }
+    if (root) {
+        struct library lib;
+        int r = library_scan(path, today, NULL, NULL, &lib);
+        if (diag_list_move(diags, &lib.diags) != 0)
+            r = -1;
+        library_free(&lib);
+        rc = r;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        if (names[i][0] == '.' || names[i][0] == '_' || !ends_with_md(names[i]))
+            continue;
+        if (!(p = path_join(path, names[i])))
+            goto out;
+        if (library_check_file(p, today, diags) != 0) {
+            free(p);
+            goto out;
+        }
+        free(p);
+    }
+    rc = 0;
+out:
+    dir_list_free(names, n);
+    return rc;
+}
+
+void library_free(struct library *lib)
+{
+    size_t i;
+
+    for (i = 0; i < lib->n_cats; i++) {
+        free(lib->cats[i].id);
+        free(lib->cats[i].title);
+        free(lib->cats[i].description);
+    }
+    free(lib->cats);
+    for (i = 0; i < lib->n_files; i++) {
+        struct lib_file *f = &lib->files[i];
+        free(f->rel);
+        free(f->path);
+        free(f->category);
+        free(f->id);
+        free(f->text);
+        procedure_free(f->model);
+    }
+    free(lib->files);
+    triage_free(lib->triage);
+    diag_list_free(&lib->diags);
+    memset(lib, 0, sizeof *lib);
+}

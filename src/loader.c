@@ -1,0 +1,42 @@
+/* loader: glues library (files), store (SQLite) and catalog (memory). The
+ * snapshot is always rebuilt from the database, so what is served after a
+ * load is exactly what a restart would serve. */
+#include "loader.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "library.h"
+#include "store.h"
+
+int loader_run(struct db *db, const char *root)
+{
+    struct library lib;
+    struct store_load_stats st = {0};
+    struct catalog *snap = NULL;
+    struct timespec t0, t1;
+    int scanned, synced = -1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    scanned = library_scan(root, library_today(), store_reuse, db, &lib);
+    diag_list_print(&lib.diags, stderr);
+    if (scanned == 0)
+        synced = store_sync(db, &lib, &st);
+    else
+        fprintf(stderr, "spkiosk: cannot read %s; serving what was loaded before\n", root);
+    library_free(&lib);
+    if (store_catalog_build(db, &snap) != 0) {
+        fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
+        return -1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr,
+            "spkiosk: loaded %s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
+            "%zu retired) in %.1f ms%s\n",
+            root, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
+            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+            synced == 0 ? "" : " (files not stored)");
+    catalog_publish(snap);
+    return 0;
+}

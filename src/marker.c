@@ -1,0 +1,181 @@
+/* marker: parses the trailing `{...}` markers of the procedure format. They
+ * sit at the end of a line so that the line still reads naturally in any
+ * Markdown viewer, and so that a `{` inside ordinary text is left alone. */
+#include "marker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+bool marker_key_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > MARKER_KEY_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+static bool marker_is_word(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0)
+        return false;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+/* Length of s[0..n) without trailing white space (ideographic space too). */
+static size_t marker_rtrim(const char *s, size_t n)
+{
+    size_t len = n;
+    const char *t = utf8_trim(s, &len);
+
+    return len == 0 ? 0 : (size_t)(t - s) + len;
+}
+
+/* Parses the inside of `{if ...}` (after "if"). */
+static int marker_parse_if(const char *path, int line, const char *s, size_t n, struct cond *c,
+                           struct diag_list *diags)
+{
+    const char *eq = memchr(s, '=', n), *k, *v;
+    size_t kn, vn;
+    bool negate = false;
+
+    if (!eq) {
+        diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段!=值},这里缺少 =");
+        return 1;
+    }
+    kn = (size_t)(eq - s);
+    if (kn > 0 && s[kn - 1] == '!') {
+        negate = true;
+        kn--;
+    }
+    k = utf8_trim(s, &kn);
+    v = eq + 1;
+    vn = n - (size_t)(eq + 1 - s);
+    v = utf8_trim(v, &vn);
+    if (!marker_key_valid(k, kn)) {
+        diag_error(diags, path, line,
+                   "条件里的「%.*s」不是有效的字段名:应以小写字母开头,只含小写字母、数字和下划线",
+                   (int)kn, k);
+        return 1;
+    }
+    if (vn == 0) {
+        diag_error(diags, path, line, "条件 {if %.*s=…} 缺少要比较的值", (int)kn, k);
+        return 1;
+    }
+    memcpy(c->key, k, kn);
+    c->key[kn] = '\0';
+    c->negate = negate;
+    c->value = strndup(v, vn);
+    return c->value ? 0 : -1;
+}
+
+int marker_strip(const char *path, int line, const char *text, size_t *len, unsigned allowed,
+                 struct markers *m, struct diag_list *diags)
+{
+    size_t n = *len, open, inner_n;
+    const char *inner;
+    int rc = 0, r;
+
+    memset(m, 0, sizeof *m);
+    for (;;) {
+        n = marker_rtrim(text, n);
+        if (n == 0 || text[n - 1] != '}')
+            break;
+        open = n - 1;
+        while (open > 0 && text[open - 1] != '{' && text[open - 1] != '}')
+            open--;
+        if (open == 0 || text[open - 1] != '{')
+            break;
+        open--;
+        inner = text + open + 1;
+        inner_n = n - open - 2;
+        inner = utf8_trim(inner, &inner_n);
+        if (inner_n == 8 && memcmp(inner, "optional", 8) == 0) {
+            if (!(allowed & MARK_OPTIONAL)) {
+                diag_error(diags, path, line, "{optional} 只能写在步骤里的清单项 - [ ] 后面");
+                rc = 1;
+            } else if (m->optional) {
+                diag_error(diags, path, line, "{optional} 重复写了两次");
+                rc = 1;
+            }
+            m->optional = true;
+        } else if (inner_n >= 3 && memcmp(inner, "if", 2) == 0 &&
+                   (inner[2] == ' ' || inner[2] == '\t')) {
+            struct cond c;
+            memset(&c, 0, sizeof c);
+            r = marker_parse_if(path, line, inner + 3, inner_n - 3, &c, diags);
+            if (r < 0)
+                return -1;
+            if (r > 0) {
+                rc = 1;
+            } else if (!(allowed & MARK_IF)) {
+                diag_error(diags, path, line, "{if …} 条件只能写在步骤标题、清单项或 form 字段行的末尾");
+                rc = 1;
+                cond_free(&c);
+            } else if (m->has_cond) {
+                diag_error(diags, path, line, "一行只能有一个 {if …} 条件");
+                rc = 1;
+                cond_free(&c);
+            } else {
+                /* markers are read right to left; keep the one written last */
+                m->cond = c;
+                m->has_cond = true;
+            }
+        } else if (inner_n >= 1 && inner[0] == '#') {
+            if (!(allowed & MARK_ANCHOR)) {
+                diag_error(diags, path, line, "{#编号} 只能写在分诊文件 _triage.md 的问题标题后面");
+                rc = 1;
+            } else if (m->anchor) {
+                diag_error(diags, path, line, "{#编号} 重复写了两次");
+                rc = 1;
+            } else if (!(m->anchor = strndup(inner + 1, inner_n - 1))) {
+                return -1;
+            }
+        } else {
+            if (marker_is_word(inner, inner_n))
+                diag_warn(diags, path, line,
+                          "不认识的标记 {%.*s},它会原样显示;可用的标记有 {optional} 和 {if 字段=值}",
+                          (int)inner_n, inner);
+            break;
+        }
+        n = open;
+    }
+    *len = n;
+    return diags->oom ? -1 : rc;
+}
+
+void cond_free(struct cond *c)
+{
+    free(c->value);
+    c->value = NULL;
+}
+
+int cond_copy(struct cond *dst, const struct cond *src)
+{
+    char *v = strdup(src->value);
+
+    if (!v)
+        return -1;
+    memcpy(dst->key, src->key, sizeof dst->key);
+    dst->negate = src->negate;
+    dst->value = v;
+    return 0;
+}
+
+void marker_free(struct markers *m)
+{
+    if (m->has_cond)
+        cond_free(&m->cond);
+    free(m->anchor);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,868 @@
+/* procedure: builds the model of one procedure file from libcmark's AST.
+ *
+ * The document's top-level blocks are walked in order: the H1 is the title,
+ * blocks before the first H2 the summary, and each H2 opens an information
+ * section (reserved names) or a step. Inside a step, `[ ] ` list items and
+ * `form` code blocks become structured data and are taken out of the HTML;
+ * everything else is rendered by cmark with raw HTML suppressed. Line
+ * numbers come from block start lines, shifted by the front matter.
+ */
+#include "procedure.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+#include "utf8.h"
+
+static const char *const known_meta_keys[] = {
+    "id", "kind", "version", "review_by", "effective", "time_limit", "fee", "responsible",
+    "basis", "location", "hours", "phone", "audience", "keywords", "order",
+};
+
+static const struct {
+    const char *name;
+    enum section_kind kind;
+} reserved_sections[] = {
+    {"办理条件", SECTION_ELIGIBILITY}, {"受理条件", SECTION_ELIGIBILITY},
+    {"申请条件", SECTION_ELIGIBILITY}, {"Eligibility", SECTION_ELIGIBILITY},
+    {"设定依据", SECTION_BASIS},       {"办理依据", SECTION_BASIS},
+    {"政策依据", SECTION_BASIS},       {"Legal basis", SECTION_BASIS},
+    {"收费标准", SECTION_FEES},        {"Fees", SECTION_FEES},
+    {"办理结果", SECTION_RESULT},      {"Result", SECTION_RESULT},
+    {"注意事项", SECTION_NOTES},       {"Notes", SECTION_NOTES},
+    {"常见问题", SECTION_FAQ},         {"FAQ", SECTION_FAQ},
+};
+
+const char *procedure_section_kind_name(enum section_kind k)
+{
+    static const char *const names[] = {
+        [SECTION_ELIGIBILITY] = "eligibility", [SECTION_BASIS] = "basis",
+        [SECTION_FEES] = "fees",               [SECTION_RESULT] = "result",
+        [SECTION_NOTES] = "notes",             [SECTION_FAQ] = "faq",
+        [SECTION_INFO] = "info",
+    };
+    return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "info";
+}
+
+bool procedure_id_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > PROCEDURE_ID_MAX)
+        return false;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0)))
+            return false;
+    }
+    return true;
+}
+
+/* Where the walk is: which part of the model a block belongs to. */
+enum pstate { PS_BEFORE_TITLE, PS_SUMMARY, PS_SECTION, PS_STEP };
+
+struct pctx {
+    const struct procedure_src *src;
+    struct procedure *p;
+    struct diag_list *diags;
+    int line_off;               /* add to a cmark line to get the file line */
+    enum pstate state;
+    struct strbuf html;         /* HTML of the part being read */
+    struct strbuf text;         /* plain text for search */
+    bool eligibility_seen;      /* conditions come from the first one only */
+    bool conditions_taken;
+    int oom;
+};
+
+static int pctx_line(const struct pctx *c, cmark_node *n)
+{
+    return cmark_node_get_start_line(n) + c->line_off;
+}
+
+/* Plain text of a node's subtree: text and code, breaks as spaces. */
+static int node_plain(cmark_node *node, struct strbuf *out)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    int rc = 0;
+
+    if (!it)
+        return -1;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        const char *lit;
+
+        if (ev == CMARK_EVENT_ENTER &&
+            (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK)) {
+            lit = cmark_node_get_literal(n);
+            if (lit && strbuf_puts(out, lit) != 0)
+                rc = -1;
+        } else if ((ev == CMARK_EVENT_ENTER &&
+                    (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)) ||
+                   (ev == CMARK_EVENT_EXIT &&
+                    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+                     t == CMARK_NODE_ITEM))) {
+            if (out->len && out->data[out->len - 1] != ' ' && strbuf_putc(out, ' ') != 0)
+                rc = -1;
+        }
+    }
+    cmark_iter_free(it);
+    return rc;
+}
+
+/* Plain text of a node, trimmed, as a new string (NULL on OOM). */
+static char *node_plain_dup(cmark_node *node)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *s;
+    size_t n;
+    char *r;
+
+    if (node_plain(node, &sb) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    n = sb.len;
+    s = utf8_trim(sb.data ? sb.data : "", &n);
+    r = strndup(s, n);
+    strbuf_free(&sb);
+    return r;
+}
+
+/* Warns once per block that holds raw HTML: it is never shown. */
+static void pctx_warn_raw_html(struct pctx *c, cmark_node *block)
+{
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node_type t = cmark_node_get_type(cmark_iter_get_node(it));
+        if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)) {
+            diag_warn(c->diags, c->src->path, pctx_line(c, block),
+                      "文件里的 HTML 代码不会显示,请改用 Markdown 写法");
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* Renders a block into the current part's HTML and search text. */
+static void pctx_render(struct pctx *c, cmark_node *block)
+{
+    char *html;
+
+    pctx_warn_raw_html(c, block);
+    html = cmark_render_html(block, CMARK_OPT_DEFAULT);
+    if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
+        c->oom = 1;
+    free(html);
+}
+
+static char *pctx_take_html(struct pctx *c)
+{
+    char *s = strbuf_take(&c->html);
+
+    if (!s)
+        c->oom = 1;
+    return s;
+}
+
+/* Stores the HTML gathered so far into the part it belongs to. */
+static void pctx_flush(struct pctx *c)
+{
+    struct procedure *p = c->p;
+
+    switch (c->state) {
+    case PS_BEFORE_TITLE:
+        strbuf_free(&c->html);
+        break;
+    case PS_SUMMARY:
+        p->summary_html = pctx_take_html(c);
+        break;
+    case PS_SECTION:
+        p->sections[p->n_sections - 1].html = pctx_take_html(c);
+        break;
+    case PS_STEP:
+        p->steps[p->n_steps - 1].html = pctx_take_html(c);
+        break;
+    }
+}
+
+static bool section_kind_of(const char *title, enum section_kind *k)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof reserved_sections / sizeof reserved_sections[0]; i++) {
+        if (strcasecmp(title, reserved_sections[i].name) == 0) {
+            *k = reserved_sections[i].kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An H2: opens a section or a step. */
+static void pctx_open_h2(struct pctx *c, cmark_node *h)
+{
+    struct procedure *p = c->p;
+    const char *path = c->src->path;
+    int line = pctx_line(c, h);
+    struct markers m;
+    enum section_kind kind;
+    char *raw, *title;
+    size_t n;
+    int r;
+
+    pctx_flush(c);
+    if (!(raw = node_plain_dup(h))) {
+        c->oom = 1;
+        return;
+    }
+    n = strlen(raw);
+    r = marker_strip(path, line, raw, &n, MARK_IF, &m, c->diags);
+    if (r < 0 || !(title = strndup(raw, n))) {
+        c->oom = 1;
+        free(raw);
+        marker_free(&m);
+        return;
+    }
+    free(raw);
+    if (!*title)
+        diag_error(c->diags, path, line, "二级标题 ## 后面不能是空的");
+    if (node_plain(h, &c->text) != 0)
+        c->oom = 1;
+    if (p->kind == PROC_POLICY || section_kind_of(title, &kind)) {
+        struct proc_section *s;
+        if (p->kind == PROC_POLICY && !section_kind_of(title, &kind))
+            kind = SECTION_INFO;
+        if (m.has_cond)
+            diag_error(c->diags, path, line, "「%s」是信息部分,不是步骤,不能带 {if …} 条件", title);
+        if (p->n_sections >= PROCEDURE_MAX_SECTIONS) {
+            diag_error(c->diags, path, line, "信息部分太多,最多 %d 个", PROCEDURE_MAX_SECTIONS);
+            free(title);
+            marker_free(&m);
+            c->state = PS_BEFORE_TITLE; /* drop what follows */
+            return;
+        }
+        s = realloc(p->sections, (p->n_sections + 1) * sizeof *s);
+        if (!s) {
+            c->oom = 1;
+            free(title);
+            marker_free(&m);
+            return;
+        }
+        p->sections = s;
+        s = &p->sections[p->n_sections++];
+        memset(s, 0, sizeof *s);
+        s->kind = kind;
+        s->title = title;
+        s->line = line;
+        if (kind == SECTION_ELIGIBILITY) {
+            if (c->eligibility_seen)
+                diag_warn(c->diags, path, line,
+                          "已经有一个办理条件部分,这里的条件不会逐条询问居民;请合并成一个");
+            c->eligibility_seen = true;
+        }
+        c->state = PS_SECTION;
+    } else {
+        struct proc_step *st;
+        if (p->n_steps >= PROCEDURE_MAX_STEPS) {
+            diag_error(c->diags, path, line, "步骤太多,最多 %d 步", PROCEDURE_MAX_STEPS);
+            free(title);
+            marker_free(&m);
+            c->state = PS_BEFORE_TITLE;
+            return;
+        }
+        st = realloc(p->steps, (p->n_steps + 1) * sizeof *st);
+        if (!st) {
+            c->oom = 1;
+            free(title);
+            marker_free(&m);
+            return;
+        }
+        p->steps = st;
+        st = &p->steps[p->n_steps++];
+        memset(st, 0, sizeof *st);
+        st->title = title;
+        st->line = line;
+        if (m.has_cond) {
+            st->cond = m.cond;
+            st->has_cond = true;
+            m.has_cond = false;
+        }
+        c->state = PS_STEP;
+    }
+    marker_free(&m);
+}
+
+/* Takes the eligibility conditions from the first list of that section. */
+static void pctx_take_conditions(struct pctx *c, cmark_node *list)
+{
+    struct procedure *p = c->p;
+    cmark_node *item;
+    size_t n = 0;
+
+    c->conditions_taken = true;
+    for (item = cmark_node_first_child(list); item; item = cmark_node_next(item))
+        n++;
+    if (!(p->conditions = calloc(n ? n : 1, sizeof *p->conditions))) {
+        c->oom = 1;
+        return;
+    }
+    for (item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
+        char *t = node_plain_dup(item);
+        if (!t) {
+            c->oom = 1;
+            return;
+        }
+        if (!*t) {
+            diag_error(c->diags, c->src->path, pctx_line(c, item), "办理条件不能是空的一条");
+            free(t);
+            continue;
+        }
+        p->conditions[p->n_conditions++] = t;
+    }
+}
+
+/* In a step: turns `[ ] ` items into checklist items, renders the rest. */
+static void pctx_step_list(struct pctx *c, cmark_node *list)
+{
+    struct proc_step *st = &c->p->steps[c->p->n_steps - 1];
+    size_t step_index = c->p->n_steps - 1;
+    cmark_node *item, *next;
+    const char *path = c->src->path;
+
+    for (item = cmark_node_first_child(list); item; item = next) {
+        cmark_node *para = cmark_node_first_child(item);
+        int line = pctx_line(c, item);
+        struct proc_item *it;
+        struct markers m;
+        char *raw;
+        const char *t;
+        size_t n;
+        int r;
+
+        next = cmark_node_next(item);
+        if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+            continue;
+        if (!(raw = node_plain_dup(para))) {
+            c->oom = 1;
+            return;
+        }
+        if (strncmp(raw, "[ ]", 3) != 0 || (raw[3] != ' ' && raw[3] != '\0')) {
+            free(raw);
+            continue;
+        }
+        if (cmark_node_next(para))
+            diag_warn(c->diags, path, line, "清单项只显示第一段文字,后面缩进的内容会被忽略");
+        t = raw + 3;
+        n = strlen(t);
+        t = utf8_trim(t, &n);
+        r = marker_strip(path, line, t, &n, MARK_OPTIONAL | MARK_IF, &m, c->diags);
+        if (r < 0) {
+            free(raw);
+            marker_free(&m);
+            c->oom = 1;
+            return;
+        }
+        if (n == 0) {
+            diag_error(c->diags, path, line, "清单项 [ ] 后面要写上要准备或要做的事");
+        } else if (st->n_items >= PROCEDURE_MAX_ITEMS) {
+            diag_error(c->diags, path, line, "一个步骤最多 %d 个清单项", PROCEDURE_MAX_ITEMS);
+        } else {
+            it = realloc(st->items, (st->n_items + 1) * sizeof *it);
+            if (!it) {
+                free(raw);
+                marker_free(&m);
+                c->oom = 1;
+                return;
+            }
+            st->items = it;
+            it = &st->items[st->n_items];
+            memset(it, 0, sizeof *it);
+            snprintf(it->id, sizeof it->id, "s%zu-%zu", step_index, st->n_items);
+            it->required = !m.optional;
+            it->line = line;
+            if (m.has_cond) {
+                it->cond = m.cond;
+                it->has_cond = true;
+                m.has_cond = false;
+            }
+            if (!(it->text = strndup(t, n))) {
+                if (it->has_cond)
+                    cond_free(&it->cond);
+                c->oom = 1;
+            } else {
+                st->n_items++;
+                if (strbuf_append(&c->text, t, n) != 0 || strbuf_putc(&c->text, ' ') != 0)
+                    c->oom = 1;
+            }
+        }
+        free(raw);
+        marker_free(&m);
+        cmark_node_free(item); /* unlinks it: only the other items are rendered */
+    }
+    if (cmark_node_first_child(list))
+        pctx_render(c, list);
+}
+
+/* A ```form block: one field per non-blank line; `#` starts a comment. */
+static void pctx_step_form(struct pctx *c, cmark_node *code)
+{
+    struct proc_step *st = &c->p->steps[c->p->n_steps - 1];
+    const char *lit = cmark_node_get_literal(code), *s, *eol;
+    int line = pctx_line(c, code) + 1; /* the fence is the block's first line */
+    size_t total = 0, i;
+
+    for (i = 0; i < c->p->n_steps; i++)
+        total += c->p->steps[i].n_fields;
+    for (s = lit ? lit : ""; *s; s = *eol ? eol + 1 : eol, line++) {
+        struct field f;
+        const char *t;
+        size_t n;
+        int r;
+
+        eol = strchr(s, '\n');
+        if (!eol)
+            eol = s + strlen(s);
+        n = (size_t)(eol - s);
+        t = utf8_trim(s, &n);
+        if (n == 0 || t[0] == '#')
+            continue;
+        if (total >= PROCEDURE_MAX_FIELDS) {
+            diag_error(c->diags, c->src->path, line, "一个事项最多 %d 个字段", PROCEDURE_MAX_FIELDS);
+            return;
+        }
+        memset(&f, 0, sizeof f);
+        r = field_parse_line(c->src->path, line, t, n, &f, c->diags);
+        if (r < 0) {
+            field_free(&f);
+            c->oom = 1;
+            return;
+        }
+        if (r > 0) {
+            field_free(&f);
+            continue;
+        }
+        {
+            struct field *fs = realloc(st->fields, (st->n_fields + 1) * sizeof *fs);
+            if (!fs) {
+                field_free(&f);
+                c->oom = 1;
+                return;
+            }
+            st->fields = fs;
+        }
+        st->fields[st->n_fields++] = f;
+        total++;
+        if (strbuf_puts(&c->text, f.label) != 0 || strbuf_putc(&c->text, ' ') != 0)
+            c->oom = 1;
+    }
+}
+
+static bool is_form_block(cmark_node *n)
+{
+    const char *info = cmark_node_get_fence_info(n);
+    size_t len;
+
+    if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK || !info)
+        return false;
+    len = strlen(info);
+    info = utf8_trim(info, &len);
+    return len == 4 && memcmp(info, "form", 4) == 0;
+}
+
+static void pctx_block(struct pctx *c, cmark_node *n)
+{
+    struct procedure *p = c->p;
+    cmark_node_type t = cmark_node_get_type(n);
+    const char *path = c->src->path;
+    int line = pctx_line(c, n);
+
+    if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+        if (p->title) {
+            diag_error(c->diags, path, line, "只能有一个一级标题(# 开头);请把它改成 ## 或删去");
+            return;
+        }
+        if (c->state != PS_BEFORE_TITLE)
+            diag_error(c->diags, path, line, "标题(# 开头)应写在所有 ## 部分之前");
+        if (!(p->title = node_plain_dup(n))) {
+            c->oom = 1;
+            return;
+        }
+        if (!*p->title)
+            diag_error(c->diags, path, line, "标题(# 开头)不能是空的");
+        if (node_plain(n, &c->text) != 0)
+            c->oom = 1;
+        strbuf_free(&c->html);
+        c->state = PS_SUMMARY;
+        return;
+    }
+    if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
+        pctx_open_h2(c, n);
+        return;
+    }
+    switch (c->state) {
+    case PS_BEFORE_TITLE:
+        if (!p->title)
+            diag_warn(c->diags, path, line, "标题(# 开头)之前的内容不会显示");
+        return;
+    case PS_SECTION: {
+        struct proc_section *s = &p->sections[p->n_sections - 1];
+        if (s->kind == SECTION_ELIGIBILITY && p->kind == PROC_PROCEDURE &&
+            !c->conditions_taken && t == CMARK_NODE_LIST)
+            pctx_take_conditions(c, n);
+        if (is_form_block(n))
+            diag_error(c->diags, path, line, "form 表单只能写在步骤里,「%s」是信息部分", s->title);
+        pctx_render(c, n);
+        return;
+    }
+    case PS_STEP:
+        if (t == CMARK_NODE_LIST) {
+            pctx_step_list(c, n);
+        } else if (is_form_block(n)) {
+            pctx_step_form(c, n);
+        } else {
+            pctx_render(c, n);
+        }
+        return;
+    case PS_SUMMARY:
+        if (is_form_block(n))
+            diag_error(c->diags, path, line, "form 表单只能写在步骤(## 标题)里");
+        pctx_render(c, n);
+        return;
+    }
+}
+
+/* Whether `key` names a yesno/choice field of a step before `step`, and
+ * whether value is one of its answers; reports why not. */
+static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, int line)
+{
+    const struct field *f;
+    size_t at;
+
+    f = procedure_field_find(c->p, cd->key, &at);
+    if (!f) {
+        diag_error(c->diags, c->src->path, line, "条件里的字段 %s 不存在", cd->key);
+        return;
+    }
+    if (at >= step) {
+        diag_error(c->diags, c->src->path, line,
+                   "条件里的字段 %s 在%s步骤里;条件只能引用前面步骤的字段", cd->key,
+                   at == step ? "同一个" : "后面的");
+        return;
+    }
+    if (f->type == FIELD_YESNO) {
+        if (strcmp(cd->value, "yes") != 0 && strcmp(cd->value, "no") != 0)
+            diag_error(c->diags, c->src->path, line,
+                       "字段 %s 是 yesno 类型,条件的值只能是 yes 或 no,不能是「%s」", cd->key,
+                       cd->value);
+    } else if (f->type == FIELD_CHOICE) {
+        if (!field_has_option(f, cd->value))
+            diag_error(c->diags, c->src->path, line, "「%s」不是字段 %s 的选项之一", cd->value,
+                       cd->key);
+    } else {
+        diag_error(c->diags, c->src->path, line,
+                   "条件只能引用 yesno 或 choice 类型的字段,%s 是 %s 类型", cd->key,
+                   field_type_name(f->type));
+    }
+}
+
+/* Checks that need the whole procedure: keys, same_as, conditions. */
+static void pctx_check_model(struct pctx *c)
+{
+    struct procedure *p = c->p;
+    size_t s, i, s2;
+
+    for (s = 0; s < p->n_steps; s++) {
+        struct proc_step *st = &p->steps[s];
+        if (st->has_cond)
+            pctx_check_cond(c, &st->cond, s, st->line);
+        for (i = 0; i < st->n_items; i++)
+            if (st->items[i].has_cond)
+                pctx_check_cond(c, &st->items[i].cond, s, st->items[i].line);
+        for (i = 0; i < st->n_fields; i++) {
+            const struct field *f = &st->fields[i], *first;
+            first = procedure_field_find(p, f->key, &s2);
+            if (first != f)
+                diag_error(c->diags, c->src->path, f->line,
+                           "字段名 %s 重复了(第 %d 行已经用过),同一事项里字段名不能相同", f->key,
+                           first->line);
+            if (f->same_as && !procedure_field_find(p, f->same_as, &s2))
+                diag_error(c->diags, c->src->path, f->line, "same_as= 指向的字段 %s 不存在",
+                           f->same_as);
+            if (f->has_cond)
+                pctx_check_cond(c, &f->cond, s, f->line);
+        }
+    }
+}
+
+/* Keeps the known front matter keys, checks their values. */
+static void pctx_meta(struct pctx *c, struct frontmatter *fm)
+{
+    struct procedure *p = c->p;
+    const char *path = c->src->path;
+    struct frontmatter kept;
+    size_t i, k;
+    int y, m, d;
+
+    memset(&kept, 0, sizeof kept);
+    kept.body_offset = fm->body_offset;
+    kept.body_line = fm->body_line;
+    kept.items = calloc(fm->n ? fm->n : 1, sizeof *kept.items);
+    if (!kept.items) {
+        c->oom = 1;
+        return;
+    }
+    for (i = 0; i < fm->n; i++) {
+        struct fm_entry *e = &fm->items[i];
+        for (k = 0; k < sizeof known_meta_keys / sizeof known_meta_keys[0]; k++)
+            if (strcmp(e->key, known_meta_keys[k]) == 0)
+                break;
+        if (k == sizeof known_meta_keys / sizeof known_meta_keys[0]) {
+            diag_warn(c->diags, path, e->line, "不认识的名称「%s」,会被忽略", e->key);
+            continue;
+        }
+        if (strcmp(e->key, "review_by") == 0 || strcmp(e->key, "effective") == 0) {
+            if (!frontmatter_date_parse(e->value, &y, &m, &d)) {
+                diag_error(c->diags, path, e->line, "%s 应是 YYYY-MM-DD 格式的真实日期,「%s」不是",
+                           e->key, e->value);
+                continue;
+            }
+            if (e->key[0] == 'r') {
+                p->review_by = y * 10000 + m * 100 + d;
+                if (c->src->today && p->review_by < c->src->today)
+                    diag_warn(c->diags, path, e->line,
+                              "复核日期 review_by 已过(%s):请核对现行政策,更新内容和日期", e->value);
+            }
+        } else if (strcmp(e->key, "kind") == 0) {
+            if (strcmp(e->value, "procedure") == 0) {
+                p->kind = PROC_PROCEDURE;
+            } else if (strcmp(e->value, "policy") == 0) {
+                p->kind = PROC_POLICY;
+            } else {
+                diag_error(c->diags, path, e->line, "kind 只能是 procedure(办事)或 policy(政策文件),不能是「%s」",
+                           e->value);
+                continue;
+            }
+        } else if (strcmp(e->key, "id") == 0) {
+            if (!procedure_id_valid(e->value, strlen(e->value))) {
+                diag_error(c->diags, path, e->line,
+                           "id「%s」无效:只能用小写英文字母、数字和 -,以字母或数字开头,最长 64 个字符",
+                           e->value);
+                continue;
+            }
+        } else if (strcmp(e->key, "order") == 0) {
+            char *end;
+            long v = strtol(e->value, &end, 10);
+            if (!*e->value || *end || v < -1000000 || v > 1000000) {
+                diag_error(c->diags, path, e->line, "order 应是一个整数,「%s」不是", e->value);
+                continue;
+            }
+            p->order = (int)v;
+        }
+        kept.items[kept.n++] = *e;
+        e->key = e->value = NULL;
+    }
+    p->meta = kept;
+}
+
+static bool pctx_text_ok(struct pctx *c, const char *text, size_t len)
+{
+    size_t i = 0, k;
+    uint32_t cp;
+    int line = 1;
+
+    while (i < len) {
+        k = utf8_decode(text + i, len - i, &cp);
+        if (k == 0 || cp == 0) {
+            diag_error(c->diags, c->src->path, line,
+                       "这一行有无效的字符:文件必须用 UTF-8 编码保存(可在编辑器的「另存为」里选择)");
+            return false;
+        }
+        if (cp == '\n')
+            line++;
+        i += k;
+    }
+    return true;
+}
+
+int procedure_parse(const struct procedure_src *src, struct procedure **out,
+                    struct diag_list *diags)
+{
+    struct pctx c;
+    struct frontmatter fm;
+    struct procedure *p = NULL;
+    cmark_node *doc = NULL, *n, *next;
+    const struct fm_entry *e;
+    size_t errors0 = diags->errors;
+    int rc = -1, r;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    memset(&fm, 0, sizeof fm);
+    if (src->len > PROCEDURE_FILE_MAX) {
+        diag_error(diags, src->path, 1, "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容");
+        rc = 1;
+        goto out;
+    }
+    if (!(p = calloc(1, sizeof *p)))
+        goto out;
+    c.src = src;
+    c.p = p;
+    c.diags = diags;
+    p->order = 1000;
+    if (!pctx_text_ok(&c, src->text, src->len)) {
+        rc = 1;
+        goto out;
+    }
+    r = frontmatter_parse(src->path, src->text, src->len, &fm, diags);
+    if (r < 0)
+        goto out;
+    pctx_meta(&c, &fm);
+    e = frontmatter_get(&p->meta, "id");
+    p->id = strdup(e ? e->value : src->id);
+    p->category = strdup(src->category);
+    p->path = strdup(src->path);
+    if (!p->id || !p->category || !p->path || c.oom)
+        goto out;
+    memcpy(p->hash, src->hash, 64);
+    if (!e && !procedure_id_valid(src->id, strlen(src->id)))
+        diag_error(diags, src->path, 1,
+                   "文件名「%s」不能作为编号:只能用小写英文字母、数字和 -(如 labour-handbook.md),"
+                   "或在开头信息里写 id: …", src->id);
+
+    c.line_off = fm.body_line;
+    doc = cmark_parse_document(src->text + fm.body_offset, src->len - fm.body_offset,
+                               CMARK_OPT_DEFAULT);
+    if (!doc)
+        goto out;
+    for (n = cmark_node_first_child(doc); n && !c.oom; n = next) {
+        next = cmark_node_next(n);
+        pctx_block(&c, n);
+    }
+    pctx_flush(&c);
+    if (c.oom || diags->oom)
+        goto out;
+    if (!p->title)
+        diag_error(diags, src->path, c.line_off + 1, "缺少标题:文件里要有一行以 # 开头的事项名称");
+    if (p->kind == PROC_PROCEDURE && p->n_steps == 0)
+        diag_error(diags, src->path, c.line_off + 1,
+                   "没有任何步骤:除办理条件等信息部分外,至少要有一个 ## 步骤标题"
+                   "(政策文件请在开头写 kind: policy)");
+    pctx_check_model(&c);
+    if (!p->summary_html && !(p->summary_html = strdup("")))
+        goto out;
+    {
+        struct strbuf sb = STRBUF_INIT;
+        size_t len;
+        const char *s;
+        /* the summary's plain text is what lists show under the title */
+        for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+            if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+                cmark_node_get_heading_level(n) == 1) {
+                for (n = cmark_node_next(n); n; n = cmark_node_next(n)) {
+                    if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+                        cmark_node_get_heading_level(n) <= 2)
+                        break;
+                    if (node_plain(n, &sb) != 0)
+                        c.oom = 1;
+                }
+                break;
+            }
+        }
+        len = sb.len;
+        s = utf8_trim(sb.data ? sb.data : "", &len);
+        p->summary_text = strndup(s, len);
+        strbuf_free(&sb);
+        if (!p->summary_text || c.oom)
+            goto out;
+    }
+    if (!p->conditions && !(p->conditions = calloc(1, sizeof *p->conditions)))
+        goto out;
+    if (!(p->search_text = strbuf_take(&c.text)))
+        goto out;
+    if (diags->oom)
+        goto out;
+    if (diags->errors > errors0) {
+        rc = 1;
+        goto out;
+    }
+    *out = p;
+    p = NULL;
+    rc = 0;
+out:
+    if (doc)
+        cmark_node_free(doc);
+    frontmatter_free(&fm);
+    strbuf_free(&c.html);
+    strbuf_free(&c.text);
+    procedure_free(p);
+    return rc;
+}
+
+const struct field *procedure_field_find(const struct procedure *p, const char *key,
+                                         size_t *step_out)
+{
+    size_t s, i;
+
+    for (s = 0; s < p->n_steps; s++) {
+        for (i = 0; i < p->steps[s].n_fields; i++) {
+            if (strcmp(p->steps[s].fields[i].key, key) == 0) {
+                *step_out = s;
+                return &p->steps[s].fields[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+void procedure_free(struct procedure *p)
+{
+    size_t i, j;
+
+    if (!p)
+        return;
+    free(p->id);
+    free(p->category);
+    free(p->path);
+    frontmatter_free(&p->meta);
+    free(p->title);
+    free(p->summary_html);
+    free(p->summary_text);
+    for (i = 0; i < p->n_sections; i++) {
+        free(p->sections[i].title);
+        free(p->sections[i].html);
+    }
+    free(p->sections);
+    for (i = 0; i < p->n_conditions; i++)
+        free(p->conditions[i]);
+    free(p->conditions);
+    for (i = 0; i < p->n_steps; i++) {
+        struct proc_step *st = &p->steps[i];
+        free(st->title);
+        free(st->html);
+        for (j = 0; j < st->n_items; j++) {
+            free(st->items[j].text);
+            if (st->items[j].has_cond)
+                cond_free(&st->items[j].cond);
+        }
+        free(st->items);
+        for (j = 0; j < st->n_fields; j++)
+            field_free(&st->fields[j]);
+        free(st->fields);
+        if (st->has_cond)
+            cond_free(&st->cond);
+    }
+    free(p->steps);
+    free(p->search_text);
+    free(p);
+}

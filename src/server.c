@@ -1,0 +1,133 @@
+/* server: start-up, the signal loop and shutdown of the daemon.
+ *
+ * Threads: the main thread loads procedures and waits for signals; the
+ * HTTP worker threads (libmicrohttpd's pool) answer requests, each with its
+ * own SQLite connection. Signals are blocked in every thread and read from
+ * a signalfd here, so no handler runs in the middle of a request.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "assets.h"
+#include "catalog.h"
+#include "db.h"
+#include "http.h"
+#include "loader.h"
+
+void server_options_default(struct server_options *o)
+{
+    o->listen = "127.0.0.1:8080";
+    o->db_path = "./var/spkiosk.db";
+    o->procedures = "./procedures";
+    o->web_dir = NULL;
+    o->threads = 4;
+}
+
+/* Creates the database's folder when it is missing (one level, like the
+ * default ./var). */
+static int server_db_dir(const char *db_path)
+{
+    const char *slash = strrchr(db_path, '/');
+    char dir[4096];
+    size_t n;
+
+    if (!slash || slash == db_path)
+        return 0;
+    n = (size_t)(slash - db_path);
+    if (n >= sizeof dir)
+        return -1;
+    memcpy(dir, db_path, n);
+    dir[n] = '\0';
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "spkiosk: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int server_run(const struct server_options *o)
+{
+    struct http_server_config cfg;
+    struct MHD_Daemon *d = NULL;
+    struct db *db = NULL;
+    struct signalfd_siginfo si;
+    sigset_t set;
+    unsigned port = 0;
+    char err[512];
+    int sfd = -1, rc = -1;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    /* before any thread starts, so that all of them inherit the mask */
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
+        fprintf(stderr, "spkiosk: cannot set up signals: %s\n", strerror(errno));
+        goto out;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (server_db_dir(o->db_path) != 0)
+        goto out;
+    if (db_open(o->db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk: database: %s\n", err);
+        goto out;
+    }
+    if (db_thread_setup(o->db_path) != 0 || assets_init(o->web_dir) != 0) {
+        fprintf(stderr, "spkiosk: out of memory\n");
+        goto out;
+    }
+    if (loader_run(db, o->procedures) != 0)
+        goto out;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.routes = api_routes;
+    cfg.n_routes = api_routes_count;
+    cfg.listen = o->listen;
+    cfg.threads = o->threads;
+    if (!(d = http_start(&cfg, &port)))
+        goto out;
+    {
+        /* tests and scripts wait for this line to learn the port */
+        const char *colon = strrchr(o->listen, ':');
+        fprintf(stderr, "spkiosk: listening on http://%.*s:%u\n",
+                (int)(colon - o->listen), o->listen, port);
+    }
+    for (;;) {
+        struct pollfd pfd = {sfd, POLLIN, 0};
+        ssize_t n;
+        if (poll(&pfd, 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "spkiosk: poll: %s\n", strerror(errno));
+            break;
+        }
+        n = read(sfd, &si, sizeof si);
+        if (n != (ssize_t)sizeof si)
+            continue;
+        if (si.ssi_signo == SIGHUP) {
+            fprintf(stderr, "spkiosk: SIGHUP: reloading %s\n", o->procedures);
+            (void)loader_run(db, o->procedures);
+            continue;
+        }
+        fprintf(stderr, "spkiosk: %s: stopping\n", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        break;
+    }
+    rc = 0;
+out:
+    http_stop(d, 10000);
+    catalog_shutdown();
+    assets_shutdown();
+    db_close(db);
+    if (sfd >= 0)
+        close(sfd);
+    return rc;
+}

@@ -1,0 +1,538 @@
+/* store: catalog persistence. Every write of a load happens in one
+ * transaction so that readers see the old catalog or the new one, never a
+ * half. SQL is kept beside the code that binds it; all of it is prepared. */
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cjktok.h"
+#include "render.h"
+#include "strbuf.h"
+
+void store_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!gmtime_r(&now, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+static const char sql_reuse[] =
+    "SELECT f.procedure_id FROM source_files f"
+    " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
+    " JOIN procedures p ON p.id = f.procedure_id AND p.hash = f.hash AND p.status = 'live'"
+    " WHERE f.path = ?1 AND f.hash = ?2 AND f.ok = 1 AND v.render_version = ?3";
+
+int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
+{
+    struct db *db = ctx;
+    sqlite3_stmt *st = db_stmt(db, sql_reuse);
+    int rc = -1, r;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, RENDER_VERSION);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *id = strdup((const char *)sqlite3_column_text(st, 0));
+        rc = *id ? 1 : -1;
+    } else if (r == SQLITE_DONE) {
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Runs a bound statement that returns no rows. */
+static int store_step_done(struct db *db, sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        fprintf(stderr, "spkiosk: store: %s\n", sqlite3_errmsg(db_handle(db)));
+        return -1;
+    }
+    return 0;
+}
+
+static const char sql_cat_clear[] = "DELETE FROM categories";
+static const char sql_cat_insert[] =
+    "INSERT INTO categories (id, title, description, ord) VALUES (?1, ?2, ?3, ?4)";
+
+static int store_categories(struct db *db, const struct library *lib)
+{
+    sqlite3_stmt *st;
+    size_t i;
+
+    if (!(st = db_stmt(db, sql_cat_clear)) || store_step_done(db, st) != 0)
+        return -1;
+    for (i = 0; i < lib->n_cats; i++) {
+        const struct lib_category *c = &lib->cats[i];
+        if (!(st = db_stmt(db, sql_cat_insert)))
+            return -1;
+        sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->description, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, c->order);
+        if (store_step_done(db, st) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char sql_version_upsert[] =
+    "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind, title, ord,"
+    " review_by, detail_json, item_json, render_version, first_loaded)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT (procedure_id, hash) DO UPDATE SET category = excluded.category,"
+    " kind = excluded.kind, title = excluded.title, ord = excluded.ord,"
+    " review_by = excluded.review_by, detail_json = excluded.detail_json,"
+    " item_json = excluded.item_json, render_version = excluded.render_version";
+static const char sql_proc_upsert[] =
+    "INSERT INTO procedures (id, path, hash, status, updated_at) VALUES (?1, ?2, ?3, 'live', ?4)"
+    " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash, status = 'live',"
+    " updated_at = CASE WHEN procedures.hash <> excluded.hash OR procedures.status <> 'live'"
+    " THEN excluded.updated_at ELSE procedures.updated_at END";
+static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
+static const char sql_search_insert[] =
+    "INSERT INTO search (id, title, keywords, body) VALUES (?1, ?2, ?3, ?4)";
+
+/* A parsed file: its version, its live pointer, its search row. */
+static int store_procedure(struct db *db, const struct lib_file *f, const char *now)
+{
+    const struct procedure *p = f->model;
+    const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
+    char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (!detail || !item)
+        goto out;
+    if (!(st = db_stmt(db, sql_version_upsert)))
+        goto out;
+    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, f->text, (int)f->len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->kind == PROC_POLICY ? "policy" : "procedure", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->title, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, p->order);
+    sqlite3_bind_int(st, 8, p->review_by);
+    sqlite3_bind_text(st, 9, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, item, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 11, RENDER_VERSION);
+    sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+    if (store_step_done(db, st) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_proc_upsert)))
+        goto out;
+    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, f->rel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    if (store_step_done(db, st) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_search_delete)))
+        goto out;
+    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    if (store_step_done(db, st) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_search_insert)))
+        goto out;
+    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
+    if (store_step_done(db, st) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(detail);
+    free(item);
+    return rc;
+}
+
+/* The diagnostics of one file as JSON [{"line","severity","message"}]. */
+static char *store_file_diags(const struct library *lib, const char *path)
+{
+    cJSON *arr = cJSON_CreateArray();
+    char *s = NULL;
+    size_t i;
+
+    if (!arr)
+        return NULL;
+    for (i = 0; i < lib->diags.n; i++) {
+        const struct diag *d = &lib->diags.items[i];
+        cJSON *o;
+        if (strcmp(d->file, path) != 0)
+            continue;
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddNumberToObject(o, "line", d->line) ||
+            !cJSON_AddStringToObject(o, "severity", d->severity == DIAG_ERROR ? "error" : "warning") ||
+            !cJSON_AddStringToObject(o, "message", d->message))
+            goto out;
+    }
+    s = cJSON_PrintUnformatted(arr);
+out:
+    cJSON_Delete(arr);
+    return s;
+}
+
+static const char sql_file_upsert[] =
+    "INSERT INTO source_files (path, hash, procedure_id, ok, diagnostics, checked_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
+    " procedure_id = excluded.procedure_id, ok = excluded.ok,"
+    " diagnostics = excluded.diagnostics, checked_at = excluded.checked_at";
+static const char sql_file_touch[] = "UPDATE source_files SET checked_at = ?2 WHERE path = ?1";
+
+static int store_file_result(struct db *db, const struct library *lib, const struct lib_file *f,
+                             const char *now)
+{
+    sqlite3_stmt *st;
+    char *diags = NULL;
+    int rc = -1;
+
+    if (f->status == LIB_REUSED) {
+        if (!(st = db_stmt(db, sql_file_touch)))
+            return -1;
+        sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        return store_step_done(db, st);
+    }
+    if (!(diags = store_file_diags(lib, f->path)) || !(st = db_stmt(db, sql_file_upsert)))
+        goto out;
+    sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, f->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, f->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, f->status == LIB_PARSED);
+    sqlite3_bind_text(st, 5, diags, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st);
+out:
+    free(diags);
+    return rc;
+}
+
+static const struct lib_file *store_file_by_rel(const struct library *lib, const char *rel)
+{
+    size_t i;
+
+    for (i = 0; i < lib->n_files; i++)
+        if (strcmp(lib->files[i].rel, rel) == 0)
+            return &lib->files[i];
+    return NULL;
+}
+
+static const char sql_live[] = "SELECT id, path FROM procedures WHERE status = 'live'";
+static const char sql_retire[] =
+    "UPDATE procedures SET status = 'retired', updated_at = ?2 WHERE id = ?1";
+static const char sql_files_all[] = "SELECT path FROM source_files";
+static const char sql_file_delete[] = "DELETE FROM source_files WHERE path = ?1";
+
+/* Retires live procedures whose file is gone or now names another id.
+ * A file with errors keeps its last good version live. */
+static int store_retire(struct db *db, const struct library *lib, const char *now,
+                        size_t *retired)
+{
+    sqlite3_stmt *st;
+    char **ids = NULL, **nids;
+    size_t n = 0, i;
+    int rc = -1, r;
+
+    if (!(st = db_stmt(db, sql_live)))
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const struct lib_file *f = store_file_by_rel(lib, (const char *)sqlite3_column_text(st, 1));
+        if (f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0))
+            continue;
+        if (!(nids = realloc(ids, (n + 1) * sizeof *ids)) || !(nids[n] = strdup(id))) {
+            ids = nids ? nids : ids;
+            sqlite3_reset(st);
+            goto out;
+        }
+        ids = nids;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        goto out;
+    for (i = 0; i < n; i++) {
+        if (!(st = db_stmt(db, sql_retire)))
+            goto out;
+        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        if (store_step_done(db, st) != 0 || !(st = db_stmt(db, sql_search_delete)))
+            goto out;
+        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st) != 0)
+            goto out;
+    }
+    *retired = n;
+    while (n)
+        free(ids[--n]);
+    free(ids);
+    ids = NULL;
+    /* forget files that are gone; collect first, the cursor must not see deletes */
+    if (!(st = db_stmt(db, sql_files_all)))
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        if (store_file_by_rel(lib, path))
+            continue;
+        if (!(nids = realloc(ids, (n + 1) * sizeof *ids)) || !(nids[n] = strdup(path))) {
+            ids = nids ? nids : ids;
+            sqlite3_reset(st);
+            goto out;
+        }
+        ids = nids;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        goto out;
+    for (i = 0; i < n; i++) {
+        if (!(st = db_stmt(db, sql_file_delete)))
+            goto out;
+        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    while (n)
+        free(ids[--n]);
+    free(ids);
+    return rc;
+}
+
+static const char sql_diag_clear[] = "DELETE FROM diagnostics";
+static const char sql_diag_insert[] =
+    "INSERT INTO diagnostics (file, line, severity, message) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_diag_cached[] =
+    "INSERT INTO diagnostics (file, line, severity, message)"
+    " SELECT ?2, json_extract(d.value, '$.line'), json_extract(d.value, '$.severity'),"
+    " json_extract(d.value, '$.message')"
+    " FROM source_files f, json_each(f.diagnostics) d WHERE f.path = ?1";
+
+/* The admin console's list: this load's findings plus the remembered ones
+ * of files that were not parsed again. */
+static int store_diagnostics(struct db *db, const struct library *lib)
+{
+    sqlite3_stmt *st;
+    size_t i;
+
+    if (!(st = db_stmt(db, sql_diag_clear)) || store_step_done(db, st) != 0)
+        return -1;
+    for (i = 0; i < lib->diags.n; i++) {
+        const struct diag *d = &lib->diags.items[i];
+        if (!(st = db_stmt(db, sql_diag_insert)))
+            return -1;
+        sqlite3_bind_text(st, 1, d->file, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, d->line);
+        sqlite3_bind_text(st, 3, d->severity == DIAG_ERROR ? "error" : "warning", -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, d->message, -1, SQLITE_STATIC);
+        if (store_step_done(db, st) != 0)
+            return -1;
+    }
+    for (i = 0; i < lib->n_files; i++) {
+        if (lib->files[i].status != LIB_REUSED)
+            continue;
+        if (!(st = db_stmt(db, sql_diag_cached)))
+            return -1;
+        sqlite3_bind_text(st, 1, lib->files[i].rel, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, lib->files[i].path, -1, SQLITE_STATIC);
+        if (store_step_done(db, st) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char sql_triage_upsert[] =
+    "INSERT INTO triage (one, hash, json, loaded_at) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (one) DO UPDATE SET hash = excluded.hash, json = excluded.json,"
+    " loaded_at = excluded.loaded_at";
+static const char sql_triage_delete[] = "DELETE FROM triage";
+
+static int store_triage(struct db *db, const struct library *lib, const char *now)
+{
+    sqlite3_stmt *st;
+    char *json;
+    int rc;
+
+    if (!lib->has_triage)
+        return (st = db_stmt(db, sql_triage_delete)) ? store_step_done(db, st) : -1;
+    if (!lib->triage)
+        return 0; /* broken: the last good flow stays */
+    if (!(json = triage_render(lib->triage)))
+        return -1;
+    if (!(st = db_stmt(db, sql_triage_upsert))) {
+        free(json);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, lib->triage_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st);
+    free(json);
+    return rc;
+}
+
+int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats)
+{
+    char now[32];
+    size_t i;
+
+    memset(stats, 0, sizeof *stats);
+    store_now(now);
+    if (db_begin(db) != 0) {
+        fprintf(stderr, "spkiosk: store: cannot begin: %s\n", sqlite3_errmsg(db_handle(db)));
+        return -1;
+    }
+    if (store_categories(db, lib) != 0)
+        goto fail;
+    for (i = 0; i < lib->n_files; i++) {
+        const struct lib_file *f = &lib->files[i];
+        if (f->status == LIB_PARSED) {
+            if (store_procedure(db, f, now) != 0)
+                goto fail;
+            stats->parsed++;
+        } else if (f->status == LIB_REUSED) {
+            stats->reused++;
+        } else {
+            stats->failed++;
+        }
+        if (f->hash[0] && store_file_result(db, lib, f, now) != 0)
+            goto fail;
+    }
+    if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
+        store_triage(db, lib, now) != 0)
+        goto fail;
+    if (db_commit(db) != 0) {
+        fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
+        goto fail;
+    }
+    return 0;
+fail:
+    db_rollback(db);
+    return -1;
+}
+
+static const char sql_snap_cats[] =
+    "SELECT id, title, description FROM categories ORDER BY ord, id";
+static const char sql_snap_procs[] =
+    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json FROM procedures p"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " LEFT JOIN categories c ON c.id = v.category"
+    " WHERE p.status = 'live'"
+    " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
+static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
+
+int store_catalog_build(struct db *db, struct catalog **out)
+{
+    struct catalog *c = catalog_new();
+    sqlite3_stmt *st = NULL;
+    int r = SQLITE_ERROR, rc = -1;
+
+    *out = NULL;
+    if (!c)
+        return -1;
+    /* one read transaction: the three queries see the same load */
+    if (sqlite3_exec(db_handle(db), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    if (!(st = db_stmt(db, sql_snap_cats)))
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (catalog_add_category(c, (const char *)sqlite3_column_text(st, 0),
+                                 (const char *)sqlite3_column_text(st, 1),
+                                 (const char *)sqlite3_column_text(st, 2)) != 0)
+            goto out;
+    if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_procs)))
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (catalog_add_proc(c, (const char *)sqlite3_column_text(st, 0),
+                             (const char *)sqlite3_column_text(st, 1),
+                             (const char *)sqlite3_column_text(st, 2),
+                             (const char *)sqlite3_column_text(st, 3),
+                             (const char *)sqlite3_column_text(st, 4)) != 0)
+            goto out;
+    if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_triage)))
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW && catalog_set_triage(c, (const char *)sqlite3_column_text(st, 0)) != 0)
+        goto out;
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto out;
+    if (catalog_finish(c) != 0)
+        goto out;
+    *out = c;
+    c = NULL;
+    rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: reading the catalog: %s\n", sqlite3_errmsg(db_handle(db)));
+    sqlite3_exec(db_handle(db), "COMMIT", NULL, NULL, NULL);
+    catalog_release(c);
+    return rc;
+}
+
+/* Tiers make "title hits first" a rule rather than a tendency: bm25's
+ * column weights alone let a long text outrank a short title. */
+static const char sql_search[] =
+    "SELECT id FROM ("
+    " SELECT id, 0 AS tier, bm25(search, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
+    " UNION ALL"
+    " SELECT id, 1, bm25(search, 0.0, 10.0, 5.0, 1.0) FROM search WHERE search MATCH ?2"
+    " UNION ALL"
+    " SELECT id, 2, bm25(search, 0.0, 10.0, 5.0, 1.0) FROM search WHERE search MATCH ?3"
+    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+
+int store_search(struct db *db, const char *q, size_t len,
+                 int (*fn)(void *ctx, const char *id), void *ctx)
+{
+    struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
+    sqlite3_stmt *st;
+    int rc = -1, r;
+
+    r = cjktok_query_build(q, len, &expr);
+    if (r != 0) {
+        rc = r;
+        goto out;
+    }
+    if (strbuf_printf(&title, "{title} : (%s)", expr.data) != 0 ||
+        strbuf_printf(&kw, "{keywords} : (%s)", expr.data) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_search)))
+        goto out;
+    sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != 0)
+            break;
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW || r == SQLITE_DONE)
+        rc = 0;
+    else
+        fprintf(stderr, "spkiosk: search: %s\n", sqlite3_errmsg(db_handle(db)));
+out:
+    strbuf_free(&expr);
+    strbuf_free(&title);
+    strbuf_free(&kw);
+    return rc;
+}

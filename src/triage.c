@@ -1,0 +1,421 @@
+/* triage: reads `_triage.md` through cmark's AST and checks that the flow
+ * is whole: every link lands, every question can be reached and can be
+ * answered. A broken flow would strand a resident mid-way, so any of these
+ * is an error and the previous good flow stays live. */
+#include "triage.h"
+
+#include <cjson/cJSON.h>
+#include <cmark.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "marker.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+struct tctx {
+    const char *path;
+    struct diag_list *diags;
+    int line_off;
+    triage_resolve_fn resolve;
+    void *rctx;
+    struct triage *t;
+    int oom;
+};
+
+static int tctx_line(const struct tctx *c, cmark_node *n)
+{
+    return cmark_node_get_start_line(n) + c->line_off;
+}
+
+/* Plain text of inline content, trimmed; NULL on OOM. Also finds the first
+ * link's destination. */
+static char *triage_plain(cmark_node *node, const char **url)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    struct strbuf sb = STRBUF_INIT;
+    cmark_event_type ev;
+    const char *s;
+    size_t n;
+    char *r = NULL;
+    int rc = 0;
+
+    if (url)
+        *url = NULL;
+    if (!it)
+        return NULL;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(x);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+            rc |= strbuf_puts(&sb, cmark_node_get_literal(x));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            rc |= strbuf_putc(&sb, ' ');
+        else if (t == CMARK_NODE_LINK && url && !*url)
+            *url = cmark_node_get_url(x);
+    }
+    cmark_iter_free(it);
+    if (rc == 0) {
+        n = sb.len;
+        s = utf8_trim(sb.data ? sb.data : "", &n);
+        r = strndup(s, n);
+    }
+    strbuf_free(&sb);
+    return r;
+}
+
+/* A slug of a heading: ASCII lower-cased, letters and digits of any script
+ * kept, white space to '-', other ASCII punctuation dropped. */
+static char *triage_slug(const char *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t n = strlen(s), i = 0, k;
+    uint32_t cp;
+    int rc = 0;
+
+    while (i < n) {
+        k = utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            break;
+        if (cp < 0x80) {
+            if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' || cp == '_')
+                rc |= strbuf_putc(&sb, (char)cp);
+            else if (cp >= 'A' && cp <= 'Z')
+                rc |= strbuf_putc(&sb, (char)(cp - 'A' + 'a'));
+            else if (cp == ' ' && sb.len && sb.data[sb.len - 1] != '-')
+                rc |= strbuf_putc(&sb, '-');
+        } else if (cp >= 0x3000 && cp <= 0x303F) {
+            /* CJK punctuation such as 、。「」 is dropped like ASCII's */
+        } else if (cp >= 0xFF01 && cp <= 0xFF0F) {
+            /* full-width ! " # ... / as well */
+        } else if (cp == 0xFF1F || cp == 0xFF1A || cp == 0xFF1B || cp == 0xFF0C) {
+            /* ? : ; , */
+        } else {
+            rc |= strbuf_append(&sb, s + i, k);
+        }
+        i += k;
+    }
+    while (rc == 0 && sb.len && sb.data[sb.len - 1] == '-')
+        sb.data[--sb.len] = '\0';
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+static struct triage_question *triage_find(struct triage *t, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (strcmp(t->questions[i].id, id) == 0)
+            return &t->questions[i];
+    return NULL;
+}
+
+static void tctx_question(struct tctx *c, cmark_node *h)
+{
+    struct triage *t = c->t;
+    struct triage_question *q;
+    struct markers m;
+    char *raw;
+    size_t n;
+    int line = tctx_line(c, h), r;
+
+    if (t->n >= TRIAGE_MAX_QUESTIONS) {
+        diag_error(c->diags, c->path, line, "问题太多,最多 %d 个", TRIAGE_MAX_QUESTIONS);
+        return;
+    }
+    if (!(raw = triage_plain(h, NULL))) {
+        c->oom = 1;
+        return;
+    }
+    n = strlen(raw);
+    r = marker_strip(c->path, line, raw, &n, MARK_ANCHOR, &m, c->diags);
+    raw[n] = '\0';
+    q = realloc(t->questions, (t->n + 1) * sizeof *q);
+    if (r < 0 || !q) {
+        free(raw);
+        marker_free(&m);
+        c->oom = 1;
+        return;
+    }
+    t->questions = q;
+    q = &t->questions[t->n++];
+    memset(q, 0, sizeof *q);
+    q->text = raw;
+    q->line = line;
+    q->id = m.anchor ? m.anchor : triage_slug(raw);
+    m.anchor = NULL;
+    marker_free(&m);
+    if (!q->id) {
+        c->oom = 1;
+        return;
+    }
+    if (!*raw)
+        diag_error(c->diags, c->path, line, "问题标题不能是空的");
+    if (!*q->id)
+        diag_error(c->diags, c->path, line, "这个问题没有编号:请在标题末尾加上 {#编号},如 {#start}");
+    else if (triage_find(t, q->id) != q)
+        diag_error(c->diags, c->path, line, "问题编号 %s 重复了", q->id);
+}
+
+/* True for a link inside procedures/: relative, no "..", ends in ".md". */
+static bool triage_path_ok(const char *u)
+{
+    size_t n = strlen(u);
+
+    if (n < 4 || strcmp(u + n - 3, ".md") != 0 || u[0] == '/' || strstr(u, "://"))
+        return false;
+    if (strncmp(u, "../", 3) == 0 || strstr(u, "/../") || strchr(u, '\\') || strchr(u, '?') ||
+        strchr(u, '#'))
+        return false;
+    return true;
+}
+
+static void tctx_answers(struct tctx *c, cmark_node *list)
+{
+    struct triage_question *q = &c->t->questions[c->t->n - 1];
+    cmark_node *item;
+
+    if (q->n_answers) {
+        diag_error(c->diags, c->path, tctx_line(c, list),
+                   "一个问题只能有一组答案;请把这些答案并入上面的列表");
+        return;
+    }
+    for (item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
+        struct triage_answer *a;
+        const char *url;
+        int line = tctx_line(c, item);
+        char *text = triage_plain(item, &url);
+
+        if (!text) {
+            c->oom = 1;
+            return;
+        }
+        if (q->n_answers >= TRIAGE_MAX_ANSWERS) {
+            diag_error(c->diags, c->path, line, "一个问题最多 %d 个答案", TRIAGE_MAX_ANSWERS);
+            free(text);
+            return;
+        }
+        a = realloc(q->answers, (q->n_answers + 1) * sizeof *a);
+        if (!a) {
+            free(text);
+            c->oom = 1;
+            return;
+        }
+        q->answers = a;
+        a = &q->answers[q->n_answers++];
+        memset(a, 0, sizeof *a);
+        a->text = text;
+        a->line = line;
+        if (!*text)
+            diag_error(c->diags, c->path, line, "答案不能是空的");
+        if (!url) {
+            a->kind = TRIAGE_END;
+        } else if (url[0] == '#') {
+            a->kind = TRIAGE_GOTO;
+            if (!(a->target = strdup(url + 1)))
+                c->oom = 1;
+        } else {
+            const char *u = strncmp(url, "./", 2) == 0 ? url + 2 : url;
+            const char *id = NULL;
+            a->kind = TRIAGE_PROCEDURE;
+            if (!triage_path_ok(u))
+                diag_error(c->diags, c->path, line,
+                           "链接「%s」应指向 procedures 文件夹里的事项文件,如 employment/labour-handbook.md",
+                           url);
+            else if (!(id = c->resolve(c->rctx, u)))
+                diag_error(c->diags, c->path, line, "链接的文件 %s 不存在", u);
+            if (!(a->target = strdup(id ? id : u)))
+                c->oom = 1;
+        }
+    }
+}
+
+/* Every goto lands, every question has answers and is reachable. */
+static void tctx_check(struct tctx *c)
+{
+    struct triage *t = c->t;
+    bool *seen;
+    size_t i, j, *stack, top = 0;
+
+    if (t->n == 0) {
+        diag_error(c->diags, c->path, 1, "分诊文件里没有问题:每个问题是一个 ## 标题,下面列出答案");
+        return;
+    }
+    seen = calloc(t->n, sizeof *seen);
+    stack = calloc(t->n, sizeof *stack);
+    if (!seen || !stack) {
+        c->oom = 1;
+        goto out;
+    }
+    for (i = 0; i < t->n; i++) {
+        struct triage_question *q = &t->questions[i];
+        if (q->n_answers == 0)
+            diag_error(c->diags, c->path, q->line, "问题「%s」下面没有答案:请用 - 列出可选的回答",
+                       q->text);
+        for (j = 0; j < q->n_answers; j++)
+            if (q->answers[j].kind == TRIAGE_GOTO && !triage_find(t, q->answers[j].target))
+                diag_error(c->diags, c->path, q->answers[j].line,
+                           "链接 #%s 指向的问题不存在", q->answers[j].target);
+    }
+    seen[0] = true;
+    stack[top++] = 0;
+    while (top) {
+        struct triage_question *q = &t->questions[stack[--top]];
+        for (j = 0; j < q->n_answers; j++) {
+            struct triage_question *to;
+            if (q->answers[j].kind != TRIAGE_GOTO ||
+                !(to = triage_find(t, q->answers[j].target)))
+                continue;
+            if (!seen[to - t->questions]) {
+                seen[to - t->questions] = true;
+                stack[top++] = (size_t)(to - t->questions);
+            }
+        }
+    }
+    for (i = 1; i < t->n; i++)
+        if (!seen[i])
+            diag_error(c->diags, c->path, t->questions[i].line,
+                       "问题「%s」从第一个问题出发走不到:没有答案链接到 #%s",
+                       t->questions[i].text, t->questions[i].id);
+out:
+    free(seen);
+    free(stack);
+}
+
+int triage_parse(const char *path, const char *text, size_t len, triage_resolve_fn resolve,
+                 void *ctx, struct triage **out, struct diag_list *diags)
+{
+    struct tctx c;
+    struct frontmatter fm;
+    cmark_node *doc = NULL, *n;
+    size_t errors0 = diags->errors;
+    int rc = -1;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    memset(&fm, 0, sizeof fm);
+    if (!utf8_valid(text, len)) {
+        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+        return diags->oom ? -1 : 1;
+    }
+    if (frontmatter_parse(path, text, len, &fm, diags) < 0)
+        goto out;
+    for (size_t i = 0; i < fm.n; i++)
+        diag_warn(diags, path, fm.items[i].line, "分诊文件不使用「%s」,会被忽略", fm.items[i].key);
+    c.path = path;
+    c.diags = diags;
+    c.line_off = fm.body_line;
+    c.resolve = resolve;
+    c.rctx = ctx;
+    if (!(c.t = calloc(1, sizeof *c.t)))
+        goto out;
+    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
+                                     CMARK_OPT_DEFAULT)))
+        goto out;
+    for (n = cmark_node_first_child(doc); n && !c.oom; n = cmark_node_next(n)) {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+            if (c.t->title)
+                diag_error(diags, path, tctx_line(&c, n), "只能有一个一级标题(# 开头)");
+            else if (!(c.t->title = triage_plain(n, NULL)))
+                c.oom = 1;
+        } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
+            tctx_question(&c, n);
+        } else if (t == CMARK_NODE_LIST && c.t->n) {
+            tctx_answers(&c, n);
+        }
+    }
+    if (c.oom)
+        goto out;
+    if (!c.t->title && !(c.t->title = strdup("")))
+        goto out;
+    tctx_check(&c);
+    if (c.oom || diags->oom)
+        goto out;
+    if (diags->errors > errors0) {
+        rc = 1;
+        goto out;
+    }
+    *out = c.t;
+    c.t = NULL;
+    rc = 0;
+out:
+    if (doc)
+        cmark_node_free(doc);
+    frontmatter_free(&fm);
+    triage_free(c.t);
+    return rc;
+}
+
+char *triage_render(const struct triage *t)
+{
+    cJSON *root = cJSON_CreateObject(), *qs;
+    char *s = NULL;
+    size_t i, j;
+
+    if (!root)
+        return NULL;
+    if (!cJSON_AddStringToObject(root, "start", t->n ? t->questions[0].id : "") ||
+        !cJSON_AddStringToObject(root, "title", t->title) ||
+        !(qs = cJSON_AddArrayToObject(root, "questions")))
+        goto out;
+    for (i = 0; i < t->n; i++) {
+        const struct triage_question *q = &t->questions[i];
+        cJSON *qo = cJSON_CreateObject(), *as;
+        if (!qo || !cJSON_AddItemToArray(qs, qo)) {
+            cJSON_Delete(qo);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(qo, "id", q->id) ||
+            !cJSON_AddStringToObject(qo, "text", q->text) ||
+            !(as = cJSON_AddArrayToObject(qo, "answers")))
+            goto out;
+        for (j = 0; j < q->n_answers; j++) {
+            const struct triage_answer *a = &q->answers[j];
+            cJSON *ao = cJSON_CreateObject();
+            if (!ao || !cJSON_AddItemToArray(as, ao)) {
+                cJSON_Delete(ao);
+                goto out;
+            }
+            if (!cJSON_AddStringToObject(ao, "text", a->text))
+                goto out;
+            if (a->kind == TRIAGE_GOTO && !cJSON_AddStringToObject(ao, "goto", a->target))
+                goto out;
+            if (a->kind == TRIAGE_PROCEDURE &&
+                !cJSON_AddStringToObject(ao, "procedure", a->target))
+                goto out;
+        }
+    }
+    s = cJSON_PrintUnformatted(root);
+out:
+    cJSON_Delete(root);
+    return s;
+}
+
+void triage_free(struct triage *t)
+{
+    size_t i, j;
+
+    if (!t)
+        return;
+    for (i = 0; i < t->n; i++) {
+        for (j = 0; j < t->questions[i].n_answers; j++) {
+            free(t->questions[i].answers[j].text);
+            free(t->questions[i].answers[j].target);
+        }
+        free(t->questions[i].answers);
+        free(t->questions[i].id);
+        free(t->questions[i].text);
+    }
+    free(t->questions);
+    free(t->title);
+    free(t);
+}

@@ -1,0 +1,120 @@
+/* utf8: strict decoding (no overlongs, no surrogates) for everything that
+ * counts characters or splits text: field lengths, the search tokenizer. */
+#include "utf8.h"
+
+size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint32_t c, min;
+    size_t len, i;
+
+    if (n == 0)
+        return 0;
+    c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2; c &= 0x1F; min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3; c &= 0x0F; min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4; c &= 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        return 0;
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp <= 0x10FFFF) {
+        o[0] = (unsigned char)(0xF0 | (cp >> 18));
+        o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 4;
+    }
+    return 0;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+    size_t i = 0, count = 0, k;
+    uint32_t cp;
+
+    while (i < n) {
+        k = utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return (size_t)-1;
+        i += k;
+        count++;
+    }
+    return count;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+    return utf8_count(s, n) != (size_t)-1;
+}
+
+bool utf8_is_space(uint32_t cp)
+{
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x3000 ||
+           cp == 0xFEFF;
+}
+
+const char *utf8_trim(const char *s, size_t *n)
+{
+    size_t len = *n, k, i;
+    uint32_t cp;
+
+    while (len > 0) {
+        k = utf8_decode(s, len, &cp);
+        if (k == 0 || !utf8_is_space(cp))
+            break;
+        s += k;
+        len -= k;
+    }
+    while (len > 0) {
+        /* step back over continuation bytes to the start of the last char */
+        i = len - 1;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i--;
+        k = utf8_decode(s + i, len - i, &cp);
+        if (k == 0 || !utf8_is_space(cp))
+            break;
+        len = i;
+    }
+    *n = len;
+    return s;
+}

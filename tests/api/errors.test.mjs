@@ -1,0 +1,146 @@
+// Error shapes: unknown routes, wrong methods, oversized bodies, unknown
+// procedures. Every error is {"error":{"code","message"}} as JSON.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  FIXTURE_TREE, startDaemon, makeTmp, rmTmp, request, assertError, rawRequest, rawJSON, sleep,
+} from './helpers.mjs';
+
+let daemon;
+let tmp;
+
+before(async () => {
+  tmp = makeTmp();
+  daemon = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'x.db') });
+});
+
+after(async () => {
+  try {
+    if (daemon) {
+      const info = await daemon.stop();
+      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
+        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
+    }
+  } finally {
+    rmTmp(tmp);
+  }
+});
+
+const api = (p) => `${daemon.url}${p}`;
+const MiB = 1024 * 1024;
+
+// Sends a POST with a body of `size` bytes; the headers go first and the body
+// only if the daemon has not already answered from the headers.
+function postSized(p, size, { chunked = false } = {}) {
+  const head = [
+    `POST ${p} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Connection: close',
+    chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${size}`,
+  ].join('\r\n');
+  return rawRequest(daemon.port, head, async (sock) => {
+    let answered = false;
+    sock.once('data', () => { answered = true; });
+    await sleep(300);
+    const piece = Buffer.alloc(64 * 1024, 0x20);
+    let left = size;
+    while (left > 0 && !answered && !sock.destroyed) {
+      const n = Math.min(left, piece.length);
+      const buf = piece.subarray(0, n);
+      const ok = chunked ? sock.write(`${n.toString(16)}\r\n`) && sock.write(buf) && sock.write('\r\n')
+        : sock.write(buf);
+      left -= n;
+      if (!ok) await new Promise((r) => { sock.once('drain', r); setTimeout(r, 200); });
+    }
+    if (chunked && !answered && !sock.destroyed) sock.write('0\r\n\r\n');
+  }, { timeoutMs: 15_000 });
+}
+
+function assertRawError(r, status, code, what) {
+  assert.equal(r.status, status, `${what}: status ${r.status}`);
+  assert.match(r.headers['content-type'] ?? '', /^application\/json/i, `${what}: Content-Type`);
+  const body = rawJSON(r);
+  assert.equal(body?.error?.code, code, `${what}: ${JSON.stringify(body)}`);
+  assert.equal(typeof body.error.message, 'string');
+  assert.match(body.error.message, /[\u3400-\u9fff]/, `${what}: message not Chinese`);
+}
+
+describe('unknown routes', () => {
+  for (const p of ['/api/v1/no-such-route', '/api/no-such-route', '/api/v2/categories',
+    '/api/v1/procedures/labour-handbook/extra', '/api/v1/categories/employment/nothing']) {
+    it(`GET ${p} is 404 not_found`, async () => {
+      assertError(await request(api(p)), 404, 'not_found', p);
+    });
+  }
+});
+
+describe('wrong method', () => {
+  const cases = [
+    ['POST', '/healthz'],
+    ['DELETE', '/api/v1/categories'],
+    ['POST', '/api/v1/categories'],
+    ['PUT', '/api/v1/procedures'],
+    ['DELETE', '/api/v1/procedures/labour-handbook'],
+    ['PATCH', '/api/v1/procedures/labour-handbook'],
+    ['POST', '/api/v1/triage'],
+  ];
+  for (const [method, p] of cases) {
+    it(`${method} ${p} is 405 method_not_allowed with an Allow header listing GET`, async () => {
+      const r = await request(api(p), {
+        method, headers: { 'Content-Type': 'application/json' },
+        body: method === 'DELETE' ? undefined : '{}',
+      });
+      assertError(r, 405, 'method_not_allowed', `${method} ${p}`);
+      const allow = r.headers.get('allow');
+      assert.ok(allow, `${method} ${p}: no Allow header`);
+      const methods = allow.split(',').map((m) => m.trim().toUpperCase());
+      assert.ok(methods.includes('GET'), `Allow: ${allow}`);
+      assert.ok(!methods.includes(method), `Allow lists the refused method: ${allow}`);
+    });
+  }
+});
+
+describe('request bodies over 1 MiB', () => {
+  it('POST /api/v1/cases with 1 MiB + 1 byte is 413 payload_too_large', async () => {
+    assertRawError(await postSized('/api/v1/cases', MiB + 1), 413, 'payload_too_large', '1 MiB + 1');
+  });
+
+  it('POST /api/v1/cases with 4 MiB is 413 payload_too_large', async () => {
+    assertRawError(await postSized('/api/v1/cases', 4 * MiB), 413, 'payload_too_large', '4 MiB');
+  });
+
+  it('a POST over 1 MiB to any /api path is 413', async () => {
+    assertRawError(await postSized('/api/v1/no-such-route', 2 * MiB), 413, 'payload_too_large', 'unknown /api path');
+  });
+
+  it('a chunked body over 1 MiB is 413 too', async () => {
+    assertRawError(await postSized('/api/v1/cases', 2 * MiB, { chunked: true }), 413, 'payload_too_large', 'chunked');
+  });
+
+  it('a body of exactly 1 MiB is not refused as too large', async () => {
+    const r = await postSized('/api/v1/cases', MiB);
+    assert.notEqual(r.status, 413);
+    assert.ok(r.status >= 400 && r.status < 500, `1 MiB of spaces: ${r.status}`);
+  });
+
+  it('the daemon still answers after the oversized uploads', async () => {
+    const r = await request(api('/healthz'));
+    assert.equal(r.status, 200);
+  });
+});
+
+describe('unknown things', () => {
+  it('GET /api/v1/procedures/{unknown} is 404 unknown_procedure', async () => {
+    assertError(await request(api('/api/v1/procedures/no-such-procedure')), 404, 'unknown_procedure');
+  });
+
+  it('an id that is not a slug is 404 without touching the file system', async () => {
+    for (const id of ['..%2F..%2Fetc%2Fpasswd', 'LABOUR-HANDBOOK', 'labour-handbook.md']) {
+      const r = await request(api(`/api/v1/procedures/${id}`));
+      assertError(r, 404, ['unknown_procedure', 'not_found'], id);
+    }
+  });
+
+  it('GET /api/v1/procedures?category={unknown} is 404 unknown_category', async () => {
+    assertError(await request(api('/api/v1/procedures?category=nope')), 404, 'unknown_category');
+  });
+});

@@ -1,0 +1,218 @@
+// Shared helpers for the HTTP tests: start/stop the real daemon, temp dirs,
+// small request wrappers and assertions on the error shape.
+// Node 20 built-ins only.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const ROOT = path.resolve(here, '..', '..');
+export const BIN = process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk');
+export const FIXTURE_TREE = path.join(ROOT, 'tests', 'fixtures', 'tree');
+export const SAMPLE_TREE = path.join(ROOT, 'procedures');
+
+const LISTEN_RE = /spkiosk: listening on http:\/\/127\.0\.0\.1:(\d+)/;
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export function makeTmp(prefix = 'spkiosk-api-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function rmTmp(dir) {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// Writes {relative/path: content} under dir.
+export function writeTree(dir, files) {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return dir;
+}
+
+export function sha256File(p) {
+  return createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+}
+
+// Starts `spkiosk serve` on a free port and resolves once it printed its
+// listening line. opts: {tree, db, cwd, args, env}.
+// Returns {url, port, proc, stop(signal) -> Promise<{code, signal}>,
+//          stderr() -> string, stdout() -> string, exited}.
+export async function startDaemon(opts = {}) {
+  if (!fs.existsSync(BIN)) {
+    throw new Error(`spkiosk binary not found at ${BIN} (set SPKIOSK_BIN or build it)`);
+  }
+  const tree = opts.tree ?? FIXTURE_TREE;
+  const cwd = opts.cwd ?? path.dirname(opts.db);
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', opts.db, '--procedures', tree,
+    ...(opts.args ?? [])];
+  const proc = spawn(BIN, args, {
+    cwd,
+    env: { ...process.env, ...(opts.env ?? {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  let out = '';
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.setEncoding('utf8');
+  proc.stdout.on('data', (d) => { out += d; });
+
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { exitInfo = { code, signal }; resolve(exitInfo); });
+  });
+
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`daemon did not print its listening line within ${START_TIMEOUT_MS} ms; ` +
+        `stderr:\n${err}\nstdout:\n${out}`));
+    }, START_TIMEOUT_MS);
+    const onData = (d) => {
+      err += d;
+      const m = LISTEN_RE.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stderr.on('data', onData);
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    exited.then((info) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited early (${JSON.stringify(info)}); stderr:\n${err}\nstdout:\n${out}`));
+    });
+  });
+  // keep collecting stderr after the listening line
+  assert.ok(port > 0 && port < 65536, `bad port ${port}`);
+
+  const url = `http://127.0.0.1:${port}`;
+  async function stop(signal = 'SIGTERM') {
+    if (exitInfo) return exitInfo;
+    proc.kill(signal);
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS);
+    });
+    const info = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    if (info === null) {
+      proc.kill('SIGKILL');
+      await exited;
+      return { code: null, signal: 'timeout', stderr: err };
+    }
+    return info;
+  }
+  return { url, port, proc, stop, exited, stderr: () => err, stdout: () => out };
+}
+
+// fetch wrapper: returns {status, headers, text, body} where body is the parsed
+// JSON or undefined if the text is not JSON.
+export async function request(url, init = {}) {
+  const res = await fetch(url, { redirect: 'manual', ...init });
+  const text = await res.text();
+  let body;
+  try { body = text === '' ? undefined : JSON.parse(text); } catch { body = undefined; }
+  return { status: res.status, headers: res.headers, text, body };
+}
+
+export async function getJSON(url, init = {}) {
+  const r = await request(url, init);
+  assert.equal(r.status, 200, `GET ${url}: status ${r.status}, body ${r.text.slice(0, 500)}`);
+  assertJSONType(r, url);
+  assert.notEqual(r.body, undefined, `GET ${url}: body is not JSON: ${r.text.slice(0, 500)}`);
+  return r.body;
+}
+
+export function assertJSONType(r, what = '') {
+  const ct = r.headers.get('content-type') ?? '';
+  assert.match(ct, /^application\/json\b/i, `${what}: Content-Type is ${JSON.stringify(ct)}`);
+}
+
+const HAN = /[\u3400-\u9fff]/;
+
+// Asserts the error shape {"error":{"code","message"}} with the status and code.
+export function assertError(r, status, code, what = '') {
+  const ctx = `${what} -> ${r.status} ${r.text.slice(0, 300)}`;
+  assert.equal(r.status, status, `status: ${ctx}`);
+  assertJSONType(r, ctx);
+  assert.ok(r.body && typeof r.body === 'object', `body is not a JSON object: ${ctx}`);
+  assert.ok(r.body.error && typeof r.body.error === 'object', `no "error" object: ${ctx}`);
+  if (Array.isArray(code)) {
+    assert.ok(code.includes(r.body.error.code), `code ${r.body.error.code} not in ${code}: ${ctx}`);
+  } else {
+    assert.equal(r.body.error.code, code, `code: ${ctx}`);
+  }
+  assert.equal(typeof r.body.error.message, 'string', `message type: ${ctx}`);
+  assert.ok(r.body.error.message.trim().length > 0, `empty message: ${ctx}`);
+  assert.match(r.body.error.message, HAN, `message is not Chinese text: ${ctx}`);
+}
+
+// Raw HTTP/1.1 exchange over a socket, for what fetch hides (HEAD bodies,
+// oversized uploads). `head` is the request line and headers without the final
+// blank line; `body` is a Buffer/string or an async function(socket) that writes
+// it. Resolves {status, headers (lower-case keys), body: Buffer, raw: Buffer}.
+export function rawRequest(port, head, body = null, { timeoutMs = 10_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const raw = Buffer.concat(chunks);
+      const sep = raw.indexOf('\r\n\r\n');
+      if (sep < 0) {
+        reject(new Error(`no complete HTTP response received (${raw.length} bytes): ` +
+          raw.toString('utf8').slice(0, 300)));
+        return;
+      }
+      const lines = raw.subarray(0, sep).toString('latin1').split('\r\n');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+      if (!m) { reject(new Error(`bad status line ${lines[0]}`)); return; }
+      const headers = {};
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      resolve({ status: Number(m[1]), headers, body: raw.subarray(sep + 4), raw });
+    };
+    const timer = setTimeout(() => { sock.destroy(); finish(); }, timeoutMs);
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('end', finish);
+    sock.on('close', finish);
+    sock.on('error', () => { /* EPIPE/ECONNRESET after an early answer: keep what we got */ });
+    sock.on('connect', async () => {
+      try {
+        sock.write(`${head}\r\n\r\n`);
+        if (typeof body === 'function') await body(sock);
+        else if (body != null) sock.write(body);
+      } catch { /* the server may close early */ }
+    });
+  });
+}
+
+// Parses a JSON body of a raw response.
+export function rawJSON(r) {
+  return JSON.parse(r.body.toString('utf8'));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Every "html" string in a procedure JSON.
+export function allHtml(p) {
+  const out = [p.summary_html];
+  for (const s of p.sections ?? []) out.push(s.html);
+  for (const s of p.steps ?? []) out.push(s.html);
+  return out;
+}
