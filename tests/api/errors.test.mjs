@@ -144,3 +144,17 @@ describe('unknown things', () => {
     assertError(await request(api('/api/v1/procedures?category=nope')), 404, 'unknown_category');
   });
 });
+
+describe('request log', () => {
+  it('logs one line per request to standard error', async () => {
+    const probe = `/api/v1/log-probe-${process.pid}-${Date.now()}`;
+    for (let i = 0; i < 3; i++) await request(api(probe));
+    let n = 0;
+    for (let waited = 0; waited < 2000; waited += 100) {
+      n = daemon.stderr().split('\n').filter((l) => l.includes(probe)).length;
+      if (n >= 3) break;
+      await sleep(100);
+    }
+    assert.equal(n, 3, `expected 3 log lines for ${probe}:\n${daemon.stderr().slice(-2000)}`);
+  });
+});
