@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what spkiosk needs on Debian 12, and only what is missing.
 #   scripts/deps.sh build   libraries to build and run the daemon
-#   scripts/deps.sh test    + Criterion, sanitizer runtime, node packages
+#   scripts/deps.sh test    + Criterion and Node.js (gcc brings the sanitizer runtimes)
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 # A library counts as present when pkg-config finds it; apt-get runs only when
 # something is missing, so on a ready machine this is a no-op and needs no root.
@@ -31,7 +31,6 @@ need_pc libqrencode libqrencode-dev
 if [ "$want" = test ] || [ "$want" = e2e ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
-    need_cmd clang clang
 fi
 if [ "$want" = e2e ]; then
     need_file /usr/bin/chromium chromium
