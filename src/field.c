@@ -33,18 +33,30 @@ bool field_has_option(const struct field *f, const char *v)
     return false;
 }
 
-/* A decimal number, the whole string, finite. */
+/* A plain decimal number, the whole string: [+-]digits[.digits]. Hex,
+ * exponents, "inf" and "nan" (all of which strtod takes) are refused. */
 static bool field_number_parse(const char *s, double *out)
 {
-    char *end;
-    double v;
+    const char *p = s;
+    bool digits = false;
 
-    if (!*s || *s == ' ')
+    if (*p == '+' || *p == '-')
+        p++;
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        digits = true;
+    }
+    if (digits && *p == '.') {
+        p++;
+        digits = false;
+        while (*p >= '0' && *p <= '9') {
+            p++;
+            digits = true;
+        }
+    }
+    if (!digits || *p != '\0' || p - s > 32)
         return false;
-    v = strtod(s, &end);
-    if (*end != '\0' || !isfinite(v))
-        return false;
-    *out = v;
+    *out = strtod(s, NULL);
     return true;
 }
 

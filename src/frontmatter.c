@@ -67,6 +67,22 @@ bool frontmatter_date_parse(const char *s, int *y, int *m, int *d)
     return true;
 }
 
+/* True when a closing `---` line follows pos. */
+static bool fm_find_close(const char *text, size_t len, size_t pos)
+{
+    size_t eol;
+
+    while (pos < len) {
+        eol = pos;
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        if (fm_is_fence(text + pos, eol - pos))
+            return true;
+        pos = eol + 1;
+    }
+    return false;
+}
+
 const struct fm_entry *frontmatter_get(const struct frontmatter *fm, const char *key)
 {
     size_t i;
@@ -105,7 +121,9 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
     size_t pos = 0, eol, n, kn, vn;
     size_t errors0 = diags->errors;
     const char *s, *colon, *k, *v;
+    bool closed;
     int line = 1;
+    char key[33];
 
     memset(fm, 0, sizeof *fm);
     /* a UTF-8 byte order mark some Windows editors write is not content */
@@ -119,26 +137,29 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         return 0;
     }
     pos = eol < len ? eol + 1 : len;
-    for (;;) {
-        line++;
-        if (pos >= len) {
-            diag_error(diags, path, 1, "开头的 --- 信息块没有结束:请在最后一项后面另起一行写 ---");
-            fm->body_offset = len;
-            fm->body_line = line - 1;
-            return diags->oom ? -1 : 1;
-        }
+    closed = fm_find_close(text, len, pos);
+    if (!closed)
+        diag_error(diags, path, 1, "开头的 --- 信息块没有结束:请在最后一项后面另起一行写 ---");
+    /* line is the number of the line starting at pos */
+    for (line = 2; pos < len; line++) {
         s = text + pos;
         eol = pos;
         while (eol < len && text[eol] != '\n')
             eol++;
         n = eol - pos;
-        pos = eol < len ? eol + 1 : len;
-        if (fm_is_fence(s, n))
+        if (closed && fm_is_fence(s, n)) {
+            pos = eol < len ? eol + 1 : len;
+            line++;
             break;
+        }
         k = utf8_trim(s, &n);
+        colon = n ? memchr(k, ':', n) : NULL;
+        if (!closed && n && (k[0] == '#' || !colon || !fm_key_valid(k, (size_t)(colon - k))))
+            break; /* an unclosed block ends at its first non-entry line, so
+                      that the body is still checked for what it is */
+        pos = eol < len ? eol + 1 : len;
         if (n == 0 || k[0] == '#')
             continue; /* blank lines and comments are tolerated */
-        colon = memchr(k, ':', n);
         if (!colon) {
             diag_error(diags, path, line, "这一行应写成「名称: 内容」,缺少英文冒号 :");
             continue;
@@ -161,20 +182,17 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
             diag_error(diags, path, line, "开头的信息块最多 %d 项", FM_MAX_ENTRIES);
             continue;
         }
-        {
-            char key[33];
-            memcpy(key, k, kn);
-            key[kn] = '\0';
-            if (frontmatter_get(fm, key)) {
-                diag_error(diags, path, line, "「%s」重复出现,每项只能写一次", key);
-                continue;
-            }
+        memcpy(key, k, kn);
+        key[kn] = '\0';
+        if (frontmatter_get(fm, key)) {
+            diag_error(diags, path, line, "「%s」重复出现,每项只能写一次", key);
+            continue;
         }
         if (fm_add(fm, k, kn, v, vn, line) != 0)
             return -1;
     }
     fm->body_offset = pos;
-    fm->body_line = line;
+    fm->body_line = line - 1;
     if (diags->oom)
         return -1;
     return diags->errors > errors0 ? 1 : 0;

@@ -97,6 +97,8 @@ out:
     return rc;
 }
 
+static const char msg_too_large[] = "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容";
+
 static char *path_join(const char *a, const char *b)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -199,7 +201,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
         if (r < 0 && errno == ENOENT)
             diag_warn(diags, dir, 1, "分类文件夹没有 README.md,将用文件夹名「%s」作为分类名称", id);
         else
-            diag_error(diags, path, 1, "%s", r > 0 ? "文件太大(超过 1 MiB)" : "无法读取这个文件");
+            diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
         cat->title = strdup(id);
         cat->description = strdup("");
         rc = cat->title && cat->description ? 0 : -1;
@@ -314,8 +316,7 @@ static int lib_file_load(struct library *lib, struct lib_file *f, int today,
 
     r = library_read_file(f->path, PROCEDURE_FILE_MAX, &f->text, &f->len);
     if (r > 0)
-        return diag_error(&lib->diags, f->path, 1,
-                          "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容"), 0;
+        return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
     if (r < 0)
         return diag_error(&lib->diags, f->path, 1, "无法读取这个文件:%s", strerror(errno)), 0;
     library_hash(f->text, f->len, f->hash);
@@ -550,7 +551,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     }
     r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
     if (r != 0) {
-        diag_error(diags, path, 1, "%s", r > 0 ? "文件太大(超过 1 MiB),没有读取" : "无法读取这个文件");
+        diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
         rc = r > 0 ? 0 : -1;
         goto out;
     }
@@ -588,13 +589,13 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     if (!is_dir(path)) {
         struct stat st;
         if (stat(path, &st) != 0) {
-            diag_error(diags, path, 0, "找不到这个文件或文件夹");
+            diag_error(diags, path, 1, "找不到这个文件或文件夹");
             return -1;
         }
         return library_check_file(path, today, diags);
     }
     if (dir_list(path, &names, &n) != 0) {
-        diag_error(diags, path, 0, "无法读取这个文件夹:%s", strerror(errno));
+        diag_error(diags, path, 1, "无法读取这个文件夹:%s", strerror(errno));
         return -1;
     }
     for (i = 0; i < n && !root; i++) {

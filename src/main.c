@@ -63,13 +63,16 @@ static int cmd_check(int argc, char **argv)
             return 2;
         }
     }
-    if (argc == 0) {
-        if (library_check_path("procedures", today, &diags) != 0)
+    for (i = 0; i < (argc ? argc : 1); i++) {
+        /* each argument's report sorted by file and line, in argument order */
+        struct diag_list one = DIAG_LIST_INIT;
+        if (library_check_path(argc ? argv[i] : "procedures", today, &one) != 0)
             failed = 1;
+        diag_list_sort(&one);
+        if (diag_list_move(&diags, &one) != 0)
+            failed = 1;
+        diag_list_free(&one);
     }
-    for (i = 0; i < argc; i++)
-        if (library_check_path(argv[i], today, &diags) != 0)
-            failed = 1;
     diag_list_print(&diags, stdout);
     if (diags.oom)
         fprintf(stderr, "spkiosk check: out of memory; the report is incomplete\n");

@@ -74,6 +74,7 @@ struct pctx {
     struct strbuf text;         /* plain text for search */
     bool eligibility_seen;      /* conditions come from the first one only */
     bool conditions_taken;
+    struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
     int oom;
 };
 
@@ -154,12 +155,46 @@ static void pctx_warn_raw_html(struct pctx *c, cmark_node *block)
     cmark_iter_free(it);
 }
 
+/* Markers are never shown: one at the end of ordinary text (a paragraph,
+ * a plain list item, a minor heading) is an error, not silently printed. */
+static void pctx_check_stray_markers(struct pctx *c, cmark_node *block)
+{
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        struct markers m;
+        char *text;
+        size_t len;
+
+        if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_PARAGRAPH && t != CMARK_NODE_HEADING))
+            continue;
+        if (!(text = node_plain_dup(n))) {
+            c->oom = 1;
+            break;
+        }
+        len = strlen(text);
+        if (marker_strip(c->src->path, pctx_line(c, n), text, &len, 0, &m, c->diags) < 0)
+            c->oom = 1;
+        marker_free(&m);
+        free(text);
+    }
+    cmark_iter_free(it);
+}
+
 /* Renders a block into the current part's HTML and search text. */
 static void pctx_render(struct pctx *c, cmark_node *block)
 {
     char *html;
 
     pctx_warn_raw_html(c, block);
+    pctx_check_stray_markers(c, block);
     html = cmark_render_html(block, CMARK_OPT_DEFAULT);
     if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
         c->oom = 1;
@@ -449,6 +484,12 @@ static void pctx_step_form(struct pctx *c, cmark_node *code)
             return;
         }
         if (r > 0) {
+            /* remembered so that {if} and same_as naming it do not add a
+             * second, misleading "no such field" error */
+            if (f.key[0] && (strbuf_putc(&c->bad_keys, '\n') != 0 ||
+                             strbuf_puts(&c->bad_keys, f.key) != 0 ||
+                             strbuf_putc(&c->bad_keys, '\n') != 0))
+                c->oom = 1;
             field_free(&f);
             continue;
         }
@@ -498,6 +539,14 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             c->oom = 1;
             return;
         }
+        {
+            struct markers m;
+            size_t len = strlen(p->title);
+            if (marker_strip(path, line, p->title, &len, 0, &m, c->diags) < 0)
+                c->oom = 1;
+            p->title[len] = '\0';
+            marker_free(&m);
+        }
         if (!*p->title)
             diag_error(c->diags, path, line, "标题(# 开头)不能是空的");
         if (node_plain(n, &c->text) != 0)
@@ -542,6 +591,16 @@ static void pctx_block(struct pctx *c, cmark_node *n)
     }
 }
 
+static bool pctx_key_dropped(const struct pctx *c, const char *key)
+{
+    char pat[MARKER_KEY_MAX + 3];
+
+    if (!c->bad_keys.data)
+        return false;
+    snprintf(pat, sizeof pat, "\n%s\n", key);
+    return strstr(c->bad_keys.data, pat) != NULL;
+}
+
 /* Whether `key` names a yesno/choice field of a step before `step`, and
  * whether value is one of its answers; reports why not. */
 static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, int line)
@@ -550,6 +609,8 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
     size_t at;
 
     f = procedure_field_find(c->p, cd->key, &at);
+    if (!f && pctx_key_dropped(c, cd->key))
+        return;
     if (!f) {
         diag_error(c->diags, c->src->path, line, "条件里的字段 %s 不存在", cd->key);
         return;
@@ -596,7 +657,8 @@ static void pctx_check_model(struct pctx *c)
                 diag_error(c->diags, c->src->path, f->line,
                            "字段名 %s 重复了(第 %d 行已经用过),同一事项里字段名不能相同", f->key,
                            first->line);
-            if (f->same_as && !procedure_field_find(p, f->same_as, &s2))
+            if (f->same_as && !procedure_field_find(p, f->same_as, &s2) &&
+                !pctx_key_dropped(c, f->same_as))
                 diag_error(c->diags, c->src->path, f->line, "same_as= 指向的字段 %s 不存在",
                            f->same_as);
             if (f->has_cond)
@@ -805,6 +867,7 @@ out:
     frontmatter_free(&fm);
     strbuf_free(&c.html);
     strbuf_free(&c.text);
+    strbuf_free(&c.bad_keys);
     procedure_free(p);
     return rc;
 }
