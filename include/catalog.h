@@ -19,6 +19,8 @@ struct catalog_proc {
     size_t item_len;
     char *detail_json;      /* whole procedure */
     size_t detail_len;
+    char *print_html;       /* the printable one-time notice */
+    size_t print_len;
 };
 
 struct catalog_cat {
@@ -57,7 +59,7 @@ struct catalog *catalog_new(void);
 int catalog_add_category(struct catalog *c, const char *id, const char *title,
                          const char *description);
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
-                     const char *item_json, const char *detail_json);
+                     const char *item_json, const char *detail_json, const char *print_html);
 int catalog_set_triage(struct catalog *c, const char *json);
 
 /* Renders the composite documents and the id index. 0 or -1. */

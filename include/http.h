@@ -62,11 +62,15 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms);
 enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
                            const void *body, size_t len);
 
-/* Like http_reply with application/json, without copying: release(cls) is
- * called once the bytes are no longer needed (also on failure). */
-enum MHD_Result http_reply_json_ref(struct http_request *req, unsigned status, const char *body,
-                                    size_t len, const char *etag,
-                                    void (*release)(void *cls), void *cls);
+/* Like http_reply, without copying: release(cls) is called once the bytes
+ * are no longer needed (also on failure). etag may be NULL. */
+enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const char *type,
+                               const char *body, size_t len, const char *etag,
+                               void (*release)(void *cls), void *cls);
+
+/* Adds the headers every HTML page gets (a Content-Security-Policy that
+ * allows nothing from outside the daemon). */
+void http_page_headers(struct MHD_Response *r);
 
 /* Queues {"error":{"code","message"}} as JSON. */
 enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,

@@ -18,4 +18,9 @@ char *render_procedure_detail(const struct procedure *p);
  * "summary"}. Returns a new string (caller frees) or NULL. */
 char *render_procedure_item(const struct procedure *p);
 
+/* The printable one-time notice (一次性告知单) of GET /print/procedures/{id}:
+ * a whole HTML page with everything to bring and know. Returns a new string
+ * (caller frees) or NULL when memory runs out. */
+char *render_procedure_print(const struct procedure *p);
+
 #endif

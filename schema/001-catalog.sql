@@ -22,6 +22,7 @@ CREATE TABLE procedure_versions (
     review_by      INTEGER NOT NULL,        -- YYYYMMDD, 0 if none
     detail_json    TEXT NOT NULL,           -- GET /api/v1/procedures/{id}
     item_json      TEXT NOT NULL,           -- one entry of the list
+    print_html     TEXT NOT NULL,           -- GET /print/procedures/{id}
     render_version INTEGER NOT NULL,        -- RENDER_VERSION that made the JSON
     first_loaded   TEXT NOT NULL,           -- ISO 8601 UTC
     PRIMARY KEY (procedure_id, hash)

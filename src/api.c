@@ -38,7 +38,7 @@ static enum MHD_Result api_categories(struct http_request *req)
 
     if (!c)
         return api_internal(req);
-    return http_reply_json_ref(req, MHD_HTTP_OK, c->categories_json, c->categories_len, NULL,
+    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->categories_json, c->categories_len, NULL,
                                api_release, c);
 }
 
@@ -94,9 +94,9 @@ static enum MHD_Result api_procedures(struct http_request *req)
     }
     if (qn == 0) {
         if (cat)
-            return http_reply_json_ref(req, MHD_HTTP_OK, cat->list_json, cat->list_len, NULL,
+            return http_reply_ref(req, MHD_HTTP_OK, "application/json", cat->list_json, cat->list_len, NULL,
                                        api_release, c);
-        return http_reply_json_ref(req, MHD_HTTP_OK, c->list_json, c->list_len, NULL,
+        return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->list_json, c->list_len, NULL,
                                    api_release, c);
     }
     memset(&s, 0, sizeof s);
@@ -117,7 +117,9 @@ static enum MHD_Result api_procedures(struct http_request *req)
     return ret;
 }
 
-static enum MHD_Result api_procedure(struct http_request *req)
+/* A procedure's detail (JSON) or its print sheet (HTML); both carry the
+ * version's hash as ETag. */
+static enum MHD_Result api_procedure_send(struct http_request *req, bool print)
 {
     struct catalog *c = catalog_acquire();
     const struct catalog_proc *p;
@@ -138,8 +140,21 @@ static enum MHD_Result api_procedure(struct http_request *req)
         catalog_release(c);
         return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
     }
-    return http_reply_json_ref(req, MHD_HTTP_OK, p->detail_json, p->detail_len, p->etag,
-                               api_release, c);
+    if (print)
+        return http_reply_ref(req, MHD_HTTP_OK, "text/html; charset=utf-8", p->print_html,
+                              p->print_len, p->etag, api_release, c);
+    return http_reply_ref(req, MHD_HTTP_OK, "application/json", p->detail_json, p->detail_len,
+                          p->etag, api_release, c);
+}
+
+static enum MHD_Result api_procedure(struct http_request *req)
+{
+    return api_procedure_send(req, false);
+}
+
+static enum MHD_Result print_procedure(struct http_request *req)
+{
+    return api_procedure_send(req, true);
 }
 
 static enum MHD_Result api_triage(struct http_request *req)
@@ -153,7 +168,7 @@ static enum MHD_Result api_triage(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "triage_not_found",
                                 "还没有“不知道办什么”的问答,请到综合窗口咨询");
     }
-    return http_reply_json_ref(req, MHD_HTTP_OK, c->triage_json, c->triage_len, NULL,
+    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->triage_json, c->triage_len, NULL,
                                api_release, c);
 }
 
@@ -173,6 +188,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/procedures", api_procedures},
     {"GET", "/api/v1/procedures/{}", api_procedure},
     {"GET", "/api/v1/triage", api_triage},
+    {"GET", "/print/procedures/{}", print_procedure},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},
 };

@@ -115,9 +115,7 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
     /* revalidate each time: after an upgrade the kiosk must not run old JS */
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     if (strncmp(type, "text/html", 9) == 0)
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                                "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+        http_page_headers(r);
     req->bytes = len;
     return http_reply_response(req, MHD_HTTP_OK, r);
 }

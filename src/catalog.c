@@ -45,7 +45,7 @@ int catalog_add_category(struct catalog *c, const char *id, const char *title,
 }
 
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
-                     const char *item_json, const char *detail_json)
+                     const char *item_json, const char *detail_json, const char *print_html)
 {
     struct catalog_proc *p;
 
@@ -63,11 +63,13 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
     p->category = strdup(category);
     p->item_json = strdup(item_json);
     p->detail_json = strdup(detail_json);
+    p->print_html = strdup(print_html);
     c->n_procs++;
-    if (!p->id || !p->category || !p->item_json || !p->detail_json)
+    if (!p->id || !p->category || !p->item_json || !p->detail_json || !p->print_html)
         return -1;
     p->item_len = strlen(p->item_json);
     p->detail_len = strlen(p->detail_json);
+    p->print_len = strlen(p->print_html);
     return 0;
 }
 
@@ -191,6 +193,7 @@ static void catalog_free(struct catalog *c)
         free(c->procs[i].category);
         free(c->procs[i].item_json);
         free(c->procs[i].detail_json);
+        free(c->procs[i].print_html);
     }
     free(c->procs);
     free(c->by_id);

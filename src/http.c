@@ -76,9 +76,16 @@ enum MHD_Result http_reply(struct http_request *req, unsigned status, const char
     return http_reply_response(req, status, r);
 }
 
-enum MHD_Result http_reply_json_ref(struct http_request *req, unsigned status, const char *body,
-                                    size_t len, const char *etag,
-                                    void (*release)(void *cls), void *cls)
+void http_page_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+}
+
+enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const char *type,
+                               const char *body, size_t len, const char *etag,
+                               void (*release)(void *cls), void *cls)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
         len, (void *)body, release, cls);
@@ -87,8 +94,10 @@ enum MHD_Result http_reply_json_ref(struct http_request *req, unsigned status, c
         release(cls);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (strncmp(type, "text/html", 9) == 0)
+        http_page_headers(r);
     if (etag)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
     req->bytes = len;

@@ -4,6 +4,9 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
 
 static const char *render_kind(enum proc_kind k)
 {
@@ -176,4 +179,101 @@ char *render_procedure_item(const struct procedure *p)
         cJSON_AddStringToObject(root, "summary", p->summary_text))
         rc = 0;
     return render_finish(root, rc);
+}
+
+/* Appends <tag>escaped text</tag>. */
+static int print_text(struct strbuf *sb, const char *tag, const char *text)
+{
+    return strbuf_printf(sb, "<%s>", tag) | strbuf_put_html(sb, text, strlen(text)) |
+           strbuf_printf(sb, "</%s>\n", tag);
+}
+
+static const struct {
+    const char *key, *label;
+} print_facts[] = {
+    {"time_limit", "办理时限"}, {"fee", "收费"},        {"location", "办理地点"},
+    {"hours", "办理时间"},      {"phone", "咨询电话"},  {"responsible", "责任岗位"},
+    {"basis", "办理依据"},      {"audience", "适用对象"},
+};
+
+char *render_procedure_print(const struct procedure *p)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const struct fm_entry *e;
+    size_t i, j, items = 0;
+    int rc = 0;
+
+    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<title>");
+    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
+    rc |= strbuf_puts(&sb, " · 一次性告知单</title>\n"
+                           "<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n<body>\n"
+                           "<header><p class=\"kind\">一次性告知单</p>\n");
+    rc |= print_text(&sb, "h1", p->title);
+    rc |= strbuf_puts(&sb, "</header>\n<section class=\"summary\">");
+    rc |= strbuf_puts(&sb, p->summary_html);
+    rc |= strbuf_puts(&sb, "</section>\n<dl class=\"facts\">\n");
+    for (i = 0; i < sizeof print_facts / sizeof print_facts[0]; i++) {
+        if (!(e = frontmatter_get(&p->meta, print_facts[i].key)) || !*e->value)
+            continue;
+        rc |= print_text(&sb, "dt", print_facts[i].label);
+        rc |= print_text(&sb, "dd", e->value);
+    }
+    rc |= strbuf_puts(&sb, "</dl>\n");
+    for (i = 0; i < p->n_steps; i++)
+        items += p->steps[i].n_items;
+    if (items) {
+        /* the point of the sheet: everything to bring, in one list */
+        rc |= strbuf_puts(&sb, "<section class=\"materials\"><h2>需要准备</h2>\n<ul>\n");
+        for (i = 0; i < p->n_steps; i++) {
+            for (j = 0; j < p->steps[i].n_items; j++) {
+                const struct proc_item *it = &p->steps[i].items[j];
+                rc |= strbuf_puts(&sb, "<li>");
+                rc |= strbuf_put_html(&sb, it->text, strlen(it->text));
+                if (!it->required)
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">(如有)</span>");
+                if (it->has_cond || p->steps[i].has_cond)
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
+                rc |= strbuf_puts(&sb, "</li>\n");
+            }
+        }
+        rc |= strbuf_puts(&sb, "</ul></section>\n");
+    }
+    for (i = 0; i < p->n_sections; i++) {
+        rc |= strbuf_puts(&sb, "<section>");
+        rc |= print_text(&sb, "h2", p->sections[i].title);
+        rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");
+        rc |= strbuf_puts(&sb, "</section>\n");
+    }
+    if (p->n_steps) {
+        rc |= strbuf_puts(&sb, "<section class=\"steps\"><h2>办理步骤</h2>\n<ol>\n");
+        for (i = 0; i < p->n_steps; i++) {
+            const struct proc_step *st = &p->steps[i];
+            rc |= strbuf_puts(&sb, "<li>");
+            rc |= strbuf_put_html(&sb, st->title, strlen(st->title));
+            if (st->has_cond)
+                rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
+            if (st->n_fields) {
+                rc |= strbuf_puts(&sb, "<br><span class=\"fields\">需填写:");
+                for (j = 0; j < st->n_fields; j++) {
+                    if (j)
+                        rc |= strbuf_puts(&sb, "、");
+                    rc |= strbuf_put_html(&sb, st->fields[j].label, strlen(st->fields[j].label));
+                }
+                rc |= strbuf_puts(&sb, "</span>");
+            }
+            rc |= strbuf_puts(&sb, "</li>\n");
+        }
+        rc |= strbuf_puts(&sb, "</ol></section>\n");
+    }
+    rc |= strbuf_puts(&sb, "<footer><p>");
+    if ((e = frontmatter_get(&p->meta, "version")))
+        rc |= strbuf_puts(&sb, "版本 ") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
+              strbuf_puts(&sb, "。");
+    rc |= strbuf_puts(&sb, "政策如有调整,以窗口工作人员解释为准。</p></footer>\n</body>\n</html>\n");
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
 }

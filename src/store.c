@@ -90,12 +90,13 @@ static int store_categories(struct db *db, const struct library *lib)
 
 static const char sql_version_upsert[] =
     "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind, title, ord,"
-    " review_by, detail_json, item_json, render_version, first_loaded)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " review_by, detail_json, item_json, print_html, render_version, first_loaded)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET category = excluded.category,"
     " kind = excluded.kind, title = excluded.title, ord = excluded.ord,"
     " review_by = excluded.review_by, detail_json = excluded.detail_json,"
-    " item_json = excluded.item_json, render_version = excluded.render_version";
+    " item_json = excluded.item_json, print_html = excluded.print_html,"
+    " render_version = excluded.render_version";
 static const char sql_proc_upsert[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at) VALUES (?1, ?2, ?3, 'live', ?4)"
     " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash, status = 'live',"
@@ -111,10 +112,11 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
     char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
+    char *print = render_procedure_print(p);
     sqlite3_stmt *st;
     int rc = -1;
 
-    if (!detail || !item)
+    if (!detail || !item || !print)
         goto out;
     if (!(st = db_stmt(db, sql_version_upsert)))
         goto out;
@@ -130,6 +132,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     sqlite3_bind_text(st, 10, item, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 11, RENDER_VERSION);
     sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
     if (store_step_done(db, st) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_proc_upsert)))
@@ -157,6 +160,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
 out:
     free(detail);
     free(item);
+    free(print);
     return rc;
 }
 
@@ -433,7 +437,7 @@ fail:
 static const char sql_snap_cats[] =
     "SELECT id, title, description FROM categories ORDER BY ord, id";
 static const char sql_snap_procs[] =
-    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json FROM procedures p"
+    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json, v.print_html FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN categories c ON c.id = v.category"
     " WHERE p.status = 'live'"
@@ -466,7 +470,8 @@ int store_catalog_build(struct db *db, struct catalog **out)
                              (const char *)sqlite3_column_text(st, 1),
                              (const char *)sqlite3_column_text(st, 2),
                              (const char *)sqlite3_column_text(st, 3),
-                             (const char *)sqlite3_column_text(st, 4)) != 0)
+                             (const char *)sqlite3_column_text(st, 4),
+                             (const char *)sqlite3_column_text(st, 5)) != 0)
             goto out;
     if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_triage)))
         goto out;

@@ -1,0 +1,678 @@
+/* Unit tests for field: one `key | label | type | rules` line of a form
+ * block. Every type, every rule and the struct members it sets, and every
+ * error with its exact line and a message that names the problem. */
+#include <criterion/criterion.h>
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "field.h"
+
+#define PATH "employment/labour-handbook.md"
+#define LINE 42
+
+/* ---- diagnostics helpers ---- */
+
+static const char *dump(const struct diag_list *l)
+{
+    static char buf[8192];
+    size_t i, off = 0;
+    int k;
+
+    buf[0] = '\0';
+    for (i = 0; i < l->n && off < sizeof buf; i++) {
+        k = snprintf(buf + off, sizeof buf - off, "\n  %s:%d: %s%s", l->items[i].file,
+                     l->items[i].line, l->items[i].severity == DIAG_ERROR ? "" : "warning: ",
+                     l->items[i].message);
+        if (k < 0)
+            break;
+        off += (size_t)k;
+    }
+    return buf;
+}
+
+static bool has_diag(const struct diag_list *l, int line, enum diag_severity sev, const char *sub)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].line == line && l->items[i].severity == sev &&
+            strcmp(l->items[i].file, PATH) == 0 && strstr(l->items[i].message, sub))
+            return true;
+    return false;
+}
+
+/* Asserts an entry at line with severity sev whose message contains sub. */
+static void expect_diag(const struct diag_list *l, int line, enum diag_severity sev, const char *sub)
+{
+    cr_assert(has_diag(l, line, sev, sub), "no %s at line %d containing 「%s」; got:%s",
+              sev == DIAG_ERROR ? "error" : "warning", line, sub, dump(l));
+}
+
+static size_t count_sev(const struct diag_list *l, enum diag_severity sev)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].severity == sev)
+            n++;
+    return n;
+}
+
+static void expect_counts(const struct diag_list *l, size_t errors, size_t warnings)
+{
+    cr_assert_eq(l->errors, errors, "want %zu errors, got %zu:%s", errors, l->errors, dump(l));
+    cr_assert_eq(count_sev(l, DIAG_ERROR), errors, "%s", dump(l));
+    cr_assert_eq(count_sev(l, DIAG_WARNING), warnings, "want %zu warnings:%s", warnings, dump(l));
+}
+
+/* Parses a private heap copy of exactly strlen(s) bytes at LINE. */
+static int parse(const char *s, struct field *f, struct diag_list *d)
+{
+    size_t len = strlen(s);
+    char *copy = malloc(len ? len : 1);
+    int rc;
+
+    cr_assert_not_null(copy);
+    memcpy(copy, s, len);
+    memset(f, 0, sizeof *f);
+    rc = field_parse_line(PATH, LINE, copy, len, f, d);
+    free(copy);
+    return rc;
+}
+
+/* Parses a valid line: no diagnostic at all. The caller frees f. */
+static void parse_ok(const char *s, struct field *f)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(s, f, &d), 0, "「%s」:%s", s, dump(&d));
+    expect_counts(&d, 0, 0);
+    cr_assert_eq(f->line, LINE);
+    diag_list_free(&d);
+}
+
+/* Parses a line that has exactly one error, at LINE, whose message contains
+ * every one of the given substrings. */
+static void expect_error(const char *s, const char *sub1, const char *sub2)
+{
+    struct field f;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(s, &f, &d), 1, "「%s」 was accepted", s);
+    cr_assert_eq(d.errors, 1, "「%s」: want 1 error:%s", s, dump(&d));
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, LINE, DIAG_ERROR, sub1);
+    if (sub2)
+        expect_diag(&d, LINE, DIAG_ERROR, sub2);
+    field_free(&f);
+    diag_list_free(&d);
+}
+
+/* ---- every type ---- */
+
+Test(field, every_type_parses)
+{
+    static const struct {
+        const char *line;
+        enum field_type type;
+        const char *name;
+    } cases[] = {
+        {"name | 姓名 | text", FIELD_TEXT, "text"},
+        {"income | 月收入 | number", FIELD_NUMBER, "number"},
+        {"start | 失业日期 | date", FIELD_DATE, "date"},
+        {"id_number | 公民身份号码 | cn_id", FIELD_CN_ID, "cn_id"},
+        {"mobile | 手机号码 | cn_mobile", FIELD_CN_MOBILE, "cn_mobile"},
+        {"phone | 联系电话 | phone", FIELD_PHONE, "phone"},
+        {"email | 电子邮箱 | email", FIELD_EMAIL, "email"},
+        {"education | 文化程度 | choice | options=小学/初中", FIELD_CHOICE, "choice"},
+        {"proxy | 是否代办 | yesno", FIELD_YESNO, "yesno"},
+    };
+    size_t i;
+    struct field f;
+    char key[40];
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        parse_ok(cases[i].line, &f);
+        cr_assert_eq(f.type, cases[i].type, "%s", cases[i].line);
+        cr_assert_str_eq(field_type_name(f.type), cases[i].name);
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(cases[i].line, " "), cases[i].line);
+        cr_assert_str_eq(f.key, key);
+        cr_assert_not_null(f.label);
+        cr_assert_not(f.required, "%s", cases[i].line);
+        cr_assert_not(f.has_min || f.has_max || f.has_age_min || f.has_age_max);
+        cr_assert_null(f.pattern);
+        cr_assert_null(f.same_as);
+        cr_assert_eq(f.not_before.kind, DATE_BOUND_NONE);
+        cr_assert_eq(f.not_after.kind, DATE_BOUND_NONE);
+        cr_assert_not(f.has_cond);
+        field_free(&f);
+    }
+    cr_assert_null(field_type_name((enum field_type)99));
+}
+
+Test(field, required_fits_every_type)
+{
+    static const char *const lines[] = {
+        "a | 甲 | text | required",       "a | 甲 | number | required",
+        "a | 甲 | date | required",       "a | 甲 | cn_id | required",
+        "a | 甲 | cn_mobile | required",  "a | 甲 | phone | required",
+        "a | 甲 | email | required",      "a | 甲 | choice | required options=x/y",
+        "a | 甲 | yesno | required",
+    };
+    size_t i;
+    struct field f;
+
+    for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        parse_ok(lines[i], &f);
+        cr_assert(f.required, "%s", lines[i]);
+        field_free(&f);
+    }
+}
+
+Test(field, columns_are_trimmed)
+{
+    struct field f;
+
+    parse_ok("  name\t|　姓名　|  text  |  required   max=20  ", &f);
+    cr_assert_str_eq(f.key, "name");
+    cr_assert_str_eq(f.label, "姓名");
+    cr_assert_eq(f.type, FIELD_TEXT);
+    cr_assert(f.required);
+    cr_assert(f.has_max);
+    cr_assert_float_eq(f.max, 20.0, 1e-9);
+    field_free(&f);
+
+    /* an empty rules column is the same as none */
+    parse_ok("name | 姓名 | text |  ", &f);
+    cr_assert_not(f.required);
+    field_free(&f);
+}
+
+Test(field, key_of_32_characters)
+{
+    struct field f;
+
+    parse_ok("abcdefghij_abcdefghij_abcdefghij | 甲 | text", &f);
+    cr_assert_str_eq(f.key, "abcdefghij_abcdefghij_abcdefghij");
+    field_free(&f);
+}
+
+Test(field, label_of_200_bytes)
+{
+    char line[400];
+    struct field f;
+
+    snprintf(line, sizeof line, "a | %0200d | text", 0);
+    parse_ok(line, &f);
+    cr_assert_eq(strlen(f.label), FIELD_LABEL_MAX);
+    field_free(&f);
+}
+
+/* ---- every rule ---- */
+
+Test(field, text_min_max)
+{
+    struct field f;
+
+    parse_ok("name | 姓名 | text | required min=2 max=20", &f);
+    cr_assert(f.required);
+    cr_assert(f.has_min);
+    cr_assert(f.has_max);
+    cr_assert_float_eq(f.min, 2.0, 1e-9);
+    cr_assert_float_eq(f.max, 20.0, 1e-9);
+    field_free(&f);
+
+    parse_ok("note | 备注 | text | max=0", &f);
+    cr_assert_not(f.has_min);
+    cr_assert(f.has_max);
+    cr_assert_float_eq(f.max, 0.0, 1e-9);
+    field_free(&f);
+
+    /* min equal to max is a fixed length */
+    parse_ok("code | 编码 | text | min=6 max=6", &f);
+    cr_assert_float_eq(f.min, 6.0, 1e-9);
+    cr_assert_float_eq(f.max, 6.0, 1e-9);
+    field_free(&f);
+}
+
+Test(field, number_min_max)
+{
+    struct field f;
+
+    parse_ok("income | 月收入 | number | min=-5.5 max=1000", &f);
+    cr_assert(f.has_min);
+    cr_assert(f.has_max);
+    cr_assert_float_eq(f.min, -5.5, 1e-9);
+    cr_assert_float_eq(f.max, 1000.0, 1e-9);
+    field_free(&f);
+
+    parse_ok("rate | 比例 | number | min=+0.25 max=007.50", &f);
+    cr_assert_float_eq(f.min, 0.25, 1e-9);
+    cr_assert_float_eq(f.max, 7.5, 1e-9);
+    field_free(&f);
+
+    parse_ok("n | 人数 | number | max=-1", &f);
+    cr_assert_float_eq(f.max, -1.0, 1e-9);
+    field_free(&f);
+}
+
+Test(field, options)
+{
+    struct field f;
+
+    parse_ok("education | 文化程度 | choice | required options=小学/初中/高中/中专/大专/本科及以上",
+             &f);
+    cr_assert_eq(f.n_options, 6);
+    cr_assert_str_eq(f.options[0], "小学");
+    cr_assert_str_eq(f.options[3], "中专");
+    cr_assert_str_eq(f.options[5], "本科及以上");
+    cr_assert(field_has_option(&f, "大专"));
+    cr_assert_not(field_has_option(&f, "大"));
+    cr_assert_not(field_has_option(&f, "小学/初中"));
+    cr_assert_not(field_has_option(&f, ""));
+    field_free(&f);
+
+    parse_ok("relation | 关系 | choice | options=本人", &f);
+    cr_assert_eq(f.n_options, 1);
+    cr_assert_str_eq(f.options[0], "本人");
+    field_free(&f);
+}
+
+Test(field, pattern)
+{
+    struct field f;
+
+    parse_ok("postcode | 邮政编码 | text | pattern=[0-9]{6}", &f);
+    cr_assert_not_null(f.pattern);
+    cr_assert_str_eq(f.pattern, "[0-9]{6}");
+    cr_assert_eq(regexec(&f.re, "264000", 0, NULL, 0), 0);
+    /* the whole value must match */
+    cr_assert_neq(regexec(&f.re, "26400", 0, NULL, 0), 0);
+    cr_assert_neq(regexec(&f.re, "2640001", 0, NULL, 0), 0);
+    cr_assert_neq(regexec(&f.re, "x264000", 0, NULL, 0), 0);
+    field_free(&f);
+    cr_assert_null(f.pattern);
+}
+
+Test(field, pattern_with_bar_takes_the_rest_of_the_line)
+{
+    struct field f;
+
+    parse_ok("code | 证件号 | text | required pattern=A[0-9]+|B[0-9]+ max=10", &f);
+    cr_assert(f.required);
+    cr_assert_str_eq(f.pattern, "A[0-9]+|B[0-9]+");
+    cr_assert(f.has_max);
+    cr_assert_eq(regexec(&f.re, "A1", 0, NULL, 0), 0);
+    cr_assert_eq(regexec(&f.re, "B22", 0, NULL, 0), 0);
+    cr_assert_neq(regexec(&f.re, "C1", 0, NULL, 0), 0);
+    /* the alternation is anchored as a whole, not just its ends */
+    cr_assert_neq(regexec(&f.re, "A1x", 0, NULL, 0), 0);
+    cr_assert_neq(regexec(&f.re, "xB1", 0, NULL, 0), 0);
+    field_free(&f);
+}
+
+Test(field, not_before_not_after)
+{
+    struct field f;
+
+    parse_ok("start | 失业日期 | date | required not_before=2020-02-29 not_after=today", &f);
+    cr_assert_eq(f.not_before.kind, DATE_BOUND_DATE);
+    cr_assert_eq(f.not_before.y, 2020);
+    cr_assert_eq(f.not_before.m, 2);
+    cr_assert_eq(f.not_before.d, 29);
+    cr_assert_eq(f.not_after.kind, DATE_BOUND_TODAY);
+    field_free(&f);
+
+    parse_ok("due | 预约日期 | date | not_before=today not_after=2030-12-31", &f);
+    cr_assert_eq(f.not_before.kind, DATE_BOUND_TODAY);
+    cr_assert_eq(f.not_after.kind, DATE_BOUND_DATE);
+    cr_assert_eq(f.not_after.y, 2030);
+    cr_assert_eq(f.not_after.m, 12);
+    cr_assert_eq(f.not_after.d, 31);
+    field_free(&f);
+
+    /* the same day on both sides leaves exactly one date */
+    parse_ok("day | 日期 | date | not_before=2026-03-01 not_after=2026-03-01", &f);
+    cr_assert_eq(f.not_before.kind, DATE_BOUND_DATE);
+    cr_assert_eq(f.not_after.kind, DATE_BOUND_DATE);
+    field_free(&f);
+}
+
+Test(field, age_limits)
+{
+    struct field f;
+
+    parse_ok("id_number | 公民身份号码 | cn_id | required age>=16 age<=60", &f);
+    cr_assert(f.has_age_min);
+    cr_assert(f.has_age_max);
+    cr_assert_eq(f.age_min, 16);
+    cr_assert_eq(f.age_max, 60);
+    field_free(&f);
+
+    parse_ok("birthday | 出生日期 | date | age>=0 age<=150", &f);
+    cr_assert(f.has_age_min);
+    cr_assert_eq(f.age_min, 0);
+    cr_assert(f.has_age_max);
+    cr_assert_eq(f.age_max, 150);
+    field_free(&f);
+
+    parse_ok("birthday | 出生日期 | date | age<=18", &f);
+    cr_assert_not(f.has_age_min);
+    cr_assert(f.has_age_max);
+    cr_assert_eq(f.age_max, 18);
+    field_free(&f);
+}
+
+Test(field, same_as)
+{
+    struct field f;
+
+    parse_ok("email2 | 再次输入邮箱 | email | required same_as=email", &f);
+    cr_assert_not_null(f.same_as);
+    cr_assert_str_eq(f.same_as, "email");
+    field_free(&f);
+    cr_assert_null(f.same_as);
+
+    /* checking that the target exists is procedure.c's job */
+    parse_ok("mobile2 | 再次输入手机 | cn_mobile | same_as=no_such_field", &f);
+    cr_assert_str_eq(f.same_as, "no_such_field");
+    field_free(&f);
+}
+
+Test(field, if_marker_on_a_form_line)
+{
+    struct field f;
+
+    parse_ok("agent_id | 受托人身份证号 | cn_id | required {if proxy=yes}", &f);
+    cr_assert(f.has_cond);
+    cr_assert_str_eq(f.cond.key, "proxy");
+    cr_assert_str_eq(f.cond.value, "yes");
+    cr_assert_not(f.cond.negate);
+    cr_assert(f.required);
+    cr_assert_eq(f.type, FIELD_CN_ID);
+    field_free(&f);
+    cr_assert_not(f.has_cond);
+
+    /* without a rules column, and negated */
+    parse_ok("note | 说明 | text {if relation!=本人}", &f);
+    cr_assert_eq(f.type, FIELD_TEXT);
+    cr_assert(f.has_cond);
+    cr_assert_str_eq(f.cond.key, "relation");
+    cr_assert_str_eq(f.cond.value, "本人");
+    cr_assert(f.cond.negate);
+    field_free(&f);
+}
+
+Test(field, all_rules_together)
+{
+    struct field f;
+
+    parse_ok("start | 失业日期 | date | required not_before=2000-01-01 not_after=today "
+             "age>=16 age<=60 same_as=other {if proxy=no}",
+             &f);
+    cr_assert(f.required);
+    cr_assert_eq(f.not_before.kind, DATE_BOUND_DATE);
+    cr_assert_eq(f.not_after.kind, DATE_BOUND_TODAY);
+    cr_assert_eq(f.age_min, 16);
+    cr_assert_eq(f.age_max, 60);
+    cr_assert_str_eq(f.same_as, "other");
+    cr_assert(f.has_cond);
+    cr_assert_str_eq(f.cond.value, "no");
+    field_free(&f);
+}
+
+/* ---- errors: types and rules ---- */
+
+Test(field, unknown_type)
+{
+    expect_error("name | 姓名 | string", "「string」", "类型");
+    expect_error("name | 姓名 | Text", "「Text」", "类型");
+    expect_error("name | 姓名 | ", "类型", NULL);
+    expect_error("name | 姓名 | 文本 | required", "「文本」", NULL);
+}
+
+Test(field, unknown_rule)
+{
+    expect_error("name | 姓名 | text | mandatory", "不认识的规则「mandatory」", NULL);
+    expect_error("name | 姓名 | text | length=5", "不认识的规则「length=」", NULL);
+    expect_error("name | 姓名 | text | Required", "「Required」", NULL);
+    expect_error("name | 姓名 | text | age>16", "「age>16」", NULL);
+    expect_error("name | 姓名 | text | required | max=5", "「|」", NULL);
+}
+
+Test(field, rule_not_fitting_type)
+{
+    /* min/max: text and number only */
+    expect_error("a | 甲 | date | min=1", "min=", "date");
+    expect_error("a | 甲 | yesno | min=1", "min=", "yesno");
+    expect_error("a | 甲 | choice | options=x/y max=5", "max=", "choice");
+    expect_error("a | 甲 | email | max=50", "max=", "email");
+    expect_error("a | 甲 | cn_id | max=18", "max=", "cn_id");
+    /* options: choice only */
+    expect_error("a | 甲 | text | options=x/y", "options=", "text");
+    expect_error("a | 甲 | yesno | options=是/否", "options=", "yesno");
+    /* pattern: text only */
+    expect_error("a | 甲 | number | pattern=[0-9]+", "pattern=", "number");
+    expect_error("a | 甲 | cn_mobile | pattern=1[0-9]+", "pattern=", "cn_mobile");
+    /* not_before / not_after: date only */
+    expect_error("a | 甲 | text | not_before=2020-01-01", "not_before=", "text");
+    expect_error("a | 甲 | phone | not_before=today", "not_before=", "phone");
+    expect_error("a | 甲 | cn_id | not_after=today", "not_after=", "cn_id");
+    expect_error("a | 甲 | number | not_after=2020-01-01", "not_after=", "number");
+    /* age: cn_id and date only */
+    expect_error("a | 甲 | text | age>=18", "age>=", "text");
+    expect_error("a | 甲 | email | age>=18", "age>=", "email");
+    expect_error("a | 甲 | number | age<=60", "age<=", "number");
+    expect_error("a | 甲 | choice | options=x/y age<=60", "age<=", "choice");
+}
+
+Test(field, bad_min_max_values)
+{
+    expect_error("a | 甲 | text | min=abc", "min=", "「abc」");
+    expect_error("a | 甲 | number | min=abc", "min=", "「abc」");
+    expect_error("a | 甲 | text | max=-1", "max=", "「-1」");
+    expect_error("a | 甲 | text | max=1.5", "max=", "「1.5」");
+    expect_error("a | 甲 | text | max=100001", "max=", "「100001」");
+    expect_error("a | 甲 | number | max=1e999", "max=", "「1e999」");
+    expect_error("a | 甲 | number | min=nan", "min=", "「nan」");
+    expect_error("a | 甲 | number | min=12abc", "min=", "「12abc」");
+    /* plain decimals only */
+    expect_error("a | 甲 | number | max=1e3", "max=", "「1e3」");
+    expect_error("a | 甲 | number | max=0x10", "max=", "「0x10」");
+    expect_error("a | 甲 | number | min=inf", "min=", "「inf」");
+    expect_error("a | 甲 | number | min=.5", "min=", "「.5」");
+    expect_error("a | 甲 | number | min=5.", "min=", "「5.」");
+    expect_error("a | 甲 | number | min=-", "min=", "「-」");
+    expect_error("a | 甲 | number | min=1,000", "min=", "「1,000」");
+    expect_error("a | 甲 | number | min=１２", "min=", "「１２」");
+    expect_error("a | 甲 | text | min=", "min=", "缺少值");
+    expect_error("a | 甲 | number | max=", "max=", "缺少值");
+}
+
+Test(field, bad_age_values)
+{
+    expect_error("a | 甲 | cn_id | age>=200", "age>=", "「200」");
+    expect_error("a | 甲 | cn_id | age>=151", "age>=", "150");
+    expect_error("a | 甲 | date | age<=-1", "age<=", "「-1」");
+    expect_error("a | 甲 | date | age<=abc", "age<=", "「abc」");
+    expect_error("a | 甲 | date | age<=16.5", "age<=", "「16.5」");
+    expect_error("a | 甲 | date | age>=", "age>=", NULL);
+}
+
+Test(field, bad_dates)
+{
+    expect_error("a | 甲 | date | not_before=2025-02-29", "not_before=", "「2025-02-29」");
+    expect_error("a | 甲 | date | not_after=2026-13-01", "not_after=", "「2026-13-01」");
+    expect_error("a | 甲 | date | not_after=2026/03/01", "not_after=", "「2026/03/01」");
+    expect_error("a | 甲 | date | not_after=tomorrow", "not_after=", "「tomorrow」");
+    expect_error("a | 甲 | date | not_before=Today", "not_before=", "「Today」");
+    expect_error("a | 甲 | date | not_before=", "not_before=", "缺少值");
+}
+
+Test(field, bad_options)
+{
+    expect_error("a | 甲 | choice | options=", "options=", "缺少值");
+    expect_error("a | 甲 | choice | options=本人//代办", "options=", "空的选项");
+    expect_error("a | 甲 | choice | options=本人/代办/", "options=", "空的选项");
+    expect_error("a | 甲 | choice | options=/本人", "options=", "空的选项");
+    expect_error("a | 甲 | choice | options=本人/代办/本人", "「本人」", "重复");
+}
+
+Test(field, too_many_options)
+{
+    char line[1024];
+    size_t off;
+    int i;
+
+    off = (size_t)snprintf(line, sizeof line, "a | 甲 | choice | options=o0");
+    for (i = 1; i < FIELD_MAX_OPTIONS; i++)
+        off += (size_t)snprintf(line + off, sizeof line - off, "/o%d", i);
+    {
+        struct field f;
+        parse_ok(line, &f);
+        cr_assert_eq(f.n_options, FIELD_MAX_OPTIONS);
+        field_free(&f);
+    }
+    snprintf(line + off, sizeof line - off, "/o%d", FIELD_MAX_OPTIONS);
+    expect_error(line, "选项太多", "64");
+}
+
+Test(field, bad_regex)
+{
+    expect_error("a | 甲 | text | pattern=(abc", "pattern=", "正则");
+    expect_error("a | 甲 | text | pattern=[a-", "pattern=", "正则");
+    expect_error("a | 甲 | text | pattern=a{2,1}", "pattern=", "正则");
+    expect_error("a | 甲 | text | pattern=", "pattern=", "缺少值");
+}
+
+Test(field, pattern_length_limit)
+{
+    char line[600];
+    struct field f;
+
+    snprintf(line, sizeof line, "a | 甲 | text | pattern=%0256d", 0);
+    parse_ok(line, &f);
+    cr_assert_eq(strlen(f.pattern), FIELD_PATTERN_MAX);
+    field_free(&f);
+    snprintf(line, sizeof line, "a | 甲 | text | pattern=%0257d", 0);
+    expect_error(line, "pattern=", "256");
+}
+
+Test(field, bad_same_as)
+{
+    expect_error("a | 甲 | text | same_as=Email", "same_as=", "「Email」");
+    expect_error("a | 甲 | text | same_as=1a", "same_as=", "「1a」");
+    expect_error("a | 甲 | text | same_as=", "same_as=", "缺少值");
+}
+
+Test(field, duplicate_rules)
+{
+    expect_error("a | 甲 | text | required required", "required", "重复");
+    expect_error("a | 甲 | text | min=1 min=2", "min=", "重复");
+    expect_error("a | 甲 | number | max=1 max=2", "max=", "重复");
+    expect_error("a | 甲 | choice | options=x/y options=z", "options=", "重复");
+    expect_error("a | 甲 | text | pattern=a pattern=b", "pattern=", "重复");
+    expect_error("a | 甲 | date | not_before=today not_before=2020-01-01", "not_before=", "重复");
+    expect_error("a | 甲 | date | not_after=today not_after=today", "not_after=", "重复");
+    expect_error("a | 甲 | cn_id | age>=16 age>=18", "age>=", "重复");
+    expect_error("a | 甲 | date | age<=60 age<=70", "age<=", "重复");
+    expect_error("a | 甲 | text | same_as=b same_as=c", "same_as=", "重复");
+}
+
+/* ---- errors: the line's shape ---- */
+
+Test(field, missing_columns)
+{
+    expect_error("name | 姓名", "只有 2 栏", NULL);
+    expect_error("name", "只有 1 栏", NULL);
+    expect_error("name 姓名 text required", "只有 1 栏", NULL);
+}
+
+Test(field, bad_keys)
+{
+    expect_error("Name | 姓名 | text", "字段名「Name」无效", NULL);
+    expect_error("1name | 姓名 | text", "字段名「1name」", NULL);
+    expect_error("na-me | 姓名 | text", "字段名「na-me」", NULL);
+    expect_error("_name | 姓名 | text", "字段名「_name」", NULL);
+    expect_error("姓名 | 姓名 | text", "字段名「姓名」", NULL);
+    expect_error(" | 姓名 | text", "字段名「」", NULL);
+    expect_error("abcdefghij_abcdefghij_abcdefghijk | 甲 | text", "字段名", "32");
+}
+
+Test(field, empty_or_long_label)
+{
+    char line[400];
+
+    expect_error("name |   | text", "name", "不能为空");
+    expect_error("name |　| text", "不能为空", NULL);
+    snprintf(line, sizeof line, "name | %0201d | text", 0);
+    expect_error(line, "name", "太长");
+}
+
+/* ---- errors: rules that contradict each other ---- */
+
+Test(field, choice_without_options)
+{
+    expect_error("relation | 关系 | choice", "choice", "options=");
+    expect_error("relation | 关系 | choice | required", "choice", "options=");
+}
+
+Test(field, min_greater_than_max)
+{
+    expect_error("a | 甲 | text | min=10 max=5", "min=", "max=");
+    expect_error("a | 甲 | number | min=0.5 max=0.25", "min=", "max=");
+}
+
+Test(field, age_min_greater_than_max)
+{
+    expect_error("a | 甲 | cn_id | age>=60 age<=16", "age>=", "age<=");
+    expect_error("a | 甲 | date | age<=17 age>=18", "age>=", "age<=");
+}
+
+Test(field, not_before_after_not_after)
+{
+    expect_error("a | 甲 | date | not_before=2026-03-02 not_after=2026-03-01", "not_before=",
+                 "not_after=");
+    expect_error("a | 甲 | date | not_after=2025-12-31 not_before=2026-01-01", "not_before=",
+                 "not_after=");
+}
+
+Test(field, same_as_itself)
+{
+    expect_error("email | 电子邮箱 | email | same_as=email", "same_as=", "自己");
+}
+
+/* ---- errors: markers ---- */
+
+Test(field, optional_marker_on_a_form_line)
+{
+    expect_error("note | 备注 | text | max=200 {optional}", "{optional}", NULL);
+}
+
+Test(field, malformed_if_on_a_form_line)
+{
+    expect_error("note | 备注 | text | max=200 {if proxy}", "=", NULL);
+    expect_error("note | 备注 | text {if Proxy=yes}", "「Proxy」", NULL);
+}
+
+/* ---- several errors on one line ---- */
+
+Test(field, every_bad_rule_is_reported)
+{
+    struct field f;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse("a | 甲 | text | min=abc mandatory age>=18 required required", &f, &d), 1);
+    expect_counts(&d, 4, 0);
+    expect_diag(&d, LINE, DIAG_ERROR, "「abc」");
+    expect_diag(&d, LINE, DIAG_ERROR, "「mandatory」");
+    expect_diag(&d, LINE, DIAG_ERROR, "age>=");
+    expect_diag(&d, LINE, DIAG_ERROR, "required");
+    field_free(&f);
+    diag_list_free(&d);
+}
