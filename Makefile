@@ -75,7 +75,7 @@ run: deps
 	$(BUILD)/spkiosk serve --listen 127.0.0.1:8080 --db var/spkiosk.db --procedures procedures
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests/unit && ../../$$t --jobs 1); done
+	@sh scripts/run-unit.sh $(UNIT_BIN)
 
 # HTTP and CLI tests run the real binary; SPKIOSK_BIN lets check-asan point
 # them at the sanitized one.

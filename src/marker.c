@@ -20,6 +20,24 @@ bool marker_key_valid(const char *s, size_t n)
     return true;
 }
 
+/* A question id: anything but white space (ids may be Chinese, like the
+ * slugs made from headings), at most 64 bytes. */
+static bool marker_anchor_valid(const char *s, size_t n)
+{
+    size_t i = 0, k;
+    uint32_t cp;
+
+    if (n == 0 || n > 64)
+        return false;
+    while (i < n) {
+        k = utf8_decode(s + i, n - i, &cp);
+        if (k == 0 || utf8_is_space(cp) || cp == '#')
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 static bool marker_is_word(const char *s, size_t n)
 {
     size_t i;
@@ -39,6 +57,22 @@ static size_t marker_rtrim(const char *s, size_t n)
     const char *t = utf8_trim(s, &len);
 
     return len == 0 ? 0 : (size_t)(t - s) + len;
+}
+
+/* Length of "if" plus the white space after it when inner starts a
+ * condition: "if" then any space (an input method types U+3000), or a bare
+ * "if". 0 otherwise. */
+static size_t marker_if_prefix(const char *inner, size_t n)
+{
+    uint32_t cp;
+    size_t k;
+
+    if (n < 2 || memcmp(inner, "if", 2) != 0)
+        return 0;
+    if (n == 2)
+        return 2;
+    k = utf8_decode(inner + 2, n - 2, &cp);
+    return k && utf8_is_space(cp) ? 2 + k : 0;
 }
 
 /* Parses the inside of `{if ...}` (after "if"). */
@@ -62,6 +96,10 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     v = eq + 1;
     vn = n - (size_t)(eq + 1 - s);
     v = utf8_trim(v, &vn);
+    if (vn && v[0] == '=') {
+        diag_error(diags, path, line, "条件里只写一个 =,如 {if %.*s=yes}", (int)kn, k);
+        return 1;
+    }
     if (!marker_key_valid(k, kn)) {
         diag_error(diags, path, line,
                    "条件里的「%.*s」不是有效的字段名:应以小写字母开头,只含小写字母、数字和下划线",
@@ -82,7 +120,7 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
 int marker_strip(const char *path, int line, const char *text, size_t *len, unsigned allowed,
                  struct markers *m, struct diag_list *diags)
 {
-    size_t n = *len, open, inner_n;
+    size_t n = *len, open, inner_n, if_len;
     const char *inner;
     int rc = 0, r;
 
@@ -109,11 +147,10 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
                 rc = 1;
             }
             m->optional = true;
-        } else if (inner_n >= 3 && memcmp(inner, "if", 2) == 0 &&
-                   (inner[2] == ' ' || inner[2] == '\t')) {
+        } else if ((if_len = marker_if_prefix(inner, inner_n)) > 0) {
             struct cond c;
             memset(&c, 0, sizeof c);
-            r = marker_parse_if(path, line, inner + 3, inner_n - 3, &c, diags);
+            r = marker_parse_if(path, line, inner + if_len, inner_n - if_len, &c, diags);
             if (r < 0)
                 return -1;
             if (r > 0) {
@@ -137,6 +174,10 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
                 rc = 1;
             } else if (m->anchor) {
                 diag_error(diags, path, line, "{#编号} 重复写了两次");
+                rc = 1;
+            } else if (!marker_anchor_valid(inner + 1, inner_n - 1)) {
+                diag_error(diags, path, line,
+                           "{#编号} 里的编号不能有空格,也不能为空,如 {#start}");
                 rc = 1;
             } else if (!(m->anchor = strndup(inner + 1, inner_n - 1))) {
                 return -1;

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,80 +245,100 @@ static const char sql_retire[] =
 static const char sql_files_all[] = "SELECT path FROM source_files";
 static const char sql_file_delete[] = "DELETE FROM source_files WHERE path = ?1";
 
-/* Retires live procedures whose file is gone or now names another id.
- * A file with errors keeps its last good version live. */
+static void store_strings_free(char **v, size_t n)
+{
+    while (n)
+        free(v[--n]);
+    free(v);
+}
+
+/* Runs sql and collects column 0 of the rows that want(lib, row) picks.
+ * Collecting first lets the caller change the table the cursor reads.
+ * Returns 0 with *out (free with store_strings_free) or -1. */
+static int store_collect(struct db *db, const char *sql,
+                         bool (*want)(const struct library *lib, sqlite3_stmt *row),
+                         const struct library *lib, char ***out, size_t *count)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    char **v = NULL, **nv;
+    size_t n = 0;
+    int r = SQLITE_ERROR;
+
+    *out = NULL;
+    *count = 0;
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!want(lib, st))
+            continue;
+        if (!(nv = realloc(v, (n + 1) * sizeof *v)))
+            break;
+        v = nv;
+        if (!(v[n] = strdup((const char *)sqlite3_column_text(st, 0))))
+            break;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        store_strings_free(v, n);
+        return -1;
+    }
+    *out = v;
+    *count = n;
+    return 0;
+}
+
+/* A live procedure is retired when its file is gone or now names another
+ * id; a file with errors keeps its last good version live. */
+static bool store_want_retire(const struct library *lib, sqlite3_stmt *row)
+{
+    const char *id = (const char *)sqlite3_column_text(row, 0);
+    const struct lib_file *f = store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 1));
+
+    return !(f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0));
+}
+
+static bool store_want_forget(const struct library *lib, sqlite3_stmt *row)
+{
+    return !store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 0));
+}
+
 static int store_retire(struct db *db, const struct library *lib, const char *now,
                         size_t *retired)
 {
     sqlite3_stmt *st;
-    char **ids = NULL, **nids;
+    char **v = NULL;
     size_t n = 0, i;
-    int rc = -1, r;
+    int rc = -1;
 
-    if (!(st = db_stmt(db, sql_live)))
+    if (store_collect(db, sql_live, store_want_retire, lib, &v, &n) != 0)
         return -1;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        const struct lib_file *f = store_file_by_rel(lib, (const char *)sqlite3_column_text(st, 1));
-        if (f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0))
-            continue;
-        if (!(nids = realloc(ids, (n + 1) * sizeof *ids)) || !(nids[n] = strdup(id))) {
-            ids = nids ? nids : ids;
-            sqlite3_reset(st);
-            goto out;
-        }
-        ids = nids;
-        n++;
-    }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE)
-        goto out;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_retire)))
             goto out;
-        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
         if (store_step_done(db, st) != 0 || !(st = db_stmt(db, sql_search_delete)))
             goto out;
-        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         if (store_step_done(db, st) != 0)
             goto out;
     }
     *retired = n;
-    while (n)
-        free(ids[--n]);
-    free(ids);
-    ids = NULL;
-    /* forget files that are gone; collect first, the cursor must not see deletes */
-    if (!(st = db_stmt(db, sql_files_all)))
-        goto out;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *path = (const char *)sqlite3_column_text(st, 0);
-        if (store_file_by_rel(lib, path))
-            continue;
-        if (!(nids = realloc(ids, (n + 1) * sizeof *ids)) || !(nids[n] = strdup(path))) {
-            ids = nids ? nids : ids;
-            sqlite3_reset(st);
-            goto out;
-        }
-        ids = nids;
-        n++;
-    }
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE)
-        goto out;
+    store_strings_free(v, n);
+    /* forget the results of files that are gone */
+    if (store_collect(db, sql_files_all, store_want_forget, lib, &v, &n) != 0)
+        return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_file_delete)))
             goto out;
-        sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         if (store_step_done(db, st) != 0)
             goto out;
     }
     rc = 0;
 out:
-    while (n)
-        free(ids[--n]);
-    free(ids);
+    store_strings_free(v, n);
     return rc;
 }
 

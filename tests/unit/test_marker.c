@@ -461,7 +461,7 @@ Test(marker, malformed_if)
 /* BUG: `{if}` with nothing inside is a malformed {if}, which marker.h says is
  * an error; marker_strip treats "if" as an unknown {word}: only a warning,
  * and the marker stays in the text shown to residents. */
-Test(marker, bare_if_is_an_error, .disabled = true)
+Test(marker, bare_if_is_an_error)
 {
     expect_bad_if("材料 {if}", "{if");
 }
@@ -471,7 +471,7 @@ Test(marker, bare_if_is_an_error, .disabled = true)
  * and "{if　proxy=yes}" is shown to residents while the part is shown
  * unconditionally. utf8_is_space() is documented as the padding a marker
  * may use; a tab in the same place works. */
-Test(marker, ideographic_space_after_if, .disabled = true)
+Test(marker, ideographic_space_after_if)
 {
     struct markers m;
     struct diag_list d = DIAG_LIST_INIT;

@@ -1294,7 +1294,7 @@ Test(procedure, too_many_fields)
  * the checklist item is kept with the marker in its text, so the resident
  * sees "受托人身份证 {if　proxy=yes}" whatever the answer. See
  * marker::ideographic_space_after_if. */
-Test(procedure, checklist_if_with_ideographic_space, .disabled = true)
+Test(procedure, checklist_if_with_ideographic_space)
 {
     const char *s = "# T\n"                                  /* 1 */
                     "## 第一步\n"                            /* 2 */

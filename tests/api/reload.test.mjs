@@ -1,0 +1,110 @@
+// Loading rules across restarts and reloads: a file with an error keeps its
+// last good version live, a deleted file retires its procedure, unchanged
+// files are not parsed again, SIGHUP reloads without a restart.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDaemon, makeTmp, rmTmp, writeTree, getJSON, request, sleep } from './helpers.mjs';
+
+const good = (title, extra = '') => `---
+version: 2026-01-01
+keywords: 测试
+---
+# ${title}
+
+${title}的简介。${extra}
+
+## 第一步:准备材料
+- [ ] 本人居民身份证原件
+`;
+
+const files = {
+  'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+  'alpha/one.md': good('第一个事项'),
+  'alpha/two.md': good('第二个事项'),
+  'alpha/three.md': good('第三个事项'),
+};
+
+// The load summary the daemon logs, as numbers.
+function lastLoad(stderr) {
+  const all = [...stderr.matchAll(/loaded .*: (\d+) live \((\d+) parsed, (\d+) unchanged, (\d+) with errors, (\d+) retired\)/g)];
+  assert.ok(all.length, `no load line in:\n${stderr}`);
+  const [, live, parsed, unchanged, failed, retired] = all.at(-1).map(Number);
+  return { live, parsed, unchanged, failed, retired, count: all.length };
+}
+
+describe('loading across restarts', () => {
+  let tmp, tree, db;
+  before(() => {
+    tmp = makeTmp();
+    tree = path.join(tmp, 'tree');
+    db = path.join(tmp, 'x.db');
+    writeTree(tree, files);
+  });
+  after(() => rmTmp(tmp));
+
+  async function withDaemon(fn) {
+    const d = await startDaemon({ tree, db });
+    try {
+      await fn(d);
+    } finally {
+      const info = await d.stop();
+      assert.equal(info.code, 0, `exit ${JSON.stringify(info)}:\n${d.stderr()}`);
+    }
+  }
+
+  let oneHash;
+  it('a first start parses every file', async () => {
+    await withDaemon(async (d) => {
+      assert.deepEqual(lastLoad(d.stderr()), { live: 3, parsed: 3, unchanged: 0, failed: 0, retired: 0, count: 1 });
+      oneHash = (await getJSON(`${d.url}/api/v1/procedures/one`)).hash;
+    });
+  });
+
+  it('a restart with nothing changed parses nothing', async () => {
+    await withDaemon(async (d) => {
+      assert.deepEqual(lastLoad(d.stderr()), { live: 3, parsed: 0, unchanged: 3, failed: 0, retired: 0, count: 1 });
+      assert.equal((await getJSON(`${d.url}/api/v1/procedures/one`)).hash, oneHash);
+      // unchanged files are still searchable after a restart
+      const s = await getJSON(`${d.url}/api/v1/procedures?q=${encodeURIComponent('第二')}`);
+      assert.deepEqual(s.procedures.map((p) => p.id), ['two']);
+    });
+  });
+
+  it('a broken file keeps its last good version, a deleted file retires, an edit goes live', async () => {
+    fs.writeFileSync(path.join(tree, 'alpha/one.md'), '---\nreview_by: 2027-02-30\n---\n# 第一个事项\n');
+    fs.rmSync(path.join(tree, 'alpha/two.md'));
+    fs.writeFileSync(path.join(tree, 'alpha/three.md'), good('第三个事项(新版)'));
+    await withDaemon(async (d) => {
+      assert.deepEqual(lastLoad(d.stderr()), { live: 2, parsed: 1, unchanged: 0, failed: 1, retired: 1, count: 1 });
+      assert.match(d.stderr(), /alpha\/one\.md:2: review_by/);
+      const one = await getJSON(`${d.url}/api/v1/procedures/one`);
+      assert.equal(one.hash, oneHash, 'the last good version of one.md stays live');
+      assert.equal((await request(`${d.url}/api/v1/procedures/two`)).status, 404);
+      const three = await getJSON(`${d.url}/api/v1/procedures/three`);
+      assert.equal(three.title, '第三个事项(新版)');
+      const list = await getJSON(`${d.url}/api/v1/procedures`);
+      assert.deepEqual(list.procedures.map((p) => p.id), ['one', 'three']);
+      const cats = await getJSON(`${d.url}/api/v1/categories`);
+      assert.equal(cats.categories[0].procedures, 2);
+      // the retired procedure is no longer found by search
+      const s = await getJSON(`${d.url}/api/v1/procedures?q=${encodeURIComponent('第二')}`);
+      assert.deepEqual(s.procedures, []);
+    });
+  });
+
+  it('SIGHUP reloads: a fixed file goes live, a restored file comes back', async () => {
+    await withDaemon(async (d) => {
+      fs.writeFileSync(path.join(tree, 'alpha/one.md'), good('第一个事项(修正)'));
+      fs.writeFileSync(path.join(tree, 'alpha/two.md'), good('第二个事项'));
+      d.proc.kill('SIGHUP');
+      for (let i = 0; i < 200 && lastLoad(d.stderr()).count < 2; i++) await sleep(25);
+      assert.deepEqual(lastLoad(d.stderr()), { live: 3, parsed: 2, unchanged: 1, failed: 0, retired: 0, count: 2 });
+      const one = await getJSON(`${d.url}/api/v1/procedures/one`);
+      assert.equal(one.title, '第一个事项(修正)');
+      assert.notEqual(one.hash, oneHash);
+      assert.equal((await getJSON(`${d.url}/api/v1/procedures/two`)).id, 'two');
+    });
+  });
+});
