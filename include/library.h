@@ -85,6 +85,12 @@ void library_hash(const char *data, size_t len, char out[65]);
 /* Today's local date as YYYYMMDD. */
 int library_today(void);
 
+/* Days before review_by that a reminder starts. */
+#define LIBRARY_REMIND_DAYS 30
+
+/* date (YYYYMMDD) plus days, as YYYYMMDD; 0 for a bad date. */
+int library_date_add(int date, int days);
+
 void library_free(struct library *lib);
 
 #endif

@@ -73,7 +73,8 @@ struct procedure_src {
     const char *text;
     size_t len;
     const char *hash;       /* 64 hex digits: sha256 of text */
-    int today;              /* YYYYMMDD for review reminders; 0 to skip them */
+    int today;              /* YYYYMMDD: a review_by before it is overdue; 0 to skip */
+    int remind;             /* YYYYMMDD: a review_by up to it is due soon; 0 to skip */
 };
 
 struct procedure {

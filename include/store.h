@@ -19,7 +19,8 @@ struct store_load_stats {
 
 /* library_reuse_fn for library_scan: ctx is a struct db *. Reuses a file
  * when the same path had the same content at the last load, loaded without
- * error, its rendering is current and it is still live. */
+ * error, its rendering is current, it is still live, and its review_by is
+ * not within LIBRARY_REMIND_DAYS (so that reminders stay current). */
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id);
 
 /* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new

@@ -28,6 +28,20 @@ int library_today(void)
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+int library_date_add(int date, int days)
+{
+    struct tm tm;
+
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = date / 10000 - 1900;
+    tm.tm_mon = date / 100 % 100 - 1;
+    tm.tm_mday = date % 100 + days;
+    tm.tm_hour = 12; /* away from midnight, so DST shifts cannot change the day */
+    if (mktime(&tm) == (time_t)-1)
+        return 0;
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
 void library_hash(const char *data, size_t len, char out[65])
 {
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -339,6 +353,7 @@ static int lib_file_load(struct library *lib, struct lib_file *f, int today,
     src.len = f->len;
     src.hash = f->hash;
     src.today = today;
+    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
     r = procedure_parse(&src, &f->model, &lib->diags);
     if (r < 0)
         return -1;
@@ -568,6 +583,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     src.len = len;
     src.hash = hash;
     src.today = today;
+    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
     r = procedure_parse(&src, &model, diags);
     rc = r < 0 ? -1 : 0;
 out:

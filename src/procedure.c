@@ -73,6 +73,7 @@ struct pctx {
     struct strbuf html;         /* HTML of the part being read */
     struct strbuf text;         /* plain text for search */
     bool eligibility_seen;      /* conditions come from the first one only */
+    bool in_first_eligibility;  /* the section being read is that first one */
     bool conditions_taken;
     struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
     int oom;
@@ -304,7 +305,10 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
             if (c->eligibility_seen)
                 diag_warn(c->diags, path, line,
                           "已经有一个办理条件部分,这里的条件不会逐条询问居民;请合并成一个");
+            c->in_first_eligibility = !c->eligibility_seen;
             c->eligibility_seen = true;
+        } else {
+            c->in_first_eligibility = false;
         }
         c->state = PS_SECTION;
     } else {
@@ -566,8 +570,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         return;
     case PS_SECTION: {
         struct proc_section *s = &p->sections[p->n_sections - 1];
-        if (s->kind == SECTION_ELIGIBILITY && p->kind == PROC_PROCEDURE &&
-            !c->conditions_taken && t == CMARK_NODE_LIST)
+        if (c->in_first_eligibility && p->kind == PROC_PROCEDURE && !c->conditions_taken &&
+            t == CMARK_NODE_LIST)
             pctx_take_conditions(c, n);
         if (is_form_block(n))
             diag_error(c->diags, path, line, "form 表单只能写在步骤里,「%s」是信息部分", s->title);
@@ -704,6 +708,9 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
                 if (c->src->today && p->review_by < c->src->today)
                     diag_warn(c->diags, path, e->line,
                               "复核日期 review_by 已过(%s):请核对现行政策,更新内容和日期", e->value);
+                else if (c->src->remind && p->review_by <= c->src->remind)
+                    diag_warn(c->diags, path, e->line,
+                              "复核日期 review_by 快到了(%s):请提前核对现行政策", e->value);
             }
         } else if (strcmp(e->key, "kind") == 0) {
             if (strcmp(e->value, "procedure") == 0) {

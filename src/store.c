@@ -27,7 +27,8 @@ static const char sql_reuse[] =
     "SELECT f.procedure_id FROM source_files f"
     " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
     " JOIN procedures p ON p.id = f.procedure_id AND p.hash = f.hash AND p.status = 'live'"
-    " WHERE f.path = ?1 AND f.hash = ?2 AND f.ok = 1 AND v.render_version = ?3";
+    " WHERE f.path = ?1 AND f.hash = ?2 AND f.ok = 1 AND v.render_version = ?3"
+    " AND (v.review_by = 0 OR v.review_by > ?4)";
 
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 {
@@ -40,6 +41,9 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, RENDER_VERSION);
+    /* files near or past their review date are parsed again so that their
+     * reminder is current: a handful at most */
+    sqlite3_bind_int(st, 4, library_date_add(library_today(), LIBRARY_REMIND_DAYS));
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));

@@ -1311,3 +1311,49 @@ Test(procedure, checklist_if_with_ideographic_space)
     cr_assert_str_eq(p->steps[1].items[0].cond.value, "yes");
     procedure_free(p);
 }
+
+Test(procedure, review_by_due_soon)
+{
+    const char *s = "---\nreview_by: 2026-12-10\n---\n# T\n## 步\n";
+    struct procedure_src src;
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    memset(&src, 0, sizeof src);
+    src.path = PATH;
+    src.id = "x";
+    src.category = "employment";
+    src.text = s;
+    src.len = strlen(s);
+    src.hash = HASH;
+    src.today = 20261121;
+    src.remind = 20261221;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 2, DIAG_WARNING, "快到了");
+    procedure_free(p);
+    diag_list_free(&d);
+
+    /* outside the reminder window: silent */
+    src.remind = 20261209;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0);
+    expect_counts(&d, 0, 0);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
+Test(procedure, conditions_come_from_the_first_eligibility_section_only)
+{
+    /* the first 办理条件 has no list: a later one's list must not become the
+     * questions asked, and the warning says why */
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n## 办理条件\n本市户籍居民均可办理。\n\n## 申请条件\n- 年满 60 周岁\n\n## 步\n";
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_conditions, 0);
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 6, DIAG_WARNING, "办理条件");
+    procedure_free(p);
+    diag_list_free(&d);
+}
