@@ -18,6 +18,13 @@ int assets_init(const char *web_dir);
  * for an unknown or unsafe name. */
 enum MHD_Result assets_serve(struct http_request *req, const char *name);
 
+/* Serves procedure media from dir (the procedures folder's _assets/) under
+ * /media/. Returns 0 or -1 when memory runs out. */
+int assets_media_init(const char *dir);
+
+/* Answers a request for the media file `name`, like assets_serve. */
+enum MHD_Result assets_media_serve(struct http_request *req, const char *name);
+
 void assets_shutdown(void);
 
 #endif

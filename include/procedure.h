@@ -65,6 +65,16 @@ struct proc_step {
     int line;
 };
 
+/* A file of the library's _assets/ folder that the text refers to by a
+ * relative link; its URL in the HTML is PROCEDURE_MEDIA_PREFIX + name. */
+struct proc_asset {
+    char *name;         /* owned, relative to _assets/ */
+    int line;           /* line of the block that links to it */
+};
+
+#define PROCEDURE_MEDIA_PREFIX "/media/"
+#define PROCEDURE_MAX_ASSETS 100
+
 /* What to parse; all pointers are borrowed for the duration of the call. */
 struct procedure_src {
     const char *path;       /* as shown in diagnostics */
@@ -94,6 +104,8 @@ struct procedure {
     struct proc_step *steps;
     size_t n_steps;
     char *search_text;              /* plain text of the body, for search */
+    struct proc_asset *assets;      /* files of _assets/ the text links to */
+    size_t n_assets;
 };
 
 /* Parses src into a new model. Every problem is added to diags with its

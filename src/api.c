@@ -182,6 +182,11 @@ static enum MHD_Result page_asset(struct http_request *req)
     return assets_serve(req, req->path + strlen("/assets/"));
 }
 
+static enum MHD_Result page_media(struct http_request *req)
+{
+    return assets_media_serve(req, req->path + strlen("/media/"));
+}
+
 const struct http_route api_routes[] = {
     {"GET", "/healthz", api_healthz},
     {"GET", "/api/v1/categories", api_categories},
@@ -191,5 +196,6 @@ const struct http_route api_routes[] = {
     {"GET", "/print/procedures/{}", print_procedure},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},
+    {"GET", "/media/*", page_media},
 };
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

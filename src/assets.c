@@ -13,6 +13,7 @@
 #include "strbuf.h"
 
 static char *assets_dir;
+static char *assets_media_dir;
 static char (*assets_etags)[20];   /* "\"<16 hex>\"" per embedded file */
 
 static void assets_etag(const void *data, size_t len, char out[20])
@@ -41,8 +42,16 @@ int assets_init(const char *web_dir)
     return 0;
 }
 
+int assets_media_init(const char *dir)
+{
+    free(assets_media_dir);
+    return (assets_media_dir = strdup(dir)) ? 0 : -1;
+}
+
 void assets_shutdown(void)
 {
+    free(assets_media_dir);
+    assets_media_dir = NULL;
     free(assets_dir);
     free(assets_etags);
     assets_dir = NULL;
@@ -58,7 +67,9 @@ static const char *assets_type(const char *name)
         {".js", "text/javascript; charset=utf-8"}, {".svg", "image/svg+xml"},
         {".png", "image/png"},                  {".json", "application/json"},
         {".ico", "image/x-icon"},               {".woff2", "font/woff2"},
-        {".txt", "text/plain; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}, {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},                {".gif", "image/gif"},
+        {".webp", "image/webp"},                {".pdf", "application/pdf"},
     };
     const char *dot = strrchr(name, '.');
     size_t i;
@@ -120,35 +131,45 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
 
-enum MHD_Result assets_serve(struct http_request *req, const char *name)
+/* Serves name from folder dir, read per request. */
+static enum MHD_Result assets_serve_file(struct http_request *req, const char *dir,
+                                         const char *name)
 {
-    size_t i, len;
+    struct strbuf sb = STRBUF_INIT;
     char *path, *data = NULL, etag[20];
+    size_t len;
     int r;
 
-    if (!assets_name_ok(name))
-        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
-    if (!assets_dir) {
-        for (i = 0; i < embed_assets_count; i++)
-            if (strcmp(embed_assets[i].name, name) == 0)
-                return assets_send(req, name, embed_assets[i].data, embed_assets[i].size,
-                                   assets_etags[i], NULL);
-        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
-    }
-    {
-        struct strbuf sb = STRBUF_INIT;
-        if (strbuf_printf(&sb, "%s/%s", assets_dir, name) != 0) {
-            strbuf_free(&sb);
-            return MHD_NO;
-        }
-        path = strbuf_take(&sb);
-    }
-    if (!path)
+    if (strbuf_printf(&sb, "%s/%s", dir, name) != 0 || !(path = strbuf_take(&sb))) {
+        strbuf_free(&sb);
         return MHD_NO;
+    }
     r = library_read_file(path, ASSETS_FILE_MAX, &data, &len);
     free(path);
     if (r != 0)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
     assets_etag(data, len, etag);
     return assets_send(req, name, data, len, etag, data);
+}
+
+enum MHD_Result assets_serve(struct http_request *req, const char *name)
+{
+    size_t i;
+
+    if (!assets_name_ok(name))
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
+    if (assets_dir)
+        return assets_serve_file(req, assets_dir, name);
+    for (i = 0; i < embed_assets_count; i++)
+        if (strcmp(embed_assets[i].name, name) == 0)
+            return assets_send(req, name, embed_assets[i].data, embed_assets[i].size,
+                               assets_etags[i], NULL);
+    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
+}
+
+enum MHD_Result assets_media_serve(struct http_request *req, const char *name)
+{
+    if (!assets_media_dir || !assets_name_ok(name))
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
+    return assets_serve_file(req, assets_media_dir, name);
 }

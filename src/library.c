@@ -320,8 +320,30 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
     return f->category && f->id && f->rel && f->path ? 0 : -1;
 }
 
+/* Warns about links into _assets/ whose file is not there: the page would
+ * show a broken image. */
+static void lib_check_assets(const char *root, const struct procedure *p, struct diag_list *diags)
+{
+    struct stat st;
+    size_t i;
+    char *a, *path;
+
+    for (i = 0; i < p->n_assets; i++) {
+        if (!(a = path_join(root, "_assets")))
+            return;
+        path = path_join(a, p->assets[i].name);
+        free(a);
+        if (!path)
+            return;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            diag_warn(diags, p->path, p->assets[i].line,
+                      "链接的文件 _assets/%s 不存在,页面上会显示不出来", p->assets[i].name);
+        free(path);
+    }
+}
+
 /* Parses one procedure file (or reuses the earlier result). */
-static int lib_file_load(struct library *lib, struct lib_file *f, int today,
+static int lib_file_load(struct library *lib, const char *root, struct lib_file *f, int today,
                          library_reuse_fn reuse, void *ctx)
 {
     struct procedure_src src;
@@ -358,6 +380,7 @@ static int lib_file_load(struct library *lib, struct lib_file *f, int today,
     if (r < 0)
         return -1;
     if (r == 0) {
+        lib_check_assets(root, f->model, &lib->diags);
         f->status = LIB_PARSED;
         free(f->id);
         if (!(f->id = strdup(f->model->id)))
@@ -495,7 +518,7 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
     }
     qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     for (i = 0; i < lib->n_files; i++)
-        if (lib_file_load(lib, &lib->files[i], today, reuse, ctx) != 0)
+        if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx) != 0)
             goto out;
     lib_check_ids(lib);
     if (!(tpath = path_join(root, "_triage.md")))
@@ -585,6 +608,15 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     src.today = today;
     src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
     r = procedure_parse(&src, &model, diags);
+    if (r == 0) {
+        /* the root is the category folder's parent */
+        const char *cat_base = base_name(dir);
+        char *root = cat_base == dir ? strdup(".") : strndup(dir, (size_t)(cat_base - dir));
+        if (!root)
+            goto out;
+        lib_check_assets(root, model, diags);
+        free(root);
+    }
     rc = r < 0 ? -1 : 0;
 out:
     procedure_free(model);

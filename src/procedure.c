@@ -84,6 +84,81 @@ static int pctx_line(const struct pctx *c, cmark_node *n)
     return cmark_node_get_start_line(n) + c->line_off;
 }
 
+/* Resolves a relative link of a procedure file (one folder below the
+ * procedures root) against that root; when it lands in _assets/, stores the name under it in
+ * out (NUL-terminated) and returns true. "../_assets/a.png" from a category
+ * file is "_assets/a.png" at the root. */
+static bool asset_resolve(const char *url, char *out, size_t outlen)
+{
+    const char *p = url;
+    size_t n;
+    int depth = 1; /* a procedure file sits one folder below the root */
+
+    if (!url || !*url || strchr(url, ':') || url[0] == '/' || url[0] == '#' || strchr(url, '?') ||
+        strchr(url, '\\'))
+        return false;
+    for (;;) {
+        if (strncmp(p, "./", 2) == 0) {
+            p += 2;
+        } else if (strncmp(p, "../", 3) == 0) {
+            if (--depth < 0)
+                return false;
+            p += 3;
+        } else {
+            break;
+        }
+    }
+    if (depth != 0 || strncmp(p, "_assets/", 8) != 0)
+        return false;
+    p += 8;
+    n = strlen(p);
+    if (n == 0 || n >= outlen || strstr(p, "..") || strstr(p, "/.") || p[0] == '.')
+        return false;
+    memcpy(out, p, n + 1);
+    return true;
+}
+
+/* Points links and images into _assets/ at the daemon's /media/ route and
+ * records them, so that the library can say when a file is missing. */
+static void pctx_rewrite_assets(struct pctx *c, cmark_node *block)
+{
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+    char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX];
+    struct procedure *p = c->p;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        struct proc_asset *a;
+
+        if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_IMAGE && t != CMARK_NODE_LINK) ||
+            !asset_resolve(cmark_node_get_url(n), name, sizeof name))
+            continue;
+        snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
+        if (!cmark_node_set_url(n, url)) {
+            c->oom = 1;
+            break;
+        }
+        if (p->n_assets >= PROCEDURE_MAX_ASSETS)
+            continue;
+        if (!(a = realloc(p->assets, (p->n_assets + 1) * sizeof *a)) ||
+            !(a[p->n_assets].name = strdup(name))) {
+            if (a)
+                p->assets = a;
+            c->oom = 1;
+            break;
+        }
+        p->assets = a;
+        a[p->n_assets++].line = pctx_line(c, block);
+    }
+    cmark_iter_free(it);
+}
+
 /* Plain text of a node's subtree: text and code, breaks as spaces. */
 static int node_plain(cmark_node *node, struct strbuf *out)
 {
@@ -196,6 +271,7 @@ static void pctx_render(struct pctx *c, cmark_node *block)
 
     pctx_warn_raw_html(c, block);
     pctx_check_stray_markers(c, block);
+    pctx_rewrite_assets(c, block);
     html = cmark_render_html(block, CMARK_OPT_DEFAULT);
     if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
         c->oom = 1;
@@ -934,5 +1010,8 @@ void procedure_free(struct procedure *p)
     }
     free(p->steps);
     free(p->search_text);
+    for (i = 0; i < p->n_assets; i++)
+        free(p->assets[i].name);
+    free(p->assets);
     free(p);
 }

@@ -1357,3 +1357,28 @@ Test(procedure, conditions_come_from_the_first_eligibility_section_only)
     procedure_free(p);
     diag_list_free(&d);
 }
+
+Test(procedure, links_into_assets_are_rewritten_and_recorded)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n![a](../_assets/a.png) ![b](./../_assets/sub/b.png)\n\n"
+                    "![c](_assets/c.png) ![d](../../_assets/d.png) ![e](http://x/_assets/e.png)\n"
+                    "![f](../_assets/../x.md) ![g](/_assets/g.png)\n\n## 步\n";
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_assets, 2);
+    cr_assert_str_eq(p->assets[0].name, "a.png");
+    cr_assert_str_eq(p->assets[1].name, "sub/b.png");
+    cr_assert_eq(p->assets[0].line, 3);
+    cr_assert(strstr(p->summary_html, "src=\"/media/a.png\""));
+    cr_assert(strstr(p->summary_html, "src=\"/media/sub/b.png\""));
+    /* everything else keeps its URL */
+    cr_assert(strstr(p->summary_html, "src=\"_assets/c.png\""));
+    cr_assert(strstr(p->summary_html, "src=\"../../_assets/d.png\""));
+    cr_assert(strstr(p->summary_html, "src=\"http://x/_assets/e.png\""));
+    cr_assert(strstr(p->summary_html, "src=\"../_assets/../x.md\""));
+    cr_assert(strstr(p->summary_html, "src=\"/_assets/g.png\""));
+    procedure_free(p);
+    diag_list_free(&d);
+}

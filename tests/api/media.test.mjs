@@ -1,0 +1,62 @@
+// Files of procedures/_assets/ linked from a procedure: the HTML points at
+// /media/NAME, the daemon serves them, nothing outside _assets/ is reachable,
+// and `check` warns about a link to a missing file.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, startDaemon, makeTmp, rmTmp, writeTree, getJSON, request } from './helpers.mjs';
+
+const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4c50000000049454e44ae426082', 'hex');
+
+describe('procedure media under /media/', () => {
+  let tmp, tree, d;
+  before(async () => {
+    tmp = makeTmp();
+    tree = path.join(tmp, 'tree');
+    writeTree(tree, {
+      'cat/README.md': '# 类\n\n说明。\n',
+      'cat/photo-rules.md': '# 照片要求\n\n照片样式见下图。\n\n![白底照片](../_assets/photo.png)\n\n' +
+        '## 第一步:准备照片\n- [ ] 一寸照片 2 张\n\n[下载表格](../_assets/forms/apply.pdf)\n',
+    });
+    fs.mkdirSync(path.join(tree, '_assets', 'forms'), { recursive: true });
+    fs.writeFileSync(path.join(tree, '_assets', 'photo.png'), png);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
+  });
+  after(async () => {
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  it('rewrites links into _assets/ to /media/', async () => {
+    const p = await getJSON(`${d.url}/api/v1/procedures/photo-rules`);
+    assert.match(p.summary_html, /<img src="\/media\/photo\.png" alt="白底照片"/);
+    assert.match(p.steps[0].html, /<a href="\/media\/forms\/apply\.pdf">下载表格<\/a>/);
+    assert.doesNotMatch(JSON.stringify(p), /_assets/);
+  });
+
+  it('serves the file with its type and an ETag', async () => {
+    const r = await fetch(`${d.url}/media/photo.png`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/png');
+    assert.ok(r.headers.get('etag'));
+    assert.deepEqual(Buffer.from(await r.arrayBuffer()), png);
+  });
+
+  it('serves nothing outside _assets/ and 404s a missing file', async () => {
+    for (const p of ['/media/forms/apply.pdf', '/media/../cat/photo-rules.md',
+      '/media/%2e%2e/cat/photo-rules.md', '/media/.hidden', '/media/']) {
+      const r = await request(`${d.url}${p}`);
+      assert.equal(r.status, 404, p);
+    }
+  });
+
+  it('check warns about the link to a missing file, at its line', () => {
+    const r = spawnSync(BIN, ['check', path.join(tree, 'cat', 'photo-rules.md')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, `${path.join(tree, 'cat', 'photo-rules.md')}:10: warning: ` +
+      '链接的文件 _assets/forms/apply.pdf 不存在,页面上会显示不出来\n');
+  });
+});
