@@ -125,6 +125,12 @@ const char *procedure_section_kind_name(enum section_kind k);
 const struct field *procedure_field_find(const struct procedure *p, const char *key,
                                          size_t *step_out);
 
+/* The part of a step title after an author's own number ("第一步:准备材料"
+ * gives "准备材料"): pages number steps themselves, counting only those that
+ * apply. Returns a pointer into title, or title when it has no number (or
+ * nothing after it). */
+const char *procedure_step_label(const char *title);
+
 void procedure_free(struct procedure *p);
 
 #endif

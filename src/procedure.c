@@ -971,6 +971,43 @@ const struct field *procedure_field_find(const struct procedure *p, const char *
     return NULL;
 }
 
+const char *procedure_step_label(const char *title)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七",
+                                           "八", "九", "十", "百", "零", "〇", "两"};
+    const char *p = title, *rest;
+    size_t i, n, digits = 0;
+    uint32_t cp;
+
+    if (strncmp(p, "第", strlen("第")) != 0)
+        return title;
+    p += strlen("第");
+    for (;;) {
+        if (*p >= '0' && *p <= '9') {
+            p++;
+            digits++;
+            continue;
+        }
+        for (i = 0; i < sizeof numerals / sizeof numerals[0]; i++)
+            if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
+                break;
+        if (i == sizeof numerals / sizeof numerals[0])
+            break;
+        p += strlen(numerals[i]);
+        digits++;
+    }
+    if (!digits || strncmp(p, "步", strlen("步")) != 0)
+        return title;
+    p += strlen("步");
+    /* a separator, then white space */
+    if ((n = utf8_decode(p, strlen(p), &cp)) &&
+        (cp == ':' || cp == 0xFF1A || cp == 0x3001 || cp == '.' || cp == 0x3002 || cp == ','))
+        p += n;
+    n = strlen(p);
+    rest = utf8_trim(p, &n);
+    return n ? rest : title;
+}
+
 void procedure_free(struct procedure *p)
 {
     size_t i, j;

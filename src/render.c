@@ -249,8 +249,9 @@ char *render_procedure_print(const struct procedure *p)
         rc |= strbuf_puts(&sb, "<section class=\"steps\"><h2>办理步骤</h2>\n<ol>\n");
         for (i = 0; i < p->n_steps; i++) {
             const struct proc_step *st = &p->steps[i];
+            const char *label = procedure_step_label(st->title);
             rc |= strbuf_puts(&sb, "<li>");
-            rc |= strbuf_put_html(&sb, st->title, strlen(st->title));
+            rc |= strbuf_put_html(&sb, label, strlen(label));
             if (st->has_cond)
                 rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
             if (st->n_fields) {

@@ -1382,3 +1382,17 @@ Test(procedure, links_into_assets_are_rewritten_and_recorded)
     procedure_free(p);
     diag_list_free(&d);
 }
+
+Test(procedure, step_label_drops_the_authors_number)
+{
+    cr_assert_str_eq(procedure_step_label("第一步:准备材料"), "准备材料");
+    cr_assert_str_eq(procedure_step_label("第十二步:窗口审核"), "窗口审核");
+    cr_assert_str_eq(procedure_step_label("第3步 填写登记表"), "填写登记表");
+    cr_assert_str_eq(procedure_step_label("第二步、提交"), "提交");
+    cr_assert_str_eq(procedure_step_label("第一步:  填表"), "填表");
+    /* no number, or nothing after it: the title as written */
+    cr_assert_str_eq(procedure_step_label("准备材料"), "准备材料");
+    cr_assert_str_eq(procedure_step_label("第一步"), "第一步");
+    cr_assert_str_eq(procedure_step_label("第一次办理"), "第一次办理");
+    cr_assert_str_eq(procedure_step_label("第步:x"), "第步:x");
+}
