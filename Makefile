@@ -70,7 +70,7 @@ deps-test:
 	@sh scripts/deps.sh test
 
 run: deps
-	$(MAKE) $(BUILD)/spkiosk
+	@$(MAKE) --no-print-directory $(BUILD)/spkiosk
 	mkdir -p var
 	$(BUILD)/spkiosk serve --listen 127.0.0.1:8080 --db var/spkiosk.db --procedures procedures
 
@@ -82,13 +82,16 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/spkiosk
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node --test --test-concurrency=1 tests/api/
 
+# The sample library is checked first so that the test runners' summaries
+# are the last lines printed.
 check: deps-test
-	$(MAKE) all unit api
+	@$(MAKE) --no-print-directory all
 	$(BUILD)/spkiosk check procedures
+	@$(MAKE) --no-print-directory unit api
 
 check-asan: deps-test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  $(MAKE) BUILD=build/asan SAN=1 all unit api
+	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api
 
 clean:
 	rm -rf build
