@@ -1,33 +1,12 @@
 // Error shapes: unknown routes, wrong methods, oversized bodies, unknown
 // procedures. Every error is {"error":{"code","message"}} as JSON.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import {
-  FIXTURE_TREE, startDaemon, makeTmp, rmTmp, request, assertError, rawRequest, rawJSON, sleep,
-} from './helpers.mjs';
+import { FIXTURE_TREE, request, assertError, rawRequest, rawJSON, sleep, useDaemon } from './helpers.mjs';
 
-let daemon;
-let tmp;
+const ctx = useDaemon({ tree: FIXTURE_TREE });
 
-before(async () => {
-  tmp = makeTmp();
-  daemon = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'x.db') });
-});
-
-after(async () => {
-  try {
-    if (daemon) {
-      const info = await daemon.stop();
-      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
-    }
-  } finally {
-    rmTmp(tmp);
-  }
-});
-
-const api = (p) => `${daemon.url}${p}`;
+const api = (p) => `${ctx.daemon.url}${p}`;
 const MiB = 1024 * 1024;
 
 // Sends a POST with a body of `size` bytes; the headers go first and the body
@@ -37,7 +16,7 @@ function postSized(p, size, { chunked = false } = {}) {
     `POST ${p} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Connection: close',
     chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${size}`,
   ].join('\r\n');
-  return rawRequest(daemon.port, head, async (sock) => {
+  return rawRequest(ctx.daemon.port, head, async (sock) => {
     let answered = false;
     sock.once('data', () => { answered = true; });
     await sleep(300);
@@ -151,10 +130,10 @@ describe('request log', () => {
     for (let i = 0; i < 3; i++) await request(api(probe));
     let n = 0;
     for (let waited = 0; waited < 2000; waited += 100) {
-      n = daemon.stderr().split('\n').filter((l) => l.includes(probe)).length;
+      n = ctx.daemon.stderr().split('\n').filter((l) => l.includes(probe)).length;
       if (n >= 3) break;
       await sleep(100);
     }
-    assert.equal(n, 3, `expected 3 log lines for ${probe}:\n${daemon.stderr().slice(-2000)}`);
+    assert.equal(n, 3, `expected 3 log lines for ${probe}:\n${ctx.daemon.stderr().slice(-2000)}`);
   });
 });

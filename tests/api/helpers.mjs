@@ -1,6 +1,7 @@
 // Shared helpers for the HTTP tests: start/stop the real daemon, temp dirs,
 // small request wrappers and assertions on the error shape.
 // Node 20 built-ins only.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -215,4 +216,29 @@ export function allHtml(p) {
   for (const s of p.sections ?? []) out.push(s.html);
   for (const s of p.steps ?? []) out.push(s.html);
   return out;
+}
+
+// Registers hooks for the enclosing file or suite: before, start a daemon on
+// a fresh temporary database (over `tree`, or over a tree written from
+// `files`); after, stop it with SIGTERM, require exit 0, remove the files.
+// The returned handle's `daemon` is set once the hook has run.
+export function useDaemon({ tree, files } = {}) {
+  const h = { daemon: null, tmp: null };
+  before(async () => {
+    h.tmp = makeTmp();
+    const t = files ? writeTree(path.join(h.tmp, 'tree'), files) : (tree ?? FIXTURE_TREE);
+    h.daemon = await startDaemon({ tree: t, db: path.join(h.tmp, 'x.db') });
+  });
+  after(async () => {
+    try {
+      if (h.daemon) {
+        const info = await h.daemon.stop();
+        assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
+          `daemon did not exit 0 on SIGTERM; stderr:\n${h.daemon.stderr()}`);
+      }
+    } finally {
+      rmTmp(h.tmp);
+    }
+  });
+  return h;
 }

@@ -1,34 +1,16 @@
 // The sample library in procedures/: only robust properties, since its
 // content changes. It loads without errors, is big enough, and the
 // documented Chinese searches find titles.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, SAMPLE_TREE, startDaemon, makeTmp, rmTmp, request, getJSON } from './helpers.mjs';
+import { BIN, SAMPLE_TREE, request, getJSON, useDaemon } from './helpers.mjs';
 
-let daemon;
-let tmp;
+const ctx = useDaemon({ tree: SAMPLE_TREE });
 
-before(async () => {
-  tmp = makeTmp();
-  daemon = await startDaemon({ tree: SAMPLE_TREE, db: path.join(tmp, 'x.db') });
-});
-
-after(async () => {
-  try {
-    if (daemon) {
-      const info = await daemon.stop();
-      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
-    }
-  } finally {
-    rmTmp(tmp);
-  }
-});
-
-const api = (p) => `${daemon.url}${p}`;
+const api = (p) => `${ctx.daemon.url}${p}`;
 const hidden = (name) => name.startsWith('_') || name.startsWith('.');
 
 // procedures/<category>/<file>.md, except README.md and _/. names.

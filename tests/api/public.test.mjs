@@ -2,35 +2,14 @@
 // healthz, categories, procedure list/filter/search, procedure detail
 // (every key, fields/rules/if shapes, sanitising, ETag/304/HEAD), triage,
 // and the printable sheet.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {
-  FIXTURE_TREE, startDaemon, makeTmp, rmTmp, request, getJSON, assertJSONType,
-  assertError, rawRequest, sha256File, allHtml,
-} from './helpers.mjs';
+import { FIXTURE_TREE, request, getJSON, assertJSONType, assertError, rawRequest, sha256File, allHtml, useDaemon } from './helpers.mjs';
 
-let daemon;
-let tmp;
+const ctx = useDaemon({ tree: FIXTURE_TREE });
 
-before(async () => {
-  tmp = makeTmp();
-  daemon = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'x.db') });
-});
-
-after(async () => {
-  try {
-    if (daemon) {
-      const info = await daemon.stop();
-      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
-    }
-  } finally {
-    rmTmp(tmp);
-  }
-});
-
-const api = (p) => `${daemon.url}${p}`;
+const api = (p) => `${ctx.daemon.url}${p}`;
 const ids = (list) => list.map((p) => p.id);
 const search = async (q, extra = '') =>
   (await getJSON(api(`/api/v1/procedures?q=${encodeURIComponent(q)}${extra}`))).procedures;
@@ -453,7 +432,7 @@ describe('GET /api/v1/procedures/{id}', () => {
   });
 
   it('HEAD works like GET without a body', async () => {
-    const r = await rawRequest(daemon.port,
+    const r = await rawRequest(ctx.daemon.port,
       'HEAD /api/v1/procedures/labour-handbook HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close');
     assert.equal(r.status, 200);
     assert.equal(r.headers.etag, lhRes.headers.get('etag'));

@@ -1,43 +1,23 @@
 // A tree without _triage.md: GET /api/v1/triage is 404 triage_not_found, and
 // everything else still works.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startDaemon, makeTmp, rmTmp, writeTree, request, getJSON, assertError } from './helpers.mjs';
+import { request, getJSON, assertError, useDaemon } from './helpers.mjs';
 
-let daemon;
-let tmp;
-
-before(async () => {
-  tmp = makeTmp();
-  writeTree(path.join(tmp, 'tree'), {
-    'services/README.md': '---\norder: 1\n---\n\n# 综合服务\n\n各类综合服务。\n',
-    'services/seal.md': '# 印章刻制备案\n\n为单位办理印章刻制备案。\n\n## 第一步:准备材料\n- [ ] 单位介绍信\n',
-  });
-  daemon = await startDaemon({ tree: path.join(tmp, 'tree'), db: path.join(tmp, 'x.db') });
-});
-
-after(async () => {
-  try {
-    if (daemon) {
-      const info = await daemon.stop();
-      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
-    }
-  } finally {
-    rmTmp(tmp);
-  }
-});
+const ctx = useDaemon({ files: {
+  'services/README.md': '---\norder: 1\n---\n\n# 综合服务\n\n各类综合服务。\n',
+  'services/seal.md': '# 印章刻制备案\n\n为单位办理印章刻制备案。\n\n## 第一步:准备材料\n- [ ] 单位介绍信\n',
+} });
 
 describe('no _triage.md', () => {
   it('GET /api/v1/triage is 404 triage_not_found', async () => {
-    assertError(await request(`${daemon.url}/api/v1/triage`), 404, 'triage_not_found');
+    assertError(await request(`${ctx.daemon.url}/api/v1/triage`), 404, 'triage_not_found');
   });
 
   it('the procedures of the tree are served', async () => {
-    const list = (await getJSON(`${daemon.url}/api/v1/procedures`)).procedures;
+    const list = (await getJSON(`${ctx.daemon.url}/api/v1/procedures`)).procedures;
     assert.deepEqual(list.map((p) => p.id), ['seal']);
-    const cats = (await getJSON(`${daemon.url}/api/v1/categories`)).categories;
+    const cats = (await getJSON(`${ctx.daemon.url}/api/v1/categories`)).categories;
     assert.deepEqual(cats, [{ id: 'services', title: '综合服务', description: '各类综合服务。', procedures: 1 }]);
   });
 });
