@@ -17,5 +17,5 @@ done
 url=$(grep -o 'http://[0-9.:]*' "$dir/log" | head -1)
 for p in /healthz /api/v1/procedures/labour-handbook "/api/v1/procedures?q=%E8%AF%81"; do
     printf '%s: ' "$p"
-    wrk -t2 -c32 -d"${secs}s" "$url$p" | awk '/Requests\/sec/ {printf "%s req/s, ", $2} /Latency/ {printf "mean latency %s\n", $2}'
+    wrk -t2 -c32 -d"${secs}s" "$url$p" | awk '/Requests\/sec/ {r = $2} /Latency/ {l = $2} END {printf "%s req/s, mean latency %s\n", r, l}'
 done
