@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "embed.h"
 #include "library.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 static char *assets_dir;
 static char *assets_media_dir;
@@ -75,21 +77,23 @@ static const char *assets_type(const char *name)
     size_t i;
 
     for (i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i].ext) == 0)
+        if (strcasecmp(dot, types[i].ext) == 0)
             return types[i].type;
     return "application/octet-stream";
 }
 
-/* Only plain relative names: no "..", no hidden files, a short alphabet. */
+/* Only plain relative names: no "..", no hidden files, no control
+ * characters or shell-ish punctuation. UTF-8 is allowed (media files may
+ * have Chinese names); the UI's own files are ASCII anyway. */
 static bool assets_name_ok(const char *name)
 {
-    const char *p;
+    const unsigned char *p;
 
-    if (!*name || *name == '/' || strlen(name) > 200)
+    if (!*name || *name == '/' || strlen(name) > 200 || !utf8_valid(name, strlen(name)))
         return false;
-    for (p = name; *p; p++)
+    for (p = (const unsigned char *)name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '.' || *p == '-' || *p == '_' || *p == '/'))
+              *p == '.' || *p == '-' || *p == '_' || *p == '/' || *p >= 0x80))
             return false;
     return !strstr(name, "..") && name[0] != '.' && !strstr(name, "/.");
 }
@@ -100,7 +104,7 @@ static void assets_free_cb(void *p)
 }
 
 static enum MHD_Result assets_send(struct http_request *req, const char *name, const void *data,
-                                   size_t len, const char *etag, char *owned)
+                                   size_t len, const char *etag, char *owned, bool media)
 {
     struct MHD_Response *r;
     const char *type = assets_type(name);
@@ -125,7 +129,11 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
     /* revalidate each time: after an upgrade the kiosk must not run old JS */
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    if (strncmp(type, "text/html", 9) == 0)
+    if (media)
+        /* an admin's file (an SVG may hold script) never runs as our page */
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    else if (strncmp(type, "text/html", 9) == 0)
         http_page_headers(r);
     req->bytes = len;
     return http_reply_response(req, MHD_HTTP_OK, r);
@@ -133,7 +141,7 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
 
 /* Serves name from folder dir, read per request. */
 static enum MHD_Result assets_serve_file(struct http_request *req, const char *dir,
-                                         const char *name)
+                                         const char *name, bool media)
 {
     struct strbuf sb = STRBUF_INIT;
     char *path, *data = NULL, etag[20];
@@ -149,7 +157,7 @@ static enum MHD_Result assets_serve_file(struct http_request *req, const char *d
     if (r != 0)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
     assets_etag(data, len, etag);
-    return assets_send(req, name, data, len, etag, data);
+    return assets_send(req, name, data, len, etag, data, media);
 }
 
 enum MHD_Result assets_serve(struct http_request *req, const char *name)
@@ -159,11 +167,11 @@ enum MHD_Result assets_serve(struct http_request *req, const char *name)
     if (!assets_name_ok(name))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
     if (assets_dir)
-        return assets_serve_file(req, assets_dir, name);
+        return assets_serve_file(req, assets_dir, name, false);
     for (i = 0; i < embed_assets_count; i++)
         if (strcmp(embed_assets[i].name, name) == 0)
             return assets_send(req, name, embed_assets[i].data, embed_assets[i].size,
-                               assets_etags[i], NULL);
+                               assets_etags[i], NULL, false);
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
 }
 
@@ -171,5 +179,5 @@ enum MHD_Result assets_media_serve(struct http_request *req, const char *name)
 {
     if (!assets_media_dir || !assets_name_ok(name))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
-    return assets_serve_file(req, assets_media_dir, name);
+    return assets_serve_file(req, assets_media_dir, name, true);
 }

@@ -609,9 +609,8 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
     r = procedure_parse(&src, &model, diags);
     if (r == 0) {
-        /* the root is the category folder's parent */
-        const char *cat_base = base_name(dir);
-        char *root = cat_base == dir ? strdup(".") : strndup(dir, (size_t)(cat_base - dir));
+        /* the root is the category folder's parent, also when dir is "." */
+        char *root = path_join(dir, "..");
         if (!root)
             goto out;
         lib_check_assets(root, model, diags);

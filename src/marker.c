@@ -97,7 +97,7 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     vn = n - (size_t)(eq + 1 - s);
     v = utf8_trim(v, &vn);
     if (vn && v[0] == '=') {
-        diag_error(diags, path, line, "条件里只写一个 =,如 {if %.*s=yes}", (int)kn, k);
+        diag_error(diags, path, line, "条件里只写一个 =,如 {if %.*s=值}", (int)kn, k);
         return 1;
     }
     if (!marker_key_valid(k, kn)) {
@@ -191,6 +191,11 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
         }
         n = open;
     }
+    /* full-width braces from a Chinese input method are not markers */
+    n = marker_rtrim(text, n);
+    if (n >= 3 && memcmp(text + n - 3, "\xEF\xBD\x9D", 3) == 0 && /* ｝ */
+        (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11)))
+        diag_warn(diags, path, line, "标记要用半角(英文)括号 { },这里写成了全角的 ｛ ｝,会原样显示");
     *len = n;
     return diags->oom ? -1 : rc;
 }

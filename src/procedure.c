@@ -10,6 +10,7 @@
 #include "procedure.h"
 
 #include <cmark.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -111,10 +112,22 @@ static bool asset_resolve(const char *url, char *out, size_t outlen)
     if (depth != 0 || strncmp(p, "_assets/", 8) != 0)
         return false;
     p += 8;
-    n = strlen(p);
-    if (n == 0 || n >= outlen || strstr(p, "..") || strstr(p, "/.") || p[0] == '.')
+    /* an editor may have percent-encoded a Chinese file name */
+    for (n = 0; *p; n++) {
+        if (n + 1 >= outlen)
+            return false;
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0};
+            out[n] = (char)strtol(hex, NULL, 16);
+            p += 3;
+        } else {
+            out[n] = *p++;
+        }
+    }
+    out[n] = '\0';
+    if (n == 0 || !utf8_valid(out, n) || strstr(out, "..") || strstr(out, "/.") || out[0] == '.' ||
+        strlen(out) != n) /* a %00 */
         return false;
-    memcpy(out, p, n + 1);
     return true;
 }
 

@@ -67,7 +67,8 @@ async function procedure(id) {
   for (const s of p.sections) parts.push(el('h3', {}, s.title), el('div', { html: s.html }));
   p.steps.forEach((s, i) => {
     // the page numbers steps itself; drop an author's "第一步:" (as the print sheet does)
-    const label = s.title.replace(/^第[0-9一二三四五六七八九十百零〇两]+步[::、.。,]?\s*(?=\S)/u, '');
+    const m = /^第[0-9一二三四五六七八九十百零〇两]+步[::、.。,]?\s*/u.exec(s.title);
+    const label = m && s.title.length > m[0].length ? s.title.slice(m[0].length) : s.title;
     const box = el('section', { class: 'step' }, el('h3', {}, `${i + 1}. ${label}`));
     if (s.if) box.append(el('p', { class: 'if' }, '(仅部分情况需要)'));
     box.append(el('div', { html: s.html }));

@@ -20,9 +20,14 @@ describe('procedure media under /media/', () => {
       'cat/README.md': '# 类\n\n说明。\n',
       'cat/photo-rules.md': '# 照片要求\n\n照片样式见下图。\n\n![白底照片](../_assets/photo.png)\n\n' +
         '## 第一步:准备照片\n- [ ] 一寸照片 2 张\n\n[下载表格](../_assets/forms/apply.pdf)\n',
+      'cat/chinese-names.md': '# 中文文件名\n\n![样例](../_assets/样例.PNG) ![编码](../_assets/%E6%A0%B7%E4%BE%8B.PNG)\n' +
+        '![图](../_assets/diagram.svg)\n\n## 第一步:看图\n- [ ] 看懂了\n',
     });
     fs.mkdirSync(path.join(tree, '_assets', 'forms'), { recursive: true });
     fs.writeFileSync(path.join(tree, '_assets', 'photo.png'), png);
+    fs.writeFileSync(path.join(tree, '_assets', '样例.PNG'), png);
+    fs.writeFileSync(path.join(tree, '_assets', 'diagram.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
     d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
   });
   after(async () => {
@@ -51,6 +56,28 @@ describe('procedure media under /media/', () => {
       const r = await request(`${d.url}${p}`);
       assert.equal(r.status, 404, p);
     }
+  });
+
+  it('serves Chinese and upper-case names, written plain or percent-encoded', async () => {
+    const p = await getJSON(`${d.url}/api/v1/procedures/chinese-names`);
+    const enc = encodeURIComponent('样例') + '.PNG';
+    assert.equal(p.summary_html.split(`src="/media/${enc}"`).length - 1, 2, p.summary_html);
+    const r = await fetch(`${d.url}/media/${enc}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/png');
+  });
+
+  it('serves an SVG sandboxed: a script in it never runs as a page of the daemon', async () => {
+    const r = await fetch(`${d.url}/media/diagram.svg`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-security-policy') ?? '', /sandbox/);
+    assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  });
+
+  it('check finds _assets/ from inside the category folder too', () => {
+    const r = spawnSync(BIN, ['check', 'chinese-names.md'], { cwd: path.join(tree, 'cat'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
   });
 
   it('check warns about the link to a missing file, at its line', () => {

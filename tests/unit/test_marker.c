@@ -546,3 +546,19 @@ Test(marker, cond_copy_is_deep)
     cr_assert_null(c.value);
     diag_list_free(&d);
 }
+
+Test(marker, full_width_braces_get_a_warning)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *t = "受托人身份证 ｛if proxy=yes｝";
+    size_t n = strlen(t);
+
+    cr_assert_eq(marker_strip(PATH, LINE, t, &n, ALL, &m, &d), 0);
+    cr_assert_eq(n, strlen(t), "the text is left as it is");
+    cr_assert_not(m.has_cond);
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, LINE, DIAG_WARNING, "半角");
+    marker_free(&m);
+    diag_list_free(&d);
+}
