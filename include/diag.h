@@ -22,18 +22,24 @@ struct diag {
 struct diag_list {
     struct diag *items;         /* owned array of n entries */
     size_t n, cap;
-    size_t errors;              /* how many entries are DIAG_ERROR */
-    int oom;                    /* set when an entry could not be stored */
+    size_t errors;              /* errors reported, including any not stored */
+    size_t run;                 /* entries in a row for items[n-1]'s file */
+    int truncated;              /* the list reached DIAG_MAX_PER_LIST */
+    int oom;                    /* memory ran out: the list is incomplete */
 };
 
-/* A file producing more entries than this is cut off with one last error,
- * so a pathological file cannot make the loader use unbounded memory. */
+/* A file reporting more than this in a row is cut off with one last error
+ * (its errors still count), so that one pathological file neither floods
+ * the admin's list nor crowds out the others' problems. */
+#define DIAG_MAX_PER_FILE 100
+/* A whole list stops growing here; later entries are counted, not kept. */
 #define DIAG_MAX_PER_LIST 10000
 
-#define DIAG_LIST_INIT {NULL, 0, 0, 0, 0}
+#define DIAG_LIST_INIT {NULL, 0, 0, 0, 0, 0, 0}
 
-/* Appends one entry (message formatted printf-style). Returns 0, or -1 when
- * memory runs out or the list is full (then l->oom is set, errors counted). */
+/* Appends one entry (message formatted printf-style). An entry over the
+ * per-file or per-list cap is counted (if an error) but not kept; that is
+ * not a failure. Returns 0, or -1 when memory runs out (l->oom is set). */
 int diag_add(struct diag_list *l, const char *file, int line, enum diag_severity sev,
              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define diag_error(l, f, ln, ...) diag_add((l), (f), (ln), DIAG_ERROR, __VA_ARGS__)

@@ -150,7 +150,8 @@ int catalog_finish(struct catalog *c)
         c->by_id[i].id = c->procs[i].id;
         c->by_id[i].index = i;
     }
-    qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
+    if (c->n_procs)
+        qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
     rc = 0;
 out:
     cJSON_Delete(root);

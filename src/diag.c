@@ -2,28 +2,61 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Stores one entry; the caps are the caller's business. */
+static int diag_store(struct diag_list *l, const char *file, int line, enum diag_severity sev,
+                      char *msg)
+{
+    struct diag *d;
+    char *f;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        if (!(d = realloc(l->items, cap * sizeof *d)))
+            return -1;
+        l->items = d;
+        l->cap = cap;
+    }
+    if (!(f = strdup(file ? file : "")))
+        return -1;
+    if (l->n && strcmp(l->items[l->n - 1].file, f) == 0)
+        l->run++;
+    else
+        l->run = 1;
+    d = &l->items[l->n++];
+    d->file = f;
+    d->line = line;
+    d->severity = sev;
+    d->message = msg;
+    return 0;
+}
 
 int diag_add(struct diag_list *l, const char *file, int line, enum diag_severity sev,
              const char *fmt, ...)
 {
-    struct diag *d;
     va_list ap;
-    char *msg = NULL, *f = NULL;
+    char *msg = NULL;
     int n, rc = -1;
+    bool same = l->n && strcmp(l->items[l->n - 1].file, file ? file : "") == 0;
 
     if (sev == DIAG_ERROR)
         l->errors++;
-    if (l->n >= DIAG_MAX_PER_LIST)
-        goto out;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        d = realloc(l->items, cap * sizeof *d);
-        if (!d)
+    if (l->n >= DIAG_MAX_PER_LIST) {
+        l->truncated = 1;
+        return 0;
+    }
+    if (same && l->run > DIAG_MAX_PER_FILE)
+        return 0;
+    if (same && l->run == DIAG_MAX_PER_FILE) {
+        if (!(msg = strdup("这个文件的问题太多,后面的没有列出;请先改正上面这些")))
             goto out;
-        l->items = d;
-        l->cap = cap;
+        l->errors++;
+        if (diag_store(l, file, line, DIAG_ERROR, msg) != 0)
+            goto out;
+        return 0;
     }
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
@@ -33,20 +66,14 @@ int diag_add(struct diag_list *l, const char *file, int line, enum diag_severity
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    if (!(f = strdup(file ? file : "")))
+    if (diag_store(l, file, line, sev, msg) != 0)
         goto out;
-    d = &l->items[l->n++];
-    d->file = f;
-    d->line = line;
-    d->severity = sev;
-    d->message = msg;
-    msg = f = NULL;
+    msg = NULL;
     rc = 0;
 out:
     if (rc != 0)
         l->oom = 1;
     free(msg);
-    free(f);
     return rc;
 }
 
@@ -54,8 +81,6 @@ int diag_list_move(struct diag_list *dst, struct diag_list *src)
 {
     size_t need = dst->n + src->n;
 
-    if (src->n == 0)
-        return 0;
     if (need > dst->cap) {
         struct diag *d = realloc(dst->items, need * sizeof *d);
         if (!d)
@@ -63,14 +88,15 @@ int diag_list_move(struct diag_list *dst, struct diag_list *src)
         dst->items = d;
         dst->cap = need;
     }
-    memcpy(dst->items + dst->n, src->items, src->n * sizeof *src->items);
+    if (src->n)
+        memcpy(dst->items + dst->n, src->items, src->n * sizeof *src->items);
     dst->n = need;
     dst->errors += src->errors;
     dst->oom |= src->oom;
+    dst->truncated |= src->truncated;
+    dst->run = src->n ? src->run : dst->run;
     free(src->items);
-    src->items = NULL;
-    src->n = src->cap = src->errors = 0;
-    src->oom = 0;
+    memset(src, 0, sizeof *src);
     return 0;
 }
 
@@ -106,6 +132,8 @@ void diag_list_print(const struct diag_list *l, FILE *out)
         fprintf(out, "%s:%d: %s%s\n", d->file, d->line,
                 d->severity == DIAG_WARNING ? "warning: " : "", d->message);
     }
+    if (l->truncated)
+        fprintf(out, "(问题太多,只列出了前 %d 条)\n", DIAG_MAX_PER_LIST);
 }
 
 size_t diag_list_count(const struct diag_list *l, const char *file, enum diag_severity sev)

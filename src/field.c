@@ -135,14 +135,98 @@ static int field_parse_date_bound(const char *path, int line, const char *rule, 
     return 1;
 }
 
+#define FIELD_PATTERN_MAX_REPEAT 64
+#define FIELD_PATTERN_MAX_DEPTH 8
+
+/* glibc compiles counted repeats by copying, and back-references make
+ * matching exponential: a short pattern such as ((a{0,255}){0,255}){0,255}
+ * takes gigabytes. Patterns describe formats (postcodes, card numbers), so
+ * these limits cost nothing real: no back-references, repeat counts up to
+ * 64, no repeated group that itself contains a repeat, nesting up to 8.
+ * Returns NULL when the pattern is acceptable, else the reason. */
+static const char *field_pattern_risk(const char *pattern)
+{
+    const char *p = pattern;
+    bool inner[FIELD_PATTERN_MAX_DEPTH + 1] = {false};
+    int depth = 0;
+    bool last_group_repeats = false, in_class = false;
+
+    for (; *p; p++) {
+        bool group_closed = false;
+        if (in_class) {
+            if (*p == ']')
+                in_class = false;
+            continue;
+        }
+        switch (*p) {
+        case '\\':
+            if (p[1] >= '1' && p[1] <= '9')
+                return "不支持 \\1 这样的反向引用";
+            if (p[1])
+                p++;
+            break;
+        case '[':
+            in_class = true;
+            if (p[1] == '^')
+                p++;
+            if (p[1] == ']')
+                p++;
+            break;
+        case '(':
+            if (++depth > FIELD_PATTERN_MAX_DEPTH)
+                return "括号嵌套太深";
+            inner[depth] = false;
+            break;
+        case ')':
+            if (depth > 0) {
+                last_group_repeats = inner[depth];
+                depth--;
+                group_closed = true;
+            }
+            break;
+        case '*': case '+': case '?': case '{': {
+            if (*p == '{') {
+                const char *q = p + 1;
+                long a = 0, b = -1;
+                char *end;
+                a = strtol(q, &end, 10);
+                if (end != q && *end == ',') {
+                    q = end + 1;
+                    b = *q == '}' ? -1 : strtol(q, &end, 10);
+                } else {
+                    b = a;
+                }
+                if (a > FIELD_PATTERN_MAX_REPEAT || b > FIELD_PATTERN_MAX_REPEAT)
+                    return "重复次数 {m,n} 最多 64";
+            }
+            if (p > pattern && p[-1] == ')' && last_group_repeats)
+                return "括号里已经有重复(* + ? {}),括号外不能再重复";
+            if (depth > 0)
+                inner[depth] = true;
+            break;
+        }
+        default:
+            break;
+        }
+        if (group_closed && depth > 0 && last_group_repeats)
+            inner[depth] = true;
+    }
+    return NULL;
+}
+
 static int field_compile_pattern(const char *path, int line, struct field *f, const char *v,
                                  struct diag_list *diags)
 {
     char buf[FIELD_PATTERN_MAX + 8], err[128];
+    const char *risk;
     int r;
 
     if (strlen(v) > FIELD_PATTERN_MAX) {
         diag_error(diags, path, line, "pattern= 太长,最多 %d 个字节", FIELD_PATTERN_MAX);
+        return 1;
+    }
+    if ((risk = field_pattern_risk(v))) {
+        diag_error(diags, path, line, "pattern= 太复杂,可能让系统变慢:%s", risk);
         return 1;
     }
     snprintf(buf, sizeof buf, "^(%s)$", v);

@@ -160,7 +160,8 @@ static int dir_list(const char *path, char ***names, size_t *n)
             goto out;
         count++;
     }
-    qsort(v, count, sizeof *v, name_cmp);
+    if (count)
+        qsort(v, count, sizeof *v, name_cmp);
     *names = v;
     *n = count;
     v = NULL;
@@ -516,7 +517,8 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
         if (r != 0)
             goto out;
     }
-    qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
+    if (lib->n_cats)
+        qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     for (i = 0; i < lib->n_files; i++)
         if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx) != 0)
             goto out;

@@ -624,3 +624,39 @@ Test(field, every_bad_rule_is_reported)
     field_free(&f);
     diag_list_free(&d);
 }
+
+Test(field, patterns_that_would_blow_up_are_refused)
+{
+    static const char *const bad[] = {
+        "((((a{0,255}){0,255}){0,255}){0,255})", "(a+)+", "((a+)b)*", "(a|b)\\1", "a{65}",
+        "a{1,65}", "(((((((((a)))))))))",
+    };
+    static const char *const good[] = {
+        "[0-9]{6}", "[0-9]{17}[0-9Xx]", "(ab)+", "((a)b)+", "[(]+", "*a", "1[3-9][0-9]{9}",
+        "(0[1-9]|1[0-2])", "a{64}", "[0-9]{2,}",
+    };
+    char line[512];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct field f;
+        struct diag_list d = DIAG_LIST_INIT;
+        memset(&f, 0, sizeof f);
+        snprintf(line, sizeof line, "code | 代码 | text | pattern=%s", bad[i]);
+        cr_assert_eq(field_parse_line(PATH, LINE, line, strlen(line), &f, &d), 1, "%s", bad[i]);
+        expect_diag(&d, LINE, DIAG_ERROR, "太复杂");
+        field_free(&f);
+        diag_list_free(&d);
+    }
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct field f;
+        struct diag_list d = DIAG_LIST_INIT;
+        memset(&f, 0, sizeof f);
+        snprintf(line, sizeof line, "code | 代码 | text | pattern=%s", good[i]);
+        /* "*a" is not a valid ERE either way; it must only not be "too complex" */
+        field_parse_line(PATH, LINE, line, strlen(line), &f, &d);
+        cr_assert_not(has_diag(&d, LINE, DIAG_ERROR, "太复杂"), "%s:%s", good[i], dump(&d));
+        field_free(&f);
+        diag_list_free(&d);
+    }
+}
