@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mdlimit.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -903,6 +904,11 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
                                CMARK_OPT_DEFAULT);
     if (!doc)
         goto out;
+    r = mdlimit_check(doc, src->path, c.line_off, diags);
+    if (r != 0) {
+        rc = r;
+        goto out;
+    }
     for (n = cmark_node_first_child(doc); n && !c.oom; n = next) {
         next = cmark_node_next(n);
         pctx_block(&c, n);

@@ -12,6 +12,7 @@
 
 #include "frontmatter.h"
 #include "marker.h"
+#include "mdlimit.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -297,7 +298,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
     struct frontmatter fm;
     cmark_node *doc = NULL, *n;
     size_t errors0 = diags->errors;
-    int rc = -1;
+    int rc = -1, r;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
@@ -320,6 +321,10 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
     if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
                                      CMARK_OPT_DEFAULT)))
         goto out;
+    if ((r = mdlimit_check(doc, path, c.line_off, diags)) != 0) {
+        rc = r;
+        goto out;
+    }
     for (n = cmark_node_first_child(doc); n && !c.oom; n = cmark_node_next(n)) {
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {

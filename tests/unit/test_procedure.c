@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "procedure.h"
+#include "strbuf.h"
 
 #define PATH "employment/labour-handbook.md"
 #include "expect.h"
@@ -1343,4 +1344,32 @@ Test(procedure, step_label_drops_the_authors_number)
     cr_assert_str_eq(procedure_step_label("第一步"), "第一步");
     cr_assert_str_eq(procedure_step_label("第一次办理"), "第一次办理");
     cr_assert_str_eq(procedure_step_label("第步:x"), "第步:x");
+}
+
+Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    int i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n## 步\n"), 0);
+    for (i = 0; i < 100; i++)
+        cr_assert_eq(strbuf_putc(&sb, '>'), 0);
+    cr_assert_eq(strbuf_puts(&sb, " 很深\n"), 0);
+    cr_assert_eq(parse(sb.data, &p, &d), 1);
+    cr_assert_null(p);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 4, DIAG_ERROR, "嵌套太深");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n## 步\n"), 0);
+    for (i = 0; i < 30000; i++)
+        cr_assert_eq(strbuf_puts(&sb, "- a\n"), 0);
+    cr_assert_eq(parse(sb.data, &p, &d), 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 16668, DIAG_ERROR, "内容太多"); /* item 16664: the 50,001st node */
+    diag_list_free(&d);
+    strbuf_free(&sb);
 }
