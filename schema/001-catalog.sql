@@ -68,6 +68,7 @@ CREATE TABLE triage (
 -- characters one by one so that one- and two-character queries match.
 CREATE VIRTUAL TABLE search USING fts5 (
     id UNINDEXED,
+    category UNINDEXED,             -- filtered before the result limit
     title,
     keywords,
     body,

@@ -107,7 +107,7 @@ static enum MHD_Result api_procedures(struct http_request *req)
     if (r == 0 && strbuf_puts(&s.out, "{\"procedures\":[") != 0)
         r = -1;
     if (r == 0)
-        r = store_search(db, q, qn, api_search_hit, &s);
+        r = store_search(db, q, qn, s.category, api_search_hit, &s);
     if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0)
         ret = api_internal(req);
     else

@@ -109,7 +109,7 @@ static const char sql_proc_upsert[] =
     " THEN excluded.updated_at ELSE procedures.updated_at END";
 static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
 static const char sql_search_insert[] =
-    "INSERT INTO search (id, title, keywords, body) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO search (id, category, title, keywords, body) VALUES (?1, ?5, ?2, ?3, ?4)";
 
 /* A parsed file: its version, its live pointer, its search row. */
 static int store_procedure(struct db *db, const struct lib_file *f, const char *now)
@@ -159,6 +159,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
     if (store_step_done(db, st) != 0)
         goto out;
     rc = 0;
@@ -524,14 +525,17 @@ out:
  * column weights alone let a long text outrank a short title. */
 static const char sql_search[] =
     "SELECT id FROM ("
-    " SELECT id, 0 AS tier, bm25(search, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
+    " SELECT id, 0 AS tier, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search"
+    "  WHERE search MATCH ?1 AND (?5 IS NULL OR category = ?5)"
     " UNION ALL"
-    " SELECT id, 1, bm25(search, 0.0, 10.0, 5.0, 1.0) FROM search WHERE search MATCH ?2"
+    " SELECT id, 1, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) FROM search"
+    "  WHERE search MATCH ?2 AND (?5 IS NULL OR category = ?5)"
     " UNION ALL"
-    " SELECT id, 2, bm25(search, 0.0, 10.0, 5.0, 1.0) FROM search WHERE search MATCH ?3"
+    " SELECT id, 2, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) FROM search"
+    "  WHERE search MATCH ?3 AND (?5 IS NULL OR category = ?5)"
     ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
 
-int store_search(struct db *db, const char *q, size_t len,
+int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx)
 {
     struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
@@ -552,6 +556,8 @@ int store_search(struct db *db, const char *q, size_t len,
     sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
+    if (category)
+        sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != 0)
             break;
