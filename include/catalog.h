@@ -14,7 +14,7 @@
 
 struct catalog_proc {
     char *id, *category;
-    char etag[68];          /* "\"<hash>\"" */
+    char etag[80];          /* "\"<hash>-r<RENDER_VERSION>\"" */
     char *item_json;        /* list entry */
     size_t item_len;
     char *detail_json;      /* whole procedure */

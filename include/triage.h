@@ -6,6 +6,7 @@
 #ifndef SPK_TRIAGE_H
 #define SPK_TRIAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -38,10 +39,11 @@ struct triage {
 
 /* Maps a link such as "employment/labour-handbook.md" (relative to the
  * procedures folder, already checked to hold no ".." or absolute part) to
- * the id of the procedure in that file. Returns a string owned by the
- * resolver that stays valid until triage_parse returns, or NULL when there
- * is no such procedure file. */
-typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath);
+ * the id of the procedure in that file, and sets *broken when that file has
+ * errors now (its last good version, if any, is what residents get).
+ * Returns a string owned by the resolver that stays valid until
+ * triage_parse returns, or NULL when there is no such procedure file. */
+typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *broken);
 
 /* Parses and checks the triage file text[0..len) shown as path. Links to
  * files are resolved with resolve. Every problem goes to diags with its

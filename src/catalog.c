@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "strbuf.h"
 
 static pthread_mutex_t catalog_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -58,7 +59,9 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
     }
     p = &c->procs[c->n_procs];
     memset(p, 0, sizeof *p);
-    snprintf(p->etag, sizeof p->etag, "\"%.64s\"", hash);
+    /* the bytes served depend on the source and on how this build renders
+     * it: after an upgrade a client's cached copy must not be confirmed */
+    snprintf(p->etag, sizeof p->etag, "\"%.64s-r%d\"", hash, RENDER_VERSION);
     p->id = strdup(id);
     p->category = strdup(category);
     p->item_json = strdup(item_json);

@@ -60,7 +60,9 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len)
 
     *out = NULL;
     *len = 0;
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* non-blocking until we know it is a regular file: opening a FIFO
+     * named like a procedure would otherwise hang the loader */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
         return -1;
     if (fstat(fd, &st) != 0)
         goto out;
@@ -68,6 +70,8 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len)
         errno = EISDIR;
         goto out;
     }
+    if (fcntl(fd, F_SETFL, 0) != 0)
+        goto out;
     if ((size_t)st.st_size > max) {
         rc = 1;
         goto out;
@@ -355,7 +359,8 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     if (r > 0)
         return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
     if (r < 0)
-        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件:%s", strerror(errno)), 0;
+        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件:%s",
+                          errno == EISDIR ? "它不是普通文件" : strerror(errno)), 0;
     library_hash(f->text, f->len, f->hash);
     if (reuse) {
         r = reuse(ctx, f->rel, f->hash, &id);
@@ -399,14 +404,17 @@ static int cat_cmp(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-static const char *lib_resolve(void *ctx, const char *rel)
+static const char *lib_resolve(void *ctx, const char *rel, bool *broken)
 {
     struct library *lib = ctx;
     size_t i;
 
-    for (i = 0; i < lib->n_files; i++)
-        if (strcmp(lib->files[i].rel, rel) == 0)
+    for (i = 0; i < lib->n_files; i++) {
+        if (strcmp(lib->files[i].rel, rel) == 0) {
+            *broken = lib->files[i].status == LIB_FAILED;
             return lib->files[i].id;
+        }
+    }
     return NULL;
 }
 

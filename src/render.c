@@ -254,6 +254,9 @@ char *render_procedure_print(const struct procedure *p)
             rc |= strbuf_put_html(&sb, label, strlen(label));
             if (st->has_cond)
                 rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
+            if (st->html && *st->html) /* what to do, and the tips */
+                rc |= strbuf_puts(&sb, "<div class=\"step-text\">") | strbuf_puts(&sb, st->html) |
+                      strbuf_puts(&sb, "</div>");
             if (st->n_fields) {
                 rc |= strbuf_puts(&sb, "<br><span class=\"fields\">需填写:");
                 for (j = 0; j < st->n_fields; j++) {

@@ -226,13 +226,18 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
         } else {
             const char *u = strncmp(url, "./", 2) == 0 ? url + 2 : url;
             const char *id = NULL;
+            bool broken = false;
             a->kind = TRIAGE_PROCEDURE;
             if (!triage_path_ok(u))
                 diag_error(c->diags, c->path, line,
                            "链接「%s」应指向 procedures 文件夹里的事项文件,如 employment/labour-handbook.md",
                            url);
-            else if (!(id = c->resolve(c->rctx, u)))
+            else if (!(id = c->resolve(c->rctx, u, &broken)))
                 diag_error(c->diags, c->path, line, "链接的文件 %s 不存在", u);
+            else if (broken)
+                diag_warn(c->diags, c->path, line,
+                          "链接的事项文件 %s 现在有错误;改好之前,居民选这个答案看到的是它上一个正确的版本"
+                          "(从没加载成功过的话会找不到)", u);
             if (!(a->target = strdup(id ? id : u)))
                 c->oom = 1;
         }

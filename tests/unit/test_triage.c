@@ -27,15 +27,18 @@ struct resolver {
     size_t n;
 };
 
-static const char *resolve(void *ctx, const char *relpath)
+static const char *resolve(void *ctx, const char *relpath, bool *broken)
 {
     static const struct {
         const char *path, *id;
+        bool broken;
     } files[] = {
-        {"employment/labour-handbook.md", "labour-handbook"},
-        {"residence/residence-permit.md", "residence-permit"},
+        {"employment/labour-handbook.md", "labour-handbook", false},
+        {"residence/residence-permit.md", "residence-permit", false},
         /* the front matter id may differ from the stem */
-        {"civil/marriage.md", "marriage-registration"},
+        {"civil/marriage.md", "marriage-registration", false},
+        /* a file with errors now */
+        {"civil/broken.md", "broken", true},
     };
     struct resolver *r = ctx;
     size_t i;
@@ -43,9 +46,12 @@ static const char *resolve(void *ctx, const char *relpath)
     cr_assert_not_null(relpath);
     if (r->n < MAX_ASKED)
         snprintf(r->asked[r->n++], sizeof r->asked[0], "%s", relpath);
-    for (i = 0; i < sizeof files / sizeof files[0]; i++)
-        if (strcmp(files[i].path, relpath) == 0)
+    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (strcmp(files[i].path, relpath) == 0) {
+            *broken = files[i].broken;
             return files[i].id;
+        }
+    }
     return NULL;
 }
 
@@ -539,4 +545,19 @@ Test(triage_render, start_is_the_first_question_and_text_is_escaped)
     cJSON_Delete(root);
     free(json);
     triage_free(t);
+}
+
+Test(triage, a_link_to_a_file_with_errors_is_a_warning)
+{
+    struct resolver r = {.n = 0};
+    struct triage *t;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "## 问? {#q}\n- [坏的](civil/broken.md)\n- [好的](civil/marriage.md)\n";
+
+    cr_assert_eq(parse_r(s, &r, &t, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 2, DIAG_WARNING, "civil/broken.md");
+    cr_assert_str_eq(t->questions[0].answers[0].target, "broken");
+    triage_free(t);
+    diag_list_free(&d);
 }
