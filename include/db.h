@@ -27,14 +27,18 @@ int db_migrate(struct db *db, char *err, size_t errlen);
 
 /* The statement for sql on this connection, reset and with its bindings
  * cleared. sql must be a string with static storage: it is the cache key.
- * Returns NULL when it cannot be prepared (logged once). Not to be
- * finalized by the caller. */
+ * Returns NULL when it cannot be prepared or memory runs out (logged). Not
+ * to be finalized by the caller. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* BEGIN (deferred) / COMMIT around reads that must see one state. 0 or -1. */
+int db_read_begin(struct db *db);
+int db_read_end(struct db *db);
 
 sqlite3 *db_handle(struct db *db);
 
@@ -46,8 +50,8 @@ void db_close(struct db *db);
  * Returns NULL when it cannot be opened (logged). */
 struct db *db_thread(void);
 
-/* Sets the path db_thread() opens. Call once, before any worker starts.
- * Returns 0 or -1. */
+/* Sets the path db_thread() opens; call before any worker starts (calling
+ * again replaces it for connections opened later). Returns 0 or -1. */
 int db_thread_setup(const char *path);
 
 #endif

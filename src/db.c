@@ -11,7 +11,6 @@
 #include "cjktok.h"
 #include "embed.h"
 
-#define DB_STMT_MAX 96
 #define DB_BUSY_MS 5000
 
 struct db_cached {
@@ -21,8 +20,8 @@ struct db_cached {
 
 struct db {
     sqlite3 *h;
-    struct db_cached cache[DB_STMT_MAX];
-    size_t n_cache;
+    struct db_cached *cache;    /* grows: one entry per distinct statement */
+    size_t n_cache, cap_cache;
 };
 
 /* Settings that hold per connection; journal_mode is persistent and set by
@@ -158,9 +157,15 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
             return st;
         }
     }
-    if (db->n_cache == DB_STMT_MAX) {
-        fprintf(stderr, "spkiosk: statement cache full\n");
-        return NULL;
+    if (db->n_cache == db->cap_cache) {
+        size_t cap = db->cap_cache ? db->cap_cache * 2 : 32;
+        struct db_cached *c = realloc(db->cache, cap * sizeof *c);
+        if (!c) {
+            fprintf(stderr, "spkiosk: out of memory for a statement\n");
+            return NULL;
+        }
+        db->cache = c;
+        db->cap_cache = cap;
     }
     if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "spkiosk: cannot prepare statement: %s\n", sqlite3_errmsg(db->h));
@@ -195,6 +200,16 @@ int db_commit(struct db *db)
     return db_exec_one(db, "COMMIT");
 }
 
+int db_read_begin(struct db *db)
+{
+    return db_exec_one(db, "BEGIN");
+}
+
+int db_read_end(struct db *db)
+{
+    return db_exec_one(db, "COMMIT");
+}
+
 void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
@@ -214,12 +229,15 @@ void db_close(struct db *db)
         return;
     for (i = 0; i < db->n_cache; i++)
         sqlite3_finalize(db->cache[i].stmt);
+    free(db->cache);
     if (db->h && sqlite3_close(db->h) != SQLITE_OK)
         fprintf(stderr, "spkiosk: closing the database: %s\n", sqlite3_errmsg(db->h));
     free(db);
 }
 
 static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+static int db_key_ok;
 static char *db_thread_path;
 
 static void db_thread_destroy(void *p)
@@ -227,20 +245,32 @@ static void db_thread_destroy(void *p)
     db_close(p);
 }
 
+static void db_key_create(void)
+{
+    db_key_ok = pthread_key_create(&db_key, db_thread_destroy) == 0;
+}
+
 int db_thread_setup(const char *path)
 {
-    free(db_thread_path);
-    if (!(db_thread_path = strdup(path)))
+    char *p = strdup(path);
+
+    if (!p || pthread_once(&db_key_once, db_key_create) != 0 || !db_key_ok) {
+        free(p);
         return -1;
-    return pthread_key_create(&db_key, db_thread_destroy) == 0 ? 0 : -1;
+    }
+    free(db_thread_path);
+    db_thread_path = p;
+    return 0;
 }
 
 struct db *db_thread(void)
 {
-    struct db *db = pthread_getspecific(db_key);
+    struct db *db;
     char err[256];
 
-    if (db)
+    if (!db_key_ok || !db_thread_path)
+        return NULL;
+    if ((db = pthread_getspecific(db_key)))
         return db;
     if (db_open(db_thread_path, &db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk: %s\n", err);

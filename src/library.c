@@ -254,17 +254,20 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !cat->title) {
             cmark_node *c = cmark_node_first_child(n);
             struct strbuf sb = STRBUF_INIT;
-            for (; c; c = cmark_node_next(c))
-                if (cmark_node_get_literal(c) && strbuf_puts(&sb, cmark_node_get_literal(c)) != 0)
-                    goto out;
-            if (!(cat->title = strbuf_take(&sb)))
+            for (r = 0; c && r == 0; c = cmark_node_next(c))
+                if (cmark_node_get_literal(c))
+                    r = strbuf_puts(&sb, cmark_node_get_literal(c));
+            if (r != 0 || !(cat->title = strbuf_take(&sb))) {
+                strbuf_free(&sb);
                 goto out;
+            }
         } else if (t == CMARK_NODE_PARAGRAPH && !cat->description) {
             cmark_iter *it = cmark_iter_new(n);
             struct strbuf sb = STRBUF_INIT;
             cmark_event_type ev;
             if (!it)
                 goto out;
+            r = 0;
             while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
                 cmark_node *x = cmark_iter_get_node(it);
                 const char *lit = cmark_node_get_literal(x);
@@ -281,8 +284,10 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
                     break;
             }
             cmark_iter_free(it);
-            if (!(cat->description = strbuf_take(&sb)))
+            if (r != 0 || !(cat->description = strbuf_take(&sb))) {
+                strbuf_free(&sb);
                 goto out;
+            }
         }
     }
     if (!cat->title || !*cat->title) {

@@ -35,16 +35,17 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     struct db *db = ctx;
     sqlite3_stmt *st = db_stmt(db, sql_reuse);
     int rc = -1, r;
+    int b = SQLITE_OK;
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, RENDER_VERSION);
+    b |= sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 3, RENDER_VERSION);
     /* files near or past their review date are parsed again so that their
      * reminder is current: a handful at most */
-    sqlite3_bind_int(st, 4, library_date_add(library_today(), LIBRARY_REMIND_DAYS));
-    r = sqlite3_step(st);
+    b |= sqlite3_bind_int(st, 4, library_date_add(library_today(), LIBRARY_REMIND_DAYS));
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));
         rc = *id ? 1 : -1;
@@ -55,11 +56,21 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     return rc;
 }
 
-/* Runs a bound statement that returns no rows. */
-static int store_step_done(struct db *db, sqlite3_stmt *st)
+/* Runs a bound statement that returns no rows. *b holds the OR of the
+ * bind results since the last step (binding with SQLITE_STATIC cannot run
+ * out of memory, so a failure means a wrong index: a bug to report); it is
+ * reset for the next statement. */
+static int store_step_done(struct db *db, sqlite3_stmt *st, int *b)
 {
-    int r = sqlite3_step(st);
+    int r;
 
+    if (*b != SQLITE_OK) {
+        *b = SQLITE_OK;
+        sqlite3_reset(st);
+        fprintf(stderr, "spkiosk: store: cannot bind a parameter\n");
+        return -1;
+    }
+    r = sqlite3_step(st);
     sqlite3_reset(st);
     if (r != SQLITE_DONE) {
         fprintf(stderr, "spkiosk: store: %s\n", sqlite3_errmsg(db_handle(db)));
@@ -76,18 +87,19 @@ static int store_categories(struct db *db, const struct library *lib)
 {
     sqlite3_stmt *st;
     size_t i;
+    int b = SQLITE_OK;
 
-    if (!(st = db_stmt(db, sql_cat_clear)) || store_step_done(db, st) != 0)
+    if (!(st = db_stmt(db, sql_cat_clear)) || store_step_done(db, st, &b) != 0)
         return -1;
     for (i = 0; i < lib->n_cats; i++) {
         const struct lib_category *c = &lib->cats[i];
         if (!(st = db_stmt(db, sql_cat_insert)))
             return -1;
-        sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, c->description, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, c->order);
-        if (store_step_done(db, st) != 0)
+        b |= sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 3, c->description, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 4, c->order);
+        if (store_step_done(db, st, &b) != 0)
             return -1;
     }
     return 0;
@@ -120,47 +132,48 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     char *print = render_procedure_print(p);
     sqlite3_stmt *st;
     int rc = -1;
+    int b = SQLITE_OK;
 
     if (!detail || !item || !print)
         goto out;
     if (!(st = db_stmt(db, sql_version_upsert)))
         goto out;
-    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, f->text, (int)f->len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->kind == PROC_POLICY ? "policy" : "procedure", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->title, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, p->order);
-    sqlite3_bind_int(st, 8, p->review_by);
-    sqlite3_bind_text(st, 9, detail, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, item, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 11, RENDER_VERSION);
-    sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
-    if (store_step_done(db, st) != 0)
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_blob(st, 3, f->text, (int)f->len, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, p->kind == PROC_POLICY ? "policy" : "procedure", -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, p->title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 7, p->order);
+    b |= sqlite3_bind_int(st, 8, p->review_by);
+    b |= sqlite3_bind_text(st, 9, detail, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 10, item, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 11, RENDER_VERSION);
+    b |= sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_proc_upsert)))
         goto out;
-    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, f->rel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    if (store_step_done(db, st) != 0)
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, f->rel, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, p->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_search_delete)))
         goto out;
-    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    if (store_step_done(db, st) != 0)
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_search_insert)))
         goto out;
-    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
-    if (store_step_done(db, st) != 0)
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0)
         goto out;
     rc = 0;
 out:
@@ -212,23 +225,24 @@ static int store_file_result(struct db *db, const struct library *lib, const str
     sqlite3_stmt *st;
     char *diags = NULL;
     int rc = -1;
+    int b = SQLITE_OK;
 
     if (f->status == LIB_REUSED) {
         if (!(st = db_stmt(db, sql_file_touch)))
             return -1;
-        sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        return store_step_done(db, st);
+        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        return store_step_done(db, st, &b);
     }
     if (!(diags = store_file_diags(lib, f->path)) || !(st = db_stmt(db, sql_file_upsert)))
         goto out;
-    sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, f->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, f->id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, f->status == LIB_PARSED);
-    sqlite3_bind_text(st, 5, diags, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    rc = store_step_done(db, st);
+    b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, f->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, f->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, f->status == LIB_PARSED);
+    b |= sqlite3_bind_text(st, 5, diags, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
 out:
     free(diags);
     return rc;
@@ -315,18 +329,19 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     char **v = NULL;
     size_t n = 0, i;
     int rc = -1;
+    int b = SQLITE_OK;
 
     if (store_collect(db, sql_live, store_want_retire, lib, &v, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_retire)))
             goto out;
-        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        if (store_step_done(db, st) != 0 || !(st = db_stmt(db, sql_search_delete)))
+        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_search_delete)))
             goto out;
-        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
-        if (store_step_done(db, st) != 0)
+        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
             goto out;
     }
     *retired = n;
@@ -337,8 +352,8 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_file_delete)))
             goto out;
-        sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
-        if (store_step_done(db, st) != 0)
+        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
             goto out;
     }
     rc = 0;
@@ -362,19 +377,20 @@ static int store_diagnostics(struct db *db, const struct library *lib)
 {
     sqlite3_stmt *st;
     size_t i;
+    int b = SQLITE_OK;
 
-    if (!(st = db_stmt(db, sql_diag_clear)) || store_step_done(db, st) != 0)
+    if (!(st = db_stmt(db, sql_diag_clear)) || store_step_done(db, st, &b) != 0)
         return -1;
     for (i = 0; i < lib->diags.n; i++) {
         const struct diag *d = &lib->diags.items[i];
         if (!(st = db_stmt(db, sql_diag_insert)))
             return -1;
-        sqlite3_bind_text(st, 1, d->file, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, d->line);
-        sqlite3_bind_text(st, 3, d->severity == DIAG_ERROR ? "error" : "warning", -1,
+        b |= sqlite3_bind_text(st, 1, d->file, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, d->line);
+        b |= sqlite3_bind_text(st, 3, d->severity == DIAG_ERROR ? "error" : "warning", -1,
                           SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, d->message, -1, SQLITE_STATIC);
-        if (store_step_done(db, st) != 0)
+        b |= sqlite3_bind_text(st, 4, d->message, -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
             return -1;
     }
     for (i = 0; i < lib->n_files; i++) {
@@ -382,9 +398,9 @@ static int store_diagnostics(struct db *db, const struct library *lib)
             continue;
         if (!(st = db_stmt(db, sql_diag_cached)))
             return -1;
-        sqlite3_bind_text(st, 1, lib->files[i].rel, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, lib->files[i].path, -1, SQLITE_STATIC);
-        if (store_step_done(db, st) != 0)
+        b |= sqlite3_bind_text(st, 1, lib->files[i].rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, lib->files[i].path, -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
             return -1;
     }
     return 0;
@@ -401,9 +417,10 @@ static int store_triage(struct db *db, const struct library *lib, const char *no
     sqlite3_stmt *st;
     char *json;
     int rc;
+    int b = SQLITE_OK;
 
     if (!lib->has_triage)
-        return (st = db_stmt(db, sql_triage_delete)) ? store_step_done(db, st) : -1;
+        return (st = db_stmt(db, sql_triage_delete)) ? store_step_done(db, st, &b) : -1;
     if (!lib->triage)
         return 0; /* broken: the last good flow stays */
     if (!(json = triage_render(lib->triage)))
@@ -412,10 +429,10 @@ static int store_triage(struct db *db, const struct library *lib, const char *no
         free(json);
         return -1;
     }
-    sqlite3_bind_text(st, 1, lib->triage_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    rc = store_step_done(db, st);
+    b |= sqlite3_bind_text(st, 1, lib->triage_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
     free(json);
     return rc;
 }
@@ -480,7 +497,7 @@ int store_catalog_build(struct db *db, struct catalog **out)
     if (!c)
         return -1;
     /* one read transaction: the three queries see the same load */
-    if (sqlite3_exec(db_handle(db), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    if (db_read_begin(db) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_snap_cats)))
         goto out;
@@ -516,7 +533,13 @@ out:
         sqlite3_reset(st);
     if (rc != 0)
         fprintf(stderr, "spkiosk: reading the catalog: %s\n", sqlite3_errmsg(db_handle(db)));
-    sqlite3_exec(db_handle(db), "COMMIT", NULL, NULL, NULL);
+    /* a read left open would make the next load's BEGIN IMMEDIATE fail */
+    if (db_read_end(db) != 0 && rc == 0) {
+        fprintf(stderr, "spkiosk: ending the catalog read: %s\n", sqlite3_errmsg(db_handle(db)));
+        catalog_release(*out);
+        *out = NULL;
+        rc = -1;
+    }
     catalog_release(c);
     return rc;
 }
@@ -541,6 +564,7 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
     struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
     sqlite3_stmt *st;
     int rc = -1, r;
+    int b = SQLITE_OK;
 
     r = cjktok_query_build(q, len, &expr);
     if (r != 0) {
@@ -552,13 +576,13 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
         goto out;
     if (!(st = db_stmt(db, sql_search)))
         goto out;
-    sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
+    b |= sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
     if (category)
-        sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        b |= sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(ctx, (const char *)sqlite3_column_text(st, 0)) != 0)
             break;
     sqlite3_reset(st);
