@@ -18,6 +18,11 @@
 
 /* Request bodies over this are refused with 413. */
 #define HTTP_BODY_MAX ((size_t)1 << 20)
+/* A body without Content-Length is read to its end to answer 413, but a
+ * client still sending after this much is cut off. */
+#define HTTP_BODY_DRAIN_MAX (4 * HTTP_BODY_MAX)
+/* Connections from one address; a hall's devices each have their own. */
+#define HTTP_PER_IP_MAX 128u
 #define HTTP_MAX_PARAMS 4
 
 struct http_request {
@@ -28,6 +33,7 @@ struct http_request {
     size_t n_params;
     char *segbuf;               /* owned */
     struct strbuf body;
+    size_t received;            /* body bytes seen, kept or not */
     bool body_too_large;
     bool dispatched;
     unsigned status;            /* of the queued response, for the log */

@@ -263,6 +263,9 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         return MHD_YES;
     }
     if (*upload_data_size) {
+        req->received += *upload_data_size;
+        if (req->received > HTTP_BODY_DRAIN_MAX)
+            return MHD_NO; /* still streaming: close rather than keep reading */
         if (!req->body_too_large &&
             (req->body.len + *upload_data_size > HTTP_BODY_MAX ||
              strbuf_append(&req->body, upload_data, *upload_data_size) != 0))
@@ -363,6 +366,7 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
                          MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX,
                          MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
                          MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
                          MHD_OPTION_END);
