@@ -28,7 +28,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan deps deps-test unit api clean
+.PHONY: all run check check-asan fuzz deps deps-test unit api clean
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -92,6 +92,31 @@ check: deps-test
 check-asan: deps-test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api
+
+# libFuzzer harnesses (tests/fuzz/): the parsers are compiled from source
+# with clang so that libFuzzer sees their coverage. Each runs FUZZ_SECONDS
+# from the seed corpus, copied so that new inputs stay out of the tree.
+FUZZERS      = procedure triage field cjktok
+FUZZ_SECONDS ?= 30
+FUZZ_SRC     = src/diag.c src/strbuf.c src/utf8.c src/frontmatter.c src/marker.c src/field.c \
+               src/procedure.c src/render.c src/triage.c src/mdlimit.c src/cjktok.c
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | build/fuzz/.dir
+	clang -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iinclude $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -o $@ $^ $(PKG_LIBS)
+build/fuzz/.dir:
+	mkdir -p $(@D) && touch $@
+
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS:%=build/fuzz/fuzz_%)
+	@set -e; for f in $(FUZZERS); do \
+	  rm -rf build/fuzz/corpus-$$f && mkdir -p build/fuzz/corpus-$$f && \
+	  cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ && \
+	  echo "== fuzz_$$f ($(FUZZ_SECONDS) s)" && \
+	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
+	    -artifact_prefix=build/fuzz/crash-$$f- build/fuzz/corpus-$$f 2>&1 | tail -3; \
+	done
 
 clean:
 	rm -rf build

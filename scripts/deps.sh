@@ -3,6 +3,7 @@
 #   scripts/deps.sh build   libraries to build and run the daemon
 #   scripts/deps.sh test    + Criterion and Node.js (gcc brings the sanitizer runtimes)
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
+#   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 # A library counts as present when pkg-config finds it; apt-get runs only when
 # something is missing, so on a ready machine this is a no-op and needs no root.
 set -eu
@@ -31,6 +32,10 @@ need_pc libqrencode libqrencode-dev
 if [ "$want" = test ] || [ "$want" = e2e ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
+fi
+if [ "$want" = fuzz ]; then
+    need_cmd clang clang
+    need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi
 if [ "$want" = e2e ]; then
     need_file /usr/bin/chromium chromium

@@ -142,17 +142,18 @@ static int field_parse_date_bound(const char *path, int line, const char *rule, 
  * matching exponential: a short pattern such as ((a{0,255}){0,255}){0,255}
  * takes gigabytes. Patterns describe formats (postcodes, card numbers), so
  * these limits cost nothing real: no back-references, repeat counts up to
- * 64, no repeated group that itself contains a repeat, nesting up to 8.
+ * 64, no repeat of a repeat (a++ or a repeated group that itself contains
+ * a repeat), nesting up to 8.
  * Returns NULL when the pattern is acceptable, else the reason. */
 static const char *field_pattern_risk(const char *pattern)
 {
     const char *p = pattern;
     bool inner[FIELD_PATTERN_MAX_DEPTH + 1] = {false};
     int depth = 0;
-    bool last_group_repeats = false, in_class = false;
+    bool last_group_repeats = false, in_class = false, after_repeat = false;
 
     for (; *p; p++) {
-        bool group_closed = false;
+        bool group_closed = false, repeat = false;
         if (in_class) {
             if (*p == ']')
                 in_class = false;
@@ -201,6 +202,16 @@ static const char *field_pattern_risk(const char *pattern)
             }
             if (p > pattern && p[-1] == ')' && last_group_repeats)
                 return "括号里已经有重复(* + ? {}),括号外不能再重复";
+            /* a+++ nests repeats just as (a+)+ does */
+            if (after_repeat)
+                return "重复符号(* + ? {})不能连着写";
+            repeat = true;
+            if (*p == '{') {
+                while (p[1] && p[1] != '}')
+                    p++;
+                if (p[1])
+                    p++; /* onto the '}', which ends this repeat */
+            }
             if (depth > 0)
                 inner[depth] = true;
             break;
@@ -210,6 +221,7 @@ static const char *field_pattern_risk(const char *pattern)
         }
         if (group_closed && depth > 0 && last_group_repeats)
             inner[depth] = true;
+        after_repeat = repeat;
     }
     return NULL;
 }
