@@ -132,47 +132,6 @@ static bool asset_resolve(const char *url, char *out, size_t outlen)
     return true;
 }
 
-/* Points links and images into _assets/ at the daemon's /media/ route and
- * records them, so that the library can say when a file is missing. */
-static void pctx_rewrite_assets(struct pctx *c, cmark_node *block)
-{
-    cmark_iter *it = cmark_iter_new(block);
-    cmark_event_type ev;
-    char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX];
-    struct procedure *p = c->p;
-
-    if (!it) {
-        c->oom = 1;
-        return;
-    }
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        cmark_node_type t = cmark_node_get_type(n);
-        struct proc_asset *a;
-
-        if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_IMAGE && t != CMARK_NODE_LINK) ||
-            !asset_resolve(cmark_node_get_url(n), name, sizeof name))
-            continue;
-        snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
-        if (!cmark_node_set_url(n, url)) {
-            c->oom = 1;
-            break;
-        }
-        if (p->n_assets >= PROCEDURE_MAX_ASSETS)
-            continue;
-        if (!(a = realloc(p->assets, (p->n_assets + 1) * sizeof *a)) ||
-            !(a[p->n_assets].name = strdup(name))) {
-            if (a)
-                p->assets = a;
-            c->oom = 1;
-            break;
-        }
-        p->assets = a;
-        a[p->n_assets++].line = pctx_line(c, block);
-    }
-    cmark_iter_free(it);
-}
-
 /* Plain text of a node's subtree: text and code, breaks as spaces. */
 static int node_plain(cmark_node *node, struct strbuf *out)
 {
@@ -224,56 +183,90 @@ static char *node_plain_dup(cmark_node *node)
     return r;
 }
 
-/* Warns once per block that holds raw HTML: it is never shown. */
-static void pctx_warn_raw_html(struct pctx *c, cmark_node *block)
+/* Points a link or image into _assets/ at the daemon's /media/ route and
+ * records the file, so that the library can say when it is missing. */
+static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
 {
-    cmark_iter *it = cmark_iter_new(block);
-    cmark_event_type ev;
+    char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX];
+    struct procedure *p = c->p;
+    struct proc_asset *a;
 
-    if (!it) {
+    if (!asset_resolve(cmark_node_get_url(n), name, sizeof name))
+        return;
+    snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
+    if (!cmark_node_set_url(n, url)) {
         c->oom = 1;
         return;
     }
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node_type t = cmark_node_get_type(cmark_iter_get_node(it));
-        if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE)) {
-            diag_warn(c->diags, c->src->path, pctx_line(c, block),
-                      "文件里的 HTML 代码不会显示,请改用 Markdown 写法");
-            break;
-        }
+    if (p->n_assets >= PROCEDURE_MAX_ASSETS)
+        return;
+    if (!(a = realloc(p->assets, (p->n_assets + 1) * sizeof *a))) {
+        c->oom = 1;
+        return;
     }
-    cmark_iter_free(it);
+    p->assets = a;
+    if (!(a[p->n_assets].name = strdup(name))) {
+        c->oom = 1;
+        return;
+    }
+    a[p->n_assets++].line = line;
 }
 
 /* Markers are never shown: one at the end of ordinary text (a paragraph,
  * a plain list item, a minor heading) is an error, not silently printed. */
-static void pctx_check_stray_markers(struct pctx *c, cmark_node *block)
+static void pctx_stray_markers(struct pctx *c, cmark_node *n)
+{
+    struct markers m;
+    char *text = node_plain_dup(n);
+    size_t len;
+
+    if (!text) {
+        c->oom = 1;
+        return;
+    }
+    len = strlen(text);
+    if (marker_strip(c->src->path, pctx_line(c, n), text, &len, 0, &m, c->diags) < 0)
+        c->oom = 1;
+    marker_free(&m);
+    free(text);
+}
+
+/* One pass over a block before it is rendered: raw HTML is never shown
+ * (warned once), stray markers are errors, links into _assets/ are
+ * pointed at /media/. */
+static void pctx_inspect(struct pctx *c, cmark_node *block)
 {
     cmark_iter *it = cmark_iter_new(block);
     cmark_event_type ev;
+    bool html_warned = false;
 
     if (!it) {
         c->oom = 1;
         return;
     }
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    while (!c->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
-        cmark_node_type t = cmark_node_get_type(n);
-        struct markers m;
-        char *text;
-        size_t len;
-
-        if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_PARAGRAPH && t != CMARK_NODE_HEADING))
+        if (ev != CMARK_EVENT_ENTER)
             continue;
-        if (!(text = node_plain_dup(n))) {
-            c->oom = 1;
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_HTML_INLINE:
+            if (!html_warned)
+                diag_warn(c->diags, c->src->path, pctx_line(c, block),
+                          "文件里的 HTML 代码不会显示,请改用 Markdown 写法");
+            html_warned = true;
+            break;
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_HEADING:
+            pctx_stray_markers(c, n);
+            break;
+        case CMARK_NODE_IMAGE:
+        case CMARK_NODE_LINK:
+            pctx_asset_link(c, n, pctx_line(c, block));
+            break;
+        default:
             break;
         }
-        len = strlen(text);
-        if (marker_strip(c->src->path, pctx_line(c, n), text, &len, 0, &m, c->diags) < 0)
-            c->oom = 1;
-        marker_free(&m);
-        free(text);
     }
     cmark_iter_free(it);
 }
@@ -283,9 +276,7 @@ static void pctx_render(struct pctx *c, cmark_node *block)
 {
     char *html;
 
-    pctx_warn_raw_html(c, block);
-    pctx_check_stray_markers(c, block);
-    pctx_rewrite_assets(c, block);
+    pctx_inspect(c, block);
     html = cmark_render_html(block, CMARK_OPT_DEFAULT);
     if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
         c->oom = 1;
