@@ -35,6 +35,7 @@ struct http_request {
     struct strbuf body;
     size_t received;            /* body bytes seen, kept or not */
     bool body_too_large;
+    bool body_oom;              /* memory ran out while gathering the body */
     bool dispatched;
     unsigned status;            /* of the queued response, for the log */
     size_t bytes;

@@ -202,6 +202,9 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     if (req->body_too_large)
         return http_reply_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
                                 "请求内容超过 1 MiB,无法处理");
+    if (req->body_oom)
+        return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
+                                "服务暂时出了问题,请稍后再试或到窗口办理");
     for (i = 0; i < http_ctx.n_routes; i++) {
         const struct http_route *r = &http_ctx.routes[i];
         if (!http_route_match(r->pattern, req))
@@ -266,10 +269,12 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         req->received += *upload_data_size;
         if (req->received > HTTP_BODY_DRAIN_MAX)
             return MHD_NO; /* still streaming: close rather than keep reading */
-        if (!req->body_too_large &&
-            (req->body.len + *upload_data_size > HTTP_BODY_MAX ||
-             strbuf_append(&req->body, upload_data, *upload_data_size) != 0))
+        if (req->body_too_large || req->body_oom)
+            ; /* drained, not kept */
+        else if (req->body.len + *upload_data_size > HTTP_BODY_MAX)
             req->body_too_large = true;
+        else if (strbuf_append(&req->body, upload_data, *upload_data_size) != 0)
+            req->body_oom = true;
         *upload_data_size = 0;
         return MHD_YES;
     }
