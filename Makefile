@@ -28,7 +28,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan fuzz deps deps-test unit api clean
+.PHONY: all run check check-asan fuzz deps deps-test deps-e2e unit api e2e clean
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -68,6 +68,13 @@ deps:
 	@sh scripts/deps.sh build
 deps-test:
 	@sh scripts/deps.sh test
+deps-e2e:
+	@sh scripts/deps.sh e2e
+
+# npm packages for the browser tests, exactly as package-lock.json says;
+# playwright-core downloads no browser, Debian's chromium is used.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/spkiosk
@@ -82,14 +89,19 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/spkiosk
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node --test --test-concurrency=1 tests/api/
 
+# Browser tests: screenshots go to $(BUILD)/e2e-shots (not committed).
+e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
+	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
+	  node --test --test-concurrency=1 tests/e2e/
+
 # The sample library is checked first so that the test runners' summaries
 # are the last lines printed.
-check: deps-test
+check: deps-e2e
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/spkiosk check procedures
 	@$(MAKE) --no-print-directory unit api
 
-check-asan: deps-test
+check-asan: deps-e2e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api
 

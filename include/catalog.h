@@ -14,6 +14,7 @@
 
 struct catalog_proc {
     char *id, *category;
+    char hash[65];          /* the live version */
     char etag[80];          /* "\"<hash>-r<RENDER_VERSION>\"" */
     char *item_json;        /* list entry */
     size_t item_len;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cases.h"
 #include "assets.h"
 #include "catalog.h"
 #include "cjktok.h"
@@ -19,7 +20,7 @@ static void api_release(void *cls)
     catalog_release(cls);
 }
 
-static enum MHD_Result api_internal(struct http_request *req)
+enum MHD_Result api_internal(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
                             "服务暂时出了问题,请稍后再试或到窗口办理");
@@ -193,6 +194,13 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/procedures", api_procedures},
     {"GET", "/api/v1/procedures/{}", api_procedure},
     {"GET", "/api/v1/triage", api_triage},
+    {"POST", "/api/v1/cases", api_case_create},
+    {"GET", "/api/v1/cases/{}", api_case_get},
+    {"POST", "/api/v1/cases/{}/conditions", api_case_conditions},
+    {"POST", "/api/v1/cases/{}/steps/{}", api_case_step},
+    {"POST", "/api/v1/cases/{}/submit", api_case_submit},
+    {"POST", "/api/v1/cases/{}/rating", api_case_rating},
+    {"GET", "/print/cases/{}", print_case},
     {"GET", "/print/procedures/{}", print_procedure},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},

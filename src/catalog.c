@@ -62,6 +62,7 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
     /* the bytes served depend on the source and on how this build renders
      * it: after an upgrade a client's cached copy must not be confirmed */
     snprintf(p->etag, sizeof p->etag, "\"%.64s-r%d\"", hash, RENDER_VERSION);
+    snprintf(p->hash, sizeof p->hash, "%.64s", hash);
     p->id = strdup(id);
     p->category = strdup(category);
     p->item_json = strdup(item_json);

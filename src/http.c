@@ -284,17 +284,40 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
     return http_dispatch(req);
 }
 
+/* The path for the log: a case id is the only key to a resident's case,
+ * so it is never written down. */
+static const char *http_log_path(const char *path, char *buf, size_t cap)
+{
+    static const char *const secret[] = {"/api/v1/cases/", "/print/cases/"};
+    size_t i, n;
+    const char *rest;
+
+    if (!path)
+        return "?";
+    for (i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        n = strlen(secret[i]);
+        if (strncmp(path, secret[i], n) != 0 || !path[n])
+            continue;
+        rest = strchr(path + n, '/');
+        snprintf(buf, cap, "%.*s{id}%s", (int)n, path, rest ? rest : "");
+        return buf;
+    }
+    return path;
+}
+
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe)
 {
     struct http_request *req = *con_cls;
+    char buf[256];
 
     (void)cls;
     (void)conn;
     if (!req)
         return;
     /* the path only: query strings may carry what a resident typed */
-    fprintf(stderr, "spkiosk: %s %s %u %zu %.1fms%s\n", req->method, req->path ? req->path : "?",
+    fprintf(stderr, "spkiosk: %s %s %u %zu %.1fms%s\n", req->method,
+            http_log_path(req->path, buf, sizeof buf),
             req->status, req->bytes, (double)(http_now_ns() - req->start_ns) / 1e6,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     atomic_fetch_sub(&http_inflight, 1);

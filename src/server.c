@@ -23,6 +23,7 @@
 #include "db.h"
 #include "http.h"
 #include "loader.h"
+#include "models.h"
 
 void server_options_default(struct server_options *o)
 {
@@ -133,6 +134,7 @@ int server_run(const struct server_options *o)
     rc = 0;
 out:
     http_stop(d, 10000);
+    models_shutdown();
     catalog_shutdown();
     assets_shutdown();
     db_close(db);

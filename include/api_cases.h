@@ -1,0 +1,22 @@
+/* api_cases: the HTTP handlers of the case endpoints (the kiosk
+ * walkthrough) and the case slip; api.c routes to them. */
+#ifndef SPK_API_CASES_H
+#define SPK_API_CASES_H
+
+#include "http.h"
+
+/* Largest step index accepted in a path; a procedure has at most 100. */
+#define API_CASES_STEP_DIGITS 3
+
+enum MHD_Result api_case_create(struct http_request *req);
+enum MHD_Result api_case_get(struct http_request *req);
+enum MHD_Result api_case_conditions(struct http_request *req);
+enum MHD_Result api_case_step(struct http_request *req);
+enum MHD_Result api_case_submit(struct http_request *req);
+enum MHD_Result api_case_rating(struct http_request *req);
+enum MHD_Result print_case(struct http_request *req);
+
+/* Shared by the API handlers: 500 with the standard body. */
+enum MHD_Result api_internal(struct http_request *req);
+
+#endif

@@ -1,0 +1,121 @@
+/* cases: a resident's walk through one procedure version — conditions,
+ * steps with their answers, submission with a ticket, a rating — kept in
+ * SQLite (schema/002-cases.sql).
+ *
+ * Every operation that changes a case runs in one BEGIN IMMEDIATE
+ * transaction on the calling thread's connection and re-reads the case
+ * inside it, so two requests on one case cannot interleave. A rejected step
+ * stores nothing but an event.
+ */
+#ifndef SPK_CASES_H
+#define SPK_CASES_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "models.h"
+#include "procedure.h"
+
+#define CASE_ID_LEN 32
+#define CASE_COMMENT_MAX 500    /* characters of a rating's comment */
+
+/* A refusal the client can act on: HTTP status, stable code, Chinese text. */
+struct case_err {
+    unsigned status;
+    const char *code;
+    const char *message;
+};
+
+struct case_value {
+    char key[MARKER_KEY_MAX + 1];
+    int step;
+    char *value;                /* owned, normalised */
+};
+
+struct case_tick {
+    char item[24];
+    int step;
+};
+
+/* A case as read from the database, with its pinned model and what applies. */
+struct case_state {
+    char id[CASE_ID_LEN + 1];
+    char procedure[PROCEDURE_ID_MAX + 1];
+    char hash[65];
+    char channel[8];
+    char status[12];
+    bool conditions_confirmed;
+    char *ticket;               /* owned or NULL */
+    char *returned_reason;      /* owned or NULL */
+    char created_at[32];
+    int rating;                 /* 1..5, 0 when not rated */
+    struct case_value *values;  /* owned */
+    size_t n_values;
+    struct case_tick *ticks;    /* owned */
+    size_t n_ticks;
+    bool *done;                 /* owned, one per step */
+    bool *applicable;           /* owned, one per step */
+    size_t step;                /* first applicable step not done, or n_steps */
+    const struct procedure *model;
+    struct model_ref *ref;
+};
+
+/* Starts a case on the live version (id, hash) of a procedure for channel
+ * ("kiosk", "window", "web"). Returns 0 with the new id in id_out, 1 with
+ * e set (policy document, bad channel), -1 on a database error. */
+int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
+                 char id_out[CASE_ID_LEN + 1], struct case_err *e);
+
+/* Reads case id into cs (which the caller frees with cases_state_free in
+ * every case). Returns 0, 1 with e set (unknown case), -1 on error. */
+int cases_load(struct db *db, const char *id, struct case_state *cs, struct case_err *e);
+
+/* Confirms the eligibility conditions; confirmed[i] for condition i.
+ * Returns 0 when all are confirmed; 1 with e set, and *unmet (caller frees)
+ * listing the indexes not confirmed, otherwise; -1 on error. */
+int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, size_t **unmet,
+                  size_t *n_unmet, struct case_err *e);
+
+/* Validation failures of a step, as the API reports them. */
+struct case_rejection {
+    cJSON *fields;              /* key -> message */
+    cJSON *codes;               /* key -> code */
+    cJSON *checklist;           /* [item ids] */
+    size_t count;
+};
+
+/* Submits step n: body is {"checklist":{...},"fields":{...}} (either part
+ * may be absent). Returns 0 when accepted; 1 with e set and, when the
+ * answers failed validation, rej filled (caller frees with
+ * cases_rejection_free); -1 on error. today is YYYYMMDD. */
+int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
+               struct case_rejection *rej, struct case_err *e);
+
+/* Hands the case to the window: status waiting and a ticket. Returns 0 and
+ * *ticket (caller frees), 1 with e set, -1 on error. */
+int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *e);
+
+/* Records the resident's rating (score 1..5, comment may be NULL). Returns
+ * 0, 1 with e set, -1 on error. */
+int cases_rate(struct db *db, const char *id, int score, const char *comment,
+               struct case_err *e);
+
+/* The case as GET /api/v1/cases/{id} answers it; NULL when memory runs out.
+ * Caller frees. */
+char *cases_json(const struct case_state *cs);
+
+/* The printable slip of GET /print/cases/{id}; NULL on error. Caller frees. */
+char *cases_slip_html(const struct case_state *cs);
+
+/* The effective (applicable, accepted) value of key, or NULL. */
+const char *cases_value(const struct case_state *cs, const char *key);
+
+/* Whether an item's or field's own condition holds for the case. */
+bool cases_cond_holds(const struct case_state *cs, const struct cond *c);
+
+void cases_rejection_free(struct case_rejection *rej);
+void cases_state_free(struct case_state *cs);
+
+#endif

@@ -1,0 +1,30 @@
+/* models: the parsed model of any stored procedure version, built once per
+ * (id, hash) from the source kept in procedure_versions and shared by the
+ * worker threads. Cases pin a version, so a case started before an edit is
+ * still validated against the steps and fields it started with.
+ */
+#ifndef SPK_MODELS_H
+#define SPK_MODELS_H
+
+#include "db.h"
+#include "procedure.h"
+
+/* Versions kept in memory; the least recently used unreferenced one goes. */
+#define MODELS_CACHE_MAX 256
+
+struct model_ref;   /* a held reference; the model stays valid until released */
+
+/* The model of procedure id at version hash, read with db when not cached.
+ * Returns it and sets *ref (release with models_release), or NULL when the
+ * version is unknown, its source no longer parses, or memory runs out
+ * (logged). The model is immutable and shared: never modify or free it. */
+const struct procedure *models_get(struct db *db, const char *id, const char *hash,
+                                   struct model_ref **ref);
+
+/* Drops a reference from models_get. NULL is allowed. */
+void models_release(struct model_ref *ref);
+
+/* Frees every cached model; no reference may be held. */
+void models_shutdown(void);
+
+#endif

@@ -1,0 +1,378 @@
+/* api_cases: request bodies in, case operations, JSON out. Everything a
+ * resident sends is parsed with cJSON under the 1 MiB body cap and checked
+ * for shape here; what it means is cases.c's business. */
+#include "api_cases.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+#include "catalog.h"
+#include "db.h"
+#include "library.h"
+
+static enum MHD_Result api_case_err(struct http_request *req, const struct case_err *e)
+{
+    return http_reply_error(req, e->status, e->code, e->message);
+}
+
+static enum MHD_Result api_bad_request(struct http_request *req, const char *message)
+{
+    return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", message);
+}
+
+/* The body as a JSON object, or NULL after answering 400. */
+static cJSON *api_body(struct http_request *req, enum MHD_Result *ret)
+{
+    cJSON *root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+
+    if (!root || !cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        *ret = api_bad_request(req, "请求内容不是有效的 JSON 对象");
+        return NULL;
+    }
+    return root;
+}
+
+/* Sends a JSON string produced by cJSON or cases_json, then frees it. */
+static enum MHD_Result api_send_json(struct http_request *req, unsigned status, char *json)
+{
+    enum MHD_Result ret;
+
+    if (!json)
+        return api_internal(req);
+    ret = http_reply(req, status, "application/json", json, strlen(json));
+    free(json);
+    return ret;
+}
+
+/* Answers with the case's current state. */
+static enum MHD_Result api_case_state(struct http_request *req, struct db *db, const char *id,
+                                      unsigned status)
+{
+    struct case_state cs;
+    struct case_err e;
+    enum MHD_Result ret;
+    int r = cases_load(db, id, &cs, &e);
+
+    if (r < 0)
+        ret = api_internal(req);
+    else if (r > 0)
+        ret = api_case_err(req, &e);
+    else
+        ret = api_send_json(req, status, cases_json(&cs));
+    cases_state_free(&cs);
+    return ret;
+}
+
+enum MHD_Result api_case_create(struct http_request *req)
+{
+    const cJSON *proc, *channel;
+    struct catalog *c = NULL;
+    const struct catalog_proc *p;
+    char id[CASE_ID_LEN + 1];
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = api_body(req, &ret);
+    int r;
+
+    if (!body)
+        return ret;
+    proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
+    channel = cJSON_GetObjectItemCaseSensitive(body, "channel");
+    if (!cJSON_IsString(proc) || (channel && !cJSON_IsString(channel))) {
+        ret = api_bad_request(req, "需要 procedure(事项编号),channel 可选");
+        goto out;
+    }
+    if (!db || !(c = catalog_acquire())) {
+        ret = api_internal(req);
+        goto out;
+    }
+    if (!(p = catalog_find(c, proc->valuestring))) {
+        ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
+                               "没有找到这个事项,可能已经停办或改名");
+        goto out;
+    }
+    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", id, &e);
+    if (r < 0)
+        ret = api_internal(req);
+    else if (r > 0)
+        ret = api_case_err(req, &e);
+    else
+        ret = api_case_state(req, db, id, MHD_HTTP_CREATED);
+out:
+    catalog_release(c);
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_case_get(struct http_request *req)
+{
+    struct db *db = db_thread();
+
+    return db ? api_case_state(req, db, req->params[0], MHD_HTTP_OK) : api_internal(req);
+}
+
+enum MHD_Result api_case_conditions(struct http_request *req)
+{
+    const cJSON *arr, *item;
+    bool *confirmed = NULL;
+    size_t n = 0, *unmet = NULL, n_unmet = 0, i;
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = api_body(req, &ret), *out = NULL, *list;
+    int r;
+
+    if (!body)
+        return ret;
+    arr = cJSON_GetObjectItemCaseSensitive(body, "confirmed");
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > 1000) {
+        ret = api_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组");
+        goto done;
+    }
+    if (!(confirmed = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *confirmed)) || !db) {
+        ret = api_internal(req);
+        goto done;
+    }
+    cJSON_ArrayForEach(item, arr) {
+        if (!cJSON_IsBool(item)) {
+            ret = api_bad_request(req, "confirmed 里只能是 true 或 false");
+            goto done;
+        }
+        confirmed[n++] = cJSON_IsTrue(item);
+    }
+    r = cases_confirm(db, req->params[0], confirmed, n, &unmet, &n_unmet, &e);
+    if (r < 0) {
+        ret = api_internal(req);
+    } else if (r > 0 && !unmet) {
+        ret = api_case_err(req, &e);
+    } else if (r > 0) {
+        /* the standard error body, plus which conditions are unmet */
+        if (!(out = cJSON_CreateObject()) || !(list = cJSON_AddObjectToObject(out, "error")) ||
+            !cJSON_AddStringToObject(list, "code", e.code) ||
+            !cJSON_AddStringToObject(list, "message", e.message) ||
+            !(list = cJSON_AddArrayToObject(out, "unmet"))) {
+            ret = api_internal(req);
+            goto done;
+        }
+        for (i = 0; i < n_unmet; i++) {
+            cJSON *num = cJSON_CreateNumber((double)unmet[i]);
+            if (!num || !cJSON_AddItemToArray(list, num)) {
+                cJSON_Delete(num);
+                ret = api_internal(req);
+                goto done;
+            }
+        }
+        ret = api_send_json(req, e.status, cJSON_PrintUnformatted(out));
+    } else {
+        ret = api_send_json(req, MHD_HTTP_OK, strdup("{\"conditions_confirmed\":true}"));
+    }
+done:
+    cJSON_Delete(out);
+    cJSON_Delete(body);
+    free(confirmed);
+    free(unmet);
+    return ret;
+}
+
+/* "0".."999" without sign or leading junk; anything else is no step. */
+static bool api_step_index(const char *s, size_t *n)
+{
+    size_t i, v = 0;
+
+    for (i = 0; s[i]; i++) {
+        if (i == API_CASES_STEP_DIGITS || s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (size_t)(s[i] - '0');
+    }
+    *n = v;
+    return i > 0;
+}
+
+/* {"step":NEXT,"applicable":[…],"done":[…]} from the case as it now is. */
+static enum MHD_Result api_case_progress(struct http_request *req, struct db *db, const char *id)
+{
+    struct case_state cs;
+    struct case_err e;
+    enum MHD_Result ret;
+    cJSON *full = NULL, *out = NULL;
+    char *json;
+    int r = cases_load(db, id, &cs, &e);
+
+    if (r != 0 || !(json = cases_json(&cs))) {
+        cases_state_free(&cs);
+        return r > 0 ? api_case_err(req, &e) : api_internal(req);
+    }
+    full = cJSON_Parse(json);
+    free(json);
+    if (!full || !(out = cJSON_CreateObject()) ||
+        !cJSON_AddItemReferenceToObject(out, "step", cJSON_GetObjectItem(full, "step")) ||
+        !cJSON_AddItemReferenceToObject(out, "applicable", cJSON_GetObjectItem(full, "applicable")) ||
+        !cJSON_AddItemReferenceToObject(out, "done", cJSON_GetObjectItem(full, "done")))
+        ret = api_internal(req);
+    else
+        ret = api_send_json(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out));
+    cJSON_Delete(out);
+    cJSON_Delete(full);
+    cases_state_free(&cs);
+    return ret;
+}
+
+enum MHD_Result api_case_step(struct http_request *req)
+{
+    struct case_rejection rej;
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db;
+    cJSON *body, *out = NULL, *err;
+    const cJSON *part;
+    size_t n;
+    int r;
+
+    if (!api_step_index(req->params[1], &n))
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
+    if (!(body = api_body(req, &ret)))
+        return ret;
+    if (((part = cJSON_GetObjectItemCaseSensitive(body, "fields")) && !cJSON_IsObject(part)) ||
+        ((part = cJSON_GetObjectItemCaseSensitive(body, "checklist")) && !cJSON_IsObject(part))) {
+        cJSON_Delete(body);
+        return api_bad_request(req, "fields 和 checklist 应是 JSON 对象");
+    }
+    if (!(db = db_thread())) {
+        cJSON_Delete(body);
+        return api_internal(req);
+    }
+    r = cases_step(db, req->params[0], n, body, library_today(), &rej, &e);
+    if (r < 0) {
+        ret = api_internal(req);
+    } else if (r > 0 && rej.fields) {
+        /* every failing field and item at once, so the resident fixes all */
+        if (!(out = cJSON_CreateObject()) || !(err = cJSON_AddObjectToObject(out, "error")) ||
+            !cJSON_AddStringToObject(err, "code", e.code) ||
+            !cJSON_AddStringToObject(err, "message", e.message) ||
+            !cJSON_AddNumberToObject(err, "count", (double)rej.count) ||
+            !cJSON_AddItemToObject(out, "fields", rej.fields)) {
+            ret = api_internal(req);
+            goto out;
+        }
+        rej.fields = NULL;
+        if (!cJSON_AddItemToObject(out, "field_codes", rej.codes)) {
+            ret = api_internal(req);
+            goto out;
+        }
+        rej.codes = NULL;
+        if (!cJSON_AddItemToObject(out, "checklist", rej.checklist)) {
+            ret = api_internal(req);
+            goto out;
+        }
+        rej.checklist = NULL;
+        ret = api_send_json(req, e.status, cJSON_PrintUnformatted(out));
+    } else if (r > 0) {
+        ret = api_case_err(req, &e);
+    } else {
+        ret = api_case_progress(req, db, req->params[0]);
+    }
+out:
+    cases_rejection_free(&rej);
+    cJSON_Delete(out);
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_case_submit(struct http_request *req)
+{
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *out;
+    char *ticket = NULL;
+    int r = db ? cases_submit(db, req->params[0], &ticket, &e) : -1;
+
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return api_case_err(req, &e);
+    if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "status", "waiting") ||
+        !cJSON_AddStringToObject(out, "ticket", ticket))
+        ret = api_internal(req);
+    else
+        ret = api_send_json(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out));
+    cJSON_Delete(out);
+    free(ticket);
+    return ret;
+}
+
+enum MHD_Result api_case_rating(struct http_request *req)
+{
+    static const struct case_err bad_score = {422, "bad_score",
+                                              "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
+    const cJSON *score, *comment;
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = api_body(req, &ret);
+    int r;
+
+    if (!body)
+        return ret;
+    score = cJSON_GetObjectItemCaseSensitive(body, "score");
+    comment = cJSON_GetObjectItemCaseSensitive(body, "comment");
+    if (comment && !cJSON_IsNull(comment) && !cJSON_IsString(comment)) {
+        ret = api_bad_request(req, "comment 应是文字");
+    } else if (!cJSON_IsNumber(score) || score->valuedouble != (double)(int)score->valuedouble) {
+        ret = api_case_err(req, &bad_score);
+    } else if (!db) {
+        ret = api_internal(req);
+    } else {
+        r = cases_rate(db, req->params[0], (int)score->valuedouble,
+                       cJSON_IsString(comment) ? comment->valuestring : NULL, &e);
+        if (r < 0)
+            ret = api_internal(req);
+        else if (r > 0)
+            ret = api_case_err(req, &e);
+        else
+            ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+    }
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result print_case(struct http_request *req)
+{
+    static const struct case_err not_submitted = {409, "not_submitted",
+                                                  "还没有提交,提交后才有排队凭条"};
+    struct case_state cs;
+    struct case_err e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    char *html;
+    int r = db ? cases_load(db, req->params[0], &cs, &e) : -1;
+
+    if (r < 0)
+        ret = api_internal(req);
+    else if (r > 0)
+        ret = api_case_err(req, &e);
+    else if (!cs.ticket)
+        ret = api_case_err(req, &not_submitted);
+    else if (!(html = cases_slip_html(&cs)))
+        ret = api_internal(req);
+    else {
+        size_t len = strlen(html);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+        req->bytes = len;
+        if (!resp) {
+            free(html);
+            ret = MHD_NO;
+        } else {
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+            http_page_headers(resp);
+            ret = http_reply_response(req, MHD_HTTP_OK, resp);
+        }
+    }
+    cases_state_free(&cs);
+    return ret;
+}
