@@ -4,6 +4,7 @@
 #include "api_cases.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,10 +23,36 @@ static enum MHD_Result api_bad_request(struct http_request *req, const char *mes
     return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", message);
 }
 
-/* The body as a JSON object, or NULL after answering 400. */
+/* cJSON decodes \u0000 into its NUL-terminated strings, which would cut a
+ * value short after validation. Each such escape (not a literal backslash
+ * before "u0000") becomes \u0001, same length, which the validators refuse
+ * as a control character, so the resident hears which field is wrong. */
+static void api_defuse_nul(char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < n; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+            s[i + 5] = '1';
+        i++; /* skip the escaped character: "\\\\u0000" is text */
+    }
+}
+
+/* The body as a JSON object, or NULL after answering 400 (a raw NUL byte
+ * is not JSON). */
 static cJSON *api_body(struct http_request *req, enum MHD_Result *ret)
 {
-    cJSON *root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+    cJSON *root;
+
+    if (req->body.data && memchr(req->body.data, '\0', req->body.len)) {
+        *ret = api_bad_request(req, "请求内容不是有效的 JSON 对象");
+        return NULL;
+    }
+    if (req->body.data)
+        api_defuse_nul(req->body.data, req->body.len);
+    root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
 
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -168,7 +195,16 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         }
         ret = api_send_json(req, e.status, cJSON_PrintUnformatted(out));
     } else {
-        ret = api_send_json(req, MHD_HTTP_OK, strdup("{\"conditions_confirmed\":true}"));
+        struct case_state cs;
+        char buf[64];
+        r = cases_load(db, req->params[0], &cs, &e);
+        if (r == 0) {
+            snprintf(buf, sizeof buf, "{\"conditions_confirmed\":true,\"step\":%zu}", cs.step);
+            ret = api_send_json(req, MHD_HTTP_OK, strdup(buf));
+        } else {
+            ret = r > 0 ? api_case_err(req, &e) : api_internal(req);
+        }
+        cases_state_free(&cs);
     }
 done:
     cJSON_Delete(out);

@@ -1016,3 +1016,15 @@ Test(validate_fold, full_width_forms)
     cr_assert_str_eq(out, "张三 (b)");
     cr_assert_eq(validate_fold_width("\xff", 1, out), (size_t)-1);
 }
+
+Test(validate_text, control_characters_are_refused_line_breaks_are_not)
+{
+    struct field f;
+
+    field_from("note | 备注 | text | max=50", &f);
+    expect_bad(&f, "张\x01三", "bad_text");
+    expect_bad(&f, "张\x7f三", "bad_text");
+    expect_bad_on(&f, "张\0三", 5, TODAY, "bad_text");
+    expect_ok(&f, "第一行\n第二行\t完", "第一行\n第二行\t完");
+    field_free(&f);
+}
