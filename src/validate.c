@@ -301,11 +301,11 @@ int validate_cn_mobile(const char *s, size_t n, char out[12])
     c[cl] = '\0';
     /* "86" alone is a prefix only when a whole number follows it: an
      * 11-digit number may itself start with 86 */
-    if (strncmp(c, "+86", 3) == 0)
+    if (cl >= 3 && memcmp(c, "+86", 3) == 0)
         rest = c + 3;
-    else if (cl == 15 && strncmp(c, "0086", 4) == 0)
+    else if (cl == 15 && memcmp(c, "0086", 4) == 0)
         rest = c + 4;
-    else if (cl == 13 && strncmp(c, "86", 2) == 0)
+    else if (cl == 13 && memcmp(c, "86", 2) == 0)
         rest = c + 2;
     else
         rest = c;

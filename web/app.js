@@ -1,104 +1,223 @@
-// A small browser of the procedures: categories, search, one procedure.
-// The walkthrough itself (cases, validation, tickets) is the kiosk's job.
-'use strict';
+// The kiosk at /: a single-page app with hash routes (so the browser's back
+// button works), the header switches (中文/English, 大字), the idle reset.
+//
+//   #/                 home: search, 不知道办什么?, categories
+//   #/s/QUERY          home with search results
+//   #/c/ID             a category          #/policies   policy documents
+//   #/p/ID             a procedure         #/p/ID/print the one-time notice
+//   #/triage[/Q[/end/N]]                   the clarification questions
+//   #/case/ID/(conditions|unmet|step/N|review|done|slip)  the walkthrough
+//
+// For tests only: /?idle=S&countdown=S shortens the idle timers.
 
-const main = document.getElementById('main');
+import { t, setLang, getLang } from './i18n.js';
+import {
+  el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs,
+} from './core.js';
+import {
+  homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
+} from './browse.js';
+import { caseScreen } from './case.js';
 
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === 'html') e.innerHTML = v; // server-rendered, raw HTML already stripped
-    else e.setAttribute(k, v);
-  }
-  for (const k of kids) e.append(k);
-  return e;
+const params = new URLSearchParams(location.search);
+const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
+const IDLE_S = clamp(+params.get('idle'), 1, 3600, 90);
+const COUNTDOWN_S = clamp(+params.get('countdown'), 1, 600, 30);
+
+// ---- the header and footer ----
+
+const $ = id => document.getElementById(id);
+
+function applyChrome() {
+  const html = document.documentElement;
+  html.lang = getLang() === 'en' ? 'en' : 'zh-CN';
+  html.classList.toggle('big', state.big);
+  document.title = t('appName');
+  $('brand').textContent = t('appName');
+  $('t-home').textContent = t('home');
+  const lang = $('btn-lang');
+  lang.textContent = t('langSwitch');
+  lang.lang = t('langSwitchLang');
+  $('t-big').textContent = t('bigText');
+  $('btn-big').setAttribute('aria-pressed', String(state.big));
+  $('footer-text').textContent = t('footer');
 }
 
-async function api(path) {
-  const r = await fetch(path, { headers: { Accept: 'application/json' } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error ? body.error.message : '出错了');
-  return body;
+function onCaseRoute() {
+  return /^#\/case\//.test(location.hash) && state.case &&
+    (state.case.status === 'open' || state.case.status === 'returned') && !state.case.stopped;
 }
 
-function show(...nodes) {
-  main.replaceChildren(...nodes);
-  main.focus();
-}
-
-function procList(procs) {
-  if (!procs.length) return el('p', { class: 'empty' }, '没有找到相关事项,请换个说法,或到综合窗口咨询。');
-  return el('ul', { class: 'list' }, ...procs.map(p =>
-    el('li', {}, el('a', { href: '#/p/' + p.id },
-      el('strong', {}, p.title),
-      p.kind === 'policy' ? el('span', { class: 'kind' }, '政策') : '',
-      el('span', {}, p.summary)))));
-}
-
-async function home() {
-  const { categories } = await api('/api/v1/categories');
-  show(el('h2', {}, '按类别查找'),
-    el('ul', { class: 'tiles' }, ...categories.map(c =>
-      el('li', {}, el('a', { href: '#/c/' + c.id },
-        el('strong', {}, c.title), c.description)))));
-}
-
-async function category(id) {
-  const [{ categories }, { procedures }] = await Promise.all([
-    api('/api/v1/categories'), api('/api/v1/procedures?category=' + encodeURIComponent(id))]);
-  const c = categories.find(x => x.id === id);
-  show(el('h2', {}, c ? c.title : id), procList(procedures));
-}
-
-async function search(q) {
-  const { procedures } = await api('/api/v1/procedures?q=' + encodeURIComponent(q));
-  show(el('h2', {}, '“' + q + '”的搜索结果'), procList(procedures));
-}
-
-const FACTS = [['time_limit', '办理时限'], ['fee', '收费'], ['location', '办理地点'],
-  ['hours', '办理时间'], ['responsible', '责任岗位'], ['phone', '咨询电话'], ['basis', '办理依据']];
-
-async function procedure(id) {
-  const p = await api('/api/v1/procedures/' + encodeURIComponent(id));
-  const facts = el('dl', { class: 'facts' });
-  for (const [k, label] of FACTS)
-    if (p.meta[k]) facts.append(el('dt', {}, label), el('dd', {}, p.meta[k]));
-  const parts = [el('h2', {}, p.title), el('div', { html: p.summary_html }), facts];
-  for (const s of p.sections) parts.push(el('h3', {}, s.title), el('div', { html: s.html }));
-  p.steps.forEach((s, i) => {
-    // the page numbers steps itself; drop an author's "第一步:" (as the print sheet does)
-    const m = /^第[0-9一二三四五六七八九十百零〇两]+步[::、.。,]?\s*/u.exec(s.title);
-    const label = m && s.title.length > m[0].length ? s.title.slice(m[0].length) : s.title;
-    const box = el('section', { class: 'step' }, el('h3', {}, `${i + 1}. ${label}`));
-    if (s.if) box.append(el('p', { class: 'if' }, '(仅部分情况需要)'));
-    box.append(el('div', { html: s.html }));
-    if (s.checklist.length)
-      box.append(el('ul', {}, ...s.checklist.map(c => el('li', {}, c.text + (c.required ? '' : '(如有)')))));
-    if (s.fields.length)
-      box.append(el('p', {}, '需要填写:' + s.fields.map(f => f.label).join('、')));
-    parts.push(box);
+function confirmLeave(then) {
+  const close = openDialog({
+    labelId: 'leave-title', descId: 'leave-desc', cls: 'dialog-confirm',
+    content: [
+      el('h2', { id: 'leave-title' }, t('leaveTitle')),
+      el('p', { id: 'leave-desc' }, t('leaveText')),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'btn btn-primary', onClick: () => close() }, t('leaveNo')),
+        el('button', { type: 'button', class: 'btn', onClick: () => { close({ restoreFocus: false }); then(); } }, t('leaveYes'))),
+    ],
   });
-  show(...parts);
 }
 
-async function route() {
-  const h = decodeURIComponent(location.hash.slice(1) || '/');
+function goHome() {
+  if (onCaseRoute()) { confirmLeave(() => reset({ keepPrefs: true })); return; }
+  if (state.case && (state.case.status === 'open' || state.case.status === 'returned')) state.case = null;
+  state.query = '';
+  state.triageStack = [];
+  go('#/');
+}
+
+$('btn-home').addEventListener('click', goHome);
+$('btn-lang').addEventListener('click', () => {
+  state.lang = getLang() === 'zh' ? 'en' : 'zh';
+  setLang(state.lang);
+  applyChrome();
+  route({ keepFocus: true });
+  armIdle();
+});
+$('btn-big').addEventListener('click', () => {
+  state.big = !state.big;
+  applyChrome();
+  armIdle();
+});
+
+// ---- routing ----
+
+let seq = 0;
+
+function segments() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  return raw.split('/').slice(1).map(s => { try { return decodeURIComponent(s); } catch { return s; } });
+}
+
+async function route({ keepFocus = false } = {}) {
+  const my = ++seq;
+  const seg = segments();
+  state.keepFocus = keepFocus;
+  const loading = setTimeout(() => { if (my === seq) show(loadingView(), { keepFocus: true }); }, 400);
   try {
-    if (h.startsWith('/c/')) await category(h.slice(3));
-    else if (h.startsWith('/p/')) await procedure(h.slice(3));
-    else if (h.startsWith('/s/')) await search(h.slice(3));
-    else await home();
-  } catch (e) {
-    show(el('p', { role: 'alert' }, e.message), el('p', {}, el('a', { href: '#/' }, '返回首页')));
+    const [a, b, c, d] = seg;
+    let p;
+    if (!a) p = homeScreen('');
+    else if (a === 's') p = homeScreen(b || '');
+    else if (a === 'c' && b) p = categoryScreen(b);
+    else if (a === 'policies') p = policiesScreen();
+    else if (a === 'p' && b && !c) p = overviewScreen(b);
+    else if (a === 'p' && b && c === 'print') p = noticeScreen(b);
+    else if (a === 'triage') p = triageScreen(b, c === 'end' && /^\d+$/.test(d || '') ? +d : undefined);
+    else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseScreen(b, 'step', +d);
+    else if (a === 'case' && b && c && !d) p = caseScreen(b, c);
+    else { go('#/', { replace: true }); return; }
+    await guarded(my, p);
+  } finally {
+    clearTimeout(loading);
+  }
+  armIdle();
+}
+
+// Screens render themselves when their data arrives; a screen that is no
+// longer wanted (the resident moved on) must not replace the newer one.
+async function guarded(my, promise) {
+  try {
+    await promise;
+  } catch (err) {
+    if (my !== seq) return;
+    show(errorView(err, () => route()));
+  } finally {
+    state.keepFocus = false;
   }
 }
 
-let timer;
-document.getElementById('q').addEventListener('input', ev => {
-  clearTimeout(timer);
-  const q = ev.target.value.trim();
-  timer = setTimeout(() => { location.hash = q ? '#/s/' + q : '#/'; }, 250);
+window.addEventListener('hashchange', () => {
+  const hs = history.state;
+  if (hs && typeof hs.idx === 'number') state.navDepth = hs.idx;
+  else {
+    state.navDepth++;
+    history.replaceState({ idx: state.navDepth }, '', location.hash);
+  }
+  route();
 });
-document.getElementById('search-form').addEventListener('submit', ev => ev.preventDefault());
-window.addEventListener('hashchange', route);
+
+// ---- reset: what 完成 and the idle timeout do ----
+
+function reset({ keepPrefs = false } = {}) {
+  closeAllDialogs();
+  stopCountdown();
+  state.case = null;
+  state.query = '';
+  state.triageStack = [];
+  if (!keepPrefs) {
+    state.lang = 'zh';
+    setLang('zh');
+    state.big = false;
+  }
+  applyChrome();
+  state.navDepth = 0;
+  history.replaceState({ idx: 0 }, '', '#/');
+  route();
+}
+hooks.reset = () => reset();
+
+// ---- idle ----
+// 90 s without a touch or key: a countdown asks 还在使用吗?; when it ends,
+// everything is cleared and the kiosk returns home. The untouched home
+// screen needs no timer.
+
+let idleTimer = 0;
+let tick = 0;
+let closeIdle = null;
+
+function untouched() {
+  return segments().length === 0 || (segments().length === 1 && segments()[0] === '')
+    ? !state.query && !state.case && state.lang === 'zh' && !state.big && !document.querySelector('.overlay')
+    : false;
+}
+
+function armIdle() {
+  clearTimeout(idleTimer);
+  if (closeIdle) return;
+  if (untouched()) return;
+  idleTimer = setTimeout(openIdle, IDLE_S * 1000);
+}
+
+function stopCountdown(restoreFocus = false) {
+  clearInterval(tick);
+  tick = 0;
+  if (closeIdle) { const c = closeIdle; closeIdle = null; c({ restoreFocus }); }
+}
+
+function openIdle() {
+  const deadline = Date.now() + COUNTDOWN_S * 1000;
+  const num = el('span', { class: 'countdown-num' }, String(COUNTDOWN_S));
+  const cont = el('button', { type: 'button', class: 'btn btn-primary btn-big', onClick: () => { stopCountdown(true); armIdle(); } },
+    t('idleContinue'));
+  closeIdle = openDialog({
+    role: 'alertdialog', labelId: 'idle-title', descId: 'idle-desc', cls: 'dialog-idle', focus: cont,
+    content: [
+      el('h2', { id: 'idle-title' }, t('idleTitle')),
+      el('p', { id: 'idle-desc' }, t('idleText')),
+      el('p', { class: 'countdown', 'aria-hidden': 'true' }, num, el('span', { class: 'countdown-unit' }, t('idleSeconds'))),
+      cont,
+    ],
+  });
+  const restore = closeIdle;
+  closeIdle = opts => { restore(opts); };
+  tick = setInterval(() => {
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    num.textContent = String(left);
+    if (left <= 0) reset();
+  }, 250);
+}
+
+for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'])
+  document.addEventListener(type, () => { if (!closeIdle) armIdle(); }, { capture: true, passive: true });
+window.addEventListener('scroll', () => { if (!closeIdle) armIdle(); }, { passive: true });
+
+// ---- start ----
+
+history.replaceState({ idx: 0 }, '', location.hash || '#/');
+setLang(state.lang);
+applyChrome();
 route();
