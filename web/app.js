@@ -63,7 +63,7 @@ function confirmLeave(then) {
 
 function goHome() {
   if (onCaseRoute()) { confirmLeave(() => reset({ keepPrefs: true })); return; }
-  if (state.case && (state.case.status === 'open' || state.case.status === 'returned')) state.case = null;
+  state.case = null;
   state.query = '';
   state.triageStack = [];
   go('#/');
@@ -100,6 +100,8 @@ async function route({ keepFocus = false } = {}) {
   try {
     const [a, b, c, d] = seg;
     let p;
+    // home is a fresh start: the case of the last visit is forgotten
+    if (!a || a === 's') state.case = null;
     if (!a) p = homeScreen('');
     else if (a === 's') p = homeScreen(b || '');
     else if (a === 'c' && b) p = categoryScreen(b);

@@ -1,0 +1,316 @@
+// Browsing screens: home with search, categories, policy documents, a
+// procedure's overview, the print previews and the triage questions.
+
+import { t } from './i18n.js';
+import {
+  el, zh, api, fetchPage, show, go, state, button, bigButton, backButton,
+  contentHtml, stepLabel, friendly, ApiError,
+} from './core.js';
+import { startCase } from './case.js';
+
+// ---- home and search ----
+
+let searchTimer = 0;
+let searchSeq = 0;
+
+function procList(procs) {
+  return el('ul', { class: 'proc-list' }, procs.map(p =>
+    el('li', {}, el('a', { href: '#/p/' + encodeURIComponent(p.id), class: 'proc-link' },
+      el('span', { class: 'proc-title', lang: 'zh-CN' }, p.title),
+      p.kind === 'policy' ? el('span', { class: 'badge' }, t('kindPolicy')) : null,
+      p.summary ? el('span', { class: 'proc-summary', lang: 'zh-CN' }, p.summary) : null,
+      el('span', { class: 'chevron', 'aria-hidden': 'true' }, '›')))));
+}
+
+export async function homeScreen(query) {
+  state.query = query || '';
+  const [cats] = await Promise.all([api('/api/v1/categories')]);
+  const input = el('input', {
+    id: 'search-q', type: 'search', class: 'search-input', autocomplete: 'off',
+    spellcheck: 'false', enterkeyhint: 'search', 'aria-describedby': 'search-hint',
+  });
+  input.value = state.query;
+  const status = el('p', { class: 'search-status', role: 'status', 'aria-live': 'polite' });
+  const results = el('div', { class: 'search-results' });
+  const clear = button(t('searchClear'), () => {
+    input.value = '';
+    onQuery(true);
+    input.focus();
+  }, 'btn btn-clear');
+  const tiles = el('section', { class: 'home-tiles', 'aria-labelledby': 'cat-h' },
+    el('h2', { id: 'cat-h' }, t('categoriesTitle')),
+    el('ul', { class: 'tiles' },
+      cats.body.categories.map(c => el('li', {},
+        el('a', { class: 'tile', href: '#/c/' + encodeURIComponent(c.id) },
+          el('span', { class: 'tile-title', lang: 'zh-CN' }, c.title),
+          el('span', { class: 'tile-desc', lang: 'zh-CN' }, c.description || ''),
+          el('span', { class: 'tile-count' }, t('categoryCount', { n: c.procedures }))))),
+      el('li', {}, el('a', { class: 'tile tile-policy', href: '#/policies' },
+        el('span', { class: 'tile-title' }, t('policiesTile')),
+        el('span', { class: 'tile-desc' }, t('policiesTileSub'))))));
+
+  async function runSearch(q) {
+    const seq = ++searchSeq;
+    let procs;
+    try {
+      procs = (await api('/api/v1/procedures?q=' + encodeURIComponent(q))).body.procedures;
+    } catch (err) {
+      if (seq !== searchSeq) return;
+      status.textContent = '';
+      results.replaceChildren(el('div', { class: 'notice notice-error', role: 'alert' },
+        el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err)),
+        button(t('retry'), () => runSearch(q), 'btn')));
+      return;
+    }
+    if (seq !== searchSeq) return;
+    status.textContent = procs.length ? t('searchFound', { n: procs.length }) : '';
+    results.replaceChildren(procs.length
+      ? procList(procs)
+      : el('p', { class: 'notice' }, t('searchNone', { q })));
+  }
+
+  function onQuery(now) {
+    const q = input.value.trim();
+    clearTimeout(searchTimer);
+    clear.hidden = !input.value;
+    if (q === state.query && !now) return;
+    const wasSearching = !!state.query;
+    state.query = q;
+    // keep the address in step so the back button returns to these results
+    const hash = q ? '#/s/' + encodeURIComponent(q) : '#/';
+    if (location.hash !== hash) {
+      if (wasSearching || !q) history.replaceState({ idx: state.navDepth }, '', hash);
+      else { state.navDepth++; history.pushState({ idx: state.navDepth }, '', hash); }
+    }
+    tiles.hidden = !!q;
+    if (!q) {
+      searchSeq++;
+      status.textContent = '';
+      results.replaceChildren();
+      return;
+    }
+    searchTimer = setTimeout(() => runSearch(q), now ? 0 : 300);
+  }
+  input.addEventListener('input', () => onQuery(false));
+  input.addEventListener('keydown', ev => {
+    if (ev.key === 'Enter') { ev.preventDefault(); onQuery(true); }
+  });
+
+  const form = el('form', { class: 'search', role: 'search', autocomplete: 'off' },
+    el('label', { for: 'search-q', class: 'search-label' }, t('searchLabel')),
+    el('p', { id: 'search-hint', class: 'hint' }, t('searchHint')),
+    el('div', { class: 'search-row' }, input, clear));
+  form.addEventListener('submit', ev => { ev.preventDefault(); onQuery(true); });
+
+  clear.hidden = !input.value;
+  tiles.hidden = !!state.query;
+  show([
+    el('h1', {}, t('homeTitle')),
+    form,
+    status,
+    results,
+    el('div', { class: 'triage-entry' },
+      bigButton(t('triageButton'), t('triageButtonSub'), () => go('#/triage'), 'btn btn-accent btn-big')),
+    tiles,
+  ]);
+  if (state.query) runSearch(state.query);
+}
+
+// ---- lists ----
+
+export async function categoryScreen(id) {
+  const [cats, list] = await Promise.all([
+    api('/api/v1/categories'),
+    api('/api/v1/procedures?category=' + encodeURIComponent(id)),
+  ]);
+  const c = cats.body.categories.find(x => x.id === id);
+  const procs = list.body.procedures;
+  show([
+    backButton(),
+    el('h1', { lang: 'zh-CN' }, c ? c.title : id),
+    c && c.description ? el('p', { class: 'lead', lang: 'zh-CN' }, c.description) : null,
+    procs.length ? procList(procs) : el('p', { class: 'notice' }, t('emptyCategory')),
+  ]);
+}
+
+export async function policiesScreen() {
+  const list = await api('/api/v1/procedures');
+  const procs = list.body.procedures.filter(p => p.kind === 'policy');
+  show([
+    backButton(),
+    el('h1', {}, t('policiesTitle')),
+    el('p', { class: 'lead' }, t('policiesIntro')),
+    procs.length ? procList(procs) : el('p', { class: 'notice' }, t('emptyCategory')),
+  ]);
+}
+
+// ---- a procedure's overview ----
+
+const FACTS = ['time_limit', 'fee', 'location', 'hours', 'phone', 'responsible', 'audience', 'basis'];
+
+export function factsList(meta, keys = FACTS) {
+  const dl = el('dl', { class: 'facts' });
+  for (const k of keys)
+    if (meta && meta[k]) dl.append(el('div', { class: 'fact' },
+      el('dt', {}, t('fact_' + k)), zh('dd', {}, meta[k])));
+  return dl.children.length ? dl : null;
+}
+
+function materials(p) {
+  const items = [];
+  p.steps.forEach(s => s.checklist.forEach(c => items.push({ c, cond: !!(c.if || s.if) })));
+  if (!items.length) return null;
+  return el('ul', { class: 'materials-list' }, items.map(({ c, cond }) =>
+    el('li', {}, zh('span', {}, c.text),
+      c.required ? null : el('span', { class: 'note' }, t('ifAny')),
+      cond ? el('span', { class: 'note' }, t('someCases')) : null)));
+}
+
+function section(title, ...body) {
+  const id = 'sec-' + Math.random().toString(36).slice(2, 8);
+  return el('section', { class: 'card', 'aria-labelledby': id }, el('h2', { id }, title), ...body);
+}
+
+export async function overviewScreen(id) {
+  const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
+  const policy = p.kind === 'policy';
+  const actions = el('div', { class: 'actions actions-overview' },
+    policy ? null : bigButton(t('start'), t('startSub'), ev => startCase(p, ev.currentTarget)),
+    el('a', {
+      class: 'btn btn-big btn-secondary', href: '/print/procedures/' + encodeURIComponent(p.id),
+      target: '_blank', rel: 'noopener',
+      onClick: ev => { ev.preventDefault(); go('#/p/' + encodeURIComponent(p.id) + '/print'); },
+    }, el('span', { class: 'btn-label' }, t('printNotice')), el('span', { class: 'btn-sub' }, t('printNoticeSub'))));
+  const parts = [
+    backButton(),
+    el('p', { class: 'kicker' }, policy ? t('kindPolicy') : t('kindProcedure')),
+    el('h1', { lang: 'zh-CN' }, p.title),
+    contentHtml(p.summary_html, 'summary'),
+    policy ? el('p', { class: 'notice' }, t('policyNote')) : null,
+    actions,
+  ];
+  const facts = factsList(p.meta);
+  if (facts) parts.push(section(t('factsTitle'), facts));
+  const elig = p.sections.find(s => s.kind === 'eligibility');
+  if (elig) parts.push(section(t('conditionsTitle'), contentHtml(elig.html)));
+  if (!policy) {
+    parts.push(section(t('materialsTitle'), materials(p) || el('p', {}, t('materialsNone'))));
+    parts.push(section(t('stepsTitle'), el('ol', { class: 'steps-list' }, p.steps.map(s =>
+      el('li', {}, zh('span', {}, stepLabel(s.title)),
+        s.if ? el('span', { class: 'note' }, t('someCases')) : null)))));
+  }
+  for (const s of p.sections)
+    if (s !== elig) parts.push(el('section', { class: 'card', lang: 'zh-CN' },
+      el('h2', {}, s.title), contentHtml(s.html)));
+  parts.push(el('div', { class: 'actions actions-sticky' },
+    button(t('printNotice'), () => go('#/p/' + encodeURIComponent(p.id) + '/print'), 'btn btn-secondary'),
+    policy ? null : button(t('start'), ev => startCase(p, ev.currentTarget), 'btn btn-primary')));
+  show(parts);
+}
+
+// ---- print previews ----
+// /print/... pages cannot be framed (frame-ancestors 'none') and a new
+// window would strand a touch-only resident, so the sheet is fetched and
+// shown inside the kiosk; 打印 prints just the sheet (print.css).
+
+export async function printPreview(path, kicker) {
+  const html = await fetchPage(path);
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const sheet = el('div', { class: 'print-doc', lang: 'zh-CN' });
+  for (const n of [...doc.body.childNodes]) {
+    if (n.nodeType === 1 && /^(SCRIPT|STYLE|LINK)$/.test(n.nodeName)) continue;
+    sheet.append(document.importNode(n, true));
+  }
+  // one main landmark and one h1 per screen
+  for (const m of sheet.querySelectorAll('main')) {
+    const d = el('div', { class: m.className });
+    d.append(...m.childNodes);
+    m.replaceWith(d);
+  }
+  for (const f of sheet.querySelectorAll('footer, header')) {
+    const d = el('div', { class: (f.className + ' ' + f.localName).trim() });
+    d.append(...f.childNodes);
+    f.replaceWith(d);
+  }
+  for (const s of sheet.querySelectorAll('script, style, link, iframe, object, embed')) s.remove();
+  if (doc.body.className) sheet.classList.add(...doc.body.className.split(/\s+/).filter(Boolean));
+  const h1s = [...sheet.querySelectorAll('h1')];
+  h1s.slice(1).forEach(h => { const h2 = el('h2', {}); h2.append(...h.childNodes); h.replaceWith(h2); });
+  const toolbar = el('div', { class: 'actions print-toolbar' },
+    backButton(),
+    button(t('printNow'), () => window.print(), 'btn btn-primary'));
+  const parts = [toolbar, el('p', { class: 'hint' }, t('printHint'))];
+  if (!h1s.length) parts.push(el('h1', {}, kicker));
+  parts.push(sheet);
+  show(parts, { focus: sheet.querySelector('h1') || undefined });
+}
+
+export function noticeScreen(id) {
+  return printPreview('/print/procedures/' + encodeURIComponent(id), t('printPreviewNotice'));
+}
+
+// ---- triage ----
+
+export async function triageScreen(qid, endIndex) {
+  let data;
+  try {
+    data = (await api('/api/v1/triage')).body;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      show([el('h1', {}, t('triageKicker')),
+        el('p', { class: 'notice' }, t('errTriageMissing')),
+        el('div', { class: 'actions' }, button(t('homeLong'), () => go('#/'), 'btn btn-primary'))]);
+      return;
+    }
+    throw err;
+  }
+  const byId = new Map(data.questions.map(q => [q.id, q]));
+  if (!qid) qid = data.start;
+  const q = byId.get(qid);
+  if (!q) { go('#/triage', { replace: true }); return; }
+  const stack = state.triageStack;
+  if (qid === data.start && endIndex === undefined) stack.length = 0;
+  const at = stack.indexOf(qid);
+  if (at >= 0) stack.length = at + 1; else stack.push(qid);
+
+  const prevBtn = () => {
+    if (endIndex !== undefined) return button(t('prevQuestion'), () => go('#/triage/' + encodeURIComponent(qid)), 'btn');
+    if (stack.length > 1) return button(t('prevQuestion'), () => go('#/triage/' + encodeURIComponent(stack[stack.length - 2])), 'btn');
+    return null;
+  };
+
+  if (endIndex !== undefined) {
+    const a = q.answers[endIndex];
+    if (!a || a.goto || a.procedure) { go('#/triage/' + encodeURIComponent(qid), { replace: true }); return; }
+    show([
+      el('p', { class: 'kicker' }, t('triageKicker')),
+      el('h1', {}, t('triageEndTitle')),
+      el('div', { class: 'notice notice-info' }, zh('p', { class: 'big-text' }, a.text)),
+      el('div', { class: 'actions' },
+        prevBtn(),
+        button(t('restartTriage'), () => go('#/triage'), 'btn'),
+        button(t('homeLong'), () => go('#/'), 'btn btn-primary')),
+    ]);
+    return;
+  }
+
+  const answers = el('ul', { class: 'answers' }, q.answers.map((a, i) => {
+    let href;
+    if (a.goto) href = '#/triage/' + encodeURIComponent(a.goto);
+    else if (a.procedure) href = '#/p/' + encodeURIComponent(a.procedure);
+    else href = '#/triage/' + encodeURIComponent(qid) + '/end/' + i;
+    return el('li', {}, el('a', { class: 'answer', href },
+      zh('span', { class: 'answer-text' }, a.text),
+      el('span', { class: 'chevron', 'aria-hidden': 'true' }, '›')));
+  }));
+  show([
+    el('p', { class: 'kicker' }, (data.title || t('triageKicker')) + ' · ' + t('triageQuestionOf', { k: stack.length })),
+    el('h1', { lang: 'zh-CN' }, q.text),
+    stack.length === 1 ? el('p', { class: 'lead' }, t('triageIntro')) : null,
+    answers,
+    el('div', { class: 'actions' },
+      prevBtn(),
+      button(t('homeLong'), () => go('#/'), 'btn')),
+  ]);
+}
+

@@ -1,0 +1,790 @@
+// The walkthrough of a case: conditions, one step per screen, review,
+// submission, the ticket with its slip, and the 好差评 rating.
+// The server is the authority on every answer; the page only hides what
+// does not apply ({if …}) for a smoother screen and shows what it says.
+
+import { t, getLang, fieldCodeEn } from './i18n.js';
+import {
+  el, zh, api, show, go, state, hooks, button, bigButton, contentHtml,
+  stepLabel, friendly, friendlyShort, ApiError,
+} from './core.js';
+import { factsList, printPreview } from './browse.js';
+
+const enc = encodeURIComponent;
+const caseHash = (c, view) => '#/case/' + c.id + '/' + view;
+
+// ---- starting ----
+
+export async function startCase(p, btn) {
+  const holder = btn && btn.closest('.actions');
+  const old = holder && holder.parentNode.querySelector('.start-error');
+  if (old) old.remove();
+  if (btn) { btn.disabled = true; btn.setAttribute('aria-busy', 'true'); }
+  try {
+    const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
+    let proc = p;
+    if (c.hash && p.hash && c.hash !== p.hash) {
+      // the file changed in between: show the version the case is pinned to
+      try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
+    }
+    const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
+    state.case = {
+      id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
+      applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
+      done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
+      conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
+      values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
+      reviewMode: false, ticket: null, rating: null,
+    };
+    if (nConditions > 0) go(caseHash(state.case, 'conditions'));
+    else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
+  } catch (err) {
+    if (btn) { btn.disabled = false; btn.removeAttribute('aria-busy'); }
+    const note = el('div', { class: 'notice notice-error start-error', role: 'alert', tabindex: '-1' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err)));
+    if (holder) { holder.before(note); note.focus(); }
+  }
+}
+
+// ---- helpers ----
+
+function firstUndone(c) {
+  const i = c.applicable.find(n => !c.done.includes(n));
+  return i === undefined ? 'review' : i;
+}
+
+function dateValue(parts) {
+  if (!Array.isArray(parts)) return parts || '';
+  const [y, m, d] = parts.map(x => (x || '').trim());
+  if (!y && !m && !d) return '';
+  if (/^\d{4}$/.test(y) && /^\d{1,2}$/.test(m) && /^\d{1,2}$/.test(d))
+    return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  return `${y}-${m}-${d}`;
+}
+
+function draftValue(f, raw) {
+  if (f.type === 'date') return dateValue(raw);
+  return raw === undefined || raw === null ? '' : String(raw);
+}
+
+function flatFields(proc, n, d) {
+  const out = {};
+  if (!d) return out;
+  for (const f of proc.steps[n].fields)
+    if (f.key in d.fields) out[f.key] = draftValue(f, d.fields[f.key]);
+  return out;
+}
+
+// The answers {if} conditions are evaluated against for step n: the
+// accepted answers (the server's where it has them) and step n's inputs.
+function valuesFor(c, n) {
+  const v = {};
+  if (c.valuesLoaded) Object.assign(v, c.values);
+  else for (const m of c.done) if (m !== n) Object.assign(v, flatFields(c.proc, m, c.accepted[m]));
+  if (n !== undefined) Object.assign(v, flatFields(c.proc, n, c.drafts[n]));
+  return v;
+}
+
+function holds(cond, values) {
+  if (!cond) return true;
+  const v = values[cond.key] ?? '';
+  return cond.op === '!=' ? v !== cond.value : v === cond.value;
+}
+
+function draft(c, n) {
+  if (!c.drafts[n]) {
+    const d = { fields: {}, checklist: {} };
+    for (const f of c.proc.steps[n].fields) {
+      const sv = c.values[f.key];
+      if (sv !== undefined && !/\*/.test(sv))
+        d.fields[f.key] = f.type === 'date' ? String(sv).split('-') : sv;
+    }
+    for (const it of c.proc.steps[n].checklist)
+      if (c.serverChecklist && c.serverChecklist[it.id]) d.checklist[it.id] = true;
+    c.drafts[n] = d;
+  }
+  return c.drafts[n];
+}
+
+const clone = o => JSON.parse(JSON.stringify(o));
+
+async function refreshCase(c) {
+  const { body } = await api('/api/v1/cases/' + c.id);
+  if (state.case !== c) return;
+  c.status = body.status;
+  c.step = body.step;
+  if (body.applicable) c.applicable = body.applicable;
+  if (body.done) c.done = body.done;
+  c.values = body.values || {};
+  c.valuesLoaded = true;
+  c.serverChecklist = body.checklist || {};
+  c.conditionsConfirmed = !!body.conditions_confirmed || c.nConditions === 0;
+  if (body.ticket) c.ticket = body.ticket;
+  if (body.rating) c.rating = body.rating;
+}
+
+function displayValue(f, v) {
+  if (v === undefined || v === null || v === '') return null;
+  if (f.type === 'yesno') return v === 'yes' || v === true ? t('yes') : v === 'no' || v === false ? t('no') : v;
+  if (f.type === 'date') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (m) return t('dateFormat', { y: m[1], m: +m[2], d: +m[3], mm: m[2], dd: m[3] });
+  }
+  return String(v);
+}
+
+function errText(msg, code, label) {
+  if (getLang() === 'en') return fieldCodeEn(code, label) || msg;
+  return msg;
+}
+
+function caseGone(messageKey = 'errCaseGone') {
+  show([
+    el('h1', {}, t('errTitle')),
+    el('div', { class: 'notice notice-error', role: 'alert' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), t(messageKey))),
+    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
+  ]);
+}
+
+// Handles an API error of a case call that the screen cannot: returns true
+// if it navigated away.
+async function caseProblem(c, err) {
+  if (!(err instanceof ApiError) || err.kind !== 'http') return false;
+  if (err.status === 404 && err.code === 'unknown_case') { caseGone(); return true; }
+  if (err.status === 409) {
+    try { await refreshCase(c); } catch { return false; }
+    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket ? 'done' : 'review'), { replace: true }); return true; }
+    if (!c.conditionsConfirmed && c.nConditions > 0) { go(caseHash(c, 'conditions'), { replace: true }); return true; }
+    const next = firstUndone(c);
+    go(caseHash(c, next === 'review' ? 'review' : 'step/' + next), { replace: true });
+    return true;
+  }
+  return false;
+}
+
+function errorSummary(entries, id = 'error-summary') {
+  return el('div', { class: 'error-summary', id, role: 'alert', tabindex: '-1', 'aria-labelledby': id + '-title' },
+    el('h2', { id: id + '-title' }, t('errorSummary', { n: entries.length })),
+    el('ul', {}, entries.map(e => el('li', {}, e.target
+      ? el('a', { href: '#' + e.target, onClick: ev => { ev.preventDefault(); focusField(e.target); } }, e.text)
+      : e.text))));
+}
+
+function focusField(id) {
+  const f = document.getElementById(id);
+  if (!f) return;
+  f.closest('[hidden]')?.removeAttribute('hidden');
+  f.scrollIntoView({ block: 'center' });
+  f.focus({ preventScroll: true });
+}
+
+function alertBox(text, retry) {
+  return el('div', { class: 'notice notice-error', role: 'alert', tabindex: '-1' },
+    el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), text),
+    retry ? button(t('retry'), retry, 'btn') : null);
+}
+
+function procKicker(c) {
+  return zh('p', { class: 'kicker' }, c.proc.title);
+}
+
+// ---- routing ----
+
+export async function caseScreen(id, view, n) {
+  const c = state.case;
+  // only the case of this visit, kept in memory: after 完成, a reset or
+  // 结束办理, the back button must not bring a resident's answers back
+  if (!c || c.id !== id) { go('#/', { replace: true }); return; }
+  const submitted = c.status !== 'open' && c.status !== 'returned';
+  if (submitted && view !== 'done' && view !== 'slip') { go(caseHash(c, 'done'), { replace: true }); return; }
+  if (!submitted && (view === 'done' || view === 'slip')) { go(caseHash(c, 'review'), { replace: true }); return; }
+  if (c.stopped && view !== 'unmet') { go(caseHash(c, 'unmet'), { replace: true }); return; }
+  if (view !== 'conditions' && view !== 'unmet' && !c.conditionsConfirmed) {
+    go(caseHash(c, 'conditions'), { replace: true });
+    return;
+  }
+  switch (view) {
+    case 'conditions': return conditionsScreen(c);
+    case 'unmet': return unmetScreen(c);
+    case 'step': return stepScreen(c, n);
+    case 'review': return reviewScreen(c);
+    case 'done': return doneScreen(c);
+    case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
+  }
+  caseGone();
+}
+
+// ---- conditions ----
+
+function yesNo(name, value, onChange, describedBy) {
+  return el('div', { class: 'radios radios-inline' }, ['yes', 'no'].map((v, i) => {
+    const input = el('input', {
+      type: 'radio', name, id: name + '-' + v, value: v, class: 'radio-input',
+      'aria-describedby': describedBy,
+    });
+    input.checked = value === v;
+    input.addEventListener('change', () => onChange(v));
+    return el('label', { class: 'choice', for: name + '-' + v }, input,
+      el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
+      el('span', { class: 'choice-text' }, i === 0 ? t('yes') : t('no')));
+  }));
+}
+
+function conditionsScreen(c, missing = []) {
+  const conds = c.proc.conditions;
+  const summary = missing.length ? errorSummary(missing.map(i => ({
+    text: t('conditionsUnanswered', { k: i + 1 }), target: 'cond-' + i + '-yes',
+  }))) : null;
+  const slot = el('div', { class: 'alert-slot' }, summary);
+  const list = el('ol', { class: 'conditions' }, conds.map((text, i) => {
+    const err = missing.includes(i);
+    const errId = 'cond-' + i + '-error';
+    return el('li', {}, el('fieldset', { class: 'cond' + (err ? ' has-error' : ''), 'aria-describedby': err ? errId : undefined },
+      el('legend', {}, el('span', { class: 'cond-num' }, (i + 1) + '. '), zh('span', {}, text)),
+      err ? fieldErrorP(errId, t('conditionsUnanswered', { k: i + 1 })) : null,
+      yesNo('cond-' + i, c.conditions[i] === true ? 'yes' : c.conditions[i] === false ? 'no' : undefined,
+        v => { c.conditions[i] = v === 'yes'; }, err ? errId : undefined)));
+  }));
+  for (const i of missing)
+    for (const r of list.querySelectorAll(`input[name="cond-${i}"]`)) r.setAttribute('aria-invalid', 'true');
+
+  const nextBtn = button(t('conditionsNext'), submit, 'btn btn-primary');
+  async function submit() {
+    const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
+    if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
+    nextBtn.disabled = true;
+    slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
+    try {
+      const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
+        method: 'POST', body: { confirmed: c.conditions.map(x => x === true) },
+      });
+      c.conditionsConfirmed = true;
+      if (typeof body.step === 'number') c.step = body.step;
+      // forward from the conditions is always the first step (a resident
+      // who came back to them walks through the answers again)
+      const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
+      go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
+    } catch (err) {
+      nextBtn.disabled = false;
+      if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.unmet)) {
+        c.unmet = err.body.unmet;
+        c.stopped = true;
+        go(caseHash(c, 'unmet'), { replace: true });
+        return;
+      }
+      if (await caseProblem(c, err)) return;
+      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), submit);
+      slot.replaceChildren(a);
+      a.focus();
+    }
+  }
+
+  show([
+    procKicker(c),
+    slot,
+    el('p', { class: 'progress-label' }, t('conditionsKicker')),
+    el('h1', {}, t('conditionsHeading')),
+    el('p', { class: 'lead' }, t('conditionsIntro')),
+    el('form', { class: 'step-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); submit(); } },
+      list,
+      el('div', { class: 'actions actions-sticky' },
+        button(t('back'), () => go('#/p/' + enc(c.proc.id)), 'btn'),
+        nextBtn)),
+  ]);
+}
+
+function focusSummary() {
+  const s = document.getElementById('error-summary');
+  if (s) { window.scrollTo(0, 0); s.focus({ preventScroll: true }); }
+}
+
+function unmetScreen(c) {
+  const unmet = (c.unmet || []).filter(i => i < c.proc.conditions.length);
+  const contact = factsList(c.proc.meta, ['responsible', 'location', 'hours', 'phone']);
+  show([
+    procKicker(c),
+    el('h1', {}, t('unmetTitle')),
+    unmet.length ? el('div', { class: 'notice notice-warn' },
+      el('p', {}, t('unmetIntro')),
+      el('ul', { class: 'unmet' }, unmet.map(i => zh('li', {}, c.proc.conditions[i])))) : null,
+    el('section', { class: 'card', 'aria-labelledby': 'contact-h' },
+      el('h2', { id: 'contact-h' }, t('unmetContact')),
+      contact),
+    el('div', { class: 'actions' },
+      button(t('unmetBackToInfo'), () => { const id = c.proc.id; state.case = null; go('#/p/' + enc(id)); }, 'btn'),
+      button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
+  ]);
+}
+
+// ---- one step ----
+
+function fieldHints(c, f) {
+  const r = f.rules || {};
+  const h = [];
+  const lenType = f.type === 'text';
+  if (f.type === 'cn_id') h.push(t('hint_cn_id'));
+  if (f.type === 'cn_mobile') h.push(t('hint_cn_mobile'));
+  if (f.type === 'phone') h.push(t('hint_phone'));
+  if (f.type === 'email') h.push(t('hint_email'));
+  if (f.type === 'number') h.push(t('hint_number'));
+  if (f.type === 'date') h.push(t('hint_date'));
+  if (r.min !== undefined) h.push(t(lenType ? 'hint_min' : 'hint_num_min', { n: r.min }));
+  if (r.max !== undefined) h.push(t(lenType ? 'hint_max' : 'hint_num_max', { n: r.max }));
+  for (const [k, key] of [['not_after', 'hint_not_after'], ['not_before', 'hint_not_before']])
+    if (r[k]) h.push(r[k] === 'today' ? t(key + '_today') : t(key, { d: r[k] }));
+  if (r['age>='] !== undefined) h.push(t('hint_age_min', { n: r['age>='] }));
+  if (r['age<='] !== undefined) h.push(t('hint_age_max', { n: r['age<='] }));
+  if (r.same_as) {
+    const other = c.proc.steps.flatMap(s => s.fields).find(x => x.key === r.same_as);
+    h.push(t('hint_same_as', { label: other ? other.label : r.same_as }));
+  }
+  return h.join(getLang() === 'zh' ? ';' : '; ');
+}
+
+function reqTag(required) {
+  return el('span', { class: 'tag' + (required ? ' tag-required' : '') },
+    '(' + (required ? t('required') : t('optional')) + ')');
+}
+
+function fieldErrorP(id, text) {
+  return el('p', { class: 'field-error', id },
+    el('strong', { class: 'prefix' }, el('span', { class: 'err-icon', 'aria-hidden': 'true' }, '!'), t('errorPrefix')),
+    el('span', {}, text));
+}
+
+function fieldTarget(f) {
+  const base = 'f-' + f.key;
+  if (f.type === 'date') return base + '-y';
+  if (f.type === 'choice' || f.type === 'yesno') return base + '-0';
+  return base;
+}
+
+function renderField(c, n, f, d, err, onChange) {
+  const base = 'f-' + f.key;
+  const hint = fieldHints(c, f);
+  const hintId = hint ? base + '-hint' : null;
+  const errId = err ? base + '-error' : null;
+  const described = [hintId, errId].filter(Boolean).join(' ') || undefined;
+  const wrapCls = 'field' + (err ? ' has-error' : '');
+  const label = zh('span', { class: 'label-text' }, f.label);
+  const hintP = hint ? el('p', { class: 'hint', id: hintId }, hint) : null;
+  const errP = err ? fieldErrorP(errId, err) : null;
+  const mark = input => {
+    if (described) input.setAttribute('aria-describedby', described);
+    if (err) input.setAttribute('aria-invalid', 'true');
+    if (f.required) input.setAttribute('aria-required', 'true');
+    return input;
+  };
+
+  if (f.type === 'choice' || f.type === 'yesno') {
+    const opts = f.type === 'yesno' ? [['yes', t('yes')], ['no', t('no')]] : f.options.map(o => [o, o]);
+    const cur = d.fields[f.key];
+    return el('fieldset', { class: wrapCls, id: base + '-wrap', 'aria-describedby': described },
+      el('legend', {}, label, reqTag(f.required)),
+      hintP, errP,
+      el('div', { class: 'radios' + (f.type === 'yesno' || opts.length <= 2 ? ' radios-inline' : '') },
+        opts.map(([v, text], i) => {
+          const input = mark(el('input', { type: 'radio', class: 'radio-input', name: base, id: base + '-' + i, value: v }));
+          input.removeAttribute('aria-required');
+          input.checked = cur === v;
+          input.addEventListener('change', () => { d.fields[f.key] = v; onChange(); });
+          return el('label', { class: 'choice', for: base + '-' + i }, input,
+            el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
+            f.type === 'yesno' ? el('span', { class: 'choice-text' }, text) : zh('span', { class: 'choice-text' }, text));
+        })));
+  }
+
+  if (f.type === 'date') {
+    const parts = Array.isArray(d.fields[f.key]) ? d.fields[f.key]
+      : (d.fields[f.key] ? String(d.fields[f.key]).split('-') : ['', '', '']);
+    const boxes = [['y', t('year'), 4], ['m', t('month'), 2], ['d', t('day'), 2]].map(([s, name, len], i) => {
+      const input = mark(el('input', {
+        type: 'text', inputmode: 'numeric', id: base + '-' + s, class: 'input input-date-' + s,
+        autocomplete: 'off', maxlength: String(len + 2), spellcheck: 'false',
+      }));
+      input.value = parts[i] || '';
+      input.addEventListener('input', () => {
+        const cur = Array.isArray(d.fields[f.key]) ? d.fields[f.key].slice() : ['', '', ''];
+        cur[i] = input.value;
+        d.fields[f.key] = cur;
+        onChange();
+      });
+      return el('div', { class: 'date-part' }, el('label', { for: base + '-' + s }, name), input);
+    });
+    return el('fieldset', { class: wrapCls + ' field-date', id: base + '-wrap', 'aria-describedby': described },
+      el('legend', {}, label, reqTag(f.required)), hintP, errP,
+      el('div', { class: 'date-parts' }, boxes));
+  }
+
+  const attrs = { id: base, class: 'input', autocomplete: 'off', spellcheck: 'false', type: 'text' };
+  if (f.type === 'number') attrs.inputmode = 'decimal';
+  if (f.type === 'cn_id') { attrs.inputmode = 'text'; attrs.autocapitalize = 'characters'; attrs.class += ' input-id'; }
+  if (f.type === 'cn_mobile' || f.type === 'phone') { attrs.type = 'tel'; attrs.inputmode = 'tel'; }
+  if (f.type === 'email') { attrs.type = 'email'; attrs.inputmode = 'email'; }
+  const long = f.type === 'text' && f.rules && f.rules.max > 60;
+  const input = mark(el(long ? 'textarea' : 'input', long ? { id: base, class: 'input input-long', autocomplete: 'off', rows: '3' } : attrs));
+  if (long) input.setAttribute('lang', 'zh-CN');
+  input.value = d.fields[f.key] ?? '';
+  input.addEventListener('input', () => {
+    if (f.type === 'cn_id' && /[a-z]/.test(input.value)) {
+      const p = input.selectionStart;
+      input.value = input.value.toUpperCase();
+      input.setSelectionRange(p, p);
+    }
+    d.fields[f.key] = input.value;
+    onChange();
+  });
+  return el('div', { class: wrapCls, id: base + '-wrap' },
+    el('label', { for: base }, label, reqTag(f.required)), hintP, errP, input);
+}
+
+function stepScreen(c, n) {
+  const proc = c.proc;
+  if (!(n >= 0 && n < proc.steps.length) || !c.applicable.includes(n)) {
+    const next = firstUndone(c);
+    go(caseHash(c, next === 'review' ? 'review' : 'step/' + next), { replace: true });
+    return;
+  }
+  const reachable = c.done.includes(n) || n === firstUndone(c);
+  if (!reachable) { go(caseHash(c, 'step/' + firstUndone(c)), { replace: true }); return; }
+
+  const s = proc.steps[n];
+  const d = draft(c, n);
+  const errs = c.errors[n] || null;
+  const k = c.applicable.indexOf(n) + 1;
+  const m = c.applicable.length;
+  const isLast = c.applicable.every(i => i <= n);
+
+  const parts = []; // [{cond, node}] for the {if} visibility
+  const entries = [];
+
+  // checklist
+  let checklist = null;
+  if (s.checklist.length) {
+    checklist = el('fieldset', { class: 'checklist' }, el('legend', {}, t('checklistTitle')));
+    for (const it of s.checklist) {
+      const id = 'ck-' + it.id;
+      const bad = errs && errs.checklist.includes(it.id);
+      const errId = bad ? id + '-error' : null;
+      const input = el('input', { type: 'checkbox', id, class: 'check-input', 'aria-describedby': errId, 'aria-invalid': bad ? 'true' : undefined });
+      input.checked = !!d.checklist[it.id];
+      input.addEventListener('change', () => { d.checklist[it.id] = input.checked; update(); });
+      const row = el('div', { class: 'check-row' + (bad ? ' has-error' : '') },
+        bad ? fieldErrorP(errId, t('errorTick', { text: it.text })) : null,
+        el('label', { class: 'check', for: id }, input,
+          el('span', { class: 'check-mark', 'aria-hidden': 'true' }),
+          zh('span', { class: 'check-text' }, it.text),
+          it.required ? null : el('span', { class: 'tag' }, '(' + t('ifAnyItem') + ')')));
+      checklist.append(row);
+      parts.push({ cond: it.if, node: row, kind: 'item', it });
+      if (bad) entries.push({ text: t('errorTick', { text: it.text }), target: id, node: row });
+    }
+  }
+
+  // fields
+  let fields = null;
+  if (s.fields.length) {
+    fields = el('div', { class: 'fields' });
+    for (const f of s.fields) {
+      const msg = errs && errs.fields[f.key];
+      const text = msg ? errText(msg, errs.codes[f.key], f.label) : null;
+      const node = renderField(c, n, f, d, text, update);
+      fields.append(node);
+      parts.push({ cond: f.if, node, kind: 'field', f, forced: !!msg });
+      if (msg) entries.push({ text, target: fieldTarget(f), node });
+    }
+  }
+  // errors the server named for things this step does not show
+  if (errs) for (const key of Object.keys(errs.fields))
+    if (!s.fields.some(f => f.key === key)) entries.push({ text: errs.fields[key] });
+
+  function update() {
+    const v = valuesFor(c, n);
+    for (const p of parts) p.node.hidden = !p.forced && !holds(p.cond, v);
+    if (checklist) checklist.hidden = parts.filter(p => p.kind === 'item').every(p => p.node.hidden);
+  }
+  update();
+
+  const slot = el('div', { class: 'alert-slot' },
+    entries.length ? errorSummary(entries) : null,
+    c.alerts[n] ? alertBox(c.alerts[n]) : null,
+    !entries.length && c.reviewMode && !c.done.includes(n)
+      ? el('p', { class: 'notice notice-info' }, t('needMore')) : null);
+  c.alerts[n] = null;
+
+  // editing from the review page: back to it, unless this step has to be
+  // answered again (an earlier change made it, or part of it, new)
+  const reviewEdit = c.reviewMode && c.done.includes(n);
+  const nextLabel = reviewEdit ? t('saveAndReview') : isLast ? t('nextToReview') : t('next');
+  const nextBtn = el('button', { type: 'submit', class: 'btn btn-primary' }, nextLabel);
+  const prevIdx = c.applicable[k - 2];
+  const actions = el('div', { class: 'actions actions-sticky' },
+    reviewEdit
+      ? button(t('cancelEdit'), () => { c.drafts[n] = clone(c.accepted[n] || { fields: {}, checklist: {} }); c.errors[n] = null; c.reviewMode = false; go(caseHash(c, 'review')); }, 'btn')
+      : button(t('prev'), () => {
+        if (prevIdx !== undefined) go(caseHash(c, 'step/' + prevIdx));
+        else if (c.nConditions > 0) go(caseHash(c, 'conditions'));
+        else go('#/p/' + enc(proc.id));
+      }, 'btn'),
+    nextBtn);
+
+  async function send() {
+    const body = { checklist: {}, fields: {} };
+    for (const p of parts) {
+      if (p.node.hidden) continue;
+      if (p.kind === 'item') body.checklist[p.it.id] = !!d.checklist[p.it.id];
+      else body.fields[p.f.key] = draftValue(p.f, d.fields[p.f.key]).trim();
+    }
+    nextBtn.disabled = true;
+    nextBtn.setAttribute('aria-busy', 'true');
+    slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
+    try {
+      const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
+      c.errors[n] = null;
+      c.accepted[n] = clone(d);
+      if (Array.isArray(r.applicable)) c.applicable = r.applicable;
+      if (Array.isArray(r.done)) c.done = r.done;
+      else if (!c.done.includes(n)) c.done.push(n);
+      if (typeof r.step === 'number') c.step = r.step;
+      try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
+      const undone = firstUndone(c);
+      let target;
+      if (c.reviewMode) target = undone;
+      else {
+        const after = c.applicable.find(i => i > n);
+        if (undone !== 'review' && (after === undefined || undone < after)) target = undone;
+        else target = after === undefined ? 'review' : after;
+      }
+      go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
+    } catch (err) {
+      nextBtn.disabled = false;
+      nextBtn.removeAttribute('aria-busy');
+      if (err instanceof ApiError && err.status === 422 && err.body && (err.body.fields || err.body.checklist)) {
+        c.errors[n] = {
+          fields: err.body.fields || {}, codes: err.body.field_codes || {},
+          checklist: err.body.checklist || [],
+        };
+        stepScreen(c, n);
+        focusSummary();
+        return;
+      }
+      if (await caseProblem(c, err)) return;
+      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), send);
+      slot.replaceChildren(a);
+      window.scrollTo(0, 0);
+      a.focus({ preventScroll: true });
+    }
+  }
+
+  const form = el('form', { class: 'step-form', novalidate: true, autocomplete: 'off' },
+    checklist, fields,
+    !checklist && !fields ? el('p', { class: 'notice notice-info' }, t('noInputStep')) : null,
+    actions);
+  form.addEventListener('submit', ev => { ev.preventDefault(); send(); });
+
+  show([
+    procKicker(c),
+    el('div', { class: 'progress' },
+      el('p', { class: 'progress-label' }, t('stepOf', { k, m })),
+      progressBar(k, m)),
+    slot,
+    el('h1', { lang: 'zh-CN' }, stepLabel(s.title)),
+    s.html ? contentHtml(s.html, 'step-text') : null,
+    form,
+  ]);
+}
+
+function progressBar(k, m) {
+  const fill = el('span', { class: 'progress-fill' });
+  fill.style.width = Math.round(100 * k / Math.max(m, 1)) + '%';
+  return el('span', { class: 'progress-bar', 'aria-hidden': 'true' }, fill);
+}
+
+// ---- review ----
+
+function appliedItems(c, n, values) {
+  const s = c.proc.steps[n];
+  return s.checklist.filter(it => holds(it.if, values));
+}
+
+function reviewScreen(c) {
+  const next = firstUndone(c);
+  if (next !== 'review') { go(caseHash(c, 'step/' + next), { replace: true }); return; }
+  c.reviewMode = false;
+  const values = valuesFor(c);
+  const cards = [];
+  if (c.nConditions > 0)
+    cards.push(el('section', { class: 'card review-card', 'aria-labelledby': 'rv-cond' },
+      el('h2', { id: 'rv-cond' }, t('reviewConditions')),
+      el('p', {}, el('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓ '), t('reviewConditionsOk'))));
+  for (const n of c.applicable) {
+    const s = c.proc.steps[n];
+    const acc = c.accepted[n] || c.drafts[n] || { fields: {}, checklist: {} };
+    const fields = s.fields.filter(f => holds(f.if, values));
+    const items = appliedItems(c, n, values).filter(it => acc.checklist[it.id] || (c.serverChecklist || {})[it.id]);
+    if (!fields.length && !s.checklist.length) continue;
+    const hid = 'rv-' + n;
+    const dl = el('dl', { class: 'answers-list' });
+    for (const f of fields) {
+      const server = c.values[f.key];
+      const v = server !== undefined && !/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno'
+        ? server : draftValue(f, acc.fields[f.key]);
+      const shown = displayValue(f, v);
+      dl.append(el('div', { class: 'answer-row' },
+        zh('dt', {}, f.label),
+        shown === null ? el('dd', { class: 'empty' }, t('reviewEmpty'))
+          : (f.type === 'yesno' ? el('dd', {}, shown) : zh('dd', {}, shown))));
+    }
+    cards.push(el('section', { class: 'card review-card', 'aria-labelledby': hid },
+      el('div', { class: 'card-head' },
+        zh('h2', { id: hid }, stepLabel(s.title)),
+        el('button', {
+          type: 'button', class: 'btn btn-small', 'aria-label': t('editLabel', { title: stepLabel(s.title) }),
+          onClick: () => { c.reviewMode = true; go(caseHash(c, 'step/' + n)); },
+        }, t('edit'))),
+      items.length ? el('div', {},
+        el('p', { class: 'sub-h' }, t('reviewTicked')),
+        el('ul', { class: 'ticked' }, items.map(it => el('li', {},
+          el('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓ '), zh('span', {}, it.text))))) : null,
+      fields.length ? dl : null));
+  }
+  const slot = el('div', { class: 'alert-slot' });
+  const submitBtn = button(t('submit'), submit, 'btn btn-primary');
+  const last = c.applicable[c.applicable.length - 1];
+
+  async function submit() {
+    submitBtn.disabled = true;
+    submitBtn.setAttribute('aria-busy', 'true');
+    slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('submitting')));
+    try {
+      const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
+      c.status = body.status || 'waiting';
+      c.ticket = body.ticket;
+      go(caseHash(c, 'done'));
+    } catch (err) {
+      submitBtn.disabled = false;
+      submitBtn.removeAttribute('aria-busy');
+      if (err instanceof ApiError && err.status === 409 && err.code === 'not_finished') {
+        try { await refreshCase(c); } catch { /* fall through to the message */ }
+        const nx = firstUndone(c);
+        if (nx !== 'review') {
+          c.alerts[nx] = friendly(err);
+          go(caseHash(c, 'step/' + nx), { replace: true });
+          return;
+        }
+      } else if (await caseProblem(c, err)) return;
+      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), submit);
+      slot.replaceChildren(a);
+      window.scrollTo(0, 0);
+      a.focus({ preventScroll: true });
+    }
+  }
+
+  show([
+    procKicker(c),
+    slot,
+    el('h1', {}, t('reviewTitle')),
+    el('p', { class: 'lead' }, t('reviewIntro')),
+    cards,
+    el('div', { class: 'actions actions-sticky' },
+      last !== undefined ? button(t('prev'), () => go(caseHash(c, 'step/' + last)), 'btn') : null,
+      submitBtn),
+  ]);
+}
+
+// ---- the ticket ----
+
+const LEVELS = [5, 4, 3, 2, 1];
+
+function ratingSection(c) {
+  const sec = el('section', { class: 'card rating', 'aria-labelledby': 'rating-h' });
+  const head = el('h2', { id: 'rating-h' }, t('ratingTitle'));
+  if (c.rating) {
+    sec.append(head, el('p', { class: 'notice notice-ok', role: 'status' },
+      el('span', { 'aria-hidden': 'true' }, '✓ '), t(c.ratingNote || 'ratingThanks')));
+    return sec;
+  }
+  let score = c.ratingDraft || 0;
+  const slot = el('div', { class: 'alert-slot' });
+  const radios = el('div', { class: 'rating-levels' }, LEVELS.map(sv => {
+    const id = 'rate-' + sv;
+    const input = el('input', { type: 'radio', name: 'rating', id, value: String(sv), class: 'radio-input' });
+    input.checked = score === sv;
+    input.addEventListener('change', () => { score = sv; c.ratingDraft = sv; });
+    return el('label', { class: 'choice choice-rating', for: id }, input,
+      el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
+      el('span', { class: 'choice-text' }, t('rating' + sv)));
+  }));
+  const comment = el('textarea', { id: 'rating-comment', class: 'input', rows: '2', autocomplete: 'off', maxlength: '500' });
+  comment.value = c.ratingComment || '';
+  comment.addEventListener('input', () => { c.ratingComment = comment.value; });
+  const sendBtn = el('button', { type: 'submit', class: 'btn btn-primary' }, t('ratingSubmit'));
+  const form = el('form', { novalidate: true, autocomplete: 'off' },
+    el('fieldset', {}, el('legend', {}, t('ratingLegend')), radios),
+    el('div', { class: 'field' }, el('label', { for: 'rating-comment' }, t('ratingComment')), comment),
+    el('div', { class: 'actions' }, sendBtn));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    if (!score) {
+      const a = alertBox(t('ratingChoose'));
+      slot.replaceChildren(a);
+      a.focus();
+      return;
+    }
+    sendBtn.disabled = true;
+    try {
+      const text = comment.value.trim();
+      await api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } });
+      c.rating = score;
+      c.ratingNote = 'ratingThanks';
+    } catch (err) {
+      sendBtn.disabled = false;
+      if (err instanceof ApiError && err.status === 409 && err.code === 'already_rated') {
+        c.rating = score;
+        c.ratingNote = 'ratingAlready';
+      } else {
+        const a = alertBox(t('errRatingFailed', { msg: friendlyShort(err) }));
+        slot.replaceChildren(a);
+        a.focus();
+        return;
+      }
+    }
+    const fresh = ratingSection(c);
+    sec.replaceWith(fresh);
+    fresh.querySelector('[role=status]')?.setAttribute('tabindex', '-1');
+    fresh.querySelector('[role=status]')?.focus();
+  });
+  sec.append(head, slot, form);
+  return sec;
+}
+
+function doneScreen(c) {
+  const values = valuesFor(c);
+  const items = [];
+  for (const n of c.applicable) items.push(...appliedItems(c, n, values));
+  const place = c.proc.meta && c.proc.meta.location;
+  show([
+    procKicker(c),
+    el('div', { class: 'done-layout' }, el('div', { class: 'done-main' },
+    el('section', { class: 'ticket-box', 'aria-labelledby': 'ticket-h' },
+      el('h1', { id: 'ticket-h' }, t('ticketTitle')),
+      el('p', { class: 'ticket-number' }, c.ticket || ''),
+      el('p', { class: 'lead' }, t('ticketIntro')),
+      place ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
+    el('div', { class: 'actions' },
+      el('a', {
+        class: 'btn btn-big btn-secondary', href: '/print/cases/' + c.id, target: '_blank', rel: 'noopener',
+        onClick: ev => { ev.preventDefault(); go(caseHash(c, 'slip')); },
+      }, el('span', { class: 'btn-label' }, t('printSlip')), el('span', { class: 'btn-sub' }, t('printSlipSub'))),
+      bigButton(t('finish'), t('finishSub'), () => hooks.reset())),
+    items.length ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
+      el('h2', { id: 'bring-h' }, t('ticketBring')),
+      el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
+        it.required ? null : el('span', { class: 'note' }, t('ifAny')))))) : null),
+    el('div', { class: 'done-side' },
+      ratingSection(c),
+      el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => hooks.reset())))),
+  ]);
+}
+

@@ -1,0 +1,244 @@
+// Shared helpers of the kiosk: building elements, calling the API, the
+// in-memory state, showing a screen, dialogs and friendly error views.
+// Nothing is ever stored in the browser (no cookies, no localStorage):
+// a shared kiosk must not remember residents.
+
+import { t, getLang } from './i18n.js';
+
+// el('p', {class: 'x', text: '…', onClick: fn, hidden: true}, child, …)
+// Attributes are set as written; "text" sets textContent, "html" sets
+// innerHTML (only for HTML the server rendered: raw HTML is stripped from
+// procedure files there), on* adds a listener.
+export function el(tag, props, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k === 'html') e.innerHTML = v;
+    else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2).toLowerCase(), v);
+    else if (v === true) e.setAttribute(k, '');
+    else e.setAttribute(k, v);
+  }
+  for (const k of kids.flat(Infinity)) {
+    if (k === null || k === undefined || k === false || k === '') continue;
+    e.append(k instanceof Node ? k : String(k));
+  }
+  return e;
+}
+
+// Procedure content (Chinese, from the files) inside an English interface.
+export function zh(tag, props, ...kids) {
+  return el(tag, Object.assign({ lang: 'zh-CN' }, props), ...kids);
+}
+
+// Server-rendered HTML of a procedure, with links that would leave the
+// daemon turned into plain text (the kiosk never leaves the hall's server).
+export function contentHtml(html, cls) {
+  const box = el('div', { class: 'content ' + (cls || ''), lang: 'zh-CN', html: html || '' });
+  // a line break inside a Chinese paragraph is not a space
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  const cjk = '[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]';
+  const re = new RegExp('(' + cjk + ')[ \t]*\n[ \t]*(?=' + cjk + ')', 'gu');
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (n.nodeValue.includes('\n')) n.nodeValue = n.nodeValue.replace(re, '$1');
+  for (const a of box.querySelectorAll('a[href]')) {
+    const href = a.getAttribute('href');
+    let off = false;
+    try { off = new URL(href, location.href).origin !== location.origin; } catch { off = true; }
+    if (off) {
+      const span = el('span', { class: 'ext-link' }, a.textContent);
+      if (a.textContent.trim() !== href) span.append('(' + href + ')');
+      a.replaceWith(span);
+    } else if (href.startsWith('#')) {
+      a.replaceWith(el('span', {}, a.textContent));
+    }
+  }
+  return box;
+}
+
+export class ApiError extends Error {
+  constructor(kind, status, body) {
+    const e = body && body.error ? body.error : {};
+    super(e.message || kind);
+    this.kind = kind;          // 'network' or 'http'
+    this.status = status;      // 0 for network failures
+    this.code = e.code || '';
+    this.serverMessage = e.message || '';
+    this.body = body || {};
+  }
+}
+
+// Calls the JSON API. Resolves with {status, body} for 2xx; throws ApiError.
+export async function api(path, opts = {}) {
+  const init = { method: opts.method || 'GET', headers: { Accept: 'application/json' }, cache: 'no-cache' };
+  if (opts.body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(opts.body);
+  }
+  let r;
+  try {
+    r = await fetch(path, init);
+  } catch {
+    throw new ApiError('network', 0, null);
+  }
+  let body = null;
+  if (r.status !== 204) {
+    const text = await r.text().catch(() => '');
+    try { body = text ? JSON.parse(text) : null; } catch { body = null; }
+  }
+  if (!r.ok) throw new ApiError('http', r.status, body);
+  return { status: r.status, body };
+}
+
+// Fetches a server-rendered page (the print sheets) as text.
+export async function fetchPage(path) {
+  let r;
+  try {
+    r = await fetch(path, { headers: { Accept: 'text/html' }, cache: 'no-cache' });
+  } catch {
+    throw new ApiError('network', 0, null);
+  }
+  if (!r.ok) {
+    let body = null;
+    try { body = await r.json(); } catch { body = null; }
+    throw new ApiError('http', r.status, body);
+  }
+  return r.text();
+}
+
+// A sentence a resident can act on; never a stack trace or a bare code.
+export function friendly(err) {
+  if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetwork');
+  if (err.status >= 500) return t('errServer');
+  if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
+    return err.serverMessage;
+  if (err.status === 404) return t('errNotFound');
+  return t('errServer');
+}
+
+// The same, short, for a message that already says what to do next.
+export function friendlyShort(err) {
+  if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetworkShort');
+  if (err.status >= 500) return t('errServerShort');
+  if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
+    return err.serverMessage.replace(/[。.]?$/, '。');
+  return t('errServerShort');
+}
+
+// ---- state (memory only) ----
+export const state = {
+  lang: 'zh',
+  big: false,
+  query: '',
+  triageStack: [],
+  case: null,         // the walkthrough in progress, see case.js
+  navDepth: 0,        // in-app navigations since the last reset (for 返回)
+  keepFocus: false,   // the next screen keeps focus and scroll (language switch)
+};
+
+// Set by app.js: reset() clears everything and shows home.
+export const hooks = { reset: () => {} };
+
+// ---- navigation ----
+export function go(hash, { replace = false } = {}) {
+  if (location.hash === hash) {
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    return;
+  }
+  if (replace) {
+    history.replaceState({ idx: state.navDepth }, '', hash);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    location.hash = hash;
+  }
+}
+
+// 返回: the previous screen if this session has one, else home.
+export function goBack() {
+  if (state.navDepth > 0) history.back();
+  else go('#/');
+}
+
+// ---- screens ----
+export const main = () => document.getElementById('main');
+
+// Replaces the main area; moves focus to the screen's h1 (or the element
+// given) and scrolls to the top, unless keepFocus.
+export function show(nodes, { focus, keepFocus = false } = {}) {
+  const m = main();
+  m.replaceChildren(...[nodes].flat(Infinity).filter(Boolean));
+  if (keepFocus) return;
+  if (state.keepFocus) { state.keepFocus = false; return; }
+  window.scrollTo(0, 0);
+  const target = focus || m.querySelector('h1');
+  if (target) {
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  } else {
+    m.focus({ preventScroll: true });
+  }
+}
+
+export function loadingView() {
+  return el('p', { class: 'loading', role: 'status' }, t('loading'));
+}
+
+export function button(label, onClick, cls = 'btn', extra = {}) {
+  return el('button', Object.assign({ type: 'button', class: cls, onClick }, extra), label);
+}
+
+// A big button with a second line of explanation.
+export function bigButton(label, sub, onClick, cls = 'btn btn-primary btn-big') {
+  return el('button', { type: 'button', class: cls, onClick },
+    el('span', { class: 'btn-label' }, label), sub ? el('span', { class: 'btn-sub' }, sub) : null);
+}
+
+export function backButton(onClick = goBack, label = t('back')) {
+  return el('button', { type: 'button', class: 'btn btn-back', onClick },
+    el('span', { class: 'icon', 'aria-hidden': 'true' }, '‹'), label);
+}
+
+// A whole-screen error with 重试 and 返回首页.
+export function errorView(err, retry) {
+  return [
+    el('h1', {}, t('errTitle')),
+    el('div', { class: 'notice notice-error', role: 'alert' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err))),
+    el('div', { class: 'actions' },
+      retry ? button(t('retry'), retry, 'btn btn-primary') : null,
+      button(t('homeLong'), () => go('#/'), 'btn')),
+  ];
+}
+
+// Strips an author's "第一步:" from a step title (as the print sheet does).
+export function stepLabel(title) {
+  const m = /^第[0-9一二三四五六七八九十百零〇两]+步[::、.。,]?\s*/u.exec(title || '');
+  return m && title.length > m[0].length ? title.slice(m[0].length).trim() : title;
+}
+
+// ---- modal dialogs ----
+// Opens a modal dialog: everything else becomes inert; focus moves to
+// `focus` (or the first button). Returns a close() function.
+export function openDialog({ role = 'dialog', labelId, descId, content, focus, cls = '' }) {
+  const prev = document.activeElement;
+  const box = el('div', {
+    class: 'dialog ' + cls, role, 'aria-modal': 'true', 'aria-labelledby': labelId,
+    'aria-describedby': descId,
+  }, content);
+  const overlay = el('div', { class: 'overlay' }, box);
+  const others = [...document.body.children].filter(n => !n.classList.contains('overlay'));
+  for (const n of others) n.inert = true;
+  document.body.append(overlay);
+  (focus || box.querySelector('button'))?.focus();
+  return function close({ restoreFocus = true } = {}) {
+    overlay.remove();
+    if (!document.querySelector('.overlay'))
+      for (const n of document.body.children) n.inert = false;
+    if (restoreFocus && prev && document.contains(prev)) prev.focus({ preventScroll: true });
+  };
+}
+
+export function closeAllDialogs() {
+  for (const o of document.querySelectorAll('.overlay')) o.remove();
+  for (const n of document.body.children) n.inert = false;
+}
