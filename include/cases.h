@@ -102,8 +102,14 @@ int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
                struct case_err *e);
 
-/* The case as GET /api/v1/cases/{id} answers it; NULL when memory runs out.
- * Caller frees. */
+#define CASES_ID_MASKED_MAX 32
+
+/* v with all but its last 4 characters replaced by '*' (a value of 4 or
+ * fewer characters is left as it is), in out. Returns out. */
+const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX]);
+
+/* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
+ * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *cases_json(const struct case_state *cs);
 
 /* The printable slip of GET /print/cases/{id}; NULL on error. Caller frees. */

@@ -844,6 +844,18 @@ static bool cases_ticked(const struct case_state *cs, const char *item)
     return false;
 }
 
+const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX])
+{
+    size_t n = strlen(v), i;
+
+    if (n >= CASES_ID_MASKED_MAX)
+        n = CASES_ID_MASKED_MAX - 1;
+    for (i = 0; i < n; i++)
+        out[i] = i + 4 < n ? '*' : v[i];
+    out[n] = '\0';
+    return out;
+}
+
 char *cases_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
@@ -878,8 +890,13 @@ char *cases_json(const struct case_state *cs)
         goto out;
     for (j = 0; j < p->n_steps; j++) {
         for (i = 0; i < p->steps[j].n_fields; i++) {
-            const char *v = cases_value(cs, p->steps[j].fields[i].key);
-            if (v && !cJSON_AddStringToObject(vals, p->steps[j].fields[i].key, v))
+            const struct field *f = &p->steps[j].fields[i];
+            const char *v = cases_value(cs, f->key);
+            char masked[CASES_ID_MASKED_MAX];
+            /* the kiosk's screen is public: ID numbers in full only at the window */
+            if (v && f->type == FIELD_CN_ID)
+                v = cases_mask_id(v, masked);
+            if (v && !cJSON_AddStringToObject(vals, f->key, v))
                 goto out;
         }
         for (i = 0; i < p->steps[j].n_items; i++) {

@@ -836,7 +836,7 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
         /* both sides are normalised, so "138 0013 8000" equals "13800138000" */
         other = lookup(ctx, f->same_as);
         if (!other || strcmp(other, norm) != 0) {
-            validate_fail(err, "not_same", "两次输入的%s不一致,请再核对", label);
+            validate_fail(err, "not_same", "「%s」和前面填的不一致,请再核对一遍", label);
             rc = 1;
             goto out;
         }

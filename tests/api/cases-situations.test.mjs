@@ -33,6 +33,9 @@ const AGENT_ID = '11010519491231002X';
 const SELF = { name: '赵大爷', proxy: 'no' };
 const PROXY = { name: '赵大爷', proxy: 'yes' };
 const AGENT = { agent_name: '赵小明', agent_id: AGENT_ID };
+// the public case route shows ID numbers masked to their last four characters
+const masked = (id) => '*'.repeat(id.length - 4) + id.slice(-4);
+const AGENT_SHOWN = { ...AGENT, agent_id: masked(AGENT_ID) };
 const STEP2_SELF = { checklist: { 's2-0': true, 's2-2': true }, fields: { self_phone: '13800138000' } };
 const STEP2_PROXY = { checklist: { 's2-0': true, 's2-1': true }, fields: { agent_phone: '13912345678' } };
 
@@ -139,7 +142,7 @@ describe('proxy=yes: the agent step is required', () => {
     const r2 = await step(id, 2, { ...STEP2_PROXY, checklist: { ...STEP2_PROXY.checklist, 's2-2': true, 's2-3': true } });
     assert.deepEqual(r2.body, { step: 3, applicable: [0, 1, 2], done: [0, 1, 2] });
     const g = await getCase(id);
-    assert.deepEqual(g.values, { ...PROXY, ...AGENT, agent_phone: '13912345678' });
+    assert.deepEqual(g.values, { ...PROXY, ...AGENT_SHOWN, agent_phone: '13912345678' });
     assert.deepEqual(g.checklist, { 's2-0': true, 's2-1': true, 's2-3': true });
   });
 
@@ -201,7 +204,7 @@ describe('correcting no→yes after finishing', () => {
     assert.equal(s.status, 200, s.text);
     const g = await getCase(id);
     assert.equal(g.status, 'waiting');
-    assert.deepEqual(g.values, { ...PROXY, ...AGENT, agent_phone: '13912345678' });
+    assert.deepEqual(g.values, { ...PROXY, ...AGENT_SHOWN, agent_phone: '13912345678' });
   });
 });
 

@@ -45,6 +45,9 @@ function assertRejected(r, { fields = {}, checklist = [] }, what = '') {
 const NAME = '张晓梅';
 const NAME2 = '欧阳建国';
 const ID = '11010519491231002X';
+// the public case route shows ID numbers masked to their last four characters
+const masked = (id) => '*'.repeat(id.length - 4) + id.slice(-4);
+
 const BAD_ID = '110105194912310021';
 const MOBILE = '13800138000';
 const NOTE = '住在三号楼二单元';
@@ -235,7 +238,7 @@ describe('a case from start to rating', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.body, { step: 2, applicable: [0, 1, 2], done: [0, 1] });
     const g = await getCase(c.id);
-    assert.deepEqual(g.values, { name: NAME, id_number: ID, phone: MOBILE, note: NOTE });
+    assert.deepEqual(g.values, { name: NAME, id_number: masked(ID), phone: MOBILE, note: NOTE });
   });
 
   it('a rejected correction keeps nothing: the old values stay', async () => {
@@ -245,7 +248,7 @@ describe('a case from start to rating', () => {
     });
     assertRejected(r, { fields: { phone: 'cn_mobile' } });
     const g = await getCase(c.id);
-    assert.deepEqual(g.values, { name: NAME, id_number: ID, phone: MOBILE, note: NOTE });
+    assert.deepEqual(g.values, { name: NAME, id_number: masked(ID), phone: MOBILE, note: NOTE });
     assert.equal(g.step, 2);
     assert.deepEqual(g.done, [0, 1]);
   });
@@ -257,7 +260,7 @@ describe('a case from start to rating', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.step, 2, 'correcting step 1 does not move the case back');
     const g = await getCase(c.id);
-    assert.deepEqual(g.values, { name: NAME2, id_number: ID, phone: MOBILE }, 'the dropped note is gone');
+    assert.deepEqual(g.values, { name: NAME2, id_number: masked(ID), phone: MOBILE }, 'the dropped note is gone');
   });
 
   it('an earlier step\'s checklist sent again replaces its ticks', async () => {
@@ -266,7 +269,7 @@ describe('a case from start to rating', () => {
     assert.equal(r.body.step, 2);
     const g = await getCase(c.id);
     assert.deepEqual(g.checklist, { 's0-0': true, 's0-1': true });
-    assert.deepEqual(g.values, { name: NAME2, id_number: ID, phone: MOBILE }, 'other steps untouched');
+    assert.deepEqual(g.values, { name: NAME2, id_number: masked(ID), phone: MOBILE }, 'other steps untouched');
   });
 
   it('the last step: unticked 422, ticked 200 with step = steps', async () => {
@@ -291,7 +294,7 @@ describe('a case from start to rating', () => {
     assert.equal(g.status, 'waiting');
     assert.equal(g.ticket, 'A001');
     assert.equal(g.step, 3);
-    assert.deepEqual(g.values, { name: NAME2, id_number: ID, phone: MOBILE });
+    assert.deepEqual(g.values, { name: NAME2, id_number: masked(ID), phone: MOBILE });
   });
 
   it('a second submit is 409 already_submitted and keeps the ticket', async () => {

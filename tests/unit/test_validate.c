@@ -860,7 +860,7 @@ Test(validate_same_as, compares_normalised_values)
     cr_assert_eq(check_with(&card, "6222021234567891", &p, &out, &err), 1);
     cr_assert_null(out);
     cr_assert_str_eq(err.code, "not_same");
-    cr_assert_str_eq(err.message, "两次输入的再次输入银行卡号不一致,请再核对");
+    cr_assert_str_eq(err.message, "「再次输入银行卡号」和前面填的不一致,请再核对一遍");
     check_message(&card, "6222021234567891", &err);
 
     /* the other field's stored value is normalised, and so is this one */
