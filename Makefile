@@ -99,11 +99,11 @@ e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 check: deps-e2e
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/spkiosk check procedures
-	@$(MAKE) --no-print-directory unit api
+	@$(MAKE) --no-print-directory unit api e2e
 
 check-asan: deps-e2e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api
+	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api e2e
 
 # libFuzzer harnesses (tests/fuzz/): the parsers are compiled from source
 # with clang so that libFuzzer sees their coverage. Each runs FUZZ_SECONDS

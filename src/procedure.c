@@ -231,6 +231,56 @@ static void pctx_stray_markers(struct pctx *c, cmark_node *n)
     free(text);
 }
 
+static bool cjk_cp(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* The last (or first) character of a text node, 0 if none. */
+static uint32_t text_edge(cmark_node *n, bool last)
+{
+    const char *s = n && cmark_node_get_type(n) == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
+    size_t len, i;
+    uint32_t cp = 0;
+
+    if (!s || !(len = strlen(s)))
+        return 0;
+    i = 0;
+    if (last)
+        for (i = len - 1; i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
+            ;
+    return utf8_decode(s + i, len - i, &cp) ? cp : 0;
+}
+
+/* A line break inside a Chinese paragraph is only where the author's
+ * editor wrapped; HTML would show it as a space between characters
+ * ("登记情况。 申请"). A soft break between two CJK characters is removed;
+ * next to Latin text it stays a space. */
+static void pctx_join_cjk_lines(struct pctx *c, cmark_node *block)
+{
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_node *drop[256];
+    cmark_event_type ev;
+    size_t n = 0, i;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n < sizeof drop / sizeof drop[0]) {
+        cmark_node *x = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_SOFTBREAK &&
+            cjk_cp(text_edge(cmark_node_previous(x), true)) &&
+            cjk_cp(text_edge(cmark_node_next(x), false)))
+            drop[n++] = x;
+    }
+    cmark_iter_free(it);
+    /* freed after the walk: the iterator must not meet a freed node */
+    for (i = 0; i < n; i++)
+        cmark_node_free(drop[i]);
+}
+
 /* One pass over a block before it is rendered: raw HTML is never shown
  * (warned once), stray markers are errors, links into _assets/ are
  * pointed at /media/. */
@@ -277,6 +327,7 @@ static void pctx_render(struct pctx *c, cmark_node *block)
     char *html;
 
     pctx_inspect(c, block);
+    pctx_join_cjk_lines(c, block);
     html = cmark_render_html(block, CMARK_OPT_DEFAULT);
     if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
         c->oom = 1;

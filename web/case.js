@@ -231,7 +231,14 @@ function yesNo(name, value, onChange, describedBy) {
   }));
 }
 
-function conditionsScreen(c, missing = []) {
+function maskId(v) {
+  const s = String(v);
+  return s.length > 4 ? '*'.repeat(s.length - 4) + s.slice(-4).toUpperCase() : s;
+}
+
+// missing: the conditions left unanswered at the last try, kept on the case
+// so that a language switch (which draws the screen again) keeps them
+function conditionsScreen(c, missing = c.condMissing || []) {
   const conds = c.proc.conditions;
   const summary = missing.length ? errorSummary(missing.map(i => ({
     text: t('conditionsUnanswered', { k: i + 1 }), target: 'cond-' + i + '-yes',
@@ -252,6 +259,7 @@ function conditionsScreen(c, missing = []) {
   const nextBtn = button(t('conditionsNext'), submit, 'btn btn-primary');
   async function submit() {
     const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
+    c.condMissing = miss;
     if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
     nextBtn.disabled = true;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
@@ -628,8 +636,11 @@ function reviewScreen(c) {
     const dl = el('dl', { class: 'answers-list' });
     for (const f of fields) {
       const server = c.values[f.key];
-      const v = server !== undefined && !/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno'
+      let v = server !== undefined && !/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno'
         ? server : draftValue(f, acc.fields[f.key]);
+      // the screen faces the hall: an ID number shows only its last four,
+      // as the server gives it
+      if (f.type === 'cn_id' && v) v = server !== undefined ? server : maskId(v);
       const shown = displayValue(f, v);
       dl.append(el('div', { class: 'answer-row' },
         zh('dt', {}, f.label),

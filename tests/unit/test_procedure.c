@@ -1373,3 +1373,15 @@ Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
     diag_list_free(&d);
     strbuf_free(&sb);
 }
+
+Test(procedure, line_breaks_inside_chinese_text_are_joined)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse("# T\n\n第一行\n第二行。\n申请 abc\ndef 和\nxyz\n\n## 步\n", &p, &d), 0, "%s",
+                 dump(&d));
+    cr_assert_str_eq(p->summary_html, "<p>第一行第二行。申请 abc\ndef 和\nxyz</p>\n");
+    procedure_free(p);
+    diag_list_free(&d);
+}

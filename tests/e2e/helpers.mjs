@@ -1,0 +1,291 @@
+// Shared helpers of the browser tests: one daemon (sample library, temp db)
+// and one Debian chromium per test file, kiosk pages with guards (no request
+// leaves the daemon, no page error), screenshots, axe-core and the kiosk's
+// size rules. playwright-core only (no @playwright/test): assertions are
+// node:assert, waits are bounded polls on UI state.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startDaemon, makeTmp, rmTmp, SAMPLE_TREE, ROOT } from '../api/helpers.mjs';
+
+export { SAMPLE_TREE, ROOT };
+
+const require = createRequire(import.meta.url);
+
+// The UI the binary carries is what ships; E2E_WEB=DIR serves a folder
+// instead (only while the embedded copy lags behind web/).
+export const WEB_DIR = process.env.E2E_WEB || '';
+// Screenshots: never inside the repository's tracked folders.
+export const SHOTS = process.env.SHOTS || path.join(os.tmpdir(), 'spkiosk-e2e-shots');
+
+export const PORTRAIT = { width: 1080, height: 1920 };
+export const LANDSCAPE = { width: 1920, height: 1080 };
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// Registers before/after hooks for the file: a daemon over the sample
+// library on a fresh database, and one browser. h.url, h.browser, h.daemon
+// are set once the hook has run.
+export function useKiosk() {
+  const h = { daemon: null, browser: null, tmp: null, url: '' };
+  before(async () => {
+    h.tmp = makeTmp('spkiosk-e2e-');
+    h.daemon = await startDaemon({
+      tree: SAMPLE_TREE, db: path.join(h.tmp, 'e2e.db'),
+      args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
+    });
+    h.url = h.daemon.url;
+    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    try {
+      if (h.browser) await h.browser.close();
+    } finally {
+      try {
+        if (h.daemon) {
+          const info = await h.daemon.stop();
+          assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
+            `daemon did not exit 0 on SIGTERM; stderr:\n${h.daemon.stderr()}`);
+        }
+      } finally {
+        rmTmp(h.tmp);
+      }
+    }
+  });
+  return h;
+}
+
+// A kiosk page: a fresh context (no state shared with other pages) with
+// the guards attached. opts: viewport, hasTouch, isMobile, clock (install
+// page.clock before the first navigation).
+// Returns {context, page, problems(), assertClean(what)}.
+export async function kioskPage(h, { viewport = PORTRAIT, hasTouch = true, isMobile = false, clock = false } = {}) {
+  const context = await h.browser.newContext({
+    viewport, hasTouch, isMobile, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const origin = new URL(h.url).origin;
+  const outside = [];
+  const errors = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
+    let o;
+    try { o = new URL(u).origin; } catch { o = u; }
+    if (o !== origin) outside.push(u);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // chromium logs every 4xx answer; the kiosk expects some (a 422 for a
+    // field error): those are judged by what the screen shows instead
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => {
+    // a request the page gave up on itself (navigation away) is not a failure
+    const f = r.failure()?.errorText ?? '';
+    if (!/ERR_ABORTED/.test(f)) errors.push(`requestfailed: ${r.url()} ${f}`);
+  });
+  if (clock) await page.clock.install();
+  return {
+    context, page,
+    outside: () => outside.slice(),
+    errors: () => errors.slice(),
+    assertClean(what = '') {
+      assert.deepEqual(outside, [], `${what}: requests to hosts other than the daemon ${origin}`);
+      assert.deepEqual(errors, [], `${what}: errors in the page`);
+    },
+  };
+}
+
+// Retries an (async) assertion until it passes or the time is up; the last
+// failure is thrown. For UI state that settles after a fetch.
+export async function poll(fn, { timeout = 5000, interval = 50 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+// Waits for the kiosk's hash route and for its screen to be drawn (an h1
+// in main, no loading line). With `action`, the screen on show is marked
+// first, the action is run, and the wait also needs the marked screen gone
+// (so the old screen is never taken for the new one).
+export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
+  if (action) {
+    await page.evaluate(() => { for (const e of document.getElementById('main').children) e.dataset.e2eOld = '1'; });
+    await action();
+  }
+  await page.waitForFunction((src) => {
+    const m = /^\/(.*)\/(\w*)$/.exec(src);
+    if (!new RegExp(m[1], m[2]).test(location.hash)) return false;
+    const main = document.getElementById('main');
+    return !!main && !main.querySelector('[data-e2e-old]') && !main.querySelector('.loading') &&
+      !!main.querySelector('h1');
+  }, re.toString(), { timeout });
+}
+
+export async function h1Text(page) {
+  return (await page.locator('#main h1').first().innerText()).trim();
+}
+
+// ---- screenshots ----
+
+let shotDirMade = false;
+// fullPage: false for a screen with a dialog (a fixed overlay covers the
+// viewport only, so a full-page picture would show the page below it).
+export async function shot(page, name, { fullPage = true } = {}) {
+  if (!shotDirMade) { fs.mkdirSync(SHOTS, { recursive: true }); shotDirMade = true; }
+  const file = path.join(SHOTS, name.replace(/[^A-Za-z0-9._-]+/g, '-') + '.png');
+  await page.screenshot({ path: file, fullPage, animations: 'disabled', caret: 'hide' });
+  return file;
+}
+
+// ---- axe-core ----
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe on the page; returns the violations with impact serious or
+// critical as readable lines. The daemon's CSP (script-src 'self') refuses
+// an inline <script> (addScriptTag({content})), so the source is evaluated
+// through the DevTools protocol, which CSP does not govern; the page's own
+// CSP stays in force for everything the kiosk does.
+export async function axeSerious(page) {
+  const has = await page.evaluate(() => typeof window.axe === 'object');
+  if (!has) await page.evaluate(AXE_SOURCE);
+  const res = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), impact: n.impact, summary: n.failureSummary })),
+    }));
+  });
+  const bad = [];
+  for (const v of res) {
+    for (const n of v.nodes) {
+      const imp = n.impact || v.impact;
+      if (imp === 'serious' || imp === 'critical')
+        bad.push(`[${imp}] ${v.id} (${v.help}) at ${n.target}: ${(n.summary || '').replace(/\s+/g, ' ').slice(0, 300)}`);
+    }
+  }
+  return bad;
+}
+
+// ---- the kiosk's size rules ----
+
+// Every visible button, link, text input, select, textarea, and the label of
+// every checkbox/radio (the input itself is drawn by its label) must be at
+// least `min` × `min` CSS px. Returns the offenders as lines.
+export async function smallTargets(page, min = 60) {
+  return page.evaluate((min) => {
+    const out = [];
+    const seen = new Set();
+    const visible = (e) => {
+      if (e.closest('[hidden], [inert]')) return false;
+      const cs = getComputedStyle(e);
+      if (cs.visibility === 'hidden' || cs.display === 'none') return false;
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0;
+    };
+    const describe = (e) => {
+      const id = e.id ? '#' + e.id : '';
+      const cls = e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+      return `${e.localName}${id}${cls} "${(e.innerText || e.value || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
+    };
+    const all = document.querySelectorAll('button, a[href], input, select, textarea, [role=button], [role=link]');
+    for (let e of all) {
+      if (e.type === 'hidden') continue;
+      if (e.localName === 'input' && (e.type === 'checkbox' || e.type === 'radio')) {
+        const lab = e.closest('label') || (e.id && document.querySelector(`label[for="${CSS.escape(e.id)}"]`));
+        if (!lab) { out.push(`${describe(e)}: checkbox/radio without a label`); continue; }
+        e = lab;
+      }
+      if (seen.has(e) || !visible(e)) continue;
+      seen.add(e);
+      const r = e.getBoundingClientRect();
+      if (r.width < min - 0.5 || r.height < min - 0.5)
+        out.push(`${describe(e)}: ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  }, min);
+}
+
+// Every visible element with its own text (a non-blank text node child)
+// must have a computed font-size of at least `min` px. Returns offenders.
+export async function smallText(page, min = 20) {
+  return page.evaluate((min) => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.nodeValue.trim()) continue;
+      const e = n.parentElement;
+      if (!e || seen.has(e)) continue;
+      seen.add(e);
+      if (e.closest('[hidden], script, style, noscript, [inert]')) continue;
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const fs = parseFloat(cs.fontSize);
+      if (fs < min - 0.01)
+        out.push(`${e.localName}.${(e.className || '').toString().trim().replace(/\s+/g, '.')} "${n.nodeValue.trim().slice(0, 30)}": ${fs}px`);
+    }
+    return out;
+  }, min);
+}
+
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const d = document.documentElement;
+    return d.scrollWidth > d.clientWidth ? `scrollWidth ${d.scrollWidth} > clientWidth ${d.clientWidth}` : null;
+  });
+}
+
+// ---- the kiosk's header switches ----
+
+export async function getMode(page) {
+  return page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    big: document.documentElement.classList.contains('big'),
+  }));
+}
+
+// Sets 中文/English and 大字 with the header buttons (as a resident would)
+// and waits until the screen is redrawn.
+export async function setMode(page, { lang, big }) {
+  const cur = await getMode(page);
+  const wantLang = lang === 'en' ? 'en' : 'zh-CN';
+  if (cur.lang !== wantLang) {
+    // mark what is on screen now; the switch redraws the screen, so the
+    // mark disappears once the new language is shown
+    await page.evaluate(() => { for (const e of document.getElementById('main').children) e.dataset.e2eOld = '1'; });
+    await page.click('#btn-lang');
+    await page.waitForFunction((l) => {
+      if (document.documentElement.lang !== l) return false;
+      const m = document.getElementById('main');
+      return !m.querySelector('[data-e2e-old]') && !m.querySelector('.loading') && !!m.querySelector('h1');
+    }, wantLang);
+  }
+  if (cur.big !== big) {
+    await page.click('#btn-big');
+    await page.waitForFunction((b) => document.documentElement.classList.contains('big') === b, big);
+  }
+}

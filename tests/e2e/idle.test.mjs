@@ -1,0 +1,143 @@
+// The idle reset, driven by Playwright's fake clock (page.clock, installed
+// before the first navigation, so the kiosk's setTimeout/setInterval/Date
+// are the fake ones): no timer on the untouched home screen; after 90 s
+// without a touch a countdown asks 还在使用吗? and gives at least 20 s;
+// 继续使用 keeps everything; when the countdown runs out the screen is
+// cleared (typed values, the case, English, 大字) and home returns.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useKiosk, kioskPage, atRoute, h1Text, shot, poll, getMode, setMode, axeSerious, smallTargets, smallText, PORTRAIT,
+} from './helpers.mjs';
+
+const k = useKiosk();
+
+describe('idle reset', () => {
+  let kp;
+  let page;
+  let caseId = '';
+  const tap = (loc) => loc.tap();
+  const label = (forId) => page.locator(`label[for="${forId}"]`);
+  const submitStep = () => page.locator('#main form.step-form button[type=submit]');
+  const dialog = () => page.locator('.overlay [role=alertdialog]');
+  const countdown = async () => Number((await dialog().locator('.countdown-num').innerText()).trim());
+
+  // the dialog is a kiosk screen too: axe, targets, text size (28 px with 大字)
+  async function checkDialog(minText) {
+    const bad = [
+      ...(await axeSerious(page)).map((x) => `axe: ${x}`),
+      ...(await smallTargets(page)).map((x) => `target under 60×60: ${x}`),
+      ...(await smallText(page, minText)).map((x) => `text under ${minText}px: ${x}`),
+    ];
+    assert.deepEqual(bad, [], `idle dialog:\n${bad.join('\n')}`);
+  }
+
+  before(async () => {
+    kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true, clock: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('the untouched home screen has no idle timer', async () => {
+    await page.goto(k.url + '/');
+    await atRoute(page, /^#\/$/);
+    await page.clock.fastForward('05:00');
+    assert.equal(await page.locator('.overlay').count(), 0);
+  });
+
+  it('a resident searches 劳动, starts the labour handbook and types on the form', async () => {
+    await tap(page.locator('#search-q'));
+    await page.keyboard.type('劳动');
+    // the search waits a little for more typing (a fake-clock timer)
+    await page.clock.fastForward(1000);
+    const hit = page.locator('#main .search-results a.proc-link', { hasText: '就业创业证申领' });
+    await hit.waitFor();
+    await atRoute(page, /^#\/p\/labour-handbook$/, () => tap(hit));
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/conditions$/,
+      () => tap(page.locator('#main .actions-overview button', { hasText: '开始办理' })));
+    caseId = /^#\/case\/([0-9a-f]{32})\//.exec(await page.evaluate(() => location.hash))[1];
+    for (let i = 0; i < 3; i++) await tap(label(`cond-${i}-yes`));
+    await atRoute(page, /\/step\/0$/, () => tap(page.locator('#main button', { hasText: '确认,下一步' })));
+    await tap(label('f-hukou-1'));
+    await tap(label('f-status-1'));
+    await atRoute(page, /\/step\/1$/, () => tap(submitStep()));
+    await tap(label('ck-s1-0'));
+    await tap(label('ck-s1-2'));
+    await atRoute(page, /\/step\/2$/, () => tap(submitStep()));
+    await tap(page.locator('#f-name'));
+    await page.keyboard.type('李四');
+    await tap(page.locator('#f-address'));
+    await page.keyboard.type('幸福路12号');
+  });
+
+  it('after 90 s idle a countdown asks 还在使用吗? with at least 20 s', async () => {
+    await page.clock.fastForward('01:29');
+    assert.equal(await page.locator('.overlay').count(), 0, 'no dialog before 90 s');
+    await page.clock.fastForward('00:02');
+    await dialog().waitFor({ state: 'visible' });
+    assert.equal((await dialog().locator('h2').innerText()).trim(), '还在使用吗?');
+    const n0 = await countdown();
+    assert.ok(n0 >= 20, `countdown starts at ${n0} s`);
+    const cont = dialog().locator('button', { hasText: '继续使用' });
+    assert.equal(await cont.isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), '继续使用',
+      '继续使用 has focus');
+    // the rest of the screen cannot be used behind the dialog
+    assert.equal(await page.evaluate(() => !!document.getElementById('main').closest('[inert]')), true);
+    const box = await cont.boundingBox();
+    assert.ok(box.width >= 60 && box.height >= 60, `继续使用 is ${box.width}×${box.height}`);
+    await shot(page, 'idle-01-countdown', { fullPage: false });
+    await checkDialog(20);
+
+    // 19 s later the resident still has time
+    await page.clock.fastForward('00:19');
+    await poll(async () => assert.ok((await countdown()) <= n0 - 19, 'the countdown counts down'));
+    const left = await countdown();
+    assert.ok(left >= 1, `countdown after 19 s shows ${left}`);
+    assert.equal(await dialog().isVisible(), true, 'still asking after 19 s');
+    await shot(page, 'idle-02-countdown-later', { fullPage: false });
+  });
+
+  it('继续使用 keeps the screen as it was', async () => {
+    await tap(dialog().locator('button', { hasText: '继续使用' }));
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    assert.equal(await page.evaluate(() => location.hash), `#/case/${caseId}/step/2`);
+    assert.equal(await page.inputValue('#f-name'), '李四');
+    assert.equal(await page.inputValue('#f-address'), '幸福路12号');
+    // the full countdown has passed since it opened: nothing was cleared
+    await page.clock.fastForward('00:15');
+    assert.equal(await page.inputValue('#f-name'), '李四');
+    assert.equal(await page.locator('.overlay').count(), 0);
+  });
+
+  it('when the countdown runs out everything is cleared and home returns in Chinese, normal size', async () => {
+    await setMode(page, { lang: 'en', big: true });
+    assert.equal(await page.inputValue('#f-name'), '李四', 'language switch keeps the typing');
+    await tap(page.locator('#f-mobile'));
+    await page.keyboard.type('139');
+    await page.clock.fastForward('01:31');
+    await dialog().waitFor({ state: 'visible' });
+    await shot(page, 'idle-03-countdown-en-big', { fullPage: false });
+    await checkDialog(28);
+    const n0 = await countdown();
+    assert.ok(n0 >= 20, `countdown starts at ${n0} s`);
+    await page.clock.fastForward(`00:${String(n0 + 1).padStart(2, '0')}`);
+    await atRoute(page, /^#\/$/);
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    assert.deepEqual(await getMode(page), { lang: 'zh-CN', big: false });
+    assert.equal(await h1Text(page), '您好!请问您要办什么事?');
+    assert.equal(await page.locator('#btn-lang').innerText(), 'English');
+    assert.equal(await page.inputValue('#search-q'), '');
+    assert.equal(await page.evaluate(() => !!document.querySelector('[inert]')), false, 'nothing left inert');
+    let text = await page.locator('body').innerText();
+    for (const s of ['李四', '幸福路12号']) assert.ok(!text.includes(s), `"${s}" is still on screen`);
+    await shot(page, 'idle-04-cleared-home');
+
+    // the browser's back button does not bring the answers back
+    await atRoute(page, /^#\/$/, () => page.goBack());
+    text = await page.locator('body').innerText();
+    for (const s of ['李四', '幸福路12号']) assert.ok(!text.includes(s), `"${s}" is back after 返回`);
+    assert.equal(await page.locator('#f-name').count(), 0);
+    kp.assertClean('idle');
+  });
+});
