@@ -229,16 +229,20 @@ export function useDaemon({ tree, files } = {}) {
     const t = files ? writeTree(path.join(h.tmp, 'tree'), files) : (tree ?? FIXTURE_TREE);
     h.daemon = await startDaemon({ tree: t, db: path.join(h.tmp, 'x.db') });
   });
-  after(async () => {
-    try {
-      if (h.daemon) {
-        const info = await h.daemon.stop();
-        assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-          `daemon did not exit 0 on SIGTERM; stderr:\n${h.daemon.stderr()}`);
-      }
-    } finally {
-      rmTmp(h.tmp);
-    }
-  });
+  after(() => stopChecked(h.daemon, h.tmp));
   return h;
+}
+
+// Stops a daemon with SIGTERM, requires a clean exit 0 (a sanitizer build
+// exits otherwise on a leak), and removes its temporary folder.
+export async function stopChecked(daemon, tmp) {
+  try {
+    if (daemon) {
+      const info = await daemon.stop();
+      assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
+        `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
+    }
+  } finally {
+    rmTmp(tmp);
+  }
 }

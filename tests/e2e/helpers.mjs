@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { startDaemon, makeTmp, rmTmp, SAMPLE_TREE, ROOT } from '../api/helpers.mjs';
+import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE, ROOT } from '../api/helpers.mjs';
 
 export { SAMPLE_TREE, ROOT };
 
@@ -46,15 +46,7 @@ export function useKiosk() {
     try {
       if (h.browser) await h.browser.close();
     } finally {
-      try {
-        if (h.daemon) {
-          const info = await h.daemon.stop();
-          assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
-            `daemon did not exit 0 on SIGTERM; stderr:\n${h.daemon.stderr()}`);
-        }
-      } finally {
-        rmTmp(h.tmp);
-      }
+      await stopChecked(h.daemon, h.tmp);
     }
   });
   return h;
