@@ -97,8 +97,8 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
  * *ticket (caller frees), 1 with e set, -1 on error. */
 int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *e);
 
-/* Records the resident's rating (score 1..5, comment may be NULL). Returns
- * 0, 1 with e set, -1 on error. */
+/* Records the resident's rating (score 1..5, comment may be NULL), once per
+ * case, whatever its status. Returns 0, 1 with e set, -1 on error. */
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
                struct case_err *e);
 

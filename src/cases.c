@@ -775,8 +775,6 @@ static const char sql_rate[] =
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
                struct case_err *e)
 {
-    static const struct case_err not_submitted = {409, "not_submitted",
-                                                  "请在提交之后再评价"};
     static const struct case_err already = {409, "already_rated", "这件事已经评价过了,谢谢您"};
     static const struct case_err bad_score = {422, "bad_score",
                                               "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
@@ -798,11 +796,9 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
     }
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
+    /* any case may be rated, also one stopped by an unmet condition:
+     * 好差评 is about the service, whatever came of it */
     rc = 1;
-    if (strcmp(cs.status, "open") == 0) {
-        *e = not_submitted;
-        goto rollback;
-    }
     if (cs.rating) {
         *e = already;
         goto rollback;

@@ -281,8 +281,12 @@ describe('a case from start to rating', () => {
     assert.equal((await getCase(c.id)).step, 3);
   });
 
-  it('rating before submit is 409 not_submitted', async () => {
-    assertError(await post(`/api/v1/cases/${c.id}/rating`, { score: 5 }), 409, 'not_submitted');
+  it('a case not submitted can be rated too, once (a resident turned away rates the service)', async () => {
+    const other = (await post('/api/v1/cases', { procedure: 'residence' })).body;
+    const r = await post(`/api/v1/cases/${other.id}/rating`, { score: 2, comment: '条件不符' });
+    assert.equal(r.status, 204, r.text);
+    assert.equal((await getCase(other.id)).rating, 2);
+    assertError(await post(`/api/v1/cases/${other.id}/rating`, { score: 5 }), 409, 'already_rated');
   });
 
   it('submit: 200 {"status":"waiting","ticket":"A001"}', async () => {
