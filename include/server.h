@@ -15,7 +15,8 @@ struct server_options {
 /* Fills in the documented defaults. */
 void server_options_default(struct server_options *o);
 
-/* Runs until SIGTERM or SIGINT; SIGHUP reloads the procedures. Returns 0
+/* Runs until SIGTERM or SIGINT; a change under the procedures folder (seen
+ * by inotify, settled for 200 ms) or SIGHUP reloads it. Returns 0
  * after a clean stop, -1 when start-up failed (message on stderr). */
 int server_run(const struct server_options *o);
 

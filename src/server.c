@@ -1,6 +1,7 @@
 /* server: start-up, the signal loop and shutdown of the daemon.
  *
- * Threads: the main thread loads procedures and waits for signals; the
+ * Threads: the main thread loads procedures, waits for signals and for
+ * file changes (inotify, see watch.c) and loads again after them; the
  * HTTP worker threads (libmicrohttpd's pool) answer requests, each with its
  * own SQLite connection. Signals are blocked in every thread and read from
  * a signalfd here, so no handler runs in the middle of a request.
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -24,6 +26,18 @@
 #include "http.h"
 #include "loader.h"
 #include "models.h"
+#include "watch.h"
+
+/* How long file events must be quiet before a load. */
+#define SERVER_SETTLE_MS 200
+
+static long server_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 void server_options_default(struct server_options *o)
 {
@@ -74,6 +88,8 @@ int server_run(const struct server_options *o)
     unsigned port = 0;
     char err[512];
     int sfd = -1, rc = -1;
+    struct watch *w = NULL;
+    long reload_due = 0;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -111,15 +127,43 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: listening on http://%.*s:%u\n",
                 (int)(colon - o->listen), o->listen, port);
     }
+    w = watch_open(o->procedures);
     for (;;) {
-        struct pollfd pfd = {sfd, POLLIN, 0};
+        struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
+        int timeout = -1, r;
         ssize_t n;
-        if (poll(&pfd, 1, -1) < 0) {
+
+        /* a burst of changes (an editor's save, a git pull) settles for
+         * SERVER_SETTLE_MS before one load */
+        if (reload_due) {
+            long left = reload_due - server_now_ms();
+            timeout = left > 0 ? (int)left : 0;
+        }
+        r = poll(pfd, w ? 2 : 1, timeout);
+        if (r < 0) {
             if (errno == EINTR)
                 continue;
             fprintf(stderr, "spkiosk: poll: %s\n", strerror(errno));
             break;
         }
+        if (r == 0 && reload_due) {
+            reload_due = 0;
+            fprintf(stderr, "spkiosk: files changed: reloading %s\n", o->procedures);
+            (void)loader_run(db, o->procedures);
+            continue;
+        }
+        if (w && (pfd[1].revents & POLLIN)) {
+            int changed = watch_drain(w);
+            if (changed > 0 && !reload_due)
+                reload_due = server_now_ms() + SERVER_SETTLE_MS;
+            if (changed < 0) {
+                fprintf(stderr, "spkiosk: watching files failed; reload with SIGHUP\n");
+                watch_close(w);
+                w = NULL;
+            }
+        }
+        if (!(pfd[0].revents & POLLIN))
+            continue;
         n = read(sfd, &si, sizeof si);
         if (n != (ssize_t)sizeof si)
             continue;
@@ -133,6 +177,7 @@ int server_run(const struct server_options *o)
     }
     rc = 0;
 out:
+    watch_close(w);
     http_stop(d, 10000);
     models_shutdown();
     catalog_shutdown();

@@ -1,0 +1,66 @@
+// Files changed on disk are loaded without a signal (inotify): an edit goes
+// live, a broken edit keeps the last good version, a new category folder
+// and its files appear, a deleted file retires its procedure.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { request, sleep, useDaemon } from './helpers.mjs';
+
+const proc = (title) => `# ${title}\n\n${title}的简介。\n\n## 第一步:准备\n- [ ] 身份证\n`;
+const ctx = useDaemon({
+  files: { 'alpha/README.md': '# 甲类\n\n甲。\n', 'alpha/one.md': proc('第一版') },
+});
+const tree = () => path.join(ctx.tmp, 'tree');
+
+// Polls until fn() is true; a bound, not a timing claim (the daemon aims
+// at well under a second).
+async function eventually(fn, what) {
+  for (let i = 0; i < 100; i++) {
+    if (await fn()) return;
+    await sleep(50);
+  }
+  assert.fail(`not seen within 5 s: ${what}\n${ctx.daemon.stderr()}`);
+}
+const get = (p) => request(`${ctx.daemon.url}${p}`);
+
+describe('procedure files watched on disk', () => {
+  it('an edit goes live without a signal', async () => {
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md'), proc('第二版'));
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '第二版', 'the edit');
+  });
+
+  it('a broken edit keeps the last good version and is reported', async () => {
+    const before = (await get('/api/v1/procedures/one')).body.hash;
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md'), '# 坏的\n\n没有步骤。\n');
+    await eventually(() => /alpha\/one\.md:\d+: 没有任何步骤/.test(ctx.daemon.stderr()), 'the error in the log');
+    const r = await get('/api/v1/procedures/one');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.hash, before);
+    assert.equal(r.body.title, '第二版');
+  });
+
+  it('a new category folder and its files appear', async () => {
+    fs.mkdirSync(path.join(tree(), 'beta'));
+    fs.writeFileSync(path.join(tree(), 'beta/README.md'), '# 乙类\n\n乙。\n');
+    fs.writeFileSync(path.join(tree(), 'beta/two.md'), proc('新事项'));
+    await eventually(async () => (await get('/api/v1/procedures/two')).status === 200, 'the new file');
+    const cats = (await get('/api/v1/categories')).body.categories.map((c) => c.id);
+    assert.deepEqual(cats, ['alpha', 'beta']);
+  });
+
+  it('a deleted file retires its procedure', async () => {
+    fs.rmSync(path.join(tree(), 'beta/two.md'));
+    await eventually(async () => (await get('/api/v1/procedures/two')).status === 404, 'the retirement');
+  });
+
+  it('editors\' swap files alone do not reload', async () => {
+    const loads = () => (ctx.daemon.stderr().match(/spkiosk: loaded /g) || []).length;
+    await sleep(400); // let earlier changes settle
+    const n = loads();
+    fs.writeFileSync(path.join(tree(), 'alpha/.one.md.swp'), 'x');
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md~'), 'x');
+    await sleep(600);
+    assert.equal(loads(), n, 'no load for .swp and ~ files');
+  });
+});
