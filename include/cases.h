@@ -112,6 +112,10 @@ const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX]);
  * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *cases_json(const struct case_state *cs);
 
+/* {"step","applicable","done"}: what a step submission answers. NULL when
+ * memory runs out. Caller frees. */
+char *cases_progress_json(const struct case_state *cs);
+
 /* The printable slip of GET /print/cases/{id}; NULL on error. Caller frees. */
 char *cases_slip_html(const struct case_state *cs);
 

@@ -234,25 +234,14 @@ static enum MHD_Result api_case_progress(struct http_request *req, struct db *db
     struct case_state cs;
     struct case_err e;
     enum MHD_Result ret;
-    cJSON *full = NULL, *out = NULL;
-    char *json;
     int r = cases_load(db, id, &cs, &e);
 
-    if (r != 0 || !(json = cases_json(&cs))) {
-        cases_state_free(&cs);
-        return r > 0 ? api_case_err(req, &e) : api_internal(req);
-    }
-    full = cJSON_Parse(json);
-    free(json);
-    if (!full || !(out = cJSON_CreateObject()) ||
-        !cJSON_AddItemReferenceToObject(out, "step", cJSON_GetObjectItem(full, "step")) ||
-        !cJSON_AddItemReferenceToObject(out, "applicable", cJSON_GetObjectItem(full, "applicable")) ||
-        !cJSON_AddItemReferenceToObject(out, "done", cJSON_GetObjectItem(full, "done")))
+    if (r < 0)
         ret = api_internal(req);
+    else if (r > 0)
+        ret = api_case_err(req, &e);
     else
-        ret = api_send_json(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out));
-    cJSON_Delete(out);
-    cJSON_Delete(full);
+        ret = api_send_json(req, MHD_HTTP_OK, cases_progress_json(&cs));
     cases_state_free(&cs);
     return ret;
 }

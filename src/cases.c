@@ -852,10 +852,45 @@ const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX])
     return out;
 }
 
+/* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
+ * Returns 0 or -1 when memory runs out. */
+static int cases_add_progress(cJSON *root, const struct case_state *cs, bool with_steps)
+{
+    const struct procedure *p = cs->model;
+    cJSON *app, *done, *n;
+    size_t j;
+
+    if (!cJSON_AddNumberToObject(root, "step", (double)cs->step) ||
+        (with_steps && !cJSON_AddNumberToObject(root, "steps", (double)p->n_steps)) ||
+        !(app = cJSON_AddArrayToObject(root, "applicable")) ||
+        !(done = cJSON_AddArrayToObject(root, "done")))
+        return -1;
+    for (j = 0; j < p->n_steps; j++) {
+        if (cs->applicable[j] &&
+            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(app, n)))
+            return (cJSON_Delete(n), -1);
+        if (cs->applicable[j] && cs->done[j] &&
+            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(done, n)))
+            return (cJSON_Delete(n), -1);
+    }
+    return 0;
+}
+
+char *cases_progress_json(const struct case_state *cs)
+{
+    cJSON *root = cJSON_CreateObject();
+    char *out = NULL;
+
+    if (root && cases_add_progress(root, cs, false) == 0)
+        out = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return out;
+}
+
 char *cases_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
-    cJSON *root = cJSON_CreateObject(), *app, *done, *vals, *ticks;
+    cJSON *root = cJSON_CreateObject(), *vals, *ticks;
     char *out = NULL;
     size_t j, i;
 
@@ -865,20 +900,8 @@ char *cases_json(const struct case_state *cs)
         !cJSON_AddStringToObject(root, "procedure", cs->procedure) ||
         !cJSON_AddStringToObject(root, "hash", cs->hash) ||
         !cJSON_AddStringToObject(root, "status", cs->status) ||
-        !cJSON_AddNumberToObject(root, "step", (double)cs->step) ||
-        !cJSON_AddNumberToObject(root, "steps", (double)p->n_steps) ||
-        !(app = cJSON_AddArrayToObject(root, "applicable")) ||
-        !(done = cJSON_AddArrayToObject(root, "done")))
+        cases_add_progress(root, cs, true) != 0)
         goto out;
-    for (j = 0; j < p->n_steps; j++) {
-        cJSON *n;
-        if (cs->applicable[j] &&
-            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(app, n)))
-            goto out;
-        if (cs->applicable[j] && cs->done[j] &&
-            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(done, n)))
-            goto out;
-    }
     if (!cJSON_AddNumberToObject(root, "conditions", (double)p->n_conditions) ||
         !cJSON_AddBoolToObject(root, "conditions_confirmed", cs->conditions_confirmed) ||
         !(vals = cJSON_AddObjectToObject(root, "values")) ||
