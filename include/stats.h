@@ -1,0 +1,98 @@
+/* stats: figures per procedure over cases started in a range of local
+ * dates — started, submitted, completed, abandoned, median minutes per
+ * step, where residents give up, ratings — read from the case tables in one
+ * read transaction, and rendered as JSON or CSV.
+ *
+ * Only anonymous columns are read (status, timestamps, steps done, events,
+ * rating scores), so the figures are the same before and after a case's
+ * personal data is erased (sweep.h).
+ */
+#ifndef SPK_STATS_H
+#define SPK_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "db.h"
+#include "procedure.h"
+#include "sweep.h"
+
+#define STATS_DAYS_MAX 366          /* longest range, from and to included */
+#define STATS_DAYS_DEFAULT 30       /* the default range ends today */
+#define STATS_YEAR_MIN 2000
+#define STATS_YEAR_MAX 2999
+
+struct stats_query {
+    int from, to;                   /* local dates as YYYYMMDD, both included */
+    const char *procedure;          /* NULL: every procedure */
+    time_t now;                     /* an open case idle for an hour before now counts as abandoned */
+};
+
+/* Parses "YYYY-MM-DD", a real calendar date in STATS_YEAR_MIN..MAX, into
+ * YYYYMMDD. Returns 0, or -1 for anything else. */
+int stats_date_parse(const char *s, int *ymd);
+
+/* Days from `from` to `to`, both included (0 or less when to is before
+ * from). Dates are YYYYMMDD. */
+long stats_range_days(int from, int to);
+
+/* The default range as of now: the STATS_DAYS_DEFAULT local days ending
+ * today. */
+void stats_range_default(time_t now, int *from, int *to);
+
+/* One step of a procedure (index in file order). */
+struct stats_step {
+    char *title;                    /* owned, from the current version; "" past its steps */
+    double median;                  /* minutes from entering the step to its acceptance; < 0: none */
+    size_t samples;
+};
+
+/* A place where residents gave up, with how many did. */
+struct stats_giveup {
+    enum sweep_stage stage;
+    int step;                       /* index for SWEEP_STAGE_STEP, else -1 */
+    char *title;                    /* owned, from the pinned version of the latest such case */
+    size_t count;
+};
+
+struct stats_proc {
+    char id[PROCEDURE_ID_MAX + 1];
+    char *title;                    /* owned */
+    bool live;                      /* false: retired, listed because it has cases */
+    size_t started, submitted, completed, abandoned;
+    struct stats_step *steps;       /* owned */
+    size_t n_steps;
+    struct stats_giveup *give_up;   /* owned, most first, then in file order */
+    size_t n_give_up;
+    size_t ratings;
+    long rating_sum;
+    size_t scores[5];               /* scores[k]: how many rated k + 1 */
+};
+
+struct stats_report {
+    int from, to;
+    struct stats_proc *procs;       /* owned; catalog order (category, then order, then id) */
+    size_t n_procs;
+};
+
+/* Gathers the figures for q into *out (freed with stats_report_free in
+ * every case). Lists every live procedure (not policies) and any other
+ * that has cases in the range; with q->procedure, only that one. Returns
+ * 0; 1 when q->procedure names no procedure ever loaded; -1 on a database
+ * error or when memory runs out. */
+int stats_collect(struct db *db, const struct stats_query *q, struct stats_report *out);
+
+/* The report as GET /api/v1/admin/stats answers it. NULL when memory runs
+ * out. Caller frees. */
+char *stats_json(const struct stats_report *r);
+
+/* The report as CSV for spreadsheets: a UTF-8 byte order mark (Excel then
+ * reads Chinese correctly), CRLF lines, RFC 4180 quoting, text cells that
+ * a spreadsheet would take for a formula prefixed with '. *len gets the
+ * length. NULL when memory runs out. Caller frees. */
+char *stats_csv(const struct stats_report *r, size_t *len);
+
+void stats_report_free(struct stats_report *r);
+
+#endif

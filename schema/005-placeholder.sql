@@ -1,0 +1,3 @@
+-- Placeholder on the stats branch only: migrations must be numbered without
+-- gaps, and 004 and 005 belong to other branches. Delete this file when the
+-- real 005 is merged (or renumber 006-retention.sql if no 005 comes).
