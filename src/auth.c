@@ -22,14 +22,28 @@
 #define AUTH_HASH_HEX (2 * crypto_generichash_BYTES + 1)
 #define AUTH_THROTTLE_SLOTS 4096    /* names and addresses remembered at once */
 #define AUTH_THROTTLE_KEY 48
-#define AUTH_TOUCH_SECONDS 60       /* idle clock granularity: one write a minute */
+#define AUTH_TOUCH_SECONDS 60       /* idle clock granularity: at most a write a minute */
 #define AUTH_BOOT_PASSWORD_LEN 16
 
 static bool auth_secure;
+static long long auth_idle = AUTH_IDLE_SECONDS;
 
 void auth_set_secure(bool secure)
 {
     auth_secure = secure;
+}
+
+void auth_set_idle(long seconds)
+{
+    if (seconds >= 1 && seconds <= AUTH_IDLE_MAX)
+        auth_idle = seconds;
+}
+
+/* How stale the stored idle clock may get: a minute, or less for short idle
+ * limits so that the limit still holds within a quarter. */
+static long long auth_touch_every(void)
+{
+    return auth_idle / 4 < AUTH_TOUCH_SECONDS ? auth_idle / 4 : AUTH_TOUCH_SECONDS;
 }
 
 const char *auth_role_name(enum auth_role role)
@@ -526,11 +540,11 @@ static int auth_session_find(struct db *db, struct http_request *req, struct aut
         return 1;
     }
     sqlite3_reset(st);
-    if (now - seen > AUTH_IDLE_SECONDS) {
+    if (now - seen > auth_idle) {
         (void)auth_write(db, sql_session_delete, s->token_hash, 0, false);
         return 1;
     }
-    if (now - seen >= AUTH_TOUCH_SECONDS &&
+    if (now - seen >= auth_touch_every() &&
         auth_write(db, sql_session_touch, s->token_hash, now, true) != 0)
         return -1;
     return 0;
@@ -728,7 +742,7 @@ enum MHD_Result api_login(struct http_request *req)
     }
     /* sweep expired sessions while writing anyway: the table stays small */
     if (!(st = db_stmt(db, sql_sessions_expire)) ||
-        sqlite3_bind_int64(st, 1, now - AUTH_IDLE_SECONDS) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, now - auth_idle) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE || !(st = db_stmt(db, sql_session_insert)) ||
         (sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC) |
          sqlite3_bind_text(st, 2, u.name, -1, SQLITE_STATIC) |

@@ -285,6 +285,8 @@ struct db *db_thread(void)
     return db;
 }
 
+/* One level only, like the default ./var: a deeper missing path is more
+ * likely a typo than a wish. */
 int db_dir_ensure(const char *db_path)
 {
     const char *slash = strrchr(db_path, '/');

@@ -38,6 +38,8 @@ static const char usage_serve[] =
     "  --procedures DIR    procedure files (default ./procedures)\n"
     "  --web DIR           serve the web UI from DIR instead of the built-in copy\n"
     "  --threads N         worker threads (default 4)\n"
+    "  --session-idle S    seconds without a request that end a staff or admin session\n"
+    "                      (default 1800, at most 86400)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -266,6 +268,15 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.threads = (unsigned)n;
+        } else if (strcmp(a, "--session-idle") == 0) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > AUTH_IDLE_MAX) {
+                fprintf(stderr, "spkiosk serve: --session-idle takes 1 to %d seconds\n",
+                        AUTH_IDLE_MAX);
+                return 2;
+            }
+            o.session_idle = n;
         } else {
             fprintf(stderr, "spkiosk serve: unknown option %s\n%s", a, usage_serve);
             return 2;

@@ -47,10 +47,9 @@ void server_options_default(struct server_options *o)
     o->procedures = "./procedures";
     o->web_dir = NULL;
     o->threads = 4;
+    o->session_idle = AUTH_IDLE_SECONDS;
 }
 
-/* Creates the database's folder when it is missing (one level, like the
- * default ./var). */
 static int server_media_init(const char *procedures)
 {
     char dir[4096];
@@ -93,6 +92,7 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: out of memory\n");
         goto out;
     }
+    auth_set_idle(o->session_idle);
     if (auth_bootstrap(db, stdout) != 0)
         goto out;
     if (loader_run(db, o->procedures) != 0)

@@ -6,10 +6,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
-  login, authHeaders, useDaemon,
+  login, authHeaders, useDaemon, BIN,
 } from './helpers.mjs';
 
 // POST /api/v1/login from a chosen loopback source address (127.0.0.x), so
@@ -252,5 +253,36 @@ describe('login throttle', () => {
     assert.equal((await loginFrom(h.daemon.port, '127.0.1.9', 'wu', 'wu-pass-123')).status, 200);
     assert.equal((await loginFrom(h.daemon.port, '127.0.1.10', 'wu', 'nope-nope')).status, 401,
       'the count started again after the success');
+  });
+});
+
+describe('idle expiry', () => {
+  test('a session ends after --session-idle seconds without a request, not while in use', async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'ma', 'staff', 'ma-pass-123');
+    const d = await startDaemon({ db, args: ['--session-idle', '4'] });
+    try {
+      const s = await login(d.url, 'ma', 'ma-pass-123');
+      const get = () => request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+      // used every second for longer than the limit: still live
+      for (let i = 0; i < 6; i++) {
+        assert.equal((await get()).status, 200, `request ${i} while in use`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      // then left alone for longer than the limit
+      await new Promise((r) => setTimeout(r, 6000));
+      assertError(await get(), 401, 'not_logged_in');
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+
+  test('--session-idle is bounded', () => {
+    for (const v of ['0', '86401', 'x', '10s']) {
+      const r = spawnSync(BIN, ['serve', '--session-idle', v], { encoding: 'utf8' });
+      assert.equal(r.status, 2, v);
+      assert.match(r.stderr, /--session-idle takes 1 to 86400 seconds/);
+    }
   });
 });
