@@ -27,10 +27,13 @@ struct db {
 };
 
 /* Settings that hold per connection; journal_mode is persistent and set by
- * db_migrate. synchronous=FULL: an acknowledged write survives a power cut. */
+ * db_migrate. synchronous=FULL: an acknowledged write survives a power cut.
+ * secure_delete: what a resident typed and was then replaced or erased
+ * (retention, sweep.c) is overwritten, not left in free space of the file. */
 static const char db_pragmas[] =
     "PRAGMA foreign_keys = ON;"
     "PRAGMA synchronous = FULL;"
+    "PRAGMA secure_delete = ON;"
     "PRAGMA temp_store = MEMORY;";
 
 int db_open(const char *path, struct db **out, char *err, size_t errlen)

@@ -739,13 +739,14 @@ char *stats_csv(const struct stats_report *r, size_t *len)
         }
         rc |= strbuf_printf(&sb, ",%zu,", p->ratings);
         if (p->ratings)
-            rc |= strbuf_printf(&sb, "%.2f", (double)p->rating_sum / (double)p->ratings);
+            rc |= strbuf_printf(&sb, "%.2f",
+                                stats_round((double)p->rating_sum / (double)p->ratings, 0.01));
         for (j = 0; j < 5; j++)
             rc |= strbuf_printf(&sb, ",%zu", p->scores[j]);
         for (j = 0; j < max_steps; j++) {
             rc |= strbuf_putc(&sb, ',');
             if (j < p->n_steps && p->steps[j].median >= 0)
-                rc |= strbuf_printf(&sb, "%.1f", p->steps[j].median);
+                rc |= strbuf_printf(&sb, "%.1f", stats_round(p->steps[j].median, 0.1));
         }
         rc |= strbuf_puts(&sb, "\r\n");
     }

@@ -1,0 +1,393 @@
+/* Unit tests of the statistics: counts by status over a range of local
+ * dates, abandonment by idleness, medians of the minutes per step, the step
+ * where residents give up, ratings; the same figures after erasure; date
+ * parsing; the CSV's quoting. The test sets every timestamp. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "casedb.h"
+#include "stats.h"
+#include "sweep.h"
+
+#define MIN 60
+#define HOUR 3600
+
+static struct casedb t;
+
+static void setup(void)
+{
+    /* the hall's time zone, so that local dates are known: UTC+8 */
+    setenv("TZ", "CST-8", 1);
+    tzset();
+    casedb_open(&t);
+}
+
+static void teardown(void)
+{
+    casedb_close(&t);
+}
+
+/* A UTC time. */
+static time_t utc(int y, int mo, int d, int h, int mi, int s)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = s};
+
+    return timegm(&tm);
+}
+
+static void stamp(const char *id, time_t created, time_t updated)
+{
+    char b[32];
+
+    casedb_at(&t, id, created);
+    casedb_exec(&t, "UPDATE cases SET updated_at = '%s' WHERE id = '%s'", casedb_iso(updated, b), id);
+}
+
+static void step_at(const char *id, int n, time_t at)
+{
+    char iso[32];
+
+    casedb_exec(&t, "UPDATE case_steps SET at = '%s' WHERE case_id = '%s' AND step = %d",
+                casedb_iso(at, iso), id, n);
+}
+
+static void conditions_at(const char *id, time_t at)
+{
+    char iso[32];
+
+    casedb_exec(&t, "UPDATE case_events SET at = '%s' WHERE case_id = '%s' AND what = 'conditions'",
+                casedb_iso(at, iso), id);
+}
+
+static void submit(const char *id)
+{
+    struct case_err e;
+    char *ticket = NULL;
+
+    cr_assert_eq(cases_submit(t.db, id, &ticket, &e), 0);
+    free(ticket);
+}
+
+static void rate(const char *id, int score)
+{
+    struct case_err e;
+
+    cr_assert_eq(cases_rate(t.db, id, score, "很好", &e), 0);
+}
+
+static const struct stats_proc *find(const struct stats_report *r, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_procs; i++)
+        if (strcmp(r->procs[i].id, id) == 0)
+            return &r->procs[i];
+    return NULL;
+}
+
+/* 2026-03-10 09:00 in the hall (01:00 UTC). */
+#define T0 utc(2026, 3, 10, 1, 0, 0)
+#define NOW (T0 + 5 * HOUR)
+
+/* The scenario of the figures tests, on procedure "test" (steps 0, 1, 3
+ * for proxy=no) and "simple":
+ *   A submitted; steps took 2, 5 and 1 minutes; rated 5
+ *   B submitted and completed; 4, 1, 7 minutes; rated 4
+ *   C open, idle since T0+30m (abandoned by idleness, not yet swept) at
+ *     step 3; 1 and 2 minutes; rated 4
+ *   D, D2 abandoned by the sweep at step 1; step 0 took 6 and 10 minutes
+ *   E abandoned by the sweep at the conditions
+ *   G open and active, at step 0
+ *   F started the day before the range, rated 1, idle: not counted
+ *   H on "simple", the last second of the range; I the first second after */
+static void scenario(void)
+{
+    char a[33], b[33], c[33], d[33], d2[33], e[33], f[33], g[33], h[33], i[33];
+    struct sweep_result res;
+
+    casedb_case(&t, "test", d);
+    casedb_walk(&t, d, 1);
+    stamp(d, T0, T0 + 6 * MIN);
+    step_at(d, 0, T0 + 6 * MIN);
+    casedb_case(&t, "test", d2);
+    casedb_walk(&t, d2, 1);
+    stamp(d2, T0, T0 + 10 * MIN);
+    step_at(d2, 0, T0 + 10 * MIN);
+    casedb_case(&t, "test", e);
+    stamp(e, T0, T0);
+    cr_assert_eq(sweep_run(t.db, NOW, 30, &res), 0);
+    cr_assert_eq(res.abandoned, 3);
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 4);
+    submit(a);
+    rate(a, 5);
+    stamp(a, T0, T0 + 20 * MIN);
+    conditions_at(a, T0 + 1 * MIN);
+    step_at(a, 0, T0 + 3 * MIN);
+    step_at(a, 1, T0 + 8 * MIN);
+    step_at(a, 3, T0 + 9 * MIN);
+
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 4);
+    submit(b);
+    rate(b, 4);
+    casedb_exec(&t, "UPDATE cases SET status = 'completed', outcome = '已办结' WHERE id = '%s'", b);
+    stamp(b, T0, T0 + 20 * MIN);
+    step_at(b, 0, T0 + 4 * MIN);
+    step_at(b, 1, T0 + 5 * MIN);
+    step_at(b, 3, T0 + 12 * MIN);
+
+    casedb_case(&t, "test", c);
+    casedb_walk(&t, c, 2);
+    rate(c, 4);
+    stamp(c, T0, T0 + 30 * MIN);
+    step_at(c, 0, T0 + 1 * MIN);
+    step_at(c, 1, T0 + 3 * MIN);
+
+    casedb_case(&t, "test", g);
+    casedb_confirm(&t, g);
+    stamp(g, T0 + 4 * HOUR, NOW - 10 * MIN);
+
+    casedb_case(&t, "test", f);
+    rate(f, 1);
+    stamp(f, utc(2026, 3, 9, 15, 59, 59), utc(2026, 3, 9, 15, 59, 59));
+
+    casedb_case(&t, "simple", h);
+    stamp(h, utc(2026, 3, 11, 15, 59, 59), NOW);
+    casedb_case(&t, "simple", i);
+    stamp(i, utc(2026, 3, 11, 16, 0, 0), NOW);
+}
+
+static void collect(struct stats_report *r, const char *procedure)
+{
+    struct stats_query q = {.from = 20260310, .to = 20260311, .procedure = procedure, .now = NOW};
+
+    cr_assert_eq(stats_collect(t.db, &q, r), 0);
+}
+
+static void assert_figures(const struct stats_report *r)
+{
+    const struct stats_proc *p = find(r, "test"), *s = find(r, "simple");
+
+    cr_assert_eq(r->n_procs, 2);
+    cr_assert_str_eq(r->procs[0].id, "test", "catalog order: test has order 1");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->title, "测试事项");
+    cr_assert(p->live);
+    cr_assert_eq(p->started, 7);
+    cr_assert_eq(p->submitted, 2);
+    cr_assert_eq(p->completed, 1);
+    cr_assert_eq(p->abandoned, 4);
+
+    cr_assert_eq(p->n_steps, 4);
+    cr_assert_str_eq(p->steps[0].title, "准备材料");
+    cr_assert_str_eq(p->steps[1].title, "填写信息");
+    /* step 0: 1 2 4 6 10; step 1: 1 2 5; step 2 never applied; step 3: 1 7
+     * (entered when step 1 was accepted, step 2 being skipped) */
+    cr_assert_float_eq(p->steps[0].median, 4.0, 1e-9);
+    cr_assert_eq(p->steps[0].samples, 5);
+    cr_assert_float_eq(p->steps[1].median, 2.0, 1e-9);
+    cr_assert_eq(p->steps[1].samples, 3);
+    cr_assert_lt(p->steps[2].median, 0);
+    cr_assert_eq(p->steps[2].samples, 0);
+    cr_assert_float_eq(p->steps[3].median, 4.0, 1e-9);
+    cr_assert_eq(p->steps[3].samples, 2);
+
+    cr_assert_eq(p->n_give_up, 3);
+    cr_assert_eq(p->give_up[0].stage, SWEEP_STAGE_STEP);
+    cr_assert_eq(p->give_up[0].step, 1);
+    cr_assert_str_eq(p->give_up[0].title, "填写信息");
+    cr_assert_eq(p->give_up[0].count, 2);
+    cr_assert_eq(p->give_up[1].stage, SWEEP_STAGE_CONDITIONS);
+    cr_assert_eq(p->give_up[1].step, -1);
+    cr_assert_str_eq(p->give_up[1].title, "办理条件");
+    cr_assert_eq(p->give_up[1].count, 1);
+    cr_assert_eq(p->give_up[2].stage, SWEEP_STAGE_STEP);
+    cr_assert_eq(p->give_up[2].step, 3);
+    cr_assert_str_eq(p->give_up[2].title, "确认");
+
+    cr_assert_eq(p->ratings, 3);
+    cr_assert_eq(p->rating_sum, 13);
+    cr_assert_eq(p->scores[0], 0);
+    cr_assert_eq(p->scores[3], 2);
+    cr_assert_eq(p->scores[4], 1);
+
+    cr_assert_not_null(s);
+    cr_assert_eq(s->started, 1, "the range ends at local midnight");
+    cr_assert_eq(s->abandoned, 0);
+    cr_assert_eq(s->n_steps, 1);
+    cr_assert_lt(s->steps[0].median, 0);
+    cr_assert_eq(s->n_give_up, 0);
+    cr_assert_eq(s->ratings, 0);
+}
+
+Test(stats, figures_per_procedure, .init = setup, .fini = teardown)
+{
+    struct stats_report r;
+
+    scenario();
+    collect(&r, NULL);
+    assert_figures(&r);
+    stats_report_free(&r);
+}
+
+Test(stats, erasure_keeps_the_figures, .init = setup, .fini = teardown)
+{
+    struct stats_report r;
+    struct sweep_result res;
+
+    scenario();
+    cr_assert_eq(sweep_run(t.db, NOW, 0, &res), 0);
+    cr_assert_eq(res.abandoned, 2, "C and F");
+    cr_assert_eq(res.erased, 6, "B C D D2 E F");
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM cases WHERE erased_at IS NOT NULL"), 6);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values v JOIN cases c ON c.id = v.case_id"
+                                " WHERE c.erased_at IS NOT NULL"), 0);
+    collect(&r, NULL);
+    assert_figures(&r);
+    stats_report_free(&r);
+}
+
+Test(stats, one_procedure_or_an_unknown_one, .init = setup, .fini = teardown)
+{
+    struct stats_query q = {.from = 20260310, .to = 20260311, .procedure = "nope", .now = NOW};
+    struct stats_report r;
+
+    scenario();
+    collect(&r, "simple");
+    cr_assert_eq(r.n_procs, 1);
+    cr_assert_str_eq(r.procs[0].id, "simple");
+    cr_assert_eq(r.procs[0].started, 1);
+    stats_report_free(&r);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 1);
+    stats_report_free(&r);
+}
+
+Test(stats, a_range_without_cases_lists_live_procedures_with_zeros, .init = setup,
+     .fini = teardown)
+{
+    struct stats_query q = {.from = 20250101, .to = 20250131, .now = NOW};
+    struct stats_report r;
+
+    scenario();
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_eq(r.n_procs, 2);
+    cr_assert_eq(r.procs[0].started + r.procs[1].started, 0);
+    cr_assert_eq(r.procs[0].ratings + r.procs[0].n_give_up, 0);
+    stats_report_free(&r);
+}
+
+Test(stats, json_shape, .init = setup, .fini = teardown)
+{
+    struct stats_report r;
+    cJSON *root, *p, *x;
+    char *json;
+
+    scenario();
+    collect(&r, NULL);
+    json = stats_json(&r);
+    stats_report_free(&r);
+    cr_assert_not_null(json);
+    root = cJSON_Parse(json);
+    free(json);
+    cr_assert_not_null(root);
+    cr_assert_str_eq(cJSON_GetObjectItem(root, "from")->valuestring, "2026-03-10");
+    cr_assert_str_eq(cJSON_GetObjectItem(root, "to")->valuestring, "2026-03-11");
+    p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "procedures"), 0);
+    cr_assert_str_eq(cJSON_GetObjectItem(p, "id")->valuestring, "test");
+    cr_assert_eq(cJSON_GetObjectItem(p, "abandoned")->valueint, 4);
+    x = cJSON_GetObjectItem(p, "median_minutes_per_step");
+    cr_assert_eq(cJSON_GetArraySize(x), 4);
+    cr_assert_float_eq(cJSON_GetArrayItem(x, 0)->valuedouble, 4.0, 1e-9);
+    cr_assert(cJSON_IsNull(cJSON_GetArrayItem(x, 2)));
+    x = cJSON_GetObjectItem(p, "give_up_step");
+    cr_assert_str_eq(cJSON_GetObjectItem(x, "stage")->valuestring, "step");
+    cr_assert_eq(cJSON_GetObjectItem(x, "step")->valueint, 1);
+    cr_assert_str_eq(cJSON_GetObjectItem(x, "title")->valuestring, "填写信息");
+    x = cJSON_GetObjectItem(p, "ratings");
+    cr_assert_float_eq(cJSON_GetObjectItem(x, "average")->valuedouble, 4.33, 1e-9);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(x, "scores")), 5);
+    p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "procedures"), 1);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(p, "give_up_step")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "ratings"), "average")));
+    cJSON_Delete(root);
+}
+
+Test(stats, dates)
+{
+    int d = 0;
+
+    cr_assert_eq(stats_date_parse("2026-03-10", &d), 0);
+    cr_assert_eq(d, 20260310);
+    cr_assert_eq(stats_date_parse("2024-02-29", &d), 0);
+    cr_assert_eq(stats_date_parse("2026-02-29", &d), -1);
+    cr_assert_eq(stats_date_parse("2026-04-31", &d), -1);
+    cr_assert_eq(stats_date_parse("2026-13-01", &d), -1);
+    cr_assert_eq(stats_date_parse("2026-00-10", &d), -1);
+    cr_assert_eq(stats_date_parse("2026-3-10", &d), -1);
+    cr_assert_eq(stats_date_parse("2026-03-10x", &d), -1);
+    cr_assert_eq(stats_date_parse("2026/03/10", &d), -1);
+    cr_assert_eq(stats_date_parse("1999-12-31", &d), -1);
+    cr_assert_eq(stats_date_parse("+026-03-10", &d), -1);
+    cr_assert_eq(stats_date_parse("", &d), -1);
+    cr_assert_eq(stats_date_parse(NULL, &d), -1);
+    cr_assert_eq(stats_range_days(20260310, 20260310), 1);
+    cr_assert_eq(stats_range_days(20240101, 20241231), 366);
+    cr_assert_eq(stats_range_days(20260228, 20260301), 2);
+    cr_assert_eq(stats_range_days(20260311, 20260310), 0);
+}
+
+Test(stats, default_range_is_the_last_30_local_days)
+{
+    int from, to;
+
+    setenv("TZ", "CST-8", 1);
+    tzset();
+    /* 2026-03-01 20:00 UTC is 03-02 04:00 in the hall */
+    stats_range_default(utc(2026, 3, 1, 20, 0, 0), &from, &to);
+    cr_assert_eq(to, 20260302);
+    cr_assert_eq(from, 20260201);
+    cr_assert_eq(stats_range_days(from, to), STATS_DAYS_DEFAULT);
+}
+
+Test(stats, csv_quotes_and_defuses_formulas)
+{
+    struct stats_step steps[2] = {{(char *)"准备", 3.25, 4}, {(char *)"", -1, 0}};
+    struct stats_giveup gu = {SWEEP_STAGE_STEP, 1, (char *)"填写, \"信息\"", 2};
+    struct stats_proc procs[2];
+    struct stats_report r = {.from = 20260301, .to = 20260331, .procs = procs, .n_procs = 2};
+    static const char want[] =
+        "\xEF\xBB\xBF"
+        "事项编号,事项名称,开始,提交,办结,放弃,最多放弃于,在该处放弃,评价数,平均评分,"
+        "1分,2分,3分,4分,5分,第1步用时中位数(分钟),第2步用时中位数(分钟)\r\n"
+        "a,\"甲, \"\"乙\"\"\",5,3,2,1,\"第2步 填写, \"\"信息\"\"\",2,2,4.50,0,0,0,1,1,3.3,\r\n"
+        "b,\"'=1+1\",0,0,0,0,,,0,,0,0,0,0,0,,\r\n";
+    size_t len = 0;
+    char *csv;
+
+    memset(procs, 0, sizeof procs);
+    snprintf(procs[0].id, sizeof procs[0].id, "a");
+    procs[0].title = (char *)"甲, \"乙\"";
+    procs[0].started = 5;
+    procs[0].submitted = 3;
+    procs[0].completed = 2;
+    procs[0].abandoned = 1;
+    procs[0].steps = steps;
+    procs[0].n_steps = 2;
+    procs[0].give_up = &gu;
+    procs[0].n_give_up = 1;
+    procs[0].ratings = 2;
+    procs[0].rating_sum = 9;
+    procs[0].scores[3] = 1;
+    procs[0].scores[4] = 1;
+    snprintf(procs[1].id, sizeof procs[1].id, "b");
+    procs[1].title = (char *)"=1+1";
+    csv = stats_csv(&r, &len);
+    cr_assert_not_null(csv);
+    cr_assert_eq(len, strlen(csv));
+    cr_assert_str_eq(csv, want);
+    free(csv);
+}
