@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "library.h"
 #include "server.h"
+#include "sweep.h"
 #include "version.h"
 
 static const char usage_main[] =
@@ -40,6 +41,9 @@ static const char usage_serve[] =
     "  --threads N         worker threads (default 4)\n"
     "  --session-idle S    seconds without a request that end a staff or admin session\n"
     "                      (default 1800, at most 86400)\n"
+    "  --retention-days N  days a completed or abandoned case keeps what residents and\n"
+    "                      staff typed before it is erased; its anonymous figures stay\n"
+    "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -277,6 +281,15 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.session_idle = n;
+        } else if (strcmp(a, "--retention-days") == 0) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || n < 0 || n > SWEEP_RETENTION_MAX) {
+                fprintf(stderr, "spkiosk serve: --retention-days takes 0 to %d\n",
+                        SWEEP_RETENTION_MAX);
+                return 2;
+            }
+            o.retention_days = (int)n;
         } else {
             fprintf(stderr, "spkiosk serve: unknown option %s\n%s", a, usage_serve);
             return 2;

@@ -27,6 +27,7 @@
 #include "http.h"
 #include "loader.h"
 #include "models.h"
+#include "sweep.h"
 #include "watch.h"
 
 /* How long file events must be quiet before a load. */
@@ -48,6 +49,7 @@ void server_options_default(struct server_options *o)
     o->web_dir = NULL;
     o->threads = 4;
     o->session_idle = AUTH_IDLE_SECONDS;
+    o->retention_days = SWEEP_RETENTION_DEFAULT;
 }
 
 static int server_media_init(const char *procedures)
@@ -69,7 +71,7 @@ int server_run(const struct server_options *o)
     char err[512];
     int sfd = -1, rc = -1;
     struct watch *w = NULL;
-    long reload_due = 0;
+    long reload_due = 0, sweep_due = 0;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -113,14 +115,18 @@ int server_run(const struct server_options *o)
     w = watch_open(o->procedures);
     for (;;) {
         struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
-        int timeout = -1, r;
+        int timeout, r;
         ssize_t n;
 
+        /* idle cases abandoned, closed ones past retention erased: at
+         * start, then about once a minute */
+        timeout = sweep_poll(db, o->retention_days, server_now_ms(), &sweep_due);
         /* a burst of changes (an editor's save, a git pull) settles for
          * SERVER_SETTLE_MS before one load */
         if (reload_due) {
             long left = reload_due - server_now_ms();
-            timeout = left > 0 ? (int)left : 0;
+            if (left < timeout)
+                timeout = left > 0 ? (int)left : 0;
         }
         r = poll(pfd, w ? 2 : 1, timeout);
         if (r < 0) {
@@ -129,7 +135,7 @@ int server_run(const struct server_options *o)
             fprintf(stderr, "spkiosk: poll: %s\n", strerror(errno));
             break;
         }
-        if (r == 0 && reload_due) {
+        if (r == 0 && reload_due && server_now_ms() >= reload_due) {
             reload_due = 0;
             fprintf(stderr, "spkiosk: files changed: reloading %s\n", o->procedures);
             (void)loader_run(db, o->procedures);
