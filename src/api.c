@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_cases.h"
+#include "api_stats.h"
 #include "assets.h"
 #include "auth.h"
 #include "catalog.h"
@@ -207,6 +208,9 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/login", api_login},
     {"POST", "/api/v1/logout", api_logout},
     {"GET", "/api/v1/session", api_session},
+    /* statistics (admins) */
+    {"GET", "/api/v1/admin/stats", api_admin_stats},
+    {"GET", "/admin/stats", page_admin_stats},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},
     {"GET", "/media/*", page_media},

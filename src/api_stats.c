@@ -1,0 +1,131 @@
+/* api_stats: the statistics route. Query arguments are checked and bounded
+ * here (dates, range length, procedure id, format); stats.c reads and
+ * renders. Only anonymous figures leave through it. */
+#include "api_stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api_cases.h"
+#include "assets.h"
+#include "auth.h"
+#include "db.h"
+#include "library.h"
+#include "procedure.h"
+#include "stats.h"
+
+static enum MHD_Result api_stats_bad(struct http_request *req, const char *code,
+                                     const char *message)
+{
+    return http_reply_error(req, MHD_HTTP_BAD_REQUEST, code, message);
+}
+
+/* The range from ?from= and ?to=: both default to the last
+ * STATS_DAYS_DEFAULT days; one alone is completed from the other. Returns
+ * 0, or answers 400 and returns 1 (*ret set). */
+static int api_stats_range(struct http_request *req, struct stats_query *q, enum MHD_Result *ret)
+{
+    const char *from = http_query(req, "from"), *to = http_query(req, "to");
+    long days;
+
+    if (from && !*from)
+        from = NULL;
+    if (to && !*to)
+        to = NULL;
+    stats_range_default(q->now, &q->from, &q->to);
+    if ((from && stats_date_parse(from, &q->from) != 0) ||
+        (to && stats_date_parse(to, &q->to) != 0)) {
+        *ret = api_stats_bad(req, "bad_date", "日期的格式应为 年-月-日,例如 2026-03-01");
+        return 1;
+    }
+    if (to && !from)
+        q->from = library_date_add(q->to, -(STATS_DAYS_DEFAULT - 1));
+    days = stats_range_days(q->from, q->to);
+    if (days < 1) {
+        *ret = api_stats_bad(req, "bad_range", "开始日期不能晚于结束日期");
+        return 1;
+    }
+    if (days > STATS_DAYS_MAX) {
+        *ret = api_stats_bad(req, "range_too_long", "一次最多统计 366 天,请缩短日期范围");
+        return 1;
+    }
+    return 0;
+}
+
+static enum MHD_Result api_stats_csv(struct http_request *req, const struct stats_report *r)
+{
+    struct MHD_Response *resp;
+    char disp[128];
+    size_t len = 0;
+    char *csv = stats_csv(r, &len);
+
+    if (!csv)
+        return api_internal(req);
+    resp = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(csv);
+        return MHD_NO;
+    }
+    snprintf(disp, sizeof disp, "attachment; filename=\"spkiosk-stats-%04d-%02d-%02d-%04d-%02d-%02d.csv\"",
+             r->from / 10000, r->from / 100 % 100, r->from % 100, r->to / 10000, r->to / 100 % 100,
+             r->to % 100);
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8") != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES) {
+        MHD_destroy_response(resp);
+        return api_internal(req);
+    }
+    return http_reply_response(req, MHD_HTTP_OK, resp);
+}
+
+enum MHD_Result api_admin_stats(struct http_request *req)
+{
+    const char *procedure = http_query(req, "procedure"), *format = http_query(req, "format");
+    struct stats_report r;
+    struct stats_query q;
+    struct auth_user who;
+    enum MHD_Result res;
+    struct db *db;
+    bool csv;
+    char *json;
+    int rc;
+
+    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &res))
+        return res;
+    memset(&q, 0, sizeof q);
+    q.now = time(NULL);
+    if (api_stats_range(req, &q, &res) != 0)
+        return res;
+    if (procedure && !*procedure)
+        procedure = NULL;
+    if (procedure && !procedure_id_valid(procedure, strlen(procedure)))
+        return api_stats_bad(req, "bad_request", "事项编号的格式不对");
+    q.procedure = procedure;
+    if (format && *format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
+        return api_stats_bad(req, "bad_request", "format 只能是 json 或 csv");
+    csv = format && strcmp(format, "csv") == 0;
+    if (!(db = db_thread()))
+        return api_internal(req);
+    rc = stats_collect(db, &q, &r);
+    if (rc < 0)
+        res = api_internal(req);
+    else if (rc > 0)
+        res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure", "没有这个事项");
+    else if (csv)
+        res = api_stats_csv(req, &r);
+    else if (!(json = stats_json(&r)))
+        res = api_internal(req);
+    else {
+        res = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
+        free(json);
+    }
+    stats_report_free(&r);
+    return res;
+}
+
+enum MHD_Result page_admin_stats(struct http_request *req)
+{
+    return assets_serve(req, "stats.html");
+}

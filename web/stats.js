@@ -1,0 +1,216 @@
+// The statistics page (/admin/stats): a date range and procedure filter,
+// the figures per procedure as a table, simple SVG charts drawn here (each
+// with a text alternative: a <title>, a <desc> that reads out the numbers,
+// and the tables), and a CSV download of the same figures.
+import { el } from './core.js';
+import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const SERIES = [
+  { key: 'started', name: '开始', cls: 's-started' },
+  { key: 'submitted', name: '提交', cls: 's-submitted' },
+  { key: 'completed', name: '办结', cls: 's-completed' },
+  { key: 'abandoned', name: '放弃', cls: 's-abandoned' },
+];
+const STAGE_TEXT = { conditions: '办理条件', submit: '提交前', window: '窗口受理' };
+let uid = 0;
+
+function svg(tag, attrs, ...kids) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+  for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  return e;
+}
+
+function fmt(n, digits = 1) {
+  return n === null || n === undefined ? '—' : Number(n).toFixed(digits).replace(/\.0+$/, '');
+}
+
+function giveUpText(g) {
+  if (!g) return '—';
+  if (g.stage === 'step') return `第 ${g.step + 1} 步${g.title ? ' ' + g.title : ''}`;
+  return STAGE_TEXT[g.stage] || g.title || g.stage;
+}
+
+// A horizontal bar chart. rows: [{label, values: [n per series]}]. Every
+// bar carries its number as text, so nothing depends on colour alone.
+function barChart({ caption, desc, rows, series, unit = '' }) {
+  const id = `chart-${++uid}`;
+  const labelW = 190;
+  const barH = 16;
+  const gap = 3;
+  const groupGap = 12;
+  const plotW = 360;
+  const valueW = 70;
+  const groupH = series.length * (barH + gap) - gap;
+  const height = Math.max(rows.length, 1) * (groupH + groupGap) + groupGap;
+  const width = labelW + plotW + valueW;
+  const max = Math.max(1, ...rows.flatMap((r) => r.values.map((v) => v || 0)));
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+    'aria-labelledby': `${id}-t ${id}-d` });
+  root.append(svg('title', { id: `${id}-t` }, caption), svg('desc', { id: `${id}-d` }, desc));
+  rows.forEach((r, i) => {
+    const y0 = groupGap + i * (groupH + groupGap);
+    const label = r.label.length > 13 ? r.label.slice(0, 12) + '…' : r.label;
+    root.append(svg('text', { x: labelW - 8, y: y0 + groupH / 2 + 4, 'text-anchor': 'end' }, label));
+    series.forEach((s, j) => {
+      const v = r.values[j];
+      const y = y0 + j * (barH + gap);
+      const w = v ? Math.max(2, (v / max) * plotW) : 0;
+      if (w) root.append(svg('rect', { x: labelW, y, width: w, height: barH, class: s.cls }));
+      root.append(svg('text', { x: labelW + w + 4, y: y + barH - 3 },
+        v === null || v === undefined ? '无' : `${fmt(v)}${unit}`));
+    });
+  });
+  root.append(svg('line', { x1: labelW, y1: 4, x2: labelW, y2: height - 4, class: 'axis' }));
+  const fig = el('figure', { class: 'chart' }, el('figcaption', { 'aria-hidden': 'true' }, caption));
+  if (series.length > 1) {
+    fig.append(el('ul', { class: 'legend', 'aria-hidden': 'true' },
+      series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}` }), s.name))));
+  }
+  fig.append(root);
+  return fig;
+}
+
+function countsChart(procs) {
+  const rows = procs.map((p) => ({ label: p.title, values: SERIES.map((s) => p[s.key]) }));
+  const desc = procs.map((p) => `${p.title}:${SERIES.map((s) => `${s.name} ${p[s.key]} 件`).join(',')}`)
+    .join(';') + '。数字与上面的表格相同。';
+  return barChart({ caption: '各事项办理数量', desc, rows, series: SERIES });
+}
+
+function stepsChart(p) {
+  const rows = p.steps.map((s) => ({ label: `第${s.step + 1}步 ${s.title}`, values: [s.median_minutes] }));
+  const desc = p.steps.map((s) => `第 ${s.step + 1} 步 ${s.title}:${s.median_minutes === null
+    ? '没有数据' : `中位数 ${fmt(s.median_minutes)} 分钟(${s.samples} 件)`}`).join(';') + '。';
+  return barChart({ caption: `${p.title}:每步用时中位数(分钟)`, desc, rows, unit: ' 分钟',
+    series: [{ name: '分钟', cls: 's-minutes' }] });
+}
+
+function ratingsChart(p) {
+  const names = ['1 分 非常不满意', '2 分 不满意', '3 分 一般', '4 分 满意', '5 分 非常满意'];
+  const rows = p.ratings.scores.map((n, i) => ({ label: names[i], values: [n] }));
+  const desc = `共 ${p.ratings.count} 条评价,平均 ${fmt(p.ratings.average, 2)} 分;` +
+    p.ratings.scores.map((n, i) => `${names[i]} ${n} 条`).join(',') + '。';
+  return barChart({ caption: `${p.title}:评价分布`, desc, rows, unit: ' 条',
+    series: [{ name: '评价', cls: 's-score' }] });
+}
+
+function num(n, cls = 'num') {
+  return el('td', { class: cls }, String(n));
+}
+
+function summaryTable(data) {
+  const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分'];
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'stats' },
+    el('caption', {}, `各事项办理情况(${data.from} 至 ${data.to})`),
+    el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i && i !== 5 ? 'num' : null }, h)))),
+    el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.live ? null : 'retired' },
+      el('th', { scope: 'row' }, p.title, p.live ? '' : '(已停办)'),
+      num(p.started), num(p.submitted), num(p.completed), num(p.abandoned),
+      el('td', {}, p.give_up_step ? `${giveUpText(p.give_up_step)}(${p.give_up_step.count} 件)` : '—'),
+      num(p.ratings.count),
+      el('td', { class: p.ratings.average === null ? 'num none' : 'num' }, fmt(p.ratings.average, 2)))))));
+}
+
+function detail(p, open) {
+  const stepsTable = el('table', {},
+    el('caption', { class: 'sr-only' }, `${p.title}:每步用时`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '步骤'),
+      el('th', { scope: 'col', class: 'num' }, '用时中位数(分钟)'), el('th', { scope: 'col', class: 'num' }, '件数'))),
+    el('tbody', {}, p.steps.map((s) => el('tr', {},
+      el('th', { scope: 'row' }, `第 ${s.step + 1} 步 ${s.title}`),
+      num(fmt(s.median_minutes)), num(s.samples)))));
+  const giveUp = p.give_up.length
+    ? el('ul', {}, p.give_up.map((g) => el('li', {}, `${giveUpText(g)}:${g.count} 件`)))
+    : el('p', { class: 'hint' }, '没有放弃的办事记录。');
+  return el('details', { class: 'proc', open: open || undefined },
+    el('summary', {}, `${p.title}(开始 ${p.started} 件)`),
+    el('div', { class: 'charts' }, stepsChart(p), ratingsChart(p)),
+    el('h3', {}, '每步用时'), stepsTable,
+    el('h3', {}, '在哪里放弃'), giveUp);
+}
+
+function queryString(f) {
+  const q = new URLSearchParams();
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.procedure) q.set('procedure', f.procedure);
+  return q.toString();
+}
+
+async function start() {
+  const main = document.getElementById('main');
+  await ensureLogin(main, 'admin');
+  document.getElementById('session').replaceChildren(sessionBadge());
+
+  const params = new URLSearchParams(location.search);
+  const from = el('input', { type: 'date', id: 'from', name: 'from', value: params.get('from') || '' });
+  const to = el('input', { type: 'date', id: 'to', name: 'to', value: params.get('to') || '' });
+  const proc = el('select', { id: 'procedure', name: 'procedure' }, el('option', { value: '' }, '全部事项'));
+  const wanted = params.get('procedure') || '';
+  const csv = el('a', { class: 'btn', id: 'csv', download: '' }, '下载 CSV 表格');
+  const status = el('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const error = el('p', { class: 'msg-error', role: 'alert' });
+  const results = el('div', { id: 'results' });
+  const form = el('form', { class: 'card filters', 'aria-label': '统计范围' },
+    el('div', { class: 'field' }, el('label', { for: 'from' }, '开始日期'), from),
+    el('div', { class: 'field' }, el('label', { for: 'to' }, '结束日期'), to),
+    el('div', { class: 'field' }, el('label', { for: 'procedure' }, '事项'), proc),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, '查询'),
+    csv);
+  main.replaceChildren(
+    el('h1', {}, '办事统计'),
+    el('p', { class: 'hint' }, '按开始办理的日期统计。一小时没有操作的办事记录算作放弃;' +
+      '超过保存期限的记录只保留匿名的数字,个人信息已删除。'),
+    form, error, status, results);
+
+  let procsKnown = false;
+  async function load() {
+    const f = { from: from.value, to: to.value, procedure: proc.value || (procsKnown ? '' : wanted) };
+    const qs = queryString(f);
+    error.textContent = '';
+    status.textContent = '正在统计……';
+    const r = await api('GET', `/api/v1/admin/stats${qs ? '?' + qs : ''}`);
+    if (r.status !== 200) {
+      status.textContent = '';
+      error.textContent = errorText(r, '统计没有成功,请检查日期后再试');
+      return;
+    }
+    const data = r.data;
+    from.value = data.from;
+    to.value = data.to;
+    if (!procsKnown && !f.procedure) {
+      proc.append(...data.procedures.map((p) => el('option', { value: p.id }, p.title)));
+      procsKnown = true;
+    } else if (!procsKnown) {
+      // filtered at first: the full list comes from an unfiltered call
+      const all = await api('GET', `/api/v1/admin/stats?${queryString({ from: data.from, to: data.to })}`);
+      if (all.status === 200) {
+        proc.append(...all.data.procedures.map((p) => el('option', { value: p.id }, p.title)));
+        procsKnown = true;
+      }
+      proc.value = f.procedure;
+    }
+    const shown = { from: data.from, to: data.to, procedure: proc.value };
+    history.replaceState(null, '', `/admin/stats?${queryString(shown)}`);
+    csv.href = `/api/v1/admin/stats?${queryString(shown)}&format=csv`;
+    const active = data.procedures.filter((p) => p.started > 0);
+    status.textContent = `${data.from} 至 ${data.to}:${data.procedures.length} 个事项,` +
+      `共开始 ${data.procedures.reduce((a, p) => a + p.started, 0)} 件。`;
+    results.replaceChildren(
+      el('h2', {}, '办理情况'),
+      summaryTable(data),
+      el('h2', {}, '图表'),
+      active.length ? countsChart(active) : el('p', { class: 'hint' }, '这段时间没有办事记录。'),
+      active.length ? el('h2', {}, '各事项详情') : '',
+      active.map((p) => detail(p, active.length === 1)));
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    load();
+  });
+  await load();
+}
+
+start();
