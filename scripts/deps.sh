@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what spkiosk needs on Debian 12, and only what is missing.
 #   scripts/deps.sh build   libraries to build and run the daemon
-#   scripts/deps.sh test    + Criterion and Node.js (gcc brings the sanitizer runtimes)
+#   scripts/deps.sh test    + Criterion, Node.js and the sqlite3 shell (gcc brings the
+#                           sanitizer runtimes)
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 # A library counts as present when pkg-config finds it; apt-get runs only when
@@ -32,6 +33,7 @@ need_pc libqrencode libqrencode-dev
 if [ "$want" = test ] || [ "$want" = e2e ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
+    need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang
