@@ -67,8 +67,8 @@ static char *admin_path(const char *root, const char *rel)
 
 struct admin_entry {
     char *rel;
-    cJSON *obj;             /* owned by the list array once added */
-    cJSON *errors, *warnings;
+    cJSON *obj;                 /* owned until added to the answer */
+    cJSON *errors, *warnings;   /* owned until added to obj */
     bool live;
 };
 
@@ -90,6 +90,8 @@ static void admin_list_free(struct admin_list *l)
     for (i = 0; i < l->n; i++) {
         free(l->v[i].rel);
         cJSON_Delete(l->v[i].obj);
+        cJSON_Delete(l->v[i].errors);
+        cJSON_Delete(l->v[i].warnings);
     }
     free(l->v);
 }
@@ -143,8 +145,8 @@ static struct admin_entry *admin_entry_new(struct admin_list *l, const char *rel
         return NULL;
     }
     l->n++;
-    e->errors = cJSON_AddArrayToObject(e->obj, "errors");
-    e->warnings = cJSON_AddArrayToObject(e->obj, "warnings");
+    e->errors = cJSON_CreateArray();
+    e->warnings = cJSON_CreateArray();
     if (!e->errors || !e->warnings)
         l->oom = 1;
     return e;
@@ -378,6 +380,14 @@ static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom
     else
         state = e->live ? "ok" : "pending";
     json_str(e->obj, "state", state, oom);
+    if (cJSON_AddItemToObject(e->obj, "errors", e->errors))
+        e->errors = NULL;
+    else
+        *oom = 1;
+    if (cJSON_AddItemToObject(e->obj, "warnings", e->warnings))
+        e->warnings = NULL;
+    else
+        *oom = 1;
     if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         admin_iso_time(st.st_mtime, when);
         json_str(e->obj, "modified_at", when, oom);
@@ -802,7 +812,6 @@ int admin_save(struct db *db, const char *root, const char *rel, const char *tex
         fprintf(stderr, "spkiosk: admin: cannot write %s: %s\n", path, strerror(errno));
         goto out;
     }
-    fprintf(stderr, "spkiosk: admin: saved %s (%.12s)\n", rel, check->hash);
     /* the watcher will see the rename too; its load then finds nothing new */
     (void)loader_run(db, root);
     if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "api_admin.h"
 #include "assets.h"
 #include "auth.h"
 #include "catalog.h"
@@ -93,6 +94,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     auth_set_idle(o->session_idle);
+    api_admin_setup(o->procedures);
     if (auth_bootstrap(db, stdout) != 0)
         goto out;
     if (loader_run(db, o->procedures) != 0)
