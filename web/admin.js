@@ -10,7 +10,7 @@
 //   #/edit?id=ID&file=CAT/NAME.md[&line=N]  the editor (at line N)
 //   #/new                                a new file: category and id
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
-import { el, contentHtml } from './core.js';
+import { el, contentHtml, stepLabel } from './core.js';
 import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
 
 const main = document.getElementById('main');
@@ -81,9 +81,9 @@ function procRow(p) {
   const review = el('td', {}, p.review_by || '—',
     p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null);
   const changed = el('td', {},
-    p.live ? el('div', {}, `上线 ${when(p.live.loaded_at)}`) : null,
-    p.retired ? el('div', {}, `停办 ${when(p.retired.retired_at)}`) : null,
-    p.modified_at ? el('div', { class: 'muted' }, `文件 ${when(p.modified_at)}`) : null);
+    p.live ? el('div', { class: 'when' }, `上线 ${when(p.live.loaded_at)}`) : null,
+    p.retired ? el('div', { class: 'when' }, `停办 ${when(p.retired.retired_at)}`) : null,
+    p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
   return el('tr', { 'data-id': p.id, 'data-state': p.state },
     el('th', { scope: 'row' }, p.title || el('span', { class: 'muted' }, '(未能载入)'),
       el('br'), el('code', {}, p.id)),
@@ -204,11 +204,14 @@ function previewArticle(proc) {
   const a = el('article', { class: 'preview-doc', lang: 'zh-CN' });
   a.append(el('h3', { class: 'preview-title' }, proc.title));
   if (proc.summary_html) a.append(contentHtml(proc.summary_html));
-  if (proc.conditions.length) {
-    a.append(el('h4', {}, '办理条件'), el('ul', {}, proc.conditions.map((c) => el('li', {}, c))));
-  }
+  const section = (sec) => {
+    a.append(el('h4', {}, sec.title));
+    if (sec.html) a.append(contentHtml(sec.html));
+  };
+  // the eligibility conditions before the steps, the rest after, as on the kiosk
+  proc.sections.filter((sec) => sec.kind === 'eligibility').forEach(section);
   proc.steps.forEach((s, i) => {
-    a.append(el('h4', {}, `第 ${i + 1} 步:${s.title}`, s.if ? el('span', { class: 'muted' }, '(部分情况)') : null));
+    a.append(el('h4', {}, `第 ${i + 1} 步:${stepLabel(s.title)}`, s.if ? el('span', { class: 'muted' }, '(部分情况)') : null));
     if (s.html) a.append(contentHtml(s.html));
     if (s.checklist.length) {
       a.append(el('ul', { class: 'checklist' }, s.checklist.map((c) =>
@@ -221,10 +224,7 @@ function previewArticle(proc) {
           `(${f.type}${f.required ? ',必填' : ''})`)))));
     }
   });
-  for (const sec of proc.sections) {
-    a.append(el('h4', {}, sec.title));
-    if (sec.html) a.append(contentHtml(sec.html));
-  }
+  proc.sections.filter((sec) => sec.kind !== 'eligibility').forEach(section);
   return a;
 }
 
@@ -267,7 +267,9 @@ async function editorView(params) {
   const reloadBtn = el('button', { type: 'button', class: 'btn', id: 'reload' }, '重新载入文件');
   const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
   const checks = el('div', { id: 'checks', 'aria-live': 'polite' });
-  const preview = el('div', { id: 'preview', class: 'preview' });
+  // scrolls on its own: focusable, so that a keyboard can scroll it too
+  const preview = el('div', { id: 'preview', class: 'preview', tabindex: '0', role: 'region',
+    'aria-labelledby': 'preview-h' });
   const viewLink = el('p', { id: 'view-link' });
 
   const numbers = () => {
@@ -305,11 +307,13 @@ async function editorView(params) {
         `${sev === 'error' ? '错误' : '提醒'} · 第 ${d.line} 行`), `:${d.message}`);
     });
     const nErr = errors.filter((d) => d.severity !== 'warning').length;
-    checks.replaceChildren(
+    const parts = [
       note ? el('p', { class: 'muted' }, note) : null,
       nErr ? el('p', { class: 'msg-error' }, `有 ${nErr} 处错误,改好之前不能保存`)
         : el('p', { class: 'msg-ok' }, errors.length ? '没有错误(有提醒,可以保存)' : '没有发现问题'),
-      items.length ? el('ul', { class: 'issues' }, items) : null);
+      items.length ? el('ul', { class: 'issues' }, items) : null,
+    ];
+    checks.replaceChildren(...parts.filter(Boolean));
   };
 
   const runPreview = async () => {
