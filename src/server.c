@@ -3,7 +3,8 @@
  * Threads: the main thread loads procedures, waits for signals and for
  * file changes (inotify, see watch.c) and loads again after them; the
  * HTTP worker threads (libmicrohttpd's pool) answer requests, each with its
- * own SQLite connection. Signals are blocked in every thread and read from
+ * own SQLite connection (and load after an admin's save: loads take turns,
+ * see loader.c). Signals are blocked in every thread and read from
  * a signalfd here, so no handler runs in the middle of a request.
  */
 #include "server.h"
