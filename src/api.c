@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_admin.h"
 #include "api_cases.h"
 #include "api_stats.h"
 #include "assets.h"
@@ -208,6 +209,12 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/login", api_login},
     {"POST", "/api/v1/logout", api_logout},
     {"GET", "/api/v1/session", api_session},
+    /* the admin console (api_admin.c) */
+    {"GET", "/api/v1/admin/procedures", api_admin_procedures},
+    {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get},
+    {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put},
+    {"POST", "/api/v1/admin/preview", api_admin_preview},
+    {"GET", "/admin", page_admin},
     /* statistics (admins) */
     {"GET", "/api/v1/admin/stats", api_admin_stats},
     {"GET", "/admin/stats", page_admin_stats},
