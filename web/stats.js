@@ -204,7 +204,7 @@ async function start() {
       el('h2', {}, '图表'),
       active.length ? countsChart(active) : el('p', { class: 'hint' }, '这段时间没有办事记录。'),
       active.length ? el('h2', {}, '各事项详情') : '',
-      active.map((p) => detail(p, active.length === 1)));
+      ...active.map((p) => detail(p, active.length === 1)));
   }
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -1,0 +1,127 @@
+// The statistics page in a desktop browser: an admin logs in on
+// /admin/stats and sees the figures of cases a kiosk started (table, SVG
+// charts with their text alternatives), narrows the range, gets the message
+// for a range backwards, downloads the CSV. axe-core runs on each state; no
+// request leaves the daemon.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
+import { kioskPage, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+
+const PW = 'admin-pass-42';
+const ID = 'residence-certificate';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const h = { daemon: null, browser: null, tmp: null, url: '' };
+before(async () => {
+  h.tmp = makeTmp('spkiosk-e2e-stats-');
+  const db = path.join(h.tmp, 'e2e.db');
+  h.daemon = await startDaemon({
+    tree: SAMPLE_TREE, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
+  });
+  addUser(db, 'boss', 'admin', PW);
+  h.url = h.daemon.url;
+  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // two residents start at the kiosk; one rates the service 4
+  const post = async (p, body) => {
+    const r = await fetch(`${h.url}${p}`, { method: 'POST', body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' } });
+    assert.ok(r.ok, `${p}: ${r.status}`);
+    return r.status === 204 ? null : r.json();
+  };
+  const a = await post('/api/v1/cases', { procedure: ID });
+  await post('/api/v1/cases', { procedure: ID });
+  await post(`/api/v1/cases/${a.id}/rating`, { score: 4 });
+});
+after(async () => {
+  try {
+    if (h.browser) await h.browser.close();
+  } finally {
+    await stopChecked(h.daemon, h.tmp);
+  }
+});
+
+describe('the statistics page', () => {
+  let kp;
+  let page;
+  const row = () => page.locator('table.stats tbody tr', { hasText: '居住证明' });
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => {
+    if (kp) {
+      kp.assertClean('statistics page');
+      await kp.context.close();
+    }
+  });
+
+  it('asks for a login, then shows the last 30 days per procedure', async () => {
+    await page.goto(`${h.url}/admin/stats`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await row().waitFor();
+    assert.equal((await page.locator('#main h1').innerText()).trim(), '办事统计');
+    const cells = await row().locator('td').allInnerTexts();
+    // 开始 提交 办结 放弃 最多放弃于 评价数 平均评分
+    assert.deepEqual(cells.map((c) => c.trim()), ['2', '0', '0', '0', '—', '1', '4']);
+    const from = await page.locator('#from').inputValue();
+    const to = await page.locator('#to').inputValue();
+    assert.equal((Date.parse(to) - Date.parse(from)) / 86400000 + 1, 30);
+    assert.ok(await page.locator('a[href="/admin"]').count() > 0, 'a link back to /admin');
+    await shot(page, 'stats-01-table');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('charts are SVG images with a title and a description that reads out the numbers', async () => {
+    const charts = page.locator('figure.chart svg[role=img]');
+    assert.ok(await charts.count() >= 3, 'counts, minutes per step and ratings');
+    const first = charts.first();
+    const labelled = await first.getAttribute('aria-labelledby');
+    const [t, d] = labelled.split(' ');
+    assert.equal(await page.locator(`[id="${t}"]`).textContent(), '各事项办理数量');
+    assert.match(await page.locator(`[id="${d}"]`).textContent(), /居住证明:开始 2 件,提交 0 件,办结 0 件,放弃 0 件/);
+    // one procedure with cases: its details are open, with the rating chart
+    const details = page.locator('details.proc[open]');
+    assert.equal(await details.count(), 1);
+    assert.match(await details.locator('svg desc').last().textContent(), /共 1 条评价,平均 4 分/);
+    await details.scrollIntoViewIfNeeded();
+    await shot(page, 'stats-03-details', { fullPage: false });
+  });
+
+  it('the CSV link downloads the same range as a .csv file', async () => {
+    const href = await page.locator('#csv').getAttribute('href');
+    assert.match(href, /format=csv/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
+    assert.match(download.suggestedFilename(), /^spkiosk-stats-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  });
+
+  it('a range without cases says so; a backwards range shows the error', async () => {
+    await page.locator('#from').fill('2025-01-01');
+    await page.locator('#to').fill('2025-01-31');
+    await page.locator('form.filters button[type=submit]').click();
+    await poll(async () => assert.match(await page.locator('#results').innerText(), /这段时间没有办事记录/));
+    assert.match(page.url(), /from=2025-01-01&to=2025-01-31/);
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('#from').fill('2025-02-01');
+    await page.locator('form.filters button[type=submit]').click();
+    await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /开始日期不能晚于结束日期/));
+    await shot(page, 'stats-02-error');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('one procedure chosen from the list', async () => {
+    await page.locator('#from').fill('');
+    await page.locator('#to').fill('');
+    await page.locator('#procedure').selectOption(ID);
+    await page.locator('form.filters button[type=submit]').click();
+    await poll(async () => assert.equal(await page.locator('table.stats tbody tr').count(), 1));
+    assert.match(await row().innerText(), /居住证明/);
+    assert.match(page.url(), new RegExp(`procedure=${ID}`));
+  });
+});
