@@ -190,7 +190,7 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
 static int sweep_batch(struct db *db, bool erase, const char *cutoff, const char *now,
                        size_t *count)
 {
-    static char ids[SWEEP_BATCH][CASE_ID_LEN + 1];  /* main thread only */
+    char ids[SWEEP_BATCH][CASE_ID_LEN + 1];
     int n, i;
     bool done;
 
