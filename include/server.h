@@ -11,6 +11,7 @@ struct server_options {
     const char *web_dir;        /* NULL: the UI built into the binary */
     unsigned threads;           /* HTTP worker threads */
     long session_idle;          /* seconds without a request that end a staff session */
+    int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
 };
 
 /* Fills in the documented defaults. */

@@ -40,6 +40,7 @@ static const char usage_serve[] =
     "  --threads N         worker threads (default 4)\n"
     "  --session-idle S    seconds without a request that end a staff or admin session\n"
     "                      (default 1800, at most 86400)\n"
+    "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -246,6 +247,10 @@ static int cmd_serve(int argc, char **argv)
         if (is_help(a)) {
             fputs(usage_serve, stdout);
             return 0;
+        }
+        if (strcmp(a, "--secure-cookies") == 0) {
+            o.secure_cookies = 1;
+            continue;
         }
         if (!v || a[0] != '-') {
             fprintf(stderr, "spkiosk serve: %s %s\n%s", a, v ? "is not an option" : "needs a value",
