@@ -269,6 +269,7 @@ enum MHD_Result api_admin_source_put(struct http_request *req)
     r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
                    &check, &res);
     if (r != 0) {
+        /* admin_save fails only before its rename: the file is as it was */
         ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
                                "保存没有成功(服务器写不了文件),原来的文件没有改动;请联系技术人员");
         goto out;
