@@ -7,7 +7,7 @@
  * A session is a random 256-bit token sent as an HttpOnly, SameSite=Strict
  * cookie; only its BLAKE2b hash is stored. Every state-changing call also
  * needs the session's CSRF token in X-CSRF-Token. Sessions end after
- * AUTH_IDLE_SECONDS without a request.
+ * AUTH_IDLE_SECONDS (or what auth_set_idle set) without a request.
  */
 #ifndef SPK_AUTH_H
 #define SPK_AUTH_H
@@ -21,7 +21,8 @@
 #define AUTH_NAME_MAX 32            /* user names: [a-z0-9][a-z0-9._-]{0,31} */
 #define AUTH_PASSWORD_MIN 8         /* bytes */
 #define AUTH_PASSWORD_MAX 256       /* bytes; longer input is refused, not cut */
-#define AUTH_IDLE_SECONDS (30 * 60)
+#define AUTH_IDLE_SECONDS (30 * 60) /* default; `serve --session-idle` */
+#define AUTH_IDLE_MAX (24 * 60 * 60)
 #define AUTH_HASH_CONCURRENCY 2
 #define AUTH_FAIL_LIMIT 5           /* failures per name or address ... */
 #define AUTH_FAIL_WINDOW (15 * 60)  /* ... within this many seconds ... */
@@ -63,6 +64,10 @@ bool auth_require(struct http_request *req, enum auth_role need, struct auth_use
 /* Sets whether session cookies carry `Secure` (when serving over TLS).
  * Call before the HTTP workers start. */
 void auth_set_secure(bool secure);
+
+/* Sets how many seconds without a request end a session (1..AUTH_IDLE_MAX).
+ * Call before the HTTP workers start. */
+void auth_set_idle(long seconds);
 
 /* Creates a user. password is password_len bytes (not NUL-terminated
  * necessarily). Returns 0; 1 with a message in err for a bad name, a bad

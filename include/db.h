@@ -19,6 +19,10 @@ struct db;
  * message in err. The caller closes it with db_close(). */
 int db_open(const char *path, struct db **out, char *err, size_t errlen);
 
+/* Creates the folder that will hold the database at path, if missing (one
+ * level, mode 0750). Returns 0, or -1 with a message on stderr. */
+int db_dir_ensure(const char *path);
+
 /* Applies the embedded migrations (schema/NNN-*.sql) that are newer than
  * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction. Returns
  * 0, or -1 with a message in err (the failing migration is rolled back; a

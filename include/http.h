@@ -94,6 +94,14 @@ const char *http_query(struct http_request *req, const char *name);
 /* A request header, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 
+/* A cookie sent with the request, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
+
+#define HTTP_ADDR_MAX 46    /* INET6_ADDRSTRLEN */
+
+/* The client's address as text (no port) in out; "?" when unknown. */
+void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX]);
+
 /* True when the request's If-None-Match names etag. */
 bool http_etag_matches(struct http_request *req, const char *etag);
 

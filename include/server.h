@@ -10,6 +10,7 @@ struct server_options {
     const char *procedures;
     const char *web_dir;        /* NULL: the UI built into the binary */
     unsigned threads;           /* HTTP worker threads */
+    long session_idle;          /* seconds without a request that end a staff session */
 };
 
 /* Fills in the documented defaults. */

@@ -8,6 +8,7 @@
 
 #include "api_cases.h"
 #include "assets.h"
+#include "auth.h"
 #include "catalog.h"
 #include "cjktok.h"
 #include "db.h"
@@ -202,6 +203,10 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/cases/{}/rating", api_case_rating},
     {"GET", "/print/cases/{}", print_case},
     {"GET", "/print/procedures/{}", print_procedure},
+    /* staff and admin sessions */
+    {"POST", "/api/v1/login", api_login},
+    {"POST", "/api/v1/logout", api_logout},
+    {"GET", "/api/v1/session", api_session},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},
     {"GET", "/media/*", page_media},

@@ -3,10 +3,12 @@
  * time and applied in order; PRAGMA user_version records the last one. */
 #include "db.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cjktok.h"
 #include "embed.h"
@@ -281,4 +283,26 @@ struct db *db_thread(void)
         return NULL;
     }
     return db;
+}
+
+/* One level only, like the default ./var: a deeper missing path is more
+ * likely a typo than a wish. */
+int db_dir_ensure(const char *db_path)
+{
+    const char *slash = strrchr(db_path, '/');
+    char dir[4096];
+    size_t n;
+
+    if (!slash || slash == db_path)
+        return 0;
+    n = (size_t)(slash - db_path);
+    if (n >= sizeof dir)
+        return -1;
+    memcpy(dir, db_path, n);
+    dir[n] = '\0';
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+        fprintf(stderr, "spkiosk: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
 }

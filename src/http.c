@@ -144,6 +144,28 @@ const char *http_header(struct http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_cookie(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const char *r = NULL;
+
+    if (sa && sa->sa_family == AF_INET)
+        r = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                      HTTP_ADDR_MAX);
+    else if (sa && sa->sa_family == AF_INET6)
+        r = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                      HTTP_ADDR_MAX);
+    if (!r)
+        snprintf(out, HTTP_ADDR_MAX, "?");
+}
+
 bool http_etag_matches(struct http_request *req, const char *etag)
 {
     const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);

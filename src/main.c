@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "auth.h"
+#include "db.h"
 #include "diag.h"
 #include "library.h"
 #include "server.h"
@@ -20,6 +24,7 @@ static const char usage_main[] =
     "commands:\n"
     "  serve    run the daemon\n"
     "  check    check procedure files and report every error as FILE:LINE: message\n"
+    "  user     add, list, change or disable staff and admin accounts\n"
     "\n"
     "  spkiosk --version     print the version\n"
     "  spkiosk COMMAND --help\n";
@@ -33,6 +38,8 @@ static const char usage_serve[] =
     "  --procedures DIR    procedure files (default ./procedures)\n"
     "  --web DIR           serve the web UI from DIR instead of the built-in copy\n"
     "  --threads N         worker threads (default 4)\n"
+    "  --session-idle S    seconds without a request that end a staff or admin session\n"
+    "                      (default 1800, at most 86400)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -42,6 +49,18 @@ static const char usage_check[] =
     "Checks procedure files or folders (default ./procedures). Prints every problem as\n"
     "FILE:LINE: message (warnings as FILE:LINE: warning: message). Exits 1 if there is\n"
     "any error, 0 otherwise.\n";
+
+static const char usage_user[] =
+    "usage: spkiosk user add NAME --role staff|admin [--db FILE]\n"
+    "       spkiosk user passwd NAME [--db FILE]\n"
+    "       spkiosk user disable NAME [--db FILE]\n"
+    "       spkiosk user list [--db FILE]\n"
+    "\n"
+    "Manages the accounts of the window (staff) and the admin console (admin).\n"
+    "add and passwd read the password from standard input (8 to 256 bytes; one\n"
+    "line, its newline dropped; asked twice without echo on a terminal).\n"
+    "disable ends the user's sessions and refuses their logins; their name stays\n"
+    "in case histories. --db defaults to ./var/spkiosk.db.\n";
 
 static int is_help(const char *s)
 {
@@ -82,6 +101,140 @@ static int cmd_check(int argc, char **argv)
     return failed;
 }
 
+/* Reads one password line from fd 0 into buf: *len bytes, without the line
+ * end. Returns 0, or -1 with a message (too long, nothing read). */
+static int user_read_line(char *buf, size_t cap, size_t *len, const char *prompt)
+{
+    struct termios old, quiet;
+    int tty = isatty(0), hidden = 0, rc = -1;
+    size_t n = 0;
+    int c;
+
+    if (tty) {
+        fputs(prompt, stderr);
+        if (tcgetattr(0, &old) == 0) {
+            quiet = old;
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
+            hidden = tcsetattr(0, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+    while ((c = getchar()) != EOF && c != '\n') {
+        if (n + 1 >= cap) {
+            fprintf(stderr, "spkiosk user: the password is longer than %d bytes\n",
+                    AUTH_PASSWORD_MAX);
+            goto out;
+        }
+        buf[n++] = (char)c;
+    }
+    if (n && buf[n - 1] == '\r')
+        n--;
+    buf[n] = '\0';
+    *len = n;
+    rc = 0;
+out:
+    if (hidden) {
+        tcsetattr(0, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    return rc;
+}
+
+/* The password for add/passwd: from a pipe once, from a terminal twice. */
+static int user_read_password(char buf[AUTH_PASSWORD_MAX + 2], size_t *len)
+{
+    char again[AUTH_PASSWORD_MAX + 2];
+    size_t n2;
+    int rc = -1;
+
+    if (user_read_line(buf, AUTH_PASSWORD_MAX + 2, len, "Password: ") != 0)
+        return -1;
+    if (!isatty(0))
+        return 0;
+    if (user_read_line(again, sizeof again, &n2, "Again: ") != 0)
+        goto out;
+    if (n2 != *len || memcmp(buf, again, n2) != 0) {
+        fprintf(stderr, "spkiosk user: the two passwords differ\n");
+        goto out;
+    }
+    rc = 0;
+out:
+    sodium_memzero(again, sizeof again);
+    return rc;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL;
+    const char *db_path = "var/spkiosk.db";
+    char pw[AUTH_PASSWORD_MAX + 2], err[256];
+    enum auth_role role = AUTH_ROLE_STAFF;
+    struct db *db = NULL;
+    size_t pwlen = 0;
+    int i, r, rc = 1;
+
+    for (i = 0; i < argc; i++)
+        if (is_help(argv[i])) {
+            fputs(usage_user, stdout);
+            return 0;
+        }
+    if (!verb || (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
+                  strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0)) {
+        fputs(usage_user, stderr);
+        return 2;
+    }
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--db") == 0 && v) {
+            db_path = v;
+            i++;
+        } else if (strcmp(a, "--role") == 0 && v && strcmp(verb, "add") == 0) {
+            role_s = v;
+            i++;
+        } else if (a[0] != '-' && !name && strcmp(verb, "list") != 0) {
+            name = a;
+        } else {
+            fprintf(stderr, "spkiosk user: unexpected %s\n%s", a, usage_user);
+            return 2;
+        }
+    }
+    if (strcmp(verb, "list") != 0 && !name) {
+        fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);
+        return 2;
+    }
+    if (strcmp(verb, "add") == 0 && auth_role_parse(role_s, &role) != 0) {
+        fprintf(stderr, "spkiosk user add: --role staff or --role admin is needed\n");
+        return 2;
+    }
+    if (db_dir_ensure(db_path) != 0)
+        return 1;
+    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk user: database: %s\n", err);
+        goto out;
+    }
+    if (strcmp(verb, "list") == 0) {
+        rc = auth_user_list(db, stdout) == 0 ? 0 : 1;
+        goto out;
+    }
+    if (strcmp(verb, "disable") == 0) {
+        r = auth_user_disable(db, name, err, sizeof err);
+    } else {
+        if (user_read_password(pw, &pwlen) != 0)
+            goto out;
+        r = strcmp(verb, "add") == 0
+                ? auth_user_add(db, name, role, pw, pwlen, err, sizeof err)
+                : auth_user_passwd(db, name, pw, pwlen, err, sizeof err);
+    }
+    if (r != 0) {
+        fprintf(stderr, "spkiosk user %s: %s\n", verb, err);
+        goto out;
+    }
+    rc = 0;
+out:
+    sodium_memzero(pw, sizeof pw);
+    db_close(db);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct server_options o;
@@ -115,6 +268,15 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.threads = (unsigned)n;
+        } else if (strcmp(a, "--session-idle") == 0) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > AUTH_IDLE_MAX) {
+                fprintf(stderr, "spkiosk serve: --session-idle takes 1 to %d seconds\n",
+                        AUTH_IDLE_MAX);
+                return 2;
+            }
+            o.session_idle = n;
         } else {
             fprintf(stderr, "spkiosk serve: unknown option %s\n%s", a, usage_serve);
             return 2;
@@ -145,6 +307,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(argv[1], "serve") == 0)
         return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "user") == 0)
+        return cmd_user(argc - 2, argv + 2);
     fprintf(stderr, "spkiosk: unknown command %s\n%s", argv[1], usage_main);
     return 2;
 }

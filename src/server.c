@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "assets.h"
+#include "auth.h"
 #include "catalog.h"
 #include "db.h"
 #include "http.h"
@@ -46,28 +47,7 @@ void server_options_default(struct server_options *o)
     o->procedures = "./procedures";
     o->web_dir = NULL;
     o->threads = 4;
-}
-
-/* Creates the database's folder when it is missing (one level, like the
- * default ./var). */
-static int server_db_dir(const char *db_path)
-{
-    const char *slash = strrchr(db_path, '/');
-    char dir[4096];
-    size_t n;
-
-    if (!slash || slash == db_path)
-        return 0;
-    n = (size_t)(slash - db_path);
-    if (n >= sizeof dir)
-        return -1;
-    memcpy(dir, db_path, n);
-    dir[n] = '\0';
-    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-        fprintf(stderr, "spkiosk: cannot create %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    return 0;
+    o->session_idle = AUTH_IDLE_SECONDS;
 }
 
 static int server_media_init(const char *procedures)
@@ -101,7 +81,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     signal(SIGPIPE, SIG_IGN);
-    if (server_db_dir(o->db_path) != 0)
+    if (db_dir_ensure(o->db_path) != 0)
         goto out;
     if (db_open(o->db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk: database: %s\n", err);
@@ -112,6 +92,9 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: out of memory\n");
         goto out;
     }
+    auth_set_idle(o->session_idle);
+    if (auth_bootstrap(db, stdout) != 0)
+        goto out;
     if (loader_run(db, o->procedures) != 0)
         goto out;
     memset(&cfg, 0, sizeof cfg);

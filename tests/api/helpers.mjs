@@ -3,7 +3,7 @@
 // Node 20 built-ins only.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -223,11 +223,12 @@ export function allHtml(p) {
 // `files`); after, stop it with SIGTERM, require exit 0, remove the files.
 // The returned handle's `daemon` is set once the hook has run.
 export function useDaemon({ tree, files } = {}) {
-  const h = { daemon: null, tmp: null };
+  const h = { daemon: null, tmp: null, db: null };
   before(async () => {
     h.tmp = makeTmp();
     const t = files ? writeTree(path.join(h.tmp, 'tree'), files) : (tree ?? FIXTURE_TREE);
-    h.daemon = await startDaemon({ tree: t, db: path.join(h.tmp, 'x.db') });
+    h.db = path.join(h.tmp, 'x.db');
+    h.daemon = await startDaemon({ tree: t, db: h.db });
   });
   after(() => stopChecked(h.daemon, h.tmp));
   return h;
@@ -245,4 +246,47 @@ export async function stopChecked(daemon, tmp) {
   } finally {
     rmTmp(tmp);
   }
+}
+
+// --- accounts and sessions -------------------------------------------------
+
+// The password the daemon printed for the `admin` it created on its first
+// start with no users (throws when it printed none).
+export function adminPassword(daemon) {
+  const m = /created user admin with password (\S+)/.exec(daemon.stdout());
+  assert.ok(m, `no admin password on stdout:\n${daemon.stdout()}`);
+  return m[1];
+}
+
+// Runs `spkiosk user ARGS...` with input on stdin; returns {status, stdout, stderr}.
+export function userCmd(args, input = '') {
+  const r = spawnSync(BIN, ['user', ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Creates a user in the database at dbPath (the daemon may be running).
+export function addUser(dbPath, name, role, password) {
+  const r = userCmd(['add', name, '--role', role, '--db', dbPath], `${password}\n`);
+  assert.equal(r.status, 0, `user add ${name}: ${r.stderr}`);
+}
+
+// Logs in; returns {cookie, csrf, user, role}. Throws unless 200.
+export async function login(baseUrl, name, password) {
+  const res = await fetch(`${baseUrl}/api/v1/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `login ${name}: ${res.status} ${text}`);
+  const set = res.headers.get('set-cookie') ?? '';
+  const m = /^(spk_session=[^;]+)/.exec(set);
+  assert.ok(m, `login ${name}: no session cookie in ${JSON.stringify(set)}`);
+  const body = JSON.parse(text);
+  return { cookie: m[1], csrf: body.csrf, user: body.user, role: body.role };
+}
+
+// Headers for a logged-in call: the cookie, the CSRF token, JSON.
+export function authHeaders(session, extra = {}) {
+  return { Cookie: session.cookie, 'X-CSRF-Token': session.csrf,
+    'Content-Type': 'application/json', ...extra };
 }

@@ -1,0 +1,288 @@
+// Accounts and sessions: the first admin, `spkiosk user`, login/logout,
+// the session route, cookie flags, the same 401 for an unknown name and a
+// wrong password, the login throttle (per name and per address), disabled
+// users and changed passwords ending sessions, and what reaches the disk.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
+  login, authHeaders, useDaemon, BIN,
+} from './helpers.mjs';
+
+// POST /api/v1/login from a chosen loopback source address (127.0.0.x), so
+// that the per-address throttle can be told apart from the per-name one.
+function loginFrom(port, localAddress, name, password) {
+  const body = JSON.stringify({ name, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, path: '/api/v1/login', method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function post(url, body, headers = {}) {
+  return request(url, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('first start', () => {
+  test('creates admin once, prints its password once, and it logs in', async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    let d = await startDaemon({ db });
+    let pw;
+    try {
+      pw = adminPassword(d);
+      assert.match(pw, /^[A-Za-z2-9]{16}$/);
+      assert.ok(!d.stderr().includes(pw), 'the password must not reach the log');
+      const s = await login(d.url, 'admin', pw);
+      assert.equal(s.role, 'admin');
+      await d.stop();
+      d = await startDaemon({ db });
+      assert.doesNotMatch(d.stdout(), /password/, 'a second start prints no password');
+      const again = await login(d.url, 'admin', pw);
+      assert.equal(again.user, 'admin');
+      const list = userCmd(['list', '--db', db]);
+      assert.equal(list.status, 0);
+      assert.match(list.stdout, /^admin admin active \d{4}-\d\d-\d\dT/m);
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+
+  test('no admin is made when users exist before the first start', async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'wang', 'staff', 'window-pass-1');
+    const d = await startDaemon({ db });
+    try {
+      assert.doesNotMatch(d.stdout(), /created user admin/);
+      assertError(await post(`${d.url}/api/v1/login`, { name: 'admin', password: 'whatever1' }),
+        401, 'login_failed');
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+});
+
+describe('spkiosk user', () => {
+  test('add, list, passwd, disable and their refusals', () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'u.db');
+    try {
+      assert.equal(userCmd(['add', 'li', '--role', 'staff', '--db', db], 'pass-word-1\n').status, 0);
+      let r = userCmd(['add', 'li', '--role', 'admin', '--db', db], 'pass-word-2\n');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /already exists/);
+      r = userCmd(['add', 'Bad Name', '--role', 'staff', '--db', db], 'pass-word-2\n');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /user name/);
+      r = userCmd(['add', 'zhao', '--role', 'staff', '--db', db], 'short\n');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /8 to 256 bytes/);
+      r = userCmd(['add', 'zhao', '--role', 'staff', '--db', db], `${'x'.repeat(257)}\n`);
+      assert.equal(r.status, 1, 'an over-long password is refused, not cut');
+      r = userCmd(['add', 'zhao', '--db', db], 'pass-word-3\n');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /--role/);
+      r = userCmd(['add', 'zhao', '--role', 'boss', '--db', db], 'pass-word-3\n');
+      assert.equal(r.status, 2);
+      assert.equal(userCmd(['passwd', 'nobody', '--db', db], 'pass-word-4\n').status, 1);
+      assert.equal(userCmd(['disable', 'nobody', '--db', db]).status, 1);
+      assert.equal(userCmd(['frobnicate']).status, 2);
+      assert.equal(userCmd(['add', 'li', '--role', 'staff', '--bogus', '--db', db], '').status, 2);
+      r = userCmd(['--help']);
+      assert.equal(r.status, 0);
+      assert.match(r.stdout, /usage: spkiosk user add NAME --role staff\|admin/);
+      assert.equal(userCmd(['disable', 'li', '--db', db]).status, 0);
+      r = userCmd(['list', '--db', db]);
+      assert.equal(r.status, 0);
+      assert.match(r.stdout, /^li staff disabled /m);
+      // what is on disk: an Argon2id hash at the interactive limits, never the password
+      const bytes = fs.readFileSync(db).toString('latin1') +
+        (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
+      assert.match(bytes, /\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
+      assert.ok(!bytes.includes('pass-word-1'), 'the password itself is not stored');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('login, session, logout', () => {
+  const h = useDaemon();
+
+  test('login sets an HttpOnly SameSite=Strict cookie and answers user, role, csrf', async () => {
+    addUser(h.db, 'wang', 'staff', 'window-pass-1');
+    const r = await post(`${h.daemon.url}/api/v1/login`, { name: 'wang', password: 'window-pass-1' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'role', 'user']);
+    assert.equal(r.body.user, 'wang');
+    assert.equal(r.body.role, 'staff');
+    assert.match(r.body.csrf, /^[A-Za-z0-9_-]{43}$/);
+    const cookie = r.headers.get('set-cookie');
+    assert.match(cookie, /^spk_session=[A-Za-z0-9_-]{43}; /);
+    for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/'])
+      assert.ok(cookie.split('; ').includes(flag), `${flag} in ${cookie}`);
+    assert.ok(!/Secure/.test(cookie), 'no Secure flag over plain HTTP');
+    // two logins are two sessions with their own tokens
+    const other = await login(h.daemon.url, 'wang', 'window-pass-1');
+    assert.notEqual(other.cookie, /^(spk_session=[^;]+)/.exec(cookie)[1]);
+    assert.notEqual(other.csrf, r.body.csrf);
+  });
+
+  test('an unknown name and a wrong password get the same answer', async () => {
+    addUser(h.db, 'zhou', 'staff', 'right-pass-1');
+    const a = await post(`${h.daemon.url}/api/v1/login`, { name: 'zhou', password: 'wrong-pass-1' });
+    const b = await post(`${h.daemon.url}/api/v1/login`, { name: 'nosuchuser', password: 'wrong-pass-1' });
+    const c = await post(`${h.daemon.url}/api/v1/login`, { name: 'NOT A NAME', password: 'x' });
+    assertError(a, 401, 'login_failed');
+    assert.equal(a.text, b.text);
+    assert.equal(a.text, c.text);
+    assert.equal(a.headers.get('set-cookie'), null);
+  });
+
+  test('malformed login bodies are 400', async () => {
+    for (const body of ['', 'not json', '[]', '{"name":"a"}', '{"name":1,"password":"x"}',
+      '{"name":"a","password":null}'])
+      assertError(await post(`${h.daemon.url}/api/v1/login`, body), 400, 'bad_request', body);
+  });
+
+  test('GET /api/v1/session answers the live session, 401 otherwise', async () => {
+    addUser(h.db, 'sun', 'admin', 'admin-pass-1');
+    const s = await login(h.daemon.url, 'sun', 'admin-pass-1');
+    const r = await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { user: 'sun', role: 'admin', csrf: s.csrf });
+    assertError(await request(`${h.daemon.url}/api/v1/session`), 401, 'not_logged_in');
+    assertError(await request(`${h.daemon.url}/api/v1/session`,
+      { headers: { Cookie: 'spk_session=' + 'A'.repeat(43) } }), 401, 'not_logged_in');
+    assertError(await request(`${h.daemon.url}/api/v1/session`,
+      { headers: { Cookie: 'spk_session=garbage' } }), 401, 'not_logged_in');
+  });
+
+  test('logout ends the session and clears the cookie', async () => {
+    addUser(h.db, 'qian', 'staff', 'staff-pass-1');
+    const s = await login(h.daemon.url, 'qian', 'staff-pass-1');
+    const r = await request(`${h.daemon.url}/api/v1/logout`,
+      { method: 'POST', headers: authHeaders(s) });
+    assert.equal(r.status, 204);
+    assert.equal(r.text, '');
+    assert.match(r.headers.get('set-cookie'), /^spk_session=; .*Max-Age=0/);
+    assertError(await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } }),
+      401, 'not_logged_in');
+    // logging out without a session is harmless
+    assert.equal((await request(`${h.daemon.url}/api/v1/logout`, { method: 'POST' })).status, 204);
+  });
+
+  test('disabling a user or changing a password ends their sessions', async () => {
+    addUser(h.db, 'zheng', 'staff', 'first-pass-1');
+    addUser(h.db, 'feng', 'staff', 'other-pass-1');
+    const a = await login(h.daemon.url, 'zheng', 'first-pass-1');
+    const b = await login(h.daemon.url, 'feng', 'other-pass-1');
+    assert.equal(userCmd(['passwd', 'zheng', '--db', h.db], 'second-pass-2\n').status, 0);
+    assertError(await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: a.cookie } }),
+      401, 'not_logged_in');
+    assertError(await post(`${h.daemon.url}/api/v1/login`, { name: 'zheng', password: 'first-pass-1' }),
+      401, 'login_failed');
+    await login(h.daemon.url, 'zheng', 'second-pass-2');
+    assert.equal(userCmd(['disable', 'feng', '--db', h.db]).status, 0);
+    assertError(await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: b.cookie } }),
+      401, 'not_logged_in');
+    assertError(await post(`${h.daemon.url}/api/v1/login`, { name: 'feng', password: 'other-pass-1' }),
+      401, 'login_failed');
+  });
+
+  test('the session token is not stored, only its hash', () => {
+    const bytes = fs.readFileSync(h.db).toString('latin1') +
+      (fs.existsSync(`${h.db}-wal`) ? fs.readFileSync(`${h.db}-wal`).toString('latin1') : '');
+    assert.match(bytes, /[0-9a-f]{64}/);
+    assert.ok(!/spk_session/.test(bytes));
+  });
+});
+
+describe('login throttle', () => {
+  const h = useDaemon();
+
+  test('five failures for one name lock that name for every address', async () => {
+    addUser(h.db, 'chen', 'staff', 'chen-pass-1');
+    addUser(h.db, 'lin', 'staff', 'lin-pass-1');
+    for (let i = 2; i <= 6; i++) {
+      const r = await loginFrom(h.daemon.port, `127.0.0.${i}`, 'chen', `wrong-${i}-xx`);
+      assert.equal(r.status, 401, `failure ${i - 1}`);
+    }
+    const locked = await loginFrom(h.daemon.port, '127.0.0.7', 'chen', 'chen-pass-1');
+    assert.equal(locked.status, 429, 'even the right password waits');
+    assert.equal(locked.body.error.code, 'too_many_attempts');
+    assert.match(locked.body.error.message, /15 分钟/);
+    const other = await loginFrom(h.daemon.port, '127.0.0.7', 'lin', 'lin-pass-1');
+    assert.equal(other.status, 200, 'another name from that address still logs in');
+  });
+
+  test('five failures from one address lock that address for every name', async () => {
+    addUser(h.db, 'he', 'staff', 'he-pass-12');
+    for (let i = 0; i < 5; i++) {
+      const r = await loginFrom(h.daemon.port, '127.0.0.20', `guess${i}`, 'wrong-pass-xx');
+      assert.equal(r.status, 401);
+    }
+    const r = await loginFrom(h.daemon.port, '127.0.0.20', 'he', 'he-pass-12');
+    assert.equal(r.status, 429);
+    assert.equal((await loginFrom(h.daemon.port, '127.0.0.21', 'he', 'he-pass-12')).status, 200);
+  });
+
+  test('four failures then a success do not lock the name', async () => {
+    addUser(h.db, 'wu', 'staff', 'wu-pass-123');
+    for (let i = 0; i < 4; i++)
+      assert.equal((await loginFrom(h.daemon.port, `127.0.1.${i + 1}`, 'wu', 'nope-nope')).status, 401);
+    assert.equal((await loginFrom(h.daemon.port, '127.0.1.9', 'wu', 'wu-pass-123')).status, 200);
+    assert.equal((await loginFrom(h.daemon.port, '127.0.1.10', 'wu', 'nope-nope')).status, 401,
+      'the count started again after the success');
+  });
+});
+
+describe('idle expiry', () => {
+  test('a session ends after --session-idle seconds without a request, not while in use', async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'ma', 'staff', 'ma-pass-123');
+    const d = await startDaemon({ db, args: ['--session-idle', '4'] });
+    try {
+      const s = await login(d.url, 'ma', 'ma-pass-123');
+      const get = () => request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+      // used every second for longer than the limit: still live
+      for (let i = 0; i < 6; i++) {
+        assert.equal((await get()).status, 200, `request ${i} while in use`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      // then left alone for longer than the limit
+      await new Promise((r) => setTimeout(r, 6000));
+      assertError(await get(), 401, 'not_logged_in');
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+
+  test('--session-idle is bounded', () => {
+    for (const v of ['0', '86401', 'x', '10s']) {
+      const r = spawnSync(BIN, ['serve', '--session-idle', v], { encoding: 'utf8' });
+      assert.equal(r.status, 2, v);
+      assert.match(r.stderr, /--session-idle takes 1 to 86400 seconds/);
+    }
+  });
+});
