@@ -8,10 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cases.h"
 #include "catalog.h"
 #include "db.h"
 #include "library.h"
+
+/* The staffer filling a case in at the window through these same routes,
+ * for the events; NULL for a resident (no staff session). */
+static const char *api_cases_actor(struct http_request *req, struct auth_user *who)
+{
+    return auth_peek(req, who) ? who->name : NULL;
+}
 
 static enum MHD_Result api_case_err(struct http_request *req, const struct case_err *e)
 {
@@ -122,7 +130,7 @@ enum MHD_Result api_case_create(struct http_request *req)
                                "没有找到这个事项,可能已经停办或改名");
         goto out;
     }
-    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", id, &e);
+    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
     if (r < 0)
         ret = api_internal(req);
     else if (r > 0)
@@ -151,6 +159,7 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     enum MHD_Result ret;
     struct db *db = db_thread();
     cJSON *body = api_body(req, &ret), *out = NULL, *list;
+    struct auth_user who;
     int r;
 
     if (!body)
@@ -171,7 +180,8 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         }
         confirmed[n++] = cJSON_IsTrue(item);
     }
-    r = cases_confirm(db, req->params[0], confirmed, n, &unmet, &n_unmet, &e);
+    r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req, &who), &unmet,
+                      &n_unmet, &e);
     if (r < 0) {
         ret = api_internal(req);
     } else if (r > 0 && !unmet) {
@@ -250,6 +260,7 @@ enum MHD_Result api_case_step(struct http_request *req)
 {
     struct case_rejection rej;
     struct case_err e;
+    struct auth_user who;
     enum MHD_Result ret;
     struct db *db;
     cJSON *body, *out = NULL, *err;
@@ -270,7 +281,8 @@ enum MHD_Result api_case_step(struct http_request *req)
         cJSON_Delete(body);
         return api_internal(req);
     }
-    r = cases_step(db, req->params[0], n, body, library_today(), &rej, &e);
+    r = cases_step(db, req->params[0], n, body, library_today(), api_cases_actor(req, &who), &rej,
+                   &e);
     if (r < 0) {
         ret = api_internal(req);
     } else if (r > 0 && rej.fields) {
@@ -314,7 +326,8 @@ enum MHD_Result api_case_submit(struct http_request *req)
     struct db *db = db_thread();
     cJSON *out;
     char *ticket = NULL;
-    int r = db ? cases_submit(db, req->params[0], &ticket, &e) : -1;
+    struct auth_user who;
+    int r = db ? cases_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
 
     if (r < 0)
         return api_internal(req);
