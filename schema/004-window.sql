@@ -19,6 +19,10 @@ ALTER TABLE cases ADD COLUMN returned_by  TEXT;
 -- missing or wrong; procedure identifiers only, never a value
 ALTER TABLE cases ADD COLUMN returned_items TEXT;
 ALTER TABLE cases ADD COLUMN no_show_at   TEXT;
+-- the order of (re)submissions: submitted_at has whole seconds, and two
+-- residents at two kiosks may submit within one
+ALTER TABLE cases ADD COLUMN queue_seq    INTEGER;
 
--- the next ticket to call: oldest waiting case not called yet
-CREATE INDEX cases_call ON cases (status, calls, submitted_at);
+CREATE INDEX cases_queue ON cases (status, queue_seq);
+-- the next ticket to call: the first waiting case not called yet
+CREATE INDEX cases_call ON cases (status, calls, queue_seq);

@@ -48,9 +48,7 @@ static void api_defuse_nul(char *s, size_t n)
     }
 }
 
-/* The body as a JSON object, or NULL after answering 400 (a raw NUL byte
- * is not JSON). */
-static cJSON *api_body(struct http_request *req, enum MHD_Result *ret)
+cJSON *api_json_body(struct http_request *req, enum MHD_Result *ret)
 {
     cJSON *root;
 
@@ -110,7 +108,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret);
+    cJSON *body = api_json_body(req, &ret);
     int r;
 
     if (!body)
@@ -158,7 +156,7 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret), *out = NULL, *list;
+    cJSON *body = api_json_body(req, &ret), *out = NULL, *list;
     struct auth_user who;
     int r;
 
@@ -270,7 +268,7 @@ enum MHD_Result api_case_step(struct http_request *req)
 
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
-    if (!(body = api_body(req, &ret)))
+    if (!(body = api_json_body(req, &ret)))
         return ret;
     if (((part = cJSON_GetObjectItemCaseSensitive(body, "fields")) && !cJSON_IsObject(part)) ||
         ((part = cJSON_GetObjectItemCaseSensitive(body, "checklist")) && !cJSON_IsObject(part))) {
@@ -351,7 +349,7 @@ enum MHD_Result api_case_rating(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret);
+    cJSON *body = api_json_body(req, &ret);
     int r;
 
     if (!body)

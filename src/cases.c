@@ -687,11 +687,13 @@ static const char sql_ticket_next[] =
 static const char sql_submit[] =
     "UPDATE cases SET status = 'waiting', ticket = ?2, ticket_day = ?3, submitted_at = ?4,"
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
-    " calls = 0, called_at = NULL, called_by = NULL WHERE id = ?1";
+    " calls = 0, called_at = NULL, called_by = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 static const char sql_resubmit[] =
     "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
-    " calls = 0, called_at = NULL, called_by = NULL WHERE id = ?1";
+    " calls = 0, called_at = NULL, called_by = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 …, counted in the database so
  * that numbers stay unique across restarts. Returns 0 or -1. */
