@@ -442,7 +442,7 @@ static int window_add_steps(cJSON *root, const struct case_state *cs, const cJSO
         rc |= window_add_bool(o, "applicable", cs->applicable[j]);
         rc |= window_add_bool(o, "done", cs->done[j]);
         rc |= st->has_cond ? window_add_cond(o, &st->cond) : 0;
-        rc |= window_add_str(o, "html", st->html ? st->html : "");
+        rc |= cJSON_AddStringToObject(o, "html", st->html ? st->html : "") ? 0 : -1;
         rc |= window_add_str(o, "staff_html", st->staff_html);
         if (rc || !(items = cJSON_AddArrayToObject(o, "checklist")) ||
             !(fields = cJSON_AddArrayToObject(o, "fields")))
