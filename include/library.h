@@ -42,6 +42,8 @@ struct lib_file {
     size_t len;
     enum lib_status status;
     struct procedure *model;    /* LIB_PARSED only */
+    int clash;          /* index in files of the earlier file whose id this
+                           one also claims (it was refused for that), or -1 */
 };
 
 struct library {
@@ -67,6 +69,22 @@ typedef int (*library_reuse_fn)(void *ctx, const char *rel, const char *hash, ch
  * why when it can). The caller frees lib with library_free(). */
 int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
                  struct library *lib);
+
+/* One file's text given in place of what is on disk, so that an edit is
+ * checked exactly as a load would check it before it is saved (the admin
+ * console). rel is "CATEGORY/NAME.md"; when the category folder exists but
+ * holds no such file, the text is checked as a new file there. */
+struct library_edit {
+    const char *rel;
+    const char *text;       /* len bytes, not necessarily NUL-terminated */
+    size_t len;
+};
+
+/* library_scan with edit's text standing in for its file. The edited file
+ * is always parsed (never reused), so its model is set when it has no
+ * error. edit may be NULL. Same results as library_scan. */
+int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void *ctx,
+                      const struct library_edit *edit, struct library *lib);
 
 /* Checks what one `spkiosk check PATH` argument names: a procedures root (a
  * folder holding category folders or a _triage.md), a category folder, or a

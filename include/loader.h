@@ -11,7 +11,11 @@
  * line and every diagnostic to stderr. A file with errors keeps its last
  * good version live. Returns 0 when a snapshot was published (even if files
  * had errors), -1 when nothing could be published; the previous snapshot
- * then stays live. */
+ * then stays live.
+ *
+ * Thread-safe: loads are serialised by a lock inside, so any thread may
+ * call it with its own connection (an HTTP worker passes db_thread()); a
+ * caller waits while another thread's load finishes. */
 int loader_run(struct db *db, const char *root);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_admin.h"
 #include "api_cases.h"
 #include "api_staff.h"
 #include "assets.h"
@@ -220,6 +221,12 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show},
     {"GET", "/print/staff/cases/{}/correction", print_staff_correction},
     {"GET", "/staff", page_staff},
+    /* the admin console (api_admin.c) */
+    {"GET", "/api/v1/admin/procedures", api_admin_procedures},
+    {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get},
+    {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put},
+    {"POST", "/api/v1/admin/preview", api_admin_preview},
+    {"GET", "/admin", page_admin},
     {"GET", "/", page_kiosk},
     {"GET", "/assets/*", page_asset},
     {"GET", "/media/*", page_media},

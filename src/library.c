@@ -322,6 +322,7 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
     f = &lib->files[lib->n_files];
     memset(f, 0, sizeof *f);
     f->status = LIB_FAILED;
+    f->clash = -1;
     f->category = strdup(cat);
     f->id = strndup(name, n - 3);
     f->rel = path_join(cat, name);
@@ -352,15 +353,29 @@ static void lib_check_assets(const char *root, const struct procedure *p, struct
     }
 }
 
-/* Parses one procedure file (or reuses the earlier result). */
+/* Parses one procedure file (or reuses the earlier result). An edited
+ * file's text comes from the edit and is always parsed. */
 static int lib_file_load(struct library *lib, const char *root, struct lib_file *f, int today,
-                         library_reuse_fn reuse, void *ctx)
+                         library_reuse_fn reuse, void *ctx, const struct library_edit *edit)
 {
     struct procedure_src src;
     char *id = NULL;
     int r;
 
-    r = library_read_file(f->path, PROCEDURE_FILE_MAX, &f->text, &f->len);
+    if (edit && strcmp(f->rel, edit->rel) == 0) {
+        if (edit->len > PROCEDURE_FILE_MAX)
+            return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
+        if (!(f->text = malloc(edit->len + 1)))
+            return -1;
+        if (edit->len)
+            memcpy(f->text, edit->text, edit->len);
+        f->text[edit->len] = '\0';
+        f->len = edit->len;
+        reuse = NULL;
+        r = 0;
+    } else {
+        r = library_read_file(f->path, PROCEDURE_FILE_MAX, &f->text, &f->len);
+    }
     if (r > 0)
         return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
     if (r < 0)
@@ -437,6 +452,7 @@ static void lib_check_ids(struct library *lib)
                 diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用;请改文件名或开头信息里的 id",
                            f->id, lib->files[j].path);
                 f->status = LIB_FAILED;
+                f->clash = (int)j;
                 procedure_free(f->model);
                 f->model = NULL;
                 break;
@@ -445,7 +461,33 @@ static void lib_check_ids(struct library *lib)
     }
 }
 
-static int lib_scan_category(struct library *lib, const char *root, const char *id)
+/* Adds the edited file's name to its category's listing when it is not
+ * on disk yet, keeping the listing sorted. Returns 0 or -1. */
+static int lib_add_edit_name(const struct library_edit *edit, const char *cat, char ***names,
+                             size_t *n)
+{
+    size_t cn = strlen(cat), i;
+    const char *name;
+    char **v;
+
+    if (!edit || strncmp(edit->rel, cat, cn) != 0 || edit->rel[cn] != '/')
+        return 0;
+    name = edit->rel + cn + 1;
+    for (i = 0; i < *n; i++)
+        if (strcmp((*names)[i], name) == 0)
+            return 0;
+    if (!(v = realloc(*names, (*n + 1) * sizeof *v)))
+        return -1;
+    *names = v;
+    if (!(v[*n] = strdup(name)))
+        return -1;
+    (*n)++;
+    qsort(v, *n, sizeof *v, name_cmp);
+    return 0;
+}
+
+static int lib_scan_category(struct library *lib, const char *root, const char *id,
+                             const struct library_edit *edit)
 {
     char *dir = path_join(root, id), **names = NULL;
     struct lib_category *c;
@@ -477,6 +519,8 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
         rc = 0;
         goto out;
     }
+    if (lib_add_edit_name(edit, id, &names, &n) != 0)
+        goto out;
     for (i = 0; i < n; i++) {
         char *p;
         if (names[i][0] == '_' || names[i][0] == '.' || strcmp(names[i], "README.md") == 0)
@@ -503,6 +547,12 @@ out:
 int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
                  struct library *lib)
 {
+    return library_scan_edit(root, today, reuse, ctx, NULL, lib);
+}
+
+int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void *ctx,
+                      const struct library_edit *edit, struct library *lib)
+{
     char **names = NULL, *tpath = NULL, *ttext = NULL;
     size_t n = 0, i, tlen;
     int rc = -1, r;
@@ -519,7 +569,7 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
         if (!(p = path_join(root, names[i])))
             goto out;
         if (is_dir(p)) {
-            r = lib_scan_category(lib, root, names[i]);
+            r = lib_scan_category(lib, root, names[i], edit);
         } else {
             r = 0;
             if (ends_with_md(names[i]))
@@ -533,7 +583,7 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
     if (lib->n_cats)
         qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     for (i = 0; i < lib->n_files; i++)
-        if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx) != 0)
+        if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
             goto out;
     lib_check_ids(lib);
     if (!(tpath = path_join(root, "_triage.md")))

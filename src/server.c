@@ -3,7 +3,8 @@
  * Threads: the main thread loads procedures, waits for signals and for
  * file changes (inotify, see watch.c) and loads again after them; the
  * HTTP worker threads (libmicrohttpd's pool) answer requests, each with its
- * own SQLite connection. Signals are blocked in every thread and read from
+ * own SQLite connection (and load after an admin's save: loads take turns,
+ * see loader.c). Signals are blocked in every thread and read from
  * a signalfd here, so no handler runs in the middle of a request.
  */
 #include "server.h"
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "api_admin.h"
 #include "assets.h"
 #include "auth.h"
 #include "catalog.h"
@@ -93,6 +95,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     auth_set_idle(o->session_idle);
+    api_admin_setup(o->procedures);
     if (auth_bootstrap(db, stdout) != 0)
         goto out;
     if (loader_run(db, o->procedures) != 0)

@@ -1,0 +1,96 @@
+/* admin: the admin console's work on procedure files, without HTTP — the
+ * state of every file as the last load left it, an edit checked exactly as
+ * a load would check it, and an edit saved (atomic write, then a load).
+ * api_admin.c is the HTTP side.
+ *
+ * Files are named by rel, their path relative to the procedures root:
+ * "CATEGORY/NAME.md".
+ */
+#ifndef SPK_ADMIN_H
+#define SPK_ADMIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "diag.h"
+#include "procedure.h"
+
+/* Longest rel accepted. */
+#define ADMIN_REL_MAX 255
+
+/* True when rel can name a procedure file: "CATEGORY/NAME.md" with a valid
+ * category id, NAME not starting with `_` or `.`, not README.md, valid
+ * UTF-8 without control characters, at most ADMIN_REL_MAX bytes. */
+bool admin_rel_valid(const char *rel);
+
+/* Every procedure file with its state, as GET /api/v1/admin/procedures
+ * answers it (docs/http-api.md, Admin): {"today","procedures":[...],
+ * "problems":[...]}. root is the procedures folder exactly as the loader
+ * was given it (diagnostics are stored under paths that start with it);
+ * today is YYYYMMDD for review_overdue. Reads db in one read transaction
+ * and stats each file for its modification time. Returns 0 with *out (a
+ * new string the caller frees), or -1. */
+int admin_list_json(struct db *db, const char *root, int today, char **out);
+
+/* Finds the file of procedure `id`. With file (a rel) given, that file is
+ * meant and id must be the id the list shows for it (its live procedure's,
+ * its last load's, or its name's stem); without, the live procedure's file,
+ * else a file whose last load named that id (the first by path). The file
+ * need not exist any more. Returns 0 with *rel (caller frees), 1 when no
+ * file matches (or file is not a valid rel), -1 on a database error. */
+int admin_locate(struct db *db, const char *id, const char *file, char **rel);
+
+/* An edit's check: what a load would say about the file with this text. */
+struct admin_check {
+    struct diag_list diags;     /* the file's errors and warnings; file = rel */
+    struct procedure *model;    /* set when diags holds no error */
+    char hash[65];              /* sha256 hex of the text */
+};
+
+/* Checks text as the content of rel: library_scan_edit over the whole tree
+ * at root with text standing in for rel's file (so the parser, the asset
+ * links and the id checks run as in a load), plus the checks a load cannot
+ * make about an edit that is not saved yet: another file (or the live
+ * procedure of another file) with the same id is an error here whichever
+ * file comes first by path, and a changed id is a warning (the old one
+ * would be retired). Returns 0 (out filled, errors or not) or -1 when the
+ * tree cannot be read or memory ran out. The caller frees out with
+ * admin_check_free(), also after -1. */
+int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
+                size_t len, struct admin_check *out);
+
+void admin_check_free(struct admin_check *c);
+
+/* True when an If-Match header value matches hash: `*` (when exists), or a
+ * list of entity tags one of which is "HASH" (a bare HASH is accepted too;
+ * weak tags never match). */
+bool admin_if_match(const char *if_match, const char *hash, bool exists);
+
+enum admin_outcome {
+    ADMIN_SAVED,        /* written and loaded */
+    ADMIN_INVALID,      /* check->diags holds errors: nothing written */
+    ADMIN_CHANGED,      /* the file does not match if_match: nothing written */
+    ADMIN_MISSING,      /* editing, but the file is not on disk */
+    ADMIN_EXISTS,       /* creating, but the file is there */
+};
+
+struct admin_saved {
+    enum admin_outcome outcome;
+    bool live;          /* SAVED: the loaded catalog serves this hash */
+    char current[65];   /* CHANGED: the file's hash on disk ("" if unreadable) */
+};
+
+/* Saves text as rel's content. if_match is the request's If-Match value, or
+ * NULL to create a file that must not exist yet. One save at a time: the
+ * file's hash is compared, the text checked (admin_check, into *check),
+ * written to a temporary file in the same folder, fsync'd and renamed over
+ * the file, the folder fsync'd, and the tree loaded (loader_run on db) so
+ * that the read API serves the new version on return. Returns 0 with
+ * res->outcome (check filled for SAVED and INVALID), or -1 when the write
+ * or the check failed (nothing renamed; logged). The caller frees check
+ * with admin_check_free() in every case. */
+int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+               const char *if_match, struct admin_check *check, struct admin_saved *res);
+
+#endif

@@ -1,0 +1,27 @@
+/* api_admin: the admin console's routes (docs/http-api.md, Admin) — the
+ * procedure files with their state, a file's source, saving it, a preview
+ * that renders without saving — and the /admin page. Every route needs an
+ * admin session (auth_require); the work is admin.c's.
+ */
+#ifndef SPK_API_ADMIN_H
+#define SPK_API_ADMIN_H
+
+#include "http.h"
+
+/* Tells the admin routes where the procedures folder is: the same string
+ * the loader is given, which must outlive the HTTP server. Call before the
+ * workers start. */
+void api_admin_setup(const char *procedures_root);
+
+/* GET /api/v1/admin/procedures */
+enum MHD_Result api_admin_procedures(struct http_request *req);
+/* GET /api/v1/admin/procedures/{id}/source */
+enum MHD_Result api_admin_source_get(struct http_request *req);
+/* PUT /api/v1/admin/procedures/{id}/source */
+enum MHD_Result api_admin_source_put(struct http_request *req);
+/* POST /api/v1/admin/preview */
+enum MHD_Result api_admin_preview(struct http_request *req);
+/* GET /admin */
+enum MHD_Result page_admin(struct http_request *req);
+
+#endif

@@ -1,0 +1,828 @@
+/* admin: what the admin console knows about procedure files and how an
+ * edit reaches the disk. The list reads what the last load stored (it is
+ * what the kiosk serves); a check runs the loader's own scan with the
+ * edited text standing in for the file, so the console can never call
+ * good what a load would refuse; a save writes atomically and loads
+ * before it answers. */
+#include "admin.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "library.h"
+#include "loader.h"
+#include "store.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+/* One save at a time: the hash comparison, the write and the load belong
+ * together, or two admins saving the same version would both succeed. */
+static pthread_mutex_t admin_save_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool admin_rel_valid(const char *rel)
+{
+    const char *slash = strchr(rel, '/'), *name;
+    size_t n = strlen(rel), i, nn;
+
+    if (!slash || n > ADMIN_REL_MAX || !utf8_valid(rel, n))
+        return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)rel[i] < 0x20 || rel[i] == 0x7f)
+            return false;
+    name = slash + 1;
+    nn = strlen(name);
+    if (!procedure_id_valid(rel, (size_t)(slash - rel)) || strchr(name, '/') || nn <= 3 ||
+        strcmp(name + nn - 3, ".md") != 0 || name[0] == '_' || name[0] == '.' ||
+        strcmp(name, "README.md") == 0)
+        return false;
+    return true;
+}
+
+/* root/rel as the library builds it (trailing slashes of root dropped), so
+ * that it compares equal to the paths in diagnostics. */
+static char *admin_path(const char *root, const char *rel)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t n = strlen(root);
+
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    if (strbuf_append(&sb, root, n) != 0 || (rel && (strbuf_putc(&sb, '/') != 0 ||
+                                                      strbuf_puts(&sb, rel) != 0))) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+/* ---- the list ---------------------------------------------------------- */
+
+struct admin_entry {
+    char *rel;
+    cJSON *obj;                 /* owned until added to the answer */
+    cJSON *errors, *warnings;   /* owned until added to obj */
+    bool live;
+};
+
+struct admin_list {
+    struct admin_entry *v;
+    size_t n, cap;
+    int oom;
+};
+
+static int admin_entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct admin_entry *)a)->rel, ((const struct admin_entry *)b)->rel);
+}
+
+static void admin_list_free(struct admin_list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i].rel);
+        cJSON_Delete(l->v[i].obj);
+        cJSON_Delete(l->v[i].errors);
+        cJSON_Delete(l->v[i].warnings);
+    }
+    free(l->v);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Adds a string member, or null when s is NULL; sets *oom on failure. */
+static void json_str(cJSON *o, const char *key, const char *s, int *oom)
+{
+    if (!(s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)))
+        *oom = 1;
+}
+
+/* YYYYMMDD as "YYYY-MM-DD", or null for 0. */
+static void json_date(cJSON *o, const char *key, int date, int *oom)
+{
+    char buf[16];
+
+    if (date <= 0) {
+        json_str(o, key, NULL, oom);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+    json_str(o, key, buf, oom);
+}
+
+/* A new entry for rel with its object and diagnostic arrays; NULL when
+ * memory ran out (l->oom set). */
+static struct admin_entry *admin_entry_new(struct admin_list *l, const char *rel)
+{
+    struct admin_entry *e;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct admin_entry *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->oom = 1;
+            return NULL;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    e = &l->v[l->n];
+    memset(e, 0, sizeof *e);
+    if (!(e->rel = strdup(rel)) || !(e->obj = cJSON_CreateObject())) {
+        free(e->rel);
+        l->oom = 1;
+        return NULL;
+    }
+    l->n++;
+    e->errors = cJSON_CreateArray();
+    e->warnings = cJSON_CreateArray();
+    if (!e->errors || !e->warnings)
+        l->oom = 1;
+    return e;
+}
+
+/* The file's stem: "employment/x.md" gives "x". */
+static char *admin_stem(const char *rel)
+{
+    const char *name = strrchr(rel, '/');
+    size_t n;
+
+    name = name ? name + 1 : rel;
+    n = strlen(name);
+    return strndup(name, n > 3 && strcmp(name + n - 3, ".md") == 0 ? n - 3 : n);
+}
+
+static char *admin_category_of(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+
+    return slash ? strndup(rel, (size_t)(slash - rel)) : strdup("");
+}
+
+/* Fills an entry of a file (not a retired procedure) from the row of
+ * sql_list_files, or from nothing (a file only diagnostics mention). */
+static void admin_entry_fill(struct admin_entry *e, sqlite3_stmt *row, int today, int *oom)
+{
+    const char *live_id = row ? col_text(row, 3) : NULL;
+    const char *file_id = row ? col_text(row, 1) : NULL;
+    char *stem = admin_stem(e->rel), *cat = admin_category_of(e->rel);
+    cJSON *live;
+    int review = 0;
+
+    if (!stem || !cat) {
+        *oom = 1;
+        goto out;
+    }
+    e->live = live_id != NULL;
+    json_str(e->obj, "id", live_id ? live_id : file_id ? file_id : stem, oom);
+    json_str(e->obj, "file", e->rel, oom);
+    json_str(e->obj, "category", e->live ? col_text(row, 6) : cat, oom);
+    json_str(e->obj, "title", e->live ? col_text(row, 8) : NULL, oom);
+    json_str(e->obj, "kind", e->live ? col_text(row, 7) : NULL, oom);
+    json_str(e->obj, "file_hash", row ? col_text(row, 2) : NULL, oom);
+    if (e->live) {
+        review = sqlite3_column_int(row, 9);
+        if (!(live = cJSON_AddObjectToObject(e->obj, "live"))) {
+            *oom = 1;
+            goto out;
+        }
+        json_str(live, "hash", col_text(row, 4), oom);
+        json_str(live, "version", col_text(row, 10), oom);
+        json_str(live, "loaded_at", col_text(row, 5), oom);
+    } else if (!cJSON_AddNullToObject(e->obj, "live")) {
+        *oom = 1;
+    }
+    json_date(e->obj, "review_by", review, oom);
+    if (!cJSON_AddBoolToObject(e->obj, "review_overdue", review > 0 && today > 0 && review < today))
+        *oom = 1;
+out:
+    free(stem);
+    free(cat);
+}
+
+/* Every file the last load looked at: its result, and the live procedure
+ * it provides (a file with errors may still provide its last good one). */
+static const char sql_list_files[] =
+    "WITH f(rel) AS (SELECT path FROM source_files"
+    " UNION SELECT path FROM procedures WHERE status = 'live')"
+    " SELECT f.rel, s.procedure_id, s.hash, p.id, p.hash, p.updated_at, v.category, v.kind,"
+    " v.title, v.review_by, json_extract(v.detail_json, '$.version')"
+    " FROM f LEFT JOIN source_files s ON s.path = f.rel"
+    " LEFT JOIN procedures p ON p.path = f.rel AND p.status = 'live'"
+    " LEFT JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " ORDER BY f.rel";
+static const char sql_list_retired[] =
+    "SELECT p.id, p.path, p.hash, p.updated_at, v.category, v.kind, v.title,"
+    " json_extract(v.detail_json, '$.version')"
+    " FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.status = 'retired' ORDER BY p.path, p.id";
+static const char sql_list_diags[] =
+    "SELECT file, line, severity, message FROM diagnostics ORDER BY file, line, rowid";
+
+static int admin_read_files(struct db *db, struct admin_list *l, int today)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_list_files);
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    while (!l->oom && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct admin_entry *e;
+        /* two live procedures never share a file; skip a repeat anyway */
+        if (l->n && strcmp(l->v[l->n - 1].rel, col_text(st, 0)) == 0)
+            continue;
+        if ((e = admin_entry_new(l, col_text(st, 0))))
+            admin_entry_fill(e, st, today, &l->oom);
+    }
+    sqlite3_reset(st);
+    return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
+
+static int admin_read_retired(struct db *db, cJSON *arr, int *oom)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_list_retired);
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    while (!*oom && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject(), *last;
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            *oom = 1;
+            break;
+        }
+        json_str(o, "id", col_text(st, 0), oom);
+        json_str(o, "file", col_text(st, 1), oom);
+        json_str(o, "category", col_text(st, 4), oom);
+        json_str(o, "title", col_text(st, 6), oom);
+        json_str(o, "kind", col_text(st, 5), oom);
+        json_str(o, "state", "retired", oom);
+        json_str(o, "file_hash", NULL, oom);
+        json_str(o, "live", NULL, oom);
+        if (!(last = cJSON_AddObjectToObject(o, "retired"))) {
+            *oom = 1;
+            break;
+        }
+        json_str(last, "hash", col_text(st, 2), oom);
+        json_str(last, "version", col_text(st, 7), oom);
+        json_str(last, "retired_at", col_text(st, 3), oom);
+        json_str(o, "review_by", NULL, oom);
+        if (!cJSON_AddFalseToObject(o, "review_overdue") || !cJSON_AddArrayToObject(o, "errors") ||
+            !cJSON_AddArrayToObject(o, "warnings") || !cJSON_AddNullToObject(o, "modified_at"))
+            *oom = 1;
+    }
+    sqlite3_reset(st);
+    return *oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
+
+/* True when a path relative to the root names a file the loader reads as a
+ * procedure: "CATEGORY/NAME.md" (a file it could not read has no result
+ * row, only its diagnostic). */
+static bool admin_looks_like_procedure(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+    size_t n = strlen(rel);
+
+    return slash && slash > rel && !strchr(slash + 1, '/') && n > 3 &&
+           strcmp(rel + n - 3, ".md") == 0 && slash[1] != '_' && slash[1] != '.' &&
+           strcmp(slash + 1, "README.md") != 0;
+}
+
+static void admin_diag_add(cJSON *arr, const char *rel, sqlite3_stmt *st, bool severity, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        *oom = 1;
+        return;
+    }
+    json_str(o, "file", rel, oom);
+    if (!cJSON_AddNumberToObject(o, "line", sqlite3_column_int(st, 1)))
+        *oom = 1;
+    if (severity)
+        json_str(o, "severity", col_text(st, 2), oom);
+    json_str(o, "message", col_text(st, 3), oom);
+}
+
+/* Hands each diagnostic to its file's entry, or to problems (category
+ * READMEs, _triage.md, folders). A procedure file that only diagnostics
+ * mention (it could not be read) gets an entry of its own. */
+static int admin_read_diags(struct db *db, const char *prefix, struct admin_list *l,
+                            cJSON *problems, int today)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_list_diags);
+    size_t pn = strlen(prefix), sorted = l->n, last = (size_t)-1;
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    while (!l->oom && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *file = col_text(st, 0), *rel = file;
+        bool error = strcmp(col_text(st, 2), "error") == 0;
+        struct admin_entry key, *e = NULL;
+
+        if (strncmp(file, prefix, pn) == 0)
+            rel = file + pn;
+        else if (strlen(file) + 1 == pn && strncmp(file, prefix, pn - 1) == 0)
+            rel = ".";
+        key.rel = (char *)rel;
+        /* indexes, not pointers: adding an entry may move the array */
+        if (last != (size_t)-1 && strcmp(l->v[last].rel, rel) == 0)
+            e = &l->v[last];
+        else if (sorted)
+            e = bsearch(&key, l->v, sorted, sizeof *l->v, admin_entry_cmp);
+        if (!e && rel != file && admin_looks_like_procedure(rel)) {
+            if (!(e = admin_entry_new(l, rel)))
+                break;
+            admin_entry_fill(e, NULL, today, &l->oom);
+        }
+        if (e) {
+            last = (size_t)(e - l->v);
+            admin_diag_add(error ? e->errors : e->warnings, rel, st, false, &l->oom);
+        } else {
+            admin_diag_add(problems, rel, st, true, &l->oom);
+        }
+    }
+    sqlite3_reset(st);
+    return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
+
+static void admin_iso_time(time_t t, char out[32])
+{
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+/* The state and the file's modification time, once its diagnostics are in. */
+static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom)
+{
+    const char *state;
+    char *path = admin_path(root, e->rel), when[32];
+    struct stat st;
+
+    if (cJSON_GetArraySize(e->errors) > 0)
+        state = e->live ? "error_old_live" : "error_not_live";
+    else
+        state = e->live ? "ok" : "pending";
+    json_str(e->obj, "state", state, oom);
+    if (cJSON_AddItemToObject(e->obj, "errors", e->errors))
+        e->errors = NULL;
+    else
+        *oom = 1;
+    if (cJSON_AddItemToObject(e->obj, "warnings", e->warnings))
+        e->warnings = NULL;
+    else
+        *oom = 1;
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        admin_iso_time(st.st_mtime, when);
+        json_str(e->obj, "modified_at", when, oom);
+    } else {
+        json_str(e->obj, "modified_at", NULL, oom);
+    }
+    if (!path)
+        *oom = 1;
+    free(path);
+}
+
+int admin_list_json(struct db *db, const char *root, int today, char **out)
+{
+    struct admin_list l = {0};
+    cJSON *doc = cJSON_CreateObject(), *procs, *retired = cJSON_CreateArray(), *problems;
+    char *prefix = admin_path(root, ""), *s;
+    int rc = -1, reading = 0;
+    size_t i;
+
+    *out = NULL;
+    if (!doc || !retired || !prefix)
+        goto out;
+    json_date(doc, "today", today, &l.oom);
+    if (!(procs = cJSON_AddArrayToObject(doc, "procedures")) ||
+        !(problems = cJSON_AddArrayToObject(doc, "problems")))
+        goto out;
+    /* one read transaction: all three queries see the same load */
+    if (db_read_begin(db) != 0)
+        goto out;
+    reading = 1;
+    if (admin_read_files(db, &l, today) != 0 || admin_read_retired(db, retired, &l.oom) != 0 ||
+        admin_read_diags(db, prefix, &l, problems, today) != 0 || l.oom)
+        goto out;
+    reading = 0;
+    if (db_read_end(db) != 0)
+        goto out;
+    qsort(l.v, l.n, sizeof *l.v, admin_entry_cmp);
+    for (i = 0; i < l.n; i++) {
+        admin_entry_finish(&l.v[i], root, &l.oom);
+        if (!cJSON_AddItemToArray(procs, l.v[i].obj)) {
+            l.oom = 1;
+            break;
+        }
+        l.v[i].obj = NULL;
+    }
+    /* retired procedures after the files, by their old path */
+    while (!l.oom && cJSON_GetArraySize(retired) > 0)
+        if (!cJSON_AddItemToArray(procs, cJSON_DetachItemFromArray(retired, 0)))
+            l.oom = 1;
+    if (l.oom || !(s = cJSON_PrintUnformatted(doc)))
+        goto out;
+    *out = s;
+    rc = 0;
+out:
+    if (reading)
+        (void)db_read_end(db);
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: admin: cannot list the procedure files%s\n",
+                l.oom ? " (out of memory)" : "");
+    admin_list_free(&l);
+    cJSON_Delete(doc);
+    cJSON_Delete(retired);
+    free(prefix);
+    return rc;
+}
+
+/* ---- locating a file --------------------------------------------------- */
+
+static const char sql_locate_live[] =
+    "SELECT path FROM procedures WHERE id = ?1 AND status = 'live'";
+static const char sql_locate_loaded[] =
+    "SELECT path FROM source_files WHERE procedure_id = ?1 ORDER BY path LIMIT 1";
+static const char sql_file_has_id[] =
+    "SELECT 1 FROM source_files WHERE path = ?1 AND procedure_id = ?2"
+    " UNION ALL SELECT 1 FROM procedures WHERE path = ?1 AND id = ?2 AND status = 'live'";
+
+/* Runs a one-column query bound to a and b (b may be NULL); *out gets a
+ * copy of the first row's column (NULL without a row). 0 or -1. */
+static int admin_query_one(struct db *db, const char *sql, const char *a, const char *b,
+                           char **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int r, rc = -1, bind = SQLITE_OK;
+
+    *out = NULL;
+    if (!st)
+        return -1;
+    bind |= sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    if (b)
+        bind |= sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    r = bind == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW)
+        rc = (*out = strdup(col_text(st, 0) ? col_text(st, 0) : "")) ? 0 : -1;
+    else if (r == SQLITE_DONE)
+        rc = 0;
+    sqlite3_reset(st);
+    return rc;
+}
+
+int admin_locate(struct db *db, const char *id, const char *file, char **rel)
+{
+    char *found = NULL, *stem;
+    bool match;
+
+    *rel = NULL;
+    if (file) {
+        if (!admin_rel_valid(file))
+            return 1;
+        if (!(stem = admin_stem(file)))
+            return -1;
+        match = strcmp(stem, id) == 0;
+        free(stem);
+        if (!match) {
+            if (admin_query_one(db, sql_file_has_id, file, id, &found) != 0)
+                return -1;
+            match = found != NULL;
+            free(found);
+        }
+        if (!match)
+            return 1;
+        return (*rel = strdup(file)) ? 0 : -1;
+    }
+    if (admin_query_one(db, sql_locate_live, id, NULL, &found) != 0)
+        return -1;
+    if (!found && admin_query_one(db, sql_locate_loaded, id, NULL, &found) != 0)
+        return -1;
+    if (!found)
+        return 1;
+    *rel = found;
+    return 0;
+}
+
+/* ---- checking an edit -------------------------------------------------- */
+
+static const char sql_live_path[] =
+    "SELECT path FROM procedures WHERE id = ?1 AND status = 'live'";
+static const char sql_live_id_at[] =
+    "SELECT id FROM procedures WHERE path = ?1 AND status = 'live'";
+
+/* The file of the library with this rel, or NULL. */
+static struct lib_file *admin_lib_file(struct library *lib, const char *rel)
+{
+    size_t i;
+
+    for (i = 0; i < lib->n_files; i++)
+        if (strcmp(lib->files[i].rel, rel) == 0)
+            return &lib->files[i];
+    return NULL;
+}
+
+/* Another file that claims f's id, or whose live procedure has it: the
+ * loader would refuse only the later file by path, which could be the
+ * other one, and its live procedure would then move to f. */
+static const struct lib_file *admin_clash(struct db *db, struct library *lib,
+                                          const struct lib_file *f, int *err)
+{
+    char *live_path = NULL;
+    const struct lib_file *other = NULL;
+    size_t i, fi = (size_t)(f - lib->files);
+
+    if (admin_query_one(db, sql_live_path, f->id, NULL, &live_path) != 0) {
+        *err = 1;
+        return NULL;
+    }
+    for (i = 0; i < lib->n_files && !other; i++) {
+        const struct lib_file *g = &lib->files[i];
+        if (g == f)
+            continue;
+        if ((g->clash >= 0 && (size_t)g->clash == fi) ||
+            (g->status != LIB_FAILED && strcmp(g->id, f->id) == 0) ||
+            (live_path && strcmp(live_path, g->rel) == 0))
+            other = g;
+    }
+    free(live_path);
+    return other;
+}
+
+static int admin_check_cross(struct db *db, const char *rel, struct library *lib,
+                             struct lib_file *f, struct admin_check *out)
+{
+    const struct lib_file *other;
+    char *old_id = NULL;
+    int err = 0;
+    if (f->status != LIB_PARSED)
+        return 0;
+    other = admin_clash(db, lib, f, &err);
+    if (err)
+        return -1;
+    if (other) {
+        if (diag_error(&out->diags, rel, 1,
+                       "编号 %s 已被 %s 使用;两个文件不能用同一个编号,请改开头信息里的 id 或文件名",
+                       f->id, other->rel) != 0)
+            return -1;
+        return 0;
+    }
+    if (admin_query_one(db, sql_live_id_at, rel, NULL, &old_id) != 0)
+        return -1;
+    if (old_id && strcmp(old_id, f->id) != 0 &&
+        diag_warn(&out->diags, rel, 1,
+                  "编号从 %s 改为 %s:保存后 %s 停办(已开始的办件不受影响),链接到 %s 的地方要一并修改",
+                  old_id, f->id, old_id, old_id) != 0) {
+        free(old_id);
+        return -1;
+    }
+    free(old_id);
+    return 0;
+}
+
+int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
+                size_t len, struct admin_check *out)
+{
+    struct library_edit edit = {rel, text, len};
+    struct library lib;
+    struct lib_file *f;
+    char *path = admin_path(root, rel), *cat = admin_category_of(rel);
+    struct stat st;
+    size_t i;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    memset(&lib, 0, sizeof lib);
+    library_hash(text ? text : "", text ? len : 0, out->hash);
+    if (!path || !cat)
+        goto out;
+    if (library_scan_edit(root, today, store_reuse, db, &edit, &lib) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot read %s to check an edit\n", root);
+        goto out;
+    }
+    if (!(f = admin_lib_file(&lib, rel))) {
+        /* its folder was not read: missing, or refused (see the list) */
+        char *dir = admin_path(root, cat);
+        bool folder = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+        free(dir);
+        if (folder)
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题,里面的文件没有读取;请先看事项列表里的问题", cat);
+        else
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在;请先在服务器上建立它和它的 README.md", cat);
+        rc = out->diags.oom ? -1 : 0;
+        goto out;
+    }
+    for (i = 0; i < lib.diags.n; i++) {
+        const struct diag *d = &lib.diags.items[i];
+        if (strcmp(d->file, path) == 0 &&
+            diag_add(&out->diags, rel, d->line, d->severity, "%s", d->message) != 0)
+            goto out;
+    }
+    if (admin_check_cross(db, rel, &lib, f, out) != 0)
+        goto out;
+    if (out->diags.errors == 0 && f->status == LIB_PARSED) {
+        out->model = f->model;
+        f->model = NULL;
+    }
+    diag_list_sort(&out->diags);
+    rc = 0;
+out:
+    library_free(&lib);
+    free(path);
+    free(cat);
+    return rc;
+}
+
+void admin_check_free(struct admin_check *c)
+{
+    diag_list_free(&c->diags);
+    procedure_free(c->model);
+    c->model = NULL;
+}
+
+/* ---- saving ------------------------------------------------------------ */
+
+bool admin_if_match(const char *if_match, const char *hash, bool exists)
+{
+    const char *p = if_match;
+    size_t hn = strlen(hash);
+
+    if (!if_match)
+        return false;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strcmp(p, "*") == 0)
+        return exists;
+    if (!exists || hn == 0)
+        return false;
+    /* a comma-separated list of strong tags; a weak W/"…" never matches */
+    while (*p) {
+        const char *start, *end;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        start = p;
+        while (*p && *p != ',')
+            p++;
+        end = p;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (end - start >= 2 && start[0] == '"' && end[-1] == '"') {
+            start++;
+            end--;
+        }
+        if ((size_t)(end - start) == hn && memcmp(start, hash, hn) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Writes text to a temporary file beside path, fsyncs it, renames it over
+ * path and fsyncs the folder, so that a crash leaves the old file or the
+ * new one, never half of one. mode is the new file's permission bits.
+ * Returns 0 or -1 (errno kept for the log; the temporary file removed). */
+static int admin_write(const char *path, const char *text, size_t len, mode_t mode)
+{
+    const char *slash = strrchr(path, '/');
+    struct strbuf tmp = STRBUF_INIT;
+    char *dir = NULL;
+    size_t off = 0;
+    int fd = -1, dfd = -1, rc = -1, saved = 0;
+    bool made = false;
+
+    if (!slash)
+        return -1;
+    /* a leading dot: the loader and the watcher ignore it */
+    if (!(dir = strndup(path, (size_t)(slash - path))) ||
+        strbuf_printf(&tmp, "%s/.%s.XXXXXX", dir, slash + 1) != 0)
+        goto out;
+    if ((fd = mkostemp(tmp.data, O_CLOEXEC)) < 0)
+        goto out;
+    made = true;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            goto out;
+        }
+        off += (size_t)w;
+    }
+    if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
+        goto out;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp.data, path) != 0)
+        goto out;
+    made = false;
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0)
+        goto out;
+    rc = 0;
+out:
+    saved = errno;
+    if (fd >= 0)
+        close(fd);
+    if (dfd >= 0)
+        close(dfd);
+    if (made)
+        unlink(tmp.data);
+    strbuf_free(&tmp);
+    free(dir);
+    errno = saved;
+    return rc;
+}
+
+static const char sql_live_hash[] =
+    "SELECT hash FROM procedures WHERE id = ?1 AND status = 'live'";
+
+int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+               const char *if_match, struct admin_check *check, struct admin_saved *res)
+{
+    char *path = admin_path(root, rel), *cur = NULL, *live = NULL;
+    size_t cur_len = 0;
+    struct stat st;
+    mode_t mode = 0644;
+    bool exists;
+    int rc = -1, r;
+
+    memset(check, 0, sizeof *check);
+    memset(res, 0, sizeof *res);
+    if (!path)
+        return -1;
+    pthread_mutex_lock(&admin_save_lock);
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &cur, &cur_len);
+    if (r < 0 && errno != ENOENT) {
+        /* there, but not a file we can read: only If-Match: * may replace it */
+        exists = lstat(path, &st) == 0;
+        if (exists && !S_ISREG(st.st_mode)) {
+            res->outcome = ADMIN_CHANGED;
+            rc = 0;
+            goto out;
+        }
+    } else {
+        exists = r >= 0;
+    }
+    if (r == 0)
+        library_hash(cur, cur_len, res->current);
+    if (exists && stat(path, &st) == 0)
+        mode = st.st_mode & 07777;
+    if (!if_match) {
+        if (exists) {
+            res->outcome = ADMIN_EXISTS;
+            rc = 0;
+            goto out;
+        }
+    } else if (!exists) {
+        res->outcome = ADMIN_MISSING;
+        rc = 0;
+        goto out;
+    } else if (!admin_if_match(if_match, res->current, true)) {
+        res->outcome = ADMIN_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    if (admin_check(db, root, library_today(), rel, text, len, check) != 0)
+        goto out;
+    if (check->diags.errors > 0 || !check->model) {
+        res->outcome = ADMIN_INVALID;
+        rc = 0;
+        goto out;
+    }
+    if (admin_write(path, text ? text : "", text ? len : 0, mode) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot write %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    /* the watcher will see the rename too; its load then finds nothing new */
+    (void)loader_run(db, root);
+    if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0)
+        goto out;
+    res->live = live && strcmp(live, check->hash) == 0;
+    res->outcome = ADMIN_SAVED;
+    rc = 0;
+out:
+    pthread_mutex_unlock(&admin_save_lock);
+    free(live);
+    free(cur);
+    free(path);
+    return rc;
+}

@@ -1,0 +1,372 @@
+/* api_admin: the admin console over HTTP. Requests are checked for shape
+ * and preconditions here (session, ids, If-Match); what a file's state is
+ * and how an edit is checked and saved is admin.c's. The Markdown travels
+ * as the raw body (text/markdown), bounded by the HTTP cap; the parser
+ * bounds the rest. */
+#include "api_admin.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "api_cases.h"
+#include "assets.h"
+#include "auth.h"
+#include "db.h"
+#include "library.h"
+#include "render.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+static const char *api_admin_root = "./procedures";
+
+void api_admin_setup(const char *procedures_root)
+{
+    api_admin_root = procedures_root;
+}
+
+static enum MHD_Result api_admin_unknown(struct http_request *req)
+{
+    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
+                            "没有找到这个事项的文件,请刷新事项列表");
+}
+
+/* Sends cJSON's rendering of doc (freed here). */
+static enum MHD_Result api_admin_send(struct http_request *req, unsigned status, cJSON *doc)
+{
+    char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    enum MHD_Result ret;
+
+    cJSON_Delete(doc);
+    if (!s)
+        return api_internal(req);
+    ret = http_reply(req, status, "application/json", s, strlen(s));
+    free(s);
+    return ret;
+}
+
+/* {"error":{code,message}} as a cJSON object, for answers that carry more. */
+static cJSON *api_admin_error_doc(const char *code, const char *message)
+{
+    cJSON *doc = cJSON_CreateObject(), *e = doc ? cJSON_AddObjectToObject(doc, "error") : NULL;
+
+    if (!e || !cJSON_AddStringToObject(e, "code", code) ||
+        !cJSON_AddStringToObject(e, "message", message)) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* The diagnostics of a check as [{"line","message"[,"severity"]}], the
+ * errors only, the warnings only, or both (sev < 0). NULL when memory ran
+ * out. */
+static cJSON *api_admin_diags(const struct diag_list *l, int sev, bool with_severity)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; arr && i < l->n; i++) {
+        const struct diag *d = &l->items[i];
+        cJSON *o;
+        if (sev >= 0 && (int)d->severity != sev)
+            continue;
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto fail;
+        }
+        if (!cJSON_AddNumberToObject(o, "line", d->line) ||
+            !cJSON_AddStringToObject(o, "message", d->message) ||
+            (with_severity &&
+             !cJSON_AddStringToObject(o, "severity", d->severity == DIAG_ERROR ? "error" : "warning")))
+            goto fail;
+    }
+    return arr;
+fail:
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+/* The id in the path, bounded before it reaches a query. */
+static bool api_admin_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+
+    return n > 0 && n <= ADMIN_REL_MAX && utf8_valid(id, n);
+}
+
+/* The file an admin route means for procedure id: the one admin_locate
+ * finds (with ?file= when given: a new file there must have id as its
+ * stem), else, when a new file is allowed, ?category= gives
+ * "CATEGORY/ID.md". Returns 0 with *rel, 1 when there is none, -1. */
+static int api_admin_target(struct http_request *req, struct db *db, const char *id,
+                            bool allow_new, char **rel)
+{
+    const char *file = http_query(req, "file"), *cat = http_query(req, "category");
+    struct strbuf sb = STRBUF_INIT;
+    int r;
+
+    *rel = NULL;
+    if (file && !*file)
+        file = NULL;
+    if (!api_admin_id_ok(id))
+        return 1;
+    r = admin_locate(db, id, file, rel);
+    if (r != 1 || !allow_new || file || !procedure_id_valid(id, strlen(id)))
+        return r;
+    if (!cat || !procedure_id_valid(cat, strlen(cat)))
+        return 1;
+    if (strbuf_printf(&sb, "%s/%s.md", cat, id) != 0)
+        return -1;
+    if (!admin_rel_valid(sb.data)) {
+        strbuf_free(&sb);
+        return 1;
+    }
+    *rel = strbuf_take(&sb);
+    return *rel ? 0 : -1;
+}
+
+enum MHD_Result api_admin_procedures(struct http_request *req)
+{
+    struct auth_user who;
+    enum MHD_Result ret;
+    struct db *db;
+    char *json = NULL;
+
+    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+        return ret;
+    if (!(db = db_thread()) || admin_list_json(db, api_admin_root, library_today(), &json) != 0)
+        return api_internal(req);
+    ret = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
+    free(json);
+    return ret;
+}
+
+static void api_admin_free(void *p)
+{
+    free(p);
+}
+
+enum MHD_Result api_admin_source_get(struct http_request *req)
+{
+    struct auth_user who;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL, *path = NULL, *text = NULL, hash[65], etag[70];
+    size_t len;
+    int r;
+
+    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+        return ret;
+    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
+        return api_internal(req);
+    if (r > 0)
+        return api_admin_unknown(req);
+    if (!(path = malloc(strlen(api_admin_root) + strlen(rel) + 2))) {
+        ret = api_internal(req);
+        goto out;
+    }
+    sprintf(path, "%s/%s", api_admin_root, rel);
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    if (r < 0 && errno == ENOENT) {
+        ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "file_not_found",
+                               "这个文件已经不在了(可能刚被删除或改名),请刷新事项列表");
+        goto out;
+    }
+    if (r != 0) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_unreadable",
+                               r > 0 ? "文件超过 1 MiB,不能在这里编辑;请在服务器上拆分它"
+                                     : "这个文件读不出来(不是普通文件或没有权限),请在服务器上检查");
+        goto out;
+    }
+    library_hash(text, len, hash);
+    snprintf(etag, sizeof etag, "\"%s\"", hash);
+    ret = http_reply_ref(req, MHD_HTTP_OK, "text/markdown; charset=utf-8", text, len, etag,
+                         api_admin_free, text);
+    text = NULL;
+out:
+    free(text);
+    free(path);
+    free(rel);
+    return ret;
+}
+
+/* 422: every error with its line, and the warnings; nothing was saved. */
+static enum MHD_Result api_admin_invalid(struct http_request *req, const struct admin_check *c)
+{
+    char msg[160];
+    cJSON *doc, *errs, *warns;
+
+    snprintf(msg, sizeof msg, "文件里有 %zu 处错误,没有保存;改好后再保存", c->diags.errors);
+    doc = api_admin_error_doc("invalid_procedure", msg);
+    errs = api_admin_diags(&c->diags, DIAG_ERROR, false);
+    warns = api_admin_diags(&c->diags, DIAG_WARNING, false);
+    if (!doc || !errs || !warns || !cJSON_AddItemToObject(doc, "errors", errs)) {
+        cJSON_Delete(doc);
+        cJSON_Delete(errs);
+        cJSON_Delete(warns);
+        return api_internal(req);
+    }
+    if (!cJSON_AddItemToObject(doc, "warnings", warns)) {
+        cJSON_Delete(doc);
+        cJSON_Delete(warns);
+        return api_internal(req);
+    }
+    return api_admin_send(req, MHD_HTTP_UNPROCESSABLE_CONTENT, doc);
+}
+
+static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel,
+                                       const struct admin_check *c, bool live, bool created)
+{
+    const struct fm_entry *v = frontmatter_get(&c->model->meta, "version");
+    cJSON *doc = cJSON_CreateObject(), *warns = api_admin_diags(&c->diags, DIAG_WARNING, false);
+
+    if (!doc || !warns || !cJSON_AddItemToObject(doc, "warnings", warns)) {
+        cJSON_Delete(warns);
+        cJSON_Delete(doc);
+        return api_internal(req);
+    }
+    if (!cJSON_AddStringToObject(doc, "id", c->model->id) ||
+        !cJSON_AddStringToObject(doc, "file", rel) ||
+        !(v ? cJSON_AddStringToObject(doc, "version", v->value)
+            : cJSON_AddNullToObject(doc, "version")) ||
+        !cJSON_AddStringToObject(doc, "hash", c->hash) || !cJSON_AddBoolToObject(doc, "live", live)) {
+        cJSON_Delete(doc);
+        return api_internal(req);
+    }
+    return api_admin_send(req, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, doc);
+}
+
+enum MHD_Result api_admin_source_put(struct http_request *req)
+{
+    const char *if_match = http_header(req, MHD_HTTP_HEADER_IF_MATCH);
+    const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    struct admin_check check;
+    struct admin_saved res;
+    struct auth_user who;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL;
+    bool create;
+    int r;
+
+    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+        return ret;
+    memset(&check, 0, sizeof check);
+    while (inm && (*inm == ' ' || *inm == '\t'))
+        inm++;
+    create = !if_match && inm && strcmp(inm, "*") == 0;
+    if (!if_match && !create)
+        return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
+                                "保存时要带上打开文件时的版本(If-Match),以免覆盖别人刚做的修改");
+    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], create, &rel)) < 0)
+        return api_internal(req);
+    if (r > 0)
+        return api_admin_unknown(req);
+    r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
+                   &check, &res);
+    if (r != 0) {
+        ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
+                               "保存没有成功(服务器写不了文件),原来的文件没有改动;请联系技术人员");
+        goto out;
+    }
+    {
+        static const char *const what[] = {
+            [ADMIN_SAVED] = "saved", [ADMIN_INVALID] = "not saved: errors",
+            [ADMIN_CHANGED] = "not saved: changed on disk",
+            [ADMIN_MISSING] = "not saved: gone from disk", [ADMIN_EXISTS] = "not created: exists",
+        };
+        fprintf(stderr, "spkiosk: admin: %s: %s %s\n", who.name, rel, what[res.outcome]);
+    }
+    switch (res.outcome) {
+    case ADMIN_SAVED:
+        ret = api_admin_saved(req, rel, &check, res.live, create);
+        break;
+    case ADMIN_INVALID:
+        ret = api_admin_invalid(req, &check);
+        break;
+    case ADMIN_CHANGED:
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
+                               "文件在您打开之后被改过了,没有保存;请重新载入文件,再把修改做一遍");
+        break;
+    case ADMIN_MISSING:
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
+                               "文件在您打开之后被删除或改名了,没有保存;请刷新事项列表");
+        break;
+    case ADMIN_EXISTS:
+    default:
+        ret = http_reply_error(req, MHD_HTTP_PRECONDITION_FAILED, "file_exists",
+                               "已经有这个文件了,没有保存;请从事项列表打开它再修改");
+        break;
+    }
+out:
+    admin_check_free(&check);
+    free(rel);
+    return ret;
+}
+
+enum MHD_Result api_admin_preview(struct http_request *req)
+{
+    const char *id = http_query(req, "id");
+    struct admin_check check;
+    struct auth_user who;
+    enum MHD_Result ret;
+    struct db *db;
+    cJSON *doc = NULL, *diags;
+    char *rel = NULL, *detail = NULL;
+    int r;
+
+    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+        return ret;
+    memset(&check, 0, sizeof check);
+    if (!id || !*id)
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
+    if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
+        return api_internal(req);
+    if (r > 0)
+        return api_admin_unknown(req);
+    if (admin_check(db, api_admin_root, library_today(), rel, req->body.data, req->body.len,
+                    &check) != 0) {
+        ret = api_internal(req);
+        goto out;
+    }
+    if (check.model && !(detail = render_procedure_detail(check.model))) {
+        ret = api_internal(req);
+        goto out;
+    }
+    if (!(doc = cJSON_CreateObject()) || !(diags = api_admin_diags(&check.diags, -1, true))) {
+        ret = api_internal(req);
+        goto out;
+    }
+    if (!cJSON_AddItemToObject(doc, "errors", diags)) {
+        cJSON_Delete(diags);
+        ret = api_internal(req);
+        goto out;
+    }
+    if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && check.model) ||
+        !cJSON_AddStringToObject(doc, "id", check.model ? check.model->id : id) ||
+        !cJSON_AddStringToObject(doc, "file", rel) ||
+        !cJSON_AddStringToObject(doc, "hash", check.hash) ||
+        !(detail ? cJSON_AddRawToObject(doc, "procedure", detail)
+                 : cJSON_AddNullToObject(doc, "procedure"))) {
+        ret = api_internal(req);
+        goto out;
+    }
+    ret = api_admin_send(req, MHD_HTTP_OK, doc);
+    doc = NULL;
+out:
+    cJSON_Delete(doc);
+    admin_check_free(&check);
+    free(detail);
+    free(rel);
+    return ret;
+}
+
+enum MHD_Result page_admin(struct http_request *req)
+{
+    return assets_serve(req, "admin.html");
+}

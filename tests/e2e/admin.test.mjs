@@ -1,0 +1,145 @@
+// The admin console in a desktop browser: an admin logs in on /admin, opens
+// a procedure, breaks it in the editor and sees the error with its line
+// (clicking it puts the cursor there), cannot save it (422: nothing
+// written), fixes it, saves, and the kiosk shows the change. Someone else
+// changing the file meanwhile gives the 409 message and a reload. axe-core
+// runs on the list and the editor. The daemon works on a copy of the
+// sample library (saves write files).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
+import {
+  kioskPage, atRoute, h1Text, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, PORTRAIT, WEB_DIR,
+} from './helpers.mjs';
+
+const PW = 'admin-pass-42';
+const ID = 'residence-certificate';
+const REL = `certificates/${ID}.md`;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
+before(async () => {
+  h.tmp = makeTmp('spkiosk-e2e-admin-');
+  h.tree = path.join(h.tmp, 'procedures');
+  fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
+  const db = path.join(h.tmp, 'e2e.db');
+  h.daemon = await startDaemon({
+    tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
+  });
+  addUser(db, 'boss', 'admin', PW);
+  h.url = h.daemon.url;
+  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+after(async () => {
+  try {
+    if (h.browser) await h.browser.close();
+  } finally {
+    await stopChecked(h.daemon, h.tmp);
+  }
+});
+
+const onDisk = () => fs.readFileSync(path.join(h.tree, REL), 'utf8');
+const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n').length;
+
+describe('editing a procedure in the admin console', () => {
+  let kp;
+  let page;
+  let original = '';
+  const src = () => page.locator('#src');
+  const checks = () => page.locator('#checks');
+  const saveMsg = () => page.locator('#save-msg');
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    original = onDisk();
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('asks for a login, then lists the files with their state', async () => {
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator('table.proc-table tbody tr').first().waitFor();
+    assert.equal(await h1Text(page), '事项文件');
+    const row = page.locator(`tr[data-id="${ID}"]`);
+    assert.match(await row.innerText(), /居住证明/);
+    assert.match(await row.innerText(), /正常/);
+    assert.ok(await page.locator('a[href="/admin/stats"]').count() > 0, 'a link to the statistics page');
+    await shot(page, 'admin-01-list');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('opens the editor with the file and a clean check', async () => {
+    await page.locator(`tr[data-id="${ID}"] a`, { hasText: '编辑' }).click();
+    await src().waitFor();
+    assert.equal(await src().inputValue(), original);
+    await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
+    await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明'));
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('a broken line shows its error with the line; clicking it moves the cursor there', async () => {
+    const item = original.match(/^- \[ \] .+$/m)[0];
+    const broken = original.replace(item, '- [ ] ');
+    const line = lineOf(original, item);
+    await src().fill(broken);
+    const err = page.locator('#checks li.error button');
+    await poll(async () => assert.match(await err.first().innerText(), new RegExp(`第 ${line} 行`)));
+    assert.match(await page.locator('#checks li.error').first().innerText(), /清单项/);
+    await shot(page, 'admin-02-error');
+    assert.deepEqual(await axeSerious(page), []);
+    await src().evaluate((t) => t.setSelectionRange(0, 0));
+    await err.first().click();
+    const at = await src().evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+    assert.equal(at, line);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'src');
+    assert.match(await page.locator('#cursor-pos').innerText(), new RegExp(`第 ${line} 行`));
+  });
+
+  it('saving the broken text is refused with its errors, and nothing is written', async () => {
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /错误.*没有保存/));
+    assert.match(await checks().innerText(), /第 \d+ 行/);
+    assert.equal(onDisk(), original);
+  });
+
+  it('the fixed text saves, and the kiosk shows the change', async () => {
+    const fixed = original.replace('# 居住证明\n', '# 居住证明(新版)\n');
+    assert.notEqual(fixed, original);
+    await src().fill(fixed);
+    await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明(新版)'));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
+    assert.equal(onDisk(), fixed);
+    await shot(page, 'admin-03-saved');
+
+    const kiosk = await kioskPage(h, { viewport: PORTRAIT, hasTouch: true });
+    try {
+      await kiosk.page.goto(`${h.url}/#/p/${ID}`);
+      await atRoute(kiosk.page, new RegExp(`^#/p/${ID}$`));
+      assert.equal(await h1Text(kiosk.page), '居住证明(新版)');
+      kiosk.assertClean('kiosk after the save');
+    } finally {
+      await kiosk.context.close();
+    }
+  });
+
+  it('a file changed on disk meanwhile: 409, and a reload brings its text', async () => {
+    const theirs = onDisk().replace('# 居住证明(新版)\n', '# 居住证明(别人改的)\n');
+    fs.writeFileSync(path.join(h.tree, REL), theirs);
+    await src().fill(theirs.replace('(别人改的)', '(我改的)'));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /被改过了/));
+    assert.equal(onDisk(), theirs);
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#save-msg button', { hasText: '重新载入文件' }).click();
+    await poll(async () => assert.equal(await src().inputValue(), theirs));
+    kp.assertClean('admin console');
+  });
+});

@@ -1,0 +1,319 @@
+/* Unit tests of the admin console's core (admin.c) and of the library's
+ * edit scan it rests on: If-Match matching, which names are procedure
+ * files, an edit checked in place of its file (parsed, never reused; a new
+ * file; id clashes either way; a changed id), and saving (each refusal
+ * leaves the file alone, a save writes it atomically and loads it). Each
+ * test works in its own temporary tree and database. */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "catalog.h"
+#include "db.h"
+#include "library.h"
+#include "loader.h"
+#include "store.h"
+
+#define GOOD(t) "# " t "\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n"
+#define BROKEN "# 坏\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n- [ ] \n" /* line 7 */
+
+static char dir[64];
+static char root[96];
+static struct db *db;
+
+static void put(const char *rel, const char *text)
+{
+    char p[256];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    cr_assert_not_null(f = fopen(p, "w"), "%s", p);
+    cr_assert_eq(fputs(text, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* The file's content (in a buffer reused by the next call), or NULL. */
+static const char *get(const char *rel)
+{
+    static char buf[4096];
+    char p[256], *text = NULL;
+    size_t len;
+
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    if (library_read_file(p, sizeof buf - 1, &text, &len) != 0)
+        return NULL;
+    memcpy(buf, text, len + 1);
+    free(text);
+    return buf;
+}
+
+static void setup(void)
+{
+    char err[256], p[160];
+
+    strcpy(dir, "/tmp/spk-adminXXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(root, sizeof root, "%s/tree", dir);
+    cr_assert_eq(mkdir(root, 0755), 0);
+    snprintf(p, sizeof p, "%s/alpha", root);
+    cr_assert_eq(mkdir(p, 0755), 0);
+    put("alpha/README.md", "# 甲\n\n甲类。\n");
+    put("alpha/one.md", GOOD("一"));
+    put("alpha/two.md", GOOD("二"));
+    snprintf(p, sizeof p, "%s/x.db", dir);
+    cr_assert_eq(db_open(p, &db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(loader_run(db, root), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+
+    catalog_shutdown();
+    db_close(db);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static bool has(const struct diag_list *l, enum diag_severity sev, int line, const char *sub)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].severity == sev && l->items[i].line == line &&
+            strstr(l->items[i].message, sub))
+            return true;
+    return false;
+}
+
+/* Names in alpha/ starting with a dot: a temporary file left behind. */
+static int dotfiles(void)
+{
+    char p[160];
+    struct dirent *e;
+    DIR *d;
+    int n = 0;
+
+    snprintf(p, sizeof p, "%s/alpha", root);
+    cr_assert_not_null(d = opendir(p));
+    while ((e = readdir(d)))
+        if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+Test(admin, if_match_takes_quoted_and_bare_tags_and_star)
+{
+    const char *h = "abc123";
+
+    cr_assert(admin_if_match("\"abc123\"", h, true));
+    cr_assert(admin_if_match("abc123", h, true));
+    cr_assert(admin_if_match(" \"zzz\", \"abc123\" ", h, true));
+    cr_assert(admin_if_match("*", h, true));
+    cr_assert_not(admin_if_match("*", h, false));
+    cr_assert_not(admin_if_match("\"abc123\"", h, false));
+    cr_assert_not(admin_if_match("W/\"abc123\"", h, true));
+    cr_assert_not(admin_if_match("\"abc12\"", h, true));
+    cr_assert_not(admin_if_match("\"abc1234\"", h, true));
+    cr_assert_not(admin_if_match("", h, true));
+    cr_assert_not(admin_if_match(NULL, h, true));
+    cr_assert_not(admin_if_match("\"\"", "", true));
+}
+
+Test(admin, rel_names_procedure_files_only)
+{
+    cr_assert(admin_rel_valid("employment/labour-handbook.md"));
+    cr_assert(admin_rel_valid("a/中文名.md"));
+    cr_assert_not(admin_rel_valid("labour.md"));
+    cr_assert_not(admin_rel_valid("employment/README.md"));
+    cr_assert_not(admin_rel_valid("employment/_triage.md"));
+    cr_assert_not(admin_rel_valid("employment/.x.md"));
+    cr_assert_not(admin_rel_valid("employment/x.txt"));
+    cr_assert_not(admin_rel_valid("employment/.md"));
+    cr_assert_not(admin_rel_valid("../x/y.md"));
+    cr_assert_not(admin_rel_valid("Employment/x.md"));
+    cr_assert_not(admin_rel_valid("a/b/c.md"));
+    cr_assert_not(admin_rel_valid("a/x\n.md"));
+    cr_assert_not(admin_rel_valid("a/\xff.md"));
+}
+
+Test(admin, edit_scan_parses_the_edit_and_adds_a_new_file, .init = setup, .fini = teardown)
+{
+    struct library_edit e = {"alpha/one.md", GOOD("改"), strlen(GOOD("改"))};
+    struct library lib;
+
+    cr_assert_eq(library_scan_edit(root, 0, store_reuse, db, &e, &lib), 0);
+    cr_assert_eq(lib.n_files, 2);
+    cr_assert_str_eq(lib.files[0].rel, "alpha/one.md");
+    cr_assert_eq(lib.files[0].status, LIB_PARSED, "the edit is parsed, never reused");
+    cr_assert_str_eq(lib.files[0].model->title, "改");
+    cr_assert_eq(lib.files[1].status, LIB_REUSED, "an unchanged file is reused");
+    library_free(&lib);
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("一"), "the scan writes nothing");
+
+    e.rel = "alpha/b-new.md";
+    cr_assert_eq(library_scan_edit(root, 0, store_reuse, db, &e, &lib), 0);
+    cr_assert_eq(lib.n_files, 3);
+    cr_assert_str_eq(lib.files[0].rel, "alpha/b-new.md", "kept in path order");
+    cr_assert_eq(lib.files[0].status, LIB_PARSED);
+    cr_assert_str_eq(lib.files[0].id, "b-new");
+    library_free(&lib);
+}
+
+Test(admin, check_reports_the_edit_lines_under_its_rel, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+
+    cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", BROKEN, strlen(BROKEN), &c), 0);
+    cr_assert_eq(c.diags.errors, 1);
+    cr_assert_str_eq(c.diags.items[0].file, "alpha/one.md");
+    cr_assert(has(&c.diags, DIAG_ERROR, 7, "清单项"));
+    cr_assert_null(c.model);
+    admin_check_free(&c);
+    cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", GOOD("好"), strlen(GOOD("好")), &c), 0);
+    cr_assert_eq(c.diags.n, 0);
+    cr_assert_not_null(c.model);
+    cr_assert_str_eq(c.model->title, "好");
+    admin_check_free(&c);
+}
+
+/* The loader refuses only the later of two files by path; an edit that
+ * takes another file's id is refused whichever comes first. */
+Test(admin, check_refuses_an_id_clash_either_way, .init = setup, .fini = teardown)
+{
+    const char *as_two = "---\nid: two\n---\n" GOOD("冒名");
+    const char *as_one = "---\nid: one\n---\n" GOOD("冒名");
+    struct admin_check c;
+
+    /* one.md comes before two.md */
+    cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", as_two, strlen(as_two), &c), 0);
+    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/two.md"), "edit first by path");
+    cr_assert_null(c.model);
+    admin_check_free(&c);
+    cr_assert_eq(admin_check(db, root, 0, "alpha/two.md", as_one, strlen(as_one), &c), 0);
+    cr_assert_gt(c.diags.errors, 0, "edit second by path");
+    cr_assert_null(c.model);
+    admin_check_free(&c);
+    /* a new file too, even when the other file is broken now and only its
+     * last good version is live */
+    put("alpha/two.md", BROKEN);
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_check(db, root, 0, "alpha/a-new.md", as_two, strlen(as_two), &c), 0);
+    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/two.md"));
+    admin_check_free(&c);
+}
+
+Test(admin, check_warns_that_a_changed_id_retires_the_old, .init = setup, .fini = teardown)
+{
+    const char *renamed = "---\nid: one-new\n---\n" GOOD("一");
+    struct admin_check c;
+
+    cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", renamed, strlen(renamed), &c), 0);
+    cr_assert_eq(c.diags.errors, 0);
+    cr_assert(has(&c.diags, DIAG_WARNING, 1, "停办"));
+    cr_assert_not_null(c.model);
+    admin_check_free(&c);
+}
+
+Test(admin, check_of_a_missing_category_is_an_error, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+
+    cr_assert_eq(admin_check(db, root, 0, "nowhere/x.md", GOOD("x"), strlen(GOOD("x")), &c), 0);
+    cr_assert(has(&c.diags, DIAG_ERROR, 1, "nowhere"));
+    cr_assert_null(c.model);
+    admin_check_free(&c);
+}
+
+static void hash_of(const char *text, char out[65])
+{
+    library_hash(text, strlen(text), out);
+}
+
+Test(admin, save_refusals_leave_the_file_alone, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+    struct admin_saved res;
+    char h[65], tag[70];
+
+    cr_assert_eq(admin_save(db, root, "alpha/one.md", GOOD("改"), strlen(GOOD("改")), "\"nope\"", &c,
+                            &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED);
+    hash_of(GOOD("一"), h);
+    cr_assert_str_eq(res.current, h);
+    admin_check_free(&c);
+
+    snprintf(tag, sizeof tag, "\"%s\"", h);
+    cr_assert_eq(admin_save(db, root, "alpha/one.md", BROKEN, strlen(BROKEN), tag, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_INVALID);
+    cr_assert(has(&c.diags, DIAG_ERROR, 7, "清单项"));
+    admin_check_free(&c);
+
+    cr_assert_eq(admin_save(db, root, "alpha/one.md", GOOD("改"), strlen(GOOD("改")), NULL, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_EXISTS);
+    admin_check_free(&c);
+
+    cr_assert_eq(admin_save(db, root, "alpha/gone.md", GOOD("改"), strlen(GOOD("改")), "*", &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_MISSING);
+    admin_check_free(&c);
+
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("一"));
+    cr_assert_null(get("alpha/gone.md"));
+    cr_assert_eq(dotfiles(), 0);
+}
+
+Test(admin, save_writes_loads_and_publishes, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+    struct admin_saved res;
+    struct catalog *snap;
+    const struct catalog_proc *p;
+    char h[65], tag[70];
+
+    hash_of(GOOD("一"), h);
+    snprintf(tag, sizeof tag, "\"%s\"", h);
+    cr_assert_eq(admin_save(db, root, "alpha/one.md", GOOD("新"), strlen(GOOD("新")), tag, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_SAVED);
+    cr_assert(res.live);
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("新"));
+    cr_assert_eq(dotfiles(), 0);
+    hash_of(GOOD("新"), h);
+    cr_assert_str_eq(c.hash, h);
+    admin_check_free(&c);
+    snap = catalog_acquire();
+    cr_assert_not_null(p = catalog_find(snap, "one"));
+    cr_assert_str_eq(p->hash, h, "published before admin_save returns");
+    catalog_release(snap);
+
+    cr_assert_eq(admin_save(db, root, "alpha/three.md", GOOD("三"), strlen(GOOD("三")), NULL, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_SAVED);
+    admin_check_free(&c);
+    snap = catalog_acquire();
+    cr_assert_not_null(catalog_find(snap, "three"));
+    catalog_release(snap);
+}
+
+Test(admin, list_shows_state_errors_and_problems, .init = setup, .fini = teardown)
+{
+    char *json = NULL;
+
+    put("alpha/two.md", BROKEN);
+    put("alpha/bad.md", BROKEN);
+    put("_triage.md", "# 分诊\n");
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert(strstr(json, "\"id\":\"two\""));
+    cr_assert(strstr(json, "\"state\":\"error_old_live\""));
+    cr_assert(strstr(json, "\"state\":\"error_not_live\""));
+    cr_assert(strstr(json, "{\"file\":\"alpha/two.md\",\"line\":7,"));
+    cr_assert(strstr(json, "\"problems\":[{\"file\":\"_triage.md\",\"line\":1,\"severity\":\"error\""));
+    free(json);
+}

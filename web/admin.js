@@ -1,0 +1,484 @@
+// The admin console (/admin): every procedure file with its state, and an
+// editor with a live preview and live errors (the preview endpoint checks
+// the text exactly as a load would, without saving). Saving sends If-Match
+// with the version the file was opened at; the server refuses with 409 when
+// someone changed the file since, and with 422 (nothing written) when the
+// text has errors.
+//
+// Routes (location.hash):
+//   #/                                   the list
+//   #/edit?id=ID&file=CAT/NAME.md[&line=N]  the editor (at line N)
+//   #/new                                a new file: category and id
+//   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
+import { el, contentHtml, stepLabel } from './core.js';
+import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+
+const main = document.getElementById('main');
+const PREVIEW_DELAY_MS = 400;
+
+const STATE = {
+  ok: ['正常', 'badge-ok'],
+  error_old_live: ['有错误 · 仍用上一版', 'badge-error'],
+  error_not_live: ['有错误 · 未上线', 'badge-error'],
+  pending: ['等待载入', 'badge-warn'],
+  retired: ['已停办(文件已删除)', 'badge-warn'],
+};
+
+let editor = null;      // the open editor's state, null on other screens
+let shownHash = '';     // the route on show, to go back to when leaving is cancelled
+
+const enc = encodeURIComponent;
+
+function when(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function editHref(p, line) {
+  return `#/edit?id=${enc(p.id)}&file=${enc(p.file)}${line ? `&line=${line}` : ''}`;
+}
+
+function show(...nodes) {
+  main.replaceChildren(...nodes);
+}
+
+function failure(r, retry) {
+  return el('div', {},
+    el('p', { class: 'msg-error', role: 'alert' }, errorText(r, '没能读取,请稍后再试')),
+    el('button', { type: 'button', class: 'btn', onClick: retry }, '重试'));
+}
+
+// ---- the list ---------------------------------------------------------------
+
+function problemItem(d, href) {
+  const where = `${d.file}:${d.line}`;
+  return el('li', { class: d.severity === 'warning' || d.warning ? 'warn' : 'error' },
+    href ? el('a', { href }, where) : el('code', {}, where), `:${d.message}`);
+}
+
+function procRow(p) {
+  const [stateText, stateCls] = STATE[p.state] || [p.state, 'badge-warn'];
+  const issues = el('ul', { class: 'issues' },
+    p.errors.map((d) => problemItem(d, p.state === 'retired' ? null : editHref(p, d.line))),
+    p.warnings.map((d) => problemItem({ ...d, warning: true },
+      p.state === 'retired' ? null : editHref(p, d.line))));
+  const actions = el('td', { class: 'actions' });
+  if (p.state !== 'retired') {
+    actions.append(el('a', { class: 'btn btn-small', href: editHref(p),
+      'aria-label': `编辑 ${p.file}` }, '编辑'));
+  }
+  if (p.live) {
+    actions.append(el('a', { class: 'btn btn-small', href: `/#/p/${enc(p.id)}`, target: '_blank',
+      rel: 'noopener', 'aria-label': `在自助机页面查看 ${p.title || p.id}` }, '查看'));
+  }
+  const version = p.live
+    ? el('span', {}, p.live.version || '(未写版本)', el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
+    : p.retired ? el('span', { class: 'muted' }, `停办前:${p.retired.version || '(未写版本)'}`)
+      : el('span', { class: 'muted' }, '没有在用的版本');
+  const review = el('td', {}, p.review_by || '—',
+    p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null);
+  const changed = el('td', {},
+    p.live ? el('div', { class: 'when' }, `上线 ${when(p.live.loaded_at)}`) : null,
+    p.retired ? el('div', { class: 'when' }, `停办 ${when(p.retired.retired_at)}`) : null,
+    p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
+  return el('tr', { 'data-id': p.id, 'data-state': p.state },
+    el('th', { scope: 'row' }, p.title || el('span', { class: 'muted' }, '(未能载入)'),
+      el('br'), el('code', {}, p.id)),
+    el('td', {}, el('code', {}, p.file)),
+    el('td', {}, el('span', { class: `badge ${stateCls}` }, stateText)),
+    el('td', {}, version),
+    review,
+    changed,
+    el('td', {}, issues.childElementCount ? issues : el('span', { class: 'muted' }, '无')),
+    actions);
+}
+
+const FILTERS = [
+  ['all', '全部', () => true],
+  ['problems', '有错误', (p) => p.errors.length > 0],
+  ['warnings', '有提醒', (p) => p.warnings.length > 0],
+  ['overdue', '复核已过期', (p) => p.review_overdue],
+  ['retired', '已停办', (p) => p.state === 'retired'],
+];
+
+async function listView() {
+  show(el('p', { class: 'muted' }, '正在加载……'));
+  const r = await api('GET', '/api/v1/admin/procedures');
+  if (r.status !== 200) {
+    show(failure(r, listView));
+    return;
+  }
+  const doc = r.data;
+  const procs = doc.procedures;
+  const nErr = procs.filter((p) => p.errors.length).length;
+  const nOverdue = procs.filter((p) => p.review_overdue).length;
+  const body = el('tbody');
+  const select = el('select', { id: 'filter' },
+    FILTERS.map(([v, label]) => el('option', { value: v }, label)));
+  const count = el('p', { class: 'muted', id: 'shown-count', 'aria-live': 'polite' });
+  const fill = () => {
+    const f = FILTERS.find(([v]) => v === select.value)[2];
+    const rows = procs.filter(f);
+    body.replaceChildren(...rows.map(procRow));
+    count.textContent = `显示 ${rows.length} / ${procs.length} 个`;
+  };
+  select.addEventListener('change', fill);
+  const summary = el('p', { class: nErr ? 'msg-error' : 'msg-ok', id: 'summary' },
+    nErr ? `${nErr} 个文件有错误(有错误的文件不会上线;已上线的继续用上一个正确的版本)`
+      : '所有事项文件都没有错误', nOverdue ? `;${nOverdue} 个已过复核日期` : '');
+  const problems = doc.problems.length
+    ? el('ul', { class: 'issues', id: 'other-problems' },
+      doc.problems.map((d) => problemItem(d, null)))
+    : el('p', { class: 'muted' }, '没有');
+  show(
+    el('h1', {}, '事项文件'),
+    summary,
+    el('div', { class: 'toolbar' },
+      el('label', { for: 'filter' }, '显示'), select,
+      el('a', { class: 'btn', href: '#/new' }, '新建事项'),
+      el('button', { type: 'button', class: 'btn', onClick: listView }, '刷新')),
+    count,
+    el('table', { class: 'proc-table' },
+      el('caption', { class: 'sr-only' }, '事项文件及其状态'),
+      el('thead', {}, el('tr', {},
+        ['事项', '文件', '状态', '在用版本', '复核日期', '最后变更', '错误和提醒', '操作']
+          .map((t) => el('th', { scope: 'col' }, t)))),
+      body),
+    el('h2', {}, '分类说明和分诊文件的问题'),
+    problems);
+  fill();
+}
+
+// ---- a new file ---------------------------------------------------------------
+
+async function newView() {
+  show(el('p', { class: 'muted' }, '正在加载……'));
+  const r = await api('GET', '/api/v1/categories');
+  if (r.status !== 200) {
+    show(failure(r, newView));
+    return;
+  }
+  const cat = el('select', { id: 'new-category', required: true },
+    r.data.categories.map((c) => el('option', { value: c.id }, `${c.title}(${c.id})`)));
+  const id = el('input', { id: 'new-id', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,63}',
+    autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'new-id-hint' });
+  const form = el('form', { class: 'card narrow' },
+    el('label', { for: 'new-category' }, '分类'), cat,
+    el('label', { for: 'new-id' }, '编号(也是文件名)'), id,
+    el('p', { class: 'hint', id: 'new-id-hint' },
+      '只用小写英文字母、数字和 -,如 labour-handbook;保存后文件是 分类/编号.md'),
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '开始编辑'),
+      el('a', { class: 'btn', href: '#/' }, '返回列表')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.hash = `#/edit?new=1&id=${enc(id.value.trim())}&category=${enc(cat.value)}`;
+  });
+  show(el('h1', {}, '新建事项'), form);
+  id.focus();
+}
+
+function template() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `---\nversion: ${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}\n---\n` +
+    '# 事项名称\n\n一句话说明这个事项是办什么的。\n\n## 第一步:准备材料\n- [ ] 居民身份证\n';
+}
+
+// ---- the editor -----------------------------------------------------------------
+
+function lineStart(text, line) {
+  let off = 0;
+  for (let i = 1; i < line; i++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return off;
+}
+
+function previewArticle(proc) {
+  const a = el('article', { class: 'preview-doc', lang: 'zh-CN' });
+  a.append(el('h3', { class: 'preview-title' }, proc.title));
+  if (proc.summary_html) a.append(contentHtml(proc.summary_html));
+  const section = (sec) => {
+    a.append(el('h4', {}, sec.title));
+    if (sec.html) a.append(contentHtml(sec.html));
+  };
+  // the eligibility conditions before the steps, the rest after, as on the kiosk
+  proc.sections.filter((sec) => sec.kind === 'eligibility').forEach(section);
+  proc.steps.forEach((s, i) => {
+    a.append(el('h4', {}, `第 ${i + 1} 步:${stepLabel(s.title)}`, s.if ? el('span', { class: 'muted' }, '(部分情况)') : null));
+    if (s.html) a.append(contentHtml(s.html));
+    if (s.checklist.length) {
+      a.append(el('ul', { class: 'checklist' }, s.checklist.map((c) =>
+        el('li', {}, '☐ ', c.text, c.required ? null : el('span', { class: 'muted' }, '(如有)'),
+          c.if ? el('span', { class: 'muted' }, '(部分情况)') : null))));
+    }
+    if (s.fields.length) {
+      a.append(el('ul', { class: 'fields' }, s.fields.map((f) =>
+        el('li', {}, `填写:${f.label}`, el('span', { class: 'muted' },
+          `(${f.type}${f.required ? ',必填' : ''})`)))));
+    }
+  });
+  proc.sections.filter((sec) => sec.kind !== 'eligibility').forEach(section);
+  return a;
+}
+
+function parseQuery(q) {
+  const o = {};
+  for (const [k, v] of new URLSearchParams(q)) o[k] = v;
+  return o;
+}
+
+async function editorView(params) {
+  const isNew = params.new === '1';
+  const st = {
+    id: params.id || '', file: params.file || '', category: params.category || '', isNew,
+    etag: null, dirty: false, seq: 0, timer: null, lastGood: null,
+  };
+  if (!st.id || (!isNew && !st.file) || (isNew && !st.category)) {
+    location.hash = '#/';
+    return;
+  }
+  let text = template();
+  show(el('p', { class: 'muted' }, '正在打开文件……'));
+  if (!isNew) {
+    const r = await api('GET', `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+    if (r.status !== 200) {
+      show(failure(r, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+      return;
+    }
+    text = r.data;
+    st.etag = r.headers.get('etag');
+  }
+  editor = st;
+
+  const title = isNew ? `新建事项:${st.category}/${st.id}.md` : `编辑 ${st.file}`;
+  const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
+  const src = el('textarea', { id: 'src', class: 'code', wrap: 'off', spellcheck: 'false',
+    autocomplete: 'off', autocapitalize: 'none', 'aria-describedby': 'cursor-pos' });
+  src.value = text;
+  const pos = el('p', { id: 'cursor-pos', class: 'muted' });
+  const saveBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'save' }, '保存');
+  const reloadBtn = el('button', { type: 'button', class: 'btn', id: 'reload' }, '重新载入文件');
+  const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
+  const checks = el('div', { id: 'checks', 'aria-live': 'polite' });
+  // scrolls on its own: focusable, so that a keyboard can scroll it too
+  const preview = el('div', { id: 'preview', class: 'preview', tabindex: '0', role: 'region',
+    'aria-labelledby': 'preview-h' });
+  const viewLink = el('p', { id: 'view-link' });
+
+  const numbers = () => {
+    const n = src.value.split('\n').length;
+    let s = '';
+    for (let i = 1; i <= n; i++) s += `${i}\n`;
+    if (gutter.textContent !== s) gutter.textContent = s;
+    gutter.scrollTop = src.scrollTop;
+  };
+  const where = () => {
+    const before = src.value.slice(0, src.selectionStart);
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    pos.textContent = `光标在第 ${line} 行,第 ${col} 列`;
+  };
+  const gotoLine = (line) => {
+    const start = lineStart(src.value, line);
+    let end = src.value.indexOf('\n', start);
+    if (end < 0) end = src.value.length;
+    src.focus();
+    src.setSelectionRange(start, end);
+    const lh = parseFloat(getComputedStyle(src).lineHeight) || 20;
+    src.scrollTop = Math.max(0, (line - 1) * lh - src.clientHeight / 3);
+    numbers();
+    where();
+  };
+
+  // The problems of the text: each a button that moves the cursor to its line.
+  const showChecks = (errors, note) => {
+    const items = errors.map((d) => {
+      const sev = d.severity === 'warning' ? 'warning' : 'error';
+      return el('li', { class: sev === 'error' ? 'error' : 'warn' },
+        el('button', { type: 'button', class: 'linkish', 'data-line': d.line,
+          onClick: () => gotoLine(d.line) },
+        `${sev === 'error' ? '错误' : '提醒'} · 第 ${d.line} 行`), `:${d.message}`);
+    });
+    const nErr = errors.filter((d) => d.severity !== 'warning').length;
+    const parts = [
+      note ? el('p', { class: 'muted' }, note) : null,
+      nErr ? el('p', { class: 'msg-error' }, `有 ${nErr} 处错误,改好之前不能保存`)
+        : el('p', { class: 'msg-ok' }, errors.length ? '没有错误(有提醒,可以保存)' : '没有发现问题'),
+      items.length ? el('ul', { class: 'issues' }, items) : null,
+    ];
+    checks.replaceChildren(...parts.filter(Boolean));
+  };
+
+  const runPreview = async () => {
+    const seq = ++st.seq;
+    const q = st.isNew ? `id=${enc(st.id)}&category=${enc(st.category)}`
+      : `id=${enc(st.id)}&file=${enc(st.file)}`;
+    const r = await api('POST', `/api/v1/admin/preview?${q}`, src.value);
+    if (seq !== st.seq || editor !== st) return; // a newer text is being checked
+    if (r.status !== 200) {
+      checks.replaceChildren(el('p', { class: 'msg-error' }, errorText(r, '检查没有成功,请稍后再试')));
+      return;
+    }
+    showChecks(r.data.errors);
+    if (r.data.procedure) {
+      st.lastGood = r.data.procedure;
+      preview.classList.remove('stale');
+      preview.replaceChildren(previewArticle(r.data.procedure));
+    } else if (st.lastGood) {
+      preview.classList.add('stale');
+      if (!preview.querySelector('.stale-note')) {
+        preview.prepend(el('p', { class: 'msg-warn stale-note' }, '有错误,下面是上一次没有错误时的样子'));
+      }
+    } else {
+      preview.replaceChildren(el('p', { class: 'muted' }, '改好错误后这里显示预览'));
+    }
+  };
+  const schedule = () => {
+    clearTimeout(st.timer);
+    st.timer = setTimeout(runPreview, PREVIEW_DELAY_MS);
+  };
+
+  const setLink = () => {
+    viewLink.replaceChildren(st.isNew ? '' : el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank',
+      rel: 'noopener' }, '在自助机页面查看(新窗口)'));
+  };
+
+  const reload = async () => {
+    if (st.dirty && !confirm('重新载入会丢掉您没有保存的修改,确定吗?')) return;
+    const r = await api('GET', `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+    if (r.status !== 200) {
+      msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(r, '没能读取文件')));
+      return;
+    }
+    src.value = r.data;
+    st.etag = r.headers.get('etag');
+    st.dirty = false;
+    numbers();
+    msg.replaceChildren(el('p', { class: 'msg-ok' }, '已载入磁盘上的最新内容'));
+    runPreview();
+  };
+
+  const save = async () => {
+    clearTimeout(st.timer);
+    saveBtn.disabled = true;
+    msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
+    const url = st.isNew
+      ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
+      : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`;
+    const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
+    const sent = src.value;
+    const r = await api('PUT', url, sent, { headers });
+    saveBtn.disabled = false;
+    if (r.status === 200 || r.status === 201) {
+      st.etag = `"${r.data.hash}"`;
+      st.dirty = src.value !== sent;
+      if (st.isNew) {
+        st.isNew = false;
+        st.file = r.data.file;
+        st.id = r.data.id;
+        history.replaceState(null, '', `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
+        shownHash = location.hash;
+        reloadBtn.hidden = false;
+        setLink();
+      }
+      msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, r.data.live
+        ? `已保存并上线${r.data.version ? `(版本 ${r.data.version})` : ''}:自助机现在显示的就是这个内容`
+        : '已保存;但文件刚刚又被改动过,自助机显示的是最新载入的内容,请刷新列表查看'));
+      runPreview();
+      return;
+    }
+    if (r.status === 422 && r.data && r.data.errors) {
+      msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(r)));
+      showChecks([...r.data.errors.map((d) => ({ ...d, severity: 'error' })),
+        ...(r.data.warnings || []).map((d) => ({ ...d, severity: 'warning' }))],
+      '保存时的检查结果(文件没有改动):');
+      return;
+    }
+    if (r.status === 409) {
+      msg.replaceChildren(el('div', { class: 'msg-error', role: 'alert' },
+        el('p', {}, errorText(r)),
+        el('p', {}, '您的修改还在编辑框里:可以先复制出来,重新载入文件后再改。'),
+        el('button', { type: 'button', class: 'btn', onClick: reload }, '重新载入文件')));
+      return;
+    }
+    msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(r, '保存没有成功')));
+  };
+
+  saveBtn.addEventListener('click', save);
+  reloadBtn.addEventListener('click', reload);
+  reloadBtn.hidden = st.isNew;
+  src.addEventListener('input', () => { st.dirty = true; numbers(); where(); schedule(); });
+  src.addEventListener('scroll', () => { gutter.scrollTop = src.scrollTop; });
+  for (const ev of ['keyup', 'click', 'select', 'focus']) src.addEventListener(ev, where);
+  src.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 's') { e.preventDefault(); save(); }
+  });
+
+  show(
+    el('p', {}, el('a', { href: '#/' }, '← 返回列表')),
+    el('h1', {}, title),
+    el('div', { class: 'editor-layout' },
+      el('section', { class: 'editor-pane', 'aria-labelledby': 'src-label' },
+        el('label', { for: 'src', id: 'src-label' }, 'Markdown 源文件'),
+        el('div', { class: 'code-wrap' }, gutter, src),
+        pos,
+        el('div', { class: 'btn-row' }, saveBtn, reloadBtn),
+        msg,
+        el('h2', {}, '检查结果'),
+        checks),
+      el('section', { class: 'preview-pane', 'aria-labelledby': 'preview-h' },
+        el('h2', { id: 'preview-h' }, '预览(居民看到的内容)'),
+        viewLink,
+        preview)));
+  setLink();
+  numbers();
+  where();
+  await runPreview();
+  if (params.line) gotoLine(Number(params.line));
+  else src.focus();
+}
+
+// ---- routing ----------------------------------------------------------------------
+
+async function route() {
+  const h = location.hash || '#/';
+  if (h === shownHash) return;
+  if (editor && editor.dirty && !confirm('有没有保存的修改,确定离开吗?')) {
+    history.replaceState(null, '', shownHash);
+    return;
+  }
+  shownHash = h;
+  editor = null;
+  const [path, query] = h.replace(/^#/, '').split('?');
+  // the editor and the new-file form put the focus where typing goes
+  if (path === '/edit') {
+    await editorView(parseQuery(query || ''));
+  } else if (path === '/new') {
+    await newView();
+  } else {
+    await listView();
+    main.focus({ preventScroll: true });
+  }
+}
+
+async function start() {
+  await ensureLogin(main, 'admin');
+  document.getElementById('session').replaceChildren(sessionBadge());
+  window.addEventListener('hashchange', route);
+  window.addEventListener('beforeunload', (e) => {
+    if (editor && editor.dirty) {
+      e.preventDefault();
+      e.returnValue = '';
+    }
+  });
+  await route();
+}
+
+start();
