@@ -52,9 +52,10 @@ int window_info_load(struct db *db, const char *id, struct window_info *wi);
 void window_info_free(struct window_info *wi);
 
 /* GET /api/v1/staff/queue: {"now","total","waiting":[entry…],
- * "in_progress":[entry…]}, waiting cases oldest first (by submission) and
- * accepted ones by acceptance; at most WINDOW_QUEUE_MAX each, `total`
- * counting all waiting. An entry is {"id","ticket","procedure","title",
+ * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
+ * (by submission), accepted ones by acceptance, and open cases started at
+ * the window and touched within a day; at most WINDOW_QUEUE_MAX each,
+ * `total` counting all waiting. An entry is {"id","ticket","procedure","title",
  * "status","channel","submitted_at","called_at","called_by","calls",
  * "accepted_at","accepted_by","ids":[{"label","value"}]}, ID numbers
  * masked to their last 4 characters. Returns 0 and *out (caller frees) or

@@ -215,9 +215,16 @@ static const char sql_waiting[] =
 static const char sql_waiting_count[] = "SELECT count(*) FROM cases WHERE status = 'waiting'";
 static const char sql_in_progress[] =
     "SELECT id FROM cases WHERE status = 'accepted' ORDER BY accepted_at, id LIMIT ?1";
+/* cases a staffer started at the window and has not submitted yet, so that
+ * one left for the queue can be taken up again; a day back is enough */
+static const char sql_filling[] =
+    "SELECT id FROM cases WHERE status = 'open' AND channel = 'window' AND updated_at >= ?2"
+    " ORDER BY created_at, id LIMIT ?1";
 
-/* The ids a list query gives, into a new array (caller frees). */
-static int window_ids(struct db *db, const char *sql, char (**ids)[CASE_ID_LEN + 1], size_t *n)
+/* The ids a list query gives (?1 the limit, ?2 when it has one: since
+ * when, ISO UTC), into a new array (caller frees). */
+static int window_ids(struct db *db, const char *sql, const char *since,
+                      char (**ids)[CASE_ID_LEN + 1], size_t *n)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
     int r = SQLITE_ERROR;
@@ -227,7 +234,9 @@ static int window_ids(struct db *db, const char *sql, char (**ids)[CASE_ID_LEN +
     if (!st)
         return -1;
     if (!(*ids = calloc(WINDOW_QUEUE_MAX, sizeof **ids)) ||
-        sqlite3_bind_int(st, 1, WINDOW_QUEUE_MAX) != SQLITE_OK)
+        sqlite3_bind_int(st, 1, WINDOW_QUEUE_MAX) != SQLITE_OK ||
+        (sqlite3_bind_parameter_count(st) >= 2 &&
+         sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC) != SQLITE_OK))
         goto out;
     while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < WINDOW_QUEUE_MAX)
         snprintf((*ids)[(*n)++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -237,14 +246,15 @@ out:
 }
 
 /* Adds the entries of the cases sql lists as array key of root. */
-static int window_list(struct db *db, cJSON *root, const char *key, const char *sql)
+static int window_list(struct db *db, cJSON *root, const char *key, const char *sql,
+                       const char *since)
 {
     char (*ids)[CASE_ID_LEN + 1] = NULL;
     cJSON *arr = cJSON_AddArrayToObject(root, key);
     size_t n, i;
     int rc = -1, r;
 
-    if (!arr || window_ids(db, sql, &ids, &n) != 0)
+    if (!arr || window_ids(db, sql, since, &ids, &n) != 0)
         goto out;
     for (i = 0; i < n; i++) {
         struct case_state cs;
@@ -264,11 +274,21 @@ out:
     return rc;
 }
 
+/* 24 hours ago, as store_now writes times. */
+static void window_day_before(char out[32])
+{
+    time_t t = time(NULL) - 24 * 60 * 60;
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
 int window_queue_json(struct db *db, char **out)
 {
     cJSON *root = cJSON_CreateObject();
     sqlite3_stmt *st;
-    char now[32];
+    char now[32], since[32];
     long long total = -1;
     int rc = -1;
 
@@ -283,10 +303,12 @@ int window_queue_json(struct db *db, char **out)
         sqlite3_reset(st);
     }
     store_now(now);
+    window_day_before(since);
     if (total >= 0 && window_add_str(root, "now", now) == 0 &&
         window_add_num(root, "total", (double)total) == 0 &&
-        window_list(db, root, "waiting", sql_waiting) == 0 &&
-        window_list(db, root, "in_progress", sql_in_progress) == 0)
+        window_list(db, root, "waiting", sql_waiting, NULL) == 0 &&
+        window_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
+        window_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;

@@ -126,10 +126,10 @@ function build(main) {
       el('th', { scope: 'col' }, '证件号'))),
     ui.queueBody);
   const progressTable = el('table', { class: 'queue', id: 'in-progress' },
-    el('caption', { class: 'sr-only' }, '已受理、还没有办结的办件'),
+    el('caption', { class: 'sr-only' }, '已受理还没有办结的办件,和窗口代填还没有提交的办件'),
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
-      el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '受理时间'))),
+      el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '时间'))),
     ui.progressBody);
 
   ui.startSelect = el('select', { id: 'start-proc', name: 'start-proc' },
@@ -157,7 +157,7 @@ function build(main) {
           el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
-          el('h2', { id: 'progress-h' }, '已受理未办结'), progressTable),
+          el('h2', { id: 'progress-h' }, '办理中'), progressTable),
         el('div', { class: 'card' }, startForm)),
       ui.pane));
 }
@@ -184,10 +184,15 @@ async function refreshQueue() {
   el('td', {}, waited(e.submitted_at)),
   el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
   el('td', {}, e.ids.map((x) => x.value).join(' ')))) : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
-  ui.progressBody.replaceChildren(...(q.in_progress.length ? q.in_progress.map((e) => el('tr', {},
-    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
-      'aria-label': `打开 ${e.ticket || ''} ${e.title}` }, e.ticket || '—')),
-    el('td', {}, e.title), el('td', {}, e.accepted_by || ''), el('td', {}, time(e.accepted_at)))) :
+  // accepted cases, then window cases still being filled in
+  const rows = [...q.in_progress, ...q.filling];
+  ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
+    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn',
+      onClick: () => (e.status === 'open' ? fillCase(e.id) : openByKey(e.id)),
+      'aria-label': `打开 ${e.ticket || '窗口代填'} ${e.title}` }, e.ticket || '代填')),
+    el('td', {}, e.title),
+    el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
+    el('td', {}, time(e.accepted_at || e.submitted_at)))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
 }
 

@@ -361,6 +361,17 @@ describe('staff start a case at the window and fill it in through the same route
     assert.equal(c.channel, 'window');
     assert.equal(c.status, 'open');
     assert.equal(c.procedure, 'residence');
+    // listed until it is submitted, so that a staffer can take it up again
+    const q = await h.sget('/api/v1/staff/queue');
+    const e = q.body.filling.find((x) => x.id === c.id);
+    assert.equal(e.status, 'open');
+    assert.equal(e.ticket, null);
+    assert.equal(e.title, '居住登记');
+    assert.ok(!q.body.waiting.some((x) => x.id === c.id));
+    // a resident's open case is not listed
+    const o = await h.post('/api/v1/cases', { procedure: 'residence' });
+    const q2 = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q2.body.filling.some((x) => x.id === o.body.id));
   });
 
   it('422 without a procedure, 404 for an unknown one, 422 for a policy document, 400 for no JSON', async () => {
@@ -374,6 +385,9 @@ describe('staff start a case at the window and fill it in through the same route
     const headers = authHeaders(h.staff);
     const done = await residentCase(h, { id: c.id, headers });
     assert.match(done.ticket, /^[A-Z]\d{3}$/);
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q.body.filling.some((x) => x.id === c.id));
+    assert.ok(q.body.waiting.some((x) => x.id === c.id));
     const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
     assert.equal(v.body.created_by, 'wang');
     assert.equal(v.body.channel, 'window');
@@ -388,6 +402,20 @@ describe('staff start a case at the window and fill it in through the same route
     assert.equal(r.status, 200, r.text);
     const v2 = await h.sget(`/api/v1/staff/cases/${o.body.id}`);
     assert.deepEqual(v2.body.events.map((e) => [e.what, e.user]), [['created', 'wang'], ['step', null]]);
+  });
+});
+
+describe('the page', () => {
+  it('GET /staff serves the window page to anyone (it logs in itself), with the CSP', async () => {
+    const r = await h.get('/staff');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/html/);
+    assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.match(r.text, /<script type="module" src="\/assets\/staff.js"><\/script>/);
+    for (const a of ['/assets/staff.js', '/assets/staff.css']) {
+      const x = await h.get(a);
+      assert.equal(x.status, 200, a);
+    }
   });
 });
 
