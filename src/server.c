@@ -98,6 +98,9 @@ int server_run(const struct server_options *o)
     api_admin_setup(o->procedures);
     if (auth_bootstrap(db, stdout) != 0)
         goto out;
+    /* watching starts before the first load: a file changed while it runs,
+     * or right after the listening line, is then never missed */
+    w = watch_open(o->procedures);
     if (loader_run(db, o->procedures) != 0)
         goto out;
     memset(&cfg, 0, sizeof cfg);
@@ -113,7 +116,6 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: listening on http://%.*s:%u\n",
                 (int)(colon - o->listen), o->listen, port);
     }
-    w = watch_open(o->procedures);
     for (;;) {
         struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
         int timeout = -1, r;
