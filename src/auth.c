@@ -642,6 +642,27 @@ bool auth_require(struct http_request *req, enum auth_role need, struct auth_use
     return true;
 }
 
+/* ---- a staffer on the public case routes ------------------------------- */
+
+bool auth_peek(struct http_request *req, struct auth_user *who)
+{
+    struct db *db = db_thread();
+    struct auth_session s;
+    const char *token;
+
+    if (!db || !http_cookie(req, AUTH_COOKIE) || auth_session_find(db, req, &s) != 0)
+        return false;
+    /* a state change counts as the staffer's only with the page's token */
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+        token = http_header(req, AUTH_CSRF_HEADER);
+        if (!token || strlen(token) != AUTH_CSRF_LEN ||
+            sodium_memcmp(token, s.csrf, AUTH_CSRF_LEN) != 0)
+            return false;
+    }
+    *who = s.user;
+    return true;
+}
+
 /* {"user","role","csrf"} with an optional Set-Cookie. */
 static enum MHD_Result auth_reply_session(struct http_request *req, const struct auth_user *u,
                                           const char *csrf, const char *cookie)
