@@ -309,6 +309,30 @@ out:
     return ret;
 }
 
+/* "staff_guidance": one entry per step, the step's `{staff}` block quotes
+ * (HTML) or null; the public procedure JSON never carries them, but the
+ * admin writing them wants to see them. Null when there is no model.
+ * Returns 0 or -1 (memory). */
+static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
+{
+    cJSON *arr;
+    size_t i;
+
+    if (!model)
+        return cJSON_AddNullToObject(doc, "staff_guidance") ? 0 : -1;
+    if (!(arr = cJSON_AddArrayToObject(doc, "staff_guidance")))
+        return -1;
+    for (i = 0; i < model->n_steps; i++) {
+        const char *h = model->steps[i].staff_html;
+        cJSON *v = h ? cJSON_CreateString(h) : cJSON_CreateNull();
+        if (!v || !cJSON_AddItemToArray(arr, v)) {
+            cJSON_Delete(v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 enum MHD_Result api_admin_preview(struct http_request *req)
 {
     const char *id = http_query(req, "id");
@@ -353,7 +377,8 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         !cJSON_AddStringToObject(doc, "file", rel) ||
         !cJSON_AddStringToObject(doc, "hash", check.hash) ||
         !(detail ? cJSON_AddRawToObject(doc, "procedure", detail)
-                 : cJSON_AddNullToObject(doc, "procedure"))) {
+                 : cJSON_AddNullToObject(doc, "procedure")) ||
+        api_admin_staff_guidance(doc, check.model) != 0) {
         ret = api_internal(req);
         goto out;
     }
