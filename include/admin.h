@@ -82,15 +82,45 @@ struct admin_saved {
 };
 
 /* Saves text as rel's content. if_match is the request's If-Match value, or
- * NULL to create a file that must not exist yet. One save at a time: the
- * file's hash is compared, the text checked (admin_check, into *check),
- * written to a temporary file in the same folder, fsync'd and renamed over
- * the file, the folder fsync'd, and the tree loaded (loader_run on db) so
- * that the read API serves the new version on return. Returns 0 with
- * res->outcome (check filled for SAVED and INVALID), or -1 when the write
- * or the check failed (nothing renamed; logged). The caller frees check
- * with admin_check_free() in every case. */
+ * NULL to create a file that must not exist yet. One save at a time, under
+ * a lock: admin_save_prepare (the file compared with if_match, the text
+ * checked into *check, written to a temporary file beside the file and
+ * fsync'd), then admin_save_commit (the file compared again, the temporary
+ * file renamed over it, the folder fsync'd, the tree loaded with
+ * loader_run on db so that the read API serves the new version on return).
+ * Returns 0 with res->outcome (check filled for SAVED and INVALID), or -1
+ * when the check, the write or the rename failed: then nothing was
+ * renamed and the file is as it was (logged). Once the rename is done the
+ * save is SAVED, even when the folder's fsync or the query for res->live
+ * fails (logged). The caller frees check with admin_check_free() in every
+ * case. */
 int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
                const char *if_match, struct admin_check *check, struct admin_saved *res);
+
+/* admin_save's two phases, public so that a test can change the file
+ * between them as an editor or a `git pull` may while the tree is being
+ * checked. Everything else calls admin_save, which holds the save lock
+ * across both; these take no lock. */
+struct admin_pending;
+
+/* Compares the file with if_match, checks text (into *check) and writes it
+ * to a temporary file beside the file, fsync'd. Returns 1 with *pending
+ * when the save is ready to commit; 0 with res->outcome (CHANGED, MISSING,
+ * EXISTS, INVALID) when it is refused, nothing written; -1 when the check
+ * or the write failed, nothing left behind (logged). The caller frees
+ * check with admin_check_free() in every case. */
+int admin_save_prepare(struct db *db, const char *root, const char *rel, const char *text,
+                       size_t len, const char *if_match, struct admin_check *check,
+                       struct admin_saved *res, struct admin_pending **pending);
+
+/* Reads the file again. When it is not what prepare compared (changed:
+ * CHANGED with res->current its hash now; deleted: MISSING; created
+ * meanwhile when creating: EXISTS), removes the temporary file and returns
+ * 0 with that outcome. Else renames the temporary file over the file,
+ * fsyncs the folder, loads the tree and returns 0 with SAVED (see
+ * admin_save). -1 only when the rename failed (temporary file removed,
+ * logged). check is prepare's. Frees pending in every case. */
+int admin_save_commit(struct db *db, const char *root, struct admin_pending *pending,
+                      const struct admin_check *check, struct admin_saved *res);
 
 #endif

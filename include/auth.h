@@ -61,6 +61,14 @@ bool auth_name_valid(const char *s);
 bool auth_require(struct http_request *req, enum auth_role need, struct auth_user *who,
                   enum MHD_Result *res);
 
+/* For public routes a staffer may also use (filling a case in at the
+ * window through the resident's step routes): true and *who filled when
+ * the request carries a live session and, unless GET/HEAD, its CSRF
+ * token; false otherwise (no session, a bad token, a database error),
+ * answering nothing, so the request goes on as a resident's. Touches the
+ * session's idle clock like auth_require. */
+bool auth_peek(struct http_request *req, struct auth_user *who);
+
 /* Sets whether session cookies carry `Secure` (when serving over TLS).
  * Call before the HTTP workers start. */
 void auth_set_secure(bool secure);

@@ -49,6 +49,8 @@ struct case_state {
     bool conditions_confirmed;
     char *ticket;               /* owned or NULL */
     char *returned_reason;      /* owned or NULL */
+    char *returned_items;       /* owned JSON {"fields":[…],"checklist":[…]} or NULL */
+    char ticket_day[11];        /* local YYYY-MM-DD of the ticket, "" before one */
     char created_at[32];
     int rating;                 /* 1..5, 0 when not rated */
     struct case_value *values;  /* owned */
@@ -63,20 +65,37 @@ struct case_state {
 };
 
 /* Starts a case on the live version (id, hash) of a procedure for channel
- * ("kiosk", "window", "web"). Returns 0 with the new id in id_out, 1 with
- * e set (policy document, bad channel), -1 on a database error. */
+ * ("kiosk", "window", "web"); user is the staffer who started it at the
+ * window, or NULL for a resident. Returns 0 with the new id in id_out, 1
+ * with e set (policy document, bad channel), -1 on a database error. */
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 char id_out[CASE_ID_LEN + 1], struct case_err *e);
+                 const char *user, char id_out[CASE_ID_LEN + 1], struct case_err *e);
 
 /* Reads case id into cs (which the caller frees with cases_state_free in
  * every case). Returns 0, 1 with e set (unknown case), -1 on error. */
 int cases_load(struct db *db, const char *id, struct case_state *cs, struct case_err *e);
 
+/* Opens a BEGIN IMMEDIATE transaction and reads the case inside it, so
+ * that what the caller decides from cs cannot be raced. On 0 the caller
+ * ends with db_commit or db_rollback; on 1 or -1 the transaction is
+ * already rolled back. cs is freed by the caller in every case. */
+int cases_begin(struct db *db, const char *id, struct case_state *cs, struct case_err *e);
+
+/* Adds a row to case_events, now: what happened, by which channel, by
+ * which staffer (user, NULL for a resident), at which step (< 0 for none),
+ * with detail (NULL, or text that is never a field value). Also touches
+ * the case's updated_at. Call inside the change's transaction. 0 or -1. */
+int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
+                    const char *user, int step, const char *detail);
+
+/* Today's local date, YYYY-MM-DD: the day tickets are numbered by. */
+void cases_today(char out[11]);
+
 /* Confirms the eligibility conditions; confirmed[i] for condition i.
  * Returns 0 when all are confirmed; 1 with e set, and *unmet (caller frees)
  * listing the indexes not confirmed, otherwise; -1 on error. */
-int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, size_t **unmet,
-                  size_t *n_unmet, struct case_err *e);
+int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
+                  size_t **unmet, size_t *n_unmet, struct case_err *e);
 
 /* Validation failures of a step, as the API reports them. */
 struct case_rejection {
@@ -89,13 +108,18 @@ struct case_rejection {
 /* Submits step n: body is {"checklist":{...},"fields":{...}} (either part
  * may be absent). Returns 0 when accepted; 1 with e set and, when the
  * answers failed validation, rej filled (caller frees with
- * cases_rejection_free); -1 on error. today is YYYYMMDD. */
+ * cases_rejection_free); -1 on error. today is YYYYMMDD. user (here and in
+ * cases_confirm and cases_submit) is the staffer filling the case in at
+ * the window, recorded in the event, or NULL for a resident. */
 int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               struct case_rejection *rej, struct case_err *e);
+               const char *user, struct case_rejection *rej, struct case_err *e);
 
-/* Hands the case to the window: status waiting and a ticket. Returns 0 and
- * *ticket (caller frees), 1 with e set, -1 on error. */
-int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *e);
+/* Hands the case to the window: status waiting and a ticket, a new turn
+ * in the queue (not called). A returned case submitted again keeps its
+ * ticket on the day it was drawn and draws a new one on a later day.
+ * Returns 0 and *ticket (caller frees), 1 with e set, -1 on error. */
+int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
+                 struct case_err *e);
 
 /* Records the resident's rating (score 1..5, comment may be NULL), once per
  * case, whatever its status. Returns 0, 1 with e set, -1 on error. */
@@ -111,6 +135,10 @@ const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX]);
 /* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
  * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *cases_json(const struct case_state *cs);
+
+/* Adds "returned_items" (the object a return stored, or null) to root.
+ * 0 or -1 when memory runs out. */
+int cases_add_returned_items(cJSON *root, const struct case_state *cs);
 
 /* {"step","applicable","done"}: what a step submission answers. NULL when
  * memory runs out. Caller frees. */

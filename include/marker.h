@@ -1,5 +1,6 @@
-/* marker: the `{optional}`, `{if KEY=VALUE}` and `{#id}` markers that end a
- * heading, a checklist item or a form line, and the conditions they carry.
+/* marker: the `{optional}`, `{if KEY=VALUE}`, `{#id}` and `{staff}` markers
+ * that end a heading, a checklist item, a form line or the first line of a
+ * step's block quote, and the conditions they carry.
  *
  * Markers are read from the end of a line's plain text and never shown.
  */
@@ -26,6 +27,7 @@ enum {
     MARK_OPTIONAL = 1 << 0,
     MARK_IF = 1 << 1,
     MARK_ANCHOR = 1 << 2,
+    MARK_STAFF = 1 << 3,    /* a step's block quote is guidance for the window only */
 };
 
 struct markers {
@@ -33,6 +35,7 @@ struct markers {
     bool has_cond;
     struct cond cond;
     char *anchor;       /* owned `{#id}` value, or NULL */
+    bool staff;         /* `{staff}` */
 };
 
 /* Strips the markers that end text[0..*len) and trailing white space. On

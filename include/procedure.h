@@ -55,7 +55,8 @@ struct proc_item {
 
 struct proc_step {
     char *title;        /* owned plain text, markers removed */
-    char *html;         /* owned: everything but checklist items and forms */
+    char *html;         /* owned: everything but checklist items, forms and staff guidance */
+    char *staff_html;   /* owned: the `{staff}` block quotes, for the window only; NULL if none */
     struct proc_item *items;
     size_t n_items;
     struct field *fields;

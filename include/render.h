@@ -8,7 +8,7 @@
 
 /* Bump when the JSON shape changes: stored renderings of another version
  * are rendered again from their source at the next start. */
-#define RENDER_VERSION 4
+#define RENDER_VERSION 5
 
 /* The whole procedure, as GET /api/v1/procedures/{id} answers it. Returns a
  * new string (caller frees) or NULL when memory runs out. */

@@ -12,6 +12,7 @@ struct server_options {
     unsigned threads;           /* HTTP worker threads */
     long session_idle;          /* seconds without a request that end a staff session */
     int retention_days;         /* personal data of closed cases kept this long (sweep.h) */
+    int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
 };
 
 /* Fills in the documented defaults. */

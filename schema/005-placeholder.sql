@@ -1,3 +1,4 @@
--- Placeholder on the stats branch only: migrations must be numbered without
--- gaps, and 004 and 005 belong to other branches. Delete this file when the
--- real 005 is merged (or renumber 006-retention.sql if no 005 comes).
+-- Placeholder on the stats branch: migrations must be numbered without gaps
+-- and 006-retention.sql was numbered to leave 005 free for another branch.
+-- Replace this file with the real 005 when it is merged, or drop it and
+-- renumber 006 to 005 if none comes.

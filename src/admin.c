@@ -694,26 +694,27 @@ bool admin_if_match(const char *if_match, const char *hash, bool exists)
     return false;
 }
 
-/* Writes text to a temporary file beside path, fsyncs it, renames it over
- * path and fsyncs the folder, so that a crash leaves the old file or the
- * new one, never half of one. mode is the new file's permission bits.
- * Returns 0 or -1 (errno kept for the log; the temporary file removed). */
-static int admin_write(const char *path, const char *text, size_t len, mode_t mode)
+/* Writes text to a temporary file beside path (a leading dot: the loader
+ * and the watcher ignore it) and fsyncs it, so that the rename that follows
+ * leaves the old file or the new one, never half of one. mode is the new
+ * file's permission bits. Returns 0 with *tmp (its name; the caller frees
+ * it and removes the file unless renamed), or -1 with errno kept for the
+ * log and nothing left behind. */
+static int admin_write_temp(const char *path, const char *text, size_t len, mode_t mode,
+                            char **tmp)
 {
     const char *slash = strrchr(path, '/');
-    struct strbuf tmp = STRBUF_INIT;
-    char *dir = NULL;
+    struct strbuf sb = STRBUF_INIT;
     size_t off = 0;
-    int fd = -1, dfd = -1, rc = -1, saved = 0;
+    int fd = -1, rc = -1, saved = 0;
     bool made = false;
 
+    *tmp = NULL;
     if (!slash)
         return -1;
-    /* a leading dot: the loader and the watcher ignore it */
-    if (!(dir = strndup(path, (size_t)(slash - path))) ||
-        strbuf_printf(&tmp, "%s/.%s.XXXXXX", dir, slash + 1) != 0)
+    if (strbuf_printf(&sb, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1) != 0)
         goto out;
-    if ((fd = mkostemp(tmp.data, O_CLOEXEC)) < 0)
+    if ((fd = mkostemp(sb.data, O_CLOEXEC)) < 0)
         goto out;
     made = true;
     while (off < len) {
@@ -732,72 +733,145 @@ static int admin_write(const char *path, const char *text, size_t len, mode_t mo
         goto out;
     }
     fd = -1;
-    if (rename(tmp.data, path) != 0)
-        goto out;
+    *tmp = strbuf_take(&sb);
     made = false;
-    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0)
-        goto out;
     rc = 0;
 out:
     saved = errno;
     if (fd >= 0)
         close(fd);
+    if (made)
+        unlink(sb.data);
+    strbuf_free(&sb);
+    errno = saved;
+    return rc;
+}
+
+/* fsyncs the folder of path, so that a rename in it survives a power cut.
+ * 0, or -1 with errno kept for the log. */
+static int admin_sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path)) : NULL;
+    int dfd = -1, rc = -1, saved;
+
+    if (dir && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 && fsync(dfd) == 0)
+        rc = 0;
+    saved = errno;
     if (dfd >= 0)
         close(dfd);
-    if (made)
-        unlink(tmp.data);
-    strbuf_free(&tmp);
     free(dir);
     errno = saved;
     return rc;
 }
 
+/* What is at a file's path, as far as If-Match is concerned. */
+struct admin_disk {
+    bool exists;
+    bool other;             /* something that is not a regular file */
+    char hash[65];          /* sha256 of the content; "" when it cannot be read */
+    mode_t mode;            /* its permission bits (0644 when not there) */
+    /* for a file that cannot be read (over the cap, no permission): the
+     * best a comparison can use instead of the hash */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
+static void admin_disk_read(const char *path, struct admin_disk *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct stat st;
+    int r, err;
+
+    memset(d, 0, sizeof *d);
+    d->mode = 0644;
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    err = errno;
+    if (r == 0)
+        library_hash(text, len, d->hash);
+    free(text);
+    if (r < 0 && err == ENOENT)
+        return;
+    if (r < 0) {
+        /* there, but not a file we can read: only If-Match: * may replace it */
+        if (lstat(path, &st) != 0)
+            return;
+        d->other = !S_ISREG(st.st_mode);
+    }
+    d->exists = true;
+    if (stat(path, &st) == 0) {
+        d->mode = st.st_mode & 07777;
+        d->dev = st.st_dev;
+        d->ino = st.st_ino;
+        d->size = st.st_size;
+        d->mtime = st.st_mtim;
+    }
+}
+
+/* True when nothing has touched the file between the two reads. The
+ * content decides (a checkout that writes the same bytes is no change);
+ * an unreadable file has only its identity, size and mtime. */
+static bool admin_disk_same(const struct admin_disk *a, const struct admin_disk *b)
+{
+    if (a->exists != b->exists || a->other != b->other || strcmp(a->hash, b->hash) != 0)
+        return false;
+    if (!a->exists || a->hash[0])
+        return true;
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* Why the file is not what the request expects, or ADMIN_SAVED when it is
+ * (if_match NULL: a file to create, that must not exist). */
+static enum admin_outcome admin_precondition(const struct admin_disk *d, const char *if_match)
+{
+    if (d->other)
+        return ADMIN_CHANGED;
+    if (!if_match)
+        return d->exists ? ADMIN_EXISTS : ADMIN_SAVED;
+    if (!d->exists)
+        return ADMIN_MISSING;
+    return admin_if_match(if_match, d->hash, true) ? ADMIN_SAVED : ADMIN_CHANGED;
+}
+
+struct admin_pending {
+    char *path;                 /* root/rel */
+    char *tmp;                  /* the temporary file, until renamed */
+    struct admin_disk seen;     /* the file when If-Match was compared */
+};
+
+static void admin_pending_free(struct admin_pending *p)
+{
+    if (!p)
+        return;
+    if (p->tmp)
+        unlink(p->tmp);
+    free(p->tmp);
+    free(p->path);
+    free(p);
+}
+
 static const char sql_live_hash[] =
     "SELECT hash FROM procedures WHERE id = ?1 AND status = 'live'";
 
-int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
-               const char *if_match, struct admin_check *check, struct admin_saved *res)
+int admin_save_prepare(struct db *db, const char *root, const char *rel, const char *text,
+                       size_t len, const char *if_match, struct admin_check *check,
+                       struct admin_saved *res, struct admin_pending **pending)
 {
-    char *path = admin_path(root, rel), *cur = NULL, *live = NULL;
-    size_t cur_len = 0;
-    struct stat st;
-    mode_t mode = 0644;
-    bool exists;
-    int rc = -1, r;
+    struct admin_pending *p;
+    int rc = -1;
 
     memset(check, 0, sizeof *check);
     memset(res, 0, sizeof *res);
-    if (!path)
-        return -1;
-    pthread_mutex_lock(&admin_save_lock);
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &cur, &cur_len);
-    if (r < 0 && errno != ENOENT) {
-        /* there, but not a file we can read: only If-Match: * may replace it */
-        exists = lstat(path, &st) == 0;
-        if (exists && !S_ISREG(st.st_mode)) {
-            res->outcome = ADMIN_CHANGED;
-            rc = 0;
-            goto out;
-        }
-    } else {
-        exists = r >= 0;
-    }
-    if (r == 0)
-        library_hash(cur, cur_len, res->current);
-    if (exists && stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    if (!if_match) {
-        if (exists) {
-            res->outcome = ADMIN_EXISTS;
-            rc = 0;
-            goto out;
-        }
-    } else if (!exists) {
-        res->outcome = ADMIN_MISSING;
-        rc = 0;
+    *pending = NULL;
+    if (!(p = calloc(1, sizeof *p)) || !(p->path = admin_path(root, rel)))
         goto out;
-    } else if (!admin_if_match(if_match, res->current, true)) {
-        res->outcome = ADMIN_CHANGED;
+    admin_disk_read(p->path, &p->seen);
+    memcpy(res->current, p->seen.hash, sizeof res->current);
+    if ((res->outcome = admin_precondition(&p->seen, if_match)) != ADMIN_SAVED) {
         rc = 0;
         goto out;
     }
@@ -808,21 +882,70 @@ int admin_save(struct db *db, const char *root, const char *rel, const char *tex
         rc = 0;
         goto out;
     }
-    if (admin_write(path, text ? text : "", text ? len : 0, mode) != 0) {
-        fprintf(stderr, "spkiosk: admin: cannot write %s: %s\n", path, strerror(errno));
+    if (admin_write_temp(p->path, text ? text : "", text ? len : 0, p->seen.mode, &p->tmp) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot write beside %s: %s\n", p->path, strerror(errno));
         goto out;
     }
+    *pending = p;
+    p = NULL;
+    rc = 1;
+out:
+    admin_pending_free(p);
+    return rc;
+}
+
+int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
+                      const struct admin_check *check, struct admin_saved *res)
+{
+    struct admin_disk now;
+    char *live = NULL;
+    int rc = -1;
+
+    /* the check of the whole tree took a while: an editor or a git pull
+     * may have written the file since If-Match was compared */
+    admin_disk_read(p->path, &now);
+    if (!admin_disk_same(&p->seen, &now)) {
+        res->outcome = !p->seen.exists ? ADMIN_EXISTS : now.exists ? ADMIN_CHANGED : ADMIN_MISSING;
+        memcpy(res->current, now.hash, sizeof res->current);
+        rc = 0;
+        goto out;
+    }
+    if (rename(p->tmp, p->path) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot write %s: %s\n", p->path, strerror(errno));
+        goto out;
+    }
+    free(p->tmp);
+    p->tmp = NULL;
+    /* From here on the file is the new one: whatever fails, the save is
+     * done and the load must run, or the client would be told that
+     * nothing changed while the file on disk did. */
+    if (admin_sync_folder(p->path) != 0)
+        fprintf(stderr, "spkiosk: admin: %s is saved, but its folder could not be synced (%s):"
+                        " a power cut now may bring back the old file\n", p->path, strerror(errno));
     /* the watcher will see the rename too; its load then finds nothing new */
     (void)loader_run(db, root);
     if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0)
-        goto out;
+        fprintf(stderr, "spkiosk: admin: %s is saved, but whether it went live is unknown\n",
+                p->path);
     res->live = live && strcmp(live, check->hash) == 0;
     res->outcome = ADMIN_SAVED;
     rc = 0;
 out:
-    pthread_mutex_unlock(&admin_save_lock);
     free(live);
-    free(cur);
-    free(path);
+    admin_pending_free(p);
+    return rc;
+}
+
+int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+               const char *if_match, struct admin_check *check, struct admin_saved *res)
+{
+    struct admin_pending *p = NULL;
+    int rc;
+
+    pthread_mutex_lock(&admin_save_lock);
+    rc = admin_save_prepare(db, root, rel, text, len, if_match, check, res, &p);
+    if (rc == 1)
+        rc = admin_save_commit(db, root, p, check, res);
+    pthread_mutex_unlock(&admin_save_lock);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "api_admin.h"
 #include "api_cases.h"
 #include "api_stats.h"
+#include "api_staff.h"
 #include "assets.h"
 #include "auth.h"
 #include "catalog.h"
@@ -209,6 +210,18 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/login", api_login},
     {"POST", "/api/v1/logout", api_logout},
     {"GET", "/api/v1/session", api_session},
+    /* the staff window (api_staff.c): staff session and CSRF checked there */
+    {"GET", "/api/v1/staff/queue", api_staff_queue},
+    {"POST", "/api/v1/staff/call-next", api_staff_call_next},
+    {"POST", "/api/v1/staff/cases", api_staff_start},
+    {"GET", "/api/v1/staff/cases/{}", api_staff_case},
+    {"POST", "/api/v1/staff/cases/{}/accept", api_staff_accept},
+    {"POST", "/api/v1/staff/cases/{}/complete", api_staff_complete},
+    {"POST", "/api/v1/staff/cases/{}/return", api_staff_return},
+    {"POST", "/api/v1/staff/cases/{}/call", api_staff_call},
+    {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show},
+    {"GET", "/print/staff/cases/{}/correction", print_staff_correction},
+    {"GET", "/staff", page_staff},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures},
     {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get},

@@ -269,6 +269,7 @@ enum MHD_Result api_admin_source_put(struct http_request *req)
     r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
                    &check, &res);
     if (r != 0) {
+        /* admin_save fails only before its rename: the file is as it was */
         ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
                                "保存没有成功(服务器写不了文件),原来的文件没有改动;请联系技术人员");
         goto out;
@@ -306,6 +307,30 @@ out:
     admin_check_free(&check);
     free(rel);
     return ret;
+}
+
+/* "staff_guidance": one entry per step, the step's `{staff}` block quotes
+ * (HTML) or null; the public procedure JSON never carries them, but the
+ * admin writing them wants to see them. Null when there is no model.
+ * Returns 0 or -1 (memory). */
+static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
+{
+    cJSON *arr;
+    size_t i;
+
+    if (!model)
+        return cJSON_AddNullToObject(doc, "staff_guidance") ? 0 : -1;
+    if (!(arr = cJSON_AddArrayToObject(doc, "staff_guidance")))
+        return -1;
+    for (i = 0; i < model->n_steps; i++) {
+        const char *h = model->steps[i].staff_html;
+        cJSON *v = h ? cJSON_CreateString(h) : cJSON_CreateNull();
+        if (!v || !cJSON_AddItemToArray(arr, v)) {
+            cJSON_Delete(v);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 enum MHD_Result api_admin_preview(struct http_request *req)
@@ -352,7 +377,8 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         !cJSON_AddStringToObject(doc, "file", rel) ||
         !cJSON_AddStringToObject(doc, "hash", check.hash) ||
         !(detail ? cJSON_AddRawToObject(doc, "procedure", detail)
-                 : cJSON_AddNullToObject(doc, "procedure"))) {
+                 : cJSON_AddNullToObject(doc, "procedure")) ||
+        api_admin_staff_guidance(doc, check.model) != 0) {
         ret = api_internal(req);
         goto out;
     }

@@ -8,10 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cases.h"
 #include "catalog.h"
 #include "db.h"
 #include "library.h"
+
+/* The staffer filling a case in at the window through these same routes,
+ * for the events; NULL for a resident (no staff session). */
+static const char *api_cases_actor(struct http_request *req, struct auth_user *who)
+{
+    return auth_peek(req, who) ? who->name : NULL;
+}
 
 static enum MHD_Result api_case_err(struct http_request *req, const struct case_err *e)
 {
@@ -40,9 +48,7 @@ static void api_defuse_nul(char *s, size_t n)
     }
 }
 
-/* The body as a JSON object, or NULL after answering 400 (a raw NUL byte
- * is not JSON). */
-static cJSON *api_body(struct http_request *req, enum MHD_Result *ret)
+cJSON *api_json_body(struct http_request *req, enum MHD_Result *ret)
 {
     cJSON *root;
 
@@ -102,7 +108,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret);
+    cJSON *body = api_json_body(req, &ret);
     int r;
 
     if (!body)
@@ -122,7 +128,7 @@ enum MHD_Result api_case_create(struct http_request *req)
                                "没有找到这个事项,可能已经停办或改名");
         goto out;
     }
-    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", id, &e);
+    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
     if (r < 0)
         ret = api_internal(req);
     else if (r > 0)
@@ -150,7 +156,8 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret), *out = NULL, *list;
+    cJSON *body = api_json_body(req, &ret), *out = NULL, *list;
+    struct auth_user who;
     int r;
 
     if (!body)
@@ -171,7 +178,8 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         }
         confirmed[n++] = cJSON_IsTrue(item);
     }
-    r = cases_confirm(db, req->params[0], confirmed, n, &unmet, &n_unmet, &e);
+    r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req, &who), &unmet,
+                      &n_unmet, &e);
     if (r < 0) {
         ret = api_internal(req);
     } else if (r > 0 && !unmet) {
@@ -250,6 +258,7 @@ enum MHD_Result api_case_step(struct http_request *req)
 {
     struct case_rejection rej;
     struct case_err e;
+    struct auth_user who;
     enum MHD_Result ret;
     struct db *db;
     cJSON *body, *out = NULL, *err;
@@ -259,7 +268,7 @@ enum MHD_Result api_case_step(struct http_request *req)
 
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
-    if (!(body = api_body(req, &ret)))
+    if (!(body = api_json_body(req, &ret)))
         return ret;
     if (((part = cJSON_GetObjectItemCaseSensitive(body, "fields")) && !cJSON_IsObject(part)) ||
         ((part = cJSON_GetObjectItemCaseSensitive(body, "checklist")) && !cJSON_IsObject(part))) {
@@ -270,7 +279,8 @@ enum MHD_Result api_case_step(struct http_request *req)
         cJSON_Delete(body);
         return api_internal(req);
     }
-    r = cases_step(db, req->params[0], n, body, library_today(), &rej, &e);
+    r = cases_step(db, req->params[0], n, body, library_today(), api_cases_actor(req, &who), &rej,
+                   &e);
     if (r < 0) {
         ret = api_internal(req);
     } else if (r > 0 && rej.fields) {
@@ -314,7 +324,8 @@ enum MHD_Result api_case_submit(struct http_request *req)
     struct db *db = db_thread();
     cJSON *out;
     char *ticket = NULL;
-    int r = db ? cases_submit(db, req->params[0], &ticket, &e) : -1;
+    struct auth_user who;
+    int r = db ? cases_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
 
     if (r < 0)
         return api_internal(req);
@@ -338,7 +349,7 @@ enum MHD_Result api_case_rating(struct http_request *req)
     struct case_err e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_body(req, &ret);
+    cJSON *body = api_json_body(req, &ret);
     int r;
 
     if (!body)

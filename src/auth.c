@@ -2,17 +2,21 @@
  * every staff and admin route (see include/auth.h for the rules).
  *
  * Password hashing is deliberately slow and large (Argon2id, 64 MiB), so a
- * counting gate lets at most AUTH_HASH_CONCURRENCY run at once; the other
- * workers keep serving the kiosk. The throttle is in memory: a restart
- * forgets it, which costs an attacker a restart they cannot cause.
+ * counting gate lets at most AUTH_HASH_CONCURRENCY run at once. A login
+ * never waits at the gate (it answers 503 instead), so a burst of logins
+ * cannot tie up the worker threads the kiosk needs. The throttle is in
+ * memory: a restart forgets it, which costs an attacker a restart they
+ * cannot cause.
  */
 #include "auth.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "store.h"
@@ -20,7 +24,7 @@
 #define AUTH_TOKEN_BYTES 32
 #define AUTH_TOKEN_LEN 43           /* base64url, no padding */
 #define AUTH_HASH_HEX (2 * crypto_generichash_BYTES + 1)
-#define AUTH_THROTTLE_SLOTS 4096    /* names and addresses remembered at once */
+#define AUTH_THROTTLE_SLOTS 8192    /* names and addresses remembered at once */
 #define AUTH_THROTTLE_KEY 48
 #define AUTH_TOUCH_SECONDS 60       /* idle clock granularity: at most a write a minute */
 #define AUTH_BOOT_PASSWORD_LEN 16
@@ -85,6 +89,7 @@ static pthread_mutex_t auth_gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t auth_gate_cv = PTHREAD_COND_INITIALIZER;
 static unsigned auth_gate_busy;
 
+/* Waits for a hashing slot: for the command line and rare upgrades. */
 static void auth_gate_enter(void)
 {
     pthread_mutex_lock(&auth_gate_mu);
@@ -92,6 +97,20 @@ static void auth_gate_enter(void)
         pthread_cond_wait(&auth_gate_cv, &auth_gate_mu);
     auth_gate_busy++;
     pthread_mutex_unlock(&auth_gate_mu);
+}
+
+/* Takes a hashing slot if one is free at once; true when taken. */
+static bool auth_gate_try(void)
+{
+    bool taken = false;
+
+    pthread_mutex_lock(&auth_gate_mu);
+    if (auth_gate_busy < AUTH_HASH_CONCURRENCY) {
+        auth_gate_busy++;
+        taken = true;
+    }
+    pthread_mutex_unlock(&auth_gate_mu);
+    return taken;
 }
 
 static void auth_gate_leave(void)
@@ -102,7 +121,8 @@ static void auth_gate_leave(void)
     pthread_mutex_unlock(&auth_gate_mu);
 }
 
-/* out receives the crypto_pwhash_str string. Returns 0 or -1 (memory). */
+/* out receives the crypto_pwhash_str string. Waits for a slot. Returns 0 or
+ * -1 (memory). */
 static int auth_hash(char out[crypto_pwhash_STRBYTES], const char *pw, size_t len)
 {
     int r;
@@ -114,29 +134,20 @@ static int auth_hash(char out[crypto_pwhash_STRBYTES], const char *pw, size_t le
     return r == 0 ? 0 : -1;
 }
 
-/* True when pw matches stored. */
-static bool auth_verify(const char *stored, const char *pw, size_t len)
-{
-    int r;
-
-    auth_gate_enter();
-    r = crypto_pwhash_str_verify(stored, pw, len);
-    auth_gate_leave();
-    return r == 0;
-}
-
 /* A hash nobody's password matches, verified for unknown names so that they
- * cost as much time as a wrong password. Made once, on first need. */
-static pthread_once_t auth_dummy_once = PTHREAD_ONCE_INIT;
+ * cost as much time as a wrong password. Made at start-up (auth_bootstrap)
+ * so that the first unknown name does not take twice as long. */
 static char auth_dummy[crypto_pwhash_STRBYTES];
 
-static void auth_dummy_make(void)
+static int auth_dummy_make(void)
 {
     unsigned char raw[AUTH_TOKEN_BYTES];
+    int rc;
 
     randombytes_buf(raw, sizeof raw);
-    if (auth_hash(auth_dummy, (const char *)raw, sizeof raw) != 0)
-        auth_dummy[0] = '\0';
+    rc = auth_hash(auth_dummy, (const char *)raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    return rc;
 }
 
 /* --- tokens ---------------------------------------------------------------- */
@@ -181,97 +192,118 @@ static long long auth_now(void)
 
 /* --- the login throttle ---------------------------------------------------- */
 
+/* Each name and each address has a slot. An attempt in flight counts
+ * against its keys from before the password is hashed, so that parallel
+ * requests cannot get more than AUTH_FAIL_LIMIT guesses in between. */
 struct auth_slot {
     char key[AUTH_THROTTLE_KEY];    /* "n:NAME" or "a:ADDRESS"; "" = free */
-    long long fails[AUTH_FAIL_LIMIT];   /* times of the latest failures, a ring */
-    unsigned next;
+    long long fails[AUTH_FAIL_LIMIT];   /* times of the latest failures, a ring; 0 = none */
+    unsigned next;                  /* where the next failure goes */
+    unsigned inflight;              /* attempts being checked now */
     long long locked_until;
-    long long last;                 /* for eviction */
 };
 
 static pthread_mutex_t auth_throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct auth_slot auth_slots[AUTH_THROTTLE_SLOTS];
 
-/* The slot of key, or NULL. Caller holds the mutex. */
-static struct auth_slot *auth_slot_find(const char *key)
+/* Failures of s within the window before now. */
+static unsigned auth_slot_recent(const struct auth_slot *s, long long now)
 {
-    size_t i;
+    unsigned i, n = 0;
 
-    for (i = 0; i < AUTH_THROTTLE_SLOTS; i++)
-        if (auth_slots[i].key[0] && strcmp(auth_slots[i].key, key) == 0)
-            return &auth_slots[i];
-    return NULL;
+    for (i = 0; i < AUTH_FAIL_LIMIT; i++)
+        if (s->fails[i] && now - s->fails[i] < AUTH_FAIL_WINDOW)
+            n++;
+    return n;
 }
 
-/* A slot for key: its own, a free one, or the one idle longest that is not
- * locked (a flood of names must not free a locked name). NULL when every
- * slot is locked. Caller holds the mutex. */
-static struct auth_slot *auth_slot_take(const char *key, long long now)
+/* A slot may be reused when it holds nothing that still counts. */
+static bool auth_slot_idle(const struct auth_slot *s, long long now)
 {
-    struct auth_slot *s = auth_slot_find(key), *best = NULL;
+    return !s->key[0] ||
+           (s->inflight == 0 && s->locked_until <= now && auth_slot_recent(s, now) == 0);
+}
+
+/* The slot of key, or with create a new one; NULL when key has none and
+ * every slot still counts (the caller then refuses: a flood of names must
+ * not push a name's failures out). Caller holds the mutex. */
+static struct auth_slot *auth_slot_get(const char *key, long long now, bool create)
+{
+    struct auth_slot *free_slot = NULL;
     size_t i;
 
-    if (s)
-        return s;
     for (i = 0; i < AUTH_THROTTLE_SLOTS; i++) {
         struct auth_slot *c = &auth_slots[i];
-        if (!c->key[0]) {
-            best = c;
-            break;
-        }
-        if (c->locked_until > now)
+        if (c->key[0] && strcmp(c->key, key) == 0)
+            return c;
+        if (!free_slot && auth_slot_idle(c, now))
+            free_slot = c;
+    }
+    if (!create || !free_slot)
+        return NULL;
+    memset(free_slot, 0, sizeof *free_slot);
+    snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+    return free_slot;
+}
+
+/* Whether key may start an attempt now. Caller holds the mutex. */
+static bool auth_slot_allows(const struct auth_slot *s, long long now)
+{
+    return s->locked_until <= now && auth_slot_recent(s, now) + s->inflight < AUTH_FAIL_LIMIT;
+}
+
+/* Starts an attempt for both keys. Returns true when it may go on (each
+ * key's in-flight count then holds it until auth_attempt_end); false when
+ * either key is locked, has as many failures and attempts in flight as it
+ * may, or cannot be remembered. */
+static bool auth_attempt_begin(const char *keys[2], long long now)
+{
+    struct auth_slot *s0, *s1 = NULL;
+    bool ok = false;
+
+    pthread_mutex_lock(&auth_throttle_mu);
+    s0 = auth_slot_get(keys[0], now, true);
+    if (s0 && auth_slot_allows(s0, now)) {
+        /* in flight first, so that taking the second slot cannot reuse it */
+        s0->inflight++;
+        s1 = auth_slot_get(keys[1], now, true);
+        ok = s1 && auth_slot_allows(s1, now);
+        if (ok)
+            s1->inflight++;
+        else
+            s0->inflight--;
+    }
+    pthread_mutex_unlock(&auth_throttle_mu);
+    return ok;
+}
+
+enum auth_outcome { AUTH_OUT_NONE, AUTH_OUT_FAILED, AUTH_OUT_OK };
+
+/* Ends an attempt begun by auth_attempt_begin: a failure is recorded on both
+ * keys and locks a key at its AUTH_FAIL_LIMIT-th within the window; a
+ * success clears the name's (keys[0]) failures; NONE (not checked: busy,
+ * database error) only releases the attempt. */
+static void auth_attempt_end(const char *keys[2], long long now, enum auth_outcome out)
+{
+    size_t k;
+
+    pthread_mutex_lock(&auth_throttle_mu);
+    for (k = 0; k < 2; k++) {
+        /* never evicted while in flight, so it is found */
+        struct auth_slot *s = auth_slot_get(keys[k], now, false);
+        if (!s)
             continue;
-        if (!best || c->last < best->last)
-            best = c;
+        if (s->inflight)
+            s->inflight--;
+        if (out == AUTH_OUT_FAILED) {
+            s->fails[s->next] = now;
+            s->next = (s->next + 1) % AUTH_FAIL_LIMIT;
+            if (auth_slot_recent(s, now) >= AUTH_FAIL_LIMIT)
+                s->locked_until = now + AUTH_LOCK_SECONDS;
+        } else if (out == AUTH_OUT_OK && k == 0) {
+            memset(s->fails, 0, sizeof s->fails);
+        }
     }
-    if (best) {
-        memset(best, 0, sizeof *best);
-        snprintf(best->key, sizeof best->key, "%s", key);
-    }
-    return best;
-}
-
-static bool auth_locked(const char *key, long long now)
-{
-    struct auth_slot *s;
-    bool locked;
-
-    pthread_mutex_lock(&auth_throttle_mu);
-    s = auth_slot_find(key);
-    locked = s && s->locked_until > now;
-    pthread_mutex_unlock(&auth_throttle_mu);
-    return locked;
-}
-
-/* Records one failure; a fifth within the window locks the key. When no slot
- * is free (all locked), the failure is not remembered but the caller is
- * still refused, so nothing is lost but memory stays bounded. */
-static void auth_fail(const char *key, long long now)
-{
-    struct auth_slot *s;
-    long long oldest;
-
-    pthread_mutex_lock(&auth_throttle_mu);
-    s = auth_slot_take(key, now);
-    if (s) {
-        s->fails[s->next] = now;
-        s->next = (s->next + 1) % AUTH_FAIL_LIMIT;
-        s->last = now;
-        oldest = s->fails[s->next];     /* the fifth-latest failure */
-        if (oldest && now - oldest < AUTH_FAIL_WINDOW)
-            s->locked_until = now + AUTH_LOCK_SECONDS;
-    }
-    pthread_mutex_unlock(&auth_throttle_mu);
-}
-
-static void auth_forget(const char *key)
-{
-    struct auth_slot *s;
-
-    pthread_mutex_lock(&auth_throttle_mu);
-    s = auth_slot_find(key);
-    if (s && s->locked_until == 0)
-        memset(s, 0, sizeof *s);
     pthread_mutex_unlock(&auth_throttle_mu);
 }
 
@@ -451,13 +483,20 @@ int auth_bootstrap(struct db *db, void *out)
     static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     char pw[AUTH_BOOT_PASSWORD_LEN + 1], err[160];
     sqlite3_stmt *st = db_stmt(db, sql_user_count);
+    sqlite3_int64 users;
     int i, rc;
 
+    if (auth_dummy_make() != 0) {
+        fprintf(stderr, "spkiosk: out of memory while preparing logins\n");
+        return -1;
+    }
     if (!st || sqlite3_step(st) != SQLITE_ROW)
         return -1;
-    if (sqlite3_column_int64(st, 0) > 0)
-        return 0;
+    users = sqlite3_column_int64(st, 0);
+    /* an open read would pin this connection to an old snapshot */
     sqlite3_reset(st);
+    if (users > 0)
+        return 0;
     for (i = 0; i < AUTH_BOOT_PASSWORD_LEN; i++)
         pw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     pw[AUTH_BOOT_PASSWORD_LEN] = '\0';
@@ -540,7 +579,9 @@ static int auth_session_find(struct db *db, struct http_request *req, struct aut
         return 1;
     }
     sqlite3_reset(st);
-    if (now - seen > auth_idle) {
+    /* seen_at lags the last request by up to auth_touch_every(): never end
+     * a session early because of that */
+    if (now - seen > auth_idle + auth_touch_every()) {
         (void)auth_write(db, sql_session_delete, s->token_hash, 0, false);
         return 1;
     }
@@ -559,7 +600,7 @@ static enum MHD_Result auth_internal(struct http_request *req)
 static enum MHD_Result auth_unauthorized(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "not_logged_in",
-                            "请先登录;如果刚才已登录,可能因 30 分钟未操作已自动退出");
+                            "请先登录;如果刚才已登录,可能因长时间未操作已自动退出");
 }
 
 bool auth_require(struct http_request *req, enum auth_role need, struct auth_user *who,
@@ -601,6 +642,27 @@ bool auth_require(struct http_request *req, enum auth_role need, struct auth_use
     return true;
 }
 
+/* ---- a staffer on the public case routes ------------------------------- */
+
+bool auth_peek(struct http_request *req, struct auth_user *who)
+{
+    struct db *db = db_thread();
+    struct auth_session s;
+    const char *token;
+
+    if (!db || !http_cookie(req, AUTH_COOKIE) || auth_session_find(db, req, &s) != 0)
+        return false;
+    /* a state change counts as the staffer's only with the page's token */
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+        token = http_header(req, AUTH_CSRF_HEADER);
+        if (!token || strlen(token) != AUTH_CSRF_LEN ||
+            sodium_memcmp(token, s.csrf, AUTH_CSRF_LEN) != 0)
+            return false;
+    }
+    *who = s.user;
+    return true;
+}
+
 /* {"user","role","csrf"} with an optional Set-Cookie. */
 static enum MHD_Result auth_reply_session(struct http_request *req, const struct auth_user *u,
                                           const char *csrf, const char *cookie)
@@ -629,28 +691,37 @@ static enum MHD_Result auth_reply_session(struct http_request *req, const struct
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
 
-/* The two throttle keys of a login attempt. */
+/* The two throttle keys of a login attempt: the name, and the address (an
+ * IPv6 client by its /64, since one host may hold a whole /64). */
 static void auth_keys(struct http_request *req, const char *name, char nk[AUTH_THROTTLE_KEY],
                       char ak[AUTH_THROTTLE_KEY])
 {
     char addr[HTTP_ADDR_MAX];
+    unsigned char a6[16];
 
     http_client_addr(req, addr);
+    if (inet_pton(AF_INET6, addr, a6) == 1) {
+        memset(a6 + 8, 0, 8);
+        if (!inet_ntop(AF_INET6, a6, addr, sizeof addr))
+            snprintf(addr, sizeof addr, "?");
+    }
     snprintf(nk, AUTH_THROTTLE_KEY, "n:%.*s", AUTH_NAME_MAX, name);
     snprintf(ak, AUTH_THROTTLE_KEY, "a:%s", addr);
 }
 
-/* Checks name and password. Returns 0 and fills u; 1 when they do not
- * match a usable account; -1 on a database error. Takes the same time for
- * an unknown name as for a wrong password. */
+/* Checks name and password; the caller holds a hashing slot. Returns 0 and
+ * fills u (and *rehash when the stored hash uses older limits); 1 when they
+ * do not match a usable account; -1 on a database error. An unknown name
+ * costs the same time as a wrong password. */
 static int auth_check_password(struct db *db, const char *name, const char *pw, size_t len,
-                               struct auth_user *u)
+                               struct auth_user *u, bool *rehash)
 {
     char stored[crypto_pwhash_STRBYTES] = "";
     sqlite3_stmt *st;
-    bool usable = false, ok;
+    bool usable = false;
     int r;
 
+    *rehash = false;
     if (auth_name_valid(name)) {
         if (!(st = db_stmt(db, sql_user_get)) ||
             sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
@@ -663,26 +734,70 @@ static int auth_check_password(struct db *db, const char *name, const char *pw, 
                      h && strlen(h) < sizeof stored;
             if (usable)
                 memcpy(stored, h, strlen(h) + 1);
-        } else if (r != SQLITE_DONE) {
-            return -1;
         }
         sqlite3_reset(st);
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            return -1;
     }
     if (!usable) {
-        pthread_once(&auth_dummy_once, auth_dummy_make);
-        if (auth_dummy[0])
-            (void)auth_verify(auth_dummy, pw, len);
+        /* the dummy matches no password: verifying only spends the time */
+        r = crypto_pwhash_str_verify(auth_dummy, pw, len);
+        (void)r;
         return 1;
     }
-    ok = auth_verify(stored, pw, len);
-    if (!ok)
+    if (crypto_pwhash_str_verify(stored, pw, len) != 0)
         return 1;
     snprintf(u->name, sizeof u->name, "%s", name);
-    if (crypto_pwhash_str_needs_rehash(stored, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-        char err[128];
-        /* older limits: upgrade while the password is at hand; failure is harmless */
-        (void)auth_user_passwd(db, name, pw, len, err, sizeof err);
+    *rehash = crypto_pwhash_str_needs_rehash(stored, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+    return 0;
+}
+
+/* Replaces a hash made with older limits, keeping the user's sessions.
+ * Failure is harmless: the old hash still works. */
+static void auth_rehash(struct db *db, const char *name, const char *pw, size_t len)
+{
+    char hash[crypto_pwhash_STRBYTES], now[32];
+    sqlite3_stmt *st;
+
+    if (auth_hash(hash, pw, len) != 0)
+        return;
+    store_now(now);
+    if (db_begin(db) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_user_passwd)) ||
+        (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE || db_commit(db) != 0)
+        db_rollback(db);
+out:
+    sodium_memzero(hash, sizeof hash);
+}
+
+/* Stores a new session for u; token and csrf receive its secrets. 0 or -1. */
+static int auth_session_new(struct db *db, const struct auth_user *u, long long now,
+                            char token[AUTH_TOKEN_LEN + 1], char csrf[AUTH_CSRF_LEN + 1])
+{
+    char th[AUTH_HASH_HEX];
+    sqlite3_stmt *st;
+
+    auth_token_new(token);
+    auth_token_new(csrf);
+    auth_token_hash(token, th);
+    if (db_begin(db) != 0)
+        return -1;
+    /* sweep expired sessions while writing anyway: the table stays small */
+    if (!(st = db_stmt(db, sql_sessions_expire)) ||
+        sqlite3_bind_int64(st, 1, now - auth_idle - auth_touch_every()) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE || !(st = db_stmt(db, sql_session_insert)) ||
+        (sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC) |
+         sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC) |
+         sqlite3_bind_int64(st, 4, now)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE || db_commit(db) != 0) {
+        db_rollback(db);
+        return -1;
     }
     return 0;
 }
@@ -691,14 +806,16 @@ enum MHD_Result api_login(struct http_request *req)
 {
     static const char bad_body[] = "请求格式不对:需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
     struct db *db = db_thread();
-    cJSON *body = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
-    const cJSON *jn = cJSON_GetObjectItemCaseSensitive(body, "name");
-    const cJSON *jp = cJSON_GetObjectItemCaseSensitive(body, "password");
-    char nk[AUTH_THROTTLE_KEY], ak[AUTH_THROTTLE_KEY], token[AUTH_TOKEN_LEN + 1];
-    char csrf[AUTH_CSRF_LEN + 1], th[AUTH_HASH_HEX], cookie[160];
+    const char *type = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    cJSON *body = NULL;
+    const cJSON *jn, *jp;
+    char nk[AUTH_THROTTLE_KEY], ak[AUTH_THROTTLE_KEY], token[AUTH_TOKEN_LEN + 1] = "";
+    char csrf[AUTH_CSRF_LEN + 1], cookie[160];
+    const char *keys[2] = {nk, ak};
+    enum auth_outcome outcome = AUTH_OUT_NONE;
+    bool started = false, rehash = false;
     struct auth_user u;
     long long now = auth_now();
-    sqlite3_stmt *st;
     enum MHD_Result ret;
     size_t plen;
     int r;
@@ -707,49 +824,52 @@ enum MHD_Result api_login(struct http_request *req)
         ret = auth_internal(req);
         goto out;
     }
+    /* JSON only: a cross-site HTML form can send text/plain but not this,
+     * so no other site can log a browser into an account of its choosing */
+    if (!type || strncasecmp(type, "application/json", 16) != 0) {
+        ret = http_reply_error(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                               "登录请求须为 JSON(Content-Type: application/json)");
+        goto out;
+    }
+    body = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+    jn = cJSON_GetObjectItemCaseSensitive(body, "name");
+    jp = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (!cJSON_IsObject(body) || !cJSON_IsString(jn) || !cJSON_IsString(jp)) {
         ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", bad_body);
         goto out;
     }
     auth_keys(req, jn->valuestring, nk, ak);
-    if (auth_locked(nk, now) || auth_locked(ak, now)) {
+    if (!(started = auth_attempt_begin(keys, now))) {
         ret = http_reply_error(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                               "登录失败次数过多,请 15 分钟后再试,或请管理员重设密码");
+                               "登录失败次数过多,请 15 分钟后再试");
         goto out;
     }
     plen = strlen(jp->valuestring);
-    r = plen <= AUTH_PASSWORD_MAX
-            ? auth_check_password(db, jn->valuestring, jp->valuestring, plen, &u)
-            : 1;
+    if (plen > AUTH_PASSWORD_MAX || plen == 0) {
+        r = 1;
+    } else if (!auth_gate_try()) {
+        /* both hashing slots busy: never make a worker wait for one */
+        ret = http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                               "正在处理其他登录,请稍等几秒再试");
+        goto out;
+    } else {
+        r = auth_check_password(db, jn->valuestring, jp->valuestring, plen, &u, &rehash);
+        auth_gate_leave();
+    }
     if (r < 0) {
         ret = auth_internal(req);
         goto out;
     }
     if (r > 0) {
-        auth_fail(nk, now);
-        auth_fail(ak, now);
+        outcome = AUTH_OUT_FAILED;
         ret = http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "login_failed",
                                "用户名或密码不对,请重新输入");
         goto out;
     }
-    auth_forget(nk);
-    auth_token_new(token);
-    auth_token_new(csrf);
-    auth_token_hash(token, th);
-    if (db_begin(db) != 0) {
-        ret = auth_internal(req);
-        goto out;
-    }
-    /* sweep expired sessions while writing anyway: the table stays small */
-    if (!(st = db_stmt(db, sql_sessions_expire)) ||
-        sqlite3_bind_int64(st, 1, now - auth_idle) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE || !(st = db_stmt(db, sql_session_insert)) ||
-        (sqlite3_bind_text(st, 1, th, -1, SQLITE_STATIC) |
-         sqlite3_bind_text(st, 2, u.name, -1, SQLITE_STATIC) |
-         sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC) |
-         sqlite3_bind_int64(st, 4, now)) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE || db_commit(db) != 0) {
-        db_rollback(db);
+    outcome = AUTH_OUT_OK;
+    if (rehash)
+        auth_rehash(db, u.name, jp->valuestring, plen);
+    if (auth_session_new(db, &u, now, token, csrf) != 0) {
         ret = auth_internal(req);
         goto out;
     }
@@ -757,7 +877,11 @@ enum MHD_Result api_login(struct http_request *req)
              token, auth_secure ? "; Secure" : "");
     ret = auth_reply_session(req, &u, csrf, cookie);
 out:
+    if (started)
+        auth_attempt_end(keys, now, outcome);
     sodium_memzero(token, sizeof token);
+    sodium_memzero(cookie, sizeof cookie);
+    jp = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (cJSON_IsString(jp))
         sodium_memzero(jp->valuestring, strlen(jp->valuestring));
     cJSON_Delete(body);

@@ -19,7 +19,7 @@
 
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
-    " c.returned_reason, c.created_at, r.score FROM cases c"
+    " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -133,6 +133,8 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct case
     cs->returned_reason = cases_dup_col(st, 6, &oom);
     cases_copy(cs->created_at, sizeof cs->created_at, sqlite3_column_text(st, 7));
     cs->rating = sqlite3_column_int(st, 8);
+    cases_copy(cs->ticket_day, sizeof cs->ticket_day, sqlite3_column_text(st, 9));
+    cs->returned_items = cases_dup_col(st, 10, &oom);
     sqlite3_reset(st);
     if (oom)
         return -1;
@@ -201,6 +203,7 @@ void cases_state_free(struct case_state *cs)
     free(cs->applicable);
     free(cs->ticket);
     free(cs->returned_reason);
+    free(cs->returned_items);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
 }
@@ -209,7 +212,7 @@ void cases_state_free(struct case_state *cs)
 
 static const char sql_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"
-    " VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL)";
+    " VALUES (?1, ?2, ?3, ?4, ?6, ?5, ?7)";
 static const char sql_touch[] = "UPDATE cases SET updated_at = ?2 WHERE id = ?1";
 
 static int cases_run(sqlite3_stmt *st, int b)
@@ -220,9 +223,8 @@ static int cases_run(sqlite3_stmt *st, int b)
     return r == SQLITE_DONE ? 0 : -1;
 }
 
-/* Records what happened; step < 0 for none. */
-static int cases_event(struct db *db, const char *id, const char *what, const char *channel,
-                       int step)
+int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
+                    const char *user, int step, const char *detail)
 {
     sqlite3_stmt *st = db_stmt(db, sql_event);
     char now[32];
@@ -236,6 +238,8 @@ static int cases_event(struct db *db, const char *id, const char *what, const ch
     b |= sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, channel, -1, SQLITE_STATIC);
     b |= step >= 0 ? sqlite3_bind_int(st, 5, step) : sqlite3_bind_null(st, 5);
+    b |= user ? sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
+    b |= detail ? sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
     if (cases_run(st, b) != 0)
         return -1;
     if (!(st = db_stmt(db, sql_touch)))
@@ -247,10 +251,10 @@ static int cases_event(struct db *db, const char *id, const char *what, const ch
 
 static const char sql_create[] =
     "INSERT INTO cases (id, procedure_id, hash, channel, status, conditions_confirmed,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6)";
+    " created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?7)";
 
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 char id_out[CASE_ID_LEN + 1], struct case_err *e)
+                 const char *user, char id_out[CASE_ID_LEN + 1], struct case_err *e)
 {
     static const struct case_err policy = {422, "policy_document",
                                            "这是政策说明,不需要办理;如有疑问请到综合窗口咨询"};
@@ -289,7 +293,8 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     /* nothing to confirm: a procedure without conditions starts confirmed */
     b |= sqlite3_bind_int(st, 5, p->n_conditions == 0);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    if (cases_run(st, b) != 0 || cases_event(db, id_out, "created", channel, -1) != 0 ||
+    b |= user ? sqlite3_bind_text(st, 7, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
+    if (cases_run(st, b) != 0 || cases_event_add(db, id_out, "created", channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto fail;
     rc = 0;
@@ -301,9 +306,7 @@ out:
     return rc;
 }
 
-/* Opens a write transaction and reads the case inside it. On 0 the caller
- * must end with db_commit or db_rollback. */
-static int cases_begin(struct db *db, const char *id, struct case_state *cs, struct case_err *e)
+int cases_begin(struct db *db, const char *id, struct case_state *cs, struct case_err *e)
 {
     int r;
 
@@ -318,8 +321,8 @@ static int cases_begin(struct db *db, const char *id, struct case_state *cs, str
 
 static const char sql_confirm[] = "UPDATE cases SET conditions_confirmed = 1 WHERE id = ?1";
 
-int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, size_t **unmet,
-                  size_t *n_unmet, struct case_err *e)
+int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
+                  size_t **unmet, size_t *n_unmet, struct case_err *e)
 {
     static const struct case_err unmet_err = {
         422, "conditions_unmet", "有办理条件不符合,暂时不能在这里办理;请到综合窗口咨询"};
@@ -347,7 +350,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
             (*unmet)[(*n_unmet)++] = i;
     if (*n_unmet) {
         /* the refusal is worth an event: stats show who is turned away */
-        if (cases_event(db, id, "conditions_unmet", cs.channel, -1) != 0 || db_commit(db) != 0)
+        if (cases_event_add(db, id, "conditions_unmet", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = unmet_err;
         rc = 1;
@@ -356,7 +359,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
     if (!(st = db_stmt(db, sql_confirm)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (cases_run(st, b) != 0 || cases_event(db, id, "conditions", cs.channel, -1) != 0 ||
+    if (cases_run(st, b) != 0 || cases_event_add(db, id, "conditions", cs.channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;
@@ -553,7 +556,7 @@ out:
 }
 
 int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               struct case_rejection *rej, struct case_err *e)
+               const char *user, struct case_rejection *rej, struct case_err *e)
 {
     static const struct case_err unknown_step = {404, "unknown_step", "没有这一步"};
     static const struct case_err closed = {409, "case_closed", "这件事已经提交,不能再修改"};
@@ -644,14 +647,14 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
     }
     if (rej->count) {
         /* nothing of the answers is kept; the attempt is, for statistics */
-        if (cases_event(db, id, "step_rejected", cs.channel, (int)n) != 0 || db_commit(db) != 0)
+        if (cases_event_add(db, id, "step_rejected", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = failed;
         rc = 1;
         goto done;
     }
     if (cases_store_step(db, &cs, n, normalised, ticks) != 0 ||
-        cases_event(db, id, "step", cs.channel, (int)n) != 0 || db_commit(db) != 0)
+        cases_event_add(db, id, "step", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     cases_rejection_free(rej);
     rc = 0;
@@ -679,11 +682,18 @@ void cases_rejection_free(struct case_rejection *rej)
 static const char sql_ticket_next[] =
     "INSERT INTO ticket_counters (day, last) VALUES (?1, 1)"
     " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
+/* A (re)submission starts a new turn in the queue: not called yet, and
+ * what an earlier return said is history (its event keeps it). */
 static const char sql_submit[] =
     "UPDATE cases SET status = 'waiting', ticket = ?2, ticket_day = ?3, submitted_at = ?4,"
-    " returned_reason = NULL WHERE id = ?1";
+    " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
+    " calls = 0, called_at = NULL, called_by = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 static const char sql_resubmit[] =
-    "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL WHERE id = ?1";
+    "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
+    " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
+    " calls = 0, called_at = NULL, called_by = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 …, counted in the database so
  * that numbers stay unique across restarts. Returns 0 or -1. */
@@ -705,7 +715,7 @@ static int cases_ticket(struct db *db, const char *day, char out[8])
     return 0;
 }
 
-static void cases_local_day(char out[11])
+void cases_today(char out[11])
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -714,7 +724,8 @@ static void cases_local_day(char out[11])
         snprintf(out, 11, "1970-01-01");
 }
 
-int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *e)
+int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
+                 struct case_err *e)
 {
     static const struct case_err not_finished = {409, "not_finished",
                                                  "还有步骤没有完成,请先完成所有步骤"};
@@ -738,9 +749,10 @@ int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *
     }
     rc = -1;
     store_now(now);
-    cases_local_day(day);
-    if (cs.ticket) {
-        /* a returned case goes back to the window under the ticket it had */
+    cases_today(day);
+    if (cs.ticket && strcmp(cs.ticket_day, day) == 0) {
+        /* a returned case goes back to the window under the ticket it had;
+         * on a later day it draws a new one, since a ticket means today's */
         snprintf(t, sizeof t, "%s", cs.ticket);
         if (!(st = db_stmt(db, sql_resubmit)))
             goto rollback;
@@ -756,7 +768,7 @@ int cases_submit(struct db *db, const char *id, char **ticket, struct case_err *
     }
     if (cases_run(st, b) != 0)
         goto rollback;
-    if (cases_event(db, id, "submitted", cs.channel, -1) != 0 || db_commit(db) != 0)
+    if (cases_event_add(db, id, "submitted", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     if (!(*ticket = strdup(t)))
         goto done;
@@ -811,7 +823,7 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
     b |= sqlite3_bind_int(st, 2, score);
     b |= sqlite3_bind_text(st, 3, comment ? comment : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    if (cases_run(st, b) != 0 || cases_event(db, id, "rated", cs.channel, -1) != 0 ||
+    if (cases_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;
@@ -887,6 +899,24 @@ char *cases_progress_json(const struct case_state *cs)
     return out;
 }
 
+int cases_add_returned_items(cJSON *root, const struct case_state *cs)
+{
+    cJSON *items = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
+
+    /* written by window.c as an object; anything else reads as none */
+    if (items && !cJSON_IsObject(items)) {
+        cJSON_Delete(items);
+        items = NULL;
+    }
+    if (!items)
+        return cJSON_AddNullToObject(root, "returned_items") ? 0 : -1;
+    if (!cJSON_AddItemToObject(root, "returned_items", items)) {
+        cJSON_Delete(items);
+        return -1;
+    }
+    return 0;
+}
+
 char *cases_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
@@ -929,6 +959,7 @@ char *cases_json(const struct case_state *cs)
                      : cJSON_AddNullToObject(root, "ticket")) ||
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
+        cases_add_returned_items(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

@@ -195,8 +195,22 @@ static int db_exec_one(struct db *db, const char *sql)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A statement left stepping outside a transaction keeps its read open, and
+ * with it a snapshot: this connection would then never see other threads'
+ * writes nor let the WAL be checkpointed. Cheap to look for (a handful of
+ * cached statements), so every transaction start checks and says so. */
+static void db_check_idle(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+
+    while ((st = sqlite3_next_stmt(db_handle(db), st)))
+        if (sqlite3_stmt_busy(st))
+            fprintf(stderr, "spkiosk: db: statement left open: %.80s\n", sqlite3_sql(st));
+}
+
 int db_begin(struct db *db)
 {
+    db_check_idle(db);
     return db_exec_one(db, "BEGIN IMMEDIATE");
 }
 
@@ -207,6 +221,7 @@ int db_commit(struct db *db)
 
 int db_read_begin(struct db *db)
 {
+    db_check_idle(db);
     return db_exec_one(db, "BEGIN");
 }
 

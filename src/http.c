@@ -310,7 +310,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
  * so it is never written down. */
 static const char *http_log_path(const char *path, char *buf, size_t cap)
 {
-    static const char *const secret[] = {"/api/v1/cases/", "/print/cases/"};
+    static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
+                                         "/print/staff/cases/"};
     size_t i, n;
     const char *rest;
 

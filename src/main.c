@@ -44,6 +44,7 @@ static const char usage_serve[] =
     "  --retention-days N  days a completed or abandoned case keeps what residents and\n"
     "                      staff typed before it is erased; its anonymous figures stay\n"
     "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
+    "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -250,6 +251,10 @@ static int cmd_serve(int argc, char **argv)
         if (is_help(a)) {
             fputs(usage_serve, stdout);
             return 0;
+        }
+        if (strcmp(a, "--secure-cookies") == 0) {
+            o.secure_cookies = 1;
+            continue;
         }
         if (!v || a[0] != '-') {
             fprintf(stderr, "spkiosk serve: %s %s\n%s", a, v ? "is not an option" : "needs a value",

@@ -168,6 +168,17 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
                 m->cond = c;
                 m->has_cond = true;
             }
+        } else if (inner_n == 5 && memcmp(inner, "staff", 5) == 0) {
+            if (!(allowed & MARK_STAFF)) {
+                diag_error(diags, path, line,
+                           "{staff} 只能写在步骤里引用块(> 开头)第一行的末尾,"
+                           "标出只给窗口工作人员看的提示");
+                rc = 1;
+            } else if (m->staff) {
+                diag_error(diags, path, line, "{staff} 重复写了两次");
+                rc = 1;
+            }
+            m->staff = true;
         } else if (inner_n >= 1 && inner[0] == '#') {
             if (!(allowed & MARK_ANCHOR)) {
                 diag_error(diags, path, line, "{#编号} 只能写在分诊文件 _triage.md 的问题标题后面");
@@ -194,7 +205,8 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
     /* full-width braces from a Chinese input method are not markers */
     n = marker_rtrim(text, n);
     if (n >= 3 && memcmp(text + n - 3, "\xEF\xBD\x9D", 3) == 0 && /* ｝ */
-        (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11)))
+        (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11) ||
+         memmem(text, n, "\xEF\xBD\x9Bstaff", 8)))
         diag_warn(diags, path, line, "标记要用半角(英文)括号 { },这里写成了全角的 ｛ ｝,会原样显示");
     *len = n;
     return diags->oom ? -1 : rc;

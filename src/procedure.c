@@ -3,8 +3,11 @@
  * The document's top-level blocks are walked in order: the H1 is the title,
  * blocks before the first H2 the summary, and each H2 opens an information
  * section (reserved names) or a step. Inside a step, `[ ] ` list items and
- * `form` code blocks become structured data and are taken out of the HTML;
- * everything else is rendered by cmark with raw HTML suppressed. Line
+ * `form` code blocks become structured data and are taken out of the HTML,
+ * and a block quote whose first line ends with `{staff}` goes to the step's
+ * staff_html, which only the window sees (never the public JSON, the print
+ * sheet or the search text); everything else is rendered by cmark with raw
+ * HTML suppressed. Line
  * numbers come from block start lines, shifted by the front matter.
  */
 #include "procedure.h"
@@ -73,6 +76,7 @@ struct pctx {
     int line_off;               /* add to a cmark line to get the file line */
     enum pstate state;
     struct strbuf html;         /* HTML of the part being read */
+    struct strbuf staff;        /* the step's staff guidance HTML */
     struct strbuf text;         /* plain text for search */
     bool eligibility_seen;      /* conditions come from the first one only */
     bool in_first_eligibility;  /* the section being read is that first one */
@@ -219,13 +223,21 @@ static void pctx_stray_markers(struct pctx *c, cmark_node *n)
     struct markers m;
     char *text = node_plain_dup(n);
     size_t len;
+    int line = pctx_line(c, n);
+    cmark_node *k;
+
+    /* a marker ends the paragraph's last line: report that line */
+    for (k = cmark_node_first_child(n); k; k = cmark_node_next(k))
+        if (cmark_node_get_type(k) == CMARK_NODE_SOFTBREAK ||
+            cmark_node_get_type(k) == CMARK_NODE_LINEBREAK)
+            line++;
 
     if (!text) {
         c->oom = 1;
         return;
     }
     len = strlen(text);
-    if (marker_strip(c->src->path, pctx_line(c, n), text, &len, 0, &m, c->diags) < 0)
+    if (marker_strip(c->src->path, line, text, &len, 0, &m, c->diags) < 0)
         c->oom = 1;
     marker_free(&m);
     free(text);
@@ -281,6 +293,35 @@ static void pctx_join_cjk_lines(struct pctx *c, cmark_node *block)
         cmark_node_free(drop[i]);
 }
 
+/* `{staff}` at the end of a line inside a paragraph (not its last line,
+ * which pctx_stray_markers sees): only a step's block quote may carry it,
+ * on its first line, and that one is taken off before the quote is
+ * inspected. Anything else would show the marker, or worse, show window
+ * guidance to residents. */
+static void pctx_staff_midline(struct pctx *c, cmark_node *para)
+{
+    cmark_node *n, *next;
+    int line = pctx_line(c, para);
+
+    for (n = cmark_node_first_child(para); n; n = next) {
+        cmark_node_type t;
+        next = cmark_node_next(n);
+        t = next ? cmark_node_get_type(next) : CMARK_NODE_NONE;
+        if (t != CMARK_NODE_SOFTBREAK && t != CMARK_NODE_LINEBREAK)
+            continue;
+        if (cmark_node_get_type(n) == CMARK_NODE_TEXT) {
+            const char *lit = cmark_node_get_literal(n);
+            size_t len = lit ? strlen(lit) : 0;
+            const char *s = utf8_trim(lit ? lit : "", &len);
+            if (len >= 7 && memcmp(s + len - 7, "{staff}", 7) == 0)
+                diag_error(c->diags, c->src->path, line,
+                           "{staff} 只能写在步骤里引用块(> 开头)第一行的末尾,"
+                           "标出只给窗口工作人员看的提示");
+        }
+        line++;
+    }
+}
+
 /* One pass over a block before it is rendered: raw HTML is never shown
  * (warned once), stray markers are errors, links into _assets/ are
  * pointed at /media/. */
@@ -307,6 +348,9 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
             html_warned = true;
             break;
         case CMARK_NODE_PARAGRAPH:
+            pctx_staff_midline(c, n);
+            pctx_stray_markers(c, n);
+            break;
         case CMARK_NODE_HEADING:
             pctx_stray_markers(c, n);
             break;
@@ -321,17 +365,24 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
     cmark_iter_free(it);
 }
 
-/* Renders a block into the current part's HTML and search text. */
-static void pctx_render(struct pctx *c, cmark_node *block)
+/* Renders a block into the current part's HTML and search text, or, for
+ * staff guidance, into the step's staff HTML and nowhere else. */
+static void pctx_render_to(struct pctx *c, cmark_node *block, bool staff)
 {
     char *html;
 
     pctx_inspect(c, block);
     pctx_join_cjk_lines(c, block);
     html = cmark_render_html(block, CMARK_OPT_DEFAULT);
-    if (!html || strbuf_puts(&c->html, html) != 0 || node_plain(block, &c->text) != 0)
+    if (!html || strbuf_puts(staff ? &c->staff : &c->html, html) != 0 ||
+        (!staff && node_plain(block, &c->text) != 0))
         c->oom = 1;
     free(html);
+}
+
+static void pctx_render(struct pctx *c, cmark_node *block)
+{
+    pctx_render_to(c, block, false);
 }
 
 static char *pctx_take_html(struct pctx *c)
@@ -360,8 +411,11 @@ static void pctx_flush(struct pctx *c)
         break;
     case PS_STEP:
         p->steps[p->n_steps - 1].html = pctx_take_html(c);
+        if (c->staff.len && !(p->steps[p->n_steps - 1].staff_html = strbuf_take(&c->staff)))
+            c->oom = 1;
         break;
     }
+    strbuf_free(&c->staff);
 }
 
 static bool section_kind_of(const char *title, enum section_kind *k)
@@ -645,6 +699,75 @@ static void pctx_step_form(struct pctx *c, cmark_node *code)
     }
 }
 
+/* A step's block quote whose first line ends with `{staff}` is guidance
+ * for the window: the marker is taken off the AST and the quote rendered
+ * into staff_html. Returns true when it was one (and is rendered). The
+ * marker must be the last thing of the first line's last text node. */
+static bool pctx_step_staff_quote(struct pctx *c, cmark_node *bq)
+{
+    cmark_node *para = cmark_node_first_child(bq), *last, *n, *brk = NULL;
+    struct diag_list scratch = DIAG_LIST_INIT;
+    struct markers m;
+    const char *lit;
+    char *text;
+    size_t len;
+    int line = pctx_line(c, bq), r;
+    bool staff;
+
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return false;
+    for (n = cmark_node_first_child(para); n; n = cmark_node_next(n)) {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+            brk = n;
+            break;
+        }
+    }
+    last = brk ? cmark_node_previous(brk) : cmark_node_last_child(para);
+    if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT ||
+        !(lit = cmark_node_get_literal(last)))
+        return false;
+    /* a dry run first: whether {staff} is there at all, without reporting
+     * anything the ordinary inspection will report anyway */
+    len = strlen(lit);
+    r = marker_strip(c->src->path, line, lit, &len, MARK_OPTIONAL | MARK_IF | MARK_ANCHOR | MARK_STAFF,
+                     &m, &scratch);
+    staff = m.staff;
+    marker_free(&m);
+    diag_list_free(&scratch);
+    if (r < 0) {
+        c->oom = 1;
+        return false;
+    }
+    if (!staff)
+        return false;
+    len = strlen(lit);
+    if (marker_strip(c->src->path, line, lit, &len, MARK_STAFF, &m, c->diags) < 0 ||
+        !(text = strndup(lit, len))) {
+        marker_free(&m);
+        c->oom = 1;
+        return false;
+    }
+    marker_free(&m);
+    if (len) {
+        if (!cmark_node_set_literal(last, text))
+            c->oom = 1;
+    } else {
+        /* the marker was the whole line: no empty first line in the quote */
+        cmark_node_free(last);
+        if (brk)
+            cmark_node_free(brk);
+        if (!cmark_node_first_child(para))
+            cmark_node_free(para);
+    }
+    free(text);
+    if (!cmark_node_first_child(bq))
+        diag_warn(c->diags, c->src->path, line, "{staff} 引用块里没有内容");
+    else
+        pctx_render_to(c, bq, true);
+    return true;
+}
+
 static bool is_form_block(cmark_node *n)
 {
     const char *info = cmark_node_get_fence_info(n);
@@ -715,7 +838,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             pctx_step_list(c, n);
         } else if (is_form_block(n)) {
             pctx_step_form(c, n);
-        } else {
+        } else if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n)) {
             pctx_render(c, n);
         }
         return;
@@ -1010,6 +1133,7 @@ out:
         cmark_node_free(doc);
     frontmatter_free(&fm);
     strbuf_free(&c.html);
+    strbuf_free(&c.staff);
     strbuf_free(&c.text);
     strbuf_free(&c.bad_keys);
     procedure_free(p);
@@ -1094,6 +1218,7 @@ void procedure_free(struct procedure *p)
         struct proc_step *st = &p->steps[i];
         free(st->title);
         free(st->html);
+        free(st->staff_html);
         for (j = 0; j < st->n_items; j++) {
             free(st->items[j].text);
             if (st->items[j].has_cond)

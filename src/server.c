@@ -52,6 +52,7 @@ void server_options_default(struct server_options *o)
     o->threads = 4;
     o->session_idle = AUTH_IDLE_SECONDS;
     o->retention_days = SWEEP_RETENTION_DEFAULT;
+    o->secure_cookies = 0;
 }
 
 static int server_media_init(const char *procedures)
@@ -97,6 +98,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     auth_set_idle(o->session_idle);
+    auth_set_secure(o->secure_cookies != 0);
     api_admin_setup(o->procedures);
     if (auth_bootstrap(db, stdout) != 0)
         goto out;

@@ -200,7 +200,7 @@ function lineStart(text, line) {
   return off;
 }
 
-function previewArticle(proc) {
+function previewArticle(proc, staff) {
   const a = el('article', { class: 'preview-doc', lang: 'zh-CN' });
   a.append(el('h3', { class: 'preview-title' }, proc.title));
   if (proc.summary_html) a.append(contentHtml(proc.summary_html));
@@ -213,6 +213,10 @@ function previewArticle(proc) {
   proc.steps.forEach((s, i) => {
     a.append(el('h4', {}, `第 ${i + 1} 步:${stepLabel(s.title)}`, s.if ? el('span', { class: 'muted' }, '(部分情况)') : null));
     if (s.html) a.append(contentHtml(s.html));
+    if (staff && staff[i]) {
+      a.append(el('div', { class: 'staff-guidance' },
+        el('p', { class: 'staff-guidance-title' }, '窗口提示(居民看不到)'), contentHtml(staff[i])));
+    }
     if (s.checklist.length) {
       a.append(el('ul', { class: 'checklist' }, s.checklist.map((c) =>
         el('li', {}, '☐ ', c.text, c.required ? null : el('span', { class: 'muted' }, '(如有)'),
@@ -330,7 +334,7 @@ async function editorView(params) {
     if (r.data.procedure) {
       st.lastGood = r.data.procedure;
       preview.classList.remove('stale');
-      preview.replaceChildren(previewArticle(r.data.procedure));
+      preview.replaceChildren(previewArticle(r.data.procedure, r.data.staff_guidance));
     } else if (st.lastGood) {
       preview.classList.add('stale');
       if (!preview.querySelector('.stale-note')) {

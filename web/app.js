@@ -6,7 +6,8 @@
 //   #/c/ID             a category          #/policies   policy documents
 //   #/p/ID             a procedure         #/p/ID/print the one-time notice
 //   #/triage[/Q[/end/N]]                   the clarification questions
-//   #/case/ID/(conditions|unmet|step/N|review|done|slip)  the walkthrough
+//   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned)  the walkthrough
+//   #/case/ID          a case opened again by its code (read from the server)
 //
 // For tests only: /?idle=S&countdown=S shortens the idle timers.
 
@@ -17,7 +18,7 @@ import {
 import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
 } from './browse.js';
-import { caseScreen } from './case.js';
+import { caseScreen, resumeCase } from './case.js';
 
 const params = new URLSearchParams(location.search);
 const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
@@ -111,6 +112,7 @@ async function route({ keepFocus = false } = {}) {
     else if (a === 'triage') p = triageScreen(b, c === 'end' && /^\d+$/.test(d || '') ? +d : undefined);
     else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseScreen(b, 'step', +d);
     else if (a === 'case' && b && c && !d) p = caseScreen(b, c);
+    else if (a === 'case' && b && !c) p = resumeCase(b);
     else { go('#/', { replace: true }); return; }
     await guarded(my, p);
   } finally {

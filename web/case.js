@@ -1,5 +1,7 @@
 // The walkthrough of a case: conditions, one step per screen, review,
-// submission, the ticket with its slip, and the 好差评 rating.
+// submission, the ticket with its slip, and the 好差评 rating; and a case
+// opened again by its code (#/case/ID), e.g. one the window returned for
+// correction, whose reason it shows.
 // The server is the authority on every answer; the page only hides what
 // does not apply ({if …}) for a smoother screen and shows what it says.
 
@@ -121,6 +123,8 @@ async function refreshCase(c) {
   c.conditionsConfirmed = !!body.conditions_confirmed || c.nConditions === 0;
   if (body.ticket) c.ticket = body.ticket;
   if (body.rating) c.rating = body.rating;
+  c.returnedReason = body.returned_reason || null;
+  c.returnedItems = body.returned_items || null;
 }
 
 function displayValue(f, v) {
@@ -210,9 +214,85 @@ export async function caseScreen(id, view, n) {
     case 'step': return stepScreen(c, n);
     case 'review': return reviewScreen(c);
     case 'done': return doneScreen(c);
+    case 'returned': return returnedScreen(c);
     case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
   }
   caseGone();
+}
+
+// ---- a case opened again by its code ----
+
+// #/case/ID without a view: the case is read from the server (its id is
+// the code on the slip and on the correction notice) and shown where it
+// stands. The route is replaced, so the back button after 完成 does not
+// bring it back.
+export async function resumeCase(id) {
+  let body;
+  try {
+    body = (await api('/api/v1/cases/' + enc(id))).body;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) { caseGone(); return; }
+    throw err;
+  }
+  let proc;
+  try {
+    proc = (await api('/api/v1/procedures/' + enc(body.procedure))).body;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) { caseGone('errCaseChanged'); return; }
+    throw err;
+  }
+  // the steps on screen must be the version the case was started on
+  if (proc.hash !== body.hash) { caseGone('errCaseChanged'); return; }
+  const nConditions = typeof body.conditions === 'number' ? body.conditions : proc.conditions.length;
+  const confirmed = !!body.conditions_confirmed || nConditions === 0;
+  const c = state.case = {
+    id: body.id, proc, status: body.status, steps: body.steps, step: body.step,
+    applicable: body.applicable, done: body.done, nConditions, conditionsConfirmed: confirmed,
+    conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
+    values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
+    drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
+    ticket: body.ticket, rating: body.rating,
+    returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
+  };
+  let view;
+  if (c.status === 'returned') view = 'returned';
+  else if (c.status === 'open') {
+    const next = firstUndone(c);
+    view = !c.conditionsConfirmed ? 'conditions' : next === 'review' ? 'review' : 'step/' + next;
+  } else if (c.ticket) view = 'done';
+  if (!view) { caseGone(); return; }
+  go(caseHash(c, view), { replace: true });
+}
+
+// What the window said to correct, as the resident reads it: the reason,
+// and the materials and answers it marked, by their names.
+function returnedNotice(c) {
+  const marked = c.returnedItems || { fields: [], checklist: [] };
+  const names = [];
+  for (const s of c.proc.steps) {
+    for (const it of s.checklist) if ((marked.checklist || []).includes(it.id)) names.push(it.text);
+    for (const f of s.fields) if ((marked.fields || []).includes(f.key)) names.push(f.label);
+  }
+  return el('div', { class: 'notice notice-warn returned-notice', id: 'returned-notice' },
+    el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason || '')),
+    names.length ? el('div', {}, el('p', { class: 'sub-h' }, t('returnedItems')),
+      el('ul', {}, names.map(n => el('li', {}, zh('span', {}, n))))) : null);
+}
+
+function returnedScreen(c) {
+  if (c.status !== 'returned') { go(caseHash(c, 'review'), { replace: true }); return; }
+  const next = firstUndone(c);
+  show([
+    procKicker(c),
+    el('h1', {}, t('returnedTitle')),
+    c.ticket ? el('p', { class: 'lead' }, t('returnedTicket', { ticket: c.ticket })) : null,
+    returnedNotice(c),
+    el('p', {}, t('returnedIntro')),
+    el('div', { class: 'actions' },
+      button(t('homeLong'), () => hooks.reset(), 'btn'),
+      button(t('returnedStart'), () => go(caseHash(c, next === 'review' ? 'review' : 'step/' + next)),
+        'btn btn-primary')),
+  ]);
 }
 
 // ---- conditions ----
@@ -696,6 +776,7 @@ function reviewScreen(c) {
     procKicker(c),
     slot,
     el('h1', {}, t('reviewTitle')),
+    c.status === 'returned' && c.returnedReason ? returnedNotice(c) : null,
     el('p', { class: 'lead' }, t('reviewIntro')),
     cards,
     el('div', { class: 'actions actions-sticky' },

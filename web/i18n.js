@@ -163,6 +163,14 @@ export const STRINGS = {
     ratingThanks: '谢谢您的评价!',
     ratingAlready: '这次办事已经评价过了,谢谢!',
 
+    // returned by the window for correction
+    returnedTitle: '需要补正后重新提交',
+    returnedTicket: '排队号 {ticket}',
+    returnedReason: '窗口退回的原因:',
+    returnedItems: '需要补正的内容:',
+    returnedIntro: '请按上面的说明修改或补齐,然后重新提交。当天重新提交,排队号不变。',
+    returnedStart: '开始修改',
+
     // dialogs
     idleTitle: '还在使用吗?',
     idleText: '如果没有操作,屏幕上的内容将在倒计时结束后清除,并回到首页。',
@@ -182,6 +190,7 @@ export const STRINGS = {
     errServerShort: '系统暂时出了问题。',
     errSubmitKept: '没有提交成功:{msg}您填写的内容都还在,请稍后点“重试”。如果一直不行,请到综合窗口咨询。',
     errCaseGone: '这次办理已经结束或者找不到了,请从首页重新开始。',
+    errCaseChanged: '这个事项的内容已经更新,这次办理不能在自助机上继续了,请到综合窗口办理。',
     errCaseClosed: '这次办理已经提交,不能再修改。',
     errTriageMissing: '引导问答暂时不能使用,请到综合窗口咨询。',
     errRatingFailed: '评价没有提交成功:{msg}',
@@ -340,6 +349,13 @@ export const STRINGS = {
     ratingThanks: 'Thank you for your rating!',
     ratingAlready: 'This visit has already been rated. Thank you!',
 
+    returnedTitle: 'Please correct and submit again',
+    returnedTicket: 'Queue number {ticket}',
+    returnedReason: 'Why the window returned it: ',
+    returnedItems: 'What to correct or add:',
+    returnedIntro: 'Please correct or complete what is listed above, then submit again. If you submit again today, you keep your queue number.',
+    returnedStart: 'Start correcting',
+
     idleTitle: 'Are you still there?',
     idleText: 'If nothing happens, everything on the screen will be cleared when the countdown ends.',
     idleSeconds: 's',
@@ -357,6 +373,7 @@ export const STRINGS = {
     errServerShort: 'The system has a problem right now.',
     errSubmitKept: 'Not sent: {msg} Your answers are still here; tap "Try again" in a moment, or ask at the general window.',
     errCaseGone: 'This application has ended or cannot be found. Please start again from the home screen.',
+    errCaseChanged: 'This service has been updated, so this application cannot be continued here. Please go to the general window.',
     errCaseClosed: 'This application has been submitted and can no longer be changed.',
     errTriageMissing: 'The question guide is not available right now. Please ask at the general window.',
     errRatingFailed: 'The rating was not sent: {msg}',

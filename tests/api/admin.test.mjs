@@ -206,6 +206,21 @@ describe('the preview', () => {
     assert.equal(pub.body.title, '第一版');
   });
 
+  it('shows the window guidance ({staff}) per step, which the procedure JSON never has', async () => {
+    const text = proc('带窗口提示', { extra: '\n> 核对原件后在台账登记。 {staff}\n\n> 请带好原件。\n' });
+    const r = await preview(h, '?id=one', text);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, true, JSON.stringify(r.body.errors));
+    assert.equal(r.body.staff_guidance.length, r.body.procedure.steps.length);
+    const last = r.body.staff_guidance[r.body.staff_guidance.length - 1];
+    assert.match(last, /核对原件后在台账登记/);
+    assert.doesNotMatch(last, /\{staff\}/);
+    assert.ok(!JSON.stringify(r.body.procedure).includes('台账'), 'not in the public shape');
+    assert.match(JSON.stringify(r.body.procedure), /请带好原件/);
+    const bad = await preview(h, '?id=one', '坏');
+    assert.equal(bad.body.staff_guidance, null);
+  });
+
   it('checks a new file of a category without creating it', async () => {
     const r = await preview(h, '?id=fresh&category=alpha', proc('新事项'));
     assert.equal(r.status, 200, r.text);

@@ -270,8 +270,8 @@ describe('idle expiry', () => {
         assert.equal((await get()).status, 200, `request ${i} while in use`);
         await new Promise((r) => setTimeout(r, 1000));
       }
-      // then left alone for longer than the limit
-      await new Promise((r) => setTimeout(r, 6000));
+      // then left alone for longer than the limit (and the idle clock's lag)
+      await new Promise((r) => setTimeout(r, 6500));
       assertError(await get(), 401, 'not_logged_in');
     } finally {
       await stopChecked(d, tmp);
@@ -283,6 +283,91 @@ describe('idle expiry', () => {
       const r = spawnSync(BIN, ['serve', '--session-idle', v], { encoding: 'utf8' });
       assert.equal(r.status, 2, v);
       assert.match(r.stderr, /--session-idle takes 1 to 86400 seconds/);
+    }
+  });
+});
+
+describe('login hardening', () => {
+  const h = useDaemon();
+
+  test('a login that is not JSON is refused (no cross-site form logins)', async () => {
+    addUser(h.db, 'yang', 'staff', 'yang-pass-1');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const r = await request(`${h.daemon.url}/api/v1/login`, {
+        method: 'POST', headers: { 'Content-Type': type },
+        body: JSON.stringify({ name: 'yang', password: 'yang-pass-1' }),
+      });
+      assertError(r, 415, 'unsupported_media_type', type);
+      assert.equal(r.headers.get('set-cookie'), null);
+    }
+    const none = await request(`${h.daemon.url}/api/v1/login`, {
+      method: 'POST', body: new Uint8Array(Buffer.from('{"name":"yang","password":"yang-pass-1"}')),
+    });
+    assertError(none, 415, 'unsupported_media_type', 'no Content-Type');
+  });
+
+  test('parallel guesses from one address get no more than five tries', async () => {
+    addUser(h.db, 'guo', 'staff', 'guo-pass-12');
+    const tries = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      loginFrom(h.daemon.port, '127.0.2.1', 'guo', `wrong-${i}-pass`)));
+    const counts = {};
+    for (const t of tries) counts[t.status] = (counts[t.status] ?? 0) + 1;
+    assert.ok((counts[401] ?? 0) <= 5, `at most 5 checked guesses: ${JSON.stringify(counts)}`);
+    assert.ok((counts[401] ?? 0) >= 1, JSON.stringify(counts));
+    for (const s of Object.keys(counts)) assert.ok(['401', '429', '503'].includes(s), s);
+    for (const t of tries.filter((x) => x.status === 503)) assert.equal(t.body.error.code, 'busy');
+  });
+});
+
+describe('restart on an existing database', () => {
+  test('after a login, file changes still reach the kiosk', async () => {
+    const tmp = makeTmp();
+    const tree = path.join(tmp, 'tree');
+    fs.cpSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tree'),
+      tree, { recursive: true });
+    const db = path.join(tmp, 'x.db');
+    let d = await startDaemon({ db, tree });
+    const pw = adminPassword(d);
+    await d.stop();
+    d = await startDaemon({ db, tree });
+    try {
+      await login(d.url, 'admin', pw);
+      const list = (await request(`${d.url}/api/v1/procedures`)).body.procedures;
+      const id = list.find((p) => p.kind === 'procedure').id;
+      const file = fs.readdirSync(tree, { recursive: true }).find((f) => f.endsWith(`/${id}.md`));
+      const p = path.join(tree, file);
+      const text = fs.readFileSync(p, 'utf8');
+      fs.writeFileSync(p, text.replace(/^# (.*)$/m, '# $1(已修订)'));
+      let title = '';
+      for (let i = 0; i < 100 && !title.endsWith('(已修订)'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        title = (await request(`${d.url}/api/v1/procedures/${id}`)).body.title;
+      }
+      assert.ok(title.endsWith('(已修订)'), `the edit was loaded (${title}); stderr:\n${d.stderr()}`);
+      assert.doesNotMatch(d.stderr(), /cannot begin|database is locked/);
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+});
+
+describe('behind a TLS proxy', () => {
+  test('--secure-cookies adds Secure to the session cookie and its removal', async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'tls', 'staff', 'tls-pass-123');
+    const d = await startDaemon({ db, args: ['--secure-cookies'] });
+    try {
+      const r = await request(`${d.url}/api/v1/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'tls', password: 'tls-pass-123' }),
+      });
+      assert.equal(r.status, 200);
+      assert.ok(r.headers.get('set-cookie').split('; ').includes('Secure'), r.headers.get('set-cookie'));
+      const out = await request(`${d.url}/api/v1/logout`, { method: 'POST' });
+      assert.ok(out.headers.get('set-cookie').split('; ').includes('Secure'));
+    } finally {
+      await stopChecked(d, tmp);
     }
   });
 });

@@ -242,6 +242,8 @@ export async function stopChecked(daemon, tmp) {
       const info = await daemon.stop();
       assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null },
         `daemon did not exit 0 on SIGTERM; stderr:\n${daemon.stderr()}`);
+      assert.doesNotMatch(daemon.stderr(), /statement left open/,
+        'a statement kept a read open (stale snapshot)');
     }
   } finally {
     rmTmp(tmp);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import {
   useKiosk, kioskPage, atRoute, h1Text, shot, poll, PORTRAIT, ROOT, WEB_DIR,
 } from './helpers.mjs';
+import { addUser } from '../api/helpers.mjs';
 
 const k = useKiosk();
 
@@ -309,5 +310,41 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.ok(!text.includes(ticket) && !text.includes('张三'), 'nothing of the case after 返回');
     await snap('home-after-done');
     kp.assertClean('walkthrough');
+  });
+
+  // The issue's end-to-end path: the case this kiosk run produced is taken
+  // at the window by its ticket, accepted and completed.
+  it('a staffer logs in at /staff, opens this case by its ticket and completes it', async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-window-pass');
+    const sp = await kioskPage(k, { viewport: { width: 1440, height: 900 }, hasTouch: false });
+    try {
+      const w = sp.page;
+      await w.goto(k.url + '/staff');
+      await w.fill('#login-name', 'li');
+      await w.fill('#login-pass', 'li-window-pass');
+      await w.click('.login-form button[type=submit]');
+      await w.locator('#queue tbody tr', { hasText: ticket }).waitFor();
+      await w.locator('#case-key').fill(ticket);
+      await w.keyboard.press('Enter');
+      const pane = w.locator('#case-pane');
+      await pane.locator('#case-h', { hasText: ticket }).waitFor();
+      const text = await pane.innerText();
+      assert.ok(text.includes(GOOD_ID), 'the full ID number the resident typed');
+      assert.ok(text.includes('幸福食品有限公司'), 'the answers of the situation the resident chose');
+      await pane.getByRole('button', { name: '受理', exact: true }).click();
+      await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      await pane.getByRole('button', { name: '办结', exact: true }).click();
+      await w.fill('#outcome', '当场发放就业创业证');
+      await w.click('.inner-form button[type=submit]');
+      await pane.locator('.case-facts', { hasText: '已办结' }).waitFor();
+      await shot(w, 'walkthrough-window-completed');
+      const c = await (await fetch(`${k.url}/api/v1/cases/${caseId}`)).json();
+      assert.equal(c.status, 'completed');
+      assert.equal((await w.locator('#queue tbody tr', { hasText: ticket }).count()), 0,
+        'the completed case left the queue');
+      sp.assertClean('window');
+    } finally {
+      await sp.context.close();
+    }
   });
 });

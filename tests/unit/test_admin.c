@@ -2,15 +2,19 @@
  * edit scan it rests on: If-Match matching, which names are procedure
  * files, an edit checked in place of its file (parsed, never reused; a new
  * file; id clashes either way; a changed id), and saving (each refusal
- * leaves the file alone, a save writes it atomically and loads it). Each
- * test works in its own temporary tree and database. */
+ * leaves the file alone, a save writes it atomically and loads it; a file
+ * written by someone else between the check and the rename is not
+ * overwritten; a folder that cannot be synced after the rename does not
+ * undo the save). Each test works in its own temporary tree and database. */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -26,6 +30,28 @@
 static char dir[64];
 static char root[96];
 static struct db *db;
+
+/* The test binary's own fsync stands in for libc's (admin.c is linked
+ * into this executable, which defines it), so that a test can make the
+ * fsync of one folder fail without a hook in admin.c. Every other call
+ * goes to the kernel. */
+static bool fsync_fail;
+static dev_t fsync_fail_dev;
+static ino_t fsync_fail_ino;
+static int fsync_failed;
+
+int fsync(int fd)
+{
+    struct stat st;
+
+    if (fsync_fail && fstat(fd, &st) == 0 && st.st_dev == fsync_fail_dev &&
+        st.st_ino == fsync_fail_ino) {
+        fsync_failed++;
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
 
 static void put(const char *rel, const char *text)
 {
@@ -316,4 +342,127 @@ Test(admin, list_shows_state_errors_and_problems, .init = setup, .fini = teardow
     cr_assert(strstr(json, "{\"file\":\"alpha/two.md\",\"line\":7,"));
     cr_assert(strstr(json, "\"problems\":[{\"file\":\"_triage.md\",\"line\":1,\"severity\":\"error\""));
     free(json);
+}
+
+/* The rename is done, only the folder's fsync fails: the file is the new
+ * one, so the save is SAVED and loaded, never -1 ("nothing changed"). */
+Test(admin, save_is_done_when_only_the_folder_sync_fails, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+    struct admin_saved res;
+    struct catalog *snap;
+    const struct catalog_proc *p;
+    struct stat st;
+    char h[65], tag[70], folder[160];
+
+    snprintf(folder, sizeof folder, "%s/alpha", root);
+    cr_assert_eq(stat(folder, &st), 0);
+    fsync_fail_dev = st.st_dev;
+    fsync_fail_ino = st.st_ino;
+    fsync_fail = true;
+    hash_of(GOOD("一"), h);
+    snprintf(tag, sizeof tag, "\"%s\"", h);
+    cr_assert_eq(admin_save(db, root, "alpha/one.md", GOOD("新"), strlen(GOOD("新")), tag, &c, &res), 0);
+    fsync_fail = false;
+    cr_assert_gt(fsync_failed, 0, "the folder's fsync was attempted and failed");
+    cr_assert_eq(res.outcome, ADMIN_SAVED);
+    cr_assert(res.live, "the load ran");
+    admin_check_free(&c);
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("新"));
+    cr_assert_eq(dotfiles(), 0);
+    hash_of(GOOD("新"), h);
+    snap = catalog_acquire();
+    cr_assert_not_null(p = catalog_find(snap, "one"));
+    cr_assert_str_eq(p->hash, h);
+    catalog_release(snap);
+}
+
+/* Prepares a save of text over rel (If-Match: its current content's hash,
+ * or creating when cur is NULL); the temporary file is then on disk. */
+static struct admin_pending *prepare(const char *rel, const char *cur, const char *text,
+                                     struct admin_check *c, struct admin_saved *res)
+{
+    struct admin_pending *p = NULL;
+    char h[65], tag[70];
+
+    if (cur) {
+        hash_of(cur, h);
+        snprintf(tag, sizeof tag, "\"%s\"", h);
+    }
+    cr_assert_eq(admin_save_prepare(db, root, rel, text, strlen(text), cur ? tag : NULL, c, res, &p),
+                 1);
+    cr_assert_not_null(p);
+    cr_assert_eq(dotfiles(), 1, "the temporary file is written before the commit");
+    return p;
+}
+
+/* The whole-tree check lies between If-Match and the rename: a file
+ * written, deleted or created in that time is never overwritten. */
+Test(admin, commit_refuses_a_file_written_after_if_match, .init = setup, .fini = teardown)
+{
+    const char *theirs = GOOD("别人改的");
+    struct admin_pending *p;
+    struct admin_check c;
+    struct admin_saved res;
+    char h[65];
+
+    p = prepare("alpha/one.md", GOOD("一"), GOOD("我改的"), &c, &res);
+    put("alpha/one.md", theirs);
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED);
+    hash_of(theirs, h);
+    cr_assert_str_eq(res.current, h);
+    cr_assert_str_eq(get("alpha/one.md"), theirs);
+    cr_assert_eq(dotfiles(), 0, "the temporary file is removed");
+    admin_check_free(&c);
+}
+
+Test(admin, commit_refuses_a_file_deleted_after_if_match, .init = setup, .fini = teardown)
+{
+    struct admin_pending *p;
+    struct admin_check c;
+    struct admin_saved res;
+    char path[160];
+
+    p = prepare("alpha/one.md", GOOD("一"), GOOD("我改的"), &c, &res);
+    snprintf(path, sizeof path, "%s/alpha/one.md", root);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_MISSING);
+    cr_assert_null(get("alpha/one.md"));
+    cr_assert_eq(dotfiles(), 0);
+    admin_check_free(&c);
+}
+
+Test(admin, commit_refuses_a_file_created_meanwhile, .init = setup, .fini = teardown)
+{
+    const char *theirs = GOOD("别人建的");
+    struct admin_pending *p;
+    struct admin_check c;
+    struct admin_saved res;
+
+    p = prepare("alpha/three.md", NULL, GOOD("三"), &c, &res);
+    put("alpha/three.md", theirs);
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_EXISTS);
+    cr_assert_str_eq(get("alpha/three.md"), theirs);
+    cr_assert_eq(dotfiles(), 0);
+    admin_check_free(&c);
+}
+
+/* The content decides: a checkout that writes the same bytes is no change. */
+Test(admin, commit_saves_over_the_same_content_rewritten, .init = setup, .fini = teardown)
+{
+    struct admin_pending *p;
+    struct admin_check c;
+    struct admin_saved res;
+
+    p = prepare("alpha/one.md", GOOD("一"), GOOD("我改的"), &c, &res);
+    put("alpha/one.md", GOOD("一"));
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_SAVED);
+    cr_assert(res.live);
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("我改的"));
+    cr_assert_eq(dotfiles(), 0);
+    admin_check_free(&c);
 }

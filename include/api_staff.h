@@ -1,0 +1,22 @@
+/* api_staff: the HTTP handlers of the staff window (/api/v1/staff/…, the
+ * correction notice and the /staff page); api.c routes to them. Every
+ * handler but the page's starts with auth_require(AUTH_ROLE_STAFF), which
+ * admins pass too. */
+#ifndef SPK_API_STAFF_H
+#define SPK_API_STAFF_H
+
+#include "http.h"
+
+enum MHD_Result api_staff_queue(struct http_request *req);
+enum MHD_Result api_staff_case(struct http_request *req);       /* {id-or-ticket} */
+enum MHD_Result api_staff_start(struct http_request *req);      /* POST …/staff/cases */
+enum MHD_Result api_staff_accept(struct http_request *req);
+enum MHD_Result api_staff_complete(struct http_request *req);
+enum MHD_Result api_staff_return(struct http_request *req);
+enum MHD_Result api_staff_call(struct http_request *req);
+enum MHD_Result api_staff_no_show(struct http_request *req);
+enum MHD_Result api_staff_call_next(struct http_request *req);
+enum MHD_Result print_staff_correction(struct http_request *req);
+enum MHD_Result page_staff(struct http_request *req);
+
+#endif

@@ -1,3 +1,0 @@
--- Placeholder on the stats branch only: migrations must be numbered without
--- gaps, and 004 and 005 belong to other branches. Delete this file when the real
--- 004 is merged.

@@ -1,0 +1,305 @@
+/* api_staff: staff requests in, window operations, JSON out. The session
+ * and its CSRF token are checked first of all (auth_require); the shape of
+ * a body is checked here, what it means in window.c. A move answers with
+ * the whole case view so the page redraws from what the server holds. */
+#include "api_staff.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_cases.h"
+#include "assets.h"
+#include "auth.h"
+#include "catalog.h"
+#include "db.h"
+#include "window.h"
+
+static enum MHD_Result staff_err(struct http_request *req, const struct case_err *e)
+{
+    return http_reply_error(req, e->status, e->code, e->message);
+}
+
+/* Sends json (freed here); 500 when it is NULL. */
+static enum MHD_Result staff_send(struct http_request *req, unsigned status, char *json)
+{
+    enum MHD_Result ret;
+
+    if (!json)
+        return api_internal(req);
+    ret = http_reply(req, status, "application/json", json, strlen(json));
+    free(json);
+    return ret;
+}
+
+/* Answers r of a window call: 500, the refusal, or the case view of id. */
+static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
+                                         const struct case_err *e, const char *id)
+{
+    struct case_err e2;
+    char *json;
+
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return staff_err(req, e);
+    r = window_case_json(db, id, &json, &e2);
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return staff_err(req, &e2);
+    return staff_send(req, MHD_HTTP_OK, json);
+}
+
+/* First thing in every handler: the staff session (admins pass too), its
+ * CSRF token on a POST, and the thread's connection. False when *res holds
+ * the answer already given. */
+static bool staff_begin(struct http_request *req, struct auth_user *who, enum MHD_Result *res,
+                        struct db **db)
+{
+    if (!auth_require(req, AUTH_ROLE_STAFF, who, res))
+        return false;
+    if (!(*db = db_thread())) {
+        *res = api_internal(req);
+        return false;
+    }
+    return true;
+}
+
+enum MHD_Result api_staff_queue(struct http_request *req)
+{
+    struct auth_user who;
+    enum MHD_Result res;
+    struct db *db;
+    char *json;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    if (window_queue_json(db, &json) != 0)
+        return api_internal(req);
+    return staff_send(req, MHD_HTTP_OK, json);
+}
+
+enum MHD_Result api_staff_case(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1];
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+    int r;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    r = window_resolve(db, req->params[0], id, &e);
+    return staff_case_answer(req, db, r, &e, id);
+}
+
+enum MHD_Result api_staff_start(struct http_request *req)
+{
+    const cJSON *proc;
+    const struct catalog_proc *p;
+    struct catalog *c = NULL;
+    char id[CASE_ID_LEN + 1], *json = NULL;
+    struct case_state cs;
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    int r;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    if (!(body = api_json_body(req, &res)))
+        return res;
+    proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
+    if (!cJSON_IsString(proc)) {
+        res = http_reply_error(req, 422, "procedure_required",
+                               "请选择要办理的事项");
+        goto out;
+    }
+    if (!(c = catalog_acquire())) {
+        res = api_internal(req);
+        goto out;
+    }
+    if (!(p = catalog_find(c, proc->valuestring))) {
+        res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
+                               "没有找到这个事项,可能已经停办或改名");
+        goto out;
+    }
+    /* the same case as a resident's, started by the staffer at the window */
+    r = cases_create(db, p->id, p->hash, "window", who.name, id, &e);
+    if (r < 0) {
+        res = api_internal(req);
+    } else if (r > 0) {
+        res = staff_err(req, &e);
+    } else {
+        r = cases_load(db, id, &cs, &e);
+        if (r == 0)
+            json = cases_json(&cs);
+        cases_state_free(&cs);
+        res = r < 0 ? api_internal(req) : r > 0 ? staff_err(req, &e)
+                                              : staff_send(req, MHD_HTTP_CREATED, json);
+    }
+out:
+    catalog_release(c);
+    cJSON_Delete(body);
+    return res;
+}
+
+enum MHD_Result api_staff_accept(struct http_request *req)
+{
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    return staff_case_answer(req, db, window_accept(db, req->params[0], who.name, &e), &e,
+                             req->params[0]);
+}
+
+/* A text member of the body: NULL when absent or not a string (window.c
+ * then answers 422 for a missing text). */
+static const char *staff_text(const cJSON *body, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+enum MHD_Result api_staff_complete(struct http_request *req)
+{
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    int r;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    if (!(body = api_json_body(req, &res)))
+        return res;
+    r = window_complete(db, req->params[0], who.name, staff_text(body, "outcome"), &e);
+    res = staff_case_answer(req, db, r, &e, req->params[0]);
+    cJSON_Delete(body);
+    return res;
+}
+
+enum MHD_Result api_staff_return(struct http_request *req)
+{
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    int r;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    if (!(body = api_json_body(req, &res)))
+        return res;
+    r = window_return(db, req->params[0], who.name, staff_text(body, "reason"),
+                      cJSON_GetObjectItemCaseSensitive(body, "fields"),
+                      cJSON_GetObjectItemCaseSensitive(body, "checklist"), &e);
+    res = staff_case_answer(req, db, r, &e, req->params[0]);
+    cJSON_Delete(body);
+    return res;
+}
+
+enum MHD_Result api_staff_no_show(struct http_request *req)
+{
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    return staff_case_answer(req, db, window_no_show(db, req->params[0], who.name, &e), &e,
+                             req->params[0]);
+}
+
+/* Answers a call with the called case's queue entry. */
+static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int r,
+                                   const struct case_err *e, const char *id)
+{
+    struct case_err e2;
+    char *json;
+
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return staff_err(req, e);
+    r = window_entry_json(db, id, &json, &e2);
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return staff_err(req, &e2);
+    return staff_send(req, MHD_HTTP_OK, json);
+}
+
+enum MHD_Result api_staff_call(struct http_request *req)
+{
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    return staff_entry(req, db, window_call(db, req->params[0], who.name, &e), &e, req->params[0]);
+}
+
+enum MHD_Result api_staff_call_next(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1] = "";
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    return staff_entry(req, db, window_call_next(db, who.name, id, &e), &e, id);
+}
+
+enum MHD_Result print_staff_correction(struct http_request *req)
+{
+    struct MHD_Response *resp;
+    struct auth_user who;
+    struct case_err e;
+    enum MHD_Result res;
+    struct db *db;
+    char *html;
+    size_t len;
+    int r;
+
+    if (!staff_begin(req, &who, &res, &db))
+        return res;
+    r = window_correction_html(db, req->params[0], &html, &e);
+    if (r < 0)
+        return api_internal(req);
+    if (r > 0)
+        return staff_err(req, &e);
+    len = strlen(html);
+    if (!(resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE))) {
+        free(html);
+        return MHD_NO;
+    }
+    req->bytes = len;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    http_page_headers(resp);
+    return http_reply_response(req, MHD_HTTP_OK, resp);
+}
+
+enum MHD_Result page_staff(struct http_request *req)
+{
+    /* the page itself is public: it logs in through /api/v1/login */
+    return assets_serve(req, "staff.html");
+}

@@ -1,0 +1,84 @@
+// Tickets start again every day, so a ticket typed at the window means
+// today's, and a returned case submitted again on a later day draws a new
+// ticket. Two days without waiting for midnight: one database, served first
+// with the clock's local time at UTC+14 and then at UTC−12, whose dates are
+// always at least one day apart.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  makeTmp, startDaemon, stopChecked, addUser, login, request, authHeaders, assertError,
+} from './helpers.mjs';
+import { WINDOW_TREE } from './staff-helpers.mjs';
+
+const DAY1 = 'Etc/GMT-14'; // POSIX sign: UTC+14
+const DAY2 = 'Etc/GMT+12'; // UTC−12
+
+describe('tickets on two days', () => {
+  let tmp;
+  let db;
+  let d = null;
+  let s;
+  const url = (p) => `${d.url}${p}`;
+  const post = (p, body, headers = {}) => request(url(p), {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}),
+  });
+  const sget = (p) => request(url(p), { headers: { Cookie: s.cookie } });
+  async function serve(tz) {
+    if (d) {
+      const info = await d.stop();
+      assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
+    }
+    d = await startDaemon({ tree: WINDOW_TREE, db, env: { TZ: tz } });
+    s = await login(d.url, 'wang', 'wang-password-1');
+  }
+  async function simpleCase() {
+    const c = await post('/api/v1/cases', { procedure: 'simple' });
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    const r = await post(`/api/v1/cases/${c.body.id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    return { id: c.body.id, ticket: r.body.ticket };
+  }
+
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree: WINDOW_TREE, db, env: { TZ: DAY1 } });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    s = await login(d.url, 'wang', 'wang-password-1');
+  });
+  after(() => stopChecked(d, tmp));
+
+  let first;
+  let returned;
+  it('day 1: the first ticket is A001 and opens its case', async () => {
+    first = await simpleCase();
+    assert.equal(first.ticket, 'A001');
+    returned = await simpleCase();
+    assert.equal(returned.ticket, 'A002');
+    const r = await sget('/api/v1/staff/cases/A001');
+    assert.equal(r.body.id, first.id);
+    const ret = await post(`/api/v1/staff/cases/${returned.id}/return`, { reason: '请补充材料' }, authHeaders(s));
+    assert.equal(ret.status, 200, ret.text);
+  });
+
+  it('day 2: yesterday\'s ticket is unknown; today\'s A001 is a new case', async () => {
+    await serve(DAY2);
+    assertError(await sget('/api/v1/staff/cases/A001'), 404, 'unknown_case');
+    assertError(await sget('/api/v1/staff/cases/A002'), 404, 'unknown_case');
+    // the case itself is still there by its id
+    assert.equal((await sget(`/api/v1/staff/cases/${first.id}`)).body.ticket, 'A001');
+    const today = await simpleCase();
+    assert.equal(today.ticket, 'A001');
+    const r = await sget('/api/v1/staff/cases/A001');
+    assert.equal(r.body.id, today.id);
+    assert.notEqual(r.body.ticket_day, (await sget(`/api/v1/staff/cases/${first.id}`)).body.ticket_day);
+  });
+
+  it('day 2: a case returned yesterday and submitted again gets today\'s next ticket', async () => {
+    const r = await post(`/api/v1/cases/${returned.id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ticket, 'A002');
+    assert.equal((await sget('/api/v1/staff/cases/A002')).body.id, returned.id);
+  });
+});

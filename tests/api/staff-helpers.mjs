@@ -1,0 +1,75 @@
+// Shared by the staff window tests (tests/api/staff*.test.mjs): a daemon over
+// tests/fixtures/cases/window with a staff user, and a resident's walk
+// through the fixture's `residence` procedure up to its ticket.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  ROOT, request, addUser, login, adminPassword, authHeaders, makeTmp, startDaemon, stopChecked,
+} from './helpers.mjs';
+
+export const WINDOW_TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'window');
+
+// Values a resident types; the log must never hold them.
+export const NAME = '张晓梅';
+export const ID = '11010519491231002X';
+export const MOBILE = '13800138000';
+export const AGENT = '欧阳建国';
+export const AGENT_ID = '110101198001011232';
+export const masked = (id) => '*'.repeat(id.length - 4) + id.slice(-4);
+
+// Registers the hooks: a daemon on a fresh database, then users and their
+// sessions, in one hook (Node 20 does not wait for one top-level before
+// hook to finish before it starts the next). Afterwards h.ctx.daemon,
+// h.staff (a session of the staff user `wang`), h.staff2 (`li`) and
+// h.admin are set.
+export function useWindow() {
+  const h = { ctx: { daemon: null, tmp: null }, staff: null, staff2: null, admin: null };
+  before(async () => {
+    h.ctx.tmp = makeTmp();
+    const db = path.join(h.ctx.tmp, 'x.db');
+    h.ctx.daemon = await startDaemon({ tree: WINDOW_TREE, db });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    addUser(db, 'li', 'staff', 'li-password-2');
+    h.staff = await login(h.ctx.daemon.url, 'wang', 'wang-password-1');
+    h.staff2 = await login(h.ctx.daemon.url, 'li', 'li-password-2');
+    h.admin = await login(h.ctx.daemon.url, 'admin', adminPassword(h.ctx.daemon));
+  });
+  after(() => stopChecked(h.ctx.daemon, h.ctx.tmp));
+  h.url = (p) => `${h.ctx.daemon.url}${p}`;
+  // A request as a resident (no session).
+  h.post = (p, body, headers = {}) => request(h.url(p), {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  h.get = (p, headers = {}) => request(h.url(p), { headers });
+  // As a staffer (default wang), with cookie and CSRF token.
+  h.spost = (p, body = {}, s = h.staff) => request(h.url(p), {
+    method: 'POST', headers: authHeaders(s),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  h.sget = (p, s = h.staff) => request(h.url(p), { headers: { Cookie: s.cookie } });
+  return h;
+}
+
+// Walks a resident's `residence` case to its ticket (proxy: 'no' or 'yes').
+// headers: extra headers for every call (a staff session filling it in).
+// Returns {id, ticket}.
+export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'kiosk', id = null } = {}) {
+  const ok = (r, what) => assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
+  let caseId = id;
+  if (!caseId) {
+    const c = await h.post('/api/v1/cases', { procedure: 'residence', channel }, headers);
+    ok(c, 'create');
+    caseId = c.body.id;
+  }
+  ok(await h.post(`/api/v1/cases/${caseId}/conditions`, { confirmed: [true] }, headers), 'conditions');
+  ok(await h.post(`/api/v1/cases/${caseId}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } }, headers), 'step 0');
+  ok(await h.post(`/api/v1/cases/${caseId}/steps/1`,
+    { fields: { name: NAME, id_number: ID, phone: MOBILE, proxy } }, headers), 'step 1');
+  if (proxy === 'yes')
+    ok(await h.post(`/api/v1/cases/${caseId}/steps/2`, { fields: { agent_name: AGENT, agent_id: AGENT_ID } }, headers), 'step 2');
+  const s = await h.post(`/api/v1/cases/${caseId}/submit`, undefined, headers);
+  ok(s, 'submit');
+  return { id: caseId, ticket: s.body.ticket };
+}

@@ -1,0 +1,145 @@
+// Returning a case to the resident (docs/http-api.md "Staff"): the reason
+// and the flagged parts, which steps reopen, what the resident's case route
+// then shows, the correction notice (补正告知单) with everything at once and
+// no value, and the resubmission: same ticket, a new turn in the queue.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError } from './helpers.mjs';
+import { useWindow, residentCase, NAME, ID, MOBILE, AGENT, AGENT_ID } from './staff-helpers.mjs';
+
+const h = useWindow();
+
+describe('return with a reason', () => {
+  let c;
+  before(async () => { c = await residentCase(h, { proxy: 'yes' }); });
+
+  it('422 for no reason, a blank one, one over 500 characters, a flag not of this procedure', async () => {
+    const p = `/api/v1/staff/cases/${c.id}/return`;
+    assertError(await h.spost(p, {}), 422, 'reason_required');
+    assertError(await h.spost(p, { reason: '   ' }), 422, 'reason_required');
+    assertError(await h.spost(p, { reason: ['x'] }), 422, 'reason_required');
+    assertError(await h.spost(p, { reason: '缺'.repeat(501) }), 422, 'reason_too_long');
+    assertError(await h.spost(p, { reason: '缺材料', fields: ['nope'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', fields: 'name' }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', fields: [1] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', checklist: ['s9-9'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', checklist: ['name'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', checklist: Array(401).fill('s0-0') }), 422, 'bad_flag');
+    assertError(await h.spost(p, '"text"'), 400, 'bad_request');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting', 'nothing moved');
+  });
+
+  it('409 not_returned: no correction notice before a return', async () => {
+    assertError(await h.sget(`/print/staff/cases/${c.id}/correction`), 409, 'not_returned');
+  });
+
+  it('from waiting: returned, with reason, flags, who and when; flagged steps reopen', async () => {
+    const reason = '户口簿缺少本人页;代办人身份证号与证件不符。';
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`,
+      { reason: `  ${reason} `, fields: ['agent_id', 'agent_id'], checklist: ['s0-1'] });
+    assert.equal(r.status, 200, r.text);
+    const v = r.body;
+    assert.equal(v.status, 'returned');
+    assert.equal(v.returned_reason, reason);
+    assert.equal(v.returned_by, 'wang');
+    assert.match(v.returned_at, /^\d{4}-/);
+    assert.deepEqual(v.returned_items, { fields: ['agent_id'], checklist: ['s0-1'] });
+    const last = v.events.at(-1);
+    assert.deepEqual([last.what, last.user, last.channel, last.detail], ['returned', 'wang', 'window', reason]);
+    assert.equal(v.steps[0].done, false, 'step 0 (flagged item) reopened');
+    assert.equal(v.steps[1].done, true);
+    assert.equal(v.steps[2].done, false, 'step 2 (flagged field) reopened');
+    assert.equal(v.steps[0].checklist.find((x) => x.id === 's0-1').flagged, true);
+    assert.equal(v.steps[2].fields.find((x) => x.key === 'agent_id').flagged, true);
+    // the answers themselves stay: the resident corrects, not retypes
+    assert.equal(v.steps[2].fields.find((x) => x.key === 'agent_id').value, AGENT_ID);
+  });
+
+  it('the resident\'s case route shows the reason and what to correct, and leads to the step', async () => {
+    const r = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    assert.equal(r.body.returned_reason, '户口簿缺少本人页;代办人身份证号与证件不符。');
+    assert.deepEqual(r.body.returned_items, { fields: ['agent_id'], checklist: ['s0-1'] });
+    assert.equal(r.body.step, 0);
+    assert.deepEqual(r.body.done, [1]);
+  });
+
+  it('the case is out of the queue; a second return, accept and call are 409', async () => {
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q.body.waiting.some((x) => x.id === c.id));
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '再退' }), 409, 'not_returnable');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`), 409, 'not_waiting');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/call`), 409, 'not_waiting');
+  });
+
+  it('the correction notice lists everything at once, by label, with no value', async () => {
+    const r = await h.sget(`/print/staff/cases/${c.id}/correction`, h.staff2);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type'), /^text\/html/);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.match(r.headers.get('content-security-policy') ?? '', /default-src/);
+    const t = r.text;
+    assert.match(t, /补正告知单/);
+    assert.match(t, /<link rel="stylesheet" href="\/assets\/print.css">/);
+    assert.ok(t.includes(c.ticket), 'ticket');
+    assert.ok(t.includes('居住登记'), 'procedure');
+    assert.ok(t.includes('户口簿缺少本人页;代办人身份证号与证件不符。'), 'reason');
+    assert.ok(t.includes('户口簿'), 'flagged item');
+    assert.ok(t.includes('代办人身份证号'), 'flagged field label');
+    assert.ok(t.includes('wang'), 'the staffer who returned it');
+    assert.ok(t.includes('0535-1234567') && t.includes('周一至周五 9:00-17:00'), 'contact details');
+    assert.match(t, /\d{4}年\d{2}月\d{2}日/);
+    assert.match(t, /<svg/);
+    for (const v of [NAME, ID, MOBILE, AGENT, AGENT_ID]) assert.ok(!t.includes(v), `value ${v} printed`);
+    // the items that were fine are not listed as to correct
+    assert.ok(!t.includes('本人居民身份证原件'), 'an item not flagged');
+  });
+
+  it('the resident corrects the reopened steps and submits again: same ticket, a new turn', async () => {
+    const before = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assertError(await h.post(`/api/v1/cases/${c.id}/submit`), 409, 'not_finished');
+    let r = await h.post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } });
+    assert.equal(r.status, 200, r.text);
+    r = await h.post(`/api/v1/cases/${c.id}/steps/2`, { fields: { agent_name: AGENT, agent_id: '440304199003070018' } });
+    assert.equal(r.status, 200, r.text);
+    r = await h.post(`/api/v1/cases/${c.id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { status: 'waiting', ticket: c.ticket });
+    const pub = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(pub.body.returned_reason, null);
+    assert.equal(pub.body.returned_items, null);
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting');
+    assert.equal(v.body.calls, 0);
+    assert.equal(v.body.returned_reason, null);
+    assert.ok(v.body.submitted_at >= before.body.submitted_at);
+    assert.equal(v.body.steps[2].fields.find((x) => x.key === 'agent_id').value, '440304199003070018');
+    // the history keeps the return and its reason
+    const whats = v.body.events.map((e) => e.what);
+    assert.deepEqual(whats.slice(-4), ['returned', 'step', 'step', 'submitted']);
+    // a new turn: at the back of the queue
+    const other = await residentCase(h);
+    const q = await h.sget('/api/v1/staff/queue');
+    const ids = q.body.waiting.map((x) => x.id);
+    assert.ok(ids.indexOf(other.id) > ids.indexOf(c.id) && ids.indexOf(c.id) >= 0);
+    assertError(await h.sget(`/print/staff/cases/${c.id}/correction`), 409, 'not_returned');
+  });
+
+  it('from accepted, with only a reason: no step reopens; submitted again as it is', async () => {
+    const d = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${d.id}/accept`)).status, 200);
+    const r = await h.spost(`/api/v1/staff/cases/${d.id}/return`, { reason: '请带户口簿原件来窗口' }, h.staff2);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.returned_by, 'li');
+    assert.deepEqual(r.body.returned_items, { fields: [], checklist: [] });
+    assert.ok(r.body.steps.filter((s) => s.applicable).every((s) => s.done));
+    const n = await h.sget(`/print/staff/cases/${d.id}/correction`);
+    assert.equal(n.status, 200);
+    assert.ok(n.text.includes('请带户口簿原件来窗口'));
+    assert.ok(n.text.includes('见上面的退回原因'));
+    const s = await h.post(`/api/v1/cases/${d.id}/submit`);
+    assert.deepEqual(s.body, { status: 'waiting', ticket: d.ticket });
+  });
+});

@@ -1,0 +1,236 @@
+// The staff window in a browser (/staff) over the sample library: a resident's
+// case (walked through the API, then its slip) is opened by its ticket and by
+// scanning the slip's code, accepted and completed; a returned case prints
+// its correction notice and the resident's case page then shows the reason;
+// a case started at the window is filled in there. axe-core on /staff (login,
+// queue, case view, forms), on the notice and on the resident's page.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
+import { addUser } from '../api/helpers.mjs';
+
+const k = useKiosk();
+const DESKTOP = { width: 1600, height: 1000 };
+const ID = '11010519491231002X';
+const NAME = '张晓梅';
+const STAFF_NOTE = '已有就业创业证的不要重复发证'; // a {staff} quote of labour-handbook.md
+
+async function apiPost(p, body) {
+  const r = await fetch(k.url + p, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+  });
+  const text = await r.text();
+  assert.ok(r.ok, `${p}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// A resident's labour-handbook case up to its ticket, as the kiosk sends it.
+async function residentCase() {
+  const c = await apiPost('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
+  await apiPost(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+  await apiPost(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
+  await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
+  await apiPost(`/api/v1/cases/${c.id}/steps/2`, {
+    fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
+  });
+  await apiPost(`/api/v1/cases/${c.id}/steps/3`, {});
+  const s = await apiPost(`/api/v1/cases/${c.id}/submit`);
+  return { id: c.id, ticket: s.ticket };
+}
+
+describe('the staff window', () => {
+  let kp;
+  let page;
+  let first;
+  const axeProblems = [];
+
+  async function axe(name) {
+    for (const v of await axeSerious(page)) axeProblems.push(`${name}: ${v}`);
+    await shot(page, `staff-${name}`);
+  }
+  const pane = () => page.locator('#case-pane');
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    first = await residentCase();
+    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('asks for a login, then shows the queue with the waiting case', async () => {
+    await page.goto(k.url + '/staff');
+    await page.locator('#login-name').waitFor();
+    await axe('login');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', 'wang-password-1');
+    await page.click('.login-form button[type=submit]');
+    await page.locator('#case-key').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'case-key', 'the ticket box has the focus');
+    const row = page.locator('#queue tbody tr', { hasText: first.ticket });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /就业创业证申领/);
+    assert.match(text, /\d+ 分钟/);
+    assert.match(text, /\*{14}002X/, 'the ID number masked in the queue');
+    assert.ok(!text.includes(ID));
+    await axe('queue');
+  });
+
+  it('opens the case by its ticket typed in the box: answers in full, ticks, staff guidance, history', async () => {
+    await page.locator('#case-key').fill('');
+    await page.keyboard.type(first.ticket.toLowerCase());
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: first.ticket }).waitFor();
+    const t = await pane().innerText();
+    assert.ok(t.includes(ID), 'the full ID number in the case view');
+    assert.ok(t.includes(NAME));
+    assert.match(t, /本人居民身份证原件\s*\(已勾选\)/);
+    assert.ok(t.includes('窗口提示(居民看不到)'), t);
+    assert.ok(t.includes(STAFF_NOTE), 'the staff guidance of the step');
+    assert.match(t, /提交到窗口/);
+    assert.equal(await page.locator('.staff-guidance').count() >= 1, true);
+    await axe('case-waiting');
+  });
+
+  it('accepts and completes it with an outcome', async () => {
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+    assert.match(await pane().innerText(), /受理\s+wang/);
+    await pane().getByRole('button', { name: '办结', exact: true }).click();
+    await page.locator('#outcome').waitFor();
+    await axe('complete-form');
+    await page.click('.inner-form button[type=submit]');
+    await pane().locator('.inner-form [role=alert]', { hasText: '请写明办理结果' }).waitFor();
+    await page.fill('#outcome', '已办结,当场发放电子就业创业证');
+    await page.click('.inner-form button[type=submit]');
+    await pane().locator('.case-facts', { hasText: '已办结' }).waitFor();
+    const t = await pane().innerText();
+    assert.ok(t.includes('已办结,当场发放电子就业创业证'));
+    assert.match(t, /办结\s+wang/);
+    const pub = await (await fetch(`${k.url}/api/v1/cases/${first.id}`)).json();
+    assert.equal(pub.status, 'completed');
+  });
+
+  let second;
+  it('a scanner typing the slip\'s code anywhere on the page opens that case', async () => {
+    second = await residentCase();
+    // the code under the slip's QR code is what the scanner reads
+    const slip = await kp.context.newPage();
+    await slip.goto(`${k.url}/print/cases/${second.id}`);
+    const code = (await slip.locator('.code').innerText()).trim();
+    await slip.close();
+    assert.equal(code, second.id);
+    await page.locator('#queue-h').click(); // focus away from the box
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: second.ticket }).waitFor();
+    assert.equal(await page.locator('#case-key').inputValue(), '');
+  });
+
+  it('calls the ticket again and returns the case with a reason; the notice prints everything', async () => {
+    await pane().getByRole('button', { name: '再次叫号' }).click();
+    await pane().locator('.case-msg', { hasText: `已再次叫 ${second.ticket} 号` }).waitFor();
+    await pane().getByRole('button', { name: '退回补正' }).click();
+    await page.locator('#return-reason').waitFor();
+    await axe('return-form');
+    await page.fill('#return-reason', '户口簿需要带原件,复印件不能代替。');
+    await page.check('#flag-item-s1-1');
+    const popup = kp.context.waitForEvent('page');
+    await page.click('.inner-form button[type=submit]');
+    const notice = await popup;
+    await notice.waitForLoadState();
+    const nt = await notice.locator('body').innerText();
+    assert.match(nt, /补正告知单/);
+    assert.ok(nt.includes('户口簿需要带原件,复印件不能代替。'));
+    assert.ok(nt.includes(second.ticket));
+    assert.ok(nt.includes('户口簿原件'), 'the flagged item');
+    assert.ok(!nt.includes(ID) && !nt.includes(NAME), 'no value on the notice');
+    for (const v of await axeSerious(notice)) axeProblems.push(`correction notice: ${v}`);
+    await shot(notice, 'staff-correction-notice');
+    await notice.close();
+    await pane().locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+    assert.equal(await page.locator('#print-correction').count(), 1);
+  });
+
+  it('the resident\'s case page shows the reason, and leads to the step to correct', async () => {
+    const rp = await kioskPage(k);
+    try {
+      await rp.page.goto(`${k.url}/#/case/${second.id}`);
+      await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/returned$/);
+      const t = await rp.page.locator('#main').innerText();
+      assert.ok(t.includes('户口簿需要带原件,复印件不能代替。'), t);
+      assert.ok(t.includes('户口簿原件'), 'the flagged item by name');
+      assert.ok(t.includes(second.ticket));
+      for (const v of await axeSerious(rp.page)) axeProblems.push(`resident returned screen: ${v}`);
+      assert.deepEqual(await smallTargets(rp.page), [], 'kiosk target sizes');
+      assert.deepEqual(await smallText(rp.page), [], 'kiosk text sizes');
+      await shot(rp.page, 'staff-resident-returned');
+      await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/step\/1$/,
+        () => rp.page.getByRole('button', { name: '开始修改' }).click());
+      rp.assertClean('resident page');
+    } finally {
+      await rp.context.close();
+    }
+  });
+
+  it('starts a case at the window and fills it in; the events name the staffer', async () => {
+    await page.selectOption('#start-proc', 'labour-handbook');
+    await page.click('.start-form button[type=submit]');
+    await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    await axe('fill-conditions');
+    for (let i = 0; i < 3; i++) await page.check(`#cond-${i}`);
+    await page.click('.fill-form button[type=submit]');
+    await pane().locator('#field-hukou').waitFor();
+    await page.selectOption('#field-hukou', '外地户籍');
+    await page.selectOption('#field-status', '失业');
+    await page.click('.fill-form button[type=submit]');
+    await pane().locator('#item-s1-0').waitFor();
+    await page.check('#item-s1-0');
+    await page.click('.fill-form button[type=submit]');
+    // s1-2 (居住证, for 外地户籍) is required: the server says so
+    await pane().locator('.fill-errors', { hasText: '未勾选:本市居住证原件' }).waitFor();
+    await page.check('#item-s1-2');
+    await page.click('.fill-form button[type=submit]');
+    await pane().locator('#field-name').waitFor();
+    await axe('fill-step');
+    await page.fill('#field-name', '李四');
+    await page.fill('#field-id_number', '110101198001011232');
+    await page.fill('#field-mobile', '13900139000');
+    await page.selectOption('#field-education', '大专');
+    await page.fill('#field-address', '幸福路');
+    await page.click('.fill-form button[type=submit]');
+    await pane().locator('#field-address-err', { hasText: /\S/ }).waitFor();
+    await page.fill('#field-address', '幸福路1号2单元301室');
+    await page.click('.fill-form button[type=submit]');
+    await pane().locator('#fill-h', { hasText: /第 4 步/ }).waitFor();
+    await page.click('.fill-form button[type=submit]');
+    await pane().getByRole('button', { name: '提交并取号' }).click();
+    await pane().locator('.case-facts', { hasText: '等候中' }).waitFor();
+    const t = await pane().innerText();
+    assert.ok(t.includes('窗口(wang 代填)'), t);
+    assert.ok(t.includes('110101198001011232'));
+    const rows = await pane().locator('table.history tbody tr').allInnerTexts();
+    assert.ok(rows.length >= 6, rows.join('\n'));
+    for (const r of rows) assert.match(r, /wang/, r);
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+  });
+
+  it('calls the next ticket from the queue', async () => {
+    const third = await residentCase();
+    await poll(async () => {
+      assert.ok(await page.locator('#queue tbody tr', { hasText: third.ticket }).count() === 1);
+    }, { timeout: 15_000 });
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: `请 ${third.ticket} 号到窗口` }).waitFor();
+    await pane().locator('#case-h', { hasText: third.ticket }).waitFor();
+    await pane().getByRole('button', { name: '叫号未到' }).waitFor();
+    kp.assertClean('staff page');
+  });
+
+  it('axe-core finds nothing serious on any screen of /staff', () => {
+    assert.deepEqual(axeProblems, [], axeProblems.join('\n'));
+  });
+});

@@ -1,0 +1,602 @@
+// The comprehensive window (/staff): the queue, refreshing itself every few
+// seconds; a box where a barcode scanner types a slip's code (or a staffer a
+// ticket such as A017) and Enter opens the case; the case view with every
+// answer in full, what was ticked and what is missing, the steps with their
+// staff-only guidance and the history; the moves (call, accept, complete,
+// return with the correction notice, no-show); and a case started at the
+// window and filled in here through the resident's own step routes.
+// The server decides every move; the page shows what it answers.
+
+import { el, stepLabel } from './core.js';
+import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+
+const POLL_MS = 5000;
+const enc = encodeURIComponent;
+
+const STATUS = {
+  open: '填写中', waiting: '等候中', accepted: '已受理', returned: '已退回补正',
+  completed: '已办结', abandoned: '已结束',
+};
+const STATUS_BADGE = {
+  waiting: 'badge-warn', accepted: 'badge-ok', completed: 'badge-ok', returned: 'badge-error',
+  abandoned: 'badge-error',
+};
+const WHAT = {
+  created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
+  step_rejected: '一步未通过检查', submitted: '提交到窗口', rated: '评价', called: '叫号',
+  accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
+};
+const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
+
+const ui = {};              // the page's fixed parts, once logged in
+let clockOffset = 0;        // server time minus this computer's, from the queue
+let current = null;         // the case view on show
+let pollTimer = 0;
+
+// ---- small helpers ----
+
+function time(iso, withDate = false) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
+  return withDate ? `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${hm}` : hm;
+}
+
+function waited(iso) {
+  const ms = Date.now() + clockOffset - new Date(iso).getTime();
+  const min = Math.max(0, Math.floor(ms / 60000));
+  return min < 60 ? `${min} 分钟` : `${Math.floor(min / 60)} 小时 ${min % 60} 分`;
+}
+
+function badge(status) {
+  return el('span', { class: 'badge ' + (STATUS_BADGE[status] || '') }, STATUS[status] || status);
+}
+
+function msg(box, text, kind = 'error') {
+  box.replaceChildren(text ? el('p', { class: kind === 'ok' ? 'msg-ok' : 'msg-error' }, text) : '');
+}
+
+// Sets a button busy while fn runs.
+async function busy(btn, fn) {
+  if (btn) btn.disabled = true;
+  try { return await fn(); } finally { if (btn) btn.disabled = false; }
+}
+
+// What a staffer typed or a scanner sent: a case id (the slip's QR code
+// holds it) or a ticket of today. Null when it is neither.
+export function parseKey(raw) {
+  const s = String(raw || '').replace(/\s+/g, '');
+  const id = /(?:^|[^0-9a-f])([0-9a-f]{32})(?:$|[^0-9a-f])/i.exec(s);
+  if (id) return id[1].toLowerCase();
+  if (/^[A-Za-z]\d{3}$/.test(s)) return s.toUpperCase();
+  return null;
+}
+
+// ---- the page ----
+
+async function start() {
+  const main = document.getElementById('main');
+  await ensureLogin(main, 'staff');
+  document.getElementById('session').replaceChildren(sessionBadge());
+  build(main);
+  loadProcedures();
+  await refreshQueue();
+  pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshQueue(); });
+  // a scanner types wherever the focus is: outside a form control, its
+  // keys go to the ticket box
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
+    if (t && t.closest && t.closest('input, textarea, select, button, a, dialog')) return;
+    ui.key.focus();
+  });
+  ui.key.focus();
+}
+
+function build(main) {
+  ui.key = el('input', {
+    id: 'case-key', name: 'case-key', autocomplete: 'off', spellcheck: 'false', autofocus: true,
+    'aria-describedby': 'case-key-hint', class: 'key-input',
+  });
+  ui.keyMsg = el('div', { id: 'case-key-msg', role: 'alert' });
+  const openForm = el('form', { class: 'open-form', 'aria-labelledby': 'open-h' },
+    el('h2', { id: 'open-h' }, '打开办件'),
+    el('label', { for: 'case-key' }, '排队号或凭条二维码'),
+    el('p', { id: 'case-key-hint', class: 'hint' }, '扫描凭条或补正告知单上的二维码,或输入排队号(如 A017)后按回车。'),
+    el('div', { class: 'key-row' }, ui.key, el('button', { type: 'submit', class: 'btn btn-primary' }, '打开')),
+    ui.keyMsg);
+  openForm.addEventListener('submit', (e) => { e.preventDefault(); openByKey(ui.key.value); });
+
+  ui.callBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'call-next' }, '叫下一个号');
+  ui.callBtn.addEventListener('click', () => busy(ui.callBtn, callNext));
+  ui.callMsg = el('div', { id: 'call-msg', role: 'status' });
+
+  ui.queueCount = el('span', {}, '');
+  ui.queueNote = el('p', { class: 'hint', id: 'queue-note' });
+  ui.queueBody = el('tbody');
+  ui.progressBody = el('tbody');
+  const queueTable = el('table', { class: 'queue', id: 'queue' },
+    el('caption', { class: 'sr-only' }, '等候中的办件,先到的在前'),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
+      el('th', { scope: 'col' }, '已等候'), el('th', { scope: 'col' }, '叫号'),
+      el('th', { scope: 'col' }, '证件号'))),
+    ui.queueBody);
+  const progressTable = el('table', { class: 'queue', id: 'in-progress' },
+    el('caption', { class: 'sr-only' }, '已受理还没有办结的办件,和窗口代填还没有提交的办件'),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
+      el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '时间'))),
+    ui.progressBody);
+
+  ui.startSelect = el('select', { id: 'start-proc', name: 'start-proc' },
+    el('option', { value: '' }, '(请选择事项)'));
+  ui.startMsg = el('div', { role: 'alert' });
+  const startForm = el('form', { class: 'start-form', 'aria-labelledby': 'start-h' },
+    el('h2', { id: 'start-h' }, '窗口代填'),
+    el('p', { class: 'hint' }, '居民没有用自助机时,由窗口开始办件并代为填写。'),
+    el('label', { for: 'start-proc' }, '事项'), ui.startSelect,
+    el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn' }, '开始填写')),
+    ui.startMsg);
+  startForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(startForm.querySelector('button'), startAtWindow);
+  });
+
+  ui.pane = el('section', { class: 'case-pane card', id: 'case-pane', 'aria-label': '办件' },
+    el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件,或点“叫下一个号”。'));
+
+  main.replaceChildren(el('h1', { class: 'sr-only' }, '综合窗口'),
+    el('div', { class: 'staff-layout' },
+      el('div', { class: 'staff-side' },
+        el('div', { class: 'card' }, openForm),
+        el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
+          el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
+          el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
+          ui.queueNote, queueTable,
+          el('h2', { id: 'progress-h' }, '办理中'), progressTable),
+        el('div', { class: 'card' }, startForm)),
+      ui.pane));
+}
+
+// ---- the queue ----
+
+async function refreshQueue() {
+  const r = await api('GET', '/api/v1/staff/queue');
+  if (r.status !== 200) {
+    ui.queueNote.textContent = '队列没有更新:' + errorText(r);
+    return;
+  }
+  const q = r.data;
+  clockOffset = new Date(q.now).getTime() - Date.now();
+  ui.queueCount.textContent = `(${q.total} 件)`;
+  ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新,上次 ${time(q.now)}` +
+    (q.total > q.waiting.length ? `;只列出最早的 ${q.waiting.length} 件` : '');
+  ui.queueBody.replaceChildren(...(q.waiting.length ? q.waiting.map((e) => el('tr', {
+    class: current && current.id === e.id ? 'is-open' : undefined, 'data-id': e.id,
+  },
+  el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
+    'aria-label': `打开 ${e.ticket} ${e.title}` }, e.ticket)),
+  el('td', {}, e.title),
+  el('td', {}, waited(e.submitted_at)),
+  el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
+  el('td', {}, e.ids.map((x) => x.value).join(' ')))) : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
+  // accepted cases, then window cases still being filled in
+  const rows = [...q.in_progress, ...q.filling];
+  ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
+    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn',
+      onClick: () => (e.status === 'open' ? fillCase(e.id) : openByKey(e.id)),
+      'aria-label': `打开 ${e.ticket || '窗口代填'} ${e.title}` }, e.ticket || '代填')),
+    el('td', {}, e.title),
+    el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
+    el('td', {}, time(e.accepted_at || e.submitted_at)))) :
+    [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+}
+
+async function callNext() {
+  const r = await api('POST', '/api/v1/staff/call-next', {});
+  if (r.status !== 200) {
+    msg(ui.callMsg, errorText(r));
+    return;
+  }
+  msg(ui.callMsg, `请 ${r.data.ticket} 号到窗口(${r.data.title})`, 'ok');
+  await openByKey(r.data.id);
+  refreshQueue();
+}
+
+// ---- opening a case ----
+
+async function openByKey(raw) {
+  const key = parseKey(raw);
+  msg(ui.keyMsg, '');
+  if (!key) {
+    msg(ui.keyMsg, '请输入排队号(如 A017),或扫描凭条上的二维码');
+    ui.key.focus();
+    return;
+  }
+  const r = await api('GET', '/api/v1/staff/cases/' + enc(key));
+  if (r.status !== 200) {
+    msg(ui.keyMsg, errorText(r));
+    ui.key.select();
+    return;
+  }
+  ui.key.value = '';
+  showCase(r.data);
+}
+
+async function reloadCase() {
+  if (!current) return;
+  const r = await api('GET', '/api/v1/staff/cases/' + enc(current.id));
+  if (r.status === 200) showCase(r.data, { keepFocus: true });
+}
+
+// ---- the case view ----
+
+function facts(v) {
+  const rows = [
+    ['状态', badge(v.status)],
+    ['排队号', v.ticket || '(未取号)'],
+    ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `(${v.created_by} 代填)` : '')],
+    ['开始', time(v.created_at, true)],
+    v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
+    v.calls ? ['叫号', `${v.calls} 次,最近 ${time(v.called_at)}(${v.called_by})`] : null,
+    v.accepted_by ? ['受理', `${v.accepted_by},${time(v.accepted_at, true)}`] : null,
+    v.completed_by ? ['办结', `${v.completed_by},${time(v.completed_at, true)}`] : null,
+    v.outcome ? ['办理结果', v.outcome] : null,
+    v.returned_reason ? ['退回原因', v.returned_reason] : null,
+    v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
+    v.no_show_at ? ['未到', `叫号未到,${time(v.no_show_at, true)}`] : null,
+    v.rating ? ['评价', `${v.rating.score} 分${v.rating.comment ? ':' + v.rating.comment : ''}`] : null,
+  ].filter(Boolean);
+  return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
+}
+
+function actions(v, box) {
+  const b = (label, fn, cls = 'btn') => {
+    const btn = el('button', { type: 'button', class: cls }, label);
+    btn.addEventListener('click', () => busy(btn, () => fn(btn)));
+    return btn;
+  };
+  const list = [];
+  if (v.status === 'waiting') {
+    list.push(b('受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b('再次叫号', () => callAgain(v, box)));
+    if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+  } else if (v.status === 'accepted') {
+    list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+  } else if (v.status === 'abandoned' && v.no_show_at) {
+    list.push(b('过号后到场,受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+  } else if (v.status === 'returned') {
+    list.push(el('a', { class: 'btn btn-primary', href: `/print/staff/cases/${enc(v.id)}/correction`,
+      target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
+  } else if (v.status === 'open' && v.channel === 'window') {
+    list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
+  }
+  return el('div', { class: 'btn-row case-actions' }, list);
+}
+
+function showCase(v, { keepFocus = false } = {}) {
+  current = v;
+  const box = el('div', { class: 'case-msg', role: 'status' });
+  const form = el('div', { class: 'case-form' });
+  const missing = [...v.missing.checklist.map((x) => '材料:' + x.text), ...v.missing.fields.map((x) => '填写:' + x.label)];
+  const heading = el('h2', { id: 'case-h', tabindex: '-1' },
+    `${v.ticket || '未取号'} · ${v.title}`);
+  ui.pane.replaceChildren(
+    heading, facts(v), actions(v, form), form, box,
+    el('section', { 'aria-labelledby': 'missing-h' },
+      el('h3', { id: 'missing-h' }, '缺少的内容'),
+      missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
+        : el('p', { class: 'msg-ok' }, '必须的材料都已勾选,必填项都已填写')),
+    v.conditions.length ? el('section', { 'aria-labelledby': 'cond-h' },
+      el('h3', { id: 'cond-h' }, '办理条件'),
+      el('p', {}, v.conditions_confirmed ? '居民已确认符合以下条件:' : '居民还没有确认以下条件:'),
+      el('ul', {}, v.conditions.map((c) => el('li', {}, c)))) : null,
+    el('section', { 'aria-labelledby': 'steps-h' }, el('h3', { id: 'steps-h' }, '办理步骤和填写内容'),
+      v.steps.map((s, i) => stepView(v, s, i))),
+    history(v));
+  ui.box = box;
+  document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
+    tr.classList.toggle('is-open', tr.dataset.id === v.id));
+  if (!keepFocus) heading.focus();
+}
+
+function stepView(v, s, i) {
+  const n = v.steps.filter((x, k) => k <= i && x.applicable).length;
+  const state = !s.applicable ? el('span', { class: 'badge' }, '不适用')
+    : s.done ? el('span', { class: 'badge badge-ok' }, '已完成') : el('span', { class: 'badge badge-warn' }, '未完成');
+  const hid = 'step-h-' + i;
+  return el('article', { class: 'step' + (s.applicable ? '' : ' not-applicable'), 'aria-labelledby': hid },
+    el('h4', { id: hid }, s.applicable ? `第 ${n} 步 ${s.label} ` : `${s.label} `, state),
+    s.staff_html ? el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '窗口提示' },
+      el('p', { class: 'staff-guidance-title' }, '窗口提示(居民看不到)'),
+      el('div', { class: 'content', html: s.staff_html })) : null,
+    s.checklist.length ? el('ul', { class: 'checklist' }, s.checklist.map((it) => el('li', {
+      class: (it.ticked ? 'ticked' : it.applies ? 'unticked' : 'na') + (it.flagged ? ' flagged' : ''),
+    },
+    el('span', { class: 'mark', 'aria-hidden': 'true' }, it.ticked ? '✓' : it.applies ? '✗' : '–'),
+    el('span', {}, it.text),
+    el('span', { class: 'hint' }, !it.applies ? '(不适用)' : it.ticked ? '(已勾选)'
+      : it.required ? '(未勾选,必须)' : '(未勾选,如有)'),
+    it.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))) : null,
+    s.fields.length ? el('table', { class: 'answers' },
+      el('caption', { class: 'sr-only' }, `${s.label}:填写内容`),
+      el('tbody', {}, s.fields.filter((f) => f.applies || f.value !== null).map((f) => el('tr', {
+        class: f.flagged ? 'flagged' : undefined,
+      },
+      el('th', { scope: 'row' }, f.label),
+      el('td', { class: 'value' }, f.value === null ? el('span', { class: 'hint' }, f.required ? '(未填写,必填)' : '(未填写)')
+        : f.type === 'yesno' ? (f.value === 'yes' ? '是' : '否') : f.value,
+      f.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))))) : null,
+    s.html ? el('details', {}, el('summary', {}, '居民看到的说明'), el('div', { class: 'content', html: s.html })) : null);
+}
+
+function history(v) {
+  return el('section', { 'aria-labelledby': 'hist-h' },
+    el('h3', { id: 'hist-h' }, '办件记录'),
+    el('table', { class: 'history' },
+      el('caption', { class: 'sr-only' }, '办件记录,先发生的在前'),
+      el('thead', {}, el('tr', {}, ['时间', '事件', '经办人', '渠道', '步骤', '说明'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, v.events.map((e) => el('tr', {},
+        el('td', {}, time(e.at, true)), el('td', {}, WHAT[e.what] || e.what), el('td', {}, e.user || '居民'),
+        el('td', {}, CHANNEL[e.channel] || e.channel || ''),
+        el('td', {}, e.step === null || !v.steps[e.step] ? '' : v.steps[e.step].label),
+        el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次` : e.detail || ''))))),
+    v.events_truncated ? el('p', { class: 'hint' }, '记录太多,只列出最早的部分。') : null);
+}
+
+// ---- moves ----
+
+async function move(v, what, body, box) {
+  const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/${what}`, body);
+  if (r.status !== 200) {
+    msg(ui.box, errorText(r));
+    if (r.status === 409) reloadCase();
+    return null;
+  }
+  showCase(r.data);
+  refreshQueue();
+  return r.data;
+}
+
+async function callAgain(v) {
+  const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/call`, {});
+  if (r.status !== 200) { msg(ui.box, errorText(r)); return; }
+  await reloadCase();
+  msg(ui.box, `已再次叫 ${r.data.ticket} 号(第 ${r.data.calls} 次)`, 'ok');
+  refreshQueue();
+}
+
+async function noShow(v, box) {
+  if (!window.confirm(`确认 ${v.ticket} 号叫号未到?办件将移出等候队列。`)) return;
+  await move(v, 'no-show', {}, box);
+}
+
+function completeForm(v, box) {
+  const text = el('textarea', { id: 'outcome', rows: '3', maxlength: '500' });
+  const err = el('div', { role: 'alert' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
+    el('h3', { id: 'complete-h' }, '办结'),
+    el('label', { for: 'outcome' }, '办理结果'),
+    el('p', { class: 'hint' }, '例如:已办结,当场发放证件。最多 500 字。'),
+    text, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '确认办结'),
+      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/complete`, { outcome: text.value });
+      if (r.status !== 200) { msg(err, errorText(r)); text.focus(); return; }
+      showCase(r.data);
+      msg(ui.box, '已办结', 'ok');
+      refreshQueue();
+    });
+  });
+  box.replaceChildren(form);
+  text.focus();
+}
+
+function returnForm(v, box) {
+  const reason = el('textarea', { id: 'return-reason', rows: '3', maxlength: '500',
+    'aria-describedby': 'return-reason-hint' });
+  const err = el('div', { role: 'alert' });
+  const checks = [];
+  const group = [];
+  for (const s of v.steps.filter((x) => x.applicable)) {
+    for (const it of s.checklist.filter((x) => x.applies)) {
+      const id = 'flag-item-' + it.id;
+      const cb = el('input', { type: 'checkbox', id, value: it.id, 'data-kind': 'checklist' });
+      checks.push(cb);
+      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '材料:' + it.text)));
+    }
+    for (const f of s.fields.filter((x) => x.applies)) {
+      const id = 'flag-field-' + f.key;
+      const cb = el('input', { type: 'checkbox', id, value: f.key, 'data-kind': 'fields' });
+      checks.push(cb);
+      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '填写:' + f.label)));
+    }
+  }
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'return-h' },
+    el('h3', { id: 'return-h' }, '退回补正'),
+    el('label', { for: 'return-reason' }, '退回原因'),
+    el('p', { class: 'hint', id: 'return-reason-hint' }, '居民会在自助机和补正告知单上看到这段话。请一次说清楚全部问题。最多 500 字。'),
+    reason,
+    group.length ? el('fieldset', {}, el('legend', {}, '标出缺少或有误的内容(选填,居民要重新办理这些步骤)'), group) : null,
+    err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-danger' }, '退回并打印补正告知单'),
+      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      const body = { reason: reason.value, fields: [], checklist: [] };
+      for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
+      const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/return`, body);
+      if (r.status !== 200) { msg(err, errorText(r)); reason.focus(); return; }
+      // the notice is printed at once, in its own tab, for the resident to take
+      window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
+      showCase(r.data);
+      msg(ui.box, '已退回。补正告知单已在新标签页打开,请打印后交给居民;也可以点“打印补正告知单”。', 'ok');
+      refreshQueue();
+    });
+  });
+  box.replaceChildren(form);
+  reason.focus();
+}
+
+// ---- a case started at the window ----
+
+async function loadProcedures() {
+  const r = await api('GET', '/api/v1/procedures');
+  if (r.status !== 200) return;
+  for (const p of r.data.procedures.filter((x) => x.kind === 'procedure'))
+    ui.startSelect.append(el('option', { value: p.id }, p.title));
+}
+
+async function startAtWindow() {
+  msg(ui.startMsg, '');
+  if (!ui.startSelect.value) { msg(ui.startMsg, '请先选择事项'); ui.startSelect.focus(); return; }
+  const r = await api('POST', '/api/v1/staff/cases', { procedure: ui.startSelect.value });
+  if (r.status !== 201) { msg(ui.startMsg, errorText(r)); return; }
+  ui.startSelect.value = '';
+  await fillCase(r.data.id);
+}
+
+function holds(cond, values) {
+  if (!cond) return true;
+  const v = values[cond.key] ?? '';
+  return cond.op === '!=' ? v !== cond.value : v === cond.value;
+}
+
+// The fill-in form of a window case: the conditions, then one step at a
+// time (the current one, or an earlier one to correct), then submission.
+async function fillCase(id, stepWanted = null) {
+  const cr = await api('GET', '/api/v1/cases/' + enc(id));
+  if (cr.status !== 200) { msg(ui.startMsg, errorText(cr)); return; }
+  const c = cr.data;
+  const pr = await api('GET', '/api/v1/procedures/' + enc(c.procedure));
+  if (pr.status !== 200) { msg(ui.startMsg, errorText(pr)); return; }
+  const p = pr.data;
+  if (p.hash !== c.hash) {
+    msg(ui.startMsg, '这个事项已经更新,请重新开始一件办件');
+    return;
+  }
+  current = null;
+  const err = el('div', { role: 'alert', class: 'fill-errors' });
+  const heading = el('h2', { id: 'case-h', tabindex: '-1' }, `窗口代填 · ${p.title}`);
+  const nav = el('div', { class: 'btn-row' }, c.applicable.filter((n) => c.done.includes(n) || n === c.step).map((n) =>
+    el('button', { type: 'button', class: 'btn btn-small', onClick: () => fillCase(id, n),
+      'aria-current': (stepWanted ?? c.step) === n ? 'step' : undefined },
+    `第 ${c.applicable.indexOf(n) + 1} 步`)));
+  const body = [];
+  if (!c.conditions_confirmed && p.conditions.length) {
+    const boxes = p.conditions.map((t, i) => el('input', { type: 'checkbox', id: 'cond-' + i }));
+    const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
+      el('h3', { id: 'fill-h' }, '核实办理条件'),
+      el('fieldset', {}, el('legend', {}, '已向居民核实,符合以下条件:'),
+        p.conditions.map((t, i) => el('div', { class: 'check' }, boxes[i], el('label', { for: 'cond-' + i }, t)))),
+      err, el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn btn-primary' }, '确认条件')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      busy(form.querySelector('[type=submit]'), async () => {
+        const r = await api('POST', `/api/v1/cases/${enc(id)}/conditions`, { confirmed: boxes.map((b) => b.checked) });
+        if (r.status !== 200) { msg(err, errorText(r)); return; }
+        fillCase(id);
+      });
+    });
+    body.push(form);
+  } else {
+    const n = stepWanted ?? c.step;
+    if (n < c.steps) body.push(stepForm(id, c, p, n, err));
+    else {
+      const submit = el('button', { type: 'button', class: 'btn btn-primary' }, '提交并取号');
+      submit.addEventListener('click', () => busy(submit, async () => {
+        const r = await api('POST', `/api/v1/cases/${enc(id)}/submit`, {});
+        if (r.status !== 200) { msg(err, errorText(r)); return; }
+        await openByKey(id);
+        msg(ui.box, `已提交,排队号 ${r.data.ticket}`, 'ok');
+        refreshQueue();
+      }));
+      body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
+        el('p', {}, '核对无误后提交;提交后在左侧“等候中”出现,可以直接受理。'), err,
+        el('div', { class: 'btn-row' }, submit)));
+    }
+  }
+  ui.pane.replaceChildren(heading, nav, ...body);
+  heading.focus();
+}
+
+function stepForm(id, c, p, n, err) {
+  const s = p.steps[n];
+  const values = Object.assign({}, c.values);
+  const inputs = [];
+  const items = s.checklist.filter((it) => holds(it.if, values)).map((it) => {
+    const cb = el('input', { type: 'checkbox', id: 'item-' + it.id });
+    cb.checked = !!(c.checklist || {})[it.id];
+    inputs.push(['checklist', it.id, cb]);
+    return el('div', { class: 'check' }, cb, el('label', { for: 'item-' + it.id }, it.text + (it.required ? '' : '(如有)')));
+  });
+  const fields = s.fields.filter((f) => holds(f.if, values)).map((f) => {
+    const fid = 'field-' + f.key;
+    let input;
+    const v = c.values[f.key];
+    const known = v !== undefined && !/\*/.test(v) ? v : '';
+    if (f.type === 'choice' || f.type === 'yesno') {
+      const opts = f.type === 'yesno' ? [['yes', '是'], ['no', '否']] : f.options.map((o) => [o, o]);
+      input = el('select', { id: fid }, el('option', { value: '' }, '(请选择)'),
+        opts.map(([val, label]) => el('option', { value: val }, label)));
+      input.value = known;
+    } else {
+      input = el('input', { id: fid, type: f.type === 'date' ? 'date' : 'text', autocomplete: 'off',
+        'aria-describedby': fid + '-err' });
+      input.value = known;
+    }
+    inputs.push(['fields', f.key, input]);
+    return el('div', { class: 'field' },
+      el('label', { for: fid }, f.label + (f.required ? '(必填)' : '')), input,
+      el('p', { id: fid + '-err', class: 'field-error' }));
+  });
+  const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
+    el('h3', { id: 'fill-h' }, `第 ${c.applicable.indexOf(n) + 1} 步 · ${stepLabel(s.title)}`),
+    items.length ? el('fieldset', {}, el('legend', {}, '核对材料(已收到的请勾选)'), items) : null,
+    fields, err,
+    el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn btn-primary' }, '保存这一步')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      const body = { checklist: {}, fields: {} };
+      for (const [kind, key, input] of inputs) {
+        if (kind === 'checklist') body.checklist[key] = input.checked;
+        else body.fields[key] = input.value;
+      }
+      for (const p2 of form.querySelectorAll('.field-error')) p2.textContent = '';
+      const r = await api('POST', `/api/v1/cases/${enc(id)}/steps/${n}`, body);
+      if (r.status === 422 && r.data && r.data.fields) {
+        const lines = [];
+        for (const [k, m] of Object.entries(r.data.fields)) {
+          const pe = document.getElementById('field-' + k + '-err');
+          if (pe) pe.textContent = m;
+          lines.push(m);
+        }
+        for (const itId of r.data.checklist || []) {
+          const it = s.checklist.find((x) => x.id === itId);
+          if (it) lines.push('未勾选:' + it.text);
+        }
+        err.replaceChildren(el('div', { class: 'msg-error' }, el('p', {}, r.data.error.message),
+          el('ul', {}, lines.map((l) => el('li', {}, l)))));
+        return;
+      }
+      if (r.status !== 200) { msg(err, errorText(r)); return; }
+      fillCase(id);
+    });
+  });
+  return form;
+}
+
+if (typeof document !== 'undefined' && document.getElementById('main')) start();
