@@ -3,7 +3,9 @@
  *
  * 1. Abandonment: a case still `open` (not yet handed to the window) with no
  *    activity for SWEEP_IDLE_SECONDS becomes `abandoned`, with an event
- *    that records where the resident stopped.
+ *    that records where the resident stopped. A case a staffer started at
+ *    the window (channel `window`) gets SWEEP_IDLE_WINDOW_SECONDS: the
+ *    window lists such cases for a day so that one can be taken up again.
  * 2. Retention: a case `completed` or `abandoned` whose last activity is
  *    more than the retention period old has everything people typed erased
  *    (field values, ticked items, rating comment, return reason, outcome,
@@ -22,6 +24,7 @@
 #include "db.h"
 
 #define SWEEP_IDLE_SECONDS 3600         /* no activity this long: abandoned */
+#define SWEEP_IDLE_WINDOW_SECONDS 86400 /* the same for a case started at the window */
 #define SWEEP_RETENTION_DEFAULT 30      /* days */
 #define SWEEP_RETENTION_MAX 3650        /* days; 0 erases at the next sweep */
 #define SWEEP_INTERVAL_MS 60000

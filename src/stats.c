@@ -113,7 +113,8 @@ static int stats_day_start(int ymd, int days, char out[32])
 /* ---- reading -------------------------------------------------------------- */
 
 /* Every statement takes ?1 start (UTC, included), ?2 end (excluded), ?3
- * the procedure or NULL; some also ?4, the idle cut-off. */
+ * the procedure or NULL; some also ?4 and ?5, the idle cut-offs (a case
+ * started at the window has longer, see sweep.h). */
 
 static const char sql_procs[] =
     "SELECT p.id, v.title, p.status = 'live', p.hash FROM procedures p"
@@ -126,7 +127,8 @@ static const char sql_procs[] =
 
 static const char sql_counts[] =
     "SELECT procedure_id, COUNT(*), COUNT(submitted_at), SUM(status = 'completed'),"
-    " SUM(status = 'abandoned' OR (status = 'open' AND updated_at < ?4))"
+    " SUM(status = 'abandoned' OR (status = 'open'"
+    "  AND updated_at < CASE channel WHEN 'window' THEN ?5 ELSE ?4 END))"
     " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
     " AND (?3 IS NULL OR procedure_id = ?3) GROUP BY procedure_id";
 
@@ -156,11 +158,12 @@ static const char sql_gaveup[] =
     " FROM cases c LEFT JOIN case_events e ON e.id = (SELECT MAX(x.id) FROM case_events x"
     "  WHERE x.case_id = c.id AND x.what = 'abandoned')"
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
-    " AND (c.status = 'abandoned' OR (c.status = 'open' AND c.updated_at < ?4))"
+    " AND (c.status = 'abandoned' OR (c.status = 'open'"
+    "  AND c.updated_at < CASE c.channel WHEN 'window' THEN ?5 ELSE ?4 END))"
     " ORDER BY c.procedure_id, c.created_at DESC, c.id";
 
 struct stats_bind {
-    char start[32], end[32], idle[32];
+    char start[32], end[32], idle[32], idle_window[32];
     const char *procedure;
 };
 
@@ -177,8 +180,10 @@ static sqlite3_stmt *stats_stmt(struct db *db, const char *sql, const struct sta
     r |= sqlite3_bind_text(st, 2, b->end, -1, SQLITE_STATIC);
     r |= b->procedure ? sqlite3_bind_text(st, 3, b->procedure, -1, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 3);
-    if (n >= 4)
+    if (n >= 5) {
         r |= sqlite3_bind_text(st, 4, b->idle, -1, SQLITE_STATIC);
+        r |= sqlite3_bind_text(st, 5, b->idle_window, -1, SQLITE_STATIC);
+    }
     if (r != SQLITE_OK) {
         sqlite3_reset(st);
         return NULL;
@@ -535,6 +540,7 @@ int stats_collect(struct db *db, const struct stats_query *q, struct stats_repor
     if (stats_day_start(q->from, 0, b.start) != 0 || stats_day_start(q->to, 1, b.end) != 0)
         return -1;
     sweep_time_iso(q->now - SWEEP_IDLE_SECONDS, b.idle);
+    sweep_time_iso(q->now - SWEEP_IDLE_WINDOW_SECONDS, b.idle_window);
     if (db_read_begin(db) != 0)
         return -1;
     if (stats_list(db, &b, out) != 0)

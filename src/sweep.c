@@ -62,12 +62,15 @@ int sweep_case_stage(struct db *db, const char *id, enum sweep_stage *stage, int
 /* ---- one batch ------------------------------------------------------------ */
 
 static const char sql_idle[] =
-    "SELECT id FROM cases WHERE status = 'open' AND updated_at < ?1 ORDER BY updated_at LIMIT ?2";
+    "SELECT id FROM cases WHERE status = 'open'"
+    " AND updated_at < CASE channel WHEN 'window' THEN ?3 ELSE ?1 END"
+    " ORDER BY updated_at LIMIT ?2";
 /* the case was given up when its hour ran out, not when the sweep noticed:
  * figures and retention then do not depend on when the daemon ran */
 static const char sql_abandon[] =
     "UPDATE cases SET status = 'abandoned',"
-    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at)"
+    "  + CASE channel WHEN 'window' THEN ?3 ELSE ?2 END, 'unixepoch')"
     " WHERE id = ?1 AND status = 'open' RETURNING updated_at";
 /* step: the index the resident was at; NULL at the conditions; the number
  * of steps when all were done but the case was never handed in */
@@ -106,10 +109,17 @@ static int sweep_exec_id(struct db *db, const char *sql, const char *id)
     return sweep_exec(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC));
 }
 
-/* Up to SWEEP_BATCH ids selected by sql with (?1 cutoff, ?2 limit). The
- * ids are read before anything changes, so no row is updated under a
- * running SELECT. Returns the count, or -1. */
-static int sweep_select(struct db *db, const char *sql, const char *cutoff,
+/* The times before which a case is due: ?1 (and ?3, for window cases, in
+ * the abandonment pass). */
+struct sweep_cutoff {
+    char at[32], window[32];
+};
+
+/* Up to SWEEP_BATCH ids selected by sql with (?1 cutoff, ?2 limit, ?3 the
+ * window's cutoff when it has one). The ids are read before anything
+ * changes, so no row is updated under a running SELECT. Returns the count,
+ * or -1. */
+static int sweep_select(struct db *db, const char *sql, const struct sweep_cutoff *cut,
                         char ids[][CASE_ID_LEN + 1])
 {
     sqlite3_stmt *st = db_stmt(db, sql);
@@ -117,8 +127,10 @@ static int sweep_select(struct db *db, const char *sql, const char *cutoff,
 
     if (!st)
         return -1;
-    b |= sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 1, cut->at, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, SWEEP_BATCH);
+    if (sqlite3_bind_parameter_count(st) >= 3)
+        b |= sqlite3_bind_text(st, 3, cut->window, -1, SQLITE_STATIC);
     while (b == SQLITE_OK && n < SWEEP_BATCH && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
         snprintf(ids[n++], CASE_ID_LEN + 1, "%s", t ? (const char *)t : "");
@@ -146,6 +158,7 @@ static int sweep_abandon_one(struct db *db, const char *id, bool *done)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, SWEEP_IDLE_SECONDS);
+    b |= sqlite3_bind_int(st, 3, SWEEP_IDLE_WINDOW_SECONDS);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
@@ -187,8 +200,8 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
 /* One transaction over at most SWEEP_BATCH cases. erase selects the
  * retention pass, otherwise abandonment. Returns the number of cases
  * selected (SWEEP_BATCH means "there may be more"), or -1. */
-static int sweep_batch(struct db *db, bool erase, const char *cutoff, const char *now,
-                       size_t *count)
+static int sweep_batch(struct db *db, bool erase, const struct sweep_cutoff *cut,
+                       const char *now, size_t *count)
 {
     char ids[SWEEP_BATCH][CASE_ID_LEN + 1];
     int n, i;
@@ -196,7 +209,7 @@ static int sweep_batch(struct db *db, bool erase, const char *cutoff, const char
 
     if (db_begin(db) != 0)
         return -1;
-    if ((n = sweep_select(db, erase ? sql_due : sql_idle, cutoff, ids)) < 0)
+    if ((n = sweep_select(db, erase ? sql_due : sql_idle, cut, ids)) < 0)
         goto fail;
     for (i = 0; i < n; i++) {
         if (erase) {
@@ -217,13 +230,13 @@ fail:
     return -1;
 }
 
-static int sweep_pass(struct db *db, bool erase, const char *cutoff, const char *now,
-                      size_t *count)
+static int sweep_pass(struct db *db, bool erase, const struct sweep_cutoff *cut,
+                      const char *now, size_t *count)
 {
     int i, n;
 
     for (i = 0; i < SWEEP_BATCHES_MAX; i++) {
-        if ((n = sweep_batch(db, erase, cutoff, now, count)) < 0) {
+        if ((n = sweep_batch(db, erase, cut, now, count)) < 0) {
             fprintf(stderr, "spkiosk: sweep: %s failed: %s\n", erase ? "erasing" : "abandoning",
                     sqlite3_errmsg(db_handle(db)));
             return -1;
@@ -236,20 +249,23 @@ static int sweep_pass(struct db *db, bool erase, const char *cutoff, const char 
 
 int sweep_run(struct db *db, time_t now, int retention_days, struct sweep_result *res)
 {
-    char now_iso[32], idle[32], keep[32];
+    struct sweep_cutoff idle, keep;
+    char now_iso[32];
     int rc = 0;
 
     memset(res, 0, sizeof *res);
     if (retention_days < 0 || retention_days > SWEEP_RETENTION_MAX)
         return -1;
     sweep_time_iso(now, now_iso);
-    sweep_time_iso(now - SWEEP_IDLE_SECONDS, idle);
-    sweep_time_iso(now - (time_t)retention_days * 86400, keep);
+    sweep_time_iso(now - SWEEP_IDLE_SECONDS, idle.at);
+    sweep_time_iso(now - SWEEP_IDLE_WINDOW_SECONDS, idle.window);
+    sweep_time_iso(now - (time_t)retention_days * 86400, keep.at);
+    keep.window[0] = '\0';
     /* abandonment first, so that a case idle for long enough is erased in
      * the same run; erasure runs even when abandonment failed */
-    if (sweep_pass(db, false, idle, now_iso, &res->abandoned) != 0)
+    if (sweep_pass(db, false, &idle, now_iso, &res->abandoned) != 0)
         rc = -1;
-    if (sweep_pass(db, true, keep, now_iso, &res->erased) != 0)
+    if (sweep_pass(db, true, &keep, now_iso, &res->erased) != 0)
         rc = -1;
     /* the erased values are zeroed in the file (secure_delete, db.c); older
      * copies of their pages may still sit in the WAL, which a truncating

@@ -7,15 +7,16 @@
 //   ticket of completed and abandoned cases are gone, from the API and from
 //   the database, while the statistics count them exactly as before;
 // - nothing typed and no case id reaches the log; the option is bounded.
-// Completing a case needs the staff routes, so the test marks one completed
-// in the database, as the window would.
+// The closed case goes through the window for real: returned with a reason,
+// handed in again, accepted, completed with an outcome.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, BIN, startDaemon, stopChecked, makeTmp, request, getJSON, addUser, login, sleep,
+  ROOT, BIN, startDaemon, stopChecked, makeTmp, request, getJSON, addUser, login, authHeaders,
+  sleep,
 } from './helpers.mjs';
 
 const TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'walk');
@@ -24,6 +25,7 @@ const ID = '11010519491231002X';
 const NOTE = '住在三号楼二单元';
 const COMMENT = '工作人员态度很好';
 const OUTCOME = '已为司马晓梅办结';
+const REASON = '司马晓梅的户口簿缺少首页';
 
 // Runs SQL on the database with the sqlite3 shell; returns its output.
 function sql(db, text) {
@@ -55,9 +57,10 @@ describe('abandonment and retention across restarts', () => {
     assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null }, d.stderr());
     d = null;
   };
-  const post = async (p, body) => {
+  const post = async (p, body, session = null) => {
     const r = await request(`${d.url}${p}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST', body: JSON.stringify(body),
+      headers: session ? authHeaders(session) : { 'Content-Type': 'application/json' },
     });
     assert.ok(r.status >= 200 && r.status < 300, `${p}: ${r.status} ${r.text}`);
     return r.body;
@@ -84,6 +87,8 @@ describe('abandonment and retention across restarts', () => {
     db = path.join(tmp, 'x.db');
     await start(30);
     addUser(db, 'boss', 'admin', 'boss-password-1');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    const staff = await login(d.url, 'wang', 'wang-password-1');
     // idle: two steps done, then the resident walked away; rated with a comment
     const a = await post('/api/v1/cases', { procedure: 'residence' });
     await post(`/api/v1/cases/${a.id}/conditions`, { confirmed: [true, true, true] });
@@ -91,7 +96,7 @@ describe('abandonment and retention across restarts', () => {
     await post(`/api/v1/cases/${a.id}/steps/1`,
       { fields: { name: NAME, id_number: ID, phone: '13800138000', note: NOTE } });
     await post(`/api/v1/cases/${a.id}/rating`, { score: 2, comment: COMMENT });
-    // done: handed in, then completed at the window
+    // done: handed in, returned with a reason, handed in again, completed
     const b = await post('/api/v1/cases', { procedure: 'residence' });
     await post(`/api/v1/cases/${b.id}/conditions`, { confirmed: [true, true, true] });
     await post(`/api/v1/cases/${b.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } });
@@ -99,6 +104,10 @@ describe('abandonment and retention across restarts', () => {
       { fields: { name: NAME, id_number: ID, phone: '13800138000' } });
     await post(`/api/v1/cases/${b.id}/steps/2`, { checklist: { 's2-0': true } });
     await post(`/api/v1/cases/${b.id}/submit`, {});
+    await post(`/api/v1/staff/cases/${b.id}/return`, { reason: REASON }, staff);
+    await post(`/api/v1/cases/${b.id}/submit`, {});
+    await post(`/api/v1/staff/cases/${b.id}/accept`, {}, staff);
+    await post(`/api/v1/staff/cases/${b.id}/complete`, { outcome: OUTCOME }, staff);
     // fresh: open and active, at its second step; must stay as it is
     const c = await post('/api/v1/cases', { procedure: 'residence' });
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
@@ -107,10 +116,7 @@ describe('abandonment and retention across restarts', () => {
     await stop();
     // two hours of silence for the idle case; the done one completed an hour ago
     sql(db, `UPDATE cases SET updated_at = '${iso(2 * HOUR)}' WHERE id = '${a.id}';
-      UPDATE cases SET status = 'completed', outcome = '${OUTCOME}', updated_at = '${iso(HOUR)}'
-        WHERE id = '${b.id}';
-      INSERT INTO case_events (case_id, at, what, user, detail)
-        VALUES ('${b.id}', '${iso(HOUR)}', 'completed', 'boss', '${OUTCOME}');`);
+      UPDATE cases SET updated_at = '${iso(HOUR)}' WHERE id = '${b.id}';`);
   });
   after(async () => {
     if (d) await stop();
@@ -154,6 +160,26 @@ describe('abandonment and retention across restarts', () => {
     before0 = await stats();
   });
 
+  it('the case view at the window of an erased case: no values, outcome, reason or comment', async () => {
+    const s = await login(d.url, 'wang', 'wang-password-1');
+    const r = await request(`${d.url}/api/v1/staff/cases/${ids.done}`, { headers: { Cookie: s.cookie } });
+    assert.equal(r.status, 200, r.text);
+    const c = r.body;
+    assert.equal(c.status, 'completed');
+    assert.equal(c.outcome, null);
+    assert.equal(c.returned_reason, null);
+    assert.equal(c.ticket, null);
+    for (const st of c.steps) for (const f of st.fields) assert.equal(f.value, null, f.key);
+    assert.deepEqual(c.events.map((e) => e.what).filter((w) => ['returned', 'accepted', 'completed'].includes(w)),
+      ['returned', 'accepted', 'completed'], 'the events stay');
+    assert.ok(c.events.every((e) => e.detail === null), 'without their details');
+    assert.ok(c.events.some((e) => e.user === 'wang'), 'with who did what');
+    const idle = (await request(`${d.url}/api/v1/staff/cases/${ids.idle}`,
+      { headers: { Cookie: s.cookie } })).body;
+    assert.equal(idle.rating.score, 2);
+    assert.ok(!idle.rating.comment, `comment ${JSON.stringify(idle.rating.comment)}`);
+  });
+
   it('the database holds nothing typed for the erased cases, and keeps the figures', () => {
     const both = `('${ids.idle}', '${ids.done}')`;
     assert.equal(sql(db, `SELECT COUNT(*) FROM case_values WHERE case_id IN ${both}`), '0');
@@ -180,7 +206,7 @@ describe('abandonment and retention across restarts', () => {
     for (const f of [db, `${db}-wal`]) {
       if (!fs.existsSync(f)) continue;
       const bytes = fs.readFileSync(f);
-      for (const secret of [NAME, ID, NOTE, COMMENT, OUTCOME]) {
+      for (const secret of [NAME, ID, NOTE, COMMENT, OUTCOME, REASON]) {
         assert.equal(bytes.indexOf(Buffer.from(secret)), -1, `${secret} in ${path.basename(f)}`);
       }
     }
@@ -189,7 +215,7 @@ describe('abandonment and retention across restarts', () => {
   it('no log line holds a typed value or a case id', () => {
     const log = logs.join('\n');
     assert.match(log, /spkiosk: sweep: 1 case\(s\) abandoned, 0 erased/);
-    for (const secret of [NAME, ID, NOTE, COMMENT, OUTCOME, ...Object.values(ids)]) {
+    for (const secret of [NAME, ID, NOTE, COMMENT, OUTCOME, REASON, ...Object.values(ids)]) {
       assert.ok(!log.includes(secret), `${secret} in the log`);
     }
   });

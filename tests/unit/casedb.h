@@ -158,8 +158,9 @@ static inline const char *casedb_iso(time_t t, char out[32])
     return out;
 }
 
-/* A new case on the live version of procedure. */
-static inline void casedb_case(struct casedb *t, const char *procedure, char id[CASE_ID_LEN + 1])
+/* A new case on the live version of procedure, started at channel. */
+static inline void casedb_case_at(struct casedb *t, const char *procedure, const char *channel,
+                                  char id[CASE_ID_LEN + 1])
 {
     struct catalog *c = catalog_acquire();
     const struct catalog_proc *p;
@@ -168,8 +169,14 @@ static inline void casedb_case(struct casedb *t, const char *procedure, char id[
     cr_assert_not_null(c);
     p = catalog_find(c, procedure);
     cr_assert_not_null(p, "no procedure %s", procedure);
-    cr_assert_eq(cases_create(t->db, p->id, p->hash, "kiosk", id, &e), 0);
+    cr_assert_eq(cases_create(t->db, p->id, p->hash, channel, NULL, id, &e), 0);
     catalog_release(c);
+}
+
+/* A new case started at the kiosk. */
+static inline void casedb_case(struct casedb *t, const char *procedure, char id[CASE_ID_LEN + 1])
+{
+    casedb_case_at(t, procedure, "kiosk", id);
 }
 
 static inline void casedb_confirm(struct casedb *t, const char *id)
@@ -178,7 +185,7 @@ static inline void casedb_confirm(struct casedb *t, const char *id)
     size_t *unmet = NULL, n_unmet = 0;
     struct case_err e;
 
-    cr_assert_eq(cases_confirm(t->db, id, yes, 1, &unmet, &n_unmet, &e), 0);
+    cr_assert_eq(cases_confirm(t->db, id, yes, 1, NULL, &unmet, &n_unmet, &e), 0);
     free(unmet);
 }
 
@@ -191,7 +198,7 @@ static inline void casedb_step(struct casedb *t, const char *id, size_t n, const
     int r;
 
     cr_assert_not_null(body, "bad test JSON %s", json);
-    r = cases_step(t->db, id, n, body, 20260601, &rej, &e);
+    r = cases_step(t->db, id, n, body, 20260601, NULL, &rej, &e);
     cJSON_Delete(body);
     cr_assert_eq(r, 0, "step %zu of %s refused: %s", n, id, r > 0 ? e.code : "error");
     cases_rejection_free(&rej);

@@ -66,7 +66,7 @@ static void submit(const char *id)
     struct case_err e;
     char *ticket = NULL;
 
-    cr_assert_eq(cases_submit(t.db, id, &ticket, &e), 0);
+    cr_assert_eq(cases_submit(t.db, id, NULL, &ticket, &e), 0);
     free(ticket);
 }
 
@@ -100,11 +100,12 @@ static const struct stats_proc *find(const struct stats_report *r, const char *i
  *   D, D2 abandoned by the sweep at step 1; step 0 took 6 and 10 minutes
  *   E abandoned by the sweep at the conditions
  *   G open and active, at step 0
+ *   W started at the window, idle for hours (a window case gets a day) 
  *   F started the day before the range, rated 1, idle: not counted
  *   H on "simple", the last second of the range; I the first second after */
 static void scenario(void)
 {
-    char a[33], b[33], c[33], d[33], d2[33], e[33], f[33], g[33], h[33], i[33];
+    char a[33], b[33], c[33], d[33], d2[33], e[33], f[33], g[33], h[33], i[33], w[33];
     struct sweep_result res;
 
     casedb_case(&t, "test", d);
@@ -151,6 +152,9 @@ static void scenario(void)
     casedb_confirm(&t, g);
     stamp(g, T0 + 4 * HOUR, NOW - 10 * MIN);
 
+    casedb_case_at(&t, "test", "window", w);
+    stamp(w, T0, T0);
+
     casedb_case(&t, "test", f);
     rate(f, 1);
     stamp(f, utc(2026, 3, 9, 15, 59, 59), utc(2026, 3, 9, 15, 59, 59));
@@ -177,7 +181,7 @@ static void assert_figures(const struct stats_report *r)
     cr_assert_not_null(p);
     cr_assert_str_eq(p->title, "测试事项");
     cr_assert(p->live);
-    cr_assert_eq(p->started, 7);
+    cr_assert_eq(p->started, 8);
     cr_assert_eq(p->submitted, 2);
     cr_assert_eq(p->completed, 1);
     cr_assert_eq(p->abandoned, 4);

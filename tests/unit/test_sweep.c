@@ -74,6 +74,25 @@ Test(sweep, activity_keeps_a_case_open)
     cr_assert_eq(run(t0 + 50 * 60 + HOUR + 1, 30).abandoned, 1);
 }
 
+/* The window lists cases a staffer is filling in for a day, so that one can
+ * be taken up again: those get a day, not an hour. */
+Test(sweep, a_case_started_at_the_window_gets_a_day)
+{
+    char id[CASE_ID_LEN + 1], b[256], iso[32], want[64];
+    time_t t0 = time(NULL) - 10 * DAY;
+
+    casedb_case_at(&t, "test", "window", id);
+    casedb_walk(&t, id, 1);
+    casedb_at(&t, id, t0);
+    cr_assert_eq(run(t0 + 2 * HOUR, 30).abandoned, 0);
+    cr_assert_eq(run(t0 + DAY - 1, 30).abandoned, 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", id), "open");
+    cr_assert_eq(run(t0 + DAY + 1, 30).abandoned, 1);
+    snprintf(want, sizeof want, "abandoned %s", casedb_iso(t0 + DAY, iso));
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status || ' ' || updated_at FROM cases"
+                                        " WHERE id = '%s'", id), want);
+}
+
 Test(sweep, only_open_cases_are_abandoned)
 {
     static const char *const statuses[] = {"waiting", "accepted", "returned", "completed"};
@@ -152,7 +171,7 @@ static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
-    cr_assert_eq(cases_submit(t.db, id, &ticket, &e), 0);
+    cr_assert_eq(cases_submit(t.db, id, NULL, &ticket, &e), 0);
     free(ticket);
     cr_assert_eq(cases_rate(t.db, id, 4, "窗口的张阿姨很耐心", &e), 0);
     casedb_exec(&t, "UPDATE cases SET status = 'completed', outcome = '已发放给张晓梅',"
