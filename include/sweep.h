@@ -9,7 +9,7 @@
  * 2. Retention: a case `completed` or `abandoned` whose last activity is
  *    more than the retention period old has everything people typed erased
  *    (field values, ticked items, rating comment, return reason, outcome,
- *    event details, the ticket) and is marked erased (schema/006). What
+ *    event details, the ticket) and is marked erased (schema/005). What
  *    statistics need stays: status, procedure, version, timestamps, steps
  *    done, events, the rating's score.
  * Each batch of at most SWEEP_BATCH cases is one BEGIN IMMEDIATE

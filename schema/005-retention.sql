@@ -1,4 +1,4 @@
--- 006: privacy retention and statistics. A case completed or abandoned more
+-- 005: privacy retention and statistics. A case completed or abandoned more
 -- than --retention-days ago has what people typed erased (src/sweep.c);
 -- its anonymous figures stay so that statistics still count it. erased_at is
 -- when that happened; activity after it (a late rating) makes the case due

@@ -1,4 +1,0 @@
--- Placeholder on the stats branch: migrations must be numbered without gaps
--- and 006-retention.sql was numbered to leave 005 free for another branch.
--- Replace this file with the real 005 when it is merged, or drop it and
--- renumber 006 to 005 if none comes.
