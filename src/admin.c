@@ -203,6 +203,8 @@ static void admin_entry_fill(struct admin_entry *e, sqlite3_stmt *row, int today
     } else if (!cJSON_AddNullToObject(e->obj, "live")) {
         *oom = 1;
     }
+    /* the contract's "loaded version", flat, for clients that want just it */
+    json_str(e->obj, "version", e->live ? col_text(row, 10) : NULL, oom);
     json_date(e->obj, "review_by", review, oom);
     if (!cJSON_AddBoolToObject(e->obj, "review_overdue", review > 0 && today > 0 && review < today))
         *oom = 1;

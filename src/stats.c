@@ -651,6 +651,11 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
     for (j = 0; j < p->n_give_up; j++)
         if (!(x = stats_giveup_json(&p->give_up[j])) || !cJSON_AddItemToArray(gu, x))
             return (cJSON_Delete(x), -1);
+    /* the contract's "average rating", flat, beside the full breakdown */
+    if (!(p->ratings ? cJSON_AddNumberToObject(o, "average_rating",
+                                               stats_round((double)p->rating_sum / (double)p->ratings, 0.01))
+                     : cJSON_AddNullToObject(o, "average_rating")))
+        return -1;
     if (!(rt = cJSON_AddObjectToObject(o, "ratings")) ||
         !cJSON_AddNumberToObject(rt, "count", (double)p->ratings) ||
         !(p->ratings ? cJSON_AddNumberToObject(rt, "average",

@@ -85,6 +85,7 @@ describe('the list of procedure files', () => {
     assert.equal(one.file_hash, sha256(ONE));
     assert.equal(one.live.hash, sha256(ONE));
     assert.equal(one.live.version, 'v1');
+    assert.equal(one.version, 'v1', 'the loaded version, flat');
     assert.match(one.live.loaded_at, ISO);
     assert.match(one.modified_at, ISO);
     assert.equal(one.review_by, '2020-01-01');
@@ -104,6 +105,7 @@ describe('the list of procedure files', () => {
     const bad = entry(await list(h), 'bad');
     assert.equal(bad.state, 'error_not_live');
     assert.equal(bad.live, null);
+    assert.equal(bad.version, null);
     assert.equal(bad.title, null);
     assert.equal(bad.file_hash, sha256(BAD));
     assert.equal(bad.errors.length, 1);

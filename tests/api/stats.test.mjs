@@ -165,10 +165,12 @@ describe('figures after cases driven through the public API', () => {
     assert.equal(p.give_up_step, null);
     assert.deepEqual(p.give_up, []);
     assert.deepEqual(p.ratings, { count: 2, average: 4, scores: [0, 0, 1, 0, 1] });
+    assert.equal(p.average_rating, 4);
     const s = body.procedures.find((x) => x.id === 'simple');
     assert.deepEqual([s.started, s.submitted, s.completed, s.abandoned], [0, 0, 0, 0]);
     assert.deepEqual(s.median_minutes_per_step, [null]);
     assert.deepEqual(s.ratings, { count: 0, average: null, scores: [0, 0, 0, 0, 0] });
+    assert.equal(s.average_rating, null);
   });
 
   it('?procedure= narrows to one; a range before the cases counts none', async () => {
