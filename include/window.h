@@ -53,9 +53,10 @@ void window_info_free(struct window_info *wi);
 
 /* GET /api/v1/staff/queue: {"now","total","waiting":[entry…],
  * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
- * (by submission), accepted ones by acceptance, and open cases started at
- * the window and touched within a day; at most WINDOW_QUEUE_MAX each,
- * `total` counting all waiting. An entry is {"id","ticket","procedure","title",
+ * (by submission), accepted ones by acceptance, and open cases a staffer
+ * started at the window (created_by set) touched within a day; at most
+ * WINDOW_QUEUE_MAX each, `total` counting all waiting. A case whose pinned
+ * version no longer parses is left out (logged by procedure and version). An entry is {"id","ticket","procedure","title",
  * "status","channel","submitted_at","called_at","called_by","calls",
  * "accepted_at","accepted_by","ids":[{"label","value"}]}, ID numbers
  * masked to their last 4 characters. Returns 0 and *out (caller frees) or

@@ -2,8 +2,9 @@
 // CSRF gate on every route, the queue (oldest first, ID numbers masked),
 // the case view by id or today's ticket (ID numbers in full, ticked and
 // missing, events with who), accept → complete, the 409s of moves the
-// status does not allow, 422 bodies, 404s, and that the log holds no case
-// id or value.
+// status does not allow, 422 bodies, 404s, two windows acting on one case
+// at once, upper-case ids on the moves, no-store on every answer with case
+// data, and that the log holds no case id or value.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, assertJSONType } from './helpers.mjs';
@@ -372,6 +373,15 @@ describe('staff start a case at the window and fill it in through the same route
     const o = await h.post('/api/v1/cases', { procedure: 'residence' });
     const q2 = await h.sget('/api/v1/staff/queue');
     assert.ok(!q2.body.filling.some((x) => x.id === o.body.id));
+  });
+
+  it('`filling` lists only cases a staffer started: anyone may post channel window without a login', async () => {
+    const anon = await h.post('/api/v1/cases', { procedure: 'simple', channel: 'window' });
+    assert.equal(anon.status, 201, anon.text);
+    assert.equal(anon.body.channel, 'window');
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q.body.filling.some((x) => x.id === anon.body.id), 'an anonymous window case is listed');
+    assert.ok(q.body.filling.some((x) => x.id === c.id), 'the staffer\'s own start is not listed');
   });
 
   it('422 without a procedure, 404 for an unknown one, 422 for a policy document, 400 for no JSON', async () => {
