@@ -21,14 +21,15 @@ static enum MHD_Result staff_err(struct http_request *req, const struct case_err
     return http_reply_error(req, e->status, e->code, e->message);
 }
 
-/* Sends json (freed here); 500 when it is NULL. */
+/* Sends json (freed here); 500 when it is NULL. Every answer here holds
+ * case data, ID numbers in full in the case view: no-store. */
 static enum MHD_Result staff_send(struct http_request *req, unsigned status, char *json)
 {
     enum MHD_Result ret;
 
     if (!json)
         return api_internal(req);
-    ret = http_reply(req, status, "application/json", json, strlen(json));
+    ret = http_reply_private(req, status, json, strlen(json));
     free(json);
     return ret;
 }

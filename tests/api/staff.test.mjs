@@ -415,6 +415,29 @@ describe('staff start a case at the window and fill it in through the same route
   });
 });
 
+describe('answers with case data are never stored by the browser', () => {
+  it('Cache-Control: no-store on the queue, the case view, moves, calls, a window start and GET /api/v1/cases/{id}', async () => {
+    const c = await residentCase(h);
+    const answers = [
+      ['queue', await h.sget('/api/v1/staff/queue')],
+      ['case view', await h.sget(`/api/v1/staff/cases/${c.ticket}`)],
+      ['call', await h.spost(`/api/v1/staff/cases/${c.id}/call`)],
+      ['accept', await h.spost(`/api/v1/staff/cases/${c.id}/accept`)],
+      ['complete', await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结' })],
+      ['window start', await h.spost('/api/v1/staff/cases', { procedure: 'simple' })],
+      ['resident case', await h.get(`/api/v1/cases/${c.id}`)],
+      ['resident case created', await h.post('/api/v1/cases', { procedure: 'simple' })],
+    ];
+    for (const [what, r] of answers) {
+      assert.ok(r.status === 200 || r.status === 201, `${what}: ${r.status} ${r.text}`);
+      assert.equal(r.headers.get('cache-control'), 'no-store', what);
+    }
+    // the rest of the API is unchanged
+    const list = await h.get('/api/v1/procedures');
+    assert.equal(list.headers.get('cache-control'), 'no-cache');
+  });
+});
+
 describe('the page', () => {
   it('GET /staff serves the window page to anyone (it logs in itself), with the CSP', async () => {
     const r = await h.get('/staff');
