@@ -69,6 +69,11 @@ int window_queue_json(struct db *db, char **out);
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct case_err *e);
 
+/* A case id (32 hex digits, either case) in lower case, as stored, for
+ * the moves' paths. Returns 0 with it in id_out, or 1 with e set (404
+ * unknown_case) for anything else; the case itself is not looked up. */
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e);
+
 /* GET /api/v1/staff/cases/{id-or-ticket} for a resolved id: the whole
  * case with every value in full (the one place ID numbers are not masked),
  * what was ticked and what is missing, the pinned version's steps with

@@ -366,21 +366,30 @@ static bool window_is_hex_id(const char *s)
     return i == CASE_ID_LEN;
 }
 
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e)
+{
+    size_t i;
+
+    if (!window_is_hex_id(key)) {
+        *e = err_unknown;
+        return 1;
+    }
+    /* ids are lower-case hex; a scanner may send either */
+    for (i = 0; i < CASE_ID_LEN; i++)
+        id_out[i] = (char)(key[i] >= 'A' && key[i] <= 'F' ? key[i] - 'A' + 'a' : key[i]);
+    id_out[CASE_ID_LEN] = '\0';
+    return 0;
+}
+
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct case_err *e)
 {
     sqlite3_stmt *st;
     char ticket[5], day[11];
     int r, b = SQLITE_OK;
-    size_t i;
 
-    if (window_is_hex_id(key)) {
-        /* ids are lower-case hex; a scanner may send either */
-        for (i = 0; i < CASE_ID_LEN; i++)
-            id_out[i] = (char)(key[i] >= 'A' && key[i] <= 'F' ? key[i] - 'A' + 'a' : key[i]);
-        id_out[CASE_ID_LEN] = '\0';
-        return 0;
-    }
+    if (window_is_hex_id(key))
+        return window_case_id(key, id_out, e);
     if (strlen(key) != 4 || !((key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z')) ||
         key[1] < '0' || key[1] > '9' || key[2] < '0' || key[2] > '9' || key[3] < '0' ||
         key[3] > '9') {

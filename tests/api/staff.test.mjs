@@ -415,6 +415,35 @@ describe('staff start a case at the window and fill it in through the same route
   });
 });
 
+describe('a case id in upper case (a scanner may send it so)', () => {
+  it('every move and the notice take it, as the case view does', async () => {
+    const c = await residentCase(h);
+    const up = c.id.toUpperCase();
+    assert.notEqual(up, c.id);
+    let r = await h.spost(`/api/v1/staff/cases/${up}/call`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, c.id);
+    r = await h.spost(`/api/v1/staff/cases/${up}/no-show`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'abandoned');
+    r = await h.spost(`/api/v1/staff/cases/${up}/accept`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, c.id);
+    r = await h.spost(`/api/v1/staff/cases/${up}/complete`, { outcome: '已办结' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'completed');
+    const d = await residentCase(h);
+    r = await h.spost(`/api/v1/staff/cases/${d.id.toUpperCase()}/return`, { reason: '缺户口簿' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    r = await h.sget(`/print/staff/cases/${d.id.toUpperCase()}/correction`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.text.includes(d.ticket));
+    // anything but 32 hex digits is still no case
+    assertError(await h.spost(`/api/v1/staff/cases/${d.id.slice(1)}G/accept`), 404, 'unknown_case');
+  });
+});
+
 describe('answers with case data are never stored by the browser', () => {
   it('Cache-Control: no-store on the queue, the case view, moves, calls, a window start and GET /api/v1/cases/{id}', async () => {
     const c = await residentCase(h);
