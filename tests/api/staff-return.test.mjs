@@ -1,10 +1,13 @@
 // Returning a case to the resident (docs/http-api.md "Staff"): the reason
 // and the flagged parts, which steps reopen, what the resident's case route
 // then shows, the correction notice (补正告知单) with everything at once and
-// no value, and the resubmission: same ticket, a new turn in the queue.
+// no value, and the resubmission: same ticket, a new turn in the queue, no
+// trace of an earlier acceptance; a staffer correcting a returned case at
+// the window; flags of parts that do not apply and characters that change
+// how a text reads are refused.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError } from './helpers.mjs';
+import { assertError, authHeaders } from './helpers.mjs';
 import { useWindow, residentCase, NAME, ID, MOBILE, AGENT, AGENT_ID } from './staff-helpers.mjs';
 
 const h = useWindow();
@@ -141,5 +144,19 @@ describe('return with a reason', () => {
     assert.ok(n.text.includes('见上面的退回原因'));
     const s = await h.post(`/api/v1/cases/${d.id}/submit`);
     assert.deepEqual(s.body, { status: 'waiting', ticket: d.ticket });
+    // a new turn: nobody has accepted it yet (the events keep who did before)
+    const v = await h.sget(`/api/v1/staff/cases/${d.id}`);
+    assert.equal(v.body.status, 'waiting');
+    assert.equal(v.body.accepted_at, null);
+    assert.equal(v.body.accepted_by, null);
+    assert.equal(v.body.no_show_at, null);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => e.user), ['wang']);
+    const q = await h.sget('/api/v1/staff/queue');
+    const e = q.body.waiting.find((x) => x.id === d.id);
+    assert.deepEqual([e.accepted_at, e.accepted_by], [null, null]);
+    assert.ok(!q.body.in_progress.some((x) => x.id === d.id));
+    const a = await h.spost(`/api/v1/staff/cases/${d.id}/accept`, {}, h.staff2);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.accepted_by, 'li');
   });
 });
