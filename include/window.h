@@ -90,9 +90,10 @@ int window_complete(struct db *db, const char *id, const char *user, const char 
 /* Returns a case to the resident with reason (required, at most
  * WINDOW_TEXT_MAX characters) and, optionally, exactly what is missing or
  * wrong: fields, an array of field keys, and checklist, an array of item
- * ids, of the pinned version (NULL for none; others are 422 bad_flag). The
- * steps holding a flagged part are reopened, so the kiosk walks the
- * resident back to them before the case can be submitted again. */
+ * ids, of the pinned version that apply to the case's answers (NULL for
+ * none; others are 422 bad_flag). The steps holding a flagged part are
+ * reopened, so the kiosk walks the resident back to them before the case
+ * can be submitted again. */
 int window_return(struct db *db, const char *id, const char *user, const char *reason,
                   const cJSON *fields, const cJSON *checklist, struct case_err *e);
 

@@ -41,6 +41,8 @@ static const struct case_err err_bad_text = {422, "bad_text",
                                              "文字里有无法显示的字符,请重新输入"};
 static const struct case_err err_bad_flag = {
     422, "bad_flag", "标出的材料或填写项不属于这个事项,请刷新办件后重新选择"};
+static const struct case_err err_flag_na = {
+    422, "bad_flag", "标出的材料或填写项对这件办件不适用,居民不需要补正它;请刷新办件后重新选择"};
 
 /* ---- reading ---------------------------------------------------------------- */
 
@@ -692,13 +694,25 @@ int window_case_json(struct db *db, const char *id, char **out, struct case_err 
 
 /* ---- moves ----------------------------------------------------------------- */
 
+/* Characters a staffer's text may not hold: the C0 controls but line
+ * break and tab, DEL and the C1 controls (U+0085 breaks lines on some
+ * screens), and the invisible marks that change how the text around them
+ * reads: LRM/RLM, the bidirectional embeddings and overrides (U+202E turns
+ * a line around), the isolates, and the line and paragraph separators. The
+ * resident reads these texts on the kiosk and on the printed notice. */
+static bool window_bad_char(uint32_t c)
+{
+    return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == 0x200e ||
+           c == 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 /* Checks a staffer's text: trimmed (in place, returned), valid UTF-8, no
- * control characters but line breaks and tabs, 1..WINDOW_TEXT_MAX
- * characters. Returns NULL with e set otherwise. */
+ * character window_bad_char refuses, 1..WINDOW_TEXT_MAX characters.
+ * Returns NULL with e set otherwise. */
 static const char *window_text(const char *s, char *buf, size_t cap, const struct case_err *empty,
                                const struct case_err *toolong, struct case_err *e)
 {
-    size_t n = s ? strlen(s) : 0, i, count;
+    size_t n = s ? strlen(s) : 0, i, count, len;
     const char *t;
 
     if (!s || !utf8_valid(s, n)) {
@@ -715,9 +729,9 @@ static const char *window_text(const char *s, char *buf, size_t cap, const struc
         *e = *toolong;
         return NULL;
     }
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+    for (i = 0; i < n; i += len) {
+        uint32_t c;
+        if (!(len = utf8_decode(t + i, n - i, &c)) || window_bad_char(c)) {
             *e = err_bad_text;
             return NULL;
         }
@@ -825,7 +839,9 @@ done:
 
 /* Appends the strings of in (NULL: none) that name a part of the case's
  * procedure to out, without repeats; *steps gets each part's step marked.
- * Returns 0, 1 with e (not an array of known names, too many), -1. */
+ * Returns 0, 1 with e (not an array of known names, a part that does not
+ * apply to the case, too many), -1. A part that does not apply would
+ * reopen nothing and let the case go back unchanged. */
 static int window_flags(const struct case_state *cs, const cJSON *in, bool fields, cJSON *out,
                         bool *steps, size_t *count, struct case_err *e)
 {
@@ -840,7 +856,7 @@ static int window_flags(const struct case_state *cs, const cJSON *in, bool field
         return 1;
     }
     cJSON_ArrayForEach(x, in) {
-        bool found = false, seen = false;
+        bool found = false, applies = false, seen = false;
         const cJSON *y;
         if (!cJSON_IsString(x) || ++*count > WINDOW_FLAGS_MAX) {
             *e = err_bad_flag;
@@ -849,16 +865,18 @@ static int window_flags(const struct case_state *cs, const cJSON *in, bool field
         for (j = 0; j < p->n_steps && !found; j++) {
             if (fields) {
                 for (i = 0; i < p->steps[j].n_fields && !found; i++)
-                    found = strcmp(p->steps[j].fields[i].key, x->valuestring) == 0;
+                    if ((found = strcmp(p->steps[j].fields[i].key, x->valuestring) == 0))
+                        applies = window_field_applies(cs, j, &p->steps[j].fields[i]);
             } else {
                 for (i = 0; i < p->steps[j].n_items && !found; i++)
-                    found = strcmp(p->steps[j].items[i].id, x->valuestring) == 0;
+                    if ((found = strcmp(p->steps[j].items[i].id, x->valuestring) == 0))
+                        applies = window_item_applies(cs, j, &p->steps[j].items[i]);
             }
             if (found)
                 steps[j] = true;
         }
-        if (!found) {
-            *e = err_bad_flag;
+        if (!found || !applies) {
+            *e = found ? err_flag_na : err_bad_flag;
             return 1;
         }
         cJSON_ArrayForEach(y, out)

@@ -160,3 +160,42 @@ describe('return with a reason', () => {
     assert.equal(a.body.accepted_by, 'li');
   });
 });
+
+describe('what a return may flag, and what its texts may hold', () => {
+  it('422 bad_flag for a field or an item that does not apply to the case; nothing moves', async () => {
+    const c = await residentCase(h); // in person: the agent's step does not apply
+    const p = `/api/v1/staff/cases/${c.id}/return`;
+    assertError(await h.spost(p, { reason: '代办人身份证号有误', fields: ['agent_id'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺授权委托书', checklist: ['s2-0'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', fields: ['name', 'agent_name'] }), 422, 'bad_flag');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting', 'nothing moved');
+    assert.ok(v.body.steps.filter((x) => x.applicable).every((x) => x.done), 'no step reopened');
+    // the same parts of a case by an agent apply, and so may be flagged
+    const d = await residentCase(h, { proxy: 'yes' });
+    const r = await h.spost(`/api/v1/staff/cases/${d.id}/return`,
+      { reason: '缺授权委托书', fields: ['agent_id'], checklist: ['s2-0'] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.returned_items, { fields: ['agent_id'], checklist: ['s2-0'] });
+  });
+
+  it('422 bad_text for C1 controls, direction marks and overrides, isolates and line separators', async () => {
+    const c = await residentCase(h);
+    const p = `/api/v1/staff/cases/${c.id}/return`;
+    const bad = ['\u0080', '\u0085', '\u009f', '\u007f', '\u200e', '\u200f', '\u2028', '\u2029',
+      '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const ch of bad) {
+      const what = 'U+' + ch.codePointAt(0).toString(16).padStart(4, '0');
+      assertError(await h.spost(p, { reason: `户口簿${ch}缺少本人页` }), 422, 'bad_text', what);
+    }
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.status, 'waiting');
+    // what a staffer does type is fine: line breaks, tabs, full-width marks, the zero-width joiner
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结\u202e证件' }),
+      422, 'bad_text');
+    const outcome = '已办结:\n\t当场发证(居住证明)。👩\u200d💼';
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.outcome, outcome);
+  });
+});
