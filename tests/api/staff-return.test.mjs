@@ -199,3 +199,42 @@ describe('what a return may flag, and what its texts may hold', () => {
     assert.equal(r.body.outcome, outcome);
   });
 });
+
+describe('a returned case at the window', () => {
+  it('a staffer corrects it through the resident\'s routes: events name the staffer, it waits again and is accepted', async () => {
+    const c = await residentCase(h, { proxy: 'yes' });
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '代办人身份证号有误', fields: ['agent_id'] });
+    assert.equal(r.status, 200, r.text);
+    const headers = authHeaders(h.staff2);
+    r = await h.post(`/api/v1/cases/${c.id}/steps/2`, { fields: { agent_name: AGENT, agent_id: '440304199003070018' } }, headers);
+    assert.equal(r.status, 200, r.text);
+    r = await h.post(`/api/v1/cases/${c.id}/submit`, undefined, headers);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { status: 'waiting', ticket: c.ticket });
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting');
+    assert.deepEqual(v.body.events.slice(-3).map((e) => [e.what, e.user, e.channel]),
+      [['returned', 'wang', 'window'], ['step', 'li', 'kiosk'], ['submitted', 'li', 'kiosk']]);
+    r = await h.spost(`/api/v1/staff/cases/${c.id}/accept`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'accepted');
+  });
+
+  it('the notice also lists what applies, is required and is missing though nobody flagged it', async () => {
+    const c = await residentCase(h); // in person
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '请核对是否代办', fields: ['proxy'] });
+    assert.equal(r.status, 200, r.text);
+    // the resident now says an agent came: the agent's step applies and is empty
+    r = await h.post(`/api/v1/cases/${c.id}/steps/1`, { fields: { name: NAME, id_number: ID, phone: MOBILE, proxy: 'yes' } });
+    assert.equal(r.status, 200, r.text);
+    r = await h.sget(`/print/staff/cases/${c.id}/correction`);
+    assert.equal(r.status, 200, r.text);
+    const items = [...r.text.matchAll(/<li><span class="what">([^<]*)<\/span>([^<]*)<\/li>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(items.map((x) => x[1]), ['是否代办', '代办人姓名', '代办人身份证号'], r.text);
+    assert.match(items[0][0], /核对/);
+    assert.match(items[1][0], /填写/);
+    assert.match(items[2][0], /填写/);
+    assert.ok(!r.text.includes('授权委托书'), 'an optional item is not missing');
+    assert.ok(!r.text.includes('见上面的退回原因'));
+  });
+});

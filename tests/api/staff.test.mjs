@@ -415,6 +415,51 @@ describe('staff start a case at the window and fill it in through the same route
   });
 });
 
+describe('two windows acting on one case at once: exactly one wins', () => {
+  const p = (c, what) => `/api/v1/staff/cases/${c.id}/${what}`;
+  // whichever of the two the server took first; never assumed
+  function oneWins(rs, codes) {
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join('\n'));
+    const lost = rs.find((r) => r.status === 409);
+    assertError(lost, 409, codes);
+    return rs.indexOf(rs.find((r) => r.status === 200));
+  }
+
+  it('two accepts: one 200, one 409 not_waiting; one accepted event, by the winner', async () => {
+    const c = await residentCase(h);
+    const rs = await Promise.all([h.spost(p(c, 'accept'), {}, h.staff), h.spost(p(c, 'accept'), {}, h.staff2)]);
+    const who = ['wang', 'li'][oneWins(rs, 'not_waiting')];
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'accepted');
+    assert.equal(v.body.accepted_by, who);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => e.user), [who]);
+  });
+
+  it('two returns: one 200, one 409 not_returnable; one returned event', async () => {
+    const c = await residentCase(h);
+    const rs = await Promise.all([
+      h.spost(p(c, 'return'), { reason: '缺户口簿' }, h.staff),
+      h.spost(p(c, 'return'), { reason: '缺照片' }, h.staff2)]);
+    const i = oneWins(rs, 'not_returnable');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'returned');
+    assert.equal(v.body.returned_reason, ['缺户口簿', '缺照片'][i]);
+    assert.equal(v.body.events.filter((e) => e.what === 'returned').length, 1);
+  });
+
+  it('complete and return of an accepted case: one 200, the other 409', async () => {
+    const c = await residentCase(h);
+    assert.equal((await h.spost(p(c, 'accept'))).status, 200);
+    const rs = await Promise.all([
+      h.spost(p(c, 'complete'), { outcome: '已办结' }, h.staff),
+      h.spost(p(c, 'return'), { reason: '缺户口簿' }, h.staff2)]);
+    const i = oneWins(rs, ['not_returnable', 'not_accepted']);
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, ['completed', 'returned'][i]);
+    assert.equal(v.body.events.filter((e) => e.what === 'completed' || e.what === 'returned').length, 1);
+  });
+});
+
 describe('a case id in upper case (a scanner may send it so)', () => {
   it('every move and the notice take it, as the case view does', async () => {
     const c = await residentCase(h);
