@@ -117,6 +117,23 @@ describe('the staff window', () => {
     assert.equal(pub.status, 'completed');
   });
 
+  it('the resident\'s page of the completed case says it is done, with no ticket to wait with', async () => {
+    const rp = await kioskPage(k);
+    try {
+      await rp.page.goto(`${k.url}/#/case/${first.id}`);
+      await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/closed$/);
+      const t = await rp.page.locator('#main').innerText();
+      assert.match(t, /已办结/);
+      assert.ok(!t.includes(first.ticket) && !t.includes('请记住排队号'), t);
+      assert.ok(!t.includes('当场发放'), 'the outcome is the window\'s text');
+      for (const v of await axeSerious(rp.page)) axeProblems.push(`resident closed screen: ${v}`);
+      assert.deepEqual(await smallTargets(rp.page), [], 'kiosk target sizes');
+      rp.assertClean('resident page');
+    } finally {
+      await rp.context.close();
+    }
+  });
+
   let second;
   it('a scanner typing the slip\'s code anywhere on the page opens that case', async () => {
     second = await residentCase();
