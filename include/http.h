@@ -69,6 +69,12 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms);
 enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
                            const void *body, size_t len);
 
+/* Like http_reply for a JSON answer holding a resident's personal data
+ * (a case's answers): Cache-Control: no-store instead of no-cache, so that
+ * the browser of a shared PC keeps no copy of it on disk. */
+enum MHD_Result http_reply_private(struct http_request *req, unsigned status, const char *json,
+                                   size_t len);
+
 /* Like http_reply, without copying: release(cls) is called once the bytes
  * are no longer needed (also on failure). etag may be NULL. */
 enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const char *type,

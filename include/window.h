@@ -53,9 +53,10 @@ void window_info_free(struct window_info *wi);
 
 /* GET /api/v1/staff/queue: {"now","total","waiting":[entry…],
  * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
- * (by submission), accepted ones by acceptance, and open cases started at
- * the window and touched within a day; at most WINDOW_QUEUE_MAX each,
- * `total` counting all waiting. An entry is {"id","ticket","procedure","title",
+ * (by submission), accepted ones by acceptance, and open cases a staffer
+ * started at the window (created_by set) touched within a day; at most
+ * WINDOW_QUEUE_MAX each, `total` counting all waiting. A case whose pinned
+ * version no longer parses is left out (logged by procedure and version). An entry is {"id","ticket","procedure","title",
  * "status","channel","submitted_at","called_at","called_by","calls",
  * "accepted_at","accepted_by","ids":[{"label","value"}]}, ID numbers
  * masked to their last 4 characters. Returns 0 and *out (caller frees) or
@@ -67,6 +68,11 @@ int window_queue_json(struct db *db, char **out);
  * 1 with e set (404 unknown_case), -1 on error. */
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct case_err *e);
+
+/* A case id (32 hex digits, either case) in lower case, as stored, for
+ * the moves' paths. Returns 0 with it in id_out, or 1 with e set (404
+ * unknown_case) for anything else; the case itself is not looked up. */
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e);
 
 /* GET /api/v1/staff/cases/{id-or-ticket} for a resolved id: the whole
  * case with every value in full (the one place ID numbers are not masked),
@@ -84,9 +90,10 @@ int window_complete(struct db *db, const char *id, const char *user, const char 
 /* Returns a case to the resident with reason (required, at most
  * WINDOW_TEXT_MAX characters) and, optionally, exactly what is missing or
  * wrong: fields, an array of field keys, and checklist, an array of item
- * ids, of the pinned version (NULL for none; others are 422 bad_flag). The
- * steps holding a flagged part are reopened, so the kiosk walks the
- * resident back to them before the case can be submitted again. */
+ * ids, of the pinned version that apply to the case's answers (NULL for
+ * none; others are 422 bad_flag). The steps holding a flagged part are
+ * reopened, so the kiosk walks the resident back to them before the case
+ * can be submitted again. */
 int window_return(struct db *db, const char *id, const char *user, const char *reason,
                   const cJSON *fields, const cJSON *checklist, struct case_err *e);
 

@@ -23,6 +23,13 @@ ALTER TABLE cases ADD COLUMN no_show_at   TEXT;
 -- residents at two kiosks may submit within one
 ALTER TABLE cases ADD COLUMN queue_seq    INTEGER;
 
+-- cases already waiting when this runs keep their turn: numbered in the
+-- order they were submitted (ties by id), before any later submission
+UPDATE cases SET queue_seq = w.n
+  FROM (SELECT id, row_number() OVER (ORDER BY submitted_at, id) AS n
+          FROM cases WHERE status = 'waiting') AS w
+ WHERE cases.id = w.id;
+
 CREATE INDEX cases_queue ON cases (status, queue_seq);
 -- the next ticket to call: the first waiting case not called yet
 CREATE INDEX cases_call ON cases (status, calls, queue_seq);

@@ -80,21 +80,27 @@ static enum MHD_Result api_send_json(struct http_request *req, unsigned status, 
     return ret;
 }
 
-/* Answers with the case's current state. */
+/* Answers with the case's current state: the resident's answers, so
+ * no-store (a staffer's browser opens it too, see web/staff.js). */
 static enum MHD_Result api_case_state(struct http_request *req, struct db *db, const char *id,
                                       unsigned status)
 {
     struct case_state cs;
     struct case_err e;
     enum MHD_Result ret;
+    char *json;
     int r = cases_load(db, id, &cs, &e);
 
-    if (r < 0)
+    if (r < 0) {
         ret = api_internal(req);
-    else if (r > 0)
+    } else if (r > 0) {
         ret = api_case_err(req, &e);
-    else
-        ret = api_send_json(req, status, cases_json(&cs));
+    } else if (!(json = cases_json(&cs))) {
+        ret = api_internal(req);
+    } else {
+        ret = http_reply_private(req, status, json, strlen(json));
+        free(json);
+    }
     cases_state_free(&cs);
     return ret;
 }

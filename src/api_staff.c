@@ -21,14 +21,15 @@ static enum MHD_Result staff_err(struct http_request *req, const struct case_err
     return http_reply_error(req, e->status, e->code, e->message);
 }
 
-/* Sends json (freed here); 500 when it is NULL. */
+/* Sends json (freed here); 500 when it is NULL. Every answer here holds
+ * case data, ID numbers in full in the case view: no-store. */
 static enum MHD_Result staff_send(struct http_request *req, unsigned status, char *json)
 {
     enum MHD_Result ret;
 
     if (!json)
         return api_internal(req);
-    ret = http_reply(req, status, "application/json", json, strlen(json));
+    ret = http_reply_private(req, status, json, strlen(json));
     free(json);
     return ret;
 }
@@ -65,6 +66,19 @@ static bool staff_begin(struct http_request *req, struct auth_user *who, enum MH
         return false;
     }
     return true;
+}
+
+/* The case id of a move's path, lower-cased as window_resolve does (a
+ * scanner may send upper case); false, with the 404 answered in *res, for
+ * anything that is not a case id. */
+static bool staff_id(struct http_request *req, char id[CASE_ID_LEN + 1], enum MHD_Result *res)
+{
+    struct case_err e;
+
+    if (window_case_id(req->params[0], id, &e) == 0)
+        return true;
+    *res = staff_err(req, &e);
+    return false;
 }
 
 enum MHD_Result api_staff_queue(struct http_request *req)
@@ -151,15 +165,15 @@ out:
 
 enum MHD_Result api_staff_accept(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct auth_user who;
     struct case_err e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
-    return staff_case_answer(req, db, window_accept(db, req->params[0], who.name, &e), &e,
-                             req->params[0]);
+    return staff_case_answer(req, db, window_accept(db, id, who.name, &e), &e, id);
 }
 
 /* A text member of the body: NULL when absent or not a string (window.c
@@ -173,6 +187,7 @@ static const char *staff_text(const cJSON *body, const char *key)
 
 enum MHD_Result api_staff_complete(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct auth_user who;
     struct case_err e;
     enum MHD_Result res;
@@ -180,18 +195,19 @@ enum MHD_Result api_staff_complete(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
     if (!(body = api_json_body(req, &res)))
         return res;
-    r = window_complete(db, req->params[0], who.name, staff_text(body, "outcome"), &e);
-    res = staff_case_answer(req, db, r, &e, req->params[0]);
+    r = window_complete(db, id, who.name, staff_text(body, "outcome"), &e);
+    res = staff_case_answer(req, db, r, &e, id);
     cJSON_Delete(body);
     return res;
 }
 
 enum MHD_Result api_staff_return(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct auth_user who;
     struct case_err e;
     enum MHD_Result res;
@@ -199,29 +215,29 @@ enum MHD_Result api_staff_return(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
     if (!(body = api_json_body(req, &res)))
         return res;
-    r = window_return(db, req->params[0], who.name, staff_text(body, "reason"),
+    r = window_return(db, id, who.name, staff_text(body, "reason"),
                       cJSON_GetObjectItemCaseSensitive(body, "fields"),
                       cJSON_GetObjectItemCaseSensitive(body, "checklist"), &e);
-    res = staff_case_answer(req, db, r, &e, req->params[0]);
+    res = staff_case_answer(req, db, r, &e, id);
     cJSON_Delete(body);
     return res;
 }
 
 enum MHD_Result api_staff_no_show(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct auth_user who;
     struct case_err e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
-    return staff_case_answer(req, db, window_no_show(db, req->params[0], who.name, &e), &e,
-                             req->params[0]);
+    return staff_case_answer(req, db, window_no_show(db, id, who.name, &e), &e, id);
 }
 
 /* Answers a call with the called case's queue entry. */
@@ -245,14 +261,15 @@ static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int 
 
 enum MHD_Result api_staff_call(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct auth_user who;
     struct case_err e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
-    return staff_entry(req, db, window_call(db, req->params[0], who.name, &e), &e, req->params[0]);
+    return staff_entry(req, db, window_call(db, id, who.name, &e), &e, id);
 }
 
 enum MHD_Result api_staff_call_next(struct http_request *req)
@@ -270,6 +287,7 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
 
 enum MHD_Result print_staff_correction(struct http_request *req)
 {
+    char id[CASE_ID_LEN + 1];
     struct MHD_Response *resp;
     struct auth_user who;
     struct case_err e;
@@ -279,9 +297,9 @@ enum MHD_Result print_staff_correction(struct http_request *req)
     size_t len;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
         return res;
-    r = window_correction_html(db, req->params[0], &html, &e);
+    r = window_correction_html(db, id, &html, &e);
     if (r < 0)
         return api_internal(req);
     if (r > 0)

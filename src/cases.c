@@ -682,17 +682,21 @@ void cases_rejection_free(struct case_rejection *rej)
 static const char sql_ticket_next[] =
     "INSERT INTO ticket_counters (day, last) VALUES (?1, 1)"
     " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
-/* A (re)submission starts a new turn in the queue: not called yet, and
- * what an earlier return said is history (its event keeps it). */
+/* A (re)submission starts a new turn in the queue: not called, not
+ * accepted yet (a case accepted, then returned, must not show who accepted
+ * it while it waits again), and what an earlier return said is history
+ * (the events keep all of it). */
 static const char sql_submit[] =
     "UPDATE cases SET status = 'waiting', ticket = ?2, ticket_day = ?3, submitted_at = ?4,"
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
+    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 static const char sql_resubmit[] =
     "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
+    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 …, counted in the database so

@@ -60,8 +60,10 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
     return ret;
 }
 
-enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
-                           const void *body, size_t len)
+/* http_reply with the Cache-Control of a JSON answer given: no-cache, or
+ * no-store for one that holds personal data. */
+static enum MHD_Result http_reply_cc(struct http_request *req, unsigned status, const char *type,
+                                     const void *body, size_t len, const char *json_cc)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -71,9 +73,21 @@ enum MHD_Result http_reply(struct http_request *req, unsigned status, const char
     if (type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     if (type && strncmp(type, "application/json", 16) == 0)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, json_cc);
     req->bytes = len;
     return http_reply_response(req, status, r);
+}
+
+enum MHD_Result http_reply(struct http_request *req, unsigned status, const char *type,
+                           const void *body, size_t len)
+{
+    return http_reply_cc(req, status, type, body, len, "no-cache");
+}
+
+enum MHD_Result http_reply_private(struct http_request *req, unsigned status, const char *json,
+                                   size_t len)
+{
+    return http_reply_cc(req, status, "application/json", json, len, "no-store");
 }
 
 void http_page_headers(struct MHD_Response *r)

@@ -41,6 +41,8 @@ static const struct case_err err_bad_text = {422, "bad_text",
                                              "文字里有无法显示的字符,请重新输入"};
 static const struct case_err err_bad_flag = {
     422, "bad_flag", "标出的材料或填写项不属于这个事项,请刷新办件后重新选择"};
+static const struct case_err err_flag_na = {
+    422, "bad_flag", "标出的材料或填写项对这件办件不适用,居民不需要补正它;请刷新办件后重新选择"};
 
 /* ---- reading ---------------------------------------------------------------- */
 
@@ -216,10 +218,13 @@ static const char sql_waiting_count[] = "SELECT count(*) FROM cases WHERE status
 static const char sql_in_progress[] =
     "SELECT id FROM cases WHERE status = 'accepted' ORDER BY accepted_at, id LIMIT ?1";
 /* cases a staffer started at the window and has not submitted yet, so that
- * one left for the queue can be taken up again; a day back is enough */
+ * one left for the queue can be taken up again; a day back is enough. The
+ * public POST /api/v1/cases may say channel window too, without a login:
+ * only a staffer's own start (created_by) counts, or anyone could bury
+ * them under 500 of their own. */
 static const char sql_filling[] =
-    "SELECT id FROM cases WHERE status = 'open' AND channel = 'window' AND updated_at >= ?2"
-    " ORDER BY created_at, id LIMIT ?1";
+    "SELECT id FROM cases WHERE status = 'open' AND channel = 'window' AND created_by IS NOT NULL"
+    " AND updated_at >= ?2 ORDER BY created_at, id LIMIT ?1";
 
 /* The ids a list query gives (?1 the limit, ?2 when it has one: since
  * when, ISO UTC), into a new array (caller frees). */
@@ -261,6 +266,14 @@ static int window_list(struct db *db, cJSON *root, const char *key, const char *
         struct window_info wi;
         struct case_err e;
         r = window_load(db, ids[i], &cs, &wi, &e);
+        if (r < 0 && cs.procedure[0] && !cs.model) {
+            /* its pinned version no longer parses (models.c said so): one
+             * such case must not take the whole queue down. Never the case
+             * id here, the request log hides those too. */
+            fprintf(stderr, "spkiosk: queue: a case of %s version %.12s cannot be read, left out\n",
+                    cs.procedure, cs.hash);
+            r = 1;
+        }
         if (r == 0)
             r = window_entry_add(arr, &cs, &wi);
         cases_state_free(&cs);
@@ -355,21 +368,30 @@ static bool window_is_hex_id(const char *s)
     return i == CASE_ID_LEN;
 }
 
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e)
+{
+    size_t i;
+
+    if (!window_is_hex_id(key)) {
+        *e = err_unknown;
+        return 1;
+    }
+    /* ids are lower-case hex; a scanner may send either */
+    for (i = 0; i < CASE_ID_LEN; i++)
+        id_out[i] = (char)(key[i] >= 'A' && key[i] <= 'F' ? key[i] - 'A' + 'a' : key[i]);
+    id_out[CASE_ID_LEN] = '\0';
+    return 0;
+}
+
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct case_err *e)
 {
     sqlite3_stmt *st;
     char ticket[5], day[11];
     int r, b = SQLITE_OK;
-    size_t i;
 
-    if (window_is_hex_id(key)) {
-        /* ids are lower-case hex; a scanner may send either */
-        for (i = 0; i < CASE_ID_LEN; i++)
-            id_out[i] = (char)(key[i] >= 'A' && key[i] <= 'F' ? key[i] - 'A' + 'a' : key[i]);
-        id_out[CASE_ID_LEN] = '\0';
-        return 0;
-    }
+    if (window_is_hex_id(key))
+        return window_case_id(key, id_out, e);
     if (strlen(key) != 4 || !((key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z')) ||
         key[1] < '0' || key[1] > '9' || key[2] < '0' || key[2] > '9' || key[3] < '0' ||
         key[3] > '9') {
@@ -672,13 +694,25 @@ int window_case_json(struct db *db, const char *id, char **out, struct case_err 
 
 /* ---- moves ----------------------------------------------------------------- */
 
+/* Characters a staffer's text may not hold: the C0 controls but line
+ * break and tab, DEL and the C1 controls (U+0085 breaks lines on some
+ * screens), and the invisible marks that change how the text around them
+ * reads: LRM/RLM, the bidirectional embeddings and overrides (U+202E turns
+ * a line around), the isolates, and the line and paragraph separators. The
+ * resident reads these texts on the kiosk and on the printed notice. */
+static bool window_bad_char(uint32_t c)
+{
+    return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == 0x200e ||
+           c == 0x200f || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 /* Checks a staffer's text: trimmed (in place, returned), valid UTF-8, no
- * control characters but line breaks and tabs, 1..WINDOW_TEXT_MAX
- * characters. Returns NULL with e set otherwise. */
+ * character window_bad_char refuses, 1..WINDOW_TEXT_MAX characters.
+ * Returns NULL with e set otherwise. */
 static const char *window_text(const char *s, char *buf, size_t cap, const struct case_err *empty,
                                const struct case_err *toolong, struct case_err *e)
 {
-    size_t n = s ? strlen(s) : 0, i, count;
+    size_t n = s ? strlen(s) : 0, i, count, len;
     const char *t;
 
     if (!s || !utf8_valid(s, n)) {
@@ -695,9 +729,9 @@ static const char *window_text(const char *s, char *buf, size_t cap, const struc
         *e = *toolong;
         return NULL;
     }
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+    for (i = 0; i < n; i += len) {
+        uint32_t c;
+        if (!(len = utf8_decode(t + i, n - i, &c)) || window_bad_char(c)) {
             *e = err_bad_text;
             return NULL;
         }
@@ -805,7 +839,9 @@ done:
 
 /* Appends the strings of in (NULL: none) that name a part of the case's
  * procedure to out, without repeats; *steps gets each part's step marked.
- * Returns 0, 1 with e (not an array of known names, too many), -1. */
+ * Returns 0, 1 with e (not an array of known names, a part that does not
+ * apply to the case, too many), -1. A part that does not apply would
+ * reopen nothing and let the case go back unchanged. */
 static int window_flags(const struct case_state *cs, const cJSON *in, bool fields, cJSON *out,
                         bool *steps, size_t *count, struct case_err *e)
 {
@@ -820,7 +856,7 @@ static int window_flags(const struct case_state *cs, const cJSON *in, bool field
         return 1;
     }
     cJSON_ArrayForEach(x, in) {
-        bool found = false, seen = false;
+        bool found = false, applies = false, seen = false;
         const cJSON *y;
         if (!cJSON_IsString(x) || ++*count > WINDOW_FLAGS_MAX) {
             *e = err_bad_flag;
@@ -829,16 +865,18 @@ static int window_flags(const struct case_state *cs, const cJSON *in, bool field
         for (j = 0; j < p->n_steps && !found; j++) {
             if (fields) {
                 for (i = 0; i < p->steps[j].n_fields && !found; i++)
-                    found = strcmp(p->steps[j].fields[i].key, x->valuestring) == 0;
+                    if ((found = strcmp(p->steps[j].fields[i].key, x->valuestring) == 0))
+                        applies = window_field_applies(cs, j, &p->steps[j].fields[i]);
             } else {
                 for (i = 0; i < p->steps[j].n_items && !found; i++)
-                    found = strcmp(p->steps[j].items[i].id, x->valuestring) == 0;
+                    if ((found = strcmp(p->steps[j].items[i].id, x->valuestring) == 0))
+                        applies = window_item_applies(cs, j, &p->steps[j].items[i]);
             }
             if (found)
                 steps[j] = true;
         }
-        if (!found) {
-            *e = err_bad_flag;
+        if (!found || !applies) {
+            *e = found ? err_flag_na : err_bad_flag;
             return 1;
         }
         cJSON_ArrayForEach(y, out)

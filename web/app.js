@@ -6,7 +6,7 @@
 //   #/c/ID             a category          #/policies   policy documents
 //   #/p/ID             a procedure         #/p/ID/print the one-time notice
 //   #/triage[/Q[/end/N]]                   the clarification questions
-//   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned)  the walkthrough
+//   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned|closed)  the walkthrough
 //   #/case/ID          a case opened again by its code (read from the server)
 //
 // For tests only: /?idle=S&countdown=S shortens the idle timers.

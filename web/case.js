@@ -201,7 +201,13 @@ export async function caseScreen(id, view, n) {
   // 结束办理, the back button must not bring a resident's answers back
   if (!c || c.id !== id) { go('#/', { replace: true }); return; }
   const submitted = c.status !== 'open' && c.status !== 'returned';
-  if (submitted && view !== 'done' && view !== 'slip') { go(caseHash(c, 'done'), { replace: true }); return; }
+  // once the window has it (or it ended), the ticket screen no longer fits
+  const closed = submitted && c.status !== 'waiting';
+  if (closed !== (view === 'closed')) {
+    go(caseHash(c, closed ? 'closed' : submitted ? 'done' : 'review'), { replace: true });
+    return;
+  }
+  if (submitted && view !== 'done' && view !== 'slip' && view !== 'closed') { go(caseHash(c, 'done'), { replace: true }); return; }
   if (!submitted && (view === 'done' || view === 'slip')) { go(caseHash(c, 'review'), { replace: true }); return; }
   if (c.stopped && view !== 'unmet') { go(caseHash(c, 'unmet'), { replace: true }); return; }
   if (view !== 'conditions' && view !== 'unmet' && !c.conditionsConfirmed) {
@@ -215,6 +221,7 @@ export async function caseScreen(id, view, n) {
     case 'review': return reviewScreen(c);
     case 'done': return doneScreen(c);
     case 'returned': return returnedScreen(c);
+    case 'closed': return closedScreen(c);
     case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
   }
   caseGone();
@@ -259,7 +266,8 @@ export async function resumeCase(id) {
   else if (c.status === 'open') {
     const next = firstUndone(c);
     view = !c.conditionsConfirmed ? 'conditions' : next === 'review' ? 'review' : 'step/' + next;
-  } else if (c.ticket) view = 'done';
+  } else if (c.status === 'waiting' && c.ticket) view = 'done';
+  else if (c.status !== 'waiting') view = 'closed';
   if (!view) { caseGone(); return; }
   go(caseHash(c, view), { replace: true });
 }
@@ -292,6 +300,19 @@ function returnedScreen(c) {
       button(t('homeLong'), () => hooks.reset(), 'btn'),
       button(t('returnedStart'), () => go(caseHash(c, next === 'review' ? 'review' : 'step/' + next)),
         'btn btn-primary')),
+  ]);
+}
+
+// A case the window has accepted or completed, or that ended (a no-show):
+// what it is now, not the ticket to wait with (which may be another day's).
+// Never the outcome: that is the staffer's text for the window.
+function closedScreen(c) {
+  const key = c.status === 'accepted' ? 'closedAccepted' : c.status === 'completed' ? 'closedCompleted' : 'closedEnded';
+  show([
+    procKicker(c),
+    el('h1', {}, t(key + 'Title')),
+    el('p', { class: 'lead', id: 'closed-text' }, t(key + 'Text')),
+    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
   ]);
 }
 

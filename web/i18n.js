@@ -171,6 +171,14 @@ export const STRINGS = {
     returnedIntro: '请按上面的说明修改或补齐,然后重新提交。当天重新提交,排队号不变。',
     returnedStart: '开始修改',
 
+    // a case opened by its code once the window has it
+    closedAcceptedTitle: '正在办理',
+    closedAcceptedText: '窗口已经受理这件事,正在办理。请听从窗口工作人员的安排。',
+    closedCompletedTitle: '已办结',
+    closedCompletedText: '这件事已经在窗口办结。如有疑问,请到综合窗口咨询。',
+    closedEndedTitle: '这次办理已结束',
+    closedEndedText: '这次办理已经结束。如果还要办理,请从首页重新开始,或到综合窗口咨询。',
+
     // dialogs
     idleTitle: '还在使用吗?',
     idleText: '如果没有操作,屏幕上的内容将在倒计时结束后清除,并回到首页。',
@@ -355,6 +363,13 @@ export const STRINGS = {
     returnedItems: 'What to correct or add:',
     returnedIntro: 'Please correct or complete what is listed above, then submit again. If you submit again today, you keep your queue number.',
     returnedStart: 'Start correcting',
+
+    closedAcceptedTitle: 'Being handled',
+    closedAcceptedText: 'The window has accepted this application and is handling it. Please follow the staff\'s instructions.',
+    closedCompletedTitle: 'Completed',
+    closedCompletedText: 'This application has been completed at the window. If you have questions, please ask at the general window.',
+    closedEndedTitle: 'This application has ended',
+    closedEndedText: 'This application has ended. To apply, please start again from the home screen, or ask at the general window.',
 
     idleTitle: 'Are you still there?',
     idleText: 'If nothing happens, everything on the screen will be cleared when the countdown ends.',

@@ -4,7 +4,8 @@
 // answer in full, what was ticked and what is missing, the steps with their
 // staff-only guidance and the history; the moves (call, accept, complete,
 // return with the correction notice, no-show); and a case started at the
-// window and filled in here through the resident's own step routes.
+// window, or a returned one the resident brings back (代为补正), filled in
+// here through the resident's own step routes.
 // The server decides every move; the page shows what it answers.
 
 import { el, stepLabel } from './core.js';
@@ -74,6 +75,14 @@ export function parseKey(raw) {
   return null;
 }
 
+// Whether keys pressed in element t are text it takes (a text box, a
+// text area, a select that jumps to an option by its letter).
+function typesText(t) {
+  if (t.matches('textarea, select, [contenteditable]')) return true;
+  return t.matches('input') &&
+    !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'image', 'range', 'color'].includes(t.type);
+}
+
 // ---- the page ----
 
 async function start() {
@@ -85,12 +94,15 @@ async function start() {
   await refreshQueue();
   pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshQueue(); });
-  // a scanner types wherever the focus is: outside a form control, its
-  // keys go to the ticket box
+  // a scanner types wherever the focus is: unless a staffer is typing into
+  // a field, its keys go to the ticket box. A focused button or link (say
+  // 叫下一个号 after "no one waiting") would lose the digits and take the
+  // Enter. Space is left alone: it presses buttons and ticks boxes, and no
+  // code holds one.
   document.addEventListener('keydown', (e) => {
     const t = e.target;
-    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
-    if (t && t.closest && t.closest('input, textarea, select, button, a, dialog')) return;
+    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1 || e.key === ' ') return;
+    if (t && t.closest && (typesText(t) || t.closest('dialog'))) return;
     ui.key.focus();
   });
   ui.key.focus();
@@ -272,7 +284,10 @@ function actions(v, box) {
   } else if (v.status === 'abandoned' && v.no_show_at) {
     list.push(b('过号后到场,受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
   } else if (v.status === 'returned') {
-    list.push(el('a', { class: 'btn btn-primary', href: `/print/staff/cases/${enc(v.id)}/correction`,
+    // the resident brought the notice back to the window: the staffer
+    // corrects the case with them, through the resident's own routes
+    list.push(b('代为补正', () => fillCase(v.id), 'btn btn-primary'));
+    list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/correction`,
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
@@ -355,8 +370,10 @@ function history(v) {
 async function move(v, what, body, box) {
   const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/${what}`, body);
   if (r.status !== 200) {
+    // redraw first (the case moved on elsewhere), then say why: a message
+    // put in the old pane would go with it
+    if (r.status === 409) await reloadCase();
     msg(ui.box, errorText(r));
-    if (r.status === 409) reloadCase();
     return null;
   }
   showCase(r.data);
@@ -487,9 +504,17 @@ async function fillCase(id, stepWanted = null) {
     msg(ui.startMsg, '这个事项已经更新,请重新开始一件办件');
     return;
   }
+  // the resident's route masks ID numbers; the window's view has them in
+  // full, so a step done again need not be typed again from the card
+  const sv = await api('GET', '/api/v1/staff/cases/' + enc(id));
+  const full = {};
+  if (sv.status === 200) {
+    for (const s of sv.data.steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
+  }
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });
-  const heading = el('h2', { id: 'case-h', tabindex: '-1' }, `窗口代填 · ${p.title}`);
+  const heading = el('h2', { id: 'case-h', tabindex: '-1' },
+    `${c.status === 'returned' ? '代为补正' : '窗口代填'} · ${p.title}`);
   const nav = el('div', { class: 'btn-row' }, c.applicable.filter((n) => c.done.includes(n) || n === c.step).map((n) =>
     el('button', { type: 'button', class: 'btn btn-small', onClick: () => fillCase(id, n),
       'aria-current': (stepWanted ?? c.step) === n ? 'step' : undefined },
@@ -513,7 +538,7 @@ async function fillCase(id, stepWanted = null) {
     body.push(form);
   } else {
     const n = stepWanted ?? c.step;
-    if (n < c.steps) body.push(stepForm(id, c, p, n, err));
+    if (n < c.steps) body.push(stepForm(id, c, p, n, err, full));
     else {
       const submit = el('button', { type: 'button', class: 'btn btn-primary' }, '提交并取号');
       submit.addEventListener('click', () => busy(submit, async () => {
@@ -528,11 +553,25 @@ async function fillCase(id, stepWanted = null) {
         el('div', { class: 'btn-row' }, submit)));
     }
   }
-  ui.pane.replaceChildren(heading, nav, ...body);
+  ui.pane.replaceChildren(heading, returnedNote(c, p), nav, ...body);
   heading.focus();
 }
 
-function stepForm(id, c, p, n, err) {
+// What the return asked to correct, above the form of a returned case.
+function returnedNote(c, p) {
+  if (c.status !== 'returned') return null;
+  const marked = c.returned_items || { fields: [], checklist: [] };
+  const names = [];
+  for (const s of p.steps) {
+    for (const it of s.checklist) if (marked.checklist.includes(it.id)) names.push('材料:' + it.text);
+    for (const f of s.fields) if (marked.fields.includes(f.key)) names.push('填写:' + f.label);
+  }
+  return el('div', { class: 'flagged returned-note', id: 'returned-note' },
+    el('p', {}, el('strong', {}, '退回原因:'), c.returned_reason || ''),
+    names.length ? el('ul', {}, names.map((x) => el('li', {}, x))) : null);
+}
+
+function stepForm(id, c, p, n, err, full) {
   const s = p.steps[n];
   const values = Object.assign({}, c.values);
   const inputs = [];
@@ -546,7 +585,7 @@ function stepForm(id, c, p, n, err) {
     const fid = 'field-' + f.key;
     let input;
     const v = c.values[f.key];
-    const known = v !== undefined && !/\*/.test(v) ? v : '';
+    const known = f.key in full ? full[f.key] : v !== undefined && !/\*/.test(v) ? v : '';
     if (f.type === 'choice' || f.type === 'yesno') {
       const opts = f.type === 'yesno' ? [['yes', '是'], ['no', '否']] : f.options.map((o) => [o, o]);
       input = el('select', { id: fid }, el('option', { value: '' }, '(请选择)'),

@@ -1,10 +1,13 @@
 // Returning a case to the resident (docs/http-api.md "Staff"): the reason
 // and the flagged parts, which steps reopen, what the resident's case route
 // then shows, the correction notice (补正告知单) with everything at once and
-// no value, and the resubmission: same ticket, a new turn in the queue.
+// no value, and the resubmission: same ticket, a new turn in the queue, no
+// trace of an earlier acceptance; a staffer correcting a returned case at
+// the window; flags of parts that do not apply and characters that change
+// how a text reads are refused.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError } from './helpers.mjs';
+import { assertError, authHeaders } from './helpers.mjs';
 import { useWindow, residentCase, NAME, ID, MOBILE, AGENT, AGENT_ID } from './staff-helpers.mjs';
 
 const h = useWindow();
@@ -141,5 +144,97 @@ describe('return with a reason', () => {
     assert.ok(n.text.includes('见上面的退回原因'));
     const s = await h.post(`/api/v1/cases/${d.id}/submit`);
     assert.deepEqual(s.body, { status: 'waiting', ticket: d.ticket });
+    // a new turn: nobody has accepted it yet (the events keep who did before)
+    const v = await h.sget(`/api/v1/staff/cases/${d.id}`);
+    assert.equal(v.body.status, 'waiting');
+    assert.equal(v.body.accepted_at, null);
+    assert.equal(v.body.accepted_by, null);
+    assert.equal(v.body.no_show_at, null);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => e.user), ['wang']);
+    const q = await h.sget('/api/v1/staff/queue');
+    const e = q.body.waiting.find((x) => x.id === d.id);
+    assert.deepEqual([e.accepted_at, e.accepted_by], [null, null]);
+    assert.ok(!q.body.in_progress.some((x) => x.id === d.id));
+    const a = await h.spost(`/api/v1/staff/cases/${d.id}/accept`, {}, h.staff2);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.accepted_by, 'li');
+  });
+});
+
+describe('what a return may flag, and what its texts may hold', () => {
+  it('422 bad_flag for a field or an item that does not apply to the case; nothing moves', async () => {
+    const c = await residentCase(h); // in person: the agent's step does not apply
+    const p = `/api/v1/staff/cases/${c.id}/return`;
+    assertError(await h.spost(p, { reason: '代办人身份证号有误', fields: ['agent_id'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺授权委托书', checklist: ['s2-0'] }), 422, 'bad_flag');
+    assertError(await h.spost(p, { reason: '缺材料', fields: ['name', 'agent_name'] }), 422, 'bad_flag');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting', 'nothing moved');
+    assert.ok(v.body.steps.filter((x) => x.applicable).every((x) => x.done), 'no step reopened');
+    // the same parts of a case by an agent apply, and so may be flagged
+    const d = await residentCase(h, { proxy: 'yes' });
+    const r = await h.spost(`/api/v1/staff/cases/${d.id}/return`,
+      { reason: '缺授权委托书', fields: ['agent_id'], checklist: ['s2-0'] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.returned_items, { fields: ['agent_id'], checklist: ['s2-0'] });
+  });
+
+  it('422 bad_text for C1 controls, direction marks and overrides, isolates and line separators', async () => {
+    const c = await residentCase(h);
+    const p = `/api/v1/staff/cases/${c.id}/return`;
+    const bad = ['\u0080', '\u0085', '\u009f', '\u007f', '\u200e', '\u200f', '\u2028', '\u2029',
+      '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const ch of bad) {
+      const what = 'U+' + ch.codePointAt(0).toString(16).padStart(4, '0');
+      assertError(await h.spost(p, { reason: `户口簿${ch}缺少本人页` }), 422, 'bad_text', what);
+    }
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.status, 'waiting');
+    // what a staffer does type is fine: line breaks, tabs, full-width marks, the zero-width joiner
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结\u202e证件' }),
+      422, 'bad_text');
+    const outcome = '已办结:\n\t当场发证(居住证明)。👩\u200d💼';
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.outcome, outcome);
+  });
+});
+
+describe('a returned case at the window', () => {
+  it('a staffer corrects it through the resident\'s routes: events name the staffer, it waits again and is accepted', async () => {
+    const c = await residentCase(h, { proxy: 'yes' });
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '代办人身份证号有误', fields: ['agent_id'] });
+    assert.equal(r.status, 200, r.text);
+    const headers = authHeaders(h.staff2);
+    r = await h.post(`/api/v1/cases/${c.id}/steps/2`, { fields: { agent_name: AGENT, agent_id: '440304199003070018' } }, headers);
+    assert.equal(r.status, 200, r.text);
+    r = await h.post(`/api/v1/cases/${c.id}/submit`, undefined, headers);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { status: 'waiting', ticket: c.ticket });
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'waiting');
+    assert.deepEqual(v.body.events.slice(-3).map((e) => [e.what, e.user, e.channel]),
+      [['returned', 'wang', 'window'], ['step', 'li', 'kiosk'], ['submitted', 'li', 'kiosk']]);
+    r = await h.spost(`/api/v1/staff/cases/${c.id}/accept`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'accepted');
+  });
+
+  it('the notice also lists what applies, is required and is missing though nobody flagged it', async () => {
+    const c = await residentCase(h); // in person
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '请核对是否代办', fields: ['proxy'] });
+    assert.equal(r.status, 200, r.text);
+    // the resident now says an agent came: the agent's step applies and is empty
+    r = await h.post(`/api/v1/cases/${c.id}/steps/1`, { fields: { name: NAME, id_number: ID, phone: MOBILE, proxy: 'yes' } });
+    assert.equal(r.status, 200, r.text);
+    r = await h.sget(`/print/staff/cases/${c.id}/correction`);
+    assert.equal(r.status, 200, r.text);
+    const items = [...r.text.matchAll(/<li><span class="what">([^<]*)<\/span>([^<]*)<\/li>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(items.map((x) => x[1]), ['是否代办', '代办人姓名', '代办人身份证号'], r.text);
+    assert.match(items[0][0], /核对/);
+    assert.match(items[1][0], /填写/);
+    assert.match(items[2][0], /填写/);
+    assert.ok(!r.text.includes('授权委托书'), 'an optional item is not missing');
+    assert.ok(!r.text.includes('见上面的退回原因'));
   });
 });

@@ -2,8 +2,9 @@
 // CSRF gate on every route, the queue (oldest first, ID numbers masked),
 // the case view by id or today's ticket (ID numbers in full, ticked and
 // missing, events with who), accept → complete, the 409s of moves the
-// status does not allow, 422 bodies, 404s, and that the log holds no case
-// id or value.
+// status does not allow, 422 bodies, 404s, two windows acting on one case
+// at once, upper-case ids on the moves, no-store on every answer with case
+// data, and that the log holds no case id or value.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, assertJSONType } from './helpers.mjs';
@@ -374,6 +375,15 @@ describe('staff start a case at the window and fill it in through the same route
     assert.ok(!q2.body.filling.some((x) => x.id === o.body.id));
   });
 
+  it('`filling` lists only cases a staffer started: anyone may post channel window without a login', async () => {
+    const anon = await h.post('/api/v1/cases', { procedure: 'simple', channel: 'window' });
+    assert.equal(anon.status, 201, anon.text);
+    assert.equal(anon.body.channel, 'window');
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q.body.filling.some((x) => x.id === anon.body.id), 'an anonymous window case is listed');
+    assert.ok(q.body.filling.some((x) => x.id === c.id), 'the staffer\'s own start is not listed');
+  });
+
   it('422 without a procedure, 404 for an unknown one, 422 for a policy document, 400 for no JSON', async () => {
     assertError(await h.spost('/api/v1/staff/cases', {}), 422, 'procedure_required');
     assertError(await h.spost('/api/v1/staff/cases', { procedure: 'nope' }), 404, 'unknown_procedure');
@@ -402,6 +412,103 @@ describe('staff start a case at the window and fill it in through the same route
     assert.equal(r.status, 200, r.text);
     const v2 = await h.sget(`/api/v1/staff/cases/${o.body.id}`);
     assert.deepEqual(v2.body.events.map((e) => [e.what, e.user]), [['created', 'wang'], ['step', null]]);
+  });
+});
+
+describe('two windows acting on one case at once: exactly one wins', () => {
+  const p = (c, what) => `/api/v1/staff/cases/${c.id}/${what}`;
+  // whichever of the two the server took first; never assumed
+  function oneWins(rs, codes) {
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join('\n'));
+    const lost = rs.find((r) => r.status === 409);
+    assertError(lost, 409, codes);
+    return rs.indexOf(rs.find((r) => r.status === 200));
+  }
+
+  it('two accepts: one 200, one 409 not_waiting; one accepted event, by the winner', async () => {
+    const c = await residentCase(h);
+    const rs = await Promise.all([h.spost(p(c, 'accept'), {}, h.staff), h.spost(p(c, 'accept'), {}, h.staff2)]);
+    const who = ['wang', 'li'][oneWins(rs, 'not_waiting')];
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'accepted');
+    assert.equal(v.body.accepted_by, who);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => e.user), [who]);
+  });
+
+  it('two returns: one 200, one 409 not_returnable; one returned event', async () => {
+    const c = await residentCase(h);
+    const rs = await Promise.all([
+      h.spost(p(c, 'return'), { reason: '缺户口簿' }, h.staff),
+      h.spost(p(c, 'return'), { reason: '缺照片' }, h.staff2)]);
+    const i = oneWins(rs, 'not_returnable');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'returned');
+    assert.equal(v.body.returned_reason, ['缺户口簿', '缺照片'][i]);
+    assert.equal(v.body.events.filter((e) => e.what === 'returned').length, 1);
+  });
+
+  it('complete and return of an accepted case: one 200, the other 409', async () => {
+    const c = await residentCase(h);
+    assert.equal((await h.spost(p(c, 'accept'))).status, 200);
+    const rs = await Promise.all([
+      h.spost(p(c, 'complete'), { outcome: '已办结' }, h.staff),
+      h.spost(p(c, 'return'), { reason: '缺户口簿' }, h.staff2)]);
+    const i = oneWins(rs, ['not_returnable', 'not_accepted']);
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, ['completed', 'returned'][i]);
+    assert.equal(v.body.events.filter((e) => e.what === 'completed' || e.what === 'returned').length, 1);
+  });
+});
+
+describe('a case id in upper case (a scanner may send it so)', () => {
+  it('every move and the notice take it, as the case view does', async () => {
+    const c = await residentCase(h);
+    const up = c.id.toUpperCase();
+    assert.notEqual(up, c.id);
+    let r = await h.spost(`/api/v1/staff/cases/${up}/call`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, c.id);
+    r = await h.spost(`/api/v1/staff/cases/${up}/no-show`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'abandoned');
+    r = await h.spost(`/api/v1/staff/cases/${up}/accept`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, c.id);
+    r = await h.spost(`/api/v1/staff/cases/${up}/complete`, { outcome: '已办结' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'completed');
+    const d = await residentCase(h);
+    r = await h.spost(`/api/v1/staff/cases/${d.id.toUpperCase()}/return`, { reason: '缺户口簿' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    r = await h.sget(`/print/staff/cases/${d.id.toUpperCase()}/correction`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.text.includes(d.ticket));
+    // anything but 32 hex digits is still no case
+    assertError(await h.spost(`/api/v1/staff/cases/${d.id.slice(1)}G/accept`), 404, 'unknown_case');
+  });
+});
+
+describe('answers with case data are never stored by the browser', () => {
+  it('Cache-Control: no-store on the queue, the case view, moves, calls, a window start and GET /api/v1/cases/{id}', async () => {
+    const c = await residentCase(h);
+    const answers = [
+      ['queue', await h.sget('/api/v1/staff/queue')],
+      ['case view', await h.sget(`/api/v1/staff/cases/${c.ticket}`)],
+      ['call', await h.spost(`/api/v1/staff/cases/${c.id}/call`)],
+      ['accept', await h.spost(`/api/v1/staff/cases/${c.id}/accept`)],
+      ['complete', await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结' })],
+      ['window start', await h.spost('/api/v1/staff/cases', { procedure: 'simple' })],
+      ['resident case', await h.get(`/api/v1/cases/${c.id}`)],
+      ['resident case created', await h.post('/api/v1/cases', { procedure: 'simple' })],
+    ];
+    for (const [what, r] of answers) {
+      assert.ok(r.status === 200 || r.status === 201, `${what}: ${r.status} ${r.text}`);
+      assert.equal(r.headers.get('cache-control'), 'no-store', what);
+    }
+    // the rest of the API is unchanged
+    const list = await h.get('/api/v1/procedures');
+    assert.equal(list.headers.get('cache-control'), 'no-cache');
   });
 });
 

@@ -4,11 +4,15 @@
 // its correction notice and the resident's case page then shows the reason;
 // a case started at the window is filled in there. axe-core on /staff (login,
 // queue, case view, forms), on the notice and on the resident's page.
+// Also: a scanner's keys reach the ticket box while a button has the focus;
+// a returned case brought back is corrected at the window (代为补正); a 409
+// keeps its message after the case redraws; the resident's page of a
+// completed case says so instead of showing the ticket.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
-import { addUser } from '../api/helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
 
 const k = useKiosk();
 const DESKTOP = { width: 1600, height: 1000 };
@@ -113,6 +117,23 @@ describe('the staff window', () => {
     assert.equal(pub.status, 'completed');
   });
 
+  it('the resident\'s page of the completed case says it is done, with no ticket to wait with', async () => {
+    const rp = await kioskPage(k);
+    try {
+      await rp.page.goto(`${k.url}/#/case/${first.id}`);
+      await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/closed$/);
+      const t = await rp.page.locator('#main').innerText();
+      assert.match(t, /已办结/);
+      assert.ok(!t.includes(first.ticket) && !t.includes('请记住排队号'), t);
+      assert.ok(!t.includes('当场发放'), 'the outcome is the window\'s text');
+      for (const v of await axeSerious(rp.page)) axeProblems.push(`resident closed screen: ${v}`);
+      assert.deepEqual(await smallTargets(rp.page), [], 'kiosk target sizes');
+      rp.assertClean('resident page');
+    } finally {
+      await rp.context.close();
+    }
+  });
+
   let second;
   it('a scanner typing the slip\'s code anywhere on the page opens that case', async () => {
     second = await residentCase();
@@ -127,6 +148,17 @@ describe('the staff window', () => {
     await page.keyboard.press('Enter');
     await pane().locator('#case-h', { hasText: second.ticket }).waitFor();
     assert.equal(await page.locator('#case-key').inputValue(), '');
+  });
+
+  it('a scanner\'s keys reach the ticket box while a button has the focus; Enter does not press it', async () => {
+    await page.locator('#call-next').focus();
+    await page.keyboard.type(first.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: first.ticket }).waitFor();
+    assert.equal(await page.locator('#call-msg').innerText(), '', 'nobody was called');
+    await page.keyboard.type(second.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: second.ticket }).waitFor();
   });
 
   it('calls the ticket again and returns the case with a reason; the notice prints everything', async () => {
@@ -173,6 +205,39 @@ describe('the staff window', () => {
     } finally {
       await rp.context.close();
     }
+  });
+
+  it('the returned case brought back to the window: 代为补正, submitted again, accepted', async () => {
+    await page.locator('#case-key').fill(second.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+    await pane().getByRole('button', { name: '代为补正' }).click();
+    await pane().locator('#returned-note', { hasText: '户口簿需要带原件' }).waitFor();
+    assert.match(await pane().locator('#returned-note').innerText(), /户口簿原件/);
+    // the step holding the flagged item is the one to do again
+    await pane().locator('#item-s1-1').waitFor();
+    await axe('fill-returned');
+    await page.click('.fill-form button[type=submit]');
+    await pane().getByRole('button', { name: '提交并取号' }).click();
+    await pane().locator('.case-facts', { hasText: '等候中' }).waitFor();
+    assert.ok((await pane().innerText()).includes(`已提交,排队号 ${second.ticket}`));
+    const rows = await pane().locator('table.history tbody tr').allInnerTexts();
+    assert.match(rows.at(-1), /提交到窗口[\s\S]*wang/);
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+  });
+
+  it('a move another window made first: the case redraws and still says why', async () => {
+    const fourth = await residentCase();
+    await page.locator('#case-key').fill(fourth.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: fourth.ticket }).waitFor();
+    const other = await login(k.url, 'wang', 'wang-password-1');
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${fourth.id}/accept`, { method: 'POST', headers: authHeaders(other), body: '{}' });
+    assert.equal(r.status, 200);
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+    await pane().locator('.case-msg', { hasText: '不在等候中' }).waitFor();
   });
 
   it('starts a case at the window and fills it in; the events name the staffer', async () => {

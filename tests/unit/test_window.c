@@ -1,0 +1,174 @@
+/* Unit tests of the window's queue over a real database: a case whose
+ * pinned version no longer parses is left out of the queue (and logged by
+ * procedure and version, never by case id) instead of failing all of it;
+ * and migration 004 gives the cases already waiting when it runs their
+ * turn in the order they were submitted. Each test has its own database in
+ * a temporary folder. */
+#include <criterion/criterion.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "embed.h"
+#include "models.h"
+#include "window.h"
+
+#define GOOD "# 简易事项\n\n简介。\n\n## 第一步:准备材料\n- [ ] 本人居民身份证原件\n"
+#define BROKEN "# 坏\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n- [ ] \n"
+#define HASH_GOOD "1111111111111111111111111111111111111111111111111111111111111111"
+#define HASH_BAD "2222222222222222222222222222222222222222222222222222222222222222"
+#define ID_BAD "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define ID_GOOD "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static char dir[64];
+static char path[96];
+static struct db *db;
+
+static void setup(void)
+{
+    char err[256];
+
+    snprintf(dir, sizeof dir, "/tmp/spk-window-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/x.db", dir);
+    cr_assert_eq(db_open(path, &db, err, sizeof err), 0, "%s", err);
+}
+
+static void teardown(void)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char p[128];
+    size_t i;
+
+    db_close(db);
+    db = NULL;
+    models_shutdown();
+    for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static void exec(const char *sql)
+{
+    char *msg = NULL;
+
+    cr_assert_eq(sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg), SQLITE_OK, "%s: %s", sql,
+                 msg ? msg : "");
+}
+
+/* A stored version of procedure `p` with source text. */
+static void version(const char *hash, const char *text)
+{
+    sqlite3_stmt *st;
+
+    cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
+                                    "INSERT INTO procedure_versions VALUES ('p', ?1, ?2, 'hall',"
+                                    " 'procedure', 't', 1000, 0, '{}', '{}', '', 1,"
+                                    " '2026-01-01T00:00:00Z')",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, text, (int)strlen(text), SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db_handle(db)));
+    sqlite3_finalize(st);
+}
+
+/* A waiting case of `p` at hash, submitted at `at`. */
+static void waiting(const char *id, const char *hash, const char *ticket, const char *at)
+{
+    sqlite3_stmt *st;
+
+    cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
+                                    "INSERT INTO cases (id, procedure_id, hash, channel, status,"
+                                    " conditions_confirmed, ticket_day, ticket, created_at,"
+                                    " updated_at, submitted_at) VALUES (?1, 'p', ?2, 'kiosk',"
+                                    " 'waiting', 1, '2026-01-01', ?3, ?4, ?4, ?4)",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ticket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, at, -1, SQLITE_STATIC);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db_handle(db)));
+    sqlite3_finalize(st);
+}
+
+TestSuite(window, .init = setup, .fini = teardown);
+
+Test(window, queue_leaves_out_a_case_whose_version_no_longer_parses)
+{
+    char err[256], *out = NULL;
+    cJSON *q, *w;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    version(HASH_BAD, BROKEN);
+    /* the broken one first: the queue must go on past it */
+    waiting(ID_BAD, HASH_BAD, "A001", "2026-01-01T08:00:00Z");
+    waiting(ID_GOOD, HASH_GOOD, "A002", "2026-01-01T08:01:00Z");
+    exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_BAD "';"
+         "UPDATE cases SET queue_seq = 2 WHERE id = '" ID_GOOD "';");
+
+    cr_assert_eq(window_queue_json(db, &out), 0, "the whole queue failed");
+    cr_assert_not_null(q = cJSON_Parse(out));
+    w = cJSON_GetObjectItemCaseSensitive(q, "waiting");
+    cr_assert_eq(cJSON_GetArraySize(w), 1);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(w, 0), "id")->valuestring,
+                     ID_GOOD);
+    /* still counted: it is waiting, a staffer may open it by its ticket */
+    cr_assert_eq(cJSON_GetObjectItemCaseSensitive(q, "total")->valuedouble, 2);
+    cJSON_Delete(q);
+    free(out);
+}
+
+Test(window, migration_004_numbers_waiting_cases_by_submission)
+{
+    char err[256];
+    sqlite3_stmt *st;
+    size_t i;
+    int n = 0;
+    static const char *const order[] = {"cccccccccccccccccccccccccccccccc", ID_GOOD, ID_BAD};
+
+    /* a database as it was before 004: the three first migrations */
+    cr_assert_geq(embed_migrations_count, 4);
+    for (i = 0; i < 3; i++)
+        exec((const char *)embed_migrations[i].data);
+    exec("PRAGMA user_version = 3");
+    version(HASH_GOOD, GOOD);
+    /* inserted in another order than submitted, one with a tie broken by id */
+    waiting(ID_BAD, HASH_GOOD, "A003", "2026-01-01T08:05:00Z");
+    waiting(ID_GOOD, HASH_GOOD, "A002", "2026-01-01T08:05:00Z");
+    waiting(order[0], HASH_GOOD, "A001", "2026-01-01T08:00:00Z");
+    exec("INSERT INTO cases (id, procedure_id, hash, channel, status, created_at, updated_at)"
+         " VALUES ('dddddddddddddddddddddddddddddddd', 'p', '" HASH_GOOD "', 'kiosk', 'open',"
+         " '2026-01-01T07:00:00Z', '2026-01-01T07:00:00Z')");
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
+                                    "SELECT id, queue_seq FROM cases WHERE status = 'waiting'"
+                                    " ORDER BY queue_seq",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cr_assert_lt(n, 3);
+        cr_assert_eq(sqlite3_column_type(st, 1), SQLITE_INTEGER, "a waiting case without a turn");
+        cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), order[n]);
+        cr_assert_eq(sqlite3_column_int(st, 1), n + 1);
+        n++;
+    }
+    sqlite3_finalize(st);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
+                                    "SELECT 1 FROM cases WHERE queue_seq IS NULL AND status = 'open'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "an open case got a turn");
+    sqlite3_finalize(st);
+}
