@@ -188,6 +188,9 @@ static int window_entry_add(cJSON *arr, const struct case_state *cs, const struc
     rc |= window_add_str(o, "status", cs->status);
     rc |= window_add_str(o, "channel", cs->channel);
     rc |= window_add_str(o, "submitted_at", wi->submitted_at);
+    /* the contract's "waiting since": the latest hand-in, for cases in the queue */
+    rc |= window_add_str(o, "waiting_since",
+                         strcmp(cs->status, "waiting") == 0 ? wi->submitted_at : NULL);
     rc |= window_add_str(o, "called_at", wi->called_at);
     rc |= window_add_str(o, "called_by", wi->called_by);
     rc |= window_add_num(o, "calls", wi->calls);
@@ -319,7 +322,7 @@ int window_queue_json(struct db *db, char **out)
     window_day_before(since);
     if (total >= 0 && window_add_str(root, "now", now) == 0 &&
         window_add_num(root, "total", (double)total) == 0 &&
-        window_list(db, root, "waiting", sql_waiting, NULL) == 0 &&
+        window_list(db, root, "queue", sql_waiting, NULL) == 0 &&
         window_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;

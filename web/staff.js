@@ -186,8 +186,8 @@ async function refreshQueue() {
   clockOffset = new Date(q.now).getTime() - Date.now();
   ui.queueCount.textContent = `(${q.total} 件)`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新,上次 ${time(q.now)}` +
-    (q.total > q.waiting.length ? `;只列出最早的 ${q.waiting.length} 件` : '');
-  ui.queueBody.replaceChildren(...(q.waiting.length ? q.waiting.map((e) => el('tr', {
+    (q.total > q.queue.length ? `;只列出最早的 ${q.queue.length} 件` : '');
+  ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => el('tr', {
     class: current && current.id === e.id ? 'is-open' : undefined, 'data-id': e.id,
   },
   el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),

@@ -71,7 +71,7 @@ describe('return with a reason', () => {
 
   it('the case is out of the queue; a second return, accept and call are 409', async () => {
     const q = await h.sget('/api/v1/staff/queue');
-    assert.ok(!q.body.waiting.some((x) => x.id === c.id));
+    assert.ok(!q.body.queue.some((x) => x.id === c.id));
     assertError(await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '再退' }), 409, 'not_returnable');
     assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`), 409, 'not_waiting');
     assertError(await h.spost(`/api/v1/staff/cases/${c.id}/call`), 409, 'not_waiting');
@@ -125,7 +125,7 @@ describe('return with a reason', () => {
     // a new turn: at the back of the queue
     const other = await residentCase(h);
     const q = await h.sget('/api/v1/staff/queue');
-    const ids = q.body.waiting.map((x) => x.id);
+    const ids = q.body.queue.map((x) => x.id);
     assert.ok(ids.indexOf(other.id) > ids.indexOf(c.id) && ids.indexOf(c.id) >= 0);
     assertError(await h.sget(`/print/staff/cases/${c.id}/correction`), 409, 'not_returned');
   });
@@ -152,7 +152,7 @@ describe('return with a reason', () => {
     assert.equal(v.body.no_show_at, null);
     assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => e.user), ['wang']);
     const q = await h.sget('/api/v1/staff/queue');
-    const e = q.body.waiting.find((x) => x.id === d.id);
+    const e = q.body.queue.find((x) => x.id === d.id);
     assert.deepEqual([e.accepted_at, e.accepted_by], [null, null]);
     assert.ok(!q.body.in_progress.some((x) => x.id === d.id));
     const a = await h.spost(`/api/v1/staff/cases/${d.id}/accept`, {}, h.staff2);

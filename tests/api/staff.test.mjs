@@ -83,27 +83,28 @@ describe('the queue', () => {
     assert.equal(r.status, 200, r.text);
     assertJSONType(r, 'queue');
     assert.match(r.body.now, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const ids = r.body.waiting.map((e) => e.id);
+    const ids = r.body.queue.map((e) => e.id);
     assert.ok(ids.indexOf(a.id) >= 0 && ids.indexOf(a.id) < ids.indexOf(b.id), ids.join(' '));
-    assert.equal(r.body.total, r.body.waiting.length);
-    const e = r.body.waiting.find((x) => x.id === a.id);
+    assert.equal(r.body.total, r.body.queue.length);
+    const e = r.body.queue.find((x) => x.id === a.id);
     assert.equal(e.ticket, a.ticket);
     assert.equal(e.procedure, 'residence');
     assert.equal(e.title, '居住登记');
     assert.equal(e.status, 'waiting');
     assert.equal(e.channel, 'kiosk');
     assert.match(e.submitted_at, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(e.waiting_since, e.submitted_at, 'the contract\'s "waiting since"');
     assert.equal(e.calls, 0);
     assert.equal(e.called_at, null);
-    const sorted = [...r.body.waiting].sort((x, y) => x.submitted_at.localeCompare(y.submitted_at));
-    assert.deepEqual(sorted.map((x) => x.submitted_at), r.body.waiting.map((x) => x.submitted_at));
+    const sorted = [...r.body.queue].sort((x, y) => x.submitted_at.localeCompare(y.submitted_at));
+    assert.deepEqual(sorted.map((x) => x.submitted_at), r.body.queue.map((x) => x.submitted_at));
   });
 
   it('shows ID numbers masked to their last 4, and no other value', async () => {
     const r = await h.sget('/api/v1/staff/queue');
-    const ea = r.body.waiting.find((x) => x.id === a.id);
+    const ea = r.body.queue.find((x) => x.id === a.id);
     assert.deepEqual(ea.ids, [{ label: '公民身份号码', value: masked(ID) }]);
-    const eb = r.body.waiting.find((x) => x.id === b.id);
+    const eb = r.body.queue.find((x) => x.id === b.id);
     assert.deepEqual(eb.ids.map((x) => x.label), ['公民身份号码', '代办人身份证号']);
     for (const x of eb.ids) assert.match(x.value, /^\*{14}[0-9X]{4}$/);
     assert.ok(!r.text.includes(ID), 'a full ID number in the queue');
@@ -113,7 +114,7 @@ describe('the queue', () => {
   it('a case being filled in (open) is not in the queue', async () => {
     const o = await h.post('/api/v1/cases', { procedure: 'residence' });
     const r = await h.sget('/api/v1/staff/queue');
-    assert.ok(!r.body.waiting.some((x) => x.id === o.body.id));
+    assert.ok(!r.body.queue.some((x) => x.id === o.body.id));
   });
 });
 
@@ -220,7 +221,7 @@ describe('accept and complete', () => {
     const last = r.body.events.at(-1);
     assert.deepEqual([last.what, last.user, last.channel], ['accepted', 'wang', 'window']);
     const q = await h.sget('/api/v1/staff/queue');
-    assert.ok(!q.body.waiting.some((x) => x.id === c.id));
+    assert.ok(!q.body.queue.some((x) => x.id === c.id));
     const ip = q.body.in_progress.find((x) => x.id === c.id);
     assert.equal(ip.accepted_by, 'wang');
   });
@@ -318,7 +319,7 @@ describe('calling tickets (叫号), call again, no-show', () => {
     const calls = v.body.events.filter((e) => e.what === 'called');
     assert.deepEqual(calls.map((e) => [e.user, e.detail]), [['wang', '1'], ['wang', '2']]);
     const q = await h.sget('/api/v1/staff/queue');
-    assert.equal(q.body.waiting.find((x) => x.id === cases[0].id).calls, 2);
+    assert.equal(q.body.queue.find((x) => x.id === cases[0].id).calls, 2);
   });
 
   it('no-show before any call: 409 not_called', async () => {
@@ -336,7 +337,7 @@ describe('calling tickets (叫号), call again, no-show', () => {
     const last = r.body.events.at(-1);
     assert.deepEqual([last.what, last.user], ['no_show', 'wang']);
     const q = await h.sget('/api/v1/staff/queue');
-    assert.ok(!q.body.waiting.some((x) => x.id === cases[1].id));
+    assert.ok(!q.body.queue.some((x) => x.id === cases[1].id));
     assertError(await h.spost(`/api/v1/staff/cases/${cases[1].id}/no-show`), 409, 'not_waiting');
     assertError(await h.spost(`/api/v1/staff/cases/${cases[1].id}/call`), 409, 'not_waiting');
     const pub = await h.get(`/api/v1/cases/${cases[1].id}`);
@@ -368,7 +369,7 @@ describe('staff start a case at the window and fill it in through the same route
     assert.equal(e.status, 'open');
     assert.equal(e.ticket, null);
     assert.equal(e.title, '居住登记');
-    assert.ok(!q.body.waiting.some((x) => x.id === c.id));
+    assert.ok(!q.body.queue.some((x) => x.id === c.id));
     // a resident's open case is not listed
     const o = await h.post('/api/v1/cases', { procedure: 'residence' });
     const q2 = await h.sget('/api/v1/staff/queue');
@@ -397,7 +398,7 @@ describe('staff start a case at the window and fill it in through the same route
     assert.match(done.ticket, /^[A-Z]\d{3}$/);
     const q = await h.sget('/api/v1/staff/queue');
     assert.ok(!q.body.filling.some((x) => x.id === c.id));
-    assert.ok(q.body.waiting.some((x) => x.id === c.id));
+    assert.ok(q.body.queue.some((x) => x.id === c.id));
     const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
     assert.equal(v.body.created_by, 'wang');
     assert.equal(v.body.channel, 'window');
