@@ -44,6 +44,7 @@ struct window_info {
     char returned_by[AUTH_NAME_MAX + 1];
     char no_show_at[32];
     char *outcome;              /* owned or NULL */
+    bool erased;                /* personal data erased by retention (sweep) */
 };
 
 /* Reads case id's window columns into wi (freed with window_info_free in
@@ -51,7 +52,7 @@ struct window_info {
 int window_info_load(struct db *db, const char *id, struct window_info *wi);
 void window_info_free(struct window_info *wi);
 
-/* GET /api/v1/staff/queue: {"now","total","waiting":[entry…],
+/* GET /api/v1/staff/queue: {"now","total","queue":[entry…],
  * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
  * (by submission), accepted ones by acceptance, and open cases a staffer
  * started at the window (created_by set) touched within a day; at most

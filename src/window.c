@@ -37,6 +37,8 @@ static const struct case_err err_outcome_required = {422, "outcome_required",
                                                      "请写明办理结果,如「已办结,当场发证」"};
 static const struct case_err err_outcome_long = {422, "outcome_too_long",
                                                  "办理结果最多 500 个字,请精简一些"};
+static const struct case_err err_erased = {
+    409, "erased", "这件办件的填写内容已按保存期限删除,请居民重新办理"};
 static const struct case_err err_bad_text = {422, "bad_text",
                                              "文字里有无法显示的字符,请重新输入"};
 static const struct case_err err_bad_flag = {
@@ -48,7 +50,7 @@ static const struct case_err err_flag_na = {
 
 static const char sql_info[] =
     "SELECT submitted_at, created_by, called_at, called_by, calls, accepted_at, accepted_by,"
-    " completed_at, completed_by, returned_at, returned_by, no_show_at, outcome"
+    " completed_at, completed_by, returned_at, returned_by, no_show_at, outcome, erased_at"
     " FROM cases WHERE id = ?1";
 
 static void window_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
@@ -90,6 +92,7 @@ int window_info_load(struct db *db, const char *id, struct window_info *wi)
     window_col(wi->no_show_at, sizeof wi->no_show_at, st, 11);
     if ((t = sqlite3_column_text(st, 12)) && !(wi->outcome = strdup((const char *)t)))
         goto out;
+    wi->erased = sqlite3_column_type(st, 13) != SQLITE_NULL;
     rc = 0;
 out:
     sqlite3_reset(st);
@@ -797,9 +800,16 @@ int window_accept(struct db *db, const char *id, const char *user, struct case_e
         db_rollback(db);
         goto done;
     }
-    /* a resident marked absent who turns up after all is served */
+    /* a resident marked absent who turns up after all is served, unless
+     * the retention period has already erased what they filled in */
     if (!window_status(&cs, "waiting") && !(window_status(&cs, "abandoned") && wi.no_show_at[0])) {
         *e = err_not_waiting;
+        rc = 1;
+        db_rollback(db);
+        goto done;
+    }
+    if (wi.erased) {
+        *e = err_erased;
         rc = 1;
         db_rollback(db);
         goto done;
