@@ -12,6 +12,9 @@
 
 enum MHD_Result api_case_create(struct http_request *req);
 enum MHD_Result api_case_get(struct http_request *req);
+/* GET /api/v1/cases/{id}/procedure: the procedure JSON of the version the
+ * case pinned (the live one may have changed since the case started). */
+enum MHD_Result api_case_procedure(struct http_request *req);
 enum MHD_Result api_case_conditions(struct http_request *req);
 enum MHD_Result api_case_step(struct http_request *req);
 enum MHD_Result api_case_submit(struct http_request *req);

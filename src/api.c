@@ -200,6 +200,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/triage", api_triage},
     {"POST", "/api/v1/cases", api_case_create},
     {"GET", "/api/v1/cases/{}", api_case_get},
+    {"GET", "/api/v1/cases/{}/procedure", api_case_procedure},
     {"POST", "/api/v1/cases/{}/conditions", api_case_conditions},
     {"POST", "/api/v1/cases/{}/steps/{}", api_case_step},
     {"POST", "/api/v1/cases/{}/submit", api_case_submit},

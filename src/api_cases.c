@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "db.h"
 #include "library.h"
+#include "render.h"
 
 /* The staffer filling a case in at the window through these same routes,
  * for the events; NULL for a resident (no staff session). */
@@ -101,6 +102,31 @@ static enum MHD_Result api_case_state(struct http_request *req, struct db *db, c
         ret = http_reply_private(req, status, json, strlen(json));
         free(json);
     }
+    cases_state_free(&cs);
+    return ret;
+}
+
+enum MHD_Result api_case_procedure(struct http_request *req)
+{
+    struct db *db = db_thread();
+    struct case_state cs;
+    struct case_err e;
+    enum MHD_Result ret;
+    char *json = NULL;
+    int r;
+
+    if (!db)
+        return api_internal(req);
+    r = cases_load(db, req->params[0], &cs, &e);
+    if (r < 0)
+        ret = api_internal(req);
+    else if (r > 0)
+        ret = api_case_err(req, &e);
+    else if (!(json = render_procedure_detail(cs.model)))
+        ret = api_internal(req);
+    else
+        ret = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
+    free(json);
     cases_state_free(&cs);
     return ret;
 }

@@ -241,15 +241,17 @@ export async function resumeCase(id) {
     if (err instanceof ApiError && err.status === 404) { caseGone(); return; }
     throw err;
   }
-  let proc;
+  let proc = null;
   try {
     proc = (await api('/api/v1/procedures/' + enc(body.procedure))).body;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) { caseGone('errCaseChanged'); return; }
-    throw err;
+    if (!(err instanceof ApiError && err.status === 404)) throw err;
   }
-  // the steps on screen must be the version the case was started on
-  if (proc.hash !== body.hash) { caseGone('errCaseChanged'); return; }
+  // the steps on screen must be the version the case was started on: the
+  // live one may have changed or been retired since
+  if (!proc || proc.hash !== body.hash) {
+    proc = (await api('/api/v1/cases/' + enc(id) + '/procedure')).body;
+  }
   const nConditions = typeof body.conditions === 'number' ? body.conditions : proc.conditions.length;
   const confirmed = !!body.conditions_confirmed || nConditions === 0;
   const c = state.case = {

@@ -73,6 +73,14 @@ describe('a case keeps its version across a reload and a restart', () => {
     assert.equal(h.step, 1);
   });
 
+  it('GET /api/v1/cases/{id}/procedure serves the version the case pinned', async () => {
+    const p = await getJSON(`${d.url}/api/v1/cases/${old}/procedure`);
+    assert.deepEqual(p, v1, 'exactly the v1 detail the public route served before the change');
+    const q = await getJSON(`${d.url}/api/v1/cases/${oldDone}/procedure`);
+    assert.equal(q.hash, v1.hash);
+    assertError(await request(`${d.url}/api/v1/cases/${'0'.repeat(32)}/procedure`), 404, 'unknown_case');
+  });
+
   it('the old case is validated by v1\'s fields and rules', async () => {
     let r = await post(`/api/v1/cases/${old}/steps/0`,
       { checklist: { 's0-0': true }, fields: { name: '周强', new_field: '新版的值' } });
