@@ -118,7 +118,7 @@ Test(window, queue_leaves_out_a_case_whose_version_no_longer_parses)
 
     cr_assert_eq(window_queue_json(db, &out), 0, "the whole queue failed");
     cr_assert_not_null(q = cJSON_Parse(out));
-    w = cJSON_GetObjectItemCaseSensitive(q, "waiting");
+    w = cJSON_GetObjectItemCaseSensitive(q, "queue");
     cr_assert_eq(cJSON_GetArraySize(w), 1);
     cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(w, 0), "id")->valuestring,
                      ID_GOOD);
