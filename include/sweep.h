@@ -15,8 +15,8 @@
  *    (field values, ticked items, rating comment, return reason, outcome,
  *    event details, the ticket) and is marked erased (schema/005). What
  *    statistics need stays: status, procedure, version, timestamps, steps
- *    done, events, the rating's score. Activity after that clears the mark
- *    (cases_event_add), and the case is due again.
+ *    done, events, the rating's score. Activity after that (a late rating)
+ *    marks it again (needs_erase, cases_event_add), and it is due again.
  * 3. The WAL: after an erasure the old copies of the erased pages are still
  *    in the WAL (and in the database file until a checkpoint): sweep_poll
  *    checkpoints and truncates it, and tries again until no reader is in

@@ -91,7 +91,7 @@ static const char sql_stale[] =
  * takes (status, updated_at) and sorts every erased case it walks. */
 static const char sql_due[] =
     "SELECT id FROM cases INDEXED BY cases_due"
-    " WHERE status IN ('completed', 'abandoned') AND erased_at IS NULL"
+    " WHERE status IN ('completed', 'abandoned') AND needs_erase = 1"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last
@@ -118,8 +118,8 @@ static const char sql_erase_comment[] =
 static const char sql_erase_details[] =
     "UPDATE case_events SET detail = NULL WHERE case_id = ?1 AND detail IS NOT NULL";
 static const char sql_erase_case[] =
-    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2"
-    " WHERE id = ?1";
+    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2,"
+    " needs_erase = 0 WHERE id = ?1";
 
 /* one case inside its batch, so that a case that fails is undone alone */
 static const char sql_savepoint[] = "SAVEPOINT sweep_case";

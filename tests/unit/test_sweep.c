@@ -195,6 +195,7 @@ static void assert_erased(const char *id)
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_events WHERE case_id = '%s'"
                                 " AND detail IS NOT NULL", id), 0);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
+    cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 0);
 }
 
 Test(sweep, retention_erases_what_people_typed_and_keeps_the_figures)
@@ -465,9 +466,10 @@ static void bulk_closed(long n, long from, time_t at, const char *erased_at)
         snprintf(erased, sizeof erased, "NULL");
     casedb_exec(&t, "WITH RECURSIVE k(i) AS (SELECT %ld UNION ALL SELECT i + 1 FROM k WHERE i < %ld)"
                     " INSERT INTO cases (id, procedure_id, hash, channel, status,"
-                    " conditions_confirmed, created_at, updated_at, erased_at)"
+                    " conditions_confirmed, created_at, updated_at, erased_at, needs_erase)"
                     " SELECT printf('%%032x', i), 'simple', '%s', 'kiosk', 'completed', 1,"
-                    " '%s', '%s', %s FROM k", from, from + n - 1, hash, iso, iso, erased);
+                    " '%s', '%s', %s, %d FROM k", from, from + n - 1, hash, iso, iso, erased,
+                erased_at ? 0 : 1);
 }
 
 /* The connection's cached statement whose text holds `part`. */
@@ -491,14 +493,16 @@ Test(sweep, erased_cases_are_never_read_again)
     bulk_closed(3000, 1, t0, casedb_iso(t0 + 31 * DAY, iso));
     bulk_closed(1, 5000, t0 + 10 * DAY, NULL);
     cr_assert_eq(run(t0 + 50 * DAY, 30).erased, 1);
-    due = cached("erased_at IS NULL");
+    due = cached("needs_erase = 1");
     /* 3,000 erased cases older than the cut-off: none walked, none sorted */
     cr_assert_eq(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_SORT, 0), 0);
     cr_assert_eq(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
     cr_assert_lt(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_VM_STEP, 0), 1000);
 }
 
-/* Activity clears the mark; no comparison of clocks is needed. */
+/* Activity marks the case again; no comparison of clocks is needed, and
+ * erased_at stays: what was typed before is gone (the window relies on
+ * it). */
 Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
 {
     char id[CASE_ID_LEN + 1], b[256];
@@ -511,7 +515,8 @@ Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
     /* erased while the clock ran five days ahead */
     cr_assert_eq(run(now + 5 * DAY, 1).erased, 1);
     cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", &e), 0);
-    cr_assert_str_eq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
+    cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 1);
+    cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
     cr_assert_eq(run(now + 1 * DAY + 10, 1).erased, 1);
     assert_erased(id);
