@@ -84,7 +84,9 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct cas
 /* Adds a row to case_events, now: what happened, by which channel, by
  * which staffer (user, NULL for a resident), at which step (< 0 for none),
  * with detail (NULL, or text that is never a field value). Also touches
- * the case's updated_at. Call inside the change's transaction. 0 or -1. */
+ * the case's updated_at and marks it as needing erasure (new activity may
+ * bring new personal data, so retention applies again: sweep.h). Call
+ * inside the change's transaction. 0 or -1. */
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail);
 

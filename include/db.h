@@ -46,6 +46,14 @@ int db_read_end(struct db *db);
 
 sqlite3 *db_handle(struct db *db);
 
+/* Empties the WAL file: a passive checkpoint, then a truncating one, both
+ * without waiting (the busy timeout is 0 for the call, then restored), so
+ * the caller never holds the write lock while a reader finishes. Returns 0
+ * when every frame was copied into the database and the WAL truncated; 1
+ * when a reader or writer was in the way (try again later); -1 on any
+ * other error (sqlite3_errmsg has it). Not inside a transaction. */
+int db_wal_truncate(struct db *db);
+
 /* Finalizes every statement and closes. NULL is allowed. */
 void db_close(struct db *db);
 

@@ -63,7 +63,9 @@ struct stats_proc {
     size_t started, submitted, completed, abandoned;
     struct stats_step *steps;       /* owned */
     size_t n_steps;
-    struct stats_giveup *give_up;   /* owned, most first, then in file order */
+    struct stats_giveup *give_up;   /* owned, most first, then in file order; a case whose
+                                     * stop is unknown (its version no longer parses) is
+                                     * counted in abandoned, not here */
     size_t n_give_up;
     size_t ratings;
     long rating_sum;

@@ -213,7 +213,10 @@ void cases_state_free(struct case_state *cs)
 static const char sql_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"
     " VALUES (?1, ?2, ?3, ?4, ?6, ?5, ?7)";
-static const char sql_touch[] = "UPDATE cases SET updated_at = ?2 WHERE id = ?1";
+/* activity on an erased case (a late rating) may bring new personal data:
+ * the sweep erases it again in its turn (schema/005) */
+static const char sql_touch[] =
+    "UPDATE cases SET updated_at = ?2, needs_erase = 1 WHERE id = ?1";
 
 static int cases_run(sqlite3_stmt *st, int b)
 {

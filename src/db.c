@@ -241,6 +241,27 @@ sqlite3 *db_handle(struct db *db)
     return db->h;
 }
 
+int db_wal_truncate(struct db *db)
+{
+    int log = -1, copied = -1, r, t;
+
+    /* a truncating checkpoint takes the write lock and then waits for the
+     * readers; with the busy timeout it would hold that lock for up to
+     * DB_BUSY_MS while every writer (and the caller's thread) waits */
+    if (sqlite3_busy_timeout(db->h, 0) != SQLITE_OK)
+        return -1;
+    /* the bulk of the copy without the write lock */
+    r = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (r == SQLITE_OK || (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED)
+        r = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied);
+    t = sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+    if (t != SQLITE_OK)
+        return -1;
+    if (r == SQLITE_OK)
+        return log == copied ? 0 : 1;
+    return (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED ? 1 : -1;
+}
+
 void db_close(struct db *db)
 {
     size_t i;

@@ -74,7 +74,8 @@ int server_run(const struct server_options *o)
     char err[512];
     int sfd = -1, rc = -1;
     struct watch *w = NULL;
-    long reload_due = 0, sweep_due = 0;
+    long reload_due = 0;
+    struct sweep_timer sweep = SWEEP_TIMER_INIT;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -127,7 +128,7 @@ int server_run(const struct server_options *o)
 
         /* idle cases abandoned, closed ones past retention erased: at
          * start, then about once a minute */
-        timeout = sweep_poll(db, o->retention_days, server_now_ms(), &sweep_due);
+        timeout = sweep_poll(db, o->retention_days, server_now_ms(), &sweep);
         /* a burst of changes (an editor's save, a git pull) settles for
          * SERVER_SETTLE_MS before one load */
         if (reload_due) {

@@ -137,16 +137,21 @@ static const char sql_ratings[] =
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY c.procedure_id, r.score";
 
-/* A step is entered when the previous accepted step (by index) was
- * accepted, or for the first one when the conditions were last confirmed
- * before it, or the case was created. A correction of an earlier step
- * after a later one makes a negative span, which is left out. */
+/* A step is entered at the latest of: the acceptance of the previous
+ * accepted step (by index), the last confirmation of the conditions before
+ * its own acceptance, and the last return by the window before it. A step
+ * the window returns loses its case_steps row and is accepted again later:
+ * without the return it would count from the step before it, queue and
+ * days away included. The case's creation when there is none of these. A
+ * span that comes out negative (an earlier step accepted again after a
+ * later one) is left out. MAX() of text is the latest time: stored times
+ * are ISO 8601 UTC, which sorts as it compares. */
 static const char sql_durations[] =
     "SELECT procedure_id, step, minutes FROM ("
-    " SELECT c.procedure_id, s.step, (unixepoch(s.at) - unixepoch(COALESCE("
-    "   LAG(s.at) OVER (PARTITION BY s.case_id ORDER BY s.step),"
-    "   (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = s.case_id"
-    "    AND e.what = 'conditions' AND e.at <= s.at),"
+    " SELECT c.procedure_id, s.step, (unixepoch(s.at) - unixepoch(COALESCE(NULLIF(MAX("
+    "   COALESCE(LAG(s.at) OVER (PARTITION BY s.case_id ORDER BY s.step), ''),"
+    "   COALESCE((SELECT MAX(e.at) FROM case_events e WHERE e.case_id = s.case_id"
+    "    AND e.what IN ('conditions', 'returned') AND e.at <= s.at), '')), ''),"
     "   c.created_at))) / 60.0 AS minutes"
     " FROM case_steps s JOIN cases c ON c.id = s.case_id"
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3))"
@@ -437,28 +442,32 @@ static const char *stats_stage_title(enum sweep_stage stage, const struct proced
     return step >= 0 ? stats_step_title(m, (size_t)step) : "";
 }
 
-/* Where one case stopped: the sweep's event when there is one, else worked
- * out from the case as it stands. */
+/* Where one case stopped: at the window when it was ever handed in; else
+ * the sweep's event when there is one; else worked out from the case as it
+ * stands (open, idle, not swept yet). A case whose stop is unknown still
+ * counts as abandoned, but is left out of give_up. */
 static int stats_giveup_one(struct db *db, struct stats_proc *p, const struct stats_gaveup_row *g)
 {
     struct model_ref *ref = NULL;
     const struct procedure *m = models_get(db, g->procedure, g->hash, &ref);
     enum sweep_stage stage = SWEEP_STAGE_STEP;
-    int step = -1, rc = -1;
+    int step = -1, rc = 0;
 
-    if (g->has_event) {
+    if (g->submitted) {
+        stage = SWEEP_STAGE_WINDOW;
+    } else if (g->has_event) {
+        /* the sweep could not read the pinned version; or this cannot,
+         * and then a step index cannot be told from "every step done" */
+        if (!g->event_step_null && (g->event_step < 0 || !m))
+            goto out;
         if (g->event_step_null)
             stage = SWEEP_STAGE_CONDITIONS;
-        else if (m && g->event_step >= (int)m->n_steps)
+        else if (g->event_step >= (int)m->n_steps)
             stage = SWEEP_STAGE_SUBMIT;
         else
             step = g->event_step;
-    } else if (g->submitted) {
-        stage = SWEEP_STAGE_WINDOW;
     } else if (sweep_case_stage(db, g->id, &stage, &step) != 0) {
-        /* a version that no longer parses: the case still counts as
-         * abandoned, only where it stopped is unknown */
-        rc = 0;
+        /* a version that no longer parses */
         goto out;
     }
     if (stage != SWEEP_STAGE_STEP)

@@ -1,8 +1,11 @@
-/* sweep: marks idle open cases abandoned and erases the personal data of
- * cases past the retention period, in bounded batches on the main thread.
- * Times are ISO 8601 UTC text throughout, which compares as it sorts. */
+/* sweep: marks idle open cases and forgotten handed-in cases abandoned,
+ * erases the personal data of cases past the retention period, in bounded
+ * batches on the main thread, then empties the WAL of the erased values'
+ * old copies. Times are ISO 8601 UTC text throughout, which compares as it
+ * sorts. */
 #include "sweep.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,26 +64,53 @@ int sweep_case_stage(struct db *db, const char *id, enum sweep_stage *stage, int
 
 /* ---- one batch ------------------------------------------------------------ */
 
+/* The three passes of a run, in the order they run. */
+enum sweep_pass {
+    SWEEP_PASS_IDLE,    /* open cases: an hour (a day for the window's) */
+    SWEEP_PASS_STALE,   /* handed-in cases nobody touched for the retention period */
+    SWEEP_PASS_ERASE,   /* closed cases past the retention period */
+};
+
+static const char *const sweep_pass_verb[] = {"abandoned", "abandoned", "erased"};
+
+/* Every selection takes ?1 the cut-off, ?2 the limit, ?4 how many to pass
+ * over (cases that failed earlier in this run, which sort first: see
+ * sweep_batch), and the idle one ?3, the window's cut-off. (updated_at, id)
+ * is a total order, so each batch of a run continues where the last one
+ * stopped. */
 static const char sql_idle[] =
     "SELECT id FROM cases WHERE status = 'open'"
     " AND updated_at < CASE channel WHEN 'window' THEN ?3 ELSE ?1 END"
-    " ORDER BY updated_at LIMIT ?2";
-/* the case was given up when its hour ran out, not when the sweep noticed:
- * figures and retention then do not depend on when the daemon ran */
+    " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
+static const char sql_stale[] =
+    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned')"
+    " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
+/* through the partial index cases_due (schema/005), whose terms these
+ * are: erased cases are not in it, so this reads only what is due, already
+ * in order. Without INDEXED BY the planner, knowing nothing of the data,
+ * takes (status, updated_at) and sorts every erased case it walks. */
+static const char sql_due[] =
+    "SELECT id FROM cases INDEXED BY cases_due"
+    " WHERE status IN ('completed', 'abandoned') AND needs_erase = 1"
+    " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
+
+/* the case was given up when its time ran out (?2 seconds after its last
+ * activity, ?3 for a case started at the window), not when the sweep
+ * noticed: figures and retention then do not depend on when the daemon ran */
 static const char sql_abandon[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at)"
     "  + CASE channel WHEN 'window' THEN ?3 ELSE ?2 END, 'unixepoch')"
     " WHERE id = ?1 AND status = 'open' RETURNING updated_at";
-/* step: the index the resident was at; NULL at the conditions; the number
- * of steps when all were done but the case was never handed in */
+static const char sql_abandon_stale[] =
+    "UPDATE cases SET status = 'abandoned',"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
+    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned') RETURNING updated_at";
+/* step: see sweep_stop_step */
 static const char sql_abandon_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"
     " VALUES (?1, ?2, 'abandoned', NULL, NULL, ?3, NULL)";
 
-static const char sql_due[] =
-    "SELECT id FROM cases WHERE status IN ('completed', 'abandoned') AND updated_at < ?1"
-    " AND (erased_at IS NULL OR erased_at <= updated_at) ORDER BY updated_at LIMIT ?2";
 static const char sql_erase_values[] = "DELETE FROM case_values WHERE case_id = ?1";
 static const char sql_erase_ticks[] = "DELETE FROM case_checklist WHERE case_id = ?1";
 static const char sql_erase_comment[] =
@@ -88,8 +118,13 @@ static const char sql_erase_comment[] =
 static const char sql_erase_details[] =
     "UPDATE case_events SET detail = NULL WHERE case_id = ?1 AND detail IS NOT NULL";
 static const char sql_erase_case[] =
-    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2"
-    " WHERE id = ?1";
+    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2,"
+    " needs_erase = 0 WHERE id = ?1";
+
+/* one case inside its batch, so that a case that fails is undone alone */
+static const char sql_savepoint[] = "SAVEPOINT sweep_case";
+static const char sql_release[] = "RELEASE sweep_case";
+static const char sql_undo[] = "ROLLBACK TO sweep_case";
 
 /* Runs st (bindings made, b their combined result) to its end. */
 static int sweep_exec(sqlite3_stmt *st, int b)
@@ -98,6 +133,13 @@ static int sweep_exec(sqlite3_stmt *st, int b)
 
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
+}
+
+static int sweep_exec_plain(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    return st ? sweep_exec(st, SQLITE_OK) : -1;
 }
 
 static int sweep_exec_id(struct db *db, const char *sql, const char *id)
@@ -109,28 +151,29 @@ static int sweep_exec_id(struct db *db, const char *sql, const char *id)
     return sweep_exec(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC));
 }
 
-/* The times before which a case is due: ?1 (and ?3, for window cases, in
- * the abandonment pass). */
+/* What one pass of a run selects and does. */
 struct sweep_cutoff {
-    char at[32], window[32];
+    char at[32];        /* ?1: due when the last activity is before this */
+    char window[32];    /* ?3 of the idle pass: the same for a window case */
+    long after;         /* the abandonment's time: seconds after the last activity */
+    long after_window;  /* the same for a case started at the window */
 };
 
-/* Up to SWEEP_BATCH ids selected by sql with (?1 cutoff, ?2 limit, ?3 the
- * window's cutoff when it has one). The ids are read before anything
- * changes, so no row is updated under a running SELECT. Returns the count,
- * or -1. */
+/* Up to SWEEP_BATCH ids selected by sql, passing over the first `skip`.
+ * The ids are read before anything changes, so no row is updated under a
+ * running SELECT. Returns the count, or -1. */
 static int sweep_select(struct db *db, const char *sql, const struct sweep_cutoff *cut,
-                        char ids[][CASE_ID_LEN + 1])
+                        size_t skip, char ids[][CASE_ID_LEN + 1])
 {
     sqlite3_stmt *st = db_stmt(db, sql);
-    int b = SQLITE_OK, r, n = 0;
+    int b = SQLITE_OK, r = SQLITE_ERROR, n = 0;
 
     if (!st)
         return -1;
     b |= sqlite3_bind_text(st, 1, cut->at, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, SWEEP_BATCH);
-    if (sqlite3_bind_parameter_count(st) >= 3)
-        b |= sqlite3_bind_text(st, 3, cut->window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, cut->window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)skip);
     while (b == SQLITE_OK && n < SWEEP_BATCH && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
         snprintf(ids[n++], CASE_ID_LEN + 1, "%s", t ? (const char *)t : "");
@@ -139,26 +182,45 @@ static int sweep_select(struct db *db, const char *sql, const struct sweep_cutof
     return b == SQLITE_OK && (n == SWEEP_BATCH || r == SQLITE_DONE) ? n : -1;
 }
 
-/* Abandons one case; *done is set when it was still open. */
-static int sweep_abandon_one(struct db *db, const char *id, bool *done)
+/* The abandoned event's step, where the resident stopped: INT_MIN (stored
+ * as NULL) at the conditions; the first applicable step not done; the
+ * number of steps when every one is done (handed in or not).
+ * SWEEP_STEP_UNKNOWN when the case's pinned version no longer parses: that
+ * must not stop the sweep (and erasure after it). Read before the status
+ * changes. */
+static int sweep_stop_step(struct db *db, const char *id)
 {
-    enum sweep_stage stage;
+    struct case_state cs;
+    struct case_err e;
+    int step = SWEEP_STEP_UNKNOWN;
+
+    if (cases_load(db, id, &cs, &e) == 0) {
+        if (!cs.conditions_confirmed)
+            step = INT_MIN;
+        else
+            step = (int)(cs.step < cs.model->n_steps ? cs.step : cs.model->n_steps);
+    }
+    cases_state_free(&cs);
+    return step;
+}
+
+/* Abandons one case; *done is set when it still had the status the pass
+ * looks for. */
+static int sweep_abandon_one(struct db *db, const char *sql, const struct sweep_cutoff *cut,
+                             const char *id, bool *done)
+{
     sqlite3_stmt *st;
     char at[32];
-    int step = -1, b = SQLITE_OK, r;
+    int step = sweep_stop_step(db, id), b = SQLITE_OK, r;
     bool changed = false;
 
     *done = false;
-    /* the stage is read before the status changes. A version whose source
-     * no longer parses must not stop the sweep (and erasure after it), so
-     * such a case is recorded without a step. */
-    if (sweep_case_stage(db, id, &stage, &step) != 0)
-        step = -1;
-    if (!(st = db_stmt(db, sql_abandon)))
+    if (!(st = db_stmt(db, sql)))
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int(st, 2, SWEEP_IDLE_SECONDS);
-    b |= sqlite3_bind_int(st, 3, SWEEP_IDLE_WINDOW_SECONDS);
+    b |= sqlite3_bind_int64(st, 2, cut->after);
+    if (sqlite3_bind_parameter_count(st) >= 3)
+        b |= sqlite3_bind_int64(st, 3, cut->after_window);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
@@ -175,7 +237,7 @@ static int sweep_abandon_one(struct db *db, const char *id, bool *done)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-    b |= step >= 0 ? sqlite3_bind_int(st, 3, step) : sqlite3_bind_null(st, 3);
+    b |= step == INT_MIN ? sqlite3_bind_null(st, 3) : sqlite3_bind_int(st, 3, step);
     if (sweep_exec(st, b) != 0)
         return -1;
     *done = true;
@@ -197,94 +259,197 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
     return sweep_exec(st, b);
 }
 
-/* One transaction over at most SWEEP_BATCH cases. erase selects the
- * retention pass, otherwise abandonment. Returns the number of cases
- * selected (SWEEP_BATCH means "there may be more"), or -1. */
-static int sweep_batch(struct db *db, bool erase, const struct sweep_cutoff *cut,
-                       const char *now, size_t *count)
+/* Whether an error is about the database as a whole (locked, full, out of
+ * memory, an I/O error…) rather than about the one case: then the batch is
+ * given up, since every other case would fail the same way. */
+static bool sweep_error_global(int code)
 {
+    switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_READONLY:
+    case SQLITE_INTERRUPT:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOTADB:
+        return true;
+    }
+    return false;
+}
+
+/* What a pass has done so far. */
+struct sweep_tally {
+    size_t done;        /* cases changed, in committed batches */
+    size_t skipped;     /* cases that failed on their own, left as they were */
+    char why[160];      /* the last such failure (SQLite's words: no value, no id) */
+    char error[160];    /* why the last batch failed */
+};
+
+/* One transaction over at most SWEEP_BATCH cases. A case that fails on its
+ * own is undone alone and passed over; it then sorts before every case
+ * still due in this run (it was selected before them), so the next
+ * selection skips it by its OFFSET. Returns the number of cases selected
+ * (SWEEP_BATCH means "there may be more"), or -1. */
+static int sweep_batch(struct db *db, enum sweep_pass pass, const struct sweep_cutoff *cut,
+                       const char *now, struct sweep_tally *tally)
+{
+    static const char *const sql[] = {sql_idle, sql_stale, sql_due};
+    static const char *const change[] = {sql_abandon, sql_abandon_stale, NULL};
     char ids[SWEEP_BATCH][CASE_ID_LEN + 1];
-    int n, i;
-    bool done;
+    size_t done = 0, skipped = 0;
+    int n, i, r, code;
+    bool changed;
 
     if (db_begin(db) != 0)
         return -1;
-    if ((n = sweep_select(db, erase ? sql_due : sql_idle, cut, ids)) < 0)
+    if ((n = sweep_select(db, sql[pass], cut, tally->skipped, ids)) < 0)
         goto fail;
     for (i = 0; i < n; i++) {
-        if (erase) {
-            if (sweep_erase_one(db, ids[i], now) != 0)
+        if (sweep_exec_plain(db, sql_savepoint) != 0)
+            goto fail;
+        changed = true;
+        r = pass == SWEEP_PASS_ERASE ? sweep_erase_one(db, ids[i], now)
+                                     : sweep_abandon_one(db, change[pass], cut, ids[i], &changed);
+        if (r == 0) {
+            if (sweep_exec_plain(db, sql_release) != 0)
                 goto fail;
-            ++*count;
-        } else {
-            if (sweep_abandon_one(db, ids[i], &done) != 0)
-                goto fail;
-            *count += done;
+            done += changed;
+            continue;
         }
+        code = sqlite3_extended_errcode(db_handle(db));
+        if (sweep_error_global(code))
+            goto fail;
+        snprintf(tally->why, sizeof tally->why, "%s", sqlite3_errmsg(db_handle(db)));
+        if (sweep_exec_plain(db, sql_undo) != 0 || sweep_exec_plain(db, sql_release) != 0)
+            goto fail;
+        skipped++;
     }
     if (db_commit(db) != 0)
         goto fail;
+    /* counted once committed: a batch rolled back changed nothing */
+    tally->done += done;
+    tally->skipped += skipped;
     return n;
 fail:
+    /* the message before ROLLBACK replaces it */
+    snprintf(tally->error, sizeof tally->error, "%s", sqlite3_errmsg(db_handle(db)));
     db_rollback(db);
     return -1;
 }
 
-static int sweep_pass(struct db *db, bool erase, const struct sweep_cutoff *cut,
-                      const char *now, size_t *count)
+/* Batches until one comes back short, at most SWEEP_BATCHES_MAX. Adds the
+ * cases changed to *count, those passed over to *skipped. 0 or -1. */
+static int sweep_pass_run(struct db *db, enum sweep_pass pass, const struct sweep_cutoff *cut,
+                          const char *now, size_t *count, size_t *skipped)
 {
-    int i, n;
+    struct sweep_tally tally;
+    int i, n, rc = 0;
 
+    memset(&tally, 0, sizeof tally);
     for (i = 0; i < SWEEP_BATCHES_MAX; i++) {
-        if ((n = sweep_batch(db, erase, cut, now, count)) < 0) {
-            fprintf(stderr, "spkiosk: sweep: %s failed: %s\n", erase ? "erasing" : "abandoning",
-                    sqlite3_errmsg(db_handle(db)));
-            return -1;
+        if ((n = sweep_batch(db, pass, cut, now, &tally)) < 0) {
+            fprintf(stderr, "spkiosk: sweep: %s failed: %s\n",
+                    pass == SWEEP_PASS_ERASE ? "erasing" : "abandoning", tally.error);
+            rc = -1;
+            break;
         }
         if (n < SWEEP_BATCH)
             break;
     }
-    return 0;
+    /* counts and SQLite's message only: a case id is the key to a case */
+    if (tally.skipped)
+        fprintf(stderr, "spkiosk: sweep: %zu case(s) could not be %s and were left as they are"
+                        " until the next sweep: %s\n",
+                tally.skipped, sweep_pass_verb[pass], tally.why);
+    *count += tally.done;
+    *skipped += tally.skipped;
+    return rc;
+}
+
+int sweep_stale_days(int retention_days)
+{
+    return retention_days > SWEEP_STALE_MIN_DAYS ? retention_days : SWEEP_STALE_MIN_DAYS;
 }
 
 int sweep_run(struct db *db, time_t now, int retention_days, struct sweep_result *res)
 {
-    struct sweep_cutoff idle, keep;
+    struct sweep_cutoff idle, stale, keep;
     char now_iso[32];
+    long stale_s;
     int rc = 0;
 
     memset(res, 0, sizeof *res);
     if (retention_days < 0 || retention_days > SWEEP_RETENTION_MAX)
         return -1;
+    memset(&idle, 0, sizeof idle);
+    memset(&stale, 0, sizeof stale);
+    memset(&keep, 0, sizeof keep);
     sweep_time_iso(now, now_iso);
-    sweep_time_iso(now - SWEEP_IDLE_SECONDS, idle.at);
-    sweep_time_iso(now - SWEEP_IDLE_WINDOW_SECONDS, idle.window);
+    idle.after = SWEEP_IDLE_SECONDS;
+    idle.after_window = SWEEP_IDLE_WINDOW_SECONDS;
+    sweep_time_iso(now - idle.after, idle.at);
+    sweep_time_iso(now - idle.after_window, idle.window);
+    stale_s = (long)sweep_stale_days(retention_days) * 86400;
+    stale.after = stale.after_window = stale_s;
+    sweep_time_iso(now - stale_s, stale.at);
+    snprintf(stale.window, sizeof stale.window, "%s", stale.at);
     sweep_time_iso(now - (time_t)retention_days * 86400, keep.at);
-    keep.window[0] = '\0';
-    /* abandonment first, so that a case idle for long enough is erased in
-     * the same run; erasure runs even when abandonment failed */
-    if (sweep_pass(db, false, &idle, now_iso, &res->abandoned) != 0)
+    snprintf(keep.window, sizeof keep.window, "%s", keep.at);
+    /* abandonment first, so that a case given up long enough ago is erased
+     * in the same run; each pass runs even when the one before failed */
+    if (sweep_pass_run(db, SWEEP_PASS_IDLE, &idle, now_iso, &res->abandoned, &res->skipped) != 0)
         rc = -1;
-    if (sweep_pass(db, true, &keep, now_iso, &res->erased) != 0)
+    if (sweep_pass_run(db, SWEEP_PASS_STALE, &stale, now_iso, &res->stale, &res->skipped) != 0)
         rc = -1;
-    /* the erased values are zeroed in the file (secure_delete, db.c); older
-     * copies of their pages may still sit in the WAL, which a truncating
-     * checkpoint empties. Best effort: a busy reader only delays it. */
-    if (res->erased)
-        (void)sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    res->abandoned += res->stale;
+    if (sweep_pass_run(db, SWEEP_PASS_ERASE, &keep, now_iso, &res->erased, &res->skipped) != 0)
+        rc = -1;
     return rc;
 }
 
-int sweep_poll(struct db *db, int retention_days, long now_ms, long *due_ms)
+int sweep_checkpoint(struct db *db)
+{
+    return db_wal_truncate(db);
+}
+
+int sweep_poll(struct db *db, int retention_days, long now_ms, struct sweep_timer *t)
 {
     struct sweep_result res;
+    long left;
+    int r;
 
-    if (*due_ms == 0 || now_ms >= *due_ms) {
-        /* counts only: a case id is the key to a resident's case */
-        if (sweep_run(db, time(NULL), retention_days, &res) == 0 && (res.abandoned || res.erased))
+    if (t->due_ms == 0 || now_ms >= t->due_ms) {
+        (void)sweep_run(db, time(NULL), retention_days, &res);
+        /* counts only: a case id is the key to a resident's case. Also
+         * when a later batch failed: the earlier ones are committed. */
+        if (res.abandoned || res.erased)
             fprintf(stderr, "spkiosk: sweep: %zu case(s) abandoned, %zu erased\n", res.abandoned,
                     res.erased);
-        *due_ms = now_ms + SWEEP_INTERVAL_MS;
+        if (res.erased)
+            t->ckpt_pending = true;
+        t->due_ms = now_ms + SWEEP_INTERVAL_MS;
     }
-    return (int)(*due_ms - now_ms);
+    /* the erased values are zeroed in the database's pages (secure_delete,
+     * db.c), but the WAL, and the database file until a checkpoint copies
+     * the new pages over, still hold the old copies: until the WAL is
+     * checkpointed and truncated, which a reader in the middle of a read
+     * prevents, try again at every poll and every SWEEP_CKPT_RETRY_MS */
+    if (t->ckpt_pending) {
+        r = sweep_checkpoint(db);
+        if (r == 0) {
+            t->ckpt_pending = false;
+            t->ckpt_logged = false;
+        } else if (r < 0 && !t->ckpt_logged) {
+            fprintf(stderr, "spkiosk: sweep: cannot empty the WAL (will keep trying): %s\n",
+                    sqlite3_errmsg(db_handle(db)));
+            t->ckpt_logged = true;
+        }
+    }
+    left = t->due_ms - now_ms;
+    if (t->ckpt_pending && left > SWEEP_CKPT_RETRY_MS)
+        left = SWEEP_CKPT_RETRY_MS;
+    return left > 0 ? (int)left : 0;
 }

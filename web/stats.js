@@ -161,50 +161,68 @@ async function start() {
     csv);
   main.replaceChildren(
     el('h1', {}, '办事统计'),
-    el('p', { class: 'hint' }, '按开始办理的日期统计。一小时没有操作的办事记录算作放弃;' +
-      '超过保存期限的记录只保留匿名的数字,个人信息已删除。'),
+    el('p', { class: 'hint' }, '按开始办理的日期统计。自助办理一小时、窗口代为填写一天没有操作的办事记录算作放弃;' +
+      '已提交后超过保存期限(至少一天)没有任何操作的也算作放弃。超过保存期限的记录只保留匿名的数字,个人信息已删除。'),
     form, error, status, results);
 
   let procsKnown = false;
+  // An option for a procedure the full list lacks (retired, no cases in
+  // the range), so that the filter shown is the filter applied.
+  function ensureOption(id, title) {
+    if (!id || [...proc.options].some((o) => o.value === id)) return;
+    proc.append(el('option', { value: id }, title || id));
+  }
+  const addOptions = (procs) => procs.forEach((p) => ensureOption(p.id, p.title));
   async function load() {
     const f = { from: from.value, to: to.value, procedure: proc.value || (procsKnown ? '' : wanted) };
     const qs = queryString(f);
     error.textContent = '';
     status.textContent = '正在统计……';
-    const r = await api('GET', `/api/v1/admin/stats${qs ? '?' + qs : ''}`);
-    if (r.status !== 200) {
-      status.textContent = '';
-      error.textContent = errorText(r, '统计没有成功,请检查日期后再试');
-      return;
-    }
-    const data = r.data;
-    from.value = data.from;
-    to.value = data.to;
-    if (!procsKnown && !f.procedure) {
-      proc.append(...data.procedures.map((p) => el('option', { value: p.id }, p.title)));
-      procsKnown = true;
-    } else if (!procsKnown) {
-      // filtered at first: the full list comes from an unfiltered call
-      const all = await api('GET', `/api/v1/admin/stats?${queryString({ from: data.from, to: data.to })}`);
-      if (all.status === 200) {
-        proc.append(...all.data.procedures.map((p) => el('option', { value: p.id }, p.title)));
-        procsKnown = true;
+    try {
+      const r = await api('GET', `/api/v1/admin/stats${qs ? '?' + qs : ''}`);
+      if (r.status !== 200) {
+        status.textContent = '';
+        error.textContent = errorText(r, '统计没有成功,请检查日期后再试');
+        return;
       }
-      proc.value = f.procedure;
+      const data = r.data;
+      from.value = data.from;
+      to.value = data.to;
+      if (!procsKnown && !f.procedure) {
+        addOptions(data.procedures);
+        procsKnown = true;
+      } else if (!procsKnown) {
+        // filtered at first: the full list comes from an unfiltered call
+        const all = await api('GET', `/api/v1/admin/stats?${queryString({ from: data.from, to: data.to })}`);
+        if (all.status === 200) {
+          addOptions(all.data.procedures);
+          procsKnown = true;
+        }
+      }
+      if (f.procedure) {
+        const p = data.procedures[0];
+        ensureOption(f.procedure, p && `${p.title}${p.live ? '' : '(已停办)'}`);
+        proc.value = f.procedure;
+      }
+      // what was asked for, not what the list happens to hold
+      const shown = { from: data.from, to: data.to, procedure: f.procedure };
+      history.replaceState(null, '', `/admin/stats?${queryString(shown)}`);
+      csv.href = `/api/v1/admin/stats?${queryString(shown)}&format=csv`;
+      const active = data.procedures.filter((p) => p.started > 0);
+      status.textContent = `${data.from} 至 ${data.to}:${data.procedures.length} 个事项,` +
+        `共开始 ${data.procedures.reduce((a, p) => a + p.started, 0)} 件。`;
+      results.replaceChildren(
+        el('h2', {}, '办理情况'),
+        summaryTable(data),
+        el('h2', {}, '图表'),
+        active.length ? countsChart(active) : el('p', { class: 'hint' }, '这段时间没有办事记录。'),
+        active.length ? el('h2', {}, '各事项详情') : '',
+        ...active.map((p) => detail(p, active.length === 1)));
+    } catch {
+      // never left on "正在统计……" (a connection cut while the answer came)
+      status.textContent = '';
+      error.textContent = '统计没有成功,请检查网络后再试。';
     }
-    const shown = { from: data.from, to: data.to, procedure: proc.value };
-    history.replaceState(null, '', `/admin/stats?${queryString(shown)}`);
-    csv.href = `/api/v1/admin/stats?${queryString(shown)}&format=csv`;
-    const active = data.procedures.filter((p) => p.started > 0);
-    status.textContent = `${data.from} 至 ${data.to}:${data.procedures.length} 个事项,` +
-      `共开始 ${data.procedures.reduce((a, p) => a + p.started, 0)} 件。`;
-    results.replaceChildren(
-      el('h2', {}, '办理情况'),
-      summaryTable(data),
-      el('h2', {}, '图表'),
-      active.length ? countsChart(active) : el('p', { class: 'hint' }, '这段时间没有办事记录。'),
-      active.length ? el('h2', {}, '各事项详情') : '',
-      ...active.map((p) => detail(p, active.length === 1)));
   }
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -6,12 +6,15 @@
 // - with --retention-days 0 the values, ticks, rating comment, outcome and
 //   ticket of completed and abandoned cases are gone, from the API and from
 //   the database, while the statistics count them exactly as before;
+// - while the daemon runs, the database file and its WAL lose every copy of
+//   what was erased, also when a reader was in the middle of a read during
+//   the erasure (the checkpoint is tried again once it lets go);
 // - nothing typed and no case id reaches the log; the option is bounded.
 // The closed case goes through the window for real: returned with a reason,
 // handed in again, accepted, completed with an outcome.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -34,6 +37,38 @@ function sql(db, text) {
   assert.equal(r.error, undefined, `sqlite3 shell missing? (scripts/deps.sh test): ${r.error}`);
   assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// A sqlite3 shell in the middle of a read transaction, as an HTTP worker
+// may be: until release() its snapshot needs the pages the erasure replaces.
+async function holdReader(db) {
+  const p = spawn('sqlite3', ['-bail', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (b) => { out += b; });
+  p.stderr.on('data', (b) => { err += b; });
+  p.stdin.write("BEGIN; SELECT 'reading', COUNT(*) FROM case_values;\n");
+  for (let i = 0; i < 200 && !out.includes('reading'); i++) await sleep(25);
+  assert.match(out, /reading/, `sqlite3 reader: ${err}`);
+  return {
+    release: async () => {
+      p.stdin.write("COMMIT; SELECT 'released';\n");
+      for (let i = 0; i < 200 && !out.includes('released'); i++) await sleep(25);
+      assert.match(out, /released/, `sqlite3 reader: ${err}`);
+    },
+    quit: () => new Promise((resolve) => { p.on('close', resolve); p.stdin.end('.quit\n'); }),
+  };
+}
+
+// The secrets found in the database file or its WAL.
+function secretsIn(db, secrets) {
+  const found = [];
+  for (const f of [db, `${db}-wal`]) {
+    if (!fs.existsSync(f)) continue;
+    const bytes = fs.readFileSync(f);
+    for (const s of secrets) if (bytes.indexOf(Buffer.from(s)) !== -1) found.push(`${s} in ${path.basename(f)}`);
+  }
+  return found;
 }
 
 const iso = (msAgo) => new Date(Date.now() - msAgo).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -144,8 +179,24 @@ describe('abandonment and retention across restarts', () => {
 
   let before0;
   it('a start with --retention-days 0 erases both closed cases; the open one keeps its data', async () => {
-    await start(0);
-    assert.deepEqual(await sweepLine(), [0, 2]);
+    const reader = await holdReader(db);
+    try {
+      await start(0);
+      assert.deepEqual(await sweepLine(), [0, 2]);
+      // the reader's snapshot still needs the old pages
+      assert.notDeepEqual(secretsIn(db, [NAME]), [], 'the test must see what a reader keeps');
+      await reader.release();
+      // the daemon, still running, tries the checkpoint again: the copies go
+      let left = [];
+      for (let i = 0; i < 100; i++) {
+        left = secretsIn(db, [NAME, ID, NOTE, COMMENT, OUTCOME, REASON]);
+        if (left.length === 0) break;
+        await sleep(100);
+      }
+      assert.deepEqual(left, [], 'erased values still in the files of a running daemon');
+    } finally {
+      await reader.quit();
+    }
     for (const id of [ids.idle, ids.done]) {
       const c = await getJSON(`${d.url}/api/v1/cases/${id}`);
       assert.deepEqual(c.values, {}, `values of ${id}`);

@@ -9,6 +9,7 @@
 #include "casedb.h"
 #include "stats.h"
 #include "sweep.h"
+#include "window.h"
 
 #define MIN 60
 #define HOUR 3600
@@ -394,4 +395,115 @@ Test(stats, csv_quotes_and_defuses_formulas)
     cr_assert_eq(len, strlen(csv));
     cr_assert_str_eq(csv, want);
     free(csv);
+}
+
+/* ---- a step the window returned (review finding 4) --------------------------- */
+
+static void event_at(const char *id, const char *what, time_t at)
+{
+    char iso[32];
+
+    casedb_exec(&t, "UPDATE case_events SET at = '%s' WHERE case_id = '%s' AND what = '%s'",
+                casedb_iso(at, iso), id, what);
+}
+
+/* Handed in, returned two hours later with the name flagged (step 1 is
+ * done again), corrected four minutes after the return, handed in again. */
+Test(stats, a_returned_step_counts_from_the_return, .init = setup, .fini = teardown)
+{
+    cJSON *flags = cJSON_CreateStringArray((const char *[]){"name"}, 1);
+    const struct stats_proc *p;
+    struct stats_report r;
+    struct case_err e;
+    char id[33];
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 4);
+    submit(id);
+    cr_assert_eq(window_return(t.db, id, "wang", "姓名与身份证不一致", flags, NULL, &e), 0);
+    cJSON_Delete(flags);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_steps WHERE case_id = '%s'", id), 2,
+                 "the window took step 1 out");
+    casedb_step(&t, id, 1, "{\"fields\":{\"name\":\"张晓梅\",\"proxy\":false}}");
+    submit(id);
+    stamp(id, T0, T0 + 3 * HOUR);
+    conditions_at(id, T0 + 1 * MIN);
+    step_at(id, 0, T0 + 3 * MIN);
+    step_at(id, 3, T0 + 9 * MIN);
+    event_at(id, "returned", T0 + 2 * HOUR);
+    step_at(id, 1, T0 + 2 * HOUR + 4 * MIN);
+
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_float_eq(p->steps[0].median, 2.0, 1e-9);
+    /* not 2 h 1 min from step 0, queue and all */
+    cr_assert_eq(p->steps[1].samples, 1);
+    cr_assert_float_eq(p->steps[1].median, 4.0, 1e-9);
+    /* step 3 was accepted before step 1's new acceptance: left out */
+    cr_assert_eq(p->steps[3].samples, 0);
+    stats_report_free(&r);
+}
+
+/* ---- where it stopped is unknown (finding 5) ---------------------------------- */
+
+Test(stats, a_case_whose_stop_is_unknown_counts_but_not_in_give_up, .init = setup,
+     .fini = teardown)
+{
+    const struct stats_proc *p;
+    struct stats_report r;
+    char id[33], broken[33], b[256];
+
+    /* the sweep could not read the version: its event says -1 */
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 1);
+    stamp(id, T0, T0);
+    casedb_exec(&t, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", id);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, step)"
+                    " VALUES ('%s', '%s', 'abandoned', %d)", id, casedb_iso(T0 + HOUR, b),
+                SWEEP_STEP_UNKNOWN);
+    /* this cannot read it: step 4 may be a step or "all done" */
+    casedb_case(&t, "test", broken);
+    casedb_walk(&t, broken, 4);
+    stamp(broken, T0, T0);
+    casedb_exec(&t, "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind,"
+                    " title, ord, review_by, detail_json, item_json, print_html, render_version,"
+                    " first_loaded) SELECT procedure_id, 'broken', CAST('not a procedure' AS BLOB),"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, first_loaded FROM procedure_versions WHERE procedure_id = 'test'");
+    casedb_exec(&t, "UPDATE cases SET hash = 'broken', status = 'abandoned' WHERE id = '%s'", broken);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, step)"
+                    " VALUES ('%s', '%s', 'abandoned', 4)", broken, casedb_iso(T0 + HOUR, b));
+
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->abandoned, 2);
+    cr_assert_eq(p->n_give_up, 0, "first: %d %d", p->n_give_up ? (int)p->give_up[0].stage : -9,
+                 p->n_give_up ? p->give_up[0].step : -9);
+    stats_report_free(&r);
+}
+
+/* ---- handed in, then forgotten (finding 7) ------------------------------------ */
+
+Test(stats, a_handed_in_case_the_sweep_abandons_gave_up_at_the_window, .init = setup,
+     .fini = teardown)
+{
+    const struct stats_proc *p;
+    struct stats_report r;
+    struct sweep_result res;
+    char id[33];
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 4);
+    submit(id);
+    stamp(id, T0, T0);
+    cr_assert_eq(sweep_run(t.db, T0 + 31 * 86400, 30, &res), 0);
+    cr_assert_eq(res.stale, 1);
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->abandoned, 1);
+    cr_assert_eq(p->submitted, 1);
+    cr_assert_eq(p->n_give_up, 1);
+    cr_assert_eq(p->give_up[0].stage, SWEEP_STAGE_WINDOW);
+    cr_assert_str_eq(p->give_up[0].title, "窗口受理");
+    stats_report_free(&r);
 }

@@ -2,6 +2,8 @@
  * its event says the resident stopped; what retention erases, what it keeps,
  * and when; batches beyond one transaction. The test drives the clock. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "casedb.h"
 #include "sweep.h"
@@ -193,6 +195,7 @@ static void assert_erased(const char *id)
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_events WHERE case_id = '%s'"
                                 " AND detail IS NOT NULL", id), 0);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
+    cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 0);
 }
 
 Test(sweep, retention_erases_what_people_typed_and_keeps_the_figures)
@@ -321,16 +324,436 @@ Test(sweep, retention_out_of_bounds_is_refused)
 Test(sweep, poll_runs_at_start_then_once_an_interval)
 {
     char id[CASE_ID_LEN + 1], b[256];
-    long due = 0;
+    struct sweep_timer tm = SWEEP_TIMER_INIT;
     int left;
 
     casedb_case(&t, "simple", id);
     casedb_at(&t, id, time(NULL) - 2 * HOUR);
-    left = sweep_poll(t.db, 30, 1000, &due);
+    left = sweep_poll(t.db, 30, 1000, &tm);
     cr_assert_eq(left, SWEEP_INTERVAL_MS);
-    cr_assert_eq(due, 1000 + SWEEP_INTERVAL_MS);
+    cr_assert_eq(tm.due_ms, 1000 + SWEEP_INTERVAL_MS);
+    cr_assert_not(tm.ckpt_pending, "no reader: the WAL is emptied at once");
     cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", id),
                      "abandoned");
-    cr_assert_eq(sweep_poll(t.db, 30, 1000 + SWEEP_INTERVAL_MS - 5, &due), 5);
-    cr_assert_eq(due, 1000 + SWEEP_INTERVAL_MS);
+    cr_assert_eq(sweep_poll(t.db, 30, 1000 + SWEEP_INTERVAL_MS - 5, &tm), 5);
+    cr_assert_eq(tm.due_ms, 1000 + SWEEP_INTERVAL_MS);
+}
+
+/* ---- the WAL after an erasure (review finding 1) ---------------------------- */
+
+/* Whether the file holds the bytes of s (a missing file holds nothing). */
+static bool file_holds(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = strlen(s), len = 0, cap = 0, r;
+    char *buf = NULL, *grown;
+    bool found;
+
+    if (!f)
+        return false;
+    do {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            grown = realloc(buf, cap);
+            cr_assert_not_null(grown);
+            buf = grown;
+        }
+        r = fread(buf + len, 1, cap - len, f);
+        len += r;
+    } while (r > 0);
+    fclose(f);
+    found = len >= n && memmem(buf, len, s, n) != NULL;
+    free(buf);
+    return found;
+}
+
+static bool files_hold(const char *s)
+{
+    char path[160];
+    bool db, wal;
+
+    snprintf(path, sizeof path, "%s/x.db", t.dir);
+    db = file_holds(path, s);
+    snprintf(path, sizeof path, "%s/x.db-wal", t.dir);
+    wal = file_holds(path, s);
+    return db || wal;
+}
+
+/* A second connection in the middle of a read, as an HTTP worker may be. */
+static sqlite3 *reader_open(void)
+{
+    char path[160];
+    sqlite3 *h = NULL;
+
+    snprintf(path, sizeof path, "%s/x.db", t.dir);
+    cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h, "BEGIN; SELECT COUNT(*) FROM case_values;", NULL, NULL, NULL),
+                 SQLITE_OK);
+    return h;
+}
+
+Test(sweep, erased_values_leave_the_files_once_a_reader_lets_go)
+{
+    static const char *const typed[] = {"张晓梅", "张阿姨很耐心", "缺少户口簿"};
+    char id[CASE_ID_LEN + 1];
+    struct sweep_timer tm = SWEEP_TIMER_INIT;
+    sqlite3 *reader;
+    int left;
+    size_t i;
+
+    completed_case(id, time(NULL) - 100 * DAY);
+    reader = reader_open();
+    left = sweep_poll(t.db, 30, 1000, &tm);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values"), 0, "erased");
+    /* the reader's snapshot needs the old pages: they cannot go yet, and
+     * the sweep says it will try again soon instead of waiting for it */
+    cr_assert(tm.ckpt_pending);
+    cr_assert_leq(left, SWEEP_CKPT_RETRY_MS);
+    cr_assert(files_hold(typed[0]), "the test must see the copies a reader keeps");
+    cr_assert_eq(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    /* a poll between two sweeps (not due) retries the checkpoint */
+    left = sweep_poll(t.db, 30, 1000 + left, &tm);
+    cr_assert_not(tm.ckpt_pending);
+    cr_assert_gt(left, SWEEP_CKPT_RETRY_MS, "back to the sweep's own interval");
+    for (i = 0; i < sizeof typed / sizeof *typed; i++)
+        cr_assert_not(files_hold(typed[i]), "%s still in the files", typed[i]);
+    sqlite3_close(reader);
+}
+
+/* Counts the calls of the busy handler, and gives up at once. */
+static int busy_calls;
+
+static int busy_count(void *arg, int n)
+{
+    (void)arg;
+    (void)n;
+    busy_calls++;
+    return 0;
+}
+
+/* Waiting would hold the write lock for the busy timeout (5 s) while HTTP
+ * writers and the main loop wait: the checkpoint must not call the busy
+ * handler at all. */
+Test(sweep, a_checkpoint_never_waits_for_a_reader)
+{
+    sqlite3 *reader;
+
+    cr_assert_eq(sweep_checkpoint(t.db), 0);
+    reader = reader_open();
+    casedb_exec(&t, "INSERT INTO ticket_counters (day, last) VALUES ('2026-01-01', 1)");
+    busy_calls = 0;
+    cr_assert_eq(sqlite3_busy_handler(db_handle(t.db), busy_count, NULL), SQLITE_OK);
+    cr_assert_eq(sweep_checkpoint(t.db), 1);
+    cr_assert_eq(busy_calls, 0, "the checkpoint waited for the reader");
+    cr_assert_eq(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sweep_checkpoint(t.db), 0);
+    sqlite3_close(reader);
+}
+
+/* ---- what the retention pass reads (finding 2) ----------------------------- */
+
+/* n completed cases on "simple" last active at `at`, erased (at erased_at)
+ * or not. */
+static void bulk_closed(long n, long from, time_t at, const char *erased_at)
+{
+    char iso[32], hash[256], erased[40];
+
+    casedb_text(&t, hash, "SELECT hash FROM procedures WHERE id = 'simple'");
+    casedb_iso(at, iso);
+    if (erased_at)
+        snprintf(erased, sizeof erased, "'%s'", erased_at);
+    else
+        snprintf(erased, sizeof erased, "NULL");
+    casedb_exec(&t, "WITH RECURSIVE k(i) AS (SELECT %ld UNION ALL SELECT i + 1 FROM k WHERE i < %ld)"
+                    " INSERT INTO cases (id, procedure_id, hash, channel, status,"
+                    " conditions_confirmed, created_at, updated_at, erased_at, needs_erase)"
+                    " SELECT printf('%%032x', i), 'simple', '%s', 'kiosk', 'completed', 1,"
+                    " '%s', '%s', %s, %d FROM k", from, from + n - 1, hash, iso, iso, erased,
+                erased_at ? 0 : 1);
+}
+
+/* The connection's cached statement whose text holds `part`. */
+static sqlite3_stmt *cached(const char *part)
+{
+    sqlite3_stmt *st = NULL;
+
+    while ((st = sqlite3_next_stmt(db_handle(t.db), st)))
+        if (strstr(sqlite3_sql(st), part))
+            return st;
+    cr_assert_fail("no statement with %s", part);
+    return NULL;
+}
+
+Test(sweep, erased_cases_are_never_read_again)
+{
+    time_t t0 = time(NULL) - 100 * DAY;
+    sqlite3_stmt *due;
+    char iso[32];
+
+    bulk_closed(3000, 1, t0, casedb_iso(t0 + 31 * DAY, iso));
+    bulk_closed(1, 5000, t0 + 10 * DAY, NULL);
+    cr_assert_eq(run(t0 + 50 * DAY, 30).erased, 1);
+    due = cached("needs_erase = 1");
+    /* 3,000 erased cases older than the cut-off: none walked, none sorted */
+    cr_assert_eq(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_SORT, 0), 0);
+    cr_assert_eq(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+    cr_assert_lt(sqlite3_stmt_status(due, SQLITE_STMTSTATUS_VM_STEP, 0), 1000);
+}
+
+/* Activity marks the case again; no comparison of clocks is needed, and
+ * erased_at stays: what was typed before is gone (the window relies on
+ * it). */
+Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t now = time(NULL);
+    struct case_err e;
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 2);
+    casedb_at(&t, id, now - 10 * DAY);
+    /* erased while the clock ran five days ahead */
+    cr_assert_eq(run(now + 5 * DAY, 1).erased, 1);
+    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 1);
+    cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
+    cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
+    cr_assert_eq(run(now + 1 * DAY + 10, 1).erased, 1);
+    assert_erased(id);
+}
+
+/* ---- the cap per run -------------------------------------------------------- */
+
+Test(sweep, at_most_the_cap_per_run_the_rest_a_run_later)
+{
+    const long cap = (long)SWEEP_BATCH * SWEEP_BATCHES_MAX;
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    bulk_closed(cap + 7, 1, t0, NULL);
+    cr_assert_eq(run(t0 + 50 * DAY, 30).erased, (size_t)cap);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM cases WHERE erased_at IS NULL"), 7);
+    cr_assert_eq(run(t0 + 50 * DAY + 60, 30).erased, 7);
+}
+
+/* ---- a case that fails, a batch that fails (finding 6) ---------------------- */
+
+Test(sweep, a_case_that_always_fails_is_passed_over)
+{
+    char bad[CASE_ID_LEN + 1], good[3][CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+    size_t i;
+
+    completed_case(bad, t0);
+    for (i = 0; i < 3; i++)
+        completed_case(good[i], t0 + DAY);
+    /* the oldest, so the first of every batch */
+    casedb_exec(&t, "CREATE TEMP TRIGGER refuse BEFORE DELETE ON case_values"
+                    " WHEN OLD.case_id = '%s' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                bad);
+    cr_assert_eq(sweep_run(t.db, t0 + 50 * DAY, 30, &r), 0);
+    cr_assert_eq(r.erased, 3);
+    cr_assert_eq(r.skipped, 1);
+    for (i = 0; i < 3; i++)
+        assert_erased(good[i]);
+    /* undone as a whole: not half erased */
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT erased_at || comment FROM cases c"
+                                        " JOIN ratings r ON r.case_id = c.id WHERE c.id = '%s'", bad),
+                     "NULL");
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values WHERE case_id = '%s'", bad), 2);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_checklist WHERE case_id = '%s'", bad), 2);
+}
+
+Test(sweep, more_failing_cases_than_a_batch_do_not_stop_the_others)
+{
+    const long n_bad = SWEEP_BATCH + 3;
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+
+    bulk_closed(n_bad, 1, t0, NULL);
+    bulk_closed(20, 1000, t0 + DAY, NULL);
+    casedb_exec(&t, "CREATE TEMP TRIGGER refuse BEFORE UPDATE OF erased_at ON cases"
+                    " WHEN OLD.id < printf('%%032x', 1000)"
+                    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    cr_assert_eq(sweep_run(t.db, t0 + 50 * DAY, 30, &r), 0);
+    cr_assert_eq(r.skipped, (size_t)n_bad);
+    cr_assert_eq(r.erased, 20);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM cases WHERE erased_at IS NULL"), n_bad);
+}
+
+/* A test function that reports a full disk from its nth call on. */
+static int fail_from;
+static int fail_calls;
+
+static void disk_full(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (++fail_calls >= fail_from) {
+        sqlite3_result_error(ctx, "disk full (test)", -1);
+        sqlite3_result_error_code(ctx, SQLITE_FULL);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
+/* Runs sweep_poll with stderr going to a file; returns what it wrote. */
+static void poll_logged(struct sweep_timer *tm, char *out, size_t cap)
+{
+    char path[160];
+    int saved, fd;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/stderr.txt", t.dir);
+    fflush(stderr);
+    saved = dup(2);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    cr_assert(saved >= 0 && fd >= 0);
+    cr_assert_eq(dup2(fd, 2), 2);
+    close(fd);
+    (void)sweep_poll(t.db, 0, 1000, tm);
+    fflush(stderr);
+    cr_assert_eq(dup2(saved, 2), 2);
+    close(saved);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    fclose(f);
+}
+
+Test(sweep, a_later_batch_that_fails_keeps_and_logs_the_earlier_ones)
+{
+    struct sweep_timer tm = SWEEP_TIMER_INIT;
+    time_t t0 = time(NULL) - 10 * DAY;
+    struct sweep_result r;
+    char log[4096], want[128];
+
+    bulk_closed(2 * SWEEP_BATCH + 10, 1, t0, NULL);
+    cr_assert_eq(sqlite3_create_function(db_handle(t.db), "test_disk", 0, SQLITE_UTF8, NULL,
+                                         disk_full, NULL, NULL), SQLITE_OK);
+    casedb_exec(&t, "CREATE TEMP TRIGGER full BEFORE UPDATE OF erased_at ON cases"
+                    " BEGIN SELECT test_disk(); END");
+    fail_from = SWEEP_BATCH + 5;
+    fail_calls = 0;
+    cr_assert_eq(sweep_run(t.db, time(NULL), 0, &r), -1);
+    cr_assert_eq(r.erased, SWEEP_BATCH, "only what was committed");
+    cr_assert_eq(r.skipped, 0, "a full disk is not one case's fault");
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM cases WHERE erased_at IS NOT NULL"),
+                 SWEEP_BATCH);
+    /* the next minute: the same failure, and the log still says what was done */
+    fail_from = SWEEP_BATCH + 5;
+    fail_calls = 0;
+    poll_logged(&tm, log, sizeof log);
+    snprintf(want, sizeof want, "spkiosk: sweep: 0 case(s) abandoned, %d erased\n", SWEEP_BATCH);
+    cr_assert(strstr(log, want), "log: %s", log);
+    cr_assert(strstr(log, "erasing failed"), "log: %s", log);
+}
+
+/* ---- an unparseable version (finding 5) ------------------------------------- */
+
+/* Pins the case to a copy of its version whose source no longer parses. */
+static void pin_broken_version(const char *id)
+{
+    casedb_exec(&t, "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind,"
+                    " title, ord, review_by, detail_json, item_json, print_html, render_version,"
+                    " first_loaded) SELECT v.procedure_id, 'broken', CAST('no longer a procedure' AS BLOB),"
+                    " v.category, v.kind, v.title, v.ord, v.review_by, v.detail_json, v.item_json,"
+                    " v.print_html, v.render_version, v.first_loaded FROM procedure_versions v JOIN cases c"
+                    " ON c.procedure_id = v.procedure_id AND c.hash = v.hash WHERE c.id = '%s'", id);
+    casedb_exec(&t, "UPDATE cases SET hash = 'broken' WHERE id = '%s'", id);
+}
+
+Test(sweep, where_an_unparseable_version_stopped_is_recorded_as_unknown)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 10 * DAY;
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 1);
+    pin_broken_version(id);
+    casedb_at(&t, id, t0);
+    cr_assert_eq(run(t0 + 2 * HOUR, 30).abandoned, 1);
+    /* not NULL, which means "at the conditions" */
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT step FROM case_events WHERE case_id = '%s'"
+                                        " AND what = 'abandoned'", id), "-1");
+    cr_assert_eq(SWEEP_STEP_UNKNOWN, -1);
+}
+
+/* ---- handed in, then forgotten (finding 7) ---------------------------------- */
+
+/* A case of "test" handed in at t0, in status (waiting, accepted, returned). */
+static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
+{
+    struct case_err e;
+    char *ticket = NULL;
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 4);
+    cr_assert_eq(cases_submit(t.db, id, NULL, &ticket, &e), 0);
+    free(ticket);
+    casedb_exec(&t, "UPDATE cases SET status = '%s' WHERE id = '%s'", status, id);
+    casedb_at(&t, id, at);
+}
+
+Test(sweep, handed_in_cases_nobody_touches_are_abandoned_after_the_retention_period)
+{
+    static const char *const statuses[] = {"waiting", "accepted", "returned"};
+    char ids[3][CASE_ID_LEN + 1], b[256], iso[32], want[80];
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+    size_t i;
+
+    for (i = 0; i < 3; i++)
+        handed_in(ids[i], statuses[i], t0);
+    r = run(t0 + 7 * DAY - 60, 7);
+    cr_assert_eq(r.abandoned, 0);
+    r = run(t0 + 7 * DAY + 60, 7);
+    cr_assert_eq(r.abandoned, 3);
+    cr_assert_eq(r.stale, 3);
+    cr_assert_eq(r.erased, 0, "retention counts from when they were given up");
+    for (i = 0; i < 3; i++) {
+        /* given up when the period ran out; the step: every one was done */
+        snprintf(want, sizeof want, "abandoned %s", casedb_iso(t0 + 7 * DAY, iso));
+        cr_assert_str_eq(casedb_text(&t, b, "SELECT status || ' ' || updated_at FROM cases"
+                                            " WHERE id = '%s'", ids[i]), want);
+        cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_events WHERE case_id = '%s'"
+                                    " AND what = 'abandoned' AND at = '%s' AND step = 4",
+                                ids[i], iso), 1);
+    }
+    cr_assert_eq(run(t0 + 14 * DAY - 60, 7).erased, 0);
+    cr_assert_eq(run(t0 + 14 * DAY + 60, 7).erased, 3);
+    for (i = 0; i < 3; i++)
+        assert_erased(ids[i]);
+}
+
+Test(sweep, with_zero_days_yesterdays_queue_goes_after_a_day)
+{
+    char id[CASE_ID_LEN + 1], fresh[CASE_ID_LEN + 1];
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+
+    cr_assert_eq(sweep_stale_days(0), 1);
+    cr_assert_eq(sweep_stale_days(30), 30);
+    handed_in(id, "waiting", t0);
+    handed_in(fresh, "waiting", t0 + DAY - 120);
+    r = run(t0 + DAY + 60, 0);
+    cr_assert_eq(r.stale, 1);
+    cr_assert_eq(r.erased, 1, "and erased in the same run");
+    assert_erased(id);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values WHERE case_id = '%s'", fresh), 2);
+}
+
+/* A returned case the resident takes up again is activity: it waits anew. */
+Test(sweep, activity_on_a_handed_in_case_restarts_its_wait)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    handed_in(id, "returned", t0);
+    casedb_exec(&t, "UPDATE cases SET updated_at = '%s' WHERE id = '%s'",
+                casedb_iso(t0 + 5 * DAY, b), id);
+    cr_assert_eq(run(t0 + 7 * DAY + 60, 7).abandoned, 0);
+    cr_assert_eq(run(t0 + 12 * DAY + 60, 7).abandoned, 1);
 }
