@@ -146,6 +146,12 @@ int cases_add_returned_items(cJSON *root, const struct case_state *cs);
  * memory runs out. Caller frees. */
 char *cases_progress_json(const struct case_state *cs);
 
+/* Adds "values" {KEY: value} (the effective accepted answers) and
+ * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
+ * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4
+ * when mask_ids. Returns 0 or -1 (memory). */
+int cases_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids);
+
 /* The printable slip of GET /print/cases/{id}; NULL on error. Caller frees. */
 char *cases_slip_html(const struct case_state *cs);
 

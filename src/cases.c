@@ -924,12 +924,40 @@ int cases_add_returned_items(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
+int cases_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
+{
+    const struct procedure *p = cs->model;
+    cJSON *vals, *ticks;
+    size_t i, j;
+
+    if (!(vals = cJSON_AddObjectToObject(root, "values")) ||
+        !(ticks = cJSON_AddObjectToObject(root, "checklist")))
+        return -1;
+    for (j = 0; j < p->n_steps; j++) {
+        for (i = 0; i < p->steps[j].n_fields; i++) {
+            const struct field *f = &p->steps[j].fields[i];
+            const char *v = cases_value(cs, f->key);
+            char masked[CASES_ID_MASKED_MAX];
+            if (v && mask_ids && f->type == FIELD_CN_ID)
+                v = cases_mask_id(v, masked);
+            if (v && !cJSON_AddStringToObject(vals, f->key, v))
+                return -1;
+        }
+        for (i = 0; i < p->steps[j].n_items; i++) {
+            const struct proc_item *it = &p->steps[j].items[i];
+            if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id) &&
+                !cJSON_AddTrueToObject(ticks, it->id))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 char *cases_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
-    cJSON *root = cJSON_CreateObject(), *vals, *ticks;
+    cJSON *root = cJSON_CreateObject();
     char *out = NULL;
-    size_t j, i;
 
     if (!root)
         return NULL;
@@ -941,27 +969,9 @@ char *cases_json(const struct case_state *cs)
         goto out;
     if (!cJSON_AddNumberToObject(root, "conditions", (double)p->n_conditions) ||
         !cJSON_AddBoolToObject(root, "conditions_confirmed", cs->conditions_confirmed) ||
-        !(vals = cJSON_AddObjectToObject(root, "values")) ||
-        !(ticks = cJSON_AddObjectToObject(root, "checklist")))
+        /* the kiosk's screen is public: ID numbers in full only at the window */
+        cases_add_answers(root, cs, true) != 0)
         goto out;
-    for (j = 0; j < p->n_steps; j++) {
-        for (i = 0; i < p->steps[j].n_fields; i++) {
-            const struct field *f = &p->steps[j].fields[i];
-            const char *v = cases_value(cs, f->key);
-            char masked[CASES_ID_MASKED_MAX];
-            /* the kiosk's screen is public: ID numbers in full only at the window */
-            if (v && f->type == FIELD_CN_ID)
-                v = cases_mask_id(v, masked);
-            if (v && !cJSON_AddStringToObject(vals, f->key, v))
-                goto out;
-        }
-        for (i = 0; i < p->steps[j].n_items; i++) {
-            const struct proc_item *it = &p->steps[j].items[i];
-            if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id) &&
-                !cJSON_AddTrueToObject(ticks, it->id))
-                goto out;
-        }
-    }
     if (!(cs->ticket ? cJSON_AddStringToObject(root, "ticket", cs->ticket)
                      : cJSON_AddNullToObject(root, "ticket")) ||
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)

@@ -467,13 +467,13 @@ static int window_add_cond(cJSON *o, const struct cond *c)
                : -1;
 }
 
-/* "steps" and "missing": every step of the pinned version with what
+/* "procedure_steps" and "missing": every step of the pinned version with what
  * applies, what was ticked and answered (in full), and the staff guidance;
  * missing lists required parts that apply and are not there. */
 static int window_add_steps(cJSON *root, const struct case_state *cs, const cJSON *flags)
 {
     const struct procedure *p = cs->model;
-    cJSON *steps = cJSON_AddArrayToObject(root, "steps"), *missing, *m_items, *m_fields;
+    cJSON *steps = cJSON_AddArrayToObject(root, "procedure_steps"), *missing, *m_items, *m_fields;
     size_t j, i;
     int rc = 0;
 
@@ -659,6 +659,8 @@ static int window_build_case(struct db *db, const struct case_state *cs, const s
     rc |= window_add_str(root, "no_show_at", wi->no_show_at);
     rc |= window_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
     rc |= window_add_meta(root, p);
+    /* the public case's answers, unmasked: the one place ID numbers show in full */
+    rc |= cases_add_answers(root, cs, false);
     if (rc || !(conds = cJSON_AddArrayToObject(root, "conditions")))
         goto fail;
     for (i = 0; i < p->n_conditions; i++)

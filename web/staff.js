@@ -313,7 +313,7 @@ function showCase(v, { keepFocus = false } = {}) {
       el('p', {}, v.conditions_confirmed ? '居民已确认符合以下条件:' : '居民还没有确认以下条件:'),
       el('ul', {}, v.conditions.map((c) => el('li', {}, c)))) : null,
     el('section', { 'aria-labelledby': 'steps-h' }, el('h3', { id: 'steps-h' }, '办理步骤和填写内容'),
-      v.steps.map((s, i) => stepView(v, s, i))),
+      v.procedure_steps.map((s, i) => stepView(v, s, i))),
     history(v));
   ui.box = box;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
@@ -322,7 +322,7 @@ function showCase(v, { keepFocus = false } = {}) {
 }
 
 function stepView(v, s, i) {
-  const n = v.steps.filter((x, k) => k <= i && x.applicable).length;
+  const n = v.procedure_steps.filter((x, k) => k <= i && x.applicable).length;
   const state = !s.applicable ? el('span', { class: 'badge' }, '不适用')
     : s.done ? el('span', { class: 'badge badge-ok' }, '已完成') : el('span', { class: 'badge badge-warn' }, '未完成');
   const hid = 'step-h-' + i;
@@ -360,7 +360,7 @@ function history(v) {
       el('tbody', {}, v.events.map((e) => el('tr', {},
         el('td', {}, time(e.at, true)), el('td', {}, WHAT[e.what] || e.what), el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
-        el('td', {}, e.step === null || !v.steps[e.step] ? '' : v.steps[e.step].label),
+        el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次` : e.detail || ''))))),
     v.events_truncated ? el('p', { class: 'hint' }, '记录太多,只列出最早的部分。') : null);
 }
@@ -425,7 +425,7 @@ function returnForm(v, box) {
   const err = el('div', { role: 'alert' });
   const checks = [];
   const group = [];
-  for (const s of v.steps.filter((x) => x.applicable)) {
+  for (const s of v.procedure_steps.filter((x) => x.applicable)) {
     for (const it of s.checklist.filter((x) => x.applies)) {
       const id = 'flag-item-' + it.id;
       const cb = el('input', { type: 'checkbox', id, value: it.id, 'data-kind': 'checklist' });
@@ -509,7 +509,7 @@ async function fillCase(id, stepWanted = null) {
   const sv = await api('GET', '/api/v1/staff/cases/' + enc(id));
   const full = {};
   if (sv.status === 200) {
-    for (const s of sv.data.steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
+    for (const s of sv.data.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
   }
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });

@@ -17,7 +17,7 @@ describe('staff guidance', () => {
   it('is in the staff case view, in its step\'s staff_html, not in html', async () => {
     const r = await h.sget(`/api/v1/staff/cases/${c.id}`);
     assert.equal(r.status, 200, r.text);
-    const [s0, s1, s2] = r.body.steps;
+    const [s0, s1, s2] = r.body.procedure_steps;
     assert.match(s0.staff_html, /<blockquote>/);
     assert.ok(s0.staff_html.includes('核对户口簿首页与本人页的印章'), s0.staff_html);
     assert.ok(s0.staff_html.includes('暗号甲乙丙'));

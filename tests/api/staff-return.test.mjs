@@ -50,13 +50,13 @@ describe('return with a reason', () => {
     assert.deepEqual(v.returned_items, { fields: ['agent_id'], checklist: ['s0-1'] });
     const last = v.events.at(-1);
     assert.deepEqual([last.what, last.user, last.channel, last.detail], ['returned', 'wang', 'window', reason]);
-    assert.equal(v.steps[0].done, false, 'step 0 (flagged item) reopened');
-    assert.equal(v.steps[1].done, true);
-    assert.equal(v.steps[2].done, false, 'step 2 (flagged field) reopened');
-    assert.equal(v.steps[0].checklist.find((x) => x.id === 's0-1').flagged, true);
-    assert.equal(v.steps[2].fields.find((x) => x.key === 'agent_id').flagged, true);
+    assert.equal(v.procedure_steps[0].done, false, 'step 0 (flagged item) reopened');
+    assert.equal(v.procedure_steps[1].done, true);
+    assert.equal(v.procedure_steps[2].done, false, 'step 2 (flagged field) reopened');
+    assert.equal(v.procedure_steps[0].checklist.find((x) => x.id === 's0-1').flagged, true);
+    assert.equal(v.procedure_steps[2].fields.find((x) => x.key === 'agent_id').flagged, true);
     // the answers themselves stay: the resident corrects, not retypes
-    assert.equal(v.steps[2].fields.find((x) => x.key === 'agent_id').value, AGENT_ID);
+    assert.equal(v.procedure_steps[2].fields.find((x) => x.key === 'agent_id').value, AGENT_ID);
   });
 
   it('the resident\'s case route shows the reason and what to correct, and leads to the step', async () => {
@@ -118,7 +118,7 @@ describe('return with a reason', () => {
     assert.equal(v.body.calls, 0);
     assert.equal(v.body.returned_reason, null);
     assert.ok(v.body.submitted_at >= before.body.submitted_at);
-    assert.equal(v.body.steps[2].fields.find((x) => x.key === 'agent_id').value, '440304199003070018');
+    assert.equal(v.body.procedure_steps[2].fields.find((x) => x.key === 'agent_id').value, '440304199003070018');
     // the history keeps the return and its reason
     const whats = v.body.events.map((e) => e.what);
     assert.deepEqual(whats.slice(-4), ['returned', 'step', 'step', 'submitted']);
@@ -137,7 +137,7 @@ describe('return with a reason', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.returned_by, 'li');
     assert.deepEqual(r.body.returned_items, { fields: [], checklist: [] });
-    assert.ok(r.body.steps.filter((s) => s.applicable).every((s) => s.done));
+    assert.ok(r.body.procedure_steps.filter((s) => s.applicable).every((s) => s.done));
     const n = await h.sget(`/print/staff/cases/${d.id}/correction`);
     assert.equal(n.status, 200);
     assert.ok(n.text.includes('请带户口簿原件来窗口'));
@@ -170,7 +170,7 @@ describe('what a return may flag, and what its texts may hold', () => {
     assertError(await h.spost(p, { reason: '缺材料', fields: ['name', 'agent_name'] }), 422, 'bad_flag');
     const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
     assert.equal(v.body.status, 'waiting', 'nothing moved');
-    assert.ok(v.body.steps.filter((x) => x.applicable).every((x) => x.done), 'no step reopened');
+    assert.ok(v.body.procedure_steps.filter((x) => x.applicable).every((x) => x.done), 'no step reopened');
     // the same parts of a case by an agent apply, and so may be flagged
     const d = await residentCase(h, { proxy: 'yes' });
     const r = await h.spost(`/api/v1/staff/cases/${d.id}/return`,

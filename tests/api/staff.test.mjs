@@ -135,23 +135,31 @@ describe('the case view', () => {
     assert.equal(v.conditions_confirmed, true);
     assert.deepEqual(v.conditions, ['在本社区实际居住']);
     assert.equal(v.meta.phone, '0535-1234567');
-    assert.equal(v.steps.length, 3);
-    const f = Object.fromEntries(v.steps[1].fields.map((x) => [x.key, x]));
+    // the public case's shape, unmasked: no key appears twice in the text
+    assert.equal((r.text.match(/"steps":/g) ?? []).length, 1, 'one "steps" key');
+    const pub = (await h.get(`/api/v1/cases/${c.id}`)).body;
+    assert.equal(v.steps, pub.steps);
+    assert.equal(v.step, pub.step);
+    assert.deepEqual(v.checklist, pub.checklist);
+    assert.deepEqual(v.values, { ...pub.values, id_number: ID }, 'values as the public case, ID in full');
+    assert.notEqual(pub.values.id_number, ID);
+    assert.equal(v.procedure_steps.length, 3);
+    const f = Object.fromEntries(v.procedure_steps[1].fields.map((x) => [x.key, x]));
     assert.equal(f.id_number.value, ID, 'the window sees the ID number in full');
     assert.equal(f.name.value, NAME);
     assert.equal(f.phone.value, MOBILE);
     assert.equal(f.proxy.value, 'no');
     assert.equal(f.id_number.label, '公民身份号码');
-    const items = Object.fromEntries(v.steps[0].checklist.map((x) => [x.id, x]));
+    const items = Object.fromEntries(v.procedure_steps[0].checklist.map((x) => [x.id, x]));
     assert.equal(items['s0-0'].ticked, true);
     assert.equal(items['s0-1'].ticked, true);
     assert.equal(items['s0-2'].ticked, false);
     assert.equal(items['s0-2'].required, false);
     // the agent's step does not apply: not missing
-    assert.equal(v.steps[2].applicable, false);
-    assert.deepEqual(v.steps[2].if, { key: 'proxy', op: '=', value: 'yes' });
-    assert.equal(v.steps[2].fields[0].applies, false);
-    assert.equal(v.steps[2].fields[0].value, null);
+    assert.equal(v.procedure_steps[2].applicable, false);
+    assert.deepEqual(v.procedure_steps[2].if, { key: 'proxy', op: '=', value: 'yes' });
+    assert.equal(v.procedure_steps[2].fields[0].applies, false);
+    assert.equal(v.procedure_steps[2].fields[0].value, null);
     assert.deepEqual(v.missing, { checklist: [], fields: [] });
     assert.equal(v.returned_reason, null);
     assert.equal(v.outcome, null);
@@ -176,7 +184,7 @@ describe('the case view', () => {
       const r = await h.sget(`/api/v1/staff/cases/${t}`);
       assert.equal(r.status, 200, r.text);
       assert.equal(r.body.id, c.id);
-      assert.deepEqual(r.body.steps, byId.body.steps);
+      assert.deepEqual(r.body.procedure_steps, byId.body.procedure_steps);
     }
     // a scanner may send the id in upper case
     const up = await h.sget(`/api/v1/staff/cases/${c.id.toUpperCase()}`);
