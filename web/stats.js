@@ -209,7 +209,7 @@ async function start() {
       history.replaceState(null, '', `/admin/stats?${queryString(shown)}`);
       csv.href = `/api/v1/admin/stats?${queryString(shown)}&format=csv`;
       const active = data.procedures.filter((p) => p.started > 0);
-      status.textContent = `${data.from} 至 ${data.to}:${data.procedures.length} 个事项,` +
+      status.textContent = `${data.from} 至 ${data.to},${data.procedures.length} 个事项,` +
         `共开始 ${data.procedures.reduce((a, p) => a + p.started, 0)} 件。`;
       results.replaceChildren(
         el('h2', {}, '办理情况'),
