@@ -34,9 +34,12 @@ static enum MHD_Result staff_send(struct http_request *req, unsigned status, cha
     return ret;
 }
 
-/* Answers r of a window call: 500, the refusal, or the case view of id. */
-static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
-                                         const struct case_err *e, const char *id)
+/* How a move answers once it is done: the case view, or the queue entry. */
+typedef int (*staff_view_fn)(struct db *db, const char *id, char **out, struct case_err *e);
+
+/* Answers r of a window call: 500, the refusal, or view(id). */
+static enum MHD_Result staff_answer(struct http_request *req, struct db *db, int r,
+                                    const struct case_err *e, const char *id, staff_view_fn view)
 {
     struct case_err e2;
     char *json;
@@ -45,12 +48,18 @@ static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db
         return api_internal(req);
     if (r > 0)
         return staff_err(req, e);
-    r = window_case_json(db, id, &json, &e2);
+    r = view(db, id, &json, &e2);
     if (r < 0)
         return api_internal(req);
     if (r > 0)
         return staff_err(req, &e2);
     return staff_send(req, MHD_HTTP_OK, json);
+}
+
+static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
+                                         const struct case_err *e, const char *id)
+{
+    return staff_answer(req, db, r, e, id, window_case_json);
 }
 
 /* First thing in every handler: the staff session (admins pass too), its
@@ -244,19 +253,7 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
 static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int r,
                                    const struct case_err *e, const char *id)
 {
-    struct case_err e2;
-    char *json;
-
-    if (r < 0)
-        return api_internal(req);
-    if (r > 0)
-        return staff_err(req, e);
-    r = window_entry_json(db, id, &json, &e2);
-    if (r < 0)
-        return api_internal(req);
-    if (r > 0)
-        return staff_err(req, &e2);
-    return staff_send(req, MHD_HTTP_OK, json);
+    return staff_answer(req, db, r, e, id, window_entry_json);
 }
 
 enum MHD_Result api_staff_call(struct http_request *req)
