@@ -158,6 +158,13 @@ char *cases_slip_html(const struct case_state *cs);
 /* The effective (applicable, accepted) value of key, or NULL. */
 const char *cases_value(const struct case_state *cs, const char *key);
 
+/* Whether item it of step applies to the case (its step applies and its
+ * own condition holds). */
+bool cases_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it);
+
+/* Whether the case's accepted answers tick item. */
+bool cases_ticked(const struct case_state *cs, const char *item);
+
 /* Whether an item's or field's own condition holds for the case. */
 bool cases_cond_holds(const struct case_state *cs, const struct cond *c);
 

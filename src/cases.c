@@ -462,7 +462,6 @@ static int cases_exec_id_text(struct db *db, const char *sql, const char *id, co
     return cases_run(st, b);
 }
 
-static bool cases_ticked(const struct case_state *cs, const char *item);
 
 /* Whether done step j still holds everything it requires now: a changed
  * earlier answer can make other items or fields apply to it. */
@@ -844,12 +843,12 @@ done:
 
 /* ---- what is shown ------------------------------------------------------- */
 
-static bool cases_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it)
+bool cases_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it)
 {
     return cs->applicable[step] && (!it->has_cond || cases_cond_holds(cs, &it->cond));
 }
 
-static bool cases_ticked(const struct case_state *cs, const char *item)
+bool cases_ticked(const struct case_state *cs, const char *item)
 {
     size_t i;
 

@@ -425,21 +425,6 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
 
 /* ---- the case view ------------------------------------------------------- */
 
-static bool window_ticked(const struct case_state *cs, const char *item)
-{
-    size_t i;
-
-    for (i = 0; i < cs->n_ticks; i++)
-        if (strcmp(cs->ticks[i].item, item) == 0)
-            return true;
-    return false;
-}
-
-static bool window_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it)
-{
-    return cs->applicable[step] && (!it->has_cond || cases_cond_holds(cs, &it->cond));
-}
-
 static bool window_field_applies(const struct case_state *cs, size_t step, const struct field *f)
 {
     return cs->applicable[step] && (!f->has_cond || cases_cond_holds(cs, &f->cond));
@@ -499,7 +484,7 @@ static int window_add_steps(cJSON *root, const struct case_state *cs, const cJSO
             return -1;
         for (i = 0; i < st->n_items && rc == 0; i++) {
             const struct proc_item *it = &st->items[i];
-            bool applies = window_item_applies(cs, j, it), ticked = applies && window_ticked(cs, it->id);
+            bool applies = cases_item_applies(cs, j, it), ticked = applies && cases_ticked(cs, it->id);
             cJSON *x = window_push_obj(items);
             if (!x)
                 return -1;
@@ -885,7 +870,7 @@ static int window_flags(const struct case_state *cs, const cJSON *in, bool field
             } else {
                 for (i = 0; i < p->steps[j].n_items && !found; i++)
                     if ((found = strcmp(p->steps[j].items[i].id, x->valuestring) == 0))
-                        applies = window_item_applies(cs, j, &p->steps[j].items[i]);
+                        applies = cases_item_applies(cs, j, &p->steps[j].items[i]);
             }
             if (found)
                 steps[j] = true;
@@ -1156,9 +1141,9 @@ static char *window_notice(const struct case_state *cs, const struct window_info
         const struct proc_step *st = &p->steps[j];
         for (i = 0; i < st->n_items; i++) {
             const struct proc_item *it = &st->items[i];
-            bool applies = window_item_applies(cs, j, it);
+            bool applies = cases_item_applies(cs, j, it);
             if (window_flagged(flags, "checklist", it->id) ||
-                (applies && it->required && !window_ticked(cs, it->id))) {
+                (applies && it->required && !cases_ticked(cs, it->id))) {
                 rc |= window_li(&sb, "材料:", it->text);
                 n++;
             }
