@@ -220,7 +220,9 @@ describe('abandonment and retention across restarts', () => {
     assert.equal(c.outcome, null);
     assert.equal(c.returned_reason, null);
     assert.equal(c.ticket, null);
-    for (const st of c.steps) for (const f of st.fields) assert.equal(f.value, null, f.key);
+    for (const st of c.procedure_steps) for (const f of st.fields) assert.equal(f.value, null, f.key);
+    assert.deepEqual(c.values, {}, 'no value in the public shape either');
+    assert.deepEqual(c.checklist, {});
     assert.deepEqual(c.events.map((e) => e.what).filter((w) => ['returned', 'accepted', 'completed'].includes(w)),
       ['returned', 'accepted', 'completed'], 'the events stay');
     assert.ok(c.events.every((e) => e.detail === null), 'without their details');
