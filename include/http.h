@@ -18,8 +18,9 @@
 
 /* Request bodies over this are refused with 413. */
 #define HTTP_BODY_MAX ((size_t)1 << 20)
-/* A body without Content-Length is read to its end to answer 413, but a
- * client still sending after this much is cut off. */
+/* A body over HTTP_BODY_MAX is read to its end and dropped before the 413
+ * (a client that writes its whole body before reading would otherwise see
+ * a reset), but one announced or still arriving past this is cut off. */
 #define HTTP_BODY_DRAIN_MAX (4 * HTTP_BODY_MAX)
 /* Connections from one address; a hall's devices each have their own. */
 #define HTTP_PER_IP_MAX 128u

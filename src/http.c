@@ -296,8 +296,14 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
             req->body_too_large = true;
-            req->dispatched = true;
-            return http_dispatch(req);
+            /* A client that sends its whole body before reading (most do)
+             * would see a reset instead of the 413 if we answered and
+             * closed now: read and drop a body up to the drain cap, then
+             * answer. Beyond the cap, answer at once and close. */
+            if (strtoull(cl, NULL, 10) > HTTP_BODY_DRAIN_MAX) {
+                req->dispatched = true;
+                return http_dispatch(req);
+            }
         }
         return MHD_YES;
     }

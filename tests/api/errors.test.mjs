@@ -91,6 +91,23 @@ describe('request bodies over 1 MiB', () => {
     assertRawError(await postSized('/api/v1/no-such-route', 2 * MiB), 413, 'payload_too_large', 'unknown /api path');
   });
 
+  it('a client that sends its whole body first (fetch) reads the 413, every time', async () => {
+    const big = 'x'.repeat(3 * MiB);
+    for (let i = 0; i < 10; i++) {
+      const r = await request(api('/api/v1/cases'), {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big,
+      });
+      assertError(r, 413, 'payload_too_large', `try ${i}`);
+    }
+  });
+
+  it('a body announced over the 4 MiB drain cap is answered at once', async () => {
+    const head = ['POST /api/v1/cases HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/json',
+      'Connection: close', `Content-Length: ${5 * MiB}`].join('\r\n');
+    const r = await rawRequest(ctx.daemon.port, head, null, { timeoutMs: 5_000 });
+    assertRawError(r, 413, 'payload_too_large', 'announced 5 MiB');
+  });
+
   it('a chunked body over 1 MiB is 413 too', async () => {
     assertRawError(await postSized('/api/v1/cases', 2 * MiB, { chunked: true }), 413, 'payload_too_large', 'chunked');
   });
