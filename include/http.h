@@ -90,6 +90,11 @@ void http_page_headers(struct MHD_Response *r);
 enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
                                  const char *message);
 
+/* Like http_reply_error, with Retry-After: retry_after seconds (at least
+ * 1), for 429 and 503. */
+enum MHD_Result http_reply_error_retry(struct http_request *req, unsigned status, const char *code,
+                                       const char *message, long retry_after);
+
 /* Queues a response prepared by the caller, adding the common headers;
  * takes over r. Used for special cases such as 304 and assets. */
 enum MHD_Result http_reply_response(struct http_request *req, unsigned status,

@@ -252,29 +252,44 @@ static bool auth_slot_allows(const struct auth_slot *s, long long now)
     return s->locked_until <= now && auth_slot_recent(s, now) + s->inflight < AUTH_FAIL_LIMIT;
 }
 
-/* Starts an attempt for both keys. Returns true when it may go on (each
- * key's in-flight count then holds it until auth_attempt_end); false when
- * either key is locked, has as many failures and attempts in flight as it
- * may, or cannot be remembered. */
-static bool auth_attempt_begin(const char *keys[2], long long now)
+/* How long until key slot s would let an attempt start. */
+static long long auth_slot_wait(const struct auth_slot *s, long long now)
 {
-    struct auth_slot *s0, *s1 = NULL;
-    bool ok = false;
+    if (s->locked_until > now)
+        return s->locked_until - now;
+    /* failures and attempts in flight at the limit: an attempt ends soon */
+    return 1;
+}
+
+/* Starts an attempt for both keys. Returns 0 when it may go on (each key's
+ * in-flight count then holds it until auth_attempt_end); otherwise the
+ * seconds to wait, when either key is locked, has as many failures and
+ * attempts in flight as it may, or cannot be remembered (every slot busy:
+ * a minute). */
+static long long auth_attempt_begin(const char *keys[2], long long now)
+{
+    struct auth_slot *s0, *s1;
+    long long wait = 60;
 
     pthread_mutex_lock(&auth_throttle_mu);
     s0 = auth_slot_get(keys[0], now, true);
-    if (s0 && auth_slot_allows(s0, now)) {
+    if (s0 && !auth_slot_allows(s0, now)) {
+        wait = auth_slot_wait(s0, now);
+    } else if (s0) {
         /* in flight first, so that taking the second slot cannot reuse it */
         s0->inflight++;
         s1 = auth_slot_get(keys[1], now, true);
-        ok = s1 && auth_slot_allows(s1, now);
-        if (ok)
+        if (s1 && auth_slot_allows(s1, now)) {
             s1->inflight++;
-        else
+            wait = 0;
+        } else {
             s0->inflight--;
+            if (s1)
+                wait = auth_slot_wait(s1, now);
+        }
     }
     pthread_mutex_unlock(&auth_throttle_mu);
-    return ok;
+    return wait;
 }
 
 enum auth_outcome { AUTH_OUT_NONE, AUTH_OUT_FAILED, AUTH_OUT_OK };
@@ -802,11 +817,31 @@ static int auth_session_new(struct db *db, const struct auth_user *u, long long 
     return 0;
 }
 
+/* True when a browser says the request comes from another site:
+ * Sec-Fetch-Site other than same-origin or none, or (older browsers send
+ * no Sec-Fetch-Site) an Origin whose host is not the request's Host. */
+static bool auth_cross_site(struct http_request *req)
+{
+    const char *site = http_header(req, "Sec-Fetch-Site");
+    const char *origin = http_header(req, "Origin");
+    const char *host = http_header(req, MHD_HTTP_HEADER_HOST), *o;
+
+    /* the browser's own verdict first: it holds behind a proxy that
+     * rewrites Host, where comparing Origin with Host would not */
+    if (site)
+        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    if (!origin)
+        return false;
+    /* "null" (a sandboxed frame, a file) or a scheme we do not serve */
+    if (!(o = strstr(origin, "://")))
+        return true;
+    return !host || strcasecmp(o + 3, host) != 0;
+}
+
 enum MHD_Result api_login(struct http_request *req)
 {
     static const char bad_body[] = "请求格式不对:需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
     struct db *db = db_thread();
-    const char *type = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
     cJSON *body = NULL;
     const cJSON *jn, *jp;
     char nk[AUTH_THROTTLE_KEY], ak[AUTH_THROTTLE_KEY], token[AUTH_TOKEN_LEN + 1] = "";
@@ -815,7 +850,7 @@ enum MHD_Result api_login(struct http_request *req)
     enum auth_outcome outcome = AUTH_OUT_NONE;
     bool started = false, rehash = false;
     struct auth_user u;
-    long long now = auth_now();
+    long long now = auth_now(), wait;
     enum MHD_Result ret;
     size_t plen;
     int r;
@@ -824,11 +859,12 @@ enum MHD_Result api_login(struct http_request *req)
         ret = auth_internal(req);
         goto out;
     }
-    /* JSON only: a cross-site HTML form can send text/plain but not this,
-     * so no other site can log a browser into an account of its choosing */
-    if (!type || strncasecmp(type, "application/json", 16) != 0) {
-        ret = http_reply_error(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                               "登录请求须为 JSON(Content-Type: application/json)");
+    /* login CSRF: another site's form could log this browser into an
+     * account of the attacker's choosing. Browsers say where a request
+     * comes from; tools and tests send neither header. */
+    if (auth_cross_site(req)) {
+        ret = http_reply_error(req, MHD_HTTP_FORBIDDEN, "cross_site",
+                               "请在本系统的登录页面登录");
         goto out;
     }
     body = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
@@ -839,18 +875,19 @@ enum MHD_Result api_login(struct http_request *req)
         goto out;
     }
     auth_keys(req, jn->valuestring, nk, ak);
-    if (!(started = auth_attempt_begin(keys, now))) {
-        ret = http_reply_error(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                               "登录失败次数过多,请 15 分钟后再试");
+    if ((wait = auth_attempt_begin(keys, now)) > 0) {
+        ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
+                                     "登录失败次数过多,请 15 分钟后再试", (long)wait);
         goto out;
     }
+    started = true;
     plen = strlen(jp->valuestring);
     if (plen > AUTH_PASSWORD_MAX || plen == 0) {
         r = 1;
     } else if (!auth_gate_try()) {
         /* both hashing slots busy: never make a worker wait for one */
-        ret = http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
-                               "正在处理其他登录,请稍等几秒再试");
+        ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                     "正在处理其他登录,请稍等几秒再试", 1);
         goto out;
     } else {
         r = auth_check_password(db, jn->valuestring, jp->valuestring, plen, &u, &rehash);

@@ -148,6 +148,26 @@ enum MHD_Result http_reply_error(struct http_request *req, unsigned status, cons
     return ret;
 }
 
+enum MHD_Result http_reply_error_retry(struct http_request *req, unsigned status, const char *code,
+                                       const char *message, long retry_after)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct MHD_Response *r = NULL;
+    char secs[24];
+
+    if (http_error_body(&sb, code, message) == 0)
+        r = MHD_create_response_from_buffer(sb.len, sb.data, MHD_RESPMEM_MUST_COPY);
+    req->bytes = sb.len;
+    strbuf_free(&sb);
+    if (!r)
+        return MHD_NO;
+    snprintf(secs, sizeof secs, "%ld", retry_after > 0 ? retry_after : 1);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    return http_reply_response(req, status, r);
+}
+
 const char *http_query(struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);

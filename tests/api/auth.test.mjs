@@ -25,7 +25,7 @@ function loginFrom(port, localAddress, name, password) {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text || 'null') }));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || 'null') }));
     });
     req.on('error', reject);
     req.end(body);
@@ -231,6 +231,8 @@ describe('login throttle', () => {
     assert.equal(locked.status, 429, 'even the right password waits');
     assert.equal(locked.body.error.code, 'too_many_attempts');
     assert.match(locked.body.error.message, /15 分钟/);
+    const after = Number(locked.headers['retry-after']);
+    assert.ok(after > 800 && after <= 900, `Retry-After ${locked.headers['retry-after']}`);
     const other = await loginFrom(h.daemon.port, '127.0.0.7', 'lin', 'lin-pass-1');
     assert.equal(other.status, 200, 'another name from that address still logs in');
   });
@@ -290,20 +292,34 @@ describe('idle expiry', () => {
 describe('login hardening', () => {
   const h = useDaemon();
 
-  test('a login that is not JSON is refused (no cross-site form logins)', async () => {
+  test("a login another site's page sends is refused; tools and this site's pages log in", async () => {
     addUser(h.db, 'yang', 'staff', 'yang-pass-1');
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const r = await request(`${h.daemon.url}/api/v1/login`, {
-        method: 'POST', headers: { 'Content-Type': type },
-        body: JSON.stringify({ name: 'yang', password: 'yang-pass-1' }),
-      });
-      assertError(r, 415, 'unsupported_media_type', type);
+    const creds = JSON.stringify({ name: 'yang', password: 'yang-pass-1' });
+    const attempt = (headers) => request(`${h.daemon.url}/api/v1/login`, { method: 'POST', headers, body: creds });
+    const host = new URL(h.daemon.url).host;
+    for (const headers of [
+      { 'Content-Type': 'text/plain', Origin: 'http://evil.example' },
+      { 'Content-Type': 'application/json', Origin: 'http://evil.example' },
+      { 'Content-Type': 'application/json', Origin: `http://${host}.evil.example` },
+      { 'Content-Type': 'application/json', Origin: 'null' },
+      { 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
+      { 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'same-site' },
+    ]) {
+      const r = await attempt(headers);
+      assertError(r, 403, 'cross_site', JSON.stringify(headers));
       assert.equal(r.headers.get('set-cookie'), null);
     }
-    const none = await request(`${h.daemon.url}/api/v1/login`, {
-      method: 'POST', body: new Uint8Array(Buffer.from('{"name":"yang","password":"yang-pass-1"}')),
-    });
-    assertError(none, 415, 'unsupported_media_type', 'no Content-Type');
+    for (const headers of [
+      { 'Content-Type': 'application/json' },
+      { 'Content-Type': 'text/plain;charset=UTF-8' },           // fetch with a bare string
+      {},
+      { 'Content-Type': 'application/json', Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' },
+      // behind a proxy that rewrites Host, the browser's Sec-Fetch-Site decides
+      { 'Content-Type': 'application/json', Origin: 'https://hall.example', 'Sec-Fetch-Site': 'same-origin' },
+    ]) {
+      const r = await attempt(headers);
+      assert.equal(r.status, 200, `${JSON.stringify(headers)}: ${r.text}`);
+    }
   });
 
   test('parallel guesses from one address get no more than five tries', async () => {
@@ -315,7 +331,11 @@ describe('login hardening', () => {
     assert.ok((counts[401] ?? 0) <= 5, `at most 5 checked guesses: ${JSON.stringify(counts)}`);
     assert.ok((counts[401] ?? 0) >= 1, JSON.stringify(counts));
     for (const s of Object.keys(counts)) assert.ok(['401', '429', '503'].includes(s), s);
-    for (const t of tries.filter((x) => x.status === 503)) assert.equal(t.body.error.code, 'busy');
+    for (const t of tries.filter((x) => x.status === 503)) {
+      assert.equal(t.body.error.code, 'busy');
+      assert.equal(t.headers['retry-after'], '1');
+    }
+    for (const t of tries.filter((x) => x.status === 429)) assert.ok(Number(t.headers['retry-after']) >= 1);
   });
 });
 
