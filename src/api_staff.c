@@ -77,16 +77,18 @@ static bool staff_begin(struct http_request *req, struct auth_user *who, enum MH
     return true;
 }
 
-/* The case id of a move's path, lower-cased as window_resolve does (a
- * scanner may send upper case); false, with the 404 answered in *res, for
- * anything that is not a case id. */
-static bool staff_id(struct http_request *req, char id[CASE_ID_LEN + 1], enum MHD_Result *res)
+/* The case of a move's path: its id (either case: a scanner may send upper
+ * case) or today's ticket, as the case view takes them; false, with the
+ * answer (404, 500) given in *res, otherwise. */
+static bool staff_id(struct http_request *req, struct db *db, char id[CASE_ID_LEN + 1],
+                     enum MHD_Result *res)
 {
     struct case_err e;
+    int r = window_resolve(db, req->params[0], id, &e);
 
-    if (window_case_id(req->params[0], id, &e) == 0)
+    if (r == 0)
         return true;
-    *res = staff_err(req, &e);
+    *res = r < 0 ? api_internal(req) : staff_err(req, &e);
     return false;
 }
 
@@ -180,7 +182,7 @@ enum MHD_Result api_staff_accept(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     return staff_case_answer(req, db, window_accept(db, id, who.name, &e), &e, id);
 }
@@ -204,7 +206,7 @@ enum MHD_Result api_staff_complete(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     if (!(body = api_json_body(req, &res)))
         return res;
@@ -224,7 +226,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     if (!(body = api_json_body(req, &res)))
         return res;
@@ -244,7 +246,7 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     return staff_case_answer(req, db, window_no_show(db, id, who.name, &e), &e, id);
 }
@@ -264,7 +266,7 @@ enum MHD_Result api_staff_call(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     return staff_entry(req, db, window_call(db, id, who.name, &e), &e, id);
 }
@@ -294,7 +296,7 @@ enum MHD_Result print_staff_correction(struct http_request *req)
     size_t len;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, id, &res))
+    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     r = window_correction_html(db, id, &html, &e);
     if (r < 0)

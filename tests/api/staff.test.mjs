@@ -283,9 +283,20 @@ describe('accept and complete', () => {
     for (const [p, body] of [['accept', {}], ['complete', { outcome: 'x' }], ['return', { reason: 'x' }],
       ['call', {}], ['no-show', {}]]) {
       assertError(await h.spost(`/api/v1/staff/cases/${UNKNOWN}/${p}`, body), 404, 'unknown_case', p);
-      assertError(await h.spost(`/api/v1/staff/cases/A001/${p}`, body), 404, 'unknown_case', p);
+      assertError(await h.spost(`/api/v1/staff/cases/Z999/${p}`, body), 404, 'unknown_case', p);
     }
     assertError(await h.sget(`/print/staff/cases/${UNKNOWN}/correction`), 404, 'unknown_case');
+  });
+
+  it('a move takes today\'s ticket where it takes the id, as the case view does', async () => {
+    const c = await residentCase(h);
+    const r = await h.spost(`/api/v1/staff/cases/${c.ticket.toLowerCase()}/accept`, {});
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, c.id);
+    assert.equal(r.body.status, 'accepted');
+    const done = await h.spost(`/api/v1/staff/cases/${c.ticket}/complete`, { outcome: '已办结' });
+    assert.equal(done.status, 200, done.text);
+    assert.equal((await h.get(`/api/v1/cases/${c.id}`)).body.status, 'completed');
   });
 });
 
