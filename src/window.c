@@ -769,6 +769,31 @@ static bool window_status(const struct case_state *cs, const char *s)
     return strcmp(cs->status, s) == 0;
 }
 
+/* A move refused for why: rolls back the move's transaction. Returns 1. */
+static int window_refuse(struct db *db, struct case_err *e, const struct case_err *why)
+{
+    *e = *why;
+    db_rollback(db);
+    return 1;
+}
+
+/* cases_begin (BEGIN IMMEDIATE, the case read inside it) and the case's
+ * window columns. Returns 0 inside the transaction; 1 (e set) or -1 with
+ * it rolled back. The caller frees cs and wi in every case. */
+static int window_begin(struct db *db, const char *id, struct case_state *cs,
+                        struct window_info *wi, struct case_err *e)
+{
+    int rc = cases_begin(db, id, cs, e);
+
+    if (rc != 0)
+        return rc;
+    if (window_info_load(db, id, wi) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
 static const char sql_accept[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL"
     " WHERE id = ?1";
@@ -780,25 +805,16 @@ int window_accept(struct db *db, const char *id, const char *user, struct case_e
     int rc;
 
     memset(&wi, 0, sizeof wi);
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+    if ((rc = window_begin(db, id, &cs, &wi, e)) != 0)
         goto done;
-    if ((rc = window_info_load(db, id, &wi)) != 0) {
-        rc = -1;
-        db_rollback(db);
-        goto done;
-    }
     /* a resident marked absent who turns up after all is served, unless
      * the retention period has already erased what they filled in */
     if (!window_status(&cs, "waiting") && !(window_status(&cs, "abandoned") && wi.no_show_at[0])) {
-        *e = err_not_waiting;
-        rc = 1;
-        db_rollback(db);
+        rc = window_refuse(db, e, &err_not_waiting);
         goto done;
     }
     if (wi.erased) {
-        *e = err_erased;
-        rc = 1;
-        db_rollback(db);
+        rc = window_refuse(db, e, &err_erased);
         goto done;
     }
     rc = window_apply(db, &cs, sql_accept, user, NULL, "accepted", NULL);
@@ -826,9 +842,7 @@ int window_complete(struct db *db, const char *id, const char *user, const char 
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "accepted")) {
-        *e = err_not_accepted;
-        rc = 1;
-        db_rollback(db);
+        rc = window_refuse(db, e, &err_not_accepted);
         goto done;
     }
     rc = window_apply(db, &cs, sql_complete, user, text, "completed", text);
@@ -1032,9 +1046,7 @@ int window_call(struct db *db, const char *id, const char *user, struct case_err
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "waiting")) {
-        *e = err_not_waiting;
-        rc = 1;
-        db_rollback(db);
+        rc = window_refuse(db, e, &err_not_waiting);
         goto done;
     }
     rc = window_call_locked(db, &cs, user);
@@ -1053,17 +1065,10 @@ int window_no_show(struct db *db, const char *id, const char *user, struct case_
     int rc;
 
     memset(&wi, 0, sizeof wi);
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+    if ((rc = window_begin(db, id, &cs, &wi, e)) != 0)
         goto done;
-    if (window_info_load(db, id, &wi) != 0) {
-        rc = -1;
-        db_rollback(db);
-        goto done;
-    }
     if (!window_status(&cs, "waiting") || wi.calls == 0) {
-        *e = window_status(&cs, "waiting") ? err_not_called : err_not_waiting;
-        rc = 1;
-        db_rollback(db);
+        rc = window_refuse(db, e, window_status(&cs, "waiting") ? &err_not_called : &err_not_waiting);
         goto done;
     }
     rc = window_apply(db, &cs, sql_no_show, user, NULL, "no_show", NULL);
