@@ -982,8 +982,10 @@ done:
 
 static const char sql_call[] =
     "UPDATE cases SET called_at = ?2, called_by = ?3, calls = calls + 1 WHERE id = ?1";
+/* the first few in line: one whose pinned version cannot be read is passed over */
+#define WINDOW_NEXT_TRIES 16
 static const char sql_next[] =
-    "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 ORDER BY queue_seq LIMIT 1";
+    "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 ORDER BY queue_seq LIMIT ?1";
 
 /* Calls the case read into cs, inside the open transaction. */
 static int window_call_locked(struct db *db, const struct case_state *cs, const char *user)
@@ -1004,38 +1006,48 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
 int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 1],
                      struct case_err *e)
 {
+    char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1];
     struct case_state cs;
     sqlite3_stmt *st;
+    size_t n = 0, i;
     int r;
 
-    memset(&cs, 0, sizeof cs);
     if (db_begin(db) != 0)
         return -1;
-    if (!(st = db_stmt(db, sql_next))) {
+    if (!(st = db_stmt(db, sql_next)) || sqlite3_bind_int(st, 1, WINDOW_NEXT_TRIES) != SQLITE_OK) {
         db_rollback(db);
         return -1;
     }
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        snprintf(id_out, CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && n < WINDOW_NEXT_TRIES)
+        snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
-    if (r != SQLITE_ROW) {
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
         db_rollback(db);
-        if (r != SQLITE_DONE)
-            return -1;
-        *e = err_queue_empty;
-        return 1;
+        return -1;
     }
     /* read inside the same transaction: no other window can take it between */
-    r = cases_load(db, id_out, &cs, e);
-    if (r != 0) {
-        db_rollback(db);
+    for (i = 0; i < n; i++) {
+        r = cases_load(db, ids[i], &cs, e);
+        if (r == 0) {
+            memcpy(id_out, ids[i], CASE_ID_LEN + 1);
+            r = window_call_locked(db, &cs, user);
+            cases_state_free(&cs);
+            return r;
+        }
+        if (r < 0 && cs.procedure[0] && !cs.model) {
+            /* as in the queue: log the version, never the case */
+            fprintf(stderr, "spkiosk: call-next: a case of %s version %.12s cannot be read, "
+                            "passed over\n", cs.procedure, cs.hash);
+            cases_state_free(&cs);
+            continue;
+        }
         cases_state_free(&cs);
+        db_rollback(db);
         return -1;
     }
-    r = window_call_locked(db, &cs, user);
-    cases_state_free(&cs);
-    return r;
+    db_rollback(db);
+    *e = err_queue_empty;
+    return 1;
 }
 
 int window_call(struct db *db, const char *id, const char *user, struct case_err *e)

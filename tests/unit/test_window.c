@@ -1,6 +1,7 @@
 /* Unit tests of the window's queue over a real database: a case whose
  * pinned version no longer parses is left out of the queue (and logged by
- * procedure and version, never by case id) instead of failing all of it;
+ * procedure and version, never by case id) instead of failing all of it,
+ * and call-next passes over it;
  * and migration 004 gives the cases already waiting when it runs their
  * turn in the order they were submitted. Each test has its own database in
  * a temporary folder. */
@@ -126,6 +127,26 @@ Test(window, queue_leaves_out_a_case_whose_version_no_longer_parses)
     cr_assert_eq(cJSON_GetObjectItemCaseSensitive(q, "total")->valuedouble, 2);
     cJSON_Delete(q);
     free(out);
+}
+
+Test(window, call_next_passes_over_a_case_whose_version_no_longer_parses)
+{
+    char err[256], id[CASE_ID_LEN + 1] = "";
+    struct case_err e;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    version(HASH_BAD, BROKEN);
+    waiting(ID_BAD, HASH_BAD, "A001", "2026-01-01T08:00:00Z");
+    waiting(ID_GOOD, HASH_GOOD, "A002", "2026-01-01T08:01:00Z");
+    exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_BAD "';"
+         "UPDATE cases SET queue_seq = 2 WHERE id = '" ID_GOOD "';");
+
+    cr_assert_eq(window_call_next(db, "wang", id, &e), 0, "call-next failed");
+    cr_assert_str_eq(id, ID_GOOD, "the next readable case is called");
+    /* the good one is called now; only the unreadable one is left */
+    cr_assert_eq(window_call_next(db, "wang", id, &e), 1);
+    cr_assert_str_eq(e.code, "queue_empty");
 }
 
 Test(window, migration_004_numbers_waiting_cases_by_submission)
