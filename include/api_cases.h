@@ -21,13 +21,4 @@ enum MHD_Result api_case_submit(struct http_request *req);
 enum MHD_Result api_case_rating(struct http_request *req);
 enum MHD_Result print_case(struct http_request *req);
 
-/* The request body as a JSON object (caller frees), or NULL after
- * answering 400 (not JSON, not an object, a raw NUL byte); a \u0000 escape
- * is turned into \u0001 so that a validator refuses it. Shared by the
- * handlers that take JSON. */
-cJSON *api_json_body(struct http_request *req, enum MHD_Result *ret);
-
-/* Shared by the API handlers: 500 with the standard body. */
-enum MHD_Result api_internal(struct http_request *req);
-
 #endif

@@ -17,16 +17,10 @@
 #include "db.h"
 #include "models.h"
 #include "procedure.h"
+#include "refusal.h"
 
 #define CASE_ID_LEN 32
 #define CASE_COMMENT_MAX 500    /* characters of a rating's comment */
-
-/* A refusal the client can act on: HTTP status, stable code, Chinese text. */
-struct case_err {
-    unsigned status;
-    const char *code;
-    const char *message;
-};
 
 struct case_value {
     char key[MARKER_KEY_MAX + 1];
@@ -69,17 +63,17 @@ struct case_state {
  * window, or NULL for a resident. Returns 0 with the new id in id_out, 1
  * with e set (policy document, bad channel), -1 on a database error. */
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, char id_out[CASE_ID_LEN + 1], struct case_err *e);
+                 const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
 /* Reads case id into cs (which the caller frees with cases_state_free in
  * every case). Returns 0, 1 with e set (unknown case), -1 on error. */
-int cases_load(struct db *db, const char *id, struct case_state *cs, struct case_err *e);
+int cases_load(struct db *db, const char *id, struct case_state *cs, struct refusal *e);
 
 /* Opens a BEGIN IMMEDIATE transaction and reads the case inside it, so
  * that what the caller decides from cs cannot be raced. On 0 the caller
  * ends with db_commit or db_rollback; on 1 or -1 the transaction is
  * already rolled back. cs is freed by the caller in every case. */
-int cases_begin(struct db *db, const char *id, struct case_state *cs, struct case_err *e);
+int cases_begin(struct db *db, const char *id, struct case_state *cs, struct refusal *e);
 
 /* Adds a row to case_events, now: what happened, by which channel, by
  * which staffer (user, NULL for a resident), at which step (< 0 for none),
@@ -90,14 +84,11 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct cas
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail);
 
-/* Today's local date, YYYY-MM-DD: the day tickets are numbered by. */
-void cases_today(char out[11]);
-
 /* Confirms the eligibility conditions; confirmed[i] for condition i.
  * Returns 0 when all are confirmed; 1 with e set, and *unmet (caller frees)
  * listing the indexes not confirmed, otherwise; -1 on error. */
 int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
-                  size_t **unmet, size_t *n_unmet, struct case_err *e);
+                  size_t **unmet, size_t *n_unmet, struct refusal *e);
 
 /* Validation failures of a step, as the API reports them. */
 struct case_rejection {
@@ -114,19 +105,19 @@ struct case_rejection {
  * cases_confirm and cases_submit) is the staffer filling the case in at
  * the window, recorded in the event, or NULL for a resident. */
 int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               const char *user, struct case_rejection *rej, struct case_err *e);
+               const char *user, struct case_rejection *rej, struct refusal *e);
 
 /* Hands the case to the window: status waiting and a ticket, a new turn
  * in the queue (not called). A returned case submitted again keeps its
  * ticket on the day it was drawn and draws a new one on a later day.
  * Returns 0 and *ticket (caller frees), 1 with e set, -1 on error. */
 int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
-                 struct case_err *e);
+                 struct refusal *e);
 
 /* Records the resident's rating (score 1..5, comment may be NULL), once per
  * case, whatever its status. Returns 0, 1 with e set, -1 on error. */
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
-               struct case_err *e);
+               struct refusal *e);
 
 #define CASES_ID_MASKED_MAX 32
 

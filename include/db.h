@@ -35,6 +35,13 @@ int db_migrate(struct db *db, char *err, size_t errlen);
  * to be finalized by the caller. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
+/* Runs st, a statement that returns no row, to its end and resets it
+ * (bindings stay until the next db_stmt). bind_rc is the OR of the
+ * sqlite3_bind_* results: when it is not SQLITE_OK, st is not stepped.
+ * Returns 0 when it reached SQLITE_DONE, -1 otherwise (sqlite3_errmsg of
+ * the connection says why). */
+int db_run(sqlite3_stmt *st, int bind_rc);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -9,6 +9,7 @@
 #ifndef SPK_HTTP_H
 #define SPK_HTTP_H
 
+#include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -86,7 +87,11 @@ enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const 
  * allows nothing from outside the daemon). */
 void http_page_headers(struct MHD_Response *r);
 
-/* Queues {"error":{"code","message"}} as JSON. */
+/* {"error":{"code","message"}} as a cJSON object: the one place the error
+ * envelope is built. NULL when memory ran out. Caller deletes. */
+cJSON *http_error_doc(const char *code, const char *message);
+
+/* Queues http_error_doc's envelope as JSON. */
 enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
                                  const char *message);
 

@@ -100,9 +100,6 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len);
 /* sha256 of data as 64 lower-case hex digits plus NUL. */
 void library_hash(const char *data, size_t len, char out[65]);
 
-/* Today's local date as YYYYMMDD. */
-int library_today(void);
-
 /* Days before review_by that a reminder starts. */
 #define LIBRARY_REMIND_DAYS 30
 

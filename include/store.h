@@ -44,7 +44,4 @@ int store_catalog_build(struct db *db, struct catalog **out);
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx);
 
-/* The current time as ISO 8601 UTC ("2026-11-21T08:00:00Z"). */
-void store_now(char out[32]);
-
 #endif

@@ -108,8 +108,5 @@ int sweep_poll(struct db *db, int retention_days, long now_ms, struct sweep_time
  * -1 on error. Reads only; call inside a transaction for a stable answer. */
 int sweep_case_stage(struct db *db, const char *id, enum sweep_stage *stage, int *step);
 
-/* t as ISO 8601 UTC ("2026-11-21T08:00:00Z"), the form timestamps are
- * stored in. */
-void sweep_time_iso(time_t t, char out[32]);
 
 #endif

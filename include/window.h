@@ -68,25 +68,25 @@ int window_queue_json(struct db *db, char **out);
  * a ticket of today (`A017`, any case). Returns 0 with the id in id_out,
  * 1 with e set (404 unknown_case), -1 on error. */
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
-                   struct case_err *e);
+                   struct refusal *e);
 
 /* A case id (32 hex digits, either case) in lower case, as stored, for
  * the moves' paths. Returns 0 with it in id_out, or 1 with e set (404
  * unknown_case) for anything else; the case itself is not looked up. */
-int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e);
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
 /* GET /api/v1/staff/cases/{id-or-ticket} for a resolved id: the whole
  * case with every value in full (the one place ID numbers are not masked),
  * what was ticked and what is missing, the pinned version's steps with
  * their staff guidance, the window columns and the event history (see
  * docs/http-api.md). Returns 0 and *out (caller frees), 1 with e, -1. */
-int window_case_json(struct db *db, const char *id, char **out, struct case_err *e);
+int window_case_json(struct db *db, const char *id, char **out, struct refusal *e);
 
 /* The moves. user is the staffer (auth_require's who.name). Each returns
  * 0, 1 with e set (404 unknown case, 409 status, 422 bad text), or -1. */
-int window_accept(struct db *db, const char *id, const char *user, struct case_err *e);
+int window_accept(struct db *db, const char *id, const char *user, struct refusal *e);
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    struct case_err *e);
+                    struct refusal *e);
 
 /* Returns a case to the resident with reason (required, at most
  * WINDOW_TEXT_MAX characters) and, optionally, exactly what is missing or
@@ -96,27 +96,27 @@ int window_complete(struct db *db, const char *id, const char *user, const char 
  * reopened, so the kiosk walks the resident back to them before the case
  * can be submitted again. */
 int window_return(struct db *db, const char *id, const char *user, const char *reason,
-                  const cJSON *fields, const cJSON *checklist, struct case_err *e);
+                  const cJSON *fields, const cJSON *checklist, struct refusal *e);
 
 /* 叫号: calls the oldest waiting case not called yet. Returns 0 with its id
  * in id_out, 1 with e (409 queue_empty), -1. */
 int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 1],
-                     struct case_err *e);
+                     struct refusal *e);
 /* Calls a waiting case (again): calls + 1, called_at now. */
-int window_call(struct db *db, const char *id, const char *user, struct case_err *e);
+int window_call(struct db *db, const char *id, const char *user, struct refusal *e);
 /* A called waiting case whose resident did not come: abandoned, out of the
  * queue, with a no_show event. 409 not_called before any call. */
-int window_no_show(struct db *db, const char *id, const char *user, struct case_err *e);
+int window_no_show(struct db *db, const char *id, const char *user, struct refusal *e);
 
 /* The queue entry of one case (see window_queue_json), for the answers of
  * the call routes. Returns 0 and *out (caller frees), 1 with e, -1. */
-int window_entry_json(struct db *db, const char *id, char **out, struct case_err *e);
+int window_entry_json(struct db *db, const char *id, char **out, struct refusal *e);
 
 /* The printable correction notice (补正告知单) of a returned case: ticket,
  * procedure, date and staffer of the return, the reason, and everything
  * flagged or missing at once by label (never a value), with the
  * procedure's contact details and the case's QR code. Returns 0 and *out
  * (caller frees), 1 with e (404, 409 not_returned), -1. */
-int window_correction_html(struct db *db, const char *id, char **out, struct case_err *e);
+int window_correction_html(struct db *db, const char *id, char **out, struct refusal *e);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "library.h"
 #include "loader.h"
 #include "store.h"
@@ -362,14 +363,6 @@ static int admin_read_diags(struct db *db, const char *prefix, struct admin_list
     return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
 
-static void admin_iso_time(time_t t, char out[32])
-{
-    struct tm tm;
-
-    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
-
 /* The state and the file's modification time, once its diagnostics are in. */
 static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom)
 {
@@ -391,7 +384,7 @@ static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom
     else
         *oom = 1;
     if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-        admin_iso_time(st.st_mtime, when);
+        clock_utc(st.st_mtime, when);
         json_str(e->obj, "modified_at", when, oom);
     } else {
         json_str(e->obj, "modified_at", NULL, oom);
@@ -877,7 +870,7 @@ int admin_save_prepare(struct db *db, const char *root, const char *rel, const c
         rc = 0;
         goto out;
     }
-    if (admin_check(db, root, library_today(), rel, text, len, check) != 0)
+    if (admin_check(db, root, clock_today(), rel, text, len, check) != 0)
         goto out;
     if (check->diags.errors > 0 || !check->model) {
         res->outcome = ADMIN_INVALID;

@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "cjktok.h"
 #include "db.h"
+#include "reply.h"
 #include "store.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -22,12 +23,6 @@
 static void api_release(void *cls)
 {
     catalog_release(cls);
-}
-
-enum MHD_Result api_internal(struct http_request *req)
-{
-    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                            "服务暂时出了问题,请稍后再试或到窗口办理");
 }
 
 static enum MHD_Result api_healthz(struct http_request *req)
@@ -42,7 +37,7 @@ static enum MHD_Result api_categories(struct http_request *req)
     struct catalog *c = catalog_acquire();
 
     if (!c)
-        return api_internal(req);
+        return reply_internal(req);
     return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->categories_json, c->categories_len, NULL,
                                api_release, c);
 }
@@ -92,7 +87,7 @@ static enum MHD_Result api_procedures(struct http_request *req)
     if (q)
         q = utf8_trim(q, &qn);
     if (!(c = catalog_acquire()))
-        return api_internal(req);
+        return reply_internal(req);
     if (category && *category && !(cat = catalog_category(c, category))) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_category", "没有这个分类");
@@ -114,7 +109,7 @@ static enum MHD_Result api_procedures(struct http_request *req)
     if (r == 0)
         r = store_search(db, q, qn, s.category, api_search_hit, &s);
     if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0)
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else
         ret = http_reply(req, MHD_HTTP_OK, "application/json", s.out.data, s.out.len);
     strbuf_free(&s.out);
@@ -131,7 +126,7 @@ static enum MHD_Result api_procedure_send(struct http_request *req, bool print)
     struct MHD_Response *r;
 
     if (!c)
-        return api_internal(req);
+        return reply_internal(req);
     p = catalog_find(c, req->params[0]);
     if (!p) {
         catalog_release(c);
@@ -167,7 +162,7 @@ static enum MHD_Result api_triage(struct http_request *req)
     struct catalog *c = catalog_acquire();
 
     if (!c)
-        return api_internal(req);
+        return reply_internal(req);
     if (!c->triage_json) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "triage_not_found",

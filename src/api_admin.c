@@ -12,12 +12,13 @@
 #include <string.h>
 
 #include "admin.h"
-#include "api_cases.h"
 #include "assets.h"
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "library.h"
 #include "render.h"
+#include "reply.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -32,33 +33,6 @@ static enum MHD_Result api_admin_unknown(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                             "没有找到这个事项的文件,请刷新事项列表");
-}
-
-/* Sends cJSON's rendering of doc (freed here). */
-static enum MHD_Result api_admin_send(struct http_request *req, unsigned status, cJSON *doc)
-{
-    char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
-    enum MHD_Result ret;
-
-    cJSON_Delete(doc);
-    if (!s)
-        return api_internal(req);
-    ret = http_reply(req, status, "application/json", s, strlen(s));
-    free(s);
-    return ret;
-}
-
-/* {"error":{code,message}} as a cJSON object, for answers that carry more. */
-static cJSON *api_admin_error_doc(const char *code, const char *message)
-{
-    cJSON *doc = cJSON_CreateObject(), *e = doc ? cJSON_AddObjectToObject(doc, "error") : NULL;
-
-    if (!e || !cJSON_AddStringToObject(e, "code", code) ||
-        !cJSON_AddStringToObject(e, "message", message)) {
-        cJSON_Delete(doc);
-        return NULL;
-    }
-    return doc;
 }
 
 /* The diagnostics of a check as [{"line","message"[,"severity"]}], the
@@ -138,11 +112,9 @@ enum MHD_Result api_admin_procedures(struct http_request *req)
 
     if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
         return ret;
-    if (!(db = db_thread()) || admin_list_json(db, api_admin_root, library_today(), &json) != 0)
-        return api_internal(req);
-    ret = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
-    free(json);
-    return ret;
+    if (!(db = db_thread()) || admin_list_json(db, api_admin_root, clock_today(), &json) != 0)
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PUBLIC);
 }
 
 static void api_admin_free(void *p)
@@ -162,11 +134,11 @@ enum MHD_Result api_admin_source_get(struct http_request *req)
     if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
         return ret;
     if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
         return api_admin_unknown(req);
     if (!(path = malloc(strlen(api_admin_root) + strlen(rel) + 2))) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     sprintf(path, "%s/%s", api_admin_root, rel);
@@ -201,21 +173,21 @@ static enum MHD_Result api_admin_invalid(struct http_request *req, const struct 
     cJSON *doc, *errs, *warns;
 
     snprintf(msg, sizeof msg, "文件里有 %zu 处错误,没有保存;改好后再保存", c->diags.errors);
-    doc = api_admin_error_doc("invalid_procedure", msg);
+    doc = reply_error_doc("invalid_procedure", msg);
     errs = api_admin_diags(&c->diags, DIAG_ERROR, false);
     warns = api_admin_diags(&c->diags, DIAG_WARNING, false);
     if (!doc || !errs || !warns || !cJSON_AddItemToObject(doc, "errors", errs)) {
         cJSON_Delete(doc);
         cJSON_Delete(errs);
         cJSON_Delete(warns);
-        return api_internal(req);
+        return reply_internal(req);
     }
     if (!cJSON_AddItemToObject(doc, "warnings", warns)) {
         cJSON_Delete(doc);
         cJSON_Delete(warns);
-        return api_internal(req);
+        return reply_internal(req);
     }
-    return api_admin_send(req, MHD_HTTP_UNPROCESSABLE_CONTENT, doc);
+    return reply_doc_take(req, MHD_HTTP_UNPROCESSABLE_CONTENT, doc, REPLY_PUBLIC);
 }
 
 static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel,
@@ -227,7 +199,7 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
     if (!doc || !warns || !cJSON_AddItemToObject(doc, "warnings", warns)) {
         cJSON_Delete(warns);
         cJSON_Delete(doc);
-        return api_internal(req);
+        return reply_internal(req);
     }
     if (!cJSON_AddStringToObject(doc, "id", c->model->id) ||
         !cJSON_AddStringToObject(doc, "file", rel) ||
@@ -235,9 +207,9 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
             : cJSON_AddNullToObject(doc, "version")) ||
         !cJSON_AddStringToObject(doc, "hash", c->hash) || !cJSON_AddBoolToObject(doc, "live", live)) {
         cJSON_Delete(doc);
-        return api_internal(req);
+        return reply_internal(req);
     }
-    return api_admin_send(req, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, doc);
+    return reply_doc_take(req, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, doc, REPLY_PUBLIC);
 }
 
 enum MHD_Result api_admin_source_put(struct http_request *req)
@@ -263,7 +235,7 @@ enum MHD_Result api_admin_source_put(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
                                 "保存时要带上打开文件时的版本(If-Match),以免覆盖别人刚做的修改");
     if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], create, &rel)) < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
         return api_admin_unknown(req);
     r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
@@ -351,25 +323,25 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
                                 "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
     if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
         return api_admin_unknown(req);
-    if (admin_check(db, api_admin_root, library_today(), rel, req->body.data, req->body.len,
+    if (admin_check(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
                     &check) != 0) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     if (check.model && !(detail = render_procedure_detail(check.model))) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     if (!(doc = cJSON_CreateObject()) || !(diags = api_admin_diags(&check.diags, -1, true))) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     if (!cJSON_AddItemToObject(doc, "errors", diags)) {
         cJSON_Delete(diags);
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && check.model) ||
@@ -379,10 +351,10 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         !(detail ? cJSON_AddRawToObject(doc, "procedure", detail)
                  : cJSON_AddNullToObject(doc, "procedure")) ||
         api_admin_staff_guidance(doc, check.model) != 0) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
-    ret = api_admin_send(req, MHD_HTTP_OK, doc);
+    ret = reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
     doc = NULL;
 out:
     cJSON_Delete(doc);

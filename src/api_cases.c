@@ -11,9 +11,11 @@
 #include "auth.h"
 #include "cases.h"
 #include "catalog.h"
+#include "clock.h"
 #include "db.h"
 #include "library.h"
 #include "render.h"
+#include "reply.h"
 
 /* The staffer filling a case in at the window through these same routes,
  * for the events; NULL for a resident (no staff session). */
@@ -22,82 +24,23 @@ static const char *api_cases_actor(struct http_request *req, struct auth_user *w
     return auth_peek(req, who) ? who->name : NULL;
 }
 
-static enum MHD_Result api_case_err(struct http_request *req, const struct case_err *e)
-{
-    return http_reply_error(req, e->status, e->code, e->message);
-}
-
-static enum MHD_Result api_bad_request(struct http_request *req, const char *message)
-{
-    return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", message);
-}
-
-/* cJSON decodes \u0000 into its NUL-terminated strings, which would cut a
- * value short after validation. Each such escape (not a literal backslash
- * before "u0000") becomes \u0001, same length, which the validators refuse
- * as a control character, so the resident hears which field is wrong. */
-static void api_defuse_nul(char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < n; i++) {
-        if (s[i] != '\\')
-            continue;
-        if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
-            s[i + 5] = '1';
-        i++; /* skip the escaped character: "\\\\u0000" is text */
-    }
-}
-
-cJSON *api_json_body(struct http_request *req, enum MHD_Result *ret)
-{
-    cJSON *root;
-
-    if (req->body.data && memchr(req->body.data, '\0', req->body.len)) {
-        *ret = api_bad_request(req, "请求内容不是有效的 JSON 对象");
-        return NULL;
-    }
-    if (req->body.data)
-        api_defuse_nul(req->body.data, req->body.len);
-    root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
-
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        *ret = api_bad_request(req, "请求内容不是有效的 JSON 对象");
-        return NULL;
-    }
-    return root;
-}
-
-/* Sends a JSON string produced by cJSON or cases_json, then frees it. */
-static enum MHD_Result api_send_json(struct http_request *req, unsigned status, char *json)
-{
-    enum MHD_Result ret;
-
-    if (!json)
-        return api_internal(req);
-    ret = http_reply(req, status, "application/json", json, strlen(json));
-    free(json);
-    return ret;
-}
-
 /* Answers with the case's current state: the resident's answers, so
  * no-store (a staffer's browser opens it too, see web/staff.js). */
 static enum MHD_Result api_case_state(struct http_request *req, struct db *db, const char *id,
                                       unsigned status)
 {
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     char *json;
     int r = cases_load(db, id, &cs, &e);
 
     if (r < 0) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
     } else if (r > 0) {
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     } else if (!(json = cases_json(&cs))) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
     } else {
         ret = http_reply_private(req, status, json, strlen(json));
         free(json);
@@ -110,23 +53,19 @@ enum MHD_Result api_case_procedure(struct http_request *req)
 {
     struct db *db = db_thread();
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
-    char *json = NULL;
     int r;
 
     if (!db)
-        return api_internal(req);
+        return reply_internal(req);
     r = cases_load(db, req->params[0], &cs, &e);
     if (r < 0)
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else if (r > 0)
-        ret = api_case_err(req, &e);
-    else if (!(json = render_procedure_detail(cs.model)))
-        ret = api_internal(req);
+        ret = reply_refusal(req, &e);
     else
-        ret = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
-    free(json);
+        ret = reply_json_take(req, MHD_HTTP_OK, render_procedure_detail(cs.model), REPLY_PUBLIC);
     cases_state_free(&cs);
     return ret;
 }
@@ -137,10 +76,10 @@ enum MHD_Result api_case_create(struct http_request *req)
     struct catalog *c = NULL;
     const struct catalog_proc *p;
     char id[CASE_ID_LEN + 1];
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_json_body(req, &ret);
+    cJSON *body = reply_json_body(req, &ret);
     int r;
 
     if (!body)
@@ -148,11 +87,11 @@ enum MHD_Result api_case_create(struct http_request *req)
     proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
     channel = cJSON_GetObjectItemCaseSensitive(body, "channel");
     if (!cJSON_IsString(proc) || (channel && !cJSON_IsString(channel))) {
-        ret = api_bad_request(req, "需要 procedure(事项编号),channel 可选");
+        ret = reply_bad_request(req, "需要 procedure(事项编号),channel 可选");
         goto out;
     }
     if (!db || !(c = catalog_acquire())) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto out;
     }
     if (!(p = catalog_find(c, proc->valuestring))) {
@@ -162,9 +101,9 @@ enum MHD_Result api_case_create(struct http_request *req)
     }
     r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
     if (r < 0)
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else if (r > 0)
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     else
         ret = api_case_state(req, db, id, MHD_HTTP_CREATED);
 out:
@@ -177,7 +116,7 @@ enum MHD_Result api_case_get(struct http_request *req)
 {
     struct db *db = db_thread();
 
-    return db ? api_case_state(req, db, req->params[0], MHD_HTTP_OK) : api_internal(req);
+    return db ? api_case_state(req, db, req->params[0], MHD_HTTP_OK) : reply_internal(req);
 }
 
 enum MHD_Result api_case_conditions(struct http_request *req)
@@ -185,10 +124,10 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     const cJSON *arr, *item;
     bool *confirmed = NULL;
     size_t n = 0, *unmet = NULL, n_unmet = 0, i;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_json_body(req, &ret), *out = NULL, *list;
+    cJSON *body = reply_json_body(req, &ret), *out = NULL, *list;
     struct auth_user who;
     int r;
 
@@ -196,16 +135,16 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         return ret;
     arr = cJSON_GetObjectItemCaseSensitive(body, "confirmed");
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > 1000) {
-        ret = api_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组");
+        ret = reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组");
         goto done;
     }
     if (!(confirmed = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *confirmed)) || !db) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
         goto done;
     }
     cJSON_ArrayForEach(item, arr) {
         if (!cJSON_IsBool(item)) {
-            ret = api_bad_request(req, "confirmed 里只能是 true 或 false");
+            ret = reply_bad_request(req, "confirmed 里只能是 true 或 false");
             goto done;
         }
         confirmed[n++] = cJSON_IsTrue(item);
@@ -213,36 +152,36 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req, &who), &unmet,
                       &n_unmet, &e);
     if (r < 0) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
     } else if (r > 0 && !unmet) {
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     } else if (r > 0) {
         /* the standard error body, plus which conditions are unmet */
         if (!(out = cJSON_CreateObject()) || !(list = cJSON_AddObjectToObject(out, "error")) ||
             !cJSON_AddStringToObject(list, "code", e.code) ||
             !cJSON_AddStringToObject(list, "message", e.message) ||
             !(list = cJSON_AddArrayToObject(out, "unmet"))) {
-            ret = api_internal(req);
+            ret = reply_internal(req);
             goto done;
         }
         for (i = 0; i < n_unmet; i++) {
             cJSON *num = cJSON_CreateNumber((double)unmet[i]);
             if (!num || !cJSON_AddItemToArray(list, num)) {
                 cJSON_Delete(num);
-                ret = api_internal(req);
+                ret = reply_internal(req);
                 goto done;
             }
         }
-        ret = api_send_json(req, e.status, cJSON_PrintUnformatted(out));
+        ret = reply_json_take(req, reply_refusal_status(&e), cJSON_PrintUnformatted(out), REPLY_PUBLIC);
     } else {
         struct case_state cs;
         char buf[64];
         r = cases_load(db, req->params[0], &cs, &e);
         if (r == 0) {
             snprintf(buf, sizeof buf, "{\"conditions_confirmed\":true,\"step\":%zu}", cs.step);
-            ret = api_send_json(req, MHD_HTTP_OK, strdup(buf));
+            ret = reply_json_take(req, MHD_HTTP_OK, strdup(buf), REPLY_PUBLIC);
         } else {
-            ret = r > 0 ? api_case_err(req, &e) : api_internal(req);
+            ret = r > 0 ? reply_refusal(req, &e) : reply_internal(req);
         }
         cases_state_free(&cs);
     }
@@ -272,16 +211,16 @@ static bool api_step_index(const char *s, size_t *n)
 static enum MHD_Result api_case_progress(struct http_request *req, struct db *db, const char *id)
 {
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     int r = cases_load(db, id, &cs, &e);
 
     if (r < 0)
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else if (r > 0)
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     else
-        ret = api_send_json(req, MHD_HTTP_OK, cases_progress_json(&cs));
+        ret = reply_json_take(req, MHD_HTTP_OK, cases_progress_json(&cs), REPLY_PUBLIC);
     cases_state_free(&cs);
     return ret;
 }
@@ -289,7 +228,7 @@ static enum MHD_Result api_case_progress(struct http_request *req, struct db *db
 enum MHD_Result api_case_step(struct http_request *req)
 {
     struct case_rejection rej;
-    struct case_err e;
+    struct refusal e;
     struct auth_user who;
     enum MHD_Result ret;
     struct db *db;
@@ -300,21 +239,21 @@ enum MHD_Result api_case_step(struct http_request *req)
 
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
-    if (!(body = api_json_body(req, &ret)))
+    if (!(body = reply_json_body(req, &ret)))
         return ret;
     if (((part = cJSON_GetObjectItemCaseSensitive(body, "fields")) && !cJSON_IsObject(part)) ||
         ((part = cJSON_GetObjectItemCaseSensitive(body, "checklist")) && !cJSON_IsObject(part))) {
         cJSON_Delete(body);
-        return api_bad_request(req, "fields 和 checklist 应是 JSON 对象");
+        return reply_bad_request(req, "fields 和 checklist 应是 JSON 对象");
     }
     if (!(db = db_thread())) {
         cJSON_Delete(body);
-        return api_internal(req);
+        return reply_internal(req);
     }
-    r = cases_step(db, req->params[0], n, body, library_today(), api_cases_actor(req, &who), &rej,
+    r = cases_step(db, req->params[0], n, body, clock_today(), api_cases_actor(req, &who), &rej,
                    &e);
     if (r < 0) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
     } else if (r > 0 && rej.fields) {
         /* every failing field and item at once, so the resident fixes all */
         if (!(out = cJSON_CreateObject()) || !(err = cJSON_AddObjectToObject(out, "error")) ||
@@ -322,23 +261,23 @@ enum MHD_Result api_case_step(struct http_request *req)
             !cJSON_AddStringToObject(err, "message", e.message) ||
             !cJSON_AddNumberToObject(err, "count", (double)rej.count) ||
             !cJSON_AddItemToObject(out, "fields", rej.fields)) {
-            ret = api_internal(req);
+            ret = reply_internal(req);
             goto out;
         }
         rej.fields = NULL;
         if (!cJSON_AddItemToObject(out, "field_codes", rej.codes)) {
-            ret = api_internal(req);
+            ret = reply_internal(req);
             goto out;
         }
         rej.codes = NULL;
         if (!cJSON_AddItemToObject(out, "checklist", rej.checklist)) {
-            ret = api_internal(req);
+            ret = reply_internal(req);
             goto out;
         }
         rej.checklist = NULL;
-        ret = api_send_json(req, e.status, cJSON_PrintUnformatted(out));
+        ret = reply_json_take(req, reply_refusal_status(&e), cJSON_PrintUnformatted(out), REPLY_PUBLIC);
     } else if (r > 0) {
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     } else {
         ret = api_case_progress(req, db, req->params[0]);
     }
@@ -351,7 +290,7 @@ out:
 
 enum MHD_Result api_case_submit(struct http_request *req)
 {
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
     cJSON *out;
@@ -360,14 +299,14 @@ enum MHD_Result api_case_submit(struct http_request *req)
     int r = db ? cases_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
 
     if (r < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
-        return api_case_err(req, &e);
+        return reply_refusal(req, &e);
     if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "status", "waiting") ||
         !cJSON_AddStringToObject(out, "ticket", ticket))
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else
-        ret = api_send_json(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out));
+        ret = reply_json_take(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out), REPLY_PUBLIC);
     cJSON_Delete(out);
     free(ticket);
     return ret;
@@ -375,13 +314,13 @@ enum MHD_Result api_case_submit(struct http_request *req)
 
 enum MHD_Result api_case_rating(struct http_request *req)
 {
-    static const struct case_err bad_score = {422, "bad_score",
+    static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
                                               "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
     const cJSON *score, *comment;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *body = api_json_body(req, &ret);
+    cJSON *body = reply_json_body(req, &ret);
     int r;
 
     if (!body)
@@ -389,18 +328,18 @@ enum MHD_Result api_case_rating(struct http_request *req)
     score = cJSON_GetObjectItemCaseSensitive(body, "score");
     comment = cJSON_GetObjectItemCaseSensitive(body, "comment");
     if (comment && !cJSON_IsNull(comment) && !cJSON_IsString(comment)) {
-        ret = api_bad_request(req, "comment 应是文字");
+        ret = reply_bad_request(req, "comment 应是文字");
     } else if (!cJSON_IsNumber(score) || score->valuedouble != (double)(int)score->valuedouble) {
-        ret = api_case_err(req, &bad_score);
+        ret = reply_refusal(req, &bad_score);
     } else if (!db) {
-        ret = api_internal(req);
+        ret = reply_internal(req);
     } else {
         r = cases_rate(db, req->params[0], (int)score->valuedouble,
                        cJSON_IsString(comment) ? comment->valuestring : NULL, &e);
         if (r < 0)
-            ret = api_internal(req);
+            ret = reply_internal(req);
         else if (r > 0)
-            ret = api_case_err(req, &e);
+            ret = reply_refusal(req, &e);
         else
             ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
     }
@@ -410,37 +349,22 @@ enum MHD_Result api_case_rating(struct http_request *req)
 
 enum MHD_Result print_case(struct http_request *req)
 {
-    static const struct case_err not_submitted = {409, "not_submitted",
+    static const struct refusal not_submitted = {REFUSAL_CONFLICT, "not_submitted",
                                                   "还没有提交,提交后才有排队凭条"};
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    char *html;
     int r = db ? cases_load(db, req->params[0], &cs, &e) : -1;
 
     if (r < 0)
-        ret = api_internal(req);
+        ret = reply_internal(req);
     else if (r > 0)
-        ret = api_case_err(req, &e);
+        ret = reply_refusal(req, &e);
     else if (!cs.ticket)
-        ret = api_case_err(req, &not_submitted);
-    else if (!(html = cases_slip_html(&cs)))
-        ret = api_internal(req);
-    else {
-        size_t len = strlen(html);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
-        req->bytes = len;
-        if (!resp) {
-            free(html);
-            ret = MHD_NO;
-        } else {
-            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-            MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-            http_page_headers(resp);
-            ret = http_reply_response(req, MHD_HTTP_OK, resp);
-        }
-    }
+        ret = reply_refusal(req, &not_submitted);
+    else
+        ret = reply_page_take(req, cases_slip_html(&cs));
     cases_state_free(&cs);
     return ret;
 }

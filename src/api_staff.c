@@ -9,55 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_cases.h"
 #include "assets.h"
 #include "auth.h"
 #include "catalog.h"
 #include "db.h"
+#include "reply.h"
 #include "window.h"
 
-static enum MHD_Result staff_err(struct http_request *req, const struct case_err *e)
-{
-    return http_reply_error(req, e->status, e->code, e->message);
-}
-
-/* Sends json (freed here); 500 when it is NULL. Every answer here holds
- * case data, ID numbers in full in the case view: no-store. */
-static enum MHD_Result staff_send(struct http_request *req, unsigned status, char *json)
-{
-    enum MHD_Result ret;
-
-    if (!json)
-        return api_internal(req);
-    ret = http_reply_private(req, status, json, strlen(json));
-    free(json);
-    return ret;
-}
+/* Every answer here holds case data, ID numbers in full in the case
+ * view: REPLY_PRIVATE (no-store) throughout. */
 
 /* How a move answers once it is done: the case view, or the queue entry. */
-typedef int (*staff_view_fn)(struct db *db, const char *id, char **out, struct case_err *e);
+typedef int (*staff_view_fn)(struct db *db, const char *id, char **out, struct refusal *e);
 
 /* Answers r of a window call: 500, the refusal, or view(id). */
 static enum MHD_Result staff_answer(struct http_request *req, struct db *db, int r,
-                                    const struct case_err *e, const char *id, staff_view_fn view)
+                                    const struct refusal *e, const char *id, staff_view_fn view)
 {
-    struct case_err e2;
+    struct refusal e2;
     char *json;
 
     if (r < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
-        return staff_err(req, e);
+        return reply_refusal(req, e);
     r = view(db, id, &json, &e2);
     if (r < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
-        return staff_err(req, &e2);
-    return staff_send(req, MHD_HTTP_OK, json);
+        return reply_refusal(req, &e2);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
 
 static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
-                                         const struct case_err *e, const char *id)
+                                         const struct refusal *e, const char *id)
 {
     return staff_answer(req, db, r, e, id, window_case_json);
 }
@@ -71,7 +56,7 @@ static bool staff_begin(struct http_request *req, struct auth_user *who, enum MH
     if (!auth_require(req, AUTH_ROLE_STAFF, who, res))
         return false;
     if (!(*db = db_thread())) {
-        *res = api_internal(req);
+        *res = reply_internal(req);
         return false;
     }
     return true;
@@ -83,12 +68,12 @@ static bool staff_begin(struct http_request *req, struct auth_user *who, enum MH
 static bool staff_id(struct http_request *req, struct db *db, char id[CASE_ID_LEN + 1],
                      enum MHD_Result *res)
 {
-    struct case_err e;
+    struct refusal e;
     int r = window_resolve(db, req->params[0], id, &e);
 
     if (r == 0)
         return true;
-    *res = r < 0 ? api_internal(req) : staff_err(req, &e);
+    *res = r < 0 ? reply_internal(req) : reply_refusal(req, &e);
     return false;
 }
 
@@ -102,15 +87,15 @@ enum MHD_Result api_staff_queue(struct http_request *req)
     if (!staff_begin(req, &who, &res, &db))
         return res;
     if (window_queue_json(db, &json) != 0)
-        return api_internal(req);
-    return staff_send(req, MHD_HTTP_OK, json);
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
 
 enum MHD_Result api_staff_case(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
     int r;
@@ -129,7 +114,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
     char id[CASE_ID_LEN + 1], *json = NULL;
     struct case_state cs;
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
@@ -137,7 +122,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db))
         return res;
-    if (!(body = api_json_body(req, &res)))
+    if (!(body = reply_json_body(req, &res)))
         return res;
     proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
     if (!cJSON_IsString(proc)) {
@@ -146,7 +131,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
         goto out;
     }
     if (!(c = catalog_acquire())) {
-        res = api_internal(req);
+        res = reply_internal(req);
         goto out;
     }
     if (!(p = catalog_find(c, proc->valuestring))) {
@@ -157,16 +142,16 @@ enum MHD_Result api_staff_start(struct http_request *req)
     /* the same case as a resident's, started by the staffer at the window */
     r = cases_create(db, p->id, p->hash, "window", who.name, id, &e);
     if (r < 0) {
-        res = api_internal(req);
+        res = reply_internal(req);
     } else if (r > 0) {
-        res = staff_err(req, &e);
+        res = reply_refusal(req, &e);
     } else {
         r = cases_load(db, id, &cs, &e);
         if (r == 0)
             json = cases_json(&cs);
         cases_state_free(&cs);
-        res = r < 0 ? api_internal(req) : r > 0 ? staff_err(req, &e)
-                                              : staff_send(req, MHD_HTTP_CREATED, json);
+        res = r < 0 ? reply_internal(req) : r > 0 ? reply_refusal(req, &e)
+                                              : reply_json_take(req, MHD_HTTP_CREATED, json, REPLY_PRIVATE);
     }
 out:
     catalog_release(c);
@@ -178,7 +163,7 @@ enum MHD_Result api_staff_accept(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
@@ -200,7 +185,7 @@ enum MHD_Result api_staff_complete(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
@@ -208,7 +193,7 @@ enum MHD_Result api_staff_complete(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
-    if (!(body = api_json_body(req, &res)))
+    if (!(body = reply_json_body(req, &res)))
         return res;
     r = window_complete(db, id, who.name, staff_text(body, "outcome"), &e);
     res = staff_case_answer(req, db, r, &e, id);
@@ -220,7 +205,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
@@ -228,7 +213,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
-    if (!(body = api_json_body(req, &res)))
+    if (!(body = reply_json_body(req, &res)))
         return res;
     r = window_return(db, id, who.name, staff_text(body, "reason"),
                       cJSON_GetObjectItemCaseSensitive(body, "fields"),
@@ -242,7 +227,7 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
@@ -253,7 +238,7 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
 
 /* Answers a call with the called case's queue entry. */
 static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int r,
-                                   const struct case_err *e, const char *id)
+                                   const struct refusal *e, const char *id)
 {
     return staff_answer(req, db, r, e, id, window_entry_json);
 }
@@ -262,7 +247,7 @@ enum MHD_Result api_staff_call(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
@@ -275,7 +260,7 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1] = "";
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
@@ -287,32 +272,21 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
 enum MHD_Result print_staff_correction(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    struct MHD_Response *resp;
     struct auth_user who;
-    struct case_err e;
+    struct refusal e;
     enum MHD_Result res;
     struct db *db;
     char *html;
-    size_t len;
     int r;
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     r = window_correction_html(db, id, &html, &e);
     if (r < 0)
-        return api_internal(req);
+        return reply_internal(req);
     if (r > 0)
-        return staff_err(req, &e);
-    len = strlen(html);
-    if (!(resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE))) {
-        free(html);
-        return MHD_NO;
-    }
-    req->bytes = len;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    http_page_headers(resp);
-    return http_reply_response(req, MHD_HTTP_OK, resp);
+        return reply_refusal(req, &e);
+    return reply_page_take(req, html);
 }
 
 enum MHD_Result page_staff(struct http_request *req)

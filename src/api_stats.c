@@ -8,12 +8,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "api_cases.h"
 #include "assets.h"
 #include "auth.h"
 #include "db.h"
 #include "library.h"
 #include "procedure.h"
+#include "reply.h"
 #include "stats.h"
 
 static enum MHD_Result api_stats_bad(struct http_request *req, const char *code,
@@ -62,7 +62,7 @@ static enum MHD_Result api_stats_csv(struct http_request *req, const struct stat
     char *csv = stats_csv(r, &len);
 
     if (!csv)
-        return api_internal(req);
+        return reply_internal(req);
     resp = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(csv);
@@ -75,7 +75,7 @@ static enum MHD_Result api_stats_csv(struct http_request *req, const struct stat
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES) {
         MHD_destroy_response(resp);
-        return api_internal(req);
+        return reply_internal(req);
     }
     return http_reply_response(req, MHD_HTTP_OK, resp);
 }
@@ -89,7 +89,6 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
     bool csv;
-    char *json;
     int rc;
 
     if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &res))
@@ -107,20 +106,16 @@ enum MHD_Result api_admin_stats(struct http_request *req)
         return api_stats_bad(req, "bad_request", "format 只能是 json 或 csv");
     csv = format && strcmp(format, "csv") == 0;
     if (!(db = db_thread()))
-        return api_internal(req);
+        return reply_internal(req);
     rc = stats_collect(db, &q, &r);
     if (rc < 0)
-        res = api_internal(req);
+        res = reply_internal(req);
     else if (rc > 0)
         res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure", "没有这个事项");
     else if (csv)
         res = api_stats_csv(req, &r);
-    else if (!(json = stats_json(&r)))
-        res = api_internal(req);
-    else {
-        res = http_reply(req, MHD_HTTP_OK, "application/json", json, strlen(json));
-        free(json);
-    }
+    else
+        res = reply_json_take(req, MHD_HTTP_OK, stats_json(&r), REPLY_PUBLIC);
     stats_report_free(&r);
     return res;
 }

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "store.h"
 
 #define AUTH_TOKEN_BYTES 32
@@ -376,7 +377,7 @@ int auth_user_add(struct db *db, const char *name, enum auth_role role, const ch
         snprintf(err, errlen, "out of memory while hashing the password");
         return -1;
     }
-    store_now(now);
+    clock_utc_now(now);
     rc = -1;
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "database: cannot begin");
@@ -463,7 +464,7 @@ int auth_user_passwd(struct db *db, const char *name, const char *password, size
         snprintf(err, errlen, "out of memory while hashing the password");
         return -1;
     }
-    store_now(now);
+    clock_utc_now(now);
     rc = auth_user_change(db, sql_user_passwd, name, hash, now, err, errlen);
     sodium_memzero(hash, sizeof hash);
     return rc;
@@ -473,7 +474,7 @@ int auth_user_disable(struct db *db, const char *name, char *err, size_t errlen)
 {
     char now[32];
 
-    store_now(now);
+    clock_utc_now(now);
     return auth_user_change(db, sql_user_disable, name, now, NULL, err, errlen);
 }
 
@@ -777,7 +778,7 @@ static void auth_rehash(struct db *db, const char *name, const char *pw, size_t 
 
     if (auth_hash(hash, pw, len) != 0)
         return;
-    store_now(now);
+    clock_utc_now(now);
     if (db_begin(db) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_user_passwd)) ||

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "qrsvg.h"
 #include "store.h"
 #include "strbuf.h"
@@ -99,9 +100,9 @@ static void cases_evaluate(struct case_state *cs)
     }
 }
 
-int cases_load(struct db *db, const char *id, struct case_state *cs, struct case_err *e)
+int cases_load(struct db *db, const char *id, struct case_state *cs, struct refusal *e)
 {
-    static const struct case_err unknown = {404, "unknown_case", "没有找到这个办事记录,请重新开始"};
+    static const struct refusal unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这个办事记录,请重新开始"};
     sqlite3_stmt *st;
     int b = SQLITE_OK, r, oom = 0, rc = -1;
 
@@ -218,14 +219,6 @@ static const char sql_event[] =
 static const char sql_touch[] =
     "UPDATE cases SET updated_at = ?2, needs_erase = 1 WHERE id = ?1";
 
-static int cases_run(sqlite3_stmt *st, int b)
-{
-    int r = b == SQLITE_OK ? sqlite3_step(st) : b;
-
-    sqlite3_reset(st);
-    return r == SQLITE_DONE ? 0 : -1;
-}
-
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail)
 {
@@ -235,7 +228,7 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
 
     if (!st)
         return -1;
-    store_now(now);
+    clock_utc_now(now);
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     b |= sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
@@ -243,13 +236,13 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     b |= step >= 0 ? sqlite3_bind_int(st, 5, step) : sqlite3_bind_null(st, 5);
     b |= user ? sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
     b |= detail ? sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
-    if (cases_run(st, b) != 0)
+    if (db_run(st, b) != 0)
         return -1;
     if (!(st = db_stmt(db, sql_touch)))
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    return cases_run(st, b);
+    return db_run(st, b);
 }
 
 static const char sql_create[] =
@@ -257,11 +250,11 @@ static const char sql_create[] =
     " created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?7)";
 
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, char id_out[CASE_ID_LEN + 1], struct case_err *e)
+                 const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
-    static const struct case_err policy = {422, "policy_document",
+    static const struct refusal policy = {REFUSAL_INVALID, "policy_document",
                                            "这是政策说明,不需要办理;如有疑问请到综合窗口咨询"};
-    static const struct case_err bad_channel = {422, "bad_channel",
+    static const struct refusal bad_channel = {REFUSAL_INVALID, "bad_channel",
                                                 "channel 只能是 kiosk、window 或 web"};
     unsigned char rnd[CASE_ID_LEN / 2];
     struct model_ref *ref = NULL;
@@ -284,7 +277,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     }
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id_out, CASE_ID_LEN + 1, rnd, sizeof rnd);
-    store_now(now);
+    clock_utc_now(now);
     if (db_begin(db) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_create)))
@@ -297,7 +290,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     b |= sqlite3_bind_int(st, 5, p->n_conditions == 0);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
     b |= user ? sqlite3_bind_text(st, 7, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
-    if (cases_run(st, b) != 0 || cases_event_add(db, id_out, "created", channel, user, -1, NULL) != 0 ||
+    if (db_run(st, b) != 0 || cases_event_add(db, id_out, "created", channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto fail;
     rc = 0;
@@ -309,7 +302,7 @@ out:
     return rc;
 }
 
-int cases_begin(struct db *db, const char *id, struct case_state *cs, struct case_err *e)
+int cases_begin(struct db *db, const char *id, struct case_state *cs, struct refusal *e)
 {
     int r;
 
@@ -325,11 +318,11 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct cas
 static const char sql_confirm[] = "UPDATE cases SET conditions_confirmed = 1 WHERE id = ?1";
 
 int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
-                  size_t **unmet, size_t *n_unmet, struct case_err *e)
+                  size_t **unmet, size_t *n_unmet, struct refusal *e)
 {
-    static const struct case_err unmet_err = {
-        422, "conditions_unmet", "有办理条件不符合,暂时不能在这里办理;请到综合窗口咨询"};
-    static const struct case_err closed = {409, "case_closed", "这件事已经提交,不能再修改"};
+    static const struct refusal unmet_err = {
+        REFUSAL_INVALID, "conditions_unmet", "有办理条件不符合,暂时不能在这里办理;请到综合窗口咨询"};
+    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
     struct case_state cs;
     sqlite3_stmt *st;
     size_t i, m;
@@ -362,7 +355,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
     if (!(st = db_stmt(db, sql_confirm)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (cases_run(st, b) != 0 || cases_event_add(db, id, "conditions", cs.channel, user, -1, NULL) != 0 ||
+    if (db_run(st, b) != 0 || cases_event_add(db, id, "conditions", cs.channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;
@@ -447,7 +440,7 @@ static int cases_exec_id_int(struct db *db, const char *sql, const char *id, int
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, n);
-    return cases_run(st, b);
+    return db_run(st, b);
 }
 
 static int cases_exec_id_text(struct db *db, const char *sql, const char *id, const char *t)
@@ -459,7 +452,7 @@ static int cases_exec_id_text(struct db *db, const char *sql, const char *id, co
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-    return cases_run(st, b);
+    return db_run(st, b);
 }
 
 
@@ -490,14 +483,14 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
 {
     const struct proc_step *st = &cs->model->steps[n];
     struct case_state after;
-    struct case_err e;
+    struct refusal e;
     sqlite3_stmt *q;
     char now[32];
     size_t i, j;
     int b = SQLITE_OK, rc = -1;
 
     memset(&after, 0, sizeof after);
-    store_now(now);
+    clock_utc_now(now);
     if (cases_exec_id_int(db, sql_clear_values, cs->id, (int)n) != 0 ||
         cases_exec_id_int(db, sql_clear_ticks, cs->id, (int)n) != 0)
         return -1;
@@ -510,7 +503,7 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
         b |= sqlite3_bind_text(q, 2, st->fields[i].key, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(q, 3, (int)n);
         b |= sqlite3_bind_text(q, 4, normalised[i], -1, SQLITE_STATIC);
-        if (cases_run(q, b) != 0)
+        if (db_run(q, b) != 0)
             return -1;
     }
     for (i = 0; i < st->n_items; i++) {
@@ -523,7 +516,7 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
         b |= sqlite3_bind_text(q, 1, cs->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(q, 2, it->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(q, 3, (int)n);
-        if (cases_run(q, b) != 0)
+        if (db_run(q, b) != 0)
             return -1;
     }
     if (!(q = db_stmt(db, sql_put_step)))
@@ -531,7 +524,7 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
     b |= sqlite3_bind_text(q, 1, cs->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(q, 2, (int)n);
     b |= sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
-    if (cases_run(q, b) != 0)
+    if (db_run(q, b) != 0)
         return -1;
     /* re-read inside the transaction and drop what no longer applies */
     if (cases_load(db, cs->id, &after, &e) != 0)
@@ -558,16 +551,16 @@ out:
 }
 
 int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               const char *user, struct case_rejection *rej, struct case_err *e)
+               const char *user, struct case_rejection *rej, struct refusal *e)
 {
-    static const struct case_err unknown_step = {404, "unknown_step", "没有这一步"};
-    static const struct case_err closed = {409, "case_closed", "这件事已经提交,不能再修改"};
-    static const struct case_err unconfirmed = {409, "conditions_unconfirmed",
+    static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step", "没有这一步"};
+    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
+    static const struct refusal unconfirmed = {REFUSAL_CONFLICT, "conditions_unconfirmed",
                                                 "请先确认办理条件"};
-    static const struct case_err not_reached = {409, "step_not_reached", "请先完成前面的步骤"};
-    static const struct case_err not_applicable = {409, "step_not_applicable",
+    static const struct refusal not_reached = {REFUSAL_CONFLICT, "step_not_reached", "请先完成前面的步骤"};
+    static const struct refusal not_applicable = {REFUSAL_CONFLICT, "step_not_applicable",
                                                    "根据您前面的回答,这一步不需要办理"};
-    static const struct case_err failed = {422, "validation_failed", "有内容需要修改,请看每一项的提示"};
+    static const struct refusal failed = {REFUSAL_INVALID, "validation_failed", "有内容需要修改,请看每一项的提示"};
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(body, "fields");
     const cJSON *ticks = cJSON_GetObjectItemCaseSensitive(body, "checklist");
     const struct proc_step *st;
@@ -721,21 +714,12 @@ static int cases_ticket(struct db *db, const char *day, char out[8])
     return 0;
 }
 
-void cases_today(char out[11])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) == 0)
-        snprintf(out, 11, "1970-01-01");
-}
-
 int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
-                 struct case_err *e)
+                 struct refusal *e)
 {
-    static const struct case_err not_finished = {409, "not_finished",
+    static const struct refusal not_finished = {REFUSAL_CONFLICT, "not_finished",
                                                  "还有步骤没有完成,请先完成所有步骤"};
-    static const struct case_err already = {409, "already_submitted", "这件事已经提交过了"};
+    static const struct refusal already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
     struct case_state cs;
     sqlite3_stmt *st;
     char now[32], day[11], t[8];
@@ -754,8 +738,8 @@ int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
         goto rollback;
     }
     rc = -1;
-    store_now(now);
-    cases_today(day);
+    clock_utc_now(now);
+    clock_today_text(day);
     if (cs.ticket && strcmp(cs.ticket_day, day) == 0) {
         /* a returned case goes back to the window under the ticket it had;
          * on a later day it draws a new one, since a ticket means today's */
@@ -772,7 +756,7 @@ int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
         b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     }
-    if (cases_run(st, b) != 0)
+    if (db_run(st, b) != 0)
         goto rollback;
     if (cases_event_add(db, id, "submitted", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
@@ -791,12 +775,12 @@ static const char sql_rate[] =
     "INSERT INTO ratings (case_id, score, comment, at) VALUES (?1, ?2, ?3, ?4)";
 
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
-               struct case_err *e)
+               struct refusal *e)
 {
-    static const struct case_err already = {409, "already_rated", "这件事已经评价过了,谢谢您"};
-    static const struct case_err bad_score = {422, "bad_score",
+    static const struct refusal already = {REFUSAL_CONFLICT, "already_rated", "这件事已经评价过了,谢谢您"};
+    static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
                                               "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
-    static const struct case_err long_comment = {422, "comment_too_long",
+    static const struct refusal long_comment = {REFUSAL_INVALID, "comment_too_long",
                                                  "意见最多 500 个字,请删减一些"};
     struct case_state cs;
     sqlite3_stmt *st;
@@ -822,14 +806,14 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
         goto rollback;
     }
     rc = -1;
-    store_now(now);
+    clock_utc_now(now);
     if (!(st = db_stmt(db, sql_rate)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, score);
     b |= sqlite3_bind_text(st, 3, comment ? comment : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    if (cases_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0 ||
+    if (db_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;

@@ -208,6 +208,14 @@ static void db_check_idle(struct db *db)
             fprintf(stderr, "spkiosk: db: statement left open: %.80s\n", sqlite3_sql(st));
 }
 
+int db_run(sqlite3_stmt *st, int bind_rc)
+{
+    int r = bind_rc == SQLITE_OK ? sqlite3_step(st) : bind_rc;
+
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
 int db_begin(struct db *db)
 {
     db_check_idle(db);

@@ -8,6 +8,8 @@
  */
 #include "http.h"
 
+#include <cjson/cJSON.h>
+
 #include <arpa/inet.h>
 #include <stdatomic.h>
 #include <netdb.h>
@@ -118,54 +120,55 @@ enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const 
     return http_reply_response(req, status, r);
 }
 
-/* {"error":{"code","message"}}; codes are ours, messages escaped anyway. */
-static int http_error_body(struct strbuf *sb, const char *code, const char *message)
+cJSON *http_error_doc(const char *code, const char *message)
 {
-    size_t i;
-    int r = strbuf_printf(sb, "{\"error\":{\"code\":\"%s\",\"message\":\"", code);
+    cJSON *doc = cJSON_CreateObject(), *e = doc ? cJSON_AddObjectToObject(doc, "error") : NULL;
 
-    for (i = 0; r == 0 && message[i]; i++) {
-        unsigned char c = (unsigned char)message[i];
-        if (c == '"' || c == '\\')
-            r = strbuf_putc(sb, '\\') | strbuf_putc(sb, (char)c);
-        else if (c < 0x20)
-            r = strbuf_printf(sb, "\\u%04x", c);
-        else
-            r = strbuf_putc(sb, (char)c);
+    if (!e || !cJSON_AddStringToObject(e, "code", code) ||
+        !cJSON_AddStringToObject(e, "message", message)) {
+        cJSON_Delete(doc);
+        return NULL;
     }
-    return r | strbuf_puts(sb, "\"}}");
+    return doc;
+}
+
+/* The error envelope as a response, with an extra header when name is not
+ * NULL (Allow on 405, Retry-After on 429 and 503). */
+static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned status,
+                                            const char *code, const char *message,
+                                            const char *name, const char *value)
+{
+    cJSON *doc = http_error_doc(code, message);
+    char *body = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    struct MHD_Response *r = NULL;
+
+    cJSON_Delete(doc);
+    if (body)
+        r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    req->bytes = body ? strlen(body) : 0;
+    cJSON_free(body);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (name)
+        MHD_add_response_header(r, name, value);
+    return http_reply_response(req, status, r);
 }
 
 enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
                                  const char *message)
 {
-    struct strbuf sb = STRBUF_INIT;
-    enum MHD_Result ret = MHD_NO;
-
-    if (http_error_body(&sb, code, message) == 0)
-        ret = http_reply(req, status, "application/json", sb.data, sb.len);
-    strbuf_free(&sb);
-    return ret;
+    return http_reply_error_with(req, status, code, message, NULL, NULL);
 }
 
 enum MHD_Result http_reply_error_retry(struct http_request *req, unsigned status, const char *code,
                                        const char *message, long retry_after)
 {
-    struct strbuf sb = STRBUF_INIT;
-    struct MHD_Response *r = NULL;
     char secs[24];
 
-    if (http_error_body(&sb, code, message) == 0)
-        r = MHD_create_response_from_buffer(sb.len, sb.data, MHD_RESPMEM_MUST_COPY);
-    req->bytes = sb.len;
-    strbuf_free(&sb);
-    if (!r)
-        return MHD_NO;
     snprintf(secs, sizeof secs, "%ld", retry_after > 0 ? retry_after : 1);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-    return http_reply_response(req, status, r);
+    return http_reply_error_with(req, status, code, message, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 }
 
 const char *http_query(struct http_request *req, const char *name)
@@ -275,18 +278,9 @@ static enum MHD_Result http_dispatch(struct http_request *req)
                 strcat(allow, ", HEAD");
         }
     }
-    if (*allow) {
-        struct strbuf sb = STRBUF_INIT;
-        struct MHD_Response *r = NULL;
-        if (http_error_body(&sb, "method_not_allowed", "这个地址不支持这种请求方法") == 0)
-            r = MHD_create_response_from_buffer(sb.len, sb.data, MHD_RESPMEM_MUST_COPY);
-        strbuf_free(&sb);
-        if (!r)
-            return MHD_NO;
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-        return http_reply_response(req, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-    }
+    if (*allow)
+        return http_reply_error_with(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                                     "这个地址不支持这种请求方法", MHD_HTTP_HEADER_ALLOW, allow);
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
 }
 

@@ -18,16 +18,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-int library_today(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (!localtime_r(&now, &tm))
-        return 0;
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
-
 int library_date_add(int date, int days)
 {
     struct tm tm;

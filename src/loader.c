@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "library.h"
 #include "store.h"
 
@@ -28,7 +29,7 @@ static int loader_run_locked(struct db *db, const char *root)
     int scanned, synced = -1;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    scanned = library_scan(root, library_today(), store_reuse, db, &lib);
+    scanned = library_scan(root, clock_today(), store_reuse, db, &lib);
     diag_list_print(&lib.diags, stderr);
     if (scanned == 0)
         synced = store_sync(db, &lib, &st);

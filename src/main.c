@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "db.h"
 #include "diag.h"
 #include "library.h"
@@ -75,7 +76,7 @@ static int is_help(const char *s)
 static int cmd_check(int argc, char **argv)
 {
     struct diag_list diags = DIAG_LIST_INIT;
-    int today = library_today(), i, failed = 0;
+    int today = clock_today(), i, failed = 0;
 
     for (i = 0; i < argc; i++) {
         if (is_help(argv[i])) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "clock.h"
 #include "models.h"
 #include "strbuf.h"
 
@@ -106,7 +107,7 @@ static int stats_day_start(int ymd, int days, char out[32])
     tm.tm_isdst = -1;
     if ((t = mktime(&tm)) == (time_t)-1)
         return -1;
-    sweep_time_iso(t, out);
+    clock_utc(t, out);
     return 0;
 }
 
@@ -548,8 +549,8 @@ int stats_collect(struct db *db, const struct stats_query *q, struct stats_repor
     b.procedure = q->procedure;
     if (stats_day_start(q->from, 0, b.start) != 0 || stats_day_start(q->to, 1, b.end) != 0)
         return -1;
-    sweep_time_iso(q->now - SWEEP_IDLE_SECONDS, b.idle);
-    sweep_time_iso(q->now - SWEEP_IDLE_WINDOW_SECONDS, b.idle_window);
+    clock_utc(q->now - SWEEP_IDLE_SECONDS, b.idle);
+    clock_utc(q->now - SWEEP_IDLE_WINDOW_SECONDS, b.idle_window);
     if (db_read_begin(db) != 0)
         return -1;
     if (stats_list(db, &b, out) != 0)

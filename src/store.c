@@ -11,17 +11,9 @@
 #include <time.h>
 
 #include "cjktok.h"
+#include "clock.h"
 #include "render.h"
 #include "strbuf.h"
-
-void store_now(char out[32])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (!gmtime_r(&now, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 static const char sql_reuse[] =
     "SELECT f.procedure_id FROM source_files f"
@@ -44,7 +36,7 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     b |= sqlite3_bind_int(st, 3, RENDER_VERSION);
     /* files near or past their review date are parsed again so that their
      * reminder is current: a handful at most */
-    b |= sqlite3_bind_int(st, 4, library_date_add(library_today(), LIBRARY_REMIND_DAYS));
+    b |= sqlite3_bind_int(st, 4, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));
@@ -443,7 +435,7 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
     size_t i;
 
     memset(stats, 0, sizeof *stats);
-    store_now(now);
+    clock_utc_now(now);
     if (db_begin(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot begin: %s\n", sqlite3_errmsg(db_handle(db)));
         return -1;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "clock.h"
 
 const char *sweep_stage_name(enum sweep_stage s)
 {
@@ -28,18 +29,10 @@ const char *sweep_stage_name(enum sweep_stage s)
     return "step";
 }
 
-void sweep_time_iso(time_t t, char out[32])
-{
-    struct tm tm;
-
-    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
-
 int sweep_case_stage(struct db *db, const char *id, enum sweep_stage *stage, int *step)
 {
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     int r = cases_load(db, id, &cs, &e);
 
     *stage = SWEEP_STAGE_CONDITIONS;
@@ -126,20 +119,11 @@ static const char sql_savepoint[] = "SAVEPOINT sweep_case";
 static const char sql_release[] = "RELEASE sweep_case";
 static const char sql_undo[] = "ROLLBACK TO sweep_case";
 
-/* Runs st (bindings made, b their combined result) to its end. */
-static int sweep_exec(sqlite3_stmt *st, int b)
-{
-    int r = b == SQLITE_OK ? sqlite3_step(st) : b;
-
-    sqlite3_reset(st);
-    return r == SQLITE_DONE ? 0 : -1;
-}
-
 static int sweep_exec_plain(struct db *db, const char *sql)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
 
-    return st ? sweep_exec(st, SQLITE_OK) : -1;
+    return st ? db_run(st, SQLITE_OK) : -1;
 }
 
 static int sweep_exec_id(struct db *db, const char *sql, const char *id)
@@ -148,7 +132,7 @@ static int sweep_exec_id(struct db *db, const char *sql, const char *id)
 
     if (!st)
         return -1;
-    return sweep_exec(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC));
+    return db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC));
 }
 
 /* What one pass of a run selects and does. */
@@ -191,7 +175,7 @@ static int sweep_select(struct db *db, const char *sql, const struct sweep_cutof
 static int sweep_stop_step(struct db *db, const char *id)
 {
     struct case_state cs;
-    struct case_err e;
+    struct refusal e;
     int step = SWEEP_STEP_UNKNOWN;
 
     if (cases_load(db, id, &cs, &e) == 0) {
@@ -238,7 +222,7 @@ static int sweep_abandon_one(struct db *db, const char *sql, const struct sweep_
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
     b |= step == INT_MIN ? sqlite3_bind_null(st, 3) : sqlite3_bind_int(st, 3, step);
-    if (sweep_exec(st, b) != 0)
+    if (db_run(st, b) != 0)
         return -1;
     *done = true;
     return 0;
@@ -256,7 +240,7 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    return sweep_exec(st, b);
+    return db_run(st, b);
 }
 
 /* Whether an error is about the database as a whole (locked, full, out of
@@ -387,16 +371,16 @@ int sweep_run(struct db *db, time_t now, int retention_days, struct sweep_result
     memset(&idle, 0, sizeof idle);
     memset(&stale, 0, sizeof stale);
     memset(&keep, 0, sizeof keep);
-    sweep_time_iso(now, now_iso);
+    clock_utc(now, now_iso);
     idle.after = SWEEP_IDLE_SECONDS;
     idle.after_window = SWEEP_IDLE_WINDOW_SECONDS;
-    sweep_time_iso(now - idle.after, idle.at);
-    sweep_time_iso(now - idle.after_window, idle.window);
+    clock_utc(now - idle.after, idle.at);
+    clock_utc(now - idle.after_window, idle.window);
     stale_s = (long)sweep_stale_days(retention_days) * 86400;
     stale.after = stale.after_window = stale_s;
-    sweep_time_iso(now - stale_s, stale.at);
+    clock_utc(now - stale_s, stale.at);
     snprintf(stale.window, sizeof stale.window, "%s", stale.at);
-    sweep_time_iso(now - (time_t)retention_days * 86400, keep.at);
+    clock_utc(now - (time_t)retention_days * 86400, keep.at);
     snprintf(keep.window, sizeof keep.window, "%s", keep.at);
     /* abandonment first, so that a case given up long enough ago is erased
      * in the same run; each pass runs even when the one before failed */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "qrsvg.h"
 #include "store.h"
 #include "strbuf.h"
@@ -17,34 +18,34 @@
 
 /* ---- errors ---------------------------------------------------------------- */
 
-static const struct case_err err_unknown = {404, "unknown_case", "没有找到这件办件,请核对排队号或重新扫码"};
-static const struct case_err err_not_waiting = {
-    409, "not_waiting", "这件办件不在等候中(可能已被其他窗口受理、退回或办结),请刷新后再看"};
-static const struct case_err err_not_accepted = {409, "not_accepted",
+static const struct refusal err_unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这件办件,请核对排队号或重新扫码"};
+static const struct refusal err_not_waiting = {
+    REFUSAL_CONFLICT, "not_waiting", "这件办件不在等候中(可能已被其他窗口受理、退回或办结),请刷新后再看"};
+static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                  "只有已受理的办件才能办结,请先受理"};
-static const struct case_err err_not_returnable = {
-    409, "not_returnable", "只有等候中或已受理的办件才能退回补正"};
-static const struct case_err err_not_called = {409, "not_called",
+static const struct refusal err_not_returnable = {
+    REFUSAL_CONFLICT, "not_returnable", "只有等候中或已受理的办件才能退回补正"};
+static const struct refusal err_not_called = {REFUSAL_CONFLICT, "not_called",
                                                "还没有叫过这个号,请先叫号,再标记未到"};
-static const struct case_err err_queue_empty = {409, "queue_empty", "没有等待叫号的办件"};
-static const struct case_err err_not_returned = {409, "not_returned",
+static const struct refusal err_queue_empty = {REFUSAL_CONFLICT, "queue_empty", "没有等待叫号的办件"};
+static const struct refusal err_not_returned = {REFUSAL_CONFLICT, "not_returned",
                                                  "这件办件没有被退回,没有补正告知单"};
-static const struct case_err err_reason_required = {422, "reason_required",
+static const struct refusal err_reason_required = {REFUSAL_INVALID, "reason_required",
                                                     "请写明退回的原因,居民会看到它"};
-static const struct case_err err_reason_long = {422, "reason_too_long",
+static const struct refusal err_reason_long = {REFUSAL_INVALID, "reason_too_long",
                                                 "退回原因最多 500 个字,请精简一些"};
-static const struct case_err err_outcome_required = {422, "outcome_required",
+static const struct refusal err_outcome_required = {REFUSAL_INVALID, "outcome_required",
                                                      "请写明办理结果,如「已办结,当场发证」"};
-static const struct case_err err_outcome_long = {422, "outcome_too_long",
+static const struct refusal err_outcome_long = {REFUSAL_INVALID, "outcome_too_long",
                                                  "办理结果最多 500 个字,请精简一些"};
-static const struct case_err err_erased = {
-    409, "erased", "这件办件的填写内容已按保存期限删除,请居民重新办理"};
-static const struct case_err err_bad_text = {422, "bad_text",
+static const struct refusal err_erased = {
+    REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除,请居民重新办理"};
+static const struct refusal err_bad_text = {REFUSAL_INVALID, "bad_text",
                                              "文字里有无法显示的字符,请重新输入"};
-static const struct case_err err_bad_flag = {
-    422, "bad_flag", "标出的材料或填写项不属于这个事项,请刷新办件后重新选择"};
-static const struct case_err err_flag_na = {
-    422, "bad_flag", "标出的材料或填写项对这件办件不适用,居民不需要补正它;请刷新办件后重新选择"};
+static const struct refusal err_bad_flag = {
+    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项不属于这个事项,请刷新办件后重新选择"};
+static const struct refusal err_flag_na = {
+    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项对这件办件不适用,居民不需要补正它;请刷新办件后重新选择"};
 
 /* ---- reading ---------------------------------------------------------------- */
 
@@ -108,7 +109,7 @@ void window_info_free(struct window_info *wi)
 /* A case and its window columns, read together. Returns 0, 1 with e, -1;
  * both are freed by the caller in every case. */
 static int window_load(struct db *db, const char *id, struct case_state *cs,
-                       struct window_info *wi, struct case_err *e)
+                       struct window_info *wi, struct refusal *e)
 {
     int r;
 
@@ -270,7 +271,7 @@ static int window_list(struct db *db, cJSON *root, const char *key, const char *
     for (i = 0; i < n; i++) {
         struct case_state cs;
         struct window_info wi;
-        struct case_err e;
+        struct refusal e;
         r = window_load(db, ids[i], &cs, &wi, &e);
         if (r < 0 && cs.procedure[0] && !cs.model) {
             /* its pinned version no longer parses (models.c said so): one
@@ -293,16 +294,6 @@ out:
     return rc;
 }
 
-/* 24 hours ago, as store_now writes times. */
-static void window_day_before(char out[32])
-{
-    time_t t = time(NULL) - 24 * 60 * 60;
-    struct tm tm;
-
-    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
-
 int window_queue_json(struct db *db, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -321,8 +312,8 @@ int window_queue_json(struct db *db, char **out)
             total = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
     }
-    store_now(now);
-    window_day_before(since);
+    clock_utc_now(now);
+    clock_utc(time(NULL) - 24 * 60 * 60, since);
     if (total >= 0 && window_add_str(root, "now", now) == 0 &&
         window_add_num(root, "total", (double)total) == 0 &&
         window_list(db, root, "queue", sql_waiting, NULL) == 0 &&
@@ -338,7 +329,7 @@ int window_queue_json(struct db *db, char **out)
     return rc;
 }
 
-int window_entry_json(struct db *db, const char *id, char **out, struct case_err *e)
+int window_entry_json(struct db *db, const char *id, char **out, struct refusal *e)
 {
     struct case_state cs;
     struct window_info wi;
@@ -374,7 +365,7 @@ static bool window_is_hex_id(const char *s)
     return i == CASE_ID_LEN;
 }
 
-int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_err *e)
+int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
     size_t i;
 
@@ -390,7 +381,7 @@ int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct case_er
 }
 
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
-                   struct case_err *e)
+                   struct refusal *e)
 {
     sqlite3_stmt *st;
     char ticket[5], day[11];
@@ -407,7 +398,7 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
     snprintf(ticket, sizeof ticket, "%c%c%c%c",
              key[0] >= 'a' ? key[0] - 'a' + 'A' : key[0], key[1], key[2], key[3]);
     /* tickets start again every day: a ticket alone means today's */
-    cases_today(day);
+    clock_today_text(day);
     if (!(st = db_stmt(db, sql_by_ticket)))
         return -1;
     b |= sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
@@ -663,7 +654,7 @@ fail:
     return -1;
 }
 
-int window_case_json(struct db *db, const char *id, char **out, struct case_err *e)
+int window_case_json(struct db *db, const char *id, char **out, struct refusal *e)
 {
     struct case_state cs;
     struct window_info wi;
@@ -702,8 +693,8 @@ static bool window_bad_char(uint32_t c)
 /* Checks a staffer's text: trimmed (in place, returned), valid UTF-8, no
  * character window_bad_char refuses, 1..WINDOW_TEXT_MAX characters.
  * Returns NULL with e set otherwise. */
-static const char *window_text(const char *s, char *buf, size_t cap, const struct case_err *empty,
-                               const struct case_err *toolong, struct case_err *e)
+static const char *window_text(const char *s, char *buf, size_t cap, const struct refusal *empty,
+                               const struct refusal *toolong, struct refusal *e)
 {
     size_t n = s ? strlen(s) : 0, i, count, len;
     const char *t;
@@ -744,7 +735,7 @@ static int window_apply(struct db *db, const struct case_state *cs, const char *
     char now[32];
     int b = SQLITE_OK, r;
 
-    store_now(now);
+    clock_utc_now(now);
     if (!st)
         goto fail;
     b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
@@ -770,7 +761,7 @@ static bool window_status(const struct case_state *cs, const char *s)
 }
 
 /* A move refused for why: rolls back the move's transaction. Returns 1. */
-static int window_refuse(struct db *db, struct case_err *e, const struct case_err *why)
+static int window_refuse(struct db *db, struct refusal *e, const struct refusal *why)
 {
     *e = *why;
     db_rollback(db);
@@ -781,7 +772,7 @@ static int window_refuse(struct db *db, struct case_err *e, const struct case_er
  * window columns. Returns 0 inside the transaction; 1 (e set) or -1 with
  * it rolled back. The caller frees cs and wi in every case. */
 static int window_begin(struct db *db, const char *id, struct case_state *cs,
-                        struct window_info *wi, struct case_err *e)
+                        struct window_info *wi, struct refusal *e)
 {
     int rc = cases_begin(db, id, cs, e);
 
@@ -798,7 +789,7 @@ static const char sql_accept[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL"
     " WHERE id = ?1";
 
-int window_accept(struct db *db, const char *id, const char *user, struct case_err *e)
+int window_accept(struct db *db, const char *id, const char *user, struct refusal *e)
 {
     struct case_state cs;
     struct window_info wi;
@@ -829,7 +820,7 @@ static const char sql_complete[] =
     " WHERE id = ?1";
 
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    struct case_err *e)
+                    struct refusal *e)
 {
     char buf[WINDOW_TEXT_MAX * 4 + 1];
     struct case_state cs;
@@ -857,7 +848,7 @@ done:
  * apply to the case, too many), -1. A part that does not apply would
  * reopen nothing and let the case go back unchanged. */
 static int window_flags(const struct case_state *cs, const cJSON *in, bool fields, cJSON *out,
-                        bool *steps, size_t *count, struct case_err *e)
+                        bool *steps, size_t *count, struct refusal *e)
 {
     const struct procedure *p = cs->model;
     const cJSON *x;
@@ -907,7 +898,7 @@ static const char sql_return[] =
 static const char sql_reopen[] = "DELETE FROM case_steps WHERE case_id = ?1 AND step = ?2";
 
 int window_return(struct db *db, const char *id, const char *user, const char *reason,
-                  const cJSON *fields, const cJSON *checklist, struct case_err *e)
+                  const cJSON *fields, const cJSON *checklist, struct refusal *e)
 {
     char buf[WINDOW_TEXT_MAX * 4 + 1], now[32];
     struct case_state cs;
@@ -957,7 +948,7 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
     }
     if (!(st = db_stmt(db, sql_return)))
         goto rollback;
-    store_now(now);
+    clock_utc_now(now);
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
@@ -1004,7 +995,7 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
 }
 
 int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 1],
-                     struct case_err *e)
+                     struct refusal *e)
 {
     char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1];
     struct case_state cs;
@@ -1050,7 +1041,7 @@ int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 
     return 1;
 }
 
-int window_call(struct db *db, const char *id, const char *user, struct case_err *e)
+int window_call(struct db *db, const char *id, const char *user, struct refusal *e)
 {
     struct case_state cs;
     int rc;
@@ -1070,7 +1061,7 @@ done:
 static const char sql_no_show[] =
     "UPDATE cases SET status = 'abandoned', no_show_at = ?2 WHERE id = ?1";
 
-int window_no_show(struct db *db, const char *id, const char *user, struct case_err *e)
+int window_no_show(struct db *db, const char *id, const char *user, struct refusal *e)
 {
     struct case_state cs;
     struct window_info wi;
@@ -1205,7 +1196,7 @@ static char *window_notice(const struct case_state *cs, const struct window_info
     return strbuf_take(&sb);
 }
 
-int window_correction_html(struct db *db, const char *id, char **out, struct case_err *e)
+int window_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
 {
     struct case_state cs;
     struct window_info wi;

@@ -17,6 +17,7 @@
 
 #include "cases.h"
 #include "catalog.h"
+#include "clock.h"
 #include "db.h"
 #include "loader.h"
 #include "models.h"
@@ -154,7 +155,7 @@ static inline long casedb_int(struct casedb *t, const char *fmt, ...)
 
 static inline const char *casedb_iso(time_t t, char out[32])
 {
-    sweep_time_iso(t, out);
+    clock_utc(t, out);
     return out;
 }
 
@@ -164,7 +165,7 @@ static inline void casedb_case_at(struct casedb *t, const char *procedure, const
 {
     struct catalog *c = catalog_acquire();
     const struct catalog_proc *p;
-    struct case_err e;
+    struct refusal e;
 
     cr_assert_not_null(c);
     p = catalog_find(c, procedure);
@@ -183,7 +184,7 @@ static inline void casedb_confirm(struct casedb *t, const char *id)
 {
     bool yes[1] = {true};
     size_t *unmet = NULL, n_unmet = 0;
-    struct case_err e;
+    struct refusal e;
 
     cr_assert_eq(cases_confirm(t->db, id, yes, 1, NULL, &unmet, &n_unmet, &e), 0);
     free(unmet);
@@ -193,7 +194,7 @@ static inline void casedb_confirm(struct casedb *t, const char *id)
 static inline void casedb_step(struct casedb *t, const char *id, size_t n, const char *json)
 {
     struct case_rejection rej;
-    struct case_err e;
+    struct refusal e;
     cJSON *body = cJSON_Parse(json);
     int r;
 

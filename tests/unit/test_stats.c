@@ -64,7 +64,7 @@ static void conditions_at(const char *id, time_t at)
 
 static void submit(const char *id)
 {
-    struct case_err e;
+    struct refusal e;
     char *ticket = NULL;
 
     cr_assert_eq(cases_submit(t.db, id, NULL, &ticket, &e), 0);
@@ -73,7 +73,7 @@ static void submit(const char *id)
 
 static void rate(const char *id, int score)
 {
-    struct case_err e;
+    struct refusal e;
 
     cr_assert_eq(cases_rate(t.db, id, score, "很好", &e), 0);
 }
@@ -414,7 +414,7 @@ Test(stats, a_returned_step_counts_from_the_return, .init = setup, .fini = teard
     cJSON *flags = cJSON_CreateStringArray((const char *[]){"name"}, 1);
     const struct stats_proc *p;
     struct stats_report r;
-    struct case_err e;
+    struct refusal e;
     char id[33];
 
     casedb_case(&t, "test", id);

@@ -168,7 +168,7 @@ Test(sweep, stage_of_a_case)
 /* A completed case with everything a person may have typed. */
 static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
 {
-    struct case_err e;
+    struct refusal e;
     char *ticket = NULL;
 
     casedb_case(&t, "test", id);
@@ -272,7 +272,7 @@ Test(sweep, a_rating_after_erasure_is_erased_in_its_turn)
 {
     char id[CASE_ID_LEN + 1], b[256];
     time_t now = time(NULL);
-    struct case_err e;
+    struct refusal e;
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 2);
@@ -507,7 +507,7 @@ Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
 {
     char id[CASE_ID_LEN + 1], b[256];
     time_t now = time(NULL);
-    struct case_err e;
+    struct refusal e;
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 2);
@@ -686,7 +686,7 @@ Test(sweep, where_an_unparseable_version_stopped_is_recorded_as_unknown)
 /* A case of "test" handed in at t0, in status (waiting, accepted, returned). */
 static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
 {
-    struct case_err e;
+    struct refusal e;
     char *ticket = NULL;
 
     casedb_case(&t, "test", id);

@@ -132,7 +132,7 @@ Test(window, queue_leaves_out_a_case_whose_version_no_longer_parses)
 Test(window, call_next_passes_over_a_case_whose_version_no_longer_parses)
 {
     char err[256], id[CASE_ID_LEN + 1] = "";
-    struct case_err e;
+    struct refusal e;
 
     cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
     version(HASH_GOOD, GOOD);

@@ -1,0 +1,29 @@
+/* clock: the two ways this daemon writes time. Stored instants are UTC
+ * text, "YYYY-MM-DDTHH:MM:SSZ" (sorts as text, compares in SQL); "today"
+ * is the local calendar date of the hall, by which tickets are numbered,
+ * ages counted and review dates judged.
+ */
+#ifndef SPK_CLOCK_H
+#define SPK_CLOCK_H
+
+#include <time.h>
+
+#define CLOCK_UTC_LEN 32        /* buffer for clock_utc's text, NUL included */
+#define CLOCK_DAY_LEN 11        /* buffer for "YYYY-MM-DD", NUL included */
+
+/* t as "YYYY-MM-DDTHH:MM:SSZ" in out; the epoch's text if t cannot be
+ * broken down (never happens for times of this era). */
+void clock_utc(time_t t, char out[CLOCK_UTC_LEN]);
+
+/* clock_utc of now. */
+void clock_utc_now(char out[CLOCK_UTC_LEN]);
+
+/* Today's local date as YYYYMMDD (20261201), or 0 if the local time cannot
+ * be read. */
+int clock_today(void);
+
+/* Today's local date as "YYYY-MM-DD" in out ("1970-01-01" if the local
+ * time cannot be read). */
+void clock_today_text(char out[CLOCK_DAY_LEN]);
+
+#endif

@@ -1,0 +1,64 @@
+/* reply: how a handler answers, one home below every api_ module. The
+ * http module queues bytes; this one knows the project's shapes: the JSON
+ * a handler built (sent, then freed here), the {"error":…} envelope, a
+ * domain refusal turned into its status, the standard 500, a request body
+ * read as a JSON object, and a printed page.
+ *
+ * Every function queues exactly one response and returns libmicrohttpd's
+ * result for the handler to return; the "take" ones free what they are
+ * given in every case.
+ */
+#ifndef SPK_REPLY_H
+#define SPK_REPLY_H
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+#include "refusal.h"
+
+/* Whether a browser may keep a copy: public data is revalidated
+ * (no-cache); a resident's answers or a staff view are never written to
+ * the disk of a shared PC (no-store). */
+enum reply_cache {
+    REPLY_PUBLIC,
+    REPLY_PRIVATE,
+};
+
+/* 500 internal_error with the standard message. */
+enum MHD_Result reply_internal(struct http_request *req);
+
+/* 400 bad_request with message (the body's shape is wrong). */
+enum MHD_Result reply_bad_request(struct http_request *req, const char *message);
+
+/* The HTTP status of a refusal: 404, 409 or 422. */
+unsigned reply_refusal_status(const struct refusal *r);
+
+/* The refusal as {"error":{code,message}} with its status. */
+enum MHD_Result reply_refusal(struct http_request *req, const struct refusal *r);
+
+/* Sends json (a NUL-terminated JSON text the caller allocated with
+ * malloc or cJSON) with status, then frees it; NULL (memory ran out while
+ * building it) is answered 500. */
+enum MHD_Result reply_json_take(struct http_request *req, unsigned status, char *json,
+                                enum reply_cache cache);
+
+/* Prints doc, sends it like reply_json_take and deletes it; NULL is 500. */
+enum MHD_Result reply_doc_take(struct http_request *req, unsigned status, cJSON *doc,
+                               enum reply_cache cache);
+
+/* Sends html (malloc'ed, freed here) as a page holding a resident's data:
+ * text/html, no-store, the page headers (CSP). NULL is 500. */
+enum MHD_Result reply_page_take(struct http_request *req, char *html);
+
+/* {"error":{"code","message"}} as a cJSON object, for answers that carry
+ * more than the envelope (a 422 with the failing fields). NULL when memory
+ * ran out. Caller deletes. */
+cJSON *reply_error_doc(const char *code, const char *message);
+
+/* The request body as a JSON object (caller deletes), or NULL after
+ * answering 400 (not JSON, not an object, a raw NUL byte) with the result
+ * in *ret. A \u0000 escape is turned into \u0001 first, so that a
+ * validator refuses it instead of cJSON's string ending there. */
+cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret);
+
+#endif

@@ -1,0 +1,120 @@
+/* reply: the project's answer shapes over http's byte-queueing helpers,
+ * shared by every api_ module so that none of them includes another. */
+#include "reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum MHD_Result reply_internal(struct http_request *req)
+{
+    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
+                            "服务暂时出了问题,请稍后再试或到窗口办理");
+}
+
+enum MHD_Result reply_bad_request(struct http_request *req, const char *message)
+{
+    return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", message);
+}
+
+unsigned reply_refusal_status(const struct refusal *r)
+{
+    switch (r->kind) {
+    case REFUSAL_NOT_FOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case REFUSAL_CONFLICT:
+        return MHD_HTTP_CONFLICT;
+    case REFUSAL_INVALID:
+        return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    }
+    return MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+enum MHD_Result reply_refusal(struct http_request *req, const struct refusal *r)
+{
+    return http_reply_error(req, reply_refusal_status(r), r->code, r->message);
+}
+
+enum MHD_Result reply_json_take(struct http_request *req, unsigned status, char *json,
+                                enum reply_cache cache)
+{
+    enum MHD_Result ret;
+
+    if (!json)
+        return reply_internal(req);
+    if (cache == REPLY_PRIVATE)
+        ret = http_reply_private(req, status, json, strlen(json));
+    else
+        ret = http_reply(req, status, "application/json", json, strlen(json));
+    free(json);
+    return ret;
+}
+
+enum MHD_Result reply_doc_take(struct http_request *req, unsigned status, cJSON *doc,
+                               enum reply_cache cache)
+{
+    char *json = doc ? cJSON_PrintUnformatted(doc) : NULL;
+
+    cJSON_Delete(doc);
+    return reply_json_take(req, status, json, cache);
+}
+
+enum MHD_Result reply_page_take(struct http_request *req, char *html)
+{
+    struct MHD_Response *resp;
+    size_t len;
+
+    if (!html)
+        return reply_internal(req);
+    len = strlen(html);
+    if (!(resp = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE))) {
+        free(html);
+        return MHD_NO;
+    }
+    req->bytes = len;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    http_page_headers(resp);
+    return http_reply_response(req, MHD_HTTP_OK, resp);
+}
+
+cJSON *reply_error_doc(const char *code, const char *message)
+{
+    return http_error_doc(code, message);
+}
+
+/* cJSON decodes \u0000 into its NUL-terminated strings, which would cut a
+ * value short after validation. Each such escape (not a literal backslash
+ * before "u0000") becomes \u0001, same length, which the validators refuse
+ * as a control character, so the resident hears which field is wrong. */
+static void reply_defuse_nul(char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < n; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+            s[i + 5] = '1';
+        i++; /* skip the escaped character: "\\\\u0000" is text */
+    }
+}
+
+cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret)
+{
+    static const char not_object[] = "请求内容不是有效的 JSON 对象";
+    cJSON *root;
+
+    if (req->body.data && memchr(req->body.data, '\0', req->body.len)) {
+        *ret = reply_bad_request(req, not_object);
+        return NULL;
+    }
+    if (req->body.data)
+        reply_defuse_nul(req->body.data, req->body.len);
+    root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+    if (!root || !cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        *ret = reply_bad_request(req, not_object);
+        return NULL;
+    }
+    return root;
+}
