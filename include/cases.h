@@ -1,6 +1,8 @@
 /* cases: a resident's walk through one procedure version — conditions,
- * steps with their answers, submission with a ticket, a rating — kept in
- * SQLite (schema/002-cases.sql).
+ * steps with their answers, a rating — kept in SQLite
+ * (schema/002-cases.sql), and the one reader of a case's row. Handing the
+ * case in (a ticket, a turn in the queue) and everything after it are the
+ * window's moves (window.h); how a case is shown is case_view.h.
  *
  * Every operation that changes a case runs in one BEGIN IMMEDIATE
  * transaction on the calling thread's connection and re-reads the case
@@ -10,7 +12,6 @@
 #ifndef SPK_CASES_H
 #define SPK_CASES_H
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,6 +22,8 @@
 
 #define CASE_ID_LEN 32
 #define CASE_COMMENT_MAX 500    /* characters of a rating's comment */
+#define CASE_USER_MAX 32        /* a staffer's name (accounts: [a-z0-9._-], 32 at most) */
+#define CASE_TIME_LEN 32        /* a stored UTC time, as clock.h writes it */
 
 struct case_value {
     char key[MARKER_KEY_MAX + 1];
@@ -31,6 +34,25 @@ struct case_value {
 struct case_tick {
     char item[24];
     int step;
+};
+
+/* The window's columns of the case (schema 004), "" when unset. Only the
+ * window's moves (window.c) write them; cases_load reads them with the
+ * rest of the row. */
+struct case_window {
+    char submitted_at[CASE_TIME_LEN];
+    char created_by[CASE_USER_MAX + 1];
+    char called_at[CASE_TIME_LEN];
+    char called_by[CASE_USER_MAX + 1];
+    int calls;
+    char accepted_at[CASE_TIME_LEN];
+    char accepted_by[CASE_USER_MAX + 1];
+    char completed_at[CASE_TIME_LEN];
+    char completed_by[CASE_USER_MAX + 1];
+    char returned_at[CASE_TIME_LEN];
+    char returned_by[CASE_USER_MAX + 1];
+    char no_show_at[CASE_TIME_LEN];
+    char *outcome;              /* owned or NULL */
 };
 
 /* A case as read from the database, with its pinned model and what applies. */
@@ -45,8 +67,10 @@ struct case_state {
     char *returned_reason;      /* owned or NULL */
     char *returned_items;       /* owned JSON {"fields":[…],"checklist":[…]} or NULL */
     char ticket_day[11];        /* local YYYY-MM-DD of the ticket, "" before one */
-    char created_at[32];
+    char created_at[CASE_TIME_LEN];
     int rating;                 /* 1..5, 0 when not rated */
+    bool erased;                /* what was typed erased by retention (sweep) */
+    struct case_window w;
     struct case_value *values;  /* owned */
     size_t n_values;
     struct case_tick *ticks;    /* owned */
@@ -90,61 +114,59 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
 int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
                   size_t **unmet, size_t *n_unmet, struct refusal *e);
 
-/* Validation failures of a step, as the API reports them. */
-struct case_rejection {
-    cJSON *fields;              /* key -> message */
-    cJSON *codes;               /* key -> code */
-    cJSON *checklist;           /* [item ids] */
-    size_t count;
+/* One answer to a field or a checklist item of a step, as the request
+ * carried it. */
+struct case_input {
+    const char *key;            /* field key or item id */
+    enum {
+        CASE_INPUT_NONE,        /* given as empty (JSON null): unanswered */
+        CASE_INPUT_TEXT,        /* text: as typed */
+        CASE_INPUT_YES,         /* a yes/no answered as a boolean */
+        CASE_INPUT_NO,
+        CASE_INPUT_NUMBER,      /* a number sent as a number: text holds it written out */
+        CASE_INPUT_OTHER,       /* anything else: refused as bad_type */
+    } kind;
+    const char *text;           /* TEXT and NUMBER */
 };
 
-/* Submits step n: body is {"checklist":{...},"fields":{...}} (either part
- * may be absent). Returns 0 when accepted; 1 with e set and, when the
- * answers failed validation, rej filled (caller frees with
- * cases_rejection_free); -1 on error. today is YYYYMMDD. user (here and in
- * cases_confirm and cases_submit) is the staffer filling the case in at
- * the window, recorded in the event, or NULL for a resident. */
-int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               const char *user, struct case_rejection *rej, struct refusal *e);
+/* A step's answers: the first entry of a key counts, a key not among them
+ * is unanswered; an item is ticked when its entry is CASE_INPUT_YES. */
+struct case_answers {
+    const struct case_input *fields;
+    size_t n_fields;
+    const struct case_input *checklist;
+    size_t n_checklist;
+};
 
-/* Hands the case to the window: status waiting and a ticket, a new turn
- * in the queue (not called). A returned case submitted again keeps its
- * ticket on the day it was drawn and draws a new one on a later day.
- * Returns 0 and *ticket (caller frees), 1 with e set, -1 on error. */
-int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
-                 struct refusal *e);
+/* A field whose answer was refused. */
+struct case_field_error {
+    char key[MARKER_KEY_MAX + 1];
+    const char *code;           /* static */
+    char *message;              /* owned */
+};
+
+/* Validation failures of a step: every failing field and every required
+ * item not ticked, in the procedure's order. */
+struct case_rejection {
+    struct case_field_error *fields;    /* owned, n_fields */
+    size_t n_fields;
+    char (*items)[sizeof ((struct proc_item *)0)->id];   /* owned, n_items ids */
+    size_t n_items;
+};
+
+/* Submits step n's answers. Returns 0 when accepted; 1 with e set and,
+ * when the answers failed validation, rej filled (n_fields + n_items > 0;
+ * caller frees with cases_rejection_free in every case); -1 on error.
+ * today is YYYYMMDD. user (here and in cases_confirm) is the staffer
+ * filling the case in at the window, recorded in the event, or NULL for a
+ * resident. */
+int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
+               int today, const char *user, struct case_rejection *rej, struct refusal *e);
 
 /* Records the resident's rating (score 1..5, comment may be NULL), once per
  * case, whatever its status. Returns 0, 1 with e set, -1 on error. */
 int cases_rate(struct db *db, const char *id, int score, const char *comment,
                struct refusal *e);
-
-#define CASES_ID_MASKED_MAX 32
-
-/* v with all but its last 4 characters replaced by '*' (a value of 4 or
- * fewer characters is left as it is), in out. Returns out. */
-const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX]);
-
-/* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
- * to their last 4 characters; NULL when memory runs out. Caller frees. */
-char *cases_json(const struct case_state *cs);
-
-/* Adds "returned_items" (the object a return stored, or null) to root.
- * 0 or -1 when memory runs out. */
-int cases_add_returned_items(cJSON *root, const struct case_state *cs);
-
-/* {"step","applicable","done"}: what a step submission answers. NULL when
- * memory runs out. Caller frees. */
-char *cases_progress_json(const struct case_state *cs);
-
-/* Adds "values" {KEY: value} (the effective accepted answers) and
- * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
- * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4
- * when mask_ids. Returns 0 or -1 (memory). */
-int cases_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids);
-
-/* The printable slip of GET /print/cases/{id}; NULL on error. Caller frees. */
-char *cases_slip_html(const struct case_state *cs);
 
 /* The effective (applicable, accepted) value of key, or NULL. */
 const char *cases_value(const struct case_state *cs, const char *key);
@@ -152,6 +174,10 @@ const char *cases_value(const struct case_state *cs, const char *key);
 /* Whether item it of step applies to the case (its step applies and its
  * own condition holds). */
 bool cases_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it);
+
+/* Whether field f of step applies to the case (its step applies and its
+ * own condition holds). */
+bool cases_field_applies(const struct case_state *cs, size_t step, const struct field *f);
 
 /* Whether the case's accepted answers tick item. */
 bool cases_ticked(const struct case_state *cs, const char *item);

@@ -9,13 +9,16 @@
 #include <string.h>
 
 #include "auth.h"
+#include "case_view.h"
 #include "cases.h"
 #include "catalog.h"
 #include "clock.h"
 #include "db.h"
 #include "library.h"
+#include "print.h"
 #include "render.h"
 #include "reply.h"
+#include "window.h"
 
 /* The staffer filling a case in at the window through these same routes,
  * for the events; NULL for a resident (no staff session). */
@@ -39,7 +42,7 @@ static enum MHD_Result api_case_state(struct http_request *req, struct db *db, c
         ret = reply_internal(req);
     } else if (r > 0) {
         ret = reply_refusal(req, &e);
-    } else if (!(json = cases_json(&cs))) {
+    } else if (!(json = case_view_json(&cs))) {
         ret = reply_internal(req);
     } else {
         ret = http_reply_private(req, status, json, strlen(json));
@@ -220,70 +223,132 @@ static enum MHD_Result api_case_progress(struct http_request *req, struct db *db
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else
-        ret = reply_json_take(req, MHD_HTTP_OK, cases_progress_json(&cs), REPLY_PUBLIC);
+        ret = reply_json_take(req, MHD_HTTP_OK, case_view_progress_json(&cs), REPLY_PUBLIC);
     cases_state_free(&cs);
     return ret;
+}
+
+/* The answers of a step body's part (an object, or NULL) as C values, in
+ * the order sent: strings point into part, numbers are written out into
+ * nums (one slot per answer). Returns 0, or -1 when memory ran out. */
+static int api_cases_inputs(const cJSON *part, struct case_input **out, size_t *n,
+                            char (**nums)[32])
+{
+    const cJSON *x;
+    size_t count = 0, k = 0;
+
+    *out = NULL;
+    *nums = NULL;
+    *n = 0;
+    cJSON_ArrayForEach(x, part)
+        count++;
+    if (!(*out = calloc(count + 1, sizeof **out)) || !(*nums = calloc(count + 1, sizeof **nums)))
+        return -1;
+    cJSON_ArrayForEach(x, part) {
+        struct case_input *a = &(*out)[k];
+        a->key = x->string;
+        if (cJSON_IsNull(x)) {
+            a->kind = CASE_INPUT_NONE;
+        } else if (cJSON_IsString(x)) {
+            a->kind = CASE_INPUT_TEXT;
+            a->text = x->valuestring;
+        } else if (cJSON_IsBool(x)) {
+            a->kind = cJSON_IsTrue(x) ? CASE_INPUT_YES : CASE_INPUT_NO;
+        } else if (cJSON_IsNumber(x)) {
+            a->kind = CASE_INPUT_NUMBER;
+            snprintf((*nums)[k], sizeof (*nums)[k], "%.15g", x->valuedouble);
+            a->text = (*nums)[k];
+        } else {
+            a->kind = CASE_INPUT_OTHER;
+        }
+        k++;
+    }
+    *n = k;
+    return 0;
+}
+
+/* The 422 of a rejected step: the refusal's envelope with "count", then
+ * "fields" {key: message}, "field_codes" {key: code} and "checklist"
+ * [item ids], every failing part at once so the resident fixes all. */
+static cJSON *api_cases_rejection_doc(const struct refusal *e, const struct case_rejection *rej)
+{
+    cJSON *doc = reply_error_doc(e->code, e->message), *fields, *codes, *items, *s;
+    size_t i;
+
+    if (!doc ||
+        !cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(doc, "error"), "count",
+                                 (double)(rej->n_fields + rej->n_items)) ||
+        !(fields = cJSON_AddObjectToObject(doc, "fields")) ||
+        !(codes = cJSON_AddObjectToObject(doc, "field_codes")) ||
+        !(items = cJSON_AddArrayToObject(doc, "checklist")))
+        goto fail;
+    for (i = 0; i < rej->n_fields; i++)
+        if (!cJSON_AddStringToObject(fields, rej->fields[i].key, rej->fields[i].message) ||
+            !cJSON_AddStringToObject(codes, rej->fields[i].key, rej->fields[i].code))
+            goto fail;
+    for (i = 0; i < rej->n_items; i++) {
+        if (!(s = cJSON_CreateString(rej->items[i])) || !cJSON_AddItemToArray(items, s)) {
+            cJSON_Delete(s);
+            goto fail;
+        }
+    }
+    return doc;
+fail:
+    cJSON_Delete(doc);
+    return NULL;
 }
 
 enum MHD_Result api_case_step(struct http_request *req)
 {
     struct case_rejection rej;
+    struct case_answers in;
+    struct case_input *fields = NULL, *ticks = NULL;
+    char (*nums)[32] = NULL, (*tick_nums)[32] = NULL;
+    const cJSON *pf, *pc;
     struct refusal e;
     struct auth_user who;
     enum MHD_Result ret;
     struct db *db;
-    cJSON *body, *out = NULL, *err;
-    const cJSON *part;
+    cJSON *body;
     size_t n;
     int r;
 
+    memset(&rej, 0, sizeof rej);
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    if (((part = cJSON_GetObjectItemCaseSensitive(body, "fields")) && !cJSON_IsObject(part)) ||
-        ((part = cJSON_GetObjectItemCaseSensitive(body, "checklist")) && !cJSON_IsObject(part))) {
-        cJSON_Delete(body);
-        return reply_bad_request(req, "fields 和 checklist 应是 JSON 对象");
+    pf = cJSON_GetObjectItemCaseSensitive(body, "fields");
+    pc = cJSON_GetObjectItemCaseSensitive(body, "checklist");
+    if ((pf && !cJSON_IsObject(pf)) || (pc && !cJSON_IsObject(pc))) {
+        ret = reply_bad_request(req, "fields 和 checklist 应是 JSON 对象");
+        goto out;
     }
-    if (!(db = db_thread())) {
-        cJSON_Delete(body);
-        return reply_internal(req);
-    }
-    r = cases_step(db, req->params[0], n, body, clock_today(), api_cases_actor(req, &who), &rej,
-                   &e);
-    if (r < 0) {
+    memset(&in, 0, sizeof in);
+    if (!(db = db_thread()) || api_cases_inputs(pf, &fields, &in.n_fields, &nums) != 0 ||
+        api_cases_inputs(pc, &ticks, &in.n_checklist, &tick_nums) != 0) {
         ret = reply_internal(req);
-    } else if (r > 0 && rej.fields) {
-        /* every failing field and item at once, so the resident fixes all */
-        if (!(out = cJSON_CreateObject()) || !(err = cJSON_AddObjectToObject(out, "error")) ||
-            !cJSON_AddStringToObject(err, "code", e.code) ||
-            !cJSON_AddStringToObject(err, "message", e.message) ||
-            !cJSON_AddNumberToObject(err, "count", (double)rej.count) ||
-            !cJSON_AddItemToObject(out, "fields", rej.fields)) {
-            ret = reply_internal(req);
-            goto out;
-        }
-        rej.fields = NULL;
-        if (!cJSON_AddItemToObject(out, "field_codes", rej.codes)) {
-            ret = reply_internal(req);
-            goto out;
-        }
-        rej.codes = NULL;
-        if (!cJSON_AddItemToObject(out, "checklist", rej.checklist)) {
-            ret = reply_internal(req);
-            goto out;
-        }
-        rej.checklist = NULL;
-        ret = reply_json_take(req, reply_refusal_status(&e), cJSON_PrintUnformatted(out), REPLY_PUBLIC);
-    } else if (r > 0) {
-        ret = reply_refusal(req, &e);
-    } else {
-        ret = api_case_progress(req, db, req->params[0]);
+        goto out;
     }
+    in.fields = fields;
+    in.checklist = ticks;
+    r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req, &who), &rej,
+                   &e);
+    if (r < 0)
+        ret = reply_internal(req);
+    else if (r > 0 && rej.n_fields + rej.n_items > 0)
+        ret = reply_doc_take(req, reply_refusal_status(&e), api_cases_rejection_doc(&e, &rej),
+                             REPLY_PUBLIC);
+    else if (r > 0)
+        ret = reply_refusal(req, &e);
+    else
+        ret = api_case_progress(req, db, req->params[0]);
 out:
     cases_rejection_free(&rej);
-    cJSON_Delete(out);
+    free(fields);
+    free(ticks);
+    free(nums);
+    free(tick_nums);
     cJSON_Delete(body);
     return ret;
 }
@@ -296,7 +361,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
     cJSON *out;
     char *ticket = NULL;
     struct auth_user who;
-    int r = db ? cases_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
+    int r = db ? window_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
 
     if (r < 0)
         return reply_internal(req);
@@ -364,7 +429,7 @@ enum MHD_Result print_case(struct http_request *req)
     else if (!cs.ticket)
         ret = reply_refusal(req, &not_submitted);
     else
-        ret = reply_page_take(req, cases_slip_html(&cs));
+        ret = reply_page_take(req, print_slip_html(&cs));
     cases_state_free(&cs);
     return ret;
 }

@@ -11,10 +11,13 @@
 
 #include "assets.h"
 #include "auth.h"
+#include "case_view.h"
 #include "catalog.h"
 #include "db.h"
+#include "print.h"
 #include "reply.h"
 #include "window.h"
+#include "window_view.h"
 
 /* Every answer here holds case data, ID numbers in full in the case
  * view: REPLY_PRIVATE (no-store) throughout. */
@@ -44,7 +47,7 @@ static enum MHD_Result staff_answer(struct http_request *req, struct db *db, int
 static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
                                          const struct refusal *e, const char *id)
 {
-    return staff_answer(req, db, r, e, id, window_case_json);
+    return staff_answer(req, db, r, e, id, window_view_case_json);
 }
 
 /* First thing in every handler: the staff session (admins pass too), its
@@ -86,7 +89,7 @@ enum MHD_Result api_staff_queue(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db))
         return res;
-    if (window_queue_json(db, &json) != 0)
+    if (window_view_queue_json(db, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
@@ -148,7 +151,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
     } else {
         r = cases_load(db, id, &cs, &e);
         if (r == 0)
-            json = cases_json(&cs);
+            json = case_view_json(&cs);
         cases_state_free(&cs);
         res = r < 0 ? reply_internal(req) : r > 0 ? reply_refusal(req, &e)
                                               : reply_json_take(req, MHD_HTTP_CREATED, json, REPLY_PRIVATE);
@@ -201,24 +204,69 @@ enum MHD_Result api_staff_complete(struct http_request *req)
     return res;
 }
 
+/* A return's list of parts (absent or null: none) as names pointing into
+ * the body, at most WINDOW_FLAGS_MAX in both lists together (*used counts
+ * them); whatever is not a name ends the list with bad_tail, so the move
+ * refuses it where it stands. Returns 0, or -1 when memory ran out
+ * (*names, caller frees, is set either way). */
+static int staff_flags(const cJSON *in, struct window_flags *out, const char ***names,
+                       size_t *used)
+{
+    const cJSON *x;
+    size_t cap;
+
+    memset(out, 0, sizeof *out);
+    *names = NULL;
+    if (!in || cJSON_IsNull(in))
+        return 0;
+    if (!cJSON_IsArray(in)) {
+        out->bad_tail = true;
+        return 0;
+    }
+    cap = (size_t)cJSON_GetArraySize(in);
+    if (cap > WINDOW_FLAGS_MAX + 1)
+        cap = WINDOW_FLAGS_MAX + 1;
+    if (!(*names = calloc(cap + 1, sizeof **names)))
+        return -1;
+    cJSON_ArrayForEach(x, in) {
+        if (!cJSON_IsString(x) || ++*used > WINDOW_FLAGS_MAX) {
+            out->bad_tail = true;
+            break;
+        }
+        (*names)[out->n++] = x->valuestring;
+    }
+    out->names = *names;
+    return 0;
+}
+
 enum MHD_Result api_staff_return(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
+    const char **fnames = NULL, **cnames = NULL;
+    struct window_flags fields, checklist;
     struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
+    size_t used = 0;
     int r;
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    r = window_return(db, id, who.name, staff_text(body, "reason"),
-                      cJSON_GetObjectItemCaseSensitive(body, "fields"),
-                      cJSON_GetObjectItemCaseSensitive(body, "checklist"), &e);
+    if (staff_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
+        staff_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
+                    &used) != 0) {
+        res = reply_internal(req);
+        goto out;
+    }
+    r = window_return(db, id, who.name, staff_text(body, "reason"), &fields, &checklist, &e);
     res = staff_case_answer(req, db, r, &e, id);
+out:
+    free(fnames);
+    free(cnames);
     cJSON_Delete(body);
     return res;
 }
@@ -240,7 +288,7 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
 static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int r,
                                    const struct refusal *e, const char *id)
 {
-    return staff_answer(req, db, r, e, id, window_entry_json);
+    return staff_answer(req, db, r, e, id, window_view_entry_json);
 }
 
 enum MHD_Result api_staff_call(struct http_request *req)
@@ -281,7 +329,7 @@ enum MHD_Result print_staff_correction(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
-    r = window_correction_html(db, id, &html, &e);
+    r = print_correction_html(db, id, &html, &e);
     if (r < 0)
         return reply_internal(req);
     if (r > 0)

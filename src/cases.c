@@ -7,20 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
-#include "qrsvg.h"
-#include "store.h"
-#include "strbuf.h"
+#include "text.h"
 #include "utf8.h"
 #include "validate.h"
 
 /* ---- reading a case ------------------------------------------------------ */
 
+/* the whole row, the window's columns (11-24) too: one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
-    " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items FROM cases c"
+    " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
+    " c.submitted_at, c.created_by, c.called_at, c.called_by, c.calls, c.accepted_at,"
+    " c.accepted_by, c.completed_at, c.completed_by, c.returned_at, c.returned_by,"
+    " c.no_show_at, c.outcome, c.erased_at FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -44,6 +45,24 @@ static void cases_copy(char *dst, size_t cap, const unsigned char *src)
 }
 
 /* The field with key, its step found in *step; NULL if none. */
+/* The window's columns, from column first of a sql_case row on. */
+static void cases_window_read(struct case_window *w, sqlite3_stmt *st, int first, int *oom)
+{
+    cases_copy(w->submitted_at, sizeof w->submitted_at, sqlite3_column_text(st, first));
+    cases_copy(w->created_by, sizeof w->created_by, sqlite3_column_text(st, first + 1));
+    cases_copy(w->called_at, sizeof w->called_at, sqlite3_column_text(st, first + 2));
+    cases_copy(w->called_by, sizeof w->called_by, sqlite3_column_text(st, first + 3));
+    w->calls = sqlite3_column_int(st, first + 4);
+    cases_copy(w->accepted_at, sizeof w->accepted_at, sqlite3_column_text(st, first + 5));
+    cases_copy(w->accepted_by, sizeof w->accepted_by, sqlite3_column_text(st, first + 6));
+    cases_copy(w->completed_at, sizeof w->completed_at, sqlite3_column_text(st, first + 7));
+    cases_copy(w->completed_by, sizeof w->completed_by, sqlite3_column_text(st, first + 8));
+    cases_copy(w->returned_at, sizeof w->returned_at, sqlite3_column_text(st, first + 9));
+    cases_copy(w->returned_by, sizeof w->returned_by, sqlite3_column_text(st, first + 10));
+    cases_copy(w->no_show_at, sizeof w->no_show_at, sqlite3_column_text(st, first + 11));
+    w->outcome = cases_dup_col(st, first + 12, oom);
+}
+
 static const struct field *cases_field(const struct procedure *p, const char *key, size_t *step)
 {
     return procedure_field_find(p, key, step);
@@ -136,6 +155,8 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cs->rating = sqlite3_column_int(st, 8);
     cases_copy(cs->ticket_day, sizeof cs->ticket_day, sqlite3_column_text(st, 9));
     cs->returned_items = cases_dup_col(st, 10, &oom);
+    cases_window_read(&cs->w, st, 11, &oom);
+    cs->erased = sqlite3_column_type(st, 24) != SQLITE_NULL;
     sqlite3_reset(st);
     if (oom)
         return -1;
@@ -205,6 +226,7 @@ void cases_state_free(struct case_state *cs)
     free(cs->ticket);
     free(cs->returned_reason);
     free(cs->returned_items);
+    free(cs->w.outcome);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
 }
@@ -387,32 +409,68 @@ static const char *cases_lookup(void *ctx, const char *key)
     return cases_value(c->cs, key);
 }
 
+/* Adds field f's refusal to rej (fields are refused at most once per
+ * step, so keys do not repeat). Returns 0 or -1 (memory). */
 static int cases_reject(struct case_rejection *rej, const struct field *f, const char *code,
                         const char *message)
 {
-    if (!cJSON_AddStringToObject(rej->fields, f->key, message) ||
-        !cJSON_AddStringToObject(rej->codes, f->key, code))
+    struct case_field_error *x = realloc(rej->fields, (rej->n_fields + 1) * sizeof *x);
+
+    if (!x)
         return -1;
-    rej->count++;
+    rej->fields = x;
+    x = &x[rej->n_fields];
+    snprintf(x->key, sizeof x->key, "%s", f->key);
+    x->code = code;
+    if (!(x->message = strdup(message)))
+        return -1;
+    rej->n_fields++;
     return 0;
 }
 
-/* A submitted value as text: strings as they are, JSON true/false for
- * yesno, JSON numbers for number. NULL for absent. *bad when the JSON type
- * does not fit. */
-static const char *cases_input(const struct field *f, const cJSON *v, char *buf, size_t cap,
-                               bool *bad)
+/* The first of n answers for key, or NULL. */
+static const struct case_input *cases_answer(const struct case_input *a, size_t n, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(a[i].key, key) == 0)
+            return &a[i];
+    return NULL;
+}
+
+/* Whether in ticks item. */
+static bool cases_answer_ticks(const struct case_answers *in, const char *item)
+{
+    const struct case_input *a = cases_answer(in->checklist, in->n_checklist, item);
+
+    return a && a->kind == CASE_INPUT_YES;
+}
+
+/* An answer as the text a validator reads: text as it is, a boolean for a
+ * yesno, a number for a number. NULL for unanswered. *bad when the kind
+ * does not fit the field. */
+static const char *cases_input_text(const struct field *f, const struct case_input *v, bool *bad)
 {
     *bad = false;
-    if (!v || cJSON_IsNull(v))
+    if (!v)
         return NULL;
-    if (cJSON_IsString(v))
-        return v->valuestring;
-    if (cJSON_IsBool(v) && f->type == FIELD_YESNO)
-        return cJSON_IsTrue(v) ? "yes" : "no";
-    if (cJSON_IsNumber(v) && f->type == FIELD_NUMBER) {
-        snprintf(buf, cap, "%.15g", v->valuedouble);
-        return buf;
+    switch (v->kind) {
+    case CASE_INPUT_NONE:
+        return NULL;
+    case CASE_INPUT_TEXT:
+        return v->text;
+    case CASE_INPUT_YES:
+    case CASE_INPUT_NO:
+        if (f->type == FIELD_YESNO)
+            return v->kind == CASE_INPUT_YES ? "yes" : "no";
+        break;
+    case CASE_INPUT_NUMBER:
+        if (f->type == FIELD_NUMBER)
+            return v->text;
+        break;
+    case CASE_INPUT_OTHER:
+        break;
     }
     *bad = true;
     return NULL;
@@ -479,7 +537,7 @@ static bool cases_step_complete(const struct case_state *cs, size_t j)
  * longer apply (e.g. the agent's step after 代办 changed to 否) and reopens
  * later steps that a changed answer left incomplete. */
 static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char **normalised,
-                            const cJSON *ticks)
+                            const struct case_answers *in)
 {
     const struct proc_step *st = &cs->model->steps[n];
     struct case_state after;
@@ -508,8 +566,7 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
     }
     for (i = 0; i < st->n_items; i++) {
         const struct proc_item *it = &st->items[i];
-        if ((it->has_cond && !cases_cond_holds(cs, &it->cond)) ||
-            !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ticks, it->id)))
+        if ((it->has_cond && !cases_cond_holds(cs, &it->cond)) || !cases_answer_ticks(in, it->id))
             continue;
         if (!(q = db_stmt(db, sql_put_tick)))
             return -1;
@@ -550,8 +607,8 @@ out:
     return rc;
 }
 
-int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int today,
-               const char *user, struct case_rejection *rej, struct refusal *e)
+int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
+               int today, const char *user, struct case_rejection *rej, struct refusal *e)
 {
     static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step", "没有这一步"};
     static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
@@ -561,12 +618,10 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
     static const struct refusal not_applicable = {REFUSAL_CONFLICT, "step_not_applicable",
                                                    "根据您前面的回答,这一步不需要办理"};
     static const struct refusal failed = {REFUSAL_INVALID, "validation_failed", "有内容需要修改,请看每一项的提示"};
-    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(body, "fields");
-    const cJSON *ticks = cJSON_GetObjectItemCaseSensitive(body, "checklist");
     const struct proc_step *st;
     struct case_state cs;
     struct step_ctx ctx;
-    char **normalised = NULL, numbuf[64];
+    char **normalised = NULL;
     size_t i, pass, nf = 0;
     int rc;
 
@@ -591,9 +646,7 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
     rc = -1;
     st = &cs.model->steps[n];
     nf = st->n_fields;
-    if (!(normalised = calloc(nf + 1, sizeof *normalised)) ||
-        !(rej->fields = cJSON_CreateObject()) || !(rej->codes = cJSON_CreateObject()) ||
-        !(rej->checklist = cJSON_CreateArray()))
+    if (!(normalised = calloc(nf + 1, sizeof *normalised)))
         goto rollback;
     ctx.cs = &cs;
     ctx.st = st;
@@ -603,7 +656,7 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
         for (i = 0; i < st->n_fields; i++) {
             const struct field *f = &st->fields[i];
             struct validate_error verr;
-            const char *in;
+            const char *text;
             bool bad;
             int r;
 
@@ -611,8 +664,7 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
                 continue;
             if (f->has_cond && !cases_cond_holds(&cs, &f->cond))
                 continue;
-            in = cases_input(f, cJSON_GetObjectItemCaseSensitive(fields, f->key), numbuf,
-                             sizeof numbuf, &bad);
+            text = cases_input_text(f, cases_answer(in->fields, in->n_fields, f->key), &bad);
             if (bad) {
                 char msg[300];
                 snprintf(msg, sizeof msg, "%s的格式不对,请重新填写", f->label);
@@ -620,7 +672,7 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
                     goto rollback;
                 continue;
             }
-            r = validate_field(f, in, in ? strlen(in) : 0, today, cases_lookup, &ctx,
+            r = validate_field(f, text, text ? strlen(text) : 0, today, cases_lookup, &ctx,
                                &normalised[i], &verr);
             if (r < 0)
                 goto rollback;
@@ -630,17 +682,16 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
     }
     for (i = 0; i < st->n_items; i++) {
         const struct proc_item *it = &st->items[i];
-        cJSON *s;
+        char (*items)[sizeof it->id];
         if (!it->required || (it->has_cond && !cases_cond_holds(&cs, &it->cond)) ||
-            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ticks, it->id)))
+            cases_answer_ticks(in, it->id))
             continue;
-        if (!(s = cJSON_CreateString(it->id)) || !cJSON_AddItemToArray(rej->checklist, s)) {
-            cJSON_Delete(s);
+        if (!(items = realloc(rej->items, (rej->n_items + 1) * sizeof *items)))
             goto rollback;
-        }
-        rej->count++;
+        rej->items = items;
+        memcpy(rej->items[rej->n_items++], it->id, sizeof it->id);
     }
-    if (rej->count) {
+    if (rej->n_fields + rej->n_items) {
         /* nothing of the answers is kept; the attempt is, for statistics */
         if (cases_event_add(db, id, "step_rejected", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
             goto rollback;
@@ -648,7 +699,7 @@ int cases_step(struct db *db, const char *id, size_t n, const cJSON *body, int t
         rc = 1;
         goto done;
     }
-    if (cases_store_step(db, &cs, n, normalised, ticks) != 0 ||
+    if (cases_store_step(db, &cs, n, normalised, in) != 0 ||
         cases_event_add(db, id, "step", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     cases_rejection_free(rej);
@@ -666,109 +717,13 @@ done:
 
 void cases_rejection_free(struct case_rejection *rej)
 {
-    cJSON_Delete(rej->fields);
-    cJSON_Delete(rej->codes);
-    cJSON_Delete(rej->checklist);
+    size_t i;
+
+    for (i = 0; i < rej->n_fields; i++)
+        free(rej->fields[i].message);
+    free(rej->fields);
+    free(rej->items);
     memset(rej, 0, sizeof *rej);
-}
-
-/* ---- submission, tickets, rating ------------------------------------------ */
-
-static const char sql_ticket_next[] =
-    "INSERT INTO ticket_counters (day, last) VALUES (?1, 1)"
-    " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
-/* A (re)submission starts a new turn in the queue: not called, not
- * accepted yet (a case accepted, then returned, must not show who accepted
- * it while it waits again), and what an earlier return said is history
- * (the events keep all of it). */
-static const char sql_submit[] =
-    "UPDATE cases SET status = 'waiting', ticket = ?2, ticket_day = ?3, submitted_at = ?4,"
-    " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
-    " calls = 0, called_at = NULL, called_by = NULL,"
-    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
-    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
-static const char sql_resubmit[] =
-    "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
-    " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
-    " calls = 0, called_at = NULL, called_by = NULL,"
-    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
-    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
-
-/* Today's next ticket: A001 … A999, B001 …, counted in the database so
- * that numbers stay unique across restarts. Returns 0 or -1. */
-static int cases_ticket(struct db *db, const char *day, char out[8])
-{
-    sqlite3_stmt *st = db_stmt(db, sql_ticket_next);
-    int b = SQLITE_OK, r;
-    long n;
-
-    if (!st)
-        return -1;
-    b |= sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    r = b == SQLITE_OK ? sqlite3_step(st) : b;
-    n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (n < 1 || n > 26L * 999)
-        return -1;
-    snprintf(out, 8, "%c%03ld", 'A' + (int)((n - 1) / 999), (n - 1) % 999 + 1);
-    return 0;
-}
-
-int cases_submit(struct db *db, const char *id, const char *user, char **ticket,
-                 struct refusal *e)
-{
-    static const struct refusal not_finished = {REFUSAL_CONFLICT, "not_finished",
-                                                 "还有步骤没有完成,请先完成所有步骤"};
-    static const struct refusal already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
-    struct case_state cs;
-    sqlite3_stmt *st;
-    char now[32], day[11], t[8];
-    int b = SQLITE_OK, rc;
-
-    *ticket = NULL;
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
-        goto done;
-    rc = 1;
-    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0) {
-        *e = already;
-        goto rollback;
-    }
-    if (!cs.conditions_confirmed || cs.step < cs.model->n_steps) {
-        *e = not_finished;
-        goto rollback;
-    }
-    rc = -1;
-    clock_utc_now(now);
-    clock_today_text(day);
-    if (cs.ticket && strcmp(cs.ticket_day, day) == 0) {
-        /* a returned case goes back to the window under the ticket it had;
-         * on a later day it draws a new one, since a ticket means today's */
-        snprintf(t, sizeof t, "%s", cs.ticket);
-        if (!(st = db_stmt(db, sql_resubmit)))
-            goto rollback;
-        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    } else {
-        if (cases_ticket(db, day, t) != 0 || !(st = db_stmt(db, sql_submit)))
-            goto rollback;
-        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    }
-    if (db_run(st, b) != 0)
-        goto rollback;
-    if (cases_event_add(db, id, "submitted", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
-        goto rollback;
-    if (!(*ticket = strdup(t)))
-        goto done;
-    rc = 0;
-    goto done;
-rollback:
-    db_rollback(db);
-done:
-    cases_state_free(&cs);
-    return rc;
 }
 
 static const char sql_rate[] =
@@ -782,6 +737,8 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
                                               "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
     static const struct refusal long_comment = {REFUSAL_INVALID, "comment_too_long",
                                                  "意见最多 500 个字,请删减一些"};
+    static const struct refusal bad_text = {REFUSAL_INVALID, "bad_text",
+                                            "意见里有无法显示的字符,请删掉后重新填写"};
     struct case_state cs;
     sqlite3_stmt *st;
     char now[32];
@@ -792,7 +749,12 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
         *e = bad_score;
         return 1;
     }
-    if (clen == (size_t)-1 || clen > CASE_COMMENT_MAX) {
+    /* the hall reads comments: the same characters as any typed text */
+    if (comment && text_check(comment, strlen(comment)) != 0) {
+        *e = bad_text;
+        return 1;
+    }
+    if (clen > CASE_COMMENT_MAX) {
         *e = long_comment;
         return 1;
     }
@@ -825,7 +787,12 @@ done:
     return rc;
 }
 
-/* ---- what is shown ------------------------------------------------------- */
+/* ---- what applies --------------------------------------------------------- */
+
+bool cases_field_applies(const struct case_state *cs, size_t step, const struct field *f)
+{
+    return cs->applicable[step] && (!f->has_cond || cases_cond_holds(cs, &f->cond));
+}
 
 bool cases_item_applies(const struct case_state *cs, size_t step, const struct proc_item *it)
 {
@@ -842,187 +809,3 @@ bool cases_ticked(const struct case_state *cs, const char *item)
     return false;
 }
 
-const char *cases_mask_id(const char *v, char out[CASES_ID_MASKED_MAX])
-{
-    size_t n = strlen(v), i;
-
-    if (n >= CASES_ID_MASKED_MAX)
-        n = CASES_ID_MASKED_MAX - 1;
-    for (i = 0; i < n; i++)
-        out[i] = i + 4 < n ? '*' : v[i];
-    out[n] = '\0';
-    return out;
-}
-
-/* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
- * Returns 0 or -1 when memory runs out. */
-static int cases_add_progress(cJSON *root, const struct case_state *cs, bool with_steps)
-{
-    const struct procedure *p = cs->model;
-    cJSON *app, *done, *n;
-    size_t j;
-
-    if (!cJSON_AddNumberToObject(root, "step", (double)cs->step) ||
-        (with_steps && !cJSON_AddNumberToObject(root, "steps", (double)p->n_steps)) ||
-        !(app = cJSON_AddArrayToObject(root, "applicable")) ||
-        !(done = cJSON_AddArrayToObject(root, "done")))
-        return -1;
-    for (j = 0; j < p->n_steps; j++) {
-        if (cs->applicable[j] &&
-            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(app, n)))
-            return (cJSON_Delete(n), -1);
-        if (cs->applicable[j] && cs->done[j] &&
-            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(done, n)))
-            return (cJSON_Delete(n), -1);
-    }
-    return 0;
-}
-
-char *cases_progress_json(const struct case_state *cs)
-{
-    cJSON *root = cJSON_CreateObject();
-    char *out = NULL;
-
-    if (root && cases_add_progress(root, cs, false) == 0)
-        out = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return out;
-}
-
-int cases_add_returned_items(cJSON *root, const struct case_state *cs)
-{
-    cJSON *items = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
-
-    /* written by window.c as an object; anything else reads as none */
-    if (items && !cJSON_IsObject(items)) {
-        cJSON_Delete(items);
-        items = NULL;
-    }
-    if (!items)
-        return cJSON_AddNullToObject(root, "returned_items") ? 0 : -1;
-    if (!cJSON_AddItemToObject(root, "returned_items", items)) {
-        cJSON_Delete(items);
-        return -1;
-    }
-    return 0;
-}
-
-int cases_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
-{
-    const struct procedure *p = cs->model;
-    cJSON *vals, *ticks;
-    size_t i, j;
-
-    if (!(vals = cJSON_AddObjectToObject(root, "values")) ||
-        !(ticks = cJSON_AddObjectToObject(root, "checklist")))
-        return -1;
-    for (j = 0; j < p->n_steps; j++) {
-        for (i = 0; i < p->steps[j].n_fields; i++) {
-            const struct field *f = &p->steps[j].fields[i];
-            const char *v = cases_value(cs, f->key);
-            char masked[CASES_ID_MASKED_MAX];
-            if (v && mask_ids && f->type == FIELD_CN_ID)
-                v = cases_mask_id(v, masked);
-            if (v && !cJSON_AddStringToObject(vals, f->key, v))
-                return -1;
-        }
-        for (i = 0; i < p->steps[j].n_items; i++) {
-            const struct proc_item *it = &p->steps[j].items[i];
-            if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id) &&
-                !cJSON_AddTrueToObject(ticks, it->id))
-                return -1;
-        }
-    }
-    return 0;
-}
-
-char *cases_json(const struct case_state *cs)
-{
-    const struct procedure *p = cs->model;
-    cJSON *root = cJSON_CreateObject();
-    char *out = NULL;
-
-    if (!root)
-        return NULL;
-    if (!cJSON_AddStringToObject(root, "id", cs->id) ||
-        !cJSON_AddStringToObject(root, "procedure", cs->procedure) ||
-        !cJSON_AddStringToObject(root, "hash", cs->hash) ||
-        !cJSON_AddStringToObject(root, "status", cs->status) ||
-        cases_add_progress(root, cs, true) != 0)
-        goto out;
-    if (!cJSON_AddNumberToObject(root, "conditions", (double)p->n_conditions) ||
-        !cJSON_AddBoolToObject(root, "conditions_confirmed", cs->conditions_confirmed) ||
-        /* the kiosk's screen is public: ID numbers in full only at the window */
-        cases_add_answers(root, cs, true) != 0)
-        goto out;
-    if (!(cs->ticket ? cJSON_AddStringToObject(root, "ticket", cs->ticket)
-                     : cJSON_AddNullToObject(root, "ticket")) ||
-        !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
-                              : cJSON_AddNullToObject(root, "returned_reason")) ||
-        cases_add_returned_items(root, cs) != 0 ||
-        !cJSON_AddStringToObject(root, "channel", cs->channel) ||
-        !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
-        !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)
-                     : cJSON_AddNullToObject(root, "rating")))
-        goto out;
-    out = cJSON_PrintUnformatted(root);
-out:
-    cJSON_Delete(root);
-    return out;
-}
-
-char *cases_slip_html(const struct case_state *cs)
-{
-    const struct procedure *p = cs->model;
-    struct strbuf sb = STRBUF_INIT;
-    char *qr = qrsvg_render(cs->id, "办事记录二维码,请在窗口扫描");
-    size_t j, i, items = 0;
-    int rc = 0;
-
-    if (!qr)
-        return NULL;
-    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-                           "<title>排队凭条 ");
-    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
-    rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
-                           "<body class=\"slip-page\">\n<main class=\"slip\">\n"
-                           "<p class=\"kind\">社区便民服务 · 排队凭条</p>\n"
-                           "<p class=\"ticket-label\">您的排队号</p>\n<p class=\"ticket\">");
-    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
-    rc |= strbuf_puts(&sb, "</p>\n<h1>");
-    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
-    rc |= strbuf_puts(&sb, "</h1>\n<p class=\"when\">");
-    rc |= strbuf_put_html(&sb, cs->created_at, strlen(cs->created_at) >= 10 ? 10 : strlen(cs->created_at));
-    rc |= strbuf_puts(&sb, "</p>\n");
-    for (j = 0; j < p->n_steps; j++)
-        for (i = 0; i < p->steps[j].n_items; i++)
-            items += cases_item_applies(cs, j, &p->steps[j].items[i]);
-    if (items) {
-        rc |= strbuf_puts(&sb, "<section class=\"materials\"><h2>请带上以下材料到综合窗口</h2>\n<ul>\n");
-        for (j = 0; j < p->n_steps; j++) {
-            for (i = 0; i < p->steps[j].n_items; i++) {
-                const struct proc_item *it = &p->steps[j].items[i];
-                if (!cases_item_applies(cs, j, it))
-                    continue;
-                rc |= strbuf_puts(&sb, "<li>");
-                rc |= strbuf_put_html(&sb, it->text, strlen(it->text));
-                if (!it->required)
-                    rc |= strbuf_puts(&sb, "<span class=\"note\">(如有)</span>");
-                rc |= strbuf_puts(&sb, "</li>\n");
-            }
-        }
-        rc |= strbuf_puts(&sb, "</ul></section>\n");
-    }
-    rc |= strbuf_puts(&sb, "<div class=\"qr\">");
-    rc |= strbuf_puts(&sb, qr);
-    rc |= strbuf_puts(&sb, "</div>\n<p class=\"code\">");
-    rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
-    rc |= strbuf_puts(&sb, "</p>\n<footer><p>请留意叫号,到综合窗口出示本凭条。</p></footer>\n"
-                           "</main>\n</body>\n</html>\n");
-    free(qr);
-    if (rc != 0) {
-        strbuf_free(&sb);
-        return NULL;
-    }
-    return strbuf_take(&sb);
-}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "utf8.h"
 
 /* A label longer than this (bytes) is shortened in messages, so that the
@@ -728,19 +729,6 @@ static int validate_check_choice(const struct field *f, const char *label, const
     return 1;
 }
 
-/* True for C0 controls other than tab, CR and LF, and for DEL. */
-static bool validate_has_control(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
-            return true;
-    }
-    return false;
-}
-
 int validate_field(const struct field *f, const char *value, size_t len, int today,
                    validate_lookup_fn lookup, void *ctx, char **out, struct validate_error *err)
 {
@@ -762,9 +750,10 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
         rc = 1;
         goto out;
     }
-    /* control characters (a NUL would cut the stored string short) are
-     * never typed by a resident; tab and line breaks are, in text */
-    if (!utf8_valid(s, n) || validate_has_control(s, n)) {
+    /* the project's one text policy (text.h): controls (a NUL would cut
+     * the stored string short) and direction marks are never typed by a
+     * resident; tab and line breaks are, in text */
+    if (text_check(s, n) != 0) {
         validate_fail(err, "bad_text", "%s里有无法识别的字符,请删掉后重新填写", label);
         rc = 1;
         goto out;

@@ -22,6 +22,7 @@
 #include "loader.h"
 #include "models.h"
 #include "sweep.h"
+#include "window.h"
 
 /* steps: 0 准备材料 (a required item), 1 填写信息 (name, proxy), 2 代办材料
  * (only when proxy=yes), 3 确认 */
@@ -190,16 +191,38 @@ static inline void casedb_confirm(struct casedb *t, const char *id)
     free(unmet);
 }
 
+/* part's text and boolean members as answers (what the tests send). */
+static inline size_t casedb_inputs(const cJSON *part, struct case_input *out, size_t cap)
+{
+    const cJSON *x;
+    size_t k = 0;
+
+    cJSON_ArrayForEach(x, part) {
+        cr_assert_lt(k, cap);
+        out[k].key = x->string;
+        out[k].kind = cJSON_IsString(x) ? CASE_INPUT_TEXT
+                      : cJSON_IsTrue(x) ? CASE_INPUT_YES : CASE_INPUT_NO;
+        out[k++].text = cJSON_IsString(x) ? x->valuestring : NULL;
+    }
+    return k;
+}
+
 /* Step n with the answers in json; must be accepted. */
 static inline void casedb_step(struct casedb *t, const char *id, size_t n, const char *json)
 {
+    struct case_input fields[16], ticks[16];
+    struct case_answers in;
     struct case_rejection rej;
     struct refusal e;
     cJSON *body = cJSON_Parse(json);
     int r;
 
     cr_assert_not_null(body, "bad test JSON %s", json);
-    r = cases_step(t->db, id, n, body, 20260601, NULL, &rej, &e);
+    in.fields = fields;
+    in.n_fields = casedb_inputs(cJSON_GetObjectItemCaseSensitive(body, "fields"), fields, 16);
+    in.checklist = ticks;
+    in.n_checklist = casedb_inputs(cJSON_GetObjectItemCaseSensitive(body, "checklist"), ticks, 16);
+    r = cases_step(t->db, id, n, &in, 20260601, NULL, &rej, &e);
     cJSON_Delete(body);
     cr_assert_eq(r, 0, "step %zu of %s refused: %s", n, id, r > 0 ? e.code : "error");
     cases_rejection_free(&rej);

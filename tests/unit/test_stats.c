@@ -67,7 +67,7 @@ static void submit(const char *id)
     struct refusal e;
     char *ticket = NULL;
 
-    cr_assert_eq(cases_submit(t.db, id, NULL, &ticket, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, &ticket, &e), 0);
     free(ticket);
 }
 
@@ -411,7 +411,8 @@ static void event_at(const char *id, const char *what, time_t at)
  * done again), corrected four minutes after the return, handed in again. */
 Test(stats, a_returned_step_counts_from_the_return, .init = setup, .fini = teardown)
 {
-    cJSON *flags = cJSON_CreateStringArray((const char *[]){"name"}, 1);
+    static const char *const name[] = {"name"};
+    const struct window_flags flags = {name, 1, false};
     const struct stats_proc *p;
     struct stats_report r;
     struct refusal e;
@@ -420,8 +421,7 @@ Test(stats, a_returned_step_counts_from_the_return, .init = setup, .fini = teard
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
     submit(id);
-    cr_assert_eq(window_return(t.db, id, "wang", "姓名与身份证不一致", flags, NULL, &e), 0);
-    cJSON_Delete(flags);
+    cr_assert_eq(window_return(t.db, id, "wang", "姓名与身份证不一致", &flags, NULL, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_steps WHERE case_id = '%s'", id), 2,
                  "the window took step 1 out");
     casedb_step(&t, id, 1, "{\"fields\":{\"name\":\"张晓梅\",\"proxy\":false}}");

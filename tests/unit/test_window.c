@@ -18,6 +18,7 @@
 #include "embed.h"
 #include "models.h"
 #include "window.h"
+#include "window_view.h"
 
 #define GOOD "# 简易事项\n\n简介。\n\n## 第一步:准备材料\n- [ ] 本人居民身份证原件\n"
 #define BROKEN "# 坏\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n- [ ] \n"
@@ -117,7 +118,7 @@ Test(window, queue_leaves_out_a_case_whose_version_no_longer_parses)
     exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_BAD "';"
          "UPDATE cases SET queue_seq = 2 WHERE id = '" ID_GOOD "';");
 
-    cr_assert_eq(window_queue_json(db, &out), 0, "the whole queue failed");
+    cr_assert_eq(window_view_queue_json(db, &out), 0, "the whole queue failed");
     cr_assert_not_null(q = cJSON_Parse(out));
     w = cJSON_GetObjectItemCaseSensitive(q, "queue");
     cr_assert_eq(cJSON_GetArraySize(w), 1);

@@ -1,0 +1,44 @@
+/* case_view: how a resident's case is shown as JSON. The public case
+ * (GET /api/v1/cases/{id}) masks ID numbers to their last 4 characters;
+ * the staff view (window_view.h) reuses the answers and the flags
+ * unmasked. Reads a struct case_state only: no database, no HTTP.
+ */
+#ifndef SPK_CASE_VIEW_H
+#define SPK_CASE_VIEW_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "cases.h"
+
+#define CASE_VIEW_MASKED_MAX 32
+
+/* v with all but its last 4 characters replaced by '*' (a value of 4 or
+ * fewer characters is left as it is), cut to CASE_VIEW_MASKED_MAX - 1
+ * bytes, in out. Returns out. */
+const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX]);
+
+/* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
+ * to their last 4 characters; NULL when memory runs out. Caller frees. */
+char *case_view_json(const struct case_state *cs);
+
+/* {"step","applicable","done"}: what a step submission answers. NULL when
+ * memory runs out. Caller frees. */
+char *case_view_progress_json(const struct case_state *cs);
+
+/* Adds "returned_items" (the object a return stored, or null) to root.
+ * 0 or -1 when memory runs out. */
+int case_view_add_returned_items(cJSON *root, const struct case_state *cs);
+
+/* Adds "values" {KEY: value} (the effective accepted answers) and
+ * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
+ * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4
+ * when mask_ids. Returns 0 or -1 (memory). */
+int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids);
+
+/* Whether the flags a return stored ({"fields":[…],"checklist":[…]}, as
+ * parsed from cs->returned_items; NULL for none) name key in list
+ * ("fields" or "checklist"). */
+bool case_view_flagged(const cJSON *flags, const char *list, const char *key);
+
+#endif

@@ -1,0 +1,39 @@
+/* window_view: what staff see of cases, as JSON (docs/http-api.md
+ * "Staff"). Reads only, each answer in one read transaction; the moves are
+ * window.h. Queue entries mask ID numbers to their last 4 characters (a
+ * list is seen over a staffer's shoulder); the case view shows them in
+ * full, the one place it does.
+ */
+#ifndef SPK_WINDOW_VIEW_H
+#define SPK_WINDOW_VIEW_H
+
+#include "cases.h"
+#include "db.h"
+
+#define WINDOW_QUEUE_MAX 500    /* cases per list of a queue answer */
+#define WINDOW_EVENTS_MAX 1000  /* events shown in the case view (the first ones) */
+
+/* GET /api/v1/staff/queue: {"now","total","queue":[entry…],
+ * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
+ * (by submission), accepted ones by acceptance, and open cases a staffer
+ * started at the window (created_by set) touched within a day; at most
+ * WINDOW_QUEUE_MAX each, `total` counting all waiting. A case whose pinned
+ * version no longer parses is left out (logged by procedure and version).
+ * An entry is {"id","ticket","procedure","title","status","channel",
+ * "submitted_at","waiting_since","called_at","called_by","calls",
+ * "accepted_at","accepted_by","ids":[{"label","value"}]}. Returns 0 and
+ * *out (caller frees) or -1. */
+int window_view_queue_json(struct db *db, char **out);
+
+/* The queue entry of one case, for the answers of the call routes.
+ * Returns 0 and *out (caller frees), 1 with e (unknown case), -1. */
+int window_view_entry_json(struct db *db, const char *id, char **out, struct refusal *e);
+
+/* GET /api/v1/staff/cases/{id-or-ticket} for a resolved id: the whole
+ * case with every value in full, what was ticked and what is missing, the
+ * pinned version's steps with their staff guidance, the window columns,
+ * the rating and the event history. Returns 0 and *out (caller frees), 1
+ * with e, -1. */
+int window_view_case_json(struct db *db, const char *id, char **out, struct refusal *e);
+
+#endif

@@ -1,0 +1,148 @@
+/* case_view: a resident's case as JSON — the public case the kiosk and a
+ * phone read (ID numbers masked), the progress a step answers with, and
+ * the parts the staff view shares (answers, what a return flagged). */
+#include "case_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
+{
+    size_t n = strlen(v), i;
+
+    if (n >= CASE_VIEW_MASKED_MAX)
+        n = CASE_VIEW_MASKED_MAX - 1;
+    for (i = 0; i < n; i++)
+        out[i] = i + 4 < n ? '*' : v[i];
+    out[n] = '\0';
+    return out;
+}
+
+/* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
+ * Returns 0 or -1 when memory runs out. */
+static int case_view_add_progress(cJSON *root, const struct case_state *cs, bool with_steps)
+{
+    const struct procedure *p = cs->model;
+    cJSON *app, *done, *n;
+    size_t j;
+
+    if (!cJSON_AddNumberToObject(root, "step", (double)cs->step) ||
+        (with_steps && !cJSON_AddNumberToObject(root, "steps", (double)p->n_steps)) ||
+        !(app = cJSON_AddArrayToObject(root, "applicable")) ||
+        !(done = cJSON_AddArrayToObject(root, "done")))
+        return -1;
+    for (j = 0; j < p->n_steps; j++) {
+        if (cs->applicable[j] &&
+            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(app, n)))
+            return (cJSON_Delete(n), -1);
+        if (cs->applicable[j] && cs->done[j] &&
+            (!(n = cJSON_CreateNumber((double)j)) || !cJSON_AddItemToArray(done, n)))
+            return (cJSON_Delete(n), -1);
+    }
+    return 0;
+}
+
+char *case_view_progress_json(const struct case_state *cs)
+{
+    cJSON *root = cJSON_CreateObject();
+    char *out = NULL;
+
+    if (root && case_view_add_progress(root, cs, false) == 0)
+        out = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return out;
+}
+
+int case_view_add_returned_items(cJSON *root, const struct case_state *cs)
+{
+    cJSON *items = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
+
+    /* written by window.c as an object; anything else reads as none */
+    if (items && !cJSON_IsObject(items)) {
+        cJSON_Delete(items);
+        items = NULL;
+    }
+    if (!items)
+        return cJSON_AddNullToObject(root, "returned_items") ? 0 : -1;
+    if (!cJSON_AddItemToObject(root, "returned_items", items)) {
+        cJSON_Delete(items);
+        return -1;
+    }
+    return 0;
+}
+
+int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
+{
+    const struct procedure *p = cs->model;
+    cJSON *vals, *ticks;
+    size_t i, j;
+
+    if (!(vals = cJSON_AddObjectToObject(root, "values")) ||
+        !(ticks = cJSON_AddObjectToObject(root, "checklist")))
+        return -1;
+    for (j = 0; j < p->n_steps; j++) {
+        for (i = 0; i < p->steps[j].n_fields; i++) {
+            const struct field *f = &p->steps[j].fields[i];
+            const char *v = cases_value(cs, f->key);
+            char masked[CASE_VIEW_MASKED_MAX];
+            if (v && mask_ids && f->type == FIELD_CN_ID)
+                v = case_view_mask_id(v, masked);
+            if (v && !cJSON_AddStringToObject(vals, f->key, v))
+                return -1;
+        }
+        for (i = 0; i < p->steps[j].n_items; i++) {
+            const struct proc_item *it = &p->steps[j].items[i];
+            if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id) &&
+                !cJSON_AddTrueToObject(ticks, it->id))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+char *case_view_json(const struct case_state *cs)
+{
+    const struct procedure *p = cs->model;
+    cJSON *root = cJSON_CreateObject();
+    char *out = NULL;
+
+    if (!root)
+        return NULL;
+    if (!cJSON_AddStringToObject(root, "id", cs->id) ||
+        !cJSON_AddStringToObject(root, "procedure", cs->procedure) ||
+        !cJSON_AddStringToObject(root, "hash", cs->hash) ||
+        !cJSON_AddStringToObject(root, "status", cs->status) ||
+        case_view_add_progress(root, cs, true) != 0)
+        goto out;
+    if (!cJSON_AddNumberToObject(root, "conditions", (double)p->n_conditions) ||
+        !cJSON_AddBoolToObject(root, "conditions_confirmed", cs->conditions_confirmed) ||
+        /* the kiosk's screen is public: ID numbers in full only at the window */
+        case_view_add_answers(root, cs, true) != 0)
+        goto out;
+    if (!(cs->ticket ? cJSON_AddStringToObject(root, "ticket", cs->ticket)
+                     : cJSON_AddNullToObject(root, "ticket")) ||
+        !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
+                              : cJSON_AddNullToObject(root, "returned_reason")) ||
+        case_view_add_returned_items(root, cs) != 0 ||
+        !cJSON_AddStringToObject(root, "channel", cs->channel) ||
+        !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
+        !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)
+                     : cJSON_AddNullToObject(root, "rating")))
+        goto out;
+    out = cJSON_PrintUnformatted(root);
+out:
+    cJSON_Delete(root);
+    return out;
+}
+
+
+bool case_view_flagged(const cJSON *flags, const char *list, const char *key)
+{
+    const cJSON *arr = flags ? cJSON_GetObjectItemCaseSensitive(flags, list) : NULL, *x;
+
+    cJSON_ArrayForEach(x, arr)
+        if (cJSON_IsString(x) && strcmp(x->valuestring, key) == 0)
+            return true;
+    return false;
+}

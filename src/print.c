@@ -1,0 +1,209 @@
+/* print: the printed pages of a case — the resident's slip (排队凭条) and
+ * the correction notice (补正告知单) of a returned case — as whole HTML
+ * documents styled by /assets/print.css, each with the case's QR code.
+ * Labels and texts of the procedure only: never a value the resident
+ * typed. */
+#include "print.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "case_view.h"
+#include "qrsvg.h"
+#include "strbuf.h"
+
+char *print_slip_html(const struct case_state *cs)
+{
+    const struct procedure *p = cs->model;
+    struct strbuf sb = STRBUF_INIT;
+    char *qr = qrsvg_render(cs->id, "办事记录二维码,请在窗口扫描");
+    size_t j, i, items = 0;
+    int rc = 0;
+
+    if (!qr)
+        return NULL;
+    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<title>排队凭条 ");
+    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
+    rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
+                           "<body class=\"slip-page\">\n<main class=\"slip\">\n"
+                           "<p class=\"kind\">社区便民服务 · 排队凭条</p>\n"
+                           "<p class=\"ticket-label\">您的排队号</p>\n<p class=\"ticket\">");
+    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
+    rc |= strbuf_puts(&sb, "</p>\n<h1>");
+    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
+    rc |= strbuf_puts(&sb, "</h1>\n<p class=\"when\">");
+    rc |= strbuf_put_html(&sb, cs->created_at, strlen(cs->created_at) >= 10 ? 10 : strlen(cs->created_at));
+    rc |= strbuf_puts(&sb, "</p>\n");
+    for (j = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++)
+            items += cases_item_applies(cs, j, &p->steps[j].items[i]);
+    if (items) {
+        rc |= strbuf_puts(&sb, "<section class=\"materials\"><h2>请带上以下材料到综合窗口</h2>\n<ul>\n");
+        for (j = 0; j < p->n_steps; j++) {
+            for (i = 0; i < p->steps[j].n_items; i++) {
+                const struct proc_item *it = &p->steps[j].items[i];
+                if (!cases_item_applies(cs, j, it))
+                    continue;
+                rc |= strbuf_puts(&sb, "<li>");
+                rc |= strbuf_put_html(&sb, it->text, strlen(it->text));
+                if (!it->required)
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">(如有)</span>");
+                rc |= strbuf_puts(&sb, "</li>\n");
+            }
+        }
+        rc |= strbuf_puts(&sb, "</ul></section>\n");
+    }
+    rc |= strbuf_puts(&sb, "<div class=\"qr\">");
+    rc |= strbuf_puts(&sb, qr);
+    rc |= strbuf_puts(&sb, "</div>\n<p class=\"code\">");
+    rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
+    rc |= strbuf_puts(&sb, "</p>\n<footer><p>请留意叫号,到综合窗口出示本凭条。</p></footer>\n"
+                           "</main>\n</body>\n</html>\n");
+    free(qr);
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+/* ---- the correction notice ------------------------------------------------ */
+
+/* "2026年11月21日 16:05" in local time from an ISO UTC stamp; the stamp's
+ * date as written when it cannot be read. */
+static void print_local_time(const char *iso, char *out, size_t cap)
+{
+    struct tm tm, lt;
+    time_t t;
+
+    memset(&tm, 0, sizeof tm);
+    if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
+        !localtime_r(&t, &lt) || strftime(out, cap, "%Y年%m月%d日 %H:%M", &lt) == 0)
+        snprintf(out, cap, "%.10s", iso);
+}
+
+static int print_li(struct strbuf *sb, const char *kind, const char *text)
+{
+    return strbuf_puts(sb, "<li><span class=\"what\">") | strbuf_puts(sb, kind) |
+           strbuf_puts(sb, "</span>") | strbuf_put_html(sb, text, strlen(text)) |
+           strbuf_puts(sb, "</li>\n");
+}
+
+static const struct {
+    const char *key, *label;
+} print_contact[] = {
+    {"location", "办理地点"}, {"hours", "办理时间"}, {"phone", "咨询电话"},
+    {"responsible", "责任岗位"},
+};
+
+static char *print_notice(const struct case_state *cs)
+{
+    const struct procedure *p = cs->model;
+    cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char when[64], *qr = qrsvg_render(cs->id, "办件二维码,到窗口时请出示");
+    const struct fm_entry *e;
+    size_t j, i, n = 0;
+    int rc = 0;
+
+    if (!qr) {
+        cJSON_Delete(flags);
+        return NULL;
+    }
+    print_local_time(cs->w.returned_at, when, sizeof when);
+    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<title>补正告知单 ");
+    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
+    rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
+                           "<body class=\"correction-page\">\n<main class=\"correction\">\n"
+                           "<header><p class=\"kind\">补正告知单(一次性告知)</p>\n<h1>");
+    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
+    rc |= strbuf_puts(&sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">");
+    rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3);
+    rc |= strbuf_puts(&sb, "</dd>\n<dt>退回时间</dt><dd>");
+    rc |= strbuf_put_html(&sb, when, strlen(when));
+    rc |= strbuf_puts(&sb, "</dd>\n<dt>经办人</dt><dd>");
+    rc |= strbuf_put_html(&sb, cs->w.returned_by, strlen(cs->w.returned_by));
+    rc |= strbuf_puts(&sb, "</dd>\n</dl>\n<section class=\"reason\"><h2>退回原因</h2>\n<p>");
+    rc |= strbuf_put_html(&sb, cs->returned_reason ? cs->returned_reason : "",
+                          cs->returned_reason ? strlen(cs->returned_reason) : 0);
+    rc |= strbuf_puts(&sb, "</p></section>\n<section class=\"materials\"><h2>需要补正的内容</h2>\n"
+                           "<p class=\"intro\">以下是本次需要补正的全部内容,请一次补齐:</p>\n<ul>\n");
+    /* what the staffer flagged, then anything required that is missing;
+     * labels and texts only, never what the resident wrote */
+    for (j = 0; j < p->n_steps; j++) {
+        const struct proc_step *st = &p->steps[j];
+        for (i = 0; i < st->n_items; i++) {
+            const struct proc_item *it = &st->items[i];
+            bool applies = cases_item_applies(cs, j, it);
+            if (case_view_flagged(flags, "checklist", it->id) ||
+                (applies && it->required && !cases_ticked(cs, it->id))) {
+                rc |= print_li(&sb, "材料:", it->text);
+                n++;
+            }
+        }
+        for (i = 0; i < st->n_fields; i++) {
+            const struct field *f = &st->fields[i];
+            bool applies = cases_field_applies(cs, j, f);
+            if (case_view_flagged(flags, "fields", f->key)) {
+                rc |= print_li(&sb, "请核对、更正:", f->label);
+                n++;
+            } else if (applies && f->required && !cases_value(cs, f->key)) {
+                rc |= print_li(&sb, "请填写:", f->label);
+                n++;
+            }
+        }
+    }
+    if (!n)
+        rc |= strbuf_puts(&sb, "<li>见上面的退回原因。</li>\n");
+    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n"
+                           "<p>补齐后,请在自助机上修改并重新提交(当天排队号不变),"
+                           "或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
+    for (i = 0; i < sizeof print_contact / sizeof print_contact[0]; i++) {
+        if (!(e = frontmatter_get(&p->meta, print_contact[i].key)) || !*e->value)
+            continue;
+        rc |= strbuf_puts(&sb, "<dt>") | strbuf_puts(&sb, print_contact[i].label) |
+              strbuf_puts(&sb, "</dt><dd>") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
+              strbuf_puts(&sb, "</dd>\n");
+    }
+    rc |= strbuf_puts(&sb, "</dl></section>\n<div class=\"qr\">");
+    rc |= strbuf_puts(&sb, qr);
+    rc |= strbuf_puts(&sb, "</div>\n<p class=\"code\">");
+    rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
+    rc |= strbuf_puts(&sb, "</p>\n<footer><p>本告知单一次性列明需要补正的全部内容。"
+                           "如有疑问,请向经办人或综合窗口咨询。</p></footer>\n"
+                           "</main>\n</body>\n</html>\n");
+    free(qr);
+    cJSON_Delete(flags);
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
+{
+    static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
+                                                "这件办件没有被退回,没有补正告知单"};
+    struct case_state cs;
+    int r;
+
+    *out = NULL;
+    if (db_read_begin(db) != 0)
+        return -1;
+    r = cases_load(db, id, &cs, e);
+    if (db_read_end(db) != 0 && r == 0)
+        r = -1;
+    if (r == 0 && !strcmp(cs.status, "returned") == 0) {
+        *e = not_returned;
+        r = 1;
+    }
+    if (r == 0 && !(*out = print_notice(&cs)))
+        r = -1;
+    cases_state_free(&cs);
+    return r;
+}
