@@ -54,21 +54,15 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
  * reset for the next statement. */
 static int store_step_done(struct db *db, sqlite3_stmt *st, int *b)
 {
-    int r;
+    int bind = *b;
 
-    if (*b != SQLITE_OK) {
-        *b = SQLITE_OK;
-        sqlite3_reset(st);
-        fprintf(stderr, "spkiosk: store: cannot bind a parameter\n");
-        return -1;
-    }
-    r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r != SQLITE_DONE) {
-        fprintf(stderr, "spkiosk: store: %s\n", sqlite3_errmsg(db_handle(db)));
-        return -1;
-    }
-    return 0;
+    /* the load's statements share one bind result: start the next clean */
+    *b = SQLITE_OK;
+    if (db_run(st, bind) == 0)
+        return 0;
+    fprintf(stderr, "spkiosk: store: %s\n",
+            bind != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+    return -1;
 }
 
 static const char sql_cat_clear[] = "DELETE FROM categories";

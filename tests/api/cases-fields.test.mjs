@@ -232,6 +232,13 @@ describe('text', () => {
       assert.equal((await getCase()).values.name, '张\u0000三', 'stored as sent (less the trimming)');
     }
   });
+  it('direction overrides, isolates, C1 controls and line separators are bad_text, as in staff texts', async () => {
+    for (const ch of ['\u202e', '\u2067', '\u200f', '\u0085', '\u2029']) {
+      const r = await step0({ name: `张${ch}三` });
+      assertError(r, 422, 'validation_failed', JSON.stringify(ch));
+      assert.equal(r.body.field_codes.name, 'bad_text', r.text);
+    }
+  });
   it('a pattern is matched against the whole value, U+0000 and all', async () => {
     await accepts({ name: '基准值' }, { name: '基准值' });
     const r = await step0({ zip: '264000\u0000abc' });

@@ -341,6 +341,14 @@ describe('a case from start to rating', () => {
     assert.equal((await getCase(c.id)).rating, null);
   });
 
+  it('a comment holding a control or a direction override is 422 bad_text (the one text policy)', async () => {
+    for (const ch of ['\u0007', '\u0085', '\u202e', '\u2066', '\u2028']) {
+      assertError(await post(`/api/v1/cases/${c.id}/rating`, { score: 4, comment: `很好${ch}谢谢` }), 422,
+        'bad_text', JSON.stringify(ch));
+    }
+    assert.equal((await getCase(c.id)).rating, null);
+  });
+
   it('a malformed rating body is 400', async () => {
     assertError(await postRaw(`/api/v1/cases/${c.id}/rating`, '{"score":'), 400, 'bad_request', 'malformed');
     assertError(await postRaw(`/api/v1/cases/${c.id}/rating`, '5'), 400, 'bad_request', 'not an object');
