@@ -3,8 +3,11 @@
  * libmicrohttpd calls the access handler several times per request: first
  * with headers only, then with each piece of the body, then once more with
  * no data. Answering on the first call makes it close the connection, so a
- * request is answered on the last call, except a Content-Length over the cap
- * which is refused at once (the connection should close then).
+ * request is answered on the last call. A body over HTTP_BODY_MAX is read
+ * and dropped up to HTTP_BODY_DRAIN_MAX before the 413, since a client that
+ * writes its whole body before reading would otherwise see a reset; only a
+ * Content-Length past the drain cap is answered on the first call (and the
+ * connection closed).
  */
 #include "http.h"
 
