@@ -162,7 +162,10 @@ out:
     return res;
 }
 
-enum MHD_Result api_staff_accept(struct http_request *req)
+/* A move that takes nothing but the case of the path, answered by view. */
+typedef int (*staff_move_fn)(struct db *db, const char *id, const char *user, struct refusal *e);
+
+static enum MHD_Result staff_move(struct http_request *req, staff_move_fn move, staff_view_fn view)
 {
     char id[CASE_ID_LEN + 1];
     struct auth_user who;
@@ -172,7 +175,12 @@ enum MHD_Result api_staff_accept(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
         return res;
-    return staff_case_answer(req, db, window_accept(db, id, who.name, &e), &e, id);
+    return staff_answer(req, db, move(db, id, who.name, &e), &e, id, view);
+}
+
+enum MHD_Result api_staff_accept(struct http_request *req)
+{
+    return staff_move(req, window_accept, window_view_case_json);
 }
 
 /* A text member of the body: NULL when absent or not a string (window.c
@@ -273,35 +281,13 @@ out:
 
 enum MHD_Result api_staff_no_show(struct http_request *req)
 {
-    char id[CASE_ID_LEN + 1];
-    struct auth_user who;
-    struct refusal e;
-    enum MHD_Result res;
-    struct db *db;
-
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
-        return res;
-    return staff_case_answer(req, db, window_no_show(db, id, who.name, &e), &e, id);
+    return staff_move(req, window_no_show, window_view_case_json);
 }
 
-/* Answers a call with the called case's queue entry. */
-static enum MHD_Result staff_entry(struct http_request *req, struct db *db, int r,
-                                   const struct refusal *e, const char *id)
-{
-    return staff_answer(req, db, r, e, id, window_view_entry_json);
-}
-
+/* A call answers with the called case's queue entry. */
 enum MHD_Result api_staff_call(struct http_request *req)
 {
-    char id[CASE_ID_LEN + 1];
-    struct auth_user who;
-    struct refusal e;
-    enum MHD_Result res;
-    struct db *db;
-
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
-        return res;
-    return staff_entry(req, db, window_call(db, id, who.name, &e), &e, id);
+    return staff_move(req, window_call, window_view_entry_json);
 }
 
 enum MHD_Result api_staff_call_next(struct http_request *req)
@@ -314,7 +300,8 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
 
     if (!staff_begin(req, &who, &res, &db))
         return res;
-    return staff_entry(req, db, window_call_next(db, who.name, id, &e), &e, id);
+    return staff_answer(req, db, window_call_next(db, who.name, id, &e), &e, id,
+                        window_view_entry_json);
 }
 
 enum MHD_Result print_staff_correction(struct http_request *req)
