@@ -415,9 +415,9 @@ static const char *cases_input(const struct field *f, const cJSON *v, char *buf,
         return NULL;
     if (cJSON_IsString(v))
         return v->valuestring;
-    if (cJSON_IsBool(v) && f->type == FIELD_YESNO)
+    if (cJSON_IsBool(v) && field_type_get(f->type)->json == FIELD_JSON_BOOL)
         return cJSON_IsTrue(v) ? "yes" : "no";
-    if (cJSON_IsNumber(v) && f->type == FIELD_NUMBER) {
+    if (cJSON_IsNumber(v) && field_type_get(f->type)->json == FIELD_JSON_NUMBER) {
         snprintf(buf, cap, "%.15g", v->valuedouble);
         return buf;
     }
@@ -937,7 +937,7 @@ int cases_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
             const struct field *f = &p->steps[j].fields[i];
             const char *v = cases_value(cs, f->key);
             char masked[CASES_ID_MASKED_MAX];
-            if (v && mask_ids && f->type == FIELD_CN_ID)
+            if (v && mask_ids && field_type_get(f->type)->mask == FIELD_MASK_ID)
                 v = cases_mask_id(v, masked);
             if (v && !cJSON_AddStringToObject(vals, f->key, v))
                 return -1;
