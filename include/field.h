@@ -19,11 +19,16 @@
 /* The field types, one row each: everything the C code knows about a type
  * is in its row, so that adding a type is one row here and one validator
  * in validate.c (then the browser's table in web/, the docs and tests).
- * It is a list macro rather than an array so that each module expands the
- * columns it needs: field.c the descriptions (struct field_type_info),
- * validate.c the validators, which stay static there. Neither module thus
- * depends on the other for the table. The order is the order of the enum
- * and of the types listed in messages.
+ * It is a list macro rather than an array so that the enum comes from it
+ * and each module expands the columns it needs: field.c the descriptions
+ * (struct field_type_info), validate.c the validators, which stay static
+ * there. So the parser does not depend on the validators, which depend on
+ * it. The order is the order of the enum and of the types listed in
+ * messages. One thing is not derived: the messages refusing a rule on a
+ * type name the types that take it ("只能用于 cn_id 或 date 类型", in
+ * field.c), word for word as before; a new type that takes min=/max=,
+ * pattern=, not_before=/not_after=, age>=/age<= or options= updates that
+ * message too.
  *
  *   ID      the enum constant
  *   NAME    as written in procedure files and sent to browsers
@@ -87,12 +92,14 @@ enum field_cond { FIELD_COND_NONE, FIELD_COND_YESNO, FIELD_COND_OPTIONS };
  * (read as "yes"/"no"), or a number. */
 enum field_json { FIELD_JSON_STRING, FIELD_JSON_BOOL, FIELD_JSON_NUMBER };
 
-/* How lists and residents' views show a stored value: in full, or as an ID
- * number is shown over a shoulder, by its last 4 characters
- * (cases_mask_id). The staff case view always shows it in full. */
+/* How the queue's lists and the resident's own case view show a stored
+ * value: in full, or, for an ID number, by its last 4 characters
+ * (cases_mask_id). The staff case view, where the original is checked,
+ * shows every value in full. */
 enum field_mask { FIELD_MASK_NONE, FIELD_MASK_ID };
 
-/* One row of FIELD_TYPES, without the validator (see validate_field). */
+/* One row of FIELD_TYPES without its validator, which only validate_field
+ * calls. */
 struct field_type_info {
     const char *name;
     enum field_bounds bounds;
@@ -117,7 +124,7 @@ struct field {
     char *label;                /* owned */
     enum field_type type;
     bool required;
-    bool has_min, has_max;      /* text: length in characters; number: value */
+    bool has_min, has_max;      /* measuring what the type's BOUNDS says */
     double min, max;
     char *pattern;              /* owned source of `pattern=`, or NULL */
     regex_t re;                 /* compiled `^(pattern)$`, valid when pattern */
