@@ -41,6 +41,8 @@ typedef const char *(*validate_lookup_fn)(void *ctx, const char *key);
  * text (value NULL or len 0 = absent). today is YYYYMMDD (local date); it is
  * what `today` bounds and ages are measured against. lookup (may be NULL,
  * then same_as is not checked) gives the other field's normalised value.
+ * The type's own checks are the validator its row of FIELD_TYPES (field.h)
+ * names; a type outside the table is refused with bad_text.
  * On 0: *out is a new normalised string (caller frees), or NULL when the
  * value is empty and the field optional.
  * Returns 0 valid, 1 invalid (*err filled, *out NULL), -1 out of memory

@@ -462,11 +462,11 @@ static const char *cases_input_text(const struct field *f, const struct case_inp
         return v->text;
     case CASE_INPUT_YES:
     case CASE_INPUT_NO:
-        if (f->type == FIELD_YESNO)
+        if (field_type_get(f->type)->json == FIELD_JSON_BOOL)
             return v->kind == CASE_INPUT_YES ? "yes" : "no";
         break;
     case CASE_INPUT_NUMBER:
-        if (f->type == FIELD_NUMBER)
+        if (field_type_get(f->type)->json == FIELD_JSON_NUMBER)
             return v->text;
         break;
     case CASE_INPUT_OTHER:

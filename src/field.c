@@ -10,17 +10,27 @@
 #include "frontmatter.h"
 #include "utf8.h"
 
-static const char *const field_type_names[] = {
-    [FIELD_TEXT] = "text",         [FIELD_NUMBER] = "number",   [FIELD_DATE] = "date",
-    [FIELD_CN_ID] = "cn_id",       [FIELD_CN_MOBILE] = "cn_mobile",
-    [FIELD_PHONE] = "phone",       [FIELD_EMAIL] = "email",     [FIELD_CHOICE] = "choice",
-    [FIELD_YESNO] = "yesno",
-};
-#define FIELD_TYPE_COUNT (sizeof field_type_names / sizeof field_type_names[0])
+#define FIELD_TYPE_ROW(id, name, bounds, rules, cond, json, mask, check)                          \
+    [id] = {name, bounds, rules, cond, json, mask},
+static const struct field_type_info field_types[] = {FIELD_TYPES(FIELD_TYPE_ROW)};
+#undef FIELD_TYPE_ROW
+
+/* "text、number、…": the types as the message for an unknown one lists them,
+ * built from the table so that a new type is never left out. */
+#define FIELD_TYPE_LISTED(id, name, bounds, rules, cond, json, mask, check) "、" name
+static const char field_type_list[] = FIELD_TYPES(FIELD_TYPE_LISTED);
+#undef FIELD_TYPE_LISTED
+
+const struct field_type_info *field_type_get(enum field_type t)
+{
+    return (size_t)t < FIELD_TYPE_COUNT ? &field_types[t] : NULL;
+}
 
 const char *field_type_name(enum field_type t)
 {
-    return (size_t)t < FIELD_TYPE_COUNT ? field_type_names[t] : NULL;
+    const struct field_type_info *ti = field_type_get(t);
+
+    return ti ? ti->name : NULL;
 }
 
 bool field_has_option(const struct field *f, const char *v)
@@ -259,7 +269,8 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
 static int field_apply_rule(const char *path, int line, struct field *f, char *tok,
                             struct diag_list *diags)
 {
-    const char *tname = field_type_names[f->type];
+    const struct field_type_info *ti = &field_types[f->type];
+    const char *tname = ti->name;
     char *eq, *v;
     long iv;
     double dv;
@@ -275,7 +286,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     if (strncmp(tok, "age>=", 5) == 0 || strncmp(tok, "age<=", 5) == 0) {
         bool is_min = tok[3] == '>';
         v = tok + 5;
-        if (f->type != FIELD_CN_ID && f->type != FIELD_DATE) {
+        if (!(ti->rules & FIELD_RULE_AGE)) {
             diag_error(diags, path, line, "规则 %.5s 只能用于 cn_id 或 date 类型,这个字段是 %s", tok, tname);
             return 1;
         }
@@ -310,13 +321,13 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     if (strcmp(tok, "min") == 0 || strcmp(tok, "max") == 0) {
         bool is_min = tok[1] == 'i';
-        if (f->type == FIELD_TEXT) {
+        if (ti->bounds == FIELD_BOUNDS_LENGTH) {
             if (!field_int_parse(v, 100000, &iv)) {
                 diag_error(diags, path, line, "文本的 %s= 是字数,应是 0 到 100000 的整数,「%s」不是", tok, v);
                 return 1;
             }
             dv = (double)iv;
-        } else if (f->type == FIELD_NUMBER) {
+        } else if (ti->bounds == FIELD_BOUNDS_VALUE) {
             if (!field_number_parse(v, &dv)) {
                 diag_error(diags, path, line, "%s= 后面应是一个数,「%s」不是", tok, v);
                 return 1;
@@ -340,7 +351,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         return 0;
     }
     if (strcmp(tok, "options") == 0) {
-        if (f->type != FIELD_CHOICE) {
+        if (!(ti->rules & FIELD_RULE_OPTIONS)) {
             diag_error(diags, path, line, "规则 options= 只能用于 choice 类型,这个字段是 %s", tname);
             return 1;
         }
@@ -351,7 +362,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         return field_parse_options(path, line, f, v, diags);
     }
     if (strcmp(tok, "pattern") == 0) {
-        if (f->type != FIELD_TEXT) {
+        if (!(ti->rules & FIELD_RULE_PATTERN)) {
             diag_error(diags, path, line, "规则 pattern= 只能用于 text 类型,这个字段是 %s", tname);
             return 1;
         }
@@ -363,7 +374,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     if (strcmp(tok, "not_before") == 0 || strcmp(tok, "not_after") == 0) {
         struct date_bound *b = tok[4] == 'b' ? &f->not_before : &f->not_after;
-        if (f->type != FIELD_DATE) {
+        if (!(ti->rules & FIELD_RULE_DATES)) {
             diag_error(diags, path, line, "规则 %s= 只能用于 date 类型,这个字段是 %s", tok, tname);
             return 1;
         }
@@ -401,8 +412,9 @@ static int field_check_rules(const char *path, int line, struct field *f, struct
 {
     int rc = 0;
 
-    if (f->type == FIELD_CHOICE && f->n_options == 0) {
-        diag_error(diags, path, line, "choice 类型必须用 options= 列出选项,如 options=本人/代办");
+    if ((field_types[f->type].rules & FIELD_RULE_OPTIONS) && f->n_options == 0) {
+        diag_error(diags, path, line, "%s 类型必须用 options= 列出选项,如 options=本人/代办",
+                   field_types[f->type].name);
         rc = 1;
     }
     if (f->has_min && f->has_max && f->min > f->max) {
@@ -483,12 +495,12 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
         goto out;
     }
     for (t = 0; t < FIELD_TYPE_COUNT; t++)
-        if (strlen(field_type_names[t]) == plen[2] &&
-            memcmp(field_type_names[t], parts[2], plen[2]) == 0)
+        if (strlen(field_types[t].name) == plen[2] &&
+            memcmp(field_types[t].name, parts[2], plen[2]) == 0)
             break;
     if (t == FIELD_TYPE_COUNT) {
-        diag_error(diags, path, line, "不认识的字段类型「%.*s」;可用的类型有 text、number、date、cn_id、"
-                   "cn_mobile、phone、email、choice、yesno", (int)plen[2], parts[2]);
+        diag_error(diags, path, line, "不认识的字段类型「%.*s」;可用的类型有 %s", (int)plen[2], parts[2],
+                   field_type_list + strlen("、"));
         rc = 1;
         goto out;
     }

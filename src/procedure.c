@@ -865,6 +865,7 @@ static bool pctx_key_dropped(const struct pctx *c, const char *key)
 static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, int line)
 {
     const struct field *f;
+    const struct field_type_info *ti;
     size_t at;
 
     f = procedure_field_find(c->p, cd->key, &at);
@@ -880,19 +881,19 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
                    at == step ? "同一个" : "后面的");
         return;
     }
-    if (f->type == FIELD_YESNO) {
+    ti = field_type_get(f->type);
+    if (ti->cond == FIELD_COND_YESNO) {
         if (strcmp(cd->value, "yes") != 0 && strcmp(cd->value, "no") != 0)
             diag_error(c->diags, c->src->path, line,
-                       "字段 %s 是 yesno 类型,条件的值只能是 yes 或 no,不能是「%s」", cd->key,
-                       cd->value);
-    } else if (f->type == FIELD_CHOICE) {
+                       "字段 %s 是 %s 类型,条件的值只能是 yes 或 no,不能是「%s」", cd->key,
+                       ti->name, cd->value);
+    } else if (ti->cond == FIELD_COND_OPTIONS) {
         if (!field_has_option(f, cd->value))
             diag_error(c->diags, c->src->path, line, "「%s」不是字段 %s 的选项之一", cd->value,
                        cd->key);
     } else {
         diag_error(c->diags, c->src->path, line,
-                   "条件只能引用 yesno 或 choice 类型的字段,%s 是 %s 类型", cd->key,
-                   field_type_name(f->type));
+                   "条件只能引用 yesno 或 choice 类型的字段,%s 是 %s 类型", cd->key, ti->name);
     }
 }
 

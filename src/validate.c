@@ -522,8 +522,13 @@ static void validate_format_number(double v, char *buf, size_t size)
 }
 
 /* ---- one check per type, as validate_field uses them ----
- * Each takes the trimmed value s[0..n) and the label for its messages;
- * returns 0 with *norm a new string, 1 with err filled, -1 out of memory. */
+ * Each is the CHECK column of its row in FIELD_TYPES (field.h) and has the
+ * signature of validate_check_fn: it takes the trimmed, non-empty value
+ * s[0..n), the label for its messages and today (YYYYMMDD); returns 0 with
+ * *norm a new string, 1 with err filled, -1 out of memory. Rules that fit
+ * every type (required, same_as=) are validate_field's. */
+typedef int validate_check_fn(const struct field *f, const char *label, const char *s, size_t n,
+                              int today, char **norm, struct validate_error *err);
 
 static int validate_age_rules(const struct field *f, const char *label, int birth, int today,
                               struct validate_error *err)
@@ -546,12 +551,13 @@ static int validate_age_rules(const struct field *f, const char *label, int birt
 }
 
 static int validate_check_text(const struct field *f, const char *label, const char *s, size_t n,
-                               char **norm, struct validate_error *err)
+                               int today, char **norm, struct validate_error *err)
 {
     size_t count = utf8_count(s, n);
     char *v;
     int r;
 
+    (void)today;
     if (f->has_min && (double)count < f->min) {
         validate_fail(err, "too_short", "%s至少要填 %.0f 个字,现在只有 %zu 个字,请补全", label,
                       f->min, count);
@@ -579,11 +585,12 @@ static int validate_check_text(const struct field *f, const char *label, const c
 }
 
 static int validate_check_number(const struct field *f, const char *label, const char *s, size_t n,
-                                 char **norm, struct validate_error *err)
+                                 int today, char **norm, struct validate_error *err)
 {
     char bound[64], *v;
     double d;
 
+    (void)today;
     if (validate_number(s, n, &d) != 0) {
         validate_fail(err, "not_a_number", "%s要填一个数,如 25 或 3.5,请只填数字", label);
         return 1;
@@ -696,12 +703,69 @@ static int validate_check_cn_id(const struct field *f, const char *label, const 
     return (*norm = strdup(id)) ? 0 : -1;
 }
 
+static int validate_check_cn_mobile(const struct field *f, const char *label, const char *s,
+                                    size_t n, int today, char **norm, struct validate_error *err)
+{
+    char buf[12];
+
+    (void)f;
+    (void)today;
+    if (validate_cn_mobile(s, n, buf) != 0) {
+        validate_fail(err, "cn_mobile", "%s应是 11 位手机号码,以 1 开头,请核对后重新填写", label);
+        return 1;
+    }
+    return (*norm = strdup(buf)) ? 0 : -1;
+}
+
+static int validate_check_phone(const struct field *f, const char *label, const char *s, size_t n,
+                                int today, char **norm, struct validate_error *err)
+{
+    char buf[VALIDATE_PHONE_SIZE];
+
+    (void)f;
+    (void)today;
+    if (validate_phone(s, n, buf) != 0) {
+        validate_fail(err, "phone", "%s请填 11 位手机号码,或带区号的固定电话,如 0535-1234567", label);
+        return 1;
+    }
+    return (*norm = strdup(buf)) ? 0 : -1;
+}
+
+static int validate_check_email(const struct field *f, const char *label, const char *s, size_t n,
+                                int today, char **norm, struct validate_error *err)
+{
+    char buf[VALIDATE_EMAIL_MAX + 1];
+
+    (void)f;
+    (void)today;
+    if (validate_email(s, n, buf) != 0) {
+        validate_fail(err, "email", "%s的格式不对,应像 name@example.com 这样,请核对", label);
+        return 1;
+    }
+    return (*norm = strdup(buf)) ? 0 : -1;
+}
+
+static int validate_check_yesno(const struct field *f, const char *label, const char *s, size_t n,
+                                int today, char **norm, struct validate_error *err)
+{
+    bool yes;
+
+    (void)f;
+    (void)today;
+    if (validate_yesno(s, n, &yes) != 0) {
+        validate_fail(err, "yesno", "%s请选「是」或「否」", label);
+        return 1;
+    }
+    return (*norm = strdup(yes ? "yes" : "no")) ? 0 : -1;
+}
+
 static int validate_check_choice(const struct field *f, const char *label, const char *s, size_t n,
-                                 char **norm, struct validate_error *err)
+                                 int today, char **norm, struct validate_error *err)
 {
     char *v;
     size_t i, used, need;
 
+    (void)today;
     if (!(v = strndup(s, n)))
         return -1;
     if (field_has_option(f, v)) {
@@ -729,14 +793,17 @@ static int validate_check_choice(const struct field *f, const char *label, const
     return 1;
 }
 
+#define VALIDATE_CHECK_ROW(id, name, bounds, rules, cond, json, mask, check) [id] = check,
+static validate_check_fn *const validate_checks[] = {FIELD_TYPES(VALIDATE_CHECK_ROW)};
+#undef VALIDATE_CHECK_ROW
+
 int validate_field(const struct field *f, const char *value, size_t len, int today,
                    validate_lookup_fn lookup, void *ctx, char **out, struct validate_error *err)
 {
-    char label[VALIDATE_LABEL_CLIP + 4], buf[VALIDATE_EMAIL_MAX + 1];
+    char label[VALIDATE_LABEL_CLIP + 4];
     const char *s = value, *other;
     char *norm = NULL;
     size_t n = len;
-    bool yes;
     int rc;
 
     *out = NULL;
@@ -768,57 +835,13 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
         }
         goto out;
     }
-    switch (f->type) {
-    case FIELD_TEXT:
-        rc = validate_check_text(f, label, s, n, &norm, err);
-        break;
-    case FIELD_NUMBER:
-        rc = validate_check_number(f, label, s, n, &norm, err);
-        break;
-    case FIELD_DATE:
-        rc = validate_check_date(f, label, s, n, today, &norm, err);
-        break;
-    case FIELD_CN_ID:
-        rc = validate_check_cn_id(f, label, s, n, today, &norm, err);
-        break;
-    case FIELD_CN_MOBILE:
-        rc = validate_cn_mobile(s, n, buf);
-        if (rc != 0)
-            validate_fail(err, "cn_mobile", "%s应是 11 位手机号码,以 1 开头,请核对后重新填写", label);
-        else if (!(norm = strdup(buf)))
-            rc = -1;
-        break;
-    case FIELD_PHONE:
-        rc = validate_phone(s, n, buf);
-        if (rc != 0)
-            validate_fail(err, "phone",
-                          "%s请填 11 位手机号码,或带区号的固定电话,如 0535-1234567", label);
-        else if (!(norm = strdup(buf)))
-            rc = -1;
-        break;
-    case FIELD_EMAIL:
-        rc = validate_email(s, n, buf);
-        if (rc != 0)
-            validate_fail(err, "email", "%s的格式不对,应像 name@example.com 这样,请核对", label);
-        else if (!(norm = strdup(buf)))
-            rc = -1;
-        break;
-    case FIELD_CHOICE:
-        rc = validate_check_choice(f, label, s, n, &norm, err);
-        break;
-    case FIELD_YESNO:
-        rc = validate_yesno(s, n, &yes);
-        if (rc != 0)
-            validate_fail(err, "yesno", "%s请选「是」或「否」", label);
-        else if (!(norm = strdup(yes ? "yes" : "no")))
-            rc = -1;
-        break;
-    default:
+    if ((size_t)f->type >= FIELD_TYPE_COUNT) {
         /* field_parse_line never yields another type */
         validate_fail(err, "bad_text", "%s暂时无法填写,请到窗口办理", label);
         rc = 1;
-        break;
+        goto out;
     }
+    rc = validate_checks[f->type](f, label, s, n, today, &norm, err);
     if (rc != 0)
         goto out;
     if (f->same_as && lookup) {

@@ -96,7 +96,7 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
     for (j = 0; j < p->n_steps; j++) {
         for (i = 0; i < p->steps[j].n_fields; i++) {
             const struct field *f = &p->steps[j].fields[i];
-            const char *v = f->type == FIELD_CN_ID ? cases_value(cs, f->key) : NULL;
+            const char *v = field_type_get(f->type)->mask == FIELD_MASK_ID ? cases_value(cs, f->key) : NULL;
             char masked[CASE_VIEW_MASKED_MAX];
             cJSON *x;
             if (!v)

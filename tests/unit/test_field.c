@@ -660,3 +660,107 @@ Test(field, patterns_that_would_blow_up_are_refused)
         diag_list_free(&d);
     }
 }
+
+/* ---- the type table (FIELD_TYPES) ---- */
+
+/* A valid line of type t, "a | 甲 | NAME", with the options= it needs. */
+static void line_of_type(enum field_type t, const char *rule, char *buf, size_t size)
+{
+    const struct field_type_info *ti = field_type_get(t);
+
+    snprintf(buf, size, "a | 甲 | %s | %s %s", ti->name,
+             ti->rules & FIELD_RULE_OPTIONS ? "options=x/y" : "", rule ? rule : "");
+}
+
+Test(field_type, every_enum_value_has_a_row_whose_name_round_trips)
+{
+    struct field f;
+    char line[200];
+    int t, u;
+
+    for (t = 0; t < FIELD_TYPE_COUNT; t++) {
+        const struct field_type_info *ti = field_type_get((enum field_type)t);
+        cr_assert_not_null(ti, "type %d has no row", t);
+        cr_assert_not_null(ti->name, "type %d has no name", t);
+        cr_assert_str_eq(field_type_name((enum field_type)t), ti->name);
+        for (u = 0; u < t; u++)
+            cr_assert_str_neq(ti->name, field_type_name((enum field_type)u));
+        line_of_type((enum field_type)t, NULL, line, sizeof line);
+        parse_ok(line, &f);
+        cr_assert_eq(f.type, (enum field_type)t, "%s", line);
+        field_free(&f);
+    }
+    cr_assert_null(field_type_get((enum field_type)FIELD_TYPE_COUNT));
+    cr_assert_null(field_type_name((enum field_type)FIELD_TYPE_COUNT));
+}
+
+/* The list in the message is built from the table; this pins its text. */
+Test(field_type, unknown_type_message_lists_every_type)
+{
+    struct field f;
+    struct diag_list d = DIAG_LIST_INIT;
+    int t;
+
+    cr_assert_eq(parse("name | 姓名 | string", &f, &d), 1);
+    cr_assert_eq(d.n, 1);
+    cr_assert_str_eq(d.items[0].message, "不认识的字段类型「string」;可用的类型有 text、number、"
+                     "date、cn_id、cn_mobile、phone、email、choice、yesno");
+    for (t = 0; t < FIELD_TYPE_COUNT; t++)
+        cr_assert_not_null(strstr(d.items[0].message, field_type_name((enum field_type)t)));
+    field_free(&f);
+    diag_list_free(&d);
+}
+
+/* Each type-bound rule is accepted exactly by the types whose row says so. */
+Test(field_type, rules_fit_the_types_the_table_names)
+{
+    static const struct {
+        const char *rule;
+        unsigned bit;       /* 0: min=/max=, which the BOUNDS column decides */
+        bool every_type;    /* a rule that fits every type */
+    } rules[] = {
+        {"min=1", 0, false},
+        {"max=5", 0, false},
+        {"pattern=[a-z]+", FIELD_RULE_PATTERN, false},
+        {"not_before=2020-01-01", FIELD_RULE_DATES, false},
+        {"not_after=today", FIELD_RULE_DATES, false},
+        {"age>=18", FIELD_RULE_AGE, false},
+        {"age<=60", FIELD_RULE_AGE, false},
+        {"required", 0, true},
+        {"same_as=b", 0, true},
+    };
+    struct field f;
+    struct diag_list d = DIAG_LIST_INIT;
+    char line[200];
+    size_t i;
+    int t, rc;
+    bool fits;
+
+    for (t = 0; t < FIELD_TYPE_COUNT; t++) {
+        const struct field_type_info *ti = field_type_get((enum field_type)t);
+        for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+            if (rules[i].every_type)
+                fits = true;
+            else if (rules[i].bit)
+                fits = (ti->rules & rules[i].bit) != 0;
+            else
+                fits = ti->bounds != FIELD_BOUNDS_NONE;
+            line_of_type((enum field_type)t, rules[i].rule, line, sizeof line);
+            rc = parse(line, &f, &d);
+            cr_assert_eq(rc, fits ? 0 : 1, "「%s」:%s", line, dump(&d));
+            field_free(&f);
+            diag_list_free(&d);
+        }
+        /* options= is what makes an options type whole, and fits no other */
+        snprintf(line, sizeof line, "a | 甲 | %s", ti->name);
+        rc = parse(line, &f, &d);
+        cr_assert_eq(rc, ti->rules & FIELD_RULE_OPTIONS ? 1 : 0, "「%s」", line);
+        field_free(&f);
+        diag_list_free(&d);
+        snprintf(line, sizeof line, "a | 甲 | %s | options=x/y", ti->name);
+        rc = parse(line, &f, &d);
+        cr_assert_eq(rc, ti->rules & FIELD_RULE_OPTIONS ? 0 : 1, "「%s」", line);
+        field_free(&f);
+        diag_list_free(&d);
+    }
+}

@@ -1028,3 +1028,49 @@ Test(validate_text, control_characters_are_refused_line_breaks_are_not)
     expect_ok(&f, "第一行\n第二行\t完", "第一行\n第二行\t完");
     field_free(&f);
 }
+
+/* validate_field reaches each type through the CHECK column of FIELD_TYPES:
+ * "@@@" is a valid text and each other type's own refusal. A new type
+ * without an entry here fails the test, so that its validator is tried. */
+Test(validate_field, every_type_reaches_its_validator)
+{
+    static const char *const codes[FIELD_TYPE_COUNT] = {
+        [FIELD_TEXT] = "",                  /* accepted */
+        [FIELD_NUMBER] = "not_a_number",
+        [FIELD_DATE] = "date",
+        [FIELD_CN_ID] = "cn_id_length",
+        [FIELD_CN_MOBILE] = "cn_mobile",
+        [FIELD_PHONE] = "phone",
+        [FIELD_EMAIL] = "email",
+        [FIELD_CHOICE] = "not_an_option",
+        [FIELD_YESNO] = "yesno",
+    };
+    struct field f;
+    char line[100];
+    int t;
+
+    for (t = 0; t < FIELD_TYPE_COUNT; t++) {
+        const struct field_type_info *ti = field_type_get((enum field_type)t);
+        cr_assert_not_null(codes[t], "type %s: no expected code", ti->name);
+        snprintf(line, sizeof line, "a | 甲 | %s | %s", ti->name,
+                 ti->rules & FIELD_RULE_OPTIONS ? "options=x/y" : "");
+        field_from(line, &f);
+        if (*codes[t])
+            expect_bad(&f, "@@@", codes[t]);
+        else
+            expect_ok(&f, "@@@", "@@@");
+        field_free(&f);
+    }
+}
+
+/* A type outside the table is refused, never read past the table's end. */
+Test(validate_field, type_outside_the_table)
+{
+    struct field f;
+
+    field_from("a | 甲 | text", &f);
+    f.type = (enum field_type)FIELD_TYPE_COUNT;
+    expect_bad(&f, "x", "bad_text");
+    f.type = FIELD_TEXT;
+    field_free(&f);
+}
