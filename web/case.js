@@ -10,7 +10,7 @@ import {
   el, zh, api, show, go, state, hooks, button, bigButton, contentHtml,
   stepLabel, friendly, friendlyShort, ApiError,
 } from './core.js';
-import { factsList, printPreview } from './browse.js';
+import { factsList, printPreview } from './info.js';
 
 const enc = encodeURIComponent;
 const caseHash = (c, view) => '#/case/' + c.id + '/' + view;
