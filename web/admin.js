@@ -10,7 +10,7 @@
 //   #/edit?id=ID&file=CAT/NAME.md[&line=N]  the editor (at line N)
 //   #/new                                a new file: category and id
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
-import { el, contentHtml, stepLabel } from './core.js';
+import { el, contentHtml, stepLabel, busy } from './core.js';
 import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
 
 const main = document.getElementById('main');
@@ -369,9 +369,8 @@ async function editorView(params) {
     runPreview();
   };
 
-  const save = async () => {
+  const save = () => busy(saveBtn, async () => {
     clearTimeout(st.timer);
-    saveBtn.disabled = true;
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const url = st.isNew
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
@@ -379,7 +378,6 @@ async function editorView(params) {
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     const sent = src.value;
     const r = await api('PUT', url, sent, { headers });
-    saveBtn.disabled = false;
     if (r.status === 200 || r.status === 201) {
       st.etag = `"${r.data.hash}"`;
       st.dirty = src.value !== sent;
@@ -413,7 +411,7 @@ async function editorView(params) {
       return;
     }
     msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(r, '保存没有成功')));
-  };
+  });
 
   saveBtn.addEventListener('click', save);
   reloadBtn.addEventListener('click', reload);

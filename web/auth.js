@@ -2,7 +2,7 @@
 // the statistics page: the login form, the session (kept by the server in
 // an HttpOnly cookie; the page only holds the CSRF token, in memory), and
 // api(), which every call of those pages goes through.
-import { el } from './core.js';
+import { el, busy } from './core.js';
 
 let current = null;         // {user, role, csrf} of the live session
 let needRole = 'staff';     // what the page asked for
@@ -56,38 +56,37 @@ function showLogin(container) {
       dialog.showModal();
     }
     name.focus();
-    form.addEventListener('submit', async (e) => {
+    form.addEventListener('submit', (e) => {
       e.preventDefault();
       err.textContent = '';
-      btn.disabled = true;
-      try {
-        const r = await fetch('/api/v1/login', {
-          method: 'POST', credentials: 'same-origin', cache: 'no-store',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name: name.value.trim(), password: pass.value }),
-        });
-        const data = await r.json().catch(() => null);
-        if (r.ok && data && allowed(data.role, needRole)) {
-          current = data;
+      busy(btn, async () => {
+        try {
+          const r = await fetch('/api/v1/login', {
+            method: 'POST', credentials: 'same-origin', cache: 'no-store',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name: name.value.trim(), password: pass.value }),
+          });
+          const data = await r.json().catch(() => null);
+          if (r.ok && data && allowed(data.role, needRole)) {
+            current = data;
+            pass.value = '';
+            if (dialog) { dialog.close(); dialog.remove(); }
+            pending = null;
+            resolve(data);
+            return;
+          }
+          if (r.ok) {
+            err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role},不能使用本页面。`;
+            await fetch('/api/v1/logout', { method: 'POST', credentials: 'same-origin' });
+          } else {
+            err.textContent = (data && data.error && data.error.message) || '登录没有成功,请稍后再试';
+          }
           pass.value = '';
-          if (dialog) { dialog.close(); dialog.remove(); }
-          pending = null;
-          resolve(data);
-          return;
+          pass.focus();
+        } catch {
+          err.textContent = '连接不上服务器,请检查网络后再试';
         }
-        if (r.ok) {
-          err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role},不能使用本页面。`;
-          await fetch('/api/v1/logout', { method: 'POST', credentials: 'same-origin' });
-        } else {
-          err.textContent = (data && data.error && data.error.message) || '登录没有成功,请稍后再试';
-        }
-        pass.value = '';
-        pass.focus();
-      } catch {
-        err.textContent = '连接不上服务器,请检查网络后再试';
-      } finally {
-        btn.disabled = false;
-      }
+      });
     });
   });
   return pending;

@@ -8,7 +8,7 @@
 import { t, getLang, fieldCodeEn } from './i18n.js';
 import {
   el, zh, api, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, ApiError,
+  stepLabel, friendly, friendlyShort, ApiError, busy,
 } from './core.js';
 import { factsList, printPreview } from './info.js';
 
@@ -21,27 +21,27 @@ export async function startCase(p, btn) {
   const holder = btn && btn.closest('.actions');
   const old = holder && holder.parentNode.querySelector('.start-error');
   if (old) old.remove();
-  if (btn) { btn.disabled = true; btn.setAttribute('aria-busy', 'true'); }
   try {
-    const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
-    let proc = p;
-    if (c.hash && p.hash && c.hash !== p.hash) {
-      // the file changed in between: show the version the case is pinned to
-      try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
-    }
-    const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
-    state.case = {
-      id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
-      applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
-      done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
-      conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
-      values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
-      reviewMode: false, ticket: null, rating: null,
-    };
-    if (nConditions > 0) go(caseHash(state.case, 'conditions'));
-    else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
+    await busy(btn, async () => {
+      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
+      let proc = p;
+      if (c.hash && p.hash && c.hash !== p.hash) {
+        // the file changed in between: show the version the case is pinned to
+        try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
+      }
+      const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
+      state.case = {
+        id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
+        applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
+        done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
+        conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
+        values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
+        reviewMode: false, ticket: null, rating: null,
+      };
+      if (nConditions > 0) go(caseHash(state.case, 'conditions'));
+      else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
+    });
   } catch (err) {
-    if (btn) { btn.disabled = false; btn.removeAttribute('aria-busy'); }
     const note = el('div', { class: 'notice notice-error start-error', role: 'alert', tabindex: '-1' },
       el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err)));
     if (holder) { holder.before(note); note.focus(); }
@@ -364,20 +364,20 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
     c.condMissing = miss;
     if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
-    nextBtn.disabled = true;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
-      const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
-        method: 'POST', body: { confirmed: c.conditions.map(x => x === true) },
+      await busy(nextBtn, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
+          method: 'POST', body: { confirmed: c.conditions.map(x => x === true) },
+        });
+        c.conditionsConfirmed = true;
+        if (typeof body.step === 'number') c.step = body.step;
+        // forward from the conditions is always the first step (a resident
+        // who came back to them walks through the answers again)
+        const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
+        go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
       });
-      c.conditionsConfirmed = true;
-      if (typeof body.step === 'number') c.step = body.step;
-      // forward from the conditions is always the first step (a resident
-      // who came back to them walks through the answers again)
-      const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
-      go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
     } catch (err) {
-      nextBtn.disabled = false;
       if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.unmet)) {
         c.unmet = err.body.unmet;
         c.stopped = true;
@@ -647,30 +647,28 @@ function stepScreen(c, n) {
       if (p.kind === 'item') body.checklist[p.it.id] = !!d.checklist[p.it.id];
       else body.fields[p.f.key] = draftValue(p.f, d.fields[p.f.key]).trim();
     }
-    nextBtn.disabled = true;
-    nextBtn.setAttribute('aria-busy', 'true');
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
-      const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
-      c.errors[n] = null;
-      c.accepted[n] = clone(d);
-      if (Array.isArray(r.applicable)) c.applicable = r.applicable;
-      if (Array.isArray(r.done)) c.done = r.done;
-      else if (!c.done.includes(n)) c.done.push(n);
-      if (typeof r.step === 'number') c.step = r.step;
-      try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
-      const undone = firstUndone(c);
-      let target;
-      if (c.reviewMode) target = undone;
-      else {
-        const after = c.applicable.find(i => i > n);
-        if (undone !== 'review' && (after === undefined || undone < after)) target = undone;
-        else target = after === undefined ? 'review' : after;
-      }
-      go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
+      await busy(nextBtn, async () => {
+        const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
+        c.errors[n] = null;
+        c.accepted[n] = clone(d);
+        if (Array.isArray(r.applicable)) c.applicable = r.applicable;
+        if (Array.isArray(r.done)) c.done = r.done;
+        else if (!c.done.includes(n)) c.done.push(n);
+        if (typeof r.step === 'number') c.step = r.step;
+        try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
+        const undone = firstUndone(c);
+        let target;
+        if (c.reviewMode) target = undone;
+        else {
+          const after = c.applicable.find(i => i > n);
+          if (undone !== 'review' && (after === undefined || undone < after)) target = undone;
+          else target = after === undefined ? 'review' : after;
+        }
+        go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
+      });
     } catch (err) {
-      nextBtn.disabled = false;
-      nextBtn.removeAttribute('aria-busy');
       if (err instanceof ApiError && err.status === 422 && err.body && (err.body.fields || err.body.checklist)) {
         c.errors[n] = {
           fields: err.body.fields || {}, codes: err.body.field_codes || {},
@@ -768,17 +766,15 @@ function reviewScreen(c) {
   const last = c.applicable[c.applicable.length - 1];
 
   async function submit() {
-    submitBtn.disabled = true;
-    submitBtn.setAttribute('aria-busy', 'true');
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('submitting')));
     try {
-      const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
-      c.status = body.status || 'waiting';
-      c.ticket = body.ticket;
-      go(caseHash(c, 'done'));
+      await busy(submitBtn, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
+        c.status = body.status || 'waiting';
+        c.ticket = body.ticket;
+        go(caseHash(c, 'done'));
+      });
     } catch (err) {
-      submitBtn.disabled = false;
-      submitBtn.removeAttribute('aria-busy');
       if (err instanceof ApiError && err.status === 409 && err.code === 'not_finished') {
         try { await refreshCase(c); } catch { /* fall through to the message */ }
         const nx = firstUndone(c);
@@ -847,14 +843,13 @@ function ratingSection(c) {
       a.focus();
       return;
     }
-    sendBtn.disabled = true;
     try {
       const text = comment.value.trim();
-      await api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } });
+      await busy(sendBtn, () =>
+        api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } }));
       c.rating = score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {
-      sendBtn.disabled = false;
       if (err instanceof ApiError && err.status === 409 && err.code === 'already_rated') {
         c.rating = score;
         c.ratingNote = 'ratingAlready';

@@ -1,7 +1,8 @@
-// Shared helpers of the kiosk: building elements, calling the API, the
-// in-memory state, showing a screen, dialogs and friendly error views.
-// Nothing is ever stored in the browser (no cookies, no localStorage):
-// a shared kiosk must not remember residents.
+// Shared helpers of the kiosk: building elements, a busy button, calling
+// the API, the in-memory state, showing a screen, dialogs and friendly error
+// views. The staff and admin pages use its element helpers too. Nothing is
+// ever stored in the browser (no cookies, no localStorage): a shared kiosk
+// must not remember residents.
 
 import { t, getLang } from './i18n.js';
 
@@ -24,6 +25,19 @@ export function el(tag, props, ...kids) {
     e.append(k instanceof Node ? k : String(k));
   }
   return e;
+}
+
+// Runs fn with the button disabled and marked busy (aria-busy, for a screen
+// reader), so a second tap cannot send the same thing twice; the button
+// comes back however fn ends. Resolves or rejects as fn does. A missing
+// button (a call made without one) just runs fn.
+export async function busy(button, fn) {
+  if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
+  try {
+    return await fn();
+  } finally {
+    if (button) { button.disabled = false; button.removeAttribute('aria-busy'); }
+  }
 }
 
 // Procedure content (Chinese, from the files) inside an English interface.

@@ -8,7 +8,7 @@
 // here through the resident's own step routes.
 // The server decides every move; the page shows what it answers.
 
-import { el, stepLabel } from './core.js';
+import { el, stepLabel, busy } from './core.js';
 import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
 
 const POLL_MS = 5000;
@@ -57,12 +57,6 @@ function badge(status) {
 
 function msg(box, text, kind = 'error') {
   box.replaceChildren(text ? el('p', { class: kind === 'ok' ? 'msg-ok' : 'msg-error' }, text) : '');
-}
-
-// Sets a button busy while fn runs.
-async function busy(btn, fn) {
-  if (btn) btn.disabled = true;
-  try { return await fn(); } finally { if (btn) btn.disabled = false; }
 }
 
 // What a staffer typed or a scanner sent: a case id (the slip's QR code
