@@ -3,9 +3,10 @@
 
 import { t } from './i18n.js';
 import {
-  el, zh, api, show, go, state, button, bigButton, backButton,
-  contentHtml, stepLabel, friendly, ApiError,
+  el, zh, show, go, state, button, bigButton, backButton,
+  contentHtml, stepLabel, friendly,
 } from './core.js';
+import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 import { startCase } from './case.js';
 

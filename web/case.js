@@ -7,9 +7,10 @@
 
 import { t, getLang, fieldCodeEn } from './i18n.js';
 import {
-  el, zh, api, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, ApiError, busy,
+  el, zh, show, go, state, hooks, button, bigButton, contentHtml,
+  stepLabel, friendly, friendlyShort, busy,
 } from './core.js';
+import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 
 const enc = encodeURIComponent;

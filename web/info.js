@@ -4,7 +4,8 @@
 // those modules imports the other.
 
 import { t } from './i18n.js';
-import { el, zh, show, button, backButton, fetchPage } from './core.js';
+import { el, zh, show, button, backButton } from './core.js';
+import { fetchPage } from './api.js';
 
 const FACTS = ['time_limit', 'fee', 'location', 'hours', 'phone', 'responsible', 'audience', 'basis'];
 
