@@ -11,6 +11,7 @@
 import { el, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { holds, renderField, showValue } from './fields.js';
 
 const POLL_MS = 5000;
 const enc = encodeURIComponent;
@@ -347,7 +348,7 @@ function stepView(v, s, i) {
       },
       el('th', { scope: 'row' }, f.label),
       el('td', { class: 'value' }, f.value === null ? el('span', { class: 'hint' }, f.required ? '(未填写,必填)' : '(未填写)')
-        : f.type === 'yesno' ? (f.value === 'yes' ? '是' : '否') : f.value,
+        : showValue(f, f.value, true) ?? '',
       f.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))))) : null,
     s.html ? el('details', {}, el('summary', {}, '居民看到的说明'), el('div', { class: 'content', html: s.html })) : null);
 }
@@ -499,12 +500,6 @@ async function startAtWindow() {
   await fillCase(started.id);
 }
 
-function holds(cond, values) {
-  if (!cond) return true;
-  const v = values[cond.key] ?? '';
-  return cond.op === '!=' ? v !== cond.value : v === cond.value;
-}
-
 // The fill-in form of a window case: the conditions, then one step at a
 // time (the current one, or an earlier one to correct), then submission.
 async function fillCase(id, stepWanted = null) {
@@ -591,32 +586,20 @@ function returnedNote(c, p) {
 function stepForm(id, c, p, n, err, full) {
   const s = p.steps[n];
   const values = Object.assign({}, c.values);
-  const inputs = [];
+  const ticks = [];     // [item id, checkbox]
+  const answers = [];   // [field key, read()]
   const items = s.checklist.filter((it) => holds(it.if, values)).map((it) => {
     const cb = el('input', { type: 'checkbox', id: 'item-' + it.id });
     cb.checked = !!(c.checklist || {})[it.id];
-    inputs.push(['checklist', it.id, cb]);
+    ticks.push([it.id, cb]);
     return el('div', { class: 'check' }, cb, el('label', { for: 'item-' + it.id }, it.text + (it.required ? '' : '(如有)')));
   });
   const fields = s.fields.filter((f) => holds(f.if, values)).map((f) => {
-    const fid = 'field-' + f.key;
-    let input;
     const v = c.values[f.key];
     const known = f.key in full ? full[f.key] : v !== undefined && !/\*/.test(v) ? v : '';
-    if (f.type === 'choice' || f.type === 'yesno') {
-      const opts = f.type === 'yesno' ? [['yes', '是'], ['no', '否']] : f.options.map((o) => [o, o]);
-      input = el('select', { id: fid }, el('option', { value: '' }, '(请选择)'),
-        opts.map(([val, label]) => el('option', { value: val }, label)));
-      input.value = known;
-    } else {
-      input = el('input', { id: fid, type: f.type === 'date' ? 'date' : 'text', autocomplete: 'off',
-        'aria-describedby': fid + '-err' });
-      input.value = known;
-    }
-    inputs.push(['fields', f.key, input]);
-    return el('div', { class: 'field' },
-      el('label', { for: fid }, f.label + (f.required ? '(必填)' : '')), input,
-      el('p', { id: fid + '-err', class: 'field-error' }));
+    const { node, read } = renderField(f, { id: 'field-' + f.key, value: known, desk: true });
+    answers.push([f.key, read]);
+    return node;
   });
   const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
     el('h3', { id: 'fill-h' }, `第 ${c.applicable.indexOf(n) + 1} 步 · ${stepLabel(s.title)}`),
@@ -627,9 +610,10 @@ function stepForm(id, c, p, n, err, full) {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
       const body = { checklist: {}, fields: {} };
-      for (const [kind, key, input] of inputs) {
-        if (kind === 'checklist') body.checklist[key] = input.checked;
-        else body.fields[key] = input.value;
+      for (const [key, cb] of ticks) body.checklist[key] = cb.checked;
+      for (const [key, read] of answers) {
+        const v = read();
+        if (v !== undefined) body.fields[key] = v;
       }
       for (const p2 of form.querySelectorAll('.field-error')) p2.textContent = '';
       try {
