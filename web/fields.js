@@ -193,19 +193,22 @@ export function renderField(f, { id, value, onInput = () => {}, desk = false, hi
   const read = () => readValue(f, raw);
   if (!ty) {
     console.error(`field ${f.key}: type "${f.type}" is not known to this page (web/fields.js)`);
-    return { node: unsupported(f, id, desk), read };
+    return { node: unsupported(f, id, desk, error), read };
   }
   return { node: (desk ? deskField : touchField)(f, ty, id, value, changed, hint, error), read };
 }
 
-function unsupported(f, id, desk) {
+// The server may still name a problem of it (say, required): shown beside
+// it as for any field, so the summary's link leads somewhere that says why.
+function unsupported(f, id, desk, error) {
   if (desk)
     return el('div', { class: 'field field-unsupported', id: id + '-wrap' },
       el('p', {}, f.label + (f.required ? '(必填)' : '')),
       el('p', { class: 'msg-error', id, tabindex: '-1' },
         `这一项(类型“${f.type}”)本页面还不能填写,请联系管理员更新系统。`));
-  return el('div', { class: 'field field-unsupported', id: id + '-wrap' },
+  return el('div', { class: 'field field-unsupported' + (error ? ' has-error' : ''), id: id + '-wrap' },
     el('p', { class: 'label' }, zh('span', { class: 'label-text' }, f.label), reqTag(f.required)),
+    error ? fieldErrorP(id + '-error', error) : null,
     el('p', { class: 'notice notice-warn', id, tabindex: '-1' }, t('fieldUnsupported')));
 }
 
