@@ -10,8 +10,9 @@
 //   #/edit?id=ID&file=CAT/NAME.md[&line=N]  the editor (at line N)
 //   #/new                                a new file: category and id
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
-import { el, contentHtml, stepLabel } from './core.js';
-import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+import { el, contentHtml, stepLabel, busy } from './core.js';
+import { api } from './api.js';
+import { ensureLogin, errorText, sessionBadge } from './auth.js';
 
 const main = document.getElementById('main');
 const PREVIEW_DELAY_MS = 400;
@@ -45,9 +46,9 @@ function show(...nodes) {
   main.replaceChildren(...nodes);
 }
 
-function failure(r, retry) {
+function failure(err, retry) {
   return el('div', {},
-    el('p', { class: 'msg-error', role: 'alert' }, errorText(r, '没能读取,请稍后再试')),
+    el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '没能读取,请稍后再试')),
     el('button', { type: 'button', class: 'btn', onClick: retry }, '重试'));
 }
 
@@ -106,12 +107,13 @@ const FILTERS = [
 
 async function listView() {
   show(el('p', { class: 'muted' }, '正在加载……'));
-  const r = await api('GET', '/api/v1/admin/procedures');
-  if (r.status !== 200) {
-    show(failure(r, listView));
+  let doc;
+  try {
+    doc = (await api('/api/v1/admin/procedures')).body;
+  } catch (err) {
+    show(failure(err, listView));
     return;
   }
-  const doc = r.data;
   const procs = doc.procedures;
   const nErr = procs.filter((p) => p.errors.length).length;
   const nOverdue = procs.filter((p) => p.review_overdue).length;
@@ -156,13 +158,15 @@ async function listView() {
 
 async function newView() {
   show(el('p', { class: 'muted' }, '正在加载……'));
-  const r = await api('GET', '/api/v1/categories');
-  if (r.status !== 200) {
-    show(failure(r, newView));
+  let cats;
+  try {
+    cats = (await api('/api/v1/categories')).body;
+  } catch (err) {
+    show(failure(err, newView));
     return;
   }
   const cat = el('select', { id: 'new-category', required: true },
-    r.data.categories.map((c) => el('option', { value: c.id }, `${c.title}(${c.id})`)));
+    cats.categories.map((c) => el('option', { value: c.id }, `${c.title}(${c.id})`)));
   const id = el('input', { id: 'new-id', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,63}',
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'new-id-hint' });
   const form = el('form', { class: 'card narrow' },
@@ -251,12 +255,14 @@ async function editorView(params) {
   let text = template();
   show(el('p', { class: 'muted' }, '正在打开文件……'));
   if (!isNew) {
-    const r = await api('GET', `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
-    if (r.status !== 200) {
-      show(failure(r, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+    let r;
+    try {
+      r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+    } catch (err) {
+      show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
       return;
     }
-    text = r.data;
+    text = r.body;
     st.etag = r.headers.get('etag');
   }
   editor = st;
@@ -324,17 +330,22 @@ async function editorView(params) {
     const seq = ++st.seq;
     const q = st.isNew ? `id=${enc(st.id)}&category=${enc(st.category)}`
       : `id=${enc(st.id)}&file=${enc(st.file)}`;
-    const r = await api('POST', `/api/v1/admin/preview?${q}`, src.value);
+    let res, failed = null;
+    try {
+      res = (await api(`/api/v1/admin/preview?${q}`, { method: 'POST', body: src.value })).body;
+    } catch (err) {
+      failed = err;
+    }
     if (seq !== st.seq || editor !== st) return; // a newer text is being checked
-    if (r.status !== 200) {
-      checks.replaceChildren(el('p', { class: 'msg-error' }, errorText(r, '检查没有成功,请稍后再试')));
+    if (failed) {
+      checks.replaceChildren(el('p', { class: 'msg-error' }, errorText(failed, '检查没有成功,请稍后再试')));
       return;
     }
-    showChecks(r.data.errors);
-    if (r.data.procedure) {
-      st.lastGood = r.data.procedure;
+    showChecks(res.errors);
+    if (res.procedure) {
+      st.lastGood = res.procedure;
       preview.classList.remove('stale');
-      preview.replaceChildren(previewArticle(r.data.procedure, r.data.staff_guidance));
+      preview.replaceChildren(previewArticle(res.procedure, res.staff_guidance));
     } else if (st.lastGood) {
       preview.classList.add('stale');
       if (!preview.querySelector('.stale-note')) {
@@ -356,12 +367,14 @@ async function editorView(params) {
 
   const reload = async () => {
     if (st.dirty && !confirm('重新载入会丢掉您没有保存的修改,确定吗?')) return;
-    const r = await api('GET', `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
-    if (r.status !== 200) {
-      msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(r, '没能读取文件')));
+    let r;
+    try {
+      r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+    } catch (err) {
+      msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取文件')));
       return;
     }
-    src.value = r.data;
+    src.value = r.body;
     st.etag = r.headers.get('etag');
     st.dirty = false;
     numbers();
@@ -369,51 +382,50 @@ async function editorView(params) {
     runPreview();
   };
 
-  const save = async () => {
+  const save = () => busy(saveBtn, async () => {
     clearTimeout(st.timer);
-    saveBtn.disabled = true;
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const url = st.isNew
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
       : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`;
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     const sent = src.value;
-    const r = await api('PUT', url, sent, { headers });
-    saveBtn.disabled = false;
-    if (r.status === 200 || r.status === 201) {
-      st.etag = `"${r.data.hash}"`;
-      st.dirty = src.value !== sent;
-      if (st.isNew) {
-        st.isNew = false;
-        st.file = r.data.file;
-        st.id = r.data.id;
-        history.replaceState(null, '', `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
-        shownHash = location.hash;
-        reloadBtn.hidden = false;
-        setLink();
+    let saved;
+    try {
+      saved = (await api(url, { method: 'PUT', body: sent, headers })).body;
+    } catch (err) {
+      const r = err.body || {};
+      if (err.status === 422 && r.errors) {
+        msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err)));
+        showChecks([...r.errors.map((d) => ({ ...d, severity: 'error' })),
+          ...(r.warnings || []).map((d) => ({ ...d, severity: 'warning' }))],
+        '保存时的检查结果(文件没有改动):');
+      } else if (err.status === 409) {
+        msg.replaceChildren(el('div', { class: 'msg-error', role: 'alert' },
+          el('p', {}, errorText(err)),
+          el('p', {}, '您的修改还在编辑框里:可以先复制出来,重新载入文件后再改。'),
+          el('button', { type: 'button', class: 'btn', onClick: reload }, '重新载入文件')));
+      } else {
+        msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '保存没有成功')));
       }
-      msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, r.data.live
-        ? `已保存并上线${r.data.version ? `(版本 ${r.data.version})` : ''}:自助机现在显示的就是这个内容`
-        : '已保存;但文件刚刚又被改动过,自助机显示的是最新载入的内容,请刷新列表查看'));
-      runPreview();
       return;
     }
-    if (r.status === 422 && r.data && r.data.errors) {
-      msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(r)));
-      showChecks([...r.data.errors.map((d) => ({ ...d, severity: 'error' })),
-        ...(r.data.warnings || []).map((d) => ({ ...d, severity: 'warning' }))],
-      '保存时的检查结果(文件没有改动):');
-      return;
+    st.etag = `"${saved.hash}"`;
+    st.dirty = src.value !== sent;
+    if (st.isNew) {
+      st.isNew = false;
+      st.file = saved.file;
+      st.id = saved.id;
+      history.replaceState(null, '', `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
+      shownHash = location.hash;
+      reloadBtn.hidden = false;
+      setLink();
     }
-    if (r.status === 409) {
-      msg.replaceChildren(el('div', { class: 'msg-error', role: 'alert' },
-        el('p', {}, errorText(r)),
-        el('p', {}, '您的修改还在编辑框里:可以先复制出来,重新载入文件后再改。'),
-        el('button', { type: 'button', class: 'btn', onClick: reload }, '重新载入文件')));
-      return;
-    }
-    msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(r, '保存没有成功')));
-  };
+    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, saved.live
+      ? `已保存并上线${saved.version ? `(版本 ${saved.version})` : ''}:自助机现在显示的就是这个内容`
+      : '已保存;但文件刚刚又被改动过,自助机显示的是最新载入的内容,请刷新列表查看'));
+    runPreview();
+  });
 
   saveBtn.addEventListener('click', save);
   reloadBtn.addEventListener('click', reload);

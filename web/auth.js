@@ -1,8 +1,9 @@
 // Logging in for the staff window (/staff), the admin console (/admin) and
-// the statistics page: the login form, the session (kept by the server in
-// an HttpOnly cookie; the page only holds the CSRF token, in memory), and
-// api(), which every call of those pages goes through.
-import { el } from './core.js';
+// the statistics page: the login form and the session (kept by the server in
+// an HttpOnly cookie; the page only holds the CSRF token, in memory), which
+// it hands to api.js so that every call of those pages goes with it.
+import { el, busy } from './core.js';
+import { api, ApiError, useSession } from './api.js';
 
 let current = null;         // {user, role, csrf} of the live session
 let needRole = 'staff';     // what the page asked for
@@ -20,8 +21,7 @@ function allowed(have, need) {
 
 async function fetchSession() {
   try {
-    const r = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
-    return r.ok ? await r.json() : null;
+    return (await api('/api/v1/session', { session: false })).body;
   } catch {
     return null;
   }
@@ -56,18 +56,20 @@ function showLogin(container) {
       dialog.showModal();
     }
     name.focus();
-    form.addEventListener('submit', async (e) => {
+    form.addEventListener('submit', (e) => {
       e.preventDefault();
       err.textContent = '';
-      btn.disabled = true;
-      try {
-        const r = await fetch('/api/v1/login', {
-          method: 'POST', credentials: 'same-origin', cache: 'no-store',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name: name.value.trim(), password: pass.value }),
-        });
-        const data = await r.json().catch(() => null);
-        if (r.ok && data && allowed(data.role, needRole)) {
+      busy(btn, async () => {
+        let data;
+        try {
+          ({ body: data } = await api('/api/v1/login', { method: 'POST', session: false,
+            body: { name: name.value.trim(), password: pass.value } }));
+        } catch (x) {
+          err.textContent = errorText(x, '登录没有成功,请稍后再试');
+          if (x.kind === 'network') return;   // what was typed is still good
+          data = null;
+        }
+        if (data && allowed(data.role, needRole)) {
           current = data;
           pass.value = '';
           if (dialog) { dialog.close(); dialog.remove(); }
@@ -75,19 +77,13 @@ function showLogin(container) {
           resolve(data);
           return;
         }
-        if (r.ok) {
+        if (data) {
           err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role},不能使用本页面。`;
-          await fetch('/api/v1/logout', { method: 'POST', credentials: 'same-origin' });
-        } else {
-          err.textContent = (data && data.error && data.error.message) || '登录没有成功,请稍后再试';
+          await api('/api/v1/logout', { method: 'POST', session: false }).catch(() => {});
         }
         pass.value = '';
         pass.focus();
-      } catch {
-        err.textContent = '连接不上服务器,请检查网络后再试';
-      } finally {
-        btn.disabled = false;
-      }
+      });
     });
   });
   return pending;
@@ -105,54 +101,39 @@ export async function ensureLogin(container, role = 'staff') {
   return showLogin(container);
 }
 
-// One API call: JSON in (or a string sent as text/markdown), JSON out when
-// the answer is JSON. opts.headers adds headers (If-Match...). A 401 opens
-// the login dialog and retries once; so does a 403 for the CSRF token (the
-// session was replaced in another tab). Resolves {status, data, headers};
-// a network failure resolves status 0.
-export async function api(method, url, body, opts = {}) {
-  for (let attempt = 0; ; attempt++) {
-    const headers = Object.assign({}, opts.headers);
-    let payload;
-    if (body !== undefined) {
-      const text = typeof body === 'string';
-      headers['Content-Type'] = text ? 'text/markdown; charset=utf-8' : 'application/json';
-      payload = text ? body : JSON.stringify(body);
-    }
-    if (method !== 'GET' && method !== 'HEAD' && current) headers['X-CSRF-Token'] = current.csrf;
-    let res;
-    try {
-      res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin',
-        cache: 'no-store' });
-    } catch {
-      return { status: 0, data: null, headers: new Headers() };
-    }
-    const text = await res.text();
-    let data = text;
-    if ((res.headers.get('content-type') || '').startsWith('application/json')) {
-      try { data = JSON.parse(text); } catch { data = null; }
-    }
-    if (attempt === 0 && res.status === 401) {
+// Every api() call of the page goes with the session from now on: the
+// CSRF token on what changes something; a 401 opens the login dialog and
+// the call is sent again, and so does a 403 for the CSRF token (the
+// session was replaced in another tab).
+useSession({
+  csrf: () => (current ? current.csrf : null),
+  async recover(err) {
+    if (err.status === 401) {
       current = null;
       await showLogin(null);
-      continue;
+      return true;
     }
-    if (attempt === 0 && res.status === 403 && data && data.error && data.error.code === 'csrf_failed') {
+    if (err.status === 403 && err.code === 'csrf_failed') {
       const s = await fetchSession();
-      if (s) { current = s; continue; }
+      if (s) { current = s; return true; }
     }
-    return { status: res.status, data, headers: res.headers };
-  }
-}
+    return false;
+  },
+});
 
-// The message of an error answer, for showing; never a bare code.
-export function errorText(r, fallback = '操作没有成功,请稍后再试') {
-  if (r.status === 0) return '连接不上服务器,请检查网络后再试';
-  return (r.data && r.data.error && r.data.error.message) || fallback;
+// The message of a failed call, for showing; never a bare code. Anything
+// but an ApiError is a fault of the page: logged, and shown as a failure.
+export function errorText(err, fallback = '操作没有成功,请稍后再试') {
+  if (!(err instanceof ApiError)) {
+    console.error(err);
+    return fallback;
+  }
+  if (err.kind === 'network') return '连接不上服务器,请检查网络后再试';
+  return err.serverMessage || fallback;
 }
 
 export async function logout() {
-  await fetch('/api/v1/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+  await api('/api/v1/logout', { method: 'POST', session: false }).catch(() => {});
   current = null;
   location.reload();
 }

@@ -7,10 +7,14 @@
 
 import { t, getLang, fieldCodeEn } from './i18n.js';
 import {
-  el, zh, api, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, ApiError,
+  el, zh, show, go, state, hooks, button, bigButton, contentHtml,
+  stepLabel, friendly, friendlyShort, busy,
 } from './core.js';
-import { factsList, printPreview } from './browse.js';
+import { api, ApiError } from './api.js';
+import { factsList, printPreview } from './info.js';
+import {
+  holds, readValue, showValue, fieldType, fieldTarget, fieldHint, fieldErrorP, radio, renderField,
+} from './fields.js';
 
 const enc = encodeURIComponent;
 const caseHash = (c, view) => '#/case/' + c.id + '/' + view;
@@ -21,27 +25,27 @@ export async function startCase(p, btn) {
   const holder = btn && btn.closest('.actions');
   const old = holder && holder.parentNode.querySelector('.start-error');
   if (old) old.remove();
-  if (btn) { btn.disabled = true; btn.setAttribute('aria-busy', 'true'); }
   try {
-    const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
-    let proc = p;
-    if (c.hash && p.hash && c.hash !== p.hash) {
-      // the file changed in between: show the version the case is pinned to
-      try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
-    }
-    const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
-    state.case = {
-      id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
-      applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
-      done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
-      conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
-      values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
-      reviewMode: false, ticket: null, rating: null,
-    };
-    if (nConditions > 0) go(caseHash(state.case, 'conditions'));
-    else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
+    await busy(btn, async () => {
+      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
+      let proc = p;
+      if (c.hash && p.hash && c.hash !== p.hash) {
+        // the file changed in between: show the version the case is pinned to
+        try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
+      }
+      const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
+      state.case = {
+        id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
+        applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
+        done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
+        conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
+        values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
+        reviewMode: false, ticket: null, rating: null,
+      };
+      if (nConditions > 0) go(caseHash(state.case, 'conditions'));
+      else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
+    });
   } catch (err) {
-    if (btn) { btn.disabled = false; btn.removeAttribute('aria-busy'); }
     const note = el('div', { class: 'notice notice-error start-error', role: 'alert', tabindex: '-1' },
       el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err)));
     if (holder) { holder.before(note); note.focus(); }
@@ -55,18 +59,9 @@ function firstUndone(c) {
   return i === undefined ? 'review' : i;
 }
 
-function dateValue(parts) {
-  if (!Array.isArray(parts)) return parts || '';
-  const [y, m, d] = parts.map(x => (x || '').trim());
-  if (!y && !m && !d) return '';
-  if (/^\d{4}$/.test(y) && /^\d{1,2}$/.test(m) && /^\d{1,2}$/.test(d))
-    return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  return `${y}-${m}-${d}`;
-}
-
+// An answer as sent, from what the step's draft holds ('' when none).
 function draftValue(f, raw) {
-  if (f.type === 'date') return dateValue(raw);
-  return raw === undefined || raw === null ? '' : String(raw);
+  return readValue(f, raw) ?? '';
 }
 
 function flatFields(proc, n, d) {
@@ -87,19 +82,12 @@ function valuesFor(c, n) {
   return v;
 }
 
-function holds(cond, values) {
-  if (!cond) return true;
-  const v = values[cond.key] ?? '';
-  return cond.op === '!=' ? v !== cond.value : v === cond.value;
-}
-
 function draft(c, n) {
   if (!c.drafts[n]) {
     const d = { fields: {}, checklist: {} };
     for (const f of c.proc.steps[n].fields) {
       const sv = c.values[f.key];
-      if (sv !== undefined && !/\*/.test(sv))
-        d.fields[f.key] = f.type === 'date' ? String(sv).split('-') : sv;
+      if (sv !== undefined && !/\*/.test(sv)) d.fields[f.key] = sv;
     }
     for (const it of c.proc.steps[n].checklist)
       if (c.serverChecklist && c.serverChecklist[it.id]) d.checklist[it.id] = true;
@@ -125,16 +113,6 @@ async function refreshCase(c) {
   if (body.rating) c.rating = body.rating;
   c.returnedReason = body.returned_reason || null;
   c.returnedItems = body.returned_items || null;
-}
-
-function displayValue(f, v) {
-  if (v === undefined || v === null || v === '') return null;
-  if (f.type === 'yesno') return v === 'yes' || v === true ? t('yes') : v === 'no' || v === false ? t('no') : v;
-  if (f.type === 'date') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (m) return t('dateFormat', { y: m[1], m: +m[2], d: +m[3], mm: m[2], dd: m[3] });
-  }
-  return String(v);
 }
 
 function errText(msg, code, label) {
@@ -321,22 +299,9 @@ function closedScreen(c) {
 // ---- conditions ----
 
 function yesNo(name, value, onChange, describedBy) {
-  return el('div', { class: 'radios radios-inline' }, ['yes', 'no'].map((v, i) => {
-    const input = el('input', {
-      type: 'radio', name, id: name + '-' + v, value: v, class: 'radio-input',
-      'aria-describedby': describedBy,
-    });
-    input.checked = value === v;
-    input.addEventListener('change', () => onChange(v));
-    return el('label', { class: 'choice', for: name + '-' + v }, input,
-      el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
-      el('span', { class: 'choice-text' }, i === 0 ? t('yes') : t('no')));
-  }));
-}
-
-function maskId(v) {
-  const s = String(v);
-  return s.length > 4 ? '*'.repeat(s.length - 4) + s.slice(-4).toUpperCase() : s;
+  return el('div', { class: 'radios radios-inline' }, ['yes', 'no'].map((v, i) =>
+    radio({ name, id: name + '-' + v, value: v, checked: value === v, text: i === 0 ? t('yes') : t('no'),
+      onChange, describedBy }).label));
 }
 
 // missing: the conditions left unanswered at the last try, kept on the case
@@ -364,20 +329,20 @@ function conditionsScreen(c, missing = c.condMissing || []) {
     const miss = conds.map((x, i) => i).filter(i => c.conditions[i] === undefined);
     c.condMissing = miss;
     if (miss.length) { conditionsScreen(c, miss); focusSummary(); return; }
-    nextBtn.disabled = true;
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
-      const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
-        method: 'POST', body: { confirmed: c.conditions.map(x => x === true) },
+      await busy(nextBtn, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/conditions', {
+          method: 'POST', body: { confirmed: c.conditions.map(x => x === true) },
+        });
+        c.conditionsConfirmed = true;
+        if (typeof body.step === 'number') c.step = body.step;
+        // forward from the conditions is always the first step (a resident
+        // who came back to them walks through the answers again)
+        const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
+        go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
       });
-      c.conditionsConfirmed = true;
-      if (typeof body.step === 'number') c.step = body.step;
-      // forward from the conditions is always the first step (a resident
-      // who came back to them walks through the answers again)
-      const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
-      go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
     } catch (err) {
-      nextBtn.disabled = false;
       if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.unmet)) {
         c.unmet = err.body.unmet;
         c.stopped = true;
@@ -430,126 +395,6 @@ function unmetScreen(c) {
 
 // ---- one step ----
 
-function fieldHints(c, f) {
-  const r = f.rules || {};
-  const h = [];
-  const lenType = f.type === 'text';
-  if (f.type === 'cn_id') h.push(t('hint_cn_id'));
-  if (f.type === 'cn_mobile') h.push(t('hint_cn_mobile'));
-  if (f.type === 'phone') h.push(t('hint_phone'));
-  if (f.type === 'email') h.push(t('hint_email'));
-  if (f.type === 'number') h.push(t('hint_number'));
-  if (f.type === 'date') h.push(t('hint_date'));
-  if (r.min !== undefined) h.push(t(lenType ? 'hint_min' : 'hint_num_min', { n: r.min }));
-  if (r.max !== undefined) h.push(t(lenType ? 'hint_max' : 'hint_num_max', { n: r.max }));
-  for (const [k, key] of [['not_after', 'hint_not_after'], ['not_before', 'hint_not_before']])
-    if (r[k]) h.push(r[k] === 'today' ? t(key + '_today') : t(key, { d: r[k] }));
-  if (r['age>='] !== undefined) h.push(t('hint_age_min', { n: r['age>='] }));
-  if (r['age<='] !== undefined) h.push(t('hint_age_max', { n: r['age<='] }));
-  if (r.same_as) {
-    const other = c.proc.steps.flatMap(s => s.fields).find(x => x.key === r.same_as);
-    h.push(t('hint_same_as', { label: other ? other.label : r.same_as }));
-  }
-  return h.join(getLang() === 'zh' ? ';' : '; ');
-}
-
-function reqTag(required) {
-  return el('span', { class: 'tag' + (required ? ' tag-required' : '') },
-    '(' + (required ? t('required') : t('optional')) + ')');
-}
-
-function fieldErrorP(id, text) {
-  return el('p', { class: 'field-error', id },
-    el('strong', { class: 'prefix' }, el('span', { class: 'err-icon', 'aria-hidden': 'true' }, '!'), t('errorPrefix')),
-    el('span', {}, text));
-}
-
-function fieldTarget(f) {
-  const base = 'f-' + f.key;
-  if (f.type === 'date') return base + '-y';
-  if (f.type === 'choice' || f.type === 'yesno') return base + '-0';
-  return base;
-}
-
-function renderField(c, n, f, d, err, onChange) {
-  const base = 'f-' + f.key;
-  const hint = fieldHints(c, f);
-  const hintId = hint ? base + '-hint' : null;
-  const errId = err ? base + '-error' : null;
-  const described = [hintId, errId].filter(Boolean).join(' ') || undefined;
-  const wrapCls = 'field' + (err ? ' has-error' : '');
-  const label = zh('span', { class: 'label-text' }, f.label);
-  const hintP = hint ? el('p', { class: 'hint', id: hintId }, hint) : null;
-  const errP = err ? fieldErrorP(errId, err) : null;
-  const mark = input => {
-    if (described) input.setAttribute('aria-describedby', described);
-    if (err) input.setAttribute('aria-invalid', 'true');
-    if (f.required) input.setAttribute('aria-required', 'true');
-    return input;
-  };
-
-  if (f.type === 'choice' || f.type === 'yesno') {
-    const opts = f.type === 'yesno' ? [['yes', t('yes')], ['no', t('no')]] : f.options.map(o => [o, o]);
-    const cur = d.fields[f.key];
-    return el('fieldset', { class: wrapCls, id: base + '-wrap', 'aria-describedby': described },
-      el('legend', {}, label, reqTag(f.required)),
-      hintP, errP,
-      el('div', { class: 'radios' + (f.type === 'yesno' || opts.length <= 2 ? ' radios-inline' : '') },
-        opts.map(([v, text], i) => {
-          const input = mark(el('input', { type: 'radio', class: 'radio-input', name: base, id: base + '-' + i, value: v }));
-          input.removeAttribute('aria-required');
-          input.checked = cur === v;
-          input.addEventListener('change', () => { d.fields[f.key] = v; onChange(); });
-          return el('label', { class: 'choice', for: base + '-' + i }, input,
-            el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
-            f.type === 'yesno' ? el('span', { class: 'choice-text' }, text) : zh('span', { class: 'choice-text' }, text));
-        })));
-  }
-
-  if (f.type === 'date') {
-    const parts = Array.isArray(d.fields[f.key]) ? d.fields[f.key]
-      : (d.fields[f.key] ? String(d.fields[f.key]).split('-') : ['', '', '']);
-    const boxes = [['y', t('year'), 4], ['m', t('month'), 2], ['d', t('day'), 2]].map(([s, name, len], i) => {
-      const input = mark(el('input', {
-        type: 'text', inputmode: 'numeric', id: base + '-' + s, class: 'input input-date-' + s,
-        autocomplete: 'off', maxlength: String(len + 2), spellcheck: 'false',
-      }));
-      input.value = parts[i] || '';
-      input.addEventListener('input', () => {
-        const cur = Array.isArray(d.fields[f.key]) ? d.fields[f.key].slice() : ['', '', ''];
-        cur[i] = input.value;
-        d.fields[f.key] = cur;
-        onChange();
-      });
-      return el('div', { class: 'date-part' }, el('label', { for: base + '-' + s }, name), input);
-    });
-    return el('fieldset', { class: wrapCls + ' field-date', id: base + '-wrap', 'aria-describedby': described },
-      el('legend', {}, label, reqTag(f.required)), hintP, errP,
-      el('div', { class: 'date-parts' }, boxes));
-  }
-
-  const attrs = { id: base, class: 'input', autocomplete: 'off', spellcheck: 'false', type: 'text' };
-  if (f.type === 'number') attrs.inputmode = 'decimal';
-  if (f.type === 'cn_id') { attrs.inputmode = 'text'; attrs.autocapitalize = 'characters'; attrs.class += ' input-id'; }
-  if (f.type === 'cn_mobile' || f.type === 'phone') { attrs.type = 'tel'; attrs.inputmode = 'tel'; }
-  if (f.type === 'email') { attrs.type = 'email'; attrs.inputmode = 'email'; }
-  const long = f.type === 'text' && f.rules && f.rules.max > 60;
-  const input = mark(el(long ? 'textarea' : 'input', long ? { id: base, class: 'input input-long', autocomplete: 'off', rows: '3' } : attrs));
-  if (long) input.setAttribute('lang', 'zh-CN');
-  input.value = d.fields[f.key] ?? '';
-  input.addEventListener('input', () => {
-    if (f.type === 'cn_id' && /[a-z]/.test(input.value)) {
-      const p = input.selectionStart;
-      input.value = input.value.toUpperCase();
-      input.setSelectionRange(p, p);
-    }
-    d.fields[f.key] = input.value;
-    onChange();
-  });
-  return el('div', { class: wrapCls, id: base + '-wrap' },
-    el('label', { for: base }, label, reqTag(f.required)), hintP, errP, input);
-}
-
 function stepScreen(c, n) {
   const proc = c.proc;
   if (!(n >= 0 && n < proc.steps.length) || !c.applicable.includes(n)) {
@@ -600,7 +445,11 @@ function stepScreen(c, n) {
     for (const f of s.fields) {
       const msg = errs && errs.fields[f.key];
       const text = msg ? errText(msg, errs.codes[f.key], f.label) : null;
-      const node = renderField(c, n, f, d, text, update);
+      const { node } = renderField(f, {
+        id: 'f-' + f.key, value: d.fields[f.key], error: text,
+        hint: fieldHint(f, proc.steps.flatMap(x => x.fields)),
+        onInput: (raw) => { d.fields[f.key] = raw; update(); },
+      });
       fields.append(node);
       parts.push({ cond: f.if, node, kind: 'field', f, forced: !!msg });
       if (msg) entries.push({ text, target: fieldTarget(f), node });
@@ -645,32 +494,33 @@ function stepScreen(c, n) {
     for (const p of parts) {
       if (p.node.hidden) continue;
       if (p.kind === 'item') body.checklist[p.it.id] = !!d.checklist[p.it.id];
-      else body.fields[p.f.key] = draftValue(p.f, d.fields[p.f.key]).trim();
+      else {
+        const v = readValue(p.f, d.fields[p.f.key]);
+        if (v !== undefined) body.fields[p.f.key] = v.trim();
+      }
     }
-    nextBtn.disabled = true;
-    nextBtn.setAttribute('aria-busy', 'true');
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
-      const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
-      c.errors[n] = null;
-      c.accepted[n] = clone(d);
-      if (Array.isArray(r.applicable)) c.applicable = r.applicable;
-      if (Array.isArray(r.done)) c.done = r.done;
-      else if (!c.done.includes(n)) c.done.push(n);
-      if (typeof r.step === 'number') c.step = r.step;
-      try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
-      const undone = firstUndone(c);
-      let target;
-      if (c.reviewMode) target = undone;
-      else {
-        const after = c.applicable.find(i => i > n);
-        if (undone !== 'review' && (after === undefined || undone < after)) target = undone;
-        else target = after === undefined ? 'review' : after;
-      }
-      go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
+      await busy(nextBtn, async () => {
+        const { body: r } = await api('/api/v1/cases/' + c.id + '/steps/' + n, { method: 'POST', body });
+        c.errors[n] = null;
+        c.accepted[n] = clone(d);
+        if (Array.isArray(r.applicable)) c.applicable = r.applicable;
+        if (Array.isArray(r.done)) c.done = r.done;
+        else if (!c.done.includes(n)) c.done.push(n);
+        if (typeof r.step === 'number') c.step = r.step;
+        try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
+        const undone = firstUndone(c);
+        let target;
+        if (c.reviewMode) target = undone;
+        else {
+          const after = c.applicable.find(i => i > n);
+          if (undone !== 'review' && (after === undefined || undone < after)) target = undone;
+          else target = after === undefined ? 'review' : after;
+        }
+        go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
+      });
     } catch (err) {
-      nextBtn.disabled = false;
-      nextBtn.removeAttribute('aria-busy');
       if (err instanceof ApiError && err.status === 422 && err.body && (err.body.fields || err.body.checklist)) {
         c.errors[n] = {
           fields: err.body.fields || {}, codes: err.body.field_codes || {},
@@ -743,12 +593,13 @@ function reviewScreen(c) {
         ? server : draftValue(f, acc.fields[f.key]);
       // the screen faces the hall: an ID number shows only its last four,
       // as the server gives it
-      if (f.type === 'cn_id' && v) v = server !== undefined ? server : maskId(v);
-      const shown = displayValue(f, v);
+      const mask = (fieldType(f) || {}).mask;
+      if (mask && v) v = server !== undefined ? server : mask(v);
+      const shown = showValue(f, v);
       dl.append(el('div', { class: 'answer-row' },
         zh('dt', {}, f.label),
         shown === null ? el('dd', { class: 'empty' }, t('reviewEmpty'))
-          : (f.type === 'yesno' ? el('dd', {}, shown) : zh('dd', {}, shown))));
+          : ((fieldType(f) || {}).words ? el('dd', {}, shown) : zh('dd', {}, shown))));
     }
     cards.push(el('section', { class: 'card review-card', 'aria-labelledby': hid },
       el('div', { class: 'card-head' },
@@ -768,17 +619,15 @@ function reviewScreen(c) {
   const last = c.applicable[c.applicable.length - 1];
 
   async function submit() {
-    submitBtn.disabled = true;
-    submitBtn.setAttribute('aria-busy', 'true');
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('submitting')));
     try {
-      const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
-      c.status = body.status || 'waiting';
-      c.ticket = body.ticket;
-      go(caseHash(c, 'done'));
+      await busy(submitBtn, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
+        c.status = body.status || 'waiting';
+        c.ticket = body.ticket;
+        go(caseHash(c, 'done'));
+      });
     } catch (err) {
-      submitBtn.disabled = false;
-      submitBtn.removeAttribute('aria-busy');
       if (err instanceof ApiError && err.status === 409 && err.code === 'not_finished') {
         try { await refreshCase(c); } catch { /* fall through to the message */ }
         const nx = firstUndone(c);
@@ -822,15 +671,10 @@ function ratingSection(c) {
   }
   let score = c.ratingDraft || 0;
   const slot = el('div', { class: 'alert-slot' });
-  const radios = el('div', { class: 'rating-levels' }, LEVELS.map(sv => {
-    const id = 'rate-' + sv;
-    const input = el('input', { type: 'radio', name: 'rating', id, value: String(sv), class: 'radio-input' });
-    input.checked = score === sv;
-    input.addEventListener('change', () => { score = sv; c.ratingDraft = sv; });
-    return el('label', { class: 'choice choice-rating', for: id }, input,
-      el('span', { class: 'choice-mark', 'aria-hidden': 'true' }),
-      el('span', { class: 'choice-text' }, t('rating' + sv)));
-  }));
+  const radios = el('div', { class: 'rating-levels' }, LEVELS.map(sv => radio({
+    name: 'rating', id: 'rate-' + sv, value: String(sv), checked: score === sv, text: t('rating' + sv),
+    cls: 'choice choice-rating', onChange: () => { score = sv; c.ratingDraft = sv; },
+  }).label));
   const comment = el('textarea', { id: 'rating-comment', class: 'input', rows: '2', autocomplete: 'off', maxlength: '500' });
   comment.value = c.ratingComment || '';
   comment.addEventListener('input', () => { c.ratingComment = comment.value; });
@@ -847,14 +691,13 @@ function ratingSection(c) {
       a.focus();
       return;
     }
-    sendBtn.disabled = true;
     try {
       const text = comment.value.trim();
-      await api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } });
+      await busy(sendBtn, () =>
+        api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } }));
       c.rating = score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {
-      sendBtn.disabled = false;
       if (err instanceof ApiError && err.status === 409 && err.code === 'already_rated') {
         c.rating = score;
         c.ratingNote = 'ratingAlready';

@@ -1,9 +1,11 @@
-// Shared helpers of the kiosk: building elements, calling the API, the
-// in-memory state, showing a screen, dialogs and friendly error views.
-// Nothing is ever stored in the browser (no cookies, no localStorage):
-// a shared kiosk must not remember residents.
+// Shared helpers of the kiosk: building elements, a busy button, the
+// in-memory state, showing a screen, dialogs and friendly error views (the
+// calls themselves are api.js). The staff and admin pages use its element
+// helpers too. Nothing is ever stored in the browser (no cookies, no
+// localStorage): a shared kiosk must not remember residents.
 
 import { t, getLang } from './i18n.js';
+import { ApiError } from './api.js';
 
 // el('p', {class: 'x', text: '…', onClick: fn, hidden: true}, child, …)
 // Attributes are set as written; "text" sets textContent, "html" sets
@@ -24,6 +26,19 @@ export function el(tag, props, ...kids) {
     e.append(k instanceof Node ? k : String(k));
   }
   return e;
+}
+
+// Runs fn with the button disabled and marked busy (aria-busy, for a screen
+// reader), so a second tap cannot send the same thing twice; the button
+// comes back however fn ends. Resolves or rejects as fn does. A missing
+// button (a call made without one) just runs fn.
+export async function busy(button, fn) {
+  if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
+  try {
+    return await fn();
+  } finally {
+    if (button) { button.disabled = false; button.removeAttribute('aria-busy'); }
+  }
 }
 
 // Procedure content (Chinese, from the files) inside an English interface.
@@ -54,56 +69,6 @@ export function contentHtml(html, cls) {
     }
   }
   return box;
-}
-
-export class ApiError extends Error {
-  constructor(kind, status, body) {
-    const e = body && body.error ? body.error : {};
-    super(e.message || kind);
-    this.kind = kind;          // 'network' or 'http'
-    this.status = status;      // 0 for network failures
-    this.code = e.code || '';
-    this.serverMessage = e.message || '';
-    this.body = body || {};
-  }
-}
-
-// Calls the JSON API. Resolves with {status, body} for 2xx; throws ApiError.
-export async function api(path, opts = {}) {
-  const init = { method: opts.method || 'GET', headers: { Accept: 'application/json' }, cache: 'no-cache' };
-  if (opts.body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(opts.body);
-  }
-  let r;
-  try {
-    r = await fetch(path, init);
-  } catch {
-    throw new ApiError('network', 0, null);
-  }
-  let body = null;
-  if (r.status !== 204) {
-    const text = await r.text().catch(() => '');
-    try { body = text ? JSON.parse(text) : null; } catch { body = null; }
-  }
-  if (!r.ok) throw new ApiError('http', r.status, body);
-  return { status: r.status, body };
-}
-
-// Fetches a server-rendered page (the print sheets) as text.
-export async function fetchPage(path) {
-  let r;
-  try {
-    r = await fetch(path, { headers: { Accept: 'text/html' }, cache: 'no-cache' });
-  } catch {
-    throw new ApiError('network', 0, null);
-  }
-  if (!r.ok) {
-    let body = null;
-    try { body = await r.json(); } catch { body = null; }
-    throw new ApiError('http', r.status, body);
-  }
-  return r.text();
 }
 
 // A sentence a resident can act on; never a stack trace or a bare code.

@@ -8,8 +8,10 @@
 // here through the resident's own step routes.
 // The server decides every move; the page shows what it answers.
 
-import { el, stepLabel } from './core.js';
-import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+import { el, stepLabel, busy } from './core.js';
+import { api } from './api.js';
+import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { holds, renderField, showValue } from './fields.js';
 
 const POLL_MS = 5000;
 const enc = encodeURIComponent;
@@ -57,12 +59,6 @@ function badge(status) {
 
 function msg(box, text, kind = 'error') {
   box.replaceChildren(text ? el('p', { class: kind === 'ok' ? 'msg-ok' : 'msg-error' }, text) : '');
-}
-
-// Sets a button busy while fn runs.
-async function busy(btn, fn) {
-  if (btn) btn.disabled = true;
-  try { return await fn(); } finally { if (btn) btn.disabled = false; }
 }
 
 // What a staffer typed or a scanner sent: a case id (the slip's QR code
@@ -177,12 +173,13 @@ function build(main) {
 // ---- the queue ----
 
 async function refreshQueue() {
-  const r = await api('GET', '/api/v1/staff/queue');
-  if (r.status !== 200) {
-    ui.queueNote.textContent = '队列没有更新:' + errorText(r);
+  let q;
+  try {
+    q = (await api('/api/v1/staff/queue')).body;
+  } catch (err) {
+    ui.queueNote.textContent = '队列没有更新:' + errorText(err);
     return;
   }
-  const q = r.data;
   clockOffset = new Date(q.now).getTime() - Date.now();
   ui.queueCount.textContent = `(${q.total} 件)`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新,上次 ${time(q.now)}` +
@@ -209,13 +206,15 @@ async function refreshQueue() {
 }
 
 async function callNext() {
-  const r = await api('POST', '/api/v1/staff/call-next', {});
-  if (r.status !== 200) {
-    msg(ui.callMsg, errorText(r));
+  let called;
+  try {
+    called = (await api('/api/v1/staff/call-next', { method: 'POST', body: {} })).body;
+  } catch (err) {
+    msg(ui.callMsg, errorText(err));
     return;
   }
-  msg(ui.callMsg, `请 ${r.data.ticket} 号到窗口(${r.data.title})`, 'ok');
-  await openByKey(r.data.id);
+  msg(ui.callMsg, `请 ${called.ticket} 号到窗口(${called.title})`, 'ok');
+  await openByKey(called.id);
   refreshQueue();
 }
 
@@ -229,20 +228,23 @@ async function openByKey(raw) {
     ui.key.focus();
     return;
   }
-  const r = await api('GET', '/api/v1/staff/cases/' + enc(key));
-  if (r.status !== 200) {
-    msg(ui.keyMsg, errorText(r));
+  let v;
+  try {
+    v = (await api('/api/v1/staff/cases/' + enc(key))).body;
+  } catch (err) {
+    msg(ui.keyMsg, errorText(err));
     ui.key.select();
     return;
   }
   ui.key.value = '';
-  showCase(r.data);
+  showCase(v);
 }
 
 async function reloadCase() {
   if (!current) return;
-  const r = await api('GET', '/api/v1/staff/cases/' + enc(current.id));
-  if (r.status === 200) showCase(r.data, { keepFocus: true });
+  try {
+    showCase((await api('/api/v1/staff/cases/' + enc(current.id))).body, { keepFocus: true });
+  } catch { /* the view on show stays; the next move says what is wrong */ }
 }
 
 // ---- the case view ----
@@ -346,7 +348,7 @@ function stepView(v, s, i) {
       },
       el('th', { scope: 'row' }, f.label),
       el('td', { class: 'value' }, f.value === null ? el('span', { class: 'hint' }, f.required ? '(未填写,必填)' : '(未填写)')
-        : f.type === 'yesno' ? (f.value === 'yes' ? '是' : '否') : f.value,
+        : showValue(f, f.value, true) ?? '',
       f.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))))) : null,
     s.html ? el('details', {}, el('summary', {}, '居民看到的说明'), el('div', { class: 'content', html: s.html })) : null);
 }
@@ -368,24 +370,28 @@ function history(v) {
 // ---- moves ----
 
 async function move(v, what, body, box) {
-  const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/${what}`, body);
-  if (r.status !== 200) {
+  let moved;
+  try {
+    moved = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body })).body;
+  } catch (err) {
     // redraw first (the case moved on elsewhere), then say why: a message
     // put in the old pane would go with it
-    if (r.status === 409) await reloadCase();
-    msg(ui.box, errorText(r));
+    if (err.status === 409) await reloadCase();
+    msg(ui.box, errorText(err));
     return null;
   }
-  showCase(r.data);
+  showCase(moved);
   refreshQueue();
-  return r.data;
+  return moved;
 }
 
 async function callAgain(v) {
-  const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/call`, {});
-  if (r.status !== 200) { msg(ui.box, errorText(r)); return; }
+  let call;
+  try {
+    call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: {} })).body;
+  } catch (err) { msg(ui.box, errorText(err)); return; }
   await reloadCase();
-  msg(ui.box, `已再次叫 ${r.data.ticket} 号(第 ${r.data.calls} 次)`, 'ok');
+  msg(ui.box, `已再次叫 ${call.ticket} 号(第 ${call.calls} 次)`, 'ok');
   refreshQueue();
 }
 
@@ -408,9 +414,12 @@ function completeForm(v, box) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
-      const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/complete`, { outcome: text.value });
-      if (r.status !== 200) { msg(err, errorText(r)); text.focus(); return; }
-      showCase(r.data);
+      let done;
+      try {
+        done = (await api(`/api/v1/staff/cases/${enc(v.id)}/complete`,
+          { method: 'POST', body: { outcome: text.value } })).body;
+      } catch (x) { msg(err, errorText(x)); text.focus(); return; }
+      showCase(done);
       msg(ui.box, '已办结', 'ok');
       refreshQueue();
     });
@@ -454,11 +463,13 @@ function returnForm(v, box) {
     busy(form.querySelector('[type=submit]'), async () => {
       const body = { reason: reason.value, fields: [], checklist: [] };
       for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
-      const r = await api('POST', `/api/v1/staff/cases/${enc(v.id)}/return`, body);
-      if (r.status !== 200) { msg(err, errorText(r)); reason.focus(); return; }
+      let returned;
+      try {
+        returned = (await api(`/api/v1/staff/cases/${enc(v.id)}/return`, { method: 'POST', body })).body;
+      } catch (x) { msg(err, errorText(x)); reason.focus(); return; }
       // the notice is printed at once, in its own tab, for the resident to take
       window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
-      showCase(r.data);
+      showCase(returned);
       msg(ui.box, '已退回。补正告知单已在新标签页打开,请打印后交给居民;也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
     });
@@ -470,47 +481,44 @@ function returnForm(v, box) {
 // ---- a case started at the window ----
 
 async function loadProcedures() {
-  const r = await api('GET', '/api/v1/procedures');
-  if (r.status !== 200) return;
-  for (const p of r.data.procedures.filter((x) => x.kind === 'procedure'))
+  let list;
+  try {
+    list = (await api('/api/v1/procedures')).body;
+  } catch { return; }   // the select stays empty; 开始填写 then asks to choose
+  for (const p of list.procedures.filter((x) => x.kind === 'procedure'))
     ui.startSelect.append(el('option', { value: p.id }, p.title));
 }
 
 async function startAtWindow() {
   msg(ui.startMsg, '');
   if (!ui.startSelect.value) { msg(ui.startMsg, '请先选择事项'); ui.startSelect.focus(); return; }
-  const r = await api('POST', '/api/v1/staff/cases', { procedure: ui.startSelect.value });
-  if (r.status !== 201) { msg(ui.startMsg, errorText(r)); return; }
+  let started;
+  try {
+    started = (await api('/api/v1/staff/cases', { method: 'POST', body: { procedure: ui.startSelect.value } })).body;
+  } catch (err) { msg(ui.startMsg, errorText(err)); return; }
   ui.startSelect.value = '';
-  await fillCase(r.data.id);
-}
-
-function holds(cond, values) {
-  if (!cond) return true;
-  const v = values[cond.key] ?? '';
-  return cond.op === '!=' ? v !== cond.value : v === cond.value;
+  await fillCase(started.id);
 }
 
 // The fill-in form of a window case: the conditions, then one step at a
 // time (the current one, or an earlier one to correct), then submission.
 async function fillCase(id, stepWanted = null) {
-  const cr = await api('GET', '/api/v1/cases/' + enc(id));
-  if (cr.status !== 200) { msg(ui.startMsg, errorText(cr)); return; }
-  const c = cr.data;
-  const pr = await api('GET', '/api/v1/procedures/' + enc(c.procedure));
-  if (pr.status !== 200) { msg(ui.startMsg, errorText(pr)); return; }
-  const p = pr.data;
+  let c, p;
+  try {
+    c = (await api('/api/v1/cases/' + enc(id))).body;
+    p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;
+  } catch (err) { msg(ui.startMsg, errorText(err)); return; }
   if (p.hash !== c.hash) {
     msg(ui.startMsg, '这个事项已经更新,请重新开始一件办件');
     return;
   }
   // the resident's route masks ID numbers; the window's view has them in
   // full, so a step done again need not be typed again from the card
-  const sv = await api('GET', '/api/v1/staff/cases/' + enc(id));
   const full = {};
-  if (sv.status === 200) {
-    for (const s of sv.data.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
-  }
+  try {
+    const sv = (await api('/api/v1/staff/cases/' + enc(id))).body;
+    for (const s of sv.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
+  } catch { /* then the masked ones are typed again */ }
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
@@ -530,8 +538,10 @@ async function fillCase(id, stepWanted = null) {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       busy(form.querySelector('[type=submit]'), async () => {
-        const r = await api('POST', `/api/v1/cases/${enc(id)}/conditions`, { confirmed: boxes.map((b) => b.checked) });
-        if (r.status !== 200) { msg(err, errorText(r)); return; }
+        try {
+          await api(`/api/v1/cases/${enc(id)}/conditions`,
+            { method: 'POST', body: { confirmed: boxes.map((b) => b.checked) } });
+        } catch (x) { msg(err, errorText(x)); return; }
         fillCase(id);
       });
     });
@@ -542,10 +552,12 @@ async function fillCase(id, stepWanted = null) {
     else {
       const submit = el('button', { type: 'button', class: 'btn btn-primary' }, '提交并取号');
       submit.addEventListener('click', () => busy(submit, async () => {
-        const r = await api('POST', `/api/v1/cases/${enc(id)}/submit`, {});
-        if (r.status !== 200) { msg(err, errorText(r)); return; }
+        let sent;
+        try {
+          sent = (await api(`/api/v1/cases/${enc(id)}/submit`, { method: 'POST', body: {} })).body;
+        } catch (x) { msg(err, errorText(x)); return; }
         await openByKey(id);
-        msg(ui.box, `已提交,排队号 ${r.data.ticket}`, 'ok');
+        msg(ui.box, `已提交,排队号 ${sent.ticket}`, 'ok');
         refreshQueue();
       }));
       body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
@@ -574,32 +586,20 @@ function returnedNote(c, p) {
 function stepForm(id, c, p, n, err, full) {
   const s = p.steps[n];
   const values = Object.assign({}, c.values);
-  const inputs = [];
+  const ticks = [];     // [item id, checkbox]
+  const answers = [];   // [field key, read()]
   const items = s.checklist.filter((it) => holds(it.if, values)).map((it) => {
     const cb = el('input', { type: 'checkbox', id: 'item-' + it.id });
     cb.checked = !!(c.checklist || {})[it.id];
-    inputs.push(['checklist', it.id, cb]);
+    ticks.push([it.id, cb]);
     return el('div', { class: 'check' }, cb, el('label', { for: 'item-' + it.id }, it.text + (it.required ? '' : '(如有)')));
   });
   const fields = s.fields.filter((f) => holds(f.if, values)).map((f) => {
-    const fid = 'field-' + f.key;
-    let input;
     const v = c.values[f.key];
     const known = f.key in full ? full[f.key] : v !== undefined && !/\*/.test(v) ? v : '';
-    if (f.type === 'choice' || f.type === 'yesno') {
-      const opts = f.type === 'yesno' ? [['yes', '是'], ['no', '否']] : f.options.map((o) => [o, o]);
-      input = el('select', { id: fid }, el('option', { value: '' }, '(请选择)'),
-        opts.map(([val, label]) => el('option', { value: val }, label)));
-      input.value = known;
-    } else {
-      input = el('input', { id: fid, type: f.type === 'date' ? 'date' : 'text', autocomplete: 'off',
-        'aria-describedby': fid + '-err' });
-      input.value = known;
-    }
-    inputs.push(['fields', f.key, input]);
-    return el('div', { class: 'field' },
-      el('label', { for: fid }, f.label + (f.required ? '(必填)' : '')), input,
-      el('p', { id: fid + '-err', class: 'field-error' }));
+    const { node, read } = renderField(f, { id: 'field-' + f.key, value: known, desk: true });
+    answers.push([f.key, read]);
+    return node;
   });
   const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
     el('h3', { id: 'fill-h' }, `第 ${c.applicable.indexOf(n) + 1} 步 · ${stepLabel(s.title)}`),
@@ -610,28 +610,34 @@ function stepForm(id, c, p, n, err, full) {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
       const body = { checklist: {}, fields: {} };
-      for (const [kind, key, input] of inputs) {
-        if (kind === 'checklist') body.checklist[key] = input.checked;
-        else body.fields[key] = input.value;
+      for (const [key, cb] of ticks) body.checklist[key] = cb.checked;
+      for (const [key, read] of answers) {
+        const v = read();
+        if (v !== undefined) body.fields[key] = v;
       }
       for (const p2 of form.querySelectorAll('.field-error')) p2.textContent = '';
-      const r = await api('POST', `/api/v1/cases/${enc(id)}/steps/${n}`, body);
-      if (r.status === 422 && r.data && r.data.fields) {
-        const lines = [];
-        for (const [k, m] of Object.entries(r.data.fields)) {
-          const pe = document.getElementById('field-' + k + '-err');
-          if (pe) pe.textContent = m;
-          lines.push(m);
+      try {
+        await api(`/api/v1/cases/${enc(id)}/steps/${n}`, { method: 'POST', body });
+      } catch (x) {
+        const r = x.body || {};
+        if (x.status === 422 && r.fields) {
+          const lines = [];
+          for (const [k, m] of Object.entries(r.fields)) {
+            const pe = document.getElementById('field-' + k + '-err');
+            if (pe) pe.textContent = m;
+            lines.push(m);
+          }
+          for (const itId of r.checklist || []) {
+            const it = s.checklist.find((y) => y.id === itId);
+            if (it) lines.push('未勾选:' + it.text);
+          }
+          err.replaceChildren(el('div', { class: 'msg-error' }, el('p', {}, x.serverMessage),
+            el('ul', {}, lines.map((l) => el('li', {}, l)))));
+          return;
         }
-        for (const itId of r.data.checklist || []) {
-          const it = s.checklist.find((x) => x.id === itId);
-          if (it) lines.push('未勾选:' + it.text);
-        }
-        err.replaceChildren(el('div', { class: 'msg-error' }, el('p', {}, r.data.error.message),
-          el('ul', {}, lines.map((l) => el('li', {}, l)))));
+        msg(err, errorText(x));
         return;
       }
-      if (r.status !== 200) { msg(err, errorText(r)); return; }
       fillCase(id);
     });
   });

@@ -3,7 +3,8 @@
 // with a text alternative: a <title>, a <desc> that reads out the numbers,
 // and the tables), and a CSV download of the same figures.
 import { el } from './core.js';
-import { ensureLogin, api, errorText, sessionBadge } from './auth.js';
+import { api, ApiError } from './api.js';
+import { ensureLogin, errorText, sessionBadge } from './auth.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const SERIES = [
@@ -179,13 +180,7 @@ async function start() {
     error.textContent = '';
     status.textContent = '正在统计……';
     try {
-      const r = await api('GET', `/api/v1/admin/stats${qs ? '?' + qs : ''}`);
-      if (r.status !== 200) {
-        status.textContent = '';
-        error.textContent = errorText(r, '统计没有成功,请检查日期后再试');
-        return;
-      }
-      const data = r.data;
+      const { body: data } = await api(`/api/v1/admin/stats${qs ? '?' + qs : ''}`);
       from.value = data.from;
       to.value = data.to;
       if (!procsKnown && !f.procedure) {
@@ -193,10 +188,12 @@ async function start() {
         procsKnown = true;
       } else if (!procsKnown) {
         // filtered at first: the full list comes from an unfiltered call
-        const all = await api('GET', `/api/v1/admin/stats?${queryString({ from: data.from, to: data.to })}`);
-        if (all.status === 200) {
-          addOptions(all.data.procedures);
+        try {
+          const all = await api(`/api/v1/admin/stats?${queryString({ from: data.from, to: data.to })}`);
+          addOptions(all.body.procedures);
           procsKnown = true;
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;   // else: the list comes with the next query
         }
       }
       if (f.procedure) {
@@ -218,10 +215,12 @@ async function start() {
         active.length ? countsChart(active) : el('p', { class: 'hint' }, '这段时间没有办事记录。'),
         active.length ? el('h2', {}, '各事项详情') : '',
         ...active.map((p) => detail(p, active.length === 1)));
-    } catch {
-      // never left on "正在统计……" (a connection cut while the answer came)
+    } catch (err) {
+      // never left on "正在统计……", whatever went wrong (an answer the page
+      // cannot read, too)
       status.textContent = '';
-      error.textContent = '统计没有成功,请检查网络后再试。';
+      error.textContent = err instanceof ApiError ? errorText(err, '统计没有成功,请检查日期后再试')
+        : '统计没有成功,请检查网络后再试。';
     }
   }
   form.addEventListener('submit', (e) => {

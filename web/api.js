@@ -1,0 +1,92 @@
+// The one client of the daemon's HTTP API, for every page: the kiosk, the
+// staff window, the admin console and the statistics. One contract: a 2xx
+// answer resolves, anything else throws an ApiError, so a caller handles a
+// failure in one catch whatever went wrong.
+// The kiosk calls it as it is (no session, nothing stored in the browser);
+// a staff or admin page opts in to its session with useSession() (auth.js
+// does that), which adds the CSRF token and a retry after logging in again.
+
+export class ApiError extends Error {
+  constructor(kind, status, body) {
+    const e = body && body.error ? body.error : {};
+    super(e.message || kind);
+    this.kind = kind;          // 'network' or 'http'
+    this.status = status;      // 0 for network failures
+    this.code = e.code || '';
+    this.serverMessage = e.message || '';
+    this.body = body || {};
+  }
+}
+
+// {csrf() → token or null, recover(err) → true to send the call once more}
+let session = null;
+
+// Opts this page in to a staff session for every later call.
+export function useSession(s) {
+  session = s;
+}
+
+const UNSAFE = (m) => m !== 'GET' && m !== 'HEAD';
+
+// One fetch, no retry: {status, body, headers} or an ApiError. `own`: the
+// session's own calls (login, logout, session), which go without it.
+async function once(path, { method = 'GET', body, headers = {} }, own) {
+  const h = Object.assign({ Accept: 'application/json' }, headers);
+  let payload;
+  if (body !== undefined) {
+    // a string is a procedure file (the admin editor), anything else JSON
+    const text = typeof body === 'string';
+    h['Content-Type'] = text ? 'text/markdown; charset=utf-8' : 'application/json';
+    payload = text ? body : JSON.stringify(body);
+  }
+  const csrf = session && !own && UNSAFE(method) ? session.csrf() : null;
+  if (csrf) h['X-CSRF-Token'] = csrf;
+  let r, text;
+  try {
+    // a session's answers are private: nothing of them in the browser's cache
+    r = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin',
+      cache: session ? 'no-store' : 'no-cache' });
+    text = r.status === 204 ? '' : await r.text();
+  } catch {
+    throw new ApiError('network', 0, null);
+  }
+  let data = null;
+  if ((r.headers.get('content-type') || '').startsWith('application/json')) {
+    try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  } else if (r.ok) {
+    data = text;   // a procedure's source, as text
+  }
+  if (!r.ok) throw new ApiError('http', r.status, data);
+  return { status: r.status, body: data, headers: r.headers };
+}
+
+// api(path, {method, body, headers, session}): resolves {status, body,
+// headers} for a 2xx answer (body: the JSON, or the text of a non-JSON
+// answer); throws ApiError otherwise. With a session, a 401 or a stale CSRF
+// token is given to the session once (it logs in again) and the call is
+// sent again; session: false leaves the session out of this call.
+export async function api(path, opts = {}) {
+  const own = opts.session === false;
+  try {
+    return await once(path, opts, own);
+  } catch (err) {
+    if (own || !(err instanceof ApiError) || !session || !(await session.recover(err))) throw err;
+    return once(path, opts, own);
+  }
+}
+
+// Fetches a server-rendered page (the print sheets) as text.
+export async function fetchPage(path) {
+  let r;
+  try {
+    r = await fetch(path, { headers: { Accept: 'text/html' }, cache: 'no-cache' });
+  } catch {
+    throw new ApiError('network', 0, null);
+  }
+  if (!r.ok) {
+    let body = null;
+    try { body = await r.json(); } catch { body = null; }
+    throw new ApiError('http', r.status, body);
+  }
+  return r.text();
+}
