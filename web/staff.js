@@ -565,7 +565,9 @@ async function fillCase(id, stepWanted = null) {
         el('div', { class: 'btn-row' }, submit)));
     }
   }
-  ui.pane.replaceChildren(heading, returnedNote(c, p), nav, ...body);
+  const note = returnedNote(c, p);
+  // replaceChildren writes a null as the text "null": leave it out
+  ui.pane.replaceChildren(...[heading, note, nav].filter(Boolean), ...body);
   heading.focus();
 }
 

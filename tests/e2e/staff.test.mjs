@@ -244,6 +244,8 @@ describe('the staff window', () => {
     await page.selectOption('#start-proc', 'labour-handbook');
     await page.click('.start-form button[type=submit]');
     await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    // a case that was never returned has no note above its form, not the word "null"
+    assert.ok(!(await pane().innerText()).includes('null'), await pane().innerText());
     await axe('fill-conditions');
     for (let i = 0; i < 3; i++) await page.check(`#cond-${i}`);
     await page.click('.fill-form button[type=submit]');
