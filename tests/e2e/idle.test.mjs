@@ -121,8 +121,9 @@ describe('idle reset', () => {
     await checkDialog(28);
     const n0 = await countdown();
     assert.ok(n0 >= 20, `countdown starts at ${n0} s`);
-    await page.clock.fastForward(`00:${String(n0 + 1).padStart(2, '0')}`);
-    await atRoute(page, /^#\/$/);
+    // through atRoute, which marks the step screen first and so waits for home
+    // itself to be drawn, not just for the address to change
+    await atRoute(page, /^#\/$/, () => page.clock.fastForward(`00:${String(n0 + 1).padStart(2, '0')}`));
     await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
     assert.deepEqual(await getMode(page), { lang: 'zh-CN', big: false });
     assert.equal(await h1Text(page), '您好!请问您要办什么事?');
