@@ -20,7 +20,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "auth.h"
+#include "accounts.h"
 #include "cases.h"
 #include "db.h"
 
@@ -32,16 +32,16 @@
 /* The window's own columns of a case (schema 004); "" when unset. */
 struct window_info {
     char submitted_at[32];
-    char created_by[AUTH_NAME_MAX + 1];
+    char created_by[ACCOUNTS_NAME_MAX + 1];
     char called_at[32];
-    char called_by[AUTH_NAME_MAX + 1];
+    char called_by[ACCOUNTS_NAME_MAX + 1];
     int calls;
     char accepted_at[32];
-    char accepted_by[AUTH_NAME_MAX + 1];
+    char accepted_by[ACCOUNTS_NAME_MAX + 1];
     char completed_at[32];
-    char completed_by[AUTH_NAME_MAX + 1];
+    char completed_by[ACCOUNTS_NAME_MAX + 1];
     char returned_at[32];
-    char returned_by[AUTH_NAME_MAX + 1];
+    char returned_by[ACCOUNTS_NAME_MAX + 1];
     char no_show_at[32];
     char *outcome;              /* owned or NULL */
     bool erased;                /* personal data erased by retention (sweep) */

@@ -11,7 +11,7 @@
 #include "api_stats.h"
 #include "api_staff.h"
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "catalog.h"
 #include "cjktok.h"
 #include "db.h"
@@ -203,9 +203,9 @@ const struct http_route api_routes[] = {
     {"GET", "/print/cases/{}", print_case},
     {"GET", "/print/procedures/{}", print_procedure},
     /* staff and admin sessions */
-    {"POST", "/api/v1/login", api_login},
-    {"POST", "/api/v1/logout", api_logout},
-    {"GET", "/api/v1/session", api_session},
+    {"POST", "/api/v1/login", api_auth_login},
+    {"POST", "/api/v1/logout", api_auth_logout},
+    {"GET", "/api/v1/session", api_auth_session},
     /* the staff window (api_staff.c): staff session and CSRF checked there */
     {"GET", "/api/v1/staff/queue", api_staff_queue},
     {"POST", "/api/v1/staff/call-next", api_staff_call_next},

@@ -13,7 +13,7 @@
 
 #include "admin.h"
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "clock.h"
 #include "db.h"
 #include "library.h"
@@ -110,7 +110,7 @@ enum MHD_Result api_admin_procedures(struct http_request *req)
     struct db *db;
     char *json = NULL;
 
-    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_ADMIN, &who, &ret))
         return ret;
     if (!(db = db_thread()) || admin_list_json(db, api_admin_root, clock_today(), &json) != 0)
         return reply_internal(req);
@@ -131,7 +131,7 @@ enum MHD_Result api_admin_source_get(struct http_request *req)
     size_t len;
     int r;
 
-    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_ADMIN, &who, &ret))
         return ret;
     if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
         return reply_internal(req);
@@ -225,7 +225,7 @@ enum MHD_Result api_admin_source_put(struct http_request *req)
     bool create;
     int r;
 
-    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_ADMIN, &who, &ret))
         return ret;
     memset(&check, 0, sizeof check);
     while (inm && (*inm == ' ' || *inm == '\t'))
@@ -316,7 +316,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     char *rel = NULL, *detail = NULL;
     int r;
 
-    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &ret))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_ADMIN, &who, &ret))
         return ret;
     memset(&check, 0, sizeof check);
     if (!id || !*id)

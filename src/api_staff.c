@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "catalog.h"
 #include "db.h"
 #include "reply.h"
@@ -53,7 +53,7 @@ static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db
 static bool staff_begin(struct http_request *req, struct auth_user *who, enum MHD_Result *res,
                         struct db **db)
 {
-    if (!auth_require(req, AUTH_ROLE_STAFF, who, res))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_STAFF, who, res))
         return false;
     if (!(*db = db_thread())) {
         *res = reply_internal(req);

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "db.h"
 #include "library.h"
 #include "procedure.h"
@@ -91,7 +91,7 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     bool csv;
     int rc;
 
-    if (!auth_require(req, AUTH_ROLE_ADMIN, &who, &res))
+    if (!api_auth_require(req, ACCOUNTS_ROLE_ADMIN, &who, &res))
         return res;
     memset(&q, 0, sizeof q);
     q.now = time(NULL);
