@@ -19,27 +19,28 @@
 #define API_AUTH_COOKIE "spk_session"
 #define API_AUTH_CSRF_HEADER "X-CSRF-Token"
 
-/* Who made a request, as api_auth_require or api_auth_peek found them.
- * (The name predates the split of auth.c; it is kept so that handlers'
- * declarations stay as they are.) */
+/* The staffer behind a request, as a handler names them in events: what
+ * api_auth_peek fills, and what api_staff's handlers copy req->user into.
+ * (The name predates the split of auth.c; it is kept so that those
+ * handlers' declarations stay as they are.) */
 struct auth_user {
     char name[ACCOUNTS_NAME_MAX + 1];
-    enum accounts_role role;
 };
 
 /* Sets whether session cookies carry `Secure` (when serving over TLS).
  * Call before the HTTP workers start. */
 void api_auth_set_secure(bool secure);
 
-/* For route handlers, first thing. Checks the session cookie (401
- * not_logged_in when missing, unknown or expired), the role (403 forbidden
- * when a staff user calls an admin route), and for any method other than
- * GET and HEAD the X-CSRF-Token header (403 csrf_failed). Touches the
- * session's idle clock. Returns true and fills *who when the request may go
- * on; otherwise queues the error response, stores its MHD result in *res and
- * returns false. A database failure is a 500. */
-bool api_auth_require(struct http_request *req, enum accounts_role need, struct auth_user *who,
-                      enum MHD_Result *res);
+/* The guard of every staff and admin route (http_guard_fn, given to
+ * http_start; the dispatcher calls it before the handler). Checks the
+ * session cookie (401 not_logged_in when missing, unknown or expired), the
+ * role (403 forbidden when a staff user calls an HTTP_ADMIN route) and,
+ * when route->csrf, the X-CSRF-Token header (403 csrf_failed); a database
+ * failure is a 500. Touches the session's idle clock. Returns true with
+ * req->user set to the user's name; otherwise it has queued the answer and
+ * stored its MHD result in *res. */
+bool api_auth_guard(struct http_request *req, const struct http_route *route,
+                    enum MHD_Result *res);
 
 /* For public routes a staffer may also use (filling a case in at the
  * window through the resident's step routes): true and *who filled when

@@ -82,7 +82,7 @@ int window_case_id(const char *key, char id_out[CASE_ID_LEN + 1], struct refusal
  * docs/http-api.md). Returns 0 and *out (caller frees), 1 with e, -1. */
 int window_case_json(struct db *db, const char *id, char **out, struct refusal *e);
 
-/* The moves. user is the staffer (auth_require's who.name). Each returns
+/* The moves. user is the staffer (req->user, whom the guard admitted). Returns
  * 0, 1 with e set (404 unknown case, 409 status, 422 bad text), or -1. */
 int window_accept(struct db *db, const char *id, const char *user, struct refusal *e);
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,

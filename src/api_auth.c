@@ -30,13 +30,17 @@ static enum MHD_Result api_auth_unauthorized(struct http_request *req)
                             "请先登录;如果刚才已登录,可能因长时间未操作已自动退出");
 }
 
+/* Whether req may change state: the peek wants the CSRF token then. */
 static bool api_auth_changes(const struct http_request *req)
 {
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 }
 
-bool api_auth_require(struct http_request *req, enum accounts_role need, struct auth_user *who,
-                      enum MHD_Result *res)
+/* The user name fits the request's copy: the guard fills req->user. */
+_Static_assert(HTTP_USER_MAX >= ACCOUNTS_NAME_MAX, "a user name fits http_request.user");
+
+bool api_auth_guard(struct http_request *req, const struct http_route *route,
+                    enum MHD_Result *res)
 {
     struct db *db = db_thread();
     struct sessions_live s;
@@ -55,18 +59,17 @@ bool api_auth_require(struct http_request *req, enum accounts_role need, struct 
         *res = api_auth_unauthorized(req);
         return false;
     }
-    if (need == ACCOUNTS_ROLE_ADMIN && s.user.role != ACCOUNTS_ROLE_ADMIN) {
+    if (route->access == HTTP_ADMIN && s.user.role != ACCOUNTS_ROLE_ADMIN) {
         *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "forbidden",
                                 "这项操作需要管理员权限");
         return false;
     }
-    if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER))) {
+    if (route->csrf && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER))) {
         *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "csrf_failed",
                                 "页面已过期,请刷新页面后再试");
         return false;
     }
-    snprintf(who->name, sizeof who->name, "%s", s.user.name);
-    who->role = s.user.role;
+    snprintf(req->user, sizeof req->user, "%s", s.user.name);
     return true;
 }
 
@@ -81,7 +84,6 @@ bool api_auth_peek(struct http_request *req, struct auth_user *who)
     if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER)))
         return false;
     snprintf(who->name, sizeof who->name, "%s", s.user.name);
-    who->role = s.user.role;
     return true;
 }
 

@@ -115,6 +115,7 @@ int server_run(const struct server_options *o)
     cfg.n_routes = api_routes_count;
     cfg.listen = o->listen;
     cfg.threads = o->threads;
+    cfg.guard = api_auth_guard;
     if (!(d = http_start(&cfg, &port)))
         goto out;
     {
