@@ -134,13 +134,23 @@ static int accounts_dummy_make(void)
 
 /* --- users ------------------------------------------------------------------- */
 
-static int accounts_password_ok(size_t len, char *err, size_t errlen)
+/* Checks a new password's length and hashes it into hash, with now the
+ * time of the change. Returns 0; 1 (bad length) or -1 (memory) with a
+ * message in err. Waits for a hashing slot. */
+static int accounts_password_new(const char *password, size_t len,
+                                 char hash[crypto_pwhash_STRBYTES], char now[CLOCK_UTC_LEN],
+                                 char *err, size_t errlen)
 {
     if (len < ACCOUNTS_PASSWORD_MIN || len > ACCOUNTS_PASSWORD_MAX) {
         snprintf(err, errlen, "a password has %d to %d bytes", ACCOUNTS_PASSWORD_MIN,
                  ACCOUNTS_PASSWORD_MAX);
         return 1;
     }
+    if (accounts_hash(hash, password, len) != 0) {
+        snprintf(err, errlen, "out of memory while hashing the password");
+        return -1;
+    }
+    clock_utc_now(now);
     return 0;
 }
 
@@ -164,13 +174,8 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
                  "or digit", ACCOUNTS_NAME_MAX);
         return 1;
     }
-    if ((rc = accounts_password_ok(password_len, err, errlen)) != 0)
+    if ((rc = accounts_password_new(password, password_len, hash, now, err, errlen)) != 0)
         return rc;
-    if (accounts_hash(hash, password, password_len) != 0) {
-        snprintf(err, errlen, "out of memory while hashing the password");
-        return -1;
-    }
-    clock_utc_now(now);
     rc = -1;
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "database: cannot begin");
@@ -242,13 +247,8 @@ int accounts_user_passwd(struct db *db, const char *name, const char *password,
     char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN];
     int rc;
 
-    if ((rc = accounts_password_ok(password_len, err, errlen)) != 0)
+    if ((rc = accounts_password_new(password, password_len, hash, now, err, errlen)) != 0)
         return rc;
-    if (accounts_hash(hash, password, password_len) != 0) {
-        snprintf(err, errlen, "out of memory while hashing the password");
-        return -1;
-    }
-    clock_utc_now(now);
     rc = accounts_user_change(db, sql_user_passwd, name, hash, now, err, errlen);
     sodium_memzero(hash, sizeof hash);
     return rc;
