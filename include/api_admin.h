@@ -1,7 +1,7 @@
 /* api_admin: the admin console's routes (docs/http-api.md, Admin) — the
  * procedure files with their state, a file's source, saving it, a preview
  * that renders without saving — and the /admin page. Every route needs an
- * admin session (auth_require); the work is admin.c's.
+ * admin session (HTTP_ADMIN, the guard's); the work is admin.c's.
  */
 #ifndef SPK_API_ADMIN_H
 #define SPK_API_ADMIN_H

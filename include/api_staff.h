@@ -1,7 +1,7 @@
 /* api_staff: the HTTP handlers of the staff window (/api/v1/staff/…, the
  * correction notice and the /staff page); api.c routes to them. Every
- * handler but the page's starts with auth_require(AUTH_ROLE_STAFF), which
- * admins pass too. */
+ * route but the page's is HTTP_STAFF in the table: the guard lets staff,
+ * and admins too, in before the handler runs. */
 #ifndef SPK_API_STAFF_H
 #define SPK_API_STAFF_H
 

@@ -6,7 +6,7 @@
 #include "http.h"
 
 /* GET /api/v1/admin/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&procedure=ID&format=json|csv
- * (every argument optional). Admins only: 401/403 from auth_require. 400
+ * (every argument optional). Admins only: 401/403 from the guard. 400
  * for a malformed date, from after to, a range over STATS_DAYS_MAX days, a
  * malformed procedure id or an unknown format; 404 for a procedure never
  * loaded. */

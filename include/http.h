@@ -26,6 +26,7 @@
 /* Connections from one address; a hall's devices each have their own. */
 #define HTTP_PER_IP_MAX 128u
 #define HTTP_MAX_PARAMS 4
+#define HTTP_USER_MAX 32        /* a user name's longest (accounts.h) */
 
 struct http_request {
     struct MHD_Connection *conn;
@@ -39,6 +40,7 @@ struct http_request {
     bool body_too_large;
     bool body_oom;              /* memory ran out while gathering the body */
     bool dispatched;
+    char user[HTTP_USER_MAX + 1];   /* the staffer or admin the guard admitted; "" on public routes */
     unsigned status;            /* of the queued response, for the log */
     size_t bytes;
     uint64_t start_ns;
@@ -46,21 +48,52 @@ struct http_request {
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);
 
+/* Who may call a route. Staff and admin routes pass the guard (below)
+ * before their handler runs; an admin may call every staff route. */
+enum http_access {
+    HTTP_PUBLIC,
+    HTTP_STAFF,
+    HTTP_ADMIN,
+};
+
 struct http_route {
     const char *method;     /* "GET", "POST", ... */
     const char *pattern;    /* "/api/v1/procedures/{}"; a final "*" takes the rest */
     http_handler handler;
+    enum http_access access;    /* who may call it, checked before the handler */
+    bool csrf;                  /* X-CSRF-Token of the session required */
 };
+
+/* The check in front of every staff and admin route: called by the
+ * dispatcher once the route matched (after the 413 of a body too large,
+ * the 404 and the 405) and never for a public route. Returns true, with
+ * req->user filled, when the handler may run; otherwise it has queued the
+ * answer (401, 403, 500) and stored its result in *res. */
+typedef bool (*http_guard_fn)(struct http_request *req, const struct http_route *route,
+                              enum MHD_Result *res);
 
 struct http_server_config {
     const struct http_route *routes;
     size_t n_routes;
     const char *listen;     /* HOST:PORT */
     unsigned threads;
+    http_guard_fn guard;    /* required when any route is not public */
 };
 
+/* Whether a route table can be served as it is. Returns 0, or -1 with a
+ * message naming the first faulty route in err: an access that is not one
+ * of enum http_access; a staff or admin route while there is no guard
+ * (has_guard false); a staff or admin route whose method is not GET (so it
+ * may change state) without csrf — a forgotten CSRF check cannot reach a
+ * running server; and a public route with csrf, which nothing would check
+ * (public routes have no session: login is guarded by its own cross-site
+ * check). http_start refuses a table this refuses. */
+int http_routes_check(const struct http_route *routes, size_t n, bool has_guard, char *err,
+                      size_t errlen);
+
 /* Starts listening and serving on worker threads. Returns the daemon, or
- * NULL with a message on stderr. *port receives the bound port. */
+ * NULL with a message on stderr (also when http_routes_check refuses the
+ * table). *port receives the bound port. */
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port);
 
 /* Stops accepting, lets requests in flight finish (up to grace_ms), stops. */

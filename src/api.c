@@ -11,7 +11,7 @@
 #include "api_stats.h"
 #include "api_staff.h"
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "catalog.h"
 #include "cjktok.h"
 #include "db.h"
@@ -187,48 +187,51 @@ static enum MHD_Result page_media(struct http_request *req)
     return assets_media_serve(req, req->path + strlen("/media/"));
 }
 
+/* The one list of routes. access and csrf are checked by the dispatcher
+ * (api_auth_guard) before a handler runs; http_start refuses a staff or
+ * admin route that may change state without csrf. */
 const struct http_route api_routes[] = {
-    {"GET", "/healthz", api_healthz},
-    {"GET", "/api/v1/categories", api_categories},
-    {"GET", "/api/v1/procedures", api_procedures},
-    {"GET", "/api/v1/procedures/{}", api_procedure},
-    {"GET", "/api/v1/triage", api_triage},
-    {"POST", "/api/v1/cases", api_case_create},
-    {"GET", "/api/v1/cases/{}", api_case_get},
-    {"GET", "/api/v1/cases/{}/procedure", api_case_procedure},
-    {"POST", "/api/v1/cases/{}/conditions", api_case_conditions},
-    {"POST", "/api/v1/cases/{}/steps/{}", api_case_step},
-    {"POST", "/api/v1/cases/{}/submit", api_case_submit},
-    {"POST", "/api/v1/cases/{}/rating", api_case_rating},
-    {"GET", "/print/cases/{}", print_case},
-    {"GET", "/print/procedures/{}", print_procedure},
+    {"GET", "/healthz", api_healthz, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/categories", api_categories, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/procedures", api_procedures, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/procedures/{}", api_procedure, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/triage", api_triage, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases", api_case_create, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/cases/{}", api_case_get, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/cases/{}/procedure", api_case_procedure, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases/{}/conditions", api_case_conditions, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases/{}/steps/{}", api_case_step, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases/{}/submit", api_case_submit, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases/{}/rating", api_case_rating, HTTP_PUBLIC, false},
+    {"GET", "/print/cases/{}", print_case, HTTP_PUBLIC, false},
+    {"GET", "/print/procedures/{}", print_procedure, HTTP_PUBLIC, false},
     /* staff and admin sessions */
-    {"POST", "/api/v1/login", api_login},
-    {"POST", "/api/v1/logout", api_logout},
-    {"GET", "/api/v1/session", api_session},
-    /* the staff window (api_staff.c): staff session and CSRF checked there */
-    {"GET", "/api/v1/staff/queue", api_staff_queue},
-    {"POST", "/api/v1/staff/call-next", api_staff_call_next},
-    {"POST", "/api/v1/staff/cases", api_staff_start},
-    {"GET", "/api/v1/staff/cases/{}", api_staff_case},
-    {"POST", "/api/v1/staff/cases/{}/accept", api_staff_accept},
-    {"POST", "/api/v1/staff/cases/{}/complete", api_staff_complete},
-    {"POST", "/api/v1/staff/cases/{}/return", api_staff_return},
-    {"POST", "/api/v1/staff/cases/{}/call", api_staff_call},
-    {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show},
-    {"GET", "/print/staff/cases/{}/correction", print_staff_correction},
-    {"GET", "/staff", page_staff},
+    {"POST", "/api/v1/login", api_auth_login, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/logout", api_auth_logout, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/session", api_auth_session, HTTP_PUBLIC, false},
+    /* the staff window (api_staff.c) */
+    {"GET", "/api/v1/staff/queue", api_staff_queue, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/call-next", api_staff_call_next, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases", api_staff_start, HTTP_STAFF, true},
+    {"GET", "/api/v1/staff/cases/{}", api_staff_case, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/cases/{}/accept", api_staff_accept, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/complete", api_staff_complete, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/return", api_staff_return, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/call", api_staff_call, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show, HTTP_STAFF, true},
+    {"GET", "/print/staff/cases/{}/correction", print_staff_correction, HTTP_STAFF, false},
+    {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
-    {"GET", "/api/v1/admin/procedures", api_admin_procedures},
-    {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get},
-    {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put},
-    {"POST", "/api/v1/admin/preview", api_admin_preview},
-    {"GET", "/admin", page_admin},
+    {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},
+    {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get, HTTP_ADMIN, false},
+    {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put, HTTP_ADMIN, true},
+    {"POST", "/api/v1/admin/preview", api_admin_preview, HTTP_ADMIN, true},
+    {"GET", "/admin", page_admin, HTTP_PUBLIC, false},
     /* statistics (admins) */
-    {"GET", "/api/v1/admin/stats", api_admin_stats},
-    {"GET", "/admin/stats", page_admin_stats},
-    {"GET", "/", page_kiosk},
-    {"GET", "/assets/*", page_asset},
-    {"GET", "/media/*", page_media},
+    {"GET", "/api/v1/admin/stats", api_admin_stats, HTTP_ADMIN, false},
+    {"GET", "/admin/stats", page_admin_stats, HTTP_PUBLIC, false},
+    {"GET", "/", page_kiosk, HTTP_PUBLIC, false},
+    {"GET", "/assets/*", page_asset, HTTP_PUBLIC, false},
+    {"GET", "/media/*", page_media, HTTP_PUBLIC, false},
 };
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

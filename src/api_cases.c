@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "api_auth.h"
 #include "case_view.h"
 #include "cases.h"
 #include "catalog.h"
@@ -24,7 +24,7 @@
  * for the events; NULL for a resident (no staff session). */
 static const char *api_cases_actor(struct http_request *req, struct auth_user *who)
 {
-    return auth_peek(req, who) ? who->name : NULL;
+    return api_auth_peek(req, who) ? who->name : NULL;
 }
 
 /* Answers with the case's current state: the resident's answers, so

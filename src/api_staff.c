@@ -1,16 +1,17 @@
 /* api_staff: staff requests in, window operations, JSON out. The session
- * and its CSRF token are checked first of all (auth_require); the shape of
+ * and its CSRF token are checked first of all (the route's guard); the shape of
  * a body is checked here, what it means in window.c. A move answers with
  * the whole case view so the page redraws from what the server holds. */
 #include "api_staff.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assets.h"
-#include "auth.h"
+#include "api_auth.h"
 #include "case_view.h"
 #include "catalog.h"
 #include "db.h"
@@ -50,14 +51,13 @@ static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db
     return staff_answer(req, db, r, e, id, window_view_case_json);
 }
 
-/* First thing in every handler: the staff session (admins pass too), its
- * CSRF token on a POST, and the thread's connection. False when *res holds
- * the answer already given. */
+/* First thing in every handler: the staffer the guard admitted (admins
+ * pass too) and the thread's connection. False when *res holds the answer
+ * already given. */
 static bool staff_begin(struct http_request *req, struct auth_user *who, enum MHD_Result *res,
                         struct db **db)
 {
-    if (!auth_require(req, AUTH_ROLE_STAFF, who, res))
-        return false;
+    snprintf(who->name, sizeof who->name, "%s", req->user);
     if (!(*db = db_thread())) {
         *res = reply_internal(req);
         return false;

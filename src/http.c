@@ -27,6 +27,7 @@
 struct http_ctx {
     const struct http_route *routes;
     size_t n_routes;
+    http_guard_fn guard;
 };
 
 static struct http_ctx http_ctx;
@@ -271,8 +272,14 @@ static enum MHD_Result http_dispatch(struct http_request *req)
         const struct http_route *r = &http_ctx.routes[i];
         if (!http_route_match(r->pattern, req))
             continue;
-        if (strcmp(r->method, method) == 0)
+        if (strcmp(r->method, method) == 0) {
+            enum MHD_Result res;
+            /* the route, not its handler, says who may call it: a handler
+             * cannot forget the check */
+            if (r->access != HTTP_PUBLIC && !http_ctx.guard(req, r, &res))
+                return res;
             return r->handler(req);
+        }
         if (!strstr(allow, r->method) && strlen(allow) + strlen(r->method) + 8 < sizeof allow) {
             if (*allow)
                 strcat(allow, ", ");
@@ -430,6 +437,29 @@ static int http_parse_listen(const char *listen, struct sockaddr_storage *ss, so
     return 0;
 }
 
+int http_routes_check(const struct http_route *routes, size_t n, bool has_guard, char *err,
+                      size_t errlen)
+{
+    const char *why = NULL;
+    size_t i;
+
+    for (i = 0; i < n && !why; i++) {
+        const struct http_route *r = &routes[i];
+        if (r->access != HTTP_PUBLIC && r->access != HTTP_STAFF && r->access != HTTP_ADMIN)
+            why = "an unknown access";
+        else if (r->access != HTTP_PUBLIC && !has_guard)
+            why = "a staff or admin route, and no guard";
+        else if (r->access != HTTP_PUBLIC && !r->csrf && strcmp(r->method, "GET") != 0)
+            why = "a staff or admin route that may change state without the CSRF check";
+        else if (r->access == HTTP_PUBLIC && r->csrf)
+            why = "a CSRF check on a public route, which has no session to check it against";
+    }
+    if (!why)
+        return 0;
+    snprintf(err, errlen, "route %s %s: %s", routes[i - 1].method, routes[i - 1].pattern, why);
+    return -1;
+}
+
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
 {
     struct sockaddr_storage ss;
@@ -437,9 +467,15 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    char err[256];
 
+    if (http_routes_check(cfg->routes, cfg->n_routes, cfg->guard != NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
+        return NULL;
+    }
     http_ctx.routes = cfg->routes;
     http_ctx.n_routes = cfg->n_routes;
+    http_ctx.guard = cfg->guard;
     if (http_parse_listen(cfg->listen, &ss, &slen) != 0) {
         fprintf(stderr, "spkiosk: --listen wants HOST:PORT, got %s\n", cfg->listen);
         return NULL;

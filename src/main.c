@@ -8,12 +8,13 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "auth.h"
+#include "accounts.h"
 #include "clock.h"
 #include "db.h"
 #include "diag.h"
 #include "library.h"
 #include "server.h"
+#include "sessions.h"
 #include "sweep.h"
 #include "version.h"
 
@@ -127,7 +128,7 @@ static int user_read_line(char *buf, size_t cap, size_t *len, const char *prompt
     while ((c = getchar()) != EOF && c != '\n') {
         if (n + 1 >= cap) {
             fprintf(stderr, "spkiosk user: the password is longer than %d bytes\n",
-                    AUTH_PASSWORD_MAX);
+                    ACCOUNTS_PASSWORD_MAX);
             goto out;
         }
         buf[n++] = (char)c;
@@ -146,13 +147,13 @@ out:
 }
 
 /* The password for add/passwd: from a pipe once, from a terminal twice. */
-static int user_read_password(char buf[AUTH_PASSWORD_MAX + 2], size_t *len)
+static int user_read_password(char buf[ACCOUNTS_PASSWORD_MAX + 2], size_t *len)
 {
-    char again[AUTH_PASSWORD_MAX + 2];
+    char again[ACCOUNTS_PASSWORD_MAX + 2];
     size_t n2;
     int rc = -1;
 
-    if (user_read_line(buf, AUTH_PASSWORD_MAX + 2, len, "Password: ") != 0)
+    if (user_read_line(buf, ACCOUNTS_PASSWORD_MAX + 2, len, "Password: ") != 0)
         return -1;
     if (!isatty(0))
         return 0;
@@ -172,8 +173,8 @@ static int cmd_user(int argc, char **argv)
 {
     const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL;
     const char *db_path = "var/spkiosk.db";
-    char pw[AUTH_PASSWORD_MAX + 2], err[256];
-    enum auth_role role = AUTH_ROLE_STAFF;
+    char pw[ACCOUNTS_PASSWORD_MAX + 2], err[256];
+    enum accounts_role role = ACCOUNTS_ROLE_STAFF;
     struct db *db = NULL;
     size_t pwlen = 0;
     int i, r, rc = 1;
@@ -207,7 +208,7 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);
         return 2;
     }
-    if (strcmp(verb, "add") == 0 && auth_role_parse(role_s, &role) != 0) {
+    if (strcmp(verb, "add") == 0 && accounts_role_parse(role_s, &role) != 0) {
         fprintf(stderr, "spkiosk user add: --role staff or --role admin is needed\n");
         return 2;
     }
@@ -218,17 +219,17 @@ static int cmd_user(int argc, char **argv)
         goto out;
     }
     if (strcmp(verb, "list") == 0) {
-        rc = auth_user_list(db, stdout) == 0 ? 0 : 1;
+        rc = accounts_user_list(db, stdout) == 0 ? 0 : 1;
         goto out;
     }
     if (strcmp(verb, "disable") == 0) {
-        r = auth_user_disable(db, name, err, sizeof err);
+        r = accounts_user_disable(db, name, err, sizeof err);
     } else {
         if (user_read_password(pw, &pwlen) != 0)
             goto out;
         r = strcmp(verb, "add") == 0
-                ? auth_user_add(db, name, role, pw, pwlen, err, sizeof err)
-                : auth_user_passwd(db, name, pw, pwlen, err, sizeof err);
+                ? accounts_user_add(db, name, role, pw, pwlen, err, sizeof err)
+                : accounts_user_passwd(db, name, pw, pwlen, err, sizeof err);
     }
     if (r != 0) {
         fprintf(stderr, "spkiosk user %s: %s\n", verb, err);
@@ -281,9 +282,9 @@ static int cmd_serve(int argc, char **argv)
         } else if (strcmp(a, "--session-idle") == 0) {
             char *end;
             long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > AUTH_IDLE_MAX) {
+            if (*end || n < 1 || n > SESSIONS_IDLE_MAX) {
                 fprintf(stderr, "spkiosk serve: --session-idle takes 1 to %d seconds\n",
-                        AUTH_IDLE_MAX);
+                        SESSIONS_IDLE_MAX);
                 return 2;
             }
             o.session_idle = n;

@@ -23,12 +23,14 @@
 #include "api.h"
 #include "api_admin.h"
 #include "assets.h"
-#include "auth.h"
+#include "accounts.h"
+#include "api_auth.h"
 #include "catalog.h"
 #include "db.h"
 #include "http.h"
 #include "loader.h"
 #include "models.h"
+#include "sessions.h"
 #include "sweep.h"
 #include "watch.h"
 
@@ -50,7 +52,7 @@ void server_options_default(struct server_options *o)
     o->procedures = "./procedures";
     o->web_dir = NULL;
     o->threads = 4;
-    o->session_idle = AUTH_IDLE_SECONDS;
+    o->session_idle = SESSIONS_IDLE_SECONDS;
     o->retention_days = SWEEP_RETENTION_DEFAULT;
     o->secure_cookies = 0;
 }
@@ -98,10 +100,10 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: out of memory\n");
         goto out;
     }
-    auth_set_idle(o->session_idle);
-    auth_set_secure(o->secure_cookies != 0);
+    sessions_set_idle(o->session_idle);
+    api_auth_set_secure(o->secure_cookies != 0);
     api_admin_setup(o->procedures);
-    if (auth_bootstrap(db, stdout) != 0)
+    if (accounts_bootstrap(db, stdout) != 0)
         goto out;
     /* watching starts before the first load: a file changed while it runs,
      * or right after the listening line, is then never missed */
@@ -113,6 +115,7 @@ int server_run(const struct server_options *o)
     cfg.n_routes = api_routes_count;
     cfg.listen = o->listen;
     cfg.threads = o->threads;
+    cfg.guard = api_auth_guard;
     if (!(d = http_start(&cfg, &port)))
         goto out;
     {

@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "clock.h"
 #include "text.h"
 #include "utf8.h"
+
+/* the staffer columns a move writes hold any account name */
+_Static_assert(CASE_USER_MAX == ACCOUNTS_NAME_MAX, "case_window names fit an account name");
 
 /* ---- errors ---------------------------------------------------------------- */
 

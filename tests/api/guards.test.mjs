@@ -1,22 +1,18 @@
-// Every staff and admin route, read from the route table in src/api.c (so a
-// route added later is covered without editing this file): 401 without a
-// session, 403 for a staff user on an admin route, and for every method but
-// GET the CSRF check (403 without the header, with a wrong token, and with
-// another session's token). The routes' own tests cover what happens once
-// these checks pass.
+// Every staff and admin route, read with its access and CSRF columns from
+// the route table in src/api.c (so a route added later is covered without
+// editing this file): 401 without a session, 403 for a staff user on an
+// admin route, and wherever the table asks for CSRF — every method but GET,
+// as the daemon refuses to start otherwise — the CSRF check (403 without the
+// header, with a wrong token, and with another session's token). The
+// routes' own tests cover what happens once these checks pass.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ROOT, useDaemon, request, assertError, addUser, login, authHeaders } from './helpers.mjs';
+import { useDaemon, request, assertError, addUser, login, authHeaders, routeTable } from './helpers.mjs';
 
-const table = fs.readFileSync(path.join(ROOT, 'src', 'api.c'), 'utf8');
-const ROUTES = [...table.matchAll(/\{"(GET|POST|PUT|DELETE|PATCH)", "([^"]+)", \w+\}/g)]
-  .map(([, method, pattern]) => ({ method, pattern }))
-  .filter((r) => /^\/(api\/v1\/(staff|admin)|print\/staff)\//.test(r.pattern));
+const ROUTES = routeTable().filter((r) => r.access !== 'PUBLIC');
 const SAMPLE_ID = '0123456789abcdef0123456789abcdef';
 const url = (h, r) => `${h.daemon.url}${r.pattern.replaceAll('{}', SAMPLE_ID)}`;
-const isAdmin = (r) => r.pattern.startsWith('/api/v1/admin/');
+const isAdmin = (r) => r.access === 'ADMIN';
 const body = (r) => (r.method === 'GET' ? undefined : '{}');
 
 describe('staff and admin routes are guarded', () => {
@@ -31,6 +27,8 @@ describe('staff and admin routes are guarded', () => {
       'GET /api/v1/admin/procedures/{}/source', 'PUT /api/v1/admin/procedures/{}/source',
       'GET /api/v1/admin/stats'])
       assert.ok(names.includes(want), `${want} in ${names.join(', ')}`);
+    for (const r of ROUTES.filter((x) => x.method !== 'GET'))
+      assert.ok(r.csrf, `${r.method} ${r.pattern} changes state: csrf in the table`);
   });
 
   test('without a session: 401 not_logged_in on every one', async () => {
@@ -53,7 +51,7 @@ describe('staff and admin routes are guarded', () => {
   test('a state change without the CSRF token, with a wrong one or another session\'s: 403', async () => {
     addUser(h.db, 'chief', 'admin', 'chief-pass-1');
     s.admin = await login(h.daemon.url, 'chief', 'chief-pass-1');
-    const changes = ROUTES.filter((r) => r.method !== 'GET');
+    const changes = ROUTES.filter((r) => r.csrf);
     assert.ok(changes.length >= 8, `${changes.length} state-changing routes`);
     for (const r of changes) {
       const who = s.admin;  // passes the role check of every route
@@ -71,7 +69,7 @@ describe('staff and admin routes are guarded', () => {
   });
 
   test('the same calls with the right token get past the guard', async () => {
-    for (const r of ROUTES.filter((x) => x.method !== 'GET')) {
+    for (const r of ROUTES.filter((x) => x.csrf)) {
       const res = await request(url(h, r), { method: r.method, body: body(r), headers: authHeaders(s.admin) });
       assert.ok(![401, 403].includes(res.status), `${r.method} ${r.pattern}: ${res.status} ${res.text}`);
     }

@@ -292,3 +292,25 @@ export function authHeaders(session, extra = {}) {
   return { Cookie: session.cookie, 'X-CSRF-Token': session.csrf,
     'Content-Type': 'application/json', ...extra };
 }
+
+// The route table of src/api.c, the one list of routes: [{method, pattern,
+// handler, access: 'PUBLIC'|'STAFF'|'ADMIN', csrf}] in table order. Every
+// entry must match the expected shape, so that a route written differently
+// is an error here rather than a route the guard tests silently skip.
+export function routeTable() {
+  const src = fs.readFileSync(path.join(ROOT, 'src', 'api.c'), 'utf8');
+  const body = src.match(/const struct http_route api_routes\[\] = \{\n([\s\S]*?)\n\};/);
+  assert.ok(body, 'the api_routes table in src/api.c');
+  const entry = /^\{"(GET|POST|PUT|DELETE|PATCH)", "([^"]+)", (\w+), HTTP_(PUBLIC|STAFF|ADMIN), (true|false)\},$/;
+  const routes = [];
+  for (const raw of body[1].split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('/*') || line.startsWith('*')) continue;
+    const m = line.match(entry);
+    assert.ok(m, `src/api.c: a route table line of an unexpected shape: ${line}`);
+    const [, method, pattern, handler, access, csrf] = m;
+    routes.push({ method, pattern, handler, access, csrf: csrf === 'true' });
+  }
+  assert.ok(routes.length > 0, 'routes in src/api.c');
+  return routes;
+}

@@ -7,7 +7,7 @@
 // data, and that the log holds no case id or value.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, assertJSONType } from './helpers.mjs';
+import { assertError, assertJSONType, routeTable } from './helpers.mjs';
 import { useWindow, residentCase, NAME, ID, MOBILE, masked } from './staff-helpers.mjs';
 
 const h = useWindow();
@@ -17,19 +17,19 @@ describe('every staff route needs a staff session, and a CSRF token to change an
   let c;
   before(async () => { c = await residentCase(h); });
 
-  const routes = () => [
-    ['GET', '/api/v1/staff/queue'],
-    ['GET', `/api/v1/staff/cases/${c.id}`],
-    ['GET', `/api/v1/staff/cases/${c.ticket}`],
-    ['GET', `/print/staff/cases/${c.id}/correction`],
-    ['POST', '/api/v1/staff/call-next', {}],
-    ['POST', '/api/v1/staff/cases', { procedure: 'simple' }],
-    ['POST', `/api/v1/staff/cases/${c.id}/accept`, {}],
-    ['POST', `/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结' }],
-    ['POST', `/api/v1/staff/cases/${c.id}/return`, { reason: '材料不全' }],
-    ['POST', `/api/v1/staff/cases/${c.id}/call`, {}],
-    ['POST', `/api/v1/staff/cases/${c.id}/no-show`, {}],
-  ];
+  // The staff routes of the route table in src/api.c, each case route with
+  // the case's id and with its ticket; a body the route would act on, so
+  // that a missing check would show as a move.
+  const BODIES = {
+    '/api/v1/staff/cases': { procedure: 'simple' },
+    '/api/v1/staff/cases/{}/complete': { outcome: '已办结' },
+    '/api/v1/staff/cases/{}/return': { reason: '材料不全' },
+  };
+  const routes = () => routeTable().filter((r) => r.access === 'STAFF').flatMap((r) => {
+    const body = r.method === 'GET' ? undefined : (BODIES[r.pattern] ?? {});
+    const keys = r.pattern.includes('{}') ? [c.id, c.ticket] : [''];
+    return keys.map((k) => [r.method, r.pattern.replaceAll('{}', k), body]);
+  });
 
   it('401 not_logged_in without a session cookie, and with a made-up one', async () => {
     for (const [method, p, body] of routes()) {

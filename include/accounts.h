@@ -1,0 +1,81 @@
+/* accounts: the staff and admin users — who they are (a name and a role),
+ * their passwords, and the check of a password at login.
+ *
+ * Users live in SQLite (schema/003-users.sql) with an Argon2id hash
+ * (libsodium crypto_pwhash_str, at least the interactive limits). Each hash
+ * takes 64 MiB, so at most ACCOUNTS_HASH_CONCURRENCY run at once: the
+ * command line and rehashing wait for a turn, a login never does (it is
+ * told the slots are busy). Used by `spkiosk user …` (main.c), by server
+ * start-up (accounts_bootstrap) and by the login handler (api_auth.c).
+ */
+#ifndef SPK_ACCOUNTS_H
+#define SPK_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+
+#define ACCOUNTS_NAME_MAX 32        /* user names: [a-z0-9][a-z0-9._-]{0,31} */
+#define ACCOUNTS_PASSWORD_MIN 8     /* bytes */
+#define ACCOUNTS_PASSWORD_MAX 256   /* bytes; longer input is refused, not cut */
+#define ACCOUNTS_HASH_CONCURRENCY 2
+
+enum accounts_role {
+    ACCOUNTS_ROLE_STAFF = 1,
+    ACCOUNTS_ROLE_ADMIN = 2,        /* may do everything staff may */
+};
+
+struct accounts_user {
+    char name[ACCOUNTS_NAME_MAX + 1];
+    enum accounts_role role;
+};
+
+/* "staff" or "admin". */
+const char *accounts_role_name(enum accounts_role role);
+
+/* Parses "staff" or "admin". Returns 0 and sets *role, or -1 (also for
+ * NULL). */
+int accounts_role_parse(const char *s, enum accounts_role *role);
+
+/* True when s is a valid user name. */
+bool accounts_name_valid(const char *s);
+
+/* Creates a user. password is password_len bytes (not NUL-terminated
+ * necessarily). Returns 0; 1 with a message in err for a bad name, a bad
+ * password length or a name already taken; -1 on a database or hashing
+ * failure (message in err). Waits for a hashing slot. */
+int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
+                      const char *password, size_t password_len, char *err, size_t errlen);
+
+/* Replaces a user's password and ends their sessions, in one transaction.
+ * Returns 0; 1 with a message in err (unknown user, bad password length);
+ * -1 on failure (message in err). */
+int accounts_user_passwd(struct db *db, const char *name, const char *password,
+                         size_t password_len, char *err, size_t errlen);
+
+/* Disables a user (no login, sessions ended); the account and its name in
+ * case histories stay. Returns 0; 1 with a message (unknown user); -1. */
+int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen);
+
+/* Prints "NAME ROLE active|disabled CREATED" per user to out. 0 or -1. */
+int accounts_user_list(struct db *db, void *out /* FILE * */);
+
+/* At start-up, before logins are served: prepares the hash unknown names
+ * are checked against, and when there is no user at all creates `admin`
+ * with a random password written to out once. Returns 0 (created or not
+ * needed) or -1 (message on stderr). */
+int accounts_bootstrap(struct db *db, void *out /* FILE * */);
+
+/* The password check of a login, for a worker thread: never waits for a
+ * hashing slot. Returns 0 when name and password match an active account:
+ * *u is filled, and a hash made with older limits is replaced (best
+ * effort: the old one keeps working if that fails). Returns 1 when they do
+ * not match (unknown or disabled name, wrong, empty or over-long
+ * password); an unknown name costs as much time as a wrong password.
+ * Returns 2 when every hashing slot is busy and nothing was checked; -1 on
+ * a database error. */
+int accounts_password_check(struct db *db, const char *name, const char *password, size_t len,
+                            struct accounts_user *u);
+
+#endif

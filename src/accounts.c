@@ -1,0 +1,402 @@
+/* accounts: users, their Argon2id password hashes and the password check
+ * of a login (see include/accounts.h for the rules).
+ *
+ * Password hashing is deliberately slow and large (Argon2id, 64 MiB), so a
+ * counting gate lets at most ACCOUNTS_HASH_CONCURRENCY run at once. A login
+ * never waits at the gate (it is told "busy" instead), so a burst of logins
+ * cannot tie up the worker threads the kiosk needs.
+ */
+#include "accounts.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "sessions.h"
+
+#define ACCOUNTS_BOOT_PASSWORD_LEN 16
+#define ACCOUNTS_DUMMY_BYTES 32
+
+static const char sql_user_insert[] =
+    "INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, 0, ?4, ?4) ON CONFLICT (name) DO NOTHING";
+static const char sql_user_get[] = "SELECT role, pwhash, disabled FROM users WHERE name = ?1";
+static const char sql_user_passwd[] =
+    "UPDATE users SET pwhash = ?2, updated_at = ?3 WHERE name = ?1";
+static const char sql_user_disable[] =
+    "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1";
+static const char sql_user_count[] = "SELECT count(*) FROM users";
+static const char sql_user_list[] =
+    "SELECT name, role, disabled, created_at FROM users ORDER BY name";
+
+const char *accounts_role_name(enum accounts_role role)
+{
+    return role == ACCOUNTS_ROLE_ADMIN ? "admin" : "staff";
+}
+
+int accounts_role_parse(const char *s, enum accounts_role *role)
+{
+    if (s && strcmp(s, "staff") == 0)
+        *role = ACCOUNTS_ROLE_STAFF;
+    else if (s && strcmp(s, "admin") == 0)
+        *role = ACCOUNTS_ROLE_ADMIN;
+    else
+        return -1;
+    return 0;
+}
+
+bool accounts_name_valid(const char *s)
+{
+    size_t i;
+
+    if (!s || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+        return false;
+    for (i = 1; s[i]; i++) {
+        char c = s[i];
+        if (i >= ACCOUNTS_NAME_MAX)
+            return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* --- hashing, at most ACCOUNTS_HASH_CONCURRENCY at once ------------------- */
+
+static pthread_mutex_t accounts_gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t accounts_gate_cv = PTHREAD_COND_INITIALIZER;
+static unsigned accounts_gate_busy;
+
+/* Waits for a hashing slot: for the command line and rare upgrades. */
+static void accounts_gate_enter(void)
+{
+    pthread_mutex_lock(&accounts_gate_mu);
+    while (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY)
+        pthread_cond_wait(&accounts_gate_cv, &accounts_gate_mu);
+    accounts_gate_busy++;
+    pthread_mutex_unlock(&accounts_gate_mu);
+}
+
+/* Takes a hashing slot if one is free at once; true when taken. */
+static bool accounts_gate_try(void)
+{
+    bool taken = false;
+
+    pthread_mutex_lock(&accounts_gate_mu);
+    if (accounts_gate_busy < ACCOUNTS_HASH_CONCURRENCY) {
+        accounts_gate_busy++;
+        taken = true;
+    }
+    pthread_mutex_unlock(&accounts_gate_mu);
+    return taken;
+}
+
+static void accounts_gate_leave(void)
+{
+    pthread_mutex_lock(&accounts_gate_mu);
+    accounts_gate_busy--;
+    pthread_cond_signal(&accounts_gate_cv);
+    pthread_mutex_unlock(&accounts_gate_mu);
+}
+
+/* out receives the crypto_pwhash_str string. Waits for a slot. Returns 0 or
+ * -1 (memory). */
+static int accounts_hash(char out[crypto_pwhash_STRBYTES], const char *pw, size_t len)
+{
+    int rc;
+
+    accounts_gate_enter();
+    rc = crypto_pwhash_str(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                           crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+    accounts_gate_leave();
+    return rc;
+}
+
+/* A hash nobody's password matches, verified for unknown names so that they
+ * cost as much time as a wrong password. Made at start-up
+ * (accounts_bootstrap) so that the first unknown name does not take twice
+ * as long. */
+static char accounts_dummy[crypto_pwhash_STRBYTES];
+
+static int accounts_dummy_make(void)
+{
+    unsigned char raw[ACCOUNTS_DUMMY_BYTES];
+    int rc;
+
+    randombytes_buf(raw, sizeof raw);
+    rc = accounts_hash(accounts_dummy, (const char *)raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    return rc;
+}
+
+/* --- users ------------------------------------------------------------------- */
+
+/* Checks a new password's length and hashes it into hash, with now the
+ * time of the change. Returns 0; 1 (bad length) or -1 (memory) with a
+ * message in err. Waits for a hashing slot. */
+static int accounts_password_new(const char *password, size_t len,
+                                 char hash[crypto_pwhash_STRBYTES], char now[CLOCK_UTC_LEN],
+                                 char *err, size_t errlen)
+{
+    if (len < ACCOUNTS_PASSWORD_MIN || len > ACCOUNTS_PASSWORD_MAX) {
+        snprintf(err, errlen, "a password has %d to %d bytes", ACCOUNTS_PASSWORD_MIN,
+                 ACCOUNTS_PASSWORD_MAX);
+        return 1;
+    }
+    if (accounts_hash(hash, password, len) != 0) {
+        snprintf(err, errlen, "out of memory while hashing the password");
+        return -1;
+    }
+    clock_utc_now(now);
+    return 0;
+}
+
+/* The message of a failed statement, for the command line. Returns -1. */
+static int accounts_db_error(struct db *db, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "database: %s", sqlite3_errmsg(db_handle(db)));
+    return -1;
+}
+
+int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
+                      const char *password, size_t password_len, char *err, size_t errlen)
+{
+    char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!accounts_name_valid(name)) {
+        snprintf(err, errlen,
+                 "a user name is 1 to %d of a-z, 0-9, '.', '_' and '-', starting with a letter "
+                 "or digit", ACCOUNTS_NAME_MAX);
+        return 1;
+    }
+    if ((rc = accounts_password_new(password, password_len, hash, now, err, errlen)) != 0)
+        return rc;
+    rc = -1;
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "database: cannot begin");
+        goto out;
+    }
+    if (!(st = db_stmt(db, sql_user_insert)) ||
+        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, accounts_role_name(role), -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC)) != 0) {
+        rc = accounts_db_error(db, err, errlen);
+    } else if (sqlite3_changes(db_handle(db)) == 0) {
+        snprintf(err, errlen, "user %s already exists", name);
+        rc = 1;
+    } else if (db_commit(db) != 0) {
+        snprintf(err, errlen, "database: cannot commit");
+    } else {
+        rc = 0;
+    }
+    if (rc != 0)
+        db_rollback(db);
+out:
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+/* Runs sql (binding ?1 name, ?2 a, ?3 b when given) then ends the user's
+ * sessions, in one transaction. Returns 0, 1 for an unknown user, -1. */
+static int accounts_user_change(struct db *db, const char *sql, const char *name, const char *a,
+                                const char *b, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "database: cannot begin");
+        return -1;
+    }
+    if (!(st = db_stmt(db, sql)) ||
+        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+                       (a ? sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC) : SQLITE_OK) |
+                       (b ? sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC) : SQLITE_OK)) != 0) {
+        accounts_db_error(db, err, errlen);
+        goto fail;
+    }
+    if (sqlite3_changes(db_handle(db)) == 0) {
+        snprintf(err, errlen, "no user %s", name);
+        rc = 1;
+        goto fail;
+    }
+    /* a new password or a disabled account must not leave a browser in */
+    if (sessions_end_user(db, name) != 0) {
+        accounts_db_error(db, err, errlen);
+        goto fail;
+    }
+    if (db_commit(db) != 0) {
+        snprintf(err, errlen, "database: cannot commit");
+        goto fail;
+    }
+    return 0;
+fail:
+    db_rollback(db);
+    return rc;
+}
+
+int accounts_user_passwd(struct db *db, const char *name, const char *password,
+                         size_t password_len, char *err, size_t errlen)
+{
+    char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN];
+    int rc;
+
+    if ((rc = accounts_password_new(password, password_len, hash, now, err, errlen)) != 0)
+        return rc;
+    rc = accounts_user_change(db, sql_user_passwd, name, hash, now, err, errlen);
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}
+
+int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen)
+{
+    char now[CLOCK_UTC_LEN];
+
+    clock_utc_now(now);
+    return accounts_user_change(db, sql_user_disable, name, now, NULL, err, errlen);
+}
+
+int accounts_user_list(struct db *db, void *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_user_list);
+    int r;
+
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        fprintf(out, "%s %s %s %s\n", (const char *)sqlite3_column_text(st, 0),
+                (const char *)sqlite3_column_text(st, 1),
+                sqlite3_column_int(st, 2) ? "disabled" : "active",
+                (const char *)sqlite3_column_text(st, 3));
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+int accounts_bootstrap(struct db *db, void *out)
+{
+    /* no look-alikes (0/O, 1/l/I): the password is read off a terminal */
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    char pw[ACCOUNTS_BOOT_PASSWORD_LEN + 1], err[160];
+    sqlite3_stmt *st = db_stmt(db, sql_user_count);
+    sqlite3_int64 users;
+    int i, rc;
+
+    if (accounts_dummy_make() != 0) {
+        fprintf(stderr, "spkiosk: out of memory while preparing logins\n");
+        return -1;
+    }
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return -1;
+    users = sqlite3_column_int64(st, 0);
+    /* an open read would pin this connection to an old snapshot */
+    sqlite3_reset(st);
+    if (users > 0)
+        return 0;
+    for (i = 0; i < ACCOUNTS_BOOT_PASSWORD_LEN; i++)
+        pw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    pw[ACCOUNTS_BOOT_PASSWORD_LEN] = '\0';
+    rc = accounts_user_add(db, "admin", ACCOUNTS_ROLE_ADMIN, pw, ACCOUNTS_BOOT_PASSWORD_LEN, err,
+                           sizeof err);
+    if (rc == 0) {
+        fprintf(out, "spkiosk: created user admin with password %s\n"
+                     "spkiosk: it is shown only now; change it with "
+                     "`spkiosk user passwd admin`\n", pw);
+        fflush(out);
+    } else {
+        fprintf(stderr, "spkiosk: cannot create the first admin: %s\n", err);
+    }
+    sodium_memzero(pw, sizeof pw);
+    return rc == 0 ? 0 : -1;
+}
+
+/* --- the check of a login ------------------------------------------------------ */
+
+/* Checks name and password; the caller holds a hashing slot. Returns 0 and
+ * fills u (and *rehash when the stored hash uses older limits); 1 when they
+ * do not match a usable account; -1 on a database error. */
+static int accounts_password_verify(struct db *db, const char *name, const char *pw, size_t len,
+                                    struct accounts_user *u, bool *rehash)
+{
+    char stored[crypto_pwhash_STRBYTES] = "";
+    sqlite3_stmt *st;
+    bool usable = false;
+    int r;
+
+    *rehash = false;
+    if (accounts_name_valid(name)) {
+        if (!(st = db_stmt(db, sql_user_get)) ||
+            sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+            return -1;
+        r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            const char *h = (const char *)sqlite3_column_text(st, 1);
+            usable = !sqlite3_column_int(st, 2) &&
+                     accounts_role_parse((const char *)sqlite3_column_text(st, 0), &u->role) == 0 &&
+                     h && strlen(h) < sizeof stored;
+            if (usable)
+                memcpy(stored, h, strlen(h) + 1);
+        }
+        sqlite3_reset(st);
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            return -1;
+    }
+    if (!usable) {
+        /* the dummy matches no password: verifying only spends the time */
+        r = crypto_pwhash_str_verify(accounts_dummy, pw, len);
+        (void)r;
+        return 1;
+    }
+    if (crypto_pwhash_str_verify(stored, pw, len) != 0)
+        return 1;
+    snprintf(u->name, sizeof u->name, "%s", name);
+    *rehash = crypto_pwhash_str_needs_rehash(stored, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+    return 0;
+}
+
+/* Replaces a hash made with older limits, keeping the user's sessions.
+ * Failure is harmless: the old hash still works. */
+static void accounts_rehash(struct db *db, const char *name, const char *pw, size_t len)
+{
+    char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+
+    if (accounts_hash(hash, pw, len) != 0)
+        return;
+    clock_utc_now(now);
+    if (db_begin(db) != 0)
+        goto out;
+    if (!(st = db_stmt(db, sql_user_passwd)) ||
+        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != 0 ||
+        db_commit(db) != 0)
+        db_rollback(db);
+out:
+    sodium_memzero(hash, sizeof hash);
+}
+
+int accounts_password_check(struct db *db, const char *name, const char *password, size_t len,
+                            struct accounts_user *u)
+{
+    bool rehash = false;
+    int rc;
+
+    /* nothing to hash: a failure like a wrong password, without the cost */
+    if (len == 0 || len > ACCOUNTS_PASSWORD_MAX)
+        return 1;
+    /* both hashing slots busy: never make a worker wait for one */
+    if (!accounts_gate_try())
+        return 2;
+    rc = accounts_password_verify(db, name, password, len, u, &rehash);
+    accounts_gate_leave();
+    if (rc == 0 && rehash)
+        accounts_rehash(db, u->name, password, len);
+    return rc;
+}

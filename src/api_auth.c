@@ -1,0 +1,250 @@
+/* api_auth: login, logout and session over HTTP, and the session check of
+ * staff and admin requests (see include/api_auth.h). Here are the cookie,
+ * the headers and the answers; what a session or a password is, and how
+ * logins are throttled, is sessions.c's, accounts.c's and throttle.c's.
+ */
+#include "api_auth.h"
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "db.h"
+#include "reply.h"
+#include "sessions.h"
+#include "throttle.h"
+
+static bool api_auth_secure;
+
+void api_auth_set_secure(bool secure)
+{
+    api_auth_secure = secure;
+}
+
+static enum MHD_Result api_auth_unauthorized(struct http_request *req)
+{
+    return http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "not_logged_in",
+                            "请先登录;如果刚才已登录,可能因长时间未操作已自动退出");
+}
+
+/* Whether req may change state: the peek wants the CSRF token then. */
+static bool api_auth_changes(const struct http_request *req)
+{
+    return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+}
+
+/* The user name fits the request's copy: the guard fills req->user. */
+_Static_assert(HTTP_USER_MAX >= ACCOUNTS_NAME_MAX, "a user name fits http_request.user");
+
+bool api_auth_guard(struct http_request *req, const struct http_route *route,
+                    enum MHD_Result *res)
+{
+    struct db *db = db_thread();
+    struct sessions_live s;
+    int r;
+
+    if (!db) {
+        *res = reply_internal(req);
+        return false;
+    }
+    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
+    if (r < 0) {
+        *res = reply_internal(req);
+        return false;
+    }
+    if (r > 0) {
+        *res = api_auth_unauthorized(req);
+        return false;
+    }
+    if (route->access == HTTP_ADMIN && s.user.role != ACCOUNTS_ROLE_ADMIN) {
+        *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "forbidden",
+                                "这项操作需要管理员权限");
+        return false;
+    }
+    if (route->csrf && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER))) {
+        *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "csrf_failed",
+                                "页面已过期,请刷新页面后再试");
+        return false;
+    }
+    snprintf(req->user, sizeof req->user, "%s", s.user.name);
+    return true;
+}
+
+bool api_auth_peek(struct http_request *req, struct auth_user *who)
+{
+    struct db *db = db_thread();
+    struct sessions_live s;
+
+    if (!db || sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s) != 0)
+        return false;
+    /* a state change counts as the staffer's only with the page's token */
+    if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER)))
+        return false;
+    snprintf(who->name, sizeof who->name, "%s", s.user.name);
+    return true;
+}
+
+/* {"user","role","csrf"} with an optional Set-Cookie; no-store, since it
+ * holds the CSRF token. */
+static enum MHD_Result api_auth_reply_session(struct http_request *req,
+                                              const struct accounts_user *u, const char *csrf,
+                                              const char *cookie)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *body = NULL;
+    struct MHD_Response *r = NULL;
+
+    if (!o || !cJSON_AddStringToObject(o, "user", u->name) ||
+        !cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) ||
+        !cJSON_AddStringToObject(o, "csrf", csrf) || !(body = cJSON_PrintUnformatted(o))) {
+        cJSON_Delete(o);
+        return reply_internal(req);
+    }
+    cJSON_Delete(o);
+    r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        cJSON_free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (cookie)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    req->bytes = strlen(body);
+    return http_reply_response(req, MHD_HTTP_OK, r);
+}
+
+/* True when a browser says the request comes from another site:
+ * Sec-Fetch-Site other than same-origin or none, or (older browsers send
+ * no Sec-Fetch-Site) an Origin whose host is not the request's Host. */
+static bool api_auth_cross_site(struct http_request *req)
+{
+    const char *site = http_header(req, "Sec-Fetch-Site");
+    const char *origin = http_header(req, "Origin");
+    const char *host = http_header(req, MHD_HTTP_HEADER_HOST), *o;
+
+    /* the browser's own verdict first: it holds behind a proxy that
+     * rewrites Host, where comparing Origin with Host would not */
+    if (site)
+        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    if (!origin)
+        return false;
+    /* "null" (a sandboxed frame, a file) or a scheme we do not serve */
+    if (!(o = strstr(origin, "://")))
+        return true;
+    return !host || strcasecmp(o + 3, host) != 0;
+}
+
+enum MHD_Result api_auth_login(struct http_request *req)
+{
+    static const char bad_body[] = "请求格式不对:需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
+    struct db *db = db_thread();
+    cJSON *body = NULL;
+    const cJSON *jn, *jp;
+    char addr[HTTP_ADDR_MAX], token[SESSIONS_TOKEN_LEN + 1] = "", csrf[SESSIONS_CSRF_LEN + 1];
+    char cookie[160] = "";
+    struct throttle_keys keys;
+    enum throttle_outcome outcome = THROTTLE_NONE;
+    bool started = false;
+    struct accounts_user u;
+    long long now = (long long)time(NULL), wait;
+    enum MHD_Result ret;
+    int r;
+
+    if (!db) {
+        ret = reply_internal(req);
+        goto out;
+    }
+    /* login CSRF: another site's form could log this browser into an
+     * account of the attacker's choosing. Browsers say where a request
+     * comes from; tools and tests send neither header. */
+    if (api_auth_cross_site(req)) {
+        ret = http_reply_error(req, MHD_HTTP_FORBIDDEN, "cross_site",
+                               "请在本系统的登录页面登录");
+        goto out;
+    }
+    body = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+    jn = cJSON_GetObjectItemCaseSensitive(body, "name");
+    jp = cJSON_GetObjectItemCaseSensitive(body, "password");
+    if (!cJSON_IsObject(body) || !cJSON_IsString(jn) || !cJSON_IsString(jp)) {
+        ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", bad_body);
+        goto out;
+    }
+    http_client_addr(req, addr);
+    throttle_keys_make(&keys, jn->valuestring, addr);
+    if ((wait = throttle_attempt_begin(&keys, now)) > 0) {
+        ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
+                                     "登录失败次数过多,请 15 分钟后再试", (long)wait);
+        goto out;
+    }
+    started = true;
+    r = accounts_password_check(db, jn->valuestring, jp->valuestring, strlen(jp->valuestring), &u);
+    if (r == 2) {
+        ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                     "正在处理其他登录,请稍等几秒再试", 1);
+        goto out;
+    }
+    if (r < 0) {
+        ret = reply_internal(req);
+        goto out;
+    }
+    if (r > 0) {
+        outcome = THROTTLE_FAILED;
+        ret = http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "login_failed",
+                               "用户名或密码不对,请重新输入");
+        goto out;
+    }
+    outcome = THROTTLE_OK;
+    if (sessions_create(db, u.name, token, csrf) != 0) {
+        ret = reply_internal(req);
+        goto out;
+    }
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+             API_AUTH_COOKIE, token, api_auth_secure ? "; Secure" : "");
+    ret = api_auth_reply_session(req, &u, csrf, cookie);
+out:
+    if (started)
+        throttle_attempt_end(&keys, now, outcome);
+    sodium_memzero(token, sizeof token);
+    sodium_memzero(cookie, sizeof cookie);
+    jp = cJSON_GetObjectItemCaseSensitive(body, "password");
+    if (cJSON_IsString(jp))
+        sodium_memzero(jp->valuestring, strlen(jp->valuestring));
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_auth_logout(struct http_request *req)
+{
+    struct db *db = db_thread();
+    char cookie[128];
+    struct MHD_Response *r;
+
+    if (!db || sessions_end(db, http_cookie(req, API_AUTH_COOKIE)) != 0)
+        return reply_internal(req);
+    if (!(r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)))
+        return MHD_NO;
+    snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+             API_AUTH_COOKIE, api_auth_secure ? "; Secure" : "");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    return http_reply_response(req, MHD_HTTP_NO_CONTENT, r);
+}
+
+enum MHD_Result api_auth_session(struct http_request *req)
+{
+    struct db *db = db_thread();
+    struct sessions_live s;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return api_auth_unauthorized(req);
+    return api_auth_reply_session(req, &s.user, s.csrf, NULL);
+}

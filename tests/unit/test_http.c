@@ -1,0 +1,224 @@
+/* Unit tests of who may call a route: the route table check that keeps a
+ * state-changing staff or admin route without its CSRF check (or any
+ * guarded route without a guard) from being served — on the real table of
+ * src/api.c and on faulty ones — and the dispatcher's order on a real
+ * daemon with a stand-in guard: the guard runs once the route matched,
+ * after the 404, 405 and 413 answers, never for a public route, and the
+ * handler only when it lets the request in, with req->user set. */
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "http.h"
+
+/* --- the table check ------------------------------------------------------ */
+
+static enum MHD_Result test_handler(struct http_request *req)
+{
+    char body[64];
+
+    snprintf(body, sizeof body, "user=[%s]", req->user);
+    return http_reply(req, MHD_HTTP_OK, "text/plain", body, strlen(body));
+}
+
+Test(http_routes, the_daemons_table_passes)
+{
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(api_routes, api_routes_count, true, err, sizeof err), 0,
+                 "%s", err);
+}
+
+Test(http_routes, the_daemons_table_needs_a_guard)
+{
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(api_routes, api_routes_count, false, err, sizeof err), -1);
+    cr_assert(strstr(err, "no guard"), "%s", err);
+}
+
+Test(http_routes, a_state_change_without_csrf_is_refused)
+{
+    static const struct http_route staff[] = {
+        {"GET", "/s/queue", test_handler, HTTP_STAFF, false},
+        {"POST", "/s/move", test_handler, HTTP_STAFF, false},
+    };
+    static const struct http_route admin[] = {
+        {"PUT", "/a/file", test_handler, HTTP_ADMIN, false},
+    };
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(staff, 2, true, err, sizeof err), -1);
+    cr_assert(strstr(err, "POST /s/move"), "the route is named: %s", err);
+    cr_assert_eq(http_routes_check(admin, 1, true, err, sizeof err), -1);
+    cr_assert(strstr(err, "PUT /a/file"), "%s", err);
+}
+
+Test(http_routes, csrf_on_a_public_route_is_refused)
+{
+    static const struct http_route t[] = {
+        {"POST", "/p", test_handler, HTTP_PUBLIC, true},
+    };
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(t, 1, true, err, sizeof err), -1);
+    cr_assert(strstr(err, "public"), "%s", err);
+}
+
+Test(http_routes, reads_and_public_routes_need_no_csrf)
+{
+    static const struct http_route t[] = {
+        {"GET", "/s/queue", test_handler, HTTP_STAFF, false},
+        {"GET", "/a/stats", test_handler, HTTP_ADMIN, false},
+        {"POST", "/s/move", test_handler, HTTP_STAFF, true},
+        {"POST", "/login", test_handler, HTTP_PUBLIC, false},
+    };
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(t, 4, true, err, sizeof err), 0, "%s", err);
+    /* public routes alone need no guard */
+    cr_assert_eq(http_routes_check(t + 3, 1, false, err, sizeof err), 0, "%s", err);
+}
+
+/* --- the dispatcher's order -------------------------------------------------- */
+
+static atomic_int test_guard_calls;
+
+/* Admits X-Test-User as the user; "boss" is the only admin. */
+static bool test_guard(struct http_request *req, const struct http_route *route,
+                       enum MHD_Result *res)
+{
+    const char *u = http_header(req, "X-Test-User");
+
+    atomic_fetch_add(&test_guard_calls, 1);
+    if (!u) {
+        *res = http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "not_logged_in", "no user");
+        return false;
+    }
+    if (route->access == HTTP_ADMIN && strcmp(u, "boss") != 0) {
+        *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "forbidden", "not an admin");
+        return false;
+    }
+    snprintf(req->user, sizeof req->user, "%s", u);
+    return true;
+}
+
+Test(http_routes, http_start_refuses_a_faulty_table)
+{
+    static const struct http_route t[] = {
+        {"POST", "/s/move", test_handler, HTTP_STAFF, false},
+    };
+    struct http_server_config cfg = {t, 1, "127.0.0.1:0", 2, test_guard};
+    unsigned port = 0;
+
+    cr_assert_null(http_start(&cfg, &port));
+}
+
+static const struct http_route test_routes[] = {
+    {"GET", "/pub", test_handler, HTTP_PUBLIC, false},
+    {"POST", "/staff/move", test_handler, HTTP_STAFF, true},
+    {"GET", "/admin/x", test_handler, HTTP_ADMIN, false},
+};
+
+static struct MHD_Daemon *test_daemon;
+static unsigned test_port;
+
+static void test_start(void)
+{
+    struct http_server_config cfg = {test_routes, 3, "127.0.0.1:0", 2, test_guard};
+
+    atomic_store(&test_guard_calls, 0);
+    test_daemon = http_start(&cfg, &test_port);
+    cr_assert_not_null(test_daemon);
+}
+
+static void test_stop(void)
+{
+    http_stop(test_daemon, 1000);
+}
+
+/* Sends head (request line and headers, without the blank line) and reads
+ * the answer to its end; returns the status, the body in body. */
+static int test_request(const char *head, char *body, size_t cap)
+{
+    struct sockaddr_in sa;
+    char buf[4096], req[1024];
+    size_t got = 0;
+    ssize_t n;
+    int fd, status = 0;
+    const char *b;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short)test_port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    snprintf(req, sizeof req, "%s\r\nHost: t\r\nConnection: close\r\n\r\n", head);
+    cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+    while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    buf[got] = '\0';
+    cr_assert_eq(sscanf(buf, "HTTP/1.%*c %d", &status), 1, "an answer: %s", buf);
+    b = strstr(buf, "\r\n\r\n");
+    snprintf(body, cap, "%s", b ? b + 4 : "");
+    return status;
+}
+
+TestSuite(http_dispatch, .init = test_start, .fini = test_stop);
+
+Test(http_dispatch, a_public_route_never_meets_the_guard)
+{
+    char body[256];
+
+    cr_assert_eq(test_request("GET /pub HTTP/1.1", body, sizeof body), 200);
+    cr_assert_str_eq(body, "user=[]");
+    cr_assert_eq(atomic_load(&test_guard_calls), 0);
+}
+
+Test(http_dispatch, the_guard_runs_before_the_handler)
+{
+    char body[256];
+
+    cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nContent-Length: 0", body,
+                              sizeof body), 401);
+    cr_assert(strstr(body, "not_logged_in"), "the guard's answer, not the handler's: %s", body);
+    cr_assert_eq(atomic_load(&test_guard_calls), 1);
+    cr_assert_eq(test_request("GET /admin/x HTTP/1.1\r\nX-Test-User: clerk", body, sizeof body),
+                 403);
+    cr_assert(strstr(body, "forbidden"), "%s", body);
+    cr_assert_eq(atomic_load(&test_guard_calls), 2);
+}
+
+Test(http_dispatch, the_handler_sees_whom_the_guard_admitted)
+{
+    char body[256];
+
+    cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nContent-Length: 0\r\n"
+                              "X-Test-User: clerk", body, sizeof body), 200);
+    cr_assert_str_eq(body, "user=[clerk]");
+    cr_assert_eq(test_request("GET /admin/x HTTP/1.1\r\nX-Test-User: boss", body, sizeof body),
+                 200);
+    cr_assert_str_eq(body, "user=[boss]");
+    cr_assert_eq(atomic_load(&test_guard_calls), 2);
+}
+
+Test(http_dispatch, unknown_paths_wrong_methods_and_big_bodies_are_answered_first)
+{
+    char body[256];
+
+    cr_assert_eq(test_request("GET /staff/nope HTTP/1.1", body, sizeof body), 404);
+    cr_assert_eq(test_request("GET /staff/move HTTP/1.1", body, sizeof body), 405);
+    cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nContent-Length: 5000000", body,
+                              sizeof body), 413);
+    cr_assert_eq(atomic_load(&test_guard_calls), 0);
+}
