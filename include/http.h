@@ -48,12 +48,16 @@ struct http_request {
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);
 
-/* Who may call a route. Staff and admin routes pass the guard (below)
- * before their handler runs; an admin may call every staff route. */
+/* Who may call a route. Every route but a public one passes the guard
+ * (below) before its handler runs; an admin may call every staff route. */
 enum http_access {
-    HTTP_PUBLIC,
-    HTTP_STAFF,
-    HTTP_ADMIN,
+    HTTP_PUBLIC,    /* anyone; req->user stays "" */
+    HTTP_SHARED,    /* a resident's route a staffer also uses (filling a case
+                     * in at the window): anyone, and req->user names the
+                     * staffer when a live session (with its CSRF token on a
+                     * state change) comes with it; never refused */
+    HTTP_STAFF,     /* a staff or admin session */
+    HTTP_ADMIN,     /* an admin session */
 };
 
 struct http_route {
@@ -64,11 +68,11 @@ struct http_route {
     bool csrf;                  /* X-CSRF-Token of the session required */
 };
 
-/* The check in front of every staff and admin route: called by the
+/* The check in front of every route that is not public: called by the
  * dispatcher once the route matched (after the 413 of a body too large,
- * the 404 and the 405) and never for a public route. Returns true, with
- * req->user filled, when the handler may run; otherwise it has queued the
- * answer (401, 403, 500) and stored its result in *res. */
+ * the 404 and the 405). Returns true, with req->user filled (or "" on a
+ * shared route without a staffer), when the handler may run; otherwise it
+ * has queued the answer (401, 403, 500) and stored its result in *res. */
 typedef bool (*http_guard_fn)(struct http_request *req, const struct http_route *route,
                               enum MHD_Result *res);
 
@@ -82,12 +86,13 @@ struct http_server_config {
 
 /* Whether a route table can be served as it is. Returns 0, or -1 with a
  * message naming the first faulty route in err: an access that is not one
- * of enum http_access; a staff or admin route while there is no guard
+ * of enum http_access; a route other than public while there is no guard
  * (has_guard false); a staff or admin route whose method is not GET (so it
  * may change state) without csrf — a forgotten CSRF check cannot reach a
- * running server; and a public route with csrf, which nothing would check
- * (public routes have no session: login is guarded by its own cross-site
- * check). http_start refuses a table this refuses. */
+ * running server; and a public or shared route with csrf, which would
+ * refuse residents (they have no session: login is guarded by its own
+ * cross-site check, a shared route attributes a change to a staffer only
+ * with the token). http_start refuses a table this refuses. */
 int http_routes_check(const struct http_route *routes, size_t n, bool has_guard, char *err,
                       size_t errlen);
 

@@ -30,7 +30,7 @@ static enum MHD_Result api_auth_unauthorized(struct http_request *req)
                             "请先登录;如果刚才已登录,可能因长时间未操作已自动退出");
 }
 
-/* Whether req may change state: the peek wants the CSRF token then. */
+/* Whether req may change state: a shared route wants the CSRF token then. */
 static bool api_auth_changes(const struct http_request *req)
 {
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
@@ -38,6 +38,23 @@ static bool api_auth_changes(const struct http_request *req)
 
 /* The user name fits the request's copy: the guard fills req->user. */
 _Static_assert(HTTP_USER_MAX >= ACCOUNTS_NAME_MAX, "a user name fits http_request.user");
+
+/* A shared route's staffer: req->user set when the request carries a live
+ * session and, on a state change, its CSRF token; otherwise it goes on as
+ * a resident's, answered nothing (a database error included: the
+ * resident's request must not fail for a staffer's session). */
+static void api_auth_peek(struct http_request *req, struct db *db)
+{
+    struct sessions_live s;
+
+    req->user[0] = '\0';
+    if (sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s) != 0)
+        return;
+    /* a state change counts as the staffer's only with the page's token */
+    if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER)))
+        return;
+    snprintf(req->user, sizeof req->user, "%s", s.user.name);
+}
 
 bool api_auth_guard(struct http_request *req, const struct http_route *route,
                     enum MHD_Result *res)
@@ -49,6 +66,10 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
     if (!db) {
         *res = reply_internal(req);
         return false;
+    }
+    if (route->access == HTTP_SHARED) {
+        api_auth_peek(req, db);
+        return true;
     }
     r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
     if (r < 0) {
@@ -70,20 +91,6 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
         return false;
     }
     snprintf(req->user, sizeof req->user, "%s", s.user.name);
-    return true;
-}
-
-bool api_auth_peek(struct http_request *req, struct auth_user *who)
-{
-    struct db *db = db_thread();
-    struct sessions_live s;
-
-    if (!db || sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s) != 0)
-        return false;
-    /* a state change counts as the staffer's only with the page's token */
-    if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER)))
-        return false;
-    snprintf(who->name, sizeof who->name, "%s", s.user.name);
     return true;
 }
 

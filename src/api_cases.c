@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_auth.h"
 #include "case_view.h"
 #include "cases.h"
 #include "catalog.h"
@@ -20,11 +19,12 @@
 #include "reply.h"
 #include "window.h"
 
-/* The staffer filling a case in at the window through these same routes,
- * for the events; NULL for a resident (no staff session). */
-static const char *api_cases_actor(struct http_request *req, struct auth_user *who)
+/* The staffer filling a case in at the window through these same routes
+ * (HTTP_SHARED: the guard found their session), for the events; NULL for
+ * a resident. */
+static const char *api_cases_actor(const struct http_request *req)
 {
-    return api_auth_peek(req, who) ? who->name : NULL;
+    return req->user[0] ? req->user : NULL;
 }
 
 /* Answers with the case's current state: the resident's answers, so
@@ -131,7 +131,6 @@ enum MHD_Result api_case_conditions(struct http_request *req)
     enum MHD_Result ret;
     struct db *db = db_thread();
     cJSON *body = reply_json_body(req, &ret), *out = NULL, *list;
-    struct auth_user who;
     int r;
 
     if (!body)
@@ -152,7 +151,7 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         }
         confirmed[n++] = cJSON_IsTrue(item);
     }
-    r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req, &who), &unmet,
+    r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req), &unmet,
                       &n_unmet, &e);
     if (r < 0) {
         ret = reply_internal(req);
@@ -306,7 +305,6 @@ enum MHD_Result api_case_step(struct http_request *req)
     char (*nums)[32] = NULL, (*tick_nums)[32] = NULL;
     const cJSON *pf, *pc;
     struct refusal e;
-    struct auth_user who;
     enum MHD_Result ret;
     struct db *db;
     cJSON *body;
@@ -332,7 +330,7 @@ enum MHD_Result api_case_step(struct http_request *req)
     }
     in.fields = fields;
     in.checklist = ticks;
-    r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req, &who), &rej,
+    r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req), &rej,
                    &e);
     if (r < 0)
         ret = reply_internal(req);
@@ -360,8 +358,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
     struct db *db = db_thread();
     cJSON *out;
     char *ticket = NULL;
-    struct auth_user who;
-    int r = db ? window_submit(db, req->params[0], api_cases_actor(req, &who), &ticket, &e) : -1;
+    int r = db ? window_submit(db, req->params[0], api_cases_actor(req), &ticket, &e) : -1;
 
     if (r < 0)
         return reply_internal(req);

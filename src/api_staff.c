@@ -51,13 +51,12 @@ static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db
     return staff_answer(req, db, r, e, id, window_view_case_json);
 }
 
-/* First thing in every handler: the staffer the guard admitted (admins
- * pass too) and the thread's connection. False when *res holds the answer
+/* First thing in every handler: the thread's connection. The guard has
+ * admitted the staffer (admins pass too) before the handler runs, and
+ * req->user names them in the events. False when *res holds the answer
  * already given. */
-static bool staff_begin(struct http_request *req, struct auth_user *who, enum MHD_Result *res,
-                        struct db **db)
+static bool staff_begin(struct http_request *req, enum MHD_Result *res, struct db **db)
 {
-    snprintf(who->name, sizeof who->name, "%s", req->user);
     if (!(*db = db_thread())) {
         *res = reply_internal(req);
         return false;
@@ -82,12 +81,11 @@ static bool staff_id(struct http_request *req, struct db *db, char id[CASE_ID_LE
 
 enum MHD_Result api_staff_queue(struct http_request *req)
 {
-    struct auth_user who;
     enum MHD_Result res;
     struct db *db;
     char *json;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &res, &db))
         return res;
     if (window_view_queue_json(db, &json) != 0)
         return reply_internal(req);
@@ -97,13 +95,12 @@ enum MHD_Result api_staff_queue(struct http_request *req)
 enum MHD_Result api_staff_case(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &res, &db))
         return res;
     r = window_resolve(db, req->params[0], id, &e);
     return staff_case_answer(req, db, r, &e, id);
@@ -116,14 +113,13 @@ enum MHD_Result api_staff_start(struct http_request *req)
     struct catalog *c = NULL;
     char id[CASE_ID_LEN + 1], *json = NULL;
     struct case_state cs;
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &res, &db))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
@@ -143,7 +139,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
         goto out;
     }
     /* the same case as a resident's, started by the staffer at the window */
-    r = cases_create(db, p->id, p->hash, "window", who.name, id, &e);
+    r = cases_create(db, p->id, p->hash, "window", req->user, id, &e);
     if (r < 0) {
         res = reply_internal(req);
     } else if (r > 0) {
@@ -168,14 +164,13 @@ typedef int (*staff_move_fn)(struct db *db, const char *id, const char *user, st
 static enum MHD_Result staff_move(struct http_request *req, staff_move_fn move, staff_view_fn view)
 {
     char id[CASE_ID_LEN + 1];
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
+    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
         return res;
-    return staff_answer(req, db, move(db, id, who.name, &e), &e, id, view);
+    return staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
 
 enum MHD_Result api_staff_accept(struct http_request *req)
@@ -195,18 +190,17 @@ static const char *staff_text(const cJSON *body, const char *key)
 enum MHD_Result api_staff_complete(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
+    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    r = window_complete(db, id, who.name, staff_text(body, "outcome"), &e);
+    r = window_complete(db, id, req->user, staff_text(body, "outcome"), &e);
     res = staff_case_answer(req, db, r, &e, id);
     cJSON_Delete(body);
     return res;
@@ -252,7 +246,6 @@ enum MHD_Result api_staff_return(struct http_request *req)
     char id[CASE_ID_LEN + 1];
     const char **fnames = NULL, **cnames = NULL;
     struct window_flags fields, checklist;
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
@@ -260,7 +253,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
     size_t used = 0;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
+    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
@@ -270,7 +263,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
         res = reply_internal(req);
         goto out;
     }
-    r = window_return(db, id, who.name, staff_text(body, "reason"), &fields, &checklist, &e);
+    r = window_return(db, id, req->user, staff_text(body, "reason"), &fields, &checklist, &e);
     res = staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);
@@ -293,28 +286,26 @@ enum MHD_Result api_staff_call(struct http_request *req)
 enum MHD_Result api_staff_call_next(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1] = "";
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &who, &res, &db))
+    if (!staff_begin(req, &res, &db))
         return res;
-    return staff_answer(req, db, window_call_next(db, who.name, id, &e), &e, id,
+    return staff_answer(req, db, window_call_next(db, req->user, id, &e), &e, id,
                         window_view_entry_json);
 }
 
 enum MHD_Result print_staff_correction(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    struct auth_user who;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     char *html;
     int r;
 
-    if (!staff_begin(req, &who, &res, &db) || !staff_id(req, db, id, &res))
+    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
         return res;
     r = print_correction_html(db, id, &html, &e);
     if (r < 0)

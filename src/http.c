@@ -445,14 +445,15 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
 
     for (i = 0; i < n && !why; i++) {
         const struct http_route *r = &routes[i];
-        if (r->access != HTTP_PUBLIC && r->access != HTTP_STAFF && r->access != HTTP_ADMIN)
+        bool session = r->access == HTTP_STAFF || r->access == HTTP_ADMIN;
+        if (!session && r->access != HTTP_PUBLIC && r->access != HTTP_SHARED)
             why = "an unknown access";
         else if (r->access != HTTP_PUBLIC && !has_guard)
-            why = "a staff or admin route, and no guard";
-        else if (r->access != HTTP_PUBLIC && !r->csrf && strcmp(r->method, "GET") != 0)
+            why = "a route for staff, and no guard";
+        else if (session && !r->csrf && strcmp(r->method, "GET") != 0)
             why = "a staff or admin route that may change state without the CSRF check";
-        else if (r->access == HTTP_PUBLIC && r->csrf)
-            why = "a CSRF check on a public route, which has no session to check it against";
+        else if (!session && r->csrf)
+            why = "a CSRF check on a route residents use without a session";
     }
     if (!why)
         return 0;

@@ -61,15 +61,30 @@ Test(http_routes, a_state_change_without_csrf_is_refused)
     cr_assert(strstr(err, "PUT /a/file"), "%s", err);
 }
 
-Test(http_routes, csrf_on_a_public_route_is_refused)
+Test(http_routes, csrf_on_a_public_or_shared_route_is_refused)
 {
     static const struct http_route t[] = {
         {"POST", "/p", test_handler, HTTP_PUBLIC, true},
+        {"POST", "/c/step", test_handler, HTTP_SHARED, true},
     };
     char err[256] = "";
 
     cr_assert_eq(http_routes_check(t, 1, true, err, sizeof err), -1);
-    cr_assert(strstr(err, "public"), "%s", err);
+    cr_assert(strstr(err, "POST /p: a CSRF check on a route residents use"), "%s", err);
+    cr_assert_eq(http_routes_check(t + 1, 1, true, err, sizeof err), -1);
+    cr_assert(strstr(err, "POST /c/step"), "%s", err);
+}
+
+Test(http_routes, a_shared_route_needs_the_guard_but_no_csrf)
+{
+    static const struct http_route t[] = {
+        {"POST", "/c/step", test_handler, HTTP_SHARED, false},
+    };
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(t, 1, true, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(http_routes_check(t, 1, false, err, sizeof err), -1);
+    cr_assert(strstr(err, "no guard"), "%s", err);
 }
 
 Test(http_routes, reads_and_public_routes_need_no_csrf)
