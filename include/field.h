@@ -94,7 +94,7 @@ enum field_json { FIELD_JSON_STRING, FIELD_JSON_BOOL, FIELD_JSON_NUMBER };
 
 /* How the queue's lists and the resident's own case view show a stored
  * value: in full, or, for an ID number, by its last 4 characters
- * (cases_mask_id). The staff case view, where the original is checked,
+ * (case_view_mask_id). The staff case view, where the original is checked,
  * shows every value in full. */
 enum field_mask { FIELD_MASK_NONE, FIELD_MASK_ID };
 

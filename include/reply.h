@@ -24,8 +24,13 @@ enum reply_cache {
     REPLY_PRIVATE,
 };
 
-/* 500 internal_error with the standard message. */
+/* 500 internal_error with the standard message, which sends a resident
+ * to the window. */
 enum MHD_Result reply_internal(struct http_request *req);
+
+/* 500 internal_error for a login or a session check: the same without the
+ * window, which a staffer at a window has no use for. */
+enum MHD_Result reply_internal_staff(struct http_request *req);
 
 /* 400 bad_request with message (the body's shape is wrong). */
 enum MHD_Result reply_bad_request(struct http_request *req, const char *message);

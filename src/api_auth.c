@@ -63,17 +63,21 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
     struct sessions_live s;
     int r;
 
-    if (!db) {
-        *res = reply_internal(req);
-        return false;
-    }
     if (route->access == HTTP_SHARED) {
-        api_auth_peek(req, db);
+        /* never a refusal: without a connection the handler answers as it
+         * would for a resident (its 400s and 404s first) */
+        req->user[0] = '\0';
+        if (db)
+            api_auth_peek(req, db);
         return true;
+    }
+    if (!db) {
+        *res = reply_internal_staff(req);
+        return false;
     }
     r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
     if (r < 0) {
-        *res = reply_internal(req);
+        *res = reply_internal_staff(req);
         return false;
     }
     if (r > 0) {
@@ -108,7 +112,7 @@ static enum MHD_Result api_auth_reply_session(struct http_request *req,
         !cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) ||
         !cJSON_AddStringToObject(o, "csrf", csrf) || !(body = cJSON_PrintUnformatted(o))) {
         cJSON_Delete(o);
-        return reply_internal(req);
+        return reply_internal_staff(req);
     }
     cJSON_Delete(o);
     r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
@@ -162,7 +166,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
     int r;
 
     if (!db) {
-        ret = reply_internal(req);
+        ret = reply_internal_staff(req);
         goto out;
     }
     /* login CSRF: another site's form could log this browser into an
@@ -195,7 +199,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
         goto out;
     }
     if (r < 0) {
-        ret = reply_internal(req);
+        ret = reply_internal_staff(req);
         goto out;
     }
     if (r > 0) {
@@ -206,7 +210,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
     }
     outcome = THROTTLE_OK;
     if (sessions_create(db, u.name, token, csrf) != 0) {
-        ret = reply_internal(req);
+        ret = reply_internal_staff(req);
         goto out;
     }
     snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
@@ -231,7 +235,7 @@ enum MHD_Result api_auth_logout(struct http_request *req)
     struct MHD_Response *r;
 
     if (!db || sessions_end(db, http_cookie(req, API_AUTH_COOKIE)) != 0)
-        return reply_internal(req);
+        return reply_internal_staff(req);
     if (!(r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)))
         return MHD_NO;
     snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
@@ -247,10 +251,10 @@ enum MHD_Result api_auth_session(struct http_request *req)
     int r;
 
     if (!db)
-        return reply_internal(req);
+        return reply_internal_staff(req);
     r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
     if (r < 0)
-        return reply_internal(req);
+        return reply_internal_staff(req);
     if (r > 0)
         return api_auth_unauthorized(req);
     return api_auth_reply_session(req, &s.user, s.csrf, NULL);

@@ -27,34 +27,15 @@ static const char *api_cases_actor(const struct http_request *req)
     return req->user[0] ? req->user : NULL;
 }
 
-/* Answers with the case's current state: the resident's answers, so
- * no-store (a staffer's browser opens it too, see web/staff.js). */
-static enum MHD_Result api_case_state(struct http_request *req, struct db *db, const char *id,
-                                      unsigned status)
-{
-    struct case_state cs;
-    struct refusal e;
-    enum MHD_Result ret;
-    char *json;
-    int r = cases_load(db, id, &cs, &e);
+/* A view of a loaded case as JSON (caller frees; NULL when memory ran out). */
+typedef char *(*api_case_view_fn)(const struct case_state *cs);
 
-    if (r < 0) {
-        ret = reply_internal(req);
-    } else if (r > 0) {
-        ret = reply_refusal(req, &e);
-    } else if (!(json = case_view_json(&cs))) {
-        ret = reply_internal(req);
-    } else {
-        ret = http_reply_private(req, status, json, strlen(json));
-        free(json);
-    }
-    cases_state_free(&cs);
-    return ret;
-}
-
-enum MHD_Result api_case_procedure(struct http_request *req)
+/* Answers with view of case id as it now is: 404 for no such case, 500
+ * on a failure (no connection included), else status with the JSON. */
+static enum MHD_Result api_case_answer(struct http_request *req, struct db *db, const char *id,
+                                       unsigned status, api_case_view_fn view,
+                                       enum reply_cache cache)
 {
-    struct db *db = db_thread();
     struct case_state cs;
     struct refusal e;
     enum MHD_Result ret;
@@ -62,15 +43,36 @@ enum MHD_Result api_case_procedure(struct http_request *req)
 
     if (!db)
         return reply_internal(req);
-    r = cases_load(db, req->params[0], &cs, &e);
+    r = cases_load(db, id, &cs, &e);
     if (r < 0)
         ret = reply_internal(req);
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else
-        ret = reply_json_take(req, MHD_HTTP_OK, render_procedure_detail(cs.model), REPLY_PUBLIC);
+        ret = reply_json_take(req, status, view(&cs), cache);
     cases_state_free(&cs);
     return ret;
+}
+
+/* Answers with the case's current state: the resident's answers, so
+ * no-store (a staffer's browser opens it too, see web/staff.js). */
+static enum MHD_Result api_case_state(struct http_request *req, struct db *db, const char *id,
+                                      unsigned status)
+{
+    return api_case_answer(req, db, id, status, case_view_json, REPLY_PRIVATE);
+}
+
+/* The steps of the version the case pinned, as the procedure route gives
+ * the live one's. */
+static char *api_case_pinned(const struct case_state *cs)
+{
+    return render_procedure_detail(cs->model);
+}
+
+enum MHD_Result api_case_procedure(struct http_request *req)
+{
+    return api_case_answer(req, db_thread(), req->params[0], MHD_HTTP_OK, api_case_pinned,
+                           REPLY_PUBLIC);
 }
 
 enum MHD_Result api_case_create(struct http_request *req)
@@ -212,19 +214,7 @@ static bool api_step_index(const char *s, size_t *n)
 /* {"step":NEXT,"applicable":[…],"done":[…]} from the case as it now is. */
 static enum MHD_Result api_case_progress(struct http_request *req, struct db *db, const char *id)
 {
-    struct case_state cs;
-    struct refusal e;
-    enum MHD_Result ret;
-    int r = cases_load(db, id, &cs, &e);
-
-    if (r < 0)
-        ret = reply_internal(req);
-    else if (r > 0)
-        ret = reply_refusal(req, &e);
-    else
-        ret = reply_json_take(req, MHD_HTTP_OK, case_view_progress_json(&cs), REPLY_PUBLIC);
-    cases_state_free(&cs);
-    return ret;
+    return api_case_answer(req, db, id, MHD_HTTP_OK, case_view_progress_json, REPLY_PUBLIC);
 }
 
 /* The answers of a step body's part (an object, or NULL) as C values, in

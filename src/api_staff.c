@@ -24,11 +24,11 @@
  * view: REPLY_PRIVATE (no-store) throughout. */
 
 /* How a move answers once it is done: the case view, or the queue entry. */
-typedef int (*staff_view_fn)(struct db *db, const char *id, char **out, struct refusal *e);
+typedef int (*api_staff_view_fn)(struct db *db, const char *id, char **out, struct refusal *e);
 
 /* Answers r of a window call: 500, the refusal, or view(id). */
-static enum MHD_Result staff_answer(struct http_request *req, struct db *db, int r,
-                                    const struct refusal *e, const char *id, staff_view_fn view)
+static enum MHD_Result api_staff_answer(struct http_request *req, struct db *db, int r,
+                                    const struct refusal *e, const char *id, api_staff_view_fn view)
 {
     struct refusal e2;
     char *json;
@@ -45,17 +45,17 @@ static enum MHD_Result staff_answer(struct http_request *req, struct db *db, int
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
 
-static enum MHD_Result staff_case_answer(struct http_request *req, struct db *db, int r,
+static enum MHD_Result api_staff_case_answer(struct http_request *req, struct db *db, int r,
                                          const struct refusal *e, const char *id)
 {
-    return staff_answer(req, db, r, e, id, window_view_case_json);
+    return api_staff_answer(req, db, r, e, id, window_view_case_json);
 }
 
 /* First thing in every handler: the thread's connection. The guard has
  * admitted the staffer (admins pass too) before the handler runs, and
  * req->user names them in the events. False when *res holds the answer
  * already given. */
-static bool staff_begin(struct http_request *req, enum MHD_Result *res, struct db **db)
+static bool api_staff_begin(struct http_request *req, enum MHD_Result *res, struct db **db)
 {
     if (!(*db = db_thread())) {
         *res = reply_internal(req);
@@ -67,7 +67,7 @@ static bool staff_begin(struct http_request *req, enum MHD_Result *res, struct d
 /* The case of a move's path: its id (either case: a scanner may send upper
  * case) or today's ticket, as the case view takes them; false, with the
  * answer (404, 500) given in *res, otherwise. */
-static bool staff_id(struct http_request *req, struct db *db, char id[CASE_ID_LEN + 1],
+static bool api_staff_id(struct http_request *req, struct db *db, char id[CASE_ID_LEN + 1],
                      enum MHD_Result *res)
 {
     struct refusal e;
@@ -85,7 +85,7 @@ enum MHD_Result api_staff_queue(struct http_request *req)
     struct db *db;
     char *json;
 
-    if (!staff_begin(req, &res, &db))
+    if (!api_staff_begin(req, &res, &db))
         return res;
     if (window_view_queue_json(db, &json) != 0)
         return reply_internal(req);
@@ -100,10 +100,10 @@ enum MHD_Result api_staff_case(struct http_request *req)
     struct db *db;
     int r;
 
-    if (!staff_begin(req, &res, &db))
+    if (!api_staff_begin(req, &res, &db))
         return res;
     r = window_resolve(db, req->params[0], id, &e);
-    return staff_case_answer(req, db, r, &e, id);
+    return api_staff_case_answer(req, db, r, &e, id);
 }
 
 enum MHD_Result api_staff_start(struct http_request *req)
@@ -119,7 +119,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &res, &db))
+    if (!api_staff_begin(req, &res, &db))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
@@ -159,28 +159,30 @@ out:
 }
 
 /* A move that takes nothing but the case of the path, answered by view. */
-typedef int (*staff_move_fn)(struct db *db, const char *id, const char *user, struct refusal *e);
+typedef int (*api_staff_move_fn)(struct db *db, const char *id, const char *user,
+                                 struct refusal *e);
 
-static enum MHD_Result staff_move(struct http_request *req, staff_move_fn move, staff_view_fn view)
+static enum MHD_Result api_staff_move(struct http_request *req, api_staff_move_fn move,
+                                      api_staff_view_fn view)
 {
     char id[CASE_ID_LEN + 1];
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
-    return staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
+    return api_staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
 
 enum MHD_Result api_staff_accept(struct http_request *req)
 {
-    return staff_move(req, window_accept, window_view_case_json);
+    return api_staff_move(req, window_accept, window_view_case_json);
 }
 
 /* A text member of the body: NULL when absent or not a string (window.c
  * then answers 422 for a missing text). */
-static const char *staff_text(const cJSON *body, const char *key)
+static const char *api_staff_text(const cJSON *body, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
 
@@ -196,12 +198,12 @@ enum MHD_Result api_staff_complete(struct http_request *req)
     cJSON *body;
     int r;
 
-    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    r = window_complete(db, id, req->user, staff_text(body, "outcome"), &e);
-    res = staff_case_answer(req, db, r, &e, id);
+    r = window_complete(db, id, req->user, api_staff_text(body, "outcome"), &e);
+    res = api_staff_case_answer(req, db, r, &e, id);
     cJSON_Delete(body);
     return res;
 }
@@ -211,7 +213,7 @@ enum MHD_Result api_staff_complete(struct http_request *req)
  * them); whatever is not a name ends the list with bad_tail, so the move
  * refuses it where it stands. Returns 0, or -1 when memory ran out
  * (*names, caller frees, is set either way). */
-static int staff_flags(const cJSON *in, struct window_flags *out, const char ***names,
+static int api_staff_flags(const cJSON *in, struct window_flags *out, const char ***names,
                        size_t *used)
 {
     const cJSON *x;
@@ -253,18 +255,18 @@ enum MHD_Result api_staff_return(struct http_request *req)
     size_t used = 0;
     int r;
 
-    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    if (staff_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
-        staff_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
+    if (api_staff_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
+        api_staff_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
                     &used) != 0) {
         res = reply_internal(req);
         goto out;
     }
-    r = window_return(db, id, req->user, staff_text(body, "reason"), &fields, &checklist, &e);
-    res = staff_case_answer(req, db, r, &e, id);
+    r = window_return(db, id, req->user, api_staff_text(body, "reason"), &fields, &checklist, &e);
+    res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);
     free(cnames);
@@ -274,13 +276,13 @@ out:
 
 enum MHD_Result api_staff_no_show(struct http_request *req)
 {
-    return staff_move(req, window_no_show, window_view_case_json);
+    return api_staff_move(req, window_no_show, window_view_case_json);
 }
 
 /* A call answers with the called case's queue entry. */
 enum MHD_Result api_staff_call(struct http_request *req)
 {
-    return staff_move(req, window_call, window_view_entry_json);
+    return api_staff_move(req, window_call, window_view_entry_json);
 }
 
 enum MHD_Result api_staff_call_next(struct http_request *req)
@@ -290,9 +292,9 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
 
-    if (!staff_begin(req, &res, &db))
+    if (!api_staff_begin(req, &res, &db))
         return res;
-    return staff_answer(req, db, window_call_next(db, req->user, id, &e), &e, id,
+    return api_staff_answer(req, db, window_call_next(db, req->user, id, &e), &e, id,
                         window_view_entry_json);
 }
 
@@ -305,7 +307,7 @@ enum MHD_Result print_staff_correction(struct http_request *req)
     char *html;
     int r;
 
-    if (!staff_begin(req, &res, &db) || !staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
     r = print_correction_html(db, id, &html, &e);
     if (r < 0)

@@ -136,7 +136,6 @@ out:
     return out;
 }
 
-
 bool case_view_flagged(const cJSON *flags, const char *list, const char *key)
 {
     const cJSON *arr = flags ? cJSON_GetObjectItemCaseSensitive(flags, list) : NULL, *x;

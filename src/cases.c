@@ -44,7 +44,6 @@ static void cases_copy(char *dst, size_t cap, const unsigned char *src)
     snprintf(dst, cap, "%s", src ? (const char *)src : "");
 }
 
-/* The field with key, its step found in *step; NULL if none. */
 /* The window's columns, from column first of a sql_case row on. */
 static void cases_window_read(struct case_window *w, sqlite3_stmt *st, int first, int *oom)
 {
@@ -63,6 +62,7 @@ static void cases_window_read(struct case_window *w, sqlite3_stmt *st, int first
     w->outcome = cases_dup_col(st, first + 12, oom);
 }
 
+/* The field with key, its step found in *step; NULL if none. */
 static const struct field *cases_field(const struct procedure *p, const char *key, size_t *step)
 {
     return procedure_field_find(p, key, step);

@@ -136,11 +136,14 @@ cJSON *http_error_doc(const char *code, const char *message)
     return doc;
 }
 
-/* The error envelope as a response, with an extra header when name is not
- * NULL (Allow on 405, Retry-After on 429 and 503). */
+/* The error envelope as a response, with Cache-Control: no-cache when
+ * revalidate (every API answer; the 405 has always gone without), and an
+ * extra header when name is not NULL (Allow on 405, Retry-After on 429 and
+ * 503). */
 static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned status,
                                             const char *code, const char *message,
-                                            const char *name, const char *value)
+                                            bool revalidate, const char *name,
+                                            const char *value)
 {
     cJSON *doc = http_error_doc(code, message);
     char *body = doc ? cJSON_PrintUnformatted(doc) : NULL;
@@ -154,7 +157,8 @@ static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned 
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (revalidate)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     if (name)
         MHD_add_response_header(r, name, value);
     return http_reply_response(req, status, r);
@@ -163,7 +167,7 @@ static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned 
 enum MHD_Result http_reply_error(struct http_request *req, unsigned status, const char *code,
                                  const char *message)
 {
-    return http_reply_error_with(req, status, code, message, NULL, NULL);
+    return http_reply_error_with(req, status, code, message, true, NULL, NULL);
 }
 
 enum MHD_Result http_reply_error_retry(struct http_request *req, unsigned status, const char *code,
@@ -172,7 +176,8 @@ enum MHD_Result http_reply_error_retry(struct http_request *req, unsigned status
     char secs[24];
 
     snprintf(secs, sizeof secs, "%ld", retry_after > 0 ? retry_after : 1);
-    return http_reply_error_with(req, status, code, message, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    return http_reply_error_with(req, status, code, message, true, MHD_HTTP_HEADER_RETRY_AFTER,
+                                 secs);
 }
 
 const char *http_query(struct http_request *req, const char *name)
@@ -290,7 +295,8 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     }
     if (*allow)
         return http_reply_error_with(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                     "这个地址不支持这种请求方法", MHD_HTTP_HEADER_ALLOW, allow);
+                                     "这个地址不支持这种请求方法", false, MHD_HTTP_HEADER_ALLOW,
+                                     allow);
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
 }
 

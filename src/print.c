@@ -198,7 +198,7 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
     r = cases_load(db, id, &cs, e);
     if (db_read_end(db) != 0 && r == 0)
         r = -1;
-    if (r == 0 && !strcmp(cs.status, "returned") == 0) {
+    if (r == 0 && strcmp(cs.status, "returned") != 0) {
         *e = not_returned;
         r = 1;
     }

@@ -192,6 +192,7 @@ int window_accept(struct db *db, const char *id, const char *user, struct refusa
 {
     struct case_state cs;
     int rc;
+
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     /* a resident marked absent who turns up after all is served, unless
@@ -450,6 +451,7 @@ int window_no_show(struct db *db, const char *id, const char *user, struct refus
 {
     struct case_state cs;
     int rc;
+
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "waiting") || cs.w.calls == 0) {

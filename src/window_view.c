@@ -1,4 +1,4 @@
-/* window_view_view: what staff see of cases, as JSON — the queue (waiting,
+/* window_view: what staff see of cases, as JSON — the queue (waiting,
  * in progress, being filled in at the window), one queue entry, and the
  * whole case view with every value in full, the steps with their staff
  * guidance, the rating and the history. Reads only; the moves are in

@@ -44,7 +44,7 @@ export async function startCase(p, btn) {
       };
       if (nConditions > 0) go(caseHash(state.case, 'conditions'));
       else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
-    });
+    }, { hold: true });
   } catch (err) {
     const note = el('div', { class: 'notice notice-error start-error', role: 'alert', tabindex: '-1' },
       el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err)));
@@ -341,7 +341,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
         // who came back to them walks through the answers again)
         const first = c.applicable.length ? c.applicable[0] : firstUndone(c);
         go(caseHash(c, first === 'review' ? 'review' : 'step/' + first));
-      });
+      }, { hold: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && Array.isArray(err.body.unmet)) {
         c.unmet = err.body.unmet;
@@ -519,7 +519,7 @@ function stepScreen(c, n) {
           else target = after === undefined ? 'review' : after;
         }
         go(caseHash(c, target === 'review' ? 'review' : 'step/' + target));
-      });
+      }, { hold: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.body && (err.body.fields || err.body.checklist)) {
         c.errors[n] = {
@@ -626,7 +626,7 @@ function reviewScreen(c) {
         c.status = body.status || 'waiting';
         c.ticket = body.ticket;
         go(caseHash(c, 'done'));
-      });
+      }, { hold: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.code === 'not_finished') {
         try { await refreshCase(c); } catch { /* fall through to the message */ }
@@ -694,7 +694,8 @@ function ratingSection(c) {
     try {
       const text = comment.value.trim();
       await busy(sendBtn, () =>
-        api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } }));
+        api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } }),
+      { hold: true });
       c.rating = score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {

@@ -29,15 +29,22 @@ export function el(tag, props, ...kids) {
 }
 
 // Runs fn with the button disabled and marked busy (aria-busy, for a screen
-// reader), so a second tap cannot send the same thing twice; the button
-// comes back however fn ends. Resolves or rejects as fn does. A missing
-// button (a call made without one) just runs fn.
-export async function busy(button, fn) {
+// reader), so a second tap cannot send the same thing twice. The button
+// comes back when fn fails, and when it succeeds unless hold: a call that
+// moves to another screen (the kiosk's steps, submit, rating) holds it, since
+// the screen is redrawn only on the hashchange after fn returned and a
+// second tap in between would send the same answers again. Resolves or
+// rejects as fn does. A missing button (a call made without one) just runs fn.
+export async function busy(button, fn, { hold = false } = {}) {
+  const release = () => { if (button) { button.disabled = false; button.removeAttribute('aria-busy'); } };
   if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
   try {
-    return await fn();
-  } finally {
-    if (button) { button.disabled = false; button.removeAttribute('aria-busy'); }
+    const result = await fn();
+    if (!hold) release();
+    return result;
+  } catch (err) {
+    release();
+    throw err;
   }
 }
 

@@ -74,6 +74,8 @@ describe('wrong method', () => {
       const methods = allow.split(',').map((m) => m.trim().toUpperCase());
       assert.ok(methods.includes('GET'), `Allow: ${allow}`);
       assert.ok(!methods.includes(method), `Allow lists the refused method: ${allow}`);
+      // as it always was: the answer to a method says nothing about caching
+      assert.equal(r.headers.get('cache-control'), null, `${method} ${p}`);
     });
   }
 });
