@@ -92,3 +92,29 @@ describe('sample library procedures/', () => {
     }
   });
 });
+
+// The sample's forms must check what its own conditions say (issue #9): the
+// labour handbook is for people of working age, so a 1940 birth date is
+// refused at the form, and a 1985 one is taken.
+describe('sample library: forms match their conditions', () => {
+  const post = (p, body) => request(api(p), {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const form = (id) => ({
+    name: '张晓梅', id_number: id, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室',
+  });
+
+  it('the labour handbook refuses an applicant past working age and takes one of working age', async () => {
+    const c = (await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' })).body;
+    assert.equal((await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.id}/steps/0`,
+      { fields: { hukou: '本市户籍', status: '失业' } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.id}/steps/1`,
+      { checklist: { 's1-0': true, 's1-1': true } })).status, 200);
+    const old = await post(`/api/v1/cases/${c.id}/steps/2`, { fields: form('11010519400101123X') });
+    assert.equal(old.status, 422, old.text);
+    assert.equal(old.body.field_codes.id_number, 'too_old', old.text);
+    const ok = await post(`/api/v1/cases/${c.id}/steps/2`, { fields: form('11010519850315102X') });
+    assert.equal(ok.status, 200, ok.text);
+  });
+});

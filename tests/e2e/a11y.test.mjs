@@ -155,11 +155,11 @@ describe('accessibility and size rules on every kiosk screen', () => {
   it('step 3 (form), without and with errors', async () => {
     await checkScreen('step3');
     await page.fill('#f-name', '王五');
-    await page.fill('#f-id_number', '110105194912310021');
+    await page.fill('#f-id_number', '110105198503151021');
     await page.fill('#f-mobile', '1380013800');
     await page.fill('#f-address', '幸福路');
     await checkScreen('step3-errors', { prepare: () => ensureErrorSummary(() => tap(submitStep())) });
-    await page.fill('#f-id_number', '11010519491231002X');
+    await page.fill('#f-id_number', '11010519850315102X');
     await page.fill('#f-mobile', '13800138000');
     await page.fill('#f-address', '幸福路12号3单元201室');
     await page.fill('#f-employer', '幸福食品有限公司');

@@ -62,7 +62,7 @@ for (const [orient, viewport] of [['portrait', PORTRAIT], ['landscape', LANDSCAP
       await tap(label('ck-s1-1'));
       await atRoute(page, /\/step\/2$/, () => tap(submitStep()));
       await page.fill('#f-name', '赵六');
-      await page.fill('#f-id_number', '110105194912310021');
+      await page.fill('#f-id_number', '110105198503151021');
       await page.fill('#f-mobile', '13800138000');
       await page.fill('#f-address', '幸福路');
       await tap(submitStep());
@@ -75,7 +75,7 @@ for (const [orient, viewport] of [['portrait', PORTRAIT], ['landscape', LANDSCAP
     });
 
     it('review and ticket', async () => {
-      await page.fill('#f-id_number', '11010519491231002X');
+      await page.fill('#f-id_number', '11010519850315102X');
       await page.fill('#f-address', '幸福路12号3单元201室');
       await tap(label('f-education-4'));
       await atRoute(page, /\/step\/3$/, () => tap(submitStep()));

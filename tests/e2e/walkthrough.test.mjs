@@ -16,11 +16,11 @@ import { addUser } from '../api/helpers.mjs';
 
 const k = useKiosk();
 
-const BAD_ID = '110105194912310021';   // check digit should be X
-const GOOD_ID_TYPED = '11010519491231002x';
-const GOOD_ID = '11010519491231002X';
+const BAD_ID = '110105198503151021';   // check digit should be X
+const GOOD_ID_TYPED = '11010519850315102x';
+const GOOD_ID = '11010519850315102X';
 // the public case route masks an ID number to its last four (docs/http-api.md)
-const MASKED_ID = '**************002X';
+const MASKED_ID = '**************102X';
 
 // The tests judge the UI the binary carries; a binary built before the
 // last change of web/ would have them judge an old UI.
