@@ -212,9 +212,12 @@ function unsupported(f, id, desk, error) {
     el('p', { class: 'notice notice-warn', id, tabindex: '-1' }, t('fieldUnsupported')));
 }
 
+// Only an optional field is marked (可不填), as GOV.UK does: most fields
+// are required, and a word on every one of them is noise an elderly reader
+// has to get past; a required field says so to screen readers instead
+// (aria-required) and, if left empty, in its error.
 function reqTag(required) {
-  return el('span', { class: 'tag' + (required ? ' tag-required' : '') },
-    '(' + (required ? t('required') : t('optional')) + ')');
+  return required ? null : el('span', { class: 'tag' }, '(' + t('optional') + ')');
 }
 
 // ---- the kiosk's layout ----

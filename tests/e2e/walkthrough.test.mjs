@@ -113,6 +113,10 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.equal(await h1Text(page), '填写登记表');
     // the employer field belongs to 已就业 only
     assert.equal(await page.locator('#f-employer').isVisible(), false);
+    // every field here is required, and only optional ones are marked (GOV.UK)
+    const form = await page.locator('#main form.step-form').innerText();
+    assert.ok(!form.includes('必填') && !form.includes('可不填'), form);
+    assert.equal(await page.locator('#f-name').getAttribute('aria-required'), 'true');
     await tap(page.locator('#f-name'));
     await page.fill('#f-name', '张三');
     await tap(page.locator('#f-id_number'));
