@@ -221,7 +221,7 @@ export async function smallTargets(page, min = 60) {
 
 // Every visible element with its own text (a non-blank text node child)
 // must have a computed font-size of at least `min` px. Returns offenders.
-export async function smallText(page, min = 20) {
+export async function smallText(page, min = 24) {
   return page.evaluate((min) => {
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

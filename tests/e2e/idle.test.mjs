@@ -87,7 +87,7 @@ describe('idle reset', () => {
     const box = await cont.boundingBox();
     assert.ok(box.width >= 60 && box.height >= 60, `继续使用 is ${box.width}×${box.height}`);
     await shot(page, 'idle-01-countdown', { fullPage: false });
-    await checkDialog(20);
+    await checkDialog(24);
 
     // 19 s later the resident still has time
     await page.clock.fastForward('00:19');
@@ -118,7 +118,7 @@ describe('idle reset', () => {
     await page.clock.fastForward('01:31');
     await dialog().waitFor({ state: 'visible' });
     await shot(page, 'idle-03-countdown-en-big', { fullPage: false });
-    await checkDialog(28);
+    await checkDialog(32);
     const n0 = await countdown();
     assert.ok(n0 >= 20, `countdown starts at ${n0} s`);
     // through atRoute, which marks the step screen first and so waits for home
