@@ -192,24 +192,41 @@ function stopCountdown(restoreFocus = false) {
   if (closeIdle) { const c = closeIdle; closeIdle = null; c({ restoreFocus }); }
 }
 
+// The seconds left that a screen reader hears: the digits change every
+// second, and reading each one out would drown everything else.
+const IDLE_SAY_AT = [20, 10, 5];
+
 function openIdle() {
   const deadline = Date.now() + COUNTDOWN_S * 1000;
   const num = el('span', { class: 'countdown-num' }, String(COUNTDOWN_S));
-  const cont = el('button', { type: 'button', class: 'btn btn-primary btn-big', onClick: () => { stopCountdown(true); armIdle(); } },
+  const stay = () => { stopCountdown(true); armIdle(); };
+  const cont = el('button', { type: 'button', class: 'btn btn-primary btn-big', onClick: stay },
     t('idleContinue'));
+  const said = el('p', { class: 'sr-only', role: 'status', id: 'idle-left' });
   closeIdle = openDialog({
     role: 'alertdialog', labelId: 'idle-title', descId: 'idle-desc', cls: 'dialog-idle', focus: cont,
     content: [
       el('h2', { id: 'idle-title' }, t('idleTitle')),
-      el('p', { id: 'idle-desc' }, t('idleText')),
+      el('p', { id: 'idle-desc' }, t('idleText'), ' ', t('idleLeft', { n: COUNTDOWN_S })),
       el('p', { class: 'countdown', 'aria-hidden': 'true' }, num, el('span', { class: 'countdown-unit' }, t('idleSeconds'))),
+      said,
       cont,
     ],
+  });
+  // someone in front of the screen touches it anywhere, not only the button:
+  // the whole overlay means 继续使用 (the press is swallowed, so it does not
+  // also act on the page below once the dialog is gone)
+  const overlay = said.closest('.overlay');
+  overlay.addEventListener('pointerdown', (e) => {
+    if (e.target.closest('button')) return;
+    e.preventDefault();
+    stay();
   });
   const restore = closeIdle;
   closeIdle = opts => { restore(opts); };
   tick = setInterval(() => {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    if (num.textContent !== String(left) && IDLE_SAY_AT.includes(left)) said.textContent = t('idleLeft', { n: left });
     num.textContent = String(left);
     if (left <= 0) reset();
   }, 250);

@@ -89,13 +89,33 @@ describe('idle reset', () => {
     await shot(page, 'idle-01-countdown', { fullPage: false });
     await checkDialog(24);
 
+    // a screen reader hears how long there is, then the time left now and then
+    const said = dialog().locator('[role=status]');
+    assert.match(await dialog().locator('#idle-desc').innerText(), new RegExp(`还剩 ${n0} 秒`));
+    assert.equal((await said.innerText()).trim(), '', 'nothing said before a mark');
+
     // 19 s later the resident still has time
     await page.clock.fastForward('00:19');
     await poll(async () => assert.ok((await countdown()) <= n0 - 19, 'the countdown counts down'));
+    await poll(async () => assert.match(await said.innerText(), /还剩 (20|10) 秒/));
     const left = await countdown();
     assert.ok(left >= 1, `countdown after 19 s shows ${left}`);
     assert.equal(await dialog().isVisible(), true, 'still asking after 19 s');
     await shot(page, 'idle-02-countdown-later', { fullPage: false });
+  });
+
+  it('a tap anywhere on the backdrop continues as 继续使用 does', async () => {
+    await tap(dialog().locator('button', { hasText: '继续使用' }));
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    await page.clock.fastForward('01:31');
+    await dialog().waitFor({ state: 'visible' });
+    // the corner of the backdrop, far from the button (and the title)
+    await page.touchscreen.tap(10, 10);
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    assert.equal(await page.evaluate(() => location.hash), `#/case/${caseId}/step/2`);
+    assert.equal(await page.inputValue('#f-name'), '李四');
+    await page.clock.fastForward('01:31');
+    await dialog().waitFor({ state: 'visible' });
   });
 
   it('继续使用 keeps the screen as it was', async () => {
