@@ -8,7 +8,7 @@
 import { t, getLang, fieldCodeEn } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, busy,
+  stepLabel, friendly, friendlyShort, busy, openDialog,
 } from './core.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
@@ -718,6 +718,24 @@ function ratingSection(c) {
   return sec;
 }
 
+// 完成 clears the screen, ticket and all: an elderly resident who has not
+// noted the number (or printed the slip) would have to ask at the window,
+// so it asks first, with the number large, and 返回 is the easy choice.
+function confirmFinish(c) {
+  const close = openDialog({
+    labelId: 'finish-title', descId: 'finish-desc', cls: 'dialog-confirm',
+    content: [
+      el('h2', { id: 'finish-title' }, t('finishTitle')),
+      el('p', { class: 'ticket-number' }, c.ticket || ''),
+      el('p', { id: 'finish-desc' }, t('finishText')),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'btn btn-primary', onClick: () => close() }, t('finishNo')),
+        el('button', { type: 'button', class: 'btn', onClick: () => { close({ restoreFocus: false }); hooks.reset(); } },
+          t('finishYes'))),
+    ],
+  });
+}
+
 function doneScreen(c) {
   const values = valuesFor(c);
   const items = [];
@@ -736,14 +754,14 @@ function doneScreen(c) {
         class: 'btn btn-big btn-secondary', href: '/print/cases/' + c.id, target: '_blank', rel: 'noopener',
         onClick: ev => { ev.preventDefault(); go(caseHash(c, 'slip')); },
       }, el('span', { class: 'btn-label' }, t('printSlip')), el('span', { class: 'btn-sub' }, t('printSlipSub'))),
-      bigButton(t('finish'), t('finishSub'), () => hooks.reset())),
+      bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))),
     items.length ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
       el('h2', { id: 'bring-h' }, t('ticketBring')),
       el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
         it.required ? null : el('span', { class: 'note' }, t('ifAny')))))) : null),
     el('div', { class: 'done-side' },
       ratingSection(c),
-      el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => hooks.reset())))),
+      el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))))),
   ]);
 }
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, h1Text, shot, poll, PORTRAIT, ROOT, WEB_DIR,
+  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 
@@ -305,8 +305,23 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.deepEqual(c.checklist, { 's1-0': true, 's1-1': true, 's1-3': true });
   });
 
+  it('完成 first asks whether the number is noted; 返回 keeps the ticket on screen', async () => {
+    await tap(page.locator('#main .done-main button', { hasText: '完成' }));
+    const ask = page.locator('.overlay [role=dialog]');
+    await ask.waitFor({ state: 'visible' });
+    assert.equal((await ask.locator('h2').innerText()).trim(), '记下您的排队号了吗?');
+    assert.equal((await ask.locator('.ticket-number').innerText()).trim(), ticket);
+    assert.deepEqual(await axeSerious(page), []);
+    assert.deepEqual(await smallTargets(page), []);
+    await shot(page, 'walkthrough-finish-ask', { fullPage: false });
+    await tap(ask.locator('button', { hasText: '返回' }));
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    assert.equal((await page.locator('#main .ticket-number').innerText()).trim(), ticket);
+  });
+
   it('完成 clears everything and returns home; back does not bring the case back', async () => {
-    await atRoute(page, /^#\/$/, () => tap(page.locator('#main .done-main button', { hasText: '完成' })));
+    await tap(page.locator('#main .done-main button', { hasText: '完成' }));
+    await atRoute(page, /^#\/$/, () => tap(page.locator('.overlay button', { hasText: '已记下,完成' })));
     assert.equal(await h1Text(page), '您好!请问您要办什么事?');
     assert.equal(await page.inputValue('#search-q'), '');
     await atRoute(page, /^#\/$/, () => page.goBack());
