@@ -61,7 +61,9 @@
     X(FIELD_CHOICE,    "choice",    FIELD_BOUNDS_NONE,   FIELD_RULE_OPTIONS,                             \
                        FIELD_COND_OPTIONS, FIELD_JSON_STRING, FIELD_MASK_NONE, validate_check_choice)    \
     X(FIELD_YESNO,     "yesno",     FIELD_BOUNDS_NONE,   0,                                              \
-                       FIELD_COND_YESNO,   FIELD_JSON_BOOL,   FIELD_MASK_NONE, validate_check_yesno)
+                       FIELD_COND_YESNO,   FIELD_JSON_BOOL,   FIELD_MASK_NONE, validate_check_yesno)     \
+    X(FIELD_BANK_CARD, "bank_card", FIELD_BOUNDS_NONE,   0,                                              \
+                       FIELD_COND_NONE,    FIELD_JSON_STRING, FIELD_MASK_LAST4, validate_check_bank_card)
 
 #define FIELD_TYPE_ENUM(id, name, bounds, rules, cond, json, mask, check) id,
 enum field_type { FIELD_TYPES(FIELD_TYPE_ENUM) };
@@ -93,10 +95,13 @@ enum field_cond { FIELD_COND_NONE, FIELD_COND_YESNO, FIELD_COND_OPTIONS };
 enum field_json { FIELD_JSON_STRING, FIELD_JSON_BOOL, FIELD_JSON_NUMBER };
 
 /* How the queue's lists and the resident's own case view show a stored
- * value: in full, or, for an ID number, by its last 4 characters
- * (case_view_mask_id). The staff case view, where the original is checked,
- * shows every value in full. */
-enum field_mask { FIELD_MASK_NONE, FIELD_MASK_ID };
+ * value: in full; for an ID number, by its last 4 characters there and in
+ * the queue's list of who is waiting (case_view_mask_id); for another
+ * number a resident would not want read over their shoulder (a bank card),
+ * by its last 4 characters in the resident's view, and not at all in the
+ * queue, where it identifies no one. The staff case view, where the
+ * original is checked, shows every value in full. */
+enum field_mask { FIELD_MASK_NONE, FIELD_MASK_ID, FIELD_MASK_LAST4 };
 
 /* One row of FIELD_TYPES without its validator, which only validate_field
  * calls. */

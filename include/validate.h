@@ -12,7 +12,7 @@
  * not_a_number, too_small, too_large, date, date_not_real, date_too_early,
  * date_too_late, too_young, too_old, cn_id_length, cn_id_chars,
  * cn_id_region, cn_id_birth, cn_id_future, cn_id_checksum, cn_mobile,
- * phone, email, not_an_option, yesno, not_same.
+ * phone, email, not_an_option, yesno, bank_card, not_same.
  */
 #ifndef SPK_VALIDATE_H
 #define SPK_VALIDATE_H
@@ -74,6 +74,12 @@ char validate_cn_id_check_char(const char digits17[17]);
 /* A mainland mobile number: spaces and hyphens ignored, an optional +86,
  * 0086 or 86 prefix, then 11 digits starting 1[3-9]. out gets the 11 digits. */
 int validate_cn_mobile(const char *s, size_t n, char out[12]);
+
+/* A bank card number (银行卡号): spaces and hyphens ignored (cards are
+ * printed and read out in groups of four), 12 to 19 digits. out gets the
+ * digits. No check digit is tested: not every card issued in China passes
+ * the Luhn check. */
+int validate_bank_card(const char *s, size_t n, char out[20]);
 
 /* A mobile number as validate_cn_mobile, or a landline: area code 0 and 2-3
  * digits, an optional '-' or space, 7-8 digits, an optional '-' and an

@@ -86,7 +86,7 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
             const struct field *f = &p->steps[j].fields[i];
             const char *v = cases_value(cs, f->key);
             char masked[CASE_VIEW_MASKED_MAX];
-            if (v && mask_ids && field_type_get(f->type)->mask == FIELD_MASK_ID)
+            if (v && mask_ids && field_type_get(f->type)->mask != FIELD_MASK_NONE)
                 v = case_view_mask_id(v, masked);
             if (v && !cJSON_AddStringToObject(vals, f->key, v))
                 return -1;

@@ -79,6 +79,12 @@ export const TYPES = {
   phone: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_phone' },
   email: { control: 'text', attrs: { type: 'email', inputmode: 'email' }, hint: 'hint_email' },
   choice: { control: 'options', options: (f) => f.options.map(o => [o, o]) },
+  // digits only, the way the card is printed (groups of four); shown by its
+  // last four on the review page, as the server shows it to the resident
+  bank_card: {
+    control: 'text', attrs: { inputmode: 'numeric', autocomplete: 'off' }, cls: 'input-id',
+    hint: 'hint_bank_card', mask: maskId,
+  },
   yesno: {
     control: 'options', words: true, options: () => [['yes', t('yes')], ['no', t('no')]],
     show: (v) => (v === 'yes' || v === true ? t('yes') : v === 'no' || v === false ? t('no') : String(v)),

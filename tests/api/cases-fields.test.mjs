@@ -252,6 +252,24 @@ describe('text', () => {
   });
 });
 
+describe('bank_card', () => {
+  it('typed in groups of four is stored as digits and shown by its last four', async () => {
+    await ensureCase();
+    const r = await step0({ card: '6222 0212 3456 7890' });
+    assert.equal(r.status, 200, r.text);
+    const g = await getCase();
+    assert.equal(g.values.card, '************7890', 'the public case masks it like an ID number');
+    assert.ok(!JSON.stringify(g).includes('62220212'), 'never in full on the public route');
+  });
+  it('hyphens and full-width digits are read too', () => accepts({ card: '６２２２-０２１２-３４５６' },
+    { card: '********3456' }));
+  it('11 digits, 20 digits or a letter are bank_card', async () => {
+    await refuses('card', '62220212345', 'bank_card');
+    await refuses('card', '62220212345678901234', 'bank_card');
+    await refuses('card', '6222021234567X', 'bank_card');
+  });
+});
+
 describe('choice', () => {
   it('an option is accepted', () => accepts({ edu: '初中' }, { edu: '初中' }));
   it('anything else is not_an_option', () => refuses('edu', '大学', 'not_an_option'));

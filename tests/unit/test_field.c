@@ -704,7 +704,7 @@ Test(field_type, unknown_type_message_lists_every_type)
     cr_assert_eq(parse("name | 姓名 | string", &f, &d), 1);
     cr_assert_eq(d.n, 1);
     cr_assert_str_eq(d.items[0].message, "不认识的字段类型「string」;可用的类型有 text、number、"
-                     "date、cn_id、cn_mobile、phone、email、choice、yesno");
+                     "date、cn_id、cn_mobile、phone、email、choice、yesno、bank_card");
     for (t = 0; t < FIELD_TYPE_COUNT; t++)
         cr_assert_not_null(strstr(d.items[0].message, field_type_name((enum field_type)t)));
     field_free(&f);

@@ -442,6 +442,46 @@ Test(validate_cn_mobile, field)
     field_free(&f);
 }
 
+/* ---- bank card ---- */
+
+Test(validate_bank_card, groups_of_four_full_width_and_lengths)
+{
+    char out[20];
+
+    cr_assert_eq(validate_bank_card("6222 0212 3456 7890 123", 23, out), 0);
+    cr_assert_str_eq(out, "6222021234567890123");
+    cr_assert_eq(validate_bank_card("6222-0212-3456-7890", 19, out), 0);
+    cr_assert_str_eq(out, "6222021234567890");
+    cr_assert_eq(validate_bank_card("６２２２０２１２３４５６", strlen("６２２２０２１２３４５６"), out), 0);
+    cr_assert_str_eq(out, "622202123456", "full-width digits and 12 of them");
+}
+
+Test(validate_bank_card, refused)
+{
+    static const char *const bad[] = {
+        "62220212345",              /* 11 digits */
+        "62220212345678901234",     /* 20 digits */
+        "6222 0212 3456 789X",      /* a letter */
+        "6222.0212.3456.7890",      /* dots are not how cards are grouped */
+        "",
+    };
+    char out[20];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(validate_bank_card(bad[i], strlen(bad[i]), out), 1, "「%s」", bad[i]);
+}
+
+Test(validate_bank_card, field)
+{
+    struct field f;
+
+    field_from("card | 收款银行卡号 | bank_card | required", &f);
+    expect_ok(&f, " 6222 0212 3456 7890 ", "6222021234567890");
+    expect_bad(&f, "6222 0212", "bank_card");
+    field_free(&f);
+}
+
 /* ---- phone ---- */
 
 Test(validate_phone, landlines_and_mobiles)
@@ -1044,6 +1084,7 @@ Test(validate_field, every_type_reaches_its_validator)
         [FIELD_EMAIL] = "email",
         [FIELD_CHOICE] = "not_an_option",
         [FIELD_YESNO] = "yesno",
+        [FIELD_BANK_CARD] = "bank_card",
     };
     struct field f;
     char line[100];
