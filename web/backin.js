@@ -57,10 +57,11 @@ export function codeScreen() {
         api('/api/v1/cases/lookup', { method: 'POST', body: { ticket, last4: four } }), { hold: true });
       go('#/case/' + encodeURIComponent(body.id));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 422) { badLast4(friendly(err)); return; }
-      // a miss or the throttle: the server's words say what to do next
+      const status = err instanceof ApiError ? err.status : 0;
+      if (status === 422) { badLast4(t('codeLast4Bad')); return; }
+      // a miss or the throttle: what to do instead, in the kiosk's language
       last4.value = '';
-      alert(friendly(err)).focus();
+      alert(status === 404 ? t('codeNotFound') : status === 429 ? t('codeTooMany') : friendly(err)).focus();
     }
   }
 

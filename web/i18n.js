@@ -184,6 +184,8 @@ export const STRINGS = {
     codeLast4Label: '身份证号或手机号的后四位',
     codeLast4Hint: '为保护您的信息,只凭排队号不能打开办件。请输入办理时填写的身份证号或手机号的最后四位。',
     codeLast4Bad: '请输入四位:数字,身份证号最后一位可能是 X。',
+    codeNotFound: '没有找到对应的办件。请核对排队号和后四位;也可以扫描凭条上的二维码,或到综合窗口询问。',
+    codeTooMany: '尝试次数过多,请 15 分钟后再试;也可以扫描凭条上的二维码,或到综合窗口询问。',
 
     // a case opened by its code once the window has it
     closedAcceptedTitle: '正在办理',
@@ -389,6 +391,8 @@ export const STRINGS = {
     codeLast4Label: 'Last four characters of the ID number or mobile',
     codeLast4Hint: 'To protect your information, a queue number alone cannot open an application. Type the last four characters of the ID number or mobile you entered.',
     codeLast4Bad: 'Please type four characters: digits; the last one of an ID number may be X.',
+    codeNotFound: 'No application was found. Please check the queue number and the last four characters; you can also scan the QR code on the slip, or ask at the service window.',
+    codeTooMany: 'Too many tries. Please try again in 15 minutes; you can also scan the QR code on the slip, or ask at the service window.',
 
     closedAcceptedTitle: 'Being handled',
     closedAcceptedText: 'The window has accepted this application and is handling it. Please follow the staff\'s instructions.',

@@ -10,31 +10,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useKiosk, kioskPage, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { apiPost as post, labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
-const ID = '11010519491231002X';
 const REASON = '家庭住址与户口簿不一致,请按户口簿填写。';
-
-async function apiPost(p, body, headers = { 'content-type': 'application/json' }) {
-  const r = await fetch(k.url + p, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
-  const text = await r.text();
-  assert.ok(r.ok, `${p}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-// A resident's labour-handbook case up to its ticket, as the kiosk sends it.
-async function residentCase() {
-  const c = await apiPost('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
-  await apiPost(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
-  await apiPost(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
-  await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
-  await apiPost(`/api/v1/cases/${c.id}/steps/2`, {
-    fields: { name: '张晓梅', id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
-  });
-  await apiPost(`/api/v1/cases/${c.id}/steps/3`, {});
-  const s = await apiPost(`/api/v1/cases/${c.id}/submit`);
-  return { id: c.id, ticket: s.ticket };
-}
+const residentCase = () => labourCase(k.url);
 
 describe('我有凭条: back into a case', () => {
   let kp, page, waiting, returned;
@@ -45,7 +25,7 @@ describe('我有凭条: back into a case', () => {
     returned = await residentCase();
     addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
     const s = await login(k.url, 'wang', 'wang-password-1');
-    await apiPost(`/api/v1/staff/cases/${returned.id}/return`, { reason: REASON, fields: ['address'] },
+    await post(k.url, `/api/v1/staff/cases/${returned.id}/return`, { reason: REASON, fields: ['address'] },
       authHeaders(s));
     kp = await kioskPage(k);
     page = kp.page;
