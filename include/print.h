@@ -6,11 +6,30 @@
 #ifndef SPK_PRINT_H
 #define SPK_PRINT_H
 
+#include <stdbool.h>
+
 #include "cases.h"
 #include "db.h"
+#include "qrsvg.h"
+
+/* Longest --public-url: with "/#/case/" and an id it fits a QR. */
+#define PRINT_PUBLIC_URL_MAX 200
+#define PRINT_QR_PAYLOAD_MAX (PRINT_PUBLIC_URL_MAX + 8 + CASE_ID_LEN + 1)
+_Static_assert(PRINT_QR_PAYLOAD_MAX <= QRSVG_TEXT_MAX + 1, "a case's address fits a QR");
+
+/* Whether url may be `serve --public-url`: http:// or https://, a host,
+ * at most PRINT_PUBLIC_URL_MAX characters of an address without query,
+ * fragment, quotes or spaces. */
+bool print_public_url_valid(const char *url);
+
+/* Sets the address the case QRs lead to (trailing slashes dropped), or
+ * with NULL the bare id. Call before serving. Returns 0, or -1 (nothing
+ * changed) when url is not valid. */
+int print_set_public_url(const char *url);
 
 /* The slip (排队凭条) of GET /print/cases/{id}: ticket, procedure, date,
- * the materials to bring, the case's QR code. cs must hold a ticket.
+ * the materials to bring, the case's QR code (print_set_public_url says
+ * what it holds; the code printed under it is the bare id). cs must hold a ticket.
  * NULL on error (memory). Caller frees. */
 char *print_slip_html(const struct case_state *cs);
 

@@ -13,6 +13,7 @@ struct server_options {
     long session_idle;          /* seconds without a request that end a staff session */
     int retention_days;         /* personal data of closed cases kept this long (sweep.h) */
     int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
+    const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
 };
 
 /* Fills in the documented defaults. */

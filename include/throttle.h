@@ -6,7 +6,9 @@
  * An attempt counts against its keys from throttle_attempt_begin, before
  * the password is hashed, so that parallel requests cannot get more
  * guesses in between. Nothing is stored: a restart forgets the throttle,
- * which costs an attacker a restart they cannot cause. Thread-safe.
+ * which costs an attacker a restart they cannot cause. Thread-safe. The
+ * same table throttles a resident's case lookup by ticket (api_cases.c),
+ * under keys of its own.
  */
 #ifndef SPK_THROTTLE_H
 #define SPK_THROTTLE_H
@@ -32,6 +34,12 @@ enum throttle_outcome {
  * client counts by its /64, since one host may hold a whole /64). */
 void throttle_keys_make(struct throttle_keys *k, const char *name, const char *addr);
 
+/* The keys of a resident's case lookup (window_lookup) by ticket from
+ * addr: "t:TICKET" (upper case) and "l:ADDRESS", apart from the login's
+ * keys so that failures of one never lock the other. Counting per ticket
+ * bounds the guesses at one ticket from however many addresses. */
+void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr);
+
 /* Starts an attempt at time now (seconds). Returns 0 when it may go on —
  * it then counts against both keys until throttle_attempt_end, which the
  * caller must call; otherwise the seconds to wait, when either key is
@@ -43,5 +51,18 @@ long long throttle_attempt_begin(const struct throttle_keys *k, long long now);
  * failure locks a key at its THROTTLE_FAIL_LIMIT-th within the window. */
 void throttle_attempt_end(const struct throttle_keys *k, long long now,
                           enum throttle_outcome out);
+
+/* Failures of every case lookup together, whatever the ticket or
+ * address: at THROTTLE_OVERALL_LIMIT within the current window of
+ * THROTTLE_FAIL_WINDOW seconds, lookups wait for the next window. This
+ * bounds guesses spread over many tickets and many addresses; scanning a
+ * slip's code never counts. */
+#define THROTTLE_OVERALL_LIMIT 100
+
+/* 0 when a lookup may go on at time now, else the seconds to wait. */
+long long throttle_overall_wait(long long now);
+
+/* Counts a failed lookup at time now. */
+void throttle_overall_fail(long long now);
 
 #endif

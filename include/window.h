@@ -45,6 +45,19 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct refusal *e);
 
+#define WINDOW_LAST4_LEN 4
+
+/* The resident's way back in by ticket (never a key alone): today's case
+ * of ticket (`A017`, any case) when an ID number (cn_id) or mobile
+ * (cn_mobile) typed on it ends in last4 (four digits, the last may be X in
+ * either case). Returns 0 with the id in id_out; 1 with e set: bad_last4
+ * (invalid) when last4 is not of that shape, else one not_found whatever
+ * did not match (no ticket, no such case today, other last four), so the
+ * answer tells nothing of the ticket; -1 on error. Counting the attempts
+ * is the caller's (throttle.h). */
+int window_lookup(struct db *db, const char *ticket, const char *last4,
+                  char id_out[CASE_ID_LEN + 1], struct refusal *e);
+
 /* The moves. user is the staffer. Each returns 0, 1 with e set (unknown
  * case, a status that does not allow it, a refused text), or -1. */
 int window_accept(struct db *db, const char *id, const char *user, struct refusal *e);

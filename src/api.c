@@ -198,6 +198,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/triage", api_triage, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases", api_case_create, HTTP_PUBLIC, false},
     {"GET", "/api/v1/cases/{}", api_case_get, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/cases/lookup", api_case_lookup, HTTP_PUBLIC, false},
     {"GET", "/api/v1/cases/{}/procedure", api_case_procedure, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases/{}/conditions", api_case_conditions, HTTP_SHARED, false},
     {"POST", "/api/v1/cases/{}/steps/{}", api_case_step, HTTP_SHARED, false},

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "case_view.h"
 #include "cases.h"
@@ -17,6 +18,7 @@
 #include "print.h"
 #include "render.h"
 #include "reply.h"
+#include "throttle.h"
 #include "window.h"
 
 /* The staffer filling a case in at the window through these same routes
@@ -395,6 +397,66 @@ enum MHD_Result api_case_rating(struct http_request *req)
         else
             ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
     }
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_case_lookup(struct http_request *req)
+{
+    static const char busy[] = "尝试次数过多,请 15 分钟后再试;也可以扫描凭条上的二维码,或到综合窗口询问";
+    const cJSON *jt, *jl;
+    char addr[HTTP_ADDR_MAX], id[CASE_ID_LEN + 1];
+    struct throttle_keys keys;
+    enum throttle_outcome outcome = THROTTLE_NONE;
+    bool started = false;
+    long long now = (long long)time(NULL), wait;
+    struct refusal e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = reply_json_body(req, &ret), *out = NULL;
+    int r;
+
+    if (!body)
+        return ret;
+    jt = cJSON_GetObjectItemCaseSensitive(body, "ticket");
+    jl = cJSON_GetObjectItemCaseSensitive(body, "last4");
+    if (!cJSON_IsString(jt) || !cJSON_IsString(jl)) {
+        ret = reply_bad_request(req, "需要 ticket(排队号)和 last4(身份证号或手机号的后四位)");
+        goto done;
+    }
+    if (!db) {
+        ret = reply_internal(req);
+        goto done;
+    }
+    http_client_addr(req, addr);
+    throttle_keys_lookup(&keys, jt->valuestring, addr);
+    if ((wait = throttle_overall_wait(now)) > 0 ||
+        (wait = throttle_attempt_begin(&keys, now)) > 0) {
+        ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts", busy,
+                                     (long)wait);
+        goto done;
+    }
+    started = true;
+    r = window_lookup(db, jt->valuestring, jl->valuestring, id, &e);
+    if (r < 0) {
+        ret = reply_internal(req);
+    } else if (r > 0) {
+        /* a last four of the wrong shape is no guess at anyone's */
+        if (e.kind != REFUSAL_INVALID) {
+            outcome = THROTTLE_FAILED;
+            throttle_overall_fail(now);
+        }
+        ret = reply_refusal(req, &e);
+    } else if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "id", id)) {
+        ret = reply_internal(req);
+    } else {
+        outcome = THROTTLE_OK;
+        ret = reply_json_take(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out), REPLY_PRIVATE);
+    }
+done:
+    if (started)
+        throttle_attempt_end(&keys, now, outcome);
+    cJSON_Delete(out);
     cJSON_Delete(body);
     return ret;
 }

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "diag.h"
 #include "library.h"
+#include "print.h"
 #include "server.h"
 #include "sessions.h"
 #include "sweep.h"
@@ -47,6 +48,9 @@ static const char usage_serve[] =
     "                      staff typed before it is erased; its anonymous figures stay\n"
     "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
     "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
+    "  --public-url URL    the kiosk's address as phones reach it (http:// or https://, at\n"
+    "                      most 200 characters): the QR codes of slips and correction\n"
+    "                      notices then hold URL/#/case/ID; without it, the bare case id\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -269,6 +273,13 @@ static int cmd_serve(int argc, char **argv)
             o.db_path = v;
         } else if (strcmp(a, "--procedures") == 0) {
             o.procedures = v;
+        } else if (strcmp(a, "--public-url") == 0) {
+            if (!print_public_url_valid(v)) {
+                fprintf(stderr, "spkiosk serve: --public-url takes an http:// or https:// address "
+                                "of at most %d characters, without ? or #\n", PRINT_PUBLIC_URL_MAX);
+                return 2;
+            }
+            o.public_url = v;
         } else if (strcmp(a, "--web") == 0) {
             o.web_dir = v;
         } else if (strcmp(a, "--threads") == 0) {

@@ -5,6 +5,7 @@
  * typed. */
 #include "print.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +15,87 @@
 #include "qrsvg.h"
 #include "strbuf.h"
 
+/* What a case's QR holds: the kiosk's address of the case when the hall
+ * set one (a phone opens it; the kiosk's own input takes it too), else
+ * the bare id. */
+static char print_public_url[PRINT_PUBLIC_URL_MAX + 1];
+
+bool print_public_url_valid(const char *url)
+{
+    size_t n = strlen(url), i, start;
+
+    if (strncmp(url, "https://", 8) == 0)
+        start = 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        start = 7;
+    else
+        return false;
+    if (n > PRINT_PUBLIC_URL_MAX || n == start || url[start] == '/')
+        return false;
+    /* what an address may hold, without the query and fragment the
+     * kiosk's route follows, nor quotes, spaces or controls */
+    for (i = start; i < n; i++)
+        if (!((url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+              (url[i] >= '0' && url[i] <= '9') || strchr("-._~:/[]@!$&()*+,;=%", url[i])))
+            return false;
+    return true;
+}
+
+int print_set_public_url(const char *url)
+{
+    size_t n;
+
+    if (!url) {
+        print_public_url[0] = '\0';
+        return 0;
+    }
+    if (!print_public_url_valid(url))
+        return -1;
+    n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    snprintf(print_public_url, sizeof print_public_url, "%.*s", (int)n, url);
+    return 0;
+}
+
+/* The QR's payload for case id: "URL/#/case/ID" (web/app.js's route of a
+ * case opened by its code) or the id. */
+static void print_qr_payload(const char *id, char out[PRINT_QR_PAYLOAD_MAX])
+{
+    if (print_public_url[0])
+        snprintf(out, PRINT_QR_PAYLOAD_MAX, "%s/#/case/%s", print_public_url, id);
+    else
+        snprintf(out, PRINT_QR_PAYLOAD_MAX, "%s", id);
+}
+
+/* The QR of case id, labelled by label, in its <div class="qr">; the
+ * payload in data-payload too, for the tests and anyone checking a print.
+ * 0 or non-zero (memory). */
+static int print_qr(struct strbuf *sb, const char *id, const char *label)
+{
+    char payload[PRINT_QR_PAYLOAD_MAX];
+    char *qr;
+    int rc = 0;
+
+    print_qr_payload(id, payload);
+    if (!(qr = qrsvg_render(payload, label)))
+        return -1;
+    rc |= strbuf_puts(sb, "<div class=\"qr\" data-payload=\"");
+    rc |= strbuf_put_html(sb, payload, strlen(payload));
+    rc |= strbuf_puts(sb, "\">");
+    rc |= strbuf_puts(sb, qr);
+    rc |= strbuf_puts(sb, "</div>\n");
+    free(qr);
+    return rc;
+}
+
 char *print_slip_html(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
-    char *qr = qrsvg_render(cs->id, "办事记录二维码,请在窗口扫描");
     size_t j, i, items = 0;
     int rc = 0;
 
-    if (!qr)
-        return NULL;
     rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                            "<title>排队凭条 ");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
@@ -56,13 +128,11 @@ char *print_slip_html(const struct case_state *cs)
         }
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
-    rc |= strbuf_puts(&sb, "<div class=\"qr\">");
-    rc |= strbuf_puts(&sb, qr);
-    rc |= strbuf_puts(&sb, "</div>\n<p class=\"code\">");
+    rc |= print_qr(&sb, cs->id, "办事记录二维码,请在窗口扫描");
+    rc |= strbuf_puts(&sb, "<p class=\"code\">");
     rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
     rc |= strbuf_puts(&sb, "</p>\n<footer><p>请留意叫号,到综合窗口出示本凭条。</p></footer>\n"
                            "</main>\n</body>\n</html>\n");
-    free(qr);
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;
@@ -104,15 +174,11 @@ static char *print_notice(const struct case_state *cs)
     const struct procedure *p = cs->model;
     cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
     struct strbuf sb = STRBUF_INIT;
-    char when[64], *qr = qrsvg_render(cs->id, "办件二维码,到窗口时请出示");
+    char when[64];
     const struct fm_entry *e;
     size_t j, i, n = 0;
     int rc = 0;
 
-    if (!qr) {
-        cJSON_Delete(flags);
-        return NULL;
-    }
     print_local_time(cs->w.returned_at, when, sizeof when);
     rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                            "<title>补正告知单 ");
@@ -169,14 +235,13 @@ static char *print_notice(const struct case_state *cs)
               strbuf_puts(&sb, "</dt><dd>") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
               strbuf_puts(&sb, "</dd>\n");
     }
-    rc |= strbuf_puts(&sb, "</dl></section>\n<div class=\"qr\">");
-    rc |= strbuf_puts(&sb, qr);
-    rc |= strbuf_puts(&sb, "</div>\n<p class=\"code\">");
+    rc |= strbuf_puts(&sb, "</dl></section>\n");
+    rc |= print_qr(&sb, cs->id, "办件二维码,到窗口时请出示");
+    rc |= strbuf_puts(&sb, "<p class=\"code\">");
     rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
     rc |= strbuf_puts(&sb, "</p>\n<footer><p>本告知单一次性列明需要补正的全部内容。"
                            "如有疑问,请向经办人或综合窗口咨询。</p></footer>\n"
                            "</main>\n</body>\n</html>\n");
-    free(qr);
     cJSON_Delete(flags);
     if (rc != 0) {
         strbuf_free(&sb);

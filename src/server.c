@@ -25,6 +25,7 @@
 #include "assets.h"
 #include "accounts.h"
 #include "api_auth.h"
+#include "print.h"
 #include "catalog.h"
 #include "db.h"
 #include "http.h"
@@ -55,6 +56,7 @@ void server_options_default(struct server_options *o)
     o->session_idle = SESSIONS_IDLE_SECONDS;
     o->retention_days = SWEEP_RETENTION_DEFAULT;
     o->secure_cookies = 0;
+    o->public_url = NULL;
 }
 
 static int server_media_init(const char *procedures)
@@ -102,6 +104,11 @@ int server_run(const struct server_options *o)
     }
     sessions_set_idle(o->session_idle);
     api_auth_set_secure(o->secure_cookies != 0);
+    if (print_set_public_url(o->public_url) != 0) {
+        fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
+                PRINT_PUBLIC_URL_MAX);
+        goto out;
+    }
     api_admin_setup(o->procedures);
     if (accounts_bootstrap(db, stdout) != 0)
         goto out;

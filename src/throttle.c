@@ -27,19 +27,40 @@ struct throttle_slot {
 static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct throttle_slot throttle_slots[THROTTLE_SLOTS];
 
+/* addr as a throttle counts it: an IPv6 client by its /64, since one host
+ * may hold a whole /64. */
+static void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN])
+{
+    unsigned char a6[16];
+
+    snprintf(out, INET6_ADDRSTRLEN, "%s", addr);
+    if (inet_pton(AF_INET6, out, a6) == 1) {
+        memset(a6 + 8, 0, 8);
+        if (!inet_ntop(AF_INET6, a6, out, INET6_ADDRSTRLEN))
+            snprintf(out, INET6_ADDRSTRLEN, "?");
+    }
+}
+
 void throttle_keys_make(struct throttle_keys *k, const char *name, const char *addr)
 {
     char a[INET6_ADDRSTRLEN];
-    unsigned char a6[16];
 
-    snprintf(a, sizeof a, "%s", addr);
-    if (inet_pton(AF_INET6, a, a6) == 1) {
-        memset(a6 + 8, 0, 8);
-        if (!inet_ntop(AF_INET6, a6, a, sizeof a))
-            snprintf(a, sizeof a, "?");
-    }
+    throttle_addr(addr, a);
     snprintf(k->name, sizeof k->name, "n:%.*s", ACCOUNTS_NAME_MAX, name);
     snprintf(k->addr, sizeof k->addr, "a:%s", a);
+}
+
+void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr)
+{
+    char a[INET6_ADDRSTRLEN];
+    size_t i;
+
+    throttle_addr(addr, a);
+    snprintf(k->name, sizeof k->name, "t:%.8s", ticket);
+    for (i = 2; k->name[i]; i++)
+        if (k->name[i] >= 'a' && k->name[i] <= 'z')
+            k->name[i] = (char)(k->name[i] - 'a' + 'A');
+    snprintf(k->addr, sizeof k->addr, "l:%s", a);
 }
 
 /* Failures of s within the window before now. */
@@ -147,5 +168,39 @@ void throttle_attempt_end(const struct throttle_keys *k, long long now,
             memset(s->fails, 0, sizeof s->fails);
         }
     }
+    pthread_mutex_unlock(&throttle_mu);
+}
+
+/* ---- the overall count of lookups ---------------------------------------- */
+
+static long long throttle_overall_start;   /* start of the current window */
+static unsigned throttle_overall_fails;
+
+/* Caller holds the mutex. */
+static void throttle_overall_roll(long long now)
+{
+    if (now - throttle_overall_start >= THROTTLE_FAIL_WINDOW || now < throttle_overall_start) {
+        throttle_overall_start = now;
+        throttle_overall_fails = 0;
+    }
+}
+
+long long throttle_overall_wait(long long now)
+{
+    long long wait = 0;
+
+    pthread_mutex_lock(&throttle_mu);
+    throttle_overall_roll(now);
+    if (throttle_overall_fails >= THROTTLE_OVERALL_LIMIT)
+        wait = throttle_overall_start + THROTTLE_FAIL_WINDOW - now;
+    pthread_mutex_unlock(&throttle_mu);
+    return wait > 0 ? wait : 0;
+}
+
+void throttle_overall_fail(long long now)
+{
+    pthread_mutex_lock(&throttle_mu);
+    throttle_overall_roll(now);
+    throttle_overall_fails++;
     pthread_mutex_unlock(&throttle_mu);
 }

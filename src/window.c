@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "accounts.h"
 #include "clock.h"
@@ -73,23 +74,18 @@ static void window_id_lower(const char *key, char id_out[CASE_ID_LEN + 1])
     id_out[CASE_ID_LEN] = '\0';
 }
 
-int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
-                   struct refusal *e)
+/* Today's case of ticket key (`A017`, any case): 0 with its id, 1 when
+ * key is no ticket or no case of today has it, -1 on error. */
+static int window_by_ticket(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1])
 {
     sqlite3_stmt *st;
     char ticket[5], day[11];
     int r, b = SQLITE_OK;
 
-    if (window_is_hex_id(key)) {
-        window_id_lower(key, id_out);
-        return 0;
-    }
     if (strlen(key) != 4 || !((key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z')) ||
         key[1] < '0' || key[1] > '9' || key[2] < '0' || key[2] > '9' || key[3] < '0' ||
-        key[3] > '9') {
-        *e = err_unknown;
+        key[3] > '9')
         return 1;
-    }
     snprintf(ticket, sizeof ticket, "%c%c%c%c",
              key[0] >= 'a' ? key[0] - 'a' + 'A' : key[0], key[1], key[2], key[3]);
     /* tickets start again every day: a ticket alone means today's */
@@ -102,11 +98,88 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
     if (r == SQLITE_ROW)
         snprintf(id_out, CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
-    if (r == SQLITE_DONE) {
+    if (r == SQLITE_DONE)
+        return 1;
+    return r == SQLITE_ROW ? 0 : -1;
+}
+
+int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
+                   struct refusal *e)
+{
+    int r;
+
+    if (window_is_hex_id(key)) {
+        window_id_lower(key, id_out);
+        return 0;
+    }
+    if ((r = window_by_ticket(db, key, id_out)) > 0)
         *e = err_unknown;
+    return r;
+}
+
+/* ---- a resident's way back in ---------------------------------------------- */
+
+/* One answer whatever did not match, so that it tells nothing of the ticket. */
+static const struct refusal err_lookup = {
+    REFUSAL_NOT_FOUND, "not_found",
+    "没有找到对应的办件。请核对排队号和后四位;也可以扫描凭条上的二维码,或到综合窗口询问"};
+static const struct refusal err_last4 = {
+    REFUSAL_INVALID, "bad_last4", "请输入身份证号或手机号的最后四位(数字,身份证号最后一位可能是 X)"};
+
+/* Whether the case holds an ID number or a mobile ending in last4 (upper
+ * case X); only the types that identify a person count. */
+static bool window_last4_matches(const struct case_state *cs, const char *last4)
+{
+    const struct procedure *p = cs->model;
+    size_t j, i, n;
+
+    for (j = 0; j < p->n_steps; j++) {
+        for (i = 0; i < p->steps[j].n_fields; i++) {
+            const struct field *f = &p->steps[j].fields[i];
+            const char *v;
+            if (f->type != FIELD_CN_ID && f->type != FIELD_CN_MOBILE)
+                continue;
+            if (!(v = cases_value(cs, f->key)) || (n = strlen(v)) < WINDOW_LAST4_LEN)
+                continue;
+            if (strncasecmp(v + n - WINDOW_LAST4_LEN, last4, WINDOW_LAST4_LEN) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+int window_lookup(struct db *db, const char *ticket, const char *last4,
+                  char id_out[CASE_ID_LEN + 1], struct refusal *e)
+{
+    struct case_state cs;
+    char id[CASE_ID_LEN + 1];
+    size_t i;
+    int r;
+
+    for (i = 0; i < WINDOW_LAST4_LEN; i++)
+        if (!((last4[i] >= '0' && last4[i] <= '9') ||
+              (i == WINDOW_LAST4_LEN - 1 && (last4[i] == 'X' || last4[i] == 'x'))))
+            break;
+    if (i < WINDOW_LAST4_LEN || last4[i]) {
+        *e = err_last4;
         return 1;
     }
-    return r == SQLITE_ROW ? 0 : -1;
+    if (db_read_begin(db) != 0)
+        return -1;
+    memset(&cs, 0, sizeof cs);
+    r = window_by_ticket(db, ticket, id);
+    if (r == 0)
+        r = cases_load(db, id, &cs, e);
+    if (db_read_end(db) != 0 && r >= 0)
+        r = -1;
+    if (r == 0 && !window_last4_matches(&cs, last4))
+        r = 1;
+    if (r == 0)
+        memcpy(id_out, id, sizeof id);
+    else if (r > 0)
+        *e = err_lookup;
+    cases_state_free(&cs);
+    return r;
 }
 
 /* ---- moves ----------------------------------------------------------------- */

@@ -113,6 +113,8 @@ export async function homeScreen(query) {
     results,
     el('div', { class: 'triage-entry' },
       bigButton(t('triageButton'), t('triageButtonSub'), () => go('#/triage'), 'btn btn-accent btn-big')),
+    el('div', { class: 'triage-entry code-entry' },
+      bigButton(t('codeButton'), t('codeButtonSub'), () => go('#/code'), 'btn btn-big')),
     tiles,
   ]);
   if (state.query) runSearch(state.query);

@@ -311,6 +311,13 @@ function conditionsScreen(c, missing = c.condMissing || []) {
   const summary = missing.length ? errorSummary(missing.map(i => ({
     text: t('conditionsUnanswered', { k: i + 1 }), target: 'cond-' + i + '-yes',
   }))) : null;
+  // the reason again where the marked parts are (on every step when the
+  // window marked none)
+  const reason = c.status === 'returned' && c.returnedReason && (markedHere || !anyMarked)
+    ? el('div', { class: 'notice notice-warn returned-notice', id: 'step-returned' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason)),
+      markedHere ? el('p', {}, t('returnedMarkedHere', { mark: t('returnedMark') })) : null)
+    : null;
   const slot = el('div', { class: 'alert-slot' }, summary);
   const list = el('ol', { class: 'conditions' }, conds.map((text, i) => {
     const err = missing.includes(i);
@@ -407,6 +414,11 @@ function stepScreen(c, n) {
 
   const s = proc.steps[n];
   const d = draft(c, n);
+  // what the window marked when it returned the case, until it is submitted again
+  const marked = c.status === 'returned' && c.returnedItems ? c.returnedItems : null;
+  const flagged = (kind, key) => !!marked && (marked[kind] || []).includes(key);
+  const anyMarked = marked && ((marked.fields || []).length + (marked.checklist || []).length) > 0;
+  const markedHere = s.checklist.some(it => flagged('checklist', it.id)) || s.fields.some(f => flagged('fields', f.key));
   const errs = c.errors[n] || null;
   const k = c.applicable.indexOf(n) + 1;
   const m = c.applicable.length;
@@ -426,7 +438,8 @@ function stepScreen(c, n) {
       const input = el('input', { type: 'checkbox', id, class: 'check-input', 'aria-describedby': errId, 'aria-invalid': bad ? 'true' : undefined });
       input.checked = !!d.checklist[it.id];
       input.addEventListener('change', () => { d.checklist[it.id] = input.checked; update(); });
-      const row = el('div', { class: 'check-row' + (bad ? ' has-error' : '') },
+      const row = el('div', { class: 'check-row' + (bad ? ' has-error' : '') + (flagged('checklist', it.id) ? ' flagged' : '') },
+        flagged('checklist', it.id) ? flagNote() : null,
         bad ? fieldErrorP(errId, t('errorTick', { text: it.text })) : null,
         el('label', { class: 'check', for: id }, input,
           el('span', { class: 'check-mark', 'aria-hidden': 'true' }),
@@ -450,8 +463,10 @@ function stepScreen(c, n) {
         hint: fieldHint(f, proc.steps.flatMap(x => x.fields)),
         onInput: (raw) => { d.fields[f.key] = raw; update(); },
       });
-      fields.append(node);
-      parts.push({ cond: f.if, node, kind: 'field', f, forced: !!msg });
+      // a field the window marked: the mark above it, hidden with it
+      const box = flagged('fields', f.key) ? el('div', { class: 'flagged' }, flagNote(), node) : node;
+      fields.append(box);
+      parts.push({ cond: f.if, node: box, kind: 'field', f, forced: !!msg });
       if (msg) entries.push({ text, target: fieldTarget(f), node });
     }
   }
@@ -466,6 +481,13 @@ function stepScreen(c, n) {
   }
   update();
 
+  // the reason again where the marked parts are (on every step when the
+  // window marked none)
+  const reason = c.status === 'returned' && c.returnedReason && (markedHere || !anyMarked)
+    ? el('div', { class: 'notice notice-warn returned-notice', id: 'step-returned' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason)),
+      markedHere ? el('p', {}, t('returnedMarkedHere', { mark: t('returnedMark') })) : null)
+    : null;
   const slot = el('div', { class: 'alert-slot' },
     entries.length ? errorSummary(entries) : null,
     c.alerts[n] ? alertBox(c.alerts[n]) : null,
@@ -550,10 +572,17 @@ function stepScreen(c, n) {
       el('p', { class: 'progress-label' }, t('stepOf', { k, m })),
       progressBar(k, m)),
     slot,
+    reason,
     el('h1', { lang: 'zh-CN' }, stepLabel(s.title)),
     s.html ? contentHtml(s.html, 'step-text') : null,
     form,
   ]);
+}
+
+// The mark of a part the window flagged: a sign and words, not colour alone.
+function flagNote() {
+  return el('p', { class: 'flag-note' },
+    el('span', { class: 'flag-icon', 'aria-hidden': 'true' }, '⚑'), t('returnedMark'));
 }
 
 function progressBar(k, m) {

@@ -13,35 +13,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { ID, NAME, labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
 const DESKTOP = { width: 1600, height: 1000 };
-const ID = '11010519850315102X';
-const NAME = '张晓梅';
 const STAFF_NOTE = '已有就业创业证的不要重复发证'; // a {staff} quote of labour-handbook.md
 
-async function apiPost(p, body) {
-  const r = await fetch(k.url + p, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-  });
-  const text = await r.text();
-  assert.ok(r.ok, `${p}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-// A resident's labour-handbook case up to its ticket, as the kiosk sends it.
-async function residentCase() {
-  const c = await apiPost('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
-  await apiPost(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
-  await apiPost(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
-  await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
-  await apiPost(`/api/v1/cases/${c.id}/steps/2`, {
-    fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
-  });
-  await apiPost(`/api/v1/cases/${c.id}/steps/3`, {});
-  const s = await apiPost(`/api/v1/cases/${c.id}/submit`);
-  return { id: c.id, ticket: s.ticket };
-}
+const residentCase = () => labourCase(k.url);
 
 describe('the staff window', () => {
   let kp;

@@ -19,6 +19,8 @@
 #include "models.h"
 #include "window.h"
 #include "window_view.h"
+#include "clock.h"
+#include "throttle.h"
 
 #define GOOD "# 简易事项\n\n简介。\n\n## 第一步:准备材料\n- [ ] 本人居民身份证原件\n"
 #define BROKEN "# 坏\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n- [ ] \n"
@@ -193,4 +195,129 @@ Test(window, migration_004_numbers_waiting_cases_by_submission)
                  SQLITE_OK);
     cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "an open case got a turn");
     sqlite3_finalize(st);
+}
+
+/* ---- window_lookup: a ticket and the last four of an ID or mobile ---------- */
+
+#define FORM "# 登记\n\n简介。\n\n## 第一步:填写\n```form\n" \
+             "id_number | 公民身份号码 | cn_id     | required\n" \
+             "phone     | 联系电话     | cn_mobile | required\n" \
+             "note      | 备注         | text      |\n```\n"
+#define HASH_FORM "3333333333333333333333333333333333333333333333333333333333333333"
+#define ID_FORM "cccccccccccccccccccccccccccccccc"
+
+/* A case of FORM with ticket A017 on day, the answers typed on it. */
+static void lookup_case(const char *day)
+{
+    char sql[1024];
+    char err[256];
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_FORM, FORM);
+    waiting(ID_FORM, HASH_FORM, "A017", "2026-01-01T08:00:00Z");
+    snprintf(sql, sizeof sql,
+             "UPDATE cases SET ticket_day = '%s' WHERE id = '" ID_FORM "';"
+             "INSERT INTO case_steps VALUES ('" ID_FORM "', 0, '2026-01-01T08:00:00Z');"
+             "INSERT INTO case_values VALUES ('" ID_FORM "', 'id_number', 0, '11010519491231002X'),"
+             " ('" ID_FORM "', 'phone', 0, '13800138000'), ('" ID_FORM "', 'note', 0, '备注5678');",
+             day);
+    exec(sql);
+}
+
+static int lookup(const char *ticket, const char *last4, char id[CASE_ID_LEN + 1],
+                  struct refusal *e)
+{
+    memset(id, 0, CASE_ID_LEN + 1);
+    return window_lookup(db, ticket, last4, id, e);
+}
+
+Test(window, lookup_finds_todays_case_by_the_last_four_of_an_id_or_mobile)
+{
+    char day[CLOCK_DAY_LEN], id[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    clock_today_text(day);
+    lookup_case(day);
+    cr_assert_eq(lookup("A017", "002X", id, &e), 0);
+    cr_assert_str_eq(id, ID_FORM);
+    cr_assert_eq(lookup("a017", "002x", id, &e), 0, "ticket and X in any case");
+    cr_assert_str_eq(id, ID_FORM);
+    cr_assert_eq(lookup("A017", "8000", id, &e), 0, "the mobile's last four");
+    cr_assert_str_eq(id, ID_FORM);
+}
+
+Test(window, lookup_gives_one_answer_for_every_miss)
+{
+    static const char *const misses[][2] = {
+        {"A017", "1234"},   /* wrong last four */
+        {"A017", "5678"},   /* of a field that identifies nobody */
+        {"A018", "002X"},   /* no such ticket today */
+        {"017", "002X"},    /* no ticket at all */
+        {ID_FORM, "002X"},  /* a case id is not a ticket here */
+    };
+    char day[CLOCK_DAY_LEN], id[CASE_ID_LEN + 1];
+    struct refusal e;
+    size_t i;
+
+    clock_today_text(day);
+    lookup_case(day);
+    for (i = 0; i < sizeof misses / sizeof misses[0]; i++) {
+        memset(&e, 0, sizeof e);
+        cr_assert_eq(lookup(misses[i][0], misses[i][1], id, &e), 1, "%s %s", misses[i][0],
+                     misses[i][1]);
+        cr_assert_eq(e.kind, REFUSAL_NOT_FOUND);
+        cr_assert_str_eq(e.code, "not_found");
+        cr_assert_str_eq(id, "", "no id out on a miss");
+    }
+}
+
+Test(window, lookup_refuses_a_last_four_of_the_wrong_shape)
+{
+    static const char *const bad[] = {"123", "12345", "X123", "12a4", "", "1 34"};
+    char day[CLOCK_DAY_LEN], id[CASE_ID_LEN + 1];
+    struct refusal e;
+    size_t i;
+
+    clock_today_text(day);
+    lookup_case(day);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(lookup("A017", bad[i], id, &e), 1, "'%s'", bad[i]);
+        cr_assert_eq(e.kind, REFUSAL_INVALID, "'%s'", bad[i]);
+        cr_assert_str_eq(e.code, "bad_last4");
+    }
+}
+
+Test(window, lookup_finds_no_ticket_of_another_day)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    lookup_case("2000-01-01");
+    cr_assert_eq(lookup("A017", "002X", id, &e), 1);
+    cr_assert_str_eq(e.code, "not_found");
+}
+
+Test(window, lookup_overall_limit_waits_for_the_next_window)
+{
+    long long t0 = 4000000000LL;
+    int i;
+
+    cr_assert_eq(throttle_overall_wait(t0), 0);
+    for (i = 0; i < THROTTLE_OVERALL_LIMIT - 1; i++)
+        throttle_overall_fail(t0 + 1);
+    cr_assert_eq(throttle_overall_wait(t0 + 2), 0, "one short of the limit");
+    throttle_overall_fail(t0 + 3);
+    cr_assert_eq(throttle_overall_wait(t0 + 4), THROTTLE_FAIL_WINDOW - 4);
+    cr_assert_eq(throttle_overall_wait(t0 + THROTTLE_FAIL_WINDOW), 0, "a new window");
+}
+
+Test(window, lookup_keys_count_apart_from_logins)
+{
+    struct throttle_keys lk, lg;
+
+    throttle_keys_lookup(&lk, "a017", "2001:db8::1");
+    throttle_keys_make(&lg, "a017", "2001:db8::1");
+    cr_assert_str_eq(lk.name, "t:A017");
+    cr_assert_str_eq(lk.addr, "l:2001:db8::");
+    cr_assert_str_neq(lk.addr, lg.addr);
 }

@@ -1,0 +1,133 @@
+// The resident's way back in (docs/http-api.md "Finding a case again"): a
+// ticket opens nobody's answers alone; with the last four characters of an
+// ID number or mobile typed on today's case it gives the case's id. Every
+// miss answers the same, failures are throttled per address (429 with
+// Retry-After), nothing personal is answered or logged; and --public-url
+// puts the kiosk's address of the case in the slip's QR.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  makeTmp, startDaemon, stopChecked, request, assertError, BIN,
+} from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { WINDOW_TREE, residentCase, ID, MOBILE, NAME } from './staff-helpers.mjs';
+
+const DAY1 = 'Etc/GMT-14'; // POSIX sign: UTC+14
+const DAY2 = 'Etc/GMT+12'; // UTC−12, always another date than DAY1
+const PUBLIC = 'https://hall.example/kiosk/';
+
+describe('lookup by ticket and last four', () => {
+  let tmp, db, d = null, c;
+  const h = {
+    post: (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    }),
+  };
+  const lookup = (ticket, last4) => h.post('/api/v1/cases/lookup', { ticket, last4 });
+  async function serve(tz) {
+    if (d) {
+      const info = await d.stop();
+      assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
+    }
+    d = await startDaemon({ tree: WINDOW_TREE, db, env: { TZ: tz }, args: ['--public-url', PUBLIC] });
+  }
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    await serve(DAY1);
+    c = await residentCase(h);
+  });
+  after(async () => {
+    const daemon = d;
+    d = null;
+    await stopChecked(daemon, tmp);
+  });
+
+  it('200 {id} for the last four of the ID number, a lower-case x, the mobile', async () => {
+    for (const last4 of [ID.slice(-4), ID.slice(-4).toLowerCase(), MOBILE.slice(-4)]) {
+      const r = await lookup(c.ticket, last4);
+      assert.equal(r.status, 200, `${last4}: ${r.text}`);
+      assert.deepEqual(r.body, { id: c.id }, 'the id and nothing else');
+      assert.equal(r.headers.get('cache-control'), 'no-store');
+    }
+    const lower = await lookup(c.ticket.toLowerCase(), ID.slice(-4));
+    assert.equal(lower.status, 200, 'a ticket in lower case');
+  });
+
+  it('one 404 whatever was wrong: last four, unknown ticket, no ticket at all', async () => {
+    const wrong = await lookup(c.ticket, '1234');
+    assertError(wrong, 404, 'not_found');
+    for (const [ticket, last4] of [['Z999', ID.slice(-4)], ['nonsense', '1234'], [c.id, ID.slice(-4)]]) {
+      const r = await lookup(ticket, last4);
+      assert.equal(r.status, wrong.status, ticket);
+      assert.equal(r.text, wrong.text, `${ticket}: the same body, so it tells nothing of the ticket`);
+      assert.equal(r.headers.get('content-type'), wrong.headers.get('content-type'));
+    }
+    for (const v of [NAME, ID, MOBILE, c.id]) assert.ok(!wrong.text.includes(v));
+  });
+
+  it('400 for a body without both strings, 422 for a last four of the wrong shape', async () => {
+    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket }), 400, 'bad_request');
+    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket, last4: 1234 }), 400, 'bad_request');
+    for (const bad of ['123', '12345', 'X234', '', 'abcd'])
+      assertError(await lookup(c.ticket, bad), 422, 'bad_last4', bad);
+  });
+
+  it('nothing the resident typed is in the log', () => {
+    const log = d.stderr();
+    assert.match(log, /POST \/api\/v1\/cases\/\S+ 404 /, 'the requests are logged');
+    for (const v of [NAME, ID, MOBILE, ID.slice(-4), ID.slice(-4).toLowerCase()])
+      assert.ok(!log.includes(v), `the log holds ${v}`);
+  });
+
+  it("the slip's QR holds the kiosk's address of the case; the printed code stays the id", async () => {
+    const r = await request(`${d.url}/print/cases/${c.id}`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(`data-payload="https://hall.example/kiosk/#/case/${c.id}"`), r.text);
+    assert.ok(r.text.includes(`<p class="code">${c.id}</p>`));
+  });
+
+  it("yesterday's ticket is not found, with the right last four", async () => {
+    await serve(DAY2);
+    assertError(await lookup(c.ticket, ID.slice(-4)), 404, 'not_found');
+  });
+
+  it('429 with Retry-After after five failures from one address, even for the right answer', async () => {
+    // one failure above; four more, on other tickets: the address counts
+    for (const t of ['Z901', 'Z902', 'Z903', 'Z904']) assertError(await lookup(t, '1234'), 404, 'not_found');
+    const r = await lookup('Z905', '1234');
+    assertError(r, 429, 'too_many_attempts');
+    assert.ok(Number(r.headers.get('retry-after')) > 0, `Retry-After: ${r.headers.get('retry-after')}`);
+    assertError(await lookup(c.ticket, ID.slice(-4)), 429, 'too_many_attempts');
+  });
+});
+
+describe('serve --public-url', () => {
+  it('refuses what is no http(s) address, or too long', () => {
+    for (const bad of ['ftp://x', 'hall.example', 'https://', 'https://x/"a', 'https://x/?a=1',
+      'https://x/#/', 'https://' + 'a'.repeat(200), 'javascript:alert(1)']) {
+      const r = spawnSync(BIN, ['serve', '--public-url', bad, '--listen', '127.0.0.1:0', '--db', '/nonexistent/x.db'],
+        { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /--public-url/);
+    }
+  });
+
+  it('without it the QR holds the bare id', async () => {
+    const tmp = makeTmp();
+    const d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db') });
+    try {
+      const h = {
+        post: (p, body) => request(`${d.url}${p}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+        }),
+      };
+      const c = await residentCase(h);
+      const r = await request(`${d.url}/print/cases/${c.id}`);
+      assert.ok(r.text.includes(`data-payload="${c.id}"`), r.text);
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+});

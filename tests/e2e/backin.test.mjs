@@ -1,0 +1,107 @@
+// 我有凭条 / 补正告知单 (#/code, web/backin.js): the way back into a handed-in
+// case from the kiosk's home. The slip's code typed by a scanner with Enter
+// reopens the case at once (the bare id, or the kiosk address the QR holds
+// with --public-url); a ticket asks also for the last four characters of the
+// ID number or mobile, and a wrong last four is refused on the screen; a
+// returned case's step screen marks what the window flagged and repeats the
+// reason. axe-core and the kiosk's size rules on the new screens.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { apiPost as post, labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+const REASON = '家庭住址与户口簿不一致,请按户口簿填写。';
+const residentCase = () => labourCase(k.url);
+
+describe('我有凭条: back into a case', () => {
+  let kp, page, waiting, returned;
+  const axeProblems = [];
+
+  before(async () => {
+    waiting = await residentCase();
+    returned = await residentCase();
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    await post(k.url, `/api/v1/staff/cases/${returned.id}/return`, { reason: REASON, fields: ['address'] },
+      authHeaders(s));
+    kp = await kioskPage(k);
+    page = kp.page;
+  });
+  after(async () => {
+    if (kp) await kp.context.close();
+  });
+
+  async function openCodeScreen() {
+    await page.goto(k.url + '/#/');
+    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/code$/, () => page.getByRole('button', { name: /我有凭条/ }).click());
+  }
+
+  it('the home button opens a screen whose one input has the focus', async () => {
+    await openCodeScreen();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'code-q');
+    for (const v of await axeSerious(page)) axeProblems.push(`code screen: ${v}`);
+    assert.deepEqual(await smallTargets(page), [], 'kiosk target sizes');
+    assert.deepEqual(await smallText(page), [], 'kiosk text sizes');
+    await shot(page, 'backin-code');
+  });
+
+  it("a scanner's code and Enter reopen the case at once", async () => {
+    await openCodeScreen();
+    await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), async () => {
+      await page.keyboard.type(waiting.id.toUpperCase());
+      await page.keyboard.press('Enter');
+    });
+    assert.ok((await page.locator('#main').innerText()).includes(waiting.ticket));
+  });
+
+  it('a ticket asks for the last four; a wrong one is refused, the right one reopens', async () => {
+    await openCodeScreen();
+    await page.keyboard.type(waiting.ticket);
+    await page.keyboard.press('Enter');
+    await page.locator('#code-last4').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'code-last4');
+    for (const v of await axeSerious(page)) axeProblems.push(`code screen, last four: ${v}`);
+    assert.deepEqual(await smallText(page), [], 'kiosk text sizes');
+    await shot(page, 'backin-last4');
+
+    await page.keyboard.type('1234');
+    await page.keyboard.press('Enter');
+    const alert = page.locator('#main [role=alert]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /没有找到对应的办件/);
+    assert.match(await page.evaluate(() => location.hash), /^#\/code$/, 'nothing opened');
+    for (const v of await axeSerious(page)) axeProblems.push(`code screen, refused: ${v}`);
+    await shot(page, 'backin-refused');
+
+    await page.fill('#code-last4', '102x');
+    await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), () => page.keyboard.press('Enter'));
+  });
+
+  it("the QR's address reopens a returned case; its step marks the flagged field and repeats the reason", async () => {
+    await openCodeScreen();
+    await atRoute(page, new RegExp(`^#/case/${returned.id}/returned$`), async () => {
+      await page.keyboard.type(`https://hall.example/#/case/${returned.id}`);
+      await page.keyboard.press('Enter');
+    });
+    await atRoute(page, /\/step\/2$/, () => page.getByRole('button', { name: '开始修改' }).click());
+    const top = await page.locator('#step-returned').innerText();
+    assert.ok(top.includes(REASON), top);
+    const marked = page.locator('.flagged');
+    assert.equal(await marked.count(), 1, 'only the flagged field is marked');
+    const text = await marked.innerText();
+    assert.match(text, /窗口标出:需要补正/, 'a mark in words, not colour alone');
+    assert.match(text, /现居住地址/, 'on the flagged field');
+    for (const v of await axeSerious(page)) axeProblems.push(`returned step: ${v}`);
+    assert.deepEqual(await smallText(page), [], 'kiosk text sizes');
+    await shot(page, 'backin-returned-step');
+  });
+
+  it('axe: no serious or critical problem on the new screens; the page stayed clean', () => {
+    assert.deepEqual(axeProblems, []);
+    kp.assertClean('back-in screens');
+  });
+});

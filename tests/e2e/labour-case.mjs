@@ -1,0 +1,31 @@
+// A resident's labour-handbook case (sample library) walked through the API up
+// to its ticket, as the kiosk sends it; shared by the browser tests that need
+// a handed-in case (staff.test.mjs, backin.test.mjs).
+import assert from 'node:assert/strict';
+
+export const ID = '11010519850315102X';
+export const NAME = '张晓梅';
+
+// POST p with a JSON body to the daemon at base; asserts a 2xx answer and
+// returns its JSON (or null).
+export async function apiPost(base, p, body, headers = { 'content-type': 'application/json' }) {
+  const r = await fetch(base + p, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
+  const text = await r.text();
+  assert.ok(r.ok, `${p}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// Returns {id, ticket} of a new waiting case on the daemon at base.
+export async function labourCase(base) {
+  const post = (p, body) => apiPost(base, p, body);
+  const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
+  await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+  await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
+  await post(`/api/v1/cases/${c.id}/steps/2`, {
+    fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
+  });
+  await post(`/api/v1/cases/${c.id}/steps/3`, {});
+  const s = await post(`/api/v1/cases/${c.id}/submit`);
+  return { id: c.id, ticket: s.ticket };
+}

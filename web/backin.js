@@ -1,0 +1,105 @@
+// 我有凭条 / 补正告知单 (#/code): the way back into a handed-in case. One
+// input takes focus, so a keyboard-wedge scanner types the slip's code and
+// Enter: a case id (or the kiosk address ending in one that the QR holds
+// with `serve --public-url`) opens #/case/ID at once. A ticket is for
+// people, never a key: it asks also for the last four characters of the ID
+// number or mobile typed on the case, which the server checks
+// (POST /api/v1/cases/lookup, throttled).
+
+import { t } from './i18n.js';
+import { el, show, go, busy, backButton, friendly } from './core.js';
+import { api, ApiError } from './api.js';
+import { fieldErrorP } from './fields.js';
+
+const CASE_ID = /([0-9a-f]{32})\/?$/i;
+const TICKET = /^[a-z]\d{3}$/i;
+const LAST4 = /^\d{3}[\dx]$/i;
+
+export function codeScreen() {
+  const code = el('input', {
+    id: 'code-q', type: 'text', class: 'search-input', autocomplete: 'off', spellcheck: 'false',
+    autocapitalize: 'characters', enterkeyhint: 'go', tabindex: '0', 'aria-describedby': 'code-intro',
+  });
+  const last4 = el('input', {
+    id: 'code-last4', type: 'text', class: 'search-input code-last4', autocomplete: 'off',
+    spellcheck: 'false', maxlength: '4', inputmode: 'text', 'aria-describedby': 'code-last4-hint',
+  });
+  const last4Err = el('div', { class: 'code-last4-error' });
+  const last4Box = el('div', { class: 'field code-last4-box' },
+    el('label', { for: 'code-last4', class: 'search-label' }, t('codeLast4Label')),
+    el('p', { id: 'code-last4-hint', class: 'hint' }, t('codeLast4Hint')),
+    last4Err, last4);
+  last4Box.hidden = true;
+  const slot = el('div', { class: 'alert-slot' });
+  const goBtn = el('button', { type: 'submit', class: 'btn btn-primary' }, t('codeGo'));
+
+  function alert(text) {
+    const a = el('div', { class: 'notice notice-error', role: 'alert', tabindex: '-1' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), text));
+    slot.replaceChildren(a);
+    return a;
+  }
+
+  function badLast4(text) {
+    last4Err.replaceChildren(fieldErrorP('code-last4-error', text));
+    last4.setAttribute('aria-invalid', 'true');
+    last4.setAttribute('aria-describedby', 'code-last4-hint code-last4-error');
+    last4.focus();
+  }
+
+  async function lookup(ticket) {
+    const four = last4.value.trim();
+    if (!LAST4.test(four)) { badLast4(t('codeLast4Bad')); return; }
+    last4Err.replaceChildren();
+    last4.removeAttribute('aria-invalid');
+    try {
+      const { body } = await busy(goBtn, () =>
+        api('/api/v1/cases/lookup', { method: 'POST', body: { ticket, last4: four } }), { hold: true });
+      go('#/case/' + encodeURIComponent(body.id));
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : 0;
+      if (status === 422) { badLast4(t('codeLast4Bad')); return; }
+      // a miss or the throttle: what to do instead, in the kiosk's language
+      last4.value = '';
+      alert(status === 404 ? t('codeNotFound') : status === 429 ? t('codeTooMany') : friendly(err)).focus();
+    }
+  }
+
+  function submit() {
+    slot.replaceChildren();
+    const raw = code.value.trim();
+    const id = CASE_ID.exec(raw);
+    if (id) { go('#/case/' + id[1].toLowerCase()); return; }
+    if (TICKET.test(raw)) {
+      if (last4Box.hidden) {
+        last4Box.hidden = false;
+        last4.focus();
+        return;
+      }
+      lookup(raw.toUpperCase());
+      return;
+    }
+    last4Box.hidden = true;
+    alert(t('codeUnknown'));
+    code.select();
+    code.focus();
+  }
+
+  // a changed code is another question: the last four goes with it
+  code.addEventListener('input', () => {
+    if (!last4Box.hidden && !TICKET.test(code.value.trim())) last4Box.hidden = true;
+  });
+  const form = el('form', { class: 'code-form', autocomplete: 'off', novalidate: true },
+    el('label', { for: 'code-q', class: 'search-label' }, t('codeLabel')),
+    code, last4Box,
+    el('div', { class: 'actions' }, goBtn));
+  form.addEventListener('submit', ev => { ev.preventDefault(); submit(); });
+
+  show([
+    backButton(),
+    el('h1', {}, t('codeTitle')),
+    el('p', { id: 'code-intro', class: 'lead' }, t('codeIntro')),
+    slot,
+    form,
+  ], { focus: code });
+}
