@@ -16,6 +16,11 @@
  *           and submits again: waiting, a new turn in the queue)
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
+ *
+ * A call (叫号) names the staffer's window and is also a row of the hall's
+ * call screen (display.h), written in the call's transaction; a call, a
+ * submission, an acceptance and a return tell the screen after their
+ * commit (display_changed).
  */
 #ifndef SPK_WINDOW_H
 #define SPK_WINDOW_H

@@ -8,6 +8,12 @@
  * writes its whole body before reading would otherwise see a reset; only a
  * Content-Length past the drain cap is answered on the first call (and the
  * connection closed).
+ *
+ * A handler may instead hold its request (http_hold, long polling): the
+ * connection is suspended and the handler returns MHD_YES with nothing
+ * queued. Once the hold list resumes it, libmicrohttpd calls the access
+ * handler again (a last call once more), and the route's handler runs a
+ * second time with req->resumed set, and answers.
  */
 #include "http.h"
 

@@ -17,7 +17,7 @@
 
 import { callSpeech, windowName } from './calls.js';
 
-const RECENT = 5;           // calls listed below the latest (tickets once each)
+const RECENT = 4;           // calls listed below the latest (tickets once each)
 const LONG_NAME = 5;        // a window name longer than this gets a smaller size
 
 const $ = (id) => document.getElementById(id);
@@ -42,7 +42,7 @@ function draw(d) {
     ticket.textContent = '暂无叫号';
     ticket.classList.add('d-none');
     win.textContent = '请留意屏幕和广播';
-    win.classList.remove('d-long');
+    win.classList.add('d-long');
   }
   // each ticket once (a call again is the same ticket), after the latest
   const seen = new Set(now ? [now.ticket] : []);
@@ -126,14 +126,15 @@ function chime() {
   return sleep(1500);
 }
 
-// A Chinese voice of the browser, zh-CN first; null when there is none
-// (then the chime alone is heard).
+// A Chinese voice of the browser: zh-CN first, then any zh, then
+// Mandarin by its ISO 639-3 code (espeak-ng's "cmn" through
+// speech-dispatcher); null when there is none (the chime alone is heard).
 function voice() {
   const s = window.speechSynthesis;
   if (!s) return null;
   const all = s.getVoices() || [];
   return all.find((v) => /^zh[-_]CN$/i.test(v.lang)) ||
-    all.find((v) => /^zh\b/i.test(v.lang)) || null;
+    all.find((v) => /^zh\b/i.test(v.lang)) || all.find((v) => /^cmn\b/i.test(v.lang)) || null;
 }
 
 function speak(text) {
