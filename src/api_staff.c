@@ -285,7 +285,8 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
  * string is checked by the move (display_window_check); a number is taken
  * as its digits. False, with the answer in *res (400 for a body that is
  * not a JSON object, 422 bad_window for another type), otherwise. *body is
- * the parsed body (caller deletes; NULL without one). */
+ * the parsed body when true (caller deletes; NULL without one), NULL when
+ * false. */
 static bool api_staff_window(struct http_request *req, cJSON **body, const char **window,
                              char num[24], enum MHD_Result *res)
 {
@@ -310,6 +311,8 @@ static bool api_staff_window(struct http_request *req, cJSON **body, const char 
         *window = num;
         return true;
     }
+    cJSON_Delete(*body);
+    *body = NULL;
     *res = reply_refusal(req, &display_err_window);
     return false;
 }

@@ -154,6 +154,17 @@ describe('the call screen', () => {
     assert.equal(await p.evaluate(() => localStorage.getItem('spkiosk.window')), '3');
     await p.fill('#window-no', '3');
     await p.locator('#window-no').press('Tab');
+    await p.locator('#window-msg', { hasText: '已保存' }).waitFor();
+    // the box, its hint and its message stay inside the queue's card
+    const spill = await p.evaluate(() => {
+      const card = document.getElementById('window-no').closest('.card').getBoundingClientRect();
+      return ['window-no', 'window-hint', 'window-msg', 'call-next'].filter((id) => {
+        const r = document.getElementById(id).getBoundingClientRect();
+        return r.left < card.left - 1 || r.right > card.right + 1;
+      });
+    });
+    assert.deepEqual(spill, [], 'outside the card');
+    await shot(p, 'display-staff-window');
     for (const v of await axeSerious(p)) problems.push(`staff: ${v}`);
   });
 
