@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hold.h"
 #include "strbuf.h"
 
 /* Request bodies over this are refused with 413. */
@@ -40,6 +41,8 @@ struct http_request {
     bool body_too_large;
     bool body_oom;              /* memory ran out while gathering the body */
     bool dispatched;
+    bool held;                  /* suspended by http_hold, its handler to run again */
+    bool resumed;               /* this run of the handler comes after a hold: answer now */
     char user[HTTP_USER_MAX + 1];   /* the staffer or admin the guard admitted; "" on public routes */
     unsigned status;            /* of the queued response, for the log */
     size_t bytes;
@@ -82,6 +85,8 @@ struct http_server_config {
     const char *listen;     /* HOST:PORT */
     unsigned threads;
     http_guard_fn guard;    /* required when any route is not public */
+    struct hold *const *holds;  /* made with http_hold_new: closed by http_stop */
+    size_t n_holds;
 };
 
 /* Whether a route table can be served as it is. Returns 0, or -1 with a
@@ -101,7 +106,8 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
  * table). *port receives the bound port. */
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port);
 
-/* Stops accepting, lets requests in flight finish (up to grace_ms), stops. */
+/* Stops accepting, answers every held request (closing the config's
+ * holds), lets requests in flight finish (up to grace_ms), stops. */
 void http_stop(struct MHD_Daemon *d, unsigned grace_ms);
 
 /* Queues body[0..len) with the given status and content type. The bytes are
@@ -151,6 +157,27 @@ const char *http_header(struct http_request *req, const char *name);
 
 /* A cookie sent with the request, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
+
+/* ---- long polling ----
+ *
+ * A handler that has nothing new to say may hold its request instead of
+ * answering: http_hold suspends the connection (MHD_suspend_connection, so
+ * no worker thread waits on it) and puts it in a hold list (hold.h). When
+ * the list resumes it (hold_wake, the timeout, shutdown), libmicrohttpd
+ * calls the access handler once more and the route's handler runs again
+ * with req->resumed set: it answers then, whatever it finds. */
+
+/* A hold list of at most cap requests whose entries suspend and resume
+ * their connection. Pass it in http_server_config.holds so that http_stop
+ * answers what it holds; hold_free it after http_stop. NULL on failure. */
+struct hold *http_hold_new(size_t cap);
+
+/* Holds req for at most timeout_ms unless the list is woken after seen (a
+ * hold_generation read before the handler looked at its data). On
+ * HOLD_HELD the handler returns MHD_YES and queues nothing; otherwise it
+ * answers now. */
+enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t seen,
+                           long timeout_ms);
 
 #define HTTP_ADDR_MAX 46    /* INET6_ADDRSTRLEN */
 

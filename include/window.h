@@ -16,6 +16,11 @@
  *           and submits again: waiting, a new turn in the queue)
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
+ *
+ * A call (叫号) names the staffer's window and is also a row of the hall's
+ * call screen (display.h), written in the call's transaction; a call, a
+ * submission, an acceptance and a return tell the screen after their
+ * commit (display_changed).
  */
 #ifndef SPK_WINDOW_H
 #define SPK_WINDOW_H
@@ -89,13 +94,18 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
                   struct refusal *e);
 
 /* 叫号: calls the oldest waiting case not called yet (passing over one
- * whose pinned version no longer parses). Returns 0 with its id in
- * id_out, 1 with e (queue_empty), -1. */
-int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 1],
-                     struct refusal *e);
+ * whose pinned version no longer parses) to window, the staffer's window
+ * name as display_window_check takes it (NULL or "": none). The call is
+ * also a row of the hall's call screen (display.h), written in the same
+ * transaction, and the screen is woken after the commit. Returns 0 with
+ * its id in id_out, 1 with e (bad_window, queue_empty), -1. */
+int window_call_next(struct db *db, const char *user, const char *window,
+                     char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
-/* Calls a waiting case (again): calls + 1, called_at now. */
-int window_call(struct db *db, const char *id, const char *user, struct refusal *e);
+/* Calls a waiting case (again) to window (as above): calls + 1, called_at
+ * now, a row of the call screen. */
+int window_call(struct db *db, const char *id, const char *user, const char *window,
+                struct refusal *e);
 
 /* A called waiting case whose resident did not come: abandoned, out of the
  * queue, with a no_show event. not_called before any call. */

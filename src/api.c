@@ -8,6 +8,7 @@
 
 #include "api_admin.h"
 #include "api_cases.h"
+#include "api_display.h"
 #include "api_stats.h"
 #include "api_staff.h"
 #include "assets.h"
@@ -206,6 +207,9 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/cases/{}/rating", api_case_rating, HTTP_PUBLIC, false},
     {"GET", "/print/cases/{}", print_case, HTTP_PUBLIC, false},
     {"GET", "/print/procedures/{}", print_procedure, HTTP_PUBLIC, false},
+    /* the hall's call screen (api_display.c): tickets and windows only */
+    {"GET", "/api/v1/display", api_display, HTTP_PUBLIC, false},
+    {"GET", "/display", page_display, HTTP_PUBLIC, false},
     /* staff and admin sessions */
     {"POST", "/api/v1/login", api_auth_login, HTTP_PUBLIC, false},
     {"POST", "/api/v1/logout", api_auth_logout, HTTP_PUBLIC, false},

@@ -15,6 +15,7 @@
 #include "case_view.h"
 #include "catalog.h"
 #include "db.h"
+#include "display.h"
 #include "print.h"
 #include "reply.h"
 #include "window.h"
@@ -279,23 +280,77 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
     return api_staff_move(req, window_no_show, window_view_case_json);
 }
 
+/* The window a call is made to, from the call's optional body
+ * {"window":"3"}: no body, no member or null is none (*window NULL); a
+ * string is checked by the move (display_window_check); a number is taken
+ * as its digits. False, with the answer in *res (400 for a body that is
+ * not a JSON object, 422 bad_window for another type), otherwise. *body is
+ * the parsed body when true (caller deletes; NULL without one), NULL when
+ * false. */
+static bool api_staff_window(struct http_request *req, cJSON **body, const char **window,
+                             char num[24], enum MHD_Result *res)
+{
+    const cJSON *w;
+
+    *body = NULL;
+    *window = NULL;
+    if (req->body.len == 0)
+        return true; /* a call without a body: no window, as before windows were named */
+    if (!(*body = reply_json_body(req, res)))
+        return false;
+    w = cJSON_GetObjectItemCaseSensitive(*body, "window");
+    if (!w || cJSON_IsNull(w))
+        return true;
+    if (cJSON_IsString(w)) {
+        *window = w->valuestring;
+        return true;
+    }
+    if (cJSON_IsNumber(w) && w->valuedouble >= 0 && w->valuedouble < 1e6 &&
+        w->valuedouble == (double)(long)w->valuedouble) {
+        snprintf(num, 24, "%ld", (long)w->valuedouble);
+        *window = num;
+        return true;
+    }
+    cJSON_Delete(*body);
+    *body = NULL;
+    *res = reply_refusal(req, &display_err_window);
+    return false;
+}
+
 /* A call answers with the called case's queue entry. */
 enum MHD_Result api_staff_call(struct http_request *req)
 {
-    return api_staff_move(req, window_call, window_view_entry_json);
+    char id[CASE_ID_LEN + 1], num[24];
+    const char *window;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
+        !api_staff_window(req, &body, &window, num, &res))
+        return res;
+    res = api_staff_answer(req, db, window_call(db, id, req->user, window, &e), &e, id,
+                           window_view_entry_json);
+    cJSON_Delete(body);
+    return res;
 }
 
 enum MHD_Result api_staff_call_next(struct http_request *req)
 {
-    char id[CASE_ID_LEN + 1] = "";
+    char id[CASE_ID_LEN + 1] = "", num[24];
+    const char *window;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
+    cJSON *body;
 
-    if (!api_staff_begin(req, &res, &db))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_window(req, &body, &window, num, &res))
         return res;
-    return api_staff_answer(req, db, window_call_next(db, req->user, id, &e), &e, id,
-                        window_view_entry_json);
+    res = api_staff_answer(req, db, window_call_next(db, req->user, window, id, &e), &e, id,
+                           window_view_entry_json);
+    cJSON_Delete(body);
+    return res;
 }
 
 enum MHD_Result print_staff_correction(struct http_request *req)

@@ -8,6 +8,12 @@
  * writes its whole body before reading would otherwise see a reset; only a
  * Content-Length past the drain cap is answered on the first call (and the
  * connection closed).
+ *
+ * A handler may instead hold its request (http_hold, long polling): the
+ * connection is suspended and the handler returns MHD_YES with nothing
+ * queued. Once the hold list resumes it, libmicrohttpd calls the access
+ * handler again (a last call once more), and the route's handler runs a
+ * second time with req->resumed set, and answers.
  */
 #include "http.h"
 
@@ -28,6 +34,8 @@ struct http_ctx {
     const struct http_route *routes;
     size_t n_routes;
     http_guard_fn guard;
+    struct hold *const *holds;
+    size_t n_holds;
 };
 
 static struct http_ctx http_ctx;
@@ -350,10 +358,47 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (req->dispatched)
-        return MHD_YES;
+    if (req->dispatched) {
+        /* a held request, resumed: its handler runs again and answers */
+        if (!req->held)
+            return MHD_YES;
+        req->held = false;
+        req->resumed = true;
+        return http_dispatch(req);
+    }
     req->dispatched = true;
     return http_dispatch(req);
+}
+
+static void http_suspend(void *item)
+{
+    MHD_suspend_connection(((struct http_request *)item)->conn);
+}
+
+static void http_resume(void *item)
+{
+    MHD_resume_connection(((struct http_request *)item)->conn);
+}
+
+struct hold *http_hold_new(size_t cap)
+{
+    return hold_new(cap, http_suspend, http_resume);
+}
+
+enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t seen,
+                           long timeout_ms)
+{
+    enum hold_result r;
+
+    /* not a second time: a resumed request answers */
+    if (req->resumed)
+        return HOLD_CHANGED;
+    r = hold_park(h, req, seen, timeout_ms);
+    /* set after the park: the resumed call of the access handler comes on
+     * this thread, after the handler has returned */
+    if (r == HOLD_HELD)
+        req->held = true;
+    return r;
 }
 
 /* The path for the log: a case id is the only key to a resident's case,
@@ -473,7 +518,9 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     socklen_t slen;
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* suspend/resume: long polls wait without a worker (http_hold) */
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     char err[256];
 
     if (http_routes_check(cfg->routes, cfg->n_routes, cfg->guard != NULL, err, sizeof err) != 0) {
@@ -483,6 +530,8 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     http_ctx.routes = cfg->routes;
     http_ctx.n_routes = cfg->n_routes;
     http_ctx.guard = cfg->guard;
+    http_ctx.holds = cfg->holds;
+    http_ctx.n_holds = cfg->n_holds;
     if (http_parse_listen(cfg->listen, &ss, &slen) != 0) {
         fprintf(stderr, "spkiosk: --listen wants HOST:PORT, got %s\n", cfg->listen);
         return NULL;
@@ -516,12 +565,17 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms)
     MHD_socket fd;
     unsigned waited = 0;
     struct timespec ts = {0, 10 * 1000000};
+    size_t i;
 
     if (!d)
         return;
     fd = MHD_quiesce_daemon(d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* a suspended connection must not outlive the daemon: every held
+     * request is answered now, and a new one is not held */
+    for (i = 0; i < http_ctx.n_holds; i++)
+        hold_close(http_ctx.holds[i]);
     while (atomic_load(&http_inflight) > 0 && waited < grace_ms) {
         nanosleep(&ts, NULL);
         waited += 10;

@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "api_admin.h"
+#include "api_display.h"
 #include "assets.h"
 #include "accounts.h"
 #include "api_auth.h"
@@ -80,6 +81,7 @@ int server_run(const struct server_options *o)
     struct watch *w = NULL;
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
+    struct hold *calls_hold = NULL;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -117,7 +119,16 @@ int server_run(const struct server_options *o)
     w = watch_open(o->procedures);
     if (loader_run(db, o->procedures) != 0)
         goto out;
+    /* the call screen's long polls: held without a worker, woken by a
+     * call, answered by the hold's own timer at their timeout */
+    if (!(calls_hold = http_hold_new(API_DISPLAY_HOLD_MAX))) {
+        fprintf(stderr, "spkiosk: cannot start the call screen's timer\n");
+        goto out;
+    }
+    api_display_setup(calls_hold);
     memset(&cfg, 0, sizeof cfg);
+    cfg.holds = &calls_hold;
+    cfg.n_holds = 1;
     cfg.routes = api_routes;
     cfg.n_routes = api_routes_count;
     cfg.listen = o->listen;
@@ -186,6 +197,8 @@ int server_run(const struct server_options *o)
 out:
     watch_close(w);
     http_stop(d, 10000);
+    api_display_setup(NULL);
+    hold_free(calls_hold);
     models_shutdown();
     catalog_shutdown();
     assets_shutdown();

@@ -13,6 +13,7 @@
 
 #include "accounts.h"
 #include "clock.h"
+#include "display.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -278,7 +279,8 @@ int window_accept(struct db *db, const char *id, const char *user, struct refusa
         rc = window_refuse(db, e, &err_erased);
         goto done;
     }
-    rc = window_apply(db, &cs, sql_accept, user, NULL, "accepted", NULL);
+    if ((rc = window_apply(db, &cs, sql_accept, user, NULL, "accepted", NULL)) == 0)
+        display_changed(); /* one fewer waiting, when it was not called */
 done:
     cases_state_free(&cs);
     return rc;
@@ -424,6 +426,7 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
     if (db_run(st, b) != 0 || cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
         db_commit(db) != 0)
         goto rollback;
+    display_changed(); /* one fewer waiting, when it was not called */
     rc = 0;
     goto done;
 rollback:
@@ -443,25 +446,46 @@ static const char sql_call[] =
 static const char sql_next[] =
     "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 ORDER BY queue_seq LIMIT ?1";
 
-/* Calls the case read into cs, inside the open transaction. */
-static int window_call_locked(struct db *db, const struct case_state *cs, const char *user)
+/* Calls the case read into cs, inside the open transaction: the case's
+ * columns, the event, and the call screen's row (display.h) in the same
+ * commit, so the hall never shows a call that did not happen. window is
+ * checked already ("": none). */
+static int window_call_locked(struct db *db, const struct case_state *cs, const char *user,
+                              const char *window)
 {
-    char detail[16];
+    sqlite3_stmt *st = db_stmt(db, sql_call);
+    char now[CLOCK_UTC_LEN], detail[16];
+    int b = SQLITE_OK;
 
     /* the detail is which call this is: 1 the first, 2 a call again … */
     snprintf(detail, sizeof detail, "%d", cs->w.calls + 1);
-    return window_apply(db, cs, sql_call, user, NULL, "called", detail);
+    clock_utc_now(now);
+    if (!st)
+        goto fail;
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "called", "window", user, -1, detail) != 0 ||
+        !cs->ticket || display_call_add(db, cs->ticket, window) != 0 || db_commit(db) != 0)
+        goto fail;
+    display_changed();
+    return 0;
+fail:
+    db_rollback(db);
+    return -1;
 }
 
-int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 1],
-                     struct refusal *e)
+int window_call_next(struct db *db, const char *user, const char *window,
+                     char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
-    char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1];
+    char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     sqlite3_stmt *st;
     size_t n = 0, i;
     int r;
 
+    if (display_window_check(window, win, e) != 0)
+        return 1;
     if (db_begin(db) != 0)
         return -1;
     if (!(st = db_stmt(db, sql_next)) || sqlite3_bind_int(st, 1, WINDOW_NEXT_TRIES) != SQLITE_OK) {
@@ -480,7 +504,7 @@ int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 
         r = cases_load(db, ids[i], &cs, e);
         if (r == 0) {
             memcpy(id_out, ids[i], CASE_ID_LEN + 1);
-            r = window_call_locked(db, &cs, user);
+            r = window_call_locked(db, &cs, user, win);
             cases_state_free(&cs);
             return r;
         }
@@ -500,18 +524,23 @@ int window_call_next(struct db *db, const char *user, char id_out[CASE_ID_LEN + 
     return 1;
 }
 
-int window_call(struct db *db, const char *id, const char *user, struct refusal *e)
+int window_call(struct db *db, const char *id, const char *user, const char *window,
+                struct refusal *e)
 {
+    char win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     int rc;
 
+    memset(&cs, 0, sizeof cs);
+    if (display_window_check(window, win, e) != 0)
+        return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "waiting")) {
         rc = window_refuse(db, e, &err_not_waiting);
         goto done;
     }
-    rc = window_call_locked(db, &cs, user);
+    rc = window_call_locked(db, &cs, user, win);
 done:
     cases_state_free(&cs);
     return rc;
@@ -625,6 +654,7 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
         goto rollback;
     if (cases_event_add(db, id, "submitted", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
+    display_changed(); /* one more waiting */
     if (!(*ticket = strdup(t)))
         goto done;
     rc = 0;

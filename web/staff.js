@@ -12,8 +12,14 @@ import { el, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
+import { callText, checkWindow, windowName } from './calls.js';
 
 const POLL_MS = 5000;
+// The window this PC stands at (窗口号), set once: kept in localStorage,
+// since it belongs to the desk, not to a staffer or a session (whoever
+// logs in here calls to this window). It is not personal data, and the
+// staff PC is not a screen residents use.
+const WINDOW_KEY = 'spkiosk.window';
 const enc = encodeURIComponent;
 
 const STATUS = {
@@ -55,6 +61,16 @@ function waited(iso) {
 
 function badge(status) {
   return el('span', { class: 'badge ' + (STATUS_BADGE[status] || '') }, STATUS[status] || status);
+}
+
+function storedWindow() {
+  try { return checkWindow(localStorage.getItem(WINDOW_KEY)) || ''; } catch { return ''; }
+}
+
+// The body of a call: the window set on this PC, if any.
+function callBody() {
+  const w = storedWindow();
+  return w ? { window: w } : {};
 }
 
 function msg(box, text, kind = 'error') {
@@ -118,6 +134,17 @@ function build(main) {
     ui.keyMsg);
   openForm.addEventListener('submit', (e) => { e.preventDefault(); openByKey(ui.key.value); });
 
+  ui.window = el('input', {
+    id: 'window-no', name: 'window-no', autocomplete: 'off', spellcheck: 'false', maxlength: '8',
+    class: 'window-input', 'aria-describedby': 'window-hint window-msg', value: storedWindow(),
+  });
+  ui.windowMsg = el('div', { id: 'window-msg', role: 'status' });
+  ui.window.addEventListener('change', saveWindow);
+  const windowRow = el('div', { class: 'window-row' },
+    el('label', { for: 'window-no' }, '本窗口号'), ui.window,
+    el('p', { id: 'window-hint', class: 'hint' },
+      '叫号时大厅叫号屏显示并播报“请 A017 号到 3 号窗口”。填数字(如 3)或窗口名称(如 综合窗口),只需设置一次,保存在这台电脑上。'),
+    ui.windowMsg);
   ui.callBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'call-next' }, '叫下一个号');
   ui.callBtn.addEventListener('click', () => busy(ui.callBtn, callNext));
   ui.callMsg = el('div', { id: 'call-msg', role: 'status' });
@@ -163,6 +190,7 @@ function build(main) {
         el('div', { class: 'card' }, openForm),
         el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
+          windowRow,
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
@@ -205,15 +233,35 @@ async function refreshQueue() {
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
 }
 
+function saveWindow() {
+  const w = checkWindow(ui.window.value);
+  if (w === null) {
+    ui.window.setAttribute('aria-invalid', 'true');
+    msg(ui.windowMsg, '窗口号请填 1 到 3 位数字(如 3),或不超过 8 个字的窗口名称(如 A2、综合窗口),不要带空格或符号');
+    return;
+  }
+  ui.window.removeAttribute('aria-invalid');
+  ui.window.value = w;
+  try {
+    if (w) localStorage.setItem(WINDOW_KEY, w);
+    else localStorage.removeItem(WINDOW_KEY);
+  } catch {
+    msg(ui.windowMsg, '这台电脑的浏览器不能保存窗口号,请检查浏览器设置');
+    return;
+  }
+  msg(ui.windowMsg, w ? `已保存:叫号到 ${windowName(w)}` : '已清除窗口号:叫号时只说“到窗口办理”', 'ok');
+}
+
 async function callNext() {
   let called;
+  const body = callBody();
   try {
-    called = (await api('/api/v1/staff/call-next', { method: 'POST', body: {} })).body;
+    called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
   } catch (err) {
     msg(ui.callMsg, errorText(err));
     return;
   }
-  msg(ui.callMsg, `请 ${called.ticket} 号到窗口(${called.title})`, 'ok');
+  msg(ui.callMsg, `${callText(called.ticket, body.window)}(${called.title})`, 'ok');
   await openByKey(called.id);
   refreshQueue();
 }
@@ -388,7 +436,7 @@ async function move(v, what, body, box) {
 async function callAgain(v) {
   let call;
   try {
-    call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: {} })).body;
+    call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: callBody() })).body;
   } catch (err) { msg(ui.box, errorText(err)); return; }
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号(第 ${call.calls} 次)`, 'ok');

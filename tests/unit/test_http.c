@@ -4,15 +4,21 @@
  * src/api.c and on faulty ones — and the dispatcher's order on a real
  * daemon with a stand-in guard: the guard runs once the route matched,
  * after the 404, 405 and 413 answers, never for a public route, and the
- * handler only when it lets the request in, with req->user set. */
+ * handler only when it lets the request in, with req->user set; and a
+ * request held on a real daemon (http_hold: suspended, resumed at its
+ * timeout, by a wake or by the stop, then answered by its handler run
+ * again) while the one worker serves others. */
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -130,7 +136,7 @@ Test(http_routes, http_start_refuses_a_faulty_table)
     static const struct http_route t[] = {
         {"POST", "/s/move", test_handler, HTTP_STAFF, false},
     };
-    struct http_server_config cfg = {t, 1, "127.0.0.1:0", 2, test_guard};
+    struct http_server_config cfg = {t, 1, "127.0.0.1:0", 2, test_guard, NULL, 0};
     unsigned port = 0;
 
     cr_assert_null(http_start(&cfg, &port));
@@ -147,7 +153,7 @@ static unsigned test_port;
 
 static void test_start(void)
 {
-    struct http_server_config cfg = {test_routes, 3, "127.0.0.1:0", 2, test_guard};
+    struct http_server_config cfg = {test_routes, 3, "127.0.0.1:0", 2, test_guard, NULL, 0};
 
     atomic_store(&test_guard_calls, 0);
     test_daemon = http_start(&cfg, &test_port);
@@ -236,4 +242,157 @@ Test(http_dispatch, unknown_paths_wrong_methods_and_big_bodies_are_answered_firs
     cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nContent-Length: 5000000", body,
                               sizeof body), 413);
     cr_assert_eq(atomic_load(&test_guard_calls), 0);
+}
+
+/* --- holding a request (long polling) --------------------------------------
+ * A daemon with one worker and a hold list: /held holds its request for
+ * ?ms= milliseconds (or until a wake), then answers how many times its
+ * handler ran and whether the last run came after the hold. */
+
+static struct hold *held_list;
+static atomic_int held_runs;
+
+static enum MHD_Result held_handler(struct http_request *req)
+{
+    const char *ms = http_query(req, "ms");
+    char body[64];
+    int runs = atomic_fetch_add(&held_runs, 1) + 1;
+
+    if (http_hold(req, held_list, hold_generation(held_list), ms ? atol(ms) : 10000) ==
+        HOLD_HELD)
+        return MHD_YES;
+    snprintf(body, sizeof body, "runs=%d resumed=%d", runs, req->resumed ? 1 : 0);
+    return http_reply(req, MHD_HTTP_OK, "text/plain", body, strlen(body));
+}
+
+static const struct http_route held_routes[] = {
+    {"GET", "/held", held_handler, HTTP_PUBLIC, false},
+    {"GET", "/pub", test_handler, HTTP_PUBLIC, false},
+};
+
+static void held_start(void)
+{
+    struct http_server_config cfg = {held_routes, 2, "127.0.0.1:0", 1, NULL, &held_list, 1};
+
+    atomic_store(&held_runs, 0);
+    cr_assert_not_null(held_list = http_hold_new(4));
+    cr_assert_not_null(test_daemon = http_start(&cfg, &test_port));
+}
+
+static void held_stop(void)
+{
+    http_stop(test_daemon, 1000);
+    test_daemon = NULL;
+    hold_free(held_list);
+    held_list = NULL;
+}
+
+static long held_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct held_call {
+    pthread_t th;
+    const char *head;
+    char body[256];
+    int status;
+    long done_ms;
+};
+
+static void *held_call_run(void *arg)
+{
+    struct held_call *c = arg;
+
+    c->status = test_request(c->head, c->body, sizeof c->body);
+    c->done_ms = held_now_ms();
+    return NULL;
+}
+
+static void held_call_start(struct held_call *c, const char *head)
+{
+    memset(c, 0, sizeof *c);
+    c->head = head;
+    cr_assert_eq(pthread_create(&c->th, NULL, held_call_run, c), 0);
+}
+
+/* Waits until n requests are held. */
+static void held_wait_for(size_t n)
+{
+    long end = held_now_ms() + 3000;
+
+    while (hold_count(held_list) < n) {
+        cr_assert_lt(held_now_ms(), end, "%zu held, not %zu", hold_count(held_list), n);
+        usleep(5000);
+    }
+}
+
+TestSuite(http_hold, .init = held_start, .fini = held_stop);
+
+Test(http_hold, a_held_request_is_answered_by_its_handler_at_the_timeout)
+{
+    char body[256];
+    long t0 = held_now_ms();
+
+    cr_assert_eq(test_request("GET /held?ms=150 HTTP/1.1", body, sizeof body), 200);
+    cr_assert_geq(held_now_ms() - t0, 140);
+    cr_assert_str_eq(body, "runs=2 resumed=1", "the handler ran again after the hold: %s", body);
+    cr_assert_eq(hold_count(held_list), 0);
+}
+
+Test(http_hold, a_wake_answers_at_once_and_the_worker_was_free_meanwhile)
+{
+    struct held_call a, b;
+    char body[256];
+    long woke;
+
+    held_call_start(&a, "GET /held?ms=10000 HTTP/1.1");
+    held_call_start(&b, "GET /held?ms=10000 HTTP/1.1");
+    held_wait_for(2);
+    /* one worker, two requests held: it still answers */
+    cr_assert_eq(test_request("GET /pub HTTP/1.1", body, sizeof body), 200);
+    woke = held_now_ms();
+    hold_wake(held_list);
+    pthread_join(a.th, NULL);
+    pthread_join(b.th, NULL);
+    cr_assert_eq(a.status, 200);
+    cr_assert_eq(b.status, 200);
+    cr_assert(strstr(a.body, "resumed=1") && strstr(b.body, "resumed=1"), "%s / %s", a.body, b.body);
+    cr_assert_lt(a.done_ms - woke, 500, "answered %ld ms after the wake", a.done_ms - woke);
+    cr_assert_lt(b.done_ms - woke, 500);
+}
+
+Test(http_hold, past_the_cap_and_after_a_wake_it_answers_at_once)
+{
+    struct held_call c[4];
+    char body[256];
+    size_t i;
+
+    for (i = 0; i < 4; i++)
+        held_call_start(&c[i], "GET /held?ms=10000 HTTP/1.1");
+    held_wait_for(4);
+    cr_assert_eq(test_request("GET /held?ms=10000 HTTP/1.1", body, sizeof body), 200);
+    cr_assert_str_eq(body, "runs=5 resumed=0", "the fifth is not held: %s", body);
+    hold_wake(held_list);
+    for (i = 0; i < 4; i++) {
+        pthread_join(c[i].th, NULL);
+        cr_assert_eq(c[i].status, 200);
+    }
+}
+
+Test(http_hold, stopping_answers_what_is_held)
+{
+    struct held_call a;
+
+    held_call_start(&a, "GET /held?ms=60000 HTTP/1.1");
+    held_wait_for(1);
+    held_stop();
+    pthread_join(a.th, NULL);
+    cr_assert_eq(a.status, 200);
+    cr_assert_str_eq(a.body, "runs=2 resumed=1");
+    /* the suite's fini stops again: nothing left to stop */
+    held_list = http_hold_new(1);
 }

@@ -145,10 +145,10 @@ Test(window, call_next_passes_over_a_case_whose_version_no_longer_parses)
     exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_BAD "';"
          "UPDATE cases SET queue_seq = 2 WHERE id = '" ID_GOOD "';");
 
-    cr_assert_eq(window_call_next(db, "wang", id, &e), 0, "call-next failed");
+    cr_assert_eq(window_call_next(db, "wang", NULL, id, &e), 0, "call-next failed");
     cr_assert_str_eq(id, ID_GOOD, "the next readable case is called");
     /* the good one is called now; only the unreadable one is left */
-    cr_assert_eq(window_call_next(db, "wang", id, &e), 1);
+    cr_assert_eq(window_call_next(db, "wang", NULL, id, &e), 1);
     cr_assert_str_eq(e.code, "queue_empty");
 }
 

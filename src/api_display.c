@@ -1,0 +1,112 @@
+/* api_display: the call screen's answer and its long poll (api_display.h).
+ *
+ * A long poll reads the hold's generation first, then the data; when the
+ * data has nothing newer than ?after it parks the request (http_hold),
+ * which suspends the connection: no worker waits. A call (or any change of
+ * the screen, display_changed) wakes the hold, every held request is
+ * resumed, its handler runs again (req->resumed) and answers what it
+ * reads then. A wake between the read and the park is caught by the
+ * generation (HOLD_CHANGED: read again, answer now). */
+#include "api_display.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "db.h"
+#include "display.h"
+#include "reply.h"
+
+static struct hold *api_display_hold;
+
+static void api_display_wake(void)
+{
+    struct hold *h = api_display_hold;
+
+    if (h)
+        hold_wake(h);
+}
+
+void api_display_setup(struct hold *h)
+{
+    if (!h)
+        display_set_listener(NULL);
+    api_display_hold = h;
+    if (h)
+        display_set_listener(api_display_wake);
+}
+
+/* A query argument of 1..18 ASCII digits as a number in [min, max]; -1
+ * when it is anything else. */
+static long long api_display_number(const char *s, long long min, long long max)
+{
+    long long v = 0;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 18)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return i > 0 && v >= min && v <= max ? v : -1;
+}
+
+static void api_display_free(void *p)
+{
+    free(p);
+}
+
+enum MHD_Result api_display(struct http_request *req)
+{
+    const char *after_s = http_query(req, "after"), *wait_s = http_query(req, "wait");
+    long long after = -1, wait = API_DISPLAY_WAIT_MAX;
+    struct hold *h = api_display_hold;
+    struct display_view v;
+    struct MHD_Response *r;
+    uint64_t gen;
+    char etag[64];
+    struct db *db;
+
+    if (after_s && (after = api_display_number(after_s, 0, (1LL << 53))) < 0)
+        return reply_bad_request(req, "after 应是上次回答里的叫号序号(seq),一个不小于 0 的整数");
+    if (wait_s && (wait = api_display_number(wait_s, 1, API_DISPLAY_WAIT_MAX)) < 0)
+        return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    /* the generation before the data: a call committed after this read
+     * began moves it, and the park below then refuses */
+    gen = h ? hold_generation(h) : 0;
+    if (display_read(db, &v) != 0)
+        return reply_internal(req);
+    if (after >= 0 && v.seq == after && h && !req->resumed) {
+        enum hold_result hr = http_hold(req, h, gen, (long)wait * 1000);
+        if (hr == HOLD_HELD) {
+            free(v.json);
+            return MHD_YES;
+        }
+        if (hr == HOLD_CHANGED) {
+            free(v.json);
+            if (display_read(db, &v) != 0)
+                return reply_internal(req);
+        }
+        /* HOLD_FULL, HOLD_CLOSED: what there is now */
+    }
+    snprintf(etag, sizeof etag, "\"c%lld-w%ld\"", (long long)v.seq, v.waiting);
+    if (after < 0 && http_etag_matches(req, etag)) {
+        free(v.json);
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (r) {
+            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        }
+        return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
+    }
+    return http_reply_ref(req, MHD_HTTP_OK, "application/json", v.json, strlen(v.json), etag,
+                          api_display_free, v.json);
+}
+
+enum MHD_Result page_display(struct http_request *req)
+{
+    return assets_serve(req, "display.html");
+}

@@ -1,0 +1,208 @@
+/* Unit tests of the call screen's data (src/display.c) and of the calls the
+ * window writes for it (src/window.c): the window name's checks and
+ * normalisation; a call's row written with the move (ticket, window, no
+ * case id or staffer) and a refused window calling nothing; the view
+ * (newest first, today's only, at most DISPLAY_CALLS, the number waiting);
+ * the table kept to today's newest DISPLAY_KEEP rows; and the listener told
+ * after the commits that change the screen. */
+#include <criterion/criterion.h>
+
+#include "casedb.h"
+#include "display.h"
+
+static struct casedb t;
+static int changes;
+
+static void count_change(void)
+{
+    changes++;
+}
+
+static void setup(void)
+{
+    casedb_open(&t);
+    changes = 0;
+    display_set_listener(count_change);
+}
+
+static void teardown(void)
+{
+    display_set_listener(NULL);
+    casedb_close(&t);
+}
+
+TestSuite(display, .init = setup, .fini = teardown);
+
+/* A case handed in: its ticket in ticket (8 bytes), its id in id. */
+static void handed_in(char id[CASE_ID_LEN + 1], char ticket[8])
+{
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(&t, "test", id);
+    casedb_walk(&t, id, 4);
+    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
+    snprintf(ticket, 8, "%s", tk);
+    free(tk);
+}
+
+static cJSON *view(struct display_view *v)
+{
+    cJSON *doc;
+
+    cr_assert_eq(display_read(t.db, v), 0);
+    cr_assert_not_null(doc = cJSON_Parse(v->json));
+    return doc;
+}
+
+Test(display, window_names_are_checked_and_normalised)
+{
+    static const char *const ok[][2] = {
+        {"3", "3"}, {"03", "3"}, {" 12 ", "12"}, {"999", "999"}, {"a2", "A2"}, {"B12", "B12"},
+        {"综合窗口", "综合窗口"}, {"老年人优先窗口", "老年人优先窗口"}, {"A01", "A01"},
+        {"", ""}, {"   ", ""},
+    };
+    static const char *const bad[] = {
+        "0", "000", "1000", "0123", "A 2", "3号!", "窗口窗口窗口窗口窗", "<b>", "3\x01", "3\t4", "\xe2\x80\xae" "3",
+        "ＡＢ", "\xff", "a-b", "一二三四五六七八九",
+    };
+    char out[DISPLAY_WINDOW_BUF];
+    struct refusal e;
+    size_t i;
+
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cr_assert_eq(display_window_check(ok[i][0], out, &e), 0, "%s refused", ok[i][0]);
+        cr_assert_str_eq(out, ok[i][1], "%s", ok[i][0]);
+    }
+    cr_assert_eq(display_window_check(NULL, out, &e), 0);
+    cr_assert_str_eq(out, "");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&e, 0, sizeof e);
+        cr_assert_eq(display_window_check(bad[i], out, &e), 1, "%s accepted as %s", bad[i], out);
+        cr_assert_str_eq(e.code, "bad_window");
+        cr_assert_eq(e.kind, REFUSAL_INVALID);
+        cr_assert_str_eq(out, "");
+    }
+}
+
+Test(display, a_call_is_a_row_of_the_screen_written_with_the_move)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], id[CASE_ID_LEN + 1], ta[8], tb[8], buf[256];
+    struct display_view v;
+    struct refusal e;
+    cJSON *doc, *calls, *c0, *c1;
+
+    handed_in(a, ta);
+    handed_in(b, tb);
+    cr_assert_eq(changes, 2, "each submission changes the number waiting");
+    doc = view(&v);
+    cr_assert_eq(v.seq, 0);
+    cr_assert_eq(v.waiting, 2);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "calls")), 0);
+    cJSON_Delete(doc);
+    free(v.json);
+
+    cr_assert_eq(window_call_next(t.db, "wang", "03", id, &e), 0);
+    cr_assert_str_eq(id, a);
+    cr_assert_eq(changes, 3);
+    cr_assert_eq(window_call(t.db, b, "li", NULL, &e), 0);
+    cr_assert_eq(changes, 4);
+    /* the row holds the ticket and the window: no case id, no staffer */
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), 2);
+    cr_assert_str_eq(casedb_text(&t, buf, "SELECT ticket || '/' || window FROM calls ORDER BY seq LIMIT 1"),
+                     "A001/3");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM pragma_table_info('calls')"), 5);
+
+    doc = view(&v);
+    calls = cJSON_GetObjectItemCaseSensitive(doc, "calls");
+    cr_assert_eq(cJSON_GetArraySize(calls), 2);
+    c0 = cJSON_GetArrayItem(calls, 0);
+    c1 = cJSON_GetArrayItem(calls, 1);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(c0, "ticket")->valuestring, tb, "newest first");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c0, "window")));
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(c1, "ticket")->valuestring, ta);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(c1, "window")->valuestring, "3");
+    cr_assert_gt(cJSON_GetObjectItemCaseSensitive(c0, "seq")->valuedouble,
+                 cJSON_GetObjectItemCaseSensitive(c1, "seq")->valuedouble);
+    cr_assert_eq((double)v.seq, cJSON_GetObjectItemCaseSensitive(c0, "seq")->valuedouble);
+    cr_assert_eq(v.waiting, 0, "called tickets no longer wait");
+    cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(c0, "at"));
+    cJSON_Delete(doc);
+    free(v.json);
+}
+
+Test(display, a_refused_window_calls_nothing)
+{
+    char a[CASE_ID_LEN + 1], id[CASE_ID_LEN + 1], ta[8];
+    struct refusal e;
+
+    handed_in(a, ta);
+    changes = 0;
+    cr_assert_eq(window_call_next(t.db, "wang", "A 2", id, &e), 1);
+    cr_assert_str_eq(e.code, "bad_window");
+    cr_assert_eq(window_call(t.db, a, "wang", "1000", &e), 1);
+    cr_assert_str_eq(e.code, "bad_window");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT calls FROM cases WHERE id = '%s'", a), 0);
+    cr_assert_eq(changes, 0);
+}
+
+Test(display, the_table_keeps_only_todays_newest_rows)
+{
+    char a[CASE_ID_LEN + 1], ta[8];
+    struct display_view v;
+    struct refusal e;
+    cJSON *doc, *calls;
+    int i;
+    int64_t last;
+
+    handed_in(a, ta);
+    /* yesterday's calls: never shown, gone at today's first call */
+    casedb_exec(&t, "INSERT INTO calls (day, ticket, window, at) VALUES"
+                    " ('2000-01-01', 'A999', '1', '2000-01-01T08:00:00Z'),"
+                    " ('2000-01-01', 'A998', '2', '2000-01-01T08:01:00Z')");
+    doc = view(&v);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "calls")), 0);
+    cr_assert_eq(v.seq, 2, "the change token still counts them");
+    cJSON_Delete(doc);
+    free(v.json);
+
+    for (i = 0; i < DISPLAY_KEEP + 10; i++)
+        cr_assert_eq(window_call(t.db, a, "wang", "7", &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), DISPLAY_KEEP);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls WHERE day = '2000-01-01'"), 0);
+    last = casedb_int(&t, "SELECT max(seq) FROM calls");
+    cr_assert_eq(last, 2 + DISPLAY_KEEP + 10, "numbers are never used twice");
+    cr_assert_eq(casedb_int(&t, "SELECT min(seq) FROM calls"), last - DISPLAY_KEEP + 1);
+
+    doc = view(&v);
+    calls = cJSON_GetObjectItemCaseSensitive(doc, "calls");
+    cr_assert_eq(cJSON_GetArraySize(calls), DISPLAY_CALLS);
+    cr_assert_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(calls, 0), "seq")->valuedouble,
+                 (double)last);
+    cr_assert_eq(v.seq, last);
+    cJSON_Delete(doc);
+    free(v.json);
+
+    /* every row deleted: the next number is still a new one */
+    casedb_exec(&t, "DELETE FROM calls");
+    cr_assert_eq(window_call(t.db, a, "wang", NULL, &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT max(seq) FROM calls"), last + 1);
+}
+
+Test(display, accept_and_return_of_a_waiting_case_change_the_screen)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], ta[8], tb[8];
+    struct refusal e;
+
+    handed_in(a, ta);
+    handed_in(b, tb);
+    changes = 0;
+    cr_assert_eq(window_accept(t.db, a, "wang", &e), 0);
+    cr_assert_eq(changes, 1);
+    cr_assert_eq(window_return(t.db, b, "wang", "材料不全", NULL, NULL, &e), 0);
+    cr_assert_eq(changes, 2);
+    /* a refused move tells no one */
+    cr_assert_eq(window_accept(t.db, a, "wang", &e), 1);
+    cr_assert_eq(changes, 2);
+}
