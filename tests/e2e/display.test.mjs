@@ -36,7 +36,7 @@ async function residentCase() {
   await apiPost(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
   await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
   await apiPost(`/api/v1/cases/${c.id}/steps/2`, {
-    fields: { name: '张晓梅', id_number: '11010519491231002X', mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
+    fields: { name: '张晓梅', id_number: '11010519850315102X', mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
   });
   await apiPost(`/api/v1/cases/${c.id}/steps/3`, {});
   const s = await apiPost(`/api/v1/cases/${c.id}/submit`);
@@ -264,7 +264,7 @@ describe('the call screen', () => {
     });
     assert.deepEqual(fits, { scroll: false, out: [] });
     const text = await d.locator('body').innerText();
-    for (const secret of ['张晓梅', '11010519491231002X', '13800138000', 'wang', first.id, second.id, '就业'])
+    for (const secret of ['张晓梅', '11010519850315102X', '13800138000', 'wang', first.id, second.id, '就业'])
       assert.ok(!text.includes(secret), `the screen shows ${secret}`);
     await shot(d, 'display-called', { fullPage: false });
     for (const v of await axeSerious(d)) problems.push(`called: ${v}`);
