@@ -423,6 +423,37 @@ static int store_triage(struct db *db, const struct library *lib, const char *no
     return rc;
 }
 
+static const char sql_directory_upsert[] =
+    "INSERT INTO directory (one, hash, json, loaded_at) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (one) DO UPDATE SET hash = excluded.hash, json = excluded.json,"
+    " loaded_at = excluded.loaded_at";
+static const char sql_directory_delete[] = "DELETE FROM directory";
+
+static int store_directory(struct db *db, const struct library *lib, const char *now)
+{
+    sqlite3_stmt *st;
+    char *json;
+    int rc;
+    int b = SQLITE_OK;
+
+    if (!lib->has_directory)
+        return (st = db_stmt(db, sql_directory_delete)) ? store_step_done(db, st, &b) : -1;
+    if (!lib->directory)
+        return 0; /* broken: the last good directory stays */
+    if (!(json = directory_render(lib->directory)))
+        return -1;
+    if (!(st = db_stmt(db, sql_directory_upsert))) {
+        free(json);
+        return -1;
+    }
+    b |= sqlite3_bind_text(st, 1, lib->directory_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
+    free(json);
+    return rc;
+}
+
 int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats)
 {
     char now[32];
@@ -451,7 +482,7 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
             goto fail;
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
-        store_triage(db, lib, now) != 0)
+        store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
@@ -472,6 +503,7 @@ static const char sql_snap_procs[] =
     " WHERE p.status = 'live'"
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
 static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
+static const char sql_snap_directory[] = "SELECT json FROM directory WHERE one = 1";
 
 int store_catalog_build(struct db *db, struct catalog **out)
 {
@@ -506,6 +538,14 @@ int store_catalog_build(struct db *db, struct catalog **out)
         goto out;
     r = sqlite3_step(st);
     if (r == SQLITE_ROW && catalog_set_triage(c, (const char *)sqlite3_column_text(st, 0)) != 0)
+        goto out;
+    /* a row left unread would keep the read open */
+    sqlite3_reset(st);
+    if ((r != SQLITE_ROW && r != SQLITE_DONE) || !(st = db_stmt(db, sql_snap_directory)))
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW &&
+        catalog_set_directory(c, (const char *)sqlite3_column_text(st, 0)) != 0)
         goto out;
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto out;
