@@ -38,9 +38,12 @@ struct directory {
 };
 
 /* Parses the directory file text[0..len) shown as path. Every problem goes to
- * diags with its line. Returns 0 with *out set when there is no error, 1
- * when errors were reported (*out NULL), -1 when memory ran out. Free with
- * directory_free(). */
+ * diags with its line. Returns 0 when there is no error, 1 when errors were
+ * reported, -1 when memory ran out (*out NULL). Unlike the triage, *out is
+ * set also when errors were reported (to the offices as read, NULL when the
+ * file could not be read at all), so that links to offices are checked
+ * against what the file says now; such a directory must not be published.
+ * Free with directory_free(). */
 int directory_parse(const char *path, const char *text, size_t len, struct directory **out,
                     struct diag_list *diags);
 

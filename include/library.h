@@ -59,7 +59,9 @@ struct library {
     struct triage *triage;      /* NULL when absent or with errors */
     bool has_directory;         /* a _directory.md exists */
     char directory_hash[65];
-    struct directory *directory;    /* NULL when absent or with errors */
+    struct directory *directory;    /* as read, even with errors (links are
+                                       checked against it); NULL when absent */
+    bool directory_ok;          /* directory has no error: it may be published */
     struct diag_list diags;     /* everything found, sorted by file and line */
 };
 

@@ -44,8 +44,8 @@ struct triage {
  * Returns a string owned by the resolver that stays valid until
  * triage_parse returns, or NULL when there is no such procedure file.
  * An answer's link to an office, "_directory.md#ID", is resolved the same
- * way: non-NULL when the office exists (*broken when _directory.md has
- * errors now and could not be checked), NULL when it does not. */
+ * way: non-NULL when the office exists, NULL when it does not (*broken is
+ * not used). */
 typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *broken);
 
 /* Parses and checks the triage file text[0..len) shown as path. Links to

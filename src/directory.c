@@ -245,13 +245,9 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
                        c.d->offices[i].name);
     if (diags->oom)
         goto out;
-    if (diags->errors > errors0) {
-        rc = 1;
-        goto out;
-    }
     *out = c.d;
     c.d = NULL;
-    rc = 0;
+    rc = diags->errors > errors0 ? 1 : 0;
 out:
     if (doc)
         cmark_node_free(doc);

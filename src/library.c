@@ -323,19 +323,16 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
 
 /* Warns about links into _assets/ whose file is not there: the page would
  * show a broken image. */
-/* A procedure's links to offices. Returns true when every one lands (or
- * the directory has errors now, so they cannot be checked: a warning). */
-static bool lib_check_offices(bool has_directory, const struct directory *d,
-                              const struct procedure *p, struct diag_list *diags)
+/* A procedure's links to offices, checked against the directory as it
+ * reads now. Returns true when every one lands. */
+static bool lib_check_offices(const struct directory *d, const struct procedure *p,
+                              struct diag_list *diags)
 {
     bool ok = true;
     size_t i;
 
     for (i = 0; i < p->n_offices; i++) {
-        if (has_directory && !d) {
-            diag_warn(diags, p->path, p->offices[i].line,
-                      "%s 现在有错误,没能核对链接的办事地点 %s", DIRECTORY_FILE, p->offices[i].name);
-        } else if (!directory_find(d, p->offices[i].name)) {
+        if (!directory_find(d, p->offices[i].name)) {
             diag_error(diags, p->path, p->offices[i].line, "链接的办事地点 %s 在 %s 里找不到",
                        p->offices[i].name, DIRECTORY_FILE);
             ok = false;
@@ -358,8 +355,9 @@ static int lib_directory_load(const char *root, struct library *lib, struct diag
     if (r == 0) {
         lib->has_directory = true;
         library_hash(text, len, lib->directory_hash);
-        if (directory_parse(path, text, len, &lib->directory, diags) < 0)
+        if ((r = directory_parse(path, text, len, &lib->directory, diags)) < 0)
             goto out;
+        lib->directory_ok = r == 0;
     } else if (r > 0 || errno != ENOENT) {
         lib->has_directory = true;
         diag_error(diags, path, 1, r > 0 ? "办事地点文件太大(超过 256 KiB),没有读取" : "无法读取办事地点文件");
@@ -443,7 +441,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     r = procedure_parse(&src, &f->model, &lib->diags);
     if (r < 0)
         return -1;
-    if (r == 0 && !lib_check_offices(lib->has_directory, lib->directory, f->model, &lib->diags)) {
+    if (r == 0 && !lib_check_offices(lib->directory, f->model, &lib->diags)) {
         /* a link a resident would follow to nowhere: refused like any error */
         procedure_free(f->model);
         f->model = NULL;
@@ -475,10 +473,7 @@ static const char *lib_resolve(void *ctx, const char *rel, bool *broken)
     size_t i;
 
     if (strncmp(rel, DIRECTORY_FILE "#", sizeof DIRECTORY_FILE) == 0) {
-        /* a directory with errors cannot tell: the link is not refused */
-        *broken = lib->has_directory && !lib->directory;
-        if (*broken)
-            return rel;
+        *broken = false;
         return directory_find(lib->directory, rel + sizeof DIRECTORY_FILE) ? rel : NULL;
     }
 
@@ -748,7 +743,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         memset(&dl, 0, sizeof dl);
         memset(&quiet, 0, sizeof quiet);
         if (model->n_offices && lib_directory_load(root, &dl, &quiet) == 0)
-            lib_check_offices(dl.has_directory, dl.directory, model, diags);
+            lib_check_offices(dl.directory, model, diags);
         directory_free(dl.directory);
         diag_list_free(&quiet);
         free(root);

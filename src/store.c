@@ -438,7 +438,7 @@ static int store_directory(struct db *db, const struct library *lib, const char 
 
     if (!lib->has_directory)
         return (st = db_stmt(db, sql_directory_delete)) ? store_step_done(db, st, &b) : -1;
-    if (!lib->directory)
+    if (!lib->directory_ok)
         return 0; /* broken: the last good directory stays */
     if (!(json = directory_render(lib->directory)))
         return -1;

@@ -191,10 +191,6 @@ static void tctx_office(struct tctx *c, struct triage_answer *a, const char *id,
     snprintf(link, sizeof link, "%s#%s", DIRECTORY_FILE, id);
     if (!c->resolve(c->rctx, link, &broken))
         diag_error(c->diags, c->path, line, "链接的办事地点 %s 在 %s 里找不到", id, DIRECTORY_FILE);
-    else if (broken)
-        diag_warn(c->diags, c->path, line,
-                  "%s 现在有错误,没能核对链接的办事地点 %s;改好之前,居民看到的是它上一个正确的版本",
-                  DIRECTORY_FILE, id);
     if (!(a->target = strdup(id)))
         c->oom = 1;
 }
