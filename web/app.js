@@ -6,6 +6,7 @@
 //   #/c/ID             a category          #/policies   policy documents
 //   #/p/ID             a procedure         #/p/ID/print the one-time notice
 //   #/triage[/Q[/end/N]]                   the clarification questions
+//   #/office/ID        an office of _directory.md (a procedure's link to it)
 //   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned|closed)  the walkthrough
 //   #/case/ID          a case opened again by its code (read from the server)
 //
@@ -19,6 +20,7 @@ import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
 } from './browse.js';
 import { caseScreen, resumeCase } from './case.js';
+import { officeScreen } from './office.js';
 
 const params = new URLSearchParams(location.search);
 const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
@@ -109,6 +111,7 @@ async function route({ keepFocus = false } = {}) {
     else if (a === 'policies') p = policiesScreen();
     else if (a === 'p' && b && !c) p = overviewScreen(b);
     else if (a === 'p' && b && c === 'print') p = noticeScreen(b);
+    else if (a === 'office' && b && !c) p = officeScreen(b);
     else if (a === 'triage') p = triageScreen(b, c === 'end' && /^\d+$/.test(d || '') ? +d : undefined);
     else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseScreen(b, 'step', +d);
     else if (a === 'case' && b && c && !d) p = caseScreen(b, c);
