@@ -215,7 +215,7 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
 {
     char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX + sizeof PROCEDURE_OFFICE_PREFIX];
     struct procedure *p = c->p;
-    int bad;
+    int bad = 0; /* an image is never an office link */
 
     if (cmark_node_get_type(n) == CMARK_NODE_LINK &&
         directory_link(cmark_node_get_url(n), 1, name, sizeof name, &bad)) {
