@@ -49,6 +49,8 @@ struct catalog {
     size_t list_len;
     char *triage_json;              /* NULL when there is no valid triage */
     size_t triage_len;
+    char *directory_json;           /* {"offices":[...]}, never NULL once finished */
+    size_t directory_len;
 };
 
 /* A new, empty snapshot with one reference. NULL when memory runs out. */
@@ -62,6 +64,9 @@ int catalog_add_category(struct catalog *c, const char *id, const char *title,
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
                      const char *item_json, const char *detail_json, const char *print_html);
 int catalog_set_triage(struct catalog *c, const char *json);
+/* The offices of _directory.md; without it catalog_finish sets an empty
+ * list, so that the kiosk never sees a 404 for an optional file. */
+int catalog_set_directory(struct catalog *c, const char *json);
 
 /* Renders the composite documents and the id index. 0 or -1. */
 int catalog_finish(struct catalog *c);

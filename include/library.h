@@ -2,7 +2,9 @@
  * policy files, the triage flow — with the checks that span files
  * (duplicate ids, triage links). Used by `spkiosk check` and by the loader.
  *
- * Layout: ROOT/CATEGORY/README.md, ROOT/CATEGORY/ID.md, ROOT/_triage.md.
+ * Layout: ROOT/CATEGORY/README.md, ROOT/CATEGORY/ID.md, ROOT/_triage.md,
+ * ROOT/_directory.md (offices that triage answers and procedure text may
+ * link to; a link to a missing office is an error in the linking file).
  * Names starting with `_` or `.` are not procedures; ROOT/README.md is the
  * library's own documentation and is skipped.
  */
@@ -13,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "directory.h"
 #include "procedure.h"
 #include "triage.h"
 
@@ -54,6 +57,11 @@ struct library {
     bool has_triage;            /* a _triage.md exists */
     char triage_hash[65];
     struct triage *triage;      /* NULL when absent or with errors */
+    bool has_directory;         /* a _directory.md exists */
+    char directory_hash[65];
+    struct directory *directory;    /* as read, even with errors (links are
+                                       checked against it); NULL when absent */
+    bool directory_ok;          /* directory has no error: it may be published */
     struct diag_list diags;     /* everything found, sorted by file and line */
 };
 

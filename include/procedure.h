@@ -75,6 +75,9 @@ struct proc_asset {
 
 #define PROCEDURE_MEDIA_PREFIX "/media/"
 #define PROCEDURE_MAX_ASSETS 100
+/* A link to an office, "../_directory.md#ID", becomes this + ID: the
+ * kiosk's route for the office's card. */
+#define PROCEDURE_OFFICE_PREFIX "#/office/"
 
 /* What to parse; all pointers are borrowed for the duration of the call. */
 struct procedure_src {
@@ -107,6 +110,10 @@ struct procedure {
     char *search_text;              /* plain text of the body, for search */
     struct proc_asset *assets;      /* files of _assets/ the text links to */
     size_t n_assets;
+    struct proc_asset *offices;     /* offices of _directory.md the text links
+                                       to (name is the office id), which the
+                                       library checks exist */
+    size_t n_offices;
 };
 
 /* Parses src into a new model. Every problem is added to diags with its

@@ -14,12 +14,12 @@
 #define TRIAGE_MAX_QUESTIONS 200
 #define TRIAGE_MAX_ANSWERS 50
 
-enum triage_target { TRIAGE_END, TRIAGE_GOTO, TRIAGE_PROCEDURE };
+enum triage_target { TRIAGE_END, TRIAGE_GOTO, TRIAGE_PROCEDURE, TRIAGE_OFFICE };
 
 struct triage_answer {
     char *text;                 /* owned plain text */
     enum triage_target kind;
-    char *target;               /* owned: question id, or procedure id */
+    char *target;               /* owned: question id, procedure id or office id */
     int line;
 };
 
@@ -42,7 +42,10 @@ struct triage {
  * the id of the procedure in that file, and sets *broken when that file has
  * errors now (its last good version, if any, is what residents get).
  * Returns a string owned by the resolver that stays valid until
- * triage_parse returns, or NULL when there is no such procedure file. */
+ * triage_parse returns, or NULL when there is no such procedure file.
+ * An answer's link to an office, "_directory.md#ID", is resolved the same
+ * way: non-NULL when the office exists, NULL when it does not (*broken is
+ * not used). */
 typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *broken);
 
 /* Parses and checks the triage file text[0..len) shown as path. Links to
@@ -51,6 +54,13 @@ typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *b
  * reported (*out NULL), -1 when memory ran out. Free with triage_free(). */
 int triage_parse(const char *path, const char *text, size_t len, triage_resolve_fn resolve,
                  void *ctx, struct triage **out, struct diag_list *diags);
+
+/* Plain text of a heading's or list item's inline content, trimmed, as a
+ * new string (caller frees; NULL on OOM). Sets *url, when url is not NULL,
+ * to the first link's destination (owned by the node) or NULL. Shared with
+ * the directory, which reads its offices the same way. */
+struct cmark_node;
+char *triage_inline_text(struct cmark_node *node, const char **url);
 
 /* GET /api/v1/triage's body. Returns a new string (caller frees) or NULL. */
 char *triage_render(const struct triage *t);

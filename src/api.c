@@ -173,6 +173,18 @@ static enum MHD_Result api_triage(struct http_request *req)
                                api_release, c);
 }
 
+/* Always 200: without _directory.md the list is empty, not missing, so the
+ * kiosk's search can ask for it unconditionally. */
+static enum MHD_Result api_directory(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+
+    if (!c)
+        return reply_internal(req);
+    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->directory_json,
+                          c->directory_len, NULL, api_release, c);
+}
+
 static enum MHD_Result page_kiosk(struct http_request *req)
 {
     return assets_serve(req, "index.html");
@@ -197,6 +209,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/procedures", api_procedures, HTTP_PUBLIC, false},
     {"GET", "/api/v1/procedures/{}", api_procedure, HTTP_PUBLIC, false},
     {"GET", "/api/v1/triage", api_triage, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/directory", api_directory, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases", api_case_create, HTTP_PUBLIC, false},
     {"GET", "/api/v1/cases/{}", api_case_get, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases/lookup", api_case_lookup, HTTP_PUBLIC, false},

@@ -80,9 +80,19 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
 int catalog_set_triage(struct catalog *c, const char *json)
 {
     free(c->triage_json);
+    free(c->directory_json);
     if (!(c->triage_json = strdup(json)))
         return -1;
     c->triage_len = strlen(json);
+    return 0;
+}
+
+int catalog_set_directory(struct catalog *c, const char *json)
+{
+    free(c->directory_json);
+    if (!(c->directory_json = strdup(json)))
+        return -1;
+    c->directory_len = strlen(json);
     return 0;
 }
 
@@ -122,6 +132,8 @@ int catalog_finish(struct catalog *c)
     size_t i, j;
     int rc = -1;
 
+    if (!c->directory_json && catalog_set_directory(c, "{\"offices\":[]}") != 0)
+        goto out;
     for (i = 0; i < c->n_cats; i++) {
         for (j = 0; j < c->n_procs; j++)
             if (strcmp(c->procs[j].category, c->cats[i].id) == 0)
@@ -212,6 +224,7 @@ static void catalog_free(struct catalog *c)
     free(c->categories_json);
     free(c->list_json);
     free(c->triage_json);
+    free(c->directory_json);
     free(c);
 }
 

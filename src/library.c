@@ -323,6 +323,52 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
 
 /* Warns about links into _assets/ whose file is not there: the page would
  * show a broken image. */
+/* A procedure's links to offices, checked against the directory as it
+ * reads now. Returns true when every one lands. */
+static bool lib_check_offices(const struct directory *d, const struct procedure *p,
+                              struct diag_list *diags)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < p->n_offices; i++) {
+        if (!directory_find(d, p->offices[i].name)) {
+            diag_error(diags, p->path, p->offices[i].line, "链接的办事地点 %s 在 %s 里找不到",
+                       p->offices[i].name, DIRECTORY_FILE);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Reads and parses ROOT/_directory.md into lib (has_directory, hash,
+ * directory). diags gets its problems. Returns 0, or -1 when memory ran out. */
+static int lib_directory_load(const char *root, struct library *lib, struct diag_list *diags)
+{
+    char *path = path_join(root, DIRECTORY_FILE), *text = NULL;
+    size_t len;
+    int rc = -1, r;
+
+    if (!path)
+        return -1;
+    r = library_read_file(path, DIRECTORY_FILE_MAX, &text, &len);
+    if (r == 0) {
+        lib->has_directory = true;
+        library_hash(text, len, lib->directory_hash);
+        if ((r = directory_parse(path, text, len, &lib->directory, diags)) < 0)
+            goto out;
+        lib->directory_ok = r == 0;
+    } else if (r > 0 || errno != ENOENT) {
+        lib->has_directory = true;
+        diag_error(diags, path, 1, r > 0 ? "办事地点文件太大(超过 256 KiB),没有读取" : "无法读取办事地点文件");
+    }
+    rc = diags->oom ? -1 : 0;
+out:
+    free(path);
+    free(text);
+    return rc;
+}
+
 static void lib_check_assets(const char *root, const struct procedure *p, struct diag_list *diags)
 {
     struct stat st;
@@ -395,6 +441,13 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     r = procedure_parse(&src, &f->model, &lib->diags);
     if (r < 0)
         return -1;
+    if (r == 0 && !lib_check_offices(lib->directory, f->model, &lib->diags)) {
+        /* a link a resident would follow to nowhere: refused like any error */
+        procedure_free(f->model);
+        f->model = NULL;
+        f->status = LIB_FAILED;
+        return 0;
+    }
     if (r == 0) {
         lib_check_assets(root, f->model, &lib->diags);
         f->status = LIB_PARSED;
@@ -418,6 +471,11 @@ static const char *lib_resolve(void *ctx, const char *rel, bool *broken)
 {
     struct library *lib = ctx;
     size_t i;
+
+    if (strncmp(rel, DIRECTORY_FILE "#", sizeof DIRECTORY_FILE) == 0) {
+        *broken = false;
+        return directory_find(lib->directory, rel + sizeof DIRECTORY_FILE) ? rel : NULL;
+    }
 
     for (i = 0; i < lib->n_files; i++) {
         if (strcmp(lib->files[i].rel, rel) == 0) {
@@ -572,6 +630,9 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     }
     if (lib->n_cats)
         qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
+    /* before the files and the triage, whose links it answers */
+    if (lib_directory_load(root, lib, &lib->diags) != 0)
+        goto out;
     for (i = 0; i < lib->n_files; i++)
         if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
             goto out;
@@ -628,6 +689,13 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         free(cat0.description);
         goto out;
     }
+    if (strcmp(name, DIRECTORY_FILE) == 0) {
+        struct library dl;
+        memset(&dl, 0, sizeof dl);
+        rc = lib_directory_load(dir, &dl, diags);
+        directory_free(dl.directory);
+        goto out;
+    }
     if (strcmp(name, "_triage.md") == 0) {
         /* its links need the whole folder: read it, keep this file's lines */
         struct library lib;
@@ -666,9 +734,18 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     if (r == 0) {
         /* the root is the category folder's parent, also when dir is "." */
         char *root = path_join(dir, "..");
+        struct library dl;
+        struct diag_list quiet;
         if (!root)
             goto out;
         lib_check_assets(root, model, diags);
+        /* the directory's own problems are its report, not this file's */
+        memset(&dl, 0, sizeof dl);
+        memset(&quiet, 0, sizeof quiet);
+        if (model->n_offices && lib_directory_load(root, &dl, &quiet) == 0)
+            lib_check_offices(dl.directory, model, diags);
+        directory_free(dl.directory);
+        diag_list_free(&quiet);
         free(root);
     }
     rc = r < 0 ? -1 : 0;
@@ -703,7 +780,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     for (i = 0; i < n && !root; i++) {
         if (names[i][0] == '.')
             continue;
-        if (strcmp(names[i], "_triage.md") == 0) {
+        if (strcmp(names[i], "_triage.md") == 0 || strcmp(names[i], DIRECTORY_FILE) == 0) {
             root = true;
         } else if (names[i][0] != '_') {
             if (!(p = path_join(path, names[i])))
@@ -759,6 +836,7 @@ void library_free(struct library *lib)
     }
     free(lib->files);
     triage_free(lib->triage);
+    directory_free(lib->directory);
     diag_list_free(&lib->diags);
     memset(lib, 0, sizeof *lib);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "directory.h"
 #include "mdlimit.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -187,14 +188,49 @@ static char *node_plain_dup(cmark_node *node)
     return r;
 }
 
-/* Points a link or image into _assets/ at the daemon's /media/ route and
- * records the file, so that the library can say when it is missing. */
-static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
+/* Records what a link points at so that the library can say when it is
+ * missing; past PROCEDURE_MAX_ASSETS links are not checked. */
+static void pctx_link_note(struct pctx *c, struct proc_asset **v, size_t *n, const char *name,
+                           int line)
 {
-    char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX];
-    struct procedure *p = c->p;
     struct proc_asset *a;
 
+    if (*n >= PROCEDURE_MAX_ASSETS)
+        return;
+    if (!(a = realloc(*v, (*n + 1) * sizeof *a))) {
+        c->oom = 1;
+        return;
+    }
+    *v = a;
+    if (!(a[*n].name = strdup(name))) {
+        c->oom = 1;
+        return;
+    }
+    a[(*n)++].line = line;
+}
+
+/* Points a link or image into _assets/ at the daemon's /media/ route, and a
+ * link to an office of _directory.md at the kiosk's card for it. */
+static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
+{
+    char name[256], url[sizeof name + sizeof PROCEDURE_MEDIA_PREFIX + sizeof PROCEDURE_OFFICE_PREFIX];
+    struct procedure *p = c->p;
+    int bad = 0; /* an image is never an office link */
+
+    if (cmark_node_get_type(n) == CMARK_NODE_LINK &&
+        directory_link(cmark_node_get_url(n), 1, name, sizeof name, &bad)) {
+        snprintf(url, sizeof url, "%s%s", PROCEDURE_OFFICE_PREFIX, name);
+        if (!cmark_node_set_url(n, url))
+            c->oom = 1;
+        else
+            pctx_link_note(c, &p->offices, &p->n_offices, name, line);
+        return;
+    }
+    if (bad) {
+        diag_error(c->diags, c->src->path, line,
+                   "链接「%s」里的办事地点编号无效:应写成 ../_directory.md#编号", cmark_node_get_url(n));
+        return;
+    }
     if (!asset_resolve(cmark_node_get_url(n), name, sizeof name))
         return;
     snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
@@ -202,18 +238,7 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
         c->oom = 1;
         return;
     }
-    if (p->n_assets >= PROCEDURE_MAX_ASSETS)
-        return;
-    if (!(a = realloc(p->assets, (p->n_assets + 1) * sizeof *a))) {
-        c->oom = 1;
-        return;
-    }
-    p->assets = a;
-    if (!(a[p->n_assets].name = strdup(name))) {
-        c->oom = 1;
-        return;
-    }
-    a[p->n_assets++].line = line;
+    pctx_link_note(c, &p->assets, &p->n_assets, name, line);
 }
 
 /* Markers are never shown: one at the end of ordinary text (a paragraph,
@@ -1237,5 +1262,8 @@ void procedure_free(struct procedure *p)
     for (i = 0; i < p->n_assets; i++)
         free(p->assets[i].name);
     free(p->assets);
+    for (i = 0; i < p->n_offices; i++)
+        free(p->offices[i].name);
+    free(p->offices);
     free(p);
 }

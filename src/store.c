@@ -398,29 +398,64 @@ static const char sql_triage_upsert[] =
     " loaded_at = excluded.loaded_at";
 static const char sql_triage_delete[] = "DELETE FROM triage";
 
-static int store_triage(struct db *db, const struct library *lib, const char *now)
+/* One "last good" row (the triage flow, the directory): deleted when the
+ * file is gone, left as it is when the file has errors (ok false), else
+ * replaced by render()'s JSON. */
+static int store_last_good(struct db *db, bool present, bool ok, char *(*render)(const void *),
+                           const void *model, const char *hash, const char *upsert,
+                           const char *del, const char *now)
 {
     sqlite3_stmt *st;
     char *json;
     int rc;
     int b = SQLITE_OK;
 
-    if (!lib->has_triage)
-        return (st = db_stmt(db, sql_triage_delete)) ? store_step_done(db, st, &b) : -1;
-    if (!lib->triage)
-        return 0; /* broken: the last good flow stays */
-    if (!(json = triage_render(lib->triage)))
+    if (!present)
+        return (st = db_stmt(db, del)) ? store_step_done(db, st, &b) : -1;
+    if (!ok)
+        return 0; /* broken: the last good version stays */
+    if (!(json = render(model)))
         return -1;
-    if (!(st = db_stmt(db, sql_triage_upsert))) {
+    if (!(st = db_stmt(db, upsert))) {
         free(json);
         return -1;
     }
-    b |= sqlite3_bind_text(st, 1, lib->triage_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
     rc = store_step_done(db, st, &b);
     free(json);
     return rc;
+}
+
+static char *store_render_triage(const void *m)
+{
+    return triage_render(m);
+}
+
+static char *store_render_directory(const void *m)
+{
+    return directory_render(m);
+}
+
+static const char sql_directory_upsert[] =
+    "INSERT INTO directory (one, hash, json, loaded_at) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (one) DO UPDATE SET hash = excluded.hash, json = excluded.json,"
+    " loaded_at = excluded.loaded_at";
+static const char sql_directory_delete[] = "DELETE FROM directory";
+
+static int store_triage(struct db *db, const struct library *lib, const char *now)
+{
+    return store_last_good(db, lib->has_triage, lib->triage != NULL, store_render_triage,
+                           lib->triage, lib->triage_hash, sql_triage_upsert, sql_triage_delete,
+                           now);
+}
+
+static int store_directory(struct db *db, const struct library *lib, const char *now)
+{
+    return store_last_good(db, lib->has_directory, lib->directory_ok, store_render_directory,
+                           lib->directory, lib->directory_hash, sql_directory_upsert,
+                           sql_directory_delete, now);
 }
 
 int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats)
@@ -451,7 +486,7 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
             goto fail;
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
-        store_triage(db, lib, now) != 0)
+        store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
@@ -472,6 +507,7 @@ static const char sql_snap_procs[] =
     " WHERE p.status = 'live'"
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
 static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
+static const char sql_snap_directory[] = "SELECT json FROM directory WHERE one = 1";
 
 int store_catalog_build(struct db *db, struct catalog **out)
 {
@@ -506,6 +542,14 @@ int store_catalog_build(struct db *db, struct catalog **out)
         goto out;
     r = sqlite3_step(st);
     if (r == SQLITE_ROW && catalog_set_triage(c, (const char *)sqlite3_column_text(st, 0)) != 0)
+        goto out;
+    /* a row left unread would keep the read open */
+    sqlite3_reset(st);
+    if ((r != SQLITE_ROW && r != SQLITE_DONE) || !(st = db_stmt(db, sql_snap_directory)))
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW &&
+        catalog_set_directory(c, (const char *)sqlite3_column_text(st, 0)) != 0)
         goto out;
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto out;

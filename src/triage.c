@@ -7,12 +7,15 @@
 #include <cjson/cJSON.h>
 #include <cmark.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "directory.h"
 #include "frontmatter.h"
 #include "marker.h"
 #include "mdlimit.h"
+#include "procedure.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -31,9 +34,7 @@ static int tctx_line(const struct tctx *c, cmark_node *n)
     return cmark_node_get_start_line(n) + c->line_off;
 }
 
-/* Plain text of inline content, trimmed; NULL on OOM. Also finds the first
- * link's destination. */
-static char *triage_plain(cmark_node *node, const char **url)
+char *triage_inline_text(cmark_node *node, const char **url)
 {
     cmark_iter *it = cmark_iter_new(node);
     struct strbuf sb = STRBUF_INIT;
@@ -132,7 +133,7 @@ static void tctx_question(struct tctx *c, cmark_node *h)
         diag_error(c->diags, c->path, line, "问题太多,最多 %d 个", TRIAGE_MAX_QUESTIONS);
         return;
     }
-    if (!(raw = triage_plain(h, NULL))) {
+    if (!(raw = triage_inline_text(h, NULL))) {
         c->oom = 1;
         return;
     }
@@ -179,6 +180,21 @@ static bool triage_path_ok(const char *u)
     return true;
 }
 
+/* An answer that sends the resident to an office of _directory.md: the
+ * resolver is asked for the link itself, as for a procedure file. */
+static void tctx_office(struct tctx *c, struct triage_answer *a, const char *id, int line)
+{
+    char link[sizeof DIRECTORY_FILE + PROCEDURE_ID_MAX + 2];
+    bool broken = false;
+
+    a->kind = TRIAGE_OFFICE;
+    snprintf(link, sizeof link, "%s#%s", DIRECTORY_FILE, id);
+    if (!c->resolve(c->rctx, link, &broken))
+        diag_error(c->diags, c->path, line, "链接的办事地点 %s 在 %s 里找不到", id, DIRECTORY_FILE);
+    if (!(a->target = strdup(id)))
+        c->oom = 1;
+}
+
 static void tctx_answers(struct tctx *c, cmark_node *list)
 {
     struct triage_question *q = &c->t->questions[c->t->n - 1];
@@ -192,8 +208,9 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
     for (item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
         struct triage_answer *a;
         const char *url;
-        int line = tctx_line(c, item);
-        char *text = triage_plain(item, &url);
+        char office[PROCEDURE_ID_MAX + 1];
+        int line = tctx_line(c, item), bad;
+        char *text = triage_inline_text(item, &url);
 
         if (!text) {
             c->oom = 1;
@@ -223,6 +240,12 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
             a->kind = TRIAGE_GOTO;
             if (!(a->target = strdup(url + 1)))
                 c->oom = 1;
+        } else if (directory_link(url, 0, office, sizeof office, &bad)) {
+            tctx_office(c, a, office, line);
+        } else if (bad) {
+            diag_error(c->diags, c->path, line,
+                       "链接「%s」里的办事地点编号无效:应写成 _directory.md#编号", url);
+            a->kind = TRIAGE_END;
         } else {
             const char *u = strncmp(url, "./", 2) == 0 ? url + 2 : url;
             const char *id = NULL;
@@ -335,7 +358,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
             if (c.t->title)
                 diag_error(diags, path, tctx_line(&c, n), "只能有一个一级标题(# 开头)");
-            else if (!(c.t->title = triage_plain(n, NULL)))
+            else if (!(c.t->title = triage_inline_text(n, NULL)))
                 c.oom = 1;
         } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
             tctx_question(&c, n);
@@ -398,6 +421,8 @@ char *triage_render(const struct triage *t)
             if (!cJSON_AddStringToObject(ao, "text", a->text))
                 goto out;
             if (a->kind == TRIAGE_GOTO && !cJSON_AddStringToObject(ao, "goto", a->target))
+                goto out;
+            if (a->kind == TRIAGE_OFFICE && !cJSON_AddStringToObject(ao, "office", a->target))
                 goto out;
             if (a->kind == TRIAGE_PROCEDURE &&
                 !cJSON_AddStringToObject(ao, "procedure", a->target))

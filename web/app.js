@@ -6,6 +6,7 @@
 //   #/c/ID             a category          #/policies   policy documents
 //   #/p/ID             a procedure         #/p/ID/print the one-time notice
 //   #/triage[/Q[/end/N]]                   the clarification questions
+//   #/office/ID        an office of _directory.md (a procedure's link to it)
 //   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned|closed)  the walkthrough
 //   #/case/ID          a case opened again by its code (read from the server)
 //   #/code             我有凭条: scan the slip's code, or a ticket and last four
@@ -21,6 +22,7 @@ import {
 } from './browse.js';
 import { caseScreen, resumeCase } from './case.js';
 import { codeScreen } from './backin.js';
+import { officeScreen } from './office.js';
 
 const params = new URLSearchParams(location.search);
 const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
@@ -112,6 +114,7 @@ async function route({ keepFocus = false } = {}) {
     else if (a === 'p' && b && !c) p = overviewScreen(b);
     else if (a === 'p' && b && c === 'print') p = noticeScreen(b);
     else if (a === 'code' && !b) p = codeScreen();
+    else if (a === 'office' && b && !c) p = officeScreen(b);
     else if (a === 'triage') p = triageScreen(b, c === 'end' && /^\d+$/.test(d || '') ? +d : undefined);
     else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseScreen(b, 'step', +d);
     else if (a === 'case' && b && c && !d) p = caseScreen(b, c);

@@ -9,6 +9,7 @@ import {
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 import { startCase } from './case.js';
+import { loadOffices, matchOffices, officeResults, officeCard } from './office.js';
 
 // ---- home and search ----
 
@@ -53,9 +54,12 @@ export async function homeScreen(query) {
 
   async function runSearch(q) {
     const seq = ++searchSeq;
-    let procs;
+    let procs, offices;
     try {
-      procs = (await api('/api/v1/procedures?q=' + encodeURIComponent(q))).body.procedures;
+      const [r, all] = await Promise.all([
+        api('/api/v1/procedures?q=' + encodeURIComponent(q)), loadOffices()]);
+      procs = r.body.procedures;
+      offices = matchOffices(all, q);
     } catch (err) {
       if (seq !== searchSeq) return;
       status.textContent = '';
@@ -65,10 +69,12 @@ export async function homeScreen(query) {
       return;
     }
     if (seq !== searchSeq) return;
-    status.textContent = procs.length ? t('searchFound', { n: procs.length }) : '';
-    results.replaceChildren(procs.length
-      ? procList(procs)
-      : el('p', { class: 'notice' }, t('searchNone', { q })));
+    status.textContent = procs.length ? t('searchFound', { n: procs.length })
+      : offices.length ? t('officeElsewhere') : '';
+    results.replaceChildren(
+      offices.length ? officeResults(offices) : '',
+      procs.length ? procList(procs)
+        : offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q })));
   }
 
   function onQuery(now) {
@@ -239,10 +245,13 @@ export async function triageScreen(qid, endIndex) {
   if (endIndex !== undefined) {
     const a = q.answers[endIndex];
     if (!a || a.goto || a.procedure) { go('#/triage/' + encodeURIComponent(qid), { replace: true }); return; }
+    // a referral ending: the office's card under the answer
+    const office = a.office ? (await loadOffices()).find(o => o.id === a.office) : null;
     show([
       el('p', { class: 'kicker' }, t('triageKicker')),
       el('h1', {}, t('triageEndTitle')),
       el('div', { class: 'notice notice-info' }, zh('p', { class: 'big-text' }, a.text)),
+      a.office ? (office ? officeCard(office) : el('p', { class: 'notice' }, t('officeMissing'))) : null,
       el('div', { class: 'actions' },
         prevBtn(),
         button(t('restartTriage'), () => go('#/triage'), 'btn'),

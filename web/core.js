@@ -71,6 +71,8 @@ export function contentHtml(html, cls) {
       const span = el('span', { class: 'ext-link' }, a.textContent);
       if (a.textContent.trim() !== href) span.append('(' + href + ')');
       a.replaceWith(span);
+    } else if (href.startsWith('#/office/')) {
+      a.className = 'office-link'; // a referral (_directory.md): a card to open
     } else if (href.startsWith('#')) {
       a.replaceWith(el('span', {}, a.textContent));
     }

@@ -77,6 +77,12 @@ export const STRINGS = {
     prevQuestion: '上一题',
     restartTriage: '从头再来',
     triageEndTitle: '给您的建议',
+    officeKicker: '其他办事地点',
+    officeLead: '这件事本大厅办不了,请到下面的地方办理。去之前可以先打电话问清楚要带什么。',
+    officeCardTitle: '地址和电话',
+    officeMissing: '找不到这个办事地点的信息,请到综合窗口咨询。',
+    officeElsewhere: '要到其他地方办理',
+    officeElsewhereLead: '下面这些事情本大厅办不了,请到这里办理:',
     triageQuestionOf: '第 {k} 题',
 
     // walkthrough
@@ -294,6 +300,12 @@ export const STRINGS = {
     prevQuestion: 'Previous question',
     restartTriage: 'Start over',
     triageEndTitle: 'Our advice',
+    officeKicker: 'Other offices',
+    officeLead: 'This cannot be done in this hall. Please go to the office below; you may call first to ask what to bring.',
+    officeCardTitle: 'Address and phone',
+    officeMissing: 'No details of this office were found. Please ask at the general window.',
+    officeElsewhere: 'Done at another office',
+    officeElsewhereLead: 'This hall does not handle this. Please go here:',
     triageQuestionOf: 'Question {k}',
 
     stepOf: 'Step {k} of {m}',

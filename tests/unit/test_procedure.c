@@ -1385,3 +1385,29 @@ Test(procedure, line_breaks_inside_chinese_text_are_joined)
     procedure_free(p);
     diag_list_free(&d);
 }
+
+Test(procedure, links_to_offices_point_at_the_kiosk_card)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n请到[派出所](../_directory.md#paichusuo)或[医保](_directory.md#yibao)。\n\n"
+                    "![x](../_directory.md#img) [别的](../other.md#a)\n\n## 步\n";
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_offices, 2);
+    cr_assert_str_eq(p->offices[0].name, "paichusuo");
+    cr_assert_str_eq(p->offices[1].name, "yibao");
+    cr_assert_eq(p->offices[0].line, 3);
+    cr_assert(strstr(p->summary_html, "href=\"#/office/paichusuo\""), "%s", p->summary_html);
+    cr_assert(strstr(p->summary_html, "href=\"#/office/yibao\""));
+    /* an image is not a referral; other links keep their URL */
+    cr_assert(strstr(p->summary_html, "src=\"../_directory.md#img\""));
+    cr_assert(strstr(p->summary_html, "href=\"../other.md#a\""));
+    procedure_free(p);
+    diag_list_free(&d);
+
+    cr_assert_eq(parse("# T\n\n[派出所](../_directory.md#Bad_Id)\n\n## 步\n", &p, &d), 1);
+    expect_diag(&d, 3, DIAG_ERROR, "办事地点编号无效");
+    procedure_free(p);
+    diag_list_free(&d);
+}

@@ -1,0 +1,90 @@
+// Referrals to other offices (_directory.md in the sample library): a triage
+// path that ends on an office's card, a search for something the hall does
+// not handle (身份证) that shows the 派出所 card, and a procedure's link that
+// opens an office's own screen (#/office/ID) with 返回. Each screen: axe at
+// zero serious/critical, targets ≥ 60 px, text ≥ 20 px (28 px with 大字).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useKiosk, kioskPage, atRoute, shot, h1Text, setMode, axeSerious, smallTargets, smallText,
+  horizontalOverflow, PORTRAIT,
+} from './helpers.mjs';
+
+const k = useKiosk();
+
+describe('referral to another office', () => {
+  let kp;
+  let page;
+
+  before(async () => {
+    kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true });
+    page = kp.page;
+    await page.goto(k.url + '/');
+    await atRoute(page, /^#\/$/);
+  });
+  after(async () => {
+    if (kp) {
+      kp.assertClean('referral');
+      await kp.context.close();
+    }
+  });
+
+  // The screen on show in 中文 and in English with 大字, then back to 中文.
+  async function checkScreen(name) {
+    const problems = [];
+    for (const mode of [{ lang: 'en', big: true, min: 32 }, { lang: 'zh', big: false, min: 24 }]) {
+      await setMode(page, mode);
+      const where = `${name} [${mode.lang}${mode.big ? '-big' : ''}]`;
+      for (const v of await axeSerious(page)) problems.push(`${where} axe ${v}`);
+      for (const v of await smallTargets(page)) problems.push(`${where} target under 60×60: ${v}`);
+      for (const v of await smallText(page, mode.min)) problems.push(`${where} text under ${mode.min}px: ${v}`);
+      const o = await horizontalOverflow(page);
+      if (o) problems.push(`${where} horizontal scroll: ${o}`);
+      await shot(page, `directory-${name}-${mode.lang}`);
+    }
+    assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
+  }
+
+  const cardText = async (sel) => (await page.locator(sel).first().innerText()).replace(/\s+/g, ' ');
+
+  it('a triage answer ends on the 派出所 card', async () => {
+    await atRoute(page, /^#\/triage$/, () => page.locator('#main .triage-entry button', { hasText: '不知道办什么' }).tap());
+    const answer = page.locator('#main a.answer', { hasText: '身份证' });
+    await atRoute(page, /^#\/triage\/start\/end\/\d+$/, () => answer.tap());
+    const card = await cardText('#main .office-card');
+    assert.match(card, /派出所/);
+    assert.match(card, /地址 示例市示例区幸福路 12 号/);
+    assert.match(card, /电话 0535-0000110/);
+    assert.match(card, /时间 周一至周五/);
+    await checkScreen('triage-end');
+  });
+
+  it('searching 身份证 shows the 派出所 card instead of "nothing found"', async () => {
+    await atRoute(page, /^#\/$/, () => page.evaluate(() => { location.hash = '#/'; }));
+    await page.locator('#search-q').tap();
+    await page.keyboard.type('身份证');
+    await page.locator('#main .office-results .office-card').first().waitFor();
+    const names = await page.locator('#main .office-results .office-name').allInnerTexts();
+    assert.deepEqual(names, ['派出所(户籍窗口)']);
+    assert.equal(await page.locator('#main .search-results p.notice').count(), 0, 'no "nothing found"');
+    await checkScreen('search');
+  });
+
+  it('a procedure\'s link opens the office\'s screen; 返回 goes back to the procedure', async () => {
+    await atRoute(page, /^#\/p\/remote-medical-filing$/,
+      () => page.evaluate(() => { location.hash = '#/p/remote-medical-filing'; }));
+    const link = page.locator('#main a.office-link', { hasText: '医疗保障服务站' });
+    await atRoute(page, /^#\/office\/yibao$/, () => link.tap());
+    assert.equal(await h1Text(page), '医疗保障服务站');
+    assert.match(await cardText('#main .office-card'), /电话 0535-0000012/);
+    await checkScreen('office');
+    await atRoute(page, /^#\/p\/remote-medical-filing$/, () => page.locator('#main .btn-back').tap());
+  });
+
+  it('an unknown office says so, with a way back', async () => {
+    await atRoute(page, /^#\/office\/no-such-office$/,
+      () => page.evaluate(() => { location.hash = '#/office/no-such-office'; }));
+    assert.equal(await page.locator('#main .office-card').count(), 0);
+    assert.equal(await page.locator('#main .btn-back').count(), 1);
+  });
+});

@@ -1,0 +1,194 @@
+/* Unit tests for directory: the offices of `_directory.md`, their lines and
+ * keywords, every error with its line, the links that point at an office,
+ * and the JSON that GET /api/v1/directory serves. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "directory.h"
+#include "triage.h"
+
+#define PATH "_directory.md"
+#include "expect.h"
+
+static int parse(const char *text, struct directory **d, struct diag_list *l)
+{
+    memset(l, 0, sizeof *l);
+    return directory_parse(PATH, text, strlen(text), d, l);
+}
+
+Test(directory, offices_lines_and_keywords)
+{
+    struct directory *d;
+    struct diag_list l;
+    const struct office *o;
+    int r = parse("# 其他办事地点\n\n说明文字。\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 12 号\n"
+                  "- 电话:0535-0000110\n- 关键词:身份证、户口迁移, 户口本\n\n"
+                  "## 医保中心 {#yibao}\n- 时间:周一至周五\n", &d, &l);
+
+    cr_assert_eq(r, 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(d->n, 2);
+    o = directory_find(d, "paichusuo");
+    cr_assert_not_null(o);
+    cr_assert_str_eq(o->name, "派出所");
+    cr_assert_eq(o->line, 5);
+    cr_assert_eq(o->n_lines, 2);
+    cr_assert_str_eq(o->lines[1], "电话:0535-0000110");
+    cr_assert_eq(o->n_keywords, 3);
+    cr_assert_str_eq(o->keywords[0], "身份证");
+    cr_assert_str_eq(o->keywords[1], "户口迁移");
+    cr_assert_str_eq(o->keywords[2], "户口本");
+    cr_assert_null(directory_find(d, "budongchan"));
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+Test(directory, errors_have_their_lines)
+{
+    struct directory *d;
+    struct diag_list l;
+    int r = parse("# x\n\n## 派出所 {#paichusuo}\n- 地址:1\n\n## 医保中心\n- 地址:2\n\n"
+                  "## 派出所二 {#paichusuo}\n- 地址:3\n\n## 公证处 {#gongzheng}\n\n"
+                  "## 坏编号 {#Bad_Id}\n- 地址:4\n", &d, &l);
+
+    cr_assert_eq(r, 1);
+    expect_diag(&l, 6, DIAG_ERROR, "没有编号");
+    expect_diag(&l, 9, DIAG_ERROR, "编号 paichusuo 重复了");
+    expect_diag(&l, 12, DIAG_ERROR, "下面没有内容");
+    expect_diag(&l, 14, DIAG_ERROR, "无效");
+    expect_counts(&l, 4, 0);
+    /* what was read is kept so that links can be checked against it */
+    cr_assert_not_null(d);
+    cr_assert_not_null(directory_find(d, "gongzheng"));
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+Test(directory, empty_file_and_stray_list)
+{
+    struct directory *d;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 只有标题\n\n- 一行\n", &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "不属于任何办事地点");
+    expect_diag(&l, 1, DIAG_ERROR, "没有办事地点");
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+Test(directory, bounds)
+{
+    struct directory *d;
+    struct diag_list l;
+    char *big = malloc(DIRECTORY_FILE_MAX + 2), line[DIRECTORY_MAX_LINE + 32];
+    size_t i;
+
+    cr_assert_not_null(big);
+    memset(big, 'a', DIRECTORY_FILE_MAX + 1);
+    big[DIRECTORY_FILE_MAX + 1] = '\0';
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "太大");
+    cr_assert_null(d);
+    diag_list_free(&l);
+
+    strcpy(big, "## 甲 {#a}\n");
+    for (i = 0; i < DIRECTORY_MAX_LINES + 1; i++)
+        strcat(big, "- 一行\n");
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 2 + DIRECTORY_MAX_LINES, DIAG_ERROR, "最多");
+    directory_free(d);
+    diag_list_free(&l);
+
+    memset(line, 'x', sizeof line);
+    line[sizeof line - 1] = '\0';
+    snprintf(big, DIRECTORY_FILE_MAX, "## 甲 {#a}\n- 地址:1\n- %s\n", line);
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "太长");
+    directory_free(d);
+    diag_list_free(&l);
+
+    big[0] = '\0';
+    for (i = 0; i < DIRECTORY_MAX_OFFICES + 1; i++)
+        sprintf(big + strlen(big), "## 第%zu {#o%zu}\n- 地址:1\n\n", i, i);
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 1 + 3 * DIRECTORY_MAX_OFFICES, DIAG_ERROR, "太多");
+    expect_counts(&l, 1, 0);
+    directory_free(d);
+    diag_list_free(&l);
+    free(big);
+}
+
+Test(directory, links_to_offices)
+{
+    char id[65];
+    int bad;
+
+    cr_assert_eq(directory_link("_directory.md#paichusuo", 0, id, sizeof id, &bad), 1);
+    cr_assert_str_eq(id, "paichusuo");
+    cr_assert_eq(directory_link("./_directory.md#yibao", 0, id, sizeof id, &bad), 1);
+    cr_assert_str_eq(id, "yibao");
+    cr_assert_eq(directory_link("../_directory.md#yibao", 1, id, sizeof id, &bad), 1);
+    /* the triage file sits at the root: no ../ */
+    cr_assert_eq(directory_link("../_directory.md#yibao", 0, id, sizeof id, &bad), 0);
+    cr_assert_eq(bad, 0);
+    cr_assert_eq(directory_link("../_directory.md#Bad", 1, id, sizeof id, &bad), 0);
+    cr_assert_eq(bad, 1);
+    cr_assert_eq(directory_link("_directory.md", 0, id, sizeof id, &bad), 0);
+    cr_assert_eq(directory_link("employment/x.md", 0, id, sizeof id, &bad), 0);
+    cr_assert_eq(bad, 0);
+}
+
+Test(directory, render)
+{
+    struct directory *d;
+    struct diag_list l;
+    char *s;
+
+    cr_assert_eq(parse("## 派出所 {#paichusuo}\n- 地址:1\n- 关键词:身份证\n", &d, &l), 0);
+    s = directory_render(d);
+    cr_assert_str_eq(s, "{\"offices\":[{\"id\":\"paichusuo\",\"name\":\"派出所\",\"lines\":[\"地址:1\"],"
+                        "\"keywords\":[\"身份证\"]}]}");
+    free(s);
+    s = directory_render(NULL);
+    cr_assert_str_eq(s, "{\"offices\":[]}");
+    free(s);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* A triage answer that links to an office asks the resolver about the link
+ * itself and is served as {"office": ID}. */
+static const char *resolve_office(void *ctx, const char *rel, bool *broken)
+{
+    (void)ctx;
+    *broken = false;
+    return strcmp(rel, "_directory.md#paichusuo") == 0 ? rel : NULL;
+}
+
+Test(directory, triage_answers_link_to_offices)
+{
+    static const char text[] = "## 办什么? {#start}\n- [身份证](_directory.md#paichusuo)\n"
+                               "- [房产证](_directory.md#budongchan)\n";
+    struct triage *t;
+    struct diag_list l;
+    char *s;
+
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(triage_parse("_triage.md", text, strlen(text), resolve_office, NULL, &t, &l), 1);
+    cr_assert_eq(l.n, 1, "%s", dump(&l));
+    cr_assert_eq(l.items[0].line, 3);
+    cr_assert(strstr(l.items[0].message, "办事地点 budongchan") != NULL);
+    diag_list_free(&l);
+
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(triage_parse("_triage.md", text, sizeof "## 办什么? {#start}\n- [身份证](_directory.md#paichusuo)\n" - 1,
+                              resolve_office, NULL, &t, &l), 0, "%s", dump(&l));
+    s = triage_render(t);
+    cr_assert(strstr(s, "{\"text\":\"身份证\",\"office\":\"paichusuo\"}") != NULL, "%s", s);
+    free(s);
+    triage_free(t);
+    diag_list_free(&l);
+}
