@@ -55,13 +55,6 @@ typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *b
 int triage_parse(const char *path, const char *text, size_t len, triage_resolve_fn resolve,
                  void *ctx, struct triage **out, struct diag_list *diags);
 
-/* Plain text of a heading's or list item's inline content, trimmed, as a
- * new string (caller frees; NULL on OOM). Sets *url, when url is not NULL,
- * to the first link's destination (owned by the node) or NULL. Shared with
- * the directory, which reads its offices the same way. */
-struct cmark_node;
-char *triage_inline_text(struct cmark_node *node, const char **url);
-
 /* GET /api/v1/triage's body. Returns a new string (caller frees) or NULL. */
 char *triage_render(const struct triage *t);
 

@@ -13,8 +13,8 @@
 #include "frontmatter.h"
 #include "marker.h"
 #include "mdlimit.h"
+#include "mdtext.h"
 #include "procedure.h"
-#include "triage.h"
 #include "utf8.h"
 
 struct dctx {
@@ -44,10 +44,9 @@ static void dctx_office(struct dctx *c, cmark_node *h)
 {
     struct directory *d = c->d;
     struct office *o;
-    struct markers m;
-    char *raw;
+    char *raw, *anchor;
     size_t n;
-    int line = dctx_line(c, h), r;
+    int line = dctx_line(c, h);
 
     if (d->n >= DIRECTORY_MAX_OFFICES) {
         if (d->n == DIRECTORY_MAX_OFFICES)
@@ -55,16 +54,13 @@ static void dctx_office(struct dctx *c, cmark_node *h)
         d->n++; /* counted so that the error is given once; never indexed */
         return;
     }
-    if (!(raw = triage_inline_text(h, NULL))) {
+    if (mdtext_heading(c->path, line, h, &raw, &n, &anchor, c->diags) != 0) {
         c->oom = 1;
         return;
     }
-    n = strlen(raw);
-    r = marker_strip(c->path, line, raw, &n, MARK_ANCHOR, &m, c->diags);
-    raw[n] = '\0';
-    if (r < 0 || !(o = realloc(d->offices, (d->n + 1) * sizeof *o))) {
+    if (!(o = realloc(d->offices, (d->n + 1) * sizeof *o))) {
         free(raw);
-        marker_free(&m);
+        free(anchor);
         c->oom = 1;
         return;
     }
@@ -73,9 +69,7 @@ static void dctx_office(struct dctx *c, cmark_node *h)
     memset(o, 0, sizeof *o);
     o->name = raw;
     o->line = line;
-    o->id = m.anchor ? m.anchor : strdup("");
-    m.anchor = NULL;
-    marker_free(&m);
+    o->id = anchor ? anchor : strdup("");
     if (!o->id) {
         c->oom = 1;
         return;
@@ -160,7 +154,7 @@ static void dctx_lines(struct dctx *c, cmark_node *list)
 
     for (item = cmark_node_first_child(list); item && !c->oom; item = cmark_node_next(item)) {
         int line = dctx_line(c, item);
-        char *text = triage_inline_text(item, NULL);
+        char *text = mdtext_inline(item, NULL);
         const char *kw;
 
         if (!text) {

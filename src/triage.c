@@ -15,6 +15,7 @@
 #include "frontmatter.h"
 #include "marker.h"
 #include "mdlimit.h"
+#include "mdtext.h"
 #include "procedure.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -32,42 +33,6 @@ struct tctx {
 static int tctx_line(const struct tctx *c, cmark_node *n)
 {
     return cmark_node_get_start_line(n) + c->line_off;
-}
-
-char *triage_inline_text(cmark_node *node, const char **url)
-{
-    cmark_iter *it = cmark_iter_new(node);
-    struct strbuf sb = STRBUF_INIT;
-    cmark_event_type ev;
-    const char *s;
-    size_t n;
-    char *r = NULL;
-    int rc = 0;
-
-    if (url)
-        *url = NULL;
-    if (!it)
-        return NULL;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *x = cmark_iter_get_node(it);
-        cmark_node_type t = cmark_node_get_type(x);
-        if (ev != CMARK_EVENT_ENTER)
-            continue;
-        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
-            rc |= strbuf_puts(&sb, cmark_node_get_literal(x));
-        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-            rc |= strbuf_putc(&sb, ' ');
-        else if (t == CMARK_NODE_LINK && url && !*url)
-            *url = cmark_node_get_url(x);
-    }
-    cmark_iter_free(it);
-    if (rc == 0) {
-        n = sb.len;
-        s = utf8_trim(sb.data ? sb.data : "", &n);
-        r = strndup(s, n);
-    }
-    strbuf_free(&sb);
-    return r;
 }
 
 /* A slug of a heading: ASCII lower-cased, letters and digits of any script
@@ -124,26 +89,21 @@ static void tctx_question(struct tctx *c, cmark_node *h)
 {
     struct triage *t = c->t;
     struct triage_question *q;
-    struct markers m;
-    char *raw;
+    char *raw, *anchor;
     size_t n;
-    int line = tctx_line(c, h), r;
+    int line = tctx_line(c, h);
 
     if (t->n >= TRIAGE_MAX_QUESTIONS) {
         diag_error(c->diags, c->path, line, "问题太多,最多 %d 个", TRIAGE_MAX_QUESTIONS);
         return;
     }
-    if (!(raw = triage_inline_text(h, NULL))) {
+    if (mdtext_heading(c->path, line, h, &raw, &n, &anchor, c->diags) != 0) {
         c->oom = 1;
         return;
     }
-    n = strlen(raw);
-    r = marker_strip(c->path, line, raw, &n, MARK_ANCHOR, &m, c->diags);
-    raw[n] = '\0';
-    q = realloc(t->questions, (t->n + 1) * sizeof *q);
-    if (r < 0 || !q) {
+    if (!(q = realloc(t->questions, (t->n + 1) * sizeof *q))) {
         free(raw);
-        marker_free(&m);
+        free(anchor);
         c->oom = 1;
         return;
     }
@@ -152,9 +112,7 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     memset(q, 0, sizeof *q);
     q->text = raw;
     q->line = line;
-    q->id = m.anchor ? m.anchor : triage_slug(raw);
-    m.anchor = NULL;
-    marker_free(&m);
+    q->id = anchor ? anchor : triage_slug(raw);
     if (!q->id) {
         c->oom = 1;
         return;
@@ -210,7 +168,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
         const char *url;
         char office[PROCEDURE_ID_MAX + 1];
         int line = tctx_line(c, item), bad;
-        char *text = triage_inline_text(item, &url);
+        char *text = mdtext_inline(item, &url);
 
         if (!text) {
             c->oom = 1;
@@ -358,7 +316,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
             if (c.t->title)
                 diag_error(diags, path, tctx_line(&c, n), "只能有一个一级标题(# 开头)");
-            else if (!(c.t->title = triage_inline_text(n, NULL)))
+            else if (!(c.t->title = mdtext_inline(n, NULL)))
                 c.oom = 1;
         } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
             tctx_question(&c, n);

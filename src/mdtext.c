@@ -1,0 +1,77 @@
+/* mdtext: the plain text of inline Markdown nodes, through cmark's
+ * iterator; shared by the triage and the directory, which read their
+ * headings and list items as data. */
+#include "mdtext.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marker.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+char *mdtext_inline(cmark_node *node, const char **url)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    struct strbuf sb = STRBUF_INIT;
+    cmark_event_type ev;
+    const char *s;
+    size_t n;
+    char *r = NULL;
+    int rc = 0;
+
+    if (url)
+        *url = NULL;
+    if (!it)
+        return NULL;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(x);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+            rc |= strbuf_puts(&sb, cmark_node_get_literal(x));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            rc |= strbuf_putc(&sb, ' ');
+        else if (t == CMARK_NODE_LINK && url && !*url)
+            *url = cmark_node_get_url(x);
+    }
+    cmark_iter_free(it);
+    if (rc == 0) {
+        n = sb.len;
+        s = utf8_trim(sb.data ? sb.data : "", &n);
+        r = strndup(s, n);
+    }
+    strbuf_free(&sb);
+    return r;
+}
+
+int mdtext_heading(const char *path, int line, cmark_node *h, char **text, size_t *len,
+                   char **anchor, struct diag_list *diags)
+{
+    struct markers m;
+    char *raw = mdtext_inline(h, NULL);
+    size_t n;
+    int rc = -1;
+
+    *text = NULL;
+    *anchor = NULL;
+    memset(&m, 0, sizeof m);
+    if (!raw)
+        return -1;
+    n = strlen(raw);
+    if (marker_strip(path, line, raw, &n, MARK_ANCHOR, &m, diags) < 0)
+        goto out;
+    raw[n] = '\0';
+    *text = raw;
+    *len = n;
+    *anchor = m.anchor;
+    m.anchor = NULL;
+    raw = NULL;
+    rc = 0;
+out:
+    free(raw);
+    marker_free(&m);
+    return rc;
+}
