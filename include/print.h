@@ -27,11 +27,13 @@ bool print_public_url_valid(const char *url);
  * changed) when url is not valid. */
 int print_set_public_url(const char *url);
 
-/* The slip (排队凭条) of GET /print/cases/{id}: ticket, procedure, date,
- * the materials to bring, the case's QR code (print_set_public_url says
- * what it holds; the code printed under it is the bare id). cs must hold a ticket.
- * NULL on error (memory). Caller frees. */
-char *print_slip_html(const struct case_state *cs);
+/* The slip (排队凭条) of GET /print/cases/{id}: ticket, procedure, when it
+ * was handed in (local time), how many wait before it (ahead >= 0; left
+ * out when ahead < 0: the case is not waiting any more), the materials to
+ * bring, the case's QR code (print_set_public_url says what it holds; the
+ * code printed under it is the bare id). cs must hold a ticket. NULL on
+ * error (memory). Caller frees. */
+char *print_slip_html(const struct case_state *cs, long ahead);
 
 /* The correction notice (补正告知单) of a returned case: ticket, procedure,
  * date and staffer of the return, the reason, and everything flagged or

@@ -29,6 +29,12 @@ int window_view_queue_json(struct db *db, char **out);
  * Returns 0 and *out (caller frees), 1 with e (unknown case), -1. */
 int window_view_entry_json(struct db *db, const char *id, char **out, struct refusal *e);
 
+/* How many waiting cases come before case id in the queue (handed in
+ * earlier, whether called yet or not), for the slip's 前面还有 N 人: 0 and
+ * *ahead >= 0 while the case waits, 0 and *ahead = -1 when it does not
+ * (not handed in, or already at the window), -1 on error. */
+int window_view_ahead(struct db *db, const char *id, long *ahead);
+
 /* GET /api/v1/staff/cases/{id-or-ticket} for a resolved id: the whole
  * case with every value in full, what was ticked and what is missing, the
  * pinned version's steps with their staff guidance, the window columns,

@@ -20,6 +20,7 @@
 #include "reply.h"
 #include "throttle.h"
 #include "window.h"
+#include "window_view.h"
 
 /* The staffer filling a case in at the window through these same routes
  * (HTTP_SHARED: the guard found their session), for the events; NULL for
@@ -470,6 +471,7 @@ enum MHD_Result print_case(struct http_request *req)
     enum MHD_Result ret;
     struct db *db = db_thread();
     int r = db ? cases_load(db, req->params[0], &cs, &e) : -1;
+    long ahead;
 
     if (r < 0)
         ret = reply_internal(req);
@@ -477,8 +479,10 @@ enum MHD_Result print_case(struct http_request *req)
         ret = reply_refusal(req, &e);
     else if (!cs.ticket)
         ret = reply_refusal(req, &not_submitted);
+    else if (window_view_ahead(db, cs.id, &ahead) != 0)
+        ret = reply_internal(req);
     else
-        ret = reply_page_take(req, print_slip_html(&cs));
+        ret = reply_page_take(req, print_slip_html(&cs, ahead));
     cases_state_free(&cs);
     return ret;
 }

@@ -89,12 +89,29 @@ static int print_qr(struct strbuf *sb, const char *id, const char *label)
     return rc;
 }
 
-char *print_slip_html(const struct case_state *cs)
+/* "2026年11月21日 16:05" in local time from an ISO UTC stamp; the stamp's
+ * date as written when it cannot be read. */
+static void print_local_time(const char *iso, char *out, size_t cap)
+{
+    struct tm tm, lt;
+    time_t t;
+
+    memset(&tm, 0, sizeof tm);
+    if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
+        !localtime_r(&t, &lt) || strftime(out, cap, "%Y年%m月%d日 %H:%M", &lt) == 0)
+        snprintf(out, cap, "%.10s", iso);
+}
+
+char *print_slip_html(const struct case_state *cs, long ahead)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
+    char when[64];
     size_t j, i, items = 0;
     int rc = 0;
+
+    /* handed in: the latest submission (a returned case keeps its ticket) */
+    print_local_time(cs->w.submitted_at[0] ? cs->w.submitted_at : cs->created_at, when, sizeof when);
 
     rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                            "<title>排队凭条 ");
@@ -107,8 +124,12 @@ char *print_slip_html(const struct case_state *cs)
     rc |= strbuf_puts(&sb, "</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n<p class=\"when\">");
-    rc |= strbuf_put_html(&sb, cs->created_at, strlen(cs->created_at) >= 10 ? 10 : strlen(cs->created_at));
-    rc |= strbuf_puts(&sb, "</p>\n");
+    rc |= strbuf_put_html(&sb, when, strlen(when));
+    rc |= strbuf_puts(&sb, " 取号</p>\n");
+    if (ahead == 0)
+        rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等,请留意叫号</p>\n");
+    else if (ahead > 0)
+        rc |= strbuf_printf(&sb, "<p class=\"ahead\">您前面还有 <strong>%ld</strong> 人</p>\n", ahead);
     for (j = 0; j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++)
             items += cases_item_applies(cs, j, &p->steps[j].items[i]);
@@ -142,18 +163,6 @@ char *print_slip_html(const struct case_state *cs)
 
 /* ---- the correction notice ------------------------------------------------ */
 
-/* "2026年11月21日 16:05" in local time from an ISO UTC stamp; the stamp's
- * date as written when it cannot be read. */
-static void print_local_time(const char *iso, char *out, size_t cap)
-{
-    struct tm tm, lt;
-    time_t t;
-
-    memset(&tm, 0, sizeof tm);
-    if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
-        !localtime_r(&t, &lt) || strftime(out, cap, "%Y年%m月%d日 %H:%M", &lt) == 0)
-        snprintf(out, cap, "%.10s", iso);
-}
 
 static int print_li(struct strbuf *sb, const char *kind, const char *text)
 {

@@ -217,6 +217,44 @@ int window_view_queue_json(struct db *db, char **out)
     return rc;
 }
 
+/* the turn of a waiting case; none for any other */
+static const char sql_turn[] = "SELECT queue_seq FROM cases WHERE id = ?1 AND status = 'waiting'";
+static const char sql_ahead[] =
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND queue_seq < ?1";
+
+int window_view_ahead(struct db *db, const char *id, long *ahead)
+{
+    sqlite3_stmt *st;
+    sqlite3_int64 seq = 0;
+    int r, rc = -1;
+
+    *ahead = -1;
+    if (db_read_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_turn)) || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        rc = 0;
+        goto out;
+    }
+    if (r != SQLITE_ROW || !(st = db_stmt(db, sql_ahead)) ||
+        sqlite3_bind_int64(st, 1, seq) != SQLITE_OK)
+        goto out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *ahead = (long)sqlite3_column_int64(st, 0);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+out:
+    if (db_read_end(db) != 0)
+        rc = -1;
+    return rc;
+}
+
 int window_view_entry_json(struct db *db, const char *id, char **out, struct refusal *e)
 {
     struct case_state cs;

@@ -59,6 +59,9 @@ describe('the case slip', () => {
     assert.ok(!html.includes(ITEMS.letter), 'no proxy=yes item');
     assert.ok(!html.includes(ITEMS.photo), 'no optional proxy=yes item');
     assert.match(html, /<svg[\s>][\s\S]*<\/svg>/i, 'inline SVG QR code');
+    // when the ticket was drawn, in local time, and that nobody waits before it
+    assert.match(html, /\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 取号/, 'the time on the slip');
+    assert.ok(html.includes('前面没有人在等'), 'first in line');
     assertNothingOutside(html);
   });
 
@@ -77,6 +80,7 @@ describe('the case slip', () => {
     assert.ok(!html.includes('A001'), 'not the other ticket');
     assert.ok(html.includes(ITEMS.id) && html.includes(ITEMS.letter) && html.includes(ITEMS.photo), 'proxy items');
     assert.ok(!html.includes(ITEMS.self), 'no proxy!=yes item');
+    assert.ok(html.includes('您前面还有 <strong>1</strong> 人'), 'one case waits before it');
     assert.match(html, /<svg[\s>]/i);
     assertNothingOutside(html);
   });

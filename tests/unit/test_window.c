@@ -321,3 +321,33 @@ Test(window, lookup_keys_count_apart_from_logins)
     cr_assert_str_eq(lk.addr, "l:2001:db8::");
     cr_assert_str_neq(lk.addr, lg.addr);
 }
+
+/* ---- window_view_ahead: the slip's 前面还有 N 人 ---------------------------- */
+
+Test(window, ahead_counts_the_waiting_cases_handed_in_earlier)
+{
+    char err[256];
+    long n = -2;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    waiting(ID_GOOD, HASH_GOOD, "A001", "2026-01-01T08:00:00Z");
+    waiting(ID_BAD, HASH_GOOD, "A002", "2026-01-01T08:01:00Z");
+    waiting(ID_FORM, HASH_GOOD, "A003", "2026-01-01T08:02:00Z");
+    exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_GOOD "';"
+         "UPDATE cases SET queue_seq = 2, calls = 1 WHERE id = '" ID_BAD "';"
+         "UPDATE cases SET queue_seq = 3 WHERE id = '" ID_FORM "'");
+    cr_assert_eq(window_view_ahead(db, ID_GOOD, &n), 0);
+    cr_assert_eq(n, 0, "first in line");
+    cr_assert_eq(window_view_ahead(db, ID_FORM, &n), 0);
+    cr_assert_eq(n, 2, "a called case still waits before it");
+    /* the first is taken at the window: one fewer before the third, and
+     * the taken one is not waiting at all */
+    exec("UPDATE cases SET status = 'accepted' WHERE id = '" ID_GOOD "'");
+    cr_assert_eq(window_view_ahead(db, ID_FORM, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(window_view_ahead(db, ID_GOOD, &n), 0);
+    cr_assert_eq(n, -1, "not waiting: no count");
+    cr_assert_eq(window_view_ahead(db, "dddddddddddddddddddddddddddddddd", &n), 0);
+    cr_assert_eq(n, -1, "no such case: no count");
+}
