@@ -860,7 +860,12 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
     s = n ? utf8_trim(s, &n) : s;
     if (n == 0) {
         if (f->required) {
-            validate_fail(err, "required", "请填写%s", label);
+            /* a choice or yes/no is picked, not typed (GOV.UK: "Select…");
+             * those are exactly the types a condition may test */
+            if ((size_t)f->type < FIELD_TYPE_COUNT && field_type_get(f->type)->cond != FIELD_COND_NONE)
+                validate_fail(err, "required", "请选择%s", label);
+            else
+                validate_fail(err, "required", "请填写%s", label);
             rc = 1;
         } else {
             rc = 0; /* absent: no other rule applies */

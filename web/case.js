@@ -14,6 +14,7 @@ import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 import {
   holds, readValue, showValue, fieldType, fieldTarget, fieldHint, fieldErrorP, radio, renderField,
+  dateBoxError,
 } from './fields.js';
 
 const enc = encodeURIComponent;
@@ -457,7 +458,9 @@ function stepScreen(c, n) {
     fields = el('div', { class: 'fields' });
     for (const f of s.fields) {
       const msg = errs && errs.fields[f.key];
-      const text = msg ? errText(msg, errs.codes[f.key], f.label) : null;
+      const boxErr = msg ? dateBoxError(d.fields[f.key], errs.codes[f.key]) : null;
+      const text = boxErr ? t(boxErr.key, { label: f.label, ...boxErr.params })
+        : msg ? errText(msg, errs.codes[f.key], f.label) : null;
       const { node } = renderField(f, {
         id: 'f-' + f.key, value: d.fields[f.key], error: text,
         hint: fieldHint(f, proc.steps.flatMap(x => x.fields)),
@@ -467,7 +470,7 @@ function stepScreen(c, n) {
       const box = flagged('fields', f.key) ? el('div', { class: 'flagged' }, flagNote(), node) : node;
       fields.append(box);
       parts.push({ cond: f.if, node: box, kind: 'field', f, forced: !!msg });
-      if (msg) entries.push({ text, target: fieldTarget(f), node });
+      if (msg) entries.push({ text, target: boxErr ? 'f-' + f.key + '-' + boxErr.box : fieldTarget(f), node });
     }
   }
   // errors the server named for things this step does not show

@@ -35,6 +35,23 @@ function dateParts(raw) {
   return raw ? String(raw).split('-') : ['', '', ''];
 }
 
+// What is wrong with a date's three boxes, by the box, for the server's
+// "date" and "date_not_real" answers (GOV.UK: the message names the part
+// to fix, and the link goes to that box): {key, params, box} or null when
+// the boxes look right and the server's own words should stand.
+export function dateBoxError(raw, code) {
+  if (!Array.isArray(raw)) return null;
+  const [y, m, d] = raw.map(x => (x || '').trim());
+  const names = { y: t('year'), m: t('month'), d: t('day') };
+  for (const [box, v] of [['y', y], ['m', m], ['d', d]])
+    if (!v) return { key: 'dateBoxMissing', params: { box: names[box] }, box };
+  if (!/^\d{4}$/.test(y)) return { key: 'dateBoxYear', params: {}, box: 'y' };
+  if (!/^\d{1,2}$/.test(m) || +m < 1 || +m > 12) return { key: 'dateBoxMonth', params: {}, box: 'm' };
+  if (!/^\d{1,2}$/.test(d) || +d < 1 || +d > 31) return { key: 'dateBoxDay', params: {}, box: 'd' };
+  if (code === 'date_not_real') return { key: 'dateBoxNotReal', params: { m: +m, d: +d }, box: 'd' };
+  return null;
+}
+
 // The hall sees an ID number by its last four only.
 function maskId(v) {
   const s = String(v);

@@ -4,7 +4,7 @@
 // through the API and opened by its code, the way a resident comes back.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useKiosk, kioskPage, atRoute, axeSerious, setMode, shot } from './helpers.mjs';
+import { useKiosk, kioskPage, atRoute, axeSerious, setMode, shot, poll } from './helpers.mjs';
 
 const k = useKiosk();
 
@@ -16,6 +16,18 @@ async function post(p, body) {
   assert.ok(r.ok, `${p}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
 }
+
+describe('a choice left empty asks to choose', () => {
+  it('请选择, not 请填写, for a choice or yes/no (the server\'s words)', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'remote-medical-filing', channel: 'kiosk' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true] });
+    const r = await fetch(`${k.url}/api/v1/cases/${c.id}/steps/0`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fields: {} }),
+    });
+    assert.equal(r.status, 422);
+    assert.equal((await r.json()).fields.filing_type, '请选择备案类型');
+  });
+});
 
 describe('the form marks optional fields only', () => {
   let kp;
@@ -45,6 +57,33 @@ describe('the form marks optional fields only', () => {
     assert.equal(await page.locator('#f-email').getAttribute('aria-required'), null);
     assert.deepEqual(await axeSerious(page), []);
     await shot(page, 'fields-optional-zh');
+  });
+
+  it('a date error speaks of the box to fix, and its link goes there', async () => {
+    const y = new Date().getFullYear() + 1;
+    await page.fill('#f-name', '张三');
+    await page.fill('#f-id_number', '11010519850315102X');
+    await page.fill('#f-mobile', '13800138000');
+    await page.fill('#f-mobile2', '13800138000');
+    await page.fill('#f-place', '广东省广州市');
+    await page.fill('#f-start_date-y', '27');
+    await page.fill('#f-start_date-m', '2');
+    await page.fill('#f-start_date-d', '30');
+    await page.click('#main form.step-form button[type=submit]');
+    const link = page.locator('#error-summary a');
+    await poll(async () => (await link.count()) === 1);
+    assert.equal(await link.innerText(), '备案开始日期的“年”框请填 4 位数字,如 1985');
+    assert.equal(await link.getAttribute('href'), '#f-start_date-y');
+    await link.click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'f-start_date-y');
+
+    // the right shape but no such day: the server's date_not_real, by the box
+    await page.fill('#f-start_date-y', String(y));
+    await page.click('#main form.step-form button[type=submit]');
+    await poll(async () => (await link.innerText().catch(() => '')).includes('没有'));
+    assert.equal(await link.innerText(), '备案开始日期:2 月没有 30 日,请核对“日”框');
+    assert.equal(await link.getAttribute('href'), '#f-start_date-d');
+    assert.deepEqual(await axeSerious(page), []);
   });
 
   it('in English the tag reads (optional)', async () => {

@@ -952,7 +952,8 @@ Test(validate_field, empty_required_and_optional)
         expect_bad_on(&f, NULL, 0, TODAY, "required");
         expect_bad_on(&f, NULL, 5, TODAY, "required");
         cr_assert_eq(validate_field(&f, "", 0, TODAY, NULL, NULL, &out, &err), 1);
-        snprintf(opt, sizeof opt, "请填写%s", f.label);
+        snprintf(opt, sizeof opt, "%s%s",
+                 f.type == FIELD_CHOICE || f.type == FIELD_YESNO ? "请选择" : "请填写", f.label);
         cr_assert_str_eq(err.message, opt);
 
         /* the same field without required */
