@@ -196,6 +196,37 @@ static const struct {
     {"basis", "办理依据"},      {"audience", "适用对象"},
 };
 
+/* Whether the one-page notice prints the fact of front matter key `key`:
+ * not the fee or the basis when a section of the file says it in full
+ * (收费标准, 设定依据), so the sheet says nothing twice. */
+static bool render_print_fact(const struct procedure *p, const char *key)
+{
+    enum section_kind k;
+    size_t i;
+
+    if (strcmp(key, "fee") == 0)
+        k = SECTION_FEES;
+    else if (strcmp(key, "basis") == 0)
+        k = SECTION_BASIS;
+    else
+        return true;
+    for (i = 0; i < p->n_sections; i++)
+        if (p->sections[i].kind == k)
+            return false;
+    return true;
+}
+
+/* Whether a field before field j of the step has its label. */
+static bool render_label_before(const struct proc_step *st, size_t j)
+{
+    size_t k;
+
+    for (k = 0; k < j; k++)
+        if (strcmp(st->fields[k].label, st->fields[j].label) == 0)
+            return true;
+    return false;
+}
+
 char *render_procedure_print(const struct procedure *p)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -214,7 +245,8 @@ char *render_procedure_print(const struct procedure *p)
     rc |= strbuf_puts(&sb, p->summary_html);
     rc |= strbuf_puts(&sb, "</section>\n<dl class=\"facts\">\n");
     for (i = 0; i < sizeof print_facts / sizeof print_facts[0]; i++) {
-        if (!(e = frontmatter_get(&p->meta, print_facts[i].key)) || !*e->value)
+        if (!(e = frontmatter_get(&p->meta, print_facts[i].key)) || !*e->value ||
+            !render_print_fact(p, print_facts[i].key))
             continue;
         rc |= print_text(&sb, "dt", print_facts[i].label);
         rc |= print_text(&sb, "dd", e->value);
@@ -254,17 +286,21 @@ char *render_procedure_print(const struct procedure *p)
             rc |= strbuf_put_html(&sb, label, strlen(label));
             if (st->has_cond)
                 rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
-            if (st->html && *st->html) /* what to do, and the tips */
-                rc |= strbuf_puts(&sb, "<div class=\"step-text\">") | strbuf_puts(&sb, st->html) |
-                      strbuf_puts(&sb, "</div>");
+            /* the step's own text is how to do it on the screen (tips for
+             * typing, what the window will check): the sheet names the
+             * step and what will be asked, and stays one page */
             if (st->n_fields) {
-                rc |= strbuf_puts(&sb, "<br><span class=\"fields\">需填写:");
+                rc |= strbuf_puts(&sb, "<span class=\"fields\">(需填写:");
                 for (j = 0; j < st->n_fields; j++) {
+                    /* fields asked in one case or another share a label
+                     * (出生日期 of the applicant or of the child): once */
+                    if (render_label_before(st, j))
+                        continue;
                     if (j)
                         rc |= strbuf_puts(&sb, "、");
                     rc |= strbuf_put_html(&sb, st->fields[j].label, strlen(st->fields[j].label));
                 }
-                rc |= strbuf_puts(&sb, "</span>");
+                rc |= strbuf_puts(&sb, ")</span>");
             }
             rc |= strbuf_puts(&sb, "</li>\n");
         }
