@@ -1,7 +1,8 @@
 // Portrait 1080×1920 and landscape 1920×1080: the home screen and the
 // walkthrough (a step with field errors, review, ticket) have no horizontal
 // scroll, normal and 大字, and everything on them can still be reached
-// (the sticky action bar never hides the screen's last control).
+// (the sticky action bar never hides the screen's last control, and stays
+// on screen in 大字 too).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -24,12 +25,30 @@ for (const [orient, viewport] of [['portrait', PORTRAIT], ['landscape', LANDSCAP
     });
     after(async () => { if (kp) await kp.context.close(); });
 
+    // The screen's action bar, seen from the top of a page taller than the
+    // screen: on screen at its bottom edge, not below it, and not taking
+    // more than a third of it (大字 makes it taller). null when it is.
+    async function stickyBarOffScreen() {
+      return page.evaluate(() => {
+        const bar = document.querySelector('#main .actions-sticky');
+        if (!bar) return null;
+        window.scrollTo(0, 0);
+        const r = bar.getBoundingClientRect();
+        const vh = window.innerHeight;
+        if (r.bottom > vh + 1 || r.top >= vh) return `action bar off screen (${Math.round(r.top)}–${Math.round(r.bottom)} of ${vh})`;
+        if (r.height > vh / 3) return `action bar ${Math.round(r.height)} px of ${vh}`;
+        return null;
+      });
+    }
+
     async function noScroll(name) {
       const problems = [];
       for (const big of [false, true]) {
         await setMode(page, { lang: 'zh', big });
         const o = await horizontalOverflow(page);
         if (o) problems.push(`${name}${big ? ' 大字' : ''}: ${o}`);
+        const bar = await stickyBarOffScreen();
+        if (bar) problems.push(`${name}${big ? ' 大字' : ''}: ${bar}`);
         await shot(page, `layout-${orient}-${name}${big ? '-big' : ''}`);
       }
       await setMode(page, { lang: 'zh', big: false });
