@@ -28,7 +28,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan fuzz deps deps-test deps-e2e unit api e2e clean
+.PHONY: all run check check-asan fuzz deps deps-test deps-e2e unit api e2e clean bench measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -93,6 +93,16 @@ api: $(BUILD)/spkiosk
 e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
 	  node --test --test-concurrency=1 tests/e2e/
+
+# The figures of docs/performance.md (bench/; wrk from Debian) and the
+# kiosk's measured sizes of docs/kiosk.md (text, targets, contrast).
+bench: build/spkiosk
+	command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk
+	bench/load.sh 1000
+	bench/read.sh 5
+
+measure: $(BUILD)/spkiosk node_modules/.package-lock.json
+	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tools/measure-kiosk.mjs
 
 # The sample library is checked first so that the test runners' summaries
 # are the last lines printed.
