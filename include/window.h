@@ -44,6 +44,20 @@
 int window_submit(struct db *db, const char *id, const char *user, char **ticket,
                   struct refusal *e);
 
+/* Hands the case in without every required paper (材料不全): step n's
+ * answers are taken by cases_step_missing (its fields all valid, at least
+ * one required item not ticked; stored, the step left not done), the ids
+ * of the items not ticked are kept on the case (missing_items), and the
+ * case gets a ticket and a turn as by window_submit, whatever steps are
+ * left: the window advises, then accepts it or returns it. A later
+ * complete submission clears the list. Returns 0 with *ticket (caller
+ * frees); 1 with e set (already_submitted when it was handed in already;
+ * else as cases_step_missing, with rej filled for fields that failed);
+ * -1. Caller frees rej with cases_rejection_free in every case. */
+int window_submit_missing(struct db *db, const char *id, size_t n, const struct case_answers *in,
+                          int today, const char *user, char **ticket, struct case_rejection *rej,
+                          struct refusal *e);
+
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, any case). Returns 0 with
  * the id in id_out, 1 with e set (unknown_case), -1 on error. */
