@@ -274,6 +274,22 @@ static char *print_notice(const struct case_state *cs)
     return strbuf_take(&sb);
 }
 
+/* Reads case id into cs (freed by the caller in every case) in one read
+ * transaction. 0, 1 with e (unknown case), -1. */
+static int print_case_read(struct db *db, const char *id, struct case_state *cs,
+                           struct refusal *e)
+{
+    int r;
+
+    memset(cs, 0, sizeof *cs);
+    if (db_read_begin(db) != 0)
+        return -1;
+    r = cases_load(db, id, cs, e);
+    if (db_read_end(db) != 0 && r == 0)
+        r = -1;
+    return r;
+}
+
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
 {
     static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
@@ -282,12 +298,7 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
     int r;
 
     *out = NULL;
-    if (db_read_begin(db) != 0)
-        return -1;
-    r = cases_load(db, id, &cs, e);
-    if (db_read_end(db) != 0 && r == 0)
-        r = -1;
-    if (r == 0 && strcmp(cs.status, "returned") != 0) {
+    if ((r = print_case_read(db, id, &cs, e)) == 0 && strcmp(cs.status, "returned") != 0) {
         *e = not_returned;
         r = 1;
     }
@@ -415,12 +426,7 @@ int print_missing_html(struct db *db, const char *id, const char *items, char **
     int r;
 
     *out = NULL;
-    if (db_read_begin(db) != 0)
-        return -1;
-    r = cases_load(db, id, &cs, e);
-    if (db_read_end(db) != 0 && r == 0)
-        r = -1;
-    if (r == 0) {
+    if ((r = print_case_read(db, id, &cs, e)) == 0) {
         for (j = 0; j < cs.model->n_steps; j++)
             total += cs.model->steps[j].n_items;
         if (!(want = calloc(total + 1, sizeof *want)))
