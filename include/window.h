@@ -11,6 +11,8 @@
  * then. What staff see is window_view.h; the notice is print.h.
  *
  * Moves:  open | returned --submit--> waiting (a ticket; a new turn)
+ *         open | returned --submit without every paper (材料不全)--> waiting
+ *           (the same, with the missing items recorded)
  *         waiting --accept--> accepted --complete--> completed
  *         waiting | accepted --return--> returned (the resident corrects
  *           and submits again: waiting, a new turn in the queue)
