@@ -18,6 +18,11 @@ enum MHD_Result api_case_procedure(struct http_request *req);
 enum MHD_Result api_case_conditions(struct http_request *req);
 enum MHD_Result api_case_step(struct http_request *req);
 enum MHD_Result api_case_submit(struct http_request *req);
+/* POST /api/v1/cases/{id}/steps/{n}/incomplete: the step's answers handed
+ * in without the required papers not ticked (window_submit_missing); 200
+ * {"status":"waiting","ticket","missing":[item id…]}, the step's 422 body
+ * when a field fails, 422 nothing_missing, 409 once handed in. */
+enum MHD_Result api_case_incomplete(struct http_request *req);
 enum MHD_Result api_case_rating(struct http_request *req);
 /* POST /api/v1/cases/lookup {"ticket","last4"}: the resident's way back
  * in by ticket (window_lookup), throttled per ticket, per address and
@@ -25,5 +30,8 @@ enum MHD_Result api_case_rating(struct http_request *req);
  * last four of the wrong shape, 429 with Retry-After. */
 enum MHD_Result api_case_lookup(struct http_request *req);
 enum MHD_Result print_case(struct http_request *req);
+/* GET /print/cases/{id}/missing[?items=a,b]: the list of missing papers
+ * (print_missing_html). */
+enum MHD_Result print_case_missing(struct http_request *req);
 
 #endif

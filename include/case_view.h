@@ -30,6 +30,12 @@ char *case_view_progress_json(const struct case_state *cs);
  * 0 or -1 when memory runs out. */
 int case_view_add_returned_items(cJSON *root, const struct case_state *cs);
 
+/* Adds "missing_items" to root: the items the case was handed in without
+ * (材料不全, window_submit_missing) as [{"id","text","step"}] in the
+ * order recorded, texts from the pinned version (ids it does not hold are
+ * left out), or null for a case handed in complete. 0 or -1 (memory). */
+int case_view_add_missing(cJSON *root, const struct case_state *cs);
+
 /* Adds "values" {KEY: value} (the effective accepted answers) and
  * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
  * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4

@@ -66,6 +66,7 @@ struct case_state {
     char *ticket;               /* owned or NULL */
     char *returned_reason;      /* owned or NULL */
     char *returned_items;       /* owned JSON {"fields":[…],"checklist":[…]} or NULL */
+    char *missing_items;        /* owned JSON [item id…]: handed in without them (材料不全), or NULL */
     char ticket_day[11];        /* local YYYY-MM-DD of the ticket, "" before one */
     char created_at[CASE_TIME_LEN];
     int rating;                 /* 1..5, 0 when not rated */
@@ -162,6 +163,22 @@ struct case_rejection {
  * resident. */
 int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
                int today, const char *user, struct case_rejection *rej, struct refusal *e);
+
+/* Step n's answers when the resident hands the case in without every
+ * required paper (window_submit_missing): call inside the transaction
+ * cases_begin opened on cs; it neither commits nor rolls back. The step
+ * must be one cases_step would take now, its fields all valid and at
+ * least one required item that applies not ticked. Then the answers are
+ * stored as a good step's are, the step stays not done (the resident
+ * comes back to it), a step_incomplete event is added, and 0 is returned
+ * with rej->items listing the items not ticked (rej->n_fields 0). Returns
+ * 1 with e set: the step cannot be answered now (as cases_step), a field
+ * failed (validation_failed, rej filled as by cases_step), no required
+ * item missing (nothing_missing, invalid); -1 on error. Caller frees rej
+ * with cases_rejection_free in every case. */
+int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
+                       const struct case_answers *in, int today, const char *user,
+                       struct case_rejection *rej, struct refusal *e);
 
 /* Records the resident's rating (score 1..5, comment may be NULL), once per
  * case, whatever its status. Returns 0, 1 with e set, -1 on error. */

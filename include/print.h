@@ -42,4 +42,21 @@ char *print_slip_html(const struct case_state *cs, long ahead);
  * *out (caller frees), 1 with e (unknown case, not_returned), -1. */
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e);
 
+/* Longest ?items= of the list of missing papers: 200 ids of 23 bytes. */
+#define PRINT_MISSING_QUERY_MAX 4800
+
+/* The list of missing papers (所缺材料清单, one-time notice, A4) of
+ * GET /print/cases/{id}/missing: the procedure, the ticket while the case
+ * waits, exactly the items asked for with their texts from the pinned
+ * version, what to do once they are found, the procedure's contact
+ * details and the case's QR (the kiosk opens the case again by it).
+ * items: ids separated by commas (?items=, before the resident takes a
+ * number: the step's 422 listed them), each an item of the case's version
+ * that applies to it; NULL: the list recorded when the case was handed in
+ * without them (window_submit_missing). Reads the case in one read
+ * transaction. Returns 0 and *out (caller frees), 1 with e (unknown case,
+ * bad_items, not_incomplete), -1. */
+int print_missing_html(struct db *db, const char *id, const char *items, char **out,
+                       struct refusal *e);
+
 #endif

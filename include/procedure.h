@@ -133,6 +133,11 @@ const char *procedure_section_kind_name(enum section_kind k);
 const struct field *procedure_field_find(const struct procedure *p, const char *key,
                                          size_t *step_out);
 
+/* The checklist item with this id in any step, or NULL; *step_out gets
+ * its step. */
+const struct proc_item *procedure_item_find(const struct procedure *p, const char *id,
+                                            size_t *step_out);
+
 /* The part of a step title after an author's own number ("第一步:准备材料"
  * gives "准备材料"): pages number steps themselves, counting only those that
  * apply. Returns a pointer into title, or title when it has no number (or

@@ -11,6 +11,8 @@
  * then. What staff see is window_view.h; the notice is print.h.
  *
  * Moves:  open | returned --submit--> waiting (a ticket; a new turn)
+ *         open | returned --submit without every paper (材料不全)--> waiting
+ *           (the same, with the missing items recorded)
  *         waiting --accept--> accepted --complete--> completed
  *         waiting | accepted --return--> returned (the resident corrects
  *           and submits again: waiting, a new turn in the queue)
@@ -43,6 +45,20 @@
  * unknown case), -1 on error. */
 int window_submit(struct db *db, const char *id, const char *user, char **ticket,
                   struct refusal *e);
+
+/* Hands the case in without every required paper (材料不全): step n's
+ * answers are taken by cases_step_missing (its fields all valid, at least
+ * one required item not ticked; stored, the step left not done), the ids
+ * of the items not ticked are kept on the case (missing_items), and the
+ * case gets a ticket and a turn as by window_submit, whatever steps are
+ * left: the window advises, then accepts it or returns it. A later
+ * complete submission clears the list. Returns 0 with *ticket (caller
+ * frees); 1 with e set (already_submitted when it was handed in already;
+ * else as cases_step_missing, with rej filled for fields that failed);
+ * -1. Caller frees rej with cases_rejection_free in every case. */
+int window_submit_missing(struct db *db, const char *id, size_t n, const struct case_answers *in,
+                          int today, const char *user, char **ticket, struct case_rejection *rej,
+                          struct refusal *e);
 
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, any case). Returns 0 with

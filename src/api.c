@@ -216,9 +216,11 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/cases/{}/procedure", api_case_procedure, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases/{}/conditions", api_case_conditions, HTTP_SHARED, false},
     {"POST", "/api/v1/cases/{}/steps/{}", api_case_step, HTTP_SHARED, false},
+    {"POST", "/api/v1/cases/{}/steps/{}/incomplete", api_case_incomplete, HTTP_SHARED, false},
     {"POST", "/api/v1/cases/{}/submit", api_case_submit, HTTP_SHARED, false},
     {"POST", "/api/v1/cases/{}/rating", api_case_rating, HTTP_PUBLIC, false},
     {"GET", "/print/cases/{}", print_case, HTTP_PUBLIC, false},
+    {"GET", "/print/cases/{}/missing", print_case_missing, HTTP_PUBLIC, false},
     {"GET", "/print/procedures/{}", print_procedure, HTTP_PUBLIC, false},
     /* the hall's call screen (api_display.c): tickets and windows only */
     {"GET", "/api/v1/display", api_display, HTTP_PUBLIC, false},

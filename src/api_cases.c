@@ -290,12 +290,45 @@ fail:
     return NULL;
 }
 
-enum MHD_Result api_case_step(struct http_request *req)
+/* {"status":"waiting","ticket":…,"missing":[item id…]}: a case handed
+ * in without the items of rej. */
+static enum MHD_Result api_case_ticket(struct http_request *req, const char *ticket,
+                                       const struct case_rejection *rej)
+{
+    enum MHD_Result ret;
+    cJSON *out = cJSON_CreateObject(), *ids, *s;
+    size_t i;
+
+    if (!out || !cJSON_AddStringToObject(out, "status", "waiting") ||
+        !cJSON_AddStringToObject(out, "ticket", ticket))
+        goto fail;
+    if (rej) {
+        if (!(ids = cJSON_AddArrayToObject(out, "missing")))
+            goto fail;
+        for (i = 0; i < rej->n_items; i++)
+            if (!(s = cJSON_CreateString(rej->items[i])) || !cJSON_AddItemToArray(ids, s)) {
+                cJSON_Delete(s);
+                goto fail;
+            }
+    }
+    ret = reply_json_take(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out), REPLY_PUBLIC);
+    cJSON_Delete(out);
+    return ret;
+fail:
+    cJSON_Delete(out);
+    return reply_internal(req);
+}
+
+/* A step's answers (POST …/steps/{n}), or, with missing, the same
+ * answers handed in without the papers not ticked (POST
+ * …/steps/{n}/incomplete): one body, one 422 shape. */
+static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
 {
     struct case_rejection rej;
     struct case_answers in;
     struct case_input *fields = NULL, *ticks = NULL;
     char (*nums)[32] = NULL, (*tick_nums)[32] = NULL;
+    char *ticket = NULL;
     const cJSON *pf, *pc;
     struct refusal e;
     enum MHD_Result ret;
@@ -323,8 +356,12 @@ enum MHD_Result api_case_step(struct http_request *req)
     }
     in.fields = fields;
     in.checklist = ticks;
-    r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req), &rej,
-                   &e);
+    if (missing)
+        r = window_submit_missing(db, req->params[0], n, &in, clock_today(), api_cases_actor(req),
+                                  &ticket, &rej, &e);
+    else
+        r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req), &rej,
+                       &e);
     if (r < 0)
         ret = reply_internal(req);
     else if (r > 0 && rej.n_fields + rej.n_items > 0)
@@ -332,10 +369,13 @@ enum MHD_Result api_case_step(struct http_request *req)
                              REPLY_PUBLIC);
     else if (r > 0)
         ret = reply_refusal(req, &e);
+    else if (missing)
+        ret = api_case_ticket(req, ticket, &rej);
     else
         ret = api_case_progress(req, db, req->params[0]);
 out:
     cases_rejection_free(&rej);
+    free(ticket);
     free(fields);
     free(ticks);
     free(nums);
@@ -344,12 +384,21 @@ out:
     return ret;
 }
 
+enum MHD_Result api_case_step(struct http_request *req)
+{
+    return api_case_answers(req, false);
+}
+
+enum MHD_Result api_case_incomplete(struct http_request *req)
+{
+    return api_case_answers(req, true);
+}
+
 enum MHD_Result api_case_submit(struct http_request *req)
 {
     struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    cJSON *out;
     char *ticket = NULL;
     int r = db ? window_submit(db, req->params[0], api_cases_actor(req), &ticket, &e) : -1;
 
@@ -357,12 +406,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
         return reply_internal(req);
     if (r > 0)
         return reply_refusal(req, &e);
-    if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "status", "waiting") ||
-        !cJSON_AddStringToObject(out, "ticket", ticket))
-        ret = reply_internal(req);
-    else
-        ret = reply_json_take(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out), REPLY_PUBLIC);
-    cJSON_Delete(out);
+    ret = api_case_ticket(req, ticket, NULL);
     free(ticket);
     return ret;
 }
@@ -485,4 +529,18 @@ enum MHD_Result print_case(struct http_request *req)
         ret = reply_page_take(req, print_slip_html(&cs, ahead));
     cases_state_free(&cs);
     return ret;
+}
+
+enum MHD_Result print_case_missing(struct http_request *req)
+{
+    struct refusal e;
+    struct db *db = db_thread();
+    char *html = NULL;
+    int r = db ? print_missing_html(db, req->params[0], http_query(req, "items"), &html, &e) : -1;
+
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    return reply_page_take(req, html);
 }

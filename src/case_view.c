@@ -72,6 +72,38 @@ int case_view_add_returned_items(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
+int case_view_add_missing(cJSON *root, const struct case_state *cs)
+{
+    cJSON *ids = cs->missing_items ? cJSON_Parse(cs->missing_items) : NULL, *arr, *o;
+    const cJSON *x;
+    const struct proc_item *it;
+    size_t step;
+    int rc = -1;
+
+    /* written by window.c as an array; anything else reads as none */
+    if (!cJSON_IsArray(ids)) {
+        cJSON_Delete(ids);
+        return cJSON_AddNullToObject(root, "missing_items") ? 0 : -1;
+    }
+    if (!(arr = cJSON_AddArrayToObject(root, "missing_items")))
+        goto out;
+    cJSON_ArrayForEach(x, ids) {
+        if (!cJSON_IsString(x) || !(it = procedure_item_find(cs->model, x->valuestring, &step)))
+            continue;
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(o, "id", it->id) || !cJSON_AddStringToObject(o, "text", it->text) ||
+            !cJSON_AddNumberToObject(o, "step", (double)step))
+            goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(ids);
+    return rc;
+}
+
 int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
 {
     const struct procedure *p = cs->model;
@@ -125,6 +157,7 @@ char *case_view_json(const struct case_state *cs)
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 ||
+        case_view_add_missing(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

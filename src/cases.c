@@ -15,13 +15,13 @@
 
 /* ---- reading a case ------------------------------------------------------ */
 
-/* the whole row, the window's columns (11-24) too: one reader of a case */
+/* the whole row, the window's columns (11-25) too: one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
     " c.submitted_at, c.created_by, c.called_at, c.called_by, c.calls, c.accepted_at,"
     " c.accepted_by, c.completed_at, c.completed_by, c.returned_at, c.returned_by,"
-    " c.no_show_at, c.outcome, c.erased_at FROM cases c"
+    " c.no_show_at, c.outcome, c.erased_at, c.missing_items FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -157,6 +157,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cs->returned_items = cases_dup_col(st, 10, &oom);
     cases_window_read(&cs->w, st, 11, &oom);
     cs->erased = sqlite3_column_type(st, 24) != SQLITE_NULL;
+    cs->missing_items = cases_dup_col(st, 25, &oom);
     sqlite3_reset(st);
     if (oom)
         return -1;
@@ -226,6 +227,7 @@ void cases_state_free(struct case_state *cs)
     free(cs->ticket);
     free(cs->returned_reason);
     free(cs->returned_items);
+    free(cs->missing_items);
     free(cs->w.outcome);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
@@ -607,8 +609,28 @@ out:
     return rc;
 }
 
-int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
-               int today, const char *user, struct case_rejection *rej, struct refusal *e)
+static const struct refusal cases_err_failed = {REFUSAL_INVALID, "validation_failed",
+                                                  "有内容需要修改,请看每一项的提示"};
+
+/* Frees the n normalised answers of a step and the array. */
+static void cases_normalised_free(char **normalised, size_t n)
+{
+    size_t i;
+
+    for (i = 0; normalised && i < n; i++)
+        free(normalised[i]);
+    free(normalised);
+}
+
+/* Inside the transaction that read cs: whether step n may be answered
+ * now, then in checked against it. Returns 0 with *normalised (one entry
+ * per field of the step, caller frees with cases_normalised_free) and rej
+ * holding every failing field and every required item not ticked (empty
+ * when the answers are good); 1 with e set when the step cannot be
+ * answered now; -1. */
+static int cases_step_check(const struct case_state *cs, size_t n, const struct case_answers *in,
+                            int today, char ***normalised, struct case_rejection *rej,
+                            struct refusal *e)
 {
     static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step", "没有这一步"};
     static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
@@ -617,40 +639,30 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
     static const struct refusal not_reached = {REFUSAL_CONFLICT, "step_not_reached", "请先完成前面的步骤"};
     static const struct refusal not_applicable = {REFUSAL_CONFLICT, "step_not_applicable",
                                                    "根据您前面的回答,这一步不需要办理"};
-    static const struct refusal failed = {REFUSAL_INVALID, "validation_failed", "有内容需要修改,请看每一项的提示"};
     const struct proc_step *st;
-    struct case_state cs;
     struct step_ctx ctx;
-    char **normalised = NULL;
-    size_t i, pass, nf = 0;
-    int rc;
+    size_t i, pass;
 
-    memset(rej, 0, sizeof *rej);
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
-        goto done;
-    rc = 1;
-    if (n >= cs.model->n_steps)
+    if (n >= cs->model->n_steps)
         *e = unknown_step;
-    else if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0)
+    else if (strcmp(cs->status, "open") != 0 && strcmp(cs->status, "returned") != 0)
         *e = closed;
-    else if (!cs.conditions_confirmed)
+    else if (!cs->conditions_confirmed)
         *e = unconfirmed;
-    else if (n > cs.step)
+    else if (n > cs->step)
         *e = not_reached;
-    else if (!cs.applicable[n])
+    else if (!cs->applicable[n])
         *e = not_applicable;
     else
-        rc = 0;
-    if (rc != 0)
-        goto rollback;
-    rc = -1;
-    st = &cs.model->steps[n];
-    nf = st->n_fields;
-    if (!(normalised = calloc(nf + 1, sizeof *normalised)))
-        goto rollback;
-    ctx.cs = &cs;
+        goto check;
+    return 1;
+check:
+    st = &cs->model->steps[n];
+    if (!(*normalised = calloc(st->n_fields + 1, sizeof **normalised)))
+        return -1;
+    ctx.cs = cs;
     ctx.st = st;
-    ctx.normalised = normalised;
+    ctx.normalised = *normalised;
     /* fields that must equal another go last, so that the other is known */
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < st->n_fields; i++) {
@@ -662,40 +674,57 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
 
             if ((f->same_as != NULL) != (pass == 1))
                 continue;
-            if (f->has_cond && !cases_cond_holds(&cs, &f->cond))
+            if (f->has_cond && !cases_cond_holds(cs, &f->cond))
                 continue;
             text = cases_input_text(f, cases_answer(in->fields, in->n_fields, f->key), &bad);
             if (bad) {
                 char msg[300];
                 snprintf(msg, sizeof msg, "%s的格式不对,请重新填写", f->label);
                 if (cases_reject(rej, f, "bad_type", msg) != 0)
-                    goto rollback;
+                    return -1;
                 continue;
             }
             r = validate_field(f, text, text ? strlen(text) : 0, today, cases_lookup, &ctx,
-                               &normalised[i], &verr);
+                               &(*normalised)[i], &verr);
             if (r < 0)
-                goto rollback;
+                return -1;
             if (r > 0 && cases_reject(rej, f, verr.code, verr.message) != 0)
-                goto rollback;
+                return -1;
         }
     }
     for (i = 0; i < st->n_items; i++) {
         const struct proc_item *it = &st->items[i];
         char (*items)[sizeof it->id];
-        if (!it->required || (it->has_cond && !cases_cond_holds(&cs, &it->cond)) ||
+        if (!it->required || (it->has_cond && !cases_cond_holds(cs, &it->cond)) ||
             cases_answer_ticks(in, it->id))
             continue;
         if (!(items = realloc(rej->items, (rej->n_items + 1) * sizeof *items)))
-            goto rollback;
+            return -1;
         rej->items = items;
         memcpy(rej->items[rej->n_items++], it->id, sizeof it->id);
     }
+    return 0;
+}
+
+int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
+               int today, const char *user, struct case_rejection *rej, struct refusal *e)
+{
+    struct case_state cs;
+    char **normalised = NULL;
+    int rc;
+
+    memset(rej, 0, sizeof *rej);
+    /* the model is read by cases_begin: normalised is set only with it */
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if ((rc = cases_step_check(&cs, n, in, today, &normalised, rej, e)) != 0)
+        goto rollback;
+    rc = -1;
     if (rej->n_fields + rej->n_items) {
         /* nothing of the answers is kept; the attempt is, for statistics */
         if (cases_event_add(db, id, "step_rejected", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
             goto rollback;
-        *e = failed;
+        *e = cases_err_failed;
         rc = 1;
         goto done;
     }
@@ -708,10 +737,45 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
 rollback:
     db_rollback(db);
 done:
-    for (i = 0; normalised && i < nf; i++)
-        free(normalised[i]);
-    free(normalised);
+    cases_normalised_free(normalised, normalised ? cs.model->steps[n].n_fields : 0);
     cases_state_free(&cs);
+    return rc;
+}
+
+int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
+                       const struct case_answers *in, int today, const char *user,
+                       struct case_rejection *rej, struct refusal *e)
+{
+    static const struct refusal fields_first = {
+        REFUSAL_INVALID, "validation_failed",
+        "填写的内容还有需要修改的地方,请先改好;没带齐的材料可以之后到窗口补"};
+    static const struct refusal nothing = {
+        REFUSAL_INVALID, "nothing_missing", "这一步要带的材料都已勾选,不需要按材料不全取号,请点「下一步」继续"};
+    char **normalised = NULL;
+    int rc;
+
+    memset(rej, 0, sizeof *rej);
+    if ((rc = cases_step_check(cs, n, in, today, &normalised, rej, e)) != 0)
+        goto done;
+    rc = 1;
+    if (rej->n_fields) {
+        *e = fields_first;
+        goto done;
+    }
+    if (!rej->n_items) {
+        *e = nothing;
+        goto done;
+    }
+    /* the answers are kept as a good step's are; the step itself is not
+     * done (cases_store_step drops it: a required item is not ticked), so
+     * the resident comes back to it */
+    rc = -1;
+    if (cases_store_step(db, cs, n, normalised, in) != 0 ||
+        cases_event_add(db, cs->id, "step_incomplete", cs->channel, user, (int)n, NULL) != 0)
+        goto done;
+    rc = 0;
+done:
+    cases_normalised_free(normalised, normalised ? cs->model->steps[n].n_fields : 0);
     return rc;
 }
 

@@ -178,13 +178,36 @@ static const struct {
     {"responsible", "责任岗位"},
 };
 
+/* The procedure's contact details as <dt>/<dd> pairs (those it has). */
+static int print_contacts(struct strbuf *sb, const struct procedure *p)
+{
+    const struct fm_entry *e;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < sizeof print_contact / sizeof print_contact[0]; i++) {
+        if (!(e = frontmatter_get(&p->meta, print_contact[i].key)) || !*e->value)
+            continue;
+        rc |= strbuf_puts(sb, "<dt>") | strbuf_puts(sb, print_contact[i].label) |
+              strbuf_puts(sb, "</dt><dd>") | strbuf_put_html(sb, e->value, strlen(e->value)) |
+              strbuf_puts(sb, "</dd>\n");
+    }
+    return rc;
+}
+
+/* The case's QR (print_qr) and its bare id under it. */
+static int print_qr_code(struct strbuf *sb, const char *id, const char *label)
+{
+    return print_qr(sb, id, label) | strbuf_puts(sb, "<p class=\"code\">") |
+           strbuf_put_html(sb, id, strlen(id)) | strbuf_puts(sb, "</p>\n");
+}
+
 static char *print_notice(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
     cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
     struct strbuf sb = STRBUF_INIT;
     char when[64];
-    const struct fm_entry *e;
     size_t j, i, n = 0;
     int rc = 0;
 
@@ -237,18 +260,10 @@ static char *print_notice(const struct case_state *cs)
     rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n"
                            "<p>补齐后,请在自助机上修改并重新提交(当天排队号不变),"
                            "或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
-    for (i = 0; i < sizeof print_contact / sizeof print_contact[0]; i++) {
-        if (!(e = frontmatter_get(&p->meta, print_contact[i].key)) || !*e->value)
-            continue;
-        rc |= strbuf_puts(&sb, "<dt>") | strbuf_puts(&sb, print_contact[i].label) |
-              strbuf_puts(&sb, "</dt><dd>") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
-              strbuf_puts(&sb, "</dd>\n");
-    }
+    rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
-    rc |= print_qr(&sb, cs->id, "办件二维码,到窗口时请出示");
-    rc |= strbuf_puts(&sb, "<p class=\"code\">");
-    rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
-    rc |= strbuf_puts(&sb, "</p>\n<footer><p>本告知单一次性列明需要补正的全部内容。"
+    rc |= print_qr_code(&sb, cs->id, "办件二维码,到窗口时请出示");
+    rc |= strbuf_puts(&sb, "<footer><p>本告知单一次性列明需要补正的全部内容。"
                            "如有疑问,请向经办人或综合窗口咨询。</p></footer>\n"
                            "</main>\n</body>\n</html>\n");
     cJSON_Delete(flags);
@@ -259,6 +274,22 @@ static char *print_notice(const struct case_state *cs)
     return strbuf_take(&sb);
 }
 
+/* Reads case id into cs (freed by the caller in every case) in one read
+ * transaction. 0, 1 with e (unknown case), -1. */
+static int print_case_read(struct db *db, const char *id, struct case_state *cs,
+                           struct refusal *e)
+{
+    int r;
+
+    memset(cs, 0, sizeof *cs);
+    if (db_read_begin(db) != 0)
+        return -1;
+    r = cases_load(db, id, cs, e);
+    if (db_read_end(db) != 0 && r == 0)
+        r = -1;
+    return r;
+}
+
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
 {
     static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
@@ -267,17 +298,147 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
     int r;
 
     *out = NULL;
-    if (db_read_begin(db) != 0)
-        return -1;
-    r = cases_load(db, id, &cs, e);
-    if (db_read_end(db) != 0 && r == 0)
-        r = -1;
-    if (r == 0 && strcmp(cs.status, "returned") != 0) {
+    if ((r = print_case_read(db, id, &cs, e)) == 0 && strcmp(cs.status, "returned") != 0) {
         *e = not_returned;
         r = 1;
     }
     if (r == 0 && !(*out = print_notice(&cs)))
         r = -1;
+    cases_state_free(&cs);
+    return r;
+}
+
+/* ---- the list of missing papers ------------------------------------------ */
+
+static const struct refusal print_err_no_missing = {
+    REFUSAL_CONFLICT, "not_incomplete", "这件办件没有登记缺少的材料,没有所缺材料清单"};
+static const struct refusal print_err_bad_items = {
+    REFUSAL_INVALID, "bad_items", "清单里的材料不属于这件办件,请返回上一页再试"};
+
+/* Marks in want (one per item of the pinned version, in file order) the
+ * items named by list, ids separated by commas; every one must be an item
+ * that applies to the case. Returns 0, 1 (a name of no such item, an empty
+ * or too long list), or -1. */
+static int print_want_list(const struct case_state *cs, const char *list, bool *want)
+{
+    const struct procedure *p = cs->model;
+    size_t j, i, k, len, n = 0, named = 0;
+    const char *q = list, *c;
+
+    if (strlen(list) > PRINT_MISSING_QUERY_MAX)
+        return 1;
+    for (; *q; q = *c ? c + 1 : c) {
+        bool found = false;
+        c = strchr(q, ',');
+        if (!c)
+            c = q + strlen(q);
+        len = (size_t)(c - q);
+        for (j = 0, k = 0; j < p->n_steps; j++)
+            for (i = 0; i < p->steps[j].n_items; i++, k++)
+                if (!found && strlen(p->steps[j].items[i].id) == len &&
+                    memcmp(p->steps[j].items[i].id, q, len) == 0) {
+                    if (!cases_item_applies(cs, j, &p->steps[j].items[i]))
+                        return 1;
+                    found = true;
+                    named += !want[k];
+                    want[k] = true;
+                }
+        if (!found)
+            return 1;
+        n++;
+    }
+    return n && named ? 0 : 1;
+}
+
+/* Marks in want the items cs->missing_items lists (ids of the pinned
+ * version, so their texts are those the resident saw). 0, or 1 when the
+ * case holds no list. */
+static int print_want_recorded(const struct case_state *cs, bool *want)
+{
+    const struct procedure *p = cs->model;
+    cJSON *ids = cs->missing_items ? cJSON_Parse(cs->missing_items) : NULL;
+    const cJSON *x;
+    size_t j, i, k, n = 0;
+
+    cJSON_ArrayForEach(x, ids)
+        for (j = 0, k = 0; j < p->n_steps; j++)
+            for (i = 0; i < p->steps[j].n_items; i++, k++)
+                if (cJSON_IsString(x) && strcmp(p->steps[j].items[i].id, x->valuestring) == 0) {
+                    n += !want[k];
+                    want[k] = true;
+                }
+    cJSON_Delete(ids);
+    return n ? 0 : 1;
+}
+
+static char *print_missing_page(const struct case_state *cs, const bool *want)
+{
+    const struct procedure *p = cs->model;
+    struct strbuf sb = STRBUF_INIT;
+    size_t j, i, k, n = 0;
+    int rc = 0;
+
+    for (j = 0, k = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++, k++)
+            n += want[k];
+    rc |= strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                           "<title>所缺材料清单 ");
+    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
+    rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
+                           "<body class=\"correction-page missing-page\">\n<main class=\"correction missing\">\n"
+                           "<header><p class=\"kind\">所缺材料清单(一次性告知)</p>\n<h1>");
+    rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
+    rc |= strbuf_puts(&sb, "</h1>\n</header>\n");
+    if (cs->ticket && strcmp(cs->status, "waiting") == 0) {
+        rc |= strbuf_puts(&sb, "<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">");
+        rc |= strbuf_put_html(&sb, cs->ticket, strlen(cs->ticket));
+        rc |= strbuf_puts(&sb, "</dd>\n</dl>\n");
+    }
+    rc |= strbuf_printf(&sb, "<section class=\"materials\"><h2>还缺这 %zu 样材料</h2>\n"
+                             "<p class=\"intro\">办理这件事还需要下面的材料,请一次带齐:</p>\n<ul>\n", n);
+    for (j = 0, k = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++, k++)
+            if (want[k])
+                rc |= strbuf_puts(&sb, "<li>") |
+                      strbuf_put_html(&sb, p->steps[j].items[i].text, strlen(p->steps[j].items[i].text)) |
+                      strbuf_puts(&sb, "</li>\n");
+    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>带齐后怎么办</h2>\n"
+                           "<p>带齐后,在自助机上扫描下面的二维码,接着办理(已填写的内容会保留);"
+                           "也可以带上本清单和材料直接到综合窗口办理。</p>\n<dl class=\"facts\">\n");
+    rc |= print_contacts(&sb, p);
+    rc |= strbuf_puts(&sb, "</dl></section>\n");
+    rc |= print_qr_code(&sb, cs->id, "办件二维码,在自助机上扫描或到窗口出示");
+    rc |= strbuf_puts(&sb, "<footer><p>本清单一次性列明所缺的全部材料。"
+                           "如有疑问,请到综合窗口咨询。</p></footer>\n</main>\n</body>\n</html>\n");
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+int print_missing_html(struct db *db, const char *id, const char *items, char **out,
+                       struct refusal *e)
+{
+    struct case_state cs;
+    bool *want = NULL;
+    size_t j, total = 0;
+    int r;
+
+    *out = NULL;
+    if ((r = print_case_read(db, id, &cs, e)) == 0) {
+        for (j = 0; j < cs.model->n_steps; j++)
+            total += cs.model->steps[j].n_items;
+        if (!(want = calloc(total + 1, sizeof *want)))
+            r = -1;
+    }
+    if (r == 0 && items && (r = print_want_list(&cs, items, want)) > 0)
+        *e = print_err_bad_items;
+    else if (r == 0 && !items && (r = print_want_recorded(&cs, want)) > 0)
+        *e = print_err_no_missing;
+    if (r == 0 && !(*out = print_missing_page(&cs, want)))
+        r = -1;
+    free(want);
     cases_state_free(&cs);
     return r;
 }

@@ -1166,6 +1166,20 @@ out:
     return rc;
 }
 
+const struct proc_item *procedure_item_find(const struct procedure *p, const char *id,
+                                            size_t *step_out)
+{
+    size_t j, i;
+
+    for (j = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++)
+            if (strcmp(p->steps[j].items[i].id, id) == 0) {
+                *step_out = j;
+                return &p->steps[j].items[i];
+            }
+    return NULL;
+}
+
 const struct field *procedure_field_find(const struct procedure *p, const char *key,
                                          size_t *step_out)
 {

@@ -579,13 +579,13 @@ static const char sql_submit[] =
     "UPDATE cases SET status = 'waiting', ticket = ?2, ticket_day = ?3, submitted_at = ?4,"
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
-    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
+    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL, missing_items = ?5,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 static const char sql_resubmit[] =
     "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
-    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL,"
+    " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL, missing_items = ?3,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 …, counted in the database so
@@ -608,61 +608,112 @@ static int window_ticket_next(struct db *db, const char *day, char out[8])
     return 0;
 }
 
+static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
+
+/* Hands in the case read into cs inside the open transaction: the ticket
+ * (kept on the day it was drawn), a new turn, missing (JSON of the items
+ * handed in without, or NULL: complete) and the submitted event (detail
+ * "incomplete" then); commits. Returns 0 and *ticket (caller frees), or -1
+ * after rolling back. */
+static int window_hand_in(struct db *db, const struct case_state *cs, const char *user,
+                          const char *missing, char **ticket)
+{
+    sqlite3_stmt *st;
+    char now[CLOCK_UTC_LEN], day[11], t[8];
+    int b = SQLITE_OK;
+
+    clock_utc_now(now);
+    clock_today_text(day);
+    if (cs->ticket && strcmp(cs->ticket_day, day) == 0) {
+        /* a returned case goes back to the window under the ticket it had;
+         * on a later day it draws a new one, since a ticket means today's */
+        snprintf(t, sizeof t, "%s", cs->ticket);
+        if (!(st = db_stmt(db, sql_resubmit)))
+            goto fail;
+        b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        b |= missing ? sqlite3_bind_text(st, 3, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 3);
+    } else {
+        if (window_ticket_next(db, day, t) != 0 || !(st = db_stmt(db, sql_submit)))
+            goto fail;
+        b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        b |= missing ? sqlite3_bind_text(st, 5, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 5);
+    }
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, missing ? "incomplete" : NULL) != 0 ||
+        db_commit(db) != 0)
+        goto fail;
+    display_changed(); /* one more waiting */
+    return (*ticket = strdup(t)) ? 0 : -1;
+fail:
+    db_rollback(db);
+    return -1;
+}
+
 int window_submit(struct db *db, const char *id, const char *user, char **ticket,
                  struct refusal *e)
 {
     static const struct refusal not_finished = {REFUSAL_CONFLICT, "not_finished",
                                                  "还有步骤没有完成,请先完成所有步骤"};
-    static const struct refusal already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
     struct case_state cs;
-    sqlite3_stmt *st;
-    char now[32], day[11], t[8];
-    int b = SQLITE_OK, rc;
+    int rc;
 
     *ticket = NULL;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
-    rc = 1;
-    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0) {
-        *e = already;
-        goto rollback;
-    }
-    if (!cs.conditions_confirmed || cs.step < cs.model->n_steps) {
-        *e = not_finished;
-        goto rollback;
-    }
-    rc = -1;
-    clock_utc_now(now);
-    clock_today_text(day);
-    if (cs.ticket && strcmp(cs.ticket_day, day) == 0) {
-        /* a returned case goes back to the window under the ticket it had;
-         * on a later day it draws a new one, since a ticket means today's */
-        snprintf(t, sizeof t, "%s", cs.ticket);
-        if (!(st = db_stmt(db, sql_resubmit)))
-            goto rollback;
-        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    } else {
-        if (window_ticket_next(db, day, t) != 0 || !(st = db_stmt(db, sql_submit)))
-            goto rollback;
-        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    }
-    if (db_run(st, b) != 0)
-        goto rollback;
-    if (cases_event_add(db, id, "submitted", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
-        goto rollback;
-    display_changed(); /* one more waiting */
-    if (!(*ticket = strdup(t)))
-        goto done;
-    rc = 0;
-    goto done;
-rollback:
-    db_rollback(db);
+    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0)
+        rc = window_refuse(db, e, &err_already);
+    else if (!cs.conditions_confirmed || cs.step < cs.model->n_steps)
+        rc = window_refuse(db, e, &not_finished);
+    else
+        rc = window_hand_in(db, &cs, user, NULL, ticket);
 done:
     cases_state_free(&cs);
     return rc;
 }
 
+int window_submit_missing(struct db *db, const char *id, size_t n, const struct case_answers *in,
+                          int today, const char *user, char **ticket, struct case_rejection *rej,
+                          struct refusal *e)
+{
+    static const struct refusal taken = {REFUSAL_CONFLICT, "already_submitted",
+                                         "这件事已经取过号了,请留意叫号,不需要再取"};
+    struct case_state cs;
+    cJSON *ids = NULL, *v;
+    char *json = NULL;
+    size_t i;
+    int rc;
+
+    *ticket = NULL;
+    memset(rej, 0, sizeof *rej);
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0) {
+        rc = window_refuse(db, e, &taken);
+        goto done;
+    }
+    if ((rc = cases_step_missing(db, &cs, n, in, today, user, rej, e)) != 0)
+        goto rollback;
+    rc = -1;
+    if (!(ids = cJSON_CreateArray()))
+        goto rollback;
+    for (i = 0; i < rej->n_items; i++)
+        if (!(v = cJSON_CreateString(rej->items[i])) || !cJSON_AddItemToArray(ids, v)) {
+            cJSON_Delete(v);
+            goto rollback;
+        }
+    if (!(json = cJSON_PrintUnformatted(ids)))
+        goto rollback;
+    rc = window_hand_in(db, &cs, user, json, ticket);
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cJSON_Delete(ids);
+    free(json);
+    cases_state_free(&cs);
+    return rc;
+}

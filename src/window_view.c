@@ -90,6 +90,9 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
     rc |= window_view_add_num(o, "calls", cs->w.calls);
     rc |= window_view_add_str(o, "accepted_at", cs->w.accepted_at);
     rc |= window_view_add_str(o, "accepted_by", cs->w.accepted_by);
+    /* 材料不全: handed in without some papers, to ask at the window */
+    rc |= window_view_add_bool(o, "incomplete", cs->missing_items != NULL);
+    rc |= case_view_add_missing(o, cs);
     if (rc || !(ids = cJSON_AddArrayToObject(o, "ids")))
         return -1;
     /* lists are seen over a staffer's shoulder: ID numbers by their last 4 */
@@ -475,6 +478,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "returned_at", cs->w.returned_at);
     rc |= window_view_add_str(root, "returned_by", cs->w.returned_by);
     rc |= case_view_add_returned_items(root, cs);
+    rc |= window_view_add_bool(root, "incomplete", cs->missing_items != NULL);
+    rc |= case_view_add_missing(root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
     rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
     rc |= window_view_add_meta(root, p);

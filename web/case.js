@@ -186,7 +186,7 @@ export async function caseScreen(id, view, n) {
     go(caseHash(c, closed ? 'closed' : submitted ? 'done' : 'review'), { replace: true });
     return;
   }
-  if (submitted && view !== 'done' && view !== 'slip' && view !== 'closed') { go(caseHash(c, 'done'), { replace: true }); return; }
+  if (submitted && view !== 'done' && view !== 'slip' && view !== 'closed' && view !== 'missing') { go(caseHash(c, 'done'), { replace: true }); return; }
   if (!submitted && (view === 'done' || view === 'slip')) { go(caseHash(c, 'review'), { replace: true }); return; }
   if (c.stopped && view !== 'unmet') { go(caseHash(c, 'unmet'), { replace: true }); return; }
   if (view !== 'conditions' && view !== 'unmet' && !c.conditionsConfirmed) {
@@ -202,6 +202,7 @@ export async function caseScreen(id, view, n) {
     case 'returned': return returnedScreen(c);
     case 'closed': return closedScreen(c);
     case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
+    case 'missing': return missingSheet(c, submitted);
   }
   caseGone();
 }
@@ -241,6 +242,7 @@ export async function resumeCase(id) {
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
     ticket: body.ticket, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
+    missing: (body.missing_items || []).map(x => x.id),
   };
   let view;
   if (c.status === 'returned') view = 'returned';
@@ -312,13 +314,6 @@ function conditionsScreen(c, missing = c.condMissing || []) {
   const summary = missing.length ? errorSummary(missing.map(i => ({
     text: t('conditionsUnanswered', { k: i + 1 }), target: 'cond-' + i + '-yes',
   }))) : null;
-  // the reason again where the marked parts are (on every step when the
-  // window marked none)
-  const reason = c.status === 'returned' && c.returnedReason && (markedHere || !anyMarked)
-    ? el('div', { class: 'notice notice-warn returned-notice', id: 'step-returned' },
-      el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason)),
-      markedHere ? el('p', {}, t('returnedMarkedHere', { mark: t('returnedMark') })) : null)
-    : null;
   const slot = el('div', { class: 'alert-slot' }, summary);
   const list = el('ol', { class: 'conditions' }, conds.map((text, i) => {
     const err = missing.includes(i);
@@ -396,6 +391,9 @@ function unmetScreen(c) {
       el('h2', { id: 'contact-h' }, t('unmetContact')),
       contact),
     el('div', { class: 'actions' },
+      // a wrong tap, or a relative who answered about themselves: the
+      // answers stay on the screen to change
+      button(t('unmetBackToEdit'), () => { c.stopped = false; c.unmet = null; go(caseHash(c, 'conditions')); }, 'btn', { id: 'unmet-back' }),
       button(t('unmetBackToInfo'), () => { const id = c.proc.id; state.case = null; go('#/p/' + enc(id)); }, 'btn'),
       button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
   ]);
@@ -514,7 +512,7 @@ function stepScreen(c, n) {
       }, 'btn'),
     nextBtn);
 
-  async function send() {
+  function answers() {
     const body = { checklist: {}, fields: {} };
     for (const p of parts) {
       if (p.node.hidden) continue;
@@ -524,6 +522,11 @@ function stepScreen(c, n) {
         if (v !== undefined) body.fields[p.f.key] = v.trim();
       }
     }
+    return body;
+  }
+
+  async function send() {
+    const body = answers();
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('sending')));
     try {
       await busy(nextBtn, async () => {
@@ -551,6 +554,8 @@ function stepScreen(c, n) {
           fields: err.body.fields || {}, codes: err.body.field_codes || {},
           checklist: err.body.checklist || [],
         };
+        // only papers missing, every answer good: 材料没带齐? is offered
+        c.errors[n].papersOnly = !Object.keys(c.errors[n].fields).length && c.errors[n].checklist.length > 0;
         stepScreen(c, n);
         focusSummary();
         return;
@@ -575,11 +580,88 @@ function stepScreen(c, n) {
       el('p', { class: 'progress-label' }, t('stepOf', { k, m })),
       progressBar(k, m)),
     slot,
+    errs && errs.papersOnly ? missingPanel(c, n, errs.checklist, answers, slot) : null,
     reason,
     el('h1', { lang: 'zh-CN' }, stepLabel(s.title)),
     s.html ? contentHtml(s.html, 'step-text') : null,
     form,
   ]);
+}
+
+// ---- 材料没带齐? ----
+
+function itemTexts(c, ids) {
+  const out = [];
+  for (const s of c.proc.steps) for (const it of s.checklist) if (ids.includes(it.id)) out.push(it.text);
+  return out;
+}
+
+// A step that failed only on papers not ticked: rather than a dead end,
+// the list of exactly what is missing (to print or read), or a number now
+// to ask at the window; ticking the papers and 下一步 still go on.
+function missingPanel(c, n, ids, answers, slot) {
+  const texts = itemTexts(c, ids);
+  return el('section', { class: 'card missing-panel', id: 'missing-panel', 'aria-labelledby': 'missing-h' },
+    el('h2', { id: 'missing-h' }, t('missingTitle')),
+    el('p', {}, t('missingIntro')),
+    el('ul', { class: 'materials-list' }, texts.map(x => el('li', {}, zh('span', {}, x)))),
+    el('div', { class: 'actions missing-actions' },
+      bigButton(t('missingPrint'), t('missingPrintSub'), () => { c.missingPrint = ids.slice(); go(caseHash(c, 'missing')); },
+        'btn btn-big btn-secondary'),
+      bigButton(t('missingTicket'), t('missingTicketSub'), () => confirmMissingTicket(c, n, texts, answers, slot),
+        'btn btn-big btn-secondary')),
+    el('p', { class: 'hint' }, t('missingFix')));
+}
+
+function confirmMissingTicket(c, n, texts, answers, slot) {
+  const go1 = el('button', { type: 'button', class: 'btn btn-primary' }, t('missingConfirmYes'));
+  const close = openDialog({
+    labelId: 'missing-confirm-title', descId: 'missing-confirm-desc', cls: 'dialog-confirm',
+    content: [
+      el('h2', { id: 'missing-confirm-title' }, t('missingConfirmTitle')),
+      el('div', { id: 'missing-confirm-desc' },
+        el('p', {}, t('missingConfirmText')),
+        el('ul', {}, texts.map(x => el('li', {}, zh('span', {}, x))))),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'btn', onClick: () => close() }, t('missingConfirmNo')),
+        go1),
+    ],
+  });
+  go1.addEventListener('click', async () => {
+    try {
+      await busy(go1, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/steps/' + n + '/incomplete', { method: 'POST', body: answers() });
+        close({ restoreFocus: false });
+        c.status = body.status || 'waiting';
+        c.ticket = body.ticket;
+        c.missing = body.missing || [];
+        c.errors[n] = null;
+        go(caseHash(c, 'done'));
+      }, { hold: true });
+    } catch (err) {
+      close();
+      if (err instanceof ApiError && err.status === 422 && err.body && err.body.fields && Object.keys(err.body.fields).length) {
+        c.errors[n] = { fields: err.body.fields, codes: err.body.field_codes || {}, checklist: err.body.checklist || [] };
+        stepScreen(c, n);
+        focusSummary();
+        return;
+      }
+      if (await caseProblem(c, err)) return;
+      const a = alertBox(friendly(err));
+      slot.replaceChildren(a);
+      window.scrollTo(0, 0);
+      a.focus({ preventScroll: true });
+    }
+  });
+}
+
+// The sheet of what is missing: the papers the step named, or once the
+// number was taken, the ones the case recorded.
+function missingSheet(c, submitted) {
+  const ids = c.missingPrint || [];
+  if (!submitted && !ids.length) { go(caseHash(c, 'step/' + firstUndone(c)), { replace: true }); return; }
+  return printPreview('/print/cases/' + c.id + '/missing' + (submitted ? '' : '?items=' + ids.map(enc).join(',')),
+    t('missingSheet'));
 }
 
 // The mark of a part the window flagged: a sign and words, not colour alone.
@@ -781,6 +863,10 @@ function doneScreen(c) {
       el('p', { class: 'ticket-number' }, c.ticket || ''),
       el('p', { class: 'lead' }, t('ticketIntro')),
       place ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
+    c.missing && c.missing.length ? el('div', { class: 'notice notice-warn', id: 'done-missing' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('doneMissing'))),
+      el('ul', {}, itemTexts(c, c.missing).map(x => el('li', {}, zh('span', {}, x)))),
+      button(t('missingPrint'), () => go(caseHash(c, 'missing')), 'btn')) : null,
     el('div', { class: 'actions' },
       el('a', {
         class: 'btn btn-big btn-secondary', href: '/print/cases/' + c.id, target: '_blank', rel: 'noopener',

@@ -32,7 +32,7 @@ const STATUS_BADGE = {
 };
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
-  step_rejected: '一步未通过检查', submitted: '提交到窗口', rated: '评价', called: '叫号',
+  step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
@@ -217,7 +217,7 @@ async function refreshQueue() {
   },
   el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
     'aria-label': `打开 ${e.ticket} ${e.title}` }, e.ticket)),
-  el('td', {}, e.title),
+  el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
   el('td', {}, waited(e.submitted_at)),
   el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
   el('td', {}, e.ids.map((x) => x.value).join(' ')))) : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
@@ -297,6 +297,24 @@ async function reloadCase() {
 
 // ---- the case view ----
 
+// 材料不全: the resident took a number without every paper, to ask here.
+// Words, not colour alone; the papers named in the tag's title too.
+function incompleteTag(e) {
+  return el('span', { class: 'badge badge-warn tag-incomplete', title: '缺:' + (e.missing_items || []).map((x) => x.text).join('、') }, '材料不全');
+}
+
+// What the resident said they did not bring, as recorded when they took
+// the number (the steps after it may be unfilled too: see 缺少的内容).
+function incompleteNote(v) {
+  if (!v.incomplete) return null;
+  return el('section', { class: 'incomplete-note', id: 'incomplete-note', 'aria-labelledby': 'incomplete-h' },
+    el('h3', { id: 'incomplete-h' }, '材料不全:居民取号时说明没带齐'),
+    el('ul', {}, (v.missing_items || []).map((x) => el('li', {}, x.text))),
+    el('p', { class: 'hint' }, '请先咨询、说明;可以受理(容缺)、退回补正或打印所缺材料清单。'),
+    el('a', { class: 'btn', href: `/print/cases/${enc(v.id)}/missing`, target: '_blank', rel: 'noopener' },
+      '打印所缺材料清单'));
+}
+
 function facts(v) {
   const rows = [
     ['状态', badge(v.status)],
@@ -353,7 +371,7 @@ function showCase(v, { keepFocus = false } = {}) {
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || '未取号'} · ${v.title}`);
   ui.pane.replaceChildren(
-    heading, facts(v), actions(v, form), form, box,
+    heading, facts(v), incompleteNote(v), actions(v, form), form, box,
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
@@ -411,7 +429,8 @@ function history(v) {
         el('td', {}, time(e.at, true)), el('td', {}, WHAT[e.what] || e.what), el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
-        el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次` : e.detail || ''))))),
+        el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次`
+          : e.what === 'submitted' && e.detail === 'incomplete' ? '材料不全,先取号' : e.detail || ''))))),
     v.events_truncated ? el('p', { class: 'hint' }, '记录太多,只列出最早的部分。') : null);
 }
 

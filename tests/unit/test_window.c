@@ -2,9 +2,12 @@
  * pinned version no longer parses is left out of the queue (and logged by
  * procedure and version, never by case id) instead of failing all of it,
  * and call-next passes over it;
- * and migration 004 gives the cases already waiting when it runs their
- * turn in the order they were submitted. Each test has its own database in
- * a temporary folder. */
+ * migration 004 gives the cases already waiting when it runs their
+ * turn in the order they were submitted; a ticket's lookup by the last
+ * four; a number taken without every paper (window_submit_missing) keeps
+ * the step's answers and the missing ids in one transaction, and a refused
+ * one changes nothing. Each test has its own database in a temporary
+ * folder. */
 #include <criterion/criterion.h>
 
 #include <cjson/cJSON.h>
@@ -350,4 +353,99 @@ Test(window, ahead_counts_the_waiting_cases_handed_in_earlier)
     cr_assert_eq(n, -1, "not waiting: no count");
     cr_assert_eq(window_view_ahead(db, "dddddddddddddddddddddddddddddddd", &n), 0);
     cr_assert_eq(n, -1, "no such case: no count");
+}
+
+/* ---- window_submit_missing: a number without every paper ------------------ */
+
+#define PAPERS "# 申领\n\n简介。\n\n## 第一步:准备材料\n- [ ] 身份证\n- [ ] 户口簿\n" \
+               "- [ ] 照片 {optional}\n\n```form\nphone | 联系电话 | cn_mobile | required\n```\n\n" \
+               "## 第二步:填写\n```form\nname | 姓名 | text | required\n```\n"
+#define HASH_PAPERS "4444444444444444444444444444444444444444444444444444444444444444"
+
+static int count_rows(const char *sql)
+{
+    sqlite3_stmt *st;
+    int n;
+
+    cr_assert_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A new case of PAPERS and the answers of its first step: the ID card
+ * ticked, the phone as given. */
+static void papers_case(char id[CASE_ID_LEN + 1])
+{
+    char err[256];
+    struct refusal e;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_PAPERS, PAPERS);
+    cr_assert_eq(cases_create(db, "p", HASH_PAPERS, "kiosk", NULL, id, &e), 0);
+}
+
+Test(window, submit_missing_keeps_the_answers_and_records_the_papers)
+{
+    static const struct case_input ticks[] = {{"s0-0", CASE_INPUT_YES, NULL}, {"s0-1", CASE_INPUT_NO, NULL}};
+    static const struct case_input fields[] = {{"phone", CASE_INPUT_TEXT, "13800138000"}};
+    const struct case_answers in = {fields, 1, ticks, 2};
+    char id[CASE_ID_LEN + 1], *ticket = NULL;
+    struct case_rejection rej;
+    struct case_state cs;
+    struct refusal e;
+
+    papers_case(id);
+    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, &ticket, &rej, &e), 0,
+                 "%s", e.message);
+    cr_assert_str_eq(ticket, "A001");
+    cr_assert_eq(rej.n_fields, 0);
+    cr_assert_eq(rej.n_items, 1, "the optional photo is not missing");
+    cr_assert_str_eq(rej.items[0], "s0-1");
+    cases_rejection_free(&rej);
+    free(ticket);
+
+    cr_assert_eq(cases_load(db, id, &cs, &e), 0);
+    cr_assert_str_eq(cs.status, "waiting");
+    cr_assert_str_eq(cs.missing_items, "[\"s0-1\"]");
+    cr_assert_eq(cs.step, 0, "the step stays to be done");
+    cr_assert_str_eq(cases_value(&cs, "phone"), "13800138000");
+    cr_assert(cases_ticked(&cs, "s0-0"));
+    cases_state_free(&cs);
+
+    /* not twice */
+    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_str_eq(e.code, "already_submitted");
+    cases_rejection_free(&rej);
+}
+
+Test(window, submit_missing_refused_changes_nothing)
+{
+    static const struct case_input ticks[] = {{"s0-0", CASE_INPUT_YES, NULL}};
+    static const struct case_input bad[] = {{"phone", CASE_INPUT_TEXT, "123"}};
+    static const struct case_input good[] = {{"phone", CASE_INPUT_TEXT, "13800138000"}};
+    static const struct case_input all[] = {{"s0-0", CASE_INPUT_YES, NULL}, {"s0-1", CASE_INPUT_YES, NULL}};
+    const struct case_answers bad_field = {bad, 1, ticks, 1}, complete = {good, 1, all, 2};
+    char id[CASE_ID_LEN + 1], *ticket = NULL;
+    struct case_rejection rej;
+    struct refusal e;
+
+    papers_case(id);
+    cr_assert_eq(window_submit_missing(db, id, 0, &bad_field, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_str_eq(e.code, "validation_failed");
+    cr_assert_eq(rej.n_fields, 1);
+    cases_rejection_free(&rej);
+    cr_assert_eq(window_submit_missing(db, id, 0, &complete, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_str_eq(e.code, "nothing_missing");
+    cases_rejection_free(&rej);
+    cr_assert_eq(window_submit_missing(db, id, 1, &complete, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_str_eq(e.code, "step_not_reached");
+    cases_rejection_free(&rej);
+    cr_assert_null(ticket);
+    /* rolled back whole: no answer, no ticket drawn, only the creation */
+    cr_assert_eq(count_rows("SELECT count(*) FROM cases WHERE status = 'open' AND missing_items IS NULL"), 1);
+    cr_assert_eq(count_rows("SELECT count(*) FROM case_values"), 0);
+    cr_assert_eq(count_rows("SELECT count(*) FROM ticket_counters"), 0);
+    cr_assert_eq(count_rows("SELECT count(*) FROM case_events WHERE what <> 'created'"), 0);
 }
