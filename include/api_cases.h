@@ -18,7 +18,6 @@ enum MHD_Result api_case_procedure(struct http_request *req);
 enum MHD_Result api_case_conditions(struct http_request *req);
 enum MHD_Result api_case_step(struct http_request *req);
 enum MHD_Result api_case_submit(struct http_request *req);
-enum MHD_Result api_case_rating(struct http_request *req);
 /* POST /api/v1/cases/lookup {"ticket","last4"}: the resident's way back
  * in by ticket (window_lookup), throttled per ticket, per address and
  * overall (throttle.h); 200 {"id"}, one 404 for every miss, 422 for a
