@@ -12,6 +12,8 @@
 // failure is retried after 1 s, 2 s … 5 s. The window comes from the URL,
 // set once by the hall on the screen's PC.
 
+import { checkWindow, windowName } from './calls.js';
+
 const LEVELS = [
   { score: 5, text: '非常满意' },
   { score: 4, text: '满意' },
@@ -32,7 +34,8 @@ const IDLE_MS = 120_000;    // 哪里没做好 left untouched this long: back to
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const win = (new URLSearchParams(location.search).get('window') || '').trim();
+const raw = (new URLSearchParams(location.search).get('window') || '').trim();
+const win = checkWindow(raw) || raw;   // as the server keeps it: "03" is "3"
 
 let latest = { seq: 0, offer: null };   // what the server said last
 let shown = null;                       // the offer the resident is rating
@@ -160,6 +163,6 @@ build();
 if (!win) {
   showError('请在地址里写明窗口号,如 /rate?window=3');
 } else {
-  $('window-name').textContent = /^\d+$/.test(win) ? `${win} 号窗口` : win;
+  $('window-name').textContent = windowName(win);
   loop();
 }
