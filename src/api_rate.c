@@ -35,21 +35,6 @@ void api_rate_setup(struct hold *h)
         rate_set_listener(api_rate_wake);
 }
 
-/* A query argument of 1..18 ASCII digits as a number in [min, max]; -1
- * when it is anything else. */
-static long long api_rate_number(const char *s, long long min, long long max)
-{
-    long long v = 0;
-    size_t i;
-
-    for (i = 0; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i >= 18)
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return i > 0 && v >= min && v <= max ? v : -1;
-}
-
 enum MHD_Result api_rate(struct http_request *req)
 {
     const char *window = http_query(req, "window"), *after_s = http_query(req, "after"),
@@ -66,9 +51,9 @@ enum MHD_Result api_rate(struct http_request *req)
         return reply_refusal(req, &e);
     if (!win[0])
         return reply_bad_request(req, "请在地址里写明窗口号,如 /rate?window=3");
-    if (after_s && (after = api_rate_number(after_s, 0, (1LL << 53))) < 0)
+    if (after_s && (after = http_query_number(after_s, 0, (1LL << 53))) < 0)
         return reply_bad_request(req, "after 应是上次回答里的序号(seq),一个不小于 0 的整数");
-    if (wait_s && (wait = api_rate_number(wait_s, 1, API_RATE_WAIT_MAX)) < 0)
+    if (wait_s && (wait = http_query_number(wait_s, 1, API_RATE_WAIT_MAX)) < 0)
         return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
     if (!(db = db_thread()))
         return reply_internal(req);
