@@ -23,7 +23,6 @@ enum MHD_Result api_case_submit(struct http_request *req);
  * {"status":"waiting","ticket","missing":[item id…]}, the step's 422 body
  * when a field fails, 422 nothing_missing, 409 once handed in. */
 enum MHD_Result api_case_incomplete(struct http_request *req);
-enum MHD_Result api_case_rating(struct http_request *req);
 /* POST /api/v1/cases/lookup {"ticket","last4"}: the resident's way back
  * in by ticket (window_lookup), throttled per ticket, per address and
  * overall (throttle.h); 200 {"id"}, one 404 for every miss, 422 for a

@@ -180,9 +180,33 @@ int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
                        const struct case_answers *in, int today, const char *user,
                        struct case_rejection *rej, struct refusal *e);
 
-/* Records the resident's rating (score 1..5, comment may be NULL), once per
- * case, whatever its status. Returns 0, 1 with e set, -1 on error. */
-int cases_rate(struct db *db, const char *id, int score, const char *comment,
+/* What went wrong, asked of a rating of 1 or 2 ("哪里没做好?"): the codes
+ * a request names, in the order they are stored; a set of them is a mask,
+ * bit i for CASES_RATE_REASONS[i]. wait 等候时间长, attitude 态度不好,
+ * unclear 没有一次说清, materials 材料要求多, other 其他. */
+#define CASES_RATE_REASONS_N 5
+extern const char *const CASES_RATE_REASONS[CASES_RATE_REASONS_N];
+
+/* The index of code in CASES_RATE_REASONS, or -1. */
+int cases_rate_reason(const char *code);
+
+/* Checks a rating before any read: score 1..5, comment (NULL: none) of the
+ * text policy and at most CASE_COMMENT_MAX characters, reasons only with a
+ * score of 1 or 2. Returns 0, or 1 with e set (invalid). */
+int cases_rate_check(int score, const char *comment, unsigned reasons, struct refusal *e);
+
+/* Records a rating checked by cases_rate_check inside the caller's open
+ * write transaction (which the caller commits, or rolls back on any
+ * result but 0): once per case, whatever its status. Returns 0, 1 with e
+ * set (unknown case, already rated), -1 on error. */
+int cases_rate_locked(struct db *db, const char *id, int score, const char *comment,
+                      unsigned reasons, struct refusal *e);
+
+/* Records the resident's rating (score 1..5, comment may be NULL, reasons
+ * a mask as above), once per case, whatever its status: the check and
+ * cases_rate_locked in a transaction of its own. Returns 0, 1 with e set,
+ * -1 on error. */
+int cases_rate(struct db *db, const char *id, int score, const char *comment, unsigned reasons,
                struct refusal *e);
 
 /* The effective (applicable, accepted) value of key, or NULL. */

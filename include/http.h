@@ -152,6 +152,10 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
 /* A query-string argument, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 
+/* A query argument s of 1..18 ASCII digits as a number in [min, max]; -1
+ * when it is anything else (a long poll's after and wait). */
+long long http_query_number(const char *s, long long min, long long max);
+
 /* A request header, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 

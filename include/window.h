@@ -19,6 +19,9 @@
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
  *
+ * Completing at a named window offers the rating to that window's
+ * evaluator (rate.h), in the move's transaction.
+ *
  * A call (叫号) names the staffer's window and is also a row of the hall's
  * call screen (display.h), written in the call's transaction; a call, a
  * submission, an acceptance and a return tell the screen after their
@@ -84,9 +87,13 @@ int window_lookup(struct db *db, const char *ticket, const char *last4,
 int window_accept(struct db *db, const char *id, const char *user, struct refusal *e);
 
 /* outcome: required, 1..WINDOW_TEXT_MAX characters after trimming, of the
- * text policy (text.h); NULL is "none given". */
+ * text policy (text.h); NULL is "none given". window: the staffer's window
+ * as display_window_check takes it (NULL or "": none; refused bad_window
+ * before any read); with one, the service there ended and that window's
+ * evaluator is offered the rating (rate.h), in the same transaction,
+ * unless the case is rated already. */
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    struct refusal *e);
+                    const char *window, struct refusal *e);
 
 /* Names of parts of the procedure, as a return request listed them.
  * bad_tail: the list as sent went on with something that is not a name

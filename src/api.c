@@ -9,6 +9,7 @@
 #include "api_admin.h"
 #include "api_cases.h"
 #include "api_display.h"
+#include "api_rate.h"
 #include "api_stats.h"
 #include "api_staff.h"
 #include "assets.h"
@@ -225,6 +226,10 @@ const struct http_route api_routes[] = {
     /* the hall's call screen (api_display.c): tickets and windows only */
     {"GET", "/api/v1/display", api_display, HTTP_PUBLIC, false},
     {"GET", "/display", page_display, HTTP_PUBLIC, false},
+    /* the window's evaluator (api_rate.c): a token, a ticket, a title */
+    {"GET", "/api/v1/rate", api_rate, HTTP_PUBLIC, false},
+    {"POST", "/api/v1/rate/{}", api_rate_token, HTTP_PUBLIC, false},
+    {"GET", "/rate", page_rate, HTTP_PUBLIC, false},
     /* staff and admin sessions */
     {"POST", "/api/v1/login", api_auth_login, HTTP_PUBLIC, false},
     {"POST", "/api/v1/logout", api_auth_logout, HTTP_PUBLIC, false},

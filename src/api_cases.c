@@ -411,41 +411,6 @@ enum MHD_Result api_case_submit(struct http_request *req)
     return ret;
 }
 
-enum MHD_Result api_case_rating(struct http_request *req)
-{
-    static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
-                                              "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
-    const cJSON *score, *comment;
-    struct refusal e;
-    enum MHD_Result ret;
-    struct db *db = db_thread();
-    cJSON *body = reply_json_body(req, &ret);
-    int r;
-
-    if (!body)
-        return ret;
-    score = cJSON_GetObjectItemCaseSensitive(body, "score");
-    comment = cJSON_GetObjectItemCaseSensitive(body, "comment");
-    if (comment && !cJSON_IsNull(comment) && !cJSON_IsString(comment)) {
-        ret = reply_bad_request(req, "comment 应是文字");
-    } else if (!cJSON_IsNumber(score) || score->valuedouble != (double)(int)score->valuedouble) {
-        ret = reply_refusal(req, &bad_score);
-    } else if (!db) {
-        ret = reply_internal(req);
-    } else {
-        r = cases_rate(db, req->params[0], (int)score->valuedouble,
-                       cJSON_IsString(comment) ? comment->valuestring : NULL, &e);
-        if (r < 0)
-            ret = reply_internal(req);
-        else if (r > 0)
-            ret = reply_refusal(req, &e);
-        else
-            ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
-    }
-    cJSON_Delete(body);
-    return ret;
-}
-
 enum MHD_Result api_case_lookup(struct http_request *req)
 {
     static const char busy[] = "尝试次数过多,请 15 分钟后再试;也可以扫描凭条上的二维码,或到综合窗口询问";

@@ -37,21 +37,6 @@ void api_display_setup(struct hold *h)
         display_set_listener(api_display_wake);
 }
 
-/* A query argument of 1..18 ASCII digits as a number in [min, max]; -1
- * when it is anything else. */
-static long long api_display_number(const char *s, long long min, long long max)
-{
-    long long v = 0;
-    size_t i;
-
-    for (i = 0; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i >= 18)
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return i > 0 && v >= min && v <= max ? v : -1;
-}
-
 static void api_display_free(void *p)
 {
     free(p);
@@ -68,9 +53,9 @@ enum MHD_Result api_display(struct http_request *req)
     char etag[64];
     struct db *db;
 
-    if (after_s && (after = api_display_number(after_s, 0, (1LL << 53))) < 0)
+    if (after_s && (after = http_query_number(after_s, 0, (1LL << 53))) < 0)
         return reply_bad_request(req, "after 应是上次回答里的叫号序号(seq),一个不小于 0 的整数");
-    if (wait_s && (wait = api_display_number(wait_s, 1, API_DISPLAY_WAIT_MAX)) < 0)
+    if (wait_s && (wait = http_query_number(wait_s, 1, API_DISPLAY_WAIT_MAX)) < 0)
         return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
     if (!(db = db_thread()))
         return reply_internal(req);

@@ -190,21 +190,50 @@ static const char *api_staff_text(const cJSON *body, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The member "window" of body: absent or null is none (*window NULL), a
+ * string is itself (the move checks it: display_window_check), a number
+ * its digits (written into num). False for another type. */
+static bool api_staff_window_member(const cJSON *body, const char **window, char num[24])
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(body, "window");
+
+    *window = NULL;
+    if (!w || cJSON_IsNull(w))
+        return true;
+    if (cJSON_IsString(w)) {
+        *window = w->valuestring;
+        return true;
+    }
+    if (cJSON_IsNumber(w) && w->valuedouble >= 0 && w->valuedouble < 1e6 &&
+        w->valuedouble == (double)(long)w->valuedouble) {
+        snprintf(num, 24, "%ld", (long)w->valuedouble);
+        *window = num;
+        return true;
+    }
+    return false;
+}
+
 enum MHD_Result api_staff_complete(struct http_request *req)
 {
-    char id[CASE_ID_LEN + 1];
+    char id[CASE_ID_LEN + 1], num[24];
+    const char *window;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
-    int r;
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    r = window_complete(db, id, req->user, api_staff_text(body, "outcome"), &e);
-    res = api_staff_case_answer(req, db, r, &e, id);
+    /* the window where the service ended: its evaluator offers the rating */
+    if (!api_staff_window_member(body, &window, num))
+        res = reply_refusal(req, &display_err_window);
+    else
+        res = api_staff_case_answer(req, db,
+                                    window_complete(db, id, req->user, api_staff_text(body, "outcome"),
+                                                    window, &e),
+                                    &e, id);
     cJSON_Delete(body);
     return res;
 }
@@ -290,27 +319,14 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
 static bool api_staff_window(struct http_request *req, cJSON **body, const char **window,
                              char num[24], enum MHD_Result *res)
 {
-    const cJSON *w;
-
     *body = NULL;
     *window = NULL;
     if (req->body.len == 0)
         return true; /* a call without a body: no window, as before windows were named */
     if (!(*body = reply_json_body(req, res)))
         return false;
-    w = cJSON_GetObjectItemCaseSensitive(*body, "window");
-    if (!w || cJSON_IsNull(w))
+    if (api_staff_window_member(*body, window, num))
         return true;
-    if (cJSON_IsString(w)) {
-        *window = w->valuestring;
-        return true;
-    }
-    if (cJSON_IsNumber(w) && w->valuedouble >= 0 && w->valuedouble < 1e6 &&
-        w->valuedouble == (double)(long)w->valuedouble) {
-        snprintf(num, 24, "%ld", (long)w->valuedouble);
-        *window = num;
-        return true;
-    }
     cJSON_Delete(*body);
     *body = NULL;
     *res = reply_refusal(req, &display_err_window);

@@ -791,23 +791,32 @@ void cases_rejection_free(struct case_rejection *rej)
 }
 
 static const char sql_rate[] =
-    "INSERT INTO ratings (case_id, score, comment, at) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO ratings (case_id, score, comment, at, reasons) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-int cases_rate(struct db *db, const char *id, int score, const char *comment,
-               struct refusal *e)
+const char *const CASES_RATE_REASONS[CASES_RATE_REASONS_N] = {
+    "wait", "attitude", "unclear", "materials", "other",
+};
+
+int cases_rate_reason(const char *code)
 {
-    static const struct refusal already = {REFUSAL_CONFLICT, "already_rated", "这件事已经评价过了,谢谢您"};
+    int i;
+
+    for (i = 0; i < CASES_RATE_REASONS_N; i++)
+        if (strcmp(code, CASES_RATE_REASONS[i]) == 0)
+            return i;
+    return -1;
+}
+
+int cases_rate_check(int score, const char *comment, unsigned reasons, struct refusal *e)
+{
     static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
                                               "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
     static const struct refusal long_comment = {REFUSAL_INVALID, "comment_too_long",
                                                  "意见最多 500 个字,请删减一些"};
     static const struct refusal bad_text = {REFUSAL_INVALID, "bad_text",
                                             "意见里有无法显示的字符,请删掉后重新填写"};
-    struct case_state cs;
-    sqlite3_stmt *st;
-    char now[32];
-    size_t clen = comment ? utf8_count(comment, strlen(comment)) : 0;
-    int b = SQLITE_OK, rc;
+    static const struct refusal reasons_high = {
+        REFUSAL_INVALID, "reasons_not_asked", "“哪里没做好”只在选择“不满意”或“非常不满意”时填写"};
 
     if (score < 1 || score > 5) {
         *e = bad_score;
@@ -818,36 +827,73 @@ int cases_rate(struct db *db, const char *id, int score, const char *comment,
         *e = bad_text;
         return 1;
     }
-    if (clen > CASE_COMMENT_MAX) {
+    if (comment && utf8_count(comment, strlen(comment)) > CASE_COMMENT_MAX) {
         *e = long_comment;
         return 1;
     }
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+    /* what went wrong is asked only of a 1 or a 2 (the complaints the
+     * hall calls back), so a 5 with "态度不好" cannot muddle the figures */
+    if (reasons && score > 2) {
+        *e = reasons_high;
+        return 1;
+    }
+    return 0;
+}
+
+int cases_rate_locked(struct db *db, const char *id, int score, const char *comment,
+                      unsigned reasons, struct refusal *e)
+{
+    static const struct refusal already = {REFUSAL_CONFLICT, "already_rated", "这件事已经评价过了,谢谢您"};
+    char now[32], codes[64] = "";
+    struct case_state cs;
+    sqlite3_stmt *st;
+    size_t n = 0;
+    int b = SQLITE_OK, rc, i;
+
+    if ((rc = cases_load(db, id, &cs, e)) != 0)
         goto done;
     /* any case may be rated, also one stopped by an unmet condition:
      * 好差评 is about the service, whatever came of it */
     rc = 1;
     if (cs.rating) {
         *e = already;
-        goto rollback;
+        goto done;
     }
     rc = -1;
+    for (i = 0; i < CASES_RATE_REASONS_N; i++)
+        if (reasons & (1u << i))
+            n += (size_t)snprintf(codes + n, sizeof codes - n, "%s%s", n ? "," : "",
+                                  CASES_RATE_REASONS[i]);
     clock_utc_now(now);
     if (!(st = db_stmt(db, sql_rate)))
-        goto rollback;
+        goto done;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, score);
     b |= sqlite3_bind_text(st, 3, comment ? comment : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    if (db_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0 ||
-        db_commit(db) != 0)
-        goto rollback;
+    b |= sqlite3_bind_text(st, 5, codes, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0)
+        goto done;
     rc = 0;
-    goto done;
-rollback:
-    db_rollback(db);
 done:
     cases_state_free(&cs);
+    return rc;
+}
+
+int cases_rate(struct db *db, const char *id, int score, const char *comment, unsigned reasons,
+               struct refusal *e)
+{
+    int rc;
+
+    if ((rc = cases_rate_check(score, comment, reasons, e)) != 0)
+        return rc;
+    if (db_begin(db) != 0)
+        return -1;
+    rc = cases_rate_locked(db, id, score, comment, reasons, e);
+    if (rc == 0 && db_commit(db) != 0)
+        rc = -1;
+    if (rc != 0)
+        db_rollback(db);
     return rc;
 }
 

@@ -193,6 +193,19 @@ const char *http_query(struct http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+long long http_query_number(const char *s, long long min, long long max)
+{
+    long long v = 0;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 18)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return i > 0 && v >= min && v <= max ? v : -1;
+}
+
 const char *http_header(struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);

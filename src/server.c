@@ -23,6 +23,7 @@
 #include "api.h"
 #include "api_admin.h"
 #include "api_display.h"
+#include "api_rate.h"
 #include "assets.h"
 #include "accounts.h"
 #include "api_auth.h"
@@ -81,7 +82,7 @@ int server_run(const struct server_options *o)
     struct watch *w = NULL;
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
-    struct hold *calls_hold = NULL;
+    struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -126,9 +127,17 @@ int server_run(const struct server_options *o)
         goto out;
     }
     api_display_setup(calls_hold);
+    /* the evaluators' long polls, woken by an offer or a rating */
+    if (!(rate_hold = http_hold_new(API_RATE_HOLD_MAX))) {
+        fprintf(stderr, "spkiosk: cannot start the evaluators' timer\n");
+        goto out;
+    }
+    api_rate_setup(rate_hold);
     memset(&cfg, 0, sizeof cfg);
-    cfg.holds = &calls_hold;
-    cfg.n_holds = 1;
+    holds[0] = calls_hold;
+    holds[1] = rate_hold;
+    cfg.holds = holds;
+    cfg.n_holds = 2;
     cfg.routes = api_routes;
     cfg.n_routes = api_routes_count;
     cfg.listen = o->listen;
@@ -198,7 +207,9 @@ out:
     watch_close(w);
     http_stop(d, 10000);
     api_display_setup(NULL);
+    api_rate_setup(NULL);
     hold_free(calls_hold);
+    hold_free(rate_hold);
     models_shutdown();
     catalog_shutdown();
     assets_shutdown();

@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "clock.h"
 #include "display.h"
+#include "rate.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -291,9 +292,9 @@ static const char sql_complete[] =
     " WHERE id = ?1";
 
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    struct refusal *e)
+                    const char *window, struct refusal *e)
 {
-    char buf[WINDOW_TEXT_MAX * 4 + 1];
+    char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
     int rc;
@@ -301,13 +302,27 @@ int window_complete(struct db *db, const char *id, const char *user, const char 
     memset(&cs, 0, sizeof cs);
     if (!(text = window_text(outcome, buf, sizeof buf, &err_outcome_required, &err_outcome_long, e)))
         return 1;
+    if (display_window_check(window, win, e) != 0)
+        return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "accepted")) {
         rc = window_refuse(db, e, &err_not_accepted);
         goto done;
     }
-    rc = window_apply(db, &cs, sql_complete, user, text, "completed", text);
+    /* the service at the window ended: its evaluator offers the rating,
+     * in the move's transaction; a case rated already ends the window's
+     * last offer all the same (that resident has gone) */
+    if (win[0] && (cs.rating ? rate_offer_clear(db, win)
+                             : rate_offer_add(db, win, cs.id, cs.ticket ? cs.ticket : "",
+                                              cs.model && cs.model->title ? cs.model->title
+                                                                          : cs.procedure)) != 0) {
+        db_rollback(db);
+        rc = -1;
+        goto done;
+    }
+    if ((rc = window_apply(db, &cs, sql_complete, user, text, "completed", text)) == 0 && win[0])
+        rate_changed();
 done:
     cases_state_free(&cs);
     return rc;

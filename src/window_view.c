@@ -366,7 +366,7 @@ static int window_view_add_steps(cJSON *root, const struct case_state *cs, const
 static const char sql_events[] =
     "SELECT at, what, user, channel, step, detail FROM case_events WHERE case_id = ?1"
     " ORDER BY id LIMIT ?2";
-static const char sql_rating[] = "SELECT score, comment, at FROM ratings WHERE case_id = ?1";
+static const char sql_rating[] = "SELECT score, comment, at, reasons FROM ratings WHERE case_id = ?1";
 
 static int window_view_add_events(struct db *db, cJSON *root, const char *id)
 {
@@ -401,6 +401,22 @@ static int window_view_add_events(struct db *db, cJSON *root, const char *id)
     return window_view_add_bool(root, "events_truncated", n > WINDOW_EVENTS_MAX);
 }
 
+/* "reasons": the stored codes ("wait,other": a few short fixed codes, as
+ * cases_rate_locked writes them) as a list; 0 or -1. */
+static int window_view_add_reasons(cJSON *o, const char *codes)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "reasons"), *x;
+    char buf[128], *save = NULL, *code;
+
+    if (!a)
+        return -1;
+    snprintf(buf, sizeof buf, "%s", codes ? codes : "");
+    for (code = strtok_r(buf, ",", &save); code; code = strtok_r(NULL, ",", &save))
+        if (!(x = cJSON_CreateString(code)) || !cJSON_AddItemToArray(a, x))
+            return -1;
+    return 0;
+}
+
 static int window_view_add_rating(struct db *db, cJSON *root, const char *id)
 {
     sqlite3_stmt *st = db_stmt(db, sql_rating);
@@ -417,7 +433,8 @@ static int window_view_add_rating(struct db *db, cJSON *root, const char *id)
     else if (r == SQLITE_ROW && (o = cJSON_AddObjectToObject(root, "rating")) &&
              window_view_add_num(o, "score", sqlite3_column_int(st, 0)) == 0 &&
              window_view_add_str(o, "comment", (const char *)sqlite3_column_text(st, 1)) == 0 &&
-             window_view_add_str(o, "at", (const char *)sqlite3_column_text(st, 2)) == 0)
+             window_view_add_str(o, "at", (const char *)sqlite3_column_text(st, 2)) == 0 &&
+             window_view_add_reasons(o, (const char *)sqlite3_column_text(st, 3)) == 0)
         rc = 0;
 out:
     sqlite3_reset(st);

@@ -1,5 +1,6 @@
 // The walkthrough of a case: conditions, one step per screen, review,
-// submission, the ticket with its slip, and the 好差评 rating; and a case
+// submission, the ticket with its slip; the 好差评 rating once the window
+// completed the case (closedScreen); and a case
 // opened again by its code (#/case/ID), e.g. one the window returned for
 // correction, whose reason it shows.
 // The server is the authority on every answer; the page only hides what
@@ -289,13 +290,17 @@ function returnedScreen(c) {
 // A case the window has accepted or completed, or that ended (a no-show):
 // what it is now, not the ticket to wait with (which may be another day's).
 // Never the outcome: that is the staffer's text for the window.
+// The 好差评 rating comes after the service, so it is offered here, once
+// the case is completed (or ready to collect), and never while waiting.
 function closedScreen(c) {
   const key = c.status === 'accepted' ? 'closedAccepted' : c.status === 'completed' ? 'closedCompleted' : 'closedEnded';
+  const served = c.status === 'completed' || c.status === 'ready';
   show([
     procKicker(c),
     el('h1', {}, t(key + 'Title')),
     el('p', { class: 'lead', id: 'closed-text' }, t(key + 'Text')),
-    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
+    served ? ratingSection(c) : null,
+    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), served ? 'btn' : 'btn btn-primary')),
   ]);
 }
 
@@ -774,6 +779,8 @@ function reviewScreen(c) {
 // ---- the ticket ----
 
 const LEVELS = [5, 4, 3, 2, 1];
+// what went wrong, for a 1 or a 2: the API's codes (cases.h), in its order
+const RATE_REASONS = ['wait', 'attitude', 'unclear', 'materials', 'other'];
 
 function ratingSection(c) {
   const sec = el('section', { class: 'card rating', 'aria-labelledby': 'rating-h' });
@@ -784,10 +791,21 @@ function ratingSection(c) {
     return sec;
   }
   let score = c.ratingDraft || 0;
+  const picked = c.ratingReasons || (c.ratingReasons = new Set());
   const slot = el('div', { class: 'alert-slot' });
+  // 哪里没做好?, asked of a 1 or a 2 only
+  const why = el('fieldset', { class: 'checklist rating-why', hidden: score > 2 || !score },
+    el('legend', {}, t('ratingWhy')),
+    RATE_REASONS.map(code => {
+      const input = el('input', { type: 'checkbox', id: 'why-' + code, class: 'check-input' });
+      input.checked = picked.has(code);
+      input.addEventListener('change', () => { if (input.checked) picked.add(code); else picked.delete(code); });
+      return el('div', { class: 'check-row' }, el('label', { class: 'check', for: 'why-' + code }, input,
+        el('span', { class: 'check-mark', 'aria-hidden': 'true' }), el('span', { class: 'check-text' }, t('ratingWhy_' + code))));
+    }));
   const radios = el('div', { class: 'rating-levels' }, LEVELS.map(sv => radio({
     name: 'rating', id: 'rate-' + sv, value: String(sv), checked: score === sv, text: t('rating' + sv),
-    cls: 'choice choice-rating', onChange: () => { score = sv; c.ratingDraft = sv; },
+    cls: 'choice choice-rating', onChange: () => { score = sv; c.ratingDraft = sv; why.hidden = sv > 2; },
   }).label));
   const comment = el('textarea', { id: 'rating-comment', class: 'input', rows: '2', autocomplete: 'off', maxlength: '500' });
   comment.value = c.ratingComment || '';
@@ -795,6 +813,7 @@ function ratingSection(c) {
   const sendBtn = el('button', { type: 'submit', class: 'btn btn-primary' }, t('ratingSubmit'));
   const form = el('form', { novalidate: true, autocomplete: 'off' },
     el('fieldset', {}, el('legend', {}, t('ratingLegend')), radios),
+    why,
     el('div', { class: 'field' }, el('label', { for: 'rating-comment' }, t('ratingComment')), comment),
     el('div', { class: 'actions' }, sendBtn));
   form.addEventListener('submit', async ev => {
@@ -807,9 +826,10 @@ function ratingSection(c) {
     }
     try {
       const text = comment.value.trim();
-      await busy(sendBtn, () =>
-        api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body: text ? { score, comment: text } : { score } }),
-      { hold: true });
+      const body = { score };
+      if (text) body.comment = text;
+      if (score <= 2) body.reasons = RATE_REASONS.filter(code => picked.has(code));
+      await busy(sendBtn, () => api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body }), { hold: true });
       c.rating = score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {
@@ -878,7 +898,6 @@ function doneScreen(c) {
       el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
         it.required ? null : el('span', { class: 'note' }, t('ifAny')))))) : null),
     el('div', { class: 'done-side' },
-      ratingSection(c),
       el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))))),
   ]);
 }

@@ -194,6 +194,12 @@ export const STRINGS = {
     ratingChoose: '请先选择一个评价',
     ratingThanks: '谢谢您的评价!',
     ratingAlready: '这次办事已经评价过了,谢谢!',
+    ratingWhy: '哪里没做好?(可多选)',
+    ratingWhy_wait: '等候时间长',
+    ratingWhy_attitude: '态度不好',
+    ratingWhy_unclear: '没有一次说清',
+    ratingWhy_materials: '材料要求多',
+    ratingWhy_other: '其他',
 
     // returned by the window for correction
     returnedTitle: '需要补正后重新提交',
@@ -434,6 +440,12 @@ export const STRINGS = {
     ratingChoose: 'Choose a rating first',
     ratingThanks: 'Thank you for your rating!',
     ratingAlready: 'This visit has already been rated. Thank you!',
+    ratingWhy: 'What went wrong? (choose any)',
+    ratingWhy_wait: 'Long wait',
+    ratingWhy_attitude: 'Unfriendly service',
+    ratingWhy_unclear: 'Not told everything at once',
+    ratingWhy_materials: 'Too many documents asked for',
+    ratingWhy_other: 'Something else',
 
     returnedTitle: 'Please correct and submit again',
     returnedTicket: 'Queue number {ticket}',

@@ -67,7 +67,17 @@ function storedWindow() {
   try { return checkWindow(localStorage.getItem(WINDOW_KEY)) || ''; } catch { return ''; }
 }
 
-// The body of a call: the window set on this PC, if any.
+// What went wrong, as a rating of 1 or 2 names it (the API's codes).
+const RATE_REASONS = { wait: '等候时间长', attitude: '态度不好', unclear: '没有一次说清', materials: '材料要求多', other: '其他' };
+const RATE_WORDS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'];
+
+function ratingText(r) {
+  const why = (r.reasons || []).map((c) => RATE_REASONS[c] || c).join('、');
+  return `${r.score} 分 ${RATE_WORDS[r.score] || ''}${why ? ',' + why : ''}${r.comment ? ':' + r.comment : ''}`;
+}
+
+// The body of a call, and of 办结 (the service at this window ended, so
+// its evaluator offers the rating): the window set on this PC, if any.
 function callBody() {
   const w = storedWindow();
   return w ? { window: w } : {};
@@ -329,7 +339,7 @@ function facts(v) {
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
     v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
     v.no_show_at ? ['未到', `叫号未到,${time(v.no_show_at, true)}`] : null,
-    v.rating ? ['评价', `${v.rating.score} 分${v.rating.comment ? ':' + v.rating.comment : ''}`] : null,
+    v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
   return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
 }
@@ -484,10 +494,11 @@ function completeForm(v, box) {
       let done;
       try {
         done = (await api(`/api/v1/staff/cases/${enc(v.id)}/complete`,
-          { method: 'POST', body: { outcome: text.value } })).body;
+          { method: 'POST', body: { outcome: text.value, ...callBody() } })).body;
       } catch (x) { msg(err, errorText(x)); text.focus(); return; }
       showCase(done);
-      msg(ui.box, '已办结', 'ok');
+      const w = callBody().window;
+      msg(ui.box, w ? `已办结,请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
       refreshQueue();
     });
   });

@@ -89,7 +89,7 @@ function stepsChart(p) {
 }
 
 function ratingsChart(p) {
-  const names = ['1 分 非常不满意', '2 分 不满意', '3 分 一般', '4 分 满意', '5 分 非常满意'];
+  const names = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
   const rows = p.ratings.scores.map((n, i) => ({ label: names[i], values: [n] }));
   const desc = `共 ${p.ratings.count} 条评价,平均 ${fmt(p.ratings.average, 2)} 分;` +
     p.ratings.scores.map((n, i) => `${names[i]} ${n} 条`).join(',') + '。';

@@ -75,7 +75,7 @@ static void rate(const char *id, int score)
 {
     struct refusal e;
 
-    cr_assert_eq(cases_rate(t.db, id, score, "很好", &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, score, "很好", 0, &e), 0);
 }
 
 static const struct stats_proc *find(const struct stats_report *r, const char *id)

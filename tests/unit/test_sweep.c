@@ -175,7 +175,7 @@ static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
     casedb_walk(&t, id, 4);
     cr_assert_eq(window_submit(t.db, id, NULL, &ticket, &e), 0);
     free(ticket);
-    cr_assert_eq(cases_rate(t.db, id, 4, "窗口的张阿姨很耐心", &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, 4, "窗口的张阿姨很耐心", 0, &e), 0);
     casedb_exec(&t, "UPDATE cases SET status = 'completed', outcome = '已发放给张晓梅',"
                     " returned_reason = '缺少户口簿' WHERE id = '%s'", id);
     casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, user, detail)"
@@ -279,7 +279,7 @@ Test(sweep, a_rating_after_erasure_is_erased_in_its_turn)
     casedb_at(&t, id, now - 10 * DAY);
     cr_assert_eq(run(now, 1).erased, 1);
     /* the resident rates the case late (real clock: now or a second after) */
-    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT comment FROM ratings WHERE case_id = '%s'", id),
                      "等了很久,没人理我");
@@ -514,7 +514,7 @@ Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
     casedb_at(&t, id, now - 10 * DAY);
     /* erased while the clock ran five days ahead */
     cr_assert_eq(run(now + 5 * DAY, 1).erased, 1);
-    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 1);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);

@@ -1,0 +1,65 @@
+/* rate: rating after the service (好差评) at the window's evaluator — the
+ * offers of schema rate_offers. A finishing move at a window (window.c:
+ * complete, with the staffer's window) offers the case it just served to
+ * that window's evaluator page (/rate?window=3): a random one-time token,
+ * the ticket, the item's title and the time. The next offer at the window
+ * replaces it; it is unusable RATE_OFFER_SECONDS after it was made, and
+ * it is no longer shown once the case is rated (by it or otherwise).
+ *
+ * The evaluator is public and learns nothing that opens the case: the
+ * token rates that one case once and reads nothing; the case id never
+ * leaves this table.
+ */
+#ifndef SPK_RATE_H
+#define SPK_RATE_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "refusal.h"
+
+#define RATE_TOKEN_LEN 32               /* hex digits of a token (128 random bits) */
+#define RATE_OFFER_SECONDS (15 * 60)    /* an offer's life */
+
+/* Offers case_id (ticket, title: as the evaluator shows them) to window (a
+ * name display_window_check returned, not ""), now, replacing the
+ * window's offer and deleting every stale one. To be called inside the
+ * caller's open write transaction (the move's), which it neither commits
+ * nor rolls back. Returns 0 or -1. */
+int rate_offer_add(struct db *db, const char *window, const char *case_id, const char *ticket,
+                   const char *title);
+
+/* Ends window's offer (as above) without a new one (the case served there
+ * is rated already), and deletes every stale one; inside the caller's
+ * transaction, as rate_offer_add. Returns 0 or -1. */
+int rate_offer_clear(struct db *db, const char *window);
+
+/* What the evaluator of window (as above) shows, in one read transaction:
+ * {"seq":S,"offer":{"token","ticket","title","at"}|null}: the window's
+ * offer when it is fresh and its case not rated, with S its number (0
+ * with no offer; a new offer, or the end of this one, changes S). */
+struct rate_view {
+    char *json;         /* malloc'ed; caller frees */
+    int64_t seq;
+};
+
+/* Returns 0 with v filled, or -1. */
+int rate_read(struct db *db, const char *window, struct rate_view *v);
+
+/* Rates the case of a fresh offer's token (score, comment, reasons as
+ * cases_rate takes them), in one transaction. Returns 0; 1 with e set:
+ * unknown_offer (not found) for a token of no fresh offer, what
+ * cases_rate_check refuses (invalid), already_rated (conflict) for a case
+ * rated before; -1 on error. */
+int rate_spend(struct db *db, const char *token, int score, const char *comment,
+               unsigned reasons, struct refusal *e);
+
+/* After a commit that changes what an evaluator shows (an offer, a
+ * rating): calls the listener (none: nothing happens). Any thread. */
+void rate_changed(void);
+
+/* Sets the function rate_changed calls (NULL: none). Set before the
+ * workers start and cleared after they stopped. */
+void rate_set_listener(void (*fn)(void));
+
+#endif

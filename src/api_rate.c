@@ -1,0 +1,177 @@
+/* api_rate: the evaluator's routes and the rating by case id (api_rate.h).
+ * The long poll is the call screen's (api_display.c): the hold's
+ * generation read before the data, a park when nothing changed, every
+ * held request answered again when rate_changed wakes the list. */
+#include "api_rate.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "cases.h"
+#include "db.h"
+#include "display.h"
+#include "rate.h"
+#include "reply.h"
+
+static struct hold *api_rate_hold;
+
+static void api_rate_wake(void)
+{
+    struct hold *h = api_rate_hold;
+
+    if (h)
+        hold_wake(h);
+}
+
+void api_rate_setup(struct hold *h)
+{
+    if (!h)
+        rate_set_listener(NULL);
+    api_rate_hold = h;
+    if (h)
+        rate_set_listener(api_rate_wake);
+}
+
+enum MHD_Result api_rate(struct http_request *req)
+{
+    const char *window = http_query(req, "window"), *after_s = http_query(req, "after"),
+               *wait_s = http_query(req, "wait");
+    long long after = -1, wait = API_RATE_WAIT_MAX;
+    char win[DISPLAY_WINDOW_BUF];
+    struct hold *h = api_rate_hold;
+    struct rate_view v;
+    struct refusal e;
+    uint64_t gen;
+    struct db *db;
+
+    if (display_window_check(window, win, &e) != 0)
+        return reply_refusal(req, &e);
+    if (!win[0])
+        return reply_bad_request(req, "请在地址里写明窗口号,如 /rate?window=3");
+    if (after_s && (after = http_query_number(after_s, 0, (1LL << 53))) < 0)
+        return reply_bad_request(req, "after 应是上次回答里的序号(seq),一个不小于 0 的整数");
+    if (wait_s && (wait = http_query_number(wait_s, 1, API_RATE_WAIT_MAX)) < 0)
+        return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    gen = h ? hold_generation(h) : 0;
+    if (rate_read(db, win, &v) != 0)
+        return reply_internal(req);
+    if (after >= 0 && v.seq == after && h && !req->resumed) {
+        enum hold_result hr = http_hold(req, h, gen, (long)wait * 1000);
+        if (hr == HOLD_HELD) {
+            free(v.json);
+            return MHD_YES;
+        }
+        if (hr == HOLD_CHANGED) {
+            free(v.json);
+            if (rate_read(db, win, &v) != 0)
+                return reply_internal(req);
+        }
+    }
+    /* the token is a bearer of one rating: never kept by a cache */
+    return reply_json_take(req, MHD_HTTP_OK, v.json, REPLY_PRIVATE);
+}
+
+/* The rating in body: score, comment (NULL: none) and reasons (a mask of
+ * CASES_RATE_REASONS). False with the answer in *ret (400 for a comment
+ * that is not text, 422 for a score that is not a whole number or reasons
+ * that are not a list of known codes). What the values mean is checked by
+ * cases_rate_check. */
+static bool api_rate_body(struct http_request *req, const cJSON *body, int *score,
+                          const char **comment, unsigned *reasons, enum MHD_Result *ret)
+{
+    static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
+                                              "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
+    static const struct refusal bad_reason = {REFUSAL_INVALID, "bad_reason",
+                                               "“哪里没做好”请从给出的几项里选择"};
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(body, "score"),
+                *c = cJSON_GetObjectItemCaseSensitive(body, "comment"),
+                *r = cJSON_GetObjectItemCaseSensitive(body, "reasons"), *x;
+    int n = 0, i;
+
+    *reasons = 0;
+    *comment = NULL;
+    if (c && !cJSON_IsNull(c) && !cJSON_IsString(c)) {
+        *ret = reply_bad_request(req, "comment 应是文字");
+        return false;
+    }
+    if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 100 ||
+        s->valuedouble != (double)(int)s->valuedouble) {
+        *ret = reply_refusal(req, &bad_score);
+        return false;
+    }
+    *score = (int)s->valuedouble;
+    *comment = cJSON_IsString(c) ? c->valuestring : NULL;
+    if (!r || cJSON_IsNull(r))
+        return true;
+    if (!cJSON_IsArray(r))
+        goto refuse;
+    cJSON_ArrayForEach(x, r) {
+        if (++n > API_RATE_REASONS_MAX || !cJSON_IsString(x) ||
+            (i = cases_rate_reason(x->valuestring)) < 0)
+            goto refuse;
+        *reasons |= 1u << i;
+    }
+    return true;
+refuse:
+    *ret = reply_refusal(req, &bad_reason);
+    return false;
+}
+
+/* Runs rate (rate_spend or cases_rate) on the body's rating of key. */
+static enum MHD_Result api_rate_send(struct http_request *req,
+                                     int (*rate)(struct db *, const char *, int, const char *,
+                                                 unsigned, struct refusal *))
+{
+    const char *comment;
+    unsigned reasons;
+    struct refusal e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = reply_json_body(req, &ret);
+    int score, r;
+
+    if (!body)
+        return ret;
+    if (api_rate_body(req, body, &score, &comment, &reasons, &ret)) {
+        r = db ? rate(db, req->params[0], score, comment, reasons, &e) : -1;
+        if (r < 0)
+            ret = reply_internal(req);
+        else if (r > 0)
+            ret = reply_refusal(req, &e);
+        else
+            ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+    }
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_rate_token(struct http_request *req)
+{
+    return api_rate_send(req, rate_spend);
+}
+
+/* A case rated by its id: also the end of its offer at the evaluator. */
+static int api_rate_case(struct db *db, const char *id, int score, const char *comment,
+                         unsigned reasons, struct refusal *e)
+{
+    int r = cases_rate(db, id, score, comment, reasons, e);
+
+    if (r == 0)
+        rate_changed();
+    return r;
+}
+
+enum MHD_Result api_case_rating(struct http_request *req)
+{
+    return api_rate_send(req, api_rate_case);
+}
+
+enum MHD_Result page_rate(struct http_request *req)
+{
+    return assets_serve(req, "rate.html");
+}

@@ -1,0 +1,188 @@
+/* rate: the evaluator's offers and the rating a token brings (rate.h).
+ * Staleness is decided by time, not by a sweep: a read or a spend ignores
+ * an offer older than RATE_OFFER_SECONDS, and every new offer deletes the
+ * stale ones, so the table holds at most one row per window in use. */
+#include "rate.h"
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases.h"
+#include "clock.h"
+
+static _Atomic(void (*)(void)) rate_listener;
+
+/* The oldest `at` an offer may have now and still count. */
+static void rate_cutoff(char out[CLOCK_UTC_LEN])
+{
+    clock_utc(time(NULL) - RATE_OFFER_SECONDS, out);
+}
+
+static const char sql_offer_trim[] = "DELETE FROM rate_offers WHERE window = ?1 OR at <= ?2";
+static const char sql_offer_add[] =
+    "INSERT INTO rate_offers (window, token, case_id, ticket, title, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+int rate_offer_clear(struct db *db, const char *window)
+{
+    char cutoff[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK;
+
+    rate_cutoff(cutoff);
+    if (!(st = db_stmt(db, sql_offer_trim)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+int rate_offer_add(struct db *db, const char *window, const char *case_id, const char *ticket,
+                   const char *title)
+{
+    unsigned char raw[RATE_TOKEN_LEN / 2];
+    char token[RATE_TOKEN_LEN + 1], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK;
+
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+    clock_utc_now(now);
+    if (rate_offer_clear(db, window) != 0 || !(st = db_stmt(db, sql_offer_add)))
+        return -1;
+    b = sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, token, -1, SQLITE_TRANSIENT);
+    b |= sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, ticket, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+/* the window's fresh offer of a case not yet rated */
+static const char sql_offer_read[] =
+    "SELECT o.seq, o.token, o.ticket, o.title, o.at FROM rate_offers o"
+    " WHERE o.window = ?1 AND o.at > ?2"
+    " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.case_id = o.case_id)";
+
+int rate_read(struct db *db, const char *window, struct rate_view *v)
+{
+    char cutoff[CLOCK_UTC_LEN];
+    cJSON *doc = cJSON_CreateObject(), *o;
+    sqlite3_stmt *st = NULL;
+    int rc = -1, r, b = SQLITE_OK;
+
+    memset(v, 0, sizeof *v);
+    if (!doc || db_read_begin(db) != 0) {
+        cJSON_Delete(doc);
+        return -1;
+    }
+    rate_cutoff(cutoff);
+    if (!(st = db_stmt(db, sql_offer_read)))
+        goto end;
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW) {
+        v->seq = sqlite3_column_int64(st, 0);
+        if (cJSON_AddNumberToObject(doc, "seq", (double)v->seq) &&
+            (o = cJSON_AddObjectToObject(doc, "offer")) &&
+            cJSON_AddStringToObject(o, "token", (const char *)sqlite3_column_text(st, 1)) &&
+            cJSON_AddStringToObject(o, "ticket", (const char *)sqlite3_column_text(st, 2)) &&
+            cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 3)) &&
+            cJSON_AddStringToObject(o, "at", (const char *)sqlite3_column_text(st, 4)))
+            rc = 0;
+    } else if (r == SQLITE_DONE) {
+        if (cJSON_AddNumberToObject(doc, "seq", 0) && cJSON_AddNullToObject(doc, "offer"))
+            rc = 0;
+    }
+    sqlite3_reset(st);
+end:
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0 && !(v->json = cJSON_PrintUnformatted(doc)))
+        rc = -1;
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static const char sql_offer_case[] = "SELECT case_id FROM rate_offers WHERE token = ?1 AND at > ?2";
+
+/* Whether s is a token as rate_offer_add writes them: lower-case hex. */
+static bool rate_token_valid(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++)
+        if (i >= RATE_TOKEN_LEN || !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return i == RATE_TOKEN_LEN;
+}
+
+int rate_spend(struct db *db, const char *token, int score, const char *comment,
+               unsigned reasons, struct refusal *e)
+{
+    static const struct refusal unknown = {
+        REFUSAL_NOT_FOUND, "unknown_offer",
+        "这次评价已经结束(超过 15 分钟或窗口已接待下一位);如需评价,请扫描凭条上的二维码"};
+    char cutoff[CLOCK_UTC_LEN], id[CASE_ID_LEN + 1];
+    sqlite3_stmt *st;
+    int rc, r, b = SQLITE_OK;
+
+    if ((rc = cases_rate_check(score, comment, reasons, e)) != 0)
+        return rc;
+    if (!rate_token_valid(token)) {
+        *e = unknown;
+        return 1;
+    }
+    if (db_begin(db) != 0)
+        return -1;
+    rc = -1;
+    rate_cutoff(cutoff);
+    if (!(st = db_stmt(db, sql_offer_case)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW)
+        snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        *e = unknown;
+        rc = 1;
+        goto rollback;
+    }
+    if (r != SQLITE_ROW)
+        goto rollback;
+    /* the offer stays: it is spent because its case is rated, and the same
+     * token again is then the case's own 409, not an unknown token */
+    if ((rc = cases_rate_locked(db, id, score, comment, reasons, e)) != 0)
+        goto rollback;
+    if (db_commit(db) != 0) {
+        rc = -1;
+        goto rollback;
+    }
+    rate_changed();
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}
+
+void rate_changed(void)
+{
+    void (*fn)(void) = atomic_load(&rate_listener);
+
+    if (fn)
+        fn();
+}
+
+void rate_set_listener(void (*fn)(void))
+{
+    atomic_store(&rate_listener, fn);
+}

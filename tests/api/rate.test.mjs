@@ -1,0 +1,153 @@
+// Rating after the service (docs/http-api.md "The window's evaluator"): an
+// offer appears at a window's evaluator only after a case is completed at
+// that window, holds a token, the ticket, the item's title and a time and
+// nothing else (no case id, no ID number, no typed value), is seen by no
+// other window, is replaced by the window's next completion, and its token
+// rates the case once (204, then 409); a bad or unknown token is 404;
+// scores, reasons and comments are checked as the case's own rating route
+// checks them (which takes reasons too); the long poll answers within a
+// second of a completion; the staff view shows the reasons.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, request } from './helpers.mjs';
+import { useWindow, residentCase, NAME, ID, MOBILE } from './staff-helpers.mjs';
+
+const h = useWindow();
+
+const rate = (q) => request(h.url('/api/v1/rate' + q));
+const send = (token, body) => h.post('/api/v1/rate/' + token, body);
+
+// A resident's case handed in, accepted and, with complete (a body or
+// null for none), completed. Returns {id, ticket}.
+async function served(complete) {
+  const c = await residentCase(h);
+  assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+  if (complete !== null) {
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', ...complete });
+    assert.equal(r.status, 200, r.text);
+  }
+  return c;
+}
+
+describe('the evaluator of a window', () => {
+  let c3, offer;
+  before(async () => {
+    c3 = await served(null);
+  });
+
+  it('shows nothing before a finishing move at the window, nor after an acceptance', async () => {
+    const r = await rate('?window=3');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { seq: 0, offer: null });
+    assert.match(r.headers.get('cache-control') ?? '', /no-store/);
+  });
+
+  it('after a completion at window 3: the ticket and title, nothing personal', async () => {
+    const r = await h.spost(`/api/v1/staff/cases/${c3.id}/complete`, { outcome: '已办结', window: '03' });
+    assert.equal(r.status, 200, r.text);
+    const v = await rate('?window=3');
+    assert.equal(v.status, 200);
+    offer = v.body.offer;
+    assert.ok(offer, v.text);
+    assert.deepEqual(Object.keys(offer).sort(), ['at', 'ticket', 'title', 'token']);
+    assert.equal(offer.ticket, c3.ticket);
+    assert.equal(offer.title, '居住登记');
+    assert.match(offer.token, /^[0-9a-f]{32}$/);
+    assert.ok(v.body.seq > 0);
+    for (const secret of [c3.id, c3.id.toUpperCase(), ID, ID.slice(-4), NAME, MOBILE, 'wang'])
+      assert.ok(!v.text.includes(secret), `the evaluator's answer holds ${secret}`);
+  });
+
+  it('other windows see nothing', async () => {
+    for (const w of ['4', '30', 'A3', '综合窗口'])
+      assert.deepEqual((await rate('?window=' + encodeURIComponent(w))).body, { seq: 0, offer: null }, w);
+  });
+
+  it('a completion without a window offers nothing; a bad window is refused before the move', async () => {
+    await served({});
+    assert.equal((await rate('?window=3')).body.offer.token, offer.token);
+    const c = await served(null);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '3 号' }),
+      422, 'bad_window');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: [3] }),
+      422, 'bad_window');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'accepted', 'a refused window leaves the case as it was');
+  });
+
+  it('scores, reasons and comments are checked; nothing is spent by a refusal', async () => {
+    for (const score of [0, 6, 2.5, '3', null])
+      assertError(await send(offer.token, { score }), 422, 'bad_score', JSON.stringify(score));
+    assertError(await send(offer.token, {}), 422, 'bad_score');
+    assertError(await send(offer.token, { score: 1, reasons: ['rude'] }), 422, 'bad_reason');
+    assertError(await send(offer.token, { score: 1, reasons: 'wait' }), 422, 'bad_reason');
+    assertError(await send(offer.token, { score: 4, reasons: ['wait'] }), 422, 'reasons_not_asked');
+    assertError(await send(offer.token, { score: 1, comment: 'x'.repeat(501) }), 422, 'comment_too_long');
+    assertError(await send(offer.token, { score: 1, comment: 5 }), 400, 'bad_request');
+    assert.ok((await rate('?window=3')).body.offer, 'the offer is still there');
+  });
+
+  it('a bad or unknown token is 404', async () => {
+    for (const t of ['0'.repeat(32), offer.token.toUpperCase(), 'abc', offer.token + '0'])
+      assertError(await send(t, { score: 5 }), 404, 'unknown_offer', t);
+  });
+
+  it('the token rates the case once, with its reasons; then 409, and the offer is gone', async () => {
+    const r = await send(offer.token, { score: 1, reasons: ['wait', 'unclear', 'wait'], comment: '等了一个小时' });
+    assert.equal(r.status, 204, r.text);
+    assertError(await send(offer.token, { score: 5 }), 409, 'already_rated');
+    assertError(await h.post(`/api/v1/cases/${c3.id}/rating`, { score: 5 }), 409, 'already_rated');
+    assert.deepEqual((await rate('?window=3')).body, { seq: 0, offer: null });
+    const v = await h.sget(`/api/v1/staff/cases/${c3.id}`);
+    assert.equal(v.body.rating.score, 1);
+    assert.deepEqual(v.body.rating.reasons, ['wait', 'unclear']);
+    assert.equal(v.body.rating.comment, '等了一个小时');
+  });
+
+  it("the window's next completion replaces its offer; a case rated already is not offered", async () => {
+    const a = await served({ window: 3 });
+    const first = (await rate('?window=3')).body;
+    assert.equal(first.offer.ticket, a.ticket);
+    const b = await served(null);
+    assert.equal((await h.post(`/api/v1/cases/${b.id}/rating`, { score: 2, reasons: ['attitude'] })).status, 204);
+    assert.deepEqual((await h.sget(`/api/v1/staff/cases/${b.id}`)).body.rating.reasons, ['attitude']);
+    const r = await h.spost(`/api/v1/staff/cases/${b.id}/complete`, { outcome: '已办结', window: '3' });
+    assert.equal(r.status, 200);
+    assert.deepEqual((await rate('?window=3')).body, { seq: 0, offer: null }, 'replaced, and not offered');
+    assertError(await send(first.offer.token, { score: 5 }), 404, 'unknown_offer');
+    const c = await served({ window: '3' });
+    const now = (await rate('?window=3')).body;
+    assert.equal(now.offer.ticket, c.ticket);
+    assert.ok(now.seq > first.seq);
+  });
+
+  it('a long poll is answered within a second of a completion at its window', async () => {
+    const c = await served(null);
+    const seq = (await rate('?window=7')).body.seq;
+    const t0 = Date.now();
+    const held = rate(`?window=7&after=${seq}`);
+    await new Promise((r) => setTimeout(r, 300));
+    await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '7' });
+    const r = await held;
+    assert.equal(r.body.offer.ticket, c.ticket);
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    const t1 = Date.now();
+    const q = await rate(`?window=7&after=${r.body.seq}&wait=1`);
+    assert.equal(q.body.seq, r.body.seq);
+    assert.ok(Date.now() - t1 >= 900, 'held until its wait');
+  });
+
+  it('refuses a missing or bad window and a bad after or wait', async () => {
+    assertError(await rate(''), 400, 'bad_request');
+    assertError(await rate('?window=3%20%E5%8F%B7'), 422, 'bad_window');
+    assertError(await rate('?window=3&after=x'), 400, 'bad_request');
+    assertError(await rate('?window=3&wait=99'), 400, 'bad_request');
+  });
+
+  it('serves the page /rate', async () => {
+    const r = await request(h.url('/rate?window=3'));
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(r.text, /rate\.js/);
+  });
+});

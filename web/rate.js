@@ -1,0 +1,168 @@
+// The window's evaluator (/rate?window=3): a small screen facing the
+// resident at a window. Idle until the window completes a case; then the
+// case's ticket and item with five levels (the words of the statistics).
+// 3 to 5 are sent with one tap; 1 and 2 first ask 哪里没做好? (a few
+// choices and an optional comment). After sending, 谢谢您的评价, and idle
+// again after a few seconds.
+//
+// Public and without login: it learns a one-time token, the ticket, the
+// item's title and a time (GET /api/v1/rate?window=W), nothing of the
+// case's answers; the token rates that case once (POST /api/v1/rate/TOKEN).
+// Updates come by long polling (?after=SEQ), as the call screen's do; a
+// failure is retried after 1 s, 2 s … 5 s. The window comes from the URL,
+// set once by the hall on the screen's PC.
+
+import { checkWindow, windowName } from './calls.js';
+
+const LEVELS = [
+  { score: 5, text: '非常满意' },
+  { score: 4, text: '满意' },
+  { score: 3, text: '基本满意' },
+  { score: 2, text: '不满意' },
+  { score: 1, text: '非常不满意' },
+];
+// codes of the API (cases.h CASES_RATE_REASONS), in its order
+const REASONS = [
+  { code: 'wait', text: '等候时间长' },
+  { code: 'attitude', text: '态度不好' },
+  { code: 'unclear', text: '没有一次说清' },
+  { code: 'materials', text: '材料要求多' },
+  { code: 'other', text: '其他' },
+];
+const THANKS_MS = 5000;     // the thanks stay this long, then idle
+const IDLE_MS = 120_000;    // 哪里没做好 left untouched this long: back to the levels
+
+const $ = (id) => document.getElementById(id);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const raw = (new URLSearchParams(location.search).get('window') || '').trim();
+const win = checkWindow(raw) || raw;   // as the server keeps it: "03" is "3"
+
+let latest = { seq: 0, offer: null };   // what the server said last
+let shown = null;                       // the offer the resident is rating
+let mode = 'idle';                      // idle | offer | why | done
+let score = 0;
+let idleTimer = 0;
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k.startsWith('on')) e.addEventListener(k.slice(2).toLowerCase(), v);
+    else e.setAttribute(k, v);
+  }
+  e.append(...kids);
+  return e;
+}
+
+function setMode(m) {
+  mode = m;
+  for (const id of ['idle', 'offer', 'why', 'done']) $(id).hidden = id !== m;
+  clearTimeout(idleTimer);
+  if (m === 'why') idleTimer = setTimeout(() => draw(), IDLE_MS);
+}
+
+// The screen for what the server said last, unless the resident is in the
+// middle of a rating.
+function draw() {
+  $('error').textContent = '';
+  shown = latest.offer;
+  if (!shown) { setMode('idle'); return; }
+  $('offer-ticket').textContent = shown.ticket;
+  $('offer-title').textContent = shown.title;
+  setMode('offer');
+}
+
+function showError(text) {
+  $('error').textContent = text;
+}
+
+async function send(body) {
+  const buttons = document.querySelectorAll('#main button');
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const r = await fetch('/api/v1/rate/' + encodeURIComponent(shown.token), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    if (r.status === 204) return thanks('谢谢您的评价');
+    if (r.status === 409) return thanks('这次服务已经评价过了,谢谢您');
+    if (r.status === 404) return thanks('这次评价已经结束,谢谢您');
+    let msg = '';
+    try { msg = (await r.json()).error.message; } catch { /* not JSON */ }
+    showError(msg || '没有提交成功,请再点一次');
+  } catch {
+    showError('网络不通,没有提交成功,请再点一次');
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+async function thanks(text) {
+  $('done-text').textContent = text;
+  setMode('done');
+  shown = null;
+  await sleep(THANKS_MS);
+  if (mode === 'done') draw();
+}
+
+function pick(s) {
+  score = s;
+  if (s >= 3) { send({ score: s }); return; }
+  document.querySelectorAll('.r-reason').forEach((b) => b.setAttribute('aria-pressed', 'false'));
+  $('why-comment').value = '';
+  $('error').textContent = '';
+  setMode('why');
+  $('why-h').focus();
+}
+
+function build() {
+  $('levels').append(...LEVELS.map((l) => el('button', {
+    type: 'button', class: `r-level r-level-${l.score}`, 'data-score': String(l.score), onClick: () => pick(l.score),
+  }, el('span', { class: 'r-face', 'aria-hidden': 'true' }, '★'.repeat(l.score)), el('span', {}, l.text))));
+  $('reasons').append(...REASONS.map((x) => el('button', {
+    type: 'button', class: 'r-reason', 'aria-pressed': 'false', 'data-code': x.code,
+    onClick: (ev) => {
+      const b = ev.currentTarget;
+      b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+      setMode('why');
+    },
+  }, x.text)));
+  $('why-h').setAttribute('tabindex', '-1');
+  $('why-comment').addEventListener('input', () => setMode('why'));
+  $('why-back').addEventListener('click', () => draw());
+  $('why-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const reasons = [...document.querySelectorAll('.r-reason[aria-pressed="true"]')].map((b) => b.dataset.code);
+    const comment = $('why-comment').value.trim();
+    send({ score, reasons, ...(comment ? { comment } : {}) });
+  });
+}
+
+async function loop() {
+  let backoff = 1000;
+  let after = null;
+  for (;;) {
+    try {
+      const q = '/api/v1/rate?window=' + encodeURIComponent(win) + (after === null ? '' : '&after=' + after);
+      const r = await fetch(q, { cache: 'no-store' });
+      if (r.status === 422 || r.status === 400) {
+        showError('这个评价器的窗口号不对,请工作人员检查地址里的 window=');
+        return;
+      }
+      if (!r.ok) throw new Error(String(r.status));
+      latest = await r.json();
+      after = latest.seq;
+      backoff = 1000;
+      if (mode === 'idle' || mode === 'offer') draw();
+    } catch {
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, 5000);
+    }
+  }
+}
+
+build();
+if (!win) {
+  showError('请在地址里写明窗口号,如 /rate?window=3');
+} else {
+  $('window-name').textContent = windowName(win);
+  loop();
+}
