@@ -70,6 +70,18 @@ describe('the keypad on a touch screen', () => {
     assert.deepEqual(await axeSerious(page), [], 'axe with the keypad shown');
     assert.deepEqual(await smallTargets(page), []);
     assert.deepEqual(await smallText(page), []);
+    // the sizes docs/kiosk.md gives: keys far above the 60 px rule
+    const size = await page.evaluate(() => {
+      const keys = [...document.querySelectorAll('#main .keypad .kkey')].map(b => b.getBoundingClientRect());
+      const font = (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);
+      return {
+        w: Math.min(...keys.map(r => r.width)), h: Math.min(...keys.map(r => r.height)),
+        digit: font('#main .kkey-5'), word: font('#main .kkey-back'),
+      };
+    });
+    assert.ok(size.w >= 150 && size.h >= 96, JSON.stringify(size));
+    assert.ok(size.digit >= 38 && size.word >= 25, JSON.stringify(size));
+    console.log('keypad sizes at 1080×1920:', JSON.stringify(size));
     await shot(page, 'keypad-id', { fullPage: false });
   });
 
