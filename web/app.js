@@ -23,6 +23,7 @@ import {
 import { caseScreen, resumeCase } from './case.js';
 import { codeScreen } from './backin.js';
 import { officeScreen } from './office.js';
+import { installKeypad } from './keypad.js';
 
 const params = new URLSearchParams(location.search);
 const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
@@ -247,4 +248,5 @@ window.addEventListener('scroll', () => { if (!closeIdle) armIdle(); }, { passiv
 history.replaceState({ idx: 0 }, '', location.hash || '#/');
 setLang(state.lang);
 applyChrome();
+installKeypad();
 route();

@@ -23,6 +23,7 @@ export function codeScreen() {
   const last4 = el('input', {
     id: 'code-last4', type: 'text', class: 'search-input code-last4', autocomplete: 'off',
     spellcheck: 'false', maxlength: '4', inputmode: 'text', 'aria-describedby': 'code-last4-hint',
+    'data-keypad': 'id', // the kiosk's keypad on a touch screen (keypad.js)
   });
   const last4Err = el('div', { class: 'code-last4-error' });
   const last4Box = el('div', { class: 'field code-last4-box' },

@@ -65,6 +65,8 @@ const TEXT = (v) => String(v);
 //   attrs    the text box's type and keyboard (inputmode) on a touch screen
 //   cls      an extra class of the kiosk's box
 //   hint     the i18n key of the format hint under the label (kiosk)
+//   keypad   the kiosk's own keypad for it on a touch screen (keypad.js):
+//            'id' (digits and X), 'digits', 'decimal' (and .), 'tel' (and -)
 //   limits   what min/max count: 'length' (characters) or 'value'
 //   upper    typed letters become capitals (the X of an ID number)
 //   long     (f) → true when the kiosk gives it a text area
@@ -79,7 +81,7 @@ export const TYPES = {
     control: 'text', attrs: {}, limits: 'length',
     long: (f) => !!(f.rules && f.rules.max > 60),
   },
-  number: { control: 'text', attrs: { inputmode: 'decimal' }, hint: 'hint_number' },
+  number: { control: 'text', attrs: { inputmode: 'decimal' }, hint: 'hint_number', keypad: 'decimal' },
   date: {
     control: 'date', hint: 'hint_date', read: dateValue,
     // the window keeps the form its date input shows and takes
@@ -90,17 +92,17 @@ export const TYPES = {
   },
   cn_id: {
     control: 'text', attrs: { inputmode: 'text', autocapitalize: 'characters' }, cls: 'input-id',
-    hint: 'hint_cn_id', upper: true, mask: maskId,
+    hint: 'hint_cn_id', upper: true, mask: maskId, keypad: 'id',
   },
-  cn_mobile: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_cn_mobile' },
-  phone: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_phone' },
+  cn_mobile: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_cn_mobile', keypad: 'digits' },
+  phone: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_phone', keypad: 'tel' },
   email: { control: 'text', attrs: { type: 'email', inputmode: 'email' }, hint: 'hint_email' },
   choice: { control: 'options', options: (f) => f.options.map(o => [o, o]) },
   // digits only, the way the card is printed (groups of four); shown by its
   // last four on the review page, as the server shows it to the resident
   bank_card: {
     control: 'text', attrs: { inputmode: 'numeric', autocomplete: 'off' }, cls: 'input-id',
-    hint: 'hint_bank_card', mask: maskId,
+    hint: 'hint_bank_card', mask: maskId, keypad: 'digits',
   },
   yesno: {
     control: 'options', words: true, options: () => [['yes', t('yes')], ['no', t('no')]],
@@ -280,6 +282,7 @@ function touchField(f, ty, base, value, changed, hint, err) {
       const input = mark(el('input', {
         type: 'text', inputmode: 'numeric', id: base + '-' + s, class: 'input input-date-' + s,
         autocomplete: 'off', maxlength: String(len + 2), spellcheck: 'false',
+        'data-keypad': 'digits', 'data-keypad-full': String(len),
       }));
       input.value = parts[i] || '';
       input.addEventListener('input', () => {
@@ -299,7 +302,8 @@ function touchField(f, ty, base, value, changed, hint, err) {
     input.value = value ?? '';
     input.addEventListener('input', () => changed(input.value));
   } else {
-    input = textBox(f, ty, base, value, changed, { class: 'input' + (ty.cls ? ' ' + ty.cls : '') });
+    input = textBox(f, ty, base, value, changed,
+      { class: 'input' + (ty.cls ? ' ' + ty.cls : ''), 'data-keypad': ty.keypad });
   }
   mark(input);
   return el('div', { class: wrapCls, id: base + '-wrap' },

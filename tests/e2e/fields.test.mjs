@@ -69,9 +69,12 @@ describe('the form marks optional fields only', () => {
     await page.fill('#f-start_date-y', '27');
     await page.fill('#f-start_date-m', '2');
     await page.fill('#f-start_date-d', '30');
+    // the keypad is up under the date (a touch page): the press on 下一步
+    // must not lose its click to the keypad leaving (keypad.js)
+    assert.equal(await page.locator('.keypad').count(), 1);
     await page.click('#main form.step-form button[type=submit]');
     const link = page.locator('#error-summary a');
-    await poll(async () => (await link.count()) === 1);
+    await poll(async () => assert.equal(await link.count(), 1));
     assert.equal(await link.innerText(), '备案开始日期的“年”框请填 4 位数字,如 1985');
     assert.equal(await link.getAttribute('href'), '#f-start_date-y');
     await link.click();
@@ -80,7 +83,7 @@ describe('the form marks optional fields only', () => {
     // the right shape but no such day: the server's date_not_real, by the box
     await page.fill('#f-start_date-y', String(y));
     await page.click('#main form.step-form button[type=submit]');
-    await poll(async () => (await link.innerText().catch(() => '')).includes('没有'));
+    await poll(async () => assert.ok((await link.innerText()).includes('没有')));
     assert.equal(await link.innerText(), '备案开始日期:2 月没有 30 日,请核对“日”框');
     assert.equal(await link.getAttribute('href'), '#f-start_date-d');
     assert.deepEqual(await axeSerious(page), []);

@@ -1,6 +1,6 @@
 // A resident's labour-handbook case (sample library) walked through the API up
 // to its ticket, as the kiosk sends it; shared by the browser tests that need
-// a handed-in case (staff.test.mjs, backin.test.mjs).
+// a handed-in case (staff.test.mjs, backin.test.mjs) or its form (keypad.test.mjs).
 import assert from 'node:assert/strict';
 
 export const ID = '11010519850315102X';
@@ -15,13 +15,21 @@ export async function apiPost(base, p, body, headers = { 'content-type': 'applic
   return text ? JSON.parse(text) : null;
 }
 
-// Returns {id, ticket} of a new waiting case on the daemon at base.
-export async function labourCase(base) {
+// Returns the id of a new case on the daemon at base, at its form (step 2:
+// name, ID number, mobile…), its conditions and first steps answered.
+export async function labourForm(base) {
   const post = (p, body) => apiPost(base, p, body);
   const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
   await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
   await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
   await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
+  return c.id;
+}
+
+// Returns {id, ticket} of a new waiting case on the daemon at base.
+export async function labourCase(base) {
+  const post = (p, body) => apiPost(base, p, body);
+  const c = { id: await labourForm(base) };
   await post(`/api/v1/cases/${c.id}/steps/2`, {
     fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
   });

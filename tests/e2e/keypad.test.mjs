@@ -1,0 +1,232 @@
+// The kiosk's own number keypad (web/keypad.js, issue #9.3): on a touch
+// screen (portrait 1080×1920) an ID number with its X and a mobile are typed
+// by tapping keys and the step is accepted; a date's boxes fill one after
+// the other; a keyboard-wedge reader (fast keystrokes and Enter) still types
+// into the box with the keypad up and submits the step; axe and the size
+// rules with the keypad on screen; on a desk PC with a mouse there is no
+// keypad, unless the page is in kiosk mode (/?kiosk=1).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useKiosk, kioskPage, atRoute, poll, axeSerious, smallTargets, smallText, shot } from './helpers.mjs';
+import { apiPost, labourForm, ID, NAME } from './labour-case.mjs';
+
+const k = useKiosk();
+const MOBILE = '13800138000';
+
+const atForm = () => labourForm(k.url);
+
+async function openForm(page, id, query = '') {
+  await page.goto(`${k.url}/${query}#/case/${id}`);
+  await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/);
+}
+
+const pad = (page) => page.locator('#main .keypad');
+const key = (page, label) => pad(page).getByRole('button', { name: label, exact: true });
+const focusedId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+// Taps the keys of text one by one, as a resident would.
+async function tapKeys(page, text) {
+  for (const ch of text) await key(page, ch).tap();
+}
+
+// Fills what the keypad does not serve (Chinese text comes from the system's
+// input method; the choice is a tap).
+async function fillTheRest(page) {
+  await page.fill('#f-name', NAME);
+  await page.fill('#f-address', '幸福路12号3单元201室');
+  await page.locator('label[for="f-education-2"]').tap();
+}
+
+describe('the keypad on a touch screen', () => {
+  let kp, page, id;
+  before(async () => {
+    id = await atForm();
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('an ID number with its X, tapped in; a mistake taken back with 退格', async () => {
+    await openForm(page, id);
+    assert.equal(await pad(page).count(), 0, 'no keypad before a box is touched');
+    await fillTheRest(page);
+    await page.locator('#f-id_number').tap();
+    await pad(page).waitFor();
+    // a labelled group of real buttons, under its field
+    assert.equal(await pad(page).getAttribute('role'), 'group');
+    assert.equal(await pad(page).getAttribute('aria-label'), '数字键盘');
+    for (const name of ['退格', '清空', '收起键盘', 'X', '0', '9']) assert.equal(await key(page, name).count(), 1, name);
+    assert.equal(await page.evaluate(() => document.querySelector('#main .keypad').previousElementSibling.id), 'f-id_number-wrap');
+    // the system keyboard is kept away while the keypad is up
+    assert.equal(await page.getAttribute('#f-id_number', 'inputmode'), 'none');
+
+    await tapKeys(page, '1101051985');
+    await key(page, '7').tap();
+    await key(page, '退格').tap();
+    await tapKeys(page, ID.slice(10));
+    assert.equal(await page.inputValue('#f-id_number'), ID);
+    assert.equal(await focusedId(page), 'f-id_number', 'the box keeps the focus through every tap');
+
+    assert.deepEqual(await axeSerious(page), [], 'axe with the keypad shown');
+    assert.deepEqual(await smallTargets(page), []);
+    assert.deepEqual(await smallText(page), []);
+    // the sizes docs/kiosk.md gives: keys far above the 60 px rule
+    const size = await page.evaluate(() => {
+      const keys = [...document.querySelectorAll('#main .keypad .kkey')].map(b => b.getBoundingClientRect());
+      const font = (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);
+      return {
+        w: Math.min(...keys.map(r => r.width)), h: Math.min(...keys.map(r => r.height)),
+        digit: font('#main .kkey-5'), word: font('#main .kkey-back'),
+      };
+    });
+    assert.ok(size.w >= 150 && size.h >= 96, JSON.stringify(size));
+    assert.ok(size.digit >= 38 && size.word >= 25, JSON.stringify(size));
+    console.log('keypad sizes at 1080×1920:', JSON.stringify(size));
+    await shot(page, 'keypad-id', { fullPage: false });
+  });
+
+  it('清空, then a mobile (no X on its keypad), and the step is accepted', async () => {
+    await key(page, '清空').tap();
+    assert.equal(await page.inputValue('#f-id_number'), '');
+    await tapKeys(page, ID);
+
+    await page.locator('#f-mobile').tap();
+    await poll(async () => assert.equal(
+      await page.evaluate(() => document.querySelector('#main .keypad').previousElementSibling.id), 'f-mobile-wrap'));
+    assert.equal(await key(page, 'X').count(), 0, 'X only for an ID number');
+    // the ID box left the keypad: its own keyboard back
+    assert.equal(await page.getAttribute('#f-id_number', 'inputmode'), 'text');
+    await tapKeys(page, MOBILE);
+    assert.equal(await page.inputValue('#f-mobile'), MOBILE);
+
+    await key(page, '收起键盘').tap();
+    assert.equal(await pad(page).count(), 0, '收起键盘 puts it away');
+    assert.equal(await page.getAttribute('#f-mobile', 'inputmode'), 'tel');
+    await page.locator('#f-mobile').tap();
+    await pad(page).waitFor();   // a tap on the box brings it back
+
+    await atRoute(page, /\/step\/3$/, () => page.locator('#main form.step-form button[type=submit]').tap());
+    const c = await (await fetch(`${k.url}/api/v1/cases/${id}`)).json();
+    assert.ok(c.done.includes(2), JSON.stringify(c.done));
+    kp.assertClean('keypad');
+  });
+});
+
+describe('the last four of 我有凭条', () => {
+  let kp, page;
+  before(async () => {
+    kp = await kioskPage(k, { hasTouch: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('come from the keypad, with X, and no more than its maxlength', async () => {
+    await page.goto(`${k.url}/#/code`);
+    await atRoute(page, /^#\/code$/);
+    await page.keyboard.type('A001');   // the ticket, as a scanner would
+    await page.keyboard.press('Enter');
+    await pad(page).waitFor();
+    assert.equal(await focusedId(page), 'code-last4');
+    await tapKeys(page, '102X5');
+    assert.equal(await page.inputValue('#code-last4'), '102X', 'maxlength 4 holds');
+    assert.deepEqual(await axeSerious(page), []);
+    assert.deepEqual(await smallTargets(page), []);
+    kp.assertClean('code');
+  });
+});
+
+describe('a keyboard-wedge reader with the keypad up', () => {
+  let kp, page, id;
+  before(async () => {
+    id = await atForm();
+    kp = await kioskPage(k, { hasTouch: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('types the ID number into the box and its Enter submits the step', async () => {
+    await openForm(page, id);
+    await fillTheRest(page);
+    await page.locator('#f-mobile').tap();
+    await tapKeys(page, MOBILE);
+    await page.locator('#f-id_number').tap();
+    await pad(page).waitFor();
+    // a reader "types" fast, lowercase x and all, and ends with Enter
+    await page.keyboard.type(ID.toLowerCase(), { delay: 5 });
+    assert.equal(await page.inputValue('#f-id_number'), ID, 'the box got every keystroke, X in capitals');
+    assert.equal(await pad(page).count(), 1, 'the keypad stays up');
+    await atRoute(page, /\/step\/3$/, () => page.keyboard.press('Enter'));
+    const c = await (await fetch(`${k.url}/api/v1/cases/${id}`)).json();
+    assert.ok(c.done.includes(2), JSON.stringify(c.done));
+    kp.assertClean('wedge');
+  });
+});
+
+describe('a date typed on the keypad', () => {
+  let kp, page;
+  before(async () => {
+    kp = await kioskPage(k, { hasTouch: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('fills the box in focus and moves on to the next when it is full', async () => {
+    const post = (p, body) => apiPost(k.url, p, body);
+    const c = await post('/api/v1/cases', { procedure: 'unemployment-registration', channel: 'kiosk' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true, true] });
+    await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { reason: '本人辞职' } });
+    await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true } });
+    await page.goto(`${k.url}/#/case/${c.id}`);
+    await atRoute(page, /\/step\/2$/);
+    await page.locator('#f-lost_date-y').tap();
+    await pad(page).waitFor();
+    assert.equal(await page.evaluate(() => document.querySelector('#main .keypad').previousElementSibling.id), 'f-lost_date-wrap');
+    await tapKeys(page, '2025');
+    assert.equal(await focusedId(page), 'f-lost_date-m', 'a full year moves on to the month');
+    await tapKeys(page, '03');
+    assert.equal(await focusedId(page), 'f-lost_date-d');
+    await tapKeys(page, '15');
+    assert.deepEqual(await Promise.all(['y', 'm', 'd'].map(s => page.inputValue(`#f-lost_date-${s}`))), ['2025', '03', '15']);
+    // and the page took it as typed: the rest filled in, the step is accepted
+    await page.fill('#f-name', NAME);
+    await page.locator('#f-id_number').tap();
+    await tapKeys(page, ID);
+    await page.locator('#f-mobile').tap();
+    await tapKeys(page, MOBILE);
+    await page.fill('#f-prev_employer', '幸福食品有限公司');
+    await page.locator('label[for="f-want_training-1"]').tap();
+    await atRoute(page, /\/step\/3$/, () => page.locator('#main form.step-form button[type=submit]').tap());
+    const got = await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json();
+    assert.ok(got.done.includes(2), JSON.stringify(got));
+    kp.assertClean('date');
+  });
+});
+
+describe('a desk PC with a mouse', () => {
+  let kp, page;
+  before(async () => {
+    kp = await kioskPage(k, { hasTouch: false, viewport: { width: 1366, height: 768 } });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('has no keypad: the box keeps its own keyboard', async () => {
+    await openForm(page, await atForm());
+    await page.locator('#f-id_number').click();
+    await page.keyboard.type(ID);
+    assert.equal(await page.inputValue('#f-id_number'), ID);
+    assert.equal(await pad(page).count(), 0);
+    assert.equal(await page.getAttribute('#f-id_number', 'inputmode'), 'text');
+  });
+
+  it('in kiosk mode (/?kiosk=1) it has one, for a touch frame that reports a mouse', async () => {
+    await openForm(page, await atForm(), '?kiosk=1');
+    await page.locator('#f-mobile').click();
+    await pad(page).waitFor();
+    await key(page, '1').click();
+    await key(page, '3').click();
+    assert.equal(await page.inputValue('#f-mobile'), '13');
+    assert.equal(await focusedId(page), 'f-mobile');
+    kp.assertClean('desk');
+  });
+});

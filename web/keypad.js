@@ -1,0 +1,219 @@
+// The kiosk's own number keypad, for a touch screen with no keyboard: ID
+// numbers (with X), mobiles, bank cards, numbers and the date boxes. The
+// field renderer (fields.js) marks the boxes it serves with data-keypad (the
+// kind of keys) and data-keypad-full (a date box's length, after which the
+// keypad moves on to the next box); this module does the rest.
+//
+// It never takes the focus: the box keeps it, so a keyboard-wedge ID-card
+// reader or scanner (which "types" into the focused box and ends with Enter)
+// and a real keyboard work as before, and Enter still submits the step. A key
+// types through the path a keyboard uses (beforeinput, the text at the caret,
+// input), so the page's own handlers (capitals, the draft, the idle timer)
+// see it as typing. While it is up, its box has inputmode="none", so a
+// tablet's own keyboard does not cover it; 收起键盘 puts it away and gives
+// the box its keyboard back, and a tap on a box brings the keypad again.
+//
+// Shown on touch screens (pointer: coarse, or once a touch is seen) and in
+// kiosk mode (/?kiosk=1, the kiosk launcher's address: many touch frames
+// report themselves as a mouse); never on a desk PC with a mouse.
+
+import { el } from './core.js';
+import { t } from './i18n.js';
+
+// The key left of 0 by kind: [typed text, i18n key of its spoken name].
+const EXTRA = {
+  id: ['X', null],
+  digits: null,
+  decimal: ['.', 'keypadDot'],
+  tel: ['-', 'keypadDash'],
+};
+
+let wanted = false;   // a touch screen or kiosk mode
+let target = null;    // the box the keys type into
+let pad = null;       // the keypad's element while it is up
+let putAway = null;   // the box whose keypad 收起键盘 put away
+let pressing = false; // a pointer is down (a press under way)
+let pendingDetach = false; // the keypad goes when that press ends
+
+const served = (n) => n instanceof HTMLInputElement && Object.hasOwn(EXTRA, n.dataset.keypad || '');
+
+// Starts the keypad for the kiosk page: call once. kiosk: kiosk mode (the
+// launcher's ?kiosk=1 unless told).
+export function installKeypad({ kiosk = new URLSearchParams(location.search).get('kiosk') === '1' } = {}) {
+  const coarse = matchMedia('(pointer: coarse)');
+  wanted = kiosk || coarse.matches;
+  coarse.addEventListener('change', () => { if (coarse.matches) touched(); });
+  document.addEventListener('touchstart', touched, { capture: true, passive: true });
+  document.addEventListener('pointerdown', (e) => {
+    if (e.pointerType === 'touch') touched();
+    // a tap on a box: the keypad comes (back), and the box's inputmode is
+    // set before the browser decides on its own keyboard
+    if (wanted && served(e.target)) {
+      if (putAway === e.target) putAway = null;
+      quiet(e.target);
+      if (document.activeElement === e.target) attach(e.target);
+    }
+  }, { capture: true });
+  // A press on a button (下一步) moves the focus at its start: the keypad
+  // going then would pull the page up under the finger, and the release
+  // would land beside the button, losing the tap. While a pointer is down
+  // the keypad stays; it goes once the press has made its click.
+  document.addEventListener('pointerdown', () => { pressing = true; }, { capture: true });
+  const released = () => {
+    pressing = false;
+    setTimeout(() => { if (pendingDetach) detach(); }, 0);
+  };
+  document.addEventListener('pointerup', released, { capture: true });
+  document.addEventListener('pointercancel', released, { capture: true });
+  document.addEventListener('focusin', (e) => {
+    if (pad && pad.contains(e.target)) return;   // a keyboard user on a key
+    if (wanted && served(e.target) && putAway !== e.target) attach(e.target);
+    else later();
+  });
+  document.addEventListener('focusout', () => {
+    // focus that left for nothing focusable (a tap on the page, a redrawn
+    // screen): the keypad goes with it; to another box, focusin moved it
+    setTimeout(() => {
+      const a = document.activeElement;
+      if (pad && a !== target && !pad.contains(a)) later();
+    }, 0);
+  });
+}
+
+// Whether the keypad is up (for the browser tests and the docs' numbers).
+export const keypadShown = () => !!pad && pad.isConnected;
+
+function touched() {
+  if (wanted) return;
+  wanted = true;
+  const a = document.activeElement;
+  if (served(a)) attach(a);
+}
+
+// inputmode="none" on the box while the keypad serves it; the box's own
+// value comes back when it does not.
+function quiet(input) {
+  if (input.dataset.keypadIm === undefined) input.dataset.keypadIm = input.getAttribute('inputmode') ?? '';
+  input.setAttribute('inputmode', 'none');
+}
+
+function restore(input) {
+  if (!input || input.dataset.keypadIm === undefined) return;
+  if (input.dataset.keypadIm) input.setAttribute('inputmode', input.dataset.keypadIm);
+  else input.removeAttribute('inputmode');
+  delete input.dataset.keypadIm;
+}
+
+// The keypad under the field of input (its .field wrapper: for a date, the
+// three boxes' fieldset, so the keypad stays put as it moves between them).
+function attach(input) {
+  if (target && target !== input) restore(target);
+  target = input;
+  putAway = null;
+  pendingDetach = false;
+  quiet(input);
+  const kind = input.dataset.keypad;
+  const where = input.closest('.field') || input;
+  if (!pad || pad.dataset.kind !== kind || pad.previousElementSibling !== where || pad.lang !== document.documentElement.lang) {
+    if (pad) pad.remove();
+    pad = build(kind);
+    where.after(pad);
+  }
+  pad.scrollIntoView({ block: 'nearest' });
+}
+
+// The keypad goes now, or once the press under way has made its click.
+function later() {
+  if (pressing) pendingDetach = true;
+  else detach();
+}
+
+function detach() {
+  pendingDetach = false;
+  restore(target);
+  target = null;
+  if (pad) pad.remove();
+  pad = null;
+}
+
+function build(kind) {
+  const key = (label, cls, act, name) => {
+    const b = el('button', { type: 'button', class: 'kkey ' + cls, tabindex: '-1', 'aria-label': name }, label);
+    b.addEventListener('click', () => press(act));
+    return b;
+  };
+  const digit = (d) => key(d, 'kkey-digit kkey-' + d, () => insert(d));
+  const extra = EXTRA[kind];
+  const box = el('div', {
+    class: 'keypad', role: 'group', 'aria-label': t('keypadLabel'), 'data-kind': kind,
+    lang: document.documentElement.lang,
+  },
+  ['1', '2', '3'].map(digit), key(t('keypadBack'), 'kkey-word kkey-back', back),
+  ['4', '5', '6'].map(digit), key(t('keypadClear'), 'kkey-word kkey-clear', clear),
+  ['7', '8', '9'].map(digit), key(t('keypadDone'), 'kkey-word kkey-done', done),
+  extra ? key(extra[0], 'kkey-digit kkey-extra', () => insert(extra[0]), extra[1] ? t(extra[1]) : undefined)
+    : el('span', { class: 'kkey-gap', 'aria-hidden': 'true' }),
+  digit('0'));
+  // a press must not move the focus off the box (the wedge reader types
+  // there); the click that follows still comes
+  for (const type of ['pointerdown', 'mousedown'])
+    box.addEventListener(type, (e) => { if (e.target.closest('button')) e.preventDefault(); });
+  return box;
+}
+
+function press(act) {
+  if (!target || !target.isConnected) { detach(); return; }
+  if (document.activeElement !== target) target.focus({ preventScroll: true });
+  act();
+}
+
+// Text replacing [s, e) of the box, announced as a keyboard's edit is:
+// a cancelable beforeinput, the change, then input. false when not made.
+function edit(input, text, s, e, inputType) {
+  const data = inputType === 'insertText' ? text : null;
+  if (!input.dispatchEvent(new InputEvent('beforeinput', { bubbles: true, cancelable: true, inputType, data })))
+    return false;
+  input.setRangeText(text, s, e, 'end');
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType, data }));
+  return true;
+}
+
+const caret = (input) => [input.selectionStart ?? input.value.length, input.selectionEnd ?? input.value.length];
+
+function insert(ch) {
+  const input = target;
+  const [s, e] = caret(input);
+  // as typing does: nothing beyond maxlength
+  if (input.maxLength >= 0 && input.value.length - (e - s) + ch.length > input.maxLength) return;
+  if (!edit(input, ch, s, e, 'insertText')) return;
+  // a full date box: on to the next one, as the resident reads them
+  const full = +input.dataset.keypadFull;
+  if (full && input.value.length >= full && input.selectionStart === input.value.length) {
+    const boxes = [...(input.closest('fieldset') || document).querySelectorAll('input[data-keypad]')];
+    const next = boxes[boxes.indexOf(input) + 1];
+    if (next) {
+      next.focus({ preventScroll: true });
+      next.setSelectionRange(next.value.length, next.value.length);
+    }
+  }
+}
+
+function back() {
+  const input = target;
+  let [s, e] = caret(input);
+  if (s === e) {
+    if (s === 0) return;
+    s -= 1;
+  }
+  edit(input, '', s, e, 'deleteContentBackward');
+}
+
+function clear() {
+  if (target.value) edit(target, '', 0, target.value.length, 'deleteContent');
+}
+
+function done() {
+  const input = target;
+  detach();
+  putAway = input;
+}
