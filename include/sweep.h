@@ -6,7 +6,8 @@
  *    that records where the resident stopped. A case a staffer started at
  *    the window (channel `window`) gets SWEEP_IDLE_WINDOW_SECONDS: the
  *    window lists such cases for a day so that one can be taken up again.
- *    A case handed in (`waiting`, `accepted`, `returned`) that nobody
+ *    A case handed in (`waiting`, `accepted`, `returned`, `prereview`,
+ *    `invited`) that nobody
  *    touched for the retention period (at least SWEEP_STALE_MIN_DAYS) is
  *    abandoned too, with the same event: otherwise yesterday's queue and a
  *    return never corrected would keep their ID numbers for ever.

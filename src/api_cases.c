@@ -357,8 +357,10 @@ enum MHD_Result api_case_submit(struct http_request *req)
         return reply_internal(req);
     if (r > 0)
         return reply_refusal(req, &e);
-    if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "status", "waiting") ||
-        !cJSON_AddStringToObject(out, "ticket", ticket))
+    /* a web case has no ticket: it waits in the online pre-review list */
+    if (!(out = cJSON_CreateObject()) ||
+        !cJSON_AddStringToObject(out, "status", ticket ? "waiting" : "prereview") ||
+        (ticket && !cJSON_AddStringToObject(out, "ticket", ticket)))
         ret = reply_internal(req);
     else
         ret = reply_json_take(req, MHD_HTTP_OK, cJSON_PrintUnformatted(out), REPLY_PUBLIC);

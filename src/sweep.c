@@ -76,7 +76,7 @@ static const char sql_idle[] =
     " AND updated_at < CASE channel WHEN 'window' THEN ?3 ELSE ?1 END"
     " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 static const char sql_stale[] =
-    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned')"
+    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited')"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 /* through the partial index cases_due (schema/005), whose terms these
  * are: erased cases are not in it, so this reads only what is due, already
@@ -98,7 +98,7 @@ static const char sql_abandon[] =
 static const char sql_abandon_stale[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
-    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned') RETURNING updated_at";
+    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited') RETURNING updated_at";
 /* step: see sweep_stop_step */
 static const char sql_abandon_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"

@@ -90,6 +90,7 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
     rc |= window_view_add_num(o, "calls", cs->w.calls);
     rc |= window_view_add_str(o, "accepted_at", cs->w.accepted_at);
     rc |= window_view_add_str(o, "accepted_by", cs->w.accepted_by);
+    rc |= window_view_add_str(o, "invite_date", cs->w.invite_date);
     if (rc || !(ids = cJSON_AddArrayToObject(o, "ids")))
         return -1;
     /* lists are seen over a staffer's shoulder: ID numbers by their last 4 */
@@ -207,6 +208,38 @@ int window_view_queue_json(struct db *db, char **out)
         window_view_list(db, root, "queue", sql_waiting, NULL) == 0 &&
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
+        rc = 0;
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0 && !(*out = window_view_print(root)))
+        return -1;
+    if (rc != 0)
+        cJSON_Delete(root);
+    return rc;
+}
+
+/* 网上预审: web cases handed in, in the order they came; those invited
+ * to the hall by the day they are asked to come */
+static const char sql_prereview[] =
+    "SELECT id FROM cases WHERE status = 'prereview' ORDER BY queue_seq LIMIT ?1";
+static const char sql_invited[] =
+    "SELECT id FROM cases WHERE status = 'invited' ORDER BY invite_date, queue_seq LIMIT ?1";
+
+int window_view_prereview_json(struct db *db, char **out)
+{
+    cJSON *root = cJSON_CreateObject();
+    char now[CLOCK_UTC_LEN];
+    int rc = -1;
+
+    *out = NULL;
+    if (!root || db_read_begin(db) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    clock_utc_now(now);
+    if (window_view_add_str(root, "now", now) == 0 &&
+        window_view_list(db, root, "prereview", sql_prereview, NULL) == 0 &&
+        window_view_list(db, root, "invited", sql_invited, NULL) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;
@@ -476,6 +509,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "returned_by", cs->w.returned_by);
     rc |= case_view_add_returned_items(root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
+    rc |= case_view_add_invite(root, cs, true);
     rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
     rc |= window_view_add_meta(root, p);
     /* the public case's answers, unmasked: the one place ID numbers show in full */
