@@ -73,7 +73,7 @@ static const char *const sweep_pass_verb[] = {"abandoned", "abandoned", "erased"
  * stopped. */
 static const char sql_idle[] =
     "SELECT id FROM cases WHERE status = 'open'"
-    " AND updated_at < CASE channel WHEN 'window' THEN ?3 ELSE ?1 END"
+    " AND updated_at < CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?1 END"
     " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 static const char sql_stale[] =
     "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited')"
@@ -88,12 +88,12 @@ static const char sql_due[] =
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last
- * activity, ?3 for a case started at the window), not when the sweep
+ * activity, ?3 for a case started at the window or from home), not when the sweep
  * noticed: figures and retention then do not depend on when the daemon ran */
 static const char sql_abandon[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at)"
-    "  + CASE channel WHEN 'window' THEN ?3 ELSE ?2 END, 'unixepoch')"
+    "  + CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?2 END, 'unixepoch')"
     " WHERE id = ?1 AND status = 'open' RETURNING updated_at";
 static const char sql_abandon_stale[] =
     "UPDATE cases SET status = 'abandoned',"
