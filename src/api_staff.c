@@ -80,7 +80,8 @@ static bool api_staff_id(struct http_request *req, struct db *db, char id[CASE_I
     return false;
 }
 
-enum MHD_Result api_staff_queue(struct http_request *req)
+/* A list of cases (the queue, 网上预审) as list writes it. */
+static enum MHD_Result api_staff_list(struct http_request *req, int (*list)(struct db *, char **))
 {
     enum MHD_Result res;
     struct db *db;
@@ -88,9 +89,14 @@ enum MHD_Result api_staff_queue(struct http_request *req)
 
     if (!api_staff_begin(req, &res, &db))
         return res;
-    if (window_view_queue_json(db, &json) != 0)
+    if (list(db, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_staff_queue(struct http_request *req)
+{
+    return api_staff_list(req, window_view_queue_json);
 }
 
 enum MHD_Result api_staff_case(struct http_request *req)
@@ -278,15 +284,7 @@ out:
 /* 网上预审: the web cases handed in from home, and those invited. */
 enum MHD_Result api_staff_prereview(struct http_request *req)
 {
-    enum MHD_Result res;
-    struct db *db;
-    char *json;
-
-    if (!api_staff_begin(req, &res, &db))
-        return res;
-    if (window_view_prereview_json(db, &json) != 0)
-        return reply_internal(req);
-    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    return api_staff_list(req, window_view_prereview_json);
 }
 
 /* {"date":"YYYY-MM-DD","note":"…"}: the resident of a web case is asked to

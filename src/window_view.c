@@ -183,6 +183,18 @@ out:
     return rc;
 }
 
+/* Ends a list answer's read transaction: *out gets root printed when rc
+ * is 0 and all went well; root is freed either way. Returns rc or -1. */
+static int window_view_end(struct db *db, cJSON *root, int rc, char **out)
+{
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0)
+        return (*out = window_view_print(root)) ? 0 : -1;
+    cJSON_Delete(root);
+    return rc;
+}
+
 int window_view_queue_json(struct db *db, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -209,13 +221,7 @@ int window_view_queue_json(struct db *db, char **out)
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;
-    if (db_read_end(db) != 0)
-        rc = -1;
-    if (rc == 0 && !(*out = window_view_print(root)))
-        return -1;
-    if (rc != 0)
-        cJSON_Delete(root);
-    return rc;
+    return window_view_end(db, root, rc, out);
 }
 
 /* 网上预审: web cases handed in, in the order they came; those invited
@@ -241,13 +247,7 @@ int window_view_prereview_json(struct db *db, char **out)
         window_view_list(db, root, "prereview", sql_prereview, NULL) == 0 &&
         window_view_list(db, root, "invited", sql_invited, NULL) == 0)
         rc = 0;
-    if (db_read_end(db) != 0)
-        rc = -1;
-    if (rc == 0 && !(*out = window_view_print(root)))
-        return -1;
-    if (rc != 0)
-        cJSON_Delete(root);
-    return rc;
+    return window_view_end(db, root, rc, out);
 }
 
 /* the turn of a waiting case; none for any other */
