@@ -464,7 +464,10 @@ function history(v) {
       el('caption', { class: 'sr-only' }, '办件记录,先发生的在前'),
       el('thead', {}, el('tr', {}, ['时间', '事件', '经办人', '渠道', '步骤', '说明'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, v.events.map((e) => el('tr', {},
-        el('td', {}, time(e.at, true)), el('td', {}, WHAT[e.what] || e.what), el('td', {}, e.user || '居民'),
+        el('td', {}, time(e.at, true)),
+        // a web case is handed in to online pre-review, not to the window
+        el('td', {}, e.what === 'submitted' && e.channel === 'web' ? '提交网上预审' : WHAT[e.what] || e.what),
+        el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次` : e.detail || ''))))),

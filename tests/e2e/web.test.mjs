@@ -149,6 +149,7 @@ describe('a web case from a phone reaches pre-review', () => {
       assert.equal(await s.locator('#queue tbody tr', { hasText: '就业创业证申领' }).count(), 0, 'not in the hall queue');
       await row.getByRole('button', { name: /^通知来大厅/ }).click();
       await s.locator('#invite-date').waitFor();
+      assert.match(await s.locator('#case-pane .history').innerText(), /提交网上预审/);
       assert.equal(await s.locator('#case-h').innerText(), '网上办件 · 就业创业证申领(劳动手册)');
       const axeForm = await axeSerious(s);
       assert.deepEqual(axeForm, [], 'axe on the staff page with the invitation form');
