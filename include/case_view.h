@@ -36,6 +36,12 @@ int case_view_add_returned_items(cJSON *root, const struct case_state *cs);
  * left out), or null for a case handed in complete. 0 or -1 (memory). */
 int case_view_add_missing(cJSON *root, const struct case_state *cs);
 
+/* Adds "invite" to root: null, or once staff asked the resident of a web
+ * case to come to the hall (网上预审) {"date","note"} (note null when none),
+ * and for staff also "at" and "by". Kept after the case was accepted, as
+ * the date it was taken up on. Returns 0 or -1. */
+int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff);
+
 /* Adds "values" {KEY: value} (the effective accepted answers) and
  * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
  * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4

@@ -24,7 +24,10 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen);
 int db_dir_ensure(const char *path);
 
 /* Applies the embedded migrations (schema/NNN-*.sql) that are newer than
- * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction. Returns
+ * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction, with
+ * foreign keys off while they run (so that a migration may rebuild a table
+ * others refer to) and PRAGMA foreign_key_check passing before each
+ * commit; they are on again afterwards, whatever happened. Returns
  * 0, or -1 with a message in err (the failing migration is rolled back; a
  * database newer than this binary is refused). */
 int db_migrate(struct db *db, char *err, size_t errlen);

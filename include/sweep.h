@@ -5,8 +5,11 @@
  *    activity for SWEEP_IDLE_SECONDS becomes `abandoned`, with an event
  *    that records where the resident stopped. A case a staffer started at
  *    the window (channel `window`) gets SWEEP_IDLE_WINDOW_SECONDS: the
- *    window lists such cases for a day so that one can be taken up again.
- *    A case handed in (`waiting`, `accepted`, `returned`) that nobody
+ *    window lists such cases for a day so that one can be taken up again;
+ *    so does one started from home (channel `web`), whose link the
+ *    resident keeps to go on later.
+ *    A case handed in (`waiting`, `accepted`, `returned`, `prereview`,
+ *    `invited`) that nobody
  *    touched for the retention period (at least SWEEP_STALE_MIN_DAYS) is
  *    abandoned too, with the same event: otherwise yesterday's queue and a
  *    return never corrected would keep their ID numbers for ever.
@@ -36,7 +39,7 @@
 #include "db.h"
 
 #define SWEEP_IDLE_SECONDS 3600         /* no activity this long: abandoned */
-#define SWEEP_IDLE_WINDOW_SECONDS 86400 /* the same for a case started at the window */
+#define SWEEP_IDLE_WINDOW_SECONDS 86400 /* the same for a window or web case */
 #define SWEEP_RETENTION_DEFAULT 30      /* days */
 #define SWEEP_RETENTION_MAX 3650        /* days; 0 erases at the next sweep */
 #define SWEEP_INTERVAL_MS 60000

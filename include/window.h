@@ -11,11 +11,14 @@
  * then. What staff see is window_view.h; the notice is print.h.
  *
  * Moves:  open | returned --submit--> waiting (a ticket; a new turn)
+ *           a web case instead --submit--> prereview (网上预审: no ticket)
  *         open | returned --submit without every paper (材料不全)--> waiting
- *           (the same, with the missing items recorded)
- *         waiting --accept--> accepted --complete--> completed
- *         waiting | accepted --return--> returned (the resident corrects
- *           and submits again: waiting, a new turn in the queue)
+ *           (the same, with the missing items recorded; a web case prereview)
+ *         prereview | invited --invite (a date)--> invited
+ *         waiting | invited --accept--> accepted --complete--> completed
+ *         waiting | accepted | prereview | invited --return--> returned (the
+ *           resident corrects and submits again: waiting, a new turn in the
+ *           queue; a web case prereview again)
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
  *
@@ -42,9 +45,11 @@
 /* Hands the case to the window: status waiting and a ticket, a new turn
  * in the queue (not called, not accepted, what an earlier return said
  * cleared). A returned case submitted again keeps its ticket on the day it
- * was drawn and draws a new one on a later day. user is the staffer who
- * filled it in at the window, or NULL for the resident. Returns 0 and
- * *ticket (caller frees), 1 with e set (not finished, already submitted,
+ * was drawn and draws a new one on a later day. A case of channel web goes
+ * to the online pre-review list instead (status prereview, no ticket:
+ * *ticket stays NULL). user is the staffer who filled it in at the
+ * window, or NULL for the resident. Returns 0 and *ticket (caller frees;
+ * NULL for a web case), 1 with e set (not finished, already submitted,
  * unknown case), -1 on error. */
 int window_submit(struct db *db, const char *id, const char *user, char **ticket,
                   struct refusal *e);
@@ -94,6 +99,17 @@ int window_accept(struct db *db, const char *id, const char *user, struct refusa
  * unless the case is rated already. */
 int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
                     const char *window, struct refusal *e);
+
+#define WINDOW_INVITE_DAYS_MAX 90   /* how far ahead an invitation to the hall may be */
+
+/* 网上预审: asks the resident of a web case in prereview (or invited: the
+ * date moves) to come to the hall with the originals on date (YYYY-MM-DD,
+ * local, today .. WINDOW_INVITE_DAYS_MAX days ahead; refused bad_date,
+ * date_past, date_too_far), with an optional note (NULL or blank: none;
+ * else as outcome above, note_too_long). Status invited; the event's
+ * detail is the date. Returns 0, 1 with e set (also not_prereview), -1. */
+int window_invite(struct db *db, const char *id, const char *user, const char *date,
+                  const char *note, struct refusal *e);
 
 /* Names of parts of the procedure, as a return request listed them.
  * bad_tail: the list as sent went on with something that is not a name

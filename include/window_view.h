@@ -21,9 +21,16 @@
  * version no longer parses is left out (logged by procedure and version).
  * An entry is {"id","ticket","procedure","title","status","channel",
  * "submitted_at","waiting_since","called_at","called_by","calls",
- * "accepted_at","accepted_by","ids":[{"label","value"}]}. Returns 0 and
- * *out (caller frees) or -1. */
+ * "accepted_at","accepted_by","invite_date","ids":[{"label","value"}]}.
+ * Returns 0 and *out (caller frees) or -1. */
 int window_view_queue_json(struct db *db, char **out);
+
+/* GET /api/v1/staff/prereview (网上预审): {"now","prereview":[entry…],
+ * "invited":[entry…]}, web cases handed in (status prereview) oldest
+ * first, and those invited to the hall by their date; at most
+ * WINDOW_QUEUE_MAX each, entries as in the queue. Returns 0 and *out
+ * (caller frees) or -1. */
+int window_view_prereview_json(struct db *db, char **out);
 
 /* The queue entry of one case, for the answers of the call routes.
  * Returns 0 and *out (caller frees), 1 with e (unknown case), -1. */

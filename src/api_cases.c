@@ -290,8 +290,9 @@ fail:
     return NULL;
 }
 
-/* {"status":"waiting","ticket":…,"missing":[item id…]}: a case handed
- * in without the items of rej. */
+/* {"status":"waiting","ticket":…}, with rej also "missing":[item id…]
+ * (a case handed in without the items of rej); a web case has no ticket
+ * (NULL): {"status":"prereview"}, it waits in the online pre-review list. */
 static enum MHD_Result api_case_ticket(struct http_request *req, const char *ticket,
                                        const struct case_rejection *rej)
 {
@@ -299,8 +300,8 @@ static enum MHD_Result api_case_ticket(struct http_request *req, const char *tic
     cJSON *out = cJSON_CreateObject(), *ids, *s;
     size_t i;
 
-    if (!out || !cJSON_AddStringToObject(out, "status", "waiting") ||
-        !cJSON_AddStringToObject(out, "ticket", ticket))
+    if (!out || !cJSON_AddStringToObject(out, "status", ticket ? "waiting" : "prereview") ||
+        (ticket && !cJSON_AddStringToObject(out, "ticket", ticket)))
         goto fail;
     if (rej) {
         if (!(ids = cJSON_AddArrayToObject(out, "missing")))

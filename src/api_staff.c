@@ -80,7 +80,8 @@ static bool api_staff_id(struct http_request *req, struct db *db, char id[CASE_I
     return false;
 }
 
-enum MHD_Result api_staff_queue(struct http_request *req)
+/* A list of cases (the queue, 网上预审) as list writes it. */
+static enum MHD_Result api_staff_list(struct http_request *req, int (*list)(struct db *, char **))
 {
     enum MHD_Result res;
     struct db *db;
@@ -88,9 +89,14 @@ enum MHD_Result api_staff_queue(struct http_request *req)
 
     if (!api_staff_begin(req, &res, &db))
         return res;
-    if (window_view_queue_json(db, &json) != 0)
+    if (list(db, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_staff_queue(struct http_request *req)
+{
+    return api_staff_list(req, window_view_queue_json);
 }
 
 enum MHD_Result api_staff_case(struct http_request *req)
@@ -300,6 +306,40 @@ enum MHD_Result api_staff_return(struct http_request *req)
 out:
     free(fnames);
     free(cnames);
+    cJSON_Delete(body);
+    return res;
+}
+
+/* 网上预审: the web cases handed in from home, and those invited. */
+enum MHD_Result api_staff_prereview(struct http_request *req)
+{
+    return api_staff_list(req, window_view_prereview_json);
+}
+
+/* {"date":"YYYY-MM-DD","note":"…"}: the resident of a web case is asked to
+ * come to the hall with the originals; the date's checks are window.c's. */
+enum MHD_Result api_staff_invite(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1];
+    const cJSON *note;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    if (!(body = reply_json_body(req, &res)))
+        return res;
+    note = cJSON_GetObjectItemCaseSensitive(body, "note");
+    if (note && !cJSON_IsNull(note) && !cJSON_IsString(note)) {
+        res = reply_bad_request(req, "note 应是文字");
+    } else {
+        r = window_invite(db, id, req->user, api_staff_text(body, "date"),
+                          cJSON_IsString(note) ? note->valuestring : NULL, &e);
+        res = api_staff_case_answer(req, db, r, &e, id);
+    }
     cJSON_Delete(body);
     return res;
 }

@@ -104,6 +104,24 @@ out:
     return rc;
 }
 
+int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff)
+{
+    const struct case_window *w = &cs->w;
+    cJSON *o;
+
+    if (!w->invite_date[0])
+        return cJSON_AddNullToObject(root, "invite") ? 0 : -1;
+    if (!(o = cJSON_AddObjectToObject(root, "invite")) ||
+        !cJSON_AddStringToObject(o, "date", w->invite_date) ||
+        !(w->invite_note ? cJSON_AddStringToObject(o, "note", w->invite_note)
+                         : cJSON_AddNullToObject(o, "note")))
+        return -1;
+    if (staff && (!cJSON_AddStringToObject(o, "at", w->invited_at) ||
+                  !cJSON_AddStringToObject(o, "by", w->invited_by)))
+        return -1;
+    return 0;
+}
+
 int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
 {
     const struct procedure *p = cs->model;
@@ -156,7 +174,7 @@ char *case_view_json(const struct case_state *cs)
                      : cJSON_AddNullToObject(root, "ticket")) ||
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
-        case_view_add_returned_items(root, cs) != 0 ||
+        case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
         case_view_add_missing(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||

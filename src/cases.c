@@ -15,13 +15,14 @@
 
 /* ---- reading a case ------------------------------------------------------ */
 
-/* the whole row, the window's columns (11-25) too: one reader of a case */
+/* the whole row, the window's columns (11-24, 25-28, 29) too: one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
     " c.submitted_at, c.created_by, c.called_at, c.called_by, c.calls, c.accepted_at,"
     " c.accepted_by, c.completed_at, c.completed_by, c.returned_at, c.returned_by,"
-    " c.no_show_at, c.outcome, c.erased_at, c.missing_items FROM cases c"
+    " c.no_show_at, c.outcome, c.erased_at, c.invite_date, c.invite_note, c.invited_at,"
+    " c.invited_by, c.missing_items FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -60,6 +61,11 @@ static void cases_window_read(struct case_window *w, sqlite3_stmt *st, int first
     cases_copy(w->returned_by, sizeof w->returned_by, sqlite3_column_text(st, first + 10));
     cases_copy(w->no_show_at, sizeof w->no_show_at, sqlite3_column_text(st, first + 11));
     w->outcome = cases_dup_col(st, first + 12, oom);
+    /* first + 13 is erased_at, the case's own */
+    cases_copy(w->invite_date, sizeof w->invite_date, sqlite3_column_text(st, first + 14));
+    w->invite_note = cases_dup_col(st, first + 15, oom);
+    cases_copy(w->invited_at, sizeof w->invited_at, sqlite3_column_text(st, first + 16));
+    cases_copy(w->invited_by, sizeof w->invited_by, sqlite3_column_text(st, first + 17));
 }
 
 /* The field with key, its step found in *step; NULL if none. */
@@ -157,7 +163,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cs->returned_items = cases_dup_col(st, 10, &oom);
     cases_window_read(&cs->w, st, 11, &oom);
     cs->erased = sqlite3_column_type(st, 24) != SQLITE_NULL;
-    cs->missing_items = cases_dup_col(st, 25, &oom);
+    cs->missing_items = cases_dup_col(st, 29, &oom);
     sqlite3_reset(st);
     if (oom)
         return -1;
@@ -229,6 +235,7 @@ void cases_state_free(struct case_state *cs)
     free(cs->returned_items);
     free(cs->missing_items);
     free(cs->w.outcome);
+    free(cs->w.invite_note);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
 }

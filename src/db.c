@@ -94,10 +94,52 @@ static int db_migration_number(const char *name)
     return *name == '-' ? n : 0;
 }
 
-int db_migrate(struct db *db, char *err, size_t errlen)
+/* The one sqlite3_exec callback of a migration's check: a row of PRAGMA
+ * foreign_key_check is a reference the migration broke. */
+static int db_fk_row(void *found, int ncol, char **vals, char **names)
+{
+    (void)ncol;
+    (void)vals;
+    (void)names;
+    *(int *)found = 1;
+    return 0;
+}
+
+/* Runs migration i in one transaction and records it in user_version;
+ * foreign keys are off (db_migrate), so every reference is checked before
+ * the commit. Returns 0, or -1 with err set and nothing of it kept. */
+static int db_migrate_one(struct db *db, size_t i, char *err, size_t errlen)
 {
     char *msg = NULL, pragma[48];
-    int current, target = 0, n;
+    int broken = 0;
+
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "cannot begin migration: %s", sqlite3_errmsg(db->h));
+        return -1;
+    }
+    /* migration text and the version number are ours, never input */
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
+    if (sqlite3_exec(db->h, (const char *)embed_migrations[i].data, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db->h, "PRAGMA foreign_key_check", db_fk_row, &broken, &msg) != SQLITE_OK ||
+        sqlite3_exec(db->h, pragma, NULL, NULL, &msg) != SQLITE_OK || broken) {
+        snprintf(err, errlen, "migration %s failed: %s", embed_migrations[i].name,
+                 broken ? "it leaves rows referring to missing rows" : msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        db_rollback(db);
+        return -1;
+    }
+    if (db_commit(db) != 0) {
+        snprintf(err, errlen, "cannot commit migration %s: %s", embed_migrations[i].name,
+                 sqlite3_errmsg(db->h));
+        return -1;
+    }
+    return 0;
+}
+
+int db_migrate(struct db *db, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    int current, target = 0, n, rc = 0;
     size_t i;
 
     /* WAL lets the HTTP workers read while the loader writes */
@@ -124,29 +166,26 @@ int db_migrate(struct db *db, char *err, size_t errlen)
                  target);
         return -1;
     }
-    for (i = (size_t)current; i < embed_migrations_count; i++) {
-        if (db_begin(db) != 0) {
-            snprintf(err, errlen, "cannot begin migration: %s", sqlite3_errmsg(db->h));
-            return -1;
-        }
-        /* migration text and the version number are ours, never input */
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
-        if (sqlite3_exec(db->h, (const char *)embed_migrations[i].data, NULL, NULL, &msg) !=
-                SQLITE_OK ||
-            sqlite3_exec(db->h, pragma, NULL, NULL, &msg) != SQLITE_OK) {
-            snprintf(err, errlen, "migration %s failed: %s", embed_migrations[i].name,
-                     msg ? msg : sqlite3_errmsg(db->h));
-            sqlite3_free(msg);
-            db_rollback(db);
-            return -1;
-        }
-        if (db_commit(db) != 0) {
-            snprintf(err, errlen, "cannot commit migration %s: %s", embed_migrations[i].name,
-                     sqlite3_errmsg(db->h));
-            return -1;
-        }
+    if ((size_t)current == embed_migrations_count)
+        return 0;
+    /* A migration may rebuild a table others refer to (SQLite cannot alter
+     * a CHECK in place, schema/010-prereview.sql): with foreign keys on, dropping the old
+     * table would delete the rows that refer to it. So migrations run with
+     * them off (a no-op inside a transaction, hence here), and each one's
+     * references are checked before it commits. */
+    if (sqlite3_exec(db->h, "PRAGMA foreign_keys = OFF", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot turn foreign keys off: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
     }
-    return 0;
+    for (i = (size_t)current; i < embed_migrations_count && rc == 0; i++)
+        rc = db_migrate_one(db, i, err, errlen);
+    if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &msg) != SQLITE_OK && rc == 0) {
+        snprintf(err, errlen, "cannot turn foreign keys on: %s", msg ? msg : "?");
+        rc = -1;
+    }
+    sqlite3_free(msg);
+    return rc;
 }
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)

@@ -129,7 +129,7 @@ static const char sql_procs[] =
 static const char sql_counts[] =
     "SELECT procedure_id, COUNT(*), COUNT(submitted_at), SUM(status = 'completed'),"
     " SUM(status = 'abandoned' OR (status = 'open'"
-    "  AND updated_at < CASE channel WHEN 'window' THEN ?5 ELSE ?4 END))"
+    "  AND updated_at < CASE WHEN channel IN ('window', 'web') THEN ?5 ELSE ?4 END))"
     " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
     " AND (?3 IS NULL OR procedure_id = ?3) GROUP BY procedure_id";
 
@@ -165,7 +165,7 @@ static const char sql_gaveup[] =
     "  WHERE x.case_id = c.id AND x.what = 'abandoned')"
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " AND (c.status = 'abandoned' OR (c.status = 'open'"
-    "  AND c.updated_at < CASE c.channel WHEN 'window' THEN ?5 ELSE ?4 END))"
+    "  AND c.updated_at < CASE WHEN c.channel IN ('window', 'web') THEN ?5 ELSE ?4 END))"
     " ORDER BY c.procedure_id, c.created_at DESC, c.id";
 
 struct stats_bind {

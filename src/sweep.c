@@ -73,10 +73,10 @@ static const char *const sweep_pass_verb[] = {"abandoned", "abandoned", "erased"
  * stopped. */
 static const char sql_idle[] =
     "SELECT id FROM cases WHERE status = 'open'"
-    " AND updated_at < CASE channel WHEN 'window' THEN ?3 ELSE ?1 END"
+    " AND updated_at < CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?1 END"
     " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 static const char sql_stale[] =
-    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned')"
+    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited')"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 /* through the partial index cases_due (schema/005), whose terms these
  * are: erased cases are not in it, so this reads only what is due, already
@@ -88,17 +88,17 @@ static const char sql_due[] =
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last
- * activity, ?3 for a case started at the window), not when the sweep
+ * activity, ?3 for a case started at the window or from home), not when the sweep
  * noticed: figures and retention then do not depend on when the daemon ran */
 static const char sql_abandon[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at)"
-    "  + CASE channel WHEN 'window' THEN ?3 ELSE ?2 END, 'unixepoch')"
+    "  + CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?2 END, 'unixepoch')"
     " WHERE id = ?1 AND status = 'open' RETURNING updated_at";
 static const char sql_abandon_stale[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
-    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned') RETURNING updated_at";
+    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited') RETURNING updated_at";
 /* step: see sweep_stop_step */
 static const char sql_abandon_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"

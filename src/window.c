@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "accounts.h"
 #include "clock.h"
@@ -17,6 +18,7 @@
 #include "rate.h"
 #include "text.h"
 #include "utf8.h"
+#include "validate.h"
 
 /* the staffer columns a move writes hold any account name */
 _Static_assert(CASE_USER_MAX == ACCOUNTS_NAME_MAX, "case_window names fit an account name");
@@ -29,7 +31,17 @@ static const struct refusal err_not_waiting = {
 static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                  "只有已受理的办件才能办结,请先受理"};
 static const struct refusal err_not_returnable = {
-    REFUSAL_CONFLICT, "not_returnable", "只有等候中或已受理的办件才能退回补正"};
+    REFUSAL_CONFLICT, "not_returnable", "只有等候中、已受理或网上预审中的办件才能退回补正"};
+static const struct refusal err_not_prereview = {
+    REFUSAL_CONFLICT, "not_prereview", "只有网上预审中的办件才能通知居民来大厅,请刷新后再看"};
+static const struct refusal err_date_bad = {
+    REFUSAL_INVALID, "bad_date", "请选择请居民来大厅的日期,写成 年-月-日,如 2026-12-08"};
+static const struct refusal err_date_past = {REFUSAL_INVALID, "date_past",
+                                              "来大厅的日期不能早于今天,请重新选择"};
+static const struct refusal err_date_far = {
+    REFUSAL_INVALID, "date_too_far", "来大厅的日期最多约在 90 天以内,请重新选择"};
+static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
+                                              "给居民的说明最多 500 个字,请精简一些"};
 static const struct refusal err_not_called = {REFUSAL_CONFLICT, "not_called",
                                                "还没有叫过这个号,请先叫号,再标记未到"};
 static const struct refusal err_queue_empty = {REFUSAL_CONFLICT, "queue_empty", "没有等待叫号的办件"};
@@ -271,8 +283,10 @@ int window_accept(struct db *db, const char *id, const char *user, struct refusa
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     /* a resident marked absent who turns up after all is served, unless
-     * the retention period has already erased what they filled in */
-    if (!window_status(&cs, "waiting") && !(window_status(&cs, "abandoned") && cs.w.no_show_at[0])) {
+     * the retention period has already erased what they filled in; a web
+     * case invited to the hall is taken up when the resident comes */
+    if (!window_status(&cs, "waiting") && !window_status(&cs, "invited") &&
+        !(window_status(&cs, "abandoned") && cs.w.no_show_at[0])) {
         rc = window_refuse(db, e, &err_not_waiting);
         goto done;
     }
@@ -402,7 +416,8 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     rc = -1;
-    if (!window_status(&cs, "waiting") && !window_status(&cs, "accepted")) {
+    if (!window_status(&cs, "waiting") && !window_status(&cs, "accepted") &&
+        !window_status(&cs, "prereview") && !window_status(&cs, "invited")) {
         *e = err_not_returnable;
         rc = 1;
         goto rollback;
@@ -581,6 +596,98 @@ done:
     return rc;
 }
 
+/* ---- online pre-review (网上预审) ------------------------------------------- */
+
+/* Checks the date a resident is invited to the hall: YYYY-MM-DD (as
+ * validate_date reads it), not before today, at most
+ * WINDOW_INVITE_DAYS_MAX days ahead (local dates). Writes it as
+ * YYYY-MM-DD in out. Returns 0, or 1 with e set. */
+static int window_invite_date(const char *date, char out[11], struct refusal *e)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    int ymd, last;
+
+    if (!date || validate_date(date, strlen(date), &ymd) != 0) {
+        *e = err_date_bad;
+        return 1;
+    }
+    if (!localtime_r(&now, &tm)) {
+        *e = err_date_bad;
+        return 1;
+    }
+    /* mktime carries the day over into the months and years after */
+    tm.tm_mday += WINDOW_INVITE_DAYS_MAX;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    if (mktime(&tm) == (time_t)-1) {
+        *e = err_date_bad;
+        return 1;
+    }
+    last = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    if (ymd < clock_today()) {
+        *e = err_date_past;
+        return 1;
+    }
+    if (ymd > last) {
+        *e = err_date_far;
+        return 1;
+    }
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)ymd / 10000 % 10000, (unsigned)ymd / 100 % 100,
+             (unsigned)ymd % 100);
+    return 0;
+}
+
+static const char sql_invite[] =
+    "UPDATE cases SET status = 'invited', invited_at = ?2, invited_by = ?3, invite_note = ?4,"
+    " invite_date = ?5 WHERE id = ?1";
+
+int window_invite(struct db *db, const char *id, const char *user, const char *date,
+                  const char *note, struct refusal *e)
+{
+    /* a note is optional: this "empty" tells window_text's refusal apart */
+    static const struct refusal no_note = {REFUSAL_INVALID, "no_note", ""};
+    char buf[WINDOW_TEXT_MAX * 4 + 1], day[11], now[CLOCK_UTC_LEN];
+    struct case_state cs;
+    const char *text = NULL;
+    sqlite3_stmt *st;
+    int rc, b = SQLITE_OK;
+
+    memset(&cs, 0, sizeof cs);
+    if (window_invite_date(date, day, e) != 0)
+        return 1;
+    if (note && !(text = window_text(note, buf, sizeof buf, &no_note, &err_note_long, e)) &&
+        e->code != no_note.code)
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    /* invited again: the staffer moves the date */
+    if (!window_status(&cs, "prereview") && !window_status(&cs, "invited")) {
+        rc = window_refuse(db, e, &err_not_prereview);
+        goto done;
+    }
+    rc = -1;
+    clock_utc_now(now);
+    if (!(st = db_stmt(db, sql_invite)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    b |= text ? sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
+    b |= sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+    /* the event's detail is the date: a day is not personal, the note may be */
+    if (db_run(st, b) != 0 || cases_event_add(db, id, "invited", "window", user, -1, day) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* ---- handing in: a ticket and a turn in the queue ------------------------- */
 
 static const char sql_ticket_next[] =
@@ -601,6 +708,18 @@ static const char sql_resubmit[] =
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
     " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL, missing_items = ?3,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
+
+/* A web case handed in from home goes to the online pre-review list, not
+ * to today's queue: no ticket, a turn in the list (queue_seq, which orders
+ * it as it orders the queue), and what an earlier return or invitation
+ * said is history. */
+static const char sql_submit_web[] =
+    "UPDATE cases SET status = 'prereview', submitted_at = ?2, returned_reason = NULL,"
+    " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
+    " accepted_at = NULL, accepted_by = NULL,"
+    " invite_date = NULL, invite_note = NULL, invited_at = NULL, invited_by = NULL,"
+    " missing_items = ?3,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 …, counted in the database so
@@ -628,8 +747,9 @@ static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted"
 /* Hands in the case read into cs inside the open transaction: the ticket
  * (kept on the day it was drawn), a new turn, missing (JSON of the items
  * handed in without, or NULL: complete) and the submitted event (detail
- * "incomplete" then); commits. Returns 0 and *ticket (caller frees), or -1
- * after rolling back. */
+ * "incomplete" then); commits. A web case goes to online pre-review
+ * instead: no ticket (*ticket stays NULL), nothing for the call screen.
+ * Returns 0 and *ticket (caller frees), or -1 after rolling back. */
 static int window_hand_in(struct db *db, const struct case_state *cs, const char *user,
                           const char *missing, char **ticket)
 {
@@ -639,7 +759,14 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
 
     clock_utc_now(now);
     clock_today_text(day);
-    if (cs->ticket && strcmp(cs->ticket_day, day) == 0) {
+    t[0] = '\0';
+    if (strcmp(cs->channel, "web") == 0) {
+        if (!(st = db_stmt(db, sql_submit_web)))
+            goto fail;
+        b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        b |= missing ? sqlite3_bind_text(st, 3, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 3);
+    } else if (cs->ticket && strcmp(cs->ticket_day, day) == 0) {
         /* a returned case goes back to the window under the ticket it had;
          * on a later day it draws a new one, since a ticket means today's */
         snprintf(t, sizeof t, "%s", cs->ticket);
@@ -661,6 +788,8 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, missing ? "incomplete" : NULL) != 0 ||
         db_commit(db) != 0)
         goto fail;
+    if (!t[0]) /* pre-review: nothing for the hall's screen */
+        return 0;
     display_changed(); /* one more waiting */
     return (*ticket = strdup(t)) ? 0 : -1;
 fail:

@@ -93,6 +93,7 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
     /* 材料不全: handed in without some papers, to ask at the window */
     rc |= window_view_add_bool(o, "incomplete", cs->missing_items != NULL);
     rc |= case_view_add_missing(o, cs);
+    rc |= window_view_add_str(o, "invite_date", cs->w.invite_date);
     if (rc || !(ids = cJSON_AddArrayToObject(o, "ids")))
         return -1;
     /* lists are seen over a staffer's shoulder: ID numbers by their last 4 */
@@ -185,6 +186,18 @@ out:
     return rc;
 }
 
+/* Ends a list answer's read transaction: *out gets root printed when rc
+ * is 0 and all went well; root is freed either way. Returns rc or -1. */
+static int window_view_end(struct db *db, cJSON *root, int rc, char **out)
+{
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0)
+        return (*out = window_view_print(root)) ? 0 : -1;
+    cJSON_Delete(root);
+    return rc;
+}
+
 int window_view_queue_json(struct db *db, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -211,13 +224,33 @@ int window_view_queue_json(struct db *db, char **out)
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;
-    if (db_read_end(db) != 0)
-        rc = -1;
-    if (rc == 0 && !(*out = window_view_print(root)))
-        return -1;
-    if (rc != 0)
+    return window_view_end(db, root, rc, out);
+}
+
+/* 网上预审: web cases handed in, in the order they came; those invited
+ * to the hall by the day they are asked to come */
+static const char sql_prereview[] =
+    "SELECT id FROM cases WHERE status = 'prereview' ORDER BY queue_seq LIMIT ?1";
+static const char sql_invited[] =
+    "SELECT id FROM cases WHERE status = 'invited' ORDER BY invite_date, queue_seq LIMIT ?1";
+
+int window_view_prereview_json(struct db *db, char **out)
+{
+    cJSON *root = cJSON_CreateObject();
+    char now[CLOCK_UTC_LEN];
+    int rc = -1;
+
+    *out = NULL;
+    if (!root || db_read_begin(db) != 0) {
         cJSON_Delete(root);
-    return rc;
+        return -1;
+    }
+    clock_utc_now(now);
+    if (window_view_add_str(root, "now", now) == 0 &&
+        window_view_list(db, root, "prereview", sql_prereview, NULL) == 0 &&
+        window_view_list(db, root, "invited", sql_invited, NULL) == 0)
+        rc = 0;
+    return window_view_end(db, root, rc, out);
 }
 
 /* the turn of a waiting case; none for any other */
@@ -498,6 +531,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_bool(root, "incomplete", cs->missing_items != NULL);
     rc |= case_view_add_missing(root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
+    rc |= case_view_add_invite(root, cs, true);
     rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
     rc |= window_view_add_meta(root, p);
     /* the public case's answers, unmasked: the one place ID numbers show in full */

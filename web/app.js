@@ -11,11 +11,12 @@
 //   #/case/ID          a case opened again by its code (read from the server)
 //   #/code             我有凭条: scan the slip's code, or a ticket and last four
 //
+// /?kiosk=1 is the hall's kiosk (core.js KIOSK): only there the idle reset.
 // For tests only: /?idle=S&countdown=S shortens the idle timers.
 
 import { t, setLang, getLang } from './i18n.js';
 import {
-  el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs,
+  el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs, KIOSK,
 } from './core.js';
 import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
@@ -36,6 +37,7 @@ const $ = id => document.getElementById(id);
 
 function applyChrome() {
   const html = document.documentElement;
+  html.classList.toggle('web', !KIOSK); // the phone layout (app.css)
   html.lang = getLang() === 'en' ? 'en' : 'zh-CN';
   html.classList.toggle('big', state.big);
   document.title = t('appName');
@@ -188,6 +190,8 @@ function untouched() {
 
 function armIdle() {
   clearTimeout(idleTimer);
+  // at home on a phone nobody else will use the screen: no reset
+  if (!KIOSK) return;
   if (closeIdle) return;
   if (untouched()) return;
   idleTimer = setTimeout(openIdle, IDLE_S * 1000);

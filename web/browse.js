@@ -4,7 +4,7 @@
 import { t } from './i18n.js';
 import {
   el, zh, show, go, state, button, bigButton, backButton,
-  contentHtml, stepLabel, friendly,
+  contentHtml, stepLabel, friendly, KIOSK,
 } from './core.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
@@ -175,7 +175,7 @@ export async function overviewScreen(id) {
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
   const policy = p.kind === 'policy';
   const actions = el('div', { class: 'actions actions-overview' },
-    policy ? null : bigButton(t('start'), t('startSub'), ev => startCase(p, ev.currentTarget)),
+    policy ? null : bigButton(t('start'), t(KIOSK ? 'startSub' : 'startSubWeb'), ev => startCase(p, ev.currentTarget)),
     el('a', {
       class: 'btn btn-big btn-secondary', href: '/print/procedures/' + encodeURIComponent(p.id),
       target: '_blank', rel: 'noopener',

@@ -9,8 +9,9 @@
 import { t, getLang, fieldCodeEn } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, busy, openDialog,
+  stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK,
 } from './core.js';
+import { caseLinkBox, onlineScreen } from './online.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 import {
@@ -20,6 +21,10 @@ import {
 
 const enc = encodeURIComponent;
 const caseHash = (c, view) => '#/case/' + c.id + '/' + view;
+// a web case handed in: no ticket, online pre-review (online.js)
+const online = c => c.status === 'prereview' || c.status === 'invited';
+// from home, the link to keep on every screen of the walk (online.js)
+const linkBox = c => (KIOSK ? null : caseLinkBox(c));
 
 // ---- starting ----
 
@@ -29,7 +34,7 @@ export async function startCase(p, btn) {
   if (old) old.remove();
   try {
     await busy(btn, async () => {
-      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: 'kiosk' } });
+      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: KIOSK ? 'kiosk' : 'web' } });
       let proc = p;
       if (c.hash && p.hash && c.hash !== p.hash) {
         // the file changed in between: show the version the case is pinned to
@@ -115,6 +120,7 @@ async function refreshCase(c) {
   if (body.rating) c.rating = body.rating;
   c.returnedReason = body.returned_reason || null;
   c.returnedItems = body.returned_items || null;
+  c.invite = body.invite || null;
 }
 
 function errText(msg, code, label) {
@@ -138,7 +144,7 @@ async function caseProblem(c, err) {
   if (err.status === 404 && err.code === 'unknown_case') { caseGone(); return true; }
   if (err.status === 409) {
     try { await refreshCase(c); } catch { return false; }
-    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket ? 'done' : 'review'), { replace: true }); return true; }
+    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket || online(c) ? 'done' : 'review'), { replace: true }); return true; }
     if (!c.conditionsConfirmed && c.nConditions > 0) { go(caseHash(c, 'conditions'), { replace: true }); return true; }
     const next = firstUndone(c);
     go(caseHash(c, next === 'review' ? 'review' : 'step/' + next), { replace: true });
@@ -181,13 +187,14 @@ export async function caseScreen(id, view, n) {
   // 结束办理, the back button must not bring a resident's answers back
   if (!c || c.id !== id) { go('#/', { replace: true }); return; }
   const submitted = c.status !== 'open' && c.status !== 'returned';
-  // once the window has it (or it ended), the ticket screen no longer fits
-  const closed = submitted && c.status !== 'waiting';
+  // once the window has it (or it ended), the ticket screen no longer fits;
+  // a web case in pre-review or invited has its own (online.js) instead
+  const closed = submitted && c.status !== 'waiting' && !online(c);
   if (closed !== (view === 'closed')) {
     go(caseHash(c, closed ? 'closed' : submitted ? 'done' : 'review'), { replace: true });
     return;
   }
-  if (submitted && view !== 'done' && view !== 'slip' && view !== 'closed' && view !== 'missing') { go(caseHash(c, 'done'), { replace: true }); return; }
+  if (submitted && view !== 'done' && (view !== 'slip' || online(c)) && view !== 'closed' && view !== 'missing') { go(caseHash(c, 'done'), { replace: true }); return; }
   if (!submitted && (view === 'done' || view === 'slip')) { go(caseHash(c, 'review'), { replace: true }); return; }
   if (c.stopped && view !== 'unmet') { go(caseHash(c, 'unmet'), { replace: true }); return; }
   if (view !== 'conditions' && view !== 'unmet' && !c.conditionsConfirmed) {
@@ -199,7 +206,7 @@ export async function caseScreen(id, view, n) {
     case 'unmet': return unmetScreen(c);
     case 'step': return stepScreen(c, n);
     case 'review': return reviewScreen(c);
-    case 'done': return doneScreen(c);
+    case 'done': return online(c) ? onlineScreen(c, procKicker(c), bringList(c)) : doneScreen(c);
     case 'returned': return returnedScreen(c);
     case 'closed': return closedScreen(c);
     case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
@@ -244,9 +251,11 @@ export async function resumeCase(id) {
     ticket: body.ticket, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
+    invite: body.invite || null,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
+  else if (online(c)) view = 'done';
   else if (c.status === 'open') {
     const next = firstUndone(c);
     view = !c.conditionsConfirmed ? 'conditions' : next === 'review' ? 'review' : 'step/' + next;
@@ -375,6 +384,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
       el('div', { class: 'actions actions-sticky' },
         button(t('back'), () => go('#/p/' + enc(c.proc.id)), 'btn'),
         nextBtn)),
+    linkBox(c),
   ]);
 }
 
@@ -590,6 +600,7 @@ function stepScreen(c, n) {
     el('h1', { lang: 'zh-CN' }, stepLabel(s.title)),
     s.html ? contentHtml(s.html, 'step-text') : null,
     form,
+    linkBox(c),
   ]);
 }
 
@@ -604,28 +615,32 @@ function itemTexts(c, ids) {
 // A step that failed only on papers not ticked: rather than a dead end,
 // the list of exactly what is missing (to print or read), or a number now
 // to ask at the window; ticking the papers and 下一步 still go on.
+// From home (网上办事) there is no number to take: the case goes to online
+// pre-review as it is, and the staffer who checks it says what to bring.
+const mt = (key) => t(KIOSK ? key : key + 'Web');
+
 function missingPanel(c, n, ids, answers, slot) {
   const texts = itemTexts(c, ids);
   return el('section', { class: 'card missing-panel', id: 'missing-panel', 'aria-labelledby': 'missing-h' },
     el('h2', { id: 'missing-h' }, t('missingTitle')),
-    el('p', {}, t('missingIntro')),
+    el('p', {}, mt('missingIntro')),
     el('ul', { class: 'materials-list' }, texts.map(x => el('li', {}, zh('span', {}, x)))),
     el('div', { class: 'actions missing-actions' },
       bigButton(t('missingPrint'), t('missingPrintSub'), () => { c.missingPrint = ids.slice(); go(caseHash(c, 'missing')); },
         'btn btn-big btn-secondary'),
-      bigButton(t('missingTicket'), t('missingTicketSub'), () => confirmMissingTicket(c, n, texts, answers, slot),
+      bigButton(mt('missingTicket'), mt('missingTicketSub'), () => confirmMissingTicket(c, n, texts, answers, slot),
         'btn btn-big btn-secondary')),
     el('p', { class: 'hint' }, t('missingFix')));
 }
 
 function confirmMissingTicket(c, n, texts, answers, slot) {
-  const go1 = el('button', { type: 'button', class: 'btn btn-primary' }, t('missingConfirmYes'));
+  const go1 = el('button', { type: 'button', class: 'btn btn-primary' }, mt('missingConfirmYes'));
   const close = openDialog({
     labelId: 'missing-confirm-title', descId: 'missing-confirm-desc', cls: 'dialog-confirm',
     content: [
-      el('h2', { id: 'missing-confirm-title' }, t('missingConfirmTitle')),
+      el('h2', { id: 'missing-confirm-title' }, mt('missingConfirmTitle')),
       el('div', { id: 'missing-confirm-desc' },
-        el('p', {}, t('missingConfirmText')),
+        el('p', {}, mt('missingConfirmText')),
         el('ul', {}, texts.map(x => el('li', {}, zh('span', {}, x))))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'btn', onClick: () => close() }, t('missingConfirmNo')),
@@ -773,6 +788,7 @@ function reviewScreen(c) {
     el('div', { class: 'actions actions-sticky' },
       last !== undefined ? button(t('prev'), () => go(caseHash(c, 'step/' + last)), 'btn') : null,
       submitBtn),
+    linkBox(c),
   ]);
 }
 
@@ -870,10 +886,17 @@ function confirmFinish(c) {
   });
 }
 
-function doneScreen(c) {
+// The materials that apply to the case, to bring to the window (null: none).
+function bringList(c) {
   const values = valuesFor(c);
   const items = [];
   for (const n of c.applicable) items.push(...appliedItems(c, n, values));
+  return items.length ? el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
+    it.required ? null : el('span', { class: 'note' }, t('ifAny'))))) : null;
+}
+
+function doneScreen(c) {
+  const bring = bringList(c);
   const place = c.proc.meta && c.proc.meta.location;
   show([
     procKicker(c),
@@ -893,10 +916,8 @@ function doneScreen(c) {
         onClick: ev => { ev.preventDefault(); go(caseHash(c, 'slip')); },
       }, el('span', { class: 'btn-label' }, t('printSlip')), el('span', { class: 'btn-sub' }, t('printSlipSub'))),
       bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))),
-    items.length ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
-      el('h2', { id: 'bring-h' }, t('ticketBring')),
-      el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
-        it.required ? null : el('span', { class: 'note' }, t('ifAny')))))) : null),
+    bring ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
+      el('h2', { id: 'bring-h' }, t('ticketBring')), bring) : null),
     el('div', { class: 'done-side' },
       el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))))),
   ]);

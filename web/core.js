@@ -99,6 +99,14 @@ export function friendlyShort(err) {
   return t('errServerShort');
 }
 
+// Kiosk mode: the hall's kiosk launcher opens /?kiosk=1 (docs/kiosk.md).
+// Only then does the page reset itself when idle, start cases on channel
+// kiosk and hand out tickets with slips; without it the same UI is the
+// community website's 网上办事 on a resident's own phone or PC. The flag
+// lives in the address, which hash routes never change, so it holds for
+// the whole visit without storing anything in the browser.
+export const KIOSK = new URLSearchParams(location.search).get('kiosk') === '1';
+
 // ---- state (memory only) ----
 export const state = {
   lang: 'zh',

@@ -13,11 +13,12 @@
 // tablet's own keyboard does not cover it; 收起键盘 puts it away and gives
 // the box its keyboard back, and a tap on a box brings the keypad again.
 //
-// Shown on touch screens (pointer: coarse, or once a touch is seen) and in
-// kiosk mode (/?kiosk=1, the kiosk launcher's address: many touch frames
-// report themselves as a mouse); never on a desk PC with a mouse.
+// Shown in kiosk mode only (/?kiosk=1, the kiosk launcher's address; many
+// touch frames report themselves as a mouse, so the mode, not the pointer,
+// decides). A phone at home (网上办事) has a keyboard of its own, which
+// knows the box's inputmode; a desk PC has a real one.
 
-import { el } from './core.js';
+import { el, KIOSK } from './core.js';
 import { t } from './i18n.js';
 
 // The key left of 0 by kind: [typed text, i18n key of its spoken name].
@@ -28,7 +29,6 @@ const EXTRA = {
   tel: ['-', 'keypadDash'],
 };
 
-let wanted = false;   // a touch screen or kiosk mode
 let target = null;    // the box the keys type into
 let pad = null;       // the keypad's element while it is up
 let putAway = null;   // the box whose keypad 收起键盘 put away
@@ -39,16 +39,12 @@ const served = (n) => n instanceof HTMLInputElement && Object.hasOwn(EXTRA, n.da
 
 // Starts the keypad for the kiosk page: call once. kiosk: kiosk mode (the
 // launcher's ?kiosk=1 unless told).
-export function installKeypad({ kiosk = new URLSearchParams(location.search).get('kiosk') === '1' } = {}) {
-  const coarse = matchMedia('(pointer: coarse)');
-  wanted = kiosk || coarse.matches;
-  coarse.addEventListener('change', () => { if (coarse.matches) touched(); });
-  document.addEventListener('touchstart', touched, { capture: true, passive: true });
+export function installKeypad({ kiosk = KIOSK } = {}) {
+  if (!kiosk) return;
   document.addEventListener('pointerdown', (e) => {
-    if (e.pointerType === 'touch') touched();
     // a tap on a box: the keypad comes (back), and the box's inputmode is
     // set before the browser decides on its own keyboard
-    if (wanted && served(e.target)) {
+    if (served(e.target)) {
       if (putAway === e.target) putAway = null;
       quiet(e.target);
       if (document.activeElement === e.target) attach(e.target);
@@ -67,7 +63,7 @@ export function installKeypad({ kiosk = new URLSearchParams(location.search).get
   document.addEventListener('pointercancel', released, { capture: true });
   document.addEventListener('focusin', (e) => {
     if (pad && pad.contains(e.target)) return;   // a keyboard user on a key
-    if (wanted && served(e.target) && putAway !== e.target) attach(e.target);
+    if (served(e.target) && putAway !== e.target) attach(e.target);
     else later();
   });
   document.addEventListener('focusout', () => {
@@ -82,13 +78,6 @@ export function installKeypad({ kiosk = new URLSearchParams(location.search).get
 
 // Whether the keypad is up (for the browser tests and the docs' numbers).
 export const keypadShown = () => !!pad && pad.isConnected;
-
-function touched() {
-  if (wanted) return;
-  wanted = true;
-  const a = document.activeElement;
-  if (served(a)) attach(a);
-}
 
 // inputmode="none" on the box while the keypad serves it; the box's own
 // value comes back when it does not.

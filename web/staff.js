@@ -5,7 +5,8 @@
 // staff-only guidance and the history; the moves (call, accept, complete,
 // return with the correction notice, no-show); and a case started at the
 // window, or a returned one the resident brings back (代为补正), filled in
-// here through the resident's own step routes.
+// here through the resident's own step routes. 网上预审: web cases handed
+// in from home, which staff invite to the hall on a date or return.
 // The server decides every move; the page shows what it answers.
 
 import { el, stepLabel, busy } from './core.js';
@@ -24,16 +25,17 @@ const enc = encodeURIComponent;
 
 const STATUS = {
   open: '填写中', waiting: '等候中', accepted: '已受理', returned: '已退回补正',
-  completed: '已办结', abandoned: '已结束',
+  completed: '已办结', abandoned: '已结束', prereview: '网上预审中', invited: '已约来大厅',
 };
 const STATUS_BADGE = {
   waiting: 'badge-warn', accepted: 'badge-ok', completed: 'badge-ok', returned: 'badge-error',
-  abandoned: 'badge-error',
+  abandoned: 'badge-error', prereview: 'badge-warn', invited: 'badge-warn',
 };
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
+  invited: '通知来大厅',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
 
@@ -191,6 +193,20 @@ function build(main) {
     busy(startForm.querySelector('button'), startAtWindow);
   });
 
+  ui.preBody = el('tbody');
+  ui.preNote = el('p', { class: 'hint', id: 'prereview-note' });
+  ui.preCount = el('span', {}, '');
+  const preTable = el('table', { class: 'queue', id: 'prereview' },
+    el('caption', { class: 'sr-only' }, '网上提交、等待预审的办件,先提交的在前;和已约来大厅的办件,按日期'),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '提交时间'),
+      el('th', { scope: 'col' }, '证件号'), el('th', { scope: 'col' }, '操作'))),
+    ui.preBody);
+  const preCard = el('section', { class: 'card', 'aria-labelledby': 'prereview-h' },
+    el('h2', { id: 'prereview-h' }, '网上预审 ', ui.preCount),
+    el('p', { class: 'hint' }, '居民在家通过网上办事提交的办件。核对后通知居民带原件来大厅(选日期),或退回补正;居民到大厅后打开办件即可受理。'),
+    ui.preNote, preTable);
+
   ui.pane = el('section', { class: 'case-pane card', id: 'case-pane', 'aria-label': '办件' },
     el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件,或点“叫下一个号”。'));
 
@@ -204,6 +220,7 @@ function build(main) {
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
+        preCard,
         el('div', { class: 'card' }, startForm)),
       ui.pane));
 }
@@ -211,6 +228,7 @@ function build(main) {
 // ---- the queue ----
 
 async function refreshQueue() {
+  refreshPrereview();
   let q;
   try {
     q = (await api('/api/v1/staff/queue')).body;
@@ -241,6 +259,36 @@ async function refreshQueue() {
     el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
     el('td', {}, time(e.accepted_at || e.submitted_at)))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+}
+
+// 网上预审: the web cases to check, then those invited, by their date.
+async function refreshPrereview() {
+  let l;
+  try {
+    l = (await api('/api/v1/staff/prereview')).body;
+  } catch (err) {
+    ui.preNote.textContent = '网上预审列表没有更新:' + errorText(err);
+    return;
+  }
+  ui.preNote.textContent = '';
+  ui.preCount.textContent = `(待预审 ${l.prereview.length} 件)`;
+  const row = (e) => {
+    const what = `${e.title} ${time(e.submitted_at, true)}`;
+    // opens the case, then (then) the form of a move on it
+    const btn = (label, then) => el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `${label}:${what}`,
+      onClick: async () => { await openByKey(e.id); if (then && current && current.id === e.id) then(current); } }, label);
+    return el('tr', { 'data-id': e.id },
+      el('td', {}, e.title, e.status === 'invited' ? el('span', { class: 'badge badge-warn' }, `约 ${e.invite_date}`) : null),
+      el('td', {}, time(e.submitted_at, true)),
+      el('td', {}, e.ids.map((x) => x.value).join(' ')),
+      el('td', {}, el('div', { class: 'btn-row' },
+        btn('打开', null),
+        btn(e.status === 'invited' ? '改约日期' : '通知来大厅', (v) => inviteForm(v, ui.form)),
+        btn('退回补正', (v) => returnForm(v, ui.form)))));
+  };
+  const rows = [...l.prereview, ...l.invited].map(row);
+  ui.preBody.replaceChildren(...(rows.length ? rows
+    : [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有网上提交的办件'))]));
 }
 
 function saveWindow() {
@@ -339,6 +387,7 @@ function facts(v) {
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
     v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
     v.no_show_at ? ['未到', `叫号未到,${time(v.no_show_at, true)}`] : null,
+    v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? ',' + v.invite.note : ''}(${v.invite.by},${time(v.invite.at, true)})`] : null,
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
   return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
@@ -367,6 +416,12 @@ function actions(v, box) {
     list.push(b('代为补正', () => fillCase(v.id), 'btn btn-primary'));
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/correction`,
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
+  } else if (v.status === 'prereview' || v.status === 'invited') {
+    // 网上预审: the resident comes with the originals, or corrects at home
+    if (v.status === 'invited') list.push(b('居民已到,受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
+      v.status === 'invited' ? 'btn' : 'btn btn-primary'));
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
   }
@@ -379,7 +434,7 @@ function showCase(v, { keepFocus = false } = {}) {
   const form = el('div', { class: 'case-form' });
   const missing = [...v.missing.checklist.map((x) => '材料:' + x.text), ...v.missing.fields.map((x) => '填写:' + x.label)];
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
-    `${v.ticket || '未取号'} · ${v.title}`);
+    `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
   ui.pane.replaceChildren(
     heading, facts(v), incompleteNote(v), actions(v, form), form, box,
     el('section', { 'aria-labelledby': 'missing-h' },
@@ -394,6 +449,7 @@ function showCase(v, { keepFocus = false } = {}) {
       v.procedure_steps.map((s, i) => stepView(v, s, i))),
     history(v));
   ui.box = box;
+  ui.form = form;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
     tr.classList.toggle('is-open', tr.dataset.id === v.id));
   if (!keepFocus) heading.focus();
@@ -436,7 +492,10 @@ function history(v) {
       el('caption', { class: 'sr-only' }, '办件记录,先发生的在前'),
       el('thead', {}, el('tr', {}, ['时间', '事件', '经办人', '渠道', '步骤', '说明'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, v.events.map((e) => el('tr', {},
-        el('td', {}, time(e.at, true)), el('td', {}, WHAT[e.what] || e.what), el('td', {}, e.user || '居民'),
+        el('td', {}, time(e.at, true)),
+        // a web case is handed in to online pre-review, not to the window
+        el('td', {}, e.what === 'submitted' && e.channel === 'web' ? '提交网上预审' : WHAT[e.what] || e.what),
+        el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次`
@@ -504,6 +563,50 @@ function completeForm(v, box) {
   });
   box.replaceChildren(form);
   text.focus();
+}
+
+// A local date, days from today, as an <input type=date> takes it.
+function dayText(days) {
+  const d = new Date(Date.now() + clockOffset);
+  d.setDate(d.getDate() + days);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// 通知来大厅: the day the resident of a web case brings the originals (the
+// server checks it: today to 90 days ahead), and what to tell them.
+function inviteForm(v, box) {
+  const date = el('input', { type: 'date', id: 'invite-date', min: dayText(0), max: dayText(90),
+    value: v.invite ? v.invite.date : dayText(1), 'aria-describedby': 'invite-date-hint' });
+  const note = el('textarea', { id: 'invite-note', rows: '2', maxlength: '500', 'aria-describedby': 'invite-note-hint' });
+  note.value = (v.invite && v.invite.note) || '';
+  const err = el('div', { role: 'alert' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'invite-h' },
+    el('h3', { id: 'invite-h' }, '通知居民带原件来大厅'),
+    el('label', { for: 'invite-date' }, '来大厅的日期'),
+    el('p', { class: 'hint', id: 'invite-date-hint' }, '今天起 90 天以内。居民在网上的办件页面会看到这个日期和要带的材料。'),
+    date,
+    el('label', { for: 'invite-note' }, '给居民的说明(选填)'),
+    el('p', { class: 'hint', id: 'invite-note-hint' }, '例如:请带户口簿原件,上午 9 点后到 3 号窗口。最多 500 字。'),
+    note, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '通知来大厅'),
+      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      let invited;
+      try {
+        invited = (await api(`/api/v1/staff/cases/${enc(v.id)}/invite`,
+          { method: 'POST', body: { date: date.value, note: note.value } })).body;
+      } catch (x) { msg(err, errorText(x)); date.focus(); return; }
+      showCase(invited);
+      msg(ui.box, `已通知居民 ${invited.invite.date} 带原件来大厅`, 'ok');
+      refreshQueue();
+    });
+  });
+  box.replaceChildren(form);
+  date.focus();
 }
 
 function returnForm(v, box) {

@@ -66,7 +66,7 @@ describe('the case slip', () => {
   });
 
   it('with proxy=yes the agent\'s items are listed instead', async () => {
-    proxy = (await ok('/api/v1/cases', { procedure: 'permit', channel: 'web' })).id;
+    proxy = (await ok('/api/v1/cases', { procedure: 'permit', channel: 'kiosk' })).id;
     await ok(`/api/v1/cases/${proxy}/steps/0`, { fields: { name: '钱阿姨', proxy: 'yes' } });
     await ok(`/api/v1/cases/${proxy}/steps/1`, { fields: { agent_name: '钱小宝', agent_id: '11010519491231002X' } });
     await ok(`/api/v1/cases/${proxy}/steps/2`, {

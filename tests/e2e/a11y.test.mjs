@@ -36,7 +36,7 @@ describe('accessibility and size rules on every kiosk screen', () => {
   before(async () => {
     kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true });
     page = kp.page;
-    await page.goto(k.url + '/');
+    await page.goto(k.url + '/?kiosk=1');
     await atRoute(page, /^#\/$/);
   });
   after(async () => { if (kp) await kp.context.close(); });
@@ -206,7 +206,7 @@ describe('accessibility and size rules on every kiosk screen', () => {
   });
 
   it('a condition answered 否: the screen that says where to ask', async () => {
-    await page.goto(k.url + '/#/p/labour-handbook');
+    await page.goto(k.url + '/?kiosk=1#/p/labour-handbook');
     await atRoute(page, /^#\/p\/labour-handbook$/);
     await atRoute(page, /\/conditions$/, () => tap(page.locator('#main .actions-overview button').first()));
     await tap(label('cond-0-yes'));

@@ -3,8 +3,8 @@
 // by tapping keys and the step is accepted; a date's boxes fill one after
 // the other; a keyboard-wedge reader (fast keystrokes and Enter) still types
 // into the box with the keypad up and submits the step; axe and the size
-// rules with the keypad on screen; on a desk PC with a mouse there is no
-// keypad, unless the page is in kiosk mode (/?kiosk=1).
+// rules with the keypad on screen. Only in kiosk mode (/?kiosk=1): a phone at
+// home keeps its own keyboard, and so does a desk PC.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useKiosk, kioskPage, atRoute, poll, axeSerious, smallTargets, smallText, shot } from './helpers.mjs';
@@ -15,7 +15,7 @@ const MOBILE = '13800138000';
 
 const atForm = () => labourForm(k.url);
 
-async function openForm(page, id, query = '') {
+async function openForm(page, id, query = '?kiosk=1') {
   await page.goto(`${k.url}/${query}#/case/${id}`);
   await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/);
 }
@@ -121,7 +121,7 @@ describe('the last four of 我有凭条', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('come from the keypad, with X, and no more than its maxlength', async () => {
-    await page.goto(`${k.url}/#/code`);
+    await page.goto(`${k.url}/?kiosk=1#/code`);
     await atRoute(page, /^#\/code$/);
     await page.keyboard.type('A001');   // the ticket, as a scanner would
     await page.keyboard.press('Enter');
@@ -176,7 +176,7 @@ describe('a date typed on the keypad', () => {
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true, true] });
     await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { reason: '本人辞职' } });
     await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true } });
-    await page.goto(`${k.url}/#/case/${c.id}`);
+    await page.goto(`${k.url}/?kiosk=1#/case/${c.id}`);
     await atRoute(page, /\/step\/2$/);
     await page.locator('#f-lost_date-y').tap();
     await pad(page).waitFor();
@@ -202,16 +202,27 @@ describe('a date typed on the keypad', () => {
   });
 });
 
-describe('a desk PC with a mouse', () => {
+describe('a phone at home, a desk PC', () => {
   let kp, page;
-  before(async () => {
-    kp = await kioskPage(k, { hasTouch: false, viewport: { width: 1366, height: 768 } });
-    page = kp.page;
-  });
   after(async () => { if (kp) await kp.context.close(); });
 
-  it('has no keypad: the box keeps its own keyboard', async () => {
-    await openForm(page, await atForm());
+  it('a phone outside kiosk mode has no keypad: its own keyboard, by the box\'s inputmode', async () => {
+    const phone = await kioskPage(k, { hasTouch: true, isMobile: true, viewport: { width: 360, height: 800 } });
+    try {
+      await openForm(phone.page, await atForm(), '');
+      await phone.page.locator('#f-mobile').tap();
+      assert.equal(await pad(phone.page).count(), 0);
+      assert.equal(await phone.page.getAttribute('#f-mobile', 'inputmode'), 'tel');
+      phone.assertClean('phone');
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+  it('a desk PC with a mouse has no keypad: the box keeps its own keyboard', async () => {
+    kp = await kioskPage(k, { hasTouch: false, viewport: { width: 1366, height: 768 } });
+    page = kp.page;
+    await openForm(page, await atForm(), '');
     await page.locator('#f-id_number').click();
     await page.keyboard.type(ID);
     assert.equal(await page.inputValue('#f-id_number'), ID);

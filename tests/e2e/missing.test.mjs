@@ -26,7 +26,7 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   async function startLabour() {
-    await page.goto(k.url + '/#/p/labour-handbook');
+    await page.goto(k.url + '/?kiosk=1#/p/labour-handbook');
     await atRoute(page, /^#\/case\/[0-9a-f]{32}\/conditions$/,
       () => page.locator('#main .actions-overview button', { hasText: '开始办理' }).tap());
     return /^#\/case\/([0-9a-f]{32})\//.exec(await page.evaluate(() => location.hash))[1];

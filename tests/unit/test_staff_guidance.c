@@ -126,7 +126,9 @@ Test(staff_guidance, goes_to_staff_html_only)
     has(json, "白底彩色");
     lacks(print, "核对身份证原件");
     lacks(print, "姓名须与身份证一致");
-    has(print, "白底彩色");
+    /* the one-page notice names the steps; their tips are the screen's */
+    lacks(print, "白底彩色");
+    has(print, "办理步骤");
     free(json);
     free(print);
     procedure_free(p);

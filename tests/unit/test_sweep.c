@@ -95,6 +95,20 @@ Test(sweep, a_case_started_at_the_window_gets_a_day)
                                         " WHERE id = '%s'", id), want);
 }
 
+/* A case started from home keeps its link for the resident to go on
+ * later: a day, as the window's, not the kiosk's hour. */
+Test(sweep, a_case_started_from_home_gets_a_day)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 10 * DAY;
+
+    casedb_case_at(&t, "test", "web", id);
+    casedb_at(&t, id, t0);
+    cr_assert_eq(run(t0 + 2 * HOUR, 30).abandoned, 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", id), "open");
+    cr_assert_eq(run(t0 + DAY + 1, 30).abandoned, 1);
+}
+
 Test(sweep, only_open_cases_are_abandoned)
 {
     static const char *const statuses[] = {"waiting", "accepted", "returned", "completed"};
@@ -683,7 +697,8 @@ Test(sweep, where_an_unparseable_version_stopped_is_recorded_as_unknown)
 
 /* ---- handed in, then forgotten (finding 7) ---------------------------------- */
 
-/* A case of "test" handed in at t0, in status (waiting, accepted, returned). */
+/* A case of "test" handed in at t0, in status (waiting, accepted, returned,
+ * and a web case's prereview, invited). */
 static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
 {
     struct refusal e;
@@ -699,21 +714,21 @@ static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
 
 Test(sweep, handed_in_cases_nobody_touches_are_abandoned_after_the_retention_period)
 {
-    static const char *const statuses[] = {"waiting", "accepted", "returned"};
-    char ids[3][CASE_ID_LEN + 1], b[256], iso[32], want[80];
+    static const char *const statuses[] = {"waiting", "accepted", "returned", "prereview", "invited"};
+    char ids[5][CASE_ID_LEN + 1], b[256], iso[32], want[80];
     time_t t0 = time(NULL) - 100 * DAY;
     struct sweep_result r;
     size_t i;
 
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 5; i++)
         handed_in(ids[i], statuses[i], t0);
     r = run(t0 + 7 * DAY - 60, 7);
     cr_assert_eq(r.abandoned, 0);
     r = run(t0 + 7 * DAY + 60, 7);
-    cr_assert_eq(r.abandoned, 3);
-    cr_assert_eq(r.stale, 3);
+    cr_assert_eq(r.abandoned, 5);
+    cr_assert_eq(r.stale, 5);
     cr_assert_eq(r.erased, 0, "retention counts from when they were given up");
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 5; i++) {
         /* given up when the period ran out; the step: every one was done */
         snprintf(want, sizeof want, "abandoned %s", casedb_iso(t0 + 7 * DAY, iso));
         cr_assert_str_eq(casedb_text(&t, b, "SELECT status || ' ' || updated_at FROM cases"
@@ -723,8 +738,8 @@ Test(sweep, handed_in_cases_nobody_touches_are_abandoned_after_the_retention_per
                                 ids[i], iso), 1);
     }
     cr_assert_eq(run(t0 + 14 * DAY - 60, 7).erased, 0);
-    cr_assert_eq(run(t0 + 14 * DAY + 60, 7).erased, 3);
-    for (i = 0; i < 3; i++)
+    cr_assert_eq(run(t0 + 14 * DAY + 60, 7).erased, 5);
+    for (i = 0; i < 5; i++)
         assert_erased(ids[i]);
 }
 

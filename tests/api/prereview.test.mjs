@@ -1,0 +1,199 @@
+// Online pre-review (网上预审, docs/http-api.md): a case started from home
+// (channel web) and handed in is not a hall ticket: it answers
+// {"status":"prereview"} with no ticket, stays out of the hall's queue and
+// screen, and waits in GET /api/v1/staff/prereview, oldest first. Staff
+// either invite the resident to come with the originals on a date (checked:
+// a real date, today or later, within 90 days) or return it as any case;
+// the invited case shows the date on the resident's case, and is accepted
+// at the hall as a waiting one is. A returned web case submitted again goes
+// back to pre-review. Only staff see the list and invite.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, request } from './helpers.mjs';
+import { useWindow, residentCase } from './staff-helpers.mjs';
+
+const h = useWindow();
+
+// A local date (the daemon's "today" is the machine's local date too), days
+// from today.
+function day(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+describe('a web case goes to pre-review', () => {
+  let first;
+  let second;
+  let kiosk;
+  before(async () => {
+    kiosk = await residentCase(h); // a hall case, for contrast
+    first = await residentCase(h, { channel: 'web' });
+    second = await residentCase(h, { channel: 'web' });
+  });
+
+  it('submit answers {"status":"prereview"} with no ticket', async () => {
+    assert.equal(first.ticket, undefined);
+    const c = await h.get(`/api/v1/cases/${first.id}`);
+    assert.equal(c.status, 200, c.text);
+    assert.equal(c.body.status, 'prereview');
+    assert.equal(c.body.ticket, null);
+    assert.equal(c.body.channel, 'web');
+    assert.equal(c.body.invite, null);
+    // submitted once: a second submit is refused as for any case
+    assertError(await h.post(`/api/v1/cases/${first.id}/submit`), 409, 'already_submitted');
+    // no slip: there is no ticket to print
+    assertError(await h.get(`/print/cases/${first.id}`), 409, 'not_submitted');
+  });
+
+  it('not in the hall queue nor on its screen; call-next passes it by', async () => {
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.equal(q.status, 200, q.text);
+    const ids = q.body.queue.map((e) => e.id);
+    assert.ok(ids.includes(kiosk.id), 'the kiosk case waits');
+    assert.ok(!ids.includes(first.id) && !ids.includes(second.id), 'no web case in the queue');
+    assert.equal(q.body.total, 1);
+    const d = await h.get('/api/v1/display');
+    assert.equal(d.body.waiting, 1);
+    const n = await h.spost('/api/v1/staff/call-next', {});
+    assert.equal(n.status, 200, n.text);
+    assert.equal(n.body.id, kiosk.id);
+    assertError(await h.spost('/api/v1/staff/call-next', {}), 409, 'queue_empty');
+  });
+
+  it('GET /api/v1/staff/prereview lists them oldest first, with procedure and hand-in time', async () => {
+    const r = await h.sget('/api/v1/staff/prereview');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control') || '', /no-store/);
+    assert.deepEqual(r.body.prereview.map((e) => e.id), [first.id, second.id]);
+    const e = r.body.prereview[0];
+    assert.equal(e.procedure, 'residence');
+    assert.equal(e.title, '居住登记');
+    assert.equal(e.status, 'prereview');
+    assert.equal(e.channel, 'web');
+    assert.match(e.submitted_at, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(e.ticket, null);
+    assert.deepEqual(r.body.invited, []);
+  });
+
+  it('only staff: no session is 401; invite needs the CSRF token', async () => {
+    assertError(await h.get('/api/v1/staff/prereview'), 401, 'not_logged_in');
+    assertError(await h.post(`/api/v1/staff/cases/${first.id}/invite`, { date: day(1) }), 401, 'not_logged_in');
+    const noCsrf = await request(h.url(`/api/v1/staff/cases/${first.id}/invite`), {
+      method: 'POST', headers: { Cookie: h.staff.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ date: day(1) }),
+    });
+    assertError(noCsrf, 403, 'csrf_failed');
+  });
+
+  it('invite refuses a missing, malformed, unreal, past or too distant date, and a long note', async () => {
+    const p = `/api/v1/staff/cases/${first.id}/invite`;
+    assertError(await h.spost(p, {}), 422, 'bad_date');
+    assertError(await h.spost(p, { date: 20261208 }), 422, 'bad_date');
+    assertError(await h.spost(p, { date: '下周一' }), 422, 'bad_date');
+    assertError(await h.spost(p, { date: '2026-02-30' }), 422, 'bad_date');
+    const past = await h.spost(p, { date: day(-1) });
+    assertError(past, 422, 'date_past');
+    assert.match(past.body.error.message, /不能早于今天/);
+    const far = await h.spost(p, { date: day(91) });
+    assertError(far, 422, 'date_too_far');
+    assert.match(far.body.error.message, /90 天/);
+    assertError(await h.spost(p, { date: day(1), note: '带'.repeat(501) }), 422, 'note_too_long');
+    assertError(await h.spost(p, { date: day(1), note: 5 }), 400, 'bad_request');
+    assertError(await h.spost(p, '[]'), 400, 'bad_request');
+    // a hall case is not in pre-review
+    assertError(await h.spost(`/api/v1/staff/cases/${kiosk.id}/invite`, { date: day(1) }), 409, 'not_prereview');
+    const c = await h.get(`/api/v1/cases/${first.id}`);
+    assert.equal(c.body.status, 'prereview', 'nothing moved');
+  });
+
+  it('invite: invited, the date on the resident\'s case and in the staff view; 90 days ahead is the last day', async () => {
+    const date = day(3);
+    const r = await h.spost(`/api/v1/staff/cases/${first.id}/invite`, { date, note: '  请带户口簿原件  ' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'invited');
+    assert.equal(r.body.invite.date, date);
+    assert.equal(r.body.invite.note, '请带户口簿原件');
+    assert.equal(r.body.invite.by, 'wang');
+    const last = r.body.events.at(-1);
+    assert.deepEqual([last.what, last.user, last.detail], ['invited', 'wang', date]);
+    const c = await h.get(`/api/v1/cases/${first.id}`);
+    assert.equal(c.body.status, 'invited');
+    assert.deepEqual(c.body.invite, { date, note: '请带户口簿原件' });
+    // the list moves it to the invited ones, by their date
+    const l = await h.sget('/api/v1/staff/prereview');
+    assert.deepEqual(l.body.prereview.map((e) => e.id), [second.id]);
+    assert.deepEqual(l.body.invited.map((e) => [e.id, e.invite_date]), [[first.id, date]]);
+    // today and the 90th day are both allowed (and a date may be moved)
+    const today = await h.spost(`/api/v1/staff/cases/${second.id}/invite`, { date: day(0) });
+    assert.equal(today.status, 200, today.text);
+    assert.equal(today.body.invite.note, null);
+    const moved = await h.spost(`/api/v1/staff/cases/${second.id}/invite`, { date: day(90), note: '' });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.body.invite.date, day(90));
+  });
+
+  it('accepted at the hall from invited, as from waiting; the invitation stays as history', async () => {
+    const a = await h.spost(`/api/v1/staff/cases/${first.id}/accept`);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.status, 'accepted');
+    assert.equal(a.body.accepted_by, 'wang');
+    assert.equal(a.body.invite.date, day(3));
+    assertError(await h.spost(`/api/v1/staff/cases/${first.id}/invite`, { date: day(1) }), 409, 'not_prereview');
+    const c = await h.spost(`/api/v1/staff/cases/${first.id}/complete`, { outcome: '已办结' });
+    assert.equal(c.status, 200, c.text);
+    assert.equal(c.body.status, 'completed');
+  });
+});
+
+describe('a web case returned from pre-review', () => {
+  let c;
+  before(async () => { c = await residentCase(h, { channel: 'web' }); });
+
+  it('returns as any case; the resident corrects and submits again: pre-review, a new turn, no ticket', async () => {
+    const other = await residentCase(h, { channel: 'web' });
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '户口簿照片不清楚', checklist: ['s0-1'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    const pub = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(pub.body.status, 'returned');
+    assert.equal(pub.body.returned_reason, '户口簿照片不清楚');
+    // not submittable before the reopened step is done again
+    assertError(await h.post(`/api/v1/cases/${c.id}/submit`), 409, 'not_finished');
+    const s0 = await h.post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } });
+    assert.equal(s0.status, 200, s0.text);
+    const s = await h.post(`/api/v1/cases/${c.id}/submit`);
+    assert.equal(s.status, 200, s.text);
+    assert.deepEqual(s.body, { status: 'prereview' });
+    const again = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(again.body.returned_reason, null);
+    const l = await h.sget('/api/v1/staff/prereview');
+    const ids = l.body.prereview.map((e) => e.id);
+    assert.ok(ids.indexOf(other.id) < ids.indexOf(c.id), 'a new turn: after the one handed in since');
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(!q.body.queue.some((e) => e.id === c.id), 'still not in the hall queue');
+  });
+
+  it('an invited case can be returned too (the originals did not match)', async () => {
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/invite`, { date: day(2) })).status, 200);
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '原件与上传信息不一致' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+  });
+
+  it('a waiting hall case is not accepted by invite, nor an open web case', async () => {
+    const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
+    assertError(await h.spost(`/api/v1/staff/cases/${open.body.id}/invite`, { date: day(1) }), 409, 'not_prereview');
+    assertError(await h.spost(`/api/v1/staff/cases/${open.body.id}/accept`), 409, 'not_waiting');
+    assertError(await h.spost(`/api/v1/staff/cases/${'0'.repeat(32)}/invite`, { date: day(1) }), 404, 'unknown_case');
+  });
+});
+
+describe('the staff session as admin', () => {
+  it('an admin may read the list (staff routes admit admins)', async () => {
+    const r = await request(h.url('/api/v1/staff/prereview'), { headers: { Cookie: h.admin.cookie } });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(Array.isArray(r.body.prereview));
+  });
+});

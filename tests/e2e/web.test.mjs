@@ -1,0 +1,185 @@
+// From home (网上办事): the same UI on a phone (360×800, touch), opened at
+// / without the kiosk flag. A resident walks the labour handbook, the case
+// is on channel web, every screen of the walk shows the case link, nothing
+// resets when idle, and the hand-in answers 已提交网上预审 with no ticket.
+// A staffer finds it under 网上预审 on /staff and invites the resident to
+// the hall on a date; the resident's link then shows the date and what to
+// bring. Every phone screen: axe at zero serious/critical, no horizontal
+// scroll, targets at least 44 px, text at least 16 px. The picture of the
+// invitation is docs/img/phone.png ($SHOTS/web-07-invited.png).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  useKiosk, kioskPage, atRoute, h1Text, shot, axeSerious, smallTargets, smallText, horizontalOverflow,
+} from './helpers.mjs';
+import { addUser } from '../api/helpers.mjs';
+import { ID, NAME } from './labour-case.mjs';
+
+const k = useKiosk();
+const PHONE = { width: 360, height: 800 };
+const DESKTOP = { width: 1600, height: 1000 };
+
+// a local date, days from today (the daemon and the browser share the machine's)
+function day(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+describe('a web case from a phone reaches pre-review', () => {
+  let kp;
+  let page;
+  let caseId = '';
+  const N = { n: 0 };
+  const problems = [];
+  const tap = (loc) => loc.tap();
+  const label = (forId) => page.locator(`label[for="${forId}"]`);
+  const submitStep = () => page.locator('#main form.step-form button[type=submit]');
+
+  // the phone's rules on the screen on show; collected, asserted at the end
+  // of each step so a failure names every screen at once
+  async function check(name) {
+    const file = await shot(page, `web-${String(++N.n).padStart(2, '0')}-${name}`);
+    const bad = [
+      ...(await axeSerious(page)).map((x) => `axe: ${x}`),
+      ...(await smallTargets(page, 44)).map((x) => `target under 44×44: ${x}`),
+      ...(await smallText(page, 16)).map((x) => `text under 16px: ${x}`),
+    ];
+    const over = await horizontalOverflow(page);
+    if (over) bad.push(`horizontal scroll: ${over}`);
+    problems.push(...bad.map((x) => `${name}: ${x}`));
+    return file;
+  }
+  const assertNoProblems = () => assert.deepEqual(problems.splice(0), [], 'phone screens');
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, clock: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('/ without the kiosk flag: the phone layout, home to the overview', async () => {
+    await page.goto(k.url + '/');
+    await atRoute(page, /^#\/$/);
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('web')), true);
+    const px = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    assert.ok(px >= 16 && px < 24, `body text on a phone ${px}px`);
+    await check('home');
+    await atRoute(page, /^#\/c\/employment$/, () => tap(page.locator('a.tile', { hasText: '就业服务' })));
+    await atRoute(page, /^#\/p\/labour-handbook$/, () => tap(page.locator('a.proc-link', { hasText: '就业创业证申领' })));
+    const start = page.locator('#main .actions-overview button', { hasText: '开始办理' });
+    assert.match(await start.innerText(), /网上预审/, 'the start button says what happens from home');
+    await check('overview');
+    assertNoProblems();
+  });
+
+  it('开始办理 starts a case on channel web, and the conditions screen shows its link', async () => {
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/conditions$/,
+      () => tap(page.locator('#main .actions-overview button', { hasText: '开始办理' })));
+    caseId = /^#\/case\/([0-9a-f]{32})\//.exec(await page.evaluate(() => location.hash))[1];
+    const c = await (await fetch(`${k.url}/api/v1/cases/${caseId}`)).json();
+    assert.equal(c.channel, 'web');
+    const link = page.locator('#case-link');
+    assert.equal(await link.getAttribute('href'), `${k.url}/#/case/${caseId}`);
+    assert.equal((await link.innerText()).trim(), `${k.url}/#/case/${caseId}`);
+    await tap(page.locator('#case-link-copy'));
+    await page.locator('.case-link-said', { hasText: /已复制|已选中/ }).waitFor();
+    await check('conditions');
+    assertNoProblems();
+  });
+
+  it('no idle reset: five minutes untouched on the case leave it as it was', async () => {
+    await tap(label('cond-0-yes'));
+    await page.clock.fastForward('05:00');
+    await page.clock.fastForward('05:00');
+    assert.equal(await page.locator('.overlay').count(), 0, 'no 还在使用吗? dialog');
+    assert.match(await page.evaluate(() => location.hash), new RegExp(`^#/case/${caseId}/conditions$`));
+    assert.equal(await page.locator('#cond-0-yes').isChecked(), true, 'the answer is still there');
+  });
+
+  it('walks the steps and hands it in: 已提交网上预审, no ticket, the link to keep', async () => {
+    for (let i = 1; i < 3; i++) await tap(label(`cond-${i}-yes`));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认,下一步' })));
+    assert.equal(await page.locator('#case-link').count(), 1, 'the link on a step too');
+    await tap(label('f-hukou-0'));
+    await tap(label('f-status-1'));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => tap(submitStep()));
+    await tap(label('ck-s1-0'));
+    await tap(label('ck-s1-1'));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/2$`), () => tap(submitStep()));
+    await page.fill('#f-name', NAME);
+    await page.fill('#f-id_number', ID);
+    await page.fill('#f-mobile', '13800138000');
+    await tap(label('f-education-2'));
+    await page.fill('#f-address', '幸福路12号3单元201室');
+    await check('step-form');
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/3$`), () => tap(submitStep()));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/review$`), () => tap(submitStep()));
+    await check('review');
+    await atRoute(page, new RegExp(`^#/case/${caseId}/done$`),
+      () => tap(page.locator('#main .actions-sticky button.btn-primary')));
+    assert.equal(await h1Text(page), '已提交网上预审');
+    assert.match(await page.locator('#online-status').innerText(), /网上预审中/);
+    assert.equal(await page.locator('#main .ticket-number').count(), 0, 'no ticket on screen');
+    assert.equal(await page.locator('#case-link').getAttribute('href'), `${k.url}/#/case/${caseId}`);
+    assert.match(await page.locator('#main').innerText(), /户口簿原件/, 'what to bring');
+    await check('prereview');
+    const c = await (await fetch(`${k.url}/api/v1/cases/${caseId}`)).json();
+    assert.equal(c.status, 'prereview');
+    assert.equal(c.ticket, null);
+    assertNoProblems();
+  });
+
+  it('staff see it under 网上预审 and invite the resident to the hall on a date', async () => {
+    const sp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    const s = sp.page;
+    try {
+      await s.goto(k.url + '/staff');
+      await s.locator('#login-name').waitFor();
+      await s.fill('#login-name', 'wang');
+      await s.fill('#login-pass', 'wang-password-1');
+      await s.click('.login-form button[type=submit]');
+      const row = s.locator(`#prereview tr[data-id="${caseId}"]`);
+      await row.waitFor();
+      assert.match(await row.innerText(), /就业创业证申领/);
+      assert.match(await row.innerText(), /\*{14}102X/, 'the ID number masked in the list');
+      assert.equal(await s.locator('#queue tbody tr', { hasText: '就业创业证申领' }).count(), 0, 'not in the hall queue');
+      await row.getByRole('button', { name: /^通知来大厅/ }).click();
+      await s.locator('#invite-date').waitFor();
+      assert.match(await s.locator('#case-pane .history').innerText(), /提交网上预审/);
+      assert.equal(await s.locator('#case-h').innerText(), '网上办件 · 就业创业证申领(劳动手册)');
+      const axeForm = await axeSerious(s);
+      assert.deepEqual(axeForm, [], 'axe on the staff page with the invitation form');
+      await shot(s, 'web-staff-invite');
+      // a past day is refused with the server's words
+      await s.fill('#invite-date', day(-1));
+      await s.click('.inner-form button[type=submit]');
+      await s.locator('.inner-form [role=alert]', { hasText: '不能早于今天' }).waitFor();
+      await s.fill('#invite-date', day(2));
+      await s.fill('#invite-note', '请带户口簿原件,到 3 号窗口');
+      await s.click('.inner-form button[type=submit]');
+      await s.locator('#case-pane .case-facts', { hasText: '已约来大厅' }).waitFor();
+      assert.match(await s.locator('#case-pane .case-facts').innerText(), new RegExp(day(2)));
+      await s.locator(`#prereview tr[data-id="${caseId}"]`, { hasText: `约 ${day(2)}` }).waitFor();
+      sp.assertClean('staff');
+    } finally {
+      await sp.context.close();
+    }
+  });
+
+  it('the resident\'s link then shows the date, the note and what to bring', async () => {
+    await page.goto(`${k.url}/#/case/${caseId}`);
+    await atRoute(page, new RegExp(`^#/case/${caseId}/done$`));
+    assert.equal(await h1Text(page), '请带原件到大厅办理');
+    const [y, m, d] = day(2).split('-').map(Number);
+    assert.match(await page.locator('#invite-date').innerText(), new RegExp(`${y}年${m}月${d}日`));
+    assert.match(await page.locator('#main').innerText(), /请带户口簿原件,到 3 号窗口/);
+    assert.match(await page.locator('#main').innerText(), /户口簿原件/);
+    await check('invited');
+    assertNoProblems();
+    kp.assertClean('phone');
+  });
+});

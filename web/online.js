@@ -1,0 +1,76 @@
+// From home (网上办事): what a resident's own phone or PC shows that the
+// hall's kiosk does not (core.js KIOSK) — the link to the case, to keep
+// and open again later, and a web case once handed in: in online
+// pre-review (网上预审), or invited to come to the hall with the originals
+// on a date. The walkthrough itself is case.js, the same as at the kiosk.
+
+import { t, getLang } from './i18n.js';
+import { el, zh, show, button, hooks } from './core.js';
+
+// The address that opens the case again (#/case/ID, read from the server):
+// never with the page's query, so never a kiosk's flag or test timers.
+export const caseLink = id => location.origin + '/#/case/' + id;
+
+// The case link, to bookmark or copy. The copy falls back to selecting the
+// link where the browser offers no clipboard (a page served over plain
+// HTTP on the hall's network).
+export function caseLinkBox(c) {
+  const url = caseLink(c.id);
+  const link = el('a', { class: 'case-link-url', id: 'case-link', href: url }, url);
+  const said = el('p', { class: 'case-link-said', role: 'status' });
+  const copy = button(t('caseLinkCopy'), async () => {
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    try {
+      await navigator.clipboard.writeText(url);
+      said.textContent = t('caseLinkCopied');
+    } catch {
+      said.textContent = t('caseLinkSelect');
+    }
+  }, 'btn', { id: 'case-link-copy' });
+  return el('section', { class: 'card case-link', 'aria-labelledby': 'case-link-h' },
+    el('h2', { id: 'case-link-h' }, t('caseLinkTitle')),
+    el('p', {}, t('caseLinkText')),
+    el('p', {}, link),
+    el('div', { class: 'actions' }, copy),
+    said);
+}
+
+// 2026-12-08 as the resident reads it, with the weekday.
+function dateWords(ymd) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  const date = new Date(y, m - 1, d);
+  return date.toLocaleDateString(getLang() === 'en' ? 'en-GB' : 'zh-CN',
+    { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' });
+}
+
+// A web case after it was handed in: prereview or invited (with the date,
+// the staffer's note, where and when to come, what to bring). bring: the
+// list of materials (case.js draws it as the ticket screen does).
+export function onlineScreen(c, kicker, bring) {
+  const invited = c.status === 'invited' && c.invite;
+  const meta = c.proc.meta || {};
+  const code = c.id.replace(/(.{4})(?=.)/g, '$1 ');
+  show([
+    kicker,
+    el('h1', {}, t(invited ? 'invitedTitle' : 'prereviewTitle')),
+    el('p', { class: 'lead', id: 'online-status' },
+      el('strong', {}, t('onlineStatus')), t(invited ? 'invitedState' : 'prereviewState')),
+    invited
+      ? el('section', { class: 'card invite', 'aria-labelledby': 'invite-h' },
+        el('h2', { id: 'invite-h' }, t('invitedDate')),
+        el('p', { class: 'invite-date', id: 'invite-date' }, dateWords(c.invite.date)),
+        c.invite.note ? el('p', {}, el('strong', {}, t('invitedNote')), zh('span', { class: 'invite-note' }, c.invite.note)) : null,
+        meta.location ? el('p', {}, t('invitedWhere'), zh('strong', {}, meta.location)) : null,
+        meta.hours ? el('p', {}, t('invitedHours'), zh('span', {}, meta.hours)) : null,
+        el('p', {}, t('invitedShow')),
+        el('p', { class: 'case-code' }, t('caseCode'), el('span', { class: 'case-code-value' }, code)))
+      : el('p', {}, t('prereviewText')),
+    bring ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
+      el('h2', { id: 'bring-h' }, t(invited ? 'invitedBring' : 'prereviewBring')), bring) : null,
+    caseLinkBox(c),
+    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
+  ]);
+}
