@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cjktok.h"
+#include "pinyin.h"
 #include "embed.h"
 
 #define DB_BUSY_MS 5000
@@ -59,7 +60,7 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(db->h));
         goto fail;
     }
-    if (cjktok_register(db->h) != SQLITE_OK) {
+    if (cjktok_register(db->h) != SQLITE_OK || pinyin_register(db->h) != SQLITE_OK) {
         snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errmsg(db->h));
         goto fail;
     }
