@@ -40,6 +40,7 @@ const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
 const ui = {};              // the page's fixed parts, once logged in
 let clockOffset = 0;        // server time minus this computer's, from the queue
 let current = null;         // the case view on show
+let calledId = null;        // the case the call note (#call-msg) speaks of
 let pollTimer = 0;
 
 // ---- small helpers ----
@@ -75,6 +76,13 @@ function callBody() {
 
 function msg(box, text, kind = 'error') {
   box.replaceChildren(text ? el('p', { class: kind === 'ok' ? 'msg-ok' : 'msg-error' }, text) : '');
+}
+
+// "请 A001 号到 3 号窗口" speaks of the call just made; once the staffer does
+// anything else (a move, another case, another call) it would be stale.
+function clearCallNote() {
+  calledId = null;
+  msg(ui.callMsg, '');
 }
 
 // What a staffer typed or a scanner sent: a case id (the slip's QR code
@@ -255,6 +263,7 @@ function saveWindow() {
 async function callNext() {
   let called;
   const body = callBody();
+  clearCallNote();
   try {
     called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
   } catch (err) {
@@ -262,6 +271,7 @@ async function callNext() {
     return;
   }
   msg(ui.callMsg, `${callText(called.ticket, body.window)}(${called.title})`, 'ok');
+  calledId = called.id;
   await openByKey(called.id);
   refreshQueue();
 }
@@ -346,6 +356,7 @@ function actions(v, box) {
 }
 
 function showCase(v, { keepFocus = false } = {}) {
+  if (v.id !== calledId) clearCallNote();
   current = v;
   const box = el('div', { class: 'case-msg', role: 'status' });
   const form = el('div', { class: 'case-form' });
@@ -428,6 +439,7 @@ async function move(v, what, body, box) {
     msg(ui.box, errorText(err));
     return null;
   }
+  clearCallNote();
   showCase(moved);
   refreshQueue();
   return moved;
@@ -438,6 +450,7 @@ async function callAgain(v) {
   try {
     call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: callBody() })).body;
   } catch (err) { msg(ui.box, errorText(err)); return; }
+  clearCallNote();
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号(第 ${call.calls} 次)`, 'ok');
   refreshQueue();
@@ -552,6 +565,7 @@ async function startAtWindow() {
 // time (the current one, or an earlier one to correct), then submission.
 async function fillCase(id, stepWanted = null) {
   let c, p;
+  clearCallNote();
   try {
     c = (await api('/api/v1/cases/' + enc(id))).body;
     p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;
