@@ -228,7 +228,8 @@ async function refreshQueue() {
   el('td', {}, e.title),
   el('td', {}, waited(e.submitted_at)),
   el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
-  el('td', {}, e.ids.map((x) => x.value).join(' ')))) : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
+  el('td', {}, e.ids.map((x) => x.value).join(' '), sameId(e.same_id)))) :
+    [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
   // accepted cases, then window cases still being filled in
   const rows = [...q.in_progress, ...q.filling];
   ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
@@ -239,6 +240,14 @@ async function refreshQueue() {
     el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
     el('td', {}, time(e.accepted_at || e.submitted_at)))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+}
+
+// Waiting cases that share an ID number (a resident with two tickets, an
+// agent queuing for several): the server says which group, never the number.
+function sameId(same) {
+  if (!same) return null;
+  return el('span', { class: 'badge badge-warn same-id' },
+    `同一身份证号有 ${same.count} 个排队 · 第 ${same.group} 组`);
 }
 
 function saveWindow() {

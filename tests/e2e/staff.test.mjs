@@ -281,6 +281,13 @@ describe('the staff window', () => {
     await poll(async () => {
       assert.equal(await page.locator('#queue tbody tr', { hasText: b.ticket }).count(), 1);
     }, { timeout: 15_000 });
+    // a and b carry the same ID number: the queue says so on both rows, and
+    // shows only the last four digits
+    for (const t of [a.ticket, b.ticket]) {
+      const row = page.locator('#queue tbody tr', { hasText: t });
+      await row.locator('.same-id', { hasText: /同一身份证号有 \d+ 个排队/ }).waitFor();
+      assert.ok(!(await row.innerText()).includes(ID), 'the number is not shown');
+    }
     // the earliest waiting is a; calling it shows the note, opening b clears it
     await page.click('#call-next');
     await page.locator('#call-msg', { hasText: `请 ${a.ticket} 号到窗口` }).waitFor();
