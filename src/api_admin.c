@@ -169,10 +169,8 @@ enum MHD_Result api_admin_source_get(struct http_request *req)
 
 /* The triage, the directory or a category's README.md, by the name
  * admin_file_rel knows; 1 (answered 404) for any other. */
-static int api_admin_file_target(struct http_request *req, char **rel)
+static int api_admin_file_target(const char *name, char **rel)
 {
-    const char *name = req->params[0];
-
     if (!api_admin_id_ok(name))
         return 1;
     return admin_file_rel(name, rel);
@@ -187,7 +185,7 @@ static enum MHD_Result api_admin_file_unknown(struct http_request *req)
 enum MHD_Result api_admin_file_get(struct http_request *req)
 {
     char *rel = NULL;
-    int r = api_admin_file_target(req, &rel);
+    int r = api_admin_file_target(req->params[0], &rel);
 
     if (r < 0)
         return reply_internal(req);
@@ -268,7 +266,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     if (!(db = db_thread()))
         return reply_internal(req);
     if (special)
-        r = api_admin_file_target(req, &rel);
+        r = api_admin_file_target(req->params[0], &rel);
     else
         r = api_admin_target(req, db, req->params[0], create, &rel);
     if (r < 0)
@@ -354,7 +352,7 @@ static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
 
 enum MHD_Result api_admin_preview(struct http_request *req)
 {
-    const char *id = http_query(req, "id");
+    const char *id = http_query(req, "id"), *special = http_query(req, "special");
     struct admin_check check;
     enum MHD_Result ret;
     struct db *db;
@@ -363,13 +361,26 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     int r;
 
     memset(&check, 0, sizeof check);
-    if (!id || !*id)
-        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
-    if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
-        return reply_internal(req);
-    if (r > 0)
-        return api_admin_unknown(req);
+    if (special && *special) {
+        /* the triage, the directory, a category's README.md: checked, not rendered */
+        id = special;
+        if ((r = api_admin_file_target(special, &rel)) < 0)
+            return reply_internal(req);
+        if (r > 0)
+            return api_admin_file_unknown(req);
+        if (!(db = db_thread())) {
+            free(rel);
+            return reply_internal(req);
+        }
+    } else {
+        if (!id || !*id)
+            return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                    "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
+        if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
+            return reply_internal(req);
+        if (r > 0)
+            return api_admin_unknown(req);
+    }
     if (admin_check(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
                     &check) != 0) {
         ret = reply_internal(req);
@@ -388,7 +399,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         ret = reply_internal(req);
         goto out;
     }
-    if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && check.model) ||
+    if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && (check.model || special)) ||
         !cJSON_AddStringToObject(doc, "id", check.model ? check.model->id : id) ||
         !cJSON_AddStringToObject(doc, "file", rel) ||
         !cJSON_AddStringToObject(doc, "hash", check.hash) ||
