@@ -22,7 +22,9 @@ endif
 SRC      = $(wildcard src/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
 OBJ      = $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
-GEN_OBJ  = $(BUILD)/obj/gen_assets.o $(BUILD)/obj/gen_migrations.o
+GEN_OBJ  = $(BUILD)/obj/gen_assets.o $(BUILD)/obj/gen_migrations.o $(BUILD)/obj/gen_pinyin.o
+# Mandarin readings for pinyin search, from Debian's unicode-data (Unihan).
+UNIHAN   = /usr/share/unicode/Unihan_Readings.txt.bz2
 WEB      = $(shell find web -type f 2>/dev/null | LC_ALL=C sort)
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -53,6 +55,17 @@ $(BUILD)/gen/assets.c: $(BUILD)/embed $(WEB) | $(BUILD)/gen/.dir
 
 $(BUILD)/gen/migrations.c: $(BUILD)/embed $(SCHEMA) | $(BUILD)/gen/.dir
 	$(BUILD)/embed migrations schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+# The pinyin table (src/pinyin.c reads it) is generated from Unihan; a
+# machine without unicode-data gets it installed as any other build need.
+$(BUILD)/pinyin_gen: tools/pinyin_gen.c | $(BUILD)/obj
+	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/gen/pinyin.c: $(BUILD)/pinyin_gen $(UNIHAN) | $(BUILD)/gen/.dir
+	bzcat $(UNIHAN) | $(BUILD)/pinyin_gen > $@.tmp && mv $@.tmp $@
+
+$(UNIHAN):
+	@sh scripts/deps.sh build
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -122,7 +135,7 @@ FUZZERS      = procedure triage directory field cjktok validate
 FUZZ_SECONDS ?= 30
 FUZZ_SRC     = src/diag.c src/strbuf.c src/utf8.c src/frontmatter.c src/marker.c src/field.c \
                src/procedure.c src/render.c src/triage.c src/directory.c src/mdlimit.c src/cjktok.c \
-               src/validate.c src/text.c src/mdtext.c
+               src/validate.c src/text.c src/mdtext.c src/pinyin.c build/gen/pinyin.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | build/fuzz/.dir
 	clang -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iinclude $(PKG_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -24,6 +24,18 @@
  * UTF-8 without control characters, at most ADMIN_REL_MAX bytes. */
 bool admin_rel_valid(const char *rel);
 
+/* The files that are not procedures, by the name the console uses for
+ * them: "_triage" → "_triage.md", "_directory" → "_directory.md", a valid
+ * category id → "ID/README.md". Returns 0 with *rel (caller frees), 1 for
+ * any other name, -1 when memory runs out. */
+int admin_file_rel(const char *name, char **rel);
+
+/* True when rel is one of those files. admin_check, admin_save and their
+ * phases take them too: checked with the tree (errors their text would
+ * cause in other files are reported as theirs, at line 1), no model, saved
+ * only without errors. */
+bool admin_rel_special(const char *rel);
+
 /* Every procedure file with its state, as GET /api/v1/admin/procedures
  * answers it (docs/http-api.md, Admin): {"today","procedures":[...],
  * "problems":[...]}. root is the procedures folder exactly as the loader

@@ -19,6 +19,11 @@ enum MHD_Result api_admin_procedures(struct http_request *req);
 enum MHD_Result api_admin_source_get(struct http_request *req);
 /* PUT /api/v1/admin/procedures/{id}/source */
 enum MHD_Result api_admin_source_put(struct http_request *req);
+/* GET /api/v1/admin/files/{name}/source: {name} is _triage, _directory or a
+ * category id (its README.md); 404 unknown_file for anything else */
+enum MHD_Result api_admin_file_get(struct http_request *req);
+/* PUT /api/v1/admin/files/{name}/source: as the procedure PUT */
+enum MHD_Result api_admin_file_put(struct http_request *req);
 /* POST /api/v1/admin/preview */
 enum MHD_Result api_admin_preview(struct http_request *req);
 /* GET /admin */

@@ -53,7 +53,7 @@ struct case_window {
     char returned_by[CASE_USER_MAX + 1];
     char no_show_at[CASE_TIME_LEN];
     char *outcome;              /* owned or NULL */
-    /* a web case's invitation to the hall (网上预审, schema/010-prereview.sql) */
+    /* a web case's invitation to the hall (网上预审, schema/011-prereview.sql) */
     char invite_date[11];       /* local YYYY-MM-DD, "" when none */
     char *invite_note;          /* owned or NULL */
     char invited_at[CASE_TIME_LEN];

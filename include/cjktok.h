@@ -51,6 +51,11 @@ int cjktok_tokenize(const char *text, size_t len, cjktok_fn fn, void *ctx);
  * library was built without FTS5. */
 int cjktok_register(sqlite3 *db);
 
+/* The FTS5 API of db into *out, for registering tokenizers (here and in
+ * src/pinyin.c). Returns SQLITE_OK, or an SQLite error code (SQLITE_ERROR
+ * when FTS5 is missing or older than API version 2); *out is then NULL. */
+int cjktok_fts5_api(sqlite3 *db, fts5_api **out);
+
 /* Turns a resident's query q[0..len) into an FTS5 MATCH expression appended
  * to out. The query is split on everything the tokenizer does not index
  * (white space including U+3000, ASCII and CJK punctuation, symbols); each

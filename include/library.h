@@ -81,7 +81,9 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
 /* One file's text given in place of what is on disk, so that an edit is
  * checked exactly as a load would check it before it is saved (the admin
  * console). rel is "CATEGORY/NAME.md"; when the category folder exists but
- * holds no such file, the text is checked as a new file there. */
+ * holds no such file, the text is checked as a new file there. rel may also
+ * be "_triage.md", "_directory.md" or "CATEGORY/README.md" (of an existing
+ * folder), read in place of those files, present or not. */
 struct library_edit {
     const char *rel;
     const char *text;       /* len bytes, not necessarily NUL-terminated */

@@ -30,6 +30,8 @@ need_pc libcjson libcjson-dev
 need_pc libcmark libcmark-dev
 need_pc libsodium libsodium-dev
 need_pc libqrencode libqrencode-dev
+need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
+need_cmd bzcat bzip2
 if [ "$want" = test ] || [ "$want" = e2e ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs

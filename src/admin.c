@@ -591,6 +591,103 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
     return 0;
 }
 
+int admin_file_rel(const char *name, char **rel)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    *rel = NULL;
+    if (strcmp(name, "_triage") == 0 || strcmp(name, "_directory") == 0)
+        return (*rel = malloc(strlen(name) + 4)) ? (sprintf(*rel, "%s.md", name), 0) : -1;
+    if (!procedure_id_valid(name, strlen(name)))
+        return 1;
+    if (strbuf_printf(&sb, "%s/README.md", name) != 0)
+        return -1;
+    *rel = strbuf_take(&sb);
+    return *rel ? 0 : -1;
+}
+
+bool admin_rel_special(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+
+    if (strcmp(rel, "_triage.md") == 0 || strcmp(rel, "_directory.md") == 0)
+        return true;
+    return slash && strcmp(slash + 1, "README.md") == 0 &&
+           procedure_id_valid(rel, (size_t)(slash - rel));
+}
+
+static bool admin_diag_in(const struct diag_list *l, const struct diag *d)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].line == d->line && l->items[i].severity == d->severity &&
+            strcmp(l->items[i].file, d->file) == 0 && strcmp(l->items[i].message, d->message) == 0)
+            return true;
+    return false;
+}
+
+/* The triage, the directory or a category's README.md: its own problems,
+ * and, as errors of its own, the errors its text would cause in other files
+ * (a link to an office or a question it no longer has) that the tree on
+ * disk does not have. */
+static int admin_check_special(struct db *db, const char *root, int today, const char *rel,
+                               const char *text, size_t len, struct admin_check *out)
+{
+    struct library_edit edit = {rel, text, len};
+    struct library lib, before;
+    char *path = admin_path(root, rel), *base = admin_path(root, NULL), *cat = NULL, *dir = NULL;
+    struct stat st;
+    size_t i, bn;
+    int rc = -1;
+
+    memset(&lib, 0, sizeof lib);
+    memset(&before, 0, sizeof before);
+    if (!path || !base)
+        goto out;
+    bn = strlen(base);
+    if (strchr(rel, '/')) {
+        if (!(cat = admin_category_of(rel)) || !(dir = admin_path(root, cat)))
+            goto out;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            rc = diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在;请先在服务器上建立它", cat)
+                     ? -1 : 0;
+            goto out;
+        }
+    }
+    if (library_scan_edit(root, today, store_reuse, db, &edit, &lib) != 0 ||
+        library_scan(root, today, store_reuse, db, &before) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot read %s to check an edit\n", root);
+        goto out;
+    }
+    for (i = 0; i < lib.diags.n; i++) {
+        const struct diag *d = &lib.diags.items[i];
+        const char *other = d->file;
+        if (strcmp(d->file, path) == 0) {
+            if (diag_add(&out->diags, rel, d->line, d->severity, "%s", d->message) != 0)
+                goto out;
+            continue;
+        }
+        if (d->severity != DIAG_ERROR || admin_diag_in(&before.diags, d))
+            continue;
+        if (strncmp(other, base, bn) == 0 && other[bn] == '/')
+            other += bn + 1;
+        if (diag_error(&out->diags, rel, 1, "这样保存后,%s 第 %d 行会出错:%s", other, d->line,
+                       d->message) != 0)
+            goto out;
+    }
+    diag_list_sort(&out->diags);
+    rc = 0;
+out:
+    library_free(&lib);
+    library_free(&before);
+    free(path);
+    free(base);
+    free(cat);
+    free(dir);
+    return rc;
+}
+
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out)
 {
@@ -605,6 +702,10 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
     memset(out, 0, sizeof *out);
     memset(&lib, 0, sizeof lib);
     library_hash(text ? text : "", text ? len : 0, out->hash);
+    if (admin_rel_special(rel)) {
+        rc = admin_check_special(db, root, today, rel, text, len, out);
+        goto out;
+    }
     if (!path || !cat)
         goto out;
     if (library_scan_edit(root, today, store_reuse, db, &edit, &lib) != 0) {
@@ -872,7 +973,7 @@ int admin_save_prepare(struct db *db, const char *root, const char *rel, const c
     }
     if (admin_check(db, root, clock_today(), rel, text, len, check) != 0)
         goto out;
-    if (check->diags.errors > 0 || !check->model) {
+    if (check->diags.errors > 0 || (!check->model && !admin_rel_special(rel))) {
         res->outcome = ADMIN_INVALID;
         rc = 0;
         goto out;
@@ -919,10 +1020,15 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
                         " a power cut now may bring back the old file\n", p->path, strerror(errno));
     /* the watcher will see the rename too; its load then finds nothing new */
     (void)loader_run(db, root);
-    if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0)
+    if (!check->model) {
+        /* a special file: refused with any error, so the load took it */
+        res->live = true;
+    } else if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0) {
         fprintf(stderr, "spkiosk: admin: %s is saved, but whether it went live is unknown\n",
                 p->path);
-    res->live = live && strcmp(live, check->hash) == 0;
+    } else {
+        res->live = live && strcmp(live, check->hash) == 0;
+    }
     res->outcome = ADMIN_SAVED;
     rc = 0;
 out:

@@ -252,6 +252,8 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},
     {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get, HTTP_ADMIN, false},
     {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put, HTTP_ADMIN, true},
+    {"GET", "/api/v1/admin/files/{}/source", api_admin_file_get, HTTP_ADMIN, false},
+    {"PUT", "/api/v1/admin/files/{}/source", api_admin_file_put, HTTP_ADMIN, true},
     {"POST", "/api/v1/admin/preview", api_admin_preview, HTTP_ADMIN, true},
     {"GET", "/admin", page_admin, HTTP_PUBLIC, false},
     /* statistics (admins) */

@@ -117,18 +117,14 @@ static void api_admin_free(void *p)
     free(p);
 }
 
-enum MHD_Result api_admin_source_get(struct http_request *req)
+/* The text of rel (taken over, freed here) with its hash as ETag. */
+static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel)
 {
     enum MHD_Result ret;
-    struct db *db;
-    char *rel = NULL, *path = NULL, *text = NULL, hash[65], etag[70];
+    char *path = NULL, *text = NULL, hash[65], etag[70];
     size_t len;
     int r;
 
-    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
-        return reply_internal(req);
-    if (r > 0)
-        return api_admin_unknown(req);
     if (!(path = malloc(strlen(api_admin_root) + strlen(rel) + 2))) {
         ret = reply_internal(req);
         goto out;
@@ -158,6 +154,46 @@ out:
     return ret;
 }
 
+enum MHD_Result api_admin_source_get(struct http_request *req)
+{
+    struct db *db;
+    char *rel = NULL;
+    int r;
+
+    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return api_admin_unknown(req);
+    return api_admin_send_source(req, rel);
+}
+
+/* The triage, the directory or a category's README.md, by the name
+ * admin_file_rel knows; 1 (answered 404) for any other. */
+static int api_admin_file_target(const char *name, char **rel)
+{
+    if (!api_admin_id_ok(name))
+        return 1;
+    return admin_file_rel(name, rel);
+}
+
+static enum MHD_Result api_admin_file_unknown(struct http_request *req)
+{
+    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_file",
+                            "没有这个文件:只能编辑分诊(_triage)、办事地点(_directory)和分类说明(分类编号)");
+}
+
+enum MHD_Result api_admin_file_get(struct http_request *req)
+{
+    char *rel = NULL;
+    int r = api_admin_file_target(req->params[0], &rel);
+
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return api_admin_file_unknown(req);
+    return api_admin_send_source(req, rel);
+}
+
 /* 422: every error with its line, and the warnings; nothing was saved. */
 static enum MHD_Result api_admin_invalid(struct http_request *req, const struct admin_check *c)
 {
@@ -185,7 +221,9 @@ static enum MHD_Result api_admin_invalid(struct http_request *req, const struct 
 static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel,
                                        const struct admin_check *c, bool live, bool created)
 {
-    const struct fm_entry *v = frontmatter_get(&c->model->meta, "version");
+    /* a special file has no model: its id is the name it was saved by */
+    const struct fm_entry *v = c->model ? frontmatter_get(&c->model->meta, "version") : NULL;
+    const char *id = c->model ? c->model->id : req->params[0];
     cJSON *doc = cJSON_CreateObject(), *warns = api_admin_diags(&c->diags, DIAG_WARNING, false);
 
     if (!doc || !warns || !cJSON_AddItemToObject(doc, "warnings", warns)) {
@@ -193,8 +231,7 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
         cJSON_Delete(doc);
         return reply_internal(req);
     }
-    if (!cJSON_AddStringToObject(doc, "id", c->model->id) ||
-        !cJSON_AddStringToObject(doc, "file", rel) ||
+    if (!cJSON_AddStringToObject(doc, "id", id) || !cJSON_AddStringToObject(doc, "file", rel) ||
         !(v ? cJSON_AddStringToObject(doc, "version", v->value)
             : cJSON_AddNullToObject(doc, "version")) ||
         !cJSON_AddStringToObject(doc, "hash", c->hash) || !cJSON_AddBoolToObject(doc, "live", live)) {
@@ -204,7 +241,10 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
     return reply_doc_take(req, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, doc, REPLY_PUBLIC);
 }
 
-enum MHD_Result api_admin_source_put(struct http_request *req)
+/* PUT of a procedure's source, or with special of the triage, the
+ * directory or a category's README.md: the same preconditions, check and
+ * atomic save. */
+static enum MHD_Result api_admin_put(struct http_request *req, bool special)
 {
     const char *if_match = http_header(req, MHD_HTTP_HEADER_IF_MATCH);
     const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -223,10 +263,16 @@ enum MHD_Result api_admin_source_put(struct http_request *req)
     if (!if_match && !create)
         return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
                                 "保存时要带上打开文件时的版本(If-Match),以免覆盖别人刚做的修改");
-    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], create, &rel)) < 0)
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    if (special)
+        r = api_admin_file_target(req->params[0], &rel);
+    else
+        r = api_admin_target(req, db, req->params[0], create, &rel);
+    if (r < 0)
         return reply_internal(req);
     if (r > 0)
-        return api_admin_unknown(req);
+        return special ? api_admin_file_unknown(req) : api_admin_unknown(req);
     r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
                    &check, &res);
     if (r != 0) {
@@ -270,6 +316,16 @@ out:
     return ret;
 }
 
+enum MHD_Result api_admin_source_put(struct http_request *req)
+{
+    return api_admin_put(req, false);
+}
+
+enum MHD_Result api_admin_file_put(struct http_request *req)
+{
+    return api_admin_put(req, true);
+}
+
 /* "staff_guidance": one entry per step, the step's `{staff}` block quotes
  * (HTML) or null; the public procedure JSON never carries them, but the
  * admin writing them wants to see them. Null when there is no model.
@@ -296,7 +352,7 @@ static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
 
 enum MHD_Result api_admin_preview(struct http_request *req)
 {
-    const char *id = http_query(req, "id");
+    const char *id = http_query(req, "id"), *special = http_query(req, "special");
     struct admin_check check;
     enum MHD_Result ret;
     struct db *db;
@@ -305,13 +361,26 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     int r;
 
     memset(&check, 0, sizeof check);
-    if (!id || !*id)
-        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
-    if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
-        return reply_internal(req);
-    if (r > 0)
-        return api_admin_unknown(req);
+    if (special && *special) {
+        /* the triage, the directory, a category's README.md: checked, not rendered */
+        id = special;
+        if ((r = api_admin_file_target(special, &rel)) < 0)
+            return reply_internal(req);
+        if (r > 0)
+            return api_admin_file_unknown(req);
+        if (!(db = db_thread())) {
+            free(rel);
+            return reply_internal(req);
+        }
+    } else {
+        if (!id || !*id)
+            return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                    "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
+        if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
+            return reply_internal(req);
+        if (r > 0)
+            return api_admin_unknown(req);
+    }
     if (admin_check(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
                     &check) != 0) {
         ret = reply_internal(req);
@@ -330,7 +399,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         ret = reply_internal(req);
         goto out;
     }
-    if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && check.model) ||
+    if (!cJSON_AddBoolToObject(doc, "ok", check.diags.errors == 0 && (check.model || special)) ||
         !cJSON_AddStringToObject(doc, "id", check.model ? check.model->id : id) ||
         !cJSON_AddStringToObject(doc, "file", rel) ||
         !cJSON_AddStringToObject(doc, "hash", check.hash) ||

@@ -198,12 +198,13 @@ static fts5_tokenizer cjktok_fts_methods = {
     cjktok_fts_tokenize,
 };
 
-int cjktok_register(sqlite3 *db)
+int cjktok_fts5_api(sqlite3 *db, fts5_api **out)
 {
     sqlite3_stmt *st = NULL;
     fts5_api *api = NULL;
     int rc, frc;
 
+    *out = NULL;
     /* FTS5 hands out its API only through this pointer-passing query. */
     rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -228,6 +229,17 @@ out:
      * trusted to have the same one */
     if (!api || api->iVersion < 2)
         return SQLITE_ERROR;
+    *out = api;
+    return SQLITE_OK;
+}
+
+int cjktok_register(sqlite3 *db)
+{
+    fts5_api *api;
+    int rc = cjktok_fts5_api(db, &api);
+
+    if (rc != SQLITE_OK)
+        return rc;
     return api->xCreateTokenizer(api, CJKTOK_NAME, NULL, &cjktok_fts_methods, NULL);
 }
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cjktok.h"
+#include "pinyin.h"
 #include "embed.h"
 
 #define DB_BUSY_MS 5000
@@ -59,7 +60,7 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
         snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(db->h));
         goto fail;
     }
-    if (cjktok_register(db->h) != SQLITE_OK) {
+    if (cjktok_register(db->h) != SQLITE_OK || pinyin_register(db->h) != SQLITE_OK) {
         snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errmsg(db->h));
         goto fail;
     }
@@ -169,7 +170,7 @@ int db_migrate(struct db *db, char *err, size_t errlen)
     if ((size_t)current == embed_migrations_count)
         return 0;
     /* A migration may rebuild a table others refer to (SQLite cannot alter
-     * a CHECK in place, schema/010-prereview.sql): with foreign keys on, dropping the old
+     * a CHECK in place, schema/011-prereview.sql): with foreign keys on, dropping the old
      * table would delete the rows that refer to it. So migrations run with
      * them off (a no-op inside a transaction, hence here), and each one's
      * references are checked before it commits. */

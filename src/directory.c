@@ -14,7 +14,9 @@
 #include "marker.h"
 #include "mdlimit.h"
 #include "mdtext.h"
+#include "pinyin.h"
 #include "procedure.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 struct dctx {
@@ -291,6 +293,38 @@ static cJSON *directory_strings(char *const *v, size_t n)
     return a;
 }
 
+/* The office's name and keywords spelled in pinyin, full and initials
+ * ("paichusuo", "pcs"), for the kiosk's search by pinyin. */
+static cJSON *directory_pinyin(const struct office *o)
+{
+    cJSON *a = cJSON_CreateArray();
+    struct strbuf full = STRBUF_INIT, ini = STRBUF_INIT;
+    size_t i;
+    int ok = a != NULL;
+
+    for (i = 0; ok && i <= o->n_keywords; i++) {
+        const char *w = i == 0 ? o->name : o->keywords[i - 1];
+        strbuf_free(&full);
+        strbuf_free(&ini);
+        if (pinyin_spell(w, strlen(w), &full, &ini) != 0) {
+            ok = 0;
+            break;
+        }
+        /* a word without an ideograph spells as itself: nothing to add */
+        if (full.len == 0 || strcmp(full.data, w) == 0)
+            continue;
+        ok = cJSON_AddItemToArray(a, cJSON_CreateString(full.data)) &&
+             cJSON_AddItemToArray(a, cJSON_CreateString(ini.data));
+    }
+    strbuf_free(&full);
+    strbuf_free(&ini);
+    if (!ok) {
+        cJSON_Delete(a);
+        return NULL;
+    }
+    return a;
+}
+
 char *directory_render(const struct directory *d)
 {
     cJSON *root = cJSON_CreateObject(), *offs;
@@ -318,6 +352,11 @@ char *directory_render(const struct directory *d)
         }
         kws = directory_strings(o->keywords, o->n_keywords);
         if (!kws || !cJSON_AddItemToObject(oo, "keywords", kws)) {
+            cJSON_Delete(kws);
+            goto out;
+        }
+        kws = directory_pinyin(o);
+        if (!kws || !cJSON_AddItemToObject(oo, "pinyin", kws)) {
             cJSON_Delete(kws);
             goto out;
         }

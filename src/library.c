@@ -105,6 +105,25 @@ out:
     return rc;
 }
 
+/* library_read_file, or the edit's text when the edit is for rel: the
+ * triage, the directory and a category's README.md can be checked before
+ * they are saved, like a procedure file. */
+static int lib_read_edit(const struct library_edit *edit, const char *rel, const char *path,
+                         size_t max, char **out, size_t *len)
+{
+    if (!edit || strcmp(edit->rel, rel) != 0)
+        return library_read_file(path, max, out, len);
+    if (edit->len > max)
+        return 1;
+    if (!(*out = malloc(edit->len + 1)))
+        return -1;
+    if (edit->len)
+        memcpy(*out, edit->text, edit->len);
+    (*out)[edit->len] = '\0';
+    *len = edit->len;
+    return 0;
+}
+
 static const char msg_too_large[] = "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容";
 
 static char *path_join(const char *a, const char *b)
@@ -193,19 +212,19 @@ static bool ends_with_md(const char *name)
 /* Reads a category's README.md: front matter `order`, H1 title, first
  * paragraph as the description. */
 static int category_read(const char *dir, const char *id, struct lib_category *cat,
-                         struct diag_list *diags)
+                         struct diag_list *diags, const struct library_edit *edit)
 {
     struct frontmatter fm;
     cmark_node *doc = NULL, *n;
-    char *path = path_join(dir, "README.md"), *text = NULL;
+    char *path = path_join(dir, "README.md"), *text = NULL, *rel = NULL;
     size_t len, i;
     int rc = -1, r;
 
     memset(&fm, 0, sizeof fm);
     cat->order = 1000;
-    if (!path || !(cat->id = strdup(id)))
+    if (!path || !(cat->id = strdup(id)) || !(rel = path_join(id, "README.md")))
         goto out;
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    r = lib_read_edit(edit, rel, path, PROCEDURE_FILE_MAX, &text, &len);
     if (r != 0) {
         if (r < 0 && errno == ENOENT)
             diag_warn(diags, dir, 1, "分类文件夹没有 README.md,将用文件夹名「%s」作为分类名称", id);
@@ -295,6 +314,7 @@ out:
     frontmatter_free(&fm);
     free(text);
     free(path);
+    free(rel);
     return rc;
 }
 
@@ -343,7 +363,8 @@ static bool lib_check_offices(const struct directory *d, const struct procedure 
 
 /* Reads and parses ROOT/_directory.md into lib (has_directory, hash,
  * directory). diags gets its problems. Returns 0, or -1 when memory ran out. */
-static int lib_directory_load(const char *root, struct library *lib, struct diag_list *diags)
+static int lib_directory_load(const char *root, struct library *lib, struct diag_list *diags,
+                              const struct library_edit *edit)
 {
     char *path = path_join(root, DIRECTORY_FILE), *text = NULL;
     size_t len;
@@ -351,7 +372,7 @@ static int lib_directory_load(const char *root, struct library *lib, struct diag
 
     if (!path)
         return -1;
-    r = library_read_file(path, DIRECTORY_FILE_MAX, &text, &len);
+    r = lib_read_edit(edit, DIRECTORY_FILE, path, DIRECTORY_FILE_MAX, &text, &len);
     if (r == 0) {
         lib->has_directory = true;
         library_hash(text, len, lib->directory_hash);
@@ -560,7 +581,7 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     lib->cats = c;
     c = &lib->cats[lib->n_cats++];
     memset(c, 0, sizeof *c);
-    if (category_read(dir, id, c, &lib->diags) != 0)
+    if (category_read(dir, id, c, &lib->diags, edit) != 0)
         goto out;
     if (dir_list(dir, &names, &n) != 0) {
         diag_error(&lib->diags, dir, 1, "无法读取这个文件夹:%s", strerror(errno));
@@ -631,7 +652,7 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     if (lib->n_cats)
         qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     /* before the files and the triage, whose links it answers */
-    if (lib_directory_load(root, lib, &lib->diags) != 0)
+    if (lib_directory_load(root, lib, &lib->diags, edit) != 0)
         goto out;
     for (i = 0; i < lib->n_files; i++)
         if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
@@ -639,7 +660,7 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     lib_check_ids(lib);
     if (!(tpath = path_join(root, "_triage.md")))
         goto out;
-    r = library_read_file(tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
+    r = lib_read_edit(edit, "_triage.md", tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
     if (r == 0) {
         lib->has_triage = true;
         library_hash(ttext, tlen, lib->triage_hash);
@@ -683,7 +704,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     if (strcmp(name, "README.md") == 0) {
         struct lib_category cat0;
         memset(&cat0, 0, sizeof cat0);
-        rc = category_read(dir, base_name(dir), &cat0, diags);
+        rc = category_read(dir, base_name(dir), &cat0, diags, NULL);
         free(cat0.id);
         free(cat0.title);
         free(cat0.description);
@@ -692,7 +713,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
     if (strcmp(name, DIRECTORY_FILE) == 0) {
         struct library dl;
         memset(&dl, 0, sizeof dl);
-        rc = lib_directory_load(dir, &dl, diags);
+        rc = lib_directory_load(dir, &dl, diags, NULL);
         directory_free(dl.directory);
         goto out;
     }
@@ -742,7 +763,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         /* the directory's own problems are its report, not this file's */
         memset(&dl, 0, sizeof dl);
         memset(&quiet, 0, sizeof quiet);
-        if (model->n_offices && lib_directory_load(root, &dl, &quiet) == 0)
+        if (model->n_offices && lib_directory_load(root, &dl, &quiet, NULL) == 0)
             lib_check_offices(dl.directory, model, diags);
         directory_free(dl.directory);
         diag_list_free(&quiet);

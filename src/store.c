@@ -12,6 +12,7 @@
 
 #include "cjktok.h"
 #include "clock.h"
+#include "pinyin.h"
 #include "render.h"
 #include "strbuf.h"
 
@@ -108,6 +109,23 @@ static const char sql_proc_upsert[] =
 static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
 static const char sql_search_insert[] =
     "INSERT INTO search (id, category, title, keywords, body) VALUES (?1, ?5, ?2, ?3, ?4)";
+static const char sql_pinyin_delete[] = "DELETE FROM search_pinyin WHERE id = ?1";
+static const char sql_pinyin_insert[] =
+    "INSERT INTO search_pinyin (id, category, title, keywords) VALUES (?1, ?4, ?2, ?3)";
+
+/* Drops a procedure's rows from both search tables. */
+static int store_search_delete(struct db *db, const char *id, int *b)
+{
+    sqlite3_stmt *st;
+
+    if (!(st = db_stmt(db, sql_search_delete)))
+        return -1;
+    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, b) != 0 || !(st = db_stmt(db, sql_pinyin_delete)))
+        return -1;
+    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    return store_step_done(db, st, b);
+}
 
 /* A parsed file: its version, its live pointer, its search row. */
 static int store_procedure(struct db *db, const struct lib_file *f, const char *now)
@@ -147,18 +165,19 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
-    if (!(st = db_stmt(db, sql_search_delete)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    if (store_step_done(db, st, &b) != 0)
-        goto out;
-    if (!(st = db_stmt(db, sql_search_insert)))
+    if (store_search_delete(db, p->id, &b) != 0 || !(st = db_stmt(db, sql_search_insert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_pinyin_insert)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     rc = 0;
@@ -324,10 +343,7 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
             goto out;
         b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_search_delete)))
-            goto out;
-        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
-        if (store_step_done(db, st, &b) != 0)
+        if (store_step_done(db, st, &b) != 0 || store_search_delete(db, v[i], &b) != 0)
             goto out;
     }
     *retired = n;
@@ -575,25 +591,38 @@ out:
 }
 
 /* Tiers make "title hits first" a rule rather than a tendency: bm25's
- * column weights alone let a long text outrank a short title. */
+ * column weights alone let a long text outrank a short title. A Latin query
+ * that reads as pinyin also searches search_pinyin: its title hits come
+ * right after the typed title hits, its keyword hits after the typed
+ * keyword hits, and all before hits in the text. */
+#define STORE_SEARCH_TIER(t, m)                                                         \
+    " SELECT id, " t " AS tier, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search"   \
+    "  WHERE search MATCH " m " AND (?5 IS NULL OR category = ?5)"
+#define STORE_PINYIN_TIER(t, m)                                                              \
+    " SELECT id, " t ", bm25(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin"        \
+    "  WHERE search_pinyin MATCH " m " AND (?5 IS NULL OR category = ?5)"
 static const char sql_search[] =
     "SELECT id FROM ("
-    " SELECT id, 0 AS tier, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search"
-    "  WHERE search MATCH ?1 AND (?5 IS NULL OR category = ?5)"
-    " UNION ALL"
-    " SELECT id, 1, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) FROM search"
-    "  WHERE search MATCH ?2 AND (?5 IS NULL OR category = ?5)"
-    " UNION ALL"
-    " SELECT id, 2, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) FROM search"
-    "  WHERE search MATCH ?3 AND (?5 IS NULL OR category = ?5)"
+    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
+    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
+    STORE_SEARCH_TIER("4", "?3")
+    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+static const char sql_search_pinyin[] =
+    "SELECT id FROM ("
+    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
+    STORE_PINYIN_TIER("1", "?6") " UNION ALL"
+    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
+    STORE_PINYIN_TIER("3", "?7") " UNION ALL"
+    STORE_SEARCH_TIER("4", "?3")
     ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
 
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx)
 {
     struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
+    struct strbuf py = STRBUF_INIT, py_title = STRBUF_INIT, py_kw = STRBUF_INIT;
     sqlite3_stmt *st;
-    int rc = -1, r;
+    int rc = -1, r, pinyin;
     int b = SQLITE_OK;
 
     r = cjktok_query_build(q, len, &expr);
@@ -604,8 +633,18 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
     if (strbuf_printf(&title, "{title} : (%s)", expr.data) != 0 ||
         strbuf_printf(&kw, "{keywords} : (%s)", expr.data) != 0)
         goto out;
-    if (!(st = db_stmt(db, sql_search)))
+    if ((pinyin = pinyin_query_build(q, len, &py)) < 0)
         goto out;
+    pinyin = pinyin == 0;
+    if (pinyin && (strbuf_printf(&py_title, "{title} : (%s)", py.data) != 0 ||
+                   strbuf_printf(&py_kw, "{keywords} : (%s)", py.data) != 0))
+        goto out;
+    if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : sql_search)))
+        goto out;
+    if (pinyin) {
+        b |= sqlite3_bind_text(st, 6, py_title.data, (int)py_title.len, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 7, py_kw.data, (int)py_kw.len, SQLITE_STATIC);
+    }
     b |= sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
@@ -624,5 +663,8 @@ out:
     strbuf_free(&expr);
     strbuf_free(&title);
     strbuf_free(&kw);
+    strbuf_free(&py);
+    strbuf_free(&py_title);
+    strbuf_free(&py_kw);
     return rc;
 }

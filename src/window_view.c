@@ -65,8 +65,112 @@ static char *window_view_print(cJSON *root)
 
 /* ---- the queue ---------------------------------------------------------- */
 
-/* Adds a queue entry for the case to arr. Returns 0 or -1. */
-static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
+/* The full ID numbers of the listed waiting cases, each with its entry's
+ * index, gathered only to find the cases that share one; never written out. */
+struct window_view_same {
+    struct window_view_idv {
+        char *value;
+        size_t entry;
+    } *v;
+    size_t n, cap;
+};
+
+static int window_view_same_push(struct window_view_same *w, const char *value, size_t entry)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        struct window_view_idv *v = realloc(w->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = cap;
+    }
+    if (!(w->v[w->n].value = strdup(value)))
+        return -1;
+    w->v[w->n++].entry = entry;
+    return 0;
+}
+
+static void window_view_same_free(struct window_view_same *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n; i++)
+        free(w->v[i].value);
+    free(w->v);
+}
+
+static int window_view_idv_cmp(const void *a, const void *b)
+{
+    const struct window_view_idv *x = a, *y = b;
+    int r = strcmp(x->value, y->value);
+
+    return r ? r : (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+static size_t window_view_root(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* Marks the entries of arr (n of them) that share an ID number with another:
+ * "same_id": {"group": G, "count": N}, groups numbered 1, 2... in queue order,
+ * so the number says nothing of the ID; null for the others. 0 or -1. */
+static int window_view_same_mark(cJSON *arr, size_t n, struct window_view_same *w)
+{
+    size_t *parent = NULL, *size = NULL, *group = NULL, i, next = 0;
+    cJSON *o;
+    int rc = -1;
+
+    if (n == 0)
+        return 0;
+    if (!(parent = malloc(n * sizeof *parent)) || !(size = calloc(n, sizeof *size)) ||
+        !(group = calloc(n, sizeof *group)))
+        goto out;
+    for (i = 0; i < n; i++)
+        parent[i] = i;
+    if (w->n)
+        qsort(w->v, w->n, sizeof *w->v, window_view_idv_cmp);
+    for (i = 1; i < w->n; i++) {
+        if (strcmp(w->v[i].value, w->v[i - 1].value) != 0)
+            continue;
+        size_t a = window_view_root(parent, w->v[i].entry),
+               b = window_view_root(parent, w->v[i - 1].entry);
+        if (a != b)
+            parent[a > b ? a : b] = a < b ? a : b;
+    }
+    for (i = 0; i < n; i++)
+        size[window_view_root(parent, i)]++;
+    for (i = 0, o = arr->child; i < n && o; i++, o = o->next) {
+        size_t r = window_view_root(parent, i);
+        cJSON *x;
+        if (size[r] < 2) {
+            if (!cJSON_AddNullToObject(o, "same_id"))
+                goto out;
+            continue;
+        }
+        /* roots are the smallest index of their set: met first in order */
+        if (!group[r])
+            group[r] = ++next;
+        if (!(x = cJSON_AddObjectToObject(o, "same_id")) ||
+            window_view_add_num(x, "group", (double)group[r]) != 0 ||
+            window_view_add_num(x, "count", (double)size[r]) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(parent);
+    free(size);
+    free(group);
+    return rc;
+}
+
+/* Adds a queue entry for the case to arr; with same, also collects the
+ * case's full ID numbers under entry index `entry`. Returns 0 or -1. */
+static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
+                                 struct window_view_same *same, size_t entry)
 {
     const struct procedure *p = cs->model;
     cJSON *o = window_view_push_obj(arr), *ids;
@@ -105,6 +209,8 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs)
             cJSON *x;
             if (!v)
                 continue;
+            if (same && window_view_same_push(same, v, entry) != 0)
+                return -1;
             if (!(x = window_view_push_obj(ids)) || window_view_add_str(x, "label", f->label) != 0 ||
                 window_view_add_str(x, "value", case_view_mask_id(v, masked)) != 0)
                 return -1;
@@ -157,7 +263,8 @@ static int window_view_list(struct db *db, cJSON *root, const char *key, const c
 {
     char (*ids)[CASE_ID_LEN + 1] = NULL;
     cJSON *arr = cJSON_AddArrayToObject(root, key);
-    size_t n, i;
+    struct window_view_same same = {NULL, 0, 0}, *sp = sql == sql_waiting ? &same : NULL;
+    size_t n, i, listed = 0;
     int rc = -1, r;
 
     if (!arr || window_view_ids(db, sql, since, &ids, &n) != 0)
@@ -174,14 +281,17 @@ static int window_view_list(struct db *db, cJSON *root, const char *key, const c
                     cs.procedure, cs.hash);
             r = 1;
         }
-        if (r == 0)
-            r = window_view_entry_add(arr, &cs);
+        if (r == 0 && (r = window_view_entry_add(arr, &cs, sp, listed)) == 0)
+            listed++;
         cases_state_free(&cs);
         if (r < 0)
             goto out;
     }
+    if (sp && window_view_same_mark(arr, listed, sp) != 0)
+        goto out;
     rc = 0;
 out:
+    window_view_same_free(&same);
     free(ids);
     return rc;
 }
@@ -301,7 +411,7 @@ int window_view_entry_json(struct db *db, const char *id, char **out, struct ref
     if (!arr)
         return -1;
     r = cases_load(db, id, &cs, e);
-    if (r == 0 && window_view_entry_add(arr, &cs) != 0)
+    if (r == 0 && window_view_entry_add(arr, &cs, NULL, 0) != 0)
         r = -1;
     if (r == 0 && !(*out = cJSON_PrintUnformatted(cJSON_GetArrayItem(arr, 0))))
         r = -1;

@@ -10,6 +10,9 @@
 //   #/edit?id=ID&file=CAT/NAME.md[&line=N]  the editor (at line N)
 //   #/new                                a new file: category and id
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
+//   #/edit?special=NAME                  the editor for _triage.md (_triage),
+//                                        _directory.md (_directory) or a
+//                                        category's README.md (its id)
 import { el, contentHtml, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
@@ -150,8 +153,24 @@ async function listView() {
           .map((t) => el('th', { scope: 'col' }, t)))),
       body),
     el('h2', {}, '分类说明和分诊文件的问题'),
-    problems);
+    problems,
+    el('h2', {}, '其他文件'),
+    otherFiles(doc.procedures));
   fill();
+}
+
+// The files that are not procedures: the triage, the directory and each
+// category's README.md (the folders the list knows), edited like a
+// procedure file but without a preview.
+function otherFiles(procs) {
+  const cats = [...new Set(procs.map((p) => p.file.split('/')[0]))].sort();
+  const link = (name, label, file) => el('li', {},
+    el('a', { href: `#/edit?special=${enc(name)}`, 'data-special': name }, label), ' ',
+    el('code', {}, file));
+  return el('ul', { class: 'other-files', id: 'other-files' },
+    link('_triage', '分诊问答', '_triage.md'),
+    link('_directory', '其他办事地点', '_directory.md'),
+    cats.map((c) => link(c, `分类说明:${c}`, `${c}/README.md`)));
 }
 
 // ---- a new file ---------------------------------------------------------------
@@ -244,20 +263,26 @@ function parseQuery(q) {
 
 async function editorView(params) {
   const isNew = params.new === '1';
+  const special = params.special || '';
   const st = {
     id: params.id || '', file: params.file || '', category: params.category || '', isNew,
-    etag: null, dirty: false, seq: 0, timer: null, lastGood: null,
+    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special,
   };
-  if (!st.id || (!isNew && !st.file) || (isNew && !st.category)) {
+  if (special) {
+    st.id = special;
+    st.file = special.startsWith('_') ? `${special}.md` : `${special}/README.md`;
+  } else if (!st.id || (!isNew && !st.file) || (isNew && !st.category)) {
     location.hash = '#/';
     return;
   }
+  const sourceUrl = () => (st.special ? `/api/v1/admin/files/${enc(st.special)}/source`
+    : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
   let text = template();
   show(el('p', { class: 'muted' }, '正在打开文件……'));
   if (!isNew) {
     let r;
     try {
-      r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+      r = await api(sourceUrl());
     } catch (err) {
       show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
       return;
@@ -268,6 +293,7 @@ async function editorView(params) {
   editor = st;
 
   const title = isNew ? `新建事项:${st.category}/${st.id}.md` : `编辑 ${st.file}`;
+  const previewTitle = st.special ? '预览' : '预览(居民看到的内容)';
   const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const src = el('textarea', { id: 'src', class: 'code', wrap: 'off', spellcheck: 'false',
     autocomplete: 'off', autocapitalize: 'none', 'aria-describedby': 'cursor-pos' });
@@ -276,7 +302,7 @@ async function editorView(params) {
   const saveBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'save' }, '保存');
   const reloadBtn = el('button', { type: 'button', class: 'btn', id: 'reload' }, '重新载入文件');
   const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
-  const checks = el('div', { id: 'checks', 'aria-live': 'polite' });
+  const checks = el('div', { id: 'checks', 'aria-live': 'polite', tabindex: '0' });
   // scrolls on its own: focusable, so that a keyboard can scroll it too
   const preview = el('div', { id: 'preview', class: 'preview', tabindex: '0', role: 'region',
     'aria-labelledby': 'preview-h' });
@@ -328,8 +354,9 @@ async function editorView(params) {
 
   const runPreview = async () => {
     const seq = ++st.seq;
-    const q = st.isNew ? `id=${enc(st.id)}&category=${enc(st.category)}`
-      : `id=${enc(st.id)}&file=${enc(st.file)}`;
+    const q = st.special ? `special=${enc(st.special)}`
+      : st.isNew ? `id=${enc(st.id)}&category=${enc(st.category)}`
+        : `id=${enc(st.id)}&file=${enc(st.file)}`;
     let res, failed = null;
     try {
       res = (await api(`/api/v1/admin/preview?${q}`, { method: 'POST', body: src.value })).body;
@@ -342,7 +369,10 @@ async function editorView(params) {
       return;
     }
     showChecks(res.errors);
-    if (res.procedure) {
+    if (st.special) {
+      preview.replaceChildren(el('p', { class: 'muted' },
+        '这个文件没有预览:保存后请在自助机页面查看(分诊问答、办事地点卡片、分类名称)。'));
+    } else if (res.procedure) {
       st.lastGood = res.procedure;
       preview.classList.remove('stale');
       preview.replaceChildren(previewArticle(res.procedure, res.staff_guidance));
@@ -361,7 +391,7 @@ async function editorView(params) {
   };
 
   const setLink = () => {
-    viewLink.replaceChildren(st.isNew ? '' : el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank',
+    viewLink.replaceChildren(st.isNew ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
       rel: 'noopener' }, '在自助机页面查看(新窗口)'));
   };
 
@@ -369,7 +399,7 @@ async function editorView(params) {
     if (st.dirty && !confirm('重新载入会丢掉您没有保存的修改,确定吗?')) return;
     let r;
     try {
-      r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
+      r = await api(sourceUrl());
     } catch (err) {
       msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取文件')));
       return;
@@ -387,7 +417,7 @@ async function editorView(params) {
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const url = st.isNew
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
-      : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`;
+      : sourceUrl();
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     const sent = src.value;
     let saved;
@@ -421,8 +451,8 @@ async function editorView(params) {
       reloadBtn.hidden = false;
       setLink();
     }
-    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, saved.live
-      ? `已保存并上线${saved.version ? `(版本 ${saved.version})` : ''}:自助机现在显示的就是这个内容`
+    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? '已保存并生效:自助机现在用的就是这个内容'
+      : saved.live ? `已保存并上线${saved.version ? `(版本 ${saved.version})` : ''}:自助机现在显示的就是这个内容`
       : '已保存;但文件刚刚又被改动过,自助机显示的是最新载入的内容,请刷新列表查看'));
     runPreview();
   });
@@ -441,16 +471,18 @@ async function editorView(params) {
     el('p', {}, el('a', { href: '#/' }, '← 返回列表')),
     el('h1', {}, title),
     el('div', { class: 'editor-layout' },
+      // the checks above the text, so that on a 1366×768 screen the errors
+      // are in sight without scrolling the page
       el('section', { class: 'editor-pane', 'aria-labelledby': 'src-label' },
+        el('h2', { class: 'checks-h' }, '检查结果'),
+        checks,
         el('label', { for: 'src', id: 'src-label' }, 'Markdown 源文件'),
         el('div', { class: 'code-wrap' }, gutter, src),
         pos,
         el('div', { class: 'btn-row' }, saveBtn, reloadBtn),
-        msg,
-        el('h2', {}, '检查结果'),
-        checks),
+        msg),
       el('section', { class: 'preview-pane', 'aria-labelledby': 'preview-h' },
-        el('h2', { id: 'preview-h' }, '预览(居民看到的内容)'),
+        el('h2', { id: 'preview-h' }, previewTitle),
         viewLink,
         preview)));
   setLink();

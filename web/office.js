@@ -34,14 +34,18 @@ export function officeCard(o, heading = 'h2') {
 
 // Offices that a query points at: the query names one of its keywords (or a
 // keyword holds the query: 户口 → 户口迁移), its name, or, for two or more
-// characters, one of its lines.
+// characters, one of its lines. Two or more Latin letters are also read as
+// the start of the name's or a keyword's pinyin or initials (shenfen, sfz →
+// 身份证), as the procedure search does.
 export function matchOffices(offices, q) {
   q = q.trim();
   if (!q) return [];
+  const py = /^[a-z' -]+$/i.test(q) ? q.toLowerCase().replace(/[' -]/g, '') : '';
   return offices.filter((o) =>
     o.name.includes(q) || q.includes(o.name) ||
     (o.keywords || []).some((k) => k.includes(q) || q.includes(k)) ||
-    ([...q].length >= 2 && o.lines.some((l) => l.includes(q))));
+    ([...q].length >= 2 && o.lines.some((l) => l.includes(q))) ||
+    (py.length >= 2 && (o.pinyin || []).some((p) => p.startsWith(py))));
 }
 
 // Search results: the offices to go to, above the procedures found (or in

@@ -42,6 +42,7 @@ const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
 const ui = {};              // the page's fixed parts, once logged in
 let clockOffset = 0;        // server time minus this computer's, from the queue
 let current = null;         // the case view on show
+let calledId = null;        // the case the call note (#call-msg) speaks of
 let pollTimer = 0;
 
 // ---- small helpers ----
@@ -87,6 +88,13 @@ function callBody() {
 
 function msg(box, text, kind = 'error') {
   box.replaceChildren(text ? el('p', { class: kind === 'ok' ? 'msg-ok' : 'msg-error' }, text) : '');
+}
+
+// "请 A001 号到 3 号窗口" speaks of the call just made; once the staffer does
+// anything else (a move, another case, another call) it would be stale.
+function clearCallNote() {
+  calledId = null;
+  msg(ui.callMsg, '');
 }
 
 // What a staffer typed or a scanner sent: a case id (the slip's QR code
@@ -248,7 +256,8 @@ async function refreshQueue() {
   el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
   el('td', {}, waited(e.submitted_at)),
   el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
-  el('td', {}, e.ids.map((x) => x.value).join(' ')))) : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
+  el('td', {}, e.ids.map((x) => x.value).join(' '), sameId(e.same_id)))) :
+    [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
   // accepted cases, then window cases still being filled in
   const rows = [...q.in_progress, ...q.filling];
   ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
@@ -291,6 +300,14 @@ async function refreshPrereview() {
     : [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有网上提交的办件'))]));
 }
 
+// Waiting cases that share an ID number (a resident with two tickets, an
+// agent queuing for several): the server says which group, never the number.
+function sameId(same) {
+  if (!same) return null;
+  return el('span', { class: 'badge badge-warn same-id' },
+    `同一身份证号有 ${same.count} 个排队 · 第 ${same.group} 组`);
+}
+
 function saveWindow() {
   const w = checkWindow(ui.window.value);
   if (w === null) {
@@ -313,6 +330,7 @@ function saveWindow() {
 async function callNext() {
   let called;
   const body = callBody();
+  clearCallNote();
   try {
     called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
   } catch (err) {
@@ -320,6 +338,7 @@ async function callNext() {
     return;
   }
   msg(ui.callMsg, `${callText(called.ticket, body.window)}(${called.title})`, 'ok');
+  calledId = called.id;
   await openByKey(called.id);
   refreshQueue();
 }
@@ -429,6 +448,7 @@ function actions(v, box) {
 }
 
 function showCase(v, { keepFocus = false } = {}) {
+  if (v.id !== calledId) clearCallNote();
   current = v;
   const box = el('div', { class: 'case-msg', role: 'status' });
   const form = el('div', { class: 'case-form' });
@@ -516,6 +536,7 @@ async function move(v, what, body, box) {
     msg(ui.box, errorText(err));
     return null;
   }
+  clearCallNote();
   showCase(moved);
   refreshQueue();
   return moved;
@@ -526,6 +547,7 @@ async function callAgain(v) {
   try {
     call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: callBody() })).body;
   } catch (err) { msg(ui.box, errorText(err)); return; }
+  clearCallNote();
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号(第 ${call.calls} 次)`, 'ok');
   refreshQueue();
@@ -685,6 +707,7 @@ async function startAtWindow() {
 // time (the current one, or an earlier one to correct), then submission.
 async function fillCase(id, stepWanted = null) {
   let c, p;
+  clearCallNote();
   try {
     c = (await api('/api/v1/cases/' + enc(id))).body;
     p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;

@@ -33,14 +33,17 @@ async function waitFor(url, pred) {
 }
 
 describe('GET /api/v1/directory', () => {
-  it('lists the offices with id, name, lines and keywords, in file order', async () => {
+  it('lists the offices with id, name, lines, keywords and pinyin, in file order', async () => {
     const r = await request(`${ctx.daemon.url}/api/v1/directory`);
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /application\/json/);
     assert.deepEqual(r.body, { offices: [
       { id: 'paichusuo', name: '派出所', lines: ['地址:幸福路 12 号', '电话:0535-0000110', '时间:周一至周五 9:00—17:00'],
-        keywords: ['身份证', '户口迁移'] },
-      { id: 'yibao', name: '医疗保障服务站', lines: ['地址:健康路 8 号', '电话:0535-0000012'], keywords: [] },
+        keywords: ['身份证', '户口迁移'],
+        // name and keywords spelled, full and initials, for the kiosk's search by pinyin
+        pinyin: ['paichusuo', 'pcs', 'shenfenzheng', 'sfz', 'hukouqianyi', 'hkqy'] },
+      { id: 'yibao', name: '医疗保障服务站', lines: ['地址:健康路 8 号', '电话:0535-0000012'], keywords: [],
+        pinyin: ['yiliaobaozhangfuwuzhan', 'ylbzfwz'] },
     ] });
   });
 

@@ -1,4 +1,4 @@
-// schema/010-prereview.sql rebuilds the cases table (SQLite cannot widen a
+// schema/011-prereview.sql rebuilds the cases table (SQLite cannot widen a
 // CHECK in place) while five tables refer to it with ON DELETE CASCADE. A
 // database of the schema before it, holding a case with steps, values,
 // ticks, events and a rating, must come through the migration with all of
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startDaemon, makeTmp, stopChecked, addUser, login } from './helpers.mjs';
 import { WINDOW_TREE, residentCase, NAME } from './staff-helpers.mjs';
 
-// the cases table as 002, 004, 005 and 008 left it, user_version 9
+// the cases table as 002, 004, 005 and 008 left it, user_version 10
 const DOWNGRADE = `
 PRAGMA foreign_keys = OFF;
 PRAGMA legacy_alter_table = ON;
@@ -47,7 +47,7 @@ CREATE INDEX cases_activity ON cases (status, updated_at);
 CREATE INDEX cases_due ON cases (updated_at, id)
     WHERE status IN ('completed', 'abandoned') AND needs_erase = 1;
 CREATE INDEX cases_created ON cases (created_at);
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 COMMIT;
 `;
 
@@ -55,12 +55,12 @@ const sql = (db, text) => execFileSync('sqlite3', [db], { input: text, encoding:
 const counts = (db, id) => sql(db, ['case_steps', 'case_values', 'case_checklist', 'case_events', 'ratings']
   .map((t) => `SELECT '${t}', count(*) FROM ${t} WHERE case_id = '${id}';`).join('\n'));
 
-describe('migration 010 on a database with cases', () => {
+describe('migration 011 on a database with cases', () => {
   let tmp;
   let db;
   let daemon;
   let c;
-  let before9;
+  let before10;
   const api = (p, init = {}) => fetch(daemon.url + p, init).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   before(async () => {
@@ -77,16 +77,16 @@ describe('migration 010 on a database with cases', () => {
     const info = await daemon.stop();
     assert.equal(info.code, 0, daemon.stderr());
     sql(db, DOWNGRADE);
-    assert.equal(sql(db, 'PRAGMA user_version;'), '9');
-    before9 = counts(db, c.id);
-    assert.match(before9, /case_values\|[1-9]/, 'the case has values to lose');
+    assert.equal(sql(db, 'PRAGMA user_version;'), '10');
+    before10 = counts(db, c.id);
+    assert.match(before10, /case_values\|[1-9]/, 'the case has values to lose');
     daemon = await startDaemon({ tree: WINDOW_TREE, db });
   });
   after(() => stopChecked(daemon, tmp));
 
   it('keeps every row that refers to a case, and the case itself', async () => {
-    assert.equal(sql(db, 'PRAGMA user_version;'), '10');
-    assert.equal(counts(db, c.id), before9);
+    assert.equal(sql(db, 'PRAGMA user_version;'), '11');
+    assert.equal(counts(db, c.id), before10);
     assert.equal(sql(db, 'PRAGMA foreign_key_check;'), '');
     const pub = await api(`/api/v1/cases/${c.id}`);
     assert.equal(pub.status, 200);

@@ -30,3 +30,57 @@ describe('search with more hits than the limit', () => {
     assert.deepEqual(r.procedures.map((p) => p.id), ['q0', 'q1', 'q2']);
   });
 });
+
+// Pinyin and initials (schema/010-pinyin.sql, src/pinyin.c): a Latin query
+// of two letters or more also searches titles and keywords by reading.
+const pyFiles = {
+  'help/README.md': '---\norder: 1\n---\n# 救助\n\n救助。\n',
+  'help/dibao.md': '# 最低生活保障(低保)申请\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n',
+  // 低保 only in the keywords: after the title hit
+  'help/linshi.md': '---\nkeywords: 低保边缘\n---\n# 临时救助申请\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n',
+  // 低保 only in the text: after both
+  'help/yiliao.md': '# 医疗救助申请\n\n低保对象可以申请。\n\n## 第一步:准备\n- [ ] 身份证\n',
+  // 长 is read cháng here, zhǎng usually
+  'help/huli.md': '# 长期护理保险\n\n简介。\n\n## 第一步:准备\n- [ ] 身份证\n',
+};
+const py = useDaemon({ files: pyFiles });
+
+async function ids(q) {
+  const r = await getJSON(`${py.daemon.url}/api/v1/procedures?q=${encodeURIComponent(q)}`);
+  return r.procedures.map((p) => p.id);
+}
+
+describe('search by pinyin and initials', () => {
+  it('finds 低保 by dibao, di bao, DiBao and full-width letters; title hits first', async () => {
+    for (const q of ['dibao', 'di bao', 'DiBao', 'ＤＩＢＡＯ', 'dib']) {
+      const got = await ids(q);
+      assert.equal(got[0], 'dibao', q);
+      assert.ok(got.includes('linshi'), `${q}: keyword hit`);
+      assert.ok(got.indexOf('dibao') < got.indexOf('linshi'), q);
+    }
+  });
+
+  it('finds 低保 by its initials db', async () => {
+    const got = await ids('db');
+    assert.deepEqual(got.slice(0, 2), ['dibao', 'linshi']);
+  });
+
+  it('reads a polyphone every way it can be read', async () => {
+    assert.deepEqual(await ids('changqi'), ['huli']);
+    assert.deepEqual(await ids('cqhl'), ['huli']);
+  });
+
+  it('keeps the Chinese search as it was', async () => {
+    const got = await ids('低保');
+    assert.deepEqual(got.slice(0, 2), ['dibao', 'linshi']);
+    assert.ok(got.includes('yiliao'));
+  });
+
+  it('does not search pinyin in the text, for one letter, or for what reads otherwise', async () => {
+    // the text's 低保 is not indexed by reading: only titles and keywords are
+    assert.ok(!(await ids('dibao')).includes('yiliao'));
+    assert.deepEqual(await ids('d'), []);
+    assert.deepEqual(await ids('baodi'), []);
+    assert.deepEqual(await ids('xyz'), []);
+  });
+});

@@ -52,10 +52,12 @@ export function useWindow() {
   return h;
 }
 
-// Walks a resident's `residence` case to its ticket (proxy: 'no' or 'yes').
+// Walks a resident's `residence` case to its ticket (proxy: 'no' or 'yes';
+// idNumber, agentId: the ID numbers typed).
 // headers: extra headers for every call (a staff session filling it in).
 // Returns {id, ticket}.
-export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'kiosk', id = null } = {}) {
+export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'kiosk', id = null,
+  idNumber = ID, agentId = AGENT_ID } = {}) {
   const ok = (r, what) => assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
   let caseId = id;
   if (!caseId) {
@@ -66,9 +68,9 @@ export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'k
   ok(await h.post(`/api/v1/cases/${caseId}/conditions`, { confirmed: [true] }, headers), 'conditions');
   ok(await h.post(`/api/v1/cases/${caseId}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } }, headers), 'step 0');
   ok(await h.post(`/api/v1/cases/${caseId}/steps/1`,
-    { fields: { name: NAME, id_number: ID, phone: MOBILE, proxy } }, headers), 'step 1');
+    { fields: { name: NAME, id_number: idNumber, phone: MOBILE, proxy } }, headers), 'step 1');
   if (proxy === 'yes')
-    ok(await h.post(`/api/v1/cases/${caseId}/steps/2`, { fields: { agent_name: AGENT, agent_id: AGENT_ID } }, headers), 'step 2');
+    ok(await h.post(`/api/v1/cases/${caseId}/steps/2`, { fields: { agent_name: AGENT, agent_id: agentId } }, headers), 'step 2');
   const s = await h.post(`/api/v1/cases/${caseId}/submit`, undefined, headers);
   ok(s, 'submit');
   return { id: caseId, ticket: s.body.ticket };

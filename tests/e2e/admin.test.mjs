@@ -143,3 +143,69 @@ describe('editing a procedure in the admin console', () => {
     kp.assertClean('admin console');
   });
 });
+
+// At a 1366×768 window (a hall's office PC): the special files are listed
+// and open in the same editor; a broken _directory.md shows its errors in
+// sight without scrolling the page, is refused, and the fixed text saves and
+// reaches the kiosk's directory.
+describe('editing _directory.md in the console at 1366×768', () => {
+  let kp;
+  let page;
+  const DREL = '_directory.md';
+  const dirOnDisk = () => fs.readFileSync(path.join(h.tree, DREL), 'utf8');
+  let original = '';
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: { width: 1366, height: 768 }, hasTouch: false });
+    page = kp.page;
+    original = dirOnDisk();
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator('table.proc-table tbody tr').first().waitFor();
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('lists the triage, the directory and the category files', async () => {
+    const links = await page.locator('#other-files a').evaluateAll((as) => as.map((a) => a.dataset.special));
+    assert.ok(links.includes('_triage') && links.includes('_directory') && links.includes('certificates'),
+      links.join(' '));
+  });
+
+  it('a broken office: its error with the line, in sight without scrolling; saving is refused', async () => {
+    await page.locator('#other-files a[data-special="_directory"]').click();
+    await page.locator('#src').waitFor();
+    assert.equal(await page.locator('#src').inputValue(), original);
+    await poll(async () => assert.match(await page.locator('#checks').innerText(), /没有发现问题|没有错误/));
+    // an empty line item under the first office
+    const broken = original.replace('\n- ', '\n- \n- ');
+    const line = broken.slice(0, broken.indexOf('\n- \n') + 1).split('\n').length;
+    await page.locator('#src').fill(broken);
+    const err = page.locator('#checks li.error').first();
+    await poll(async () => assert.match(await err.innerText(), new RegExp(`第 ${line} 行`)));
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page did not scroll');
+    const box = await err.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 768, `error at ${JSON.stringify(box)}`);
+    const save = await page.locator('#save').boundingBox();
+    assert.ok(save && save.y + save.height <= 768, `save button at ${JSON.stringify(save)}`);
+    await shot(page, 'admin-04-directory-error-1366');
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /错误.*没有保存/));
+    assert.equal(dirOnDisk(), original);
+  });
+
+  it('the fixed text saves and the kiosk\'s directory has it', async () => {
+    const fixed = original.replace('## 公证处 {#gongzhengchu}', '## 公证处(新址) {#gongzhengchu}');
+    assert.notEqual(fixed, original);
+    await page.locator('#src').fill(fixed);
+    await poll(async () => assert.match(await page.locator('#checks').innerText(), /没有发现问题|没有错误/));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并生效/));
+    assert.equal(dirOnDisk(), fixed);
+    const offices = await page.evaluate(async () => (await (await fetch('/api/v1/directory')).json()).offices);
+    assert.ok(offices.some((o) => o.name === '公证处(新址)'));
+    kp.assertClean('admin console at 1366×768');
+  });
+});

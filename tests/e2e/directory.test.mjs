@@ -70,6 +70,14 @@ describe('referral to another office', () => {
     await checkScreen('search');
   });
 
+  it('searching by pinyin initials (sfz) shows the same card', async () => {
+    await atRoute(page, /^#\/$/, () => page.evaluate(() => { location.hash = '#/'; }));
+    await page.locator('#search-q').fill('sfz');
+    await page.locator('#main .office-results .office-card').first().waitFor();
+    const names = await page.locator('#main .office-results .office-name').allInnerTexts();
+    assert.deepEqual(names, ['派出所(户籍窗口)']);
+  });
+
   it('a procedure\'s link opens the office\'s screen; 返回 goes back to the procedure', async () => {
     await atRoute(page, /^#\/p\/remote-medical-filing$/,
       () => page.evaluate(() => { location.hash = '#/p/remote-medical-filing'; }));

@@ -275,6 +275,34 @@ describe('the staff window', () => {
     kp.assertClean('staff page');
   });
 
+  it('the call note clears after the next action: another case, a move', async () => {
+    const a = await residentCase();
+    const b = await residentCase();
+    await poll(async () => {
+      assert.equal(await page.locator('#queue tbody tr', { hasText: b.ticket }).count(), 1);
+    }, { timeout: 15_000 });
+    // a and b carry the same ID number: the queue says so on both rows, and
+    // shows only the last four digits
+    for (const t of [a.ticket, b.ticket]) {
+      const row = page.locator('#queue tbody tr', { hasText: t });
+      await row.locator('.same-id', { hasText: /同一身份证号有 \d+ 个排队/ }).waitFor();
+      assert.ok(!(await row.innerText()).includes(ID), 'the number is not shown');
+    }
+    // the earliest waiting is a; calling it shows the note, opening b clears it
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: `请 ${a.ticket} 号到窗口` }).waitFor();
+    await page.fill('#case-key', b.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: b.ticket }).waitFor();
+    assert.equal(await page.locator('#call-msg').innerText(), '', 'note cleared on opening another case');
+    // a move on the called case clears it too
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: '号到窗口' }).waitFor();
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+    assert.equal(await page.locator('#call-msg').innerText(), '', 'note cleared after 受理');
+  });
+
   it('axe-core finds nothing serious on any screen of /staff', () => {
     assert.deepEqual(axeProblems, [], axeProblems.join('\n'));
   });

@@ -150,7 +150,8 @@ Test(directory, render)
     cr_assert_eq(parse("## 派出所 {#paichusuo}\n- 地址:1\n- 关键词:身份证\n", &d, &l), 0);
     s = directory_render(d);
     cr_assert_str_eq(s, "{\"offices\":[{\"id\":\"paichusuo\",\"name\":\"派出所\",\"lines\":[\"地址:1\"],"
-                        "\"keywords\":[\"身份证\"]}]}");
+                        "\"keywords\":[\"身份证\"],"
+                        "\"pinyin\":[\"paichusuo\",\"pcs\",\"shenfenzheng\",\"sfz\"]}]}");
     free(s);
     s = directory_render(NULL);
     cr_assert_str_eq(s, "{\"offices\":[]}");

@@ -1,4 +1,4 @@
--- 010: online pre-review (网上预审) of cases started from home (channel
+-- 011: online pre-review (网上预审) of cases started from home (channel
 -- web). A web case handed in is not a same-day hall ticket: it waits as
 -- `prereview` until a staffer either returns it for correction (the
 -- existing `returned`) or asks the resident to come with the originals on

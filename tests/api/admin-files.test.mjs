@@ -1,0 +1,126 @@
+// Editing the files that are not procedures from the admin console:
+// GET/PUT /api/v1/admin/files/{name}/source for _triage, _directory and a
+// category's README.md — the same If-Match (409 when stale), the same check
+// before saving (422 with errors and lines, nothing written), errors the
+// edit would cause in other files refused as its own, the atomic write and
+// the reload (the public API serves the new text when the save answers).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assertError, authHeaders, request } from './helpers.mjs';
+import { get, proc, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+
+const DIR = '# 其他办事地点\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 12 号\n- 关键词:身份证\n';
+const TRIAGE = '# 分诊\n\n## 您想办什么? {#start}\n- [办身份证](_directory.md#paichusuo)\n- [第一项](alpha/one.md)\n';
+const README = '---\norder: 1\n---\n# 甲类\n\n甲类事项。\n';
+const h = useAdminDaemon({
+  '_directory.md': DIR,
+  '_triage.md': TRIAGE,
+  'alpha/README.md': README,
+  'alpha/one.md': proc('第一项'),
+});
+
+const src = (name) => get(h, `/api/v1/admin/files/${name}/source`);
+const put = (name, body, headers = {}) => request(`${h.daemon.url}/api/v1/admin/files/${name}/source`, {
+  method: 'PUT', body,
+  headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8', ...headers },
+});
+const pub = async (p) => (await request(`${h.daemon.url}${p}`)).body;
+const leftovers = (dir = '') => fs.readdirSync(path.join(h.tree, dir)).filter((n) => n.startsWith('.'));
+
+describe('the special files: reading', () => {
+  it('GET gives each file\'s text with its hash as ETag', async () => {
+    for (const [name, rel, text] of [['_directory', '_directory.md', DIR], ['_triage', '_triage.md', TRIAGE],
+      ['alpha', 'alpha/README.md', README]]) {
+      const r = await src(name);
+      assert.equal(r.status, 200, name);
+      assert.equal(r.text, text, rel);
+      assert.equal(r.headers.get('etag'), `"${sha256(text)}"`);
+    }
+  });
+
+  it('404 unknown_file for any other name', async () => {
+    for (const name of ['_assets', 'Alpha', '_triage.md', '_x', 'a.b'])
+      assertError(await src(name), 404, 'unknown_file', name);
+    // a path in the name never reaches the handler
+    for (const name of ['..%2F_triage', 'alpha%2Fone'])
+      assert.equal((await src(name)).status, 404, name);
+  });
+
+  it('needs an admin session', async () => {
+    assert.equal((await get(h, '/api/v1/admin/files/_triage/source', h.staff)).status, 403);
+    assert.equal((await get(h, '/api/v1/admin/files/_triage/source', null)).status, 401);
+  });
+});
+
+describe('the special files: saving', () => {
+  it('_directory.md: a valid edit is written and served at once', async () => {
+    const text = DIR + '\n## 医保中心 {#yibao}\n- 地址:健康路 8 号\n';
+    const r = await put('_directory', text, { 'If-Match': `"${sha256(DIR)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual({ id: r.body.id, file: r.body.file, hash: r.body.hash, live: r.body.live },
+      { id: '_directory', file: '_directory.md', hash: sha256(text), live: true });
+    assert.equal(readFile(h, '_directory.md'), text);
+    assert.deepEqual((await pub('/api/v1/directory')).offices.map((o) => o.id), ['paichusuo', 'yibao']);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('_directory.md: an error is 422 with its line, nothing written', async () => {
+    const before = readFile(h, '_directory.md');
+    const r = await put('_directory', '# 其他办事地点\n\n## 派出所 {#paichusuo}\n- \n',
+      { 'If-Match': `"${sha256(before)}"` });
+    assertError(r, 422, 'invalid_procedure');
+    assert.ok(r.body.errors.some((e) => e.line === 4), JSON.stringify(r.body.errors));
+    assert.equal(readFile(h, '_directory.md'), before);
+  });
+
+  it('_directory.md: removing an office the triage links to is refused (422, says where)', async () => {
+    const before = readFile(h, '_directory.md');
+    const r = await put('_directory', '# 其他办事地点\n\n## 医保中心 {#yibao}\n- 地址:健康路 8 号\n',
+      { 'If-Match': `"${sha256(before)}"` });
+    assertError(r, 422, 'invalid_procedure');
+    assert.ok(r.body.errors.some((e) => e.line === 1 && e.message.includes('_triage.md')),
+      JSON.stringify(r.body.errors));
+    assert.equal(readFile(h, '_directory.md'), before);
+  });
+
+  it('_directory.md: a stale If-Match is 409, nothing written', async () => {
+    const before = readFile(h, '_directory.md');
+    assertError(await put('_directory', DIR, { 'If-Match': `"${sha256(DIR)}"` }), 409, 'file_changed');
+    assert.equal(readFile(h, '_directory.md'), before);
+  });
+
+  it('_triage.md: valid (served at once), invalid (422 with line), stale (409)', async () => {
+    const text = TRIAGE.replace('# 分诊', '# 您要办什么');
+    let r = await put('_triage', text, { 'If-Match': `"${sha256(TRIAGE)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await pub('/api/v1/triage')).title, '您要办什么');
+    r = await put('_triage', text.replace('alpha/one.md', 'alpha/none.md'), { 'If-Match': `"${sha256(text)}"` });
+    assertError(r, 422, 'invalid_procedure');
+    assert.ok(r.body.errors.some((e) => e.line === 5), JSON.stringify(r.body.errors));
+    assert.equal(readFile(h, '_triage.md'), text);
+    assertError(await put('_triage', TRIAGE, { 'If-Match': `"${sha256(TRIAGE)}"` }), 409, 'file_changed');
+    assert.equal(readFile(h, '_triage.md'), text);
+  });
+
+  it('a category\'s README.md: valid (served at once), invalid (422 with line), stale (409)', async () => {
+    const text = README.replace('# 甲类', '# 甲类事项');
+    let r = await put('alpha', text, { 'If-Match': `"${sha256(README)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.file, 'alpha/README.md');
+    assert.equal((await pub('/api/v1/categories')).categories[0].title, '甲类事项');
+    r = await put('alpha', text.replace('order: 1', 'order: x'), { 'If-Match': `"${sha256(text)}"` });
+    assertError(r, 422, 'invalid_procedure');
+    assert.ok(r.body.errors.some((e) => e.line === 2), JSON.stringify(r.body.errors));
+    assert.equal(readFile(h, 'alpha/README.md'), text);
+    assertError(await put('alpha', README, { 'If-Match': `"${sha256(README)}"` }), 409, 'file_changed');
+    assert.deepEqual(leftovers('alpha'), []);
+  });
+
+  it('a category folder that does not exist cannot get a README (422)', async () => {
+    const r = await put('beta', README, { 'If-None-Match': '*' });
+    assertError(r, 422, 'invalid_procedure');
+    assert.ok(!fs.existsSync(path.join(h.tree, 'beta')));
+  });
+});
