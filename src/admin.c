@@ -573,7 +573,7 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
         return -1;
     if (other) {
         if (diag_error(&out->diags, rel, 1,
-                       "编号 %s 已被 %s 使用;两个文件不能用同一个编号,请改开头信息里的 id 或文件名",
+                       "编号 %s 已被 %s 使用；两个文件不能用同一个编号，请改开头信息里的 id 或文件名",
                        f->id, other->rel) != 0)
             return -1;
         return 0;
@@ -582,7 +582,7 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
         return -1;
     if (old_id && strcmp(old_id, f->id) != 0 &&
         diag_warn(&out->diags, rel, 1,
-                  "编号从 %s 改为 %s:保存后 %s 停办(已开始的办件不受影响),链接到 %s 的地方要一并修改",
+                  "编号从 %s 改为 %s:保存后 %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
                   old_id, f->id, old_id, old_id) != 0) {
         free(old_id);
         return -1;
@@ -650,7 +650,7 @@ static int admin_check_special(struct db *db, const char *root, int today, const
         if (!(cat = admin_category_of(rel)) || !(dir = admin_path(root, cat)))
             goto out;
         if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            rc = diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在;请先在服务器上建立它", cat)
+            rc = diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在；请先在服务器上建立它", cat)
                      ? -1 : 0;
             goto out;
         }
@@ -672,7 +672,7 @@ static int admin_check_special(struct db *db, const char *root, int today, const
             continue;
         if (strncmp(other, base, bn) == 0 && other[bn] == '/')
             other += bn + 1;
-        if (diag_error(&out->diags, rel, 1, "这样保存后,%s 第 %d 行会出错:%s", other, d->line,
+        if (diag_error(&out->diags, rel, 1, "这样保存后，%s 第 %d 行会出错：%s", other, d->line,
                        d->message) != 0)
             goto out;
     }
@@ -718,9 +718,9 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
         bool folder = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
         free(dir);
         if (folder)
-            diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题,里面的文件没有读取;请先看事项列表里的问题", cat);
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 有问题，里面的文件没有读取；请先看事项列表里的问题", cat);
         else
-            diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在;请先在服务器上建立它和它的 README.md", cat);
+            diag_error(&out->diags, rel, 1, "分类文件夹 %s 不存在；请先在服务器上建立它和它的 README.md", cat);
         rc = out->diags.oom ? -1 : 0;
         goto out;
     }

@@ -83,7 +83,7 @@ static enum MHD_Result api_procedures(struct http_request *req)
 
     if (qn > CJKTOK_QUERY_MAX)
         return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                "搜索内容太长了,请少输入几个字");
+                                "搜索内容太长了，请少输入几个字");
     if (q && !utf8_valid(q, qn))
         return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", "搜索内容不是有效的文字");
     if (q)
@@ -133,7 +133,7 @@ static enum MHD_Result api_procedure_send(struct http_request *req, bool print)
     if (!p) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
-                                "没有找到这个事项,可能已经停办或改名");
+                                "没有找到这个事项，可能已经停办或改名");
     }
     if (http_etag_matches(req, p->etag)) {
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -168,7 +168,7 @@ static enum MHD_Result api_triage(struct http_request *req)
     if (!c->triage_json) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "triage_not_found",
-                                "还没有“不知道办什么”的问答,请到综合窗口咨询");
+                                "还没有“不知道办什么”的问答，请到综合窗口咨询");
     }
     return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->triage_json, c->triage_len, NULL,
                                api_release, c);

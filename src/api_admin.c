@@ -31,7 +31,7 @@ void api_admin_setup(const char *procedures_root)
 static enum MHD_Result api_admin_unknown(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
-                            "没有找到这个事项的文件,请刷新事项列表");
+                            "没有找到这个事项的文件，请刷新事项列表");
 }
 
 /* The diagnostics of a check as [{"line","message"[,"severity"]}], the
@@ -133,13 +133,13 @@ static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel
     r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
     if (r < 0 && errno == ENOENT) {
         ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "file_not_found",
-                               "这个文件已经不在了(可能刚被删除或改名),请刷新事项列表");
+                               "这个文件已经不在了（可能刚被删除或改名），请刷新事项列表");
         goto out;
     }
     if (r != 0) {
         ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_unreadable",
-                               r > 0 ? "文件超过 1 MiB,不能在这里编辑;请在服务器上拆分它"
-                                     : "这个文件读不出来(不是普通文件或没有权限),请在服务器上检查");
+                               r > 0 ? "文件超过 1 MiB,不能在这里编辑；请在服务器上拆分它"
+                                     : "这个文件读不出来（不是普通文件或没有权限），请在服务器上检查");
         goto out;
     }
     library_hash(text, len, hash);
@@ -179,7 +179,7 @@ static int api_admin_file_target(const char *name, char **rel)
 static enum MHD_Result api_admin_file_unknown(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_file",
-                            "没有这个文件:只能编辑分诊(_triage)、办事地点(_directory)和分类说明(分类编号)");
+                            "没有这个文件：只能编辑分诊（_triage）、办事地点（_directory）和分类说明（分类编号）");
 }
 
 enum MHD_Result api_admin_file_get(struct http_request *req)
@@ -200,7 +200,7 @@ static enum MHD_Result api_admin_invalid(struct http_request *req, const struct 
     char msg[160];
     cJSON *doc, *errs, *warns;
 
-    snprintf(msg, sizeof msg, "文件里有 %zu 处错误,没有保存;改好后再保存", c->diags.errors);
+    snprintf(msg, sizeof msg, "文件里有 %zu 处错误，没有保存；改好后再保存", c->diags.errors);
     doc = reply_error_doc("invalid_procedure", msg);
     errs = api_admin_diags(&c->diags, DIAG_ERROR, false);
     warns = api_admin_diags(&c->diags, DIAG_WARNING, false);
@@ -262,7 +262,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     create = !if_match && inm && strcmp(inm, "*") == 0;
     if (!if_match && !create)
         return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
-                                "保存时要带上打开文件时的版本(If-Match),以免覆盖别人刚做的修改");
+                                "保存时要带上打开文件时的版本（If-Match），以免覆盖别人刚做的修改");
     if (!(db = db_thread()))
         return reply_internal(req);
     if (special)
@@ -278,7 +278,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     if (r != 0) {
         /* admin_save fails only before its rename: the file is as it was */
         ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
-                               "保存没有成功(服务器写不了文件),原来的文件没有改动;请联系技术人员");
+                               "保存没有成功（服务器写不了文件），原来的文件没有改动；请联系技术人员");
         goto out;
     }
     {
@@ -298,16 +298,16 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
         break;
     case ADMIN_CHANGED:
         ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
-                               "文件在您打开之后被改过了,没有保存;请重新载入文件,再把修改做一遍");
+                               "文件在您打开之后被改过了，没有保存；请重新载入文件，再把修改做一遍");
         break;
     case ADMIN_MISSING:
         ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
-                               "文件在您打开之后被删除或改名了,没有保存;请刷新事项列表");
+                               "文件在您打开之后被删除或改名了，没有保存；请刷新事项列表");
         break;
     case ADMIN_EXISTS:
     default:
         ret = http_reply_error(req, MHD_HTTP_PRECONDITION_FAILED, "file_exists",
-                               "已经有这个文件了,没有保存;请从事项列表打开它再修改");
+                               "已经有这个文件了，没有保存；请从事项列表打开它再修改");
         break;
     }
 out:
@@ -375,7 +375,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     } else {
         if (!id || !*id)
             return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                    "预览要说明是哪个事项:?id=编号(新文件再加 &category=分类)");
+                                    "预览要说明是哪个事项：？id=编号（新文件再加 &category=分类）");
         if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
             return reply_internal(req);
         if (r > 0)

@@ -27,7 +27,7 @@ void api_auth_set_secure(bool secure)
 static enum MHD_Result api_auth_unauthorized(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "not_logged_in",
-                            "请先登录;如果刚才已登录,可能因长时间未操作已自动退出");
+                            "请先登录；如果刚才已登录，可能因长时间未操作已自动退出");
 }
 
 /* Whether req may change state: a shared route wants the CSRF token then. */
@@ -91,7 +91,7 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
     }
     if (route->csrf && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER))) {
         *res = http_reply_error(req, MHD_HTTP_FORBIDDEN, "csrf_failed",
-                                "页面已过期,请刷新页面后再试");
+                                "页面已过期，请刷新页面后再试");
         return false;
     }
     snprintf(req->user, sizeof req->user, "%s", s.user.name);
@@ -151,7 +151,7 @@ static bool api_auth_cross_site(struct http_request *req)
 
 enum MHD_Result api_auth_login(struct http_request *req)
 {
-    static const char bad_body[] = "请求格式不对:需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
+    static const char bad_body[] = "请求格式不对：需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
     struct db *db = db_thread();
     cJSON *body = NULL;
     const cJSON *jn, *jp;
@@ -188,14 +188,14 @@ enum MHD_Result api_auth_login(struct http_request *req)
     throttle_keys_make(&keys, jn->valuestring, addr);
     if ((wait = throttle_attempt_begin(&keys, now)) > 0) {
         ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                                     "登录失败次数过多,请 15 分钟后再试", (long)wait);
+                                     "登录失败次数过多，请 15 分钟后再试", (long)wait);
         goto out;
     }
     started = true;
     r = accounts_password_check(db, jn->valuestring, jp->valuestring, strlen(jp->valuestring), &u);
     if (r == 2) {
         ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
-                                     "正在处理其他登录,请稍等几秒再试", 1);
+                                     "正在处理其他登录，请稍等几秒再试", 1);
         goto out;
     }
     if (r < 0) {
@@ -205,7 +205,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
     if (r > 0) {
         outcome = THROTTLE_FAILED;
         ret = http_reply_error(req, MHD_HTTP_UNAUTHORIZED, "login_failed",
-                               "用户名或密码不对,请重新输入");
+                               "用户名或密码不对，请重新输入");
         goto out;
     }
     outcome = THROTTLE_OK;

@@ -104,7 +104,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     }
     if (!(p = catalog_find(c, proc->valuestring))) {
         ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
-                               "没有找到这个事项,可能已经停办或改名");
+                               "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
     r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
@@ -414,7 +414,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
 
 enum MHD_Result api_case_lookup(struct http_request *req)
 {
-    static const char busy[] = "尝试次数过多,请 15 分钟后再试;也可以扫描凭条上的二维码,或到综合窗口询问";
+    static const char busy[] = "尝试次数过多，请 15 分钟后再试；也可以扫描凭条上的二维码，或到综合窗口询问";
     const cJSON *jt, *jl;
     char addr[HTTP_ADDR_MAX], id[CASE_ID_LEN + 1];
     struct throttle_keys keys;
@@ -475,7 +475,7 @@ done:
 enum MHD_Result print_case(struct http_request *req)
 {
     static const struct refusal not_submitted = {REFUSAL_CONFLICT, "not_submitted",
-                                                  "还没有提交,提交后才有排队凭条"};
+                                                  "还没有提交，提交后才有排队凭条"};
     struct case_state cs;
     struct refusal e;
     enum MHD_Result ret;

@@ -54,7 +54,7 @@ enum MHD_Result api_display(struct http_request *req)
     struct db *db;
 
     if (after_s && (after = http_query_number(after_s, 0, (1LL << 53))) < 0)
-        return reply_bad_request(req, "after 应是上次回答里的叫号序号(seq),一个不小于 0 的整数");
+        return reply_bad_request(req, "after 应是上次回答里的叫号序号（seq），一个不小于 0 的整数");
     if (wait_s && (wait = http_query_number(wait_s, 1, API_DISPLAY_WAIT_MAX)) < 0)
         return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
     if (!(db = db_thread()))

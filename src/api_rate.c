@@ -50,9 +50,9 @@ enum MHD_Result api_rate(struct http_request *req)
     if (display_window_check(window, win, &e) != 0)
         return reply_refusal(req, &e);
     if (!win[0])
-        return reply_bad_request(req, "请在地址里写明窗口号,如 /rate?window=3");
+        return reply_bad_request(req, "请在地址里写明窗口号，如 /rate?window=3");
     if (after_s && (after = http_query_number(after_s, 0, (1LL << 53))) < 0)
-        return reply_bad_request(req, "after 应是上次回答里的序号(seq),一个不小于 0 的整数");
+        return reply_bad_request(req, "after 应是上次回答里的序号（seq），一个不小于 0 的整数");
     if (wait_s && (wait = http_query_number(wait_s, 1, API_RATE_WAIT_MAX)) < 0)
         return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
     if (!(db = db_thread()))
@@ -85,7 +85,7 @@ static bool api_rate_body(struct http_request *req, const cJSON *body, int *scor
                           const char **comment, unsigned *reasons, enum MHD_Result *ret)
 {
     static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
-                                              "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
+                                              "评价请选择 1 到 5 之间的一项（5 为非常满意）"};
     static const struct refusal bad_reason = {REFUSAL_INVALID, "bad_reason",
                                                "“哪里没做好”请从给出的几项里选择"};
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(body, "score"),

@@ -142,7 +142,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
     }
     if (!(p = catalog_find(c, proc->valuestring))) {
         res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
-                               "没有找到这个事项,可能已经停办或改名");
+                               "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
     /* the same case as a resident's, started by the staffer at the window */

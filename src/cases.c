@@ -127,7 +127,7 @@ static void cases_evaluate(struct case_state *cs)
 
 int cases_load(struct db *db, const char *id, struct case_state *cs, struct refusal *e)
 {
-    static const struct refusal unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这个办事记录,请重新开始"};
+    static const struct refusal unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这个办事记录，请重新开始"};
     sqlite3_stmt *st;
     int b = SQLITE_OK, r, oom = 0, rc = -1;
 
@@ -284,7 +284,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
                  const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
     static const struct refusal policy = {REFUSAL_INVALID, "policy_document",
-                                           "这是政策说明,不需要办理;如有疑问请到综合窗口咨询"};
+                                           "这是政策说明，不需要办理；如有疑问请到综合窗口咨询"};
     static const struct refusal bad_channel = {REFUSAL_INVALID, "bad_channel",
                                                 "channel 只能是 kiosk、window 或 web"};
     unsigned char rnd[CASE_ID_LEN / 2];
@@ -352,8 +352,8 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
                   size_t **unmet, size_t *n_unmet, struct refusal *e)
 {
     static const struct refusal unmet_err = {
-        REFUSAL_INVALID, "conditions_unmet", "有办理条件不符合,暂时不能在这里办理;请到综合窗口咨询"};
-    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
+        REFUSAL_INVALID, "conditions_unmet", "有办理条件不符合，暂时不能在这里办理；请到综合窗口咨询"};
+    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交，不能再修改"};
     struct case_state cs;
     sqlite3_stmt *st;
     size_t i, m;
@@ -617,7 +617,7 @@ out:
 }
 
 static const struct refusal cases_err_failed = {REFUSAL_INVALID, "validation_failed",
-                                                  "有内容需要修改,请看每一项的提示"};
+                                                  "有内容需要修改，请看每一项的提示"};
 
 /* Frees the n normalised answers of a step and the array. */
 static void cases_normalised_free(char **normalised, size_t n)
@@ -640,12 +640,12 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
                             struct refusal *e)
 {
     static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step", "没有这一步"};
-    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交,不能再修改"};
+    static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交，不能再修改"};
     static const struct refusal unconfirmed = {REFUSAL_CONFLICT, "conditions_unconfirmed",
                                                 "请先确认办理条件"};
     static const struct refusal not_reached = {REFUSAL_CONFLICT, "step_not_reached", "请先完成前面的步骤"};
     static const struct refusal not_applicable = {REFUSAL_CONFLICT, "step_not_applicable",
-                                                   "根据您前面的回答,这一步不需要办理"};
+                                                   "根据您前面的回答，这一步不需要办理"};
     const struct proc_step *st;
     struct step_ctx ctx;
     size_t i, pass;
@@ -686,7 +686,7 @@ check:
             text = cases_input_text(f, cases_answer(in->fields, in->n_fields, f->key), &bad);
             if (bad) {
                 char msg[300];
-                snprintf(msg, sizeof msg, "%s的格式不对,请重新填写", f->label);
+                snprintf(msg, sizeof msg, "%s的格式不对，请重新填写", f->label);
                 if (cases_reject(rej, f, "bad_type", msg) != 0)
                     return -1;
                 continue;
@@ -755,9 +755,9 @@ int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
 {
     static const struct refusal fields_first = {
         REFUSAL_INVALID, "validation_failed",
-        "填写的内容还有需要修改的地方,请先改好;没带齐的材料可以之后到窗口补"};
+        "填写的内容还有需要修改的地方，请先改好；没带齐的材料可以之后到窗口补"};
     static const struct refusal nothing = {
-        REFUSAL_INVALID, "nothing_missing", "这一步要带的材料都已勾选,不需要按材料不全取号,请点「下一步」继续"};
+        REFUSAL_INVALID, "nothing_missing", "这一步要带的材料都已勾选，不需要按材料不全取号，请点「下一步」继续"};
     char **normalised = NULL;
     int rc;
 
@@ -817,11 +817,11 @@ int cases_rate_reason(const char *code)
 int cases_rate_check(int score, const char *comment, unsigned reasons, struct refusal *e)
 {
     static const struct refusal bad_score = {REFUSAL_INVALID, "bad_score",
-                                              "评价请选择 1 到 5 之间的一项(5 为非常满意)"};
+                                              "评价请选择 1 到 5 之间的一项（5 为非常满意）"};
     static const struct refusal long_comment = {REFUSAL_INVALID, "comment_too_long",
-                                                 "意见最多 500 个字,请删减一些"};
+                                                 "意见最多 500 个字，请删减一些"};
     static const struct refusal bad_text = {REFUSAL_INVALID, "bad_text",
-                                            "意见里有无法显示的字符,请删掉后重新填写"};
+                                            "意见里有无法显示的字符，请删掉后重新填写"};
     static const struct refusal reasons_high = {
         REFUSAL_INVALID, "reasons_not_asked", "“哪里没做好”只在选择“不满意”或“非常不满意”时填写"};
 
@@ -850,7 +850,7 @@ int cases_rate_check(int score, const char *comment, unsigned reasons, struct re
 int cases_rate_locked(struct db *db, const char *id, int score, const char *comment,
                       unsigned reasons, struct refusal *e)
 {
-    static const struct refusal already = {REFUSAL_CONFLICT, "already_rated", "这件事已经评价过了,谢谢您"};
+    static const struct refusal already = {REFUSAL_CONFLICT, "already_rated", "这件事已经评价过了，谢谢您"};
     char now[32], codes[64] = "";
     struct case_state cs;
     sqlite3_stmt *st;

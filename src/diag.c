@@ -51,7 +51,7 @@ int diag_add(struct diag_list *l, const char *file, int line, enum diag_severity
     if (same && l->run > DIAG_MAX_PER_FILE)
         return 0;
     if (same && l->run == DIAG_MAX_PER_FILE) {
-        if (!(msg = strdup("这个文件的问题太多,后面的没有列出;请先改正上面这些")))
+        if (!(msg = strdup("这个文件的问题太多，后面的没有列出；请先改正上面这些")))
             goto out;
         l->errors++;
         if (diag_store(l, file, line, DIAG_ERROR, msg) != 0)
@@ -133,7 +133,7 @@ void diag_list_print(const struct diag_list *l, FILE *out)
                 d->severity == DIAG_WARNING ? "warning: " : "", d->message);
     }
     if (l->truncated)
-        fprintf(out, "(问题太多,只列出了前 %d 条)\n", DIAG_MAX_PER_LIST);
+        fprintf(out, "（问题太多，只列出了前 %d 条）\n", DIAG_MAX_PER_LIST);
 }
 
 size_t diag_list_count(const struct diag_list *l, const char *file, enum diag_severity sev)

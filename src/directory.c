@@ -52,7 +52,7 @@ static void dctx_office(struct dctx *c, cmark_node *h)
 
     if (d->n >= DIRECTORY_MAX_OFFICES) {
         if (d->n == DIRECTORY_MAX_OFFICES)
-            diag_error(c->diags, c->path, line, "办事地点太多,最多 %d 个", DIRECTORY_MAX_OFFICES);
+            diag_error(c->diags, c->path, line, "办事地点太多，最多 %d 个", DIRECTORY_MAX_OFFICES);
         d->n++; /* counted so that the error is given once; never indexed */
         return;
     }
@@ -79,12 +79,12 @@ static void dctx_office(struct dctx *c, cmark_node *h)
     if (!*raw)
         diag_error(c->diags, c->path, line, "办事地点的名称不能是空的");
     else if (n > DIRECTORY_MAX_LINE)
-        diag_error(c->diags, c->path, line, "办事地点的名称太长,最多 %d 字节", DIRECTORY_MAX_LINE);
+        diag_error(c->diags, c->path, line, "办事地点的名称太长，最多 %d 字节", DIRECTORY_MAX_LINE);
     if (!*o->id)
         diag_error(c->diags, c->path, line,
-                   "办事地点「%s」没有编号:请在标题末尾加上 {#编号},如 {#paichusuo}", raw);
+                   "办事地点「%s」没有编号：请在标题末尾加上 {#编号},如 {#paichusuo}", raw);
     else if (!procedure_id_valid(o->id, strlen(o->id)))
-        diag_error(c->diags, c->path, line, "编号「%s」无效:只能用小写英文字母、数字和 -", o->id);
+        diag_error(c->diags, c->path, line, "编号「%s」无效：只能用小写英文字母、数字和 -", o->id);
     else if (directory_find(d, o->id) != o)
         diag_error(c->diags, c->path, line, "办事地点编号 %s 重复了", o->id);
 }
@@ -171,7 +171,7 @@ static void dctx_lines(struct dctx *c, cmark_node *list)
         if (!*text)
             diag_error(c->diags, c->path, line, "这一行是空的");
         else if (strlen(text) > DIRECTORY_MAX_LINE)
-            diag_error(c->diags, c->path, line, "这一行太长,最多 %d 字节", DIRECTORY_MAX_LINE);
+            diag_error(c->diags, c->path, line, "这一行太长，最多 %d 字节", DIRECTORY_MAX_LINE);
         else if ((kw = directory_keyword_rest(text)))
             dctx_keywords(c, o, kw, line);
         else if (directory_push(&o->lines, &o->n_lines, text, strlen(text)) != 0)
@@ -193,7 +193,7 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
     memset(&c, 0, sizeof c);
     memset(&fm, 0, sizeof fm);
     if (len > DIRECTORY_FILE_MAX) {
-        diag_error(diags, path, 1, "办事地点文件太大(超过 %d KiB),没有读取", DIRECTORY_FILE_MAX / 1024);
+        diag_error(diags, path, 1, "办事地点文件太大（超过 %d KiB），没有读取", DIRECTORY_FILE_MAX / 1024);
         return diags->oom ? -1 : 1;
     }
     if (!utf8_valid(text, len)) {
@@ -203,7 +203,7 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
     if (frontmatter_parse(path, text, len, &fm, diags) < 0)
         goto out;
     for (i = 0; i < fm.n; i++)
-        diag_warn(diags, path, fm.items[i].line, "办事地点文件不使用「%s」,会被忽略", fm.items[i].key);
+        diag_warn(diags, path, fm.items[i].line, "办事地点文件不使用「%s」，会被忽略", fm.items[i].key);
     c.path = path;
     c.diags = diags;
     c.line_off = fm.body_line;
@@ -225,19 +225,19 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
             dctx_lines(&c, n);
         else if (t == CMARK_NODE_LIST && c.d->n == 0)
             diag_error(diags, path, dctx_line(&c, n),
-                       "这个列表不属于任何办事地点:请先写 ## 办事地点名称 {#编号}");
+                       "这个列表不属于任何办事地点：请先写 ## 办事地点名称 {#编号}");
         else if (in_office && t != CMARK_NODE_HEADING && t != CMARK_NODE_THEMATIC_BREAK)
             diag_warn(diags, path, dctx_line(&c, n),
-                      "这段文字不会显示在办事地点的卡片上;请写成 - 开头的一行");
+                      "这段文字不会显示在办事地点的卡片上；请写成 - 开头的一行");
     }
     if (c.oom)
         goto out;
     if (c.d->n == 0)
-        diag_error(diags, path, 1, "办事地点文件里没有办事地点:每个办事地点是一个 ## 标题,末尾加 {#编号}");
+        diag_error(diags, path, 1, "办事地点文件里没有办事地点：每个办事地点是一个 ## 标题，末尾加 {#编号}");
     for (i = 0; i < c.d->n && i < DIRECTORY_MAX_OFFICES; i++)
         if (c.d->offices[i].n_lines == 0)
             diag_error(diags, path, c.d->offices[i].line,
-                       "办事地点「%s」下面没有内容:请用 - 列出 地址:、电话:、时间: 等",
+                       "办事地点「%s」下面没有内容：请用 - 列出 地址：、电话：、时间: 等",
                        c.d->offices[i].name);
     if (diags->oom)
         goto out;

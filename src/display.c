@@ -13,7 +13,7 @@
 
 const struct refusal display_err_window = {
     REFUSAL_INVALID, "bad_window",
-    "窗口号请填 1 到 3 位数字(如 3),或不超过 8 个字的窗口名称(如 A2、综合窗口),不要带空格或符号"};
+    "窗口号请填 1 到 3 位数字（如 3），或不超过 8 个字的窗口名称（如 A2、综合窗口），不要带空格或符号"};
 
 static _Atomic(void (*)(void)) display_listener;
 

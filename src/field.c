@@ -99,11 +99,11 @@ static int field_parse_options(const char *path, int line, struct field *f, cons
         slash = strchr(p, '/');
         n = slash ? (size_t)(slash - p) : strlen(p);
         if (n == 0) {
-            diag_error(diags, path, line, "options= 里有空的选项:选项之间用一个 / 隔开,如 options=是/否");
+            diag_error(diags, path, line, "options= 里有空的选项：选项之间用一个 / 隔开，如 options=是/否");
             return 1;
         }
         if (f->n_options >= FIELD_MAX_OPTIONS) {
-            diag_error(diags, path, line, "选项太多,最多 %d 个", FIELD_MAX_OPTIONS);
+            diag_error(diags, path, line, "选项太多，最多 %d 个", FIELD_MAX_OPTIONS);
             return 1;
         }
         if (!(opt = strndup(p, n)))
@@ -211,10 +211,10 @@ static const char *field_pattern_risk(const char *pattern)
                     return "重复次数 {m,n} 最多 64";
             }
             if (p > pattern && p[-1] == ')' && last_group_repeats)
-                return "括号里已经有重复(* + ? {}),括号外不能再重复";
+                return "括号里已经有重复（* + ? {}），括号外不能再重复";
             /* a+++ nests repeats just as (a+)+ does */
             if (after_repeat)
-                return "重复符号(* + ? {})不能连着写";
+                return "重复符号（* + ? {}）不能连着写";
             repeat = true;
             if (*p == '{') {
                 while (p[1] && p[1] != '}')
@@ -244,18 +244,18 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
     int r;
 
     if (strlen(v) > FIELD_PATTERN_MAX) {
-        diag_error(diags, path, line, "pattern= 太长,最多 %d 个字节", FIELD_PATTERN_MAX);
+        diag_error(diags, path, line, "pattern= 太长，最多 %d 个字节", FIELD_PATTERN_MAX);
         return 1;
     }
     if ((risk = field_pattern_risk(v))) {
-        diag_error(diags, path, line, "pattern= 太复杂,可能让系统变慢:%s", risk);
+        diag_error(diags, path, line, "pattern= 太复杂，可能让系统变慢：%s", risk);
         return 1;
     }
     snprintf(buf, sizeof buf, "^(%s)$", v);
     r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
     if (r != 0) {
         regerror(r, &f->re, err, sizeof err);
-        diag_error(diags, path, line, "pattern= 不是有效的正则表达式(POSIX ERE):%s", err);
+        diag_error(diags, path, line, "pattern= 不是有效的正则表达式（POSIX ERE）：%s", err);
         return 1;
     }
     if (!(f->pattern = strdup(v))) {
@@ -287,11 +287,11 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         bool is_min = tok[3] == '>';
         v = tok + 5;
         if (!(ti->rules & FIELD_RULE_AGE)) {
-            diag_error(diags, path, line, "规则 %.5s 只能用于 cn_id 或 date 类型,这个字段是 %s", tok, tname);
+            diag_error(diags, path, line, "规则 %.5s 只能用于 cn_id 或 date 类型，这个字段是 %s", tok, tname);
             return 1;
         }
         if (!field_int_parse(v, 150, &iv)) {
-            diag_error(diags, path, line, "%.5s 后面应是 0 到 150 的整数岁数,「%s」不是", tok, v);
+            diag_error(diags, path, line, "%.5s 后面应是 0 到 150 的整数岁数，「%s」不是", tok, v);
             return 1;
         }
         if (is_min ? f->has_age_min : f->has_age_max) {
@@ -309,7 +309,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     eq = strchr(tok, '=');
     if (!eq) {
-        diag_error(diags, path, line, "不认识的规则「%s」;可用的规则有 required、min=、max=、options=、"
+        diag_error(diags, path, line, "不认识的规则「%s」；可用的规则有 required、min=、max=、options=、"
                    "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
         return 1;
     }
@@ -323,13 +323,13 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         bool is_min = tok[1] == 'i';
         if (ti->bounds == FIELD_BOUNDS_LENGTH) {
             if (!field_int_parse(v, 100000, &iv)) {
-                diag_error(diags, path, line, "文本的 %s= 是字数,应是 0 到 100000 的整数,「%s」不是", tok, v);
+                diag_error(diags, path, line, "文本的 %s= 是字数，应是 0 到 100000 的整数，「%s」不是", tok, v);
                 return 1;
             }
             dv = (double)iv;
         } else if (ti->bounds == FIELD_BOUNDS_VALUE) {
             if (!field_number_parse(v, &dv)) {
-                diag_error(diags, path, line, "%s= 后面应是一个数,「%s」不是", tok, v);
+                diag_error(diags, path, line, "%s= 后面应是一个数，「%s」不是", tok, v);
                 return 1;
             }
         } else {
@@ -352,7 +352,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     if (strcmp(tok, "options") == 0) {
         if (!(ti->rules & FIELD_RULE_OPTIONS)) {
-            diag_error(diags, path, line, "规则 options= 只能用于 choice 类型,这个字段是 %s", tname);
+            diag_error(diags, path, line, "规则 options= 只能用于 choice 类型，这个字段是 %s", tname);
             return 1;
         }
         if (f->n_options) {
@@ -363,7 +363,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     if (strcmp(tok, "pattern") == 0) {
         if (!(ti->rules & FIELD_RULE_PATTERN)) {
-            diag_error(diags, path, line, "规则 pattern= 只能用于 text 类型,这个字段是 %s", tname);
+            diag_error(diags, path, line, "规则 pattern= 只能用于 text 类型，这个字段是 %s", tname);
             return 1;
         }
         if (f->pattern) {
@@ -375,7 +375,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     if (strcmp(tok, "not_before") == 0 || strcmp(tok, "not_after") == 0) {
         struct date_bound *b = tok[4] == 'b' ? &f->not_before : &f->not_after;
         if (!(ti->rules & FIELD_RULE_DATES)) {
-            diag_error(diags, path, line, "规则 %s= 只能用于 date 类型,这个字段是 %s", tok, tname);
+            diag_error(diags, path, line, "规则 %s= 只能用于 date 类型，这个字段是 %s", tok, tname);
             return 1;
         }
         if (b->kind != DATE_BOUND_NONE) {
@@ -386,7 +386,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     if (strcmp(tok, "same_as") == 0) {
         if (!marker_key_valid(v, strlen(v))) {
-            diag_error(diags, path, line, "same_as= 后面应是另一个字段的名称,「%s」不是有效的字段名", v);
+            diag_error(diags, path, line, "same_as= 后面应是另一个字段的名称，「%s」不是有效的字段名", v);
             return 1;
         }
         if (f->same_as) {
@@ -395,7 +395,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         }
         return (f->same_as = strdup(v)) ? 0 : -1;
     }
-    diag_error(diags, path, line, "不认识的规则「%s=」;可用的规则有 required、min=、max=、options=、"
+    diag_error(diags, path, line, "不认识的规则「%s=」；可用的规则有 required、min=、max=、options=、"
                "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
     return 1;
 }
@@ -413,21 +413,21 @@ static int field_check_rules(const char *path, int line, struct field *f, struct
     int rc = 0;
 
     if ((field_types[f->type].rules & FIELD_RULE_OPTIONS) && f->n_options == 0) {
-        diag_error(diags, path, line, "%s 类型必须用 options= 列出选项,如 options=本人/代办",
+        diag_error(diags, path, line, "%s 类型必须用 options= 列出选项，如 options=本人/代办",
                    field_types[f->type].name);
         rc = 1;
     }
     if (f->has_min && f->has_max && f->min > f->max) {
-        diag_error(diags, path, line, "min= 比 max= 还大,没有值能通过");
+        diag_error(diags, path, line, "min= 比 max= 还大，没有值能通过");
         rc = 1;
     }
     if (f->has_age_min && f->has_age_max && f->age_min > f->age_max) {
-        diag_error(diags, path, line, "age>= 比 age<= 还大,没有人能通过");
+        diag_error(diags, path, line, "age>= 比 age<= 还大，没有人能通过");
         rc = 1;
     }
     if (f->not_before.kind == DATE_BOUND_DATE && f->not_after.kind == DATE_BOUND_DATE &&
         date_bound_cmp(&f->not_before, &f->not_after) > 0) {
-        diag_error(diags, path, line, "not_before= 比 not_after= 还晚,没有日期能通过");
+        diag_error(diags, path, line, "not_before= 比 not_after= 还晚，没有日期能通过");
         rc = 1;
     }
     if (f->same_as && strcmp(f->same_as, f->key) == 0) {
@@ -470,14 +470,14 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
         p = bar + 1;
     }
     if (nparts < 3) {
-        diag_error(diags, path, line, "字段行应写成:名称 | 标签 | 类型 | 规则(规则可省略),这一行只有 %zu 栏",
+        diag_error(diags, path, line, "字段行应写成：名称 | 标签 | 类型 | 规则（规则可省略），这一行只有 %zu 栏",
                    nparts);
         rc = 1;
         goto out;
     }
     if (!marker_key_valid(parts[0], plen[0])) {
         diag_error(diags, path, line,
-                   "字段名「%.*s」无效:应以小写英文字母开头,只含小写字母、数字和下划线,最长 32 个字符",
+                   "字段名「%.*s」无效：应以小写英文字母开头，只含小写字母、数字和下划线，最长 32 个字符",
                    (int)plen[0], parts[0]);
         rc = 1;
         goto out;
@@ -485,8 +485,8 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
     memcpy(f->key, parts[0], plen[0]);
     f->key[plen[0]] = '\0';
     if (plen[1] == 0 || plen[1] > FIELD_LABEL_MAX) {
-        diag_error(diags, path, line, "字段 %s 的标签(第二栏)%s", f->key,
-                   plen[1] == 0 ? "不能为空" : "太长,最多 200 个字节");
+        diag_error(diags, path, line, "字段 %s 的标签（第二栏）%s", f->key,
+                   plen[1] == 0 ? "不能为空" : "太长，最多 200 个字节");
         rc = 1;
         goto out;
     }
@@ -499,7 +499,7 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
             memcmp(field_types[t].name, parts[2], plen[2]) == 0)
             break;
     if (t == FIELD_TYPE_COUNT) {
-        diag_error(diags, path, line, "不认识的字段类型「%.*s」;可用的类型有 %s", (int)plen[2], parts[2],
+        diag_error(diags, path, line, "不认识的字段类型「%.*s」；可用的类型有 %s", (int)plen[2], parts[2],
                    field_type_list + strlen("、"));
         rc = 1;
         goto out;

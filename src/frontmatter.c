@@ -139,7 +139,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
     pos = eol < len ? eol + 1 : len;
     closed = fm_find_close(text, len, pos);
     if (!closed)
-        diag_error(diags, path, 1, "开头的 --- 信息块没有结束:请在最后一项后面另起一行写 ---");
+        diag_error(diags, path, 1, "开头的 --- 信息块没有结束：请在最后一项后面另起一行写 ---");
     /* line is the number of the line starting at pos */
     for (line = 2; pos < len; line++) {
         s = text + pos;
@@ -161,7 +161,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         if (n == 0 || k[0] == '#')
             continue; /* blank lines and comments are tolerated */
         if (!colon) {
-            diag_error(diags, path, line, "这一行应写成「名称: 内容」,缺少英文冒号 :");
+            diag_error(diags, path, line, "这一行应写成「名称: 内容」，缺少英文冒号 :");
             continue;
         }
         kn = (size_t)(colon - k);
@@ -170,12 +170,12 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         k = utf8_trim(k, &kn);
         v = utf8_trim(v, &vn);
         if (!fm_key_valid(k, kn)) {
-            diag_error(diags, path, line, "「%.*s」不是有效的名称:只能用小写英文字母和下划线",
+            diag_error(diags, path, line, "「%.*s」不是有效的名称：只能用小写英文字母和下划线",
                        (int)kn, k);
             continue;
         }
         if (!utf8_valid(v, vn)) {
-            diag_error(diags, path, line, "内容不是有效的 UTF-8 文本,请用 UTF-8 编码保存文件");
+            diag_error(diags, path, line, "内容不是有效的 UTF-8 文本，请用 UTF-8 编码保存文件");
             continue;
         }
         if (fm->n >= FM_MAX_ENTRIES) {
@@ -185,7 +185,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         memcpy(key, k, kn);
         key[kn] = '\0';
         if (frontmatter_get(fm, key)) {
-            diag_error(diags, path, line, "「%s」重复出现,每项只能写一次", key);
+            diag_error(diags, path, line, "「%s」重复出现，每项只能写一次", key);
             continue;
         }
         if (fm_add(fm, k, kn, v, vn, line) != 0)

@@ -293,7 +293,7 @@ static enum MHD_Result http_dispatch(struct http_request *req)
                                 "请求内容超过 1 MiB,无法处理");
     if (req->body_oom)
         return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                                "服务暂时出了问题,请稍后再试或到窗口办理");
+                                "服务暂时出了问题，请稍后再试或到窗口办理");
     for (i = 0; i < http_ctx.n_routes; i++) {
         const struct http_route *r = &http_ctx.routes[i];
         if (!http_route_match(r->pattern, req))

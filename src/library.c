@@ -124,7 +124,7 @@ static int lib_read_edit(const struct library_edit *edit, const char *rel, const
     return 0;
 }
 
-static const char msg_too_large[] = "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容";
+static const char msg_too_large[] = "文件太大（超过 1 MiB），没有读取；请拆分或删去多余内容";
 
 static char *path_join(const char *a, const char *b)
 {
@@ -246,7 +246,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
             char *end;
             long v = strtol(fm.items[i].value, &end, 10);
             if (!*fm.items[i].value || *end || v < -1000000 || v > 1000000)
-                diag_error(diags, path, fm.items[i].line, "order 应是一个整数,「%s」不是",
+                diag_error(diags, path, fm.items[i].line, "order 应是一个整数，「%s」不是",
                            fm.items[i].value);
             else
                 cat->order = (int)v;
@@ -300,7 +300,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
         }
     }
     if (!cat->title || !*cat->title) {
-        diag_warn(diags, path, fm.body_line + 1, "缺少分类名称(# 开头的一行),将用文件夹名「%s」", id);
+        diag_warn(diags, path, fm.body_line + 1, "缺少分类名称（# 开头的一行），将用文件夹名「%s」", id);
         free(cat->title);
         if (!(cat->title = strdup(id)))
             goto out;
@@ -324,7 +324,7 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
     size_t n = strlen(name);
 
     if (lib->n_files >= LIBRARY_MAX_FILES)
-        return diag_error(&lib->diags, root, 1, "文件太多,最多读取 %d 个", LIBRARY_MAX_FILES), 0;
+        return diag_error(&lib->diags, root, 1, "文件太多，最多读取 %d 个", LIBRARY_MAX_FILES), 0;
     f = realloc(lib->files, (lib->n_files + 1) * sizeof *f);
     if (!f)
         return -1;
@@ -381,7 +381,7 @@ static int lib_directory_load(const char *root, struct library *lib, struct diag
         lib->directory_ok = r == 0;
     } else if (r > 0 || errno != ENOENT) {
         lib->has_directory = true;
-        diag_error(diags, path, 1, r > 0 ? "办事地点文件太大(超过 256 KiB),没有读取" : "无法读取办事地点文件");
+        diag_error(diags, path, 1, r > 0 ? "办事地点文件太大（超过 256 KiB），没有读取" : "无法读取办事地点文件");
     }
     rc = diags->oom ? -1 : 0;
 out:
@@ -405,7 +405,7 @@ static void lib_check_assets(const char *root, const struct procedure *p, struct
             return;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             diag_warn(diags, p->path, p->assets[i].line,
-                      "链接的文件 _assets/%s 不存在,页面上会显示不出来", p->assets[i].name);
+                      "链接的文件 _assets/%s 不存在，页面上会显示不出来", p->assets[i].name);
         free(path);
     }
 }
@@ -436,7 +436,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     if (r > 0)
         return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
     if (r < 0)
-        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件:%s",
+        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件：%s",
                           errno == EISDIR ? "它不是普通文件" : strerror(errno)), 0;
     library_hash(f->text, f->len, f->hash);
     if (reuse) {
@@ -518,7 +518,7 @@ static void lib_check_ids(struct library *lib)
             continue;
         for (j = 0; j < i; j++) {
             if (lib->files[j].status != LIB_FAILED && strcmp(lib->files[j].id, f->id) == 0) {
-                diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用;请改文件名或开头信息里的 id",
+                diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
                            f->id, lib->files[j].path);
                 f->status = LIB_FAILED;
                 f->clash = (int)j;
@@ -567,12 +567,12 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
         goto out;
     if (!procedure_id_valid(id, strlen(id))) {
         diag_error(&lib->diags, dir, 1,
-                   "分类文件夹名「%s」无效:只能用小写英文字母、数字和 -;这个文件夹里的文件没有读取", id);
+                   "分类文件夹名「%s」无效：只能用小写英文字母、数字和 -；这个文件夹里的文件没有读取", id);
         rc = 0;
         goto out;
     }
     if (lib->n_cats >= LIBRARY_MAX_CATEGORIES) {
-        diag_error(&lib->diags, dir, 1, "分类太多,最多 %d 个", LIBRARY_MAX_CATEGORIES);
+        diag_error(&lib->diags, dir, 1, "分类太多，最多 %d 个", LIBRARY_MAX_CATEGORIES);
         rc = 0;
         goto out;
     }
@@ -584,7 +584,7 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     if (category_read(dir, id, c, &lib->diags, edit) != 0)
         goto out;
     if (dir_list(dir, &names, &n) != 0) {
-        diag_error(&lib->diags, dir, 1, "无法读取这个文件夹:%s", strerror(errno));
+        diag_error(&lib->diags, dir, 1, "无法读取这个文件夹：%s", strerror(errno));
         rc = 0;
         goto out;
     }
@@ -597,7 +597,7 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
         if (!(p = path_join(dir, names[i])))
             goto out;
         if (is_dir(p)) {
-            diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取;事项文件请直接放在分类文件夹里");
+            diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取；事项文件请直接放在分类文件夹里");
         } else if (ends_with_md(names[i])) {
             if (lib_file_add(lib, root, id, names[i]) != 0) {
                 free(p);
@@ -628,7 +628,7 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
 
     memset(lib, 0, sizeof *lib);
     if (dir_list(root, &names, &n) != 0) {
-        diag_error(&lib->diags, root, 1, "无法读取事项文件夹:%s", strerror(errno));
+        diag_error(&lib->diags, root, 1, "无法读取事项文件夹：%s", strerror(errno));
         return -1;
     }
     for (i = 0; i < n; i++) {
@@ -643,7 +643,7 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
             r = 0;
             if (ends_with_md(names[i]))
                 diag_error(&lib->diags, p, 1,
-                           "事项文件要放在分类文件夹里(如 employment/%s),这个文件没有读取", names[i]);
+                           "事项文件要放在分类文件夹里（如 employment/%s），这个文件没有读取", names[i]);
         }
         free(p);
         if (r != 0)
@@ -795,7 +795,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
         return library_check_file(path, today, diags);
     }
     if (dir_list(path, &names, &n) != 0) {
-        diag_error(diags, path, 1, "无法读取这个文件夹:%s", strerror(errno));
+        diag_error(diags, path, 1, "无法读取这个文件夹：%s", strerror(errno));
         return -1;
     }
     for (i = 0; i < n && !root; i++) {

@@ -84,7 +84,7 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     bool negate = false;
 
     if (!eq) {
-        diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段!=值},这里缺少 =");
+        diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段！=值},这里缺少 =");
         return 1;
     }
     kn = (size_t)(eq - s);
@@ -102,7 +102,7 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     }
     if (!marker_key_valid(k, kn)) {
         diag_error(diags, path, line,
-                   "条件里的「%.*s」不是有效的字段名:应以小写字母开头,只含小写字母、数字和下划线",
+                   "条件里的「%.*s」不是有效的字段名：应以小写字母开头，只含小写字母、数字和下划线",
                    (int)kn, k);
         return 1;
     }
@@ -171,7 +171,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
         } else if (inner_n == 5 && memcmp(inner, "staff", 5) == 0) {
             if (!(allowed & MARK_STAFF)) {
                 diag_error(diags, path, line,
-                           "{staff} 只能写在步骤里引用块(> 开头)第一行的末尾,"
+                           "{staff} 只能写在步骤里引用块（> 开头）第一行的末尾，"
                            "标出只给窗口工作人员看的提示");
                 rc = 1;
             } else if (m->staff) {
@@ -188,7 +188,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
                 rc = 1;
             } else if (!marker_anchor_valid(inner + 1, inner_n - 1)) {
                 diag_error(diags, path, line,
-                           "{#编号} 里的编号不能有空格,也不能为空,如 {#start}");
+                           "{#编号} 里的编号不能有空格，也不能为空，如 {#start}");
                 rc = 1;
             } else if (!(m->anchor = strndup(inner + 1, inner_n - 1))) {
                 return -1;
@@ -196,7 +196,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
         } else {
             if (marker_is_word(inner, inner_n))
                 diag_warn(diags, path, line,
-                          "不认识的标记 {%.*s},它会原样显示;可用的标记有 {optional} 和 {if 字段=值}",
+                          "不认识的标记 {%.*s},它会原样显示；可用的标记有 {optional} 和 {if 字段=值}",
                           (int)inner_n, inner);
             break;
         }
@@ -207,7 +207,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
     if (n >= 3 && memcmp(text + n - 3, "\xEF\xBD\x9D", 3) == 0 && /* ｝ */
         (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11) ||
          memmem(text, n, "\xEF\xBD\x9Bstaff", 8)))
-        diag_warn(diags, path, line, "标记要用半角(英文)括号 { },这里写成了全角的 ｛ ｝,会原样显示");
+        diag_warn(diags, path, line, "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝，会原样显示");
     *len = n;
     return diags->oom ? -1 : rc;
 }

@@ -42,12 +42,12 @@ int mdlimit_check(cmark_node *doc, const char *path, int line_off, struct diag_l
             depth++;
         if (depth > MDLIMIT_MAX_DEPTH) {
             diag_error(diags, path, line,
-                       "这里的列表或引用嵌套太深(超过 %d 层),请减少缩进层次", MDLIMIT_MAX_DEPTH);
+                       "这里的列表或引用嵌套太深（超过 %d 层），请减少缩进层次", MDLIMIT_MAX_DEPTH);
             rc = 1;
             break;
         }
         if (nodes > MDLIMIT_MAX_NODES) {
-            diag_error(diags, path, line, "文件内容太多(超过 %d 个段落、列表项等),请拆分",
+            diag_error(diags, path, line, "文件内容太多（超过 %d 个段落、列表项等），请拆分",
                        MDLIMIT_MAX_NODES);
             rc = 1;
             break;

@@ -127,7 +127,7 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     rc |= strbuf_put_html(&sb, when, strlen(when));
     rc |= strbuf_puts(&sb, " 取号</p>\n");
     if (ahead == 0)
-        rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等,请留意叫号</p>\n");
+        rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");
     else if (ahead > 0)
         rc |= strbuf_printf(&sb, "<p class=\"ahead\">您前面还有 <strong>%ld</strong> 人</p>\n", ahead);
     for (j = 0; j < p->n_steps; j++)
@@ -143,16 +143,16 @@ char *print_slip_html(const struct case_state *cs, long ahead)
                 rc |= strbuf_puts(&sb, "<li>");
                 rc |= strbuf_put_html(&sb, it->text, strlen(it->text));
                 if (!it->required)
-                    rc |= strbuf_puts(&sb, "<span class=\"note\">(如有)</span>");
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">（如有）</span>");
                 rc |= strbuf_puts(&sb, "</li>\n");
             }
         }
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
-    rc |= print_qr(&sb, cs->id, "办事记录二维码,请在窗口扫描");
+    rc |= print_qr(&sb, cs->id, "办事记录二维码，请在窗口扫描");
     rc |= strbuf_puts(&sb, "<p class=\"code\">");
     rc |= strbuf_put_html(&sb, cs->id, strlen(cs->id));
-    rc |= strbuf_puts(&sb, "</p>\n<footer><p>请留意叫号,到综合窗口出示本凭条。</p></footer>\n"
+    rc |= strbuf_puts(&sb, "</p>\n<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
                            "</main>\n</body>\n</html>\n");
     if (rc != 0) {
         strbuf_free(&sb);
@@ -217,7 +217,7 @@ static char *print_notice(const struct case_state *cs)
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"kind\">补正告知单(一次性告知)</p>\n<h1>");
+                           "<header><p class=\"kind\">补正告知单（一次性告知）</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3);
@@ -229,7 +229,7 @@ static char *print_notice(const struct case_state *cs)
     rc |= strbuf_put_html(&sb, cs->returned_reason ? cs->returned_reason : "",
                           cs->returned_reason ? strlen(cs->returned_reason) : 0);
     rc |= strbuf_puts(&sb, "</p></section>\n<section class=\"materials\"><h2>需要补正的内容</h2>\n"
-                           "<p class=\"intro\">以下是本次需要补正的全部内容,请一次补齐:</p>\n<ul>\n");
+                           "<p class=\"intro\">以下是本次需要补正的全部内容，请一次补齐：</p>\n<ul>\n");
     /* what the staffer flagged, then anything required that is missing;
      * labels and texts only, never what the resident wrote */
     for (j = 0; j < p->n_steps; j++) {
@@ -239,7 +239,7 @@ static char *print_notice(const struct case_state *cs)
             bool applies = cases_item_applies(cs, j, it);
             if (case_view_flagged(flags, "checklist", it->id) ||
                 (applies && it->required && !cases_ticked(cs, it->id))) {
-                rc |= print_li(&sb, "材料:", it->text);
+                rc |= print_li(&sb, "材料：", it->text);
                 n++;
             }
         }
@@ -247,10 +247,10 @@ static char *print_notice(const struct case_state *cs)
             const struct field *f = &st->fields[i];
             bool applies = cases_field_applies(cs, j, f);
             if (case_view_flagged(flags, "fields", f->key)) {
-                rc |= print_li(&sb, "请核对、更正:", f->label);
+                rc |= print_li(&sb, "请核对、更正：", f->label);
                 n++;
             } else if (applies && f->required && !cases_value(cs, f->key)) {
-                rc |= print_li(&sb, "请填写:", f->label);
+                rc |= print_li(&sb, "请填写：", f->label);
                 n++;
             }
         }
@@ -258,13 +258,13 @@ static char *print_notice(const struct case_state *cs)
     if (!n)
         rc |= strbuf_puts(&sb, "<li>见上面的退回原因。</li>\n");
     rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n"
-                           "<p>补齐后,请在自助机上修改并重新提交(当天排队号不变),"
+                           "<p>补齐后，请在自助机上修改并重新提交（当天排队号不变），"
                            "或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
-    rc |= print_qr_code(&sb, cs->id, "办件二维码,到窗口时请出示");
+    rc |= print_qr_code(&sb, cs->id, "办件二维码，到窗口时请出示");
     rc |= strbuf_puts(&sb, "<footer><p>本告知单一次性列明需要补正的全部内容。"
-                           "如有疑问,请向经办人或综合窗口咨询。</p></footer>\n"
+                           "如有疑问，请向经办人或综合窗口咨询。</p></footer>\n"
                            "</main>\n</body>\n</html>\n");
     cJSON_Delete(flags);
     if (rc != 0) {
@@ -293,7 +293,7 @@ static int print_case_read(struct db *db, const char *id, struct case_state *cs,
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e)
 {
     static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
-                                                "这件办件没有被退回,没有补正告知单"};
+                                                "这件办件没有被退回，没有补正告知单"};
     struct case_state cs;
     int r;
 
@@ -311,9 +311,9 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
 /* ---- the list of missing papers ------------------------------------------ */
 
 static const struct refusal print_err_no_missing = {
-    REFUSAL_CONFLICT, "not_incomplete", "这件办件没有登记缺少的材料,没有所缺材料清单"};
+    REFUSAL_CONFLICT, "not_incomplete", "这件办件没有登记缺少的材料，没有所缺材料清单"};
 static const struct refusal print_err_bad_items = {
-    REFUSAL_INVALID, "bad_items", "清单里的材料不属于这件办件,请返回上一页再试"};
+    REFUSAL_INVALID, "bad_items", "清单里的材料不属于这件办件，请返回上一页再试"};
 
 /* Marks in want (one per item of the pinned version, in file order) the
  * items named by list, ids separated by commas; every one must be an item
@@ -386,7 +386,7 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page missing-page\">\n<main class=\"correction missing\">\n"
-                           "<header><p class=\"kind\">所缺材料清单(一次性告知)</p>\n<h1>");
+                           "<header><p class=\"kind\">所缺材料清单（一次性告知）</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n</header>\n");
     if (cs->ticket && strcmp(cs->status, "waiting") == 0) {
@@ -395,7 +395,7 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
         rc |= strbuf_puts(&sb, "</dd>\n</dl>\n");
     }
     rc |= strbuf_printf(&sb, "<section class=\"materials\"><h2>还缺这 %zu 样材料</h2>\n"
-                             "<p class=\"intro\">办理这件事还需要下面的材料,请一次带齐:</p>\n<ul>\n", n);
+                             "<p class=\"intro\">办理这件事还需要下面的材料，请一次带齐：</p>\n<ul>\n", n);
     for (j = 0, k = 0; j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++, k++)
             if (want[k])
@@ -403,13 +403,13 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
                       strbuf_put_html(&sb, p->steps[j].items[i].text, strlen(p->steps[j].items[i].text)) |
                       strbuf_puts(&sb, "</li>\n");
     rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>带齐后怎么办</h2>\n"
-                           "<p>带齐后,在自助机上扫描下面的二维码,接着办理(已填写的内容会保留);"
+                           "<p>带齐后，在自助机上扫描下面的二维码，接着办理（已填写的内容会保留）；"
                            "也可以带上本清单和材料直接到综合窗口办理。</p>\n<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
-    rc |= print_qr_code(&sb, cs->id, "办件二维码,在自助机上扫描或到窗口出示");
+    rc |= print_qr_code(&sb, cs->id, "办件二维码，在自助机上扫描或到窗口出示");
     rc |= strbuf_puts(&sb, "<footer><p>本清单一次性列明所缺的全部材料。"
-                           "如有疑问,请到综合窗口咨询。</p></footer>\n</main>\n</body>\n</html>\n");
+                           "如有疑问，请到综合窗口咨询。</p></footer>\n</main>\n</body>\n</html>\n");
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

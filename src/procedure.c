@@ -228,7 +228,7 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
     }
     if (bad) {
         diag_error(c->diags, c->src->path, line,
-                   "链接「%s」里的办事地点编号无效:应写成 ../_directory.md#编号", cmark_node_get_url(n));
+                   "链接「%s」里的办事地点编号无效：应写成 ../_directory.md#编号", cmark_node_get_url(n));
         return;
     }
     if (!asset_resolve(cmark_node_get_url(n), name, sizeof name))
@@ -340,7 +340,7 @@ static void pctx_staff_midline(struct pctx *c, cmark_node *para)
             const char *s = utf8_trim(lit ? lit : "", &len);
             if (len >= 7 && memcmp(s + len - 7, "{staff}", 7) == 0)
                 diag_error(c->diags, c->src->path, line,
-                           "{staff} 只能写在步骤里引用块(> 开头)第一行的末尾,"
+                           "{staff} 只能写在步骤里引用块（> 开头）第一行的末尾，"
                            "标出只给窗口工作人员看的提示");
         }
         line++;
@@ -369,7 +369,7 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
         case CMARK_NODE_HTML_INLINE:
             if (!html_warned)
                 diag_warn(c->diags, c->src->path, pctx_line(c, block),
-                          "文件里的 HTML 代码不会显示,请改用 Markdown 写法");
+                          "文件里的 HTML 代码不会显示，请改用 Markdown 写法");
             html_warned = true;
             break;
         case CMARK_NODE_PARAGRAPH:
@@ -491,9 +491,9 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         if (p->kind == PROC_POLICY && !section_kind_of(title, &kind))
             kind = SECTION_INFO;
         if (m.has_cond)
-            diag_error(c->diags, path, line, "「%s」是信息部分,不是步骤,不能带 {if …} 条件", title);
+            diag_error(c->diags, path, line, "「%s」是信息部分，不是步骤，不能带 {if …} 条件", title);
         if (p->n_sections >= PROCEDURE_MAX_SECTIONS) {
-            diag_error(c->diags, path, line, "信息部分太多,最多 %d 个", PROCEDURE_MAX_SECTIONS);
+            diag_error(c->diags, path, line, "信息部分太多，最多 %d 个", PROCEDURE_MAX_SECTIONS);
             free(title);
             marker_free(&m);
             c->state = PS_BEFORE_TITLE; /* drop what follows */
@@ -515,7 +515,7 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         if (kind == SECTION_ELIGIBILITY) {
             if (c->eligibility_seen)
                 diag_warn(c->diags, path, line,
-                          "已经有一个办理条件部分,这里的条件不会逐条询问居民;请合并成一个");
+                          "已经有一个办理条件部分，这里的条件不会逐条询问居民；请合并成一个");
             c->in_first_eligibility = !c->eligibility_seen;
             c->eligibility_seen = true;
         } else {
@@ -525,7 +525,7 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
     } else {
         struct proc_step *st;
         if (p->n_steps >= PROCEDURE_MAX_STEPS) {
-            diag_error(c->diags, path, line, "步骤太多,最多 %d 步", PROCEDURE_MAX_STEPS);
+            diag_error(c->diags, path, line, "步骤太多，最多 %d 步", PROCEDURE_MAX_STEPS);
             free(title);
             marker_free(&m);
             c->state = PS_BEFORE_TITLE;
@@ -612,7 +612,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             continue;
         }
         if (cmark_node_next(para))
-            diag_warn(c->diags, path, line, "清单项只显示第一段文字,后面缩进的内容会被忽略");
+            diag_warn(c->diags, path, line, "清单项只显示第一段文字，后面缩进的内容会被忽略");
         t = raw + 3;
         n = strlen(t);
         t = utf8_trim(t, &n);
@@ -814,11 +814,11 @@ static void pctx_block(struct pctx *c, cmark_node *n)
 
     if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
         if (p->title) {
-            diag_error(c->diags, path, line, "只能有一个一级标题(# 开头);请把它改成 ## 或删去");
+            diag_error(c->diags, path, line, "只能有一个一级标题（# 开头）；请把它改成 ## 或删去");
             return;
         }
         if (c->state != PS_BEFORE_TITLE)
-            diag_error(c->diags, path, line, "标题(# 开头)应写在所有 ## 部分之前");
+            diag_error(c->diags, path, line, "标题（# 开头）应写在所有 ## 部分之前");
         if (!(p->title = node_plain_dup(n))) {
             c->oom = 1;
             return;
@@ -832,7 +832,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             marker_free(&m);
         }
         if (!*p->title)
-            diag_error(c->diags, path, line, "标题(# 开头)不能是空的");
+            diag_error(c->diags, path, line, "标题（# 开头）不能是空的");
         if (node_plain(n, &c->text) != 0)
             c->oom = 1;
         strbuf_free(&c->html);
@@ -846,7 +846,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
     switch (c->state) {
     case PS_BEFORE_TITLE:
         if (!p->title)
-            diag_warn(c->diags, path, line, "标题(# 开头)之前的内容不会显示");
+            diag_warn(c->diags, path, line, "标题（# 开头）之前的内容不会显示");
         return;
     case PS_SECTION: {
         struct proc_section *s = &p->sections[p->n_sections - 1];
@@ -854,7 +854,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             t == CMARK_NODE_LIST)
             pctx_take_conditions(c, n);
         if (is_form_block(n))
-            diag_error(c->diags, path, line, "form 表单只能写在步骤里,「%s」是信息部分", s->title);
+            diag_error(c->diags, path, line, "form 表单只能写在步骤里，「%s」是信息部分", s->title);
         pctx_render(c, n);
         return;
     }
@@ -869,7 +869,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         return;
     case PS_SUMMARY:
         if (is_form_block(n))
-            diag_error(c->diags, path, line, "form 表单只能写在步骤(## 标题)里");
+            diag_error(c->diags, path, line, "form 表单只能写在步骤（## 标题）里");
         pctx_render(c, n);
         return;
     }
@@ -902,7 +902,7 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
     }
     if (at >= step) {
         diag_error(c->diags, c->src->path, line,
-                   "条件里的字段 %s 在%s步骤里;条件只能引用前面步骤的字段", cd->key,
+                   "条件里的字段 %s 在%s步骤里；条件只能引用前面步骤的字段", cd->key,
                    at == step ? "同一个" : "后面的");
         return;
     }
@@ -910,7 +910,7 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
     if (ti->cond == FIELD_COND_YESNO) {
         if (strcmp(cd->value, "yes") != 0 && strcmp(cd->value, "no") != 0)
             diag_error(c->diags, c->src->path, line,
-                       "字段 %s 是 %s 类型,条件的值只能是 yes 或 no,不能是「%s」", cd->key,
+                       "字段 %s 是 %s 类型，条件的值只能是 yes 或 no,不能是「%s」", cd->key,
                        ti->name, cd->value);
     } else if (ti->cond == FIELD_COND_OPTIONS) {
         if (!field_has_option(f, cd->value))
@@ -918,7 +918,7 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
                        cd->key);
     } else {
         diag_error(c->diags, c->src->path, line,
-                   "条件只能引用 yesno 或 choice 类型的字段,%s 是 %s 类型", cd->key, ti->name);
+                   "条件只能引用 yesno 或 choice 类型的字段，%s 是 %s 类型", cd->key, ti->name);
     }
 }
 
@@ -940,7 +940,7 @@ static void pctx_check_model(struct pctx *c)
             first = procedure_field_find(p, f->key, &s2);
             if (first != f)
                 diag_error(c->diags, c->src->path, f->line,
-                           "字段名 %s 重复了(第 %d 行已经用过),同一事项里字段名不能相同", f->key,
+                           "字段名 %s 重复了（第 %d 行已经用过），同一事项里字段名不能相同", f->key,
                            first->line);
             if (f->same_as && !procedure_field_find(p, f->same_as, &s2) &&
                 !pctx_key_dropped(c, f->same_as))
@@ -975,12 +975,12 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
             if (strcmp(e->key, known_meta_keys[k]) == 0)
                 break;
         if (k == sizeof known_meta_keys / sizeof known_meta_keys[0]) {
-            diag_warn(c->diags, path, e->line, "不认识的名称「%s」,会被忽略", e->key);
+            diag_warn(c->diags, path, e->line, "不认识的名称「%s」，会被忽略", e->key);
             continue;
         }
         if (strcmp(e->key, "review_by") == 0 || strcmp(e->key, "effective") == 0) {
             if (!frontmatter_date_parse(e->value, &y, &m, &d)) {
-                diag_error(c->diags, path, e->line, "%s 应是 YYYY-MM-DD 格式的真实日期,「%s」不是",
+                diag_error(c->diags, path, e->line, "%s 应是 YYYY-MM-DD 格式的真实日期，「%s」不是",
                            e->key, e->value);
                 continue;
             }
@@ -988,10 +988,10 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
                 p->review_by = y * 10000 + m * 100 + d;
                 if (c->src->today && p->review_by < c->src->today)
                     diag_warn(c->diags, path, e->line,
-                              "复核日期 review_by 已过(%s):请核对现行政策,更新内容和日期", e->value);
+                              "复核日期 review_by 已过（%s）：请核对现行政策，更新内容和日期", e->value);
                 else if (c->src->remind && p->review_by <= c->src->remind)
                     diag_warn(c->diags, path, e->line,
-                              "复核日期 review_by 快到了(%s):请提前核对现行政策", e->value);
+                              "复核日期 review_by 快到了（%s）：请提前核对现行政策", e->value);
             }
         } else if (strcmp(e->key, "kind") == 0) {
             if (strcmp(e->value, "procedure") == 0) {
@@ -1006,7 +1006,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         } else if (strcmp(e->key, "id") == 0) {
             if (!procedure_id_valid(e->value, strlen(e->value))) {
                 diag_error(c->diags, path, e->line,
-                           "id「%s」无效:只能用小写英文字母、数字和 -,以字母或数字开头,最长 64 个字符",
+                           "id「%s」无效：只能用小写英文字母、数字和 -,以字母或数字开头，最长 64 个字符",
                            e->value);
                 continue;
             }
@@ -1014,7 +1014,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
             char *end;
             long v = strtol(e->value, &end, 10);
             if (!*e->value || *end || v < -1000000 || v > 1000000) {
-                diag_error(c->diags, path, e->line, "order 应是一个整数,「%s」不是", e->value);
+                diag_error(c->diags, path, e->line, "order 应是一个整数，「%s」不是", e->value);
                 continue;
             }
             p->order = (int)v;
@@ -1035,7 +1035,7 @@ static bool pctx_text_ok(struct pctx *c, const char *text, size_t len)
         k = utf8_decode(text + i, len - i, &cp);
         if (k == 0 || cp == 0) {
             diag_error(c->diags, c->src->path, line,
-                       "这一行有无效的字符:文件必须用 UTF-8 编码保存(可在编辑器的「另存为」里选择)");
+                       "这一行有无效的字符：文件必须用 UTF-8 编码保存（可在编辑器的「另存为」里选择）");
             return false;
         }
         if (cp == '\n')
@@ -1060,7 +1060,7 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
     memset(&c, 0, sizeof c);
     memset(&fm, 0, sizeof fm);
     if (src->len > PROCEDURE_FILE_MAX) {
-        diag_error(diags, src->path, 1, "文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容");
+        diag_error(diags, src->path, 1, "文件太大（超过 1 MiB），没有读取；请拆分或删去多余内容");
         rc = 1;
         goto out;
     }
@@ -1087,7 +1087,7 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
     memcpy(p->hash, src->hash, 64);
     if (!e && !procedure_id_valid(src->id, strlen(src->id)))
         diag_error(diags, src->path, 1,
-                   "文件名「%s」不能作为编号:只能用小写英文字母、数字和 -(如 labour-handbook.md),"
+                   "文件名「%s」不能作为编号：只能用小写英文字母、数字和 -（如 labour-handbook.md），"
                    "或在开头信息里写 id: …", src->id);
 
     c.line_off = fm.body_line;
@@ -1108,11 +1108,11 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
     if (c.oom || diags->oom)
         goto out;
     if (!p->title)
-        diag_error(diags, src->path, c.line_off + 1, "缺少标题:文件里要有一行以 # 开头的事项名称");
+        diag_error(diags, src->path, c.line_off + 1, "缺少标题：文件里要有一行以 # 开头的事项名称");
     if (p->kind == PROC_PROCEDURE && p->n_steps == 0)
         diag_error(diags, src->path, c.line_off + 1,
-                   "没有任何步骤:除办理条件等信息部分外,至少要有一个 ## 步骤标题"
-                   "(政策文件请在开头写 kind: policy)");
+                   "没有任何步骤：除办理条件等信息部分外，至少要有一个 ## 步骤标题"
+                   "（政策文件请在开头写 kind: policy）");
     pctx_check_model(&c);
     if (!p->summary_html && !(p->summary_html = strdup("")))
         goto out;
@@ -1226,7 +1226,7 @@ const char *procedure_step_label(const char *title)
     p += strlen("步");
     /* a separator, then white space */
     if ((n = utf8_decode(p, strlen(p), &cp)) &&
-        (cp == ':' || cp == 0xFF1A || cp == 0x3001 || cp == '.' || cp == 0x3002 || cp == ','))
+        (cp == ':' || cp == 0xFF1A || cp == 0x3001 || cp == '.' || cp == 0x3002 || cp == ',' || cp == 0xFF0C))
         p += n;
     n = strlen(p);
     rest = utf8_trim(p, &n);

@@ -129,7 +129,7 @@ int rate_spend(struct db *db, const char *token, int score, const char *comment,
 {
     static const struct refusal unknown = {
         REFUSAL_NOT_FOUND, "unknown_offer",
-        "这次评价已经结束(超过 15 分钟或窗口已接待下一位);如需评价,请扫描凭条上的二维码"};
+        "这次评价已经结束（超过 15 分钟或窗口已接待下一位）；如需评价，请扫描凭条上的二维码"};
     char cutoff[CLOCK_UTC_LEN], id[CASE_ID_LEN + 1];
     sqlite3_stmt *st;
     int rc, r, b = SQLITE_OK;

@@ -263,9 +263,9 @@ char *render_procedure_print(const struct procedure *p)
                 rc |= strbuf_puts(&sb, "<li>");
                 rc |= strbuf_put_html(&sb, it->text, strlen(it->text));
                 if (!it->required)
-                    rc |= strbuf_puts(&sb, "<span class=\"note\">(如有)</span>");
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">（如有）</span>");
                 if (it->has_cond || p->steps[i].has_cond)
-                    rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
+                    rc |= strbuf_puts(&sb, "<span class=\"note\">（部分情况需要）</span>");
                 rc |= strbuf_puts(&sb, "</li>\n");
             }
         }
@@ -285,12 +285,12 @@ char *render_procedure_print(const struct procedure *p)
             rc |= strbuf_puts(&sb, "<li>");
             rc |= strbuf_put_html(&sb, label, strlen(label));
             if (st->has_cond)
-                rc |= strbuf_puts(&sb, "<span class=\"note\">(部分情况需要)</span>");
+                rc |= strbuf_puts(&sb, "<span class=\"note\">（部分情况需要）</span>");
             /* the step's own text is how to do it on the screen (tips for
              * typing, what the window will check): the sheet names the
              * step and what will be asked, and stays one page */
             if (st->n_fields) {
-                rc |= strbuf_puts(&sb, "<span class=\"fields\">(需填写:");
+                rc |= strbuf_puts(&sb, "<span class=\"fields\">（需填写：");
                 for (j = 0; j < st->n_fields; j++) {
                     /* fields asked in one case or another share a label
                      * (出生日期 of the applicant or of the child): once */
@@ -300,7 +300,7 @@ char *render_procedure_print(const struct procedure *p)
                         rc |= strbuf_puts(&sb, "、");
                     rc |= strbuf_put_html(&sb, st->fields[j].label, strlen(st->fields[j].label));
                 }
-                rc |= strbuf_puts(&sb, ")</span>");
+                rc |= strbuf_puts(&sb, "）</span>");
             }
             rc |= strbuf_puts(&sb, "</li>\n");
         }
@@ -310,7 +310,7 @@ char *render_procedure_print(const struct procedure *p)
     if ((e = frontmatter_get(&p->meta, "version")))
         rc |= strbuf_puts(&sb, "版本 ") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
               strbuf_puts(&sb, "。");
-    rc |= strbuf_puts(&sb, "政策如有调整,以窗口工作人员解释为准。</p></footer>\n</body>\n</html>\n");
+    rc |= strbuf_puts(&sb, "政策如有调整，以窗口工作人员解释为准。</p></footer>\n</body>\n</html>\n");
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

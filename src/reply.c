@@ -8,13 +8,13 @@
 enum MHD_Result reply_internal(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                            "服务暂时出了问题,请稍后再试或到窗口办理");
+                            "服务暂时出了问题，请稍后再试或到窗口办理");
 }
 
 enum MHD_Result reply_internal_staff(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                            "服务暂时出了问题,请稍后再试");
+                            "服务暂时出了问题，请稍后再试");
 }
 
 enum MHD_Result reply_bad_request(struct http_request *req, const char *message)

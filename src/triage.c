@@ -94,7 +94,7 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     int line = tctx_line(c, h);
 
     if (t->n >= TRIAGE_MAX_QUESTIONS) {
-        diag_error(c->diags, c->path, line, "问题太多,最多 %d 个", TRIAGE_MAX_QUESTIONS);
+        diag_error(c->diags, c->path, line, "问题太多，最多 %d 个", TRIAGE_MAX_QUESTIONS);
         return;
     }
     if (mdtext_heading(c->path, line, h, &raw, &n, &anchor, c->diags) != 0) {
@@ -120,7 +120,7 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     if (!*raw)
         diag_error(c->diags, c->path, line, "问题标题不能是空的");
     if (!*q->id)
-        diag_error(c->diags, c->path, line, "这个问题没有编号:请在标题末尾加上 {#编号},如 {#start}");
+        diag_error(c->diags, c->path, line, "这个问题没有编号：请在标题末尾加上 {#编号},如 {#start}");
     else if (triage_find(t, q->id) != q)
         diag_error(c->diags, c->path, line, "问题编号 %s 重复了", q->id);
 }
@@ -160,7 +160,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
 
     if (q->n_answers) {
         diag_error(c->diags, c->path, tctx_line(c, list),
-                   "一个问题只能有一组答案;请把这些答案并入上面的列表");
+                   "一个问题只能有一组答案；请把这些答案并入上面的列表");
         return;
     }
     for (item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
@@ -202,7 +202,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
             tctx_office(c, a, office, line);
         } else if (bad) {
             diag_error(c->diags, c->path, line,
-                       "链接「%s」里的办事地点编号无效:应写成 _directory.md#编号", url);
+                       "链接「%s」里的办事地点编号无效：应写成 _directory.md#编号", url);
             a->kind = TRIAGE_END;
         } else {
             const char *u = strncmp(url, "./", 2) == 0 ? url + 2 : url;
@@ -211,14 +211,14 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
             a->kind = TRIAGE_PROCEDURE;
             if (!triage_path_ok(u))
                 diag_error(c->diags, c->path, line,
-                           "链接「%s」应指向 procedures 文件夹里的事项文件,如 employment/labour-handbook.md",
+                           "链接「%s」应指向 procedures 文件夹里的事项文件，如 employment/labour-handbook.md",
                            url);
             else if (!(id = c->resolve(c->rctx, u, &broken)))
                 diag_error(c->diags, c->path, line, "链接的文件 %s 不存在", u);
             else if (broken)
                 diag_warn(c->diags, c->path, line,
-                          "链接的事项文件 %s 现在有错误;改好之前,居民选这个答案看到的是它上一个正确的版本"
-                          "(从没加载成功过的话会找不到)", u);
+                          "链接的事项文件 %s 现在有错误；改好之前，居民选这个答案看到的是它上一个正确的版本"
+                          "（从没加载成功过的话会找不到）", u);
             if (!(a->target = strdup(id ? id : u)))
                 c->oom = 1;
         }
@@ -233,7 +233,7 @@ static void tctx_check(struct tctx *c)
     size_t i, j, *stack, top = 0;
 
     if (t->n == 0) {
-        diag_error(c->diags, c->path, 1, "分诊文件里没有问题:每个问题是一个 ## 标题,下面列出答案");
+        diag_error(c->diags, c->path, 1, "分诊文件里没有问题：每个问题是一个 ## 标题，下面列出答案");
         return;
     }
     seen = calloc(t->n, sizeof *seen);
@@ -245,7 +245,7 @@ static void tctx_check(struct tctx *c)
     for (i = 0; i < t->n; i++) {
         struct triage_question *q = &t->questions[i];
         if (q->n_answers == 0)
-            diag_error(c->diags, c->path, q->line, "问题「%s」下面没有答案:请用 - 列出可选的回答",
+            diag_error(c->diags, c->path, q->line, "问题「%s」下面没有答案：请用 - 列出可选的回答",
                        q->text);
         for (j = 0; j < q->n_answers; j++)
             if (q->answers[j].kind == TRIAGE_GOTO && !triage_find(t, q->answers[j].target))
@@ -270,7 +270,7 @@ static void tctx_check(struct tctx *c)
     for (i = 1; i < t->n; i++)
         if (!seen[i])
             diag_error(c->diags, c->path, t->questions[i].line,
-                       "问题「%s」从第一个问题出发走不到:没有答案链接到 #%s",
+                       "问题「%s」从第一个问题出发走不到：没有答案链接到 #%s",
                        t->questions[i].text, t->questions[i].id);
 out:
     free(seen);
@@ -296,7 +296,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
     if (frontmatter_parse(path, text, len, &fm, diags) < 0)
         goto out;
     for (size_t i = 0; i < fm.n; i++)
-        diag_warn(diags, path, fm.items[i].line, "分诊文件不使用「%s」,会被忽略", fm.items[i].key);
+        diag_warn(diags, path, fm.items[i].line, "分诊文件不使用「%s」，会被忽略", fm.items[i].key);
     c.path = path;
     c.diags = diags;
     c.line_off = fm.body_line;
@@ -315,7 +315,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
             if (c.t->title)
-                diag_error(diags, path, tctx_line(&c, n), "只能有一个一级标题(# 开头)");
+                diag_error(diags, path, tctx_line(&c, n), "只能有一个一级标题（# 开头）");
             else if (!(c.t->title = mdtext_inline(n, NULL)))
                 c.oom = 1;
         } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {

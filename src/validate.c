@@ -555,13 +555,13 @@ static int validate_age_rules(const struct field *f, const char *label, int birt
 
     if (f->has_age_min && age < f->age_min) {
         validate_fail(err, "too_young",
-                      "%s显示年龄未满 %d 周岁,不符合办理条件;如果填错了请改正,没有填错请到窗口咨询",
+                      "%s显示年龄未满 %d 周岁，不符合办理条件；如果填错了请改正，没有填错请到窗口咨询",
                       label, f->age_min);
         return 1;
     }
     if (f->has_age_max && age > f->age_max) {
         validate_fail(err, "too_old",
-                      "%s显示年龄已超过 %d 周岁,不符合办理条件;如果填错了请改正,没有填错请到窗口咨询",
+                      "%s显示年龄已超过 %d 周岁，不符合办理条件；如果填错了请改正，没有填错请到窗口咨询",
                       label, f->age_max);
         return 1;
     }
@@ -577,12 +577,12 @@ static int validate_check_text(const struct field *f, const char *label, const c
 
     (void)today;
     if (f->has_min && (double)count < f->min) {
-        validate_fail(err, "too_short", "%s至少要填 %.0f 个字,现在只有 %zu 个字,请补全", label,
+        validate_fail(err, "too_short", "%s至少要填 %.0f 个字，现在只有 %zu 个字，请补全", label,
                       f->min, count);
         return 1;
     }
     if (f->has_max && (double)count > f->max) {
-        validate_fail(err, "too_long", "%s最多只能填 %.0f 个字,现在有 %zu 个字,请删减", label,
+        validate_fail(err, "too_long", "%s最多只能填 %.0f 个字，现在有 %zu 个字，请删减", label,
                       f->max, count);
         return 1;
     }
@@ -594,7 +594,7 @@ static int validate_check_text(const struct field *f, const char *label, const c
             free(v);
             if (r != REG_NOMATCH)
                 return -1; /* REG_ESPACE: the matcher ran out of memory */
-            validate_fail(err, "pattern", "%s的格式不对,请按要求填写", label);
+            validate_fail(err, "pattern", "%s的格式不对，请按要求填写", label);
             return 1;
         }
     }
@@ -610,7 +610,7 @@ static int validate_check_number(const struct field *f, const char *label, const
 
     (void)today;
     if (validate_number(s, n, &d) != 0) {
-        validate_fail(err, "not_a_number", "%s要填一个数,如 25 或 3.5,请只填数字", label);
+        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5,请只填数字", label);
         return 1;
     }
     if (f->has_min && d < f->min) {
@@ -628,7 +628,7 @@ static int validate_check_number(const struct field *f, const char *label, const
     if (validate_fold_width(s, n, v) == (size_t)-1) {
         /* cannot happen: validate_number has just read s as UTF-8 */
         free(v);
-        validate_fail(err, "not_a_number", "%s要填一个数,如 25 或 3.5,请只填数字", label);
+        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5,请只填数字", label);
         return 1;
     }
     *norm = v;
@@ -645,8 +645,8 @@ static void validate_format_bound(const struct date_bound *b, int today, char *b
 {
     int v = validate_bound_value(b, today);
 
-    snprintf(buf, size, "%s%04d-%02d-%02d%s", b->kind == DATE_BOUND_TODAY ? "今天(" : " ",
-             v / 10000, v / 100 % 100, v % 100, b->kind == DATE_BOUND_TODAY ? ")" : "");
+    snprintf(buf, size, "%s%04d-%02d-%02d%s", b->kind == DATE_BOUND_TODAY ? "今天（" : " ",
+             v / 10000, v / 100 % 100, v % 100, b->kind == DATE_BOUND_TODAY ? "）" : "");
 }
 
 static int validate_check_date(const struct field *f, const char *label, const char *s, size_t n,
@@ -661,9 +661,9 @@ static int validate_check_date(const struct field *f, const char *label, const c
          * message: the resident typed the right shape */
         if (validate_fold_small(s, n, buf, sizeof buf, &len) == 0 && len == 10 &&
             (buf[4] == '-' || buf[4] == '/') && buf[7] == buf[4])
-            validate_fail(err, "date_not_real", "%s不是真实的日期,请核对年、月、日", label);
+            validate_fail(err, "date_not_real", "%s不是真实的日期，请核对年、月、日", label);
         else
-            validate_fail(err, "date", "%s请按「年-月-日」填写,如 2024-03-01", label);
+            validate_fail(err, "date", "%s请按「年-月-日」填写，如 2024-03-01", label);
         return 1;
     }
     if (f->not_before.kind != DATE_BOUND_NONE && ymd < validate_bound_value(&f->not_before, today)) {
@@ -700,19 +700,19 @@ static int validate_check_cn_id(const struct field *f, const char *label, const 
                     break;
                 count += !utf8_is_space(validate_fold_cp(cp));
             }
-            validate_fail(err, code, "%s应是 18 位,现在是 %zu 位,请对照身份证核对", label, count);
+            validate_fail(err, code, "%s应是 18 位，现在是 %zu 位，请对照身份证核对", label, count);
         } else if (strcmp(code, "cn_id_chars") == 0) {
-            validate_fail(err, code, "%s只能填数字,最后一位可以是数字或字母 X,请对照身份证重新填写",
+            validate_fail(err, code, "%s只能填数字，最后一位可以是数字或字母 X,请对照身份证重新填写",
                           label);
         } else if (strcmp(code, "cn_id_region") == 0) {
-            validate_fail(err, code, "%s的前两位(地区代码)不对,请对照身份证核对", label);
+            validate_fail(err, code, "%s的前两位（地区代码）不对，请对照身份证核对", label);
         } else if (strcmp(code, "cn_id_birth") == 0) {
-            validate_fail(err, code, "%s里的出生日期(第 7 到 14 位)不是真实的日期,请对照身份证核对",
+            validate_fail(err, code, "%s里的出生日期（第 7 到 14 位）不是真实的日期，请对照身份证核对",
                           label);
         } else if (strcmp(code, "cn_id_future") == 0) {
-            validate_fail(err, code, "%s里的出生日期(第 7 到 14 位)晚于今天,请对照身份证核对", label);
+            validate_fail(err, code, "%s里的出生日期（第 7 到 14 位）晚于今天，请对照身份证核对", label);
         } else {
-            validate_fail(err, code, "%s的最后一位校验码不对,请核对身份证", label);
+            validate_fail(err, code, "%s的最后一位校验码不对，请核对身份证", label);
         }
         return 1;
     }
@@ -729,7 +729,7 @@ static int validate_check_cn_mobile(const struct field *f, const char *label, co
     (void)f;
     (void)today;
     if (validate_cn_mobile(s, n, buf) != 0) {
-        validate_fail(err, "cn_mobile", "%s应是 11 位手机号码,以 1 开头,请核对后重新填写", label);
+        validate_fail(err, "cn_mobile", "%s应是 11 位手机号码，以 1 开头，请核对后重新填写", label);
         return 1;
     }
     return (*norm = strdup(buf)) ? 0 : -1;
@@ -743,7 +743,7 @@ static int validate_check_bank_card(const struct field *f, const char *label, co
     (void)f;
     (void)today;
     if (validate_bank_card(s, n, buf) != 0) {
-        validate_fail(err, "bank_card", "%s应是 12 到 19 位数字(可以每 4 位空一格),请对照银行卡核对", label);
+        validate_fail(err, "bank_card", "%s应是 12 到 19 位数字（可以每 4 位空一格），请对照银行卡核对", label);
         return 1;
     }
     return (*norm = strdup(buf)) ? 0 : -1;
@@ -757,7 +757,7 @@ static int validate_check_phone(const struct field *f, const char *label, const 
     (void)f;
     (void)today;
     if (validate_phone(s, n, buf) != 0) {
-        validate_fail(err, "phone", "%s请填 11 位手机号码,或带区号的固定电话,如 0535-1234567", label);
+        validate_fail(err, "phone", "%s请填 11 位手机号码，或带区号的固定电话，如 0535-1234567", label);
         return 1;
     }
     return (*norm = strdup(buf)) ? 0 : -1;
@@ -771,7 +771,7 @@ static int validate_check_email(const struct field *f, const char *label, const 
     (void)f;
     (void)today;
     if (validate_email(s, n, buf) != 0) {
-        validate_fail(err, "email", "%s的格式不对,应像 name@example.com 这样,请核对", label);
+        validate_fail(err, "email", "%s的格式不对，应像 name@example.com 这样，请核对", label);
         return 1;
     }
     return (*norm = strdup(buf)) ? 0 : -1;
@@ -805,7 +805,7 @@ static int validate_check_choice(const struct field *f, const char *label, const
         return 0;
     }
     free(v);
-    validate_fail(err, "not_an_option", "%s请从这几项中选一个:", label);
+    validate_fail(err, "not_an_option", "%s请从这几项中选一个：", label);
     /* as many options as fit; "等" says there are more */
     used = strlen(err->message);
     for (i = 0; i < f->n_options; i++) {
@@ -845,7 +845,7 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
     if (!value)
         n = 0;
     if (n > VALIDATE_INPUT_MAX) {
-        validate_fail(err, "too_long_input", "%s填的内容太长了,请删减后再填", label);
+        validate_fail(err, "too_long_input", "%s填的内容太长了，请删减后再填", label);
         rc = 1;
         goto out;
     }
@@ -853,7 +853,7 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
      * the stored string short) and direction marks are never typed by a
      * resident; tab and line breaks are, in text */
     if (text_check(s, n) != 0) {
-        validate_fail(err, "bad_text", "%s里有无法识别的字符,请删掉后重新填写", label);
+        validate_fail(err, "bad_text", "%s里有无法识别的字符，请删掉后重新填写", label);
         rc = 1;
         goto out;
     }
@@ -874,7 +874,7 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
     }
     if ((size_t)f->type >= FIELD_TYPE_COUNT) {
         /* field_parse_line never yields another type */
-        validate_fail(err, "bad_text", "%s暂时无法填写,请到窗口办理", label);
+        validate_fail(err, "bad_text", "%s暂时无法填写，请到窗口办理", label);
         rc = 1;
         goto out;
     }
@@ -885,7 +885,7 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
         /* both sides are normalised, so "138 0013 8000" equals "13800138000" */
         other = lookup(ctx, f->same_as);
         if (!other || strcmp(other, norm) != 0) {
-            validate_fail(err, "not_same", "「%s」和前面填的不一致,请再核对一遍", label);
+            validate_fail(err, "not_same", "「%s」和前面填的不一致，请再核对一遍", label);
             rc = 1;
             goto out;
         }

@@ -25,42 +25,42 @@ _Static_assert(CASE_USER_MAX == ACCOUNTS_NAME_MAX, "case_window names fit an acc
 
 /* ---- errors ---------------------------------------------------------------- */
 
-static const struct refusal err_unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这件办件,请核对排队号或重新扫码"};
+static const struct refusal err_unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这件办件，请核对排队号或重新扫码"};
 static const struct refusal err_not_waiting = {
-    REFUSAL_CONFLICT, "not_waiting", "这件办件不在等候中(可能已被其他窗口受理、退回或办结),请刷新后再看"};
+    REFUSAL_CONFLICT, "not_waiting", "这件办件不在等候中（可能已被其他窗口受理、退回或办结），请刷新后再看"};
 static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
-                                                 "只有已受理的办件才能办结,请先受理"};
+                                                 "只有已受理的办件才能办结，请先受理"};
 static const struct refusal err_not_returnable = {
     REFUSAL_CONFLICT, "not_returnable", "只有等候中、已受理或网上预审中的办件才能退回补正"};
 static const struct refusal err_not_prereview = {
-    REFUSAL_CONFLICT, "not_prereview", "只有网上预审中的办件才能通知居民来大厅,请刷新后再看"};
+    REFUSAL_CONFLICT, "not_prereview", "只有网上预审中的办件才能通知居民来大厅，请刷新后再看"};
 static const struct refusal err_date_bad = {
-    REFUSAL_INVALID, "bad_date", "请选择请居民来大厅的日期,写成 年-月-日,如 2026-12-08"};
+    REFUSAL_INVALID, "bad_date", "请选择请居民来大厅的日期，写成 年-月-日，如 2026-12-08"};
 static const struct refusal err_date_past = {REFUSAL_INVALID, "date_past",
-                                              "来大厅的日期不能早于今天,请重新选择"};
+                                              "来大厅的日期不能早于今天，请重新选择"};
 static const struct refusal err_date_far = {
-    REFUSAL_INVALID, "date_too_far", "来大厅的日期最多约在 90 天以内,请重新选择"};
+    REFUSAL_INVALID, "date_too_far", "来大厅的日期最多约在 90 天以内，请重新选择"};
 static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
-                                              "给居民的说明最多 500 个字,请精简一些"};
+                                              "给居民的说明最多 500 个字，请精简一些"};
 static const struct refusal err_not_called = {REFUSAL_CONFLICT, "not_called",
-                                               "还没有叫过这个号,请先叫号,再标记未到"};
+                                               "还没有叫过这个号，请先叫号，再标记未到"};
 static const struct refusal err_queue_empty = {REFUSAL_CONFLICT, "queue_empty", "没有等待叫号的办件"};
 static const struct refusal err_reason_required = {REFUSAL_INVALID, "reason_required",
-                                                    "请写明退回的原因,居民会看到它"};
+                                                    "请写明退回的原因，居民会看到它"};
 static const struct refusal err_reason_long = {REFUSAL_INVALID, "reason_too_long",
-                                                "退回原因最多 500 个字,请精简一些"};
+                                                "退回原因最多 500 个字，请精简一些"};
 static const struct refusal err_outcome_required = {REFUSAL_INVALID, "outcome_required",
-                                                     "请写明办理结果,如「已办结,当场发证」"};
+                                                     "请写明办理结果，如「已办结，当场发证」"};
 static const struct refusal err_outcome_long = {REFUSAL_INVALID, "outcome_too_long",
-                                                 "办理结果最多 500 个字,请精简一些"};
+                                                 "办理结果最多 500 个字，请精简一些"};
 static const struct refusal err_erased = {
-    REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除,请居民重新办理"};
+    REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除，请居民重新办理"};
 static const struct refusal err_bad_text = {REFUSAL_INVALID, "bad_text",
-                                             "文字里有无法显示的字符,请重新输入"};
+                                             "文字里有无法显示的字符，请重新输入"};
 static const struct refusal err_bad_flag = {
-    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项不属于这个事项,请刷新办件后重新选择"};
+    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项不属于这个事项，请刷新办件后重新选择"};
 static const struct refusal err_flag_na = {
-    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项对这件办件不适用,居民不需要补正它;请刷新办件后重新选择"};
+    REFUSAL_INVALID, "bad_flag", "标出的材料或填写项对这件办件不适用，居民不需要补正它；请刷新办件后重新选择"};
 
 /* ---- finding a case ------------------------------------------------------ */
 
@@ -136,9 +136,9 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
 /* One answer whatever did not match, so that it tells nothing of the ticket. */
 static const struct refusal err_lookup = {
     REFUSAL_NOT_FOUND, "not_found",
-    "没有找到对应的办件。请核对排队号和后四位;也可以扫描凭条上的二维码,或到综合窗口询问"};
+    "没有找到对应的办件。请核对排队号和后四位；也可以扫描凭条上的二维码，或到综合窗口询问"};
 static const struct refusal err_last4 = {
-    REFUSAL_INVALID, "bad_last4", "请输入身份证号或手机号的最后四位(数字,身份证号最后一位可能是 X)"};
+    REFUSAL_INVALID, "bad_last4", "请输入身份证号或手机号的最后四位（数字，身份证号最后一位可能是 X）"};
 
 /* Whether the case holds an ID number or a mobile ending in last4 (upper
  * case X); only the types that identify a person count. */
@@ -801,7 +801,7 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
                  struct refusal *e)
 {
     static const struct refusal not_finished = {REFUSAL_CONFLICT, "not_finished",
-                                                 "还有步骤没有完成,请先完成所有步骤"};
+                                                 "还有步骤没有完成，请先完成所有步骤"};
     struct case_state cs;
     int rc;
 
@@ -824,7 +824,7 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
                           struct refusal *e)
 {
     static const struct refusal taken = {REFUSAL_CONFLICT, "already_submitted",
-                                         "这件事已经取过号了,请留意叫号,不需要再取"};
+                                         "这件事已经取过号了，请留意叫号，不需要再取"};
     struct case_state cs;
     cJSON *ids = NULL, *v;
     char *json = NULL;

@@ -25,7 +25,7 @@ const STATE = {
   error_old_live: ['有错误 · 仍用上一版', 'badge-error'],
   error_not_live: ['有错误 · 未上线', 'badge-error'],
   pending: ['等待载入', 'badge-warn'],
-  retired: ['已停办(文件已删除)', 'badge-warn'],
+  retired: ['已停办（文件已删除）', 'badge-warn'],
 };
 
 let editor = null;      // the open editor's state, null on other screens
@@ -51,7 +51,7 @@ function show(...nodes) {
 
 function failure(err, retry) {
   return el('div', {},
-    el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '没能读取,请稍后再试')),
+    el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '没能读取，请稍后再试')),
     el('button', { type: 'button', class: 'btn', onClick: retry }, '重试'));
 }
 
@@ -79,8 +79,8 @@ function procRow(p) {
       rel: 'noopener', 'aria-label': `在自助机页面查看 ${p.title || p.id}` }, '查看'));
   }
   const version = p.live
-    ? el('span', {}, p.live.version || '(未写版本)', el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
-    : p.retired ? el('span', { class: 'muted' }, `停办前:${p.retired.version || '(未写版本)'}`)
+    ? el('span', {}, p.live.version || '（未写版本）', el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
+    : p.retired ? el('span', { class: 'muted' }, `停办前：${p.retired.version || '（未写版本）'}`)
       : el('span', { class: 'muted' }, '没有在用的版本');
   const review = el('td', {}, p.review_by || '—',
     p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null);
@@ -89,7 +89,7 @@ function procRow(p) {
     p.retired ? el('div', { class: 'when' }, `停办 ${when(p.retired.retired_at)}`) : null,
     p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
   return el('tr', { 'data-id': p.id, 'data-state': p.state },
-    el('th', { scope: 'row' }, p.title || el('span', { class: 'muted' }, '(未能载入)'),
+    el('th', { scope: 'row' }, p.title || el('span', { class: 'muted' }, '（未能载入）'),
       el('br'), el('code', {}, p.id)),
     el('td', {}, el('code', {}, p.file)),
     el('td', {}, el('span', { class: `badge ${stateCls}` }, stateText)),
@@ -132,7 +132,7 @@ async function listView() {
   };
   select.addEventListener('change', fill);
   const summary = el('p', { class: nErr ? 'msg-error' : 'msg-ok', id: 'summary' },
-    nErr ? `${nErr} 个文件有错误(有错误的文件不会上线;已上线的继续用上一个正确的版本)`
+    nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）`
       : '所有事项文件都没有错误', nOverdue ? `;${nOverdue} 个已过复核日期` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },
@@ -170,7 +170,7 @@ function otherFiles(procs) {
   return el('ul', { class: 'other-files', id: 'other-files' },
     link('_triage', '分诊问答', '_triage.md'),
     link('_directory', '其他办事地点', '_directory.md'),
-    cats.map((c) => link(c, `分类说明:${c}`, `${c}/README.md`)));
+    cats.map((c) => link(c, `分类说明：${c}`, `${c}/README.md`)));
 }
 
 // ---- a new file ---------------------------------------------------------------
@@ -185,14 +185,14 @@ async function newView() {
     return;
   }
   const cat = el('select', { id: 'new-category', required: true },
-    cats.categories.map((c) => el('option', { value: c.id }, `${c.title}(${c.id})`)));
+    cats.categories.map((c) => el('option', { value: c.id }, `${c.title}（${c.id}）`)));
   const id = el('input', { id: 'new-id', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,63}',
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'new-id-hint' });
   const form = el('form', { class: 'card narrow' },
     el('label', { for: 'new-category' }, '分类'), cat,
-    el('label', { for: 'new-id' }, '编号(也是文件名)'), id,
+    el('label', { for: 'new-id' }, '编号（也是文件名）'), id,
     el('p', { class: 'hint', id: 'new-id-hint' },
-      '只用小写英文字母、数字和 -,如 labour-handbook;保存后文件是 分类/编号.md'),
+      '只用小写英文字母、数字和 -,如 labour-handbook；保存后文件是 分类/编号.md'),
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '开始编辑'),
       el('a', { class: 'btn', href: '#/' }, '返回列表')));
@@ -208,7 +208,7 @@ function template() {
   const d = new Date();
   const p = (n) => String(n).padStart(2, '0');
   return `---\nversion: ${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}\n---\n` +
-    '# 事项名称\n\n一句话说明这个事项是办什么的。\n\n## 第一步:准备材料\n- [ ] 居民身份证\n';
+    '# 事项名称\n\n一句话说明这个事项是办什么的。\n\n## 第一步：准备材料\n- [ ] 居民身份证\n';
 }
 
 // ---- the editor -----------------------------------------------------------------
@@ -234,20 +234,20 @@ function previewArticle(proc, staff) {
   // the eligibility conditions before the steps, the rest after, as on the kiosk
   proc.sections.filter((sec) => sec.kind === 'eligibility').forEach(section);
   proc.steps.forEach((s, i) => {
-    a.append(el('h4', {}, `第 ${i + 1} 步:${stepLabel(s.title)}`, s.if ? el('span', { class: 'muted' }, '(部分情况)') : null));
+    a.append(el('h4', {}, `第 ${i + 1} 步：${stepLabel(s.title)}`, s.if ? el('span', { class: 'muted' }, '（部分情况）') : null));
     if (s.html) a.append(contentHtml(s.html));
     if (staff && staff[i]) {
       a.append(el('div', { class: 'staff-guidance' },
-        el('p', { class: 'staff-guidance-title' }, '窗口提示(居民看不到)'), contentHtml(staff[i])));
+        el('p', { class: 'staff-guidance-title' }, '窗口提示（居民看不到）'), contentHtml(staff[i])));
     }
     if (s.checklist.length) {
       a.append(el('ul', { class: 'checklist' }, s.checklist.map((c) =>
-        el('li', {}, '☐ ', c.text, c.required ? null : el('span', { class: 'muted' }, '(如有)'),
-          c.if ? el('span', { class: 'muted' }, '(部分情况)') : null))));
+        el('li', {}, '☐ ', c.text, c.required ? null : el('span', { class: 'muted' }, '（如有）'),
+          c.if ? el('span', { class: 'muted' }, '（部分情况）') : null))));
     }
     if (s.fields.length) {
       a.append(el('ul', { class: 'fields' }, s.fields.map((f) =>
-        el('li', {}, `填写:${f.label}`, el('span', { class: 'muted' },
+        el('li', {}, `填写：${f.label}`, el('span', { class: 'muted' },
           `(${f.type}${f.required ? ',必填' : ''})`)))));
     }
   });
@@ -292,8 +292,8 @@ async function editorView(params) {
   }
   editor = st;
 
-  const title = isNew ? `新建事项:${st.category}/${st.id}.md` : `编辑 ${st.file}`;
-  const previewTitle = st.special ? '预览' : '预览(居民看到的内容)';
+  const title = isNew ? `新建事项：${st.category}/${st.id}.md` : `编辑 ${st.file}`;
+  const previewTitle = st.special ? '预览' : '预览（居民看到的内容）';
   const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const src = el('textarea', { id: 'src', class: 'code', wrap: 'off', spellcheck: 'false',
     autocomplete: 'off', autocapitalize: 'none', 'aria-describedby': 'cursor-pos' });
@@ -319,7 +319,7 @@ async function editorView(params) {
     const before = src.value.slice(0, src.selectionStart);
     const line = before.split('\n').length;
     const col = before.length - before.lastIndexOf('\n');
-    pos.textContent = `光标在第 ${line} 行,第 ${col} 列`;
+    pos.textContent = `光标在第 ${line} 行，第 ${col} 列`;
   };
   const gotoLine = (line) => {
     const start = lineStart(src.value, line);
@@ -345,8 +345,8 @@ async function editorView(params) {
     const nErr = errors.filter((d) => d.severity !== 'warning').length;
     const parts = [
       note ? el('p', { class: 'muted' }, note) : null,
-      nErr ? el('p', { class: 'msg-error' }, `有 ${nErr} 处错误,改好之前不能保存`)
-        : el('p', { class: 'msg-ok' }, errors.length ? '没有错误(有提醒,可以保存)' : '没有发现问题'),
+      nErr ? el('p', { class: 'msg-error' }, `有 ${nErr} 处错误，改好之前不能保存`)
+        : el('p', { class: 'msg-ok' }, errors.length ? '没有错误（有提醒，可以保存）' : '没有发现问题'),
       items.length ? el('ul', { class: 'issues' }, items) : null,
     ];
     checks.replaceChildren(...parts.filter(Boolean));
@@ -365,13 +365,13 @@ async function editorView(params) {
     }
     if (seq !== st.seq || editor !== st) return; // a newer text is being checked
     if (failed) {
-      checks.replaceChildren(el('p', { class: 'msg-error' }, errorText(failed, '检查没有成功,请稍后再试')));
+      checks.replaceChildren(el('p', { class: 'msg-error' }, errorText(failed, '检查没有成功，请稍后再试')));
       return;
     }
     showChecks(res.errors);
     if (st.special) {
       preview.replaceChildren(el('p', { class: 'muted' },
-        '这个文件没有预览:保存后请在自助机页面查看(分诊问答、办事地点卡片、分类名称)。'));
+        '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。'));
     } else if (res.procedure) {
       st.lastGood = res.procedure;
       preview.classList.remove('stale');
@@ -379,7 +379,7 @@ async function editorView(params) {
     } else if (st.lastGood) {
       preview.classList.add('stale');
       if (!preview.querySelector('.stale-note')) {
-        preview.prepend(el('p', { class: 'msg-warn stale-note' }, '有错误,下面是上一次没有错误时的样子'));
+        preview.prepend(el('p', { class: 'msg-warn stale-note' }, '有错误，下面是上一次没有错误时的样子'));
       }
     } else {
       preview.replaceChildren(el('p', { class: 'muted' }, '改好错误后这里显示预览'));
@@ -392,11 +392,11 @@ async function editorView(params) {
 
   const setLink = () => {
     viewLink.replaceChildren(st.isNew ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
-      rel: 'noopener' }, '在自助机页面查看(新窗口)'));
+      rel: 'noopener' }, '在自助机页面查看（新窗口）'));
   };
 
   const reload = async () => {
-    if (st.dirty && !confirm('重新载入会丢掉您没有保存的修改,确定吗?')) return;
+    if (st.dirty && !confirm('重新载入会丢掉您没有保存的修改，确定吗？')) return;
     let r;
     try {
       r = await api(sourceUrl());
@@ -429,11 +429,11 @@ async function editorView(params) {
         msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err)));
         showChecks([...r.errors.map((d) => ({ ...d, severity: 'error' })),
           ...(r.warnings || []).map((d) => ({ ...d, severity: 'warning' }))],
-        '保存时的检查结果(文件没有改动):');
+        '保存时的检查结果（文件没有改动）：');
       } else if (err.status === 409) {
         msg.replaceChildren(el('div', { class: 'msg-error', role: 'alert' },
           el('p', {}, errorText(err)),
-          el('p', {}, '您的修改还在编辑框里:可以先复制出来,重新载入文件后再改。'),
+          el('p', {}, '您的修改还在编辑框里：可以先复制出来，重新载入文件后再改。'),
           el('button', { type: 'button', class: 'btn', onClick: reload }, '重新载入文件')));
       } else {
         msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '保存没有成功')));
@@ -451,9 +451,9 @@ async function editorView(params) {
       reloadBtn.hidden = false;
       setLink();
     }
-    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? '已保存并生效:自助机现在用的就是这个内容'
-      : saved.live ? `已保存并上线${saved.version ? `(版本 ${saved.version})` : ''}:自助机现在显示的就是这个内容`
-      : '已保存;但文件刚刚又被改动过,自助机显示的是最新载入的内容,请刷新列表查看'));
+    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? '已保存并生效：自助机现在用的就是这个内容'
+      : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
+      : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
     runPreview();
   });
 
@@ -498,7 +498,7 @@ async function editorView(params) {
 async function route() {
   const h = location.hash || '#/';
   if (h === shownHash) return;
-  if (editor && editor.dirty && !confirm('有没有保存的修改,确定离开吗?')) {
+  if (editor && editor.dirty && !confirm('有没有保存的修改，确定离开吗？')) {
     history.replaceState(null, '', shownHash);
     return;
   }

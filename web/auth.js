@@ -41,7 +41,7 @@ function showLogin(container) {
       autocomplete: 'current-password', required: true });
     const btn = el('button', { type: 'submit', class: 'btn btn-primary' }, '登录');
     const form = el('form', { class: 'login-form', 'aria-labelledby': 'login-title' },
-      el('h1', { id: 'login-title' }, container ? '请登录' : '登录已过期,请重新登录'),
+      el('h1', { id: 'login-title' }, container ? '请登录' : '登录已过期，请重新登录'),
       el('p', { class: 'hint' }, `本页面仅供${ROLE_TEXT[needRole]}使用。`),
       el('label', { for: 'login-name' }, '用户名'), name,
       el('label', { for: 'login-pass' }, '密码'), pass,
@@ -65,7 +65,7 @@ function showLogin(container) {
           ({ body: data } = await api('/api/v1/login', { method: 'POST', session: false,
             body: { name: name.value.trim(), password: pass.value } }));
         } catch (x) {
-          err.textContent = errorText(x, '登录没有成功,请稍后再试');
+          err.textContent = errorText(x, '登录没有成功，请稍后再试');
           if (x.kind === 'network') return;   // what was typed is still good
           data = null;
         }
@@ -78,7 +78,7 @@ function showLogin(container) {
           return;
         }
         if (data) {
-          err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role},不能使用本页面。`;
+          err.textContent = `这个账号是${ROLE_TEXT[data.role] || data.role}，不能使用本页面。`;
           await api('/api/v1/logout', { method: 'POST', session: false }).catch(() => {});
         }
         pass.value = '';
@@ -123,12 +123,12 @@ useSession({
 
 // The message of a failed call, for showing; never a bare code. Anything
 // but an ApiError is a fault of the page: logged, and shown as a failure.
-export function errorText(err, fallback = '操作没有成功,请稍后再试') {
+export function errorText(err, fallback = '操作没有成功，请稍后再试') {
   if (!(err instanceof ApiError)) {
     console.error(err);
     return fallback;
   }
-  if (err.kind === 'network') return '连接不上服务器,请检查网络后再试';
+  if (err.kind === 'network') return '连接不上服务器，请检查网络后再试';
   return err.serverMessage || fallback;
 }
 

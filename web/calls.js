@@ -24,7 +24,7 @@ export function callSpeech(ticket, w) {
   const digits = '零一二三四五六七八九';
   const t = String(ticket).replace(/\d/g, (d) => digits[Number(d)]);
   const spaced = t.replace(/^([A-Za-z]+)/, '$1 ');
-  return w ? `请 ${spaced} 号,到 ${windowName(w)}` : `请 ${spaced} 号,到窗口办理`;
+  return w ? `请 ${spaced} 号，到 ${windowName(w)}` : `请 ${spaced} 号，到窗口办理`;
 }
 
 // A window as a staffer typed it, checked as the server checks it: the

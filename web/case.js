@@ -6,7 +6,7 @@
 // The server is the authority on every answer; the page only hides what
 // does not apply ({if …}) for a smoother screen and shows what it says.
 
-import { t, getLang, fieldCodeEn } from './i18n.js';
+import { t, getLang, fieldCodeEn, paren } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK,
@@ -458,7 +458,7 @@ function stepScreen(c, n) {
         el('label', { class: 'check', for: id }, input,
           el('span', { class: 'check-mark', 'aria-hidden': 'true' }),
           zh('span', { class: 'check-text' }, it.text),
-          it.required ? null : el('span', { class: 'tag' }, '(' + t('ifAnyItem') + ')')));
+          it.required ? null : el('span', { class: 'tag' }, paren(t('ifAnyItem')))));
       checklist.append(row);
       parts.push({ cond: it.if, node: row, kind: 'item', it });
       if (bad) entries.push({ text: t('errorTick', { text: it.text }), target: id, node: row });

@@ -194,7 +194,7 @@ export function errorView(err, retry) {
 
 // Strips an author's "第一步:" from a step title (as the print sheet does).
 export function stepLabel(title) {
-  const m = /^第[0-9一二三四五六七八九十百零〇两]+步[::、.。,]?\s*/u.exec(title || '');
+  const m = /^第[0-9一二三四五六七八九十百零〇两]+步[:：、.。,，]?\s*/u.exec(title || '');
   return m && title.length > m[0].length ? title.slice(m[0].length).trim() : title;
 }
 

@@ -208,7 +208,7 @@ async function poll() {
       d = await r.json();
     } catch {
       failures++;
-      status('连接中断,正在重新连接……');
+      status('连接中断，正在重新连接……');
       await sleep(Math.min(1000 * failures, 5000));
       continue;
     }

@@ -15,7 +15,7 @@
 // administrator), console.error names the type, and no value is sent for
 // it, so the server's own answer (say "required") stays the authority.
 
-import { t, getLang } from './i18n.js';
+import { t, getLang, paren } from './i18n.js';
 import { el, zh } from './core.js';
 
 // A date as the server takes it (YYYY-MM-DD) from the kiosk's three boxes,
@@ -228,9 +228,9 @@ export function renderField(f, { id, value, onInput = () => {}, desk = false, hi
 function unsupported(f, id, desk, error) {
   if (desk)
     return el('div', { class: 'field field-unsupported', id: id + '-wrap' },
-      el('p', {}, f.label + (f.required ? '(必填)' : '')),
+      el('p', {}, f.label + (f.required ? '（必填）' : '')),
       el('p', { class: 'msg-error', id, tabindex: '-1' },
-        `这一项(类型“${f.type}”)本页面还不能填写,请联系管理员更新系统。`));
+        `这一项（类型“${f.type}”）本页面还不能填写，请联系管理员更新系统。`));
   return el('div', { class: 'field field-unsupported' + (error ? ' has-error' : ''), id: id + '-wrap' },
     el('p', { class: 'label' }, zh('span', { class: 'label-text' }, f.label), reqTag(f.required)),
     error ? fieldErrorP(id + '-error', error) : null,
@@ -242,7 +242,7 @@ function unsupported(f, id, desk, error) {
 // has to get past; a required field says so to screen readers instead
 // (aria-required) and, if left empty, in its error.
 function reqTag(required) {
-  return required ? null : el('span', { class: 'tag' }, '(' + t('optional') + ')');
+  return required ? null : el('span', { class: 'tag' }, paren(t('optional')));
 }
 
 // ---- the kiosk's layout ----
@@ -318,7 +318,7 @@ function deskField(f, ty, id, value, changed) {
   const described = id + '-err';
   let input;
   if (ty.control === 'options') {
-    input = el('select', { id, 'aria-describedby': described }, el('option', { value: '' }, '(请选择)'),
+    input = el('select', { id, 'aria-describedby': described }, el('option', { value: '' }, '（请选择）'),
       ty.options(f).map(([v, text]) => el('option', { value: v }, text)));
     input.value = value ?? '';
     input.addEventListener('change', () => changed(input.value));
@@ -330,6 +330,6 @@ function deskField(f, ty, id, value, changed) {
     input = textBox(f, ty, id, value, changed, { 'aria-describedby': described });
   }
   return el('div', { class: 'field' },
-    el('label', { for: id }, f.label + (f.required ? '(必填)' : '')), input,
+    el('label', { for: id }, f.label + (f.required ? '（必填）' : '')), input,
     el('p', { id: described, class: 'field-error' }));
 }

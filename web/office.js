@@ -13,10 +13,10 @@ export async function loadOffices() {
   return (await api('/api/v1/directory')).body.offices;
 }
 
-// "地址:幸福路 12 号" → ['地址', '幸福路 12 号']; a line without a label is
+// "地址：幸福路 12 号" (or with ":") → ['地址', '幸福路 12 号']; a line without a label is
 // shown whole.
 function splitLine(line) {
-  const m = /^([^::]{1,8})[::]\s*(.+)$/.exec(line);
+  const m = /^([^:：]{1,8})[:：]\s*(.+)$/.exec(line);
   return m ? [m[1], m[2]] : [null, line];
 }
 

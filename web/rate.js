@@ -83,13 +83,13 @@ async function send(body) {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     if (r.status === 204) return thanks('谢谢您的评价');
-    if (r.status === 409) return thanks('这次服务已经评价过了,谢谢您');
-    if (r.status === 404) return thanks('这次评价已经结束,谢谢您');
+    if (r.status === 409) return thanks('这次服务已经评价过了，谢谢您');
+    if (r.status === 404) return thanks('这次评价已经结束，谢谢您');
     let msg = '';
     try { msg = (await r.json()).error.message; } catch { /* not JSON */ }
-    showError(msg || '没有提交成功,请再点一次');
+    showError(msg || '没有提交成功，请再点一次');
   } catch {
-    showError('网络不通,没有提交成功,请再点一次');
+    showError('网络不通，没有提交成功，请再点一次');
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
   }
@@ -144,7 +144,7 @@ async function loop() {
       const q = '/api/v1/rate?window=' + encodeURIComponent(win) + (after === null ? '' : '&after=' + after);
       const r = await fetch(q, { cache: 'no-store' });
       if (r.status === 422 || r.status === 400) {
-        showError('这个评价器的窗口号不对,请工作人员检查地址里的 window=');
+        showError('这个评价器的窗口号不对，请工作人员检查地址里的 window=');
         return;
       }
       if (!r.ok) throw new Error(String(r.status));
@@ -161,7 +161,7 @@ async function loop() {
 
 build();
 if (!win) {
-  showError('请在地址里写明窗口号,如 /rate?window=3');
+  showError('请在地址里写明窗口号，如 /rate?window=3');
 } else {
   $('window-name').textContent = windowName(win);
   loop();

@@ -76,7 +76,7 @@ const RATE_WORDS = ['', '非常不满意', '不满意', '基本满意', '满意'
 
 function ratingText(r) {
   const why = (r.reasons || []).map((c) => RATE_REASONS[c] || c).join('、');
-  return `${r.score} 分 ${RATE_WORDS[r.score] || ''}${why ? ',' + why : ''}${r.comment ? ':' + r.comment : ''}`;
+  return `${r.score} 分 ${RATE_WORDS[r.score] || ''}${why ? '，' + why : ''}${r.comment ? '：' + r.comment : ''}`;
 }
 
 // The body of a call, and of 办结 (the service at this window ended, so
@@ -149,7 +149,7 @@ function build(main) {
   const openForm = el('form', { class: 'open-form', 'aria-labelledby': 'open-h' },
     el('h2', { id: 'open-h' }, '打开办件'),
     el('label', { for: 'case-key' }, '排队号或凭条二维码'),
-    el('p', { id: 'case-key-hint', class: 'hint' }, '扫描凭条或补正告知单上的二维码,或输入排队号(如 A017)后按回车。'),
+    el('p', { id: 'case-key-hint', class: 'hint' }, '扫描凭条或补正告知单上的二维码，或输入排队号（如 A017）后按回车。'),
     el('div', { class: 'key-row' }, ui.key, el('button', { type: 'submit', class: 'btn btn-primary' }, '打开')),
     ui.keyMsg);
   openForm.addEventListener('submit', (e) => { e.preventDefault(); openByKey(ui.key.value); });
@@ -163,7 +163,7 @@ function build(main) {
   const windowRow = el('div', { class: 'window-row' },
     el('label', { for: 'window-no' }, '本窗口号'), ui.window,
     el('p', { id: 'window-hint', class: 'hint' },
-      '叫号时大厅叫号屏显示并播报“请 A017 号到 3 号窗口”。填数字(如 3)或窗口名称(如 综合窗口),只需设置一次,保存在这台电脑上。'),
+      '叫号时大厅叫号屏显示并播报“请 A017 号到 3 号窗口”。填数字（如 3）或窗口名称（如 综合窗口），只需设置一次，保存在这台电脑上。'),
     ui.windowMsg);
   ui.callBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'call-next' }, '叫下一个号');
   ui.callBtn.addEventListener('click', () => busy(ui.callBtn, callNext));
@@ -174,25 +174,25 @@ function build(main) {
   ui.queueBody = el('tbody');
   ui.progressBody = el('tbody');
   const queueTable = el('table', { class: 'queue', id: 'queue' },
-    el('caption', { class: 'sr-only' }, '等候中的办件,先到的在前'),
+    el('caption', { class: 'sr-only' }, '等候中的办件，先到的在前'),
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
       el('th', { scope: 'col' }, '已等候'), el('th', { scope: 'col' }, '叫号'),
       el('th', { scope: 'col' }, '证件号'))),
     ui.queueBody);
   const progressTable = el('table', { class: 'queue', id: 'in-progress' },
-    el('caption', { class: 'sr-only' }, '已受理还没有办结的办件,和窗口代填还没有提交的办件'),
+    el('caption', { class: 'sr-only' }, '已受理还没有办结的办件，和窗口代填还没有提交的办件'),
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
       el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '时间'))),
     ui.progressBody);
 
   ui.startSelect = el('select', { id: 'start-proc', name: 'start-proc' },
-    el('option', { value: '' }, '(请选择事项)'));
+    el('option', { value: '' }, '（请选择事项）'));
   ui.startMsg = el('div', { role: 'alert' });
   const startForm = el('form', { class: 'start-form', 'aria-labelledby': 'start-h' },
     el('h2', { id: 'start-h' }, '窗口代填'),
-    el('p', { class: 'hint' }, '居民没有用自助机时,由窗口开始办件并代为填写。'),
+    el('p', { class: 'hint' }, '居民没有用自助机时，由窗口开始办件并代为填写。'),
     el('label', { for: 'start-proc' }, '事项'), ui.startSelect,
     el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn' }, '开始填写')),
     ui.startMsg);
@@ -205,18 +205,18 @@ function build(main) {
   ui.preNote = el('p', { class: 'hint', id: 'prereview-note' });
   ui.preCount = el('span', {}, '');
   const preTable = el('table', { class: 'queue', id: 'prereview' },
-    el('caption', { class: 'sr-only' }, '网上提交、等待预审的办件,先提交的在前;和已约来大厅的办件,按日期'),
+    el('caption', { class: 'sr-only' }, '网上提交、等待预审的办件，先提交的在前；和已约来大厅的办件，按日期'),
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '提交时间'),
       el('th', { scope: 'col' }, '证件号'), el('th', { scope: 'col' }, '操作'))),
     ui.preBody);
   const preCard = el('section', { class: 'card', 'aria-labelledby': 'prereview-h' },
     el('h2', { id: 'prereview-h' }, '网上预审 ', ui.preCount),
-    el('p', { class: 'hint' }, '居民在家通过网上办事提交的办件。核对后通知居民带原件来大厅(选日期),或退回补正;居民到大厅后打开办件即可受理。'),
+    el('p', { class: 'hint' }, '居民在家通过网上办事提交的办件。核对后通知居民带原件来大厅（选日期），或退回补正；居民到大厅后打开办件即可受理。'),
     ui.preNote, preTable);
 
   ui.pane = el('section', { class: 'case-pane card', id: 'case-pane', 'aria-label': '办件' },
-    el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件,或点“叫下一个号”。'));
+    el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件，或点“叫下一个号”。'));
 
   main.replaceChildren(el('h1', { class: 'sr-only' }, '综合窗口'),
     el('div', { class: 'staff-layout' },
@@ -241,13 +241,13 @@ async function refreshQueue() {
   try {
     q = (await api('/api/v1/staff/queue')).body;
   } catch (err) {
-    ui.queueNote.textContent = '队列没有更新:' + errorText(err);
+    ui.queueNote.textContent = '队列没有更新：' + errorText(err);
     return;
   }
   clockOffset = new Date(q.now).getTime() - Date.now();
-  ui.queueCount.textContent = `(${q.total} 件)`;
-  ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新,上次 ${time(q.now)}` +
-    (q.total > q.queue.length ? `;只列出最早的 ${q.queue.length} 件` : '');
+  ui.queueCount.textContent = `（${q.total} 件）`;
+  ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新，上次 ${time(q.now)}` +
+    (q.total > q.queue.length ? `；只列出最早的 ${q.queue.length} 件` : '');
   ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => el('tr', {
     class: current && current.id === e.id ? 'is-open' : undefined, 'data-id': e.id,
   },
@@ -276,11 +276,11 @@ async function refreshPrereview() {
   try {
     l = (await api('/api/v1/staff/prereview')).body;
   } catch (err) {
-    ui.preNote.textContent = '网上预审列表没有更新:' + errorText(err);
+    ui.preNote.textContent = '网上预审列表没有更新：' + errorText(err);
     return;
   }
   ui.preNote.textContent = '';
-  ui.preCount.textContent = `(待预审 ${l.prereview.length} 件)`;
+  ui.preCount.textContent = `（待预审 ${l.prereview.length} 件）`;
   const row = (e) => {
     const what = `${e.title} ${time(e.submitted_at, true)}`;
     // opens the case, then (then) the form of a move on it
@@ -312,7 +312,7 @@ function saveWindow() {
   const w = checkWindow(ui.window.value);
   if (w === null) {
     ui.window.setAttribute('aria-invalid', 'true');
-    msg(ui.windowMsg, '窗口号请填 1 到 3 位数字(如 3),或不超过 8 个字的窗口名称(如 A2、综合窗口),不要带空格或符号');
+    msg(ui.windowMsg, '窗口号请填 1 到 3 位数字（如 3），或不超过 8 个字的窗口名称（如 A2、综合窗口），不要带空格或符号');
     return;
   }
   ui.window.removeAttribute('aria-invalid');
@@ -321,10 +321,10 @@ function saveWindow() {
     if (w) localStorage.setItem(WINDOW_KEY, w);
     else localStorage.removeItem(WINDOW_KEY);
   } catch {
-    msg(ui.windowMsg, '这台电脑的浏览器不能保存窗口号,请检查浏览器设置');
+    msg(ui.windowMsg, '这台电脑的浏览器不能保存窗口号，请检查浏览器设置');
     return;
   }
-  msg(ui.windowMsg, w ? `已保存:叫号到 ${windowName(w)}` : '已清除窗口号:叫号时只说“到窗口办理”', 'ok');
+  msg(ui.windowMsg, w ? `已保存：叫号到 ${windowName(w)}` : '已清除窗口号：叫号时只说“到窗口办理”', 'ok');
 }
 
 async function callNext() {
@@ -337,7 +337,7 @@ async function callNext() {
     msg(ui.callMsg, errorText(err));
     return;
   }
-  msg(ui.callMsg, `${callText(called.ticket, body.window)}(${called.title})`, 'ok');
+  msg(ui.callMsg, `${callText(called.ticket, body.window)}（${called.title}）`, 'ok');
   calledId = called.id;
   await openByKey(called.id);
   refreshQueue();
@@ -349,7 +349,7 @@ async function openByKey(raw) {
   const key = parseKey(raw);
   msg(ui.keyMsg, '');
   if (!key) {
-    msg(ui.keyMsg, '请输入排队号(如 A017),或扫描凭条上的二维码');
+    msg(ui.keyMsg, '请输入排队号（如 A017），或扫描凭条上的二维码');
     ui.key.focus();
     return;
   }
@@ -377,7 +377,7 @@ async function reloadCase() {
 // 材料不全: the resident took a number without every paper, to ask here.
 // Words, not colour alone; the papers named in the tag's title too.
 function incompleteTag(e) {
-  return el('span', { class: 'badge badge-warn tag-incomplete', title: '缺:' + (e.missing_items || []).map((x) => x.text).join('、') }, '材料不全');
+  return el('span', { class: 'badge badge-warn tag-incomplete', title: '缺：' + (e.missing_items || []).map((x) => x.text).join('、') }, '材料不全');
 }
 
 // What the resident said they did not bring, as recorded when they took
@@ -385,9 +385,9 @@ function incompleteTag(e) {
 function incompleteNote(v) {
   if (!v.incomplete) return null;
   return el('section', { class: 'incomplete-note', id: 'incomplete-note', 'aria-labelledby': 'incomplete-h' },
-    el('h3', { id: 'incomplete-h' }, '材料不全:居民取号时说明没带齐'),
+    el('h3', { id: 'incomplete-h' }, '材料不全：居民取号时说明没带齐'),
     el('ul', {}, (v.missing_items || []).map((x) => el('li', {}, x.text))),
-    el('p', { class: 'hint' }, '请先咨询、说明;可以受理(容缺)、退回补正或打印所缺材料清单。'),
+    el('p', { class: 'hint' }, '请先咨询、说明；可以受理（容缺）、退回补正或打印所缺材料清单。'),
     el('a', { class: 'btn', href: `/print/cases/${enc(v.id)}/missing`, target: '_blank', rel: 'noopener' },
       '打印所缺材料清单'));
 }
@@ -395,18 +395,18 @@ function incompleteNote(v) {
 function facts(v) {
   const rows = [
     ['状态', badge(v.status)],
-    ['排队号', v.ticket || '(未取号)'],
-    ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `(${v.created_by} 代填)` : '')],
+    ['排队号', v.ticket || '（未取号）'],
+    ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${v.created_by} 代填）` : '')],
     ['开始', time(v.created_at, true)],
     v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
-    v.calls ? ['叫号', `${v.calls} 次,最近 ${time(v.called_at)}(${v.called_by})`] : null,
+    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at)}（${v.called_by}）`] : null,
     v.accepted_by ? ['受理', `${v.accepted_by},${time(v.accepted_at, true)}`] : null,
     v.completed_by ? ['办结', `${v.completed_by},${time(v.completed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
     v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
-    v.no_show_at ? ['未到', `叫号未到,${time(v.no_show_at, true)}`] : null,
-    v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? ',' + v.invite.note : ''}(${v.invite.by},${time(v.invite.at, true)})`] : null,
+    v.no_show_at ? ['未到', `叫号未到，${time(v.no_show_at, true)}`] : null,
+    v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${v.invite.by}，${time(v.invite.at, true)}）`] : null,
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
   return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
@@ -428,7 +428,7 @@ function actions(v, box) {
     list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
-    list.push(b('过号后到场,受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b('过号后到场，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes
@@ -437,7 +437,7 @@ function actions(v, box) {
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
   } else if (v.status === 'prereview' || v.status === 'invited') {
     // 网上预审: the resident comes with the originals, or corrects at home
-    if (v.status === 'invited') list.push(b('居民已到,受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    if (v.status === 'invited') list.push(b('居民已到，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
@@ -452,7 +452,7 @@ function showCase(v, { keepFocus = false } = {}) {
   current = v;
   const box = el('div', { class: 'case-msg', role: 'status' });
   const form = el('div', { class: 'case-form' });
-  const missing = [...v.missing.checklist.map((x) => '材料:' + x.text), ...v.missing.fields.map((x) => '填写:' + x.label)];
+  const missing = [...v.missing.checklist.map((x) => '材料：' + x.text), ...v.missing.fields.map((x) => '填写：' + x.label)];
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
   ui.pane.replaceChildren(
@@ -460,10 +460,10 @@ function showCase(v, { keepFocus = false } = {}) {
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
-        : el('p', { class: 'msg-ok' }, '必须的材料都已勾选,必填项都已填写')),
+        : el('p', { class: 'msg-ok' }, '必须的材料都已勾选，必填项都已填写')),
     v.conditions.length ? el('section', { 'aria-labelledby': 'cond-h' },
       el('h3', { id: 'cond-h' }, '办理条件'),
-      el('p', {}, v.conditions_confirmed ? '居民已确认符合以下条件:' : '居民还没有确认以下条件:'),
+      el('p', {}, v.conditions_confirmed ? '居民已确认符合以下条件：' : '居民还没有确认以下条件：'),
       el('ul', {}, v.conditions.map((c) => el('li', {}, c)))) : null,
     el('section', { 'aria-labelledby': 'steps-h' }, el('h3', { id: 'steps-h' }, '办理步骤和填写内容'),
       v.procedure_steps.map((s, i) => stepView(v, s, i))),
@@ -483,23 +483,23 @@ function stepView(v, s, i) {
   return el('article', { class: 'step' + (s.applicable ? '' : ' not-applicable'), 'aria-labelledby': hid },
     el('h4', { id: hid }, s.applicable ? `第 ${n} 步 ${s.label} ` : `${s.label} `, state),
     s.staff_html ? el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '窗口提示' },
-      el('p', { class: 'staff-guidance-title' }, '窗口提示(居民看不到)'),
+      el('p', { class: 'staff-guidance-title' }, '窗口提示（居民看不到）'),
       el('div', { class: 'content', html: s.staff_html })) : null,
     s.checklist.length ? el('ul', { class: 'checklist' }, s.checklist.map((it) => el('li', {
       class: (it.ticked ? 'ticked' : it.applies ? 'unticked' : 'na') + (it.flagged ? ' flagged' : ''),
     },
     el('span', { class: 'mark', 'aria-hidden': 'true' }, it.ticked ? '✓' : it.applies ? '✗' : '–'),
     el('span', {}, it.text),
-    el('span', { class: 'hint' }, !it.applies ? '(不适用)' : it.ticked ? '(已勾选)'
-      : it.required ? '(未勾选,必须)' : '(未勾选,如有)'),
+    el('span', { class: 'hint' }, !it.applies ? '（不适用）' : it.ticked ? '（已勾选）'
+      : it.required ? '（未勾选，必须）' : '（未勾选，如有）'),
     it.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))) : null,
     s.fields.length ? el('table', { class: 'answers' },
-      el('caption', { class: 'sr-only' }, `${s.label}:填写内容`),
+      el('caption', { class: 'sr-only' }, `${s.label}：填写内容`),
       el('tbody', {}, s.fields.filter((f) => f.applies || f.value !== null).map((f) => el('tr', {
         class: f.flagged ? 'flagged' : undefined,
       },
       el('th', { scope: 'row' }, f.label),
-      el('td', { class: 'value' }, f.value === null ? el('span', { class: 'hint' }, f.required ? '(未填写,必填)' : '(未填写)')
+      el('td', { class: 'value' }, f.value === null ? el('span', { class: 'hint' }, f.required ? '（未填写，必填）' : '（未填写）')
         : showValue(f, f.value, true) ?? '',
       f.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))))) : null,
     s.html ? el('details', {}, el('summary', {}, '居民看到的说明'), el('div', { class: 'content', html: s.html })) : null);
@@ -509,7 +509,7 @@ function history(v) {
   return el('section', { 'aria-labelledby': 'hist-h' },
     el('h3', { id: 'hist-h' }, '办件记录'),
     el('table', { class: 'history' },
-      el('caption', { class: 'sr-only' }, '办件记录,先发生的在前'),
+      el('caption', { class: 'sr-only' }, '办件记录，先发生的在前'),
       el('thead', {}, el('tr', {}, ['时间', '事件', '经办人', '渠道', '步骤', '说明'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, v.events.map((e) => el('tr', {},
         el('td', {}, time(e.at, true)),
@@ -519,8 +519,8 @@ function history(v) {
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次`
-          : e.what === 'submitted' && e.detail === 'incomplete' ? '材料不全,先取号' : e.detail || ''))))),
-    v.events_truncated ? el('p', { class: 'hint' }, '记录太多,只列出最早的部分。') : null);
+          : e.what === 'submitted' && e.detail === 'incomplete' ? '材料不全，先取号' : e.detail || ''))))),
+    v.events_truncated ? el('p', { class: 'hint' }, '记录太多，只列出最早的部分。') : null);
 }
 
 // ---- moves ----
@@ -549,12 +549,12 @@ async function callAgain(v) {
   } catch (err) { msg(ui.box, errorText(err)); return; }
   clearCallNote();
   await reloadCase();
-  msg(ui.box, `已再次叫 ${call.ticket} 号(第 ${call.calls} 次)`, 'ok');
+  msg(ui.box, `已再次叫 ${call.ticket} 号（第 ${call.calls} 次）`, 'ok');
   refreshQueue();
 }
 
 async function noShow(v, box) {
-  if (!window.confirm(`确认 ${v.ticket} 号叫号未到?办件将移出等候队列。`)) return;
+  if (!window.confirm(`确认 ${v.ticket} 号叫号未到？办件将移出等候队列。`)) return;
   await move(v, 'no-show', {}, box);
 }
 
@@ -564,7 +564,7 @@ function completeForm(v, box) {
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
     el('h3', { id: 'complete-h' }, '办结'),
     el('label', { for: 'outcome' }, '办理结果'),
-    el('p', { class: 'hint' }, '例如:已办结,当场发放证件。最多 500 字。'),
+    el('p', { class: 'hint' }, '例如：已办结，当场发放证件。最多 500 字。'),
     text, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '确认办结'),
@@ -579,7 +579,7 @@ function completeForm(v, box) {
       } catch (x) { msg(err, errorText(x)); text.focus(); return; }
       showCase(done);
       const w = callBody().window;
-      msg(ui.box, w ? `已办结,请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
+      msg(ui.box, w ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
       refreshQueue();
     });
   });
@@ -608,8 +608,8 @@ function inviteForm(v, box) {
     el('label', { for: 'invite-date' }, '来大厅的日期'),
     el('p', { class: 'hint', id: 'invite-date-hint' }, '今天起 90 天以内。居民在网上的办件页面会看到这个日期和要带的材料。'),
     date,
-    el('label', { for: 'invite-note' }, '给居民的说明(选填)'),
-    el('p', { class: 'hint', id: 'invite-note-hint' }, '例如:请带户口簿原件,上午 9 点后到 3 号窗口。最多 500 字。'),
+    el('label', { for: 'invite-note' }, '给居民的说明（选填）'),
+    el('p', { class: 'hint', id: 'invite-note-hint' }, '例如：请带户口簿原件，上午 9 点后到 3 号窗口。最多 500 字。'),
     note, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '通知来大厅'),
@@ -642,13 +642,13 @@ function returnForm(v, box) {
       const id = 'flag-item-' + it.id;
       const cb = el('input', { type: 'checkbox', id, value: it.id, 'data-kind': 'checklist' });
       checks.push(cb);
-      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '材料:' + it.text)));
+      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '材料：' + it.text)));
     }
     for (const f of s.fields.filter((x) => x.applies)) {
       const id = 'flag-field-' + f.key;
       const cb = el('input', { type: 'checkbox', id, value: f.key, 'data-kind': 'fields' });
       checks.push(cb);
-      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '填写:' + f.label)));
+      group.push(el('div', { class: 'check' }, cb, el('label', { for: id }, '填写：' + f.label)));
     }
   }
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'return-h' },
@@ -656,7 +656,7 @@ function returnForm(v, box) {
     el('label', { for: 'return-reason' }, '退回原因'),
     el('p', { class: 'hint', id: 'return-reason-hint' }, '居民会在自助机和补正告知单上看到这段话。请一次说清楚全部问题。最多 500 字。'),
     reason,
-    group.length ? el('fieldset', {}, el('legend', {}, '标出缺少或有误的内容(选填,居民要重新办理这些步骤)'), group) : null,
+    group.length ? el('fieldset', {}, el('legend', {}, '标出缺少或有误的内容（选填，居民要重新办理这些步骤）'), group) : null,
     err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-danger' }, '退回并打印补正告知单'),
@@ -673,7 +673,7 @@ function returnForm(v, box) {
       // the notice is printed at once, in its own tab, for the resident to take
       window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
       showCase(returned);
-      msg(ui.box, '已退回。补正告知单已在新标签页打开,请打印后交给居民;也可以点“打印补正告知单”。', 'ok');
+      msg(ui.box, '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
     });
   });
@@ -713,7 +713,7 @@ async function fillCase(id, stepWanted = null) {
     p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;
   } catch (err) { msg(ui.startMsg, errorText(err)); return; }
   if (p.hash !== c.hash) {
-    msg(ui.startMsg, '这个事项已经更新,请重新开始一件办件');
+    msg(ui.startMsg, '这个事项已经更新，请重新开始一件办件');
     return;
   }
   // the resident's route masks ID numbers; the window's view has them in
@@ -736,7 +736,7 @@ async function fillCase(id, stepWanted = null) {
     const boxes = p.conditions.map((t, i) => el('input', { type: 'checkbox', id: 'cond-' + i }));
     const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
       el('h3', { id: 'fill-h' }, '核实办理条件'),
-      el('fieldset', {}, el('legend', {}, '已向居民核实,符合以下条件:'),
+      el('fieldset', {}, el('legend', {}, '已向居民核实，符合以下条件：'),
         p.conditions.map((t, i) => el('div', { class: 'check' }, boxes[i], el('label', { for: 'cond-' + i }, t)))),
       err, el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn btn-primary' }, '确认条件')));
     form.addEventListener('submit', (e) => {
@@ -761,11 +761,11 @@ async function fillCase(id, stepWanted = null) {
           sent = (await api(`/api/v1/cases/${enc(id)}/submit`, { method: 'POST', body: {} })).body;
         } catch (x) { msg(err, errorText(x)); return; }
         await openByKey(id);
-        msg(ui.box, `已提交,排队号 ${sent.ticket}`, 'ok');
+        msg(ui.box, `已提交，排队号 ${sent.ticket}`, 'ok');
         refreshQueue();
       }));
       body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
-        el('p', {}, '核对无误后提交;提交后在左侧“等候中”出现,可以直接受理。'), err,
+        el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现，可以直接受理。'), err,
         el('div', { class: 'btn-row' }, submit)));
     }
   }
@@ -781,11 +781,11 @@ function returnedNote(c, p) {
   const marked = c.returned_items || { fields: [], checklist: [] };
   const names = [];
   for (const s of p.steps) {
-    for (const it of s.checklist) if (marked.checklist.includes(it.id)) names.push('材料:' + it.text);
-    for (const f of s.fields) if (marked.fields.includes(f.key)) names.push('填写:' + f.label);
+    for (const it of s.checklist) if (marked.checklist.includes(it.id)) names.push('材料：' + it.text);
+    for (const f of s.fields) if (marked.fields.includes(f.key)) names.push('填写：' + f.label);
   }
   return el('div', { class: 'flagged returned-note', id: 'returned-note' },
-    el('p', {}, el('strong', {}, '退回原因:'), c.returned_reason || ''),
+    el('p', {}, el('strong', {}, '退回原因：'), c.returned_reason || ''),
     names.length ? el('ul', {}, names.map((x) => el('li', {}, x))) : null);
 }
 
@@ -798,7 +798,7 @@ function stepForm(id, c, p, n, err, full) {
     const cb = el('input', { type: 'checkbox', id: 'item-' + it.id });
     cb.checked = !!(c.checklist || {})[it.id];
     ticks.push([it.id, cb]);
-    return el('div', { class: 'check' }, cb, el('label', { for: 'item-' + it.id }, it.text + (it.required ? '' : '(如有)')));
+    return el('div', { class: 'check' }, cb, el('label', { for: 'item-' + it.id }, it.text + (it.required ? '' : '（如有）')));
   });
   const fields = s.fields.filter((f) => holds(f.if, values)).map((f) => {
     const v = c.values[f.key];
@@ -809,7 +809,7 @@ function stepForm(id, c, p, n, err, full) {
   });
   const form = el('form', { class: 'fill-form', novalidate: true, 'aria-labelledby': 'fill-h' },
     el('h3', { id: 'fill-h' }, `第 ${c.applicable.indexOf(n) + 1} 步 · ${stepLabel(s.title)}`),
-    items.length ? el('fieldset', {}, el('legend', {}, '核对材料(已收到的请勾选)'), items) : null,
+    items.length ? el('fieldset', {}, el('legend', {}, '核对材料（已收到的请勾选）'), items) : null,
     fields, err,
     el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn btn-primary' }, '保存这一步')));
   form.addEventListener('submit', (e) => {
@@ -835,7 +835,7 @@ function stepForm(id, c, p, n, err, full) {
           }
           for (const itId of r.checklist || []) {
             const it = s.checklist.find((y) => y.id === itId);
-            if (it) lines.push('未勾选:' + it.text);
+            if (it) lines.push('未勾选：' + it.text);
           }
           err.replaceChildren(el('div', { class: 'msg-error' }, el('p', {}, x.serverMessage),
             el('ul', {}, lines.map((l) => el('li', {}, l)))));

@@ -75,25 +75,25 @@ function barChart({ caption, desc, rows, series, unit = '' }) {
 
 function countsChart(procs) {
   const rows = procs.map((p) => ({ label: p.title, values: SERIES.map((s) => p[s.key]) }));
-  const desc = procs.map((p) => `${p.title}:${SERIES.map((s) => `${s.name} ${p[s.key]} 件`).join(',')}`)
-    .join(';') + '。数字与上面的表格相同。';
+  const desc = procs.map((p) => `${p.title}：${SERIES.map((s) => `${s.name} ${p[s.key]} 件`).join('，')}`)
+    .join('；') + '。数字与上面的表格相同。';
   return barChart({ caption: '各事项办理数量', desc, rows, series: SERIES });
 }
 
 function stepsChart(p) {
   const rows = p.steps.map((s) => ({ label: `第${s.step + 1}步 ${s.title}`, values: [s.median_minutes] }));
-  const desc = p.steps.map((s) => `第 ${s.step + 1} 步 ${s.title}:${s.median_minutes === null
-    ? '没有数据' : `中位数 ${fmt(s.median_minutes)} 分钟(${s.samples} 件)`}`).join(';') + '。';
-  return barChart({ caption: `${p.title}:每步用时中位数(分钟)`, desc, rows, unit: ' 分钟',
+  const desc = p.steps.map((s) => `第 ${s.step + 1} 步 ${s.title}：${s.median_minutes === null
+    ? '没有数据' : `中位数 ${fmt(s.median_minutes)} 分钟（${s.samples} 件）`}`).join('；') + '。';
+  return barChart({ caption: `${p.title}：每步用时中位数（分钟）`, desc, rows, unit: ' 分钟',
     series: [{ name: '分钟', cls: 's-minutes' }] });
 }
 
 function ratingsChart(p) {
   const names = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
   const rows = p.ratings.scores.map((n, i) => ({ label: names[i], values: [n] }));
-  const desc = `共 ${p.ratings.count} 条评价,平均 ${fmt(p.ratings.average, 2)} 分;` +
-    p.ratings.scores.map((n, i) => `${names[i]} ${n} 条`).join(',') + '。';
-  return barChart({ caption: `${p.title}:评价分布`, desc, rows, unit: ' 条',
+  const desc = `共 ${p.ratings.count} 条评价，平均 ${fmt(p.ratings.average, 2)} 分；` +
+    p.ratings.scores.map((n, i) => `${names[i]} ${n} 条`).join('，') + '。';
+  return barChart({ caption: `${p.title}：评价分布`, desc, rows, unit: ' 条',
     series: [{ name: '评价', cls: 's-score' }] });
 }
 
@@ -104,21 +104,21 @@ function num(n, cls = 'num') {
 function summaryTable(data) {
   const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分'];
   return el('div', { class: 'table-wrap' }, el('table', { class: 'stats' },
-    el('caption', {}, `各事项办理情况(${data.from} 至 ${data.to})`),
+    el('caption', {}, `各事项办理情况（${data.from} 至 ${data.to}）`),
     el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i && i !== 5 ? 'num' : null }, h)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.live ? null : 'retired' },
-      el('th', { scope: 'row' }, p.title, p.live ? '' : '(已停办)'),
+      el('th', { scope: 'row' }, p.title, p.live ? '' : '（已停办）'),
       num(p.started), num(p.submitted), num(p.completed), num(p.abandoned),
-      el('td', {}, p.give_up_step ? `${giveUpText(p.give_up_step)}(${p.give_up_step.count} 件)` : '—'),
+      el('td', {}, p.give_up_step ? `${giveUpText(p.give_up_step)}（${p.give_up_step.count} 件）` : '—'),
       num(p.ratings.count),
       el('td', { class: p.ratings.average === null ? 'num none' : 'num' }, fmt(p.ratings.average, 2)))))));
 }
 
 function detail(p, open) {
   const stepsTable = el('table', {},
-    el('caption', { class: 'sr-only' }, `${p.title}:每步用时`),
+    el('caption', { class: 'sr-only' }, `${p.title}：每步用时`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '步骤'),
-      el('th', { scope: 'col', class: 'num' }, '用时中位数(分钟)'), el('th', { scope: 'col', class: 'num' }, '件数'))),
+      el('th', { scope: 'col', class: 'num' }, '用时中位数（分钟）'), el('th', { scope: 'col', class: 'num' }, '件数'))),
     el('tbody', {}, p.steps.map((s) => el('tr', {},
       el('th', { scope: 'row' }, `第 ${s.step + 1} 步 ${s.title}`),
       num(fmt(s.median_minutes)), num(s.samples)))));
@@ -126,7 +126,7 @@ function detail(p, open) {
     ? el('ul', {}, p.give_up.map((g) => el('li', {}, `${giveUpText(g)}:${g.count} 件`)))
     : el('p', { class: 'hint' }, '没有放弃的办事记录。');
   return el('details', { class: 'proc', open: open || undefined },
-    el('summary', {}, `${p.title}(开始 ${p.started} 件)`),
+    el('summary', {}, `${p.title}（开始 ${p.started} 件）`),
     el('div', { class: 'charts' }, stepsChart(p), ratingsChart(p)),
     el('h3', {}, '每步用时'), stepsTable,
     el('h3', {}, '在哪里放弃'), giveUp);
@@ -162,8 +162,8 @@ async function start() {
     csv);
   main.replaceChildren(
     el('h1', {}, '办事统计'),
-    el('p', { class: 'hint' }, '按开始办理的日期统计。自助办理一小时、窗口代为填写一天没有操作的办事记录算作放弃;' +
-      '已提交后超过保存期限(至少一天)没有任何操作的也算作放弃。超过保存期限的记录只保留匿名的数字,个人信息已删除。'),
+    el('p', { class: 'hint' }, '按开始办理的日期统计。自助办理一小时、窗口代为填写一天没有操作的办事记录算作放弃；' +
+      '已提交后超过保存期限（至少一天）没有任何操作的也算作放弃。超过保存期限的记录只保留匿名的数字，个人信息已删除。'),
     form, error, status, results);
 
   let procsKnown = false;
@@ -198,7 +198,7 @@ async function start() {
       }
       if (f.procedure) {
         const p = data.procedures[0];
-        ensureOption(f.procedure, p && `${p.title}${p.live ? '' : '(已停办)'}`);
+        ensureOption(f.procedure, p && `${p.title}${p.live ? '' : '（已停办）'}`);
         proc.value = f.procedure;
       }
       // what was asked for, not what the list happens to hold
@@ -206,7 +206,7 @@ async function start() {
       history.replaceState(null, '', `/admin/stats?${queryString(shown)}`);
       csv.href = `/api/v1/admin/stats?${queryString(shown)}&format=csv`;
       const active = data.procedures.filter((p) => p.started > 0);
-      status.textContent = `${data.from} 至 ${data.to},${data.procedures.length} 个事项,` +
+      status.textContent = `${data.from} 至 ${data.to},${data.procedures.length} 个事项，` +
         `共开始 ${data.procedures.reduce((a, p) => a + p.started, 0)} 件。`;
       results.replaceChildren(
         el('h2', {}, '办理情况'),
@@ -219,8 +219,8 @@ async function start() {
       // never left on "正在统计……", whatever went wrong (an answer the page
       // cannot read, too)
       status.textContent = '';
-      error.textContent = err instanceof ApiError ? errorText(err, '统计没有成功,请检查日期后再试')
-        : '统计没有成功,请检查网络后再试。';
+      error.textContent = err instanceof ApiError ? errorText(err, '统计没有成功，请检查日期后再试')
+        : '统计没有成功，请检查网络后再试。';
     }
   }
   form.addEventListener('submit', (e) => {

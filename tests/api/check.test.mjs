@@ -20,7 +20,7 @@ const BIN = process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk');
 const FIX = 'tests/fixtures/check'; // relative to ROOT, as passed on the command line
 const FIX_ABS = path.join(ROOT, FIX);
 
-const TOO_BIG = '文件太大(超过 1 MiB),没有读取;请拆分或删去多余内容';
+const TOO_BIG = '文件太大（超过 1 MiB），没有读取；请拆分或删去多余内容';
 const MIB = 1 << 20;
 
 function sleep(ms) {
@@ -83,7 +83,7 @@ function makeTmp() {
 // A valid procedure of exactly `size` bytes (long summary paragraph as padding).
 function paddedProcedure(size) {
   const head = Buffer.from('# 大文件\n\n测试用的事项。\n\n');
-  const tail = Buffer.from('\n\n## 第一步:准备材料\n- [ ] 本人居民身份证原件\n');
+  const tail = Buffer.from('\n\n## 第一步：准备材料\n- [ ] 本人居民身份证原件\n');
   let room = size - head.length - tail.length;
   const lines = [];
   while (room > 0) {
@@ -240,8 +240,8 @@ describe('spkiosk check: command line', () => {
       fs.writeFileSync(path.join(tmp, 'procedures', 'demo', 'README.md'), '# 示例\n');
       fs.writeFileSync(path.join(tmp, 'procedures', 'demo', 'broken.md'), '# 没有步骤\n\n测试。\n');
       const r = check([], { cwd: tmp });
-      assertReport(r, 'procedures/demo/broken.md:1: 没有任何步骤:除办理条件等信息部分外,至少要有一个 ## 步骤标题'
-        + '(政策文件请在开头写 kind: policy)\n', 'default ./procedures');
+      assertReport(r, 'procedures/demo/broken.md:1: 没有任何步骤：除办理条件等信息部分外，至少要有一个 ## 步骤标题'
+        + '（政策文件请在开头写 kind: policy）\n', 'default ./procedures');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

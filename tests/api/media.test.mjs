@@ -19,9 +19,9 @@ describe('procedure media under /media/', () => {
     writeTree(tree, {
       'cat/README.md': '# 类\n\n说明。\n',
       'cat/photo-rules.md': '# 照片要求\n\n照片样式见下图。\n\n![白底照片](../_assets/photo.png)\n\n' +
-        '## 第一步:准备照片\n- [ ] 一寸照片 2 张\n\n[下载表格](../_assets/forms/apply.pdf)\n',
+        '## 第一步：准备照片\n- [ ] 一寸照片 2 张\n\n[下载表格](../_assets/forms/apply.pdf)\n',
       'cat/chinese-names.md': '# 中文文件名\n\n![样例](../_assets/样例.PNG) ![编码](../_assets/%E6%A0%B7%E4%BE%8B.PNG)\n' +
-        '![图](../_assets/diagram.svg)\n\n## 第一步:看图\n- [ ] 看懂了\n',
+        '![图](../_assets/diagram.svg)\n\n## 第一步：看图\n- [ ] 看懂了\n',
     });
     fs.mkdirSync(path.join(tree, '_assets', 'forms'), { recursive: true });
     fs.writeFileSync(path.join(tree, '_assets', 'photo.png'), png);
@@ -84,6 +84,6 @@ describe('procedure media under /media/', () => {
     const r = spawnSync(BIN, ['check', path.join(tree, 'cat', 'photo-rules.md')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, `${path.join(tree, 'cat', 'photo-rules.md')}:10: warning: ` +
-      '链接的文件 _assets/forms/apply.pdf 不存在,页面上会显示不出来\n');
+      '链接的文件 _assets/forms/apply.pdf 不存在，页面上会显示不出来\n');
   });
 });

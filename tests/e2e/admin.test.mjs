@@ -110,10 +110,10 @@ describe('editing a procedure in the admin console', () => {
   });
 
   it('the fixed text saves, and the kiosk shows the change', async () => {
-    const fixed = original.replace('# 居住证明\n', '# 居住证明(新版)\n');
+    const fixed = original.replace('# 居住证明\n', '# 居住证明（新版）\n');
     assert.notEqual(fixed, original);
     await src().fill(fixed);
-    await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明(新版)'));
+    await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明（新版）'));
     await page.locator('#save').click();
     await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
     assert.equal(onDisk(), fixed);
@@ -123,7 +123,7 @@ describe('editing a procedure in the admin console', () => {
     try {
       await kiosk.page.goto(`${h.url}/#/p/${ID}`);
       await atRoute(kiosk.page, new RegExp(`^#/p/${ID}$`));
-      assert.equal(await h1Text(kiosk.page), '居住证明(新版)');
+      assert.equal(await h1Text(kiosk.page), '居住证明（新版）');
       kiosk.assertClean('kiosk after the save');
     } finally {
       await kiosk.context.close();
@@ -131,9 +131,9 @@ describe('editing a procedure in the admin console', () => {
   });
 
   it('a file changed on disk meanwhile: 409, and a reload brings its text', async () => {
-    const theirs = onDisk().replace('# 居住证明(新版)\n', '# 居住证明(别人改的)\n');
+    const theirs = onDisk().replace('# 居住证明（新版）\n', '# 居住证明（别人改的）\n');
     fs.writeFileSync(path.join(h.tree, REL), theirs);
-    await src().fill(theirs.replace('(别人改的)', '(我改的)'));
+    await src().fill(theirs.replace('（别人改的）', '（我改的）'));
     await page.locator('#save').click();
     await poll(async () => assert.match(await saveMsg().innerText(), /被改过了/));
     assert.equal(onDisk(), theirs);
@@ -197,7 +197,7 @@ describe('editing _directory.md in the console at 1366×768', () => {
   });
 
   it('the fixed text saves and the kiosk\'s directory has it', async () => {
-    const fixed = original.replace('## 公证处 {#gongzhengchu}', '## 公证处(新址) {#gongzhengchu}');
+    const fixed = original.replace('## 公证处 {#gongzhengchu}', '## 公证处（新址） {#gongzhengchu}');
     assert.notEqual(fixed, original);
     await page.locator('#src').fill(fixed);
     await poll(async () => assert.match(await page.locator('#checks').innerText(), /没有发现问题|没有错误/));
@@ -205,7 +205,7 @@ describe('editing _directory.md in the console at 1366×768', () => {
     await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并生效/));
     assert.equal(dirOnDisk(), fixed);
     const offices = await page.evaluate(async () => (await (await fetch('/api/v1/directory')).json()).offices);
-    assert.ok(offices.some((o) => o.name === '公证处(新址)'));
+    assert.ok(offices.some((o) => o.name === '公证处（新址）'));
     kp.assertClean('admin console at 1366×768');
   });
 });

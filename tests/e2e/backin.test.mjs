@@ -13,7 +13,7 @@ import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { apiPost as post, labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
-const REASON = '家庭住址与户口簿不一致,请按户口簿填写。';
+const REASON = '家庭住址与户口簿不一致，请按户口簿填写。';
 const residentCase = () => labourCase(k.url);
 
 describe('我有凭条: back into a case', () => {
@@ -93,7 +93,7 @@ describe('我有凭条: back into a case', () => {
     const marked = page.locator('.flagged');
     assert.equal(await marked.count(), 1, 'only the flagged field is marked');
     const text = await marked.innerText();
-    assert.match(text, /窗口标出:需要补正/, 'a mark in words, not colour alone');
+    assert.match(text, /窗口标出：需要补正/, 'a mark in words, not colour alone');
     assert.match(text, /现居住地址/, 'on the flagged field');
     for (const v of await axeSerious(page)) axeProblems.push(`returned step: ${v}`);
     assert.deepEqual(await smallText(page), [], 'kiosk text sizes');

@@ -65,7 +65,7 @@ describe('referral to another office', () => {
     await page.keyboard.type('身份证');
     await page.locator('#main .office-results .office-card').first().waitFor();
     const names = await page.locator('#main .office-results .office-name').allInnerTexts();
-    assert.deepEqual(names, ['派出所(户籍窗口)']);
+    assert.deepEqual(names, ['派出所（户籍窗口）']);
     assert.equal(await page.locator('#main .search-results p.notice').count(), 0, 'no "nothing found"');
     await checkScreen('search');
   });
@@ -75,7 +75,7 @@ describe('referral to another office', () => {
     await page.locator('#search-q').fill('sfz');
     await page.locator('#main .office-results .office-card').first().waitFor();
     const names = await page.locator('#main .office-results .office-name').allInnerTexts();
-    assert.deepEqual(names, ['派出所(户籍窗口)']);
+    assert.deepEqual(names, ['派出所（户籍窗口）']);
   });
 
   it('a procedure\'s link opens the office\'s screen; 返回 goes back to the procedure', async () => {

@@ -140,7 +140,7 @@ describe('the call screen', () => {
     await p.locator('#window-no').waitFor();
     await p.fill('#window-no', ' 03 ');
     await p.locator('#window-no').press('Tab');
-    await p.locator('#window-msg', { hasText: '已保存:叫号到 3 号窗口' }).waitFor();
+    await p.locator('#window-msg', { hasText: '已保存：叫号到 3 号窗口' }).waitFor();
     assert.equal(await p.locator('#window-no').inputValue(), '3');
     assert.equal(await p.evaluate(() => localStorage.getItem('spkiosk.window')), '3');
     // kept on this PC: a reload shows it again
@@ -148,7 +148,7 @@ describe('the call screen', () => {
     await p.locator('#window-no').waitFor();
     assert.equal(await p.locator('#window-no').inputValue(), '3');
     // a name the server would refuse is refused here too, and not kept
-    await p.fill('#window-no', '3 号!');
+    await p.fill('#window-no', '3 号！');
     await p.locator('#window-no').press('Tab');
     await p.locator('#window-msg', { hasText: '窗口号请填' }).waitFor();
     assert.equal(await p.evaluate(() => localStorage.getItem('spkiosk.window')), '3');
@@ -209,7 +209,7 @@ describe('the call screen', () => {
     const tones = await d.evaluate(() => window.__tones);
     await poll(async () => {
       const spoken = await d.evaluate(() => window.__spoken.map((s) => [s.text, s.lang, s.voice]));
-      assert.deepEqual(spoken.at(-1), [`请 A 零零一 号,到 3 号窗口`, 'zh-CN', 'e2e 中文']);
+      assert.deepEqual(spoken.at(-1), [`请 A 零零一 号，到 3 号窗口`, 'zh-CN', 'e2e 中文']);
     }, { timeout: 5000 });
     assert.equal(first.ticket, 'A001');
     assert.ok(tones >= 2, 'the chime before the call');

@@ -45,11 +45,11 @@ describe('the form marks optional fields only', () => {
   });
   after(async () => { if (kp) await kp.context.close(); });
 
-  it('(可不填) beside the e-mail, nothing beside the required fields', async () => {
+  it('（可不填） beside the e-mail, nothing beside the required fields', async () => {
     await page.goto(`${k.url}/?kiosk=1#/case/${id}`);
     await atRoute(page, /^#\/case\/[0-9a-f]+\/step\/2$/);
     const tags = await page.locator('#main form.step-form .tag').allInnerTexts();
-    assert.deepEqual(tags, ['(可不填)'], tags.join(' '));
+    assert.deepEqual(tags, ['（可不填）'], tags.join(' '));
     const emailLabel = await page.locator('label[for="f-email"]').innerText();
     assert.ok(emailLabel.includes('可不填'), emailLabel);
     assert.ok(!(await page.locator('label[for="f-name"]').innerText()).includes('填'));
@@ -75,7 +75,7 @@ describe('the form marks optional fields only', () => {
     await page.click('#main form.step-form button[type=submit]');
     const link = page.locator('#error-summary a');
     await poll(async () => assert.equal(await link.count(), 1));
-    assert.equal(await link.innerText(), '备案开始日期的“年”框请填 4 位数字,如 1985');
+    assert.equal(await link.innerText(), '备案开始日期的“年”框请填 4 位数字，如 1985');
     assert.equal(await link.getAttribute('href'), '#f-start_date-y');
     await link.click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'f-start_date-y');
@@ -84,7 +84,7 @@ describe('the form marks optional fields only', () => {
     await page.fill('#f-start_date-y', String(y));
     await page.click('#main form.step-form button[type=submit]');
     await poll(async () => assert.ok((await link.innerText()).includes('没有')));
-    assert.equal(await link.innerText(), '备案开始日期:2 月没有 30 日,请核对“日”框');
+    assert.equal(await link.innerText(), '备案开始日期：2 月没有 30 日，请核对“日”框');
     assert.equal(await link.getAttribute('href'), '#f-start_date-d');
     assert.deepEqual(await axeSerious(page), []);
   });

@@ -57,7 +57,7 @@ describe('idle reset', () => {
       () => tap(page.locator('#main .actions-overview button', { hasText: '开始办理' })));
     caseId = /^#\/case\/([0-9a-f]{32})\//.exec(await page.evaluate(() => location.hash))[1];
     for (let i = 0; i < 3; i++) await tap(label(`cond-${i}-yes`));
-    await atRoute(page, /\/step\/0$/, () => tap(page.locator('#main button', { hasText: '确认,下一步' })));
+    await atRoute(page, /\/step\/0$/, () => tap(page.locator('#main button', { hasText: '确认，下一步' })));
     await tap(label('f-hukou-1'));
     await tap(label('f-status-1'));
     await atRoute(page, /\/step\/1$/, () => tap(submitStep()));
@@ -75,7 +75,7 @@ describe('idle reset', () => {
     assert.equal(await page.locator('.overlay').count(), 0, 'no dialog before 90 s');
     await page.clock.fastForward('00:02');
     await dialog().waitFor({ state: 'visible' });
-    assert.equal((await dialog().locator('h2').innerText()).trim(), '还在使用吗?');
+    assert.equal((await dialog().locator('h2').innerText()).trim(), '还在使用吗？');
     const n0 = await countdown();
     assert.ok(n0 >= 20, `countdown starts at ${n0} s`);
     const cont = dialog().locator('button', { hasText: '继续使用' });
@@ -146,7 +146,7 @@ describe('idle reset', () => {
     await atRoute(page, /^#\/$/, () => page.clock.fastForward(`00:${String(n0 + 1).padStart(2, '0')}`));
     await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
     assert.deepEqual(await getMode(page), { lang: 'zh-CN', big: false });
-    assert.equal(await h1Text(page), '您好!请问您要办什么事?');
+    assert.equal(await h1Text(page), '您好！请问您要办什么事？');
     assert.equal(await page.locator('#btn-lang').innerText(), 'English');
     assert.equal(await page.inputValue('#search-q'), '');
     assert.equal(await page.evaluate(() => !!document.querySelector('[inert]')), false, 'nothing left inert');

@@ -35,12 +35,12 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
   it('the conditions are asked about the applicant', async () => {
     caseId = await startLabour();
     assert.match(await h1Text(page), /^申请人符合/);
-    assert.match(await page.locator('#main .lead').innerText(), /替家人办理的,按家人的情况回答/);
+    assert.match(await page.locator('#main .lead').innerText(), /替家人办理的，按家人的情况回答/);
   });
 
   it('a step with 户口簿 unticked: the error summary and the 材料没带齐? panel', async () => {
     for (let i = 0; i < 3; i++) await label(`cond-${i}-yes`).tap();
-    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => page.locator('#main button', { hasText: '确认,下一步' }).tap());
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
     await label('f-hukou-0').tap();
     await label('f-status-1').tap();
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => submitStep().tap());
@@ -49,10 +49,10 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await page.locator('#error-summary').waitFor();
     const panel = page.locator('#missing-panel');
     await panel.waitFor();
-    assert.equal(await panel.locator('h2').innerText(), '材料没带齐?');
+    assert.equal(await panel.locator('h2').innerText(), '材料没带齐？');
     assert.deepEqual(await panel.locator('li').allInnerTexts(), [BOOK], 'exactly the unticked required paper');
     assert.ok(await panel.getByRole('button', { name: /打印\/查看所缺材料清单/ }).isVisible());
-    assert.ok(await panel.getByRole('button', { name: /先取号,到窗口咨询/ }).isVisible());
+    assert.ok(await panel.getByRole('button', { name: /先取号，到窗口咨询/ }).isVisible());
     assert.ok(await submitStep().isVisible(), 'continue-to-fix stays');
     for (const v of await axeSerious(page)) axeProblems.push(`step with the panel: ${v}`);
     assert.deepEqual(await smallTargets(page), [], 'kiosk target sizes');
@@ -79,7 +79,7 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     // the screen drawn again has no errors: ask the server once more
     await submitStep().tap();
     await page.locator('#missing-panel').waitFor();
-    await page.getByRole('button', { name: /先取号,到窗口咨询/ }).tap();
+    await page.getByRole('button', { name: /先取号，到窗口咨询/ }).tap();
     const dlg = page.getByRole('dialog');
     await dlg.waitFor();
     assert.match(await dlg.innerText(), new RegExp(BOOK));
@@ -89,7 +89,7 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     assert.equal(await dlg.count(), 0, 'the dialog closed, nothing taken');
     assert.match(await page.evaluate(() => location.hash), /\/step\/1$/);
 
-    await page.getByRole('button', { name: /先取号,到窗口咨询/ }).tap();
+    await page.getByRole('button', { name: /先取号，到窗口咨询/ }).tap();
     await atRoute(page, new RegExp(`^#/case/${caseId}/done$`),
       () => page.getByRole('dialog').getByRole('button', { name: '取号' }).tap());
     ticket = (await page.locator('#main .ticket-number').first().innerText()).trim();
@@ -130,14 +130,14 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await label('cond-0-yes').tap();
     await label('cond-1-no').tap();
     await label('cond-2-yes').tap();
-    await atRoute(page, new RegExp(`^#/case/${id}/unmet$`), () => page.locator('#main button', { hasText: '确认,下一步' }).tap());
+    await atRoute(page, new RegExp(`^#/case/${id}/unmet$`), () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
     assert.match(await page.locator('#main').innerText(), /申请人不符合/);
     for (const v of await axeSerious(page)) axeProblems.push(`unmet: ${v}`);
     assert.deepEqual(await smallTargets(page), [], 'kiosk target sizes');
     await atRoute(page, new RegExp(`^#/case/${id}/conditions$`), () => page.locator('#unmet-back').tap());
     assert.equal(await page.locator('#cond-1-no').isChecked(), true, 'the answers are kept');
     await label('cond-1-yes').tap();
-    await atRoute(page, new RegExp(`^#/case/${id}/step/0$`), () => page.locator('#main button', { hasText: '确认,下一步' }).tap());
+    await atRoute(page, new RegExp(`^#/case/${id}/step/0$`), () => page.locator('#main button', { hasText: '确认，下一步' }).tap());
     kp.assertClean('missing walk');
   });
 

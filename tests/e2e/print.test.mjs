@@ -43,12 +43,12 @@ describe('the one-time notice', () => {
     assert.ok(html.includes('设定依据') && html.includes('收费标准'));
     // the step's tip for typing the address is the screen's, not the sheet's
     assert.ok(!html.includes('门牌号'), 'a typing tip on the sheet');
-    assert.match(html, /\(需填写:姓名、公民身份号码/);
+    assert.match(html, /（需填写：姓名、公民身份号码/);
   });
 
   it('names a label two fields share once', async () => {
     const html = await (await fetch(`${k.url}/print/procedures/extreme-poverty-support`)).text();
-    const list = html.match(/\(需填写:[^)]*出生日期[^)]*\)/);
+    const list = html.match(/（需填写：[^）]*出生日期[^）]*）/);
     assert.ok(list, 'no field list with 出生日期');
     assert.equal(list[0].split('出生日期').length - 1, 1, list[0]);
   });

@@ -70,7 +70,7 @@ describe('the window\'s evaluator', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await rate.page.locator('#offer').isHidden(), true);
     await pane.getByRole('button', { name: '办结', exact: true }).click();
-    await p.fill('#outcome', '已办结,当场发放电子就业创业证');
+    await p.fill('#outcome', '已办结，当场发放电子就业创业证');
     const [resp] = await Promise.all([
       p.waitForResponse((r) => r.url().endsWith('/complete')),
       p.click('.inner-form button[type=submit]'),
@@ -109,7 +109,7 @@ describe('the window\'s evaluator', () => {
     const p = rate.page;
     await p.getByRole('button', { name: /非常不满意/ }).tap();
     await p.locator('#why').waitFor();
-    assert.equal(await p.locator('#why-h').innerText(), '哪里没做好?(可多选)');
+    assert.equal(await p.locator('#why-h').innerText(), '哪里没做好？（可多选）');
     const reasons = await p.locator('#reasons .r-reason').allInnerTexts();
     assert.deepEqual(reasons, ['等候时间长', '态度不好', '没有一次说清', '材料要求多', '其他']);
     await p.getByRole('button', { name: '等候时间长' }).tap();
@@ -138,7 +138,7 @@ describe('the window\'s evaluator', () => {
     await poll(async () => {
       await p.locator('#case-key').fill(first.ticket);
       await p.keyboard.press('Enter');
-      assert.match(await p.locator('.case-facts').innerText(), /1 分 非常不满意,等候时间长:排了一个小时/);
+      assert.match(await p.locator('.case-facts').innerText(), /1 分 非常不满意，等候时间长：排了一个小时/);
     }, { timeout: 5000, interval: 500 });
     const admin = await login(k.url, 'admin', adminPassword(k.daemon));
     const r = await fetch(`${k.url}/api/v1/admin/stats`, { headers: authHeaders(admin) });

@@ -68,8 +68,8 @@ describe('the staff window', () => {
     const t = await pane().innerText();
     assert.ok(t.includes(ID), 'the full ID number in the case view');
     assert.ok(t.includes(NAME));
-    assert.match(t, /本人居民身份证原件\s*\(已勾选\)/);
-    assert.ok(t.includes('窗口提示(居民看不到)'), t);
+    assert.match(t, /本人居民身份证原件\s*（已勾选）/);
+    assert.ok(t.includes('窗口提示（居民看不到）'), t);
     assert.ok(t.includes(STAFF_NOTE), 'the staff guidance of the step');
     assert.match(t, /提交到窗口/);
     assert.equal(await page.locator('.staff-guidance').count() >= 1, true);
@@ -85,11 +85,11 @@ describe('the staff window', () => {
     await axe('complete-form');
     await page.click('.inner-form button[type=submit]');
     await pane().locator('.inner-form [role=alert]', { hasText: '请写明办理结果' }).waitFor();
-    await page.fill('#outcome', '已办结,当场发放电子就业创业证');
+    await page.fill('#outcome', '已办结，当场发放电子就业创业证');
     await page.click('.inner-form button[type=submit]');
     await pane().locator('.case-facts', { hasText: '已办结' }).waitFor();
     const t = await pane().innerText();
-    assert.ok(t.includes('已办结,当场发放电子就业创业证'));
+    assert.ok(t.includes('已办结，当场发放电子就业创业证'));
     assert.match(t, /办结\s+wang/);
     const pub = await (await fetch(`${k.url}/api/v1/cases/${first.id}`)).json();
     assert.equal(pub.status, 'completed');
@@ -145,7 +145,7 @@ describe('the staff window', () => {
     await pane().getByRole('button', { name: '退回补正' }).click();
     await page.locator('#return-reason').waitFor();
     await axe('return-form');
-    await page.fill('#return-reason', '户口簿需要带原件,复印件不能代替。');
+    await page.fill('#return-reason', '户口簿需要带原件，复印件不能代替。');
     await page.check('#flag-item-s1-1');
     const popup = kp.context.waitForEvent('page');
     await page.click('.inner-form button[type=submit]');
@@ -153,7 +153,7 @@ describe('the staff window', () => {
     await notice.waitForLoadState();
     const nt = await notice.locator('body').innerText();
     assert.match(nt, /补正告知单/);
-    assert.ok(nt.includes('户口簿需要带原件,复印件不能代替。'));
+    assert.ok(nt.includes('户口簿需要带原件，复印件不能代替。'));
     assert.ok(nt.includes(second.ticket));
     assert.ok(nt.includes('户口簿原件'), 'the flagged item');
     assert.ok(!nt.includes(ID) && !nt.includes(NAME), 'no value on the notice');
@@ -170,7 +170,7 @@ describe('the staff window', () => {
       await rp.page.goto(`${k.url}/#/case/${second.id}`);
       await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/returned$/);
       const t = await rp.page.locator('#main').innerText();
-      assert.ok(t.includes('户口簿需要带原件,复印件不能代替。'), t);
+      assert.ok(t.includes('户口簿需要带原件，复印件不能代替。'), t);
       assert.ok(t.includes('户口簿原件'), 'the flagged item by name');
       assert.ok(t.includes(second.ticket));
       for (const v of await axeSerious(rp.page)) axeProblems.push(`resident returned screen: ${v}`);
@@ -198,7 +198,7 @@ describe('the staff window', () => {
     await page.click('.fill-form button[type=submit]');
     await pane().getByRole('button', { name: '提交并取号' }).click();
     await pane().locator('.case-facts', { hasText: '等候中' }).waitFor();
-    assert.ok((await pane().innerText()).includes(`已提交,排队号 ${second.ticket}`));
+    assert.ok((await pane().innerText()).includes(`已提交，排队号 ${second.ticket}`));
     const rows = await pane().locator('table.history tbody tr').allInnerTexts();
     assert.match(rows.at(-1), /提交到窗口[\s\S]*wang/);
     await pane().getByRole('button', { name: '受理', exact: true }).click();
@@ -235,7 +235,7 @@ describe('the staff window', () => {
     await page.check('#item-s1-0');
     await page.click('.fill-form button[type=submit]');
     // s1-2 (居住证, for 外地户籍) is required: the server says so
-    await pane().locator('.fill-errors', { hasText: '未勾选:本市居住证原件' }).waitFor();
+    await pane().locator('.fill-errors', { hasText: '未勾选：本市居住证原件' }).waitFor();
     await page.check('#item-s1-2');
     await page.click('.fill-form button[type=submit]');
     await pane().locator('#field-name').waitFor();
@@ -254,7 +254,7 @@ describe('the staff window', () => {
     await pane().getByRole('button', { name: '提交并取号' }).click();
     await pane().locator('.case-facts', { hasText: '等候中' }).waitFor();
     const t = await pane().innerText();
-    assert.ok(t.includes('窗口(wang 代填)'), t);
+    assert.ok(t.includes('窗口（wang 代填）'), t);
     assert.ok(t.includes('110101198001011232'));
     const rows = await pane().locator('table.history tbody tr').allInnerTexts();
     assert.ok(rows.length >= 6, rows.join('\n'));

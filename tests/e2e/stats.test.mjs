@@ -86,11 +86,11 @@ describe('the statistics page', () => {
     const labelled = await first.getAttribute('aria-labelledby');
     const [t, d] = labelled.split(' ');
     assert.equal(await page.locator(`[id="${t}"]`).textContent(), '各事项办理数量');
-    assert.match(await page.locator(`[id="${d}"]`).textContent(), /居住证明:开始 2 件,提交 0 件,办结 0 件,放弃 0 件/);
+    assert.match(await page.locator(`[id="${d}"]`).textContent(), /居住证明：开始 2 件，提交 0 件，办结 0 件，放弃 0 件/);
     // one procedure with cases: its details are open, with the rating chart
     const details = page.locator('details.proc[open]');
     assert.equal(await details.count(), 1);
-    assert.match(await details.locator('svg desc').last().textContent(), /共 1 条评价,平均 4 分/);
+    assert.match(await details.locator('svg desc').last().textContent(), /共 1 条评价，平均 4 分/);
     await details.scrollIntoViewIfNeeded();
     await shot(page, 'stats-03-details', { fullPage: false });
   });

@@ -58,7 +58,7 @@ describe('labour-handbook walkthrough with touch input', () => {
   it('home → 就业服务 → the labour-handbook overview', async () => {
     await page.goto(k.url + '/?kiosk=1');
     await atRoute(page, /^#\/$/);
-    assert.equal(await h1Text(page), '您好!请问您要办什么事?');
+    assert.equal(await h1Text(page), '您好！请问您要办什么事？');
     await snap('home');
 
     await atRoute(page, /^#\/c\/employment$/, () => tap(page.locator('a.tile', { hasText: '就业服务' })));
@@ -66,7 +66,7 @@ describe('labour-handbook walkthrough with touch input', () => {
     await snap('category-employment');
 
     await atRoute(page, /^#\/p\/labour-handbook$/, () => tap(page.locator('a.proc-link', { hasText: '就业创业证申领' })));
-    assert.equal(await h1Text(page), '就业创业证申领(劳动手册)');
+    assert.equal(await h1Text(page), '就业创业证申领（劳动手册）');
     await snap('overview');
   });
 
@@ -79,7 +79,7 @@ describe('labour-handbook walkthrough with touch input', () => {
     for (let i = 0; i < 3; i++) await tap(label(`cond-${i}-yes`));
     for (let i = 0; i < 3; i++) assert.equal(await page.locator(`#cond-${i}-yes`).isChecked(), true);
     await snap('conditions');
-    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认,下一步' })));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认，下一步' })));
   });
 
   it('step 1: hukou 本市户籍, status 失业', async () => {
@@ -98,7 +98,7 @@ describe('labour-handbook walkthrough with touch input', () => {
   it('step 2: only the materials that apply, ticked', async () => {
     assert.equal(await page.locator('#main .progress-label').innerText(), '第 2 步 / 共 4 步');
     assert.deepEqual(await visibleItems(), [
-      '本人居民身份证原件', '户口簿原件', '近期一寸白底免冠彩色照片 1 张(需要纸质证的提供)',
+      '本人居民身份证原件', '户口簿原件', '近期一寸白底免冠彩色照片 1 张（需要纸质证的提供）',
     ]);
     await tap(label('ck-s1-0'));
     await tap(label('ck-s1-1'));
@@ -218,9 +218,9 @@ describe('labour-handbook walkthrough with touch input', () => {
   });
 
   it('修改 step 1: status 已就业 asks for the contract and the employer again', async () => {
-    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.getByRole('button', { name: '修改:说明您的情况' })));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.getByRole('button', { name: '修改：说明您的情况' })));
     assert.equal(await page.locator('#f-status-1').isChecked(), true, 'the earlier answer is shown');
-    assert.equal(await submitStep().innerText(), '保存,返回核对');
+    assert.equal(await submitStep().innerText(), '保存，返回核对');
     await tap(label('f-status-0'));
     assert.equal(await page.locator('#f-status-0').isChecked(), true);
     await snap('edit-step1');
@@ -229,7 +229,7 @@ describe('labour-handbook walkthrough with touch input', () => {
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => tap(submitStep()));
     assert.match(await page.locator('#main .notice-info').innerText(), /修改了前面的回答/);
     assert.deepEqual(await visibleItems(), [
-      '本人居民身份证原件', '户口簿原件', '劳动合同或单位录用证明', '近期一寸白底免冠彩色照片 1 张(需要纸质证的提供)',
+      '本人居民身份证原件', '户口簿原件', '劳动合同或单位录用证明', '近期一寸白底免冠彩色照片 1 张（需要纸质证的提供）',
     ]);
     assert.equal(await page.locator('#ck-s1-0').isChecked(), true, 'earlier ticks kept');
     await tap(label('ck-s1-3'));
@@ -306,7 +306,7 @@ describe('labour-handbook walkthrough with touch input', () => {
     await tap(page.locator('#main .done-main button', { hasText: '完成' }));
     const ask = page.locator('.overlay [role=dialog]');
     await ask.waitFor({ state: 'visible' });
-    assert.equal((await ask.locator('h2').innerText()).trim(), '记下您的排队号了吗?');
+    assert.equal((await ask.locator('h2').innerText()).trim(), '记下您的排队号了吗？');
     assert.equal((await ask.locator('.ticket-number').innerText()).trim(), ticket);
     assert.deepEqual(await axeSerious(page), []);
     assert.deepEqual(await smallTargets(page), []);
@@ -318,8 +318,8 @@ describe('labour-handbook walkthrough with touch input', () => {
 
   it('完成 clears everything and returns home; back does not bring the case back', async () => {
     await tap(page.locator('#main .done-main button', { hasText: '完成' }));
-    await atRoute(page, /^#\/$/, () => tap(page.locator('.overlay button', { hasText: '已记下,完成' })));
-    assert.equal(await h1Text(page), '您好!请问您要办什么事?');
+    await atRoute(page, /^#\/$/, () => tap(page.locator('.overlay button', { hasText: '已记下，完成' })));
+    assert.equal(await h1Text(page), '您好！请问您要办什么事？');
     assert.equal(await page.inputValue('#search-q'), '');
     await atRoute(page, /^#\/$/, () => page.goBack());
     const text = await page.locator('#main').innerText();

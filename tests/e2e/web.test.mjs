@@ -102,7 +102,7 @@ describe('a web case from a phone reaches pre-review', () => {
 
   it('walks the steps and hands it in: 已提交网上预审, no ticket, the link to keep', async () => {
     for (let i = 1; i < 3; i++) await tap(label(`cond-${i}-yes`));
-    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认,下一步' })));
+    await atRoute(page, new RegExp(`^#/case/${caseId}/step/0$`), () => tap(page.locator('#main button', { hasText: '确认，下一步' })));
     assert.equal(await page.locator('#case-link').count(), 1, 'the link on a step too');
     await tap(label('f-hukou-0'));
     await tap(label('f-status-1'));
@@ -150,7 +150,7 @@ describe('a web case from a phone reaches pre-review', () => {
       await row.getByRole('button', { name: /^通知来大厅/ }).click();
       await s.locator('#invite-date').waitFor();
       assert.match(await s.locator('#case-pane .history').innerText(), /提交网上预审/);
-      assert.equal(await s.locator('#case-h').innerText(), '网上办件 · 就业创业证申领(劳动手册)');
+      assert.equal(await s.locator('#case-h').innerText(), '网上办件 · 就业创业证申领（劳动手册）');
       const axeForm = await axeSerious(s);
       assert.deepEqual(axeForm, [], 'axe on the staff page with the invitation form');
       await shot(s, 'web-staff-invite');
@@ -159,7 +159,7 @@ describe('a web case from a phone reaches pre-review', () => {
       await s.click('.inner-form button[type=submit]');
       await s.locator('.inner-form [role=alert]', { hasText: '不能早于今天' }).waitFor();
       await s.fill('#invite-date', day(2));
-      await s.fill('#invite-note', '请带户口簿原件,到 3 号窗口');
+      await s.fill('#invite-note', '请带户口簿原件，到 3 号窗口');
       await s.click('.inner-form button[type=submit]');
       await s.locator('#case-pane .case-facts', { hasText: '已约来大厅' }).waitFor();
       assert.match(await s.locator('#case-pane .case-facts').innerText(), new RegExp(day(2)));
@@ -176,7 +176,7 @@ describe('a web case from a phone reaches pre-review', () => {
     assert.equal(await h1Text(page), '请带原件到大厅办理');
     const [y, m, d] = day(2).split('-').map(Number);
     assert.match(await page.locator('#invite-date').innerText(), new RegExp(`${y}年${m}月${d}日`));
-    assert.match(await page.locator('#main').innerText(), /请带户口簿原件,到 3 号窗口/);
+    assert.match(await page.locator('#main').innerText(), /请带户口簿原件，到 3 号窗口/);
     assert.match(await page.locator('#main').innerText(), /户口簿原件/);
     await check('invited');
     assertNoProblems();

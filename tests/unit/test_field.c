@@ -38,7 +38,7 @@ static void parse_ok(const char *s, struct field *f)
 {
     struct diag_list d = DIAG_LIST_INIT;
 
-    cr_assert_eq(parse(s, f, &d), 0, "「%s」:%s", s, dump(&d));
+    cr_assert_eq(parse(s, f, &d), 0, "「%s」：%s", s, dump(&d));
     expect_counts(&d, 0, 0);
     cr_assert_eq(f->line, LINE);
     diag_list_free(&d);
@@ -703,7 +703,7 @@ Test(field_type, unknown_type_message_lists_every_type)
 
     cr_assert_eq(parse("name | 姓名 | string", &f, &d), 1);
     cr_assert_eq(d.n, 1);
-    cr_assert_str_eq(d.items[0].message, "不认识的字段类型「string」;可用的类型有 text、number、"
+    cr_assert_str_eq(d.items[0].message, "不认识的字段类型「string」；可用的类型有 text、number、"
                      "date、cn_id、cn_mobile、phone、email、choice、yesno、bank_card");
     for (t = 0; t < FIELD_TYPE_COUNT; t++)
         cr_assert_not_null(strstr(d.items[0].message, field_type_name((enum field_type)t)));
@@ -747,7 +747,7 @@ Test(field_type, rules_fit_the_types_the_table_names)
                 fits = ti->bounds != FIELD_BOUNDS_NONE;
             line_of_type((enum field_type)t, rules[i].rule, line, sizeof line);
             rc = parse(line, &f, &d);
-            cr_assert_eq(rc, fits ? 0 : 1, "「%s」:%s", line, dump(&d));
+            cr_assert_eq(rc, fits ? 0 : 1, "「%s」：%s", line, dump(&d));
             field_free(&f);
             diag_list_free(&d);
         }

@@ -302,10 +302,10 @@ Test(validate_cn_id, field_normalises_and_messages)
 
     /* the spec's own example message, word for word */
     err = message_of(&f, "11010519491231003X", TODAY, "cn_id_checksum");
-    cr_assert_str_eq(err.message, "公民身份号码的最后一位校验码不对,请核对身份证");
+    cr_assert_str_eq(err.message, "公民身份号码的最后一位校验码不对，请核对身份证");
     field_from("sfz | 身份证号 | cn_id", &g);
     err = message_of(&g, "11010519491231003X", TODAY, "cn_id_checksum");
-    cr_assert_str_eq(err.message, "身份证号的最后一位校验码不对,请核对身份证");
+    cr_assert_str_eq(err.message, "身份证号的最后一位校验码不对，请核对身份证");
 
     err = message_of(&f, "11010519491231002", TODAY, "cn_id_length");
     cr_assert_not_null(strstr(err.message, "18"));
@@ -766,7 +766,7 @@ Test(validate_text, pattern_matches_the_whole_value)
     expect_bad(&f, "12345", "pattern");
     expect_bad(&f, "a264000", "pattern");
     err = message_of(&f, "26400", TODAY, "pattern");
-    cr_assert_str_eq(err.message, "邮政编码的格式不对,请按要求填写");
+    cr_assert_str_eq(err.message, "邮政编码的格式不对，请按要求填写");
     field_free(&f);
 
     field_from("kind | 类别 | text | pattern=甲|乙", &f);
@@ -900,7 +900,7 @@ Test(validate_same_as, compares_normalised_values)
     cr_assert_eq(check_with(&card, "6222021234567891", &p, &out, &err), 1);
     cr_assert_null(out);
     cr_assert_str_eq(err.code, "not_same");
-    cr_assert_str_eq(err.message, "「再次输入银行卡号」和前面填的不一致,请再核对一遍");
+    cr_assert_str_eq(err.message, "「再次输入银行卡号」和前面填的不一致，请再核对一遍");
     check_message(&card, "6222021234567891", &err);
 
     /* the other field's stored value is normalised, and so is this one */
@@ -1036,7 +1036,7 @@ Test(validate_field, long_label_is_shortened_in_messages)
     cr_assert_str_eq(err.code, "cn_id_checksum");
     cr_assert(utf8_valid(err.message, strlen(err.message)));
     cr_assert_not_null(strstr(err.message, "很很很很很"));
-    cr_assert_not_null(strstr(err.message, "校验码不对,请核对身份证"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, "校验码不对，请核对身份证"), "%s", err.message);
     cr_assert_eq(validate_field(&f, "", 0, TODAY, NULL, NULL, &out, &err), 0);
     cr_assert_null(out);
     f.required = true;
