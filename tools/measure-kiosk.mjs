@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startDaemon, makeTmp, rmTmp, SAMPLE_TREE } from '../tests/api/helpers.mjs';
+import { startDaemon, makeTmp, rmTmp, SAMPLE_TREE, adminPassword, login, authHeaders } from '../tests/api/helpers.mjs';
 import { labourCase, apiPost } from '../tests/e2e/labour-case.mjs';
 
 const PORTRAIT = { width: 1080, height: 1920 };
@@ -95,6 +95,14 @@ async function main() {
     await apiPost(base, `/api/v1/cases/${mid.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
     await apiPost(base, `/api/v1/cases/${mid.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
     const done = await labourCase(base);
+    // a case served at window 3: its evaluator shows the rating
+    const served = await labourCase(base);
+    const session = await login(base, 'admin', adminPassword(daemon));
+    for (const [move, body] of [['accept', {}], ['complete', { outcome: '已发证', window: '3' }]]) {
+      const r = await fetch(`${base}/api/v1/staff/cases/${served.id}/${move}`,
+        { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`${move}: ${r.status} ${await r.text()}`);
+    }
     const screens = [
       ['home', '/?kiosk=1#/', PORTRAIT, true],
       ['overview', '/?kiosk=1#/p/labour-handbook', PORTRAIT, true],
@@ -102,18 +110,29 @@ async function main() {
       ['ticket', `/?kiosk=1#/case/${done.id}`, PORTRAIT, true],
       ['home, landscape', '/?kiosk=1#/', LANDSCAPE, true],
       ['form step, landscape', `/?kiosk=1#/case/${mid.id}`, LANDSCAPE, true],
+      ['keypad up (ID number)', `/?kiosk=1#/case/${mid.id}`, PORTRAIT, true, '#f-id_number'],
       ['call screen', '/display', LANDSCAPE, false],
+      ['evaluator, a case to rate', '/rate?window=3', { width: 1280, height: 800 }, false, '#offer:not([hidden])'],
+      ['evaluator, small', '/rate?window=3', { width: 800, height: 480 }, false, '#offer:not([hidden])'],
+      ['phone (网上办事), home', '/#/', PHONE, true],
+      ['phone (网上办事), form step', `/#/case/${mid.id}`, PHONE, true],
       ...(process.env.MEASURE_EXTRA ? JSON.parse(process.env.MEASURE_EXTRA) : []),
     ];
-    for (const [label, url, viewport, big] of screens) {
+    for (const [label, url, viewport, big, then] of screens) {
       for (const bigText of big ? [false, true] : [false]) {
-        const context = await browser.newContext({ viewport, hasTouch: true, deviceScaleFactor: 1, locale: 'zh-CN' });
+        const context = await browser.newContext({
+          viewport, hasTouch: true, isMobile: viewport === PHONE, deviceScaleFactor: 1, locale: 'zh-CN',
+        });
         const page = await context.newPage();
         await page.goto(base + url);
         // the screens poll (the queue, the calls): no network idle; the
         // heading, then a moment for the fetch that fills the screen
         await page.waitForSelector('h1', { timeout: 10_000 });
         await page.waitForTimeout(700);
+        // a screen that needs one more thing: a box tapped (the keypad),
+        // or the offer that arrives by long poll
+        if (then && then.startsWith('#f-')) await page.locator(then).tap();
+        else if (then) await page.waitForSelector(then, { timeout: 5000 });
         if (bigText) {
           await page.evaluate(() => document.documentElement.classList.add('big'));
           await page.waitForTimeout(100);
