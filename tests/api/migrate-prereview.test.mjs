@@ -85,7 +85,7 @@ describe('migration 011 on a database with cases', () => {
   after(() => stopChecked(daemon, tmp));
 
   it('keeps every row that refers to a case, and the case itself', async () => {
-    assert.equal(sql(db, 'PRAGMA user_version;'), '11');
+    assert.ok(Number(sql(db, 'PRAGMA user_version;')) >= 11, 'migrated past 011');
     assert.equal(counts(db, c.id), before10);
     assert.equal(sql(db, 'PRAGMA foreign_key_check;'), '');
     const pub = await api(`/api/v1/cases/${c.id}`);
