@@ -65,7 +65,7 @@ long notify_backoff_seconds(int attempts);
 int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind kind);
 
 /* The staff page's list as JSON text (caller frees):
- * {"command":bool,"notifications":[{"id","case","ticket","kind","phone",
+ * {"command":bool,"notifications":[{"id","case","ticket","title","kind","phone",
  * "text","created","done","done_by","attempts","last_error","failed"}]},
  * the ones not done first (oldest first), then those done in the last
  * NOTIFY_DONE_SHOWN seconds; erased ones never. Returns 0 or -1. */

@@ -18,6 +18,7 @@ CREATE TABLE notifications (
     id         INTEGER PRIMARY KEY,
     case_id    TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     ticket     TEXT,                    -- NULL for a case without one (a web case)
+    title      TEXT NOT NULL,           -- the item's title when queued (for the staff list)
     kind       TEXT NOT NULL CHECK (kind IN ('ready', 'returned', 'rejected')),
     phone      TEXT NOT NULL,
     text       TEXT NOT NULL,

@@ -42,11 +42,11 @@ static const struct refusal err_done = {
     REFUSAL_CONFLICT, "already_done", "这条通知已经标记为已通知，请刷新后再看"};
 
 static const char sql_insert[] =
-    "INSERT INTO notifications (case_id, ticket, kind, phone, text, created_at, next_try)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO notifications (case_id, ticket, kind, phone, text, created_at, next_try, title)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char sql_list[] =
     "SELECT id, case_id, ticket, kind, phone, text, created_at, done_at, done_by, attempts,"
-    " last_error, next_try FROM notifications"
+    " last_error, next_try, title FROM notifications"
     " WHERE erased_at IS NULL AND (done_at IS NULL OR done_at >= ?1)"
     " ORDER BY done_at IS NOT NULL, created_at, id LIMIT ?2";
 static const char sql_state[] =
@@ -151,6 +151,7 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
     b |= sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    b |= sqlite3_bind_text(st, 8, cs->model->title, -1, SQLITE_STATIC);
     rc = db_run(st, b);
     free(text);
     return rc;
@@ -190,6 +191,7 @@ int notify_list_json(struct db *db, char **out)
         }
         ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
              notify_add_text(o, "case", st, 1) && notify_add_text(o, "ticket", st, 2) &&
+             notify_add_text(o, "title", st, 12) &&
              notify_add_text(o, "kind", st, 3) && notify_add_text(o, "phone", st, 4) &&
              notify_add_text(o, "text", st, 5) && notify_add_text(o, "created", st, 6) &&
              notify_add_text(o, "done", st, 7) && notify_add_text(o, "done_by", st, 8) &&

@@ -49,6 +49,7 @@ describe('without --notify-command: the staff list of whom to phone', () => {
     assert.equal(n.phone, MOBILE);
     assert.equal(n.kind, 'returned');
     assert.equal(n.ticket, c.ticket);
+    assert.ok(n.title && n.text.includes(`「${n.title}」`), n.title);
     assert.equal(n.done, null);
     assert.equal(n.attempts, 0);
     assert.equal(n.failed, false);

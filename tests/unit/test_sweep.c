@@ -779,8 +779,8 @@ Test(sweep, retention_erases_the_number_and_text_of_notifications)
     time_t t0 = time(NULL) - 100 * DAY;
 
     completed_case(id, t0);
-    casedb_exec(&t, "INSERT INTO notifications (case_id, ticket, kind, phone, text, created_at)"
-                    " VALUES ('%s', 'A017', 'returned', '13800138000', '「测试事项」（A017）需要补正',"
+    casedb_exec(&t, "INSERT INTO notifications (case_id, ticket, title, kind, phone, text, created_at)"
+                    " VALUES ('%s', 'A017', '测试事项', 'returned', '13800138000', '「测试事项」（A017）需要补正',"
                     " '2026-01-01T00:00:00Z')", id);
     cr_assert_eq(run(t0 + 30 * DAY - 1, 30).erased, 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT phone FROM notifications WHERE case_id = '%s'", id),
