@@ -47,6 +47,9 @@ CREATE INDEX cases_activity ON cases (status, updated_at);
 CREATE INDEX cases_due ON cases (updated_at, id)
     WHERE status IN ('completed', 'abandoned') AND needs_erase = 1;
 CREATE INDEX cases_created ON cases (created_at);
+-- what migrations after 011 added, so that they run again too
+DROP TABLE IF EXISTS notifications;
+ALTER TABLE users DROP COLUMN posts;
 PRAGMA user_version = 10;
 COMMIT;
 `;
