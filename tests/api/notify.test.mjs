@@ -10,6 +10,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { assertError, makeTmp, rmTmp, sleep } from './helpers.mjs';
 import { useWindow, residentCase, MOBILE } from './staff-helpers.mjs';
@@ -159,5 +160,25 @@ describe('--notify-command: a script that fails', () => {
     const log = h.ctx.daemon.stderr();
     assert.match(log, /notify: notification \d+: exit status 3 \(attempt 1 of 12\)/);
     assert.ok(!log.includes(MOBILE));
+  });
+});
+
+const SLOW = path.join(tmp, 'slow.sh');
+const STARTED = path.join(tmp, 'started.txt');
+fs.writeFileSync(SLOW, '#!/bin/sh\necho "$SPKIOSK_TICKET" >> "$1"\nsleep 60\n', { mode: 0o755 });
+
+describe('--notify-command: stopping while a run is in progress', () => {
+  const h = useWindow({ args: ['--notify-command', `${SLOW} ${STARTED}`] });
+
+  it('SIGTERM kills the run and exits 0 at once; the notification stays due, not counted', async () => {
+    const c = await returned(h);
+    await until(() => lines(STARTED).includes(c.ticket), 10_000, 'the run to start');
+    const t0 = Date.now();
+    const info = await h.ctx.daemon.stop();
+    assert.deepEqual([info.code, info.signal], [0, null], h.ctx.daemon.stderr());
+    assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+    const db = path.join(h.ctx.tmp, 'x.db');
+    const row = execFileSync('sqlite3', [db, `SELECT attempts, done_at IS NULL, next_try IS NOT NULL FROM notifications WHERE case_id = '${c.id}'`], { encoding: 'utf8' }).trim();
+    assert.equal(row, '0|1|1');
   });
 });
