@@ -20,15 +20,27 @@
 #define ACCOUNTS_PASSWORD_MIN 8     /* bytes */
 #define ACCOUNTS_PASSWORD_MAX 256   /* bytes; longer input is refused, not cut */
 #define ACCOUNTS_HASH_CONCURRENCY 2
+#define ACCOUNTS_POST_MAX 32        /* a post id: [a-z][a-z0-9_-]{0,31} (as _posts.md's) */
+#define ACCOUNTS_POSTS_MAX 16       /* posts one user holds */
+/* the posts as stored: ids joined by ',' */
+#define ACCOUNTS_POSTS_TEXT (ACCOUNTS_POSTS_MAX * (ACCOUNTS_POST_MAX + 1))
 
 enum accounts_role {
     ACCOUNTS_ROLE_STAFF = 1,
     ACCOUNTS_ROLE_ADMIN = 2,        /* may do everything staff may */
 };
 
+/* The posts (岗位) a staffer holds, ids of _posts.md as given: the relay
+ * ("my work") lists the cases at stages of these posts. */
+struct accounts_posts {
+    size_t n;
+    char id[ACCOUNTS_POSTS_MAX][ACCOUNTS_POST_MAX + 1];
+};
+
 struct accounts_user {
     char name[ACCOUNTS_NAME_MAX + 1];
     enum accounts_role role;
+    struct accounts_posts posts;
 };
 
 /* "staff" or "admin". */
@@ -41,12 +53,18 @@ int accounts_role_parse(const char *s, enum accounts_role *role);
 /* True when s is a valid user name. */
 bool accounts_name_valid(const char *s);
 
-/* Creates a user. password is password_len bytes (not NUL-terminated
+/* Parses a comma-separated list of post ids ("" or "-" for none) into
+ * *out: each [a-z][a-z0-9_-]{0,31}, at most ACCOUNTS_POSTS_MAX, a repeated
+ * id kept once, the order kept. Returns 0, or 1 with a message in err. */
+int accounts_posts_parse(const char *list, struct accounts_posts *out, char *err, size_t errlen);
+
+/* Creates a user. posts (NULL for none) is a list as accounts_posts_parse
+ * takes it. password is password_len bytes (not NUL-terminated
  * necessarily). Returns 0; 1 with a message in err for a bad name, a bad
  * password length or a name already taken; -1 on a database or hashing
  * failure (message in err). Waits for a hashing slot. */
 int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
-                      const char *password, size_t password_len, char *err, size_t errlen);
+                      const char *posts, const char *password, size_t password_len, char *err, size_t errlen);
 
 /* Replaces a user's password and ends their sessions, in one transaction.
  * Returns 0; 1 with a message in err (unknown user, bad password length);
@@ -58,7 +76,20 @@ int accounts_user_passwd(struct db *db, const char *name, const char *password,
  * case histories stay. Returns 0; 1 with a message (unknown user); -1. */
 int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen);
 
-/* Prints "NAME ROLE active|disabled CREATED" per user to out. 0 or -1. */
+/* Replaces the posts a user holds (a list as accounts_posts_parse takes
+ * it); their sessions stay (the next request sees the new posts). Returns
+ * 0; 1 with a message in err (unknown user, bad list); -1 on a database
+ * error (message in err). */
+int accounts_user_set_posts(struct db *db, const char *name, const char *posts, char *err,
+                            size_t errlen);
+
+/* The posts user holds, for the handlers of the session's user (req->user).
+ * Returns 0 and fills *out (n 0 for none); 1 for an unknown user; -1 on a
+ * database error. */
+int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *out);
+
+/* Prints "NAME ROLE active|disabled CREATED POSTS" per user to out, POSTS
+ * the ids joined by ',' or "-" for none. 0 or -1. */
 int accounts_user_list(struct db *db, void *out /* FILE * */);
 
 /* At start-up, before logins are served: prepares the hash unknown names
@@ -69,7 +100,7 @@ int accounts_bootstrap(struct db *db, void *out /* FILE * */);
 
 /* The password check of a login, for a worker thread: never waits for a
  * hashing slot. Returns 0 when name and password match an active account:
- * *u is filled, and a hash made with older limits is replaced (best
+ * *u is filled (posts included), and a hash made with older limits is replaced (best
  * effort: the old one keeps working if that fails). Returns 1 when they do
  * not match (unknown or disabled name, wrong, empty or over-long
  * password); an unknown name costs as much time as a wrong password.

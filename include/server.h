@@ -14,6 +14,7 @@ struct server_options {
     int retention_days;         /* personal data of closed cases kept this long (sweep.h) */
     int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
     const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
+    const char *notify_command; /* run for each notification (notify.h), or NULL */
 };
 
 /* Fills in the documented defaults. */

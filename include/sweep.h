@@ -16,7 +16,8 @@
  * 2. Retention: a case `completed` or `abandoned` whose last activity is
  *    more than the retention period old has everything people typed erased
  *    (field values, ticked items, rating comment, return reason, outcome,
- *    event details, the ticket) and is marked erased (schema/005). What
+ *    event details, the ticket, the number and text of its notifications)
+ *    and is marked erased (schema/005). What
  *    statistics need stays: status, procedure, version, timestamps, steps
  *    done, events, the rating's score. Activity after that (a late rating)
  *    marks it again (needs_erase, cases_event_add), and it is due again.

@@ -20,16 +20,20 @@
 #define ACCOUNTS_DUMMY_BYTES 32
 
 static const char sql_user_insert[] =
-    "INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at)"
-    " VALUES (?1, ?2, ?3, 0, ?4, ?4) ON CONFLICT (name) DO NOTHING";
-static const char sql_user_get[] = "SELECT role, pwhash, disabled FROM users WHERE name = ?1";
+    "INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at, posts)"
+    " VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5) ON CONFLICT (name) DO NOTHING";
+static const char sql_user_get[] =
+    "SELECT role, pwhash, disabled, posts FROM users WHERE name = ?1";
+static const char sql_user_posts[] = "SELECT posts FROM users WHERE name = ?1";
+static const char sql_user_set_posts[] =
+    "UPDATE users SET posts = ?2, updated_at = ?3 WHERE name = ?1";
 static const char sql_user_passwd[] =
     "UPDATE users SET pwhash = ?2, updated_at = ?3 WHERE name = ?1";
 static const char sql_user_disable[] =
     "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1";
 static const char sql_user_count[] = "SELECT count(*) FROM users";
 static const char sql_user_list[] =
-    "SELECT name, role, disabled, created_at FROM users ORDER BY name";
+    "SELECT name, role, disabled, created_at, posts FROM users ORDER BY name";
 
 const char *accounts_role_name(enum accounts_role role)
 {
@@ -62,6 +66,126 @@ bool accounts_name_valid(const char *s)
             return false;
     }
     return true;
+}
+
+static int accounts_db_error(struct db *db, char *err, size_t errlen);
+
+/* --- posts ------------------------------------------------------------------- */
+
+static bool accounts_post_valid(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || len > ACCOUNTS_POST_MAX || s[0] < 'a' || s[0] > 'z')
+        return false;
+    for (i = 1; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+              s[i] == '-'))
+            return false;
+    return true;
+}
+
+int accounts_posts_parse(const char *list, struct accounts_posts *out, char *err, size_t errlen)
+{
+    const char *p = list ? list : "";
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    if (strcmp(p, "-") == 0 || *p == '\0')
+        return 0;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        bool seen = false;
+
+        if (!accounts_post_valid(p, len)) {
+            snprintf(err, errlen, "a post id is 1 to %d of a-z, 0-9, '_' and '-', starting with "
+                                  "a letter; posts are separated by ','", ACCOUNTS_POST_MAX);
+            return 1;
+        }
+        for (i = 0; i < out->n; i++)
+            seen |= strlen(out->id[i]) == len && memcmp(out->id[i], p, len) == 0;
+        if (!seen) {
+            if (out->n == ACCOUNTS_POSTS_MAX) {
+                snprintf(err, errlen, "a user holds at most %d posts", ACCOUNTS_POSTS_MAX);
+                return 1;
+            }
+            memcpy(out->id[out->n], p, len);
+            out->id[out->n++][len] = '\0';
+        }
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* The stored form: ids joined by ','; "" for none. */
+static void accounts_posts_join(const struct accounts_posts *ps, char out[ACCOUNTS_POSTS_TEXT])
+{
+    size_t i, at = 0;
+
+    out[0] = '\0';
+    for (i = 0; i < ps->n; i++)
+        at += (size_t)snprintf(out + at, ACCOUNTS_POSTS_TEXT - at, "%s%s", i ? "," : "",
+                               ps->id[i]);
+}
+
+/* The stored posts column (valid by construction; anything else reads as
+ * none rather than failing a login). */
+static void accounts_posts_load(const unsigned char *text, struct accounts_posts *out)
+{
+    char err[8];
+
+    if (accounts_posts_parse((const char *)text, out, err, sizeof err) != 0)
+        memset(out, 0, sizeof *out);
+}
+
+int accounts_user_set_posts(struct db *db, const char *name, const char *posts, char *err,
+                            size_t errlen)
+{
+    char text[ACCOUNTS_POSTS_TEXT], now[CLOCK_UTC_LEN];
+    struct accounts_posts ps;
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (accounts_posts_parse(posts, &ps, err, errlen) != 0)
+        return 1;
+    accounts_posts_join(&ps, text);
+    clock_utc_now(now);
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "database: cannot begin");
+        return -1;
+    }
+    if (!(st = db_stmt(db, sql_user_set_posts)) ||
+        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != 0) {
+        accounts_db_error(db, err, errlen);
+    } else if (sqlite3_changes(db_handle(db)) == 0) {
+        snprintf(err, errlen, "no user %s", name);
+        rc = 1;
+    } else if (db_commit(db) != 0) {
+        snprintf(err, errlen, "database: cannot commit");
+    } else {
+        return 0;
+    }
+    db_rollback(db);
+    return rc;
+}
+
+int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_user_posts);
+    int r;
+
+    memset(out, 0, sizeof *out);
+    if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        accounts_posts_load(sqlite3_column_text(st, 0), out);
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1;
 }
 
 /* --- hashing, at most ACCOUNTS_HASH_CONCURRENCY at once ------------------- */
@@ -162,9 +286,11 @@ static int accounts_db_error(struct db *db, char *err, size_t errlen)
 }
 
 int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
-                      const char *password, size_t password_len, char *err, size_t errlen)
+                      const char *posts, const char *password, size_t password_len, char *err,
+                      size_t errlen)
 {
-    char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN];
+    char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN], posts_text[ACCOUNTS_POSTS_TEXT];
+    struct accounts_posts ps;
     sqlite3_stmt *st;
     int rc;
 
@@ -174,6 +300,9 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
                  "or digit", ACCOUNTS_NAME_MAX);
         return 1;
     }
+    if (accounts_posts_parse(posts, &ps, err, errlen) != 0)
+        return 1;
+    accounts_posts_join(&ps, posts_text);
     if ((rc = accounts_password_new(password, password_len, hash, now, err, errlen)) != 0)
         return rc;
     rc = -1;
@@ -185,7 +314,8 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
         db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 2, accounts_role_name(role), -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC) |
-                       sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC)) != 0) {
+                       sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 5, posts_text, -1, SQLITE_STATIC)) != 0) {
         rc = accounts_db_error(db, err, errlen);
     } else if (sqlite3_changes(db_handle(db)) == 0) {
         snprintf(err, errlen, "user %s already exists", name);
@@ -269,11 +399,13 @@ int accounts_user_list(struct db *db, void *out)
 
     if (!st)
         return -1;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        fprintf(out, "%s %s %s %s\n", (const char *)sqlite3_column_text(st, 0),
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *posts = (const char *)sqlite3_column_text(st, 4);
+        fprintf(out, "%s %s %s %s %s\n", (const char *)sqlite3_column_text(st, 0),
                 (const char *)sqlite3_column_text(st, 1),
                 sqlite3_column_int(st, 2) ? "disabled" : "active",
-                (const char *)sqlite3_column_text(st, 3));
+                (const char *)sqlite3_column_text(st, 3), posts && *posts ? posts : "-");
+    }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
 }
@@ -301,7 +433,7 @@ int accounts_bootstrap(struct db *db, void *out)
     for (i = 0; i < ACCOUNTS_BOOT_PASSWORD_LEN; i++)
         pw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     pw[ACCOUNTS_BOOT_PASSWORD_LEN] = '\0';
-    rc = accounts_user_add(db, "admin", ACCOUNTS_ROLE_ADMIN, pw, ACCOUNTS_BOOT_PASSWORD_LEN, err,
+    rc = accounts_user_add(db, "admin", ACCOUNTS_ROLE_ADMIN, NULL, pw, ACCOUNTS_BOOT_PASSWORD_LEN, err,
                            sizeof err);
     if (rc == 0) {
         fprintf(out, "spkiosk: created user admin with password %s\n"
@@ -339,8 +471,10 @@ static int accounts_password_verify(struct db *db, const char *name, const char 
             usable = !sqlite3_column_int(st, 2) &&
                      accounts_role_parse((const char *)sqlite3_column_text(st, 0), &u->role) == 0 &&
                      h && strlen(h) < sizeof stored;
-            if (usable)
+            if (usable) {
                 memcpy(stored, h, strlen(h) + 1);
+                accounts_posts_load(sqlite3_column_text(st, 3), &u->posts);
+            }
         }
         sqlite3_reset(st);
         if (r != SQLITE_ROW && r != SQLITE_DONE)

@@ -9,6 +9,7 @@
 #include "api_admin.h"
 #include "api_cases.h"
 #include "api_display.h"
+#include "api_notify.h"
 #include "api_rate.h"
 #include "api_stats.h"
 #include "api_staff.h"
@@ -247,6 +248,8 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/staff/prereview", api_staff_prereview, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/invite", api_staff_invite, HTTP_STAFF, true},
     {"GET", "/print/staff/cases/{}/correction", print_staff_correction, HTTP_STAFF, false},
+    {"GET", "/api/v1/staff/notifications", api_notify_list, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/notifications/{}/done", api_notify_done, HTTP_STAFF, true},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},

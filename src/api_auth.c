@@ -98,19 +98,24 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
     return true;
 }
 
-/* {"user","role","csrf"} with an optional Set-Cookie; no-store, since it
- * holds the CSRF token. */
+/* {"user","role","csrf","posts":[…]} with an optional Set-Cookie;
+ * no-store, since it holds the CSRF token. */
 static enum MHD_Result api_auth_reply_session(struct http_request *req,
                                               const struct accounts_user *u, const char *csrf,
                                               const char *cookie)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = cJSON_CreateObject(), *posts;
     char *body = NULL;
     struct MHD_Response *r = NULL;
+    size_t i;
+    bool ok = o && cJSON_AddStringToObject(o, "user", u->name) &&
+              cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) &&
+              cJSON_AddStringToObject(o, "csrf", csrf) &&
+              (posts = cJSON_AddArrayToObject(o, "posts"));
 
-    if (!o || !cJSON_AddStringToObject(o, "user", u->name) ||
-        !cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) ||
-        !cJSON_AddStringToObject(o, "csrf", csrf) || !(body = cJSON_PrintUnformatted(o))) {
+    for (i = 0; ok && i < u->posts.n; i++)
+        ok = cJSON_AddItemToArray(posts, cJSON_CreateString(u->posts.id[i]));
+    if (!ok || !(body = cJSON_PrintUnformatted(o))) {
         cJSON_Delete(o);
         return reply_internal_staff(req);
     }

@@ -51,6 +51,13 @@ static const char usage_serve[] =
     "  --public-url URL    the kiosk's address as phones reach it (http:// or https://, at\n"
     "                      most 200 characters): the QR codes of slips and correction\n"
     "                      notices then hold URL/#/case/ID; without it, the bare case id\n"
+    "  --notify-command CMD  run CMD for each resident to tell that a case is ready,\n"
+    "                      returned or rejected: CMD is split on spaces only (no shell,\n"
+    "                      no quotes); the number and text are in its environment\n"
+    "                      (SPKIOSK_PHONE, SPKIOSK_TEXT, SPKIOSK_KIND, SPKIOSK_TICKET);\n"
+    "                      exit 0 is sent, anything else is retried later (after 1, 5,\n"
+    "                      15, 60 minutes, then every 6 hours, 12 runs in all); a run is\n"
+    "                      killed after 30 s. Without it the staff page lists whom to phone\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -62,8 +69,9 @@ static const char usage_check[] =
     "any error, 0 otherwise.\n";
 
 static const char usage_user[] =
-    "usage: spkiosk user add NAME --role staff|admin [--db FILE]\n"
+    "usage: spkiosk user add NAME --role staff|admin [--posts ID,ID] [--db FILE]\n"
     "       spkiosk user passwd NAME [--db FILE]\n"
+    "       spkiosk user posts NAME ID,ID|- [--db FILE]\n"
     "       spkiosk user disable NAME [--db FILE]\n"
     "       spkiosk user list [--db FILE]\n"
     "\n"
@@ -71,7 +79,10 @@ static const char usage_user[] =
     "add and passwd read the password from standard input (8 to 256 bytes; one\n"
     "line, its newline dropped; asked twice without echo on a terminal).\n"
     "disable ends the user's sessions and refuses their logins; their name stays\n"
-    "in case histories. --db defaults to ./var/spkiosk.db.\n";
+    "in case histories. --posts (add) and posts set the posts (岗位) of _posts.md\n"
+    "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
+    "at most 16, separated by ','; '-' for none. list shows them last ('-' for\n"
+    "none). --db defaults to ./var/spkiosk.db.\n";
 
 static int is_help(const char *s)
 {
@@ -175,7 +186,7 @@ out:
 
 static int cmd_user(int argc, char **argv)
 {
-    const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL;
+    const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL, *posts = NULL;
     const char *db_path = "var/spkiosk.db";
     char pw[ACCOUNTS_PASSWORD_MAX + 2], err[256];
     enum accounts_role role = ACCOUNTS_ROLE_STAFF;
@@ -189,7 +200,8 @@ static int cmd_user(int argc, char **argv)
             return 0;
         }
     if (!verb || (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
-                  strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0)) {
+                  strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0 &&
+                  strcmp(verb, "posts") != 0)) {
         fputs(usage_user, stderr);
         return 2;
     }
@@ -201,8 +213,14 @@ static int cmd_user(int argc, char **argv)
         } else if (strcmp(a, "--role") == 0 && v && strcmp(verb, "add") == 0) {
             role_s = v;
             i++;
+        } else if (strcmp(a, "--posts") == 0 && v && strcmp(verb, "add") == 0) {
+            posts = v;
+            i++;
         } else if (a[0] != '-' && !name && strcmp(verb, "list") != 0) {
             name = a;
+        } else if ((a[0] != '-' || strcmp(a, "-") == 0) && name && !posts &&
+                   strcmp(verb, "posts") == 0) {
+            posts = a;
         } else {
             fprintf(stderr, "spkiosk user: unexpected %s\n%s", a, usage_user);
             return 2;
@@ -210,6 +228,10 @@ static int cmd_user(int argc, char **argv)
     }
     if (strcmp(verb, "list") != 0 && !name) {
         fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);
+        return 2;
+    }
+    if (strcmp(verb, "posts") == 0 && !posts) {
+        fprintf(stderr, "spkiosk user posts: which posts? (ID,ID or - for none)\n%s", usage_user);
         return 2;
     }
     if (strcmp(verb, "add") == 0 && accounts_role_parse(role_s, &role) != 0) {
@@ -228,11 +250,13 @@ static int cmd_user(int argc, char **argv)
     }
     if (strcmp(verb, "disable") == 0) {
         r = accounts_user_disable(db, name, err, sizeof err);
+    } else if (strcmp(verb, "posts") == 0) {
+        r = accounts_user_set_posts(db, name, posts, err, sizeof err);
     } else {
         if (user_read_password(pw, &pwlen) != 0)
             goto out;
         r = strcmp(verb, "add") == 0
-                ? accounts_user_add(db, name, role, pw, pwlen, err, sizeof err)
+                ? accounts_user_add(db, name, role, posts, pw, pwlen, err, sizeof err)
                 : accounts_user_passwd(db, name, pw, pwlen, err, sizeof err);
     }
     if (r != 0) {
@@ -282,6 +306,8 @@ static int cmd_serve(int argc, char **argv)
             o.public_url = v;
         } else if (strcmp(a, "--web") == 0) {
             o.web_dir = v;
+        } else if (strcmp(a, "--notify-command") == 0) {
+            o.notify_command = v;
         } else if (strcmp(a, "--threads") == 0) {
             char *end;
             long n = strtol(v, &end, 10);

@@ -34,6 +34,7 @@
 #include "loader.h"
 #include "models.h"
 #include "sessions.h"
+#include "notify.h"
 #include "sweep.h"
 #include "watch.h"
 
@@ -59,6 +60,7 @@ void server_options_default(struct server_options *o)
     o->retention_days = SWEEP_RETENTION_DEFAULT;
     o->secure_cookies = 0;
     o->public_url = NULL;
+    o->notify_command = NULL;
 }
 
 static int server_media_init(const char *procedures)
@@ -143,6 +145,10 @@ int server_run(const struct server_options *o)
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.guard = api_auth_guard;
+    /* before the listening line: a start-up that cannot send says so
+     * instead of serving a staff page that waits for sends in vain */
+    if (o->notify_command && notify_start(o->notify_command) != 0)
+        goto out;
     if (!(d = http_start(&cfg, &port)))
         goto out;
     {
@@ -206,6 +212,7 @@ int server_run(const struct server_options *o)
 out:
     watch_close(w);
     http_stop(d, 10000);
+    notify_stop();
     api_display_setup(NULL);
     api_rate_setup(NULL);
     hold_free(calls_hold);

@@ -21,7 +21,7 @@ _Static_assert(SESSIONS_HASH_HEX == 2 * crypto_generichash_BYTES + 1,
 static const char sql_session_insert[] =
     "INSERT INTO sessions (token_hash, user, csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)";
 static const char sql_session_get[] =
-    "SELECT s.user, s.csrf, s.seen_at, u.role, u.disabled FROM sessions s"
+    "SELECT s.user, s.csrf, s.seen_at, u.role, u.disabled, u.posts FROM sessions s"
     " JOIN users u ON u.name = s.user WHERE s.token_hash = ?1";
 static const char sql_session_touch[] =
     "UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1";
@@ -146,6 +146,13 @@ int sessions_find(struct db *db, const char *token, struct sessions_live *s)
         sqlite3_column_int(st, 4)) {
         sqlite3_reset(st);
         return 1;
+    }
+    {
+        char perr[8];
+        /* stored by accounts.c, valid by construction; otherwise none */
+        if (accounts_posts_parse((const char *)sqlite3_column_text(st, 5), &s->user.posts, perr,
+                                 sizeof perr) != 0)
+            memset(&s->user.posts, 0, sizeof s->user.posts);
     }
     sqlite3_reset(st);
     /* seen_at lags the last request by up to sessions_touch_every(): never

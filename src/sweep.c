@@ -110,6 +110,10 @@ static const char sql_erase_comment[] =
     "UPDATE ratings SET comment = '' WHERE case_id = ?1 AND comment <> ''";
 static const char sql_erase_details[] =
     "UPDATE case_events SET detail = NULL WHERE case_id = ?1 AND detail IS NOT NULL";
+/* the number and the message, and the ticket the message names (notify.h) */
+static const char sql_erase_notifications[] =
+    "UPDATE notifications SET phone = '', text = '', ticket = NULL, erased_at = ?2"
+    " WHERE case_id = ?1 AND erased_at IS NULL";
 static const char sql_erase_case[] =
     "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2,"
     " needs_erase = 0 WHERE id = ?1";
@@ -236,7 +240,11 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
     if (sweep_exec_id(db, sql_erase_values, id) != 0 ||
         sweep_exec_id(db, sql_erase_ticks, id) != 0 ||
         sweep_exec_id(db, sql_erase_comment, id) != 0 ||
-        sweep_exec_id(db, sql_erase_details, id) != 0 || !(st = db_stmt(db, sql_erase_case)))
+        sweep_exec_id(db, sql_erase_details, id) != 0 ||
+        !(st = db_stmt(db, sql_erase_notifications)) ||
+        db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC)) != 0 ||
+        !(st = db_stmt(db, sql_erase_case)))
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);

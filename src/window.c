@@ -15,6 +15,7 @@
 #include "accounts.h"
 #include "clock.h"
 #include "display.h"
+#include "notify.h"
 #include "rate.h"
 #include "text.h"
 #include "utf8.h"
@@ -453,10 +454,12 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, items_json, -1, SQLITE_STATIC);
+    /* the resident is told in the same commit as the return (notify.h) */
     if (db_run(st, b) != 0 || cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
-        db_commit(db) != 0)
+        notify_queue(db, &cs, NOTIFY_RETURNED) != 0 || db_commit(db) != 0)
         goto rollback;
     display_changed(); /* one fewer waiting, when it was not called */
+    notify_wake();
     rc = 0;
     goto done;
 rollback:

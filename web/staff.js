@@ -14,6 +14,7 @@ import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
+import { notifyCard, refreshNotify } from './notify.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -229,6 +230,7 @@ function build(main) {
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
         preCard,
+        notifyCard(),
         el('div', { class: 'card' }, startForm)),
       ui.pane));
 }
@@ -237,6 +239,7 @@ function build(main) {
 
 async function refreshQueue() {
   refreshPrereview();
+  refreshNotify();
   let q;
   try {
     q = (await api('/api/v1/staff/queue')).body;

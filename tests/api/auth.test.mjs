@@ -132,7 +132,9 @@ describe('login, session, logout', () => {
     assert.equal(r.status, 200, r.text);
     assert.match(r.headers.get('content-type'), /^application\/json/);
     assert.equal(r.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'role', 'user']);
+    // posts (issue #10): the posts the user holds, none here
+    assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'posts', 'role', 'user']);
+    assert.deepEqual(r.body.posts, []);
     assert.equal(r.body.user, 'wang');
     assert.equal(r.body.role, 'staff');
     assert.match(r.body.csrf, /^[A-Za-z0-9_-]{43}$/);
@@ -169,7 +171,7 @@ describe('login, session, logout', () => {
     const s = await login(h.daemon.url, 'sun', 'admin-pass-1');
     const r = await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { user: 'sun', role: 'admin', csrf: s.csrf });
+    assert.deepEqual(r.body, { user: 'sun', role: 'admin', csrf: s.csrf, posts: [] });
     assertError(await request(`${h.daemon.url}/api/v1/session`), 401, 'not_logged_in');
     assertError(await request(`${h.daemon.url}/api/v1/session`,
       { headers: { Cookie: 'spk_session=' + 'A'.repeat(43) } }), 401, 'not_logged_in');

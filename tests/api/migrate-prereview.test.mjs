@@ -47,6 +47,9 @@ CREATE INDEX cases_activity ON cases (status, updated_at);
 CREATE INDEX cases_due ON cases (updated_at, id)
     WHERE status IN ('completed', 'abandoned') AND needs_erase = 1;
 CREATE INDEX cases_created ON cases (created_at);
+-- what migrations after 011 added, so that they run again too
+DROP TABLE IF EXISTS notifications;
+ALTER TABLE users DROP COLUMN posts;
 PRAGMA user_version = 10;
 COMMIT;
 `;
@@ -85,7 +88,7 @@ describe('migration 011 on a database with cases', () => {
   after(() => stopChecked(daemon, tmp));
 
   it('keeps every row that refers to a case, and the case itself', async () => {
-    assert.equal(sql(db, 'PRAGMA user_version;'), '11');
+    assert.ok(Number(sql(db, 'PRAGMA user_version;')) >= 11, 'migrated past 011');
     assert.equal(counts(db, c.id), before10);
     assert.equal(sql(db, 'PRAGMA foreign_key_check;'), '');
     const pub = await api(`/api/v1/cases/${c.id}`);

@@ -23,12 +23,13 @@ export const masked = (id) => '*'.repeat(id.length - 4) + id.slice(-4);
 // hook to finish before it starts the next). Afterwards h.ctx.daemon,
 // h.staff (a session of the staff user `wang`), h.staff2 (`li`) and
 // h.admin are set.
-export function useWindow() {
+// opts.args, opts.env: more for `serve` (tests/api/notify.test.mjs).
+export function useWindow(opts = {}) {
   const h = { ctx: { daemon: null, tmp: null }, staff: null, staff2: null, admin: null };
   before(async () => {
     h.ctx.tmp = makeTmp();
     const db = path.join(h.ctx.tmp, 'x.db');
-    h.ctx.daemon = await startDaemon({ tree: WINDOW_TREE, db });
+    h.ctx.daemon = await startDaemon({ tree: WINDOW_TREE, db, args: opts.args, env: opts.env });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-2');
     h.staff = await login(h.ctx.daemon.url, 'wang', 'wang-password-1');

@@ -772,3 +772,22 @@ Test(sweep, activity_on_a_handed_in_case_restarts_its_wait)
     cr_assert_eq(run(t0 + 7 * DAY + 60, 7).abandoned, 0);
     cr_assert_eq(run(t0 + 12 * DAY + 60, 7).abandoned, 1);
 }
+
+Test(sweep, retention_erases_the_number_and_text_of_notifications)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    completed_case(id, t0);
+    casedb_exec(&t, "INSERT INTO notifications (case_id, ticket, title, kind, phone, text, created_at)"
+                    " VALUES ('%s', 'A017', '测试事项', 'returned', '13800138000', '「测试事项」（A017）需要补正',"
+                    " '2026-01-01T00:00:00Z')", id);
+    cr_assert_eq(run(t0 + 30 * DAY - 1, 30).erased, 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT phone FROM notifications WHERE case_id = '%s'", id),
+                     "13800138000");
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT phone || '|' || text || '|' || (ticket IS NULL) ||"
+                                        " '|' || (erased_at IS NOT NULL) || '|' || kind"
+                                        " FROM notifications WHERE case_id = '%s'", id),
+                     "||1|1|returned");
+}

@@ -1,0 +1,96 @@
+/* notify: telling a resident that their case is ready, returned or
+ * rejected (issue #10, part 3).
+ *
+ * A move that calls for it (window_return today; the ready and reject
+ * moves of the relay later) queues a notification inside its own BEGIN
+ * IMMEDIATE transaction with notify_queue, so a notice exists exactly when
+ * the move committed. The number is the case's first cn_mobile or phone
+ * field with a value, in step and form order; a case without one queues
+ * nothing (there is nobody to tell). The text is built from the item's
+ * title, the ticket and the kind only — never from what the resident
+ * typed, so no ID number or other personal detail can get into it.
+ *
+ * Delivery: with `serve --notify-command CMD` a worker thread (its own
+ * SQLite connection) runs CMD once per due notification (notify_start);
+ * exit 0 marks it done by "notify-command", anything else is retried after
+ * notify_backoff_seconds and gives up after NOTIFY_ATTEMPTS_MAX runs.
+ * Without it the staff page lists whom to phone and the staffer marks each
+ * done (notify_done). Retention: sweep.c empties phone and text with the
+ * case's values (schema/012-notify.sql).
+ */
+#ifndef SPK_NOTIFY_H
+#define SPK_NOTIFY_H
+
+#include <stdbool.h>
+
+#include "cases.h"
+#include "db.h"
+#include "refusal.h"
+
+enum notify_kind {
+    NOTIFY_READY,       /* done, to be picked up (待领取) */
+    NOTIFY_RETURNED,    /* returned for correction (补正) */
+    NOTIFY_REJECTED,    /* not accepted (不予办理) */
+};
+
+#define NOTIFY_ATTEMPTS_MAX 12      /* 4 quick retries, then every 6 h: about two days */
+#define NOTIFY_RUN_SECONDS 30       /* a run of CMD longer than this is killed */
+#define NOTIFY_COMMAND_MAX 1024     /* bytes of CMD */
+#define NOTIFY_ARGS_MAX 32          /* words of CMD */
+#define NOTIFY_LIST_MAX 200         /* notifications in one answer of the list */
+#define NOTIFY_DONE_SHOWN 86400     /* a done notification stays listed this long (seconds) */
+
+/* "ready", "returned", "rejected". */
+const char *notify_kind_name(enum notify_kind kind);
+
+/* The message for kind about the item titled title, with ticket (NULL or
+ * "" for a case without one): only these go into it. Returns a malloc'ed
+ * string (caller frees), NULL when memory ran out. */
+char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
+
+/* The number to tell about cs: the value of its first cn_mobile or phone
+ * field (steps and forms in order) that has one, pointing into cs; NULL
+ * when none has. */
+const char *notify_phone(const struct case_state *cs);
+
+/* Seconds to wait before run attempts + 1 after attempts (>= 1) failed:
+ * 60, 300, 900, 3600, then 21600; divided by 60 when the daemon runs with
+ * SPKIOSK_NOTIFY_FAST=1 (tests only; see docs/deployment.md). */
+long notify_backoff_seconds(int attempts);
+
+/* Queues a notification of kind about cs (read by cases_begin), inside the
+ * caller's open transaction; the caller calls notify_wake after its commit.
+ * Returns 0 (queued, or nothing to queue: no number), -1 on a database or
+ * memory failure (the caller rolls back). */
+int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind kind);
+
+/* The staff page's list as JSON text (caller frees):
+ * {"command":bool,"notifications":[{"id","case","ticket","title","kind","phone",
+ * "text","created","done","done_by","attempts","last_error","failed"}]},
+ * the ones not done first (oldest first), then those done in the last
+ * NOTIFY_DONE_SHOWN seconds; erased ones never. Returns 0 or -1. */
+int notify_list_json(struct db *db, char **out);
+
+/* Marks notification id done by user (the staffer who phoned). Returns 0;
+ * 1 with e set (not found: 404; done already: 409); -1 on a database
+ * error. */
+int notify_done(struct db *db, long long id, const char *user, struct refusal *e);
+
+/* Starts the sender thread running command (split on spaces only: no
+ * shell, no quoting; at most NOTIFY_ARGS_MAX words and NOTIFY_COMMAND_MAX
+ * bytes) for each due notification. Call once, after db_thread_setup.
+ * Returns 0, or -1 with a message on stderr (bad command, no thread). */
+int notify_start(const char *command);
+
+/* Wakes the sender to look for due notifications (a move committed one).
+ * Harmless without a sender. */
+void notify_wake(void);
+
+/* Stops the sender (a run in progress is killed and stays due) and waits
+ * for it. Harmless without one. */
+void notify_stop(void);
+
+/* True while a sender runs (the staff list says so). */
+bool notify_sending(void);
+
+#endif

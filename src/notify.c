@@ -1,0 +1,597 @@
+/* notify: the notifications a move queues, their list for the staff page,
+ * and the sender thread of `serve --notify-command` (see include/notify.h
+ * for the rules).
+ *
+ * The sender is one thread with its own SQLite connection (db_thread). It
+ * takes the due notification that has waited longest, runs the command
+ * with posix_spawn (never a shell: the text came from a procedure file and
+ * goes into the environment, not into a command line), waits at most
+ * NOTIFY_RUN_SECONDS, and records the result in a transaction of its own.
+ * One notification at a time: a hall sends a few dozen a day, and one slow
+ * gateway must not start a crowd of processes. It sleeps on a condition
+ * variable until the next retry is due or a move wakes it.
+ */
+#include "notify.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "field.h"
+#include "procedure.h"
+
+#define NOTIFY_ENV_MAX 256          /* variables of the daemon passed on */
+#define NOTIFY_POLL_NS 20000000L    /* how often a running command is looked at */
+#define NOTIFY_IDLE_SECONDS 60      /* the sender looks again at least this often */
+#define NOTIFY_ERROR_SECONDS 5      /* ... and this soon after a database error */
+#define NOTIFY_ERR_MAX 120
+
+static const struct refusal err_not_found = {
+    REFUSAL_NOT_FOUND, "not_found", "没有这条通知，请刷新后再看"};
+static const struct refusal err_done = {
+    REFUSAL_CONFLICT, "already_done", "这条通知已经标记为已通知，请刷新后再看"};
+
+static const char sql_insert[] =
+    "INSERT INTO notifications (case_id, ticket, kind, phone, text, created_at, next_try, title)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char sql_list[] =
+    "SELECT id, case_id, ticket, kind, phone, text, created_at, done_at, done_by, attempts,"
+    " last_error, next_try, title FROM notifications"
+    " WHERE erased_at IS NULL AND (done_at IS NULL OR done_at >= ?1)"
+    " ORDER BY done_at IS NOT NULL, created_at, id LIMIT ?2";
+static const char sql_state[] =
+    "SELECT done_at IS NOT NULL FROM notifications WHERE id = ?1 AND erased_at IS NULL";
+static const char sql_done[] =
+    "UPDATE notifications SET done_at = ?2, done_by = ?3, next_try = NULL WHERE id = ?1";
+static const char sql_due[] =
+    "SELECT id, phone, text, kind, ticket, attempts FROM notifications"
+    " WHERE done_at IS NULL AND erased_at IS NULL AND next_try <= ?1"
+    " ORDER BY next_try, id LIMIT 1";
+static const char sql_next_due[] =
+    "SELECT min(next_try) FROM notifications"
+    " WHERE done_at IS NULL AND erased_at IS NULL AND next_try IS NOT NULL";
+static const char sql_sent[] =
+    "UPDATE notifications SET done_at = ?2, done_by = 'notify-command', attempts = attempts + 1,"
+    " next_try = NULL, last_error = NULL WHERE id = ?1 AND done_at IS NULL";
+static const char sql_failed[] =
+    "UPDATE notifications SET attempts = ?2, next_try = ?3, last_error = ?4"
+    " WHERE id = ?1 AND done_at IS NULL";
+
+const char *notify_kind_name(enum notify_kind kind)
+{
+    switch (kind) {
+    case NOTIFY_READY:
+        return "ready";
+    case NOTIFY_RETURNED:
+        return "returned";
+    case NOTIFY_REJECTED:
+        return "rejected";
+    }
+    return "returned";
+}
+
+char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
+{
+    static const char *const what[] = {
+        [NOTIFY_READY] = "已办好，请带上身份证件到综合窗口领取。",
+        [NOTIFY_RETURNED] = "需要补正，请查看补正告知单或到综合窗口咨询。",
+        [NOTIFY_REJECTED] = "不予办理，请到综合窗口领取不予办理告知书，了解原因和下一步怎么办。",
+    };
+    char tk[64] = "";
+    char *out;
+    int n;
+
+    if (ticket && *ticket)
+        snprintf(tk, sizeof tk, "（%.16s）", ticket);
+    n = snprintf(NULL, 0, "您在社区便民服务中心办理的「%s」%s%s", title, tk, what[kind]);
+    if (n < 0 || !(out = malloc((size_t)n + 1)))
+        return NULL;
+    snprintf(out, (size_t)n + 1, "您在社区便民服务中心办理的「%s」%s%s", title, tk, what[kind]);
+    return out;
+}
+
+const char *notify_phone(const struct case_state *cs)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < cs->model->n_steps; i++) {
+        const struct proc_step *s = &cs->model->steps[i];
+        for (j = 0; j < s->n_fields; j++) {
+            if (s->fields[j].type != FIELD_CN_MOBILE && s->fields[j].type != FIELD_PHONE)
+                continue;
+            for (k = 0; k < cs->n_values; k++)
+                if (strcmp(cs->values[k].key, s->fields[j].key) == 0 && cs->values[k].value &&
+                    cs->values[k].value[0])
+                    return cs->values[k].value;
+        }
+    }
+    return NULL;
+}
+
+/* 1 normally; 60 with SPKIOSK_NOTIFY_FAST=1, set by notify_start */
+static long notify_backoff_div = 1;
+
+long notify_backoff_seconds(int attempts)
+{
+    static const long schedule[] = {60, 300, 900, 3600};
+    long s = attempts >= 1 && attempts <= 4 ? schedule[attempts - 1] : 21600;
+
+    return s / notify_backoff_div > 0 ? s / notify_backoff_div : 1;
+}
+
+int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind kind)
+{
+    const char *phone = notify_phone(cs);
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    char *text;
+    int b = SQLITE_OK, rc;
+
+    if (!phone)
+        return 0;
+    if (!(text = notify_text(kind, cs->model->title, cs->ticket)) || !(st = db_stmt(db, sql_insert))) {
+        free(text);
+        return -1;
+    }
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= cs->ticket ? sqlite3_bind_text(st, 2, cs->ticket, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
+    b |= sqlite3_bind_text(st, 3, notify_kind_name(kind), -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, phone, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    b |= sqlite3_bind_text(st, 8, cs->model->title, -1, SQLITE_STATIC);
+    rc = db_run(st, b);
+    free(text);
+    return rc;
+}
+
+/* --- the staff page's list ---------------------------------------------------- */
+
+/* Adds column i of st to o as a string, or null. false when memory ran out. */
+static bool notify_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+
+    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
+}
+
+int notify_list_json(struct db *db, char **out)
+{
+    cJSON *doc = cJSON_CreateObject(), *arr, *o;
+    char cutoff[CLOCK_UTC_LEN];
+    sqlite3_stmt *st = NULL;
+    bool ok;
+    int r = SQLITE_DONE, rc = -1;
+
+    *out = NULL;
+    clock_utc(time(NULL) - NOTIFY_DONE_SHOWN, cutoff);
+    if (!doc || !cJSON_AddBoolToObject(doc, "command", notify_sending()) ||
+        !(arr = cJSON_AddArrayToObject(doc, "notifications")) || !(st = db_stmt(db, sql_list)) ||
+        (sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC) |
+         sqlite3_bind_int(st, 2, NOTIFY_LIST_MAX)) != SQLITE_OK)
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        bool done = sqlite3_column_type(st, 7) != SQLITE_NULL;
+        int attempts = sqlite3_column_int(st, 9);
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
+             notify_add_text(o, "case", st, 1) && notify_add_text(o, "ticket", st, 2) &&
+             notify_add_text(o, "title", st, 12) &&
+             notify_add_text(o, "kind", st, 3) && notify_add_text(o, "phone", st, 4) &&
+             notify_add_text(o, "text", st, 5) && notify_add_text(o, "created", st, 6) &&
+             notify_add_text(o, "done", st, 7) && notify_add_text(o, "done_by", st, 8) &&
+             cJSON_AddNumberToObject(o, "attempts", attempts) &&
+             notify_add_text(o, "last_error", st, 10) &&
+             /* the sender gave up: no retry planned, not done */
+             cJSON_AddBoolToObject(o, "failed", !done && attempts > 0 &&
+                                                     sqlite3_column_type(st, 11) == SQLITE_NULL);
+        if (!ok)
+            break;
+    }
+    if (r != SQLITE_DONE)
+        goto out;
+    if ((*out = cJSON_PrintUnformatted(doc)))
+        rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int notify_done(struct db *db, long long id, const char *user, struct refusal *e)
+{
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int r, rc = -1;
+
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_state)) || sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        goto rollback;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW && sqlite3_column_int(st, 0)) {
+        *e = err_done;
+        rc = 1;
+    } else if (r == SQLITE_DONE) {
+        *e = err_not_found;
+        rc = 1;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW || rc == 1)
+        goto rollback;
+    clock_utc_now(now);
+    if (!(st = db_stmt(db, sql_done)) ||
+        db_run(st, sqlite3_bind_int64(st, 1, id) | sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC)) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}
+
+/* --- the sender ----------------------------------------------------------------- */
+
+static pthread_mutex_t notify_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t notify_cv;
+static pthread_t notify_thread;
+static bool notify_running, notify_stopping, notify_woken;
+static char notify_cmd[NOTIFY_COMMAND_MAX + 1];
+static char *notify_argv[NOTIFY_ARGS_MAX + 1];
+
+static bool notify_stop_asked(void)
+{
+    bool s;
+
+    pthread_mutex_lock(&notify_mu);
+    s = notify_stopping;
+    pthread_mutex_unlock(&notify_mu);
+    return s;
+}
+
+/* The daemon's environment without any SPKIOSK_ variable, then the four of
+ * the notification. Returns a malloc'ed array (the strings of vars[] and
+ * environ are borrowed), NULL when memory ran out. */
+static char **notify_envp(char *vars[4])
+{
+    char **envp = calloc(NOTIFY_ENV_MAX + 5, sizeof *envp);
+    size_t n = 0, i;
+
+    if (!envp)
+        return NULL;
+    for (i = 0; environ && environ[i] && n < NOTIFY_ENV_MAX; i++)
+        if (strncmp(environ[i], "SPKIOSK_", 8) != 0)
+            envp[n++] = environ[i];
+    for (i = 0; i < 4; i++)
+        envp[n++] = vars[i];
+    return envp;
+}
+
+/* "NAME=value" in a new string, or NULL. */
+static char *notify_var(const char *name, const char *value)
+{
+    size_t a = strlen(name), b = strlen(value);
+    char *s = malloc(a + b + 2);
+
+    if (s) {
+        memcpy(s, name, a);
+        s[a] = '=';
+        memcpy(s + a + 1, value, b + 1);
+    }
+    return s;
+}
+
+/* Runs the command for one notification. Returns 0 when it exited 0; 1
+ * when it failed (why in err: never its output, which is discarded); 2
+ * when the daemon is stopping (the run was killed and does not count). */
+static int notify_run(const char *phone, const char *text, const char *kind, const char *ticket,
+                      char *err, size_t errlen)
+{
+    char *vars[4] = {notify_var("SPKIOSK_PHONE", phone), notify_var("SPKIOSK_TEXT", text),
+                     notify_var("SPKIOSK_KIND", kind), notify_var("SPKIOSK_TICKET", ticket)};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    struct timespec start, now, nap = {0, NOTIFY_POLL_NS};
+    sigset_t none, dflt;
+    char **envp = NULL;
+    pid_t pid;
+    int st = 0, r, i, rc = 1;
+    bool fa_ok = false, at_ok = false;
+
+    snprintf(err, errlen, "out of memory");
+    if (!vars[0] || !vars[1] || !vars[2] || !vars[3] || !(envp = notify_envp(vars)))
+        goto out;
+    sigemptyset(&none);
+    sigemptyset(&dflt);
+    /* the daemon blocks these for its signalfd and ignores SIGPIPE: the
+     * command starts with the defaults */
+    sigaddset(&dflt, SIGTERM);
+    sigaddset(&dflt, SIGINT);
+    sigaddset(&dflt, SIGHUP);
+    sigaddset(&dflt, SIGPIPE);
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        goto out;
+    fa_ok = true;
+    if (posix_spawnattr_init(&at) != 0)
+        goto out;
+    at_ok = true;
+    if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
+        posix_spawnattr_setsigmask(&at, &none) != 0 || posix_spawnattr_setsigdefault(&at, &dflt) != 0 ||
+        /* its own process group: a timeout kills what it started too */
+        posix_spawnattr_setpgroup(&at, 0) != 0 ||
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                          POSIX_SPAWN_SETPGROUP) != 0)
+        goto out;
+    if ((r = posix_spawnp(&pid, notify_argv[0], &fa, &at, notify_argv, envp)) != 0) {
+        snprintf(err, errlen, "cannot start the command: %s", strerror(r));
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            goto out;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (notify_stop_asked() || now.tv_sec - start.tv_sec >= NOTIFY_RUN_SECONDS) {
+            bool stopping = notify_stop_asked();
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            if (stopping) {
+                rc = 2;
+            } else {
+                snprintf(err, errlen, "killed after %d s", NOTIFY_RUN_SECONDS);
+            }
+            goto out;
+        }
+        nanosleep(&nap, NULL);
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        rc = 0;
+        err[0] = '\0';
+    } else if (WIFEXITED(st)) {
+        snprintf(err, errlen, "exit status %d", WEXITSTATUS(st));
+    } else {
+        snprintf(err, errlen, "killed by signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    }
+out:
+    if (fa_ok)
+        posix_spawn_file_actions_destroy(&fa);
+    if (at_ok)
+        posix_spawnattr_destroy(&at);
+    free(envp);
+    for (i = 0; i < 4; i++)
+        free(vars[i]);
+    return rc;
+}
+
+/* Records the result of run number attempts of notification id. 0 or -1. */
+static int notify_record(struct db *db, long long id, int result, int attempts, const char *err)
+{
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK;
+
+    if (db_begin(db) != 0)
+        return -1;
+    clock_utc_now(now);
+    if (result == 0) {
+        if (!(st = db_stmt(db, sql_sent)))
+            goto fail;
+        b |= sqlite3_bind_int64(st, 1, id);
+        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    } else {
+        if (!(st = db_stmt(db, sql_failed)))
+            goto fail;
+        b |= sqlite3_bind_int64(st, 1, id);
+        b |= sqlite3_bind_int(st, 2, attempts);
+        /* after the last attempt no retry is planned: the list shows it failed */
+        b |= attempts >= NOTIFY_ATTEMPTS_MAX
+                 ? sqlite3_bind_null(st, 3)
+                 : sqlite3_bind_int64(st, 3, (sqlite3_int64)(time(NULL) +
+                                                             notify_backoff_seconds(attempts)));
+        b |= sqlite3_bind_text(st, 4, err, -1, SQLITE_STATIC);
+    }
+    if (db_run(st, b) != 0 || db_commit(db) != 0)
+        goto fail;
+    return 0;
+fail:
+    db_rollback(db);
+    return -1;
+}
+
+/* Sends the notification due longest, if any. Returns 1 when one was run
+ * (look again at once), 0 when none is due (*wait: seconds until the next
+ * is, or NOTIFY_IDLE_SECONDS), 2 when stopping, -1 on a database error. */
+static int notify_send_due(struct db *db, long long *wait)
+{
+    char *phone = NULL, *text = NULL, *kind = NULL, *ticket = NULL, err[NOTIFY_ERR_MAX];
+    sqlite3_stmt *st = db_stmt(db, sql_due);
+    long long now = (long long)time(NULL), id = 0;
+    int r, attempts = 0, rc = -1;
+
+    *wait = NOTIFY_IDLE_SECONDS;
+    if (!st || sqlite3_bind_int64(st, 1, now) != SQLITE_OK)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 4);
+        id = sqlite3_column_int64(st, 0);
+        attempts = sqlite3_column_int(st, 5);
+        phone = strdup((const char *)sqlite3_column_text(st, 1));
+        text = strdup((const char *)sqlite3_column_text(st, 2));
+        kind = strdup((const char *)sqlite3_column_text(st, 3));
+        ticket = strdup(t ? t : "");
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        if (!(st = db_stmt(db, sql_next_due)))
+            return -1;
+        if ((r = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            long long next = sqlite3_column_int64(st, 0) - now;
+            *wait = next < 1 ? 1 : next < NOTIFY_IDLE_SECONDS ? next : NOTIFY_IDLE_SECONDS;
+        }
+        sqlite3_reset(st);
+        return r == SQLITE_ROW ? 0 : -1;
+    }
+    if (r != SQLITE_ROW || !phone || !text || !kind || !ticket)
+        goto out;
+    r = notify_run(phone, text, kind, ticket, err, sizeof err);
+    if (r == 2) {
+        rc = 2;
+        goto out;
+    }
+    if (r != 0)
+        /* the id, never the number: nothing personal in the log */
+        fprintf(stderr, "spkiosk: notify: notification %lld: %s (attempt %d of %d)\n", id, err,
+                attempts + 1, NOTIFY_ATTEMPTS_MAX);
+    rc = notify_record(db, id, r, attempts + 1, err) == 0 ? 1 : -1;
+out:
+    free(phone);
+    free(text);
+    free(kind);
+    free(ticket);
+    return rc;
+}
+
+static void *notify_main(void *arg)
+{
+    struct db *db = db_thread();
+
+    (void)arg;
+    if (!db) {
+        fprintf(stderr, "spkiosk: notify: no database connection: nothing is sent\n");
+        return NULL;
+    }
+    for (;;) {
+        long long wait = NOTIFY_IDLE_SECONDS;
+        int r = notify_send_due(db, &wait);
+        struct timespec until;
+
+        if (r < 0)
+            wait = NOTIFY_ERROR_SECONDS;
+        pthread_mutex_lock(&notify_mu);
+        if (notify_stopping) {
+            pthread_mutex_unlock(&notify_mu);
+            break;
+        }
+        if (r != 1) {
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_sec += (time_t)wait;
+            while (!notify_woken && !notify_stopping &&
+                   pthread_cond_timedwait(&notify_cv, &notify_mu, &until) == 0)
+                ;
+        }
+        notify_woken = false;
+        pthread_mutex_unlock(&notify_mu);
+    }
+    return NULL;
+}
+
+int notify_start(const char *command)
+{
+    pthread_condattr_t ca;
+    const char *fast = getenv("SPKIOSK_NOTIFY_FAST");
+    size_t n = 0, len = command ? strlen(command) : 0;
+    char *p, *save = NULL;
+
+    if (len == 0 || len > NOTIFY_COMMAND_MAX) {
+        fprintf(stderr, "spkiosk: --notify-command takes 1 to %d bytes\n", NOTIFY_COMMAND_MAX);
+        return -1;
+    }
+    memcpy(notify_cmd, command, len + 1);
+    /* words split on spaces only: no shell, no quotes, no variables */
+    for (p = strtok_r(notify_cmd, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+        if (n == NOTIFY_ARGS_MAX) {
+            fprintf(stderr, "spkiosk: --notify-command has more than %d words\n", NOTIFY_ARGS_MAX);
+            return -1;
+        }
+        notify_argv[n++] = p;
+    }
+    notify_argv[n] = NULL;
+    if (n == 0) {
+        fprintf(stderr, "spkiosk: --notify-command names no program\n");
+        return -1;
+    }
+    if (fast && strcmp(fast, "1") == 0)
+        notify_backoff_div = 60;
+    if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&notify_cv, &ca) != 0) {
+        fprintf(stderr, "spkiosk: notify: cannot set up the sender\n");
+        return -1;
+    }
+    pthread_condattr_destroy(&ca);
+    notify_stopping = false;
+    if (pthread_create(&notify_thread, NULL, notify_main, NULL) != 0) {
+        fprintf(stderr, "spkiosk: notify: cannot start the sender\n");
+        pthread_cond_destroy(&notify_cv);
+        return -1;
+    }
+    pthread_mutex_lock(&notify_mu);
+    notify_running = true;
+    pthread_mutex_unlock(&notify_mu);
+    return 0;
+}
+
+void notify_wake(void)
+{
+    pthread_mutex_lock(&notify_mu);
+    if (notify_running) {
+        notify_woken = true;
+        pthread_cond_signal(&notify_cv);
+    }
+    pthread_mutex_unlock(&notify_mu);
+}
+
+void notify_stop(void)
+{
+    bool running;
+
+    pthread_mutex_lock(&notify_mu);
+    running = notify_running;
+    if (running) {
+        notify_stopping = true;
+        pthread_cond_signal(&notify_cv);
+    }
+    pthread_mutex_unlock(&notify_mu);
+    if (!running)
+        return;
+    pthread_join(notify_thread, NULL);
+    pthread_mutex_lock(&notify_mu);
+    notify_running = false;
+    pthread_mutex_unlock(&notify_mu);
+    pthread_cond_destroy(&notify_cv);
+}
+
+bool notify_sending(void)
+{
+    bool r;
+
+    pthread_mutex_lock(&notify_mu);
+    r = notify_running;
+    pthread_mutex_unlock(&notify_mu);
+    return r;
+}

@@ -1,0 +1,184 @@
+// Telling the resident (docs/http-api.md "Notifications", issue #10 part 3):
+// a returned case queues a notification to the case's mobile, listed for
+// the staff page (whom to phone) until a staffer marks it 已通知; the
+// guards; and `serve --notify-command CMD`, which runs CMD (a script in the
+// test's folder, its arguments split on spaces) once per notification with
+// the number and text in its environment — delivered exactly once, never
+// carrying the ID number — and retries a failing command with backoff
+// (SPKIOSK_NOTIFY_FAST=1: the schedule in seconds instead of minutes),
+// listing its error.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { assertError, makeTmp, rmTmp, sleep } from './helpers.mjs';
+import { useWindow, residentCase, MOBILE } from './staff-helpers.mjs';
+
+const ID_NUMBER = '11010519850315102X';
+
+// Polls fn until it returns a truthy value or ms pass; returns the value.
+async function until(fn, ms = 10_000, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function returned(h, reason = '户口簿缺少本人页') {
+  const c = await residentCase(h, { idNumber: ID_NUMBER });
+  const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason, fields: ['id_number'] });
+  assert.equal(r.status, 200, r.text);
+  return c;
+}
+
+describe('without --notify-command: the staff list of whom to phone', () => {
+  const h = useWindow();
+  let c, n;
+
+  it('a returned case is listed with the mobile from the case and a text of item, ticket and kind', async () => {
+    c = await returned(h);
+    const r = await h.sget('/api/v1/staff/notifications');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control') ?? '', /no-store/);
+    assert.equal(r.body.command, false);
+    n = r.body.notifications.find((x) => x.case === c.id);
+    assert.ok(n, JSON.stringify(r.body));
+    assert.equal(n.phone, MOBILE);
+    assert.equal(n.kind, 'returned');
+    assert.equal(n.ticket, c.ticket);
+    assert.ok(n.title && n.text.includes(`「${n.title}」`), n.title);
+    assert.equal(n.done, null);
+    assert.equal(n.attempts, 0);
+    assert.equal(n.failed, false);
+    assert.match(n.text, /「.+」/, 'the item title');
+    assert.ok(n.text.includes(c.ticket), n.text);
+    assert.match(n.text, /补正/);
+    assert.ok(!n.text.includes(ID_NUMBER) && !n.text.includes('户口簿'), 'no ID number, no reason');
+  });
+
+  it('401 without a session, 403 for a session without its CSRF token on done', async () => {
+    assertError(await h.get('/api/v1/staff/notifications'), 401, 'not_logged_in');
+    assertError(await h.post(`/api/v1/staff/notifications/${n.id}/done`), 401, 'not_logged_in');
+    assertError(await h.post(`/api/v1/staff/notifications/${n.id}/done`, undefined,
+      { Cookie: h.staff.cookie }), 403, 'csrf_failed');
+    const r = await h.sget('/api/v1/staff/notifications');
+    assert.equal(r.body.notifications.find((x) => x.id === n.id).done, null, 'nothing marked');
+  });
+
+  it('404 for an unknown or malformed id', async () => {
+    assertError(await h.spost('/api/v1/staff/notifications/999999/done'), 404, 'not_found');
+    assertError(await h.spost('/api/v1/staff/notifications/abc/done'), 404, 'not_found');
+    assertError(await h.spost('/api/v1/staff/notifications/1234567890123456789012/done'), 404, 'not_found');
+  });
+
+  it('已通知 marks it done by the staffer, once: a second is 409', async () => {
+    const r = await h.spost(`/api/v1/staff/notifications/${n.id}/done`);
+    assert.equal(r.status, 200, r.text);
+    const d = r.body.notifications.find((x) => x.id === n.id);
+    assert.match(d.done, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(d.done_by, 'wang');
+    assertError(await h.spost(`/api/v1/staff/notifications/${n.id}/done`, {}, h.staff2), 409, 'already_done');
+  });
+
+  it('the daemon log never holds the number or the ID number', () => {
+    const log = h.ctx.daemon.stderr();
+    assert.ok(!log.includes(MOBILE) && !log.includes(ID_NUMBER));
+  });
+});
+
+// the scripts and what they write, in a folder of this file's own
+const tmp = makeTmp('spkiosk-notify-');
+after(() => rmTmp(tmp));
+const OUT = path.join(tmp, 'sent.txt');
+const FAILS = path.join(tmp, 'failed.txt');
+const SEND = path.join(tmp, 'send.sh');
+const FAIL = path.join(tmp, 'fail.sh');
+fs.writeFileSync(SEND, '#!/bin/sh\n' +
+  // every SPKIOSK_ variable, one delivery per line, tab-separated
+  'printf \'%s\\t%s\\t%s\\t%s\\t%s\\n\' "$SPKIOSK_TICKET" "$SPKIOSK_PHONE" "$SPKIOSK_KIND" "$SPKIOSK_TEXT" "$(env | grep ^SPKIOSK_ | tr \'\\n\' \' \')" >> "$1"\n',
+  { mode: 0o755 });
+fs.writeFileSync(FAIL, '#!/bin/sh\necho "$SPKIOSK_TICKET" >> "$1"\nexit 3\n', { mode: 0o755 });
+const lines = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
+
+describe('--notify-command: a script that succeeds', () => {
+  const h = useWindow({ args: ['--notify-command', `${SEND} ${OUT}`] });
+
+  it('delivers the returned notice exactly once, with the ticket and without the ID number', async () => {
+    const c = await returned(h);
+    const row = await until(() => lines(OUT).find((l) => l.startsWith(`${c.ticket}\t`)), 10_000, 'the delivery');
+    const [ticket, phone, kind, text, env] = row.split('\t');
+    assert.equal(ticket, c.ticket);
+    assert.equal(phone, MOBILE);
+    assert.equal(kind, 'returned');
+    assert.ok(text.includes(c.ticket), text);
+    assert.ok(!fs.readFileSync(OUT, 'utf8').includes(ID_NUMBER), 'no ID number anywhere it received');
+    assert.ok(!env.includes('1101051985'), env);
+    const n = await until(async () => {
+      const r = await h.sget('/api/v1/staff/notifications');
+      assert.equal(r.body.command, true);
+      const x = r.body.notifications.find((y) => y.case === c.id);
+      return x && x.done ? x : null;
+    }, 5_000, 'done in the list');
+    assert.equal(n.done_by, 'notify-command');
+    assert.equal(n.attempts, 1);
+    assert.equal(n.last_error, null);
+    // a second return of another case is one more delivery; the first is not sent again
+    const c2 = await returned(h);
+    await until(() => lines(OUT).some((l) => l.startsWith(`${c2.ticket}\t`)), 10_000, 'the second');
+    await sleep(1500);
+    assert.equal(lines(OUT).filter((l) => l.startsWith(`${c.ticket}\t`)).length, 1, 'exactly once');
+    assert.equal(lines(OUT).length, 2);
+  });
+});
+
+describe('--notify-command: a script that fails', () => {
+  const h = useWindow({ args: ['--notify-command', `${FAIL} ${FAILS}`],
+    env: { SPKIOSK_NOTIFY_FAST: '1' } });
+
+  it('is retried with backoff and listed with its error, not done', async () => {
+    const c = await returned(h);
+    // the first run at once, the second a second later (60 s / 60)
+    await until(() => lines(FAILS).filter((l) => l === c.ticket).length >= 2, 15_000, 'a retry');
+    const n = await until(async () => {
+      const r = await h.sget('/api/v1/staff/notifications');
+      const x = r.body.notifications.find((y) => y.case === c.id);
+      return x && x.attempts >= 2 ? x : null;
+    }, 5_000, 'two attempts in the list');
+    assert.equal(n.done, null);
+    assert.equal(n.last_error, 'exit status 3');
+    assert.equal(n.failed, false, 'still retrying');
+    // the staffer who phoned instead marks it done: no more runs
+    const r = await h.spost(`/api/v1/staff/notifications/${n.id}/done`);
+    assert.equal(r.status, 200, r.text);
+    const count = lines(FAILS).length;
+    await sleep(6000);
+    assert.equal(lines(FAILS).length, count, 'no run after done');
+    const log = h.ctx.daemon.stderr();
+    assert.match(log, /notify: notification \d+: exit status 3 \(attempt 1 of 12\)/);
+    assert.ok(!log.includes(MOBILE));
+  });
+});
+
+const SLOW = path.join(tmp, 'slow.sh');
+const STARTED = path.join(tmp, 'started.txt');
+fs.writeFileSync(SLOW, '#!/bin/sh\necho "$SPKIOSK_TICKET" >> "$1"\nsleep 60\n', { mode: 0o755 });
+
+describe('--notify-command: stopping while a run is in progress', () => {
+  const h = useWindow({ args: ['--notify-command', `${SLOW} ${STARTED}`] });
+
+  it('SIGTERM kills the run and exits 0 at once; the notification stays due, not counted', async () => {
+    const c = await returned(h);
+    await until(() => lines(STARTED).includes(c.ticket), 10_000, 'the run to start');
+    const t0 = Date.now();
+    const info = await h.ctx.daemon.stop();
+    assert.deepEqual([info.code, info.signal], [0, null], h.ctx.daemon.stderr());
+    assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+    const db = path.join(h.ctx.tmp, 'x.db');
+    const row = execFileSync('sqlite3', [db, `SELECT attempts, done_at IS NULL, next_try IS NOT NULL FROM notifications WHERE case_id = '${c.id}'`], { encoding: 'utf8' }).trim();
+    assert.equal(row, '0|1|1');
+  });
+});

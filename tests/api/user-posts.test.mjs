@@ -1,0 +1,71 @@
+// The posts (岗位) a staffer holds (issue #10 part 2): `spkiosk user add …
+// --posts ID,ID` and `spkiosk user posts NAME ID,ID|-`, checked ids
+// ([a-z][a-z0-9_-]{0,31}, at most 16), shown by `user list`, and returned at
+// login and by GET /api/v1/session as "posts" — a change reaching a live
+// session at its next request.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  makeTmp, startDaemon, stopChecked, userCmd, login, request,
+} from './helpers.mjs';
+
+const PW = 'window-pass-1\n';
+
+describe('posts on staff users', () => {
+  let tmp, db, d;
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ db });
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('user add --posts stores them, a repeated id once; list shows them last', () => {
+    let r = userCmd(['add', 'wang', '--role', 'staff', '--posts', 'mz_zhuanggan,window-a,mz_zhuanggan', '--db', db], PW);
+    assert.equal(r.status, 0, r.stderr);
+    r = userCmd(['add', 'li', '--role', 'staff', '--db', db], PW);
+    assert.equal(r.status, 0, r.stderr);
+    r = userCmd(['list', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wang staff active \S+ mz_zhuanggan,window-a$/m);
+    assert.match(r.stdout, /^li staff active \S+ -$/m);
+  });
+
+  it('refuses bad ids, empty items and more than 16, changing nothing', () => {
+    const bad = ['Mz', '1abc', 'a b', 'a,,b', 'a,', 'x'.repeat(33), 'a.b',
+      Array.from({ length: 17 }, (_, i) => `p${i}`).join(',')];
+    for (const posts of bad) {
+      const r = userCmd(['posts', 'wang', posts, '--db', db]);
+      assert.equal(r.status, 1, `${posts}: ${r.stderr}`);
+      assert.match(r.stderr, /post/);
+    }
+    const r = userCmd(['add', 'zhao', '--role', 'staff', '--posts', 'A', '--db', db], PW);
+    assert.equal(r.status, 1);
+    assert.doesNotMatch(userCmd(['list', '--db', db]).stdout, /^zhao /m);
+    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ mz_zhuanggan,window-a$/m);
+    const sixteen = Array.from({ length: 16 }, (_, i) => `p${i}`).join(',');
+    assert.equal(userCmd(['posts', 'li', sixteen, '--db', db]).status, 0, '16 is allowed');
+    assert.equal(userCmd(['posts', 'nobody', 'a', '--db', db]).status, 1, 'unknown user');
+    assert.equal(userCmd(['posts', 'li', '--db', db]).status, 2, 'no list given');
+  });
+
+  it('login answers the posts; a change reaches the live session; - clears them', async () => {
+    const s = await login(d.url, 'wang', 'window-pass-1');
+    const res = await fetch(`${d.url}/api/v1/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'wang', password: 'window-pass-1' }),
+    });
+    const body = await res.json();
+    assert.deepEqual(Object.keys(body).sort(), ['csrf', 'posts', 'role', 'user']);
+    assert.deepEqual(body.posts, ['mz_zhuanggan', 'window-a']);
+    assert.equal(userCmd(['posts', 'wang', 'b_post', '--db', db]).status, 0);
+    let r = await request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+    assert.equal(r.status, 200, 'the session stays');
+    assert.deepEqual(r.body.posts, ['b_post']);
+    assert.equal(userCmd(['posts', 'wang', '-', '--db', db]).status, 0);
+    r = await request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+    assert.deepEqual(r.body.posts, []);
+    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ -$/m);
+  });
+});

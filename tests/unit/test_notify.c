@@ -1,0 +1,105 @@
+/* Unit tests of notify.c's pure parts: the text of a notification is made
+ * of the item's title, the ticket and the kind only (never a typed value:
+ * a case holding an ID number gives a text without it); the number is the
+ * first cn_mobile or phone field with a value, in step and form order; the
+ * retry schedule. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "notify.h"
+#include "procedure.h"
+
+#define ID_NUMBER "11010519850315102X"
+
+/* A case of an item whose first step asks an ID number, a landline and a
+ * mobile, in that order, with ID number and mobile typed. */
+struct fake {
+    struct field fields[3];
+    struct proc_step step;
+    struct procedure p;
+    struct case_value values[3];
+    struct case_state cs;
+};
+
+static void fake_make(struct fake *f, bool landline)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->fields[0].key, sizeof f->fields[0].key, "id_number");
+    f->fields[0].type = FIELD_CN_ID;
+    snprintf(f->fields[1].key, sizeof f->fields[1].key, "landline");
+    f->fields[1].type = FIELD_PHONE;
+    snprintf(f->fields[2].key, sizeof f->fields[2].key, "mobile");
+    f->fields[2].type = FIELD_CN_MOBILE;
+    f->step.fields = f->fields;
+    f->step.n_fields = 3;
+    f->p.title = "最低生活保障";
+    f->p.steps = &f->step;
+    f->p.n_steps = 1;
+    snprintf(f->values[0].key, sizeof f->values[0].key, "id_number");
+    f->values[0].value = ID_NUMBER;
+    snprintf(f->values[1].key, sizeof f->values[1].key, "mobile");
+    f->values[1].value = "13800138000";
+    snprintf(f->values[2].key, sizeof f->values[2].key, "landline");
+    f->values[2].value = landline ? "010-62345678" : "";
+    f->cs.values = f->values;
+    f->cs.n_values = 3;
+    f->cs.model = &f->p;
+    f->cs.ticket = "A017";
+}
+
+Test(notify, text_is_title_ticket_and_kind_only)
+{
+    static const enum notify_kind kinds[] = {NOTIFY_READY, NOTIFY_RETURNED, NOTIFY_REJECTED};
+    static const char *const what[] = {"领取", "补正", "不予办理"};
+    struct fake f;
+    size_t i;
+
+    fake_make(&f, false);
+    for (i = 0; i < 3; i++) {
+        char *t = notify_text(kinds[i], f.cs.model->title, f.cs.ticket);
+        cr_assert_not_null(t);
+        cr_expect_not_null(strstr(t, "「最低生活保障」"), "%s", t);
+        cr_expect_not_null(strstr(t, "（A017）"), "%s", t);
+        cr_expect_not_null(strstr(t, what[i]), "%s", t);
+        cr_expect_null(strstr(t, ID_NUMBER), "%s", t);
+        cr_expect_null(strstr(t, "1380013"), "%s", t);
+        free(t);
+    }
+    cr_expect_str_eq(notify_kind_name(NOTIFY_RETURNED), "returned");
+}
+
+Test(notify, text_without_a_ticket)
+{
+    char *t = notify_text(NOTIFY_RETURNED, "居住证", NULL);
+
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t, "您在社区便民服务中心办理的「居住证」需要补正，请查看补正告知单或到综合窗口咨询。");
+    free(t);
+}
+
+Test(notify, phone_is_the_first_phone_field_with_a_value)
+{
+    struct fake f;
+
+    fake_make(&f, false);
+    /* the ID number comes first in the form, but is never a number to call */
+    cr_expect_str_eq(notify_phone(&f.cs), "13800138000");
+    fake_make(&f, true);
+    cr_expect_str_eq(notify_phone(&f.cs), "010-62345678", "form order: the landline is first");
+    f.cs.n_values = 1;
+    cr_expect_null(notify_phone(&f.cs), "only the ID number typed: nobody to tell");
+}
+
+Test(notify, backoff_schedule)
+{
+    cr_expect_eq(notify_backoff_seconds(1), 60);
+    cr_expect_eq(notify_backoff_seconds(2), 300);
+    cr_expect_eq(notify_backoff_seconds(3), 900);
+    cr_expect_eq(notify_backoff_seconds(4), 3600);
+    cr_expect_eq(notify_backoff_seconds(5), 21600);
+    cr_expect_eq(notify_backoff_seconds(NOTIFY_ATTEMPTS_MAX), 21600);
+    cr_expect_eq(notify_backoff_seconds(0), 21600, "out of range: the longest wait, never 0");
+}
