@@ -110,6 +110,31 @@ static char *render_finish(cJSON *root, int rc)
     return s;
 }
 
+/* "chain":[{"key","label","post","days"}]: the stages, the implicit one
+ * included, so a page never has to know the format's default. */
+static int render_chain(cJSON *root, const struct procedure *p)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "chain");
+    size_t i;
+
+    if (!arr)
+        return -1;
+    for (i = 0; i < p->n_stages; i++) {
+        const struct proc_stage *st = &p->stages[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        if (!cJSON_AddStringToObject(o, "key", st->key) ||
+            !cJSON_AddStringToObject(o, "label", st->label) ||
+            !cJSON_AddStringToObject(o, "post", st->post) ||
+            !cJSON_AddNumberToObject(o, "days", st->days))
+            return -1;
+    }
+    return 0;
+}
+
 char *render_procedure_detail(const struct procedure *p)
 {
     cJSON *root = cJSON_CreateObject(), *meta, *secs, *conds, *steps;
@@ -146,7 +171,7 @@ char *render_procedure_detail(const struct procedure *p)
             !cJSON_AddStringToObject(o, "html", s->html ? s->html : ""))
             goto out;
     }
-    if (!(conds = cJSON_AddArrayToObject(root, "conditions")))
+    if (render_chain(root, p) != 0 || !(conds = cJSON_AddArrayToObject(root, "conditions")))
         goto out;
     for (i = 0; i < p->n_conditions; i++) {
         cJSON *s = cJSON_CreateString(p->conditions[i]);
@@ -227,6 +252,23 @@ static bool render_label_before(const struct proc_step *st, size_t j)
     return false;
 }
 
+/* The chain on one line, each stage with its limit:
+ * 社区受理初审（1个工作日）→ 街道审核（10个工作日）. */
+static int render_print_stages(struct strbuf *sb, const struct procedure *p)
+{
+    size_t i;
+    int rc = strbuf_puts(sb, "<p class=\"stages\">");
+
+    for (i = 0; i < p->n_stages; i++) {
+        const struct proc_stage *st = &p->stages[i];
+        if (i)
+            rc |= strbuf_puts(sb, " → ");
+        rc |= strbuf_put_html(sb, st->label, strlen(st->label));
+        rc |= st->days ? strbuf_printf(sb, "（%d个工作日）", st->days) : strbuf_puts(sb, "（当天）");
+    }
+    return rc | strbuf_printf(sb, "，合计%d个工作日。</p>\n", procedure_chain_days(p));
+}
+
 char *render_procedure_print(const struct procedure *p)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -275,6 +317,8 @@ char *render_procedure_print(const struct procedure *p)
         rc |= strbuf_puts(&sb, "<section>");
         rc |= print_text(&sb, "h2", p->sections[i].title);
         rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");
+        if (p->sections[i].kind == SECTION_CHAIN && p->chain_written)
+            rc |= render_print_stages(&sb, p);
         rc |= strbuf_puts(&sb, "</section>\n");
     }
     if (p->n_steps) {
