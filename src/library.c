@@ -812,9 +812,16 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         goto out;
     }
     if (strcmp(name, POSTS_FILE) == 0 || strcmp(name, WORKDAYS_FILE) == 0) {
+        /* both are read together: keep this file's lines only */
         struct library dl;
+        size_t i;
         memset(&dl, 0, sizeof dl);
-        rc = lib_lists_load(dir, &dl, diags, NULL);
+        rc = lib_lists_load(dir, &dl, &dl.diags, NULL);
+        for (i = 0; i < dl.diags.n; i++) {
+            struct diag *d = &dl.diags.items[i];
+            if (strcmp(base_name(d->file), name) == 0)
+                diag_add(diags, path, d->line, d->severity, "%s", d->message);
+        }
         library_free(&dl);
         goto out;
     }

@@ -55,7 +55,7 @@ static int posts_item(void *ctx, const char *text, int line)
     name = utf8_trim(text + idn, &n);
     if (!posts_id_valid(text, idn)) {
         diag_error(c->diags, c->path, line,
-                   "这一行应写成「- window 综合窗口(A岗)」：岗位编号（小写英文字母开头，可用数字、_ 和 -,最长 %d 个字符）、空格、岗位名称",
+                   "这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
                    POSTS_ID_MAX);
         return c->diags->oom ? -1 : 0;
     }
@@ -100,7 +100,7 @@ int posts_parse(const char *path, const char *text, size_t len, struct posts **o
         return -1;
     }
     if (r == 0 && c.seen == 0)
-        diag_error(diags, path, 1, "岗位文件里没有岗位：每个岗位写一行「- 编号 名称」，如「- window 综合窗口(A岗)」");
+        diag_error(diags, path, 1, "岗位文件里没有岗位：每个岗位写一行「- 编号 名称」，如「- window 综合窗口（A岗）」");
     *out = c.ps;
     return diags->oom ? -1 : diags->errors > errors0 ? 1 : 0;
 }

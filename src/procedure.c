@@ -863,7 +863,7 @@ static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
     }
     if (!stage_key_valid(part[0], len[0])) {
         diag_error(c->diags, path, line,
-                   "环节编号「%.*s」无效：用小写英文字母开头，只能有小写字母、数字和 _,最长 %d 个字符",
+                   "环节编号「%.*s」无效：用小写英文字母开头，只能有小写字母、数字和 _，最长 %d 个字符",
                    (int)len[0], part[0], PROCEDURE_STAGE_KEY_MAX);
         return false;
     }
@@ -1248,7 +1248,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
             if (!*e->value || *end || e->value[0] < '0' || e->value[0] > '9' ||
                 v > PROCEDURE_STAGE_DAYS_MAX) {
                 diag_error(c->diags, path, e->line,
-                           "followup 应是办结后回访的工作日数（0 到 %d 的整数，如 3）,不能是「%s」",
+                           "followup 应是办结后回访的工作日数（0 到 %d 的整数，如 3），不能是「%s」",
                            PROCEDURE_STAGE_DAYS_MAX, e->value);
                 continue;
             }

@@ -168,7 +168,7 @@ static int wctx_item(void *ctx, const char *text, int line)
         mark = WORKDAYS_WORK;
     } else {
         diag_error(c->diags, c->path, line,
-                   "日期后面只能写「休」(工作日放假)或「班」(周末上班),不能是「%.*s」", (int)n, word);
+                   "日期后面只能写「休」（工作日放假）或「班」（周末上班），不能是「%.*s」", (int)n, word);
         return c->diags->oom ? -1 : 0;
     }
     if (c->cal->n == c->cap) {
