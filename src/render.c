@@ -223,12 +223,18 @@ static const struct {
 
 /* Whether the one-page notice prints the fact of front matter key `key`:
  * not the fee or the basis when a section of the file says it in full
- * (收费标准, 设定依据), so the sheet says nothing twice. */
+ * (收费标准, 设定依据), nor a time_limit of N working days that the chain's
+ * row already gives as its total, so the sheet says nothing twice. */
 static bool render_print_fact(const struct procedure *p, const char *key)
 {
+    const struct fm_entry *e;
     enum section_kind k;
     size_t i;
 
+    if (strcmp(key, "time_limit") == 0) {
+        e = frontmatter_get(&p->meta, key);
+        return !p->chain_written || procedure_time_limit_days(e ? e->value : NULL) != procedure_chain_days(p);
+    }
     if (strcmp(key, "fee") == 0)
         k = SECTION_FEES;
     else if (strcmp(key, "basis") == 0)
@@ -257,7 +263,7 @@ static bool render_label_before(const struct proc_step *st, size_t j)
 static int render_print_stages(struct strbuf *sb, const struct procedure *p)
 {
     size_t i;
-    int rc = strbuf_puts(sb, "<p class=\"stages\">");
+    int rc = strbuf_puts(sb, "<span class=\"stages\">");
 
     for (i = 0; i < p->n_stages; i++) {
         const struct proc_stage *st = &p->stages[i];
@@ -266,7 +272,7 @@ static int render_print_stages(struct strbuf *sb, const struct procedure *p)
         rc |= strbuf_put_html(sb, st->label, strlen(st->label));
         rc |= st->days ? strbuf_printf(sb, "（%d个工作日）", st->days) : strbuf_puts(sb, "（当天）");
     }
-    return rc | strbuf_printf(sb, "，合计%d个工作日。</p>\n", procedure_chain_days(p));
+    return rc | strbuf_printf(sb, "，合计%d个工作日。</span>", procedure_chain_days(p));
 }
 
 char *render_procedure_print(const struct procedure *p)
@@ -293,6 +299,18 @@ char *render_procedure_print(const struct procedure *p)
         rc |= print_text(&sb, "dt", print_facts[i].label);
         rc |= print_text(&sb, "dd", e->value);
     }
+    /* the chain is a row of the facts, not a section of its own: the
+     * sheet has one page, and the stages fit on a line or two */
+    for (i = 0; i < p->n_sections; i++) {
+        if (p->sections[i].kind != SECTION_CHAIN)
+            continue;
+        rc |= print_text(&sb, "dt", p->sections[i].title);
+        rc |= strbuf_puts(&sb, "<dd>");
+        rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");
+        if (p->chain_written)
+            rc |= render_print_stages(&sb, p);
+        rc |= strbuf_puts(&sb, "</dd>\n");
+    }
     rc |= strbuf_puts(&sb, "</dl>\n");
     for (i = 0; i < p->n_steps; i++)
         items += p->steps[i].n_items;
@@ -314,11 +332,11 @@ char *render_procedure_print(const struct procedure *p)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     for (i = 0; i < p->n_sections; i++) {
+        if (p->sections[i].kind == SECTION_CHAIN)
+            continue; /* a row of the facts above */
         rc |= strbuf_puts(&sb, "<section>");
         rc |= print_text(&sb, "h2", p->sections[i].title);
         rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");
-        if (p->sections[i].kind == SECTION_CHAIN && p->chain_written)
-            rc |= render_print_stages(&sb, p);
         rc |= strbuf_puts(&sb, "</section>\n");
     }
     if (p->n_steps) {
