@@ -25,7 +25,7 @@
 bool admin_rel_valid(const char *rel);
 
 /* The files that are not procedures, by the name the console uses for
- * them: "_triage" → "_triage.md", "_directory" → "_directory.md", a valid
+ * them: "_triage" → "_triage.md", "_directory", "_posts", "_calendar" likewise, a valid
  * category id → "ID/README.md". Returns 0 with *rel (caller frees), 1 for
  * any other name, -1 when memory runs out. */
 int admin_file_rel(const char *name, char **rel);

@@ -12,6 +12,9 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "posts.h"
+#include "workdays.h"
+
 struct catalog_proc {
     char *id, *category;
     char hash[65];          /* the live version */
@@ -51,6 +54,8 @@ struct catalog {
     size_t triage_len;
     char *directory_json;           /* {"offices":[...]}, never NULL once finished */
     size_t directory_len;
+    struct posts *posts;            /* _posts.md, NULL without one */
+    struct workdays *calendar;      /* _calendar.md, NULL without one */
 };
 
 /* A new, empty snapshot with one reference. NULL when memory runs out. */
@@ -67,6 +72,21 @@ int catalog_set_triage(struct catalog *c, const char *json);
 /* The offices of _directory.md; without it catalog_finish sets an empty
  * list, so that the kiosk never sees a 404 for an optional file. */
 int catalog_set_directory(struct catalog *c, const char *json);
+
+/* The last good _posts.md / _calendar.md text (as the store keeps it),
+ * parsed into the snapshot. -1 when memory runs out or the text does not
+ * parse (it was stored only when it did). */
+int catalog_set_posts(struct catalog *c, const char *text);
+int catalog_set_calendar(struct catalog *c, const char *text);
+
+/* The working-day calendar that due dates are counted with, for as long as
+ * the caller holds c: NULL when the hall has no _calendar.md (then
+ * workdays.h counts weekends only, which NULL means there). c may be NULL. */
+const struct workdays *catalog_calendar(const struct catalog *c);
+
+/* The posts of _posts.md, for as long as the caller holds c; NULL when
+ * there is none. c may be NULL. */
+const struct posts *catalog_posts(const struct catalog *c);
 
 /* Renders the composite documents and the id index. 0 or -1. */
 int catalog_finish(struct catalog *c);

@@ -4,7 +4,10 @@
  *
  * Layout: ROOT/CATEGORY/README.md, ROOT/CATEGORY/ID.md, ROOT/_triage.md,
  * ROOT/_directory.md (offices that triage answers and procedure text may
- * link to; a link to a missing office is an error in the linking file).
+ * link to; a link to a missing office is an error in the linking file),
+ * ROOT/_posts.md (the posts a review chain's stages name; a stage naming a
+ * post missing from it is an error in the procedure file, when it exists)
+ * and ROOT/_calendar.md (the working-day calendar).
  * Names starting with `_` or `.` are not procedures; ROOT/README.md is the
  * library's own documentation and is skipped.
  */
@@ -16,8 +19,10 @@
 
 #include "diag.h"
 #include "directory.h"
+#include "posts.h"
 #include "procedure.h"
 #include "triage.h"
+#include "workdays.h"
 
 #define LIBRARY_MAX_FILES 10000
 #define LIBRARY_MAX_CATEGORIES 200
@@ -62,6 +67,16 @@ struct library {
     struct directory *directory;    /* as read, even with errors (links are
                                        checked against it); NULL when absent */
     bool directory_ok;          /* directory has no error: it may be published */
+    bool has_posts;             /* a _posts.md exists */
+    char posts_hash[65];
+    struct posts *posts;        /* as read, even with errors (chains are
+                                   checked against it); NULL when absent */
+    bool posts_ok;              /* posts has no error: it may be published */
+    char *posts_text;           /* the file's text when posts_ok, else NULL */
+    bool has_calendar;          /* a _calendar.md exists */
+    char calendar_hash[65];
+    struct workdays *calendar;  /* NULL when absent or with errors */
+    char *calendar_text;        /* the file's text when calendar is set */
     struct diag_list diags;     /* everything found, sorted by file and line */
 };
 
@@ -82,7 +97,7 @@ int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
  * checked exactly as a load would check it before it is saved (the admin
  * console). rel is "CATEGORY/NAME.md"; when the category folder exists but
  * holds no such file, the text is checked as a new file there. rel may also
- * be "_triage.md", "_directory.md" or "CATEGORY/README.md" (of an existing
+ * be "_triage.md", "_directory.md", "_posts.md", "_calendar.md" or "CATEGORY/README.md" (of an existing
  * folder), read in place of those files, present or not. */
 struct library_edit {
     const char *rel;

@@ -25,4 +25,19 @@ char *mdtext_inline(struct cmark_node *node, const char **url);
 int mdtext_heading(const char *path, int line, struct cmark_node *h, char **text, size_t *len,
                    char **anchor, struct diag_list *diags);
 
+/* Called for each item of the top-level lists of a list-of-entries file
+ * (_posts.md, _calendar.md): its plain text (trimmed, markers left in) and
+ * its file line. Return 0 to go on, -1 to stop (memory ran out). */
+typedef int (*mdtext_item_fn)(void *ctx, const char *text, int line);
+
+/* Reads text[0..len) shown as path as a list-of-entries file: at most max
+ * bytes, UTF-8, no front matter keys used (each is warned about), cmark's
+ * bounds; then calls fn for every item of every top-level list, in file
+ * order. Headings and paragraphs are notes for the reader and are skipped.
+ * what names the file in messages ("岗位文件"). Returns 0 when read, 1 when
+ * it could not be read (an error says why), -1 when memory ran out or fn
+ * returned -1. */
+int mdtext_list_items(const char *path, const char *what, const char *text, size_t len,
+                      size_t max, mdtext_item_fn fn, void *ctx, struct diag_list *diags);
+
 #endif

@@ -35,6 +35,7 @@ enum section_kind {
     SECTION_NOTES,
     SECTION_FAQ,
     SECTION_INFO,       /* any other H2 of a policy document */
+    SECTION_CHAIN,      /* 办理流程: may hold the ```chain block */
 };
 
 struct proc_section {
@@ -79,6 +80,21 @@ struct proc_asset {
  * kiosk's route for the office's card. */
 #define PROCEDURE_OFFICE_PREFIX "#/office/"
 
+/* One stage of the review chain (审核链) a case walks after the window
+ * accepts it: who acts on it and in how many working days. */
+#define PROCEDURE_MAX_STAGES 20
+#define PROCEDURE_STAGE_KEY_MAX 32
+#define PROCEDURE_STAGE_DAYS_MAX 365
+#define PROCEDURE_STAGE_LABEL_MAX 120   /* bytes */
+
+struct proc_stage {
+    char key[PROCEDURE_STAGE_KEY_MAX + 1];     /* [a-z][a-z0-9_]{0,31} */
+    char *label;                                /* owned plain text */
+    char post[PROCEDURE_STAGE_KEY_MAX + 1];    /* a post id of _posts.md */
+    int days;                                   /* 0..365 working days */
+    int line;                                   /* 0 for the implicit stage */
+};
+
 /* What to parse; all pointers are borrowed for the duration of the call. */
 struct procedure_src {
     const char *path;       /* as shown in diagnostics */
@@ -114,7 +130,22 @@ struct procedure {
                                        to (name is the office id), which the
                                        library checks exist */
     size_t n_offices;
+    /* The review chain: the `chain` block's stages, or the one implicit
+     * stage `handle | 窗口办理 | window | N` (N from a time_limit of the
+     * form `N个工作日`, else 0). Never empty once parsed. */
+    struct proc_stage *stages;
+    size_t n_stages;
+    bool chain_written;             /* the stages come from a chain block */
+    bool pickup;                    /* `pickup: yes`: ends as 待领取 */
+    bool visit;                     /* `visit: yes`: the B post may do it at home */
+    int followup;                   /* `followup: N` working days, -1 when absent */
 };
+
+/* N when time_limit is `N个工作日` (or `N 个工作日`), else -1. */
+int procedure_time_limit_days(const char *time_limit);
+
+/* The sum of the stages' days. */
+int procedure_chain_days(const struct procedure *p);
 
 /* Parses src into a new model. Every problem is added to diags with its
  * line. Returns 0 and sets *out when the file has no error (warnings are

@@ -9,7 +9,7 @@
 /* Bump when the JSON shape or the HTML in it changes (6: links to
  * _directory.md offices became #/office/ID): stored renderings of another version
  * are rendered again from their source at the next start. */
-#define RENDER_VERSION 6
+#define RENDER_VERSION 7
 
 /* The whole procedure, as GET /api/v1/procedures/{id} answers it. Returns a
  * new string (caller frees) or NULL when memory runs out. */

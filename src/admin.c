@@ -596,7 +596,8 @@ int admin_file_rel(const char *name, char **rel)
     struct strbuf sb = STRBUF_INIT;
 
     *rel = NULL;
-    if (strcmp(name, "_triage") == 0 || strcmp(name, "_directory") == 0)
+    if (strcmp(name, "_triage") == 0 || strcmp(name, "_directory") == 0 ||
+        strcmp(name, "_posts") == 0 || strcmp(name, "_calendar") == 0)
         return (*rel = malloc(strlen(name) + 4)) ? (sprintf(*rel, "%s.md", name), 0) : -1;
     if (!procedure_id_valid(name, strlen(name)))
         return 1;
@@ -610,7 +611,8 @@ bool admin_rel_special(const char *rel)
 {
     const char *slash = strchr(rel, '/');
 
-    if (strcmp(rel, "_triage.md") == 0 || strcmp(rel, "_directory.md") == 0)
+    if (strcmp(rel, "_triage.md") == 0 || strcmp(rel, "_directory.md") == 0 ||
+        strcmp(rel, POSTS_FILE) == 0 || strcmp(rel, WORKDAYS_FILE) == 0)
         return true;
     return slash && strcmp(slash + 1, "README.md") == 0 &&
            procedure_id_valid(rel, (size_t)(slash - rel));

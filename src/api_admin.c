@@ -179,7 +179,8 @@ static int api_admin_file_target(const char *name, char **rel)
 static enum MHD_Result api_admin_file_unknown(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_file",
-                            "没有这个文件：只能编辑分诊（_triage）、办事地点（_directory）和分类说明（分类编号）");
+                            "没有这个文件：只能编辑分诊（_triage）、办事地点（_directory）、岗位（_posts）、"
+                            "日历（_calendar）和分类说明（分类编号）");
 }
 
 enum MHD_Result api_admin_file_get(struct http_request *req)

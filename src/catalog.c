@@ -80,7 +80,6 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
 int catalog_set_triage(struct catalog *c, const char *json)
 {
     free(c->triage_json);
-    free(c->directory_json);
     if (!(c->triage_json = strdup(json)))
         return -1;
     c->triage_len = strlen(json);
@@ -94,6 +93,47 @@ int catalog_set_directory(struct catalog *c, const char *json)
         return -1;
     c->directory_len = strlen(json);
     return 0;
+}
+
+int catalog_set_posts(struct catalog *c, const char *text)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct posts *ps = NULL;
+    int r = posts_parse(POSTS_FILE, text, strlen(text), &ps, &quiet);
+
+    diag_list_free(&quiet);
+    if (r != 0) {
+        /* stored only when it had no error: a failure here is memory */
+        posts_free(ps);
+        return -1;
+    }
+    posts_free(c->posts);
+    c->posts = ps;
+    return 0;
+}
+
+int catalog_set_calendar(struct catalog *c, const char *text)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct workdays *cal = NULL;
+    int r = workdays_parse(WORKDAYS_FILE, text, strlen(text), &cal, &quiet);
+
+    diag_list_free(&quiet);
+    if (r != 0)
+        return -1;
+    workdays_free(c->calendar);
+    c->calendar = cal;
+    return 0;
+}
+
+const struct workdays *catalog_calendar(const struct catalog *c)
+{
+    return c ? c->calendar : NULL;
+}
+
+const struct posts *catalog_posts(const struct catalog *c)
+{
+    return c ? c->posts : NULL;
 }
 
 /* {"procedures":[item,item,...]} for the procedures of one category, or of
@@ -225,6 +265,8 @@ static void catalog_free(struct catalog *c)
     free(c->list_json);
     free(c->triage_json);
     free(c->directory_json);
+    posts_free(c->posts);
+    workdays_free(c->calendar);
     free(c);
 }
 

@@ -390,6 +390,98 @@ out:
     return rc;
 }
 
+/* Reads ROOT/name (or the edit's text for it) into *text: NULL when the
+ * file is absent. *has is set when it exists, hash to its content's hash;
+ * a file that cannot be read is an error at its line 1 (what names it).
+ * Returns 0, or -1 when memory ran out. */
+static int lib_list_read(const char *root, const char *name, const char *what, size_t max,
+                         const struct library_edit *edit, struct diag_list *diags, bool *has,
+                         char hash[65], char **text, size_t *len)
+{
+    char *path = path_join(root, name);
+    int r;
+
+    *text = NULL;
+    if (!path)
+        return -1;
+    r = lib_read_edit(edit, name, path, max, text, len);
+    if (r == 0) {
+        *has = true;
+        library_hash(*text, *len, hash);
+    } else if (r > 0 || errno != ENOENT) {
+        *has = true;
+        diag_error(diags, path, 1, r > 0 ? "%s太大（超过 %zu KiB），没有读取" : "无法读取%s", what,
+                   max / 1024);
+    }
+    free(path);
+    return diags->oom ? -1 : 0;
+}
+
+/* ROOT/_posts.md and ROOT/_calendar.md into lib. Returns 0, or -1 when
+ * memory ran out. */
+static int lib_lists_load(const char *root, struct library *lib, struct diag_list *diags,
+                          const struct library_edit *edit)
+{
+    char *text = NULL, *path = NULL;
+    size_t len;
+    int rc = -1, r;
+
+    if (lib_list_read(root, POSTS_FILE, "岗位文件", POSTS_FILE_MAX, edit, diags, &lib->has_posts,
+                      lib->posts_hash, &text, &len) != 0 ||
+        !(path = path_join(root, POSTS_FILE)))
+        goto out;
+    if (text) {
+        if ((r = posts_parse(path, text, len, &lib->posts, diags)) < 0)
+            goto out;
+        lib->posts_ok = r == 0;
+        if (r == 0) {
+            lib->posts_text = text;
+            text = NULL;
+        }
+    }
+    free(text);
+    free(path);
+    text = NULL;
+    if (lib_list_read(root, WORKDAYS_FILE, "日历文件", WORKDAYS_FILE_MAX, edit, diags,
+                      &lib->has_calendar, lib->calendar_hash, &text, &len) != 0 ||
+        !(path = path_join(root, WORKDAYS_FILE)))
+        goto out;
+    if (text) {
+        if ((r = workdays_parse(path, text, len, &lib->calendar, diags)) < 0)
+            goto out;
+        if (r == 0) {
+            lib->calendar_text = text;
+            text = NULL;
+        }
+    }
+    rc = 0;
+out:
+    free(text);
+    free(path);
+    return rc;
+}
+
+/* A chain's stages against the posts as _posts.md reads now (when it
+ * exists). The implicit stage (line 0) names `window` by the format's
+ * rule, not the author's choice, so it is not held against the file.
+ * Returns true when every post is there. */
+static bool lib_check_posts(const struct posts *ps, const struct procedure *p,
+                            struct diag_list *diags)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; ps && i < p->n_stages; i++) {
+        if (p->stages[i].line && !posts_find(ps, p->stages[i].post)) {
+            diag_error(diags, p->path, p->stages[i].line,
+                       "环节 %s 的岗位 %s 在 %s 里找不到：请先在岗位文件里加上这个岗位，或改用已有的岗位编号",
+                       p->stages[i].key, p->stages[i].post, POSTS_FILE);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static void lib_check_assets(const char *root, const struct procedure *p, struct diag_list *diags)
 {
     struct stat st;
@@ -439,6 +531,11 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         return diag_error(&lib->diags, f->path, 1, "无法读取这个文件：%s",
                           errno == EISDIR ? "它不是普通文件" : strerror(errno)), 0;
     library_hash(f->text, f->len, f->hash);
+    /* a chain's posts are checked against _posts.md, which may have changed
+     * since this text was loaded: such a file is parsed again (a few files,
+     * and it keeps a post taken away from being missed) */
+    if (reuse && lib->has_posts && strstr(f->text, "```chain"))
+        reuse = NULL;
     if (reuse) {
         r = reuse(ctx, f->rel, f->hash, &id);
         if (r < 0)
@@ -462,7 +559,8 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     r = procedure_parse(&src, &f->model, &lib->diags);
     if (r < 0)
         return -1;
-    if (r == 0 && !lib_check_offices(lib->directory, f->model, &lib->diags)) {
+    if (r == 0 && (!lib_check_offices(lib->directory, f->model, &lib->diags) |
+                   !lib_check_posts(lib->posts, f->model, &lib->diags))) {
         /* a link a resident would follow to nowhere: refused like any error */
         procedure_free(f->model);
         f->model = NULL;
@@ -652,7 +750,8 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     if (lib->n_cats)
         qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     /* before the files and the triage, whose links it answers */
-    if (lib_directory_load(root, lib, &lib->diags, edit) != 0)
+    if (lib_directory_load(root, lib, &lib->diags, edit) != 0 ||
+        lib_lists_load(root, lib, &lib->diags, edit) != 0)
         goto out;
     for (i = 0; i < lib->n_files; i++)
         if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
@@ -717,6 +816,20 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         directory_free(dl.directory);
         goto out;
     }
+    if (strcmp(name, POSTS_FILE) == 0 || strcmp(name, WORKDAYS_FILE) == 0) {
+        /* both are read together: keep this file's lines only */
+        struct library dl;
+        size_t i;
+        memset(&dl, 0, sizeof dl);
+        rc = lib_lists_load(dir, &dl, &dl.diags, NULL);
+        for (i = 0; i < dl.diags.n; i++) {
+            struct diag *d = &dl.diags.items[i];
+            if (strcmp(base_name(d->file), name) == 0)
+                diag_add(diags, path, d->line, d->severity, "%s", d->message);
+        }
+        library_free(&dl);
+        goto out;
+    }
     if (strcmp(name, "_triage.md") == 0) {
         /* its links need the whole folder: read it, keep this file's lines */
         struct library lib;
@@ -765,7 +878,9 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         memset(&quiet, 0, sizeof quiet);
         if (model->n_offices && lib_directory_load(root, &dl, &quiet, NULL) == 0)
             lib_check_offices(dl.directory, model, diags);
-        directory_free(dl.directory);
+        if (model->chain_written && lib_lists_load(root, &dl, &quiet, NULL) == 0)
+            lib_check_posts(dl.posts, model, diags);
+        library_free(&dl);
         diag_list_free(&quiet);
         free(root);
     }
@@ -801,7 +916,8 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     for (i = 0; i < n && !root; i++) {
         if (names[i][0] == '.')
             continue;
-        if (strcmp(names[i], "_triage.md") == 0 || strcmp(names[i], DIRECTORY_FILE) == 0) {
+        if (strcmp(names[i], "_triage.md") == 0 || strcmp(names[i], DIRECTORY_FILE) == 0 ||
+            strcmp(names[i], POSTS_FILE) == 0 || strcmp(names[i], WORKDAYS_FILE) == 0) {
             root = true;
         } else if (names[i][0] != '_') {
             if (!(p = path_join(path, names[i])))
@@ -858,6 +974,10 @@ void library_free(struct library *lib)
     free(lib->files);
     triage_free(lib->triage);
     directory_free(lib->directory);
+    posts_free(lib->posts);
+    free(lib->posts_text);
+    workdays_free(lib->calendar);
+    free(lib->calendar_text);
     diag_list_free(&lib->diags);
     memset(lib, 0, sizeof *lib);
 }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontmatter.h"
 #include "marker.h"
+#include "mdlimit.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -73,5 +75,54 @@ int mdtext_heading(const char *path, int line, cmark_node *h, char **text, size_
 out:
     free(raw);
     marker_free(&m);
+    return rc;
+}
+
+int mdtext_list_items(const char *path, const char *what, const char *text, size_t len,
+                      size_t max, mdtext_item_fn fn, void *ctx, struct diag_list *diags)
+{
+    struct frontmatter fm;
+    cmark_node *doc = NULL, *n, *item;
+    size_t i;
+    int rc = -1, r;
+
+    memset(&fm, 0, sizeof fm);
+    if (len > max) {
+        diag_error(diags, path, 1, "%s太大（超过 %zu KiB），没有读取", what, max / 1024);
+        return diags->oom ? -1 : 1;
+    }
+    if (!utf8_valid(text, len)) {
+        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+        return diags->oom ? -1 : 1;
+    }
+    if ((r = frontmatter_parse(path, text, len, &fm, diags)) < 0)
+        goto out;
+    for (i = 0; i < fm.n; i++)
+        diag_warn(diags, path, fm.items[i].line, "%s不使用「%s」，会被忽略", what, fm.items[i].key);
+    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
+                                     CMARK_OPT_DEFAULT)))
+        goto out;
+    if ((r = mdlimit_check(doc, path, fm.body_line, diags)) != 0) {
+        rc = r;
+        goto out;
+    }
+    for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+        if (cmark_node_get_type(n) != CMARK_NODE_LIST)
+            continue;
+        for (item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+            char *t = mdtext_inline(item, NULL);
+            if (!t)
+                goto out;
+            r = fn(ctx, t, cmark_node_get_start_line(item) + fm.body_line);
+            free(t);
+            if (r != 0)
+                goto out;
+        }
+    }
+    rc = diags->oom ? -1 : 0;
+out:
+    if (doc)
+        cmark_node_free(doc);
+    frontmatter_free(&fm);
     return rc;
 }

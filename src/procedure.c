@@ -19,13 +19,15 @@
 #include <strings.h>
 
 #include "directory.h"
+#include "posts.h"
 #include "mdlimit.h"
 #include "strbuf.h"
 #include "utf8.h"
 
 static const char *const known_meta_keys[] = {
     "id", "kind", "version", "review_by", "effective", "time_limit", "fee", "responsible",
-    "basis", "location", "hours", "phone", "audience", "keywords", "order",
+    "basis", "location", "hours", "phone", "audience", "keywords", "order", "pickup", "visit",
+    "followup",
 };
 
 static const struct {
@@ -40,6 +42,8 @@ static const struct {
     {"办理结果", SECTION_RESULT},      {"Result", SECTION_RESULT},
     {"注意事项", SECTION_NOTES},       {"Notes", SECTION_NOTES},
     {"常见问题", SECTION_FAQ},         {"FAQ", SECTION_FAQ},
+    {"办理流程", SECTION_CHAIN},       {"审核流程", SECTION_CHAIN},
+    {"Review chain", SECTION_CHAIN},
 };
 
 const char *procedure_section_kind_name(enum section_kind k)
@@ -48,7 +52,7 @@ const char *procedure_section_kind_name(enum section_kind k)
         [SECTION_ELIGIBILITY] = "eligibility", [SECTION_BASIS] = "basis",
         [SECTION_FEES] = "fees",               [SECTION_RESULT] = "result",
         [SECTION_NOTES] = "notes",             [SECTION_FAQ] = "faq",
-        [SECTION_INFO] = "info",
+        [SECTION_INFO] = "info",               [SECTION_CHAIN] = "chain",
     };
     return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "info";
 }
@@ -83,6 +87,7 @@ struct pctx {
     bool in_first_eligibility;  /* the section being read is that first one */
     bool conditions_taken;
     struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
+    int chain_line;             /* line of the chain block read, 0 if none yet */
     int oom;
 };
 
@@ -793,7 +798,8 @@ static bool pctx_step_staff_quote(struct pctx *c, cmark_node *bq)
     return true;
 }
 
-static bool is_form_block(cmark_node *n)
+/* A fenced block whose info string is `name` (form, chain). */
+static bool is_fenced(cmark_node *n, const char *name)
 {
     const char *info = cmark_node_get_fence_info(n);
     size_t len;
@@ -802,7 +808,209 @@ static bool is_form_block(cmark_node *n)
         return false;
     len = strlen(info);
     info = utf8_trim(info, &len);
-    return len == 4 && memcmp(info, "form", 4) == 0;
+    return len == strlen(name) && memcmp(info, name, len) == 0;
+}
+
+static bool is_form_block(cmark_node *n)
+{
+    return is_fenced(n, "form");
+}
+
+static bool stage_key_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > PROCEDURE_STAGE_KEY_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+/* Splits "a | b | c | d" into exactly four trimmed parts; false when the
+ * line has another number of parts. */
+static bool chain_split(const char *s, size_t n, const char *part[4], size_t len[4])
+{
+    size_t k = 0, start = 0, i;
+
+    for (i = 0; i <= n; i++) {
+        if (i < n && s[i] != '|')
+            continue;
+        if (k == 4)
+            return false;
+        len[k] = i - start;
+        part[k] = utf8_trim(s + start, &len[k]);
+        k++;
+        start = i + 1;
+    }
+    return k == 4;
+}
+
+/* One `key | label | post | days` line into st; false (reported) when bad. */
+static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
+                            struct proc_stage *st)
+{
+    const char *path = c->src->path, *part[4];
+    size_t len[4], i;
+    char *end, num[8];
+    long days;
+
+    if (!chain_split(t, n, part, len)) {
+        diag_error(c->diags, path, line,
+                   "审核环节应写成「编号 | 名称 | 岗位 | 工作日数」四部分，用 | 隔开，如「street | 街道审核 | civil | 10」");
+        return false;
+    }
+    if (!stage_key_valid(part[0], len[0])) {
+        diag_error(c->diags, path, line,
+                   "环节编号「%.*s」无效：用小写英文字母开头，只能有小写字母、数字和 _，最长 %d 个字符",
+                   (int)len[0], part[0], PROCEDURE_STAGE_KEY_MAX);
+        return false;
+    }
+    if (len[1] == 0 || len[1] > PROCEDURE_STAGE_LABEL_MAX) {
+        diag_error(c->diags, path, line, len[1] ? "环节名称太长，最多 %d 字节" : "环节 %.*s 缺少名称",
+                   len[1] ? PROCEDURE_STAGE_LABEL_MAX : (int)len[0], part[0]);
+        return false;
+    }
+    if (!posts_id_valid(part[2], len[2])) {
+        diag_error(c->diags, path, line,
+                   "岗位编号「%.*s」无效：应是 _posts.md 里的编号，如 window、civil",
+                   (int)len[2], part[2]);
+        return false;
+    }
+    for (i = 0; i < len[3] && part[3][i] >= '0' && part[3][i] <= '9'; i++)
+        ;
+    days = -1;
+    if (len[3] && i == len[3] && len[3] < sizeof num) {
+        memcpy(num, part[3], len[3]);
+        num[len[3]] = '\0';
+        days = strtol(num, &end, 10);
+    }
+    if (days < 0 || days > PROCEDURE_STAGE_DAYS_MAX) {
+        diag_error(c->diags, path, line,
+                   "时限「%.*s」不对：应是 0 到 %d 之间的工作日数（0 表示当天办结）",
+                   (int)len[3], part[3], PROCEDURE_STAGE_DAYS_MAX);
+        return false;
+    }
+    memset(st, 0, sizeof *st);
+    memcpy(st->key, part[0], len[0]);
+    memcpy(st->post, part[2], len[2]);
+    st->days = (int)days;
+    st->line = line;
+    if (!(st->label = strndup(part[1], len[1])))
+        c->oom = 1;
+    return !c->oom;
+}
+
+/* A ```chain block in a 办理流程 section: one stage per non-blank line;
+ * `#` starts a comment. */
+static void pctx_chain(struct pctx *c, cmark_node *code)
+{
+    struct procedure *p = c->p;
+    const char *lit = cmark_node_get_literal(code), *s, *eol;
+    int line = pctx_line(c, code) + 1; /* the fence is the block's first line */
+    size_t i;
+
+    if (c->chain_line) {
+        diag_error(c->diags, c->src->path, line - 1,
+                   "一个事项只能有一个 chain 审核链（第 %d 行已经有了）", c->chain_line);
+        return;
+    }
+    c->chain_line = line - 1;
+    p->chain_written = true;
+    for (s = lit ? lit : ""; *s && !c->oom; s = *eol ? eol + 1 : eol, line++) {
+        struct proc_stage st, *v;
+        const char *t;
+        size_t n;
+
+        eol = strchr(s, '\n');
+        if (!eol)
+            eol = s + strlen(s);
+        n = (size_t)(eol - s);
+        t = utf8_trim(s, &n);
+        if (n == 0 || t[0] == '#')
+            continue;
+        if (p->n_stages >= PROCEDURE_MAX_STAGES) {
+            diag_error(c->diags, c->src->path, line, "审核环节太多，最多 %d 个", PROCEDURE_MAX_STAGES);
+            return;
+        }
+        if (!pctx_stage_line(c, t, n, line, &st))
+            continue;
+        for (i = 0; i < p->n_stages; i++)
+            if (strcmp(p->stages[i].key, st.key) == 0)
+                break;
+        if (i < p->n_stages) {
+            diag_error(c->diags, c->src->path, line, "环节编号 %s 重复了（第 %d 行已经用过）", st.key,
+                       p->stages[i].line);
+            free(st.label);
+            continue;
+        }
+        if (!(v = realloc(p->stages, (p->n_stages + 1) * sizeof *v))) {
+            free(st.label);
+            c->oom = 1;
+            return;
+        }
+        p->stages = v;
+        p->stages[p->n_stages++] = st;
+        if (strbuf_puts(&c->text, st.label) != 0 || strbuf_putc(&c->text, ' ') != 0)
+            c->oom = 1;
+    }
+    if (p->n_stages == 0 && !c->oom)
+        diag_error(c->diags, c->src->path, c->chain_line,
+                   "chain 审核链是空的：每行写一个环节「编号 | 名称 | 岗位 | 工作日数」");
+}
+
+int procedure_time_limit_days(const char *tl)
+{
+    static const char unit[] = "个工作日";
+    size_t i = 0;
+    long n;
+
+    if (!tl)
+        return -1;
+    while (tl[i] >= '0' && tl[i] <= '9')
+        i++;
+    if (i == 0 || i > 3)
+        return -1;
+    n = strtol(tl, NULL, 10);
+    if (tl[i] == ' ')
+        i++;
+    return strcmp(tl + i, unit) == 0 ? (int)n : -1;
+}
+
+int procedure_chain_days(const struct procedure *p)
+{
+    size_t i;
+    int total = 0;
+
+    for (i = 0; i < p->n_stages; i++)
+        total += p->stages[i].days;
+    return total;
+}
+
+/* After the body: the implicit stage when there is no chain, and the
+ * time_limit that promises something other than the chain's total. */
+static void pctx_chain_finish(struct pctx *c)
+{
+    struct procedure *p = c->p;
+    const struct fm_entry *e = frontmatter_get(&p->meta, "time_limit");
+    int n = procedure_time_limit_days(e ? e->value : NULL);
+
+    if (p->chain_written) {
+        if (n >= 0 && p->n_stages && n != procedure_chain_days(p))
+            diag_warn(c->diags, c->src->path, e->line,
+                      "time_limit 写的是 %d 个工作日，但审核链各环节加起来是 %d 个工作日；请核对",
+                      n, procedure_chain_days(p));
+        return;
+    }
+    if (!(p->stages = calloc(1, sizeof *p->stages)) || !(p->stages[0].label = strdup("窗口办理"))) {
+        c->oom = 1;
+        return;
+    }
+    p->n_stages = 1;
+    strcpy(p->stages[0].key, "handle");
+    strcpy(p->stages[0].post, "window");
+    p->stages[0].days = n > 0 ? (n > PROCEDURE_STAGE_DAYS_MAX ? PROCEDURE_STAGE_DAYS_MAX : n) : 0;
 }
 
 static void pctx_block(struct pctx *c, cmark_node *n)
@@ -855,11 +1063,22 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             pctx_take_conditions(c, n);
         if (is_form_block(n))
             diag_error(c->diags, path, line, "form 表单只能写在步骤里，「%s」是信息部分", s->title);
+        if (is_fenced(n, "chain")) {
+            /* shown as the list of stages (the chain JSON), not as code */
+            if (s->kind == SECTION_CHAIN)
+                pctx_chain(c, n);
+            else
+                diag_error(c->diags, path, line,
+                           "chain 审核链只能写在「## 办理流程」部分里，「%s」不是", s->title);
+            return;
+        }
         pctx_render(c, n);
         return;
     }
     case PS_STEP:
-        if (t == CMARK_NODE_LIST) {
+        if (is_fenced(n, "chain")) {
+            diag_error(c->diags, path, line, "chain 审核链只能写在「## 办理流程」部分里，不能写在步骤里");
+        } else if (t == CMARK_NODE_LIST) {
             pctx_step_list(c, n);
         } else if (is_form_block(n)) {
             pctx_step_form(c, n);
@@ -870,6 +1089,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
     case PS_SUMMARY:
         if (is_form_block(n))
             diag_error(c->diags, path, line, "form 表单只能写在步骤（## 标题）里");
+        if (is_fenced(n, "chain"))
+            diag_error(c->diags, path, line, "chain 审核链只能写在「## 办理流程」部分里");
         pctx_render(c, n);
         return;
     }
@@ -1010,6 +1231,28 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
                            e->value);
                 continue;
             }
+        } else if (strcmp(e->key, "pickup") == 0 || strcmp(e->key, "visit") == 0) {
+            if (strcmp(e->value, "yes") != 0) {
+                diag_error(c->diags, path, e->line,
+                           "%s 只能写 yes（%s）；不需要时请删去这一行，不能写「%s」", e->key,
+                           e->key[0] == 'p' ? "结果在窗口领取" : "可以上门办理", e->value);
+                continue;
+            }
+            if (e->key[0] == 'p')
+                p->pickup = true;
+            else
+                p->visit = true;
+        } else if (strcmp(e->key, "followup") == 0) {
+            char *end;
+            long v = strtol(e->value, &end, 10);
+            if (!*e->value || *end || e->value[0] < '0' || e->value[0] > '9' ||
+                v > PROCEDURE_STAGE_DAYS_MAX) {
+                diag_error(c->diags, path, e->line,
+                           "followup 应是办结后回访的工作日数（0 到 %d 的整数，如 3），不能是「%s」",
+                           PROCEDURE_STAGE_DAYS_MAX, e->value);
+                continue;
+            }
+            p->followup = (int)v;
         } else if (strcmp(e->key, "order") == 0) {
             char *end;
             long v = strtol(e->value, &end, 10);
@@ -1070,6 +1313,7 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
     c.p = p;
     c.diags = diags;
     p->order = 1000;
+    p->followup = -1;
     if (!pctx_text_ok(&c, src->text, src->len)) {
         rc = 1;
         goto out;
@@ -1114,6 +1358,9 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
                    "没有任何步骤：除办理条件等信息部分外，至少要有一个 ## 步骤标题"
                    "（政策文件请在开头写 kind: policy）");
     pctx_check_model(&c);
+    pctx_chain_finish(&c);
+    if (c.oom)
+        goto out;
     if (!p->summary_html && !(p->summary_html = strdup("")))
         goto out;
     {
@@ -1279,5 +1526,8 @@ void procedure_free(struct procedure *p)
     for (i = 0; i < p->n_offices; i++)
         free(p->offices[i].name);
     free(p->offices);
+    for (i = 0; i < p->n_stages; i++)
+        free(p->stages[i].label);
+    free(p->stages);
     free(p);
 }

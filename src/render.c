@@ -110,6 +110,31 @@ static char *render_finish(cJSON *root, int rc)
     return s;
 }
 
+/* "chain":[{"key","label","post","days"}]: the stages, the implicit one
+ * included, so a page never has to know the format's default. */
+static int render_chain(cJSON *root, const struct procedure *p)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "chain");
+    size_t i;
+
+    if (!arr)
+        return -1;
+    for (i = 0; i < p->n_stages; i++) {
+        const struct proc_stage *st = &p->stages[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        if (!cJSON_AddStringToObject(o, "key", st->key) ||
+            !cJSON_AddStringToObject(o, "label", st->label) ||
+            !cJSON_AddStringToObject(o, "post", st->post) ||
+            !cJSON_AddNumberToObject(o, "days", st->days))
+            return -1;
+    }
+    return 0;
+}
+
 char *render_procedure_detail(const struct procedure *p)
 {
     cJSON *root = cJSON_CreateObject(), *meta, *secs, *conds, *steps;
@@ -146,7 +171,7 @@ char *render_procedure_detail(const struct procedure *p)
             !cJSON_AddStringToObject(o, "html", s->html ? s->html : ""))
             goto out;
     }
-    if (!(conds = cJSON_AddArrayToObject(root, "conditions")))
+    if (render_chain(root, p) != 0 || !(conds = cJSON_AddArrayToObject(root, "conditions")))
         goto out;
     for (i = 0; i < p->n_conditions; i++) {
         cJSON *s = cJSON_CreateString(p->conditions[i]);
@@ -198,12 +223,18 @@ static const struct {
 
 /* Whether the one-page notice prints the fact of front matter key `key`:
  * not the fee or the basis when a section of the file says it in full
- * (收费标准, 设定依据), so the sheet says nothing twice. */
+ * (收费标准, 设定依据), nor a time_limit of N working days that the chain's
+ * row already gives as its total, so the sheet says nothing twice. */
 static bool render_print_fact(const struct procedure *p, const char *key)
 {
+    const struct fm_entry *e;
     enum section_kind k;
     size_t i;
 
+    if (strcmp(key, "time_limit") == 0) {
+        e = frontmatter_get(&p->meta, key);
+        return !p->chain_written || procedure_time_limit_days(e ? e->value : NULL) != procedure_chain_days(p);
+    }
     if (strcmp(key, "fee") == 0)
         k = SECTION_FEES;
     else if (strcmp(key, "basis") == 0)
@@ -225,6 +256,23 @@ static bool render_label_before(const struct proc_step *st, size_t j)
         if (strcmp(st->fields[k].label, st->fields[j].label) == 0)
             return true;
     return false;
+}
+
+/* The chain on one line, each stage with its limit:
+ * 社区受理初审（1个工作日）→ 街道审核（10个工作日）. */
+static int render_print_stages(struct strbuf *sb, const struct procedure *p)
+{
+    size_t i;
+    int rc = strbuf_puts(sb, "<span class=\"stages\">");
+
+    for (i = 0; i < p->n_stages; i++) {
+        const struct proc_stage *st = &p->stages[i];
+        if (i)
+            rc |= strbuf_puts(sb, " → ");
+        rc |= strbuf_put_html(sb, st->label, strlen(st->label));
+        rc |= st->days ? strbuf_printf(sb, "（%d个工作日）", st->days) : strbuf_puts(sb, "（当天）");
+    }
+    return rc | strbuf_printf(sb, "，合计%d个工作日。</span>", procedure_chain_days(p));
 }
 
 char *render_procedure_print(const struct procedure *p)
@@ -251,6 +299,18 @@ char *render_procedure_print(const struct procedure *p)
         rc |= print_text(&sb, "dt", print_facts[i].label);
         rc |= print_text(&sb, "dd", e->value);
     }
+    /* the chain is a row of the facts, not a section of its own: the
+     * sheet has one page, and the stages fit on a line or two */
+    for (i = 0; i < p->n_sections; i++) {
+        if (p->sections[i].kind != SECTION_CHAIN)
+            continue;
+        rc |= print_text(&sb, "dt", p->sections[i].title);
+        rc |= strbuf_puts(&sb, "<dd>");
+        rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");
+        if (p->chain_written)
+            rc |= render_print_stages(&sb, p);
+        rc |= strbuf_puts(&sb, "</dd>\n");
+    }
     rc |= strbuf_puts(&sb, "</dl>\n");
     for (i = 0; i < p->n_steps; i++)
         items += p->steps[i].n_items;
@@ -272,6 +332,8 @@ char *render_procedure_print(const struct procedure *p)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     for (i = 0; i < p->n_sections; i++) {
+        if (p->sections[i].kind == SECTION_CHAIN)
+            continue; /* a row of the facts above */
         rc |= strbuf_puts(&sb, "<section>");
         rc |= print_text(&sb, "h2", p->sections[i].title);
         rc |= strbuf_puts(&sb, p->sections[i].html ? p->sections[i].html : "");

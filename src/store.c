@@ -460,6 +460,33 @@ static const char sql_directory_upsert[] =
     " loaded_at = excluded.loaded_at";
 static const char sql_directory_delete[] = "DELETE FROM directory";
 
+static char *store_render_text(const void *m)
+{
+    return strdup(m);
+}
+
+static const char sql_posts_upsert[] =
+    "INSERT INTO posts (one, hash, text, loaded_at) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (one) DO UPDATE SET hash = excluded.hash, text = excluded.text,"
+    " loaded_at = excluded.loaded_at";
+static const char sql_posts_delete[] = "DELETE FROM posts";
+static const char sql_calendar_upsert[] =
+    "INSERT INTO calendar (one, hash, text, loaded_at) VALUES (1, ?1, ?2, ?3)"
+    " ON CONFLICT (one) DO UPDATE SET hash = excluded.hash, text = excluded.text,"
+    " loaded_at = excluded.loaded_at";
+static const char sql_calendar_delete[] = "DELETE FROM calendar";
+
+static int store_lists(struct db *db, const struct library *lib, const char *now)
+{
+    if (store_last_good(db, lib->has_posts, lib->posts_text != NULL, store_render_text,
+                        lib->posts_text, lib->posts_hash, sql_posts_upsert, sql_posts_delete,
+                        now) != 0)
+        return -1;
+    return store_last_good(db, lib->has_calendar, lib->calendar_text != NULL, store_render_text,
+                           lib->calendar_text, lib->calendar_hash, sql_calendar_upsert,
+                           sql_calendar_delete, now);
+}
+
 static int store_triage(struct db *db, const struct library *lib, const char *now)
 {
     return store_last_good(db, lib->has_triage, lib->triage != NULL, store_render_triage,
@@ -502,7 +529,8 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
             goto fail;
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
-        store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0)
+        store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
+        store_lists(db, lib, now) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
@@ -524,6 +552,24 @@ static const char sql_snap_procs[] =
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
 static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
 static const char sql_snap_directory[] = "SELECT json FROM directory WHERE one = 1";
+static const char sql_snap_posts[] = "SELECT text FROM posts WHERE one = 1";
+static const char sql_snap_calendar[] = "SELECT text FROM calendar WHERE one = 1";
+
+/* One optional row's text handed to set; 0, or -1. */
+static int store_snap_text(struct db *db, const char *sql, struct catalog *c,
+                           int (*set)(struct catalog *, const char *))
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int r, rc = -1;
+
+    if (!st)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE || (r == SQLITE_ROW && set(c, (const char *)sqlite3_column_text(st, 0)) == 0))
+        rc = 0;
+    sqlite3_reset(st);
+    return rc;
+}
 
 int store_catalog_build(struct db *db, struct catalog **out)
 {
@@ -568,6 +614,11 @@ int store_catalog_build(struct db *db, struct catalog **out)
         catalog_set_directory(c, (const char *)sqlite3_column_text(st, 0)) != 0)
         goto out;
     if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto out;
+    sqlite3_reset(st);
+    st = NULL;
+    if (store_snap_text(db, sql_snap_posts, c, catalog_set_posts) != 0 ||
+        store_snap_text(db, sql_snap_calendar, c, catalog_set_calendar) != 0)
         goto out;
     if (catalog_finish(c) != 0)
         goto out;

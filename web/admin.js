@@ -11,7 +11,8 @@
 //   #/new                                a new file: category and id
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
 //   #/edit?special=NAME                  the editor for _triage.md (_triage),
-//                                        _directory.md (_directory) or a
+//                                        _directory.md (_directory), _posts.md,
+//                                        _calendar.md or a
 //                                        category's README.md (its id)
 import { el, contentHtml, stepLabel, busy } from './core.js';
 import { api } from './api.js';
@@ -159,7 +160,8 @@ async function listView() {
   fill();
 }
 
-// The files that are not procedures: the triage, the directory and each
+// The files that are not procedures: the triage, the directory, the posts,
+// the working-day calendar and each
 // category's README.md (the folders the list knows), edited like a
 // procedure file but without a preview.
 function otherFiles(procs) {
@@ -170,6 +172,8 @@ function otherFiles(procs) {
   return el('ul', { class: 'other-files', id: 'other-files' },
     link('_triage', '分诊问答', '_triage.md'),
     link('_directory', '其他办事地点', '_directory.md'),
+    link('_posts', '岗位', '_posts.md'),
+    link('_calendar', '工作日日历', '_calendar.md'),
     cats.map((c) => link(c, `分类说明：${c}`, `${c}/README.md`)));
 }
 

@@ -1,7 +1,7 @@
 // Browsing screens: home with search, categories, policy documents, a
 // procedure's overview, the one-time notice and the triage questions.
 
-import { t } from './i18n.js';
+import { t, paren } from './i18n.js';
 import {
   el, zh, show, go, state, button, bigButton, backButton,
   contentHtml, stepLabel, friendly, KIOSK,
@@ -166,6 +166,15 @@ function materials(p) {
       cond ? el('span', { class: 'note' }, t('someCases')) : null)));
 }
 
+// The review chain's stages in order, each with its time limit: what
+// happens after the window accepts the application, and how long it may take.
+function chainList(chain) {
+  if (!chain || !chain.length) return null;
+  return el('ol', { class: 'steps-list chain-list' }, chain.map(st =>
+    el('li', {}, zh('span', {}, st.label),
+      el('span', { class: 'note' }, paren(st.days ? t('chainDays', { n: st.days }) : t('chainSameDay'))))));
+}
+
 function section(title, ...body) {
   const id = 'sec-' + Math.random().toString(36).slice(2, 8);
   return el('section', { class: 'card', 'aria-labelledby': id }, el('h2', { id }, title), ...body);
@@ -201,7 +210,7 @@ export async function overviewScreen(id) {
   }
   for (const s of p.sections)
     if (s !== elig) parts.push(el('section', { class: 'card', lang: 'zh-CN' },
-      el('h2', {}, s.title), contentHtml(s.html)));
+      el('h2', {}, s.title), contentHtml(s.html), s.kind === 'chain' ? chainList(p.chain) : null));
   parts.push(el('div', { class: 'actions actions-sticky' },
     button(t('printNotice'), () => go('#/p/' + encodeURIComponent(p.id) + '/print'), 'btn btn-secondary'),
     policy ? null : button(t('start'), ev => startCase(p, ev.currentTarget), 'btn btn-primary')));

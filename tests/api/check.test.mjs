@@ -172,7 +172,7 @@ describe('the same file inside a procedures tree gives the same report', () => {
   }
 });
 
-describe('triage trees', () => {
+describe('trees (triage, directory, posts and calendar)', () => {
   for (const t of trees) {
     const expected = () => fs.readFileSync(path.join(FIX_ABS, `${t}.expected`), 'utf8');
     it(`spkiosk check ${FIX}/${t}`, () => {
@@ -181,11 +181,15 @@ describe('triage trees', () => {
     it(`spkiosk check ${FIX}/${t}/ (trailing slash) gives the same report`, () => {
       assertReport(check([`${FIX}/${t}/`]), expected(), `${t}/`);
     });
-    it(`spkiosk check ${FIX}/${t}/_triage.md reports that file's lines`, () => {
-      const p = `${FIX}/${t}/_triage.md:`;
-      const own = expected().split('\n').filter((l) => l.startsWith(p)).map((l) => `${l}\n`).join('');
-      assertReport(check([`${FIX}/${t}/_triage.md`]), own, `${t}/_triage.md`);
-    });
+    // each special file at the tree's top (_triage.md, _posts.md, _calendar.md…)
+    const special = fs.readdirSync(path.join(FIX_ABS, t)).filter((n) => /^_.*\.md$/.test(n));
+    for (const name of special) {
+      it(`spkiosk check ${FIX}/${t}/${name} reports that file's lines`, () => {
+        const p = `${FIX}/${t}/${name}:`;
+        const own = expected().split('\n').filter((l) => l.startsWith(p)).map((l) => `${l}\n`).join('');
+        assertReport(check([`${FIX}/${t}/${name}`]), own, `${t}/${name}`);
+      });
+    }
   }
 });
 

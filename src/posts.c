@@ -1,0 +1,118 @@
+/* posts: `_posts.md` read into (id, name) pairs through the list-of-entries
+ * reader the calendar also uses. */
+#include "posts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdtext.h"
+#include "utf8.h"
+
+bool posts_id_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > POSTS_ID_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+              s[i] == '-'))
+            return false;
+    return true;
+}
+
+const struct post *posts_find(const struct posts *ps, const char *id)
+{
+    size_t i;
+
+    for (i = 0; ps && i < ps->n; i++)
+        if (strcmp(ps->v[i].id, id) == 0)
+            return &ps->v[i];
+    return NULL;
+}
+
+struct postctx {
+    const char *path;
+    struct diag_list *diags;
+    struct posts *ps;
+    size_t seen;
+};
+
+static int posts_item(void *ctx, const char *text, int line)
+{
+    struct postctx *c = ctx;
+    const struct post *first;
+    struct post *p;
+    const char *name;
+    size_t idn = strcspn(text, " \t"), n;
+
+    if (++c->seen > POSTS_MAX) {
+        if (c->seen == POSTS_MAX + 1)
+            diag_error(c->diags, c->path, line, "岗位太多，最多 %d 个", POSTS_MAX);
+        return c->diags->oom ? -1 : 0;
+    }
+    n = strlen(text) - idn;
+    name = utf8_trim(text + idn, &n);
+    if (!posts_id_valid(text, idn)) {
+        diag_error(c->diags, c->path, line,
+                   "这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
+                   POSTS_ID_MAX);
+        return c->diags->oom ? -1 : 0;
+    }
+    if (n == 0 || n > POSTS_NAME_MAX) {
+        diag_error(c->diags, c->path, line, n ? "岗位名称太长，最多 %d 字节" : "岗位 %.*s 缺少名称：编号后面空一格写岗位名称",
+                   n ? POSTS_NAME_MAX : (int)idn, text);
+        return c->diags->oom ? -1 : 0;
+    }
+    if (!(p = realloc(c->ps->v, (c->ps->n + 1) * sizeof *p)))
+        return -1;
+    c->ps->v = p;
+    p = &c->ps->v[c->ps->n];
+    memset(p, 0, sizeof *p);
+    memcpy(p->id, text, idn);
+    p->line = line;
+    if ((first = posts_find(c->ps, p->id))) {
+        diag_error(c->diags, c->path, line, "岗位编号 %s 重复了（第 %d 行已经用过）", p->id, first->line);
+        return c->diags->oom ? -1 : 0;
+    }
+    if (!(p->name = strndup(name, n)))
+        return -1;
+    c->ps->n++;
+    return 0;
+}
+
+int posts_parse(const char *path, const char *text, size_t len, struct posts **out,
+                struct diag_list *diags)
+{
+    struct postctx c;
+    size_t errors0 = diags->errors;
+    int r;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    c.diags = diags;
+    if (!(c.ps = calloc(1, sizeof *c.ps)))
+        return -1;
+    r = mdtext_list_items(path, "岗位文件", text, len, POSTS_FILE_MAX, posts_item, &c, diags);
+    if (r < 0 || diags->oom) {
+        posts_free(c.ps);
+        return -1;
+    }
+    if (r == 0 && c.seen == 0)
+        diag_error(diags, path, 1, "岗位文件里没有岗位：每个岗位写一行「- 编号 名称」，如「- window 综合窗口（A岗）」");
+    *out = c.ps;
+    return diags->oom ? -1 : diags->errors > errors0 ? 1 : 0;
+}
+
+void posts_free(struct posts *ps)
+{
+    size_t i;
+
+    if (!ps)
+        return;
+    for (i = 0; i < ps->n; i++)
+        free(ps->v[i].name);
+    free(ps->v);
+    free(ps);
+}

@@ -1,0 +1,242 @@
+/* workdays: `_calendar.md` read into a sorted table of 休/班 dates, and the
+ * working-day arithmetic over it. Days are counted one by one: limits are
+ * at most 365 working days, so a bounded walk is simpler to trust than
+ * skipping whole weeks around holidays. */
+#include "workdays.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "mdtext.h"
+#include "utf8.h"
+
+static bool workdays_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int workdays_month_len(int y, int m)
+{
+    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return m == 2 && workdays_leap(y) ? 29 : len[m - 1];
+}
+
+bool workdays_date_valid(int ymd)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+
+    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+           d <= workdays_month_len(y, m);
+}
+
+int workdays_next_day(int ymd)
+{
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+
+    if (!workdays_date_valid(ymd))
+        return 0;
+    if (d < workdays_month_len(y, m))
+        return ymd + 1;
+    if (m < 12)
+        return y * 10000 + (m + 1) * 100 + 1;
+    return y < 9999 ? (y + 1) * 10000 + 101 : 0;
+}
+
+int workdays_weekday(int ymd)
+{
+    /* Sakamoto's method: 0 Sunday; shifted to 0 Monday */
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100, w;
+
+    if (!workdays_date_valid(ymd))
+        return -1;
+    if (m < 3)
+        y--;
+    w = (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+    return (w + 6) % 7;
+}
+
+static const struct workdays_entry *workdays_find(const struct workdays *cal, int ymd)
+{
+    size_t lo = 0, hi = cal ? cal->n : 0;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cal->v[mid].ymd == ymd)
+            return &cal->v[mid];
+        if (cal->v[mid].ymd < ymd)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool workdays_is_working(const struct workdays *cal, int ymd)
+{
+    const struct workdays_entry *e;
+    int w = workdays_weekday(ymd);
+
+    if (w < 0)
+        return false;
+    if ((e = workdays_find(cal, ymd)))
+        return e->mark == WORKDAYS_WORK;
+    return w < 5;
+}
+
+int workdays_due(const struct workdays *cal, int start, int n)
+{
+    int d = start, k = 0, span;
+
+    if (n < 0 || !workdays_date_valid(start))
+        return 0;
+    if (n == 0) {
+        for (span = 0; span < WORKDAYS_MAX_SPAN && d; span++, d = workdays_next_day(d))
+            if (workdays_is_working(cal, d))
+                return d;
+        return 0;
+    }
+    for (span = 0; span < WORKDAYS_MAX_SPAN && d; span++) {
+        d = workdays_next_day(d);
+        if (d && workdays_is_working(cal, d) && ++k == n)
+            return d;
+    }
+    return 0;
+}
+
+int workdays_between(const struct workdays *cal, int a, int b)
+{
+    int d = a, k = 0, span;
+
+    if (!workdays_date_valid(a) || !workdays_date_valid(b))
+        return 0;
+    if (b < a)
+        return -workdays_between(cal, b, a);
+    for (span = 0; span < WORKDAYS_MAX_SPAN && d && d < b; span++) {
+        d = workdays_next_day(d);
+        if (d && workdays_is_working(cal, d))
+            k++;
+    }
+    return k;
+}
+
+struct wctx {
+    const char *path;
+    struct diag_list *diags;
+    struct workdays *cal;
+    size_t cap;
+};
+
+static const char workdays_rest[] = "休", workdays_work[] = "班";
+
+/* "YYYY-MM-DD 休": the date and the word, white space between. */
+static int wctx_item(void *ctx, const char *text, int line)
+{
+    struct wctx *c = ctx;
+    struct workdays_entry *e;
+    char date[11];
+    const char *word;
+    size_t n;
+    int y, m, d;
+    enum workdays_mark mark;
+
+    if (c->cal->n >= WORKDAYS_MAX_ENTRIES) {
+        if (c->cal->n == WORKDAYS_MAX_ENTRIES)
+            diag_error(c->diags, c->path, line, "日历里的日期太多，最多 %d 个", WORKDAYS_MAX_ENTRIES);
+        c->cal->n++; /* counted so that the error is given once; never indexed */
+        return c->diags->oom ? -1 : 0;
+    }
+    n = strlen(text);
+    if (n < 10 || (text[10] != ' ' && text[10] != '\t' && text[10] != '\0')) {
+        diag_error(c->diags, c->path, line,
+                   "这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班");
+        return c->diags->oom ? -1 : 0;
+    }
+    memcpy(date, text, 10);
+    date[10] = '\0';
+    if (!frontmatter_date_parse(date, &y, &m, &d) || !workdays_date_valid(y * 10000 + m * 100 + d)) {
+        diag_error(c->diags, c->path, line, "「%s」不是 YYYY-MM-DD 格式的真实日期", date);
+        return c->diags->oom ? -1 : 0;
+    }
+    n -= 10;
+    word = utf8_trim(text + 10, &n);
+    if (n == sizeof workdays_rest - 1 && memcmp(word, workdays_rest, n) == 0) {
+        mark = WORKDAYS_REST;
+    } else if (n == sizeof workdays_work - 1 && memcmp(word, workdays_work, n) == 0) {
+        mark = WORKDAYS_WORK;
+    } else {
+        diag_error(c->diags, c->path, line,
+                   "日期后面只能写「休」（工作日放假）或「班」（周末上班），不能是「%.*s」", (int)n, word);
+        return c->diags->oom ? -1 : 0;
+    }
+    if (c->cal->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        if (!(e = realloc(c->cal->v, cap * sizeof *e)))
+            return -1;
+        c->cal->v = e;
+        c->cap = cap;
+    }
+    e = &c->cal->v[c->cal->n++];
+    e->ymd = y * 10000 + m * 100 + d;
+    e->mark = mark;
+    e->line = line;
+    return 0;
+}
+
+static int workdays_entry_cmp(const void *a, const void *b)
+{
+    const struct workdays_entry *x = a, *y = b;
+
+    if (x->ymd != y->ymd)
+        return (x->ymd > y->ymd) - (x->ymd < y->ymd);
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+int workdays_parse(const char *path, const char *text, size_t len, struct workdays **out,
+                   struct diag_list *diags)
+{
+    struct wctx c;
+    size_t errors0 = diags->errors, i;
+    int rc = -1, r;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    c.diags = diags;
+    if (!(c.cal = calloc(1, sizeof *c.cal)))
+        return -1;
+    r = mdtext_list_items(path, "日历文件", text, len, WORKDAYS_FILE_MAX, wctx_item, &c, diags);
+    if (r < 0)
+        goto out;
+    if (c.cal->n > WORKDAYS_MAX_ENTRIES)
+        c.cal->n = WORKDAYS_MAX_ENTRIES;
+    if (c.cal->n)
+        qsort(c.cal->v, c.cal->n, sizeof *c.cal->v, workdays_entry_cmp);
+    for (i = 1; i < c.cal->n; i++)
+        if (c.cal->v[i].ymd == c.cal->v[i - 1].ymd)
+            diag_error(diags, path, c.cal->v[i].line, "日期 %04d-%02d-%02d 重复了（第 %d 行已经写过）",
+                       c.cal->v[i].ymd / 10000, c.cal->v[i].ymd / 100 % 100, c.cal->v[i].ymd % 100,
+                       c.cal->v[i - 1].line);
+    if (diags->oom)
+        goto out;
+    if (r > 0 || diags->errors > errors0) {
+        rc = 1;
+        goto out;
+    }
+    *out = c.cal;
+    c.cal = NULL;
+    rc = 0;
+out:
+    workdays_free(c.cal);
+    return rc;
+}
+
+void workdays_free(struct workdays *cal)
+{
+    if (!cal)
+        return;
+    free(cal->v);
+    free(cal);
+}

@@ -1,0 +1,77 @@
+/* Unit tests for the posts and the working-day calendar in the catalog
+ * snapshot: what later code counts due dates with. A load publishes them;
+ * a broken file leaves the last good one live; a deleted one is gone. */
+#include <criterion/criterion.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "casedb.h"
+#include "catalog.h"
+#include "loader.h"
+#include "posts.h"
+#include "workdays.h"
+
+static void tree_write(struct casedb *t, const char *name, const char *text)
+{
+    char path[160];
+
+    snprintf(path, sizeof path, "%s/tree/%s", t->dir, name);
+    casedb_write(path, text);
+}
+
+static void reload(struct casedb *t)
+{
+    char path[160];
+
+    snprintf(path, sizeof path, "%s/tree", t->dir);
+    cr_assert_eq(loader_run(t->db, path), 0);
+}
+
+Test(catalog_lists, published_kept_when_broken_dropped_when_deleted)
+{
+    struct casedb t;
+    struct catalog *c;
+    char path[160];
+
+    casedb_open(&t);
+    c = catalog_acquire();
+    cr_assert_null(catalog_calendar(c));
+    cr_assert_null(catalog_posts(c));
+    catalog_release(c);
+
+    tree_write(&t, "_calendar.md", "- 2026-10-01 休\n- 2026-10-10 班\n");
+    tree_write(&t, "_posts.md", "- window 综合窗口（A岗）\n- civil 民政专干\n");
+    reload(&t);
+    c = catalog_acquire();
+    cr_assert_not_null(catalog_calendar(c));
+    cr_assert(!workdays_is_working(catalog_calendar(c), 20261001));
+    cr_assert(workdays_is_working(catalog_calendar(c), 20261010));
+    cr_assert_eq(workdays_due(catalog_calendar(c), 20260930, 1), 20261002);
+    cr_assert_str_eq(posts_find(catalog_posts(c), "civil")->name, "民政专干");
+    catalog_release(c);
+
+    /* broken: the last good versions stay */
+    tree_write(&t, "_calendar.md", "- 2026-10-01 放假\n");
+    tree_write(&t, "_posts.md", "- Civil 民政专干\n");
+    reload(&t);
+    c = catalog_acquire();
+    cr_assert(!workdays_is_working(catalog_calendar(c), 20261001));
+    cr_assert_not_null(posts_find(catalog_posts(c), "window"));
+    catalog_release(c);
+
+    /* deleted: gone */
+    snprintf(path, sizeof path, "%s/tree/_calendar.md", t.dir);
+    cr_assert_eq(unlink(path), 0);
+    snprintf(path, sizeof path, "%s/tree/_posts.md", t.dir);
+    cr_assert_eq(unlink(path), 0);
+    reload(&t);
+    c = catalog_acquire();
+    cr_assert_null(catalog_calendar(c));
+    cr_assert_null(catalog_posts(c));
+    catalog_release(c);
+    casedb_close(&t);
+}

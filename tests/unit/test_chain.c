@@ -1,0 +1,249 @@
+/* Unit tests for the review chain: `_posts.md` read into posts, the
+ * `chain` block and pickup/visit/followup read into the procedure model,
+ * the implicit stage, and every error and warning at its line. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "posts.h"
+#include "procedure.h"
+
+#define PATH "social-assistance/dibao.md"
+#include "expect.h"
+
+static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static int parse(const char *text, struct procedure **p, struct diag_list *l)
+{
+    struct procedure_src src;
+
+    memset(l, 0, sizeof *l);
+    memset(&src, 0, sizeof src);
+    src.path = PATH;
+    src.id = "dibao";
+    src.category = "social-assistance";
+    src.text = text;
+    src.len = strlen(text);
+    src.hash = HASH;
+    return procedure_parse(&src, p, l);
+}
+
+static const char chained[] =
+    "---\n"                                           /* 1 */
+    "time_limit: 26个工作日\n"                        /* 2 */
+    "pickup: yes\n"                                   /* 3 */
+    "visit: yes\n"                                    /* 4 */
+    "followup: 3\n"                                   /* 5 */
+    "---\n"                                           /* 6 */
+    "# 最低生活保障申请\n\n"                          /* 7, 8 */
+    "## 办理流程\n"                                   /* 9 */
+    "社区受理后报街道审核。\n\n"                      /* 10, 11 */
+    "```chain\n"                                      /* 12 */
+    "accept  | 社区受理初审 | window | 1\n"           /* 13 */
+    "# 街道入户调查在这一环节里\n"                    /* 14 */
+    "street  | 街道审核     | civil  | 10\n"          /* 15 */
+    "\n"                                              /* 16 */
+    "approve | 区民政局审批 | civil  | 15\n"          /* 17 */
+    "```\n\n"                                         /* 18, 19 */
+    "## 第一步:准备材料\n"                            /* 20 */
+    "- [ ] 身份证\n";                                 /* 21 */
+
+Test(chain, stages_and_front_matter)
+{
+    struct procedure *p;
+    struct diag_list l;
+    int r = parse(chained, &p, &l);
+
+    cr_assert_eq(r, 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert(p->chain_written);
+    cr_assert_eq(p->n_stages, 3);
+    cr_assert_str_eq(p->stages[0].key, "accept");
+    cr_assert_str_eq(p->stages[0].label, "社区受理初审");
+    cr_assert_str_eq(p->stages[0].post, "window");
+    cr_assert_eq(p->stages[0].days, 1);
+    cr_assert_eq(p->stages[0].line, 13);
+    cr_assert_str_eq(p->stages[1].key, "street");
+    cr_assert_eq(p->stages[1].line, 15);
+    cr_assert_eq(p->stages[2].days, 15);
+    cr_assert_eq(p->stages[2].line, 17);
+    cr_assert_eq(procedure_chain_days(p), 26);
+    cr_assert(p->pickup);
+    cr_assert(p->visit);
+    cr_assert_eq(p->followup, 3);
+    cr_assert_str_eq(frontmatter_get(&p->meta, "pickup")->value, "yes");
+    /* the section is an information section; the block is not shown as code */
+    cr_assert_eq(p->n_sections, 1);
+    cr_assert_eq(p->sections[0].kind, SECTION_CHAIN);
+    cr_assert_str_eq(procedure_section_kind_name(SECTION_CHAIN), "chain");
+    cr_assert_null(strstr(p->sections[0].html, "accept"), "%s", p->sections[0].html);
+    cr_assert_not_null(strstr(p->sections[0].html, "社区受理后报街道审核"));
+    cr_assert_eq(p->n_steps, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+}
+
+Test(chain, implicit_stage_from_time_limit)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("---\ntime_limit: 5 个工作日\n---\n# 事项\n## 第一步\n正文。\n", &p, &l), 0,
+                 "%s", dump(&l));
+    cr_assert(!p->chain_written);
+    cr_assert_eq(p->n_stages, 1);
+    cr_assert_str_eq(p->stages[0].key, "handle");
+    cr_assert_str_eq(p->stages[0].label, "窗口办理");
+    cr_assert_str_eq(p->stages[0].post, "window");
+    cr_assert_eq(p->stages[0].days, 5);
+    cr_assert_eq(p->stages[0].line, 0);
+    cr_assert(!p->pickup && !p->visit);
+    cr_assert_eq(p->followup, -1);
+    procedure_free(p);
+    diag_list_free(&l);
+
+    cr_assert_eq(parse("---\ntime_limit: 即来即办\n---\n# 事项\n## 第一步\n正文。\n", &p, &l), 0);
+    cr_assert_eq(p->stages[0].days, 0);
+    procedure_free(p);
+    diag_list_free(&l);
+}
+
+Test(chain, time_limit_forms)
+{
+    cr_assert_eq(procedure_time_limit_days("20个工作日"), 20);
+    cr_assert_eq(procedure_time_limit_days("20 个工作日"), 20);
+    cr_assert_eq(procedure_time_limit_days("社区受理后20个工作日内办结"), -1);
+    cr_assert_eq(procedure_time_limit_days("即来即办"), -1);
+    cr_assert_eq(procedure_time_limit_days("20个工作日内"), -1);
+    cr_assert_eq(procedure_time_limit_days(NULL), -1);
+}
+
+Test(chain, time_limit_mismatch_warns)
+{
+    struct procedure *p;
+    struct diag_list l;
+    char *text = strdup(chained);
+
+    cr_assert_not_null(text);
+    memcpy(strstr(text, "26"), "20", 2);
+    cr_assert_eq(parse(text, &p, &l), 0, "%s", dump(&l));
+    expect_diag(&l, 2, DIAG_WARNING, "加起来是 26 个工作日");
+    expect_counts(&l, 0, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+    free(text);
+}
+
+Test(chain, errors_at_their_lines)
+{
+    struct procedure *p;
+    struct diag_list l;
+    int r = parse("---\n"                              /* 1 */
+                  "pickup: no\n"                       /* 2 */
+                  "visit: 是\n"                        /* 3 */
+                  "followup: 三天\n"                   /* 4 */
+                  "---\n"                              /* 5 */
+                  "# 事项\n"                           /* 6 */
+                  "## 审核流程\n"                      /* 7 */
+                  "```chain\n"                         /* 8 */
+                  "accept | 受理 | window\n"           /* 9: three parts */
+                  "accept | 受理 | window | 1\n"       /* 10 */
+                  "accept | 复核 | window | 1\n"       /* 11: duplicate */
+                  "street | 街道 | civil | 366\n"      /* 12: out of range */
+                  "Bad | 街道 | civil | 1\n"           /* 13: bad key */
+                  "two | 街道 | Civil | 1\n"           /* 14: bad post */
+                  "three | | civil | 1\n"              /* 15: no label */
+                  "four | 街道 | civil | -1\n"         /* 16 */
+                  "```\n"                              /* 17 */
+                  "## 第一步\n"                        /* 18 */
+                  "```chain\n"                         /* 19: in a step */
+                  "x | y | window | 1\n"
+                  "```\n",
+                  &p, &l);
+
+    cr_assert_eq(r, 1);
+    cr_assert_null(p);
+    expect_diag(&l, 2, DIAG_ERROR, "pickup 只能写 yes");
+    expect_diag(&l, 3, DIAG_ERROR, "visit 只能写 yes");
+    expect_diag(&l, 4, DIAG_ERROR, "followup 应是");
+    expect_diag(&l, 9, DIAG_ERROR, "四部分");
+    expect_diag(&l, 11, DIAG_ERROR, "环节编号 accept 重复了（第 10 行已经用过）");
+    expect_diag(&l, 12, DIAG_ERROR, "0 到 365");
+    expect_diag(&l, 13, DIAG_ERROR, "环节编号「Bad」无效");
+    expect_diag(&l, 14, DIAG_ERROR, "岗位编号「Civil」无效");
+    expect_diag(&l, 15, DIAG_ERROR, "缺少名称");
+    expect_diag(&l, 16, DIAG_ERROR, "0 到 365");
+    expect_diag(&l, 19, DIAG_ERROR, "不能写在步骤里");
+    expect_counts(&l, 11, 0);
+    diag_list_free(&l);
+}
+
+Test(chain, at_most_twenty_stages_and_one_block)
+{
+    struct procedure *p;
+    struct diag_list l;
+    char text[4096];
+    size_t off = 0;
+    int i;
+
+    off += (size_t)snprintf(text + off, sizeof text - off, "# 事项\n## 办理流程\n```chain\n");
+    for (i = 0; i < PROCEDURE_MAX_STAGES + 1; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "s%d | 环节 | window | 1\n", i);
+    off += (size_t)snprintf(text + off, sizeof text - off,
+                            "```\n```chain\nx | y | window | 1\n```\n## 第一步\n正文。\n");
+    cr_assert_eq(parse(text, &p, &l), 1);
+    expect_diag(&l, 3 + PROCEDURE_MAX_STAGES + 1, DIAG_ERROR, "审核环节太多，最多 20 个");
+    expect_diag(&l, 3 + PROCEDURE_MAX_STAGES + 3, DIAG_ERROR, "只能有一个 chain 审核链（第 3 行已经有了）");
+    expect_counts(&l, 2, 0);
+    diag_list_free(&l);
+}
+
+static int posts(const char *text, struct posts **ps, struct diag_list *l)
+{
+    memset(l, 0, sizeof *l);
+    return posts_parse(PATH, text, strlen(text), ps, l);
+}
+
+Test(posts, ids_and_names)
+{
+    struct posts *ps;
+    struct diag_list l;
+
+    cr_assert_eq(posts("# 岗位\n\n说明。\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n"
+                       "- civil  民政专干\n", &ps, &l), 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(ps->n, 3);
+    cr_assert_str_eq(ps->v[0].id, "window");
+    cr_assert_str_eq(ps->v[0].name, "综合窗口（A岗）");
+    cr_assert_eq(ps->v[0].line, 5);
+    cr_assert_str_eq(posts_find(ps, "civil")->name, "民政专干");
+    cr_assert_null(posts_find(ps, "social"));
+    cr_assert_null(posts_find(NULL, "civil"));
+    posts_free(ps);
+    diag_list_free(&l);
+}
+
+Test(posts, errors_at_their_lines)
+{
+    struct posts *ps;
+    struct diag_list l;
+
+    cr_assert_eq(posts("- window 综合窗口\n- Window 大写\n- civil\n- window 又一个\n- 民政专干\n", &ps, &l), 1);
+    /* what reads well is kept, so chains are checked against it */
+    cr_assert_not_null(ps);
+    cr_assert_eq(ps->n, 1);
+    expect_diag(&l, 2, DIAG_ERROR, "岗位编号（小写英文字母开头");
+    expect_diag(&l, 3, DIAG_ERROR, "缺少名称");
+    expect_diag(&l, 4, DIAG_ERROR, "岗位编号 window 重复了（第 1 行已经用过）");
+    expect_diag(&l, 5, DIAG_ERROR, "岗位编号（小写英文字母开头");
+    expect_counts(&l, 4, 0);
+    posts_free(ps);
+    diag_list_free(&l);
+
+    cr_assert_eq(posts("# 只有标题\n", &ps, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "没有岗位");
+    posts_free(ps);
+    diag_list_free(&l);
+}

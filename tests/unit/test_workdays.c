@@ -1,0 +1,193 @@
+/* Unit tests for workdays: `_calendar.md` read into 休/班 dates with every
+ * error at its line, and the working-day arithmetic due dates and the
+ * stopped clock are counted with — a holiday week, a 调休 Saturday, N = 0
+ * on a rest day, month, leap-year and year boundaries. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "workdays.h"
+
+#define PATH "_calendar.md"
+#include "expect.h"
+
+static int parse(const char *text, struct workdays **cal, struct diag_list *l)
+{
+    memset(l, 0, sizeof *l);
+    return workdays_parse(PATH, text, strlen(text), cal, l);
+}
+
+/* National Day 2026 as the calendar of a hall would say it: Oct 1-7 off,
+ * Sunday Sep 20 and Saturday Oct 10 worked. */
+static const char national_day[] = "# 2026 年\n\n国庆节。\n\n"
+                                   "- 2026-09-20 班\n"
+                                   "- 2026-10-01 休\n- 2026-10-02 休\n- 2026-10-05 休\n"
+                                   "- 2026-10-06 休\n- 2026-10-07 休\n"
+                                   "- 2026-10-10 班\n";
+
+static struct workdays *national(void)
+{
+    struct workdays *cal;
+    struct diag_list l;
+    int r = parse(national_day, &cal, &l);
+
+    cr_assert_eq(r, 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    diag_list_free(&l);
+    return cal;
+}
+
+Test(workdays, weekday_and_next_day)
+{
+    cr_assert_eq(workdays_weekday(20261001), 3); /* a Thursday */
+    cr_assert_eq(workdays_weekday(20260103), 5);
+    cr_assert_eq(workdays_weekday(20240229), 3);
+    cr_assert_eq(workdays_weekday(20230229), -1);
+    cr_assert_eq(workdays_next_day(20261231), 20270101);
+    cr_assert_eq(workdays_next_day(20240228), 20240229);
+    cr_assert_eq(workdays_next_day(20250228), 20250301);
+    cr_assert_eq(workdays_next_day(20261130), 20261201);
+    cr_assert_eq(workdays_next_day(20261332), 0);
+}
+
+Test(workdays, bare_rule_without_a_calendar)
+{
+    cr_assert(workdays_is_working(NULL, 20261202));   /* Wednesday */
+    cr_assert(!workdays_is_working(NULL, 20261205));  /* Saturday */
+    cr_assert(!workdays_is_working(NULL, 20261206));  /* Sunday */
+    cr_assert(!workdays_is_working(NULL, 0));
+    /* Friday + 1 is Monday */
+    cr_assert_eq(workdays_due(NULL, 20261204, 1), 20261207);
+    cr_assert_eq(workdays_due(NULL, 20261202, 5), 20261209);
+}
+
+Test(workdays, parse_sorts_and_marks)
+{
+    struct workdays *cal = national();
+
+    cr_assert_eq(cal->n, 7);
+    cr_assert_eq(cal->v[0].ymd, 20260920);
+    cr_assert_eq(cal->v[0].mark, WORKDAYS_WORK);
+    cr_assert_eq(cal->v[0].line, 5);
+    cr_assert_eq(cal->v[6].ymd, 20261010);
+    cr_assert(workdays_is_working(cal, 20260920));   /* a Sunday worked */
+    cr_assert(!workdays_is_working(cal, 20261001));  /* a Thursday off */
+    cr_assert(!workdays_is_working(cal, 20261003));  /* a Saturday in the week off */
+    cr_assert(workdays_is_working(cal, 20261010));   /* 调休 Saturday */
+    cr_assert(!workdays_is_working(cal, 20261011));
+    workdays_free(cal);
+}
+
+Test(workdays, due_across_a_holiday_and_a_makeup_saturday)
+{
+    struct workdays *cal = national();
+
+    /* begun Wednesday Sep 30: the next working day is Thursday Oct 8 */
+    cr_assert_eq(workdays_due(cal, 20260930, 1), 20261008);
+    cr_assert_eq(workdays_due(cal, 20260930, 2), 20261009);
+    /* the third is the 调休 Saturday Oct 10, then Monday Oct 12 */
+    cr_assert_eq(workdays_due(cal, 20260930, 3), 20261010);
+    cr_assert_eq(workdays_due(cal, 20260930, 4), 20261012);
+    /* without the calendar the same start would be due Oct 1 */
+    cr_assert_eq(workdays_due(NULL, 20260930, 1), 20261001);
+    /* the 班 Sunday counts: begun Friday Sep 18, due Sunday Sep 20 */
+    cr_assert_eq(workdays_due(cal, 20260918, 1), 20260920);
+    workdays_free(cal);
+}
+
+Test(workdays, zero_days)
+{
+    struct workdays *cal = national();
+
+    cr_assert_eq(workdays_due(cal, 20260929, 0), 20260929);  /* a working day: itself */
+    cr_assert_eq(workdays_due(cal, 20261001, 0), 20261008);  /* a holiday: the next working day */
+    cr_assert_eq(workdays_due(cal, 20261010, 0), 20261010);  /* the 调休 Saturday works */
+    cr_assert_eq(workdays_due(NULL, 20261205, 0), 20261207); /* a Saturday: Monday */
+    workdays_free(cal);
+}
+
+Test(workdays, year_boundary)
+{
+    struct workdays *cal;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2027-01-01 休\n", &cal, &l), 0, "%s", dump(&l));
+    /* Thursday Dec 31 2026: Friday Jan 1 is off, the weekend too: Monday */
+    cr_assert_eq(workdays_due(cal, 20261231, 1), 20270104);
+    cr_assert_eq(workdays_between(cal, 20261231, 20270104), 1);
+    cr_assert_eq(workdays_due(NULL, 20261231, 1), 20270101);
+    workdays_free(cal);
+    diag_list_free(&l);
+}
+
+Test(workdays, between_is_the_clock)
+{
+    struct workdays *cal = national();
+    int n, d;
+
+    cr_assert_eq(workdays_between(cal, 20260930, 20260930), 0);
+    cr_assert_eq(workdays_between(cal, 20260930, 20261007), 0);  /* all holiday */
+    cr_assert_eq(workdays_between(cal, 20260930, 20261010), 3);
+    cr_assert_eq(workdays_between(cal, 20261010, 20260930), -3);
+    cr_assert_eq(workdays_between(cal, 20260930, 0), 0);
+    /* due and between agree on every limit */
+    for (n = 1; n <= 30; n++) {
+        d = workdays_due(cal, 20260925, n);
+        cr_assert_eq(workdays_between(cal, 20260925, d), n, "n=%d", n);
+        cr_assert(workdays_is_working(cal, d));
+    }
+    /* a 10-day stage returned after 3 days and resumed on Oct 12 has 7 left */
+    n = 10 - workdays_between(cal, 20260930, 20261010);
+    cr_assert_eq(workdays_due(cal, 20261012, n), 20261021);
+    workdays_free(cal);
+}
+
+Test(workdays, bounds)
+{
+    cr_assert_eq(workdays_due(NULL, 20261202, -1), 0);
+    cr_assert_eq(workdays_due(NULL, 20261232, 1), 0);
+    cr_assert_eq(workdays_due(NULL, 20261202, 365), 20280426); /* 73 weeks on */
+    cr_assert_eq(workdays_due(NULL, 99991231, 1), 0);
+    /* spans longer than WORKDAYS_MAX_SPAN days count only that far */
+    cr_assert(workdays_between(NULL, 19000101, 99991231) < WORKDAYS_MAX_SPAN);
+}
+
+Test(workdays, errors_at_their_lines)
+{
+    struct workdays *cal = (struct workdays *)1;
+    struct diag_list l;
+    int r = parse("# 2026\n\n- 2026-10-01 休\n- 2026-13-01 休\n- 2026-10-02 放假\n"
+                  "- 2026/10/03 休\n- 2026-10-01 班\n- 2026-02-29 休\n- 2026-10-04\n",
+                  &cal, &l);
+
+    cr_assert_eq(r, 1);
+    cr_assert_null(cal);
+    expect_diag(&l, 4, DIAG_ERROR, "不是 YYYY-MM-DD 格式的真实日期");
+    expect_diag(&l, 5, DIAG_ERROR, "只能写「休」");
+    expect_diag(&l, 6, DIAG_ERROR, "不是 YYYY-MM-DD");
+    expect_diag(&l, 7, DIAG_ERROR, "重复了（第 3 行已经写过）");
+    expect_diag(&l, 8, DIAG_ERROR, "真实日期");
+    expect_diag(&l, 9, DIAG_ERROR, "只能写「休」");
+    expect_counts(&l, 6, 0);
+    diag_list_free(&l);
+}
+
+Test(workdays, too_many_entries)
+{
+    struct workdays *cal;
+    struct diag_list l;
+    char *text = malloc((WORKDAYS_MAX_ENTRIES + 1) * 20);
+    size_t off = 0;
+    int i, d = 20000101;
+
+    cr_assert_not_null(text);
+    for (i = 0; i <= WORKDAYS_MAX_ENTRIES; i++, d = workdays_next_day(d))
+        off += (size_t)sprintf(text + off, "- %04d-%02d-%02d 休\n", d / 10000, d / 100 % 100, d % 100);
+    cr_assert_eq(parse(text, &cal, &l), 1);
+    expect_diag(&l, WORKDAYS_MAX_ENTRIES + 1, DIAG_ERROR, "日期太多");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+    free(text);
+}
