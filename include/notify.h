@@ -48,9 +48,9 @@ const char *notify_kind_name(enum notify_kind kind);
  * string (caller frees), NULL when memory ran out. */
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
 
-/* The number to tell about cs: the value of its first cn_mobile or phone
- * field (steps and forms in order) that has one, pointing into cs; NULL
- * when none has. */
+/* The number to tell about cs: the value of its first cn_mobile field
+ * (steps and forms in order) that has one, else of its first phone field,
+ * pointing into cs; NULL when none has. */
 const char *notify_phone(const struct case_state *cs);
 
 /* Seconds to wait before run attempts + 1 after attempts (>= 1) failed:

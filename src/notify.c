@@ -100,14 +100,15 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
     return out;
 }
 
-const char *notify_phone(const struct case_state *cs)
+/* The first value of a field of type t, in step and form order, or NULL. */
+static const char *notify_first_of(const struct case_state *cs, enum field_type t)
 {
     size_t i, j, k;
 
     for (i = 0; i < cs->model->n_steps; i++) {
         const struct proc_step *s = &cs->model->steps[i];
         for (j = 0; j < s->n_fields; j++) {
-            if (s->fields[j].type != FIELD_CN_MOBILE && s->fields[j].type != FIELD_PHONE)
+            if (s->fields[j].type != t)
                 continue;
             for (k = 0; k < cs->n_values; k++)
                 if (strcmp(cs->values[k].key, s->fields[j].key) == 0 && cs->values[k].value &&
@@ -116,6 +117,14 @@ const char *notify_phone(const struct case_state *cs)
         }
     }
     return NULL;
+}
+
+const char *notify_phone(const struct case_state *cs)
+{
+    /* a mobile first: a landline cannot take a text message */
+    const char *m = notify_first_of(cs, FIELD_CN_MOBILE);
+
+    return m ? m : notify_first_of(cs, FIELD_PHONE);
 }
 
 /* 1 normally; 60 with SPKIOSK_NOTIFY_FAST=1, set by notify_start */
@@ -351,7 +360,11 @@ static int notify_run(const char *phone, const char *text, const char *kind, con
         if (r == pid)
             break;
         if (r < 0 && errno != EINTR) {
+            /* never leave it running beside the retry */
             snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
             goto out;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);

@@ -894,6 +894,8 @@ static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
     }
     memset(st, 0, sizeof *st);
     memcpy(st->key, part[0], len[0]);
+    /* posts_id_valid bounds the id by POSTS_ID_MAX; st->post holds that */
+    _Static_assert(POSTS_ID_MAX <= PROCEDURE_STAGE_KEY_MAX, "a post id fits a stage's post");
     memcpy(st->post, part[2], len[2]);
     st->days = (int)days;
     st->line = line;

@@ -115,8 +115,8 @@ static const char sql_erase_notifications[] =
     "UPDATE notifications SET phone = '', text = '', ticket = NULL, erased_at = ?2"
     " WHERE case_id = ?1 AND erased_at IS NULL";
 static const char sql_erase_case[] =
-    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, erased_at = ?2,"
-    " needs_erase = 0 WHERE id = ?1";
+    "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, invite_note = NULL,"
+    " erased_at = ?2, needs_erase = 0 WHERE id = ?1";
 
 /* one case inside its batch, so that a case that fails is undone alone */
 static const char sql_savepoint[] = "SAVEPOINT sweep_case";

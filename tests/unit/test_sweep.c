@@ -194,6 +194,9 @@ static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
                     " returned_reason = '缺少户口簿' WHERE id = '%s'", id);
     casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, user, detail)"
                     " VALUES ('%s', '2026-01-01T00:00:00Z', 'returned', 'wang', '缺少户口簿')", id);
+    /* a web case's invitation: the staffer's note may be personal */
+    casedb_exec(&t, "UPDATE cases SET invite_date = '2026-01-05', invite_note = '请带王大爷的户口簿'"
+                    " WHERE id = '%s'", id);
     casedb_at(&t, id, at);
 }
 
@@ -204,8 +207,8 @@ static void assert_erased(const char *id)
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values WHERE case_id = '%s'", id), 0);
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_checklist WHERE case_id = '%s'", id), 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT comment FROM ratings WHERE case_id = '%s'", id), "");
-    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(outcome, returned_reason, ticket, 'none')"
-                                        " FROM cases WHERE id = '%s'", id), "none");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(outcome, returned_reason, ticket, invite_note,"
+                                        " 'none') FROM cases WHERE id = '%s'", id), "none");
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_events WHERE case_id = '%s'"
                                 " AND detail IS NOT NULL", id), 0);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
