@@ -80,7 +80,7 @@ Test(notify, text_without_a_ticket)
     free(t);
 }
 
-Test(notify, phone_is_the_first_phone_field_with_a_value)
+Test(notify, phone_is_the_first_mobile_else_the_first_phone)
 {
     struct fake f;
 
@@ -88,7 +88,10 @@ Test(notify, phone_is_the_first_phone_field_with_a_value)
     /* the ID number comes first in the form, but is never a number to call */
     cr_expect_str_eq(notify_phone(&f.cs), "13800138000");
     fake_make(&f, true);
-    cr_expect_str_eq(notify_phone(&f.cs), "010-62345678", "form order: the landline is first");
+    cr_expect_str_eq(notify_phone(&f.cs), "13800138000",
+                     "the landline comes first in the form, but cannot take a text");
+    f.values[1].value = "";
+    cr_expect_str_eq(notify_phone(&f.cs), "010-62345678", "no mobile: the landline");
     f.cs.n_values = 1;
     cr_expect_null(notify_phone(&f.cs), "only the ID number typed: nobody to tell");
 }
