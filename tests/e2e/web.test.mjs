@@ -183,3 +183,39 @@ describe('a web case from a phone reaches pre-review', () => {
     kp.assertClean('phone');
   });
 });
+
+describe('a paper missing, from home', () => {
+  it('材料没带齐? offers online pre-review, not a number, and hands the case in as it is', async () => {
+    const post = async (p, body) => {
+      const r = await fetch(k.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.ok(r.ok, `${p}: ${r.status}`);
+      return r.json();
+    };
+    const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'web' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      await page.goto(`${k.url}/#/case/${c.id}`);
+      await atRoute(page, /\/step\/1$/);
+      await page.locator('label[for="ck-s1-0"]').tap();
+      await page.locator('#main form.step-form button[type=submit]').tap();
+      const panel = page.locator('#missing-panel');
+      await panel.waitFor();
+      assert.equal(await panel.getByRole('button', { name: /先取号/ }).count(), 0, 'no number from home');
+      await panel.getByRole('button', { name: /先提交网上预审/ }).tap();
+      await page.locator('.dialog-confirm').getByRole('button', { name: '提交', exact: true }).tap();
+      await atRoute(page, /\/done$/);
+      assert.equal(await h1Text(page), '已提交网上预审');
+      const got = await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json();
+      assert.equal(got.status, 'prereview');
+      assert.equal(got.ticket, null);
+      assert.deepEqual(got.missing_items.map((x) => x.id), ['s1-1']);
+      assert.deepEqual(await axeSerious(page), []);
+      kp.assertClean('web missing');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
