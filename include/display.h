@@ -6,8 +6,8 @@
  * A call is written by the move that makes it (window.c, inside its
  * transaction) through display_call_add; after a commit that changes what
  * the screen shows (a call, a submission, an acceptance or return of a
- * waiting case) the mover calls display_changed, which tells the listener
- * the HTTP side registered (api_display: the held long polls are answered).
+ * waiting case) the mover calls display_changed, which wakes the hold list
+ * the HTTP side set (api_display: the held long polls are answered).
  */
 #ifndef SPK_DISPLAY_H
 #define SPK_DISPLAY_H
@@ -16,6 +16,8 @@
 
 #include "db.h"
 #include "refusal.h"
+
+struct hold;
 
 #define DISPLAY_KEEP 50             /* rows of calls kept: today's newest */
 #define DISPLAY_CALLS 10            /* calls an answer lists */
@@ -56,12 +58,12 @@ struct display_view {
 /* Returns 0 with v filled, or -1. */
 int display_read(struct db *db, struct display_view *v);
 
-/* After a commit that changes what the screen shows: calls the listener
- * (none: nothing happens). Any thread. */
+/* After a commit that changes what the screen shows: wakes the held long
+ * polls (none set: nothing happens). Any thread. */
 void display_changed(void);
 
-/* Sets the function display_changed calls (NULL: none). Set before the
- * workers start and cleared after they stopped. */
-void display_set_listener(void (*fn)(void));
+/* The list display_changed wakes (NULL: none). Set before the workers
+ * start and cleared after they stopped. */
+void display_set_hold(struct hold *h);
 
 #endif

@@ -20,6 +20,7 @@
 #ifndef SPK_HOLD_H
 #define SPK_HOLD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,19 @@ void hold_close(struct hold *h);
 
 /* hold_close, then stops the timer thread and frees. NULL is allowed. */
 void hold_free(struct hold *h);
+
+/* Where a module that changes data (display, rate) finds the list to wake
+ * without knowing who holds requests on it: the long poll's handler
+ * module points the slot at its list before the workers start, and at
+ * none (NULL) after they stopped. A zeroed slot points at none. */
+struct hold_slot {
+    _Atomic(struct hold *) h;
+};
+
+/* Points s at h (NULL: none). */
+void hold_slot_set(struct hold_slot *s, struct hold *h);
+
+/* hold_wake on the list s points at; nothing when none. Any thread. */
+void hold_slot_wake(struct hold_slot *s);
 
 #endif

@@ -18,6 +18,8 @@
 #include "db.h"
 #include "refusal.h"
 
+struct hold;
+
 #define RATE_TOKEN_LEN 32               /* hex digits of a token (128 random bits) */
 #define RATE_OFFER_SECONDS (15 * 60)    /* an offer's life */
 
@@ -55,11 +57,12 @@ int rate_spend(struct db *db, const char *token, int score, const char *comment,
                unsigned reasons, struct refusal *e);
 
 /* After a commit that changes what an evaluator shows (an offer, a
- * rating): calls the listener (none: nothing happens). Any thread. */
+ * rating): wakes the held long polls (none set: nothing happens). Any
+ * thread. */
 void rate_changed(void);
 
-/* Sets the function rate_changed calls (NULL: none). Set before the
- * workers start and cleared after they stopped. */
-void rate_set_listener(void (*fn)(void));
+/* The list rate_changed wakes (NULL: none). Set before the workers start
+ * and cleared after they stopped. */
+void rate_set_hold(struct hold *h);
 
 #endif

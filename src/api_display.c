@@ -20,21 +20,10 @@
 
 static struct hold *api_display_hold;
 
-static void api_display_wake(void)
-{
-    struct hold *h = api_display_hold;
-
-    if (h)
-        hold_wake(h);
-}
-
 void api_display_setup(struct hold *h)
 {
-    if (!h)
-        display_set_listener(NULL);
     api_display_hold = h;
-    if (h)
-        display_set_listener(api_display_wake);
+    display_set_hold(h);
 }
 
 static void api_display_free(void *p)

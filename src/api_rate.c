@@ -18,21 +18,10 @@
 
 static struct hold *api_rate_hold;
 
-static void api_rate_wake(void)
-{
-    struct hold *h = api_rate_hold;
-
-    if (h)
-        hold_wake(h);
-}
-
 void api_rate_setup(struct hold *h)
 {
-    if (!h)
-        rate_set_listener(NULL);
     api_rate_hold = h;
-    if (h)
-        rate_set_listener(api_rate_wake);
+    rate_set_hold(h);
 }
 
 enum MHD_Result api_rate(struct http_request *req)

@@ -2,20 +2,20 @@
 #include "display.h"
 
 #include <cjson/cJSON.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "hold.h"
 #include "utf8.h"
 
 const struct refusal display_err_window = {
     REFUSAL_INVALID, "bad_window",
     "窗口号请填 1 到 3 位数字（如 3），或不超过 8 个字的窗口名称（如 A2、综合窗口），不要带空格或符号"};
 
-static _Atomic(void (*)(void)) display_listener;
+static struct hold_slot display_slot;
 
 static bool display_is_cjk(uint32_t c)
 {
@@ -176,13 +176,10 @@ int display_read(struct db *db, struct display_view *v)
 
 void display_changed(void)
 {
-    void (*fn)(void) = atomic_load(&display_listener);
-
-    if (fn)
-        fn();
+    hold_slot_wake(&display_slot);
 }
 
-void display_set_listener(void (*fn)(void))
+void display_set_hold(struct hold *h)
 {
-    atomic_store(&display_listener, fn);
+    hold_slot_set(&display_slot, h);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -192,4 +193,17 @@ void hold_free(struct hold *h)
     pthread_mutex_destroy(&h->mu);
     free(h->e);
     free(h);
+}
+
+void hold_slot_set(struct hold_slot *s, struct hold *h)
+{
+    atomic_store(&s->h, h);
+}
+
+void hold_slot_wake(struct hold_slot *s)
+{
+    struct hold *h = atomic_load(&s->h);
+
+    if (h)
+        hold_wake(h);
 }

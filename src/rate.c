@@ -6,7 +6,6 @@
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +13,9 @@
 
 #include "cases.h"
 #include "clock.h"
+#include "hold.h"
 
-static _Atomic(void (*)(void)) rate_listener;
+static struct hold_slot rate_slot;
 
 /* The oldest `at` an offer may have now and still count. */
 static void rate_cutoff(char out[CLOCK_UTC_LEN])
@@ -176,13 +176,10 @@ rollback:
 
 void rate_changed(void)
 {
-    void (*fn)(void) = atomic_load(&rate_listener);
-
-    if (fn)
-        fn();
+    hold_slot_wake(&rate_slot);
 }
 
-void rate_set_listener(void (*fn)(void))
+void rate_set_hold(struct hold *h)
 {
-    atomic_store(&rate_listener, fn);
+    hold_slot_set(&rate_slot, h);
 }

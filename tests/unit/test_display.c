@@ -3,31 +3,41 @@
  * normalisation; a call's row written with the move (ticket, window, no
  * case id or staffer) and a refused window calling nothing; the view
  * (newest first, today's only, at most DISPLAY_CALLS, the number waiting);
- * the table kept to today's newest DISPLAY_KEEP rows; and the listener told
+ * the table kept to today's newest DISPLAY_KEEP rows; and the hold list woken
  * after the commits that change the screen. */
 #include <criterion/criterion.h>
 
 #include "casedb.h"
 #include "display.h"
+#include "hold.h"
 
 static struct casedb t;
-static int changes;
+/* the list display_changed wakes: its generation counts the wakes since base */
+static struct hold *wakes;
+static uint64_t base;
 
-static void count_change(void)
+static void nothing_held(void *item)
 {
-    changes++;
+    (void)item;
+}
+
+static int changes(void)
+{
+    return (int)(hold_generation(wakes) - base);
 }
 
 static void setup(void)
 {
     casedb_open(&t);
-    changes = 0;
-    display_set_listener(count_change);
+    cr_assert_not_null(wakes = hold_new(4, nothing_held, nothing_held));
+    base = 0;
+    display_set_hold(wakes);
 }
 
 static void teardown(void)
 {
-    display_set_listener(NULL);
+    display_set_hold(NULL);
+    hold_free(wakes);
     casedb_close(&t);
 }
 
@@ -94,7 +104,7 @@ Test(display, a_call_is_a_row_of_the_screen_written_with_the_move)
 
     handed_in(a, ta);
     handed_in(b, tb);
-    cr_assert_eq(changes, 2, "each submission changes the number waiting");
+    cr_assert_eq(changes(), 2, "each submission changes the number waiting");
     doc = view(&v);
     cr_assert_eq(v.seq, 0);
     cr_assert_eq(v.waiting, 2);
@@ -104,9 +114,9 @@ Test(display, a_call_is_a_row_of_the_screen_written_with_the_move)
 
     cr_assert_eq(window_call_next(t.db, "wang", "03", id, &e), 0);
     cr_assert_str_eq(id, a);
-    cr_assert_eq(changes, 3);
+    cr_assert_eq(changes(), 3);
     cr_assert_eq(window_call(t.db, b, "li", NULL, &e), 0);
-    cr_assert_eq(changes, 4);
+    cr_assert_eq(changes(), 4);
     /* the row holds the ticket and the window: no case id, no staffer */
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), 2);
     cr_assert_str_eq(casedb_text(&t, buf, "SELECT ticket || '/' || window FROM calls ORDER BY seq LIMIT 1"),
@@ -137,14 +147,14 @@ Test(display, a_refused_window_calls_nothing)
     struct refusal e;
 
     handed_in(a, ta);
-    changes = 0;
+    base = hold_generation(wakes);
     cr_assert_eq(window_call_next(t.db, "wang", "A 2", id, &e), 1);
     cr_assert_str_eq(e.code, "bad_window");
     cr_assert_eq(window_call(t.db, a, "wang", "1000", &e), 1);
     cr_assert_str_eq(e.code, "bad_window");
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), 0);
     cr_assert_eq(casedb_int(&t, "SELECT calls FROM cases WHERE id = '%s'", a), 0);
-    cr_assert_eq(changes, 0);
+    cr_assert_eq(changes(), 0);
 }
 
 Test(display, the_table_keeps_only_todays_newest_rows)
@@ -197,12 +207,12 @@ Test(display, accept_and_return_of_a_waiting_case_change_the_screen)
 
     handed_in(a, ta);
     handed_in(b, tb);
-    changes = 0;
+    base = hold_generation(wakes);
     cr_assert_eq(window_accept(t.db, a, "wang", &e), 0);
-    cr_assert_eq(changes, 1);
+    cr_assert_eq(changes(), 1);
     cr_assert_eq(window_return(t.db, b, "wang", "材料不全", NULL, NULL, &e), 0);
-    cr_assert_eq(changes, 2);
+    cr_assert_eq(changes(), 2);
     /* a refused move tells no one */
     cr_assert_eq(window_accept(t.db, a, "wang", &e), 1);
-    cr_assert_eq(changes, 2);
+    cr_assert_eq(changes(), 2);
 }

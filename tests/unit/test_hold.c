@@ -214,3 +214,20 @@ Test(hold, parks_wakes_and_timeouts_in_many_threads_pair_up)
         cr_assert(!atomic_load(&race_items[i].bad), "item %zu resumed while not held", i);
     }
 }
+
+Test(hold, a_slot_wakes_the_list_it_points_at_and_none_before_or_after)
+{
+    struct hold *h = hold_new(8, suspend, resume);
+    struct hold_slot s = {0};
+
+    cr_assert_not_null(h);
+    hold_slot_wake(&s); /* points at none: nothing happens */
+    cr_assert_eq(hold_generation(h), 0);
+    hold_slot_set(&s, h);
+    hold_slot_wake(&s);
+    cr_assert_eq(hold_generation(h), 1);
+    hold_slot_set(&s, NULL);
+    hold_slot_wake(&s);
+    cr_assert_eq(hold_generation(h), 1);
+    hold_free(h);
+}

@@ -3,31 +3,41 @@
  * the completion at a named window only, replaced by the window's next one,
  * stale after RATE_OFFER_SECONDS for reading and for rating; a token that
  * rates its case once with its reasons stored as codes; the rating's
- * checks (cases_rate_check); the listener told after the commits that
+ * checks (cases_rate_check); the hold list woken after the commits that
  * change what an evaluator shows. */
 #include <criterion/criterion.h>
 
 #include "casedb.h"
 #include "rate.h"
+#include "hold.h"
 
 static struct casedb t;
-static int changes;
+/* the list rate_changed wakes: its generation counts the wakes since base */
+static struct hold *wakes;
+static uint64_t base;
 
-static void count_change(void)
+static void nothing_held(void *item)
 {
-    changes++;
+    (void)item;
+}
+
+static int changes(void)
+{
+    return (int)(hold_generation(wakes) - base);
 }
 
 static void setup(void)
 {
     casedb_open(&t);
-    changes = 0;
-    rate_set_listener(count_change);
+    cr_assert_not_null(wakes = hold_new(4, nothing_held, nothing_held));
+    base = 0;
+    rate_set_hold(wakes);
 }
 
 static void teardown(void)
 {
-    rate_set_listener(NULL);
+    rate_set_hold(NULL);
+    hold_free(wakes);
     casedb_close(&t);
 }
 
@@ -70,7 +80,7 @@ Test(rate, completion_at_a_window_offers_and_the_token_rates_once)
 
     accepted(id);
     cr_assert_eq(window_complete(t.db, id, "wang", "已办结", "3", &e), 0);
-    cr_assert_eq(changes, 1);
+    cr_assert_eq(changes(), 1);
     doc = offer("3", token);
     cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "offer"), "title")->valuestring, "测试事项");
     {
@@ -86,7 +96,7 @@ Test(rate, completion_at_a_window_offers_and_the_token_rates_once)
     cr_assert_eq(rate_spend(t.db, token, 4, NULL, 1u, &e), 1);
     cr_assert_str_eq(e.code, "reasons_not_asked");
     cr_assert_eq(rate_spend(t.db, token, 2, "太慢", (1u << 0) | (1u << 4), &e), 0);
-    cr_assert_eq(changes, 2);
+    cr_assert_eq(changes(), 2);
     cr_assert_str_eq(casedb_text(&t, buf, "SELECT reasons FROM ratings WHERE case_id = '%s'", id), "wait,other");
     cr_assert_eq(rate_spend(t.db, token, 5, NULL, 0, &e), 1);
     cr_assert_str_eq(e.code, "already_rated");
@@ -105,7 +115,7 @@ Test(rate, no_window_no_offer_and_a_bad_window_changes_nothing)
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM cases WHERE id = '%s' AND status = 'accepted'", id), 1);
     cr_assert_eq(window_complete(t.db, id, "wang", "已办结", NULL, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers"), 0);
-    cr_assert_eq(changes, 0);
+    cr_assert_eq(changes(), 0);
 }
 
 Test(rate, the_next_offer_replaces_and_a_stale_one_is_dead)
