@@ -60,6 +60,25 @@ struct case_window {
     char invited_by[CASE_USER_MAX + 1];
 };
 
+/* The case after the window (schema/014-relay.sql), "" / -1 when unset.
+ * Only relay.c writes them (the visit columns: the visit module). */
+struct case_relay {
+    int stage;                  /* index of the current stage, -1 before acceptance */
+    char owner[CASE_USER_MAX + 1];
+    char due[11];               /* committed local YYYY-MM-DD of the chain */
+    char paused_on[11];         /* local date returned while accepted */
+    char *rejected_reason;      /* owned or NULL */
+    char rejected_at[CASE_TIME_LEN];
+    char rejected_by[CASE_USER_MAX + 1];
+    char ready_at[CASE_TIME_LEN];
+    char handed_at[CASE_TIME_LEN];
+    char handed_by[CASE_USER_MAX + 1];
+    char visit_date[11];        /* a home visit asked for (status visit) */
+    char visit_slot[16];        /* 上午 or 下午 */
+    char *visit_address;        /* owned or NULL */
+    char *visit_phone;          /* owned or NULL */
+};
+
 /* A case as read from the database, with its pinned model and what applies. */
 struct case_state {
     char id[CASE_ID_LEN + 1];
@@ -77,6 +96,7 @@ struct case_state {
     int rating;                 /* 1..5, 0 when not rated */
     bool erased;                /* what was typed erased by retention (sweep) */
     struct case_window w;
+    struct case_relay r;
     struct case_value *values;  /* owned */
     size_t n_values;
     struct case_tick *ticks;    /* owned */

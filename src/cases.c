@@ -15,14 +15,17 @@
 
 /* ---- reading a case ------------------------------------------------------ */
 
-/* the whole row, the window's columns (11-24, 25-28, 29) too: one reader of a case */
+/* the whole row, the window's columns (11-24, 25-28, 29) and the relay's
+ * (30-47) too: one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
     " c.submitted_at, c.created_by, c.called_at, c.called_by, c.calls, c.accepted_at,"
     " c.accepted_by, c.completed_at, c.completed_by, c.returned_at, c.returned_by,"
     " c.no_show_at, c.outcome, c.erased_at, c.invite_date, c.invite_note, c.invited_at,"
-    " c.invited_by, c.missing_items FROM cases c"
+    " c.invited_by, c.missing_items, c.stage, c.owner, c.due, c.paused_on, c.rejected_reason,"
+    " c.rejected_at, c.rejected_by, c.ready_at, c.handed_at, c.handed_by, c.visit_date,"
+    " c.visit_slot, c.visit_address, c.visit_phone FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -66,6 +69,25 @@ static void cases_window_read(struct case_window *w, sqlite3_stmt *st, int first
     w->invite_note = cases_dup_col(st, first + 15, oom);
     cases_copy(w->invited_at, sizeof w->invited_at, sqlite3_column_text(st, first + 16));
     cases_copy(w->invited_by, sizeof w->invited_by, sqlite3_column_text(st, first + 17));
+}
+
+/* The relay's columns, from column first of a sql_case row on. */
+static void cases_relay_read(struct case_relay *r, sqlite3_stmt *st, int first, int *oom)
+{
+    r->stage = sqlite3_column_type(st, first) == SQLITE_NULL ? -1 : sqlite3_column_int(st, first);
+    cases_copy(r->owner, sizeof r->owner, sqlite3_column_text(st, first + 1));
+    cases_copy(r->due, sizeof r->due, sqlite3_column_text(st, first + 2));
+    cases_copy(r->paused_on, sizeof r->paused_on, sqlite3_column_text(st, first + 3));
+    r->rejected_reason = cases_dup_col(st, first + 4, oom);
+    cases_copy(r->rejected_at, sizeof r->rejected_at, sqlite3_column_text(st, first + 5));
+    cases_copy(r->rejected_by, sizeof r->rejected_by, sqlite3_column_text(st, first + 6));
+    cases_copy(r->ready_at, sizeof r->ready_at, sqlite3_column_text(st, first + 7));
+    cases_copy(r->handed_at, sizeof r->handed_at, sqlite3_column_text(st, first + 8));
+    cases_copy(r->handed_by, sizeof r->handed_by, sqlite3_column_text(st, first + 9));
+    cases_copy(r->visit_date, sizeof r->visit_date, sqlite3_column_text(st, first + 10));
+    cases_copy(r->visit_slot, sizeof r->visit_slot, sqlite3_column_text(st, first + 11));
+    r->visit_address = cases_dup_col(st, first + 12, oom);
+    r->visit_phone = cases_dup_col(st, first + 13, oom);
 }
 
 /* The field with key, its step found in *step; NULL if none. */
@@ -164,6 +186,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cases_window_read(&cs->w, st, 11, &oom);
     cs->erased = sqlite3_column_type(st, 24) != SQLITE_NULL;
     cs->missing_items = cases_dup_col(st, 29, &oom);
+    cases_relay_read(&cs->r, st, 30, &oom);
     sqlite3_reset(st);
     if (oom)
         return -1;
@@ -236,6 +259,9 @@ void cases_state_free(struct case_state *cs)
     free(cs->missing_items);
     free(cs->w.outcome);
     free(cs->w.invite_note);
+    free(cs->r.rejected_reason);
+    free(cs->r.visit_address);
+    free(cs->r.visit_phone);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
 }

@@ -76,7 +76,8 @@ static const char sql_idle[] =
     " AND updated_at < CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?1 END"
     " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 static const char sql_stale[] =
-    "SELECT id FROM cases WHERE status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited')"
+    "SELECT id FROM cases WHERE (status IN ('waiting', 'returned', 'prereview', 'invited', 'visit')"
+    "  OR (status = 'accepted' AND stage IS NULL))"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 /* through the partial index cases_due (schema/005), whose terms these
  * are: erased cases are not in it, so this reads only what is due, already
@@ -84,7 +85,7 @@ static const char sql_stale[] =
  * takes (status, updated_at) and sorts every erased case it walks. */
 static const char sql_due[] =
     "SELECT id FROM cases INDEXED BY cases_due"
-    " WHERE status IN ('completed', 'abandoned') AND needs_erase = 1"
+    " WHERE status IN ('completed', 'abandoned', 'rejected') AND needs_erase = 1"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last
@@ -98,7 +99,8 @@ static const char sql_abandon[] =
 static const char sql_abandon_stale[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
-    " WHERE id = ?1 AND status IN ('waiting', 'accepted', 'returned', 'prereview', 'invited') RETURNING updated_at";
+    " WHERE id = ?1 AND (status IN ('waiting', 'returned', 'prereview', 'invited', 'visit')"
+    "  OR (status = 'accepted' AND stage IS NULL)) RETURNING updated_at";
 /* step: see sweep_stop_step */
 static const char sql_abandon_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"
@@ -116,7 +118,11 @@ static const char sql_erase_notifications[] =
     " WHERE case_id = ?1 AND erased_at IS NULL";
 static const char sql_erase_case[] =
     "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, invite_note = NULL,"
+    " rejected_reason = NULL, visit_address = NULL, visit_phone = NULL,"
     " erased_at = ?2, needs_erase = 0 WHERE id = ?1";
+/* what a staffer wrote passing a stage may name the resident's affairs */
+static const char sql_erase_stage_notes[] =
+    "UPDATE case_stages SET note = NULL WHERE case_id = ?1 AND note IS NOT NULL";
 
 /* one case inside its batch, so that a case that fails is undone alone */
 static const char sql_savepoint[] = "SAVEPOINT sweep_case";
@@ -241,6 +247,7 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
         sweep_exec_id(db, sql_erase_ticks, id) != 0 ||
         sweep_exec_id(db, sql_erase_comment, id) != 0 ||
         sweep_exec_id(db, sql_erase_details, id) != 0 ||
+        sweep_exec_id(db, sql_erase_stage_notes, id) != 0 ||
         !(st = db_stmt(db, sql_erase_notifications)) ||
         db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC)) != 0 ||
