@@ -12,6 +12,14 @@ enum MHD_Result api_staff_case(struct http_request *req);       /* {id-or-ticket
 enum MHD_Result api_staff_start(struct http_request *req);      /* POST …/staff/cases */
 enum MHD_Result api_staff_accept(struct http_request *req);
 enum MHD_Result api_staff_complete(struct http_request *req);
+/* the case after the window (relay.h) */
+enum MHD_Result api_staff_pass(struct http_request *req);
+enum MHD_Result api_staff_handout(struct http_request *req);
+enum MHD_Result api_staff_reject(struct http_request *req);
+enum MHD_Result api_staff_assign(struct http_request *req);
+enum MHD_Result api_staff_work(struct http_request *req);       /* GET …/staff/work */
+enum MHD_Result print_staff_receipt(struct http_request *req);  /* 受理回执 */
+enum MHD_Result print_staff_rejection(struct http_request *req); /* 不予办理告知书 */
 enum MHD_Result api_staff_return(struct http_request *req);
 enum MHD_Result api_staff_call(struct http_request *req);
 enum MHD_Result api_staff_no_show(struct http_request *req);

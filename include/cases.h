@@ -77,6 +77,10 @@ struct case_relay {
     char visit_slot[16];        /* 上午 or 下午 */
     char *visit_address;        /* owned or NULL */
     char *visit_phone;          /* owned or NULL */
+    /* the current stage's row (case_stages), when stage >= 0 and it has one */
+    char stage_key[33];
+    char *stage_label;          /* owned or NULL */
+    char stage_due[11];
 };
 
 /* A case as read from the database, with its pinned model and what applies. */

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cases.h"
+#include "posts.h"
 #include "db.h"
 #include "qrsvg.h"
 
@@ -41,6 +42,22 @@ char *print_slip_html(const struct case_state *cs, long ahead);
  * case's QR code. Reads the case in one read transaction. Returns 0 and
  * *out (caller frees), 1 with e (unknown case, not_returned), -1. */
 int print_correction_html(struct db *db, const char *id, char **out, struct refusal *e);
+
+/* The acceptance receipt (受理回执, A4) of GET /print/staff/cases/{id}/
+ * receipt: the item, ticket, when and by whom it was accepted, the
+ * committed due date, the materials ticked, every stage with its post
+ * (named from posts, the hall's _posts.md, or NULL: the ids), working days
+ * and due date, the contact details and the case's QR. 0 with *out (caller
+ * frees), 1 with e (unknown case; not_accepted before the first
+ * acceptance), -1. */
+int print_receipt_html(struct db *db, const char *id, const struct posts *posts, char **out,
+                       struct refusal *e);
+
+/* The rejection notice (不予办理告知书, A4) of GET /print/staff/cases/{id}/
+ * rejection: the item, ticket, when and by whom, the reason as written,
+ * the resident's right to object, contacts and QR. 0 with *out (caller
+ * frees), 1 with e (unknown case; not_rejected), -1. */
+int print_rejection_html(struct db *db, const char *id, char **out, struct refusal *e);
 
 /* Longest ?items= of the list of missing papers: 200 ids of 23 bytes. */
 #define PRINT_MISSING_QUERY_MAX 4800

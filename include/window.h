@@ -15,15 +15,12 @@
  *         open | returned --submit without every paper (材料不全)--> waiting
  *           (the same, with the missing items recorded; a web case prereview)
  *         prereview | invited --invite (a date)--> invited
- *         waiting | invited --accept--> accepted --complete--> completed
+ *         waiting | invited --accept--> accepted (the review chain, relay.h)
  *         waiting | accepted | prereview | invited --return--> returned (the
  *           resident corrects and submits again: waiting, a new turn in the
  *           queue; a web case prereview again)
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
- *
- * Completing at a named window offers the rating to that window's
- * evaluator (rate.h), in the move's transaction.
  *
  * A call (叫号) names the staffer's window and is also a row of the hall's
  * call screen (display.h), written in the call's transaction; a call, a
@@ -38,6 +35,7 @@
 
 #include "cases.h"
 #include "db.h"
+#include "workdays.h"
 
 #define WINDOW_TEXT_MAX 500     /* characters of an outcome or a return reason */
 #define WINDOW_FLAGS_MAX 400    /* fields + checklist items a return may flag */
@@ -87,18 +85,24 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
 int window_lookup(struct db *db, const char *ticket, const char *last4,
                   char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
+/* Checks a staffer's text s: trimmed into buf (returned), valid UTF-8 of
+ * the text policy (text.h), 1..max characters and shorter than cap bytes.
+ * Returns NULL with e set otherwise: empty when NULL or blank, toolong,
+ * or bad_text. For the moves here and in relay.h. */
+const char *window_text_check(const char *s, size_t max, char *buf, size_t cap,
+                              const struct refusal *empty, const struct refusal *toolong,
+                              struct refusal *e);
+
 /* The moves. user is the staffer. Each returns 0, 1 with e set (unknown
  * case, a status that does not allow it, a refused text), or -1. */
-int window_accept(struct db *db, const char *id, const char *user, struct refusal *e);
 
-/* outcome: required, 1..WINDOW_TEXT_MAX characters after trimming, of the
- * text policy (text.h); NULL is "none given". window: the staffer's window
- * as display_window_check takes it (NULL or "": none; refused bad_window
- * before any read); with one, the service there ended and that window's
- * evaluator is offered the rating (rate.h), in the same transaction,
- * unless the case is rated already. */
-int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    const char *window, struct refusal *e);
+/* waiting | invited (| abandoned after a no-show) → accepted: the review
+ * chain begins at its first stage, or resumes at the stage a return left
+ * (relay_accept_locked), with due dates counted from today (local
+ * YYYYMMDD) in the calendar cal (NULL: weekends rest). Completing, and the
+ * other moves after acceptance, are relay.h's. */
+int window_accept(struct db *db, const char *id, const char *user, const struct workdays *cal,
+                  int today, struct refusal *e);
 
 #define WINDOW_INVITE_DAYS_MAX 90   /* how far ahead an invitation to the hall may be */
 

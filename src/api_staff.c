@@ -10,14 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "assets.h"
 #include "api_auth.h"
 #include "case_view.h"
 #include "catalog.h"
+#include "clock.h"
 #include "db.h"
 #include "display.h"
 #include "print.h"
 #include "reply.h"
+#include "relay.h"
 #include "window.h"
 #include "window_view.h"
 
@@ -182,11 +185,6 @@ static enum MHD_Result api_staff_move(struct http_request *req, api_staff_move_f
     return api_staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
 
-enum MHD_Result api_staff_accept(struct http_request *req)
-{
-    return api_staff_move(req, window_accept, window_view_case_json);
-}
-
 /* A text member of the body: NULL when absent or not a string (window.c
  * then answers 422 for a missing text). */
 static const char *api_staff_text(const cJSON *body, const char *key)
@@ -219,29 +217,132 @@ static bool api_staff_window_member(const cJSON *body, const char **window, char
     return false;
 }
 
-enum MHD_Result api_staff_complete(struct http_request *req)
+/* A move along the review chain (relay.h) that takes the case of the
+ * path, the staffer and what the body holds, with the hall's calendar
+ * held for the move's duration. */
+struct api_staff_chain {
+    const char *text;           /* the body's text member (note, outcome, reason, user) */
+    const char *window;         /* the staffer's window, or NULL */
+    const char *stage;          /* the stage the staffer saw (pass), or NULL */
+};
+
+typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *user,
+                                  const struct api_staff_chain *in, const struct workdays *cal,
+                                  int today, struct refusal *e);
+
+/* Runs move on the case of the path with the body's member text (NULL:
+ * none read) and, when with_window, its "window"; a move without a body
+ * (accept) is given an empty one. Answers the case view. */
+static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_chain_fn move,
+                                            const char *text, bool with_window)
 {
     char id[CASE_ID_LEN + 1], num[24];
-    const char *window;
+    struct api_staff_chain in = {NULL, NULL, NULL};
+    struct catalog *c = NULL;
+    cJSON *body = NULL;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
-    cJSON *body;
+    int r;
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
-    if (!(body = reply_json_body(req, &res)))
+    if ((text || with_window || req->body.len > 0) && !(body = reply_json_body(req, &res)))
         return res;
-    /* the window where the service ended: its evaluator offers the rating */
-    if (!api_staff_window_member(body, &window, num))
+    if (with_window && !api_staff_window_member(body, &in.window, num)) {
         res = reply_refusal(req, &display_err_window);
-    else
-        res = api_staff_case_answer(req, db,
-                                    window_complete(db, id, req->user, api_staff_text(body, "outcome"),
-                                                    window, &e),
-                                    &e, id);
+        goto out;
+    }
+    in.text = text ? api_staff_text(body, text) : NULL;
+    in.stage = body ? api_staff_text(body, "stage") : NULL;
+    if (!(c = catalog_acquire())) {
+        res = reply_internal(req);
+        goto out;
+    }
+    r = move(db, id, req->user, &in, catalog_calendar(c), clock_today(), &e);
+    res = api_staff_case_answer(req, db, r, &e, id);
+out:
+    catalog_release(c);
     cJSON_Delete(body);
     return res;
+}
+
+static int api_staff_do_accept(struct db *db, const char *id, const char *user,
+                               const struct api_staff_chain *in, const struct workdays *cal,
+                               int today, struct refusal *e)
+{
+    (void)in;
+    return window_accept(db, id, user, cal, today, e);
+}
+
+static int api_staff_do_pass(struct db *db, const char *id, const char *user,
+                             const struct api_staff_chain *in, const struct workdays *cal,
+                             int today, struct refusal *e)
+{
+    return relay_pass(db, id, user, in->text, in->stage, cal, today, e);
+}
+
+static int api_staff_do_complete(struct db *db, const char *id, const char *user,
+                                 const struct api_staff_chain *in, const struct workdays *cal,
+                                 int today, struct refusal *e)
+{
+    return relay_complete(db, id, user, in->text, in->window, cal, today, e);
+}
+
+static int api_staff_do_handout(struct db *db, const char *id, const char *user,
+                                const struct api_staff_chain *in, const struct workdays *cal,
+                                int today, struct refusal *e)
+{
+    return relay_handout(db, id, user, in->window, cal, today, e);
+}
+
+static int api_staff_do_reject(struct db *db, const char *id, const char *user,
+                               const struct api_staff_chain *in, const struct workdays *cal,
+                               int today, struct refusal *e)
+{
+    (void)cal;
+    (void)today;
+    return relay_reject(db, id, user, in->text, e);
+}
+
+static int api_staff_do_assign(struct db *db, const char *id, const char *user,
+                               const struct api_staff_chain *in, const struct workdays *cal,
+                               int today, struct refusal *e)
+{
+    (void)cal;
+    (void)today;
+    return relay_assign(db, id, user, in->text, e);
+}
+
+enum MHD_Result api_staff_accept(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_accept, NULL, false);
+}
+
+enum MHD_Result api_staff_pass(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_pass, "note", false);
+}
+
+enum MHD_Result api_staff_handout(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_handout, NULL, true);
+}
+
+enum MHD_Result api_staff_reject(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_reject, "reason", false);
+}
+
+enum MHD_Result api_staff_assign(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_assign, "user", false);
+}
+
+enum MHD_Result api_staff_complete(struct http_request *req)
+{
+    /* the window where the service ended: its evaluator offers the rating */
+    return api_staff_chain_move(req, api_staff_do_complete, "outcome", true);
 }
 
 /* A return's list of parts (absent or null: none) as names pointing into
@@ -409,27 +510,104 @@ enum MHD_Result api_staff_call_next(struct http_request *req)
     return res;
 }
 
+/* A print's answer: the page (html, freed here), the refusal or 500. */
+static enum MHD_Result api_staff_print(struct http_request *req, int r, char *html,
+                                       const struct refusal *e)
+{
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, e);
+    return reply_page_take(req, html);
+}
+
 enum MHD_Result print_staff_correction(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
-    char *html;
+    char *html = NULL;
     int r;
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
     r = print_correction_html(db, id, &html, &e);
-    if (r < 0)
+    return api_staff_print(req, r, html, &e);
+}
+
+enum MHD_Result print_staff_receipt(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], *html = NULL;
+    struct catalog *c;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    if (!(c = catalog_acquire()))
         return reply_internal(req);
-    if (r > 0)
-        return reply_refusal(req, &e);
-    return reply_page_take(req, html);
+    /* the posts by name, as the hall's _posts.md has them now */
+    r = print_receipt_html(db, id, catalog_posts(c), &html, &e);
+    catalog_release(c);
+    return api_staff_print(req, r, html, &e);
+}
+
+enum MHD_Result print_staff_rejection(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], *html = NULL;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    r = print_rejection_html(db, id, &html, &e);
+    return api_staff_print(req, r, html, &e);
 }
 
 enum MHD_Result page_staff(struct http_request *req)
 {
     /* the page itself is public: it logs in through /api/v1/login */
     return assets_serve(req, "staff.html");
+}
+
+/* 我的待办: ?post=ID, ?owner=NAME (either or both: their union), else the
+ * stages of the staffer's own posts; &overdue=1 for the overdue alone. */
+enum MHD_Result api_staff_work(struct http_request *req)
+{
+    const char *post = http_query(req, "post"), *owner = http_query(req, "owner");
+    const char *over = http_query(req, "overdue");
+    const char *ids[ACCOUNTS_POSTS_MAX];
+    struct accounts_posts mine;
+    struct catalog *c = NULL;
+    enum MHD_Result res;
+    struct db *db;
+    size_t n = 0, i;
+    void *json = NULL;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    if ((post && !post[0]) || (owner && !accounts_name_valid(owner)))
+        return http_reply_error(req, 422, "bad_query", "post 应是岗位编号，owner 应是工作人员的用户名");
+    if (post) {
+        ids[n++] = post;
+    } else if (!owner) {
+        if (accounts_user_posts(db, req->user, &mine) < 0)
+            return reply_internal(req);
+        for (i = 0; i < mine.n && i < ACCOUNTS_POSTS_MAX; i++)
+            ids[n++] = mine.id[i];
+    }
+    if (!(c = catalog_acquire()))
+        return reply_internal(req);
+    if (relay_work_json(db, ids, n, owner, over && strcmp(over, "1") == 0, catalog_calendar(c),
+                        clock_today(), &json) != 0)
+        res = reply_internal(req);
+    else
+        res = reply_doc_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    catalog_release(c);
+    return res;
 }

@@ -151,6 +151,29 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
     return 0;
 }
 
+/* The chain as the resident's page shows it (relay.h): once accepted the
+ * current stage ({key, label, due}) and the committed due date; the
+ * reason when rejected. Nothing personal. 0 or -1. */
+static int case_view_add_chain(cJSON *root, const struct case_state *cs)
+{
+    cJSON *st;
+
+    if (strcmp(cs->status, "rejected") == 0 &&
+        !(cs->r.rejected_reason ? cJSON_AddStringToObject(root, "rejected_reason", cs->r.rejected_reason)
+                                : cJSON_AddNullToObject(root, "rejected_reason")))
+        return -1;
+    if (cs->r.stage < 0 || !cs->r.stage_key[0])
+        return 0;
+    if (!(st = cJSON_AddObjectToObject(root, "stage")) ||
+        !cJSON_AddStringToObject(st, "key", cs->r.stage_key) ||
+        !cJSON_AddStringToObject(st, "label", cs->r.stage_label ? cs->r.stage_label : cs->r.stage_key) ||
+        !(cs->r.stage_due[0] ? cJSON_AddStringToObject(st, "due", cs->r.stage_due)
+                             : cJSON_AddNullToObject(st, "due")) ||
+        !(cs->r.due[0] ? cJSON_AddStringToObject(root, "due", cs->r.due) : cJSON_AddNullToObject(root, "due")))
+        return -1;
+    return 0;
+}
+
 char *case_view_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
@@ -175,7 +198,7 @@ char *case_view_json(const struct case_state *cs)
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
-        case_view_add_missing(root, cs) != 0 ||
+        case_view_add_missing(root, cs) != 0 || case_view_add_chain(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

@@ -30,6 +30,8 @@ static const char sql_case[] =
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
 static const char sql_case_steps[] = "SELECT step FROM case_steps WHERE case_id = ?1";
+static const char sql_case_stage[] =
+    "SELECT key, label, due FROM case_stages WHERE case_id = ?1 AND idx = ?2";
 
 static char *cases_dup_col(sqlite3_stmt *st, int col, int *oom)
 {
@@ -190,6 +192,21 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     sqlite3_reset(st);
     if (oom)
         return -1;
+    if (cs->r.stage >= 0) {
+        /* the current stage as the resident's page names it (relay.h) */
+        if (!(st = db_stmt(db, sql_case_stage)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, cs->r.stage);
+        if ((r = b == SQLITE_OK ? sqlite3_step(st) : b) == SQLITE_ROW) {
+            cases_copy(cs->r.stage_key, sizeof cs->r.stage_key, sqlite3_column_text(st, 0));
+            cs->r.stage_label = cases_dup_col(st, 1, &oom);
+            cases_copy(cs->r.stage_due, sizeof cs->r.stage_due, sqlite3_column_text(st, 2));
+        }
+        sqlite3_reset(st);
+        if (oom || (r != SQLITE_ROW && r != SQLITE_DONE))
+            return -1;
+    }
     if (!(cs->model = models_get(db, cs->procedure, cs->hash, &cs->ref)))
         return -1;
     cs->done = calloc(cs->model->n_steps + 1, sizeof *cs->done);
@@ -262,6 +279,7 @@ void cases_state_free(struct case_state *cs)
     free(cs->r.rejected_reason);
     free(cs->r.visit_address);
     free(cs->r.visit_phone);
+    free(cs->r.stage_label);
     models_release(cs->ref);
     memset(cs, 0, sizeof *cs);
 }

@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "case_view.h"
+#include "posts.h"
 #include "qrsvg.h"
+#include "relay.h"
 #include "strbuf.h"
 
 /* What a case's QR holds: the kiosk's address of the case when the hall
@@ -439,6 +441,185 @@ int print_missing_html(struct db *db, const char *id, const char *items, char **
     if (r == 0 && !(*out = print_missing_page(&cs, want)))
         r = -1;
     free(want);
+    cases_state_free(&cs);
+    return r;
+}
+
+/* ---- the acceptance receipt and the rejection notice ------------------------ */
+
+/* The head of an A4 notice of case cs: title, kind, the ticket and the
+ * facts after it are the caller's. */
+static int print_notice_head(struct strbuf *sb, const struct case_state *cs, const char *kind)
+{
+    const struct procedure *p = cs->model;
+
+    return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>") |
+           strbuf_puts(sb, kind) | strbuf_puts(sb, " ") |
+           strbuf_put_html(sb, p->title, strlen(p->title)) |
+           strbuf_puts(sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
+                           "<body class=\"correction-page\">\n<main class=\"correction\">\n"
+                           "<header><p class=\"kind\">") |
+           strbuf_puts(sb, kind) | strbuf_puts(sb, "</p>\n<h1>") |
+           strbuf_put_html(sb, p->title, strlen(p->title)) |
+           strbuf_puts(sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">") |
+           strbuf_put_html(sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3) |
+           strbuf_puts(sb, "</dd>\n");
+}
+
+static int print_fact(struct strbuf *sb, const char *dt, const char *dd)
+{
+    return strbuf_puts(sb, "<dt>") | strbuf_puts(sb, dt) | strbuf_puts(sb, "</dt><dd>") |
+           strbuf_put_html(sb, dd, strlen(dd)) | strbuf_puts(sb, "</dd>\n");
+}
+
+/* "2026年12月02日" from a stored YYYY-MM-DD; as written when it is not one. */
+static void print_local_date(const char *ymd, char *out, size_t cap)
+{
+    int y, m, d;
+
+    if (ymd && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        snprintf(out, cap, "%04d年%02d月%02d日", y % 10000, m % 100, d % 100);
+    else
+        snprintf(out, cap, "%s", ymd ? ymd : "");
+}
+
+static int print_tail(struct strbuf *sb, const struct case_state *cs, const char *footer)
+{
+    return strbuf_puts(sb, "<section class=\"next\"><h2>咨询</h2>\n<dl class=\"facts\">\n") |
+           print_contacts(sb, cs->model) | strbuf_puts(sb, "</dl></section>\n") |
+           print_qr_code(sb, cs->id, "办件二维码，查询进度或到窗口时请出示") |
+           strbuf_puts(sb, "<footer><p>") | strbuf_puts(sb, footer) |
+           strbuf_puts(sb, "</p></footer>\n</main>\n</body>\n</html>\n");
+}
+
+static char *print_receipt(const struct case_state *cs, const cJSON *stages, const struct posts *posts)
+{
+    const struct procedure *p = cs->model;
+    struct strbuf sb = STRBUF_INIT;
+    char when[64], due[64];
+    const cJSON *s;
+    size_t j, i, n = 0;
+    int rc = 0;
+
+    print_local_time(cs->w.accepted_at, when, sizeof when);
+    print_local_date(cs->r.due, due, sizeof due);
+    rc |= print_notice_head(&sb, cs, "受理回执");
+    rc |= print_fact(&sb, "受理时间", when);
+    rc |= print_fact(&sb, "受理人", cs->w.accepted_by);
+    rc |= strbuf_puts(&sb, "<dt>承诺办结</dt><dd class=\"due\">");
+    rc |= strbuf_put_html(&sb, due, strlen(due));
+    rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n"
+                           "<section class=\"materials\"><h2>已收材料</h2>\n<ul>\n");
+    /* the materials the window ticked: texts of the pinned version only */
+    for (j = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++) {
+            const struct proc_item *it = &p->steps[j].items[i];
+            if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id)) {
+                rc |= strbuf_puts(&sb, "<li>") | strbuf_put_html(&sb, it->text, strlen(it->text)) |
+                      strbuf_puts(&sb, "</li>\n");
+                n++;
+            }
+        }
+    if (!n)
+        rc |= strbuf_puts(&sb, "<li>无需提交材料</li>\n");
+    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"chain\"><h2>办理环节</h2>\n<ol>\n");
+    cJSON_ArrayForEach(s, stages) {
+        const char *label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "label"));
+        const char *post = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "post"));
+        const char *sdue = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "due"));
+        const struct post *ps = posts && post ? posts_find(posts, post) : NULL;
+        const cJSON *days = cJSON_GetObjectItemCaseSensitive(s, "days");
+        char d[64];
+        print_local_date(sdue, d, sizeof d);
+        rc |= strbuf_puts(&sb, "<li>");
+        rc |= strbuf_put_html(&sb, label ? label : "", label ? strlen(label) : 0);
+        if (ps || post) {
+            const char *name = ps ? ps->name : post;
+            rc |= strbuf_puts(&sb, "（") | strbuf_put_html(&sb, name, strlen(name)) | strbuf_puts(&sb, "）");
+        }
+        rc |= strbuf_printf(&sb, "，%d个工作日", cJSON_IsNumber(days) ? days->valueint : 0);
+        if (sdue)
+            rc |= strbuf_puts(&sb, "，预计") | strbuf_put_html(&sb, d, strlen(d)) | strbuf_puts(&sb, "前");
+        rc |= strbuf_puts(&sb, "</li>\n");
+    }
+    rc |= strbuf_puts(&sb, "</ol>\n");
+    if (p->pickup)
+        rc |= strbuf_puts(&sb, "<p>办结后请凭本回执到综合窗口领取结果，我们会电话或短信通知您。</p>\n");
+    rc |= strbuf_puts(&sb, "</section>\n");
+    rc |= print_tail(&sb, cs, "本回执证明您的申请已受理。请妥善保管，凭回执上的二维码可查询办理进度。");
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+int print_receipt_html(struct db *db, const char *id, const struct posts *posts, char **out,
+                       struct refusal *e)
+{
+    static const struct refusal not_accepted = {REFUSAL_CONFLICT, "not_accepted",
+                                                "这件办件还没有受理，没有受理回执"};
+    struct case_state cs;
+    cJSON *o = NULL;
+    int r;
+
+    *out = NULL;
+    memset(&cs, 0, sizeof cs);
+    if (db_read_begin(db) != 0)
+        return -1;
+    if ((r = cases_load(db, id, &cs, e)) == 0 && (cs.r.stage < 0 || !cs.w.accepted_at[0])) {
+        *e = not_accepted;
+        r = 1;
+    }
+    if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, 0, o) != 0))
+        r = -1;
+    if (db_read_end(db) != 0 && r == 0)
+        r = -1;
+    if (r == 0 && !(*out = print_receipt(&cs, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts)))
+        r = -1;
+    cJSON_Delete(o);
+    cases_state_free(&cs);
+    return r;
+}
+
+static char *print_rejection(const struct case_state *cs)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char when[64];
+    int rc = 0;
+
+    print_local_time(cs->r.rejected_at, when, sizeof when);
+    rc |= print_notice_head(&sb, cs, "不予办理告知书");
+    rc |= print_fact(&sb, "告知时间", when);
+    rc |= print_fact(&sb, "经办人", cs->r.rejected_by);
+    rc |= strbuf_puts(&sb, "</dl>\n<section class=\"reason\"><h2>不予办理的理由和依据</h2>\n<p>");
+    rc |= strbuf_put_html(&sb, cs->r.rejected_reason ? cs->r.rejected_reason : "",
+                          cs->r.rejected_reason ? strlen(cs->r.rejected_reason) : 0);
+    rc |= strbuf_puts(&sb, "</p></section>\n<section class=\"rights\"><h2>您的权利</h2>\n"
+                           "<p>如对本决定有异议，可向经办人或服务中心负责人反映，"
+                           "也可依法申请行政复议或者提起行政诉讼。</p></section>\n");
+    rc |= print_tail(&sb, cs, "本告知书一式两份，申请人与服务中心各执一份。");
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+int print_rejection_html(struct db *db, const char *id, char **out, struct refusal *e)
+{
+    static const struct refusal not_rejected = {REFUSAL_CONFLICT, "not_rejected",
+                                                "这件办件没有被决定不予办理，没有告知书"};
+    struct case_state cs;
+    int r;
+
+    *out = NULL;
+    if ((r = print_case_read(db, id, &cs, e)) == 0 && strcmp(cs.status, "rejected") != 0) {
+        *e = not_rejected;
+        r = 1;
+    }
+    if (r == 0 && !(*out = print_rejection(&cs)))
+        r = -1;
     cases_state_free(&cs);
     return r;
 }

@@ -16,7 +16,7 @@
 #include "clock.h"
 #include "display.h"
 #include "notify.h"
-#include "rate.h"
+#include "relay.h"
 #include "text.h"
 #include "utf8.h"
 #include "validate.h"
@@ -29,8 +29,6 @@ _Static_assert(CASE_USER_MAX == ACCOUNTS_NAME_MAX, "case_window names fit an acc
 static const struct refusal err_unknown = {REFUSAL_NOT_FOUND, "unknown_case", "没有找到这件办件，请核对排队号或重新扫码"};
 static const struct refusal err_not_waiting = {
     REFUSAL_CONFLICT, "not_waiting", "这件办件不在等候中（可能已被其他窗口受理、退回或办结），请刷新后再看"};
-static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
-                                                 "只有已受理的办件才能办结，请先受理"};
 static const struct refusal err_not_returnable = {
     REFUSAL_CONFLICT, "not_returnable", "只有等候中、已受理或网上预审中的办件才能退回补正"};
 static const struct refusal err_not_prereview = {
@@ -50,10 +48,6 @@ static const struct refusal err_reason_required = {REFUSAL_INVALID, "reason_requ
                                                     "请写明退回的原因，居民会看到它"};
 static const struct refusal err_reason_long = {REFUSAL_INVALID, "reason_too_long",
                                                 "退回原因最多 500 个字，请精简一些"};
-static const struct refusal err_outcome_required = {REFUSAL_INVALID, "outcome_required",
-                                                     "请写明办理结果，如「已办结，当场发证」"};
-static const struct refusal err_outcome_long = {REFUSAL_INVALID, "outcome_too_long",
-                                                 "办理结果最多 500 个字，请精简一些"};
 static const struct refusal err_erased = {
     REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除，请居民重新办理"};
 static const struct refusal err_bad_text = {REFUSAL_INVALID, "bad_text",
@@ -199,11 +193,9 @@ int window_lookup(struct db *db, const char *ticket, const char *last4,
 
 /* ---- moves ----------------------------------------------------------------- */
 
-/* Checks a staffer's text: trimmed (into buf, returned), of the text
- * policy (text.h), 1..WINDOW_TEXT_MAX characters. Returns NULL with e set
- * otherwise. */
-static const char *window_text(const char *s, char *buf, size_t cap, const struct refusal *empty,
-                               const struct refusal *toolong, struct refusal *e)
+const char *window_text_check(const char *s, size_t max, char *buf, size_t cap,
+                              const struct refusal *empty, const struct refusal *toolong,
+                              struct refusal *e)
 {
     size_t n = s ? strlen(s) : 0, count;
     const char *t;
@@ -218,7 +210,7 @@ static const char *window_text(const char *s, char *buf, size_t cap, const struc
         return NULL;
     }
     count = utf8_count(t, n);
-    if (count > WINDOW_TEXT_MAX || n >= cap) {
+    if (count > max || n >= cap) {
         *e = *toolong;
         return NULL;
     }
@@ -229,6 +221,13 @@ static const char *window_text(const char *s, char *buf, size_t cap, const struc
     memcpy(buf, t, n);
     buf[n] = '\0';
     return buf;
+}
+
+/* A staffer's text as above, of at most WINDOW_TEXT_MAX characters. */
+static const char *window_text(const char *s, char *buf, size_t cap, const struct refusal *empty,
+                               const struct refusal *toolong, struct refusal *e)
+{
+    return window_text_check(s, WINDOW_TEXT_MAX, buf, cap, empty, toolong, e);
 }
 
 /* Runs an UPDATE of the case (?1 id, ?2 now, and when the statement has
@@ -272,11 +271,8 @@ static int window_refuse(struct db *db, struct refusal *e, const struct refusal 
     return 1;
 }
 
-static const char sql_accept[] =
-    "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL"
-    " WHERE id = ?1";
-
-int window_accept(struct db *db, const char *id, const char *user, struct refusal *e)
+int window_accept(struct db *db, const char *id, const char *user, const struct workdays *cal,
+                  int today, struct refusal *e)
 {
     struct case_state cs;
     int rc;
@@ -295,49 +291,13 @@ int window_accept(struct db *db, const char *id, const char *user, struct refusa
         rc = window_refuse(db, e, &err_erased);
         goto done;
     }
-    if ((rc = window_apply(db, &cs, sql_accept, user, NULL, "accepted", NULL)) == 0)
-        display_changed(); /* one fewer waiting, when it was not called */
-done:
-    cases_state_free(&cs);
-    return rc;
-}
-
-static const char sql_complete[] =
-    "UPDATE cases SET status = 'completed', completed_at = ?2, completed_by = ?3, outcome = ?4"
-    " WHERE id = ?1";
-
-int window_complete(struct db *db, const char *id, const char *user, const char *outcome,
-                    const char *window, struct refusal *e)
-{
-    char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
-    struct case_state cs;
-    const char *text;
-    int rc;
-
-    memset(&cs, 0, sizeof cs);
-    if (!(text = window_text(outcome, buf, sizeof buf, &err_outcome_required, &err_outcome_long, e)))
-        return 1;
-    if (display_window_check(window, win, e) != 0)
-        return 1;
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
-        goto done;
-    if (!window_status(&cs, "accepted")) {
-        rc = window_refuse(db, e, &err_not_accepted);
-        goto done;
-    }
-    /* the service at the window ended: its evaluator offers the rating,
-     * in the move's transaction; a case rated already ends the window's
-     * last offer all the same (that resident has gone) */
-    if (win[0] && (cs.rating ? rate_offer_clear(db, win)
-                             : rate_offer_add(db, win, cs.id, cs.ticket ? cs.ticket : "",
-                                              cs.model && cs.model->title ? cs.model->title
-                                                                          : cs.procedure)) != 0) {
+    /* the chain begins, or resumes where a return stopped it (relay.h) */
+    if (relay_accept_locked(db, &cs, user, "window", NULL, cal, today) != 0 || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;
         goto done;
     }
-    if ((rc = window_apply(db, &cs, sql_complete, user, text, "completed", text)) == 0 && win[0])
-        rate_changed();
+    display_changed(); /* one fewer waiting, when it was not called */
 done:
     cases_state_free(&cs);
     return rc;
@@ -454,8 +414,10 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, items_json, -1, SQLITE_STATIC);
-    /* the resident is told in the same commit as the return (notify.h) */
-    if (db_run(st, b) != 0 || cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
+    /* the resident is told in the same commit as the return (notify.h);
+     * an accepted case's clock stops until it is accepted again */
+    if (db_run(st, b) != 0 || relay_pause_locked(db, &cs, clock_today()) != 0 ||
+        cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
         notify_queue(db, &cs, NOTIFY_RETURNED) != 0 || db_commit(db) != 0)
         goto rollback;
     display_changed(); /* one fewer waiting, when it was not called */

@@ -13,6 +13,7 @@
 
 #include "case_view.h"
 #include "clock.h"
+#include "relay.h"
 
 /* ---- JSON helpers ---------------------------------------------------------- */
 
@@ -652,6 +653,14 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
         if (window_view_push_str(conds, p->conditions[i]) != 0)
             goto fail;
     flags = cJSON_GetObjectItemCaseSensitive(root, "returned_items");
+    /* the chain: every stage with its due date, who passed it and when */
+    if (relay_staff_json(db, cs, clock_today(), root) != 0 ||
+        window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
+        window_view_add_str(root, "ready_at", cs->r.ready_at) != 0 ||
+        window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||
+        window_view_add_str(root, "handed_by", cs->r.handed_by) != 0 ||
+        window_view_add_bool(root, "pickup", p->pickup) != 0)
+        goto fail;
     if (window_view_add_steps(root, cs, flags) != 0 || window_view_add_rating(db, root, cs->id) != 0 ||
         window_view_add_events(db, root, cs->id) != 0)
         goto fail;

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "casedb.h"
+#include "clock.h"
 #include "display.h"
 #include "hold.h"
 
@@ -208,11 +209,11 @@ Test(display, accept_and_return_of_a_waiting_case_change_the_screen)
     handed_in(a, ta);
     handed_in(b, tb);
     base = hold_generation(wakes);
-    cr_assert_eq(window_accept(t.db, a, "wang", &e), 0);
+    cr_assert_eq(window_accept(t.db, a, "wang", NULL, clock_today(), &e), 0);
     cr_assert_eq(changes(), 1);
     cr_assert_eq(window_return(t.db, b, "wang", "材料不全", NULL, NULL, &e), 0);
     cr_assert_eq(changes(), 2);
     /* a refused move tells no one */
-    cr_assert_eq(window_accept(t.db, a, "wang", &e), 1);
+    cr_assert_eq(window_accept(t.db, a, "wang", NULL, clock_today(), &e), 1);
     cr_assert_eq(changes(), 2);
 }

@@ -8,7 +8,9 @@
 #include <criterion/criterion.h>
 
 #include "casedb.h"
+#include "clock.h"
 #include "rate.h"
+#include "relay.h"
 #include "hold.h"
 
 static struct casedb t;
@@ -53,7 +55,7 @@ static void accepted(char id[CASE_ID_LEN + 1])
     casedb_walk(&t, id, 4);
     cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
     free(tk);
-    cr_assert_eq(window_accept(t.db, id, "wang", &e), 0);
+    cr_assert_eq(window_accept(t.db, id, "wang", NULL, clock_today(), &e), 0);
 }
 
 /* The window's view, parsed; its token copied into token (or ""). */
@@ -79,7 +81,7 @@ Test(rate, completion_at_a_window_offers_and_the_token_rates_once)
     cJSON *doc;
 
     accepted(id);
-    cr_assert_eq(window_complete(t.db, id, "wang", "已办结", "3", &e), 0);
+    cr_assert_eq(relay_complete(t.db, id, "wang", "已办结", "3", NULL, clock_today(), &e), 0);
     cr_assert_eq(changes(), 1);
     doc = offer("3", token);
     cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "offer"), "title")->valuestring, "测试事项");
@@ -110,10 +112,10 @@ Test(rate, no_window_no_offer_and_a_bad_window_changes_nothing)
     struct refusal e;
 
     accepted(id);
-    cr_assert_eq(window_complete(t.db, id, "wang", "已办结", "3 号", &e), 1);
+    cr_assert_eq(relay_complete(t.db, id, "wang", "已办结", "3 号", NULL, clock_today(), &e), 1);
     cr_assert_str_eq(e.code, "bad_window");
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM cases WHERE id = '%s' AND status = 'accepted'", id), 1);
-    cr_assert_eq(window_complete(t.db, id, "wang", "已办结", NULL, &e), 0);
+    cr_assert_eq(relay_complete(t.db, id, "wang", "已办结", NULL, NULL, clock_today(), &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers"), 0);
     cr_assert_eq(changes(), 0);
 }
@@ -125,9 +127,9 @@ Test(rate, the_next_offer_replaces_and_a_stale_one_is_dead)
 
     accepted(a);
     accepted(b);
-    cr_assert_eq(window_complete(t.db, a, "wang", "已办结", "A2", &e), 0);
+    cr_assert_eq(relay_complete(t.db, a, "wang", "已办结", "A2", NULL, clock_today(), &e), 0);
     cJSON_Delete(offer("A2", ta));
-    cr_assert_eq(window_complete(t.db, b, "wang", "已办结", "a2", &e), 0);
+    cr_assert_eq(relay_complete(t.db, b, "wang", "已办结", "a2", NULL, clock_today(), &e), 0);
     cJSON_Delete(offer("A2", tb));
     cr_assert_str_neq(ta, tb);
     cr_assert_eq(rate_spend(t.db, ta, 5, NULL, 0, &e), 1);

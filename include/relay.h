@@ -1,0 +1,115 @@
+/* relay: a case's life after the window accepts it (一窗受理 … 一窗取件): its
+ * walk along the pinned procedure's review chain, one stage at a time, each
+ * with a due date in working days (workdays.h), passed by the staff of the
+ * stage's post (前后台接力), owned by whoever answers for it (首问负责),
+ * ending as completed, as ready to be handed out (待领取) or rejected
+ * (不予办理). The only writer of the chain's columns of a case and of
+ * case_stages (schema/014-relay.sql).
+ *
+ * Moves (each one BEGIN IMMEDIATE transaction with an event, re-reading
+ * the case; a status that does not allow it is REFUSAL_CONFLICT and
+ * changes nothing):
+ *   waiting | invited | visit --accept--> accepted (stage 0, or the stage
+ *     a return left, resumed with the days it had left)
+ *   accepted --pass--> accepted (the next stage)       409 at the last
+ *   accepted --complete--> ready (pickup: yes) | completed   409 before the last
+ *   ready --handout--> completed
+ *   accepted --reject--> rejected
+ *   accepted | ready | returned (with a stage) --assign--> (owner)
+ *   accepted --return (window.h)--> returned: the clock stops (paused_on)
+ *
+ * Dates are local YYYYMMDD ints as workdays.h counts them; "today" and the
+ * calendar (NULL: weekends rest) come from the caller, so the moves are
+ * testable at any date.
+ */
+#ifndef SPK_RELAY_H
+#define SPK_RELAY_H
+
+#include <stdbool.h>
+
+#include "cases.h"
+#include "db.h"
+#include "refusal.h"
+#include "workdays.h"
+
+#define RELAY_NOTE_MAX 500      /* characters of a pass note */
+#define RELAY_WORK_MAX 500      /* cases in one answer of the work list */
+
+/* Inside the caller's open transaction, with cs read by cases_begin and
+ * its status already checked by the caller: the case becomes accepted
+ * (accepted_at/by now, user), its chain begun at the first acceptance
+ * (every stage's row, stage 0 due from today, the chain's due, owner
+ * user) or resumed (the stage a return left, due after the working days it
+ * had left when returned; later stages projected again; the chain's due
+ * moved on by the working days spent returned), and an `accepted` event
+ * with channel and detail (NULL or "visit"). Does not commit. Returns 0 or
+ * -1 (the caller rolls back). */
+int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,
+                        const char *channel, const char *detail, const struct workdays *cal,
+                        int today);
+
+/* Inside the caller's open transaction: an accepted case goes back to the
+ * resident, so its clock stops from today (paused_on) until it is
+ * accepted again. A case with no chain yet is left alone. 0 or -1. */
+int relay_pause_locked(struct db *db, const struct case_state *cs, int today);
+
+/* The current stage is done by user today, with note (NULL or blank:
+ * none; else 1..RELAY_NOTE_MAX characters of the text policy, refused
+ * note_too_long / bad_text); the next begins with its own due date. stage:
+ * the key of the stage the staffer saw (NULL: whichever is current), so
+ * two staffers passing one stage cannot both move the case on (refused
+ * stage_moved). Refusals: unknown_case, not_accepted, last_stage (use
+ * complete), no_chain (accepted before chains existed). 0, 1 with e, -1. */
+int relay_pass(struct db *db, const char *id, const char *user, const char *note,
+               const char *stage, const struct workdays *cal, int today, struct refusal *e);
+
+/* At the last stage (or a case with no chain rows): the stage is done;
+ * an item with pickup → ready (待领取) with a NOTIFY_READY notice queued,
+ * else → completed. outcome as window_complete's (required). window: the
+ * staffer's window (display_window_check; NULL or "": none); on completed
+ * with one, that window's evaluator is offered the rating. Refusals:
+ * outcome_required, outcome_too_long, bad_text, bad_window, unknown_case,
+ * not_accepted, not_last_stage. 0, 1 with e, -1. */
+int relay_complete(struct db *db, const char *id, const char *user, const char *outcome,
+                   const char *window, const struct workdays *cal, int today,
+                   struct refusal *e);
+
+/* ready → completed (已领取), handed_at/by; the evaluator of window (as
+ * above) is offered the rating. Refusals: bad_window, unknown_case,
+ * not_ready. 0, 1 with e, -1. */
+int relay_handout(struct db *db, const char *id, const char *user, const char *window,
+                  const struct workdays *cal, int today, struct refusal *e);
+
+/* accepted → rejected (不予办理) with reason (as a return's: required,
+ * 1..500 characters), a NOTIFY_REJECTED notice queued. Refusals:
+ * reason_required, reason_too_long, bad_text, unknown_case, not_accepted.
+ * 0, 1 with e, -1. */
+int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
+                 struct refusal *e);
+
+/* The case's owner becomes to, an enabled staff or admin user (refused
+ * unknown_user, 422). Only a case with a chain that is still the hall's:
+ * accepted, ready or returned (not_assignable otherwise). An `assigned`
+ * event whose detail is to. 0, 1 with e, -1. */
+int relay_assign(struct db *db, const char *id, const char *user, const char *to,
+                 struct refusal *e);
+
+/* Adds what staff see of the chain to the case object o: "stage" (index
+ * or null), "owner" (or null), "due" (the chain's, or null), "overdue",
+ * and "stages":[{"key","label","post","days","due","done_at","by","note"}]
+ * — the case's rows once accepted, else the pinned version's stages with
+ * null dates. 0 or -1. */
+int relay_staff_json(struct db *db, const struct case_state *cs, int today, void *o /* cJSON * */);
+
+/* The work list: accepted cases at a stage of one of posts (n_posts ids)
+ * or, when owner is not NULL, owned by owner; only those overdue
+ * (stage due before today) when overdue_only; soonest stage due first, at
+ * most RELAY_WORK_MAX. Answers {"cases":[{"id","ticket","procedure",
+ * "title","stage":{"key","label","post"},"due","overdue","soon","owner"}],
+ * "counts":{"total","overdue","soon"}}; soon: due today or on the next
+ * working day. *out: caller frees with cJSON_Delete. 0 or -1. */
+int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, const char *owner,
+                    bool overdue_only, const struct workdays *cal, int today,
+                    void **out /* cJSON ** */);
+
+#endif

@@ -1,0 +1,727 @@
+/* relay: the case after the window — its chain of stages with working-day
+ * due dates, relayed between posts, owned by one staffer, ending completed,
+ * ready for pickup or rejected. The only writer of the chain's columns of a
+ * case (schema/014-relay.sql) and of case_stages. The due dates written
+ * here are the hall's commitment (a receipt prints them), so they are
+ * stored when a stage begins, not recomputed when the calendar changes. */
+#include "relay.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "clock.h"
+#include "display.h"
+#include "notify.h"
+#include "rate.h"
+#include "utf8.h"
+#include "window.h"
+
+static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
+                                                "这件办件不在办理中，不能进行这一步"};
+static const struct refusal err_last_stage = {REFUSAL_CONFLICT, "last_stage",
+                                              "已经是最后一个环节，请点“办结”"};
+static const struct refusal err_not_last = {REFUSAL_CONFLICT, "not_last_stage",
+                                            "前面的审核环节还没有完成，不能办结"};
+static const struct refusal err_no_chain = {REFUSAL_CONFLICT, "no_chain",
+                                            "这件办件受理时还没有审核流程，请直接办结"};
+static const struct refusal err_not_ready = {REFUSAL_CONFLICT, "not_ready",
+                                             "这件办件不是待领取状态"};
+static const struct refusal err_not_assignable = {
+    REFUSAL_CONFLICT, "not_assignable", "只有受理后、还没有办结的办件可以转交"};
+static const struct refusal err_unknown_user = {REFUSAL_INVALID, "unknown_user",
+                                                "没有这位工作人员，请核对用户名"};
+static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
+                                             "备注太长了，请写在500字以内"};
+static const struct refusal err_outcome_required = {REFUSAL_INVALID, "outcome_required",
+                                                    "请写明办理结果"};
+static const struct refusal err_outcome_long = {REFUSAL_INVALID, "outcome_too_long",
+                                                "办理结果太长了，请写在500字以内"};
+static const struct refusal err_reason_required = {REFUSAL_INVALID, "reason_required",
+                                                   "请写明不予办理的理由和依据"};
+static const struct refusal err_reason_long = {REFUSAL_INVALID, "reason_too_long",
+                                               "不予办理的理由太长了，请写在500字以内"};
+
+/* ---- dates ----------------------------------------------------------------- */
+
+static void relay_ymd_text(int ymd, char out[CLOCK_DAY_LEN])
+{
+    unsigned y = (unsigned)(ymd / 10000) % 10000u, m = (unsigned)(ymd / 100) % 100u, d = (unsigned)ymd % 100u;
+
+    snprintf(out, CLOCK_DAY_LEN, "%04u-%02u-%02u", y, m % 100u, d % 100u);
+}
+
+/* YYYY-MM-DD (as stored) to YYYYMMDD; 0 when it is not one. */
+static int relay_ymd_parse(const char *s)
+{
+    int y, m, d;
+    char tail;
+
+    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return 0;
+    return workdays_date_valid(y * 10000 + m * 100 + d) ? y * 10000 + m * 100 + d : 0;
+}
+
+/* ---- the stage rows --------------------------------------------------------- */
+
+static const char sql_stage_insert[] =
+    "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char sql_stage_begin[] =
+    "UPDATE case_stages SET begun_on = ?3, due = ?4 WHERE case_id = ?1 AND idx = ?2";
+static const char sql_stage_project[] =
+    "UPDATE case_stages SET due = ?3 WHERE case_id = ?1 AND idx = ?2";
+static const char sql_stage_done[] =
+    "UPDATE case_stages SET done_at = ?3, done_by = ?4, note = ?5 WHERE case_id = ?1 AND idx = ?2";
+static const char sql_stage_rows[] =
+    "SELECT idx, key, label, post, days, due, done_at, done_by, note, begun_on"
+    " FROM case_stages WHERE case_id = ?1 ORDER BY idx";
+static const char sql_stage_count[] = "SELECT count(*) FROM case_stages WHERE case_id = ?1";
+static const char sql_stage_due[] =
+    "SELECT due FROM case_stages WHERE case_id = ?1 AND idx = ?2";
+
+/* How many stage rows the case has: 0 for a case accepted before chains
+ * existed (or never accepted). -1 on error. */
+static int relay_stage_count(struct db *db, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_stage_count);
+    int r, n = -1;
+
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (r == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+/* The stored due date of stage idx as YYYYMMDD; 0 when none. */
+static int relay_stage_due(struct db *db, const char *id, int idx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_stage_due);
+    int b = SQLITE_OK, due = 0;
+
+    if (!st)
+        return 0;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, idx);
+    if (b == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        due = relay_ymd_parse((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return due;
+}
+
+/* Stage idx begins on day with days working days: its begun_on and due. */
+static int relay_stage_begin(struct db *db, const char *id, int idx, int day, int days,
+                             const struct workdays *cal, int *due)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_stage_begin);
+    char on[CLOCK_DAY_LEN], d[CLOCK_DAY_LEN];
+    int b = SQLITE_OK;
+
+    *due = workdays_due(cal, day, days < 0 ? 0 : days);
+    if (!st || !*due)
+        return -1;
+    relay_ymd_text(day, on);
+    relay_ymd_text(*due, d);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, idx);
+    b |= sqlite3_bind_text(st, 3, on, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, d, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+/* The stages after idx, each projected from the one before (from: the due
+ * date of stage idx). */
+static int relay_stages_project(struct db *db, const struct case_state *cs, size_t idx, int from,
+                                const struct workdays *cal)
+{
+    const struct procedure *p = cs->model;
+    char d[CLOCK_DAY_LEN];
+    sqlite3_stmt *st;
+    size_t i;
+
+    for (i = idx + 1; i < p->n_stages; i++) {
+        int b = SQLITE_OK;
+        if (!(from = workdays_due(cal, from, p->stages[i].days)) || !(st = db_stmt(db, sql_stage_project)))
+            return -1;
+        relay_ymd_text(from, d);
+        b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, (int)i);
+        b |= sqlite3_bind_text(st, 3, d, -1, SQLITE_STATIC);
+        if (db_run(st, b) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Marks stage idx done now by user with note (NULL: none). */
+static int relay_stage_done(struct db *db, const char *id, int idx, const char *user, const char *note)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_stage_done);
+    char now[CLOCK_UTC_LEN];
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, idx);
+    b |= sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, user, -1, SQLITE_STATIC);
+    b |= note ? sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 5);
+    return db_run(st, b);
+}
+
+/* ---- accepting: the chain begun or resumed --------------------------------- */
+
+static const char sql_accept_first[] =
+    "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
+    " stage = 0, owner = coalesce(owner, ?3), due = ?4, paused_on = NULL WHERE id = ?1";
+static const char sql_accept_resume[] =
+    "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
+    " owner = coalesce(owner, ?3), due = ?4, paused_on = NULL WHERE id = ?1";
+
+/* The first acceptance: a row per stage of the pinned version, stage 0
+ * begun today, the later ones projected; *due the chain's. */
+static int relay_chain_start(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                             int today, int *due)
+{
+    const struct procedure *p = cs->model;
+    char on[CLOCK_DAY_LEN], d[CLOCK_DAY_LEN];
+    sqlite3_stmt *st;
+    int at = today;
+    size_t i;
+
+    relay_ymd_text(today, on);
+    for (i = 0; i < p->n_stages; i++) {
+        const struct proc_stage *s = &p->stages[i];
+        int b = SQLITE_OK;
+        if (!(at = workdays_due(cal, i == 0 ? today : at, s->days)) || !(st = db_stmt(db, sql_stage_insert)))
+            return -1;
+        relay_ymd_text(at, d);
+        b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, (int)i);
+        b |= sqlite3_bind_text(st, 3, s->key, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 4, s->label ? s->label : s->key, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 5, s->post, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 6, s->days);
+        b |= i == 0 ? sqlite3_bind_text(st, 7, on, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
+        b |= sqlite3_bind_text(st, 8, d, -1, SQLITE_STATIC);
+        if (db_run(st, b) != 0)
+            return -1;
+    }
+    *due = workdays_due(cal, today, procedure_chain_days(p));
+    return *due ? 0 : -1;
+}
+
+/* A case back from the resident: its stage resumes today with the working
+ * days it had left when it was returned (none when it was overdue then),
+ * and the chain's due moves on by the working days it spent returned. */
+static int relay_chain_resume(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                              int today, int *due)
+{
+    int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
+    int stage_due = relay_stage_due(db, cs->id, cs->r.stage), left, spent, d;
+
+    if (!paused || !stage_due || !chain) {
+        /* nothing stopped (or unknown dates): the dates stand */
+        *due = chain;
+        return 0;
+    }
+    left = workdays_between(cal, paused, stage_due);
+    spent = workdays_between(cal, paused, today);
+    if (relay_stage_begin(db, cs->id, cs->r.stage, today, left < 0 ? 0 : left, cal, &d) != 0 ||
+        relay_stages_project(db, cs, (size_t)cs->r.stage, d, cal) != 0)
+        return -1;
+    *due = spent > 0 ? workdays_due(cal, chain, spent) : chain;
+    return *due ? 0 : -1;
+}
+
+int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,
+                        const char *channel, const char *detail, const struct workdays *cal,
+                        int today)
+{
+    char now[CLOCK_UTC_LEN], d[CLOCK_DAY_LEN];
+    sqlite3_stmt *st;
+    int rows, due = 0, b = SQLITE_OK;
+    bool first;
+
+    if ((rows = relay_stage_count(db, cs->id)) < 0)
+        return -1;
+    first = rows == 0 || cs->r.stage < 0;
+    if (first ? relay_chain_start(db, cs, cal, today, &due) != 0
+              : relay_chain_resume(db, cs, cal, today, &due) != 0)
+        return -1;
+    if (!(st = db_stmt(db, first ? sql_accept_first : sql_accept_resume)))
+        return -1;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    if (due) {
+        relay_ymd_text(due, d);
+        b |= sqlite3_bind_text(st, 4, d, -1, SQLITE_STATIC);
+    } else {
+        b |= sqlite3_bind_null(st, 4);
+    }
+    if (db_run(st, b) != 0)
+        return -1;
+    return cases_event_add(db, cs->id, "accepted", channel, user, -1, detail);
+}
+
+static const char sql_pause[] =
+    "UPDATE cases SET paused_on = coalesce(paused_on, ?2) WHERE id = ?1 AND stage IS NOT NULL";
+
+int relay_pause_locked(struct db *db, const struct case_state *cs, int today)
+{
+    sqlite3_stmt *st;
+    char d[CLOCK_DAY_LEN];
+    int b = SQLITE_OK;
+
+    if (cs->r.stage < 0 || strcmp(cs->status, "accepted") != 0)
+        return 0;
+    if (!(st = db_stmt(db, sql_pause)))
+        return -1;
+    relay_ymd_text(today, d);
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+/* ---- the moves ---------------------------------------------------------- */
+
+/* A move refused for why: rolls the move's transaction back. Returns 1. */
+static int relay_refuse(struct db *db, struct refusal *e, const struct refusal *why)
+{
+    *e = *why;
+    db_rollback(db);
+    return 1;
+}
+
+static const char sql_set_stage[] = "UPDATE cases SET stage = ?2 WHERE id = ?1";
+
+int relay_pass(struct db *db, const char *id, const char *user, const char *note,
+               const char *stage, const struct workdays *cal, int today, struct refusal *e)
+{
+    static const struct refusal moved = {REFUSAL_CONFLICT, "stage_moved",
+                                         "这个环节已经有人处理过了，请刷新后再看"};
+    char buf[RELAY_NOTE_MAX * 4 + 1];
+    const char *text = NULL;
+    size_t len = note ? strlen(note) : 0;
+    struct case_state cs;
+    sqlite3_stmt *st;
+    int rc, rows, due, next, b = SQLITE_OK;
+
+    memset(&cs, 0, sizeof cs);
+    /* a note is optional: blank is none */
+    if (note && (utf8_trim(note, &len), len > 0) &&
+        !(text = window_text_check(note, RELAY_NOTE_MAX, buf, sizeof buf, &err_note_long, &err_note_long, e)))
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "accepted") != 0) {
+        rc = relay_refuse(db, e, &err_not_accepted);
+        goto done;
+    }
+    rc = -1;
+    if ((rows = relay_stage_count(db, id)) < 0)
+        goto rollback;
+    if (rows == 0 || cs.r.stage < 0) {
+        rc = relay_refuse(db, e, &err_no_chain);
+        goto done;
+    }
+    if (cs.r.stage + 1 >= rows || (size_t)cs.r.stage >= cs.model->n_stages) {
+        rc = relay_refuse(db, e, &err_last_stage);
+        goto done;
+    }
+    /* two staffers passing the same stage: the second finds it moved on */
+    if (stage && strcmp(stage, cs.model->stages[cs.r.stage].key) != 0) {
+        rc = relay_refuse(db, e, &moved);
+        goto done;
+    }
+    next = cs.r.stage + 1;
+    if (relay_stage_done(db, id, cs.r.stage, user, text) != 0 ||
+        (size_t)next >= cs.model->n_stages ||
+        relay_stage_begin(db, id, next, today, cs.model->stages[next].days, cal, &due) != 0 ||
+        relay_stages_project(db, &cs, (size_t)next, due, cal) != 0 || !(st = db_stmt(db, sql_set_stage)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, next);
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, id, "passed", "window", user, -1, cs.model->stages[cs.r.stage].key) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+static const char sql_complete[] =
+    "UPDATE cases SET status = 'completed', completed_at = ?2, completed_by = ?3, outcome = ?4"
+    " WHERE id = ?1";
+static const char sql_ready[] =
+    "UPDATE cases SET status = 'ready', ready_at = ?2, completed_by = ?3, outcome = ?4 WHERE id = ?1";
+static const char sql_handout[] =
+    "UPDATE cases SET status = 'completed', completed_at = ?2, handed_at = ?2, handed_by = ?3"
+    " WHERE id = ?1";
+
+/* The service at a window ended: its evaluator offers the rating, in the
+ * move's transaction; a case rated already ends the window's last offer
+ * all the same (that resident has gone). win "" for none. 0 or -1. */
+static int relay_offer_rating(struct db *db, const struct case_state *cs, const char *win)
+{
+    if (!win[0])
+        return 0;
+    return cs->rating ? rate_offer_clear(db, win)
+                      : rate_offer_add(db, win, cs->id, cs->ticket ? cs->ticket : "",
+                                       cs->model && cs->model->title ? cs->model->title : cs->procedure);
+}
+
+/* Runs st (?1 id, ?2 now, ?3 user, ?4 text when it has it). 0 or -1. */
+static int relay_update(struct db *db, const char *sql, const char *id, const char *user,
+                        const char *text)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    char now[CLOCK_UTC_LEN];
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 4)
+        b |= text ? sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
+    return db_run(st, b);
+}
+
+int relay_complete(struct db *db, const char *id, const char *user, const char *outcome,
+                   const char *window, const struct workdays *cal, int today,
+                   struct refusal *e)
+{
+    char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
+    struct case_state cs;
+    const char *text;
+    bool ready;
+    int rc, rows;
+
+    (void)cal;
+    (void)today;
+    memset(&cs, 0, sizeof cs);
+    if (!(text = window_text_check(outcome, WINDOW_TEXT_MAX, buf, sizeof buf, &err_outcome_required,
+                                   &err_outcome_long, e)))
+        return 1;
+    if (display_window_check(window, win, e) != 0)
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "accepted") != 0) {
+        rc = relay_refuse(db, e, &err_not_accepted);
+        goto done;
+    }
+    rc = -1;
+    if ((rows = relay_stage_count(db, id)) < 0)
+        goto rollback;
+    if (rows > 0 && cs.r.stage + 1 < rows) {
+        rc = relay_refuse(db, e, &err_not_last);
+        goto done;
+    }
+    ready = cs.model->pickup;
+    /* a pickup item is rated when it is handed out, where the resident is */
+    if ((rows > 0 && relay_stage_done(db, id, cs.r.stage, user, NULL) != 0) ||
+        relay_update(db, ready ? sql_ready : sql_complete, id, user, text) != 0 ||
+        (!ready && relay_offer_rating(db, &cs, win) != 0) ||
+        (ready && notify_queue(db, &cs, NOTIFY_READY) != 0) ||
+        cases_event_add(db, id, "completed", "window", user, -1, text) != 0 || db_commit(db) != 0)
+        goto rollback;
+    if (ready)
+        notify_wake();
+    else if (win[0])
+        rate_changed();
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+int relay_handout(struct db *db, const char *id, const char *user, const char *window,
+                  const struct workdays *cal, int today, struct refusal *e)
+{
+    char win[DISPLAY_WINDOW_BUF];
+    struct case_state cs;
+    int rc;
+
+    (void)cal;
+    (void)today;
+    memset(&cs, 0, sizeof cs);
+    if (display_window_check(window, win, e) != 0)
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "ready") != 0) {
+        rc = relay_refuse(db, e, &err_not_ready);
+        goto done;
+    }
+    rc = -1;
+    if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
+        cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
+        goto rollback;
+    if (win[0])
+        rate_changed();
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+static const char sql_reject[] =
+    "UPDATE cases SET status = 'rejected', rejected_at = ?2, rejected_by = ?3, rejected_reason = ?4"
+    " WHERE id = ?1";
+
+int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
+                 struct refusal *e)
+{
+    char buf[WINDOW_TEXT_MAX * 4 + 1];
+    struct case_state cs;
+    const char *text;
+    int rc;
+
+    memset(&cs, 0, sizeof cs);
+    if (!(text = window_text_check(reason, WINDOW_TEXT_MAX, buf, sizeof buf, &err_reason_required,
+                                   &err_reason_long, e)))
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "accepted") != 0) {
+        rc = relay_refuse(db, e, &err_not_accepted);
+        goto done;
+    }
+    /* the resident is told in the same commit (notify.h) */
+    if (relay_update(db, sql_reject, id, user, text) != 0 ||
+        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 ||
+        cases_event_add(db, id, "rejected", "window", user, -1, text) != 0 || db_commit(db) != 0) {
+        db_rollback(db);
+        rc = -1;
+        goto done;
+    }
+    notify_wake();
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+static const char sql_assign[] = "UPDATE cases SET owner = ?2 WHERE id = ?1";
+
+int relay_assign(struct db *db, const char *id, const char *user, const char *to,
+                 struct refusal *e)
+{
+    struct accounts_posts posts;
+    struct case_state cs;
+    sqlite3_stmt *st;
+    int rc, r, b = SQLITE_OK;
+
+    memset(&cs, 0, sizeof cs);
+    if (!to || !accounts_name_valid(to)) {
+        *e = err_unknown_user;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (cs.r.stage < 0 || (strcmp(cs.status, "accepted") != 0 && strcmp(cs.status, "ready") != 0 &&
+                           strcmp(cs.status, "returned") != 0)) {
+        rc = relay_refuse(db, e, &err_not_assignable);
+        goto done;
+    }
+    /* read inside the move's transaction: a user disabled meanwhile is not
+     * handed a case */
+    if ((r = accounts_user_posts(db, to, &posts)) != 0) {
+        rc = r < 0 ? -1 : relay_refuse(db, e, &err_unknown_user);
+        if (r < 0)
+            db_rollback(db);
+        goto done;
+    }
+    rc = -1;
+    if (!(st = db_stmt(db, sql_assign)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || cases_event_add(db, id, "assigned", "window", user, -1, to) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* ---- views ---------------------------------------------------------------- */
+
+static int relay_add_text(cJSON *o, const char *key, const char *v)
+{
+    return (v && v[0] ? cJSON_AddStringToObject(o, key, v) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
+}
+
+static int relay_add_col(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    return relay_add_text(o, key, (const char *)sqlite3_column_text(st, col));
+}
+
+/* Whether due (YYYY-MM-DD) is before today. */
+static bool relay_overdue(const char *due, int today)
+{
+    int d = relay_ymd_parse(due);
+
+    return d && today && d < today;
+}
+
+int relay_staff_json(struct db *db, const struct case_state *cs, int today, void *out)
+{
+    cJSON *o = out, *arr, *s;
+    sqlite3_stmt *st;
+    size_t i;
+    int r, rows = 0, rc = -1;
+    bool live;
+
+    if ((cs->r.stage < 0 ? !cJSON_AddNullToObject(o, "stage") : !cJSON_AddNumberToObject(o, "stage", cs->r.stage)) ||
+        relay_add_text(o, "owner", cs->r.owner) != 0 || relay_add_text(o, "due", cs->r.due) != 0 ||
+        !(arr = cJSON_AddArrayToObject(o, "stages")) || !(st = db_stmt(db, sql_stage_rows)))
+        return -1;
+    live = strcmp(cs->status, "accepted") == 0 || strcmp(cs->status, "returned") == 0 ||
+           strcmp(cs->status, "waiting") == 0;
+    if (sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto done;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        rows++;
+        if (!(s = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            goto done;
+        }
+        if (relay_add_col(s, "key", st, 1) != 0 || relay_add_col(s, "label", st, 2) != 0 ||
+            relay_add_col(s, "post", st, 3) != 0 ||
+            !cJSON_AddNumberToObject(s, "days", sqlite3_column_int(st, 4)) ||
+            relay_add_col(s, "due", st, 5) != 0 || relay_add_col(s, "done_at", st, 6) != 0 ||
+            relay_add_col(s, "by", st, 7) != 0 || relay_add_col(s, "note", st, 8) != 0 ||
+            relay_add_col(s, "begun_on", st, 9) != 0)
+            goto done;
+    }
+    if (r != SQLITE_DONE)
+        goto done;
+    /* before acceptance: the chain the case will walk, without dates */
+    for (i = 0; rows == 0 && i < cs->model->n_stages; i++) {
+        const struct proc_stage *ps = &cs->model->stages[i];
+        if (!(s = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            goto done;
+        }
+        if (relay_add_text(s, "key", ps->key) != 0 || relay_add_text(s, "label", ps->label) != 0 ||
+            relay_add_text(s, "post", ps->post) != 0 || !cJSON_AddNumberToObject(s, "days", ps->days) ||
+            !cJSON_AddNullToObject(s, "due") || !cJSON_AddNullToObject(s, "done_at") ||
+            !cJSON_AddNullToObject(s, "by") || !cJSON_AddNullToObject(s, "note") ||
+            !cJSON_AddNullToObject(s, "begun_on"))
+            goto done;
+    }
+    s = cs->r.stage >= 0 ? cJSON_GetArrayItem(arr, cs->r.stage) : NULL;
+    if (!cJSON_AddBoolToObject(o, "overdue",
+                               live && s && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "due")) &&
+                                   strcmp(cs->status, "accepted") == 0 &&
+                                   relay_overdue(cJSON_GetObjectItemCaseSensitive(s, "due")->valuestring, today)))
+        goto done;
+    rc = 0;
+done:
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* The current stage's row of each accepted case at a stage of one of the
+ * posts (a JSON array of ids, ?1) or owned by ?2; only those due before ?3
+ * when ?4; soonest first. The title is the pinned version's. */
+static const char sql_work[] =
+    "SELECT c.id, c.ticket, c.procedure_id, v.title, s.key, s.label, s.post, s.due, c.owner"
+    " FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
+    " JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
+    " WHERE c.status = 'accepted'"
+    "  AND (s.post IN (SELECT value FROM json_each(?1)) OR c.owner = ?2)"
+    "  AND (?4 = 0 OR s.due < ?3)"
+    " ORDER BY s.due, c.accepted_at, c.id LIMIT ?5";
+
+int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, const char *owner,
+                    bool overdue_only, const struct workdays *cal, int today, void **out)
+{
+    cJSON *root = NULL, *list, *counts, *c, *stage, *ids = NULL, *x;
+    char *ids_json = NULL, day[CLOCK_DAY_LEN];
+    sqlite3_stmt *st = NULL;
+    int rc = -1, r = SQLITE_ERROR, b = SQLITE_OK, n_over = 0, n_soon = 0, n = 0, soon_until;
+    size_t i;
+
+    *out = NULL;
+    /* due today or on the next working day: amber on the list */
+    soon_until = workdays_due(cal, today, 1);
+    relay_ymd_text(today, day);
+    if (!(root = cJSON_CreateObject()) || !(list = cJSON_AddArrayToObject(root, "cases")) ||
+        !(ids = cJSON_CreateArray()))
+        goto done;
+    for (i = 0; i < n_posts; i++)
+        if (!(x = cJSON_CreateString(posts[i])) || !cJSON_AddItemToArray(ids, x)) {
+            cJSON_Delete(x);
+            goto done;
+        }
+    if (!(ids_json = cJSON_PrintUnformatted(ids)) || !(st = db_stmt(db, sql_work)))
+        goto done;
+    b |= sqlite3_bind_text(st, 1, ids_json, -1, SQLITE_STATIC);
+    b |= owner ? sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
+    b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, overdue_only ? 1 : 0);
+    b |= sqlite3_bind_int(st, 5, RELAY_WORK_MAX);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *due = (const char *)sqlite3_column_text(st, 7);
+        int d = relay_ymd_parse(due);
+        bool over = d && d < today, soon = d && !over && soon_until && d <= soon_until;
+        if (!(c = cJSON_CreateObject()) || !cJSON_AddItemToArray(list, c)) {
+            cJSON_Delete(c);
+            goto done;
+        }
+        if (relay_add_col(c, "id", st, 0) != 0 || relay_add_col(c, "ticket", st, 1) != 0 ||
+            relay_add_col(c, "procedure", st, 2) != 0 || relay_add_col(c, "title", st, 3) != 0 ||
+            !(stage = cJSON_AddObjectToObject(c, "stage")) || relay_add_col(stage, "key", st, 4) != 0 ||
+            relay_add_col(stage, "label", st, 5) != 0 || relay_add_col(stage, "post", st, 6) != 0 ||
+            relay_add_text(c, "due", due) != 0 || !cJSON_AddBoolToObject(c, "overdue", over) ||
+            !cJSON_AddBoolToObject(c, "soon", soon) || relay_add_col(c, "owner", st, 8) != 0)
+            goto done;
+        n++;
+        n_over += over;
+        n_soon += soon;
+    }
+    if (b != SQLITE_OK || r != SQLITE_DONE)
+        goto done;
+    if (!(counts = cJSON_AddObjectToObject(root, "counts")) || !cJSON_AddNumberToObject(counts, "total", n) ||
+        !cJSON_AddNumberToObject(counts, "overdue", n_over) || !cJSON_AddNumberToObject(counts, "soon", n_soon))
+        goto done;
+    *out = root;
+    root = NULL;
+    rc = 0;
+done:
+    if (st)
+        sqlite3_reset(st);
+    cJSON_Delete(root);
+    cJSON_Delete(ids);
+    free(ids_json);
+    return rc;
+}

@@ -1,0 +1,375 @@
+// The case after the window (issue #10, relay.c): a chained case accepted
+// at its first stage with due dates in working days, passed from post to
+// post, returned at stage 2 and resumed there with the days it had left,
+// completed into 待领取 and handed out; the work list ("my work") with its
+// overdue flag once the clock passes a due date; reject with its notice,
+// assign, the acceptance receipt, and the moves a status does not allow.
+//
+// Two days without waiting for midnight (as staff-days.test.mjs): one
+// database served first at UTC−12 and then at UTC+14, whose dates are one
+// or two days apart. The calendar is written for the dates of the test so
+// that the working days are exactly the set W below — a weekday holiday
+// (休) and a worked weekend day (班) among them — and the expected dates are
+// counted here from W, independently of the daemon's rule.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  makeTmp, writeTree, startDaemon, stopChecked, addUser, userCmd, login, request, authHeaders,
+  assertError,
+} from './helpers.mjs';
+
+const DAY1 = 'Etc/GMT+12'; // POSIX sign: UTC−12
+const DAY2 = 'Etc/GMT-14'; // UTC+14
+
+const ymd = (d) => d.toISOString().slice(0, 10);
+const addDays = (s, n) => { const d = new Date(`${s}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return ymd(d); };
+const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
+const weekend = (s) => [0, 6].includes(new Date(`${s}T00:00:00Z`).getUTCDay());
+
+const T = dateIn(DAY1);
+// rest days by offset from T; every other day from T-10 to T+90 works
+const REST = new Set([1, 4, 8, 13, 20].map((o) => addDays(T, o)));
+const FROM = addDays(T, -10);
+const working = (s) => !REST.has(s);
+// the n-th working day after start (start itself for n = 0 when it works)
+function due(start, n) {
+  let d = start;
+  if (n === 0) { while (!working(d)) d = addDays(d, 1); return d; }
+  for (let k = 0; k < n;) { d = addDays(d, 1); if (working(d)) k++; }
+  return d;
+}
+// working days after a up to and including b
+function between(a, b) {
+  let n = 0;
+  for (let d = addDays(a, 1); d <= b; d = addDays(d, 1)) if (working(d)) n++;
+  return n;
+}
+function calendarText() {
+  const lines = ['# 工作日历', ''];
+  for (let o = -10; o <= 90; o++) {
+    const d = addDays(T, o);
+    if (working(d) && weekend(d)) lines.push(`- ${d} 班`);
+    if (!working(d) && !weekend(d)) lines.push(`- ${d} 休`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const POSTS = '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n- street 街道审核\n';
+const DIBAO = `---
+time_limit: 6个工作日
+pickup: yes
+location: 社区服务中心一楼
+---
+# 低保申请
+
+低保申请的简介。
+
+## 办理流程
+社区受理后报街道审核。
+
+\`\`\`chain
+accept  | 社区受理   | window | 1
+review  | 民政专干审核 | civil  | 3
+approve | 街道审批   | street | 2
+\`\`\`
+
+## 第一步：材料
+- [ ] 身份证
+
+## 第二步：联系方式
+\`\`\`form
+mobile | 手机号码 | cn_mobile | required
+\`\`\`
+`;
+const QUICK = `---
+time_limit: 即办
+---
+# 当场办理
+
+当场办理的简介。
+
+## 办理流程
+窗口当场办结。
+
+\`\`\`chain
+handle | 当场办理 | window | 0
+\`\`\`
+
+## 第一步：联系方式
+\`\`\`form
+mobile | 手机号码 | cn_mobile | required
+\`\`\`
+`;
+
+describe('a chained case from acceptance to handout, across two days', () => {
+  let tmp, db, tree, d = null;
+  let wang, li, zhao;
+  const url = (p) => `${d.url}${p}`;
+  const post = (p, body, s = null) => request(url(p), {
+    method: 'POST', headers: s ? authHeaders(s) : { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  const sget = (p, s) => request(url(p), { headers: { Cookie: s.cookie } });
+  async function serve(tz) {
+    if (d) {
+      const info = await d.stop();
+      assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
+    }
+    d = await startDaemon({ tree, db, env: { TZ: tz } });
+    wang = await login(d.url, 'wang', 'wang-password-1');
+    li = await login(d.url, 'li', 'li-password-22');
+    zhao = await login(d.url, 'zhao', 'zhao-password-3');
+  }
+  async function handIn(procedure) {
+    const c = await post('/api/v1/cases', { procedure });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    let step = 0;
+    if (procedure === 'dibao') {
+      assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+      step = 1;
+    }
+    const r1 = await post(`/api/v1/cases/${id}/steps/${step}`, { fields: { mobile: '13800138000' } });
+    assert.equal(r1.status, 200, r1.text);
+    const r = await post(`/api/v1/cases/${id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    return { id, ticket: r.body.ticket };
+  }
+
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    tree = path.join(tmp, 'tree');
+    writeTree(tree, {
+      '_posts.md': POSTS,
+      '_calendar.md': calendarText(),
+      'hall/README.md': '# 社会救助\n\n救助事项。\n',
+      'hall/dibao.md': DIBAO,
+      'hall/quick.md': QUICK,
+    });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    addUser(db, 'li', 'staff', 'li-password-22');
+    addUser(db, 'zhao', 'staff', 'zhao-password-3');
+    for (const [name, posts] of [['wang', 'window'], ['li', 'civil'], ['zhao', 'street']])
+      assert.equal(userCmd(['posts', name, posts, '--db', db]).status, 0);
+    await serve(DAY1);
+  });
+  after(() => stopChecked(d, tmp));
+
+  let c;
+  let q;
+  let stage2Due;
+  it('the calendar really has a weekday holiday and a worked weekend day in the dates used', () => {
+    const text = calendarText();
+    assert.match(text, / 休$/m);
+    assert.match(text, / 班$/m);
+  });
+
+  it('day 1: accept begins stage 1 with due dates counted in working days, the acceptor owns it', async () => {
+    c = await handIn('dibao');
+    const before = await sget(`/api/v1/staff/cases/${c.id}`, wang);
+    assert.equal(before.body.stage, null);
+    assert.deepEqual(before.body.stages.map((s) => [s.key, s.due]), [['accept', null], ['review', null], ['approve', null]]);
+    const r = await post(`/api/v1/staff/cases/${c.id}/accept`, {}, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'accepted');
+    assert.equal(r.body.stage, 0);
+    assert.equal(r.body.owner, 'wang');
+    assert.equal(r.body.due, due(T, 6));
+    const d0 = due(T, 1), d1 = due(d0, 3), d2 = due(d1, 2);
+    assert.deepEqual(r.body.stages.map((s) => [s.key, s.label, s.post, s.days, s.due, s.done_at, s.by]), [
+      ['accept', '社区受理', 'window', 1, d0, null, null],
+      ['review', '民政专干审核', 'civil', 3, d1, null, null],
+      ['approve', '街道审批', 'street', 2, d2, null, null],
+    ]);
+    const pub = await request(url(`/api/v1/cases/${c.id}`));
+    assert.deepEqual(pub.body.stage, { key: 'accept', label: '社区受理', due: d0 });
+    assert.equal(pub.body.due, due(T, 6));
+    assert.equal(pub.body.owner, undefined, 'nothing of the staff on the public page');
+  });
+
+  it('the acceptance receipt: item, ticket, committed date, materials, stages with post names', async () => {
+    const r = await sget(`/print/staff/cases/${c.id}/receipt`, wang);
+    assert.equal(r.status, 200, r.text);
+    const [y, m, dd] = due(T, 6).split('-');
+    for (const s of ['受理回执', '低保申请', c.ticket, `${y}年${m}月${dd}日`, '身份证', '民政专干审核', '民政专干', '街道审核', '社区服务中心一楼'])
+      assert.ok(r.text.includes(s), s);
+    assert.ok(!r.text.includes('13800138000'), 'no typed value on the receipt');
+    const q0 = await handIn('quick');
+    assertError(await sget(`/print/staff/cases/${q0.id}/receipt`, wang), 409, 'not_accepted');
+  });
+
+  it('my work: the stage\'s post sees it, others do not; ?owner= and ?post= choose', async () => {
+    let r = await sget('/api/v1/staff/work', wang);
+    assert.equal(r.status, 200, r.text);
+    const mine = r.body.cases.find((x) => x.id === c.id);
+    assert.deepEqual(mine, {
+      id: c.id, ticket: c.ticket, procedure: 'dibao', title: '低保申请',
+      stage: { key: 'accept', label: '社区受理', post: 'window' },
+      due: due(T, 1), overdue: false, soon: due(T, 1) <= due(T, 1), owner: 'wang',
+    });
+    r = await sget('/api/v1/staff/work', li);
+    assert.equal(r.body.cases.some((x) => x.id === c.id), false);
+    r = await sget('/api/v1/staff/work?owner=wang', li);
+    assert.equal(r.body.cases.some((x) => x.id === c.id), true);
+    r = await sget('/api/v1/staff/work?post=civil', wang);
+    assert.equal(r.body.cases.some((x) => x.id === c.id), false);
+    assertError(await sget('/api/v1/staff/work?owner=..', wang), 422, 'bad_query');
+  });
+
+  it('pass: the stage is done by whom, with the note; the next begins today; twice at once: one wins', async () => {
+    const a = post(`/api/v1/staff/cases/${c.id}/pass`, { note: '材料齐全', stage: 'accept' }, wang);
+    const b = post(`/api/v1/staff/cases/${c.id}/pass`, { note: '重复', stage: 'accept' }, wang);
+    const rs = await Promise.all([a, b]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join('\n'));
+    assert.equal(rs.find((r) => r.status === 409).body.error.code, 'stage_moved');
+    const r = rs.find((x) => x.status === 200);
+    assert.equal(r.body.stage, 1);
+    const [s0, s1] = r.body.stages;
+    assert.equal(s0.by, 'wang');
+    assert.equal(s0.note, '材料齐全');
+    assert.match(s0.done_at, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(s1.due, due(T, 3));
+    assert.equal(r.body.stages[2].due, due(due(T, 3), 2));
+    assert.equal(r.body.due, due(T, 6), 'the committed date does not move');
+    const w = await sget('/api/v1/staff/work', li);
+    assert.equal(w.body.cases.find((x) => x.id === c.id).stage.key, 'review');
+    assert.equal((await sget('/api/v1/staff/work', wang)).body.cases.some((x) => x.id === c.id), false);
+    assert.equal((await sget('/api/v1/staff/work?owner=wang', wang)).body.cases.some((x) => x.id === c.id), true);
+    assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '批准' }, li), 409, 'not_last_stage');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, { note: 'x'.repeat(501) }, li), 422, 'note_too_long');
+  });
+
+  it('pass again to the last stage; pass there is 409 last_stage', async () => {
+    const r = await post(`/api/v1/staff/cases/${c.id}/pass`, {}, li);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.stage, 2);
+    stage2Due = due(T, 2);
+    assert.equal(r.body.stages[2].due, stage2Due);
+    assert.equal(r.body.stages[1].note, null, 'no note is none');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, {}, zhao), 409, 'last_stage');
+  });
+
+  it('a return at stage 3 stops the clock; the resident hands it in again', async () => {
+    let r = await post(`/api/v1/staff/cases/${c.id}/return`, { reason: '请补充收入证明' }, zhao);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    r = await post(`/api/v1/cases/${c.id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await sget('/api/v1/staff/work', zhao)).body.cases.some((x) => x.id === c.id), false,
+      'not work while it waits at the window');
+  });
+
+  it('day 1: a same-day case (0 days) accepted, due today', async () => {
+    q = await handIn('quick');
+    const r = await post(`/api/v1/staff/cases/${q.id}/accept`, {}, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.stages[0].due, due(T, 0));
+    assert.equal(r.body.overdue, false);
+  });
+
+  it('day 2: the same-day case is overdue in my work and ?overdue=1', async () => {
+    await serve(DAY2);
+    const T2 = dateIn(DAY2);
+    assert.ok(T2 > T);
+    const r = await sget('/api/v1/staff/work?overdue=1', wang);
+    const x = r.body.cases.find((e) => e.id === q.id);
+    assert.ok(x, JSON.stringify(r.body));
+    assert.equal(x.overdue, true);
+    assert.ok(r.body.counts.overdue >= 1);
+    assert.ok(r.body.cases.every((e) => e.overdue), 'only overdue ones');
+    assert.equal((await sget(`/api/v1/staff/cases/${q.id}`, wang)).body.overdue, true);
+  });
+
+  it('day 2: accepted again, stage 3 resumes with the days it had left; the chain\'s date moves on', async () => {
+    const T2 = dateIn(DAY2);
+    const r = await post(`/api/v1/staff/cases/${c.id}/accept`, {}, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.stage, 2, 'not back to the first stage');
+    const left = between(T, stage2Due);
+    assert.equal(left, 2);
+    assert.equal(r.body.stages[2].due, due(T2, left));
+    assert.equal(r.body.due, due(due(T, 6), between(T, T2)));
+    assert.equal(r.body.owner, 'wang', 'the owner stays');
+    const pub = await request(url(`/api/v1/cases/${c.id}`));
+    assert.equal(pub.body.stage.key, 'approve');
+    assert.equal(pub.body.due, r.body.due);
+  });
+
+  it('assign: to a colleague (首问负责); an unknown user is 422', async () => {
+    assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'nobody' }, wang), 422, 'unknown_user');
+    const r = await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'zhao' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.owner, 'zhao');
+    assert.deepEqual(r.body.events.filter((e) => e.what === 'assigned').map((e) => [e.user, e.detail]), [['wang', 'zhao']]);
+    assert.equal((await sget('/api/v1/staff/work?owner=zhao', li)).body.cases.some((x) => x.id === c.id), true);
+  });
+
+  it('complete at the last stage: 待领取 (pickup), the resident is told; handout completes it', async () => {
+    assertError(await post(`/api/v1/staff/cases/${c.id}/handout`, {}, zhao), 409, 'not_ready');
+    let r = await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '批准，每月发放' }, zhao);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'ready');
+    assert.equal(r.body.stages[2].by, 'zhao');
+    const n = await sget('/api/v1/staff/notifications', wang);
+    assert.deepEqual(n.body.notifications.filter((x) => x.case === c.id).map((x) => x.kind).sort(), ['ready', 'returned']);
+    assert.equal((await request(url(`/api/v1/cases/${c.id}`))).body.status, 'ready');
+    // a scan of the slip finds it at the window
+    r = await sget(`/api/v1/staff/cases/${c.id.toUpperCase()}`, wang);
+    assert.equal(r.body.status, 'ready');
+    r = await post(`/api/v1/staff/cases/${c.id}/handout`, {}, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'completed');
+    assert.equal(r.body.handed_by, 'wang');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/handout`, {}, wang), 409, 'not_ready');
+    const whats = r.body.events.map((e) => e.what).filter((w) => !['created', 'step', 'conditions', 'submitted'].includes(w));
+    assert.deepEqual(whats, ['accepted', 'passed', 'passed', 'returned', 'accepted', 'assigned', 'completed', 'handed_out']);
+  });
+
+  it('reject: accepted → rejected with a reason the resident sees, a notice and a notification', async () => {
+    const x = await handIn('dibao');
+    assertError(await post(`/api/v1/staff/cases/${x.id}/reject`, { reason: '不符合条件' }, wang), 409, 'not_accepted');
+    assert.equal((await post(`/api/v1/staff/cases/${x.id}/accept`, {}, wang)).status, 200);
+    assertError(await post(`/api/v1/staff/cases/${x.id}/reject`, { reason: '  ' }, wang), 422, 'reason_required');
+    assertError(await sget(`/print/staff/cases/${x.id}/rejection`, wang), 409, 'not_rejected');
+    const r = await post(`/api/v1/staff/cases/${x.id}/reject`, { reason: '家庭收入高于当地低保标准' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'rejected');
+    const pub = await request(url(`/api/v1/cases/${x.id}`));
+    assert.equal(pub.body.status, 'rejected');
+    assert.equal(pub.body.rejected_reason, '家庭收入高于当地低保标准');
+    const p = await sget(`/print/staff/cases/${x.id}/rejection`, wang);
+    assert.equal(p.status, 200, p.text);
+    for (const s of ['不予办理告知书', '低保申请', '家庭收入高于当地低保标准', '行政复议'])
+      assert.ok(p.text.includes(s), s);
+    const n = await sget('/api/v1/staff/notifications', wang);
+    const mine = n.body.notifications.filter((y) => y.case === x.id);
+    assert.deepEqual(mine.map((y) => y.kind), ['rejected']);
+    assertError(await post(`/api/v1/staff/cases/${x.id}/accept`, {}, wang), 409, 'not_waiting');
+    assertError(await post(`/api/v1/staff/cases/${x.id}/assign`, { user: 'li' }, wang), 409, 'not_assignable');
+  });
+
+  it('reject and complete of one case at once: exactly one wins', async () => {
+    const y = await handIn('quick');
+    assert.equal((await post(`/api/v1/staff/cases/${y.id}/accept`, {}, wang)).status, 200);
+    const rs = await Promise.all([
+      post(`/api/v1/staff/cases/${y.id}/reject`, { reason: '不符合条件' }, wang),
+      post(`/api/v1/staff/cases/${y.id}/complete`, { outcome: '已办结' }, li),
+    ]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join('\n'));
+    const ev = (await sget(`/api/v1/staff/cases/${y.id}`, wang)).body.events.map((e) => e.what);
+    assert.equal(ev.filter((w) => w === 'rejected' || w === 'completed').length, 1);
+  });
+
+  it('every new route wants a session, and its POSTs the CSRF token', async () => {
+    for (const p of ['pass', 'handout', 'reject', 'assign'])
+      assertError(await post(`/api/v1/staff/cases/${c.id}/${p}`, {}), 401, 'not_logged_in');
+    assertError(await request(url('/api/v1/staff/work')), 401, 'not_logged_in');
+    assertError(await request(url(`/print/staff/cases/${c.id}/receipt`)), 401, 'not_logged_in');
+    const noCsrf = await request(url(`/api/v1/staff/cases/${c.id}/pass`), {
+      method: 'POST', headers: { Cookie: wang.cookie, 'Content-Type': 'application/json' }, body: '{}',
+    });
+    assert.equal(noCsrf.status, 403);
+  });
+});
