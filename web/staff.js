@@ -15,6 +15,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
+import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -27,16 +28,20 @@ const enc = encodeURIComponent;
 const STATUS = {
   open: '填写中', waiting: '等候中', accepted: '已受理', returned: '已退回补正',
   completed: '已办结', abandoned: '已结束', prereview: '网上预审中', invited: '已约来大厅',
+  visit: '等待上门', ready: '待领取', rejected: '不予办理',
 };
 const STATUS_BADGE = {
   waiting: 'badge-warn', accepted: 'badge-ok', completed: 'badge-ok', returned: 'badge-error',
   abandoned: 'badge-error', prereview: 'badge-warn', invited: 'badge-warn',
+  visit: 'badge-warn', ready: 'badge-warn', rejected: 'badge-error',
 };
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
-  invited: '通知来大厅',
+  invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理',
+  assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
+  followup: '回访',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
 
@@ -229,6 +234,7 @@ function build(main) {
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
+        workCard(openByKey),
         preCard,
         notifyCard(),
         el('div', { class: 'card' }, startForm)),
@@ -240,6 +246,7 @@ function build(main) {
 async function refreshQueue() {
   refreshPrereview();
   refreshNotify();
+  refreshWork();
   let q;
   try {
     q = (await api('/api/v1/staff/queue')).body;
@@ -404,6 +411,9 @@ function facts(v) {
     v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
     v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at)}（${v.called_by}）`] : null,
     v.accepted_by ? ['受理', `${v.accepted_by},${time(v.accepted_at, true)}`] : null,
+    v.owner ? ['负责人', v.owner] : null,
+    v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
+    v.rejected_reason ? ['不予办理理由', v.rejected_reason] : null,
     v.completed_by ? ['办结', `${v.completed_by},${time(v.completed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
@@ -428,7 +438,8 @@ function actions(v, box) {
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'accepted') {
-    list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
+    // at the last stage of the chain the case is completed; before it, passed on
+    if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
     list.push(b('过号后到场，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
@@ -447,6 +458,10 @@ function actions(v, box) {
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
   }
+  list.push(...chainActions(v, box, b, (m, text) => {
+    if (m) { showCase(m); refreshQueue(); }
+    msg(ui.box, text, m ? 'ok' : 'error');
+  }, callBody));
   return el('div', { class: 'btn-row case-actions' }, list);
 }
 
@@ -459,7 +474,7 @@ function showCase(v, { keepFocus = false } = {}) {
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
   ui.pane.replaceChildren(
-    heading, facts(v), incompleteNote(v), actions(v, form), form, box,
+    heading, facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
@@ -582,7 +597,8 @@ function completeForm(v, box) {
       } catch (x) { msg(err, errorText(x)); text.focus(); return; }
       showCase(done);
       const w = callBody().window;
-      msg(ui.box, w ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
+      msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'
+        : w ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
       refreshQueue();
     });
   });

@@ -1,0 +1,104 @@
+// 我的待办 on the staff page (/staff, web/work.js): a staffer of the window
+// post sees the accepted cases at the window's stage, soonest due first; an
+// overdue one is red and says 已超期, one due today amber with 即将到期,
+// with the counts in the heading. Opening one shows the chain with its due
+// date; 转交同事 hands it to a colleague, who then owns it; 不予办理 asks for
+// the reason and offers the printed notice. The clock passing a due date is
+// played by moving the stored due date back (tests/api/relay.test.mjs
+// makes it pass for real across two days). axe-core on the page.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { addUser, userCmd, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+const DESKTOP = { width: 1600, height: 1000 };
+const today = () => new Intl.DateTimeFormat('en-CA').format(new Date());
+
+describe('我的待办 on the staff page', () => {
+  let kp;
+  let page;
+  let late;
+  let near;
+  let db;
+
+  before(async () => {
+    db = path.join(k.tmp, 'e2e.db');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    addUser(db, 'li', 'staff', 'li-password-22');
+    assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
+    assert.equal(userCmd(['posts', 'li', 'civil', '--db', db]).status, 0);
+    const s = await login(k.url, 'li', 'li-password-22');
+    late = await labourCase(k.url);
+    near = await labourCase(k.url);
+    for (const c of [late, near]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(s), body: '{}' });
+      assert.equal(r.status, 200, await r.text());
+    }
+    // the clock passes one case's due date; the other is due today
+    execFileSync('sqlite3', [db], { input:
+      `UPDATE case_stages SET due = '2020-01-02' WHERE case_id = '${late.id}';\n` +
+      `UPDATE case_stages SET due = '${today()}' WHERE case_id = '${near.id}';\n` });
+    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('lists the window stage\'s cases, overdue first in red, due today amber, with counts', async () => {
+    await page.goto(k.url + '/staff');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', 'wang-password-1');
+    await page.click('.login-form button[type=submit]');
+    const rows = page.locator('#work tbody tr[data-id]');
+    await page.locator('#work tbody tr[data-id="' + near.id + '"]').waitFor();
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.id)), [late.id, near.id]);
+    const first = page.locator(`#work tr[data-id="${late.id}"]`);
+    assert.match(await first.getAttribute('class'), /is-overdue/);
+    assert.match(await first.innerText(), /已超期/);
+    assert.match(await first.innerText(), /窗口办理/);
+    assert.match(await first.innerText(), /li/, 'the acceptor owns it');
+    const second = page.locator(`#work tr[data-id="${near.id}"]`);
+    assert.match(await second.getAttribute('class'), /is-soon/);
+    assert.match(await second.innerText(), /即将到期/);
+    assert.match(await page.locator('#work-h').innerText(), /（2 件，超期 1，即将到期 1）/);
+    const problems = await axeSerious(page);
+    await shot(page, 'staff-work');
+    assert.deepEqual(problems, [], 'axe: no serious or critical violation');
+  });
+
+  it('opens a case with its chain; 转交同事 makes the colleague its owner', async () => {
+    await page.locator(`#work tr[data-id="${late.id}"] button`).click();
+    await page.locator('#chain').waitFor();
+    const chain = await page.locator('#chain').innerText();
+    assert.match(chain, /窗口办理/);
+    assert.match(chain, /已超期/);
+    assert.match(chain, /当前环节/);
+    assert.match(await page.locator('.case-facts').innerText(), /负责人\s*li/);
+    await page.getByRole('button', { name: '转交同事' }).click();
+    await page.fill('#assign-user', 'nobody');
+    await page.getByRole('button', { name: '确认转交' }).click();
+    await page.locator('[role=alert]', { hasText: '没有这位工作人员' }).waitFor();
+    await page.fill('#assign-user', 'wang');
+    await page.getByRole('button', { name: '确认转交' }).click();
+    await page.locator('.case-msg', { hasText: '已转交 wang 负责' }).waitFor();
+    assert.match(await page.locator('.case-facts').innerText(), /负责人\s*wang/);
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('不予办理 needs a reason, then offers the notice; the case leaves my work', async () => {
+    await page.getByRole('button', { name: '不予办理' }).click();
+    await page.getByRole('button', { name: '确认不予办理' }).click();
+    await page.locator('[role=alert]', { hasText: '请写明不予办理的理由' }).waitFor();
+    await page.fill('#reject-reason', '申请人不属于失业人员。');
+    await page.getByRole('button', { name: '确认不予办理' }).click();
+    await page.locator('#print-rejection').waitFor();
+    assert.match(await page.locator('.case-facts').innerText(), /不予办理理由\s*申请人不属于失业人员。/);
+    await page.locator(`#work tr[data-id="${late.id}"]`).waitFor({ state: 'detached' });
+    assert.match(await page.locator('#work-h').innerText(), /（1 件，即将到期 1）/);
+    assert.deepEqual(await axeSerious(page), []);
+    kp.assertClean('staff page');
+  });
+});

@@ -1,0 +1,169 @@
+// The case after the window on the staff page (/staff): 我的待办 — the cases
+// at stages of my posts and the cases I answer for (首问负责), soonest due
+// first, overdue ones red and those due within a working day amber, in
+// words as well as colour — and, in the case view, the review chain with
+// every stage's due date, who passed it and when, and the moves along it
+// (pass with a note, complete, hand out, reject with a reason, assign).
+
+import { el, busy } from './core.js';
+import { api } from './api.js';
+import { currentSession, errorText } from './auth.js';
+
+const enc = encodeURIComponent;
+const ui = {};
+let openCase = () => {};
+
+// "12月3日" from YYYY-MM-DD.
+export function dueText(ymd) {
+  if (!ymd) return '—';
+  const [y, m, d] = ymd.split('-').map(Number);
+  return `${y === new Date().getFullYear() ? '' : `${y}年`}${m}月${d}日`;
+}
+
+function dueBadge(x) {
+  if (x.overdue) return el('span', { class: 'badge badge-error due-badge' }, '已超期');
+  if (x.soon) return el('span', { class: 'badge badge-warn due-badge' }, '即将到期');
+  return null;
+}
+
+// The card, built once; open(id) opens a case in the pane.
+export function workCard(open) {
+  openCase = open;
+  ui.body = el('tbody');
+  ui.count = el('span', {}, '');
+  ui.note = el('p', { class: 'hint', id: 'work-note', role: 'status' });
+  return el('section', { class: 'card', id: 'work-card', 'aria-labelledby': 'work-h' },
+    el('h2', { id: 'work-h' }, '我的待办 ', ui.count),
+    el('p', { class: 'hint' }, '本人岗位上的审核环节和本人负责的办件，先到期的在前。'),
+    ui.note,
+    el('table', { class: 'queue', id: 'work' },
+      el('caption', { class: 'sr-only' }, '我的待办，先到期的在前；超期的标“已超期”，一个工作日内到期的标“即将到期”'),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项和环节'),
+        el('th', { scope: 'col' }, '到期'), el('th', { scope: 'col' }, '负责人'))),
+      ui.body));
+}
+
+function render(cases) {
+  const over = cases.filter((x) => x.overdue).length;
+  const soon = cases.filter((x) => x.soon).length;
+  ui.count.textContent = `（${cases.length} 件${over ? `，超期 ${over}` : ''}${soon ? `，即将到期 ${soon}` : ''}）`;
+  ui.body.replaceChildren(...(cases.length ? cases.map((x) => el('tr', {
+    'data-id': x.id, class: x.overdue ? 'is-overdue' : x.soon ? 'is-soon' : undefined,
+  },
+  el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openCase(x.id),
+    'aria-label': `打开 ${x.ticket || '办件'} ${x.title} ${x.stage.label}` }, x.ticket || '打开')),
+  el('td', {}, x.title, el('br'), el('span', { class: 'hint' }, x.stage.label)),
+  el('td', {}, dueText(x.due), ' ', dueBadge(x)),
+  el('td', {}, x.owner || ''))) :
+    [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有待办的办件'))]));
+}
+
+export async function refreshWork() {
+  if (!ui.body) return;
+  const me = currentSession()?.user;
+  let posts, owned;
+  try {
+    // my posts' stages, and what I own wherever it stands
+    [posts, owned] = await Promise.all([api('/api/v1/staff/work'),
+      me ? api('/api/v1/staff/work?owner=' + enc(me)) : Promise.resolve({ body: { cases: [] } })]);
+  } catch (err) {
+    ui.note.textContent = '待办列表没有更新：' + errorText(err);
+    return;
+  }
+  ui.note.textContent = '';
+  const seen = new Map();
+  for (const x of [...posts.body.cases, ...owned.body.cases]) seen.set(x.id, x);
+  render([...seen.values()].sort((a, b) => (a.due || '').localeCompare(b.due || '')));
+}
+
+// ---- in the case view ----
+
+// The chain: every stage with its post, days, due date, who passed it.
+export function chainView(v) {
+  if (!v.stages || !v.stages.length) return null;
+  const started = v.stage !== null && v.stage !== undefined;
+  return el('section', { 'aria-labelledby': 'chain-h', id: 'chain' },
+    el('h3', { id: 'chain-h' }, '办理环节', v.due ? `（承诺 ${dueText(v.due)} 前办结）` : ''),
+    el('ol', { class: 'chain-stages' }, v.stages.map((s, i) => {
+      const now = started && i === v.stage && ['accepted', 'returned', 'waiting'].includes(v.status);
+      return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },
+        el('strong', {}, s.label), ` · ${s.post} · ${s.days} 个工作日`,
+        s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
+        now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节' : '暂停（退回补正中）') : null,
+        now && v.overdue ? el('span', { class: 'badge badge-error' }, '已超期') : null,
+        s.done_at ? el('span', { class: 'hint' }, ` 已完成：${s.by}，${s.done_at.slice(0, 10)}${s.note ? `，${s.note}` : ''}`) : null);
+    })));
+}
+
+// A small form in box: one text (or none), a submit; done(moved) after.
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after }) {
+  const input = label ? el(id === 'assign-user' ? 'input' : 'textarea',
+    { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
+  const err = el('div', { role: 'alert' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': id + '-h' },
+    el('h3', { id: id + '-h' }, title),
+    label ? el('label', { for: id }, label, required ? '' : '（可不填）') : null,
+    hint ? el('p', { class: 'hint' }, hint) : null, input, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, submit),
+      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      let moved;
+      try {
+        moved = (await api(post.path, { method: 'POST', body: post.body(input ? input.value : '') })).body;
+      } catch (x) { err.textContent = errorText(x); if (input) input.focus(); return; }
+      after(moved);
+    });
+  });
+  box.replaceChildren(form);
+  (input || form.querySelector('[type=submit]')).focus();
+}
+
+// The buttons of the moves after acceptance. show(moved, text) redraws.
+export function chainActions(v, box, b, show, windowBody) {
+  const list = [];
+  const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;
+  const last = v.stage === null || v.stage === undefined || v.stage >= v.stages.length - 1;
+  if (v.status === 'accepted' && !last) {
+    const next = v.stages[v.stage + 1];
+    list.push(b(`本环节办完，转${next.label}`, () => textForm(box, {
+      id: 'pass-note', title: `办完「${v.stages[v.stage].label}」，转「${next.label}」`,
+      label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节',
+      post: { path: path('pass'), body: (t) => ({ note: t, stage: v.stages[v.stage].key }) },
+      after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
+    }), 'btn btn-primary'));
+  }
+  if (v.status === 'accepted') {
+    list.push(b('转交同事', () => textForm(box, {
+      id: 'assign-user', title: '转交同事负责（首问负责）', label: '同事的用户名', required: true,
+      hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
+      post: { path: path('assign'), body: (t) => ({ user: t.trim() }) },
+      after: (m) => show(m, `已转交 ${m.owner} 负责`),
+    })));
+    list.push(b('不予办理', () => textForm(box, {
+      id: 'reject-reason', title: '不予办理', label: '理由和依据', required: true, danger: true,
+      hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
+      post: { path: path('reject'), body: (t) => ({ reason: t }) },
+      after: (m) => show(m, '已决定不予办理，请打印告知书交给居民，并通知居民'),
+    }), 'btn btn-danger'));
+    list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/receipt`, target: '_blank',
+      rel: 'noopener', id: 'print-receipt' }, '打印受理回执'));
+  }
+  if (v.status === 'ready') {
+    list.push(b('居民已领取', async () => {
+      let m;
+      try {
+        m = (await api(path('handout'), { method: 'POST', body: windowBody() })).body;
+      } catch (x) { show(null, errorText(x)); return; }
+      show(m, '已发放，办件已办结');
+    }, 'btn btn-primary'));
+  }
+  if (v.status === 'rejected') {
+    list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/rejection`, target: '_blank',
+      rel: 'noopener', id: 'print-rejection' }, '打印不予办理告知书'));
+  }
+  return list;
+}
