@@ -252,6 +252,7 @@ export async function resumeCase(id) {
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null,
+    stage: body.stage || null, due: body.due || null, rejectedReason: body.rejected_reason || null,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
@@ -301,13 +302,23 @@ function returnedScreen(c) {
 // Never the outcome: that is the staffer's text for the window.
 // The 好差评 rating comes after the service, so it is offered here, once
 // the case is completed (or ready to collect), and never while waiting.
+// A case in its review chain says which stage it is at and by when the
+// hall has committed to finish it (the public case JSON's stage and due);
+// a rejected one gives the reason the staffer wrote for the resident.
 function closedScreen(c) {
-  const key = c.status === 'accepted' ? 'closedAccepted' : c.status === 'completed' ? 'closedCompleted' : 'closedEnded';
+  const key = { accepted: 'closedAccepted', completed: 'closedCompleted', ready: 'closedReady',
+    rejected: 'closedRejected' }[c.status] || 'closedEnded';
   const served = c.status === 'completed' || c.status === 'ready';
+  const ymd = (s) => { const [y, m, d] = s.split('-').map(Number); return t('dateYmd', { y, m, d }); };
   show([
     procKicker(c),
     el('h1', {}, t(key + 'Title')),
     el('p', { class: 'lead', id: 'closed-text' }, t(key + 'Text')),
+    c.status === 'accepted' && c.stage ? el('dl', { class: 'case-chain', id: 'case-chain' },
+      el('dt', {}, t('chainStage')), el('dd', {}, zh('span', {}, c.stage.label)),
+      c.due ? el('dt', {}, t('chainDue')) : null, c.due ? el('dd', {}, ymd(c.due)) : null) : null,
+    c.status === 'rejected' && c.rejectedReason ? el('div', { class: 'alert', id: 'rejected-reason' },
+      el('p', {}, el('strong', {}, t('rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
     served ? ratingSection(c) : null,
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), served ? 'btn' : 'btn btn-primary')),
   ]);

@@ -101,4 +101,27 @@ describe('我的待办 on the staff page', () => {
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
   });
+
+  it('the resident\'s case page: the stage and the committed date; a rejection\'s reason', async () => {
+    const rp = await kioskPage(k);
+    try {
+      await rp.page.goto(`${k.url}/?kiosk=1#/case/${near.id}`);
+      const chain = rp.page.locator('#case-chain');
+      await chain.waitFor();
+      const text = await chain.innerText();
+      assert.match(text, /现在在\s*窗口办理/);
+      const due = (await (await fetch(`${k.url}/api/v1/cases/${near.id}`)).json()).due;
+      const [y, m, d] = due.split('-').map(Number);
+      assert.ok(text.includes(`${y}年${m}月${d}日前`), text);
+      assert.deepEqual(await axeSerious(rp.page), []);
+      await rp.page.goto(`${k.url}/?kiosk=1#/case/${late.id}`);
+      await rp.page.locator('#rejected-reason', { hasText: '申请人不属于失业人员。' }).waitFor();
+      assert.match(await rp.page.locator('h1').innerText(), /不予办理/);
+      assert.deepEqual(await axeSerious(rp.page), []);
+      await shot(rp.page, 'case-rejected');
+      rp.assertClean('case page');
+    } finally {
+      await rp.context.close();
+    }
+  });
 });
