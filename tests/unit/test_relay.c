@@ -1,0 +1,232 @@
+/* relay.c: the review chain's due dates on a calendar with a holiday week
+ * and a worked Saturday, at dates the test chooses ("today" is an
+ * argument): accept, pass, a return that stops the clock and a resumption
+ * with the days left, a return when the stage was already overdue, the
+ * refusals, and the work list's overdue and soon flags.
+ *
+ * The calendar: 2026-10-01 (Thu) .. 10-07 rest (国庆), 10-10 (Sat) worked.
+ * Every expected date below is counted by hand in the comments. */
+#include <criterion/criterion.h>
+
+#include "casedb.h"
+#include "relay.h"
+#include "workdays.h"
+
+static struct casedb t;
+static struct workdays *cal;
+
+static const char chain_md[] =
+    "---\nversion: 2026-01-01\norder: 3\npickup: yes\n---\n"
+    "# 链式事项\n\n有审核链。\n\n"
+    "## 办理流程\n审核链。\n\n"
+    "```chain\n"
+    "a | 受理 | window | 1\n"
+    "b | 审核 | civil  | 3\n"
+    "c | 审批 | civil  | 2\n"
+    "```\n\n"
+    "## 第一步:准备材料\n- [ ] 本人居民身份证原件\n";
+
+static const char calendar_md[] =
+    "# 日历\n\n"
+    "- 2026-10-01 休\n- 2026-10-02 休\n- 2026-10-05 休\n- 2026-10-06 休\n- 2026-10-07 休\n"
+    "- 2026-10-10 班\n";
+
+static void setup(void)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    char path[160];
+
+    casedb_open(&t);
+    snprintf(path, sizeof path, "%s/tree/hall/chain.md", t.dir);
+    casedb_write(path, chain_md);
+    snprintf(path, sizeof path, "%s/tree", t.dir);
+    cr_assert_eq(loader_run(t.db, path), 0);
+    cr_assert_eq(workdays_parse("_calendar.md", calendar_md, strlen(calendar_md), &cal, &d), 0);
+    diag_list_free(&d);
+}
+
+static void teardown(void)
+{
+    workdays_free(cal);
+    casedb_close(&t);
+}
+
+TestSuite(relay, .init = setup, .fini = teardown);
+
+/* A chain case handed in and waiting. */
+static void waiting(char id[CASE_ID_LEN + 1])
+{
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(&t, "chain", id);
+    casedb_step(&t, id, 0, "{\"checklist\":{\"s0-0\":true}}");
+    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    free(tk);
+}
+
+static const char *col(char buf[256], const char *id, const char *what)
+{
+    return casedb_text(&t, buf, "SELECT %s FROM cases WHERE id = '%s'", what, id);
+}
+
+static const char *stage_due(char buf[256], const char *id, int idx)
+{
+    return casedb_text(&t, buf, "SELECT due FROM case_stages WHERE case_id = '%s' AND idx = %d", id, idx);
+}
+
+static void accept_on(const char *id, int today)
+{
+    struct refusal e;
+
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, today, &e), 0, "%s", e.code);
+}
+
+Test(relay, accept_counts_every_stage_over_the_holiday_and_the_worked_saturday)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+
+    waiting(id);
+    accept_on(id, 20260930); /* Wednesday before the holiday week */
+    /* a: 1 day after 09-30, 10-01..07 rest: 10-08 */
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-10-08");
+    /* b projected: 3 after 10-08: 10-09, 10-10 (班), 10-12 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-12");
+    /* c: 2 after 10-12: 10-13, 10-14 */
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-14");
+    /* the chain's 6 from 09-30: 10-08, 09, 10, 12, 13, 14 */
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-14");
+    cr_assert_str_eq(col(b, id, "owner"), "wang");
+    cr_assert_str_eq(col(b, id, "stage"), "0");
+}
+
+Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
+{
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(relay_pass(t.db, id, "wang", "齐全", "a", cal, 20261008, &e), 0, "%s", e.code);
+    /* b begins 10-08: 10-09, 10-10 (班), 10-12 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-12");
+    cr_assert_eq(relay_pause_locked(t.db, &(struct case_state){.r = {.stage = -1}}, 20261009), 0,
+                 "a case without a chain is left alone");
+    /* returned on Friday 10-09 (window_return pauses at today's date:
+     * played here by setting paused_on as the return would) */
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
+    cr_assert_str_eq(col(b, id, "status"), "returned");
+    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    /* accepted again on Thursday 10-15: b had 10-10 and 10-12 left (2);
+     * from 10-15: 10-16, 10-19 */
+    accept_on(id, 20261015);
+    cr_assert_str_eq(col(b, id, "stage"), "1", "resumes at the stage it left");
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-19");
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-21");
+    /* spent returned: 10-10, 12, 13, 14, 15 = 5; 10-14 moved on by 5:
+     * 10-15, 16, 19, 20, 21 */
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-21");
+    cr_assert_str_eq(col(b, id, "paused_on"), "NULL");
+    cr_assert_str_eq(col(b, id, "owner"), "wang", "the owner stays");
+}
+
+Test(relay, a_stage_overdue_when_returned_resumes_with_no_days)
+{
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-20' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
+    free(tk);
+    accept_on(id, 20261022);
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-10-22", "due the day it resumes");
+}
+
+Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(id);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20260930, &e), 1);
+    cr_assert_str_eq(e.code, "not_accepted");
+    accept_on(id, 20260930);
+    cr_assert_eq(relay_complete(t.db, id, "wang", "好", NULL, cal, 20260930, &e), 1);
+    cr_assert_str_eq(e.code, "not_last_stage");
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "b", cal, 20260930, &e), 1);
+    cr_assert_str_eq(e.code, "stage_moved");
+    cr_assert_eq(relay_pass(t.db, id, "wang", "  ", NULL, cal, 20261008, &e), 0, "blank is no note");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT note FROM case_stages WHERE case_id = '%s' AND idx = 0", id), "NULL");
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 1);
+    cr_assert_str_eq(e.code, "last_stage");
+    cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261008, &e), 1);
+    cr_assert_str_eq(e.code, "not_ready");
+    cr_assert_eq(relay_assign(t.db, id, "wang", "nobody", &e), 1);
+    cr_assert_str_eq(e.code, "unknown_user");
+    cr_assert_str_eq(col(b, id, "stage"), "2");
+    /* pickup: yes → ready, then handed out */
+    cr_assert_eq(relay_complete(t.db, id, "li", "批准", NULL, cal, 20261009, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, id, "status"), "ready");
+    cr_assert_eq(relay_reject(t.db, id, "li", "不符合", &e), 1);
+    cr_assert_str_eq(e.code, "not_accepted");
+    cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261009, &e), 0);
+    cr_assert_str_eq(col(b, id, "status"), "completed");
+    cr_assert_str_eq(col(b, id, "handed_by"), "wang");
+}
+
+/* The work list's case c, or NULL. */
+static const cJSON *work_find(const cJSON *doc, const char *id)
+{
+    const cJSON *x;
+
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(doc, "cases"))
+        if (strcmp(cJSON_GetObjectItem(x, "id")->valuestring, id) == 0)
+            return x;
+    return NULL;
+}
+
+Test(relay, the_work_list_by_post_and_owner_with_overdue_and_soon)
+{
+    char a[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1];
+    const char *civil[] = {"civil"}, *window[] = {"window"};
+    struct refusal e;
+    void *doc = NULL;
+    const cJSON *x;
+
+    waiting(a);
+    waiting(c);
+    accept_on(a, 20260930);
+    accept_on(c, 20260930);
+    cr_assert_eq(relay_pass(t.db, a, "wang", NULL, NULL, cal, 20261008, &e), 0); /* b due 10-12 */
+    /* on Friday 10-09: a's stage b (civil) due Monday 10-12 — but 10-10 is
+     * worked, so the next working day is 10-10, and 10-12 is not soon */
+    cr_assert_eq(relay_work_json(t.db, civil, 1, NULL, false, cal, 20261009, &doc), 0);
+    cr_assert_not_null(x = work_find(doc, a));
+    cr_assert_null(work_find(doc, c), "c is at the window's stage");
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(x, "soon")));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(x, "overdue")));
+    cJSON_Delete(doc);
+    /* on Saturday 10-10 (worked): due on the next working day, 10-12: soon */
+    cr_assert_eq(relay_work_json(t.db, civil, 1, NULL, false, cal, 20261010, &doc), 0);
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(work_find(doc, a), "soon")));
+    cJSON_Delete(doc);
+    /* on 10-09, c's stage a (due 10-08) is overdue; only overdue asked */
+    cr_assert_eq(relay_work_json(t.db, window, 1, NULL, true, cal, 20261009, &doc), 0);
+    cr_assert_not_null(x = work_find(doc, c));
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(x, "overdue")));
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "overdue")->valueint, 1);
+    cJSON_Delete(doc);
+    /* by owner, whatever the post */
+    cr_assert_eq(relay_work_json(t.db, NULL, 0, "wang", false, cal, 20261009, &doc), 0);
+    cr_assert_not_null(work_find(doc, a));
+    cr_assert_not_null(work_find(doc, c));
+    x = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "cases"), 0);
+    cr_assert_str_eq(cJSON_GetObjectItem(x, "id")->valuestring, c, "soonest due first");
+    cJSON_Delete(doc);
+}
