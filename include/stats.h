@@ -37,6 +37,11 @@ int stats_date_parse(const char *s, int *ymd);
  * from). Dates are YYYYMMDD. */
 long stats_range_days(int from, int to);
 
+/* The start of local day ymd + days (days may be negative or 1: the next
+ * day's start, the end of ymd) as stored timestamps are written, UTC, in
+ * out. Returns 0 or -1. */
+int stats_day_start(int ymd, int days, char out[32]);
+
 /* The default range as of now: the STATS_DAYS_DEFAULT local days ending
  * today. */
 void stats_range_default(time_t now, int *from, int *to);
@@ -94,6 +99,14 @@ char *stats_json(const struct stats_report *r);
  * a spreadsheet would take for a formula prefixed with '. *len gets the
  * length. NULL when memory runs out. Caller frees. */
 char *stats_csv(const struct stats_report *r, size_t *len);
+
+struct strbuf;
+
+/* Appends s to sb as one CSV text cell: quoted when it holds a comma,
+ * quote or line break; a cell a spreadsheet would take for a formula
+ * (leading = + - @, tab or CR) quoted and prefixed with '. Returns 0, or
+ * nonzero when memory ran out. */
+int stats_csv_text(struct strbuf *sb, const char *s);
 
 void stats_report_free(struct stats_report *r);
 

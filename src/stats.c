@@ -93,9 +93,7 @@ void stats_range_default(time_t now, int *from, int *to)
     *from = stats_local_date(now, -(STATS_DAYS_DEFAULT - 1));
 }
 
-/* The start of local day ymd + days as stored timestamps are written
- * (UTC). Returns 0 or -1. */
-static int stats_day_start(int ymd, int days, char out[32])
+int stats_day_start(int ymd, int days, char out[32])
 {
     struct tm tm;
     time_t t;
@@ -701,10 +699,9 @@ out:
     return out;
 }
 
-/* One text cell: quoted when it holds a comma, quote or line break; a
- * leading = + - @ or control character would start a spreadsheet formula,
- * so such a cell starts with ' instead (OWASP's advice for CSV). */
-static int stats_csv_text(struct strbuf *sb, const char *s)
+/* OWASP's advice for CSV: a leading = + - @ or control character would
+ * start a spreadsheet formula, so such a cell starts with ' instead. */
+int stats_csv_text(struct strbuf *sb, const char *s)
 {
     bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
