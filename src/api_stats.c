@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "assets.h"
+#include "catalog.h"
 #include "db.h"
 #include "library.h"
 #include "procedure.h"
@@ -84,6 +85,7 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     const char *procedure = http_query(req, "procedure"), *format = http_query(req, "format");
     struct stats_report r;
     struct stats_query q;
+    struct catalog *cat;
     enum MHD_Result res;
     struct db *db;
     bool csv;
@@ -103,7 +105,12 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     csv = format && strcmp(format, "csv") == 0;
     if (!(db = db_thread()))
         return reply_internal(req);
+    /* working days per stage are counted with the hall's calendar */
+    if (!(cat = catalog_acquire()))
+        return reply_internal(req);
+    q.cal = catalog_calendar(cat);
     rc = stats_collect(db, &q, &r);
+    catalog_release(cat);
     if (rc < 0)
         res = reply_internal(req);
     else if (rc > 0)

@@ -168,6 +168,27 @@ describe('the day scripted through the routes', () => {
     }
   });
 
+  it('the statistics gain the on-time rate and the working days per stage', async () => {
+    const r = await get(`/api/v1/admin/stats?from=${day}&to=${day}`);
+    assert.equal(r.status, 200, r.text);
+    const by = Object.fromEntries(r.body.procedures.map((p) => [p.id, p]));
+    const pick = (p) => ({ finished: p.finished, on_time: p.on_time, on_time_rate: p.on_time_rate, stages: p.stages });
+    // A passed through its three stages the day it was accepted; B was rejected at its first
+    assert.deepEqual(pick(by.dibao), { finished: 1, on_time: 1, on_time_rate: 1, stages: [
+      { key: 'accept', label: '社区受理', median: 0, count: 1 },
+      { key: 'review', label: '民政专干审核', median: 0, count: 1 },
+      { key: 'approve', label: '街道审批', median: 0, count: 1 },
+    ] });
+    assert.deepEqual(pick(by.quick), { finished: 1, on_time: 1, on_time_rate: 1, stages: [
+      { key: 'handle', label: '当场办理', median: 0, count: 1 },
+    ] });
+    const csv = await get(`/api/v1/admin/stats?from=${day}&to=${day}&format=csv`);
+    const head = csv.text.split('\r\n')[0].split(',');
+    const row = csv.text.split('\r\n').find((l) => l.startsWith('dibao,')).split(',');
+    assert.deepEqual([15, 16, 17].map((i) => [head[i], row[i]]),
+      [['期内办结', '1'], ['按期办结', '1'], ['按期办结率', '100.0%']]);
+  });
+
   it('without a date: today', async () => {
     const r = await get('/api/v1/admin/report');
     assert.equal(r.status, 200);

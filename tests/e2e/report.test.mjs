@@ -4,7 +4,8 @@
 // totals row and the day's figures; picks a day without records; the CSV
 // link names the date; printed, the report fits one A4 page without the
 // console's header and controls. axe-core runs on each state; no request
-// leaves the daemon.
+// leaves the daemon. The statistics page shows the on-time rate and the
+// working days per stage of the case completed.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -38,9 +39,10 @@ before(async () => {
   const spost = (p, body = {}) => request(`${h.url}${p}`, { method: 'POST', headers: authHeaders(wang),
     body: JSON.stringify(body) });
   const a = await residentCase(r);
-  await residentCase(r);
+  const b = await residentCase(r);
   for (const [p, body] of [[`/api/v1/staff/cases/${a.id}/call`, {}], [`/api/v1/staff/cases/${a.id}/accept`, {}],
-    [`/api/v1/staff/cases/${a.id}/return`, { reason: '请补充户口簿' }]]) {
+    [`/api/v1/staff/cases/${a.id}/return`, { reason: '请补充户口簿' }],
+    [`/api/v1/staff/cases/${b.id}/accept`, {}], [`/api/v1/staff/cases/${b.id}/complete`, { outcome: '已办结' }]]) {
     const x = await spost(p, body);
     assert.ok(x.status < 300, `${p}: ${x.status} ${x.text}`);
   }
@@ -87,9 +89,9 @@ describe('the day\'s report page', () => {
     const cells = async (sel) => (await page.locator(sel).allInnerTexts()).map((c) => c.trim());
     // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访
     assert.deepEqual(await cells('#users tbody tr th'), ['wang']);
-    assert.deepEqual(await cells('#users tbody tr td'), ['1', '1', '0', '0', '1', '0', '0', '0']);
-    assert.deepEqual(await cells('#users tfoot td'), ['1', '1', '0', '0', '1', '0', '0', '0']);
-    assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '1 件', '—（当日没有办结的件）']);
+    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0']);
+    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0']);
+    assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
     assert.match(page.url(), new RegExp(`date=${day}`));
     assert.equal(await page.locator('#csv').getAttribute('href'), `/api/v1/admin/report?date=${day}&format=csv`);
@@ -129,6 +131,19 @@ describe('the day\'s report page', () => {
     assert.match(page.url(), /date=2026-01-01/);
     assert.deepEqual(await axeSerious(page), []);
     await shot(page, 'report-02-empty');
+  });
+
+  it('the statistics page shows the on-time rate and the working days per stage', async () => {
+    await page.goto(`${h.url}/admin/stats`);
+    const row = page.locator('table.stats tbody tr', { hasText: '居住登记' });
+    await row.waitFor();
+    assert.equal((await row.locator('td').last().innerText()).trim(), '100.0%（1/1）');
+    const d = page.locator('details.proc', { hasText: '居住登记' });
+    assert.match(await d.locator('h3').last().innerText(), /各环节用时（按期办结率 100\.0%（1\/1））/);
+    const stage = (await d.locator('table').last().locator('tbody tr').allInnerTexts()).map((x) => x.split('\t').map((c) => c.trim()));
+    assert.equal(stage.length, 1);
+    assert.deepEqual(stage[0].slice(1), ['0', '1'], 'done the day it began: 0 working days, 1 case');
+    assert.deepEqual(await axeSerious(page), []);
   });
 
   it('an answer the page cannot use ends in a message', async () => {
