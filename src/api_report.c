@@ -38,28 +38,13 @@ static int api_report_format(struct http_request *req, bool *csv, enum MHD_Resul
 
 static enum MHD_Result api_report_csv(struct http_request *req, const struct report_day *r)
 {
-    struct MHD_Response *resp;
-    char disp[96];
+    char name[64];
     size_t len = 0;
     char *csv = report_csv(r, &len);
 
-    if (!csv)
-        return reply_internal(req);
-    resp = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(csv);
-        return MHD_NO;
-    }
-    snprintf(disp, sizeof disp, "attachment; filename=\"spkiosk-report-%04d-%02d-%02d.csv\"",
-             r->date / 10000, r->date / 100 % 100, r->date % 100);
-    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8") != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept") != MHD_YES) {
-        MHD_destroy_response(resp);
-        return reply_internal(req);
-    }
-    return http_reply_response(req, MHD_HTTP_OK, resp);
+    snprintf(name, sizeof name, "spkiosk-report-%04d-%02d-%02d.csv", r->date / 10000,
+             r->date / 100 % 100, r->date % 100);
+    return reply_csv_take(req, csv, len, name, REPLY_PRIVATE);
 }
 
 enum MHD_Result api_admin_report(struct http_request *req)

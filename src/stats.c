@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,25 +315,36 @@ out:
     return rc;
 }
 
-static int stats_counts(struct db *db, const struct stats_bind *b, struct stats_report *r)
+/* Runs sql, whose rows are a procedure id and then n counts, into the
+ * size_t fields at offs[0..n) of each listed procedure. 0 or -1. */
+static int stats_per_proc(struct db *db, const struct stats_bind *b, struct stats_report *r,
+                          const char *sql, const size_t *offs, int n)
 {
-    sqlite3_stmt *st = stats_stmt(db, sql_counts, b);
+    sqlite3_stmt *st = stats_stmt(db, sql, b);
     struct stats_proc *p;
     size_t hint = 0;
-    int s;
+    int s, i;
 
     if (!st)
         return -1;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (!(p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
             continue;
-        p->started = (size_t)sqlite3_column_int64(st, 1);
-        p->submitted = (size_t)sqlite3_column_int64(st, 2);
-        p->completed = (size_t)sqlite3_column_int64(st, 3);
-        p->abandoned = (size_t)sqlite3_column_int64(st, 4);
+        for (i = 0; i < n; i++)
+            *(size_t *)(void *)((char *)p + offs[i]) = (size_t)sqlite3_column_int64(st, i + 1);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int stats_counts(struct db *db, const struct stats_bind *b, struct stats_report *r)
+{
+    static const size_t offs[] = {
+        offsetof(struct stats_proc, started), offsetof(struct stats_proc, submitted),
+        offsetof(struct stats_proc, completed), offsetof(struct stats_proc, abandoned),
+    };
+
+    return stats_per_proc(db, b, r, sql_counts, offs, 4);
 }
 
 static int stats_ratings(struct db *db, const struct stats_bind *b, struct stats_report *r)
@@ -559,21 +571,11 @@ out:
 
 static int stats_on_time(struct db *db, const struct stats_bind *b, struct stats_report *r)
 {
-    sqlite3_stmt *st = stats_stmt(db, sql_on_time, b);
-    struct stats_proc *p;
-    size_t hint = 0;
-    int s;
+    static const size_t offs[] = {
+        offsetof(struct stats_proc, finished), offsetof(struct stats_proc, on_time),
+    };
 
-    if (!st)
-        return -1;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!(p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
-            continue;
-        p->finished = (size_t)sqlite3_column_int64(st, 1);
-        p->on_time = (size_t)sqlite3_column_int64(st, 2);
-    }
-    sqlite3_reset(st);
-    return s == SQLITE_DONE ? 0 : -1;
+    return stats_per_proc(db, b, r, sql_on_time, offs, 2);
 }
 
 /* The working days one stage's clock ran (struct stats_stage); -1 when a
