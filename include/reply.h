@@ -55,6 +55,12 @@ enum MHD_Result reply_doc_take(struct http_request *req, unsigned status, cJSON 
  * text/html, no-store, the page headers (CSP). NULL is 500. */
 enum MHD_Result reply_page_take(struct http_request *req, char *html);
 
+/* Sends csv[0..len) (malloc'ed, freed here) as a spreadsheet download:
+ * text/csv, Content-Disposition attachment with filename (plain ASCII, no
+ * quote), and the cache rule (REPLY_PRIVATE: no-store). NULL is 500. */
+enum MHD_Result reply_csv_take(struct http_request *req, char *csv, size_t len, const char *filename,
+                               enum reply_cache cache);
+
 /* {"error":{"code","message"}} as a cJSON object, for answers that carry
  * more than the envelope (a 422 with the failing fields). NULL when memory
  * ran out. Caller deletes. */

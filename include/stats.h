@@ -17,6 +17,7 @@
 #include "db.h"
 #include "procedure.h"
 #include "sweep.h"
+#include "workdays.h"
 
 #define STATS_DAYS_MAX 366          /* longest range, from and to included */
 #define STATS_DAYS_DEFAULT 30       /* the default range ends today */
@@ -27,6 +28,7 @@ struct stats_query {
     int from, to;                   /* local dates as YYYYMMDD, both included */
     const char *procedure;          /* NULL: every procedure */
     time_t now;                     /* an open case idle for an hour before now counts as abandoned */
+    const struct workdays *cal;     /* the hall's calendar (catalog_calendar), NULL: weekends rest */
 };
 
 /* Parses "YYYY-MM-DD", a real calendar date in STATS_YEAR_MIN..MAX, into
@@ -36,6 +38,11 @@ int stats_date_parse(const char *s, int *ymd);
 /* Days from `from` to `to`, both included (0 or less when to is before
  * from). Dates are YYYYMMDD. */
 long stats_range_days(int from, int to);
+
+/* The start of local day ymd + days (days may be negative or 1: the next
+ * day's start, the end of ymd) as stored timestamps are written, UTC, in
+ * out. Returns 0 or -1. */
+int stats_day_start(int ymd, int days, char out[32]);
 
 /* The default range as of now: the STATS_DAYS_DEFAULT local days ending
  * today. */
@@ -56,6 +63,19 @@ struct stats_giveup {
     size_t count;
 };
 
+/* One stage of a procedure's review chain, by key, over the stages done
+ * in the range: the median working days its clock ran (workdays_between
+ * from the day it began to the day it was done, plus, for a stage resumed
+ * after a return, the days it had used before: its limit less the days it
+ * had left). */
+struct stats_stage {
+    char key[PROCEDURE_STAGE_KEY_MAX + 1];
+    char *label;                    /* owned, from the latest stage done */
+    double median;                  /* working days */
+    size_t count;                   /* stages done in the range */
+    int idx;                        /* its (first) index in the chain */
+};
+
 struct stats_proc {
     char id[PROCEDURE_ID_MAX + 1];
     char *title;                    /* owned */
@@ -70,6 +90,12 @@ struct stats_proc {
     size_t ratings;
     long rating_sum;
     size_t scores[5];               /* scores[k]: how many rated k + 1 */
+    /* 按期办结: chains finished in the range (the last stage done, a
+     * "completed" event, of cases with a committed due date), and of those
+     * finished on or before it (local dates) */
+    size_t finished, on_time;
+    struct stats_stage *stages;     /* owned, in chain order */
+    size_t n_stages;
 };
 
 struct stats_report {
@@ -94,6 +120,14 @@ char *stats_json(const struct stats_report *r);
  * a spreadsheet would take for a formula prefixed with '. *len gets the
  * length. NULL when memory runs out. Caller frees. */
 char *stats_csv(const struct stats_report *r, size_t *len);
+
+struct strbuf;
+
+/* Appends s to sb as one CSV text cell: quoted when it holds a comma,
+ * quote or line break; a cell a spreadsheet would take for a formula
+ * (leading = + - @, tab or CR) quoted and prefixed with '. Returns 0, or
+ * nonzero when memory ran out. */
+int stats_csv_text(struct strbuf *sb, const char *s);
 
 void stats_report_free(struct stats_report *r);
 

@@ -11,6 +11,7 @@
 #include "api_display.h"
 #include "api_notify.h"
 #include "api_rate.h"
+#include "api_report.h"
 #include "api_stats.h"
 #include "api_staff.h"
 #include "assets.h"
@@ -269,6 +270,9 @@ const struct http_route api_routes[] = {
     /* statistics (admins) */
     {"GET", "/api/v1/admin/stats", api_admin_stats, HTTP_ADMIN, false},
     {"GET", "/admin/stats", page_admin_stats, HTTP_PUBLIC, false},
+    /* the day's report (api_report.c) */
+    {"GET", "/api/v1/admin/report", api_admin_report, HTTP_ADMIN, false},
+    {"GET", "/admin/report", page_admin_report, HTTP_PUBLIC, false},
     {"GET", "/", page_kiosk, HTTP_PUBLIC, false},
     {"GET", "/assets/*", page_asset, HTTP_PUBLIC, false},
     {"GET", "/media/*", page_media, HTTP_PUBLIC, false},

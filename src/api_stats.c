@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "assets.h"
+#include "catalog.h"
 #include "db.h"
 #include "library.h"
 #include "procedure.h"
@@ -55,28 +56,13 @@ static int api_stats_range(struct http_request *req, struct stats_query *q, enum
 
 static enum MHD_Result api_stats_csv(struct http_request *req, const struct stats_report *r)
 {
-    struct MHD_Response *resp;
-    char disp[128];
+    char name[64];
     size_t len = 0;
     char *csv = stats_csv(r, &len);
 
-    if (!csv)
-        return reply_internal(req);
-    resp = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(csv);
-        return MHD_NO;
-    }
-    snprintf(disp, sizeof disp, "attachment; filename=\"spkiosk-stats-%04d-%02d-%02d-%04d-%02d-%02d.csv\"",
-             r->from / 10000, r->from / 100 % 100, r->from % 100, r->to / 10000, r->to / 100 % 100,
-             r->to % 100);
-    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8") != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES) {
-        MHD_destroy_response(resp);
-        return reply_internal(req);
-    }
-    return http_reply_response(req, MHD_HTTP_OK, resp);
+    snprintf(name, sizeof name, "spkiosk-stats-%04d-%02d-%02d-%04d-%02d-%02d.csv", r->from / 10000,
+             r->from / 100 % 100, r->from % 100, r->to / 10000, r->to / 100 % 100, r->to % 100);
+    return reply_csv_take(req, csv, len, name, REPLY_PUBLIC);
 }
 
 enum MHD_Result api_admin_stats(struct http_request *req)
@@ -84,6 +70,7 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     const char *procedure = http_query(req, "procedure"), *format = http_query(req, "format");
     struct stats_report r;
     struct stats_query q;
+    struct catalog *cat;
     enum MHD_Result res;
     struct db *db;
     bool csv;
@@ -103,7 +90,12 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     csv = format && strcmp(format, "csv") == 0;
     if (!(db = db_thread()))
         return reply_internal(req);
+    /* working days per stage are counted with the hall's calendar */
+    if (!(cat = catalog_acquire()))
+        return reply_internal(req);
+    q.cal = catalog_calendar(cat);
     rc = stats_collect(db, &q, &r);
+    catalog_release(cat);
     if (rc < 0)
         res = reply_internal(req);
     else if (rc > 0)

@@ -2,6 +2,7 @@
  * shared by every api_ module so that none of them includes another. */
 #include "reply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,29 @@ enum MHD_Result reply_doc_take(struct http_request *req, unsigned status, cJSON 
 
     cJSON_Delete(doc);
     return reply_json_take(req, status, json, cache);
+}
+
+enum MHD_Result reply_csv_take(struct http_request *req, char *csv, size_t len, const char *filename,
+                               enum reply_cache cache)
+{
+    struct MHD_Response *resp;
+    char disp[160];
+
+    if (!csv)
+        return reply_internal(req);
+    if (!(resp = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE))) {
+        free(csv);
+        return MHD_NO;
+    }
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", filename);
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8") != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                cache == REPLY_PRIVATE ? "no-store" : "no-cache") != MHD_YES) {
+        MHD_destroy_response(resp);
+        return reply_internal(req);
+    }
+    return http_reply_response(req, MHD_HTTP_OK, resp);
 }
 
 enum MHD_Result reply_page_take(struct http_request *req, char *html)

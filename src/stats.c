@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +94,7 @@ void stats_range_default(time_t now, int *from, int *to)
     *from = stats_local_date(now, -(STATS_DAYS_DEFAULT - 1));
 }
 
-/* The start of local day ymd + days as stored timestamps are written
- * (UTC). Returns 0 or -1. */
-static int stats_day_start(int ymd, int days, char out[32])
+int stats_day_start(int ymd, int days, char out[32])
 {
     struct tm tm;
     time_t t;
@@ -167,6 +166,28 @@ static const char sql_gaveup[] =
     " AND (c.status = 'abandoned' OR (c.status = 'open'"
     "  AND c.updated_at < CASE WHEN c.channel IN ('window', 'web') THEN ?5 ELSE ?4 END))"
     " ORDER BY c.procedure_id, c.created_at DESC, c.id";
+
+/* 按期办结: the chains finished in the range, and those finished by the
+ * case's committed due date, compared as local dates (SQLite's localtime
+ * is the C library's, so the same as clock_today). A case accepted before
+ * chains existed has no due and is left out. */
+static const char sql_on_time[] =
+    "SELECT c.procedure_id, COUNT(DISTINCT e.case_id),"
+    " COUNT(DISTINCT CASE WHEN date(e.at, 'localtime') <= c.due THEN e.case_id END)"
+    " FROM case_events e JOIN cases c ON c.id = e.case_id"
+    " WHERE e.what = 'completed' AND e.at >= ?1 AND e.at < ?2 AND c.due IS NOT NULL"
+    " AND (?3 IS NULL OR c.procedure_id = ?3) GROUP BY c.procedure_id";
+
+/* Stages done in the range, grouped by procedure and key (a key may sit
+ * at another index in another version); the latest of a key first, so
+ * that its label is the one kept. */
+static const char sql_stage_days[] =
+    "SELECT c.procedure_id, s.key, s.label, s.days, s.begun_on, s.due, date(s.done_at, 'localtime'),"
+    " s.idx"
+    " FROM case_stages s JOIN cases c ON c.id = s.case_id"
+    " WHERE s.done_at >= ?1 AND s.done_at < ?2 AND s.begun_on IS NOT NULL"
+    " AND (?3 IS NULL OR c.procedure_id = ?3)"
+    " ORDER BY c.procedure_id, s.key, s.done_at DESC";
 
 struct stats_bind {
     char start[32], end[32], idle[32], idle_window[32];
@@ -294,25 +315,36 @@ out:
     return rc;
 }
 
-static int stats_counts(struct db *db, const struct stats_bind *b, struct stats_report *r)
+/* Runs sql, whose rows are a procedure id and then n counts, into the
+ * size_t fields at offs[0..n) of each listed procedure. 0 or -1. */
+static int stats_per_proc(struct db *db, const struct stats_bind *b, struct stats_report *r,
+                          const char *sql, const size_t *offs, int n)
 {
-    sqlite3_stmt *st = stats_stmt(db, sql_counts, b);
+    sqlite3_stmt *st = stats_stmt(db, sql, b);
     struct stats_proc *p;
     size_t hint = 0;
-    int s;
+    int s, i;
 
     if (!st)
         return -1;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (!(p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
             continue;
-        p->started = (size_t)sqlite3_column_int64(st, 1);
-        p->submitted = (size_t)sqlite3_column_int64(st, 2);
-        p->completed = (size_t)sqlite3_column_int64(st, 3);
-        p->abandoned = (size_t)sqlite3_column_int64(st, 4);
+        for (i = 0; i < n; i++)
+            *(size_t *)(void *)((char *)p + offs[i]) = (size_t)sqlite3_column_int64(st, i + 1);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int stats_counts(struct db *db, const struct stats_bind *b, struct stats_report *r)
+{
+    static const size_t offs[] = {
+        offsetof(struct stats_proc, started), offsetof(struct stats_proc, submitted),
+        offsetof(struct stats_proc, completed), offsetof(struct stats_proc, abandoned),
+    };
+
+    return stats_per_proc(db, b, r, sql_counts, offs, 4);
 }
 
 static int stats_ratings(struct db *db, const struct stats_bind *b, struct stats_report *r)
@@ -537,6 +569,128 @@ out:
     return rc;
 }
 
+static int stats_on_time(struct db *db, const struct stats_bind *b, struct stats_report *r)
+{
+    static const size_t offs[] = {
+        offsetof(struct stats_proc, finished), offsetof(struct stats_proc, on_time),
+    };
+
+    return stats_per_proc(db, b, r, sql_on_time, offs, 2);
+}
+
+/* The working days one stage's clock ran (struct stats_stage); -1 when a
+ * date cannot be read. */
+static int stats_stage_used(const struct workdays *cal, int days, const char *begun, const char *due,
+                            const char *done)
+{
+    int b, d, e, left, used;
+
+    if (stats_date_parse(begun, &b) != 0 || stats_date_parse(due, &d) != 0 ||
+        stats_date_parse(done, &e) != 0)
+        return -1;
+    /* a stage resumed after a return began again with the days it had
+     * left, and its due was counted from then: what it had used before
+     * is its limit less those */
+    left = workdays_between(cal, b, d);
+    used = workdays_between(cal, b, e) + (days > left ? days - left : 0);
+    return used < 0 ? 0 : used;
+}
+
+static int stats_int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
+
+static int stats_stage_cmp(const void *a, const void *b)
+{
+    const struct stats_stage *x = a, *y = b;
+
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The median of the n sorted values. */
+static double stats_median_int(const int *v, size_t n)
+{
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* Medians of the working days per stage. Rows come grouped by procedure
+ * and key, so each group's days are gathered into one array, sorted, and
+ * its median taken when the group ends; the stages are then put in chain
+ * order. */
+static int stats_stage_days(struct db *db, const struct stats_bind *b, const struct workdays *cal,
+                            struct stats_report *r)
+{
+    sqlite3_stmt *st = stats_stmt(db, sql_stage_days, b);
+    struct stats_proc *p, *gp = NULL;
+    int *days = NULL, *grown, s, used, idx, rc = -1;
+    size_t n = 0, cap = 0, hint = 0, gi = 0, i;
+
+    if (!st)
+        return -1;
+    for (;;) {
+        const char *proc = NULL, *key = NULL;
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW) {
+            proc = (const char *)sqlite3_column_text(st, 0);
+            key = (const char *)sqlite3_column_text(st, 1);
+        }
+        if (gp && (s != SQLITE_ROW || strcmp(gp->id, proc) != 0 ||
+                   strcmp(gp->stages[gi].key, key) != 0)) {
+            qsort(days, n, sizeof *days, stats_int_cmp);
+            gp->stages[gi].median = stats_median_int(days, n);
+            gp->stages[gi].count = n;
+            gp = NULL;
+            n = 0;
+        }
+        if (s != SQLITE_ROW)
+            break;
+        if (!(p = stats_find(r, proc, &hint)))
+            continue;
+        idx = sqlite3_column_int(st, 7);
+        used = stats_stage_used(cal, sqlite3_column_int(st, 3), (const char *)sqlite3_column_text(st, 4),
+                                (const char *)sqlite3_column_text(st, 5),
+                                (const char *)sqlite3_column_text(st, 6));
+        if (used < 0)
+            continue;
+        if (!gp) {
+            struct stats_stage *g = realloc(p->stages, (p->n_stages + 1) * sizeof *g);
+            if (!g)
+                goto out;
+            p->stages = g;
+            g = &g[p->n_stages];
+            memset(g, 0, sizeof *g);
+            snprintf(g->key, sizeof g->key, "%s", key);
+            g->idx = idx;
+            if (!(g->label = stats_strdup((const char *)sqlite3_column_text(st, 2))))
+                goto out;
+            gp = p;
+            gi = p->n_stages++;
+        }
+        if (idx < gp->stages[gi].idx)
+            gp->stages[gi].idx = idx;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            if (!(grown = realloc(days, cap * sizeof *days)))
+                goto out;
+            days = grown;
+        }
+        days[n++] = used;
+    }
+    if (s != SQLITE_DONE)
+        goto out;
+    for (i = 0; i < r->n_procs; i++)
+        if (r->procs[i].n_stages > 1)
+            qsort(r->procs[i].stages, r->procs[i].n_stages, sizeof *r->procs[i].stages, stats_stage_cmp);
+    rc = 0;
+out:
+    sqlite3_reset(st);
+    free(days);
+    return rc;
+}
+
 int stats_collect(struct db *db, const struct stats_query *q, struct stats_report *out)
 {
     struct stats_bind b;
@@ -560,7 +714,8 @@ int stats_collect(struct db *db, const struct stats_query *q, struct stats_repor
         goto out;
     }
     if (stats_counts(db, &b, out) != 0 || stats_ratings(db, &b, out) != 0 ||
-        stats_durations(db, &b, out) != 0 || stats_gaveup(db, &b, out) != 0)
+        stats_durations(db, &b, out) != 0 || stats_gaveup(db, &b, out) != 0 ||
+        stats_on_time(db, &b, out) != 0 || stats_stage_days(db, &b, q->cal, out) != 0)
         goto out;
     rc = 0;
 out:
@@ -582,6 +737,9 @@ void stats_report_free(struct stats_report *r)
         for (j = 0; j < p->n_give_up; j++)
             free(p->give_up[j].title);
         free(p->give_up);
+        for (j = 0; j < p->n_stages; j++)
+            free(p->stages[j].label);
+        free(p->stages);
     }
     free(r->procs);
     memset(r, 0, sizeof *r);
@@ -601,6 +759,13 @@ static double stats_round(double v, double unit)
     return round(v / unit) * unit;
 }
 
+/* The share of the chains finished in the range that kept their due
+ * date, to four places (0.6667). */
+static double stats_on_time_rate(const struct stats_proc *p)
+{
+    return stats_round((double)p->on_time / (double)p->finished, 0.0001);
+}
+
 static cJSON *stats_giveup_json(const struct stats_giveup *g)
 {
     cJSON *o = cJSON_CreateObject();
@@ -618,7 +783,7 @@ static cJSON *stats_giveup_json(const struct stats_giveup *g)
 
 static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
 {
-    cJSON *o = cJSON_CreateObject(), *medians, *steps, *gu, *rt, *scores, *x;
+    cJSON *o = cJSON_CreateObject(), *medians, *steps, *gu, *rt, *scores, *stages, *x;
     size_t j;
 
     if (!o || !cJSON_AddItemToArray(arr, o)) {
@@ -676,6 +841,21 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
     for (j = 0; j < 5; j++)
         if (!(x = cJSON_CreateNumber((double)p->scores[j])) || !cJSON_AddItemToArray(scores, x))
             return (cJSON_Delete(x), -1);
+    if (!cJSON_AddNumberToObject(o, "finished", (double)p->finished) ||
+        !cJSON_AddNumberToObject(o, "on_time", (double)p->on_time) ||
+        !(p->finished ? cJSON_AddNumberToObject(o, "on_time_rate", stats_on_time_rate(p))
+                      : cJSON_AddNullToObject(o, "on_time_rate")) ||
+        !(stages = cJSON_AddArrayToObject(o, "stages")))
+        return -1;
+    for (j = 0; j < p->n_stages; j++) {
+        const struct stats_stage *g = &p->stages[j];
+        if (!(x = cJSON_CreateObject()) || !cJSON_AddItemToArray(stages, x))
+            return (cJSON_Delete(x), -1);
+        if (!cJSON_AddStringToObject(x, "key", g->key) || !cJSON_AddStringToObject(x, "label", g->label) ||
+            !cJSON_AddNumberToObject(x, "median", g->median) ||
+            !cJSON_AddNumberToObject(x, "count", (double)g->count))
+            return -1;
+    }
     return 0;
 }
 
@@ -701,10 +881,9 @@ out:
     return out;
 }
 
-/* One text cell: quoted when it holds a comma, quote or line break; a
- * leading = + - @ or control character would start a spreadsheet formula,
- * so such a cell starts with ' instead (OWASP's advice for CSV). */
-static int stats_csv_text(struct strbuf *sb, const char *s)
+/* OWASP's advice for CSV: a leading = + - @ or control character would
+ * start a spreadsheet formula, so such a cell starts with ' instead. */
+int stats_csv_text(struct strbuf *sb, const char *s)
 {
     bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
@@ -743,7 +922,7 @@ char *stats_csv(const struct stats_report *r, size_t *len)
             max_steps = r->procs[i].n_steps;
     rc |= strbuf_puts(&sb, "\xEF\xBB\xBF"
                            "事项编号,事项名称,开始,提交,办结,放弃,最多放弃于,在该处放弃,"
-                           "评价数,平均评分,1分,2分,3分,4分,5分");
+                           "评价数,平均评分,1分,2分,3分,4分,5分,期内办结,按期办结,按期办结率");
     for (j = 0; j < max_steps; j++)
         rc |= strbuf_printf(&sb, ",第%zu步用时中位数(分钟)", j + 1);
     rc |= strbuf_puts(&sb, "\r\n");
@@ -766,6 +945,9 @@ char *stats_csv(const struct stats_report *r, size_t *len)
                                 stats_round((double)p->rating_sum / (double)p->ratings, 0.01));
         for (j = 0; j < 5; j++)
             rc |= strbuf_printf(&sb, ",%zu", p->scores[j]);
+        rc |= strbuf_printf(&sb, ",%zu,%zu,", p->finished, p->on_time);
+        if (p->finished)
+            rc |= strbuf_printf(&sb, "%.1f%%", 100.0 * stats_on_time_rate(p));
         for (j = 0; j < max_steps; j++) {
             rc |= strbuf_putc(&sb, ',');
             if (j < p->n_steps && p->steps[j].median >= 0)

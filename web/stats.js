@@ -102,7 +102,7 @@ function num(n, cls = 'num') {
 }
 
 function summaryTable(data) {
-  const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分'];
+  const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分', '按期办结率'];
   return el('div', { class: 'table-wrap' }, el('table', { class: 'stats' },
     el('caption', {}, `各事项办理情况（${data.from} 至 ${data.to}）`),
     el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i && i !== 5 ? 'num' : null }, h)))),
@@ -111,7 +111,25 @@ function summaryTable(data) {
       num(p.started), num(p.submitted), num(p.completed), num(p.abandoned),
       el('td', {}, p.give_up_step ? `${giveUpText(p.give_up_step)}（${p.give_up_step.count} 件）` : '—'),
       num(p.ratings.count),
-      el('td', { class: p.ratings.average === null ? 'num none' : 'num' }, fmt(p.ratings.average, 2)))))));
+      el('td', { class: p.ratings.average === null ? 'num none' : 'num' }, fmt(p.ratings.average, 2)),
+      el('td', { class: p.on_time_rate === null ? 'num none' : 'num' }, onTimeText(p)))))));
+}
+
+// 按期办结率 of the chains finished in the range, with the counts behind it.
+function onTimeText(p) {
+  if (p.on_time_rate === null) return '—';
+  return `${(p.on_time_rate * 100).toFixed(1)}%（${p.on_time}/${p.finished}）`;
+}
+
+// Median working days per stage of the review chain (stages done in the range).
+function stagesTable(p) {
+  if (!p.stages.length) return el('p', { class: 'hint' }, '这段时间没有办完的审核环节。');
+  return el('table', {},
+    el('caption', { class: 'sr-only' }, `${p.title}：各环节用时`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '环节'),
+      el('th', { scope: 'col', class: 'num' }, '用时中位数（工作日）'), el('th', { scope: 'col', class: 'num' }, '件数'))),
+    el('tbody', {}, p.stages.map((s) => el('tr', {},
+      el('th', { scope: 'row' }, s.label), num(fmt(s.median)), num(s.count)))));
 }
 
 function detail(p, open) {
@@ -129,7 +147,8 @@ function detail(p, open) {
     el('summary', {}, `${p.title}（开始 ${p.started} 件）`),
     el('div', { class: 'charts' }, stepsChart(p), ratingsChart(p)),
     el('h3', {}, '每步用时'), stepsTable,
-    el('h3', {}, '在哪里放弃'), giveUp);
+    el('h3', {}, '在哪里放弃'), giveUp,
+    el('h3', {}, `各环节用时（按期办结率 ${onTimeText(p)}）`), stagesTable(p));
 }
 
 function queryString(f) {

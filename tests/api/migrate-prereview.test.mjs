@@ -55,6 +55,8 @@ ALTER TABLE users DROP COLUMN posts;
 DROP TABLE IF EXISTS posts;
 DROP TABLE IF EXISTS calendar;
 DROP TABLE IF EXISTS case_stages;
+DROP INDEX IF EXISTS case_events_at;
+DROP INDEX IF EXISTS ratings_at;
 PRAGMA user_version = 10;
 COMMIT;
 `;

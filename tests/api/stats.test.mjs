@@ -198,8 +198,8 @@ describe('figures after cases driven through the public API', () => {
     const head = lines[0].split(',');
     assert.deepEqual(head.slice(0, 15), ['事项编号', '事项名称', '开始', '提交', '办结', '放弃',
       '最多放弃于', '在该处放弃', '评价数', '平均评分', '1分', '2分', '3分', '4分', '5分']);
-    assert.deepEqual(head.slice(15), ['第1步用时中位数(分钟)', '第2步用时中位数(分钟)',
-      '第3步用时中位数(分钟)']);
+    assert.deepEqual(head.slice(15), ['期内办结', '按期办结', '按期办结率', '第1步用时中位数(分钟)',
+      '第2步用时中位数(分钟)', '第3步用时中位数(分钟)']);
     const json = (await get(`${STATS}?${q}`)).body;
     assert.equal(lines.length, json.procedures.length + 1);
     const row = lines.find((l) => l.startsWith('residence,')).split(',');
@@ -207,10 +207,11 @@ describe('figures after cases driven through the public API', () => {
     assert.deepEqual(row.slice(0, 15),
       ['residence', '居住登记', '3', '1', '0', '0', '', '', '2', '4.00', '0', '0', '1', '0', '1']);
     const p = json.procedures.find((x) => x.id === 'residence');
-    assert.deepEqual(row.slice(15).map(Number), p.median_minutes_per_step);
+    assert.deepEqual(row.slice(15, 18), ['0', '0', ''], 'no chain finished');
+    assert.deepEqual(row.slice(18).map(Number), p.median_minutes_per_step);
     const simple = lines.find((l) => l.startsWith('simple,')).split(',');
     assert.deepEqual(simple.slice(2), ['0', '0', '0', '0', '', '', '0', '', '0', '0', '0', '0', '0',
-      '', '', '']);
+      '0', '0', '', '', '', '']);
   });
 
   it('nothing a resident typed and no case id reaches the log', () => {

@@ -367,9 +367,10 @@ Test(stats, csv_quotes_and_defuses_formulas)
     static const char want[] =
         "\xEF\xBB\xBF"
         "事项编号,事项名称,开始,提交,办结,放弃,最多放弃于,在该处放弃,评价数,平均评分,"
-        "1分,2分,3分,4分,5分,第1步用时中位数(分钟),第2步用时中位数(分钟)\r\n"
-        "a,\"甲, \"\"乙\"\"\",5,3,2,1,\"第2步 填写, \"\"信息\"\"\",2,2,4.50,0,0,0,1,1,3.3,\r\n"
-        "b,\"'=1+1\",0,0,0,0,,,0,,0,0,0,0,0,,\r\n";
+        "1分,2分,3分,4分,5分,期内办结,按期办结,按期办结率,"
+        "第1步用时中位数(分钟),第2步用时中位数(分钟)\r\n"
+        "a,\"甲, \"\"乙\"\"\",5,3,2,1,\"第2步 填写, \"\"信息\"\"\",2,2,4.50,0,0,0,1,1,3,2,66.7%,3.3,\r\n"
+        "b,\"'=1+1\",0,0,0,0,,,0,,0,0,0,0,0,0,0,,,\r\n";
     size_t len = 0;
     char *csv;
 
@@ -388,6 +389,8 @@ Test(stats, csv_quotes_and_defuses_formulas)
     procs[0].rating_sum = 9;
     procs[0].scores[3] = 1;
     procs[0].scores[4] = 1;
+    procs[0].finished = 3;
+    procs[0].on_time = 2;
     snprintf(procs[1].id, sizeof procs[1].id, "b");
     procs[1].title = (char *)"=1+1";
     csv = stats_csv(&r, &len);
@@ -506,4 +509,116 @@ Test(stats, a_handed_in_case_the_sweep_abandons_gave_up_at_the_window, .init = s
     cr_assert_eq(p->give_up[0].stage, SWEEP_STAGE_WINDOW);
     cr_assert_str_eq(p->give_up[0].title, "窗口受理");
     stats_report_free(&r);
+}
+
+/* ---- 按期办结 and working days per stage (issue #10) ------------------------ */
+
+/* A local time (UTC+8) as stored. */
+static const char *local_at(char out[32], int mo, int d, int h, int m, int s)
+{
+    clock_utc(utc(2026, mo, d, h, m, s) - 8 * HOUR, out);
+    return out;
+}
+
+/* A stage done at noon local on June done_day (July for done_day > 30). */
+static void stage_row(const char *id, int idx, const char *key, int days, const char *begun,
+                      const char *due, int done_day)
+{
+    char at[32];
+
+    if (done_day > 30)
+        local_at(at, 7, done_day - 30, 12, 0, 0);
+    else
+        local_at(at, 6, done_day, 12, 0, 0);
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                    " done_at, done_by) VALUES ('%s', %d, '%s', '%s', 'window', %d, '%s', '%s', %s%s%s,"
+                    " 'wang')", id, idx, key, idx ? "审核" : "受理", days, begun, due,
+                done_day ? "'" : "", done_day ? at : "NULL", done_day ? "'" : "");
+}
+
+static void completed_at(const char *id, const char *due, int mo, int d, int h, int m, int s)
+{
+    char at[32];
+
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, channel, user)"
+                    " VALUES ('%s', '%s', 'completed', 'window', 'wang')", id,
+                local_at(at, mo, d, h, m, s));
+    if (due)
+        casedb_exec(&t, "UPDATE cases SET due = '%s' WHERE id = '%s'", due, id);
+}
+
+Test(stats, on_time_rate_and_working_days_per_stage, .init = setup, .fini = teardown)
+{
+    /* June 2026: the 19th (a Friday) is a holiday, Sunday the 28th worked */
+    static const char cal_md[] = "# 2026\n\n- 2026-06-19 休\n- 2026-06-28 班\n";
+    char x[33], y[33], z[33], w[33], v[33], u[33];
+    struct stats_query q = {.from = 20260601, .to = 20260630, .procedure = "test", .now = NOW};
+    struct diag_list dl;
+    struct workdays *cal = NULL;
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    memset(&dl, 0, sizeof dl);
+    cr_assert_eq(workdays_parse("_calendar.md", cal_md, strlen(cal_md), &cal, &dl), 0);
+    diag_list_free(&dl);
+    casedb_case(&t, "test", x);
+    casedb_case(&t, "test", y);
+    casedb_case(&t, "test", z);
+    casedb_case(&t, "test", w);
+    casedb_case(&t, "test", v);
+    casedb_case(&t, "test", u);
+    /* accept (1 day): 1, 0, 0, 2 working days: median 0.5 */
+    stage_row(x, 0, "accept", 1, "2026-06-01", "2026-06-02", 2);
+    stage_row(y, 0, "accept", 1, "2026-06-15", "2026-06-16", 15);
+    stage_row(z, 0, "accept", 1, "2026-06-01", "2026-06-02", 1);
+    stage_row(w, 0, "accept", 1, "2026-06-08", "2026-06-09", 10);
+    /* review (3 days): X the 3rd..8th = 4; Y the 16th..22nd past the
+     * holiday = 4; Z resumed on the 24th with 1 day left (2 used before),
+     * the 25th..29th with the worked Sunday = 4 + 2 = 6; W done in July and
+     * V not done: not counted. Median 4 (5 without the calendar). */
+    stage_row(x, 1, "review", 3, "2026-06-02", "2026-06-05", 8);
+    stage_row(y, 1, "review", 3, "2026-06-15", "2026-06-18", 22);
+    stage_row(z, 1, "review", 3, "2026-06-24", "2026-06-25", 29);
+    stage_row(w, 1, "review", 3, "2026-06-10", "2026-06-15", 32);
+    stage_row(v, 0, "accept", 1, "2026-06-29", "2026-06-30", 0);
+    /* finished: X on its due day, Y late a second before midnight, Z
+     * early; V has no due; U finished a second into July */
+    completed_at(x, "2026-06-08", 6, 8, 10, 0, 0);
+    completed_at(y, "2026-06-19", 6, 22, 23, 59, 59);
+    completed_at(z, "2026-06-30", 6, 29, 12, 0, 0);
+    completed_at(v, NULL, 6, 30, 23, 59, 59);
+    completed_at(u, "2026-07-01", 7, 1, 0, 0, 1);
+
+    q.cal = cal;
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_eq(r.n_procs, 1);
+    p = &r.procs[0];
+    cr_assert_eq(p->finished, 3);
+    cr_assert_eq(p->on_time, 2);
+    cr_assert_eq(p->n_stages, 2);
+    cr_assert_str_eq(p->stages[0].key, "accept");
+    cr_assert_str_eq(p->stages[0].label, "受理");
+    cr_assert_float_eq(p->stages[0].median, 0.5, 1e-9);
+    cr_assert_eq(p->stages[0].count, 4);
+    cr_assert_str_eq(p->stages[1].key, "review");
+    cr_assert_str_eq(p->stages[1].label, "审核");
+    cr_assert_float_eq(p->stages[1].median, 4, 1e-9);
+    cr_assert_eq(p->stages[1].count, 3);
+    {
+        char *json = stats_json(&r);
+        cr_assert_not_null(json);
+        cr_assert_not_null(strstr(json, "\"finished\":3,\"on_time\":2,\"on_time_rate\":0.6667,"
+                                        "\"stages\":[{\"key\":\"accept\",\"label\":\"受理\",\"median\":0.5,"
+                                        "\"count\":4},{\"key\":\"review\",\"label\":\"审核\",\"median\":4,"
+                                        "\"count\":3}]"), "%s", json);
+        free(json);
+    }
+    stats_report_free(&r);
+
+    /* the same without the calendar: the holiday works, the Sunday rests */
+    q.cal = NULL;
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_float_eq(r.procs[0].stages[1].median, 5, 1e-9);
+    stats_report_free(&r);
+    workdays_free(cal);
 }

@@ -1,0 +1,63 @@
+/* report: the day's report (日报日清) for one local date — per staffer
+ * the moves they made that day (from case_events), the cases started per
+ * channel, the cases overdue at the day's end, the tickets still waiting
+ * at closing time, the on-time rate of the chains finished that day and
+ * the ratings given — read in one read transaction, and rendered as JSON
+ * or CSV (GET /api/v1/admin/report).
+ *
+ * "The day" is the local date in the daemon's time zone, as clock_today
+ * counts it: its bounds are turned into stored UTC instants with mktime
+ * (stats_day_start), so an event at 23:59 local time counts on that day
+ * whatever its UTC date. Only anonymous columns are read: the report is
+ * the same after retention erased a case's personal data.
+ */
+#ifndef SPK_REPORT_H
+#define SPK_REPORT_H
+
+#include <stddef.h>
+
+#include "cases.h"
+#include "db.h"
+
+#define REPORT_USERS_MAX 500        /* staffers listed in one report */
+
+/* One staffer's moves that day: each counts events, so a case accepted
+ * twice counts twice. */
+struct report_user {
+    char user[CASE_USER_MAX + 1];
+    long called, accepted, passed, completed, returned, rejected;
+    long visits;                    /* "visited" and "not_home" */
+    long followups;                 /* "followup": a call-back's result */
+};
+
+struct report_day {
+    int date;                       /* YYYYMMDD */
+    struct report_user *users;      /* owned, by name */
+    size_t n_users;
+    long kiosk, window, web;        /* cases started that day, by channel */
+    long overdue;                   /* cases whose current stage was past due at the day's end */
+    long waiting_at_close;          /* handed in that day, never called by its end */
+    long finished, on_time;         /* chains finished that day, and of those by their due */
+    long ratings[5];                /* ratings[k]: given that day with score k + 1 */
+};
+
+/* Reads the report of local date ymd (YYYYMMDD) into *out (freed with
+ * report_day_free in every case). Returns 0, or -1 on a database error,
+ * a date mktime cannot place, or when memory runs out. */
+int report_collect(struct db *db, int ymd, struct report_day *out);
+
+/* The report as GET /api/v1/admin/report answers it: {"date","users":[…],
+ * "channels":{…},"overdue","waiting_at_close","on_time_rate" (0..1, null
+ * when no chain finished),"finished","on_time","ratings":{"1".."5"}}.
+ * NULL when memory runs out. Caller frees. */
+char *report_json(const struct report_day *r);
+
+/* The report as CSV (UTF-8 with a byte order mark, CRLF, cells as
+ * stats_csv_text writes them): a header, one row per staffer, a 合计 row,
+ * an empty line, then one 项目,数值 row per figure of the day. *len gets
+ * the length. NULL when memory runs out. Caller frees. */
+char *report_csv(const struct report_day *r, size_t *len);
+
+void report_day_free(struct report_day *r);
+
+#endif

@@ -1,0 +1,310 @@
+/* report: the day's report. Every figure is one aggregate statement over
+ * the day's bounds (?1 the local day's start as a stored UTC instant,
+ * included; ?2 the next day's start, excluded; ?3 the date as
+ * "YYYY-MM-DD", which the chain's local dates compare with), all read in
+ * one read transaction so that they agree with each other. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "strbuf.h"
+
+/* Each staffer's counted moves of the day, by name. */
+static const char sql_users[] =
+    "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
+    " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
+    " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup')"
+    " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
+    " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'visited',"
+    "  'not_home', 'followup')"
+    " GROUP BY user ORDER BY user LIMIT 500";
+_Static_assert(REPORT_USERS_MAX == 500, "sql_users's LIMIT is REPORT_USERS_MAX");
+
+static const char sql_channels[] =
+    "SELECT SUM(channel = 'kiosk'), SUM(channel = 'window'), SUM(channel = 'web')"
+    " FROM cases WHERE created_at >= ?1 AND created_at < ?2";
+
+/* A case is overdue at the day's end when the stage that was current then
+ * (begun by that day, the one before it done before its end, itself not
+ * done by then) was due before the day: a limit runs to the end of its
+ * due date, as the work list counts it. A case rejected by then has no
+ * current stage; one back with the resident then has its clock stopped. */
+static const char sql_overdue[] =
+    "SELECT COUNT(DISTINCT s.case_id) FROM case_stages s JOIN cases c ON c.id = s.case_id"
+    " WHERE s.due < ?3 AND s.begun_on IS NOT NULL AND s.begun_on <= ?3"
+    " AND (s.done_at IS NULL OR s.done_at >= ?2)"
+    " AND (s.idx = 0 OR EXISTS (SELECT 1 FROM case_stages p WHERE p.case_id = s.case_id"
+    "  AND p.idx = s.idx - 1 AND p.done_at IS NOT NULL AND p.done_at < ?2))"
+    " AND (c.rejected_at IS NULL OR c.rejected_at >= ?2)"
+    " AND (c.paused_on IS NULL OR c.paused_on > ?3)";
+
+/* Handed in to the hall's queue that day (a kiosk or window case: a web
+ * case goes to pre-review, not the queue) and, after its last hand-in of
+ * the day, nothing that ends waiting before the day's end. */
+static const char sql_waiting[] =
+    "SELECT COUNT(*) FROM (SELECT e.case_id, MAX(e.at) AS handed FROM case_events e"
+    "  WHERE e.what = 'submitted' AND e.at >= ?1 AND e.at < ?2"
+    "  AND e.channel IN ('kiosk', 'window') GROUP BY e.case_id) h"
+    " WHERE NOT EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = h.case_id"
+    "  AND x.at >= h.handed AND x.at < ?2 AND x.what IN ('called', 'accepted', 'returned',"
+    "  'rejected', 'no_show', 'abandoned', 'completed'))";
+
+/* Chains finished that day (the last stage done: completed or ready), and
+ * of those the ones finished by the case's committed due date. A case
+ * accepted before chains existed has no due and is left out. */
+static const char sql_on_time[] =
+    "SELECT COUNT(DISTINCT e.case_id), COUNT(DISTINCT CASE WHEN c.due >= ?3 THEN e.case_id END)"
+    " FROM case_events e JOIN cases c ON c.id = e.case_id"
+    " WHERE e.what = 'completed' AND e.at >= ?1 AND e.at < ?2 AND c.due IS NOT NULL";
+
+static const char sql_ratings[] =
+    "SELECT score, COUNT(*) FROM ratings WHERE at >= ?1 AND at < ?2 GROUP BY score";
+
+struct report_bind {
+    char start[32], end[32], date[16];
+};
+
+static sqlite3_stmt *report_stmt(struct db *db, const char *sql, const struct report_bind *b)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int n, r = SQLITE_OK;
+
+    if (!st)
+        return NULL;
+    n = sqlite3_bind_parameter_count(st);
+    r |= sqlite3_bind_text(st, 1, b->start, -1, SQLITE_STATIC);
+    r |= sqlite3_bind_text(st, 2, b->end, -1, SQLITE_STATIC);
+    if (n >= 3)
+        r |= sqlite3_bind_text(st, 3, b->date, -1, SQLITE_STATIC);
+    if (r != SQLITE_OK) {
+        sqlite3_reset(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* Runs sql, a statement of one row, into out[0..n). 0 or -1. */
+static int report_row(struct db *db, const char *sql, const struct report_bind *b, long *out,
+                      int n)
+{
+    sqlite3_stmt *st = report_stmt(db, sql, b);
+    int i, s;
+
+    if (!st)
+        return -1;
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        for (i = 0; i < n; i++)
+            out[i] = (long)sqlite3_column_int64(st, i);
+    sqlite3_reset(st);
+    return s == SQLITE_ROW ? 0 : -1;
+}
+
+static int report_users(struct db *db, const struct report_bind *b, struct report_day *r)
+{
+    sqlite3_stmt *st = report_stmt(db, sql_users, b);
+    int s;
+
+    if (!st)
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct report_user *u = realloc(r->users, (r->n_users + 1) * sizeof *u);
+        if (!u) {
+            sqlite3_reset(st);
+            return -1;
+        }
+        r->users = u;
+        u = &u[r->n_users++];
+        snprintf(u->user, sizeof u->user, "%s", (const char *)sqlite3_column_text(st, 0));
+        u->called = (long)sqlite3_column_int64(st, 1);
+        u->accepted = (long)sqlite3_column_int64(st, 2);
+        u->passed = (long)sqlite3_column_int64(st, 3);
+        u->completed = (long)sqlite3_column_int64(st, 4);
+        u->returned = (long)sqlite3_column_int64(st, 5);
+        u->rejected = (long)sqlite3_column_int64(st, 6);
+        u->visits = (long)sqlite3_column_int64(st, 7);
+        u->followups = (long)sqlite3_column_int64(st, 8);
+    }
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int report_ratings(struct db *db, const struct report_bind *b, struct report_day *r)
+{
+    sqlite3_stmt *st = report_stmt(db, sql_ratings, b);
+    int s, score;
+
+    if (!st)
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        score = sqlite3_column_int(st, 0);
+        if (score >= 1 && score <= 5)
+            r->ratings[score - 1] = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+static void report_date_text(int ymd, char out[16])
+{
+    unsigned u = (unsigned)ymd;
+
+    snprintf(out, 16, "%04u-%02u-%02u", u / 10000 % 10000, u / 100 % 100, u % 100);
+}
+
+int report_collect(struct db *db, int ymd, struct report_day *out)
+{
+    struct report_bind b;
+    long ch[3], ot[2];
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    out->date = ymd;
+    memset(&b, 0, sizeof b);
+    report_date_text(ymd, b.date);
+    if (stats_day_start(ymd, 0, b.start) != 0 || stats_day_start(ymd, 1, b.end) != 0)
+        return -1;
+    if (db_read_begin(db) != 0)
+        return -1;
+    if (report_users(db, &b, out) != 0 || report_row(db, sql_channels, &b, ch, 3) != 0 ||
+        report_row(db, sql_overdue, &b, &out->overdue, 1) != 0 ||
+        report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
+        report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0)
+        goto out;
+    out->kiosk = ch[0];
+    out->window = ch[1];
+    out->web = ch[2];
+    out->finished = ot[0];
+    out->on_time = ot[1];
+    rc = 0;
+out:
+    if (db_read_end(db) != 0 && rc == 0)
+        rc = -1;
+    return rc;
+}
+
+void report_day_free(struct report_day *r)
+{
+    free(r->users);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* The figures of a staffer, in the contract's order; the totals row uses
+ * the same table. */
+static const struct {
+    const char *key, *label;
+    size_t offset;
+} report_cols[] = {
+    {"called", "叫号", offsetof(struct report_user, called)},
+    {"accepted", "受理", offsetof(struct report_user, accepted)},
+    {"passed", "流转", offsetof(struct report_user, passed)},
+    {"completed", "办结", offsetof(struct report_user, completed)},
+    {"returned", "退回补正", offsetof(struct report_user, returned)},
+    {"rejected", "不予办理", offsetof(struct report_user, rejected)},
+    {"visits", "上门服务", offsetof(struct report_user, visits)},
+    {"followups", "回访", offsetof(struct report_user, followups)},
+};
+#define REPORT_NCOLS (sizeof report_cols / sizeof report_cols[0])
+
+static long report_col(const struct report_user *u, size_t j)
+{
+    return *(const long *)(const void *)((const char *)u + report_cols[j].offset);
+}
+
+char *report_json(const struct report_day *r)
+{
+    cJSON *root = cJSON_CreateObject(), *users, *o, *ch, *rt;
+    char date[16], key[2];
+    char *out = NULL;
+    size_t i, j;
+
+    report_date_text(r->date, date);
+    if (!root || !cJSON_AddStringToObject(root, "date", date) ||
+        !(users = cJSON_AddArrayToObject(root, "users")))
+        goto out;
+    for (i = 0; i < r->n_users; i++) {
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(users, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(o, "user", r->users[i].user))
+            goto out;
+        for (j = 0; j < REPORT_NCOLS; j++)
+            if (!cJSON_AddNumberToObject(o, report_cols[j].key, (double)report_col(&r->users[i], j)))
+                goto out;
+    }
+    if (!(ch = cJSON_AddObjectToObject(root, "channels")) ||
+        !cJSON_AddNumberToObject(ch, "kiosk", (double)r->kiosk) ||
+        !cJSON_AddNumberToObject(ch, "window", (double)r->window) ||
+        !cJSON_AddNumberToObject(ch, "web", (double)r->web) ||
+        !cJSON_AddNumberToObject(root, "overdue", (double)r->overdue) ||
+        !cJSON_AddNumberToObject(root, "waiting_at_close", (double)r->waiting_at_close) ||
+        !(r->finished ? cJSON_AddNumberToObject(root, "on_time_rate",
+                                                (double)r->on_time / (double)r->finished)
+                      : cJSON_AddNullToObject(root, "on_time_rate")) ||
+        !cJSON_AddNumberToObject(root, "finished", (double)r->finished) ||
+        !cJSON_AddNumberToObject(root, "on_time", (double)r->on_time) ||
+        !(rt = cJSON_AddObjectToObject(root, "ratings")))
+        goto out;
+    for (j = 0; j < 5; j++) {
+        key[0] = (char)('1' + j);
+        key[1] = '\0';
+        if (!cJSON_AddNumberToObject(rt, key, (double)r->ratings[j]))
+            goto out;
+    }
+    out = cJSON_PrintUnformatted(root);
+out:
+    cJSON_Delete(root);
+    return out;
+}
+
+char *report_csv(const struct report_day *r, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    long total[REPORT_NCOLS];
+    char date[16];
+    size_t i, j;
+    int rc = 0;
+
+    memset(total, 0, sizeof total);
+    report_date_text(r->date, date);
+    rc |= strbuf_puts(&sb, "\xEF\xBB\xBF" "工作人员");
+    for (j = 0; j < REPORT_NCOLS; j++)
+        rc |= strbuf_printf(&sb, ",%s", report_cols[j].label);
+    rc |= strbuf_puts(&sb, "\r\n");
+    for (i = 0; i < r->n_users; i++) {
+        rc |= stats_csv_text(&sb, r->users[i].user);
+        for (j = 0; j < REPORT_NCOLS; j++) {
+            total[j] += report_col(&r->users[i], j);
+            rc |= strbuf_printf(&sb, ",%ld", report_col(&r->users[i], j));
+        }
+        rc |= strbuf_puts(&sb, "\r\n");
+    }
+    rc |= strbuf_puts(&sb, "合计");
+    for (j = 0; j < REPORT_NCOLS; j++)
+        rc |= strbuf_printf(&sb, ",%ld", total[j]);
+    rc |= strbuf_printf(&sb, "\r\n\r\n项目,数值\r\n日期,%s\r\n"
+                             "自助机开始办理,%ld\r\n窗口开始办理,%ld\r\n网上开始办理,%ld\r\n"
+                             "逾期未办结,%ld\r\n下班时仍在等候,%ld\r\n当日办结,%ld\r\n按期办结,%ld\r\n"
+                             "按期办结率,",
+                        date, r->kiosk, r->window, r->web, r->overdue, r->waiting_at_close,
+                        r->finished, r->on_time);
+    if (r->finished)
+        rc |= strbuf_printf(&sb, "%.1f%%", 100.0 * (double)r->on_time / (double)r->finished);
+    rc |= strbuf_puts(&sb, "\r\n");
+    for (j = 0; j < 5; j++)
+        rc |= strbuf_printf(&sb, "评价%zu分,%ld\r\n", j + 1, r->ratings[j]);
+    if (rc != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    *len = sb.len;
+    return strbuf_take(&sb);
+}

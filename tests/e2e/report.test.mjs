@@ -1,0 +1,162 @@
+// The day's report page (/admin/report) in a desktop browser: an admin
+// logs in and sees today's report of a day scripted through the routes (a
+// staffer calls, accepts and returns; residents hand cases in), with the
+// totals row and the day's figures; picks a day without records; the CSV
+// link names the date; printed, the report fits one A4 page without the
+// console's header and controls. axe-core runs on each state; no request
+// leaves the daemon. The statistics page shows the on-time rate and the
+// working days per stage of the case completed.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders } from '../api/helpers.mjs';
+import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
+import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+
+const PW = 'admin-pass-42';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+const h = { daemon: null, browser: null, tmp: null, url: '' };
+before(async () => {
+  h.tmp = makeTmp('spkiosk-e2e-report-');
+  const db = path.join(h.tmp, 'e2e.db');
+  h.daemon = await startDaemon({
+    tree: WINDOW_TREE, db, env: { TZ: 'CST-8' },
+    args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
+  });
+  addUser(db, 'boss', 'admin', PW);
+  addUser(db, 'wang', 'staff', 'wang-password-1');
+  h.url = h.daemon.url;
+  const r = {
+    post: (p, body, headers = {}) => request(`${h.url}${p}`, { method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body) }),
+  };
+  const wang = await login(h.url, 'wang', 'wang-password-1');
+  const spost = (p, body = {}) => request(`${h.url}${p}`, { method: 'POST', headers: authHeaders(wang),
+    body: JSON.stringify(body) });
+  const a = await residentCase(r);
+  const b = await residentCase(r);
+  for (const [p, body] of [[`/api/v1/staff/cases/${a.id}/call`, {}], [`/api/v1/staff/cases/${a.id}/accept`, {}],
+    [`/api/v1/staff/cases/${a.id}/return`, { reason: '请补充户口簿' }],
+    [`/api/v1/staff/cases/${b.id}/accept`, {}], [`/api/v1/staff/cases/${b.id}/complete`, { outcome: '已办结' }]]) {
+    const x = await spost(p, body);
+    assert.ok(x.status < 300, `${p}: ${x.status} ${x.text}`);
+  }
+  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+after(async () => {
+  try {
+    if (h.browser) await h.browser.close();
+  } finally {
+    await stopChecked(h.daemon, h.tmp);
+  }
+});
+
+describe('the day\'s report page', () => {
+  let kp;
+  let page;
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => {
+    if (kp) {
+      kp.assertClean('report page');
+      await kp.context.close();
+    }
+  });
+
+  it('the admin console links to it', async () => {
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator('#session .session-badge').waitFor();
+    await page.locator('nav a[href="/admin/report"]').click();
+    await page.waitForURL(/\/admin\/report/);
+  });
+
+  it('shows today: the staffer\'s moves, the totals, the day\'s figures', async () => {
+    const day = today();
+    await page.locator('#users tbody tr').first().waitFor();
+    assert.equal((await page.locator('#main h1').innerText()).trim(), `日报 ${day}`);
+    assert.equal(await page.locator('#date').inputValue(), day);
+    const cells = async (sel) => (await page.locator(sel).allInnerTexts()).map((c) => c.trim());
+    // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访
+    assert.deepEqual(await cells('#users tbody tr th'), ['wang']);
+    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0']);
+    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0']);
+    assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
+    assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
+    assert.match(page.url(), new RegExp(`date=${day}`));
+    assert.equal(await page.locator('#csv').getAttribute('href'), `/api/v1/admin/report?date=${day}&format=csv`);
+    await shot(page, 'report-01-today');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('the CSV link downloads the day as a .csv named by its date', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
+    assert.equal(download.suggestedFilename(), `spkiosk-report-${today()}.csv`);
+  });
+
+  it('printed: one A4 page, without the header and the controls', async () => {
+    await page.emulateMedia({ media: 'print' });
+    try {
+      assert.equal(await page.locator('.console-header').isVisible(), false);
+      assert.equal(await page.locator('form.filters').isVisible(), false);
+      assert.equal(await page.locator('#users').isVisible(), true);
+      await shot(page, 'report-03-print');
+    } finally {
+      // back to no emulation: page.pdf prints with print media only then
+      await page.emulateMedia({ media: null });
+    }
+    const buf = await page.pdf({ preferCSSPageSize: true });
+    const pdf = buf.toString('latin1');
+    assert.equal((pdf.match(/\/Type\s*\/Page\b(?!s)/g) || []).length, 1, 'one page');
+    const box = /\/MediaBox\s*\[([^\]]*)\]/.exec(pdf);
+    assert.ok(box, 'a MediaBox');
+    const [, , w, hgt] = box[1].trim().split(/\s+/).map(Number);
+    assert.deepEqual([Math.round(w), Math.round(hgt)], [595, 842], `A4: ${box[1]}`);
+  });
+
+  it('a day without records says so', async () => {
+    await page.locator('#date').fill('2026-01-01');
+    await page.locator('form.filters button[type=submit]').click();
+    await poll(async () => assert.match(await page.locator('#users').innerText(), /这一天没有工作人员办件记录/));
+    assert.match(page.url(), /date=2026-01-01/);
+    assert.deepEqual(await axeSerious(page), []);
+    await shot(page, 'report-02-empty');
+  });
+
+  it('the statistics page shows the on-time rate and the working days per stage', async () => {
+    await page.goto(`${h.url}/admin/stats`);
+    const row = page.locator('table.stats tbody tr', { hasText: '居住登记' });
+    await row.waitFor();
+    assert.equal((await row.locator('td').last().innerText()).trim(), '100.0%（1/1）');
+    const d = page.locator('details.proc', { hasText: '居住登记' });
+    assert.match(await d.locator('h3').last().innerText(), /各环节用时（按期办结率 100\.0%（1\/1））/);
+    const stage = (await d.locator('table').last().locator('tbody tr').allInnerTexts()).map((x) => x.split('\t').map((c) => c.trim()));
+    assert.equal(stage.length, 1);
+    assert.deepEqual(stage[0].slice(1), ['0', '1'], 'done the day it began: 0 working days, 1 case');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('an answer the page cannot use ends in a message', async () => {
+    const rep = (u) => u.pathname === '/api/v1/admin/report';
+    await page.route(rep, (r) => r.fulfill({ status: 422, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日,例如 2026-03-01' } }) }));
+    try {
+      await page.goto(`${h.url}/admin/report?date=2026-01-02`);
+      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /日期的格式/));
+      assert.equal((await page.locator('p[role=status]').innerText()).trim(), '');
+      assert.deepEqual(await axeSerious(page), []);
+    } finally {
+      await page.unroute(rep);
+    }
+  });
+});

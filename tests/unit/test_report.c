@@ -1,0 +1,263 @@
+/* Unit tests of the day's report: a day scripted by writing cases,
+ * events, stages and ratings directly, in UTC+8, with things just inside
+ * and just outside the local day's bounds; every figure is checked
+ * exactly, in the JSON and the CSV. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "casedb.h"
+#include "report.h"
+
+static struct casedb t;
+
+static void setup(void)
+{
+    setenv("TZ", "CST-8", 1);
+    tzset();
+    casedb_open(&t);
+}
+
+static void teardown(void)
+{
+    casedb_close(&t);
+}
+
+/* A local time (UTC+8) in June 2026 as stored: UTC text. */
+static const char *lt(char out[32], int day, int h, int m, int s)
+{
+    struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 5, .tm_mday = day, .tm_hour = h,
+                    .tm_min = m, .tm_sec = s};
+
+    clock_utc(timegm(&tm) - 8 * 3600, out);
+    return out;
+}
+
+static void mk(char id[CASE_ID_LEN + 1], const char *channel)
+{
+    casedb_case_at(&t, "simple", channel, id);
+}
+
+static void created(const char *id, int day, int h, int m, int s)
+{
+    char at[32];
+
+    casedb_exec(&t, "UPDATE cases SET created_at = '%s' WHERE id = '%s'", lt(at, day, h, m, s), id);
+}
+
+static void ev(const char *id, const char *what, const char *channel, const char *user, int day,
+               int h, int m, int s)
+{
+    char at[32];
+
+    lt(at, day, h, m, s);
+    if (user)
+        casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, channel, user)"
+                        " VALUES ('%s', '%s', '%s', '%s', '%s')", id, at, what, channel, user);
+    else
+        casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, channel)"
+                        " VALUES ('%s', '%s', '%s', '%s')", id, at, what, channel);
+}
+
+/* A stage row; done: a local June day and hour, or day 0 for not done. */
+static void stage(const char *id, int idx, const char *begun, const char *due, int done_day,
+                  int done_h)
+{
+    char at[32];
+
+    if (done_day)
+        casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                        " done_at, done_by) VALUES ('%s', %d, 's%d', '审核', 'window', 5, %s%s%s,"
+                        " '%s', '%s', 'alice')", id, idx, idx, begun ? "'" : "",
+                    begun ? begun : "NULL", begun ? "'" : "", due, lt(at, done_day, done_h, 0, 0));
+    else
+        casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due)"
+                        " VALUES ('%s', %d, 's%d', '审核', 'window', 5, %s%s%s, '%s')", id, idx, idx,
+                    begun ? "'" : "", begun ? begun : "NULL", begun ? "'" : "", due);
+}
+
+static void rating(const char *id, int score, int day, int h, int m, int s)
+{
+    char at[32];
+
+    casedb_exec(&t, "INSERT INTO ratings (case_id, score, comment, at) VALUES ('%s', %d, '', '%s')",
+                id, score, lt(at, day, h, m, s));
+}
+
+static char *json_of(int ymd)
+{
+    struct report_day r;
+    char *s;
+
+    cr_assert_eq(report_collect(t.db, ymd, &r), 0);
+    s = report_json(&r);
+    cr_assert_not_null(s);
+    report_day_free(&r);
+    return s;
+}
+
+/* The scripted day is 2026-06-10 (local): 2026-06-09T16:00Z to 2026-06-10T16:00Z. */
+static void script_day(void)
+{
+    char c1[33], c2[33], c3[33], c4[33], c5[33], c6[33], t2[33], t3[33], t4[33];
+    char w1[33], w2[33], w3[33], w4[33], w5[33], w6[33];
+    char o1[33], o2[33], o3[33], o4[33], o5[33], o6[33], o7[33];
+
+    /* channels: started on the day, one a second before midnight; one a
+     * few seconds after, one a second before the day began */
+    mk(c1, "kiosk"), created(c1, 10, 9, 0, 0);
+    mk(c2, "window"), created(c2, 10, 23, 59, 30);
+    mk(c3, "web"), created(c3, 11, 0, 0, 10);
+    mk(c4, "kiosk"), created(c4, 9, 23, 59, 59);
+    mk(c5, "kiosk"), mk(c6, "kiosk"), mk(t2, "kiosk"), mk(t3, "kiosk"), mk(t4, "kiosk");
+
+    /* alice accepts c1, returns it, accepts it again: accepted twice */
+    ev(c1, "called", "window", "alice", 10, 9, 10, 0);
+    ev(c1, "accepted", "window", "alice", 10, 9, 15, 0);
+    ev(c1, "returned", "window", "alice", 10, 9, 30, 0);
+    ev(c1, "accepted", "window", "alice", 10, 11, 0, 0);
+    ev(c1, "passed", "window", "alice", 10, 14, 0, 0);
+    ev(c1, "called", "window", "alice", 9, 23, 59, 59);        /* the day before */
+    /* bob */
+    ev(c2, "called", "window", "bob", 10, 10, 0, 0);
+    ev(c2, "accepted", "window", "bob", 10, 10, 5, 0);
+    ev(c2, "completed", "window", "bob", 10, 16, 0, 0);
+    ev(t2, "completed", "window", "bob", 10, 23, 59, 40);
+    ev(t3, "completed", "window", "bob", 11, 0, 0, 20);        /* the day after */
+    ev(t4, "completed", "window", "bob", 10, 12, 0, 0);
+    ev(c5, "visited", "window", "bob", 10, 9, 0, 0);
+    ev(c5, "accepted", "window", "bob", 10, 9, 1, 0);
+    ev(c5, "rejected", "window", "bob", 10, 15, 0, 0);
+    ev(c6, "not_home", "window", "bob", 10, 13, 0, 0);
+    ev(c4, "followup", "window", "bob", 10, 23, 59, 50);
+    ev(c4, "followup", "window", "bob", 11, 0, 0, 5);
+    /* moves the report does not count, and a resident's */
+    ev(c6, "assigned", "window", "carol", 10, 11, 0, 0);
+    ev(c6, "handed_out", "window", "carol", 10, 11, 5, 0);
+    ev(c1, "step", "kiosk", NULL, 10, 9, 5, 0);
+    /* a name a spreadsheet would take for a formula */
+    ev(c6, "followup", "window", "@evil", 10, 12, 0, 0);
+
+    /* on time: c2 finished on its due day, t2 a day late, t4 has no due */
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-10' WHERE id = '%s'", c2);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-09' WHERE id = '%s'", t2);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-30' WHERE id = '%s'", t3);
+
+    /* waiting at close */
+    mk(w1, "kiosk"), mk(w2, "kiosk"), mk(w3, "window"), mk(w4, "web"), mk(w5, "kiosk"), mk(w6, "kiosk");
+    ev(w1, "submitted", "kiosk", NULL, 10, 17, 0, 0);                /* waits */
+    ev(w2, "submitted", "kiosk", NULL, 10, 16, 0, 0);
+    ev(w2, "called", "window", "dave", 10, 16, 30, 0);               /* called */
+    ev(w3, "submitted", "window", "dave", 10, 10, 0, 0);
+    ev(w3, "called", "window", "dave", 10, 10, 10, 0);
+    ev(w3, "submitted", "window", "dave", 10, 17, 30, 0);            /* handed in again: waits */
+    ev(w4, "submitted", "web", NULL, 10, 12, 0, 0);                  /* pre-review, no queue */
+    ev(w5, "submitted", "kiosk", NULL, 10, 23, 0, 0);
+    ev(w5, "called", "window", "dave", 11, 0, 10, 0);                /* after midnight: waits */
+    ev(w6, "submitted", "kiosk", NULL, 9, 17, 0, 0);                 /* the day before */
+
+    /* overdue at the day's end */
+    mk(o1, "kiosk"), mk(o2, "kiosk"), mk(o3, "kiosk"), mk(o4, "kiosk"), mk(o5, "kiosk");
+    mk(o6, "kiosk"), mk(o7, "kiosk");
+    stage(o1, 0, "2026-06-01", "2026-06-09", 0, 0);                  /* overdue */
+    stage(o2, 0, "2026-06-01", "2026-06-10", 0, 0);                  /* due that day: not yet */
+    stage(o3, 0, "2026-06-01", "2026-06-05", 5, 10);
+    stage(o3, 1, "2026-06-05", "2026-06-08", 10, 20);                /* done by 20:00 */
+    stage(o4, 0, "2026-06-01", "2026-06-05", 11, 1);                 /* done after midnight: overdue */
+    stage(o5, 0, "2026-06-01", "2026-06-02", 2, 10);
+    stage(o5, 1, "2026-06-02", "2026-06-09", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET rejected_at = '%s' WHERE id = '%s'",
+                "2026-06-10T05:00:00Z", o5);                          /* rejected that day */
+    stage(o6, 0, "2026-05-20", "2026-06-01", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-05-25' WHERE id = '%s'", o6);   /* returned */
+    stage(o7, 0, "2026-06-08", "2026-06-20", 0, 0);
+    stage(o7, 1, NULL, "2026-06-08", 0, 0);                          /* not begun */
+
+    /* ratings: one a second before midnight, one at midnight */
+    rating(c1, 5, 10, 12, 0, 0);
+    rating(c2, 2, 10, 23, 59, 59);
+    rating(c4, 1, 11, 0, 0, 0);
+}
+
+TestSuite(report, .init = setup, .fini = teardown);
+
+Test(report, a_scripted_day_counts_exactly)
+{
+    char *s;
+
+    script_day();
+    s = json_of(20260610);
+    cr_assert_str_eq(s,
+        "{\"date\":\"2026-06-10\",\"users\":["
+        "{\"user\":\"@evil\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":1},"
+        "{\"user\":\"alice\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0},"
+        "{\"user\":\"bob\",\"called\":1,\"accepted\":2,\"passed\":0,\"completed\":3,\"returned\":0,"
+        "\"rejected\":1,\"visits\":2,\"followups\":1},"
+        "{\"user\":\"dave\",\"called\":2,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0}],"
+        "\"channels\":{\"kiosk\":1,\"window\":1,\"web\":0},"
+        "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
+        "\"ratings\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1}}");
+    free(s);
+}
+
+Test(report, the_csv_has_a_bom_totals_and_safe_cells)
+{
+    struct report_day r;
+    size_t len = 0;
+    char *csv;
+
+    script_day();
+    cr_assert_eq(report_collect(t.db, 20260610, &r), 0);
+    csv = report_csv(&r, &len);
+    cr_assert_not_null(csv);
+    cr_assert_eq(len, strlen(csv));
+    cr_assert_str_eq(csv,
+        "\xEF\xBB\xBF工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访\r\n"
+        "\"'@evil\",0,0,0,0,0,0,0,1\r\n"
+        "alice,1,2,1,0,1,0,0,0\r\n"
+        "bob,1,2,0,3,0,1,2,1\r\n"
+        "dave,2,0,0,0,0,0,0,0\r\n"
+        "合计,4,4,1,3,1,1,2,2\r\n"
+        "\r\n"
+        "项目,数值\r\n"
+        "日期,2026-06-10\r\n"
+        "自助机开始办理,1\r\n窗口开始办理,1\r\n网上开始办理,0\r\n"
+        "逾期未办结,2\r\n下班时仍在等候,3\r\n当日办结,2\r\n按期办结,1\r\n按期办结率,50.0%\r\n"
+        "评价1分,0\r\n评价2分,1\r\n评价3分,0\r\n评价4分,0\r\n评价5分,1\r\n");
+    free(csv);
+    report_day_free(&r);
+}
+
+Test(report, the_day_after_sees_only_its_own)
+{
+    char *s;
+
+    script_day();
+    s = json_of(20260611);
+    /* bob's late completion and call-back, dave's call after midnight, c3
+     * started on the web; o1 still overdue, o2 (due the 10th) now too, o4
+     * done early on the 11th no more; nobody handed in on the 11th */
+    cr_assert_str_eq(s,
+        "{\"date\":\"2026-06-11\",\"users\":["
+        "{\"user\":\"bob\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":1},"
+        "{\"user\":\"dave\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0}],"
+        "\"channels\":{\"kiosk\":0,\"window\":0,\"web\":1},"
+        "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
+        "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+    free(s);
+}
+
+Test(report, an_empty_day_has_no_rate)
+{
+    char *s = json_of(20260101);
+
+    cr_assert_str_eq(s,
+        "{\"date\":\"2026-01-01\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
+        "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":null,\"finished\":0,\"on_time\":0,"
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+    free(s);
+}

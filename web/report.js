@@ -1,0 +1,106 @@
+// The day's report (/admin/report, 日报日清): a date picker, the staff
+// table with its totals, the day's figures, a CSV download and 打印 (the
+// print stylesheet fits it on one A4 page).
+import { el } from './core.js';
+import { api, ApiError } from './api.js';
+import { ensureLogin, errorText, sessionBadge } from './auth.js';
+
+const COLS = [
+  ['called', '叫号'], ['accepted', '受理'], ['passed', '流转'], ['completed', '办结'],
+  ['returned', '退回补正'], ['rejected', '不予办理'], ['visits', '上门服务'], ['followups', '回访'],
+];
+const SCORES = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
+
+function num(n) {
+  return el('td', { class: 'num' }, String(n));
+}
+
+function usersTable(data) {
+  const totals = COLS.map(([k]) => data.users.reduce((a, u) => a + u[k], 0));
+  return el('table', { class: 'report', id: 'users' },
+    el('caption', {}, `工作人员办件情况（${data.date}）`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '工作人员'),
+      COLS.map(([, name]) => el('th', { scope: 'col', class: 'num' }, name)))),
+    el('tbody', {}, data.users.length
+      ? data.users.map((u) => el('tr', {}, el('th', { scope: 'row' }, u.user), COLS.map(([k]) => num(u[k]))))
+      : el('tr', {}, el('td', { colspan: COLS.length + 1, class: 'hint' }, '这一天没有工作人员办件记录。'))),
+    el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, '合计'), totals.map((n) => num(n)))));
+}
+
+function rateText(data) {
+  if (data.on_time_rate === null) return '—（当日没有办结的件）';
+  return `${(data.on_time_rate * 100).toFixed(1)}%（${data.on_time} / ${data.finished} 件）`;
+}
+
+function dayTable(data) {
+  const rows = [
+    ['自助机开始办理', `${data.channels.kiosk} 件`],
+    ['窗口开始办理', `${data.channels.window} 件`],
+    ['网上开始办理', `${data.channels.web} 件`],
+    ['逾期未办结（当日结束时）', `${data.overdue} 件`],
+    ['下班时仍在等候', `${data.waiting_at_close} 件`],
+    ['按期办结率', rateText(data)],
+  ];
+  return el('table', { class: 'report', id: 'day' },
+    el('caption', {}, '当日情况'),
+    el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', { class: 'num' }, v)))));
+}
+
+function ratingsTable(data) {
+  return el('table', { class: 'report', id: 'ratings' },
+    el('caption', {}, '当日评价'),
+    el('tbody', {}, SCORES.map((name, i) => el('tr', {},
+      el('th', { scope: 'row' }, name), el('td', { class: 'num' }, `${data.ratings[String(i + 1)]} 条`)))));
+}
+
+async function start() {
+  const main = document.getElementById('main');
+  await ensureLogin(main, 'admin');
+  document.getElementById('session').replaceChildren(sessionBadge());
+
+  const params = new URLSearchParams(location.search);
+  const date = el('input', { type: 'date', id: 'date', name: 'date', value: params.get('date') || '' });
+  const csv = el('a', { class: 'btn', id: 'csv', download: '' }, '下载 CSV 表格');
+  const print = el('button', { type: 'button', class: 'btn', id: 'print' }, '打印');
+  const status = el('p', { class: 'hint no-print', role: 'status', 'aria-live': 'polite' });
+  const error = el('p', { class: 'msg-error', role: 'alert' });
+  const results = el('div', { id: 'results' });
+  const form = el('form', { class: 'card filters no-print', 'aria-label': '日报日期' },
+    el('div', { class: 'field' }, el('label', { for: 'date' }, '日期'), date),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, '查询'), csv, print);
+  const title = el('h1', {}, '日报');
+  main.replaceChildren(title,
+    el('p', { class: 'hint no-print' }, '工作人员的数字是当天每一次操作的次数（同一件受理两次算两次）；' +
+      '开始办理按当天新开始的办事记录计；逾期按当天结束时仍未完成、且办理时限已过的环节计；' +
+      '按期办结率是当天办结的件中，在承诺期限内办结的比例。'),
+    form, error, status, results);
+  print.addEventListener('click', () => window.print());
+
+  async function load() {
+    error.textContent = '';
+    status.textContent = '正在统计……';
+    const qs = date.value ? `?date=${encodeURIComponent(date.value)}` : '';
+    try {
+      const { body: data } = await api(`/api/v1/admin/report${qs}`);
+      date.value = data.date;
+      title.textContent = `日报 ${data.date}`;
+      history.replaceState(null, '', `/admin/report?date=${data.date}`);
+      csv.href = `/api/v1/admin/report?date=${data.date}&format=csv`;
+      status.textContent = `${data.date} 的日报已更新。`;
+      results.replaceChildren(usersTable(data),
+        el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)));
+    } catch (err) {
+      status.textContent = '';
+      results.replaceChildren();
+      error.textContent = err instanceof ApiError ? errorText(err, '日报没有生成，请检查日期后再试')
+        : '日报没有生成，请检查网络后再试。';
+    }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    load();
+  });
+  await load();
+}
+
+start();
