@@ -12,7 +12,7 @@
  * without one still gets its call-back, with no number. Recording a result
  * is one BEGIN IMMEDIATE transaction with a `followup` event whose detail
  * is the result only. Retention: sweep.c empties phone and note with the
- * case's values.
+ * case's values; kind, dates, score and result stay for the statistics.
  *
  * Dates are local YYYYMMDD ints as workdays.h counts them; "today" and the
  * calendar (NULL: weekends rest) come from the caller.
@@ -79,8 +79,10 @@ int followup_complaint_locked(struct db *db, const struct case_state *cs, int sc
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",
  * "overdue","soon","phone","score","done","done_by","result","note"}],
  * "counts":{"open","overdue","soon","done_today"}}: open ones soonest due
- * first, then those done today (local date today); erased ones never; at
- * most FOLLOWUP_LIST_MAX. Returns 0 or -1. */
+ * first, then those done today (local date today); at most
+ * FOLLOWUP_LIST_MAX. One whose case retention erased is still listed while
+ * open (a complaint must still be put right), with no number. Returns 0
+ * or -1. */
 int followup_list_json(struct db *db, const struct workdays *cal, int today, char **out);
 
 /* Records result (followup_result_parse's text; bad_result otherwise) and

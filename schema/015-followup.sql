@@ -4,7 +4,8 @@
 -- GB/T 39734-2020: due in 15 working days, closed only with a note of what
 -- was done). At most one of each kind per case. phone and note are
 -- personal data: the sweep empties them with the case's values
--- (erased_at); an erased call-back is never listed.
+-- (erased_at); an open call-back stays listed after that, with no number,
+-- since a complaint must still be put right.
 CREATE TABLE followups (
     id         INTEGER PRIMARY KEY,
     case_id    TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
@@ -23,7 +24,7 @@ CREATE TABLE followups (
 ) STRICT;
 
 -- the list: open ones soonest due first, and those done today
-CREATE INDEX followups_open ON followups (due, id) WHERE done_at IS NULL AND erased_at IS NULL;
+CREATE INDEX followups_open ON followups (due, id) WHERE done_at IS NULL;
 CREATE INDEX followups_done ON followups (done_on) WHERE done_at IS NOT NULL;
 -- statistics over a range
 CREATE INDEX followups_done_at ON followups (done_at) WHERE done_at IS NOT NULL;

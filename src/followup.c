@@ -31,9 +31,9 @@ static const char sql_open[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_list[] =
     "WITH l (id) AS ("
-    "  SELECT id FROM followups WHERE done_at IS NULL AND erased_at IS NULL"
+    "  SELECT id FROM followups WHERE done_at IS NULL"
     "  UNION ALL"
-    "  SELECT id FROM followups WHERE done_on = ?1 AND done_at IS NOT NULL AND erased_at IS NULL)"
+    "  SELECT id FROM followups WHERE done_on = ?1 AND done_at IS NOT NULL)"
     " SELECT f.id, f.case_id, c.ticket, c.procedure_id, v.title, f.kind, f.due, f.phone,"
     "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note"
     " FROM l JOIN followups f ON f.id = l.id JOIN cases c ON c.id = f.case_id"
@@ -41,7 +41,7 @@ static const char sql_list[] =
     " LEFT JOIN ratings r ON r.case_id = f.case_id"
     " ORDER BY f.done_at IS NOT NULL, f.due, f.id LIMIT ?2";
 static const char sql_state[] =
-    "SELECT case_id, kind, done_at IS NOT NULL FROM followups WHERE id = ?1 AND erased_at IS NULL";
+    "SELECT case_id, kind, done_at IS NOT NULL FROM followups WHERE id = ?1";
 static const char sql_record[] =
     "UPDATE followups SET done_at = ?2, done_on = ?3, done_by = ?4, result = ?5, note = ?6"
     " WHERE id = ?1";
