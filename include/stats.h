@@ -70,6 +70,10 @@ struct stats_proc {
     size_t ratings;
     long rating_sum;
     size_t scores[5];               /* scores[k]: how many rated k + 1 */
+    /* call-backs (followup.h) whose result was recorded in the range, by
+     * result, and complaint call-backs still open at the range's end */
+    size_t followups_done, followups_satisfied, followups_unsatisfied, followups_unreachable;
+    size_t complaints_open;
 };
 
 struct stats_report {

@@ -165,6 +165,19 @@ describe('call-backs', () => {
     assertError(await h.spost(`/api/v1/staff/followups/${routine.id}`, { result: 'satisfied' }), 409, 'already_done');
   });
 
+  it('the statistics count the results per item and the complaints still open', async () => {
+    const r = await h.sget('/api/v1/admin/stats', h.admin);
+    assert.equal(r.status, 200, r.text);
+    const by = Object.fromEntries(r.body.procedures.map((p) => [p.id, p.followups]));
+    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 0, unreachable: 1, complaints_open: 1 });
+    assert.deepEqual(by.simple, { done: 1, satisfied: 1, unsatisfied: 0, unreachable: 0, complaints_open: 0 });
+    // a range that ended before today: nothing done in it, nothing open at its end
+    const y = addDays(TODAY, -2);
+    const old = await h.sget(`/api/v1/admin/stats?from=${y}&to=${y}`, h.admin);
+    assert.deepEqual(old.body.procedures.find((p) => p.id === 'residence').followups,
+      { done: 0, satisfied: 0, unsatisfied: 0, unreachable: 0, complaints_open: 0 });
+  });
+
   it('residents and a missing CSRF token are refused', async () => {
     assert.equal((await h.get('/api/v1/staff/followups')).status, 401);
     const r = await request(h.url(`/api/v1/staff/followups/${routine.id}`), {
