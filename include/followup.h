@@ -53,11 +53,12 @@ const char *followup_result_name(enum followup_result r);
 /* How near due is, on today, with cal (NULL: weekends rest). Pure. */
 enum followup_urgency followup_urgency(const struct workdays *cal, int today, int due);
 
-/* Checks a note: NULL or blank is none (*out NULL, 0 returned) unless
- * required (note_required); else trimmed, at most FOLLOWUP_NOTE_MAX
- * characters (note_too_long) of the text policy (bad_text), copied into
- * buf (cap bytes; a longer one is note_too_long) with *out = buf. Returns
- * 0, or 1 with e set (all REFUSAL_INVALID). Pure. */
+/* Checks a note as window_text_check does a staffer's text: NULL or blank
+ * is none (*out NULL, 0 returned) unless required (note_required); else
+ * trimmed, at most FOLLOWUP_NOTE_MAX characters (note_too_long) of the
+ * text policy (bad_text), copied into buf (cap bytes; a longer one is
+ * note_too_long) with *out = buf. Returns 0, or 1 with e set (all
+ * REFUSAL_INVALID). Pure. */
 int followup_note_check(const char *note, bool required, char *buf, size_t cap, const char **out,
                         struct refusal *e);
 

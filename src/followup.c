@@ -9,8 +9,7 @@
 
 #include "clock.h"
 #include "notify.h"
-#include "text.h"
-#include "utf8.h"
+#include "window.h"
 
 static const struct refusal err_not_found = {
     REFUSAL_NOT_FOUND, "not_found", "没有这条回访，请刷新后再看"};
@@ -22,8 +21,6 @@ static const struct refusal err_note_required = {
     REFUSAL_INVALID, "note_required", "差评整改的回访请写明做了哪些整改、怎样答复居民"};
 static const struct refusal err_note_long = {
     REFUSAL_INVALID, "note_too_long", "回访记录最多 500 个字，请删减一些"};
-static const struct refusal err_bad_text = {
-    REFUSAL_INVALID, "bad_text", "回访记录里有无法显示的字符，请删掉后重新填写"};
 
 /* OR IGNORE: one call-back of each kind per case (UNIQUE (case_id, kind)) */
 static const char sql_open[] =
@@ -80,33 +77,11 @@ enum followup_urgency followup_urgency(const struct workdays *cal, int today, in
 int followup_note_check(const char *note, bool required, char *buf, size_t cap, const char **out,
                         struct refusal *e)
 {
-    size_t n = note ? strlen(note) : 0;
-    const char *t;
-
-    *out = NULL;
-    if (note && !utf8_valid(note, n)) {
-        *e = err_bad_text;
-        return 1;
-    }
-    t = note ? utf8_trim(note, &n) : NULL;
-    if (n == 0) {
-        if (!required)
-            return 0;
-        *e = err_note_required;
-        return 1;
-    }
-    if (utf8_count(t, n) > FOLLOWUP_NOTE_MAX || n >= cap) {
-        *e = err_note_long;
-        return 1;
-    }
-    if (text_check(t, n) != 0) {
-        *e = err_bad_text;
-        return 1;
-    }
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    *out = buf;
-    return 0;
+    /* the window's rule for a staffer's text; blank is "none" when allowed */
+    *out = window_text_check(note, FOLLOWUP_NOTE_MAX, buf, cap, &err_note_required, &err_note_long, e);
+    if (*out || (!required && e->code == err_note_required.code))
+        return 0;
+    return 1;
 }
 
 /* YYYYMMDD → "YYYY-MM-DD" in out[11]. */

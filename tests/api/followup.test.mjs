@@ -2,7 +2,8 @@
 // item with `followup: N` completed at the window opens a routine call-back
 // due N working days later, counted on the hall's calendar (here with a
 // holiday on the next weekday, in the daemon's time zone fixed to
-// Asia/Shanghai); a rating of 1 or 2 opens a complaint call-back due in 15
+// Asia/Shanghai), a `pickup: yes` item's at the handout, not when it is
+// ready; a rating of 1 or 2 opens a complaint call-back due in 15
 // working days that needs a note of what was done; each is recorded once,
 // as a `followup` event whose detail is the result and never the note; a
 // case without a phone field is listed with no number; an item without
@@ -40,7 +41,12 @@ function tree(tmp) {
   fs.cpSync(WINDOW_TREE, dir, { recursive: true });
   const f = path.join(dir, 'hall', 'residence.md');
   fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('---\n', '---\nfollowup: 3\n'));
-  writeTree(dir, { '_calendar.md': `# 日历\n\n- ${HOLIDAY} 休\n` });
+  const simple = fs.readFileSync(path.join(dir, 'hall', 'simple.md'), 'utf8');
+  writeTree(dir, {
+    '_calendar.md': `# 日历\n\n- ${HOLIDAY} 休\n`,
+    // collected at the window: completed, and called back, at the handout
+    'hall/pickup.md': simple.replace('---\n', '---\npickup: yes\nfollowup: 0\n').replace('# 简易事项', '# 领证事项'),
+  });
   return dir;
 }
 
@@ -176,6 +182,21 @@ describe('call-backs', () => {
     const old = await h.sget(`/api/v1/admin/stats?from=${y}&to=${y}`, h.admin);
     assert.deepEqual(old.body.procedures.find((p) => p.id === 'residence').followups,
       { done: 0, satisfied: 0, unsatisfied: 0, unreachable: 0, complaints_open: 0 });
+  });
+
+  it('a pickup item opens its call-back at the handout, not when it becomes ready', async () => {
+    const c = await h.post('/api/v1/cases', { procedure: 'pickup' });
+    assert.equal((await h.post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    assert.equal((await h.post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    await complete(h, { id: c.body.id });
+    assert.ok(!(await list()).followups.some((f) => f.case === c.body.id), 'ready is not done yet');
+    const r = await h.spost(`/api/v1/staff/cases/${c.body.id}/handout`);
+    assert.equal(r.status, 200, r.text);
+    const f = (await list()).followups.find((x) => x.case === c.body.id);
+    assert.ok(f);
+    // followup: 0 on a working day is today, else the next working day
+    assert.equal(f.due, working(TODAY, REST) ? TODAY : due(1));
+    assert.equal(f.soon, true);
   });
 
   it('residents and a missing CSRF token are refused', async () => {
