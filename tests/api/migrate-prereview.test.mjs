@@ -55,6 +55,7 @@ ALTER TABLE users DROP COLUMN posts;
 DROP TABLE IF EXISTS posts;
 DROP TABLE IF EXISTS calendar;
 DROP TABLE IF EXISTS case_stages;
+DROP TABLE IF EXISTS followups;
 PRAGMA user_version = 10;
 COMMIT;
 `;
