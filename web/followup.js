@@ -7,6 +7,7 @@
 
 import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
+import { dueBadge, dueText } from './work.js';
 
 const KIND = { routine: '回访', complaint: '差评整改' };
 const RESULT = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
@@ -24,12 +25,8 @@ export function followupCard() {
   return ui.card;
 }
 
-function due(f) {
-  if (f.done) return el('span', {}, f.due);
-  if (f.overdue) return el('span', {}, f.due, ' ', el('span', { class: 'badge badge-error' }, '已逾期'));
-  if (f.soon) return el('span', {}, f.due, ' ', el('span', { class: 'badge badge-warn' }, '即将到期'));
-  return el('span', {}, f.due);
-}
+// the due date, and 已超期 / 即将到期 while open, as 我的待办 says them
+const due = (f) => el('span', {}, dueText(f.due), ' ', f.done ? null : dueBadge(f));
 
 function kind(f) {
   const score = f.score ? el('span', { class: 'hint' }, ` ${f.score} 分`) : '';
@@ -59,7 +56,7 @@ function result(f) {
 
 function render(l) {
   const c = l.counts;
-  ui.count.textContent = `（待回访 ${c.open} 条，已逾期 ${c.overdue}，即将到期 ${c.soon}，今天已回访 ${c.done_today}）`;
+  ui.count.textContent = `（待回访 ${c.open} 条，已超期 ${c.overdue}，即将到期 ${c.soon}，今天已回访 ${c.done_today}）`;
   phoneRows(ui, l.followups.map((f) => el('tr', {
     'data-id': String(f.id),
     class: f.done ? 'is-done' : f.overdue ? 'is-overdue' : f.soon ? 'is-soon' : undefined },

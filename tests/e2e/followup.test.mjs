@@ -1,6 +1,6 @@
 // 回访 on the staff page (/staff): three bad ratings open three 差评整改
 // call-backs; with their due dates moved (the sqlite3 shell: a due date
-// cannot pass in a test) one is overdue (red badge), one due today (amber),
+// cannot pass in a test) one is overdue (red badge 已超期), one due today (amber),
 // one later (none), soonest first, with the resident's mobile and the
 // counts. A complaint's 满意 without a note is refused with the server's
 // message; with one it is recorded and the row says by whom. axe-core on
@@ -59,16 +59,16 @@ describe('回访 on the staff page', () => {
     assert.deepEqual(tickets, [cases[1].ticket, cases[2].ticket, cases[0].ticket]);
     const overdue = rows.nth(0);
     assert.equal(await overdue.getAttribute('class'), 'is-overdue');
-    assert.equal(await overdue.locator('.badge-error').innerText(), '已逾期');
+    assert.equal(await overdue.locator('.badge-error').innerText(), '已超期');
     assert.equal(await rows.nth(1).locator('.badge-warn', { hasText: '即将到期' }).count(), 1);
-    assert.equal(await rows.nth(2).locator('.badge-error, .badge-warn', { hasText: /到期|逾期/ }).count(), 0);
+    assert.equal(await rows.nth(2).locator('.badge-error, .badge-warn', { hasText: /到期|超期/ }).count(), 0);
     const t = await overdue.innerText();
     assert.match(t, /差评整改/);
     assert.match(t, /2 分/);
     assert.ok(t.includes('13800138000'), t);
     assert.match(t, /就业创业证申领/);
     assert.match(await page.locator('#followup-h').innerText(),
-      /（待回访 3 条，已逾期 1，即将到期 1，今天已回访 0）/);
+      /（待回访 3 条，已超期 1，即将到期 1，今天已回访 0）/);
     const problems = await axeSerious(page);
     await shot(page, 'staff-followup');
     assert.deepEqual(problems, [], 'axe: no serious or critical violation');
@@ -83,7 +83,7 @@ describe('回访 on the staff page', () => {
     const done = page.locator('#followup tbody tr.is-done', { hasText: cases[1].ticket });
     await done.locator('.badge-ok', { hasText: '满意 · wang' }).waitFor();
     assert.match(await done.innerText(), /已向居民致歉/);
-    assert.match(await page.locator('#followup-h').innerText(), /（待回访 2 条，已逾期 0，即将到期 1，今天已回访 1）/);
+    assert.match(await page.locator('#followup-h').innerText(), /（待回访 2 条，已超期 0，即将到期 1，今天已回访 1）/);
     assert.match(await page.locator('#followup-note').innerText(), /已记录/);
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
