@@ -67,7 +67,8 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
  * an item with pickup → ready (待领取) with a NOTIFY_READY notice queued,
  * else → completed. outcome as window_complete's (required). window: the
  * staffer's window (display_window_check; NULL or "": none); on completed
- * with one, that window's evaluator is offered the rating. Refusals:
+ * with one, that window's evaluator is offered the rating; on completed
+ * the item's call-back is opened (followup_open_locked). Refusals:
  * outcome_required, outcome_too_long, bad_text, bad_window, unknown_case,
  * not_accepted, not_last_stage. 0, 1 with e, -1. */
 int relay_complete(struct db *db, const char *id, const char *user, const char *outcome,
@@ -75,7 +76,7 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
                    struct refusal *e);
 
 /* ready → completed (已领取), handed_at/by; the evaluator of window (as
- * above) is offered the rating. Refusals: bad_window, unknown_case,
+ * above) is offered the rating, and the item's call-back opened. Refusals: bad_window, unknown_case,
  * not_ready. 0, 1 with e, -1. */
 int relay_handout(struct db *db, const char *id, const char *user, const char *window,
                   const struct workdays *cal, int today, struct refusal *e);

@@ -96,6 +96,10 @@ struct stats_proc {
     size_t finished, on_time;
     struct stats_stage *stages;     /* owned, in chain order */
     size_t n_stages;
+    /* call-backs (followup.h) whose result was recorded in the range, by
+     * result, and complaint call-backs still open at the range's end */
+    size_t followups_done, followups_satisfied, followups_unsatisfied, followups_unreachable;
+    size_t complaints_open;
 };
 
 struct stats_report {

@@ -258,6 +258,8 @@ const struct http_route api_routes[] = {
     {"GET", "/print/staff/cases/{}/correction", print_staff_correction, HTTP_STAFF, false},
     {"GET", "/api/v1/staff/notifications", api_notify_list, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/notifications/{}/done", api_notify_done, HTTP_STAFF, true},
+    {"GET", "/api/v1/staff/followups", api_followup_list, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/followups/{}", api_followup_record, HTTP_STAFF, true},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},

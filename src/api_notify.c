@@ -1,11 +1,16 @@
-/* api_notify: HTTP for the notifications of notify.c: the list the staff
- * page shows and the staffer's 已通知. The answer to a done is the whole
- * list again, so the page redraws from one answer. */
+/* api_notify: HTTP for the staff page's two lists of residents to phone:
+ * the notifications of notify.c (the list and the staffer's 已通知) and the
+ * call-backs of followup.c (回访: the list and a result). The answer to a
+ * change is the whole list again, so the page redraws from one answer. */
 #include "api_notify.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 
+#include "catalog.h"
+#include "clock.h"
 #include "db.h"
+#include "followup.h"
 #include "notify.h"
 #include "reply.h"
 
@@ -27,26 +32,33 @@ enum MHD_Result api_notify_list(struct http_request *req)
     return db ? api_notify_list_answer(req, db) : reply_internal(req);
 }
 
+/* The id in the path: ids are small positive integers, anything else
+ * names no row. Returns it, or 0. */
+static long long api_notify_id(const char *s)
+{
+    long long id = 0;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= API_NOTIFY_ID_DIGITS)
+            return 0;
+        id = id * 10 + (s[i] - '0');
+    }
+    return id;
+}
+
 enum MHD_Result api_notify_done(struct http_request *req)
 {
     static const struct refusal not_found = {REFUSAL_NOT_FOUND, "not_found",
                                              "没有这条通知，请刷新后再看"};
-    const char *s = req->params[0];
     struct db *db = db_thread();
     struct refusal e;
-    long long id = 0;
-    size_t i;
+    long long id = api_notify_id(req->params[0]);
     int r;
 
     if (!db)
         return reply_internal(req);
-    /* ids are small positive integers: anything else names no notification */
-    for (i = 0; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i >= API_NOTIFY_ID_DIGITS)
-            return reply_refusal(req, &not_found);
-        id = id * 10 + (s[i] - '0');
-    }
-    if (i == 0)
+    if (id <= 0)
         return reply_refusal(req, &not_found);
     r = notify_done(db, id, req->user, &e);
     if (r < 0)
@@ -54,4 +66,59 @@ enum MHD_Result api_notify_done(struct http_request *req)
     if (r > 0)
         return reply_refusal(req, &e);
     return api_notify_list_answer(req, db);
+}
+
+/* --- call-backs (回访) ---------------------------------------------------------- */
+
+static enum MHD_Result api_followup_list_answer(struct http_request *req, struct db *db)
+{
+    struct catalog *c = catalog_acquire();
+    char *json;
+    int r = followup_list_json(db, catalog_calendar(c), clock_today(), &json);
+
+    catalog_release(c);
+    if (r != 0)
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_followup_list(struct http_request *req)
+{
+    struct db *db = db_thread();
+
+    return db ? api_followup_list_answer(req, db) : reply_internal(req);
+}
+
+enum MHD_Result api_followup_record(struct http_request *req)
+{
+    static const struct refusal not_found = {REFUSAL_NOT_FOUND, "not_found",
+                                             "没有这条回访，请刷新后再看"};
+    struct db *db = db_thread();
+    long long id = api_notify_id(req->params[0]);
+    const cJSON *result, *note;
+    enum MHD_Result ret;
+    struct refusal e;
+    cJSON *body;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    if (id <= 0)
+        return reply_refusal(req, &not_found);
+    if (!(body = reply_json_body(req, &ret)))
+        return ret;
+    result = cJSON_GetObjectItemCaseSensitive(body, "result");
+    note = cJSON_GetObjectItemCaseSensitive(body, "note");
+    if ((result && !cJSON_IsString(result)) || (note && !cJSON_IsNull(note) && !cJSON_IsString(note))) {
+        cJSON_Delete(body);
+        return reply_bad_request(req, "result 和 note 应是文字");
+    }
+    r = followup_record(db, id, req->user, result ? result->valuestring : NULL,
+                        cJSON_IsString(note) ? note->valuestring : NULL, clock_today(), &e);
+    cJSON_Delete(body);
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    return api_followup_list_answer(req, db);
 }

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "clock.h"
+#include "followup.h"
 #include "text.h"
 #include "utf8.h"
 #include "validate.h"
@@ -898,8 +900,9 @@ int cases_rate_locked(struct db *db, const char *id, int score, const char *comm
     char now[32], codes[64] = "";
     struct case_state cs;
     sqlite3_stmt *st;
+    struct catalog *c;
     size_t n = 0;
-    int b = SQLITE_OK, rc, i;
+    int b = SQLITE_OK, rc, i, r;
 
     if ((rc = cases_load(db, id, &cs, e)) != 0)
         goto done;
@@ -924,6 +927,13 @@ int cases_rate_locked(struct db *db, const char *id, int score, const char *comm
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, codes, -1, SQLITE_STATIC);
     if (db_run(st, b) != 0 || cases_event_add(db, id, "rated", cs.channel, NULL, -1, NULL) != 0)
+        goto done;
+    /* a 1 or a 2 is a complaint to put right (差评整改), opened with the
+     * rating: both the public route and the evaluator's token come here */
+    c = catalog_acquire();
+    r = followup_complaint_locked(db, &cs, score, catalog_calendar(c), clock_today());
+    catalog_release(c);
+    if (r != 0)
         goto done;
     rc = 0;
 done:

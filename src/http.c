@@ -422,6 +422,7 @@ static const char *http_log_path(const char *path, char *buf, size_t cap)
 {
     static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
                                          "/print/staff/cases/", "/api/v1/staff/notifications/",
+                                         "/api/v1/staff/followups/",
                                          "/api/v1/rate/"};
     size_t i, n;
     const char *rest;

@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "clock.h"
 #include "display.h"
+#include "followup.h"
 #include "notify.h"
 #include "rate.h"
 #include "utf8.h"
@@ -414,8 +415,6 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
     bool ready;
     int rc, rows;
 
-    (void)cal;
-    (void)today;
     memset(&cs, 0, sizeof cs);
     if (!(text = window_text_check(outcome, WINDOW_TEXT_MAX, buf, sizeof buf, &err_outcome_required,
                                    &err_outcome_long, e)))
@@ -440,6 +439,8 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
     if ((rows > 0 && relay_stage_done(db, id, cs.r.stage, user, NULL) != 0) ||
         relay_update(db, ready ? sql_ready : sql_complete, id, user, text) != 0 ||
         (!ready && relay_offer_rating(db, &cs, win) != 0) ||
+        /* completed now: the item's call-back (回访) counts from today */
+        (!ready && followup_open_locked(db, &cs, cal, today) != 0) ||
         (ready && notify_queue(db, &cs, NOTIFY_READY) != 0) ||
         cases_event_add(db, id, "completed", "window", user, -1, text) != 0 || db_commit(db) != 0)
         goto rollback;
@@ -463,8 +464,6 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
     struct case_state cs;
     int rc;
 
-    (void)cal;
-    (void)today;
     memset(&cs, 0, sizeof cs);
     if (display_window_check(window, win, e) != 0)
         return 1;
@@ -475,7 +474,9 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
         goto done;
     }
     rc = -1;
+    /* handed out is completed: a pickup item's call-back counts from today */
     if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
+        followup_open_locked(db, &cs, cal, today) != 0 ||
         cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     if (win[0])

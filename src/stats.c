@@ -137,6 +137,18 @@ static const char sql_ratings[] =
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY c.procedure_id, r.score";
 
+/* call-backs by the date their result was recorded; a complaint counts as
+ * open when it was opened before the range's end and not closed by then
+ * (?1 is named only because stats_stmt binds it in every statement) */
+static const char sql_followups[] =
+    "SELECT c.procedure_id, f.result, COUNT(*) FROM followups f JOIN cases c ON c.id = f.case_id"
+    " WHERE f.done_at >= ?1 AND f.done_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
+    " GROUP BY c.procedure_id, f.result";
+static const char sql_complaints_open[] =
+    "SELECT c.procedure_id, COUNT(*) FROM followups f JOIN cases c ON c.id = f.case_id"
+    " WHERE f.kind = 'complaint' AND f.created_at < ?2 AND (f.done_at IS NULL OR f.done_at >= ?2)"
+    " AND (?1 IS NOT NULL) AND (?3 IS NULL OR c.procedure_id = ?3) GROUP BY c.procedure_id";
+
 /* A step is entered at the latest of: the acceptance of the previous
  * accepted step (by index), the last confirmation of the conditions before
  * its own acceptance, and the last return by the window before it. A step
@@ -366,6 +378,40 @@ static int stats_ratings(struct db *db, const struct stats_bind *b, struct stats
         p->ratings += n;
         p->rating_sum += (long)n * score;
     }
+    sqlite3_reset(st);
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+static int stats_followups(struct db *db, const struct stats_bind *b, struct stats_report *r)
+{
+    sqlite3_stmt *st = stats_stmt(db, sql_followups, b);
+    struct stats_proc *p;
+    const char *res;
+    size_t hint = 0, n;
+    int s;
+
+    if (!st)
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        res = (const char *)sqlite3_column_text(st, 1);
+        n = (size_t)sqlite3_column_int64(st, 2);
+        if (!res || !(p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
+            continue;
+        p->followups_done += n;
+        if (strcmp(res, "satisfied") == 0)
+            p->followups_satisfied += n;
+        else if (strcmp(res, "unsatisfied") == 0)
+            p->followups_unsatisfied += n;
+        else
+            p->followups_unreachable += n;
+    }
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE || !(st = stats_stmt(db, sql_complaints_open, b)))
+        return -1;
+    hint = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if ((p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
+            p->complaints_open = (size_t)sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
 }
@@ -714,6 +760,7 @@ int stats_collect(struct db *db, const struct stats_query *q, struct stats_repor
         goto out;
     }
     if (stats_counts(db, &b, out) != 0 || stats_ratings(db, &b, out) != 0 ||
+        stats_followups(db, &b, out) != 0 ||
         stats_durations(db, &b, out) != 0 || stats_gaveup(db, &b, out) != 0 ||
         stats_on_time(db, &b, out) != 0 || stats_stage_days(db, &b, q->cal, out) != 0)
         goto out;
@@ -856,6 +903,13 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
             !cJSON_AddNumberToObject(x, "count", (double)g->count))
             return -1;
     }
+    if (!(x = cJSON_AddObjectToObject(o, "followups")) ||
+        !cJSON_AddNumberToObject(x, "done", (double)p->followups_done) ||
+        !cJSON_AddNumberToObject(x, "satisfied", (double)p->followups_satisfied) ||
+        !cJSON_AddNumberToObject(x, "unsatisfied", (double)p->followups_unsatisfied) ||
+        !cJSON_AddNumberToObject(x, "unreachable", (double)p->followups_unreachable) ||
+        !cJSON_AddNumberToObject(x, "complaints_open", (double)p->complaints_open))
+        return -1;
     return 0;
 }
 

@@ -116,6 +116,11 @@ static const char sql_erase_details[] =
 static const char sql_erase_notifications[] =
     "UPDATE notifications SET phone = '', text = '', ticket = NULL, erased_at = ?2"
     " WHERE case_id = ?1 AND erased_at IS NULL";
+/* a call-back's number and what the staffer wrote of the call (followup.h);
+ * kind, due, result and score stay for the figures */
+static const char sql_erase_followups[] =
+    "UPDATE followups SET phone = NULL, note = NULL, erased_at = ?2"
+    " WHERE case_id = ?1 AND erased_at IS NULL";
 static const char sql_erase_case[] =
     "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, invite_note = NULL,"
     " rejected_reason = NULL, visit_address = NULL, visit_phone = NULL,"
@@ -249,6 +254,9 @@ static int sweep_erase_one(struct db *db, const char *id, const char *now)
         sweep_exec_id(db, sql_erase_details, id) != 0 ||
         sweep_exec_id(db, sql_erase_stage_notes, id) != 0 ||
         !(st = db_stmt(db, sql_erase_notifications)) ||
+        db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC)) != 0 ||
+        !(st = db_stmt(db, sql_erase_followups)) ||
         db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC)) != 0 ||
         !(st = db_stmt(db, sql_erase_case)))

@@ -6,34 +6,20 @@
 // the item, the ticket and what to do, nothing else about the resident.
 
 import { el, busy } from './core.js';
-import { api } from './api.js';
-import { errorText } from './auth.js';
+import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
 
 const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理' };
 const enc = encodeURIComponent;
-const ui = {};
-
-const hm = (iso) => {
-  const d = new Date(iso);
-  return `${d.getMonth() + 1}-${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-};
+let ui = {};
 
 // The card, built once; refreshNotify fills it.
 export function notifyCard() {
-  ui.body = el('tbody');
-  ui.note = el('p', { class: 'hint', id: 'notify-note', role: 'status' });
-  ui.count = el('span', {}, '');
-  ui.how = el('p', { class: 'hint' }, '');
-  return el('section', { class: 'card', id: 'notify-card', 'aria-labelledby': 'notify-h' },
-    el('h2', { id: 'notify-h' }, '待通知 ', ui.count),
-    ui.how, ui.note,
-    el('table', { class: 'queue', id: 'notify' },
-      el('caption', { class: 'sr-only' }, '要告诉居民办件可领取、需补正或不予办理的电话，先来的在前'),
-      el('thead', {}, el('tr', {},
-        el('th', { scope: 'col' }, '电话'), el('th', { scope: 'col' }, '排队号'),
-        el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '通知内容'),
-        el('th', { scope: 'col' }, '状态'))),
-      ui.body));
+  ui = phoneCard({
+    id: 'notify', title: '待通知',
+    caption: '要告诉居民办件可领取、需补正或不予办理的电话，先来的在前',
+    columns: ['电话', '排队号', '事项', '通知内容', '状态'],
+  });
+  return ui.card;
 }
 
 function state(n, command) {
@@ -59,34 +45,20 @@ function render(l) {
   ui.how.textContent = l.command
     ? '通知由系统自动发送；发送失败的请电话告知居民后点“已通知”。'
     : '请按电话告知居民，告知后点“已通知”。';
-  ui.body.replaceChildren(...(l.notifications.length ? l.notifications.map((n) => el('tr', {
+  phoneRows(ui, l.notifications.map((n) => el('tr', {
     'data-id': String(n.id), class: n.done ? 'is-done' : undefined },
   el('td', {}, n.phone),
   el('td', {}, n.ticket || '—'),
   el('td', {}, n.title, ' ', el('span', { class: 'badge' }, KIND[n.kind] || n.kind)),
   el('td', {}, n.text),
-  el('td', {}, state(n, l.command)))) :
-    [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有要通知的居民'))]));
+  el('td', {}, state(n, l.command)))), '现在没有要通知的居民');
 }
 
-async function markDone(n) {
-  try {
-    render((await api(`/api/v1/staff/notifications/${enc(n.id)}/done`, { method: 'POST', body: {} })).body);
-    ui.note.textContent = `已标记 ${n.ticket || n.title} 为已通知`;
-  } catch (err) {
-    ui.note.textContent = '没有标记成功：' + errorText(err);
-    refreshNotify();
-  }
+function markDone(n) {
+  return phoneChange(ui, `/api/v1/staff/notifications/${enc(n.id)}/done`, {}, render,
+    `已标记 ${n.ticket || n.title} 为已通知`, '没有标记成功', refreshNotify);
 }
 
-export async function refreshNotify() {
-  if (!ui.body) return;
-  let l;
-  try {
-    l = (await api('/api/v1/staff/notifications')).body;
-  } catch (err) {
-    ui.note.textContent = '待通知列表没有更新：' + errorText(err);
-    return;
-  }
-  render(l);
+export function refreshNotify() {
+  return phoneLoad(ui, '/api/v1/staff/notifications', render, '待通知列表');
 }

@@ -16,6 +16,7 @@ import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
+import { followupCard, refreshFollowup } from './followup.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -237,6 +238,7 @@ function build(main) {
         workCard(openByKey),
         preCard,
         notifyCard(),
+        followupCard(),
         el('div', { class: 'card' }, startForm)),
       ui.pane));
 }
@@ -247,6 +249,7 @@ async function refreshQueue() {
   refreshPrereview();
   refreshNotify();
   refreshWork();
+  refreshFollowup();
   let q;
   try {
     q = (await api('/api/v1/staff/queue')).body;

@@ -148,7 +148,20 @@ function detail(p, open) {
     el('div', { class: 'charts' }, stepsChart(p), ratingsChart(p)),
     el('h3', {}, '每步用时'), stepsTable,
     el('h3', {}, '在哪里放弃'), giveUp,
-    el('h3', {}, `各环节用时（按期办结率 ${onTimeText(p)}）`), stagesTable(p));
+    el('h3', {}, `各环节用时（按期办结率 ${onTimeText(p)}）`), stagesTable(p),
+    el('h3', {}, '回访'), followupTable(p));
+}
+
+// Call-backs whose result was recorded in the range, and the complaints
+// (差评整改) still open at its end.
+function followupTable(p) {
+  const f = p.followups;
+  const head = ['已回访', '满意', '不满意', '联系不上', '未办结的差评整改'];
+  return el('table', { class: 'followups' },
+    el('caption', { class: 'sr-only' }, `${p.title}：回访`),
+    el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col', class: 'num' }, h)))),
+    el('tbody', {}, el('tr', {}, num(f.done), num(f.satisfied), num(f.unsatisfied), num(f.unreachable),
+      num(f.complaints_open, f.complaints_open ? 'num warn' : 'num'))));
 }
 
 function queryString(f) {

@@ -20,7 +20,9 @@ export function dueText(ymd) {
   return `${y === new Date().getFullYear() ? '' : `${y}年`}${m}月${d}日`;
 }
 
-function dueBadge(x) {
+// 已超期 / 即将到期 for anything with the flags overdue and soon (also
+// followup.js's call-backs, so the page says one thing one way).
+export function dueBadge(x) {
   if (x.overdue) return el('span', { class: 'badge badge-error due-badge' }, '已超期');
   if (x.soon) return el('span', { class: 'badge badge-warn due-badge' }, '即将到期');
   return null;

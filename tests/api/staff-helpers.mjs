@@ -23,13 +23,16 @@ export const masked = (id) => '*'.repeat(id.length - 4) + id.slice(-4);
 // hook to finish before it starts the next). Afterwards h.ctx.daemon,
 // h.staff (a session of the staff user `wang`), h.staff2 (`li`) and
 // h.admin are set.
-// opts.args, opts.env: more for `serve` (tests/api/notify.test.mjs).
+// opts.args, opts.env: more for `serve` (tests/api/notify.test.mjs);
+// opts.tree: a procedures folder instead of WINDOW_TREE, or a function
+// (tmp) => folder run first (tests/api/followup.test.mjs).
 export function useWindow(opts = {}) {
   const h = { ctx: { daemon: null, tmp: null }, staff: null, staff2: null, admin: null };
   before(async () => {
     h.ctx.tmp = makeTmp();
     const db = path.join(h.ctx.tmp, 'x.db');
-    h.ctx.daemon = await startDaemon({ tree: WINDOW_TREE, db, args: opts.args, env: opts.env });
+    const tree = typeof opts.tree === 'function' ? opts.tree(h.ctx.tmp) : (opts.tree ?? WINDOW_TREE);
+    h.ctx.daemon = await startDaemon({ tree, db, args: opts.args, env: opts.env });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-2');
     h.staff = await login(h.ctx.daemon.url, 'wang', 'wang-password-1');

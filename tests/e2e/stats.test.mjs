@@ -91,6 +91,9 @@ describe('the statistics page', () => {
     const details = page.locator('details.proc[open]');
     assert.equal(await details.count(), 1);
     assert.match(await details.locator('svg desc').last().textContent(), /共 1 条评价，平均 4 分/);
+    // 回访: done, satisfied, unsatisfied, unreachable, complaints open (a 4 opens none)
+    assert.deepEqual((await details.locator('table.followups td').allInnerTexts()).map((c) => c.trim()),
+      ['0', '0', '0', '0', '0']);
     await details.scrollIntoViewIfNeeded();
     await shot(page, 'stats-03-details', { fullPage: false });
   });

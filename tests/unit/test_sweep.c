@@ -794,3 +794,27 @@ Test(sweep, retention_erases_the_number_and_text_of_notifications)
                                         " FROM notifications WHERE case_id = '%s'", id),
                      "||1|1|returned");
 }
+
+Test(sweep, retention_erases_the_number_and_note_of_call_backs_and_keeps_their_result)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    completed_case(id, t0);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, created_at, done_at, done_on,"
+                    " done_by, result, note) VALUES ('%s', 'routine', '2026-01-05', '13800138000',"
+                    " '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02', 'wang',"
+                    " 'unsatisfied', '张晓梅说材料退回两次')", id);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at)"
+                    " VALUES ('%s', 'complaint', '2026-01-20', '13800138000', 1,"
+                    " '2026-01-01T00:00:00Z')", id);
+    cr_assert_eq(run(t0 + 30 * DAY - 1, 30).erased, 0);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM followups WHERE case_id = '%s'"
+                                " AND phone = '13800138000' AND erased_at IS NULL", id), 2);
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT group_concat(kind || '|' || coalesce(phone, '-') || '|' ||"
+                                        " coalesce(note, '-') || '|' || coalesce(result, '-') || '|' ||"
+                                        " (erased_at IS NOT NULL), ',') FROM"
+                                        " (SELECT * FROM followups WHERE case_id = '%s' ORDER BY kind)", id),
+                     "complaint|-|-|-|1,routine|-|-|unsatisfied|1");
+}

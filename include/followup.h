@@ -1,0 +1,97 @@
+/* followup: call-backs (回访, issue #10 part 5). A completed case of an
+ * item with `followup: N` is called back within N working days (routine);
+ * every rating of 1 or 2 opens a complaint call-back due in
+ * FOLLOWUP_COMPLAINT_DAYS working days, which is closed only with a note of
+ * what was done (GB/T 39734-2020 差评整改). At most one of each kind per
+ * case (schema/016-followup.sql).
+ *
+ * Opening happens inside the transaction of the move that calls for it
+ * (the completion that makes a case `completed`, the rating), so a
+ * call-back exists exactly when the move committed. The number to call is
+ * notify_phone's (the case's first mobile, else phone field); a case
+ * without one still gets its call-back, with no number. Recording a result
+ * is one BEGIN IMMEDIATE transaction with a `followup` event whose detail
+ * is the result only. Retention: sweep.c empties phone and note with the
+ * case's values; kind, dates, score and result stay for the statistics.
+ *
+ * Dates are local YYYYMMDD ints as workdays.h counts them; "today" and the
+ * calendar (NULL: weekends rest) come from the caller.
+ */
+#ifndef SPK_FOLLOWUP_H
+#define SPK_FOLLOWUP_H
+
+#include "cases.h"
+#include "db.h"
+#include "refusal.h"
+#include "workdays.h"
+
+#define FOLLOWUP_COMPLAINT_DAYS 15  /* working days to put a bad rating right */
+#define FOLLOWUP_COMPLAINT_SCORE 2  /* a rating at or below this is a complaint */
+#define FOLLOWUP_NOTE_MAX 500       /* characters of a note */
+#define FOLLOWUP_LIST_MAX 500       /* call-backs in one answer of the list */
+
+enum followup_result {
+    FOLLOWUP_SATISFIED,
+    FOLLOWUP_UNSATISFIED,
+    FOLLOWUP_UNREACHABLE,
+};
+
+/* How near a call-back's due date is. */
+enum followup_urgency {
+    FOLLOWUP_LATER,
+    FOLLOWUP_SOON,              /* due today or on the next working day */
+    FOLLOWUP_OVERDUE,           /* due before today */
+};
+
+/* "satisfied", "unsatisfied", "unreachable" → its value; -1 for anything
+ * else (NULL too). */
+int followup_result_parse(const char *s);
+
+/* The result's name; "unreachable" for an unknown value. */
+const char *followup_result_name(enum followup_result r);
+
+/* How near due is, on today, with cal (NULL: weekends rest). Pure. */
+enum followup_urgency followup_urgency(const struct workdays *cal, int today, int due);
+
+/* Checks a note as window_text_check does a staffer's text: NULL or blank
+ * is none (*out NULL, 0 returned) unless required (note_required); else
+ * trimmed, at most FOLLOWUP_NOTE_MAX characters (note_too_long) of the
+ * text policy (bad_text), copied into buf (cap bytes; a longer one is
+ * note_too_long) with *out = buf. Returns 0, or 1 with e set (all
+ * REFUSAL_INVALID). Pure. */
+int followup_note_check(const char *note, bool required, char *buf, size_t cap, const char **out,
+                        struct refusal *e);
+
+/* Inside the caller's open transaction (the move that makes cs
+ * `completed`): when cs's item has `followup: N`, a routine call-back due
+ * workdays_due(cal, today, N). Nothing for an item without followup, or
+ * when the case has one already. Returns 0 (opened or nothing to open),
+ * -1 on a database error (the caller rolls back). */
+int followup_open_locked(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                         int today);
+
+/* Inside the caller's open transaction (the rating's, cases_rate_locked):
+ * when score <= FOLLOWUP_COMPLAINT_SCORE, a complaint call-back due in
+ * FOLLOWUP_COMPLAINT_DAYS working days, holding the score. 0 or -1. */
+int followup_complaint_locked(struct db *db, const struct case_state *cs, int score,
+                              const struct workdays *cal, int today);
+
+/* The staff page's list as JSON text (caller frees):
+ * {"followups":[{"id","case","ticket","procedure","title","kind","due",
+ * "overdue","soon","phone","score","done","done_by","result","note"}],
+ * "counts":{"open","overdue","soon","done_today"}}: open ones soonest due
+ * first, then those done today (local date today); at most
+ * FOLLOWUP_LIST_MAX. One whose case retention erased is still listed while
+ * open (a complaint must still be put right), with no number. Returns 0
+ * or -1. */
+int followup_list_json(struct db *db, const struct workdays *cal, int today, char **out);
+
+/* Records result (followup_result_parse's text; bad_result otherwise) and
+ * note (followup_note_check's rules; required for a complaint) of
+ * call-back id by user, on local date today. Returns 0; 1 with e set:
+ * not_found (404), already_done (409), bad_result / note_required /
+ * note_too_long / bad_text (422); -1 on a database error. */
+int followup_record(struct db *db, long long id, const char *user, const char *result,
+                    const char *note, int today, struct refusal *e);
+
+#endif

@@ -1,0 +1,272 @@
+/* followup: the call-backs (回访) a completion or a bad rating opens, their
+ * list for the staff page and the staffer's result (include/followup.h has
+ * the rules). */
+#include "followup.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "notify.h"
+#include "window.h"
+
+static const struct refusal err_not_found = {
+    REFUSAL_NOT_FOUND, "not_found", "没有这条回访，请刷新后再看"};
+static const struct refusal err_done = {
+    REFUSAL_CONFLICT, "already_done", "这条回访已经记录过结果，请刷新后再看"};
+static const struct refusal err_bad_result = {
+    REFUSAL_INVALID, "bad_result", "请选择回访结果：满意、不满意或联系不上"};
+static const struct refusal err_note_required = {
+    REFUSAL_INVALID, "note_required", "差评整改的回访请写明做了哪些整改、怎样答复居民"};
+static const struct refusal err_note_long = {
+    REFUSAL_INVALID, "note_too_long", "回访记录最多 500 个字，请删减一些"};
+
+/* OR IGNORE: one call-back of each kind per case (UNIQUE (case_id, kind)) */
+static const char sql_open[] =
+    "INSERT OR IGNORE INTO followups (case_id, kind, due, phone, score, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_list[] =
+    "WITH l (id) AS ("
+    "  SELECT id FROM followups WHERE done_at IS NULL"
+    "  UNION ALL"
+    "  SELECT id FROM followups WHERE done_on = ?1 AND done_at IS NOT NULL)"
+    " SELECT f.id, f.case_id, c.ticket, c.procedure_id, v.title, f.kind, f.due, f.phone,"
+    "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note"
+    " FROM l JOIN followups f ON f.id = l.id JOIN cases c ON c.id = f.case_id"
+    " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
+    " LEFT JOIN ratings r ON r.case_id = f.case_id"
+    " ORDER BY f.done_at IS NOT NULL, f.due, f.id LIMIT ?2";
+static const char sql_state[] =
+    "SELECT case_id, kind, done_at IS NOT NULL FROM followups WHERE id = ?1";
+static const char sql_record[] =
+    "UPDATE followups SET done_at = ?2, done_on = ?3, done_by = ?4, result = ?5, note = ?6"
+    " WHERE id = ?1";
+
+static const char *const followup_results[] = {
+    [FOLLOWUP_SATISFIED] = "satisfied",
+    [FOLLOWUP_UNSATISFIED] = "unsatisfied",
+    [FOLLOWUP_UNREACHABLE] = "unreachable",
+};
+
+int followup_result_parse(const char *s)
+{
+    size_t i;
+
+    for (i = 0; s && i < sizeof followup_results / sizeof followup_results[0]; i++)
+        if (strcmp(s, followup_results[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *followup_result_name(enum followup_result r)
+{
+    return (unsigned)r < sizeof followup_results / sizeof followup_results[0]
+               ? followup_results[r]
+               : "unreachable";
+}
+
+enum followup_urgency followup_urgency(const struct workdays *cal, int today, int due)
+{
+    if (due < today)
+        return FOLLOWUP_OVERDUE;
+    /* due today, or on the next working day: this is the day to call */
+    return due <= workdays_due(cal, today, 1) ? FOLLOWUP_SOON : FOLLOWUP_LATER;
+}
+
+int followup_note_check(const char *note, bool required, char *buf, size_t cap, const char **out,
+                        struct refusal *e)
+{
+    /* the window's rule for a staffer's text; blank is "none" when allowed */
+    *out = window_text_check(note, FOLLOWUP_NOTE_MAX, buf, cap, &err_note_required, &err_note_long, e);
+    if (*out || (!required && e->code == err_note_required.code))
+        return 0;
+    return 1;
+}
+
+/* YYYYMMDD → "YYYY-MM-DD" in out[11]. */
+static void followup_day_text(int ymd, char out[11])
+{
+    unsigned u = (unsigned)ymd;
+
+    snprintf(out, 11, "%04u-%02u-%02u", u / 10000 % 10000, u / 100 % 100, u % 100);
+}
+
+/* "YYYY-MM-DD" → YYYYMMDD, 0 when it is not one. */
+static int followup_day_parse(const char *s)
+{
+    int y, m, d;
+    char tail;
+
+    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return 0;
+    return y * 10000 + m * 100 + d;
+}
+
+/* One call-back of kind for cs, due days working days after today, with
+ * score (0: none). 0 or -1. */
+static int followup_open(struct db *db, const struct case_state *cs, const char *kind, int days,
+                         int score, const struct workdays *cal, int today)
+{
+    const char *phone = cs->model ? notify_phone(cs) : NULL;
+    char due[11], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, ymd = workdays_due(cal, today, days);
+
+    /* no date within the calendar's bounds: a date error, never a case's */
+    if (ymd == 0 || !(st = db_stmt(db, sql_open)))
+        return -1;
+    followup_day_text(ymd, due);
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, due, -1, SQLITE_STATIC);
+    b |= phone ? sqlite3_bind_text(st, 4, phone, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
+    b |= score > 0 ? sqlite3_bind_int(st, 5, score) : sqlite3_bind_null(st, 5);
+    b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+int followup_open_locked(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                         int today)
+{
+    if (!cs->model || cs->model->followup < 0)
+        return 0;
+    return followup_open(db, cs, "routine", cs->model->followup, 0, cal, today);
+}
+
+int followup_complaint_locked(struct db *db, const struct case_state *cs, int score,
+                              const struct workdays *cal, int today)
+{
+    if (score < 1 || score > FOLLOWUP_COMPLAINT_SCORE)
+        return 0;
+    return followup_open(db, cs, "complaint", FOLLOWUP_COMPLAINT_DAYS, score, cal, today);
+}
+
+/* Adds column i of st to o as a string, or null. false when memory ran out. */
+static bool followup_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+
+    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
+}
+
+int followup_list_json(struct db *db, const struct workdays *cal, int today, char **out)
+{
+    cJSON *doc = cJSON_CreateObject(), *arr, *counts, *o;
+    double n_open = 0, n_overdue = 0, n_soon = 0, n_done = 0;
+    sqlite3_stmt *st = NULL;
+    char day[11];
+    int r = SQLITE_DONE, rc = -1;
+
+    *out = NULL;
+    followup_day_text(today, day);
+    if (!doc || !(arr = cJSON_AddArrayToObject(doc, "followups")) ||
+        !(st = db_stmt(db, sql_list)) ||
+        (sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT) |
+         sqlite3_bind_int(st, 2, FOLLOWUP_LIST_MAX)) != SQLITE_OK)
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        bool done = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        enum followup_urgency u = followup_urgency(
+            cal, today, followup_day_parse((const char *)sqlite3_column_text(st, 6)));
+        bool ok;
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        if (done) {
+            n_done++;
+        } else {
+            n_open++;
+            n_overdue += u == FOLLOWUP_OVERDUE;
+            n_soon += u == FOLLOWUP_SOON;
+        }
+        ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
+             followup_add_text(o, "case", st, 1) && followup_add_text(o, "ticket", st, 2) &&
+             followup_add_text(o, "procedure", st, 3) && followup_add_text(o, "title", st, 4) &&
+             followup_add_text(o, "kind", st, 5) && followup_add_text(o, "due", st, 6) &&
+             cJSON_AddBoolToObject(o, "overdue", !done && u == FOLLOWUP_OVERDUE) &&
+             cJSON_AddBoolToObject(o, "soon", !done && u == FOLLOWUP_SOON) &&
+             followup_add_text(o, "phone", st, 7) &&
+             (sqlite3_column_type(st, 8) == SQLITE_NULL
+                  ? cJSON_AddNullToObject(o, "score") != NULL
+                  : cJSON_AddNumberToObject(o, "score", sqlite3_column_int(st, 8)) != NULL) &&
+             followup_add_text(o, "done", st, 9) && followup_add_text(o, "done_by", st, 10) &&
+             followup_add_text(o, "result", st, 11) && followup_add_text(o, "note", st, 12);
+        if (!ok)
+            break;
+    }
+    if (r != SQLITE_DONE || !(counts = cJSON_AddObjectToObject(doc, "counts")) ||
+        !cJSON_AddNumberToObject(counts, "open", n_open) ||
+        !cJSON_AddNumberToObject(counts, "overdue", n_overdue) ||
+        !cJSON_AddNumberToObject(counts, "soon", n_soon) ||
+        !cJSON_AddNumberToObject(counts, "done_today", n_done))
+        goto out;
+    if ((*out = cJSON_PrintUnformatted(doc)))
+        rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int followup_record(struct db *db, long long id, const char *user, const char *result,
+                    const char *note, int today, struct refusal *e)
+{
+    char buf[FOLLOWUP_NOTE_MAX * 4 + 1], now[CLOCK_UTC_LEN], day[11], case_id[CASE_ID_LEN + 1];
+    const char *text;
+    sqlite3_stmt *st;
+    bool complaint = false;
+    int res = followup_result_parse(result), r, b = SQLITE_OK, rc = -1;
+
+    if (res < 0) {
+        *e = err_bad_result;
+        return 1;
+    }
+    if (followup_note_check(note, false, buf, sizeof buf, &text, e) != 0)
+        return 1;
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_state)) || sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        goto rollback;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        *e = err_not_found;
+        rc = 1;
+    } else if (r == SQLITE_ROW) {
+        snprintf(case_id, sizeof case_id, "%s", (const char *)sqlite3_column_text(st, 0));
+        complaint = strcmp((const char *)sqlite3_column_text(st, 1), "complaint") == 0;
+        if (sqlite3_column_int(st, 2)) {
+            *e = err_done;
+            rc = 1;
+        } else if (complaint && !text) {
+            /* 差评整改: what was put right is the point of the call */
+            *e = err_note_required;
+            rc = 1;
+        }
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW || rc == 1)
+        goto rollback;
+    clock_utc_now(now);
+    followup_day_text(today, day);
+    if (!(st = db_stmt(db, sql_record)))
+        goto rollback;
+    b |= sqlite3_bind_int64(st, 1, id);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, followup_results[res], -1, SQLITE_STATIC);
+    b |= text ? sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
+    /* the event says the result only: the note may name the resident's affairs */
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, case_id, "followup", "window", user, -1, followup_results[res]) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}

@@ -1,0 +1,210 @@
+// Call-backs (回访, docs/http-api.md "Call-backs", issue #10 part 5): an
+// item with `followup: N` completed at the window opens a routine call-back
+// due N working days later, counted on the hall's calendar (here with a
+// holiday on the next weekday, in the daemon's time zone fixed to
+// Asia/Shanghai), a `pickup: yes` item's at the handout, not when it is
+// ready; a rating of 1 or 2 opens a complaint call-back due in 15
+// working days that needs a note of what was done; each is recorded once,
+// as a `followup` event whose detail is the result and never the note; a
+// case without a phone field is listed with no number; an item without
+// followup opens nothing.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assertError, request, writeTree } from './helpers.mjs';
+import { useWindow, residentCase, WINDOW_TREE, MOBILE } from './staff-helpers.mjs';
+
+const TZ = 'Asia/Shanghai';
+const day = (d) => d.toISOString().slice(0, 10);
+const addDays = (s, n) => day(new Date(Date.parse(`${s}T00:00:00Z`) + n * 86400000));
+const weekday = (s) => new Date(`${s}T00:00:00Z`).getUTCDay(); // 0 Sunday
+// today as the daemon sees it (a run across midnight in Shanghai may fail)
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+const working = (s, rest) => weekday(s) !== 0 && weekday(s) !== 6 && !rest.has(s);
+// The next weekday after today is a holiday, so a due date that ignored the
+// calendar would be a day early.
+let HOLIDAY = addDays(TODAY, 1);
+while (!working(HOLIDAY, new Set())) HOLIDAY = addDays(HOLIDAY, 1);
+const REST = new Set([HOLIDAY]);
+function due(n) {
+  let d = TODAY;
+  for (let k = 0; k < n;) {
+    d = addDays(d, 1);
+    if (working(d, REST)) k++;
+  }
+  return d;
+}
+
+function tree(tmp) {
+  const dir = path.join(tmp, 'procedures');
+  fs.cpSync(WINDOW_TREE, dir, { recursive: true });
+  const f = path.join(dir, 'hall', 'residence.md');
+  fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('---\n', '---\nfollowup: 3\n'));
+  const simple = fs.readFileSync(path.join(dir, 'hall', 'simple.md'), 'utf8');
+  writeTree(dir, {
+    '_calendar.md': `# 日历\n\n- ${HOLIDAY} 休\n`,
+    // collected at the window: completed, and called back, at the handout
+    'hall/pickup.md': simple.replace('---\n', '---\npickup: yes\nfollowup: 0\n').replace('# 简易事项', '# 领证事项'),
+  });
+  return dir;
+}
+
+async function simpleCase(h) {
+  const c = await h.post('/api/v1/cases', { procedure: 'simple' });
+  assert.equal((await h.post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+  const r = await h.post(`/api/v1/cases/${c.body.id}/submit`);
+  assert.equal(r.status, 200, r.text);
+  return { id: c.body.id, ticket: r.body.ticket };
+}
+
+async function complete(h, c) {
+  assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+  const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结' });
+  assert.equal(r.status, 200, r.text);
+}
+
+describe('call-backs', () => {
+  const h = useWindow({ tree, env: { TZ } });
+  const list = async () => {
+    const r = await h.sget('/api/v1/staff/followups');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control') ?? '', /no-store/);
+    return r.body;
+  };
+  let routine, complaint, res, plain;
+
+  it('nothing is due before a case is completed', async () => {
+    res = await residentCase(h);
+    assert.deepEqual((await list()).followups, []);
+  });
+
+  it('a `followup: 3` item completed opens a routine call-back due 3 working days later, past the holiday', async () => {
+    await complete(h, res);
+    const l = await list();
+    assert.equal(l.followups.length, 1, JSON.stringify(l));
+    routine = l.followups[0];
+    assert.equal(routine.case, res.id);
+    assert.equal(routine.ticket, res.ticket);
+    assert.equal(routine.procedure, 'residence');
+    assert.equal(routine.title, '居住登记');
+    assert.equal(routine.kind, 'routine');
+    assert.equal(routine.due, due(3));
+    assert.notEqual(routine.due, addDays(TODAY, 3), 'the holiday and weekends count as rest');
+    assert.equal(routine.phone, MOBILE);
+    assert.equal(routine.score, null);
+    assert.equal(routine.overdue, false);
+    assert.equal(routine.soon, false);
+    assert.equal(routine.done, null);
+    assert.deepEqual(l.counts, { open: 1, overdue: 0, soon: 0, done_today: 0 });
+  });
+
+  it('an item without followup opens nothing when completed', async () => {
+    plain = await simpleCase(h);
+    await complete(h, plain);
+    assert.deepEqual((await list()).followups.map((f) => f.case), [res.id]);
+  });
+
+  it('a rating of 2 opens a complaint due in 15 working days, with no number for a case without one', async () => {
+    assert.equal((await h.post(`/api/v1/cases/${plain.id}/rating`, { score: 2, reasons: ['wait'] })).status, 204);
+    const l = await list();
+    complaint = l.followups.find((f) => f.case === plain.id);
+    assert.ok(complaint, JSON.stringify(l));
+    assert.equal(complaint.kind, 'complaint');
+    assert.equal(complaint.due, due(15));
+    assert.equal(complaint.phone, null);
+    assert.equal(complaint.score, 2);
+    assert.equal(l.counts.open, 2);
+    // soonest due first
+    assert.deepEqual(l.followups.map((f) => f.id), [routine.id, complaint.id]);
+  });
+
+  it('a rating of 3 opens nothing; a 1 on the routine case adds its complaint beside it', async () => {
+    const other = await simpleCase(h);
+    assert.equal((await h.post(`/api/v1/cases/${other.id}/rating`, { score: 3 })).status, 204);
+    assert.ok(!(await list()).followups.some((f) => f.case === other.id));
+    assert.equal((await h.post(`/api/v1/cases/${res.id}/rating`, { score: 1 })).status, 204);
+    const mine = (await list()).followups.filter((f) => f.case === res.id);
+    assert.deepEqual(mine.map((f) => [f.kind, f.score, f.phone]).sort(),
+      [['complaint', 1, MOBILE], ['routine', 1, MOBILE]]);
+  });
+
+  it('a complaint needs a note of what was done; a result must be one of three', async () => {
+    const p = `/api/v1/staff/followups/${complaint.id}`;
+    assertError(await h.spost(p, { result: 'satisfied' }), 422, 'note_required');
+    assertError(await h.spost(p, { result: 'satisfied', note: '   ' }), 422, 'note_required');
+    assertError(await h.spost(p, { result: 'fine', note: '已整改' }), 422, 'bad_result');
+    assertError(await h.spost(p, { note: '已整改' }), 422, 'bad_result');
+    assertError(await h.spost(p, { result: 'satisfied', note: '长'.repeat(501) }), 422, 'note_too_long');
+    assertError(await h.spost(p, { result: 1 }), 400, 'bad_request');
+    assertError(await h.spost('/api/v1/staff/followups/999999', { result: 'satisfied' }), 404, 'not_found');
+    assertError(await h.spost('/api/v1/staff/followups/x1', { result: 'satisfied' }), 404, 'not_found');
+    assert.equal((await list()).counts.open, 3, 'nothing was recorded');
+  });
+
+  it('records a complaint once: 409 the second time; the event holds the result, never the note', async () => {
+    const note = '已向居民致歉并调整叫号顺序，居民表示理解';
+    const r = await h.spost(`/api/v1/staff/followups/${complaint.id}`, { result: 'satisfied', note: `  ${note} ` });
+    assert.equal(r.status, 200, r.text);
+    const f = r.body.followups.find((x) => x.id === complaint.id);
+    assert.equal(f.result, 'satisfied');
+    assert.equal(f.note, note);
+    assert.equal(f.done_by, 'wang');
+    assert.ok(f.done);
+    assert.equal(r.body.counts.done_today, 1);
+    assert.equal(r.body.counts.open, 2);
+    // done ones come after the open ones
+    assert.equal(r.body.followups.at(-1).id, complaint.id);
+    assertError(await h.spost(`/api/v1/staff/followups/${complaint.id}`, { result: 'unsatisfied', note: '再次' }),
+      409, 'already_done');
+    const v = await h.sget(`/api/v1/staff/cases/${plain.id}`);
+    const ev = v.body.events.filter((e) => e.what === 'followup');
+    assert.deepEqual(ev.map((e) => e.detail), ['satisfied']);
+    assert.ok(!v.text.includes(note), 'the note is not in the case view');
+  });
+
+  it('a routine call-back takes no note; unreachable is a result', async () => {
+    const r = await h.spost(`/api/v1/staff/followups/${routine.id}`, { result: 'unreachable' }, h.staff2);
+    assert.equal(r.status, 200, r.text);
+    const f = r.body.followups.find((x) => x.id === routine.id);
+    assert.deepEqual([f.result, f.note, f.done_by], ['unreachable', null, 'li']);
+    assertError(await h.spost(`/api/v1/staff/followups/${routine.id}`, { result: 'satisfied' }), 409, 'already_done');
+  });
+
+  it('the statistics count the results per item and the complaints still open', async () => {
+    const r = await h.sget('/api/v1/admin/stats', h.admin);
+    assert.equal(r.status, 200, r.text);
+    const by = Object.fromEntries(r.body.procedures.map((p) => [p.id, p.followups]));
+    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 0, unreachable: 1, complaints_open: 1 });
+    assert.deepEqual(by.simple, { done: 1, satisfied: 1, unsatisfied: 0, unreachable: 0, complaints_open: 0 });
+    // a range that ended before today: nothing done in it, nothing open at its end
+    const y = addDays(TODAY, -2);
+    const old = await h.sget(`/api/v1/admin/stats?from=${y}&to=${y}`, h.admin);
+    assert.deepEqual(old.body.procedures.find((p) => p.id === 'residence').followups,
+      { done: 0, satisfied: 0, unsatisfied: 0, unreachable: 0, complaints_open: 0 });
+  });
+
+  it('a pickup item opens its call-back at the handout, not when it becomes ready', async () => {
+    const c = await h.post('/api/v1/cases', { procedure: 'pickup' });
+    assert.equal((await h.post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    assert.equal((await h.post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    await complete(h, { id: c.body.id });
+    assert.ok(!(await list()).followups.some((f) => f.case === c.body.id), 'ready is not done yet');
+    const r = await h.spost(`/api/v1/staff/cases/${c.body.id}/handout`);
+    assert.equal(r.status, 200, r.text);
+    const f = (await list()).followups.find((x) => x.case === c.body.id);
+    assert.ok(f);
+    // followup: 0 on a working day is today, else the next working day
+    assert.equal(f.due, working(TODAY, REST) ? TODAY : due(1));
+    assert.equal(f.soon, true);
+  });
+
+  it('residents and a missing CSRF token are refused', async () => {
+    assert.equal((await h.get('/api/v1/staff/followups')).status, 401);
+    const r = await request(h.url(`/api/v1/staff/followups/${routine.id}`), {
+      method: 'POST', headers: { Cookie: h.staff.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ result: 'satisfied' }),
+    });
+    assert.equal(r.status, 403);
+  });
+});

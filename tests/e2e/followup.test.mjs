@@ -1,0 +1,91 @@
+// 回访 on the staff page (/staff): three bad ratings open three 差评整改
+// call-backs; with their due dates moved (the sqlite3 shell: a due date
+// cannot pass in a test) one is overdue (red badge 已超期), one due today (amber),
+// one later (none), soonest first, with the resident's mobile and the
+// counts. A complaint's 满意 without a note is refused with the server's
+// message; with one it is recorded and the row says by whom. axe-core on
+// the page with the list.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase, apiPost } from './labour-case.mjs';
+
+const k = useKiosk();
+const DESKTOP = { width: 1600, height: 1000 };
+
+function sql(db, text) {
+  const r = spawnSync('sqlite3', ['-bail', '-cmd', '.timeout 5000', db, text], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `sqlite3: ${r.stderr}`);
+}
+
+describe('回访 on the staff page', () => {
+  let kp;
+  let page;
+  const cases = [];
+
+  before(async () => {
+    const db = path.join(k.tmp, 'e2e.db');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    for (const score of [1, 2, 1]) {
+      const c = await labourCase(k.url);
+      for (const [move, body] of [['accept', {}], ['complete', { outcome: '已发证' }]]) {
+        const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`, {
+          method: 'POST', headers: authHeaders(s), body: JSON.stringify(body),
+        });
+        assert.equal(r.status, 200, await r.text());
+      }
+      await apiPost(k.url, `/api/v1/cases/${c.id}/rating`, { score });
+      cases.push(c);
+    }
+    sql(db, `UPDATE followups SET due = date('now', 'localtime', '-3 days') WHERE case_id = '${cases[1].id}';` +
+      ` UPDATE followups SET due = date('now', 'localtime') WHERE case_id = '${cases[2].id}';`);
+    kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('lists the complaints soonest first, overdue red and due today amber, with the counts', async () => {
+    await page.goto(k.url + '/staff');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', 'wang-password-1');
+    await page.click('.login-form button[type=submit]');
+    const rows = page.locator('#followup tbody tr');
+    await rows.nth(2).waitFor();
+    const tickets = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[3].textContent));
+    assert.deepEqual(tickets, [cases[1].ticket, cases[2].ticket, cases[0].ticket]);
+    const overdue = rows.nth(0);
+    assert.equal(await overdue.getAttribute('class'), 'is-overdue');
+    assert.equal(await overdue.locator('.badge-error').innerText(), '已超期');
+    assert.equal(await rows.nth(1).locator('.badge-warn', { hasText: '即将到期' }).count(), 1);
+    assert.equal(await rows.nth(2).locator('.badge-error, .badge-warn', { hasText: /到期|超期/ }).count(), 0);
+    const t = await overdue.innerText();
+    assert.match(t, /差评整改/);
+    assert.match(t, /2 分/);
+    assert.ok(t.includes('13800138000'), t);
+    assert.match(t, /就业创业证申领/);
+    assert.match(await page.locator('#followup-h').innerText(),
+      /（待回访 3 条，已超期 1，即将到期 1，今天已回访 0）/);
+    const problems = await axeSerious(page);
+    await shot(page, 'staff-followup');
+    assert.deepEqual(problems, [], 'axe: no serious or critical violation');
+  });
+
+  it('a complaint needs a note; with one, 满意 records it by the staffer', async () => {
+    const row = page.locator('#followup tbody tr', { hasText: cases[1].ticket });
+    await row.getByRole('button', { name: /^满意/ }).click();
+    await page.locator('#followup-note', { hasText: '请写明做了哪些整改' }).waitFor();
+    await row.getByLabel('整改和答复情况（必填）').fill('已向居民致歉，调整了窗口排班');
+    await row.getByRole('button', { name: /^满意/ }).click();
+    const done = page.locator('#followup tbody tr.is-done', { hasText: cases[1].ticket });
+    await done.locator('.badge-ok', { hasText: '满意 · wang' }).waitFor();
+    assert.match(await done.innerText(), /已向居民致歉/);
+    assert.match(await page.locator('#followup-h').innerText(), /（待回访 2 条，已超期 0，即将到期 1，今天已回访 1）/);
+    assert.match(await page.locator('#followup-note').innerText(), /已记录/);
+    assert.deepEqual(await axeSerious(page), []);
+    kp.assertClean('staff page');
+  });
+});

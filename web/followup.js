@@ -1,0 +1,78 @@
+// 回访 on the staff page (/staff): the call-backs due — a routine one for a
+// completed case of an item with `followup: N`, a 差评整改 one for every
+// rating of 1 or 2 — soonest due first, overdue ones red and those due
+// within a working day amber, then what was done today. A staffer phones,
+// writes what was said or done (a complaint needs it) and presses 满意,
+// 不满意 or 联系不上. The card's frame and its list calls are phonelist.js's.
+
+import { el, busy } from './core.js';
+import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
+import { dueBadge, dueText } from './work.js';
+
+const KIND = { routine: '回访', complaint: '差评整改' };
+const RESULT = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
+const enc = encodeURIComponent;
+let ui = {};
+
+// The card, built once; refreshFollowup fills it.
+export function followupCard() {
+  ui = phoneCard({
+    id: 'followup', title: '回访',
+    caption: '要回访的居民，先到期的在前，然后是今天已回访的',
+    columns: ['到期', '类型', '电话', '排队号', '事项', '回访结果'],
+  });
+  ui.how.textContent = '请电话回访居民，写下回访情况后选择结果；差评整改须写明做了哪些整改。';
+  return ui.card;
+}
+
+// the due date, and 已超期 / 即将到期 while open, as 我的待办 says them
+const due = (f) => el('span', {}, dueText(f.due), ' ', f.done ? null : dueBadge(f));
+
+function kind(f) {
+  const score = f.score ? el('span', { class: 'hint' }, ` ${f.score} 分`) : '';
+  return el('span', {}, el('span', { class: f.kind === 'complaint' ? 'badge badge-warn' : 'badge' },
+    KIND[f.kind] || f.kind), score);
+}
+
+function result(f) {
+  if (f.done) {
+    return el('div', {},
+      el('span', { class: 'badge badge-ok' }, `${RESULT[f.result] || f.result} · ${f.done_by} ${hm(f.done)}`),
+      f.note ? el('p', { class: 'followup-note' }, f.note) : '');
+  }
+  const complaint = f.kind === 'complaint';
+  const note = el('textarea', { id: `followup-note-${f.id}`, class: 'followup-text', rows: '2',
+    maxlength: '500', 'aria-required': complaint ? 'true' : undefined });
+  const label = el('label', { for: note.id },
+    complaint ? '整改和答复情况（必填）' : '回访情况（可不填）');
+  const buttons = Object.entries(RESULT).map(([r, text]) => {
+    const b = el('button', { type: 'button', class: `btn btn-small followup-${r}`,
+      'aria-label': `${text}：${f.ticket || ''} ${f.title || f.procedure}` }, text);
+    b.addEventListener('click', () => busy(b, () => record(f, r, note.value)));
+    return b;
+  });
+  return el('div', {}, label, note, el('div', { class: 'btn-row' }, ...buttons));
+}
+
+function render(l) {
+  const c = l.counts;
+  ui.count.textContent = `（待回访 ${c.open} 条，已超期 ${c.overdue}，即将到期 ${c.soon}，今天已回访 ${c.done_today}）`;
+  phoneRows(ui, l.followups.map((f) => el('tr', {
+    'data-id': String(f.id),
+    class: f.done ? 'is-done' : f.overdue ? 'is-overdue' : f.soon ? 'is-soon' : undefined },
+  el('td', {}, due(f)),
+  el('td', {}, kind(f)),
+  el('td', {}, f.phone || el('span', { class: 'hint' }, '没有留电话')),
+  el('td', {}, f.ticket || '—'),
+  el('td', {}, f.title || f.procedure),
+  el('td', {}, result(f)))), '现在没有要回访的居民');
+}
+
+function record(f, r, note) {
+  return phoneChange(ui, `/api/v1/staff/followups/${enc(f.id)}`, { result: r, note }, render,
+    `已记录 ${f.ticket || f.title || f.procedure} 的回访：${RESULT[r]}`, '回访结果没有记录', refreshFollowup);
+}
+
+export function refreshFollowup() {
+  return phoneLoad(ui, '/api/v1/staff/followups', render, '回访列表');
+}

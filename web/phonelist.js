@@ -1,0 +1,70 @@
+// The staff page's lists of residents to phone (待通知 in notify.js, 回访 in
+// followup.js) share one shape: a card with a heading and a count, a line
+// on how to use it, a status line for what just happened, and a table that
+// the list route answers into; a button's change answers the whole list
+// again, which is drawn the same way. Only what differs stays in each module.
+
+import { el } from './core.js';
+import { api } from './api.js';
+import { errorText } from './auth.js';
+
+// A stored time as the staffer's month-day hour:minute.
+export const hm = (iso) => {
+  const d = new Date(iso);
+  return `${d.getMonth() + 1}-${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
+// The card: id names the card (`${id}-card`), its heading (`${id}-h`), its
+// table (`#${id}`) and status line (`${id}-note`); columns are the header
+// cells, caption what the table holds for a screen reader. Returns the
+// parts a module fills: {card, body, count, how, note, columns}.
+export function phoneCard({ id, title, caption, columns }) {
+  const ui = {
+    body: el('tbody'),
+    count: el('span', {}, ''),
+    how: el('p', { class: 'hint' }, ''),
+    note: el('p', { class: 'hint', id: `${id}-note`, role: 'status' }),
+    columns: columns.length,
+  };
+  ui.card = el('section', { class: 'card', id: `${id}-card`, 'aria-labelledby': `${id}-h` },
+    el('h2', { id: `${id}-h` }, `${title} `, ui.count),
+    ui.how, ui.note,
+    el('table', { class: 'queue', id },
+      el('caption', { class: 'sr-only' }, caption),
+      el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c)))),
+      ui.body));
+  return ui;
+}
+
+// Fills the table with rows (a list of <tr>), or one row saying empty.
+export function phoneRows(ui, rows, empty) {
+  ui.body.replaceChildren(...(rows.length ? rows
+    : [el('tr', {}, el('td', { colspan: String(ui.columns), class: 'hint' }, empty))]));
+}
+
+// GET url and draw it; on failure the status line says `${what}没有更新`.
+export async function phoneLoad(ui, url, draw, what) {
+  if (!ui.body) return;
+  let l;
+  try {
+    l = (await api(url)).body;
+  } catch (err) {
+    ui.note.textContent = `${what}没有更新：` + errorText(err);
+    return;
+  }
+  draw(l);
+}
+
+// POST body to url, draw the list it answers and say done; on failure say
+// fail with why, and fetch the list again (someone else may have acted).
+export async function phoneChange(ui, url, body, draw, done, fail, reload) {
+  try {
+    draw((await api(url, { method: 'POST', body })).body);
+    ui.note.textContent = done;
+    return true;
+  } catch (err) {
+    ui.note.textContent = `${fail}：` + errorText(err);
+    reload();
+    return false;
+  }
+}
