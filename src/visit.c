@@ -128,13 +128,16 @@ static int visit_refuse(struct db *db, struct refusal *e, const struct refusal *
 
 /* A request starts a new hand-in: what a return said is history (the
  * events keep it), no ticket (a visit is in no queue), nothing of an
- * earlier acceptance shown while it waits. */
+ * earlier acceptance shown while it waits; a turn (queue_seq, as a web
+ * case's in pre-review) orders the day's list by when it was asked for,
+ * which submitted_at, to the second, cannot. */
 static const char sql_request[] =
     "UPDATE cases SET status = 'visit', submitted_at = ?2, visit_date = ?3, visit_slot = ?4,"
     " visit_address = ?5, visit_phone = ?6, ticket = NULL, ticket_day = NULL,"
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL, accepted_at = NULL, accepted_by = NULL,"
-    " no_show_at = NULL, missing_items = NULL WHERE id = ?1";
+    " no_show_at = NULL, missing_items = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 int visit_request(struct db *db, const char *id, const char *user, const struct visit_ask *ask,
                   int today, struct visit_problems *probs, struct refusal *e)
@@ -261,7 +264,7 @@ done:
 static const char sql_list[] =
     "SELECT id FROM cases"
     " WHERE status = 'visit' AND visit_date = ?1"
-    " ORDER BY visit_slot <> '上午', submitted_at, id LIMIT ?2";
+    " ORDER BY visit_slot <> '上午', queue_seq, id LIMIT ?2";
 
 static int visit_add_str(cJSON *o, const char *key, const char *s)
 {
