@@ -48,15 +48,22 @@ export function visitsCard(open) {
     ui.note, ui.list);
 }
 
+// Answers may come back out of order (the page's first load, then a tap
+// on 后一天): only the latest asked for is drawn, so the list always
+// belongs to the date on show.
+let asked = 0;
+
 export async function refreshVisits() {
   if (!ui.list) return;
+  const mine = ++asked;
   let l;
   try {
     l = (await api('/api/v1/staff/visits?date=' + enc(ui.date.value || dayFrom(0)))).body;
   } catch (err) {
-    ui.note.textContent = errorText(err);
+    if (mine === asked) ui.note.textContent = errorText(err);
     return;
   }
+  if (mine !== asked) return;
   ui.count.textContent = `（${l.visits.length} 件）`;
   ui.note.textContent = l.visits.length ? '' : '这一天没有预约上门的办件。';
   ui.list.replaceChildren(...l.visits.map((v) => {
