@@ -89,7 +89,7 @@ export function visitFact(v) {
 export function visitActions(v, button, move, box, say) {
   return [
     button('已上门办理', () => move('visit', { result: 'handled' }).then((m) => {
-      if (m) say(`已在居民家中受理，由 ${m.accepted_by || '您'} 负责`);
+      if (m) say(`已在居民家中受理，由 ${m.owner || m.accepted_by || '您'} 负责`);
       refreshVisits();
     }), 'btn btn-primary'),
     button('不在家（改期）', () => notHomeForm(v, box, move, say)),
