@@ -42,6 +42,12 @@ int case_view_add_missing(cJSON *root, const struct case_state *cs);
  * the date it was taken up on. Returns 0 or -1. */
 int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff);
 
+/* Adds "visit" to root: for the public case, {"date","slot"} while the
+ * case waits for a home visit (status visit), else null — never where or
+ * whom; for staff, once one was asked for, also "address" and "phone"
+ * (kept after the visit as where it was done, until retention). 0 or -1. */
+int case_view_add_visit(cJSON *root, const struct case_state *cs, bool staff);
+
 /* Adds "values" {KEY: value} (the effective accepted answers) and
  * "checklist" {ITEM_ID: true} (ticked items that apply) to root, in the
  * shape of GET /api/v1/cases/{id}; cn_id values masked to their last 4

@@ -14,6 +14,7 @@
 #include "api_report.h"
 #include "api_stats.h"
 #include "api_staff.h"
+#include "api_visit.h"
 #include "assets.h"
 #include "api_auth.h"
 #include "catalog.h"
@@ -260,6 +261,9 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/notifications/{}/done", api_notify_done, HTTP_STAFF, true},
     {"GET", "/api/v1/staff/followups", api_followup_list, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/followups/{}", api_followup_record, HTTP_STAFF, true},
+    /* the B post at the door (api_visit.c) */
+    {"GET", "/api/v1/staff/visits", api_visit_list, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/cases/{}/visit", api_visit_result, HTTP_STAFF, true},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},

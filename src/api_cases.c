@@ -19,6 +19,7 @@
 #include "render.h"
 #include "reply.h"
 #include "throttle.h"
+#include "visit.h"
 #include "window.h"
 #include "window_view.h"
 
@@ -395,14 +396,88 @@ enum MHD_Result api_case_incomplete(struct http_request *req)
     return api_case_answers(req, true);
 }
 
+/* The 422 of a visit request at fault: every member's problem at once,
+ * in the shape of a step's (fields, field_codes), so the page puts each
+ * message next to its input. */
+static cJSON *api_cases_visit_doc(const struct refusal *e, const struct visit_problems *p)
+{
+    cJSON *doc = reply_error_doc(e->code, e->message), *fields, *codes;
+    size_t i;
+
+    if (!doc || !(fields = cJSON_AddObjectToObject(doc, "fields")) ||
+        !(codes = cJSON_AddObjectToObject(doc, "field_codes")))
+        goto fail;
+    for (i = 0; i < p->n; i++)
+        if (!cJSON_AddStringToObject(fields, p->v[i].member, p->v[i].message) ||
+            !cJSON_AddStringToObject(codes, p->v[i].member, p->v[i].code))
+            goto fail;
+    return doc;
+fail:
+    cJSON_Delete(doc);
+    return NULL;
+}
+
+static const char *api_cases_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A submit whose body asks for a home visit instead of a ticket. */
+static enum MHD_Result api_case_submit_visit(struct http_request *req, struct db *db,
+                                             const cJSON *jv)
+{
+    static const char ok[] = "{\"status\":\"visit\"}";
+    struct visit_problems probs;
+    struct visit_ask ask;
+    struct refusal e;
+    char *json;
+    int r;
+
+    if (!cJSON_IsObject(jv))
+        return reply_bad_request(req, "visit 应是 JSON 对象：{\"date\",\"slot\",\"address\",\"phone\"}");
+    ask.date = api_cases_str(jv, "date");
+    ask.slot = api_cases_str(jv, "slot");
+    ask.address = api_cases_str(jv, "address");
+    ask.phone = api_cases_str(jv, "phone");
+    r = visit_request(db, req->params[0], api_cases_actor(req), &ask, clock_today(), &probs, &e);
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0 && probs.n > 0 && strcmp(e.code, "validation_failed") == 0)
+        return reply_doc_take(req, reply_refusal_status(&e), api_cases_visit_doc(&e, &probs),
+                              REPLY_PUBLIC);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    if (!(json = strdup(ok)))
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
 enum MHD_Result api_case_submit(struct http_request *req)
 {
     struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
+    const cJSON *jv;
+    cJSON *body = NULL;
     char *ticket = NULL;
-    int r = db ? window_submit(db, req->params[0], api_cases_actor(req), &ticket, &e) : -1;
+    int r;
 
+    if (!db)
+        return reply_internal(req);
+    /* no body (or one without "visit"): a ticket, as before visits */
+    if (req->body.len > 0) {
+        if (!(body = reply_json_body(req, &ret)))
+            return ret;
+        if ((jv = cJSON_GetObjectItemCaseSensitive(body, "visit")) && !cJSON_IsNull(jv)) {
+            ret = api_case_submit_visit(req, db, jv);
+            cJSON_Delete(body);
+            return ret;
+        }
+        cJSON_Delete(body);
+    }
+    r = window_submit(db, req->params[0], api_cases_actor(req), &ticket, &e);
     if (r < 0)
         return reply_internal(req);
     if (r > 0)

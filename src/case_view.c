@@ -122,6 +122,25 @@ int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff)
     return 0;
 }
 
+int case_view_add_visit(cJSON *root, const struct case_state *cs, bool staff)
+{
+    const struct case_relay *r = &cs->r;
+    cJSON *o;
+
+    if (!r->visit_date[0] || (!staff && strcmp(cs->status, "visit") != 0))
+        return cJSON_AddNullToObject(root, "visit") ? 0 : -1;
+    if (!(o = cJSON_AddObjectToObject(root, "visit")) ||
+        !cJSON_AddStringToObject(o, "date", r->visit_date) ||
+        !cJSON_AddStringToObject(o, "slot", r->visit_slot))
+        return -1;
+    if (staff && (!(r->visit_address ? cJSON_AddStringToObject(o, "address", r->visit_address)
+                                     : cJSON_AddNullToObject(o, "address")) ||
+                  !(r->visit_phone ? cJSON_AddStringToObject(o, "phone", r->visit_phone)
+                                   : cJSON_AddNullToObject(o, "phone"))))
+        return -1;
+    return 0;
+}
+
 int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_ids)
 {
     const struct procedure *p = cs->model;
@@ -198,7 +217,8 @@ char *case_view_json(const struct case_state *cs)
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
-        case_view_add_missing(root, cs) != 0 || case_view_add_chain(root, cs) != 0 ||
+        case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||
+        case_view_add_chain(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

@@ -643,6 +643,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= case_view_add_missing(root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
     rc |= case_view_add_invite(root, cs, true);
+    rc |= case_view_add_visit(root, cs, true);
     rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
     rc |= window_view_add_meta(root, p);
     /* the public case's answers, unmasked: the one place ID numbers show in full */

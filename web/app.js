@@ -7,7 +7,7 @@
 //   #/p/ID             a procedure         #/p/ID/print the one-time notice
 //   #/triage[/Q[/end/N]]                   the clarification questions
 //   #/office/ID        an office of _directory.md (a procedure's link to it)
-//   #/case/ID/(conditions|unmet|step/N|review|done|slip|returned|closed)  the walkthrough
+//   #/case/ID/(conditions|unmet|step/N|review|visit|done|slip|returned|closed)  the walkthrough
 //   #/case/ID          a case opened again by its code (read from the server)
 //   #/code             我有凭条: scan the slip's code, or a ticket and last four
 //

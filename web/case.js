@@ -12,6 +12,7 @@ import {
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK,
 } from './core.js';
 import { caseLinkBox, onlineScreen } from './online.js';
+import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
 import {
@@ -23,6 +24,8 @@ const enc = encodeURIComponent;
 const caseHash = (c, view) => '#/case/' + c.id + '/' + view;
 // a web case handed in: no ticket, online pre-review (online.js)
 const online = c => c.status === 'prereview' || c.status === 'invited';
+// waiting for the B post at home: no ticket either (visit.js)
+const atHome = c => c.status === 'visit';
 // from home, the link to keep on every screen of the walk (online.js)
 const linkBox = c => (KIOSK ? null : caseLinkBox(c));
 
@@ -121,6 +124,7 @@ async function refreshCase(c) {
   c.returnedReason = body.returned_reason || null;
   c.returnedItems = body.returned_items || null;
   c.invite = body.invite || null;
+  c.visit = body.visit || null;
 }
 
 function errText(msg, code, label) {
@@ -144,7 +148,7 @@ async function caseProblem(c, err) {
   if (err.status === 404 && err.code === 'unknown_case') { caseGone(); return true; }
   if (err.status === 409) {
     try { await refreshCase(c); } catch { return false; }
-    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket || online(c) ? 'done' : 'review'), { replace: true }); return true; }
+    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket || online(c) || atHome(c) ? 'done' : 'review'), { replace: true }); return true; }
     if (!c.conditionsConfirmed && c.nConditions > 0) { go(caseHash(c, 'conditions'), { replace: true }); return true; }
     const next = firstUndone(c);
     go(caseHash(c, next === 'review' ? 'review' : 'step/' + next), { replace: true });
@@ -189,12 +193,12 @@ export async function caseScreen(id, view, n) {
   const submitted = c.status !== 'open' && c.status !== 'returned';
   // once the window has it (or it ended), the ticket screen no longer fits;
   // a web case in pre-review or invited has its own (online.js) instead
-  const closed = submitted && c.status !== 'waiting' && !online(c);
+  const closed = submitted && c.status !== 'waiting' && !online(c) && !atHome(c);
   if (closed !== (view === 'closed')) {
     go(caseHash(c, closed ? 'closed' : submitted ? 'done' : 'review'), { replace: true });
     return;
   }
-  if (submitted && view !== 'done' && (view !== 'slip' || online(c)) && view !== 'closed' && view !== 'missing') { go(caseHash(c, 'done'), { replace: true }); return; }
+  if (submitted && view !== 'done' && (view !== 'slip' || online(c) || atHome(c)) && view !== 'closed' && view !== 'missing') { go(caseHash(c, 'done'), { replace: true }); return; }
   if (!submitted && (view === 'done' || view === 'slip')) { go(caseHash(c, 'review'), { replace: true }); return; }
   if (c.stopped && view !== 'unmet') { go(caseHash(c, 'unmet'), { replace: true }); return; }
   if (view !== 'conditions' && view !== 'unmet' && !c.conditionsConfirmed) {
@@ -206,7 +210,9 @@ export async function caseScreen(id, view, n) {
     case 'unmet': return unmetScreen(c);
     case 'step': return stepScreen(c, n);
     case 'review': return reviewScreen(c);
-    case 'done': return online(c) ? onlineScreen(c, procKicker(c), bringList(c)) : doneScreen(c);
+    case 'done': return online(c) ? onlineScreen(c, procKicker(c), bringList(c))
+      : atHome(c) ? visitDoneScreen(c, procKicker(c)) : doneScreen(c);
+    case 'visit': return visitScreen(c, visitKit);
     case 'returned': return returnedScreen(c);
     case 'closed': return closedScreen(c);
     case 'slip': return printPreview('/print/cases/' + c.id, t('printPreviewSlip'));
@@ -251,12 +257,12 @@ export async function resumeCase(id) {
     ticket: body.ticket, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
-    invite: body.invite || null,
+    invite: body.invite || null, visit: body.visit || null,
     stage: body.stage || null, due: body.due || null, rejectedReason: body.rejected_reason || null,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
-  else if (online(c)) view = 'done';
+  else if (online(c) || atHome(c)) view = 'done';
   else if (c.status === 'open') {
     const next = firstUndone(c);
     view = !c.conditionsConfirmed ? 'conditions' : next === 'review' ? 'review' : 'step/' + next;
@@ -799,9 +805,15 @@ function reviewScreen(c) {
     el('div', { class: 'actions actions-sticky' },
       last !== undefined ? button(t('prev'), () => go(caseHash(c, 'step/' + last)), 'btn') : null,
       submitBtn),
+    visitOffer(c, caseHash),
     linkBox(c),
   ]);
 }
+
+// what the visit's form (visit.js) borrows of this module's screens
+const visitKit = {
+  caseHash, kicker: procKicker, summary: entries => errorSummary(entries), focusSummary, alertBox, caseProblem,
+};
 
 // ---- the ticket ----
 

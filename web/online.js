@@ -39,7 +39,7 @@ export function caseLinkBox(c) {
 }
 
 // 2026-12-08 as the resident reads it, with the weekday.
-function dateWords(ymd) {
+export function dateWords(ymd) {
   const [y, m, d] = ymd.split('-').map(Number);
   const date = new Date(y, m - 1, d);
   return date.toLocaleDateString(getLang() === 'en' ? 'en-GB' : 'zh-CN',

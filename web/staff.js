@@ -17,6 +17,7 @@ import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
+import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -130,6 +131,9 @@ async function start() {
   document.getElementById('session').replaceChildren(sessionBadge());
   build(main);
   loadProcedures();
+  // the B post's phone opens /staff#visits: the day's visits and the case only
+  document.body.classList.toggle('visit-mode', location.hash === '#visits');
+  refreshVisits();
   await refreshQueue();
   pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshQueue(); });
@@ -228,7 +232,8 @@ function build(main) {
   main.replaceChildren(el('h1', { class: 'sr-only' }, '综合窗口'),
     el('div', { class: 'staff-layout' },
       el('div', { class: 'staff-side' },
-        el('div', { class: 'card' }, openForm),
+        el('div', { class: 'card', id: 'open-card' }, openForm),
+        visitsCard((id) => openByKey(id)),
         el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
           windowRow,
@@ -423,6 +428,7 @@ function facts(v) {
     v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
     v.no_show_at ? ['未到', `叫号未到，${time(v.no_show_at, true)}`] : null,
     v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${v.invite.by}，${time(v.invite.at, true)}）`] : null,
+    visitFact(v),
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
   return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));
@@ -458,6 +464,9 @@ function actions(v, box) {
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+  } else if (v.status === 'visit') {
+    // the B post at the home: the steps below are checked there, then
+    list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
   }

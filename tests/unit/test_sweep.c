@@ -263,6 +263,44 @@ Test(sweep, abandoned_cases_are_erased_after_retention_too)
     assert_erased(id);
 }
 
+/* A home visit's address and phone (visit.h) are personal: erased with
+ * the case, whether the visit was done (then completed) or never happened
+ * (the request goes stale, is abandoned, and is erased in its turn). The
+ * day and half-day, not personal, stay for the figures. */
+Test(sweep, retention_erases_the_address_and_phone_of_a_visit)
+{
+    char done[CASE_ID_LEN + 1], asked[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+
+    completed_case(done, t0);
+    casedb_exec(&t, "UPDATE cases SET visit_date = '2026-01-05', visit_slot = '上午',"
+                    " visit_address = '幸福小区 3 栋 501', visit_phone = '13800138000' WHERE id = '%s'",
+                done);
+    casedb_case(&t, "test", asked);
+    casedb_walk(&t, asked, 4);
+    casedb_exec(&t, "UPDATE cases SET status = 'visit', submitted_at = created_at,"
+                    " visit_date = '2026-01-06', visit_slot = '下午',"
+                    " visit_address = '和平里 2 号', visit_phone = '0535-6221234' WHERE id = '%s'", asked);
+    casedb_at(&t, asked, t0);
+    r = run(t0 + 30 * DAY + 1, 30);
+    cr_assert_eq(r.abandoned, 1);
+    cr_assert_eq(r.erased, 1);
+    assert_erased(done);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(visit_address, visit_phone, 'none') FROM cases"
+                                        " WHERE id = '%s'", done), "none");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT visit_date || ' ' || visit_slot FROM cases"
+                                        " WHERE id = '%s'", done), "2026-01-05 上午");
+    /* abandoned when the retention period passed untouched, erased a period later */
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", asked), "abandoned");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT visit_address FROM cases WHERE id = '%s'", asked),
+                     "和平里 2 号");
+    cr_assert_eq(run(t0 + 60 * DAY + 2, 30).erased, 1);
+    assert_erased(asked);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(visit_address, visit_phone, 'none') FROM cases"
+                                        " WHERE id = '%s'", asked), "none");
+}
+
 Test(sweep, zero_days_erases_at_the_next_sweep_and_in_the_run_that_abandons)
 {
     char done[CASE_ID_LEN + 1], idle[CASE_ID_LEN + 1], fresh[CASE_ID_LEN + 1];

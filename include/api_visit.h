@@ -1,0 +1,21 @@
+/* api_visit: the B post's routes (上门服务): the day's visits and the
+ * visitor's result. The request for a visit is the submit route's
+ * (api_cases.c); visit.h holds the rules. Both routes are HTTP_STAFF in
+ * api.c's table. */
+#ifndef SPK_API_VISIT_H
+#define SPK_API_VISIT_H
+
+#include "http.h"
+
+/* GET /api/v1/staff/visits?date=YYYY-MM-DD (default: today, local):
+ * visit_list_json, no-store; 422 visit_bad_date for a date that is not
+ * one. */
+enum MHD_Result api_visit_list(struct http_request *req);
+
+/* POST /api/v1/staff/cases/{id-or-ticket}/visit {"result":"handled" |
+ * "not_home","date"}: visit_result by req->user, with the calendar of the
+ * catalog held for the call and today; 200 with the staff case view, 404,
+ * 409 not_visit, 422 (bad_result, or the date's problem). */
+enum MHD_Result api_visit_result(struct http_request *req);
+
+#endif

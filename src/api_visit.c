@@ -1,0 +1,90 @@
+/* api_visit: HTTP for visit.c: the B post's list of a day and the result
+ * of a visit. A result answers with the whole staff case view, as the
+ * window's moves do, so the phone redraws from one answer. */
+#include "api_visit.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "clock.h"
+#include "db.h"
+#include "reply.h"
+#include "validate.h"
+#include "visit.h"
+#include "window.h"
+#include "window_view.h"
+
+enum MHD_Result api_visit_list(struct http_request *req)
+{
+    const char *q = http_query(req, "date");
+    char day[CLOCK_DAY_LEN], *json;
+    struct db *db = db_thread();
+    int ymd;
+
+    if (!db)
+        return reply_internal(req);
+    if (q && *q) {
+        if (strlen(q) != 10 || validate_date(q, 10, &ymd) != 0)
+            return http_reply_error(req, 422, "visit_bad_date",
+                                    "日期请写成 年-月-日，如 2026-12-08，并且是真实的日期");
+        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)ymd / 10000 % 10000,
+                 (unsigned)ymd / 100 % 100, (unsigned)ymd % 100);
+    } else {
+        clock_today_text(day);
+    }
+    if (visit_list_json(db, day, &json) != 0)
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_visit_result(struct http_request *req)
+{
+    static const struct refusal bad_result = {
+        REFUSAL_INVALID, "bad_result", "请选择结果：已上门办理（handled）或不在家改期（not_home）"};
+    char id[CASE_ID_LEN + 1], *json = NULL;
+    const cJSON *jr, *jd;
+    struct catalog *c = NULL;
+    struct refusal e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = NULL;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    if ((r = window_resolve(db, req->params[0], id, &e)) != 0)
+        return r < 0 ? reply_internal(req) : reply_refusal(req, &e);
+    if (!(body = reply_json_body(req, &ret)))
+        return ret;
+    jr = cJSON_GetObjectItemCaseSensitive(body, "result");
+    jd = cJSON_GetObjectItemCaseSensitive(body, "date");
+    if (!cJSON_IsString(jr) ||
+        (strcmp(jr->valuestring, "handled") != 0 && strcmp(jr->valuestring, "not_home") != 0)) {
+        ret = reply_refusal(req, &bad_result);
+        goto out;
+    }
+    if (!(c = catalog_acquire())) {
+        ret = reply_internal(req);
+        goto out;
+    }
+    /* the calendar is the catalog's: held until the move is done */
+    r = visit_result(db, id, req->user,
+                     strcmp(jr->valuestring, "handled") == 0 ? VISIT_HANDLED : VISIT_NOT_HOME,
+                     cJSON_IsString(jd) ? jd->valuestring : NULL, catalog_calendar(c),
+                     clock_today(), &e);
+    catalog_release(c);
+    if (r == 0)
+        r = window_view_case_json(db, id, &json, &e);
+    if (r < 0)
+        ret = reply_internal(req);
+    else if (r > 0)
+        ret = reply_refusal(req, &e);
+    else
+        ret = reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+out:
+    cJSON_Delete(body);
+    return ret;
+}

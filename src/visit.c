@@ -1,0 +1,337 @@
+/* visit: the B post at the door. A request for a home visit is a hand-in
+ * without a ticket (the case waits in status visit, in no queue); the
+ * visitor's result either accepts the case at the home through relay.h or
+ * moves the visit to another day. Address and phone are personal: they
+ * go only into the visit columns (erased with the case by sweep.c), never
+ * into an event. */
+#include "visit.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "relay.h"
+#include "text.h"
+#include "utf8.h"
+#include "validate.h"
+
+static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted",
+                                           "这件事已经提交过了，不需要再提交"};
+static const struct refusal err_not_finished = {REFUSAL_CONFLICT, "not_finished",
+                                                "还有步骤没有完成，请先完成所有步骤"};
+static const struct refusal err_not_offered = {
+    REFUSAL_INVALID, "visit_not_offered", "这个事项不提供上门办理，请到大厅取号办理"};
+static const struct refusal err_invalid = {REFUSAL_INVALID, "validation_failed",
+                                           "上门办理的信息有误，请按提示修改"};
+static const struct refusal err_not_visit = {
+    REFUSAL_CONFLICT, "not_visit", "这件办件不在等待上门中（可能已被同事办理），请刷新后再看"};
+static const struct refusal err_erased = {
+    REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除，请居民重新办理"};
+
+static const char slot_am[] = "上午";
+static const char slot_pm[] = "下午";
+
+/* ---- checks (pure) ----------------------------------------------------------- */
+
+static int visit_problem_set(struct visit_problem *p, const char *member, const char *code,
+                             const char *message)
+{
+    p->member = member;
+    p->code = code;
+    p->message = message;
+    return 1;
+}
+
+int visit_check_date(const char *date, int today, char out[11], struct visit_problem *p)
+{
+    size_t n = date ? strlen(date) : 0;
+    const char *t = date && utf8_valid(date, n) ? utf8_trim(date, &n) : NULL;
+    int ymd, last = today, i;
+
+    if (!t || n == 0)
+        return visit_problem_set(p, "date", "visit_date_required", "请选择上门的日期");
+    if (validate_date(t, n, &ymd) != 0)
+        return visit_problem_set(p, "date", "visit_bad_date",
+                                 "上门日期请写成 年-月-日，如 2026-12-08，并且是真实的日期");
+    if (ymd < today)
+        return visit_problem_set(p, "date", "visit_date_past", "上门日期不能早于今天，请重新选择");
+    for (i = 0; i < VISIT_DAYS_MAX && last; i++)
+        last = workdays_next_day(last);
+    if (!last || ymd > last)
+        return visit_problem_set(p, "date", "visit_date_too_far",
+                                 "上门日期最多约在 30 天以内，请重新选择");
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)ymd / 10000 % 10000, (unsigned)ymd / 100 % 100,
+             (unsigned)ymd % 100);
+    return 0;
+}
+
+_Static_assert(VISIT_DAYS_MAX == 30, "the date's message says 30 天");
+_Static_assert(VISIT_ADDRESS_MAX == 200, "the address's message says 200 个字");
+
+/* The address: trimmed, of the text policy, 1..VISIT_ADDRESS_MAX
+ * characters, into out. 0, or 1 with *p. */
+static int visit_check_address(const char *s, char out[VISIT_ADDRESS_MAX * 4 + 1],
+                               struct visit_problem *p)
+{
+    size_t n = s ? strlen(s) : 0;
+    const char *t;
+
+    if (s && !utf8_valid(s, n))
+        return visit_problem_set(p, "address", "visit_bad_text", "地址里有无法显示的字符，请重新输入");
+    t = s ? utf8_trim(s, &n) : NULL;
+    if (!t || n == 0)
+        return visit_problem_set(p, "address", "visit_address_required",
+                                 "请写上门的地址，如 某某小区 3 栋 2 单元 501");
+    if (utf8_count(t, n) > VISIT_ADDRESS_MAX || n > VISIT_ADDRESS_MAX * 4)
+        return visit_problem_set(p, "address", "visit_address_too_long",
+                                 "地址最多 200 个字，请精简一些");
+    if (text_check(t, n) != 0)
+        return visit_problem_set(p, "address", "visit_bad_text", "地址里有无法显示的字符，请重新输入");
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return 0;
+}
+
+int visit_check(const struct visit_ask *ask, int today, struct visit_checked *out,
+                struct visit_problems *probs)
+{
+    probs->n = 0;
+    memset(out, 0, sizeof *out);
+    probs->n += (size_t)visit_check_date(ask->date, today, out->date, &probs->v[probs->n]);
+    if (ask->slot && strcmp(ask->slot, slot_am) == 0)
+        out->slot = slot_am;
+    else if (ask->slot && strcmp(ask->slot, slot_pm) == 0)
+        out->slot = slot_pm;
+    else
+        probs->n += (size_t)visit_problem_set(&probs->v[probs->n], "slot", "visit_bad_slot",
+                                              "请选择上午或下午");
+    probs->n += (size_t)visit_check_address(ask->address, out->address, &probs->v[probs->n]);
+    /* the same judgment as a phone field of a form (validate.h) */
+    if (!ask->phone || validate_phone(ask->phone, strlen(ask->phone), out->phone) != 0)
+        probs->n += (size_t)visit_problem_set(
+            &probs->v[probs->n], "phone", "visit_bad_phone",
+            "请填写能联系到的手机号（11 位）或固定电话（区号-号码，如 0535-6221234）");
+    return probs->n ? 1 : 0;
+}
+
+/* ---- moves ----------------------------------------------------------------- */
+
+static int visit_refuse(struct db *db, struct refusal *e, const struct refusal *why)
+{
+    *e = *why;
+    db_rollback(db);
+    return 1;
+}
+
+/* A request starts a new hand-in: what a return said is history (the
+ * events keep it), no ticket (a visit is in no queue), nothing of an
+ * earlier acceptance shown while it waits; a turn (queue_seq, as a web
+ * case's in pre-review) orders the day's list by when it was asked for,
+ * which submitted_at, to the second, cannot. */
+static const char sql_request[] =
+    "UPDATE cases SET status = 'visit', submitted_at = ?2, visit_date = ?3, visit_slot = ?4,"
+    " visit_address = ?5, visit_phone = ?6, ticket = NULL, ticket_day = NULL,"
+    " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
+    " calls = 0, called_at = NULL, called_by = NULL, accepted_at = NULL, accepted_by = NULL,"
+    " no_show_at = NULL, missing_items = NULL,"
+    " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
+
+int visit_request(struct db *db, const char *id, const char *user, const struct visit_ask *ask,
+                  int today, struct visit_problems *probs, struct refusal *e)
+{
+    struct visit_checked v;
+    struct case_state cs;
+    char now[CLOCK_UTC_LEN], detail[32];
+    sqlite3_stmt *st;
+    int rc, bad, b = SQLITE_OK;
+
+    bad = visit_check(ask, today, &v, probs);
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    /* what the case is comes before what the request says: a resident
+     * asking for an item that has no visits needs no advice on the phone */
+    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0) {
+        rc = visit_refuse(db, e, &err_already);
+        goto done;
+    }
+    if (!cs.conditions_confirmed || cs.step < cs.model->n_steps) {
+        rc = visit_refuse(db, e, &err_not_finished);
+        goto done;
+    }
+    if (!cs.model->visit) {
+        rc = visit_refuse(db, e, &err_not_offered);
+        goto done;
+    }
+    if (bad) {
+        rc = visit_refuse(db, e, &err_invalid);
+        goto done;
+    }
+    probs->n = 0;
+    rc = -1;
+    clock_utc_now(now);
+    snprintf(detail, sizeof detail, "%s %s", v.date, v.slot);
+    if (!(st = db_stmt(db, sql_request)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, v.date, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, v.slot, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, v.address, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, v.phone, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, cs.id, "visit_requested", cs.channel, user, -1, detail) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+static const char sql_move[] = "UPDATE cases SET visit_date = ?2 WHERE id = ?1";
+
+/* not_home inside the open transaction: the new date and the event. 0 or -1. */
+static int visit_move_locked(struct db *db, const struct case_state *cs, const char *user,
+                             const char *date)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_move);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+    /* the detail is the new day: a date is not personal, the address is */
+    if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "not_home", "visit", user, -1, date) != 0)
+        return -1;
+    return 0;
+}
+
+int visit_result(struct db *db, const char *id, const char *user, enum visit_result result,
+                 const char *date, const struct workdays *cal, int today, struct refusal *e)
+{
+    struct visit_problem p;
+    struct case_state cs;
+    char day[11];
+    int rc;
+
+    memset(&cs, 0, sizeof cs);
+    if (result == VISIT_NOT_HOME && visit_check_date(date, today, day, &p) != 0) {
+        e->kind = REFUSAL_INVALID;
+        e->code = p.code;
+        e->message = p.message;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "visit") != 0) {
+        rc = visit_refuse(db, e, &err_not_visit);
+        goto done;
+    }
+    if (cs.erased) {
+        rc = visit_refuse(db, e, &err_erased);
+        goto done;
+    }
+    rc = -1;
+    if (result == VISIT_HANDLED) {
+        /* accepted at the home: the chain begins and the visitor owns it */
+        if (relay_accept_locked(db, &cs, user, "visit", "visit", cal, today) != 0 ||
+            cases_event_add(db, cs.id, "visited", "visit", user, -1, NULL) != 0)
+            goto rollback;
+    } else if (visit_move_locked(db, &cs, user, day) != 0) {
+        goto rollback;
+    }
+    if (db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* ---- the B post's list --------------------------------------------------------- */
+
+/* 上午 before 下午, then in the order they were asked for */
+static const char sql_list[] =
+    "SELECT id FROM cases"
+    " WHERE status = 'visit' AND visit_date = ?1"
+    " ORDER BY visit_slot <> '上午', queue_seq, id LIMIT ?2";
+
+static int visit_add_str(cJSON *o, const char *key, const char *s)
+{
+    return (s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
+}
+
+/* One row of the list: the item's title from the version the case pinned. */
+static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char *date)
+{
+    struct case_state cs;
+    struct refusal e;
+    cJSON *o;
+    int r, rc = 0;
+
+    r = cases_load(db, id, &cs, &e);
+    if (r > 0) {
+        cases_state_free(&cs);
+        return 0;
+    }
+    if (r < 0 || !(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cases_state_free(&cs);
+        return -1;
+    }
+    rc |= visit_add_str(o, "id", cs.id);
+    rc |= visit_add_str(o, "procedure", cs.procedure);
+    rc |= visit_add_str(o, "title", cs.model->title);
+    rc |= visit_add_str(o, "date", date);
+    rc |= visit_add_str(o, "slot", cs.r.visit_slot);
+    rc |= visit_add_str(o, "address", cs.r.visit_address);
+    rc |= visit_add_str(o, "phone", cs.r.visit_phone);
+    cases_state_free(&cs);
+    return rc;
+}
+
+int visit_list_json(struct db *db, const char *date, char **out)
+{
+    char ids[VISIT_LIST_MAX][CASE_ID_LEN + 1];
+    cJSON *root = NULL, *arr;
+    sqlite3_stmt *st;
+    size_t n = 0, i;
+    int r = SQLITE_DONE, b = SQLITE_OK, rc = -1;
+
+    *out = NULL;
+    if (db_read_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_list)))
+        goto end;
+    b |= sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, VISIT_LIST_MAX);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW && n < VISIT_LIST_MAX)
+        snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (b != SQLITE_OK || (r != SQLITE_DONE && r != SQLITE_ROW))
+        goto end;
+    if (!(root = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(root, "visits")))
+        goto end;
+    for (i = 0; i < n; i++)
+        if (visit_list_add(db, arr, ids[i], date) != 0)
+            goto end;
+    if ((*out = cJSON_PrintUnformatted(root)))
+        rc = 0;
+end:
+    cJSON_Delete(root);
+    if (db_read_end(db) != 0 && rc == 0) {
+        free(*out);
+        *out = NULL;
+        rc = -1;
+    }
+    return rc;
+}

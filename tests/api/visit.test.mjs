@@ -1,0 +1,268 @@
+// The B post at the door (上门服务, #10.4): a resident of a `visit: yes`
+// item asks for a home visit instead of a ticket; the B post's list of the
+// day shows it; "not at home" moves it to another day; "handled" accepts
+// it at the home with the visitor as its owner and the chain's first
+// stage due. Every refusal, the race of two visitors, and what the public
+// case shows (the day and half-day, never where or whom).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  addUser, assertError, authHeaders, login, makeTmp, request, startDaemon, stopChecked, writeTree,
+} from './helpers.mjs';
+
+const TZ = 'Asia/Shanghai';
+
+const front = (extra) => `---\nversion: 2026-01-01\nlocation: 一楼综合窗口\n${extra}---\n`;
+const body = (title) => `# ${title}
+
+${title}的简介。
+
+## 办理条件
+- 本社区常住居民
+
+## 办理流程
+社区受理后报街道审核。
+
+\`\`\`chain
+accept | 社区受理 | window | 1
+street | 街道审核 | civil  | 10
+\`\`\`
+
+## 第一步：材料和信息
+- [ ] 身份证
+
+\`\`\`form
+name | 姓名 | text | required max=20
+\`\`\`
+`;
+
+const TREE = {
+  '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n- civil 民政专干\n',
+  'hall/README.md': '# 大厅\n\n大厅事项。\n',
+  'hall/homecare.md': front('visit: yes\n') + body('居家养老服务补贴'),
+  'hall/plain.md': front('') + body('普通事项'),
+};
+
+// A local date in the daemon's time zone, days from today, as YYYY-MM-DD.
+function day(offset = 0) {
+  const d = new Date(Date.now() + offset * 86400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(d);
+}
+
+// The first working day after ymd (weekends rest; the tree has no calendar).
+function nextWorkday(ymd) {
+  const d = new Date(`${ymd}T12:00:00Z`);
+  do d.setUTCDate(d.getUTCDate() + 1); while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+  return d.toISOString().slice(0, 10);
+}
+
+const h = {};
+before(async () => {
+  h.tmp = makeTmp();
+  const db = path.join(h.tmp, 'x.db');
+  h.daemon = await startDaemon({ tree: writeTree(path.join(h.tmp, 'tree'), TREE), db, env: { TZ } });
+  addUser(db, 'zhao', 'staff', 'zhao-password-1');
+  addUser(db, 'qian', 'staff', 'qian-password-2');
+  h.zhao = await login(h.daemon.url, 'zhao', 'zhao-password-1');
+  h.qian = await login(h.daemon.url, 'qian', 'qian-password-2');
+});
+after(() => stopChecked(h.daemon, h.tmp));
+
+const url = (p) => `${h.daemon.url}${p}`;
+const post = (p, b, headers = {}) => request(url(p), {
+  method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+  body: b === undefined ? undefined : JSON.stringify(b),
+});
+const spost = (p, b, s = h.zhao) => request(url(p), { method: 'POST', headers: authHeaders(s), body: JSON.stringify(b) });
+const sget = (p, s = h.zhao) => request(url(p), { headers: { Cookie: s.cookie } });
+
+// A case of procedure walked to its last step; headers: a staffer's, to fill it in at the window.
+async function walked(procedure, { channel = 'kiosk', headers = {} } = {}) {
+  const c = await post('/api/v1/cases', { procedure, channel }, headers);
+  assert.equal(c.status, 201, c.text);
+  const id = c.body.id;
+  assert.equal((await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] }, headers)).status, 200);
+  const s = await post(`/api/v1/cases/${id}/steps/0`, { checklist: { "s0-0": true }, fields: { name: '王秀英' } }, headers);
+  assert.equal(s.status, 200, s.text);
+  return id;
+}
+
+const ASK = () => ({ date: day(1), slot: '上午', address: '幸福小区 3 栋 2 单元 501', phone: '138 0013 8000' });
+const ask = (id, visit, headers) => post(`/api/v1/cases/${id}/submit`, { visit }, headers);
+
+describe('asking for a visit', () => {
+  it('a visit item: 200 {"status":"visit"}, no ticket; the public case shows the day and half-day only', async () => {
+    const id = await walked('homecare');
+    const r = await ask(id, ASK());
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { status: 'visit' });
+    assert.match(r.headers.get('cache-control') ?? '', /no-store/);
+    const c = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.equal(c.status, 'visit');
+    assert.equal(c.ticket, null);
+    assert.deepEqual(c.visit, { date: day(1), slot: '上午' });
+    const text = JSON.stringify(c);
+    assert.doesNotMatch(text, /幸福小区|13800138000/);
+    // in no queue, and a second hand-in is refused
+    const q = (await sget('/api/v1/staff/queue')).body;
+    assert.ok(!JSON.stringify(q).includes(id));
+    assertError(await post(`/api/v1/cases/${id}/submit`), 409, 'already_submitted');
+    assertError(await ask(id, ASK()), 409, 'already_submitted');
+    // the event says that a visit was asked for, not where or whom
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    const ev = v.events.find((e) => e.what === 'visit_requested');
+    assert.ok(ev, JSON.stringify(v.events));
+    assert.doesNotMatch(JSON.stringify(v.events), /幸福小区|13800138000/);
+    assert.deepEqual(v.visit, { date: day(1), slot: '上午', address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
+  });
+
+  it('every problem at once, each with its code and a Chinese message; nothing changes', async () => {
+    const id = await walked('homecare');
+    const r = await ask(id, { date: '2026-02-30', slot: '中午', address: '   ', phone: '12345' });
+    assertError(r, 422, 'validation_failed');
+    assert.deepEqual(r.body.field_codes, {
+      date: 'visit_bad_date', slot: 'visit_bad_slot', address: 'visit_address_required', phone: 'visit_bad_phone',
+    });
+    for (const k of ['date', 'slot', 'address', 'phone']) assert.match(r.body.fields[k], /[\u4e00-\u9fff]/);
+    const cases = [
+      [{ date: day(-1) }, 'date', 'visit_date_past'],
+      [{ date: day(31) }, 'date', 'visit_date_too_far'],
+      [{ date: undefined }, 'date', 'visit_date_required'],
+      [{ date: 'tomorrow' }, 'date', 'visit_bad_date'],
+      [{ slot: undefined }, 'slot', 'visit_bad_slot'],
+      [{ address: '地'.repeat(201) }, 'address', 'visit_address_too_long'],
+      [{ address: '幸福小区\u202e105' }, 'address', 'visit_bad_text'],
+      [{ phone: '' }, 'phone', 'visit_bad_phone'],
+      [{ phone: '2345678' }, 'phone', 'visit_bad_phone'],
+    ];
+    for (const [patch, member, code] of cases) {
+      const x = await ask(id, { ...ASK(), ...patch });
+      assertError(x, 422, 'validation_failed', JSON.stringify(patch));
+      assert.deepEqual(x.body.field_codes, { [member]: code }, JSON.stringify(patch));
+    }
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.status, 'open');
+    // the limits themselves pass: today, 30 days ahead, 200 characters, a landline
+    const ok = await ask(id, { ...ASK(), date: day(30), slot: '下午', address: '地'.repeat(200), phone: '0535-6221234' });
+    assert.equal(ok.status, 200, ok.text);
+    const id2 = await walked('homecare');
+    assert.equal((await ask(id2, { ...ASK(), date: day(0) })).status, 200);
+  });
+
+  it('an item without visit: yes is visit_not_offered; a case not finished is 409; a bad shape 400', async () => {
+    const id = await walked('plain');
+    assertError(await ask(id, ASK()), 422, 'visit_not_offered');
+    // a ticket is still what a plain submit gives
+    const t = await post(`/api/v1/cases/${id}/submit`, {});
+    assert.equal(t.status, 200, t.text);
+    assert.equal(t.body.status, 'waiting');
+    const c = await post('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    assertError(await ask(c.body.id, ASK()), 409, 'not_finished');
+    const id3 = await walked('homecare');
+    assertError(await ask(id3, 'tomorrow'), 400, 'bad_request');
+    assertError(await ask('0'.repeat(32), ASK()), 404, 'unknown_case');
+  });
+
+  it('the window may ask on the resident\'s behalf; a web case may ask too', async () => {
+    const id = await walked('homecare', { channel: 'window', headers: authHeaders(h.qian) });
+    const r = await ask(id, ASK(), authHeaders(h.qian));
+    assert.equal(r.status, 200, r.text);
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.events.find((e) => e.what === 'visit_requested').user, 'qian');
+    const w = await walked('homecare', { channel: 'web' });
+    assert.equal((await ask(w, ASK())).status, 200);
+  });
+});
+
+describe('the B post: list, not at home, handled', () => {
+  it('walks request → list → not_home → listed on the new date → handled → accepted, owner the visitor', async () => {
+    const d = day(2);
+    const pm = await walked('homecare');
+    assert.equal((await ask(pm, { ...ASK(), date: d, slot: '下午' })).status, 200);
+    const am1 = await walked('homecare');
+    assert.equal((await ask(am1, { ...ASK(), date: d, address: '和平里 1 号' })).status, 200);
+    const am2 = await walked('homecare');
+    assert.equal((await ask(am2, { ...ASK(), date: d, address: '和平里 2 号', phone: '0535-6221234' })).status, 200);
+
+    const r = await sget(`/api/v1/staff/visits?date=${d}`);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control') ?? '', /no-store/);
+    assert.deepEqual(r.body.visits.map((v) => v.id), [am1, am2, pm], '上午 before 下午, then by when asked');
+    assert.deepEqual(r.body.visits[1], {
+      id: am2, procedure: 'homecare', title: '居家养老服务补贴', date: d, slot: '上午',
+      address: '和平里 2 号', phone: '0535-6221234',
+    });
+    // the default is today
+    const today = (await sget('/api/v1/staff/visits')).body.visits;
+    assert.ok(today.every((v) => v.date === day(0)));
+    assert.ok(!today.some((v) => v.id === am1));
+
+    // nobody at home: moved to a new day, still in visit
+    const later = day(5);
+    const n = await spost(`/api/v1/staff/cases/${am1}/visit`, { result: 'not_home', date: later });
+    assert.equal(n.status, 200, n.text);
+    assert.equal(n.body.status, 'visit');
+    assert.equal(n.body.visit.date, later);
+    assert.ok(n.body.events.some((e) => e.what === 'not_home' && e.user === 'zhao'));
+    assert.deepEqual((await sget(`/api/v1/staff/visits?date=${d}`)).body.visits.map((v) => v.id), [am2, pm]);
+    assert.deepEqual((await sget(`/api/v1/staff/visits?date=${later}`)).body.visits.map((v) => v.id), [am1]);
+    assert.equal((await request(url(`/api/v1/cases/${am1}`))).body.visit.date, later);
+
+    // handled at the home: accepted there and then, the visitor owns it
+    const a = await spost(`/api/v1/staff/cases/${am1}/visit`, { result: 'handled' }, h.qian);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.status, 'accepted');
+    assert.equal(a.body.owner, 'qian');
+    assert.equal(a.body.stage, 0);
+    assert.equal(a.body.stages[0].due, nextWorkday(day(0)));
+    const acc = a.body.events.find((e) => e.what === 'accepted');
+    assert.equal(acc.user, 'qian');
+    assert.equal(acc.detail, 'visit');
+    assert.ok(a.body.events.some((e) => e.what === 'visited' && e.user === 'qian'));
+    assert.deepEqual((await sget(`/api/v1/staff/visits?date=${later}`)).body.visits, []);
+    const pub = (await request(url(`/api/v1/cases/${am1}`))).body;
+    assert.equal(pub.status, 'accepted');
+    assert.equal(pub.visit, null);
+    assert.doesNotMatch(JSON.stringify(pub), /和平里|0535/);
+    // once accepted, no more results
+    assertError(await spost(`/api/v1/staff/cases/${am1}/visit`, { result: 'handled' }), 409, 'not_visit');
+    assertError(await spost(`/api/v1/staff/cases/${am1}/visit`, { result: 'not_home', date: later }), 409, 'not_visit');
+  });
+
+  it('two visitors at once: one wins, the other is 409', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const rs = await Promise.all([
+      spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.zhao),
+      spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian),
+    ]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join('\n'));
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.events.filter((e) => e.what === 'accepted').length, 1);
+  });
+
+  it('refuses a bad result, a bad date, a case not in visit, a stranger, a missing token', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'done' }), 422, 'bad_result');
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, {}), 422, 'bad_result');
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home' }), 422, 'visit_date_required');
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: day(-1) }), 422, 'visit_date_past');
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: day(40) }), 422, 'visit_date_too_far');
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: '2026-13-01' }), 422, 'visit_bad_date');
+    assert.equal((await sget(`/api/v1/staff/cases/${id}`)).body.visit.date, day(1), 'nothing moved');
+    const open = await walked('homecare');
+    assertError(await spost(`/api/v1/staff/cases/${open}/visit`, { result: 'handled' }), 409, 'not_visit');
+    assertError(await spost(`/api/v1/staff/cases/${'0'.repeat(32)}/visit`, { result: 'handled' }), 404, 'unknown_case');
+    assertError(await sget('/api/v1/staff/visits?date=2026-02-30'), 422, 'visit_bad_date');
+    assertError(await sget('/api/v1/staff/visits?date=tomorrow'), 422, 'visit_bad_date');
+    assert.equal((await request(url('/api/v1/staff/visits'))).status, 401);
+    const noToken = await request(url(`/api/v1/staff/cases/${id}/visit`), {
+      method: 'POST', headers: { Cookie: h.zhao.cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ result: 'handled' }),
+    });
+    assert.equal(noToken.status, 403);
+    assert.equal((await sget(`/api/v1/staff/cases/${id}`)).body.status, 'visit');
+  });
+});

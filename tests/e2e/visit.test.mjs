@@ -1,0 +1,150 @@
+// 上门服务 in the browser. The resident's side at the kiosk: a 高龄津贴 case
+// (sample library, `visit: yes`) offers 请工作人员上门办理 on its review
+// screen; the form sent empty puts an error beside each box; filled in, it
+// ends on the confirmation with the day and half-day. The B post's side on
+// a phone, 360×800 (/staff#visits): the day's list, the case opened from
+// it without the page scrolling sideways, 不在家（改期） to another day
+// (listed there), then 已上门办理. axe-core on every screen; the kiosk's
+// targets and text sizes.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  useKiosk, kioskPage, atRoute, shot, axeSerious, smallTargets, smallText, horizontalOverflow,
+} from './helpers.mjs';
+import { addUser } from '../api/helpers.mjs';
+import { apiPost } from './labour-case.mjs';
+
+const k = useKiosk();
+const PHONE = { width: 360, height: 800 };
+
+// An ID number of someone born on 1940-03-05 (over 80), with its check character.
+function oldId() {
+  const body = '11010519400305002';
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// Local dates days from today, YYYY-MM-DD (the daemon and the browser share the zone).
+function dayFrom(days) {
+  const n = new Date();
+  const d = new Date(n.getFullYear(), n.getMonth(), n.getDate() + days);
+  const p = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// A 高龄津贴 case walked to its review through the API.
+async function longevityCase() {
+  const post = (p, body) => apiPost(k.url, p, body);
+  const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel: 'kiosk' });
+  await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+  await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true, 's1-2': true } });
+  await post(`/api/v1/cases/${c.id}/steps/2`, {
+    fields: { name: '王秀英', id_number: oldId(), phone: '0535-6221234', address: '幸福小区3栋2单元501', bank_card: '6222020200112233445' },
+  });
+  await post(`/api/v1/cases/${c.id}/steps/3`, {});
+  return c.id;
+}
+
+async function kioskRules(page, what) {
+  assert.deepEqual(await axeSerious(page), [], `${what}: axe`);
+  assert.deepEqual(await smallTargets(page, 60), [], `${what}: targets of 60 px`);
+  assert.deepEqual(await smallText(page, 20), [], `${what}: text of 20 px`);
+}
+
+describe('上门服务', () => {
+  let id;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'zhao', 'staff', 'zhao-password-1');
+    id = await longevityCase();
+  });
+
+  it('the resident asks for a visit at the kiosk: errors beside each box, then the day and half-day', async () => {
+    const kp = await kioskPage(k);
+    const { page } = kp;
+    try {
+      await page.goto(`${k.url}/?kiosk=1#/case/${id}`);
+      await atRoute(page, /\/review$/);
+      await page.locator('#visit-ask').waitFor();
+      await kioskRules(page, 'review with the offer');
+      await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
+      await kioskRules(page, 'the visit form');
+      await page.click('#visit-send');
+      await page.locator('#error-summary').waitFor();
+      for (const k2 of ['date', 'slot', 'address', 'phone'])
+        assert.equal(await page.locator(`#v-${k2}-error`).count(), 1, `an error beside ${k2}`);
+      assert.match(await page.locator('#v-slot-error').innerText(), /上午或下午/);
+      await kioskRules(page, 'the form with errors');
+      await shot(page, 'visit-form-errors');
+      const [y, m, d] = dayFrom(1).split('-');
+      await page.fill('#v-date-y', y);
+      await page.fill('#v-date-m', m);
+      await page.fill('#v-date-d', d);
+      await page.click('label[for="v-slot-1"]');
+      await page.fill('#v-address', '幸福小区 3 栋 2 单元 501');
+      await page.fill('#v-phone', '0535-6221234');
+      await atRoute(page, /\/done$/, () => page.click('#visit-send'));
+      assert.match(await page.locator('h1').innerText(), /已预约上门办理/);
+      const when = await page.locator('#visit-when').innerText();
+      assert.match(when, /下午/);
+      assert.match(when, new RegExp(`${+m}月${+d}日`));
+      assert.doesNotMatch(await page.locator('#main').innerText(), /幸福小区|6221234/);
+      await kioskRules(page, 'the confirmation');
+      await shot(page, 'visit-done');
+      kp.assertClean('kiosk visit');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
+  it('the B post on a phone: the day\'s list, the case, not at home, then handled', async () => {
+    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true });
+    const { page } = kp;
+    try {
+      await page.goto(`${k.url}/staff#visits`);
+      await page.fill('#login-name', 'zhao');
+      await page.fill('#login-pass', 'zhao-password-1');
+      await page.click('.login-form button[type=submit]');
+      await page.locator('#visits-card').waitFor();
+      assert.equal(await page.locator('#queue').isVisible(), false, 'the phone shows the visits only');
+      await page.click('#visits-next');
+      const row = page.locator(`#visits .visit-open[data-id="${id}"]`);
+      await row.waitFor();
+      assert.match(await page.locator('#visits').innerText(), /下午[\s\S]*高龄津贴申领[\s\S]*幸福小区 3 栋 2 单元 501[\s\S]*0535-6221234/);
+      assert.deepEqual(await axeSerious(page), [], 'the list: axe');
+      assert.equal(await horizontalOverflow(page), null, 'the list fits 360 px');
+      await shot(page, 'visit-list-phone');
+
+      await row.click();
+      await page.locator('#case-h').waitFor();
+      assert.match(await page.locator('.case-facts').innerText(), /待上门/);
+      assert.match(await page.locator('#steps-h').innerText(), /办理步骤/);
+      assert.equal(await horizontalOverflow(page), null, 'the case view fits 360 px');
+      assert.deepEqual(await axeSerious(page), [], 'the case: axe');
+      await shot(page, 'visit-case-phone');
+
+      await page.getByRole('button', { name: '不在家（改期）' }).click();
+      await page.fill('#visit-new-date', dayFrom(3));
+      await page.getByRole('button', { name: '改期', exact: true }).click();
+      await page.locator('.msg-ok', { hasText: `已改期到 ${dayFrom(3)}` }).waitFor();
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor({ state: 'detached' });
+      await page.fill('#visits-date', dayFrom(3));
+      await page.dispatchEvent('#visits-date', 'change');
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
+
+      await page.getByRole('button', { name: '已上门办理' }).click();
+      await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      await page.locator('.msg-ok', { hasText: '已在居民家中受理' }).waitFor();
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor({ state: 'detached' });
+      assert.match(await page.locator('.history').innerText(), /上门办理/);
+      assert.equal(await horizontalOverflow(page), null);
+      assert.deepEqual(await axeSerious(page), []);
+      await shot(page, 'visit-handled-phone');
+      kp.assertClean('staff visits');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+// 上门服务 on the resident's side (issue #10.4): for an item with
+// `visit: yes`, the review screen offers 请工作人员上门办理 besides taking a
+// number; its form asks for the day, the half-day, the address and a
+// phone (each error beside its box, as the server names it), and the case
+// then waits for the B post: the confirmation screen says when. The form's
+// boxes are fields.js's, so they look and type (keypad included) as the
+// steps' do. case.js routes here and lends its error helpers (kit), since
+// this module must not import it back.
+
+import { t } from './i18n.js';
+import { el, show, go, button, busy, hooks, friendly, KIOSK } from './core.js';
+import { api, ApiError } from './api.js';
+import { renderField, fieldTarget } from './fields.js';
+import { dateWords } from './online.js';
+
+const MEMBERS = ['date', 'slot', 'address', 'phone'];
+
+// The form's fields, in the shape of a procedure's, for renderField.
+const FIELDS = () => ({
+  date: { key: 'date', label: t('visitDate'), type: 'date', required: true },
+  slot: { key: 'slot', label: t('visitSlot'), type: 'choice', required: true, options: ['上午', '下午'] },
+  address: { key: 'address', label: t('visitAddress'), type: 'text', required: true, rules: { max: 200 } },
+  phone: { key: 'phone', label: t('visitPhone'), type: 'phone', required: true },
+});
+
+// Whether the case's item may be done at home.
+export const visitOffered = c => !!(c.proc.meta && c.proc.meta.visit === 'yes');
+
+// The offer on the review screen: a card with its own button.
+export function visitOffer(c, caseHash) {
+  if (!visitOffered(c)) return null;
+  return el('section', { class: 'card visit-offer', 'aria-labelledby': 'visit-offer-h' },
+    el('h2', { id: 'visit-offer-h' }, t('visitOfferTitle')),
+    el('p', {}, t('visitOfferText')),
+    el('div', { class: 'actions' },
+      button(t('visitAsk'), () => go(caseHash(c, 'visit')), 'btn', { id: 'visit-ask' })));
+}
+
+// #/case/ID/visit: the request's form. kit: {caseHash, kicker, summary,
+// focusSummary, alertBox, caseProblem} from case.js.
+export function visitScreen(c, kit) {
+  if (!visitOffered(c)) { go(kit.caseHash(c, 'review'), { replace: true }); return; }
+  const fields = FIELDS();
+  const d = c.visitDraft || (c.visitDraft = { date: ['', '', ''], slot: '', address: '', phone: '' });
+  const errs = c.visitErrors || {};
+  const reads = {};
+  const nodes = MEMBERS.map(k => {
+    const f = fields[k];
+    const r = renderField(f, {
+      id: 'v-' + k, value: d[k], onInput: v => { d[k] = v; },
+      hint: k === 'date' ? t('visitDateHint') : k === 'phone' ? t('hint_phone') : '',
+      error: errs[k] || '',
+    });
+    reads[k] = r.read;
+    return r.node;
+  });
+  const entries = MEMBERS.filter(k => errs[k]).map(k => ({ text: errs[k], target: fieldTarget(fields[k], 'v-' + k) }));
+  const slot = el('div', { class: 'alert-slot' });
+  const sendBtn = button(t('visitSend'), send, 'btn btn-primary', { id: 'visit-send' });
+
+  async function send() {
+    const visit = {};
+    for (const k of MEMBERS) visit[k] = reads[k]() ?? '';
+    try {
+      await busy(sendBtn, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST', body: { visit } });
+        c.status = body.status || 'visit';
+        c.ticket = null;
+        c.visit = { date: visit.date, slot: visit.slot };
+        c.visitErrors = null;
+        go(kit.caseHash(c, 'done'));
+      }, { hold: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && err.body && err.body.fields) {
+        c.visitErrors = err.body.fields;
+        visitScreen(c, kit);
+        kit.focusSummary();
+        return;
+      }
+      if (await kit.caseProblem(c, err)) return;
+      const a = kit.alertBox(friendly(err), send);
+      slot.replaceChildren(a);
+      window.scrollTo(0, 0);
+      a.focus({ preventScroll: true });
+    }
+  }
+
+  show([
+    kit.kicker(c),
+    slot,
+    entries.length ? kit.summary(entries) : null,
+    el('h1', {}, t('visitTitle')),
+    el('p', { class: 'lead' }, t('visitIntro')),
+    el('form', { class: 'step-form visit-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); send(); } },
+      nodes),
+    el('div', { class: 'actions actions-sticky' },
+      button(t('visitBack'), () => go(kit.caseHash(c, 'review')), 'btn'),
+      sendBtn),
+  ]);
+}
+
+// The case waits for the B post: the day and half-day, nothing else (the
+// screen faces the hall; the address and phone were typed here already).
+export function visitDoneScreen(c, kicker) {
+  const v = c.visit || {};
+  show([
+    kicker,
+    el('section', { class: 'ticket-box visit-done', 'aria-labelledby': 'visit-done-h' },
+      el('h1', { id: 'visit-done-h' }, t('visitDoneTitle')),
+      el('p', { class: 'visit-when', id: 'visit-when' }, v.date ? dateWords(v.date) + ' ' + (v.slot || '') : ''),
+      el('p', { class: 'lead' }, t('visitDoneText'))),
+    el('p', {}, t(KIOSK ? 'visitDoneKiosk' : 'visitDoneWeb')),
+    el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary', { id: 'visit-finish' })),
+  ]);
+}

@@ -1,0 +1,121 @@
+// 上门服务 on the staff page (/staff): the B post's visits of a day, in
+// order (上午 before 下午, then as asked), with a date switcher; a row opens
+// the same case view as the window's, so the visitor checks the same steps
+// and papers on the phone; and the visit's result: 已上门办理 (the case is
+// accepted at the home, the visitor its owner) or 不在家（改期） with a new
+// day. On a phone (/staff#visits, 360 px wide) the page shows only this
+// card and the case: staff.js sets the layout.
+
+import { el, busy } from './core.js';
+import { api } from './api.js';
+import { errorText } from './auth.js';
+
+const enc = encodeURIComponent;
+const ui = {};
+const VISIT_DAYS_MAX = 30;     // as the server bounds a visit's day (visit.h)
+
+// A local date days from today, YYYY-MM-DD.
+export function dayFrom(days, base = new Date()) {
+  const d = new Date(base.getFullYear(), base.getMonth(), base.getDate() + days);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// The card, built once; open(id) shows a case (staff.js's case view).
+export function visitsCard(open) {
+  ui.open = open;
+  ui.date = el('input', { type: 'date', id: 'visits-date', value: dayFrom(0), 'aria-describedby': 'visits-hint' });
+  ui.date.addEventListener('change', () => refreshVisits());
+  const shift = (days, label, id) => {
+    const b = el('button', { type: 'button', class: 'btn', id }, label);
+    b.addEventListener('click', () => {
+      const [y, m, d] = (ui.date.value || dayFrom(0)).split('-').map(Number);
+      ui.date.value = dayFrom(days, new Date(y, m - 1, d));
+      busy(b, refreshVisits);
+    });
+    return b;
+  };
+  ui.list = el('ol', { class: 'visits', id: 'visits' });
+  ui.note = el('p', { class: 'hint', id: 'visits-note', role: 'status' });
+  ui.count = el('span', {}, '');
+  return el('section', { class: 'card', id: 'visits-card', 'aria-labelledby': 'visits-h' },
+    el('h2', { id: 'visits-h' }, '上门服务 ', ui.count),
+    el('p', { class: 'hint', id: 'visits-hint' }, '预约上门办理的办件，上午在前。点开办件核对材料和填写内容，办完点“已上门办理”。'),
+    el('div', { class: 'visits-day' },
+      shift(-1, '前一天', 'visits-prev'),
+      el('label', { for: 'visits-date', class: 'sr-only' }, '上门日期'), ui.date,
+      shift(1, '后一天', 'visits-next')),
+    ui.note, ui.list);
+}
+
+// Answers may come back out of order (the page's first load, then a tap
+// on 后一天): only the latest asked for is drawn, so the list always
+// belongs to the date on show.
+let asked = 0;
+
+export async function refreshVisits() {
+  if (!ui.list) return;
+  const mine = ++asked;
+  let l;
+  try {
+    l = (await api('/api/v1/staff/visits?date=' + enc(ui.date.value || dayFrom(0)))).body;
+  } catch (err) {
+    if (mine === asked) ui.note.textContent = errorText(err);
+    return;
+  }
+  if (mine !== asked) return;
+  ui.count.textContent = `（${l.visits.length} 件）`;
+  ui.note.textContent = l.visits.length ? '' : '这一天没有预约上门的办件。';
+  ui.list.replaceChildren(...l.visits.map((v) => {
+    const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
+      el('span', { class: 'visit-slot' }, v.slot), el('span', { class: 'visit-title' }, v.title));
+    b.addEventListener('click', () => busy(b, () => ui.open(v.id)));
+    return el('li', { class: 'visit-row' }, b,
+      el('p', { class: 'visit-address' }, v.address),
+      el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
+  }));
+}
+
+// The facts row of a case asked to be visited: when, where, whom to call.
+export function visitFact(v) {
+  if (!v.visit) return null;
+  const x = v.visit;
+  return ['上门', `${x.date} ${x.slot}${x.address ? '，' + x.address : ''}${x.phone ? '，' + x.phone : ''}`];
+}
+
+// The result's buttons of a case in visit. move(what, body) is staff.js's
+// move on the case (the case redrawn, or null after it said what went
+// wrong); box the pane's form slot; say(text) its message.
+export function visitActions(v, button, move, box, say) {
+  return [
+    button('已上门办理', () => move('visit', { result: 'handled' }).then((m) => {
+      if (m) say(`已在居民家中受理，由 ${m.owner || m.accepted_by || '您'} 负责`);
+      refreshVisits();
+    }), 'btn btn-primary'),
+    button('不在家（改期）', () => notHomeForm(v, box, move, say)),
+  ];
+}
+
+// 不在家: the new day (the server checks it: today to 30 days ahead).
+function notHomeForm(v, box, move, say) {
+  const date = el('input', { type: 'date', id: 'visit-new-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
+    value: dayFrom(1), 'aria-describedby': 'visit-new-date-hint' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h' },
+    el('h3', { id: 'not-home-h' }, '居民不在家，改期上门'),
+    el('label', { for: 'visit-new-date' }, '新的上门日期'),
+    el('p', { class: 'hint', id: 'visit-new-date-hint' }, '今天起 30 天以内；请先电话和居民约好。'),
+    date,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '改期'),
+      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      const m = await move('visit', { result: 'not_home', date: date.value });
+      if (m) say(`已改期到 ${m.visit.date} ${m.visit.slot}`);
+      refreshVisits();
+    });
+  });
+  box.replaceChildren(form);
+  date.focus();
+}
