@@ -2,7 +2,9 @@
 // real routes with the daemon's time zone fixed (UTC+8) — residents hand
 // cases in at the kiosk and on the web; three staffers of three posts
 // call, accept, pass along a review chain, complete (ready and completed),
-// hand out, return, accept again and reject; a resident rates — then the
+// hand out, return, accept again and reject; a resident rates; the B post
+// finds a resident not at home, then handles the case at the home; a
+// call-back is made — then the
 // JSON and the CSV checked figure by figure. A date the cases are not on
 // counts nothing; a bad date is 422 with a Chinese message; only admins
 // may read it.
@@ -41,7 +43,7 @@ approve | 街道审批   | street | 2
 mobile | 手机号码 | cn_mobile | required
 \`\`\`
 `;
-const QUICK = DIBAO.replace('time_limit: 6个工作日\npickup: yes', 'time_limit: 即办')
+const QUICK = DIBAO.replace('time_limit: 6个工作日\npickup: yes', 'time_limit: 即办\nfollowup: 2\nvisit: yes')
   .replace('# 低保申请', '# 当场办理')
   .replace(/```chain[^`]*```/, '```chain\nhandle | 当场办理 | window | 0\n```');
 
@@ -127,6 +129,21 @@ describe('the day scripted through the routes', () => {
     await handIn('quick');
     // E: a web case, handed in to pre-review, not to the queue
     await handIn('quick', 'web');
+    // F: a home visit asked for today; li finds nobody at home, moves it
+    // to tomorrow, then handles it there (accepted at the home: counts)
+    const f = await post('/api/v1/cases', { procedure: 'quick' });
+    await ok(`/api/v1/cases/${f.body.id}/steps/0`, { fields: { mobile: '13800138000' } });
+    const tomorrow = new Date(Date.parse(`${today()}T00:00:00Z`) + 86400e3).toISOString().slice(0, 10);
+    const v = await ok(`/api/v1/cases/${f.body.id}/submit`,
+      { visit: { date: today(), slot: '上午', address: '幸福小区3号楼2单元101', phone: '13800138000' } });
+    assert.equal(v.body.status, 'visit');
+    await ok(s(f.body.id, 'visit'), { result: 'not_home', date: tomorrow }, h.li);
+    assert.equal((await ok(s(f.body.id, 'visit'), { result: 'handled' }, h.li)).body.status, 'accepted');
+    // C's completion opened a call-back (followup: 2); zhao makes it
+    const fl = await get('/api/v1/staff/followups', {}, h.zhao);
+    const cb = fl.body.followups.find((x) => x.case === c);
+    assert.ok(cb, fl.text);
+    await ok(`/api/v1/staff/followups/${cb.id}`, { result: 'satisfied' }, h.zhao);
     day = today();
   });
 
@@ -137,11 +154,11 @@ describe('the day scripted through the routes', () => {
     assert.deepEqual(r.body, {
       date: day,
       users: [
-        { user: 'li', ...zero, accepted: 1, passed: 1, completed: 1 },
+        { user: 'li', ...zero, accepted: 2, passed: 1, completed: 1, visits: 2 },
         { user: 'wang', ...zero, called: 1, accepted: 3, passed: 1, returned: 1, rejected: 1 },
-        { user: 'zhao', ...zero, completed: 1 },
+        { user: 'zhao', ...zero, completed: 1, followups: 1 },
       ],
-      channels: { kiosk: 4, window: 0, web: 1 },
+      channels: { kiosk: 5, window: 0, web: 1 },
       overdue: 0,
       waiting_at_close: 1,
       on_time_rate: 1,
@@ -153,9 +170,9 @@ describe('the day scripted through the routes', () => {
 
   it('the same as CSV, by ?format=csv or Accept: text/csv, with the date in the file name', async () => {
     const expected = '\ufeff工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访\r\n' +
-      'li,0,1,1,1,0,0,0,0\r\nwang,1,3,1,0,1,1,0,0\r\nzhao,0,0,0,1,0,0,0,0\r\n' +
-      '合计,1,4,2,2,1,1,0,0\r\n\r\n' +
-      `项目,数值\r\n日期,${day}\r\n自助机开始办理,4\r\n窗口开始办理,0\r\n网上开始办理,1\r\n` +
+      'li,0,2,1,1,0,0,2,0\r\nwang,1,3,1,0,1,1,0,0\r\nzhao,0,0,0,1,0,0,0,1\r\n' +
+      '合计,1,5,2,2,1,1,2,1\r\n\r\n' +
+      `项目,数值\r\n日期,${day}\r\n自助机开始办理,5\r\n窗口开始办理,0\r\n网上开始办理,1\r\n` +
       '逾期未办结,0\r\n下班时仍在等候,1\r\n当日办结,2\r\n按期办结,2\r\n按期办结率,100.0%\r\n' +
       '评价1分,0\r\n评价2分,0\r\n评价3分,0\r\n评价4分,1\r\n评价5分,0\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],

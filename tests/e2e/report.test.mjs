@@ -140,7 +140,7 @@ describe('the day\'s report page', () => {
     assert.equal((await row.locator('td').last().innerText()).trim(), '100.0%（1/1）');
     const d = page.locator('details.proc', { hasText: '居住登记' });
     assert.match(await d.locator('h3', { hasText: '各环节用时' }).innerText(), /各环节用时（按期办结率 100\.0%（1\/1））/);
-    const stage = (await d.locator('table').last().locator('tbody tr').allInnerTexts()).map((x) => x.split('\t').map((c) => c.trim()));
+    const stage = (await d.locator('table', { has: page.locator('caption', { hasText: '各环节用时' }) }).locator('tbody tr').allInnerTexts()).map((x) => x.split('\t').map((c) => c.trim()));
     assert.equal(stage.length, 1);
     assert.deepEqual(stage[0].slice(1), ['0', '1'], 'done the day it began: 0 working days, 1 case');
     assert.deepEqual(await axeSerious(page), []);
