@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { assertError, makeTmp, rmTmp, sleep } from './helpers.mjs';
-import { useWindow, residentCase, MOBILE } from './staff-helpers.mjs';
+import { useWindow, residentCase, MOBILE, WINDOW_TREE } from './staff-helpers.mjs';
 
 const ID_NUMBER = '11010519850315102X';
 
@@ -132,6 +132,49 @@ describe('--notify-command: a script that succeeds', () => {
     await sleep(1500);
     assert.equal(lines(OUT).filter((l) => l.startsWith(`${c.ticket}\t`)).length, 1, 'exactly once');
     assert.equal(lines(OUT).length, 2);
+  });
+});
+
+// The same residence item with `pickup: yes`, so that completing it ends
+// 待领取 (ready), in a tree of the describe's own folder.
+function pickupTree(dir) {
+  const tree = path.join(dir, 'tree');
+  fs.cpSync(WINDOW_TREE, tree, { recursive: true });
+  const f = path.join(tree, 'hall', 'residence.md');
+  fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('version: 2026-01-01\n', 'version: 2026-01-01\npickup: yes\n'));
+  return tree;
+}
+const OUT3 = path.join(tmp, 'sent3.txt');
+
+describe('--notify-command: exactly the ready, returned and rejected notices', () => {
+  const h = useWindow({ tree: pickupTree, args: ['--notify-command', `${SEND} ${OUT3}`] });
+
+  it('one each, none for accept, pass or handout, and no ID number in any', async () => {
+    const move = async (c, what, body = {}) => {
+      const r = await h.spost(`/api/v1/staff/cases/${c.id}/${what}`, body);
+      assert.equal(r.status, 200, `${what}: ${r.text}`);
+      return r.body;
+    };
+    const ready = await residentCase(h, { idNumber: ID_NUMBER });
+    await move(ready, 'accept');
+    assert.equal((await move(ready, 'complete', { outcome: '已办好' })).status, 'ready');
+    const rejected = await residentCase(h, { idNumber: ID_NUMBER });
+    await move(rejected, 'accept');
+    await move(rejected, 'reject', { reason: '不符合居住登记条件' });
+    const ret = await returned(h);
+    // a case handed out, and one only accepted: nothing to tell
+    const quiet = await residentCase(h, { idNumber: ID_NUMBER });
+    await move(quiet, 'accept');
+    await until(() => lines(OUT3).length >= 3, 10_000, 'three deliveries');
+    await move(ready, 'handout');
+    await sleep(1500);
+    const got = lines(OUT3).map((l) => l.split('\t')).map(([ticket, phone, kind]) => [ticket, phone, kind]).sort();
+    assert.deepEqual(got, [
+      [ready.ticket, MOBILE, 'ready'], [rejected.ticket, MOBILE, 'rejected'], [ret.ticket, MOBILE, 'returned'],
+    ].sort());
+    const all = fs.readFileSync(OUT3, 'utf8');
+    assert.ok(!all.includes(ID_NUMBER) && !all.includes('1101051985'), 'no ID number in any delivery');
+    assert.ok(!all.includes(quiet.ticket), 'nothing for a case only accepted');
   });
 });
 
