@@ -227,7 +227,9 @@ function build(main) {
     ui.preNote, preTable);
 
   ui.pane = el('section', { class: 'case-pane card', id: 'case-pane', 'aria-label': '办件' },
-    el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件，或点“叫下一个号”。'));
+    el('p', { class: 'hint' }, location.hash === '#visits'
+      ? '点上面的预约打开办件，核对材料和填写内容。'
+      : '请在左侧扫码或输入排队号打开办件，或点“叫下一个号”。'));
 
   main.replaceChildren(el('h1', { class: 'sr-only' }, '综合窗口'),
     el('div', { class: 'staff-layout' },
