@@ -7,7 +7,7 @@
 // steps' do. case.js routes here and lends its error helpers (kit), since
 // this module must not import it back.
 
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { el, show, go, button, busy, hooks, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { renderField, fieldTarget } from './fields.js';
@@ -42,7 +42,12 @@ export function visitScreen(c, kit) {
   if (!visitOffered(c)) { go(kit.caseHash(c, 'review'), { replace: true }); return; }
   const fields = FIELDS();
   const d = c.visitDraft || (c.visitDraft = { date: ['', '', ''], slot: '', address: '', phone: '' });
-  const errs = c.visitErrors || {};
+  // the server's message in Chinese; in English the text of its code
+  const errs = Object.fromEntries(Object.entries(c.visitErrors || {}).map(([k, m]) => {
+    const code = (c.visitCodes || {})[k];
+    const en = getLang() === 'en' && code ? t('visitErr_' + code) : null;
+    return [k, en && en !== 'visitErr_' + code ? en : m];
+  }));
   const reads = {};
   const nodes = MEMBERS.map(k => {
     const f = fields[k];
@@ -73,6 +78,7 @@ export function visitScreen(c, kit) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.body && err.body.fields) {
         c.visitErrors = err.body.fields;
+        c.visitCodes = err.body.field_codes || {};
         visitScreen(c, kit);
         kit.focusSummary();
         return;

@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, shot, axeSerious, smallTargets, smallText, horizontalOverflow,
+  useKiosk, kioskPage, atRoute, shot, axeSerious, smallTargets, smallText, horizontalOverflow, setMode,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 import { apiPost } from './labour-case.mjs';
@@ -78,6 +78,12 @@ describe('上门服务', () => {
       assert.match(await page.locator('#v-slot-error').innerText(), /上午或下午/);
       await kioskRules(page, 'the form with errors');
       await shot(page, 'visit-form-errors');
+      // in English the errors are English too, not the server's Chinese
+      await setMode(page, { lang: 'en', big: false });
+      assert.match(await page.locator('#v-slot-error').innerText(), /morning or afternoon/);
+      assert.match(await page.locator('#v-phone-error').innerText(), /area code/);
+      await setMode(page, { lang: 'zh', big: false });
+      assert.match(await page.locator('#v-slot-error').innerText(), /上午或下午/);
       const [y, m, d] = dayFrom(1).split('-');
       await page.fill('#v-date-y', y);
       await page.fill('#v-date-m', m);
