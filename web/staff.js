@@ -256,6 +256,7 @@ async function refreshQueue() {
   refreshPrereview();
   refreshNotify();
   refreshWork();
+  refreshVisits();
   refreshFollowup();
   let q;
   try {

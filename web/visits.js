@@ -64,8 +64,13 @@ export async function refreshVisits() {
     return;
   }
   if (mine !== asked) return;
-  ui.count.textContent = `（${l.visits.length} 件）`;
+  // the page's poll asks every few seconds: redraw only what changed, so a
+  // tap on the phone never lands on a row being replaced
   ui.note.textContent = l.visits.length ? '' : '这一天没有预约上门的办件。';
+  const key = (ui.date.value || '') + JSON.stringify(l.visits);
+  if (key === ui.drawn) return;
+  ui.drawn = key;
+  ui.count.textContent = `（${l.visits.length} 件）`;
   ui.list.replaceChildren(...l.visits.map((v) => {
     const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
       el('span', { class: 'visit-slot' }, v.slot), el('span', { class: 'visit-title' }, v.title));
