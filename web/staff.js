@@ -18,6 +18,7 @@ import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
+import { stepReport } from './spreport.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -512,6 +513,8 @@ function stepView(v, s, i) {
   const hid = 'step-h-' + i;
   return el('article', { class: 'step' + (s.applicable ? '' : ' not-applicable'), 'aria-labelledby': hid },
     el('h4', { id: hid }, s.applicable ? `第 ${n} 步 ${s.label} ` : `${s.label} `, state),
+    // about the procedure, not this case: only its id, version and step go
+    stepReport({ procedure: v.procedure, hash: v.hash, step: i, label: s.label }),
     s.staff_html ? el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '窗口提示' },
       el('p', { class: 'staff-guidance-title' }, '窗口提示（居民看不到）'),
       el('div', { class: 'content', html: s.staff_html })) : null,
