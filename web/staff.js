@@ -486,7 +486,8 @@ function showCase(v, { keepFocus = false } = {}) {
   const missing = [...v.missing.checklist.map((x) => '材料：' + x.text), ...v.missing.fields.map((x) => '填写：' + x.label)];
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
-  ui.pane.replaceChildren(
+  // the parts a case lacks are null: replaceChildren would print "null"
+  ui.pane.replaceChildren(...[
     heading, facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
@@ -498,7 +499,7 @@ function showCase(v, { keepFocus = false } = {}) {
       el('ul', {}, v.conditions.map((c) => el('li', {}, c)))) : null,
     el('section', { 'aria-labelledby': 'steps-h' }, el('h3', { id: 'steps-h' }, '办理步骤和填写内容'),
       v.procedure_steps.map((s, i) => stepView(v, s, i))),
-    history(v));
+    history(v)].filter(Boolean));
   ui.box = box;
   ui.form = form;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
