@@ -5,6 +5,7 @@
 #include "api_spreport.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -14,28 +15,12 @@
 #include "reply.h"
 #include "spreport.h"
 
-#define API_SPREPORT_ID_DIGITS 18
 #define API_SPREPORT_HASH_MAX 64    /* bytes of a version hash (sha256 hex) */
 
 static const struct refusal api_spreport_no_procedure = {
     REFUSAL_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新后再试"};
 static const struct refusal api_spreport_no_report = {
     REFUSAL_NOT_FOUND, "not_found", "没有这条报告，请刷新后再看"};
-
-/* The report id in the path: small positive integers; anything else names
- * no report. Returns it, or 0. */
-static long long api_spreport_id(const char *s)
-{
-    long long id = 0;
-    size_t i;
-
-    for (i = 0; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i >= API_SPREPORT_ID_DIGITS)
-            return 0;
-        id = id * 10 + (s[i] - '0');
-    }
-    return id;
-}
 
 /* Answers with report id as the list shows it. */
 static enum MHD_Result api_spreport_answer(struct http_request *req, struct db *db, long long id,
@@ -110,7 +95,8 @@ enum MHD_Result api_spreport_list(struct http_request *req)
 enum MHD_Result api_spreport_deal(struct http_request *req)
 {
     struct db *db = db_thread();
-    long long id = api_spreport_id(req->params[0]);
+    /* ids are small positive integers; anything else names no report */
+    long long id = http_query_number(req->params[0], 1, LLONG_MAX);
     enum MHD_Result ret;
     const cJSON *reply;
     struct refusal e;
