@@ -207,7 +207,8 @@ static void admin_entry_fill(struct admin_entry *e, sqlite3_stmt *row, int today
     /* the contract's "loaded version", flat, for clients that want just it */
     json_str(e->obj, "version", e->live ? col_text(row, 10) : NULL, oom);
     json_date(e->obj, "review_by", review, oom);
-    if (!cJSON_AddBoolToObject(e->obj, "review_overdue", review > 0 && today > 0 && review < today))
+    if (!cJSON_AddBoolToObject(e->obj, "review_overdue", review > 0 && today > 0 && review < today) ||
+        !cJSON_AddNumberToObject(e->obj, "reports_open", row ? sqlite3_column_int(row, 11) : 0))
         *oom = 1;
 out:
     free(stem);
@@ -220,14 +221,17 @@ static const char sql_list_files[] =
     "WITH f(rel) AS (SELECT path FROM source_files"
     " UNION SELECT path FROM procedures WHERE status = 'live')"
     " SELECT f.rel, s.procedure_id, s.hash, p.id, p.hash, p.updated_at, v.category, v.kind,"
-    " v.title, v.review_by, json_extract(v.detail_json, '$.version')"
+    " v.title, v.review_by, json_extract(v.detail_json, '$.version'),"
+    " (SELECT count(*) FROM sp_reports r WHERE r.procedure_id = coalesce(p.id, s.procedure_id)"
+    "  AND r.dealt_at IS NULL)"
     " FROM f LEFT JOIN source_files s ON s.path = f.rel"
     " LEFT JOIN procedures p ON p.path = f.rel AND p.status = 'live'"
     " LEFT JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " ORDER BY f.rel";
 static const char sql_list_retired[] =
     "SELECT p.id, p.path, p.hash, p.updated_at, v.category, v.kind, v.title,"
-    " json_extract(v.detail_json, '$.version')"
+    " json_extract(v.detail_json, '$.version'),"
+    " (SELECT count(*) FROM sp_reports r WHERE r.procedure_id = p.id AND r.dealt_at IS NULL)"
     " FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " WHERE p.status = 'retired' ORDER BY p.path, p.id";
 static const char sql_list_diags[] =
@@ -282,7 +286,9 @@ static int admin_read_retired(struct db *db, cJSON *arr, int *oom)
         json_str(last, "version", col_text(st, 7), oom);
         json_str(last, "retired_at", col_text(st, 3), oom);
         json_str(o, "review_by", NULL, oom);
-        if (!cJSON_AddFalseToObject(o, "review_overdue") || !cJSON_AddArrayToObject(o, "errors") ||
+        if (!cJSON_AddFalseToObject(o, "review_overdue") ||
+            !cJSON_AddNumberToObject(o, "reports_open", sqlite3_column_int(st, 8)) ||
+            !cJSON_AddArrayToObject(o, "errors") ||
             !cJSON_AddArrayToObject(o, "warnings") || !cJSON_AddNullToObject(o, "modified_at"))
             *oom = 1;
     }

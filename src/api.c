@@ -12,6 +12,7 @@
 #include "api_notify.h"
 #include "api_rate.h"
 #include "api_report.h"
+#include "api_spreport.h"
 #include "api_stats.h"
 #include "api_staff.h"
 #include "api_visit.h"
@@ -264,6 +265,8 @@ const struct http_route api_routes[] = {
     /* the B post at the door (api_visit.c) */
     {"GET", "/api/v1/staff/visits", api_visit_list, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/visit", api_visit_result, HTTP_STAFF, true},
+    /* this step is wrong (SP有误, api_spreport.c): by procedure, version and step, no case */
+    {"POST", "/api/v1/staff/procedures/{}/reports", api_spreport_add, HTTP_STAFF, true},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},
@@ -272,6 +275,9 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/admin/files/{}/source", api_admin_file_get, HTTP_ADMIN, false},
     {"PUT", "/api/v1/admin/files/{}/source", api_admin_file_put, HTTP_ADMIN, true},
     {"POST", "/api/v1/admin/preview", api_admin_preview, HTTP_ADMIN, true},
+    /* the steps reported wrong (api_spreport.c) */
+    {"GET", "/api/v1/admin/reports", api_spreport_list, HTTP_ADMIN, false},
+    {"POST", "/api/v1/admin/reports/{}/dealt", api_spreport_deal, HTTP_ADMIN, true},
     {"GET", "/admin", page_admin, HTTP_PUBLIC, false},
     /* statistics (admins) */
     {"GET", "/api/v1/admin/stats", api_admin_stats, HTTP_ADMIN, false},

@@ -17,6 +17,7 @@
 import { el, contentHtml, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { reportsBlock } from './spreport.js';
 
 const main = document.getElementById('main');
 const PREVIEW_DELAY_MS = 400;
@@ -64,6 +65,9 @@ function problemItem(d, href) {
     href ? el('a', { href }, where) : el('code', {}, where), `:${d.message}`);
 }
 
+// the open step reports (SP有误) by procedure id, from the list's load
+let openReports = new Map();
+
 function procRow(p) {
   const [stateText, stateCls] = STATE[p.state] || [p.state, 'badge-warn'];
   const issues = el('ul', { class: 'issues' },
@@ -97,7 +101,8 @@ function procRow(p) {
     el('td', {}, version),
     review,
     changed,
-    el('td', {}, issues.childElementCount ? issues : el('span', { class: 'muted' }, '无')),
+    el('td', {}, issues.childElementCount ? issues : p.reports_open ? null : el('span', { class: 'muted' }, '无'),
+      p.reports_open ? reportsBlock(p, openReports.get(p.id) || [], () => { p.reports_open--; }) : null),
     actions);
 }
 
@@ -106,21 +111,29 @@ const FILTERS = [
   ['problems', '有错误', (p) => p.errors.length > 0],
   ['warnings', '有提醒', (p) => p.warnings.length > 0],
   ['overdue', '复核已过期', (p) => p.review_overdue],
+  ['reports', '有待处理的步骤反馈', (p) => p.reports_open > 0],
   ['retired', '已停办', (p) => p.state === 'retired'],
 ];
 
 async function listView() {
   show(el('p', { class: 'muted' }, '正在加载……'));
-  let doc;
+  let doc, reports;
   try {
-    doc = (await api('/api/v1/admin/procedures')).body;
+    [doc, reports] = await Promise.all([api('/api/v1/admin/procedures'), api('/api/v1/admin/reports?open=1')]);
+    doc = doc.body;
   } catch (err) {
     show(failure(err, listView));
     return;
   }
+  openReports = new Map();
+  for (const r of reports.body.reports) {
+    if (!openReports.has(r.procedure)) openReports.set(r.procedure, []);
+    openReports.get(r.procedure).push(r);
+  }
   const procs = doc.procedures;
   const nErr = procs.filter((p) => p.errors.length).length;
   const nOverdue = procs.filter((p) => p.review_overdue).length;
+  const nReports = procs.reduce((n, p) => n + (p.reports_open || 0), 0);
   const body = el('tbody');
   const select = el('select', { id: 'filter' },
     FILTERS.map(([v, label]) => el('option', { value: v }, label)));
@@ -134,7 +147,8 @@ async function listView() {
   select.addEventListener('change', fill);
   const summary = el('p', { class: nErr ? 'msg-error' : 'msg-ok', id: 'summary' },
     nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）`
-      : '所有事项文件都没有错误', nOverdue ? `;${nOverdue} 个已过复核日期` : '');
+      : '所有事项文件都没有错误', nOverdue ? `;${nOverdue} 个已过复核日期` : '',
+    nReports ? `;工作人员报告的步骤问题 ${nReports} 条待处理` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },
       doc.problems.map((d) => problemItem(d, null)))
@@ -150,7 +164,7 @@ async function listView() {
     el('table', { class: 'proc-table' },
       el('caption', { class: 'sr-only' }, '事项文件及其状态'),
       el('thead', {}, el('tr', {},
-        ['事项', '文件', '状态', '在用版本', '复核日期', '最后变更', '错误和提醒', '操作']
+        ['事项', '文件', '状态', '在用版本', '复核日期', '最后变更', '错误、提醒和步骤反馈', '操作']
           .map((t) => el('th', { scope: 'col' }, t)))),
       body),
     el('h2', {}, '分类说明和分诊文件的问题'),

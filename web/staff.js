@@ -18,6 +18,7 @@ import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
+import { stepReport } from './spreport.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -488,7 +489,8 @@ function showCase(v, { keepFocus = false } = {}) {
   const missing = [...v.missing.checklist.map((x) => '材料：' + x.text), ...v.missing.fields.map((x) => '填写：' + x.label)];
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
-  ui.pane.replaceChildren(
+  // the parts a case lacks are null: replaceChildren would print "null"
+  ui.pane.replaceChildren(...[
     heading, facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
@@ -500,7 +502,7 @@ function showCase(v, { keepFocus = false } = {}) {
       el('ul', {}, v.conditions.map((c) => el('li', {}, c)))) : null,
     el('section', { 'aria-labelledby': 'steps-h' }, el('h3', { id: 'steps-h' }, '办理步骤和填写内容'),
       v.procedure_steps.map((s, i) => stepView(v, s, i))),
-    history(v));
+    history(v)].filter(Boolean));
   ui.box = box;
   ui.form = form;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
@@ -515,6 +517,8 @@ function stepView(v, s, i) {
   const hid = 'step-h-' + i;
   return el('article', { class: 'step' + (s.applicable ? '' : ' not-applicable'), 'aria-labelledby': hid },
     el('h4', { id: hid }, s.applicable ? `第 ${n} 步 ${s.label} ` : `${s.label} `, state),
+    // about the procedure, not this case: only its id, version and step go
+    stepReport({ procedure: v.procedure, hash: v.hash, step: i, label: s.label }),
     s.staff_html ? el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '窗口提示' },
       el('p', { class: 'staff-guidance-title' }, '窗口提示（居民看不到）'),
       el('div', { class: 'content', html: s.staff_html })) : null,

@@ -1,0 +1,124 @@
+/* api_spreport: the routes of "this step is wrong" (SP有误): the body's
+ * shape and the path's id checked here, the rest is spreport.c's. The
+ * report route needs only the procedure, its version and the step index,
+ * never a case, so the case view and practice share it. */
+#include "api_spreport.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "procedure.h"
+#include "reply.h"
+#include "spreport.h"
+
+#define API_SPREPORT_HASH_MAX 64    /* bytes of a version hash (sha256 hex) */
+
+static const struct refusal api_spreport_no_procedure = {
+    REFUSAL_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新后再试"};
+static const struct refusal api_spreport_no_report = {
+    REFUSAL_NOT_FOUND, "not_found", "没有这条报告，请刷新后再看"};
+
+/* Answers with report id as the list shows it. */
+static enum MHD_Result api_spreport_answer(struct http_request *req, struct db *db, long long id,
+                                           unsigned status)
+{
+    char *json;
+
+    if (spreport_get_json(db, id, &json) != 0)
+        return reply_internal(req);
+    return reply_json_take(req, status, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_spreport_add(struct http_request *req)
+{
+    const char *proc = req->params[0];
+    const cJSON *hash, *step, *kind, *note;
+    struct db *db = db_thread();
+    enum MHD_Result ret;
+    struct refusal e;
+    long long n, id = 0;
+    cJSON *body;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    if (!procedure_id_valid(proc, strlen(proc)))
+        return reply_refusal(req, &api_spreport_no_procedure);
+    if (!(body = reply_json_body(req, &ret)))
+        return ret;
+    hash = cJSON_GetObjectItemCaseSensitive(body, "hash");
+    step = cJSON_GetObjectItemCaseSensitive(body, "step");
+    kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
+    note = cJSON_GetObjectItemCaseSensitive(body, "note");
+    if (!cJSON_IsString(hash) || !cJSON_IsNumber(step) || (kind && !cJSON_IsString(kind)) ||
+        (note && !cJSON_IsNull(note) && !cJSON_IsString(note))) {
+        cJSON_Delete(body);
+        return reply_bad_request(req, "hash 应是版本号文字，step 应是步骤序号，kind 和 note 应是文字");
+    }
+    /* a fraction or a huge number is no step of any version */
+    n = step->valuedouble >= 0 && step->valuedouble < 1e6 && floor(step->valuedouble) == step->valuedouble
+            ? (long long)step->valuedouble
+            : -1;
+    /* longer than any hash: no version of proc */
+    r = spreport_add(db, proc, strlen(hash->valuestring) <= API_SPREPORT_HASH_MAX ? hash->valuestring : "", n, kind ? kind->valuestring : NULL,
+                     cJSON_IsString(note) ? note->valuestring : NULL, req->user, clock_today(),
+                     &id, &e);
+    cJSON_Delete(body);
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    return api_spreport_answer(req, db, id, MHD_HTTP_CREATED);
+}
+
+enum MHD_Result api_spreport_list(struct http_request *req)
+{
+    const char *proc = http_query(req, "procedure"), *open = http_query(req, "open");
+    struct db *db = db_thread();
+    char *json;
+
+    if (proc && !*proc)
+        proc = NULL;
+    if (proc && !procedure_id_valid(proc, strlen(proc)))
+        return reply_bad_request(req, "事项编号的格式不对");
+    if (open && *open && strcmp(open, "0") != 0 && strcmp(open, "1") != 0)
+        return reply_bad_request(req, "open 只能是 0 或 1");
+    if (!db || spreport_list_json(db, proc, open && strcmp(open, "1") == 0, &json) != 0)
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_spreport_deal(struct http_request *req)
+{
+    struct db *db = db_thread();
+    /* ids are small positive integers; anything else names no report */
+    long long id = http_query_number(req->params[0], 1, LLONG_MAX);
+    enum MHD_Result ret;
+    const cJSON *reply;
+    struct refusal e;
+    cJSON *body;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    if (id <= 0)
+        return reply_refusal(req, &api_spreport_no_report);
+    if (!(body = reply_json_body(req, &ret)))
+        return ret;
+    reply = cJSON_GetObjectItemCaseSensitive(body, "reply");
+    if (reply && !cJSON_IsNull(reply) && !cJSON_IsString(reply)) {
+        cJSON_Delete(body);
+        return reply_bad_request(req, "reply 应是文字");
+    }
+    r = spreport_deal(db, id, req->user, cJSON_IsString(reply) ? reply->valuestring : NULL, &e);
+    cJSON_Delete(body);
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    return api_spreport_answer(req, db, id, MHD_HTTP_OK);
+}
