@@ -32,7 +32,7 @@ struct case_value {
 };
 
 struct case_tick {
-    char item[24];
+    char item[MARKER_KEY_MAX + 1];
     int step;
 };
 
