@@ -586,7 +586,8 @@ static int lib_practice_load(struct library *lib, struct lib_practice *x, int to
                           errno == EISDIR ? "它不是普通文件" : strerror(errno)) < 0 ? -1 : 0;
     }
     library_hash(x->text, x->len, x->hash);
-    r = lib_practice_run(x->path, x->text, x->len, proc, f != NULL,
+    r = lib_practice_run(x->path, x->text, x->len, strrchr(proc, '/') ? strrchr(proc, '/') + 1 : proc,
+                         f != NULL,
                          f && f->status == LIB_PARSED ? f->model : NULL, today, &x->set, &lib->diags);
     free(proc);
     if (r < 0)
