@@ -264,16 +264,35 @@ static int practice_tok_condition(void *ctx, const char *tok, size_t n)
     return 0;
 }
 
+/* A field key, a written item id, or an implicit one "sS-I" (an item
+ * without {#id}). */
+static bool practice_id_valid(const char *s, size_t n)
+{
+    size_t i = 1, digits;
+
+    if (marker_key_valid(s, n))
+        return true;
+    if (n < 4 || n > MARKER_KEY_MAX || s[0] != 's')
+        return false;
+    for (digits = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (!digits || i >= n || s[i++] != '-')
+        return false;
+    for (digits = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    return digits && i == n;
+}
+
 /* An id of brought or of a return's flags into *list. */
 static int practice_tok_key(struct practice_line *l, const char *tok, size_t n, practice_key **list,
                             size_t *count, const char *what)
 {
     practice_key *v;
 
-    if (!marker_key_valid(tok, n))
+    if (!practice_id_valid(tok, n))
         return diag_error(l->c->diags, l->c->path, l->line,
                           "%s里的「%.*s」不是有效的编号：字段名或清单项编号以小写英文字母开头，"
-                          "只用小写英文字母、数字和 _",
+                          "只用小写英文字母、数字和 _（没写编号的清单项用 s步骤-序号，如 s1-0）",
                           what, (int)n, tok) < 0 ? -1 : 1;
     if (*count >= PRACTICE_MAX_IDS)
         return diag_error(l->c->diags, l->c->path, l->line, "%s最多写 %d 个编号", what,

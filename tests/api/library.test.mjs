@@ -110,7 +110,7 @@ describe('sample library: forms match their conditions', () => {
     assert.equal((await post(`/api/v1/cases/${c.id}/steps/0`,
       { fields: { hukou: '本市户籍', status: '失业' } })).status, 200);
     assert.equal((await post(`/api/v1/cases/${c.id}/steps/1`,
-      { checklist: { 's1-0': true, 's1-1': true } })).status, 200);
+      { checklist: { 'id_card': true, 'hukou_book': true } })).status, 200);
     const old = await post(`/api/v1/cases/${c.id}/steps/2`, { fields: form('11010519400101123X') });
     assert.equal(old.status, 422, old.text);
     assert.equal(old.body.field_codes.id_number, 'too_old', old.text);
