@@ -903,46 +903,68 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+/* Reads procedure file path (in folder dir, its category; its stem is its
+ * id) and parses it on its own into *model, its problems to diags.
+ * Returns 0 (parsed), 1 (errors), 2 (unreadable or too large: an error
+ * says so, or, with missing given, nothing when the file does not exist:
+ * *missing is then set), -1 when memory ran out. */
+static int lib_parse_alone(const char *path, const char *dir, int today, struct procedure **model,
+                           bool *missing, struct diag_list *diags)
+{
+    const char *name = base_name(path);
+    struct procedure_src src;
+    char *text = NULL, *id = NULL, hash[65];
+    size_t len;
+    int r;
+
+    *model = NULL;
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    if (r < 0 && errno == ENOENT && missing) {
+        *missing = true;
+        return 2;
+    }
+    if (r != 0)
+        return diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件") < 0 ? -1 : 2;
+    if (!(id = strndup(name, ends_with_md(name) ? strlen(name) - 3 : strlen(name)))) {
+        free(text);
+        return -1;
+    }
+    library_hash(text, len, hash);
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.id = id;
+    src.category = base_name(dir);
+    src.text = text;
+    src.len = len;
+    src.hash = hash;
+    src.today = today;
+    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
+    r = procedure_parse(&src, model, diags);
+    free(text);
+    free(id);
+    return r;
+}
+
 /* A procedure file read for its practice file: parsed into *model (NULL
  * when it has errors, which are its own report, not the practice file's).
  * Returns 1 when the file exists, 0 when it does not, -1. */
 static int lib_check_procedure_quietly(const char *path, int today, struct procedure **model)
 {
     struct diag_list quiet = DIAG_LIST_INIT;
-    struct procedure_src src;
-    char *text = NULL, *cat = NULL, *id = NULL, *dir = NULL, hash[65];
     const char *name = base_name(path);
-    size_t len, dn = (size_t)(name - path);
-    int r, rc = -1;
+    size_t dn = (size_t)(name - path);
+    bool missing = false;
+    char *dir;
+    int r;
 
-    *model = NULL;
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
-    if (r < 0 && errno == ENOENT)
-        return 0;
-    if (r != 0)
-        return 1; /* there, but unreadable: its own report says so */
     while (dn > 1 && path[dn - 1] == '/')
         dn--;
-    if (!(dir = dn ? strndup(path, dn) : strdup(".")) || !(cat = strdup(base_name(dir))) ||
-        !(id = strndup(name, strlen(name) - 3)))
-        goto out;
-    library_hash(text, len, hash);
-    memset(&src, 0, sizeof src);
-    src.path = path;
-    src.id = id;
-    src.category = cat;
-    src.text = text;
-    src.len = len;
-    src.hash = hash;
-    src.today = today;
-    rc = procedure_parse(&src, model, &quiet) < 0 ? -1 : 1;
-out:
+    if (!(dir = dn ? strndup(path, dn) : strdup(".")))
+        return -1;
+    r = lib_parse_alone(path, dir, today, model, &missing, &quiet);
     diag_list_free(&quiet);
-    free(text);
-    free(cat);
-    free(id);
     free(dir);
-    return rc;
+    return r < 0 ? -1 : missing ? 0 : 1;
 }
 
 /* `check` of practice file ppath beside procedure file proc; exists says
@@ -969,10 +991,9 @@ static int lib_check_practice(const char *ppath, const char *proc, bool exists,
 static int library_check_file(const char *path, int today, struct diag_list *diags)
 {
     const char *name = base_name(path);
-    char *dir = NULL, *text = NULL, *cat = NULL, *id = NULL, hash[65];
+    char *dir = NULL;
     struct procedure *model = NULL;
-    struct procedure_src src;
-    size_t len, dn;
+    size_t dn;
     int rc = -1, r;
 
     dn = (size_t)(name - path);
@@ -1031,27 +1052,11 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         rc = r < 0 ? -1 : 0;
         goto out;
     }
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
-    if (r != 0) {
-        diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
-        rc = r > 0 ? 0 : -1;
+    r = lib_parse_alone(path, dir, today, &model, NULL, diags);
+    if (r == 2) {
+        rc = 0;
         goto out;
     }
-    if (!(cat = strdup(base_name(dir))) || !(id = strdup(name)))
-        goto out;
-    if (ends_with_md(id))
-        id[strlen(id) - 3] = '\0';
-    library_hash(text, len, hash);
-    memset(&src, 0, sizeof src);
-    src.path = path;
-    src.id = id;
-    src.category = cat;
-    src.text = text;
-    src.len = len;
-    src.hash = hash;
-    src.today = today;
-    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
-    r = procedure_parse(&src, &model, diags);
     if (r == 0) {
         /* the root is the category folder's parent, also when dir is "." */
         char *root = path_join(dir, "..");
@@ -1086,9 +1091,6 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
 out:
     procedure_free(model);
     free(dir);
-    free(text);
-    free(cat);
-    free(id);
     return rc;
 }
 

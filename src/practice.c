@@ -19,6 +19,7 @@
 
 #include "cases.h"
 #include "mdlimit.h"
+#include "mdtext.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "validate.h"
@@ -84,8 +85,9 @@ struct practice_pctx {
     int oom;
 };
 
-/* Plain text of node n: its text and code, a line break for a soft or hard
- * break, a blank line between blocks. */
+/* Plain text of the told blocks: their text and code, a line break for a
+ * soft or hard break and a blank line between blocks, since a story is
+ * shown as paragraphs (mdtext_inline, for headings, makes one line). */
 static int practice_plain(cmark_node *n, struct strbuf *sb)
 {
     cmark_iter *it = cmark_iter_new(n);
@@ -180,7 +182,6 @@ static void practice_open(struct practice_pctx *c, cmark_node *h)
 {
     struct practice *pr = c->pr;
     struct practice_scenario *s;
-    struct strbuf t = STRBUF_INIT;
     int line = cmark_node_get_start_line(h);
 
     practice_close(c);
@@ -198,14 +199,13 @@ static void practice_open(struct practice_pctx *c, cmark_node *h)
     s = &s[pr->n_scenarios++];
     memset(s, 0, sizeof *s);
     s->line = line;
-    if (practice_plain(h, &t) != 0 || !(s->title = practice_trim_dup(t.data ? t.data : "", t.len))) {
+    if (!(s->title = mdtext_inline(h, NULL))) {
         c->oom = 1;
     } else if (!*s->title) {
         diag_error(c->diags, c->path, line, "场景标题 ## 后面不能是空的");
     } else if (strlen(s->title) > PRACTICE_TITLE_MAX) {
         diag_error(c->diags, c->path, line, "场景标题太长（超过 %d 字节）", PRACTICE_TITLE_MAX);
     }
-    strbuf_free(&t);
     c->cur = s;
 }
 
@@ -550,11 +550,8 @@ int practice_parse(const char *path, const char *text, size_t len, struct practi
         const char *info = t == CMARK_NODE_CODE_BLOCK ? cmark_node_get_fence_info(n) : NULL;
 
         if (level == 1 && !c.pr->title && !c.pr->n_scenarios) {
-            struct strbuf sb = STRBUF_INIT;
-            if (practice_plain(n, &sb) != 0 ||
-                !(c.pr->title = practice_trim_dup(sb.data ? sb.data : "", sb.len)))
+            if (!(c.pr->title = mdtext_inline(n, NULL)))
                 c.oom = 1;
-            strbuf_free(&sb);
         } else if (level == 1) {
             diag_error(diags, path, cmark_node_get_start_line(n),
                        "练习文件只能有一个一级标题 #,写在最前面；每个场景用二级标题 ##");

@@ -13,13 +13,15 @@ const ctx = useDaemon({ tree: SAMPLE_TREE });
 const api = (p) => `${ctx.daemon.url}${p}`;
 const hidden = (name) => name.startsWith('_') || name.startsWith('.');
 
-// procedures/<category>/<file>.md, except README.md and _/. names.
+// procedures/<category>/<file>.md, except README.md, practice files and _/. names.
 function procedureFiles() {
   const out = [];
   for (const d of fs.readdirSync(SAMPLE_TREE, { withFileTypes: true })) {
     if (!d.isDirectory() || hidden(d.name)) continue;
     for (const f of fs.readdirSync(path.join(SAMPLE_TREE, d.name), { withFileTypes: true })) {
-      if (f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md' && !hidden(f.name)) {
+      // ID.practice.md holds training scenarios, not a procedure
+      if (f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md' && !hidden(f.name)
+        && !f.name.endsWith('.practice.md')) {
         out.push(`${d.name}/${f.name}`);
       }
     }
