@@ -85,6 +85,9 @@ struct practice_scenario {
 };
 
 struct practice {
+    char hash[65];              /* sha256 hex of the file's text: set by
+                                   practice_load (a trainee's record names the
+                                   scenarios it was made on); "" from practice_parse */
     char *title;                /* owned H1, or NULL */
     struct practice_scenario *scenarios;
     size_t n_scenarios;         /* at least 1 once parsed */
@@ -169,6 +172,15 @@ void practice_verdict_free(struct practice_verdict *v);
  * (logged). */
 int practice_load(struct db *db, const char *id, struct practice **out,
                   const struct procedure **model, struct model_ref **ref);
+
+/* Called by practice_list for each procedure with good scenarios. Return
+ * 0 to go on, non-zero to stop. */
+typedef int (*practice_list_fn)(void *ctx, const char *id, size_t n_scenarios);
+
+/* Every procedure whose practice file has a last good text, by id: calls
+ * fn with its id and its number of scenarios. Returns 0 (also when fn
+ * stopped it), -1 on a database error. */
+int practice_list(struct db *db, practice_list_fn fn, void *ctx);
 
 /* The name of a decision in files and JSON: "accept", "return", "refuse". */
 const char *practice_decision_name(enum practice_decision d);

@@ -1051,15 +1051,32 @@ void practice_verdict_free(struct practice_verdict *v)
 /* ---- the stored file ----------------------------------------------------- */
 
 static const char sql_practice_good[] =
-    "SELECT path, good_source, good_procedure_hash FROM practice_files"
+    "SELECT path, good_source, good_procedure_hash, good_hash FROM practice_files"
     " WHERE procedure_id = ?1 AND good_source IS NOT NULL ORDER BY path LIMIT 1";
+static const char sql_practice_list[] =
+    "SELECT procedure_id, max(good_scenarios) FROM practice_files"
+    " WHERE procedure_id <> '' AND good_source IS NOT NULL GROUP BY procedure_id ORDER BY procedure_id";
+
+int practice_list(struct db *db, practice_list_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_practice_list);
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_int(st, 1)) != 0)
+            break;
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
 
 int practice_load(struct db *db, const char *id, struct practice **out,
                   const struct procedure **model, struct model_ref **ref)
 {
     struct diag_list quiet = DIAG_LIST_INIT;
     sqlite3_stmt *st;
-    char *path = NULL, *text = NULL, *hash = NULL;
+    char *path = NULL, *text = NULL, *hash = NULL, good[65] = "";
     size_t len = 0;
     int r, rc = -1;
 
@@ -1081,6 +1098,7 @@ int practice_load(struct db *db, const char *id, struct practice **out,
         if (text)
             memcpy(text, t, len + 1);
         hash = strdup((const char *)sqlite3_column_text(st, 2));
+        snprintf(good, sizeof good, "%s", (const char *)sqlite3_column_text(st, 3));
     }
     sqlite3_reset(st);
     if (r == SQLITE_DONE)
@@ -1095,6 +1113,7 @@ int practice_load(struct db *db, const char *id, struct practice **out,
         fprintf(stderr, "spkiosk: practice: the stored scenarios of %s no longer parse\n", id);
         goto out;
     }
+    memcpy((*out)->hash, good, sizeof good);
     rc = 0;
 out:
     if (rc != 0) {

@@ -44,6 +44,7 @@ static int load(size_t *n, char hash_out[65])
         return 1;
     }
     cr_assert(pr && p && ref);
+    cr_assert_eq(strlen(pr->hash), 64, "the file's hash, for a trainee's record");
     *n = pr->n_scenarios;
     snprintf(hash_out, 65, "%s", p->hash);
     practice_free(pr);
@@ -106,6 +107,26 @@ Test(practice_load, the_last_good_file_and_its_version)
     cr_assert_eq(loader_run(t.db, tree), 0);
     cr_assert_eq(load(&n, h), 1);
     cr_assert_str_eq(casedb_text(&t, live, "SELECT count(*) FROM practice_files"), "0");
+}
+
+static int count_list(void *ctx, const char *id, size_t n)
+{
+    char *out = ctx;
+
+    snprintf(out + strlen(out), 64, "%s:%zu;", id, n);
+    return 0;
+}
+
+Test(practice_load, the_list_of_procedures_with_scenarios)
+{
+    char got[256] = "";
+
+    cr_assert_eq(practice_list(t.db, count_list, got), 0);
+    cr_assert_str_eq(got, "");
+    casedb_write(file, GOOD);
+    cr_assert_eq(loader_run(t.db, tree), 0);
+    cr_assert_eq(practice_list(t.db, count_list, got), 0);
+    cr_assert_str_eq(got, "test:1;");
 }
 
 Test(practice_load, a_practice_file_is_never_a_procedure)
