@@ -533,7 +533,8 @@ static bool store_want_forget_practice(const struct library *lib, sqlite3_stmt *
     return true;
 }
 
-static int store_practice(struct db *db, const struct library *lib, const char *now)
+static int store_practice(struct db *db, const struct library *lib, const char *now,
+                          struct store_load_stats *stats)
 {
     sqlite3_stmt *st;
     char **gone = NULL;
@@ -544,6 +545,8 @@ static int store_practice(struct db *db, const struct library *lib, const char *
         const struct lib_practice *x = &lib->practices[i];
         const struct lib_file *f = x->file >= 0 ? &lib->files[x->file] : NULL;
         bool good = x->status == LIB_PRACTICE_GOOD;
+        stats->practice++;
+        stats->practice_failed += !good;
         if (!x->hash[0])
             continue; /* unread: its row, if any, stays as it was */
         if (!(st = db_stmt(db, good ? sql_practice_good : sql_practice_bad)))
@@ -604,7 +607,7 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
-        store_lists(db, lib, now) != 0 || store_practice(db, lib, now) != 0)
+        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
