@@ -143,6 +143,15 @@ static void parse_error(const char *text, int line, const char *sub)
     diag_list_free(&d);
 }
 
+/* parse_error of one scenario whose case block holds lines. */
+static void parse_error_one(const char *lines, int line, const char *sub)
+{
+    char *text = one(lines);
+
+    parse_error(text, line, sub);
+    free(text);
+}
+
 #define GOOD_LINES                                                                                 \
     "conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"                \
     "id_number = 370602199003150021\n"
@@ -235,20 +244,20 @@ Test(practice, syntax_errors_with_their_lines)
                 "要写在某个 ## 场景标题下面");
     parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n```case\nexpect = accept\n```\n", 7,
                 "只能有一个 ```case 块");
-    parse_error(one("brought id_card\nexpect = accept\n"), 5, "名称 = 内容");
-    parse_error(one("Name = 王某\nexpect = accept\n"), 5, "不是有效的名称");
-    parse_error(one("expect = accept\nexpect = accept\n"), 6, "重复写了（第 5 行");
-    parse_error(one("name = a\nname = b\nexpect = accept\n"), 6, "重复写了（第 5 行");
-    parse_error(one("conditions = 是 对\nexpect = accept\n"), 5, "「对」");
-    parse_error(one("brought = id-card\nexpect = accept\n"), 5, "「id-card」");
-    parse_error(one("brought = s1-\nexpect = accept\n"), 5, "「s1-」");
-    parse_error(one("expect = maybe\n"), 5, "expect 只能是");
-    parse_error(one("expect =\n"), 5, "expect 后面要写");
-    parse_error(one("expect = accept now\n"), 5, "accept 后面不再写");
-    parse_error(one("expect = return\n"), 5, "return 后面要写");
-    parse_error(one("expect = refuse\n"), 5, "refuse 后面要写");
-    parse_error(one("expect = refuse 0\n"), 5, "从 1 数起");
-    parse_error(one("expect = refuse 2 3\n"), 5, "只写一个条件序号");
+    parse_error_one("brought id_card\nexpect = accept\n", 5, "名称 = 内容");
+    parse_error_one("Name = 王某\nexpect = accept\n", 5, "不是有效的名称");
+    parse_error_one("expect = accept\nexpect = accept\n", 6, "重复写了（第 5 行");
+    parse_error_one("name = a\nname = b\nexpect = accept\n", 6, "重复写了（第 5 行");
+    parse_error_one("conditions = 是 对\nexpect = accept\n", 5, "「对」");
+    parse_error_one("brought = id-card\nexpect = accept\n", 5, "「id-card」");
+    parse_error_one("brought = s1-\nexpect = accept\n", 5, "「s1-」");
+    parse_error_one("expect = maybe\n", 5, "expect 只能是");
+    parse_error_one("expect =\n", 5, "expect 后面要写");
+    parse_error_one("expect = accept now\n", 5, "accept 后面不再写");
+    parse_error_one("expect = return\n", 5, "return 后面要写");
+    parse_error_one("expect = refuse\n", 5, "refuse 后面要写");
+    parse_error_one("expect = refuse 0\n", 5, "从 1 数起");
+    parse_error_one("expect = refuse 2 3\n", 5, "只写一个条件序号");
     parse_error("# 练习\n\n## \n```case\nexpect = accept\n```\n", 3, "不能是空的");
     parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n\n# 又一个\n", 8, "只能有一个一级标题");
 }
@@ -359,8 +368,11 @@ Test(practice, a_policy_has_no_scenarios)
     static const char pol[] = "---\nkind: policy\n---\n# 政策\n\n说明。\n\n## 要点\n说明。\n";
     struct procedure_src src;
     struct procedure *p;
-    struct practice *pr = parse_ok(one("expect = accept\n"));
+    char *text = one("expect = accept\n");
+    struct practice *pr = parse_ok(text);
     struct diag_list d = DIAG_LIST_INIT;
+
+    free(text);
 
     memset(&src, 0, sizeof src);
     src.path = "demo/pol.md";
