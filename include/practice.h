@@ -46,7 +46,7 @@ enum practice_decision {
     PRACTICE_REFUSE,    /* 不予受理: a condition is not met */
 };
 
-/* What the window should decide (expect), or what a trainee decided. */
+/* What the window should decide: a scenario's expect. */
 struct practice_expect {
     enum practice_decision decision;
     practice_key *flags;        /* RETURN: field keys and item ids as written (owned) */
