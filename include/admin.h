@@ -20,7 +20,8 @@
 #define ADMIN_REL_MAX 255
 
 /* True when rel can name a procedure file: "CATEGORY/NAME.md" with a valid
- * category id, NAME not starting with `_` or `.`, not README.md, valid
+ * category id, NAME not starting with `_` or `.`, not README.md nor
+ * NAME.practice.md (a practice file, practice.h), valid
  * UTF-8 without control characters, at most ADMIN_REL_MAX bytes. */
 bool admin_rel_valid(const char *rel);
 
@@ -30,7 +31,14 @@ bool admin_rel_valid(const char *rel);
  * any other name, -1 when memory runs out. */
 int admin_file_rel(const char *name, char **rel);
 
-/* True when rel is one of those files. admin_check, admin_save and their
+/* A practice file by its console name "ID.practice": the file
+ * STEM.practice.md beside the file of procedure ID (admin_locate). Returns
+ * 0 with *rel (caller frees), 1 when name is not of that form or there is
+ * no such procedure, -1 on a database error or when memory runs out. */
+int admin_practice_rel(struct db *db, const char *name, char **rel);
+
+/* True when rel is one of those files, or a practice file
+ * "CATEGORY/STEM.practice.md". admin_check, admin_save and their
  * phases take them too: checked with the tree (errors their text would
  * cause in other files are reported as theirs, at line 1), no model, saved
  * only without errors. */

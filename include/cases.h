@@ -32,7 +32,7 @@ struct case_value {
 };
 
 struct case_tick {
-    char item[24];
+    char item[MARKER_KEY_MAX + 1];
     int step;
 };
 
@@ -208,6 +208,29 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
 int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
                        const struct case_answers *in, int today, const char *user,
                        struct case_rejection *rej, struct refusal *e);
+
+/* The checks cases_step makes of step n's answers, without a database and
+ * without asking whether the step may be answered now (the caller knows):
+ * every field that applies to cs is validated (fields with same_as last,
+ * against the others' normalised values), every required item that
+ * applies must be ticked. cs needs only model, values, ticks, done and
+ * applicable (cases_evaluate). Returns 0 with *normalised (one entry per
+ * field of the step, NULL where no value; free it with
+ * cases_normalised_free) and rej holding every failure in the procedure's
+ * order (empty when the answers are good; caller frees it with
+ * cases_rejection_free), -1 when memory ran out (both still to be
+ * freed). The practice mode proves its scenarios with it (practice.h). */
+int cases_step_validate(const struct case_state *cs, size_t n, const struct case_answers *in,
+                        int today, char ***normalised, struct case_rejection *rej);
+
+/* Frees the n normalised values from cases_step_validate and the array. */
+void cases_normalised_free(char **normalised, size_t n);
+
+/* Works out from cs's values which steps of cs->model apply
+ * (cs->applicable, one per step) and which is next (cs->step, the first
+ * applicable step not done, or n_steps). cs->done must have an entry per
+ * step. */
+void cases_evaluate(struct case_state *cs);
 
 /* What went wrong, asked of a rating of 1 or 2 ("哪里没做好?"): the codes
  * a request names, in the order they are stored; a set of them is a mask,

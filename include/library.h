@@ -8,6 +8,8 @@
  * ROOT/_posts.md (the posts a review chain's stages name; a stage naming a
  * post missing from it is an error in the procedure file, when it exists)
  * and ROOT/_calendar.md (the working-day calendar).
+ * CATEGORY/ID.practice.md holds the training scenarios of CATEGORY/ID.md
+ * (practice.h); a procedure change that breaks one is an error in it.
  * Names starting with `_` or `.` are not procedures; ROOT/README.md is the
  * library's own documentation and is skipped.
  */
@@ -20,6 +22,7 @@
 #include "diag.h"
 #include "directory.h"
 #include "posts.h"
+#include "practice.h"
 #include "procedure.h"
 #include "triage.h"
 #include "workdays.h"
@@ -52,6 +55,28 @@ struct lib_file {
     struct procedure *model;    /* LIB_PARSED only */
     int clash;          /* index in files of the earlier file whose id this
                            one also claims (it was refused for that), or -1 */
+    bool has_practice;  /* a practice file is beside it: parsed, never
+                           reused, so that the practice file is proved */
+};
+
+/* A practice file, CATEGORY/STEM.practice.md, beside CATEGORY/STEM.md:
+ * parsed on every scan (they are small) and proved against the procedure
+ * as this scan parsed it. */
+enum lib_practice_status {
+    LIB_PRACTICE_GOOD,      /* parsed and proved: set is set */
+    LIB_PRACTICE_FAILED,    /* has errors (or could not be read) */
+    LIB_PRACTICE_UNCHECKED, /* the procedure has errors: not proved (a warning says so) */
+};
+
+struct lib_practice {
+    char *rel;          /* "employment/x.practice.md" */
+    char *path;         /* as shown in diagnostics */
+    char hash[65];      /* "" if unread */
+    char *text;         /* NUL-terminated, NULL if unread */
+    size_t len;
+    int file;           /* index in files of STEM.md, -1 when there is none */
+    enum lib_practice_status status;
+    struct practice *set;   /* GOOD only */
 };
 
 struct library {
@@ -59,6 +84,8 @@ struct library {
     size_t n_cats;
     struct lib_file *files;     /* sorted by rel */
     size_t n_files;
+    struct lib_practice *practices;     /* sorted by rel */
+    size_t n_practices;
     bool has_triage;            /* a _triage.md exists */
     char triage_hash[65];
     struct triage *triage;      /* NULL when absent or with errors */

@@ -28,13 +28,14 @@ enum {
     MARK_IF = 1 << 1,
     MARK_ANCHOR = 1 << 2,
     MARK_STAFF = 1 << 3,    /* a step's block quote is guidance for the window only */
+    MARK_ITEM_ID = 1 << 4,  /* a checklist item's `{#id}`: [a-z][a-z0-9_]{0,31} */
 };
 
 struct markers {
     bool optional;
     bool has_cond;
     struct cond cond;
-    char *anchor;       /* owned `{#id}` value, or NULL */
+    char *anchor;       /* owned `{#id}` value (MARK_ANCHOR or MARK_ITEM_ID), or NULL */
     bool staff;         /* `{staff}` */
 };
 

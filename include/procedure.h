@@ -46,7 +46,12 @@ struct proc_section {
 };
 
 struct proc_item {
-    char id[24];        /* "s<step>-<n>", both zero-based */
+    /* The `{#id}` written at its end ([a-z][a-z0-9_]{0,31}, unique in the
+     * procedure and never a field key), else "s<step>-<n>", both
+     * zero-based. Cases store it, so giving an item an id in a new version
+     * changes its id: cases on the old version keep the old one. */
+    char id[MARKER_KEY_MAX + 1];
+    bool named;         /* the id was written as {#id} */
     char *text;         /* owned plain text, markers and "[ ] " removed */
     bool required;      /* false when marked {optional} */
     bool has_cond;

@@ -15,6 +15,8 @@ struct store_load_stats {
     size_t reused;      /* unchanged files, not parsed again */
     size_t failed;      /* files with errors (an earlier version may stay live) */
     size_t retired;     /* procedures whose file is gone */
+    size_t practice;    /* practice files read */
+    size_t practice_failed; /* of those, with errors or not proved (their last good text stays) */
 };
 
 /* library_reuse_fn for library_scan: ctx is a struct db *. Reuses a file

@@ -42,9 +42,46 @@ bool admin_rel_valid(const char *rel)
     nn = strlen(name);
     if (!procedure_id_valid(rel, (size_t)(slash - rel)) || strchr(name, '/') || nn <= 3 ||
         strcmp(name + nn - 3, ".md") != 0 || name[0] == '_' || name[0] == '.' ||
-        strcmp(name, "README.md") == 0)
+        strcmp(name, "README.md") == 0 || practice_name_is(name))
         return false;
     return true;
+}
+
+/* "CATEGORY/STEM.practice.md" with a valid category and STEM an id. */
+static bool admin_rel_practice(const char *rel)
+{
+    const char *slash = strchr(rel, '/'), *name;
+    size_t nn;
+
+    if (!slash || !procedure_id_valid(rel, (size_t)(slash - rel)))
+        return false;
+    name = slash + 1;
+    nn = strlen(name);
+    return practice_name_is(name) &&
+           procedure_id_valid(name, nn - (sizeof PRACTICE_SUFFIX - 1));
+}
+
+int admin_practice_rel(struct db *db, const char *name, char **rel)
+{
+    size_t n = strlen(name), k = strlen(".practice");
+    char *id, *prel = NULL;
+    int r;
+
+    *rel = NULL;
+    if (n <= k || strcmp(name + n - k, ".practice") != 0 || !procedure_id_valid(name, n - k))
+        return 1;
+    if (!(id = strndup(name, n - k)))
+        return -1;
+    r = admin_locate(db, id, NULL, &prel);
+    free(id);
+    if (r != 0)
+        return r;
+    n = strlen(prel);
+    if (n > 3 && strcmp(prel + n - 3, ".md") == 0 && (*rel = malloc(n + k + 1)))
+        sprintf(*rel, "%.*s%s", (int)(n - 3), prel, PRACTICE_SUFFIX);
+    r = *rel ? 0 : n > 3 ? -1 : 1;
+    free(prel);
+    return r;
 }
 
 /* root/rel as the library builds it (trailing slashes of root dropped), so
@@ -256,6 +293,69 @@ static int admin_read_files(struct db *db, struct admin_list *l, int today)
     return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
 
+/* Practice files (practice.h): one entry each, named "ID.practice" by the
+ * procedure it trains, the name the files route edits it by; live is the
+ * last good text the practice mode uses. */
+static const char sql_list_practice[] =
+    "SELECT path, procedure_id, hash, good_hash, good_at, good_procedure_hash, good_scenarios"
+    " FROM practice_files ORDER BY path";
+
+static int admin_read_practice(struct db *db, struct admin_list *l)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_list_practice);
+    struct strbuf name = STRBUF_INIT;
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    while (!l->oom && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *rel = col_text(st, 0), *pid = col_text(st, 1);
+        struct admin_entry *e = admin_entry_new(l, rel);
+        char *stem = admin_stem(rel), *cat = admin_category_of(rel);
+        cJSON *live;
+        if (!e || !stem || !cat) {
+            l->oom = 1;
+        } else {
+            /* an orphan names the procedure its stem would be */
+            if (!*pid)
+                stem[strlen(stem) - strlen(".practice")] = '\0';
+            name.len = 0;
+            if (strbuf_printf(&name, "%s.practice", *pid ? pid : stem) != 0)
+                l->oom = 1;
+            e->live = sqlite3_column_type(st, 3) != SQLITE_NULL;
+            json_str(e->obj, "id", name.data, &l->oom);
+            json_str(e->obj, "file", rel, &l->oom);
+            json_str(e->obj, "category", cat, &l->oom);
+            json_str(e->obj, "title", NULL, &l->oom);
+            json_str(e->obj, "kind", "practice", &l->oom);
+            json_str(e->obj, "procedure", *pid ? pid : NULL, &l->oom);
+            json_str(e->obj, "special", name.data, &l->oom);
+            json_str(e->obj, "file_hash", col_text(st, 2), &l->oom);
+            if (!e->live) {
+                json_str(e->obj, "live", NULL, &l->oom);
+            } else if (!(live = cJSON_AddObjectToObject(e->obj, "live"))) {
+                l->oom = 1;
+            } else {
+                json_str(live, "hash", col_text(st, 3), &l->oom);
+                json_str(live, "version", NULL, &l->oom);
+                json_str(live, "loaded_at", col_text(st, 4), &l->oom);
+                json_str(live, "procedure_hash", col_text(st, 5), &l->oom);
+                if (!cJSON_AddNumberToObject(live, "scenarios", sqlite3_column_int(st, 6)))
+                    l->oom = 1;
+            }
+            json_str(e->obj, "version", NULL, &l->oom);
+            json_str(e->obj, "review_by", NULL, &l->oom);
+            if (!cJSON_AddFalseToObject(e->obj, "review_overdue"))
+                l->oom = 1;
+        }
+        free(stem);
+        free(cat);
+    }
+    sqlite3_reset(st);
+    strbuf_free(&name);
+    return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
+}
+
 static int admin_read_retired(struct db *db, cJSON *arr, int *oom)
 {
     sqlite3_stmt *st = db_stmt(db, sql_list_retired);
@@ -419,8 +519,12 @@ int admin_list_json(struct db *db, const char *root, int today, char **out)
     if (db_read_begin(db) != 0)
         goto out;
     reading = 1;
-    if (admin_read_files(db, &l, today) != 0 || admin_read_retired(db, retired, &l.oom) != 0 ||
-        admin_read_diags(db, prefix, &l, problems, today) != 0 || l.oom)
+    if (admin_read_files(db, &l, today) != 0 || admin_read_practice(db, &l) != 0 ||
+        admin_read_retired(db, retired, &l.oom) != 0 || l.oom)
+        goto out;
+    /* the diagnostics find their file's entry by bsearch */
+    qsort(l.v, l.n, sizeof *l.v, admin_entry_cmp);
+    if (admin_read_diags(db, prefix, &l, problems, today) != 0 || l.oom)
         goto out;
     reading = 0;
     if (db_read_end(db) != 0)
@@ -618,7 +722,7 @@ bool admin_rel_special(const char *rel)
     const char *slash = strchr(rel, '/');
 
     if (strcmp(rel, "_triage.md") == 0 || strcmp(rel, "_directory.md") == 0 ||
-        strcmp(rel, POSTS_FILE) == 0 || strcmp(rel, WORKDAYS_FILE) == 0)
+        strcmp(rel, POSTS_FILE) == 0 || strcmp(rel, WORKDAYS_FILE) == 0 || admin_rel_practice(rel))
         return true;
     return slash && strcmp(slash + 1, "README.md") == 0 &&
            procedure_id_valid(rel, (size_t)(slash - rel));
@@ -696,6 +800,31 @@ out:
     return rc;
 }
 
+/* A procedure's edit against its practice file: what the scenarios would
+ * say, as warnings of the procedure (a broken scenario never stops a
+ * procedure; it is an error of the practice file once saved). */
+static int admin_check_practice(const struct library *lib, const struct lib_file *f,
+                                struct admin_check *out)
+{
+    const char *base;
+    size_t i, j;
+
+    for (i = 0; i < lib->n_practices; i++) {
+        const struct lib_practice *x = &lib->practices[i];
+        if (x->file < 0 || &lib->files[x->file] != f || x->status != LIB_PRACTICE_FAILED)
+            continue;
+        base = strrchr(x->rel, '/') ? strrchr(x->rel, '/') + 1 : x->rel;
+        for (j = 0; j < lib->diags.n; j++) {
+            const struct diag *d = &lib->diags.items[j];
+            if (d->severity == DIAG_ERROR && strcmp(d->file, x->path) == 0 &&
+                diag_warn(&out->diags, f->rel, 1, "练习文件 %s 第 %d 行会出错：%s", base, d->line,
+                          d->message) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out)
 {
@@ -738,7 +867,7 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
             diag_add(&out->diags, rel, d->line, d->severity, "%s", d->message) != 0)
             goto out;
     }
-    if (admin_check_cross(db, rel, &lib, f, out) != 0)
+    if (admin_check_cross(db, rel, &lib, f, out) != 0 || admin_check_practice(&lib, f, out) != 0)
         goto out;
     if (out->diags.errors == 0 && f->status == LIB_PARSED) {
         out->model = f->model;

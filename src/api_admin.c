@@ -168,25 +168,31 @@ enum MHD_Result api_admin_source_get(struct http_request *req)
 }
 
 /* The triage, the directory or a category's README.md, by the name
- * admin_file_rel knows; 1 (answered 404) for any other. */
-static int api_admin_file_target(const char *name, char **rel)
+ * admin_file_rel knows, or a practice file by "ID.practice"
+ * (admin_practice_rel); 1 (answered 404) for any other. */
+static int api_admin_file_target(struct db *db, const char *name, char **rel)
 {
+    int r;
+
     if (!api_admin_id_ok(name))
         return 1;
-    return admin_file_rel(name, rel);
+    if ((r = admin_file_rel(name, rel)) != 1)
+        return r;
+    return admin_practice_rel(db, name, rel);
 }
 
 static enum MHD_Result api_admin_file_unknown(struct http_request *req)
 {
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_file",
                             "没有这个文件：只能编辑分诊（_triage）、办事地点（_directory）、岗位（_posts）、"
-                            "日历（_calendar）和分类说明（分类编号）");
+                            "日历（_calendar）、分类说明（分类编号）和练习题（事项编号.practice）");
 }
 
 enum MHD_Result api_admin_file_get(struct http_request *req)
 {
     char *rel = NULL;
-    int r = api_admin_file_target(req->params[0], &rel);
+    struct db *db = db_thread();
+    int r = db ? api_admin_file_target(db, req->params[0], &rel) : -1;
 
     if (r < 0)
         return reply_internal(req);
@@ -267,7 +273,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     if (!(db = db_thread()))
         return reply_internal(req);
     if (special)
-        r = api_admin_file_target(req->params[0], &rel);
+        r = api_admin_file_target(db, req->params[0], &rel);
     else
         r = api_admin_target(req, db, req->params[0], create, &rel);
     if (r < 0)
@@ -365,14 +371,10 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     if (special && *special) {
         /* the triage, the directory, a category's README.md: checked, not rendered */
         id = special;
-        if ((r = api_admin_file_target(special, &rel)) < 0)
+        if (!(db = db_thread()) || (r = api_admin_file_target(db, special, &rel)) < 0)
             return reply_internal(req);
         if (r > 0)
             return api_admin_file_unknown(req);
-        if (!(db = db_thread())) {
-            free(rel);
-            return reply_internal(req);
-        }
     } else {
         if (!id || !*id)
             return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",

@@ -131,9 +131,9 @@ bool cases_cond_holds(const struct case_state *cs, const struct cond *c)
     return c->negate ? !eq : eq;
 }
 
-/* Works out, in file order, which steps apply and which is next. A
- * condition names a field of an earlier step, so one pass suffices. */
-static void cases_evaluate(struct case_state *cs)
+/* In file order: a condition names a field of an earlier step, so one
+ * pass suffices. */
+void cases_evaluate(struct case_state *cs)
 {
     const struct procedure *p = cs->model;
     size_t j;
@@ -665,8 +665,7 @@ out:
 static const struct refusal cases_err_failed = {REFUSAL_INVALID, "validation_failed",
                                                   "有内容需要修改，请看每一项的提示"};
 
-/* Frees the n normalised answers of a step and the array. */
-static void cases_normalised_free(char **normalised, size_t n)
+void cases_normalised_free(char **normalised, size_t n)
 {
     size_t i;
 
@@ -692,9 +691,6 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
     static const struct refusal not_reached = {REFUSAL_CONFLICT, "step_not_reached", "请先完成前面的步骤"};
     static const struct refusal not_applicable = {REFUSAL_CONFLICT, "step_not_applicable",
                                                    "根据您前面的回答，这一步不需要办理"};
-    const struct proc_step *st;
-    struct step_ctx ctx;
-    size_t i, pass;
 
     if (n >= cs->model->n_steps)
         *e = unknown_step;
@@ -707,10 +703,17 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
     else if (!cs->applicable[n])
         *e = not_applicable;
     else
-        goto check;
+        return cases_step_validate(cs, n, in, today, normalised, rej);
     return 1;
-check:
-    st = &cs->model->steps[n];
+}
+
+int cases_step_validate(const struct case_state *cs, size_t n, const struct case_answers *in,
+                        int today, char ***normalised, struct case_rejection *rej)
+{
+    const struct proc_step *st = &cs->model->steps[n];
+    struct step_ctx ctx;
+    size_t i, pass;
+
     if (!(*normalised = calloc(st->n_fields + 1, sizeof **normalised)))
         return -1;
     ctx.cs = cs;

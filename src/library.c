@@ -502,6 +502,100 @@ static void lib_check_assets(const char *root, const struct procedure *p, struct
     }
 }
 
+static int lib_practice_add(struct library *lib, const char *root, const char *cat,
+                            const char *name)
+{
+    struct lib_practice *x;
+
+    if (lib->n_files + lib->n_practices >= LIBRARY_MAX_FILES)
+        return diag_error(&lib->diags, root, 1, "文件太多，最多读取 %d 个", LIBRARY_MAX_FILES), 0;
+    if (!(x = realloc(lib->practices, (lib->n_practices + 1) * sizeof *x)))
+        return -1;
+    lib->practices = x;
+    x = &x[lib->n_practices++];
+    memset(x, 0, sizeof *x);
+    x->status = LIB_PRACTICE_FAILED;
+    x->file = -1;
+    x->rel = path_join(cat, name);
+    x->path = x->rel ? path_join(root, x->rel) : NULL;
+    return x->rel && x->path ? 0 : -1;
+}
+
+/* "CAT/STEM.md" of the practice file "CAT/STEM.practice.md" (or a path). */
+static char *lib_practice_procedure_of(const char *rel)
+{
+    size_t n = strlen(rel) - (sizeof PRACTICE_SUFFIX - 1);
+    char *s = malloc(n + 4);
+
+    if (s) {
+        memcpy(s, rel, n);
+        memcpy(s + n, ".md", 4);
+    }
+    return s;
+}
+
+/* Parses a practice file's text and proves it against model, the
+ * procedure beside it: NULL when there is none (exists false: an error) or
+ * when it has errors (a warning: not proved this time). proc names it in
+ * messages. Returns the lib_practice_status, *set set for GOOD, or -1. */
+static int lib_practice_run(const char *path, const char *text, size_t len, const char *proc,
+                            bool exists, const struct procedure *model, int today,
+                            struct practice **set, struct diag_list *diags)
+{
+    int r;
+
+    *set = NULL;
+    if (!exists)
+        return diag_error(diags, path, 1,
+                          "旁边没有事项文件 %s:练习文件要和它练习的事项文件放在同一个文件夹，"
+                          "文件名相同（多一个 .practice）", proc) < 0 ? -1 : LIB_PRACTICE_FAILED;
+    if ((r = practice_parse(path, text, len, set, diags)) != 0)
+        return r < 0 ? -1 : LIB_PRACTICE_FAILED;
+    if (!model) {
+        practice_free(*set);
+        *set = NULL;
+        return diag_warn(diags, path, 1,
+                         "事项文件 %s 有错误，这些练习题要等它改好后才能检查；练习时继续用上次检查通过的练习题",
+                         proc) < 0 ? -1 : LIB_PRACTICE_UNCHECKED;
+    }
+    if ((r = practice_prove(path, *set, model, today, diags)) != 0) {
+        practice_free(*set);
+        *set = NULL;
+        return r < 0 ? -1 : LIB_PRACTICE_FAILED;
+    }
+    return LIB_PRACTICE_GOOD;
+}
+
+/* Reads, parses and proves one practice file of the scan. */
+static int lib_practice_load(struct library *lib, struct lib_practice *x, int today,
+                             const struct library_edit *edit)
+{
+    const struct lib_file *f = x->file >= 0 ? &lib->files[x->file] : NULL;
+    char *proc = lib_practice_procedure_of(x->rel);
+    int r;
+
+    if (!proc)
+        return -1;
+    r = lib_read_edit(edit, x->rel, x->path, PRACTICE_FILE_MAX, &x->text, &x->len);
+    if (r != 0) {
+        free(proc);
+        if (r > 0)
+            return diag_error(&lib->diags, x->path, 1, "练习文件太大（超过 %zu KiB），没有读取",
+                              PRACTICE_FILE_MAX >> 10) < 0 ? -1 : 0;
+        return diag_error(&lib->diags, x->path, 1, "无法读取这个文件：%s",
+                          errno == EISDIR ? "它不是普通文件" : strerror(errno)) < 0 ? -1 : 0;
+    }
+    library_hash(x->text, x->len, x->hash);
+    r = lib_practice_run(x->path, x->text, x->len, strrchr(proc, '/') ? strrchr(proc, '/') + 1 : proc,
+                         f != NULL,
+                         f && f->status == LIB_PARSED ? f->model : NULL, today, &x->set, &lib->diags);
+    free(proc);
+    if (r < 0)
+        return -1;
+    x->status = (enum lib_practice_status)r;
+    return 0;
+}
+
 /* Parses one procedure file (or reuses the earlier result). An edited
  * file's text comes from the edit and is always parsed. */
 static int lib_file_load(struct library *lib, const char *root, struct lib_file *f, int today,
@@ -535,6 +629,9 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
      * since this text was loaded: such a file is parsed again (a few files,
      * and it keeps a post taken away from being missed) */
     if (reuse && lib->has_posts && strstr(f->text, "```chain"))
+        reuse = NULL;
+    /* its practice file is proved against the model, which reuse lacks */
+    if (f->has_practice)
         reuse = NULL;
     if (reuse) {
         r = reuse(ctx, f->rel, f->hash, &id);
@@ -696,6 +793,11 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
             goto out;
         if (is_dir(p)) {
             diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取；事项文件请直接放在分类文件夹里");
+        } else if (practice_name_is(names[i])) {
+            if (lib_practice_add(lib, root, id, names[i]) != 0) {
+                free(p);
+                goto out;
+            }
         } else if (ends_with_md(names[i])) {
             if (lib_file_add(lib, root, id, names[i]) != 0) {
                 free(p);
@@ -753,10 +855,26 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     if (lib_directory_load(root, lib, &lib->diags, edit) != 0 ||
         lib_lists_load(root, lib, &lib->diags, edit) != 0)
         goto out;
+    for (i = 0; i < lib->n_practices; i++) {
+        struct lib_practice *x = &lib->practices[i];
+        char *proc = lib_practice_procedure_of(x->rel);
+        size_t j;
+        if (!proc)
+            goto out;
+        for (j = 0; j < lib->n_files; j++)
+            if (strcmp(lib->files[j].rel, proc) == 0) {
+                x->file = (int)j;
+                lib->files[j].has_practice = true;
+            }
+        free(proc);
+    }
     for (i = 0; i < lib->n_files; i++)
         if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
             goto out;
     lib_check_ids(lib);
+    for (i = 0; i < lib->n_practices; i++)
+        if (lib_practice_load(lib, &lib->practices[i], today, edit) != 0)
+            goto out;
     if (!(tpath = path_join(root, "_triage.md")))
         goto out;
     r = lib_read_edit(edit, "_triage.md", tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
@@ -785,14 +903,97 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+/* Reads procedure file path (in folder dir, its category; its stem is its
+ * id) and parses it on its own into *model, its problems to diags.
+ * Returns 0 (parsed), 1 (errors), 2 (unreadable or too large: an error
+ * says so, or, with missing given, nothing when the file does not exist:
+ * *missing is then set), -1 when memory ran out. */
+static int lib_parse_alone(const char *path, const char *dir, int today, struct procedure **model,
+                           bool *missing, struct diag_list *diags)
+{
+    const char *name = base_name(path);
+    struct procedure_src src;
+    char *text = NULL, *id = NULL, hash[65];
+    size_t len;
+    int r;
+
+    *model = NULL;
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
+    if (r < 0 && errno == ENOENT && missing) {
+        *missing = true;
+        return 2;
+    }
+    if (r != 0)
+        return diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件") < 0 ? -1 : 2;
+    if (!(id = strndup(name, ends_with_md(name) ? strlen(name) - 3 : strlen(name)))) {
+        free(text);
+        return -1;
+    }
+    library_hash(text, len, hash);
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    src.id = id;
+    src.category = base_name(dir);
+    src.text = text;
+    src.len = len;
+    src.hash = hash;
+    src.today = today;
+    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
+    r = procedure_parse(&src, model, diags);
+    free(text);
+    free(id);
+    return r;
+}
+
+/* A procedure file read for its practice file: parsed into *model (NULL
+ * when it has errors, which are its own report, not the practice file's).
+ * Returns 1 when the file exists, 0 when it does not, -1. */
+static int lib_check_procedure_quietly(const char *path, int today, struct procedure **model)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    const char *name = base_name(path);
+    size_t dn = (size_t)(name - path);
+    bool missing = false;
+    char *dir;
+    int r;
+
+    while (dn > 1 && path[dn - 1] == '/')
+        dn--;
+    if (!(dir = dn ? strndup(path, dn) : strdup(".")))
+        return -1;
+    r = lib_parse_alone(path, dir, today, model, &missing, &quiet);
+    diag_list_free(&quiet);
+    free(dir);
+    return r < 0 ? -1 : missing ? 0 : 1;
+}
+
+/* `check` of practice file ppath beside procedure file proc; exists says
+ * whether proc is there, model is its model (NULL when it has errors). */
+static int lib_check_practice(const char *ppath, const char *proc, bool exists,
+                              const struct procedure *model, int today, struct diag_list *diags)
+{
+    struct practice *set = NULL;
+    char *text = NULL;
+    size_t len;
+    int r;
+
+    r = library_read_file(ppath, PRACTICE_FILE_MAX, &text, &len);
+    if (r != 0)
+        return diag_error(diags, ppath, 1, "%s",
+                          r > 0 ? "练习文件太大，没有读取" : "无法读取这个文件") < 0 || r < 0 ? -1 : 0;
+    r = lib_practice_run(ppath, text, len, base_name(proc), exists, model, today, &set, diags);
+    practice_free(set);
+    free(text);
+    return r < 0 ? -1 : 0;
+}
+
 /* `check FILE`: a file on its own, by its name's role. */
 static int library_check_file(const char *path, int today, struct diag_list *diags)
 {
     const char *name = base_name(path);
-    char *dir = NULL, *text = NULL, *cat = NULL, *id = NULL, hash[65];
+    char *dir = NULL;
     struct procedure *model = NULL;
-    struct procedure_src src;
-    size_t len, dn;
+    size_t dn;
     int rc = -1, r;
 
     dn = (size_t)(name - path);
@@ -830,6 +1031,13 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         library_free(&dl);
         goto out;
     }
+    if (practice_name_is(name)) {
+        char *proc = lib_practice_procedure_of(path);
+        if (proc && (r = lib_check_procedure_quietly(proc, today, &model)) >= 0)
+            rc = lib_check_practice(path, proc, r > 0, model, today, diags);
+        free(proc);
+        goto out;
+    }
     if (strcmp(name, "_triage.md") == 0) {
         /* its links need the whole folder: read it, keep this file's lines */
         struct library lib;
@@ -844,27 +1052,11 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         rc = r < 0 ? -1 : 0;
         goto out;
     }
-    r = library_read_file(path, PROCEDURE_FILE_MAX, &text, &len);
-    if (r != 0) {
-        diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
-        rc = r > 0 ? 0 : -1;
+    r = lib_parse_alone(path, dir, today, &model, NULL, diags);
+    if (r == 2) {
+        rc = 0;
         goto out;
     }
-    if (!(cat = strdup(base_name(dir))) || !(id = strdup(name)))
-        goto out;
-    if (ends_with_md(id))
-        id[strlen(id) - 3] = '\0';
-    library_hash(text, len, hash);
-    memset(&src, 0, sizeof src);
-    src.path = path;
-    src.id = id;
-    src.category = cat;
-    src.text = text;
-    src.len = len;
-    src.hash = hash;
-    src.today = today;
-    src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
-    r = procedure_parse(&src, &model, diags);
     if (r == 0) {
         /* the root is the category folder's parent, also when dir is "." */
         char *root = path_join(dir, "..");
@@ -884,14 +1076,34 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         diag_list_free(&quiet);
         free(root);
     }
+    if (r >= 0) {
+        /* a change that breaks a scenario shows on the scenario file */
+        char *ppath = malloc(strlen(path) + sizeof PRACTICE_SUFFIX);
+        struct stat pst;
+        if (!ppath)
+            goto out;
+        sprintf(ppath, "%.*s%s", (int)(strlen(path) - 3), path, PRACTICE_SUFFIX);
+        if (stat(ppath, &pst) == 0 && lib_check_practice(ppath, path, true, model, today, diags) != 0)
+            r = -1;
+        free(ppath);
+    }
     rc = r < 0 ? -1 : 0;
 out:
     procedure_free(model);
     free(dir);
-    free(text);
-    free(cat);
-    free(id);
     return rc;
+}
+
+/* Whether names holds the procedure file of practice file name. */
+static bool lib_names_have_procedure(char **names, size_t n, const char *name)
+{
+    size_t stem = strlen(name) - (sizeof PRACTICE_SUFFIX - 1), i;
+
+    for (i = 0; i < n; i++)
+        if (strlen(names[i]) == stem + 3 && strncmp(names[i], name, stem) == 0 &&
+            strcmp(names[i] + stem, ".md") == 0)
+            return true;
+    return false;
 }
 
 int library_check_path(const char *path, int today, struct diag_list *diags)
@@ -938,6 +1150,8 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     for (i = 0; i < n; i++) {
         if (names[i][0] == '.' || names[i][0] == '_' || !ends_with_md(names[i]))
             continue;
+        if (practice_name_is(names[i]) && lib_names_have_procedure(names, n, names[i]))
+            continue; /* checked with its procedure */
         if (!(p = path_join(path, names[i])))
             goto out;
         if (library_check_file(p, today, diags) != 0) {
@@ -972,6 +1186,13 @@ void library_free(struct library *lib)
         procedure_free(f->model);
     }
     free(lib->files);
+    for (i = 0; i < lib->n_practices; i++) {
+        free(lib->practices[i].rel);
+        free(lib->practices[i].path);
+        free(lib->practices[i].text);
+        practice_free(lib->practices[i].set);
+    }
+    free(lib->practices);
     triage_free(lib->triage);
     directory_free(lib->directory);
     posts_free(lib->posts);

@@ -43,10 +43,10 @@ static int loader_run_locked(struct db *db, const char *root)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr,
             "spkiosk: loaded %s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
-            "%zu retired) in %.1f ms%s\n",
+            "%zu retired) in %.1f ms; %zu practice files, %zu with errors%s\n",
             root, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
             (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-            synced == 0 ? "" : " (files not stored)");
+            st.practice, st.practice_failed, synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
     return 0;
 }

@@ -180,13 +180,21 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
             }
             m->staff = true;
         } else if (inner_n >= 1 && inner[0] == '#') {
-            if (!(allowed & MARK_ANCHOR)) {
-                diag_error(diags, path, line, "{#编号} 只能写在分诊文件 _triage.md 的问题标题后面");
+            if (!(allowed & (MARK_ANCHOR | MARK_ITEM_ID))) {
+                diag_error(diags, path, line,
+                           "{#编号} 只能写在步骤里清单项 - [ ] 的末尾（材料的编号，如 {#id_card}），"
+                           "或分诊文件 _triage.md 的问题标题后面");
                 rc = 1;
             } else if (m->anchor) {
                 diag_error(diags, path, line, "{#编号} 重复写了两次");
                 rc = 1;
-            } else if (!marker_anchor_valid(inner + 1, inner_n - 1)) {
+            } else if ((allowed & MARK_ITEM_ID) && !marker_key_valid(inner + 1, inner_n - 1)) {
+                diag_error(diags, path, line,
+                           "清单项的编号 {#%.*s} 无效：应以小写英文字母开头，只用小写英文字母、数字和 _,"
+                           "最长 32 个字符，如 {#id_card}",
+                           (int)(inner_n - 1), inner + 1);
+                rc = 1;
+            } else if (!(allowed & MARK_ITEM_ID) && !marker_anchor_valid(inner + 1, inner_n - 1)) {
                 diag_error(diags, path, line,
                            "{#编号} 里的编号不能有空格，也不能为空，如 {#start}");
                 rc = 1;

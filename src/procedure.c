@@ -621,7 +621,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         t = raw + 3;
         n = strlen(t);
         t = utf8_trim(t, &n);
-        r = marker_strip(path, line, t, &n, MARK_OPTIONAL | MARK_IF, &m, c->diags);
+        r = marker_strip(path, line, t, &n, MARK_OPTIONAL | MARK_IF | MARK_ITEM_ID, &m, c->diags);
         if (r < 0) {
             free(raw);
             marker_free(&m);
@@ -643,7 +643,12 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             st->items = it;
             it = &st->items[st->n_items];
             memset(it, 0, sizeof *it);
-            snprintf(it->id, sizeof it->id, "s%zu-%zu", step_index, st->n_items);
+            if (m.anchor) {
+                snprintf(it->id, sizeof it->id, "%s", m.anchor);
+                it->named = true;
+            } else {
+                snprintf(it->id, sizeof it->id, "s%zu-%zu", step_index, st->n_items);
+            }
             it->required = !m.optional;
             it->line = line;
             if (m.has_cond) {
@@ -1145,7 +1150,29 @@ static void pctx_check_cond(struct pctx *c, const struct cond *cd, size_t step, 
     }
 }
 
-/* Checks that need the whole procedure: keys, same_as, conditions. */
+/* An item's id is the key a case stores and a practice scenario's
+ * `return` names beside field keys: it must name one item only, and no
+ * field. (A written id cannot take the form of an implicit "sS-I", which
+ * has a '-'; the comparison covers every pair anyway.) */
+static void pctx_check_item_id(struct pctx *c, const struct proc_item *it)
+{
+    const struct procedure *p = c->p;
+    const struct proc_item *first;
+    const struct field *f;
+    size_t s2;
+
+    first = procedure_item_find(p, it->id, &s2);
+    if (first != it)
+        diag_error(c->diags, c->src->path, it->line,
+                   "清单项编号 %s 重复了（第 %d 行已经用过），同一事项里的清单项编号不能相同", it->id,
+                   first->line);
+    else if ((f = procedure_field_find(p, it->id, &s2)))
+        diag_error(c->diags, c->src->path, it->line,
+                   "清单项编号 %s 和第 %d 行的字段名相同；退回时靠编号区分材料和字段，请换一个编号",
+                   it->id, f->line);
+}
+
+/* Checks that need the whole procedure: keys, ids, same_as, conditions. */
 static void pctx_check_model(struct pctx *c)
 {
     struct procedure *p = c->p;
@@ -1155,9 +1182,11 @@ static void pctx_check_model(struct pctx *c)
         struct proc_step *st = &p->steps[s];
         if (st->has_cond)
             pctx_check_cond(c, &st->cond, s, st->line);
-        for (i = 0; i < st->n_items; i++)
+        for (i = 0; i < st->n_items; i++) {
             if (st->items[i].has_cond)
                 pctx_check_cond(c, &st->items[i].cond, s, st->items[i].line);
+            pctx_check_item_id(c, &st->items[i]);
+        }
         for (i = 0; i < st->n_fields; i++) {
             const struct field *f = &st->fields[i], *first;
             first = procedure_field_find(p, f->key, &s2);

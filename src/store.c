@@ -501,6 +501,83 @@ static int store_directory(struct db *db, const struct library *lib, const char 
                            sql_directory_delete, now);
 }
 
+/* Practice files: the result of each, its last good text with the
+ * procedure version it was proved against (kept while the file has
+ * errors), and no row for a file that is gone. */
+static const char sql_practice_good[] =
+    "INSERT INTO practice_files (path, procedure_id, hash, ok, checked_at, good_hash, good_source,"
+    " good_procedure_hash, good_scenarios, good_at) VALUES (?1, ?2, ?3, 1, ?4, ?3, ?5, ?6, ?7, ?4)"
+    " ON CONFLICT (path) DO UPDATE SET procedure_id = excluded.procedure_id, hash = excluded.hash,"
+    " ok = 1, checked_at = excluded.checked_at, good_source = excluded.good_source,"
+    " good_scenarios = excluded.good_scenarios,"
+    " good_at = CASE WHEN practice_files.good_hash IS excluded.good_hash"
+    " AND practice_files.good_procedure_hash IS excluded.good_procedure_hash"
+    " THEN practice_files.good_at ELSE excluded.good_at END,"
+    " good_hash = excluded.good_hash, good_procedure_hash = excluded.good_procedure_hash";
+static const char sql_practice_bad[] =
+    "INSERT INTO practice_files (path, procedure_id, hash, ok, checked_at) VALUES (?1, ?2, ?3, 0, ?4)"
+    " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, ok = 0, checked_at = excluded.checked_at,"
+    " procedure_id = CASE WHEN excluded.procedure_id = '' THEN practice_files.procedure_id"
+    " ELSE excluded.procedure_id END";
+static const char sql_practice_all[] = "SELECT path FROM practice_files";
+static const char sql_practice_delete[] = "DELETE FROM practice_files WHERE path = ?1";
+
+static bool store_want_forget_practice(const struct library *lib, sqlite3_stmt *row)
+{
+    const char *rel = (const char *)sqlite3_column_text(row, 0);
+    size_t i;
+
+    for (i = 0; i < lib->n_practices; i++)
+        if (strcmp(lib->practices[i].rel, rel) == 0)
+            return false;
+    return true;
+}
+
+static int store_practice(struct db *db, const struct library *lib, const char *now,
+                          struct store_load_stats *stats)
+{
+    sqlite3_stmt *st;
+    char **gone = NULL;
+    size_t i, n = 0;
+    int b = SQLITE_OK, rc = -1;
+
+    for (i = 0; i < lib->n_practices; i++) {
+        const struct lib_practice *x = &lib->practices[i];
+        const struct lib_file *f = x->file >= 0 ? &lib->files[x->file] : NULL;
+        bool good = x->status == LIB_PRACTICE_GOOD;
+        stats->practice++;
+        stats->practice_failed += !good;
+        if (!x->hash[0])
+            continue; /* unread: its row, if any, stays as it was */
+        if (!(st = db_stmt(db, good ? sql_practice_good : sql_practice_bad)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, x->rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, f ? f->id : "", -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 3, x->hash, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        if (good) {
+            b |= sqlite3_bind_text(st, 5, x->text, (int)x->len, SQLITE_STATIC);
+            b |= sqlite3_bind_text(st, 6, f->model->hash, -1, SQLITE_STATIC);
+            b |= sqlite3_bind_int(st, 7, (int)x->set->n_scenarios);
+        }
+        if (store_step_done(db, st, &b) != 0)
+            return -1;
+    }
+    if (store_collect(db, sql_practice_all, store_want_forget_practice, lib, &gone, &n) != 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (!(st = db_stmt(db, sql_practice_delete)))
+            goto out;
+        b |= sqlite3_bind_text(st, 1, gone[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    store_strings_free(gone, n);
+    return rc;
+}
+
 int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats)
 {
     char now[32];
@@ -530,7 +607,7 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
-        store_lists(db, lib, now) != 0)
+        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));

@@ -12,8 +12,9 @@
 //   #/edit?new=1&id=ID&category=CAT      the editor for a file not saved yet
 //   #/edit?special=NAME                  the editor for _triage.md (_triage),
 //                                        _directory.md (_directory), _posts.md,
-//                                        _calendar.md or a
-//                                        category's README.md (its id)
+//                                        _calendar.md, a
+//                                        category's README.md (its id) or a
+//                                        practice file (ID.practice, &file=)
 import { el, contentHtml, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
@@ -44,8 +45,12 @@ function when(iso) {
 }
 
 function editHref(p, line) {
-  return `#/edit?id=${enc(p.id)}&file=${enc(p.file)}${line ? `&line=${line}` : ''}`;
+  // a practice file is edited by its special name (ID.practice)
+  const who = p.special ? `special=${enc(p.special)}` : `id=${enc(p.id)}`;
+  return `#/edit?${who}&file=${enc(p.file)}${line ? `&line=${line}` : ''}`;
 }
+
+const isPractice = (p) => p.kind === 'practice';
 
 function show(...nodes) {
   main.replaceChildren(...nodes);
@@ -79,11 +84,13 @@ function procRow(p) {
     actions.append(el('a', { class: 'btn btn-small', href: editHref(p),
       'aria-label': `编辑 ${p.file}` }, '编辑'));
   }
-  if (p.live) {
+  if (p.live && !isPractice(p)) {
     actions.append(el('a', { class: 'btn btn-small', href: `/#/p/${enc(p.id)}`, target: '_blank',
       rel: 'noopener', 'aria-label': `在自助机页面查看 ${p.title || p.id}` }, '查看'));
   }
-  const version = p.live
+  const version = p.live && isPractice(p)
+    ? el('span', {}, `${p.live.scenarios} 个练习场景`, el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
+    : p.live
     ? el('span', {}, p.live.version || '（未写版本）', el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
     : p.retired ? el('span', { class: 'muted' }, `停办前：${p.retired.version || '（未写版本）'}`)
       : el('span', { class: 'muted' }, '没有在用的版本');
@@ -94,7 +101,8 @@ function procRow(p) {
     p.retired ? el('div', { class: 'when' }, `停办 ${when(p.retired.retired_at)}`) : null,
     p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
   return el('tr', { 'data-id': p.id, 'data-state': p.state },
-    el('th', { scope: 'row' }, p.title || el('span', { class: 'muted' }, '（未能载入）'),
+    el('th', { scope: 'row' }, isPractice(p) ? `练习题：${p.procedure || '（旁边没有事项文件）'}`
+      : p.title || el('span', { class: 'muted' }, '（未能载入）'),
       el('br'), el('code', {}, p.id)),
     el('td', {}, el('code', {}, p.file)),
     el('td', {}, el('span', { class: `badge ${stateCls}` }, stateText)),
@@ -288,7 +296,7 @@ async function editorView(params) {
   };
   if (special) {
     st.id = special;
-    st.file = special.startsWith('_') ? `${special}.md` : `${special}/README.md`;
+    st.file = params.file || (special.startsWith('_') ? `${special}.md` : `${special}/README.md`);
   } else if (!st.id || (!isNew && !st.file) || (isNew && !st.category)) {
     location.hash = '#/';
     return;
@@ -388,8 +396,9 @@ async function editorView(params) {
     }
     showChecks(res.errors);
     if (st.special) {
-      preview.replaceChildren(el('p', { class: 'muted' },
-        '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。'));
+      preview.replaceChildren(el('p', { class: 'muted' }, st.special.endsWith('.practice')
+        ? '练习题没有预览，也不给居民看：保存后工作人员在练习模式里使用。右边的检查会用事项文件逐个验证每个场景。'
+        : '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。'));
     } else if (res.procedure) {
       st.lastGood = res.procedure;
       preview.classList.remove('stale');
@@ -409,7 +418,7 @@ async function editorView(params) {
   };
 
   const setLink = () => {
-    viewLink.replaceChildren(st.isNew ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
+    viewLink.replaceChildren(st.isNew || st.special.endsWith('.practice') ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
       rel: 'noopener' }, '在自助机页面查看（新窗口）'));
   };
 
@@ -469,7 +478,8 @@ async function editorView(params) {
       reloadBtn.hidden = false;
       setLink();
     }
-    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? '已保存并生效：自助机现在用的就是这个内容'
+    msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? (st.special.endsWith('.practice') ? '已保存并生效：练习模式现在用的就是这些场景'
+      : '已保存并生效：自助机现在用的就是这个内容')
       : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
       : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
     runPreview();

@@ -13,13 +13,15 @@ const ctx = useDaemon({ tree: SAMPLE_TREE });
 const api = (p) => `${ctx.daemon.url}${p}`;
 const hidden = (name) => name.startsWith('_') || name.startsWith('.');
 
-// procedures/<category>/<file>.md, except README.md and _/. names.
+// procedures/<category>/<file>.md, except README.md, practice files and _/. names.
 function procedureFiles() {
   const out = [];
   for (const d of fs.readdirSync(SAMPLE_TREE, { withFileTypes: true })) {
     if (!d.isDirectory() || hidden(d.name)) continue;
     for (const f of fs.readdirSync(path.join(SAMPLE_TREE, d.name), { withFileTypes: true })) {
-      if (f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md' && !hidden(f.name)) {
+      // ID.practice.md holds training scenarios, not a procedure
+      if (f.isFile() && f.name.endsWith('.md') && f.name !== 'README.md' && !hidden(f.name)
+        && !f.name.endsWith('.practice.md')) {
         out.push(`${d.name}/${f.name}`);
       }
     }
@@ -110,7 +112,7 @@ describe('sample library: forms match their conditions', () => {
     assert.equal((await post(`/api/v1/cases/${c.id}/steps/0`,
       { fields: { hukou: '本市户籍', status: '失业' } })).status, 200);
     assert.equal((await post(`/api/v1/cases/${c.id}/steps/1`,
-      { checklist: { 's1-0': true, 's1-1': true } })).status, 200);
+      { checklist: { 'id_card': true, 'hukou_book': true } })).status, 200);
     const old = await post(`/api/v1/cases/${c.id}/steps/2`, { fields: form('11010519400101123X') });
     assert.equal(old.status, 422, old.text);
     assert.equal(old.body.field_codes.id_number, 'too_old', old.text);

@@ -59,6 +59,7 @@ DROP INDEX IF EXISTS case_events_at;
 DROP INDEX IF EXISTS ratings_at;
 DROP TABLE IF EXISTS followups;
 DROP TABLE IF EXISTS sp_reports;
+DROP TABLE IF EXISTS practice_files;
 PRAGMA user_version = 10;
 COMMIT;
 `;

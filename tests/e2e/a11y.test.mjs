@@ -146,7 +146,7 @@ describe('accessibility and size rules on every kiosk screen', () => {
   it('step 2 (materials), without and with errors', async () => {
     await checkScreen('step2');
     await checkScreen('step2-errors', { prepare: () => ensureErrorSummary(() => tap(submitStep())) });
-    for (const id of ['ck-s1-0', 'ck-s1-1', 'ck-s1-3']) {
+    for (const id of ['ck-id_card', 'ck-hukou_book', 'ck-contract']) {
       if (!(await page.locator(`#${id}`).isChecked())) await tap(label(id));
     }
     await atRoute(page, /\/step\/2$/, () => tap(submitStep()));

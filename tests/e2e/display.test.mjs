@@ -34,7 +34,7 @@ async function residentCase() {
   const c = await apiPost('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
   await apiPost(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
   await apiPost(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
-  await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
+  await apiPost(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 'id_card': true, 'hukou_book': true } });
   await apiPost(`/api/v1/cases/${c.id}/steps/2`, {
     fields: { name: '张晓梅', id_number: '11010519850315102X', mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
   });

@@ -61,8 +61,8 @@ describe('idle reset', () => {
     await tap(label('f-hukou-1'));
     await tap(label('f-status-1'));
     await atRoute(page, /\/step\/1$/, () => tap(submitStep()));
-    await tap(label('ck-s1-0'));
-    await tap(label('ck-s1-2'));
+    await tap(label('ck-id_card'));
+    await tap(label('ck-residence_permit'));
     await atRoute(page, /\/step\/2$/, () => tap(submitStep()));
     await tap(page.locator('#f-name'));
     await page.keyboard.type('李四');

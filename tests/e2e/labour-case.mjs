@@ -22,7 +22,7 @@ export async function labourForm(base) {
   const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'kiosk' });
   await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
   await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
-  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 'id_card': true, 'hukou_book': true } });
   return c.id;
 }
 

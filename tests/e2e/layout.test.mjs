@@ -77,8 +77,8 @@ for (const [orient, viewport] of [['portrait', PORTRAIT], ['landscape', LANDSCAP
       await tap(label('f-status-1'));
       await noScroll('step1');
       await atRoute(page, /\/step\/1$/, () => tap(submitStep()));
-      await tap(label('ck-s1-0'));
-      await tap(label('ck-s1-1'));
+      await tap(label('ck-id_card'));
+      await tap(label('ck-hukou_book'));
       await atRoute(page, /\/step\/2$/, () => tap(submitStep()));
       await page.fill('#f-name', '赵六');
       await page.fill('#f-id_number', '110105198503151021');

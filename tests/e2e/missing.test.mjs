@@ -44,7 +44,7 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await label('f-hukou-0').tap();
     await label('f-status-1').tap();
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => submitStep().tap());
-    await label('ck-s1-0').tap();
+    await label('ck-id_card').tap();
     await submitStep().tap();
     await page.locator('#error-summary').waitFor();
     const panel = page.locator('#missing-panel');

@@ -146,7 +146,7 @@ describe('the staff window', () => {
     await page.locator('#return-reason').waitFor();
     await axe('return-form');
     await page.fill('#return-reason', '户口簿需要带原件，复印件不能代替。');
-    await page.check('#flag-item-s1-1');
+    await page.check('#flag-item-hukou_book');
     const popup = kp.context.waitForEvent('page');
     await page.click('.inner-form button[type=submit]');
     const notice = await popup;
@@ -193,7 +193,7 @@ describe('the staff window', () => {
     await pane().locator('#returned-note', { hasText: '户口簿需要带原件' }).waitFor();
     assert.match(await pane().locator('#returned-note').innerText(), /户口簿原件/);
     // the step holding the flagged item is the one to do again
-    await pane().locator('#item-s1-1').waitFor();
+    await pane().locator('#item-hukou_book').waitFor();
     await axe('fill-returned');
     await page.click('.fill-form button[type=submit]');
     await pane().getByRole('button', { name: '提交并取号' }).click();
@@ -231,12 +231,12 @@ describe('the staff window', () => {
     await page.selectOption('#field-hukou', '外地户籍');
     await page.selectOption('#field-status', '失业');
     await page.click('.fill-form button[type=submit]');
-    await pane().locator('#item-s1-0').waitFor();
-    await page.check('#item-s1-0');
+    await pane().locator('#item-id_card').waitFor();
+    await page.check('#item-id_card');
     await page.click('.fill-form button[type=submit]');
-    // s1-2 (居住证, for 外地户籍) is required: the server says so
+    // residence_permit (居住证, for 外地户籍) is required: the server says so
     await pane().locator('.fill-errors', { hasText: '未勾选：本市居住证原件' }).waitFor();
-    await page.check('#item-s1-2');
+    await page.check('#item-residence_permit');
     await page.click('.fill-form button[type=submit]');
     await pane().locator('#field-name').waitFor();
     await axe('fill-step');

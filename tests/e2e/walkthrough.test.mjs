@@ -100,10 +100,10 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.deepEqual(await visibleItems(), [
       '本人居民身份证原件', '户口簿原件', '近期一寸白底免冠彩色照片 1 张（需要纸质证的提供）',
     ]);
-    await tap(label('ck-s1-0'));
-    await tap(label('ck-s1-1'));
-    assert.equal(await page.locator('#ck-s1-0').isChecked(), true);
-    assert.equal(await page.locator('#ck-s1-1').isChecked(), true);
+    await tap(label('ck-id_card'));
+    await tap(label('ck-hukou_book'));
+    assert.equal(await page.locator('#ck-id_card').isChecked(), true);
+    assert.equal(await page.locator('#ck-hukou_book').isChecked(), true);
     await snap('step2-materials');
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/2$`), () => tap(submitStep()));
   });
@@ -231,8 +231,8 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.deepEqual(await visibleItems(), [
       '本人居民身份证原件', '户口簿原件', '劳动合同或单位录用证明', '近期一寸白底免冠彩色照片 1 张（需要纸质证的提供）',
     ]);
-    assert.equal(await page.locator('#ck-s1-0').isChecked(), true, 'earlier ticks kept');
-    await tap(label('ck-s1-3'));
+    assert.equal(await page.locator('#ck-id_card').isChecked(), true, 'earlier ticks kept');
+    await tap(label('ck-contract'));
     await snap('edit-step2-contract');
 
     // and the form wants the employer
@@ -299,7 +299,7 @@ describe('labour-handbook walkthrough with touch input', () => {
       hukou: '本市户籍', status: '已就业', name: '张三', id_number: MASKED_ID, mobile: '13800138000',
       education: '高中', address: '幸福路12号3单元201室', employer: '幸福食品有限公司',
     });
-    assert.deepEqual(c.checklist, { 's1-0': true, 's1-1': true, 's1-3': true });
+    assert.deepEqual(c.checklist, { 'id_card': true, 'hukou_book': true, 'contract': true });
   });
 
   it('完成 first asks whether the number is noted; 返回 keeps the ticket on screen', async () => {

@@ -107,8 +107,8 @@ describe('a web case from a phone reaches pre-review', () => {
     await tap(label('f-hukou-0'));
     await tap(label('f-status-1'));
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => tap(submitStep()));
-    await tap(label('ck-s1-0'));
-    await tap(label('ck-s1-1'));
+    await tap(label('ck-id_card'));
+    await tap(label('ck-hukou_book'));
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/2$`), () => tap(submitStep()));
     await page.fill('#f-name', NAME);
     await page.fill('#f-id_number', ID);
@@ -199,7 +199,7 @@ describe('a paper missing, from home', () => {
       const page = kp.page;
       await page.goto(`${k.url}/#/case/${c.id}`);
       await atRoute(page, /\/step\/1$/);
-      await page.locator('label[for="ck-s1-0"]').tap();
+      await page.locator('label[for="ck-id_card"]').tap();
       await page.locator('#main form.step-form button[type=submit]').tap();
       const panel = page.locator('#missing-panel');
       await panel.waitFor();
@@ -211,7 +211,7 @@ describe('a paper missing, from home', () => {
       const got = await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json();
       assert.equal(got.status, 'prereview');
       assert.equal(got.ticket, null);
-      assert.deepEqual(got.missing_items.map((x) => x.id), ['s1-1']);
+      assert.deepEqual(got.missing_items.map((x) => x.id), ['hukou_book']);
       assert.deepEqual(await axeSerious(page), []);
       kp.assertClean('web missing');
     } finally {

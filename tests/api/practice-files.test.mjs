@@ -1,0 +1,160 @@
+// Practice files (ID.practice.md) in the admin console and the public API:
+// the file list shows each practice file with its errors and the number of
+// scenarios in use, the files route edits it by "ID.practice" with the same
+// If-Match, check and atomic save as the other special files, a procedure
+// change that breaks a scenario shows as an error on the scenario file
+// (which keeps its last good scenarios), and nothing of a practice file
+// ever reaches the public API.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { authHeaders, request } from './helpers.mjs';
+import { entry, file, get, list, preview, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+
+const PROC = `# 演示事项
+
+演示用的事项。
+
+## 办理条件
+- 年满 18 周岁
+
+## 第一步：情况
+
+\`\`\`form
+kind | 办理类型 | choice | required options=首次/补领
+\`\`\`
+
+## 第二步：材料
+- [ ] 本人身份证 {#id_card}
+- [ ] 旧证 {if kind=补领} {#old_card}
+
+## 第三步：填表
+
+\`\`\`form
+name | 姓名 | text | required max=10
+\`\`\`
+`;
+
+const SECRET = '密语场景标题九七三';
+const PRACTICE = `# 演示 · 练习
+
+## ${SECRET}
+王某来补领，带了身份证和旧证。
+
+\`\`\`case
+conditions = 是
+kind = 补领
+brought = id_card old_card
+name = 王某
+expect = accept
+\`\`\`
+
+## 首次办理没带身份证
+\`\`\`case
+conditions = 是
+kind = 首次
+brought =
+name = 王某
+expect = return id_card
+\`\`\`
+`;
+
+const h = useAdminDaemon({
+  'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+  'alpha/one.md': PROC,
+  'alpha/one.practice.md': PRACTICE,
+});
+
+const src = (name) => get(h, `/api/v1/admin/files/${name}/source`);
+const put = (name, body, headers = {}) => request(`${h.daemon.url}/api/v1/admin/files/${name}/source`, {
+  method: 'PUT', body,
+  headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8', ...headers },
+});
+
+describe('practice files in the admin console', () => {
+  it('the file list shows a good practice file with its scenarios in use', async () => {
+    const e = entry(await list(h), 'one.practice');
+    assert.ok(e, 'no entry for one.practice');
+    assert.equal(e.file, 'alpha/one.practice.md');
+    assert.equal(e.kind, 'practice');
+    assert.equal(e.procedure, 'one');
+    assert.equal(e.special, 'one.practice');
+    assert.equal(e.state, 'ok');
+    assert.deepEqual(e.errors, []);
+    assert.equal(e.live.scenarios, 2);
+    assert.equal(e.file_hash, sha256(PRACTICE));
+  });
+
+  it('GET files/one.practice/source gives the text with its hash as ETag', async () => {
+    const r = await src('one.practice');
+    assert.equal(r.status, 200);
+    assert.equal(r.text, PRACTICE);
+    assert.equal(r.headers.get('etag'), `"${sha256(PRACTICE)}"`);
+    assert.equal((await src('nosuch.practice')).status, 404);
+    // not a procedure: the procedures route does not take it
+    assert.equal((await get(h, '/api/v1/admin/procedures/one.practice/source?file=alpha%2Fone.practice.md')).status, 404);
+  });
+
+  it('the editor\'s live check reports a scenario\'s errors with their lines', async () => {
+    const bad = PRACTICE.replace('expect = return id_card', 'expect = return passport');
+    const r = await preview(h, '?special=one.practice', bad);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, false);
+    assert.deepEqual(r.body.errors.map((d) => [d.line, d.severity]), [[20, 'error']]);
+    assert.match(r.body.errors[0].message, /passport/);
+  });
+
+  it('a save with errors is refused (422, nothing written); a good one is written and used', async () => {
+    const bad = PRACTICE.replace('kind = 补领', 'kind = 换领');
+    let r = await put('one.practice', bad, { 'If-Match': `"${sha256(PRACTICE)}"` });
+    assert.equal(r.status, 422, r.text);
+    // the option, and the old card that 换领 no longer asks for
+    assert.deepEqual(r.body.errors.map((d) => d.line), [8, 9]);
+    assert.equal(readFile(h, 'alpha/one.practice.md'), PRACTICE);
+    const good = `${PRACTICE}\n## 第三个场景\n\`\`\`case\nconditions = 否\nexpect = refuse 1\n\`\`\`\n`;
+    r = await put('one.practice', good, { 'If-Match': `"${sha256(PRACTICE)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(readFile(h, 'alpha/one.practice.md'), good);
+    const e = entry(await list(h), 'one.practice');
+    assert.equal(e.state, 'ok');
+    assert.equal(e.live.scenarios, 3);
+    assert.equal(e.live.hash, sha256(good));
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
+  });
+
+  it('a procedure change that breaks a scenario shows on the scenario file, which keeps its last good scenarios', async () => {
+    const before = entry(await list(h), 'one.practice');
+    // the old card's id changes: the first scenario brings an item that no longer exists
+    const changed = PROC.replace('{#old_card}', '{#old_licence}');
+    const r = await putSource(h, 'one', changed, { 'If-Match': `"${sha256(PROC)}"` }, { query: '?file=alpha%2Fone.md' });
+    assert.equal(r.status, 200, r.text);
+    // the procedure is saved, and warned of what it breaks
+    assert.ok(r.body.warnings.some((w) => /练习文件 one\.practice\.md 第 9 行会出错/.test(w.message)),
+      JSON.stringify(r.body.warnings));
+    const e = entry(await list(h), 'one.practice');
+    assert.equal(e.state, 'error_old_live');
+    // the item it brings is gone, and the accept now lacks the renamed one
+    assert.deepEqual(e.errors.map((d) => d.line), [9, 11]);
+    assert.match(e.errors[0].message, /old_card/);
+    assert.match(e.errors[1].message, /old_licence/);
+    assert.equal(e.live.hash, before.live.hash, 'the last good scenarios stay');
+    assert.equal(e.live.procedure_hash, before.live.procedure_hash, 'proved against the version before the change');
+    // the procedure itself is fine and live
+    assert.equal(entry(await list(h), 'one').state, 'ok');
+  });
+});
+
+describe('practice files never reach residents', () => {
+  it('the public procedure, its list, the search and the catalog hold nothing of them', async () => {
+    const pubGet = async (p) => (await request(`${h.daemon.url}${p}`)).text;
+    for (const p of ['/api/v1/procedures/one', '/api/v1/procedures', '/api/v1/categories',
+      `/api/v1/search?q=${encodeURIComponent(SECRET)}`, '/api/v1/procedures/one/print']) {
+      const t = await pubGet(p);
+      assert.ok(!t.includes(SECRET), `${p} shows a scenario`);
+      assert.ok(!t.includes('expect'), `${p} shows a case block`);
+      assert.ok(!/practice/.test(t), `${p} names a practice file`);
+    }
+    assert.equal((await request(`${h.daemon.url}/api/v1/procedures/one.practice`)).status, 404);
+    assert.equal((await request(`${h.daemon.url}/alpha/one.practice.md`)).status, 404);
+  });
+});

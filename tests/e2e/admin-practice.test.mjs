@@ -1,0 +1,93 @@
+// The admin console and practice files: the list shows the sample library's
+// practice file as 练习题 with its scenarios in use, its 编辑 opens the
+// editor on the practice file (not the procedure), a scenario broken in the
+// editor shows its error with its line, and a fixed one saves. axe-core
+// runs on the list and the editor. Works on a copy of the sample library.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
+import { kioskPage, h1Text, poll, axeSerious, shot, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+
+const PW = 'admin-pass-42';
+const NAME = 'labour-handbook.practice';
+const REL = 'employment/labour-handbook.practice.md';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
+before(async () => {
+  h.tmp = makeTmp('spkiosk-e2e-practice-');
+  h.tree = path.join(h.tmp, 'procedures');
+  fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
+  const db = path.join(h.tmp, 'e2e.db');
+  h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
+  addUser(db, 'boss', 'admin', PW);
+  h.url = h.daemon.url;
+  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+after(async () => {
+  try {
+    if (h.browser) await h.browser.close();
+  } finally {
+    await stopChecked(h.daemon, h.tmp);
+  }
+});
+
+const onDisk = () => fs.readFileSync(path.join(h.tree, REL), 'utf8');
+
+describe('practice files in the admin console', () => {
+  let kp;
+  let page;
+  let original = '';
+  const src = () => page.locator('#src');
+  const checks = () => page.locator('#checks');
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    original = onDisk();
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('the list shows the practice file with its scenarios, without a kiosk link', async () => {
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    const row = page.locator(`tr[data-id="${NAME}"]`);
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /练习题：labour-handbook/);
+    assert.match(text, /5 个练习场景/);
+    assert.match(text, /正常/);
+    assert.equal(await row.locator('a', { hasText: '查看' }).count(), 0, 'not a page residents see');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('编辑 opens the practice file; a broken scenario shows its error with the line', async () => {
+    await page.locator(`tr[data-id="${NAME}"] a`, { hasText: '编辑' }).click();
+    await src().waitFor();
+    assert.equal(await h1Text(page), `编辑 ${REL}`);
+    assert.equal(await src().inputValue(), original);
+    await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
+    const line = original.slice(0, original.indexOf('expect = return residence_permit')).split('\n').length;
+    await src().fill(original.replace('expect = return residence_permit', 'expect = return passport'));
+    const err = page.locator('#checks li.error');
+    await poll(async () => assert.match(await err.first().innerText(), new RegExp(`第 ${line} 行`)));
+    assert.match(await err.first().innerText(), /passport/);
+    await shot(page, 'admin-practice-error');
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('the fixed text saves', async () => {
+    const fixed = original.replace('explain = 居住证须在有效期内', 'explain = 居住证必须在有效期内');
+    await src().fill(fixed);
+    await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /练习模式现在用的就是这些场景/));
+    assert.equal(onDisk(), fixed);
+  });
+});

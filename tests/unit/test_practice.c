@@ -1,0 +1,559 @@
+/* Unit tests for practice files (practice.h): item ids in the procedure,
+ * the parser (what a scenario holds, every syntax error with its line, the
+ * bounds), the proof against the procedure (every error at the line of the
+ * offending key) and the judge (right and wrong answers, the notes). */
+#include <criterion/criterion.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "practice.h"
+#include "procedure.h"
+#include "strbuf.h"
+
+#define PATH "demo/demo.practice.md"
+#include "expect.h"
+
+static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+static const int TODAY = 20261202;
+
+static const char PROC[] =
+    "# 演示事项\n"
+    "\n"
+    "演示。\n"
+    "\n"
+    "## 办理条件\n"
+    "- 年满 18 周岁\n"
+    "- 本市户籍\n"
+    "\n"
+    "## 第一步：情况\n"
+    "\n"
+    "```form\n"
+    "proxy | 是否代办 | yesno  | required\n"
+    "kind  | 办理类型 | choice | required options=首次/补领\n"
+    "```\n"
+    "\n"
+    "## 第二步：材料\n"
+    "- [ ] 本人身份证 {#id_card}\n"
+    "- [ ] 委托书 {if proxy=yes} {#letter}\n"
+    "- [ ] 旧证 {if kind=补领}\n"
+    "\n"
+    "> 委托书要有本人签名。 {staff}\n"
+    "\n"
+    "## 第三步：填表\n"
+    "\n"
+    "```form\n"
+    "name      | 姓名         | text  | required max=10\n"
+    "id_number | 公民身份号码 | cn_id | required age>=18\n"
+    "agent     | 受托人姓名   | text  | required {if proxy=yes}\n"
+    "```\n";
+
+static struct procedure *model;
+
+static void setup(void)
+{
+    struct procedure_src src;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    memset(&src, 0, sizeof src);
+    src.path = "demo/demo.md";
+    src.id = "demo";
+    src.category = "demo";
+    src.text = PROC;
+    src.len = strlen(PROC);
+    src.hash = HASH;
+    cr_assert_eq(procedure_parse(&src, &model, &d), 0, "%s", dump(&d));
+    diag_list_free(&d);
+}
+
+static struct practice *judged;    /* the scenario the judge tests use */
+
+static void teardown(void)
+{
+    practice_free(judged);
+    judged = NULL;
+    procedure_free(model);
+    model = NULL;
+}
+
+TestSuite(practice, .init = setup, .fini = teardown);
+
+/* Parses text (a private heap copy of exactly its bytes). */
+static int parse(const char *text, size_t len, struct practice **out, struct diag_list *d)
+{
+    char *copy = malloc(len ? len : 1);
+    int rc;
+
+    cr_assert_not_null(copy);
+    memcpy(copy, text, len);
+    rc = practice_parse(PATH, copy, len, out, d);
+    free(copy);
+    return rc;
+}
+
+static struct practice *parse_ok(const char *text)
+{
+    struct practice *pr = NULL;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(text, strlen(text), &pr, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 0);
+    diag_list_free(&d);
+    return pr;
+}
+
+/* One scenario whose case block holds lines: its k-th line is at file
+ * line 4 + k. */
+static char *one(const char *lines)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n```case\n%s```\n", lines), 0);
+    return strbuf_take(&sb);
+}
+
+/* The proof of one scenario: exactly one error, at line, containing sub. */
+static void prove_error(const char *lines, int line, const char *sub)
+{
+    char *text = one(lines);
+    struct practice *pr = parse_ok(text);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(practice_prove(PATH, pr, model, TODAY, &d), 1, "proved:\n%s", text);
+    expect_diag(&d, line, DIAG_ERROR, sub);
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+    practice_free(pr);
+    free(text);
+}
+
+/* The parse of one scenario: exactly one error, at line, containing sub. */
+static void parse_error(const char *text, int line, const char *sub)
+{
+    struct practice *pr = (struct practice *)1;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(text, strlen(text), &pr, &d), 1, "parsed:\n%s", text);
+    cr_assert_null(pr);
+    expect_diag(&d, line, DIAG_ERROR, sub);
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+}
+
+/* parse_error of one scenario whose case block holds lines. */
+static void parse_error_one(const char *lines, int line, const char *sub)
+{
+    char *text = one(lines);
+
+    parse_error(text, line, sub);
+    free(text);
+}
+
+#define GOOD_LINES                                                                                 \
+    "conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"                \
+    "id_number = 370602199003150021\n"
+
+Test(practice, item_ids)
+{
+    const struct proc_step *st = &model->steps[1];
+
+    cr_assert_str_eq(st->items[0].id, "id_card");
+    cr_assert(st->items[0].named);
+    cr_assert_str_eq(st->items[1].id, "letter");
+    cr_assert(st->items[1].has_cond, "the {if} beside the id is kept");
+    cr_assert_str_eq(st->items[2].id, "s1-2", "an item without {#id} keeps sS-I");
+    cr_assert(!st->items[2].named);
+    cr_assert_str_eq(st->items[0].text, "本人身份证", "the marker is not shown");
+}
+
+Test(practice, parse_a_scenario)
+{
+    struct practice *pr;
+    const struct practice_scenario *s;
+    static const char good[] =
+        "# 演示 · 练习\n"
+        "\n"
+        "给编辑看的说明，不属于任何场景。\n"
+        "\n"
+        "## 代办没带委托书\n"
+        "王某的儿子**替他**来办。\n"
+        "\n"
+        "- 带了身份证\n"
+        "\n"
+        "```case\n"
+        "# a comment\n"
+        "conditions = 是　否\n"
+        "brought = id_card\n"
+        "proxy = 是\n"
+        "name =   王某  \n"
+        "expect = return letter agent\n"
+        "explain = 代办要有委托书\n"
+        "```\n";
+
+    pr = parse_ok(good);
+    cr_assert_str_eq(pr->title, "演示 · 练习");
+    cr_assert_eq(pr->n_scenarios, 1);
+    s = &pr->scenarios[0];
+    cr_assert_str_eq(s->title, "代办没带委托书");
+    cr_assert_eq(s->line, 5);
+    cr_assert_str_eq(s->text, "王某的儿子替他来办。\n\n带了身份证");
+    cr_assert(strstr(s->html, "<strong>替他</strong>"), "%s", s->html);
+    cr_assert(strstr(s->html, "<li>带了身份证</li>"), "%s", s->html);
+    cr_assert_eq(s->case_line, 10);
+    cr_assert_eq(s->n_conditions, 2, "an ideographic space separates too");
+    cr_assert(s->conditions[0] && !s->conditions[1]);
+    cr_assert_eq(s->conditions_line, 12);
+    cr_assert_eq(s->n_brought, 1);
+    cr_assert_str_eq(s->brought[0], "id_card");
+    cr_assert_eq(s->n_values, 2);
+    cr_assert_str_eq(s->values[0].key, "proxy");
+    cr_assert_eq(s->values[0].line, 14);
+    cr_assert_str_eq(s->values[1].value, "王某", "values are trimmed");
+    cr_assert(s->has_expect);
+    cr_assert_eq(s->expect.decision, PRACTICE_RETURN);
+    cr_assert_eq(s->expect.n_flags, 2);
+    cr_assert_str_eq(s->expect.flags[1], "agent");
+    cr_assert_eq(s->expect_line, 16);
+    cr_assert_str_eq(s->explain, "代办要有委托书");
+    practice_free(pr);
+}
+
+Test(practice, told_text_is_never_raw_html)
+{
+    parse_error("# 练习\n\n## 场景\n他说：<b>很急</b>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
+    parse_error("# 练习\n\n## 场景\n<div>\n很急\n</div>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
+}
+
+Test(practice, javascript_links_are_not_rendered)
+{
+    struct practice *pr = parse_ok("# 练习\n\n## 场景\n[看](javascript:alert(1))\n\n```case\nexpect = accept\n```\n");
+
+    cr_assert_null(strstr(pr->scenarios[0].html, "javascript:"), "%s", pr->scenarios[0].html);
+    practice_free(pr);
+}
+
+Test(practice, syntax_errors_with_their_lines)
+{
+    parse_error("# 练习\n\n只有说明。\n", 1, "没有场景");
+    parse_error("# 练习\n\n## 场景\n说明。\n", 3, "缺少 ```case 块");
+    parse_error("# 练习\n\n## 场景\n```case\nbrought = id_card\n```\n", 4, "缺少 expect");
+    parse_error("# 练习\n\n```case\nexpect = accept\n```\n\n## 场景\n```case\nexpect = accept\n```\n", 3,
+                "要写在某个 ## 场景标题下面");
+    parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n```case\nexpect = accept\n```\n", 7,
+                "只能有一个 ```case 块");
+    parse_error_one("brought id_card\nexpect = accept\n", 5, "名称 = 内容");
+    parse_error_one("Name = 王某\nexpect = accept\n", 5, "不是有效的名称");
+    parse_error_one("expect = accept\nexpect = accept\n", 6, "重复写了（第 5 行");
+    parse_error_one("name = a\nname = b\nexpect = accept\n", 6, "重复写了（第 5 行");
+    parse_error_one("conditions = 是 对\nexpect = accept\n", 5, "「对」");
+    parse_error_one("brought = id-card\nexpect = accept\n", 5, "「id-card」");
+    parse_error_one("brought = s1-\nexpect = accept\n", 5, "「s1-」");
+    parse_error_one("expect = maybe\n", 5, "expect 只能是");
+    parse_error_one("expect =\n", 5, "expect 后面要写");
+    parse_error_one("expect = accept now\n", 5, "accept 后面不再写");
+    parse_error_one("expect = return\n", 5, "return 后面要写");
+    parse_error_one("expect = refuse\n", 5, "refuse 后面要写");
+    parse_error_one("expect = refuse 0\n", 5, "从 1 数起");
+    parse_error_one("expect = refuse 2 3\n", 5, "只写一个条件序号");
+    parse_error("# 练习\n\n## \n```case\nexpect = accept\n```\n", 3, "不能是空的");
+    parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n\n# 又一个\n", 8, "只能有一个一级标题");
+}
+
+Test(practice, bounds)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct practice *pr;
+    struct diag_list d = DIAG_LIST_INIT;
+    char *big;
+    int i;
+
+    /* scenarios: the 51st H2 is refused at its line, nothing after it read */
+    cr_assert_eq(strbuf_puts(&sb, "# 练习\n"), 0);
+    for (i = 0; i <= PRACTICE_MAX_SCENARIOS; i++)
+        cr_assert_eq(strbuf_printf(&sb, "## 场景%d\n```case\nexpect = accept\n```\n", i), 0);
+    parse_error(sb.data, 2 + 4 * PRACTICE_MAX_SCENARIOS, "最多 50 个场景");
+    strbuf_free(&sb);
+    /* lines of a case block */
+    cr_assert_eq(strbuf_puts(&sb, "# 练习\n\n## 场景\n```case\nexpect = accept\n"), 0);
+    for (i = 1; i < PRACTICE_MAX_LINES; i++)
+        cr_assert_eq(strbuf_printf(&sb, "f%d = x\n", i), 0);
+    cr_assert_eq(strbuf_puts(&sb, "g = x\n```\n"), 0);
+    parse_error(sb.data, 5 + PRACTICE_MAX_LINES, "最多 100 行");
+    strbuf_free(&sb);
+    /* a value */
+    big = calloc(PRACTICE_VALUE_MAX + 2, 1);
+    cr_assert_not_null(big);
+    memset(big, 'a', PRACTICE_VALUE_MAX + 1);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n```case\nexpect = accept\nexplain =%s\n```\n", big), 0);
+    parse_error(sb.data, 6, "太长");
+    strbuf_free(&sb);
+    free(big);
+    /* the file: refused before parsing, at line 1 */
+    big = malloc(PRACTICE_FILE_MAX + 1);
+    cr_assert_not_null(big);
+    memset(big, '\n', PRACTICE_FILE_MAX + 1);
+    cr_assert_eq(parse(big, PRACTICE_FILE_MAX + 1, &pr, &d), 1);
+    expect_diag(&d, 1, DIAG_ERROR, "太大");
+    diag_list_free(&d);
+    free(big);
+    /* not UTF-8 */
+    cr_assert_eq(parse("# \xff\n", 4, &pr, &d), 1);
+    expect_diag(&d, 1, DIAG_ERROR, "UTF-8");
+    diag_list_free(&d);
+}
+
+Test(practice, a_good_scenario_is_proved)
+{
+    char *text = one(GOOD_LINES "expect = accept\n");
+    struct practice *pr = parse_ok(text);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(practice_prove(PATH, pr, model, TODAY, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 0);
+    practice_free(pr);
+    free(text);
+}
+
+Test(practice, proof_errors_at_the_offending_key)
+{
+    prove_error(GOOD_LINES "phone = 1\nexpect = accept\n", 11, "「phone」不是这个事项的字段");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 换领\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                7, "「换领」不是字段 kind");
+    prove_error("conditions = 是 是\nproxy = 也许\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = return proxy\n",
+                6, "只能写 是 或 否");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card passport\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                8, "passport 不是这个事项的清单项编号");
+    /* the letter is asked for only with proxy=yes; an implicit id works too */
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                8, "letter（委托书）在这个场景里不需要：它只在 proxy=yes 时需要");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card s1-2\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                8, "s1-2（旧证）在这个场景里不需要");
+    /* accept with a field that fails its check: the validator's own words */
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602199003150022\nexpect = accept\n",
+                11, "校验码");
+    /* a year too young: age>=18 */
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602200901010018\nexpect = accept\n",
+                11, "id_number 过不了检查");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                11, "没有带必需的材料 id_card");
+    /* a required field left out */
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                10, "字段 name 过不了检查");
+    prove_error("conditions = 否 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                11, "第 1 条办理条件答的是「否」");
+    prove_error(GOOD_LINES "expect = return passport\n", 11, "既不是这个事项的字段名，也不是清单项编号");
+    prove_error(GOOD_LINES "expect = return agent\n", 11, "agent（受托人姓名）在这个场景里不需要填写");
+    prove_error(GOOD_LINES "expect = return letter\n", 11, "letter（委托书）在这个场景里不需要");
+    prove_error("conditions = 是 否\nexpect = refuse 3\n", 6, "超出范围：这个事项只有 2 条");
+    prove_error("conditions = 是 否\nexpect = refuse 1\n", 6, "第 1 条办理条件答的是「是」");
+    prove_error("conditions = 否\nexpect = refuse 1\n", 5, "conditions 写了 1 个回答，这个事项有 2 条");
+    prove_error("expect = refuse 1\n", 4, "缺少 conditions");
+}
+
+Test(practice, a_policy_has_no_scenarios)
+{
+    static const char pol[] = "---\nkind: policy\n---\n# 政策\n\n说明。\n\n## 要点\n说明。\n";
+    struct procedure_src src;
+    struct procedure *p;
+    char *text = one("expect = accept\n");
+    struct practice *pr = parse_ok(text);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    free(text);
+
+    memset(&src, 0, sizeof src);
+    src.path = "demo/pol.md";
+    src.id = "pol";
+    src.category = "demo";
+    src.text = pol;
+    src.len = strlen(pol);
+    src.hash = HASH;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(practice_prove(PATH, pr, p, TODAY, &d), 1);
+    expect_diag(&d, 1, DIAG_ERROR, "政策文件");
+    diag_list_free(&d);
+    procedure_free(p);
+    practice_free(pr);
+}
+
+/* ---- the judge ------------------------------------------------------------ */
+
+static const struct practice_scenario *scenario(const char *lines)
+{
+    char *text = one(lines);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    practice_free(judged);
+    judged = parse_ok(text);
+    free(text);
+    cr_assert_eq(practice_prove(PATH, judged, model, TODAY, &d), 0, "%s", dump(&d));
+    diag_list_free(&d);
+    return &judged->scenarios[0];
+}
+
+static void judge(const struct practice_scenario *s, enum practice_decision dec,
+                  const char *const *flags, size_t n, int cond, struct practice_verdict *v)
+{
+    struct practice_answer a = {dec, flags, n, cond};
+
+    cr_assert_eq(practice_judge(s, model, TODAY, &a, v), 0);
+    cr_assert_eq(v->expected, &s->expect);
+}
+
+static const struct practice_note *note(const struct practice_verdict *v, enum practice_note_kind k,
+                                        size_t nth)
+{
+    size_t i;
+
+    for (i = 0; i < v->n_notes; i++)
+        if (v->notes[i].kind == k && nth-- == 0)
+            return &v->notes[i];
+    return NULL;
+}
+
+static size_t notes_of(const struct practice_verdict *v, enum practice_note_kind k)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < v->n_notes; i++)
+        n += v->notes[i].kind == k;
+    return n;
+}
+
+Test(practice, judge_a_return)
+{
+    static const char *const right[] = {"letter"}, *const more[] = {"letter", "name"},
+                             *const twice[] = {"letter", "letter"}, *const other[] = {"name"};
+    const struct practice_scenario *s =
+        scenario("conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                 "id_number = 370602199003150021\nagent = 王小某\nexpect = return letter\n"
+                 "explain = 代办要有本人签名的委托书\n");
+    struct practice_verdict v;
+    const struct practice_note *n;
+
+    judge(s, PRACTICE_RETURN, right, 1, 0, &v);
+    cr_assert(v.correct);
+    cr_assert_eq(v.n_notes, 3, "explain, the missing item, the step's guidance");
+    cr_assert_eq(v.notes[0].kind, PRACTICE_NOTE_EXPLAIN, "the scenario's explain comes first");
+    cr_assert_str_eq(v.notes[0].text, "代办要有本人签名的委托书");
+    cr_assert_not_null(n = note(&v, PRACTICE_NOTE_ITEM, 0));
+    cr_assert_str_eq(n->key, "letter");
+    cr_assert_str_eq(n->text, "委托书");
+    cr_assert_eq(n->step, 1);
+    cr_assert_not_null(n = note(&v, PRACTICE_NOTE_STAFF, 0));
+    cr_assert_eq(n->step, 1);
+    cr_assert(strstr(n->text, "委托书要有本人签名"), "%s", n->text);
+    practice_verdict_free(&v);
+
+    judge(s, PRACTICE_RETURN, twice, 2, 0, &v);
+    cr_assert(v.correct, "repeats do not matter");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, more, 2, 0, &v);
+    cr_assert(!v.correct, "a flag too many");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, other, 1, 0, &v);
+    cr_assert(!v.correct, "the wrong flag");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, NULL, 0, 0, &v);
+    cr_assert(!v.correct, "no flag");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_ACCEPT, NULL, 0, 0, &v);
+    cr_assert(!v.correct);
+    cr_assert_eq(v.n_notes, 3, "the explanation is the same whatever the answer");
+    practice_verdict_free(&v);
+}
+
+Test(practice, judge_gives_the_validators_messages)
+{
+    static const char *const flags[] = {"id_number"};
+    const struct practice_scenario *s =
+        scenario("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                 "id_number = 370602199003150022\nexpect = return id_number\n");
+    struct practice_verdict v;
+    const struct practice_note *n;
+
+    judge(s, PRACTICE_RETURN, flags, 1, 0, &v);
+    cr_assert(v.correct);
+    cr_assert_not_null(n = note(&v, PRACTICE_NOTE_FIELD, 0));
+    cr_assert_str_eq(n->key, "id_number");
+    cr_assert_str_eq(n->code, "cn_id_checksum");
+    cr_assert_eq(n->step, 2);
+    cr_assert(strstr(n->text, "校验码"), "%s", n->text);
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 0, "step 3 has no guidance");
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_EXPLAIN), 0, "no explain written");
+    practice_verdict_free(&v);
+}
+
+Test(practice, judge_a_refusal)
+{
+    const struct practice_scenario *s = scenario("conditions = 是 否\nexpect = refuse 2\n");
+    struct practice_verdict v;
+    const struct practice_note *n;
+
+    judge(s, PRACTICE_REFUSE, NULL, 0, 2, &v);
+    cr_assert(v.correct);
+    cr_assert_eq(v.expected->condition, 2);
+    cr_assert_not_null(n = note(&v, PRACTICE_NOTE_CONDITION, 0));
+    cr_assert_eq(n->number, 2);
+    cr_assert_str_eq(n->text, "本市户籍");
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 0, "conditions come before the steps");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
+    cr_assert(!v.correct, "condition 1 is met");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_REFUSE, NULL, 0, 3, &v);
+    cr_assert(!v.correct, "there is no condition 3");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, NULL, 0, 0, &v);
+    cr_assert(!v.correct);
+    practice_verdict_free(&v);
+}
+
+Test(practice, judge_a_refusal_on_either_unmet_condition)
+{
+    const struct practice_scenario *s = scenario("conditions = 否 否\nexpect = refuse 2\n");
+    struct practice_verdict v;
+
+    judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
+    cr_assert(v.correct, "condition 1 is not met either");
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_CONDITION), 2);
+    practice_verdict_free(&v);
+}
+
+Test(practice, judge_an_acceptance)
+{
+    const struct practice_scenario *s =
+        scenario("conditions = 是 是\nproxy = 是\nkind = 补领\nbrought = id_card letter s1-2\nname = 王某\n"
+                 "id_number = 370602199003150021\nagent = 王小某\nexpect = accept\n");
+    struct practice_verdict v;
+
+    judge(s, PRACTICE_ACCEPT, NULL, 0, 0, &v);
+    cr_assert(v.correct);
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_FIELD) + notes_of(&v, PRACTICE_NOTE_ITEM), 0);
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 1, "the guidance of the steps that apply");
+    practice_verdict_free(&v);
+    judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
+    cr_assert(!v.correct);
+    practice_verdict_free(&v);
+}
+
+Test(practice, names)
+{
+    cr_assert(practice_name_is("labour-handbook.practice.md"));
+    cr_assert(!practice_name_is(".practice.md"));
+    cr_assert(!practice_name_is("labour-handbook.md"));
+    cr_assert_str_eq(practice_decision_name(PRACTICE_RETURN), "return");
+}
