@@ -437,6 +437,18 @@ static cJSON *practice_play_start_doc(const char *id, const struct practice *pr,
     return root;
 }
 
+/* Ends a write whose answer is doc: *out gets it printed, then the
+ * transaction commits. On failure it is rolled back and *out NULL. 0 or -1. */
+static int practice_play_commit(struct db *db, const cJSON *doc, char **out)
+{
+    if ((*out = cJSON_PrintUnformatted(doc)) && db_commit(db) == 0)
+        return 0;
+    db_rollback(db);
+    free(*out);
+    *out = NULL;
+    return -1;
+}
+
 int practice_play_start(struct db *db, const char *user, const char *procedure, char **out,
                         struct refusal *e)
 {
@@ -447,6 +459,7 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
     unsigned char rnd[PRACTICE_PLAY_ID_LEN / 2];
     char id[PRACTICE_PLAY_ID_LEN + 1];
     cJSON *doc = NULL;
+    bool open = true;
     long k;
     int r, rc = -1;
 
@@ -481,18 +494,13 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
     if (practice_play_insert(db, id, user, &items.v[0], pr->n_scenarios, k, pr->scenarios[k].title) != 0 ||
-        !(doc = practice_play_start_doc(id, pr, k, p)) || !(*out = cJSON_PrintUnformatted(doc)))
+        !(doc = practice_play_start_doc(id, pr, k, p)))
         goto out;
-    if (db_commit(db) != 0) {
-        free(*out);
-        *out = NULL;
-        goto fail;
-    }
-    rc = 0;
+    open = false;
+    rc = practice_play_commit(db, doc, out);
 out:
-    if (rc != 0)
+    if (open)
         db_rollback(db);
-fail:
     cJSON_Delete(doc);
     practice_free(pr);
     models_release(ref);
@@ -654,6 +662,7 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     char procedure[PROCEDURE_ID_MAX + 1] = "", proc_hash[65] = "", practice_hash[65] = "";
     long k = -1;
     int answered = 0, r, rc = -1;
+    bool open = true;
     cJSON *doc = NULL;
 
     *out = NULL;
@@ -712,18 +721,13 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
         rc = r == 1 ? 1 : -1;
         goto out;
     }
-    if (!(doc = practice_play_verdict_doc(&v)) || !(*out = cJSON_PrintUnformatted(doc)))
+    if (!(doc = practice_play_verdict_doc(&v)))
         goto out;
-    if (db_commit(db) != 0) {
-        free(*out);
-        *out = NULL;
-        goto fail;
-    }
-    rc = 0;
+    open = false;
+    rc = practice_play_commit(db, doc, out);
 out:
-    if (rc != 0)
+    if (open)
         db_rollback(db);
-fail:
     cJSON_Delete(doc);
     practice_verdict_free(&v);
     practice_free(pr);
