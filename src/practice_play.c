@@ -483,8 +483,8 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
         goto out;
     }
     /* the row read above and the file practice_load parsed are the same
-     * (one transaction); the scenarios' count says so once more */
-    if (pr->n_scenarios != (size_t)items.v[0].scenarios || strcmp(p->hash, items.v[0].proc_hash) != 0) {
+     * (one transaction); their hashes say so once more */
+    if (strcmp(pr->hash, items.v[0].good_hash) != 0 || strcmp(p->hash, items.v[0].proc_hash) != 0) {
         *e = practice_play_changed;
         rc = 1;
         goto out;
@@ -706,7 +706,8 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
         goto out;
     if (items.n == 0 || !practice_play_current(&items.v[0], proc_hash, practice_hash) ||
         (r = practice_load(db, procedure, &pr, &p, &ref)) == 1 ||
-        (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0))) {
+        (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0 ||
+                    strcmp(pr->hash, practice_hash) != 0))) {
         *e = practice_play_changed;
         rc = 1;
         goto out;

@@ -276,8 +276,13 @@ describe('practice', () => {
   });
 
   it('a procedure change asks for practice again: the pass shows as before the change', async () => {
+    const old = await start();
     fs.writeFileSync(file(h, 'alpha/one.md'), PROC.replace('演示用的事项。', '演示用的事项，已更新。'));
     await eventually(h, async () => (await readiness()).qualified.length === 0, 'the new version');
+    // a case started on the old version is not judged on the new one
+    const stale = await answer(old.body.id, RIGHT[old.body.scenario.title]);
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.body.error.code, 'practice_changed');
     const r = await readiness();
     assert.deepEqual(r.passed_before.map((q) => q.user), ['aide', 'clerk']);
     assert.equal(r.short, true);
