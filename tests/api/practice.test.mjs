@@ -7,6 +7,7 @@
 // statistics or the day's report.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, authHeaders, login, request } from './helpers.mjs';
@@ -260,6 +261,35 @@ describe('practice', () => {
     assert.deepEqual(r.qualified.map((q) => q.user), ['aide', 'clerk']);
     assert.match(r.qualified[0].passed, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(r.short, false);
+  });
+
+  it('a pass counts for 365 days: one a year and a day old no longer qualifies', async () => {
+    const db = path.join(h.tmp, 'x.db');
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: text, encoding: 'utf8' }).trim();
+    const days = sql("SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE user = 'aide'");
+    // one of aide's right answers (scenario 0) moved back beyond the year
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-366 days') WHERE user = 'aide' AND scenario = 0");
+    try {
+      const r = await readiness();
+      assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
+      assert.equal(r.short, true);
+      const l = await listed(aide);
+      assert.deepEqual([l[0].passed, l[0].passed_scenarios], [null, 2]);
+      // and the next scenario offered is the one whose pass ran out
+      const s = await start(aide);
+      assert.equal(s.body.scenario.title, '补领，材料齐全');
+    } finally {
+      for (const pair of days.split(' ')) {
+        const [id, day] = pair.split('=');
+        sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
+      }
+    }
+    assert.equal((await readiness()).short, false);
+  });
+
+  it('practice ids are not written to the request log', async () => {
+    assert.doesNotMatch(h.daemon.stderr(), /practice\/[0-9a-f]{32}/);
+    assert.match(h.daemon.stderr(), /POST \/api\/v1\/staff\/practice\/\{id\}\/answer 200/);
   });
 
   it('practice is never in the queue, the statistics or the day\'s report', async () => {
