@@ -56,8 +56,9 @@ static bool api_practice_read(struct http_request *req, const cJSON *body, struc
         *res = http_reply_error(req, 422, "bad_decision", "请选择：受理、退回补正或不予受理");
         return false;
     }
-    a->decision = d->valuestring[0] == 'a' ? PRACTICE_ACCEPT
-                  : d->valuestring[2] == 't' ? PRACTICE_RETURN : PRACTICE_REFUSE;
+    a->decision = strcmp(d->valuestring, "accept") == 0   ? PRACTICE_ACCEPT
+                  : strcmp(d->valuestring, "return") == 0 ? PRACTICE_RETURN
+                                                          : PRACTICE_REFUSE;
     if (f && !cJSON_IsNull(f)) {
         if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > PRACTICE_MAX_IDS) {
             *res = http_reply_error(req, 422, "bad_flags", "要补正的字段或材料列得不对，请重新勾选");
