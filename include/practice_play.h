@@ -1,6 +1,6 @@
 /* practice_play: the staff practice mode (网页模拟) over the scenarios the
  * loader keeps (practice.h): a staffer's list of items with their progress,
- * a scenario played as a practice case (schema/018-practice-cases.sql),
+ * a scenario played as a practice case (schema/019-practice-cases.sql),
  * its one answer judged by practice_judge, and who is ready for what
  * (readiness, AB岗). A practice case is never a real case: no ticket, no
  * queue, no case events, so statistics, the report and the sweep never

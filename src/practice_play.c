@@ -2,7 +2,7 @@
  * scenario started as a practice case (shown as the staff case view shows
  * a case, through window_view_case_model_add), its one answer judged and
  * kept, and readiness (who passed every scenario of an item). Practice
- * cases live in their own table (schema/018-practice-cases.sql) so that no
+ * cases live in their own table (schema/019-practice-cases.sql) so that no
  * reader of the case tables (queue, statistics, report, sweep) meets one. */
 #include "practice_play.h"
 

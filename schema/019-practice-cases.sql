@@ -1,4 +1,4 @@
--- 018: a staffer's practice record (网页模拟): one row per scenario played
+-- 019: a staffer's practice record (网页模拟): one row per scenario played
 -- at /staff/practice. Never a real case: no ticket, no queue, no events;
 -- statistics, the day's report and the sweep read only the case tables, so
 -- a practice case is in none of them. Kept as the staffer's record (their
