@@ -5,12 +5,14 @@
 // rendering, web/fields.js), and decides 受理 / 退回补正 (flagging fields and
 // items) / 不予受理 (picking the condition). The verdict says right or
 // wrong, what was expected and why: the scenario's explanation, the
-// validators' messages, the {staff} guidance. Practice never touches a real
+// validators' messages, the {staff} guidance. Each step has 这一步有误
+// (spreport.js), as in the staff case view. Practice never touches a real
 // case (docs/http-api.md "Practice").
 import { el, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { renderField } from './fields.js';
+import { stepReport } from './spreport.js';
 
 const enc = encodeURIComponent;
 const DECISIONS = [['accept', '受理'], ['return', '退回补正'], ['refuse', '不予受理']];
@@ -87,6 +89,8 @@ function stepBox(c, proc, s, i, n) {
     s.staff_html ? el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '窗口提示' },
       el('p', { class: 'staff-guidance-title' }, '窗口提示（居民看不到）'),
       el('div', { class: 'content', html: s.staff_html })) : null,
+    // SP有误: the same report as from the staff case view, of this version's step
+    stepReport({ procedure: c.procedure, hash: c.hash, step: i, label: s.label }),
     items.length ? el('fieldset', {}, el('legend', {}, '核对材料（居民说带来的已勾选；请核对原件）'),
       items.map((it) => el('div', { class: 'check' },
         el('input', { type: 'checkbox', id: 'pitem-' + it.id, checked: it.ticked }),
