@@ -7,6 +7,8 @@
 #ifndef SPK_WINDOW_VIEW_H
 #define SPK_WINDOW_VIEW_H
 
+#include <cjson/cJSON.h>
+
 #include "cases.h"
 #include "db.h"
 
@@ -48,5 +50,16 @@ int window_view_ahead(struct db *db, const char *id, long *ahead);
  * the rating and the event history. Returns 0 and *out (caller frees), 1
  * with e, -1. */
 int window_view_case_json(struct db *db, const char *id, char **out, struct refusal *e);
+
+/* The part of the case view that comes from the answers and the model
+ * alone, no database: "procedure", "title", "hash", "step", "steps",
+ * "conditions_confirmed", "meta", "values" (in full), "checklist" (ticked),
+ * "pickup", "conditions", "procedure_steps" (applicable, checklist, fields,
+ * staff_html; flagged from root's "returned_items" when it has one) and
+ * "missing", added to root. cs needs model, procedure, hash, values,
+ * ticks, done and applicable (cases_evaluate): the practice mode builds
+ * its cases from a scenario and shows them through this (practice_play.h).
+ * Returns 0 or -1 (memory). */
+int window_view_case_model_add(cJSON *root, const struct case_state *cs);
 
 #endif

@@ -10,6 +10,7 @@
 #include "api_cases.h"
 #include "api_display.h"
 #include "api_notify.h"
+#include "api_practice.h"
 #include "api_rate.h"
 #include "api_report.h"
 #include "api_spreport.h"
@@ -268,6 +269,13 @@ const struct http_route api_routes[] = {
     /* this step is wrong (SP有误, api_spreport.c): by procedure, version and step, no case */
     {"POST", "/api/v1/staff/procedures/{}/reports", api_spreport_add, HTTP_STAFF, true},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
+    /* practice (api_practice.c): never real cases */
+    {"GET", "/api/v1/staff/practice", api_practice_list, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/practice/{}", api_practice_start, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/practice/{}/answer", api_practice_answer, HTTP_STAFF, true},
+    {"GET", "/staff/practice", page_staff_practice, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/admin/readiness", api_admin_readiness, HTTP_ADMIN, false},
+    {"GET", "/admin/readiness", page_admin_readiness, HTTP_PUBLIC, false},
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},
     {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get, HTTP_ADMIN, false},

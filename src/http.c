@@ -417,12 +417,14 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
 /* The path for the log: a case id is the only key to a resident's case,
  * so it is never written down; nor what a mistaken client puts where a
  * notification's number or a reported procedure's id goes (a case id, as
- * likely as not), nor an evaluator's live rating token. */
+ * likely as not), nor an evaluator's live rating token, nor a practice
+ * case's id (a client may put a case id there too). */
 static const char *http_log_path(const char *path, char *buf, size_t cap)
 {
     static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
                                          "/print/staff/cases/", "/api/v1/staff/notifications/",
                                          "/api/v1/staff/followups/", "/api/v1/staff/procedures/",
+                                         "/api/v1/staff/practice/",
                                          "/api/v1/rate/"};
     size_t i, n;
     const char *rest;

@@ -605,11 +605,35 @@ static int window_view_add_meta(cJSON *root, const struct procedure *p)
     return 0;
 }
 
-static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
+int window_view_case_model_add(cJSON *root, const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
-    cJSON *root = cJSON_CreateObject(), *conds, *flags;
+    const cJSON *flags = cJSON_GetObjectItemCaseSensitive(root, "returned_items");
+    cJSON *conds;
     size_t i;
+    int rc = 0;
+
+    rc |= window_view_add_str(root, "procedure", cs->procedure);
+    rc |= window_view_add_str(root, "title", p->title);
+    rc |= window_view_add_str(root, "hash", cs->hash);
+    rc |= window_view_add_num(root, "step", (double)cs->step);
+    rc |= window_view_add_num(root, "steps", (double)p->n_steps);
+    rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
+    rc |= window_view_add_meta(root, p);
+    /* the public case's answers, unmasked: the one place ID numbers show in full */
+    rc |= case_view_add_answers(root, cs, false);
+    rc |= window_view_add_bool(root, "pickup", p->pickup);
+    if (rc || !(conds = cJSON_AddArrayToObject(root, "conditions")))
+        return -1;
+    for (i = 0; i < p->n_conditions; i++)
+        if (window_view_push_str(conds, p->conditions[i]) != 0)
+            return -1;
+    return window_view_add_steps(root, cs, flags);
+}
+
+static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
+{
+    cJSON *root = cJSON_CreateObject();
     int rc = 0;
 
     if (!root)
@@ -617,13 +641,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "id", cs->id);
     rc |= window_view_add_str(root, "ticket", cs->ticket);
     rc |= window_view_add_str(root, "ticket_day", cs->ticket_day);
-    rc |= window_view_add_str(root, "procedure", cs->procedure);
-    rc |= window_view_add_str(root, "title", p->title);
-    rc |= window_view_add_str(root, "hash", cs->hash);
     rc |= window_view_add_str(root, "channel", cs->channel);
     rc |= window_view_add_str(root, "status", cs->status);
-    rc |= window_view_add_num(root, "step", (double)cs->step);
-    rc |= window_view_add_num(root, "steps", (double)p->n_steps);
     rc |= window_view_add_str(root, "created_at", cs->created_at);
     rc |= window_view_add_str(root, "created_by", cs->w.created_by);
     rc |= window_view_add_str(root, "submitted_at", cs->w.submitted_at);
@@ -644,25 +663,16 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
     rc |= case_view_add_invite(root, cs, true);
     rc |= case_view_add_visit(root, cs, true);
-    rc |= window_view_add_bool(root, "conditions_confirmed", cs->conditions_confirmed);
-    rc |= window_view_add_meta(root, p);
-    /* the public case's answers, unmasked: the one place ID numbers show in full */
-    rc |= case_view_add_answers(root, cs, false);
-    if (rc || !(conds = cJSON_AddArrayToObject(root, "conditions")))
+    if (rc)
         goto fail;
-    for (i = 0; i < p->n_conditions; i++)
-        if (window_view_push_str(conds, p->conditions[i]) != 0)
-            goto fail;
-    flags = cJSON_GetObjectItemCaseSensitive(root, "returned_items");
     /* the chain: every stage with its due date, who passed it and when */
     if (relay_staff_json(db, cs, clock_today(), root) != 0 ||
         window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
         window_view_add_str(root, "ready_at", cs->r.ready_at) != 0 ||
         window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||
-        window_view_add_str(root, "handed_by", cs->r.handed_by) != 0 ||
-        window_view_add_bool(root, "pickup", p->pickup) != 0)
+        window_view_add_str(root, "handed_by", cs->r.handed_by) != 0)
         goto fail;
-    if (window_view_add_steps(root, cs, flags) != 0 || window_view_add_rating(db, root, cs->id) != 0 ||
+    if (window_view_case_model_add(root, cs) != 0 || window_view_add_rating(db, root, cs->id) != 0 ||
         window_view_add_events(db, root, cs->id) != 0)
         goto fail;
     if (!(*out = window_view_print(root)))

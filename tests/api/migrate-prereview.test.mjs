@@ -60,6 +60,7 @@ DROP INDEX IF EXISTS ratings_at;
 DROP TABLE IF EXISTS followups;
 DROP TABLE IF EXISTS sp_reports;
 DROP TABLE IF EXISTS practice_files;
+DROP TABLE IF EXISTS practice_cases;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -1,0 +1,59 @@
+/* practice_play: the staff practice mode (网页模拟) over the scenarios the
+ * loader keeps (practice.h): a staffer's list of items with their progress,
+ * a scenario played as a practice case (schema/019-practice-cases.sql),
+ * its one answer judged by practice_judge, and who is ready for what
+ * (readiness, AB岗). A practice case is never a real case: no ticket, no
+ * queue, no case events, so statistics, the report and the sweep never
+ * see one. docs/http-api.md "Practice" fixes the JSON.
+ *
+ * "The current version" of an item is the pair its practice file was last
+ * proved on: the live procedure version and the practice file's good text.
+ * An item whose practice file does not hold for the live version is not
+ * offered. A staffer has passed an item when they answered every scenario
+ * of the current version right within the last PRACTICE_PLAY_DAYS days; a
+ * full pass on an earlier pair shows as passed_before.
+ */
+#ifndef SPK_PRACTICE_PLAY_H
+#define SPK_PRACTICE_PLAY_H
+
+#include "db.h"
+#include "practice.h"
+#include "refusal.h"
+
+#define PRACTICE_PLAY_DAYS 365      /* a pass counts this long */
+#define PRACTICE_PLAY_ID_LEN 32     /* hex of 128 random bits */
+#define PRACTICE_PLAY_ITEMS_MAX 500 /* items listed */
+
+/* GET /api/v1/staff/practice for user: {"procedures":[{"id","title",
+ * "scenarios","passed_scenarios","passed","passed_before","attempts"}]}.
+ * Returns 0 and *out (caller frees), -1 on a database error or memory. */
+int practice_play_list_json(struct db *db, const char *user, char **out);
+
+/* Starts a practice case of procedure for user: the first scenario of the
+ * current version user has not passed, else the one after the last played.
+ * Returns 0 and *out, the 201 body (caller frees); 1 with e (no such item
+ * with a good practice file: not found; its file changed under the start:
+ * conflict); -1 on error. */
+int practice_play_start(struct db *db, const char *user, const char *procedure, char **out,
+                        struct refusal *e);
+
+/* Checks answer a against the procedure's model before it is judged: a
+ * known decision, for return 1..PRACTICE_MAX_IDS flags each a field key or
+ * item id of p, for refuse a condition 1..n. 0, or 1 with e (invalid). */
+int practice_play_answer_check(const struct procedure *p, const struct practice_answer *a,
+                               struct refusal *e);
+
+/* Answers practice case id of user, once: judged (practice_judge) against
+ * the version it was played on and recorded. Returns 0 and *out ({"correct",
+ * "expected","explain","notes"}, caller frees); 1 with e: unknown id or
+ * another user's (not found), already answered or the item changed since
+ * (conflict), a bad answer (invalid); -1 on error. */
+int practice_play_answer(struct db *db, const char *user, const char *id,
+                         const struct practice_answer *a, char **out, struct refusal *e);
+
+/* GET /api/v1/admin/readiness: {"days","staff":[name…],"procedures":[{"id",
+ * "title","scenarios","qualified":[{"user","passed"}],"passed_before":[{"user",
+ * "passed"}],"short"}]}. 0 and *out (caller frees), or -1. */
+int practice_play_readiness_json(struct db *db, char **out);
+
+#endif

@@ -1,0 +1,862 @@
+/* practice_play: the practice mode's records — a staffer's list, a
+ * scenario started as a practice case (shown as the staff case view shows
+ * a case, through window_view_case_model_add), its one answer judged and
+ * kept, and readiness (who passed every scenario of an item). Practice
+ * cases live in their own table (schema/019-practice-cases.sql) so that no
+ * reader of the case tables (queue, statistics, report, sweep) meets one. */
+#include "practice_play.h"
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases.h"
+#include "clock.h"
+#include "models.h"
+#include "window_view.h"
+
+/* the items on offer: a good practice file proved on the live version */
+#define PRACTICE_PLAY_ITEMS_SQL                                                                    \
+    "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios"     \
+    " FROM practice_files pf JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"    \
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
+    " WHERE pf.good_source IS NOT NULL AND pf.good_procedure_hash = p.hash"
+static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.procedure_id, pf.path";
+/* the one practice_load reads: the first by path */
+static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
+
+/* Full and partial passes within the window, per staffer, item and the
+ * pair (procedure version, practice text) played on: how many distinct
+ * scenarios were answered right, and the day of the latest right answer.
+ * ?1 a user or NULL for all, ?2 the first day that counts. */
+static const char sql_passes[] =
+    "SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, count(*), max(last) FROM"
+    " (SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, scenario,"
+    " max(answered_day) AS last FROM practice_cases"
+    " WHERE correct = 1 AND answered_day >= ?2 AND (?1 IS NULL OR user = ?1)"
+    " GROUP BY user, procedure_id, procedure_hash, practice_hash, scenarios, scenario)"
+    " GROUP BY user, procedure_id, procedure_hash, practice_hash, scenarios ORDER BY user";
+static const char sql_attempts[] =
+    "SELECT procedure_id, procedure_hash, practice_hash, count(*) FROM practice_cases"
+    " WHERE user = ?1 AND answered_at IS NOT NULL"
+    " GROUP BY procedure_id, procedure_hash, practice_hash";
+static const char sql_passed_scenarios[] =
+    "SELECT DISTINCT scenario FROM practice_cases WHERE user = ?1 AND procedure_id = ?2"
+    " AND procedure_hash = ?3 AND practice_hash = ?4 AND correct = 1 AND answered_day >= ?5";
+static const char sql_last_played[] =
+    "SELECT scenario FROM practice_cases WHERE user = ?1 AND procedure_id = ?2"
+    " AND procedure_hash = ?3 AND practice_hash = ?4 ORDER BY created_at DESC, rowid DESC LIMIT 1";
+static const char sql_insert[] =
+    "INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,"
+    " scenario, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char sql_case[] =
+    "SELECT procedure_id, procedure_hash, practice_hash, scenario, answered_at IS NOT NULL"
+    " FROM practice_cases WHERE id = ?1 AND user = ?2";
+static const char sql_answer[] =
+    "UPDATE practice_cases SET answered_at = ?2, answered_day = ?3, correct = ?4, decision = ?5,"
+    " flags = ?6, condition = ?7 WHERE id = ?1 AND answered_at IS NULL";
+static const char sql_staff[] =
+    "SELECT name FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
+
+static const struct refusal practice_play_unknown = {
+    REFUSAL_NOT_FOUND, "unknown_practice", "没有找到这个练习，请重新选择事项"};
+static const struct refusal practice_play_no_item = {
+    REFUSAL_NOT_FOUND, "no_practice", "这个事项还没有可用的练习题"};
+static const struct refusal practice_play_changed = {
+    REFUSAL_CONFLICT, "practice_changed", "这个事项的办事指南或练习题刚刚更新了，请重新开始练习"};
+static const struct refusal practice_play_answered = {
+    REFUSAL_CONFLICT, "already_answered", "这道练习已经作答过了，请开始下一题"};
+
+struct practice_play_item {
+    char id[PROCEDURE_ID_MAX + 1];
+    char *title;
+    char good_hash[65], proc_hash[65];
+    int scenarios;
+};
+
+struct practice_play_items {
+    struct practice_play_item *v;
+    size_t n;
+};
+
+static void practice_play_items_free(struct practice_play_items *items)
+{
+    size_t i;
+
+    for (i = 0; i < items->n; i++)
+        free(items->v[i].title);
+    free(items->v);
+    items->v = NULL;
+    items->n = 0;
+}
+
+static void practice_play_copy(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+
+    snprintf(dst, n, "%s", s ? s : "");
+}
+
+/* The items on offer (procedure NULL), or the one of procedure. 0 or -1. */
+static int practice_play_items_read(struct db *db, const char *procedure,
+                                    struct practice_play_items *items)
+{
+    sqlite3_stmt *st = db_stmt(db, procedure ? sql_item : sql_items);
+    int r = SQLITE_ERROR;
+
+    items->v = NULL;
+    items->n = 0;
+    if (!st || !(items->v = calloc(PRACTICE_PLAY_ITEMS_MAX, sizeof *items->v)) ||
+        (procedure && sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC) != SQLITE_OK))
+        goto out;
+    while (items->n < PRACTICE_PLAY_ITEMS_MAX && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct practice_play_item *it = &items->v[items->n++];
+        practice_play_copy(it->id, sizeof it->id, st, 0);
+        practice_play_copy(it->good_hash, sizeof it->good_hash, st, 2);
+        practice_play_copy(it->proc_hash, sizeof it->proc_hash, st, 3);
+        it->scenarios = sqlite3_column_int(st, 4);
+        if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1)))) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
+out:
+    if (st)
+        sqlite3_reset(st);
+    if (r == SQLITE_DONE || r == SQLITE_ROW)
+        return 0;
+    practice_play_items_free(items);
+    return -1;
+}
+
+static struct practice_play_item *practice_play_item_of(struct practice_play_items *items,
+                                                        const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < items->n; i++)
+        if (strcmp(items->v[i].id, id) == 0)
+            return &items->v[i];
+    return NULL;
+}
+
+/* The first local day that counts for a pass: PRACTICE_PLAY_DAYS back. */
+static void practice_play_since(char out[CLOCK_DAY_LEN])
+{
+    time_t t = time(NULL) - (time_t)PRACTICE_PLAY_DAYS * 24 * 60 * 60;
+    struct tm tm;
+
+    if (!localtime_r(&t, &tm) || strftime(out, CLOCK_DAY_LEN, "%Y-%m-%d", &tm) == 0)
+        snprintf(out, CLOCK_DAY_LEN, "1970-01-01");
+}
+
+/* One row of sql_passes as the callers need it. */
+struct practice_play_pass {
+    const char *user, *procedure, *proc_hash, *practice_hash, *last;
+    int scenarios, passed;
+};
+
+typedef int (*practice_play_pass_fn)(void *ctx, const struct practice_play_pass *p);
+
+static int practice_play_passes(struct db *db, const char *user, practice_play_pass_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_passes);
+    char since[CLOCK_DAY_LEN];
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    practice_play_since(since);
+    b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
+    b |= sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct practice_play_pass p = {
+            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+            (const char *)sqlite3_column_text(st, 6), sqlite3_column_int(st, 4),
+            sqlite3_column_int(st, 5)};
+        if (fn(ctx, &p) != 0) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+static bool practice_play_current(const struct practice_play_item *it, const char *proc_hash,
+                                  const char *practice_hash)
+{
+    return strcmp(it->proc_hash, proc_hash) == 0 && strcmp(it->good_hash, practice_hash) == 0;
+}
+
+/* Sets o's key to day when it is later than what o holds (null or a day). */
+static int practice_play_later(cJSON *o, const char *key, const char *day)
+{
+    cJSON *old = cJSON_GetObjectItemCaseSensitive(o, key), *s;
+
+    if (cJSON_IsString(old) && strcmp(old->valuestring, day) >= 0)
+        return 0;
+    if (!(s = cJSON_CreateString(day)))
+        return -1;
+    return cJSON_ReplaceItemInObjectCaseSensitive(o, key, s) ? 0 : -1;
+}
+
+/* ---- a staffer's list ---------------------------------------------------- */
+
+struct practice_play_list {
+    struct practice_play_items *items;
+    cJSON **objs;               /* one per item */
+};
+
+static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p)
+{
+    struct practice_play_list *l = ctx;
+    struct practice_play_item *it = practice_play_item_of(l->items, p->procedure);
+    cJSON *o;
+
+    if (!it)
+        return 0;
+    o = l->objs[it - l->items->v];
+    if (practice_play_current(it, p->proc_hash, p->practice_hash)) {
+        cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "passed_scenarios"), p->passed);
+        return p->passed >= it->scenarios ? practice_play_later(o, "passed", p->last) : 0;
+    }
+    return p->passed >= p->scenarios ? practice_play_later(o, "passed_before", p->last) : 0;
+}
+
+static int practice_play_attempts(struct db *db, const char *user, struct practice_play_list *l)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_attempts);
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) == SQLITE_OK)
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            struct practice_play_item *it =
+                practice_play_item_of(l->items, (const char *)sqlite3_column_text(st, 0));
+            if (it && practice_play_current(it, (const char *)sqlite3_column_text(st, 1),
+                                            (const char *)sqlite3_column_text(st, 2)))
+                cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(l->objs[it - l->items->v], "attempts"),
+                                     sqlite3_column_int(st, 3));
+        }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+int practice_play_list_json(struct db *db, const char *user, char **out)
+{
+    struct practice_play_items items = {NULL, 0};
+    struct practice_play_list l = {&items, NULL};
+    cJSON *root = cJSON_CreateObject(), *arr;
+    size_t i;
+    int rc = -1;
+
+    *out = NULL;
+    if (!root || db_read_begin(db) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (practice_play_items_read(db, NULL, &items) != 0 ||
+        !(arr = cJSON_AddArrayToObject(root, "procedures")) ||
+        !(l.objs = calloc(items.n + 1, sizeof *l.objs)))
+        goto out;
+    for (i = 0; i < items.n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        l.objs[i] = o;
+        if (!cJSON_AddStringToObject(o, "id", items.v[i].id) ||
+            !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
+            !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
+            !cJSON_AddNumberToObject(o, "passed_scenarios", 0) || !cJSON_AddNullToObject(o, "passed") ||
+            !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0))
+            goto out;
+    }
+    if (practice_play_passes(db, user, practice_play_list_pass, &l) != 0 ||
+        practice_play_attempts(db, user, &l) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0 && !(*out = cJSON_PrintUnformatted(root)))
+        rc = -1;
+    cJSON_Delete(root);
+    free(l.objs);
+    practice_play_items_free(&items);
+    return rc;
+}
+
+/* ---- a scenario as a case ------------------------------------------------ */
+
+/* The scenario as the window would find the case: every value as the
+ * resident wrote it, the brought items ticked, each step that applies
+ * filled in; then the staff case view's parts (window_view). */
+static int practice_play_case_add(cJSON *root, const struct practice_scenario *s,
+                                  const struct procedure *p)
+{
+    struct case_state cs;
+    size_t i, k;
+    int rc = -1;
+
+    memset(&cs, 0, sizeof cs);
+    cs.model = p;
+    cs.conditions_confirmed = true;
+    snprintf(cs.procedure, sizeof cs.procedure, "%s", p->id);
+    snprintf(cs.hash, sizeof cs.hash, "%s", p->hash);
+    snprintf(cs.status, sizeof cs.status, "practice");
+    if (!(cs.done = calloc(p->n_steps + 1, sizeof *cs.done)) ||
+        !(cs.applicable = calloc(p->n_steps + 1, sizeof *cs.applicable)) ||
+        !(cs.ticks = calloc(s->n_brought + 1, sizeof *cs.ticks)) ||
+        !(cs.values = calloc(s->n_values + 1, sizeof *cs.values)))
+        goto out;
+    for (i = 0; i < s->n_brought; i++) {
+        const struct proc_item *it = procedure_item_find(p, s->brought[i], &k);
+        if (!it)
+            continue;
+        snprintf(cs.ticks[cs.n_ticks].item, sizeof cs.ticks[0].item, "%s", it->id);
+        cs.ticks[cs.n_ticks++].step = (int)k;
+    }
+    for (i = 0; i < s->n_values; i++) {
+        struct case_value *v = &cs.values[cs.n_values];
+        if (!procedure_field_find(p, s->values[i].key, &k))
+            continue;
+        snprintf(v->key, sizeof v->key, "%s", s->values[i].key);
+        v->step = (int)k;
+        if (!(v->value = strdup(s->values[i].value)))
+            goto out;
+        cs.n_values++;
+    }
+    cases_evaluate(&cs);
+    for (i = 0; i < p->n_steps; i++)
+        cs.done[i] = cs.applicable[i];
+    cases_evaluate(&cs);
+    rc = window_view_case_model_add(root, &cs);
+out:
+    cs.model = NULL; /* borrowed: the caller holds the model's ref */
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* The scenario to play: the first not passed on this version, else the
+ * one after the last played. Returns its index, or -1. */
+static long practice_play_pick(struct db *db, const char *user, const struct practice_play_item *it,
+                               size_t n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_passed_scenarios);
+    char since[CLOCK_DAY_LEN];
+    bool *passed = calloc(n + 1, sizeof *passed);
+    long pick = -1, last = -1;
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+    size_t i;
+
+    if (!st || !passed)
+        goto out;
+    practice_play_since(since);
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, since, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = sqlite3_column_int(st, 0);
+        if (k >= 0 && (size_t)k < n)
+            passed[k] = true;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        goto out;
+    for (i = 0; i < n; i++)
+        if (!passed[i]) {
+            pick = (long)i;
+            goto out;
+        }
+    if (!(st = db_stmt(db, sql_last_played)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
+    if (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        last = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW || r == SQLITE_DONE)
+        pick = (long)((size_t)(last + 1) % n);
+out:
+    free(passed);
+    return pick;
+}
+
+static int practice_play_insert(struct db *db, const char *id, const char *user,
+                                const struct practice_play_item *it, size_t n, long k,
+                                const char *title)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_insert);
+    char now[CLOCK_UTC_LEN];
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, it->good_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 6, (sqlite3_int64)n);
+    b |= sqlite3_bind_int64(st, 7, k);
+    b |= sqlite3_bind_text(st, 8, title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
+static cJSON *practice_play_start_doc(const char *id, const struct practice *pr, long k,
+                                      const struct procedure *p)
+{
+    const struct practice_scenario *s = &pr->scenarios[k];
+    cJSON *root = cJSON_CreateObject(), *sc, *cs;
+
+    if (!root || !cJSON_AddStringToObject(root, "id", id) ||
+        !(sc = cJSON_AddObjectToObject(root, "scenario")) ||
+        !cJSON_AddNumberToObject(sc, "number", (double)k + 1) ||
+        !cJSON_AddNumberToObject(sc, "of", (double)pr->n_scenarios) ||
+        !cJSON_AddStringToObject(sc, "title", s->title) || !cJSON_AddStringToObject(sc, "text", s->text) ||
+        !cJSON_AddStringToObject(sc, "html", s->html ? s->html : "") ||
+        !(cs = cJSON_AddObjectToObject(root, "case")) || !cJSON_AddStringToObject(cs, "id", id) ||
+        !cJSON_AddTrueToObject(cs, "practice") || practice_play_case_add(cs, s, p) != 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* Ends a write whose answer is doc: *out gets it printed, then the
+ * transaction commits. On failure it is rolled back and *out NULL. 0 or -1. */
+static int practice_play_commit(struct db *db, const cJSON *doc, char **out)
+{
+    if ((*out = cJSON_PrintUnformatted(doc)) && db_commit(db) == 0)
+        return 0;
+    db_rollback(db);
+    free(*out);
+    *out = NULL;
+    return -1;
+}
+
+int practice_play_start(struct db *db, const char *user, const char *procedure, char **out,
+                        struct refusal *e)
+{
+    struct practice_play_items items = {NULL, 0};
+    struct practice *pr = NULL;
+    const struct procedure *p = NULL;
+    struct model_ref *ref = NULL;
+    unsigned char rnd[PRACTICE_PLAY_ID_LEN / 2];
+    char id[PRACTICE_PLAY_ID_LEN + 1];
+    cJSON *doc = NULL;
+    bool open = true;
+    long k;
+    int r, rc = -1;
+
+    *out = NULL;
+    if (strlen(procedure) > PROCEDURE_ID_MAX) {
+        *e = practice_play_no_item;
+        return 1;
+    }
+    if (db_begin(db) != 0)
+        return -1;
+    if (practice_play_items_read(db, procedure, &items) != 0)
+        goto out;
+    if (items.n == 0) {
+        *e = practice_play_no_item;
+        rc = 1;
+        goto out;
+    }
+    if ((r = practice_load(db, procedure, &pr, &p, &ref)) != 0) {
+        *e = practice_play_no_item;
+        rc = r;
+        goto out;
+    }
+    /* the row read above and the file practice_load parsed are the same
+     * (one transaction); their hashes say so once more */
+    if (strcmp(pr->hash, items.v[0].good_hash) != 0 || strcmp(p->hash, items.v[0].proc_hash) != 0) {
+        *e = practice_play_changed;
+        rc = 1;
+        goto out;
+    }
+    if ((k = practice_play_pick(db, user, &items.v[0], pr->n_scenarios)) < 0)
+        goto out;
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
+    if (practice_play_insert(db, id, user, &items.v[0], pr->n_scenarios, k, pr->scenarios[k].title) != 0 ||
+        !(doc = practice_play_start_doc(id, pr, k, p)))
+        goto out;
+    open = false;
+    rc = practice_play_commit(db, doc, out);
+out:
+    if (open)
+        db_rollback(db);
+    cJSON_Delete(doc);
+    practice_free(pr);
+    models_release(ref);
+    practice_play_items_free(&items);
+    return rc;
+}
+
+/* ---- the answer ---------------------------------------------------------- */
+
+int practice_play_answer_check(const struct procedure *p, const struct practice_answer *a,
+                               struct refusal *e)
+{
+    static const struct refusal no_flags = {REFUSAL_INVALID, "bad_flags",
+                                            "退回补正时，请指出要补正的字段或材料"};
+    static const struct refusal bad_flag = {REFUSAL_INVALID, "bad_flags",
+                                            "要补正的只能是本事项表格里的字段或材料清单里的材料"};
+    static const struct refusal bad_condition = {REFUSAL_INVALID, "bad_condition",
+                                                 "不予受理时，请选出不符合的那一条办理条件"};
+    size_t i, k;
+
+    switch (a->decision) {
+    case PRACTICE_ACCEPT:
+        return 0;
+    case PRACTICE_RETURN:
+        if (a->n_flags == 0 || a->n_flags > PRACTICE_MAX_IDS) {
+            *e = no_flags;
+            return 1;
+        }
+        for (i = 0; i < a->n_flags; i++)
+            if (!procedure_field_find(p, a->flags[i], &k) && !procedure_item_find(p, a->flags[i], &k)) {
+                *e = bad_flag;
+                return 1;
+            }
+        return 0;
+    case PRACTICE_REFUSE:
+        if (a->condition < 1 || (size_t)a->condition > p->n_conditions) {
+            *e = bad_condition;
+            return 1;
+        }
+        return 0;
+    }
+    *e = bad_condition;
+    return 1;
+}
+
+static const char *const practice_play_note_kinds[] = {
+    "explain", "condition", "field", "item", "staff",
+};
+
+static cJSON *practice_play_verdict_doc(const struct practice_verdict *v)
+{
+    const struct practice_expect *x = v->expected;
+    cJSON *root = cJSON_CreateObject(), *ex, *fl, *explain, *notes;
+    size_t i;
+
+    if (!root || !cJSON_AddBoolToObject(root, "correct", v->correct) ||
+        !(ex = cJSON_AddObjectToObject(root, "expected")) ||
+        !cJSON_AddStringToObject(ex, "decision", practice_decision_name(x->decision)) ||
+        !(fl = cJSON_AddArrayToObject(ex, "flags")) ||
+        !(x->decision == PRACTICE_REFUSE ? cJSON_AddNumberToObject(ex, "condition", x->condition)
+                                         : cJSON_AddNullToObject(ex, "condition")) ||
+        !(explain = cJSON_AddArrayToObject(root, "explain")) ||
+        !(notes = cJSON_AddArrayToObject(root, "notes")))
+        goto fail;
+    for (i = 0; i < x->n_flags; i++) {
+        cJSON *s = cJSON_CreateString(x->flags[i]);
+        if (!s || !cJSON_AddItemToArray(fl, s)) {
+            cJSON_Delete(s);
+            goto fail;
+        }
+    }
+    for (i = 0; i < v->n_notes; i++) {
+        const struct practice_note *n = &v->notes[i];
+        bool html = n->kind == PRACTICE_NOTE_STAFF;
+        cJSON *o = cJSON_CreateObject(), *s;
+        if (!o || !cJSON_AddItemToArray(notes, o)) {
+            cJSON_Delete(o);
+            goto fail;
+        }
+        if (!cJSON_AddStringToObject(o, "kind", practice_play_note_kinds[n->kind]) ||
+            !(n->key[0] ? cJSON_AddStringToObject(o, "key", n->key) : cJSON_AddNullToObject(o, "key")) ||
+            !(n->code ? cJSON_AddStringToObject(o, "code", n->code) : cJSON_AddNullToObject(o, "code")) ||
+            !(n->number ? cJSON_AddNumberToObject(o, "condition", n->number)
+                        : cJSON_AddNullToObject(o, "condition")) ||
+            !(n->step >= 0 ? cJSON_AddNumberToObject(o, "step", n->step) : cJSON_AddNullToObject(o, "step")) ||
+            !cJSON_AddStringToObject(o, html ? "html" : "text", n->text))
+            goto fail;
+        /* explain: the plain lines; the {staff} guidance is HTML, in notes */
+        if (!html && (!(s = cJSON_CreateString(n->text)) || !cJSON_AddItemToArray(explain, s))) {
+            cJSON_Delete(s);
+            goto fail;
+        }
+    }
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* The answer's flags as stored: a JSON array (caller frees). */
+static char *practice_play_flags_json(const struct practice_answer *a)
+{
+    cJSON *arr = cJSON_CreateArray();
+    char *s = NULL;
+    size_t i;
+
+    if (!arr)
+        return NULL;
+    for (i = 0; i < a->n_flags; i++) {
+        cJSON *x = cJSON_CreateString(a->flags[i]);
+        if (!x || !cJSON_AddItemToArray(arr, x)) {
+            cJSON_Delete(x);
+            goto out;
+        }
+    }
+    s = cJSON_PrintUnformatted(arr);
+out:
+    cJSON_Delete(arr);
+    return s;
+}
+
+static int practice_play_record(struct db *db, const char *id, const struct practice_answer *a,
+                                bool correct)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_answer);
+    char now[CLOCK_UTC_LEN], day[CLOCK_DAY_LEN];
+    char *flags = a->decision == PRACTICE_RETURN ? practice_play_flags_json(a) : NULL;
+    int b = SQLITE_OK, rc = -1;
+
+    if (!st || (a->decision == PRACTICE_RETURN && !flags))
+        goto out;
+    clock_utc_now(now);
+    clock_today_text(day);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, correct);
+    b |= sqlite3_bind_text(st, 5, practice_decision_name(a->decision), -1, SQLITE_STATIC);
+    b |= flags ? sqlite3_bind_text(st, 6, flags, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
+    b |= a->decision == PRACTICE_REFUSE ? sqlite3_bind_int(st, 7, a->condition) : sqlite3_bind_null(st, 7);
+    if (db_run(st, b) != 0)
+        goto out;
+    /* 0 changes: answered since it was read (the transaction makes it rare) */
+    rc = sqlite3_changes(db_handle(db)) == 1 ? 0 : 1;
+out:
+    free(flags);
+    return rc;
+}
+
+int practice_play_answer(struct db *db, const char *user, const char *id,
+                         const struct practice_answer *a, char **out, struct refusal *e)
+{
+    struct practice_play_items items = {NULL, 0};
+    struct practice *pr = NULL;
+    const struct procedure *p = NULL;
+    struct model_ref *ref = NULL;
+    struct practice_verdict v;
+    sqlite3_stmt *st;
+    char procedure[PROCEDURE_ID_MAX + 1] = "", proc_hash[65] = "", practice_hash[65] = "";
+    long k = -1;
+    int answered = 0, r, rc = -1;
+    bool open = true;
+    cJSON *doc = NULL;
+
+    *out = NULL;
+    memset(&v, 0, sizeof v);
+    if (strlen(id) != PRACTICE_PLAY_ID_LEN) {
+        *e = practice_play_unknown;
+        return 1;
+    }
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_case)))
+        goto out;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        goto out;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        practice_play_copy(procedure, sizeof procedure, st, 0);
+        practice_play_copy(proc_hash, sizeof proc_hash, st, 1);
+        practice_play_copy(practice_hash, sizeof practice_hash, st, 2);
+        k = sqlite3_column_int(st, 3);
+        answered = sqlite3_column_int(st, 4);
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        *e = practice_play_unknown; /* another user's too: it is not theirs to know of */
+        rc = 1;
+        goto out;
+    }
+    if (r != SQLITE_ROW)
+        goto out;
+    if (answered) {
+        *e = practice_play_answered;
+        rc = 1;
+        goto out;
+    }
+    /* judged against what was played: only the current file is kept */
+    if (practice_play_items_read(db, procedure, &items) != 0)
+        goto out;
+    if (items.n == 0 || !practice_play_current(&items.v[0], proc_hash, practice_hash) ||
+        (r = practice_load(db, procedure, &pr, &p, &ref)) == 1 ||
+        (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0 ||
+                    strcmp(pr->hash, practice_hash) != 0))) {
+        *e = practice_play_changed;
+        rc = 1;
+        goto out;
+    }
+    if (r != 0)
+        goto out;
+    if ((r = practice_play_answer_check(p, a, e)) != 0 ||
+        practice_judge(&pr->scenarios[k], p, clock_today(), a, &v) != 0 ||
+        (r = practice_play_record(db, id, a, v.correct)) != 0) {
+        if (r == 1 && e->kind != REFUSAL_INVALID)
+            *e = practice_play_answered;
+        rc = r == 1 ? 1 : -1;
+        goto out;
+    }
+    if (!(doc = practice_play_verdict_doc(&v)))
+        goto out;
+    open = false;
+    rc = practice_play_commit(db, doc, out);
+out:
+    if (open)
+        db_rollback(db);
+    cJSON_Delete(doc);
+    practice_verdict_free(&v);
+    practice_free(pr);
+    models_release(ref);
+    practice_play_items_free(&items);
+    return rc;
+}
+
+/* ---- readiness ----------------------------------------------------------- */
+
+struct practice_play_ready {
+    struct practice_play_items *items;
+    cJSON **qualified, **before;    /* one array per item */
+};
+
+/* Adds or updates {"user","passed"} in arr, keeping the later day. */
+static int practice_play_ready_put(cJSON *arr, const char *user, const char *day)
+{
+    cJSON *o;
+
+    cJSON_ArrayForEach(o, arr) {
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "user");
+        if (cJSON_IsString(u) && strcmp(u->valuestring, user) == 0)
+            return practice_play_later(o, "passed", day);
+    }
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    return cJSON_AddStringToObject(o, "user", user) && cJSON_AddStringToObject(o, "passed", day) ? 0 : -1;
+}
+
+static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *p)
+{
+    struct practice_play_ready *rd = ctx;
+    struct practice_play_item *it = practice_play_item_of(rd->items, p->procedure);
+    size_t i;
+
+    if (!it)
+        return 0;
+    i = (size_t)(it - rd->items->v);
+    if (practice_play_current(it, p->proc_hash, p->practice_hash))
+        return p->passed >= it->scenarios ? practice_play_ready_put(rd->qualified[i], p->user, p->last) : 0;
+    return p->passed >= p->scenarios ? practice_play_ready_put(rd->before[i], p->user, p->last) : 0;
+}
+
+/* Those qualified now are not listed as passed before the change. */
+static void practice_play_ready_prune(cJSON *qualified, cJSON *before)
+{
+    cJSON *q, *b, *next;
+
+    cJSON_ArrayForEach(q, qualified) {
+        const char *u = cJSON_GetObjectItemCaseSensitive(q, "user")->valuestring;
+        for (b = before->child; b; b = next) {
+            next = b->next;
+            if (strcmp(cJSON_GetObjectItemCaseSensitive(b, "user")->valuestring, u) == 0)
+                cJSON_Delete(cJSON_DetachItemViaPointer(before, b));
+        }
+    }
+}
+
+static int practice_play_staff(struct db *db, cJSON *root)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_staff);
+    cJSON *arr = cJSON_AddArrayToObject(root, "staff"), *s;
+    int r = SQLITE_ERROR;
+
+    if (!st || !arr)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if (!(s = cJSON_CreateString((const char *)sqlite3_column_text(st, 0))) ||
+            !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            r = SQLITE_NOMEM;
+            break;
+        }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+int practice_play_readiness_json(struct db *db, char **out)
+{
+    struct practice_play_items items = {NULL, 0};
+    struct practice_play_ready rd = {&items, NULL, NULL};
+    cJSON *root = cJSON_CreateObject(), *arr, *o;
+    size_t i;
+    int rc = -1;
+
+    *out = NULL;
+    if (!root || db_read_begin(db) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (practice_play_items_read(db, NULL, &items) != 0 ||
+        !cJSON_AddNumberToObject(root, "days", PRACTICE_PLAY_DAYS) || practice_play_staff(db, root) != 0 ||
+        !(arr = cJSON_AddArrayToObject(root, "procedures")) ||
+        !(rd.qualified = calloc(items.n + 1, sizeof *rd.qualified)) ||
+        !(rd.before = calloc(items.n + 1, sizeof *rd.before)))
+        goto out;
+    for (i = 0; i < items.n; i++) {
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(o, "id", items.v[i].id) ||
+            !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
+            !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
+            !(rd.qualified[i] = cJSON_AddArrayToObject(o, "qualified")) ||
+            !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")))
+            goto out;
+    }
+    if (practice_play_passes(db, NULL, practice_play_ready_pass, &rd) != 0)
+        goto out;
+    for (i = 0, o = arr->child; i < items.n && o; i++, o = o->next) {
+        practice_play_ready_prune(rd.qualified[i], rd.before[i]);
+        /* no real A and B post for the item */
+        if (!cJSON_AddBoolToObject(o, "short", cJSON_GetArraySize(rd.qualified[i]) < 2))
+            goto out;
+    }
+    rc = 0;
+out:
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0 && !(*out = cJSON_PrintUnformatted(root)))
+        rc = -1;
+    cJSON_Delete(root);
+    free(rd.qualified);
+    free(rd.before);
+    practice_play_items_free(&items);
+    return rc;
+}

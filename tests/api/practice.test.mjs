@@ -1,0 +1,332 @@
+// The practice mode (网页模拟) over HTTP: a staffer's list of items, the
+// scenarios in turn as practice cases shaped as the staff case view, the
+// answer judged once (right and wrong for accept, return and refuse, with
+// what was expected and why), 404 for another user's practice case,
+// readiness (two staff: short, then not), a procedure change turning a
+// pass into "before the change", and practice never in the queue, the
+// statistics or the day's report.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, authHeaders, login, request } from './helpers.mjs';
+import { PW, eventually, file, get, useAdminDaemon } from './admin-helpers.mjs';
+
+const PROC = `# 演示事项
+
+演示用的事项。
+
+## 办理条件
+- 年满 18 周岁
+- 本市户籍
+
+## 第一步：情况
+
+\`\`\`form
+kind | 办理类型 | choice | required options=首次/补领
+\`\`\`
+
+## 第二步：材料
+- [ ] 本人身份证 {#id_card}
+- [ ] 旧证 {if kind=补领} {#old_card}
+
+> 核对身份证原件与本人是否一致。 {staff}
+
+## 第三步：填表
+
+\`\`\`form
+name | 姓名 | text | required max=10
+mobile | 手机号码 | cn_mobile | required
+\`\`\`
+`;
+
+const PRACTICE = `# 演示 · 练习
+
+## 补领，材料齐全
+王某来补领，带了身份证和旧证。
+
+\`\`\`case
+conditions = 是 是
+kind = 补领
+brought = id_card old_card
+name = 王某
+mobile = 13912345678
+expect = accept
+explain = 材料齐全，当场受理
+\`\`\`
+
+## 手机号码少写一位
+李某首次办理，带了身份证，手机号码写成 1381234567。
+
+\`\`\`case
+conditions = 是 是
+kind = 首次
+brought = id_card
+name = 李某
+mobile = 1381234567
+expect = return mobile
+explain = 手机号码是 11 位
+\`\`\`
+
+## 外地户籍
+赵某是外地户籍。
+
+\`\`\`case
+conditions = 是 否
+kind = 首次
+brought = id_card
+name = 赵某
+mobile = 13612345678
+expect = refuse 2
+explain = 只受理本市户籍
+\`\`\`
+`;
+
+const h = useAdminDaemon({
+  'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+  'alpha/one.md': PROC,
+  'alpha/one.practice.md': PRACTICE,
+  'alpha/two.md': '# 无练习事项\n\n没有练习题。\n\n## 第一步:准备\n- [ ] 身份证\n',
+});
+
+const post = (p, body, session = h.staff) => request(`${h.daemon.url}${p}`, {
+  method: 'POST', headers: authHeaders(session), body: JSON.stringify(body ?? {}),
+});
+const start = (session = h.staff) => post('/api/v1/staff/practice/one', {}, session);
+const answer = (id, body, session = h.staff) => post(`/api/v1/staff/practice/${id}/answer`, body, session);
+const RIGHT = {
+  '补领，材料齐全': { decision: 'accept' },
+  '手机号码少写一位': { decision: 'return', flags: ['mobile'] },
+  '外地户籍': { decision: 'refuse', condition: 2 },
+};
+async function listed(session = h.staff) {
+  const r = await get(h, '/api/v1/staff/practice', session);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  return r.body.procedures;
+}
+async function readiness() {
+  const r = await get(h, '/api/v1/admin/readiness');
+  assert.equal(r.status, 200, r.text);
+  return r.body.procedures.find((p) => p.id === 'one');
+}
+// Plays the scenarios in turn, each answered right, until every one passed.
+async function passAll(session) {
+  for (let i = 0; i < 3; i++) {
+    const s = await start(session);
+    assert.equal(s.status, 201, s.text);
+    const a = await answer(s.body.id, RIGHT[s.body.scenario.title], session);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true, s.body.scenario.title);
+  }
+}
+
+let aide;
+
+describe('practice', () => {
+  // inside the describe: root-level hooks may run beside useAdminDaemon's
+  before(async () => {
+    addUser(path.join(h.tmp, 'x.db'), 'aide', 'staff', PW);
+    aide = await login(h.daemon.url, 'aide', PW);
+  });
+
+  it('lists the items with a good practice file, nothing played yet', async () => {
+    const l = await listed();
+    assert.deepEqual(l, [{ id: 'one', title: '演示事项', scenarios: 3, passed_scenarios: 0, passed: null,
+      passed_before: null, attempts: 0 }]);
+    const r = await get(h, '/api/v1/staff/practice', null);
+    assert.equal(r.status, 401);
+    assert.equal((await start({ ...h.staff, csrf: 'nope' })).status, 403);
+    const none = await post('/api/v1/staff/practice/two', {});
+    assert.equal(none.status, 404, none.text);
+    assert.equal(none.body.error.code, 'no_practice');
+  });
+
+  it('gives a scenario with its case shaped as the staff case view', async () => {
+    const s = await start();
+    assert.equal(s.status, 201, s.text);
+    assert.match(s.body.id, /^[0-9a-f]{32}$/);
+    assert.equal(s.body.scenario.title, '补领，材料齐全');
+    assert.match(s.body.scenario.text, /王某来补领/);
+    const c = s.body.case;
+    assert.equal(c.practice, true);
+    assert.equal(c.procedure, 'one');
+    assert.deepEqual(c.values, { kind: '补领', name: '王某', mobile: '13912345678' });
+    assert.deepEqual(c.checklist, { id_card: true, old_card: true });
+    assert.deepEqual(c.conditions, ['年满 18 周岁', '本市户籍']);
+    assert.equal(c.procedure_steps.length, 3);
+    const items = c.procedure_steps[1].checklist;
+    assert.deepEqual(items.map((x) => [x.id, x.applies, x.ticked]), [['id_card', true, true], ['old_card', true, true]]);
+    assert.match(c.procedure_steps[1].staff_html, /核对身份证原件/);
+    assert.deepEqual(c.procedure_steps[2].fields.map((f) => [f.key, f.type, f.value]),
+      [['name', 'text', '王某'], ['mobile', 'cn_mobile', '13912345678']]);
+    // wrong: returned what was in order
+    const a = await answer(s.body.id, { decision: 'return', flags: ['id_card'] });
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, false);
+    assert.deepEqual(a.body.expected, { decision: 'accept', flags: [], condition: null });
+    assert.deepEqual(a.body.explain, ['材料齐全，当场受理']);
+    assert.ok(a.body.notes.some((n) => n.kind === 'staff' && /核对身份证原件/.test(n.html)));
+    // once only
+    const again = await answer(s.body.id, { decision: 'accept' });
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.body.error.code, 'already_answered');
+  });
+
+  it('gives the first scenario not yet passed again, and scores accept right', async () => {
+    const s = await start();
+    assert.equal(s.body.scenario.title, '补领，材料齐全');
+    const a = await answer(s.body.id, { decision: 'accept' });
+    assert.equal(a.body.correct, true);
+    const l = await listed();
+    assert.equal(l[0].attempts, 2);
+    assert.equal(l[0].passed_scenarios, 1);
+    assert.equal(l[0].passed, null);
+  });
+
+  it('a return: the field flagged is judged, with the validator\'s message', async () => {
+    const s = await start();
+    assert.equal(s.body.scenario.title, '手机号码少写一位');
+    assert.equal(s.body.case.values.mobile, '1381234567', 'the value as the resident wrote it');
+    const bad = await answer(s.body.id, { decision: 'accept' });
+    assert.equal(bad.body.correct, false);
+    assert.deepEqual(bad.body.expected, { decision: 'return', flags: ['mobile'], condition: null });
+    assert.equal(bad.body.explain[0], '手机号码是 11 位');
+    const field = bad.body.notes.find((n) => n.kind === 'field');
+    assert.equal(field.key, 'mobile');
+    assert.ok(field.text.length > 0);
+    const s2 = await start();
+    assert.equal(s2.body.scenario.title, '手机号码少写一位');
+    const wrongFlag = await answer(s2.body.id, { decision: 'return', flags: ['mobile', 'name'] });
+    assert.equal(wrongFlag.body.correct, false);
+    const s3 = await start();
+    const good = await answer(s3.body.id, { decision: 'return', flags: ['mobile'] });
+    assert.equal(good.body.correct, true);
+  });
+
+  it('a refuse: the condition answered 否 is right, another is wrong', async () => {
+    const s = await start();
+    assert.equal(s.body.scenario.title, '外地户籍');
+    const bad = await answer(s.body.id, { decision: 'refuse', condition: 1 });
+    assert.equal(bad.body.correct, false);
+    assert.deepEqual(bad.body.expected, { decision: 'refuse', flags: [], condition: 2 });
+    assert.ok(bad.body.notes.some((n) => n.kind === 'condition' && n.condition === 2 && n.text === '本市户籍'));
+    const s2 = await start();
+    const good = await answer(s2.body.id, { decision: 'refuse', condition: 2 });
+    assert.equal(good.body.correct, true);
+    const l = await listed();
+    assert.equal(l[0].passed_scenarios, 3);
+    assert.match(l[0].passed, /^\d{4}-\d{2}-\d{2}$/);
+    // all passed: the scenarios in turn, after the last played
+    const next = await start();
+    assert.equal(next.body.scenario.title, '补领，材料齐全');
+  });
+
+  it('refuses bad answers with 422, another user\'s or an unknown id with 404', async () => {
+    const s = await start();
+    for (const [body, code] of [
+      [{ decision: 'maybe' }, 'bad_decision'],
+      [{}, 'bad_decision'],
+      [{ decision: 'return' }, 'bad_flags'],
+      [{ decision: 'return', flags: ['passport'] }, 'bad_flags'],
+      [{ decision: 'return', flags: [3] }, 'bad_flags'],
+      [{ decision: 'refuse' }, 'bad_condition'],
+      [{ decision: 'refuse', condition: 3 }, 'bad_condition'],
+      [{ decision: 'refuse', condition: 1.5 }, 'bad_condition'],
+    ]) {
+      const r = await answer(s.body.id, body);
+      assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);
+      assert.equal(r.body.error.code, code, JSON.stringify(body));
+      assert.match(r.body.error.message, /[\u4e00-\u9fff]/);
+    }
+    const other = await answer(s.body.id, { decision: 'accept' }, aide);
+    assert.equal(other.status, 404, other.text);
+    assert.equal((await answer('0'.repeat(32), { decision: 'accept' })).status, 404);
+    assert.equal((await answer('nope', { decision: 'accept' })).status, 404);
+    // a bad answer was not an answer
+    assert.equal((await answer(s.body.id, { decision: 'accept' })).status, 200);
+  });
+
+  it('readiness: short with one qualified, not short with two', async () => {
+    let r = await readiness();
+    assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
+    assert.equal(r.short, true);
+    assert.equal(r.scenarios, 3);
+    const whole = await get(h, '/api/v1/admin/readiness');
+    assert.ok(whole.body.staff.includes('aide') && whole.body.staff.includes('clerk'));
+    assert.equal((await get(h, '/api/v1/admin/readiness', h.staff)).status, 403);
+    await passAll(aide);
+    r = await readiness();
+    assert.deepEqual(r.qualified.map((q) => q.user), ['aide', 'clerk']);
+    assert.match(r.qualified[0].passed, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(r.short, false);
+  });
+
+  it('a pass counts for 365 days: one a year and a day old no longer qualifies', async () => {
+    const db = path.join(h.tmp, 'x.db');
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: text, encoding: 'utf8' }).trim();
+    const days = sql("SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE user = 'aide'");
+    // one of aide's right answers (scenario 0) moved back beyond the year
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-366 days') WHERE user = 'aide' AND scenario = 0");
+    try {
+      const r = await readiness();
+      assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
+      assert.equal(r.short, true);
+      const l = await listed(aide);
+      assert.deepEqual([l[0].passed, l[0].passed_scenarios], [null, 2]);
+      // and the next scenario offered is the one whose pass ran out
+      const s = await start(aide);
+      assert.equal(s.body.scenario.title, '补领，材料齐全');
+    } finally {
+      for (const pair of days.split(' ')) {
+        const [id, day] = pair.split('=');
+        sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
+      }
+    }
+    assert.equal((await readiness()).short, false);
+  });
+
+  it('practice ids are not written to the request log', async () => {
+    assert.doesNotMatch(h.daemon.stderr(), /practice\/[0-9a-f]{32}/);
+    assert.match(h.daemon.stderr(), /POST \/api\/v1\/staff\/practice\/\{id\}\/answer 200/);
+  });
+
+  it('practice is never in the queue, the statistics or the day\'s report', async () => {
+    const q = await get(h, '/api/v1/staff/queue', h.staff);
+    assert.equal(q.status, 200);
+    assert.deepEqual([q.body.total, q.body.queue, q.body.in_progress, q.body.filling], [0, [], [], []]);
+    const st = await get(h, '/api/v1/admin/stats');
+    assert.equal(st.status, 200, st.text);
+    const one = st.body.procedures.find((p) => p.id === 'one');
+    assert.deepEqual([one.started, one.submitted, one.completed, one.abandoned], [0, 0, 0, 0]);
+    const rep = await get(h, '/api/v1/admin/report');
+    assert.equal(rep.status, 200, rep.text);
+    assert.doesNotMatch(JSON.stringify(rep.body), /clerk|aide/, 'no staffer\'s moves in the report');
+  });
+
+  it('a procedure change asks for practice again: the pass shows as before the change', async () => {
+    const old = await start();
+    fs.writeFileSync(file(h, 'alpha/one.md'), PROC.replace('演示用的事项。', '演示用的事项，已更新。'));
+    await eventually(h, async () => (await readiness()).qualified.length === 0, 'the new version');
+    // a case started on the old version is not judged on the new one
+    const stale = await answer(old.body.id, RIGHT[old.body.scenario.title]);
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.body.error.code, 'practice_changed');
+    const r = await readiness();
+    assert.deepEqual(r.passed_before.map((q) => q.user), ['aide', 'clerk']);
+    assert.equal(r.short, true);
+    const l = await listed();
+    assert.equal(l[0].passed, null);
+    assert.match(l[0].passed_before, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(l[0].attempts, 0);
+    // and the first scenario again
+    const s = await start();
+    assert.equal(s.body.scenario.title, '补领，材料齐全');
+    await answer(s.body.id, { decision: 'accept' });
+    await passAll(h.staff);
+    const after = await readiness();
+    assert.deepEqual(after.qualified.map((q) => q.user), ['clerk']);
+    assert.deepEqual(after.passed_before.map((q) => q.user), ['aide']);
+  });
+});

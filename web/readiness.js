@@ -1,0 +1,54 @@
+// /admin/readiness (谁能办什么, AB岗): items × staff from the practice
+// record. A cell says who passed every scenario of the item's current
+// practice file within the last year (with the date), or whose pass is from
+// before the procedure changed; an item with fewer than two qualified staff
+// has no real A and B post and is marked so.
+import { el } from './core.js';
+import { api } from './api.js';
+import { ensureLogin, errorText, sessionBadge } from './auth.js';
+
+function cell(p, user) {
+  const q = p.qualified.find((x) => x.user === user);
+  if (q) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${q.passed}`));
+  const b = p.passed_before.find((x) => x.user === user);
+  if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
+  return el('td', { class: 'hint' }, '—');
+}
+
+function table(data) {
+  // every active staffer, and anyone else (an admin) who passed something
+  const users = [...data.staff];
+  for (const p of data.procedures)
+    for (const x of [...p.qualified, ...p.passed_before]) if (!users.includes(x.user)) users.push(x.user);
+  return el('table', { id: 'readiness' },
+    el('caption', {}, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '已通过人数'),
+      users.map((u) => el('th', { scope: 'col' }, u)))),
+    el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.short ? 'short' : undefined, 'data-id': p.id },
+      el('th', { scope: 'row' }, p.title, ' ', p.short ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null),
+      el('td', { class: 'num' }, String(p.qualified.length)),
+      users.map((u) => cell(p, u))))));
+}
+
+async function start() {
+  const main = document.getElementById('main');
+  await ensureLogin(main, 'admin');
+  document.getElementById('session').replaceChildren(sessionBadge());
+  let data;
+  try {
+    data = (await api('/api/v1/admin/readiness')).body;
+  } catch (x) {
+    main.replaceChildren(el('h1', {}, '谁能办什么'), el('p', { class: 'msg-error', role: 'alert' }, errorText(x)));
+    return;
+  }
+  const short = data.procedures.filter((p) => p.short).length;
+  main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
+    el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
+      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。办事指南更新后，之前的通过记为“更新前通过”，需要重新练习。'),
+    ...(data.procedures.length
+      ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
+        short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'), table(data)]
+      : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]));
+}
+
+if (typeof document !== 'undefined' && document.getElementById('main')) start();
