@@ -3,16 +3,13 @@
  * story, and a ```case block of `key = value` lines saying what the
  * resident answers, brings and writes, and what the window should decide.
  *
- * Three jobs, kept apart so that each caller takes only what it needs:
- * practice_parse reads a file (syntax only, through libcmark's AST);
- * practice_prove proves every scenario against a procedure model with the
- * validation a real case gets (cases_step_validate), so that a procedure
- * change that breaks a scenario is an error on the scenario file;
- * practice_judge scores a trainee's answer to one scenario. The loader
- * keeps the last good file of each procedure in SQLite
+ * Three jobs in three modules, so that each caller takes only what it
+ * needs: practice (this one) reads a file, syntax only, through libcmark's
+ * AST; practice_proof proves the scenarios against a procedure model with
+ * the validation a real case gets and judges a trainee's answer;
+ * practice_play reads back the last good file the loader stored
  * (schema/018-practice.sql) with the procedure version it was proved
- * against; practice_load reads it back for the practice API. A practice
- * file is never served to residents.
+ * against. A practice file is never served to residents.
  */
 #ifndef SPK_PRACTICE_H
 #define SPK_PRACTICE_H
@@ -20,10 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db.h"
 #include "diag.h"
 #include "marker.h"
-#include "models.h"
 #include "procedure.h"
 
 /* "STEM.practice.md" beside "STEM.md". */
@@ -86,7 +81,7 @@ struct practice_scenario {
 
 struct practice {
     char hash[65];              /* sha256 hex of the file's text: set by
-                                   practice_load (a trainee's record names the
+                                   practice_play_file_load (a trainee's record names the
                                    scenarios it was made on); "" from practice_parse */
     char *title;                /* owned H1, or NULL */
     struct practice_scenario *scenarios;
@@ -103,84 +98,6 @@ bool practice_name_is(const char *name);
  * out. The caller frees *out with practice_free(). */
 int practice_parse(const char *path, const char *text, size_t len, struct practice **out,
                    struct diag_list *diags);
-
-/* Proves every scenario of pr against procedure p (path as shown in
- * diagnostics), today YYYYMMDD as a case would be validated that day: the
- * keys are p's fields, the brought items exist and apply to the scenario's
- * answers, choice values are options, the conditions are as many as p's,
- * an accept passes every check, a return flags things that exist and
- * apply, a refuse names a condition answered 否. Each problem is an error
- * at the line of the offending key. Returns 0 when every scenario holds,
- * 1 when errors were reported, -1 when memory ran out. */
-int practice_prove(const char *path, const struct practice *pr, const struct procedure *p,
-                   int today, struct diag_list *diags);
-
-/* A trainee's answer. */
-struct practice_answer {
-    enum practice_decision decision;
-    const char *const *flags;   /* RETURN: field keys and item ids (borrowed) */
-    size_t n_flags;
-    int condition;              /* REFUSE: from 1 */
-};
-
-/* One line of the explanation shown after an answer, in this order: the
- * scenario's explain, the conditions answered 否, the fields that fail
- * their check (the validator's message), the required items not brought,
- * then the `{staff}` guidance of the relevant steps. */
-enum practice_note_kind {
-    PRACTICE_NOTE_EXPLAIN,      /* the scenario's explain */
-    PRACTICE_NOTE_CONDITION,    /* condition `number` is answered 否: its text */
-    PRACTICE_NOTE_FIELD,        /* field `key` fails: the validator's message */
-    PRACTICE_NOTE_ITEM,         /* required item `key` not brought: its text */
-    PRACTICE_NOTE_STAFF,        /* step `step`'s {staff} guidance: safe HTML */
-};
-
-struct practice_note {
-    enum practice_note_kind kind;
-    char key[MARKER_KEY_MAX + 1];   /* FIELD, ITEM: the field key or item id; else "" */
-    const char *code;           /* FIELD: the validator's code (static); else NULL */
-    int number;                 /* CONDITION: from 1; else 0 */
-    int step;                   /* FIELD, ITEM, STAFF: step index from 0; else -1 */
-    char *text;                 /* owned: plain text, or HTML for STAFF */
-};
-
-struct practice_verdict {
-    bool correct;
-    const struct practice_expect *expected; /* the scenario's (borrowed) */
-    struct practice_note *notes;            /* owned */
-    size_t n_notes;
-};
-
-/* Judges answer a to scenario s of a file proved against p, validating the
- * scenario's values as of today (YYYYMMDD). Correct: the same decision; for
- * RETURN the same set of flags (order and repeats aside); for REFUSE any
- * condition the scenario answers 否 (the expected one is the one the
- * explanation names). Relevant steps for STAFF notes: for RETURN those
- * holding the expected flags, for ACCEPT every step that applies, for
- * REFUSE none (conditions come before the steps). Returns 0 with *v filled
- * (free with practice_verdict_free), -1 when memory ran out (*v emptied). */
-int practice_judge(const struct practice_scenario *s, const struct procedure *p, int today,
-                   const struct practice_answer *a, struct practice_verdict *v);
-
-void practice_verdict_free(struct practice_verdict *v);
-
-/* The last good practice file of procedure id as the loader stored it,
- * with the procedure version it was proved against: *out (free with
- * practice_free), *model and *ref (from models_get; release ref with
- * models_release). Returns 0, 1 when the procedure has no good practice
- * file (outputs NULL), -1 on a database error or when memory ran out
- * (logged). */
-int practice_load(struct db *db, const char *id, struct practice **out,
-                  const struct procedure **model, struct model_ref **ref);
-
-/* Called by practice_list for each procedure with good scenarios. Return
- * 0 to go on, non-zero to stop. */
-typedef int (*practice_list_fn)(void *ctx, const char *id, size_t n_scenarios);
-
-/* Every procedure whose practice file has a last good text, by id: calls
- * fn with its id and its number of scenarios. Returns 0 (also when fn
- * stopped it), -1 on a database error. */
-int practice_list(struct db *db, practice_list_fn fn, void *ctx);
 
 /* The name of a decision in files and JSON: "accept", "return", "refuse". */
 const char *practice_decision_name(enum practice_decision d);

@@ -1,7 +1,7 @@
 /* practice_play: the staff practice mode (网页模拟) over the scenarios the
  * loader keeps (practice.h): a staffer's list of items with their progress,
  * a scenario played as a practice case (schema/019-practice-cases.sql),
- * its one answer judged by practice_judge, and who is ready for what
+ * its one answer judged by practice_proof_judge, and who is ready for what
  * (readiness, AB岗). A practice case is never a real case: no ticket, no
  * queue, no case events, so statistics, the report and the sweep never
  * see one. docs/http-api.md "Practice" fixes the JSON.
@@ -17,12 +17,23 @@
 #define SPK_PRACTICE_PLAY_H
 
 #include "db.h"
+#include "models.h"
 #include "practice.h"
+#include "practice_proof.h"
 #include "refusal.h"
 
 #define PRACTICE_PLAY_DAYS 365      /* a pass counts this long */
 #define PRACTICE_PLAY_ID_LEN 32     /* hex of 128 random bits */
 #define PRACTICE_PLAY_ITEMS_MAX 500 /* items listed */
+
+/* The last good practice file of procedure id as the loader stored it,
+ * with the procedure version it was proved against: *out (free with
+ * practice_free), *model and *ref (from models_get; release ref with
+ * models_release). Returns 0, 1 when the procedure has no good practice
+ * file (outputs NULL), -1 on a database error or when memory ran out
+ * (logged). */
+int practice_play_file_load(struct db *db, const char *id, struct practice **out,
+                            const struct procedure **model, struct model_ref **ref);
 
 /* GET /api/v1/staff/practice for user: {"procedures":[{"id","title",
  * "scenarios","passed_scenarios","passed","passed_before","attempts"}]}.
@@ -43,7 +54,7 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
 int practice_play_answer_check(const struct procedure *p, const struct practice_answer *a,
                                struct refusal *e);
 
-/* Answers practice case id of user, once: judged (practice_judge) against
+/* Answers practice case id of user, once: judged (practice_proof_judge) against
  * the version it was played on and recorded. Returns 0 and *out ({"correct",
  * "expected","explain","notes"}, caller frees); 1 with e: unknown id or
  * another user's (not found), already answered or the item changed since

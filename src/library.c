@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "frontmatter.h"
+#include "practice_proof.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -558,7 +559,7 @@ static int lib_practice_run(const char *path, const char *text, size_t len, cons
                          "事项文件 %s 有错误，这些练习题要等它改好后才能检查；练习时继续用上次检查通过的练习题",
                          proc) < 0 ? -1 : LIB_PRACTICE_UNCHECKED;
     }
-    if ((r = practice_prove(path, *set, model, today, diags)) != 0) {
+    if ((r = practice_proof_check(path, *set, model, today, diags)) != 0) {
         practice_free(*set);
         *set = NULL;
         return r < 0 ? -1 : LIB_PRACTICE_FAILED;

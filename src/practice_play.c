@@ -25,7 +25,7 @@
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
     " WHERE pf.good_source IS NOT NULL AND pf.good_procedure_hash = p.hash"
 static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.procedure_id, pf.path";
-/* the one practice_load reads: the first by path */
+/* the one practice_play_file_load reads: the first by path */
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
 
 /* Full and partial passes within the window, per staffer, item and the
@@ -246,6 +246,68 @@ static int practice_play_attempts(struct db *db, const char *user, struct practi
         }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- the stored file ----------------------------------------------------- */
+
+static const char sql_practice_good[] =
+    "SELECT path, good_source, good_procedure_hash, good_hash FROM practice_files"
+    " WHERE procedure_id = ?1 AND good_source IS NOT NULL ORDER BY path LIMIT 1";
+int practice_play_file_load(struct db *db, const char *id, struct practice **out,
+                            const struct procedure **model, struct model_ref **ref)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    sqlite3_stmt *st;
+    char *path = NULL, *text = NULL, *hash = NULL, good[65] = "";
+    size_t len = 0;
+    int r, rc = -1;
+
+    *out = NULL;
+    *model = NULL;
+    *ref = NULL;
+    if (!(st = db_stmt(db, sql_practice_good)))
+        return -1;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        len = (size_t)sqlite3_column_bytes(st, 1);
+        path = strdup((const char *)sqlite3_column_text(st, 0));
+        text = t ? malloc(len + 1) : NULL;
+        if (text)
+            memcpy(text, t, len + 1);
+        hash = strdup((const char *)sqlite3_column_text(st, 2));
+        snprintf(good, sizeof good, "%s", (const char *)sqlite3_column_text(st, 3));
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE)
+        return 1;
+    if (r != SQLITE_ROW || !path || !text || !hash)
+        goto out;
+    if (!(*model = models_get(db, id, hash, ref)))
+        goto out;
+    /* stored only after it parsed: a failure here is memory or a newer
+     * parser refusing what an older one took */
+    if (practice_parse(path, text, len, out, &quiet) != 0) {
+        fprintf(stderr, "spkiosk: practice: the stored scenarios of %s no longer parse\n", id);
+        goto out;
+    }
+    memcpy((*out)->hash, good, sizeof good);
+    rc = 0;
+out:
+    if (rc != 0) {
+        models_release(*ref);
+        *ref = NULL;
+        *model = NULL;
+    }
+    diag_list_free(&quiet);
+    free(path);
+    free(text);
+    free(hash);
+    return rc;
 }
 
 int practice_play_list_json(struct db *db, const char *user, char **out)
@@ -477,12 +539,12 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
         rc = 1;
         goto out;
     }
-    if ((r = practice_load(db, procedure, &pr, &p, &ref)) != 0) {
+    if ((r = practice_play_file_load(db, procedure, &pr, &p, &ref)) != 0) {
         *e = practice_play_no_item;
         rc = r;
         goto out;
     }
-    /* the row read above and the file practice_load parsed are the same
+    /* the row read above and the file practice_play_file_load parsed are the same
      * (one transaction); their hashes say so once more */
     if (strcmp(pr->hash, items.v[0].good_hash) != 0 || strcmp(p->hash, items.v[0].proc_hash) != 0) {
         *e = practice_play_changed;
@@ -705,7 +767,7 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     if (practice_play_items_read(db, procedure, &items) != 0)
         goto out;
     if (items.n == 0 || !practice_play_current(&items.v[0], proc_hash, practice_hash) ||
-        (r = practice_load(db, procedure, &pr, &p, &ref)) == 1 ||
+        (r = practice_play_file_load(db, procedure, &pr, &p, &ref)) == 1 ||
         (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0 ||
                     strcmp(pr->hash, practice_hash) != 0))) {
         *e = practice_play_changed;
@@ -715,7 +777,7 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     if (r != 0)
         goto out;
     if ((r = practice_play_answer_check(p, a, e)) != 0 ||
-        practice_judge(&pr->scenarios[k], p, clock_today(), a, &v) != 0 ||
+        practice_proof_judge(&pr->scenarios[k], p, clock_today(), a, &v) != 0 ||
         (r = practice_play_record(db, id, a, v.correct)) != 0) {
         if (r == 1 && e->kind != REFUSAL_INVALID)
             *e = practice_play_answered;
@@ -730,7 +792,7 @@ out:
     if (open)
         db_rollback(db);
     cJSON_Delete(doc);
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     practice_free(pr);
     models_release(ref);
     practice_play_items_free(&items);

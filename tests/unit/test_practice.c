@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "practice.h"
+#include "practice_proof.h"
 #include "procedure.h"
 #include "strbuf.h"
 
@@ -122,7 +122,7 @@ static void prove_error(const char *lines, int line, const char *sub)
     struct practice *pr = parse_ok(text);
     struct diag_list d = DIAG_LIST_INIT;
 
-    cr_assert_eq(practice_prove(PATH, pr, model, TODAY, &d), 1, "proved:\n%s", text);
+    cr_assert_eq(practice_proof_check(PATH, pr, model, TODAY, &d), 1, "proved:\n%s", text);
     expect_diag(&d, line, DIAG_ERROR, sub);
     expect_counts(&d, 1, 0);
     diag_list_free(&d);
@@ -311,7 +311,7 @@ Test(practice, a_good_scenario_is_proved)
     struct practice *pr = parse_ok(text);
     struct diag_list d = DIAG_LIST_INIT;
 
-    cr_assert_eq(practice_prove(PATH, pr, model, TODAY, &d), 0, "%s", dump(&d));
+    cr_assert_eq(practice_proof_check(PATH, pr, model, TODAY, &d), 0, "%s", dump(&d));
     expect_counts(&d, 0, 0);
     practice_free(pr);
     free(text);
@@ -382,7 +382,7 @@ Test(practice, a_policy_has_no_scenarios)
     src.len = strlen(pol);
     src.hash = HASH;
     cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
-    cr_assert_eq(practice_prove(PATH, pr, p, TODAY, &d), 1);
+    cr_assert_eq(practice_proof_check(PATH, pr, p, TODAY, &d), 1);
     expect_diag(&d, 1, DIAG_ERROR, "政策文件");
     diag_list_free(&d);
     procedure_free(p);
@@ -399,7 +399,7 @@ static const struct practice_scenario *scenario(const char *lines)
     practice_free(judged);
     judged = parse_ok(text);
     free(text);
-    cr_assert_eq(practice_prove(PATH, judged, model, TODAY, &d), 0, "%s", dump(&d));
+    cr_assert_eq(practice_proof_check(PATH, judged, model, TODAY, &d), 0, "%s", dump(&d));
     diag_list_free(&d);
     return &judged->scenarios[0];
 }
@@ -409,7 +409,7 @@ static void judge(const struct practice_scenario *s, enum practice_decision dec,
 {
     struct practice_answer a = {dec, flags, n, cond};
 
-    cr_assert_eq(practice_judge(s, model, TODAY, &a, v), 0);
+    cr_assert_eq(practice_proof_judge(s, model, TODAY, &a, v), 0);
     cr_assert_eq(v->expected, &s->expect);
 }
 
@@ -456,24 +456,24 @@ Test(practice, judge_a_return)
     cr_assert_not_null(n = note(&v, PRACTICE_NOTE_STAFF, 0));
     cr_assert_eq(n->step, 1);
     cr_assert(strstr(n->text, "委托书要有本人签名"), "%s", n->text);
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 
     judge(s, PRACTICE_RETURN, twice, 2, 0, &v);
     cr_assert(v.correct, "repeats do not matter");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, more, 2, 0, &v);
     cr_assert(!v.correct, "a flag too many");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, other, 1, 0, &v);
     cr_assert(!v.correct, "the wrong flag");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, NULL, 0, 0, &v);
     cr_assert(!v.correct, "no flag");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_ACCEPT, NULL, 0, 0, &v);
     cr_assert(!v.correct);
     cr_assert_eq(v.n_notes, 3, "the explanation is the same whatever the answer");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 }
 
 Test(practice, judge_gives_the_validators_messages)
@@ -494,7 +494,7 @@ Test(practice, judge_gives_the_validators_messages)
     cr_assert(strstr(n->text, "校验码"), "%s", n->text);
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 0, "step 3 has no guidance");
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_EXPLAIN), 0, "no explain written");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 }
 
 Test(practice, judge_a_refusal)
@@ -510,16 +510,16 @@ Test(practice, judge_a_refusal)
     cr_assert_eq(n->number, 2);
     cr_assert_str_eq(n->text, "本市户籍");
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 0, "conditions come before the steps");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
     cr_assert(!v.correct, "condition 1 is met");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_REFUSE, NULL, 0, 3, &v);
     cr_assert(!v.correct, "there is no condition 3");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, NULL, 0, 0, &v);
     cr_assert(!v.correct);
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 }
 
 Test(practice, judge_a_refusal_on_either_unmet_condition)
@@ -530,7 +530,7 @@ Test(practice, judge_a_refusal_on_either_unmet_condition)
     judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
     cr_assert(v.correct, "condition 1 is not met either");
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_CONDITION), 2);
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 }
 
 Test(practice, judge_an_acceptance)
@@ -544,10 +544,10 @@ Test(practice, judge_an_acceptance)
     cr_assert(v.correct);
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_FIELD) + notes_of(&v, PRACTICE_NOTE_ITEM), 0);
     cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 1, "the guidance of the steps that apply");
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
     judge(s, PRACTICE_REFUSE, NULL, 0, 1, &v);
     cr_assert(!v.correct);
-    practice_verdict_free(&v);
+    practice_proof_verdict_free(&v);
 }
 
 Test(practice, names)
