@@ -32,9 +32,10 @@ bool admin_rel_valid(const char *rel);
 int admin_file_rel(const char *name, char **rel);
 
 /* A practice file by its console name "ID.practice": the file
- * STEM.practice.md beside the file of procedure ID (admin_locate). Returns
- * 0 with *rel (caller frees), 1 when name is not of that form or there is
- * no such procedure, -1 on a database error or when memory runs out. */
+ * STEM.practice.md beside the file of procedure ID (admin_locate), or
+ * without such a procedure an orphan ID.practice.md the last load found.
+ * Returns 0 with *rel (caller frees), 1 when name is not of that form or
+ * names neither, -1 on a database error or when memory runs out. */
 int admin_practice_rel(struct db *db, const char *name, char **rel);
 
 /* True when rel is one of those files, or a practice file

@@ -61,29 +61,6 @@ static bool admin_rel_practice(const char *rel)
            procedure_id_valid(name, nn - (sizeof PRACTICE_SUFFIX - 1));
 }
 
-int admin_practice_rel(struct db *db, const char *name, char **rel)
-{
-    size_t n = strlen(name), k = strlen(".practice");
-    char *id, *prel = NULL;
-    int r;
-
-    *rel = NULL;
-    if (n <= k || strcmp(name + n - k, ".practice") != 0 || !procedure_id_valid(name, n - k))
-        return 1;
-    if (!(id = strndup(name, n - k)))
-        return -1;
-    r = admin_locate(db, id, NULL, &prel);
-    free(id);
-    if (r != 0)
-        return r;
-    n = strlen(prel);
-    if (n > 3 && strcmp(prel + n - 3, ".md") == 0 && (*rel = malloc(n + k + 1)))
-        sprintf(*rel, "%.*s%s", (int)(n - 3), prel, PRACTICE_SUFFIX);
-    r = *rel ? 0 : n > 3 ? -1 : 1;
-    free(prel);
-    return r;
-}
-
 /* root/rel as the library builds it (trailing slashes of root dropped), so
  * that it compares equal to the paths in diagnostics. */
 static char *admin_path(const char *root, const char *rel)
@@ -624,6 +601,50 @@ int admin_locate(struct db *db, const char *id, const char *file, char **rel)
     *rel = found;
     return 0;
 }
+
+/* An orphan (no procedure beside it: the list names it by its stem) by
+ * its file name; paths are CATEGORY/NAME, so the name is what follows the
+ * one slash. The first by path if two categories hold the same name. */
+static const char sql_practice_orphan[] =
+    "SELECT path FROM practice_files WHERE procedure_id = ''"
+    " AND substr(path, instr(path, '/') + 1) = ?1 ORDER BY path LIMIT 1";
+
+int admin_practice_rel(struct db *db, const char *name, char **rel)
+{
+    size_t n = strlen(name), k = strlen(".practice");
+    char *id, *prel = NULL, *file = NULL;
+    int r;
+
+    *rel = NULL;
+    if (n <= k || strcmp(name + n - k, ".practice") != 0 || !procedure_id_valid(name, n - k))
+        return 1;
+    if (!(id = strndup(name, n - k)))
+        return -1;
+    r = admin_locate(db, id, NULL, &prel);
+    if (r == 1) {
+        /* no such procedure: an orphan practice file still opens, so that
+         * the admin sees its error and can fix or empty it */
+        r = -1;
+        if ((file = malloc(n - k + sizeof PRACTICE_SUFFIX)) != NULL) {
+            sprintf(file, "%s%s", id, PRACTICE_SUFFIX);
+            if (admin_query_one(db, sql_practice_orphan, file, NULL, rel) == 0)
+                r = *rel ? 0 : 1;
+        }
+        free(file);
+        free(id);
+        return r;
+    }
+    free(id);
+    if (r != 0)
+        return r;
+    n = strlen(prel);
+    if (n > 3 && strcmp(prel + n - 3, ".md") == 0 && (*rel = malloc(n + k + 1)))
+        sprintf(*rel, "%.*s%s", (int)(n - 3), prel, PRACTICE_SUFFIX);
+    r = *rel ? 0 : n > 3 ? -1 : 1;
+    free(prel);
+    return r;
+}
+
 
 /* ---- checking an edit -------------------------------------------------- */
 

@@ -59,10 +59,14 @@ expect = return id_card
 \`\`\`
 `;
 
+const ORPHAN = '# 丢了事项的练习\n\n## 场景\n```case\nexpect = accept\n```\n';
+
 const h = useAdminDaemon({
   'alpha/README.md': '# 甲类\n\n甲类事项。\n',
   'alpha/one.md': PROC,
   'alpha/one.practice.md': PRACTICE,
+  // no lost.md beside it: an orphan
+  'alpha/lost.practice.md': ORPHAN,
 });
 
 const src = (name) => get(h, `/api/v1/admin/files/${name}/source`);
@@ -93,6 +97,24 @@ describe('practice files in the admin console', () => {
     assert.equal((await src('nosuch.practice')).status, 404);
     // not a procedure: the procedures route does not take it
     assert.equal((await get(h, '/api/v1/admin/procedures/one.practice/source?file=alpha%2Fone.practice.md')).status, 404);
+  });
+
+  it('an orphan practice file (no procedure beside it) is listed with its error and opens in the editor', async () => {
+    const e = entry(await list(h), 'lost.practice');
+    assert.ok(e, 'no entry for lost.practice');
+    assert.equal(e.file, 'alpha/lost.practice.md');
+    assert.equal(e.procedure, null);
+    assert.equal(e.live, null);
+    assert.ok(e.errors.length > 0 && /lost\.md/.test(e.errors[0].message), JSON.stringify(e.errors));
+    const r = await src('lost.practice');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text, ORPHAN);
+    assert.equal(r.headers.get('etag'), `"${sha256(ORPHAN)}"`);
+    // saving it cannot make it good while no procedure is beside it
+    const w = await put('lost.practice', ORPHAN, { 'If-Match': `"${sha256(ORPHAN)}"` });
+    assert.equal(w.status, 422, w.text);
+    assert.ok(w.body.errors.some((d) => /lost\.md/.test(d.message)), JSON.stringify(w.body.errors));
+    assert.equal(readFile(h, 'alpha/lost.practice.md'), ORPHAN);
   });
 
   it('the editor\'s live check reports a scenario\'s errors with their lines', async () => {
