@@ -175,7 +175,7 @@ describe('a date typed on the keypad', () => {
     const c = await post('/api/v1/cases', { procedure: 'unemployment-registration', channel: 'kiosk' });
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true, true] });
     await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { reason: '本人辞职' } });
-    await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true } });
+    await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true } });
     await page.goto(`${k.url}/?kiosk=1#/case/${c.id}`);
     await atRoute(page, /\/step\/2$/);
     await page.locator('#f-lost_date-y').tap();

@@ -40,7 +40,7 @@ async function longevityCase() {
   const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel: 'kiosk' });
   await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
   await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
-  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true, 's1-2': true } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true, own_card: true } });
   await post(`/api/v1/cases/${c.id}/steps/2`, {
     fields: { name: '王秀英', id_number: oldId(), phone: '0535-6221234', address: '幸福小区3栋2单元501', bank_card: '6222020200112233445' },
   });
