@@ -39,7 +39,7 @@ describe('the form marks optional fields only', () => {
     id = c.id;
     await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true] });
     await post(`/api/v1/cases/${id}/steps/0`, { fields: { filing_type: '临时外出就医' } });
-    await post(`/api/v1/cases/${id}/steps/1`, { checklist: { 's1-0': true } });
+    await post(`/api/v1/cases/${id}/steps/1`, { checklist: { id_card: true } });
     kp = await kioskPage(k);
     page = kp.page;
   });
