@@ -108,7 +108,7 @@ function procRow(p) {
     p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
   return el('tr', { 'data-id': p.id, 'data-state': p.state },
     el('th', { scope: 'row' }, isPractice(p) ? `练习题：${p.procedure || '（旁边没有事项文件）'}`
-      : p.title || el('span', { class: 'muted' }, '（未能载入）'),
+      : p.title || p.scheduled?.title || el('span', { class: 'muted' }, '（未能载入）'),
       el('br'), el('code', {}, p.id)),
     el('td', {}, el('code', {}, p.file)),
     el('td', {}, el('span', { class: `badge ${stateCls}` }, stateText)),

@@ -1,12 +1,13 @@
 // 「本事项于 X月X日 更新」 (issue #11, point 6): once a new version of a
 // procedure goes live, its overview says so under the title, on the kiosk
-// and on the website; a first version says nothing.
+// and on the website; a first version says nothing. And the admin console
+// lists a version that waits for its `effective` date as 已排期.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useKiosk, kioskPage, shot, axeSerious, h1Text, smallText, poll, LANDSCAPE } from './helpers.mjs';
-import { makeTmp, rmTmp, writeTree } from '../api/helpers.mjs';
+import { addUser, makeTmp, rmTmp, writeTree } from '../api/helpers.mjs';
 
 const proc = (title) => `---\nversion: 2026-01-01\n---\n# ${title}\n\n${title}的简介。\n\n## 第一步:准备\n- [ ] 身份证\n`;
 const tmp = makeTmp('spkiosk-e2e-tree-');
@@ -58,5 +59,35 @@ describe('the overview tells residents a procedure was updated', () => {
       await web.context.close();
     }
     kp.assertClean('kiosk overview');
+  });
+});
+
+describe('the admin console shows a scheduled version', () => {
+  it('已排期：DATE 生效 on the file, the live version beside it', async () => {
+    const PW = 'admin-pass-42';
+    addUser(path.join(k.tmp, 'e2e.db'), 'boss', 'admin', PW);
+    writeTree(tree, { 'jobs/later.md': `---\neffective: 2099-01-01\n---\n# 以后的事项\n\n以后。\n\n## 第一步:准备\n- [ ] 身份证\n` });
+    // the watcher's load has stored it (and left it unlisted)
+    await poll(() => assert.match(k.daemon.stderr(), /1 versions scheduled/));
+    assert.equal((await fetch(k.url + '/api/v1/procedures/later')).status, 404);
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = kp;
+      await page.goto(`${k.url}/admin`);
+      await page.locator('#login-name').fill('boss');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      const row = page.locator('tr[data-id="later"]');
+      assert.match(await row.innerText(), /已排期：2099-01-01 生效/);
+      assert.match(await row.innerText(), /已排期 · 到期自动上线/);
+      assert.match(await row.locator('th').innerText(), /以后的事项/, 'named by the waiting version');
+      assert.equal(await row.getAttribute('data-state'), 'scheduled');
+      assert.match(await page.locator('tr[data-id="reg"]').innerText(), /正常/);
+      await shot(page, 'admin-scheduled');
+      assert.deepEqual(await axeSerious(page), []);
+      kp.assertClean('admin list');
+    } finally {
+      await kp.context.close();
+    }
   });
 });
