@@ -10,6 +10,7 @@
 #define SPK_CATALOG_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "posts.h"
@@ -18,7 +19,7 @@
 struct catalog_proc {
     char *id, *category;
     char hash[65];          /* the live version */
-    char etag[80];          /* "\"<hash>-r<RENDER_VERSION>\"" */
+    char etag[96];          /* "\"<hash>-r<RENDER_VERSION>[-uYYYYMMDD]\"" */
     char *item_json;        /* list entry */
     size_t item_len;
     char *detail_json;      /* whole procedure */
@@ -66,6 +67,21 @@ struct catalog *catalog_new(void);
  * order. Each returns 0 or -1 when memory runs out. */
 int catalog_add_category(struct catalog *c, const char *id, const char *title,
                          const char *description);
+
+/* How long residents are told a procedure was updated. */
+#define CATALOG_UPDATED_DAYS 30
+
+/* Whether a procedure whose live version replaced an earlier one on
+ * updated_on (YYYYMMDD, 0 for a first version) shows "updated" today: from
+ * that day through the CATALOG_UPDATED_DAYS - 1 days after it. false when
+ * either date is 0 or updated_on is after today (a clock set back). */
+bool catalog_updated_shown(int updated_on, int today);
+
+/* Marks the procedure added last as updated on date (YYYYMMDD): its list
+ * entry and detail get "updated":"YYYY-MM-DD" as their first member, and
+ * its ETag the date, so that a cached copy is not confirmed once the
+ * notice is gone. 0, or -1 when memory runs out or nothing was added. */
+int catalog_set_updated(struct catalog *c, int date);
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
                      const char *item_json, const char *detail_json, const char *print_html);
 int catalog_set_triage(struct catalog *c, const char *json);

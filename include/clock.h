@@ -22,6 +22,11 @@ void clock_utc_now(char out[CLOCK_UTC_LEN]);
  * be read. */
 int clock_today(void);
 
+/* Milliseconds from now to the next local midnight (at least 1, at most
+ * a day and an hour, for days that a clock change makes longer); a minute
+ * if the local time cannot be read. */
+long clock_ms_to_midnight(void);
+
 /* Today's local date as "YYYY-MM-DD" in out ("1970-01-01" if the local
  * time cannot be read). */
 void clock_today_text(char out[CLOCK_DAY_LEN]);

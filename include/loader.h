@@ -7,7 +7,10 @@
 #include "db.h"
 
 /* Reads root (skipping unchanged files), writes the result to db in one
- * transaction, and publishes a new catalog snapshot built from db. Logs one
+ * transaction (scheduling versions whose `effective` date is to come and
+ * making live those whose date has come, by the hall's local date now),
+ * and publishes a new catalog snapshot built from db. Run it when the
+ * local date changes, too (server.c does). Logs one
  * line and every diagnostic to stderr. A file with errors keeps its last
  * good version live. Returns 0 when a snapshot was published (even if files
  * had errors), -1 when nothing could be published; the previous snapshot

@@ -119,6 +119,8 @@ struct procedure {
     struct frontmatter meta;        /* the front matter, known keys only */
     int order;                      /* `order`, default 1000 */
     int review_by;                  /* YYYYMMDD or 0 */
+    int effective;                  /* `effective`, YYYYMMDD or 0: a date after
+                                       the hall's today schedules the version */
     char *title;
     char *summary_html;
     char *summary_text;

@@ -4,6 +4,7 @@
 #ifndef SPK_STORE_H
 #define SPK_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "catalog.h"
@@ -17,7 +18,14 @@ struct store_load_stats {
     size_t retired;     /* procedures whose file is gone */
     size_t practice;    /* practice files read */
     size_t practice_failed; /* of those, with errors or not proved (their last good text stays) */
+    size_t scheduled;   /* of the parsed, versions stored to go live on a later date */
+    size_t promoted;    /* scheduled versions whose date came: now live */
 };
+
+/* Whether a version whose front matter `effective` is effective (YYYYMMDD,
+ * 0 when absent) waits for its date rather than going live, today being
+ * the hall's local date (0 when unknown: nothing waits). */
+bool store_scheduled(int effective, int today);
 
 /* library_reuse_fn for library_scan: ctx is a struct db *. Reuses a file
  * when the same path had the same content at the last load, loaded without
@@ -28,12 +36,20 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id);
 /* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new
  * versions, live pointers, search rows, retirements, per-file results,
  * diagnostics, the triage flow. Files with errors change nothing that is
- * live. Returns 0, or -1 (rolled back, message on stderr). */
-int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats);
+ * live. A good file whose `effective` is after today (YYYYMMDD, the hall's
+ * local date) is stored and scheduled instead of made live; every
+ * scheduled version whose date has come (this load's or an earlier one's,
+ * its file unchanged) is made live. A live version that replaces another
+ * hash records today as its updated_on. Returns 0, or -1 (rolled back,
+ * message on stderr). */
+int store_sync(struct db *db, const struct library *lib, int today,
+               struct store_load_stats *stats);
 
 /* Reads the live catalog into a new snapshot (one reference, caller's).
+ * today (YYYYMMDD) decides which procedures carry "updated"
+ * (catalog_updated_shown): build a new snapshot when the date changes.
  * Returns 0 or -1. */
-int store_catalog_build(struct db *db, struct catalog **out);
+int store_catalog_build(struct db *db, int today, struct catalog **out);
 
 #define STORE_SEARCH_LIMIT 100
 

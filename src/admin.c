@@ -85,6 +85,7 @@ struct admin_entry {
     cJSON *obj;                 /* owned until added to the answer */
     cJSON *errors, *warnings;   /* owned until added to obj */
     bool live;
+    bool waits;                 /* the file as last checked is the scheduled version */
 };
 
 struct admin_list {
@@ -185,6 +186,28 @@ static char *admin_category_of(const char *rel)
     return slash ? strndup(rel, (size_t)(slash - rel)) : strdup("");
 }
 
+/* The version of the file that waits for its `effective` date (columns
+ * 12.. of sql_list_files): {"hash","version","title","effective"} or null. */
+static void admin_entry_schedule(struct admin_entry *e, sqlite3_stmt *row, int *oom)
+{
+    cJSON *o;
+
+    if (!row || sqlite3_column_type(row, 12) == SQLITE_NULL) {
+        if (!cJSON_AddNullToObject(e->obj, "scheduled"))
+            *oom = 1;
+        return;
+    }
+    if (!(o = cJSON_AddObjectToObject(e->obj, "scheduled"))) {
+        *oom = 1;
+        return;
+    }
+    json_str(o, "hash", col_text(row, 13), oom);
+    json_str(o, "version", col_text(row, 14), oom);
+    json_str(o, "title", col_text(row, 15), oom);
+    json_date(o, "effective", sqlite3_column_int(row, 12), oom);
+    e->waits = col_text(row, 2) && strcmp(col_text(row, 2), col_text(row, 13)) == 0;
+}
+
 /* Fills an entry of a file (not a retired procedure) from the row of
  * sql_list_files, or from nothing (a file only diagnostics mention). */
 static void admin_entry_fill(struct admin_entry *e, sqlite3_stmt *row, int today, int *oom)
@@ -224,6 +247,7 @@ static void admin_entry_fill(struct admin_entry *e, sqlite3_stmt *row, int today
     if (!cJSON_AddBoolToObject(e->obj, "review_overdue", review > 0 && today > 0 && review < today) ||
         !cJSON_AddNumberToObject(e->obj, "reports_open", row ? sqlite3_column_int(row, 11) : 0))
         *oom = 1;
+    admin_entry_schedule(e, row, oom);
 out:
     free(stem);
     free(cat);
@@ -233,14 +257,17 @@ out:
  * it provides (a file with errors may still provide its last good one). */
 static const char sql_list_files[] =
     "WITH f(rel) AS (SELECT path FROM source_files"
-    " UNION SELECT path FROM procedures WHERE status = 'live')"
+    " UNION SELECT path FROM procedures WHERE status = 'live' UNION SELECT path FROM schedule)"
     " SELECT f.rel, s.procedure_id, s.hash, p.id, p.hash, p.updated_at, v.category, v.kind,"
     " v.title, v.review_by, json_extract(v.detail_json, '$.version'),"
     " (SELECT count(*) FROM sp_reports r WHERE r.procedure_id = coalesce(p.id, s.procedure_id)"
-    "  AND r.dealt_at IS NULL)"
+    "  AND r.dealt_at IS NULL),"
+    " sc.effective, sc.hash, json_extract(sv.detail_json, '$.version'), sv.title"
     " FROM f LEFT JOIN source_files s ON s.path = f.rel"
     " LEFT JOIN procedures p ON p.path = f.rel AND p.status = 'live'"
     " LEFT JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " LEFT JOIN schedule sc ON sc.path = f.rel"
+    " LEFT JOIN procedure_versions sv ON sv.procedure_id = sc.procedure_id AND sv.hash = sc.hash"
     " ORDER BY f.rel";
 static const char sql_list_retired[] =
     "SELECT p.id, p.path, p.hash, p.updated_at, v.category, v.kind, v.title,"
@@ -363,6 +390,7 @@ static int admin_read_retired(struct db *db, cJSON *arr, int *oom)
         json_str(last, "version", col_text(st, 7), oom);
         json_str(last, "retired_at", col_text(st, 3), oom);
         json_str(o, "review_by", NULL, oom);
+        json_str(o, "scheduled", NULL, oom);
         if (!cJSON_AddFalseToObject(o, "review_overdue") ||
             !cJSON_AddNumberToObject(o, "reports_open", sqlite3_column_int(st, 8)) ||
             !cJSON_AddArrayToObject(o, "errors") ||
@@ -455,6 +483,8 @@ static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom
 
     if (cJSON_GetArraySize(e->errors) > 0)
         state = e->live ? "error_old_live" : "error_not_live";
+    else if (e->waits)
+        state = "scheduled";
     else
         state = e->live ? "ok" : "pending";
     json_str(e->obj, "state", state, oom);

@@ -18,6 +18,7 @@
 #include "library.h"
 #include "render.h"
 #include "reply.h"
+#include "store.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -244,6 +245,16 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
         !cJSON_AddStringToObject(doc, "hash", c->hash) || !cJSON_AddBoolToObject(doc, "live", live)) {
         cJSON_Delete(doc);
         return reply_internal(req);
+    }
+    /* a version for a later date was stored, not made live: say when */
+    if (!live && c->model && store_scheduled(c->model->effective, clock_today())) {
+        int d = c->model->effective;
+        char day[CLOCK_DAY_LEN + 8];
+        snprintf(day, sizeof day, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+        if (!cJSON_AddStringToObject(doc, "scheduled", day)) {
+            cJSON_Delete(doc);
+            return reply_internal(req);
+        }
     }
     return reply_doc_take(req, created ? MHD_HTTP_CREATED : MHD_HTTP_OK, doc, REPLY_PUBLIC);
 }

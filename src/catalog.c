@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "library.h"
 #include "render.h"
 #include "strbuf.h"
 
@@ -74,6 +75,74 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
     p->item_len = strlen(p->item_json);
     p->detail_len = strlen(p->detail_json);
     p->print_len = strlen(p->print_html);
+    return 0;
+}
+
+bool catalog_updated_shown(int updated_on, int today)
+{
+    int until;
+
+    if (updated_on <= 0 || today <= 0 || updated_on > today)
+        return false;
+    until = library_date_add(updated_on, CATALOG_UPDATED_DAYS);
+    return until > 0 && today < until;
+}
+
+/* json (an object, as rendered) with member put in first: a new string of
+ * *len bytes, or NULL. */
+static char *catalog_json_prepend(const char *json, size_t *len, const char *member)
+{
+    size_t n = strlen(member), rest;
+    char *s;
+
+    if (*len < 2 || json[0] != '{')
+        return NULL;
+    rest = *len - 1;
+    /* "{}" takes the member without a comma */
+    if (!(s = malloc(1 + n + 1 + rest + 1)))
+        return NULL;
+    s[0] = '{';
+    memcpy(s + 1, member, n);
+    if (json[1] == '}') {
+        memcpy(s + 1 + n, json + 1, rest + 1);
+        *len = 1 + n + rest;
+    } else {
+        s[1 + n] = ',';
+        memcpy(s + 2 + n, json + 1, rest + 1);
+        *len = 2 + n + rest;
+    }
+    return s;
+}
+
+int catalog_set_updated(struct catalog *c, int date)
+{
+    struct catalog_proc *p;
+    char member[40], *item, *detail;
+    size_t il, dl, el;
+
+    if (!c->n_procs || date <= 0)
+        return -1;
+    p = &c->procs[c->n_procs - 1];
+    snprintf(member, sizeof member, "\"updated\":\"%04d-%02d-%02d\"", date / 10000 % 10000,
+             date / 100 % 100, date % 100);
+    il = p->item_len;
+    dl = p->detail_len;
+    item = catalog_json_prepend(p->item_json, &il, member);
+    detail = catalog_json_prepend(p->detail_json, &dl, member);
+    if (!item || !detail) {
+        free(item);
+        free(detail);
+        return -1;
+    }
+    free(p->item_json);
+    free(p->detail_json);
+    p->item_json = item;
+    p->item_len = il;
+    p->detail_json = detail;
+    p->detail_len = dl;
+    /* the closing quote moves behind the date */
+    el = strlen(p->etag);
+    snprintf(p->etag + el - 1, sizeof p->etag - (el - 1), "-u%08d\"", date % 100000000);
     return 0;
 }
 

@@ -35,3 +35,25 @@ void clock_today_text(char out[CLOCK_DAY_LEN])
     if (!localtime_r(&now, &tm) || strftime(out, CLOCK_DAY_LEN, "%Y-%m-%d", &tm) == 0)
         snprintf(out, CLOCK_DAY_LEN, "1970-01-01");
 }
+
+long clock_ms_to_midnight(void)
+{
+    struct timespec ts;
+    struct tm tm;
+    time_t next;
+    long ms;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || !localtime_r(&ts.tv_sec, &tm))
+        return 60000;
+    /* mktime normalises day + 1 and finds that midnight's offset itself
+     * (a day around a clock change is not 86400 s) */
+    tm.tm_mday++;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    if ((next = mktime(&tm)) == (time_t)-1)
+        return 60000;
+    ms = (long)(next - ts.tv_sec) * 1000 - ts.tv_nsec / 1000000;
+    if (ms < 1)
+        return 1;
+    return ms > 25L * 3600 * 1000 ? 25L * 3600 * 1000 : ms;
+}

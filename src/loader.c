@@ -27,26 +27,31 @@ static int loader_run_locked(struct db *db, const char *root)
     struct catalog *snap = NULL;
     struct timespec t0, t1;
     int scanned, synced = -1;
+    /* one date for the whole load: a load across midnight then schedules,
+     * promotes and marks updates by the same day */
+    int today = clock_today();
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    scanned = library_scan(root, clock_today(), store_reuse, db, &lib);
+    scanned = library_scan(root, today, store_reuse, db, &lib);
     diag_list_print(&lib.diags, stderr);
     if (scanned == 0)
-        synced = store_sync(db, &lib, &st);
+        synced = store_sync(db, &lib, today, &st);
     else
         fprintf(stderr, "spkiosk: cannot read %s; serving what was loaded before\n", root);
     library_free(&lib);
-    if (store_catalog_build(db, &snap) != 0) {
+    if (store_catalog_build(db, today, &snap) != 0) {
         fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
         return -1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr,
             "spkiosk: loaded %s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
-            "%zu retired) in %.1f ms; %zu practice files, %zu with errors%s\n",
+            "%zu retired) in %.1f ms; %zu practice files, %zu with errors;"
+            " %zu versions scheduled, %zu went live on their date%s\n",
             root, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
             (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-            st.practice, st.practice_failed, synced == 0 ? "" : " (files not stored)");
+            st.practice, st.practice_failed, st.scheduled, st.promoted,
+            synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
     return 0;
 }

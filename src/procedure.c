@@ -1236,6 +1236,8 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
                            e->key, e->value);
                 continue;
             }
+            if (e->key[0] == 'e')
+                p->effective = y * 10000 + m * 100 + d;
             if (e->key[0] == 'r') {
                 p->review_by = y * 10000 + m * 100 + d;
                 if (c->src->today && p->review_by < c->src->today)

@@ -29,6 +29,7 @@
 #include "api_auth.h"
 #include "print.h"
 #include "catalog.h"
+#include "clock.h"
 #include "db.h"
 #include "http.h"
 #include "loader.h"
@@ -40,6 +41,9 @@
 
 /* How long file events must be quiet before a load. */
 #define SERVER_SETTLE_MS 200
+/* The wake after local midnight: a second late, so that the load surely
+ * reads the new date. */
+#define SERVER_MIDNIGHT_SLACK_MS 1000
 
 static long server_now_ms(void)
 {
@@ -85,6 +89,7 @@ int server_run(const struct server_options *o)
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
+    int day;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -120,6 +125,7 @@ int server_run(const struct server_options *o)
     /* watching starts before the first load: a file changed while it runs,
      * or right after the listening line, is then never missed */
     w = watch_open(o->procedures);
+    day = clock_today();
     if (loader_run(db, o->procedures) != 0)
         goto out;
     /* the call screen's long polls: held without a worker, woken by a
@@ -160,7 +166,16 @@ int server_run(const struct server_options *o)
     for (;;) {
         struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
         int timeout, r;
+        long midnight;
         ssize_t n;
+
+        /* a new local date: scheduled versions go live (store_sync) and the
+         * 「更新」 notices of 30 days ago end (store_catalog_build) */
+        if (clock_today() != day) {
+            day = clock_today();
+            fprintf(stderr, "spkiosk: a new day: reloading %s\n", o->procedures);
+            (void)loader_run(db, o->procedures);
+        }
 
         /* idle cases abandoned, closed ones past retention erased: at
          * start, then about once a minute */
@@ -172,6 +187,9 @@ int server_run(const struct server_options *o)
             if (left < timeout)
                 timeout = left > 0 ? (int)left : 0;
         }
+        midnight = clock_ms_to_midnight() + SERVER_MIDNIGHT_SLACK_MS;
+        if (midnight < timeout)
+            timeout = (int)midnight;
         r = poll(pfd, w ? 2 : 1, timeout);
         if (r < 0) {
             if (errno == EINTR)

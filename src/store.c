@@ -19,9 +19,12 @@
 static const char sql_reuse[] =
     "SELECT f.procedure_id FROM source_files f"
     " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
-    " JOIN procedures p ON p.id = f.procedure_id AND p.hash = f.hash AND p.status = 'live'"
     " WHERE f.path = ?1 AND f.hash = ?2 AND f.ok = 1 AND v.render_version = ?3"
-    " AND (v.review_by = 0 OR v.review_by > ?4)";
+    " AND (v.review_by = 0 OR v.review_by > ?4)"
+    " AND (EXISTS (SELECT 1 FROM procedures p WHERE p.id = f.procedure_id AND p.hash = f.hash"
+    "  AND p.status = 'live')"
+    " OR EXISTS (SELECT 1 FROM schedule s WHERE s.procedure_id = f.procedure_id"
+    "  AND s.hash = f.hash))";
 
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 {
@@ -101,11 +104,25 @@ static const char sql_version_upsert[] =
     " review_by = excluded.review_by, detail_json = excluded.detail_json,"
     " item_json = excluded.item_json, print_html = excluded.print_html,"
     " render_version = excluded.render_version";
+/* updated_on is computed before hash is overwritten: SQLite's SET reads
+ * the row as it was. A first version ever (an INSERT) is no update. */
+#define STORE_PROC_CONFLICT                                                                   \
+    " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash,"              \
+    " status = 'live',"                                                                        \
+    " updated_at = CASE WHEN procedures.hash <> excluded.hash OR procedures.status <> 'live'"  \
+    " THEN excluded.updated_at ELSE procedures.updated_at END,"                                \
+    " updated_on = CASE WHEN procedures.hash <> excluded.hash THEN ?5"                         \
+    " ELSE procedures.updated_on END"
 static const char sql_proc_upsert[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at) VALUES (?1, ?2, ?3, 'live', ?4)"
-    " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash, status = 'live',"
-    " updated_at = CASE WHEN procedures.hash <> excluded.hash OR procedures.status <> 'live'"
-    " THEN excluded.updated_at ELSE procedures.updated_at END";
+    STORE_PROC_CONFLICT;
+static const char sql_schedule_upsert[] =
+    "INSERT INTO schedule (procedure_id, hash, path, effective, category, title, keywords, body)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (procedure_id) DO UPDATE SET"
+    " hash = excluded.hash, path = excluded.path, effective = excluded.effective,"
+    " category = excluded.category, title = excluded.title, keywords = excluded.keywords,"
+    " body = excluded.body";
+static const char sql_schedule_drop[] = "DELETE FROM schedule WHERE procedure_id = ?1";
 static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
 static const char sql_search_insert[] =
     "INSERT INTO search (id, category, title, keywords, body) VALUES (?1, ?5, ?2, ?3, ?4)";
@@ -127,8 +144,32 @@ static int store_search_delete(struct db *db, const char *id, int *b)
     return store_step_done(db, st, b);
 }
 
-/* A parsed file: its version, its live pointer, its search row. */
-static int store_procedure(struct db *db, const struct lib_file *f, const char *now)
+/* A version that waits for its date: its row in schedule, with the search
+ * text it will be found by once live. */
+static int store_schedule(struct db *db, const struct lib_file *f, const char *kw)
+{
+    const struct procedure *p = f->model;
+    sqlite3_stmt *st = db_stmt(db, sql_schedule_upsert);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, f->rel, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, p->effective);
+    b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, p->title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 7, kw, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 8, p->search_text, -1, SQLITE_STATIC);
+    return store_step_done(db, st, &b);
+}
+
+/* A parsed file: its version, then its live pointer and search row, or,
+ * when its `effective` date is after today, its place in the schedule (the
+ * earlier live version, if any, stays). A text that goes live at once
+ * replaces whatever of the procedure was scheduled. */
+static int store_procedure(struct db *db, const struct lib_file *f, const char *now, int today)
 {
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
@@ -157,12 +198,20 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
-    if (!(st = db_stmt(db, sql_proc_upsert)))
+    if (store_scheduled(p->effective, today)) {
+        rc = store_schedule(db, f, kw ? kw->value : "");
+        goto out;
+    }
+    if (!(st = db_stmt(db, sql_schedule_drop)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_proc_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, f->rel, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, p->hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 5, today);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_search_delete(db, p->id, &b) != 0 || !(st = db_stmt(db, sql_search_insert)))
@@ -267,6 +316,7 @@ static const char sql_live[] = "SELECT id, path FROM procedures WHERE status = '
 static const char sql_retire[] =
     "UPDATE procedures SET status = 'retired', updated_at = ?2 WHERE id = ?1";
 static const char sql_files_all[] = "SELECT path FROM source_files";
+static const char sql_schedule_all[] = "SELECT procedure_id, path FROM schedule";
 static const char sql_file_delete[] = "DELETE FROM source_files WHERE path = ?1";
 
 static void store_strings_free(char **v, size_t n)
@@ -312,6 +362,23 @@ static int store_collect(struct db *db, const char *sql,
     return 0;
 }
 
+/* Runs sql (one parameter) for each of v[0..n). 0, or -1. */
+static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
+{
+    sqlite3_stmt *st;
+    size_t i;
+    int b = SQLITE_OK;
+
+    for (i = 0; i < n; i++) {
+        if (!(st = db_stmt(db, sql)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* A live procedure is retired when its file is gone or now names another
  * id; a file with errors keeps its last good version live. */
 static bool store_want_retire(const struct library *lib, sqlite3_stmt *row)
@@ -348,16 +415,18 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     }
     *retired = n;
     store_strings_free(v, n);
+    /* a schedule goes with its file, as a live version would (a file with
+     * errors keeps it, as it keeps its live version) */
+    if (store_collect(db, sql_schedule_all, store_want_retire, lib, &v, &n) != 0)
+        return -1;
+    if (store_run_each(db, sql_schedule_drop, v, n) != 0)
+        goto out;
+    store_strings_free(v, n);
     /* forget the results of files that are gone */
     if (store_collect(db, sql_files_all, store_want_forget, lib, &v, &n) != 0)
         return -1;
-    for (i = 0; i < n; i++) {
-        if (!(st = db_stmt(db, sql_file_delete)))
-            goto out;
-        b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
-        if (store_step_done(db, st, &b) != 0)
-            goto out;
-    }
+    if (store_run_each(db, sql_file_delete, v, n) != 0)
+        goto out;
     rc = 0;
 out:
     store_strings_free(v, n);
@@ -578,7 +647,61 @@ out:
     return rc;
 }
 
-int store_sync(struct db *db, const struct library *lib, struct store_load_stats *stats)
+bool store_scheduled(int effective, int today)
+{
+    return today > 0 && effective > today;
+}
+
+/* Promotion of what is due, set by set, exactly as a load of the file
+ * would make it live: pointer, updated_at/updated_on, search rows. */
+static const char sql_due_live[] =
+    "INSERT INTO procedures (id, path, hash, status, updated_at)"
+    " SELECT procedure_id, path, hash, 'live', ?2 FROM schedule WHERE effective <= ?1"
+    STORE_PROC_CONFLICT;
+static const char sql_due_search_delete[] =
+    "DELETE FROM search WHERE id IN (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+static const char sql_due_pinyin_delete[] =
+    "DELETE FROM search_pinyin WHERE id IN"
+    " (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+static const char sql_due_search[] =
+    "INSERT INTO search (id, category, title, keywords, body)"
+    " SELECT procedure_id, category, title, keywords, body FROM schedule WHERE effective <= ?1";
+static const char sql_due_pinyin[] =
+    "INSERT INTO search_pinyin (id, category, title, keywords)"
+    " SELECT procedure_id, category, title, keywords FROM schedule WHERE effective <= ?1";
+static const char sql_due_delete[] = "DELETE FROM schedule WHERE effective <= ?1";
+
+static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
+{
+    static const char *const steps[] = {
+        sql_due_live, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
+        sql_due_pinyin, sql_due_delete,
+    };
+    sqlite3_stmt *st;
+    size_t i;
+    int b = SQLITE_OK;
+
+    *promoted = 0;
+    if (today <= 0)
+        return 0;
+    for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (!(st = db_stmt(db, steps[i])))
+            return -1;
+        b |= sqlite3_bind_int(st, 1, today);
+        if (i == 0) {
+            b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+            b |= sqlite3_bind_int(st, 5, today);
+        }
+        if (store_step_done(db, st, &b) != 0)
+            return -1;
+        if (i == 0)
+            *promoted = (size_t)sqlite3_changes(db_handle(db));
+    }
+    return 0;
+}
+
+int store_sync(struct db *db, const struct library *lib, int today,
+               struct store_load_stats *stats)
 {
     char now[32];
     size_t i;
@@ -594,9 +717,10 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[i];
         if (f->status == LIB_PARSED) {
-            if (store_procedure(db, f, now) != 0)
+            if (store_procedure(db, f, now, today) != 0)
                 goto fail;
             stats->parsed++;
+            stats->scheduled += store_scheduled(f->model->effective, today);
         } else if (f->status == LIB_REUSED) {
             stats->reused++;
         } else {
@@ -607,7 +731,8 @@ int store_sync(struct db *db, const struct library *lib, struct store_load_stats
     }
     if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
-        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0)
+        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0 ||
+        store_promote(db, now, today, &stats->promoted) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
@@ -622,7 +747,8 @@ fail:
 static const char sql_snap_cats[] =
     "SELECT id, title, description FROM categories ORDER BY ord, id";
 static const char sql_snap_procs[] =
-    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json, v.print_html FROM procedures p"
+    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json, v.print_html, p.updated_on"
+    " FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN categories c ON c.id = v.category"
     " WHERE p.status = 'live'"
@@ -648,7 +774,7 @@ static int store_snap_text(struct db *db, const char *sql, struct catalog *c,
     return rc;
 }
 
-int store_catalog_build(struct db *db, struct catalog **out)
+int store_catalog_build(struct db *db, int today, struct catalog **out)
 {
     struct catalog *c = catalog_new();
     sqlite3_stmt *st = NULL;
@@ -675,7 +801,9 @@ int store_catalog_build(struct db *db, struct catalog **out)
                              (const char *)sqlite3_column_text(st, 2),
                              (const char *)sqlite3_column_text(st, 3),
                              (const char *)sqlite3_column_text(st, 4),
-                             (const char *)sqlite3_column_text(st, 5)) != 0)
+                             (const char *)sqlite3_column_text(st, 5)) != 0 ||
+            (catalog_updated_shown(sqlite3_column_int(st, 6), today) &&
+             catalog_set_updated(c, sqlite3_column_int(st, 6)) != 0))
             goto out;
     if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_triage)))
         goto out;

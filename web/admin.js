@@ -28,6 +28,7 @@ const STATE = {
   error_old_live: ['有错误 · 仍用上一版', 'badge-error'],
   error_not_live: ['有错误 · 未上线', 'badge-error'],
   pending: ['等待载入', 'badge-warn'],
+  scheduled: ['已排期 · 到期自动上线', 'badge-warn'],
   retired: ['已停办（文件已删除）', 'badge-warn'],
 };
 
@@ -94,6 +95,11 @@ function procRow(p) {
     ? el('span', {}, p.live.version || '（未写版本）', el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
     : p.retired ? el('span', { class: 'muted' }, `停办前：${p.retired.version || '（未写版本）'}`)
       : el('span', { class: 'muted' }, '没有在用的版本');
+  // the version that waits for its `effective` date (the live one stays until then)
+  const scheduled = p.scheduled
+    ? el('div', { class: 'scheduled' }, el('span', { class: 'badge badge-warn' }, `已排期：${p.scheduled.effective} 生效`),
+      el('br'), p.scheduled.version || '（未写版本）', ' ', el('code', { class: 'hash' }, p.scheduled.hash.slice(0, 10)))
+    : null;
   const review = el('td', {}, p.review_by || '—',
     p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null);
   const changed = el('td', {},
@@ -102,11 +108,11 @@ function procRow(p) {
     p.modified_at ? el('div', { class: 'muted when' }, `文件 ${when(p.modified_at)}`) : null);
   return el('tr', { 'data-id': p.id, 'data-state': p.state },
     el('th', { scope: 'row' }, isPractice(p) ? `练习题：${p.procedure || '（旁边没有事项文件）'}`
-      : p.title || el('span', { class: 'muted' }, '（未能载入）'),
+      : p.title || p.scheduled?.title || el('span', { class: 'muted' }, '（未能载入）'),
       el('br'), el('code', {}, p.id)),
     el('td', {}, el('code', {}, p.file)),
     el('td', {}, el('span', { class: `badge ${stateCls}` }, stateText)),
-    el('td', {}, version),
+    el('td', {}, version, scheduled),
     review,
     changed,
     el('td', {}, issues.childElementCount ? issues : p.reports_open ? null : el('span', { class: 'muted' }, '无'),
@@ -120,6 +126,7 @@ const FILTERS = [
   ['warnings', '有提醒', (p) => p.warnings.length > 0],
   ['overdue', '复核已过期', (p) => p.review_overdue],
   ['reports', '有待处理的步骤反馈', (p) => p.reports_open > 0],
+  ['scheduled', '已排期', (p) => !!p.scheduled],
   ['retired', '已停办', (p) => p.state === 'retired'],
 ];
 
@@ -481,6 +488,7 @@ async function editorView(params) {
     msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? (st.special.endsWith('.practice') ? '已保存并生效：练习模式现在用的就是这些场景'
       : '已保存并生效：自助机现在用的就是这个内容')
       : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
+      : saved.scheduled ? `已保存并排期：${saved.scheduled} 生效，当天自动上线；在那之前自助机仍显示现在的版本`
       : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
     runPreview();
   });

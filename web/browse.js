@@ -180,6 +180,12 @@ function section(title, ...body) {
   return el('section', { class: 'card', 'aria-labelledby': id }, el('h2', { id }, title), ...body);
 }
 
+// "updated" (YYYY-MM-DD) is there for 30 days after a new version went live
+function updatedNote(day) {
+  const m = /^\d{4}-(\d{2})-(\d{2})$/.exec(day || '');
+  return m ? el('p', { class: 'updated-note' }, t('updatedOn', { m: Number(m[1]), d: Number(m[2]) })) : null;
+}
+
 export async function overviewScreen(id) {
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
   const policy = p.kind === 'policy';
@@ -194,6 +200,7 @@ export async function overviewScreen(id) {
     backButton(),
     el('p', { class: 'kicker' }, policy ? t('kindPolicy') : t('kindProcedure')),
     el('h1', { lang: 'zh-CN' }, p.title),
+    updatedNote(p.updated),
     contentHtml(p.summary_html, 'summary'),
     policy ? el('p', { class: 'notice' }, t('policyNote')) : null,
     actions,

@@ -38,6 +38,7 @@ export const STRINGS = {
     policiesIntro: '这些是政策说明，只供查看，不需要办理手续。',
     kindPolicy: '政策说明',
     kindProcedure: '办事事项',
+    updatedOn: '本事项于 {m}月{d}日 更新',
     emptyCategory: '这个类别里暂时没有事项。',
 
     // overview
@@ -353,6 +354,7 @@ export const STRINGS = {
     policiesIntro: 'These documents explain policies; there is nothing to apply for here.',
     kindPolicy: 'Policy',
     kindProcedure: 'Service',
+    updatedOn: 'Updated on {m}/{d}',
     emptyCategory: 'There is nothing in this category yet.',
 
     start: 'Start',

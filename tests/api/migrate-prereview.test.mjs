@@ -61,6 +61,8 @@ DROP TABLE IF EXISTS followups;
 DROP TABLE IF EXISTS sp_reports;
 DROP TABLE IF EXISTS practice_files;
 DROP TABLE IF EXISTS practice_cases;
+DROP TABLE IF EXISTS schedule;
+ALTER TABLE procedures DROP COLUMN updated_on;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -29,14 +29,14 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // Registers before/after hooks for the file: a daemon over the sample
-// library on a fresh database, and one browser. h.url, h.browser, h.daemon
-// are set once the hook has run.
-export function useKiosk() {
+// library (or opts.tree) on a fresh database, and one browser. h.url,
+// h.browser, h.daemon are set once the hook has run.
+export function useKiosk({ tree = SAMPLE_TREE } = {}) {
   const h = { daemon: null, browser: null, tmp: null, url: '' };
   before(async () => {
     h.tmp = makeTmp('spkiosk-e2e-');
     h.daemon = await startDaemon({
-      tree: SAMPLE_TREE, db: path.join(h.tmp, 'e2e.db'),
+      tree, db: path.join(h.tmp, 'e2e.db'),
       args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
     });
     h.url = h.daemon.url;

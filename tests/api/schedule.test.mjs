@@ -1,0 +1,201 @@
+// Scheduled versions (issue #11, point 6): a good file whose `effective`
+// date is after the hall's local today is stored but not made live; it
+// goes live by itself on that day, without the file changing; a live
+// version that replaced an earlier one carries "updated" (the local date)
+// for residents.
+//
+// The midnight test moves no clock: the daemon runs with a POSIX TZ whose
+// offset (seconds included) puts its local time some seconds before
+// midnight, and the test waits for midnight to pass.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  addUser, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
+} from './helpers.mjs';
+import { PW, entry, eventually, file, list, proc, putSource, sha256 } from './admin-helpers.mjs';
+
+const README = '# 就业\n\n就业创业。\n';
+const FAR = '2099-01-01';
+const FARTHER = '2099-06-01';
+const dated = (title, effective) => proc(title, { front: `effective: ${effective}\n` });
+
+// The daemon of the first describe runs in UTC: its today is this.
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+async function procedure(h, id) {
+  return request(`${h.daemon.url}/api/v1/procedures/${id}`);
+}
+
+describe('scheduled versions', () => {
+  const h = { daemon: null, tmp: null, tree: null, admin: null };
+  const v1 = proc('就业登记');
+  before(async () => {
+    h.tmp = makeTmp();
+    h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/reg.md': v1 });
+    const db = path.join(h.tmp, 'x.db');
+    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: 'UTC0' } });
+    addUser(db, 'boss', 'admin', PW);
+    h.admin = await login(h.daemon.url, 'boss', PW);
+  });
+  after(() => stopChecked(h.daemon, h.tmp));
+
+  it('a first version is live and carries no "updated"', async () => {
+    const r = await procedure(h, 'reg');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.title, '就业登记');
+    assert.equal('updated' in r.body, false);
+    const e = entry(await list(h), 'reg');
+    assert.equal(e.state, 'ok');
+    assert.equal(e.scheduled, null);
+  });
+
+  it('a version for a later date is stored, not live: the old one is served', async () => {
+    const v2 = dated('就业登记（新版）', FAR);
+    const r = await putSource(h, 'reg', v2, { 'If-Match': `"${sha256(v1)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, false);
+    assert.equal(r.body.scheduled, FAR);
+    const p = await procedure(h, 'reg');
+    assert.equal(p.body.title, '就业登记');
+    assert.equal('updated' in p.body, false);
+    const s = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('新版')}`);
+    assert.deepEqual(s.procedures.map((x) => x.id), [], 'the waiting text is not searchable yet');
+    const e = entry(await list(h), 'reg');
+    assert.equal(e.state, 'scheduled');
+    assert.equal(e.live.hash, sha256(v1));
+    assert.deepEqual(e.scheduled, { hash: sha256(v2), version: null, title: '就业登记（新版）', effective: FAR });
+    assert.equal(e.file_hash, sha256(v2));
+  });
+
+  it('the file edited again before its date replaces the schedule', async () => {
+    const v2 = dated('就业登记（新版）', FAR);
+    const v3 = dated('就业登记（再改）', FARTHER);
+    const r = await putSource(h, 'reg', v3, { 'If-Match': `"${sha256(v2)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.scheduled, FARTHER);
+    const e = entry(await list(h), 'reg');
+    assert.deepEqual(e.scheduled, { hash: sha256(v3), version: null, title: '就业登记（再改）', effective: FARTHER });
+    assert.equal(e.live.hash, sha256(v1));
+    assert.equal((await procedure(h, 'reg')).body.title, '就业登记');
+  });
+
+  it('an edit dated today goes live at once, drops the schedule, and is "updated" today', async () => {
+    const v3 = dated('就业登记（再改）', FARTHER);
+    const v4 = dated('就业登记（今日版）', utcToday());
+    const r = await putSource(h, 'reg', v4, { 'If-Match': `"${sha256(v3)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, true);
+    assert.equal('scheduled' in r.body, false);
+    const p = await procedure(h, 'reg');
+    assert.equal(p.body.title, '就业登记（今日版）');
+    assert.equal(p.body.updated, utcToday());
+    assert.match(p.headers.get('etag'), new RegExp(`-u${utcToday().replaceAll('-', '')}"$`),
+      'a cached copy without the notice is not confirmed');
+    const l = await getJSON(`${h.daemon.url}/api/v1/procedures`);
+    assert.equal(l.procedures.find((x) => x.id === 'reg').updated, utcToday());
+    const e = entry(await list(h), 'reg');
+    assert.equal(e.state, 'ok');
+    assert.equal(e.scheduled, null);
+  });
+
+  it('a brand-new procedure for a later date is 404 until then; the list shows it', async () => {
+    const text = dated('灵活就业登记', FAR);
+    const r = await putSource(h, 'flex', text, { 'If-None-Match': '*' }, { query: '?category=jobs' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.live, false);
+    assert.equal(r.body.scheduled, FAR);
+    assert.equal((await procedure(h, 'flex')).status, 404);
+    const e = entry(await list(h), 'flex');
+    assert.equal(e.state, 'scheduled');
+    assert.equal(e.live, null);
+    assert.equal(e.scheduled.effective, FAR);
+  });
+
+  it('a scheduled file that is deleted leaves no schedule behind', async () => {
+    fs.unlinkSync(file(h, 'jobs/flex.md'));
+    await eventually(h, async () => !entry(await list(h), 'flex'), 'flex gone from the list');
+    assert.equal((await procedure(h, 'flex')).status, 404);
+  });
+});
+
+// A TZ whose local time is `before` seconds short of midnight now:
+// "<XXX>-HH:MM:SS" is UTC plus that much (glibc takes hours up to 24).
+function tzBeforeMidnight(before) {
+  const now = Date.now();
+  const utcSec = Math.floor(now / 1000) % 86400;
+  const off = (((86400 - before - utcSec) % 86400) + 86400) % 86400;
+  const p = (n) => String(n).padStart(2, '0');
+  const tz = `<XXX>-${p(Math.floor(off / 3600))}:${p(Math.floor(off / 60) % 60)}:${p(off % 60)}`;
+  const localMs = (ms) => ms + off * 1000;
+  return {
+    tz,
+    today: new Date(localMs(now)).toISOString().slice(0, 10),
+    tomorrow: new Date(localMs(now) + 86400_000).toISOString().slice(0, 10),
+    midnight: now + before * 1000 - (now % 1000),
+  };
+}
+
+describe('a scheduled version goes live by itself at midnight', () => {
+  const h = { daemon: null, tmp: null, tree: null, admin: null };
+  const BEFORE = 25;
+  let clock;
+  const v1 = proc('退休申请');
+  let v2;
+  let fresh;
+
+  before(async () => {
+    h.tmp = makeTmp();
+    const db = path.join(h.tmp, 'x.db');
+    h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/retire.md': v1 });
+    addUser(db, 'boss', 'admin', PW);
+    clock = tzBeforeMidnight(BEFORE);
+    v2 = dated('退休申请（新政策）', clock.tomorrow);
+    fresh = dated('延迟退休申请', clock.tomorrow);
+    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: clock.tz } });
+    h.admin = await login(h.daemon.url, 'boss', PW);
+  });
+  after(() => stopChecked(h.daemon, h.tmp));
+
+  it('is scheduled before midnight and live after it, the file untouched', async () => {
+    const list0 = await list(h);
+    assert.equal(list0.today, clock.today, `the daemon's local date (TZ ${clock.tz})`);
+    // written to disk as an editor would; the watcher loads it
+    writeTree(h.tree, { 'jobs/retire.md': v2, 'jobs/late.md': fresh });
+    await eventually(h, async () => entry(await list(h), 'late')?.state === 'scheduled', 'late scheduled');
+    const e = entry(await list(h), 'retire');
+    assert.equal(e.state, 'scheduled');
+    assert.equal(e.scheduled.effective, clock.tomorrow);
+    assert.equal(e.live.hash, sha256(v1));
+    assert.equal((await procedure(h, 'retire')).body.title, '退休申请');
+    assert.equal((await procedure(h, 'late')).status, 404);
+    assert.ok(Date.now() < clock.midnight - 1000,
+      `the checks before midnight ran late (${clock.midnight - Date.now()} ms left): the test proves nothing`);
+    const mtime = fs.statSync(file(h, 'jobs/retire.md')).mtimeMs;
+
+    await sleep(Math.max(0, clock.midnight - Date.now()));
+    let p;
+    for (let i = 0; i < 100; i++) {
+      p = await procedure(h, 'retire');
+      if (p.body.title !== '退休申请') break;
+      await sleep(100);
+    }
+    assert.equal(p.body.title, '退休申请（新政策）', h.daemon.stderr());
+    assert.equal(p.body.updated, clock.tomorrow);
+    const late = await procedure(h, 'late');
+    assert.equal(late.status, 200);
+    assert.equal('updated' in late.body, false, 'a first version is no update');
+    const after1 = await list(h);
+    assert.equal(after1.today, clock.tomorrow);
+    const e1 = entry(after1, 'retire');
+    assert.equal(e1.state, 'ok');
+    assert.equal(e1.scheduled, null);
+    assert.equal(e1.live.hash, sha256(v2));
+    assert.equal(entry(after1, 'late').state, 'ok');
+    const s = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('新政策')}`);
+    assert.deepEqual(s.procedures.map((x) => x.id), ['retire']);
+    assert.equal(fs.statSync(file(h, 'jobs/retire.md')).mtimeMs, mtime, 'the file was not touched');
+    assert.match(h.daemon.stderr(), /a new day: reloading/);
+  });
+});

@@ -1,0 +1,93 @@
+// 「本事项于 X月X日 更新」 (issue #11, point 6): once a new version of a
+// procedure goes live, its overview says so under the title, on the kiosk
+// and on the website; a first version says nothing. And the admin console
+// lists a version that waits for its `effective` date as 已排期.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useKiosk, kioskPage, shot, axeSerious, h1Text, smallText, poll, LANDSCAPE } from './helpers.mjs';
+import { addUser, makeTmp, rmTmp, writeTree } from '../api/helpers.mjs';
+
+const proc = (title) => `---\nversion: 2026-01-01\n---\n# ${title}\n\n${title}的简介。\n\n## 第一步:准备\n- [ ] 身份证\n`;
+const tmp = makeTmp('spkiosk-e2e-tree-');
+const tree = writeTree(path.join(tmp, 'tree'), {
+  'jobs/README.md': '# 就业\n\n就业创业。\n',
+  'jobs/reg.md': proc('就业登记'),
+});
+const k = useKiosk({ tree });
+after(() => rmTmp(tmp));
+
+describe('the overview tells residents a procedure was updated', () => {
+  let kp;
+  before(async () => { kp = await kioskPage(k); });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('a first version has no notice', async () => {
+    await kp.page.goto(k.url + '/?kiosk=1#/p/reg');
+    assert.equal(await h1Text(kp.page), '就业登记');
+    assert.equal(await kp.page.locator('#main .updated-note').count(), 0);
+  });
+
+  it('after a new version: 「本事项于 M月D日 更新」 under the title, kiosk and website', async () => {
+    fs.writeFileSync(path.join(tree, 'jobs/reg.md'), proc('就业登记（新）'));
+    // the daemon's local date (same TZ as this process)
+    const now = new Date();
+    const want = `本事项于 ${now.getMonth() + 1}月${now.getDate()}日 更新`;
+    await poll(async () => {
+      const r = await fetch(k.url + '/api/v1/procedures/reg');
+      assert.ok((await r.json()).updated, 'the new version is not live yet');
+    });
+    await kp.page.goto(k.url + '/?kiosk=1#/p/reg');
+    await kp.page.reload();
+    await kp.page.locator('#main h1', { hasText: '就业登记（新）' }).waitFor();
+    const note = kp.page.locator('#main .updated-note');
+    assert.equal(await note.innerText(), want);
+    assert.ok(await kp.page.locator('#main h1 + .updated-note').count(), 'right under the title');
+    assert.deepEqual(await axeSerious(kp.page), []);
+    assert.deepEqual(await smallText(kp.page), [], 'kiosk text sizes');
+    await shot(kp.page, 'overview-updated');
+
+    const web = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      await web.page.goto(k.url + '/#/p/reg');
+      await web.page.locator('#main h1', { hasText: '就业登记（新）' }).waitFor();
+      assert.equal(await web.page.locator('#main .updated-note').innerText(), want);
+      assert.deepEqual(await axeSerious(web.page), []);
+      web.assertClean('website overview');
+    } finally {
+      await web.context.close();
+    }
+    kp.assertClean('kiosk overview');
+  });
+});
+
+describe('the admin console shows a scheduled version', () => {
+  it('已排期：DATE 生效 on the file, the live version beside it', async () => {
+    const PW = 'admin-pass-42';
+    addUser(path.join(k.tmp, 'e2e.db'), 'boss', 'admin', PW);
+    writeTree(tree, { 'jobs/later.md': `---\neffective: 2099-01-01\n---\n# 以后的事项\n\n以后。\n\n## 第一步:准备\n- [ ] 身份证\n` });
+    // the watcher's load has stored it (and left it unlisted)
+    await poll(() => assert.match(k.daemon.stderr(), /1 versions scheduled/));
+    assert.equal((await fetch(k.url + '/api/v1/procedures/later')).status, 404);
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = kp;
+      await page.goto(`${k.url}/admin`);
+      await page.locator('#login-name').fill('boss');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      const row = page.locator('tr[data-id="later"]');
+      assert.match(await row.innerText(), /已排期：2099-01-01 生效/);
+      assert.match(await row.innerText(), /已排期 · 到期自动上线/);
+      assert.match(await row.locator('th').innerText(), /以后的事项/, 'named by the waiting version');
+      assert.equal(await row.getAttribute('data-state'), 'scheduled');
+      assert.match(await page.locator('tr[data-id="reg"]').innerText(), /正常/);
+      await shot(page, 'admin-scheduled');
+      assert.deepEqual(await axeSerious(page), []);
+      kp.assertClean('admin list');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
