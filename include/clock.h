@@ -27,6 +27,10 @@ int clock_today(void);
  * if the local time cannot be read. */
 long clock_ms_to_midnight(void);
 
+/* Local date ymd (YYYYMMDD, as clock_today gives it) as "YYYY-MM-DD" in
+ * out; the digits wrap rather than overflow for a value out of range. */
+void clock_day_text(int ymd, char out[CLOCK_DAY_LEN]);
+
 /* Today's local date as "YYYY-MM-DD" in out ("1970-01-01" if the local
  * time cannot be read). */
 void clock_today_text(char out[CLOCK_DAY_LEN]);

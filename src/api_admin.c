@@ -248,9 +248,8 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
     }
     /* a version for a later date was stored, not made live: say when */
     if (!live && c->model && store_scheduled(c->model->effective, clock_today())) {
-        int d = c->model->effective;
-        char day[CLOCK_DAY_LEN + 8];
-        snprintf(day, sizeof day, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+        char day[CLOCK_DAY_LEN];
+        clock_day_text(c->model->effective, day);
         if (!cJSON_AddStringToObject(doc, "scheduled", day)) {
             cJSON_Delete(doc);
             return reply_internal(req);

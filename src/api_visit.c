@@ -30,8 +30,7 @@ enum MHD_Result api_visit_list(struct http_request *req)
         if (strlen(q) != 10 || validate_date(q, 10, &ymd) != 0)
             return http_reply_error(req, 422, "visit_bad_date",
                                     "日期请写成 年-月-日，如 2026-12-08，并且是真实的日期");
-        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)ymd / 10000 % 10000,
-                 (unsigned)ymd / 100 % 100, (unsigned)ymd % 100);
+        clock_day_text(ymd, day);
     } else {
         clock_today_text(day);
     }

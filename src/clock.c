@@ -27,6 +27,13 @@ int clock_today(void)
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+void clock_day_text(int ymd, char out[CLOCK_DAY_LEN])
+{
+    unsigned u = (unsigned)ymd;
+
+    snprintf(out, CLOCK_DAY_LEN, "%04u-%02u-%02u", u / 10000 % 10000, u / 100 % 100, u % 100);
+}
+
 void clock_today_text(char out[CLOCK_DAY_LEN])
 {
     time_t now = time(NULL);

@@ -84,13 +84,6 @@ int followup_note_check(const char *note, bool required, char *buf, size_t cap, 
     return 1;
 }
 
-/* YYYYMMDD → "YYYY-MM-DD" in out[11]. */
-static void followup_day_text(int ymd, char out[11])
-{
-    unsigned u = (unsigned)ymd;
-
-    snprintf(out, 11, "%04u-%02u-%02u", u / 10000 % 10000, u / 100 % 100, u % 100);
-}
 
 /* "YYYY-MM-DD" → YYYYMMDD, 0 when it is not one. */
 static int followup_day_parse(const char *s)
@@ -116,7 +109,7 @@ static int followup_open(struct db *db, const struct case_state *cs, const char 
     /* no date within the calendar's bounds: a date error, never a case's */
     if (ymd == 0 || !(st = db_stmt(db, sql_open)))
         return -1;
-    followup_day_text(ymd, due);
+    clock_day_text(ymd, due);
     clock_utc_now(now);
     b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -160,7 +153,7 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, cha
     int r = SQLITE_DONE, rc = -1;
 
     *out = NULL;
-    followup_day_text(today, day);
+    clock_day_text(today, day);
     if (!doc || !(arr = cJSON_AddArrayToObject(doc, "followups")) ||
         !(st = db_stmt(db, sql_list)) ||
         (sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT) |
@@ -251,7 +244,7 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
     if (r != SQLITE_ROW || rc == 1)
         goto rollback;
     clock_utc_now(now);
-    followup_day_text(today, day);
+    clock_day_text(today, day);
     if (!(st = db_stmt(db, sql_record)))
         goto rollback;
     b |= sqlite3_bind_int64(st, 1, id);

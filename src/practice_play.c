@@ -18,12 +18,19 @@
 #include "models.h"
 #include "window_view.h"
 
-/* the items on offer: a good practice file proved on the live version */
+/* the items on offer: a good practice file proved on the live version, or
+ * on the version scheduled to replace it (schema/020-schedule.sql: the
+ * loader proves the file beside a procedure against the text on disk), so
+ * that staff practise the new rules before their date; column 5 is that
+ * date, 0 on the live version */
 #define PRACTICE_PLAY_ITEMS_SQL                                                                    \
-    "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios"     \
+    "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
+    " CASE WHEN pf.good_procedure_hash = p.hash THEN 0 ELSE s.effective END"                       \
     " FROM practice_files pf JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"    \
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
-    " WHERE pf.good_source IS NOT NULL AND pf.good_procedure_hash = p.hash"
+    " LEFT JOIN schedule s ON s.procedure_id = p.id"                                               \
+    " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
+    " OR pf.good_procedure_hash = s.hash)"
 static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.procedure_id, pf.path";
 /* the one practice_play_file_load reads: the first by path */
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
@@ -75,6 +82,8 @@ struct practice_play_item {
     char *title;
     char good_hash[65], proc_hash[65];
     int scenarios;
+    int upcoming;               /* YYYYMMDD: played on the version that goes
+                                   live that day; 0 on the live one */
 };
 
 struct practice_play_items {
@@ -118,6 +127,7 @@ static int practice_play_items_read(struct db *db, const char *procedure,
         practice_play_copy(it->good_hash, sizeof it->good_hash, st, 2);
         practice_play_copy(it->proc_hash, sizeof it->proc_hash, st, 3);
         it->scenarios = sqlite3_column_int(st, 4);
+        it->upcoming = sqlite3_column_int(st, 5);
         if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1)))) {
             r = SQLITE_NOMEM;
             break;
@@ -310,6 +320,17 @@ out:
     return rc;
 }
 
+/* "upcoming": the date the version played on goes live, or null. */
+static int practice_play_upcoming_add(cJSON *o, int day)
+{
+    char text[CLOCK_DAY_LEN];
+
+    if (!day)
+        return cJSON_AddNullToObject(o, "upcoming") ? 0 : -1;
+    clock_day_text(day, text);
+    return cJSON_AddStringToObject(o, "upcoming", text) ? 0 : -1;
+}
+
 int practice_play_list_json(struct db *db, const char *user, char **out)
 {
     struct practice_play_items items = {NULL, 0};
@@ -338,7 +359,8 @@ int practice_play_list_json(struct db *db, const char *user, char **out)
             !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
             !cJSON_AddNumberToObject(o, "passed_scenarios", 0) || !cJSON_AddNullToObject(o, "passed") ||
-            !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0))
+            !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0) ||
+            practice_play_upcoming_add(o, items.v[i].upcoming) != 0)
             goto out;
     }
     if (practice_play_passes(db, user, practice_play_list_pass, &l) != 0 ||

@@ -45,7 +45,9 @@ async function showList(focusId = null) {
       el('caption', { class: 'sr-only' }, '可以练习的事项'),
       el('thead', {}, el('tr', {}, ['事项', '练习题', '我的情况', '练习次数', '操作'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, list.map((p) => el('tr', { 'data-id': p.id },
-        el('th', { scope: 'row' }, p.title),
+        el('th', { scope: 'row' }, p.title,
+          // the scenarios follow the version that goes live that day
+          p.upcoming ? [' ', el('span', { class: 'badge badge-warn' }, `按 ${p.upcoming} 起施行的新版出题`)] : null),
         el('td', { class: 'num' }, `${p.scenarios} 题`),
         el('td', {}, stateBadge(p)),
         el('td', { class: 'num' }, String(p.attempts)),

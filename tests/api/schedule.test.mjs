@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  addUser, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
+  addUser, authHeaders, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
 } from './helpers.mjs';
 import { PW, entry, eventually, file, list, proc, putSource, sha256 } from './admin-helpers.mjs';
 
@@ -197,5 +197,49 @@ describe('a scheduled version goes live by itself at midnight', () => {
     assert.deepEqual(s.procedures.map((x) => x.id), ['retire']);
     assert.equal(fs.statSync(file(h, 'jobs/retire.md')).mtimeMs, mtime, 'the file was not touched');
     assert.match(h.daemon.stderr(), /a new day: reloading/);
+  });
+});
+
+// A practice file beside a procedure is proved against the text on disk,
+// which may be a version waiting for its date: practice stays on offer,
+// on that version, and says from when it applies, so staff practise the
+// new rules before they take effect.
+describe('practice beside a scheduled version', () => {
+  const h = { daemon: null, tmp: null, tree: null, admin: null, staff: null };
+  const v1 = proc('就业登记');
+  const PRACTICE = '# 就业登记 · 练习\n\n## 没带身份证\n```case\nbrought =\nexpect = return s0-0\n```\n\n'
+    + '## 都带了\n```case\nbrought = s0-0\nexpect = accept\n```\n';
+  before(async () => {
+    h.tmp = makeTmp();
+    h.tree = writeTree(path.join(h.tmp, 'tree'), {
+      'jobs/README.md': README, 'jobs/reg.md': v1, 'jobs/reg.practice.md': PRACTICE,
+    });
+    const db = path.join(h.tmp, 'x.db');
+    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: 'UTC0' } });
+    addUser(db, 'boss', 'admin', PW);
+    addUser(db, 'clerk', 'staff', PW);
+    h.admin = await login(h.daemon.url, 'boss', PW);
+    h.staff = await login(h.daemon.url, 'clerk', PW);
+  });
+  after(() => stopChecked(h.daemon, h.tmp));
+
+  const offered = async () => (await request(`${h.daemon.url}/api/v1/staff/practice`,
+    { headers: authHeaders(h.staff) })).body.procedures.find((p) => p.id === 'reg');
+
+  it('stays on offer while a new version waits, played on that version, with its date', async () => {
+    assert.equal((await offered()).upcoming, null, 'on the live version');
+    const v2 = dated('就业登记（新版）', FAR);
+    const r = await putSource(h, 'reg', v2, { 'If-Match': `"${sha256(v1)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.scheduled, FAR);
+    const p = await offered();
+    assert.ok(p, 'the item is still on offer');
+    assert.equal(p.upcoming, FAR);
+    assert.equal(p.scenarios, 2);
+    const s = await request(`${h.daemon.url}/api/v1/staff/practice/reg`, {
+      method: 'POST', headers: authHeaders(h.staff, { 'Content-Type': 'application/json' }), body: '{}',
+    });
+    assert.equal(s.status, 201, s.text);
+    assert.equal((await procedure(h, 'reg')).body.title, '就业登记', 'residents still get the live version');
   });
 });
