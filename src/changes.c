@@ -44,8 +44,9 @@ static const char sql_unread[] =
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " WHERE r.user_id = ?1 ORDER BY v.first_loaded DESC, p.id LIMIT ?2";
 
-/* The one text column of a query bound to a, b, copied into buf (cap
- * bytes). Returns 1 with buf set, 0 when there is no row, -1 on error. */
+/* The one text column of a query bound to a, b (NULL: a query of one
+ * parameter), copied into buf (cap bytes). Returns 1 with buf set, 0 when
+ * there is no row, -1 on error. */
 static int changes_one(struct db *db, const char *sql, const char *a, const char *b, char *buf,
                        size_t cap)
 {
@@ -54,7 +55,7 @@ static int changes_one(struct db *db, const char *sql, const char *a, const char
     int r, rc = -1;
 
     if (!st || sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC) != SQLITE_OK)
+        (b && sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC) != SQLITE_OK))
         return -1;
     r = sqlite3_step(st);
     if (r == SQLITE_DONE)
@@ -156,7 +157,7 @@ static int changes_state(struct db *db, const char *id, const char *user, char l
     sqlite3_stmt *st;
     int b = SQLITE_OK, r;
 
-    r = changes_one(db, sql_live, id, id, live, 65);
+    r = changes_one(db, sql_live, id, NULL, live, 65);
     if (r <= 0) {
         if (r == 0)
             *e = err_unknown_procedure;
@@ -215,7 +216,7 @@ int changes_read(struct db *db, const char *id, const char *user, const char *ha
 
     if (db_begin(db) != 0)
         return -1;
-    r = changes_one(db, sql_live, id, id, live, sizeof live);
+    r = changes_one(db, sql_live, id, NULL, live, sizeof live);
     if (r <= 0) {
         *e = err_unknown_procedure;
         rc = r < 0 ? -1 : 1;

@@ -61,6 +61,7 @@ DROP TABLE IF EXISTS followups;
 DROP TABLE IF EXISTS sp_reports;
 DROP TABLE IF EXISTS practice_files;
 DROP TABLE IF EXISTS practice_cases;
+DROP TABLE IF EXISTS procedure_reads;
 PRAGMA user_version = 10;
 COMMIT;
 `;
