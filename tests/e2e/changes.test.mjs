@@ -4,15 +4,15 @@
 // it shows the notice with the changed step, the removed and added lines
 // marked − and + in text; axe-core finds nothing serious; 我已阅读
 // confirms (the card's count and the API agree) and the notice does not
-// come back when the case is opened again. The daemon works on a copy of
-// the sample library (the test writes a file).
+// come back when the case is opened again. A second staffer who has not
+// confirmed sees it on /staff/practice above the item's scenario. The
+// daemon works on a copy of the sample library (the test writes a file).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { addUser, login, makeTmp, request, startDaemon, stopChecked } from '../api/helpers.mjs';
-import { kioskPage, shot, poll, axeSerious, SAMPLE_TREE, WEB_DIR } from './helpers.mjs';
+import { addUser, login, request } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, shot, poll, axeSerious } from './helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const PW = 'wang-password-1';
@@ -20,42 +20,27 @@ const REL = 'employment/labour-handbook.md';
 const OLD = '近期一寸白底免冠彩色照片 1 张';
 const NEW = '近期一寸白底免冠彩色照片 2 张';
 const DESKTOP = { width: 1600, height: 1000 };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
-before(async () => {
-  h.tmp = makeTmp('spkiosk-e2e-changes-');
-  h.tree = path.join(h.tmp, 'procedures');
-  fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
-  const db = path.join(h.tmp, 'e2e.db');
-  h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
-  addUser(db, 'wang', 'staff', PW);
-  h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-after(async () => {
-  try {
-    if (h.browser) await h.browser.close();
-  } finally {
-    await stopChecked(h.daemon, h.tmp);
-  }
-});
+const h = useKiosk({ copy: true });
 
 describe('本事项已更新 in the staff case view', () => {
   let kp;
   let page;
   let c;
   let session;
-  const changes = async () => (await request(`${h.url}/api/v1/staff/procedures/labour-handbook/changes`,
-    { headers: { Cookie: session.cookie } })).body;
+  let session2;
+  const changes = async (s = session) => (await request(`${h.url}/api/v1/staff/procedures/labour-handbook/changes`,
+    { headers: { Cookie: s.cookie } })).body;
 
   before(async () => {
+    addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', PW);
+    addUser(path.join(h.tmp, 'e2e.db'), 'li', 'staff', PW);
     session = await login(h.url, 'wang', PW);
+    session2 = await login(h.url, 'li', PW);
     c = await labourCase(h.url);
-    // the staffer's first look: the baseline, nothing to read yet
-    const first = await changes();
-    assert.equal(first.changed, false);
+    // the staffers' first look: the baseline, nothing to read yet
+    assert.equal((await changes()).changed, false);
+    assert.equal((await changes(session2)).changed, false);
     const file = path.join(h.tree, REL);
     const text = fs.readFileSync(file, 'utf8');
     assert.ok(text.includes(OLD));
@@ -111,5 +96,25 @@ describe('本事项已更新 in the staff case view', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await page.locator('#case-pane .changes-notice').count(), 0);
     kp.assertClean('staff case view with the changes notice');
+  });
+
+  it('practice shows it too, to a staffer who has not confirmed', async () => {
+    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    const p2 = kp2.page;
+    await p2.goto(h.url + '/staff/practice');
+    await p2.fill('#login-name', 'li');
+    await p2.fill('#login-pass', PW);
+    await p2.click('.login-form button[type=submit]');
+    await p2.locator('#start-labour-handbook').click();
+    await p2.locator('#scenario-h').waitFor();
+    const notice = p2.locator('.changes-notice');
+    await notice.waitFor();
+    await notice.locator('.diff-add', { hasText: NEW }).waitFor();
+    assert.deepEqual(await axeSerious(p2), []);
+    await notice.getByRole('button', { name: '我已阅读' }).click();
+    await p2.locator('.msg-ok', { hasText: '已确认阅读' }).waitFor();
+    assert.equal((await changes(session2)).changed, false);
+    kp2.assertClean('practice with the changes notice');
+    await kp2.context.close();
   });
 });

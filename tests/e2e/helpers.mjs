@@ -30,13 +30,18 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 // Registers before/after hooks for the file: a daemon over the sample
 // library on a fresh database, and one browser. h.url, h.browser, h.daemon
-// are set once the hook has run.
-export function useKiosk() {
-  const h = { daemon: null, browser: null, tmp: null, url: '' };
+// are set once the hook has run. copy: the daemon works on a copy of the
+// library in h.tree (a test that writes a file).
+export function useKiosk({ copy = false } = {}) {
+  const h = { daemon: null, browser: null, tmp: null, url: '', tree: SAMPLE_TREE };
   before(async () => {
     h.tmp = makeTmp('spkiosk-e2e-');
+    if (copy) {
+      h.tree = path.join(h.tmp, 'procedures');
+      fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
+    }
     h.daemon = await startDaemon({
-      tree: SAMPLE_TREE, db: path.join(h.tmp, 'e2e.db'),
+      tree: h.tree, db: path.join(h.tmp, 'e2e.db'),
       args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
     });
     h.url = h.daemon.url;
