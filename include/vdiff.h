@@ -16,7 +16,9 @@
  * where the change is not).
  *
  * Bounds: at most VDIFF_PART_LINES lines of each side of a part (the rest
- * dropped, `truncated` set), lines cut at VDIFF_LINE_MAX bytes, and the
+ * not listed, `truncated` set; they are still compared, by count and hash,
+ * so a part that differs only there is changed with no +/− line shown),
+ * lines cut at VDIFF_LINE_MAX bytes, and the
  * LCS table at most VDIFF_LCS_CELLS cells after the common head and tail
  * are taken off; past that the middle is shown as all removed then all
  * added, which is still true, only longer.

@@ -11,12 +11,18 @@
 #include "field.h"
 #include "strbuf.h"
 
-/* One side of a part: its lines, owned. */
+/* One side of a part: its lines, owned, at most max of them. The lines
+ * past max are not kept, only counted and hashed, so that a difference
+ * there still makes the part changed. */
 struct vdiff_text {
     char **lines;
-    size_t n;
-    bool more;              /* lines past VDIFF_PART_LINES were dropped */
+    size_t n, max;
+    bool more;              /* lines past max were dropped */
+    size_t n_rest;          /* how many */
+    uint64_t rest;          /* FNV-1a of them, each with its NUL */
 };
+
+#define VDIFF_TEXT_INIT {NULL, 0, VDIFF_PART_LINES, false, 0, 14695981039346656037u}
 
 static const char *const vdiff_kinds[] = {
     [VDIFF_CONDITIONS] = "conditions", [VDIFF_SECTION] = "section", [VDIFF_STEP] = "step"};
@@ -45,14 +51,17 @@ static void vdiff_text_free(struct vdiff_text *t)
 }
 
 /* Adds s[0..n) as a line, cut to VDIFF_LINE_MAX bytes on a character's
- * start. A line past the cap only sets more. Returns 0 or -1. */
-static int vdiff_lines_push(char ***lines, size_t *count, size_t max, bool *more, const char *s,
-                            size_t n)
+ * start; a line past t->max is only counted and hashed. 0 or -1. */
+static int vdiff_text_push(struct vdiff_text *t, const char *s, size_t n)
 {
     char **grown, *copy;
+    size_t i;
 
-    if (*count >= max) {
-        *more = true;
+    if (t->n >= t->max) {
+        t->more = true;
+        t->n_rest++;
+        for (i = 0; i <= n; i++)
+            t->rest = (t->rest ^ (i < n ? (unsigned char)s[i] : 0u)) * 1099511628211u;
         return 0;
     }
     if (n > VDIFF_LINE_MAX) {
@@ -64,18 +73,18 @@ static int vdiff_lines_push(char ***lines, size_t *count, size_t max, bool *more
         return -1;
     memcpy(copy, s, n);
     copy[n] = '\0';
-    if (!(grown = realloc(*lines, (*count + 1) * sizeof *grown))) {
+    if (!(grown = realloc(t->lines, (t->n + 1) * sizeof *grown))) {
         free(copy);
         return -1;
     }
-    *lines = grown;
-    grown[(*count)++] = copy;
+    t->lines = grown;
+    grown[t->n++] = copy;
     return 0;
 }
 
 static int vdiff_text_add(struct vdiff_text *t, const char *s)
 {
-    return vdiff_lines_push(&t->lines, &t->n, VDIFF_PART_LINES, &t->more, s, strlen(s));
+    return vdiff_text_push(t, s, strlen(s));
 }
 
 /* Blocks that end a line in the model's HTML. */
@@ -110,8 +119,8 @@ static size_t vdiff_entity(const char *s, struct strbuf *sb, int *rc)
 }
 
 /* Ends the line in sb: trailing space dropped, an empty one skipped. */
-static int vdiff_html_flush(struct strbuf *sb, const char *prefix, bool *bullet, char ***lines,
-                            size_t *n, size_t max, bool *more)
+static int vdiff_html_flush(struct strbuf *sb, const char *prefix, bool *bullet,
+                            struct vdiff_text *t)
 {
     struct strbuf line = STRBUF_INIT;
     size_t len = sb->len;
@@ -126,7 +135,7 @@ static int vdiff_html_flush(struct strbuf *sb, const char *prefix, bool *bullet,
         rc |= strbuf_puts(&line, "• ");
     rc |= strbuf_append(&line, sb->data, len);
     if (rc == 0)
-        rc = vdiff_lines_push(lines, n, max, more, line.data, line.len);
+        rc = vdiff_text_push(t, line.data, line.len);
     *bullet = false;
 out:
     strbuf_free(&line);
@@ -134,8 +143,8 @@ out:
     return rc;
 }
 
-int vdiff_html_lines(const char *html, const char *prefix, char ***lines, size_t *n, size_t max,
-                     bool *more)
+/* The lines of html, each begun with prefix, added to t. 0 or -1. */
+static int vdiff_text_html(struct vdiff_text *t, const char *html, const char *prefix)
 {
     struct strbuf sb = STRBUF_INIT;
     bool bullet = false;
@@ -150,7 +159,7 @@ int vdiff_html_lines(const char *html, const char *prefix, char ***lines, size_t
             if (!end)
                 break;
             if (vdiff_block_tag(name, len)) {
-                rc = vdiff_html_flush(&sb, prefix, &bullet, lines, n, max, more);
+                rc = vdiff_html_flush(&sb, prefix, &bullet, t);
                 if (s[1] != '/' && len == 2 && memcmp(name, "li", 2) == 0)
                     bullet = true;
             } else if (s[1] != '/' && len == 2 && (memcmp(name, "td", 2) == 0 || memcmp(name, "th", 2) == 0) &&
@@ -159,7 +168,7 @@ int vdiff_html_lines(const char *html, const char *prefix, char ***lines, size_t
             }
             s = end + 1;
         } else if (*s == '\n') {
-            rc = vdiff_html_flush(&sb, prefix, &bullet, lines, n, max, more);
+            rc = vdiff_html_flush(&sb, prefix, &bullet, t);
             s++;
         } else if (*s == ' ' || *s == '\t' || *s == '\r') {
             if (sb.len > 0 && sb.data[sb.len - 1] != ' ')
@@ -175,14 +184,25 @@ int vdiff_html_lines(const char *html, const char *prefix, char ***lines, size_t
         }
     }
     if (rc == 0)
-        rc = vdiff_html_flush(&sb, prefix, &bullet, lines, n, max, more);
+        rc = vdiff_html_flush(&sb, prefix, &bullet, t);
     strbuf_free(&sb);
     return rc ? -1 : 0;
 }
 
-static int vdiff_text_html(struct vdiff_text *t, const char *html, const char *prefix)
+int vdiff_html_lines(const char *html, const char *prefix, char ***lines, size_t *n, size_t max,
+                     bool *more)
 {
-    return vdiff_html_lines(html, prefix, &t->lines, &t->n, VDIFF_PART_LINES, &t->more);
+    struct vdiff_text t = VDIFF_TEXT_INIT;
+    int rc;
+
+    t.lines = *lines;
+    t.n = *n;
+    t.max = max;
+    rc = vdiff_text_html(&t, html, prefix);
+    *lines = t.lines;
+    *n = t.n;
+    *more = *more || t.more;
+    return rc;
 }
 
 /* Adds "（条件：key=value）" to sb for c. */
@@ -360,7 +380,7 @@ static int vdiff_compare(struct vdiff_part *part, const struct vdiff_text *a, co
            strcmp(a->lines[a->n - 1 - tail], b->lines[b->n - 1 - tail]) == 0)
         tail++;
     part->truncated = a->more || b->more;
-    if (head == a->n && head == b->n) {
+    if (head == a->n && head == b->n && a->n_rest == b->n_rest && a->rest == b->rest) {
         part->change = VDIFF_SAME;
         return 0;
     }
@@ -477,7 +497,7 @@ static const struct vdiff_list vdiff_steps = {VDIFF_STEP, vdiff_steps_count, vdi
 static int vdiff_removed(struct vdiff *d, const struct vdiff_list *l, const struct procedure *from,
                          size_t i)
 {
-    struct vdiff_text a = {0};
+    struct vdiff_text a = VDIFF_TEXT_INIT;
 
     if (l->text(from, i, &a) != 0) {
         vdiff_text_free(&a);
@@ -550,7 +570,7 @@ static int vdiff_list_add(struct vdiff *d, const struct vdiff_list *l, const str
         goto out;
     rc = 0;
     for (j = 0; rc == 0 && j < n; j++) {
-        struct vdiff_text a = {0}, b = {0};
+        struct vdiff_text a = VDIFF_TEXT_INIT, b = VDIFF_TEXT_INIT;
 
         for (; rc == 0 && match[j] >= 0 && next < (size_t)match[j]; next++)
             if (!used[next])
@@ -576,7 +596,7 @@ out:
 
 int vdiff_build(const struct procedure *from, const struct procedure *to, struct vdiff *out)
 {
-    struct vdiff_text a = {0}, b = {0};
+    struct vdiff_text a = VDIFF_TEXT_INIT, b = VDIFF_TEXT_INIT;
     int rc = -1;
 
     memset(out, 0, sizeof *out);

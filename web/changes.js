@@ -43,7 +43,7 @@ function partView(p) {
         op.said ? el('span', { class: 'sr-only' }, op.said) : null,
         el('span', {}, l.text));
     })) : null,
-    p.truncated ? el('p', { class: 'hint' }, '这一部分太长，只列出了前面的内容，请在办事指南中看全文。') : null);
+    p.truncated ? el('p', { class: 'hint' }, '这一部分太长，只列出了前面的内容；后面如有改动没有列出，请在办事指南中看全文。') : null);
 }
 
 // The notice for changes c (the GET's answer): the diff and 我已阅读.

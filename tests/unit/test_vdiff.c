@@ -288,6 +288,43 @@ Test(vdiff, lines_per_part_bound)
     free(b);
 }
 
+/* A procedure whose one step has n lines "行i", line k written x instead. */
+static char *long_step_at(size_t n, size_t k, const char *x)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# 测试事项\n\n说明。\n\n## 长步骤\n"), 0);
+    for (i = 0; i < n; i++)
+        cr_assert_eq(i == k ? strbuf_printf(&sb, "%s\n", x) : strbuf_printf(&sb, "行%zu\n", i), 0);
+    return strbuf_take(&sb);
+}
+
+Test(vdiff, a_change_past_the_lines_shown)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    char *a = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "甲1");
+    char *b = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "乙1");
+    char *c = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "甲1");
+
+    /* the lines listed are the same, the difference lies past them */
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(p->truncated);
+    cr_assert_eq(count_op(p, '='), VDIFF_PART_LINES);
+    cr_assert_eq(count_op(p, '+') + count_op(p, '-'), 0);
+    vdiff_free(&d);
+    /* and the same long step is the same */
+    build(a, c, &d);
+    cr_assert_eq(part(&d, VDIFF_STEP, "长步骤")->change, VDIFF_SAME);
+    vdiff_free(&d);
+    free(a);
+    free(b);
+    free(c);
+}
+
 Test(vdiff, html_lines)
 {
     char **lines = NULL;
