@@ -27,9 +27,10 @@
  * confirmed (recorded as the live one first, in one BEGIN IMMEDIATE with
  * the reads); changed is seen ≠ hash, and then from is seen's version and
  * parts vdiff_build's from it to the live one; otherwise from is to and
- * parts is empty. Returns 0; 1 with e set: unknown_procedure (404: no
- * live procedure id); -1 on a database error or when a version's model
- * cannot be read. */
+ * parts is empty (seen's model unreadable: compared as empty, every part
+ * added). Returns 0; 1 with e set: unknown_procedure (404: no live
+ * procedure id); -1 on a database error or when the live model cannot be
+ * read. */
 int changes_view_json(struct db *db, const char *id, const char *user, char **out,
                       struct refusal *e);
 

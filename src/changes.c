@@ -130,17 +130,22 @@ static int changes_add_parts(cJSON *doc, const struct vdiff *d)
     return 0;
 }
 
-/* The differences from version seen to live of id into doc. 0 or -1. */
+/* The differences from version seen to live of id into doc. An old
+ * version whose source no longer parses (a stricter parser since) is
+ * compared as empty: the whole live version is listed as added, and the
+ * staffer can still confirm it. 0 or -1. */
 static int changes_diff(struct db *db, cJSON *doc, const char *id, const char *seen,
                         const char *live)
 {
+    static const struct procedure empty;
     struct model_ref *ra = NULL, *rb = NULL;
     const struct procedure *a, *b;
     struct vdiff d = {0};
     int rc = -1;
 
-    if ((a = models_get(db, id, seen, &ra)) && (b = models_get(db, id, live, &rb)) &&
-        vdiff_build(a, b, &d) == 0)
+    if (!(a = models_get(db, id, seen, &ra)))
+        a = &empty;
+    if ((b = models_get(db, id, live, &rb)) && vdiff_build(a, b, &d) == 0)
         rc = changes_add_parts(doc, &d);
     vdiff_free(&d);
     models_release(ra);
