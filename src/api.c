@@ -8,6 +8,7 @@
 
 #include "api_admin.h"
 #include "api_cases.h"
+#include "api_changes.h"
 #include "api_display.h"
 #include "api_notify.h"
 #include "api_practice.h"
@@ -268,6 +269,10 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/cases/{}/visit", api_visit_result, HTTP_STAFF, true},
     /* this step is wrong (SP有误, api_spreport.c): by procedure, version and step, no case */
     {"POST", "/api/v1/staff/procedures/{}/reports", api_spreport_add, HTTP_STAFF, true},
+    /* what changed in a procedure since the staffer read it (api_changes.c) */
+    {"GET", "/api/v1/staff/procedures/{}/changes", api_changes_view, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/procedures/{}/changes/read", api_changes_read, HTTP_STAFF, true},
+    {"GET", "/api/v1/staff/changes", api_changes_list, HTTP_STAFF, false},
     {"GET", "/staff", page_staff, HTTP_PUBLIC, false},
     /* practice (api_practice.c): never real cases */
     {"GET", "/api/v1/staff/practice", api_practice_list, HTTP_STAFF, false},

@@ -6,13 +6,15 @@
 // items) / 不予受理 (picking the condition). The verdict says right or
 // wrong, what was expected and why: the scenario's explanation, the
 // validators' messages, the {staff} guidance. Each step has 这一步有误
-// (spreport.js), as in the staff case view. Practice never touches a real
+// (spreport.js), and a changed procedure its 本事项已更新 notice
+// (changes.js), as in the staff case view. Practice never touches a real
 // case (docs/http-api.md "Practice").
 import { el, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { renderField } from './fields.js';
 import { stepReport } from './spreport.js';
+import { changesNotice } from './changes.js';
 
 const enc = encodeURIComponent;
 const DECISIONS = [['accept', '受理'], ['return', '退回补正'], ['refuse', '不予受理']];
@@ -199,6 +201,8 @@ function showScenario(id, s, proc) {
     el('p', {}, el('button', { type: 'button', class: 'btn btn-small', onClick: back }, '← 返回事项列表')),
     el('p', { class: 'hint' }, `${c.title} · 第 ${s.scenario.number} / ${s.scenario.of} 题（练习，不是真实办件）`),
     heading,
+    // 本事项已更新, as in the staff case view: read what changed before practising
+    changesNotice(id),
     el('section', { 'aria-labelledby': 'story-h' }, el('h3', { id: 'story-h' }, '居民的情况'),
       el('div', { class: 'practice-story content', html: s.scenario.html })),
     c.conditions.length ? el('section', { 'aria-labelledby': 'pcond-h' }, el('h3', { id: 'pcond-h' }, '办理条件'),

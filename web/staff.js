@@ -19,6 +19,7 @@ import { workCard, refreshWork, chainView, chainActions, dueText } from './work.
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
+import { changesCard, changesNotice, refreshChanges } from './changes.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -135,6 +136,7 @@ async function start() {
   // the B post's phone opens /staff#visits: the day's visits and the case only
   document.body.classList.toggle('visit-mode', location.hash === '#visits');
   refreshVisits();
+  refreshChanges();
   await refreshQueue();
   pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshQueue(); });
@@ -244,6 +246,7 @@ function build(main) {
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
         workCard(openByKey),
+        changesCard(),
         preCard,
         notifyCard(),
         followupCard(),
@@ -491,7 +494,8 @@ function showCase(v, { keepFocus = false } = {}) {
     `${v.ticket || (v.channel === 'web' ? '网上办件' : '未取号')} · ${v.title}`);
   // the parts a case lacks are null: replaceChildren would print "null"
   ui.pane.replaceChildren(...[
-    heading, facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
+    // 本事项已更新: what changed since this staffer last confirmed it
+    heading, changesNotice(v.procedure), facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))

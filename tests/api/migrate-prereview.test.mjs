@@ -63,6 +63,7 @@ DROP TABLE IF EXISTS practice_files;
 DROP TABLE IF EXISTS practice_cases;
 DROP TABLE IF EXISTS schedule;
 ALTER TABLE procedures DROP COLUMN updated_on;
+DROP TABLE IF EXISTS procedure_reads;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -29,14 +29,19 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // Registers before/after hooks for the file: a daemon over the sample
-// library (or opts.tree) on a fresh database, and one browser. h.url,
-// h.browser, h.daemon are set once the hook has run.
-export function useKiosk({ tree = SAMPLE_TREE } = {}) {
-  const h = { daemon: null, browser: null, tmp: null, url: '' };
+// library (or tree) on a fresh database, and one browser. h.url,
+// h.browser, h.daemon are set once the hook has run. copy: the daemon works
+// on a copy of that library in h.tree (a test that writes a file).
+export function useKiosk({ tree = SAMPLE_TREE, copy = false } = {}) {
+  const h = { daemon: null, browser: null, tmp: null, url: '', tree };
   before(async () => {
     h.tmp = makeTmp('spkiosk-e2e-');
+    if (copy) {
+      h.tree = path.join(h.tmp, 'procedures');
+      fs.cpSync(tree, h.tree, { recursive: true });
+    }
     h.daemon = await startDaemon({
-      tree, db: path.join(h.tmp, 'e2e.db'),
+      tree: h.tree, db: path.join(h.tmp, 'e2e.db'),
       args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
     });
     h.url = h.daemon.url;

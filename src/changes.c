@@ -1,0 +1,300 @@
+/* changes: each staffer's last confirmed version of each procedure, the
+ * differences from it to the live one, and the list of procedures with
+ * something unread (include/changes.h has the rules). */
+#include "changes.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "clock.h"
+#include "models.h"
+#include "vdiff.h"
+
+static const struct refusal err_unknown_procedure = {
+    REFUSAL_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新后再试"};
+static const struct refusal err_stale = {
+    REFUSAL_CONFLICT, "stale_version", "这个事项刚刚又更新了，请先看最新的变化，再点“我已阅读”"};
+
+/* A version as the answer names it; ?1 procedure, ?2 hash */
+static const char sql_version[] =
+    "SELECT v.hash, json_extract(v.detail_json, '$.version'), v.first_loaded, v.title"
+    " FROM procedure_versions v WHERE v.procedure_id = ?1 AND v.hash = ?2";
+static const char sql_live[] =
+    "SELECT hash FROM procedures WHERE id = ?1 AND status = 'live'";
+static const char sql_seen[] =
+    "SELECT hash FROM procedure_reads WHERE user_id = ?1 AND procedure_id = ?2";
+/* ?1 user, ?2 procedure, ?3 now: the first sight is the baseline */
+static const char sql_baseline[] =
+    "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at)"
+    " SELECT ?1, id, hash, ?3 FROM procedures WHERE id = ?2 AND status = 'live'"
+    " ON CONFLICT (user_id, procedure_id) DO NOTHING";
+static const char sql_baseline_all[] =
+    "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at)"
+    " SELECT ?1, id, hash, ?2 FROM procedures WHERE status = 'live'"
+    " ON CONFLICT (user_id, procedure_id) DO NOTHING";
+/* ?1 user, ?2 procedure, ?3 hash, ?4 now */
+static const char sql_confirm[] =
+    "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (user_id, procedure_id) DO UPDATE SET hash = excluded.hash,"
+    " read_at = excluded.read_at";
+static const char sql_unread[] =
+    "SELECT p.id, v.title, p.hash, r.hash, v.first_loaded FROM procedure_reads r"
+    " JOIN procedures p ON p.id = r.procedure_id AND p.status = 'live' AND p.hash <> r.hash"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE r.user_id = ?1 ORDER BY v.first_loaded DESC, p.id LIMIT ?2";
+
+/* The one text column of a query bound to a, b (NULL: a query of one
+ * parameter), copied into buf (cap bytes). Returns 1 with buf set, 0 when
+ * there is no row, -1 on error. */
+static int changes_one(struct db *db, const char *sql, const char *a, const char *b, char *buf,
+                       size_t cap)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    const char *v;
+    int r, rc = -1;
+
+    if (!st || sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
+        (b && sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC) != SQLITE_OK))
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE)
+        rc = 0;
+    else if (r == SQLITE_ROW && (v = (const char *)sqlite3_column_text(st, 0)) && strlen(v) < cap) {
+        memcpy(buf, v, strlen(v) + 1);
+        rc = 1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Adds column i of st to o as a string, or null. false when memory ran out. */
+static bool changes_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+
+    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
+}
+
+/* Adds name: {"hash","version","first_loaded"} of version hash of id, and
+ * when title is set puts that version's title in doc's "title" (added
+ * first, so that the answer reads in the documented order). 0 or -1. */
+static int changes_add_version(struct db *db, cJSON *doc, const char *name, const char *id,
+                               const char *hash, bool title)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_version);
+    cJSON *o = cJSON_AddObjectToObject(doc, name);
+    int rc = -1;
+
+    if (!st || !o || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW && changes_add_text(o, "hash", st, 0) &&
+        changes_add_text(o, "version", st, 1) && changes_add_text(o, "first_loaded", st, 2) &&
+        (!title || cJSON_ReplaceItemInObjectCaseSensitive(
+                       doc, "title", cJSON_CreateString((const char *)sqlite3_column_text(st, 3)))))
+        rc = 0;
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* d's parts as the answer's array under doc. Returns 0 or -1. */
+static int changes_add_parts(cJSON *doc, const struct vdiff *d)
+{
+    cJSON *arr = cJSON_AddArrayToObject(doc, "parts"), *o, *lines, *l;
+    size_t i, k;
+
+    if (!arr)
+        return -1;
+    for (i = 0; d && i < d->n_parts; i++) {
+        const struct vdiff_part *p = &d->parts[i];
+        char op[2] = {0};
+
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o))
+            return (cJSON_Delete(o), -1);
+        if (!cJSON_AddStringToObject(o, "kind", vdiff_kind_name(p->kind)) ||
+            !cJSON_AddStringToObject(o, "title", p->title) ||
+            !cJSON_AddStringToObject(o, "change", vdiff_change_name(p->change)) ||
+            !cJSON_AddBoolToObject(o, "truncated", p->truncated) ||
+            !(lines = cJSON_AddArrayToObject(o, "lines")))
+            return -1;
+        for (k = 0; k < p->n_lines; k++) {
+            op[0] = p->lines[k].op;
+            if (!(l = cJSON_CreateObject()) || !cJSON_AddItemToArray(lines, l))
+                return (cJSON_Delete(l), -1);
+            if (!cJSON_AddStringToObject(l, "op", op) ||
+                !cJSON_AddStringToObject(l, "text", p->lines[k].text))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The differences from version seen to live of id into doc. An old
+ * version whose source no longer parses (a stricter parser since) is
+ * compared as empty: the whole live version is listed as added, and the
+ * staffer can still confirm it. 0 or -1. */
+static int changes_diff(struct db *db, cJSON *doc, const char *id, const char *seen,
+                        const char *live)
+{
+    static const struct procedure empty;
+    struct model_ref *ra = NULL, *rb = NULL;
+    const struct procedure *a, *b;
+    struct vdiff d = {0};
+    int rc = -1;
+
+    if (!(a = models_get(db, id, seen, &ra)))
+        a = &empty;
+    if ((b = models_get(db, id, live, &rb)) && vdiff_build(a, b, &d) == 0)
+        rc = changes_add_parts(doc, &d);
+    vdiff_free(&d);
+    models_release(ra);
+    models_release(rb);
+    return rc;
+}
+
+/* Under the caller's transaction: the live hash of id and user's seen
+ * one, recording the baseline first. 0, 1 with e set, or -1. */
+static int changes_state(struct db *db, const char *id, const char *user, char live[65],
+                         char seen[65], struct refusal *e)
+{
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r;
+
+    r = changes_one(db, sql_live, id, NULL, live, 65);
+    if (r <= 0) {
+        if (r == 0)
+            *e = err_unknown_procedure;
+        return r < 0 ? -1 : 1;
+    }
+    clock_utc_now(now);
+    if (!(st = db_stmt(db, sql_baseline)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0)
+        return -1;
+    return changes_one(db, sql_seen, user, id, seen, 65) == 1 ? 0 : -1;
+}
+
+int changes_view_json(struct db *db, const char *id, const char *user, char **out,
+                      struct refusal *e)
+{
+    char live[65], seen[65];
+    cJSON *doc = NULL;
+    bool changed;
+    int rc;
+
+    *out = NULL;
+    if (db_begin(db) != 0)
+        return -1;
+    if ((rc = changes_state(db, id, user, live, seen, e)) != 0 || (rc = db_commit(db)) != 0) {
+        db_rollback(db);
+        return rc;
+    }
+    /* versions never change once stored: no transaction needed past here */
+    rc = -1;
+    changed = strcmp(seen, live) != 0;
+    if (!(doc = cJSON_CreateObject()) || !cJSON_AddStringToObject(doc, "id", id) ||
+        !cJSON_AddNullToObject(doc, "title") || !cJSON_AddStringToObject(doc, "hash", live) ||
+        !cJSON_AddStringToObject(doc, "seen", seen) ||
+        !cJSON_AddBoolToObject(doc, "changed", changed) ||
+        changes_add_version(db, doc, "from", id, seen, false) != 0 ||
+        changes_add_version(db, doc, "to", id, live, true) != 0 ||
+        (changed ? changes_diff(db, doc, id, seen, live) : changes_add_parts(doc, NULL)) != 0)
+        goto out;
+    if ((*out = cJSON_PrintUnformatted(doc)))
+        rc = 0;
+out:
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int changes_read(struct db *db, const char *id, const char *user, const char *hash,
+                 struct refusal *e)
+{
+    char live[65], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r, rc = -1;
+
+    if (db_begin(db) != 0)
+        return -1;
+    r = changes_one(db, sql_live, id, NULL, live, sizeof live);
+    if (r <= 0) {
+        *e = err_unknown_procedure;
+        rc = r < 0 ? -1 : 1;
+        goto rollback;
+    }
+    if (strcmp(live, hash) != 0) {
+        *e = err_stale;
+        rc = 1;
+        goto rollback;
+    }
+    clock_utc_now(now);
+    if (!(st = db_stmt(db, sql_confirm)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, live, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || db_commit(db) != 0)
+        goto rollback;
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}
+
+/* The unread procedures' rows into arr; 0 or -1. */
+static int changes_unread(struct db *db, const char *user, cJSON *arr)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_unread);
+    int b = SQLITE_OK, r = SQLITE_ERROR;
+    cJSON *o;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, CHANGES_LIST_MAX);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        if (!changes_add_text(o, "id", st, 0) || !changes_add_text(o, "title", st, 1) ||
+            !changes_add_text(o, "hash", st, 2) || !changes_add_text(o, "seen", st, 3) ||
+            !changes_add_text(o, "since", st, 4))
+            break;
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+int changes_list_json(struct db *db, const char *user, char **out)
+{
+    cJSON *doc = cJSON_CreateObject(), *arr;
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, rc = -1;
+
+    *out = NULL;
+    if (!doc || !(arr = cJSON_AddArrayToObject(doc, "procedures")) || db_begin(db) != 0)
+        goto out;
+    clock_utc_now(now);
+    if (!(st = db_stmt(db, sql_baseline_all)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || changes_unread(db, user, arr) != 0 || db_commit(db) != 0)
+        goto rollback;
+    if ((*out = cJSON_PrintUnformatted(doc)))
+        rc = 0;
+    goto out;
+rollback:
+    db_rollback(db);
+out:
+    cJSON_Delete(doc);
+    return rc;
+}

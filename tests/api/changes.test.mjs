@@ -1,0 +1,163 @@
+// 「本事项已更新」 (issue #11 point 6; docs/http-api.md "What changed in a
+// procedure"): a staffer's first look at a procedure is their baseline
+// (changed false); after the admin saves a new version they see the parts
+// that changed, line by line, until they confirm the live version; a
+// confirmation of an older version is 409; another staffer still sees the
+// change; the list of unread updates (which also sets the baselines);
+// unknown procedures 404; the guards (no session 401, no CSRF token 403)
+// and a body of the wrong shape 400.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { addUser, assertError, authHeaders, login, request } from './helpers.mjs';
+import { PW, get, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+
+const V1 = '---\nversion: v1\n---\n# 测试补贴\n\n测试补贴的简介。\n\n'
+  + '## 办理条件\n- 本市户籍\n\n'
+  + '## 第一步：准备材料\n- [ ] 身份证原件\n- [ ] 户口簿 {optional}\n\n'
+  + '## 第二步：窗口审核\n工作人员核对原件。\n\n'
+  + '## 第三步：签字确认\n申请人签字。\n';
+// the 户口簿 becomes required, the review step is gone, a step comes last
+const V2 = '---\nversion: v2\n---\n# 测试补贴\n\n测试补贴的简介。\n\n'
+  + '## 办理条件\n- 本市户籍\n\n'
+  + '## 第一步：准备材料\n- [ ] 身份证原件\n- [ ] 户口簿\n\n'
+  + '## 第二步：签字确认\n申请人签字。\n\n'
+  + '## 第三步：领取结果\n带受理回执领取。\n';
+const V3 = V2.replace('version: v2', 'version: v3').replace('带受理回执领取。', '带受理回执和身份证领取。');
+
+describe('what changed in a procedure, until the staffer confirms', () => {
+  const h = useAdminDaemon({
+    'alpha/README.md': '# 甲类\n\n甲。\n',
+    'alpha/sub.md': V1,
+    'alpha/other.md': '# 另一项\n\n简介。\n\n## 第一步：准备\n- [ ] 身份证\n',
+  });
+  let clerk2 = null;
+  before(async () => {
+    addUser(path.join(h.tmp, 'x.db'), 'clerk2', 'staff', PW);
+    clerk2 = await login(h.daemon.url, 'clerk2', PW);
+  });
+  const changes = (id = 'sub', s = h.staff) => get(h, `/api/v1/staff/procedures/${id}/changes`, s);
+  const read = (hash, id = 'sub', s = h.staff, headers = authHeaders(s)) =>
+    request(`${h.daemon.url}/api/v1/staff/procedures/${id}/changes/read`, {
+      method: 'POST', headers, body: typeof hash === 'string' && /^[[{]/.test(hash) ? hash : JSON.stringify({ hash }),
+    });
+  const unread = (s = h.staff) => get(h, '/api/v1/staff/changes', s);
+  const save = async (text) => {
+    const r = await putSource(h, 'sub', text, { 'If-Match': `"${sha256(readFile(h, 'alpha/sub.md'))}"` });
+    assert.equal(r.status, 200, r.text);
+  };
+  let H1 = '';
+
+  it('the first look is the baseline: nothing changed', async () => {
+    const r = await changes();
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control'), /no-store/);
+    H1 = r.body.hash;
+    assert.match(H1, /^[0-9a-f]{64}$/);
+    assert.equal(r.body.id, 'sub');
+    assert.equal(r.body.title, '测试补贴');
+    assert.equal(r.body.seen, H1);
+    assert.equal(r.body.changed, false);
+    assert.deepEqual(r.body.parts, []);
+    assert.equal(r.body.from.hash, H1);
+    assert.equal(r.body.to.version, 'v1');
+    assert.deepEqual((await unread()).body.procedures, []);
+  });
+
+  it('after a new version: the parts that changed, line by line', async () => {
+    // clerk2 sees the staff page (the list) before the edit: that is their baseline
+    assert.deepEqual((await unread(clerk2)).body.procedures, []);
+    await save(V2);
+    const r = await changes();
+    assert.equal(r.status, 200, r.text);
+    const b = r.body;
+    assert.equal(b.changed, true);
+    assert.equal(b.seen, H1);
+    assert.notEqual(b.hash, H1);
+    assert.deepEqual(b.from, { ...b.from, hash: H1, version: 'v1' });
+    assert.equal(b.to.version, 'v2');
+    assert.match(b.to.first_loaded, /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(b.parts.map((p) => [p.kind, p.title, p.change]), [
+      ['conditions', '办理条件', 'same'],
+      ['step', '第一步：准备材料', 'changed'],
+      ['step', '第二步：窗口审核', 'removed'],
+      ['step', '第二步：签字确认', 'same'],
+      ['step', '第三步：领取结果', 'added'],
+    ]);
+    assert.deepEqual(b.parts[0].lines, []);
+    assert.deepEqual(b.parts[1].lines, [
+      { op: '=', text: '步骤：准备材料' },
+      { op: '=', text: '材料：身份证原件（必需）' },
+      { op: '-', text: '材料：户口簿（可选）' },
+      { op: '+', text: '材料：户口簿（必需）' },
+    ]);
+    assert.deepEqual(b.parts[2].lines, [
+      { op: '-', text: '步骤：窗口审核' }, { op: '-', text: '工作人员核对原件。' }]);
+    assert.deepEqual(b.parts[4].lines, [
+      { op: '+', text: '步骤：领取结果' }, { op: '+', text: '带受理回执领取。' }]);
+    // the list says so, for both staffers
+    for (const s of [h.staff, clerk2]) {
+      const l = (await unread(s)).body.procedures;
+      assert.deepEqual(l.map((p) => [p.id, p.title, p.hash, p.seen]), [['sub', '测试补贴', b.hash, H1]]);
+      assert.equal(l[0].since, b.to.first_loaded);
+    }
+  });
+
+  it('a confirmation of another version is 409; of the live one clears it', async () => {
+    assertError(await read(H1), 409, 'stale_version');
+    assertError(await read('f'.repeat(64)), 409, 'stale_version');
+    assertError(await read('f'.repeat(5000)), 409, 'stale_version');
+    const live = (await changes()).body.hash;
+    const r = await read(live);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control'), /no-store/);
+    assert.equal(r.body.changed, false);
+    assert.equal(r.body.seen, live);
+    assert.equal((await changes()).body.changed, false);
+    assert.deepEqual((await unread()).body.procedures, []);
+    // clerk2 has not confirmed: still changed, from the version they saw
+    const other = (await changes('sub', clerk2)).body;
+    assert.equal(other.changed, true);
+    assert.equal(other.seen, H1);
+  });
+
+  it('the version moving on while one reads: their confirmation is 409', async () => {
+    const seen = (await changes('sub', clerk2)).body.hash;
+    await save(V3);
+    assertError(await read(seen, 'sub', clerk2), 409, 'stale_version');
+    // the diff is from what they confirmed (v1) to the live one (v3)
+    const b = (await changes('sub', clerk2)).body;
+    assert.equal(b.from.version, 'v1');
+    assert.equal(b.to.version, 'v3');
+    assert.ok(b.parts.find((p) => p.change === 'added').lines.some((l) => l.text === '带受理回执和身份证领取。'));
+    // the first staffer confirmed v2: they see only v2 → v3
+    const a = (await changes()).body;
+    assert.equal(a.from.version, 'v2');
+    assert.deepEqual(a.parts.filter((p) => p.change !== 'same').map((p) => [p.title, p.lines]), [
+      ['第三步：领取结果', [
+        { op: '=', text: '步骤：领取结果' },
+        { op: '-', text: '带受理回执领取。' },
+        { op: '+', text: '带受理回执和身份证领取。' }]],
+    ]);
+    assert.equal((await read(b.hash, 'sub', clerk2)).status, 200);
+    assert.deepEqual((await unread(clerk2)).body.procedures, []);
+  });
+
+  it('unknown procedures 404', async () => {
+    assertError(await changes('nope'), 404, 'unknown_procedure');
+    assertError(await changes('BAD!id'), 404, 'unknown_procedure');
+    assertError(await read(H1, 'nope'), 404, 'unknown_procedure');
+  });
+
+  it('the guards and the body', async () => {
+    assertError(await get(h, '/api/v1/staff/procedures/sub/changes', null), 401, 'not_logged_in');
+    assertError(await get(h, '/api/v1/staff/changes', null), 401, 'not_logged_in');
+    const live = (await changes()).body.hash;
+    assertError(await read(live, 'sub', h.staff, { Cookie: h.staff.cookie, 'Content-Type': 'application/json' }),
+      403, 'csrf_failed');
+    assertError(await read(live, 'sub', null, { 'Content-Type': 'application/json' }), 401, 'not_logged_in');
+    assertError(await read('{"hash":1}'), 400, 'bad_request');
+    assertError(await read('{}'), 400, 'bad_request');
+    assertError(await read('[]'), 400, 'bad_request');
+  });
+});

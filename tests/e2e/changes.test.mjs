@@ -1,0 +1,120 @@
+// 本事项已更新 (issue #11 point 6) in a desktop browser: a staffer has seen
+// labour-handbook (their baseline), the file changes (a photo count), and
+// at /staff the card says one procedure has an update; opening a case of
+// it shows the notice with the changed step, the removed and added lines
+// marked − and + in text; axe-core finds nothing serious; 我已阅读
+// confirms (the card's count and the API agree) and the notice does not
+// come back when the case is opened again. A second staffer who has not
+// confirmed sees it on /staff/practice above the item's scenario. The
+// daemon works on a copy of the sample library (the test writes a file).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, login, request } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, shot, poll, axeSerious } from './helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const PW = 'wang-password-1';
+const REL = 'employment/labour-handbook.md';
+const OLD = '近期一寸白底免冠彩色照片 1 张';
+const NEW = '近期一寸白底免冠彩色照片 2 张';
+const DESKTOP = { width: 1600, height: 1000 };
+
+const h = useKiosk({ copy: true });
+
+describe('本事项已更新 in the staff case view', () => {
+  let kp;
+  let page;
+  let c;
+  let session;
+  let session2;
+  const changes = async (s = session) => (await request(`${h.url}/api/v1/staff/procedures/labour-handbook/changes`,
+    { headers: { Cookie: s.cookie } })).body;
+
+  before(async () => {
+    addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', PW);
+    addUser(path.join(h.tmp, 'e2e.db'), 'li', 'staff', PW);
+    session = await login(h.url, 'wang', PW);
+    session2 = await login(h.url, 'li', PW);
+    c = await labourCase(h.url);
+    // the staffers' first look: the baseline, nothing to read yet
+    assert.equal((await changes()).changed, false);
+    assert.equal((await changes(session2)).changed, false);
+    const file = path.join(h.tree, REL);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.includes(OLD));
+    fs.writeFileSync(file, text.replace(OLD, NEW));
+    await poll(async () => assert.equal((await changes()).changed, true), { timeout: 8000 });
+    kp = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('the card counts it, the case shows what changed, 我已阅读 confirms', async () => {
+    await page.goto(h.url + '/staff');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', PW);
+    await page.click('.login-form button[type=submit]');
+    await page.locator('#changes-count', { hasText: '1 个事项有更新' }).waitFor();
+    await page.locator('#changes-list li', { hasText: '劳动' }).waitFor();
+
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const notice = page.locator('#case-pane .changes-notice');
+    await notice.waitFor();
+    assert.match(await notice.locator('h3').innerText(), /^本事项已更新/);
+    // the changed step, its removed and added lines, marked in text
+    const part = notice.locator('.diff-part-changed', { hasText: '准备材料' });
+    await part.waitFor();
+    const del = part.locator('.diff-del');
+    const add = part.locator('.diff-add');
+    assert.equal(await del.count(), 1);
+    assert.equal(await add.count(), 1);
+    assert.match(await del.textContent(), new RegExp(`^−删除：材料：${OLD}`));
+    assert.match(await add.textContent(), new RegExp(`^\\+新增：材料：${NEW}`));
+    assert.equal(await del.locator('.sr-only').innerText(), '删除：');
+    assert.equal(await add.locator('.sr-only').innerText(), '新增：');
+    // the parts that did not change are named only
+    assert.ok(await notice.locator('.diff-part-same', { hasText: '填写登记表' }).count() === 1);
+    assert.equal(await notice.locator('.diff-part-same .diff-lines').count(), 0);
+    await shot(page, 'changes-notice');
+    assert.deepEqual(await axeSerious(page), []);
+
+    await notice.getByRole('button', { name: '我已阅读' }).click();
+    await page.locator('#case-pane .msg-ok', { hasText: '已确认阅读' }).waitFor();
+    assert.equal(await notice.count(), 0);
+    await page.locator('#changes-count', { hasText: '没有未读的更新' }).waitFor();
+    assert.equal((await changes()).changed, false);
+
+    // opened again: no notice
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-h', { hasText: c.ticket }).waitFor();
+    await page.locator('#case-pane article.step').first().waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await page.locator('#case-pane .changes-notice').count(), 0);
+    kp.assertClean('staff case view with the changes notice');
+  });
+
+  it('practice shows it too, to a staffer who has not confirmed', async () => {
+    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    const p2 = kp2.page;
+    await p2.goto(h.url + '/staff/practice');
+    await p2.fill('#login-name', 'li');
+    await p2.fill('#login-pass', PW);
+    await p2.click('.login-form button[type=submit]');
+    await p2.locator('#start-labour-handbook').click();
+    await p2.locator('#scenario-h').waitFor();
+    const notice = p2.locator('.changes-notice');
+    await notice.waitFor();
+    await notice.locator('.diff-add', { hasText: NEW }).waitFor();
+    assert.deepEqual(await axeSerious(p2), []);
+    await notice.getByRole('button', { name: '我已阅读' }).click();
+    await p2.locator('.msg-ok', { hasText: '已确认阅读' }).waitFor();
+    assert.equal((await changes(session2)).changed, false);
+    kp2.assertClean('practice with the changes notice');
+    await kp2.context.close();
+  });
+});

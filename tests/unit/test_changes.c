@@ -1,0 +1,121 @@
+/* Unit tests for changes on a real database with the casedb procedures:
+ * the first look records the baseline; a confirmed version that is not the
+ * live one is changed; an old version whose source no longer parses is
+ * compared as empty (every part added) instead of failing, and can still
+ * be confirmed; a confirmation of another version is stale; the list
+ * records a new staffer's baselines for every live procedure at once. */
+#include <criterion/criterion.h>
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casedb.h"
+#include "changes.h"
+
+#define OLD "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static void add_user(struct casedb *t, const char *name)
+{
+    casedb_exec(t, "INSERT INTO users (name, role, pwhash, created_at, updated_at)"
+                   " VALUES ('%s', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", name);
+}
+
+/* changes_view_json of test for user, parsed. */
+static cJSON *view(struct casedb *t, const char *user)
+{
+    struct refusal e;
+    char *json = NULL;
+    cJSON *doc;
+
+    cr_assert_eq(changes_view_json(t->db, "test", user, &json, &e), 0);
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    free(json);
+    return doc;
+}
+
+static bool changed(const cJSON *doc)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "changed"));
+}
+
+Test(changes, baseline_unreadable_old_version_and_confirm)
+{
+    struct casedb t;
+    struct refusal e;
+    char live[256], *json = NULL;
+    const cJSON *parts, *p;
+    cJSON *doc;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    doc = view(&t, "wang");
+    cr_assert_not(changed(doc));
+    cJSON_Delete(doc);
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE user_id = 'wang'"
+                                " AND hash = '%s'", live), 1);
+
+    /* an old version the parser no longer takes, confirmed by wang */
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "',"
+                    " CAST('no heading, no steps' AS BLOB), category, kind, title, ord, review_by,"
+                    " detail_json, item_json, print_html, render_version, first_loaded"
+                    " FROM procedure_versions WHERE procedure_id = 'test'");
+    casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
+    doc = view(&t, "wang");
+    cr_assert(changed(doc));
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(doc, "seen")->valuestring, OLD);
+    parts = cJSON_GetObjectItemCaseSensitive(doc, "parts");
+    /* conditions and four steps, all added */
+    cr_assert_eq(cJSON_GetArraySize(parts), 5);
+    cJSON_ArrayForEach(p, parts)
+        cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(p, "change")->valuestring, "added");
+    cJSON_Delete(doc);
+
+    /* only the live version can be confirmed */
+    cr_assert_eq(changes_read(t.db, "test", "wang", OLD, &e), 1);
+    cr_assert_str_eq(e.code, "stale_version");
+    cr_assert_eq(e.kind, REFUSAL_CONFLICT);
+    cr_assert_eq(changes_read(t.db, "nope", "wang", live, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_procedure");
+    cr_assert_eq(changes_read(t.db, "test", "wang", live, &e), 0);
+    doc = view(&t, "wang");
+    cr_assert_not(changed(doc));
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "parts")), 0);
+    cJSON_Delete(doc);
+    cr_assert_eq(changes_view_json(t.db, "nope", "wang", &json, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_procedure");
+    cr_assert_null(json);
+    casedb_close(&t);
+}
+
+Test(changes, the_list_sets_every_baseline)
+{
+    struct casedb t;
+    char *json = NULL;
+    cJSON *doc;
+
+    casedb_open(&t);
+    add_user(&t, "li");
+    cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "procedures")), 0);
+    cJSON_Delete(doc);
+    free(json);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE user_id = 'li'"), 2);
+    /* li confirmed an older version of simple: it is listed */
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, '2020-01-01T00:00:00Z'"
+                    " FROM procedure_versions WHERE procedure_id = 'simple'");
+    casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE procedure_id = 'simple'");
+    cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    free(json);
+    json = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc, "procedures"));
+    cr_assert(strstr(json, "\"id\":\"simple\"") && strstr(json, "\"seen\":\"" OLD "\""), "%s", json);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "procedures")), 1);
+    free(json);
+    cJSON_Delete(doc);
+    casedb_close(&t);
+}

@@ -1,0 +1,364 @@
+/* Unit tests for vdiff, the part-by-part differences between two versions
+ * of a procedure: the same file gives only same parts; a changed line in a
+ * step is one removed and one added line among the same ones; an added and
+ * a removed step; a moved step found by its title and a renamed one by its
+ * position; items' and fields' lines (必需/可选, rules, {if}) and {staff}
+ * guidance; the conditions as one part; the bounds (lines per part, the
+ * LCS table) and the HTML's plain-text lines. */
+#include <criterion/criterion.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "procedure.h"
+#include "strbuf.h"
+#include "vdiff.h"
+
+#define PATH "elderly/vdiff-test.md"
+#include "expect.h"
+
+static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static struct procedure *parse_ok(const char *text)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct procedure_src src;
+    struct procedure *p = NULL;
+
+    memset(&src, 0, sizeof src);
+    src.path = PATH;
+    src.id = "vdiff-test";
+    src.category = "elderly";
+    src.text = text;
+    src.len = strlen(text);
+    src.hash = HASH;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    diag_list_free(&d);
+    return p;
+}
+
+/* The parts of from → to. */
+static void build(const char *from, const char *to, struct vdiff *d)
+{
+    struct procedure *a = parse_ok(from), *b = parse_ok(to);
+
+    cr_assert_eq(vdiff_build(a, b, d), 0);
+    procedure_free(a);
+    procedure_free(b);
+}
+
+/* The part titled title of kind, or fails. */
+static const struct vdiff_part *part(const struct vdiff *d, enum vdiff_kind kind, const char *title)
+{
+    size_t i;
+
+    for (i = 0; i < d->n_parts; i++)
+        if (d->parts[i].kind == kind && strcmp(d->parts[i].title, title) == 0)
+            return &d->parts[i];
+    cr_assert_fail("no part 「%s」", title);
+    return NULL;
+}
+
+/* True when part p has a line op text. */
+static bool has_line(const struct vdiff_part *p, char op, const char *text)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_lines; i++)
+        if (p->lines[i].op == op && strcmp(p->lines[i].text, text) == 0)
+            return true;
+    return false;
+}
+
+static size_t count_op(const struct vdiff_part *p, char op)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < p->n_lines; i++)
+        n += p->lines[i].op == op;
+    return n;
+}
+
+#define HEAD                                                                                     \
+    "# 测试事项\n\n说明。\n\n"                                                                    \
+    "## 办理条件\n- 本市户籍\n- 年满60周岁\n\n"                                                    \
+    "## 注意事项\n材料要带原件。\n\n"
+
+#define STEP1                                                                                    \
+    "## 第一步：准备材料\n先准备材料。\n\n"                                                        \
+    "- [ ] 身份证原件\n- [ ] 户口簿 {optional}\n\n"                                                \
+    "> 核对原件 {staff}\n\n"
+#define STEP2                                                                                    \
+    "## 第二步：填写申请\n"                                                                        \
+    "```form\nname | 姓名 | text | required max=20\nkind | 类别 | choice | required options=甲/乙\n```\n\n"
+#define STEP3 "## 第三步：窗口审核\n工作人员核对。\n\n"
+
+Test(vdiff, same_file_is_all_same)
+{
+    struct vdiff d;
+
+    build(HEAD STEP1 STEP2 STEP3, HEAD STEP1 STEP2 STEP3, &d);
+    cr_assert_not(vdiff_any(&d));
+    /* conditions, one section, three steps: each named, none with lines */
+    cr_assert_eq(d.n_parts, 5);
+    cr_assert_eq(d.parts[0].kind, VDIFF_CONDITIONS);
+    cr_assert_eq(d.parts[1].kind, VDIFF_SECTION);
+    cr_assert_str_eq(d.parts[1].title, "注意事项");
+    cr_assert_str_eq(d.parts[2].title, "第一步：准备材料");
+    for (size_t i = 0; i < d.n_parts; i++) {
+        cr_assert_eq(d.parts[i].change, VDIFF_SAME);
+        cr_assert_eq(d.parts[i].n_lines, 0);
+    }
+    vdiff_free(&d);
+}
+
+Test(vdiff, changed_line_in_a_step)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build(HEAD STEP1 STEP2 STEP3,
+          HEAD STEP1
+          "## 第二步：填写申请\n"
+          "```form\nname | 姓名 | text | required max=30\nkind | 类别 | choice | required options=甲/乙\n```\n\n"
+          STEP3, &d);
+    cr_assert(vdiff_any(&d));
+    p = part(&d, VDIFF_STEP, "第二步：填写申请");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "填写：姓名〔name，text，必填，max=20〕"));
+    cr_assert(has_line(p, '+', "填写：姓名〔name，text，必填，max=30〕"));
+    cr_assert(has_line(p, '=', "填写：类别〔kind，choice，必填，选项：甲/乙〕"));
+    cr_assert(has_line(p, '=', "步骤：填写申请"));
+    cr_assert_eq(count_op(p, '-'), 1);
+    cr_assert_eq(count_op(p, '+'), 1);
+    /* the removed line comes before the added one, in place */
+    cr_assert_eq(p->lines[1].op, '-');
+    cr_assert_eq(p->lines[2].op, '+');
+    cr_assert_eq(part(&d, VDIFF_STEP, "第一步：准备材料")->change, VDIFF_SAME);
+    cr_assert_eq(part(&d, VDIFF_CONDITIONS, "办理条件")->change, VDIFF_SAME);
+    vdiff_free(&d);
+}
+
+Test(vdiff, items_staff_and_conditions)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build(HEAD STEP1 STEP2 STEP3,
+          "# 测试事项\n\n说明。\n\n"
+          "## 办理条件\n- 本市户籍\n- 年满65周岁\n\n"
+          "## 注意事项\n材料要带原件。\n\n"
+          "## 第一步：准备材料\n先准备材料。\n\n"
+          "- [ ] 身份证原件\n- [ ] 户口簿\n\n"
+          "> 核对原件和复印件 {staff}\n\n" STEP2 STEP3, &d);
+    p = part(&d, VDIFF_STEP, "第一步：准备材料");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "材料：户口簿（可选）"));
+    cr_assert(has_line(p, '+', "材料：户口簿（必需）"));
+    cr_assert(has_line(p, '=', "材料：身份证原件（必需）"));
+    cr_assert(has_line(p, '-', "窗口提示：核对原件"));
+    cr_assert(has_line(p, '+', "窗口提示：核对原件和复印件"));
+    p = part(&d, VDIFF_CONDITIONS, "办理条件");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '=', "• 本市户籍"));
+    cr_assert(has_line(p, '-', "• 年满60周岁"));
+    cr_assert(has_line(p, '+', "• 年满65周岁"));
+    vdiff_free(&d);
+}
+
+Test(vdiff, added_and_removed_steps)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    /* step 2 removed, a new step added at the end */
+    build(HEAD STEP1 STEP2 STEP3, HEAD STEP1 STEP3 "## 第四步：领取结果\n带回执领取。\n", &d);
+    cr_assert_eq(d.n_parts, 6);
+    p = part(&d, VDIFF_STEP, "第二步：填写申请");
+    cr_assert_eq(p->change, VDIFF_REMOVED);
+    cr_assert_eq(count_op(p, '-'), p->n_lines);
+    cr_assert(has_line(p, '-', "填写：姓名〔name，text，必填，max=20〕"));
+    /* where it stood: after step 1, before step 3 */
+    cr_assert_str_eq(d.parts[3].title, "第二步：填写申请");
+    cr_assert_str_eq(d.parts[4].title, "第三步：窗口审核");
+    cr_assert_eq(d.parts[4].change, VDIFF_SAME);
+    p = part(&d, VDIFF_STEP, "第四步：领取结果");
+    cr_assert_eq(p->change, VDIFF_ADDED);
+    cr_assert(has_line(p, '+', "步骤：领取结果"));
+    cr_assert(has_line(p, '+', "带回执领取。"));
+    cr_assert_eq(count_op(p, '+'), p->n_lines);
+    vdiff_free(&d);
+}
+
+Test(vdiff, moved_step_by_title_renamed_by_position)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    /* 窗口审核 moves first (renumbered), 填写申请 is renamed in place */
+    build(HEAD STEP1 STEP2 STEP3,
+          HEAD "## 第一步：窗口审核\n工作人员核对。\n\n"
+               "## 第二步：准备材料\n先准备材料。\n\n"
+               "- [ ] 身份证原件\n- [ ] 户口簿 {optional}\n\n"
+               "> 核对原件 {staff}\n\n"
+               "## 第三步：填写申请表\n"
+               "```form\nname | 姓名 | text | required max=20\nkind | 类别 | choice | required options=甲/乙\n```\n\n",
+          &d);
+    /* the author's own numbers do not count: the moved steps are the same */
+    cr_assert_eq(part(&d, VDIFF_STEP, "第一步：窗口审核")->change, VDIFF_SAME);
+    cr_assert_eq(part(&d, VDIFF_STEP, "第二步：准备材料")->change, VDIFF_SAME);
+    p = part(&d, VDIFF_STEP, "第三步：填写申请表");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "步骤：填写申请"));
+    cr_assert(has_line(p, '+', "步骤：填写申请表"));
+    cr_assert_eq(count_op(p, '='), 2);
+    /* three steps, nothing added or removed */
+    cr_assert_eq(d.n_parts, 5);
+    vdiff_free(&d);
+}
+
+/* A procedure whose one step has n text lines: first, "行i", last. Each
+ * line ends in a digit: the renderer joins lines broken between two
+ * ideographs, as Chinese text wants. */
+static char *long_step(size_t n, const char *first, const char *last)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    cr_assert_eq(strbuf_printf(&sb, "# 测试事项\n\n说明。\n\n## 长步骤\n%s\n", first), 0);
+    for (i = 1; i + 1 < n; i++)
+        cr_assert_eq(strbuf_printf(&sb, "行%zu\n", i), 0);
+    cr_assert_eq(strbuf_printf(&sb, "%s\n", last), 0);
+    return strbuf_take(&sb);
+}
+
+Test(vdiff, the_lcs_cap)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    char *a, *b;
+
+    /* 150 lines, both ends changed: the middle is under the cap, so the
+     * unchanged lines between are found */
+    a = long_step(150, "甲1", "乙1");
+    b = long_step(150, "丙1", "丁1");
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(count_op(p, '-'), 2);
+    cr_assert_eq(count_op(p, '+'), 2);
+    cr_assert_eq(count_op(p, '='), 149);  /* the title and 行1..行148 */
+    vdiff_free(&d);
+    free(a);
+    free(b);
+    /* 250 lines: past VDIFF_LCS_CELLS the middle is all removed then all
+     * added — true, only longer */
+    a = long_step(250, "甲1", "乙1");
+    b = long_step(250, "丙1", "丁1");
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(count_op(p, '='), 1);     /* the common head: the title */
+    cr_assert_eq(count_op(p, '-'), 250);
+    cr_assert_eq(count_op(p, '+'), 250);
+    cr_assert_eq(p->lines[1].op, '-');
+    cr_assert_eq(p->lines[251].op, '+');
+    cr_assert_not(p->truncated);
+    vdiff_free(&d);
+    free(a);
+    free(b);
+}
+
+Test(vdiff, lines_per_part_bound)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    char *a, *b;
+
+    a = long_step(VDIFF_PART_LINES + 50, "甲1", "乙1");
+    b = long_step(VDIFF_PART_LINES + 50, "丙1", "乙1");
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert(p->truncated);
+    cr_assert_eq(count_op(p, '-') + count_op(p, '='), VDIFF_PART_LINES);
+    cr_assert(has_line(p, '+', "丙1"));
+    vdiff_free(&d);
+    free(a);
+    free(b);
+}
+
+/* A procedure whose one step has n lines "行i", line k written x instead. */
+static char *long_step_at(size_t n, size_t k, const char *x)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# 测试事项\n\n说明。\n\n## 长步骤\n"), 0);
+    for (i = 0; i < n; i++)
+        cr_assert_eq(i == k ? strbuf_printf(&sb, "%s\n", x) : strbuf_printf(&sb, "行%zu\n", i), 0);
+    return strbuf_take(&sb);
+}
+
+Test(vdiff, a_change_past_the_lines_shown)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    char *a = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "甲1");
+    char *b = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "乙1");
+    char *c = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "甲1");
+
+    /* the lines listed are the same, the difference lies past them */
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(p->truncated);
+    cr_assert_eq(count_op(p, '='), VDIFF_PART_LINES);
+    cr_assert_eq(count_op(p, '+') + count_op(p, '-'), 0);
+    vdiff_free(&d);
+    /* and the same long step is the same */
+    build(a, c, &d);
+    cr_assert_eq(part(&d, VDIFF_STEP, "长步骤")->change, VDIFF_SAME);
+    vdiff_free(&d);
+    free(a);
+    free(b);
+    free(c);
+}
+
+Test(vdiff, html_lines)
+{
+    char **lines = NULL;
+    size_t n = 0, i;
+    bool more = false;
+
+    cr_assert_eq(vdiff_html_lines("<p>a &amp; b &lt;c&gt;\nd</p>\n<ul>\n<li>一</li>\n<li><p>二</p>\n</li>\n</ul>\n"
+                                  "<table><tr><th>x</th><td>y</td></tr></table><p>  </p>",
+                                  "提示：", &lines, &n, 10, &more), 0);
+    cr_assert_eq(n, 5);
+    cr_assert_str_eq(lines[0], "提示：a & b <c>");
+    cr_assert_str_eq(lines[1], "提示：d");
+    cr_assert_str_eq(lines[2], "提示：• 一");
+    cr_assert_str_eq(lines[3], "提示：• 二");
+    cr_assert_str_eq(lines[4], "提示：x y");
+    cr_assert_not(more);
+    for (i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+    /* the bound: the rest is dropped and said so */
+    lines = NULL;
+    n = 0;
+    cr_assert_eq(vdiff_html_lines("<p>1</p><p>2</p><p>3</p>", "", &lines, &n, 2, &more), 0);
+    cr_assert_eq(n, 2);
+    cr_assert(more);
+    for (i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+Test(vdiff, names)
+{
+    cr_assert_str_eq(vdiff_kind_name(VDIFF_CONDITIONS), "conditions");
+    cr_assert_str_eq(vdiff_kind_name(VDIFF_STEP), "step");
+    cr_assert_str_eq(vdiff_change_name(VDIFF_REMOVED), "removed");
+    cr_assert_str_eq(vdiff_change_name(VDIFF_SAME), "same");
+}
