@@ -45,6 +45,13 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
  * the connection says why). */
 int db_run(sqlite3_stmt *st, int bind_rc);
 
+struct cJSON;
+
+/* Adds column col of st's current row to o as name: a string, or null when
+ * the column is NULL (the lists staff read: a case's ticket, a call-back's
+ * result, a version's name). Returns 0, or -1 when memory ran out. */
+int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -68,14 +68,6 @@ static int changes_one(struct db *db, const char *sql, const char *a, const char
     return rc;
 }
 
-/* Adds column i of st to o as a string, or null. false when memory ran out. */
-static bool changes_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
-{
-    const char *v = (const char *)sqlite3_column_text(st, i);
-
-    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
-}
-
 /* Adds name: {"hash","version","first_loaded"} of version hash of id, and
  * when title is set puts that version's title in doc's "title" (added
  * first, so that the answer reads in the documented order). 0 or -1. */
@@ -89,8 +81,8 @@ static int changes_add_version(struct db *db, cJSON *doc, const char *name, cons
     if (!st || !o || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) != SQLITE_OK)
         return -1;
-    if (sqlite3_step(st) == SQLITE_ROW && changes_add_text(o, "hash", st, 0) &&
-        changes_add_text(o, "version", st, 1) && changes_add_text(o, "first_loaded", st, 2) &&
+    if (sqlite3_step(st) == SQLITE_ROW && db_column_json(o, "hash", st, 0) == 0 &&
+        db_column_json(o, "version", st, 1) == 0 && db_column_json(o, "first_loaded", st, 2) == 0 &&
         (!title || cJSON_ReplaceItemInObjectCaseSensitive(
                        doc, "title", cJSON_CreateString((const char *)sqlite3_column_text(st, 3)))))
         rc = 0;
@@ -263,9 +255,9 @@ static int changes_unread(struct db *db, const char *user, cJSON *arr)
             cJSON_Delete(o);
             break;
         }
-        if (!changes_add_text(o, "id", st, 0) || !changes_add_text(o, "title", st, 1) ||
-            !changes_add_text(o, "hash", st, 2) || !changes_add_text(o, "seen", st, 3) ||
-            !changes_add_text(o, "since", st, 4))
+        if (db_column_json(o, "id", st, 0) != 0 || db_column_json(o, "title", st, 1) != 0 ||
+            db_column_json(o, "hash", st, 2) != 0 || db_column_json(o, "seen", st, 3) != 0 ||
+            db_column_json(o, "since", st, 4) != 0)
             break;
     }
     sqlite3_reset(st);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "cjktok.h"
 #include "pinyin.h"
 #include "embed.h"
@@ -254,6 +256,13 @@ int db_run(sqlite3_stmt *st, int bind_rc)
 
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
+}
+
+int db_column_json(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+
+    return (v ? cJSON_AddStringToObject(o, name, v) : cJSON_AddNullToObject(o, name)) ? 0 : -1;
 }
 
 int db_begin(struct db *db)

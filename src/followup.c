@@ -136,14 +136,6 @@ int followup_complaint_locked(struct db *db, const struct case_state *cs, int sc
     return followup_open(db, cs, "complaint", FOLLOWUP_COMPLAINT_DAYS, score, cal, today);
 }
 
-/* Adds column i of st to o as a string, or null. false when memory ran out. */
-static bool followup_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
-{
-    const char *v = (const char *)sqlite3_column_text(st, i);
-
-    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
-}
-
 int followup_list_json(struct db *db, const struct workdays *cal, int today, char **out)
 {
     cJSON *doc = cJSON_CreateObject(), *arr, *counts, *o;
@@ -176,17 +168,17 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, cha
             n_soon += u == FOLLOWUP_SOON;
         }
         ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
-             followup_add_text(o, "case", st, 1) && followup_add_text(o, "ticket", st, 2) &&
-             followup_add_text(o, "procedure", st, 3) && followup_add_text(o, "title", st, 4) &&
-             followup_add_text(o, "kind", st, 5) && followup_add_text(o, "due", st, 6) &&
+             db_column_json(o, "case", st, 1) == 0 && db_column_json(o, "ticket", st, 2) == 0 &&
+             db_column_json(o, "procedure", st, 3) == 0 && db_column_json(o, "title", st, 4) == 0 &&
+             db_column_json(o, "kind", st, 5) == 0 && db_column_json(o, "due", st, 6) == 0 &&
              cJSON_AddBoolToObject(o, "overdue", !done && u == FOLLOWUP_OVERDUE) &&
              cJSON_AddBoolToObject(o, "soon", !done && u == FOLLOWUP_SOON) &&
-             followup_add_text(o, "phone", st, 7) &&
+             db_column_json(o, "phone", st, 7) == 0 &&
              (sqlite3_column_type(st, 8) == SQLITE_NULL
                   ? cJSON_AddNullToObject(o, "score") != NULL
                   : cJSON_AddNumberToObject(o, "score", sqlite3_column_int(st, 8)) != NULL) &&
-             followup_add_text(o, "done", st, 9) && followup_add_text(o, "done_by", st, 10) &&
-             followup_add_text(o, "result", st, 11) && followup_add_text(o, "note", st, 12);
+             db_column_json(o, "done", st, 9) == 0 && db_column_json(o, "done_by", st, 10) == 0 &&
+             db_column_json(o, "result", st, 11) == 0 && db_column_json(o, "note", st, 12) == 0;
         if (!ok)
             break;
     }

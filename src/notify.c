@@ -168,14 +168,6 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
 
 /* --- the staff page's list ---------------------------------------------------- */
 
-/* Adds column i of st to o as a string, or null. false when memory ran out. */
-static bool notify_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
-{
-    const char *v = (const char *)sqlite3_column_text(st, i);
-
-    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
-}
-
 int notify_list_json(struct db *db, char **out)
 {
     cJSON *doc = cJSON_CreateObject(), *arr, *o;
@@ -199,13 +191,13 @@ int notify_list_json(struct db *db, char **out)
             break;
         }
         ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
-             notify_add_text(o, "case", st, 1) && notify_add_text(o, "ticket", st, 2) &&
-             notify_add_text(o, "title", st, 12) &&
-             notify_add_text(o, "kind", st, 3) && notify_add_text(o, "phone", st, 4) &&
-             notify_add_text(o, "text", st, 5) && notify_add_text(o, "created", st, 6) &&
-             notify_add_text(o, "done", st, 7) && notify_add_text(o, "done_by", st, 8) &&
+             db_column_json(o, "case", st, 1) == 0 && db_column_json(o, "ticket", st, 2) == 0 &&
+             db_column_json(o, "title", st, 12) == 0 &&
+             db_column_json(o, "kind", st, 3) == 0 && db_column_json(o, "phone", st, 4) == 0 &&
+             db_column_json(o, "text", st, 5) == 0 && db_column_json(o, "created", st, 6) == 0 &&
+             db_column_json(o, "done", st, 7) == 0 && db_column_json(o, "done_by", st, 8) == 0 &&
              cJSON_AddNumberToObject(o, "attempts", attempts) &&
-             notify_add_text(o, "last_error", st, 10) &&
+             db_column_json(o, "last_error", st, 10) == 0 &&
              /* the sender gave up: no retry planned, not done */
              cJSON_AddBoolToObject(o, "failed", !done && attempts > 0 &&
                                                      sqlite3_column_type(st, 11) == SQLITE_NULL);

@@ -225,27 +225,19 @@ rollback:
     return rc;
 }
 
-/* Adds column i of st to o as a string, or null. false when memory ran out. */
-static bool spreport_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int i)
-{
-    const char *v = (const char *)sqlite3_column_text(st, i);
-
-    return v ? cJSON_AddStringToObject(o, name, v) != NULL : cJSON_AddNullToObject(o, name) != NULL;
-}
-
 /* A row of SPREPORT_SELECT as an object, or NULL when memory ran out. */
 static cJSON *spreport_row(sqlite3_stmt *st)
 {
     cJSON *o = cJSON_CreateObject();
     bool ok = o && cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
-              spreport_add_text(o, "procedure", st, 1) && spreport_add_text(o, "title", st, 2) &&
-              spreport_add_text(o, "hash", st, 3) && spreport_add_text(o, "version", st, 4) &&
+              db_column_json(o, "procedure", st, 1) == 0 && db_column_json(o, "title", st, 2) == 0 &&
+              db_column_json(o, "hash", st, 3) == 0 && db_column_json(o, "version", st, 4) == 0 &&
               cJSON_AddBoolToObject(o, "live", sqlite3_column_int(st, 5)) &&
               cJSON_AddNumberToObject(o, "step", sqlite3_column_int(st, 6)) &&
-              spreport_add_text(o, "step_title", st, 7) && spreport_add_text(o, "kind", st, 8) &&
-              spreport_add_text(o, "note", st, 9) && spreport_add_text(o, "by", st, 10) &&
-              spreport_add_text(o, "at", st, 11) && spreport_add_text(o, "dealt_at", st, 12) &&
-              spreport_add_text(o, "dealt_by", st, 13) && spreport_add_text(o, "reply", st, 14);
+              db_column_json(o, "step_title", st, 7) == 0 && db_column_json(o, "kind", st, 8) == 0 &&
+              db_column_json(o, "note", st, 9) == 0 && db_column_json(o, "by", st, 10) == 0 &&
+              db_column_json(o, "at", st, 11) == 0 && db_column_json(o, "dealt_at", st, 12) == 0 &&
+              db_column_json(o, "dealt_by", st, 13) == 0 && db_column_json(o, "reply", st, 14) == 0;
 
     if (!ok) {
         cJSON_Delete(o);
