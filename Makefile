@@ -30,7 +30,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan fuzz deps deps-test deps-e2e unit api e2e clean bench measure
+.PHONY: all run check check-asan check-valgrind fuzz deps deps-test deps-e2e unit api e2e clean bench measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -77,6 +77,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libspk.a | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $$(pkg-config --cflags criterion) -o $@ $< \
 	  $(BUILD)/libspk.a $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs criterion)
 
+# The power-cut model of tests/api/powercut.test.mjs (tests/powercut/):
+# plain builds even in a sanitized variant, never linked into spkiosk.
+$(BUILD)/powercut.so: tests/powercut/powercut.c tests/powercut/powercut.h | $(BUILD)/obj
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -fPIC -shared -o $@ $< -ldl -lpthread
+$(BUILD)/powercut-undo: tests/powercut/undo.c tests/powercut/powercut.h | $(BUILD)/obj
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -o $@ $<
+
 deps:
 	@sh scripts/deps.sh build
 deps-test:
@@ -99,7 +106,7 @@ unit: $(UNIT_BIN)
 
 # HTTP and CLI tests run the real binary; SPKIOSK_BIN lets check-asan point
 # them at the sanitized one.
-api: $(BUILD)/spkiosk
+api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node --test --test-concurrency=1 tests/api/
 
 # Browser tests: screenshots go to $(BUILD)/e2e-shots (not committed).
@@ -127,6 +134,14 @@ check: deps-e2e
 check-asan: deps-e2e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api e2e
+
+# The unit tests under valgrind memcheck (not part of check: about 15 min on
+# 2 cores). A plain build of its own; every child Criterion starts is traced.
+VALGRIND = valgrind --quiet --trace-children=yes --error-exitcode=99 --leak-check=full \
+           --errors-for-leak-kinds=definite --show-leak-kinds=definite --num-callers=30
+check-valgrind:
+	@sh scripts/deps.sh valgrind
+	UNIT_WRAP="$(VALGRIND)" $(MAKE) --no-print-directory BUILD=build/vg unit
 
 # libFuzzer harnesses (tests/fuzz/): the parsers are compiled from source
 # with clang so that libFuzzer sees their coverage. Each runs FUZZ_SECONDS

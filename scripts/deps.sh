@@ -5,6 +5,7 @@
 #                           sanitizer runtimes)
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
+#   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
 # A library counts as present when pkg-config finds it; apt-get runs only when
 # something is missing, so on a ready machine this is a no-op and needs no root.
 set -eu
@@ -32,7 +33,7 @@ need_pc libsodium libsodium-dev
 need_pc libqrencode libqrencode-dev
 need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
 need_cmd bzcat bzip2
-if [ "$want" = test ] || [ "$want" = e2e ]; then
+if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
@@ -40,6 +41,9 @@ fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang
     need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+fi
+if [ "$want" = valgrind ]; then
+    need_cmd valgrind valgrind
 fi
 if [ "$want" = e2e ]; then
     need_file /usr/bin/chromium chromium

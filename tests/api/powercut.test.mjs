@@ -1,0 +1,128 @@
+// Power loss (issue #12, item 14): a kill -9 loses nothing a process
+// wrote, since the kernel keeps it; a power cut also loses what was not yet
+// synced. The daemon runs under tests/powercut/powercut.so, which logs what
+// each unsynced write of the database's files overwrote; after the kill,
+// powercut-undo puts it all back (every unsynced write lost: the worst a
+// disk's cache can do) and the shared-memory index goes, as it would with
+// the power. Then, started again on those files: the database is intact
+// and every case and step the daemon acknowledged is there.
+//
+// The first test shows the model itself can fail a program: a write not
+// followed by fsync is gone after the cut, a synced one stays.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, makeTmp, request, rmTmp, sleep, startDaemon, writeTree } from './helpers.mjs';
+
+const TOOLS = path.dirname(BIN);
+const SHIM = path.join(TOOLS, 'powercut.so');
+const UNDO = path.join(TOOLS, 'powercut-undo');
+// an ASan daemon insists on its runtime coming first; the shim is not
+// instrumented and needs no check
+const SHIM_ENV = (dir) => ({
+  LD_PRELOAD: SHIM, POWERCUT_DIR: dir,
+  ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
+});
+
+const PROC = `# 断电测试事项
+
+断电测试用。
+
+## 第一步：填写
+
+\`\`\`form
+name | 姓名 | text | required max=20
+\`\`\`
+
+## 第二步：核对
+- [ ] 身份证 {#id_card}
+`;
+
+const cutPower = (dir) => {
+  const out = execFileSync(UNDO, [dir], { encoding: 'utf8' });
+  for (const f of fs.readdirSync(dir))
+    if (f.endsWith('-shm')) fs.unlinkSync(path.join(dir, f));
+  return out;
+};
+
+let tmp;
+before(() => { tmp = makeTmp(); });
+after(() => rmTmp(tmp));
+
+describe('the power-cut model', () => {
+  it('loses a write that was not synced and keeps one that was', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(tmp, 'model-')));
+    fs.writeFileSync(path.join(dir, 'a'), 'old');
+    fs.writeFileSync(path.join(dir, 'b'), 'old');
+    execFileSync('python3', ['-c', `
+import os
+a = os.open('${dir}/a', os.O_WRONLY); os.write(a, b'new, never synced'); os.close(a)
+b = os.open('${dir}/b', os.O_WRONLY); os.write(b, b'new and synced'); os.fsync(b); os.write(b, b'!'); os.close(b)
+`], { env: { ...process.env, ...SHIM_ENV(dir) } });
+    assert.equal(fs.readFileSync(path.join(dir, 'a'), 'utf8'), 'new, never synced', 'a kill would keep it');
+    assert.match(cutPower(dir), /^undone 2 writes/);
+    assert.equal(fs.readFileSync(path.join(dir, 'a'), 'utf8'), 'old');
+    assert.equal(fs.readFileSync(path.join(dir, 'b'), 'utf8'), 'new and synced');
+  });
+});
+
+describe('the daemon across a power cut', () => {
+  it('keeps every acknowledged case and step, and an intact database', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(tmp, 'db-')));
+    const tree = writeTree(path.join(tmp, 'tree'), {
+      'work/README.md': '# 测试\n\n测试。\n', 'work/cut.md': PROC,
+    });
+    const db = path.join(dir, 'x.db');
+    let d = await startDaemon({ tree, db, env: SHIM_ENV(dir) });
+    const acked = new Map();    // case id → the name acknowledged, or null
+    let stop = false;
+    let errors = 0;
+    const post = (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const writer = async (w) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const c = await post('/api/v1/cases', { procedure: 'cut' });
+          if (c.status !== 201) continue;
+          acked.set(c.body.id, null);
+          const name = `居民${w}号${i}`;
+          const s = await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: { name } });
+          if (s.status === 200) acked.set(c.body.id, name);
+        } catch {
+          errors++;     // the kill, mid-request: never acknowledged
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+    // writes in flight when the power goes
+    while (acked.size < 150) await sleep(20);
+    d.proc.kill('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+    await new Promise((r) => (d.proc.exitCode !== null || d.proc.signalCode ? r() : d.proc.once('exit', r)));
+    const undone = cutPower(dir);
+    assert.match(undone, /^undone \d+ writes/);
+
+    d = await startDaemon({ tree, db });
+    try {
+      const check = execFileSync('sqlite3', [db, 'PRAGMA integrity_check;'], { encoding: 'utf8' }).trim();
+      assert.equal(check, 'ok');
+      let steps = 0;
+      for (const [id, name] of acked) {
+        const r = await request(`${d.url}/api/v1/cases/${id}`);
+        assert.equal(r.status, 200, `acknowledged case ${id} lost (${undone.trim()})`);
+        if (name !== null) {
+          steps++;
+          assert.equal(r.body.values.name, name, `acknowledged step of ${id} lost (${undone.trim()})`);
+          assert.ok(r.body.step >= 1);
+        }
+      }
+      assert.ok(steps > 50, `only ${steps} acknowledged steps: the test proves little`);
+    } finally {
+      await d.stop('SIGTERM');
+    }
+  });
+});
