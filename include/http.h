@@ -87,6 +87,10 @@ struct http_server_config {
     http_guard_fn guard;    /* required when any route is not public */
     struct hold *const *holds;  /* made with http_hold_new: closed by http_stop */
     size_t n_holds;
+    const char *tls_cert;   /* PEM text of the certificate (chain) and of its */
+    const char *tls_key;    /* key, kept by the caller until http_stop; both
+                               NULL: plain HTTP. With them every answer says
+                               Strict-Transport-Security. */
 };
 
 /* Whether a route table can be served as it is. Returns 0, or -1 with a
@@ -105,6 +109,16 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
  * NULL with a message on stderr (also when http_routes_check refuses the
  * table). *port receives the bound port. */
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port);
+
+/* A second listener on listen (HOST:PORT) for plain HTTP beside a TLS one
+ * on https_port: every request, whatever its method and path, is answered
+ * 308 to https://HOST[:https_port]PATH?QUERY, HOST from the request's Host
+ * header without its port (400 without a usable one), its body read and
+ * dropped. Sets *port (the bound one, for port 0). NULL with a message on
+ * stderr when it cannot listen. Stop it with http_redirect_stop. */
+struct MHD_Daemon *http_redirect_start(const char *listen, unsigned https_port, unsigned *port);
+
+void http_redirect_stop(struct MHD_Daemon *d);
 
 /* Stops accepting, answers every held request (closing the config's
  * holds), lets requests in flight finish (up to grace_ms), stops. */

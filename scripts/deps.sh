@@ -37,6 +37,7 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
+    need_cmd openssl openssl     # the TLS test makes its certificate
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdatomic.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -51,6 +52,10 @@ static uint64_t http_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Served over TLS (http_start with a certificate): every answer then
+ * tells the browser to come back only over HTTPS. */
+static bool http_tls;
+
 /* Headers every response carries: the UI must never pull in outside
  * content (the hall may be offline), nor be framed or sniffed. */
 static void http_common_headers(struct MHD_Response *r)
@@ -58,6 +63,8 @@ static void http_common_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    if (http_tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
 enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
@@ -541,6 +548,10 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                      MHD_ALLOW_SUSPEND_RESUME;
     char err[256];
+    /* the certificate and key, as PEM text in memory (libmicrohttpd with
+     * GnuTLS); none: plain HTTP */
+    struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
+                                    {MHD_OPTION_END, 0, NULL}};
 
     if (http_routes_check(cfg->routes, cfg->n_routes, cfg->guard != NULL, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk: %s\n", err);
@@ -557,6 +568,12 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     }
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    if (cfg->tls_cert && cfg->tls_key) {
+        flags |= MHD_USE_TLS;
+        tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert};
+        tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key};
+        http_tls = true;
+    }
     /* the logger goes first so that errors in later options reach it;
      * the timeout drops idle and slow clients */
     d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
@@ -568,15 +585,164 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX,
                          MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
                          MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+                         MHD_OPTION_ARRAY, tls,
                          MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?)\n",
-                cfg->listen);
+        fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?%s)\n",
+                cfg->listen, http_tls ? " or the certificate and key are not a matching PEM pair" : "");
         return NULL;
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     *port = info ? info->port : 0;
     return d;
+}
+
+/* ---- the plain-HTTP listener that sends browsers to HTTPS --------------- */
+
+#define HTTP_REDIRECT_MAX 4096  /* bytes of a Location: longer is 414 */
+
+static const char http_redirect_page[] = "Moved to HTTPS\n";
+
+/* One query argument appended to the Location being built, re-encoded:
+ * libmicrohttpd gives arguments decoded. */
+static enum MHD_Result http_redirect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    struct strbuf *sb = cls;
+    const char *parts[2] = {key, value};
+    int i;
+
+    (void)kind;
+    if (strbuf_putc(sb, strchr(sb->data, '?') ? '&' : '?') != 0)
+        return MHD_NO;
+    for (i = 0; i < 2 && parts[i]; i++) {
+        const unsigned char *p;
+        if (i == 1 && strbuf_putc(sb, '=') != 0)
+            return MHD_NO;
+        for (p = (const unsigned char *)parts[i]; *p; p++) {
+            if ((isalnum(*p) || strchr("-._~", *p)) ? strbuf_putc(sb, (char)*p) != 0
+                                                    : strbuf_printf(sb, "%%%02X", *p) != 0)
+                return MHD_NO;
+        }
+    }
+    return sb->len > HTTP_REDIRECT_MAX ? MHD_NO : MHD_YES;
+}
+
+/* The host of a Host header without its port, if it is a name or an
+ * address (letters, digits, '.', '-', or an IPv6 literal in brackets);
+ * else 0. */
+static size_t http_redirect_host(const char *host)
+{
+    size_t n;
+
+    if (!host || !*host)
+        return 0;
+    if (host[0] == '[') {
+        const char *end = strchr(host, ']');
+        if (!end)
+            return 0;
+        for (n = 1; host + n < end; n++)
+            if (!isxdigit((unsigned char)host[n]) && host[n] != ':' && host[n] != '.')
+                return 0;
+        return n + 1;
+    }
+    for (n = 0; host[n] && host[n] != ':'; n++)
+        if (!isalnum((unsigned char)host[n]) && host[n] != '.' && host[n] != '-')
+            return 0;
+    return n;
+}
+
+static enum MHD_Result http_redirect_access(void *cls, struct MHD_Connection *c, const char *url,
+                                            const char *method, const char *version,
+                                            const char *upload_data, size_t *upload_data_size,
+                                            void **con_cls)
+{
+    static int seen;
+    unsigned https_port = *(const unsigned *)cls;
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    struct strbuf sb = STRBUF_INIT;
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    unsigned status = MHD_HTTP_PERMANENT_REDIRECT;
+    size_t n = http_redirect_host(host);
+
+    (void)method;
+    (void)version;
+    (void)upload_data;
+    /* the first call only opens the request (answering now would close a
+     * kept-alive connection); a body is read and dropped */
+    if (!*con_cls) {
+        *con_cls = &seen;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!n) {
+        status = MHD_HTTP_BAD_REQUEST;
+    } else if (strbuf_printf(&sb, "https://%.*s", (int)n, host) != 0 ||
+               (https_port != 443 && strbuf_printf(&sb, ":%u", https_port) != 0) ||
+               strbuf_puts(&sb, url) != 0 ||
+               MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, http_redirect_arg, &sb) < 0 ||
+               sb.len > HTTP_REDIRECT_MAX) {
+        status = MHD_HTTP_URI_TOO_LONG;
+    }
+    r = MHD_create_response_from_buffer(sizeof http_redirect_page - 1, (void *)http_redirect_page,
+                                        MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        strbuf_free(&sb);
+        return MHD_NO;
+    }
+    /* not http_common_headers: Strict-Transport-Security is for HTTPS answers */
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+    if (status == MHD_HTTP_PERMANENT_REDIRECT)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, sb.data);
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    strbuf_free(&sb);
+    return ret;
+}
+
+static unsigned http_redirect_to;     /* the HTTPS port the listener names */
+
+struct MHD_Daemon *http_redirect_start(const char *listen, unsigned https_port, unsigned *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t slen;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+
+    if (http_parse_listen(listen, &ss, &slen) != 0) {
+        fprintf(stderr, "spkiosk: --redirect-http wants HOST:PORT, got %s\n", listen);
+        return NULL;
+    }
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    http_redirect_to = https_port;
+    d = MHD_start_daemon(flags, 0, NULL, NULL, http_redirect_access, &http_redirect_to,
+                         MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)200,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)16,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?)\n",
+                listen);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    *port = info ? info->port : 0;
+    return d;
+}
+
+void http_redirect_stop(struct MHD_Daemon *d)
+{
+    if (d)
+        MHD_stop_daemon(d);
 }
 
 void http_stop(struct MHD_Daemon *d, unsigned grace_ms)

@@ -48,6 +48,11 @@ static const char usage_serve[] =
     "                      staff typed before it is erased; its anonymous figures stay\n"
     "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
     "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
+    "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) and the key of\n"
+    "  --tls-key FILE      --tls-key (both or neither): cookies Secure, every answer with\n"
+    "                      Strict-Transport-Security (docs/deployment.md: a LAN certificate)\n"
+    "  --redirect-http HOST:PORT  with --tls-cert, also listen for plain HTTP there and\n"
+    "                      answer every request 308 to the same page over HTTPS\n"
     "  --public-url URL    the kiosk's address as phones reach it (http:// or https://, at\n"
     "                      most 200 characters): the QR codes of slips and correction\n"
     "                      notices then hold URL/#/case/ID; without it, the bare case id\n"
@@ -308,6 +313,12 @@ static int cmd_serve(int argc, char **argv)
             o.web_dir = v;
         } else if (strcmp(a, "--notify-command") == 0) {
             o.notify_command = v;
+        } else if (strcmp(a, "--tls-cert") == 0) {
+            o.tls_cert = v;
+        } else if (strcmp(a, "--tls-key") == 0) {
+            o.tls_key = v;
+        } else if (strcmp(a, "--redirect-http") == 0) {
+            o.redirect_http = v;
         } else if (strcmp(a, "--threads") == 0) {
             char *end;
             long n = strtol(v, &end, 10);
@@ -339,6 +350,14 @@ static int cmd_serve(int argc, char **argv)
             return 2;
         }
         i++;
+    }
+    if (!o.tls_cert != !o.tls_key) {
+        fprintf(stderr, "spkiosk serve: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (o.redirect_http && !o.tls_cert) {
+        fprintf(stderr, "spkiosk serve: --redirect-http sends browsers to HTTPS: it needs --tls-cert\n");
+        return 2;
     }
     return server_run(&o) == 0 ? 0 : 1;
 }

@@ -65,6 +65,43 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    o->tls_cert = NULL;
+    o->tls_key = NULL;
+    o->redirect_http = NULL;
+}
+
+/* A certificate's or key's PEM file, whole, NUL-terminated, in *out
+ * (caller frees). Bounded: a certificate chain is a few KiB. 0, or -1 with
+ * a message on stderr. */
+#define SERVER_PEM_MAX (64 << 10)
+static int server_read_pem(const char *what, const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = -1;
+
+    *out = NULL;
+    if (!f) {
+        fprintf(stderr, "spkiosk: cannot read the TLS %s %s: %s\n", what, path, strerror(errno));
+        return -1;
+    }
+    if (!(buf = malloc(SERVER_PEM_MAX + 1)))
+        goto out;
+    n = fread(buf, 1, SERVER_PEM_MAX + 1, f);
+    if (ferror(f) || n == 0 || n > SERVER_PEM_MAX || !memmem(buf, n, "-----BEGIN ", 11)) {
+        fprintf(stderr, "spkiosk: the TLS %s %s is not a PEM file of at most %d bytes\n", what, path,
+                SERVER_PEM_MAX);
+        goto out;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    buf = NULL;
+    rc = 0;
+out:
+    free(buf);
+    fclose(f);
+    return rc;
 }
 
 static int server_media_init(const char *procedures)
@@ -78,7 +115,8 @@ static int server_media_init(const char *procedures)
 int server_run(const struct server_options *o)
 {
     struct http_server_config cfg;
-    struct MHD_Daemon *d = NULL;
+    struct MHD_Daemon *d = NULL, *redirect = NULL;
+    char *tls_cert = NULL, *tls_key = NULL;
     struct db *db = NULL;
     struct signalfd_siginfo si;
     sigset_t set;
@@ -113,7 +151,11 @@ int server_run(const struct server_options *o)
         goto out;
     }
     sessions_set_idle(o->session_idle);
-    api_auth_set_secure(o->secure_cookies != 0);
+    if (o->tls_cert && (server_read_pem("certificate", o->tls_cert, &tls_cert) != 0 ||
+                        server_read_pem("key", o->tls_key, &tls_key) != 0))
+        goto out;
+    /* under TLS the session cookie is Secure without being asked */
+    api_auth_set_secure(o->secure_cookies != 0 || tls_cert != NULL);
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
                 PRINT_PUBLIC_URL_MAX);
@@ -151,6 +193,8 @@ int server_run(const struct server_options *o)
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.guard = api_auth_guard;
+    cfg.tls_cert = tls_cert;
+    cfg.tls_key = tls_key;
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
     if (o->notify_command && notify_start(o->notify_command) != 0)
@@ -160,8 +204,16 @@ int server_run(const struct server_options *o)
     {
         /* tests and scripts wait for this line to learn the port */
         const char *colon = strrchr(o->listen, ':');
-        fprintf(stderr, "spkiosk: listening on http://%.*s:%u\n",
+        fprintf(stderr, "spkiosk: listening on %s://%.*s:%u\n", tls_cert ? "https" : "http",
                 (int)(colon - o->listen), o->listen, port);
+    }
+    if (o->redirect_http) {
+        const char *colon = strrchr(o->redirect_http, ':');
+        unsigned rport;
+        if (!(redirect = http_redirect_start(o->redirect_http, port, &rport)))
+            goto out;
+        fprintf(stderr, "spkiosk: redirecting http://%.*s:%u to https\n",
+                (int)(colon - o->redirect_http), o->redirect_http, rport);
     }
     for (;;) {
         struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
@@ -229,6 +281,7 @@ int server_run(const struct server_options *o)
     rc = 0;
 out:
     watch_close(w);
+    http_redirect_stop(redirect);
     http_stop(d, 10000);
     notify_stop();
     api_display_setup(NULL);
@@ -241,5 +294,8 @@ out:
     db_close(db);
     if (sfd >= 0)
         close(sfd);
+    /* libmicrohttpd read them at start; kept until it stopped all the same */
+    free(tls_cert);
+    free(tls_key);
     return rc;
 }

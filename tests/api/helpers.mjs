@@ -18,7 +18,7 @@ export const BIN = process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk'
 export const FIXTURE_TREE = path.join(ROOT, 'tests', 'fixtures', 'tree');
 export const SAMPLE_TREE = path.join(ROOT, 'procedures');
 
-const LISTEN_RE = /spkiosk: listening on http:\/\/127\.0\.0\.1:(\d+)/;
+const LISTEN_RE = /spkiosk: listening on (https?):\/\/127\.0\.0\.1:(\d+)/;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -68,6 +68,7 @@ export async function startDaemon(opts = {}) {
   proc.stdout.on('data', (d) => { out += d; });
 
   let exitInfo = null;
+  let scheme = 'http';
   const exited = new Promise((resolve) => {
     proc.on('exit', (code, signal) => { exitInfo = { code, signal }; resolve(exitInfo); });
   });
@@ -83,7 +84,8 @@ export async function startDaemon(opts = {}) {
       const m = LISTEN_RE.exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        scheme = m[1];
+        resolve(Number(m[2]));
       }
     };
     proc.stderr.on('data', onData);
@@ -96,7 +98,7 @@ export async function startDaemon(opts = {}) {
   // keep collecting stderr after the listening line
   assert.ok(port > 0 && port < 65536, `bad port ${port}`);
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
   async function stop(signal = 'SIGTERM') {
     if (exitInfo) return exitInfo;
     proc.kill(signal);
