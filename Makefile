@@ -146,11 +146,11 @@ check-valgrind:
 # libFuzzer harnesses (tests/fuzz/): the parsers are compiled from source
 # with clang so that libFuzzer sees their coverage. Each runs FUZZ_SECONDS
 # from the seed corpus, copied so that new inputs stay out of the tree.
-FUZZERS      = procedure triage directory field cjktok validate practice
+FUZZERS      = procedure triage directory field cjktok validate practice calendar posts
 FUZZ_SECONDS ?= 30
 FUZZ_SRC     = src/diag.c src/strbuf.c src/utf8.c src/frontmatter.c src/marker.c src/field.c \
                src/procedure.c src/render.c src/triage.c src/directory.c src/mdlimit.c src/cjktok.c \
-               src/validate.c src/text.c src/mdtext.c src/pinyin.c src/posts.c src/practice.c \
+               src/validate.c src/text.c src/mdtext.c src/pinyin.c src/posts.c src/practice.c src/workdays.c \
                build/gen/pinyin.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | build/fuzz/.dir
 	clang -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iinclude $(PKG_CFLAGS) \
