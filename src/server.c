@@ -65,6 +65,7 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    quota_limits_default(&o->quota);
 }
 
 static int server_media_init(const char *procedures)
@@ -113,6 +114,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     sessions_set_idle(o->session_idle);
+    quota_configure(&o->quota);
     api_auth_set_secure(o->secure_cookies != 0);
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
