@@ -110,8 +110,11 @@ static void quota_refill(struct quota_bucket *b, long burst, long per_hour, long
 static long quota_wait(const struct quota_bucket *b, long per_hour)
 {
     double s = (1.0 - b->tokens) * 3600.0 / (double)per_hour;
+    long w = (long)s;
 
-    return s < 1.0 ? 1 : (long)s + 1;
+    if ((double)w < s)
+        w++;
+    return w < 1 ? 1 : w;
 }
 
 /* addr as the buckets count it: an IPv6 client by its /64, since one host

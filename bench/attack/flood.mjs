@@ -55,7 +55,13 @@ function agent(addr) {
   if (!agents.has(addr)) agents.set(addr, new http.Agent({ keepAlive: true, localAddress: addr }));
   return agents.get(addr);
 }
-function call(addr, method, p, body, headers = {}) {
+// the daemon closes a connection idle for 30 s: a request on one it closed
+// is sent again once, on a new connection
+async function call(addr, method, p, body, headers = {}) {
+  const r = await call1(addr, method, p, body, headers);
+  return r.status === 0 ? call1(addr, method, p, body, headers) : r;
+}
+function call1(addr, method, p, body, headers = {}) {
   const data = body === undefined ? null : JSON.stringify(body);
   return new Promise((resolve) => {
     const req = http.request({
@@ -141,7 +147,7 @@ const result = {
   seconds: SECONDS, loops: LOOPS, addresses: ADDRS,
   cases_made: made, per_second: Math.round(made / SECONDS), handed_in: handedIn,
   status_counts: counts,
-  queue_total: q.body?.total, queue_listed: listed.length,
+  queue_view: q.status, queue_total: q.body?.total, queue_listed: listed.length,
   resident_A: { ticket: ticketA, place_in_view: at(idA) },
   resident_B: { ticket: ticketB, submit: Object.keys(mine).filter((k) => k.startsWith('submit')), place_in_view: at(idB) },
   call_next_calls_A: called === idA,
