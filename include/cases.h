@@ -119,6 +119,11 @@ struct case_state {
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
                  const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
+/* How many cases residents started (no staffer) are still open, being
+ * filled in, into *n: what `serve --open-cases-max` caps (quota.h).
+ * Returns 0, or -1 on a database error. */
+int cases_open_count(struct db *db, long long *n);
+
 /* Reads case id into cs (which the caller frees with cases_state_free in
  * every case). Returns 0, 1 with e set (unknown case), -1 on error. */
 int cases_load(struct db *db, const char *id, struct case_state *cs, struct refusal *e);

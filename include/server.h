@@ -4,6 +4,8 @@
 #ifndef SPK_SERVER_H
 #define SPK_SERVER_H
 
+#include "quota.h"
+
 struct server_options {
     const char *listen;         /* HOST:PORT */
     const char *db_path;
@@ -18,6 +20,7 @@ struct server_options {
     const char *tls_cert;       /* PEM files: served over HTTPS (both or neither) */
     const char *tls_key;
     const char *redirect_http;  /* HOST:PORT of a plain listener sending to HTTPS, or NULL */
+    struct quota_limits quota;  /* the public's cases per address and overall (quota.h) */
 };
 
 /* Fills in the documented defaults. */

@@ -38,6 +38,12 @@
 #include "workdays.h"
 
 #define WINDOW_TEXT_MAX 500     /* characters of an outcome or a return reason */
+
+/* A ticket is a letter and 3 digits (A001 … Z999, 25,974 a day), then 4
+ * (A0001 … Z9999), up to 6: never used up in a day (window_submit). */
+#define WINDOW_TICKET_DIGITS_MIN 3
+#define WINDOW_TICKET_DIGITS_MAX 6
+#define WINDOW_TICKET_BUF (1 + WINDOW_TICKET_DIGITS_MAX + 1)
 #define WINDOW_FLAGS_MAX 400    /* fields + checklist items a return may flag */
 
 /* Hands the case to the window: status waiting and a ticket, a new turn
@@ -48,7 +54,8 @@
  * *ticket stays NULL). user is the staffer who filled it in at the
  * window, or NULL for the resident. Returns 0 and *ticket (caller frees;
  * NULL for a web case), 1 with e set (not finished, already submitted,
- * unknown case), -1 on error. */
+ * unknown case, tickets_used_up past the last six-digit ticket), -1 on
+ * error. */
 int window_submit(struct db *db, const char *id, const char *user, char **ticket,
                   struct refusal *e);
 
@@ -67,7 +74,7 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
                           struct refusal *e);
 
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
- * either case) or a ticket of today (`A017`, any case). Returns 0 with
+ * either case) or a ticket of today (`A017`, `A0001`, any case). Returns 0 with
  * the id in id_out, 1 with e set (unknown_case), -1 on error. */
 int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
                    struct refusal *e);

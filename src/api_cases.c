@@ -16,6 +16,7 @@
 #include "db.h"
 #include "library.h"
 #include "print.h"
+#include "quota.h"
 #include "render.h"
 #include "reply.h"
 #include "throttle.h"
@@ -29,6 +30,60 @@
 static const char *api_cases_actor(const struct http_request *req)
 {
     return req->user[0] ? req->user : NULL;
+}
+
+/* Past the public's quota (quota.h): whoever is in front of the kiosk
+ * learns to wait a little, or that the window can help at once. */
+static const char api_cases_busy[] =
+    "现在办理的人太多了，请稍等一两分钟再试；着急的话，请到综合窗口办理";
+static const char api_cases_full[] =
+    "系统现在太忙了，请过几分钟再试；着急的话，请到综合窗口办理";
+
+static long long api_cases_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Counts an action of kind against the client's quota: true when it may
+ * go on; otherwise answers 429 with Retry-After into *ret. A logged-in
+ * staffer (the window filling a case in) is not counted. */
+static bool api_cases_quota(struct http_request *req, enum quota_kind kind, enum MHD_Result *ret)
+{
+    char addr[HTTP_ADDR_MAX];
+    long wait;
+
+    if (req->user[0])
+        return true;
+    http_client_addr(req, addr);
+    if ((wait = quota_take(kind, addr, api_cases_now_ms())) == 0)
+        return true;
+    *ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_cases",
+                                  api_cases_busy, wait);
+    return false;
+}
+
+/* Whether the public's open cases are under the cap (quota.h); past it,
+ * answers 503 into *ret and logs it at most once a minute. */
+static bool api_cases_room(struct http_request *req, struct db *db, enum MHD_Result *ret)
+{
+    long long n;
+
+    if (cases_open_count(db, &n) != 0) {
+        *ret = reply_internal(req);
+        return false;
+    }
+    if (n < quota_open_max())
+        return true;
+    if (quota_open_full_log(api_cases_now_ms()))
+        fprintf(stderr, "spkiosk: %lld open cases, the cap of --open-cases-max: new cases "
+                        "refused (503) until some are handed in or given up\n", n);
+    *ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "too_many_open_cases",
+                                  api_cases_full, QUOTA_OPEN_RETRY);
+    return false;
 }
 
 /* A view of a loaded case as JSON (caller frees; NULL when memory ran out). */
@@ -108,6 +163,8 @@ enum MHD_Result api_case_create(struct http_request *req)
                                "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
+    if (!api_cases_quota(req, QUOTA_CREATE, &ret) || !api_cases_room(req, db, &ret))
+        goto out;
     r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
     if (r < 0)
         ret = reply_internal(req);
@@ -342,6 +399,9 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     memset(&rej, 0, sizeof rej);
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
+    /* handed in without some papers: a hand-in like a submit's */
+    if (missing && !api_cases_quota(req, QUOTA_SUBMIT, &ret))
+        return ret;
     if (!(body = reply_json_body(req, &ret)))
         return ret;
     pf = cJSON_GetObjectItemCaseSensitive(body, "fields");
@@ -466,6 +526,8 @@ enum MHD_Result api_case_submit(struct http_request *req)
 
     if (!db)
         return reply_internal(req);
+    if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
+        return ret;
     /* no body (or one without "visit"): a ticket, as before visits */
     if (req->body.len > 0) {
         if (!(body = reply_json_body(req, &ret)))

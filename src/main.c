@@ -47,6 +47,13 @@ static const char usage_serve[] =
     "  --retention-days N  days a completed or abandoned case keeps what residents and\n"
     "                      staff typed before it is erased; its anonymous figures stay\n"
     "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
+    "  --case-quota AB/AH,OB/OH  cases the public may start, and hand in, without a login:\n"
+    "                      AB in a row then AH an hour from one address (an IPv6 /64),\n"
+    "                      OB in a row then OH an hour from everyone together; past it\n"
+    "                      429 with Retry-After (default 30/600,100/1200; staff at the\n"
+    "                      window are not counted)\n"
+    "  --open-cases-max N  cases the public may have open (being filled in) at once;\n"
+    "                      past it new cases get 503 (default 5000, 1 to 1000000)\n"
     "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
     "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) and the key of\n"
     "  --tls-key FILE      --tls-key (both or neither): cookies Secure, every answer with\n"
@@ -336,6 +343,20 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.session_idle = n;
+        } else if (strcmp(a, "--case-quota") == 0) {
+            if (quota_limits_parse(v, &o.quota) != 0) {
+                fprintf(stderr, "spkiosk serve: --case-quota takes AB/AH,OB/OH, four numbers of "
+                                "1 to %d, e.g. 30/600,100/1200\n", QUOTA_VALUE_MAX);
+                return 2;
+            }
+        } else if (strcmp(a, "--open-cases-max") == 0) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || n < 1 || n > QUOTA_VALUE_MAX) {
+                fprintf(stderr, "spkiosk serve: --open-cases-max takes 1 to %d\n", QUOTA_VALUE_MAX);
+                return 2;
+            }
+            o.quota.open_max = n;
         } else if (strcmp(a, "--retention-days") == 0) {
             char *end;
             long n = strtol(v, &end, 10);

@@ -68,6 +68,7 @@ void server_options_default(struct server_options *o)
     o->tls_cert = NULL;
     o->tls_key = NULL;
     o->redirect_http = NULL;
+    quota_limits_default(&o->quota);
 }
 
 /* A certificate's or key's PEM file, whole, NUL-terminated, in *out
@@ -154,6 +155,7 @@ int server_run(const struct server_options *o)
     if (o->tls_cert && (server_read_pem("certificate", o->tls_cert, &tls_cert) != 0 ||
                         server_read_pem("key", o->tls_key, &tls_key) != 0))
         goto out;
+    quota_configure(&o->quota);
     /* under TLS the session cookie is Secure without being asked */
     api_auth_set_secure(o->secure_cookies != 0 || tls_cert != NULL);
     if (print_set_public_url(o->public_url) != 0) {

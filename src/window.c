@@ -83,20 +83,35 @@ static void window_id_lower(const char *key, char id_out[CASE_ID_LEN + 1])
     id_out[CASE_ID_LEN] = '\0';
 }
 
+/* Whether key is a ticket as window_ticket_next makes them: a letter and
+ * WINDOW_TICKET_DIGITS_MIN..MAX digits (`A017`, `A0001` once A001..Z999
+ * are used up). */
+static bool window_is_ticket(const char *key)
+{
+    size_t i, n = strlen(key);
+
+    if (n < 1 + WINDOW_TICKET_DIGITS_MIN || n > 1 + WINDOW_TICKET_DIGITS_MAX ||
+        !((key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z')))
+        return false;
+    for (i = 1; i < n; i++)
+        if (key[i] < '0' || key[i] > '9')
+            return false;
+    return true;
+}
+
 /* Today's case of ticket key (`A017`, any case): 0 with its id, 1 when
  * key is no ticket or no case of today has it, -1 on error. */
 static int window_by_ticket(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1])
 {
     sqlite3_stmt *st;
-    char ticket[5], day[11];
+    char ticket[WINDOW_TICKET_BUF], day[11];
     int r, b = SQLITE_OK;
 
-    if (strlen(key) != 4 || !((key[0] >= 'A' && key[0] <= 'Z') || (key[0] >= 'a' && key[0] <= 'z')) ||
-        key[1] < '0' || key[1] > '9' || key[2] < '0' || key[2] > '9' || key[3] < '0' ||
-        key[3] > '9')
+    if (!window_is_ticket(key))
         return 1;
-    snprintf(ticket, sizeof ticket, "%c%c%c%c",
-             key[0] >= 'a' ? key[0] - 'a' + 'A' : key[0], key[1], key[2], key[3]);
+    snprintf(ticket, sizeof ticket, "%s", key);
+    if (ticket[0] >= 'a')
+        ticket[0] = (char)(ticket[0] - 'a' + 'A');
     /* tickets start again every day: a ticket alone means today's */
     clock_today_text(day);
     if (!(st = db_stmt(db, sql_by_ticket)))
@@ -687,13 +702,17 @@ static const char sql_submit_web[] =
     " missing_items = ?3,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
-/* Today's next ticket: A001 … A999, B001 …, counted in the database so
- * that numbers stay unique across restarts. Returns 0 or -1. */
-static int window_ticket_next(struct db *db, const char *day, char out[8])
+/* Today's next ticket: A001 … A999, B001 … Z999, then A0001 … Z9999, and
+ * so on up to six digits (some 28 million a day), counted in the database
+ * so that numbers stay unique across restarts. A flood bounded by the
+ * quota (quota.h) cannot use them up in a day; should the counter be past
+ * the last anyway, the hand-in is refused, never failed. Returns 0, 1
+ * when today's tickets are used up, or -1. */
+static int window_ticket_next(struct db *db, const char *day, char out[WINDOW_TICKET_BUF])
 {
     sqlite3_stmt *st = db_stmt(db, sql_ticket_next);
-    int b = SQLITE_OK, r;
-    long n;
+    int b = SQLITE_OK, r, w;
+    long long n, span, top = 1000;
 
     if (!st)
         return -1;
@@ -701,11 +720,26 @@ static int window_ticket_next(struct db *db, const char *day, char out[8])
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    if (n < 1 || n > 26L * 999)
+    if (n < 1)
         return -1;
-    snprintf(out, 8, "%c%03ld", 'A' + (int)((n - 1) / 999), (n - 1) % 999 + 1);
-    return 0;
+    for (w = WINDOW_TICKET_DIGITS_MIN; w <= WINDOW_TICKET_DIGITS_MAX; w++, top *= 10) {
+        span = 26 * (top - 1);
+        if (n <= span) {
+            long long num = (n - 1) % (top - 1) + 1;
+            int i;
+            out[0] = (char)('A' + (n - 1) / (top - 1));
+            for (i = w; i >= 1; i--, num /= 10)
+                out[i] = (char)('0' + num % 10);
+            out[w + 1] = '\0';
+            return 0;
+        }
+        n -= span;
+    }
+    return 1;
 }
+
+static const struct refusal err_tickets_out = {
+    REFUSAL_CONFLICT, "tickets_used_up", "今天的排队号已经发完了，请到综合窗口直接办理"};
 
 static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
 
@@ -714,13 +748,14 @@ static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted"
  * handed in without, or NULL: complete) and the submitted event (detail
  * "incomplete" then); commits. A web case goes to online pre-review
  * instead: no ticket (*ticket stays NULL), nothing for the call screen.
- * Returns 0 and *ticket (caller frees), or -1 after rolling back. */
+ * Returns 0 and *ticket (caller frees), 1 with e after rolling back
+ * (today's tickets used up), or -1 after rolling back. */
 static int window_hand_in(struct db *db, const struct case_state *cs, const char *user,
-                          const char *missing, char **ticket)
+                          const char *missing, char **ticket, struct refusal *e)
 {
     sqlite3_stmt *st;
-    char now[CLOCK_UTC_LEN], day[11], t[8];
-    int b = SQLITE_OK;
+    char now[CLOCK_UTC_LEN], day[11], t[WINDOW_TICKET_BUF];
+    int b = SQLITE_OK, r;
 
     clock_utc_now(now);
     clock_today_text(day);
@@ -741,7 +776,9 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
         b |= missing ? sqlite3_bind_text(st, 3, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 3);
     } else {
-        if (window_ticket_next(db, day, t) != 0 || !(st = db_stmt(db, sql_submit)))
+        if ((r = window_ticket_next(db, day, t)) > 0)
+            return window_refuse(db, e, &err_tickets_out);
+        if (r < 0 || !(st = db_stmt(db, sql_submit)))
             goto fail;
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
@@ -778,7 +815,7 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
     else if (!cs.conditions_confirmed || cs.step < cs.model->n_steps)
         rc = window_refuse(db, e, &not_finished);
     else
-        rc = window_hand_in(db, &cs, user, NULL, ticket);
+        rc = window_hand_in(db, &cs, user, NULL, ticket, e);
 done:
     cases_state_free(&cs);
     return rc;
@@ -816,7 +853,10 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
         }
     if (!(json = cJSON_PrintUnformatted(ids)))
         goto rollback;
-    rc = window_hand_in(db, &cs, user, json, ticket);
+    if ((rc = window_hand_in(db, &cs, user, json, ticket, e)) > 0) {
+        /* refused as a whole: not a list of papers to bring */
+        cases_rejection_free(rej);
+    }
     goto done;
 rollback:
     db_rollback(db);

@@ -113,7 +113,7 @@ export function parseKey(raw) {
   const s = String(raw || '').replace(/\s+/g, '');
   const id = /(?:^|[^0-9a-f])([0-9a-f]{32})(?:$|[^0-9a-f])/i.exec(s);
   if (id) return id[1].toLowerCase();
-  if (/^[A-Za-z]\d{3}$/.test(s)) return s.toUpperCase();
+  if (/^[A-Za-z]\d{3,6}$/.test(s)) return s.toUpperCase();
   return null;
 }
 

@@ -120,7 +120,9 @@ describe('after A999 comes B001', () => {
   });
 
   it('1000 submissions: A001 … A999, then B001', async () => {
-    d = await startDaemon({ tree: TREE, db: path.join(tmp, 'x.db') });
+    // a thousand cases from one address: past the public's quota (quota.h)
+    d = await startDaemon({ tree: TREE, db: path.join(tmp, 'x.db'),
+      args: ['--case-quota', '1100/1000,1100/1000'] });
     const post = (p, body) => request(`${d.url}${p}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });

@@ -1,0 +1,75 @@
+/* quota: how many cases the public may create and hand in, per client
+ * address and overall, so that no one without a login can bury the hall's
+ * queue, use up its tickets or fill its disk (issue #12, item 1).
+ *
+ * Each kind (creating a case, handing one in) has a token bucket per client
+ * address (an IPv6 client by its /64, as the login throttle counts) and one
+ * for everyone together. A bucket holds up to `burst` tokens, refills at
+ * `per_hour`, and each action takes one; an action that finds either bucket
+ * empty is refused with the seconds until a token is back. In memory, a
+ * fixed table: a restart forgets it, and a flood of addresses cannot grow
+ * it (with every slot busy, a new address counts against the overall bucket
+ * only, which bounds it anyway). Thread-safe.
+ *
+ * A staffer's actions (logged in: the window's own cases, 窗口代填) are not
+ * counted: the callers pass them by. The sizes and why: docs/reliability.md
+ * section 1 and `spkiosk serve --help`.
+ */
+#ifndef SPK_QUOTA_H
+#define SPK_QUOTA_H
+
+#include <stdbool.h>
+
+/* A busy hall hands in a few hundred cases a day, a kiosk at most one every
+ * minute or two; behind one NAT ten kiosks share an address: ten a minute at
+ * the very most. Ten times that per address, and for everyone together
+ * (phones on the public website too) about ten times a busy hour's peak. */
+#define QUOTA_ADDR_BURST 30         /* actions in a row from one address */
+#define QUOTA_ADDR_PER_HOUR 600     /* then one every 6 s from one address */
+#define QUOTA_ALL_BURST 100         /* actions in a row from everyone */
+#define QUOTA_ALL_PER_HOUR 1200     /* then one every 3 s from everyone */
+#define QUOTA_VALUE_MAX 1000000     /* the largest burst or rate `serve` takes */
+
+/* Open cases (being filled in, not handed in) at once, from the public: an
+ * open kiosk case is given up after an hour idle, a web one after a day
+ * (sweep.h), so a real hall holds tens to a few hundred; each is ~3 KB. */
+#define QUOTA_OPEN_MAX_DEFAULT 5000
+#define QUOTA_OPEN_RETRY 60         /* Retry-After when the open cases are full */
+
+enum quota_kind {
+    QUOTA_CREATE,       /* POST /api/v1/cases */
+    QUOTA_SUBMIT,       /* a hand-in: a ticket, or a web case to pre-review */
+};
+
+struct quota_limits {
+    long addr_burst, addr_per_hour;     /* per client address, 1..QUOTA_VALUE_MAX */
+    long all_burst, all_per_hour;       /* everyone together, 1..QUOTA_VALUE_MAX */
+    long open_max;                      /* open public cases at once, 1..QUOTA_VALUE_MAX */
+};
+
+/* The documented defaults above. */
+void quota_limits_default(struct quota_limits *l);
+
+/* Reads `serve --case-quota` "ADDR_BURST/ADDR_PER_HOUR,ALL_BURST/ALL_PER_HOUR"
+ * (e.g. "30/600,100/1200") into l's rates, leaving open_max. Returns 0, or
+ * -1 when s is not of that shape or a number is out of 1..QUOTA_VALUE_MAX
+ * (l unchanged). */
+int quota_limits_parse(const char *s, struct quota_limits *l);
+
+/* Sets the limits every later quota_take uses and empties the buckets
+ * (every bucket starts full). Call before serving. */
+void quota_configure(const struct quota_limits *l);
+
+/* The configured cap on open public cases. */
+long quota_open_max(void);
+
+/* Takes one action of kind from addr (an address as text) at now_ms (a
+ * monotonic clock in ms). Returns 0 when it may go on (one token taken from
+ * both buckets), else the seconds (>= 1) until it may, taking nothing. */
+long quota_take(enum quota_kind kind, const char *addr, long long now_ms);
+
+/* Whether the cap on open cases, reached at now_ms, should be logged now:
+ * true at most once a minute, so that a flood cannot fill the log. */
+bool quota_open_full_log(long long now_ms);
+
+#endif

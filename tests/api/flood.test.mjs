@@ -1,0 +1,215 @@
+// The ticket and queue flood (issue #12 item 1) replayed small: the
+// public's quota on case creation and hand-in per address (127.0.0.x stand
+// in for clients) and overall, 429 with Retry-After and a Chinese message,
+// staff not counted; the cap on open cases (503, logged once); tickets that
+// go on past Z999 and never fail; the first resident first in the queue
+// view and for call-next. Limits are set by `serve --case-quota` with a
+// refill of one an hour, so nothing here depends on timing.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import {
+  ROOT, startDaemon, stopChecked, makeTmp, addUser, login, authHeaders, assertError,
+} from './helpers.mjs';
+
+const TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'walk');
+const CJK = /[\u4e00-\u9fff]/;
+
+// A daemon on the walk fixture with serve args, and a staffer's session.
+function useFlood(args) {
+  const h = { d: null, tmp: null, db: null, staff: null };
+  before(async () => {
+    h.tmp = makeTmp();
+    h.db = path.join(h.tmp, 'x.db');
+    h.d = await startDaemon({ tree: TREE, db: h.db, args });
+    addUser(h.db, 'wang', 'staff', 'wang-password-1');
+    h.staff = await login(h.d.url, 'wang', 'wang-password-1');
+  });
+  after(() => stopChecked(h.d, h.tmp));
+  // a request from client address addr (headers: a staffer's, or none)
+  h.call = (addr, method, p, body, headers = { 'content-type': 'application/json' }) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? null : JSON.stringify(body);
+      const req = http.request({ host: '127.0.0.1', port: h.d.port, method, path: p, localAddress: addr, headers },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => { text += c; });
+          res.on('end', () => {
+            let json;
+            try { json = JSON.parse(text); } catch { json = undefined; }
+            const hs = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+            resolve({ status: res.statusCode, headers: hs, text, body: json });
+          });
+        });
+      req.on('error', reject);
+      if (data) req.write(data);
+      req.end();
+    });
+  h.create = (addr) => h.call(addr, 'POST', '/api/v1/cases', { procedure: 'simple' });
+  // step 0 done; headers: a staffer's to fill it in at the window
+  h.walk = async (addr, id, headers) => {
+    const s = await h.call(addr, 'POST', `/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true } }, headers);
+    assert.equal(s.status, 200, s.text);
+  };
+  h.submit = (addr, id, headers) => h.call(addr, 'POST', `/api/v1/cases/${id}/submit`, {}, headers);
+  h.sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', h.db], { input: text, encoding: 'utf8' }).trim();
+  return h;
+}
+
+function assertTooMany(r, what) {
+  assertError(r, 429, 'too_many_cases', what);
+  assert.ok(Number(r.headers.get('retry-after')) >= 1, `${what}: Retry-After ${r.headers.get('retry-after')}`);
+  assert.match(r.body.error.message, CJK, what);
+  assert.match(r.body.error.message, /稍等/, what);
+}
+
+describe('the public quota on cases, per address and overall', () => {
+  // 3 in a row per address, 5 from everyone, one more an hour
+  const h = useFlood(['--case-quota', '3/1,5/1']);
+  const ids = { a: [], b: [], c: [] };
+
+  it('an address past its 3 gets 429 with Retry-After; another address is still served', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await h.create('127.0.0.1');
+      assert.equal(r.status, 201, r.text);
+      ids.a.push(r.body.id);
+    }
+    assertTooMany(await h.create('127.0.0.1'), 'a fourth from 127.0.0.1');
+    const b = await h.create('127.0.0.2');
+    assert.equal(b.status, 201, b.text);
+    ids.b.push(b.body.id);
+  });
+
+  it('past 5 from everyone, a fresh address waits too; a staffer at the window does not', async () => {
+    const c = await h.create('127.0.0.3');
+    assert.equal(c.status, 201, c.text);
+    ids.c.push(c.body.id);
+    assertTooMany(await h.create('127.0.0.4'), 'a sixth overall, from a fresh address');
+    const s = await h.call('127.0.0.1', 'POST', '/api/v1/staff/cases', { procedure: 'simple' }, authHeaders(h.staff));
+    assert.equal(s.status, 201, s.text);
+    ids.staff = s.body.id;
+    assert.equal(h.sql("SELECT count(*) FROM cases"), '6');
+  });
+
+  it('hand-ins count the same way; the staffer filling a case in is not counted', async () => {
+    for (const id of [...ids.a, ...ids.b, ...ids.c]) await h.walk('127.0.0.9', id);
+    for (const id of ids.a) {
+      const r = await h.submit('127.0.0.1', id);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.body.ticket, /^A\d{3}$/);
+    }
+    assert.equal((await h.submit('127.0.0.2', ids.b[0])).status, 200);
+    assert.equal((await h.submit('127.0.0.3', ids.c[0])).status, 200);
+    await h.walk('127.0.0.1', ids.staff, authHeaders(h.staff));
+    // the sixth hand-in from the public is refused, and nothing was handed in
+    assertTooMany(await h.submit('127.0.0.5', ids.staff), 'a sixth hand-in overall');
+    assert.equal(h.sql(`SELECT status FROM cases WHERE id = '${ids.staff}'`), 'open');
+    const s = await h.submit('127.0.0.1', ids.staff, authHeaders(h.staff));
+    assert.equal(s.status, 200, s.text);
+    assert.equal(h.sql("SELECT count(*) FROM cases WHERE status = 'waiting'"), '6');
+    assert.doesNotMatch(h.d.stderr(), /" 500 /, 'no request answered 500');
+  });
+});
+
+describe('the cap on open cases', () => {
+  const h = useFlood(['--open-cases-max', '2']);
+
+  it('past 2 open cases new ones get 503, logged once; a hand-in makes room', async () => {
+    const first = await h.create('127.0.0.1');
+    assert.equal(first.status, 201, first.text);
+    assert.equal((await h.create('127.0.0.2')).status, 201);
+    for (const addr of ['127.0.0.3', '127.0.0.4']) {
+      const r = await h.create(addr);
+      assertError(r, 503, 'too_many_open_cases', addr);
+      assert.equal(r.headers.get('retry-after'), '60');
+      assert.match(r.body.error.message, CJK);
+    }
+    const logged = h.d.stderr().match(/open cases, the cap of --open-cases-max/g) ?? [];
+    assert.equal(logged.length, 1, h.d.stderr().slice(-2000));
+    // a staffer at the window is never turned away
+    const s = await h.call('127.0.0.1', 'POST', '/api/v1/staff/cases', { procedure: 'simple' }, authHeaders(h.staff));
+    assert.equal(s.status, 201, s.text);
+    await h.walk('127.0.0.1', first.body.id);
+    assert.equal((await h.submit('127.0.0.1', first.body.id)).status, 200);
+    assert.equal((await h.create('127.0.0.3')).status, 201);
+  });
+});
+
+describe('tickets never run out for the day', () => {
+  const h = useFlood([]);
+  const setLast = (n) => h.sql(`INSERT INTO ticket_counters (day, last) VALUES (date('now', 'localtime'), ${n})` +
+    ` ON CONFLICT (day) DO UPDATE SET last = ${n};`);
+  async function handIn(addr) {
+    const c = await h.create(addr);
+    assert.equal(c.status, 201, c.text);
+    await h.walk(addr, c.body.id);
+    return { id: c.body.id, r: await h.submit(addr, c.body.id) };
+  }
+
+  it('after Z999 comes A0001, and a staffer finds the case by it', async () => {
+    setLast(26 * 999 - 1);
+    const z = await handIn('127.0.0.1');
+    assert.equal(z.r.status, 200, z.r.text);
+    assert.equal(z.r.body.ticket, 'Z999');
+    const a = await handIn('127.0.0.1');
+    assert.equal(a.r.status, 200, a.r.text);
+    assert.equal(a.r.body.ticket, 'A0001');
+    const v = await h.call('127.0.0.1', 'GET', '/api/v1/staff/cases/a0001', undefined, { Cookie: h.staff.cookie });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body.id, a.id);
+    const b = await handIn('127.0.0.1');
+    assert.equal(b.r.body.ticket, 'A0002');
+  });
+
+  it('the last six-digit ticket, then a refusal (409), never a 500', async () => {
+    const all = 26 * (999 + 9999 + 99999 + 999999);
+    setLast(all - 1);
+    const last = await handIn('127.0.0.2');
+    assert.equal(last.r.status, 200, last.r.text);
+    assert.equal(last.r.body.ticket, 'Z999999');
+    const over = await handIn('127.0.0.2');
+    assertError(over.r, 409, 'tickets_used_up');
+    assert.match(over.r.body.error.message, /综合窗口/);
+    assert.equal(h.sql(`SELECT status FROM cases WHERE id = '${over.id}'`), 'open');
+  });
+});
+
+describe('a flood cannot bury the first resident', () => {
+  // 5 in a row per address, 100 overall
+  const h = useFlood(['--case-quota', '5/1,100/1']);
+
+  it('the resident who came first is first in the view and the one call-next calls', async () => {
+    const a = await h.create('127.0.0.9');
+    await h.walk('127.0.0.9', a.body.id);
+    const ta = await h.submit('127.0.0.9', a.body.id);
+    assert.equal(ta.status, 200, ta.text);
+    // the flood: 8 at once from one address, for 40 cases; all but 5 refused
+    const codes = {};
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 5; i++) {
+        const c = await h.create('127.0.0.1');
+        codes[c.status] = (codes[c.status] ?? 0) + 1;
+        if (c.status !== 201) continue;
+        await h.walk('127.0.0.1', c.body.id);
+        assert.equal((await h.submit('127.0.0.1', c.body.id)).status, 200);
+      }
+    }));
+    assert.deepEqual(codes, { 201: 5, 429: 35 });
+    const b = await h.create('127.0.0.10');
+    await h.walk('127.0.0.10', b.body.id);
+    assert.equal((await h.submit('127.0.0.10', b.body.id)).status, 200);
+
+    const q = await h.call('127.0.0.9', 'GET', '/api/v1/staff/queue', undefined, { Cookie: h.staff.cookie });
+    assert.equal(q.status, 200, q.text);
+    assert.equal(q.body.total, 7);
+    assert.equal(q.body.queue[0].id, a.body.id);
+    assert.equal(q.body.queue[6].id, b.body.id);
+    const n = await h.call('127.0.0.9', 'POST', '/api/v1/staff/call-next', { window: '1' }, authHeaders(h.staff));
+    assert.equal(n.status, 200, n.text);
+    assert.equal(n.body.id, a.body.id);
+    assert.equal(n.body.ticket, ta.body.ticket);
+  });
+});

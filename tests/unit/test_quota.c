@@ -1,0 +1,131 @@
+/* Unit tests of the public's quota (src/quota.c) on a clock of their own:
+ * an address's burst, then its refill; the overall bucket over many
+ * addresses; an IPv6 client counted by its /64; the kinds apart; a refused
+ * action takes nothing; a full table falls back on the overall bucket; the
+ * open-cases log at most once a minute; `--case-quota` parsed strictly. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+
+#include "quota.h"
+
+static void setup(long ab, long ah, long ob, long oh)
+{
+    struct quota_limits l;
+
+    quota_limits_default(&l);
+    l.addr_burst = ab;
+    l.addr_per_hour = ah;
+    l.all_burst = ob;
+    l.all_per_hour = oh;
+    quota_configure(&l);
+}
+
+Test(quota, an_address_gets_its_burst_then_one_per_refill)
+{
+    long long t = 1000;
+    int i;
+
+    setup(3, 3600, 100, 3600);  /* one a second once the 3 are used */
+    for (i = 0; i < 3; i++)
+        cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", t), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", t), 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.2", t), 0, "another address is served");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", t + 999), 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", t + 1000), 0, "a token is back");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", t + 1000), 1);
+}
+
+Test(quota, the_wait_says_when_a_token_is_back)
+{
+    setup(1, 60, 100, 3600);   /* one a minute */
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 60);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 30000), 30);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 59500), 1, "never 0 while refused");
+}
+
+Test(quota, everyone_together_is_bounded_by_the_overall_bucket)
+{
+    char addr[32];
+    int i, ok = 0;
+
+    setup(3, 1, 10, 1);
+    for (i = 0; i < 50; i++) {
+        snprintf(addr, sizeof addr, "10.0.1.%d", i);
+        ok += quota_take(QUOTA_CREATE, addr, 0) == 0;
+    }
+    cr_assert_eq(ok, 10);
+}
+
+Test(quota, a_refused_action_takes_nothing)
+{
+    setup(2, 1, 2, 3600);   /* the overall bucket refills one a second */
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 0);
+    /* the overall bucket is empty: 10.0.0.2 is refused without losing its
+     * own tokens, so it has both once the overall bucket has refilled */
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.2", 0), 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.2", 0), 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.2", 2000), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.2", 2000), 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "10.0.0.2", 9000), 0, "its own 2 are used");
+}
+
+Test(quota, ipv6_counts_by_its_64_and_kinds_apart)
+{
+    setup(2, 1, 100, 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "2001:db8:1:2::1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "2001:db8:1:2:ffff::9", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "2001:db8:1:2:abcd::1", 0), 0, "the same /64");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "2001:db8:1:3::1", 0), 0, "another /64");
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "2001:db8:1:2::1", 0), 0, "hand-ins apart");
+}
+
+Test(quota, a_full_table_falls_back_on_the_overall_bucket)
+{
+    char addr[32];
+    int i, ok = 0;
+
+    /* 5000 addresses each take one and refill slowly: the table (4096)
+     * is full of buckets still refilling, and what is past it is counted
+     * overall only, still bounded */
+    setup(2, 1, 6000, 1);
+    for (i = 0; i < 5000; i++) {
+        snprintf(addr, sizeof addr, "10.%d.%d.1", i / 250, i % 250);
+        ok += quota_take(QUOTA_CREATE, addr, 0) == 0;
+    }
+    cr_assert_eq(ok, 5000);
+    for (i = 0; i < 2000; i++)
+        ok += quota_take(QUOTA_CREATE, "10.200.0.1", 0) == 0;
+    cr_assert_eq(ok, 6000, "the overall bucket bounds what the table cannot hold");
+}
+
+Test(quota, the_open_cap_is_logged_at_most_once_a_minute)
+{
+    setup(1, 1, 1, 1);
+    cr_assert(quota_open_full_log(5000));
+    cr_assert_not(quota_open_full_log(5001));
+    cr_assert_not(quota_open_full_log(64999));
+    cr_assert(quota_open_full_log(65000));
+}
+
+Test(quota, case_quota_is_parsed_strictly)
+{
+    struct quota_limits l;
+
+    quota_limits_default(&l);
+    cr_assert_eq(quota_limits_parse("3/1,5/2", &l), 0);
+    cr_assert_eq(l.addr_burst, 3);
+    cr_assert_eq(l.addr_per_hour, 1);
+    cr_assert_eq(l.all_burst, 5);
+    cr_assert_eq(l.all_per_hour, 2);
+    cr_assert_eq(l.open_max, QUOTA_OPEN_MAX_DEFAULT);
+    cr_assert_neq(quota_limits_parse("0/1,5/2", &l), 0);
+    cr_assert_neq(quota_limits_parse("3/1,5", &l), 0);
+    cr_assert_neq(quota_limits_parse("3/1,5/2,", &l), 0);
+    cr_assert_neq(quota_limits_parse("3/1,5/2000001", &l), 0);
+    cr_assert_neq(quota_limits_parse("-3/1,5/2", &l), 0);
+    cr_assert_neq(quota_limits_parse("", &l), 0);
+    cr_assert_eq(l.addr_burst, 3, "unchanged by a refused value");
+}
