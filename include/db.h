@@ -24,7 +24,9 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen);
 int db_dir_ensure(const char *path);
 
 /* Applies the embedded migrations (schema/NNN-*.sql) that are newer than
- * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction, with
+ * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction (the
+ * version read again under that lock, so that processes migrating one
+ * database at once apply each migration once and all succeed), with
  * foreign keys off while they run (so that a migration may rebuild a table
  * others refer to) and PRAGMA foreign_key_check passing before each
  * commit; they are on again afterwards, whatever happened. Returns

@@ -108,18 +108,38 @@ static int db_fk_row(void *found, int ncol, char **vals, char **names)
     return 0;
 }
 
-/* Runs migration i in one transaction and records it in user_version;
- * foreign keys are off (db_migrate), so every reference is checked before
- * the commit. Returns 0, or -1 with err set and nothing of it kept. */
-static int db_migrate_one(struct db *db, size_t i, char *err, size_t errlen)
+/* Runs the next migration in one transaction and records it in
+ * user_version. The version is read inside the transaction, under the write
+ * lock: another process (a second `spkiosk user add` on a fresh database,
+ * a daemon starting) may have migrated since the caller looked, and the
+ * migration it ran must not run twice. Foreign keys are off (db_migrate),
+ * so every reference is checked before the commit. Returns 0 after one
+ * migration, 1 when the schema is already current, or -1 with err set and
+ * nothing of it kept. */
+static int db_migrate_next(struct db *db, char *err, size_t errlen)
 {
     char *msg = NULL, pragma[48];
-    int broken = 0;
+    int broken = 0, v;
+    size_t i;
 
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "cannot begin migration: %s", sqlite3_errmsg(db->h));
         return -1;
     }
+    if (db_user_version(db, &v) != 0 || v < 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        db_rollback(db);
+        return -1;
+    }
+    if ((size_t)v >= embed_migrations_count) {
+        db_rollback(db);
+        if ((size_t)v == embed_migrations_count)
+            return 1;
+        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%zu)", v,
+                 embed_migrations_count);
+        return -1;
+    }
+    i = (size_t)v;
     /* migration text and the version number are ours, never input */
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
     if (sqlite3_exec(db->h, (const char *)embed_migrations[i].data, NULL, NULL, &msg) != SQLITE_OK ||
@@ -134,6 +154,7 @@ static int db_migrate_one(struct db *db, size_t i, char *err, size_t errlen)
     if (db_commit(db) != 0) {
         snprintf(err, errlen, "cannot commit migration %s: %s", embed_migrations[i].name,
                  sqlite3_errmsg(db->h));
+        db_rollback(db);
         return -1;
     }
     return 0;
@@ -151,10 +172,6 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         sqlite3_free(msg);
         return -1;
     }
-    if (db_user_version(db, &current) != 0) {
-        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
-        return -1;
-    }
     for (i = 0; i < embed_migrations_count; i++) {
         n = db_migration_number(embed_migrations[i].name);
         if (n != (int)i + 1) {
@@ -164,12 +181,18 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         }
         target = n;
     }
+    /* only a hint that spares a current database the write lock:
+     * db_migrate_next reads it again under that lock */
+    if (db_user_version(db, &current) != 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        return -1;
+    }
     if (current > target) {
         snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%d)", current,
                  target);
         return -1;
     }
-    if ((size_t)current == embed_migrations_count)
+    if (current == target)
         return 0;
     /* A migration may rebuild a table others refer to (SQLite cannot alter
      * a CHECK in place, schema/011-prereview.sql): with foreign keys on, dropping the old
@@ -181,8 +204,15 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         sqlite3_free(msg);
         return -1;
     }
-    for (i = (size_t)current; i < embed_migrations_count && rc == 0; i++)
-        rc = db_migrate_one(db, i, err, errlen);
+    /* bounded: each turn applies one migration or stops */
+    for (i = 0; i <= embed_migrations_count && rc == 0; i++)
+        rc = db_migrate_next(db, err, errlen);
+    if (rc == 1)
+        rc = 0;
+    else if (rc == 0) {
+        snprintf(err, errlen, "the schema did not become current");
+        rc = -1;
+    }
     if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &msg) != SQLITE_OK && rc == 0) {
         snprintf(err, errlen, "cannot turn foreign keys on: %s", msg ? msg : "?");
         rc = -1;
