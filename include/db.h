@@ -85,4 +85,19 @@ struct db *db_thread(void);
  * again replaces it for connections opened later). Returns 0 or -1. */
 int db_thread_setup(const char *path);
 
+/* The daemon's lock on the database at path: an exclusive flock(2) on
+ * "PATH.lock" beside it, holding the daemon's pid as text, taken before
+ * migrating and kept for the life of the process, so that a second
+ * `spkiosk serve` on the same database fails at once instead of sharing
+ * the queue and the tickets with the first. Commands that only write
+ * (`spkiosk user ...`) do not take it: SQLite's own locking covers them.
+ * Returns the lock's descriptor (close-on-exec) for db_lock_release, or -1
+ * with a message in err naming the database and, when the file says it,
+ * the other daemon's pid. */
+int db_lock_take(const char *path, char *err, size_t errlen);
+
+/* Releases the lock taken by db_lock_take; -1 is allowed. The file stays
+ * (removing it would race with a daemon starting). */
+void db_lock_release(int fd);
+
 #endif

@@ -4,11 +4,14 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -431,4 +434,49 @@ int db_dir_ensure(const char *db_path)
         return -1;
     }
     return 0;
+}
+
+int db_lock_take(const char *path, char *err, size_t errlen)
+{
+    char lock[4096], pid[32] = "";
+    int fd = -1, n;
+    ssize_t got;
+
+    n = snprintf(lock, sizeof lock, "%s.lock", path);
+    if (n < 0 || (size_t)n >= sizeof lock) {
+        snprintf(err, errlen, "the database path is too long: %s", path);
+        return -1;
+    }
+    if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+        snprintf(err, errlen, "cannot open the lock file %s: %s", lock, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e != EWOULDBLOCK) {
+            snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(e));
+            goto fail;
+        }
+        got = pread(fd, pid, sizeof pid - 1, 0);
+        pid[got > 0 ? got : 0] = '\0';
+        pid[strspn(pid, "0123456789")] = '\0';
+        snprintf(err, errlen, "another spkiosk serve is using the database %s (pid %s, lock %s); "
+                 "stop it first, or give this one another --db",
+                 path, *pid ? pid : "unknown", lock);
+        goto fail;
+    }
+    n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    /* the pid only helps the message above; the flock is the lock */
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != (ssize_t)n)
+        fprintf(stderr, "spkiosk: cannot write the pid into %s: %s\n", lock, strerror(errno));
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+void db_lock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd);
 }

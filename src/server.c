@@ -84,7 +84,7 @@ int server_run(const struct server_options *o)
     sigset_t set;
     unsigned port = 0;
     char err[512];
-    int sfd = -1, rc = -1;
+    int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
@@ -103,6 +103,11 @@ int server_run(const struct server_options *o)
     signal(SIGPIPE, SIG_IGN);
     if (db_dir_ensure(o->db_path) != 0)
         goto out;
+    /* before migrating: a second daemon on this database stops here */
+    if ((lockfd = db_lock_take(o->db_path, err, sizeof err)) < 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
+        goto out;
+    }
     if (db_open(o->db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk: database: %s\n", err);
         goto out;
@@ -239,6 +244,7 @@ out:
     catalog_shutdown();
     assets_shutdown();
     db_close(db);
+    db_lock_release(lockfd);
     if (sfd >= 0)
         close(sfd);
     return rc;

@@ -24,7 +24,7 @@ function userAdd(db, name) {
     p.stderr.on('data', (d) => { err += d; });
     p.stdout.resume();
     p.on('error', reject);
-    p.on('exit', (code) => resolve({ code, err }));
+    p.on('close', (code) => resolve({ code, err }));
     p.stdin.end('correct horse battery\n');
   });
 }
@@ -44,7 +44,7 @@ describe('concurrent user add on a fresh database', () => {
         p.stdout.setEncoding('utf8');
         p.stdout.on('data', (d) => { out += d; });
         p.stderr.resume();
-        p.on('exit', (code) => resolve({ code, out }));
+        p.on('close', (code) => resolve({ code, out }));
       });
       assert.equal(list.code, 0);
       for (const n of names) assert.match(list.out, new RegExp(`^${n}\\b`, 'm'), list.out);
