@@ -54,7 +54,10 @@ struct cJSON;
  * result, a version's name). Returns 0, or -1 when memory ran out. */
 int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. db_begin first
+ * rolls back a transaction a caller left open (logged) and clears the
+ * thread's storage fault (db_storage_failed); a db_commit that fails rolls
+ * back, so that nothing stays open on the connection. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
@@ -64,6 +67,14 @@ int db_read_begin(struct db *db);
 int db_read_end(struct db *db);
 
 sqlite3 *db_handle(struct db *db);
+
+/* Whether SQLite reported a storage failure (SQLITE_FULL: the disk or a
+ * file size limit full; SQLITE_IOERR: an I/O error) on the calling thread
+ * since the last db_begin or the last call, which clears it. Each one is
+ * logged on stderr with SQLite's code and text when it happens (installed
+ * by the first db_open of the process). reply_internal answers 503 instead
+ * of 500 when it is set. */
+int db_storage_failed(void);
 
 /* Empties the WAL file: a passive checkpoint, then a truncating one, both
  * without waiting (the busy timeout is 0 for the call, then restored), so

@@ -42,12 +42,61 @@ static const char db_pragmas[] =
     "PRAGMA secure_delete = ON;"
     "PRAGMA temp_store = MEMORY;";
 
+/* Set on this thread when SQLite reported that storage failed (a full
+ * disk, a file size limit, an I/O error), read by the answer to the request
+ * that met it: without it every write failure is the same silent 500. */
+static _Thread_local int db_storage_fault;
+
+/* A storage failure, logged with SQLite's code and text (file names and
+ * SQL with ? parameters, never a bound value) and noted for the answer.
+ * A statement's failure may be logged twice, by SQLite's log and by its
+ * caller's result: better than a failure missed. */
+static void db_fault(int code, const char *msg)
+{
+    int primary = code & 0xff;
+
+    if (primary != SQLITE_FULL && primary != SQLITE_IOERR)
+        return;
+    db_storage_fault = 1;
+    fprintf(stderr, "spkiosk: db: storage error %d (%s): %s\n", code, sqlite3_errstr(code),
+            msg ? msg : "");
+}
+
+/* SQLite's error log sees the code of a statement that fails while it runs
+ * (a page spilled to a full disk), whichever module ran it; a COMMIT's
+ * failure is not logged there, and db_exec_one and db_run note it. Other
+ * codes (busy, constraint) are the callers' business and stay quiet. */
+static void db_log(void *arg, int code, const char *msg)
+{
+    (void)arg;
+    db_fault(code, msg);
+}
+
+static pthread_once_t db_log_once = PTHREAD_ONCE_INIT;
+
+static void db_log_setup(void)
+{
+    /* only before SQLite initialises: the first db_open of the process */
+    if (sqlite3_config(SQLITE_CONFIG_LOG, db_log, NULL) != SQLITE_OK)
+        fprintf(stderr, "spkiosk: db: storage errors will not be logged (SQLite started before)\n");
+}
+
+int db_storage_failed(void)
+{
+    int f = db_storage_fault;
+
+    db_storage_fault = 0;
+    return f;
+}
+
 int db_open(const char *path, struct db **out, char *err, size_t errlen)
 {
-    struct db *db = calloc(1, sizeof *db);
+    struct db *db = NULL;
     int rc;
 
     *out = NULL;
+    (void)pthread_once(&db_log_once, db_log_setup);
+    db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -267,6 +316,8 @@ static int db_exec_one(struct db *db, const char *sql)
         return -1;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        db_fault(rc, sqlite3_errmsg(db->h));
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -288,6 +339,8 @@ int db_run(sqlite3_stmt *st, int bind_rc)
     int r = bind_rc == SQLITE_OK ? sqlite3_step(st) : bind_rc;
 
     sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        db_fault(r, sqlite3_errmsg(sqlite3_db_handle(st)));
     return r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -301,12 +354,27 @@ int db_column_json(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 int db_begin(struct db *db)
 {
     db_check_idle(db);
+    /* a fault belongs to the request that met it, not to a later one */
+    db_storage_fault = 0;
+    /* A caller that failed and forgot its rollback would leave every
+     * later write on this thread failing "cannot start a transaction
+     * within a transaction": said once here, then repaired. */
+    if (!sqlite3_get_autocommit(db->h)) {
+        fprintf(stderr, "spkiosk: db: a transaction was left open; rolled back\n");
+        db_rollback(db);
+    }
     return db_exec_one(db, "BEGIN IMMEDIATE");
 }
 
 int db_commit(struct db *db)
 {
-    return db_exec_one(db, "COMMIT");
+    if (db_exec_one(db, "COMMIT") == 0)
+        return 0;
+    /* a COMMIT that failed (the disk full while writing the WAL) leaves
+     * the transaction open: nothing of it is kept either way, and the
+     * connection is ready for the next one */
+    db_rollback(db);
+    return -1;
 }
 
 int db_read_begin(struct db *db)

@@ -101,6 +101,9 @@ int server_run(const struct server_options *o)
         goto out;
     }
     signal(SIGPIPE, SIG_IGN);
+    /* a file size limit (ulimit -f) is then an EFBIG that SQLite reports
+     * as a storage error (503, logged), not a daemon killed mid-write */
+    signal(SIGXFSZ, SIG_IGN);
     if (db_dir_ensure(o->db_path) != 0)
         goto out;
     /* before migrating: a second daemon on this database stops here */
