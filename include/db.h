@@ -24,7 +24,9 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen);
 int db_dir_ensure(const char *path);
 
 /* Applies the embedded migrations (schema/NNN-*.sql) that are newer than
- * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction, with
+ * PRAGMA user_version, each in its own BEGIN IMMEDIATE transaction (the
+ * version read again under that lock, so that processes migrating one
+ * database at once apply each migration once and all succeed), with
  * foreign keys off while they run (so that a migration may rebuild a table
  * others refer to) and PRAGMA foreign_key_check passing before each
  * commit; they are on again afterwards, whatever happened. Returns
@@ -52,7 +54,10 @@ struct cJSON;
  * result, a version's name). Returns 0, or -1 when memory ran out. */
 int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. db_begin first
+ * rolls back a transaction a caller left open (logged) and clears the
+ * thread's storage fault (db_storage_failed); a db_commit that fails rolls
+ * back, so that nothing stays open on the connection. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
@@ -62,6 +67,14 @@ int db_read_begin(struct db *db);
 int db_read_end(struct db *db);
 
 sqlite3 *db_handle(struct db *db);
+
+/* Whether SQLite reported a storage failure (SQLITE_FULL: the disk or a
+ * file size limit full; SQLITE_IOERR: an I/O error) on the calling thread
+ * since the last db_begin or the last call, which clears it. Each one is
+ * logged on stderr with SQLite's code and text when it happens (installed
+ * by the first db_open of the process). reply_internal answers 503 instead
+ * of 500 when it is set. */
+int db_storage_failed(void);
 
 /* Empties the WAL file: a passive checkpoint, then a truncating one, both
  * without waiting (the busy timeout is 0 for the call, then restored), so
@@ -82,5 +95,20 @@ struct db *db_thread(void);
 /* Sets the path db_thread() opens; call before any worker starts (calling
  * again replaces it for connections opened later). Returns 0 or -1. */
 int db_thread_setup(const char *path);
+
+/* The daemon's lock on the database at path: an exclusive flock(2) on
+ * "PATH.lock" beside it, holding the daemon's pid as text, taken before
+ * migrating and kept for the life of the process, so that a second
+ * `spkiosk serve` on the same database fails at once instead of sharing
+ * the queue and the tickets with the first. Commands that only write
+ * (`spkiosk user ...`) do not take it: SQLite's own locking covers them.
+ * Returns the lock's descriptor (close-on-exec) for db_lock_release, or -1
+ * with a message in err naming the database and, when the file says it,
+ * the other daemon's pid. */
+int db_lock_take(const char *path, char *err, size_t errlen);
+
+/* Releases the lock taken by db_lock_take; -1 is allowed. The file stays
+ * (removing it would race with a daemon starting). */
+void db_lock_release(int fd);
 
 #endif

@@ -25,11 +25,14 @@ enum reply_cache {
 };
 
 /* 500 internal_error with the standard message, which sends a resident
- * to the window. */
+ * to the window; 503 storage_full (Retry-After: 60) instead when the
+ * request met a storage failure (db_storage_failed: the disk full), with
+ * a message that says so. */
 enum MHD_Result reply_internal(struct http_request *req);
 
 /* 500 internal_error for a login or a session check: the same without the
- * window, which a staffer at a window has no use for. */
+ * window, which a staffer at a window has no use for (503 storage_full
+ * likewise, asking them to call the admin). */
 enum MHD_Result reply_internal_staff(struct http_request *req);
 
 /* 400 bad_request with message (the body's shape is wrong). */

@@ -4,11 +4,14 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -39,12 +42,61 @@ static const char db_pragmas[] =
     "PRAGMA secure_delete = ON;"
     "PRAGMA temp_store = MEMORY;";
 
+/* Set on this thread when SQLite reported that storage failed (a full
+ * disk, a file size limit, an I/O error), read by the answer to the request
+ * that met it: without it every write failure is the same silent 500. */
+static _Thread_local int db_storage_fault;
+
+/* A storage failure, logged with SQLite's code and text (file names and
+ * SQL with ? parameters, never a bound value) and noted for the answer.
+ * A statement's failure may be logged twice, by SQLite's log and by its
+ * caller's result: better than a failure missed. */
+static void db_fault(int code, const char *msg)
+{
+    int primary = code & 0xff;
+
+    if (primary != SQLITE_FULL && primary != SQLITE_IOERR)
+        return;
+    db_storage_fault = 1;
+    fprintf(stderr, "spkiosk: db: storage error %d (%s): %s\n", code, sqlite3_errstr(code),
+            msg ? msg : "");
+}
+
+/* SQLite's error log sees the code of a statement that fails while it runs
+ * (a page spilled to a full disk), whichever module ran it; a COMMIT's
+ * failure is not logged there, and db_exec_one and db_run note it. Other
+ * codes (busy, constraint) are the callers' business and stay quiet. */
+static void db_log(void *arg, int code, const char *msg)
+{
+    (void)arg;
+    db_fault(code, msg);
+}
+
+static pthread_once_t db_log_once = PTHREAD_ONCE_INIT;
+
+static void db_log_setup(void)
+{
+    /* only before SQLite initialises: the first db_open of the process */
+    if (sqlite3_config(SQLITE_CONFIG_LOG, db_log, NULL) != SQLITE_OK)
+        fprintf(stderr, "spkiosk: db: storage errors will not be logged (SQLite started before)\n");
+}
+
+int db_storage_failed(void)
+{
+    int f = db_storage_fault;
+
+    db_storage_fault = 0;
+    return f;
+}
+
 int db_open(const char *path, struct db **out, char *err, size_t errlen)
 {
-    struct db *db = calloc(1, sizeof *db);
+    struct db *db = NULL;
     int rc;
 
     *out = NULL;
+    (void)pthread_once(&db_log_once, db_log_setup);
+    db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -108,18 +160,38 @@ static int db_fk_row(void *found, int ncol, char **vals, char **names)
     return 0;
 }
 
-/* Runs migration i in one transaction and records it in user_version;
- * foreign keys are off (db_migrate), so every reference is checked before
- * the commit. Returns 0, or -1 with err set and nothing of it kept. */
-static int db_migrate_one(struct db *db, size_t i, char *err, size_t errlen)
+/* Runs the next migration in one transaction and records it in
+ * user_version. The version is read inside the transaction, under the write
+ * lock: another process (a second `spkiosk user add` on a fresh database,
+ * a daemon starting) may have migrated since the caller looked, and the
+ * migration it ran must not run twice. Foreign keys are off (db_migrate),
+ * so every reference is checked before the commit. Returns 0 after one
+ * migration, 1 when the schema is already current, or -1 with err set and
+ * nothing of it kept. */
+static int db_migrate_next(struct db *db, char *err, size_t errlen)
 {
     char *msg = NULL, pragma[48];
-    int broken = 0;
+    int broken = 0, v;
+    size_t i;
 
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "cannot begin migration: %s", sqlite3_errmsg(db->h));
         return -1;
     }
+    if (db_user_version(db, &v) != 0 || v < 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        db_rollback(db);
+        return -1;
+    }
+    if ((size_t)v >= embed_migrations_count) {
+        db_rollback(db);
+        if ((size_t)v == embed_migrations_count)
+            return 1;
+        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%zu)", v,
+                 embed_migrations_count);
+        return -1;
+    }
+    i = (size_t)v;
     /* migration text and the version number are ours, never input */
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", i + 1);
     if (sqlite3_exec(db->h, (const char *)embed_migrations[i].data, NULL, NULL, &msg) != SQLITE_OK ||
@@ -134,6 +206,7 @@ static int db_migrate_one(struct db *db, size_t i, char *err, size_t errlen)
     if (db_commit(db) != 0) {
         snprintf(err, errlen, "cannot commit migration %s: %s", embed_migrations[i].name,
                  sqlite3_errmsg(db->h));
+        db_rollback(db);
         return -1;
     }
     return 0;
@@ -151,10 +224,6 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         sqlite3_free(msg);
         return -1;
     }
-    if (db_user_version(db, &current) != 0) {
-        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
-        return -1;
-    }
     for (i = 0; i < embed_migrations_count; i++) {
         n = db_migration_number(embed_migrations[i].name);
         if (n != (int)i + 1) {
@@ -164,12 +233,18 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         }
         target = n;
     }
+    /* only a hint that spares a current database the write lock:
+     * db_migrate_next reads it again under that lock */
+    if (db_user_version(db, &current) != 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        return -1;
+    }
     if (current > target) {
         snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%d)", current,
                  target);
         return -1;
     }
-    if ((size_t)current == embed_migrations_count)
+    if (current == target)
         return 0;
     /* A migration may rebuild a table others refer to (SQLite cannot alter
      * a CHECK in place, schema/011-prereview.sql): with foreign keys on, dropping the old
@@ -181,8 +256,15 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         sqlite3_free(msg);
         return -1;
     }
-    for (i = (size_t)current; i < embed_migrations_count && rc == 0; i++)
-        rc = db_migrate_one(db, i, err, errlen);
+    /* bounded: each turn applies one migration or stops */
+    for (i = 0; i <= embed_migrations_count && rc == 0; i++)
+        rc = db_migrate_next(db, err, errlen);
+    if (rc == 1)
+        rc = 0;
+    else if (rc == 0) {
+        snprintf(err, errlen, "the schema did not become current");
+        rc = -1;
+    }
     if (sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, &msg) != SQLITE_OK && rc == 0) {
         snprintf(err, errlen, "cannot turn foreign keys on: %s", msg ? msg : "?");
         rc = -1;
@@ -234,6 +316,8 @@ static int db_exec_one(struct db *db, const char *sql)
         return -1;
     rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        db_fault(rc, sqlite3_errmsg(db->h));
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -255,6 +339,8 @@ int db_run(sqlite3_stmt *st, int bind_rc)
     int r = bind_rc == SQLITE_OK ? sqlite3_step(st) : bind_rc;
 
     sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        db_fault(r, sqlite3_errmsg(sqlite3_db_handle(st)));
     return r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -268,12 +354,27 @@ int db_column_json(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 int db_begin(struct db *db)
 {
     db_check_idle(db);
+    /* a fault belongs to the request that met it, not to a later one */
+    db_storage_fault = 0;
+    /* A caller that failed and forgot its rollback would leave every
+     * later write on this thread failing "cannot start a transaction
+     * within a transaction": said once here, then repaired. */
+    if (!sqlite3_get_autocommit(db->h)) {
+        fprintf(stderr, "spkiosk: db: a transaction was left open; rolled back\n");
+        db_rollback(db);
+    }
     return db_exec_one(db, "BEGIN IMMEDIATE");
 }
 
 int db_commit(struct db *db)
 {
-    return db_exec_one(db, "COMMIT");
+    if (db_exec_one(db, "COMMIT") == 0)
+        return 0;
+    /* a COMMIT that failed (the disk full while writing the WAL) leaves
+     * the transaction open: nothing of it is kept either way, and the
+     * connection is ready for the next one */
+    db_rollback(db);
+    return -1;
 }
 
 int db_read_begin(struct db *db)
@@ -401,4 +502,49 @@ int db_dir_ensure(const char *db_path)
         return -1;
     }
     return 0;
+}
+
+int db_lock_take(const char *path, char *err, size_t errlen)
+{
+    char lock[4096], pid[32] = "";
+    int fd = -1, n;
+    ssize_t got;
+
+    n = snprintf(lock, sizeof lock, "%s.lock", path);
+    if (n < 0 || (size_t)n >= sizeof lock) {
+        snprintf(err, errlen, "the database path is too long: %s", path);
+        return -1;
+    }
+    if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+        snprintf(err, errlen, "cannot open the lock file %s: %s", lock, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        if (e != EWOULDBLOCK) {
+            snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(e));
+            goto fail;
+        }
+        got = pread(fd, pid, sizeof pid - 1, 0);
+        pid[got > 0 ? got : 0] = '\0';
+        pid[strspn(pid, "0123456789")] = '\0';
+        snprintf(err, errlen, "another spkiosk serve is using the database %s (pid %s, lock %s); "
+                 "stop it first, or give this one another --db",
+                 path, *pid ? pid : "unknown", lock);
+        goto fail;
+    }
+    n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    /* the pid only helps the message above; the flock is the lock */
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != (ssize_t)n)
+        fprintf(stderr, "spkiosk: cannot write the pid into %s: %s\n", lock, strerror(errno));
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+void db_lock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd);
 }

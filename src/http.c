@@ -583,7 +583,6 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
                          MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
                          MHD_OPTION_ARRAY, tls,
                          MHD_OPTION_END);

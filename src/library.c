@@ -146,33 +146,81 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted entry names of a folder, skipping "." and "..". Returns 0 or
- * -1 (errno set). */
-static int dir_list(const char *path, char ***names, size_t *n)
+/* A max-heap of names by strcmp: the folder's LIBRARY_MAX_FILES first
+ * names are kept in bounded memory however many entries it holds. */
+static void dir_heap_swap(char **h, size_t a, size_t b)
+{
+    char *t = h[a];
+
+    h[a] = h[b];
+    h[b] = t;
+}
+
+static void dir_heap_up(char **h, size_t i)
+{
+    while (i > 0 && strcmp(h[(i - 1) / 2], h[i]) < 0) {
+        dir_heap_swap(h, (i - 1) / 2, i);
+        i = (i - 1) / 2;
+    }
+}
+
+static void dir_heap_down(char **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && strcmp(h[l], h[m]) > 0)
+            m = l;
+        if (l + 1 < n && strcmp(h[l + 1], h[m]) > 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        dir_heap_swap(h, i, m);
+        i = m;
+    }
+}
+
+/* The sorted entry names of a folder, skipping "." and "..": the first
+ * LIBRARY_MAX_FILES by name when it holds more, *left_out saying how many
+ * were not kept (a folder over the cap loads what fits instead of
+ * nothing). Returns 0 or -1 (errno set). */
+static int dir_list(const char *path, char ***names, size_t *n, size_t *left_out)
 {
     DIR *d = opendir(path);
     struct dirent *e;
-    char **v = NULL, **nv;
-    size_t count = 0;
+    char **v = NULL, **nv, *s;
+    size_t count = 0, cap = 0;
     int rc = -1;
 
     *names = NULL;
     *n = 0;
+    *left_out = 0;
     if (!d)
         return -1;
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (count >= LIBRARY_MAX_FILES) {
-            errno = EFBIG;
-            goto out;
+        if (count == LIBRARY_MAX_FILES) {
+            (*left_out)++;
+            if (strcmp(e->d_name, v[0]) >= 0)
+                continue;
+            if (!(s = strdup(e->d_name)))
+                goto out;
+            free(v[0]);
+            v[0] = s;
+            dir_heap_down(v, count, 0);
+            continue;
         }
-        if (!(nv = realloc(v, (count + 1) * sizeof *v)))
-            goto out;
-        v = nv;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            if (cap > LIBRARY_MAX_FILES)
+                cap = LIBRARY_MAX_FILES;
+            if (!(nv = realloc(v, cap * sizeof *v)))
+                goto out;
+            v = nv;
+        }
         if (!(v[count] = strdup(e->d_name)))
             goto out;
-        count++;
+        dir_heap_up(v, count++);
     }
     if (count)
         qsort(v, count, sizeof *v, name_cmp);
@@ -187,6 +235,64 @@ out:
     free(v);
     closedir(d);
     return rc;
+}
+
+/* errno in words for the admin who reads the report, with its name (EACCES)
+ * to search or quote to the IT officer. */
+static const char *lib_errno_text(int e)
+{
+    switch (e) {
+    case ENOENT:
+        return "找不到它";
+    case EACCES:
+    case EPERM:
+        return "没有读取权限";
+    case ENOTDIR:
+        return "路径中有一段不是文件夹";
+    case EISDIR:
+        return "它不是普通文件";
+    case ELOOP:
+        return "符号链接绕成了圈";
+    case ENAMETOOLONG:
+        return "路径太长";
+    case EMFILE:
+    case ENFILE:
+        return "同时打开的文件太多";
+    case ENOMEM:
+        return "内存不足";
+    case EIO:
+        return "磁盘读取出错";
+    default:
+        return "系统出错";
+    }
+}
+
+static const char *lib_errno_name(int e)
+{
+    const char *name = strerrorname_np(e);
+
+    return name ? name : "?";
+}
+
+/* dir_list with its failures in the report: what could not be read (what:
+ * "这个文件夹", "事项文件夹") and a folder over the cap, whose first names
+ * are still listed. Returns 0, or -1 when nothing was listed. */
+static int dir_list_report(const char *path, const char *what, struct diag_list *diags,
+                           char ***names, size_t *n)
+{
+    size_t left;
+    int e;
+
+    if (dir_list(path, names, n, &left) != 0) {
+        e = errno;
+        diag_error(diags, path, 1, "无法读取%s：%s（%s）", what, lib_errno_text(e), lib_errno_name(e));
+        return -1;
+    }
+    if (left)
+        diag_error(diags, path, 1,
+                   "文件夹里的文件超过 %d 个的上限：按文件名读取了前 %d 个，其余 %zu 个没有读取",
+                   LIBRARY_MAX_FILES, LIBRARY_MAX_FILES, left);
+    return 0;
 }
 
 static void dir_list_free(char **names, size_t n)
@@ -583,8 +689,8 @@ static int lib_practice_load(struct library *lib, struct lib_practice *x, int to
         if (r > 0)
             return diag_error(&lib->diags, x->path, 1, "练习文件太大（超过 %zu KiB），没有读取",
                               PRACTICE_FILE_MAX >> 10) < 0 ? -1 : 0;
-        return diag_error(&lib->diags, x->path, 1, "无法读取这个文件：%s",
-                          errno == EISDIR ? "它不是普通文件" : strerror(errno)) < 0 ? -1 : 0;
+        return diag_error(&lib->diags, x->path, 1, "无法读取这个文件：%s（%s）",
+                          lib_errno_text(errno), lib_errno_name(errno)) < 0 ? -1 : 0;
     }
     library_hash(x->text, x->len, x->hash);
     r = lib_practice_run(x->path, x->text, x->len, strrchr(proc, '/') ? strrchr(proc, '/') + 1 : proc,
@@ -623,8 +729,8 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     if (r > 0)
         return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
     if (r < 0)
-        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件：%s",
-                          errno == EISDIR ? "它不是普通文件" : strerror(errno)), 0;
+        return diag_error(&lib->diags, f->path, 1, "无法读取这个文件：%s（%s）",
+                          lib_errno_text(errno), lib_errno_name(errno)), 0;
     library_hash(f->text, f->len, f->hash);
     /* a chain's posts are checked against _posts.md, which may have changed
      * since this text was loaded: such a file is parsed again (a few files,
@@ -779,8 +885,7 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     memset(c, 0, sizeof *c);
     if (category_read(dir, id, c, &lib->diags, edit) != 0)
         goto out;
-    if (dir_list(dir, &names, &n) != 0) {
-        diag_error(&lib->diags, dir, 1, "无法读取这个文件夹：%s", strerror(errno));
+    if (dir_list_report(dir, "这个文件夹", &lib->diags, &names, &n) != 0) {
         rc = 0;
         goto out;
     }
@@ -828,10 +933,8 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
     int rc = -1, r;
 
     memset(lib, 0, sizeof *lib);
-    if (dir_list(root, &names, &n) != 0) {
-        diag_error(&lib->diags, root, 1, "无法读取事项文件夹：%s", strerror(errno));
+    if (dir_list_report(root, "事项文件夹", &lib->diags, &names, &n) != 0)
         return -1;
-    }
     for (i = 0; i < n; i++) {
         char *p;
         if (names[i][0] == '_' || names[i][0] == '.' || strcmp(names[i], "README.md") == 0)
@@ -1122,10 +1225,8 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
         }
         return library_check_file(path, today, diags);
     }
-    if (dir_list(path, &names, &n) != 0) {
-        diag_error(diags, path, 1, "无法读取这个文件夹：%s", strerror(errno));
+    if (dir_list_report(path, "这个文件夹", diags, &names, &n) != 0)
         return -1;
-    }
     for (i = 0; i < n && !root; i++) {
         if (names[i][0] == '.')
             continue;

@@ -6,14 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+
+/* How long a client waits before trying a write again after the storage
+ * filled up: an admin needs minutes to free space. */
+#define REPLY_STORAGE_RETRY_S 60
+
 enum MHD_Result reply_internal(struct http_request *req)
 {
+    if (db_storage_failed())
+        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
+                                      "存储空间已满，刚才的内容没有保存。请到窗口办理，"
+                                      "并请工作人员联系管理员", REPLY_STORAGE_RETRY_S);
     return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
                             "服务暂时出了问题，请稍后再试或到窗口办理");
 }
 
 enum MHD_Result reply_internal_staff(struct http_request *req)
 {
+    if (db_storage_failed())
+        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
+                                      "存储空间已满，刚才的操作没有保存。请联系管理员清理磁盘，"
+                                      "之后再试", REPLY_STORAGE_RETRY_S);
     return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
                             "服务暂时出了问题，请稍后再试");
 }

@@ -123,7 +123,7 @@ int server_run(const struct server_options *o)
     sigset_t set;
     unsigned port = 0;
     char err[512];
-    int sfd = -1, rc = -1;
+    int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
@@ -140,8 +140,16 @@ int server_run(const struct server_options *o)
         goto out;
     }
     signal(SIGPIPE, SIG_IGN);
+    /* a file size limit (ulimit -f) is then an EFBIG that SQLite reports
+     * as a storage error (503, logged), not a daemon killed mid-write */
+    signal(SIGXFSZ, SIG_IGN);
     if (db_dir_ensure(o->db_path) != 0)
         goto out;
+    /* before migrating: a second daemon on this database stops here */
+    if ((lockfd = db_lock_take(o->db_path, err, sizeof err)) < 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
+        goto out;
+    }
     if (db_open(o->db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk: database: %s\n", err);
         goto out;
@@ -294,6 +302,7 @@ out:
     catalog_shutdown();
     assets_shutdown();
     db_close(db);
+    db_lock_release(lockfd);
     if (sfd >= 0)
         close(sfd);
     /* libmicrohttpd read them at start; kept until it stopped all the same */

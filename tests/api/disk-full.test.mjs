@@ -1,0 +1,104 @@
+// Disk full (issue #12, item 7): a write that fails because the storage is
+// full used to answer a silent 500 (nothing in the log). Now SQLite's error
+// is logged (code and text, never a value), the answer is 503 storage_full
+// with Retry-After and a message staff understand, and the daemon recovers
+// by itself when space returns. The full disk is a file size limit set on
+// the running daemon (prlimit --fsize: every write to a file then fails
+// with EFBIG, as on a full disk; the daemon ignores SIGXFSZ), then lifted.
+// bench/attack/disk-full.sh shows the same on a real full tmpfs.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { makeTmp, rmTmp, startDaemon, request, addUser, login } from './helpers.mjs';
+
+const havePrlimit = spawnSync('prlimit', ['--version']).status === 0;
+const SECRET_NAME = 'clerkfull';
+const SECRET_PW = 'a-password-never-logged';
+
+let tmp;
+let daemon;
+let hard;
+
+function prlimit(args) {
+  const r = spawnSync('prlimit', ['--pid', String(daemon.proc.pid), ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `prlimit ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+async function createCase() {
+  return request(`${daemon.url}/api/v1/cases`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ procedure: 'labour-handbook' }),
+  });
+}
+
+async function loginRaw() {
+  return request(`${daemon.url}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: SECRET_NAME, password: SECRET_PW }),
+  });
+}
+
+describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not installed' }, () => {
+  before(async () => {
+    tmp = makeTmp('spkiosk-disk-full-');
+    const db = path.join(tmp, 'x.db');
+    daemon = await startDaemon({ db });
+    addUser(db, SECRET_NAME, 'staff', SECRET_PW);
+    hard = prlimit(['--fsize', '--raw', '--noheadings', '--output', 'HARD']);
+  });
+
+  after(async () => {
+    try {
+      if (daemon) await daemon.stop('SIGKILL');
+    } finally {
+      rmTmp(tmp);
+    }
+  });
+
+  let earlier;
+  it('writes succeed before', async () => {
+    const r = await createCase();
+    assert.equal(r.status, 201, r.text);
+    earlier = r.body.id;
+  });
+
+  it('a write while full answers 503 storage_full, logged with SQLite\'s code', async () => {
+    prlimit(['--fsize=0:']);
+    const logBefore = daemon.stderr().length;
+    const r = await createCase();
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.body.error.code, 'storage_full');
+    assert.match(r.body.error.message, /存储空间已满/);
+    assert.equal(r.headers.get('retry-after'), '60');
+    assert.equal(r.headers.get('connection'), null);
+    // staff get the message for staff (a login writes its session)
+    const l = await loginRaw();
+    assert.equal(l.status, 503, l.text);
+    assert.equal(l.body.error.code, 'storage_full');
+    assert.match(l.body.error.message, /存储空间已满.*请联系管理员/);
+    // reads still work
+    const g = await request(`${daemon.url}/api/v1/cases/${earlier}`);
+    assert.equal(g.status, 200, g.text);
+    const log = daemon.stderr().slice(logBefore);
+    assert.match(log, /spkiosk: db: storage error \d+ \(/);
+    assert.match(log, /POST \/api\/v1\/cases 503/);
+    assert.ok(!log.includes(SECRET_PW) && !log.includes(SECRET_NAME), log);
+  });
+
+  it('recovers by itself when space returns: the same connections write again', async () => {
+    prlimit([`--fsize=${hard}:`]);
+    for (let i = 0; i < 8; i++) {
+      const r = await createCase();
+      assert.equal(r.status, 201, r.text);
+      const g = await request(`${daemon.url}/api/v1/cases/${r.body.id}`);
+      assert.equal(g.status, 200, g.text);
+    }
+    const s = await login(daemon.url, SECRET_NAME, SECRET_PW);
+    assert.equal(s.user, SECRET_NAME);
+    assert.doesNotMatch(daemon.stderr(), /transaction was left open|statement left open/);
+  });
+});
