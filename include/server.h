@@ -4,6 +4,8 @@
 #ifndef SPK_SERVER_H
 #define SPK_SERVER_H
 
+#include "conns.h"
+
 struct server_options {
     const char *listen;         /* HOST:PORT */
     const char *db_path;
@@ -15,6 +17,7 @@ struct server_options {
     int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
     const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
     const char *notify_command; /* run for each notification (notify.h), or NULL */
+    struct conns_limits limits; /* what slow and idle clients may hold (conns.h) */
 };
 
 /* Fills in the documented defaults. */

@@ -65,6 +65,7 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    conns_limits_default(&o->limits);
 }
 
 static int server_media_init(const char *procedures)
@@ -151,6 +152,7 @@ int server_run(const struct server_options *o)
     cfg.listen = o->listen;
     cfg.threads = o->threads;
     cfg.guard = api_auth_guard;
+    cfg.limits = o->limits;
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
     if (o->notify_command && notify_start(o->notify_command) != 0)
