@@ -32,7 +32,7 @@ struct conns_limits {
 };
 
 #define CONNS_MAX_TOTAL 1000u
-#define CONNS_MAX_PER_ADDRESS 32u
+#define CONNS_MAX_PER_ADDRESS 128u
 #define CONNS_HEADER_S 10u
 #define CONNS_IDLE_S 30u
 #define CONNS_BODY_RATE 2048u

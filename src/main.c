@@ -60,7 +60,7 @@ static const char usage_serve[] =
     "                      killed after 30 s. Without it the staff page lists whom to phone\n"
     "  --max-connections N  open connections (default 1000, 8 to 100000); past 7/8 of it\n"
     "                      idle ones of the address holding the most are closed first\n"
-    "  --max-per-address N  connections from one address (default 32, at most half of\n"
+    "  --max-per-address N  connections from one address (default 128, at most half of\n"
     "                      --max-connections)\n"
     "  --header-timeout S  a request's headers must arrive within S seconds (default 10;\n"
     "                      a kept-alive connection has --idle-timeout more), and a body at\n"

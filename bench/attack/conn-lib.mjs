@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
-export const BIN = process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk');
+export const BIN = path.resolve(process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk'));
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `spkiosk serve` over tree (default: the test fixtures) with extra
