@@ -43,6 +43,11 @@ struct conns_limits {
 #define CONNS_SECONDS_MAX 3600u
 #define CONNS_BODY_MEMORY_MAX_MIB 4096u
 
+/* The defaults above, as an initializer. */
+#define CONNS_LIMITS_DEFAULT                                                              \
+    {CONNS_MAX_TOTAL, CONNS_MAX_PER_ADDRESS, CONNS_HEADER_S, CONNS_IDLE_S, CONNS_BODY_RATE, \
+     CONNS_BODY_MEMORY}
+
 /* Fills in the defaults above. */
 void conns_limits_default(struct conns_limits *l);
 

@@ -62,12 +62,9 @@ static uint64_t conns_now_ns(void)
 
 void conns_limits_default(struct conns_limits *l)
 {
-    l->max_total = CONNS_MAX_TOTAL;
-    l->max_per_address = CONNS_MAX_PER_ADDRESS;
-    l->header_s = CONNS_HEADER_S;
-    l->idle_s = CONNS_IDLE_S;
-    l->body_rate = CONNS_BODY_RATE;
-    l->body_memory = CONNS_BODY_MEMORY;
+    const struct conns_limits d = CONNS_LIMITS_DEFAULT;
+
+    *l = d;
 }
 
 unsigned conns_high_water(const struct conns_limits *l)
