@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conns.h"
 #include "hold.h"
 #include "strbuf.h"
 
@@ -24,8 +25,6 @@
  * (a client that writes its whole body before reading would otherwise see
  * a reset), but one announced or still arriving past this is cut off. */
 #define HTTP_BODY_DRAIN_MAX (4 * HTTP_BODY_MAX)
-/* Connections from one address; a hall's devices each have their own. */
-#define HTTP_PER_IP_MAX 128u
 #define HTTP_MAX_PARAMS 4
 #define HTTP_USER_MAX 32        /* a user name's longest (accounts.h) */
 
@@ -40,6 +39,9 @@ struct http_request {
     size_t received;            /* body bytes seen, kept or not */
     bool body_too_large;
     bool body_oom;              /* memory ran out while gathering the body */
+    bool body_busy;             /* the bodies in flight hold all they may: 503 */
+    size_t body_taken;          /* bytes of the shared body budget held (conns.h) */
+    struct conns_slot *slot;    /* the connection's deadlines (conns.h), or NULL */
     bool dispatched;
     bool held;                  /* suspended by http_hold, its handler to run again */
     bool resumed;               /* this run of the handler comes after a hold: answer now */
@@ -91,6 +93,7 @@ struct http_server_config {
     const char *tls_key;    /* key, kept by the caller until http_stop; both
                                NULL: plain HTTP. With them every answer says
                                Strict-Transport-Security. */
+    struct conns_limits limits; /* connection caps, deadlines, body memory (conns.h) */
 };
 
 /* Whether a route table can be served as it is. Returns 0, or -1 with a

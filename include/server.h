@@ -5,6 +5,7 @@
 #define SPK_SERVER_H
 
 #include "quota.h"
+#include "conns.h"
 
 struct server_options {
     const char *listen;         /* HOST:PORT */
@@ -21,6 +22,7 @@ struct server_options {
     const char *tls_key;
     const char *redirect_http;  /* HOST:PORT of a plain listener sending to HTTPS, or NULL */
     struct quota_limits quota;  /* the public's cases per address and overall (quota.h) */
+    struct conns_limits limits; /* what slow and idle clients may hold (conns.h) */
 };
 
 /* Fills in the documented defaults. */

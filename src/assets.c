@@ -1,16 +1,19 @@
 /* assets: static files of the UI. The embedded copy is immutable, so its
- * ETags are computed once at start; a --web folder is read per request so
- * that an edit shows on reload. */
+ * ETags are computed once at start; a file of a --web folder or of the
+ * media folder is streamed from disk per request, so that an edit shows on
+ * reload and a slow reader pins no copy of it. */
 #include "assets.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "embed.h"
-#include "library.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -98,33 +101,13 @@ static bool assets_name_ok(const char *name)
     return !strstr(name, "..") && name[0] != '.' && !strstr(name, "/.");
 }
 
-static void assets_free_cb(void *p)
+/* Adds the headers of a file's 200 to r and queues it. */
+static enum MHD_Result assets_send_response(struct http_request *req, const char *name,
+                                            struct MHD_Response *r, size_t len, const char *etag,
+                                            bool media)
 {
-    free(p);
-}
-
-static enum MHD_Result assets_send(struct http_request *req, const char *name, const void *data,
-                                   size_t len, const char *etag, char *owned, bool media)
-{
-    struct MHD_Response *r;
     const char *type = assets_type(name);
 
-    if (http_etag_matches(req, etag)) {
-        free(owned);
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (r)
-            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-        return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
-    }
-    if (owned)
-        r = MHD_create_response_from_buffer_with_free_callback_cls(len, owned, assets_free_cb,
-                                                                   owned);
-    else
-        r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
-    if (!r) {
-        free(owned);
-        return MHD_NO;
-    }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
     /* revalidate each time: after an upgrade the kiosk must not run old JS */
@@ -139,25 +122,63 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
 
-/* Serves name from folder dir, read per request. */
+/* An embedded file: 304 when If-None-Match names its ETag, else 200. */
+static enum MHD_Result assets_send(struct http_request *req, const char *name, const void *data,
+                                   size_t len, const char *etag, bool media)
+{
+    struct MHD_Response *r;
+
+    if (http_etag_matches(req, etag)) {
+        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (r)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+        return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
+    }
+    r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    return assets_send_response(req, name, r, len, etag, media);
+}
+
+/* Serves name from folder dir, streamed from the file (never read whole
+ * into memory: a client that reads slowly would pin it, issue #12 item 3).
+ * The ETag is made of the file's identity, size and modification time. */
 static enum MHD_Result assets_serve_file(struct http_request *req, const char *dir,
                                          const char *name, bool media)
 {
     struct strbuf sb = STRBUF_INIT;
-    char *path, *data = NULL, etag[20];
-    size_t len;
-    int r;
+    struct MHD_Response *r;
+    struct stat st;
+    char *path, key[96], etag[20];
+    int fd;
 
     if (strbuf_printf(&sb, "%s/%s", dir, name) != 0 || !(path = strbuf_take(&sb))) {
         strbuf_free(&sb);
         return MHD_NO;
     }
-    r = library_read_file(path, ASSETS_FILE_MAX, &data, &len);
+    /* non-blocking until we know it is a regular file (a FIFO would hang) */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     free(path);
-    if (r != 0)
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+                    (size_t)st.st_size > ASSETS_FILE_MAX || fcntl(fd, F_SETFL, 0) != 0)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
-    assets_etag(data, len, etag);
-    return assets_send(req, name, data, len, etag, data, media);
+    snprintf(key, sizeof key, "%llu:%llu:%lld:%ld", (unsigned long long)st.st_ino,
+             (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    assets_etag(key, strlen(key), etag);
+    if (http_etag_matches(req, etag)) {
+        close(fd);
+        return assets_send(req, name, NULL, 0, etag, media);
+    }
+    /* libmicrohttpd closes fd with the response */
+    if (!(r = MHD_create_response_from_fd((size_t)st.st_size, fd))) {
+        close(fd);
+        return MHD_NO;
+    }
+    return assets_send_response(req, name, r, (size_t)st.st_size, etag, media);
 }
 
 enum MHD_Result assets_serve(struct http_request *req, const char *name)
@@ -171,7 +192,7 @@ enum MHD_Result assets_serve(struct http_request *req, const char *name)
     for (i = 0; i < embed_assets_count; i++)
         if (strcmp(embed_assets[i].name, name) == 0)
             return assets_send(req, name, embed_assets[i].data, embed_assets[i].size,
-                               assets_etags[i], NULL, false);
+                               assets_etags[i], false);
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
 }
 

@@ -7,7 +7,13 @@
  * and dropped up to HTTP_BODY_DRAIN_MAX before the 413, since a client that
  * writes its whole body before reading would otherwise see a reset; only a
  * Content-Length past the drain cap is answered on the first call (and the
- * connection closed).
+ * connection closed), and so is one over HTTP_BODY_MAX that waits for
+ * `100 Continue` (nothing is in flight yet, and no 100 must go out).
+ *
+ * A body is kept under a shared budget (conns.h): one that would take the
+ * bodies in flight past it is drained like a body too large and answered
+ * 503. The connection's phases (headers, body, answering, idle) are told to
+ * conns.c, which closes connections that are too slow.
  *
  * A handler may instead hold its request (http_hold, long polling): the
  * connection is suspended and the handler returns MHD_YES with nothing
@@ -298,6 +304,9 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     if (req->body_too_large)
         return http_reply_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
                                 "请求内容超过 1 MiB,无法处理");
+    if (req->body_busy)
+        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                      "服务器正忙，请稍后再试", 5);
     if (req->body_oom)
         return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
                                 "服务暂时出了问题，请稍后再试或到窗口办理");
@@ -328,18 +337,35 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
 }
 
+/* Makes sure the body budget covers a body of n bytes, from its
+ * Content-Length or, for a chunked body, as it grows. False when it cannot. */
+static bool http_body_budget(struct http_request *req, size_t n)
+{
+    size_t need = conns_body_footprint(n);
+
+    /* small bodies (every resident's) are bounded by the connection cap
+     * already, and a flood of big ones must not refuse them */
+    if (need <= CONNS_BODY_SMALL || need <= req->body_taken)
+        return true;
+    if (!conns_body_take(need - req->body_taken))
+        return false;
+    req->body_taken = need;
+    return true;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version,
                                    const char *upload_data, size_t *upload_data_size,
                                    void **con_cls)
 {
     struct http_request *req = *con_cls;
-    const char *cl;
+    const char *cl, *expect;
+    unsigned long long n;
 
     (void)cls;
     (void)version;
     if (!req) {
-        size_t n = strlen(url);
+        size_t len = strlen(url);
         if (!(req = calloc(1, sizeof *req)))
             return MHD_NO;
         *con_cls = req;
@@ -348,20 +374,28 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         req->method = method;
         req->start_ns = http_now_ns();
         req->path = strdup(url);
-        req->segbuf = malloc(n + 1);
+        req->segbuf = malloc(len + 1);
         if (!req->path || !req->segbuf)
             return MHD_NO;
+        req->slot = conns_slot_of(conn);
+        conns_request_began(req->slot);
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+        expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+        n = cl ? strtoull(cl, NULL, 10) : 0;
+        if (n > HTTP_BODY_MAX)
             req->body_too_large = true;
-            /* A client that sends its whole body before reading (most do)
-             * would see a reset instead of the 413 if we answered and
-             * closed now: read and drop a body up to the drain cap, then
-             * answer. Beyond the cap, answer at once and close. */
-            if (strtoull(cl, NULL, 10) > HTTP_BODY_DRAIN_MAX) {
-                req->dispatched = true;
-                return http_dispatch(req);
-            }
+        else if (n > 0 && !http_body_budget(req, n))
+            req->body_busy = true;
+        /* A client that sends its whole body before reading (most do)
+         * would see a reset instead of the 413 or 503 if we answered and
+         * closed now: read and drop a body up to the drain cap, then
+         * answer. Beyond the cap, or when the client waits for `100
+         * Continue` before it sends anything, answer at once and close. */
+        if ((req->body_too_large || req->body_busy) &&
+            (n > HTTP_BODY_DRAIN_MAX || (expect && strcasecmp(expect, "100-continue") == 0))) {
+            req->dispatched = true;
+            conns_request_handling(req->slot);
+            return http_dispatch(req);
         }
         return MHD_YES;
     }
@@ -369,12 +403,21 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         req->received += *upload_data_size;
         if (req->received > HTTP_BODY_DRAIN_MAX)
             return MHD_NO; /* still streaming: close rather than keep reading */
-        if (req->body_too_large || req->body_oom)
+        conns_request_body(req->slot, req->received);
+        if (req->body_too_large || req->body_oom || req->body_busy)
             ; /* drained, not kept */
         else if (req->body.len + *upload_data_size > HTTP_BODY_MAX)
             req->body_too_large = true;
+        else if (!http_body_budget(req, req->body.len + *upload_data_size))
+            req->body_busy = true;
         else if (strbuf_append(&req->body, upload_data, *upload_data_size) != 0)
             req->body_oom = true;
+        if (req->body_too_large || req->body_busy) {
+            /* what was gathered will not be used: give its memory back now */
+            strbuf_free(&req->body);
+            conns_body_give(req->body_taken);
+            req->body_taken = 0;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -387,6 +430,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         return http_dispatch(req);
     }
     req->dispatched = true;
+    conns_request_handling(req->slot);
     return http_dispatch(req);
 }
 
@@ -465,6 +509,8 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
             req->status, req->bytes, (double)(http_now_ns() - req->start_ns) / 1e6,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     atomic_fetch_sub(&http_inflight, 1);
+    conns_body_give(req->body_taken);
+    conns_request_done(req->slot);
     strbuf_free(&req->body);
     free(req->path);
     free(req->segbuf);
@@ -574,21 +620,25 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
         tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key};
         http_tls = true;
     }
+    if (conns_start(&cfg->limits) != 0)
+        return NULL;
     /* the logger goes first so that errors in later options reach it;
-     * the timeout drops idle and slow clients */
+     * the timeout drops idle clients, conns.c slow ones */
     d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
                          MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                          MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX,
+                         MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
+                         MHD_OPTION_CONNECTION_LIMIT, cfg->limits.max_total,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->limits.max_per_address,
+                         MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
                          MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
                          MHD_OPTION_ARRAY, tls,
                          MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?%s)\n",
                 cfg->listen, http_tls ? " or the certificate and key are not a matching PEM pair" : "");
+        conns_stop();
         return NULL;
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -765,4 +815,5 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms)
         waited += 10;
     }
     MHD_stop_daemon(d);
+    conns_stop();
 }

@@ -70,6 +70,17 @@ static const char usage_serve[] =
     "                      exit 0 is sent, anything else is retried later (after 1, 5,\n"
     "                      15, 60 minutes, then every 6 hours, 12 runs in all); a run is\n"
     "                      killed after 30 s. Without it the staff page lists whom to phone\n"
+    "  --max-connections N  open connections (default 1000, 8 to 100000); once 1/8 of it or\n"
+    "                      one address's share is all that is free, idle ones of the\n"
+    "                      address holding the most are closed first\n"
+    "  --max-per-address N  connections from one address (default 128, at most half of\n"
+    "                      --max-connections)\n"
+    "  --header-timeout S  a request's headers must arrive within S seconds (default 10;\n"
+    "                      a kept-alive connection has --idle-timeout more), and a body at\n"
+    "                      2 KiB/s after that\n"
+    "  --idle-timeout S    close a connection silent for S seconds (default 30)\n"
+    "  --body-memory MIB   memory all request bodies in flight may take together (default\n"
+    "                      64, 1 to 4096); past it a request is answered 503\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -282,9 +293,51 @@ out:
     return rc;
 }
 
+/* The options of conns.h's limits: 0 when a is one of them (with *bad set
+ * and a message on stderr when v is out of its range), -1 when not. */
+static int main_serve_limit(const char *a, const char *v, struct conns_limits *l, bool *bad)
+{
+    static const struct {
+        const char *name;
+        unsigned long min, max;
+    } opts[] = {
+        {"--max-connections", CONNS_TOTAL_MIN, CONNS_TOTAL_MAX},
+        {"--max-per-address", 1, CONNS_TOTAL_MAX / 2},
+        {"--header-timeout", 1, CONNS_SECONDS_MAX},
+        {"--idle-timeout", 1, CONNS_SECONDS_MAX},
+        {"--body-memory", 1, CONNS_BODY_MEMORY_MAX_MIB},
+    };
+    char *end;
+    unsigned long n;
+    size_t i;
+
+    for (i = 0; i < sizeof opts / sizeof opts[0] && strcmp(a, opts[i].name) != 0; i++)
+        ;
+    if (i == sizeof opts / sizeof opts[0])
+        return -1;
+    n = strtoul(v, &end, 10);
+    *bad = !*v || *end || *v == '-' || n < opts[i].min || n > opts[i].max;
+    if (*bad) {
+        fprintf(stderr, "spkiosk serve: %s takes %lu to %lu\n", a, opts[i].min, opts[i].max);
+        return 0;
+    }
+    if (i == 0)
+        l->max_total = (unsigned)n;
+    else if (i == 1)
+        l->max_per_address = (unsigned)n;
+    else if (i == 2)
+        l->header_s = (unsigned)n;
+    else if (i == 3)
+        l->idle_s = (unsigned)n;
+    else
+        l->body_memory = (size_t)n << 20;
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct server_options o;
+    bool bad = false;
     int i;
 
     server_options_default(&o);
@@ -326,6 +379,9 @@ static int cmd_serve(int argc, char **argv)
             o.tls_key = v;
         } else if (strcmp(a, "--redirect-http") == 0) {
             o.redirect_http = v;
+        } else if (main_serve_limit(a, v, &o.limits, &bad) == 0) {
+            if (bad)
+                return 2;
         } else if (strcmp(a, "--threads") == 0) {
             char *end;
             long n = strtol(v, &end, 10);
@@ -378,6 +434,11 @@ static int cmd_serve(int argc, char **argv)
     }
     if (o.redirect_http && !o.tls_cert) {
         fprintf(stderr, "spkiosk serve: --redirect-http sends browsers to HTTPS: it needs --tls-cert\n");
+        return 2;
+    }
+    if (o.limits.max_per_address > o.limits.max_total / 2) {
+        fprintf(stderr, "spkiosk serve: --max-per-address must be at most half of "
+                        "--max-connections (%u)\n", o.limits.max_total);
         return 2;
     }
     return server_run(&o) == 0 ? 0 : 1;

@@ -69,6 +69,7 @@ void server_options_default(struct server_options *o)
     o->tls_key = NULL;
     o->redirect_http = NULL;
     quota_limits_default(&o->quota);
+    conns_limits_default(&o->limits);
 }
 
 /* A certificate's or key's PEM file, whole, NUL-terminated, in *out
@@ -205,6 +206,7 @@ int server_run(const struct server_options *o)
     cfg.guard = api_auth_guard;
     cfg.tls_cert = tls_cert;
     cfg.tls_key = tls_key;
+    cfg.limits = o->limits;
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
     if (o->notify_command && notify_start(o->notify_command) != 0)

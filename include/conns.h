@@ -1,0 +1,111 @@
+/* conns: what slow and idle clients may hold — the deadlines of a
+ * connection's headers and body, room kept for new addresses, and the
+ * memory all request bodies in flight may take together (issue #12,
+ * findings 2 and 3).
+ *
+ * libmicrohttpd 0.9.75 has only an inactivity timeout (reset by every byte,
+ * so a client dripping a header line every few seconds keeps its
+ * connection for ever) and fixed connection caps (full of idle sockets, they
+ * turn everyone away). This module keeps a table of the open connections,
+ * fed by http.c from libmicrohttpd's connection and request callbacks, and
+ * a thread that looks at it a few times a second: a connection past its
+ * deadline, or an idle one of the address holding the most while the total
+ * nears the cap, is shut down (shutdown(2) on its socket: libmicrohttpd then
+ * sees the end of the stream and closes it itself, on its own thread).
+ */
+#ifndef SPK_CONNS_H
+#define SPK_CONNS_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conns_limits {
+    unsigned max_total;         /* open connections (libmicrohttpd refuses past it) */
+    unsigned max_per_address;   /* from one client address */
+    unsigned header_s;          /* a new connection's request headers complete within this */
+    unsigned idle_s;            /* without a byte either way, a connection is closed; a
+                                 * kept-alive one has idle_s + header_s for its next headers */
+    unsigned body_rate;         /* bytes per second a body must keep up, after header_s */
+    size_t body_memory;         /* bytes all request bodies over CONNS_BODY_SMALL in
+                                 * flight may hold together */
+};
+
+#define CONNS_MAX_TOTAL 1000u
+#define CONNS_MAX_PER_ADDRESS 128u
+#define CONNS_HEADER_S 10u
+#define CONNS_IDLE_S 30u
+#define CONNS_BODY_RATE 2048u
+#define CONNS_BODY_MEMORY ((size_t)64 << 20)
+/* bounds of the serve options that set them */
+#define CONNS_TOTAL_MIN 8u
+#define CONNS_TOTAL_MAX 100000u
+#define CONNS_SECONDS_MAX 3600u
+#define CONNS_BODY_MEMORY_MAX_MIB 4096u
+
+/* The defaults above, as an initializer. */
+#define CONNS_LIMITS_DEFAULT                                                              \
+    {CONNS_MAX_TOTAL, CONNS_MAX_PER_ADDRESS, CONNS_HEADER_S, CONNS_IDLE_S, CONNS_BODY_RATE, \
+     CONNS_BODY_MEMORY}
+
+/* Fills in the defaults above. */
+void conns_limits_default(struct conns_limits *l);
+
+/* How many connections, when open, start the closing of idle ones (those
+ * of the address holding the most first): the total less a reserve of
+ * max(max_total / 8, max_per_address), at most half the total. */
+unsigned conns_high_water(const struct conns_limits *l);
+
+/* Takes the limits and starts the watching thread. Returns 0, or -1 with a
+ * message on stderr (memory, thread). Call conns_stop after the daemon has
+ * stopped (every connection closed). */
+int conns_start(const struct conns_limits *l);
+
+/* Stops the thread and frees the table. Safe when conns_start failed or
+ * was not called. */
+void conns_stop(void);
+
+/* One tracked connection; NULL when untracked (the table was full), which
+ * every function below accepts. */
+struct conns_slot;
+
+/* For libmicrohttpd's MHD_OPTION_NOTIFY_CONNECTION: a connection opened
+ * (its slot stored in *socket_context) or closed (its slot freed). */
+void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code);
+
+/* The slot of a connection, from its socket context. */
+struct conns_slot *conns_slot_of(struct MHD_Connection *conn);
+
+/* The request's headers are complete (the first access-handler call): its
+ * body, if any, now runs against the body deadline. */
+void conns_request_began(struct conns_slot *s);
+
+/* body bytes received so far by the request on s. */
+void conns_request_body(struct conns_slot *s, size_t received);
+
+/* The request is being answered (or held): no deadline but libmicrohttpd's
+ * inactivity timeout. */
+void conns_request_handling(struct conns_slot *s);
+
+/* The request is over; the connection, if kept alive, waits for the next
+ * one's headers. */
+void conns_request_done(struct conns_slot *s);
+
+/* A body whose footprint is at most this takes nothing from the budget:
+ * all of them together are bounded by max_total × this already, and a
+ * flood of big bodies then cannot refuse a resident's small one. */
+#define CONNS_BODY_SMALL ((size_t)64 << 10)
+
+/* What the request body gathering in memory will take for a body of n
+ * bytes (the buffer grows by doubling from 64 bytes). */
+size_t conns_body_footprint(size_t n);
+
+/* Takes n bytes from the shared body budget: true, or false (nothing
+ * taken) when the budget cannot cover them. */
+bool conns_body_take(size_t n);
+
+/* Gives back n bytes taken by conns_body_take. */
+void conns_body_give(size_t n);
+
+#endif

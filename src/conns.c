@@ -1,0 +1,380 @@
+/* conns: the table of open connections, their deadlines, the room kept for
+ * new addresses, and the budget of request bodies in memory (see conns.h).
+ *
+ * A slot is only ever shut down while the table's lock is held, and
+ * libmicrohttpd tells us of a close (MHD_CONNECTION_NOTIFY_CLOSED, which
+ * frees the slot under the same lock) before it closes the socket: the
+ * descriptor we shut down is still that connection's, never a reused one.
+ */
+#include "conns.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+enum conns_phase {
+    CONNS_FREE,
+    CONNS_NEW,          /* opened, its first request's headers not yet complete */
+    CONNS_BODY,         /* headers complete, body arriving */
+    CONNS_HANDLING,     /* being answered or held: only the inactivity timeout */
+    CONNS_IDLE,         /* kept alive after a request, waiting for the next */
+};
+
+struct conns_slot {
+    enum conns_phase phase;
+    int fd;
+    bool shut;                  /* shut down by us, its close not yet seen */
+    unsigned char addr[16];     /* IPv4 as ::ffff:a.b.c.d */
+    uint64_t since_ns;          /* start of the current phase */
+    size_t received;            /* body bytes of the current request */
+};
+
+static struct conns_limits conns_lim;
+static struct conns_slot *conns_tab;
+static size_t *conns_free_list;     /* indices of free slots, a stack */
+static size_t conns_n_free;
+static unsigned conns_open;         /* slots in use */
+static unsigned conns_shut_pending; /* of those, shut down by us */
+static unsigned long conns_closed_late, conns_closed_room;  /* for the log */
+static uint64_t conns_logged_ns;
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t conns_wake = PTHREAD_COND_INITIALIZER;
+static pthread_t conns_thread;
+static bool conns_running, conns_stopping;
+static atomic_size_t conns_body_used;
+
+#define CONNS_TICK_MS 200
+
+static uint64_t conns_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void conns_limits_default(struct conns_limits *l)
+{
+    const struct conns_limits d = CONNS_LIMITS_DEFAULT;
+
+    *l = d;
+}
+
+unsigned conns_high_water(const struct conns_limits *l)
+{
+    unsigned reserve = l->max_total / 8;
+
+    if (reserve < l->max_per_address)
+        reserve = l->max_per_address;
+    if (reserve > l->max_total / 2)
+        reserve = l->max_total / 2;
+    return l->max_total - reserve;
+}
+
+size_t conns_body_footprint(size_t n)
+{
+    size_t cap = 64;
+
+    while (cap < n + 1)
+        cap *= 2;
+    return cap;
+}
+
+bool conns_body_take(size_t n)
+{
+    size_t used = atomic_load(&conns_body_used);
+
+    do {
+        if (n > conns_lim.body_memory || used > conns_lim.body_memory - n)
+            return false;
+    } while (!atomic_compare_exchange_weak(&conns_body_used, &used, used + n));
+    return true;
+}
+
+void conns_body_give(size_t n)
+{
+    atomic_fetch_sub(&conns_body_used, n);
+}
+
+static void conns_addr_key(struct MHD_Connection *conn, unsigned char key[16])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    memset(key, 0, 16);
+    if (sa && sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        memcpy(key, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+    }
+}
+
+/* The moment past which the connection is closed; 0 for none. */
+static uint64_t conns_deadline(const struct conns_slot *s)
+{
+    const uint64_t sec = 1000000000u;
+
+    switch (s->phase) {
+    case CONNS_NEW:
+        return s->since_ns + conns_lim.header_s * sec;
+    case CONNS_IDLE:
+        return s->since_ns + (uint64_t)(conns_lim.idle_s + conns_lim.header_s) * sec;
+    case CONNS_BODY:
+        /* a body keeps its connection as long as it arrives at the
+         * minimum rate, after the grace a request's headers have */
+        return s->since_ns + conns_lim.header_s * sec +
+               (uint64_t)s->received * sec / (conns_lim.body_rate ? conns_lim.body_rate : 1);
+    default:
+        return 0;
+    }
+}
+
+/* Called with the lock held. */
+static void conns_shut(struct conns_slot *s)
+{
+    /* an error (the peer has gone already) changes nothing: the close
+     * libmicrohttpd sees is what frees the slot */
+    (void)shutdown(s->fd, SHUT_RDWR);
+    s->shut = true;
+    conns_shut_pending++;
+}
+
+static int conns_victim_cmp(const void *a, const void *b)
+{
+    const struct conns_slot *x = &conns_tab[*(const size_t *)a], *y = &conns_tab[*(const size_t *)b];
+    int c = memcmp(x->addr, y->addr, 16);
+
+    if (c)
+        return c;
+    return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
+}
+
+/* Near the cap: shut down idle connections (waiting for headers or a body,
+ * not being answered) until the open ones fall to the high-water mark, each
+ * time the oldest of the address holding the most, so that a few addresses
+ * with many sockets cannot keep a new one out. Called with the lock held. */
+static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
+{
+    unsigned high = conns_high_water(&conns_lim), live = conns_open - conns_shut_pending;
+    size_t i, n = 0, runs = 0, *taken = run_len + conns_lim.max_total;
+
+    if (live <= high)
+        return;
+    for (i = 0; i < conns_lim.max_total; i++)
+        if (conns_tab[i].phase != CONNS_FREE && conns_tab[i].phase != CONNS_HANDLING &&
+            !conns_tab[i].shut)
+            cand[n++] = i;
+    qsort(cand, n, sizeof *cand, conns_victim_cmp);
+    for (i = 0; i < n; i++) {
+        if (i == 0 || memcmp(conns_tab[cand[i]].addr, conns_tab[cand[i - 1]].addr, 16) != 0) {
+            run_start[runs] = i;
+            run_len[runs] = 0;
+            taken[runs] = 0;
+            runs++;
+        }
+        run_len[runs - 1]++;
+    }
+    while (live > high) {
+        size_t best = runs, left = 0;
+        for (i = 0; i < runs; i++)
+            if (run_len[i] - taken[i] > left) {
+                left = run_len[i] - taken[i];
+                best = i;
+            }
+        if (best == runs)
+            break; /* every connection is being answered: nothing idle to close */
+        conns_shut(&conns_tab[cand[run_start[best] + taken[best]]]);
+        taken[best]++;
+        conns_closed_room++;
+        live--;
+    }
+}
+
+/* At most a line a second under attack; force: the last one, at stop. */
+static void conns_log(uint64_t now, bool force)
+{
+    if ((!conns_closed_late && !conns_closed_room) ||
+        (!force && now - conns_logged_ns < 1000000000u))
+        return;
+    /* counts only: which addresses is nobody's business in this log */
+    fprintf(stderr,
+            "spkiosk: http: closed %lu connection(s) too slow with their headers or body, "
+            "%lu idle one(s) to keep room for new clients\n",
+            conns_closed_late, conns_closed_room);
+    conns_closed_late = conns_closed_room = 0;
+    conns_logged_ns = now;
+}
+
+static void *conns_main(void *arg)
+{
+    size_t *work = arg;     /* scratch for conns_make_room: 4 × max_total */
+    struct timespec ts;
+    uint64_t now;
+    size_t i;
+
+    pthread_mutex_lock(&conns_lock);
+    while (!conns_stopping) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += CONNS_TICK_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        (void)pthread_cond_timedwait(&conns_wake, &conns_lock, &ts);
+        if (conns_stopping)
+            break;
+        now = conns_now_ns();
+        for (i = 0; i < conns_lim.max_total; i++) {
+            struct conns_slot *s = &conns_tab[i];
+            uint64_t due;
+            if (s->phase == CONNS_FREE || s->shut || !(due = conns_deadline(s)) || now < due)
+                continue;
+            conns_shut(s);
+            conns_closed_late++;
+        }
+        conns_make_room(work, work + conns_lim.max_total, work + 2 * (size_t)conns_lim.max_total);
+        conns_log(now, false);
+    }
+    conns_log(0, true);
+    pthread_mutex_unlock(&conns_lock);
+    free(work);
+    return NULL;
+}
+
+int conns_start(const struct conns_limits *l)
+{
+    size_t i, *work = NULL;
+    int rc = -1;
+
+    conns_lim = *l;
+    atomic_store(&conns_body_used, 0);
+    conns_open = conns_shut_pending = 0;
+    conns_stopping = false;
+    conns_tab = calloc(l->max_total, sizeof *conns_tab);
+    conns_free_list = calloc(l->max_total, sizeof *conns_free_list);
+    work = calloc(4 * (size_t)l->max_total, sizeof *work);
+    if (!conns_tab || !conns_free_list || !work) {
+        fprintf(stderr, "spkiosk: out of memory\n");
+        goto out;
+    }
+    for (i = 0; i < l->max_total; i++)
+        conns_free_list[i] = l->max_total - 1 - i;
+    conns_n_free = l->max_total;
+    if ((errno = pthread_create(&conns_thread, NULL, conns_main, work)) != 0) {
+        fprintf(stderr, "spkiosk: cannot start the connection watch: %s\n", strerror(errno));
+        goto out;
+    }
+    conns_running = true;
+    work = NULL; /* the thread's now */
+    rc = 0;
+out:
+    free(work);
+    if (rc != 0)
+        conns_stop();
+    return rc;
+}
+
+void conns_stop(void)
+{
+    if (conns_running) {
+        pthread_mutex_lock(&conns_lock);
+        conns_stopping = true;
+        pthread_cond_signal(&conns_wake);
+        pthread_mutex_unlock(&conns_lock);
+        pthread_join(conns_thread, NULL);
+        conns_running = false;
+    }
+    free(conns_tab);
+    free(conns_free_list);
+    conns_tab = NULL;
+    conns_free_list = NULL;
+    conns_n_free = 0;
+}
+
+void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code)
+{
+    struct conns_slot *s = *socket_context;
+    const union MHD_ConnectionInfo *ci;
+
+    (void)cls;
+    pthread_mutex_lock(&conns_lock);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED && conns_n_free > 0) {
+        s = &conns_tab[conns_free_list[--conns_n_free]];
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        s->fd = ci ? ci->connect_fd : -1;
+        s->shut = s->fd < 0; /* never shut down what we cannot name */
+        s->phase = CONNS_NEW;
+        s->since_ns = conns_now_ns();
+        s->received = 0;
+        conns_addr_key(conn, s->addr);
+        *socket_context = s;
+        conns_open++;
+        if (s->shut)
+            conns_shut_pending++;
+        /* near the cap, make room now rather than at the next tick */
+        if (conns_open - conns_shut_pending > conns_high_water(&conns_lim))
+            pthread_cond_signal(&conns_wake);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && s) {
+        if (s->shut)
+            conns_shut_pending--;
+        s->phase = CONNS_FREE;
+        s->shut = false;
+        conns_free_list[conns_n_free++] = (size_t)(s - conns_tab);
+        conns_open--;
+        *socket_context = NULL;
+    }
+    pthread_mutex_unlock(&conns_lock);
+}
+
+struct conns_slot *conns_slot_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
+static void conns_set_phase(struct conns_slot *s, enum conns_phase phase)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&conns_lock);
+    s->phase = phase;
+    s->since_ns = conns_now_ns();
+    s->received = 0;
+    pthread_mutex_unlock(&conns_lock);
+}
+
+void conns_request_began(struct conns_slot *s)
+{
+    conns_set_phase(s, CONNS_BODY);
+}
+
+void conns_request_body(struct conns_slot *s, size_t received)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&conns_lock);
+    s->received = received;
+    pthread_mutex_unlock(&conns_lock);
+}
+
+void conns_request_handling(struct conns_slot *s)
+{
+    conns_set_phase(s, CONNS_HANDLING);
+}
+
+void conns_request_done(struct conns_slot *s)
+{
+    conns_set_phase(s, CONNS_IDLE);
+}

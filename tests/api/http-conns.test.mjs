@@ -1,0 +1,278 @@
+// Issue #12 items 2, 3 and 10 (first half), replayed at small scale: slow and
+// idle connections are closed by their deadlines and a fresh address is still
+// served; one address cannot take the room of others; request bodies in
+// flight share a bounded budget (503 past it); /media files are streamed; a
+// body over the cap announced with Expect: 100-continue gets 413 at once.
+// Addresses 127.0.0.x stand in for clients. Nothing here asserts on timing:
+// the deadlines are set to a second so that what must close does so within
+// the run, and each assertion is about what was answered, closed or logged.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { startDaemon, makeTmp, rmTmp, writeTree, sleep } from './helpers.mjs';
+
+// A socket from localAddress, resolved once connected; records whether the
+// daemon closed it and what it sent.
+function openFrom(port, localAddress) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    s.got = '';
+    s.ended = false;
+    s.setEncoding('utf8');
+    s.on('data', (d) => { s.got += d; });
+    s.on('close', () => { s.ended = true; });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+// One request from localAddress; resolves {status, head, raw}, status null
+// when the connection ended without an answer.
+function exchange(port, localAddress, head, body = '') {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    let raw = '';
+    const done = () => {
+      const sep = raw.indexOf('\r\n\r\n');
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(raw);
+      resolve({ status: m ? Number(m[1]) : null, head: sep < 0 ? raw : raw.slice(0, sep), raw });
+    };
+    s.setEncoding('utf8');
+    s.on('connect', () => s.write(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n${body}`));
+    s.on('data', (d) => { raw += d; });
+    s.on('error', () => {});
+    s.on('close', done);
+    s.setTimeout(15_000, () => s.destroy());
+  });
+}
+
+// Waits until cond() or the run's patience (not a timing assertion: a cap
+// on how long a test may hang) is out.
+async function until(cond, ms = 8000) {
+  for (let t = 0; t < ms && !cond(); t += 50) await sleep(50);
+  return cond();
+}
+
+const get = (port, addr, p = '/api/v1/categories') => exchange(port, addr, `GET ${p} HTTP/1.1`);
+
+describe('header and body deadlines (--header-timeout 1)', () => {
+  let tmp, d;
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({ db: path.join(tmp, 'x.db'), args: ['--header-timeout', '1'] });
+  });
+  after(async () => {
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  it('closes a connection that drips its headers, while a fresh address is served', async () => {
+    const s = await openFrom(d.port, '127.0.0.2');
+    s.write('GET /api/v1/categories HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    let sent = 0;
+    // a header line every 200 ms keeps libmicrohttpd's inactivity timeout
+    // (30 s) from ever firing: only the header deadline closes it
+    while (!s.ended && sent < 60) {
+      s.write('X-Slow: 1\r\n');
+      sent++;
+      if (sent === 2) assert.equal((await get(d.port, '127.0.0.3')).status, 200);
+      await sleep(200);
+    }
+    assert.ok(s.ended, `still open after ${sent} header lines`);
+    assert.equal(s.got, '', 'the dripping client got no answer');
+  });
+
+  it('closes a connection that sends nothing', async () => {
+    const s = await openFrom(d.port, '127.0.0.4');
+    assert.ok(await until(() => s.ended), 'an idle new connection stayed open');
+  });
+
+  it('closes a body that stops arriving', async () => {
+    const s = await openFrom(d.port, '127.0.0.5');
+    s.write('POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 100000\r\n\r\n{"procedure":');
+    assert.ok(await until(() => s.ended), 'a stalled body kept its connection');
+    assert.equal(s.got, '');
+  });
+
+  it('says so in the log, without addresses', async () => {
+    await d.stop();
+    assert.match(d.stderr(), /closed \d+ connection\(s\) too slow with their headers or body/);
+    assert.doesNotMatch(d.stderr(), /127\.0\.0\.[2-5]/);
+    d = null;
+  });
+});
+
+describe('room for new addresses (--max-connections 16 --max-per-address 4)', () => {
+  let tmp, d;
+  const socks = [];
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({
+      db: path.join(tmp, 'x.db'),
+      args: ['--max-connections', '16', '--max-per-address', '4', '--header-timeout', '60',
+        '--threads', '1'],
+    });
+  });
+  after(async () => {
+    for (const s of socks) s.destroy();
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  it('keeps one address to its share', async () => {
+    for (let i = 0; i < 6; i++) socks.push(await openFrom(d.port, '127.0.0.2'));
+    assert.ok(await until(() => socks.filter((s) => s.ended).length >= 2),
+      'six idle connections from one address all stayed open');
+    assert.equal((await get(d.port, '127.0.0.9')).status, 200);
+  });
+
+  it('closes idle connections of the busiest addresses before the cap, so a new one gets in', async () => {
+    for (const a of ['127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      for (let i = 0; i < 4; i++) socks.push(await openFrom(d.port, a));
+    // 4 + 12 idle connections reach the cap of 16; past 12 the oldest of
+    // the addresses holding the most are closed
+    assert.ok(await until(() => socks.filter((s) => !s.ended).length <= 12),
+      `${socks.filter((s) => !s.ended).length} idle connections still open`);
+    assert.equal((await get(d.port, '127.0.0.10')).status, 200);
+    await d.stop();
+    assert.match(d.stderr(), /[1-9]\d* idle one\(s\) to keep room for new clients/);
+    d = null;
+  });
+});
+
+describe('the memory of request bodies in flight (--body-memory 1)', () => {
+  let tmp, d, holder;
+  const post = (addr, len, extra = '') => exchange(d.port, addr,
+    `POST /api/v1/cases HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ${len}${extra}`,
+    extra ? '' : `{"x":"${'a'.repeat(len - 8)}"}`);
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({ db: path.join(tmp, 'x.db'), args: ['--body-memory', '1'] });
+  });
+  after(async () => {
+    holder?.destroy();
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  it('answers 503 with Retry-After past the budget, and still takes a small body', async () => {
+    // a half-sent body of 600,000 bytes takes the whole MiB
+    holder = await openFrom(d.port, '127.0.0.2');
+    holder.write('POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 600000\r\n\r\n{"x":"aaaa');
+    await sleep(200);
+    const r = await post('127.0.0.3', 100_000);
+    assert.equal(r.status, 503, r.raw.slice(0, 300));
+    assert.match(r.head, /\r\nRetry-After: \d+/i);
+    const body = JSON.parse(r.raw.slice(r.raw.indexOf('\r\n\r\n') + 4));
+    assert.equal(body.error.code, 'busy');
+    assert.match(body.error.message, /服务器正忙/);
+    // a resident's small answer is not held back by the big ones
+    assert.notEqual((await post('127.0.0.4', 200)).status, 503);
+  });
+
+  it('refuses at once, without 100 Continue, a body that waits for it', async () => {
+    const r = await post('127.0.0.5', 100_000, '\r\nExpect: 100-continue');
+    assert.equal(r.status, 503);
+    assert.doesNotMatch(r.raw, /100 Continue/);
+  });
+
+  it('gives the memory back when the body goes away', async () => {
+    holder.destroy();
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = await post('127.0.0.3', 100_000);
+      if (r.status !== 503) break;
+      await sleep(100);
+    }
+    assert.notEqual(r.status, 503);
+  });
+});
+
+describe('Expect: 100-continue over the 1 MiB cap', () => {
+  let tmp, d;
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({ db: path.join(tmp, 'x.db') });
+  });
+  after(async () => {
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  for (const len of [(1 << 20) + 1, 2_000_000, 50_000_000]) {
+    it(`gets 413 at once, with no 100 Continue (Content-Length ${len})`, async () => {
+      const r = await exchange(d.port, '127.0.0.2', 'POST /api/v1/cases HTTP/1.1\r\n' +
+        `Content-Type: application/json\r\nContent-Length: ${len}\r\nExpect: 100-continue`);
+      assert.equal(r.status, 413);
+      assert.doesNotMatch(r.raw, /100 Continue/);
+      assert.match(r.raw, /请求内容超过 1 MiB/);
+    });
+  }
+
+  it('still gets 100 Continue and its answer for a body under the cap', async () => {
+    const body = '{"procedure":"nothing-like-this"}';
+    const r = await exchange(d.port, '127.0.0.2', 'POST /api/v1/cases HTTP/1.1\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue`, body);
+    assert.match(r.raw, /^HTTP\/1\.1 100 Continue/);
+    assert.match(r.raw, /\r\n\r\nHTTP\/1\.1 4\d\d /);
+  });
+});
+
+describe('/media files are streamed', () => {
+  const SIZE = 8_000_000; // more than loopback socket buffers take in (ASSETS_FILE_MAX is 8 MiB)
+  let tmp, tree, d, file;
+  before(async () => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), { 'cat/README.md': '# 类\n\n说明。\n' });
+    fs.mkdirSync(path.join(tree, '_assets'));
+    file = randomBytes(SIZE);
+    fs.writeFileSync(path.join(tree, '_assets', 'big.bin'), file);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
+  });
+  after(async () => {
+    if (d) assert.equal((await d.stop()).code, 0);
+    rmTmp(tmp);
+  });
+
+  const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(
+    fs.readFileSync(`/proc/${d.proc.pid}/status`, 'utf8'))[1]) * 1024;
+
+  it('serves a large file whole and correct, and 304 on its ETag', async () => {
+    const r = await fetch(`${d.url}/media/big.bin`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-length'), String(SIZE));
+    const got = Buffer.from(await r.arrayBuffer());
+    assert.equal(createHash('sha256').update(got).digest('hex'),
+      createHash('sha256').update(file).digest('hex'));
+    const etag = r.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]{16}"$/);
+    const again = await fetch(`${d.url}/media/big.bin`, { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+  });
+
+  it('does not hold a copy per client that never reads', async () => {
+    const clients = 30;
+    const socks = [];
+    const base = rss();
+    for (let i = 0; i < clients; i++) {
+      const s = await openFrom(d.port, `127.0.0.${2 + (i % 3)}`);
+      s.pause();
+      s.write('GET /media/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      socks.push(s);
+    }
+    // every request has been taken up once a later one is answered
+    const r = await get(d.port, '127.0.0.9');
+    assert.equal(r.status, 200);
+    await sleep(500);
+    const grew = rss() - base;
+    for (const s of socks) s.destroy();
+    // reading the file whole per request would cost clients × SIZE
+    assert.ok(grew < (clients * SIZE) / 2, `RSS grew by ${(grew / 2 ** 20).toFixed(1)} MiB`);
+  });
+});
