@@ -37,6 +37,11 @@ void sessions_set_idle(long seconds)
         sessions_idle = seconds;
 }
 
+long sessions_idle_seconds(void)
+{
+    return (long)sessions_idle;
+}
+
 /* How stale the stored idle clock may get: a minute, or less for short idle
  * limits so that the limit still holds within a quarter. */
 static long long sessions_touch_every(void)
@@ -122,7 +127,7 @@ int sessions_create(struct db *db, const char *user, char token[SESSIONS_TOKEN_L
     return 0;
 }
 
-int sessions_find(struct db *db, const char *token, struct sessions_live *s)
+int sessions_find(struct db *db, const char *token, bool touch, struct sessions_live *s)
 {
     long long now = (long long)time(NULL), seen;
     sqlite3_stmt *st;
@@ -161,7 +166,7 @@ int sessions_find(struct db *db, const char *token, struct sessions_live *s)
         (void)sessions_write(db, sql_session_delete, s->token_hash, 0, false);
         return 1;
     }
-    if (now - seen >= sessions_touch_every() &&
+    if (touch && now - seen >= sessions_touch_every() &&
         sessions_write(db, sql_session_touch, s->token_hash, now, true) != 0)
         return -1;
     return 0;
