@@ -4,6 +4,10 @@
 #ifndef SPK_SERVER_H
 #define SPK_SERVER_H
 
+#include <stddef.h>
+
+#define SERVER_HOSTS_MAX 16     /* `serve --host` given at most */
+
 struct server_options {
     const char *listen;         /* HOST:PORT */
     const char *db_path;
@@ -15,6 +19,8 @@ struct server_options {
     int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
     const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
     const char *notify_command; /* run for each notification (notify.h), or NULL */
+    const char *hosts[SERVER_HOSTS_MAX];    /* `--host NAME`s the daemon also answers to (hosts.h) */
+    size_t n_hosts;
 };
 
 /* Fills in the documented defaults. */

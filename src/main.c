@@ -13,6 +13,7 @@
 #include "db.h"
 #include "diag.h"
 #include "library.h"
+#include "hosts.h"
 #include "print.h"
 #include "server.h"
 #include "sessions.h"
@@ -47,6 +48,9 @@ static const char usage_serve[] =
     "  --retention-days N  days a completed or abandoned case keeps what residents and\n"
     "                      staff typed before it is erased; its anonymous figures stay\n"
     "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
+    "  --host NAME         a name the daemon answers to besides localhost, this machine's\n"
+    "                      name, the --listen and --public-url hosts and IP addresses\n"
+    "                      (repeatable, up to 16); another Host gets 421 (DNS rebinding)\n"
     "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
     "  --public-url URL    the kiosk's address as phones reach it (http:// or https://, at\n"
     "                      most 200 characters): the QR codes of slips and correction\n"
@@ -304,6 +308,13 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.public_url = v;
+        } else if (strcmp(a, "--host") == 0) {
+            if (o.n_hosts == SERVER_HOSTS_MAX || !hosts_name_valid(v)) {
+                fprintf(stderr, "spkiosk serve: --host takes a name (letters, digits, '-' and '.'), "
+                                "up to %d times\n", SERVER_HOSTS_MAX);
+                return 2;
+            }
+            o.hosts[o.n_hosts++] = v;
         } else if (strcmp(a, "--web") == 0) {
             o.web_dir = v;
         } else if (strcmp(a, "--notify-command") == 0) {

@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "db.h"
 #include "http.h"
+#include "hosts.h"
 #include "loader.h"
 #include "models.h"
 #include "sessions.h"
@@ -65,6 +66,7 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    o->n_hosts = 0;
 }
 
 static int server_media_init(const char *procedures)
@@ -117,6 +119,10 @@ int server_run(const struct server_options *o)
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
                 PRINT_PUBLIC_URL_MAX);
+        goto out;
+    }
+    if (hosts_setup(o->listen, o->public_url, o->hosts, o->n_hosts, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
         goto out;
     }
     api_admin_setup(o->procedures);
