@@ -84,7 +84,7 @@ void throttle_overall_fail(long long now);
 #define THROTTLE_LOGIN_DELAY_MAX (15 * 60)  /* ... doubling up to this */
 #define THROTTLE_LOGIN_FORGET (60 * 60)     /* a pair without a failure for this long starts over */
 #define THROTTLE_LOGIN_HOURLY 50            /* failures at a name, or from an address, per hour ... */
-#define THROTTLE_LOGIN_SPACING 20           /* ... past which its attempts are this far apart */
+#define THROTTLE_LOGIN_SPACING 60           /* ... past which its attempts are this far apart */
 #define THROTTLE_LOGIN_KEY_MAX 96
 
 /* The keys of a login attempt, as throttle_login_keys builds them. */
