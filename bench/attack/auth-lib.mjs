@@ -72,15 +72,19 @@ export function cookieOf(r, name) {
   return c ? c.split(';')[0] : null;
 }
 
-// The binaries to compare: argv, or this worktree's build alone.
+// The binaries to compare: argv (BIN or LABEL=BIN), or this worktree's
+// build alone. Each is {label, bin}.
 export function binaries() {
   const b = process.argv.slice(2);
-  return b.length ? b : [path.join(ROOT, 'build', 'spkiosk')];
+  return (b.length ? b : [path.join(ROOT, 'build', 'spkiosk')]).map((a) => {
+    const i = a.indexOf('=');
+    return i > 0 ? { label: a.slice(0, i), bin: a.slice(i + 1) } : { label: a, bin: a };
+  });
 }
 
 // Prints rows [label, ...one value per binary] as an aligned table.
 export function table(head, rows) {
   const all = [head, ...rows].map((r) => r.map(String));
   const w = all[0].map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
-  for (const r of all) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
+  for (const r of all) console.log(r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
 }

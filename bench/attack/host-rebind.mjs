@@ -1,6 +1,6 @@
 // Issue #12, item 9: DNS rebinding. A page at http://evil.example:PORT/ whose
 // name the attacker re-points at the hall's server reaches the daemon with
-// Host: evil.example:PORT. Usage: node bench/attack/host-rebind.mjs [BIN...]
+// Host: evil.example:PORT. Usage: node bench/attack/host-rebind.mjs [[LABEL=]BIN...]
 // Prints the status of each request per binary (--host kiosk.hall given).
 import { spawnSync } from 'node:child_process';
 import { start, send, binaries, table } from './auth-lib.mjs';
@@ -18,7 +18,7 @@ const cases = [
   ['GET /api/v1/procedures', 'GET', '/api/v1/procedures', 'kiosk.hall'],
 ];
 const cols = [];
-for (const bin of bins) {
+for (const { bin } of bins) {
   const d = await start(bin, knowsHost(bin) ? ['--host', 'kiosk.hall'] : []);
   try {
     const col = [];
@@ -30,4 +30,4 @@ for (const bin of bins) {
     await d.stop();
   }
 }
-table(['request', 'Host', ...bins], cases.map(([label, , , host], i) => [label, host, ...cols.map((c) => c[i])]));
+table(['request', 'Host', ...bins.map((b) => b.label)], cases.map(([label, , , host], i) => [label, host, ...cols.map((c) => c[i])]));

@@ -1,5 +1,5 @@
 // Issue #12, item 6: does an unattended staff page's queue refresh keep its
-// session alive? Usage: node bench/attack/idle-poll.mjs [BIN...]
+// session alive? Usage: node bench/attack/idle-poll.mjs [[LABEL=]BIN...]
 // A daemon with --session-idle 3; a staff page logs in and then only its
 // timer runs: GET /api/v1/staff/queue every second, marked X-Spk-Poll: 1 as
 // web/api.js marks a call no person made (a build before the fix ignores
@@ -9,7 +9,7 @@ import { start, send, login, cookieOf, binaries, table } from './auth-lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rows = [];
-for (const bin of binaries()) {
+for (const { label, bin } of binaries()) {
   const d = await start(bin, ['--session-idle', '3'], [['wang', 'wang-pass-123']]);
   try {
     const cookie = cookieOf(await login(d.port, '127.0.0.1', 'wang', 'wang-pass-123'), 'spk_session');
@@ -20,7 +20,7 @@ for (const bin of binaries()) {
         headers: { Cookie: cookie, 'X-Spk-Poll': '1' } })).status);
     }
     const first401 = seen.indexOf(401);
-    rows.push([bin, seen.join(' '), first401 < 0 ? 'never (alive after 10 s)' : `after ${first401 + 1} s`]);
+    rows.push([label, seen.join(' '), first401 < 0 ? 'never (alive after 10 s)' : `after ${first401 + 1} s`]);
   } finally {
     await d.stop();
   }

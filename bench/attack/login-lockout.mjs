@@ -1,6 +1,6 @@
 // Issue #12, item 5: can a stranger lock a staffer out of the login?
-// Usage: node bench/attack/login-lockout.mjs [BIN...]  (e.g. the build before
-// the fix, then build/spkiosk): one column per binary.
+// Usage: node bench/attack/login-lockout.mjs [[LABEL=]BIN...]  (e.g.
+// before=/tmp/spk-before/build/spkiosk after=build/spkiosk): a column each.
 // Each scenario runs on a fresh daemon; the staffer "wang" then logs in with
 // the right password and the figure is the status they get.
 import { start, login, cookieOf, binaries, table } from './auth-lib.mjs';
@@ -56,7 +56,7 @@ const bins = binaries();
 const rows = [];
 for (const [label, attack] of scenarios) {
   const row = [label];
-  for (const b of bins) row.push(await scenario(b, attack));
+  for (const b of bins) row.push(await scenario(b.bin, attack));
   rows.push(row);
 }
-table(['scenario', ...bins], rows);
+table(['scenario', ...bins.map((b) => b.label)], rows);
