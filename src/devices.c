@@ -4,14 +4,14 @@
  */
 #include "devices.h"
 
-#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#define DEVICES_TOKEN_BYTES 32
-#define DEVICES_HASH_HEX (2 * crypto_generichash_BYTES + 1)
+#include "token.h"
+
+_Static_assert(DEVICES_TOKEN_LEN == TOKEN_LEN, "a device's token is a token");
 
 static const char sql_device_get[] =
     "SELECT 1 FROM login_devices WHERE token_hash = ?1 AND user = ?2 AND seen_at >= ?3";
@@ -20,39 +20,16 @@ static const char sql_device_put[] =
     " ON CONFLICT (token_hash, user) DO UPDATE SET seen_at = excluded.seen_at";
 static const char sql_devices_expire[] = "DELETE FROM login_devices WHERE seen_at < ?1";
 
-static bool devices_token_shape(const char *t)
-{
-    size_t i;
-
-    if (!t)
-        return false;
-    for (i = 0; t[i]; i++) {
-        char c = t[i];
-        if (i >= DEVICES_TOKEN_LEN || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                        (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    }
-    return i == DEVICES_TOKEN_LEN;
-}
-
-static void devices_hash(const char *token, char out[DEVICES_HASH_HEX])
-{
-    unsigned char h[crypto_generichash_BYTES];
-
-    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-    sodium_bin2hex(out, DEVICES_HASH_HEX, h, sizeof h);
-}
-
 int devices_known(struct db *db, const char *token, const char *user,
                   char id[DEVICES_ID_LEN + 1])
 {
-    char th[DEVICES_HASH_HEX];
+    char th[TOKEN_HASH_HEX];
     sqlite3_stmt *st;
     int r;
 
-    if (!devices_token_shape(token))
+    if (!token_valid(token))
         return 0;
-    devices_hash(token, th);
+    token_hash(token, th);
     if (!(st = db_stmt(db, sql_device_get)) ||
         (sqlite3_bind_text(st, 1, th, -1, SQLITE_TRANSIENT) |
          sqlite3_bind_text(st, 2, user, -1, SQLITE_TRANSIENT) |
@@ -69,20 +46,15 @@ int devices_known(struct db *db, const char *token, const char *user,
 int devices_remember(struct db *db, const char *token, const char *user,
                      char out[DEVICES_TOKEN_LEN + 1])
 {
-    unsigned char raw[DEVICES_TOKEN_BYTES];
-    char th[DEVICES_HASH_HEX];
+    char th[TOKEN_HASH_HEX];
     long long now = (long long)time(NULL);
     sqlite3_stmt *st;
 
-    if (devices_token_shape(token)) {
+    if (token_valid(token))
         snprintf(out, DEVICES_TOKEN_LEN + 1, "%s", token);
-    } else {
-        randombytes_buf(raw, sizeof raw);
-        sodium_bin2base64(out, DEVICES_TOKEN_LEN + 1, raw, sizeof raw,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-        sodium_memzero(raw, sizeof raw);
-    }
-    devices_hash(out, th);
+    else
+        token_new(out);
+    token_hash(out, th);
     if (db_begin(db) != 0)
         return -1;
     if (!(st = db_stmt(db, sql_devices_expire)) ||

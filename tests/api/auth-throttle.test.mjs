@@ -7,28 +7,8 @@
 // cases-lookup.test.mjs's.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { addUser, useDaemon } from './helpers.mjs';
-
-// POST /api/v1/login from a loopback source address (127.0.0.x stands in
-// for a client), with an optional Cookie.
-function loginFrom(port, localAddress, name, password, cookie = null) {
-  const body = JSON.stringify({ name, password });
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-  if (cookie) headers.Cookie = cookie;
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path: '/api/v1/login', method: 'POST', localAddress, headers,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || 'null') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { loginFrom } from './auth-helpers.mjs';
 
 // The spk_device cookie a successful login set, as "spk_device=…".
 function deviceCookie(r) {

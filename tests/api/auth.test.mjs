@@ -5,32 +5,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
   login, authHeaders, useDaemon, BIN,
 } from './helpers.mjs';
-
-// POST /api/v1/login from a chosen loopback source address (127.0.0.x), so
-// that the per-address throttle can be told apart from the per-name one.
-function loginFrom(port, localAddress, name, password) {
-  const body = JSON.stringify({ name, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path: '/api/v1/login', method: 'POST', localAddress,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text || 'null') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { loginFrom } from './auth-helpers.mjs';
 
 async function post(url, body, headers = {}) {
   return request(url, {
