@@ -19,8 +19,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "hosts.h"
-
 #include <arpa/inet.h>
 #include <stdatomic.h>
 #include <netdb.h>
@@ -31,6 +29,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "hosts.h"
 
 struct http_ctx {
     const struct http_route *routes;
