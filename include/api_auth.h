@@ -18,6 +18,12 @@
 
 #define API_AUTH_COOKIE "spk_session"
 #define API_AUTH_CSRF_HEADER "X-CSRF-Token"
+/* A browser that logged in before (devices.h): Path=/api/v1/login, so it
+ * travels with nothing else. */
+#define API_AUTH_DEVICE_COOKIE "spk_device"
+/* Sent by a page's timers (the staff queue's refresh): such a request is
+ * not a person acting, so it does not keep the session from going idle. */
+#define API_AUTH_POLL_HEADER "X-Spk-Poll"
 
 /* Sets whether session cookies carry `Secure` (when serving over TLS).
  * Call before the HTTP workers start. */
@@ -32,7 +38,8 @@ void api_auth_set_secure(bool secure);
  * (a resident's route a staffer also uses, filling a case in at the
  * window) it refuses nothing: req->user names the staffer when a live
  * session and, unless GET/HEAD, its CSRF token come with the request, and
- * is "" otherwise. Touches the session's idle clock. Returns true with
+ * is "" otherwise. Touches the session's idle clock unless the request
+ * says it is a page's timer (API_AUTH_POLL_HEADER: 1). Returns true with
  * req->user set; otherwise it has queued the answer and stored its MHD
  * result in *res. */
 bool api_auth_guard(struct http_request *req, const struct http_route *route,

@@ -4,8 +4,12 @@
 #ifndef SPK_SERVER_H
 #define SPK_SERVER_H
 
-#include "quota.h"
+#include <stddef.h>
+
 #include "conns.h"
+#include "quota.h"
+
+#define SERVER_HOSTS_MAX 16     /* `serve --host` given at most */
 
 struct server_options {
     const char *listen;         /* HOST:PORT */
@@ -23,6 +27,8 @@ struct server_options {
     const char *redirect_http;  /* HOST:PORT of a plain listener sending to HTTPS, or NULL */
     struct quota_limits quota;  /* the public's cases per address and overall (quota.h) */
     struct conns_limits limits; /* what slow and idle clients may hold (conns.h) */
+    const char *hosts[SERVER_HOSTS_MAX];    /* `--host NAME`s the daemon also answers to (hosts.h) */
+    size_t n_hosts;
 };
 
 /* Fills in the documented defaults. */

@@ -5,8 +5,9 @@
  * A session is a random 256-bit token (base64url) held by the browser;
  * only its BLAKE2b hash is stored (schema/003-users.sql), with the user,
  * a CSRF token of its own and when it was last seen. A session ends after
- * SESSIONS_IDLE_SECONDS (or what sessions_set_idle set) without a request,
- * at logout, and when its user's password changes or the user is disabled.
+ * SESSIONS_IDLE_SECONDS (or what sessions_set_idle set) without a request
+ * of a person (a page's timer polling does not count: sessions_find's
+ * touch), at logout, and when its user's password changes or the user is disabled.
  */
 #ifndef SPK_SESSIONS_H
 #define SPK_SESSIONS_H
@@ -33,6 +34,10 @@ struct sessions_live {
  * other values are ignored). Call before the HTTP workers start. */
 void sessions_set_idle(long seconds);
 
+/* The idle limit in seconds, for the pages (they lock themselves after
+ * it). */
+long sessions_idle_seconds(void);
+
 /* Starts a session for user (an existing, active account's name); expired
  * sessions are swept in the same transaction. token and csrf receive its
  * secrets: the caller hands them to the browser and wipes its copies.
@@ -44,8 +49,8 @@ int sessions_create(struct db *db, const char *user, char token[SESSIONS_TOKEN_L
  * there is none (no or malformed token, unknown, idle too long, user
  * disabled); -1 on a database error. An idle session found is deleted; a
  * live one has its idle clock touched (stored at most about once a
- * minute). */
-int sessions_find(struct db *db, const char *token, struct sessions_live *s);
+ * minute) when touch — a person's request, not a page's timer. */
+int sessions_find(struct db *db, const char *token, bool touch, struct sessions_live *s);
 
 /* Ends the session of token, if there is one (a NULL or malformed token is
  * nothing to end). Returns 0 or -1 (database). */

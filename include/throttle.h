@@ -1,42 +1,54 @@
-/* throttle: the in-memory login throttle. A login attempt counts against
- * two keys, its user name and its client address; a key with
- * THROTTLE_FAIL_LIMIT failures within THROTTLE_FAIL_WINDOW seconds is
- * locked for THROTTLE_LOCK_SECONDS.
+/* throttle: the in-memory throttles of guessing — a resident's case
+ * lookup by ticket (api_cases.c) and the staff login (api_auth.c), in
+ * tables of their own so that neither can lock the other.
  *
- * An attempt counts against its keys from throttle_attempt_begin, before
- * the password is hashed, so that parallel requests cannot get more
- * guesses in between. Nothing is stored: a restart forgets the throttle,
- * which costs an attacker a restart they cannot cause. Thread-safe. The
- * same table throttles a resident's case lookup by ticket (api_cases.c),
- * under keys of its own.
+ * The lookup counts an attempt against two keys, the ticket and the client
+ * address; a key with THROTTLE_FAIL_LIMIT failures within
+ * THROTTLE_FAIL_WINDOW seconds is locked for THROTTLE_LOCK_SECONDS.
+ *
+ * A login never locks (issue #12, item 5: a stranger must not be able to
+ * lock a staffer out): it slows down. Failures count per pair of name and
+ * address (or name and known device): THROTTLE_LOGIN_FREE of them cost
+ * nothing, each further one makes the pair wait, THROTTLE_LOGIN_DELAY
+ * seconds doubling up to THROTTLE_LOGIN_DELAY_MAX. Across pairs, past
+ * THROTTLE_LOGIN_HOURLY failures within about an hour at a name, or from
+ * an address, attempts at that name (from that address) are spaced
+ * THROTTLE_LOGIN_SPACING seconds apart — this bounds guessing spread over
+ * many addresses, or over many names — except from a device the name has
+ * logged in from before (devices.h), so the staffer keeps working while
+ * someone guesses.
+ *
+ * An attempt counts from its begin, before the password is hashed, so
+ * that parallel requests cannot get more guesses in between. Nothing is
+ * stored: a restart forgets the throttle, which costs an attacker a
+ * restart they cannot cause. Thread-safe.
  */
 #ifndef SPK_THROTTLE_H
 #define SPK_THROTTLE_H
 
-#define THROTTLE_FAIL_LIMIT 5           /* failures per name or address ... */
+#include <stdbool.h>
+
+#define THROTTLE_FAIL_LIMIT 5           /* lookup failures per ticket or address ... */
 #define THROTTLE_FAIL_WINDOW (15 * 60)  /* ... within this many seconds ... */
 #define THROTTLE_LOCK_SECONDS (15 * 60) /* ... lock logins for this long */
 #define THROTTLE_KEY_MAX 48
 
-/* The two keys of an attempt, as throttle_keys_make builds them. */
+/* The two keys of a lookup, as throttle_keys_lookup builds them. */
 struct throttle_keys {
-    char name[THROTTLE_KEY_MAX];    /* "n:NAME" */
-    char addr[THROTTLE_KEY_MAX];    /* "a:ADDRESS" */
+    char name[THROTTLE_KEY_MAX];    /* "t:TICKET" */
+    char addr[THROTTLE_KEY_MAX];    /* "l:ADDRESS" */
 };
 
 enum throttle_outcome {
     THROTTLE_NONE,      /* not checked (busy, database error): only released */
-    THROTTLE_FAILED,    /* a wrong name or password: counted on both keys */
-    THROTTLE_OK,        /* the name's failures are forgotten */
+    THROTTLE_FAILED,    /* a wrong name or password (ticket): counted on every key */
+    THROTTLE_OK,        /* the pair's (the ticket's) failures are forgotten */
 };
 
-/* The keys of an attempt at name from addr (an address as text; an IPv6
- * client counts by its /64, since one host may hold a whole /64). */
-void throttle_keys_make(struct throttle_keys *k, const char *name, const char *addr);
-
 /* The keys of a resident's case lookup (window_lookup) by ticket from
- * addr: "t:TICKET" (upper case) and "l:ADDRESS", apart from the login's
- * keys so that failures of one never lock the other. Counting per ticket
+ * addr (an address as text; an IPv6 client counts by its /64, since one
+ * host may hold a whole /64): "t:TICKET" (upper case) and "l:ADDRESS".
+ * Counting per ticket
  * bounds the guesses at one ticket from however many addresses. */
 void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr);
 
@@ -64,5 +76,42 @@ long long throttle_overall_wait(long long now);
 
 /* Counts a failed lookup at time now. */
 void throttle_overall_fail(long long now);
+
+/* ---- the login -------------------------------------------------------- */
+
+#define THROTTLE_LOGIN_FREE 5               /* failures of a pair that cost no wait */
+#define THROTTLE_LOGIN_DELAY 30             /* seconds after the first one past them ... */
+#define THROTTLE_LOGIN_DELAY_MAX (15 * 60)  /* ... doubling up to this */
+#define THROTTLE_LOGIN_FORGET (60 * 60)     /* a pair without a failure for this long starts over */
+#define THROTTLE_LOGIN_HOURLY 50            /* failures at a name, or from an address, per hour ... */
+#define THROTTLE_LOGIN_SPACING 60           /* ... past which its attempts are this far apart */
+#define THROTTLE_LOGIN_KEY_MAX 96
+
+/* The keys of a login attempt, as throttle_login_keys builds them. */
+struct throttle_login {
+    char pair[THROTTLE_LOGIN_KEY_MAX];  /* "p:NAME@ADDRESS" or "p:NAME@d:DEVICE" */
+    char name[THROTTLE_LOGIN_KEY_MAX];  /* "n:NAME" */
+    char addr[THROTTLE_LOGIN_KEY_MAX];  /* "a:ADDRESS" */
+    bool known;                         /* from a known device: no name or address bound */
+};
+
+/* The keys of a login at name from addr (as throttle_keys_lookup counts
+ * it); device is the id of a device name has logged in from before
+ * (devices_known), or NULL. */
+void throttle_login_keys(struct throttle_login *k, const char *name, const char *addr,
+                         const char *device);
+
+/* Starts a login attempt at time now (seconds). Returns 0 when it may go
+ * on — it then counts until throttle_login_end, which the caller must
+ * call; otherwise the seconds to wait (the pair's delay, the name's or the
+ * address's spacing, a minute when the table is full of keys that still
+ * count). */
+long long throttle_login_begin(const struct throttle_login *k, long long now);
+
+/* Ends an attempt begun by throttle_login_begin with its outcome: a
+ * failure counts on every key (and sets the pair's delay), a success
+ * forgets the pair's failures, THROTTLE_NONE only releases. */
+void throttle_login_end(const struct throttle_login *k, long long now,
+                        enum throttle_outcome out);
 
 #endif

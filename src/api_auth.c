@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "devices.h"
 #include "reply.h"
 #include "sessions.h"
 #include "throttle.h"
@@ -36,6 +37,15 @@ static bool api_auth_changes(const struct http_request *req)
     return strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 }
 
+/* Whether a person sent req, rather than a page's timer (which says so in
+ * API_AUTH_POLL_HEADER): only a person's request keeps a session alive. */
+static bool api_auth_person(struct http_request *req)
+{
+    const char *poll = http_header(req, API_AUTH_POLL_HEADER);
+
+    return !poll || strcmp(poll, "1") != 0;
+}
+
 /* The user name fits the request's copy: the guard fills req->user. */
 _Static_assert(HTTP_USER_MAX >= ACCOUNTS_NAME_MAX, "a user name fits http_request.user");
 
@@ -48,7 +58,7 @@ static void api_auth_peek(struct http_request *req, struct db *db)
     struct sessions_live s;
 
     req->user[0] = '\0';
-    if (sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s) != 0)
+    if (sessions_find(db, http_cookie(req, API_AUTH_COOKIE), api_auth_person(req), &s) != 0)
         return;
     /* a state change counts as the staffer's only with the page's token */
     if (api_auth_changes(req) && !sessions_csrf_ok(&s, http_header(req, API_AUTH_CSRF_HEADER)))
@@ -75,7 +85,7 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
         *res = reply_internal_staff(req);
         return false;
     }
-    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
+    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), api_auth_person(req), &s);
     if (r < 0) {
         *res = reply_internal_staff(req);
         return false;
@@ -98,11 +108,11 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
     return true;
 }
 
-/* {"user","role","csrf","posts":[…]} with an optional Set-Cookie;
- * no-store, since it holds the CSRF token. */
+/* {"user","role","csrf","posts":[…],"idle"} with optional Set-Cookies
+ * (the session's, the device's); no-store, since it holds the CSRF token. */
 static enum MHD_Result api_auth_reply_session(struct http_request *req,
                                               const struct accounts_user *u, const char *csrf,
-                                              const char *cookie)
+                                              const char *cookie, const char *device_cookie)
 {
     cJSON *o = cJSON_CreateObject(), *posts;
     char *body = NULL;
@@ -111,6 +121,7 @@ static enum MHD_Result api_auth_reply_session(struct http_request *req,
     bool ok = o && cJSON_AddStringToObject(o, "user", u->name) &&
               cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) &&
               cJSON_AddStringToObject(o, "csrf", csrf) &&
+              cJSON_AddNumberToObject(o, "idle", (double)sessions_idle_seconds()) &&
               (posts = cJSON_AddArrayToObject(o, "posts"));
 
     for (i = 0; ok && i < u->posts.n; i++)
@@ -129,6 +140,8 @@ static enum MHD_Result api_auth_reply_session(struct http_request *req,
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (cookie)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    if (device_cookie)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, device_cookie);
     req->bytes = strlen(body);
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
@@ -154,15 +167,30 @@ static bool api_auth_cross_site(struct http_request *req)
     return !host || strcasecmp(o + 3, host) != 0;
 }
 
+/* The 429 of a login that must wait: how long, in words a staffer reads. */
+static enum MHD_Result api_auth_reply_wait(struct http_request *req, long long wait)
+{
+    char msg[128];
+
+    if (wait < 60)
+        snprintf(msg, sizeof msg, "登录尝试太频繁，请 %lld 秒后再试", wait);
+    else
+        snprintf(msg, sizeof msg, "登录尝试太频繁，请 %lld 分钟后再试", (wait + 59) / 60);
+    return http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts", msg,
+                                  (long)wait);
+}
+
 enum MHD_Result api_auth_login(struct http_request *req)
 {
     static const char bad_body[] = "请求格式不对：需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
     struct db *db = db_thread();
     cJSON *body = NULL;
     const cJSON *jn, *jp;
+    const char *device = http_cookie(req, API_AUTH_DEVICE_COOKIE);
     char addr[HTTP_ADDR_MAX], token[SESSIONS_TOKEN_LEN + 1] = "", csrf[SESSIONS_CSRF_LEN + 1];
-    char cookie[160] = "";
-    struct throttle_keys keys;
+    char dev_token[DEVICES_TOKEN_LEN + 1] = "", dev_id[DEVICES_ID_LEN + 1];
+    char cookie[160] = "", dev_cookie[192] = "";
+    struct throttle_login keys;
     enum throttle_outcome outcome = THROTTLE_NONE;
     bool started = false;
     struct accounts_user u;
@@ -189,11 +217,21 @@ enum MHD_Result api_auth_login(struct http_request *req)
         ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", bad_body);
         goto out;
     }
+    /* nothing to check: not a guess, so it neither costs a hash nor counts */
+    if (!jn->valuestring[0] || !jp->valuestring[0]) {
+        ret = http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "empty_credentials",
+                               !jn->valuestring[0] ? "请输入用户名" : "请输入密码");
+        goto out;
+    }
+    r = devices_known(db, device, jn->valuestring, dev_id);
+    if (r < 0) {
+        ret = reply_internal_staff(req);
+        goto out;
+    }
     http_client_addr(req, addr);
-    throttle_keys_make(&keys, jn->valuestring, addr);
-    if ((wait = throttle_attempt_begin(&keys, now)) > 0) {
-        ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                                     "登录失败次数过多，请 15 分钟后再试", (long)wait);
+    throttle_login_keys(&keys, jn->valuestring, addr, r == 1 ? dev_id : NULL);
+    if ((wait = throttle_login_begin(&keys, now)) > 0) {
+        ret = api_auth_reply_wait(req, wait);
         goto out;
     }
     started = true;
@@ -220,12 +258,21 @@ enum MHD_Result api_auth_login(struct http_request *req)
     }
     snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
              API_AUTH_COOKIE, token, api_auth_secure ? "; Secure" : "");
-    ret = api_auth_reply_session(req, &u, csrf, cookie);
+    /* the device only spares later logins a wait: without it (a database
+     * error) this login still stands */
+    if (devices_remember(db, device, u.name, dev_token) == 0)
+        snprintf(dev_cookie, sizeof dev_cookie,
+                 "%s=%s; Path=/api/v1/login; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+                 API_AUTH_DEVICE_COOKIE, dev_token, DEVICES_KEEP_SECONDS,
+                 api_auth_secure ? "; Secure" : "");
+    ret = api_auth_reply_session(req, &u, csrf, cookie, dev_cookie[0] ? dev_cookie : NULL);
 out:
     if (started)
-        throttle_attempt_end(&keys, now, outcome);
+        throttle_login_end(&keys, now, outcome);
     sodium_memzero(token, sizeof token);
     sodium_memzero(cookie, sizeof cookie);
+    sodium_memzero(dev_token, sizeof dev_token);
+    sodium_memzero(dev_cookie, sizeof dev_cookie);
     jp = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (cJSON_IsString(jp))
         sodium_memzero(jp->valuestring, strlen(jp->valuestring));
@@ -257,10 +304,10 @@ enum MHD_Result api_auth_session(struct http_request *req)
 
     if (!db)
         return reply_internal_staff(req);
-    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), &s);
+    r = sessions_find(db, http_cookie(req, API_AUTH_COOKIE), api_auth_person(req), &s);
     if (r < 0)
         return reply_internal_staff(req);
     if (r > 0)
         return api_auth_unauthorized(req);
-    return api_auth_reply_session(req, &s.user, s.csrf, NULL);
+    return api_auth_reply_session(req, &s.user, s.csrf, NULL, NULL);
 }

@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosts.h"
+
 struct http_ctx {
     const struct http_route *routes;
     size_t n_routes;
@@ -301,6 +303,10 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     char allow[64] = "";
     size_t i;
 
+    /* DNS rebinding: another site's page, its name pointed at this machine */
+    if (!hosts_allowed(http_header(req, MHD_HTTP_HEADER_HOST)))
+        return http_reply_error(req, MHD_HTTP_MISDIRECTED_REQUEST, "misdirected",
+                                "这个地址不是本系统的地址，请使用大厅告知的地址访问");
     if (req->body_too_large)
         return http_reply_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
                                 "请求内容超过 1 MiB,无法处理");

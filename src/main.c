@@ -13,6 +13,7 @@
 #include "db.h"
 #include "diag.h"
 #include "library.h"
+#include "hosts.h"
 #include "print.h"
 #include "server.h"
 #include "sessions.h"
@@ -54,6 +55,9 @@ static const char usage_serve[] =
     "                      window are not counted)\n"
     "  --open-cases-max N  cases the public may have open (being filled in) at once;\n"
     "                      past it new cases get 503 (default 5000, 1 to 1000000)\n"
+    "  --host NAME         a name the daemon answers to besides localhost, this machine's\n"
+    "                      name, the --listen and --public-url hosts and IP addresses\n"
+    "                      (repeatable, up to 16); another Host gets 421 (DNS rebinding)\n"
     "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
     "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) and the key of\n"
     "  --tls-key FILE      --tls-key (both or neither): cookies Secure, every answer with\n"
@@ -369,6 +373,13 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.public_url = v;
+        } else if (strcmp(a, "--host") == 0) {
+            if (o.n_hosts == SERVER_HOSTS_MAX || !hosts_name_valid(v)) {
+                fprintf(stderr, "spkiosk serve: --host takes a name (letters, digits, '-' and '.'), "
+                                "up to %d times\n", SERVER_HOSTS_MAX);
+                return 2;
+            }
+            o.hosts[o.n_hosts++] = v;
         } else if (strcmp(a, "--web") == 0) {
             o.web_dir = v;
         } else if (strcmp(a, "--notify-command") == 0) {

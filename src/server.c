@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "db.h"
 #include "http.h"
+#include "hosts.h"
 #include "loader.h"
 #include "models.h"
 #include "sessions.h"
@@ -70,6 +71,7 @@ void server_options_default(struct server_options *o)
     o->redirect_http = NULL;
     quota_limits_default(&o->quota);
     conns_limits_default(&o->limits);
+    o->n_hosts = 0;
 }
 
 /* A certificate's or key's PEM file, whole, NUL-terminated, in *out
@@ -170,6 +172,10 @@ int server_run(const struct server_options *o)
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
                 PRINT_PUBLIC_URL_MAX);
+        goto out;
+    }
+    if (hosts_setup(o->listen, o->public_url, o->hosts, o->n_hosts, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk: %s\n", err);
         goto out;
     }
     api_admin_setup(o->procedures);

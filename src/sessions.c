@@ -12,11 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#define SESSIONS_TOKEN_BYTES 32
+#include "token.h"
+
 #define SESSIONS_TOUCH_SECONDS 60   /* idle clock granularity: at most a write a minute */
 
-_Static_assert(SESSIONS_HASH_HEX == 2 * crypto_generichash_BYTES + 1,
-               "a token hash is crypto_generichash_BYTES as hex");
+_Static_assert(SESSIONS_TOKEN_LEN == TOKEN_LEN && SESSIONS_CSRF_LEN == TOKEN_LEN &&
+               SESSIONS_HASH_HEX == TOKEN_HASH_HEX, "sessions' secrets are tokens");
 
 static const char sql_session_insert[] =
     "INSERT INTO sessions (token_hash, user, csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)";
@@ -37,44 +38,16 @@ void sessions_set_idle(long seconds)
         sessions_idle = seconds;
 }
 
+long sessions_idle_seconds(void)
+{
+    return (long)sessions_idle;
+}
+
 /* How stale the stored idle clock may get: a minute, or less for short idle
  * limits so that the limit still holds within a quarter. */
 static long long sessions_touch_every(void)
 {
     return sessions_idle / 4 < SESSIONS_TOUCH_SECONDS ? sessions_idle / 4 : SESSIONS_TOUCH_SECONDS;
-}
-
-static void sessions_token_new(char out[SESSIONS_TOKEN_LEN + 1])
-{
-    unsigned char raw[SESSIONS_TOKEN_BYTES];
-
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(out, SESSIONS_TOKEN_LEN + 1, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-}
-
-static bool sessions_token_shape(const char *t)
-{
-    size_t i;
-
-    if (!t)
-        return false;
-    for (i = 0; t[i]; i++) {
-        char c = t[i];
-        if (i >= SESSIONS_TOKEN_LEN || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                         (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    }
-    return i == SESSIONS_TOKEN_LEN;
-}
-
-static void sessions_token_hash(const char *token, char out[SESSIONS_HASH_HEX])
-{
-    unsigned char h[crypto_generichash_BYTES];
-
-    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-    sodium_bin2hex(out, SESSIONS_HASH_HEX, h, sizeof h);
 }
 
 /* One write statement (?1 text, ?2 num when has_num) in its own BEGIN
@@ -102,9 +75,9 @@ int sessions_create(struct db *db, const char *user, char token[SESSIONS_TOKEN_L
     long long now = (long long)time(NULL);
     sqlite3_stmt *st;
 
-    sessions_token_new(token);
-    sessions_token_new(csrf);
-    sessions_token_hash(token, th);
+    token_new(token);
+    token_new(csrf);
+    token_hash(token, th);
     if (db_begin(db) != 0)
         return -1;
     /* sweep expired sessions while writing anyway: the table stays small */
@@ -122,15 +95,15 @@ int sessions_create(struct db *db, const char *user, char token[SESSIONS_TOKEN_L
     return 0;
 }
 
-int sessions_find(struct db *db, const char *token, struct sessions_live *s)
+int sessions_find(struct db *db, const char *token, bool touch, struct sessions_live *s)
 {
     long long now = (long long)time(NULL), seen;
     sqlite3_stmt *st;
     int r;
 
-    if (!sessions_token_shape(token))
+    if (!token_valid(token))
         return 1;
-    sessions_token_hash(token, s->token_hash);
+    token_hash(token, s->token_hash);
     if (!(st = db_stmt(db, sql_session_get)) ||
         sqlite3_bind_text(st, 1, s->token_hash, -1, SQLITE_STATIC) != SQLITE_OK)
         return -1;
@@ -161,7 +134,7 @@ int sessions_find(struct db *db, const char *token, struct sessions_live *s)
         (void)sessions_write(db, sql_session_delete, s->token_hash, 0, false);
         return 1;
     }
-    if (now - seen >= sessions_touch_every() &&
+    if (touch && now - seen >= sessions_touch_every() &&
         sessions_write(db, sql_session_touch, s->token_hash, now, true) != 0)
         return -1;
     return 0;
@@ -171,9 +144,9 @@ int sessions_end(struct db *db, const char *token)
 {
     char th[SESSIONS_HASH_HEX];
 
-    if (!sessions_token_shape(token))
+    if (!token_valid(token))
         return 0;
-    sessions_token_hash(token, th);
+    token_hash(token, th);
     return sessions_write(db, sql_session_delete, th, 0, false);
 }
 

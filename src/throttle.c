@@ -1,7 +1,8 @@
-/* throttle: per-key failure rings in a fixed table of slots (see
- * include/throttle.h). The table is fixed so that a flood of made-up names
- * cannot grow memory; when every slot still counts, a new key is refused
- * rather than a remembered key's failures pushed out.
+/* throttle: per-key failure records in fixed tables of slots (see
+ * include/throttle.h): rings of failure times for the lookup, counts and
+ * delays for the login. The tables are fixed so that a flood of made-up
+ * names cannot grow memory; when every slot still counts, a new key is
+ * refused rather than a remembered key's failures pushed out.
  */
 #include "throttle.h"
 
@@ -14,10 +15,11 @@
 
 #include "accounts.h"
 
-#define THROTTLE_SLOTS 8192     /* names and addresses remembered at once */
+#define THROTTLE_SLOTS 8192     /* tickets and addresses remembered at once */
+#define THROTTLE_LOGIN_SLOTS 8192   /* login keys remembered at once */
 
 struct throttle_slot {
-    char key[THROTTLE_KEY_MAX];             /* "n:NAME" or "a:ADDRESS"; "" = free */
+    char key[THROTTLE_KEY_MAX];             /* "t:TICKET" or "l:ADDRESS"; "" = free */
     long long fails[THROTTLE_FAIL_LIMIT];   /* times of the latest failures, a ring; 0 = none */
     unsigned next;                          /* where the next failure goes */
     unsigned inflight;                      /* attempts being checked now */
@@ -39,15 +41,6 @@ static void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN])
         if (!inet_ntop(AF_INET6, a6, out, INET6_ADDRSTRLEN))
             snprintf(out, INET6_ADDRSTRLEN, "?");
     }
-}
-
-void throttle_keys_make(struct throttle_keys *k, const char *name, const char *addr)
-{
-    char a[INET6_ADDRSTRLEN];
-
-    throttle_addr(addr, a);
-    snprintf(k->name, sizeof k->name, "n:%.*s", ACCOUNTS_NAME_MAX, name);
-    snprintf(k->addr, sizeof k->addr, "a:%s", a);
 }
 
 void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr)
@@ -202,5 +195,215 @@ void throttle_overall_fail(long long now)
     pthread_mutex_lock(&throttle_mu);
     throttle_overall_roll(now);
     throttle_overall_fails++;
+    pthread_mutex_unlock(&throttle_mu);
+}
+
+/* ---- the login ------------------------------------------------------------ */
+
+/* A login key: a pair ("p:") counts failures since it was last quiet for
+ * THROTTLE_LOGIN_FORGET; a bound ("n:", "a:") counts failures in the
+ * current hour and the one before, weighing the latter by how much of it
+ * the last hour still covers. */
+struct throttle_login_slot {
+    char key[THROTTLE_LOGIN_KEY_MAX];   /* "" = free */
+    unsigned fails;         /* pair: failures; bound: this hour's */
+    unsigned prev;          /* bound: the hour before's */
+    long long since;        /* pair: last failure; bound: start of this hour */
+    long long next_at;      /* no attempt starts before this */
+    unsigned inflight;      /* attempts being checked now */
+};
+
+static struct throttle_login_slot throttle_login_slots[THROTTLE_LOGIN_SLOTS];
+
+void throttle_login_keys(struct throttle_login *k, const char *name, const char *addr,
+                         const char *device)
+{
+    char a[INET6_ADDRSTRLEN];
+
+    throttle_addr(addr, a);
+    k->known = device != NULL;
+    if (device)
+        snprintf(k->pair, sizeof k->pair, "p:%.*s@d:%.16s", ACCOUNTS_NAME_MAX, name, device);
+    else
+        snprintf(k->pair, sizeof k->pair, "p:%.*s@%s", ACCOUNTS_NAME_MAX, name, a);
+    snprintf(k->name, sizeof k->name, "n:%.*s", ACCOUNTS_NAME_MAX, name);
+    snprintf(k->addr, sizeof k->addr, "a:%s", a);
+}
+
+/* Rolls a bound's hours forward to now. */
+static void throttle_login_roll(struct throttle_login_slot *s, long long now)
+{
+    if (now < s->since) {
+        s->since = now;     /* the clock went back: keep the counts */
+        return;
+    }
+    if (now - s->since < THROTTLE_LOGIN_FORGET)
+        return;
+    s->prev = now - s->since < 2 * THROTTLE_LOGIN_FORGET ? s->fails : 0;
+    s->fails = 0;
+    s->since = now;
+}
+
+/* A bound's failures within about the last hour. */
+static unsigned throttle_login_hourly(const struct throttle_login_slot *s, long long now)
+{
+    long long left = THROTTLE_LOGIN_FORGET - (now - s->since);
+
+    if (left < 0)
+        left = 0;
+    return s->fails + (unsigned)((long long)s->prev * left / THROTTLE_LOGIN_FORGET);
+}
+
+/* Whether s still counts at now: else its slot may be reused. */
+static bool throttle_login_live(const struct throttle_login_slot *s, long long now)
+{
+    if (!s->key[0])
+        return false;
+    if (s->inflight || s->next_at > now)
+        return true;
+    if (s->key[0] == 'p')
+        return s->fails && now - s->since < THROTTLE_LOGIN_FORGET;
+    return throttle_login_hourly(s, now) > 0 && now - s->since < 2 * THROTTLE_LOGIN_FORGET;
+}
+
+/* The slot of key, made when missing; NULL when every slot still counts.
+ * Caller holds the mutex. */
+static struct throttle_login_slot *throttle_login_slot(const char *key, long long now)
+{
+    struct throttle_login_slot *free_slot = NULL;
+    size_t i;
+
+    for (i = 0; i < THROTTLE_LOGIN_SLOTS; i++) {
+        struct throttle_login_slot *c = &throttle_login_slots[i];
+        if (c->key[0] && strcmp(c->key, key) == 0)
+            return c;
+        if (!free_slot && !throttle_login_live(c, now))
+            free_slot = c;
+    }
+    if (!free_slot)
+        return NULL;
+    memset(free_slot, 0, sizeof *free_slot);
+    snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+    free_slot->since = now;
+    return free_slot;
+}
+
+/* The wait a pair owes after n failures. */
+static long long throttle_login_delay(unsigned n)
+{
+    long long d = THROTTLE_LOGIN_DELAY;
+    unsigned i;
+
+    if (n < THROTTLE_LOGIN_FREE)
+        return 0;
+    for (i = THROTTLE_LOGIN_FREE; i < n && d < THROTTLE_LOGIN_DELAY_MAX; i++)
+        d *= 2;
+    return d < THROTTLE_LOGIN_DELAY_MAX ? d : THROTTLE_LOGIN_DELAY_MAX;
+}
+
+/* Seconds before pair p may start an attempt; 0 now. */
+static long long throttle_login_pair_wait(const struct throttle_login_slot *p, long long now)
+{
+    if (p->fails && now - p->since >= THROTTLE_LOGIN_FORGET && !p->inflight)
+        return 0;   /* quiet long enough: starts over (in begin) */
+    if (p->next_at > now)
+        return p->next_at - now;
+    if (p->fails + p->inflight < THROTTLE_LOGIN_FREE)
+        return 0;
+    /* past the free failures one at a time; one in flight ends soon */
+    return p->inflight ? 1 : 0;
+}
+
+/* Seconds before bound b lets an attempt start; 0 now. */
+static long long throttle_login_bound_wait(struct throttle_login_slot *b, long long now)
+{
+    throttle_login_roll(b, now);
+    if (throttle_login_hourly(b, now) < THROTTLE_LOGIN_HOURLY)
+        return 0;
+    return b->next_at > now ? b->next_at - now : 0;
+}
+
+long long throttle_login_begin(const struct throttle_login *k, long long now)
+{
+    struct throttle_login_slot *p, *n = NULL, *a = NULL;
+    long long wait = 60, w;
+
+    pthread_mutex_lock(&throttle_mu);
+    /* the pair first, so that taking the bounds' slots cannot reuse it */
+    if (!(p = throttle_login_slot(k->pair, now)))
+        goto out;
+    p->inflight++;
+    if (!k->known && (!(n = throttle_login_slot(k->name, now)) ||
+                      !(a = throttle_login_slot(k->addr, now)))) {
+        p->inflight--;
+        goto out;
+    }
+    p->inflight--;
+    wait = throttle_login_pair_wait(p, now);
+    if (n && (w = throttle_login_bound_wait(n, now)) > wait)
+        wait = w;
+    if (a && (w = throttle_login_bound_wait(a, now)) > wait)
+        wait = w;
+    if (wait > 0)
+        goto out;
+    if (p->fails && now - p->since >= THROTTLE_LOGIN_FORGET)
+        p->fails = 0;
+    p->inflight++;
+    /* past the free failures, hold the pair (and the bounds past theirs)
+     * until this attempt ends, so that parallel guesses get no more */
+    if (p->fails >= THROTTLE_LOGIN_FREE)
+        p->next_at = now + throttle_login_delay(p->fails);
+    if (n && throttle_login_hourly(n, now) >= THROTTLE_LOGIN_HOURLY)
+        n->next_at = now + THROTTLE_LOGIN_SPACING;
+    if (a && throttle_login_hourly(a, now) >= THROTTLE_LOGIN_HOURLY)
+        a->next_at = now + THROTTLE_LOGIN_SPACING;
+out:
+    pthread_mutex_unlock(&throttle_mu);
+    return wait;
+}
+
+/* The slot of key when it is remembered. Caller holds the mutex. */
+static struct throttle_login_slot *throttle_login_find(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < THROTTLE_LOGIN_SLOTS; i++)
+        if (strcmp(throttle_login_slots[i].key, key) == 0)
+            return &throttle_login_slots[i];
+    return NULL;
+}
+
+void throttle_login_end(const struct throttle_login *k, long long now,
+                        enum throttle_outcome out)
+{
+    const char *bounds[2] = {k->name, k->addr};
+    struct throttle_login_slot *p, *b;
+    size_t i;
+
+    pthread_mutex_lock(&throttle_mu);
+    /* never reused while in flight, so it is found */
+    if ((p = throttle_login_find(k->pair))) {
+        if (p->inflight)
+            p->inflight--;
+        if (out == THROTTLE_FAILED) {
+            p->fails++;
+            p->since = now;
+            p->next_at = now + throttle_login_delay(p->fails);
+        } else if (out == THROTTLE_OK) {
+            p->fails = 0;
+            p->next_at = 0;
+        } else if (p->next_at > now) {
+            p->next_at = now;   /* nothing was checked: nothing owed */
+        }
+    }
+    /* a known device's own failures still count at the name: they are
+     * guesses all the same when the cookie was stolen */
+    for (i = 0; out == THROTTLE_FAILED && i < 2; i++) {
+        if (!(b = throttle_login_find(bounds[i])) &&
+            !(b = throttle_login_slot(bounds[i], now)))
+            continue;
+        throttle_login_roll(b, now);
+        b->fails++;
+    }
     pthread_mutex_unlock(&throttle_mu);
 }

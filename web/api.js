@@ -21,9 +21,22 @@ export class ApiError extends Error {
 // {csrf() → token or null, recover(err) → true to send the call once more}
 let session = null;
 
+// When a person last pressed a key, a button or the screen (or loaded the
+// page). A session's call made longer than ACT_MS after that is a timer's
+// (the queue's refresh), and says so with X-Spk-Poll: 1, so that an
+// unattended staff PC's session still ends when no one is there.
+const ACT_MS = 3000;
+let lastInput = Date.now();
+
+export function lastInputAt() {
+  return lastInput;
+}
+
 // Opts this page in to a staff session for every later call.
 export function useSession(s) {
   session = s;
+  for (const t of ['pointerdown', 'keydown', 'wheel', 'touchstart'])
+    document.addEventListener(t, () => { lastInput = Date.now(); }, { capture: true, passive: true });
 }
 
 const UNSAFE = (m) => m !== 'GET' && m !== 'HEAD';
@@ -41,6 +54,7 @@ async function once(path, { method = 'GET', body, headers = {} }, own) {
   }
   const csrf = session && !own && UNSAFE(method) ? session.csrf() : null;
   if (csrf) h['X-CSRF-Token'] = csrf;
+  if (session && !own && Date.now() - lastInput > ACT_MS) h['X-Spk-Poll'] = '1';
   let r, text;
   try {
     // a session's answers are private: nothing of them in the browser's cache

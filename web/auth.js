@@ -3,11 +3,13 @@
 // an HttpOnly cookie; the page only holds the CSRF token, in memory), which
 // it hands to api.js so that every call of those pages goes with it.
 import { el, busy } from './core.js';
-import { api, ApiError, useSession } from './api.js';
+import { api, ApiError, useSession, lastInputAt } from './api.js';
 
-let current = null;         // {user, role, csrf} of the live session
+let current = null;         // {user, role, csrf, idle} of the live session
 let needRole = 'staff';     // what the page asked for
 let pending = null;         // the login dialog's promise while it is open
+let lastUser = '';          // who was logged in: the lock asks for their password
+let idleTimer = 0;
 
 const ROLE_TEXT = { staff: '窗口工作人员', admin: '管理员' };
 
@@ -31,7 +33,7 @@ async function fetchSession() {
 // otherwise in a modal dialog over the page (a session that ran out while
 // working: the page keeps its state). Resolves with the session once
 // someone with the needed role logged in.
-function showLogin(container) {
+function showLogin(container, locked = false) {
   if (pending) return pending;
   pending = new Promise((resolve) => {
     const err = el('p', { class: 'form-error', role: 'alert' });
@@ -41,21 +43,29 @@ function showLogin(container) {
       autocomplete: 'current-password', required: true });
     const btn = el('button', { type: 'submit', class: 'btn btn-primary' }, '登录');
     const form = el('form', { class: 'login-form', 'aria-labelledby': 'login-title' },
-      el('h1', { id: 'login-title' }, container ? '请登录' : '登录已过期，请重新登录'),
-      el('p', { class: 'hint' }, `本页面仅供${ROLE_TEXT[needRole]}使用。`),
+      el('h1', { id: 'login-title' }, container ? '请登录' : locked ? '页面已锁定' : '登录已过期，请重新登录'),
+      el('p', { class: 'hint' }, locked ?
+        '长时间没有操作，为保护居民信息，页面已隐藏。请输入密码继续，刚才的页面会原样回来。' :
+        `本页面仅供${ROLE_TEXT[needRole]}使用。`),
       el('label', { for: 'login-name' }, '用户名'), name,
       el('label', { for: 'login-pass' }, '密码'), pass,
       err, btn);
     let dialog = null;
+    let hiddenParts = [];
     if (container) {
       container.replaceChildren(form);
     } else {
+      // nothing of the page behind the dialog: an unattended screen shows
+      // no resident's name or ID number, whoever walks up to it
+      hiddenParts = [...document.body.children].filter((c) => !c.hidden);
+      for (const c of hiddenParts) c.hidden = true;
       dialog = el('dialog', { class: 'login-dialog', 'aria-labelledby': 'login-title' }, form);
       document.body.append(dialog);
       dialog.addEventListener('cancel', (e) => e.preventDefault());
       dialog.showModal();
+      name.value = lastUser;
     }
-    name.focus();
+    (name.value ? pass : name).focus();
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       err.textContent = '';
@@ -70,9 +80,10 @@ function showLogin(container) {
           data = null;
         }
         if (data && allowed(data.role, needRole)) {
-          current = data;
+          setCurrent(data);
           pass.value = '';
           if (dialog) { dialog.close(); dialog.remove(); }
+          for (const c of hiddenParts) c.hidden = false;
           pending = null;
           resolve(data);
           return;
@@ -95,10 +106,25 @@ export async function ensureLogin(container, role = 'staff') {
   needRole = role;
   const s = await fetchSession();
   if (s && allowed(s.role, role)) {
-    current = s;
+    setCurrent(s);
     return s;
   }
   return showLogin(container);
+}
+
+// The live session, and the watch for the page's idle limit: after the
+// session's idle seconds (the server's, from the login answer) without a
+// person's key or touch, the page locks itself — the server ends the
+// session about then too, since the page's timers do not keep it alive.
+function setCurrent(s) {
+  current = s;
+  lastUser = s.user;
+  clearInterval(idleTimer);
+  idleTimer = setInterval(() => {
+    if (!current || pending || Date.now() - lastInputAt() < (current.idle || 1800) * 1000) return;
+    current = null;
+    showLogin(null, true);
+  }, 1000);
 }
 
 // Every api() call of the page goes with the session from now on: the
@@ -115,7 +141,7 @@ useSession({
     }
     if (err.status === 403 && err.code === 'csrf_failed') {
       const s = await fetchSession();
-      if (s) { current = s; return true; }
+      if (s) { setCurrent(s); return true; }
     }
     return false;
   },

@@ -64,6 +64,7 @@ DROP TABLE IF EXISTS practice_cases;
 DROP TABLE IF EXISTS schedule;
 ALTER TABLE procedures DROP COLUMN updated_on;
 DROP TABLE IF EXISTS procedure_reads;
+DROP TABLE IF EXISTS login_devices;
 PRAGMA user_version = 10;
 COMMIT;
 `;

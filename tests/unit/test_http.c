@@ -185,7 +185,9 @@ static int test_request(const char *head, char *body, size_t cap)
     fd = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert(fd >= 0);
     cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    snprintf(req, sizeof req, "%s\r\nHost: t\r\nConnection: close\r\n\r\n", head);
+    /* a Host of ours unless the test names one */
+    snprintf(req, sizeof req, "%s\r\n%sConnection: close\r\n\r\n", head,
+             strstr(head, "Host:") ? "" : "Host: 127.0.0.1\r\n");
     cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
     while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
         got += (size_t)n;
@@ -244,6 +246,19 @@ Test(http_dispatch, unknown_paths_wrong_methods_and_big_bodies_are_answered_firs
     cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nContent-Length: 5000000", body,
                               sizeof body), 413);
     cr_assert_eq(atomic_load(&test_guard_calls), 0);
+}
+
+Test(http_dispatch, a_foreign_host_is_misdirected_before_routing_and_the_guard)
+{
+    char body[256];
+
+    cr_assert_eq(test_request("POST /staff/move HTTP/1.1\r\nHost: evil.example\r\n"
+                              "Content-Length: 0\r\nX-Test-User: clerk", body, sizeof body), 421);
+    cr_assert(strstr(body, "misdirected"), "%s", body);
+    cr_assert_eq(test_request("GET /pub HTTP/1.1\r\nHost: evil.example:80", body, sizeof body), 421);
+    cr_assert_eq(test_request("GET /nope HTTP/1.1\r\nHost: evil.example", body, sizeof body), 421);
+    cr_assert_eq(atomic_load(&test_guard_calls), 0, "the guard never ran");
+    cr_assert_eq(test_request("GET /pub HTTP/1.1\r\nHost: localhost:80", body, sizeof body), 200);
 }
 
 /* --- holding a request (long polling) --------------------------------------

@@ -316,10 +316,11 @@ Test(window, lookup_overall_limit_waits_for_the_next_window)
 
 Test(window, lookup_keys_count_apart_from_logins)
 {
-    struct throttle_keys lk, lg;
+    struct throttle_keys lk;
+    struct throttle_login lg;
 
     throttle_keys_lookup(&lk, "a017", "2001:db8::1");
-    throttle_keys_make(&lg, "a017", "2001:db8::1");
+    throttle_login_keys(&lg, "a017", "2001:db8::1", NULL);
     cr_assert_str_eq(lk.name, "t:A017");
     cr_assert_str_eq(lk.addr, "l:2001:db8::");
     cr_assert_str_neq(lk.addr, lg.addr);

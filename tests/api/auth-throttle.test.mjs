@@ -1,0 +1,100 @@
+// The login throttle slows guessing without letting a stranger lock staff
+// out (issue #12, item 5): failures count per name and address, past five
+// a pair waits (429 with Retry-After) instead of the name being locked; a
+// browser that logged in before (the spk_device cookie) gets through while
+// the name is being guessed from many addresses; an empty name or password
+// is 422 and not counted. The resident's lookup throttle is
+// cases-lookup.test.mjs's.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { addUser, useDaemon } from './helpers.mjs';
+import { loginFrom } from './auth-helpers.mjs';
+
+// The spk_device cookie a successful login set, as "spk_device=…".
+function deviceCookie(r) {
+  const c = (r.headers['set-cookie'] ?? []).find((x) => x.startsWith('spk_device='));
+  assert.ok(c, `a device cookie in ${JSON.stringify(r.headers['set-cookie'])}`);
+  for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/api/v1/login'])
+    assert.ok(c.split('; ').includes(flag), `${flag} in ${c}`);
+  assert.match(c, /; Max-Age=\d+/);
+  return c.split(';')[0];
+}
+
+describe('login throttle', () => {
+  const h = useDaemon();
+  const port = () => h.daemon.port;
+
+  test('a guesser is slowed: five failures, then 429 with Retry-After, never a lock', async () => {
+    addUser(h.db, 'chen', 'staff', 'chen-pass-1');
+    for (let i = 0; i < 5; i++)
+      assert.equal((await loginFrom(port(), '127.0.0.2', 'chen', `wrong-${i}-xx`)).status, 401, `failure ${i + 1}`);
+    const slowed = await loginFrom(port(), '127.0.0.2', 'chen', 'wrong-9-xx');
+    assert.equal(slowed.status, 429);
+    assert.equal(slowed.body.error.code, 'too_many_attempts');
+    assert.match(slowed.body.error.message, /请 \d+ (秒|分钟)后再试/);
+    const after = Number(slowed.headers['retry-after']);
+    assert.ok(after >= 1 && after <= 30, `Retry-After ${slowed.headers['retry-after']}`);
+    // the same pair with the right password waits as well: it may be the guesser
+    assert.equal((await loginFrom(port(), '127.0.0.2', 'chen', 'chen-pass-1')).status, 429);
+  });
+
+  test('failures from one address do not stop the right password from another', async () => {
+    addUser(h.db, 'lin', 'staff', 'lin-pass-1');
+    for (let i = 0; i < 8; i++)
+      assert.ok([401, 429].includes((await loginFrom(port(), '127.0.0.3', 'lin', `nope-${i}-xx`)).status));
+    assert.equal((await loginFrom(port(), '127.0.0.3', 'lin', 'lin-pass-1')).status, 429, 'that pair waits');
+    assert.equal((await loginFrom(port(), '127.0.0.4', 'lin', 'lin-pass-1')).status, 200, 'lin logs in elsewhere');
+    // a failure from each of six addresses is no lock either (once five were)
+    for (let i = 10; i < 16; i++)
+      assert.equal((await loginFrom(port(), `127.0.0.${i}`, 'lin', 'nope-nope')).status, 401);
+    assert.equal((await loginFrom(port(), '127.0.0.16', 'lin', 'lin-pass-1')).status, 200);
+    // nor are failures at many names from one address (a hall behind one NAT)
+    addUser(h.db, 'he', 'staff', 'he-pass-12');
+    for (let i = 0; i < 6; i++)
+      assert.equal((await loginFrom(port(), '127.0.0.20', `guess${i}`, 'wrong-pass-xx')).status, 401);
+    assert.equal((await loginFrom(port(), '127.0.0.20', 'he', 'he-pass-12')).status, 200);
+  });
+
+  test('a known device logs in while the name is being guessed from many addresses', async () => {
+    addUser(h.db, 'wu', 'staff', 'wu-pass-123');
+    const first = await loginFrom(port(), '127.0.1.1', 'wu', 'wu-pass-123');
+    assert.equal(first.status, 200);
+    const device = deviceCookie(first);
+    // one guess from each of many addresses: past 50 failures an hour the
+    // name's attempts are spaced out, whatever their address
+    const seen = { 401: 0, 429: 0 };
+    for (let i = 0; i < 70 && seen[429] === 0; i++) {
+      const r = await loginFrom(port(), `127.0.2.${i + 1}`, 'wu', `guess-${i}-pw`);
+      assert.ok([401, 429].includes(r.status), `guess ${i}: ${r.status}`);
+      seen[r.status]++;
+    }
+    assert.ok(seen[401] >= 50 && seen[429] === 1, `guesses spaced once past the bound: ${JSON.stringify(seen)}`);
+    const stranger = await loginFrom(port(), '127.0.3.1', 'wu', 'wu-pass-123');
+    assert.equal(stranger.status, 429, 'a browser not seen before waits its turn too');
+    assert.ok(Number(stranger.headers['retry-after']) >= 1);
+    const known = await loginFrom(port(), '127.0.3.1', 'wu', 'wu-pass-123', device);
+    assert.equal(known.status, 200, 'the known device is not held up');
+    assert.equal(deviceCookie(known), device, 'the same device, its cookie renewed');
+    // the device counts for its user only
+    addUser(h.db, 'zhou', 'staff', 'zhou-pass-1');
+    const other = await loginFrom(port(), '127.0.3.2', 'zhou', 'zhou-pass-1', device);
+    assert.equal(other.status, 200);
+  });
+
+  test('an empty name or password is 422 and not counted', async () => {
+    addUser(h.db, 'ma', 'staff', 'ma-pass-123');
+    for (let i = 0; i < 10; i++) {
+      const r = await loginFrom(port(), '127.0.4.1', 'ma', '');
+      assert.equal(r.status, 422);
+      assert.equal(r.body.error.code, 'empty_credentials');
+      assert.match(r.body.error.message, /请输入密码/);
+    }
+    const noName = await loginFrom(port(), '127.0.4.1', '', 'ma-pass-123');
+    assert.equal(noName.status, 422);
+    assert.match(noName.body.error.message, /请输入用户名/);
+    for (let i = 0; i < 4; i++)
+      assert.equal((await loginFrom(port(), '127.0.4.1', 'ma', 'wrong-pw-1')).status, 401, `failure ${i + 1}`);
+    assert.equal((await loginFrom(port(), '127.0.4.1', 'ma', 'ma-pass-123')).status, 200,
+      'four failures: the empty ones were not counted');
+  });
+});

@@ -1,0 +1,73 @@
+// The staff page locks itself after the session's idle limit without a
+// person's key or touch (issue #12, item 6): the queue's refresh keeps
+// running but counts for nothing; the lock hides the whole page (no full ID
+// number, no name), asks for the password of whoever was logged in, and
+// after it the page is back as it was. axe-core on the lock screen.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, axeSerious, shot } from './helpers.mjs';
+import { addUser } from '../api/helpers.mjs';
+import { ID, NAME, labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+
+describe('the staff page locks itself', () => {
+  let kp;
+  let page;
+  let c;
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    c = await labourCase(k.url);
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, clock: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('after the idle limit: the page hidden, the password asked for, then the page back', async () => {
+    const polls = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/staff/queue')) polls.push(r.headers()['x-spk-poll'] ?? '');
+    });
+    await page.goto(k.url + '/staff');
+    await page.fill('#login-name', 'wang');
+    await page.fill('#login-pass', 'wang-password-1');
+    await page.click('.login-form button[type=submit]');
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: c.ticket }).waitFor();
+    assert.ok((await page.locator('body').innerText()).includes(ID), 'the full ID number on show');
+
+    // 29 minutes untouched: not yet; the queue's refreshes say they are a timer's
+    await page.clock.fastForward('29:00');
+    await page.clock.fastForward(6000);
+    assert.equal(await page.locator('dialog.login-dialog').count(), 0, 'not locked before the limit');
+    await page.clock.fastForward('01:05');
+    const dialog = page.locator('dialog.login-dialog');
+    await dialog.waitFor();
+    assert.ok(polls.includes('1'), `the refresh marks itself: ${JSON.stringify(polls)}`);
+    const shown = await page.locator('body').innerText();
+    assert.ok(!shown.includes(ID) && !shown.includes(ID.slice(-4)), 'no ID number while locked');
+    assert.ok(!shown.includes(NAME), 'no name while locked');
+    assert.match(shown, /页面已锁定/);
+    assert.match(shown, /请输入密码继续/);
+    assert.equal(await page.locator('#login-name').inputValue(), 'wang', 'whoever was logged in');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'login-pass');
+    assert.deepEqual(await axeSerious(page), [], 'axe on the lock screen');
+    await shot(page, 'staff-locked');
+
+    // a wrong password keeps it locked
+    await page.fill('#login-pass', 'not-the-password');
+    await page.click('.login-dialog button[type=submit]');
+    await page.locator('.login-dialog .form-error', { hasText: /用户名或密码不对/ }).waitFor();
+    assert.ok(!(await page.locator('body').innerText()).includes(ID));
+
+    await page.fill('#login-pass', 'wang-password-1');
+    await page.click('.login-dialog button[type=submit]');
+    await dialog.waitFor({ state: 'detached' });
+    const back = await page.locator('#case-pane').innerText();
+    assert.ok(back.includes(ID), 'the case is back as it was');
+    kp.assertClean('staff lock');
+  });
+});

@@ -1,0 +1,39 @@
+/* hosts: which Host headers the daemon serves (issue #12, item 9). */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "hosts.h"
+
+Test(hosts, defaults_addresses_and_configured_names)
+{
+    const char *extra[] = {"kiosk.hall", "BSFW"};
+    char err[128];
+
+    cr_assert(hosts_allowed("localhost"), "before set-up too");
+    cr_assert_eq(hosts_setup("hall-pc.lan:8080", "https://user@bsfw.example.org:8443/x", extra, 2,
+                             err, sizeof err), 0, "%s", err);
+    for (const char *ok[] = {NULL, "localhost", "LocalHost.:80", "127.0.0.1", "127.0.0.1:8080",
+                             "10.1.2.3:1", "[::1]", "[::1]:8080", "[fe80::1]", "kiosk.hall",
+                             "Kiosk.Hall.:9", "bsfw", "hall-pc.lan", "bsfw.example.org:8443"},
+                    **p = ok; p < ok + sizeof ok / sizeof *ok; p++)
+        cr_assert(hosts_allowed(*p), "%s allowed", *p ? *p : "(none)");
+    for (const char *bad[] = {"evil.example", "evil.example:8080", "kiosk.hall.evil.example",
+                              "localhost.evil.example", "", ":8080", "::1", "[::1", "[nope]",
+                              "[::1]x", "1.2.3.4.5", "user@kiosk.hall", "kiosk.hall:80:80",
+                              "evil.example#kiosk.hall"},
+                    **p = bad; p < bad + sizeof bad / sizeof *bad; p++)
+        cr_assert_not(hosts_allowed(*p), "%s refused", *p);
+}
+
+Test(hosts, names_are_checked)
+{
+    const char *bad[] = {"a b"};
+    char err[128];
+
+    cr_assert(hosts_name_valid("kiosk-1.hall"));
+    cr_assert_not(hosts_name_valid(""));
+    cr_assert_not(hosts_name_valid("a/b"));
+    cr_assert_neq(hosts_setup("127.0.0.1:0", NULL, bad, 1, err, sizeof err), 0);
+    cr_assert(strstr(err, "--host") != NULL);
+}
