@@ -26,6 +26,8 @@
 #ifndef SPK_THROTTLE_H
 #define SPK_THROTTLE_H
 
+#include <netinet/in.h>
+
 #include <stdbool.h>
 
 #define THROTTLE_FAIL_LIMIT 5           /* lookup failures per ticket or address ... */
@@ -113,5 +115,10 @@ long long throttle_login_begin(const struct throttle_login *k, long long now);
  * forgets the pair's failures, THROTTLE_NONE only releases. */
 void throttle_login_end(const struct throttle_login *k, long long now,
                         enum throttle_outcome out);
+
+/* addr as a client is counted (here and by quota): an IPv6 client by its
+ * /64, since one host may hold a whole /64; other text as it is (cut to
+ * fit). out needs INET6_ADDRSTRLEN bytes. */
+void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN]);
 
 #endif

@@ -4,12 +4,13 @@
  * holds nothing a fresh one would not, so it is the one reused. */
 #include "quota.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "throttle.h"
 
 #define QUOTA_SLOTS 4096    /* addresses remembered at once, both kinds together */
 #define QUOTA_KINDS 2
@@ -117,20 +118,6 @@ static long quota_wait(const struct quota_bucket *b, long per_hour)
     return w < 1 ? 1 : w;
 }
 
-/* addr as the buckets count it: an IPv6 client by its /64, since one host
- * may hold a whole /64. */
-static void quota_addr(const char *addr, char out[INET6_ADDRSTRLEN])
-{
-    unsigned char a6[16];
-
-    snprintf(out, INET6_ADDRSTRLEN, "%s", addr);
-    if (inet_pton(AF_INET6, out, a6) == 1) {
-        memset(a6 + 8, 0, 8);
-        if (!inet_ntop(AF_INET6, a6, out, INET6_ADDRSTRLEN))
-            snprintf(out, INET6_ADDRSTRLEN, "?");
-    }
-}
-
 /* The bucket of kind and addr, up to date, or a new full one; NULL when
  * every slot is still refilling. Caller holds the mutex. */
 static struct quota_bucket *quota_slot_get(enum quota_kind kind, const char *addr,
@@ -169,7 +156,7 @@ long quota_take(enum quota_kind kind, const char *addr, long long now_ms)
 
     if ((unsigned)kind >= QUOTA_KINDS)
         return 1;
-    quota_addr(addr, a);
+    throttle_addr(addr, a);
     pthread_mutex_lock(&quota_mu);
     all = &quota_all[kind];
     if (!quota_all_set[kind]) {

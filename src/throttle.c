@@ -29,9 +29,7 @@ struct throttle_slot {
 static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct throttle_slot throttle_slots[THROTTLE_SLOTS];
 
-/* addr as a throttle counts it: an IPv6 client by its /64, since one host
- * may hold a whole /64. */
-static void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN])
+void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN])
 {
     unsigned char a6[16];
 

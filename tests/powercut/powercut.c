@@ -50,7 +50,6 @@ static struct pc_file pc_files[PC_FILES];
 static int pc_nfiles;
 static signed char pc_fd_file_hi[PC_FDS];   /* file index + 1, 0 untracked */
 
-static int (*real_open)(const char *, int, ...);
 static int (*real_openat)(int, const char *, int, ...);
 static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
@@ -61,7 +60,6 @@ static int (*real_close)(int);
 
 static void pc_init(void)
 {
-    real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
     real_openat = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat64");
     real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
     real_pwrite = (ssize_t (*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite64");
@@ -103,7 +101,7 @@ static void pc_track(int fd, const char *path)
     if (i == pc_nfiles && pc_nfiles < PC_FILES) {
         char undo[PATH_MAX + 8];
         snprintf(undo, sizeof undo, "%s.undo", full);
-        pc_files[i].undo = real_open(undo, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        pc_files[i].undo = real_openat(AT_FDCWD, undo, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (pc_files[i].undo >= 0) {
             snprintf(pc_files[i].path, sizeof pc_files[i].path, "%s", full);
             pc_nfiles++;
@@ -129,7 +127,7 @@ static void pc_log(struct pc_file *f, int fd, off_t off, size_t len)
         size_t have = (size_t)(st.st_size - off);
         r.pre_len = have < len ? have : len;
         /* through a descriptor of its own: fd may be write-only */
-        int rd = real_open(f->path, O_RDONLY | O_CLOEXEC, 0);
+        int rd = real_openat(AT_FDCWD, f->path, O_RDONLY | O_CLOEXEC, 0);
         ssize_t got = -1;
         if (rd >= 0 && (pre = malloc(r.pre_len ? r.pre_len : 1)) != NULL)
             got = pread(rd, pre, r.pre_len, off);
@@ -167,6 +165,28 @@ static int pc_open_mode(int flags, va_list ap)
     return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(ap, int) : 0;
 }
 
+/* Every open goes through openat; a relative path from another folder
+ * than the working one is never the database's, which is absolute. */
+static int pc_openat(int dirfd, const char *path, int flags, int mode)
+{
+    int fd;
+
+    pthread_once(&pc_once, pc_init);
+    fd = real_openat(dirfd, path, flags, mode);
+    if (dirfd == AT_FDCWD || path[0] == '/')
+        pc_track(fd, path);
+    return fd;
+}
+
+/* The mode argument of a variadic open. */
+#define PC_MODE(flags, mode)                                                                       \
+    do {                                                                                           \
+        va_list ap;                                                                                \
+        va_start(ap, flags);                                                                       \
+        mode = pc_open_mode(flags, ap);                                                            \
+        va_end(ap);                                                                                \
+    } while (0)
+
 int open(const char *path, int flags, ...);
 int open64(const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...);
@@ -174,60 +194,34 @@ int openat64(int dirfd, const char *path, int flags, ...);
 
 int open(const char *path, int flags, ...)
 {
-    va_list ap;
-    int mode, fd;
+    int mode;
 
-    pthread_once(&pc_once, pc_init);
-    va_start(ap, flags);
-    mode = pc_open_mode(flags, ap);
-    va_end(ap);
-    fd = real_open(path, flags, mode);
-    pc_track(fd, path);
-    return fd;
+    PC_MODE(flags, mode);
+    return pc_openat(AT_FDCWD, path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
-    va_list ap;
-    int mode, fd;
+    int mode;
 
-    pthread_once(&pc_once, pc_init);
-    va_start(ap, flags);
-    mode = pc_open_mode(flags, ap);
-    va_end(ap);
-    fd = real_open(path, flags, mode);
-    pc_track(fd, path);
-    return fd;
+    PC_MODE(flags, mode);
+    return pc_openat(AT_FDCWD, path, flags, mode);
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
 {
-    va_list ap;
-    int mode, fd;
+    int mode;
 
-    pthread_once(&pc_once, pc_init);
-    va_start(ap, flags);
-    mode = pc_open_mode(flags, ap);
-    va_end(ap);
-    fd = real_openat(dirfd, path, flags, mode);
-    if (dirfd == AT_FDCWD || path[0] == '/')
-        pc_track(fd, path);
-    return fd;
+    PC_MODE(flags, mode);
+    return pc_openat(dirfd, path, flags, mode);
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
 {
-    va_list ap;
-    int mode, fd;
+    int mode;
 
-    pthread_once(&pc_once, pc_init);
-    va_start(ap, flags);
-    mode = pc_open_mode(flags, ap);
-    va_end(ap);
-    fd = real_openat(dirfd, path, flags, mode);
-    if (dirfd == AT_FDCWD || path[0] == '/')
-        pc_track(fd, path);
-    return fd;
+    PC_MODE(flags, mode);
+    return pc_openat(dirfd, path, flags, mode);
 }
 
 ssize_t write(int fd, const void *buf, size_t n)

@@ -136,8 +136,9 @@ Test(http_routes, http_start_refuses_a_faulty_table)
     static const struct http_route t[] = {
         {"POST", "/s/move", test_handler, HTTP_STAFF, false},
     };
-    struct http_server_config cfg = {t, 1, "127.0.0.1:0", 2, test_guard, NULL, 0,
-                                     CONNS_LIMITS_DEFAULT};
+    struct http_server_config cfg = {.routes = t, .n_routes = 1, .listen = "127.0.0.1:0",
+                                     .threads = 2, .guard = test_guard,
+                                     .limits = CONNS_LIMITS_DEFAULT};
     unsigned port = 0;
 
     cr_assert_null(http_start(&cfg, &port));
@@ -154,8 +155,9 @@ static unsigned test_port;
 
 static void test_start(void)
 {
-    struct http_server_config cfg = {test_routes, 3, "127.0.0.1:0", 2, test_guard, NULL, 0,
-                                     CONNS_LIMITS_DEFAULT};
+    struct http_server_config cfg = {.routes = test_routes, .n_routes = 3, .listen = "127.0.0.1:0",
+                                     .threads = 2, .guard = test_guard,
+                                     .limits = CONNS_LIMITS_DEFAULT};
 
     atomic_store(&test_guard_calls, 0);
     test_daemon = http_start(&cfg, &test_port);
@@ -289,8 +291,9 @@ static const struct http_route held_routes[] = {
 
 static void held_start(void)
 {
-    struct http_server_config cfg = {held_routes, 2, "127.0.0.1:0", 1, NULL, &held_list, 1,
-                                     CONNS_LIMITS_DEFAULT};
+    struct http_server_config cfg = {.routes = held_routes, .n_routes = 2, .listen = "127.0.0.1:0",
+                                     .threads = 1, .holds = &held_list, .n_holds = 1,
+                                     .limits = CONNS_LIMITS_DEFAULT};
 
     atomic_store(&held_runs, 0);
     cr_assert_not_null(held_list = http_hold_new(4));
