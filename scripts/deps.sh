@@ -38,6 +38,7 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_cmd node nodejs
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
     need_cmd openssl openssl     # the TLS test makes its certificate
+    need_cmd python3 python3     # the power-cut test's model check writes through the shim
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang

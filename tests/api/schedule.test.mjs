@@ -121,7 +121,8 @@ describe('scheduled versions', () => {
 });
 
 // A TZ whose local time is `before` seconds short of midnight now:
-// "<XXX>-HH:MM:SS" is UTC plus that much (glibc takes hours up to 24).
+// "<XXX>-HH:MM:SS" is a complete POSIX TZ (XXX is its quoted name, any
+// three letters) that is UTC plus that much (glibc takes hours up to 24).
 function tzBeforeMidnight(before) {
   const now = Date.now();
   const utcSec = Math.floor(now / 1000) % 86400;

@@ -18,6 +18,10 @@
 #include "library.h"
 #include "store.h"
 
+/* Sets TZ and answers the local date under it. "<XXX>+12" is a complete
+ * POSIX TZ: a quoted zone name (any three or more letters; XXX here) and
+ * its offset west of UTC, so +12 is UTC-12 and -12 is UTC+12: always a day
+ * apart. */
 static int tz_today(const char *tz)
 {
     cr_assert_eq(setenv("TZ", tz, 1), 0);
