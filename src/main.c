@@ -51,8 +51,8 @@ static const char usage_serve[] =
     "  --case-quota AB/AH,OB/OH  cases the public may start, and hand in, without a login:\n"
     "                      AB in a row then AH an hour from one address (an IPv6 /64),\n"
     "                      OB in a row then OH an hour from everyone together; past it\n"
-    "                      429 with Retry-After (default 30/600,100/1200; staff at the\n"
-    "                      window are not counted)\n"
+    "                      429 with Retry-After (default 200/3600,300/3600; staff at\n"
+    "                      the window are not counted)\n"
     "  --open-cases-max N  cases the public may have open (being filled in) at once;\n"
     "                      past it new cases get 503 (default 5000, 1 to 1000000)\n"
     "  --host NAME         a name the daemon answers to besides localhost, this machine's\n"
@@ -413,7 +413,7 @@ static int cmd_serve(int argc, char **argv)
         } else if (strcmp(a, "--case-quota") == 0) {
             if (quota_limits_parse(v, &o.quota) != 0) {
                 fprintf(stderr, "spkiosk serve: --case-quota takes AB/AH,OB/OH, four numbers of "
-                                "1 to %d, e.g. 30/600,100/1200\n", QUOTA_VALUE_MAX);
+                                "1 to %d, e.g. 200/3600,300/3600\n", QUOTA_VALUE_MAX);
                 return 2;
             }
         } else if (strcmp(a, "--open-cases-max") == 0) {
