@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "cases.h"
+#include "practice_proof.h"
 #include "visit.h"
 #include "window.h"
 
@@ -92,5 +93,27 @@ struct bodies_spreport {
  * number, kind present and not a string, or note neither null nor a
  * string. */
 int bodies_spreport(const cJSON *body, struct bodies_spreport *out);
+
+/* POST /api/v1/staff/practice/{id}/answer {"decision","flags"?,"condition"?}:
+ * 0 with *a (flags only for return, condition only for refuse; *flags,
+ * caller frees, set on every return); 1 for a decision that is not
+ * accept, return or refuse; 2 for flags that are not an array of at most
+ * PRACTICE_MAX_IDS strings; 3 for a condition that is not a whole number;
+ * -1 when memory ran out. */
+int bodies_practice_answer(const cJSON *body, struct practice_answer *a, const char ***flags);
+
+/* POST /api/v1/staff/cases/{id}/visit {"result","date"?}: 0 with *handled
+ * (result "handled", else "not_home") and *date (NULL when not a string);
+ * 1 for another result. */
+int bodies_visit_result(const cJSON *body, bool *handled, const char **date);
+
+/* POST /api/v1/staff/notifications/{n}/done {"result"?,"note"?}: 0 with
+ * *result and *note (NULL when absent; note also when null); 1 when result
+ * is present and not a string, or note neither null nor a string. */
+int bodies_followup(const cJSON *body, const char **result, const char **note);
+
+/* A version hash member (a changes read): the string, "" when longer than
+ * any hash (never the live version), NULL when absent or not a string. */
+const char *bodies_hash(const cJSON *body);
 
 #endif

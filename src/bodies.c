@@ -4,6 +4,7 @@
  */
 #include "bodies.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,4 +239,78 @@ int bodies_spreport(const cJSON *body, struct bodies_spreport *out)
     out->hash = strlen(hash->valuestring) <= BODIES_HASH_MAX ? hash->valuestring : "";
     out->kind = kind ? kind->valuestring : NULL;
     return 0;
+}
+
+int bodies_practice_answer(const cJSON *body, struct practice_answer *a, const char ***flags)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "decision");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(body, "flags");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "condition"), *x;
+    size_t n = 0;
+
+    memset(a, 0, sizeof *a);
+    *flags = NULL;
+    if (!cJSON_IsString(d) || (strcmp(d->valuestring, "accept") != 0 && strcmp(d->valuestring, "return") != 0 &&
+                               strcmp(d->valuestring, "refuse") != 0))
+        return 1;
+    a->decision = strcmp(d->valuestring, "accept") == 0   ? PRACTICE_ACCEPT
+                  : strcmp(d->valuestring, "return") == 0 ? PRACTICE_RETURN
+                                                          : PRACTICE_REFUSE;
+    if (f && !cJSON_IsNull(f)) {
+        if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > PRACTICE_MAX_IDS)
+            return 2;
+        if (!(*flags = calloc((size_t)cJSON_GetArraySize(f) + 1, sizeof **flags)))
+            return -1;
+        cJSON_ArrayForEach(x, f) {
+            if (!cJSON_IsString(x))
+                return 2;
+            (*flags)[n++] = x->valuestring;
+        }
+    }
+    if (c && !cJSON_IsNull(c)) {
+        /* out of int's range the cast is undefined (found by fuzz_bodies:
+         * 1e205); no condition has such a number */
+        if (!cJSON_IsNumber(c) || !(c->valuedouble >= INT_MIN && c->valuedouble <= INT_MAX) ||
+            c->valuedouble != (double)(int)c->valuedouble)
+            return 3;
+        a->condition = (int)c->valuedouble;
+    }
+    /* only what the decision uses counts */
+    if (a->decision == PRACTICE_RETURN) {
+        a->flags = *flags;
+        a->n_flags = n;
+    }
+    if (a->decision != PRACTICE_REFUSE)
+        a->condition = 0;
+    return 0;
+}
+
+int bodies_visit_result(const cJSON *body, bool *handled, const char **date)
+{
+    const char *r = bodies_text(body, "result");
+
+    *handled = false;
+    *date = bodies_text(body, "date");
+    if (!r || (strcmp(r, "handled") != 0 && strcmp(r, "not_home") != 0))
+        return 1;
+    *handled = strcmp(r, "handled") == 0;
+    return 0;
+}
+
+int bodies_followup(const cJSON *body, const char **result, const char **note)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(body, "result");
+
+    *result = NULL;
+    if ((r && !cJSON_IsString(r)) || bodies_optional_text(body, "note", note) != 0)
+        return 1;
+    *result = r ? r->valuestring : NULL;
+    return 0;
+}
+
+const char *bodies_hash(const cJSON *body)
+{
+    const char *h = bodies_text(body, "hash");
+
+    return h && strlen(h) > BODIES_HASH_MAX ? "" : h;
 }
