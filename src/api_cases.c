@@ -196,15 +196,11 @@ enum MHD_Result api_case_conditions(struct http_request *req)
 
     if (!body)
         return ret;
-    if (!db) {
-        ret = reply_internal(req);
-        goto done;
-    }
     r = bodies_case_conditions(body, &confirmed, &n);
-    if (r != 0) {
-        ret = r < 0 ? reply_internal(req)
-              : r == 1 ? reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组")
-                       : reply_bad_request(req, "confirmed 里只能是 true 或 false");
+    if (r != 0 || !db) {
+        ret = r == 1             ? reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组")
+              : r < 0 || !db     ? reply_internal(req)
+                                 : reply_bad_request(req, "confirmed 里只能是 true 或 false");
         goto done;
     }
     r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req), &unmet,
