@@ -4,7 +4,9 @@
  * Content-Length, Expect, Sec-Fetch-Site, Origin, ?format=, Accept, the
  * session cookie and a query number; a missing line is an absent header.
  * The path is matched against every route of src/api.c (the patterns are
- * pulled from it at build time into routes.inc), as the dispatcher does.
+ * pulled from it at build time into routes.inc), as the dispatcher does,
+ * and each {} segment goes through the checks handlers make of it first
+ * (an id's shape, UTF-8, a number).
  * libmicrohttpd's own parsing (request line, header folding, percent
  * decoding) is not ours and is not fuzzed here. */
 #include <stddef.h>
@@ -15,7 +17,9 @@
 #include "hosts.h"
 #include "http.h"
 #include "httpin.h"
+#include "procedure.h"
 #include "token.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,6 +56,9 @@ static void routes(const char *path)
             size_t sl = strlen(params[k]);
             check(sl > 0 && !strchr(params[k], '/'));
             total += sl + 1;
+            /* what the handlers ask of a segment first */
+            sink += procedure_id_valid(params[k], sl) + utf8_valid(params[k], sl);
+            sink += (size_t)httpin_number(params[k], 1, 999999999999999999LL);
         }
         check(total <= len + 1);
     }
