@@ -15,8 +15,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 ifeq ($(SAN),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+# float-cast-overflow: not in gcc's "undefined" (it is in clang's, which
+# found a double cast to int out of range in a request body)
+CFLAGS  += -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined,float-cast-overflow
+LDFLAGS += -fsanitize=address,undefined,float-cast-overflow
 endif
 
 SRC      = $(wildcard src/*.c)
@@ -30,7 +33,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind fuzz deps deps-test deps-e2e unit api e2e clean bench measure
+.PHONY: all run check check-asan check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api e2e clean bench measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -144,33 +147,55 @@ check-valgrind:
 	UNIT_WRAP="$(VALGRIND)" $(MAKE) --no-print-directory BUILD=build/vg unit
 
 # libFuzzer harnesses (tests/fuzz/): the parsers are compiled from source
-# with clang so that libFuzzer sees their coverage. Each runs FUZZ_SECONDS
-# from the seed corpus, copied so that new inputs stay out of the tree.
-FUZZERS      = procedure triage directory field cjktok validate practice calendar posts
+# with clang so that libFuzzer sees their coverage. Each runs from a fresh
+# copy of its seed corpus (new inputs stay out of the tree) with its
+# dictionary, tests/fuzz/dict/NAME.dict (scripts/fuzz-one.sh).
+#   make fuzz                    each in turn, FUZZ_SECONDS
+#   make fuzz-ci                 each FUZZ_SECONDS, two at a time; fails on a crash
+#   make fuzz-depth FUZZ_RUNS=N  each (or FUZZERS=...) to N executions, a row
+#                                per harness appended to build/fuzz/depth.md
+FUZZERS      = procedure triage directory field cjktok validate practice calendar posts bodies http
 FUZZ_SECONDS ?= 30
+FUZZ_RUNS    ?= 10000000
 FUZZ_SRC     = src/diag.c src/strbuf.c src/utf8.c src/frontmatter.c src/marker.c src/field.c \
                src/procedure.c src/render.c src/triage.c src/directory.c src/mdlimit.c src/cjktok.c \
                src/validate.c src/text.c src/mdtext.c src/pinyin.c src/posts.c src/practice.c src/workdays.c \
+               src/bodies.c src/httpin.c src/hosts.c src/token.c \
                build/gen/pinyin.c
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) | build/fuzz/.dir
-	clang -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iinclude $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	  -o $@ $^ $(PKG_LIBS)
+# the sources compiled once with coverage, each harness links them
+FUZZ_OBJ     = $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter src/%,$(FUZZ_SRC))) build/fuzz/obj/gen_pinyin.o
+FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iinclude -Ibuild/fuzz $(PKG_CFLAGS) \
+               -fsanitize=address,undefined -fno-sanitize-recover=undefined
+build/fuzz/obj/%.o: src/%.c | build/fuzz/obj/.dir
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+build/fuzz/obj/gen_pinyin.o: build/gen/pinyin.c | build/fuzz/obj/.dir
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) build/fuzz/routes.inc | build/fuzz/.dir
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+build/fuzz/obj/.dir:
+	mkdir -p $(@D) && touch $@
+# the route patterns of src/api.c, for fuzz_http to match paths against
+build/fuzz/routes.inc: src/api.c | build/fuzz/.dir
+	sed -n 's/^ *{"[A-Z]*", \("[^"]*"\),.*/    \1,/p' $< >$@.tmp && test -s $@.tmp && mv $@.tmp $@
 build/fuzz/.dir:
 	mkdir -p $(@D) && touch $@
 
 fuzz:
 	@sh scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZERS:%=build/fuzz/fuzz_%)
-	@set -e; for f in $(FUZZERS); do \
-	  rm -rf build/fuzz/corpus-$$f && mkdir -p build/fuzz/corpus-$$f && \
-	  cp tests/fuzz/corpus/$$f/* build/fuzz/corpus-$$f/ && \
-	  echo "== fuzz_$$f ($(FUZZ_SECONDS) s)" && \
-	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=1024 \
-	    -artifact_prefix=build/fuzz/crash-$$f- build/fuzz/corpus-$$f 2>&1 | tail -3; \
-	done
+	@for f in $(FUZZERS); do sh scripts/fuzz-one.sh $$f seconds $(FUZZ_SECONDS); done
+
+fuzz-ci:
+	@sh scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS:%=build/fuzz/fuzz_%)
+	@printf '%s\n' $(FUZZERS) | xargs -P 2 -I NAME sh scripts/fuzz-one.sh NAME seconds $(FUZZ_SECONDS)
+
+fuzz-depth:
+	@sh scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS:%=build/fuzz/fuzz_%)
+	sh scripts/fuzz-depth.sh $(FUZZ_RUNS) $(FUZZERS)
 
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(BUILD)/obj/main.d
+-include $(OBJ:.o=.d) $(BUILD)/obj/main.d $(wildcard build/fuzz/obj/*.d)

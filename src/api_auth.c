@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "devices.h"
+#include "httpin.h"
 #include "reply.h"
 #include "sessions.h"
 #include "throttle.h"
@@ -151,20 +152,8 @@ static enum MHD_Result api_auth_reply_session(struct http_request *req,
  * no Sec-Fetch-Site) an Origin whose host is not the request's Host. */
 static bool api_auth_cross_site(struct http_request *req)
 {
-    const char *site = http_header(req, "Sec-Fetch-Site");
-    const char *origin = http_header(req, "Origin");
-    const char *host = http_header(req, MHD_HTTP_HEADER_HOST), *o;
-
-    /* the browser's own verdict first: it holds behind a proxy that
-     * rewrites Host, where comparing Origin with Host would not */
-    if (site)
-        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
-    if (!origin)
-        return false;
-    /* "null" (a sandboxed frame, a file) or a scheme we do not serve */
-    if (!(o = strstr(origin, "://")))
-        return true;
-    return !host || strcasecmp(o + 3, host) != 0;
+    return httpin_cross_site(http_header(req, "Sec-Fetch-Site"), http_header(req, "Origin"),
+                             http_header(req, MHD_HTTP_HEADER_HOST));
 }
 
 /* The 429 of a login that must wait: how long, in words a staffer reads. */

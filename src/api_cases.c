@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bodies.h"
 #include "case_view.h"
 #include "cases.h"
 #include "catalog.h"
@@ -136,7 +137,7 @@ enum MHD_Result api_case_procedure(struct http_request *req)
 
 enum MHD_Result api_case_create(struct http_request *req)
 {
-    const cJSON *proc, *channel;
+    const char *proc, *channel;
     struct catalog *c = NULL;
     const struct catalog_proc *p;
     char id[CASE_ID_LEN + 1];
@@ -148,9 +149,7 @@ enum MHD_Result api_case_create(struct http_request *req)
 
     if (!body)
         return ret;
-    proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
-    channel = cJSON_GetObjectItemCaseSensitive(body, "channel");
-    if (!cJSON_IsString(proc) || (channel && !cJSON_IsString(channel))) {
+    if (bodies_case_create(body, &proc, &channel) != 0) {
         ret = reply_bad_request(req, "需要 procedure(事项编号),channel 可选");
         goto out;
     }
@@ -158,14 +157,14 @@ enum MHD_Result api_case_create(struct http_request *req)
         ret = reply_internal(req);
         goto out;
     }
-    if (!(p = catalog_find(c, proc->valuestring))) {
+    if (!(p = catalog_find(c, proc))) {
         ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                                "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
     if (!api_cases_quota(req, QUOTA_CREATE, &ret) || !api_cases_room(req, db, &ret))
         goto out;
-    r = cases_create(db, p->id, p->hash, channel ? channel->valuestring : "kiosk", NULL, id, &e);
+    r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, id, &e);
     if (r < 0)
         ret = reply_internal(req);
     else if (r > 0)
@@ -187,7 +186,6 @@ enum MHD_Result api_case_get(struct http_request *req)
 
 enum MHD_Result api_case_conditions(struct http_request *req)
 {
-    const cJSON *arr, *item;
     bool *confirmed = NULL;
     size_t n = 0, *unmet = NULL, n_unmet = 0, i;
     struct refusal e;
@@ -198,21 +196,12 @@ enum MHD_Result api_case_conditions(struct http_request *req)
 
     if (!body)
         return ret;
-    arr = cJSON_GetObjectItemCaseSensitive(body, "confirmed");
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > 1000) {
-        ret = reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组");
+    r = bodies_case_conditions(body, &confirmed, &n);
+    if (r != 0 || !db) {
+        ret = r == 1             ? reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组")
+              : r < 0 || !db     ? reply_internal(req)
+                                 : reply_bad_request(req, "confirmed 里只能是 true 或 false");
         goto done;
-    }
-    if (!(confirmed = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *confirmed)) || !db) {
-        ret = reply_internal(req);
-        goto done;
-    }
-    cJSON_ArrayForEach(item, arr) {
-        if (!cJSON_IsBool(item)) {
-            ret = reply_bad_request(req, "confirmed 里只能是 true 或 false");
-            goto done;
-        }
-        confirmed[n++] = cJSON_IsTrue(item);
     }
     r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req), &unmet,
                       &n_unmet, &e);
@@ -276,45 +265,6 @@ static bool api_step_index(const char *s, size_t *n)
 static enum MHD_Result api_case_progress(struct http_request *req, struct db *db, const char *id)
 {
     return api_case_answer(req, db, id, MHD_HTTP_OK, case_view_progress_json, REPLY_PUBLIC);
-}
-
-/* The answers of a step body's part (an object, or NULL) as C values, in
- * the order sent: strings point into part, numbers are written out into
- * nums (one slot per answer). Returns 0, or -1 when memory ran out. */
-static int api_cases_inputs(const cJSON *part, struct case_input **out, size_t *n,
-                            char (**nums)[32])
-{
-    const cJSON *x;
-    size_t count = 0, k = 0;
-
-    *out = NULL;
-    *nums = NULL;
-    *n = 0;
-    cJSON_ArrayForEach(x, part)
-        count++;
-    if (!(*out = calloc(count + 1, sizeof **out)) || !(*nums = calloc(count + 1, sizeof **nums)))
-        return -1;
-    cJSON_ArrayForEach(x, part) {
-        struct case_input *a = &(*out)[k];
-        a->key = x->string;
-        if (cJSON_IsNull(x)) {
-            a->kind = CASE_INPUT_NONE;
-        } else if (cJSON_IsString(x)) {
-            a->kind = CASE_INPUT_TEXT;
-            a->text = x->valuestring;
-        } else if (cJSON_IsBool(x)) {
-            a->kind = cJSON_IsTrue(x) ? CASE_INPUT_YES : CASE_INPUT_NO;
-        } else if (cJSON_IsNumber(x)) {
-            a->kind = CASE_INPUT_NUMBER;
-            snprintf((*nums)[k], sizeof (*nums)[k], "%.15g", x->valuedouble);
-            a->text = (*nums)[k];
-        } else {
-            a->kind = CASE_INPUT_OTHER;
-        }
-        k++;
-    }
-    *n = k;
-    return 0;
 }
 
 /* The 422 of a rejected step: the refusal's envelope with "count", then
@@ -384,11 +334,8 @@ fail:
 static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
 {
     struct case_rejection rej;
-    struct case_answers in;
-    struct case_input *fields = NULL, *ticks = NULL;
-    char (*nums)[32] = NULL, (*tick_nums)[32] = NULL;
+    struct bodies_answers in;
     char *ticket = NULL;
-    const cJSON *pf, *pc;
     struct refusal e;
     enum MHD_Result ret;
     struct db *db;
@@ -397,6 +344,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     int r;
 
     memset(&rej, 0, sizeof rej);
+    memset(&in, 0, sizeof in);
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
     /* handed in without some papers: a hand-in like a submit's */
@@ -404,25 +352,20 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
         return ret;
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    pf = cJSON_GetObjectItemCaseSensitive(body, "fields");
-    pc = cJSON_GetObjectItemCaseSensitive(body, "checklist");
-    if ((pf && !cJSON_IsObject(pf)) || (pc && !cJSON_IsObject(pc))) {
+    r = bodies_case_answers(body, &in);
+    if (r > 0) {
         ret = reply_bad_request(req, "fields 和 checklist 应是 JSON 对象");
         goto out;
     }
-    memset(&in, 0, sizeof in);
-    if (!(db = db_thread()) || api_cases_inputs(pf, &fields, &in.n_fields, &nums) != 0 ||
-        api_cases_inputs(pc, &ticks, &in.n_checklist, &tick_nums) != 0) {
+    if (r < 0 || !(db = db_thread())) {
         ret = reply_internal(req);
         goto out;
     }
-    in.fields = fields;
-    in.checklist = ticks;
     if (missing)
-        r = window_submit_missing(db, req->params[0], n, &in, clock_today(), api_cases_actor(req),
+        r = window_submit_missing(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req),
                                   &ticket, &rej, &e);
     else
-        r = cases_step(db, req->params[0], n, &in, clock_today(), api_cases_actor(req), &rej,
+        r = cases_step(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req), &rej,
                        &e);
     if (r < 0)
         ret = reply_internal(req);
@@ -438,10 +381,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
 out:
     cases_rejection_free(&rej);
     free(ticket);
-    free(fields);
-    free(ticks);
-    free(nums);
-    free(tick_nums);
+    bodies_answers_free(&in);
     cJSON_Delete(body);
     return ret;
 }
@@ -477,31 +417,17 @@ fail:
     return NULL;
 }
 
-static const char *api_cases_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* A submit whose body asks for a home visit instead of a ticket. */
 static enum MHD_Result api_case_submit_visit(struct http_request *req, struct db *db,
-                                             const cJSON *jv)
+                                             const struct visit_ask *ask)
 {
     static const char ok[] = "{\"status\":\"visit\"}";
     struct visit_problems probs;
-    struct visit_ask ask;
     struct refusal e;
     char *json;
     int r;
 
-    if (!cJSON_IsObject(jv))
-        return reply_bad_request(req, "visit 应是 JSON 对象：{\"date\",\"slot\",\"address\",\"phone\"}");
-    ask.date = api_cases_str(jv, "date");
-    ask.slot = api_cases_str(jv, "slot");
-    ask.address = api_cases_str(jv, "address");
-    ask.phone = api_cases_str(jv, "phone");
-    r = visit_request(db, req->params[0], api_cases_actor(req), &ask, clock_today(), &probs, &e);
+    r = visit_request(db, req->params[0], api_cases_actor(req), ask, clock_today(), &probs, &e);
     if (r < 0)
         return reply_internal(req);
     if (r > 0 && probs.n > 0 && strcmp(e.code, "validation_failed") == 0)
@@ -519,7 +445,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
     struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    const cJSON *jv;
+    struct visit_ask ask;
     cJSON *body = NULL;
     char *ticket = NULL;
     int r;
@@ -532,8 +458,10 @@ enum MHD_Result api_case_submit(struct http_request *req)
     if (req->body.len > 0) {
         if (!(body = reply_json_body(req, &ret)))
             return ret;
-        if ((jv = cJSON_GetObjectItemCaseSensitive(body, "visit")) && !cJSON_IsNull(jv)) {
-            ret = api_case_submit_visit(req, db, jv);
+        r = bodies_case_visit(body, &ask);
+        if (r != 0) {
+            ret = r == 2 ? reply_bad_request(req, "visit 应是 JSON 对象：{\"date\",\"slot\",\"address\",\"phone\"}")
+                         : api_case_submit_visit(req, db, &ask);
             cJSON_Delete(body);
             return ret;
         }

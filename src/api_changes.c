@@ -5,12 +5,11 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "changes.h"
 #include "db.h"
 #include "procedure.h"
 #include "reply.h"
-
-#define API_CHANGES_HASH_MAX 64     /* bytes of a version hash (sha256 hex) */
 
 static const struct refusal api_changes_no_procedure = {
     REFUSAL_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新后再试"};
@@ -46,7 +45,7 @@ enum MHD_Result api_changes_read(struct http_request *req)
     const char *id = req->params[0];
     struct db *db = db_thread();
     enum MHD_Result ret;
-    const cJSON *hash;
+    const char *hash;
     struct refusal e;
     cJSON *body;
     int r;
@@ -57,14 +56,12 @@ enum MHD_Result api_changes_read(struct http_request *req)
         return reply_refusal(req, &api_changes_no_procedure);
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    hash = cJSON_GetObjectItemCaseSensitive(body, "hash");
-    if (!cJSON_IsString(hash)) {
+    if (!(hash = bodies_hash(body))) {
         cJSON_Delete(body);
         return reply_bad_request(req, "hash 应是所读版本的版本号文字");
     }
-    /* longer than any hash: never the live version */
-    r = changes_read(db, id, req->user,
-                     strlen(hash->valuestring) <= API_CHANGES_HASH_MAX ? hash->valuestring : "", &e);
+    /* longer than any hash: "", never the live version */
+    r = changes_read(db, id, req->user, hash, &e);
     cJSON_Delete(body);
     if (r < 0)
         return reply_internal(req);

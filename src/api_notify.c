@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 
+#include "bodies.h"
 #include "catalog.h"
 #include "clock.h"
 #include "db.h"
@@ -95,7 +96,7 @@ enum MHD_Result api_followup_record(struct http_request *req)
                                              "没有这条回访，请刷新后再看"};
     struct db *db = db_thread();
     long long id = api_notify_id(req->params[0]);
-    const cJSON *result, *note;
+    const char *result, *note;
     enum MHD_Result ret;
     struct refusal e;
     cJSON *body;
@@ -107,14 +108,11 @@ enum MHD_Result api_followup_record(struct http_request *req)
         return reply_refusal(req, &not_found);
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    result = cJSON_GetObjectItemCaseSensitive(body, "result");
-    note = cJSON_GetObjectItemCaseSensitive(body, "note");
-    if ((result && !cJSON_IsString(result)) || (note && !cJSON_IsNull(note) && !cJSON_IsString(note))) {
+    if (bodies_followup(body, &result, &note) != 0) {
         cJSON_Delete(body);
         return reply_bad_request(req, "result 和 note 应是文字");
     }
-    r = followup_record(db, id, req->user, result ? result->valuestring : NULL,
-                        cJSON_IsString(note) ? note->valuestring : NULL, clock_today(), &e);
+    r = followup_record(db, id, req->user, result, note, clock_today(), &e);
     cJSON_Delete(body);
     if (r < 0)
         return reply_internal(req);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "bodies.h"
 #include "db.h"
 #include "practice_play.h"
 #include "reply.h"
@@ -44,53 +45,22 @@ enum MHD_Result api_practice_start(struct http_request *req)
 static bool api_practice_read(struct http_request *req, const cJSON *body, struct practice_answer *a,
                               const char ***flags, enum MHD_Result *res)
 {
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "decision");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(body, "flags");
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "condition"), *x;
-    size_t n = 0;
-
-    memset(a, 0, sizeof *a);
-    *flags = NULL;
-    if (!cJSON_IsString(d) || (strcmp(d->valuestring, "accept") != 0 && strcmp(d->valuestring, "return") != 0 &&
-                               strcmp(d->valuestring, "refuse") != 0)) {
+    switch (bodies_practice_answer(body, a, flags)) {
+    case 0:
+        return true;
+    case 1:
         *res = http_reply_error(req, 422, "bad_decision", "请选择：受理、退回补正或不予受理");
         return false;
+    case 2:
+        *res = http_reply_error(req, 422, "bad_flags", "要补正的字段或材料列得不对，请重新勾选");
+        return false;
+    case 3:
+        *res = http_reply_error(req, 422, "bad_condition", "不予受理时，请选出不符合的那一条办理条件");
+        return false;
+    default:
+        *res = reply_internal(req);
+        return false;
     }
-    a->decision = strcmp(d->valuestring, "accept") == 0   ? PRACTICE_ACCEPT
-                  : strcmp(d->valuestring, "return") == 0 ? PRACTICE_RETURN
-                                                          : PRACTICE_REFUSE;
-    if (f && !cJSON_IsNull(f)) {
-        if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > PRACTICE_MAX_IDS) {
-            *res = http_reply_error(req, 422, "bad_flags", "要补正的字段或材料列得不对，请重新勾选");
-            return false;
-        }
-        if (!(*flags = calloc((size_t)cJSON_GetArraySize(f) + 1, sizeof **flags))) {
-            *res = reply_internal(req);
-            return false;
-        }
-        cJSON_ArrayForEach(x, f) {
-            if (!cJSON_IsString(x)) {
-                *res = http_reply_error(req, 422, "bad_flags", "要补正的字段或材料列得不对，请重新勾选");
-                return false;
-            }
-            (*flags)[n++] = x->valuestring;
-        }
-    }
-    if (c && !cJSON_IsNull(c)) {
-        if (!cJSON_IsNumber(c) || c->valuedouble != (double)(int)c->valuedouble) {
-            *res = http_reply_error(req, 422, "bad_condition", "不予受理时，请选出不符合的那一条办理条件");
-            return false;
-        }
-        a->condition = (int)c->valuedouble;
-    }
-    /* only what the decision uses counts */
-    if (a->decision == PRACTICE_RETURN) {
-        a->flags = *flags;
-        a->n_flags = n;
-    }
-    if (a->decision != PRACTICE_REFUSE)
-        a->condition = 0;
-    return true;
 }
 
 enum MHD_Result api_practice_answer(struct http_request *req)

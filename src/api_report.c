@@ -11,6 +11,7 @@
 #include "assets.h"
 #include "clock.h"
 #include "db.h"
+#include "httpin.h"
 #include "reply.h"
 #include "report.h"
 #include "stats.h"
@@ -22,16 +23,10 @@ static int api_report_format(struct http_request *req, bool *csv, enum MHD_Resul
 {
     const char *format = http_query(req, "format"), *accept = http_header(req, "Accept");
 
-    *csv = false;
-    if (format && *format) {
-        if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-            *ret = http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_format",
-                                    "format 只能是 json 或 csv");
-            return 1;
-        }
-        *csv = strcmp(format, "csv") == 0;
-    } else if (accept && strstr(accept, "text/csv")) {
-        *csv = true;
+    if (httpin_wants_csv(format, accept, csv) != 0) {
+        *ret = http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_format",
+                                "format 只能是 json 或 csv");
+        return 1;
     }
     return 0;
 }

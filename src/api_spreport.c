@@ -6,16 +6,14 @@
 
 #include <cjson/cJSON.h>
 #include <limits.h>
-#include <math.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "clock.h"
 #include "db.h"
 #include "procedure.h"
 #include "reply.h"
 #include "spreport.h"
-
-#define API_SPREPORT_HASH_MAX 64    /* bytes of a version hash (sha256 hex) */
 
 static const struct refusal api_spreport_no_procedure = {
     REFUSAL_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新后再试"};
@@ -36,11 +34,11 @@ static enum MHD_Result api_spreport_answer(struct http_request *req, struct db *
 enum MHD_Result api_spreport_add(struct http_request *req)
 {
     const char *proc = req->params[0];
-    const cJSON *hash, *step, *kind, *note;
+    struct bodies_spreport in;
     struct db *db = db_thread();
     enum MHD_Result ret;
     struct refusal e;
-    long long n, id = 0;
+    long long id = 0;
     cJSON *body;
     int r;
 
@@ -50,23 +48,12 @@ enum MHD_Result api_spreport_add(struct http_request *req)
         return reply_refusal(req, &api_spreport_no_procedure);
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    hash = cJSON_GetObjectItemCaseSensitive(body, "hash");
-    step = cJSON_GetObjectItemCaseSensitive(body, "step");
-    kind = cJSON_GetObjectItemCaseSensitive(body, "kind");
-    note = cJSON_GetObjectItemCaseSensitive(body, "note");
-    if (!cJSON_IsString(hash) || !cJSON_IsNumber(step) || (kind && !cJSON_IsString(kind)) ||
-        (note && !cJSON_IsNull(note) && !cJSON_IsString(note))) {
+    if (bodies_spreport(body, &in) != 0) {
         cJSON_Delete(body);
         return reply_bad_request(req, "hash 应是版本号文字，step 应是步骤序号，kind 和 note 应是文字");
     }
-    /* a fraction or a huge number is no step of any version */
-    n = step->valuedouble >= 0 && step->valuedouble < 1e6 && floor(step->valuedouble) == step->valuedouble
-            ? (long long)step->valuedouble
-            : -1;
-    /* longer than any hash: no version of proc */
-    r = spreport_add(db, proc, strlen(hash->valuestring) <= API_SPREPORT_HASH_MAX ? hash->valuestring : "", n, kind ? kind->valuestring : NULL,
-                     cJSON_IsString(note) ? note->valuestring : NULL, req->user, clock_today(),
-                     &id, &e);
+    r = spreport_add(db, proc, in.hash, in.step, in.kind, in.note, req->user, clock_today(), &id,
+                     &e);
     cJSON_Delete(body);
     if (r < 0)
         return reply_internal(req);
@@ -98,7 +85,7 @@ enum MHD_Result api_spreport_deal(struct http_request *req)
     /* ids are small positive integers; anything else names no report */
     long long id = http_query_number(req->params[0], 1, LLONG_MAX);
     enum MHD_Result ret;
-    const cJSON *reply;
+    const char *reply;
     struct refusal e;
     cJSON *body;
     int r;
@@ -109,12 +96,11 @@ enum MHD_Result api_spreport_deal(struct http_request *req)
         return reply_refusal(req, &api_spreport_no_report);
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    reply = cJSON_GetObjectItemCaseSensitive(body, "reply");
-    if (reply && !cJSON_IsNull(reply) && !cJSON_IsString(reply)) {
+    if (bodies_optional_text(body, "reply", &reply) != 0) {
         cJSON_Delete(body);
         return reply_bad_request(req, "reply 应是文字");
     }
-    r = spreport_deal(db, id, req->user, cJSON_IsString(reply) ? reply->valuestring : NULL, &e);
+    r = spreport_deal(db, id, req->user, reply, &e);
     cJSON_Delete(body);
     if (r < 0)
         return reply_internal(req);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "bodies.h"
 #include "assets.h"
 #include "api_auth.h"
 #include "case_view.h"
@@ -118,7 +119,7 @@ enum MHD_Result api_staff_case(struct http_request *req)
 
 enum MHD_Result api_staff_start(struct http_request *req)
 {
-    const cJSON *proc;
+    const char *proc;
     const struct catalog_proc *p;
     struct catalog *c = NULL;
     char id[CASE_ID_LEN + 1], *json = NULL;
@@ -133,8 +134,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    proc = cJSON_GetObjectItemCaseSensitive(body, "procedure");
-    if (!cJSON_IsString(proc)) {
+    if (!(proc = bodies_text(body, "procedure"))) {
         res = http_reply_error(req, 422, "procedure_required",
                                "请选择要办理的事项");
         goto out;
@@ -143,7 +143,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
         res = reply_internal(req);
         goto out;
     }
-    if (!(p = catalog_find(c, proc->valuestring))) {
+    if (!(p = catalog_find(c, proc))) {
         res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                                "没有找到这个事项，可能已经停办或改名");
         goto out;
@@ -185,38 +185,6 @@ static enum MHD_Result api_staff_move(struct http_request *req, api_staff_move_f
     return api_staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
 
-/* A text member of the body: NULL when absent or not a string (window.c
- * then answers 422 for a missing text). */
-static const char *api_staff_text(const cJSON *body, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* The member "window" of body: absent or null is none (*window NULL), a
- * string is itself (the move checks it: display_window_check), a number
- * its digits (written into num). False for another type. */
-static bool api_staff_window_member(const cJSON *body, const char **window, char num[24])
-{
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(body, "window");
-
-    *window = NULL;
-    if (!w || cJSON_IsNull(w))
-        return true;
-    if (cJSON_IsString(w)) {
-        *window = w->valuestring;
-        return true;
-    }
-    if (cJSON_IsNumber(w) && w->valuedouble >= 0 && w->valuedouble < 1e6 &&
-        w->valuedouble == (double)(long)w->valuedouble) {
-        snprintf(num, 24, "%ld", (long)w->valuedouble);
-        *window = num;
-        return true;
-    }
-    return false;
-}
-
 /* A move along the review chain (relay.h) that takes the case of the
  * path, the staffer and what the body holds, with the hall's calendar
  * held for the move's duration. */
@@ -249,12 +217,12 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
         return res;
     if ((text || with_window || req->body.len > 0) && !(body = reply_json_body(req, &res)))
         return res;
-    if (with_window && !api_staff_window_member(body, &in.window, num)) {
+    if (with_window && !bodies_window(body, &in.window, num)) {
         res = reply_refusal(req, &display_err_window);
         goto out;
     }
-    in.text = text ? api_staff_text(body, text) : NULL;
-    in.stage = body ? api_staff_text(body, "stage") : NULL;
+    in.text = text ? bodies_text(body, text) : NULL;
+    in.stage = body ? bodies_text(body, "stage") : NULL;
     if (!(c = catalog_acquire())) {
         res = reply_internal(req);
         goto out;
@@ -345,41 +313,6 @@ enum MHD_Result api_staff_complete(struct http_request *req)
     return api_staff_chain_move(req, api_staff_do_complete, "outcome", true);
 }
 
-/* A return's list of parts (absent or null: none) as names pointing into
- * the body, at most WINDOW_FLAGS_MAX in both lists together (*used counts
- * them); whatever is not a name ends the list with bad_tail, so the move
- * refuses it where it stands. Returns 0, or -1 when memory ran out
- * (*names, caller frees, is set either way). */
-static int api_staff_flags(const cJSON *in, struct window_flags *out, const char ***names,
-                       size_t *used)
-{
-    const cJSON *x;
-    size_t cap;
-
-    memset(out, 0, sizeof *out);
-    *names = NULL;
-    if (!in || cJSON_IsNull(in))
-        return 0;
-    if (!cJSON_IsArray(in)) {
-        out->bad_tail = true;
-        return 0;
-    }
-    cap = (size_t)cJSON_GetArraySize(in);
-    if (cap > WINDOW_FLAGS_MAX + 1)
-        cap = WINDOW_FLAGS_MAX + 1;
-    if (!(*names = calloc(cap + 1, sizeof **names)))
-        return -1;
-    cJSON_ArrayForEach(x, in) {
-        if (!cJSON_IsString(x) || ++*used > WINDOW_FLAGS_MAX) {
-            out->bad_tail = true;
-            break;
-        }
-        (*names)[out->n++] = x->valuestring;
-    }
-    out->names = *names;
-    return 0;
-}
-
 enum MHD_Result api_staff_return(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
@@ -396,13 +329,13 @@ enum MHD_Result api_staff_return(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    if (api_staff_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
-        api_staff_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
+    if (bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
+        bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
                     &used) != 0) {
         res = reply_internal(req);
         goto out;
     }
-    r = window_return(db, id, req->user, api_staff_text(body, "reason"), &fields, &checklist, &e);
+    r = window_return(db, id, req->user, bodies_text(body, "reason"), &fields, &checklist, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);
@@ -422,7 +355,7 @@ enum MHD_Result api_staff_prereview(struct http_request *req)
 enum MHD_Result api_staff_invite(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    const cJSON *note;
+    const char *note;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
@@ -433,12 +366,11 @@ enum MHD_Result api_staff_invite(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    note = cJSON_GetObjectItemCaseSensitive(body, "note");
-    if (note && !cJSON_IsNull(note) && !cJSON_IsString(note)) {
+    if (bodies_optional_text(body, "note", &note) != 0) {
         res = reply_bad_request(req, "note 应是文字");
     } else {
-        r = window_invite(db, id, req->user, api_staff_text(body, "date"),
-                          cJSON_IsString(note) ? note->valuestring : NULL, &e);
+        r = window_invite(db, id, req->user, bodies_text(body, "date"),
+                          note, &e);
         res = api_staff_case_answer(req, db, r, &e, id);
     }
     cJSON_Delete(body);
@@ -466,7 +398,7 @@ static bool api_staff_window(struct http_request *req, cJSON **body, const char 
         return true; /* a call without a body: no window, as before windows were named */
     if (!(*body = reply_json_body(req, res)))
         return false;
-    if (api_staff_window_member(*body, window, num))
+    if (bodies_window(*body, window, num))
         return true;
     cJSON_Delete(*body);
     *body = NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "catalog.h"
 #include "clock.h"
 #include "db.h"
@@ -44,7 +45,8 @@ enum MHD_Result api_visit_result(struct http_request *req)
     static const struct refusal bad_result = {
         REFUSAL_INVALID, "bad_result", "请选择结果：已上门办理（handled）或不在家改期（not_home）"};
     char id[CASE_ID_LEN + 1], *json = NULL;
-    const cJSON *jr, *jd;
+    const char *date;
+    bool handled;
     struct catalog *c = NULL;
     struct refusal e;
     enum MHD_Result ret;
@@ -58,10 +60,7 @@ enum MHD_Result api_visit_result(struct http_request *req)
         return r < 0 ? reply_internal(req) : reply_refusal(req, &e);
     if (!(body = reply_json_body(req, &ret)))
         return ret;
-    jr = cJSON_GetObjectItemCaseSensitive(body, "result");
-    jd = cJSON_GetObjectItemCaseSensitive(body, "date");
-    if (!cJSON_IsString(jr) ||
-        (strcmp(jr->valuestring, "handled") != 0 && strcmp(jr->valuestring, "not_home") != 0)) {
+    if (bodies_visit_result(body, &handled, &date) != 0) {
         ret = reply_refusal(req, &bad_result);
         goto out;
     }
@@ -71,8 +70,7 @@ enum MHD_Result api_visit_result(struct http_request *req)
     }
     /* the calendar is the catalog's: held until the move is done */
     r = visit_result(db, id, req->user,
-                     strcmp(jr->valuestring, "handled") == 0 ? VISIT_HANDLED : VISIT_NOT_HOME,
-                     cJSON_IsString(jd) ? jd->valuestring : NULL, catalog_calendar(c),
+                     handled ? VISIT_HANDLED : VISIT_NOT_HOME, date, catalog_calendar(c),
                      clock_today(), &e);
     catalog_release(c);
     if (r == 0)

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "hosts.h"
+#include "httpin.h"
 
 struct http_ctx {
     const struct http_route *routes;
@@ -210,15 +211,7 @@ const char *http_query(struct http_request *req, const char *name)
 
 long long http_query_number(const char *s, long long min, long long max)
 {
-    long long v = 0;
-    size_t i;
-
-    for (i = 0; s[i]; i++) {
-        if (s[i] < '0' || s[i] > '9' || i >= 18)
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return i > 0 && v >= min && v <= max ? v : -1;
+    return httpin_number(s, min, max);
 }
 
 const char *http_header(struct http_request *req, const char *name)
@@ -250,51 +243,14 @@ void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX])
 
 bool http_etag_matches(struct http_request *req, const char *etag)
 {
-    const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    size_t n = strlen(etag);
-    const char *p;
-
-    if (!inm)
-        return false;
-    if (strcmp(inm, "*") == 0)
-        return true;
-    /* a list of tags, possibly weak (W/"..."): look for ours as a whole */
-    for (p = strstr(inm, etag); p; p = strstr(p + 1, etag))
-        if ((p == inm || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/') &&
-            (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-            return true;
-    return false;
+    return httpin_etag_matches(http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
 }
 
 /* Matches path against pattern, filling req->params. */
 static bool http_route_match(const char *pattern, struct http_request *req)
 {
-    const char *p = pattern, *s = req->path;
-    char *out = req->segbuf;
-
-    req->n_params = 0;
-    while (*p && *s) {
-        if (p[0] == '*' && p[1] == '\0')
-            return true;
-        if (p[0] == '{' && p[1] == '}') {
-            const char *end = strchr(s, '/');
-            size_t n = end ? (size_t)(end - s) : strlen(s);
-            if (n == 0 || req->n_params == HTTP_MAX_PARAMS)
-                return false;
-            memcpy(out, s, n);
-            out[n] = '\0';
-            req->params[req->n_params++] = out;
-            out += n + 1;
-            s += n;
-            p += 2;
-            continue;
-        }
-        if (*p != *s)
-            return false;
-        p++;
-        s++;
-    }
-    return *p == '\0' && *s == '\0';
+    return httpin_route_match(pattern, req->path, req->segbuf, req->params, HTTP_MAX_PARAMS,
+                              &req->n_params);
 }
 
 static enum MHD_Result http_dispatch(struct http_request *req)
@@ -387,7 +343,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         conns_request_began(req->slot);
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
-        n = cl ? strtoull(cl, NULL, 10) : 0;
+        n = httpin_content_length(cl);
         if (n > HTTP_BODY_MAX)
             req->body_too_large = true;
         else if (n > 0 && !http_body_budget(req, n))
@@ -398,7 +354,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
          * answer. Beyond the cap, or when the client waits for `100
          * Continue` before it sends anything, answer at once and close. */
         if ((req->body_too_large || req->body_busy) &&
-            (n > HTTP_BODY_DRAIN_MAX || (expect && strcasecmp(expect, "100-continue") == 0))) {
+            (n > HTTP_BODY_DRAIN_MAX || httpin_expect_continue(expect))) {
             req->dispatched = true;
             conns_request_handling(req->slot);
             return http_dispatch(req);
@@ -471,34 +427,6 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
     return r;
 }
 
-/* The path for the log: a case id is the only key to a resident's case,
- * so it is never written down; nor what a mistaken client puts where a
- * notification's number or a reported procedure's id goes (a case id, as
- * likely as not), nor an evaluator's live rating token, nor a practice
- * case's id (a client may put a case id there too). */
-static const char *http_log_path(const char *path, char *buf, size_t cap)
-{
-    static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
-                                         "/print/staff/cases/", "/api/v1/staff/notifications/",
-                                         "/api/v1/staff/followups/", "/api/v1/staff/procedures/",
-                                         "/api/v1/staff/practice/",
-                                         "/api/v1/rate/"};
-    size_t i, n;
-    const char *rest;
-
-    if (!path)
-        return "?";
-    for (i = 0; i < sizeof secret / sizeof secret[0]; i++) {
-        n = strlen(secret[i]);
-        if (strncmp(path, secret[i], n) != 0 || !path[n])
-            continue;
-        rest = strchr(path + n, '/');
-        snprintf(buf, cap, "%.*s{id}%s", (int)n, path, rest ? rest : "");
-        return buf;
-    }
-    return path;
-}
-
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe)
 {
@@ -511,7 +439,7 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
         return;
     /* the path only: query strings may carry what a resident typed */
     fprintf(stderr, "spkiosk: %s %s %u %zu %.1fms%s\n", req->method,
-            http_log_path(req->path, buf, sizeof buf),
+            httpin_log_path(req->path, buf, sizeof buf),
             req->status, req->bytes, (double)(http_now_ns() - req->start_ns) / 1e6,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     atomic_fetch_sub(&http_inflight, 1);
@@ -683,30 +611,6 @@ static enum MHD_Result http_redirect_arg(void *cls, enum MHD_ValueKind kind, con
     return sb->len > HTTP_REDIRECT_MAX ? MHD_NO : MHD_YES;
 }
 
-/* The host of a Host header without its port, if it is a name or an
- * address (letters, digits, '.', '-', or an IPv6 literal in brackets);
- * else 0. */
-static size_t http_redirect_host(const char *host)
-{
-    size_t n;
-
-    if (!host || !*host)
-        return 0;
-    if (host[0] == '[') {
-        const char *end = strchr(host, ']');
-        if (!end)
-            return 0;
-        for (n = 1; host + n < end; n++)
-            if (!isxdigit((unsigned char)host[n]) && host[n] != ':' && host[n] != '.')
-                return 0;
-        return n + 1;
-    }
-    for (n = 0; host[n] && host[n] != ':'; n++)
-        if (!isalnum((unsigned char)host[n]) && host[n] != '.' && host[n] != '-')
-            return 0;
-    return n;
-}
-
 static enum MHD_Result http_redirect_access(void *cls, struct MHD_Connection *c, const char *url,
                                             const char *method, const char *version,
                                             const char *upload_data, size_t *upload_data_size,
@@ -719,7 +623,7 @@ static enum MHD_Result http_redirect_access(void *cls, struct MHD_Connection *c,
     struct MHD_Response *r;
     enum MHD_Result ret;
     unsigned status = MHD_HTTP_PERMANENT_REDIRECT;
-    size_t n = http_redirect_host(host);
+    size_t n = httpin_redirect_host(host);
 
     (void)method;
     (void)version;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "db.h"
 
 /* How long a client waits before trying a write again after the storage
@@ -126,39 +127,12 @@ cJSON *reply_error_doc(const char *code, const char *message)
     return http_error_doc(code, message);
 }
 
-/* cJSON decodes \u0000 into its NUL-terminated strings, which would cut a
- * value short after validation. Each such escape (not a literal backslash
- * before "u0000") becomes \u0001, same length, which the validators refuse
- * as a control character, so the resident hears which field is wrong. */
-static void reply_defuse_nul(char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < n; i++) {
-        if (s[i] != '\\')
-            continue;
-        if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
-            s[i + 5] = '1';
-        i++; /* skip the escaped character: "\\\\u0000" is text */
-    }
-}
-
 cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret)
 {
     static const char not_object[] = "请求内容不是有效的 JSON 对象";
     cJSON *root;
 
-    if (req->body.data && memchr(req->body.data, '\0', req->body.len)) {
+    if (!(root = bodies_parse(req->body.data, req->body.len)))
         *ret = reply_bad_request(req, not_object);
-        return NULL;
-    }
-    if (req->body.data)
-        reply_defuse_nul(req->body.data, req->body.len);
-    root = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        *ret = reply_bad_request(req, not_object);
-        return NULL;
-    }
     return root;
 }

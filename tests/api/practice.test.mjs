@@ -234,6 +234,9 @@ describe('practice', () => {
       [{ decision: 'refuse' }, 'bad_condition'],
       [{ decision: 'refuse', condition: 3 }, 'bad_condition'],
       [{ decision: 'refuse', condition: 1.5 }, 'bad_condition'],
+      // beyond int: the cast was undefined (fuzz_bodies, corpus regress-practice-condition-huge)
+      [{ decision: 'refuse', condition: 1e205 }, 'bad_condition'],
+      [{ decision: 'refuse', condition: -4294967297 }, 'bad_condition'],
     ]) {
       const r = await answer(s.body.id, body);
       assert.equal(r.status, 422, `${JSON.stringify(body)}: ${r.text}`);

@@ -1,0 +1,156 @@
+/* httpin: the request's bytes as the HTTP layer reads them, apart from
+ * libmicrohttpd so that a fuzzer reaches them (see include/httpin.h).
+ */
+#include "httpin.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool httpin_route_match(const char *pattern, const char *path, char *segbuf,
+                        const char **params, size_t max, size_t *n)
+{
+    const char *p = pattern, *s = path;
+    char *out = segbuf;
+
+    *n = 0;
+    while (*p && *s) {
+        if (p[0] == '*' && p[1] == '\0')
+            return true;
+        if (p[0] == '{' && p[1] == '}') {
+            const char *end = strchr(s, '/');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            if (len == 0 || *n == max)
+                return false;
+            memcpy(out, s, len);
+            out[len] = '\0';
+            params[(*n)++] = out;
+            out += len + 1;
+            s += len;
+            p += 2;
+            continue;
+        }
+        if (*p != *s)
+            return false;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+long long httpin_number(const char *s, long long min, long long max)
+{
+    long long v = 0;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 18)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return i > 0 && v >= min && v <= max ? v : -1;
+}
+
+bool httpin_etag_matches(const char *inm, const char *etag)
+{
+    size_t n = strlen(etag);
+    const char *p;
+
+    /* an empty tag is found at every offset, the terminator's too, and the
+     * search would step past it */
+    if (!inm || n == 0)
+        return false;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    /* a list of tags, possibly weak (W/"..."): look for ours as a whole */
+    for (p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+        if ((p == inm || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/') &&
+            (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+unsigned long long httpin_content_length(const char *cl)
+{
+    return cl ? strtoull(cl, NULL, 10) : 0;
+}
+
+bool httpin_expect_continue(const char *expect)
+{
+    return expect && strcasecmp(expect, "100-continue") == 0;
+}
+
+size_t httpin_redirect_host(const char *host)
+{
+    size_t n;
+
+    if (!host || !*host)
+        return 0;
+    if (host[0] == '[') {
+        const char *end = strchr(host, ']');
+        if (!end)
+            return 0;
+        for (n = 1; host + n < end; n++)
+            if (!isxdigit((unsigned char)host[n]) && host[n] != ':' && host[n] != '.')
+                return 0;
+        return n + 1;
+    }
+    for (n = 0; host[n] && host[n] != ':'; n++)
+        if (!isalnum((unsigned char)host[n]) && host[n] != '.' && host[n] != '-')
+            return 0;
+    return n;
+}
+
+bool httpin_cross_site(const char *site, const char *origin, const char *host)
+{
+    const char *o;
+
+    /* the browser's own verdict first: it holds behind a proxy that
+     * rewrites Host, where comparing Origin with Host would not */
+    if (site)
+        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    if (!origin)
+        return false;
+    /* "null" (a sandboxed frame, a file) or a scheme we do not serve */
+    if (!(o = strstr(origin, "://")))
+        return true;
+    return !host || strcasecmp(o + 3, host) != 0;
+}
+
+int httpin_wants_csv(const char *format, const char *accept, bool *csv)
+{
+    *csv = false;
+    if (format && *format) {
+        if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+            return 1;
+        *csv = strcmp(format, "csv") == 0;
+    } else if (accept && strstr(accept, "text/csv")) {
+        *csv = true;
+    }
+    return 0;
+}
+
+const char *httpin_log_path(const char *path, char *buf, size_t cap)
+{
+    static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
+                                         "/print/staff/cases/", "/api/v1/staff/notifications/",
+                                         "/api/v1/staff/followups/", "/api/v1/staff/procedures/",
+                                         "/api/v1/staff/practice/",
+                                         "/api/v1/rate/"};
+    size_t i, n;
+    const char *rest;
+
+    if (!path)
+        return "?";
+    for (i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        n = strlen(secret[i]);
+        if (strncmp(path, secret[i], n) != 0 || !path[n])
+            continue;
+        rest = strchr(path + n, '/');
+        snprintf(buf, cap, "%.*s{id}%s", (int)n, path, rest ? rest : "");
+        return buf;
+    }
+    return path;
+}
