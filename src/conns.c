@@ -52,6 +52,12 @@ static bool conns_running, conns_stopping;
 static atomic_size_t conns_body_used;
 
 #define CONNS_TICK_MS 200
+/* How long an answer may be going out before it may be closed to make
+ * room (only then, never on its own). Short: a slow-read flood fills the
+ * cap in a second, and until its answers pass this age a fresh address is
+ * refused; a download that takes longer is a slow client's, and loses its
+ * connection only under such a flood, its address holding the most. */
+#define CONNS_SENDING_GRACE_NS 1000000000u
 
 static uint64_t conns_now_ns(void)
 {
@@ -160,15 +166,14 @@ static int conns_victim_cmp(const void *a, const void *b)
 }
 
 /* Near the cap: shut down idle connections (waiting for headers or a body,
- * not being answered; or an answer going out for longer than the header
- * timeout) until the open ones fall to the high-water mark, each
+ * not being answered; or an answer going out for over a second) until the open ones fall to the high-water mark, each
  * time the oldest of the address holding the most, so that a few addresses
  * with many sockets cannot keep a new one out. Called with the lock held. */
 static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
 {
     unsigned high = conns_high_water(&conns_lim), live = conns_open - conns_shut_pending;
     size_t i, n = 0, runs = 0, *taken = run_len + conns_lim.max_total;
-    uint64_t now, grace = (uint64_t)conns_lim.header_s * 1000000000u;
+    uint64_t now;
 
     if (live <= high)
         return;
@@ -182,10 +187,9 @@ static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
         const struct conns_slot *s = &conns_tab[i];
         /* an answer going out slowly (slow read: a window of a few bytes,
          * or none) would otherwise hold its slot for as long as the client
-         * reads a byte per inactivity timeout; one going out for less than
-         * the header timeout is an ordinary download and is left alone */
+         * reads a byte per inactivity timeout */
         if (s->phase == CONNS_FREE || s->phase == CONNS_HANDLING || s->shut ||
-            (s->phase == CONNS_SENDING && now - s->since_ns < grace))
+            (s->phase == CONNS_SENDING && now - s->since_ns < CONNS_SENDING_GRACE_NS))
             continue;
         cand[n++] = i;
     }
