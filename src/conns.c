@@ -166,9 +166,10 @@ static int conns_victim_cmp(const void *a, const void *b)
 }
 
 /* Near the cap: shut down idle connections (waiting for headers or a body,
- * not being answered; or an answer going out for over a second) until the open ones fall to the high-water mark, each
- * time the oldest of the address holding the most, so that a few addresses
- * with many sockets cannot keep a new one out. Called with the lock held. */
+ * not being answered; or an answer going out for over a second) until the
+ * open ones fall below the high-water mark, each time the oldest of the
+ * address holding the most, so that a few addresses with many sockets
+ * cannot keep a new one out. Called with the lock held. */
 static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
 {
     unsigned high = conns_high_water(&conns_lim), live = conns_open - conns_shut_pending;
