@@ -11,6 +11,9 @@
 //   node bench/attack/floods.mjs [--rounds 3] [--seconds 6] [--warm 2] [--rate 40]
 //        [--only slowloris,slowread] [--quota default|AB/AH,OB/OH] [--serve 'OPTIONS']
 //        [--json FILE]
+// FLOOD_ADDRS, FLOOD_FAST, FLOOD_HOLD, FLOOD_POST (environment) size the
+// many-address flood: addresses (60), request loops per address (4), idle or
+// half-open sockets per address (40), a case every Nth request (10; 0: none).
 //
 // slowhttptest cannot choose its source address: it runs under the
 // LD_PRELOAD shim bench/attack/srcaddr.c (built here into the temp folder),
