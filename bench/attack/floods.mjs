@@ -6,7 +6,7 @@
 // address (127.0.0.200) at a steady rate: kiosk reads (a procedure's JSON,
 // the kiosk page, the list) and a case's steps (create, a step, submit),
 // each on a new connection. Every latency and every refusal is recorded;
-// prints one row per attack (medians over the rounds) and the raw runs as JSON.
+// prints one row per attack (medians over the rounds); --json FILE keeps each run.
 //
 //   node bench/attack/floods.mjs [--rounds 3] [--seconds 6] [--warm 2] [--rate 40]
 //        [--only slowloris,slowread] [--quota default|AB/AH,OB/OH] [--serve 'OPTIONS']
