@@ -132,10 +132,12 @@ describe('many addresses churning half-sent connections past the cap', () => {
       s.destroy();
     }
     const log = ctx.d.stderr().slice(logStart).split('\n');
+    // every line read was written between t0 and now
+    const logSeconds = (Date.now() - t0) / 1000;
     // libmicrohttpd's own lines (the daemon's count of what it closed is one a second)
     const mhd = log.filter((l) => l.startsWith('spkiosk: http: ') && !/ closed \d+ connection\(s\)/.test(l));
-    assert.ok(mhd.length <= 10 * (seconds + 2),
-      `${mhd.length} lines of libmicrohttpd for ${closed} connections closed in ${seconds.toFixed(1)} s:\n${mhd.slice(0, 5).join('\n')}`);
+    assert.ok(mhd.length <= 10 * (logSeconds + 2),
+      `${mhd.length} lines of libmicrohttpd in ${logSeconds.toFixed(1)} s, for ${closed} connections closed:\n${mhd.slice(0, 5).join('\n')}`);
     assert.ok(log.some((l) => /more message\(s\) of libmicrohttpd not shown/.test(l)), 'the lines not shown are counted');
     assert.ok(log.every((l) => l === '' || l.startsWith('spkiosk: ')), 'no two lines mixed into one');
   });
@@ -150,21 +152,25 @@ describe('slow read: answers that are never read, from more addresses than the c
     const { port } = ctx.d;
     const socks = [];
     let answered = 0;
+    let closedFirst = 0;   // closed before a byte of the answer came
     const pin = (addr) => new Promise((resolve) => {
       const s = net.connect({ port, host: '127.0.0.1', localAddress: addr });
+      let got = false;
       s.on('error', () => {});
       s.on('connect', () => {
         s.write('GET /media/big.png HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-        s.once('data', () => { answered++; s.pause(); });  // the first bytes, then no reading
+        s.once('data', () => { got = true; answered++; s.pause(); });  // the first bytes, then no reading
         socks.push(s);
         resolve();
       });
-      s.on('close', () => resolve());
+      s.on('close', () => { if (!got) closedFirst++; resolve(); });
     });
     for (let a = 0; a < 5; a++) await Promise.all(Array.from({ length: 8 }, () => pin(`127.0.0.${30 + a}`)));
-    // until the answers are going out (a cap on patience)
-    for (let t = 0; t < 200 && answered < 24; t++) await sleep(100);
-    assert.ok(answered >= 24, `only ${answered} answers started`);
+    // until the cap's worth of them is answering or gone (a cap on patience):
+    // the daemon holds 32, the other 8 wait to be accepted
+    for (let t = 0; t < 200 && answered + closedFirst < 32; t++) await sleep(100);
+    assert.ok(answered >= 16 && answered + closedFirst >= 32,
+      `${answered} answers started, ${closedFirst} closed before one did`);
     // an answer going out for over a second may be closed for room
     await sleep(1500);
     const rounds = [];
