@@ -33,7 +33,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api e2e clean bench measure
+.PHONY: all run check check-asan check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api e2e clean bench bench-attack measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -123,6 +123,13 @@ bench: build/spkiosk
 	command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk
 	bench/load.sh 1000
 	bench/read.sh 5
+
+# The floods of docs/reliability.md §15 (slowloris, slow body, slow read,
+# many addresses) against fresh daemons while a fresh address is timed:
+# three rounds, under 3 minutes; slowhttptest from Debian.
+bench-attack: $(BUILD)/spkiosk
+	sh scripts/deps.sh bench
+	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node bench/attack/floods.mjs --rounds 3
 
 measure: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tools/measure-kiosk.mjs

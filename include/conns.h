@@ -88,6 +88,12 @@ void conns_request_body(struct conns_slot *s, size_t received);
  * inactivity timeout. */
 void conns_request_handling(struct conns_slot *s);
 
+/* The request's answer is queued and going out. Still no deadline, but near
+ * the cap an answer that has been going out for over a second (a client
+ * reading slowly, or not at all) may be closed to make room, as idle
+ * connections are. s may be NULL (then nothing). */
+void conns_request_sending(struct conns_slot *s);
+
 /* The request is over; the connection, if kept alive, waits for the next
  * one's headers. */
 void conns_request_done(struct conns_slot *s);

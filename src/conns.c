@@ -25,6 +25,7 @@ enum conns_phase {
     CONNS_BODY,         /* headers complete, body arriving */
     CONNS_HANDLING,     /* being answered or held: only the inactivity timeout */
     CONNS_IDLE,         /* kept alive after a request, waiting for the next */
+    CONNS_SENDING,      /* its answer queued and going out */
 };
 
 struct conns_slot {
@@ -51,6 +52,12 @@ static bool conns_running, conns_stopping;
 static atomic_size_t conns_body_used;
 
 #define CONNS_TICK_MS 200
+/* How long an answer may be going out before it may be closed to make
+ * room (only then, never on its own). Short: a slow-read flood fills the
+ * cap in a second, and until its answers pass this age a fresh address is
+ * refused; a download that takes longer is a slow client's, and loses its
+ * connection only under such a flood, its address holding the most. */
+#define CONNS_SENDING_GRACE_NS 1000000000u
 
 static uint64_t conns_now_ns(void)
 {
@@ -159,20 +166,34 @@ static int conns_victim_cmp(const void *a, const void *b)
 }
 
 /* Near the cap: shut down idle connections (waiting for headers or a body,
- * not being answered) until the open ones fall to the high-water mark, each
- * time the oldest of the address holding the most, so that a few addresses
- * with many sockets cannot keep a new one out. Called with the lock held. */
+ * not being answered; or an answer going out for over a second) until the
+ * open ones fall below the high-water mark, each time the oldest of the
+ * address holding the most, so that a few addresses with many sockets
+ * cannot keep a new one out. Called with the lock held. */
 static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
 {
     unsigned high = conns_high_water(&conns_lim), live = conns_open - conns_shut_pending;
     size_t i, n = 0, runs = 0, *taken = run_len + conns_lim.max_total;
+    uint64_t now;
 
     if (live <= high)
         return;
-    for (i = 0; i < conns_lim.max_total; i++)
-        if (conns_tab[i].phase != CONNS_FREE && conns_tab[i].phase != CONNS_HANDLING &&
-            !conns_tab[i].shut)
-            cand[n++] = i;
+    now = conns_now_ns();
+    /* down to a quarter of the reserve below the mark, not to the mark:
+     * under a flood of sockets each pass (a scan and a sort, under the
+     * lock every accept and close takes) then makes room for a batch of
+     * new connections instead of one (docs/reliability.md §15) */
+    high -= (conns_lim.max_total - high) / 4;
+    for (i = 0; i < conns_lim.max_total; i++) {
+        const struct conns_slot *s = &conns_tab[i];
+        /* an answer going out slowly (slow read: a window of a few bytes,
+         * or none) would otherwise hold its slot for as long as the client
+         * reads a byte per inactivity timeout */
+        if (s->phase == CONNS_FREE || s->phase == CONNS_HANDLING || s->shut ||
+            (s->phase == CONNS_SENDING && now - s->since_ns < CONNS_SENDING_GRACE_NS))
+            continue;
+        cand[n++] = i;
+    }
     qsort(cand, n, sizeof *cand, conns_victim_cmp);
     for (i = 0; i < n; i++) {
         if (i == 0 || memcmp(conns_tab[cand[i]].addr, conns_tab[cand[i - 1]].addr, 16) != 0) {
@@ -372,6 +393,11 @@ void conns_request_body(struct conns_slot *s, size_t received)
 void conns_request_handling(struct conns_slot *s)
 {
     conns_set_phase(s, CONNS_HANDLING);
+}
+
+void conns_request_sending(struct conns_slot *s)
+{
+    conns_set_phase(s, CONNS_SENDING);
 }
 
 void conns_request_done(struct conns_slot *s)

@@ -29,6 +29,7 @@
 #include <ctype.h>
 #include <stdatomic.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,8 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
     req->status = status;
     ret = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
+    if (ret == MHD_YES)
+        conns_request_sending(req->slot);
     return ret;
 }
 
@@ -452,11 +455,54 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's messages: at most HTTP_LOG_PER_S a second, the rest
+ * counted and their number said with the next one shown. Under a flood
+ * of connections it writes a line for every one closed (a client gone, or
+ * one conns.c shut down to make room): thousands a second that, written
+ * from the worker threads, slowed every answer and buried the log. */
+#define HTTP_LOG_PER_S 10
+
+static pthread_mutex_t http_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static time_t http_log_second;
+static unsigned http_log_shown;
+static unsigned long http_log_dropped;
+
 static void http_log(void *cls, const char *fmt, va_list ap)
 {
+    char line[512];
+    time_t now = time(NULL);
+    unsigned long dropped = 0;
+    int n;
+
     (void)cls;
-    fputs("spkiosk: http: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    pthread_mutex_lock(&http_log_lock);
+    if (now != http_log_second) {
+        http_log_second = now;
+        http_log_shown = 0;
+    }
+    if (http_log_shown >= HTTP_LOG_PER_S) {
+        http_log_dropped++;
+        pthread_mutex_unlock(&http_log_lock);
+        return;
+    }
+    http_log_shown++;
+    dropped = http_log_dropped;
+    http_log_dropped = 0;
+    pthread_mutex_unlock(&http_log_lock);
+    if (dropped)
+        fprintf(stderr, "spkiosk: http: %lu more message(s) of libmicrohttpd not shown\n", dropped);
+    /* one write per line, so that lines of two threads do not mix */
+    n = snprintf(line, sizeof line, "spkiosk: http: ");
+    if (n > 0 && (size_t)n < sizeof line)
+        (void)vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    n = (int)strlen(line);
+    if (n > 0 && line[n - 1] != '\n') {
+        if ((size_t)n == sizeof line - 1)
+            n--;
+        line[n++] = '\n';
+        line[n] = '\0';
+    }
+    fputs(line, stderr);
 }
 
 /* HOST:PORT or [V6]:PORT to a socket address. */
