@@ -233,6 +233,61 @@ out:
     return SQLITE_OK;
 }
 
+/* spk_tier(table, all, col...): the search tiers of one MATCH, so that a
+ * query is one pass over the index instead of one per tier (issue #13).
+ * Returns the position k of the first listed column that the row's hits
+ * satisfy: with all = 1, every phrase of the query has a hit in it (what
+ * `{col} : (p1 AND p2)` matches, the form cjktok_query_build makes); with
+ * all = 0, some phrase has (`{col} : (p1 OR p2)`, pinyin_query_build's
+ * form). The number of listed columns when none does. */
+static void cjktok_tier(const Fts5ExtensionApi *x, Fts5Context *fc, sqlite3_context *ctx,
+                        int nval, sqlite3_value **val)
+{
+    uint32_t masks[CJKTOK_TIER_PHRASES], want = 0;
+    int nphrase = x->xPhraseCount(fc), ninst = 0, i, k, all, ph, col, off;
+    int rc;
+
+    if (nval < 1 || nphrase < 0 || nphrase > CJKTOK_TIER_PHRASES) {
+        sqlite3_result_error(ctx, "spk_tier: bad arguments or too many phrases", -1);
+        return;
+    }
+    all = sqlite3_value_int(val[0]) != 0;
+    memset(masks, 0, sizeof masks);
+    if ((rc = x->xInstCount(fc, &ninst)) != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    for (i = 0; i < ninst; i++) {
+        if ((rc = x->xInst(fc, i, &ph, &col, &off)) != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        if (ph >= 0 && ph < nphrase && col >= 0 && col < 32)
+            masks[ph] |= (uint32_t)1 << col;
+    }
+    for (k = 1; k < nval; k++) {
+        int c = sqlite3_value_int(val[k]), hit = all;
+        if (c < 0 || c >= 32)
+            continue;
+        want = (uint32_t)1 << c;
+        for (i = 0; i < nphrase; i++) {
+            if (all && !(masks[i] & want)) {
+                hit = 0;
+                break;
+            }
+            if (!all && (masks[i] & want)) {
+                hit = 1;
+                break;
+            }
+        }
+        if (hit && nphrase > 0) {
+            sqlite3_result_int(ctx, k - 1);
+            return;
+        }
+    }
+    sqlite3_result_int(ctx, nval - 1);
+}
+
 int cjktok_register(sqlite3 *db)
 {
     fts5_api *api;
@@ -240,7 +295,10 @@ int cjktok_register(sqlite3 *db)
 
     if (rc != SQLITE_OK)
         return rc;
-    return api->xCreateTokenizer(api, CJKTOK_NAME, NULL, &cjktok_fts_methods, NULL);
+    rc = api->xCreateTokenizer(api, CJKTOK_NAME, NULL, &cjktok_fts_methods, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    return api->xCreateFunction(api, CJKTOK_TIER_FN, NULL, cjktok_tier, NULL);
 }
 
 /* ---- query building ---- */

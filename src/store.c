@@ -28,19 +28,26 @@ static const char sql_reuse[] =
 
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 {
+    /* library_date_add runs mktime, which reads the time zone file each
+     * time: once per day and thread, not once per file (issue #13) */
+    static _Thread_local int day, remind;
     struct db *db = ctx;
     sqlite3_stmt *st = db_stmt(db, sql_reuse);
-    int rc = -1, r;
+    int rc = -1, r, today = clock_today();
     int b = SQLITE_OK;
 
     if (!st)
         return -1;
+    if (today != day) {
+        remind = library_date_add(today, LIBRARY_REMIND_DAYS);
+        day = today;
+    }
     b |= sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 3, RENDER_VERSION);
     /* files near or past their review date are parsed again so that their
      * reminder is current: a handful at most */
-    b |= sqlite3_bind_int(st, 4, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
+    b |= sqlite3_bind_int(st, 4, remind);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));
@@ -50,6 +57,104 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     }
     sqlite3_reset(st);
     return rc;
+}
+
+static const char sql_reuse_all[] =
+    "SELECT f.path, f.hash, f.procedure_id FROM source_files f"
+    " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
+    " WHERE f.ok = 1 AND v.render_version = ?1"
+    " AND (v.review_by = 0 OR v.review_by > ?2)"
+    " AND (EXISTS (SELECT 1 FROM procedures p WHERE p.id = f.procedure_id AND p.hash = f.hash"
+    "  AND p.status = 'live')"
+    " OR EXISTS (SELECT 1 FROM schedule s WHERE s.procedure_id = f.procedure_id"
+    "  AND s.hash = f.hash))"
+    " ORDER BY f.path";
+
+struct store_reuse_row {
+    char *path;
+    char *id;
+    char hash[65];
+};
+
+struct store_reuse_set {
+    struct store_reuse_row *rows; /* by path, in strcmp order */
+    size_t n;
+};
+
+void store_reuse_free(struct store_reuse_set *set)
+{
+    if (!set)
+        return;
+    while (set->n--) {
+        free(set->rows[set->n].path);
+        free(set->rows[set->n].id);
+    }
+    free(set->rows);
+    free(set);
+}
+
+static int store_reuse_row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct store_reuse_row *)a)->path,
+                  ((const struct store_reuse_row *)b)->path);
+}
+
+int store_reuse_load(struct db *db, struct store_reuse_set **out)
+{
+    struct store_reuse_set *set = calloc(1, sizeof *set);
+    sqlite3_stmt *st = db_stmt(db, sql_reuse_all);
+    size_t cap = 0;
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+
+    *out = NULL;
+    if (!set || !st)
+        goto fail;
+    b |= sqlite3_bind_int(st, 1, RENDER_VERSION);
+    b |= sqlite3_bind_int(st, 2, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_reuse_row *row;
+        const char *hash = (const char *)sqlite3_column_text(st, 1);
+        if (set->n == cap) {
+            size_t ncap = cap ? 2 * cap : 256;
+            if (!(row = realloc(set->rows, ncap * sizeof *row)))
+                break;
+            set->rows = row;
+            cap = ncap;
+        }
+        row = &set->rows[set->n];
+        snprintf(row->hash, sizeof row->hash, "%s", hash ? hash : "");
+        row->path = strdup((const char *)sqlite3_column_text(st, 0));
+        row->id = strdup((const char *)sqlite3_column_text(st, 2));
+        set->n++;
+        if (!row->path || !row->id)
+            break;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        goto fail;
+    /* SQLite's order is its collation's (BINARY, as strcmp); sorted again
+     * all the same, since the lookup depends on it */
+    qsort(set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    *out = set;
+    return 0;
+fail:
+    fprintf(stderr, "spkiosk: store: reading what can be reused: %s\n",
+            b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+    store_reuse_free(set);
+    return -1;
+}
+
+int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id)
+{
+    const struct store_reuse_set *set = ctx;
+    struct store_reuse_row key, *hit;
+
+    key.path = (char *)rel;
+    hit = bsearch(&key, set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    if (!hit || strcmp(hit->hash, hash) != 0)
+        return 0;
+    *id = strdup(hit->id);
+    return *id ? 1 : -1;
 }
 
 /* Runs a bound statement that returns no rows. *b holds the OR of the
@@ -123,12 +228,20 @@ static const char sql_schedule_upsert[] =
     " category = excluded.category, title = excluded.title, keywords = excluded.keywords,"
     " body = excluded.body";
 static const char sql_schedule_drop[] = "DELETE FROM schedule WHERE procedure_id = ?1";
-static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
+/* Search rows have the procedure's doc number as rowid (023): a delete by
+ * rowid touches one row where a delete by the unindexed id scanned them all. */
+static const char sql_search_delete[] =
+    "DELETE FROM search WHERE rowid = (SELECT doc FROM search_docs WHERE id = ?1)";
+static const char sql_pinyin_delete[] =
+    "DELETE FROM search_pinyin WHERE rowid = (SELECT doc FROM search_docs WHERE id = ?1)";
+static const char sql_doc_upsert[] =
+    "INSERT INTO search_docs (id, category) VALUES (?1, ?2)"
+    " ON CONFLICT (id) DO UPDATE SET category = excluded.category RETURNING doc";
 static const char sql_search_insert[] =
-    "INSERT INTO search (id, category, title, keywords, body) VALUES (?1, ?5, ?2, ?3, ?4)";
-static const char sql_pinyin_delete[] = "DELETE FROM search_pinyin WHERE id = ?1";
+    "INSERT INTO search (rowid, id, category, title, keywords, body)"
+    " VALUES (?6, ?1, ?5, ?2, ?3, ?4)";
 static const char sql_pinyin_insert[] =
-    "INSERT INTO search_pinyin (id, category, title, keywords) VALUES (?1, ?4, ?2, ?3)";
+    "INSERT INTO search_pinyin (rowid, id, category, title, keywords) VALUES (?5, ?1, ?4, ?2, ?3)";
 
 /* Drops a procedure's rows from both search tables. */
 static int store_search_delete(struct db *db, const char *id, int *b)
@@ -142,6 +255,32 @@ static int store_search_delete(struct db *db, const char *id, int *b)
         return -1;
     *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     return store_step_done(db, st, b);
+}
+
+/* The doc number of procedure id (made on its first search row), with its
+ * category brought up to date. 0, or -1. */
+static int store_search_doc(struct db *db, const char *id, const char *category,
+                            sqlite3_int64 *doc)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_doc_upsert);
+    int b = SQLITE_OK, r, rc = -1;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, category, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW) {
+        *doc = sqlite3_column_int64(st, 0);
+        /* RETURNING finishes its write on the step that reports done */
+        r = sqlite3_step(st);
+        rc = r == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_reset(st);
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: store: search doc: %s\n",
+                b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+    return rc;
 }
 
 /* A version that waits for its date: its row in schedule, with the search
@@ -176,6 +315,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
     char *print = render_procedure_print(p);
     sqlite3_stmt *st;
+    sqlite3_int64 doc = 0;
     int rc = -1;
     int b = SQLITE_OK;
 
@@ -214,19 +354,23 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     b |= sqlite3_bind_int(st, 5, today);
     if (store_step_done(db, st, &b) != 0)
         goto out;
-    if (store_search_delete(db, p->id, &b) != 0 || !(st = db_stmt(db, sql_search_insert)))
+    if (store_search_delete(db, p->id, &b) != 0 ||
+        store_search_doc(db, p->id, p->category, &doc) != 0 ||
+        !(st = db_stmt(db, sql_search_insert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 6, doc);
     if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_pinyin_insert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 5, doc);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     rc = 0;
@@ -302,14 +446,63 @@ out:
     return rc;
 }
 
-static const struct lib_file *store_file_by_rel(const struct library *lib, const char *rel)
+/* The library's files and practice files sorted by path, for the lookups
+ * of one sync: a linear search per database row made a warm load of
+ * 10,000 files spend 40% of its time in strcmp. */
+struct store_lookup {
+    const struct library *lib;
+    const struct lib_file **files; /* by rel */
+    const char **practices;        /* rel, sorted */
+};
+
+static int store_file_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const struct lib_file *const *)a)->rel,
+                  (*(const struct lib_file *const *)b)->rel);
+}
+
+static int store_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void store_lookup_free(struct store_lookup *lk)
+{
+    free(lk->files);
+    free(lk->practices);
+    lk->files = NULL;
+    lk->practices = NULL;
+}
+
+/* 0, or -1 (out of memory). Free with store_lookup_free. */
+static int store_lookup_build(struct store_lookup *lk, const struct library *lib)
 {
     size_t i;
 
+    lk->lib = lib;
+    lk->files = malloc((lib->n_files ? lib->n_files : 1) * sizeof *lk->files);
+    lk->practices = malloc((lib->n_practices ? lib->n_practices : 1) * sizeof *lk->practices);
+    if (!lk->files || !lk->practices) {
+        store_lookup_free(lk);
+        return -1;
+    }
     for (i = 0; i < lib->n_files; i++)
-        if (strcmp(lib->files[i].rel, rel) == 0)
-            return &lib->files[i];
-    return NULL;
+        lk->files[i] = &lib->files[i];
+    for (i = 0; i < lib->n_practices; i++)
+        lk->practices[i] = lib->practices[i].rel;
+    qsort(lk->files, lib->n_files, sizeof *lk->files, store_file_cmp);
+    qsort(lk->practices, lib->n_practices, sizeof *lk->practices, store_str_cmp);
+    return 0;
+}
+
+static const struct lib_file *store_file_by_rel(const struct store_lookup *lk, const char *rel)
+{
+    struct lib_file key;
+    const struct lib_file *k = &key, *const *hit;
+
+    key.rel = (char *)rel;
+    hit = bsearch(&k, lk->files, lk->lib->n_files, sizeof *lk->files, store_file_cmp);
+    return hit ? *hit : NULL;
 }
 
 static const char sql_live[] = "SELECT id, path FROM procedures WHERE status = 'live'";
@@ -330,8 +523,8 @@ static void store_strings_free(char **v, size_t n)
  * Collecting first lets the caller change the table the cursor reads.
  * Returns 0 with *out (free with store_strings_free) or -1. */
 static int store_collect(struct db *db, const char *sql,
-                         bool (*want)(const struct library *lib, sqlite3_stmt *row),
-                         const struct library *lib, char ***out, size_t *count)
+                         bool (*want)(const struct store_lookup *lk, sqlite3_stmt *row),
+                         const struct store_lookup *lk, char ***out, size_t *count)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
     char **v = NULL, **nv;
@@ -343,7 +536,7 @@ static int store_collect(struct db *db, const char *sql,
     if (!st)
         return -1;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!want(lib, st))
+        if (!want(lk, st))
             continue;
         if (!(nv = realloc(v, (n + 1) * sizeof *v)))
             break;
@@ -381,20 +574,20 @@ static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
 
 /* A live procedure is retired when its file is gone or now names another
  * id; a file with errors keeps its last good version live. */
-static bool store_want_retire(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_retire(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *id = (const char *)sqlite3_column_text(row, 0);
-    const struct lib_file *f = store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 1));
+    const struct lib_file *f = store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 1));
 
     return !(f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0));
 }
 
-static bool store_want_forget(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_forget(const struct store_lookup *lk, sqlite3_stmt *row)
 {
-    return !store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 0));
+    return !store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 0));
 }
 
-static int store_retire(struct db *db, const struct library *lib, const char *now,
+static int store_retire(struct db *db, const struct store_lookup *lk, const char *now,
                         size_t *retired)
 {
     sqlite3_stmt *st;
@@ -403,7 +596,7 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (store_collect(db, sql_live, store_want_retire, lib, &v, &n) != 0)
+    if (store_collect(db, sql_live, store_want_retire, lk, &v, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_retire)))
@@ -417,13 +610,13 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     store_strings_free(v, n);
     /* a schedule goes with its file, as a live version would (a file with
      * errors keeps it, as it keeps its live version) */
-    if (store_collect(db, sql_schedule_all, store_want_retire, lib, &v, &n) != 0)
+    if (store_collect(db, sql_schedule_all, store_want_retire, lk, &v, &n) != 0)
         return -1;
     if (store_run_each(db, sql_schedule_drop, v, n) != 0)
         goto out;
     store_strings_free(v, n);
     /* forget the results of files that are gone */
-    if (store_collect(db, sql_files_all, store_want_forget, lib, &v, &n) != 0)
+    if (store_collect(db, sql_files_all, store_want_forget, lk, &v, &n) != 0)
         return -1;
     if (store_run_each(db, sql_file_delete, v, n) != 0)
         goto out;
@@ -591,20 +784,18 @@ static const char sql_practice_bad[] =
 static const char sql_practice_all[] = "SELECT path FROM practice_files";
 static const char sql_practice_delete[] = "DELETE FROM practice_files WHERE path = ?1";
 
-static bool store_want_forget_practice(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *rel = (const char *)sqlite3_column_text(row, 0);
-    size_t i;
 
-    for (i = 0; i < lib->n_practices; i++)
-        if (strcmp(lib->practices[i].rel, rel) == 0)
-            return false;
-    return true;
+    return !bsearch(&rel, lk->practices, lk->lib->n_practices, sizeof *lk->practices,
+                    store_str_cmp);
 }
 
-static int store_practice(struct db *db, const struct library *lib, const char *now,
+static int store_practice(struct db *db, const struct store_lookup *lk, const char *now,
                           struct store_load_stats *stats)
 {
+    const struct library *lib = lk->lib;
     sqlite3_stmt *st;
     char **gone = NULL;
     size_t i, n = 0;
@@ -632,7 +823,7 @@ static int store_practice(struct db *db, const struct library *lib, const char *
         if (store_step_done(db, st, &b) != 0)
             return -1;
     }
-    if (store_collect(db, sql_practice_all, store_want_forget_practice, lib, &gone, &n) != 0)
+    if (store_collect(db, sql_practice_all, store_want_forget_practice, lk, &gone, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_practice_delete)))
@@ -658,23 +849,28 @@ static const char sql_due_live[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at)"
     " SELECT procedure_id, path, hash, 'live', ?2 FROM schedule WHERE effective <= ?1"
     STORE_PROC_CONFLICT;
+static const char sql_due_docs[] =
+    "INSERT INTO search_docs (id, category)"
+    " SELECT procedure_id, category FROM schedule WHERE effective <= ?1"
+    " ON CONFLICT (id) DO UPDATE SET category = excluded.category";
+#define STORE_DUE_DOCS                                                                \
+    " FROM schedule s JOIN search_docs d ON d.id = s.procedure_id WHERE s.effective <= ?1"
 static const char sql_due_search_delete[] =
-    "DELETE FROM search WHERE id IN (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+    "DELETE FROM search WHERE rowid IN (SELECT d.doc" STORE_DUE_DOCS ")";
 static const char sql_due_pinyin_delete[] =
-    "DELETE FROM search_pinyin WHERE id IN"
-    " (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+    "DELETE FROM search_pinyin WHERE rowid IN (SELECT d.doc" STORE_DUE_DOCS ")";
 static const char sql_due_search[] =
-    "INSERT INTO search (id, category, title, keywords, body)"
-    " SELECT procedure_id, category, title, keywords, body FROM schedule WHERE effective <= ?1";
+    "INSERT INTO search (rowid, id, category, title, keywords, body)"
+    " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords, s.body" STORE_DUE_DOCS;
 static const char sql_due_pinyin[] =
-    "INSERT INTO search_pinyin (id, category, title, keywords)"
-    " SELECT procedure_id, category, title, keywords FROM schedule WHERE effective <= ?1";
+    "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
+    " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords" STORE_DUE_DOCS;
 static const char sql_due_delete[] = "DELETE FROM schedule WHERE effective <= ?1";
 
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
-        sql_due_live, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
+        sql_due_live, sql_due_docs, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
         sql_due_pinyin, sql_due_delete,
     };
     sqlite3_stmt *st;
@@ -703,6 +899,7 @@ static int store_promote(struct db *db, const char *now, int today, size_t *prom
 int store_sync(struct db *db, const struct library *lib, int today,
                struct store_load_stats *stats)
 {
+    struct store_lookup lk = {0};
     char now[32];
     size_t i;
 
@@ -729,17 +926,21 @@ int store_sync(struct db *db, const struct library *lib, int today,
         if (f->hash[0] && store_file_result(db, lib, f, now) != 0)
             goto fail;
     }
-    if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
+    if (store_lookup_build(&lk, lib) != 0)
+        goto fail;
+    if (store_retire(db, &lk, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
-        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0 ||
+        store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
         store_promote(db, now, today, &stats->promoted) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
         goto fail;
     }
+    store_lookup_free(&lk);
     return 0;
 fail:
+    store_lookup_free(&lk);
     db_rollback(db);
     return -1;
 }
@@ -850,33 +1051,31 @@ out:
  * column weights alone let a long text outrank a short title. A Latin query
  * that reads as pinyin also searches search_pinyin: its title hits come
  * right after the typed title hits, its keyword hits after the typed
- * keyword hits, and all before hits in the text. */
-#define STORE_SEARCH_TIER(t, m)                                                         \
-    " SELECT id, " t " AS tier, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search"   \
-    "  WHERE search MATCH " m " AND (?5 IS NULL OR category = ?5)"
-#define STORE_PINYIN_TIER(t, m)                                                              \
-    " SELECT id, " t ", bm25(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin"        \
-    "  WHERE search_pinyin MATCH " m " AND (?5 IS NULL OR category = ?5)"
+ * keyword hits, and all before hits in the text. One MATCH per table gives
+ * every row's tier (spk_tier, src/cjktok.c) and weighted bm25 at once, and
+ * returns rowids: the id and category come from search_docs, so no FTS row
+ * (which holds the whole text) is read. Three MATCHes, each reading the id
+ * of every hit, took ten times as long at 10,000 procedures (issue #13).
+ * CROSS JOIN keeps the FTS table the outer loop. */
+#define STORE_SEARCH_ONE                                                                \
+    " SELECT search.rowid AS doc, 2 * spk_tier(search, 1, 2, 3) AS tier,"                \
+    "  bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
 static const char sql_search[] =
-    "SELECT id FROM ("
-    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
-    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
-    STORE_SEARCH_TIER("4", "?3")
-    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+    "SELECT d.id FROM (" STORE_SEARCH_ONE ") m CROSS JOIN search_docs d ON d.doc = m.doc"
+    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, d.id LIMIT ?4";
+/* A row found by both tables takes its best tier, with that tier's score
+ * (SQLite gives the bare column r from the row that holds min(tier)). */
 static const char sql_search_pinyin[] =
-    "SELECT id FROM ("
-    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
-    STORE_PINYIN_TIER("1", "?6") " UNION ALL"
-    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
-    STORE_PINYIN_TIER("3", "?7") " UNION ALL"
-    STORE_SEARCH_TIER("4", "?3")
-    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+    "SELECT d.id FROM (SELECT doc, min(tier) AS tier, r FROM (" STORE_SEARCH_ONE " UNION ALL"
+    " SELECT search_pinyin.rowid, 2 * spk_tier(search_pinyin, 0, 2, 3) + 1,"
+    "  bm25(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin WHERE search_pinyin MATCH ?6"
+    ") GROUP BY doc) m CROSS JOIN search_docs d ON d.doc = m.doc"
+    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, d.id LIMIT ?4";
 
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx)
 {
-    struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
-    struct strbuf py = STRBUF_INIT, py_title = STRBUF_INIT, py_kw = STRBUF_INIT;
+    struct strbuf expr = STRBUF_INIT, py = STRBUF_INIT;
     sqlite3_stmt *st;
     int rc = -1, r, pinyin;
     int b = SQLITE_OK;
@@ -886,24 +1085,14 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
         rc = r;
         goto out;
     }
-    if (strbuf_printf(&title, "{title} : (%s)", expr.data) != 0 ||
-        strbuf_printf(&kw, "{keywords} : (%s)", expr.data) != 0)
-        goto out;
     if ((pinyin = pinyin_query_build(q, len, &py)) < 0)
         goto out;
     pinyin = pinyin == 0;
-    if (pinyin && (strbuf_printf(&py_title, "{title} : (%s)", py.data) != 0 ||
-                   strbuf_printf(&py_kw, "{keywords} : (%s)", py.data) != 0))
-        goto out;
     if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : sql_search)))
         goto out;
-    if (pinyin) {
-        b |= sqlite3_bind_text(st, 6, py_title.data, (int)py_title.len, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 7, py_kw.data, (int)py_kw.len, SQLITE_STATIC);
-    }
-    b |= sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
+    if (pinyin)
+        b |= sqlite3_bind_text(st, 6, py.data, (int)py.len, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
     if (category)
         b |= sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
@@ -917,10 +1106,6 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
         fprintf(stderr, "spkiosk: search: %s\n", sqlite3_errmsg(db_handle(db)));
 out:
     strbuf_free(&expr);
-    strbuf_free(&title);
-    strbuf_free(&kw);
     strbuf_free(&py);
-    strbuf_free(&py_title);
-    strbuf_free(&py_kw);
     return rc;
 }
