@@ -229,32 +229,115 @@ static const char sql_schedule_upsert[] =
     " body = excluded.body";
 static const char sql_schedule_drop[] = "DELETE FROM schedule WHERE procedure_id = ?1";
 /* Search rows have the procedure's doc number as rowid (023): a delete by
- * rowid touches one row where a delete by the unindexed id scanned them all. */
-static const char sql_search_delete[] =
-    "DELETE FROM search WHERE rowid = (SELECT doc FROM search_docs WHERE id = ?1)";
+ * rowid touches one row where a delete by the unindexed id scanned them all.
+ *
+ * They are written in batches, after everything else of a load: once an
+ * FTS5 table is written in a transaction, every later statement that may
+ * abort opens a savepoint, and FTS5 flushes its pending rows into a new
+ * segment at each one. Row by row, among the other writes of each file,
+ * that was a segment per file and most of a cold load (issue #13). A batch
+ * is one JSON array bound to one prepared statement. */
+#define STORE_SEARCH_BATCH 256
+#define STORE_SEARCH_GONE                                                               \
+    " (SELECT d.doc FROM json_each(?1) j JOIN search_docs d ON d.id = j.value)"
+static const char sql_search_delete[] = "DELETE FROM search WHERE rowid IN" STORE_SEARCH_GONE;
 static const char sql_pinyin_delete[] =
-    "DELETE FROM search_pinyin WHERE rowid = (SELECT doc FROM search_docs WHERE id = ?1)";
+    "DELETE FROM search_pinyin WHERE rowid IN" STORE_SEARCH_GONE;
 static const char sql_doc_upsert[] =
     "INSERT INTO search_docs (id, category) VALUES (?1, ?2)"
     " ON CONFLICT (id) DO UPDATE SET category = excluded.category RETURNING doc";
+/* rows: [doc, id, category, title, keywords, body] */
 static const char sql_search_insert[] =
     "INSERT INTO search (rowid, id, category, title, keywords, body)"
-    " VALUES (?6, ?1, ?5, ?2, ?3, ?4)";
+    " SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,"
+    " j.value ->> 5 FROM json_each(?1) j";
 static const char sql_pinyin_insert[] =
-    "INSERT INTO search_pinyin (rowid, id, category, title, keywords) VALUES (?5, ?1, ?4, ?2, ?3)";
+    "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
+    " SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4"
+    " FROM json_each(?1) j";
 
-/* Drops a procedure's rows from both search tables. */
-static int store_search_delete(struct db *db, const char *id, int *b)
+/* The search rows a load drops (gone: ids) and writes (rows), not yet
+ * written. A procedure in rows is in gone too: its old rows go first. */
+struct store_search_batch {
+    cJSON *gone;
+    cJSON *rows;
+    size_t n;
+};
+
+/* Runs sql with the batch's array json bound as ?1. 0, or -1. */
+static int store_search_run(struct db *db, const char *sql, const cJSON *json)
 {
     sqlite3_stmt *st;
+    char *text;
+    int rc, b;
 
-    if (!(st = db_stmt(db, sql_search_delete)))
+    if (!(text = cJSON_PrintUnformatted(json)))
         return -1;
-    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (store_step_done(db, st, b) != 0 || !(st = db_stmt(db, sql_pinyin_delete)))
+    if (!(st = db_stmt(db, sql))) {
+        free(text);
         return -1;
-    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return store_step_done(db, st, b);
+    }
+    b = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
+    free(text);
+    return rc;
+}
+
+/* Writes and empties the batch. 0, or -1. */
+static int store_search_flush(struct db *db, struct store_search_batch *sb)
+{
+    cJSON *gone = sb->gone, *rows = sb->rows;
+    int rc = -1;
+
+    if (!gone || !rows)
+        return 0;
+    sb->gone = sb->rows = NULL;
+    sb->n = 0;
+    if (cJSON_GetArraySize(gone) > 0 &&
+        (store_search_run(db, sql_search_delete, gone) != 0 ||
+         store_search_run(db, sql_pinyin_delete, gone) != 0))
+        goto out;
+    if (cJSON_GetArraySize(rows) > 0 &&
+        (store_search_run(db, sql_search_insert, rows) != 0 ||
+         store_search_run(db, sql_pinyin_insert, rows) != 0))
+        goto out;
+    rc = 0;
+out:
+    cJSON_Delete(gone);
+    cJSON_Delete(rows);
+    return rc;
+}
+
+static void store_search_batch_free(struct store_search_batch *sb)
+{
+    cJSON_Delete(sb->gone);
+    cJSON_Delete(sb->rows);
+    sb->gone = sb->rows = NULL;
+    sb->n = 0;
+}
+
+/* Makes the batch's arrays when empty. 0, or -1. */
+static int store_search_batch_open(struct store_search_batch *sb)
+{
+    if (!sb->gone)
+        sb->gone = cJSON_CreateArray();
+    if (!sb->rows)
+        sb->rows = cJSON_CreateArray();
+    return sb->gone && sb->rows ? 0 : -1;
+}
+
+/* Drops a procedure's rows from both search tables (with the batch). */
+static int store_search_delete(struct db *db, struct store_search_batch *sb, const char *id)
+{
+    cJSON *s;
+
+    if (store_search_batch_open(sb) != 0 || !(s = cJSON_CreateString(id)))
+        return -1;
+    if (!cJSON_AddItemToArray(sb->gone, s)) {
+        cJSON_Delete(s);
+        return -1;
+    }
+    return ++sb->n >= STORE_SEARCH_BATCH ? store_search_flush(db, sb) : 0;
 }
 
 /* The doc number of procedure id (made on its first search row), with its
@@ -283,6 +366,40 @@ static int store_search_doc(struct db *db, const char *id, const char *category,
     return rc;
 }
 
+/* Replaces a procedure's search rows (with the batch). 0, or -1. */
+static int store_search_put(struct db *db, struct store_search_batch *sb,
+                            const struct procedure *p, const char *kw)
+{
+    sqlite3_int64 doc;
+    cJSON *row, *s;
+    const char *texts[5];
+    size_t i;
+
+    texts[0] = p->id;
+    texts[1] = p->category;
+    texts[2] = p->title;
+    texts[3] = kw;
+    texts[4] = p->search_text ? p->search_text : "";
+    if (store_search_doc(db, p->id, p->category, &doc) != 0 || store_search_batch_open(sb) != 0)
+        return -1;
+    if (!(row = cJSON_CreateArray()))
+        return -1;
+    if (!cJSON_AddItemToArray(sb->rows, row)) {
+        cJSON_Delete(row);
+        return -1;
+    }
+    if (!(s = cJSON_CreateNumber((double)doc)) || !cJSON_AddItemToArray(row, s)) {
+        cJSON_Delete(s);
+        return -1;
+    }
+    for (i = 0; i < 5; i++)
+        if (!(s = cJSON_CreateString(texts[i])) || !cJSON_AddItemToArray(row, s)) {
+            cJSON_Delete(s);
+            return -1;
+        }
+    return store_search_delete(db, sb, p->id);
+}
+
 /* A version that waits for its date: its row in schedule, with the search
  * text it will be found by once live. */
 static int store_schedule(struct db *db, const struct lib_file *f, const char *kw)
@@ -308,14 +425,14 @@ static int store_schedule(struct db *db, const struct lib_file *f, const char *k
  * when its `effective` date is after today, its place in the schedule (the
  * earlier live version, if any, stays). A text that goes live at once
  * replaces whatever of the procedure was scheduled. */
-static int store_procedure(struct db *db, const struct lib_file *f, const char *now, int today)
+static int store_procedure(struct db *db, struct store_search_batch *sb, const struct lib_file *f,
+                           const char *now, int today)
 {
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
     char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
     char *print = render_procedure_print(p);
     sqlite3_stmt *st;
-    sqlite3_int64 doc = 0;
     int rc = -1;
     int b = SQLITE_OK;
 
@@ -354,24 +471,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     b |= sqlite3_bind_int(st, 5, today);
     if (store_step_done(db, st, &b) != 0)
         goto out;
-    if (store_search_delete(db, p->id, &b) != 0 ||
-        store_search_doc(db, p->id, p->category, &doc) != 0 ||
-        !(st = db_stmt(db, sql_search_insert)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 6, doc);
-    if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_pinyin_insert)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 5, doc);
-    if (store_step_done(db, st, &b) != 0)
+    if (store_search_put(db, sb, p, kw ? kw->value : "") != 0)
         goto out;
     rc = 0;
 out:
@@ -415,7 +515,6 @@ static const char sql_file_upsert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
     " procedure_id = excluded.procedure_id, ok = excluded.ok,"
     " diagnostics = excluded.diagnostics, checked_at = excluded.checked_at";
-static const char sql_file_touch[] = "UPDATE source_files SET checked_at = ?2 WHERE path = ?1";
 
 static int store_file_result(struct db *db, const struct library *lib, const struct lib_file *f,
                              const char *now)
@@ -425,13 +524,11 @@ static int store_file_result(struct db *db, const struct library *lib, const str
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (f->status == LIB_REUSED) {
-        if (!(st = db_stmt(db, sql_file_touch)))
-            return -1;
-        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        return store_step_done(db, st, &b);
-    }
+    /* an unchanged file's row stays as it is: checked_at is when its
+     * content was last checked. Touching every row made each load rewrite
+     * the whole table (10,000 rows for one changed file, issue #13). */
+    if (f->status == LIB_REUSED)
+        return 0;
     if (!(diags = store_file_diags(lib, f->path)) || !(st = db_stmt(db, sql_file_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
@@ -587,8 +684,8 @@ static bool store_want_forget(const struct store_lookup *lk, sqlite3_stmt *row)
     return !store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 0));
 }
 
-static int store_retire(struct db *db, const struct store_lookup *lk, const char *now,
-                        size_t *retired)
+static int store_retire(struct db *db, struct store_search_batch *sb,
+                        const struct store_lookup *lk, const char *now, size_t *retired)
 {
     sqlite3_stmt *st;
     char **v = NULL;
@@ -603,7 +700,7 @@ static int store_retire(struct db *db, const struct store_lookup *lk, const char
             goto out;
         b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        if (store_step_done(db, st, &b) != 0 || store_search_delete(db, v[i], &b) != 0)
+        if (store_step_done(db, st, &b) != 0 || store_search_delete(db, sb, v[i]) != 0)
             goto out;
     }
     *retired = n;
@@ -637,8 +734,21 @@ static const char sql_diag_cached[] =
 
 /* The admin console's list: this load's findings plus the remembered ones
  * of files that were not parsed again. */
-static int store_diagnostics(struct db *db, const struct library *lib)
+static const char sql_diag_files[] = "SELECT path FROM source_files WHERE diagnostics <> '[]'";
+
+static bool store_want_any(const struct store_lookup *lk, sqlite3_stmt *row)
 {
+    (void)lk;
+    (void)row;
+    return true;
+}
+
+static int store_diagnostics(struct db *db, const struct store_lookup *lk)
+{
+    const struct library *lib = lk->lib;
+    char **with = NULL;
+    size_t n = 0;
+    int rc = -1;
     sqlite3_stmt *st;
     size_t i;
     int b = SQLITE_OK;
@@ -657,17 +767,25 @@ static int store_diagnostics(struct db *db, const struct library *lib)
         if (store_step_done(db, st, &b) != 0)
             return -1;
     }
-    for (i = 0; i < lib->n_files; i++) {
-        if (lib->files[i].status != LIB_REUSED)
+    /* only the files that have remembered findings (warnings: a reused
+     * file has no error), found in one query, not one per file */
+    if (store_collect(db, sql_diag_files, store_want_any, lk, &with, &n) != 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const struct lib_file *f = store_file_by_rel(lk, with[i]);
+        if (!f || f->status != LIB_REUSED)
             continue;
         if (!(st = db_stmt(db, sql_diag_cached)))
-            return -1;
-        b |= sqlite3_bind_text(st, 1, lib->files[i].rel, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, lib->files[i].path, -1, SQLITE_STATIC);
+            goto out;
+        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, f->path, -1, SQLITE_STATIC);
         if (store_step_done(db, st, &b) != 0)
-            return -1;
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    store_strings_free(with, n);
+    return rc;
 }
 
 static const char sql_triage_upsert[] =
@@ -900,6 +1018,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
                struct store_load_stats *stats)
 {
     struct store_lookup lk = {0};
+    struct store_search_batch sb = {0};
     char now[32];
     size_t i;
 
@@ -914,7 +1033,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[i];
         if (f->status == LIB_PARSED) {
-            if (store_procedure(db, f, now, today) != 0)
+            if (store_procedure(db, &sb, f, now, today) != 0)
                 goto fail;
             stats->parsed++;
             stats->scheduled += store_scheduled(f->model->effective, today);
@@ -928,9 +1047,10 @@ int store_sync(struct db *db, const struct library *lib, int today,
     }
     if (store_lookup_build(&lk, lib) != 0)
         goto fail;
-    if (store_retire(db, &lk, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
+    if (store_retire(db, &sb, &lk, now, &stats->retired) != 0 || store_diagnostics(db, &lk) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
         store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
+        store_search_flush(db, &sb) != 0 ||
         store_promote(db, now, today, &stats->promoted) != 0)
         goto fail;
     if (db_commit(db) != 0) {
@@ -940,6 +1060,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
     store_lookup_free(&lk);
     return 0;
 fail:
+    store_search_batch_free(&sb);
     store_lookup_free(&lk);
     db_rollback(db);
     return -1;
