@@ -1173,25 +1173,32 @@ out:
  * that reads as pinyin also searches search_pinyin: its title hits come
  * right after the typed title hits, its keyword hits after the typed
  * keyword hits, and all before hits in the text. One MATCH per table gives
- * every row's tier (spk_tier, src/cjktok.c) and weighted bm25 at once, and
- * returns rowids: the id and category come from search_docs, so no FTS row
+ * every row's tier (spk_tier) and its rank within the tier (spk_score,
+ * src/cjktok.c: bm25's lookup of each row's length was most of the time)
+ * at once, and returns rowids: the id and category come from search_docs, so no FTS row
  * (which holds the whole text) is read. Three MATCHes, each reading the id
  * of every hit, took ten times as long at 10,000 procedures (issue #13).
  * CROSS JOIN keeps the FTS table the outer loop. */
 #define STORE_SEARCH_ONE                                                                \
     " SELECT search.rowid AS doc, 2 * spk_tier(search, 1, 2, 3) AS tier,"                \
-    "  bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
+    "  spk_score(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
 static const char sql_search[] =
     "SELECT d.id FROM (" STORE_SEARCH_ONE ") m CROSS JOIN search_docs d ON d.doc = m.doc"
-    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, d.id LIMIT ?4";
+    " WHERE d.category = ?5 ORDER BY m.tier, m.r, m.doc LIMIT ?4";
+/* Without a category the limit applies before the join: 100 lookups of an
+ * id rather than one per hit. Equal ranks go by doc number, here and in
+ * the other forms alike. */
+static const char sql_search_all[] =
+    "SELECT d.id FROM (" STORE_SEARCH_ONE " ORDER BY tier, r, doc LIMIT ?4) m"
+    " CROSS JOIN search_docs d ON d.doc = m.doc ORDER BY m.tier, m.r, m.doc";
 /* A row found by both tables takes its best tier, with that tier's score
  * (SQLite gives the bare column r from the row that holds min(tier)). */
 static const char sql_search_pinyin[] =
     "SELECT d.id FROM (SELECT doc, min(tier) AS tier, r FROM (" STORE_SEARCH_ONE " UNION ALL"
     " SELECT search_pinyin.rowid, 2 * spk_tier(search_pinyin, 0, 2, 3) + 1,"
-    "  bm25(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin WHERE search_pinyin MATCH ?6"
+    "  spk_score(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin WHERE search_pinyin MATCH ?6"
     ") GROUP BY doc) m CROSS JOIN search_docs d ON d.doc = m.doc"
-    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, d.id LIMIT ?4";
+    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, m.doc LIMIT ?4";
 
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx)
@@ -1209,7 +1216,7 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
     if ((pinyin = pinyin_query_build(q, len, &py)) < 0)
         goto out;
     pinyin = pinyin == 0;
-    if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : sql_search)))
+    if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : category ? sql_search : sql_search_all)))
         goto out;
     if (pinyin)
         b |= sqlite3_bind_text(st, 6, py.data, (int)py.len, SQLITE_STATIC);
