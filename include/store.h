@@ -65,10 +65,11 @@ int store_catalog_build(struct db *db, int today, struct catalog **out);
 
 /* Searches live procedures (of one category, unless category is NULL) for
  * a resident's query: hits in titles first, then in keywords, then in the
- * text, each by bm25; at most STORE_SEARCH_LIMIT. Calls fn with each id in
- * rank order (stop by returning non-zero). Returns 0, 1 when the query
- * has nothing to search for, -1 on error (including a query over the
- * tokenizer's limit: check the length first to tell them apart). */
+ * text, each by weighted hits (spk_score); at most STORE_SEARCH_LIMIT.
+ * Calls fn with each id in rank order (stop by returning non-zero).
+ * Returns 0, 1 when the query has nothing to search for, -1 on error
+ * (including a query over the tokenizer's limit: check the length first
+ * to tell them apart). */
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx);
 

@@ -1168,8 +1168,8 @@ out:
     return rc;
 }
 
-/* Tiers make "title hits first" a rule rather than a tendency: bm25's
- * column weights alone let a long text outrank a short title. A Latin query
+/* Tiers make "title hits first" a rule rather than a tendency: column
+ * weights alone let a long text outrank a short title. A Latin query
  * that reads as pinyin also searches search_pinyin: its title hits come
  * right after the typed title hits, its keyword hits after the typed
  * keyword hits, and all before hits in the text. One MATCH per table gives
