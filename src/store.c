@@ -134,7 +134,8 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
         goto fail;
     /* SQLite's order is its collation's (BINARY, as strcmp); sorted again
      * all the same, since the lookup depends on it */
-    qsort(set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    if (set->n)
+        qsort(set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
     *out = set;
     return 0;
 fail:
@@ -149,6 +150,8 @@ int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id)
     const struct store_reuse_set *set = ctx;
     struct store_reuse_row key, *hit;
 
+    if (!set->n) /* rows is NULL then, which bsearch may not be given */
+        return 0;
     key.path = (char *)rel;
     hit = bsearch(&key, set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
     if (!hit || strcmp(hit->hash, hash) != 0)
