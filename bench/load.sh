@@ -1,6 +1,6 @@
 #!/bin/sh
 # Load benchmark: start the daemon on a generated tree of N procedures, read
-# its load time from the log and its peak memory from /proc, twice: a cold
+# its load time from the log and its CPU time and memory from /proc, twice: a cold
 # load (everything parsed) and a warm restart (nothing changed, nothing
 # parsed). Usage: bench/load.sh [N]   (needs build/spkiosk)
 set -eu
@@ -10,14 +10,21 @@ trap 'rm -rf "$dir"' EXIT
 here=$(dirname "$0")
 "$here/gen-tree.sh" "$dir/tree" "$n"
 run() {
+    rm -f "$dir/log"
     "$here/../build/spkiosk" serve --listen 127.0.0.1:0 --db "$dir/db" --procedures "$dir/tree" 2>"$dir/log" &
     pid=$!
     i=0
-    until grep -q listening "$dir/log" 2>/dev/null; do
-        i=$((i + 1)); [ "$i" -lt 600 ] || { echo "daemon did not start" >&2; exit 1; }
+    # the daemon may listen before its first load ends: wait for the load line
+    until grep -q ') in [0-9.]* ms' "$dir/log" 2>/dev/null; do
+        i=$((i + 1)); [ "$i" -lt 12000 ] || { echo "daemon did not load" >&2; exit 1; }
         sleep 0.05
     done
-    printf '%s: %s, peak RSS %s\n' "$1" "$(grep -o 'loaded.*ms' "$dir/log")" "$(grep VmHWM /proc/$pid/status | tr -s ' \t' ' ' | cut -d' ' -f2-)"
+    # CPU time (user + system, start-up included): what a busy machine does not inflate
+    printf '%s: %s, CPU %s ms, peak RSS %s, RSS %s\n' "$1" \
+        "$(grep -o ') in [0-9.]* ms[^;]*' "$dir/log" | sed 's/^) //')" \
+        "$(awk '{print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' /proc/$pid/stat)" \
+        "$(grep VmHWM /proc/$pid/status | tr -s ' \t' ' ' | cut -d' ' -f2-)" \
+        "$(grep VmRSS /proc/$pid/status | tr -s ' \t' ' ' | cut -d' ' -f2-)"
     kill "$pid"; wait "$pid"
 }
 run cold

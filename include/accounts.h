@@ -109,4 +109,13 @@ int accounts_bootstrap(struct db *db, void *out /* FILE * */);
 int accounts_password_check(struct db *db, const char *name, const char *password, size_t len,
                             struct accounts_user *u);
 
+/* How many Argon2id verifications logins have run since start (an unknown
+ * name runs one, against the dummy hash), for tests: the equal cost of
+ * unknown names is checked by count, never by time. */
+unsigned long accounts_verify_count(void);
+
+/* The crypto_pwhash_str string unknown names are verified against ("" until
+ * accounts_bootstrap). Static; never free it. For tests. */
+const char *accounts_dummy_hash(void);
+
 #endif

@@ -9,6 +9,7 @@
 #ifndef SPK_CATALOG_H
 #define SPK_CATALOG_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,8 +41,26 @@ struct catalog_index {
     size_t index;
 };
 
+/* The search answers given from a snapshot (catalog_search_get/put):
+ * the snapshot is immutable, so an answer stays right for its lifetime and
+ * the cache never needs invalidating; a load publishes a new snapshot with
+ * an empty one. Bounded: past CATALOG_QCACHE_ENTRIES answers or
+ * CATALOG_QCACHE_BYTES of them, further answers are not kept (entries are
+ * never evicted, so a reader may serve one in place while it holds the
+ * snapshot). */
+#define CATALOG_QCACHE_ENTRIES 2048
+#define CATALOG_QCACHE_BYTES (8u << 20)
+#define CATALOG_QCACHE_BUCKETS 1024
+struct catalog_qentry;
+struct catalog_qcache {
+    pthread_mutex_t lock;
+    struct catalog_qentry *buckets[CATALOG_QCACHE_BUCKETS];
+    size_t n, bytes;
+};
+
 struct catalog {
     atomic_long refs;
+    struct catalog_qcache *qcache;  /* made lazily by the first put */
     struct catalog_proc *procs;     /* in list order */
     size_t n_procs, cap_procs;
     struct catalog_index *by_id;    /* sorted by id, for lookups */
@@ -58,6 +77,18 @@ struct catalog {
     struct posts *posts;            /* _posts.md, NULL without one */
     struct workdays *calendar;      /* _calendar.md, NULL without one */
 };
+
+/* The cached answer to a search: key[0..klen) (what identifies the query,
+ * made by the caller) into *body and *len, valid while the caller holds its
+ * reference to c. Returns true when found. Thread-safe. */
+bool catalog_search_get(struct catalog *c, const char *key, size_t klen, const char **body,
+                        size_t *len);
+
+/* Keeps a copy of an answer under key. Does nothing when the key is
+ * there already, the cache is full or memory runs out (the answer is then
+ * simply not cached). Thread-safe. */
+void catalog_search_put(struct catalog *c, const char *key, size_t klen, const char *body,
+                        size_t len);
 
 /* A new, empty snapshot with one reference. NULL when memory runs out. */
 struct catalog *catalog_new(void);

@@ -44,7 +44,17 @@ typedef int (*cjktok_fn)(void *ctx, const char *tok, size_t len, size_t start, s
  * whole text is done, or the first non-zero value fn returned. */
 int cjktok_tokenize(const char *text, size_t len, cjktok_fn fn, void *ctx);
 
-/* Registers the tokenizer as CJKTOK_NAME on db. Needed on every connection
+/* The FTS5 auxiliary function cjktok_register also adds: spk_tier(table,
+ * all, col...) gives the search tier of a row (see src/cjktok.c). A query of
+ * more phrases than CJKTOK_TIER_PHRASES makes it fail with an error. */
+#define CJKTOK_TIER_FN "spk_tier"
+#define CJKTOK_TIER_PHRASES 256
+/* And spk_score(table, w0, w1, ...), the rank within a tier, for at most
+ * CJKTOK_SCORE_COLS columns (see src/cjktok.c). */
+#define CJKTOK_SCORE_FN "spk_score"
+#define CJKTOK_SCORE_COLS 8
+
+/* Registers the tokenizer as CJKTOK_NAME on db, and spk_tier and spk_score. Needed on every connection
  * that creates, writes or queries a table using it; registering again simply
  * replaces it. The tokenizer keeps no state, so nothing has to be freed.
  * Returns 0 (SQLITE_OK), or an SQLite error code, e.g. SQLITE_ERROR when the

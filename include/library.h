@@ -27,7 +27,10 @@
 #include "triage.h"
 #include "workdays.h"
 
+/* Entries read from one folder, and files (procedures and practice files)
+ * in the whole library: 10,000 procedures and their category files load. */
 #define LIBRARY_MAX_FILES 10000
+#define LIBRARY_MAX_TOTAL 20000
 #define LIBRARY_MAX_CATEGORIES 200
 
 struct lib_category {
@@ -84,6 +87,9 @@ struct library {
     size_t n_cats;
     struct lib_file *files;     /* sorted by rel */
     size_t n_files;
+    size_t *by_rel;             /* indices of files in strcmp order of rel
+                                   (files is in folder order: "a/x" before
+                                   "a-b/x"); set once the files are listed */
     struct lib_practice *practices;     /* sorted by rel */
     size_t n_practices;
     bool has_triage;            /* a _triage.md exists */

@@ -33,6 +33,16 @@ bool store_scheduled(int effective, int today);
  * not within LIBRARY_REMIND_DAYS (so that reminders stay current). */
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id);
 
+/* The same answers for a whole scan from one query: every file store_reuse
+ * would reuse, read into memory (a path, a hash and an id each), where a
+ * query per file made a start-up with 10,000 files run 10,000 of them.
+ * store_reuse_load returns 0 with *out (free with store_reuse_free) or -1;
+ * store_reuse_cached is the library_reuse_fn, ctx the struct store_reuse_set. */
+struct store_reuse_set;
+int store_reuse_load(struct db *db, struct store_reuse_set **out);
+int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id);
+void store_reuse_free(struct store_reuse_set *set);
+
 /* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new
  * versions, live pointers, search rows, retirements, per-file results,
  * diagnostics, the triage flow. Files with errors change nothing that is
@@ -55,10 +65,11 @@ int store_catalog_build(struct db *db, int today, struct catalog **out);
 
 /* Searches live procedures (of one category, unless category is NULL) for
  * a resident's query: hits in titles first, then in keywords, then in the
- * text, each by bm25; at most STORE_SEARCH_LIMIT. Calls fn with each id in
- * rank order (stop by returning non-zero). Returns 0, 1 when the query
- * has nothing to search for, -1 on error (including a query over the
- * tokenizer's limit: check the length first to tell them apart). */
+ * text, each by weighted hits (spk_score); at most STORE_SEARCH_LIMIT.
+ * Calls fn with each id in rank order (stop by returning non-zero).
+ * Returns 0, 1 when the query has nothing to search for, -1 on error
+ * (including a query over the tokenizer's limit: check the length first
+ * to tell them apart). */
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx);
 

@@ -81,6 +81,9 @@ static enum MHD_Result api_procedures(struct http_request *req)
     const char *category = http_query(req, "category"), *q = http_query(req, "q");
     const struct catalog_cat *cat = NULL;
     struct api_search s;
+    struct strbuf key = STRBUF_INIT;
+    const char *cached;
+    size_t cached_len;
     struct catalog *c;
     enum MHD_Result ret;
     size_t qn = q ? strlen(q) : 0;
@@ -107,6 +110,18 @@ static enum MHD_Result api_procedures(struct http_request *req)
         return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->list_json, c->list_len, NULL,
                                    api_release, c);
     }
+    /* the snapshot's cache: category, a NUL, then the trimmed query */
+    if (strbuf_puts(&key, cat ? cat->id : "") != 0 || strbuf_putc(&key, '\0') != 0 ||
+        strbuf_append(&key, q, qn) != 0) {
+        strbuf_free(&key);
+        catalog_release(c);
+        return reply_internal(req);
+    }
+    if (catalog_search_get(c, key.data, key.len, &cached, &cached_len)) {
+        strbuf_free(&key);
+        return http_reply_ref(req, MHD_HTTP_OK, "application/json", cached, cached_len, NULL,
+                              api_release, c);
+    }
     memset(&s, 0, sizeof s);
     s.c = c;
     s.category = cat ? cat->id : NULL;
@@ -116,10 +131,13 @@ static enum MHD_Result api_procedures(struct http_request *req)
         r = -1;
     if (r == 0)
         r = store_search(db, q, qn, s.category, api_search_hit, &s);
-    if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0)
+    if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0) {
         ret = reply_internal(req);
-    else
+    } else {
+        catalog_search_put(c, key.data, key.len, s.out.data, s.out.len);
         ret = http_reply(req, MHD_HTTP_OK, "application/json", s.out.data, s.out.len);
+    }
+    strbuf_free(&key);
     strbuf_free(&s.out);
     catalog_release(c);
     return ret;

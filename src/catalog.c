@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,8 @@ const struct catalog_cat *catalog_category(const struct catalog *c, const char *
     return NULL;
 }
 
+static void catalog_qcache_free(struct catalog_qcache *q);
+
 static void catalog_free(struct catalog *c)
 {
     size_t i;
@@ -336,7 +339,131 @@ static void catalog_free(struct catalog *c)
     free(c->directory_json);
     posts_free(c->posts);
     workdays_free(c->calendar);
+    catalog_qcache_free(c->qcache);
     free(c);
+}
+
+/* --- the per-snapshot search cache ------------------------------------------ */
+
+struct catalog_qentry {
+    struct catalog_qentry *next;
+    size_t klen, len;
+    char *body;
+    char key[]; /* klen bytes */
+};
+
+static size_t catalog_qhash(const char *key, size_t klen)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    size_t i;
+
+    for (i = 0; i < klen; i++) {
+        h ^= (unsigned char)key[i];
+        h *= 1099511628211u;
+    }
+    return (size_t)(h % CATALOG_QCACHE_BUCKETS);
+}
+
+static const struct catalog_qentry *catalog_qfind(const struct catalog_qcache *q, const char *key,
+                                                  size_t klen)
+{
+    const struct catalog_qentry *e;
+
+    for (e = q->buckets[catalog_qhash(key, klen)]; e; e = e->next)
+        if (e->klen == klen && memcmp(e->key, key, klen) == 0)
+            return e;
+    return NULL;
+}
+
+/* The cache is made by the first put: a snapshot nobody searches costs
+ * nothing. */
+static pthread_mutex_t catalog_qmake_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct catalog_qcache *catalog_qcache_of(struct catalog *c, bool make)
+{
+    struct catalog_qcache *q;
+
+    pthread_mutex_lock(&catalog_qmake_lock);
+    q = c->qcache;
+    if (!q && make && (q = calloc(1, sizeof *q))) {
+        if (pthread_mutex_init(&q->lock, NULL) != 0) {
+            free(q);
+            q = NULL;
+        } else {
+            c->qcache = q;
+        }
+    }
+    pthread_mutex_unlock(&catalog_qmake_lock);
+    return q;
+}
+
+bool catalog_search_get(struct catalog *c, const char *key, size_t klen, const char **body,
+                        size_t *len)
+{
+    struct catalog_qcache *q = catalog_qcache_of(c, false);
+    const struct catalog_qentry *e;
+
+    if (!q)
+        return false;
+    pthread_mutex_lock(&q->lock);
+    e = catalog_qfind(q, key, klen);
+    pthread_mutex_unlock(&q->lock);
+    if (!e)
+        return false;
+    /* entries are never removed nor changed while the snapshot lives */
+    *body = e->body;
+    *len = e->len;
+    return true;
+}
+
+void catalog_search_put(struct catalog *c, const char *key, size_t klen, const char *body,
+                        size_t len)
+{
+    struct catalog_qcache *q = catalog_qcache_of(c, true);
+    struct catalog_qentry *e;
+    size_t cost = sizeof *e + klen + len + 1, b;
+
+    if (!q || klen > CATALOG_QCACHE_BYTES || len > CATALOG_QCACHE_BYTES)
+        return;
+    pthread_mutex_lock(&q->lock);
+    if (q->n >= CATALOG_QCACHE_ENTRIES || q->bytes + cost > CATALOG_QCACHE_BYTES ||
+        catalog_qfind(q, key, klen))
+        goto out;
+    if (!(e = malloc(sizeof *e + klen)))
+        goto out;
+    if (!(e->body = malloc(len + 1))) {
+        free(e);
+        goto out;
+    }
+    memcpy(e->key, key, klen);
+    memcpy(e->body, body, len);
+    e->body[len] = '\0';
+    e->klen = klen;
+    e->len = len;
+    b = catalog_qhash(key, klen);
+    e->next = q->buckets[b];
+    q->buckets[b] = e;
+    q->n++;
+    q->bytes += cost;
+out:
+    pthread_mutex_unlock(&q->lock);
+}
+
+static void catalog_qcache_free(struct catalog_qcache *q)
+{
+    size_t i;
+
+    if (!q)
+        return;
+    for (i = 0; i < CATALOG_QCACHE_BUCKETS; i++)
+        while (q->buckets[i]) {
+            struct catalog_qentry *e = q->buckets[i];
+            q->buckets[i] = e->next;
+            free(e->body);
+            free(e);
+        }
+    pthread_mutex_destroy(&q->lock);
+    free(q);
 }
 
 void catalog_release(struct catalog *c)

@@ -28,19 +28,26 @@ static const char sql_reuse[] =
 
 int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 {
+    /* library_date_add runs mktime, which reads the time zone file each
+     * time: once per day and thread, not once per file (issue #13) */
+    static _Thread_local int day, remind;
     struct db *db = ctx;
     sqlite3_stmt *st = db_stmt(db, sql_reuse);
-    int rc = -1, r;
+    int rc = -1, r, today = clock_today();
     int b = SQLITE_OK;
 
     if (!st)
         return -1;
+    if (today != day) {
+        remind = library_date_add(today, LIBRARY_REMIND_DAYS);
+        day = today;
+    }
     b |= sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 3, RENDER_VERSION);
     /* files near or past their review date are parsed again so that their
      * reminder is current: a handful at most */
-    b |= sqlite3_bind_int(st, 4, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
+    b |= sqlite3_bind_int(st, 4, remind);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));
@@ -50,6 +57,107 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     }
     sqlite3_reset(st);
     return rc;
+}
+
+static const char sql_reuse_all[] =
+    "SELECT f.path, f.hash, f.procedure_id FROM source_files f"
+    " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
+    " WHERE f.ok = 1 AND v.render_version = ?1"
+    " AND (v.review_by = 0 OR v.review_by > ?2)"
+    " AND (EXISTS (SELECT 1 FROM procedures p WHERE p.id = f.procedure_id AND p.hash = f.hash"
+    "  AND p.status = 'live')"
+    " OR EXISTS (SELECT 1 FROM schedule s WHERE s.procedure_id = f.procedure_id"
+    "  AND s.hash = f.hash))"
+    " ORDER BY f.path";
+
+struct store_reuse_row {
+    char *path;
+    char *id;
+    char hash[65];
+};
+
+struct store_reuse_set {
+    struct store_reuse_row *rows; /* by path, in strcmp order */
+    size_t n;
+};
+
+void store_reuse_free(struct store_reuse_set *set)
+{
+    if (!set)
+        return;
+    while (set->n--) {
+        free(set->rows[set->n].path);
+        free(set->rows[set->n].id);
+    }
+    free(set->rows);
+    free(set);
+}
+
+static int store_reuse_row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct store_reuse_row *)a)->path,
+                  ((const struct store_reuse_row *)b)->path);
+}
+
+int store_reuse_load(struct db *db, struct store_reuse_set **out)
+{
+    struct store_reuse_set *set = calloc(1, sizeof *set);
+    sqlite3_stmt *st = db_stmt(db, sql_reuse_all);
+    size_t cap = 0;
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+
+    *out = NULL;
+    if (!set || !st)
+        goto fail;
+    b |= sqlite3_bind_int(st, 1, RENDER_VERSION);
+    b |= sqlite3_bind_int(st, 2, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_reuse_row *row;
+        const char *hash = (const char *)sqlite3_column_text(st, 1);
+        if (set->n == cap) {
+            size_t ncap = cap ? 2 * cap : 256;
+            if (!(row = realloc(set->rows, ncap * sizeof *row)))
+                break;
+            set->rows = row;
+            cap = ncap;
+        }
+        row = &set->rows[set->n];
+        snprintf(row->hash, sizeof row->hash, "%s", hash ? hash : "");
+        row->path = strdup((const char *)sqlite3_column_text(st, 0));
+        row->id = strdup((const char *)sqlite3_column_text(st, 2));
+        set->n++;
+        if (!row->path || !row->id)
+            break;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        goto fail;
+    /* SQLite's order is its collation's (BINARY, as strcmp); sorted again
+     * all the same, since the lookup depends on it */
+    if (set->n)
+        qsort(set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    *out = set;
+    return 0;
+fail:
+    fprintf(stderr, "spkiosk: store: reading what can be reused: %s\n",
+            b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+    store_reuse_free(set);
+    return -1;
+}
+
+int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id)
+{
+    const struct store_reuse_set *set = ctx;
+    struct store_reuse_row key, *hit;
+
+    if (!set->n) /* rows is NULL then, which bsearch may not be given */
+        return 0;
+    key.path = (char *)rel;
+    hit = bsearch(&key, set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    if (!hit || strcmp(hit->hash, hash) != 0)
+        return 0;
+    *id = strdup(hit->id);
+    return *id ? 1 : -1;
 }
 
 /* Runs a bound statement that returns no rows. *b holds the OR of the
@@ -123,25 +231,176 @@ static const char sql_schedule_upsert[] =
     " category = excluded.category, title = excluded.title, keywords = excluded.keywords,"
     " body = excluded.body";
 static const char sql_schedule_drop[] = "DELETE FROM schedule WHERE procedure_id = ?1";
-static const char sql_search_delete[] = "DELETE FROM search WHERE id = ?1";
+/* Search rows have the procedure's doc number as rowid (023): a delete by
+ * rowid touches one row where a delete by the unindexed id scanned them all.
+ *
+ * They are written in batches, after everything else of a load: once an
+ * FTS5 table is written in a transaction, every later statement that may
+ * abort opens a savepoint, and FTS5 flushes its pending rows into a new
+ * segment at each one. Row by row, among the other writes of each file,
+ * that was a segment per file and most of a cold load (issue #13). A batch
+ * is one JSON array bound to one prepared statement. */
+#define STORE_SEARCH_BATCH 256
+#define STORE_SEARCH_GONE                                                               \
+    " (SELECT d.doc FROM json_each(?1) j JOIN search_docs d ON d.id = j.value)"
+static const char sql_search_delete[] = "DELETE FROM search WHERE rowid IN" STORE_SEARCH_GONE;
+static const char sql_pinyin_delete[] =
+    "DELETE FROM search_pinyin WHERE rowid IN" STORE_SEARCH_GONE;
+static const char sql_doc_upsert[] =
+    "INSERT INTO search_docs (id, category) VALUES (?1, ?2)"
+    " ON CONFLICT (id) DO UPDATE SET category = excluded.category RETURNING doc";
+/* rows: [doc, id, category, title, keywords, body] */
 static const char sql_search_insert[] =
-    "INSERT INTO search (id, category, title, keywords, body) VALUES (?1, ?5, ?2, ?3, ?4)";
-static const char sql_pinyin_delete[] = "DELETE FROM search_pinyin WHERE id = ?1";
+    "INSERT INTO search (rowid, id, category, title, keywords, body)"
+    " SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,"
+    " j.value ->> 5 FROM json_each(?1) j";
 static const char sql_pinyin_insert[] =
-    "INSERT INTO search_pinyin (id, category, title, keywords) VALUES (?1, ?4, ?2, ?3)";
+    "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
+    " SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4"
+    " FROM json_each(?1) j";
 
-/* Drops a procedure's rows from both search tables. */
-static int store_search_delete(struct db *db, const char *id, int *b)
+/* The search rows a load drops (gone: ids) and writes (rows), not yet
+ * written. A procedure in rows is in gone too: its old rows go first. */
+struct store_search_batch {
+    cJSON *gone;
+    cJSON *rows;
+    size_t n;
+};
+
+/* Runs sql with the batch's array json bound as ?1. 0, or -1. */
+static int store_search_run(struct db *db, const char *sql, const cJSON *json)
 {
     sqlite3_stmt *st;
+    char *text;
+    int rc, b;
 
-    if (!(st = db_stmt(db, sql_search_delete)))
+    if (!(text = cJSON_PrintUnformatted(json)))
         return -1;
-    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if (store_step_done(db, st, b) != 0 || !(st = db_stmt(db, sql_pinyin_delete)))
+    if (!(st = db_stmt(db, sql))) {
+        free(text);
         return -1;
-    *b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return store_step_done(db, st, b);
+    }
+    b = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
+    free(text);
+    return rc;
+}
+
+/* Writes and empties the batch. 0, or -1. */
+static int store_search_flush(struct db *db, struct store_search_batch *sb)
+{
+    cJSON *gone = sb->gone, *rows = sb->rows;
+    int rc = -1;
+
+    if (!gone || !rows)
+        return 0;
+    sb->gone = sb->rows = NULL;
+    sb->n = 0;
+    if (cJSON_GetArraySize(gone) > 0 &&
+        (store_search_run(db, sql_search_delete, gone) != 0 ||
+         store_search_run(db, sql_pinyin_delete, gone) != 0))
+        goto out;
+    if (cJSON_GetArraySize(rows) > 0 &&
+        (store_search_run(db, sql_search_insert, rows) != 0 ||
+         store_search_run(db, sql_pinyin_insert, rows) != 0))
+        goto out;
+    rc = 0;
+out:
+    cJSON_Delete(gone);
+    cJSON_Delete(rows);
+    return rc;
+}
+
+static void store_search_batch_free(struct store_search_batch *sb)
+{
+    cJSON_Delete(sb->gone);
+    cJSON_Delete(sb->rows);
+    sb->gone = sb->rows = NULL;
+    sb->n = 0;
+}
+
+/* Makes the batch's arrays when empty. 0, or -1. */
+static int store_search_batch_open(struct store_search_batch *sb)
+{
+    if (!sb->gone)
+        sb->gone = cJSON_CreateArray();
+    if (!sb->rows)
+        sb->rows = cJSON_CreateArray();
+    return sb->gone && sb->rows ? 0 : -1;
+}
+
+/* Drops a procedure's rows from both search tables (with the batch). */
+static int store_search_delete(struct db *db, struct store_search_batch *sb, const char *id)
+{
+    cJSON *s;
+
+    if (store_search_batch_open(sb) != 0 || !(s = cJSON_CreateString(id)))
+        return -1;
+    if (!cJSON_AddItemToArray(sb->gone, s)) {
+        cJSON_Delete(s);
+        return -1;
+    }
+    return ++sb->n >= STORE_SEARCH_BATCH ? store_search_flush(db, sb) : 0;
+}
+
+/* The doc number of procedure id (made on its first search row), with its
+ * category brought up to date. 0, or -1. */
+static int store_search_doc(struct db *db, const char *id, const char *category,
+                            sqlite3_int64 *doc)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_doc_upsert);
+    int b = SQLITE_OK, r, rc = -1;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, category, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW) {
+        *doc = sqlite3_column_int64(st, 0);
+        /* RETURNING finishes its write on the step that reports done */
+        r = sqlite3_step(st);
+        rc = r == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_reset(st);
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: store: search doc: %s\n",
+                b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+    return rc;
+}
+
+/* Replaces a procedure's search rows (with the batch). 0, or -1. */
+static int store_search_put(struct db *db, struct store_search_batch *sb,
+                            const struct procedure *p, const char *kw)
+{
+    sqlite3_int64 doc;
+    cJSON *row, *s;
+    const char *texts[5];
+    size_t i;
+
+    texts[0] = p->id;
+    texts[1] = p->category;
+    texts[2] = p->title;
+    texts[3] = kw;
+    texts[4] = p->search_text ? p->search_text : "";
+    if (store_search_doc(db, p->id, p->category, &doc) != 0 || store_search_batch_open(sb) != 0)
+        return -1;
+    if (!(row = cJSON_CreateArray()))
+        return -1;
+    if (!cJSON_AddItemToArray(sb->rows, row)) {
+        cJSON_Delete(row);
+        return -1;
+    }
+    if (!(s = cJSON_CreateNumber((double)doc)) || !cJSON_AddItemToArray(row, s)) {
+        cJSON_Delete(s);
+        return -1;
+    }
+    for (i = 0; i < 5; i++)
+        if (!(s = cJSON_CreateString(texts[i])) || !cJSON_AddItemToArray(row, s)) {
+            cJSON_Delete(s);
+            return -1;
+        }
+    return store_search_delete(db, sb, p->id);
 }
 
 /* A version that waits for its date: its row in schedule, with the search
@@ -169,7 +428,8 @@ static int store_schedule(struct db *db, const struct lib_file *f, const char *k
  * when its `effective` date is after today, its place in the schedule (the
  * earlier live version, if any, stays). A text that goes live at once
  * replaces whatever of the procedure was scheduled. */
-static int store_procedure(struct db *db, const struct lib_file *f, const char *now, int today)
+static int store_procedure(struct db *db, struct store_search_batch *sb, const struct lib_file *f,
+                           const char *now, int today)
 {
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
@@ -214,20 +474,7 @@ static int store_procedure(struct db *db, const struct lib_file *f, const char *
     b |= sqlite3_bind_int(st, 5, today);
     if (store_step_done(db, st, &b) != 0)
         goto out;
-    if (store_search_delete(db, p->id, &b) != 0 || !(st = db_stmt(db, sql_search_insert)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, p->search_text, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, p->category, -1, SQLITE_STATIC);
-    if (store_step_done(db, st, &b) != 0 || !(st = db_stmt(db, sql_pinyin_insert)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, kw ? kw->value : "", -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
-    if (store_step_done(db, st, &b) != 0)
+    if (store_search_put(db, sb, p, kw ? kw->value : "") != 0)
         goto out;
     rc = 0;
 out:
@@ -271,7 +518,6 @@ static const char sql_file_upsert[] =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
     " procedure_id = excluded.procedure_id, ok = excluded.ok,"
     " diagnostics = excluded.diagnostics, checked_at = excluded.checked_at";
-static const char sql_file_touch[] = "UPDATE source_files SET checked_at = ?2 WHERE path = ?1";
 
 static int store_file_result(struct db *db, const struct library *lib, const struct lib_file *f,
                              const char *now)
@@ -281,13 +527,11 @@ static int store_file_result(struct db *db, const struct library *lib, const str
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (f->status == LIB_REUSED) {
-        if (!(st = db_stmt(db, sql_file_touch)))
-            return -1;
-        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        return store_step_done(db, st, &b);
-    }
+    /* an unchanged file's row stays as it is: checked_at is when its
+     * content was last checked. Touching every row made each load rewrite
+     * the whole table (10,000 rows for one changed file, issue #13). */
+    if (f->status == LIB_REUSED)
+        return 0;
     if (!(diags = store_file_diags(lib, f->path)) || !(st = db_stmt(db, sql_file_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
@@ -302,14 +546,63 @@ out:
     return rc;
 }
 
-static const struct lib_file *store_file_by_rel(const struct library *lib, const char *rel)
+/* The library's files and practice files sorted by path, for the lookups
+ * of one sync: a linear search per database row made a warm load of
+ * 10,000 files spend 40% of its time in strcmp. */
+struct store_lookup {
+    const struct library *lib;
+    const struct lib_file **files; /* by rel */
+    const char **practices;        /* rel, sorted */
+};
+
+static int store_file_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const struct lib_file *const *)a)->rel,
+                  (*(const struct lib_file *const *)b)->rel);
+}
+
+static int store_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void store_lookup_free(struct store_lookup *lk)
+{
+    free(lk->files);
+    free(lk->practices);
+    lk->files = NULL;
+    lk->practices = NULL;
+}
+
+/* 0, or -1 (out of memory). Free with store_lookup_free. */
+static int store_lookup_build(struct store_lookup *lk, const struct library *lib)
 {
     size_t i;
 
+    lk->lib = lib;
+    lk->files = malloc((lib->n_files ? lib->n_files : 1) * sizeof *lk->files);
+    lk->practices = malloc((lib->n_practices ? lib->n_practices : 1) * sizeof *lk->practices);
+    if (!lk->files || !lk->practices) {
+        store_lookup_free(lk);
+        return -1;
+    }
     for (i = 0; i < lib->n_files; i++)
-        if (strcmp(lib->files[i].rel, rel) == 0)
-            return &lib->files[i];
-    return NULL;
+        lk->files[i] = &lib->files[i];
+    for (i = 0; i < lib->n_practices; i++)
+        lk->practices[i] = lib->practices[i].rel;
+    qsort(lk->files, lib->n_files, sizeof *lk->files, store_file_cmp);
+    qsort(lk->practices, lib->n_practices, sizeof *lk->practices, store_str_cmp);
+    return 0;
+}
+
+static const struct lib_file *store_file_by_rel(const struct store_lookup *lk, const char *rel)
+{
+    struct lib_file key;
+    const struct lib_file *k = &key, *const *hit;
+
+    key.rel = (char *)rel;
+    hit = bsearch(&k, lk->files, lk->lib->n_files, sizeof *lk->files, store_file_cmp);
+    return hit ? *hit : NULL;
 }
 
 static const char sql_live[] = "SELECT id, path FROM procedures WHERE status = 'live'";
@@ -330,8 +623,8 @@ static void store_strings_free(char **v, size_t n)
  * Collecting first lets the caller change the table the cursor reads.
  * Returns 0 with *out (free with store_strings_free) or -1. */
 static int store_collect(struct db *db, const char *sql,
-                         bool (*want)(const struct library *lib, sqlite3_stmt *row),
-                         const struct library *lib, char ***out, size_t *count)
+                         bool (*want)(const struct store_lookup *lk, sqlite3_stmt *row),
+                         const struct store_lookup *lk, char ***out, size_t *count)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
     char **v = NULL, **nv;
@@ -343,7 +636,7 @@ static int store_collect(struct db *db, const char *sql,
     if (!st)
         return -1;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!want(lib, st))
+        if (!want(lk, st))
             continue;
         if (!(nv = realloc(v, (n + 1) * sizeof *v)))
             break;
@@ -381,21 +674,21 @@ static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
 
 /* A live procedure is retired when its file is gone or now names another
  * id; a file with errors keeps its last good version live. */
-static bool store_want_retire(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_retire(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *id = (const char *)sqlite3_column_text(row, 0);
-    const struct lib_file *f = store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 1));
+    const struct lib_file *f = store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 1));
 
     return !(f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0));
 }
 
-static bool store_want_forget(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_forget(const struct store_lookup *lk, sqlite3_stmt *row)
 {
-    return !store_file_by_rel(lib, (const char *)sqlite3_column_text(row, 0));
+    return !store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 0));
 }
 
-static int store_retire(struct db *db, const struct library *lib, const char *now,
-                        size_t *retired)
+static int store_retire(struct db *db, struct store_search_batch *sb,
+                        const struct store_lookup *lk, const char *now, size_t *retired)
 {
     sqlite3_stmt *st;
     char **v = NULL;
@@ -403,27 +696,27 @@ static int store_retire(struct db *db, const struct library *lib, const char *no
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (store_collect(db, sql_live, store_want_retire, lib, &v, &n) != 0)
+    if (store_collect(db, sql_live, store_want_retire, lk, &v, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_retire)))
             goto out;
         b |= sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        if (store_step_done(db, st, &b) != 0 || store_search_delete(db, v[i], &b) != 0)
+        if (store_step_done(db, st, &b) != 0 || store_search_delete(db, sb, v[i]) != 0)
             goto out;
     }
     *retired = n;
     store_strings_free(v, n);
     /* a schedule goes with its file, as a live version would (a file with
      * errors keeps it, as it keeps its live version) */
-    if (store_collect(db, sql_schedule_all, store_want_retire, lib, &v, &n) != 0)
+    if (store_collect(db, sql_schedule_all, store_want_retire, lk, &v, &n) != 0)
         return -1;
     if (store_run_each(db, sql_schedule_drop, v, n) != 0)
         goto out;
     store_strings_free(v, n);
     /* forget the results of files that are gone */
-    if (store_collect(db, sql_files_all, store_want_forget, lib, &v, &n) != 0)
+    if (store_collect(db, sql_files_all, store_want_forget, lk, &v, &n) != 0)
         return -1;
     if (store_run_each(db, sql_file_delete, v, n) != 0)
         goto out;
@@ -444,8 +737,21 @@ static const char sql_diag_cached[] =
 
 /* The admin console's list: this load's findings plus the remembered ones
  * of files that were not parsed again. */
-static int store_diagnostics(struct db *db, const struct library *lib)
+static const char sql_diag_files[] = "SELECT path FROM source_files WHERE diagnostics <> '[]'";
+
+static bool store_want_any(const struct store_lookup *lk, sqlite3_stmt *row)
 {
+    (void)lk;
+    (void)row;
+    return true;
+}
+
+static int store_diagnostics(struct db *db, const struct store_lookup *lk)
+{
+    const struct library *lib = lk->lib;
+    char **with = NULL;
+    size_t n = 0;
+    int rc = -1;
     sqlite3_stmt *st;
     size_t i;
     int b = SQLITE_OK;
@@ -464,17 +770,25 @@ static int store_diagnostics(struct db *db, const struct library *lib)
         if (store_step_done(db, st, &b) != 0)
             return -1;
     }
-    for (i = 0; i < lib->n_files; i++) {
-        if (lib->files[i].status != LIB_REUSED)
+    /* only the files that have remembered findings (warnings: a reused
+     * file has no error), found in one query, not one per file */
+    if (store_collect(db, sql_diag_files, store_want_any, lk, &with, &n) != 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const struct lib_file *f = store_file_by_rel(lk, with[i]);
+        if (!f || f->status != LIB_REUSED)
             continue;
         if (!(st = db_stmt(db, sql_diag_cached)))
-            return -1;
-        b |= sqlite3_bind_text(st, 1, lib->files[i].rel, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, lib->files[i].path, -1, SQLITE_STATIC);
+            goto out;
+        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, f->path, -1, SQLITE_STATIC);
         if (store_step_done(db, st, &b) != 0)
-            return -1;
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    store_strings_free(with, n);
+    return rc;
 }
 
 static const char sql_triage_upsert[] =
@@ -591,20 +905,18 @@ static const char sql_practice_bad[] =
 static const char sql_practice_all[] = "SELECT path FROM practice_files";
 static const char sql_practice_delete[] = "DELETE FROM practice_files WHERE path = ?1";
 
-static bool store_want_forget_practice(const struct library *lib, sqlite3_stmt *row)
+static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *rel = (const char *)sqlite3_column_text(row, 0);
-    size_t i;
 
-    for (i = 0; i < lib->n_practices; i++)
-        if (strcmp(lib->practices[i].rel, rel) == 0)
-            return false;
-    return true;
+    return !bsearch(&rel, lk->practices, lk->lib->n_practices, sizeof *lk->practices,
+                    store_str_cmp);
 }
 
-static int store_practice(struct db *db, const struct library *lib, const char *now,
+static int store_practice(struct db *db, const struct store_lookup *lk, const char *now,
                           struct store_load_stats *stats)
 {
+    const struct library *lib = lk->lib;
     sqlite3_stmt *st;
     char **gone = NULL;
     size_t i, n = 0;
@@ -632,7 +944,7 @@ static int store_practice(struct db *db, const struct library *lib, const char *
         if (store_step_done(db, st, &b) != 0)
             return -1;
     }
-    if (store_collect(db, sql_practice_all, store_want_forget_practice, lib, &gone, &n) != 0)
+    if (store_collect(db, sql_practice_all, store_want_forget_practice, lk, &gone, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         if (!(st = db_stmt(db, sql_practice_delete)))
@@ -658,23 +970,28 @@ static const char sql_due_live[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at)"
     " SELECT procedure_id, path, hash, 'live', ?2 FROM schedule WHERE effective <= ?1"
     STORE_PROC_CONFLICT;
+static const char sql_due_docs[] =
+    "INSERT INTO search_docs (id, category)"
+    " SELECT procedure_id, category FROM schedule WHERE effective <= ?1"
+    " ON CONFLICT (id) DO UPDATE SET category = excluded.category";
+#define STORE_DUE_DOCS                                                                \
+    " FROM schedule s JOIN search_docs d ON d.id = s.procedure_id WHERE s.effective <= ?1"
 static const char sql_due_search_delete[] =
-    "DELETE FROM search WHERE id IN (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+    "DELETE FROM search WHERE rowid IN (SELECT d.doc" STORE_DUE_DOCS ")";
 static const char sql_due_pinyin_delete[] =
-    "DELETE FROM search_pinyin WHERE id IN"
-    " (SELECT procedure_id FROM schedule WHERE effective <= ?1)";
+    "DELETE FROM search_pinyin WHERE rowid IN (SELECT d.doc" STORE_DUE_DOCS ")";
 static const char sql_due_search[] =
-    "INSERT INTO search (id, category, title, keywords, body)"
-    " SELECT procedure_id, category, title, keywords, body FROM schedule WHERE effective <= ?1";
+    "INSERT INTO search (rowid, id, category, title, keywords, body)"
+    " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords, s.body" STORE_DUE_DOCS;
 static const char sql_due_pinyin[] =
-    "INSERT INTO search_pinyin (id, category, title, keywords)"
-    " SELECT procedure_id, category, title, keywords FROM schedule WHERE effective <= ?1";
+    "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
+    " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords" STORE_DUE_DOCS;
 static const char sql_due_delete[] = "DELETE FROM schedule WHERE effective <= ?1";
 
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
-        sql_due_live, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
+        sql_due_live, sql_due_docs, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
         sql_due_pinyin, sql_due_delete,
     };
     sqlite3_stmt *st;
@@ -703,6 +1020,8 @@ static int store_promote(struct db *db, const char *now, int today, size_t *prom
 int store_sync(struct db *db, const struct library *lib, int today,
                struct store_load_stats *stats)
 {
+    struct store_lookup lk = {0};
+    struct store_search_batch sb = {0};
     char now[32];
     size_t i;
 
@@ -717,7 +1036,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[i];
         if (f->status == LIB_PARSED) {
-            if (store_procedure(db, f, now, today) != 0)
+            if (store_procedure(db, &sb, f, now, today) != 0)
                 goto fail;
             stats->parsed++;
             stats->scheduled += store_scheduled(f->model->effective, today);
@@ -729,17 +1048,23 @@ int store_sync(struct db *db, const struct library *lib, int today,
         if (f->hash[0] && store_file_result(db, lib, f, now) != 0)
             goto fail;
     }
-    if (store_retire(db, lib, now, &stats->retired) != 0 || store_diagnostics(db, lib) != 0 ||
+    if (store_lookup_build(&lk, lib) != 0)
+        goto fail;
+    if (store_retire(db, &sb, &lk, now, &stats->retired) != 0 || store_diagnostics(db, &lk) != 0 ||
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
-        store_lists(db, lib, now) != 0 || store_practice(db, lib, now, stats) != 0 ||
+        store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
+        store_search_flush(db, &sb) != 0 ||
         store_promote(db, now, today, &stats->promoted) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
         goto fail;
     }
+    store_lookup_free(&lk);
     return 0;
 fail:
+    store_search_batch_free(&sb);
+    store_lookup_free(&lk);
     db_rollback(db);
     return -1;
 }
@@ -846,37 +1171,42 @@ out:
     return rc;
 }
 
-/* Tiers make "title hits first" a rule rather than a tendency: bm25's
- * column weights alone let a long text outrank a short title. A Latin query
+/* Tiers make "title hits first" a rule rather than a tendency: column
+ * weights alone let a long text outrank a short title. A Latin query
  * that reads as pinyin also searches search_pinyin: its title hits come
  * right after the typed title hits, its keyword hits after the typed
- * keyword hits, and all before hits in the text. */
-#define STORE_SEARCH_TIER(t, m)                                                         \
-    " SELECT id, " t " AS tier, bm25(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search"   \
-    "  WHERE search MATCH " m " AND (?5 IS NULL OR category = ?5)"
-#define STORE_PINYIN_TIER(t, m)                                                              \
-    " SELECT id, " t ", bm25(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin"        \
-    "  WHERE search_pinyin MATCH " m " AND (?5 IS NULL OR category = ?5)"
+ * keyword hits, and all before hits in the text. One MATCH per table gives
+ * every row's tier (spk_tier) and its rank within the tier (spk_score,
+ * src/cjktok.c: bm25's lookup of each row's length was most of the time)
+ * at once, and returns rowids: the id and category come from search_docs, so no FTS row
+ * (which holds the whole text) is read. Three MATCHes, each reading the id
+ * of every hit, took ten times as long at 10,000 procedures (issue #13).
+ * CROSS JOIN keeps the FTS table the outer loop. */
+#define STORE_SEARCH_ONE                                                                \
+    " SELECT search.rowid AS doc, 2 * spk_tier(search, 1, 2, 3) AS tier,"                \
+    "  spk_score(search, 0.0, 0.0, 10.0, 5.0, 1.0) AS r FROM search WHERE search MATCH ?1"
 static const char sql_search[] =
-    "SELECT id FROM ("
-    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
-    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
-    STORE_SEARCH_TIER("4", "?3")
-    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+    "SELECT d.id FROM (" STORE_SEARCH_ONE ") m CROSS JOIN search_docs d ON d.doc = m.doc"
+    " WHERE d.category = ?5 ORDER BY m.tier, m.r, m.doc LIMIT ?4";
+/* Without a category the limit applies before the join: 100 lookups of an
+ * id rather than one per hit. Equal ranks go by doc number, here and in
+ * the other forms alike. */
+static const char sql_search_all[] =
+    "SELECT d.id FROM (" STORE_SEARCH_ONE " ORDER BY tier, r, doc LIMIT ?4) m"
+    " CROSS JOIN search_docs d ON d.doc = m.doc ORDER BY m.tier, m.r, m.doc";
+/* A row found by both tables takes its best tier, with that tier's score
+ * (SQLite gives the bare column r from the row that holds min(tier)). */
 static const char sql_search_pinyin[] =
-    "SELECT id FROM ("
-    STORE_SEARCH_TIER("0", "?1") " UNION ALL"
-    STORE_PINYIN_TIER("1", "?6") " UNION ALL"
-    STORE_SEARCH_TIER("2", "?2") " UNION ALL"
-    STORE_PINYIN_TIER("3", "?7") " UNION ALL"
-    STORE_SEARCH_TIER("4", "?3")
-    ") GROUP BY id ORDER BY min(tier), min(r), id LIMIT ?4";
+    "SELECT d.id FROM (SELECT doc, min(tier) AS tier, r FROM (" STORE_SEARCH_ONE " UNION ALL"
+    " SELECT search_pinyin.rowid, 2 * spk_tier(search_pinyin, 0, 2, 3) + 1,"
+    "  spk_score(search_pinyin, 0.0, 0.0, 10.0, 5.0) FROM search_pinyin WHERE search_pinyin MATCH ?6"
+    ") GROUP BY doc) m CROSS JOIN search_docs d ON d.doc = m.doc"
+    " WHERE (?5 IS NULL OR d.category = ?5) ORDER BY m.tier, m.r, m.doc LIMIT ?4";
 
 int store_search(struct db *db, const char *q, size_t len, const char *category,
                  int (*fn)(void *ctx, const char *id), void *ctx)
 {
-    struct strbuf expr = STRBUF_INIT, title = STRBUF_INIT, kw = STRBUF_INIT;
-    struct strbuf py = STRBUF_INIT, py_title = STRBUF_INIT, py_kw = STRBUF_INIT;
+    struct strbuf expr = STRBUF_INIT, py = STRBUF_INIT;
     sqlite3_stmt *st;
     int rc = -1, r, pinyin;
     int b = SQLITE_OK;
@@ -886,24 +1216,14 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
         rc = r;
         goto out;
     }
-    if (strbuf_printf(&title, "{title} : (%s)", expr.data) != 0 ||
-        strbuf_printf(&kw, "{keywords} : (%s)", expr.data) != 0)
-        goto out;
     if ((pinyin = pinyin_query_build(q, len, &py)) < 0)
         goto out;
     pinyin = pinyin == 0;
-    if (pinyin && (strbuf_printf(&py_title, "{title} : (%s)", py.data) != 0 ||
-                   strbuf_printf(&py_kw, "{keywords} : (%s)", py.data) != 0))
+    if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : category ? sql_search : sql_search_all)))
         goto out;
-    if (!(st = db_stmt(db, pinyin ? sql_search_pinyin : sql_search)))
-        goto out;
-    if (pinyin) {
-        b |= sqlite3_bind_text(st, 6, py_title.data, (int)py_title.len, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 7, py_kw.data, (int)py_kw.len, SQLITE_STATIC);
-    }
-    b |= sqlite3_bind_text(st, 1, title.data, (int)title.len, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, kw.data, (int)kw.len, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, expr.data, (int)expr.len, SQLITE_STATIC);
+    if (pinyin)
+        b |= sqlite3_bind_text(st, 6, py.data, (int)py.len, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 4, STORE_SEARCH_LIMIT);
     if (category)
         b |= sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
@@ -917,10 +1237,6 @@ int store_search(struct db *db, const char *q, size_t len, const char *category,
         fprintf(stderr, "spkiosk: search: %s\n", sqlite3_errmsg(db_handle(db)));
 out:
     strbuf_free(&expr);
-    strbuf_free(&title);
-    strbuf_free(&kw);
     strbuf_free(&py);
-    strbuf_free(&py_title);
-    strbuf_free(&py_kw);
     return rc;
 }

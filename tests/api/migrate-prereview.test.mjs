@@ -65,6 +65,8 @@ DROP TABLE IF EXISTS schedule;
 ALTER TABLE procedures DROP COLUMN updated_on;
 DROP TABLE IF EXISTS procedure_reads;
 DROP TABLE IF EXISTS login_devices;
+DROP TABLE IF EXISTS search_docs;
+DROP INDEX IF EXISTS procedure_versions_reuse;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -42,3 +42,40 @@ Test(accounts, posts_parse)
     cr_expect_eq(accounts_posts_parse(many, &ps, err, sizeof err), 1, "17 posts");
     cr_expect_not_null(strstr(err, "16"), "%s", err);
 }
+
+/* The dummy hash unknown names are checked against is composed at start-up
+ * with the limits of real hashes (no 64 MiB Argon2id run at start, #13),
+ * and an unknown name still runs one Argon2id verification, as a wrong
+ * password does: counted, not timed. */
+#include <sodium.h>
+
+#include "casedb.h"
+
+Test(accounts, unknown_name_costs_a_hash)
+{
+    struct casedb t;
+    struct accounts_user u;
+    unsigned long before;
+    FILE *out = tmpfile();
+
+    cr_assert_geq(sodium_init(), 0);
+    cr_assert_not_null(out);
+    casedb_open(&t);
+    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    fclose(out);
+    /* the interactive limits of real hashes: a cheaper dummy would make
+     * unknown names faster than known ones */
+    cr_assert_eq(crypto_pwhash_str_needs_rehash(accounts_dummy_hash(),
+                                                crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                crypto_pwhash_MEMLIMIT_INTERACTIVE), 0,
+                 "%s", accounts_dummy_hash());
+    before = accounts_verify_count();
+    cr_assert_eq(accounts_password_check(t.db, "nobody", "secret-password", 15, &u), 1);
+    cr_assert_eq(accounts_verify_count(), before + 1, "an unknown name runs one verification");
+    cr_assert_eq(accounts_password_check(t.db, "admin", "wrong-password", 14, &u), 1);
+    cr_assert_eq(accounts_verify_count(), before + 2, "as a wrong password does");
+    /* and an invalid name (never looked up) too */
+    cr_assert_eq(accounts_password_check(t.db, "NO SUCH NAME!", "secret-password", 15, &u), 1);
+    cr_assert_eq(accounts_verify_count(), before + 3);
+    casedb_close(&t);
+}

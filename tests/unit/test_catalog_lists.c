@@ -75,3 +75,53 @@ Test(catalog_lists, published_kept_when_broken_dropped_when_deleted)
     catalog_release(c);
     casedb_close(&t);
 }
+
+/* The per-snapshot search cache (#13): an answer put is got back byte for
+ * byte under its own key only; it is bounded in entries and in bytes (what
+ * does not fit is simply not kept); it goes with its snapshot. */
+Test(catalog, search_cache)
+{
+    struct catalog *c = catalog_new();
+    const char *body;
+    size_t len, i;
+    char key[32], *big;
+
+    cr_assert_not_null(c);
+    cr_assert_not(catalog_search_get(c, "\0证", 4, &body, &len), "empty before any put");
+    catalog_search_put(c, "\0证", 4, "{\"procedures\":[1]}", 18);
+    catalog_search_put(c, "hall\0证", 8, "{\"procedures\":[2]}", 18);
+    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len));
+    cr_assert_eq(len, 18);
+    cr_assert_eq(memcmp(body, "{\"procedures\":[1]}", 18), 0);
+    cr_assert(catalog_search_get(c, "hall\0证", 8, &body, &len), "the category is in the key");
+    cr_assert_eq(memcmp(body, "{\"procedures\":[2]}", 18), 0);
+    cr_assert_not(catalog_search_get(c, "\0证件", 7, &body, &len));
+    /* a second put of a key keeps the first answer */
+    catalog_search_put(c, "\0证", 4, "{\"procedures\":[3]}", 18);
+    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len));
+    cr_assert_eq(memcmp(body, "{\"procedures\":[1]}", 18), 0);
+    /* entries: the first CATALOG_QCACHE_ENTRIES are kept, no more */
+    for (i = 2; i < CATALOG_QCACHE_ENTRIES + 10; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        catalog_search_put(c, key, strlen(key), "{}", 2);
+    }
+    snprintf(key, sizeof key, "k%d", CATALOG_QCACHE_ENTRIES - 1);
+    cr_assert(catalog_search_get(c, key, strlen(key), &body, &len));
+    snprintf(key, sizeof key, "k%d", CATALOG_QCACHE_ENTRIES);
+    cr_assert_not(catalog_search_get(c, key, strlen(key), &body, &len), "over the entry bound");
+    catalog_release(c);
+
+    /* bytes: an answer that would pass CATALOG_QCACHE_BYTES is not kept */
+    c = catalog_new();
+    cr_assert_not_null(c);
+    big = malloc(CATALOG_QCACHE_BYTES / 2 + 4096);
+    cr_assert_not_null(big);
+    memset(big, 'x', CATALOG_QCACHE_BYTES / 2 + 4096);
+    catalog_search_put(c, "a", 1, big, CATALOG_QCACHE_BYTES / 2 + 4096);
+    catalog_search_put(c, "b", 1, big, CATALOG_QCACHE_BYTES / 2);
+    cr_assert(catalog_search_get(c, "a", 1, &body, &len));
+    cr_assert_eq(len, CATALOG_QCACHE_BYTES / 2 + 4096);
+    cr_assert_not(catalog_search_get(c, "b", 1, &body, &len), "over the byte bound");
+    free(big);
+    catalog_release(c);
+}
