@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gzip.h"
 #include "posts.h"
 #include "workdays.h"
 
@@ -26,13 +27,19 @@ struct catalog_proc {
     size_t detail_len;
     char *print_html;       /* the printable one-time notice */
     size_t print_len;
+    struct gzip_lazy detail_gz, print_gz;   /* compressed copies, made on first use */
 };
+
+/* A document's strong ETag: "\"<32 hex of its SHA-256>\"". */
+#define CATALOG_ETAG_MAX 40
 
 struct catalog_cat {
     char *id, *title, *description;
     size_t count;           /* live procedures in it */
     char *list_json;        /* {"procedures":[...]} filtered to it */
     size_t list_len;
+    char list_etag[CATALOG_ETAG_MAX];
+    struct gzip_lazy list_gz;
 };
 
 struct catalog_index {
@@ -55,6 +62,14 @@ struct catalog {
     size_t triage_len;
     char *directory_json;           /* {"offices":[...]}, never NULL once finished */
     size_t directory_len;
+    /* set by catalog_finish: each document's ETag and compressed copy
+     * (issue #13), and the snapshot's id — a hash of everything a reader
+     * can get from it, this build's version included — that a search's
+     * ETag is made from */
+    char categories_etag[CATALOG_ETAG_MAX], list_etag[CATALOG_ETAG_MAX];
+    char triage_etag[CATALOG_ETAG_MAX], directory_etag[CATALOG_ETAG_MAX];
+    struct gzip_lazy categories_gz, list_gz, triage_gz, directory_gz;
+    char id[33];
     struct posts *posts;            /* _posts.md, NULL without one */
     struct workdays *calendar;      /* _calendar.md, NULL without one */
 };

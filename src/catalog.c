@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "library.h"
 #include "render.h"
 #include "strbuf.h"
+#include "version.h"
 
 static pthread_mutex_t catalog_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct catalog *catalog_live;
@@ -230,6 +232,44 @@ static char *catalog_render_list(const struct catalog *c, const char *category, 
     return strbuf_take(&sb);
 }
 
+/* A document's ETag from its bytes, and the bytes fed to the snapshot's id. */
+static void catalog_etag(crypto_hash_sha256_state *all, const char *doc, size_t len,
+                         char out[CATALOG_ETAG_MAX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[33];
+
+    crypto_hash_sha256(h, (const unsigned char *)(doc ? doc : ""), doc ? len : 0);
+    sodium_bin2hex(hex, sizeof hex, h, 16);
+    snprintf(out, CATALOG_ETAG_MAX, "\"%s\"", hex);
+    crypto_hash_sha256_update(all, (const unsigned char *)out, strlen(out));
+}
+
+/* The ETags and the snapshot's id. The id covers every procedure's ETag
+ * (its source, the render version, its "updated" notice) and the
+ * composite documents, so that a search answered from another snapshot
+ * is never confirmed. */
+static void catalog_hash(struct catalog *c)
+{
+    crypto_hash_sha256_state all;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    size_t i;
+
+    crypto_hash_sha256_init(&all);
+    crypto_hash_sha256_update(&all, (const unsigned char *)SPK_VERSION, sizeof SPK_VERSION);
+    for (i = 0; i < c->n_cats; i++)
+        catalog_etag(&all, c->cats[i].list_json, c->cats[i].list_len, c->cats[i].list_etag);
+    catalog_etag(&all, c->list_json, c->list_len, c->list_etag);
+    catalog_etag(&all, c->categories_json, c->categories_len, c->categories_etag);
+    catalog_etag(&all, c->triage_json, c->triage_len, c->triage_etag);
+    catalog_etag(&all, c->directory_json, c->directory_len, c->directory_etag);
+    for (i = 0; i < c->n_procs; i++)
+        crypto_hash_sha256_update(&all, (const unsigned char *)c->procs[i].etag,
+                                  strlen(c->procs[i].etag) + 1);
+    crypto_hash_sha256_final(&all, h);
+    sodium_bin2hex(c->id, sizeof c->id, h, 16);
+}
+
 static int catalog_id_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct catalog_index *)a)->id, ((const struct catalog_index *)b)->id);
@@ -277,6 +317,7 @@ int catalog_finish(struct catalog *c)
     }
     if (c->n_procs)
         qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
+    catalog_hash(c);
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -320,6 +361,8 @@ static void catalog_free(struct catalog *c)
         free(c->procs[i].item_json);
         free(c->procs[i].detail_json);
         free(c->procs[i].print_html);
+        gzip_lazy_clear(&c->procs[i].detail_gz);
+        gzip_lazy_clear(&c->procs[i].print_gz);
     }
     free(c->procs);
     free(c->by_id);
@@ -328,8 +371,13 @@ static void catalog_free(struct catalog *c)
         free(c->cats[i].title);
         free(c->cats[i].description);
         free(c->cats[i].list_json);
+        gzip_lazy_clear(&c->cats[i].list_gz);
     }
     free(c->cats);
+    gzip_lazy_clear(&c->categories_gz);
+    gzip_lazy_clear(&c->list_gz);
+    gzip_lazy_clear(&c->triage_gz);
+    gzip_lazy_clear(&c->directory_gz);
     free(c->categories_json);
     free(c->list_json);
     free(c->triage_json);
