@@ -1,5 +1,7 @@
 /* assets: static files of the UI. The embedded copy is immutable, so its
- * ETags are computed once at start; a file of a --web folder or of the
+ * hashed names, rewritten references, ETags and gzip copies are made once
+ * at start (issue #13: a kiosk then asks for each file once a year, and
+ * gets it compressed); a file of a --web folder or of the
  * media folder is streamed from disk per request, so that an edit shows on
  * reload and a slow reader pins no copy of it. */
 #include "assets.h"
