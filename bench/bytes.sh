@@ -3,10 +3,9 @@
 # given (e.g. the build before the change, then build/spkiosk), the kiosk's
 # first paint on the sample library (tools/measure-bytes.mjs: the page, its
 # stylesheets, its module graph, the home screen's API call; headers
-# included) and the list of a generated library of N procedures, as is and
-# with Accept-Encoding: gzip, with the time of the gzip list's first request
-# (which compresses it) and the median of the next three (served from the
-# snapshot's copy).
+# included) and the body of the list of a generated library of N
+# procedures, as is and with Accept-Encoding: gzip. Bytes only: they do not
+# depend on the machine's load.
 #   bench/bytes.sh N BINARY...     e.g. bench/bytes.sh 10000 /tmp/old/spkiosk build/spkiosk
 set -eu
 n=$1
@@ -17,6 +16,7 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 "$here/gen-tree.sh" "$dir/tree" "$n" >/dev/null
 start() { # binary tree db -> sets pid, url
+    rm -f "$dir/log"   # not the last daemon's line
     "$1" serve --listen 127.0.0.1:0 --db "$3" --procedures "$2" >/dev/null 2>"$dir/log" &
     pid=$!
     i=0
@@ -27,9 +27,8 @@ start() { # binary tree db -> sets pid, url
     url=$(grep -o 'http://[0-9.:]*' "$dir/log" | head -1)
 }
 stop() { kill "$pid"; wait "$pid" || true; pid=; }
-median3() { sort -n | sed -n 2p; }
-echo "| binary | first paint as is | first paint, gzip | list of $n as is | list, gzip | gzip list: first request | gzip list: median of next 3 |"
-echo "|---|--:|--:|--:|--:|--:|--:|"
+echo "| binary | first paint as is | first paint, gzip | list of $n as is | list, gzip |"
+echo "|---|--:|--:|--:|--:|"
 k=0
 for bin in "$@"; do
     k=$((k + 1))
@@ -38,9 +37,7 @@ for bin in "$@"; do
     stop
     start "$bin" "$dir/tree" "$dir/g$k.db"
     plain=$(curl -s -o /dev/null -w '%{size_download}' "$url/api/v1/procedures")
-    first=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total} %{size_download}' "$url/api/v1/procedures")
-    gz=${first#* }
-    next=$(for i in 1 2 3; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}\n' "$url/api/v1/procedures"; done | median3)
+    gz=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download}' "$url/api/v1/procedures")
     stop
-    echo "| $bin | $paint | $plain | $gz | ${first% *} s | $next s |"
+    echo "| $bin | $paint | $plain | $gz |"
 done
