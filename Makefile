@@ -6,7 +6,7 @@
 
 BUILD   ?= build
 SAN     ?=
-PKGS     = libmicrohttpd sqlite3 libcjson libcmark libsodium libqrencode
+PKGS     = libmicrohttpd sqlite3 libcjson libcmark libsodium libqrencode zlib
 CC      ?= cc
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g

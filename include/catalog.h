@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "gzip.h"
 #include "posts.h"
 #include "workdays.h"
 
@@ -27,13 +28,19 @@ struct catalog_proc {
     size_t detail_len;
     char *print_html;       /* the printable one-time notice */
     size_t print_len;
+    struct gzip_lazy detail_gz, print_gz;   /* compressed copies, made on first use */
 };
+
+/* A document's strong ETag: "\"<32 hex of its SHA-256>\"". */
+#define CATALOG_ETAG_MAX 40
 
 struct catalog_cat {
     char *id, *title, *description;
     size_t count;           /* live procedures in it */
     char *list_json;        /* {"procedures":[...]} filtered to it */
     size_t list_len;
+    char list_etag[CATALOG_ETAG_MAX];
+    struct gzip_lazy list_gz;
 };
 
 struct catalog_index {
@@ -74,15 +81,25 @@ struct catalog {
     size_t triage_len;
     char *directory_json;           /* {"offices":[...]}, never NULL once finished */
     size_t directory_len;
+    /* set by catalog_finish: each document's ETag and compressed copy
+     * (issue #13), and the snapshot's id — a hash of everything a reader
+     * can get from it, this build's version included — that a search's
+     * ETag is made from */
+    char categories_etag[CATALOG_ETAG_MAX], list_etag[CATALOG_ETAG_MAX];
+    char triage_etag[CATALOG_ETAG_MAX], directory_etag[CATALOG_ETAG_MAX];
+    struct gzip_lazy categories_gz, list_gz, triage_gz, directory_gz;
+    char id[33];
     struct posts *posts;            /* _posts.md, NULL without one */
     struct workdays *calendar;      /* _calendar.md, NULL without one */
 };
 
 /* The cached answer to a search: key[0..klen) (what identifies the query,
- * made by the caller) into *body and *len, valid while the caller holds its
+ * made by the caller) into *body and *len, and *gz its compressed copy
+ * (gzip_lazy_get makes it on first use; it is freed with the snapshot, so
+ * at most doubling the cache's bytes), valid while the caller holds its
  * reference to c. Returns true when found. Thread-safe. */
 bool catalog_search_get(struct catalog *c, const char *key, size_t klen, const char **body,
-                        size_t *len);
+                        size_t *len, struct gzip_lazy **gz);
 
 /* Keeps a copy of an answer under key. Does nothing when the key is
  * there already, the cache is full or memory runs out (the answer is then

@@ -61,6 +61,19 @@ unsigned conns_high_water(const struct conns_limits *l);
  * stopped (every connection closed). */
 int conns_start(const struct conns_limits *l);
 
+/* Refusals that come in floods (issue #13): each is counted, and told in
+ * a line at most once a second per kind, with how many it stands for (the
+ * watch thread tells the end of a flood; conns_stop the rest). Counts
+ * only: no addresses in the log. */
+enum conns_refusal {
+    CONNS_REFUSED_CONNECTION,   /* over --max-connections or --max-per-address
+                                 * (libmicrohttpd closed it unanswered) */
+    CONNS_REFUSED_429,          /* answered 429: a quota or a login throttle */
+    CONNS_REFUSED_KINDS
+};
+
+void conns_refused(enum conns_refusal kind);
+
 /* Stops the thread and frees the table. Safe when conns_start failed or
  * was not called. */
 void conns_stop(void);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "conns.h"
+#include "gzip.h"
 #include "hold.h"
 #include "strbuf.h"
 
@@ -205,7 +206,52 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
 /* The client's address as text (no port) in out; "?" when unknown. */
 void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX]);
 
-/* True when the request's If-None-Match names etag. */
+/* True when the request's If-None-Match names etag, or is "*". */
 bool http_etag_matches(struct http_request *req, const char *etag);
+
+/* ---- cacheable answers (issue #13) ----
+ *
+ * A body that is the same bytes for everyone until something changes (a
+ * snapshot's JSON, an asset, a search's result for one snapshot) goes with
+ * a strong ETag, and gzip-compressed when the request accepts it. The two
+ * encodings are two representations, so the compressed one's ETag is the
+ * identity ETag with "-gz" before its closing quote; both say
+ * Vary: Accept-Encoding. */
+
+#define HTTP_ETAG_MAX 112
+
+/* The compressed variant's ETag of etag ("\"abc\"" -> "\"abc-gz\"") in out. */
+void http_etag_gz(const char *etag, char out[HTTP_ETAG_MAX]);
+
+/* Whether the request accepts Content-Encoding: gzip (gzip_accepted on its
+ * Accept-Encoding). */
+bool http_accepts_gzip(struct http_request *req);
+
+struct http_cached {
+    const char *type;           /* Content-Type */
+    const char *cache_control;  /* NULL: "no-cache" (revalidate each time) */
+    const void *body;           /* identity bytes, alive until release */
+    size_t len;
+    const char *etag;           /* strong, quoted, at most HTTP_ETAG_MAX - 4 bytes */
+    struct gzip_lazy *gz;       /* the body's compressed copy (made on first use,
+                                 * alive until release); NULL: never compressed,
+                                 * and no Vary */
+};
+
+/* When If-None-Match names the identity ETag, or the gzip one and the
+ * request accepts gzip: queues 304 with that ETag (and Vary when vary,
+ * Cache-Control cache_control or no-cache), stores the result in *res and
+ * returns true. Otherwise false, nothing queued. For a handler that can
+ * skip its work on a 304 (a search). */
+bool http_reply_unchanged(struct http_request *req, const char *etag, const char *cache_control,
+                          bool vary, enum MHD_Result *res);
+
+/* Answers c: 304 as http_reply_unchanged; else 200 with the compressed
+ * copy (Content-Encoding: gzip) when the request accepts gzip and the body
+ * is worth compressing (gzip_lazy_get), else the identity bytes. HTML gets
+ * http_page_headers. release(cls) runs once the bytes are sent (or on
+ * failure, or at once on a 304); release may be NULL for static bytes. */
+enum MHD_Result http_reply_cached(struct http_request *req, const struct http_cached *c,
+                                  void (*release)(void *cls), void *cls);
 
 #endif

@@ -32,6 +32,7 @@ need_pc libcjson libcjson-dev
 need_pc libcmark libcmark-dev
 need_pc libsodium libsodium-dev
 need_pc libqrencode libqrencode-dev
+need_pc zlib zlib1g-dev                   # Content-Encoding: gzip
 need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
 need_cmd bzcat bzip2
 if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then

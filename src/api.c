@@ -3,6 +3,8 @@
  * search touches SQLite (the calling thread's own connection). */
 #include "api.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,14 +42,58 @@ static enum MHD_Result api_healthz(struct http_request *req)
     return http_reply(req, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
 }
 
+/* A document of snapshot c (held until it is sent): ETag, 304, gzip. */
+static enum MHD_Result api_doc(struct http_request *req, struct catalog *c, const char *json,
+                               size_t len, const char *etag, struct gzip_lazy *gz)
+{
+    const struct http_cached doc = {"application/json", NULL, json, len, etag, gz};
+
+    return http_reply_cached(req, &doc, api_release, c);
+}
+
 static enum MHD_Result api_categories(struct http_request *req)
 {
     struct catalog *c = catalog_acquire();
 
     if (!c)
         return reply_internal(req);
-    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->categories_json, c->categories_len, NULL,
-                               api_release, c);
+    return api_doc(req, c, c->categories_json, c->categories_len, c->categories_etag,
+                   &c->categories_gz);
+}
+
+/* A search's answer, built per request: compressed (once) only when the
+ * request accepts it, freed with its copy once sent. */
+struct api_found {
+    char *json;
+    struct gzip_lazy gz;
+};
+
+static void api_found_release(void *cls)
+{
+    struct api_found *f = cls;
+
+    gzip_lazy_clear(&f->gz);
+    free(f->json);
+    free(f);
+}
+
+/* A search's ETag: the same query on the same snapshot finds the same
+ * procedures (the index is rebuilt with each snapshot). */
+static void api_search_etag(const struct catalog *c, const char *category, const char *q,
+                            size_t qn, char out[HTTP_ETAG_MAX])
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[33];
+
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)c->id, sizeof c->id);
+    crypto_hash_sha256_update(&st, (const unsigned char *)(category ? category : ""),
+                              (category ? strlen(category) : 0) + 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)q, qn);
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(hex, sizeof hex, h, 16);
+    snprintf(out, HTTP_ETAG_MAX, "\"s%s\"", hex);
 }
 
 struct api_search {
@@ -86,6 +132,9 @@ static enum MHD_Result api_procedures(struct http_request *req)
     size_t cached_len;
     struct catalog *c;
     enum MHD_Result ret;
+    char etag[HTTP_ETAG_MAX];
+    struct http_cached found = {"application/json", NULL, NULL, 0, etag, NULL};
+    struct api_found *f;
     size_t qn = q ? strlen(q) : 0;
     struct db *db;
     int r;
@@ -104,11 +153,16 @@ static enum MHD_Result api_procedures(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_category", "没有这个分类");
     }
     if (qn == 0) {
+        /* the category's list is a document of its own in the snapshot */
         if (cat)
-            return http_reply_ref(req, MHD_HTTP_OK, "application/json", cat->list_json, cat->list_len, NULL,
-                                       api_release, c);
-        return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->list_json, c->list_len, NULL,
-                                   api_release, c);
+            return api_doc(req, c, cat->list_json, cat->list_len, cat->list_etag,
+                           (struct gzip_lazy *)&cat->list_gz);
+        return api_doc(req, c, c->list_json, c->list_len, c->list_etag, &c->list_gz);
+    }
+    api_search_etag(c, cat ? cat->id : NULL, q, qn, etag);
+    if (http_reply_unchanged(req, etag, NULL, true, &ret)) {
+        catalog_release(c);
+        return ret;
     }
     /* the snapshot's cache: category, a NUL, then the trimmed query */
     if (strbuf_puts(&key, cat ? cat->id : "") != 0 || strbuf_putc(&key, '\0') != 0 ||
@@ -117,10 +171,11 @@ static enum MHD_Result api_procedures(struct http_request *req)
         catalog_release(c);
         return reply_internal(req);
     }
-    if (catalog_search_get(c, key.data, key.len, &cached, &cached_len)) {
+    if (catalog_search_get(c, key.data, key.len, &cached, &cached_len, &found.gz)) {
         strbuf_free(&key);
-        return http_reply_ref(req, MHD_HTTP_OK, "application/json", cached, cached_len, NULL,
-                              api_release, c);
+        found.body = cached;
+        found.len = cached_len;
+        return http_reply_cached(req, &found, api_release, c);
     }
     memset(&s, 0, sizeof s);
     s.c = c;
@@ -132,15 +187,32 @@ static enum MHD_Result api_procedures(struct http_request *req)
     if (r == 0)
         r = store_search(db, q, qn, s.category, api_search_hit, &s);
     if (r < 0 || s.oom || strbuf_puts(&s.out, "]}") != 0) {
-        ret = reply_internal(req);
-    } else {
-        catalog_search_put(c, key.data, key.len, s.out.data, s.out.len);
-        ret = http_reply(req, MHD_HTTP_OK, "application/json", s.out.data, s.out.len);
+        strbuf_free(&key);
+        strbuf_free(&s.out);
+        catalog_release(c);
+        return reply_internal(req);
     }
+    /* kept with the snapshot, then answered from there like a repeat */
+    catalog_search_put(c, key.data, key.len, s.out.data, s.out.len);
+    if (catalog_search_get(c, key.data, key.len, &cached, &cached_len, &found.gz)) {
+        strbuf_free(&key);
+        strbuf_free(&s.out);
+        found.body = cached;
+        found.len = cached_len;
+        return http_reply_cached(req, &found, api_release, c);
+    }
+    /* the cache is full: this answer is the request's own */
     strbuf_free(&key);
-    strbuf_free(&s.out);
     catalog_release(c);
-    return ret;
+    if (!(f = calloc(1, sizeof *f))) {
+        strbuf_free(&s.out);
+        return reply_internal(req);
+    }
+    found.len = s.out.len;
+    f->json = strbuf_take(&s.out);
+    found.body = f->json;
+    found.gz = &f->gz;
+    return http_reply_cached(req, &found, api_found_release, f);
 }
 
 /* A procedure's detail (JSON) or its print sheet (HTML); both carry the
@@ -148,29 +220,23 @@ static enum MHD_Result api_procedures(struct http_request *req)
 static enum MHD_Result api_procedure_send(struct http_request *req, bool print)
 {
     struct catalog *c = catalog_acquire();
-    const struct catalog_proc *p;
-    struct MHD_Response *r;
+    struct catalog_proc *p;
 
     if (!c)
         return reply_internal(req);
-    p = catalog_find(c, req->params[0]);
+    /* the snapshot is immutable but for the compressed copies it holds */
+    p = (struct catalog_proc *)catalog_find(c, req->params[0]);
     if (!p) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                                 "没有找到这个事项，可能已经停办或改名");
     }
-    if (http_etag_matches(req, p->etag)) {
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (r)
-            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, p->etag);
-        catalog_release(c);
-        return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
+    if (print) {
+        const struct http_cached page = {"text/html; charset=utf-8", NULL, p->print_html,
+                                         p->print_len, p->etag, &p->print_gz};
+        return http_reply_cached(req, &page, api_release, c);
     }
-    if (print)
-        return http_reply_ref(req, MHD_HTTP_OK, "text/html; charset=utf-8", p->print_html,
-                              p->print_len, p->etag, api_release, c);
-    return http_reply_ref(req, MHD_HTTP_OK, "application/json", p->detail_json, p->detail_len,
-                          p->etag, api_release, c);
+    return api_doc(req, c, p->detail_json, p->detail_len, p->etag, &p->detail_gz);
 }
 
 static enum MHD_Result api_procedure(struct http_request *req)
@@ -194,8 +260,7 @@ static enum MHD_Result api_triage(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "triage_not_found",
                                 "还没有“不知道办什么”的问答，请到综合窗口咨询");
     }
-    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->triage_json, c->triage_len, NULL,
-                               api_release, c);
+    return api_doc(req, c, c->triage_json, c->triage_len, c->triage_etag, &c->triage_gz);
 }
 
 /* Always 200: without _directory.md the list is empty, not missing, so the
@@ -206,8 +271,8 @@ static enum MHD_Result api_directory(struct http_request *req)
 
     if (!c)
         return reply_internal(req);
-    return http_reply_ref(req, MHD_HTTP_OK, "application/json", c->directory_json,
-                          c->directory_len, NULL, api_release, c);
+    return api_doc(req, c, c->directory_json, c->directory_len, c->directory_etag,
+                   &c->directory_gz);
 }
 
 static enum MHD_Result page_kiosk(struct http_request *req)

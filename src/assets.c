@@ -1,5 +1,7 @@
 /* assets: static files of the UI. The embedded copy is immutable, so its
- * ETags are computed once at start; a file of a --web folder or of the
+ * hashed names, rewritten references, ETags and gzip copies are made once
+ * at start (issue #13: a kiosk then asks for each file once a year, and
+ * gets it compressed); a file of a --web folder or of the
  * media folder is streamed from disk per request, so that an edit shows on
  * reload and a slow reader pins no copy of it. */
 #include "assets.h"
@@ -14,12 +16,31 @@
 #include <unistd.h>
 
 #include "embed.h"
+#include "gzip.h"
 #include "strbuf.h"
 #include "utf8.h"
 
 static char *assets_dir;
 static char *assets_media_dir;
-static char (*assets_etags)[20];   /* "\"<16 hex>\"" per embedded file */
+
+/* An embedded file as served: its references to other files rewritten to
+ * their hashed names, an ETag of those bytes, and a gzip copy made at
+ * start for text (issue #13). */
+struct assets_file {
+    const char *name;           /* "app.js", as in web/ */
+    char *hashed;               /* "app.3f2a9c1e.js"; NULL for a page (HTML) */
+    const unsigned char *data;  /* what is served: the embedded bytes or own */
+    size_t size;
+    unsigned char *own;         /* the rewritten copy, NULL when unchanged */
+    char etag[20];
+    struct gzip_lazy gz;        /* empty: never compressed */
+    bool compress;
+};
+
+static struct assets_file *assets_files;
+static size_t assets_n;
+
+#define ASSETS_IMMUTABLE "public, max-age=31536000, immutable"
 
 static void assets_etag(const void *data, size_t len, char out[20])
 {
@@ -31,20 +52,210 @@ static void assets_etag(const void *data, size_t len, char out[20])
     snprintf(out, 20, "\"%s\"", hex);
 }
 
+static bool assets_is_page(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 5 && strcmp(name + n - 5, ".html") == 0;
+}
+
+static bool assets_name_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_' || c == '/';
+}
+
+/* The next reference to file `name` in data[from..len): "/assets/NAME" (a
+ * page, a stylesheet) or "./NAME" (a module's import), NAME ending there.
+ * Returns its offset (of NAME) or len. */
+static size_t assets_ref_next(const unsigned char *data, size_t len, size_t from,
+                              const char *name)
+{
+    size_t n = strlen(name), i;
+
+    for (i = from; i + n <= len; i++) {
+        if (memcmp(data + i, name, n) != 0)
+            continue;
+        if (i + n < len && assets_name_char(data[i + n]))
+            continue;
+        if ((i >= 8 && memcmp(data + i - 8, "/assets/", 8) == 0) ||
+            (i >= 2 && memcmp(data + i - 2, "./", 2) == 0 &&
+             (i == 2 || data[i - 3] != '.')))
+            return i;
+    }
+    return len;
+}
+
+/* Which files each file refers to: refs[i * n + j]. */
+static bool *assets_refs(size_t n)
+{
+    bool *refs = calloc(n ? n * n : 1, sizeof *refs);
+    size_t i, j;
+
+    for (i = 0; refs && i < n; i++)
+        for (j = 0; j < n; j++)
+            refs[i * n + j] = i != j && !assets_is_page(embed_assets[j].name) &&
+                              assets_ref_next(embed_assets[i].data, embed_assets[i].size, 0,
+                                              embed_assets[j].name) < embed_assets[i].size;
+    return refs;
+}
+
+/* File i's name hash: over its own bytes and those of every file it
+ * reaches through its references, so that the name changes whenever the
+ * rewritten bytes could (a cycle of imports is fine: it is a set). */
+static int assets_name_hash(size_t i, const bool *refs, size_t n, char hex[9])
+{
+    bool *seen = calloc(n, sizeof *seen);
+    size_t *stack = malloc(n * sizeof *stack), top = 0, j, k;
+    crypto_hash_sha256_state st;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    int rc = -1;
+
+    if (!seen || !stack)
+        goto out;
+    seen[i] = true;
+    stack[top++] = i;
+    while (top) {
+        k = stack[--top];
+        for (j = 0; j < n; j++)
+            if (refs[k * n + j] && !seen[j]) {
+                seen[j] = true;
+                stack[top++] = j;
+            }
+    }
+    crypto_hash_sha256_init(&st);
+    for (j = 0; j < n; j++)
+        if (seen[j]) {
+            crypto_hash_sha256_update(&st, (const unsigned char *)embed_assets[j].name,
+                                      strlen(embed_assets[j].name) + 1);
+            crypto_hash_sha256_update(&st, embed_assets[j].data, embed_assets[j].size);
+        }
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(hex, 9, h, 4);
+    rc = 0;
+out:
+    free(seen);
+    free(stack);
+    return rc;
+}
+
+/* "app.js" + "3f2a9c1e" -> "app.3f2a9c1e.js". */
+static char *assets_hashed_name(const char *name, const char *hex)
+{
+    const char *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
+    struct strbuf sb = STRBUF_INIT;
+
+    if (!dot || (slash && dot < slash))
+        dot = name + strlen(name);
+    if (strbuf_printf(&sb, "%.*s.%s%s", (int)(dot - name), name, hex, dot) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+/* File i with its references rewritten to hashed names, into f->own;
+ * f->own stays NULL when there is none. */
+static int assets_rewrite(size_t i, const bool *refs, size_t n, struct assets_file *f)
+{
+    const unsigned char *data = embed_assets[i].data;
+    size_t len = embed_assets[i].size, pos = 0, j, best, at, next;
+    struct strbuf sb = STRBUF_INIT;
+    bool any = false;
+
+    for (j = 0; j < n; j++)
+        any |= refs[i * n + j];
+    if (!any)
+        return 0;
+    for (;;) {
+        /* the earliest reference to any file from pos on */
+        best = n;
+        at = len;
+        for (j = 0; j < n; j++) {
+            if (!refs[i * n + j])
+                continue;
+            next = assets_ref_next(data, len, pos, embed_assets[j].name);
+            if (next < at) {
+                at = next;
+                best = j;
+            }
+        }
+        if (strbuf_append(&sb, (const char *)data + pos, at - pos) != 0)
+            goto oom;
+        if (best == n)
+            break;
+        if (strbuf_puts(&sb, assets_files[best].hashed) != 0)
+            goto oom;
+        pos = at + strlen(embed_assets[best].name);
+    }
+    f->size = sb.len;
+    f->own = (unsigned char *)strbuf_take(&sb);
+    f->data = f->own;
+    return f->own ? 0 : -1;
+oom:
+    strbuf_free(&sb);
+    return -1;
+}
+
+static const char *assets_type(const char *name);
+
+static bool assets_compressible(const char *type)
+{
+    return strncmp(type, "text/", 5) == 0 || strcmp(type, "image/svg+xml") == 0 ||
+           strcmp(type, "application/json") == 0;
+}
+
 int assets_init(const char *web_dir)
+{
+    size_t i, n = embed_assets_count;
+    bool *refs = NULL;
+    char hex[9];
+    int rc = -1;
+
+    if (web_dir)
+        return (assets_dir = strdup(web_dir)) ? 0 : -1;
+    if (!(assets_files = calloc(n ? n : 1, sizeof *assets_files)) || !(refs = assets_refs(n)))
+        goto out;
+    assets_n = n;
+    for (i = 0; i < n; i++) {
+        assets_files[i].name = embed_assets[i].name;
+        assets_files[i].data = embed_assets[i].data;
+        assets_files[i].size = embed_assets[i].size;
+        if (!assets_is_page(embed_assets[i].name) &&
+            (assets_name_hash(i, refs, n, hex) != 0 ||
+             !(assets_files[i].hashed = assets_hashed_name(embed_assets[i].name, hex))))
+            goto out;
+    }
+    for (i = 0; i < n; i++) {
+        struct assets_file *f = &assets_files[i];
+        if (assets_rewrite(i, refs, n, f) != 0)
+            goto out;
+        assets_etag(f->data, f->size, f->etag);
+        /* once, at the best level: the bytes never change while we run */
+        f->compress = assets_compressible(assets_type(f->name)) && f->size >= GZIP_MIN;
+        if (f->compress) {
+            struct gzip_blob *b = gzip_compress(f->data, f->size, 9);
+            if (!b)
+                goto out;
+            gzip_lazy_set(&f->gz, b);
+        }
+    }
+    rc = 0;
+out:
+    free(refs);
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: out of memory preparing the web UI\n");
+    return rc;
+}
+
+const char *assets_hashed(const char *name)
 {
     size_t i;
 
-    if (web_dir) {
-        if (!(assets_dir = strdup(web_dir)))
-            return -1;
-        return 0;
-    }
-    if (!(assets_etags = calloc(embed_assets_count ? embed_assets_count : 1, sizeof *assets_etags)))
-        return -1;
-    for (i = 0; i < embed_assets_count; i++)
-        assets_etag(embed_assets[i].data, embed_assets[i].size, assets_etags[i]);
-    return 0;
+    for (i = 0; i < assets_n; i++)
+        if (strcmp(assets_files[i].name, name) == 0)
+            return assets_files[i].hashed ? assets_files[i].hashed : assets_files[i].name;
+    return name;
 }
 
 int assets_media_init(const char *dir)
@@ -55,12 +266,20 @@ int assets_media_init(const char *dir)
 
 void assets_shutdown(void)
 {
+    size_t i;
+
     free(assets_media_dir);
     assets_media_dir = NULL;
     free(assets_dir);
-    free(assets_etags);
     assets_dir = NULL;
-    assets_etags = NULL;
+    for (i = 0; i < assets_n; i++) {
+        free(assets_files[i].hashed);
+        free(assets_files[i].own);
+        gzip_lazy_clear(&assets_files[i].gz);
+    }
+    free(assets_files);
+    assets_files = NULL;
+    assets_n = 0;
 }
 
 static const char *assets_type(const char *name)
@@ -181,19 +400,55 @@ static enum MHD_Result assets_serve_file(struct http_request *req, const char *d
     return assets_send_response(req, name, r, (size_t)st.st_size, etag, media);
 }
 
+/* Whether name is f's name with some other hash in it ("app.0badc0de.js"
+ * for app.js): a page from an earlier build asking. */
+static bool assets_stale_name(const struct assets_file *f, const char *name)
+{
+    size_t hn = strlen(f->hashed), i;
+
+    if (strlen(name) != hn)
+        return false;
+    for (i = 0; i < hn; i++)
+        if (name[i] != f->hashed[i] &&
+            !(strchr("0123456789abcdef", name[i]) && strchr("0123456789abcdef", f->hashed[i])))
+            return false;
+    /* the hex run is where they differ; the rest matched exactly */
+    return true;
+}
+
 enum MHD_Result assets_serve(struct http_request *req, const char *name)
 {
+    const struct assets_file *f = NULL;
+    const char *cc = "no-cache";
     size_t i;
 
     if (!assets_name_ok(name))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
     if (assets_dir)
         return assets_serve_file(req, assets_dir, name, false);
-    for (i = 0; i < embed_assets_count; i++)
-        if (strcmp(embed_assets[i].name, name) == 0)
-            return assets_send(req, name, embed_assets[i].data, embed_assets[i].size,
-                               assets_etags[i], false);
-    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
+    for (i = 0; i < assets_n && !f; i++) {
+        if (assets_files[i].hashed && strcmp(assets_files[i].hashed, name) == 0) {
+            /* the name changes with the bytes: cached for a year, never asked again */
+            f = &assets_files[i];
+            cc = ASSETS_IMMUTABLE;
+        } else if (strcmp(assets_files[i].name, name) == 0) {
+            /* the plain name (a print sheet's stylesheet, a bookmark): revalidated */
+            f = &assets_files[i];
+        }
+    }
+    /* A page loaded before an upgrade asks for the old hashed names: it
+     * gets today's file, revalidated, rather than a 404 that leaves the
+     * kiosk without its script until the page reloads. */
+    for (i = 0; i < assets_n && !f; i++)
+        if (assets_files[i].hashed && assets_stale_name(&assets_files[i], name))
+            f = &assets_files[i];
+    if (!f)
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
+    {
+        const struct http_cached c = {assets_type(f->name), cc, f->data, f->size, f->etag,
+                                      f->compress ? (struct gzip_lazy *)&f->gz : NULL};
+        return http_reply_cached(req, &c, NULL, NULL);
+    }
 }
 
 enum MHD_Result assets_media_serve(struct http_request *req, const char *name)

@@ -5,7 +5,9 @@
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "library.h"
 #include "render.h"
 #include "strbuf.h"
+#include "version.h"
 
 static pthread_mutex_t catalog_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct catalog *catalog_live;
@@ -231,6 +234,44 @@ static char *catalog_render_list(const struct catalog *c, const char *category, 
     return strbuf_take(&sb);
 }
 
+/* A document's ETag from its bytes, and the bytes fed to the snapshot's id. */
+static void catalog_etag(crypto_hash_sha256_state *all, const char *doc, size_t len,
+                         char out[CATALOG_ETAG_MAX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[33];
+
+    crypto_hash_sha256(h, (const unsigned char *)(doc ? doc : ""), doc ? len : 0);
+    sodium_bin2hex(hex, sizeof hex, h, 16);
+    snprintf(out, CATALOG_ETAG_MAX, "\"%s\"", hex);
+    crypto_hash_sha256_update(all, (const unsigned char *)out, strlen(out));
+}
+
+/* The ETags and the snapshot's id. The id covers every procedure's ETag
+ * (its source, the render version, its "updated" notice) and the
+ * composite documents, so that a search answered from another snapshot
+ * is never confirmed. */
+static void catalog_hash(struct catalog *c)
+{
+    crypto_hash_sha256_state all;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    size_t i;
+
+    crypto_hash_sha256_init(&all);
+    crypto_hash_sha256_update(&all, (const unsigned char *)SPK_VERSION, sizeof SPK_VERSION);
+    for (i = 0; i < c->n_cats; i++)
+        catalog_etag(&all, c->cats[i].list_json, c->cats[i].list_len, c->cats[i].list_etag);
+    catalog_etag(&all, c->list_json, c->list_len, c->list_etag);
+    catalog_etag(&all, c->categories_json, c->categories_len, c->categories_etag);
+    catalog_etag(&all, c->triage_json, c->triage_len, c->triage_etag);
+    catalog_etag(&all, c->directory_json, c->directory_len, c->directory_etag);
+    for (i = 0; i < c->n_procs; i++)
+        crypto_hash_sha256_update(&all, (const unsigned char *)c->procs[i].etag,
+                                  strlen(c->procs[i].etag) + 1);
+    crypto_hash_sha256_final(&all, h);
+    sodium_bin2hex(c->id, sizeof c->id, h, 16);
+}
+
 static int catalog_id_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct catalog_index *)a)->id, ((const struct catalog_index *)b)->id);
@@ -278,6 +319,7 @@ int catalog_finish(struct catalog *c)
     }
     if (c->n_procs)
         qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
+    catalog_hash(c);
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -323,6 +365,8 @@ static void catalog_free(struct catalog *c)
         free(c->procs[i].item_json);
         free(c->procs[i].detail_json);
         free(c->procs[i].print_html);
+        gzip_lazy_clear(&c->procs[i].detail_gz);
+        gzip_lazy_clear(&c->procs[i].print_gz);
     }
     free(c->procs);
     free(c->by_id);
@@ -331,8 +375,13 @@ static void catalog_free(struct catalog *c)
         free(c->cats[i].title);
         free(c->cats[i].description);
         free(c->cats[i].list_json);
+        gzip_lazy_clear(&c->cats[i].list_gz);
     }
     free(c->cats);
+    gzip_lazy_clear(&c->categories_gz);
+    gzip_lazy_clear(&c->list_gz);
+    gzip_lazy_clear(&c->triage_gz);
+    gzip_lazy_clear(&c->directory_gz);
     free(c->categories_json);
     free(c->list_json);
     free(c->triage_json);
@@ -349,6 +398,7 @@ struct catalog_qentry {
     struct catalog_qentry *next;
     size_t klen, len;
     char *body;
+    struct gzip_lazy gz;        /* its compressed copy, made by the first reader asking */
     char key[]; /* klen bytes */
 };
 
@@ -364,10 +414,10 @@ static size_t catalog_qhash(const char *key, size_t klen)
     return (size_t)(h % CATALOG_QCACHE_BUCKETS);
 }
 
-static const struct catalog_qentry *catalog_qfind(const struct catalog_qcache *q, const char *key,
-                                                  size_t klen)
+static struct catalog_qentry *catalog_qfind(const struct catalog_qcache *q, const char *key,
+                                            size_t klen)
 {
-    const struct catalog_qentry *e;
+    struct catalog_qentry *e;
 
     for (e = q->buckets[catalog_qhash(key, klen)]; e; e = e->next)
         if (e->klen == klen && memcmp(e->key, key, klen) == 0)
@@ -398,10 +448,10 @@ static struct catalog_qcache *catalog_qcache_of(struct catalog *c, bool make)
 }
 
 bool catalog_search_get(struct catalog *c, const char *key, size_t klen, const char **body,
-                        size_t *len)
+                        size_t *len, struct gzip_lazy **gz)
 {
     struct catalog_qcache *q = catalog_qcache_of(c, false);
-    const struct catalog_qentry *e;
+    struct catalog_qentry *e;
 
     if (!q)
         return false;
@@ -413,6 +463,7 @@ bool catalog_search_get(struct catalog *c, const char *key, size_t klen, const c
     /* entries are never removed nor changed while the snapshot lives */
     *body = e->body;
     *len = e->len;
+    *gz = &e->gz;
     return true;
 }
 
@@ -440,6 +491,7 @@ void catalog_search_put(struct catalog *c, const char *key, size_t klen, const c
     e->body[len] = '\0';
     e->klen = klen;
     e->len = len;
+    atomic_init(&e->gz.blob, NULL);
     b = catalog_qhash(key, klen);
     e->next = q->buckets[b];
     q->buckets[b] = e;
@@ -459,6 +511,7 @@ static void catalog_qcache_free(struct catalog_qcache *q)
         while (q->buckets[i]) {
             struct catalog_qentry *e = q->buckets[i];
             q->buckets[i] = e->next;
+            gzip_lazy_clear(&e->gz);
             free(e->body);
             free(e);
         }

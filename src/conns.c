@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "logline.h"
+
 enum conns_phase {
     CONNS_FREE,
     CONNS_NEW,          /* opened, its first request's headers not yet complete */
@@ -220,17 +222,51 @@ static void conns_make_room(size_t *cand, size_t *run_start, size_t *run_len)
     }
 }
 
+static struct logline_every conns_refusals[CONNS_REFUSED_KINDS] = {
+    LOGLINE_EVERY_INIT(1000000000u), LOGLINE_EVERY_INIT(1000000000u)};
+
+static void conns_refused_line(enum conns_refusal kind, unsigned long n, uint64_t span_ns)
+{
+    static const char *const what[CONNS_REFUSED_KINDS] = {
+        "refused %lu connection(s) over --max-connections or --max-per-address",
+        "answered %lu request(s) 429 (a quota or a login throttle)"};
+    char head[128], tail[64];
+
+    snprintf(head, sizeof head, what[kind], n);
+    if (span_ns)
+        snprintf(tail, sizeof tail, " in the last %.1f s", (double)span_ns / 1e9);
+    else
+        snprintf(tail, sizeof tail, " (more: at most a line a second)");
+    logline_printf("http: %s%s", head, tail);
+}
+
+void conns_refused(enum conns_refusal kind)
+{
+    unsigned long n;
+    uint64_t span;
+
+    if (kind < CONNS_REFUSED_KINDS &&
+        logline_every_note(&conns_refusals[kind], conns_now_ns(), &n, &span))
+        conns_refused_line(kind, n, span);
+}
+
 /* At most a line a second under attack; force: the last one, at stop. */
 static void conns_log(uint64_t now, bool force)
 {
+    unsigned long n;
+    uint64_t span;
+    int k;
+
+    for (k = 0; k < CONNS_REFUSED_KINDS; k++)
+        if (logline_every_flush(&conns_refusals[k], force ? conns_now_ns() : now, force, &n, &span))
+            conns_refused_line((enum conns_refusal)k, n, span);
     if ((!conns_closed_late && !conns_closed_room) ||
         (!force && now - conns_logged_ns < 1000000000u))
         return;
     /* counts only: which addresses is nobody's business in this log */
-    fprintf(stderr,
-            "spkiosk: http: closed %lu connection(s) too slow with their headers or body, "
-            "%lu idle one(s) to keep room for new clients\n",
-            conns_closed_late, conns_closed_room);
+    logline_printf("http: closed %lu connection(s) too slow with their headers or body, "
+                   "%lu idle one(s) to keep room for new clients",
+                   conns_closed_late, conns_closed_room);
     conns_closed_late = conns_closed_room = 0;
     conns_logged_ns = now;
 }

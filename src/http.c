@@ -40,6 +40,7 @@
 
 #include "hosts.h"
 #include "httpin.h"
+#include "logline.h"
 
 struct http_ctx {
     const struct http_route *routes;
@@ -249,6 +250,95 @@ bool http_etag_matches(struct http_request *req, const char *etag)
     return httpin_etag_matches(http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
 }
 
+void http_etag_gz(const char *etag, char out[HTTP_ETAG_MAX])
+{
+    size_t n = strnlen(etag, HTTP_ETAG_MAX - 4);
+
+    if (n >= 2 && etag[n - 1] == '"')
+        snprintf(out, HTTP_ETAG_MAX, "%.*s-gz\"", (int)(n - 1), etag);
+    else
+        snprintf(out, HTTP_ETAG_MAX, "%.*s-gz", (int)n, etag);
+}
+
+bool http_accepts_gzip(struct http_request *req)
+{
+    return gzip_accepted(http_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
+/* The headers a cacheable answer carries, 200 and 304 alike. */
+static void http_cached_headers(struct MHD_Response *r, const char *etag, const char *cc, bool vary)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc ? cc : "no-cache");
+    if (vary)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+}
+
+bool http_reply_unchanged(struct http_request *req, const char *etag, const char *cache_control,
+                          bool vary, enum MHD_Result *res)
+{
+    char gz[HTTP_ETAG_MAX];
+    const char *hit = NULL;
+    struct MHD_Response *r;
+
+    if (!http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH))
+        return false;
+    if (http_etag_matches(req, etag)) {
+        hit = etag;
+    } else if (vary && http_accepts_gzip(req)) {
+        http_etag_gz(etag, gz);
+        if (http_etag_matches(req, gz))
+            hit = gz;
+    }
+    if (!hit)
+        return false;
+    r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (r)
+        http_cached_headers(r, hit, cache_control, vary);
+    req->bytes = 0;
+    *res = http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
+    return true;
+}
+
+enum MHD_Result http_reply_cached(struct http_request *req, const struct http_cached *c,
+                                  void (*release)(void *cls), void *cls)
+{
+    const struct gzip_blob *b = NULL;
+    struct MHD_Response *r;
+    enum MHD_Result res;
+    char gz[HTTP_ETAG_MAX];
+
+    if (http_reply_unchanged(req, c->etag, c->cache_control, c->gz != NULL, &res)) {
+        if (release)
+            release(cls);
+        return res;
+    }
+    if (c->gz && http_accepts_gzip(req))
+        b = gzip_lazy_get(c->gz, c->body, c->len);
+    if (release)
+        r = MHD_create_response_from_buffer_with_free_callback_cls(
+            b ? b->len : c->len, b ? (void *)b->data : (void *)c->body, release, cls);
+    else
+        r = MHD_create_response_from_buffer(b ? b->len : c->len,
+                                            b ? (void *)b->data : (void *)c->body,
+                                            MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        if (release)
+            release(cls);
+        return MHD_NO;
+    }
+    if (b) {
+        http_etag_gz(c->etag, gz);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->type);
+    http_cached_headers(r, b ? gz : c->etag, c->cache_control, c->gz != NULL);
+    if (strncmp(c->type, "text/html", 9) == 0)
+        http_page_headers(r);
+    req->bytes = b ? b->len : c->len;
+    return http_reply_response(req, MHD_HTTP_OK, r);
+}
+
 /* Matches path against pattern, filling req->params. */
 static bool http_route_match(const char *pattern, struct http_request *req)
 {
@@ -440,11 +530,15 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
     (void)conn;
     if (!req)
         return;
-    /* the path only: query strings may carry what a resident typed */
-    fprintf(stderr, "spkiosk: %s %s %u %zu %.1fms%s\n", req->method,
-            httpin_log_path(req->path, buf, sizeof buf),
-            req->status, req->bytes, (double)(http_now_ns() - req->start_ns) / 1e6,
-            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    /* a flood of 429s is told as a count (conns.h), not line by line */
+    if (req->status == MHD_HTTP_TOO_MANY_REQUESTS)
+        conns_refused(CONNS_REFUSED_429);
+    else
+        /* the path only: query strings may carry what a resident typed */
+        logline_printf("%s %s %u %zu %.1fms%s", req->method,
+                       httpin_log_path(req->path, buf, sizeof buf), req->status, req->bytes,
+                       (double)(http_now_ns() - req->start_ns) / 1e6,
+                       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     atomic_fetch_sub(&http_inflight, 1);
     conns_body_give(req->body_taken);
     conns_request_done(req->slot);
@@ -455,11 +549,14 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
     *con_cls = NULL;
 }
 
-/* libmicrohttpd's messages: at most HTTP_LOG_PER_S a second, the rest
- * counted and their number said with the next one shown. Under a flood
- * of connections it writes a line for every one closed (a client gone, or
- * one conns.c shut down to make room): thousands a second that, written
- * from the worker threads, slowed every answer and buried the log. */
+/* libmicrohttpd's messages, each one line in one write. The connection
+ * caps' refusal comes once per refused connection (86,873 lines in 4 s
+ * under a flood, issue #13): it is counted instead (conns.h). The rest
+ * at most HTTP_LOG_PER_S a second, the others counted and their number
+ * said with the next one shown: under a flood of connections it writes a
+ * line for every one closed (a client gone, or one conns.c shut down to
+ * make room), thousands a second that slowed every answer and buried the
+ * log. */
 #define HTTP_LOG_PER_S 10
 
 static pthread_mutex_t http_log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -469,12 +566,15 @@ static unsigned long http_log_dropped;
 
 static void http_log(void *cls, const char *fmt, va_list ap)
 {
-    char line[512];
+    char msg[LOGLINE_MAX];
     time_t now = time(NULL);
     unsigned long dropped = 0;
-    int n;
 
     (void)cls;
+    if (strncmp(fmt, "Server reached connection limit", 31) == 0) {
+        conns_refused(CONNS_REFUSED_CONNECTION);
+        return;
+    }
     pthread_mutex_lock(&http_log_lock);
     if (now != http_log_second) {
         http_log_second = now;
@@ -490,19 +590,9 @@ static void http_log(void *cls, const char *fmt, va_list ap)
     http_log_dropped = 0;
     pthread_mutex_unlock(&http_log_lock);
     if (dropped)
-        fprintf(stderr, "spkiosk: http: %lu more message(s) of libmicrohttpd not shown\n", dropped);
-    /* one write per line, so that lines of two threads do not mix */
-    n = snprintf(line, sizeof line, "spkiosk: http: ");
-    if (n > 0 && (size_t)n < sizeof line)
-        (void)vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    n = (int)strlen(line);
-    if (n > 0 && line[n - 1] != '\n') {
-        if ((size_t)n == sizeof line - 1)
-            n--;
-        line[n++] = '\n';
-        line[n] = '\0';
-    }
-    fputs(line, stderr);
+        logline_printf("http: %lu more message(s) of libmicrohttpd not shown", dropped);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    logline_printf("http: %s", msg);
 }
 
 /* HOST:PORT or [V6]:PORT to a socket address. */

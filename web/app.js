@@ -21,10 +21,16 @@ import {
 import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
 } from './browse.js';
-import { caseScreen, resumeCase } from './case.js';
-import { codeScreen } from './backin.js';
 import { officeScreen } from './office.js';
 import { installKeypad } from './keypad.js';
+
+// The case screens (and the code screen, which shares their fields) load
+// when first wanted, not before the home screen: they are half the kiosk's
+// script and a resident browsing never needs them (issue #13, first paint
+// <= 50 KB). They are fetched once the home screen is up, so that the
+// first tap on "start" waits for nothing.
+const caseModule = () => import('./case.js');
+const codeModule = () => import('./backin.js');
 
 const params = new URLSearchParams(location.search);
 const clamp = (v, lo, hi, d) => (Number.isFinite(v) && v > 0 ? Math.min(Math.max(v, lo), hi) : d);
@@ -116,12 +122,12 @@ async function route({ keepFocus = false } = {}) {
     else if (a === 'policies') p = policiesScreen();
     else if (a === 'p' && b && !c) p = overviewScreen(b);
     else if (a === 'p' && b && c === 'print') p = noticeScreen(b);
-    else if (a === 'code' && !b) p = codeScreen();
+    else if (a === 'code' && !b) p = codeModule().then(m => m.codeScreen());
     else if (a === 'office' && b && !c) p = officeScreen(b);
     else if (a === 'triage') p = triageScreen(b, c === 'end' && /^\d+$/.test(d || '') ? +d : undefined);
-    else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseScreen(b, 'step', +d);
-    else if (a === 'case' && b && c && !d) p = caseScreen(b, c);
-    else if (a === 'case' && b && !c) p = resumeCase(b);
+    else if (a === 'case' && b && c === 'step' && /^\d+$/.test(d || '')) p = caseModule().then(m => m.caseScreen(b, 'step', +d));
+    else if (a === 'case' && b && c && !d) p = caseModule().then(m => m.caseScreen(b, c));
+    else if (a === 'case' && b && !c) p = caseModule().then(m => m.resumeCase(b));
     else { go('#/', { replace: true }); return; }
     await guarded(my, p);
   } finally {
@@ -254,3 +260,5 @@ setLang(state.lang);
 applyChrome();
 installKeypad();
 route();
+// after first paint: the case screens, so that "start" does not wait
+window.addEventListener('load', () => setTimeout(() => { caseModule().catch(() => {}); codeModule().catch(() => {}); }, 1000));

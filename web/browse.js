@@ -8,8 +8,10 @@ import {
 } from './core.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
-import { startCase } from './case.js';
 import { loadOffices, matchOffices, officeResults, officeCard } from './office.js';
+
+// case.js loads when a case starts (app.js has it fetched after first paint)
+const startCaseLater = (p, target) => import('./case.js').then(m => m.startCase(p, target));
 
 // ---- home and search ----
 
@@ -190,7 +192,7 @@ export async function overviewScreen(id) {
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
   const policy = p.kind === 'policy';
   const actions = el('div', { class: 'actions actions-overview' },
-    policy ? null : bigButton(t('start'), t(KIOSK ? 'startSub' : 'startSubWeb'), ev => startCase(p, ev.currentTarget)),
+    policy ? null : bigButton(t('start'), t(KIOSK ? 'startSub' : 'startSubWeb'), ev => startCaseLater(p, ev.currentTarget)),
     el('a', {
       class: 'btn btn-big btn-secondary', href: '/print/procedures/' + encodeURIComponent(p.id),
       target: '_blank', rel: 'noopener',
@@ -220,7 +222,7 @@ export async function overviewScreen(id) {
       el('h2', {}, s.title), contentHtml(s.html), s.kind === 'chain' ? chainList(p.chain) : null));
   parts.push(el('div', { class: 'actions actions-sticky' },
     button(t('printNotice'), () => go('#/p/' + encodeURIComponent(p.id) + '/print'), 'btn btn-secondary'),
-    policy ? null : button(t('start'), ev => startCase(p, ev.currentTarget), 'btn btn-primary')));
+    policy ? null : button(t('start'), ev => startCaseLater(p, ev.currentTarget), 'btn btn-primary')));
   show(parts);
 }
 

@@ -62,7 +62,7 @@ describe('who may use the admin routes', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/html/);
     assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    assert.match(r.text, /<script type="module" src="\/assets\/admin\.js"><\/script>/);
+    assert.match(r.text, /<script type="module" src="\/assets\/admin\.[0-9a-f]{8}\.js"><\/script>/);
   });
 
   it('answers 405 for other methods on the admin routes', async () => {

@@ -115,7 +115,7 @@ describe('GET /api/v1/display', () => {
     const r = await request(h.url('/display'));
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/html/);
-    assert.match(r.text, /display\.js/);
+    assert.match(r.text, /display\.[0-9a-f]{8}\.js/);
     assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   });
 });

@@ -244,6 +244,6 @@ describe('refusals', () => {
   it('the page is served', async () => {
     const r = await get('/admin/report', {}, null);
     assert.equal(r.status, 200);
-    assert.match(r.text, /report\.js/);
+    assert.match(r.text, /report\.[0-9a-f]{8}\.js/);
   });
 });

@@ -538,7 +538,8 @@ describe('the page', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^text\/html/);
     assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    assert.match(r.text, /<script type="module" src="\/assets\/staff.js"><\/script>/);
+    // the page asks for the content-hashed name (docs/http-api.md, assets)
+    assert.match(r.text, /<script type="module" src="\/assets\/staff\.[0-9a-f]{8}\.js"><\/script>/);
     for (const a of ['/assets/staff.js', '/assets/staff.css']) {
       const x = await h.get(a);
       assert.equal(x.status, 200, a);

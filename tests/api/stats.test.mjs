@@ -227,7 +227,7 @@ describe('the page', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    assert.match(r.text, /<script type="module" src="\/assets\/stats\.js">/);
+    assert.match(r.text, /<script type="module" src="\/assets\/stats\.[0-9a-f]{8}\.js">/);
     assert.match(r.text, /href="\/admin"/);
     for (const a of ['stats.js', 'stats.css', 'auth.js', 'console.css']) {
       const x = await request(url(`/assets/${a}`));

@@ -83,22 +83,23 @@ Test(catalog, search_cache)
 {
     struct catalog *c = catalog_new();
     const char *body;
+    struct gzip_lazy *gz;
     size_t len, i;
     char key[32], *big;
 
     cr_assert_not_null(c);
-    cr_assert_not(catalog_search_get(c, "\0证", 4, &body, &len), "empty before any put");
+    cr_assert_not(catalog_search_get(c, "\0证", 4, &body, &len, &gz), "empty before any put");
     catalog_search_put(c, "\0证", 4, "{\"procedures\":[1]}", 18);
     catalog_search_put(c, "hall\0证", 8, "{\"procedures\":[2]}", 18);
-    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len));
+    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len, &gz));
     cr_assert_eq(len, 18);
     cr_assert_eq(memcmp(body, "{\"procedures\":[1]}", 18), 0);
-    cr_assert(catalog_search_get(c, "hall\0证", 8, &body, &len), "the category is in the key");
+    cr_assert(catalog_search_get(c, "hall\0证", 8, &body, &len, &gz), "the category is in the key");
     cr_assert_eq(memcmp(body, "{\"procedures\":[2]}", 18), 0);
-    cr_assert_not(catalog_search_get(c, "\0证件", 7, &body, &len));
+    cr_assert_not(catalog_search_get(c, "\0证件", 7, &body, &len, &gz));
     /* a second put of a key keeps the first answer */
     catalog_search_put(c, "\0证", 4, "{\"procedures\":[3]}", 18);
-    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len));
+    cr_assert(catalog_search_get(c, "\0证", 4, &body, &len, &gz));
     cr_assert_eq(memcmp(body, "{\"procedures\":[1]}", 18), 0);
     /* entries: the first CATALOG_QCACHE_ENTRIES are kept, no more */
     for (i = 2; i < CATALOG_QCACHE_ENTRIES + 10; i++) {
@@ -106,9 +107,9 @@ Test(catalog, search_cache)
         catalog_search_put(c, key, strlen(key), "{}", 2);
     }
     snprintf(key, sizeof key, "k%d", CATALOG_QCACHE_ENTRIES - 1);
-    cr_assert(catalog_search_get(c, key, strlen(key), &body, &len));
+    cr_assert(catalog_search_get(c, key, strlen(key), &body, &len, &gz));
     snprintf(key, sizeof key, "k%d", CATALOG_QCACHE_ENTRIES);
-    cr_assert_not(catalog_search_get(c, key, strlen(key), &body, &len), "over the entry bound");
+    cr_assert_not(catalog_search_get(c, key, strlen(key), &body, &len, &gz), "over the entry bound");
     catalog_release(c);
 
     /* bytes: an answer that would pass CATALOG_QCACHE_BYTES is not kept */
@@ -119,9 +120,9 @@ Test(catalog, search_cache)
     memset(big, 'x', CATALOG_QCACHE_BYTES / 2 + 4096);
     catalog_search_put(c, "a", 1, big, CATALOG_QCACHE_BYTES / 2 + 4096);
     catalog_search_put(c, "b", 1, big, CATALOG_QCACHE_BYTES / 2);
-    cr_assert(catalog_search_get(c, "a", 1, &body, &len));
+    cr_assert(catalog_search_get(c, "a", 1, &body, &len, &gz));
     cr_assert_eq(len, CATALOG_QCACHE_BYTES / 2 + 4096);
-    cr_assert_not(catalog_search_get(c, "b", 1, &body, &len), "over the byte bound");
+    cr_assert_not(catalog_search_get(c, "b", 1, &body, &len, &gz), "over the byte bound");
     free(big);
     catalog_release(c);
 }

@@ -1,0 +1,52 @@
+/* logline: the daemon's log lines on stderr — each line formatted whole and
+ * written with one write(2), so that lines of several threads never
+ * interleave — and a limiter for events that may come in floods
+ * (refusals): at most a line per period, saying how many it stands for.
+ */
+#ifndef SPK_LOGLINE_H
+#define SPK_LOGLINE_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Longest line written; a longer one is cut and ends in "...". */
+#define LOGLINE_MAX 1024
+
+/* Writes "spkiosk: " and the formatted text as one line (a newline is
+ * added unless the text ends in one) with a single write(2) to fd 2. A
+ * failed write is dropped: there is nowhere else to tell. */
+void logline_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void logline_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Formats the line logline_printf writes into out[0..cap) (cap > 4) and
+ * returns its length; for tests. */
+size_t logline_format(char *out, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* One kind of event logged at most once per period_ns. Thread-safe. */
+struct logline_every {
+    pthread_mutex_t mu;
+    uint64_t period_ns;
+    uint64_t last_ns;           /* when the last line went out */
+    bool logged;                /* a line went out at all */
+    unsigned long pending;      /* events since that line */
+};
+#define LOGLINE_EVERY_INIT(period_ns) {PTHREAD_MUTEX_INITIALIZER, (period_ns), 0, false, 0}
+
+/* Counts one event at now_ns (a monotonic clock). Returns true when a line
+ * is due now — the first event ever, or one period after the last line —
+ * with *count the events it stands for (this one included) and *span_ns
+ * the time since the last line (0 for the first), and starts a new period;
+ * false when the event is only counted. */
+bool logline_every_note(struct logline_every *e, uint64_t now_ns, unsigned long *count,
+                        uint64_t *span_ns);
+
+/* For a caller that ticks: true with *count and *span_ns when events were
+ * counted and not logged and a period has passed since the last line (or
+ * force, at stop), so that the end of a flood is told too. */
+bool logline_every_flush(struct logline_every *e, uint64_t now_ns, bool force,
+                         unsigned long *count, uint64_t *span_ns);
+
+#endif

@@ -1,0 +1,138 @@
+/* Unit tests of src/gzip.c: which Accept-Encoding values let us answer
+ * gzip (q=0 refuses it, "*" stands in for it, a bad q-value counts as 0),
+ * that a compressed body inflates back to the same bytes, that a body not
+ * worth compressing is said so, and that the lazy copy is made once. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "gzip.h"
+
+Test(gzip, accept_encoding_values)
+{
+    static const struct {
+        const char *v;
+        bool ok;
+    } cases[] = {
+        {"gzip", true},
+        {"gzip, deflate, br", true},
+        {"deflate, gzip;q=0.5", true},
+        {"GZIP", true},
+        {"x-gzip", true},
+        {"br;q=1.0, gzip;q=0.001", true},
+        {"*", true},
+        {"identity;q=1, *;q=0.1", true},
+        {"gzip;q=0", false},
+        {"gzip;q=0.0", false},
+        {"gzip;q=0.000", false},
+        {"gzip; q=0", false},
+        {"br, gzip;q=0, *", false},         /* gzip named: "*" does not override it */
+        {"*;q=0", false},
+        {"deflate, br", false},
+        {"identity", false},
+        {"", false},
+        {"gzipx", false},
+        {"xgzip", false},
+        {"gzip;q=2", false},                /* out of range: counts as 0 */
+        {"gzip;q=abc", false},
+        {"gzip;level=1", true},             /* another parameter is ignored */
+        {"gzip;q=0, gzip;q=0.5", true},     /* the best of the two */
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_expect_eq(gzip_accepted(cases[i].v), cases[i].ok, "Accept-Encoding: %s", cases[i].v);
+    cr_expect_not(gzip_accepted(NULL));
+}
+
+Test(gzip, a_long_header_is_read_only_so_far)
+{
+    char *v = malloc(4096);
+
+    cr_assert(v);
+    memset(v, ' ', 4095);
+    memcpy(v + 4000, "gzip", 4);
+    v[4095] = '\0';
+    cr_expect_not(gzip_accepted(v), "past the first 1024 bytes nothing counts");
+    free(v);
+}
+
+static unsigned char *inflate_all(const unsigned char *in, size_t len, size_t cap, size_t *out_len)
+{
+    z_stream zs;
+    unsigned char *out = malloc(cap);
+
+    memset(&zs, 0, sizeof zs);
+    cr_assert(out);
+    cr_assert_eq(inflateInit2(&zs, 15 + 16), Z_OK);
+    zs.next_in = (Bytef *)in;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    cr_assert_eq(inflate(&zs, Z_FINISH), Z_STREAM_END);
+    *out_len = zs.total_out;
+    inflateEnd(&zs);
+    return out;
+}
+
+Test(gzip, a_body_inflates_back_to_itself)
+{
+    struct strbuf_like {
+        char *s;
+        size_t n;
+    } body = {malloc(100000), 0};
+    struct gzip_blob *b;
+    unsigned char *back;
+    size_t n, i;
+
+    cr_assert(body.s);
+    for (i = 0; body.n + 40 < 100000; i++)
+        body.n += (size_t)sprintf(body.s + body.n, "{\"id\":\"proc-%zu\",\"title\":\"事项\"},", i);
+    b = gzip_compress(body.s, body.n, 6);
+    cr_assert(b);
+    cr_assert_gt(b->len, 0);
+    cr_expect_lt(b->len, body.n / 4);
+    back = inflate_all(b->data, b->len, body.n + 1, &n);
+    cr_expect_eq(n, body.n);
+    cr_expect(memcmp(back, body.s, n) == 0);
+    free(back);
+    free(b);
+    free(body.s);
+}
+
+Test(gzip, random_bytes_are_not_worth_it)
+{
+    unsigned char buf[4096];
+    struct gzip_blob *b;
+    size_t i;
+    unsigned x = 12345;
+
+    for (i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    b = gzip_compress(buf, sizeof buf, 9);
+    cr_assert(b);
+    cr_expect_eq(b->len, 0, "a copy barely smaller is not kept");
+    free(b);
+}
+
+Test(gzip, the_lazy_copy_is_made_once_and_small_bodies_never)
+{
+    struct gzip_lazy z = GZIP_LAZY_INIT;
+    char body[8192];
+    const struct gzip_blob *a, *b;
+
+    memset(body, 'a', sizeof body);
+    cr_expect_null(gzip_lazy_get(&z, body, GZIP_MIN - 1));
+    cr_expect_null(atomic_load(&z.blob), "nothing made for a small body");
+    a = gzip_lazy_get(&z, body, sizeof body);
+    b = gzip_lazy_get(&z, body, sizeof body);
+    cr_assert(a);
+    cr_expect_eq(a, b, "the second reader gets the same copy");
+    gzip_lazy_clear(&z);
+    cr_expect_null(atomic_load(&z.blob));
+}

@@ -1,0 +1,95 @@
+/* Unit tests of src/logline.c: a line is formatted whole (prefix, text,
+ * one newline; cut when too long), and the limiter lets one line a period
+ * through with the count of what it stands for, the end of a flood told
+ * by a flush. Time is passed in: no clock, no sleeping. */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "logline.h"
+
+static size_t fmt(char *out, size_t cap, const char *f, ...)
+{
+    va_list ap;
+    size_t n;
+
+    va_start(ap, f);
+    n = logline_format(out, cap, f, ap);
+    va_end(ap);
+    return n;
+}
+
+Test(logline, a_line_has_the_prefix_and_one_newline)
+{
+    char buf[LOGLINE_MAX];
+
+    cr_expect_eq(fmt(buf, sizeof buf, "GET %s %u", "/", 200u), strlen("spkiosk: GET / 200\n"));
+    cr_expect_str_eq(buf, "spkiosk: GET / 200\n");
+    fmt(buf, sizeof buf, "http: %s\n", "from libmicrohttpd");
+    cr_expect_str_eq(buf, "spkiosk: http: from libmicrohttpd\n");
+}
+
+Test(logline, a_long_line_is_cut_and_still_ends_the_line)
+{
+    char buf[32];
+    size_t n = fmt(buf, sizeof buf, "%s", "0123456789012345678901234567890123456789");
+
+    cr_expect_eq(n, sizeof buf - 1);
+    cr_expect_eq(strlen(buf), n);
+    cr_expect_eq(buf[n - 1], '\n');
+    cr_expect(strstr(buf, "...\n") != NULL, "%s", buf);
+}
+
+#define SEC 1000000000ull
+
+Test(logline, one_line_a_period_with_the_count)
+{
+    struct logline_every e = LOGLINE_EVERY_INIT(SEC);
+    unsigned long n = 0, lines = 0, told = 0;
+    uint64_t span = 99, t;
+
+    /* the first event is told at once, as itself */
+    cr_assert(logline_every_note(&e, 10 * SEC, &n, &span));
+    cr_expect_eq(n, 1);
+    cr_expect_eq(span, 0);
+    /* 8,123 more within the same second: counted, not told */
+    for (t = 0; t < 8123; t++)
+        cr_expect_not(logline_every_note(&e, 10 * SEC + t * 100000, &n, &span));
+    /* the first after the second is told with all of them */
+    cr_assert(logline_every_note(&e, 11 * SEC, &n, &span));
+    cr_expect_eq(n, 8124);
+    cr_expect_eq(span, SEC);
+    /* a steady flood, one event a millisecond for 5 s: a line each full
+     * second, and with the flush every event counted exactly once */
+    for (t = 0; t < 5000; t++) {
+        if (logline_every_note(&e, 11 * SEC + 1 + t * (SEC / 1000), &n, &span)) {
+            lines++;
+            told += n;
+        }
+    }
+    cr_expect_eq(lines, 4, "got %lu lines", lines);
+    cr_expect_eq(told, 4001);
+    cr_assert(logline_every_flush(&e, 20 * SEC, false, &n, &span));
+    cr_expect_eq(told + n, 5000);
+}
+
+Test(logline, the_end_of_a_flood_is_flushed)
+{
+    struct logline_every e = LOGLINE_EVERY_INIT(SEC);
+    unsigned long n = 0;
+    uint64_t span = 0;
+    int i;
+
+    cr_expect_not(logline_every_flush(&e, 5 * SEC, false, &n, &span), "nothing counted yet");
+    cr_assert(logline_every_note(&e, 5 * SEC, &n, &span));
+    for (i = 0; i < 7; i++)
+        cr_expect_not(logline_every_note(&e, 5 * SEC + 10, &n, &span));
+    cr_expect_not(logline_every_flush(&e, 5 * SEC + SEC / 2, false, &n, &span),
+                  "within the period: wait");
+    cr_assert(logline_every_flush(&e, 6 * SEC, false, &n, &span));
+    cr_expect_eq(n, 7);
+    cr_expect_not(logline_every_flush(&e, 9 * SEC, false, &n, &span), "told already");
+    cr_expect_not(logline_every_note(&e, 6 * SEC + 1, &n, &span));
+    cr_assert(logline_every_flush(&e, 6 * SEC + 2, true, &n, &span), "force: at stop");
+    cr_expect_eq(n, 1);
+}
