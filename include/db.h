@@ -101,7 +101,8 @@ int db_storage_failed(void);
  * the caller never holds the write lock while a reader finishes. Returns 0
  * when every frame was copied into the database and the WAL truncated; 1
  * when a reader or writer was in the way (try again later); -1 on any
- * other error (sqlite3_errmsg has it). Not inside a transaction. */
+ * other error (sqlite3_errmsg has it). Not inside a transaction. The
+ * truncation waits for its turn in the writer queue (db_begin). */
 int db_wal_truncate(struct db *db);
 
 /* Finalizes every statement and closes. NULL is allowed. */

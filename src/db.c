@@ -745,8 +745,20 @@ int db_wal_truncate(struct db *db)
         return -1;
     /* the bulk of the copy without the write lock */
     r = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    if (r == SQLITE_OK || (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED)
-        r = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied);
+    /* the truncation takes SQLite's write lock: in this process's writer
+     * turn, so that it does not fail on our own writers nor send them to
+     * SQLite's busy handler while it holds the lock */
+    if (r == SQLITE_OK || (r & 0xff) == SQLITE_BUSY || (r & 0xff) == SQLITE_LOCKED) {
+        int had = db->locked;
+
+        if (db_writer_lock(db) != 0) {
+            r = SQLITE_BUSY;
+        } else {
+            r = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied);
+            if (!had)
+                db_writer_unlock(db);
+        }
+    }
     t = sqlite3_busy_timeout(db->h, DB_BUSY_MS);
     if (t != SQLITE_OK)
         return -1;
