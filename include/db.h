@@ -14,8 +14,11 @@
 struct db;
 
 /* Opens (creating if needed) the database at path with this project's
- * settings: WAL, synchronous=FULL, foreign keys, a busy timeout, the `spk`
- * search tokenizer. Does not migrate. Returns 0 and sets *out, or -1 with a
+ * settings: WAL, synchronous=NORMAL with db_commit's barrier (as durable as
+ * FULL), foreign keys, a busy timeout, the `spk` search tokenizer, the WAL
+ * checkpointed at 1000 pages and cut back to 4 MiB. Connections of one
+ * process to one file share a writer queue and the barrier. Does not
+ * migrate. Returns 0 and sets *out, or -1 with a
  * message in err. The caller closes it with db_close(). */
 int db_open(const char *path, struct db **out, char *err, size_t errlen);
 
@@ -56,11 +59,28 @@ int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col)
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. db_begin first
  * rolls back a transaction a caller left open (logged) and clears the
- * thread's storage fault (db_storage_failed); a db_commit that fails rolls
- * back, so that nothing stays open on the connection. */
+ * thread's storage fault (db_storage_failed); then it waits its turn in
+ * the process's writer queue for this file (FIFO, at most 5 s, as long as
+ * SQLite's busy timeout; -1 after that) before BEGIN IMMEDIATE. The turn
+ * ends at db_commit, db_rollback or db_close, whatever their outcome, and
+ * never on a failed db_begin. db_commit returns 0 only once the commit is
+ * on the disk: after COMMIT and the end of its turn it waits for an fsync
+ * of the WAL that started after the commit, one shared by the commits that
+ * came together (group commit); -1 when the COMMIT failed (rolled back,
+ * so that nothing stays open on the connection) or the fsync did (the
+ * write may be visible but was not made durable: the caller answers an
+ * error, and every later commit fails until the process restarts). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* For tests: the commits that passed db_commit's barrier, and the fsyncs
+ * of the WAL that finished, for this connection's file in this process
+ * (both 0 for a database without a file). */
+void db_sync_stats(struct db *db, unsigned long *commits, unsigned long *syncs);
+
+/* Whether this connection holds its file's writer turn (db_begin). */
+int db_write_held(struct db *db);
 
 /* BEGIN (deferred) / COMMIT around reads that must see one state. 0 or -1. */
 int db_read_begin(struct db *db);
@@ -81,7 +101,8 @@ int db_storage_failed(void);
  * the caller never holds the write lock while a reader finishes. Returns 0
  * when every frame was copied into the database and the WAL truncated; 1
  * when a reader or writer was in the way (try again later); -1 on any
- * other error (sqlite3_errmsg has it). Not inside a transaction. */
+ * other error (sqlite3_errmsg has it). Not inside a transaction. The
+ * truncation waits for its turn in the writer queue (db_begin). */
 int db_wal_truncate(struct db *db);
 
 /* Finalizes every statement and closes. NULL is allowed. */

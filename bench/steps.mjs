@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// Issue #13 item 2: durable step commits. For each binary and each number of
+// clients, a fresh daemon on the walk fixture (procedure "simple"), and N
+// clients on keep-alive connections each walking cases as fast as they are
+// answered: create a case, step 0, submit — three requests, each one write
+// transaction committed before its answer. Every write's latency is recorded;
+// commits/s counts the answered writes. In the same round, the raw-SQLite
+// baseline (bench/sqlite-commits.c: single-row INSERT commits, WAL,
+// synchronous=FULL, one connection) runs on the same disk, and each row's
+// ratio is its commits/s over the baseline's. The WAL's largest size seen
+// (sampled every 50 ms) shows whether it stays bounded. Prints medians of the
+// rounds.
+//
+//   node bench/steps.mjs [--rounds 3] [--seconds 5] [--clients 1,8,32]
+//        [--bin LABEL=PATH,...] [--serve 'OPTIONS'] [--dir DIR]
+// Default binary: SPKIOSK_BIN or build/spkiosk. --dir: where the databases
+// go (default: a temp folder under os.tmpdir(); it must be a real disk, not
+// tmpfs, or fsync costs nothing).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const ROUNDS = Number(opt('rounds', 3));
+const SECONDS = Number(opt('seconds', 5));
+const CLIENTS = opt('clients', '1,8,32').split(',').map(Number);
+const BINS = opt('bin', `this=${process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk')}`)
+  .split(',').map((s) => { const [l, p] = s.split('='); return { label: l, bin: path.resolve(p) }; });
+const SERVE = opt('serve', '').split(' ').filter(Boolean);
+const work = fs.mkdtempSync(path.join(opt('dir', os.tmpdir()), 'spkiosk-steps-'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const baseline = path.join(work, 'sqlite-commits');
+const cc = spawnSync('cc', ['-O2', '-o', baseline, path.join(ROOT, 'bench', 'sqlite-commits.c'), '-lsqlite3'],
+  { stdio: 'inherit' });
+if (cc.status !== 0) throw new Error('cannot build bench/sqlite-commits.c');
+
+async function startDaemon(bin, dir) {
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'x.db'),
+    '--procedures', path.join(ROOT, 'tests', 'fixtures', 'cases', 'walk'),
+    '--case-quota', '100000/1000000,100000/1000000', ...SERVE], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr.setEncoding('utf8');
+  const port = await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no listening line:\n${err}`)), 20_000);
+    proc.stderr.on('data', (d) => {
+      err += d;
+      if (err.length > 1 << 20) err = err.slice(-65536);
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+    proc.on('exit', () => reject(new Error(`daemon exited:\n${err}`)));
+  });
+  return {
+    port, log: () => err,
+    stop: () => new Promise((r) => { proc.on('exit', r); proc.kill('SIGTERM'); }),
+  };
+}
+
+function call(agent, port, method, p, body) {
+  return new Promise((resolve) => {
+    const data = body === undefined ? null : JSON.stringify(body);
+    const req = http.request({ host: '127.0.0.1', port, method, path: p, agent,
+      headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {} },
+    (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, body: json });
+      });
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ status: 0, body: null }));
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+async function runOne(bin, n) {
+  const dir = fs.mkdtempSync(path.join(work, 'db-'));
+  const d = await startDaemon(bin, dir);
+  const lat = [];
+  let errors = 0, walMax = 0, stop = false;
+  const wal = path.join(dir, 'x.db-wal');
+  const sampler = setInterval(() => {
+    try { walMax = Math.max(walMax, fs.statSync(wal).size); } catch { /* not yet */ }
+  }, 50);
+  const write = async (agent, method, p, body, want) => {
+    const t = performance.now();
+    const r = await call(agent, d.port, method, p, body);
+    if (stop) return r;
+    if (r.status === want) lat.push(performance.now() - t);
+    else errors++;
+    return r;
+  };
+  const client = async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    while (!stop) {
+      const c = await write(agent, 'POST', '/api/v1/cases', { procedure: 'simple' }, 201);
+      if (c.status !== 201 || stop) continue;
+      const s = await write(agent, 'POST', `/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } }, 200);
+      if (s.status !== 200 || stop) continue;
+      await write(agent, 'POST', `/api/v1/cases/${c.body.id}/submit`, {}, 200);
+    }
+    agent.destroy();
+  };
+  const t0 = performance.now();
+  const clients = Array.from({ length: n }, client);
+  await sleep(SECONDS * 1000);
+  stop = true;
+  const secs = (performance.now() - t0) / 1000;
+  await Promise.all(clients);
+  clearInterval(sampler);
+  await d.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  lat.sort((a, b) => a - b);
+  return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors, walMax };
+}
+
+function runBaseline() {
+  const r = spawnSync(baseline, [work, String(SECONDS), 'FULL'], { encoding: 'utf8' });
+  const m = /rate ([\d.]+)/.exec(r.stdout);
+  if (!m) throw new Error(`baseline failed: ${r.stderr}`);
+  return Number(m[1]);
+}
+
+const results = {};   // key → [{...}]
+const base = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const b = runBaseline();
+  base.push(b);
+  console.error(`round ${round}: raw SQLite FULL ${b.toFixed(0)} commits/s, load ${os.loadavg()[0].toFixed(1)}`);
+  for (const { label, bin } of BINS) {
+    for (const n of CLIENTS) {
+      const r = await runOne(bin, n);
+      r.ratio = r.rate / b;
+      (results[`${label} ${n}`] ??= []).push(r);
+      console.error(`  ${label} ${n} clients: ${r.rate.toFixed(0)} commits/s (${r.ratio.toFixed(2)}x), `
+        + `p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, WAL max ${(r.walMax / 1024).toFixed(0)} KiB`);
+    }
+  }
+}
+console.log(`\nmedians of ${ROUNDS} rounds of ${SECONDS} s; raw SQLite (WAL, synchronous=FULL, single-row INSERT commits): ${median(base).toFixed(0)} commits/s\n`);
+console.log('| binary | clients | commits/s | ratio to raw SQLite | p50 ms | p99 ms | errors | WAL max KiB |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [key, rs] of Object.entries(results)) {
+  const [label, n] = key.split(' ');
+  console.log(`| ${label} | ${n} | ${median(rs.map((r) => r.rate)).toFixed(0)} | ${median(rs.map((r) => r.ratio)).toFixed(2)}x `
+    + `| ${median(rs.map((r) => r.p50)).toFixed(1)} | ${median(rs.map((r) => r.p99)).toFixed(1)} `
+    + `| ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.walMax / 1024)).toFixed(0)} |`);
+}
+fs.rmSync(work, { recursive: true, force: true });
