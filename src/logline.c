@@ -57,6 +57,18 @@ void logline_printf(const char *fmt, ...)
     va_end(ap);
 }
 
+/* The events counted so far become one line at now_ns: their number and
+ * the time since the last line, and a new period starts. Caller holds mu. */
+static void logline_every_take(struct logline_every *e, uint64_t now_ns, unsigned long *count,
+                               uint64_t *span_ns)
+{
+    *count = e->pending;
+    *span_ns = e->logged ? now_ns - e->last_ns : 0;
+    e->pending = 0;
+    e->last_ns = now_ns;
+    e->logged = true;
+}
+
 bool logline_every_note(struct logline_every *e, uint64_t now_ns, unsigned long *count,
                         uint64_t *span_ns)
 {
@@ -65,13 +77,8 @@ bool logline_every_note(struct logline_every *e, uint64_t now_ns, unsigned long 
     pthread_mutex_lock(&e->mu);
     e->pending++;
     due = !e->logged || now_ns - e->last_ns >= e->period_ns;
-    if (due) {
-        *count = e->pending;
-        *span_ns = e->logged ? now_ns - e->last_ns : 0;
-        e->pending = 0;
-        e->last_ns = now_ns;
-        e->logged = true;
-    }
+    if (due)
+        logline_every_take(e, now_ns, count, span_ns);
     pthread_mutex_unlock(&e->mu);
     return due;
 }
@@ -83,13 +90,8 @@ bool logline_every_flush(struct logline_every *e, uint64_t now_ns, bool force,
 
     pthread_mutex_lock(&e->mu);
     due = e->pending > 0 && (force || !e->logged || now_ns - e->last_ns >= e->period_ns);
-    if (due) {
-        *count = e->pending;
-        *span_ns = e->logged ? now_ns - e->last_ns : 0;
-        e->pending = 0;
-        e->last_ns = now_ns;
-        e->logged = true;
-    }
+    if (due)
+        logline_every_take(e, now_ns, count, span_ns);
     pthread_mutex_unlock(&e->mu);
     return due;
 }
