@@ -1,7 +1,7 @@
 #!/bin/sh
 # make fuzz-depth: each harness (FUZZERS) to FUZZ_RUNS executions from its
-# seed corpus with its dictionary, one after another at nice 10 (the
-# machine is shared), and a row per harness appended to build/fuzz/depth.md:
+# seed corpus with its dictionary, one after another at nice FUZZ_NICE
+# (10 unless set: the machine is shared), and a row per harness appended to build/fuzz/depth.md:
 # the figures the issue asks to be recorded (#12, item 12). The rows are
 # what libFuzzer reports at the end (its final stats and DONE line).
 #   scripts/fuzz-depth.sh RUNS NAME...
@@ -18,7 +18,7 @@ if [ ! -f "$out" ]; then
 fi
 for f in "$@"; do
     start=$(date +%s)
-    nice -n 10 sh scripts/fuzz-one.sh "$f" runs "$runs"
+    nice -n "${FUZZ_NICE:-10}" sh scripts/fuzz-one.sh "$f" runs "$runs"
     rc=$?
     secs=$(( $(date +%s) - start ))
     log=build/fuzz/$f.log
