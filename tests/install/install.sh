@@ -66,6 +66,18 @@ unit=$root/lib/systemd/system/spkiosk.service
 grep -qx 'ExecStart=/usr/bin/spkiosk serve .*' "$unit" &&
     grep -q 'cp -R /usr/share/spkiosk/procedures' "$unit" && ! grep -q '@[A-Z]*@' "$unit" &&
     ok "the unit names PREFIX's paths" || fail "the unit's paths: $(grep Exec "$unit")"
+# the user the unit runs as, as systemd-sysusers makes it from the installed file
+if command -v systemd-sysusers >/dev/null 2>&1; then
+    mkdir -p "$tmp/sysroot/etc"
+    systemd-sysusers --root="$tmp/sysroot" "$root/usr/lib/sysusers.d/spkiosk.conf" 2>/dev/null
+    grep -q '^spkiosk:x:[0-9]*:[0-9]*:[^:]*:/var/lib/spkiosk:/usr/sbin/nologin$' "$tmp/sysroot/etc/passwd" &&
+        grep -q '^spkiosk:' "$tmp/sysroot/etc/group" &&
+        ok "sysusers.d makes the system user spkiosk (no login, home the state folder)" ||
+        fail "sysusers.d: $(cat "$tmp/sysroot/etc/passwd" 2>&1)"
+else
+    echo "skip   systemd-sysusers is not installed: the user's file not tried"
+fi
+
 # the first start's copy of the sample library (ExecStartPre), run with
 # the state folder moved into $tmp: copies once, then leaves the hall's files
 pre=$(sed -n "s|^ExecStartPre=/bin/sh -c '\(.*\)'$|\1|p" "$unit" |
