@@ -33,7 +33,7 @@ SCHEMA   = $(sort $(wildcard schema/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-asan check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api e2e clean bench bench-attack measure
+.PHONY: all install uninstall check-install run check check-asan check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api e2e clean bench bench-attack measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -112,6 +112,56 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node --test --test-concurrency=1 tests/api/
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the two man
+# pages, the sample library (copied into /var/lib/spkiosk by the unit's first
+# start), the systemd unit and its sysusers.d user (docs/deployment.md,
+# "Install"). Debian keeps units in /lib/systemd/system, so PREFIX=/usr puts
+# it there; another prefix keeps it under itself (/usr/local/lib/systemd/system
+# is on systemd's path too). uninstall removes exactly what install wrote.
+PREFIX      ?= /usr/local
+BINDIR       = $(PREFIX)/bin
+DATADIR      = $(PREFIX)/share
+MANDIR       = $(DATADIR)/man
+UNITDIR      = $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR  = $(PREFIX)/lib/sysusers.d
+PROC_FILES   = $(shell find procedures -type f 2>/dev/null | LC_ALL=C sort)
+INSTALL      = install
+
+$(BUILD)/spkiosk.service: dist/spkiosk.service.in Makefile | $(BUILD)/obj
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' $< >$@.tmp && mv $@.tmp $@
+
+# the unit names PREFIX's paths: made anew each time, PREFIX may differ
+install: $(BUILD)/spkiosk
+	@rm -f $(BUILD)/spkiosk.service
+	@$(MAKE) --no-print-directory $(BUILD)/spkiosk.service
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	$(INSTALL) -m 0755 $(BUILD)/spkiosk $(DESTDIR)$(BINDIR)/spkiosk
+	$(INSTALL) -m 0644 man/spkiosk.1 $(DESTDIR)$(MANDIR)/man1/spkiosk.1
+	$(INSTALL) -m 0644 man/spkiosk-procedures.5 $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5
+	$(INSTALL) -m 0644 $(BUILD)/spkiosk.service $(DESTDIR)$(UNITDIR)/spkiosk.service
+	$(INSTALL) -m 0644 dist/spkiosk.sysusers $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	@for f in $(PROC_FILES); do \
+	  $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/spkiosk/$$f" || exit 1; \
+	done
+	@echo "installed the sample library in $(DESTDIR)$(DATADIR)/spkiosk/procedures"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/spkiosk $(DESTDIR)$(MANDIR)/man1/spkiosk.1 \
+	  $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5 $(DESTDIR)$(UNITDIR)/spkiosk.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	@for f in $(PROC_FILES); do rm -f "$(DESTDIR)$(DATADIR)/spkiosk/$$f" || exit 1; done
+	@[ ! -d $(DESTDIR)$(DATADIR)/spkiosk ] || \
+	  find $(DESTDIR)$(DATADIR)/spkiosk -depth -type d -empty -delete
+	@echo "removed spkiosk from $(DESTDIR)$(PREFIX)"
+
+# The install test (tests/install/): install into a temporary DESTDIR and
+# check every file, the man pages, the unit (systemd-analyze), the installed
+# binary, uninstall; and the systemd notifications. A minute at most.
+check-install: $(BUILD)/spkiosk
+	sh tests/install/install.sh $(BUILD)
+	python3 tests/install/notify.py $(BUILD)/spkiosk
+
 # Browser tests: screenshots go to $(BUILD)/e2e-shots (not committed).
 e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
@@ -139,7 +189,7 @@ measure: $(BUILD)/spkiosk node_modules/.package-lock.json
 check: deps-e2e
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/spkiosk check procedures
-	@$(MAKE) --no-print-directory unit api e2e
+	@$(MAKE) --no-print-directory check-install unit api e2e
 
 check-asan: deps-e2e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

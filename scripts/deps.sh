@@ -41,6 +41,9 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
     need_cmd openssl openssl     # the TLS test makes its certificate
     need_cmd python3 python3     # the power-cut test's model check writes through the shim
+    need_cmd groff groff-base    # tests/install: the man pages render without warnings
+    need_cmd man man-db
+    need_cmd systemd-analyze systemd  # tests/install: the unit's verify and security score
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang

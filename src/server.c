@@ -6,6 +6,9 @@
  * own SQLite connection (and load after an admin's save: loads take turns,
  * see loader.c). Signals are blocked in every thread and read from
  * a signalfd here, so no handler runs in the middle of a request.
+ * Under systemd (Type=notify) the main thread also says READY=1 once it
+ * listens, WATCHDOG=1 from this loop (so a loop stuck in a load or a sweep
+ * is restarted) and STOPPING=1 when it stops (sdnotify.c).
  */
 #include "server.h"
 
@@ -29,6 +32,7 @@
 #include "api_auth.h"
 #include "print.h"
 #include "catalog.h"
+#include "sdnotify.h"
 #include "clock.h"
 #include "db.h"
 #include "http.h"
@@ -131,6 +135,7 @@ int server_run(const struct server_options *o)
     long reload_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
+    long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
     int day;
 
     sigemptyset(&set);
@@ -233,6 +238,10 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: redirecting http://%.*s:%u to https\n",
                 (int)(colon - o->redirect_http), o->redirect_http, rport);
     }
+    /* the library is loaded and every listener is up: systemd may now
+     * start what comes after spkiosk.service */
+    if (sdnotify_send("READY=1\nSTATUS=serving") < 0)
+        fprintf(stderr, "spkiosk: cannot tell systemd we are ready: %s\n", strerror(errno));
     for (;;) {
         struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {w ? watch_fd(w) : -1, POLLIN, 0}};
         int timeout, r;
@@ -260,6 +269,17 @@ int server_run(const struct server_options *o)
         midnight = clock_ms_to_midnight() + SERVER_MIDNIGHT_SLACK_MS;
         if (midnight < timeout)
             timeout = (int)midnight;
+        /* twice per period, from the loop that loads and sweeps: only a
+         * loop that keeps coming round here keeps the service alive */
+        if (watchdog_ms) {
+            long now = server_now_ms();
+            if (now >= watchdog_due) {
+                (void)sdnotify_send("WATCHDOG=1");
+                watchdog_due = now + watchdog_ms / 2;
+            }
+            if (watchdog_due - now < timeout)
+                timeout = (int)(watchdog_due - now);
+        }
         r = poll(pfd, w ? 2 : 1, timeout);
         if (r < 0) {
             if (errno == EINTR)
@@ -296,6 +316,7 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: %s: stopping\n", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
+    (void)sdnotify_send("STOPPING=1");
     rc = 0;
 out:
     watch_close(w);

@@ -1,0 +1,146 @@
+#!/bin/sh
+# The install test (make check-install): `make install DESTDIR=$tmp
+# PREFIX=/usr` writes exactly the expected files with their modes; both man
+# pages render without a warning and spkiosk(1) names every option the
+# binary's --help lists; the unit passes `systemd-analyze verify` and scores
+# OK or better in `systemd-analyze security`; the installed binary runs and
+# checks the installed sample library; `make uninstall` leaves only empty
+# folders. Then the same for the default PREFIX (/usr/local), more briefly.
+# Usage: tests/install/install.sh BUILD_DIR
+set -u
+BUILD=${1:-build}
+tmp=$(mktemp -d /tmp/spk-install.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+ok() { echo "ok     $1"; }
+fail() { echo "FAILED $1"; failed=$((failed + 1)); }
+mk() { make --no-print-directory -s BUILD="$BUILD" "$@" >"$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; return 1; }; }
+
+root=$tmp/root
+if mk install DESTDIR="$root" PREFIX=/usr; then ok "make install DESTDIR PREFIX=/usr"; else fail "make install"; fi
+
+# every file, exactly: the fixed ones and the sample library as git knows it
+{
+    printf '%s\n' ./lib/systemd/system/spkiosk.service ./usr/bin/spkiosk \
+        ./usr/lib/sysusers.d/spkiosk.conf ./usr/share/man/man1/spkiosk.1 \
+        ./usr/share/man/man5/spkiosk-procedures.5
+    if git rev-parse --git-dir >/dev/null 2>&1; then
+        git ls-files procedures
+    else
+        find procedures -type f
+    fi | sed 's|^|./usr/share/spkiosk/|'
+} | LC_ALL=C sort >"$tmp/expected"
+(cd "$root" && find . ! -type d | LC_ALL=C sort) >"$tmp/got"
+if cmp -s "$tmp/expected" "$tmp/got"; then
+    ok "exactly the $(wc -l <"$tmp/expected") expected files installed"
+else
+    fail "installed files differ from the expected list:"; diff "$tmp/expected" "$tmp/got"
+fi
+bad_modes=$(cd "$root" && find . -type f ! -path ./usr/bin/spkiosk ! -perm 0644)
+[ -z "$bad_modes" ] && [ "$(stat -c %a "$root/usr/bin/spkiosk")" = 755 ] &&
+    ok "modes: the binary 0755, the rest 0644" || fail "modes: $bad_modes"
+cmp -s "$root/usr/share/spkiosk/procedures/_triage.md" procedures/_triage.md &&
+    ok "the sample library copied as it is" || fail "the installed _triage.md differs"
+
+# the man pages: no warning from groff (-ww, through preconv as man does)
+# nor from man itself
+for page in usr/share/man/man1/spkiosk.1 usr/share/man/man5/spkiosk-procedures.5; do
+    w=$(groff -k -Tutf8 -man -ww -z "$root/$page" 2>&1)
+    [ -z "$w" ] && ok "groff -man -ww: $page" || fail "groff warns on $page: $w"
+    w=$(MANWIDTH=80 man -l "$root/$page" 2>&1 >/dev/null)
+    [ -z "$w" ] && ok "man -l: $page" || fail "man -l warns on $page: $w"
+done
+# spkiosk(1) stays true to the binary: every --option of every --help
+missing=""
+for cmd in "" serve check user; do
+    for opt in $("$root/usr/bin/spkiosk" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+        esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+        grep -q -- "$esc" "$root/usr/share/man/man1/spkiosk.1" || missing="$missing $cmd:$opt"
+    done
+done
+[ -z "$missing" ] && ok "spkiosk(1) documents every option of --help" ||
+    fail "spkiosk(1) lacks:$missing"
+
+# the unit
+unit=$root/lib/systemd/system/spkiosk.service
+grep -qx 'ExecStart=/usr/bin/spkiosk serve .*' "$unit" &&
+    grep -q 'cp -R /usr/share/spkiosk/procedures' "$unit" && ! grep -q '@[A-Z]*@' "$unit" &&
+    ok "the unit names PREFIX's paths" || fail "the unit's paths: $(grep Exec "$unit")"
+# the user the unit runs as, as systemd-sysusers makes it from the installed file
+if command -v systemd-sysusers >/dev/null 2>&1; then
+    mkdir -p "$tmp/sysroot/etc"
+    systemd-sysusers --root="$tmp/sysroot" "$root/usr/lib/sysusers.d/spkiosk.conf" 2>/dev/null
+    grep -q '^spkiosk:x:[0-9]*:[0-9]*:[^:]*:/var/lib/spkiosk:/usr/sbin/nologin$' "$tmp/sysroot/etc/passwd" &&
+        grep -q '^spkiosk:' "$tmp/sysroot/etc/group" &&
+        ok "sysusers.d makes the system user spkiosk (no login, home the state folder)" ||
+        fail "sysusers.d: $(cat "$tmp/sysroot/etc/passwd" 2>&1)"
+else
+    echo "skip   systemd-sysusers is not installed: the user's file not tried"
+fi
+
+# the first start's copy of the sample library (ExecStartPre), run with
+# the state folder moved into $tmp: copies once, then leaves the hall's files
+pre=$(sed -n "s|^ExecStartPre=/bin/sh -c '\(.*\)'$|\1|p" "$unit" |
+    sed -e "s|/var/lib/spkiosk|$tmp/state|g" -e "s|/usr/share/spkiosk|$root/usr/share/spkiosk|g")
+mkdir -p "$tmp/state"
+if [ -n "$pre" ] && sh -c "$pre" && "$root/usr/bin/spkiosk" check "$tmp/state/procedures" >/dev/null &&
+    [ ! -e "$tmp/state/.procedures.new" ]; then
+    echo "# the hall's own text" >"$tmp/state/procedures/README.md"
+    sh -c "$pre" && grep -q "hall's own" "$tmp/state/procedures/README.md" &&
+        ok "ExecStartPre copies the sample library once, then leaves it" ||
+        fail "ExecStartPre's second run overwrote the hall's library"
+else
+    fail "ExecStartPre did not copy a library that checks clean: $pre"
+fi
+
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+    echo "skip   systemd-analyze is not installed (Debian package systemd): unit not verified"
+else
+    # verify wants the commands to exist: the installed text with only the
+    # binary's path moved into DESTDIR, and man finding the installed pages
+    mkdir -p "$tmp/verify"
+    sed "s|/usr/bin/spkiosk|$root/usr/bin/spkiosk|" "$unit" >"$tmp/verify/spkiosk.service"
+    out=$(cd "$tmp" && MANPATH="$root/usr/share/man" systemd-analyze verify "$tmp/verify/spkiosk.service" 2>&1)
+    [ $? -eq 0 ] && [ -z "$out" ] && ok "systemd-analyze verify" || fail "systemd-analyze verify: $out"
+    # OK is an exposure of at most 2.0 (--threshold counts tenths)
+    out=$(cd "$tmp" && systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1)
+    rc=$?
+    level=$(printf '%s\n' "$out" | sed -n 's/.*Overall exposure level for spkiosk.service: \([0-9.]* [A-Z]*\).*/\1/p')
+    case "$level" in
+    *" OK" | *" SAFE" | *" PERFECT") [ $rc -eq 0 ] && ok "systemd-analyze security: $level" ||
+        fail "systemd-analyze security exit $rc at $level" ;;
+    *) fail "systemd-analyze security: '$level' (want OK or better)"; printf '%s\n' "$out" | grep '✗' ;;
+    esac
+fi
+
+# the installed binary
+v=$("$root/usr/bin/spkiosk" --version)
+[ "$v" = "spkiosk $(sed -n 's/#define SPK_VERSION "\(.*\)"/\1/p' include/version.h)" ] &&
+    ok "installed --version: $v" || fail "installed --version: $v"
+if out=$("$root/usr/bin/spkiosk" check "$root/usr/share/spkiosk/procedures" 2>&1); then
+    ok "installed check on the installed sample library"
+else
+    fail "installed check: $out"
+fi
+
+if mk uninstall DESTDIR="$root" PREFIX=/usr; then ok "make uninstall"; else fail "make uninstall"; fi
+left=$(cd "$root" && find . ! -type d)
+[ -z "$left" ] && ok "uninstall leaves only folders" || fail "left after uninstall: $left"
+[ ! -e "$root/usr/share/spkiosk" ] && ok "uninstall removes share/spkiosk" ||
+    fail "share/spkiosk is left"
+
+# the default prefix: everything under /usr/local, the unit too
+root=$tmp/local
+mk install DESTDIR="$root" || fail "make install (default PREFIX)"
+[ -x "$root/usr/local/bin/spkiosk" ] && [ -f "$root/usr/local/share/man/man1/spkiosk.1" ] &&
+    grep -qx 'ExecStart=/usr/local/bin/spkiosk serve .*' "$root/usr/local/lib/systemd/system/spkiosk.service" &&
+    [ -f "$root/usr/local/lib/sysusers.d/spkiosk.conf" ] &&
+    [ -f "$root/usr/local/share/spkiosk/procedures/_triage.md" ] &&
+    ok "default PREFIX /usr/local: binary, man, unit, sysusers, library" ||
+    fail "default PREFIX layout: $(cd "$root" && find . ! -type d | grep -v procedures/)"
+mk uninstall DESTDIR="$root" || fail "make uninstall (default PREFIX)"
+left=$(cd "$root" && find . ! -type d)
+[ -z "$left" ] && ok "uninstall (default PREFIX) leaves only folders" || fail "left: $left"
+
+if [ $failed -eq 0 ]; then echo "install: all passed"; else echo "install: $failed failed"; fi
+[ $failed -eq 0 ]
