@@ -2,7 +2,7 @@
 # Installs what spkiosk needs on Debian 12, and only what is missing.
 #   scripts/deps.sh build   libraries to build and run the daemon
 #   scripts/deps.sh test    + Criterion, Node.js and the sqlite3 shell (gcc brings the
-#                           sanitizer runtimes)
+#                           sanitizer runtimes), git and ssh-keygen, PostgreSQL 15
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 #   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
@@ -41,6 +41,9 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
     need_cmd openssl openssl     # the TLS test makes its certificate
     need_cmd python3 python3     # the power-cut test's model check writes through the shim
+    need_cmd git git             # a library pulled into a watched folder (git-pull.test.mjs)
+    need_cmd ssh-keygen openssh-client  # the office's signing key in that test
+    need_file /usr/lib/postgresql/15/bin/initdb postgresql  # the district's figures (tests/district)
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang

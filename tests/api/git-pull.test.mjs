@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  addUser, authHeaders, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
+  ROOT, addUser, authHeaders, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
 } from './helpers.mjs';
 import { PW, proc, sha256 } from './admin-helpers.mjs';
 
@@ -143,6 +143,60 @@ describe('a library pulled from the street office', () => {
     await eventually(h.daemon, async () => (await get('/api/v1/procedures/one', null)).body?.title === '街道第三版',
       'the office version after the hall gave its change up');
     await eventually(h.daemon, async () => (await library()).commit === third, 'the third commit');
+  });
+
+  // dist/spkiosk-pull.service's own command and git configuration, with
+  // the hall's paths, so the unit's lines are what is tested
+  function unitPull(verify) {
+    const unit = fs.readFileSync(path.join(ROOT, 'dist/spkiosk-pull.service'), 'utf8');
+    const local = (v) => v.replaceAll('/var/lib/spkiosk/procedures', h.hall)
+      .replaceAll('/etc/spkiosk/allowed_signers', h.signers);
+    const env = { ...GIT_ENV };
+    for (const m of unit.matchAll(/^Environment=(.*)$/gm)) {
+      for (const kv of m[1].split(' ')) {
+        const i = kv.indexOf('=');
+        if (kv.startsWith('GIT_CONFIG_')) env[kv.slice(0, i)] = local(kv.slice(i + 1));
+      }
+    }
+    const words = /^ExecStart=(\S+) (.*)$/m.exec(unit);
+    assert.equal(words[1], '/usr/bin/git');
+    const args = local(words[2]).split(' ')
+      .flatMap((w) => (w === '$SPKIOSK_PULL_VERIFY' ? (verify ? ['--verify-signatures'] : []) : [w]));
+    assert.deepEqual(args.slice(0, 5), ['-C', h.hall, 'pull', '--ff-only', '--no-rebase']);
+    try {
+      return { ok: true, out: execFileSync('git', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (e) {
+      return { ok: false, out: `${e.stdout}${e.stderr}` };
+    }
+  }
+
+  it('with --verify-signatures an unsigned tip fails the pull and nothing of it goes live', async () => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'office', '-f', path.join(h.tmp, 'office-key')]);
+    h.signers = path.join(h.tmp, 'allowed_signers');
+    fs.writeFileSync(h.signers, `office@example.org ${fs.readFileSync(path.join(h.tmp, 'office-key.pub'), 'utf8')}`);
+    const before = (await library()).commit;
+    publish({ 'alpha/unsigned.md': proc('未签名') }, 'unsigned');
+    const p = unitPull(true);
+    assert.equal(p.ok, false, p.out);
+    assert.match(p.out, /does not have a GPG signature/);
+    await sleep(400);
+    assert.equal((await get('/api/v1/procedures/unsigned', null)).status, 404);
+    assert.equal((await library()).commit, before);
+  });
+
+  it('a tip signed by the office\'s key goes through, bringing its history with it', async () => {
+    writeTree(h.office, { 'alpha/signed.md': proc('已签名') });
+    git(h.office, 'add', '-A');
+    git(h.office, '-c', 'gpg.format=ssh', '-c', `user.signingkey=${path.join(h.tmp, 'office-key')}`,
+      'commit', '-q', '-S', '-m', 'signed');
+    git(h.office, 'push', '-q', 'origin', 'main');
+    const tip = git(h.office, 'rev-parse', 'HEAD');
+    const p = unitPull(true);
+    assert.ok(p.ok, p.out);
+    await eventually(h.daemon, async () => (await library()).commit === tip, 'the signed commit');
+    assert.equal((await get('/api/v1/procedures/signed', null)).status, 200);
+    // git checks the tip only: its signer vouches for the unsigned commit below
+    assert.equal((await get('/api/v1/procedures/unsigned', null)).status, 200);
   });
 
   it('a commit that changes no file is seen by its ref alone', async () => {
