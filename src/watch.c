@@ -66,7 +66,9 @@ static void watch_git(struct watch *w)
     char gitdir[GITREF_PATH_MAX], common[GITREF_PATH_MAX];
     struct strbuf p = STRBUF_INIT;
 
-    if (w->git_wd >= 0 || gitref_dirs(w->root, gitdir, common) != 0)
+    /* again at each rescan until refs/heads is watched too: a checkout
+     * made in place after start has .git before its refs */
+    if (w->heads_wd >= 0 || gitref_dirs(w->root, gitdir, common) != 0)
         return;
     w->git_wd = inotify_add_watch(w->fd, gitdir, WATCH_GIT_MASK | IN_ONLYDIR);
     w->common_wd = inotify_add_watch(w->fd, common, WATCH_GIT_MASK | IN_ONLYDIR);
