@@ -15,6 +15,9 @@ void api_admin_setup(const char *procedures_root);
 
 /* GET /api/v1/admin/procedures */
 enum MHD_Result api_admin_procedures(struct http_request *req);
+/* GET /api/v1/admin/library: the live load's git commit (docs/http-api.md,
+ * "Admin: the library's commit"), read from the snapshot, never from disk */
+enum MHD_Result api_admin_library(struct http_request *req);
 /* GET /api/v1/admin/procedures/{id}/source */
 enum MHD_Result api_admin_source_get(struct http_request *req);
 /* PUT /api/v1/admin/procedures/{id}/source */

@@ -13,7 +13,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
+#include "gitref.h"
 #include "gzip.h"
 #include "posts.h"
 #include "workdays.h"
@@ -91,6 +93,12 @@ struct catalog {
     char id[33];
     struct posts *posts;            /* _posts.md, NULL without one */
     struct workdays *calendar;      /* _calendar.md, NULL without one */
+    /* set by the loader before it publishes: which commit of a pulled
+     * library this load read (issue #14), for the admin console; not part
+     * of id, since a reader gets nothing different from it */
+    int git;                        /* gitref_head's answer: 0 commit, 1 not git, -1 unreadable */
+    char commit[GITREF_HEX + 1];    /* "" unless git == 0 */
+    time_t loaded_at;
 };
 
 /* The cached answer to a search: key[0..klen) (what identifies the query,

@@ -2,7 +2,7 @@
 # Installs what spkiosk needs on Debian 12, and only what is missing.
 #   scripts/deps.sh build   libraries to build and run the daemon
 #   scripts/deps.sh test    + Criterion, Node.js and the sqlite3 shell (gcc brings the
-#                           sanitizer runtimes)
+#                           sanitizer runtimes), git and ssh-keygen, PostgreSQL 15
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 #   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
@@ -44,6 +44,9 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
     need_cmd groff groff-base    # tests/install: the man pages render without warnings
     need_cmd man man-db
     need_cmd systemd-analyze systemd  # tests/install: the unit's verify and security score
+    need_cmd git git             # a library pulled into a watched folder (git-pull.test.mjs)
+    need_cmd ssh-keygen openssh-client  # the office's signing key in that test
+    need_file /usr/lib/postgresql/15/bin/initdb postgresql  # the district's figures (tests/district)
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang

@@ -13,6 +13,7 @@
 
 #include "admin.h"
 #include "assets.h"
+#include "catalog.h"
 #include "clock.h"
 #include "db.h"
 #include "library.h"
@@ -111,6 +112,34 @@ enum MHD_Result api_admin_procedures(struct http_request *req)
     if (!(db = db_thread()) || admin_list_json(db, api_admin_root, clock_today(), &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PUBLIC);
+}
+
+/* The commit state's name in the answer: what gitref_head said. */
+static const char *api_admin_git_state(int git)
+{
+    return git == 0 ? "commit" : git > 0 ? "not_git" : "unreadable";
+}
+
+enum MHD_Result api_admin_library(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+    char at[CLOCK_UTC_LEN];
+    cJSON *doc = cJSON_CreateObject();
+
+    if (!c || !doc)
+        goto fail;
+    clock_utc(c->loaded_at, at);
+    if (!cJSON_AddStringToObject(doc, "git", api_admin_git_state(c->git)) ||
+        !(c->git == 0 ? cJSON_AddStringToObject(doc, "commit", c->commit)
+                      : cJSON_AddNullToObject(doc, "commit")) ||
+        !cJSON_AddStringToObject(doc, "loaded_at", at))
+        goto fail;
+    catalog_release(c);
+    return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
+fail:
+    catalog_release(c);
+    cJSON_Delete(doc);
+    return reply_internal(req);
 }
 
 static void api_admin_free(void *p)

@@ -12,10 +12,12 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "catalog.h"
 #include "clock.h"
+#include "gitref.h"
 #include "library.h"
 #include "store.h"
 
@@ -33,12 +35,17 @@ static int loader_run_locked(struct db *db, const char *root)
     struct catalog *snap = NULL;
     struct store_reuse_set *reuse;
     struct timespec t0, t1, t_scan, t_sync;
-    int scanned, synced = -1;
+    int scanned, synced = -1, git;
+    char commit[GITREF_HEX + 1] = "";
     /* one date for the whole load: a load across midnight then schedules,
      * promotes and marks updates by the same day */
     int today = clock_today();
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* HEAD before the files: git writes a pull's files before it moves the
+     * ref, so a commit read first is never newer than the files scanned
+     * after it; a pull landing mid-scan is loaded again by the watcher */
+    git = gitref_head(root, commit);
     /* what can be reused, read in one query rather than one per file */
     if (store_reuse_load(db, &reuse) != 0)
         return -1;
@@ -56,13 +63,18 @@ static int loader_run_locked(struct db *db, const char *root)
         fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
         return -1;
     }
+    snap->git = git;
+    if (git == 0)
+        memcpy(snap->commit, commit, sizeof commit);
+    snap->loaded_at = time(NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     fprintf(stderr,
-            "spkiosk: loaded %s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
+            "spkiosk: loaded %s%s%.*s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
             "%zu retired) in %.1f ms (files %.1f, database %.1f, snapshot %.1f);"
             " %zu practice files, %zu with errors;"
             " %zu versions scheduled, %zu went live on their date%s\n",
-            root, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
+            root, git == 0 ? " at commit " : git < 0 ? " (git HEAD unreadable)" : "",
+            git == 0 ? 12 : 0, commit, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
             loader_ms(&t0, &t1), loader_ms(&t0, &t_scan), loader_ms(&t_scan, &t_sync),
             loader_ms(&t_sync, &t1), st.practice, st.practice_failed, st.scheduled, st.promoted,
             synced == 0 ? "" : " (files not stored)");

@@ -132,9 +132,10 @@ const FILTERS = [
 
 async function listView() {
   show(el('p', { class: 'muted' }, '正在加载……'));
-  let doc, reports;
+  let doc, reports, lib;
   try {
-    [doc, reports] = await Promise.all([api('/api/v1/admin/procedures'), api('/api/v1/admin/reports?open=1')]);
+    [doc, reports, lib] = await Promise.all([api('/api/v1/admin/procedures'),
+      api('/api/v1/admin/reports?open=1'), api('/api/v1/admin/library')]);
     doc = doc.body;
   } catch (err) {
     show(failure(err, listView));
@@ -171,6 +172,7 @@ async function listView() {
   show(
     el('h1', {}, '事项文件'),
     summary,
+    libraryLine(lib.body),
     el('div', { class: 'toolbar' },
       el('label', { for: 'filter' }, '显示'), select,
       el('a', { class: 'btn', href: '#/new' }, '新建事项'),
@@ -187,6 +189,22 @@ async function listView() {
     el('h2', {}, '其他文件'),
     otherFiles(doc.procedures));
   fill();
+}
+
+// Which commit of the street's library the live load read (docs/deployment.md,
+// "Many halls"): a hall that pulls should edit in the shared repository, so
+// the line says where a local save ends up.
+function libraryLine(lib) {
+  const at = `载入于 ${when(lib.loaded_at)}`;
+  if (lib.git === 'commit') {
+    return el('p', { class: 'muted', id: 'library-commit' },
+      '当前版本 commit ', el('code', { title: lib.commit }, lib.commit.slice(0, 7)), `，${at}。`,
+      '事项库由街道统一发布：请在街道的事项库里修改；在这里保存的修改只留在本馆，',
+      '街道再改同一文件时本馆的同步会暂停，直到撤销本馆的修改。');
+  }
+  return el('p', { class: 'muted', id: 'library-commit' },
+    lib.git === 'unreadable' ? `事项文件夹是 git 仓库，但读不出当前版本，${at}。`
+      : `事项文件夹不是 git 仓库（本馆自己维护），${at}。`);
 }
 
 // The files that are not procedures: the triage, the directory, the posts,

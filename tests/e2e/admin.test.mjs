@@ -71,6 +71,8 @@ describe('editing a procedure in the admin console', () => {
     assert.match(await row.innerText(), /居住证明/);
     assert.match(await row.innerText(), /正常/);
     assert.ok(await page.locator('a[href="/admin/stats"]').count() > 0, 'a link to the statistics page');
+    // a copy of the sample library, not a pulled checkout (#14 item 5)
+    assert.match(await page.locator('#library-commit').innerText(), /不是 git 仓库.*载入于 \d{4}-\d\d-\d\d/);
     await shot(page, 'admin-01-list');
     assert.deepEqual(await axeSerious(page), []);
   });
