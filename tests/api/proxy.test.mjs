@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT, startDaemon, stopChecked, makeTmp, rmTmp, assertError, sleep } from './helpers.mjs';
+import {
+  ROOT, startDaemon, stopChecked, makeTmp, rmTmp, assertError, sleep, addUser,
+} from './helpers.mjs';
 
 const TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'walk');
 
@@ -18,15 +20,17 @@ function useDaemon(args) {
   const h = { d: null, tmp: null };
   before(async () => {
     h.tmp = makeTmp();
-    h.d = await startDaemon({ tree: TREE, db: path.join(h.tmp, 'x.db'), args });
+    h.db = path.join(h.tmp, 'x.db');
+    h.d = await startDaemon({ tree: TREE, db: h.db, args });
   });
   after(() => stopChecked(h.d, h.tmp));
   // a new case from peer addr with X-Forwarded-For xff (a string, an
   // array for several header lines, or undefined for none)
-  h.create = (addr, xff) => new Promise((resolve, reject) => {
+  h.create = (addr, xff) => h.post(addr, xff, '/api/v1/cases', { procedure: 'simple' });
+  h.post = (addr, xff, p, body) => new Promise((resolve, reject) => {
     const headers = { 'content-type': 'application/json' };
     if (xff !== undefined) headers['x-forwarded-for'] = xff;
-    const req = http.request({ host: '127.0.0.1', port: h.d.port, method: 'POST', path: '/api/v1/cases',
+    const req = http.request({ host: '127.0.0.1', port: h.d.port, method: 'POST', path: p,
       localAddress: addr, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -38,7 +42,7 @@ function useDaemon(args) {
       });
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ procedure: 'simple' }));
+    req.end(JSON.stringify(body));
   });
   h.ok = async (addr, xff, what) => assert.equal((await h.create(addr, xff)).status, 201, what);
   h.refused = async (addr, xff, what) => assertError(await h.create(addr, xff), 429, 'too_many_cases', what);
@@ -85,6 +89,17 @@ describe('behind a trusted proxy the quota is per forwarded client', () => {
     await h.ok('127.0.0.1', '[2001:db8:1:2::5]:4431', 'an IPv6 client');
     await h.ok('127.0.0.1', '2001:db8:1:2::6', 'its /64');
     await h.refused('127.0.0.1', '2001:db8:1:2::7', 'its /64 is out');
+  });
+
+  it('the login throttle counts the pair of name and forwarded client', async () => {
+    addUser(h.db, 'chen', 'staff', 'chen-pass-1');
+    const login = (xff, password) => h.post('127.0.0.1', xff, '/api/v1/login', { name: 'chen', password });
+    for (let i = 0; i < 5; i++)
+      assert.equal((await login('10.0.0.21', `wrong-${i}-xx`)).status, 401, `failure ${i + 1}`);
+    assertError(await login('10.0.0.21', 'chen-pass-1'), 429, 'too_many_attempts', 'the guesser waits');
+    assertError(await login('10.0.0.20, 10.0.0.21', 'chen-pass-1'), 429, 'too_many_attempts',
+      'whatever it puts in front');
+    assert.equal((await login('10.0.0.22', 'chen-pass-1')).status, 200, 'chen logs in from another client');
   });
 
   it('a missing or unreadable header counts against the proxy itself', async () => {
