@@ -19,6 +19,9 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
+
+#include "xff.h"
 
 struct conns_limits {
     unsigned max_total;         /* open connections (libmicrohttpd refuses past it) */
@@ -73,6 +76,19 @@ enum conns_refusal {
 };
 
 void conns_refused(enum conns_refusal kind);
+
+/* The reverse proxies (serve --trusted-proxy) that are exempt from
+ * max_per_address: all the clients behind one arrive from its address.
+ * Copied; call before conns_start. An empty set: none. */
+void conns_trust(const struct xff_set *trusted);
+
+/* libmicrohttpd's accept policy, used in place of its own cap per address
+ * when proxies are trusted: MHD_NO for a connection from an address that
+ * is not a trusted proxy and already holds max_per_address open ones (it
+ * is counted as a refusal). The count is of connections libmicrohttpd has
+ * announced: several workers accepting at the same moment may each let
+ * one more by, so an address may briefly hold up to --threads − 1 over. */
+enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
 
 /* Stops the thread and frees the table. Safe when conns_start failed or
  * was not called. */

@@ -19,6 +19,7 @@
 #include "gzip.h"
 #include "hold.h"
 #include "strbuf.h"
+#include "xff.h"
 
 /* Request bodies over this are refused with 413. */
 #define HTTP_BODY_MAX ((size_t)1 << 20)
@@ -28,6 +29,8 @@
 #define HTTP_BODY_DRAIN_MAX (4 * HTTP_BODY_MAX)
 #define HTTP_MAX_PARAMS 4
 #define HTTP_USER_MAX 32        /* a user name's longest (accounts.h) */
+
+#define HTTP_ADDR_MAX 46    /* INET6_ADDRSTRLEN */
 
 struct http_request {
     struct MHD_Connection *conn;
@@ -50,6 +53,7 @@ struct http_request {
     unsigned status;            /* of the queued response, for the log */
     size_t bytes;
     uint64_t start_ns;
+    char client[HTTP_ADDR_MAX];  /* http_client_addr's answer, once worked out; "" before */
 };
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);
@@ -95,6 +99,9 @@ struct http_server_config {
                                NULL: plain HTTP. With them every answer says
                                Strict-Transport-Security. */
     struct conns_limits limits; /* connection caps, deadlines, body memory (conns.h) */
+    const struct xff_set *trusted;  /* reverse proxies whose X-Forwarded-For names the
+                                     * client (serve --trusted-proxy); NULL or empty: none.
+                                     * Copied by http_start. */
 };
 
 /* Whether a route table can be served as it is. Returns 0, or -1 with a
@@ -201,9 +208,11 @@ struct hold *http_hold_new(size_t cap);
 enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t seen,
                            long timeout_ms);
 
-#define HTTP_ADDR_MAX 46    /* INET6_ADDRSTRLEN */
-
-/* The client's address as text (no port) in out; "?" when unknown. */
+/* The client's address as text (no port) in out; "?" when unknown. When
+ * the peer is a trusted proxy (http_server_config.trusted), the client
+ * X-Forwarded-For names (xff_client over all its header lines, in order),
+ * or the proxy's own address when the header is missing or the entry
+ * reached is not an address. What every per-address rule counts by. */
 void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX]);
 
 /* True when the request's If-None-Match names etag, or is "*". */

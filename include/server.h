@@ -8,6 +8,7 @@
 
 #include "conns.h"
 #include "quota.h"
+#include "xff.h"
 
 #define SERVER_HOSTS_MAX 16     /* `serve --host` given at most */
 
@@ -29,6 +30,7 @@ struct server_options {
     struct conns_limits limits; /* what slow and idle clients may hold (conns.h) */
     const char *hosts[SERVER_HOSTS_MAX];    /* `--host NAME`s the daemon also answers to (hosts.h) */
     size_t n_hosts;
+    struct xff_set trusted;     /* `--trusted-proxy`s: their X-Forwarded-For names the client (xff.h) */
 };
 
 /* Fills in the documented defaults. */

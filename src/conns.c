@@ -52,6 +52,7 @@ static pthread_cond_t conns_wake = PTHREAD_COND_INITIALIZER;
 static pthread_t conns_thread;
 static bool conns_running, conns_stopping;
 static atomic_size_t conns_body_used;
+static struct xff_set conns_trusted;
 
 #define CONNS_TICK_MS 200
 /* How long an answer may be going out before it may be closed to make
@@ -112,12 +113,8 @@ void conns_body_give(size_t n)
     atomic_fetch_sub(&conns_body_used, n);
 }
 
-static void conns_addr_key(struct MHD_Connection *conn, unsigned char key[16])
+static void conns_sa_key(const struct sockaddr *sa, unsigned char key[16])
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
     memset(key, 0, 16);
     if (sa && sa->sa_family == AF_INET) {
         key[10] = key[11] = 0xff;
@@ -125,6 +122,46 @@ static void conns_addr_key(struct MHD_Connection *conn, unsigned char key[16])
     } else if (sa && sa->sa_family == AF_INET6) {
         memcpy(key, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
     }
+}
+
+static void conns_addr_key(struct MHD_Connection *conn, unsigned char key[16])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+    conns_sa_key(ci ? ci->client_addr : NULL, key);
+}
+
+void conns_trust(const struct xff_set *trusted)
+{
+    memset(&conns_trusted, 0, sizeof conns_trusted);
+    if (trusted)
+        conns_trusted = *trusted;
+}
+
+enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    unsigned char key[16];
+    unsigned held = 0;
+    size_t i;
+
+    (void)cls;
+    if (!addr || addrlen < (socklen_t)sizeof(struct sockaddr_in))
+        return MHD_YES;
+    conns_sa_key(addr, key);
+    if (xff_set_contains(&conns_trusted, key))
+        return MHD_YES;
+    /* a scan rather than a count per address: only with proxies trusted,
+     * and max_total slots of 16 bytes are a few microseconds */
+    pthread_mutex_lock(&conns_lock);
+    for (i = 0; conns_tab && i < conns_lim.max_total && held < conns_lim.max_per_address; i++)
+        if (conns_tab[i].phase != CONNS_FREE && memcmp(conns_tab[i].addr, key, 16) == 0)
+            held++;
+    pthread_mutex_unlock(&conns_lock);
+    if (held < conns_lim.max_per_address)
+        return MHD_YES;
+    conns_refused(CONNS_REFUSED_CONNECTION);
+    return MHD_NO;
 }
 
 /* The moment past which the connection is closed; 0 for none. */

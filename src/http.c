@@ -228,21 +228,108 @@ const char *http_cookie(struct http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
+/* The reverse proxies whose X-Forwarded-For is believed (http_start). */
+static struct xff_set http_trusted;
+
+/* The X-Forwarded-For lines of a request joined by commas, in order,
+ * keeping only their tail: xff_client reads at most XFF_ENTRIES_MAX
+ * entries of at most XFF_ENTRY_MAX bytes from the right, well within it. */
+#define HTTP_XFF_TAIL 2048
+
+struct http_xff {
+    char buf[HTTP_XFF_TAIL];
+    size_t len;
+    bool cut;       /* the head was dropped: the first entry may be partial */
+};
+
+/* n bytes at the end of x, its oldest bytes dropped past its size */
+static void http_xff_put(struct http_xff *x, const char *p, size_t n)
+{
+    size_t keep;
+
+    if (n >= sizeof x->buf) {
+        if (n > sizeof x->buf || x->len)
+            x->cut = true;
+        p += n - sizeof x->buf;
+        n = sizeof x->buf;
+        x->len = 0;
+    } else if (x->len + n > sizeof x->buf) {
+        keep = sizeof x->buf - n;
+        memmove(x->buf, x->buf + x->len - keep, keep);
+        x->len = keep;
+        x->cut = true;
+    }
+    memcpy(x->buf + x->len, p, n);
+    x->len += n;
+}
+
+static enum MHD_Result http_xff_line(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct http_xff *x = cls;
+
+    (void)kind;
+    if (!key || !value || strcasecmp(key, "X-Forwarded-For") != 0)
+        return MHD_YES;
+    if (x->len || x->cut)
+        http_xff_put(x, ",", 1);
+    http_xff_put(x, value, strlen(value));
+    return MHD_YES;
+}
+
+/* The client behind a trusted proxy, into key; -1 to use the proxy's. */
+static int http_forwarded_client(struct MHD_Connection *conn, unsigned char key[16])
+{
+    struct http_xff x;
+    const char *s;
+    size_t n;
+
+    x.len = 0;
+    x.cut = false;
+    if (MHD_get_connection_values(conn, MHD_HEADER_KIND, http_xff_line, &x) < 0 || x.len == 0)
+        return -1;
+    s = x.buf;
+    n = x.len;
+    if (x.cut) {
+        const char *comma = memchr(s, ',', n);
+        if (!comma)
+            return -1;
+        n -= (size_t)(comma + 1 - s);
+        s = comma + 1;
+    }
+    return xff_client(s, n, &http_trusted, key);
+}
+
 void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX])
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    const char *r = NULL;
+    const union MHD_ConnectionInfo *ci;
+    const struct sockaddr *sa;
+    unsigned char key[16], client[16];
 
-    if (sa && sa->sa_family == AF_INET)
-        r = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                      HTTP_ADDR_MAX);
-    else if (sa && sa->sa_family == AF_INET6)
-        r = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                      HTTP_ADDR_MAX);
-    if (!r)
+    if (req->client[0]) {
+        memcpy(out, req->client, HTTP_ADDR_MAX);
+        return;
+    }
+    ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    sa = ci ? ci->client_addr : NULL;
+    memset(key, 0, sizeof key);
+    if (sa && sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        memcpy(key, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+    } else {
         snprintf(out, HTTP_ADDR_MAX, "?");
+        return;
+    }
+    /* a missing or unreadable header from the proxy: the proxy's own
+     * address, so such requests share one bucket rather than go uncounted */
+    if (http_trusted.n && xff_set_contains(&http_trusted, key) &&
+        http_forwarded_client(req->conn, client) == 0)
+        memcpy(key, client, sizeof key);
+    if (xff_addr_format(key, out, HTTP_ADDR_MAX) != 0)
+        snprintf(out, HTTP_ADDR_MAX, "?");
+    memcpy(req->client, out, HTTP_ADDR_MAX);
 }
 
 bool http_etag_matches(struct http_request *req, const char *etag)
@@ -571,7 +658,11 @@ static void http_log(void *cls, const char *fmt, va_list ap)
     unsigned long dropped = 0;
 
     (void)cls;
-    if (strncmp(fmt, "Server reached connection limit", 31) == 0) {
+    /* the second: conns_accept's refusal, counted there */
+    if (strncmp(fmt, "Server reached connection limit", 31) == 0 ||
+        strncmp(fmt, "Connection rejected by application", 34) == 0) {
+        if (fmt[0] == 'C')
+            return;
         conns_refused(CONNS_REFUSED_CONNECTION);
         return;
     }
@@ -690,17 +781,24 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
         tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key};
         http_tls = true;
     }
+    memset(&http_trusted, 0, sizeof http_trusted);
+    if (cfg->trusted)
+        http_trusted = *cfg->trusted;
+    /* behind a proxy every client arrives from its address: the cap per
+     * address is then conns.c's accept policy, which lets the proxy by */
+    conns_trust(&http_trusted);
     if (conns_start(&cfg->limits) != 0)
         return NULL;
     /* the logger goes first so that errors in later options reach it;
      * the timeout drops idle clients, conns.c slow ones */
-    d = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
+    d = MHD_start_daemon(flags, 0, http_trusted.n ? conns_accept : NULL, NULL, http_access, NULL,
                          MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                          MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
                          MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
                          MHD_OPTION_CONNECTION_LIMIT, cfg->limits.max_total,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->limits.max_per_address,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                         http_trusted.n ? 0u : cfg->limits.max_per_address,
                          MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
                          MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
                          MHD_OPTION_ARRAY, tls,

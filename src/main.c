@@ -19,6 +19,7 @@
 #include "sessions.h"
 #include "sweep.h"
 #include "version.h"
+#include "xff.h"
 
 static const char usage_main[] =
     "usage: spkiosk COMMAND [OPTIONS]\n"
@@ -86,6 +87,12 @@ static const char usage_serve[] =
     "  --idle-timeout S    close a connection silent for S seconds (default 30)\n"
     "  --body-memory MIB   memory all request bodies in flight may take together (default\n"
     "                      64, 1 to 4096); past it a request is answered 503\n"
+    "  --trusted-proxy ADDR  a reverse proxy in front (an IPv4 or IPv6 address or CIDR;\n"
+    "                      repeatable, up to 32): a request from it counts against the\n"
+    "                      client its X-Forwarded-For names (the right-most entry that is\n"
+    "                      not a trusted proxy; a missing or unreadable header: the proxy\n"
+    "                      itself) in every per-address rule, and the proxy is exempt from\n"
+    "                      --max-per-address (not from --max-connections)\n"
     "\n"
     "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
@@ -391,6 +398,14 @@ static int cmd_serve(int argc, char **argv)
             o.tls_key = v;
         } else if (strcmp(a, "--redirect-http") == 0) {
             o.redirect_http = v;
+        } else if (strcmp(a, "--trusted-proxy") == 0) {
+            /* a reverse proxy whose X-Forwarded-For names the client */
+            struct xff_net net;
+            if (xff_net_parse(v, &net) != 0 || xff_set_add(&o.trusted, &net) != 0) {
+                fprintf(stderr, "spkiosk serve: --trusted-proxy takes an IPv4 or IPv6 address "
+                                "or CIDR (10.0.0.0/8, fd00::/8), up to %d times\n", XFF_NETS_MAX);
+                return 2;
+            }
         } else if (main_serve_limit(a, v, &o.limits, &bad) == 0) {
             if (bad)
                 return 2;

@@ -218,6 +218,7 @@ int server_run(const struct server_options *o)
     cfg.tls_cert = tls_cert;
     cfg.tls_key = tls_key;
     cfg.limits = o->limits;
+    cfg.trusted = &o->trusted;
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
     if (o->notify_command && notify_start(o->notify_command) != 0)

@@ -2,7 +2,8 @@
  * a request's attacker bytes (src/httpin.c, src/hosts.c, token_valid).
  * The input is lines: the path, then the values of Host, If-None-Match,
  * Content-Length, Expect, Sec-Fetch-Site, Origin, ?format=, Accept, the
- * session cookie and a query number; a missing line is an absent header.
+ * session cookie, a query number, X-Forwarded-For and a --trusted-proxy
+ * (src/xff.c); a missing line is an absent header.
  * The path is matched against every route of src/api.c (the patterns are
  * pulled from it at build time into routes.inc), as the dispatcher does,
  * and each {} segment goes through the checks handlers make of it first
@@ -20,6 +21,7 @@
 #include "procedure.h"
 #include "token.h"
 #include "utf8.h"
+#include "xff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +30,7 @@ static const char *const patterns[] = {
 };
 
 enum { L_PATH, L_HOST, L_INM, L_CL, L_EXPECT, L_SITE, L_ORIGIN, L_FORMAT, L_ACCEPT, L_COOKIE,
-       L_NUMBER, L_N };
+       L_NUMBER, L_XFF, L_TRUSTED, L_N };
 
 static volatile size_t sink;
 static int ready;
@@ -37,6 +39,30 @@ static void check(int ok)
 {
     if (!ok)
         abort();
+}
+
+/* X-Forwarded-For read against the trusted proxies line names (or a
+ * default set): an answer is an address that prints and reads back. */
+static void forwarded(const char *xff, const char *trusted)
+{
+    struct xff_set set;
+    struct xff_net net;
+    unsigned char a[16], b[16];
+    char text[64];
+
+    memset(&set, 0, sizeof set);
+    if (trusted && xff_net_parse(trusted, &net) == 0) {
+        check(net.prefix <= 128);
+        check(xff_set_add(&set, &net) == 0);
+        check(xff_set_contains(&set, net.addr));
+    }
+    if (xff_net_parse("127.0.0.1", &net) != 0 || xff_set_add(&set, &net) != 0 ||
+        xff_net_parse("10.0.0.0/8", &net) != 0 || xff_set_add(&set, &net) != 0)
+        abort();
+    if (!xff || xff_client(xff, strlen(xff), &set, a) != 0)
+        return;
+    check(xff_addr_format(a, text, sizeof text) == 0);
+    check(xff_addr_parse(text, strlen(text), b) == 0 && memcmp(a, b, 16) == 0);
 }
 
 static void routes(const char *path)
@@ -116,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         long long v = httpin_number(line[L_NUMBER], 1, 999999999999999999LL);
         check(v == -1 || (v >= 1 && v <= 999999999999999999LL));
     }
+    forwarded(line[L_XFF], line[L_TRUSTED]);
     free(text);
     return 0;
 }
