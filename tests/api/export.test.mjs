@@ -18,6 +18,7 @@ const NAME = '欧阳出口测试人';
 const MOBILE = '13912345678';
 const IDNO = '11010519491231002X';
 const COMMENT = '独特的评价文字XYZZY';
+const REASON = '独特的不予办理理由QWERTY';
 
 const POSTS = '# 岗位\n\n- window 综合窗口\n- civil 民政专干\n';
 const FORM = `\`\`\`form
@@ -91,6 +92,8 @@ describe('spkiosk export', () => {
     const t = [await handIn('two', 'kiosk'), await handIn('two', 'kiosk')];
     await move(t[0], 'accept');
     await move(t[0], 'pass', { stage: 'accept' });
+    await move(t[1], 'accept');
+    await move(t[1], 'reject', { reason: REASON });
     const r = await post(`/api/v1/cases/${q[0]}/rating`, { score: 4, comment: COMMENT });
     assert.equal(r.status, 204, r.text);
     const r2 = await post(`/api/v1/cases/${w}/rating`, { score: 1, reasons: ['wait'] });
@@ -106,12 +109,12 @@ describe('spkiosk export', () => {
     { procedure: 'quick', channel: 'web', stage: null, ...zero, created: 1 },
     { procedure: 'quick', channel: 'window', stage: null, ...zero, created: 1, submitted: 1, completed: 1, ratings: 1, rating_sum: 1, rating_avg: 1 },
     { procedure: 'quick', channel: 'window', stage: 'handle', ...zero, stages_done: 1, on_time: 1 },
-    { procedure: 'two', channel: 'kiosk', stage: null, ...zero, created: 2, submitted: 2 },
+    { procedure: 'two', channel: 'kiosk', stage: null, ...zero, created: 2, submitted: 2, rejected: 1 },
     { procedure: 'two', channel: 'kiosk', stage: 'accept', ...zero, stages_done: 1, on_time: 1 },
   ].map((row) => ({ date: today(), hall: '东湖社区, "一厅"', ...row }));
 
   function assertAnonymous(text) {
-    for (const v of [NAME, MOBILE, IDNO, IDNO.slice(-4) + '"', COMMENT, 'wang', '已办结', ...ids])
+    for (const v of [NAME, MOBILE, IDNO, IDNO.slice(-4) + '"', COMMENT, REASON, 'wang', '已办结', ...ids])
       assert.ok(!text.includes(v), `the export holds ${v}`);
   }
 
@@ -169,5 +172,52 @@ describe('spkiosk export', () => {
     const none = exportCmd(['--db', path.join(tmp, 'none.db'), '--since', '2026-01-01', '--format', 'csv', '--hall', 'h']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no database/);
+  });
+});
+
+// A stage passed after its due date counts as late: the case is accepted by
+// a daemon at UTC−12 (its due date that local day, a 0-day stage) and
+// completed by one at UTC+14, one or two local days later (as
+// relay.test.mjs crosses days without waiting for midnight).
+describe('spkiosk export: a stage done late', () => {
+  const EARLY = 'Etc/GMT+12', LATE = 'Etc/GMT-14';
+  const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
+  let tmp, db, tree, d = null, wang;
+  const post = (p, body, s = null) => request(`${d.url}${p}`, {
+    method: 'POST', headers: s ? authHeaders(s) : { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  async function serve(tz) {
+    if (d) assert.equal((await d.stop()).code, 0);
+    d = await startDaemon({ tree, db, env: { TZ: tz } });
+    wang = await login(d.url, 'wang', 'wang-password-1');
+  }
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    tree = writeTree(path.join(tmp, 'tree'), { '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
+    await serve(EARLY);
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('late counts it, on_time does not', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'quick', channel: 'kiosk' });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: { name: NAME, idno: IDNO, mobile: MOBILE } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    assert.equal((await post(`/api/v1/staff/cases/${c.body.id}/accept`, {}, wang)).status, 200);
+    await serve(LATE);
+    const r = await post(`/api/v1/staff/cases/${c.body.id}/complete`, { outcome: '已办结' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(dateIn(LATE) > dateIn(EARLY));
+    const x = spawnSync(BIN, ['export', '--db', db, '--since', dateIn(EARLY), '--format', 'ndjson', '--hall', 'h'],
+      { encoding: 'utf8', env: { ...process.env, TZ: LATE } });
+    assert.equal(x.status, 0, x.stderr);
+    const rows = x.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const stage = rows.filter((o) => o.stage === 'handle');
+    assert.equal(stage.length, 1, x.stdout);
+    assert.deepEqual([stage[0].date, stage[0].stages_done, stage[0].on_time, stage[0].late], [dateIn(LATE), 1, 0, 1]);
   });
 });
