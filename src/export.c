@@ -112,6 +112,14 @@ int export_csv_field(struct strbuf *sb, const char *s)
 }
 
 #define EXPORT_NCOLS (sizeof export_columns / sizeof export_columns[0])
+#define EXPORT_COL_AVG 12       /* rating_avg: worked out, not a count of the query */
+
+/* Column i's count among the query's 10 (created .. late, rating_avg not
+ * one of them). */
+static long long export_count(const long long n[10], size_t i)
+{
+    return n[i - 5 - (i > EXPORT_COL_AVG)];
+}
 
 /* One row as NDJSON: text columns as strings (stage null on a case row),
  * counts as numbers, rating_avg rounded to 2 places or null. */
@@ -131,12 +139,12 @@ static int export_row_json(struct strbuf *sb, const char *const text[5], const l
             goto out;
     for (i = 5; i < EXPORT_NCOLS; i++) {
         cJSON *v;
-        if (strcmp(export_columns[i], "rating_avg") == 0) {
+        if (i == EXPORT_COL_AVG) {
             char num[32];
             snprintf(num, sizeof num, "%.2f", avg);
             v = n[5] ? cJSON_CreateRaw(num) : cJSON_CreateNull();
         } else {
-            v = cJSON_CreateNumber((double)n[i - 5 - (i > 12)]);
+            v = cJSON_CreateNumber((double)export_count(n, i));
         }
         if (!v || !cJSON_AddItemToObject(o, export_columns[i], v)) {
             cJSON_Delete(v);
@@ -167,10 +175,10 @@ static int export_row_csv(struct strbuf *sb, const char *const text[5], const lo
             rc |= export_csv_field(sb, text[i]);
     }
     for (i = 5; i < EXPORT_NCOLS; i++) {
-        if (strcmp(export_columns[i], "rating_avg") == 0)
+        if (i == EXPORT_COL_AVG)
             rc |= n[5] ? strbuf_printf(sb, ",%.2f", avg) : strbuf_putc(sb, ',');
         else
-            rc |= strbuf_printf(sb, ",%lld", n[i - 5 - (i > 12)]);
+            rc |= strbuf_printf(sb, ",%lld", export_count(n, i));
     }
     rc |= strbuf_puts(sb, "\r\n");
     return rc ? -1 : 0;
