@@ -1,17 +1,23 @@
-/* main: the spkiosk command line — `serve`, `check`, `--version`, `--help`.
+/* main: the spkiosk command line — `serve`, `check`, `user`, `backup`,
+ * `restore`, `export`, `--version`, `--help`.
  * Parses arguments and hands over; nothing below main exits the process. */
+#include <errno.h>
 #include <locale.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "accounts.h"
+#include "backup.h"
 #include "clock.h"
 #include "db.h"
 #include "diag.h"
+#include "export.h"
 #include "library.h"
 #include "hosts.h"
 #include "print.h"
@@ -31,6 +37,9 @@ static const char usage_main[] =
     "  serve    run the daemon\n"
     "  check    check procedure files and report every error as FILE:LINE: message\n"
     "  user     add, list, change or disable staff and admin accounts\n"
+    "  backup   copy the database while the daemon serves it\n"
+    "  restore  put a backup in place of a stopped daemon's database\n"
+    "  export   the hall's anonymous daily figures as NDJSON or CSV\n"
     "\n"
     "  spkiosk --version     print the version\n"
     "  spkiosk COMMAND --help\n";
@@ -118,6 +127,41 @@ static const char usage_user[] =
     "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
     "at most 16, separated by ','; '-' for none. list shows them last ('-' for\n"
     "none). --db defaults to ./var/spkiosk.db.\n";
+
+static const char usage_backup[] =
+    "usage: spkiosk backup [--db FILE] FILE\n"
+    "       spkiosk backup [--db FILE] --keep N DIR\n"
+    "\n"
+    "Copies the database (default ./var/spkiosk.db) while the daemon may be serving\n"
+    "it, with SQLite's online backup API, into FILE.tmp; checks the copy with\n"
+    "PRAGMA integrity_check, syncs it and renames it to FILE, so FILE is whole or\n"
+    "absent. With --keep, the copy goes into DIR (created if missing) as\n"
+    "spkiosk-YYYYMMDDTHHMMSSZ.db (UTC), and only the newest N such files in DIR are\n"
+    "kept (N 1 to 1000). Prints the copy's path. Refuses to write over the database\n"
+    "or its -wal, -shm or .lock. Exits 1 on any failure, with the reason.\n";
+
+static const char usage_restore[] =
+    "usage: spkiosk restore [--db FILE] BACKUP\n"
+    "\n"
+    "Puts BACKUP in place of the database (default ./var/spkiosk.db). Refuses while\n"
+    "a daemon serves that database (it holds FILE.lock), and holds that lock itself\n"
+    "meanwhile. BACKUP must pass PRAGMA integrity_check and be a spkiosk database no\n"
+    "newer than this binary's schema (an older one is migrated when the daemon\n"
+    "starts). The database it replaces is kept as FILE.pre-restore (with its -wal\n"
+    "and -shm). Exits 1 on any failure, with the reason, and the database untouched.\n";
+
+static const char usage_export[] =
+    "usage: spkiosk export --since DATE [--until DATE] --format ndjson|csv --hall NAME\n"
+    "                      [--db FILE]\n"
+    "\n"
+    "Writes the hall's anonymous daily figures to standard output: one row per local\n"
+    "date, procedure, channel (kiosk, window, web) and review-chain stage, with\n"
+    "counts only (docs/deployment.md, \"Export\", names every column). No case id,\n"
+    "name, phone, ID number or typed text. DATEs are YYYY-MM-DD, both included;\n"
+    "--until defaults to today; at most 366 days. --hall names this hall in every\n"
+    "row (1 to 64 bytes, no control characters, not starting with = + - @ or a\n"
+    "space). CSV has a header line, CRLF line ends and RFC 4180 quoting; NDJSON is\n"
+    "one JSON object per line. --db defaults to ./var/spkiosk.db.\n";
 
 static int is_help(const char *s)
 {
@@ -301,6 +345,201 @@ static int cmd_user(int argc, char **argv)
     rc = 0;
 out:
     sodium_memzero(pw, sizeof pw);
+    db_close(db);
+    return rc;
+}
+
+/* Whether args holds --help or -h. */
+static int has_help(int argc, char **argv)
+{
+    int i;
+
+    for (i = 0; i < argc; i++)
+        if (is_help(argv[i]))
+            return 1;
+    return 0;
+}
+
+/* The number in v, from min to max; -1 for anything else. */
+static long main_number(const char *v, long min, long max)
+{
+    char *end;
+    long n;
+
+    if (!v || !*v || *v == '-')
+        return -1;
+    n = strtol(v, &end, 10);
+    return *end || n < min || n > max ? -1 : n;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    const char *db_path = "var/spkiosk.db", *target = NULL;
+    char err[512], file[4096];
+    long keep = 0;
+    int i, pruned;
+
+    if (has_help(argc, argv)) {
+        fputs(usage_backup, stdout);
+        return 0;
+    }
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--db") == 0 && v) {
+            db_path = v;
+            i++;
+        } else if (strcmp(a, "--keep") == 0) {
+            if ((keep = main_number(v, 1, BACKUP_KEEP_MAX)) < 0) {
+                fprintf(stderr, "spkiosk backup: --keep takes 1 to %d\n", BACKUP_KEEP_MAX);
+                return 2;
+            }
+            i++;
+        } else if ((a[0] != '-' || !a[1]) && !target) {
+            target = a;
+        } else {
+            fprintf(stderr, "spkiosk backup: unexpected %s\n%s", a, usage_backup);
+            return 2;
+        }
+    }
+    if (!target) {
+        fprintf(stderr, "spkiosk backup: where to? (FILE, or DIR with --keep)\n%s", usage_backup);
+        return 2;
+    }
+    if (keep) {
+        char name[BACKUP_NAME_LEN];
+        int n;
+        if (mkdir(target, 0750) != 0 && errno != EEXIST) {
+            fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", target, strerror(errno));
+            return 1;
+        }
+        backup_name(time(NULL), name);
+        n = snprintf(file, sizeof file, "%s/%s", target, name);
+        if (n < 0 || (size_t)n >= sizeof file) {
+            fprintf(stderr, "spkiosk backup: the path %s is too long\n", target);
+            return 1;
+        }
+    } else {
+        struct stat st;
+        if (stat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "spkiosk backup: %s is a folder: give a file name, or --keep N\n",
+                    target);
+            return 2;
+        }
+        snprintf(file, sizeof file, "%s", target);
+    }
+    if (backup_run(db_path, file, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk backup: %s\n", err);
+        return 1;
+    }
+    printf("%s\n", file);
+    if (keep) {
+        if ((pruned = backup_prune(target, (unsigned)keep, err, sizeof err)) < 0) {
+            fprintf(stderr, "spkiosk backup: the copy is made, but pruning failed: %s\n", err);
+            return 1;
+        }
+        if (pruned)
+            fprintf(stderr, "spkiosk backup: deleted %d older cop%s (keeping %ld)\n", pruned,
+                    pruned == 1 ? "y" : "ies", keep);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    const char *db_path = "var/spkiosk.db", *file = NULL;
+    char err[512];
+    int i;
+
+    if (has_help(argc, argv)) {
+        fputs(usage_restore, stdout);
+        return 0;
+    }
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--db") == 0 && v) {
+            db_path = v;
+            i++;
+        } else if ((a[0] != '-' || !a[1]) && !file) {
+            file = a;
+        } else {
+            fprintf(stderr, "spkiosk restore: unexpected %s\n%s", a, usage_restore);
+            return 2;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "spkiosk restore: which backup?\n%s", usage_restore);
+        return 2;
+    }
+    if (db_dir_ensure(db_path) != 0)
+        return 1;
+    if (backup_restore(db_path, file, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk restore: %s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "spkiosk restore: %s restored as %s; the one it replaced is %s.pre-restore\n",
+            file, db_path, db_path);
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *db_path = "var/spkiosk.db", *since = NULL, *until = NULL, *format = NULL;
+    const char *hall = NULL;
+    enum export_format fmt = EXPORT_NDJSON;
+    struct db *db = NULL;
+    struct stat st;
+    char err[512];
+    int i, from, to, rc = 1;
+
+    if (has_help(argc, argv)) {
+        fputs(usage_export, stdout);
+        return 0;
+    }
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = strcmp(a, "--db") == 0       ? &db_path
+                            : strcmp(a, "--since") == 0  ? &since
+                            : strcmp(a, "--until") == 0  ? &until
+                            : strcmp(a, "--format") == 0 ? &format
+                            : strcmp(a, "--hall") == 0   ? &hall
+                                                         : NULL;
+        if (!slot || !v) {
+            fprintf(stderr, "spkiosk export: %s %s\n%s", a, slot ? "needs a value" : "is not an option",
+                    usage_export);
+            return 2;
+        }
+        *slot = v;
+        i++;
+    }
+    if (!format || (strcmp(format, "ndjson") != 0 && strcmp(format, "csv") != 0)) {
+        fprintf(stderr, "spkiosk export: --format ndjson or --format csv is needed\n");
+        return 2;
+    }
+    fmt = strcmp(format, "csv") == 0 ? EXPORT_CSV : EXPORT_NDJSON;
+    if (!export_hall_valid(hall)) {
+        fprintf(stderr, "spkiosk export: --hall NAME is needed: 1 to %d bytes of UTF-8, no control "
+                        "characters, not starting with = + - @ or a space\n", EXPORT_HALL_MAX);
+        return 2;
+    }
+    if (export_range_parse(since, until, clock_today(), &from, &to, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk export: %s\n", err);
+        return 2;
+    }
+    /* db_open would create an empty database where none is */
+    if (stat(db_path, &st) != 0) {
+        fprintf(stderr, "spkiosk export: there is no database at %s\n", db_path);
+        return 1;
+    }
+    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk export: database: %s\n", err);
+        goto out;
+    }
+    if (export_write(db, from, to, hall, fmt, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, "spkiosk export: %s\n", err);
+        goto out;
+    }
+    rc = 0;
+out:
     db_close(db);
     return rc;
 }
@@ -494,6 +733,12 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     if (strcmp(argv[1], "user") == 0)
         return cmd_user(argc - 2, argv + 2);
+    if (strcmp(argv[1], "backup") == 0)
+        return cmd_backup(argc - 2, argv + 2);
+    if (strcmp(argv[1], "restore") == 0)
+        return cmd_restore(argc - 2, argv + 2);
+    if (strcmp(argv[1], "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
     fprintf(stderr, "spkiosk: unknown command %s\n%s", argv[1], usage_main);
     return 2;
 }

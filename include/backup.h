@@ -1,0 +1,48 @@
+/* backup: a consistent copy of the live database while the daemon serves
+ * it (`spkiosk backup`), the pruning of dated copies (`--keep`), and the
+ * restore of a copy in place of a stopped daemon's database (`spkiosk
+ * restore`). docs/deployment.md ("Backup and restore") is the procedure.
+ */
+#ifndef SPK_BACKUP_H
+#define SPK_BACKUP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define BACKUP_KEEP_MAX 1000            /* --keep: 1 to this */
+#define BACKUP_STEP_PAGES 256           /* pages copied per sqlite3_backup_step */
+#define BACKUP_TIMEOUT_S 600            /* a whole copy, busy retries included */
+#define BACKUP_NAME_LEN 40              /* "spkiosk-YYYYMMDDTHHMMSSZ.db" and its NUL */
+
+/* Copies the database at db_path into file: SQLite's online backup API
+ * into "FILE.tmp" from one read snapshot of the source (in WAL mode the
+ * daemon's writers go on meanwhile), BACKUP_STEP_PAGES at a time; a busy
+ * or locked step is tried again after a short sleep, for at most
+ * BACKUP_TIMEOUT_S in all. The copy is then a self-contained rollback-
+ * journal file whose PRAGMA integrity_check answers exactly "ok"; it is
+ * fsynced, renamed to file and the folder fsynced. Refuses a file that is
+ * the database itself or its -wal, -shm or .lock. Returns 0, or -1 with a
+ * message in err and no file left under either name by this call. */
+int backup_run(const char *db_path, const char *file, char *err, size_t errlen);
+
+/* The dated name of a copy made at t, "spkiosk-YYYYMMDDTHHMMSSZ.db" (UTC,
+ * so that names sort by time), in out. */
+void backup_name(time_t t, char out[BACKUP_NAME_LEN]);
+
+/* Deletes from dir every file with a name backup_name makes but the keep
+ * newest by name. Other files are left alone. Returns the number deleted,
+ * or -1 with a message in err (what was deleted stays deleted). */
+int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen);
+
+/* Puts the copy file in place of the database at db_path. Refuses while a
+ * daemon holds the database's lock (db_lock_take), and holds that lock
+ * throughout so none starts meanwhile. The copy must pass integrity_check
+ * and have a schema (PRAGMA user_version) from 1 to this build's; an older
+ * one is migrated when the daemon starts. The database, -wal and -shm in
+ * place are renamed to "DB.pre-restore" (with -wal, -shm: SQLite opens
+ * them together), the copy is written to "DB.restore-tmp" with the backup
+ * API, fsynced and renamed to db_path, then the folder fsynced. Returns 0,
+ * or -1 with a message in err. */
+int backup_restore(const char *db_path, const char *file, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,483 @@
+/* backup: `spkiosk backup` and `spkiosk restore` (issue #14 item 4).
+ *
+ * The copy is taken with SQLite's online backup API from a connection that
+ * holds one read transaction for the whole copy: in WAL mode that snapshot
+ * never blocks the daemon's writers, and since the source connection never
+ * starts a new read, the backup never sees the file change under it and
+ * never restarts (a backup stepped without it starts again after every
+ * commit of another process, and may never end under load). The copy is
+ * made in a temporary name and only renamed to its own once SQLite says
+ * it is whole, so a name the caller gave never holds half a database.
+ */
+#include "backup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "cjktok.h"
+#include "db.h"
+#include "embed.h"
+#include "pinyin.h"
+
+#define BACKUP_PATH_MAX 4096
+#define BACKUP_BUSY_SLEEP_MS 20
+#define BACKUP_PRUNE_MAX 100000         /* dated copies looked at in one folder */
+
+static double backup_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void backup_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* base + suffix in out; -1 when it does not fit. */
+static int backup_path(char out[BACKUP_PATH_MAX], const char *base, const char *suffix)
+{
+    int n = snprintf(out, BACKUP_PATH_MAX, "%s%s", base, suffix);
+
+    return n < 0 || n >= BACKUP_PATH_MAX ? -1 : 0;
+}
+
+/* Removes a SQLite file and the journals it may have beside it. */
+static void backup_unlink_all(const char *path)
+{
+    static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
+    char p[BACKUP_PATH_MAX];
+    size_t i;
+
+    for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+        if (backup_path(p, path, sfx[i]) == 0)
+            (void)unlink(p);
+}
+
+/* fsync of a file or folder by name. 0 or -1 (errno set). */
+static int backup_fsync_path(const char *path, bool dir)
+{
+    int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC), rc, e;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+/* The folder holding path, in out ("." for a bare name). */
+static void backup_dirname(const char *path, char out[BACKUP_PATH_MAX])
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+
+    if (!slash)
+        snprintf(out, BACKUP_PATH_MAX, ".");
+    else if (n == 0)
+        snprintf(out, BACKUP_PATH_MAX, "/");
+    else
+        snprintf(out, BACKUP_PATH_MAX, "%.*s", (int)n, path);
+}
+
+/* Whether path names the database at db_path or one of its companions
+ * (-wal, -shm, .lock): the same file by device and inode. */
+static bool backup_is_live(const char *db_path, const char *path)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm", ".lock", "-journal"};
+    char p[BACKUP_PATH_MAX];
+    struct stat a, b;
+    size_t i;
+
+    if (stat(path, &b) != 0)
+        return false;
+    for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+        if (backup_path(p, db_path, sfx[i]) == 0 && stat(p, &a) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino)
+            return true;
+    return false;
+}
+
+/* Copies src's main database into the new file tmp, BACKUP_STEP_PAGES at
+ * a time, busy steps tried again until deadline; then makes the copy a
+ * self-contained rollback-journal file and checks it. Returns 0, or -1
+ * with err set (tmp may remain: the caller removes it). */
+static int backup_copy(sqlite3 *src, const char *tmp, double deadline, char *err, size_t errlen)
+{
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b = NULL;
+    sqlite3_stmt *st = NULL;
+    const char *what = "";
+    int rc = -1, r;
+
+    backup_unlink_all(tmp);
+    if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp,
+                 dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    if (!(b = sqlite3_backup_init(dst, "main", src, "main"))) {
+        snprintf(err, errlen, "cannot start the copy: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    for (;;) {
+        r = sqlite3_backup_step(b, BACKUP_STEP_PAGES);
+        if (r == SQLITE_DONE)
+            break;
+        if (r != SQLITE_OK && r != SQLITE_BUSY && r != SQLITE_LOCKED &&
+            (r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) {
+            snprintf(err, errlen, "the copy failed: %s", sqlite3_errstr(r));
+            goto out;
+        }
+        if (backup_now() > deadline) {
+            snprintf(err, errlen, "the copy did not finish within %d s (%d of %d pages left)",
+                     BACKUP_TIMEOUT_S, sqlite3_backup_remaining(b), sqlite3_backup_pagecount(b));
+            goto out;
+        }
+        /* a busy step waits a little; a good one yields the disk for a moment */
+        backup_sleep_ms(r == SQLITE_OK ? 1 : BACKUP_BUSY_SLEEP_MS);
+    }
+    r = sqlite3_backup_finish(b);
+    b = NULL;
+    if (r != SQLITE_OK) {
+        snprintf(err, errlen, "the copy failed: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* the search tables' tokenizers, should a check touch them */
+    if (cjktok_register(dst) != SQLITE_OK || pinyin_register(dst) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* one file, no -wal to carry along; the daemon sets WAL again at start */
+    if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot make the copy one file: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    if (sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot check the copy: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    what = (const char *)sqlite3_column_text(st, 0);
+    if (!what || strcmp(what, "ok") != 0 || sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "the copy fails integrity_check: %.200s", what ? what : "?");
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    if (b)
+        (void)sqlite3_backup_finish(b);
+    if (dst && sqlite3_close(dst) != SQLITE_OK && rc == 0) {
+        snprintf(err, errlen, "cannot close the copy %s", tmp);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Opens path (which must exist) and starts a read transaction on it that
+ * the copy then reads from. Returns 0 with *out, or -1 with err set. */
+static int backup_source_open(const char *path, int flags, double deadline, sqlite3 **out,
+                              char *err, size_t errlen)
+{
+    sqlite3 *h = NULL;
+    int r;
+
+    *out = NULL;
+    if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
+        sqlite3_close(h);
+        return -1;
+    }
+    sqlite3_busy_timeout(h, 1000);
+    /* BEGIN alone takes no snapshot: the first read does */
+    for (;;) {
+        r = sqlite3_exec(h, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+        if (r == SQLITE_OK)
+            break;
+        (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) {
+            snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(h));
+            sqlite3_close(h);
+            return -1;
+        }
+        if (backup_now() > deadline) {
+            snprintf(err, errlen, "%s stayed busy for %d s", path, BACKUP_TIMEOUT_S);
+            sqlite3_close(h);
+            return -1;
+        }
+        backup_sleep_ms(BACKUP_BUSY_SLEEP_MS);
+    }
+    *out = h;
+    return 0;
+}
+
+/* fsync tmp, rename it to final, fsync the folder. 0 or -1 with err. */
+static int backup_publish(const char *tmp, const char *final, char *err, size_t errlen)
+{
+    char dir[BACKUP_PATH_MAX];
+
+    if (backup_fsync_path(tmp, false) != 0) {
+        snprintf(err, errlen, "cannot sync %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    if (rename(tmp, final) != 0) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, final, strerror(errno));
+        return -1;
+    }
+    backup_dirname(final, dir);
+    if (backup_fsync_path(dir, true) != 0) {
+        snprintf(err, errlen, "cannot sync the folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int backup_run(const char *db_path, const char *file, char *err, size_t errlen)
+{
+    char tmp[BACKUP_PATH_MAX];
+    double deadline = backup_now() + BACKUP_TIMEOUT_S;
+    sqlite3 *src = NULL;
+    struct stat st;
+    int rc = -1;
+
+    if (backup_path(tmp, file, ".tmp") != 0) {
+        snprintf(err, errlen, "the path %s is too long", file);
+        return -1;
+    }
+    if (stat(db_path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "there is no database at %s", db_path);
+        return -1;
+    }
+    if (backup_is_live(db_path, file) || backup_is_live(db_path, tmp)) {
+        snprintf(err, errlen, "%s is the live database %s or one of its files; give another name",
+                 file, db_path);
+        return -1;
+    }
+    if (backup_source_open(db_path, SQLITE_OPEN_READWRITE, deadline, &src, err, errlen) != 0)
+        return -1;
+    if (backup_copy(src, tmp, deadline, err, errlen) != 0 ||
+        backup_publish(tmp, file, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (src) {
+        (void)sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(src);
+    }
+    if (rc != 0)
+        backup_unlink_all(tmp);
+    return rc;
+}
+
+void backup_name(time_t t, char out[BACKUP_NAME_LEN])
+{
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm))
+        memset(&tm, 0, sizeof tm);
+    if (strftime(out, BACKUP_NAME_LEN, "spkiosk-%Y%m%dT%H%M%SZ.db", &tm) == 0)
+        snprintf(out, BACKUP_NAME_LEN, "spkiosk-19700101T000000Z.db");
+}
+
+/* Whether name is one backup_name makes. */
+static bool backup_name_is(const char *name)
+{
+    static const char shape[] = "spkiosk-########T######Z.db";
+    size_t i;
+
+    if (strlen(name) != sizeof shape - 1)
+        return false;
+    for (i = 0; shape[i]; i++)
+        if (shape[i] == '#' ? !(name[i] >= '0' && name[i] <= '9') : name[i] != shape[i])
+            return false;
+    return true;
+}
+
+static int backup_name_cmp_desc(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen)
+{
+    char **names = NULL, path[BACKUP_PATH_MAX];
+    size_t n = 0, cap = 0, i;
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int deleted = 0, rc = -1;
+
+    if (!d) {
+        snprintf(err, errlen, "cannot read the folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while ((de = readdir(d))) {
+        if (!backup_name_is(de->d_name))
+            continue;
+        if (n == BACKUP_PRUNE_MAX) {
+            snprintf(err, errlen, "more than %d copies in %s", BACKUP_PRUNE_MAX, dir);
+            goto out;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            char **more = realloc(names, ncap * sizeof *names);
+            if (!more)
+                goto oom;
+            names = more;
+            cap = ncap;
+        }
+        if (!(names[n] = strdup(de->d_name)))
+            goto oom;
+        n++;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, backup_name_cmp_desc);
+    for (i = keep; i < n; i++) {
+        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path ||
+            unlink(path) != 0) {
+            snprintf(err, errlen, "cannot delete %s/%s: %s", dir, names[i], strerror(errno));
+            goto out;
+        }
+        deleted++;
+    }
+    rc = deleted;
+    goto out;
+oom:
+    snprintf(err, errlen, "out of memory");
+out:
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return rc;
+}
+
+/* Checks the copy at file: integrity_check "ok", a spkiosk schema no newer
+ * than this build's. src is its connection. 0 or -1 with err. */
+static int backup_restore_check(sqlite3 *src, const char *file, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    const char *what;
+    int rc = -1, version;
+
+    if (cjktok_register(src) != SQLITE_OK || pinyin_register(src) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errmsg(src));
+        goto out;
+    }
+    if (sqlite3_prepare_v2(src, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s is not a database SQLite can check: %s", file,
+                 sqlite3_errmsg(src));
+        goto out;
+    }
+    what = (const char *)sqlite3_column_text(st, 0);
+    if (!what || strcmp(what, "ok") != 0 || sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "%s fails integrity_check: %.200s", file, what ? what : "?");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(src, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                " EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'cases')",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot read the schema of %s: %s", file, sqlite3_errmsg(src));
+        goto out;
+    }
+    version = sqlite3_column_int(st, 0);
+    if (version < 1 || !sqlite3_column_int(st, 1)) {
+        snprintf(err, errlen, "%s is not a spkiosk database", file);
+        goto out;
+    }
+    if ((size_t)version > embed_migrations_count) {
+        snprintf(err, errlen, "%s is at schema %d, newer than this spkiosk (%zu): restore it "
+                 "with the spkiosk that made it", file, version, embed_migrations_count);
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Moves the database in place aside as DB.pre-restore: a hard link of the
+ * main file first (the database stays whole under its name until the copy
+ * replaces it), then its -wal and -shm renamed, so that no old WAL is ever
+ * beside the restored file. 0 or -1 with err. */
+static int backup_set_aside(const char *db_path, char *err, size_t errlen)
+{
+    static const char *const sfx[] = {"-wal", "-shm"};
+    char old[BACKUP_PATH_MAX], from[BACKUP_PATH_MAX], to[BACKUP_PATH_MAX];
+    size_t i;
+
+    if (backup_path(old, db_path, ".pre-restore") != 0) {
+        snprintf(err, errlen, "the path %s is too long", db_path);
+        return -1;
+    }
+    backup_unlink_all(old);
+    if (link(db_path, old) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot keep the old database as %s: %s", old, strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        if (backup_path(from, db_path, sfx[i]) != 0 || backup_path(to, old, sfx[i]) != 0 ||
+            (rename(from, to) != 0 && errno != ENOENT)) {
+            snprintf(err, errlen, "cannot move %s%s aside: %s", db_path, sfx[i], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int backup_restore(const char *db_path, const char *file, char *err, size_t errlen)
+{
+    char tmp[BACKUP_PATH_MAX];
+    double deadline = backup_now() + BACKUP_TIMEOUT_S;
+    sqlite3 *src = NULL;
+    int lock, rc = -1;
+
+    if (backup_path(tmp, db_path, ".restore-tmp") != 0) {
+        snprintf(err, errlen, "the path %s is too long", db_path);
+        return -1;
+    }
+    if (backup_is_live(db_path, file)) {
+        snprintf(err, errlen, "%s is the database itself", file);
+        return -1;
+    }
+    /* the daemon holds it while it runs; held here, none starts meanwhile */
+    if ((lock = db_lock_take(db_path, err, errlen)) < 0)
+        return -1;
+    if (backup_source_open(file, SQLITE_OPEN_READONLY, deadline, &src, err, errlen) != 0 ||
+        backup_restore_check(src, file, err, errlen) != 0 ||
+        backup_copy(src, tmp, deadline, err, errlen) != 0 ||
+        backup_set_aside(db_path, err, errlen) != 0 ||
+        backup_publish(tmp, db_path, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (src) {
+        (void)sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(src);
+    }
+    if (rc != 0)
+        backup_unlink_all(tmp);
+    db_lock_release(lock);
+    return rc;
+}

@@ -1,0 +1,185 @@
+// `spkiosk backup` and `spkiosk restore` (issue #14 item 4): a copy taken
+// while several clients write cases passes integrity_check (the sqlite3
+// shell's) and, restored into a new database, serves every case that was
+// acknowledged before the backup started. Restore refuses while a daemon
+// serves the database, a copy from a newer schema and a broken file;
+// backup refuses to write over the live database; --keep prunes dated
+// copies only.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, makeTmp, rmTmp, writeTree, startDaemon, request } from './helpers.mjs';
+
+const QUICK = '---\ntime_limit: 即办\n---\n# 当场办理\n\n简介。\n\n## 第一步：信息\n'
+  + '```form\nmobile | 手机号码 | cn_mobile | required\n```\n';
+
+const run = (args) => spawnSync(BIN, args, { encoding: 'utf8' });
+const sql = (db, q) => spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
+
+function backupAsync(args) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, ['backup', ...args]);
+    let out = '', err = '';
+    p.stdout.on('data', (b) => { out += b; });
+    p.stderr.on('data', (b) => { err += b; });
+    p.on('close', (code) => resolve({ status: code, stdout: out, stderr: err }));
+  });
+}
+
+describe('backup under load, then restore', () => {
+  let tmp, tree, db, d, d2 = null;
+  const acked = [];
+  let before0 = [];
+
+  before(async () => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), { 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    db = path.join(tmp, 'live.db');
+    d = await startDaemon({ tree, db });
+  });
+  after(async () => {
+    if (d2) await d2.stop();
+    if (d) await d.stop();
+    rmTmp(tmp);
+  });
+
+  // one client: cases made and handed in one after another until stopped
+  async function client(stop) {
+    while (!stop.now) {
+      const c = await request(`${d.url}/api/v1/cases`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ procedure: 'quick', channel: 'window' }),
+      });
+      assert.equal(c.status, 201, c.text);
+      const s = await request(`${d.url}/api/v1/cases/${c.body.id}/steps/0`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fields: { mobile: '13800138000' } }),
+      });
+      assert.equal(s.status, 200, s.text);
+      acked.push(c.body.id);
+    }
+  }
+
+  it('a copy taken while 6 clients write passes integrity_check', async () => {
+    const stop = { now: false };
+    const clients = Array.from({ length: 6 }, () => client(stop));
+    while (acked.length < 60) await new Promise((r) => setTimeout(r, 20));
+    before0 = acked.slice();
+    const b = await backupAsync(['--db', db, path.join(tmp, 'copy.db')]);
+    const during = acked.length;
+    // keep writing a little after, so the copy's snapshot is older than the live file
+    while (acked.length < during + 20) await new Promise((r) => setTimeout(r, 20));
+    stop.now = true;
+    await Promise.all(clients);
+    assert.equal(b.status, 0, b.stderr);
+    assert.equal(b.stdout, `${path.join(tmp, 'copy.db')}\n`);
+    assert.ok(!fs.existsSync(path.join(tmp, 'copy.db.tmp')));
+    assert.ok(!fs.existsSync(path.join(tmp, 'copy.db-wal')), 'one self-contained file');
+    const ic = sql(path.join(tmp, 'copy.db'), 'PRAGMA integrity_check');
+    assert.equal(ic.stdout, 'ok\n', ic.stderr);
+    const n = Number(sql(path.join(tmp, 'copy.db'), 'SELECT count(*) FROM cases').stdout);
+    assert.ok(n >= before0.length, `${n} cases in the copy, ${before0.length} acknowledged before`);
+    assert.ok(n < acked.length, `${n} in the copy, ${acked.length} in all: a snapshot, not the end state`);
+  });
+
+  it('restore refuses while the daemon serves the database, and leaves it alone', () => {
+    const r = run(['restore', '--db', db, path.join(tmp, 'copy.db')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /another spkiosk serve is using the database/);
+    assert.ok(!fs.existsSync(`${db}.pre-restore`));
+    assert.ok(!fs.existsSync(`${db}.restore-tmp`));
+  });
+
+  it('backup refuses to write over the live database or its WAL', () => {
+    for (const target of [db, `${db}-wal`]) {
+      const r = run(['backup', '--db', db, target]);
+      assert.equal(r.status, 1, target);
+      assert.match(r.stderr, /live database/);
+    }
+    const r = run(['backup', '--db', path.join(tmp, 'missing.db'), path.join(tmp, 'x.db')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no database/);
+    assert.ok(!fs.existsSync(path.join(tmp, 'x.db')));
+  });
+
+  it('restored into a new database, every case acknowledged before the backup is served', async () => {
+    const fresh = path.join(tmp, 'restored', 'spkiosk.db');
+    const r = run(['restore', '--db', fresh, path.join(tmp, 'copy.db')]);
+    assert.equal(r.status, 0, r.stderr);
+    d2 = await startDaemon({ tree, db: fresh });
+    for (const id of before0) {
+      const c = await request(`${d2.url}/api/v1/cases/${id}`);
+      assert.equal(c.status, 200, `${id}: ${c.status}`);
+    }
+    const after0 = acked[acked.length - 1];
+    assert.equal((await request(`${d2.url}/api/v1/cases/${after0}`)).status, 404,
+      'a case made after the copy finished is not in it');
+    // restoring over it again: the daemon holds it, so refused; stopped, allowed, old one kept
+    assert.equal(run(['restore', '--db', fresh, path.join(tmp, 'copy.db')]).status, 1);
+    const info = await d2.stop();
+    d2 = null;
+    assert.equal(info.code, 0);
+    const again = run(['restore', '--db', fresh, path.join(tmp, 'copy.db')]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.ok(fs.existsSync(`${fresh}.pre-restore`));
+    assert.equal(sql(`${fresh}.pre-restore`, 'PRAGMA integrity_check').stdout, 'ok\n');
+    assert.ok(!fs.existsSync(`${fresh}-wal`), 'no old WAL beside the restored file');
+  });
+
+  it('restore refuses a copy from a newer schema, a broken file and a database not spkiosk\'s', () => {
+    const newer = path.join(tmp, 'newer.db');
+    fs.copyFileSync(path.join(tmp, 'copy.db'), newer);
+    assert.equal(sql(newer, 'PRAGMA user_version = 999').status, 0);
+    const target = path.join(tmp, 'other.db');
+    let r = run(['restore', '--db', target, newer]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /schema 999, newer than this spkiosk/);
+    const broken = path.join(tmp, 'broken.db');
+    const bytes = fs.readFileSync(path.join(tmp, 'copy.db'));
+    bytes.fill(0x5a, 4096 * 2, 4096 * 4);
+    fs.writeFileSync(broken, bytes);
+    r = run(['restore', '--db', target, broken]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /integrity_check|malformed|not a database/);
+    const foreign = path.join(tmp, 'foreign.db');
+    sql(foreign, 'CREATE TABLE t (x); PRAGMA user_version = 3');
+    r = run(['restore', '--db', target, foreign]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /not a spkiosk database/);
+    assert.ok(!fs.existsSync(target));
+  });
+});
+
+describe('backup --keep N DIR', () => {
+  let tmp, d;
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), { 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    d = await startDaemon({ tree, db: path.join(tmp, 'live.db') });
+  });
+  after(async () => { await d.stop(); rmTmp(tmp); });
+
+  it('writes a dated copy and keeps the newest N dated copies, nothing else touched', () => {
+    const dir = path.join(tmp, 'backups');
+    fs.mkdirSync(dir);
+    const old = ['spkiosk-20200101T000000Z.db', 'spkiosk-20210101T000000Z.db', 'spkiosk-20220101T000000Z.db',
+      'spkiosk-20230101T000000Z.db'];
+    const others = ['notes.txt', 'spkiosk-2020.db', 'spkiosk-20190101T000000Z.db.tmp'];
+    for (const f of [...old, ...others]) fs.writeFileSync(path.join(dir, f), 'x');
+    const r = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '3', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const made = path.basename(r.stdout.trim());
+    assert.match(made, /^spkiosk-\d{8}T\d{6}Z\.db$/);
+    assert.match(r.stderr, /deleted 2 older copies/);
+    assert.deepEqual(fs.readdirSync(dir).sort(),
+      [...others, 'spkiosk-20220101T000000Z.db', 'spkiosk-20230101T000000Z.db', made].sort());
+    assert.equal(sql(path.join(dir, made), 'PRAGMA integrity_check').stdout, 'ok\n');
+    const into = path.join(tmp, 'new-dir');
+    assert.equal(run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '1', into]).status, 0);
+    assert.equal(fs.readdirSync(into).length, 1, 'the folder is made when missing');
+    for (const bad of ['0', '1001', 'x', '-1'])
+      assert.equal(run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', bad, dir]).status, 2, bad);
+  });
+});
