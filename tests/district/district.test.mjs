@@ -8,9 +8,6 @@
 //
 // The exports are real: two daemons get known cases through the HTTP API
 // (one stage made late in the database) and `spkiosk export` writes them.
-// A build without the export command (before the backup branch is merged)
-// loads tests/district/fixtures/*.csv instead: the same scenario's exports
-// made by that command (SPKIOSK_DISTRICT_SAVE=DIR writes them), and says so.
 // Skipped, with the reason printed, only when PostgreSQL 15 is not
 // installed (scripts/deps.sh test installs it).
 import { after, before, describe, it } from 'node:test';
@@ -24,18 +21,12 @@ import {
 
 const PGBIN = '/usr/lib/postgresql/15/bin';
 const CONTRIB = path.join(ROOT, 'contrib', 'district');
-const FIXTURES = path.join(ROOT, 'tests', 'district', 'fixtures');
 const HALL_A = '东湖社区';
 const HALL_B = '西湖社区, "二厅"'; // a comma and quotes: the CSV's quoting on the way in
 
 const skipReason = fs.existsSync(path.join(PGBIN, 'initdb')) && fs.existsSync(path.join(PGBIN, 'pg_ctl'))
   ? null : `PostgreSQL 15 is not installed (${PGBIN}/initdb); scripts/deps.sh test installs it`;
 if (skipReason) console.log(`# district test skipped: ${skipReason}`);
-
-const hasExport = (() => {
-  const r = spawnSync(BIN, ['export', '--help'], { encoding: 'utf8' });
-  return r.status === 0 && /--hall/.test(r.stdout + r.stderr);
-})();
 
 // ---- the halls' cases ----------------------------------------------------
 
@@ -169,18 +160,8 @@ describe('the district database in PostgreSQL', { skip: skipReason ?? false }, (
     if (asRoot) execFileSync('chown', ['nobody', pg.exports]);
     pg.a = path.join(pg.exports, 'east.csv');
     pg.b = path.join(pg.exports, 'west.csv');
-    if (hasExport) {
-      fs.writeFileSync(pg.a, await hallExport(HALL_A, eastLake));
-      fs.writeFileSync(pg.b, await hallExport(HALL_B, westLake));
-      if (process.env.SPKIOSK_DISTRICT_SAVE) {
-        fs.copyFileSync(pg.a, path.join(process.env.SPKIOSK_DISTRICT_SAVE, 'east.csv'));
-        fs.copyFileSync(pg.b, path.join(process.env.SPKIOSK_DISTRICT_SAVE, 'west.csv'));
-      }
-    } else {
-      console.log('# this build has no `spkiosk export`: loading the exports it made earlier (tests/district/fixtures)');
-      fs.copyFileSync(path.join(FIXTURES, 'east.csv'), pg.a);
-      fs.copyFileSync(path.join(FIXTURES, 'west.csv'), pg.b);
-    }
+    fs.writeFileSync(pg.a, await hallExport(HALL_A, eastLake));
+    fs.writeFileSync(pg.b, await hallExport(HALL_B, westLake));
   });
 
   after(() => {
