@@ -163,7 +163,7 @@ static int config_slot_set(struct config *c, size_t i, enum config_source src, c
     if (s->src != src || !append)
         config_slot_clear(s);
     s->src = src;
-    if (s->n > config_options[i].max)
+    if (config_options[i].kind == CONFIG_STRS && s->n > config_options[i].max)
         return 0;
     v = realloc(s->v, (s->n + 1) * sizeof *v);
     if (!v)
@@ -354,10 +354,11 @@ int config_parse_text(struct config *c, const char *name, const char *text, size
             continue;
         }
         if (c->slots[idx].src == CONFIG_FROM_FILE && opt->kind != CONFIG_STRS)
-            config_problem(c, LAYER_FILE, line, "%s:%d: %s is set again (first on line %d); "
+            config_problem(c, LAYER_FILE, line, "%s:%d: %s is set again (already on line %d); "
                            "only a repeatable key may be", name, line, opt->name,
                            c->slots[idx].v[0].line);
-        if (config_slot_set(c, idx, CONFIG_FROM_FILE, v, (size_t)(ve - v), line, true) != 0)
+        if (config_slot_set(c, idx, CONFIG_FROM_FILE, v, (size_t)(ve - v), line,
+                            opt->kind == CONFIG_STRS) != 0)
             goto oom;
     }
     return 0;
