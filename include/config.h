@@ -43,7 +43,8 @@ struct config_option {
     bool (*valid)(const char *v);                       /* CONFIG_STR(S); NULL: any */
     int (*set)(const char *v, struct server_options *o); /* CONFIG_CUSTOM: 0 or -1 */
     const char *def;        /* the default as written in the file; NULL: unset */
-    const char *bad;        /* what a bad value is told, after "KEY takes " */
+    const char *bad;        /* a bad value is told "KEY takes " and this; for a number
+                             * "KEY takes MIN to MAX" and this (a unit), or nothing */
     const char *help;       /* --help's text; '\n' starts an indented line */
 };
 
