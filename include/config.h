@@ -68,6 +68,7 @@ struct config_slot {
 struct config_problem {
     int layer;              /* the order they are told in: file, environment, flags, the whole */
     int line;
+    size_t seq;             /* the order found, which breaks ties */
     char *text;             /* owned, a whole line without "\n" */
 };
 

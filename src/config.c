@@ -131,6 +131,7 @@ static void config_problem(struct config *c, int layer, int line, const char *fm
     c->problems = p;
     p[c->n_problems].layer = layer;
     p[c->n_problems].line = line;
+    p[c->n_problems].seq = c->n_problems;
     p[c->n_problems].text = strdup(buf);
     if (!p[c->n_problems].text) {
         c->oom = true;
@@ -671,7 +672,7 @@ static int config_compare(const void *a, const void *b)
         return p->layer - q->layer;
     if (p->line != q->line)
         return p->line - q->line;
-    return p < q ? -1 : p > q;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
 int config_apply(struct config *c)
@@ -698,7 +699,7 @@ int config_apply(struct config *c)
         config_problem(c, LAYER_WHOLE, 0, "--max-per-address must be at most half of "
                        "--max-connections (%u)", c->o.limits.max_total);
     /* problems in the order they were written: file lines, then variables,
-     * flags, the options together (the address breaks ties: seq order) */
+     * flags, the options together; within a line, in the order found */
     if (c->n_problems > 1)
         qsort(c->problems, c->n_problems, sizeof *c->problems, config_compare);
     return c->oom ? -1 : 0;
