@@ -645,6 +645,12 @@ static void config_where(const struct config *c, const struct config_option *o,
     }
 }
 
+static bool config_numeric(const struct config_option *o)
+{
+    return o->kind == CONFIG_UINT || o->kind == CONFIG_LONG || o->kind == CONFIG_INT ||
+           o->kind == CONFIG_MIB;
+}
+
 static void config_bad(struct config *c, const struct config_option *o, const struct config_slot *s,
                        const struct config_value *v)
 {
@@ -654,8 +660,7 @@ static void config_bad(struct config *c, const struct config_option *o, const st
     if (o->kind == CONFIG_FLAG)
         config_problem(c, config_layer(s->src), v->line, "%s%s takes true, false, yes, no, 1 or 0",
                        where, spelled);
-    else if (o->kind == CONFIG_UINT || o->kind == CONFIG_LONG || o->kind == CONFIG_INT ||
-             o->kind == CONFIG_MIB)
+    else if (config_numeric(o))
         config_problem(c, config_layer(s->src), v->line, "%s%s takes %lu to %lu%s", where, spelled,
                        o->min, o->max, o->bad ? o->bad : "");
     else if (o->bad)
@@ -826,7 +831,10 @@ void config_usage(FILE *f)
         const struct config_option *o = &config_options[i];
         snprintf(head, sizeof head, "  --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
         config_help_lines(f, head, o->help, indent);
-        if (o->def && o->kind != CONFIG_FLAG)
+        if (config_numeric(o))
+            fprintf(f, "%s(default %s; %lu to %lu%s)\n", indent, o->def, o->min, o->max,
+                    o->bad ? o->bad : "");
+        else if (o->def && o->kind != CONFIG_FLAG)
             fprintf(f, "%s(default %s)\n", indent, o->def);
     }
     fputs("\nLogs one line per request to standard error. SIGTERM or SIGINT stops it cleanly;\n"
@@ -859,6 +867,8 @@ void config_example(FILE *f)
                 break;
             p = nl + 1;
         }
+        if (config_numeric(o))
+            fprintf(f, "# (%lu to %lu%s)\n", o->min, o->max, o->bad ? o->bad : "");
         if (o->def) {
             fprintf(f, "#%s = %s\n", o->name, o->def);
         } else {
