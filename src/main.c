@@ -15,17 +15,13 @@
 #include "accounts.h"
 #include "backup.h"
 #include "clock.h"
+#include "config.h"
 #include "db.h"
 #include "diag.h"
 #include "export.h"
 #include "library.h"
-#include "hosts.h"
-#include "print.h"
 #include "server.h"
-#include "sessions.h"
-#include "sweep.h"
 #include "version.h"
-#include "xff.h"
 
 static const char usage_main[] =
     "usage: spkiosk COMMAND [OPTIONS]\n"
@@ -43,67 +39,6 @@ static const char usage_main[] =
     "\n"
     "  spkiosk --version     print the version\n"
     "  spkiosk COMMAND --help\n";
-
-static const char usage_serve[] =
-    "usage: spkiosk serve [--listen HOST:PORT] [--db FILE] [--procedures DIR] [--web DIR]\n"
-    "\n"
-    "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
-    "                      free port, printed on standard error)\n"
-    "  --db FILE           SQLite database (default ./var/spkiosk.db; its folder is created)\n"
-    "  --procedures DIR    procedure files (default ./procedures)\n"
-    "  --web DIR           serve the web UI from DIR instead of the built-in copy\n"
-    "  --threads N         worker threads (default 4)\n"
-    "  --session-idle S    seconds without a request that end a staff or admin session\n"
-    "                      (default 1800, at most 86400)\n"
-    "  --retention-days N  days a completed or abandoned case keeps what residents and\n"
-    "                      staff typed before it is erased; its anonymous figures stay\n"
-    "                      for statistics (default 30, 0 to 3650; 0 erases within a minute)\n"
-    "  --case-quota AB/AH,OB/OH  cases the public may start, and hand in, without a login:\n"
-    "                      AB in a row then AH an hour from one address (an IPv6 /64),\n"
-    "                      OB in a row then OH an hour from everyone together; past it\n"
-    "                      429 with Retry-After (default 200/3600,300/3600; staff at\n"
-    "                      the window are not counted)\n"
-    "  --open-cases-max N  cases the public may have open (being filled in) at once;\n"
-    "                      past it new cases get 503 (default 5000, 1 to 1000000)\n"
-    "  --host NAME         a name the daemon answers to besides localhost, this machine's\n"
-    "                      name, the --listen and --public-url hosts and IP addresses\n"
-    "                      (repeatable, up to 16); another Host gets 421 (DNS rebinding)\n"
-    "  --secure-cookies    mark session cookies Secure (when a TLS proxy serves the daemon)\n"
-    "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) and the key of\n"
-    "  --tls-key FILE      --tls-key (both or neither): cookies Secure, every answer with\n"
-    "                      Strict-Transport-Security (docs/deployment.md: a LAN certificate)\n"
-    "  --redirect-http HOST:PORT  with --tls-cert, also listen for plain HTTP there and\n"
-    "                      answer every request 308 to the same page over HTTPS\n"
-    "  --public-url URL    the kiosk's address as phones reach it (http:// or https://, at\n"
-    "                      most 200 characters): the QR codes of slips and correction\n"
-    "                      notices then hold URL/#/case/ID; without it, the bare case id\n"
-    "  --notify-command CMD  run CMD for each resident to tell that a case is ready,\n"
-    "                      returned or rejected: CMD is split on spaces only (no shell,\n"
-    "                      no quotes); the number and text are in its environment\n"
-    "                      (SPKIOSK_PHONE, SPKIOSK_TEXT, SPKIOSK_KIND, SPKIOSK_TICKET);\n"
-    "                      exit 0 is sent, anything else is retried later (after 1, 5,\n"
-    "                      15, 60 minutes, then every 6 hours, 12 runs in all); a run is\n"
-    "                      killed after 30 s. Without it the staff page lists whom to phone\n"
-    "  --max-connections N  open connections (default 1000, 8 to 100000); once 1/8 of it or\n"
-    "                      one address's share is all that is free, idle ones (and\n"
-    "                      answers going out for over a second) of the address\n"
-    "                      holding the most are closed first\n"
-    "  --max-per-address N  connections from one address (default 128, at most half of\n"
-    "                      --max-connections)\n"
-    "  --header-timeout S  a request's headers must arrive within S seconds (default 10;\n"
-    "                      a kept-alive connection has --idle-timeout more), and a body at\n"
-    "                      2 KiB/s after that\n"
-    "  --idle-timeout S    close a connection silent for S seconds (default 30)\n"
-    "  --body-memory MIB   memory all request bodies in flight may take together (default\n"
-    "                      64, 1 to 4096); past it a request is answered 503\n"
-    "  --trusted-proxy ADDR  a reverse proxy in front (an IPv4 or IPv6 address or CIDR;\n"
-    "                      repeatable, up to 32): a request from it counts against the\n"
-    "                      client its X-Forwarded-For names (the right-most entry that is\n"
-    "                      not a trusted proxy; a missing or unreadable header: the proxy\n"
-    "                      itself) in every per-address rule, and the proxy is exempt from\n"
-    "                      --max-per-address (not from --max-connections)\n"
-    "\n"
-    "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
 
 static const char usage_check[] =
     "usage: spkiosk check [PATH...]\n"
@@ -544,170 +479,47 @@ out:
     return rc;
 }
 
-/* The options of conns.h's limits: 0 when a is one of them (with *bad set
- * and a message on stderr when v is out of its range), -1 when not. */
-static int main_serve_limit(const char *a, const char *v, struct conns_limits *l, bool *bad)
+static const char *main_getenv(const char *name)
 {
-    static const struct {
-        const char *name;
-        unsigned long min, max;
-    } opts[] = {
-        {"--max-connections", CONNS_TOTAL_MIN, CONNS_TOTAL_MAX},
-        {"--max-per-address", 1, CONNS_TOTAL_MAX / 2},
-        {"--header-timeout", 1, CONNS_SECONDS_MAX},
-        {"--idle-timeout", 1, CONNS_SECONDS_MAX},
-        {"--body-memory", 1, CONNS_BODY_MEMORY_MAX_MIB},
-    };
-    char *end;
-    unsigned long n;
-    size_t i;
-
-    for (i = 0; i < sizeof opts / sizeof opts[0] && strcmp(a, opts[i].name) != 0; i++)
-        ;
-    if (i == sizeof opts / sizeof opts[0])
-        return -1;
-    n = strtoul(v, &end, 10);
-    *bad = !*v || *end || *v == '-' || n < opts[i].min || n > opts[i].max;
-    if (*bad) {
-        fprintf(stderr, "spkiosk serve: %s takes %lu to %lu\n", a, opts[i].min, opts[i].max);
-        return 0;
-    }
-    if (i == 0)
-        l->max_total = (unsigned)n;
-    else if (i == 1)
-        l->max_per_address = (unsigned)n;
-    else if (i == 2)
-        l->header_s = (unsigned)n;
-    else if (i == 3)
-        l->idle_s = (unsigned)n;
-    else
-        l->body_memory = (size_t)n << 20;
-    return 0;
+    return getenv(name);
 }
 
+/* serve: the options from flags, environment and file (config.h); with
+ * --check-config only what they come to. */
 static int cmd_serve(int argc, char **argv)
 {
-    struct server_options o;
-    bool bad = false;
-    int i;
+    struct config c;
+    int rc = 1;
 
-    server_options_default(&o);
-    for (i = 0; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (is_help(a)) {
-            fputs(usage_serve, stdout);
-            return 0;
-        }
-        if (strcmp(a, "--secure-cookies") == 0) {
-            o.secure_cookies = 1;
-            continue;
-        }
-        if (!v || a[0] != '-') {
-            fprintf(stderr, "spkiosk serve: %s %s\n%s", a, v ? "is not an option" : "needs a value",
-                    usage_serve);
-            return 2;
-        }
-        if (strcmp(a, "--listen") == 0) {
-            o.listen = v;
-        } else if (strcmp(a, "--db") == 0) {
-            o.db_path = v;
-        } else if (strcmp(a, "--procedures") == 0) {
-            o.procedures = v;
-        } else if (strcmp(a, "--public-url") == 0) {
-            if (!print_public_url_valid(v)) {
-                fprintf(stderr, "spkiosk serve: --public-url takes an http:// or https:// address "
-                                "of at most %d characters, without ? or #\n", PRINT_PUBLIC_URL_MAX);
-                return 2;
-            }
-            o.public_url = v;
-        } else if (strcmp(a, "--host") == 0) {
-            if (o.n_hosts == SERVER_HOSTS_MAX || !hosts_name_valid(v)) {
-                fprintf(stderr, "spkiosk serve: --host takes a name (letters, digits, '-' and '.'), "
-                                "up to %d times\n", SERVER_HOSTS_MAX);
-                return 2;
-            }
-            o.hosts[o.n_hosts++] = v;
-        } else if (strcmp(a, "--web") == 0) {
-            o.web_dir = v;
-        } else if (strcmp(a, "--notify-command") == 0) {
-            o.notify_command = v;
-        } else if (strcmp(a, "--tls-cert") == 0) {
-            o.tls_cert = v;
-        } else if (strcmp(a, "--tls-key") == 0) {
-            o.tls_key = v;
-        } else if (strcmp(a, "--redirect-http") == 0) {
-            o.redirect_http = v;
-        } else if (strcmp(a, "--trusted-proxy") == 0) {
-            /* a reverse proxy whose X-Forwarded-For names the client */
-            struct xff_net net;
-            if (xff_net_parse(v, &net) != 0 || xff_set_add(&o.trusted, &net) != 0) {
-                fprintf(stderr, "spkiosk serve: --trusted-proxy takes an IPv4 or IPv6 address "
-                                "or CIDR (10.0.0.0/8, fd00::/8), up to %d times\n", XFF_NETS_MAX);
-                return 2;
-            }
-        } else if (main_serve_limit(a, v, &o.limits, &bad) == 0) {
-            if (bad)
-                return 2;
-        } else if (strcmp(a, "--threads") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 64) {
-                fprintf(stderr, "spkiosk serve: --threads takes 1 to 64\n");
-                return 2;
-            }
-            o.threads = (unsigned)n;
-        } else if (strcmp(a, "--session-idle") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > SESSIONS_IDLE_MAX) {
-                fprintf(stderr, "spkiosk serve: --session-idle takes 1 to %d seconds\n",
-                        SESSIONS_IDLE_MAX);
-                return 2;
-            }
-            o.session_idle = n;
-        } else if (strcmp(a, "--case-quota") == 0) {
-            if (quota_limits_parse(v, &o.quota) != 0) {
-                fprintf(stderr, "spkiosk serve: --case-quota takes AB/AH,OB/OH, four numbers of "
-                                "1 to %d, e.g. 200/3600,300/3600\n", QUOTA_VALUE_MAX);
-                return 2;
-            }
-        } else if (strcmp(a, "--open-cases-max") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (!*v || *end || n < 1 || n > QUOTA_VALUE_MAX) {
-                fprintf(stderr, "spkiosk serve: --open-cases-max takes 1 to %d\n", QUOTA_VALUE_MAX);
-                return 2;
-            }
-            o.quota.open_max = n;
-        } else if (strcmp(a, "--retention-days") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (!*v || *end || n < 0 || n > SWEEP_RETENTION_MAX) {
-                fprintf(stderr, "spkiosk serve: --retention-days takes 0 to %d\n",
-                        SWEEP_RETENTION_MAX);
-                return 2;
-            }
-            o.retention_days = (int)n;
-        } else {
-            fprintf(stderr, "spkiosk serve: unknown option %s\n%s", a, usage_serve);
-            return 2;
-        }
-        i++;
+    if (config_load(&c, argc, argv, main_getenv) != 0) {
+        config_problems_print(&c, stderr, "spkiosk serve: ");
+        goto out;
     }
-    if (!o.tls_cert != !o.tls_key) {
-        fprintf(stderr, "spkiosk serve: --tls-cert and --tls-key go together\n");
-        return 2;
+    if (c.help || c.example) {
+        (c.help ? config_usage : config_example)(stdout);
+        rc = 0;
+        goto out;
     }
-    if (o.redirect_http && !o.tls_cert) {
-        fprintf(stderr, "spkiosk serve: --redirect-http sends browsers to HTTPS: it needs --tls-cert\n");
-        return 2;
+    if (c.check) {
+        config_print(&c, stdout);
+        if (c.n_problems || c.more_problems)
+            printf("# %zu problem(s):\n", c.n_problems + c.more_problems);
+        else
+            printf("# no problems\n");
+        config_problems_print(&c, stdout, "");
+        rc = c.n_problems || c.more_problems ? 1 : 0;
+        goto out;
     }
-    if (o.limits.max_per_address > o.limits.max_total / 2) {
-        fprintf(stderr, "spkiosk serve: --max-per-address must be at most half of "
-                        "--max-connections (%u)\n", o.limits.max_total);
-        return 2;
+    if (c.n_problems || c.more_problems) {
+        config_problems_print(&c, stderr, "spkiosk serve: ");
+        fprintf(stderr, "spkiosk serve: see spkiosk serve --help, or --check-config\n");
+        rc = 2;
+        goto out;
     }
-    return server_run(&o) == 0 ? 0 : 1;
+    rc = server_run(&c.o) == 0 ? 0 : 1;
+out:
+    config_free(&c);
+    return rc;
 }
 
 int main(int argc, char **argv)

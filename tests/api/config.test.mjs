@@ -1,0 +1,198 @@
+// serve's configuration (issue #14, item 2) against the real binary: a
+// file alone sets the address, database, procedures, the names served and
+// the connection limits, and the daemon obeys; an SPKIOSK_* variable
+// overrides the file and a flag overrides the variable; --check-config
+// prints each key's value and source and exits 0 for a good file, and lists
+// the problems with their lines and exits 1 for a bad one (serve then
+// refuses to start, exit 2); a named file that is missing is an error.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { BIN, ROOT, FIXTURE_TREE, makeTmp, rmTmp, rawRequest, sleep } from './helpers.mjs';
+
+const LISTEN_RE = /spkiosk: listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+// The environment without any SPKIOSK_* variable of the runner's, plus env.
+function cleanEnv(env = {}) {
+  const e = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SPKIOSK_')) e[k] = v;
+  return { ...e, ...env };
+}
+
+// `spkiosk serve ARGS` with no other flag; resolves once it listens.
+function serve(args, env, cwd) {
+  const proc = spawn(BIN, ['serve', ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr.setEncoding('utf8');
+  const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`no listening line: ${err}`)); }, 10_000);
+    proc.stderr.on('data', (d) => {
+      err += d;
+      const m = LISTEN_RE.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          port: Number(m[1]),
+          stderr: () => err,
+          stop: async () => { proc.kill('SIGTERM'); return exited; },
+        });
+      }
+    });
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${err}`)); });
+  });
+}
+
+const status = async (port, host) =>
+  (await rawRequest(port, `GET /api/v1/categories HTTP/1.1\r\nHost: ${host}\r\nConnection: close`)).status;
+
+function openFrom(port, localAddress) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    s.ended = false;
+    s.on('close', () => { s.ended = true; });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function check(args, env = {}) {
+  return spawnSync(BIN, ['serve', ...args], { encoding: 'utf8', env: cleanEnv(env), timeout: 10_000 });
+}
+
+describe('serve from a configuration file, the environment and flags', () => {
+  let tmp, conf;
+  before(() => {
+    tmp = makeTmp();
+    conf = path.join(tmp, 'spkiosk.conf');
+    fs.writeFileSync(conf, [
+      '# a hall',
+      'listen = 127.0.0.1:0',
+      `db = ${path.join(tmp, 'x.db')}`,
+      `procedures = ${FIXTURE_TREE}`,
+      'host = file.example',
+      'max-connections = 16',
+      'max-per-address = 4',
+      'header-timeout = 60',
+      'threads = 1',
+      '',
+    ].join('\n'));
+  });
+  after(() => rmTmp(tmp));
+
+  it('a file alone sets the address, names and limits, and the daemon obeys', async () => {
+    const d = await serve(['--config', conf], {}, tmp);
+    const socks = [];
+    try {
+      assert.equal(await status(d.port, 'file.example'), 200);
+      assert.equal(await status(d.port, 'other.example'), 421);
+      // max-per-address = 4: of six idle connections from one address, two are refused
+      for (let i = 0; i < 6; i++) socks.push(await openFrom(d.port, '127.0.0.2'));
+      for (let t = 0; t < 8000 && socks.filter((s) => s.ended).length < 2; t += 50) await sleep(50);
+      assert.equal(socks.filter((s) => s.ended).length, 2, 'the fifth and sixth connection closed');
+      assert.equal(await status(d.port, '127.0.0.1'), 200, 'another address is served');
+    } finally {
+      for (const s of socks) s.destroy();
+      assert.equal(await d.stop(), 0);
+    }
+  });
+
+  it('an environment variable overrides the file (SPKIOSK_CONFIG names it)', async () => {
+    const d = await serve([], { SPKIOSK_CONFIG: conf, SPKIOSK_HOST: 'env.example,env2.example' }, tmp);
+    try {
+      assert.equal(await status(d.port, 'env.example'), 200);
+      assert.equal(await status(d.port, 'env2.example'), 200);
+      assert.equal(await status(d.port, 'file.example'), 421, 'the variable replaces the file\'s list');
+    } finally {
+      assert.equal(await d.stop(), 0);
+    }
+  });
+
+  it('a flag overrides the environment', async () => {
+    const d = await serve(['--config', conf, '--host', 'flag.example'],
+      { SPKIOSK_HOST: 'env.example' }, tmp);
+    try {
+      assert.equal(await status(d.port, 'flag.example'), 200);
+      assert.equal(await status(d.port, 'env.example'), 421);
+    } finally {
+      assert.equal(await d.stop(), 0);
+    }
+  });
+
+  it('--check-config prints each value and where it came from, and exits 0', () => {
+    const never = path.join(tmp, 'never');
+    const r = check(['--config', conf, '--check-config', '--threads', '2'],
+      { SPKIOSK_IDLE_TIMEOUT: '45', SPKIOSK_DB: path.join(never, 'y.db') });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^# file: ${conf.replace(/[.]/g, '\\.')} \\(read\\)$`, 'm'));
+    assert.match(r.stdout, /^max-per-address +\= 4 +\(file:7\)$/m);
+    assert.match(r.stdout, /^host +\= file\.example +\(file:5\)$/m);
+    assert.match(r.stdout, /^idle-timeout +\= 45 +\(env SPKIOSK_IDLE_TIMEOUT\)$/m);
+    assert.match(r.stdout, /^threads +\= 2 +\(flag\)$/m);
+    assert.match(r.stdout, /^body-memory +\= 64 +\(default\)$/m);
+    assert.match(r.stdout, /^# no problems$/m);
+    assert.match(r.stdout, /^db +\= .*y\.db +\(env SPKIOSK_DB\)$/m);
+    assert.ok(!fs.existsSync(never), 'nothing opened: the database\'s folder is not made');
+  });
+
+  it('--check-config lists a bad file\'s problems with their lines and exits 1; serve refuses it', () => {
+    const bad = path.join(tmp, 'bad.conf');
+    fs.writeFileSync(bad, 'listen = 127.0.0.1:0\nmax-per-adress = 4\nthreads = 100\n' +
+      'listen = 127.0.0.1:1\nsecure-cookies = sometimes\nno equals sign\n');
+    const r = check(['--config', bad, '--check-config']);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const problems = r.stdout.split('\n# 5 problem(s):\n')[1];
+    assert.ok(problems, r.stdout);
+    assert.deepEqual(problems.trim().split('\n'), [
+      `${bad}:2: unknown key max-per-adress (did you mean max-per-address?)`,
+      `${bad}:3: threads takes 1 to 64`,
+      `${bad}:4: listen is set again (already on line 1); only a repeatable key may be`,
+      `${bad}:5: secure-cookies takes true, false, yes, no, 1 or 0`,
+      `${bad}:6: expected KEY = VALUE`,
+    ]);
+    const s = check(['--config', bad]);
+    assert.equal(s.status, 2);
+    assert.match(s.stderr, new RegExp(`^spkiosk serve: ${bad.replace(/[.]/g, '\\.')}:3: threads takes 1 to 64$`, 'm'));
+    assert.doesNotMatch(s.stderr, /listening/);
+  });
+
+  it('a variable\'s bad value is named by the variable', () => {
+    const r = check(['--config', conf, '--check-config'], { SPKIOSK_MAX_PER_ADDRESS: '9' });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^--max-per-address must be at most half of --max-connections \(16\)$/m);
+    const v = check(['--config', conf, '--check-config'], { SPKIOSK_SECURE_COOKIES: 'on' });
+    assert.equal(v.status, 1);
+    assert.match(v.stdout, /^SPKIOSK_SECURE_COOKIES takes true, false, yes, no, 1 or 0$/m);
+  });
+
+  it('a named file that is missing is an error; the default one may be missing', () => {
+    const missing = path.join(tmp, 'none.conf');
+    for (const [args, env] of [[['--config', missing], {}], [[], { SPKIOSK_CONFIG: missing }]]) {
+      const r = check([...args, '--check-config'], env);
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, new RegExp(`^${missing.replace(/[.]/g, '\\.')}: No such file or directory$`, 'm'));
+    }
+    if (!fs.existsSync('/etc/spkiosk/spkiosk.conf')) {
+      const r = check(['--check-config']);
+      assert.equal(r.status, 0, r.stdout);
+      assert.match(r.stdout, /^# file: \/etc\/spkiosk\/spkiosk\.conf \(not found\)$/m);
+    }
+  });
+
+  it('--help and the example file name every key of --check-config', () => {
+    const keys = [...check(['--check-config', '--config', conf]).stdout.matchAll(/^([a-z-]+) += /mg)]
+      .map((m) => m[1]);
+    assert.ok(keys.length >= 20, keys.join(' '));
+    const help = check(['--help']).stdout;
+    const example = fs.readFileSync(path.join(ROOT, 'dist', 'spkiosk.conf'), 'utf8');
+    assert.equal(check(['--example-config']).stdout, example);
+    for (const k of new Set(keys)) {
+      assert.match(help, new RegExp(`^  --${k}\\b`, 'm'), k);
+      assert.match(example, new RegExp(`^#${k} = `, 'm'), k);
+    }
+  });
+});
