@@ -451,3 +451,29 @@ Test(config, the_example_file_is_the_tables)
     free(have);
     free(want);
 }
+
+/* --trusted-proxy is repeatable and parsed into the proxy set, from a file
+ * as from flags; a bad address is told with its line, and the 33rd refused. */
+Test(config, trusted_proxies_are_read_into_the_set)
+{
+    struct config c;
+    char many[33 * 32 + 1];
+    size_t len = 0;
+
+    from_text(&c, "trusted-proxy = 10.0.0.0/8\n"
+                  "trusted-proxy = ::1\n"
+                  "trusted-proxy = 300.1.1.1\n");
+    dump_problems(&c);
+    cr_assert_eq(c.o.trusted.n, 2);
+    cr_assert(has_problem(&c, "t.conf:3: trusted-proxy takes an IPv4 or IPv6 address or CIDR "
+                              "(10.0.0.0/8, fd00::/8), up to 32 times"));
+    cr_assert_eq(c.n_problems, 1);
+    config_free(&c);
+
+    for (int i = 0; i < 33; i++)
+        len += (size_t)snprintf(many + len, sizeof many - len, "trusted-proxy = 10.0.0.%d\n", i);
+    from_text(&c, many);
+    cr_assert_eq(c.o.trusted.n, 32);
+    cr_assert_geq(c.n_problems, 1, "the 33rd proxy is refused");
+    config_free(&c);
+}
