@@ -74,6 +74,10 @@ enum conns_refusal {
 
 void conns_refused(enum conns_refusal kind);
 
+/* Connections open now in the table (all of them unless it was full),
+ * for /metrics. */
+unsigned conns_open_count(void);
+
 /* Stops the thread and frees the table. Safe when conns_start failed or
  * was not called. */
 void conns_stop(void);

@@ -86,8 +86,15 @@ static const char usage_serve[] =
     "  --idle-timeout S    close a connection silent for S seconds (default 30)\n"
     "  --body-memory MIB   memory all request bodies in flight may take together (default\n"
     "                      64, 1 to 4096); past it a request is answered 503\n"
+    "  --log-file FILE     append the log to FILE instead of standard error; SIGHUP\n"
+    "                      reopens it (after logrotate renamed it) and reloads\n"
+    "  --metrics-allow ADDR[/BITS]  an address or network that may read GET /metrics\n"
+    "                      (repeatable, up to 16; default 127.0.0.0/8 and ::1); to\n"
+    "                      any other address /metrics does not exist (404)\n"
     "\n"
-    "Logs one line per request to standard error. SIGTERM or SIGINT stops it cleanly.\n";
+    "Logs one line per request to standard error, key=value pairs with a request id\n"
+    "(docs/deployment.md, \"Monitoring\"). SIGHUP reloads the procedures. SIGTERM or\n"
+    "SIGINT stops it cleanly.\n";
 
 static const char usage_check[] =
     "usage: spkiosk check [PATH...]\n"
@@ -381,6 +388,16 @@ static int cmd_serve(int argc, char **argv)
                 return 2;
             }
             o.hosts[o.n_hosts++] = v;
+        /* monitoring (issue #14 item 3) */
+        } else if (strcmp(a, "--log-file") == 0) {
+            o.log_file = v;
+        } else if (strcmp(a, "--metrics-allow") == 0) {
+            if (o.n_metrics_allow == METRICS_ALLOW_MAX || !metrics_allow_valid(v)) {
+                fprintf(stderr, "spkiosk serve: --metrics-allow takes an IPv4 or IPv6 address, "
+                                "optionally /BITS, up to %d times\n", METRICS_ALLOW_MAX);
+                return 2;
+            }
+            o.metrics_allow[o.n_metrics_allow++] = v;
         } else if (strcmp(a, "--web") == 0) {
             o.web_dir = v;
         } else if (strcmp(a, "--notify-command") == 0) {
