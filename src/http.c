@@ -574,6 +574,8 @@ static void http_log_request(struct http_request *req, uint64_t ns, bool aborted
     n = 0;
     http_client_addr(req, addr);
     line[0] = '\0';
+    /* every pair fits: ten short values and a path cut at LOGLINE_VALUE_MAX
+     * stay under LOGLINE_MAX, so logline_kv's refusal is not looked at */
     (void)logline_kv(line, sizeof line, &n, "ts", ts);
     (void)logline_kv(line, sizeof line, &n, "level",
                      req->status >= 500 || req->status == 0 ? "error" : aborted ? "warn" : "info");
