@@ -89,6 +89,9 @@ void conns_trust(const struct xff_set *trusted);
  * announced: several workers accepting at the same moment may each let
  * one more by, so an address may briefly hold up to --threads − 1 over. */
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+/* Connections open now in the table (all of them unless it was full),
+ * for /metrics. */
+unsigned conns_open_count(void);
 
 /* Stops the thread and frees the table. Safe when conns_start failed or
  * was not called. */

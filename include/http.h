@@ -29,6 +29,7 @@
 #define HTTP_BODY_DRAIN_MAX (4 * HTTP_BODY_MAX)
 #define HTTP_MAX_PARAMS 4
 #define HTTP_USER_MAX 32        /* a user name's longest (accounts.h) */
+#define HTTP_REQUEST_ID_LEN 17  /* 16 hex digits and the NUL */
 
 #define HTTP_ADDR_MAX 46    /* INET6_ADDRSTRLEN */
 
@@ -54,6 +55,9 @@ struct http_request {
     size_t bytes;
     uint64_t start_ns;
     char client[HTTP_ADDR_MAX];  /* http_client_addr's answer, once worked out; "" before */
+    const struct http_route *route; /* the route that answered; NULL: none (404, 405, ...) */
+    char id[HTTP_REQUEST_ID_LEN];   /* the log line's id, also sent as X-Request-Id */
+    long qlen;                  /* bytes of the `q` argument (a search), -1 without one */
 };
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);
@@ -68,6 +72,10 @@ enum http_access {
                      * state change) comes with it; never refused */
     HTTP_STAFF,     /* a staff or admin session */
     HTTP_ADMIN,     /* an admin session */
+    HTTP_MONITOR,   /* only from the addresses metrics_allowed admits
+                     * (`serve --metrics-allow`); to anyone else the route
+                     * does not exist (404 whatever the method, never 405),
+                     * so that a scan cannot tell it is there */
 };
 
 struct http_route {
@@ -130,6 +138,10 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
 struct MHD_Daemon *http_redirect_start(const char *listen, unsigned https_port, unsigned *port);
 
 void http_redirect_stop(struct MHD_Daemon *d);
+
+/* Requests between their first handler call and completion (held ones
+ * included), for /metrics. */
+int http_inflight_count(void);
 
 /* Stops accepting, answers every held request (closing the config's
  * holds), lets requests in flight finish (up to grace_ms), stops. */

@@ -25,6 +25,43 @@ void logline_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 
 size_t logline_format(char *out, size_t cap, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* ---- key=value lines (docs/deployment.md, "Monitoring": a stable contract) ----
+ *
+ * A request's line is `key=value` pairs separated by one space, with no
+ * "spkiosk: " prefix. A value is written bare when it is non-empty and has
+ * no space, `"`, `=`, `\` or control byte; otherwise in double quotes,
+ * with `"` and `\` escaped by a backslash, newline, tab and carriage
+ * return as \n \t \r and other control bytes as \xHH. A value past
+ * LOGLINE_VALUE_MAX bytes is cut and ends in "..." (quoted). */
+#define LOGLINE_VALUE_MAX 512
+
+/* Appends ` key=value` (no space before the first pair, *len == 0) to
+ * out[0..cap), *len its length so far; out stays NUL-terminated. A pair
+ * that does not fit whole is left out. Returns 0, or -1 when left out. */
+int logline_kv(char *out, size_t cap, size_t *len, const char *key, const char *value);
+
+/* Writes line[0..n) and a newline with one write(2) to fd 2, as it is (no
+ * prefix). */
+void logline_raw(const char *line, size_t n);
+
+/* ---- the log file (`serve --log-file`) ----
+ *
+ * Everything the daemon writes to standard error goes to fd 2; with a log
+ * file that descriptor is the file, opened for appending (and created,
+ * mode 0640), so that the lines of every module land there. Reopening
+ * after logrotate's rename is a dup2(2) of the newly opened file onto fd
+ * 2: atomic for the writers, who never see a closed descriptor. The
+ * daemon reads SIGHUP from a signalfd on its main thread, so no signal
+ * handler runs this: it is called from that thread. */
+
+/* Opens path for appending onto fd 2 and remembers it for
+ * logline_file_reopen. 0, or -1 with errno set (fd 2 unchanged). */
+int logline_file_open(const char *path);
+
+/* Opens the remembered path again onto fd 2 (after a rotation); 0 when
+ * no file was set. 0, or -1 with errno set, the old file kept. */
+int logline_file_reopen(void);
+
 /* One kind of event logged at most once per period_ns. Thread-safe. */
 struct logline_every {
     pthread_mutex_t mu;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "conns.h"
+#include "metrics.h"
 #include "quota.h"
 #include "xff.h"
 
@@ -31,13 +32,18 @@ struct server_options {
     const char *hosts[SERVER_HOSTS_MAX];    /* `--host NAME`s the daemon also answers to (hosts.h) */
     size_t n_hosts;
     struct xff_set trusted;     /* `--trusted-proxy`s: their X-Forwarded-For names the client (xff.h) */
+    /* monitoring (issue #14 item 3) */
+    const char *log_file;       /* append the log here instead of stderr, reopened on SIGHUP; or NULL */
+    const char *metrics_allow[METRICS_ALLOW_MAX];  /* who may scrape /metrics; none: loopback */
+    size_t n_metrics_allow;
 };
 
 /* Fills in the documented defaults. */
 void server_options_default(struct server_options *o);
 
 /* Runs until SIGTERM or SIGINT; a change under the procedures folder (seen
- * by inotify, settled for 200 ms) or SIGHUP reloads it. Returns 0
+ * by inotify, settled for 200 ms) or SIGHUP reloads it (SIGHUP also
+ * reopens the log file first, after logrotate renamed it). Returns 0
  * after a clean stop, -1 when start-up failed (message on stderr). */
 int server_run(const struct server_options *o);
 

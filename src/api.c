@@ -12,6 +12,7 @@
 #include "api_cases.h"
 #include "api_changes.h"
 #include "api_display.h"
+#include "api_metrics.h"
 #include "api_notify.h"
 #include "api_practice.h"
 #include "api_rate.h"
@@ -295,6 +296,8 @@ static enum MHD_Result page_media(struct http_request *req)
  * admin route that may change state without csrf. */
 const struct http_route api_routes[] = {
     {"GET", "/healthz", api_healthz, HTTP_PUBLIC, false},
+    /* monitoring (api_metrics.c): only from --metrics-allow addresses */
+    {"GET", "/metrics", api_metrics, HTTP_MONITOR, false},
     {"GET", "/api/v1/categories", api_categories, HTTP_PUBLIC, false},
     {"GET", "/api/v1/procedures", api_procedures, HTTP_PUBLIC, false},
     {"GET", "/api/v1/procedures/{}", api_procedure, HTTP_PUBLIC, false},

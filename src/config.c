@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "hosts.h"
+#include "metrics.h"
 #include "print.h"
 #include "quota.h"
 #include "sessions.h"
@@ -114,6 +115,14 @@ const struct config_option config_options[] = {
      "entry that is\nnot a trusted proxy; a missing or unreadable header: the proxy\nitself) in "
      "every per-address rule, and the proxy is exempt from\nmax-per-address (not from "
      "max-connections)"},
+    {"log-file", CONFIG_STR, "FILE", 0, 0, OPT(log_file), 0, NULL, NULL, NULL, NULL,
+     "append the log to FILE instead of standard error; SIGHUP\nreopens it (after logrotate "
+     "renamed it) and reloads"},
+    {"metrics-allow", CONFIG_STRS, "ADDR[/BITS]", 0, METRICS_ALLOW_MAX, OPT(metrics_allow),
+     OPT(n_metrics_allow), metrics_allow_valid, NULL, NULL,
+     "an IPv4 or IPv6 address or network (ADDR/BITS), up to 16 times",
+     "an address or network that may read GET /metrics\n(repeatable, up to 16; default "
+     "127.0.0.0/8 and ::1); to\nany other address /metrics does not exist (404)"},
 };
 const size_t config_options_n = sizeof config_options / sizeof config_options[0];
 

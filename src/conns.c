@@ -277,6 +277,16 @@ static void conns_refused_line(enum conns_refusal kind, unsigned long n, uint64_
     logline_printf("http: %s%s", head, tail);
 }
 
+unsigned conns_open_count(void)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&conns_lock);
+    n = (unsigned)conns_open;
+    pthread_mutex_unlock(&conns_lock);
+    return n;
+}
+
 void conns_refused(enum conns_refusal kind)
 {
     unsigned long n;

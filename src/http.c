@@ -38,9 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "hosts.h"
 #include "httpin.h"
 #include "logline.h"
+#include "metrics.h"
 
 struct http_ctx {
     const struct http_route *routes;
@@ -54,6 +57,16 @@ static struct http_ctx http_ctx;
 /* Requests between their first handler call and completion; idle
  * keep-alive connections are not counted, so shutdown need not wait on them. */
 static atomic_int http_inflight;
+
+/* Request ids: a random half drawn at start (ids of two runs differ) and
+ * a counter (no two requests of a run share one), 16 hex digits. */
+static uint32_t http_id_run;
+static atomic_uint http_id_next;
+
+int http_inflight_count(void)
+{
+    return atomic_load(&http_inflight);
+}
 
 static uint64_t http_now_ns(void)
 {
@@ -86,6 +99,10 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
     if (!r)
         return MHD_NO;
     http_common_headers(r);
+    /* what a resident can read out to the hall's IT officer: the line of
+     * the log about this answer */
+    if (req->id[0])
+        MHD_add_response_header(r, "X-Request-Id", req->id);
     req->status = status;
     ret = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
@@ -332,6 +349,29 @@ void http_client_addr(struct http_request *req, char out[HTTP_ADDR_MAX])
     memcpy(req->client, out, HTTP_ADDR_MAX);
 }
 
+/* Whether the client may scrape /metrics: the address every per-address
+ * rule uses, so behind a trusted proxy (often on loopback, which the
+ * default allows) the forwarded client is judged, not the proxy. */
+static bool http_monitor_allowed(struct http_request *req)
+{
+    char addr[HTTP_ADDR_MAX];
+    struct sockaddr_in s4;
+    struct sockaddr_in6 s6;
+
+    http_client_addr(req, addr);
+    memset(&s4, 0, sizeof s4);
+    memset(&s6, 0, sizeof s6);
+    if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
+        s4.sin_family = AF_INET;
+        return metrics_allowed((const struct sockaddr *)&s4);
+    }
+    if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
+        s6.sin6_family = AF_INET6;
+        return metrics_allowed((const struct sockaddr *)&s6);
+    }
+    return false;
+}
+
 bool http_etag_matches(struct http_request *req, const char *etag)
 {
     return httpin_etag_matches(http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH), etag);
@@ -436,8 +476,14 @@ static bool http_route_match(const char *pattern, struct http_request *req)
 static enum MHD_Result http_dispatch(struct http_request *req)
 {
     const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+    const char *q = http_query(req, "q");
     char allow[64] = "";
     size_t i;
+    int monitor = -1;   /* whether the client may see HTTP_MONITOR routes; -1 not asked yet */
+
+    /* a search's text is what a resident typed: its length is logged,
+     * never the text */
+    req->qlen = q ? (long)strlen(q) : -1;
 
     /* DNS rebinding: another site's page, its name pointed at this machine */
     if (!hosts_allowed(http_header(req, MHD_HTTP_HEADER_HOST)))
@@ -456,11 +502,19 @@ static enum MHD_Result http_dispatch(struct http_request *req)
         const struct http_route *r = &http_ctx.routes[i];
         if (!http_route_match(r->pattern, req))
             continue;
+        if (r->access == HTTP_MONITOR) {
+            if (monitor < 0)
+                monitor = http_monitor_allowed(req);
+            if (!monitor)
+                continue;   /* not there at all: 404, not 405 */
+        }
         if (strcmp(r->method, method) == 0) {
             enum MHD_Result res;
+            req->route = r;
             /* the route, not its handler, says who may call it: a handler
              * cannot forget the check */
-            if (r->access != HTTP_PUBLIC && !http_ctx.guard(req, r, &res))
+            if (r->access != HTTP_PUBLIC && r->access != HTTP_MONITOR &&
+                !http_ctx.guard(req, r, &res))
                 return res;
             return r->handler(req);
         }
@@ -515,6 +569,9 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         req->conn = conn;
         req->method = method;
         req->start_ns = http_now_ns();
+        req->qlen = -1;
+        snprintf(req->id, sizeof req->id, "%08x%08x", http_id_run,
+                 atomic_fetch_add_explicit(&http_id_next, 1, memory_order_relaxed));
         req->path = strdup(url);
         req->segbuf = malloc(len + 1);
         if (!req->path || !req->segbuf)
@@ -607,25 +664,67 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
     return r;
 }
 
+/* The request's log line (docs/deployment.md, "Monitoring"): key=value
+ * pairs in a fixed order. The path only, with the ids of cases and the
+ * like masked (httpin_log_path): query strings may carry what a resident
+ * typed, and a search's text is told by its length alone (qlen). */
+static void http_log_request(struct http_request *req, uint64_t ns, bool aborted)
+{
+    char line[LOGLINE_MAX], buf[256], ts[40], num[32], addr[HTTP_ADDR_MAX];
+    struct timespec now;
+    struct tm tm;
+    size_t n = 0;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    n = strftime(ts, sizeof ts - 6, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(ts + n, sizeof ts - n, ".%03dZ", (int)(now.tv_nsec / 1000000) % 1000);
+    n = 0;
+    http_client_addr(req, addr);
+    line[0] = '\0';
+    /* every pair fits: ten short values and a path cut at LOGLINE_VALUE_MAX
+     * stay under LOGLINE_MAX, so logline_kv's refusal is not looked at */
+    (void)logline_kv(line, sizeof line, &n, "ts", ts);
+    (void)logline_kv(line, sizeof line, &n, "level",
+                     req->status >= 500 || req->status == 0 ? "error" : aborted ? "warn" : "info");
+    (void)logline_kv(line, sizeof line, &n, "id", req->id);
+    (void)logline_kv(line, sizeof line, &n, "method", req->method);
+    (void)logline_kv(line, sizeof line, &n, "route",
+                     req->route ? req->route->pattern : METRICS_ROUTE_NONE);
+    (void)logline_kv(line, sizeof line, &n, "path", httpin_log_path(req->path, buf, sizeof buf));
+    snprintf(num, sizeof num, "%u", req->status);
+    (void)logline_kv(line, sizeof line, &n, "status", num);
+    snprintf(num, sizeof num, "%zu", req->bytes);
+    (void)logline_kv(line, sizeof line, &n, "bytes", num);
+    snprintf(num, sizeof num, "%.1f", (double)ns / 1e6);
+    (void)logline_kv(line, sizeof line, &n, "ms", num);
+    (void)logline_kv(line, sizeof line, &n, "addr", addr);
+    if (req->qlen >= 0) {
+        snprintf(num, sizeof num, "%ld", req->qlen);
+        (void)logline_kv(line, sizeof line, &n, "qlen", num);
+    }
+    if (aborted)
+        (void)logline_kv(line, sizeof line, &n, "aborted", "true");
+    logline_raw(line, n);
+}
+
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe)
 {
     struct http_request *req = *con_cls;
-    char buf[256];
+    uint64_t ns;
 
     (void)cls;
     (void)conn;
     if (!req)
         return;
+    ns = http_now_ns() - req->start_ns;
+    metrics_request(req->route, req->status, ns);
     /* a flood of 429s is told as a count (conns.h), not line by line */
     if (req->status == MHD_HTTP_TOO_MANY_REQUESTS)
         conns_refused(CONNS_REFUSED_429);
     else
-        /* the path only: query strings may carry what a resident typed */
-        logline_printf("%s %s %u %zu %.1fms%s", req->method,
-                       httpin_log_path(req->path, buf, sizeof buf), req->status, req->bytes,
-                       (double)(http_now_ns() - req->start_ns) / 1e6,
-                       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+        http_log_request(req, ns, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     atomic_fetch_sub(&http_inflight, 1);
     conns_body_give(req->body_taken);
     conns_request_done(req->slot);
@@ -730,9 +829,12 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
     for (i = 0; i < n && !why; i++) {
         const struct http_route *r = &routes[i];
         bool session = r->access == HTTP_STAFF || r->access == HTTP_ADMIN;
-        if (!session && r->access != HTTP_PUBLIC && r->access != HTTP_SHARED)
+        if (!session && r->access != HTTP_PUBLIC && r->access != HTTP_SHARED &&
+            r->access != HTTP_MONITOR)
             why = "an unknown access";
-        else if (r->access != HTTP_PUBLIC && !has_guard)
+        else if (r->access == HTTP_MONITOR && strcmp(r->method, "GET") != 0)
+            why = "a monitoring route that is not GET (it has no session to check)";
+        else if (r->access != HTTP_PUBLIC && r->access != HTTP_MONITOR && !has_guard)
             why = "a route for staff, and no guard";
         else if (session && !r->csrf && strcmp(r->method, "GET") != 0)
             why = "a staff or admin route that may change state without the CSRF check";
@@ -764,6 +866,11 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
         fprintf(stderr, "spkiosk: %s\n", err);
         return NULL;
     }
+    if (metrics_routes_set(cfg->routes, cfg->n_routes) != 0) {
+        fprintf(stderr, "spkiosk: more than %d routes to count\n", METRICS_ROUTES_MAX);
+        return NULL;
+    }
+    http_id_run = randombytes_random();
     http_ctx.routes = cfg->routes;
     http_ctx.n_routes = cfg->n_routes;
     http_ctx.guard = cfg->guard;

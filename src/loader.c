@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "gitref.h"
 #include "library.h"
+#include "metrics.h"
 #include "store.h"
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -47,8 +48,10 @@ static int loader_run_locked(struct db *db, const char *root)
      * after it; a pull landing mid-scan is loaded again by the watcher */
     git = gitref_head(root, commit);
     /* what can be reused, read in one query rather than one per file */
-    if (store_reuse_load(db, &reuse) != 0)
+    if (store_reuse_load(db, &reuse) != 0) {
+        metrics_load(false, 0);
         return -1;
+    }
     scanned = library_scan(root, today, store_reuse_cached, reuse, &lib);
     store_reuse_free(reuse);
     clock_gettime(CLOCK_MONOTONIC, &t_scan);
@@ -61,6 +64,7 @@ static int loader_run_locked(struct db *db, const char *root)
     clock_gettime(CLOCK_MONOTONIC, &t_sync);
     if (store_catalog_build(db, today, &snap) != 0) {
         fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
+        metrics_load(false, st.failed);
         return -1;
     }
     snap->git = git;
@@ -79,6 +83,8 @@ static int loader_run_locked(struct db *db, const char *root)
             loader_ms(&t_sync, &t1), st.practice, st.practice_failed, st.scheduled, st.promoted,
             synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
+    /* a folder that could not be read served the last load again: failed */
+    metrics_load(scanned == 0, st.failed);
     /* a load frees far more than it keeps (parsed models, rendered pages,
      * SQLite's scratch); give it back, or the steady RSS stays at the
      * load's peak (issue #13: 158 MB at 10,000 procedures) */

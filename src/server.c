@@ -38,6 +38,9 @@
 #include "http.h"
 #include "hosts.h"
 #include "loader.h"
+#include "logline.h"
+#include "metrics.h"
+#include "api_metrics.h"
 #include "models.h"
 #include "sessions.h"
 #include "notify.h"
@@ -76,6 +79,8 @@ void server_options_default(struct server_options *o)
     quota_limits_default(&o->quota);
     conns_limits_default(&o->limits);
     o->n_hosts = 0;
+    o->log_file = NULL;
+    o->n_metrics_allow = 0;
 }
 
 /* A certificate's or key's PEM file, whole, NUL-terminated, in *out
@@ -147,6 +152,17 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: cannot set up signals: %s\n", strerror(errno));
         goto out;
     }
+    /* first, so that every line after this one lands in it */
+    if (o->log_file && logline_file_open(o->log_file) != 0) {
+        fprintf(stderr, "spkiosk: cannot open the log file %s: %s\n", o->log_file, strerror(errno));
+        goto out;
+    }
+    if (metrics_allow_set(o->metrics_allow, o->n_metrics_allow) != 0) {
+        fprintf(stderr, "spkiosk: --metrics-allow takes an address or ADDRESS/BITS, up to %d\n",
+                METRICS_ALLOW_MAX);
+        goto out;
+    }
+    api_metrics_setup(o->db_path);
     signal(SIGPIPE, SIG_IGN);
     /* a file size limit (ulimit -f) is then an EFBIG that SQLite reports
      * as a storage error (503, logged), not a daemon killed mid-write */
@@ -310,6 +326,12 @@ int server_run(const struct server_options *o)
         if (n != (ssize_t)sizeof si)
             continue;
         if (si.ssi_signo == SIGHUP) {
+            /* logrotate's postrotate: the file was renamed, a new one is
+             * opened before the reload's lines (read from the signalfd on
+             * this thread: no handler runs it) */
+            if (logline_file_reopen() != 0)
+                fprintf(stderr, "spkiosk: cannot reopen the log file %s: %s; writing on in the old one\n",
+                        o->log_file, strerror(errno));
             fprintf(stderr, "spkiosk: SIGHUP: reloading %s\n", o->procedures);
             (void)loader_run(db, o->procedures);
             continue;

@@ -76,7 +76,7 @@ describe('lookup by ticket and last four', () => {
 
   it('nothing the resident typed is in the log', () => {
     const log = d.stderr();
-    assert.match(log, /POST \/api\/v1\/cases\/\S+ 404 /, 'the requests are logged');
+    assert.match(log, / method=POST route=\S+ path=\/api\/v1\/cases\/\S+ status=404 /, 'the requests are logged');
     for (const v of [NAME, ID, MOBILE, ID.slice(-4), ID.slice(-4).toLowerCase()])
       assert.ok(!log.includes(v), `the log holds ${v}`);
   });

@@ -98,7 +98,7 @@ describe('the case slip', () => {
 
   it('the log shows /print/cases/{id}, never the id', () => {
     const log = ctx.daemon.stderr();
-    assert.match(log, /GET \/print\/cases\/\{id\} 200 /);
+    assert.match(log, / method=GET route=\S+ path=\/print\/cases\/\{id\} status=200 /);
     for (const id of [self, proxy]) assert.ok(!log.includes(id), `case id ${id} in the log`);
     for (const v of ['钱阿姨', '钱小宝', '11010519491231002X', '13912345678', '13800138000']) {
       assert.ok(!log.includes(v), `value ${v} in the log`);

@@ -85,7 +85,7 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     assert.equal(g.status, 200, g.text);
     const log = daemon.stderr().slice(logBefore);
     assert.match(log, /spkiosk: db: storage error \d+ \(/);
-    assert.match(log, /POST \/api\/v1\/cases 503/);
+    assert.match(log, / method=POST route=\/api\/v1\/cases path=\/api\/v1\/cases status=503 /);
     assert.ok(!log.includes(SECRET_PW) && !log.includes(SECRET_NAME), log);
   });
 

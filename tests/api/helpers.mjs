@@ -303,7 +303,7 @@ export function routeTable() {
   const src = fs.readFileSync(path.join(ROOT, 'src', 'api.c'), 'utf8');
   const body = src.match(/const struct http_route api_routes\[\] = \{\n([\s\S]*?)\n\};/);
   assert.ok(body, 'the api_routes table in src/api.c');
-  const entry = /^\{"(GET|POST|PUT|DELETE|PATCH)", "([^"]+)", (\w+), HTTP_(PUBLIC|SHARED|STAFF|ADMIN), (true|false)\},$/;
+  const entry = /^\{"(GET|POST|PUT|DELETE|PATCH)", "([^"]+)", (\w+), HTTP_(PUBLIC|SHARED|STAFF|ADMIN|MONITOR), (true|false)\},$/;
   const routes = [];
   for (const raw of body[1].split('\n')) {
     const line = raw.trim();

@@ -292,7 +292,7 @@ describe('practice', () => {
 
   it('practice ids are not written to the request log', async () => {
     assert.doesNotMatch(h.daemon.stderr(), /practice\/[0-9a-f]{32}/);
-    assert.match(h.daemon.stderr(), /POST \/api\/v1\/staff\/practice\/\{id\}\/answer 200/);
+    assert.match(h.daemon.stderr(), / method=POST route=\S+ path=\/api\/v1\/staff\/practice\/\{id\}\/answer status=200 /);
   });
 
   it('practice is never in the queue, the statistics or the day\'s report', async () => {

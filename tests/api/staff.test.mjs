@@ -550,8 +550,8 @@ describe('the page', () => {
 describe('the log', () => {
   it('holds no case id, ticket lookup or value of the staff routes', () => {
     const log = h.ctx.daemon.stderr();
-    assert.match(log, /GET \/api\/v1\/staff\/cases\/\{id\} 200/);
-    assert.match(log, /POST \/api\/v1\/staff\/cases\/\{id\}\/accept 200/);
+    assert.match(log, / method=GET route=\S+ path=\/api\/v1\/staff\/cases\/\{id\} status=200 /);
+    assert.match(log, / method=POST route=\S+ path=\/api\/v1\/staff\/cases\/\{id\}\/accept status=200 /);
     assert.ok(!/[0-9a-f]{32}/.test(log), 'a case id in the log: ' + (log.match(/.*[0-9a-f]{32}.*/) || [''])[0]);
     for (const v of [NAME, ID, MOBILE, '已办结']) assert.ok(!log.includes(v), `${v} in the log`);
   });

@@ -217,7 +217,7 @@ describe('figures after cases driven through the public API', () => {
   it('nothing a resident typed and no case id reaches the log', () => {
     const log = ctx.daemon.stderr();
     for (const secret of [NAME, ID, COMMENT, ...ids]) assert.ok(!log.includes(secret), secret);
-    assert.match(log, /GET \/api\/v1\/admin\/stats 200/);
+    assert.match(log, / method=GET route=\S+ path=\/api\/v1\/admin\/stats status=200 /);
   });
 });
 

@@ -417,3 +417,18 @@ Test(http_hold, stopping_answers_what_is_held)
     /* the suite's fini stops again: nothing left to stop */
     held_list = http_hold_new(1);
 }
+
+Test(http_routes, a_monitoring_route_is_get_only_and_needs_no_guard)
+{
+    static const struct http_route get[] = {
+        {"GET", "/metrics", test_handler, HTTP_MONITOR, false},
+    };
+    static const struct http_route post[] = {
+        {"POST", "/metrics", test_handler, HTTP_MONITOR, false},
+    };
+    char err[256] = "";
+
+    cr_assert_eq(http_routes_check(get, 1, false, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(http_routes_check(post, 1, true, err, sizeof err), -1);
+    cr_assert(strstr(err, "POST /metrics: a monitoring route"), "%s", err);
+}

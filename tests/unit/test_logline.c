@@ -93,3 +93,63 @@ Test(logline, the_end_of_a_flood_is_flushed)
     cr_assert(logline_every_flush(&e, 6 * SEC + 2, true, &n, &span), "force: at stop");
     cr_expect_eq(n, 1);
 }
+
+/* ---- key=value ---- */
+
+static const char *kv(const char *key, const char *value)
+{
+    static char line[LOGLINE_MAX];
+    size_t n = 0;
+
+    line[0] = '\0';
+    cr_assert_eq(logline_kv(line, sizeof line, &n, key, value), 0);
+    cr_assert_eq(n, strlen(line));
+    return line;
+}
+
+Test(logline_kv, plain_values_go_bare_and_pairs_one_space_apart)
+{
+    char line[64] = "";
+    size_t n = 0;
+
+    cr_assert_eq(logline_kv(line, sizeof line, &n, "status", "200"), 0);
+    cr_assert_eq(logline_kv(line, sizeof line, &n, "route", "/api/v1/procedures/{}"), 0);
+    cr_expect_str_eq(line, "status=200 route=/api/v1/procedures/{}");
+    /* UTF-8 is not a control byte: bare */
+    cr_expect_str_eq(kv("path", "/media/图.png"), "path=/media/图.png");
+}
+
+Test(logline_kv, spaces_quotes_equals_and_controls_are_quoted_and_escaped)
+{
+    cr_expect_str_eq(kv("path", "/a b"), "path=\"/a b\"");
+    cr_expect_str_eq(kv("path", "/a\"b\\c"), "path=\"/a\\\"b\\\\c\"");
+    cr_expect_str_eq(kv("path", "/x=1"), "path=\"/x=1\"");
+    cr_expect_str_eq(kv("path", "a\nb\tc\rd\x01" "e\x7f"), "path=\"a\\nb\\tc\\rd\\x01e\\x7f\"");
+    cr_expect_str_eq(kv("user", ""), "user=\"\"");
+}
+
+Test(logline_kv, a_long_value_is_cut_inside_its_quotes)
+{
+    char v[LOGLINE_VALUE_MAX * 2];
+    const char *line;
+    size_t len;
+
+    memset(v, 'a', sizeof v - 1);
+    v[sizeof v - 1] = '\0';
+    line = kv("path", v);
+    len = strlen(line);
+    cr_expect(len <= strlen("path=") + LOGLINE_VALUE_MAX + 5, "%zu", len);
+    cr_expect_eq(line[5], '"');
+    cr_expect(strcmp(line + len - 4, "...\"") == 0, "%s", line + len - 8);
+}
+
+Test(logline_kv, a_pair_that_does_not_fit_is_left_out_whole)
+{
+    char line[16] = "";
+    size_t n = 0;
+
+    cr_assert_eq(logline_kv(line, sizeof line, &n, "a", "1"), 0);
+    cr_expect_eq(logline_kv(line, sizeof line, &n, "path", "/much/too/long"), -1);
+    cr_expect_str_eq(line, "a=1");
+    cr_expect_eq(n, 3);
+}

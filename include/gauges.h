@@ -1,0 +1,26 @@
+/* gauges: the figures of the database that /metrics shows as they are at
+ * the scrape (issue #14 item 3): cases by status, the queue, overdue
+ * chains, notifications still to send. Counts only, no case data.
+ */
+#ifndef SPK_GAUGES_H
+#define SPK_GAUGES_H
+
+#include "db.h"
+
+/* The statuses of schema/014-relay.sql's CHECK, in its order. */
+#define GAUGES_STATUSES 11
+extern const char *const gauges_status_names[GAUGES_STATUSES];
+
+struct gauges {
+    long by_status[GAUGES_STATUSES];    /* cases, by gauges_status_names */
+    long waiting;           /* handed in to the queue and not called yet (the call
+                             * screen's number) */
+    long overdue;           /* accepted cases whose current stage was due before today */
+    long notifications;     /* notifications neither done nor erased (to send or to phone) */
+};
+
+/* Reads the figures in one read transaction on db (the caller's thread's
+ * connection). Returns 0, or -1 (SQLite failed; *g then zero). */
+int gauges_read(struct db *db, struct gauges *g);
+
+#endif

@@ -1,0 +1,80 @@
+/* gauges: counts for /metrics, read at scrape time through prepared
+ * statements in one read transaction, so that they agree with each other.
+ * Every query is an aggregate over indexed or small tables; none reads a
+ * value a resident typed. */
+#include "gauges.h"
+
+#include <string.h>
+
+#include "clock.h"
+
+const char *const gauges_status_names[GAUGES_STATUSES] = {
+    "open", "waiting", "accepted", "returned", "completed", "abandoned",
+    "prereview", "invited", "visit", "ready", "rejected"};
+
+static const char sql_by_status[] = "SELECT status, count(*) FROM cases GROUP BY status";
+/* as the call screen counts it (display.c) */
+static const char sql_waiting[] = "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0";
+/* as the work list marks it (relay.c): the current stage due before today */
+static const char sql_overdue[] =
+    "SELECT count(*) FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
+    " WHERE c.status = 'accepted' AND s.due < ?1";
+static const char sql_notifications[] =
+    "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL";
+
+/* The one number of a count query (with ?1 bound to day when day is not
+ * NULL) in *out. 0 or -1. */
+static int gauges_count(struct db *db, const char *sql, const char *day, long *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc = -1;
+
+    if (!st)
+        return -1;
+    if ((!day || sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC) == SQLITE_OK) &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *out = (long)sqlite3_column_int64(st, 0);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static int gauges_by_status(struct db *db, struct gauges *g)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_by_status);
+    int r = SQLITE_ERROR;
+    size_t i;
+
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        for (i = 0; s && i < GAUGES_STATUSES; i++)
+            if (strcmp(s, gauges_status_names[i]) == 0)
+                g->by_status[i] = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+int gauges_read(struct db *db, struct gauges *g)
+{
+    char day[CLOCK_DAY_LEN];
+    int rc = -1;
+
+    memset(g, 0, sizeof *g);
+    clock_today_text(day);
+    if (db_read_begin(db) != 0)
+        return -1;
+    if (gauges_by_status(db, g) == 0 && gauges_count(db, sql_waiting, NULL, &g->waiting) == 0 &&
+        gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
+        gauges_count(db, sql_notifications, NULL, &g->notifications) == 0)
+        rc = 0;
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc != 0)
+        memset(g, 0, sizeof *g);
+    return rc;
+}

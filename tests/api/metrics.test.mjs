@@ -1,0 +1,461 @@
+// Observability (issue #14 item 3): GET /metrics parsed by a strict reader
+// of the Prometheus text format 0.0.4 written here, its counters and gauges
+// moving with known requests, the route hidden from addresses not allowed;
+// the request log's key=value lines with the id of X-Request-Id and no typed
+// value; --log-file reopened on SIGHUP. Decisions: docs/deployment.md
+// ("Monitoring").
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { startDaemon, makeTmp, rmTmp, writeTree, request, sleep, BIN } from './helpers.mjs';
+
+const good = (title, extra = '') => `---
+version: 2026-01-01
+keywords: 测试
+---
+# ${title}
+
+${title}的简介。${extra}
+
+## 第一步:准备材料
+- [ ] 本人居民身份证原件
+
+## 第二步:填写信息
+- 姓名: name
+`;
+
+const FILES = {
+  'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+  'alpha/one.md': good('第一个事项'),
+  'alpha/two.md': good('第二个事项'),
+};
+
+// ---- a strict reader of the text format ------------------------------------
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const VALUE = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Inf|NaN)$/;
+const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+// Labels `{a="x",b="y"}` from s at i (just after `{`): [labels, index after `}`].
+function readLabels(s, i, where) {
+  const labels = {};
+  for (;;) {
+    if (s[i] === '}') return [labels, i + 1];
+    const eq = s.indexOf('=', i);
+    assert.ok(eq > i, `${where}: a label name`);
+    const name = s.slice(i, eq);
+    assert.match(name, LABEL, `${where}: label name ${name}`);
+    assert.equal(s[eq + 1], '"', `${where}: a label value is quoted`);
+    let v = '';
+    let j = eq + 2;
+    for (; j < s.length && s[j] !== '"'; j++) {
+      if (s[j] === '\\') {
+        const e = s[++j];
+        assert.ok(e === '\\' || e === '"' || e === 'n', `${where}: escape \\${e}`);
+        v += e === 'n' ? '\n' : e;
+      } else {
+        assert.notEqual(s[j], '\n', `${where}: raw newline in a label value`);
+        v += s[j];
+      }
+    }
+    assert.equal(s[j], '"', `${where}: label value closed`);
+    assert.ok(!(name in labels), `${where}: label ${name} twice`);
+    labels[name] = v;
+    i = j + 1;
+    if (s[i] === ',') i++;
+    else assert.equal(s[i], '}', `${where}: , or } after a label`);
+  }
+}
+
+// The whole exposition: {families: Map(name -> {type, help, samples: [{name, labels, value}]})}.
+function parseExposition(text) {
+  assert.ok(text.endsWith('\n'), 'the exposition ends with a newline');
+  const families = new Map();
+  const typeOf = new Map();
+  const family = (name) => {
+    for (const suffix of ['_bucket', '_sum', '_count', '']) {
+      if (suffix && !name.endsWith(suffix)) continue;
+      const base = suffix ? name.slice(0, -suffix.length) : name;
+      const t = typeOf.get(base);
+      if (t && (suffix === '' || t === 'histogram' || t === 'summary')) return base;
+    }
+    return null;
+  };
+  const seen = new Set();
+  text.slice(0, -1).split('\n').forEach((line, n) => {
+    const where = `line ${n + 1}: ${line}`;
+    if (line === '') return;
+    if (line.startsWith('#')) {
+      const m = line.match(/^# (HELP|TYPE) (\S+) ?(.*)$/);
+      if (!m) return; // any other comment
+      const [, kind, name, rest] = m;
+      assert.match(name, NAME, where);
+      if (kind === 'TYPE') {
+        assert.ok(TYPES.has(rest), `${where}: type`);
+        assert.ok(!typeOf.has(name), `${where}: a second TYPE`);
+        assert.ok(!families.has(name), `${where}: TYPE after its samples`);
+        typeOf.set(name, rest);
+        families.set(name, { type: rest, help: families.get(name)?.help, samples: [] });
+      } else {
+        assert.doesNotMatch(rest.replace(/\\[\\n]/g, ''), /\\/, `${where}: HELP escapes`);
+      }
+      return;
+    }
+    const m = line.match(/^([^{\s]+)(\{)?/);
+    const name = m[1];
+    assert.match(name, NAME, `${where}: metric name`);
+    let i = name.length;
+    let labels = {};
+    if (m[2]) [labels, i] = readLabels(line, i + 1, where);
+    const rest = line.slice(i);
+    const parts = rest.match(/^ (\S+)(?: (-?\d+))?$/);
+    assert.ok(parts, `${where}: name{labels} value [timestamp]`);
+    assert.match(parts[1], VALUE, `${where}: value`);
+    const base = family(name);
+    assert.ok(base, `${where}: a sample of no family with a TYPE`);
+    const key = name + JSON.stringify(Object.entries(labels).sort());
+    assert.ok(!seen.has(key), `${where}: a series twice`);
+    seen.add(key);
+    families.get(base).samples.push({ name, labels, value: Number(parts[1]) });
+  });
+  for (const [name, f] of families) {
+    if (f.type !== 'histogram') continue;
+    const buckets = f.samples.filter((s) => s.name === `${name}_bucket`);
+    assert.ok(buckets.length > 1, `${name}: buckets`);
+    let prev = -1;
+    let prevLe = -Infinity;
+    for (const b of buckets) {
+      assert.ok('le' in b.labels, `${name}: a bucket without le`);
+      const le = b.labels.le === '+Inf' ? Infinity : Number(b.labels.le);
+      assert.ok(le > prevLe, `${name}: le in increasing order`);
+      assert.ok(b.value >= prev, `${name}: buckets cumulative`);
+      prev = b.value;
+      prevLe = le;
+    }
+    assert.equal(buckets.at(-1).labels.le, '+Inf', `${name}: the last bucket is +Inf`);
+    const count = f.samples.find((s) => s.name === `${name}_count`);
+    assert.ok(count && f.samples.find((s) => s.name === `${name}_sum`), `${name}: _sum and _count`);
+    assert.equal(buckets.at(-1).value, count.value, `${name}: +Inf equals _count`);
+  }
+  return families;
+}
+
+// One sample's value, 0 when the series is absent (a counter not yet moved).
+function value(families, name, labels = {}, fam = name) {
+  const f = families.get(fam);
+  assert.ok(f, `family ${name}`);
+  const s = f.samples.find((x) => x.name === name &&
+    Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+  return s ? s.value : 0;
+}
+
+async function scrape(d) {
+  const r = await request(`${d.url}/metrics`);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  return parseExposition(r.text);
+}
+
+// ---- the request log's lines -------------------------------------------------
+
+// One key=value line to an object; throws on a line of any other shape.
+function parseKV(line) {
+  const out = {};
+  let i = 0;
+  while (i < line.length) {
+    const eq = line.indexOf('=', i);
+    assert.ok(eq > i, `a key at ${i}: ${line}`);
+    const key = line.slice(i, eq);
+    assert.match(key, /^[a-z_]+$/, line);
+    let j = eq + 1;
+    let v = '';
+    if (line[j] === '"') {
+      for (j++; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\') {
+          const e = line[++j];
+          if (e === 'x') { v += String.fromCharCode(parseInt(line.slice(j + 1, j + 3), 16)); j += 2; }
+          else v += { n: '\n', t: '\t', r: '\r' }[e] ?? e;
+        } else v += line[j];
+      }
+      assert.equal(line[j], '"', `closed quote: ${line}`);
+      j++;
+    } else {
+      while (j < line.length && line[j] !== ' ') v += line[j++];
+      assert.ok(v.length > 0, `an empty bare value: ${line}`);
+    }
+    assert.ok(!(key in out), `${key} twice: ${line}`);
+    out[key] = v;
+    if (j < line.length) assert.equal(line[j], ' ', `one space between pairs: ${line}`);
+    i = j + 1;
+  }
+  return out;
+}
+
+const requestLines = (log) => log.split('\n').filter((l) => l.startsWith('ts=')).map(parseKV);
+
+// ---- the daemon ----------------------------------------------------------------
+
+describe('/metrics', () => {
+  let tmp, tree, d;
+  before(async () => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), FILES);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('parses by the text-format rules, with every family the contract lists', async () => {
+    const f = await scrape(d);
+    for (const [name, type] of [
+      ['spkiosk_http_requests_total', 'counter'], ['spkiosk_http_request_duration_seconds', 'histogram'],
+      ['spkiosk_cases', 'gauge'], ['spkiosk_queue_waiting', 'gauge'], ['spkiosk_cases_overdue', 'gauge'],
+      ['spkiosk_loads_total', 'counter'], ['spkiosk_load_failures_total', 'counter'],
+      ['spkiosk_load_file_errors_total', 'counter'], ['spkiosk_notifications_pending', 'gauge'],
+      ['spkiosk_database_bytes', 'gauge'], ['spkiosk_database_wal_bytes', 'gauge'],
+      ['spkiosk_process_start_time_seconds', 'gauge'], ['spkiosk_http_connections_open', 'gauge'],
+      ['spkiosk_build_info', 'gauge'], ['spkiosk_database_up', 'gauge'],
+    ]) assert.equal(f.get(name)?.type, type, name);
+    assert.equal(value(f, 'spkiosk_database_up'), 1);
+    assert.ok(value(f, 'spkiosk_database_bytes') > 0, 'the database has a size');
+    assert.ok(value(f, 'spkiosk_http_connections_open') >= 1, 'this scrape is a connection');
+    const info = f.get('spkiosk_build_info').samples;
+    assert.equal(info.length, 1);
+    assert.match(info[0].labels.version, /^\d+\.\d+\.\d+/);
+    assert.equal(info[0].value, 1);
+    const started = value(f, 'spkiosk_process_start_time_seconds');
+    assert.ok(Math.abs(started - Date.now() / 1000) < 600, `start time ${started}`);
+  });
+
+  it('counts requests by route pattern and status, never by the raw path', async () => {
+    const route = { method: 'GET', route: '/api/v1/procedures/{}', code: '200' };
+    const miss = { method: 'GET', route: '/api/v1/procedures/{}', code: '404' };
+    const before1 = await scrape(d);
+    for (const id of ['one', 'two', 'one']) assert.equal((await request(`${d.url}/api/v1/procedures/${id}`)).status, 200);
+    assert.equal((await request(`${d.url}/api/v1/procedures/nope-${Date.now()}`)).status, 404);
+    const probe = `/no/such/path-${process.pid}`;
+    assert.equal((await request(`${d.url}${probe}`)).status, 404);
+    const after1 = await scrape(d);
+    assert.equal(value(after1, 'spkiosk_http_requests_total', route) - value(before1, 'spkiosk_http_requests_total', route), 3);
+    assert.equal(value(after1, 'spkiosk_http_requests_total', miss) - value(before1, 'spkiosk_http_requests_total', miss), 1);
+    const none = { route: 'none', code: '404' };
+    assert.equal(value(after1, 'spkiosk_http_requests_total', none) - value(before1, 'spkiosk_http_requests_total', none), 1);
+    const routes = new Set(after1.get('spkiosk_http_requests_total').samples.map((s) => s.labels.route));
+    for (const r of routes) assert.ok(r === 'none' || r.startsWith('/'), r);
+    assert.ok(![...routes].some((r) => r.endsWith('/one') || r.endsWith('/two') || r.includes('path-')), 'no raw path as a label');
+    // the scrape before the second one, and the five requests, are in the histogram
+    const n = (f) => value(f, 'spkiosk_http_request_duration_seconds_count', {}, 'spkiosk_http_request_duration_seconds');
+    assert.ok(n(after1) - n(before1) >= 6, `${n(before1)} -> ${n(after1)}`);
+  });
+
+  it('shows a new case by its status, the database as it is now', async () => {
+    const before1 = await scrape(d);
+    const r = await request(`${d.url}/api/v1/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'one' }),
+    });
+    assert.equal(r.status, 201, r.text);
+    const after1 = await scrape(d);
+    assert.equal(value(after1, 'spkiosk_cases', { status: 'open' }) - value(before1, 'spkiosk_cases', { status: 'open' }), 1);
+    assert.equal(value(after1, 'spkiosk_cases', { status: 'waiting' }), 0);
+    assert.equal(value(after1, 'spkiosk_queue_waiting'), 0);
+    assert.equal(value(after1, 'spkiosk_cases_overdue'), 0);
+    assert.equal(value(after1, 'spkiosk_notifications_pending'), 0);
+    assert.equal(after1.get('spkiosk_cases').samples.length, 11, 'every status, 0 included');
+  });
+
+  it('counts loads and the files with errors they find', async () => {
+    const before1 = await scrape(d);
+    fs.writeFileSync(path.join(tree, 'alpha/two.md'), good('第二个事项', '改了。'));
+    let f = before1;
+    for (let i = 0; i < 100 && value(f, 'spkiosk_loads_total') === value(before1, 'spkiosk_loads_total'); i++) {
+      await sleep(50);
+      f = await scrape(d);
+    }
+    assert.equal(value(f, 'spkiosk_loads_total') - value(before1, 'spkiosk_loads_total'), 1, 'the change reloaded once');
+    assert.equal(value(f, 'spkiosk_load_file_errors_total'), value(before1, 'spkiosk_load_file_errors_total'));
+    fs.writeFileSync(path.join(tree, 'alpha/two.md'), '---\nreview_by: 2027-02-30\n---\n# 第二个事项\n');
+    const mid = f;
+    for (let i = 0; i < 100 && value(f, 'spkiosk_loads_total') === value(mid, 'spkiosk_loads_total'); i++) {
+      await sleep(50);
+      f = await scrape(d);
+    }
+    assert.equal(value(f, 'spkiosk_load_file_errors_total') - value(mid, 'spkiosk_load_file_errors_total'), 1);
+    assert.equal(value(f, 'spkiosk_load_failures_total'), 0, 'a file with errors is not a failed load');
+    // SIGHUP reloads too
+    const mid2 = f;
+    d.proc.kill('SIGHUP');
+    for (let i = 0; i < 100 && value(f, 'spkiosk_loads_total') === value(mid2, 'spkiosk_loads_total'); i++) {
+      await sleep(50);
+      f = await scrape(d);
+    }
+    assert.equal(value(f, 'spkiosk_loads_total') - value(mid2, 'spkiosk_loads_total'), 1, 'SIGHUP reloaded');
+  });
+
+  it('answers the method it does not serve as any route would (405 from an allowed address)', async () => {
+    const r = await request(`${d.url}/metrics`, { method: 'POST' });
+    assert.equal(r.status, 405);
+  });
+});
+
+describe('/metrics from an address not allowed', () => {
+  let tmp, d;
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db'), args: ['--metrics-allow', '10.9.9.9', '--metrics-allow', 'fd00::/8'] });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('is 404 not_found, as a path that does not exist, whatever the method', async () => {
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT']) {
+      const r = await request(`${d.url}/metrics`, { method });
+      assert.equal(r.status, 404, method);
+      if (method !== 'HEAD') assert.equal(r.body?.error?.code, 'not_found', method);
+      assert.equal(r.headers.get('allow'), null, `${method}: no Allow to tell it exists`);
+    }
+    assert.equal((await request(`${d.url}/healthz`)).status, 200, 'the rest is served');
+  });
+
+  it('refuses bad --metrics-allow values at start', () => {
+    for (const bad of ['10.0.0.0/33', 'localhost', '::1/129', '10.0.0.1/', '']) {
+      const r = spawnSync(BIN, ['serve', '--metrics-allow', bad], { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+      assert.match(String(r.stderr), /--metrics-allow/);
+    }
+  });
+});
+
+describe('/metrics behind a trusted proxy on loopback', () => {
+  // The proxy arrives from 127.0.0.1, which the default allows: the client
+  // it forwards is what is judged, or the proxy would open /metrics to all.
+  let tmp, d;
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db'), args: ['--trusted-proxy', '127.0.0.1'] });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('is 404 for a client forwarded from outside, served to the proxy itself and a local client', async () => {
+    const outside = await request(`${d.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    assert.equal(outside.status, 404);
+    const local = await request(`${d.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+    assert.equal(local.status, 200);
+    const direct = await request(`${d.url}/metrics`);
+    assert.equal(direct.status, 200, 'no header: the proxy\'s own address, loopback');
+  });
+});
+
+describe('the request log', () => {
+  let tmp, d;
+  const TYPED = '办理居住证的材料清单xyz';
+  const NAME = '张三丰测试';
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('one key=value line per request, its id the X-Request-Id, no typed value', async () => {
+    const ids = [];
+    const q = await request(`${d.url}/api/v1/procedures?q=${encodeURIComponent(TYPED)}`);
+    assert.equal(q.status, 200);
+    ids.push(q.headers.get('x-request-id'));
+    const c = await request(`${d.url}/api/v1/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'one' }),
+    });
+    assert.equal(c.status, 201, c.text);
+    ids.push(c.headers.get('x-request-id'));
+    const caseId = c.body.id;
+    const g = await request(`${d.url}/api/v1/cases/${caseId}`);
+    ids.push(g.headers.get('x-request-id'));
+    const s = await request(`${d.url}/api/v1/cases/${caseId}/steps/1`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fields: { name: NAME } }),
+    });
+    ids.push(s.headers.get('x-request-id'));
+    const weird = await request(`${d.url}/no%20such%22path=x`);
+    assert.equal(weird.status, 404);
+    ids.push(weird.headers.get('x-request-id'));
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(new Set(ids).size, ids.length, 'ids differ');
+
+    let lines = [];
+    for (let i = 0; i < 40; i++) {
+      lines = requestLines(d.stderr());
+      if (ids.every((id) => lines.some((l) => l.id === id))) break;
+      await sleep(50);
+    }
+    const KEYS = ['ts', 'level', 'id', 'method', 'route', 'path', 'status', 'bytes', 'ms', 'addr'];
+    for (const l of lines) {
+      assert.deepEqual(Object.keys(l).slice(0, KEYS.length), KEYS, JSON.stringify(l));
+      assert.match(l.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.match(l.status, /^\d{3}$/);
+      assert.match(l.ms, /^\d+\.\d$/);
+      assert.match(l.bytes, /^\d+$/);
+      assert.equal(l.addr, '127.0.0.1');
+    }
+    const byId = (id) => lines.find((l) => l.id === id);
+    const search = byId(ids[0]);
+    assert.ok(search, 'the search is logged');
+    assert.equal(search.route, '/api/v1/procedures');
+    assert.equal(search.path, '/api/v1/procedures');
+    assert.equal(search.qlen, String(Buffer.byteLength(TYPED)), 'the search is told by its length');
+    assert.deepEqual([byId(ids[1]).method, byId(ids[1]).route, byId(ids[1]).status], ['POST', '/api/v1/cases', '201']);
+    assert.equal(byId(ids[2]).route, '/api/v1/cases/{}');
+    assert.equal(byId(ids[2]).path, '/api/v1/cases/{id}', 'the case id is masked');
+    assert.equal(byId(ids[3]).path, '/api/v1/cases/{id}/steps/1');
+    assert.equal(byId(ids[4]).route, 'none');
+    assert.equal(byId(ids[4]).path, '/no such"path=x', 'a path with a space and a quote, quoted and read back');
+    const log = d.stderr();
+    for (const v of [TYPED, encodeURIComponent(TYPED), NAME, caseId]) assert.ok(!log.includes(v), `the log holds ${v}`);
+  });
+});
+
+describe('--log-file and SIGHUP', () => {
+  let tmp, proc;
+  after(() => { if (proc && proc.exitCode === null) proc.kill('SIGKILL'); rmTmp(tmp); });
+
+  it('writes the log to the file, and after a rename and SIGHUP to a new file', async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const logFile = path.join(tmp, 'spkiosk.log');
+    proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'x.db'), '--procedures', tree,
+      '--log-file', logFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (b) => { stderr += b; });
+    const read = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
+    let port = 0;
+    for (let i = 0; i < 200 && !port; i++) {
+      const m = read(logFile).match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) port = Number(m[1]);
+      else await sleep(50);
+    }
+    assert.ok(port, `no listening line in the log file:\n${read(logFile)}\nstderr:\n${stderr}`);
+    const url = `http://127.0.0.1:${port}`;
+    const first = (await request(`${url}/healthz`)).headers.get('x-request-id');
+    const waitFor = async (p, id) => {
+      for (let i = 0; i < 100; i++) {
+        if (requestLines(read(p)).some((l) => l.id === id)) return true;
+        await sleep(50);
+      }
+      return false;
+    };
+    assert.ok(await waitFor(logFile, first), 'the first request is in the log file');
+    const rotated = `${logFile}.1`;
+    fs.renameSync(logFile, rotated);
+    proc.kill('SIGHUP');
+    for (let i = 0; i < 100 && !fs.existsSync(logFile); i++) await sleep(50);
+    assert.ok(fs.existsSync(logFile), 'SIGHUP opened a new file');
+    const second = (await request(`${url}/healthz`)).headers.get('x-request-id');
+    assert.ok(await waitFor(logFile, second), `the next request lands in the new file:\n${read(logFile)}`);
+    assert.ok(!requestLines(read(rotated)).some((l) => l.id === second), 'not in the rotated one');
+    assert.match(read(logFile), /SIGHUP: reloading/, 'the reload is told in the new file');
+    assert.equal(stderr, '', 'nothing on standard error once the file is open');
+    proc.kill('SIGTERM');
+    const code = await new Promise((resolve) => proc.on('exit', (c) => resolve(c)));
+    assert.equal(code, 0);
+  });
+});

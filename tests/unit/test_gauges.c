@@ -1,0 +1,96 @@
+/* Unit tests of src/gauges.c: the figures /metrics reads from the database,
+ * from cases put in each state directly: by status (every status, others
+ * zero), the queue not yet called, overdue chains (the current stage only,
+ * due before today), notifications neither done nor erased. */
+#include <criterion/criterion.h>
+
+#include "casedb.h"
+#include "gauges.h"
+
+static struct casedb t;
+
+static void setup(void)
+{
+    casedb_open(&t);
+}
+
+static void teardown(void)
+{
+    casedb_close(&t);
+}
+
+static long by(const struct gauges *g, const char *status)
+{
+    size_t i;
+
+    for (i = 0; i < GAUGES_STATUSES; i++)
+        if (strcmp(gauges_status_names[i], status) == 0)
+            return g->by_status[i];
+    cr_assert_fail("no status %s", status);
+    return -1;
+}
+
+/* A stage row of id: index idx, due `days` from today (local). */
+static void stage(const char *id, int idx, int days)
+{
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due)"
+                    " VALUES ('%s', %d, 's%d', '审核', 'window', 5, date('now', 'localtime'),"
+                    " date('now', 'localtime', '%+d days'))", id, idx, idx, days);
+}
+
+static void notification(const char *id, const char *done, const char *erased)
+{
+    casedb_exec(&t, "INSERT INTO notifications (case_id, title, kind, phone, text, created_at,"
+                    " done_at, erased_at) VALUES ('%s', 't', 'ready', '13800000000', 'x',"
+                    " '2026-01-01T00:00:00Z', %s, %s)", id, done, erased);
+}
+
+Test(gauges, an_empty_database_is_all_zero, .init = setup, .fini = teardown)
+{
+    struct gauges g;
+    size_t i;
+
+    cr_assert_eq(gauges_read(t.db, &g), 0);
+    for (i = 0; i < GAUGES_STATUSES; i++)
+        cr_expect_eq(g.by_status[i], 0, "%s", gauges_status_names[i]);
+    cr_expect_eq(g.waiting + g.overdue + g.notifications, 0);
+}
+
+Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown)
+{
+    char id[8][CASE_ID_LEN + 1];
+    struct gauges g;
+    int i;
+
+    for (i = 0; i < 8; i++)
+        casedb_case(&t, "simple", id[i]);
+    /* 0, 1: open. 2, 3: waiting, 3 called once. 4, 5, 6: accepted, 4 overdue
+     * on its current stage, 5 overdue only on a stage already behind it, 6
+     * due today. 7: completed. */
+    casedb_exec(&t, "UPDATE cases SET status = 'waiting' WHERE id IN ('%s', '%s')", id[2], id[3]);
+    casedb_exec(&t, "UPDATE cases SET calls = 1 WHERE id = '%s'", id[3]);
+    casedb_exec(&t, "UPDATE cases SET status = 'accepted', stage = 0 WHERE id IN ('%s', '%s', '%s')",
+                id[4], id[5], id[6]);
+    casedb_exec(&t, "UPDATE cases SET stage = 1 WHERE id = '%s'", id[5]);
+    stage(id[4], 0, -1);
+    stage(id[5], 0, -3);
+    stage(id[5], 1, 2);
+    stage(id[6], 0, 0);
+    casedb_exec(&t, "UPDATE cases SET status = 'completed' WHERE id = '%s'", id[7]);
+    stage(id[7], 0, -5);
+    /* pending: two; done or erased: not */
+    notification(id[4], "NULL", "NULL");
+    notification(id[7], "NULL", "NULL");
+    notification(id[7], "'2026-01-02T00:00:00Z'", "NULL");
+    notification(id[6], "NULL", "'2026-01-03T00:00:00Z'");
+
+    cr_assert_eq(gauges_read(t.db, &g), 0);
+    cr_expect_eq(by(&g, "open"), 2);
+    cr_expect_eq(by(&g, "waiting"), 2);
+    cr_expect_eq(by(&g, "accepted"), 3);
+    cr_expect_eq(by(&g, "completed"), 1);
+    cr_expect_eq(by(&g, "rejected"), 0);
+    cr_expect_eq(g.waiting, 1, "the called one is not waiting any more");
+    cr_expect_eq(g.overdue, 1, "only the current stage counts, and due today is not late");
+    cr_expect_eq(g.notifications, 2);
+}
