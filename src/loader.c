@@ -1,6 +1,9 @@
 /* loader: glues library (files), store (SQLite) and catalog (memory). The
  * snapshot is always rebuilt from the database, so what is served after a
- * load is exactly what a restart would serve.
+ * load is exactly what a restart would serve; the bytes of procedures whose
+ * live version did not change are shared with the previous snapshot rather
+ * than read again, and files whose stat stamp did not change are not read
+ * (issue #13: a reload at 10,000 procedures costs what changed).
  *
  * Loads run one at a time: the main thread loads after SIGHUP and file
  * changes, an HTTP worker after an admin's save. Serialising them keeps the
@@ -11,7 +14,10 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "catalog.h"
@@ -20,6 +26,32 @@
 #include "store.h"
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+/* whether the live snapshot was built by the last load that wrote: only
+ * then do the ids parsed since name every version row written since it */
+static bool loader_prev_current;
+
+static int loader_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids of the files this load parsed, sorted: their version rows may
+ * have been written again (store_catalog_build). 0, or -1. */
+static int loader_fresh(const struct library *lib, char ***out, size_t *n)
+{
+    char **v = malloc((lib->n_files ? lib->n_files : 1) * sizeof *v);
+    size_t i;
+
+    *out = v;
+    *n = 0;
+    if (!v)
+        return -1;
+    for (i = 0; i < lib->n_files; i++)
+        if (lib->files[i].status == LIB_PARSED)
+            v[(*n)++] = lib->files[i].id;
+    qsort(v, *n, sizeof *v, loader_str_cmp);
+    return 0;
+}
 
 static double loader_ms(const struct timespec *a, const struct timespec *b)
 {
@@ -30,48 +62,70 @@ static int loader_run_locked(struct db *db, const char *root)
 {
     struct library lib;
     struct store_load_stats st = {0};
-    struct catalog *snap = NULL;
+    struct catalog *snap = NULL, *prev = NULL;
     struct store_reuse_set *reuse;
-    struct timespec t0, t1, t_scan, t_sync;
-    int scanned, synced = -1;
+    struct library_reuse ru;
+    struct timespec t0, t1, t_scan, t_sync, c0, c1;
+    char **fresh = NULL;
+    size_t n_fresh = 0, shared = 0, unread;
+    int scanned, synced = -1, rc = -1;
     /* one date for the whole load: a load across midnight then schedules,
      * promotes and marks updates by the same day */
     int today = clock_today();
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* this thread's CPU time too: on a shared machine the wall time
+     * measures the neighbours as much as the load */
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     /* what can be reused, read in one query rather than one per file */
     if (store_reuse_load(db, &reuse) != 0)
         return -1;
-    scanned = library_scan(root, today, store_reuse_cached, reuse, &lib);
+    ru = (struct library_reuse){store_reuse_cached, store_reuse_stamped, reuse};
+    scanned = library_scan(root, today, &ru, &lib);
     store_reuse_free(reuse);
+    unread = lib.n_unread;
     clock_gettime(CLOCK_MONOTONIC, &t_scan);
     diag_list_print(&lib.diags, stderr);
     if (scanned == 0)
         synced = store_sync(db, &lib, today, &st);
     else
         fprintf(stderr, "spkiosk: cannot read %s; serving what was loaded before\n", root);
-    library_free(&lib);
+    if (loader_fresh(&lib, &fresh, &n_fresh) != 0)
+        goto out;
     clock_gettime(CLOCK_MONOTONIC, &t_sync);
-    if (store_catalog_build(db, today, &snap) != 0) {
+    /* a failed sync wrote nothing; a failed build leaves the live snapshot
+     * older than the rows, and the next build then starts afresh */
+    if (loader_prev_current)
+        prev = catalog_acquire();
+    loader_prev_current = false;
+    if (store_catalog_build(db, today, prev, fresh, n_fresh, &snap, &shared) != 0) {
         fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
-        return -1;
+        goto out;
     }
+    loader_prev_current = true;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
     fprintf(stderr,
             "spkiosk: loaded %s: %zu live (%zu parsed, %zu unchanged, %zu with errors, "
-            "%zu retired) in %.1f ms (files %.1f, database %.1f, snapshot %.1f);"
+            "%zu retired) in %.1f ms (files %.1f, database %.1f, snapshot %.1f, CPU %.1f);"
+            " %zu files unread (same stamp), %zu snapshot entries shared;"
             " %zu practice files, %zu with errors;"
             " %zu versions scheduled, %zu went live on their date%s\n",
             root, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
             loader_ms(&t0, &t1), loader_ms(&t0, &t_scan), loader_ms(&t_scan, &t_sync),
-            loader_ms(&t_sync, &t1), st.practice, st.practice_failed, st.scheduled, st.promoted,
+            loader_ms(&t_sync, &t1), loader_ms(&c0, &c1), unread, shared, st.practice, st.practice_failed, st.scheduled, st.promoted,
             synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
+    rc = 0;
+out:
+    catalog_release(prev);
+    free(fresh); /* the ids were lib's */
+    library_free(&lib);
     /* a load frees far more than it keeps (parsed models, rendered pages,
      * SQLite's scratch); give it back, or the steady RSS stays at the
      * load's peak (issue #13: 158 MB at 10,000 procedures) */
     malloc_trim(0);
-    return 0;
+    return rc;
 }
 
 int loader_run(struct db *db, const char *root)
