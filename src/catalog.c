@@ -271,29 +271,97 @@ const struct posts *catalog_posts(const struct catalog *c)
     return c ? c->posts : NULL;
 }
 
-/* {"procedures":[item,item,...]} for the procedures of one category, or of
- * all when category is NULL. */
-static char *catalog_render_list(const struct catalog *c, const char *category, size_t *len)
-{
-    struct strbuf sb = STRBUF_INIT;
-    size_t i;
-    int rc = strbuf_puts(&sb, "{\"procedures\":["), first = 1;
+/* {"procedures":[item,item,...]}: out, of len bytes (counted by a first
+ * pass) and NUL, filled by catalog_list_put calls then catalog_list_end. */
+struct catalog_list {
+    char *out;
+    size_t len, at, n;
+};
 
-    for (i = 0; i < c->n_procs && rc == 0; i++) {
-        if (category && strcmp(c->procs[i].category, category) != 0)
-            continue;
-        if (!first)
-            rc |= strbuf_putc(&sb, ',');
-        rc |= strbuf_append(&sb, c->procs[i].item_json, c->procs[i].item_len);
-        first = 0;
+static const char catalog_list_open[] = "{\"procedures\":[";
+
+static int catalog_list_alloc(struct catalog_list *l)
+{
+    l->len += sizeof catalog_list_open - 1 + 2;
+    if (!(l->out = malloc(l->len + 1)))
+        return -1;
+    memcpy(l->out, catalog_list_open, sizeof catalog_list_open - 1);
+    l->at = sizeof catalog_list_open - 1;
+    l->n = 0;
+    return 0;
+}
+
+static void catalog_list_put(struct catalog_list *l, const struct catalog_proc *p)
+{
+    if (l->n++)
+        l->out[l->at++] = ',';
+    memcpy(l->out + l->at, p->item_json, p->item_len);
+    l->at += p->item_len;
+}
+
+static void catalog_list_end(struct catalog_list *l)
+{
+    memcpy(l->out + l->at, "]}", 3);
+}
+
+/* The list of every procedure and of each category's, and the counts, in
+ * one pass over the procedures with each buffer sized first: a pass and a
+ * growing buffer per category were a fifth of a reload at 10,000 (issue
+ * #13). 0, or -1 (out of memory). */
+static int catalog_render_lists(struct catalog *c)
+{
+    struct catalog_list all = {0}, *per = calloc(c->n_cats ? c->n_cats : 1, sizeof *per);
+    size_t *cat_of = malloc((c->n_procs ? c->n_procs : 1) * sizeof *cat_of), i, k;
+    int rc = -1;
+
+    if (!per || !cat_of)
+        goto out;
+    for (i = 0; i < c->n_procs; i++) {
+        const struct catalog_proc *p = &c->procs[i];
+        /* the list is in category order: the same as the one before, mostly */
+        if (i > 0 && strcmp(p->category, c->procs[i - 1].category) == 0) {
+            k = cat_of[i - 1];
+        } else {
+            for (k = 0; k < c->n_cats && strcmp(c->cats[k].id, p->category) != 0; k++)
+                ;
+        }
+        cat_of[i] = k;
+        all.len += p->item_len + (i > 0);
+        if (k < c->n_cats) {
+            per[k].len += p->item_len + (per[k].n > 0);
+            per[k].n++;
+        }
     }
-    rc |= strbuf_puts(&sb, "]}");
-    if (rc != 0) {
-        strbuf_free(&sb);
-        return NULL;
+    if (catalog_list_alloc(&all) != 0)
+        goto out;
+    for (k = 0; k < c->n_cats; k++) {
+        c->cats[k].count = per[k].n;
+        if (catalog_list_alloc(&per[k]) != 0)
+            goto out;
     }
-    *len = sb.len;
-    return strbuf_take(&sb);
+    for (i = 0; i < c->n_procs; i++) {
+        catalog_list_put(&all, &c->procs[i]);
+        if (cat_of[i] < c->n_cats)
+            catalog_list_put(&per[cat_of[i]], &c->procs[i]);
+    }
+    catalog_list_end(&all);
+    c->list_json = all.out;
+    c->list_len = all.len;
+    all.out = NULL;
+    for (k = 0; k < c->n_cats; k++) {
+        catalog_list_end(&per[k]);
+        c->cats[k].list_json = per[k].out;
+        c->cats[k].list_len = per[k].len;
+        per[k].out = NULL;
+    }
+    rc = 0;
+out:
+    for (k = 0; per && k < c->n_cats; k++)
+        free(per[k].out);
+    free(all.out);
+    free(per);
+    free(cat_of);
+    return rc;
 }
 
 /* A document's ETag from its bytes, and the bytes fed to the snapshot's id.
@@ -371,19 +439,12 @@ int catalog_finish(struct catalog *c)
 int catalog_finish_after(struct catalog *c, const struct catalog *prev)
 {
     cJSON *root = NULL, *arr;
-    size_t i, j;
+    size_t i;
     int rc = -1;
 
     if (!c->directory_json && catalog_set_directory(c, "{\"offices\":[]}") != 0)
         goto out;
-    for (i = 0; i < c->n_cats; i++) {
-        for (j = 0; j < c->n_procs; j++)
-            if (strcmp(c->procs[j].category, c->cats[i].id) == 0)
-                c->cats[i].count++;
-        if (!(c->cats[i].list_json = catalog_render_list(c, c->cats[i].id, &c->cats[i].list_len)))
-            goto out;
-    }
-    if (!(c->list_json = catalog_render_list(c, NULL, &c->list_len)))
+    if (catalog_render_lists(c) != 0)
         goto out;
     if (!(root = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(root, "categories")))
         goto out;

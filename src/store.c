@@ -1159,11 +1159,22 @@ static int store_snap_text(struct db *db, const char *sql, struct catalog *c,
  * version in the same category with the same "updated" notice, else read
  * from procedure_versions. 1 when shared, 0 when read, -1 on error. */
 static int store_snap_proc(struct db *db, struct catalog *c, const struct catalog *prev,
-                           bool fresh, const char *id, const char *category, const char *hash,
-                           int updated, sqlite3_stmt *full)
+                           size_t *next, bool fresh, const char *id, const char *category,
+                           const char *hash, int updated, sqlite3_stmt *full)
 {
-    const struct catalog_proc *old = prev && !fresh ? catalog_find(prev, id) : NULL;
+    const struct catalog_proc *old = NULL;
     char etag[CATALOG_PROC_ETAG_MAX];
+
+    /* the list comes in the same order as prev's, bar what changed: the
+     * entry after the last one found is tried before a search */
+    if (prev && !fresh) {
+        if (*next < prev->n_procs && strcmp(prev->procs[*next].id, id) == 0)
+            old = &prev->procs[*next];
+        else
+            old = catalog_find(prev, id);
+        if (old)
+            *next = (size_t)(old - prev->procs) + 1;
+    }
     sqlite3_stmt *st;
     int b = SQLITE_OK, r, rc = -1;
 
@@ -1199,7 +1210,7 @@ int store_catalog_build(struct db *db, int today, const struct catalog *prev,
     struct catalog *c = catalog_new();
     sqlite3_stmt *st = NULL;
     int r = SQLITE_ERROR, rc = -1, shared;
-    size_t n_shared = 0;
+    size_t n_shared = 0, next = 0;
 
     *out = NULL;
     if (reused)
@@ -1222,7 +1233,7 @@ int store_catalog_build(struct db *db, int today, const struct catalog *prev,
         int on = sqlite3_column_int(st, 3);
         const char *id = (const char *)sqlite3_column_text(st, 0);
         bool renewed = n_fresh && bsearch(&id, fresh, n_fresh, sizeof *fresh, store_str_cmp);
-        if ((shared = store_snap_proc(db, c, prev, renewed, id,
+        if ((shared = store_snap_proc(db, c, prev, &next, renewed, id,
                                       (const char *)sqlite3_column_text(st, 1),
                                       (const char *)sqlite3_column_text(st, 2),
                                       catalog_updated_shown(on, today) ? on : 0,
