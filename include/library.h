@@ -72,7 +72,7 @@ struct lib_file {
                            one also claims (it was refused for that), or -1 */
     bool has_practice;  /* a practice file is beside it: parsed, never
                            reused, so that the practice file is proved */
-    char stamp[LIBRARY_STAMP_MAX];  /* library_stamp's before reading; "" when
+    char stamp[LIBRARY_STAMP_MAX];  /* the stamp taken when the folder was listed; "" when
                                        racy, unknown or edited */
     bool unread;        /* LIB_REUSED by its stamp: text is NULL, hash and
                            chain are what was stored with the stamp */
@@ -176,11 +176,6 @@ struct library_edit {
  * error. edit may be NULL. Same results as library_scan. */
 int library_scan_edit(const char *root, int today, const struct library_reuse *reuse,
                       const struct library_edit *edit, struct library *lib);
-
-/* f's stamp (above) from stat(2) into out, or "" when it cannot be
- * statted or changed within LIBRARY_STAMP_RACY_NS of start_ns (the scan's
- * start, CLOCK_REALTIME in ns). */
-void library_stamp(const char *path, long long start_ns, char out[LIBRARY_STAMP_MAX]);
 
 /* Checks what one `spkiosk check PATH` argument names: a procedures root (a
  * folder holding category folders or a _triage.md), a category folder, or a

@@ -440,7 +440,9 @@ static void *lib_grow(void *v, size_t n, size_t size)
     return v;
 }
 
-/* The stamp of what stat gave (ok: it succeeded), as library_stamp. */
+/* A file's stamp (library.h) from what stat gave (ok: it succeeded) into
+ * out, or "" when it is not a regular file or changed within
+ * LIBRARY_STAMP_RACY_NS of start_ns (the scan's start, CLOCK_REALTIME). */
 static void lib_stamp_of(const struct stat *st, bool ok, long long start_ns,
                          char out[LIBRARY_STAMP_MAX])
 {
@@ -456,13 +458,6 @@ static void lib_stamp_of(const struct stat *st, bool ok, long long start_ns,
         return;
     snprintf(out, LIBRARY_STAMP_MAX, "%lld:%lld:%lld:%llu:%llu", (long long)st->st_size, m, c,
              (unsigned long long)st->st_ino, (unsigned long long)st->st_dev);
-}
-
-void library_stamp(const char *path, long long start_ns, char out[LIBRARY_STAMP_MAX])
-{
-    struct stat st;
-
-    lib_stamp_of(&st, stat(path, &st) == 0, start_ns, out);
 }
 
 /* st (ok: stat succeeded) is the file's, taken while the folder was
