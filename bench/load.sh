@@ -1,8 +1,10 @@
 #!/bin/sh
 # Load benchmark: start the daemon on a generated tree of N procedures, read
-# its load time from the log and its CPU time and memory from /proc, twice: a cold
-# load (everything parsed) and a warm restart (nothing changed, nothing
-# parsed). Usage: bench/load.sh [N]   (needs build/spkiosk)
+# its load time from the log and its CPU time and memory from /proc, three times: a cold
+# load (everything parsed), a warm restart (nothing changed, nothing
+# read) and a reload after one file changed (the watcher's load, its CPU time
+# the daemon's between before the change and after the load).
+# Usage: bench/load.sh [N]   (needs build/spkiosk)
 set -eu
 n=${1:-1000}
 dir=$(mktemp -d)
@@ -19,6 +21,21 @@ run() {
         i=$((i + 1)); [ "$i" -lt 12000 ] || { echo "daemon did not load" >&2; exit 1; }
         sleep 0.05
     done
+    if [ "$1" = reload ]; then
+        # files are stamped only once a second old (LIBRARY_STAMP_RACY_NS)
+        sleep 1.1
+        c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+        printf '\n<!-- changed -->\n' >>"$dir/tree/c3/p103.md"
+        i=0
+        until [ "$(grep -c ') in [0-9.]* ms' "$dir/log")" -ge 2 ]; do
+            i=$((i + 1)); [ "$i" -lt 1200 ] || { echo "daemon did not reload" >&2; exit 1; }
+            sleep 0.05
+        done
+        printf 'reload: %s, CPU %s ms\n' "$(grep -o ') in [0-9.]* ms[^;]*' "$dir/log" | tail -1 | sed 's/^) //')" \
+            "$(awk '{print ($14 + $15 - '"$c0"') * 1000 / '"$(getconf CLK_TCK)"'}' /proc/$pid/stat)"
+        kill "$pid"; wait "$pid"
+        return
+    fi
     # CPU time (user + system, start-up included): what a busy machine does not inflate
     printf '%s: %s, CPU %s ms, peak RSS %s, RSS %s\n' "$1" \
         "$(grep -o ') in [0-9.]* ms[^;]*' "$dir/log" | sed 's/^) //')" \
@@ -28,4 +45,7 @@ run() {
     kill "$pid"; wait "$pid"
 }
 run cold
+# the generated files must be a second old to be stamped at the next load
+sleep 1.1
 run warm
+run reload

@@ -20,8 +20,18 @@
 #include "posts.h"
 #include "workdays.h"
 
+/* The rendered bytes of one live version, shared by every snapshot that
+ * serves that version unchanged: a load takes them from the previous
+ * snapshot by reference instead of reading them from the database again
+ * (issue #13). Immutable once its snapshot is finished. */
+struct catalog_body {
+    atomic_long refs;
+    char *item_json, *detail_json, *print_html;
+};
+
 struct catalog_proc {
     char *id, *category;
+    struct catalog_body *body;  /* owns item_json, detail_json, print_html */
     char hash[65];          /* the live version */
     char etag[96];          /* "\"<hash>-r<RENDER_VERSION>[-uYYYYMMDD]\"" */
     char *item_json;        /* list entry */
@@ -140,6 +150,17 @@ bool catalog_updated_shown(int updated_on, int today);
 int catalog_set_updated(struct catalog *c, int date);
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
                      const char *item_json, const char *detail_json, const char *print_html);
+
+/* Adds a procedure served exactly as from (an entry of an earlier
+ * snapshot, which may still be served): the same id, category, ETag and
+ * bytes, the bytes shared by reference, not copied. Its compressed copies
+ * are made again on first use. 0, or -1 when memory runs out. */
+int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from);
+
+/* The ETag catalog_add_proc (and catalog_set_updated with updated, when
+ * it is not 0) gives a version of hash: out holds CATALOG_PROC_ETAG_MAX. */
+#define CATALOG_PROC_ETAG_MAX 96
+void catalog_proc_etag(const char *hash, int updated, char out[CATALOG_PROC_ETAG_MAX]);
 int catalog_set_triage(struct catalog *c, const char *json);
 /* The offices of _directory.md; without it catalog_finish sets an empty
  * list, so that the kiosk never sees a 404 for an optional file. */
@@ -162,6 +183,11 @@ const struct posts *catalog_posts(const struct catalog *c);
 
 /* Renders the composite documents and the id index. 0 or -1. */
 int catalog_finish(struct catalog *c);
+
+/* catalog_finish, taking from prev (an earlier snapshot, may be NULL) the
+ * ETag of each composite document whose bytes are the same in it: a
+ * comparison instead of a hash of every list (issue #13). */
+int catalog_finish_after(struct catalog *c, const struct catalog *prev);
 
 /* Lookups; NULL when absent. */
 const struct catalog_proc *catalog_find(const struct catalog *c, const char *id);

@@ -46,6 +46,18 @@ enum lib_status {
     LIB_FAILED,         /* has errors (or could not be read): not loaded */
 };
 
+/* A file's stat stamp, "SIZE:MTIME_NS:CTIME_NS:INODE:DEVICE". A file whose
+ * stamp is the one stored with its hash at the last load is not read,
+ * hashed or parsed. This is git's and SQLite's heuristic, with ctime: an
+ * edit that restores size and mtime (touch -d) still moves ctime, which no
+ * user can set, and a rename moves the inode. What it cannot see is a
+ * write within the same clock tick as the read that stamped the file; so a
+ * file changed less than LIBRARY_STAMP_RACY_NS before the scan began gets
+ * no stamp and is read again next time. The cost of a false "changed"
+ * (chmod, a copy with the same text) is one read and hash. */
+#define LIBRARY_STAMP_MAX 96
+#define LIBRARY_STAMP_RACY_NS 1000000000LL
+
 struct lib_file {
     char *rel;          /* path relative to the root: "employment/x.md" */
     char *path;         /* path as shown in diagnostics */
@@ -60,6 +72,12 @@ struct lib_file {
                            one also claims (it was refused for that), or -1 */
     bool has_practice;  /* a practice file is beside it: parsed, never
                            reused, so that the practice file is proved */
+    char stamp[LIBRARY_STAMP_MAX];  /* the stamp taken when the folder was listed; "" when
+                                       racy, unknown or edited */
+    bool unread;        /* LIB_REUSED by its stamp: text is NULL, hash and
+                           chain are what was stored with the stamp */
+    bool chain;         /* the text has a ```chain block (kept with the
+                           stamp: such a file is read while _posts.md exists) */
 };
 
 /* A practice file, CATEGORY/STEM.practice.md, beside CATEGORY/STEM.md:
@@ -111,6 +129,8 @@ struct library {
     struct workdays *calendar;  /* NULL when absent or with errors */
     char *calendar_text;        /* the file's text when calendar is set */
     struct diag_list diags;     /* everything found, sorted by file and line */
+    long long started_ns;       /* CLOCK_REALTIME at the scan's start */
+    size_t n_unread;            /* files reused by their stamp, not read */
 };
 
 /* Lets the loader skip parsing a file whose content it loaded before. Given
@@ -118,12 +138,25 @@ struct library {
  * library then owns) to reuse the earlier result; 0 to parse; -1 on error. */
 typedef int (*library_reuse_fn)(void *ctx, const char *rel, const char *hash, char **id);
 
+/* Lets the loader skip reading a file at all: given its rel and stamp
+ * (never ""), return 1 when that stamp was stored with a result that
+ * library_reuse_fn would reuse, setting hash, *id (malloc'd, the
+ * library's then) and *chain as stored; 0 to read; -1 on error. */
+typedef int (*library_stamp_fn)(void *ctx, const char *rel, const char *stamp, char hash[65],
+                                char **id, bool *chain);
+
+struct library_reuse {
+    library_reuse_fn by_hash;
+    library_stamp_fn by_stamp;  /* may be NULL: every file is read */
+    void *ctx;
+};
+
 /* Reads the whole tree at root. today is YYYYMMDD (0 to skip review
  * reminders); reuse may be NULL. Problems in files are diagnostics, not
  * failures: returns 0 when the tree was read (lib filled, even if files have
  * errors), -1 when root cannot be read or memory ran out (lib->diags says
  * why when it can). The caller frees lib with library_free(). */
-int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
+int library_scan(const char *root, int today, const struct library_reuse *reuse,
                  struct library *lib);
 
 /* One file's text given in place of what is on disk, so that an edit is
@@ -141,7 +174,7 @@ struct library_edit {
 /* library_scan with edit's text standing in for its file. The edited file
  * is always parsed (never reused), so its model is set when it has no
  * error. edit may be NULL. Same results as library_scan. */
-int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void *ctx,
+int library_scan_edit(const char *root, int today, const struct library_reuse *reuse,
                       const struct library_edit *edit, struct library *lib);
 
 /* Checks what one `spkiosk check PATH` argument names: a procedures root (a

@@ -41,6 +41,10 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id);
 struct store_reuse_set;
 int store_reuse_load(struct db *db, struct store_reuse_set **out);
 int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id);
+/* library_stamp_fn over the same set: a file whose stored stamp is the
+ * one given is reused as stored without being read. */
+int store_reuse_stamped(void *ctx, const char *rel, const char *stamp, char hash[65], char **id,
+                        bool *chain);
 void store_reuse_free(struct store_reuse_set *set);
 
 /* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new
@@ -58,8 +62,17 @@ int store_sync(struct db *db, const struct library *lib, int today,
 /* Reads the live catalog into a new snapshot (one reference, caller's).
  * today (YYYYMMDD) decides which procedures carry "updated"
  * (catalog_updated_shown): build a new snapshot when the date changes.
- * Returns 0 or -1. */
-int store_catalog_build(struct db *db, int today, struct catalog **out);
+ * prev (may be NULL; the caller keeps its reference) is the snapshot
+ * served before: a procedure whose live version, category and ETag are
+ * the same in it shares its bytes instead of reading them again, unless
+ * its id is in fresh (n_fresh ids in strcmp order, may be NULL): the
+ * procedures whose version rows were written since prev was built (a
+ * file parsed again renders anew even when its text is the same: its
+ * links and offices are resolved against the other files). *reused, when
+ * not NULL, is set to how many were shared. Returns 0 or -1. */
+int store_catalog_build(struct db *db, int today, const struct catalog *prev,
+                        char *const *fresh, size_t n_fresh, struct catalog **out,
+                        size_t *reused);
 
 #define STORE_SEARCH_LIMIT 100
 

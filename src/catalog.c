@@ -50,35 +50,94 @@ int catalog_add_category(struct catalog *c, const char *id, const char *title,
     return k->id && k->title && k->description ? 0 : -1;
 }
 
-int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
-                     const char *item_json, const char *detail_json, const char *print_html)
+void catalog_proc_etag(const char *hash, int updated, char out[CATALOG_PROC_ETAG_MAX])
+{
+    /* the bytes served depend on the source and on how this build renders
+     * it: after an upgrade a client's cached copy must not be confirmed */
+    if (updated > 0)
+        snprintf(out, CATALOG_PROC_ETAG_MAX, "\"%.64s-r%d-u%08d\"", hash, RENDER_VERSION,
+                 updated % 100000000);
+    else
+        snprintf(out, CATALOG_PROC_ETAG_MAX, "\"%.64s-r%d\"", hash, RENDER_VERSION);
+}
+
+/* A new entry at the end of c's procs, zeroed; NULL when memory runs out. */
+static struct catalog_proc *catalog_proc_new(struct catalog *c)
 {
     struct catalog_proc *p;
 
     if (c->n_procs == c->cap_procs) {
         size_t cap = c->cap_procs ? c->cap_procs * 2 : 64;
         if (!(p = realloc(c->procs, cap * sizeof *p)))
-            return -1;
+            return NULL;
         c->procs = p;
         c->cap_procs = cap;
     }
     p = &c->procs[c->n_procs];
     memset(p, 0, sizeof *p);
-    /* the bytes served depend on the source and on how this build renders
-     * it: after an upgrade a client's cached copy must not be confirmed */
-    snprintf(p->etag, sizeof p->etag, "\"%.64s-r%d\"", hash, RENDER_VERSION);
+    return p;
+}
+
+static void catalog_body_release(struct catalog_body *b)
+{
+    if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
+        return;
+    free(b->item_json);
+    free(b->detail_json);
+    free(b->print_html);
+    free(b);
+}
+
+int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
+                     const char *item_json, const char *detail_json, const char *print_html)
+{
+    struct catalog_proc *p = catalog_proc_new(c);
+    struct catalog_body *b;
+
+    if (!p)
+        return -1;
+    catalog_proc_etag(hash, 0, p->etag);
     snprintf(p->hash, sizeof p->hash, "%.64s", hash);
     p->id = strdup(id);
     p->category = strdup(category);
-    p->item_json = strdup(item_json);
-    p->detail_json = strdup(detail_json);
-    p->print_html = strdup(print_html);
     c->n_procs++;
+    if (!(b = p->body = calloc(1, sizeof *b)))
+        return -1;
+    atomic_init(&b->refs, 1);
+    b->item_json = p->item_json = strdup(item_json);
+    b->detail_json = p->detail_json = strdup(detail_json);
+    b->print_html = p->print_html = strdup(print_html);
     if (!p->id || !p->category || !p->item_json || !p->detail_json || !p->print_html)
         return -1;
     p->item_len = strlen(p->item_json);
     p->detail_len = strlen(p->detail_json);
     p->print_len = strlen(p->print_html);
+    return 0;
+}
+
+int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from)
+{
+    struct catalog_proc *p = catalog_proc_new(c);
+
+    if (!p)
+        return -1;
+    memcpy(p->etag, from->etag, sizeof p->etag);
+    memcpy(p->hash, from->hash, sizeof p->hash);
+    p->id = strdup(from->id);
+    p->category = strdup(from->category);
+    c->n_procs++;
+    if (!p->id || !p->category)
+        return -1;
+    /* the earlier snapshot holds its reference until it is freed, so the
+     * count cannot reach 0 under us */
+    atomic_fetch_add(&from->body->refs, 1);
+    p->body = from->body;
+    p->item_json = from->item_json;
+    p->item_len = from->item_len;
+    p->detail_json = from->detail_json;
+    p->detail_len = from->detail_len;
+    p->print_html = from->print_html;
+    p->print_len = from->print_len;
     return 0;
 }
 
@@ -122,11 +181,14 @@ int catalog_set_updated(struct catalog *c, int date)
 {
     struct catalog_proc *p;
     char member[40], *item, *detail;
-    size_t il, dl, el;
+    size_t il, dl;
 
     if (!c->n_procs || date <= 0)
         return -1;
     p = &c->procs[c->n_procs - 1];
+    /* a shared body is another snapshot's too: never changed in place */
+    if (!p->body || atomic_load(&p->body->refs) != 1)
+        return -1;
     snprintf(member, sizeof member, "\"updated\":\"%04d-%02d-%02d\"", date / 10000 % 10000,
              date / 100 % 100, date % 100);
     il = p->item_len;
@@ -140,13 +202,13 @@ int catalog_set_updated(struct catalog *c, int date)
     }
     free(p->item_json);
     free(p->detail_json);
+    p->body->item_json = item;
+    p->body->detail_json = detail;
     p->item_json = item;
     p->item_len = il;
     p->detail_json = detail;
     p->detail_len = dl;
-    /* the closing quote moves behind the date */
-    el = strlen(p->etag);
-    snprintf(p->etag + el - 1, sizeof p->etag - (el - 1), "-u%08d\"", date % 100000000);
+    catalog_proc_etag(p->hash, date, p->etag);
     return 0;
 }
 
@@ -209,49 +271,134 @@ const struct posts *catalog_posts(const struct catalog *c)
     return c ? c->posts : NULL;
 }
 
-/* {"procedures":[item,item,...]} for the procedures of one category, or of
- * all when category is NULL. */
-static char *catalog_render_list(const struct catalog *c, const char *category, size_t *len)
-{
-    struct strbuf sb = STRBUF_INIT;
-    size_t i;
-    int rc = strbuf_puts(&sb, "{\"procedures\":["), first = 1;
+/* {"procedures":[item,item,...]}: out, of len bytes (counted by a first
+ * pass) and NUL, filled by catalog_list_put calls then catalog_list_end. */
+struct catalog_list {
+    char *out;
+    size_t len, at, n;
+};
 
-    for (i = 0; i < c->n_procs && rc == 0; i++) {
-        if (category && strcmp(c->procs[i].category, category) != 0)
-            continue;
-        if (!first)
-            rc |= strbuf_putc(&sb, ',');
-        rc |= strbuf_append(&sb, c->procs[i].item_json, c->procs[i].item_len);
-        first = 0;
-    }
-    rc |= strbuf_puts(&sb, "]}");
-    if (rc != 0) {
-        strbuf_free(&sb);
-        return NULL;
-    }
-    *len = sb.len;
-    return strbuf_take(&sb);
+static const char catalog_list_open[] = "{\"procedures\":[";
+
+static int catalog_list_alloc(struct catalog_list *l)
+{
+    l->len += sizeof catalog_list_open - 1 + 2;
+    if (!(l->out = malloc(l->len + 1)))
+        return -1;
+    memcpy(l->out, catalog_list_open, sizeof catalog_list_open - 1);
+    l->at = sizeof catalog_list_open - 1;
+    l->n = 0;
+    return 0;
 }
 
-/* A document's ETag from its bytes, and the bytes fed to the snapshot's id. */
+static void catalog_list_put(struct catalog_list *l, const struct catalog_proc *p)
+{
+    if (l->n++)
+        l->out[l->at++] = ',';
+    memcpy(l->out + l->at, p->item_json, p->item_len);
+    l->at += p->item_len;
+}
+
+static void catalog_list_end(struct catalog_list *l)
+{
+    memcpy(l->out + l->at, "]}", 3);
+}
+
+/* The list of every procedure and of each category's, and the counts, in
+ * one pass over the procedures with each buffer sized first: a pass and a
+ * growing buffer per category were a fifth of a reload at 10,000 (issue
+ * #13). 0, or -1 (out of memory). */
+static int catalog_render_lists(struct catalog *c)
+{
+    struct catalog_list all = {0}, *per = calloc(c->n_cats ? c->n_cats : 1, sizeof *per);
+    size_t *cat_of = malloc((c->n_procs ? c->n_procs : 1) * sizeof *cat_of), i, k;
+    int rc = -1;
+
+    if (!per || !cat_of)
+        goto out;
+    for (i = 0; i < c->n_procs; i++) {
+        const struct catalog_proc *p = &c->procs[i];
+        /* the list is in category order: the same as the one before, mostly */
+        if (i > 0 && strcmp(p->category, c->procs[i - 1].category) == 0) {
+            k = cat_of[i - 1];
+        } else {
+            for (k = 0; k < c->n_cats && strcmp(c->cats[k].id, p->category) != 0; k++)
+                ;
+        }
+        cat_of[i] = k;
+        all.len += p->item_len + (i > 0);
+        if (k < c->n_cats) {
+            per[k].len += p->item_len + (per[k].n > 0);
+            per[k].n++;
+        }
+    }
+    if (catalog_list_alloc(&all) != 0)
+        goto out;
+    for (k = 0; k < c->n_cats; k++) {
+        c->cats[k].count = per[k].n;
+        if (catalog_list_alloc(&per[k]) != 0)
+            goto out;
+    }
+    for (i = 0; i < c->n_procs; i++) {
+        catalog_list_put(&all, &c->procs[i]);
+        if (cat_of[i] < c->n_cats)
+            catalog_list_put(&per[cat_of[i]], &c->procs[i]);
+    }
+    catalog_list_end(&all);
+    c->list_json = all.out;
+    c->list_len = all.len;
+    all.out = NULL;
+    for (k = 0; k < c->n_cats; k++) {
+        catalog_list_end(&per[k]);
+        c->cats[k].list_json = per[k].out;
+        c->cats[k].list_len = per[k].len;
+        per[k].out = NULL;
+    }
+    rc = 0;
+out:
+    for (k = 0; per && k < c->n_cats; k++)
+        free(per[k].out);
+    free(all.out);
+    free(per);
+    free(cat_of);
+    return rc;
+}
+
+/* A document's ETag from its bytes, and the bytes fed to the snapshot's id.
+ * When the earlier snapshot served the same bytes (was, of was_len, with
+ * was_etag; was may be NULL) its ETag is taken as it was. */
 static void catalog_etag(crypto_hash_sha256_state *all, const char *doc, size_t len,
+                         const char *was, size_t was_len, const char *was_etag,
                          char out[CATALOG_ETAG_MAX])
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     char hex[33];
 
-    crypto_hash_sha256(h, (const unsigned char *)(doc ? doc : ""), doc ? len : 0);
-    sodium_bin2hex(hex, sizeof hex, h, 16);
-    snprintf(out, CATALOG_ETAG_MAX, "\"%s\"", hex);
+    if (doc && was && len == was_len && memcmp(doc, was, len) == 0) {
+        memcpy(out, was_etag, CATALOG_ETAG_MAX);
+    } else {
+        crypto_hash_sha256(h, (const unsigned char *)(doc ? doc : ""), doc ? len : 0);
+        sodium_bin2hex(hex, sizeof hex, h, 16);
+        snprintf(out, CATALOG_ETAG_MAX, "\"%s\"", hex);
+    }
     crypto_hash_sha256_update(all, (const unsigned char *)out, strlen(out));
+}
+
+static const struct catalog_cat *catalog_cat_in(const struct catalog *c, const char *id)
+{
+    size_t i;
+
+    for (i = 0; c && i < c->n_cats; i++)
+        if (strcmp(c->cats[i].id, id) == 0)
+            return &c->cats[i];
+    return NULL;
 }
 
 /* The ETags and the snapshot's id. The id covers every procedure's ETag
  * (its source, the render version, its "updated" notice) and the
  * composite documents, so that a search answered from another snapshot
  * is never confirmed. */
-static void catalog_hash(struct catalog *c)
+static void catalog_hash(struct catalog *c, const struct catalog *p)
 {
     crypto_hash_sha256_state all;
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -259,12 +406,19 @@ static void catalog_hash(struct catalog *c)
 
     crypto_hash_sha256_init(&all);
     crypto_hash_sha256_update(&all, (const unsigned char *)SPK_VERSION, sizeof SPK_VERSION);
-    for (i = 0; i < c->n_cats; i++)
-        catalog_etag(&all, c->cats[i].list_json, c->cats[i].list_len, c->cats[i].list_etag);
-    catalog_etag(&all, c->list_json, c->list_len, c->list_etag);
-    catalog_etag(&all, c->categories_json, c->categories_len, c->categories_etag);
-    catalog_etag(&all, c->triage_json, c->triage_len, c->triage_etag);
-    catalog_etag(&all, c->directory_json, c->directory_len, c->directory_etag);
+    for (i = 0; i < c->n_cats; i++) {
+        const struct catalog_cat *k = catalog_cat_in(p, c->cats[i].id);
+        catalog_etag(&all, c->cats[i].list_json, c->cats[i].list_len, k ? k->list_json : NULL,
+                     k ? k->list_len : 0, k ? k->list_etag : NULL, c->cats[i].list_etag);
+    }
+    catalog_etag(&all, c->list_json, c->list_len, p ? p->list_json : NULL, p ? p->list_len : 0,
+                 p ? p->list_etag : NULL, c->list_etag);
+    catalog_etag(&all, c->categories_json, c->categories_len, p ? p->categories_json : NULL,
+                 p ? p->categories_len : 0, p ? p->categories_etag : NULL, c->categories_etag);
+    catalog_etag(&all, c->triage_json, c->triage_len, p ? p->triage_json : NULL,
+                 p ? p->triage_len : 0, p ? p->triage_etag : NULL, c->triage_etag);
+    catalog_etag(&all, c->directory_json, c->directory_len, p ? p->directory_json : NULL,
+                 p ? p->directory_len : 0, p ? p->directory_etag : NULL, c->directory_etag);
     for (i = 0; i < c->n_procs; i++)
         crypto_hash_sha256_update(&all, (const unsigned char *)c->procs[i].etag,
                                   strlen(c->procs[i].etag) + 1);
@@ -279,20 +433,18 @@ static int catalog_id_cmp(const void *a, const void *b)
 
 int catalog_finish(struct catalog *c)
 {
+    return catalog_finish_after(c, NULL);
+}
+
+int catalog_finish_after(struct catalog *c, const struct catalog *prev)
+{
     cJSON *root = NULL, *arr;
-    size_t i, j;
+    size_t i;
     int rc = -1;
 
     if (!c->directory_json && catalog_set_directory(c, "{\"offices\":[]}") != 0)
         goto out;
-    for (i = 0; i < c->n_cats; i++) {
-        for (j = 0; j < c->n_procs; j++)
-            if (strcmp(c->procs[j].category, c->cats[i].id) == 0)
-                c->cats[i].count++;
-        if (!(c->cats[i].list_json = catalog_render_list(c, c->cats[i].id, &c->cats[i].list_len)))
-            goto out;
-    }
-    if (!(c->list_json = catalog_render_list(c, NULL, &c->list_len)))
+    if (catalog_render_lists(c) != 0)
         goto out;
     if (!(root = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(root, "categories")))
         goto out;
@@ -319,7 +471,7 @@ int catalog_finish(struct catalog *c)
     }
     if (c->n_procs)
         qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
-    catalog_hash(c);
+    catalog_hash(c, prev);
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -362,9 +514,7 @@ static void catalog_free(struct catalog *c)
     for (i = 0; i < c->n_procs; i++) {
         free(c->procs[i].id);
         free(c->procs[i].category);
-        free(c->procs[i].item_json);
-        free(c->procs[i].detail_json);
-        free(c->procs[i].print_html);
+        catalog_body_release(c->procs[i].body);
         gzip_lazy_clear(&c->procs[i].detail_gz);
         gzip_lazy_clear(&c->procs[i].print_gz);
     }

@@ -440,7 +440,30 @@ static void *lib_grow(void *v, size_t n, size_t size)
     return v;
 }
 
-static int lib_file_add(struct library *lib, const char *root, const char *cat, const char *name)
+/* A file's stamp (library.h) from what stat gave (ok: it succeeded) into
+ * out, or "" when it is not a regular file or changed within
+ * LIBRARY_STAMP_RACY_NS of start_ns (the scan's start, CLOCK_REALTIME). */
+static void lib_stamp_of(const struct stat *st, bool ok, long long start_ns,
+                         char out[LIBRARY_STAMP_MAX])
+{
+    long long m, c;
+
+    out[0] = '\0';
+    if (!ok || !S_ISREG(st->st_mode))
+        return;
+    m = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    c = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+    /* racy: a write in the same tick as our read would keep this stamp */
+    if (m > start_ns - LIBRARY_STAMP_RACY_NS || c > start_ns - LIBRARY_STAMP_RACY_NS)
+        return;
+    snprintf(out, LIBRARY_STAMP_MAX, "%lld:%lld:%lld:%llu:%llu", (long long)st->st_size, m, c,
+             (unsigned long long)st->st_ino, (unsigned long long)st->st_dev);
+}
+
+/* st (ok: stat succeeded) is the file's, taken while the folder was
+ * listed: its stamp, before the file is read. */
+static int lib_file_add(struct library *lib, const char *root, const char *cat, const char *name,
+                        const struct stat *st, bool ok)
 {
     struct lib_file *f;
     size_t n = strlen(name);
@@ -458,6 +481,7 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
     f->id = strndup(name, n - 3);
     f->rel = path_join(cat, name);
     f->path = f->rel ? path_join(root, f->rel) : NULL;
+    lib_stamp_of(st, ok, lib->started_ns, f->stamp);
     lib->n_files++;
     return f->category && f->id && f->rel && f->path ? 0 : -1;
 }
@@ -720,13 +744,17 @@ static int lib_practice_load(struct library *lib, struct lib_practice *x, int to
 /* Parses one procedure file (or reuses the earlier result). An edited
  * file's text comes from the edit and is always parsed. */
 static int lib_file_load(struct library *lib, const char *root, struct lib_file *f, int today,
-                         library_reuse_fn reuse, void *ctx, const struct library_edit *edit)
+                         const struct library_reuse *ru, const struct library_edit *edit)
 {
     struct procedure_src src;
+    library_reuse_fn reuse = ru ? ru->by_hash : NULL;
+    void *ctx = ru ? ru->ctx : NULL;
     char *id = NULL;
+    bool chain = true;
     int r;
 
     if (edit && strcmp(f->rel, edit->rel) == 0) {
+        f->stamp[0] = '\0';
         if (edit->len > PROCEDURE_FILE_MAX)
             return diag_error(&lib->diags, f->path, 1, "%s", msg_too_large), 0;
         if (!(f->text = malloc(edit->len + 1)))
@@ -738,6 +766,27 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         reuse = NULL;
         r = 0;
     } else {
+        /* f->stamp was taken when the folder was listed, before this read:
+         * a write after it moves the stamp */
+        /* its practice file is proved against the model: read and parsed */
+        if (reuse && ru->by_stamp && f->stamp[0] && !f->has_practice) {
+            r = ru->by_stamp(ctx, f->rel, f->stamp, f->hash, &id, &chain);
+            if (r < 0)
+                return -1;
+            /* a chain is checked against _posts.md, which may have changed */
+            if (r > 0 && !(lib->has_posts && chain)) {
+                free(f->id);
+                f->id = id;
+                f->chain = chain;
+                f->unread = true;
+                f->status = LIB_REUSED;
+                lib->n_unread++;
+                return 0;
+            }
+            free(id);
+            id = NULL;
+            f->hash[0] = '\0';
+        }
         r = library_read_file(f->path, PROCEDURE_FILE_MAX, &f->text, &f->len);
     }
     if (r > 0)
@@ -746,10 +795,11 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         return diag_error(&lib->diags, f->path, 1, "无法读取这个文件：%s（%s）",
                           lib_errno_text(errno), lib_errno_name(errno)), 0;
     library_hash(f->text, f->len, f->hash);
+    f->chain = strstr(f->text, "```chain") != NULL;
     /* a chain's posts are checked against _posts.md, which may have changed
      * since this text was loaded: such a file is parsed again (a few files,
      * and it keeps a post taken away from being missed) */
-    if (reuse && lib->has_posts && strstr(f->text, "```chain"))
+    if (reuse && lib->has_posts && f->chain)
         reuse = NULL;
     /* its practice file is proved against the model, which reuse lacks */
     if (f->has_practice)
@@ -975,12 +1025,16 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     if (lib_add_edit_name(edit, id, &names, &n) != 0)
         goto out;
     for (i = 0; i < n; i++) {
+        struct stat st;
+        bool ok;
         char *p;
         if (names[i][0] == '_' || names[i][0] == '.' || strcmp(names[i], "README.md") == 0)
             continue;
         if (!(p = path_join(dir, names[i])))
             goto out;
-        if (is_dir(p)) {
+        /* one stat per entry: whether it is a folder, and a file's stamp */
+        ok = stat(p, &st) == 0;
+        if (ok && S_ISDIR(st.st_mode)) {
             diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取；事项文件请直接放在分类文件夹里");
         } else if (practice_name_is(names[i])) {
             if (lib_practice_add(lib, root, id, names[i]) != 0) {
@@ -988,7 +1042,7 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
                 goto out;
             }
         } else if (ends_with_md(names[i])) {
-            if (lib_file_add(lib, root, id, names[i]) != 0) {
+            if (lib_file_add(lib, root, id, names[i], &st, ok) != 0) {
                 free(p);
                 goto out;
             }
@@ -1002,20 +1056,24 @@ out:
     return rc;
 }
 
-int library_scan(const char *root, int today, library_reuse_fn reuse, void *ctx,
+int library_scan(const char *root, int today, const struct library_reuse *reuse,
                  struct library *lib)
 {
-    return library_scan_edit(root, today, reuse, ctx, NULL, lib);
+    return library_scan_edit(root, today, reuse, NULL, lib);
 }
 
-int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void *ctx,
+int library_scan_edit(const char *root, int today, const struct library_reuse *reuse,
                       const struct library_edit *edit, struct library *lib)
 {
     char **names = NULL, *tpath = NULL, *ttext = NULL;
+    struct timespec now;
     size_t n = 0, i, tlen;
     int rc = -1, r;
 
     memset(lib, 0, sizeof *lib);
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+        return -1;
+    lib->started_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
     if (dir_list_report(root, "事项文件夹", &lib->diags, &names, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
@@ -1057,7 +1115,7 @@ int library_scan_edit(const char *root, int today, library_reuse_fn reuse, void 
         free(proc);
     }
     for (i = 0; i < lib->n_files; i++)
-        if (lib_file_load(lib, root, &lib->files[i], today, reuse, ctx, edit) != 0)
+        if (lib_file_load(lib, root, &lib->files[i], today, reuse, edit) != 0)
             goto out;
     if (lib_check_ids(lib) != 0)
         goto out;
@@ -1231,7 +1289,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         /* its links need the whole folder: read it, keep this file's lines */
         struct library lib;
         size_t i;
-        r = library_scan(dir, today, NULL, NULL, &lib);
+        r = library_scan(dir, today, NULL, &lib);
         for (i = 0; i < lib.diags.n; i++) {
             struct diag *d = &lib.diags.items[i];
             if (strcmp(d->file, path) == 0)
@@ -1327,7 +1385,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     }
     if (root) {
         struct library lib;
-        int r = library_scan(path, today, NULL, NULL, &lib);
+        int r = library_scan(path, today, NULL, &lib);
         if (diag_list_move(diags, &lib.diags) != 0)
             r = -1;
         library_free(&lib);

@@ -60,7 +60,7 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 }
 
 static const char sql_reuse_all[] =
-    "SELECT f.path, f.hash, f.procedure_id FROM source_files f"
+    "SELECT f.path, f.hash, f.procedure_id, f.stamp, f.chain FROM source_files f"
     " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
     " WHERE f.ok = 1 AND v.render_version = ?1"
     " AND (v.review_by = 0 OR v.review_by > ?2)"
@@ -73,6 +73,8 @@ static const char sql_reuse_all[] =
 struct store_reuse_row {
     char *path;
     char *id;
+    char *stamp;    /* as stored: "" when unknown */
+    bool chain;
     char hash[65];
 };
 
@@ -88,6 +90,7 @@ void store_reuse_free(struct store_reuse_set *set)
     while (set->n--) {
         free(set->rows[set->n].path);
         free(set->rows[set->n].id);
+        free(set->rows[set->n].stamp);
     }
     free(set->rows);
     free(set);
@@ -125,8 +128,10 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
         snprintf(row->hash, sizeof row->hash, "%s", hash ? hash : "");
         row->path = strdup((const char *)sqlite3_column_text(st, 0));
         row->id = strdup((const char *)sqlite3_column_text(st, 2));
+        row->stamp = strdup((const char *)sqlite3_column_text(st, 3));
+        row->chain = sqlite3_column_int(st, 4) != 0;
         set->n++;
-        if (!row->path || !row->id)
+        if (!row->path || !row->id || !row->stamp)
             break;
     }
     sqlite3_reset(st);
@@ -143,6 +148,25 @@ fail:
             b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
     store_reuse_free(set);
     return -1;
+}
+
+int store_reuse_stamped(void *ctx, const char *rel, const char *stamp, char hash[65], char **id,
+                        bool *chain)
+{
+    const struct store_reuse_set *set = ctx;
+    struct store_reuse_row key, *hit;
+
+    if (!set->n || !stamp[0])
+        return 0;
+    key.path = (char *)rel;
+    hit = bsearch(&key, set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    if (!hit || strcmp(hit->stamp, stamp) != 0)
+        return 0;
+    if (!(*id = strdup(hit->id)))
+        return -1;
+    memcpy(hash, hit->hash, 65);
+    *chain = hit->chain;
+    return 1;
 }
 
 int store_reuse_cached(void *ctx, const char *rel, const char *hash, char **id)
@@ -514,10 +538,14 @@ out:
 }
 
 static const char sql_file_upsert[] =
-    "INSERT INTO source_files (path, hash, procedure_id, ok, diagnostics, checked_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
+    "INSERT INTO source_files (path, hash, procedure_id, ok, diagnostics, checked_at, stamp, chain)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
     " procedure_id = excluded.procedure_id, ok = excluded.ok,"
-    " diagnostics = excluded.diagnostics, checked_at = excluded.checked_at";
+    " diagnostics = excluded.diagnostics, checked_at = excluded.checked_at,"
+    " stamp = excluded.stamp, chain = excluded.chain";
+/* a file read again with the same text: only its stamp is new */
+static const char sql_file_stamp[] =
+    "UPDATE source_files SET stamp = ?2, chain = ?3 WHERE path = ?1 AND stamp <> ?2";
 
 static int store_file_result(struct db *db, const struct library *lib, const struct lib_file *f,
                              const char *now)
@@ -530,8 +558,17 @@ static int store_file_result(struct db *db, const struct library *lib, const str
     /* an unchanged file's row stays as it is: checked_at is when its
      * content was last checked. Touching every row made each load rewrite
      * the whole table (10,000 rows for one changed file, issue #13). */
-    if (f->status == LIB_REUSED)
-        return 0;
+    if (f->status == LIB_REUSED) {
+        /* read because its stamp was new (or racy: then "" stays) */
+        if (f->unread || !f->stamp[0])
+            return 0;
+        if (!(st = db_stmt(db, sql_file_stamp)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, f->stamp, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 3, f->chain);
+        return store_step_done(db, st, &b);
+    }
     if (!(diags = store_file_diags(lib, f->path)) || !(st = db_stmt(db, sql_file_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, f->rel, -1, SQLITE_STATIC);
@@ -540,6 +577,8 @@ static int store_file_result(struct db *db, const struct library *lib, const str
     b |= sqlite3_bind_int(st, 4, f->status == LIB_PARSED);
     b |= sqlite3_bind_text(st, 5, diags, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 7, f->stamp, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 8, f->chain);
     rc = store_step_done(db, st, &b);
 out:
     free(diags);
@@ -1071,13 +1110,30 @@ fail:
 
 static const char sql_snap_cats[] =
     "SELECT id, title, description FROM categories ORDER BY ord, id";
+/* The live set without its rendered bytes, which sit in overflow pages:
+ * reading all of them again was most of a reload at 10,000 procedures
+ * (issue #13); those of changed versions only are read, by the second.
+ * The index holds category and ord, which sit after the source text in the
+ * row; without statistics the planner takes the primary key's instead. */
 static const char sql_snap_procs[] =
-    "SELECT p.id, v.category, p.hash, v.item_json, v.detail_json, v.print_html, p.updated_on"
+    "SELECT p.id, v.category, p.hash, p.updated_on"
+    " FROM procedures p"
+    " JOIN procedure_versions v INDEXED BY procedure_versions_snap"
+    " ON v.procedure_id = p.id AND v.hash = p.hash"
+    " LEFT JOIN categories c ON c.id = v.category"
+    " WHERE p.status = 'live'"
+    " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
+/* The same with the bytes, when there is no earlier snapshot to share. */
+static const char sql_snap_procs_full[] =
+    "SELECT p.id, v.category, p.hash, p.updated_on, v.item_json, v.detail_json, v.print_html"
     " FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN categories c ON c.id = v.category"
     " WHERE p.status = 'live'"
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
+static const char sql_snap_body[] =
+    "SELECT item_json, detail_json, print_html FROM procedure_versions"
+    " WHERE procedure_id = ?1 AND hash = ?2";
 static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
 static const char sql_snap_directory[] = "SELECT json FROM directory WHERE one = 1";
 static const char sql_snap_posts[] = "SELECT text FROM posts WHERE one = 1";
@@ -1099,16 +1155,69 @@ static int store_snap_text(struct db *db, const char *sql, struct catalog *c,
     return rc;
 }
 
-int store_catalog_build(struct db *db, int today, struct catalog **out)
+/* Adds one live procedure to c: shared from prev when prev serves the same
+ * version in the same category with the same "updated" notice, else read
+ * from procedure_versions. 1 when shared, 0 when read, -1 on error. */
+static int store_snap_proc(struct db *db, struct catalog *c, const struct catalog *prev,
+                           size_t *next, bool fresh, const char *id, const char *category,
+                           const char *hash, int updated, sqlite3_stmt *full)
+{
+    const struct catalog_proc *old = NULL;
+    char etag[CATALOG_PROC_ETAG_MAX];
+
+    /* the list comes in the same order as prev's, bar what changed: the
+     * entry after the last one found is tried before a search */
+    if (prev && !fresh) {
+        if (*next < prev->n_procs && strcmp(prev->procs[*next].id, id) == 0)
+            old = &prev->procs[*next];
+        else
+            old = catalog_find(prev, id);
+        if (old)
+            *next = (size_t)(old - prev->procs) + 1;
+    }
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r, rc = -1;
+
+    catalog_proc_etag(hash, updated, etag);
+    if (old && strcmp(old->etag, etag) == 0 && strcmp(old->category, category) == 0)
+        return catalog_add_proc_shared(c, old) == 0 ? 1 : -1;
+    if (full)
+        return catalog_add_proc(c, id, category, hash, (const char *)sqlite3_column_text(full, 4),
+                                (const char *)sqlite3_column_text(full, 5),
+                                (const char *)sqlite3_column_text(full, 6)) == 0 &&
+                       (updated <= 0 || catalog_set_updated(c, updated) == 0)
+                   ? 0
+                   : -1;
+    if (!(st = db_stmt(db, sql_snap_body)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW &&
+        catalog_add_proc(c, id, category, hash, (const char *)sqlite3_column_text(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (const char *)sqlite3_column_text(st, 2)) == 0 &&
+        (updated <= 0 || catalog_set_updated(c, updated) == 0))
+        rc = 0;
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_catalog_build(struct db *db, int today, const struct catalog *prev,
+                        char *const *fresh, size_t n_fresh, struct catalog **out,
+                        size_t *reused)
 {
     struct catalog *c = catalog_new();
     sqlite3_stmt *st = NULL;
-    int r = SQLITE_ERROR, rc = -1;
+    int r = SQLITE_ERROR, rc = -1, shared;
+    size_t n_shared = 0, next = 0;
 
     *out = NULL;
+    if (reused)
+        *reused = 0;
     if (!c)
         return -1;
-    /* one read transaction: the three queries see the same load */
+    /* one read transaction: the queries see the same load */
     if (db_read_begin(db) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_snap_cats)))
@@ -1118,18 +1227,20 @@ int store_catalog_build(struct db *db, int today, struct catalog **out)
                                  (const char *)sqlite3_column_text(st, 1),
                                  (const char *)sqlite3_column_text(st, 2)) != 0)
             goto out;
-    if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_procs)))
+    if (r != SQLITE_DONE || !(st = db_stmt(db, prev ? sql_snap_procs : sql_snap_procs_full)))
         goto out;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        if (catalog_add_proc(c, (const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 1),
-                             (const char *)sqlite3_column_text(st, 2),
-                             (const char *)sqlite3_column_text(st, 3),
-                             (const char *)sqlite3_column_text(st, 4),
-                             (const char *)sqlite3_column_text(st, 5)) != 0 ||
-            (catalog_updated_shown(sqlite3_column_int(st, 6), today) &&
-             catalog_set_updated(c, sqlite3_column_int(st, 6)) != 0))
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int on = sqlite3_column_int(st, 3);
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        bool renewed = n_fresh && bsearch(&id, fresh, n_fresh, sizeof *fresh, store_str_cmp);
+        if ((shared = store_snap_proc(db, c, prev, &next, renewed, id,
+                                      (const char *)sqlite3_column_text(st, 1),
+                                      (const char *)sqlite3_column_text(st, 2),
+                                      catalog_updated_shown(on, today) ? on : 0,
+                                      prev ? NULL : st)) < 0)
             goto out;
+        n_shared += (size_t)shared;
+    }
     if (r != SQLITE_DONE || !(st = db_stmt(db, sql_snap_triage)))
         goto out;
     r = sqlite3_step(st);
@@ -1150,8 +1261,10 @@ int store_catalog_build(struct db *db, int today, struct catalog **out)
     if (store_snap_text(db, sql_snap_posts, c, catalog_set_posts) != 0 ||
         store_snap_text(db, sql_snap_calendar, c, catalog_set_calendar) != 0)
         goto out;
-    if (catalog_finish(c) != 0)
+    if (catalog_finish_after(c, prev) != 0)
         goto out;
+    if (reused)
+        *reused = n_shared;
     *out = c;
     c = NULL;
     rc = 0;

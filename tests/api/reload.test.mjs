@@ -26,11 +26,12 @@ const files = {
   'alpha/three.md': good('第三个事项'),
 };
 
-// The load summary the daemon logs, as numbers.
-function lastLoad(stderr) {
+// The load summary the daemon logs, as numbers: the last one, or the
+// nth (from 0) when given.
+function lastLoad(stderr, nth = -1) {
   const all = [...stderr.matchAll(/loaded .*: (\d+) live \((\d+) parsed, (\d+) unchanged, (\d+) with errors, (\d+) retired\)/g)];
   assert.ok(all.length, `no load line in:\n${stderr}`);
-  const [, live, parsed, unchanged, failed, retired] = all.at(-1).map(Number);
+  const [, live, parsed, unchanged, failed, retired] = all.at(nth).map(Number);
   return { live, parsed, unchanged, failed, retired, count: all.length };
 }
 
@@ -100,7 +101,11 @@ describe('loading across restarts', () => {
       fs.writeFileSync(path.join(tree, 'alpha/two.md'), good('第二个事项'));
       d.proc.kill('SIGHUP');
       for (let i = 0; i < 200 && lastLoad(d.stderr()).count < 2; i++) await sleep(25);
-      assert.deepEqual(lastLoad(d.stderr()), { live: 3, parsed: 2, unchanged: 1, failed: 0, retired: 0, count: 2 });
+      // the load after SIGHUP; the watcher, seeing the same writes, may load
+      // once more (nothing left to parse) before this line is read
+      const { count, ...second } = lastLoad(d.stderr(), 1);
+      assert.ok(count >= 2);
+      assert.deepEqual(second, { live: 3, parsed: 2, unchanged: 1, failed: 0, retired: 0 });
       const one = await getJSON(`${d.url}/api/v1/procedures/one`);
       assert.equal(one.title, '第一个事项(修正)');
       assert.notEqual(one.hash, oneHash);

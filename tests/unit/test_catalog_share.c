@@ -1,0 +1,99 @@
+/* Unit tests for snapshots built from the previous one (issue #13, item 3):
+ * an unchanged procedure's bytes are shared by reference, never copied nor
+ * changed in place, and outlive the snapshot they came from; a composite
+ * document whose bytes did not change keeps the ETag hashing would give. */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "catalog.h"
+
+/* A finished snapshot of category "hall" holding a and b. */
+static struct catalog *two(const char *b_item, const struct catalog *prev)
+{
+    struct catalog *c = catalog_new();
+
+    cr_assert_not_null(c);
+    cr_assert_eq(catalog_add_category(c, "hall", "大厅", ""), 0);
+    if (prev) {
+        const struct catalog_proc *a = catalog_find(prev, "a");
+        cr_assert_not_null(a);
+        cr_assert_eq(catalog_add_proc_shared(c, a), 0);
+    } else {
+        cr_assert_eq(catalog_add_proc(c, "a", "hall", "aaa", "{\"id\":\"a\"}", "{\"d\":1}", "<p>a"), 0);
+    }
+    cr_assert_eq(catalog_add_proc(c, "b", "hall", "bbb", b_item, "{\"d\":2}", "<p>b"), 0);
+    cr_assert_eq(catalog_finish_after(c, prev), 0);
+    return c;
+}
+
+Test(catalog_share, shared_bytes_outlive_their_first_snapshot)
+{
+    struct catalog *old = two("{\"id\":\"b\"}", NULL), *now = two("{\"id\":\"b2\"}", old);
+    const struct catalog_proc *a0 = catalog_find(old, "a"), *a1 = catalog_find(now, "a");
+    const char *bytes = a0->detail_json;
+
+    cr_assert_eq(a1->detail_json, bytes, "shared, not copied");
+    cr_assert_eq(a1->item_json, a0->item_json);
+    cr_assert_eq(a1->print_html, a0->print_html);
+    cr_assert_str_eq(a1->etag, a0->etag);
+    cr_assert_str_eq(a1->hash, "aaa");
+    cr_assert_neq(catalog_find(now, "b")->item_json, catalog_find(old, "b")->item_json);
+    /* a reader done with the old snapshot frees it: the new one still
+     * serves a's bytes (ASan, in check-asan, would see a use after free) */
+    catalog_release(old);
+    a1 = catalog_find(now, "a");
+    cr_assert_str_eq(a1->detail_json, "{\"d\":1}");
+    cr_assert_str_eq(a1->item_json, "{\"id\":\"a\"}");
+    cr_assert_str_eq(a1->print_html, "<p>a");
+    cr_assert_eq(a1->detail_len, strlen("{\"d\":1}"));
+    catalog_release(now);
+}
+
+Test(catalog_share, a_shared_entry_is_never_changed_in_place)
+{
+    struct catalog *old = two("{\"id\":\"b\"}", NULL), *now = catalog_new();
+    const struct catalog_proc *a0 = catalog_find(old, "a");
+
+    cr_assert_eq(catalog_add_proc_shared(now, a0), 0);
+    cr_assert_eq(catalog_set_updated(now, 20260105), -1, "the old snapshot's bytes too");
+    cr_assert_str_eq(a0->item_json, "{\"id\":\"a\"}");
+    cr_assert_null(strstr(a0->etag, "-u"));
+    catalog_release(now);
+    catalog_release(old);
+}
+
+Test(catalog_share, etags_taken_from_the_previous_snapshot_are_those_of_the_bytes)
+{
+    struct catalog *old = two("{\"id\":\"b\"}", NULL);
+    struct catalog *same = two("{\"id\":\"b\"}", old);   /* list bytes unchanged */
+    struct catalog *fresh = two("{\"id\":\"b\"}", NULL); /* every ETag hashed */
+    struct catalog *other = two("{\"id\":\"b2\"}", old); /* the lists changed */
+
+    cr_assert_str_eq(same->list_etag, fresh->list_etag);
+    cr_assert_str_eq(same->cats[0].list_etag, fresh->cats[0].list_etag);
+    cr_assert_str_eq(same->categories_etag, fresh->categories_etag);
+    cr_assert_str_eq(same->directory_etag, fresh->directory_etag);
+    cr_assert_str_eq(same->id, fresh->id);
+    cr_assert_str_neq(other->list_etag, old->list_etag);
+    cr_assert_str_neq(other->cats[0].list_etag, old->cats[0].list_etag);
+    cr_assert_str_neq(other->id, old->id);
+    catalog_release(other);
+    catalog_release(fresh);
+    catalog_release(same);
+    catalog_release(old);
+}
+
+Test(catalog_proc_etag, as_catalog_add_proc_and_set_updated_give_it)
+{
+    struct catalog *c = catalog_new();
+    char e[CATALOG_PROC_ETAG_MAX];
+
+    cr_assert_eq(catalog_add_proc(c, "a", "hall", "abc", "{}", "{}", ""), 0);
+    catalog_proc_etag("abc", 0, e);
+    cr_assert_str_eq(c->procs[0].etag, e);
+    cr_assert_eq(catalog_set_updated(c, 20260105), 0);
+    catalog_proc_etag("abc", 20260105, e);
+    cr_assert_str_eq(c->procs[0].etag, e);
+    catalog_release(c);
+}
