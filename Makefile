@@ -172,7 +172,7 @@ district: $(BUILD)/spkiosk
 # and runs lintian on it (3-4 min here, the unit tests included);
 # `make deb-check` installs it in a throw-away bookworm root, starts it as its
 # unit would, requests the kiosk and a procedure, removes and purges it (root
-# needed; it builds first, then about a minute from the cached root, which the
+# needed; it builds first, then about 30 s from the cached root, which the
 # first run makes with mmdebstrap over the network). Neither is in `make check`.
 DEB_VERSION = $(shell sed -n 's/^\#define SPK_VERSION "\(.*\)"$$/\1/p' include/version.h)
 DEB_FILE    = build/deb/spkiosk_$(DEB_VERSION)_$(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null).deb

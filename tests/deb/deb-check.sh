@@ -123,6 +123,10 @@ unit_get ExecStartPre | while IFS= read -r pre; do
     as_unit "$pre" || fail "ExecStartPre: $pre"
 done
 start=$(unit_get ExecStart | sed 's/ --listen [^ ]*//')
+# the installed configuration, as the service would read it, has no problem
+as_unit "$start --check-config" >"$root/tmp/check-config.log" 2>&1 ||
+    { cat "$root/tmp/check-config.log"; fail "serve --check-config with the installed files"; }
+ok "serve --check-config: the installed configuration has no problem"
 dlog=$root/tmp/daemon.log
 as_unit "exec $start --listen 127.0.0.1:0" >"$dlog" 2>&1 &
 pid=$!
@@ -162,6 +166,21 @@ ok "GET /api/v1/procedures/$id"
 [ "$(stat -c %u "$root/var/lib/spkiosk/procedures")" = "$uid" ] ||
     fail "the library was not copied as spkiosk"
 ok "database and library in /var/lib/spkiosk, spkiosk's, database 0600"
+# the daily backup as its unit runs it, while the daemon serves: the
+# root-run (+) ExecStartPre, then ExecStart as the user with Environment=
+bunit=$units/spkiosk-backup.service
+if [ -e "$bunit" ]; then
+    sed -n 's/^ExecStartPre=+//p' "$bunit" | while IFS= read -r pre; do
+        in_root /bin/sh -c "$pre" || fail "backup ExecStartPre: $pre"
+    done
+    envs=$(sed -n 's/^Environment=//p' "$bunit" | tr '\n' ' ')
+    bcmd=$(sed -n 's/^ExecStart=//p' "$bunit")
+    as_unit "export $envs; $bcmd" >"$root/tmp/backup.log" 2>&1 ||
+        { cat "$root/tmp/backup.log"; fail "the backup unit's ExecStart"; }
+    n=$(find "$root/var/backups/spkiosk" -type f -user "$uid" | wc -l)
+    [ "$n" -ge 1 ] || fail "the backup unit wrote no file owned by spkiosk"
+    ok "spkiosk-backup.service's command while serving: $n file(s) in /var/backups/spkiosk"
+fi
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 # --- remove keeps the data; purge removes it and the user, not the backups ----
@@ -169,7 +188,10 @@ in_root apt-get remove -y spkiosk >/dev/null 2>&1 || fail "apt-get remove"
 [ -e "$root/var/lib/spkiosk/spkiosk.db" ] || fail "remove deleted the database"
 in_root getent passwd spkiosk >/dev/null || fail "remove deleted the user"
 [ ! -e "$root/usr/bin/spkiosk" ] || fail "remove left /usr/bin/spkiosk"
-ok "apt-get remove: program gone, database and user kept"
+if [ -n "$conffiles" ]; then
+    for f in $conffiles; do [ -e "$root$f" ] || fail "remove deleted the conffile $f"; done
+fi
+ok "apt-get remove: program gone, database, user and configuration kept"
 
 # installed again over the kept database: no new admin, so no message
 in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1 ||
@@ -179,9 +201,11 @@ in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1
 [ "$(in_root getent passwd spkiosk | cut -d: -f3)" = "$uid" ] || fail "the uid changed"
 ok "installed again after remove: same user, no first-password message"
 
-install -d -o "$uid" -g "$gid" -m 0750 "$root/var/backups/spkiosk"
-echo backup >"$root/var/backups/spkiosk/spkiosk-test.db"
-chown "$uid:$gid" "$root/var/backups/spkiosk/spkiosk-test.db"
+if [ ! -e "$bunit" ]; then   # no backup unit: a stand-in for its copies
+    install -d -o "$uid" -g "$gid" -m 0750 "$root/var/backups/spkiosk"
+    echo backup >"$root/var/backups/spkiosk/spkiosk-test.db"
+    chown "$uid:$gid" "$root/var/backups/spkiosk/spkiosk-test.db"
+fi
 in_root apt-get purge -y spkiosk >"$root/tmp/purge.log" 2>&1 ||
     { cat "$root/tmp/purge.log"; fail "apt-get purge"; }
 in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '^installed' &&
@@ -195,7 +219,8 @@ in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '
 [ ! -e "$root/lib/systemd/system/spkiosk.service" ] || fail "purge left the unit"
 [ ! -e "$root/usr/lib/sysusers.d/spkiosk.conf" ] || fail "purge left the sysusers file"
 [ ! -e "$root/usr/share/spkiosk" ] || fail "purge left /usr/share/spkiosk"
-[ "$(stat -c %u:%g "$root/var/backups/spkiosk/spkiosk-test.db")" = 0:0 ] ||
-    fail "the kept backup is not root's after purge"
+[ -n "$(find "$root/var/backups/spkiosk" -type f)" ] || fail "purge deleted the backups"
+[ -z "$(find "$root/var/backups/spkiosk" ! -user 0 -o ! -group 0)" ] ||
+    fail "the kept backups are not root's after purge"
 ok "apt-get purge: data, user, group, unit gone; backups kept, root's"
 echo "deb-check: PASS"
