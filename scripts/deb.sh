@@ -15,8 +15,9 @@ src="$out/spkiosk-$version"
 
 rm -rf "$out"
 mkdir -p "$src"
+# shellcheck disable=SC2016 # the inner sh's own "$f"
 git ls-files -z --cached --others --exclude-standard |
-    xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+    xargs -0 sh -c 'for f; do if [ -e "$f" ]; then printf "%s\0" "$f"; fi; done' sh |
     tar --null -T - -cf - | tar -xf - -C "$src"
 
 opts=${DEB_NOCHECK:+nocheck}

@@ -11,6 +11,7 @@
 # the installed unit says: its ExecStartPre and ExecStart, as its User, with
 # its UMask, after making its StateDirectory; only --listen is changed, to
 # 127.0.0.1:0 (the host's port 8080 may be taken; the root shares its network).
+# shellcheck disable=SC2016 # dpkg-query's ${Field} formats are meant literally
 set -eu
 deb=$1
 cache=${SPKIOSK_DEB_CACHE:-/var/cache/spkiosk-deb}
