@@ -6,6 +6,7 @@
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 #   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
+#   scripts/deps.sh deb     + debhelper, lintian, mmdebstrap (make deb, make deb-check)
 #   scripts/deps.sh bench   + Node.js, wrk and slowhttptest (make bench, make bench-attack)
 # A library counts as present when pkg-config finds it; apt-get runs only when
 # something is missing, so on a ready machine this is a no-op and needs no root.
@@ -35,7 +36,7 @@ need_pc libqrencode libqrencode-dev
 need_pc zlib zlib1g-dev                   # Content-Encoding: gzip
 need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
 need_cmd bzcat bzip2
-if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ]; then
+if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ] || [ "$want" = deb ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
@@ -56,6 +57,13 @@ if [ "$want" = bench ]; then
     need_cmd node nodejs
     need_cmd wrk wrk
     need_cmd slowhttptest slowhttptest  # the slow floods of bench/attack/floods.mjs
+fi
+if [ "$want" = deb ]; then
+    need_cmd dh debhelper                 # debian/rules (compat 13, dh_installsysusers)
+    need_cmd dpkg-buildpackage dpkg-dev
+    need_cmd fakeroot fakeroot
+    need_cmd lintian lintian
+    need_cmd mmdebstrap mmdebstrap        # make deb-check's throw-away root
 fi
 if [ "$want" = valgrind ]; then
     need_cmd valgrind valgrind

@@ -1,0 +1,227 @@
+#!/bin/sh
+# make deb-check: the package's install-start-request-remove-purge round in a
+# throw-away Debian 12 root (docs/deployment.md, "The Debian package").
+#   tests/deb/deb-check.sh DEB
+# A minbase bookworm root is made once with mmdebstrap (network) and kept as
+# a tarball in $SPKIOSK_DEB_CACHE (default /var/cache/spkiosk-deb), with the
+# .debs apt fetched into it, so a rerun needs no network. Each run unpacks a
+# fresh root under build/, chroots into it and deletes it at the end.
+# Root is needed (chroot). No systemd runs in the root (nor, here, as PID 1):
+# policy-rc.d blocks service starts, so the daemon is started by hand the way
+# the installed unit says: its ExecStartPre and ExecStart, as its User, with
+# its UMask, after making its StateDirectory; only --listen is changed, to
+# 127.0.0.1:0 (the host's port 8080 may be taken; the root shares its network).
+# shellcheck disable=SC2016 # dpkg-query's ${Field} formats are meant literally
+set -eu
+deb=$1
+cache=${SPKIOSK_DEB_CACHE:-/var/cache/spkiosk-deb}
+tarball=$cache/bookworm-minbase.tar
+mirror=${SPKIOSK_DEB_MIRROR:-http://deb.debian.org/debian}
+
+fail() { echo "deb-check: FAIL: $*" >&2; exit 1; }
+ok() { echo "deb-check: ok: $*"; }
+
+[ "$(id -u)" -eq 0 ] || fail "needs root (chroot)"
+[ -f "$deb" ] || fail "no package $deb (make deb)"
+mkdir -p "$cache/archives"
+if [ ! -f "$tarball" ]; then
+    echo "deb-check: making the bookworm root once into $tarball (network)"
+    mmdebstrap --variant=minbase --include=curl,ca-certificates \
+        --skip=cleanup/apt/lists bookworm "$tarball.tmp.tar" "$mirror"
+    mv "$tarball.tmp.tar" "$tarball"
+fi
+
+mkdir -p build
+root=$(mktemp -d "$PWD/build/deb-check.XXXXXX")
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    if [ -d "$root/var/cache/apt/archives" ]; then
+        cp -n "$root"/var/cache/apt/archives/*.deb "$cache/archives/" 2>/dev/null || true
+    fi
+    rm -rf "$root"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+tar -xf "$tarball" -C "$root"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+cp "$cache"/archives/*.deb "$root/var/cache/apt/archives/" 2>/dev/null || true
+printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+chmod 0755 "$root/usr/sbin/policy-rc.d"
+cp "$deb" "$root/tmp/spkiosk.deb"
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
+
+# --- install: apt resolves the dependencies from the root's lists (fetched
+# once more if they went stale) ------------------------------------------------
+log=$root/tmp/install.log
+if ! in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1; then
+    in_root apt-get update -qq
+    in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1 ||
+        { cat "$log"; fail "apt-get install"; }
+fi
+in_root dpkg-query -W -f='${Status}\n' spkiosk | grep -q '^install ok installed$' ||
+    fail "spkiosk is not installed"
+ok "apt-get install ./spkiosk.deb (with $(sed -n 's/^Setting up \(systemd[^ ]*\) .*/\1/p' "$log" | tr '\n' ' ')for the user)"
+
+pw=$(in_root getent passwd spkiosk) || fail "no user spkiosk"
+uid=$(echo "$pw" | cut -d: -f3)
+gid=$(echo "$pw" | cut -d: -f4)
+home=$(echo "$pw" | cut -d: -f6)
+shell=$(echo "$pw" | cut -d: -f7)
+[ "$uid" -lt 1000 ] || fail "spkiosk's uid $uid is not a system uid"
+[ "$home" = /var/lib/spkiosk ] || fail "spkiosk's home is $home"
+case $shell in */nologin|/bin/false) ;; *) fail "spkiosk's shell is $shell" ;; esac
+in_root getent group spkiosk >/dev/null || fail "no group spkiosk"
+ok "system user spkiosk ($uid:$gid, home $home, shell $shell)"
+
+grep -q "journalctl -u spkiosk | grep 'created user admin'" "$log" ||
+    { cat "$log"; fail "postinst did not say where the first password is"; }
+# the command it gives for the change, run below as it says (runuser -u spkiosk)
+passwd_cmd=$(sed -n 's/^ *runuser -u spkiosk -- \(spkiosk user passwd admin .*\)$/\1/p' "$log")
+[ -n "$passwd_cmd" ] || fail "postinst gives no 'spkiosk user passwd admin' command"
+ok "postinst names where the first admin password is:"
+sed -n '/^spkiosk: the service serves/,/spkiosk user passwd admin/p' "$log" | sed 's/^/    | /'
+
+[ -L "$root/etc/systemd/system/multi-user.target.wants/spkiosk.service" ] ||
+    fail "spkiosk.service is not enabled"
+units=$root/lib/systemd/system
+if [ -e "$units/spkiosk-backup.timer" ]; then
+    [ -L "$root/etc/systemd/system/timers.target.wants/spkiosk-backup.timer" ] ||
+        fail "spkiosk-backup.timer is not enabled"
+    ok "spkiosk-backup.timer enabled"
+fi
+if [ -e "$units/spkiosk-pull.timer" ]; then
+    [ ! -e "$root/etc/systemd/system/timers.target.wants/spkiosk-pull.timer" ] ||
+        fail "spkiosk-pull.timer is enabled (a hall that shares a library enables it)"
+    ok "spkiosk-pull.timer installed, not enabled"
+fi
+ok "spkiosk.service enabled"
+
+# every file under /etc is a conffile (dh_installdeb marks them)
+conffiles=$(in_root dpkg-query -W -f='${Conffiles}\n' spkiosk | awk 'NF {print $1}')
+for f in $(in_root dpkg -L spkiosk | grep '^/etc/'); do
+    [ -d "$root$f" ] && continue
+    echo "$conffiles" | grep -qx "$f" || fail "$f is not a conffile"
+    ok "conffile $f"
+done
+
+# --- start as the unit would ---------------------------------------------------
+unit=$units/spkiosk.service
+unit_get() { sed -n "s/^$1=//p" "$unit"; }
+[ "$(unit_get User)" = spkiosk ] || fail "the unit's User is not spkiosk"
+umask_=$(unit_get UMask)
+for d in $(unit_get StateDirectory); do
+    install -d -o "$uid" -g "$gid" -m "$(unit_get StateDirectoryMode)" "$root/var/lib/$d"
+done
+for d in $(unit_get ConfigurationDirectory); do install -d -m 0755 "$root/etc/$d"; done
+as_unit() { chroot --userspec="$uid:$gid" --groups="$gid" "$root" /usr/bin/env -i \
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" LC_ALL=C.UTF-8 \
+    /bin/sh -c "umask ${umask_:-0022}; $1"; }
+unit_get ExecStartPre | while IFS= read -r pre; do
+    case $pre in [-+@!]*) fail "ExecStartPre prefix in $pre: teach deb-check.sh" ;; esac
+    as_unit "$pre" || fail "ExecStartPre: $pre"
+done
+start=$(unit_get ExecStart | sed 's/ --listen [^ ]*//')
+# the installed configuration, as the service would read it, has no problem
+as_unit "$start --check-config" >"$root/tmp/check-config.log" 2>&1 ||
+    { cat "$root/tmp/check-config.log"; fail "serve --check-config with the installed files"; }
+ok "serve --check-config: the installed configuration has no problem"
+dlog=$root/tmp/daemon.log
+as_unit "exec $start --listen 127.0.0.1:0" >"$dlog" 2>&1 &
+pid=$!
+port=""
+i=0
+while [ $i -lt 300 ]; do
+    port=$(sed -n 's|^spkiosk: listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$dlog")
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$dlog"; fail "the daemon exited"; }
+    sleep 0.1; i=$((i + 1))
+done
+[ -n "$port" ] || { cat "$dlog"; fail "the daemon did not say it listens"; }
+ok "started as the unit's ExecStart (user spkiosk), port $port"
+grep -q '^spkiosk: created user admin with password [A-Za-z0-9]\{8,\}$' "$dlog" ||
+    { cat "$dlog"; fail "the first start did not print the admin's password on stdout"; }
+ok "first start printed the admin's password (stdout: the journal under systemd)"
+# the command postinst gives for changing it, while the daemon runs
+echo 'a-new-admin-password' | as_unit "$passwd_cmd" >/dev/null 2>&1 ||
+    fail "postinst's 'spkiosk user passwd admin' failed"
+ok "the admin's password changed with postinst's command"
+
+# --- requests: the kiosk page and a procedure's JSON --------------------------
+base=http://127.0.0.1:$port
+in_root curl -fsS -o /tmp/kiosk.html "$base/?kiosk=1" || fail "GET /?kiosk=1"
+grep -qi '<html' "$root/tmp/kiosk.html" || fail "/?kiosk=1 is not a page"
+ok "GET /?kiosk=1"
+in_root curl -fsS -o /tmp/list.json "$base/api/v1/procedures" || fail "GET /api/v1/procedures"
+id=$(sed -n 's/^{"procedures":\[{"id":"\([^"]*\)".*/\1/p' "$root/tmp/list.json")
+[ -n "$id" ] || fail "no procedure in the list: $(head -c 200 "$root/tmp/list.json")"
+in_root curl -fsS -o /tmp/proc.json "$base/api/v1/procedures/$id" || fail "GET /api/v1/procedures/$id"
+grep -q "\"id\":\"$id\"" "$root/tmp/proc.json" || fail "procedure $id's JSON"
+grep -q '"steps":\[' "$root/tmp/proc.json" || fail "procedure $id's JSON has no steps"
+ok "GET /api/v1/procedures/$id"
+
+[ "$(stat -c %u:%a "$root/var/lib/spkiosk/spkiosk.db")" = "$uid:600" ] ||
+    fail "the database is not spkiosk's, mode 0600"
+[ "$(stat -c %u "$root/var/lib/spkiosk/procedures")" = "$uid" ] ||
+    fail "the library was not copied as spkiosk"
+ok "database and library in /var/lib/spkiosk, spkiosk's, database 0600"
+# the daily backup as its unit runs it, while the daemon serves: the
+# root-run (+) ExecStartPre, then ExecStart as the user with Environment=
+bunit=$units/spkiosk-backup.service
+if [ -e "$bunit" ]; then
+    sed -n 's/^ExecStartPre=+//p' "$bunit" | while IFS= read -r pre; do
+        in_root /bin/sh -c "$pre" || fail "backup ExecStartPre: $pre"
+    done
+    envs=$(sed -n 's/^Environment=//p' "$bunit" | tr '\n' ' ')
+    bcmd=$(sed -n 's/^ExecStart=//p' "$bunit")
+    as_unit "export $envs; $bcmd" >"$root/tmp/backup.log" 2>&1 ||
+        { cat "$root/tmp/backup.log"; fail "the backup unit's ExecStart"; }
+    n=$(find "$root/var/backups/spkiosk" -type f -user "$uid" | wc -l)
+    [ "$n" -ge 1 ] || fail "the backup unit wrote no file owned by spkiosk"
+    ok "spkiosk-backup.service's command while serving: $n file(s) in /var/backups/spkiosk"
+fi
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+# --- remove keeps the data; purge removes it and the user, not the backups ----
+in_root apt-get remove -y spkiosk >/dev/null 2>&1 || fail "apt-get remove"
+[ -e "$root/var/lib/spkiosk/spkiosk.db" ] || fail "remove deleted the database"
+in_root getent passwd spkiosk >/dev/null || fail "remove deleted the user"
+[ ! -e "$root/usr/bin/spkiosk" ] || fail "remove left /usr/bin/spkiosk"
+if [ -n "$conffiles" ]; then
+    for f in $conffiles; do [ -e "$root$f" ] || fail "remove deleted the conffile $f"; done
+fi
+ok "apt-get remove: program gone, database, user and configuration kept"
+
+# installed again over the kept database: no new admin, so no message
+in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1 ||
+    { cat "$log"; fail "apt-get install after remove"; }
+! grep -q "created user admin" "$log" ||
+    fail "postinst spoke of a first password over a kept database"
+[ "$(in_root getent passwd spkiosk | cut -d: -f3)" = "$uid" ] || fail "the uid changed"
+ok "installed again after remove: same user, no first-password message"
+
+if [ ! -e "$bunit" ]; then   # no backup unit: a stand-in for its copies
+    install -d -o "$uid" -g "$gid" -m 0750 "$root/var/backups/spkiosk"
+    echo backup >"$root/var/backups/spkiosk/spkiosk-test.db"
+    chown "$uid:$gid" "$root/var/backups/spkiosk/spkiosk-test.db"
+fi
+in_root apt-get purge -y spkiosk >"$root/tmp/purge.log" 2>&1 ||
+    { cat "$root/tmp/purge.log"; fail "apt-get purge"; }
+in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '^installed' &&
+    fail "still installed after purge"
+[ ! -e "$root/var/lib/spkiosk" ] || fail "purge left /var/lib/spkiosk"
+[ ! -e "$root/etc/spkiosk" ] || fail "purge left /etc/spkiosk"
+! in_root getent passwd spkiosk >/dev/null || fail "purge left the user spkiosk"
+! in_root getent group spkiosk >/dev/null || fail "purge left the group spkiosk"
+[ ! -e "$root/etc/systemd/system/multi-user.target.wants/spkiosk.service" ] ||
+    fail "purge left the service enabled"
+[ ! -e "$root/lib/systemd/system/spkiosk.service" ] || fail "purge left the unit"
+[ ! -e "$root/usr/lib/sysusers.d/spkiosk.conf" ] || fail "purge left the sysusers file"
+[ ! -e "$root/usr/share/spkiosk" ] || fail "purge left /usr/share/spkiosk"
+[ -n "$(find "$root/var/backups/spkiosk" -type f)" ] || fail "purge deleted the backups"
+[ -z "$(find "$root/var/backups/spkiosk" ! -user 0 -o ! -group 0)" ] ||
+    fail "the kept backups are not root's after purge"
+ok "apt-get purge: data, user, group, unit gone; backups kept, root's"
+echo "deb-check: PASS"
