@@ -114,33 +114,60 @@ api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the two man
 # pages, the sample library (copied into /var/lib/spkiosk by the unit's first
-# start), the systemd unit and its sysusers.d user (docs/deployment.md,
-# "Install"). Debian keeps units in /lib/systemd/system, so PREFIX=/usr puts
-# it there; another prefix keeps it under itself (/usr/local/lib/systemd/system
-# is on systemd's path too). uninstall removes exactly what install wrote.
+# start), the systemd units (the daemon; the daily backup and the library's
+# pull, each with its timer), the sysusers.d user, and the service's
+# configuration file (docs/deployment.md, "Install"). Debian keeps units in
+# /lib/systemd/system, so PREFIX=/usr puts them there; another prefix keeps
+# them under itself (/usr/local/lib/systemd/system is on systemd's path too).
+# The configuration goes to /etc/spkiosk whatever the prefix (the unit names
+# it with --config), and an existing one is never overwritten: it is the
+# hall's. uninstall removes exactly what install wrote, the configuration
+# only when it is still as installed.
 PREFIX      ?= /usr/local
+SYSCONFDIR  ?= /etc
 BINDIR       = $(PREFIX)/bin
 DATADIR      = $(PREFIX)/share
 MANDIR       = $(DATADIR)/man
 UNITDIR      = $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SYSUSERSDIR  = $(PREFIX)/lib/sysusers.d
+CONF         = $(SYSCONFDIR)/spkiosk/spkiosk.conf
 PROC_FILES   = $(shell find procedures -type f 2>/dev/null | LC_ALL=C sort)
+UNITS_IN     = spkiosk.service spkiosk-backup.service
+UNITS_AS_IS  = spkiosk-backup.timer spkiosk-pull.service spkiosk-pull.timer
 INSTALL      = install
 
-$(BUILD)/spkiosk.service: dist/spkiosk.service.in Makefile | $(BUILD)/obj
-	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/%.service: dist/%.service.in Makefile | $(BUILD)/obj
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@CONF@|$(CONF)|g' \
+	  $< >$@.tmp && mv $@.tmp $@
 
-# the unit names PREFIX's paths: made anew each time, PREFIX may differ
+# the service's configuration: the example with every key (dist/spkiosk.conf,
+# all at their defaults) and the three the service needs set
+$(BUILD)/spkiosk.conf: dist/spkiosk.conf Makefile | $(BUILD)/obj
+	{ echo "# $(CONF): the configuration of spkiosk.service, which reads it with"; \
+	  echo "# --config. Edit, then \`spkiosk serve --config $(CONF) --check-config\`"; \
+	  echo "# and \`systemctl restart spkiosk\`. listen, db and procedures are set for the"; \
+	  echo "# service below; every other key is at its default, commented out."; \
+	  echo; \
+	  sed -e 's|^#listen = .*|listen = 127.0.0.1:8080|' \
+	      -e 's|^#db = .*|db = /var/lib/spkiosk/spkiosk.db|' \
+	      -e 's|^#procedures = .*|procedures = /var/lib/spkiosk/procedures|' $<; } >$@.tmp && mv $@.tmp $@
+
+# the units name PREFIX's paths: made anew each time, PREFIX may differ
 install: $(BUILD)/spkiosk
-	@rm -f $(BUILD)/spkiosk.service
-	@$(MAKE) --no-print-directory $(BUILD)/spkiosk.service
+	@rm -f $(UNITS_IN:%=$(BUILD)/%) $(BUILD)/spkiosk.conf
+	@$(MAKE) --no-print-directory $(UNITS_IN:%=$(BUILD)/%) $(BUILD)/spkiosk.conf
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/spkiosk
 	$(INSTALL) -m 0755 $(BUILD)/spkiosk $(DESTDIR)$(BINDIR)/spkiosk
 	$(INSTALL) -m 0644 man/spkiosk.1 $(DESTDIR)$(MANDIR)/man1/spkiosk.1
 	$(INSTALL) -m 0644 man/spkiosk-procedures.5 $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5
-	$(INSTALL) -m 0644 $(BUILD)/spkiosk.service $(DESTDIR)$(UNITDIR)/spkiosk.service
+	$(INSTALL) -m 0644 $(UNITS_IN:%=$(BUILD)/%) $(UNITS_AS_IS:%=dist/%) $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 0644 dist/spkiosk.sysusers $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	@if [ -e $(DESTDIR)$(CONF) ]; then \
+	  echo "kept $(DESTDIR)$(CONF) as it is (the new one: $(BUILD)/spkiosk.conf)"; \
+	else \
+	  $(INSTALL) -m 0644 $(BUILD)/spkiosk.conf $(DESTDIR)$(CONF) && echo "installed $(DESTDIR)$(CONF)"; \
+	fi
 	@for f in $(PROC_FILES); do \
 	  $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/spkiosk/$$f" || exit 1; \
 	done
@@ -148,8 +175,12 @@ install: $(BUILD)/spkiosk
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/spkiosk $(DESTDIR)$(MANDIR)/man1/spkiosk.1 \
-	  $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5 $(DESTDIR)$(UNITDIR)/spkiosk.service \
-	  $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	  $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5 $(UNITS_IN:%=$(DESTDIR)$(UNITDIR)/%) \
+	  $(UNITS_AS_IS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	@rm -f $(BUILD)/spkiosk.conf && $(MAKE) --no-print-directory $(BUILD)/spkiosk.conf
+	@if cmp -s $(BUILD)/spkiosk.conf $(DESTDIR)$(CONF); then \
+	  rm -f $(DESTDIR)$(CONF); rmdir $(DESTDIR)$(SYSCONFDIR)/spkiosk 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONF) ]; then echo "kept $(DESTDIR)$(CONF): it was edited"; fi
 	@for f in $(PROC_FILES); do rm -f "$(DESTDIR)$(DATADIR)/spkiosk/$$f" || exit 1; done
 	@[ ! -d $(DESTDIR)$(DATADIR)/spkiosk ] || \
 	  find $(DESTDIR)$(DATADIR)/spkiosk -depth -type d -empty -delete

@@ -22,6 +22,9 @@ if mk install DESTDIR="$root" PREFIX=/usr; then ok "make install DESTDIR PREFIX=
 # every file, exactly: the fixed ones and the sample library as git knows it
 {
     printf '%s\n' ./lib/systemd/system/spkiosk.service ./usr/bin/spkiosk \
+        ./lib/systemd/system/spkiosk-backup.service ./lib/systemd/system/spkiosk-backup.timer \
+        ./lib/systemd/system/spkiosk-pull.service ./lib/systemd/system/spkiosk-pull.timer \
+        ./etc/spkiosk/spkiosk.conf \
         ./usr/lib/sysusers.d/spkiosk.conf ./usr/share/man/man1/spkiosk.1 \
         ./usr/share/man/man5/spkiosk-procedures.5
     if git rev-parse --git-dir >/dev/null 2>&1; then
@@ -52,7 +55,7 @@ for page in usr/share/man/man1/spkiosk.1 usr/share/man/man5/spkiosk-procedures.5
 done
 # spkiosk(1) stays true to the binary: every --option of every --help
 missing=""
-for cmd in "" serve check user; do
+for cmd in "" serve check user backup restore export; do
     for opt in $("$root/usr/bin/spkiosk" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
         esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
         grep -q -- "$esc" "$root/usr/share/man/man1/spkiosk.1" || missing="$missing $cmd:$opt"
@@ -66,6 +69,25 @@ unit=$root/lib/systemd/system/spkiosk.service
 grep -qx 'ExecStart=/usr/bin/spkiosk serve .*' "$unit" &&
     grep -q 'cp -R /usr/share/spkiosk/procedures' "$unit" && ! grep -q '@[A-Z]*@' "$unit" &&
     ok "the unit names PREFIX's paths" || fail "the unit's paths: $(grep Exec "$unit")"
+# the configuration the unit names: every key parses, the three the service
+# needs are set; an edited one survives a second install
+conf=$root/etc/spkiosk/spkiosk.conf
+grep -qx "ExecStart=/usr/bin/spkiosk serve --config /etc/spkiosk/spkiosk.conf" "$unit" &&
+    out=$("$root/usr/bin/spkiosk" serve --config "$conf" --check-config 2>&1) &&
+    printf '%s\n' "$out" | grep -q '^db  *= /var/lib/spkiosk/spkiosk.db  *(file:' &&
+    printf '%s\n' "$out" | grep -q '^procedures  *= /var/lib/spkiosk/procedures  *(file:' &&
+    printf '%s\n' "$out" | grep -q '^listen  *= 127.0.0.1:8080  *(file:' &&
+    ok "the unit reads /etc/spkiosk/spkiosk.conf, which sets db, procedures and listen" ||
+    fail "the configuration: $(grep ExecStart= "$unit") / $out"
+cp "$conf" "$tmp/conf.orig"
+echo "threads = 2" >>"$conf"
+if mk install DESTDIR="$root" PREFIX=/usr && grep -qx "threads = 2" "$conf"; then
+    ok "a second install keeps the hall's edited configuration"
+else
+    fail "a second install overwrote the edited configuration"
+fi
+cp "$tmp/conf.orig" "$conf"
+
 # the user the unit runs as, as systemd-sysusers makes it from the installed file
 if command -v systemd-sysusers >/dev/null 2>&1; then
     mkdir -p "$tmp/sysroot/etc"
@@ -102,6 +124,15 @@ else
     sed "s|/usr/bin/spkiosk|$root/usr/bin/spkiosk|" "$unit" >"$tmp/verify/spkiosk.service"
     out=$(cd "$tmp" && MANPATH="$root/usr/share/man" systemd-analyze verify "$tmp/verify/spkiosk.service" 2>&1)
     [ $? -eq 0 ] && [ -z "$out" ] && ok "systemd-analyze verify" || fail "systemd-analyze verify: $out"
+    # the backup and pull units with their timers (the pull's git is the system's)
+    for u in spkiosk-backup spkiosk-pull; do
+        sed "s|/usr/bin/spkiosk|$root/usr/bin/spkiosk|" "$root/lib/systemd/system/$u.service" \
+            >"$tmp/verify/$u.service"
+        cp "$root/lib/systemd/system/$u.timer" "$tmp/verify/$u.timer"
+        out=$(cd "$tmp" && MANPATH="$root/usr/share/man" systemd-analyze verify \
+            "$tmp/verify/$u.service" "$tmp/verify/$u.timer" 2>&1)
+        [ -z "$out" ] && ok "systemd-analyze verify: $u.service and .timer" || fail "systemd-analyze verify $u: $out"
+    done
     # OK is an exposure of at most 2.0 (--threshold counts tenths)
     out=$(cd "$tmp" && systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1)
     rc=$?
