@@ -60,41 +60,46 @@ function tree(n) {
 }
 
 // The daemon on a tree; resolves once it listens and its first load is done.
-// Its log is drained (a line per request) and only the load lines counted.
+// Its log goes to a file (a pipe would fill while wrk runs and stall the
+// daemon: a line per request), emptied before each wrk run like
+// bench/read-conns.sh does, so that it stays small.
 async function daemon(procedures, extra = []) {
   const dir = fs.mkdtempSync(path.join(work, 'd-'));
+  const logf = path.join(dir, 'log');
+  const fd = fs.openSync(logf, 'a');
   const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'db'),
-    '--procedures', procedures, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--procedures', procedures, ...extra], { stdio: ['ignore', 'ignore', fd] });
+  fs.closeSync(fd);
   children.add(proc);
-  let tail = '', url = null, loads = 0;
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => {
-    tail = (tail + d).slice(-8192);
-    loads += (d.match(/\) in [0-9.]+ ms/g) || []).length;
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(tail);
-    if (m && !url) url = m[1];
-  });
+  const text = () => fs.readFileSync(logf, 'utf8');
+  const loaded = () => /\) in [0-9.]+ ms/.test(text());
   const exited = new Promise((r) => proc.on('exit', r));
-  for (let i = 0; !(url && loads > 0); i++) {
-    if (proc.exitCode !== null || i > 6000) throw new Error(`daemon did not start:\n${tail}`);
+  let url = null;
+  for (let i = 0; !(url && loaded()); i++) {
+    if (proc.exitCode !== null || i > 6000) throw new Error(`daemon did not start:\n${text().slice(-4000)}`);
     await sleep(50);
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text());
+    if (m) url = m[1];
   }
   return {
     url, pid: proc.pid,
-    loads: () => loads,
+    clear: () => fs.truncateSync(logf, 0),
     async reload() {
-      const n = loads;
+      fs.truncateSync(logf, 0);
       process.kill(proc.pid, 'SIGHUP');
-      while (loads <= n) await sleep(10);
+      while (!loaded()) await sleep(10);
     },
     async stop() { proc.kill('SIGTERM'); await exited; children.delete(proc); },
   };
 }
 
+// one keep-alive connection: the one client's latency is the answer's, not a
+// TCP handshake's
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function get(url, headers = {}) {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    http.get(url, { headers, agent: false }, (res) => {
+    http.get(url, { headers, agent }, (res) => {
       const parts = [];
       res.on('data', (d) => parts.push(d));
       res.on('end', () => {
@@ -126,7 +131,9 @@ async function search(n, threads) {
     const json = [], rep = [];
     await get(q(d.url, '证'));
     for (let r = 0; r < ROUNDS; r++) {
+      d.clear();
       json.push(wrk(`${d.url}/api/v1/procedures/${encodeURIComponent(id)}`, 32));
+      d.clear();
       rep.push(wrk(q(d.url, '证'), 32));
     }
     const m = (rs, k) => median(rs.map((x) => x[k]));
@@ -136,7 +143,7 @@ async function search(n, threads) {
       rep: { rate: m(rep, 'rate'), p99: m(rep, 'p99') },
       listBytes: list.body.length, listGzBytes: listGz.body.length,
     };
-  } finally { await d.stop(); }
+  } finally { agent.destroy(); await d.stop(); }
 }
 
 // bench/steps.mjs, short: 1 and 32 clients against raw SQLite FULL.
