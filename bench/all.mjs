@@ -270,7 +270,9 @@ async function growth() {
 }
 
 const load0 = os.loadavg()[0];
-const head = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} cores, `
+let commit = '';
+try { commit = `commit ${sh('git', ['rev-parse', '--short', 'HEAD']).trim()}, `; } catch { /* not a checkout */ }
+const head = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${commit}${os.cpus().length} cores, `
   + `load average ${load0.toFixed(1)} at the start`;
 if (GROWTH) {
   const md = await growth();
