@@ -173,8 +173,8 @@ async function firstPaint() {
   } finally { await d.stop(); }
 }
 
-const kb = (x) => x / 1024;
-const mb = (x) => x / 1024;   // kB -> MB (load.sh gives kB)
+// bench/load.sh gives kB (/proc's kiB), bench/steps.mjs KiB: shown in MB, MiB
+const toMB = (kib) => kib / 1024;
 
 async function summary() {
   const rows = [];
@@ -208,20 +208,20 @@ async function summary() {
   }
   const s32 = st.rows['this 32'];
   rows.push(row('2. step commits p99 ≤ 20 ms, 32 clients', s32.p99, 'ms', { want: 'max', limit: 20 }));
-  rows.push(row('2. WAL bounded under writes (≤ 8 MiB), 32 clients', kb(s32.walKb), 'MiB', { want: 'max', limit: 8 }));
+  rows.push(row('2. WAL bounded under writes (≤ 8 MiB), 32 clients', toMB(s32.walKb), 'MiB', { want: 'max', limit: 8 }));
   log('load: bench/load.sh 1000');
   const l1 = load(1000);
   rows.push(row('3. load 1,000 cold: CPU (no target; wall in note)', l1.cold.cpu, 'ms', { note: `wall ${fmtNum(l1.cold.wall)} ms` }));
   rows.push(row('3. warm start 1,000 ≤ 300 ms (wall)', l1.warm.wall, 'ms', { want: 'max', limit: 300, note: `CPU ${fmtNum(l1.warm.cpu)} ms` }));
-  rows.push(row('3. steady RSS ≤ 32 MB at 1,000 (after cold load)', mb(l1.cold.rssKb), 'MB', { want: 'max', limit: 32 }));
-  rows.push(row('3. no 64 MiB hash at start: warm start peak RSS < 64 MB', mb(l1.warm.peakKb), 'MB', { want: 'max', limit: 64 }));
+  rows.push(row('3. steady RSS ≤ 32 MB at 1,000 (after cold load)', toMB(l1.cold.rssKb), 'MB', { want: 'max', limit: 32 }));
+  rows.push(row('3. no 64 MiB hash at start: warm start peak RSS < 64 MB', toMB(l1.warm.peakKb), 'MB', { want: 'max', limit: 64 }));
   if (FULL) {
     log('load: bench/load.sh 10000 (BENCH_FULL=1)');
     const l10 = load(10000);
     rows.push(row('3. load 10,000 cold ≤ 5 s (wall)', l10.cold.wall / 1000, 's', { want: 'max', limit: 5, note: `CPU ${fmtNum(l10.cold.cpu / 1000)} s` }));
     rows.push(row('3. linear: cold CPU 10,000 / 1,000 ≤ 12', l10.cold.cpu / l1.cold.cpu, '×', { want: 'max', limit: 12 }));
     rows.push(row('3. warm start 10,000 ≤ 300 ms (wall)', l10.warm.wall, 'ms', { want: 'max', limit: 300, note: `CPU ${fmtNum(l10.warm.cpu)} ms` }));
-    rows.push(row('3. steady RSS ≤ 100 MB at 10,000 (after cold load)', mb(l10.cold.rssKb), 'MB', { want: 'max', limit: 100 }));
+    rows.push(row('3. steady RSS ≤ 100 MB at 10,000 (after cold load)', toMB(l10.cold.rssKb), 'MB', { want: 'max', limit: 100 }));
   }
   log('bytes: first paint and the list of 1,000');
   const fp = await firstPaint();
@@ -255,7 +255,7 @@ async function growth() {
     log(`growth: bench/load.sh ${n}`);
     const l = load(n);
     lines.push(`| ${n.toLocaleString('en')} | ${fmtNum(l.cold.wall)} ms, ${fmtNum(l.cold.cpu)} ms | ${fmtNum(l.warm.wall)} ms, ${fmtNum(l.warm.cpu)} ms `
-      + `| ${fmtNum(mb(l.cold.peakKb))} / ${fmtNum(mb(l.warm.peakKb))} MB | ${fmtNum(mb(l.cold.rssKb))} / ${fmtNum(mb(l.warm.rssKb))} MB |`);
+      + `| ${fmtNum(toMB(l.cold.peakKb))} / ${fmtNum(toMB(l.warm.peakKb))} MB | ${fmtNum(toMB(l.cold.rssKb))} / ${fmtNum(toMB(l.warm.rssKb))} MB |`);
   }
   lines.push('', '| threads | reads 128 conns: spkiosk / nginx req/s (ratio), p99 ms | step commits 1 client: commits/s (× raw SQLite), p99 ms | 32 clients: commits/s (× raw SQLite), p99 ms |', '| --- | --- | --- | --- |');
   for (const t of ths) {
