@@ -218,20 +218,22 @@ e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
 	  node --test --test-concurrency=1 tests/e2e/
 
-# The figures of docs/performance.md (bench/; wrk from Debian) and the
-# kiosk's measured sizes of docs/kiosk.md (text, targets, contrast).
+# The summary of docs/performance.md: bench/all.mjs runs the set (short
+# settings, under 5 minutes) and prints one table of issue #13's targets
+# (build/bench/summary.md); BENCH_FULL=1 adds 10,000 procedures, BENCH_GROWTH=1
+# makes the growth table instead (build/bench/growth.md, about 25 minutes).
 bench: build/spkiosk
-	command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk
-	bench/load.sh 1000
-	bench/read.sh 5
+	sh scripts/deps.sh bench
+	node bench/all.mjs
 
 # The floods of docs/reliability.md §15 (slowloris, slow body, slow read,
 # many addresses) against fresh daemons while a fresh address is timed:
 # three rounds, under 3 minutes; slowhttptest from Debian.
 bench-attack: $(BUILD)/spkiosk
-	sh scripts/deps.sh bench
+	sh scripts/deps.sh bench-attack
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node bench/attack/floods.mjs --rounds 3
 
+# The kiosk's measured sizes of docs/kiosk.md (text, targets, contrast).
 measure: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tools/measure-kiosk.mjs
 

@@ -12,11 +12,14 @@
 # with p99 latency and the ratios to nginx.
 # Usage: bench/read-conns.sh [SECONDS]   (default 2 s a run; the whole
 # script then takes about 100 s; needs build/spkiosk, wrk, cc; loopback only)
+# CONNS: the connection counts (default "32 64 128 256 512"; make bench
+# uses "32 128 512"); SERVE: more options for the daemon (--threads N).
 # nginx-light is installed (apt-get) only when nginx is missing, and the
 # system service its package starts is stopped; our own nginx runs from a
 # temporary folder with its own configuration on free ports.
 set -eu
 secs=${1:-2}
+conns=${CONNS:-32 64 128 256 512}
 here=$(cd "$(dirname "$0")" && pwd)
 bin="$here/../build/spkiosk"
 [ -x "$bin" ] || { echo "build/spkiosk missing: make build/spkiosk" >&2; exit 1; }
@@ -46,7 +49,7 @@ free_port() {
 cc -shared -fPIC -O2 -o "$dir/srcaddr.so" "$here/attack/srcaddr.c" -ldl
 
 "$bin" serve --listen 127.0.0.1:0 --db "$dir/db" --procedures "$here/../procedures" \
-    --trusted-proxy 127.0.0.1 >>"$dir/daemon.log" 2>&1 &
+    --trusted-proxy 127.0.0.1 ${SERVE:-} >>"$dir/daemon.log" 2>&1 &
 dpid=$!
 i=0
 until grep -q listening "$dir/daemon.log" 2>/dev/null; do
@@ -127,7 +130,7 @@ med() { sort -n | sed -n 2p; }
 
 printf '| connections | spkiosk req/s | nginx req/s | proxy req/s | spkiosk / nginx | proxy / nginx | p99 spkiosk | p99 nginx | p99 proxy | errors |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
-for c in 32 64 128 256 512; do
+for c in $conns; do
     : >"$dir/r"
     for round in 1 2 3; do
         for side in d:$dport s:$sport p:$pport; do

@@ -7,7 +7,8 @@
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 #   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
 #   scripts/deps.sh deb     + debhelper, lintian, mmdebstrap (make deb, make deb-check)
-#   scripts/deps.sh bench   + Node.js, wrk and slowhttptest (make bench, make bench-attack)
+#   scripts/deps.sh bench   + Node.js, wrk and nginx-light (make bench)
+#   scripts/deps.sh bench-attack  + slowhttptest too (make bench-attack)
 # A library counts as present when pkg-config finds it; apt-get runs only when
 # something is missing, so on a ready machine this is a no-op and needs no root.
 set -eu
@@ -53,9 +54,14 @@ if [ "$want" = fuzz ]; then
     need_cmd clang clang
     need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi
-if [ "$want" = bench ]; then
+if [ "$want" = bench ] || [ "$want" = bench-attack ]; then
     need_cmd node nodejs
     need_cmd wrk wrk
+    need_cmd cc gcc                 # bench/sqlite-commits.c, bench/attack/srcaddr.c
+    need_pc sqlite3 libsqlite3-dev
+    [ -x /usr/sbin/nginx ] || need_cmd nginx nginx-light  # the static baseline of bench/read-conns.sh
+fi
+if [ "$want" = bench-attack ]; then
     need_cmd slowhttptest slowhttptest  # the slow floods of bench/attack/floods.mjs
 fi
 if [ "$want" = deb ]; then
