@@ -41,6 +41,10 @@ export function parseLoad(text) {
   for (const m of text.matchAll(re)) {
     out[m[1].trim()] = { wall: Number(m[2]), cpu: Number(m[3]), peakKb: Number(m[4]), rssKb: Number(m[5]) };
   }
+  // the reload after one changed file: its load line's time and the CPU the
+  // daemon spent on it (no RSS)
+  const rl = /^reload: in ([\d.]+) ms.*, CPU ([\d.]+) ms$/m.exec(text);
+  if (rl) out.reload = { wall: Number(rl[1]), cpu: Number(rl[2]) };
   if (!out.cold || !out.warm) throw new Error(`bench/load.sh: no cold/warm line in:\n${text}`);
   return out;
 }

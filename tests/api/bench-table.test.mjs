@@ -43,11 +43,13 @@ describe('bench/table.mjs', () => {
   it('reads bench/load.sh, keeping any further run it prints', () => {
     const out = 'cold: in 534.2 ms (files 100.1, database 300.0, snapshot 20.5), CPU 680 ms, peak RSS 24600 kB, RSS 19300 kB\n'
       + 'warm: in 40.0 ms (files 10.0, database 5.0, snapshot 20.0), CPU 60 ms, peak RSS 18200 kB, RSS 18100 kB\n'
-      + 'one changed: in 55.5 ms, CPU 70 ms, peak RSS 18300 kB, RSS 18200 kB\n';
+      + 'one changed: in 55.5 ms, CPU 70 ms, peak RSS 18300 kB, RSS 18200 kB\n'
+      + 'reload: in 84.2 ms (files 20.0, database 30.0, snapshot 30.0, CPU 9.5), CPU 10 ms\n';
     const l = parseLoad(out);
     assert.deepEqual(l.cold, { wall: 534.2, cpu: 680, peakKb: 24600, rssKb: 19300 });
     assert.deepEqual(l.warm, { wall: 40, cpu: 60, peakKb: 18200, rssKb: 18100 });
     assert.equal(l['one changed'].wall, 55.5);
+    assert.deepEqual(l.reload, { wall: 84.2, cpu: 10 });
     assert.throws(() => parseLoad('daemon did not load\n'), /no cold\/warm/);
   });
 
