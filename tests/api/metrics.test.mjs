@@ -459,3 +459,43 @@ describe('--log-file and SIGHUP', () => {
     assert.equal(code, 0);
   });
 });
+
+// A daemon started with standard error closed (a supervisor that closes
+// what it does not pass on): the first descriptor the daemon made, its
+// signalfd, took number 2, and --log-file's dup2 onto 2 then replaced it,
+// so the main loop polled the log file (always readable), spun, and never
+// saw SIGTERM. The log must land in the file and SIGTERM must stop it.
+describe('--log-file with standard error closed at start', () => {
+  let tmp, proc;
+  after(() => { if (proc && proc.exitCode === null) proc.kill('SIGKILL'); rmTmp(tmp); });
+
+  it('logs into the file and stops on SIGTERM', async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const logFile = path.join(tmp, 'spkiosk.log');
+    proc = spawn('/bin/sh', ['-c', 'exec 2>&- && exec "$0" "$@"', BIN, 'serve', '--listen', '127.0.0.1:0',
+      '--db', path.join(tmp, 'x.db'), '--procedures', tree, '--log-file', logFile],
+    { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => proc.on('exit', (c, s) => resolve({ c, s })));
+    const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    let port = 0;
+    for (let i = 0; i < 200 && !port; i++) {
+      const m = read().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) port = Number(m[1]);
+      else await sleep(50);
+    }
+    assert.ok(port, `no listening line in the log file:\n${read()}`);
+    const id = (await request(`http://127.0.0.1:${port}/healthz`)).headers.get('x-request-id');
+    let logged = false;
+    for (let i = 0; i < 100 && !logged; i++) {
+      logged = requestLines(read()).some((l) => l.id === id);
+      if (!logged) await sleep(50);
+    }
+    assert.ok(logged, `the request is in the log file:\n${read()}`);
+    proc.kill('SIGTERM');
+    const stopped = await Promise.race([exited, sleep(10_000).then(() => null)]);
+    assert.ok(stopped, `SIGTERM did not stop the daemon:\n${read()}`);
+    assert.deepEqual(stopped, { c: 0, s: null });
+    assert.match(read(), /SIGTERM: stopping/);
+  });
+});
