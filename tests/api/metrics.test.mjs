@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startDaemon, makeTmp, rmTmp, writeTree, request, sleep, BIN } from './helpers.mjs';
@@ -411,6 +412,39 @@ describe('the request log', () => {
     assert.equal(byId(ids[4]).path, '/no such"path=x', 'a path with a space and a quote, quoted and read back');
     const log = d.stderr();
     for (const v of [TYPED, encodeURIComponent(TYPED), NAME, caseId]) assert.ok(!log.includes(v), `the log holds ${v}`);
+  });
+
+  // A method is any token libmicrohttpd takes, and a path is logged as it
+  // came: both escaped and cut at LOGLINE_VALUE_MAX, together they passed
+  // LOGLINE_MAX, and the pairs that no longer fitted (path, then status,
+  // bytes, ms, addr) were left out: a client could drop its own address
+  // from its line. Every key is there whatever the request.
+  it('a long method and path leave every key in the line', async () => {
+    const method = 'M'.repeat(700);
+    const pathPart = '/x' + '%01'.repeat(300);
+    const head = await new Promise((resolve, reject) => {
+      const sock = net.connect(d.port, '127.0.0.1', () => {
+        sock.write(`${method} ${pathPart} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+      let got = '';
+      sock.on('data', (b) => { got += b.toString('latin1'); });
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    const id = (head.match(/^x-request-id: ([0-9a-f]{16})\r$/im) ?? [])[1];
+    assert.ok(id, `an X-Request-Id in:\n${head.slice(0, 400)}`);
+    let line;
+    for (let i = 0; i < 40 && !line; i++) {
+      line = requestLines(d.stderr()).find((l) => l.id === id);
+      if (!line) await sleep(50);
+    }
+    assert.ok(line, 'the request is logged');
+    const KEYS = ['ts', 'level', 'id', 'method', 'route', 'path', 'status', 'bytes', 'ms', 'addr'];
+    assert.deepEqual(Object.keys(line).slice(0, KEYS.length), KEYS, JSON.stringify(line).slice(0, 300));
+    assert.equal(line.addr, '127.0.0.1');
+    assert.match(line.status, /^\d{3}$/);
+    assert.ok(line.method.startsWith('MMMM') && line.method.endsWith('...'), 'the method cut');
+    assert.ok(line.path.startsWith('/x\x01'), 'the path, escaped');
   });
 });
 
