@@ -664,6 +664,9 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
     return r;
 }
 
+/* The longest method logged whole: the methods served are at most 6 bytes. */
+#define HTTP_LOG_METHOD_MAX 32
+
 /* The request's log line (docs/deployment.md, "Monitoring"): key=value
  * pairs in a fixed order. The path only, with the ids of cases and the
  * like masked (httpin_log_path): query strings may carry what a resident
@@ -671,6 +674,7 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
 static void http_log_request(struct http_request *req, uint64_t ns, bool aborted)
 {
     char line[LOGLINE_MAX], buf[256], ts[40], num[32], addr[HTTP_ADDR_MAX];
+    char method[HTTP_LOG_METHOD_MAX + 4];
     struct timespec now;
     struct tm tm;
     size_t n = 0;
@@ -682,13 +686,20 @@ static void http_log_request(struct http_request *req, uint64_t ns, bool aborted
     n = 0;
     http_client_addr(req, addr);
     line[0] = '\0';
-    /* every pair fits: ten short values and a path cut at LOGLINE_VALUE_MAX
-     * stay under LOGLINE_MAX, so logline_kv's refusal is not looked at */
+    /* every pair fits: short values, a method cut at HTTP_LOG_METHOD_MAX
+     * (4 bytes each escaped) and a path cut at LOGLINE_VALUE_MAX stay under
+     * LOGLINE_MAX, so logline_kv's refusal is not looked at */
     (void)logline_kv(line, sizeof line, &n, "ts", ts);
     (void)logline_kv(line, sizeof line, &n, "level",
                      req->status >= 500 || req->status == 0 ? "error" : aborted ? "warn" : "info");
     (void)logline_kv(line, sizeof line, &n, "id", req->id);
-    (void)logline_kv(line, sizeof line, &n, "method", req->method);
+    /* a method is any token the client sends: cut, so that with the path
+     * (cut by logline_kv) every pair still fits in the line */
+    if (strlen(req->method) > HTTP_LOG_METHOD_MAX)
+        snprintf(method, sizeof method, "%.*s...", HTTP_LOG_METHOD_MAX, req->method);
+    else
+        snprintf(method, sizeof method, "%s", req->method);
+    (void)logline_kv(line, sizeof line, &n, "method", method);
     (void)logline_kv(line, sizeof line, &n, "route",
                      req->route ? req->route->pattern : METRICS_ROUTE_NONE);
     (void)logline_kv(line, sizeof line, &n, "path", httpin_log_path(req->path, buf, sizeof buf));

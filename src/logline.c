@@ -135,6 +135,10 @@ static int logline_file_onto_stderr(const char *path)
 
     if (fd < 0)
         return -1;
+    /* 2 was closed (main opens /dev/null there, but be sure): it is ours,
+     * kept across exec as a dup2 would leave it */
+    if (fd == 2)
+        return fcntl(fd, F_SETFD, 0);
     if (dup2(fd, 2) < 0) {
         e = errno;
         close(fd);

@@ -2,6 +2,7 @@
  * `restore`, `export`, `--version`, `--help`.
  * Parses arguments and hands over; nothing below main exits the process. */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -522,8 +523,33 @@ out:
     return rc;
 }
 
+/* Opens /dev/null on whichever of descriptors 0, 1 and 2 is closed. A
+ * daemon started with one closed would hand that number to the first file
+ * it opens: serve's signalfd then sat on 2, where --log-file's dup2 and
+ * every log line landed (issue: the daemon spun and ignored SIGTERM).
+ * 0, or -1 when one cannot be opened. */
+static int main_std_fds(void)
+{
+    int fd;
+
+    for (;;) {
+        if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+            return -1;
+        if (fd > 2)
+            break;
+        /* the standard descriptors are inherited by --notify-command's
+         * children too: not close-on-exec */
+        if (fcntl(fd, F_SETFD, 0) != 0)
+            return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (main_std_fds() != 0)
+        return 1;
     /* regex character classes and our UTF-8 handling assume a UTF-8 ctype */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");

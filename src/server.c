@@ -79,6 +79,8 @@ void server_options_default(struct server_options *o)
     quota_limits_default(&o->quota);
     conns_limits_default(&o->limits);
     o->n_hosts = 0;
+    /* config_apply starts from here each time: the set is added to */
+    memset(&o->trusted, 0, sizeof o->trusted);
     o->log_file = NULL;
     o->n_metrics_allow = 0;
 }

@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startDaemon, makeTmp, rmTmp, writeTree, request, sleep, BIN } from './helpers.mjs';
@@ -412,6 +413,39 @@ describe('the request log', () => {
     const log = d.stderr();
     for (const v of [TYPED, encodeURIComponent(TYPED), NAME, caseId]) assert.ok(!log.includes(v), `the log holds ${v}`);
   });
+
+  // A method is any token libmicrohttpd takes, and a path is logged as it
+  // came: both escaped and cut at LOGLINE_VALUE_MAX, together they passed
+  // LOGLINE_MAX, and the pairs that no longer fitted (path, then status,
+  // bytes, ms, addr) were left out: a client could drop its own address
+  // from its line. Every key is there whatever the request.
+  it('a long method and path leave every key in the line', async () => {
+    const method = 'M'.repeat(700);
+    const pathPart = '/x' + '%01'.repeat(300);
+    const head = await new Promise((resolve, reject) => {
+      const sock = net.connect(d.port, '127.0.0.1', () => {
+        sock.write(`${method} ${pathPart} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+      let got = '';
+      sock.on('data', (b) => { got += b.toString('latin1'); });
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    const id = (head.match(/^x-request-id: ([0-9a-f]{16})\r$/im) ?? [])[1];
+    assert.ok(id, `an X-Request-Id in:\n${head.slice(0, 400)}`);
+    let line;
+    for (let i = 0; i < 40 && !line; i++) {
+      line = requestLines(d.stderr()).find((l) => l.id === id);
+      if (!line) await sleep(50);
+    }
+    assert.ok(line, 'the request is logged');
+    const KEYS = ['ts', 'level', 'id', 'method', 'route', 'path', 'status', 'bytes', 'ms', 'addr'];
+    assert.deepEqual(Object.keys(line).slice(0, KEYS.length), KEYS, JSON.stringify(line).slice(0, 300));
+    assert.equal(line.addr, '127.0.0.1');
+    assert.match(line.status, /^\d{3}$/);
+    assert.ok(line.method.startsWith('MMMM') && line.method.endsWith('...'), 'the method cut');
+    assert.ok(line.path.startsWith('/x\x01'), 'the path, escaped');
+  });
 });
 
 describe('--log-file and SIGHUP', () => {
@@ -457,5 +491,45 @@ describe('--log-file and SIGHUP', () => {
     proc.kill('SIGTERM');
     const code = await new Promise((resolve) => proc.on('exit', (c) => resolve(c)));
     assert.equal(code, 0);
+  });
+});
+
+// A daemon started with standard error closed (a supervisor that closes
+// what it does not pass on): the first descriptor the daemon made, its
+// signalfd, took number 2, and --log-file's dup2 onto 2 then replaced it,
+// so the main loop polled the log file (always readable), spun, and never
+// saw SIGTERM. The log must land in the file and SIGTERM must stop it.
+describe('--log-file with standard error closed at start', () => {
+  let tmp, proc;
+  after(() => { if (proc && proc.exitCode === null) proc.kill('SIGKILL'); rmTmp(tmp); });
+
+  it('logs into the file and stops on SIGTERM', async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const logFile = path.join(tmp, 'spkiosk.log');
+    proc = spawn('/bin/sh', ['-c', 'exec 2>&- && exec "$0" "$@"', BIN, 'serve', '--listen', '127.0.0.1:0',
+      '--db', path.join(tmp, 'x.db'), '--procedures', tree, '--log-file', logFile],
+    { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => proc.on('exit', (c, s) => resolve({ c, s })));
+    const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    let port = 0;
+    for (let i = 0; i < 200 && !port; i++) {
+      const m = read().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) port = Number(m[1]);
+      else await sleep(50);
+    }
+    assert.ok(port, `no listening line in the log file:\n${read()}`);
+    const id = (await request(`http://127.0.0.1:${port}/healthz`)).headers.get('x-request-id');
+    let logged = false;
+    for (let i = 0; i < 100 && !logged; i++) {
+      logged = requestLines(read()).some((l) => l.id === id);
+      if (!logged) await sleep(50);
+    }
+    assert.ok(logged, `the request is in the log file:\n${read()}`);
+    proc.kill('SIGTERM');
+    const stopped = await Promise.race([exited, sleep(10_000).then(() => null)]);
+    assert.ok(stopped, `SIGTERM did not stop the daemon:\n${read()}`);
+    assert.deepEqual(stopped, { c: 0, s: null });
+    assert.match(read(), /SIGTERM: stopping/);
   });
 });

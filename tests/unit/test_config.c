@@ -477,3 +477,20 @@ Test(config, trusted_proxies_are_read_into_the_set)
     cr_assert_geq(c.n_problems, 1, "the 33rd proxy is refused");
     config_free(&c);
 }
+
+/* config_apply applies the slots over the defaults: applied again it gives
+ * the same options. server_options_default left the proxy set as it was,
+ * so each apply added the proxies once more (and a second apply of 17 was
+ * refused past 32). */
+Test(config, applied_twice_the_proxies_are_the_same)
+{
+    struct config c;
+
+    from_text(&c, "trusted-proxy = 10.0.0.0/8\n"
+                  "trusted-proxy = ::1\n");
+    cr_assert_eq(c.o.trusted.n, 2);
+    cr_assert_eq(config_apply(&c), 0);
+    cr_assert_eq(c.o.trusted.n, 2);
+    cr_assert_eq(c.n_problems, 0);
+    config_free(&c);
+}
