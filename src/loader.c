@@ -110,8 +110,12 @@ static int loader_run_locked(struct db *db, const char *root)
         synced = store_sync(db, &lib, today, &st);
     else
         fprintf(stderr, "spkiosk: cannot read %s; serving what was loaded before\n", root);
-    if (loader_fresh(&lib, &fresh, &n_fresh) != 0)
+    if (loader_fresh(&lib, &fresh, &n_fresh) != 0) {
+        /* the rows may be newer than the live snapshot now: the next build
+         * must not share its bodies for files parsed again */
+        loader_prev_current = false;
         goto out;
+    }
     library_free(&lib);
     memset(&lib, 0, sizeof lib);
     clock_gettime(CLOCK_MONOTONIC, &t_sync);
