@@ -864,8 +864,15 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     socklen_t slen;
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
-    /* suspend/resume: long polls wait without a worker (http_hold) */
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+    /* suspend/resume: long polls wait without a worker (http_hold).
+     * poll(2), not the epoll AUTO picks: libmicrohttpd's epoll loop (0.9.75,
+     * still in 1.0.1) takes at most 128 events a call and, when it gets
+     * 128, calls epoll_wait again with the full timeout before serving any;
+     * a thread with 128 or more keep-alive clients then waits for an event
+     * that none of them will send until they have their answers (with
+     * --threads 1, 128 connections served ~100 req/s instead of 60,000;
+     * docs/performance.md, Growth). poll has no such batch. */
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                      MHD_ALLOW_SUSPEND_RESUME;
     char err[256];
     /* the certificate and key, as PEM text in memory (libmicrohttpd with
@@ -1024,7 +1031,8 @@ struct MHD_Daemon *http_redirect_start(const char *listen, unsigned https_port, 
     socklen_t slen;
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* poll, as http_start: up to 200 clients, past epoll's batch of 128 */
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 
     if (http_parse_listen(listen, &ss, &slen) != 0) {
         fprintf(stderr, "spkiosk: --redirect-http wants HOST:PORT, got %s\n", listen);
