@@ -532,14 +532,26 @@ static int db_migrate_next(struct db *db, char *err, size_t errlen)
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
     char *msg = NULL;
-    int current, target = 0, n, rc = 0;
+    int current, target = 0, n, rc = 0, tries;
     size_t i;
 
-    /* WAL lets the HTTP workers read while the loader writes */
-    if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot switch to WAL: %s", msg ? msg : "?");
+    /* WAL lets the HTTP workers read while the loader writes. Processes
+     * opening a fresh file at once (`spkiosk user add` beside a starting
+     * daemon) race to switch it; SQLite may answer the loser SQLITE_BUSY
+     * without calling the busy handler (waiting could deadlock), so it
+     * tries again, 10 ms apart, for as long as the busy timeout */
+    for (tries = 0;; tries++) {
+        int r = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, &msg);
+        if (r == SQLITE_OK)
+            break;
+        if ((r & 0xff) != SQLITE_BUSY || tries >= DB_BUSY_MS / 10) {
+            snprintf(err, errlen, "cannot switch to WAL: %s", msg ? msg : "?");
+            sqlite3_free(msg);
+            return -1;
+        }
         sqlite3_free(msg);
-        return -1;
+        msg = NULL;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
     for (i = 0; i < embed_migrations_count; i++) {
         n = db_migration_number(embed_migrations[i].name);
