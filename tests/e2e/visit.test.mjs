@@ -27,11 +27,12 @@ function oldId() {
 }
 
 // Local dates days from today, YYYY-MM-DD (the daemon and the browser share the zone).
+// The date `days` from today in the browser's time zone (kioskPage runs it
+// in Asia/Shanghai, as the hall's terminals): the phone page's 后一天 starts
+// from its own today. With this process's local date, the test failed every
+// day from 16:00 to 24:00 UTC, when Shanghai is already a day ahead.
 function dayFrom(days) {
-  const n = new Date();
-  const d = new Date(n.getFullYear(), n.getMonth(), n.getDate() + days);
-  const p = (x) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
 }
 
 // A 高龄津贴 case walked to its review through the API.
