@@ -9,6 +9,7 @@
 #define SPK_DB_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct db;
@@ -73,6 +74,36 @@ int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col)
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* Deferred durability, for a thread that serves many clients (an HTTP
+ * worker): it should not sit idle for each fsync. Between db_defer_begin
+ * and db_defer_end on a thread, a commit (db_commit, or a statement's own
+ * outside db_begin) returns once its frames are in the WAL, without the
+ * barrier, and notes in the thread the fsync it needs: a db_durable, which
+ * db_defer_take or db_defer_end hand over (true when a commit is pending)
+ * and clear. The caller must not acknowledge the write before
+ * db_durable_wait returned 0 for it (on any thread, with any connection to
+ * the same file). A commit on a deferring thread after the barrier has
+ * failed once fails at once (-1, db_storage_failed set). */
+struct db_durable {
+    const void *sh;             /* the file's shared state; NULL: nothing pending */
+    unsigned long need;         /* the fsync of the WAL that covers the commits */
+    unsigned long commits;      /* how many commits it covers (db_sync_stats) */
+};
+void db_defer_begin(void);
+bool db_defer_take(struct db_durable *t);
+bool db_defer_end(struct db_durable *t);
+
+/* Adds t's commits to into (the later fsync of the two). */
+void db_durable_merge(struct db_durable *into, const struct db_durable *t);
+
+/* Returns 0 once t's commits are on the disk: waits for the fsync they
+ * need, and makes it through db's handle on the WAL when none runs (db
+ * must be a connection to t's file, and its thread not deferring). -1 when
+ * the fsync failed (now or before: the barrier stays failed until the
+ * process restarts; logged, db_storage_failed set) or db is another file's.
+ * A t with nothing pending returns 0 at once. */
+int db_durable_wait(struct db *db, const struct db_durable *t);
 
 /* For tests: the commits that passed db_commit's barrier, and the fsyncs
  * of the WAL that finished, for this connection's file in this process

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "conns.h"
+#include "durable.h"
 #include "gzip.h"
 #include "hold.h"
 #include "strbuf.h"
@@ -58,6 +59,11 @@ struct http_request {
     const struct http_route *route; /* the route that answered; NULL: none (404, 405, ...) */
     char id[HTTP_REQUEST_ID_LEN];   /* the log line's id, also sent as X-Request-Id */
     long qlen;                  /* bytes of the `q` argument (a search), -1 without one */
+    /* parked until its commits are on the disk (durable.h): the answer
+     * the handler made, queued once the syncer resumes the connection */
+    struct durable_wait durable;
+    struct MHD_Response *parked;
+    unsigned parked_status;
 };
 
 typedef enum MHD_Result (*http_handler)(struct http_request *req);

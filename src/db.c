@@ -326,15 +326,49 @@ static int db_wal_sync(struct db *db)
  * dropped the unsynced pages and a later fsync succeed without them: every
  * barrier fails from then on, until the process starts again. Returns 0,
  * or -1 (logged). */
+static int db_barrier_upto(struct db *db, unsigned long need, unsigned long commits);
+
+/* This thread's deferred durability (db_defer_begin): whether it is on, and
+ * the fsync its commits since the last db_defer_take need. */
+static _Thread_local int db_deferring;
+static _Thread_local struct db_durable db_deferred;
+
+/* A commit that reached the WAL, not yet known to be on the disk: waits for
+ * the barrier, or, on a deferring thread, notes what it needs and returns. */
 static int db_barrier(struct db *db)
 {
     struct db_shared *sh = db->sh;
-    unsigned long need, gen;
+    unsigned long need;
+
+    pthread_mutex_lock(&sh->mu);
+    need = sh->started + 1;
+    if (db_deferring && (!db_deferred.sh || db_deferred.sh == sh)) {
+        int poisoned = sh->poisoned;
+
+        pthread_mutex_unlock(&sh->mu);
+        if (poisoned) {
+            db_storage_fault = 1;
+            return -1;
+        }
+        db_deferred.sh = sh;
+        if (need > db_deferred.need)
+            db_deferred.need = need;
+        db_deferred.commits++;
+        return 0;
+    }
+    pthread_mutex_unlock(&sh->mu);
+    return db_barrier_upto(db, need, 1);
+}
+
+/* Waits until fsync number need of the WAL has finished (starting it, or
+ * the ones before it, when none runs), then counts commits as passed. */
+static int db_barrier_upto(struct db *db, unsigned long need, unsigned long commits)
+{
+    struct db_shared *sh = db->sh;
+    unsigned long gen;
     int rc = 0, r;
 
     pthread_mutex_lock(&sh->mu);
-    sh->commits++;
-    need = sh->started + 1;
     while (!sh->poisoned && sh->done < need) {
         if (sh->syncing) {
             pthread_cond_wait(&sh->synced, &sh->mu);
@@ -358,9 +392,67 @@ static int db_barrier(struct db *db)
     if (sh->poisoned) {
         db_storage_fault = 1;
         rc = -1;
+    } else {
+        sh->commits += commits;
     }
     pthread_mutex_unlock(&sh->mu);
     return rc;
+}
+
+void db_defer_begin(void)
+{
+    db_deferring = 1;
+    memset(&db_deferred, 0, sizeof db_deferred);
+}
+
+bool db_defer_take(struct db_durable *t)
+{
+    bool pending = db_deferred.sh != NULL;
+
+    *t = db_deferred;
+    memset(&db_deferred, 0, sizeof db_deferred);
+    return pending;
+}
+
+bool db_defer_end(struct db_durable *t)
+{
+    bool pending = db_defer_take(t);
+
+    db_deferring = 0;
+    return pending;
+}
+
+void db_durable_merge(struct db_durable *into, const struct db_durable *t)
+{
+    if (!t->sh)
+        return;
+    if (!into->sh)
+        into->sh = t->sh;
+    if (t->need > into->need)
+        into->need = t->need;
+    into->commits += t->commits;
+}
+
+int db_durable_wait(struct db *db, const struct db_durable *t)
+{
+    sqlite3_stmt *st;
+    int r;
+
+    if (!t->sh)
+        return 0;
+    if (db->sh != t->sh) {
+        fprintf(stderr, "spkiosk: db: a commit's fsync asked of another file's connection\n");
+        return -1;
+    }
+    /* the fsync goes through this connection's handle on the WAL, which
+     * SQLite opens with the connection's first read */
+    if (!(st = db_stmt(db, "SELECT 1 FROM sqlite_schema LIMIT 1")))
+        return -1;
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return -1;
+    return db_barrier_upto(db, t->need, t->commits);
 }
 
 /* SQLite calls this after every commit to the WAL, ours (db_commit) or a

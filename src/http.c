@@ -31,6 +31,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "hosts.h"
 #include "httpin.h"
 #include "logline.h"
@@ -91,9 +93,32 @@ static void http_common_headers(struct MHD_Response *r)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
+/* How long a client waits before trying a write again after the disk
+ * failed it: an admin needs minutes. */
+#define HTTP_DURABLE_RETRY_S 60
+
+/* The answer in place of one whose write could not be made durable: the
+ * handler had succeeded, but the fsync of its commit failed (db.h). */
+static enum MHD_Result http_reply_not_durable(struct http_request *req)
+{
+    return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
+                                  "存储出了问题，刚才的内容没有保存。请稍后再试，"
+                                  "或请工作人员联系管理员", HTTP_DURABLE_RETRY_S);
+}
+
+/* A commit with nothing left to answer for it, or the syncer not there:
+ * this thread waits for the disk itself. 0, or -1 when the fsync failed. */
+static int http_durable_here(const struct db_durable *t)
+{
+    struct db *db = db_thread();
+
+    return db ? db_durable_wait(db, t) : -1;
+}
+
 enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
                                     struct MHD_Response *r)
 {
+    struct db_durable t;
     enum MHD_Result ret;
 
     if (!r)
@@ -104,6 +129,20 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
     if (req->id[0])
         MHD_add_response_header(r, "X-Request-Id", req->id);
     req->status = status;
+    /* the handler committed: the answer waits, off this thread, for the
+     * fsync that makes the write durable (durable.h) */
+    if (db_defer_take(&t)) {
+        req->durable.need = t;
+        req->parked = r;
+        req->parked_status = status;
+        if (durable_park(&req->durable) == 0)
+            return MHD_YES;
+        req->parked = NULL;
+        if (http_durable_here(&t) != 0) {
+            MHD_destroy_response(r);
+            return http_reply_not_durable(req);
+        }
+    }
     ret = MHD_queue_response(req->conn, status, r);
     MHD_destroy_response(r);
     if (ret == MHD_YES)
@@ -549,6 +588,23 @@ static bool http_body_budget(struct http_request *req, size_t n)
     return true;
 }
 
+/* Runs a handler with this thread's commits deferred (db.h): its answer
+ * is parked until they are durable (http_reply_response). A commit that
+ * no answer followed (the handler gave up, or held the request) is waited
+ * for here, before anything else is served on this thread. */
+static enum MHD_Result http_run(struct http_request *req,
+                                enum MHD_Result (*fn)(struct http_request *req))
+{
+    struct db_durable t;
+    enum MHD_Result ret;
+
+    db_defer_begin();
+    ret = fn(req);
+    if (db_defer_end(&t) && http_durable_here(&t) != 0)
+        fprintf(stderr, "spkiosk: a write with no answer could not be made durable\n");
+    return ret;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version,
                                    const char *upload_data, size_t *upload_data_size,
@@ -594,7 +650,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
             (n > HTTP_BODY_DRAIN_MAX || httpin_expect_continue(expect))) {
             req->dispatched = true;
             conns_request_handling(req->slot);
-            return http_dispatch(req);
+            return http_run(req, http_dispatch);
         }
         return MHD_YES;
     }
@@ -620,17 +676,49 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (req->parked) {
+        /* its commits are on the disk now (or could not be put there) */
+        struct MHD_Response *r = req->parked;
+        enum MHD_Result ret;
+
+        req->parked = NULL;
+        if (req->durable.failed) {
+            MHD_destroy_response(r);
+            return http_run(req, http_reply_not_durable);
+        }
+        ret = MHD_queue_response(conn, req->parked_status, r);
+        MHD_destroy_response(r);
+        if (ret == MHD_YES)
+            conns_request_sending(req->slot);
+        return ret;
+    }
     if (req->dispatched) {
         /* a held request, resumed: its handler runs again and answers */
         if (!req->held)
             return MHD_YES;
         req->held = false;
         req->resumed = true;
-        return http_dispatch(req);
+        return http_run(req, http_dispatch);
     }
     req->dispatched = true;
     conns_request_handling(req->slot);
-    return http_dispatch(req);
+    return http_run(req, http_dispatch);
+}
+
+static void http_durable_suspend(struct durable_wait *w)
+{
+    struct http_request *req =
+        (struct http_request *)(void *)((char *)w - offsetof(struct http_request, durable));
+
+    MHD_suspend_connection(req->conn);
+}
+
+static void http_durable_resume(struct durable_wait *w)
+{
+    struct http_request *req =
+        (struct http_request *)(void *)((char *)w - offsetof(struct http_request, durable));
+
+    MHD_resume_connection(req->conn);
 }
 
 static void http_suspend(void *item)
@@ -729,6 +817,8 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
     (void)conn;
     if (!req)
         return;
+    if (req->parked)
+        MHD_destroy_response(req->parked);
     ns = http_now_ns() - req->start_ns;
     metrics_request(req->route, req->status, ns);
     /* a flood of 429s is told as a count (conns.h), not line by line */
@@ -914,6 +1004,11 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     conns_trust(&http_trusted);
     if (conns_start(&cfg->limits) != 0)
         return NULL;
+    if (durable_start(http_durable_suspend, http_durable_resume) != 0) {
+        fprintf(stderr, "spkiosk: cannot start the writes' syncer thread\n");
+        conns_stop();
+        return NULL;
+    }
     /* the logger goes first so that errors in later options reach it;
      * the timeout drops idle clients, conns.c slow ones */
     d = MHD_start_daemon(flags, 0, http_trusted.n ? conns_accept : NULL, NULL, http_access, NULL,
@@ -931,6 +1026,7 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     if (!d) {
         fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?%s)\n",
                 cfg->listen, http_tls ? " or the certificate and key are not a matching PEM pair" : "");
+        durable_stop();
         conns_stop();
         return NULL;
     }
@@ -1080,6 +1176,9 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms)
      * request is answered now, and a new one is not held */
     for (i = 0; i < http_ctx.n_holds; i++)
         hold_close(http_ctx.holds[i]);
+    /* and every parked answer resumed, after a last fsync; later writes
+     * wait on their own thread */
+    durable_stop();
     while (atomic_load(&http_inflight) > 0 && waited < grace_ms) {
         nanosleep(&ts, NULL);
         waited += 10;

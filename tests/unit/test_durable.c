@@ -1,0 +1,222 @@
+/* durable.c and db.c's deferred durability: a deferring thread's commit
+ * returns before its fsync and is not counted as acknowledged; the syncer
+ * resumes a parked item only once the fsync its commits need has finished,
+ * covers many parked items with one fsync, and refuses parks when it is
+ * not running, so that the caller waits itself. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "durable.h"
+
+#define THREADS 8
+#define PER_THREAD 40
+
+static char dir[64], path[128];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/spk-dur-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    cr_assert_eq(db_thread_setup(path), 0);
+}
+
+static void teardown(void)
+{
+    char p[160];
+    static const char *const sfx[] = {"", "-wal", "-shm"};
+
+    durable_stop();
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static struct db *open_db(void)
+{
+    struct db *db = NULL;
+    char err[256];
+
+    cr_assert_eq(db_open(path, &db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sqlite3_exec(db_handle(db),
+                              "PRAGMA journal_mode = WAL;"
+                              "CREATE TABLE IF NOT EXISTS t(who INTEGER, n INTEGER)",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    return db;
+}
+
+static int insert(struct db *db, int who, int n)
+{
+    sqlite3_stmt *st;
+
+    if (db_begin(db) != 0)
+        return -1;
+    st = db_stmt(db, "INSERT INTO t(who, n) VALUES (?, ?)");
+    if (!st || db_run(st, sqlite3_bind_int(st, 1, who) | sqlite3_bind_int(st, 2, n)) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return db_commit(db);
+}
+
+TestSuite(durable, .init = setup, .fini = teardown, .timeout = 120);
+
+Test(durable, a_deferred_commit_is_acknowledged_only_after_its_fsync)
+{
+    struct db *db = open_db();
+    struct db_durable t;
+    unsigned long c0, s0, c1, s1;
+
+    db_sync_stats(db, &c0, &s0);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 0, 1), 0);
+    cr_assert_eq(insert(db, 0, 2), 0);
+    db_sync_stats(db, &c1, &s1);
+    /* nothing synced for them, and nothing counted as passed */
+    cr_assert_eq(c1, c0);
+    cr_assert_eq(s1, s0);
+    cr_assert(db_defer_end(&t));
+    cr_assert_eq(t.commits, 2);
+    cr_assert_gt(t.need, s0);
+    /* handed over once */
+    cr_assert_not(db_defer_end(&t));
+    db_defer_begin();
+    cr_assert_not(db_defer_end(&(struct db_durable){0}), "no commit, nothing pending");
+
+    db_defer_begin();
+    cr_assert_eq(insert(db, 0, 3), 0);
+    cr_assert(db_defer_end(&t));
+    cr_assert_eq(db_durable_wait(db, &t), 0);
+    db_sync_stats(db, &c1, &s1);
+    cr_assert_eq(c1, c0 + 1);
+    cr_assert_geq(s1, t.need);
+    db_close(db);
+}
+
+/* A parked item as http.c's request embeds it, with a flag its thread
+ * waits on. */
+struct item {
+    struct durable_wait w;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int suspended, resumed;
+    unsigned long synced_at_resume;
+};
+
+static struct db *probe;   /* a connection whose counters any thread may read */
+
+static void item_suspend(struct durable_wait *w)
+{
+    struct item *it = (struct item *)w;
+
+    it->suspended++;
+}
+
+static void item_resume(struct durable_wait *w)
+{
+    struct item *it = (struct item *)w;
+    unsigned long c, s;
+
+    db_sync_stats(probe, &c, &s);
+    pthread_mutex_lock(&it->mu);
+    it->synced_at_resume = s;
+    it->resumed++;
+    pthread_cond_signal(&it->cv);
+    pthread_mutex_unlock(&it->mu);
+}
+
+struct worker {
+    int who, errors, early;
+};
+
+static void *work(void *arg)
+{
+    struct worker *k = arg;
+    struct db *db = open_db();
+    struct item it;
+    int n;
+
+    memset(&it, 0, sizeof it);
+    pthread_mutex_init(&it.mu, NULL);
+    pthread_cond_init(&it.cv, NULL);
+    for (n = 0; n < PER_THREAD; n++) {
+        db_defer_begin();
+        if (insert(db, k->who, n) != 0 || !db_defer_end(&it.w.need)) {
+            k->errors++;
+            continue;
+        }
+        it.resumed = 0;
+        if (durable_park(&it.w) != 0) {
+            k->errors++;
+            continue;
+        }
+        pthread_mutex_lock(&it.mu);
+        while (!it.resumed)
+            pthread_cond_wait(&it.cv, &it.mu);
+        pthread_mutex_unlock(&it.mu);
+        if (it.w.failed || it.synced_at_resume < it.w.need.need)
+            k->early++;
+    }
+    cr_assert_eq(it.suspended, PER_THREAD - k->errors);
+    pthread_cond_destroy(&it.cv);
+    pthread_mutex_destroy(&it.mu);
+    db_close(db);
+    return NULL;
+}
+
+Test(durable, the_syncer_resumes_after_the_fsync_and_groups_the_parked)
+{
+    struct worker k[THREADS];
+    pthread_t th[THREADS];
+    unsigned long groups, requests, c0, s0, c1, s1;
+    int i;
+
+    probe = open_db();
+    db_sync_stats(probe, &c0, &s0);
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    cr_assert_neq(durable_start(item_suspend, item_resume), 0, "started twice");
+    for (i = 0; i < THREADS; i++) {
+        k[i] = (struct worker){.who = i};
+        cr_assert_eq(pthread_create(&th[i], NULL, work, &k[i]), 0);
+    }
+    for (i = 0; i < THREADS; i++) {
+        cr_assert_eq(pthread_join(th[i], NULL), 0);
+        cr_assert_eq(k[i].errors, 0, "worker %d: %d writes failed", i, k[i].errors);
+        cr_assert_eq(k[i].early, 0, "worker %d: %d resumed before their fsync", i, k[i].early);
+    }
+    durable_stats(&groups, &requests);
+    db_sync_stats(probe, &c1, &s1);
+    cr_assert_eq(requests, THREADS * PER_THREAD);
+    cr_assert_eq(c1 - c0, THREADS * PER_THREAD, "every commit counted once it passed");
+    cr_assert_lt(groups, requests, "no grouping: %lu fsyncs for %lu parked", groups, requests);
+    cr_assert_eq(durable_parked(), 0);
+    cr_log_info("%lu parked requests in %lu groups\n", requests, groups);
+    db_close(probe);
+}
+
+Test(durable, a_park_is_refused_when_the_syncer_is_not_running)
+{
+    struct db *db = open_db();
+    struct item it;
+
+    memset(&it, 0, sizeof it);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 1), 0);
+    cr_assert(db_defer_end(&it.w.need));
+    cr_assert_eq(durable_park(&it.w), -1, "not started");
+    cr_assert_eq(it.suspended, 0, "refused without a suspend");
+    probe = db;
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    durable_stop();
+    cr_assert_eq(durable_park(&it.w), -1, "stopped");
+    /* the caller then waits itself */
+    cr_assert_eq(db_durable_wait(db, &it.w.need), 0);
+    db_close(db);
+}
