@@ -20,26 +20,37 @@
 #include "posts.h"
 #include "workdays.h"
 
+/* A live version's page: its whole procedure as JSON and its printable
+ * one-time notice. Read from the database when first asked for, not when
+ * the snapshot is built: at 10,000 procedures these are most of the bytes
+ * (tens of MB), and a start-up or reload that read them all was most of
+ * its time (issue #13); most pages are never opened between two loads. */
+struct catalog_doc {
+    char *detail_json;
+    size_t detail_len;
+    char *print_html;
+    size_t print_len;
+};
+
 /* The rendered bytes of one live version, shared by every snapshot that
  * serves that version unchanged: a load takes them from the previous
  * snapshot by reference instead of reading them from the database again
- * (issue #13). Immutable once its snapshot is finished. */
+ * (issue #13). Immutable once its snapshot is finished, but for doc, set
+ * once (catalog_proc_doc_put) and then immutable too. */
 struct catalog_body {
     atomic_long refs;
-    char *item_json, *detail_json, *print_html;
+    char *item_json;
+    int updated;            /* YYYYMMDD the doc's detail is marked with, or 0 */
+    _Atomic(struct catalog_doc *) doc;  /* NULL until first asked for */
 };
 
 struct catalog_proc {
     char *id, *category;
-    struct catalog_body *body;  /* owns item_json, detail_json, print_html */
+    struct catalog_body *body;  /* owns item_json and the doc */
     char hash[65];          /* the live version */
     char etag[96];          /* "\"<hash>-r<RENDER_VERSION>[-uYYYYMMDD]\"" */
     char *item_json;        /* list entry */
     size_t item_len;
-    char *detail_json;      /* whole procedure */
-    size_t detail_len;
-    char *print_html;       /* the printable one-time notice */
-    size_t print_len;
     struct gzip_lazy detail_gz, print_gz;   /* compressed copies, made on first use */
 };
 
@@ -148,8 +159,24 @@ bool catalog_updated_shown(int updated_on, int today);
  * its ETag the date, so that a cached copy is not confirmed once the
  * notice is gone. 0, or -1 when memory runs out or nothing was added. */
 int catalog_set_updated(struct catalog *c, int date);
+
+/* A live procedure; detail_json and print_html both NULL leave its page to
+ * be read when first asked for (catalog_proc_doc), both given make it now. */
 int catalog_add_proc(struct catalog *c, const char *id, const char *category, const char *hash,
                      const char *item_json, const char *detail_json, const char *print_html);
+
+/* p's page when it is in memory; NULL when it was not read yet (the caller
+ * reads it, store_proc_doc, and hands it to catalog_proc_doc_put). Any
+ * thread; valid while the caller holds the snapshot. */
+const struct catalog_doc *catalog_proc_doc(const struct catalog_proc *p);
+
+/* Gives p its page, read from the database: detail_json and print_html
+ * (malloc'd) are taken over in every case. The detail gets the "updated"
+ * member p's version is marked with. Returns the page now in p (another
+ * thread's, when it put one first: ours is freed), or NULL when memory ran
+ * out. Any thread; valid while the caller holds the snapshot. */
+const struct catalog_doc *catalog_proc_doc_put(const struct catalog_proc *p, char *detail_json,
+                                               char *print_html);
 
 /* Adds a procedure served exactly as from (an entry of an earlier
  * snapshot, which may still be served): the same id, category, ETag and

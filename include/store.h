@@ -59,7 +59,16 @@ void store_reuse_free(struct store_reuse_set *set);
 int store_sync(struct db *db, const struct library *lib, int today,
                struct store_load_stats *stats);
 
+/* The page of procedure id's version hash, as stored: its detail JSON
+ * and print HTML, malloc'd, the caller's to free (or to hand to
+ * catalog_proc_doc_put). Returns 0; 1 when there is no such version (both
+ * set to NULL); -1 on a database error or when memory runs out. */
+int store_proc_doc(struct db *db, const char *id, const char *hash, char **detail_json,
+                   char **print_html);
+
 /* Reads the live catalog into a new snapshot (one reference, caller's).
+ * The procedures' pages are left out, to be read when first asked for
+ * (catalog_proc_doc).
  * today (YYYYMMDD) decides which procedures carry "updated"
  * (catalog_updated_shown): build a new snapshot when the date changes.
  * prev (may be NULL; the caller keeps its reference) is the snapshot

@@ -222,22 +222,41 @@ static enum MHD_Result api_procedure_send(struct http_request *req, bool print)
 {
     struct catalog *c = catalog_acquire();
     struct catalog_proc *p;
+    const struct catalog_doc *d;
+    enum MHD_Result ret;
+    char *detail, *html;
+    struct db *db;
 
     if (!c)
         return reply_internal(req);
-    /* the snapshot is immutable but for the compressed copies it holds */
+    /* the snapshot is immutable but for the compressed copies and the
+     * pages it holds */
     p = (struct catalog_proc *)catalog_find(c, req->params[0]);
     if (!p) {
         catalog_release(c);
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                                 "没有找到这个事项，可能已经停办或改名");
     }
+    /* a cached copy is confirmed from the ETag alone: no page read */
+    if (http_reply_unchanged(req, p->etag, NULL, true, &ret)) {
+        catalog_release(c);
+        return ret;
+    }
+    /* the page is read from the database the first time it is asked for
+     * (versions are never deleted: an earlier snapshot finds its own) */
+    if (!(d = catalog_proc_doc(p))) {
+        if (!(db = db_thread()) || store_proc_doc(db, p->id, p->hash, &detail, &html) != 0 ||
+            !(d = catalog_proc_doc_put(p, detail, html))) {
+            catalog_release(c);
+            return reply_internal(req);
+        }
+    }
     if (print) {
-        const struct http_cached page = {"text/html; charset=utf-8", NULL, p->print_html,
-                                         p->print_len, p->etag, &p->print_gz};
+        const struct http_cached page = {"text/html; charset=utf-8", NULL, d->print_html,
+                                         d->print_len, p->etag, &p->print_gz};
         return http_reply_cached(req, &page, api_release, c);
     }
-    return api_doc(req, c, p->detail_json, p->detail_len, p->etag, &p->detail_gz);
+    return api_doc(req, c, d->detail_json, d->detail_len, p->etag, &p->detail_gz);
 }
 
 static enum MHD_Result api_procedure(struct http_request *req)

@@ -78,13 +78,21 @@ static struct catalog_proc *catalog_proc_new(struct catalog *c)
     return p;
 }
 
+static void catalog_doc_free(struct catalog_doc *d)
+{
+    if (!d)
+        return;
+    free(d->detail_json);
+    free(d->print_html);
+    free(d);
+}
+
 static void catalog_body_release(struct catalog_body *b)
 {
     if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
         return;
     free(b->item_json);
-    free(b->detail_json);
-    free(b->print_html);
+    catalog_doc_free(atomic_load(&b->doc));
     free(b);
 }
 
@@ -104,15 +112,27 @@ int catalog_add_proc(struct catalog *c, const char *id, const char *category, co
     if (!(b = p->body = calloc(1, sizeof *b)))
         return -1;
     atomic_init(&b->refs, 1);
+    atomic_init(&b->doc, NULL);
     b->item_json = p->item_json = strdup(item_json);
-    b->detail_json = p->detail_json = strdup(detail_json);
-    b->print_html = p->print_html = strdup(print_html);
-    if (!p->id || !p->category || !p->item_json || !p->detail_json || !p->print_html)
+    if (!p->id || !p->category || !p->item_json)
         return -1;
     p->item_len = strlen(p->item_json);
-    p->detail_len = strlen(p->detail_json);
-    p->print_len = strlen(p->print_html);
+    if (detail_json && print_html) {
+        char *d = strdup(detail_json), *h = strdup(print_html);
+        if (!d || !h) {
+            free(d);
+            free(h);
+            return -1;
+        }
+        if (!catalog_proc_doc_put(p, d, h))
+            return -1;
+    }
     return 0;
+}
+
+const struct catalog_doc *catalog_proc_doc(const struct catalog_proc *p)
+{
+    return p->body ? atomic_load(&p->body->doc) : NULL;
 }
 
 int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from)
@@ -134,10 +154,6 @@ int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from)
     p->body = from->body;
     p->item_json = from->item_json;
     p->item_len = from->item_len;
-    p->detail_json = from->detail_json;
-    p->detail_len = from->detail_len;
-    p->print_html = from->print_html;
-    p->print_len = from->print_len;
     return 0;
 }
 
@@ -177,11 +193,19 @@ static char *catalog_json_prepend(const char *json, size_t *len, const char *mem
     return s;
 }
 
+/* "updated":"YYYY-MM-DD", the member catalog_set_updated puts first. */
+static void catalog_updated_member(int date, char out[40])
+{
+    snprintf(out, 40, "\"updated\":\"%04d-%02d-%02d\"", date / 10000 % 10000, date / 100 % 100,
+             date % 100);
+}
+
 int catalog_set_updated(struct catalog *c, int date)
 {
     struct catalog_proc *p;
+    struct catalog_doc *d;
     char member[40], *item, *detail;
-    size_t il, dl;
+    size_t il, dl = 0;
 
     if (!c->n_procs || date <= 0)
         return -1;
@@ -189,27 +213,67 @@ int catalog_set_updated(struct catalog *c, int date)
     /* a shared body is another snapshot's too: never changed in place */
     if (!p->body || atomic_load(&p->body->refs) != 1)
         return -1;
-    snprintf(member, sizeof member, "\"updated\":\"%04d-%02d-%02d\"", date / 10000 % 10000,
-             date / 100 % 100, date % 100);
+    catalog_updated_member(date, member);
     il = p->item_len;
-    dl = p->detail_len;
     item = catalog_json_prepend(p->item_json, &il, member);
-    detail = catalog_json_prepend(p->detail_json, &dl, member);
-    if (!item || !detail) {
+    /* a page read already (given to catalog_add_proc) is marked now, one
+     * read later when it is put in (catalog_proc_doc_put) */
+    d = atomic_load(&p->body->doc);
+    if (d)
+        dl = d->detail_len;
+    detail = d ? catalog_json_prepend(d->detail_json, &dl, member) : NULL;
+    if (!item || (d && !detail)) {
         free(item);
         free(detail);
         return -1;
     }
     free(p->item_json);
-    free(p->detail_json);
     p->body->item_json = item;
-    p->body->detail_json = detail;
     p->item_json = item;
     p->item_len = il;
-    p->detail_json = detail;
-    p->detail_len = dl;
+    p->body->updated = date;
+    if (d) {
+        free(d->detail_json);
+        d->detail_json = detail;
+        d->detail_len = dl;
+    }
     catalog_proc_etag(p->hash, date, p->etag);
     return 0;
+}
+
+const struct catalog_doc *catalog_proc_doc_put(const struct catalog_proc *p, char *detail_json,
+                                               char *print_html)
+{
+    struct catalog_doc *d = NULL, *expected = NULL;
+    char member[40];
+    size_t dl;
+
+    if (!p->body || !detail_json || !print_html)
+        goto fail;
+    dl = strlen(detail_json);
+    if (p->body->updated > 0) {
+        char *marked;
+        catalog_updated_member(p->body->updated, member);
+        if (!(marked = catalog_json_prepend(detail_json, &dl, member)))
+            goto fail;
+        free(detail_json);
+        detail_json = marked;
+    }
+    if (!(d = malloc(sizeof *d)))
+        goto fail;
+    d->detail_json = detail_json;
+    d->detail_len = dl;
+    d->print_html = print_html;
+    d->print_len = strlen(print_html);
+    /* the first one put stays: a reader may hold it already */
+    if (atomic_compare_exchange_strong(&p->body->doc, &expected, d))
+        return d;
+    catalog_doc_free(d);
+    return expected;
+fail:
+    free(detail_json);
+    free(print_html);
+    return NULL;
 }
 
 int catalog_set_triage(struct catalog *c, const char *json)

@@ -1125,15 +1125,16 @@ static const char sql_snap_procs[] =
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
 /* The same with the bytes, when there is no earlier snapshot to share. */
 static const char sql_snap_procs_full[] =
-    "SELECT p.id, v.category, p.hash, p.updated_on, v.item_json, v.detail_json, v.print_html"
+    "SELECT p.id, v.category, p.hash, p.updated_on, v.item_json"
     " FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN categories c ON c.id = v.category"
     " WHERE p.status = 'live'"
     " ORDER BY coalesce(c.ord, 1000000000), v.category, v.ord, p.id";
 static const char sql_snap_body[] =
-    "SELECT item_json, detail_json, print_html FROM procedure_versions"
-    " WHERE procedure_id = ?1 AND hash = ?2";
+    "SELECT item_json FROM procedure_versions WHERE procedure_id = ?1 AND hash = ?2";
+static const char sql_proc_doc[] =
+    "SELECT detail_json, print_html FROM procedure_versions WHERE procedure_id = ?1 AND hash = ?2";
 static const char sql_snap_triage[] = "SELECT json FROM triage WHERE one = 1";
 static const char sql_snap_directory[] = "SELECT json FROM directory WHERE one = 1";
 static const char sql_snap_posts[] = "SELECT text FROM posts WHERE one = 1";
@@ -1183,8 +1184,7 @@ static int store_snap_proc(struct db *db, struct catalog *c, const struct catalo
         return catalog_add_proc_shared(c, old) == 0 ? 1 : -1;
     if (full)
         return catalog_add_proc(c, id, category, hash, (const char *)sqlite3_column_text(full, 4),
-                                (const char *)sqlite3_column_text(full, 5),
-                                (const char *)sqlite3_column_text(full, 6)) == 0 &&
+                                NULL, NULL) == 0 &&
                        (updated <= 0 || catalog_set_updated(c, updated) == 0)
                    ? 0
                    : -1;
@@ -1194,11 +1194,43 @@ static int store_snap_proc(struct db *db, struct catalog *c, const struct catalo
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW &&
-        catalog_add_proc(c, id, category, hash, (const char *)sqlite3_column_text(st, 0),
-                         (const char *)sqlite3_column_text(st, 1),
-                         (const char *)sqlite3_column_text(st, 2)) == 0 &&
+        catalog_add_proc(c, id, category, hash, (const char *)sqlite3_column_text(st, 0), NULL,
+                         NULL) == 0 &&
         (updated <= 0 || catalog_set_updated(c, updated) == 0))
         rc = 0;
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_proc_doc(struct db *db, const char *id, const char *hash, char **detail_json,
+                   char **print_html)
+{
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r, rc = -1;
+
+    *detail_json = *print_html = NULL;
+    if (!(st = db_stmt(db, sql_proc_doc)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_DONE) {
+        rc = 1;
+    } else if (r == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        *detail_json = d ? strdup(d) : NULL;
+        *print_html = h ? strdup(h) : NULL;
+        if (*detail_json && *print_html) {
+            rc = 0;
+        } else {
+            free(*detail_json);
+            free(*print_html);
+            *detail_json = *print_html = NULL;
+        }
+    } else {
+        fprintf(stderr, "spkiosk: reading a procedure's page: %s\n", sqlite3_errmsg(db_handle(db)));
+    }
     sqlite3_reset(st);
     return rc;
 }

@@ -4,6 +4,8 @@
  * document whose bytes did not change keeps the ETag hashing would give. */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -31,11 +33,11 @@ Test(catalog_share, shared_bytes_outlive_their_first_snapshot)
 {
     struct catalog *old = two("{\"id\":\"b\"}", NULL), *now = two("{\"id\":\"b2\"}", old);
     const struct catalog_proc *a0 = catalog_find(old, "a"), *a1 = catalog_find(now, "a");
-    const char *bytes = a0->detail_json;
+    const char *bytes = catalog_proc_doc(a0)->detail_json;
 
-    cr_assert_eq(a1->detail_json, bytes, "shared, not copied");
+    cr_assert_eq(catalog_proc_doc(a1)->detail_json, bytes, "shared, not copied");
     cr_assert_eq(a1->item_json, a0->item_json);
-    cr_assert_eq(a1->print_html, a0->print_html);
+    cr_assert_eq(catalog_proc_doc(a1)->print_html, catalog_proc_doc(a0)->print_html);
     cr_assert_str_eq(a1->etag, a0->etag);
     cr_assert_str_eq(a1->hash, "aaa");
     cr_assert_neq(catalog_find(now, "b")->item_json, catalog_find(old, "b")->item_json);
@@ -43,10 +45,10 @@ Test(catalog_share, shared_bytes_outlive_their_first_snapshot)
      * serves a's bytes (ASan, in check-asan, would see a use after free) */
     catalog_release(old);
     a1 = catalog_find(now, "a");
-    cr_assert_str_eq(a1->detail_json, "{\"d\":1}");
+    cr_assert_str_eq(catalog_proc_doc(a1)->detail_json, "{\"d\":1}");
     cr_assert_str_eq(a1->item_json, "{\"id\":\"a\"}");
-    cr_assert_str_eq(a1->print_html, "<p>a");
-    cr_assert_eq(a1->detail_len, strlen("{\"d\":1}"));
+    cr_assert_str_eq(catalog_proc_doc(a1)->print_html, "<p>a");
+    cr_assert_eq(catalog_proc_doc(a1)->detail_len, strlen("{\"d\":1}"));
     catalog_release(now);
 }
 
@@ -96,4 +98,44 @@ Test(catalog_proc_etag, as_catalog_add_proc_and_set_updated_give_it)
     catalog_proc_etag("abc", 20260105, e);
     cr_assert_str_eq(c->procs[0].etag, e);
     catalog_release(c);
+}
+
+/* A page read after the snapshot was built (catalog_proc_doc_put): the
+ * first one put stays, whoever else read it at the same moment, and the
+ * snapshots sharing the body share the page too. */
+static const struct catalog_proc *racer_proc;
+static const struct catalog_doc *racer_got[8];
+
+static void *racer(void *arg)
+{
+    size_t i = (size_t)(uintptr_t)arg;
+
+    racer_got[i] = catalog_proc_doc_put(racer_proc, strdup("{\"d\":9}"), strdup("<p>9"));
+    return NULL;
+}
+
+Test(catalog_share, a_page_read_later_is_put_once_and_shared)
+{
+    struct catalog *old = catalog_new(), *now;
+    pthread_t th[8];
+    size_t i;
+
+    cr_assert_eq(catalog_add_proc(old, "a", "hall", "aaa", "{\"id\":\"a\"}", NULL, NULL), 0);
+    cr_assert_eq(catalog_finish_after(old, NULL), 0);
+    racer_proc = catalog_find(old, "a");
+    cr_assert_null(catalog_proc_doc(racer_proc));
+    for (i = 0; i < 8; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, racer, (void *)(uintptr_t)i), 0);
+    for (i = 0; i < 8; i++)
+        cr_assert_eq(pthread_join(th[i], NULL), 0);
+    for (i = 0; i < 8; i++)
+        cr_assert_eq(racer_got[i], catalog_proc_doc(racer_proc), "racer %zu kept its own", i);
+    cr_assert_str_eq(racer_got[0]->detail_json, "{\"d\":9}");
+
+    now = catalog_new();
+    cr_assert_eq(catalog_add_proc_shared(now, racer_proc), 0);
+    cr_assert_eq(catalog_finish_after(now, old), 0);
+    catalog_release(old);
+    cr_assert_eq(catalog_proc_doc(catalog_find(now, "a")), racer_got[0], "shared with the body");
+    catalog_release(now);
 }

@@ -37,13 +37,20 @@ static void reload(struct casedb *t)
     cr_assert_eq(loader_run(t->db, path), 0);
 }
 
-/* The live detail JSON of id (a copy), NULL when not live. */
-static char *detail_of(const char *id)
+/* The live detail JSON of id (a copy), NULL when not live: read from the
+ * database the first time, as GET /api/v1/procedures/{id} does. */
+static char *detail_of(struct casedb *t, const char *id)
 {
     struct catalog *c = catalog_acquire();
     const struct catalog_proc *p = catalog_find(c, id);
-    char *s = p ? strdup(p->detail_json) : NULL;
+    const struct catalog_doc *d = p ? catalog_proc_doc(p) : NULL;
+    char *detail, *html, *s;
 
+    if (p && !d) {
+        cr_assert_eq(store_proc_doc(t->db, p->id, p->hash, &detail, &html), 0);
+        cr_assert_not_null(d = catalog_proc_doc_put(p, detail, html));
+    }
+    s = d ? strdup(d->detail_json) : NULL;
     catalog_release(c);
     return s;
 }
@@ -70,14 +77,14 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
     before = tz_today("<XXX>+12");
     day = tz_today("<XXX>-12");
     cr_assert_eq(library_date_add(before, 1), day);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_null(strstr(d, "\"updated\""), "a first version is no update");
     free(d);
 
     tz_today("<XXX>+12");
     write_simple(&t, "简易事项新版", day);
     reload(&t);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_null(strstr(d, "简易事项新版"), "not live before its date");
     free(d);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM schedule WHERE procedure_id = 'simple'"
@@ -92,7 +99,7 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
     /* the next day, the file untouched */
     tz_today("<XXX>-12");
     reload(&t);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_not_null(strstr(d, "简易事项新版"));
     snprintf(want, sizeof want, "{\"updated\":\"%04d-%02d-%02d\",", day / 10000, day / 100 % 100,
              day % 100);
@@ -104,7 +111,7 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
                                 " AND title = '简易事项新版'"), 1, "found by its new title");
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM search WHERE id = 'simple'"), 1);
     /* the other procedure was not touched */
-    d = detail_of("test");
+    d = detail_of(&t, "test");
     cr_assert_null(strstr(d, "\"updated\""));
     free(d);
 
@@ -112,13 +119,13 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
     casedb_exec(&t, "UPDATE procedures SET updated_on = %d WHERE id = 'simple'",
                 library_date_add(day, -(CATALOG_UPDATED_DAYS - 1)));
     reload(&t);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_not_null(strstr(d, "\"updated\""));
     free(d);
     casedb_exec(&t, "UPDATE procedures SET updated_on = %d WHERE id = 'simple'",
                 library_date_add(day, -CATALOG_UPDATED_DAYS));
     reload(&t);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_null(strstr(d, "\"updated\""), "%s", d);
     free(d);
     casedb_close(&t);
@@ -138,7 +145,7 @@ Test(schedule, a_newer_text_replaces_the_schedule_and_a_due_one_goes_live_at_onc
     reload(&t);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM schedule"), 1);
     cr_assert_eq(casedb_int(&t, "SELECT effective FROM schedule"), library_date_add(today, 20));
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_not_null(strstr(d, "简易事项"));
     free(d);
 
@@ -146,7 +153,7 @@ Test(schedule, a_newer_text_replaces_the_schedule_and_a_due_one_goes_live_at_onc
     write_simple(&t, "立即生效", library_date_add(today, -3));
     reload(&t);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM schedule"), 0);
-    d = detail_of("simple");
+    d = detail_of(&t, "simple");
     cr_assert_not_null(strstr(d, "立即生效"));
     free(d);
     cr_assert_eq(casedb_int(&t, "SELECT updated_on FROM procedures WHERE id = 'simple'"), today);
@@ -209,9 +216,20 @@ Test(schedule, set_updated_splices_the_date_into_both_texts_and_the_etag)
     p = &c->procs[0];
     cr_assert_str_eq(p->item_json, "{\"updated\":\"2026-01-05\",\"id\":\"a\"}");
     cr_assert_eq(p->item_len, strlen(p->item_json));
-    cr_assert_str_eq(p->detail_json, "{\"updated\":\"2026-01-05\"}");
-    cr_assert_eq(p->detail_len, strlen(p->detail_json));
+    cr_assert_str_eq(catalog_proc_doc(p)->detail_json, "{\"updated\":\"2026-01-05\"}");
+    cr_assert_eq(catalog_proc_doc(p)->detail_len, strlen(catalog_proc_doc(p)->detail_json));
     cr_assert_not_null(strstr(p->etag, "-u20260105\""), "%s", p->etag);
     cr_assert_eq(p->etag[0], '"');
+    catalog_release(c);
+
+    /* a page read later (catalog_proc_doc_put) is marked as it comes in */
+    c = catalog_new();
+    cr_assert_eq(catalog_add_proc(c, "a", "hall", "abc", "{\"id\":\"a\"}", NULL, NULL), 0);
+    cr_assert_eq(catalog_set_updated(c, 20260105), 0);
+    p = &c->procs[0];
+    cr_assert_null(catalog_proc_doc(p), "not read yet");
+    cr_assert_not_null(catalog_proc_doc_put(p, strdup("{\"v\":1}"), strdup("<p>")));
+    cr_assert_str_eq(catalog_proc_doc(p)->detail_json, "{\"updated\":\"2026-01-05\",\"v\":1}");
+    cr_assert_str_eq(catalog_proc_doc(p)->print_html, "<p>");
     catalog_release(c);
 }
