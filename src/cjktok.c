@@ -66,7 +66,7 @@ struct cjktok_word {
 
 static int cjktok_word_flush(struct cjktok_word *w, cjktok_fn fn, void *ctx)
 {
-    int rc;
+    int rc = SQLITE_OK;
 
     if (w->len == 0)
         return 0;
@@ -81,7 +81,7 @@ int cjktok_tokenize(const char *text, size_t len, cjktok_fn fn, void *ctx)
     char enc[4];
     size_t i = 0, k, n;
     uint32_t cp, folded = 0;
-    int rc;
+    int rc = SQLITE_OK;
 
     if (!text)
         len = 0;
@@ -244,8 +244,8 @@ static void cjktok_tier(const Fts5ExtensionApi *x, Fts5Context *fc, sqlite3_cont
                         int nval, sqlite3_value **val)
 {
     uint32_t masks[CJKTOK_TIER_PHRASES], want = 0;
-    int nphrase = x->xPhraseCount(fc), ninst = 0, i, k, all, ph, col, off;
-    int rc;
+    int nphrase = x->xPhraseCount(fc), i, k, all, ph, col;
+    int rc = SQLITE_OK;
 
     if (nval < 1 || nphrase < 0 || nphrase > CJKTOK_TIER_PHRASES) {
         sqlite3_result_error(ctx, "spk_tier: bad arguments or too many phrases", -1);
@@ -253,17 +253,19 @@ static void cjktok_tier(const Fts5ExtensionApi *x, Fts5Context *fc, sqlite3_cont
     }
     all = sqlite3_value_int(val[0]) != 0;
     memset(masks, 0, sizeof masks);
-    if ((rc = x->xInstCount(fc, &ninst)) != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    for (i = 0; i < ninst; i++) {
-        if ((rc = x->xInst(fc, i, &ph, &col, &off)) != SQLITE_OK) {
+    /* the columns each phrase is in, phrase by phrase: xInst would first
+     * merge every phrase's hits into one sorted list, and a one-character
+     * query at 10,000 procedures has dozens per row in the text */
+    for (ph = 0; ph < nphrase; ph++) {
+        Fts5PhraseIter it;
+        for (rc = x->xPhraseFirstColumn(fc, ph, &it, &col); rc == SQLITE_OK && col >= 0;
+             x->xPhraseNextColumn(fc, &it, &col))
+            if (col < 32)
+                masks[ph] |= (uint32_t)1 << col;
+        if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
             return;
         }
-        if (ph >= 0 && ph < nphrase && col >= 0 && col < 32)
-            masks[ph] |= (uint32_t)1 << col;
     }
     for (k = 1; k < nval; k++) {
         int c = sqlite3_value_int(val[k]), hit = all;
@@ -300,7 +302,7 @@ static void cjktok_score(const Fts5ExtensionApi *x, Fts5Context *fc, sqlite3_con
                          int nval, sqlite3_value **val)
 {
     int tf[CJKTOK_TIER_PHRASES][CJKTOK_SCORE_COLS];
-    int nphrase = x->xPhraseCount(fc), ninst = 0, i, c, ph, col, off, rc;
+    int nphrase = x->xPhraseCount(fc), i, c, ph, col, off, rc = SQLITE_OK;
     double score = 0.0;
 
     if (nphrase < 0 || nphrase > CJKTOK_TIER_PHRASES || nval > CJKTOK_SCORE_COLS) {
@@ -308,17 +310,17 @@ static void cjktok_score(const Fts5ExtensionApi *x, Fts5Context *fc, sqlite3_con
         return;
     }
     memset(tf, 0, sizeof tf[0] * (size_t)nphrase);
-    if ((rc = x->xInstCount(fc, &ninst)) != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    for (i = 0; i < ninst; i++) {
-        if ((rc = x->xInst(fc, i, &ph, &col, &off)) != SQLITE_OK) {
+    /* each phrase's hits walked on their own (see spk_tier) */
+    for (ph = 0; ph < nphrase; ph++) {
+        Fts5PhraseIter it;
+        for (rc = x->xPhraseFirst(fc, ph, &it, &col, &off); rc == SQLITE_OK && col >= 0;
+             x->xPhraseNext(fc, &it, &col, &off))
+            if (col < nval)
+                tf[ph][col]++;
+        if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
             return;
         }
-        if (ph >= 0 && ph < nphrase && col >= 0 && col < nval)
-            tf[ph][col]++;
     }
     for (i = 0; i < nphrase; i++)
         for (c = 0; c < nval; c++)
