@@ -18,6 +18,9 @@
  * record is recognised and ignored. Undo: ftruncate to old_size, then the
  * old bytes back, records last to first.
  *
+ * With $POWERCUT_FAIL naming a file, every sync of a tracked file fails
+ * (EIO) while that file exists: a disk that fails (pc_failing).
+ *
  * Test-only code: built by the Makefile into $(BUILD)/powercut.so, used by
  * tests/api/powercut.test.mjs, never linked into spkiosk.
  */
@@ -284,11 +287,26 @@ int ftruncate64(int fd, off_t len)
     return ftruncate(fd, len);
 }
 
+/* A disk that fails: while the file $POWERCUT_FAIL exists, a sync of a
+ * tracked file fails with EIO and syncs nothing (what a dying disk or a
+ * lost network volume does), so that a test can replay a failed fsync. */
+static int pc_failing(int fd)
+{
+    const char *flag = getenv("POWERCUT_FAIL");
+
+    if (!flag || !*flag || !pc_of(fd) || access(flag, F_OK) != 0)
+        return 0;
+    errno = EIO;
+    return 1;
+}
+
 int fsync(int fd)
 {
     int r;
 
     pthread_once(&pc_once, pc_init);
+    if (pc_failing(fd))
+        return -1;
     if ((r = real_fsync(fd)) == 0)
         pc_synced(fd);
     return r;
@@ -299,6 +317,8 @@ int fdatasync(int fd)
     int r;
 
     pthread_once(&pc_once, pc_init);
+    if (pc_failing(fd))
+        return -1;
     if ((r = real_fdatasync(fd)) == 0)
         pc_synced(fd);
     return r;

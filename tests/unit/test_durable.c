@@ -4,9 +4,13 @@
  * covers many parked items with one fsync, and refuses parks when it is
  * not running, so that the caller waits itself. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -16,6 +20,28 @@
 #define PER_THREAD 40
 
 static char dir[64], path[128];
+
+/* The test binary's own fsync and fdatasync stand in for libc's (SQLite
+ * calls them through the PLT), so that a test can make the disk fail. */
+static atomic_bool disk_fails;
+
+int fsync(int fd)
+{
+    if (atomic_load(&disk_fails)) {
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+int fdatasync(int fd)
+{
+    if (atomic_load(&disk_fails)) {
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fdatasync, fd);
+}
 
 static void setup(void)
 {
@@ -218,5 +244,42 @@ Test(durable, a_park_is_refused_when_the_syncer_is_not_running)
     cr_assert_eq(durable_park(&it.w), -1, "stopped");
     /* the caller then waits itself */
     cr_assert_eq(db_durable_wait(db, &it.w.need), 0);
+    db_close(db);
+}
+
+/* An fsync that fails fails the parked answer (the owner sends an error,
+ * not its success), and every later commit too: after a failed fsync the
+ * kernel may have dropped the pages, and a later fsync succeed without
+ * them. */
+Test(durable, a_failed_fsync_fails_the_parked_and_every_later_write)
+{
+    struct db *db = open_db();
+    struct item it;
+
+    memset(&it, 0, sizeof it);
+    pthread_mutex_init(&it.mu, NULL);
+    pthread_cond_init(&it.cv, NULL);
+    probe = db;
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 1), 0);
+    cr_assert(db_defer_end(&it.w.need));
+    atomic_store(&disk_fails, true);
+    cr_assert_eq(durable_park(&it.w), 0);
+    pthread_mutex_lock(&it.mu);
+    while (!it.resumed)
+        pthread_cond_wait(&it.cv, &it.mu);
+    pthread_mutex_unlock(&it.mu);
+    cr_assert(it.w.failed, "resumed as if durable");
+    atomic_store(&disk_fails, false);
+
+    /* the disk works again: the barrier stays failed */
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 2), -1, "a deferred commit after the failure");
+    cr_assert(db_storage_failed());
+    db_defer_end(&it.w.need);
+    cr_assert_eq(insert(db, 1, 3), -1, "a waited-for commit after the failure");
+    pthread_cond_destroy(&it.cv);
+    pthread_mutex_destroy(&it.mu);
     db_close(db);
 }
