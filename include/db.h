@@ -18,7 +18,7 @@ struct db;
  * settings: WAL, synchronous=NORMAL with db_commit's barrier (as durable as
  * FULL), foreign keys, a busy timeout, the `spk` search tokenizer, the WAL
  * checkpointed at 1000 pages and cut back to 4 MiB. Connections of one
- * process to one file share a writer queue and the barrier. Does not
+ * process to one file share a writer lock and the barrier. Does not
  * migrate. Returns 0 and sets *out, or -1 with a
  * message in err. The caller closes it with db_close(). */
 int db_open(const char *path, struct db **out, char *err, size_t errlen);
@@ -61,7 +61,7 @@ int db_column_json(struct cJSON *o, const char *name, sqlite3_stmt *st, int col)
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1. db_begin first
  * rolls back a transaction a caller left open (logged) and clears the
  * thread's storage fault (db_storage_failed); then it waits its turn in
- * the process's writer queue for this file (FIFO, at most 5 s, as long as
+ * the process's writer lock for this file (a mutex, at most 5 s, as long as
  * SQLite's busy timeout; -1 after that) before BEGIN IMMEDIATE. The turn
  * ends at db_commit, db_rollback or db_close, whatever their outcome, and
  * never on a failed db_begin. db_commit returns 0 only once the commit is
@@ -133,7 +133,7 @@ int db_storage_failed(void);
  * when every frame was copied into the database and the WAL truncated; 1
  * when a reader or writer was in the way (try again later); -1 on any
  * other error (sqlite3_errmsg has it). Not inside a transaction. The
- * truncation waits for its turn in the writer queue (db_begin). */
+ * truncation waits for its turn at the writer lock (db_begin). */
 int db_wal_truncate(struct db *db);
 
 /* Finalizes every statement and closes. NULL is allowed. */

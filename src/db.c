@@ -30,23 +30,16 @@
 #define DB_WAL_KEEP "PRAGMA journal_size_limit = 4194304;"
 
 /* What every connection of this process to one database file shares: the
- * writers' queue and the WAL's durability barrier (see db_begin and
+ * writer lock and the WAL's durability barrier (see db_begin and
  * db_commit). Found by the file's device and inode, counted by refs. */
-struct db_waiter {
-    pthread_cond_t cv;
-    int granted;
-    struct db_waiter *next;
-};
-
 struct db_shared {
     dev_t dev;
     ino_t ino;
     unsigned refs;
     struct db_shared *next;
     pthread_mutex_t mu;
-    /* writers: held, then a FIFO handed the lock one by one */
-    int held;
-    struct db_waiter *head, *tail;
+    /* the writer lock (db_writer_lock) */
+    pthread_mutex_t writer;
     /* the barrier: fsyncs of the WAL started and finished (a count each,
      * the same numbers), whether one runs now, and whether one failed */
     pthread_cond_t synced;
@@ -136,6 +129,7 @@ static struct db_shared *db_shared_list;
 static void db_shared_free(struct db_shared *sh)
 {
     pthread_mutex_destroy(&sh->mu);
+    pthread_mutex_destroy(&sh->writer);
     pthread_cond_destroy(&sh->synced);
     free(sh);
 }
@@ -172,9 +166,16 @@ static int db_shared_get(sqlite3 *h, struct db_shared **out)
             free(sh);
             goto done;
         }
+        if (pthread_mutex_init(&sh->writer, NULL) != 0) {
+            pthread_condattr_destroy(&ca);
+            pthread_mutex_destroy(&sh->mu);
+            free(sh);
+            goto done;
+        }
         if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
             pthread_cond_init(&sh->synced, &ca) != 0) {
             pthread_condattr_destroy(&ca);
+            pthread_mutex_destroy(&sh->writer);
             pthread_mutex_destroy(&sh->mu);
             free(sh);
             goto done;
@@ -211,91 +212,45 @@ static void db_shared_put(struct db_shared *sh)
     pthread_mutex_unlock(&db_shared_mu);
 }
 
-/* The writer lock: this process's writers queue here, first come first
- * served, instead of each spinning in SQLite's busy handler, which sleeps
- * (up to 100 ms a turn) however soon the lock is free. The wait is bounded
- * by DB_BUSY_MS like SQLite's own: a transaction a thread left open keeps
- * the others out no longer than it did before. Returns 0, or -1 on timeout. */
+/* The writer lock: this process's writers wait here, on a mutex, instead
+ * of each spinning in SQLite's busy handler, which sleeps (up to 100 ms a
+ * turn) however soon the lock is free. A plain mutex, not a queue that
+ * hands the lock to the next waiter: a hand-off makes every commit wait for
+ * the waiter to be scheduled, and with more workers than cores that was
+ * the step commits' p99 (docs/performance.md). The wait is bounded by
+ * DB_BUSY_MS like SQLite's own: a transaction a thread left open keeps the
+ * others out no longer than it did before. Returns 0, or -1 on timeout. */
 static int db_writer_lock(struct db *db)
 {
     struct db_shared *sh = db->sh;
-    struct db_waiter w = { .granted = 0, .next = NULL };
-    pthread_condattr_t ca;
     struct timespec until;
-    struct db_waiter **p;
-    int rc = 0, r = 0;
+    int r;
 
     if (!sh || db->locked)
         return 0;
-    pthread_mutex_lock(&sh->mu);
-    if (!sh->held) {
-        sh->held = 1;
-        goto done;
-    }
-    if (pthread_condattr_init(&ca) != 0) {
-        rc = -1;
-        goto done;
-    }
-    r = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&w.cv, &ca) != 0;
-    pthread_condattr_destroy(&ca);
-    if (r || clock_gettime(CLOCK_MONOTONIC, &until) != 0) {
-        if (!r)
-            pthread_cond_destroy(&w.cv);
-        rc = -1;
-        goto done;
-    }
+    if (clock_gettime(CLOCK_MONOTONIC, &until) != 0)
+        return -1;
     until.tv_sec += DB_BUSY_MS / 1000;
-    if (sh->tail)
-        sh->tail->next = &w;
-    else
-        sh->head = &w;
-    sh->tail = &w;
-    while (!w.granted && r != ETIMEDOUT)
-        r = pthread_cond_timedwait(&w.cv, &sh->mu, &until);
-    if (!w.granted) {
-        /* out of the queue, so that no unlock hands the lock to us */
-        for (p = &sh->head; *p != &w; p = &(*p)->next)
-            ;
-        *p = w.next;
-        if (sh->tail == &w) {
-            struct db_waiter *t = sh->head;
-            while (t && t->next)
-                t = t->next;
-            sh->tail = t;
-        }
-        rc = -1;
-        fprintf(stderr, "spkiosk: db: no write turn in %d ms (a transaction left open?)\n",
-                DB_BUSY_MS);
+    r = pthread_mutex_clocklock(&sh->writer, CLOCK_MONOTONIC, &until);
+    if (r != 0) {
+        if (r == ETIMEDOUT)
+            fprintf(stderr, "spkiosk: db: no write turn in %d ms (a transaction left open?)\n",
+                    DB_BUSY_MS);
+        return -1;
     }
-    pthread_cond_destroy(&w.cv);
-done:
-    if (rc == 0)
-        db->locked = 1;
-    pthread_mutex_unlock(&sh->mu);
-    return rc;
+    db->locked = 1;
+    return 0;
 }
 
-/* Hands the lock to the next writer in the queue, if any (it stays held:
- * no thread can overtake the queue), or frees it. */
+/* Ends this connection's turn. */
 static void db_writer_unlock(struct db *db)
 {
     struct db_shared *sh = db->sh;
-    struct db_waiter *w;
 
     if (!sh || !db->locked)
         return;
     db->locked = 0;
-    pthread_mutex_lock(&sh->mu);
-    if ((w = sh->head)) {
-        sh->head = w->next;
-        if (!sh->head)
-            sh->tail = NULL;
-        w->granted = 1;
-        pthread_cond_signal(&w->cv);
-    } else {
-        sh->held = 0;
-    }
-    pthread_mutex_unlock(&sh->mu);
+    pthread_mutex_unlock(&sh->writer);
 }
 
 /* fsyncs the WAL through this connection's own handle on it: the same
@@ -784,7 +739,7 @@ int db_begin(struct db *db)
         fprintf(stderr, "spkiosk: db: a transaction was left open; rolled back\n");
         db_rollback(db);
     }
-    /* our queue first, so that SQLite's lock is free when our turn comes
+    /* our lock first, so that SQLite's lock is free when our turn comes
      * (its busy handler still waits for other processes: `spkiosk user`) */
     if (db_writer_lock(db) != 0)
         return -1;
