@@ -5,6 +5,13 @@ set -eu
 out=$1; n=${2:-1000}
 src=$(dirname "$0")/../procedures
 rm -rf "$out"; mkdir -p "$out"
+# the library's shared files that procedures link to (offices, posts, the
+# calendar): without them every copy linking an office is a file with
+# errors, read and parsed again at every load. Not _triage.md: it names
+# the sample's ids.
+for f in _directory.md _posts.md _calendar.md; do
+    [ -f "$src/$f" ] && cp "$src/$f" "$out/$f"
+done
 i=0
 while [ "$i" -lt "$n" ]; do
     for f in "$src"/*/*.md; do

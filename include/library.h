@@ -149,6 +149,10 @@ struct library_reuse {
     library_reuse_fn by_hash;
     library_stamp_fn by_stamp;  /* may be NULL: every file is read */
     void *ctx;
+    /* the hash of the _posts.md text the reusable chain files were checked
+     * against ("" for none), or NULL when unknown: a chain file is reused
+     * only while _posts.md has that text, else parsed again */
+    const char *posts_hash;
 };
 
 /* Reads the whole tree at root. today is YYYYMMDD (0 to skip review

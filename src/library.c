@@ -751,6 +751,12 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     void *ctx = ru ? ru->ctx : NULL;
     char *id = NULL;
     bool chain = true;
+    /* a chain's posts are checked against _posts.md: its file is parsed
+     * again unless _posts.md has the text the stored chains were checked
+     * against (schema/025-chain-check.sql) */
+    bool posts_moved = lib->has_posts &&
+                       !(ru && ru->posts_hash && lib->posts_hash[0] &&
+                         strcmp(ru->posts_hash, lib->posts_hash) == 0);
     int r;
 
     if (edit && strcmp(f->rel, edit->rel) == 0) {
@@ -774,7 +780,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
             if (r < 0)
                 return -1;
             /* a chain is checked against _posts.md, which may have changed */
-            if (r > 0 && !(lib->has_posts && chain)) {
+            if (r > 0 && !(posts_moved && chain)) {
                 free(f->id);
                 f->id = id;
                 f->chain = chain;
@@ -797,9 +803,9 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     library_hash(f->text, f->len, f->hash);
     f->chain = strstr(f->text, "```chain") != NULL;
     /* a chain's posts are checked against _posts.md, which may have changed
-     * since this text was loaded: such a file is parsed again (a few files,
-     * and it keeps a post taken away from being missed) */
-    if (reuse && lib->has_posts && f->chain)
+     * since this text was loaded: such a file is parsed again (it keeps a
+     * post taken away from being missed) */
+    if (reuse && posts_moved && f->chain)
         reuse = NULL;
     /* its practice file is proved against the model, which reuse lacks */
     if (f->has_practice)

@@ -81,7 +81,14 @@ struct store_reuse_row {
 struct store_reuse_set {
     struct store_reuse_row *rows; /* by path, in strcmp order */
     size_t n;
+    char posts_hash[65];        /* chain_check's, when known_posts */
+    bool known_posts;
 };
+
+static const char sql_chain_check_get[] = "SELECT posts_hash FROM chain_check WHERE one = 1";
+static const char sql_chain_check_put[] =
+    "INSERT INTO chain_check (one, posts_hash) VALUES (1, ?1)"
+    " ON CONFLICT (one) DO UPDATE SET posts_hash = excluded.posts_hash";
 
 void store_reuse_free(struct store_reuse_set *set)
 {
@@ -141,6 +148,17 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
      * all the same, since the lookup depends on it */
     if (set->n)
         qsort(set->rows, set->n, sizeof *set->rows, store_reuse_row_cmp);
+    if (!(st = db_stmt(db, sql_chain_check_get)))
+        goto fail;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 0);
+        snprintf(set->posts_hash, sizeof set->posts_hash, "%s", h ? h : "");
+        set->known_posts = true;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto fail;
     *out = set;
     return 0;
 fail:
@@ -148,6 +166,11 @@ fail:
             b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
     store_reuse_free(set);
     return -1;
+}
+
+const char *store_reuse_posts_hash(const struct store_reuse_set *set)
+{
+    return set && set->known_posts ? set->posts_hash : NULL;
 }
 
 int store_reuse_stamped(void *ctx, const char *rel, const char *stamp, char hash[65], char **id,
@@ -900,6 +923,12 @@ static const char sql_calendar_delete[] = "DELETE FROM calendar";
 
 static int store_lists(struct db *db, const struct library *lib, const char *now)
 {
+    sqlite3_stmt *st = db_stmt(db, sql_chain_check_put);
+
+    /* the text this load checked the chains against (library_reuse) */
+    if (!st || db_run(st, sqlite3_bind_text(st, 1, lib->has_posts ? lib->posts_hash : "", -1,
+                                            SQLITE_STATIC)) != 0)
+        return -1;
     if (store_last_good(db, lib->has_posts, lib->posts_text != NULL, store_render_text,
                         lib->posts_text, lib->posts_hash, sql_posts_upsert, sql_posts_delete,
                         now) != 0)

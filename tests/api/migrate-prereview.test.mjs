@@ -70,6 +70,7 @@ DROP INDEX IF EXISTS procedure_versions_reuse;
 ALTER TABLE source_files DROP COLUMN stamp;
 ALTER TABLE source_files DROP COLUMN chain;
 DROP INDEX IF EXISTS procedure_versions_snap;
+DROP TABLE IF EXISTS chain_check;
 PRAGMA user_version = 10;
 COMMIT;
 `;

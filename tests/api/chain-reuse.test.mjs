@@ -1,0 +1,95 @@
+// A procedure with a review chain is reused at a load like any unchanged
+// file while _posts.md keeps the text its chain was checked against
+// (schema/025-chain-check.sql), and parsed again once _posts.md changes on
+// disk: a post taken away in an editor is still reported on the file that
+// names it (the kiosk keeps the last good version, as for any error).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTmp, request, rmTmp, sleep, startDaemon, writeTree } from './helpers.mjs';
+
+const POSTS = '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n';
+const CHAIN = `---
+time_limit: 26个工作日
+---
+# 低保申请
+
+低保申请的简介。
+
+## 办理流程
+社区受理后报街道审核。
+
+\`\`\`chain
+accept | 社区受理初审 | window | 1
+street | 街道审核     | civil  | 10
+\`\`\`
+
+## 第一步：准备
+- [ ] 身份证
+`;
+const PLAIN = '# 普通事项\n\n普通事项的简介。\n\n## 第一步：准备\n- [ ] 身份证\n';
+
+// The daemon's load lines so far.
+const loads = (d) => d.stderr().split('\n').filter((l) => l.includes('spkiosk: loaded '));
+
+// A reload asked for (SIGHUP) and the last load line once no load came for
+// 1.5 s: the watcher also reloads after a file changes, so the number of
+// loads is not known, but the last one reads the tree as it now is.
+const reload = async (d) => {
+  const n = loads(d).length;
+  d.proc.kill('SIGHUP');
+  let seen = n, quiet = 0;
+  for (let t = 0; quiet < 1500; t += 50) {
+    assert.ok(t < 20000, `no reload:\n${d.stderr()}`);
+    await sleep(50);
+    const now = loads(d).length;
+    quiet = now > seen || now === n ? 0 : quiet + 50;
+    seen = now;
+  }
+  return loads(d).at(-1);
+};
+
+let tmp;
+before(() => { tmp = makeTmp(); });
+after(() => rmTmp(tmp));
+
+describe('chain files across loads', () => {
+  it('are reused while _posts.md is the same, and checked again once it changes', async () => {
+    const tree = writeTree(path.join(tmp, 'tree'), {
+      '_posts.md': POSTS,
+      'work/README.md': '# 测试\n\n测试。\n',
+      'work/dibao.md': CHAIN,
+      'work/plain.md': PLAIN,
+    });
+    // a file's stamp is kept only once the file is a second old
+    await sleep(1100);
+    const d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
+    try {
+      for (let t = 0; loads(d).length < 1; t++) {
+        assert.ok(t < 500, d.stderr());
+        await sleep(20);
+      }
+      assert.match(loads(d)[0], /2 live \(2 parsed/);
+      assert.match(await reload(d), /2 live \(0 parsed, 2 unchanged.*; 2 files unread/,
+        'the chain file was read again though _posts.md did not change');
+
+      fs.writeFileSync(path.join(tree, '_posts.md'), '# 岗位\n\n- window 综合窗口（A岗）\n');
+      await sleep(1100);
+      const gone = await reload(d);
+      assert.match(gone, /1 with errors/, gone);
+      assert.match(gone, /1 files unread/, 'the chain file was reused though _posts.md changed');
+      assert.match(d.stderr(), /dibao\.md:\d+: .*civil/);
+      // the kiosk keeps serving its last good version meanwhile
+      assert.equal((await request(`${d.url}/api/v1/procedures/dibao`)).status, 200);
+
+      // and the post back: the file is good again
+      fs.writeFileSync(path.join(tree, '_posts.md'), POSTS);
+      await sleep(1100);
+      // (the watcher's load parsed it again; a load after it reuses it)
+      assert.match(await reload(d), /2 live \(\d parsed, \d unchanged, 0 with errors/);
+    } finally {
+      await d.stop('SIGTERM');
+    }
+  });
+});
