@@ -38,7 +38,7 @@ int durable_start(durable_fn suspend, durable_fn resume);
  * itself (db_durable_wait). */
 int durable_park(struct durable_wait *w);
 
-/* Requests parked now and not yet resumed (for tests and metrics). */
+/* Requests parked now and not yet resumed (for tests). */
 unsigned long durable_parked(void);
 
 /* The fsyncs the syncer made and the requests they covered, since start

@@ -119,6 +119,9 @@ struct library {
                                        checked against it); NULL when absent */
     bool directory_ok;          /* directory has no error: it may be published */
     bool has_posts;             /* a _posts.md exists */
+    bool posts_moved;           /* ... and its text is not the one the reused
+                                 * chain files were checked against
+                                 * (library_reuse.posts_hash): they are parsed */
     char posts_hash[65];
     struct posts *posts;        /* as read, even with errors (chains are
                                    checked against it); NULL when absent */

@@ -751,12 +751,6 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     void *ctx = ru ? ru->ctx : NULL;
     char *id = NULL;
     bool chain = true;
-    /* a chain's posts are checked against _posts.md: its file is parsed
-     * again unless _posts.md has the text the stored chains were checked
-     * against (schema/025-chain-check.sql) */
-    bool posts_moved = lib->has_posts &&
-                       !(ru && ru->posts_hash && lib->posts_hash[0] &&
-                         strcmp(ru->posts_hash, lib->posts_hash) == 0);
     int r;
 
     if (edit && strcmp(f->rel, edit->rel) == 0) {
@@ -780,7 +774,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
             if (r < 0)
                 return -1;
             /* a chain is checked against _posts.md, which may have changed */
-            if (r > 0 && !(posts_moved && chain)) {
+            if (r > 0 && !(lib->posts_moved && chain)) {
                 free(f->id);
                 f->id = id;
                 f->chain = chain;
@@ -805,7 +799,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     /* a chain's posts are checked against _posts.md, which may have changed
      * since this text was loaded: such a file is parsed again (it keeps a
      * post taken away from being missed) */
-    if (reuse && posts_moved && f->chain)
+    if (reuse && lib->posts_moved && f->chain)
         reuse = NULL;
     /* its practice file is proved against the model, which reuse lacks */
     if (f->has_practice)
@@ -1106,6 +1100,12 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
     if (lib_directory_load(root, lib, &lib->diags, edit) != 0 ||
         lib_lists_load(root, lib, &lib->diags, edit) != 0)
         goto out;
+    /* a chain's posts are checked against _posts.md: a chain file is parsed
+     * again unless _posts.md has the text the stored chains were checked
+     * against (schema/025-chain-check.sql) */
+    lib->posts_moved = lib->has_posts &&
+                       !(reuse && reuse->posts_hash && lib->posts_hash[0] &&
+                         strcmp(reuse->posts_hash, lib->posts_hash) == 0);
     if (!(lib->by_rel = lib_sorted(lib, lib_rel_cmp)))
         goto out;
     for (i = 0; i < lib->n_practices; i++) {

@@ -88,7 +88,8 @@ struct store_reuse_set {
 static const char sql_chain_check_get[] = "SELECT posts_hash FROM chain_check WHERE one = 1";
 static const char sql_chain_check_put[] =
     "INSERT INTO chain_check (one, posts_hash) VALUES (1, ?1)"
-    " ON CONFLICT (one) DO UPDATE SET posts_hash = excluded.posts_hash";
+    " ON CONFLICT (one) DO UPDATE SET posts_hash = excluded.posts_hash"
+    " WHERE chain_check.posts_hash <> excluded.posts_hash";
 
 void store_reuse_free(struct store_reuse_set *set)
 {
