@@ -226,6 +226,10 @@ e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 # settings, under 5 minutes) and prints one table of issue #13's targets
 # (build/bench/summary.md); BENCH_FULL=1 adds 10,000 procedures, BENCH_GROWTH=1
 # makes the growth table instead (build/bench/growth.md, about 25 minutes).
+# store_search's time without HTTP (bench/search-time.c, docs/performance.md)
+$(BUILD)/search-time: bench/search-time.c $(BUILD)/libspk.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libspk.a $(LDFLAGS) $(LDLIBS)
+
 bench: build/spkiosk
 	sh scripts/deps.sh bench
 	node bench/all.mjs

@@ -4,7 +4,8 @@
 # load (everything parsed), a warm restart (nothing changed, nothing
 # read) and a reload after one file changed (the watcher's load, its CPU time
 # the daemon's between before the change and after the load).
-# Usage: bench/load.sh [N]   (needs build/spkiosk)
+# Usage: bench/load.sh [N]   (needs build/spkiosk; SPKIOSK_BIN=PATH runs
+# another binary, to set two builds side by side)
 set -eu
 n=${1:-1000}
 dir=$(mktemp -d)
@@ -13,7 +14,7 @@ here=$(dirname "$0")
 "$here/gen-tree.sh" "$dir/tree" "$n"
 run() {
     rm -f "$dir/log"
-    "$here/../build/spkiosk" serve --listen 127.0.0.1:0 --db "$dir/db" --procedures "$dir/tree" 2>"$dir/log" &
+    "${SPKIOSK_BIN:-$here/../build/spkiosk}" serve --listen 127.0.0.1:0 --db "$dir/db" --procedures "$dir/tree" 2>"$dir/log" &
     pid=$!
     i=0
     # the daemon may listen before its first load ends: wait for the load line
