@@ -205,8 +205,10 @@ describe('a paper missing, from home', () => {
       await panel.waitFor();
       assert.equal(await panel.getByRole('button', { name: /先取号/ }).count(), 0, 'no number from home');
       await panel.getByRole('button', { name: /先提交网上预审/ }).tap();
-      await page.locator('.dialog-confirm').getByRole('button', { name: '提交', exact: true }).tap();
-      await atRoute(page, /\/done$/);
+      // the step's page stays until the done page replaces it: wait for that,
+      // not for the hash alone (which moves first)
+      await atRoute(page, /\/done$/,
+        () => page.locator('.dialog-confirm').getByRole('button', { name: '提交', exact: true }).tap());
       assert.equal(await h1Text(page), '已提交网上预审');
       const got = await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json();
       assert.equal(got.status, 'prereview');
