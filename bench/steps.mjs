@@ -11,8 +11,16 @@
 // (sampled every 50 ms) shows whether it stays bounded. Prints medians of the
 // rounds.
 //
+// --driver wrk (or both): the same daemon, but the clients are wrk's
+// connections running bench/steps.lua, each request answering step 0 of one
+// of 2×N cases made beforehand: only step commits, from a client written in
+// C. Why both: on this 2-core machine node's clients take most of a core
+// that the daemon would use, so the node walk measures client and daemon
+// together; wrk's rows (labelled LABEL-wrk) measure the daemon.
+//
 //   node bench/steps.mjs [--rounds 3] [--seconds 5] [--clients 1,8,32]
 //        [--bin LABEL=PATH,...] [--serve 'OPTIONS'] [--dir DIR]
+//        [--driver node|wrk|both]
 // Default binary: SPKIOSK_BIN or build/spkiosk. --dir: where the databases
 // go (default: a temp folder under os.tmpdir(); it must be a real disk, not
 // tmpfs, or fsync costs nothing).
@@ -35,6 +43,8 @@ const CLIENTS = opt('clients', '1,8,32').split(',').map(Number);
 const BINS = opt('bin', `this=${process.env.SPKIOSK_BIN || path.join(ROOT, 'build', 'spkiosk')}`)
   .split(',').map((s) => { const [l, p] = s.split('='); return { label: l, bin: path.resolve(p) }; });
 const SERVE = opt('serve', '').split(' ').filter(Boolean);
+const DRIVER = opt('driver', 'node');
+if (!['node', 'wrk', 'both'].includes(DRIVER)) throw new Error(`--driver: node, wrk or both, not ${DRIVER}`);
 const work = fs.mkdtempSync(path.join(opt('dir', os.tmpdir()), 'spkiosk-steps-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,6 +141,48 @@ async function runOne(bin, n) {
   return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors, walMax };
 }
 
+// The same measure with wrk as the clients (bench/steps.lua): 2×n cases
+// made first, then n connections answering their step 0 for SECONDS.
+async function runWrk(bin, n) {
+  const dir = fs.mkdtempSync(path.join(work, 'db-'));
+  const d = await startDaemon(bin, dir);
+  let walMax = 0;
+  const wal = path.join(dir, 'x.db-wal');
+  try {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ids = [];
+    for (let i = 0; i < Math.max(2 * n, 4); i++) {
+      const c = await call(agent, d.port, 'POST', '/api/v1/cases', { procedure: 'simple' });
+      if (c.status !== 201) throw new Error(`cannot make a case: ${c.status}\n${d.log()}`);
+      ids.push(c.body.id);
+    }
+    agent.destroy();
+    const idFile = path.join(dir, 'ids');
+    fs.writeFileSync(idFile, ids.join('\n') + '\n');
+    const sampler = setInterval(() => {
+      try { walMax = Math.max(walMax, fs.statSync(wal).size); } catch { /* not yet */ }
+    }, 50);
+    const out = await new Promise((resolve, reject) => {
+      const p = spawn('wrk', ['-t1', `-c${n}`, `-d${SECONDS}s`, '-s', path.join(ROOT, 'bench', 'steps.lua'),
+        `http://127.0.0.1:${d.port}/`], { env: { ...process.env, STEPS_IDS: idFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      p.stdout.setEncoding('utf8');
+      p.stdout.on('data', (x) => { text += x; });
+      p.on('error', reject);
+      p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}:\n${text}`))));
+    });
+    clearInterval(sampler);
+    const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
+    const lat = /steps: p50 ([\d.]+) p99 ([\d.]+) non2xx (\d+) sockerr (\d+)/.exec(out);
+    if (!rate || !lat) throw new Error(`no figures in wrk's output:\n${out}`);
+    return { rate: Number(rate[1]), p50: Number(lat[1]), p99: Number(lat[2]),
+      errors: Number(lat[3]) + Number(lat[4]), walMax };
+  } finally {
+    await d.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function runBaseline() {
   const r = spawnSync(baseline, [work, String(SECONDS), 'FULL'], { encoding: 'utf8' });
   const m = /rate ([\d.]+)/.exec(r.stdout);
@@ -145,12 +197,15 @@ for (let round = 1; round <= ROUNDS; round++) {
   base.push(b);
   console.error(`round ${round}: raw SQLite FULL ${b.toFixed(0)} commits/s, load ${os.loadavg()[0].toFixed(1)}`);
   for (const { label, bin } of BINS) {
-    for (const n of CLIENTS) {
-      const r = await runOne(bin, n);
-      r.ratio = r.rate / b;
-      (results[`${label} ${n}`] ??= []).push(r);
-      console.error(`  ${label} ${n} clients: ${r.rate.toFixed(0)} commits/s (${r.ratio.toFixed(2)}x), `
-        + `p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, WAL max ${(r.walMax / 1024).toFixed(0)} KiB`);
+    for (const drv of DRIVER === 'both' ? ['node', 'wrk'] : [DRIVER]) {
+      const name = drv === 'wrk' ? `${label}-wrk` : label;
+      for (const n of CLIENTS) {
+        const r = drv === 'wrk' ? await runWrk(bin, n) : await runOne(bin, n);
+        r.ratio = r.rate / b;
+        (results[`${name} ${n}`] ??= []).push(r);
+        console.error(`  ${name} ${n} clients: ${r.rate.toFixed(0)} commits/s (${r.ratio.toFixed(2)}x), `
+          + `p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, WAL max ${(r.walMax / 1024).toFixed(0)} KiB`);
+      }
     }
   }
 }

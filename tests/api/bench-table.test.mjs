@@ -61,10 +61,13 @@ medians of 3 rounds of 2 s; raw SQLite (WAL, synchronous=FULL, single-row INSERT
 | --- | --- | --- | --- | --- | --- | --- | --- |
 | this | 1 | 174 | 1.09x | 4.1 | 16.3 | 0 | 4096 |
 | this | 32 | 712 | 3.76x | 35.9 | 173.4 | 2 | 4120 |
+| this-wrk | 32 | 801 | 5.01x | 3.7 | 11.6 | 0 | 4092 |
 `);
     assert.equal(st.base, 160);
     assert.deepEqual(st.rows['this 32'], { rate: 712, ratio: 3.76, p50: 35.9, p99: 173.4, errors: 2, walKb: 4120 });
-    assert.equal(Object.keys(st.rows).length, 2);
+    // --driver wrk's rows carry their own label, beside node's
+    assert.deepEqual(st.rows['this-wrk 32'], { rate: 801, ratio: 5.01, p50: 3.7, p99: 11.6, errors: 0, walKb: 4092 });
+    assert.equal(Object.keys(st.rows).length, 3);
     const rc = parseReadConns(`| connections | spkiosk req/s | nginx req/s | proxy req/s | spkiosk / nginx | proxy / nginx | p99 spkiosk | p99 nginx | p99 proxy | errors |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 | 32 | 73021 | 67818 | 37593 | 1.08 | 0.55 | 17.30 ms | 6.70 ms | 9.70 ms | 0 |
