@@ -46,6 +46,8 @@ const SERVE = opt('serve', '').split(' ').filter(Boolean);
 const DRIVER = opt('driver', 'node');
 if (!['node', 'wrk', 'both'].includes(DRIVER)) throw new Error(`--driver: node, wrk or both, not ${DRIVER}`);
 const work = fs.mkdtempSync(path.join(opt('dir', os.tmpdir()), 'spkiosk-steps-'));
+// removed however the run ends (a daemon or wrk that failed throws)
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const baseline = path.join(work, 'sqlite-commits');
@@ -100,15 +102,22 @@ function call(agent, port, method, p, body) {
 const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
+// The WAL's largest size, sampled every 50 ms until stop(), which returns it.
+function watchWal(dir) {
+  const wal = path.join(dir, 'x.db-wal');
+  let max = 0;
+  const t = setInterval(() => {
+    try { max = Math.max(max, fs.statSync(wal).size); } catch { /* not yet */ }
+  }, 50);
+  return { stop: () => { clearInterval(t); return max; } };
+}
+
 async function runOne(bin, n) {
   const dir = fs.mkdtempSync(path.join(work, 'db-'));
   const d = await startDaemon(bin, dir);
   const lat = [];
-  let errors = 0, walMax = 0, stop = false;
-  const wal = path.join(dir, 'x.db-wal');
-  const sampler = setInterval(() => {
-    try { walMax = Math.max(walMax, fs.statSync(wal).size); } catch { /* not yet */ }
-  }, 50);
+  let errors = 0, stop = false;
+  const wal = watchWal(dir);
   const write = async (agent, method, p, body, want) => {
     const t = performance.now();
     const r = await call(agent, d.port, method, p, body);
@@ -134,7 +143,7 @@ async function runOne(bin, n) {
   stop = true;
   const secs = (performance.now() - t0) / 1000;
   await Promise.all(clients);
-  clearInterval(sampler);
+  const walMax = wal.stop();
   await d.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   lat.sort((a, b) => a - b);
@@ -146,8 +155,7 @@ async function runOne(bin, n) {
 async function runWrk(bin, n) {
   const dir = fs.mkdtempSync(path.join(work, 'db-'));
   const d = await startDaemon(bin, dir);
-  let walMax = 0;
-  const wal = path.join(dir, 'x.db-wal');
+  let wal = null;
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const ids = [];
@@ -159,9 +167,7 @@ async function runWrk(bin, n) {
     agent.destroy();
     const idFile = path.join(dir, 'ids');
     fs.writeFileSync(idFile, ids.join('\n') + '\n');
-    const sampler = setInterval(() => {
-      try { walMax = Math.max(walMax, fs.statSync(wal).size); } catch { /* not yet */ }
-    }, 50);
+    wal = watchWal(dir);
     const out = await new Promise((resolve, reject) => {
       const p = spawn('wrk', ['-t1', `-c${n}`, `-d${SECONDS}s`, '-s', path.join(ROOT, 'bench', 'steps.lua'),
         `http://127.0.0.1:${d.port}/`], { env: { ...process.env, STEPS_IDS: idFile }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -171,13 +177,14 @@ async function runWrk(bin, n) {
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}:\n${text}`))));
     });
-    clearInterval(sampler);
+    const walMax = wal.stop();
     const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
     const lat = /steps: p50 ([\d.]+) p99 ([\d.]+) non2xx (\d+) sockerr (\d+)/.exec(out);
     if (!rate || !lat) throw new Error(`no figures in wrk's output:\n${out}`);
     return { rate: Number(rate[1]), p50: Number(lat[1]), p99: Number(lat[2]),
       errors: Number(lat[3]) + Number(lat[4]), walMax };
   } finally {
+    wal?.stop(); // a failed wrk must not leave the timer keeping node alive
     await d.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -218,4 +225,3 @@ for (const [key, rs] of Object.entries(results)) {
     + `| ${median(rs.map((r) => r.p50)).toFixed(1)} | ${median(rs.map((r) => r.p99)).toFixed(1)} `
     + `| ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.walMax / 1024)).toFixed(0)} |`);
 }
-fs.rmSync(work, { recursive: true, force: true });
