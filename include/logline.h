@@ -9,7 +9,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Longest line written; a longer one is cut and ends in "...". */
 #define LOGLINE_MAX 1024
@@ -39,6 +41,20 @@ size_t logline_format(char *out, size_t cap, const char *fmt, va_list ap)
  * out[0..cap), *len its length so far; out stays NUL-terminated. A pair
  * that does not fit whole is left out. Returns 0, or -1 when left out. */
 int logline_kv(char *out, size_t cap, size_t *len, const char *key, const char *value);
+
+/* Length of logline_ts's text: 2026-12-03T06:54:25.298Z. */
+#define LOGLINE_TS_LEN 24
+
+/* Writes now (CLOCK_REALTIME) as UTC with milliseconds, as above, into
+ * out[0..cap) and returns LOGLINE_TS_LEN; 0 and out empty when cap is
+ * under LOGLINE_TS_LEN + 1. A time gmtime cannot put in four-digit years
+ * is written as 0000-00-00T00:00:00 and its milliseconds. Thread-safe:
+ * each thread keeps the text of the second it formatted last. */
+size_t logline_ts(char *out, size_t cap, const struct timespec *now);
+
+/* Writes v in decimal and a NUL into out (room for 21 bytes); returns the
+ * number of digits. */
+size_t logline_uint(char *out, uintmax_t v);
 
 /* Writes line[0..n) and a newline with one write(2) to fd 2, as it is (no
  * prefix). */

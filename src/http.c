@@ -761,17 +761,15 @@ enum hold_result http_hold(struct http_request *req, struct hold *h, uint64_t se
  * typed, and a search's text is told by its length alone (qlen). */
 static void http_log_request(struct http_request *req, uint64_t ns, bool aborted)
 {
-    char line[LOGLINE_MAX], buf[256], ts[40], num[32], addr[HTTP_ADDR_MAX];
+    char line[LOGLINE_MAX], buf[256], ts[LOGLINE_TS_LEN + 1], num[32], addr[HTTP_ADDR_MAX];
     char method[HTTP_LOG_METHOD_MAX + 4];
     struct timespec now;
-    struct tm tm;
-    size_t n = 0;
+    size_t n = 0, mlen;
+    /* tenths of a millisecond, rounded as %.1f would */
+    uint64_t tenths = (ns + 50000) / 100000;
 
     clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    n = strftime(ts, sizeof ts - 6, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(ts + n, sizeof ts - n, ".%03dZ", (int)(now.tv_nsec / 1000000) % 1000);
-    n = 0;
+    (void)logline_ts(ts, sizeof ts, &now);
     http_client_addr(req, addr);
     line[0] = '\0';
     /* every pair fits: short values, a method cut at HTTP_LOG_METHOD_MAX
@@ -783,23 +781,28 @@ static void http_log_request(struct http_request *req, uint64_t ns, bool aborted
     (void)logline_kv(line, sizeof line, &n, "id", req->id);
     /* a method is any token the client sends: cut, so that with the path
      * (cut by logline_kv) every pair still fits in the line */
-    if (strlen(req->method) > HTTP_LOG_METHOD_MAX)
-        snprintf(method, sizeof method, "%.*s...", HTTP_LOG_METHOD_MAX, req->method);
-    else
-        snprintf(method, sizeof method, "%s", req->method);
+    mlen = strnlen(req->method, HTTP_LOG_METHOD_MAX + 1);
+    if (mlen > HTTP_LOG_METHOD_MAX) {
+        memcpy(method, req->method, HTTP_LOG_METHOD_MAX);
+        memcpy(method + HTTP_LOG_METHOD_MAX, "...", 4);
+    } else {
+        memcpy(method, req->method, mlen + 1);
+    }
     (void)logline_kv(line, sizeof line, &n, "method", method);
     (void)logline_kv(line, sizeof line, &n, "route",
                      req->route ? req->route->pattern : METRICS_ROUTE_NONE);
     (void)logline_kv(line, sizeof line, &n, "path", httpin_log_path(req->path, buf, sizeof buf));
-    snprintf(num, sizeof num, "%u", req->status);
+    (void)logline_uint(num, req->status);
     (void)logline_kv(line, sizeof line, &n, "status", num);
-    snprintf(num, sizeof num, "%zu", req->bytes);
+    (void)logline_uint(num, req->bytes);
     (void)logline_kv(line, sizeof line, &n, "bytes", num);
-    snprintf(num, sizeof num, "%.1f", (double)ns / 1e6);
+    mlen = logline_uint(num, tenths / 10);
+    num[mlen] = '.';
+    (void)logline_uint(num + mlen + 1, tenths % 10);
     (void)logline_kv(line, sizeof line, &n, "ms", num);
     (void)logline_kv(line, sizeof line, &n, "addr", addr);
     if (req->qlen >= 0) {
-        snprintf(num, sizeof num, "%ld", req->qlen);
+        (void)logline_uint(num, (uintmax_t)req->qlen);
         (void)logline_kv(line, sizeof line, &n, "qlen", num);
     }
     if (aborted)

@@ -153,3 +153,47 @@ Test(logline_kv, a_pair_that_does_not_fit_is_left_out_whole)
     cr_expect_str_eq(line, "a=1");
     cr_expect_eq(n, 3);
 }
+
+/* ---- the line's time and numbers ---- */
+
+Test(logline_ts, utc_with_milliseconds_and_a_new_second_is_formatted_anew)
+{
+    char ts[LOGLINE_TS_LEN + 1];
+    struct timespec t = {1796280865, 298000000};
+
+    cr_assert_eq(logline_ts(ts, sizeof ts, &t), LOGLINE_TS_LEN);
+    cr_expect_str_eq(ts, "2026-12-03T06:54:25.298Z");
+    /* the same second: the kept text, the new milliseconds */
+    t.tv_nsec = 7999999;
+    logline_ts(ts, sizeof ts, &t);
+    cr_expect_str_eq(ts, "2026-12-03T06:54:25.007Z");
+    t.tv_sec++;
+    t.tv_nsec = 999999999;
+    logline_ts(ts, sizeof ts, &t);
+    cr_expect_str_eq(ts, "2026-12-03T06:54:26.999Z");
+    /* back in time (the clock set back): not the kept second either */
+    t = (struct timespec){946684799, 0};
+    logline_ts(ts, sizeof ts, &t);
+    cr_expect_str_eq(ts, "1999-12-31T23:59:59.000Z");
+}
+
+Test(logline_ts, too_small_a_buffer_is_left_empty)
+{
+    char ts[LOGLINE_TS_LEN] = "x";
+    struct timespec t = {1796280865, 0};
+
+    cr_expect_eq(logline_ts(ts, sizeof ts, &t), 0);
+    cr_expect_str_eq(ts, "");
+}
+
+Test(logline_uint, decimal_digits_from_zero_to_the_largest)
+{
+    char num[24];
+
+    cr_expect_eq(logline_uint(num, 0), 1);
+    cr_expect_str_eq(num, "0");
+    cr_expect_eq(logline_uint(num, 200), 3);
+    cr_expect_str_eq(num, "200");
+    cr_expect_eq(logline_uint(num, UINTMAX_MAX), 20);
+    cr_expect_str_eq(num, "18446744073709551615");
+}
