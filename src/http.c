@@ -951,6 +951,15 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
     return -1;
 }
 
+/* libmicrohttpd's memory per connection: the request line and headers, the
+ * answer's headers, and the buffer a body is read through. It zeroes the
+ * whole of it after every request (memorypool.c, MHD_pool_reset): its 32 KiB
+ * default was 6 % of the CPU of a read at 512 connections, 16 KiB reads
+ * 6-10 % more per second (docs/performance.md). A request line or header
+ * block near this size is refused (414/431, docs/http-api.md); a browser's
+ * are about 1 KiB. */
+#define HTTP_CONN_MEMORY (16 * 1024)
+
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
 {
     struct sockaddr_storage ss;
@@ -1019,6 +1028,7 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                          MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
                          MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
                          MHD_OPTION_CONNECTION_LIMIT, cfg->limits.max_total,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT,
                          http_trusted.n ? 0u : cfg->limits.max_per_address,

@@ -126,6 +126,26 @@ describe('request bodies over 1 MiB', () => {
   });
 });
 
+// libmicrohttpd keeps a request's line and headers in 16 KiB of memory per
+// connection (src/http.c, HTTP_CONN_MEMORY; docs/http-api.md): what a browser
+// sends is served, a block twice the size is refused by status, not dropped.
+describe('request lines and headers', () => {
+  const doc = '/api/v1/procedures/labour-handbook';
+  it('12 KB of headers and a 12 KB query string are served', async () => {
+    const pad = 'a'.repeat(12_000);
+    assert.equal((await fetch(api(doc), { headers: { 'X-Pad': pad } })).status, 200);
+    assert.equal((await fetch(api(`${doc}?x=${pad}`))).status, 200);
+  });
+  it('a 20 KB header is 431 and a 20 KB request line 414', async () => {
+    const pad = 'a'.repeat(20_000);
+    assert.equal((await fetch(api(doc), { headers: { 'X-Pad': pad } })).status, 431);
+    assert.equal((await fetch(api(`${doc}?x=${pad}`))).status, 414);
+  });
+  it('the daemon still answers after them', async () => {
+    assert.equal((await fetch(api(doc))).status, 200);
+  });
+});
+
 describe('unknown things', () => {
   it('GET /api/v1/procedures/{unknown} is 404 unknown_procedure', async () => {
     assertError(await request(api('/api/v1/procedures/no-such-procedure')), 404, 'unknown_procedure');
