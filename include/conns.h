@@ -86,8 +86,9 @@ void conns_trust(const struct xff_set *trusted);
  * when proxies are trusted: MHD_NO for a connection from an address that
  * is not a trusted proxy and already holds max_per_address open ones (it
  * is counted as a refusal). The count is of connections libmicrohttpd has
- * announced: several workers accepting at the same moment may each let
- * one more by, so an address may briefly hold up to --threads − 1 over. */
+ * announced: ones the acceptor (http.c) has handed over and no worker has
+ * taken yet are not in it, so in a burst an address may briefly hold a
+ * few over. */
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
 /* Connections open now in the table (all of them unless it was full),
  * for /metrics. */

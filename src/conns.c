@@ -54,6 +54,19 @@ static bool conns_running, conns_stopping;
 static atomic_size_t conns_body_used;
 static struct xff_set conns_trusted;
 
+/* Connections conns_accept let by that no worker has announced yet: the
+ * acceptor (http.c) hands a burst over before the first is taken, and the
+ * count per address must see them. Taken off at MHD_CONNECTION_NOTIFY_STARTED
+ * (the oldest of the address), or after CONNS_PENDING_NS when libmicrohttpd
+ * dropped the connection before a worker had it. A full list forgets its
+ * oldest: an address may then hold one over for a moment. */
+#define CONNS_PENDING_MAX 64
+#define CONNS_PENDING_NS 1000000000u
+static struct conns_pending {
+    unsigned char addr[16];
+    uint64_t at_ns;         /* 0: a free entry */
+} conns_pending[CONNS_PENDING_MAX];
+
 #define CONNS_TICK_MS 200
 /* How long an answer may be going out before it may be closed to make
  * room (only then, never on its own). Short: a slow-read flood fills the
@@ -139,11 +152,53 @@ void conns_trust(const struct xff_set *trusted)
         conns_trusted = *trusted;
 }
 
+/* Forgets the entries of conns_pending past CONNS_PENDING_NS; returns how
+ * many are key's, with *slot a free entry or, the list being full, its
+ * oldest. Called with the lock held. */
+static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, size_t *slot)
+{
+    unsigned n = 0;
+    size_t i, oldest = 0;
+
+    *slot = CONNS_PENDING_MAX;
+    for (i = 0; i < CONNS_PENDING_MAX; i++) {
+        struct conns_pending *p = &conns_pending[i];
+        if (p->at_ns && now - p->at_ns > CONNS_PENDING_NS)
+            p->at_ns = 0;
+        if (!p->at_ns) {
+            if (*slot == CONNS_PENDING_MAX)
+                *slot = i;
+            continue;
+        }
+        if (p->at_ns < conns_pending[oldest].at_ns)
+            oldest = i;
+        n += memcmp(p->addr, key, 16) == 0;
+    }
+    if (*slot == CONNS_PENDING_MAX)
+        *slot = oldest;
+    return n;
+}
+
+/* A worker announced a connection from key: the oldest entry of key's in
+ * conns_pending is no longer on its way. Called with the lock held. */
+static void conns_pending_take(const unsigned char key[16])
+{
+    size_t i, mine = CONNS_PENDING_MAX;
+
+    for (i = 0; i < CONNS_PENDING_MAX; i++)
+        if (conns_pending[i].at_ns && memcmp(conns_pending[i].addr, key, 16) == 0 &&
+            (mine == CONNS_PENDING_MAX || conns_pending[i].at_ns < conns_pending[mine].at_ns))
+            mine = i;
+    if (mine < CONNS_PENDING_MAX)
+        conns_pending[mine].at_ns = 0;
+}
+
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
     unsigned char key[16];
-    unsigned held = 0;
-    size_t i;
+    unsigned held;
+    size_t i, slot;
+    uint64_t now;
 
     (void)cls;
     if (!addr || addrlen < (socklen_t)sizeof(struct sockaddr_in))
@@ -151,12 +206,19 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
     conns_sa_key(addr, key);
     if (xff_set_contains(&conns_trusted, key))
         return MHD_YES;
+    now = conns_now_ns();
     /* a scan rather than a count per address: only with proxies trusted,
      * and max_total slots of 16 bytes are a few microseconds */
     pthread_mutex_lock(&conns_lock);
+    held = conns_pending_count(key, now, &slot);
     for (i = 0; conns_tab && i < conns_lim.max_total && held < conns_lim.max_per_address; i++)
         if (conns_tab[i].phase != CONNS_FREE && memcmp(conns_tab[i].addr, key, 16) == 0)
             held++;
+    if (held < conns_lim.max_per_address) {
+        memcpy(conns_pending[slot].addr, key, 16);
+        /* never 0, which marks a free entry */
+        conns_pending[slot].at_ns = now ? now : 1;
+    }
     pthread_mutex_unlock(&conns_lock);
     if (held < conns_lim.max_per_address)
         return MHD_YES;
@@ -362,6 +424,7 @@ int conns_start(const struct conns_limits *l)
     conns_lim = *l;
     atomic_store(&conns_body_used, 0);
     conns_open = conns_shut_pending = 0;
+    memset(conns_pending, 0, sizeof conns_pending);
     conns_stopping = false;
     conns_tab = calloc(l->max_total, sizeof *conns_tab);
     conns_free_list = calloc(l->max_total, sizeof *conns_free_list);
@@ -421,6 +484,7 @@ void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
         s->since_ns = conns_now_ns();
         s->received = 0;
         conns_addr_key(conn, s->addr);
+        conns_pending_take(s->addr);
         *socket_context = s;
         conns_open++;
         if (s->shut)

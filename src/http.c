@@ -27,6 +27,11 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -36,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -951,6 +957,175 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
     return -1;
 }
 
+/* ---- the acceptor ----
+ *
+ * The listening socket is ours, not libmicrohttpd's. Its workers each took
+ * connections from one shared socket as they happened to wake, so under a
+ * burst of connections one of four workers held 14 of 32 and their clients
+ * waited behind it (the reads' p99, docs/performance.md). One thread
+ * accepts and hands each connection to libmicrohttpd (MHD_add_connection),
+ * which gives it to the worker its descriptor number names, round the
+ * workers, and applies the same caps per address and accept policy as on
+ * its own accepts.
+ *
+ * --max-connections is kept here: at the cap the acceptor stops accepting,
+ * as libmicrohttpd's workers did, and a client waits in the kernel's queue
+ * until conns.c makes room rather than being refused. libmicrohttpd's own
+ * limit is set so that no worker can reach it (each may hold the whole
+ * cap): 0.9.75 checks it again on the worker for a connection handed over
+ * and, when it is reached there, returns without unlocking the worker's
+ * mutex, and the worker hangs (new_connection_process_, "Firm check"). */
+struct http_acceptor {
+    int fd;                 /* listening; -1 when not running */
+    int stop[2];            /* a byte on stop[1] ends the thread */
+    pthread_t thread;
+    struct MHD_Daemon *d;
+    unsigned max;           /* --max-connections */
+    unsigned long added;    /* handed over so far (this thread's) */
+};
+static struct http_acceptor http_acc = {-1, {-1, -1}, 0, NULL, 0, 0};
+
+/* connections libmicrohttpd has closed (MHD_CONNECTION_NOTIFY_CLOSED): with
+ * http_acc.added, those open or on their way to a worker */
+static atomic_ulong http_acc_closed;
+
+/* How long the acceptor waits before accepting again when the process is
+ * out of descriptors (EMFILE), and between looks for room at the cap: a
+ * busy loop would take a core. */
+#define HTTP_ACCEPT_BACKOFF_MS 100
+#define HTTP_ACCEPT_FULL_MS 10
+
+static void http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+    conns_notify(cls, conn, socket_context, code);
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_add(&http_acc_closed, 1);
+}
+
+/* Room for more connections: the cap less those handed over and not yet
+ * closed. One handed over that libmicrohttpd drops before a worker takes
+ * it (out of memory) is never told closed: the count errs on the side of
+ * fewer connections. */
+static unsigned http_acceptor_room(const struct http_acceptor *a)
+{
+    unsigned long live = a->added - atomic_load(&http_acc_closed);
+
+    return live < a->max ? (unsigned)(a->max - live) : 0;
+}
+
+static void *http_acceptor_run(void *arg)
+{
+    struct http_acceptor *a = arg;
+    int wait = -1;
+
+    for (;;) {
+        struct pollfd pfd[2] = {{a->stop[0], POLLIN, 0}, {a->fd, POLLIN, 0}};
+        unsigned room = http_acceptor_room(a);
+        int r;
+        /* at the cap, or out of descriptors: the stop pipe only, a while */
+        if (!room && wait < 0)
+            wait = HTTP_ACCEPT_FULL_MS;
+        r = poll(pfd, wait < 0 ? 2 : 1, wait);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (pfd[0].revents & POLLIN)
+            break;
+        if (wait >= 0) {
+            wait = -1;
+            continue;
+        }
+        /* every connection waiting while there is room, then poll again */
+        while (room) {
+            struct sockaddr_storage ss;
+            socklen_t len = sizeof ss;
+            int c = accept4(a->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (c < 0) {
+                if (errno == EINTR || errno == ECONNABORTED)
+                    continue;
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                    wait = HTTP_ACCEPT_BACKOFF_MS;
+                break;
+            }
+            /* refused (over the cap per address, by the policy):
+             * libmicrohttpd has closed it, and http_log counts it */
+            if (MHD_add_connection(a->d, c, (const struct sockaddr *)&ss, len) != MHD_YES)
+                continue;
+            a->added++;
+            room--;
+        }
+    }
+    return NULL;
+}
+
+/* Binds and listens on ss. The descriptor, or -1 with errno set. */
+static int http_listen_socket(const struct sockaddr_storage *ss, socklen_t slen)
+{
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), on = 1, e;
+
+    if (fd < 0)
+        return -1;
+    /* a restart must not wait out the last run's TIME_WAIT; an IPv6
+     * address is that address only, as libmicrohttpd's own socket was */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        (ss->ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+        bind(fd, (const struct sockaddr *)ss, slen) != 0 || listen(fd, SOMAXCONN) != 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* Starts the acceptor on fd (which it then owns) for d, with a cap of max
+ * connections. 0, or -1 (fd closed). */
+static int http_acceptor_start(int fd, struct MHD_Daemon *d, unsigned max)
+{
+    http_acc.fd = fd;
+    http_acc.d = d;
+    http_acc.max = max;
+    http_acc.added = atomic_load(&http_acc_closed);
+    if (pipe2(http_acc.stop, O_CLOEXEC) != 0) {
+        http_acc.stop[0] = http_acc.stop[1] = -1;
+        goto fail;
+    }
+    if (pthread_create(&http_acc.thread, NULL, http_acceptor_run, &http_acc) != 0)
+        goto fail;
+    return 0;
+fail:
+    close(fd);
+    if (http_acc.stop[0] >= 0) {
+        close(http_acc.stop[0]);
+        close(http_acc.stop[1]);
+    }
+    http_acc = (struct http_acceptor){-1, {-1, -1}, 0, NULL, 0, 0};
+    return -1;
+}
+
+/* Stops accepting: the thread ends and the socket is closed, so that new
+ * clients are refused by the kernel while the workers finish. */
+static void http_acceptor_stop(void)
+{
+    ssize_t w;
+
+    if (http_acc.fd < 0)
+        return;
+    do
+        w = write(http_acc.stop[1], "x", 1);
+    while (w < 0 && errno == EINTR);
+    /* the pipe is new and empty: a write that fails is beyond belief,
+     * but the thread must end either way (poll is a cancellation point) */
+    if (w != 1)
+        pthread_cancel(http_acc.thread);
+    pthread_join(http_acc.thread, NULL);
+    close(http_acc.fd);
+    close(http_acc.stop[0]);
+    close(http_acc.stop[1]);
+    http_acc = (struct http_acceptor){-1, {-1, -1}, 0, NULL, 0, 0};
+}
+
 /* libmicrohttpd's memory per connection: the request line and headers, the
  * answer's headers, and the buffer a body is read through. It zeroes the
  * whole of it after every request (memorypool.c, MHD_pool_reset): its 32 KiB
@@ -960,12 +1135,22 @@ int http_routes_check(const struct http_route *routes, size_t n, bool has_guard,
  * are about 1 KiB. */
 #define HTTP_CONN_MEMORY (16 * 1024)
 
+/* libmicrohttpd's connection limit: a worker's share of it (the limit over
+ * the workers) is the whole of --max-connections, which the acceptor keeps,
+ * so that no worker ever reaches its share (see the acceptor). */
+static unsigned http_mhd_limit(const struct http_server_config *cfg)
+{
+    unsigned threads = cfg->threads > 1 ? cfg->threads : 1;
+
+    return cfg->limits.max_total > UINT_MAX / threads ? UINT_MAX
+                                                       : cfg->limits.max_total * threads;
+}
+
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
 {
     struct sockaddr_storage ss;
     socklen_t slen;
     struct MHD_Daemon *d;
-    const union MHD_DaemonInfo *info;
     /* suspend/resume: long polls wait without a worker (http_hold).
      * poll(2), not the epoll AUTO picks: libmicrohttpd's epoll loop (0.9.75,
      * still in 1.0.1) takes at most 128 events a call and, when it gets
@@ -975,8 +1160,9 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
      * --threads 1, 128 connections served ~100 req/s instead of 60,000;
      * docs/performance.md, Growth). poll has no such batch. */
     unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
     char err[256];
+    int lfd;
     /* the certificate and key, as PEM text in memory (libmicrohttpd with
      * GnuTLS); none: plain HTTP */
     struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
@@ -1021,30 +1207,51 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
         conns_stop();
         return NULL;
     }
-    /* the logger goes first so that errors in later options reach it;
-     * the timeout drops idle clients, conns.c slow ones */
-    d = MHD_start_daemon(flags, 0, http_trusted.n ? conns_accept : NULL, NULL, http_access, NULL,
-                         MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-                         MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-                         MHD_OPTION_CONNECTION_LIMIT, cfg->limits.max_total,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                         http_trusted.n ? 0u : cfg->limits.max_per_address,
-                         MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
-                         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
-                         MHD_OPTION_ARRAY, tls,
-                         MHD_OPTION_END);
-    if (!d) {
-        fprintf(stderr, "spkiosk: cannot listen on %s (in use, or not an address of this machine?%s)\n",
-                cfg->listen, http_tls ? " or the certificate and key are not a matching PEM pair" : "");
+    if ((lfd = http_listen_socket(&ss, slen)) < 0) {
+        fprintf(stderr, "spkiosk: cannot listen on %s: %s (in use, or not an address of this machine?)\n",
+                cfg->listen, strerror(errno));
         durable_stop();
         conns_stop();
         return NULL;
     }
-    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    *port = info ? info->port : 0;
+    /* the logger goes first so that errors in later options reach it;
+     * the timeout drops idle clients, conns.c slow ones; connections come
+     * from the acceptor (above) */
+    d = MHD_start_daemon(flags, 0, http_trusted.n ? conns_accept : NULL, NULL, http_access, NULL,
+                         MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+                         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+                         MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+                         MHD_OPTION_CONNECTION_LIMIT, http_mhd_limit(cfg),
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                         http_trusted.n ? 0u : cfg->limits.max_per_address,
+                         MHD_OPTION_NOTIFY_CONNECTION, http_notify, NULL,
+                         MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+                         MHD_OPTION_ARRAY, tls,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "spkiosk: cannot serve on %s%s\n", cfg->listen,
+                http_tls ? " (are the certificate and key a matching PEM pair?)" : "");
+        close(lfd);
+        durable_stop();
+        conns_stop();
+        return NULL;
+    }
+    slen = sizeof ss;
+    if (getsockname(lfd, (struct sockaddr *)&ss, &slen) != 0) {
+        close(lfd);
+        lfd = -1;
+    }
+    /* http_acceptor_start owns lfd from here, closed when it fails */
+    if (lfd < 0 || http_acceptor_start(lfd, d, cfg->limits.max_total) != 0) {
+        fprintf(stderr, "spkiosk: cannot start accepting on %s: %s\n", cfg->listen, strerror(errno));
+        MHD_stop_daemon(d);
+        durable_stop();
+        conns_stop();
+        return NULL;
+    }
+    *port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
+                                           : ((struct sockaddr_in *)(void *)&ss)->sin_port);
     return d;
 }
 
@@ -1182,6 +1389,8 @@ void http_stop(struct MHD_Daemon *d, unsigned grace_ms)
 
     if (!d)
         return;
+    /* no new connections: the kernel refuses them from here on */
+    http_acceptor_stop();
     fd = MHD_quiesce_daemon(d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

@@ -1,9 +1,15 @@
 /* Unit tests of conns.c's arithmetic without sockets: the room kept for new
  * addresses (the high-water mark), what a body's buffer will take, and the
- * shared body budget (taken up to its bound, refused past it, given back). */
+ * shared body budget (taken up to its bound, refused past it, given back);
+ * the cap per address behind a proxy counts connections on their way. */
 #include <criterion/criterion.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
 #include "conns.h"
+#include "xff.h"
 
 Test(conns, high_water_keeps_an_eighth_or_a_share_free)
 {
@@ -49,4 +55,47 @@ Test(conns, body_budget_is_taken_refused_and_given_back)
     cr_expect(conns_body_take((size_t)1 << 20), "all given back");
     conns_body_give((size_t)1 << 20);
     conns_stop();
+}
+
+static struct sockaddr_in conns_test_addr(const char *ip)
+{
+    struct sockaddr_in sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    cr_assert_eq(inet_pton(AF_INET, ip, &sa.sin_addr), 1);
+    return sa;
+}
+
+/* The acceptor (http.c) hands a burst of connections to libmicrohttpd
+ * before any worker announces one: the policy must count those it let by,
+ * or six from one address all get in past a cap of four. */
+Test(conns, accept_counts_connections_not_yet_announced)
+{
+    struct conns_limits l;
+    struct xff_set trusted;
+    struct xff_net net;
+    struct sockaddr_in proxy = conns_test_addr("127.0.0.1"), a = conns_test_addr("127.0.0.2"),
+                       b = conns_test_addr("127.0.0.3");
+    const struct sockaddr *pa = (const struct sockaddr *)&a;
+    int i;
+
+    conns_limits_default(&l);
+    l.max_total = 16;
+    l.max_per_address = 4;
+    memset(&trusted, 0, sizeof trusted);
+    cr_assert_eq(xff_net_parse("127.0.0.1", &net), 0);
+    cr_assert_eq(xff_set_add(&trusted, &net), 0);
+    conns_trust(&trusted);
+    cr_assert_eq(conns_start(&l), 0);
+    for (i = 0; i < 4; i++)
+        cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_YES, "connection %d", i + 1);
+    cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_NO, "the fifth of one address");
+    cr_expect_eq(conns_accept(NULL, (const struct sockaddr *)&b, sizeof b), MHD_YES,
+                 "another address has its own share");
+    for (i = 0; i < 8; i++)
+        cr_expect_eq(conns_accept(NULL, (const struct sockaddr *)&proxy, sizeof proxy), MHD_YES,
+                     "the trusted proxy is not held to a share");
+    conns_stop();
+    conns_trust(NULL);
 }
