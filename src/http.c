@@ -1208,8 +1208,7 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
         return NULL;
     }
     if ((lfd = http_listen_socket(&ss, slen)) < 0) {
-        fprintf(stderr, "spkiosk: cannot listen on %s: %s (in use, or not an address of this machine?)\n",
-                cfg->listen, strerror(errno));
+        fprintf(stderr, "spkiosk: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
         durable_stop();
         conns_stop();
         return NULL;
