@@ -86,9 +86,10 @@ void conns_trust(const struct xff_set *trusted);
  * when proxies are trusted: MHD_NO for a connection from an address that
  * is not a trusted proxy and already holds max_per_address open ones (it
  * is counted as a refusal). The count is of connections libmicrohttpd has
- * announced: ones the acceptor (http.c) has handed over and no worker has
- * taken yet are not in it, so in a burst an address may briefly hold a
- * few over. */
+ * announced and of those this let by that no worker has announced yet
+ * (the acceptor, http.c, hands a burst over before the first is taken);
+ * one that libmicrohttpd drops before a worker takes it is counted for up
+ * to a second. */
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
 /* Connections open now in the table (all of them unless it was full),
  * for /metrics. */

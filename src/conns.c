@@ -58,14 +58,16 @@ static struct xff_set conns_trusted;
  * acceptor (http.c) hands a burst over before the first is taken, and the
  * count per address must see them. Taken off at MHD_CONNECTION_NOTIFY_STARTED
  * (the oldest of the address), or after CONNS_PENDING_NS when libmicrohttpd
- * dropped the connection before a worker had it. A full list forgets its
- * oldest: an address may then hold one over for a moment. */
-#define CONNS_PENDING_MAX 64
+ * dropped the connection before a worker had it. max_total entries: the
+ * acceptor never has more connections open and on their way, so the list
+ * does not fill (were it full, its oldest would be forgotten). */
 #define CONNS_PENDING_NS 1000000000u
-static struct conns_pending {
+struct conns_pending {
     unsigned char addr[16];
     uint64_t at_ns;         /* 0: a free entry */
-} conns_pending[CONNS_PENDING_MAX];
+};
+static struct conns_pending *conns_pending;
+static size_t conns_n_pending;
 
 #define CONNS_TICK_MS 200
 /* How long an answer may be going out before it may be closed to make
@@ -160,13 +162,13 @@ static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, s
     unsigned n = 0;
     size_t i, oldest = 0;
 
-    *slot = CONNS_PENDING_MAX;
-    for (i = 0; i < CONNS_PENDING_MAX; i++) {
+    *slot = conns_n_pending;
+    for (i = 0; i < conns_n_pending; i++) {
         struct conns_pending *p = &conns_pending[i];
-        if (p->at_ns && now - p->at_ns > CONNS_PENDING_NS)
+        if (p->at_ns && (now < p->at_ns || now - p->at_ns > CONNS_PENDING_NS))
             p->at_ns = 0;
         if (!p->at_ns) {
-            if (*slot == CONNS_PENDING_MAX)
+            if (*slot == conns_n_pending)
                 *slot = i;
             continue;
         }
@@ -174,22 +176,25 @@ static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, s
             oldest = i;
         n += memcmp(p->addr, key, 16) == 0;
     }
-    if (*slot == CONNS_PENDING_MAX)
+    if (*slot == conns_n_pending)
         *slot = oldest;
     return n;
 }
 
-/* A worker announced a connection from key: the oldest entry of key's in
- * conns_pending is no longer on its way. Called with the lock held. */
-static void conns_pending_take(const unsigned char key[16])
+/* A worker announced a connection from key: the oldest live entry of key's
+ * in conns_pending is no longer on its way. Called with the lock held. */
+static void conns_pending_take(const unsigned char key[16], uint64_t now)
 {
-    size_t i, mine = CONNS_PENDING_MAX;
+    size_t i, mine = conns_n_pending;
 
-    for (i = 0; i < CONNS_PENDING_MAX; i++)
-        if (conns_pending[i].at_ns && memcmp(conns_pending[i].addr, key, 16) == 0 &&
-            (mine == CONNS_PENDING_MAX || conns_pending[i].at_ns < conns_pending[mine].at_ns))
+    for (i = 0; i < conns_n_pending; i++) {
+        const struct conns_pending *p = &conns_pending[i];
+        if (p->at_ns && now >= p->at_ns && now - p->at_ns <= CONNS_PENDING_NS &&
+            memcmp(p->addr, key, 16) == 0 &&
+            (mine == conns_n_pending || p->at_ns < conns_pending[mine].at_ns))
             mine = i;
-    if (mine < CONNS_PENDING_MAX)
+    }
+    if (mine < conns_n_pending)
         conns_pending[mine].at_ns = 0;
 }
 
@@ -206,10 +211,14 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
     conns_sa_key(addr, key);
     if (xff_set_contains(&conns_trusted, key))
         return MHD_YES;
-    now = conns_now_ns();
     /* a scan rather than a count per address: only with proxies trusted,
      * and max_total slots of 16 bytes are a few microseconds */
     pthread_mutex_lock(&conns_lock);
+    if (!conns_pending) {
+        pthread_mutex_unlock(&conns_lock);
+        return MHD_YES; /* not started */
+    }
+    now = conns_now_ns();
     held = conns_pending_count(key, now, &slot);
     for (i = 0; conns_tab && i < conns_lim.max_total && held < conns_lim.max_per_address; i++)
         if (conns_tab[i].phase != CONNS_FREE && memcmp(conns_tab[i].addr, key, 16) == 0)
@@ -424,12 +433,15 @@ int conns_start(const struct conns_limits *l)
     conns_lim = *l;
     atomic_store(&conns_body_used, 0);
     conns_open = conns_shut_pending = 0;
-    memset(conns_pending, 0, sizeof conns_pending);
     conns_stopping = false;
     conns_tab = calloc(l->max_total, sizeof *conns_tab);
     conns_free_list = calloc(l->max_total, sizeof *conns_free_list);
     work = calloc(4 * (size_t)l->max_total, sizeof *work);
-    if (!conns_tab || !conns_free_list || !work) {
+    pthread_mutex_lock(&conns_lock);
+    conns_pending = calloc(l->max_total, sizeof *conns_pending);
+    conns_n_pending = conns_pending ? l->max_total : 0;
+    pthread_mutex_unlock(&conns_lock);
+    if (!conns_tab || !conns_free_list || !work || !conns_pending) {
         fprintf(stderr, "spkiosk: out of memory\n");
         goto out;
     }
@@ -465,6 +477,11 @@ void conns_stop(void)
     conns_tab = NULL;
     conns_free_list = NULL;
     conns_n_free = 0;
+    pthread_mutex_lock(&conns_lock);
+    free(conns_pending);
+    conns_pending = NULL;
+    conns_n_pending = 0;
+    pthread_mutex_unlock(&conns_lock);
 }
 
 void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -484,7 +501,7 @@ void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
         s->since_ns = conns_now_ns();
         s->received = 0;
         conns_addr_key(conn, s->addr);
-        conns_pending_take(s->addr);
+        conns_pending_take(s->addr, s->since_ns);
         *socket_context = s;
         conns_open++;
         if (s->shut)

@@ -860,6 +860,11 @@ static time_t http_log_second;
 static unsigned http_log_shown;
 static unsigned long http_log_dropped;
 
+/* connections libmicrohttpd has closed (MHD_CONNECTION_NOTIFY_CLOSED) or
+ * dropped before a worker took them: with the acceptor's count of those
+ * handed over, the connections open or on their way (see the acceptor) */
+static atomic_ulong http_acc_closed;
+
 static void http_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[LOGLINE_MAX];
@@ -867,6 +872,11 @@ static void http_log(void *cls, const char *fmt, va_list ap)
     unsigned long dropped = 0;
 
     (void)cls;
+    /* a connection handed over by the acceptor that its worker could not
+     * take (no memory for its pool): libmicrohttpd says only this, and no
+     * CLOSED will come for it (0.9.75, new_connections_list_process_) */
+    if (strncmp(fmt, "Failed to start serving new connection", 38) == 0)
+        atomic_fetch_add(&http_acc_closed, 1);
     /* the second: conns_accept's refusal, counted there */
     if (strncmp(fmt, "Server reached connection limit", 31) == 0 ||
         strncmp(fmt, "Connection rejected by application", 34) == 0) {
@@ -985,9 +995,6 @@ struct http_acceptor {
 };
 static struct http_acceptor http_acc = {-1, {-1, -1}, 0, NULL, 0, 0};
 
-/* connections libmicrohttpd has closed (MHD_CONNECTION_NOTIFY_CLOSED): with
- * http_acc.added, those open or on their way to a worker */
-static atomic_ulong http_acc_closed;
 
 /* How long the acceptor waits before accepting again when the process is
  * out of descriptors (EMFILE), and between looks for room at the cap: a
@@ -1004,9 +1011,7 @@ static void http_notify(void *cls, struct MHD_Connection *conn, void **socket_co
 }
 
 /* Room for more connections: the cap less those handed over and not yet
- * closed. One handed over that libmicrohttpd drops before a worker takes
- * it (out of memory) is never told closed: the count errs on the side of
- * fewer connections. */
+ * closed (or dropped, http_log). */
 static unsigned http_acceptor_room(const struct http_acceptor *a)
 {
     unsigned long live = a->added - atomic_load(&http_acc_closed);
@@ -1027,9 +1032,14 @@ static void *http_acceptor_run(void *arg)
         if (!room && wait < 0)
             wait = HTTP_ACCEPT_FULL_MS;
         r = poll(pfd, wait < 0 ? 2 : 1, wait);
-        if (r < 0 && errno != EINTR)
-            break;
-        if (pfd[0].revents & POLLIN)
+        if (r < 0 && errno != EINTR && wait < 0) {
+            /* never seen; a thread that ended here would leave clients
+             * queued with no word: said, and tried again */
+            logline_printf("http: accepting: poll: %s; trying again", strerror(errno));
+            wait = HTTP_ACCEPT_BACKOFF_MS;
+            continue;
+        }
+        if (r > 0 && (pfd[0].revents & POLLIN))
             break;
         if (wait >= 0) {
             wait = -1;
@@ -1080,9 +1090,11 @@ static int http_listen_socket(const struct sockaddr_storage *ss, socklen_t slen)
 }
 
 /* Starts the acceptor on fd (which it then owns) for d, with a cap of max
- * connections. 0, or -1 (fd closed). */
+ * connections. 0, or -1 with errno set (fd closed). */
 static int http_acceptor_start(int fd, struct MHD_Daemon *d, unsigned max)
 {
+    int e = 0;
+
     http_acc.fd = fd;
     http_acc.d = d;
     http_acc.max = max;
@@ -1091,16 +1103,19 @@ static int http_acceptor_start(int fd, struct MHD_Daemon *d, unsigned max)
         http_acc.stop[0] = http_acc.stop[1] = -1;
         goto fail;
     }
-    if (pthread_create(&http_acc.thread, NULL, http_acceptor_run, &http_acc) != 0)
+    if ((e = pthread_create(&http_acc.thread, NULL, http_acceptor_run, &http_acc)) != 0)
         goto fail;
     return 0;
 fail:
+    if (!e)
+        e = errno;
     close(fd);
     if (http_acc.stop[0] >= 0) {
         close(http_acc.stop[0]);
         close(http_acc.stop[1]);
     }
     http_acc = (struct http_acceptor){-1, {-1, -1}, 0, NULL, 0, 0};
+    errno = e;
     return -1;
 }
 
@@ -1136,14 +1151,16 @@ static void http_acceptor_stop(void)
 #define HTTP_CONN_MEMORY (16 * 1024)
 
 /* libmicrohttpd's connection limit: a worker's share of it (the limit over
- * the workers) is the whole of --max-connections, which the acceptor keeps,
- * so that no worker ever reaches its share (see the acceptor). */
+ * the workers) is --max-connections and one, so that no worker ever reaches
+ * its share (see the acceptor). The one: libmicrohttpd tells a connection
+ * closed before it takes it off its count, and the acceptor, seeing room,
+ * may hand over the next in between; at exactly the limit it would be
+ * refused (with one worker, which has no other to try). */
 static unsigned http_mhd_limit(const struct http_server_config *cfg)
 {
-    unsigned threads = cfg->threads > 1 ? cfg->threads : 1;
+    unsigned threads = cfg->threads > 1 ? cfg->threads : 1, share = cfg->limits.max_total + 1;
 
-    return cfg->limits.max_total > UINT_MAX / threads ? UINT_MAX
-                                                       : cfg->limits.max_total * threads;
+    return share > UINT_MAX / threads ? UINT_MAX : share * threads;
 }
 
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)

@@ -97,5 +97,13 @@ Test(conns, accept_counts_connections_not_yet_announced)
         cr_expect_eq(conns_accept(NULL, (const struct sockaddr *)&proxy, sizeof proxy), MHD_YES,
                      "the trusted proxy is not held to a share");
     conns_stop();
+    /* a share larger than any fixed list: every one on its way counted */
+    l.max_total = 256;
+    l.max_per_address = 100;
+    cr_assert_eq(conns_start(&l), 0);
+    for (i = 0; i < 100; i++)
+        cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_YES, "connection %d", i + 1);
+    cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_NO, "the 101st of one address");
+    conns_stop();
     conns_trust(NULL);
 }
