@@ -68,6 +68,9 @@ struct conns_pending {
 };
 static struct conns_pending *conns_pending;
 static size_t conns_n_pending;
+/* entries in use: with none (no proxy trusted, so conns_accept is not
+ * called) a connection's start does not scan the list */
+static size_t conns_pending_live;
 
 #define CONNS_TICK_MS 200
 /* How long an answer may be going out before it may be closed to make
@@ -165,8 +168,10 @@ static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, s
     *slot = conns_n_pending;
     for (i = 0; i < conns_n_pending; i++) {
         struct conns_pending *p = &conns_pending[i];
-        if (p->at_ns && (now < p->at_ns || now - p->at_ns > CONNS_PENDING_NS))
+        if (p->at_ns && (now < p->at_ns || now - p->at_ns > CONNS_PENDING_NS)) {
             p->at_ns = 0;
+            conns_pending_live--;
+        }
         if (!p->at_ns) {
             if (*slot == conns_n_pending)
                 *slot = i;
@@ -187,6 +192,8 @@ static void conns_pending_take(const unsigned char key[16], uint64_t now)
 {
     size_t i, mine = conns_n_pending;
 
+    if (!conns_pending_live)
+        return;
     for (i = 0; i < conns_n_pending; i++) {
         const struct conns_pending *p = &conns_pending[i];
         if (p->at_ns && now >= p->at_ns && now - p->at_ns <= CONNS_PENDING_NS &&
@@ -194,8 +201,10 @@ static void conns_pending_take(const unsigned char key[16], uint64_t now)
             (mine == conns_n_pending || p->at_ns < conns_pending[mine].at_ns))
             mine = i;
     }
-    if (mine < conns_n_pending)
+    if (mine < conns_n_pending) {
         conns_pending[mine].at_ns = 0;
+        conns_pending_live--;
+    }
 }
 
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
@@ -224,6 +233,9 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
         if (conns_tab[i].phase != CONNS_FREE && memcmp(conns_tab[i].addr, key, 16) == 0)
             held++;
     if (held < conns_lim.max_per_address) {
+        /* a free entry, or (the list full) its oldest taken over */
+        if (!conns_pending[slot].at_ns)
+            conns_pending_live++;
         memcpy(conns_pending[slot].addr, key, 16);
         /* never 0, which marks a free entry */
         conns_pending[slot].at_ns = now ? now : 1;
@@ -440,6 +452,7 @@ int conns_start(const struct conns_limits *l)
     pthread_mutex_lock(&conns_lock);
     conns_pending = calloc(l->max_total, sizeof *conns_pending);
     conns_n_pending = conns_pending ? l->max_total : 0;
+    conns_pending_live = 0;
     pthread_mutex_unlock(&conns_lock);
     if (!conns_tab || !conns_free_list || !work || !conns_pending) {
         fprintf(stderr, "spkiosk: out of memory\n");
@@ -480,7 +493,7 @@ void conns_stop(void)
     pthread_mutex_lock(&conns_lock);
     free(conns_pending);
     conns_pending = NULL;
-    conns_n_pending = 0;
+    conns_n_pending = conns_pending_live = 0;
     pthread_mutex_unlock(&conns_lock);
 }
 

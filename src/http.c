@@ -995,7 +995,6 @@ struct http_acceptor {
 };
 static struct http_acceptor http_acc = {-1, {-1, -1}, 0, NULL, 0, 0};
 
-
 /* How long the acceptor waits before accepting again when the process is
  * out of descriptors (EMFILE), and between looks for room at the cap: a
  * busy loop would take a core. */
