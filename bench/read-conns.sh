@@ -13,7 +13,8 @@
 # Usage: bench/read-conns.sh [SECONDS]   (default 2 s a run; the whole
 # script then takes about 100 s; needs build/spkiosk, wrk, cc; loopback only)
 # CONNS: the connection counts (default "32 64 128 256 512"; make bench
-# uses "32 128 512"); SERVE: more options for the daemon (--threads N).
+# uses "32 128 512"); SERVE: more options for the daemon (--threads N);
+# SPKIOSK_BIN: another binary (a before/after comparison, as bench/search.sh).
 # nginx-light is installed (apt-get) only when nginx is missing, and the
 # system service its package starts is stopped; our own nginx runs from a
 # temporary folder with its own configuration on free ports.
@@ -21,7 +22,7 @@ set -eu
 secs=${1:-2}
 conns=${CONNS:-32 64 128 256 512}
 here=$(cd "$(dirname "$0")" && pwd)
-bin="$here/../build/spkiosk"
+bin=${SPKIOSK_BIN:-"$here/../build/spkiosk"}
 [ -x "$bin" ] || { echo "build/spkiosk missing: make build/spkiosk" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk missing (apt-get install wrk)" >&2; exit 1; }
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
