@@ -87,10 +87,18 @@ void conns_trust(const struct xff_set *trusted);
  * is not a trusted proxy and already holds max_per_address open ones (it
  * is counted as a refusal). The count is of connections libmicrohttpd has
  * announced and of those this let by that no worker has announced yet
- * (the acceptor, http.c, hands a burst over before the first is taken);
- * one that libmicrohttpd drops before a worker takes it is counted for up
- * to a second. */
+ * (the acceptor, http.c, hands a burst over before the first is taken,
+ * and a worker busy in a handler announces none), each known by the
+ * descriptor conns_handing named; one that libmicrohttpd drops before a
+ * worker takes it is counted until its descriptor number is handed over
+ * again, or for a minute. */
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+
+/* Names the descriptor about to be given to MHD_add_connection on this
+ * thread (-1 after it), so that conns_accept, which libmicrohttpd calls
+ * inside it, files the connection under it. Without a name a connection
+ * let by is not counted as on its way. */
+void conns_handing(int fd);
 /* Connections open now in the table (all of them unless it was full),
  * for /metrics. */
 unsigned conns_open_count(void);

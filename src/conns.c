@@ -56,17 +56,26 @@ static struct xff_set conns_trusted;
 
 /* Connections conns_accept let by that no worker has announced yet: the
  * acceptor (http.c) hands a burst over before the first is taken, and the
- * count per address must see them. Taken off at MHD_CONNECTION_NOTIFY_STARTED
- * (the oldest of the address), or after CONNS_PENDING_NS when libmicrohttpd
- * dropped the connection before a worker had it. max_total entries: the
- * acceptor never has more connections open and on their way, so the list
- * does not fill (were it full, its oldest would be forgotten). */
-#define CONNS_PENDING_NS 1000000000u
+ * count per address must see them. Each is filed under its descriptor
+ * (conns_handing) and taken off when a worker announces that descriptor
+ * (MHD_CONNECTION_NOTIFY_STARTED), however late: a worker inside a handler
+ * (a database wait is up to 5 s) announces nothing, and entries forgotten
+ * after a second let another cap's worth of one address in every second.
+ * One that libmicrohttpd dropped before a worker took it (no memory for its
+ * pool) is forgotten when accept4 hands its number out again, which it does
+ * lowest first, or after CONNS_PENDING_NS. max_total entries: the acceptor
+ * never has more connections open and on their way, so the list does not
+ * fill (were it full, its oldest would be forgotten). */
+#define CONNS_PENDING_NS (60 * 1000000000ull)
 struct conns_pending {
     unsigned char addr[16];
+    int fd;
     uint64_t at_ns;         /* 0: a free entry */
 };
 static struct conns_pending *conns_pending;
+/* the descriptor MHD_add_connection is being given on this thread, which
+ * conns_accept runs inside */
+static _Thread_local int conns_handing_fd = -1;
 static size_t conns_n_pending;
 /* entries in use: with none (no proxy trusted, so conns_accept is not
  * called) a connection's start does not scan the list */
@@ -157,10 +166,12 @@ void conns_trust(const struct xff_set *trusted)
         conns_trusted = *trusted;
 }
 
-/* Forgets the entries of conns_pending past CONNS_PENDING_NS; returns how
- * many are key's, with *slot a free entry or, the list being full, its
- * oldest. Called with the lock held. */
-static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, size_t *slot)
+/* Forgets the entries of conns_pending past CONNS_PENDING_NS and the one
+ * filed under fd (that connection is gone: its number is being handed out
+ * again); returns how many are key's, with *slot a free entry or, the list
+ * being full, its oldest. Called with the lock held. */
+static unsigned conns_pending_count(const unsigned char key[16], int fd, uint64_t now,
+                                    size_t *slot)
 {
     unsigned n = 0;
     size_t i, oldest = 0;
@@ -168,7 +179,7 @@ static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, s
     *slot = conns_n_pending;
     for (i = 0; i < conns_n_pending; i++) {
         struct conns_pending *p = &conns_pending[i];
-        if (p->at_ns && (now < p->at_ns || now - p->at_ns > CONNS_PENDING_NS)) {
+        if (p->at_ns && (p->fd == fd || now < p->at_ns || now - p->at_ns > CONNS_PENDING_NS)) {
             p->at_ns = 0;
             conns_pending_live--;
         }
@@ -186,25 +197,25 @@ static unsigned conns_pending_count(const unsigned char key[16], uint64_t now, s
     return n;
 }
 
-/* A worker announced a connection from key: the oldest live entry of key's
- * in conns_pending is no longer on its way. Called with the lock held. */
-static void conns_pending_take(const unsigned char key[16], uint64_t now)
+/* A worker announced the connection on fd: it is no longer on its way.
+ * Called with the lock held. */
+static void conns_pending_take(int fd)
 {
-    size_t i, mine = conns_n_pending;
+    size_t i;
 
-    if (!conns_pending_live)
+    if (!conns_pending_live || fd < 0)
         return;
-    for (i = 0; i < conns_n_pending; i++) {
-        const struct conns_pending *p = &conns_pending[i];
-        if (p->at_ns && now >= p->at_ns && now - p->at_ns <= CONNS_PENDING_NS &&
-            memcmp(p->addr, key, 16) == 0 &&
-            (mine == conns_n_pending || p->at_ns < conns_pending[mine].at_ns))
-            mine = i;
-    }
-    if (mine < conns_n_pending) {
-        conns_pending[mine].at_ns = 0;
-        conns_pending_live--;
-    }
+    for (i = 0; i < conns_n_pending; i++)
+        if (conns_pending[i].at_ns && conns_pending[i].fd == fd) {
+            conns_pending[i].at_ns = 0;
+            conns_pending_live--;
+            return;
+        }
+}
+
+void conns_handing(int fd)
+{
+    conns_handing_fd = fd;
 }
 
 enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
@@ -228,15 +239,18 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t a
         return MHD_YES; /* not started */
     }
     now = conns_now_ns();
-    held = conns_pending_count(key, now, &slot);
+    held = conns_pending_count(key, conns_handing_fd, now, &slot);
     for (i = 0; conns_tab && i < conns_lim.max_total && held < conns_lim.max_per_address; i++)
         if (conns_tab[i].phase != CONNS_FREE && memcmp(conns_tab[i].addr, key, 16) == 0)
             held++;
-    if (held < conns_lim.max_per_address) {
+    /* filed under its descriptor; one not named (not the acceptor's) cannot
+     * be matched to its announcement, and is not filed */
+    if (held < conns_lim.max_per_address && conns_handing_fd >= 0) {
         /* a free entry, or (the list full) its oldest taken over */
         if (!conns_pending[slot].at_ns)
             conns_pending_live++;
         memcpy(conns_pending[slot].addr, key, 16);
+        conns_pending[slot].fd = conns_handing_fd;
         /* never 0, which marks a free entry */
         conns_pending[slot].at_ns = now ? now : 1;
     }
@@ -502,19 +516,25 @@ void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 {
     struct conns_slot *s = *socket_context;
     const union MHD_ConnectionInfo *ci;
+    int fd = -1;
 
     (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        fd = ci ? ci->connect_fd : -1;
+    }
     pthread_mutex_lock(&conns_lock);
+    /* off the list even when the table has no slot for it */
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        conns_pending_take(fd);
     if (code == MHD_CONNECTION_NOTIFY_STARTED && conns_n_free > 0) {
         s = &conns_tab[conns_free_list[--conns_n_free]];
-        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        s->fd = ci ? ci->connect_fd : -1;
+        s->fd = fd;
         s->shut = s->fd < 0; /* never shut down what we cannot name */
         s->phase = CONNS_NEW;
         s->since_ns = conns_now_ns();
         s->received = 0;
         conns_addr_key(conn, s->addr);
-        conns_pending_take(s->addr, s->since_ns);
         *socket_context = s;
         conns_open++;
         if (s->shut)

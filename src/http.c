@@ -1048,6 +1048,7 @@ static void *http_acceptor_run(void *arg)
         while (room) {
             struct sockaddr_storage ss;
             socklen_t len = sizeof ss;
+            bool added;
             int c = accept4(a->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (c < 0) {
                 if (errno == EINTR || errno == ECONNABORTED)
@@ -1058,7 +1059,10 @@ static void *http_acceptor_run(void *arg)
             }
             /* refused (over the cap per address, by the policy):
              * libmicrohttpd has closed it, and http_log counts it */
-            if (MHD_add_connection(a->d, c, (const struct sockaddr *)&ss, len) != MHD_YES)
+            conns_handing(c);
+            added = MHD_add_connection(a->d, c, (const struct sockaddr *)&ss, len) == MHD_YES;
+            conns_handing(-1);
+            if (!added)
                 continue;
             a->added++;
             room--;

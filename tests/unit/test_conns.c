@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <time.h>
 
 #include "conns.h"
 #include "xff.h"
@@ -67,34 +68,50 @@ static struct sockaddr_in conns_test_addr(const char *ip)
     return sa;
 }
 
+/* conns_accept as the acceptor calls it: inside MHD_add_connection, the
+ * descriptor named. */
+static enum MHD_Result conns_test_hand(int fd, const struct sockaddr_in *sa)
+{
+    enum MHD_Result r;
+
+    conns_handing(fd);
+    r = conns_accept(NULL, (const struct sockaddr *)sa, sizeof *sa);
+    conns_handing(-1);
+    return r;
+}
+
+static void conns_test_trust(const char *ip)
+{
+    struct xff_set trusted;
+    struct xff_net net;
+
+    memset(&trusted, 0, sizeof trusted);
+    cr_assert_eq(xff_net_parse(ip, &net), 0);
+    cr_assert_eq(xff_set_add(&trusted, &net), 0);
+    conns_trust(&trusted);
+}
+
 /* The acceptor (http.c) hands a burst of connections to libmicrohttpd
  * before any worker announces one: the policy must count those it let by,
  * or six from one address all get in past a cap of four. */
 Test(conns, accept_counts_connections_not_yet_announced)
 {
     struct conns_limits l;
-    struct xff_set trusted;
-    struct xff_net net;
     struct sockaddr_in proxy = conns_test_addr("127.0.0.1"), a = conns_test_addr("127.0.0.2"),
                        b = conns_test_addr("127.0.0.3");
-    const struct sockaddr *pa = (const struct sockaddr *)&a;
     int i;
 
     conns_limits_default(&l);
     l.max_total = 16;
     l.max_per_address = 4;
-    memset(&trusted, 0, sizeof trusted);
-    cr_assert_eq(xff_net_parse("127.0.0.1", &net), 0);
-    cr_assert_eq(xff_set_add(&trusted, &net), 0);
-    conns_trust(&trusted);
+    conns_test_trust("127.0.0.1");
     cr_assert_eq(conns_start(&l), 0);
     for (i = 0; i < 4; i++)
-        cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_YES, "connection %d", i + 1);
-    cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_NO, "the fifth of one address");
-    cr_expect_eq(conns_accept(NULL, (const struct sockaddr *)&b, sizeof b), MHD_YES,
-                 "another address has its own share");
+        cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
+    cr_expect_eq(conns_test_hand(14, &a), MHD_NO, "the fifth of one address");
+    cr_expect_eq(conns_test_hand(14, &b), MHD_YES, "another address has its own share");
     for (i = 0; i < 8; i++)
-        cr_expect_eq(conns_accept(NULL, (const struct sockaddr *)&proxy, sizeof proxy), MHD_YES,
+        cr_expect_eq(conns_test_hand(15 + i, &proxy), MHD_YES,
                      "the trusted proxy is not held to a share");
     conns_stop();
     /* a share larger than any fixed list: every one on its way counted */
@@ -102,8 +119,38 @@ Test(conns, accept_counts_connections_not_yet_announced)
     l.max_per_address = 100;
     cr_assert_eq(conns_start(&l), 0);
     for (i = 0; i < 100; i++)
-        cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_YES, "connection %d", i + 1);
-    cr_expect_eq(conns_accept(NULL, pa, sizeof a), MHD_NO, "the 101st of one address");
+        cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
+    cr_expect_eq(conns_test_hand(110, &a), MHD_NO, "the 101st of one address");
+    conns_stop();
+    conns_trust(NULL);
+}
+
+/* A worker inside a handler (a database wait is up to 5 s) announces none
+ * of the connections handed to it meanwhile. They were forgotten after a
+ * second, and another four of one address got in each second past a cap
+ * of four (replayed over HTTP by a stalled worker: eight served). They
+ * count until announced; only a descriptor number handed over again says
+ * that its connection is gone. */
+Test(conns, accept_counts_them_until_announced_however_late)
+{
+    struct conns_limits l;
+    struct sockaddr_in a = conns_test_addr("127.0.0.2");
+    const struct timespec past_the_old_second = {1, 100000000};
+    int i;
+
+    conns_limits_default(&l);
+    l.max_total = 16;
+    l.max_per_address = 4;
+    conns_test_trust("127.0.0.1");
+    cr_assert_eq(conns_start(&l), 0);
+    for (i = 0; i < 4; i++)
+        cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
+    cr_assert_eq(nanosleep(&past_the_old_second, NULL), 0);
+    cr_expect_eq(conns_test_hand(14, &a), MHD_NO, "still four on their way");
+    /* 13 handed over again: the connection that had it was dropped
+     * before any worker took it */
+    cr_expect_eq(conns_test_hand(13, &a), MHD_YES, "a number given out again is a new connection");
+    cr_expect_eq(conns_test_hand(14, &a), MHD_NO, "and it takes the old one's place, not another");
     conns_stop();
     conns_trust(NULL);
 }
