@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -874,7 +875,11 @@ static void http_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     /* a connection handed over by the acceptor that its worker could not
      * take (no memory for its pool): libmicrohttpd says only this, and no
-     * CLOSED will come for it (0.9.75, new_connections_list_process_) */
+     * CLOSED will come for it (0.9.75, new_connections_list_process_).
+     * True of the poll loop in a thread pool, which http_start asks for:
+     * with epoll or a thread per connection 0.9.75 notifies CLOSED before
+     * this line for the same connection, and counting both would let the
+     * acceptor hand over past the cap (and a worker hang, see there). */
     if (strncmp(fmt, "Failed to start serving new connection", 38) == 0)
         atomic_fetch_add(&http_acc_closed, 1);
     /* the second: conns_accept's refusal, counted there */
@@ -1001,6 +1006,21 @@ static struct http_acceptor http_acc = {-1, {-1, -1}, 0, NULL, 0, 0};
 #define HTTP_ACCEPT_BACKOFF_MS 100
 #define HTTP_ACCEPT_FULL_MS 10
 
+/* Out of descriptors, clients wait in the queue with no word: a line a
+ * minute says so, with how many times. */
+static struct logline_every http_acc_nofd = LOGLINE_EVERY_INIT(60 * 1000000000ull);
+
+static void http_acceptor_nofd(int err)
+{
+    unsigned long n;
+    uint64_t span;
+
+    if (logline_every_note(&http_acc_nofd, http_now_ns(), &n, &span))
+        logline_printf("http: accepting: %s (%lu time(s) in %llu s): new clients wait; "
+                       "the limit is LimitNOFILE= (docs/deployment.md)",
+                       strerror(err), n, (unsigned long long)(span / 1000000000u));
+}
+
 static void http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                         enum MHD_ConnectionNotificationCode code)
 {
@@ -1023,6 +1043,10 @@ static void *http_acceptor_run(void *arg)
     struct http_acceptor *a = arg;
     int wait = -1;
 
+    /* cancelled (http_acceptor_stop's last resort) only in poll: inside
+     * MHD_add_connection it would leak the descriptor, or leave a mutex of
+     * libmicrohttpd's locked */
+    (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     for (;;) {
         struct pollfd pfd[2] = {{a->stop[0], POLLIN, 0}, {a->fd, POLLIN, 0}};
         unsigned room = http_acceptor_room(a);
@@ -1030,7 +1054,9 @@ static void *http_acceptor_run(void *arg)
         /* at the cap, or out of descriptors: the stop pipe only, a while */
         if (!room && wait < 0)
             wait = HTTP_ACCEPT_FULL_MS;
+        (void)pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
         r = poll(pfd, wait < 0 ? 2 : 1, wait);
+        (void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
         if (r < 0 && errno != EINTR && wait < 0) {
             /* never seen; a thread that ended here would leave clients
              * queued with no word: said, and tried again */
@@ -1053,8 +1079,10 @@ static void *http_acceptor_run(void *arg)
             if (c < 0) {
                 if (errno == EINTR || errno == ECONNABORTED)
                     continue;
-                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                     wait = HTTP_ACCEPT_BACKOFF_MS;
+                    http_acceptor_nofd(errno);
+                }
                 break;
             }
             /* refused (over the cap per address, by the policy):
@@ -1166,6 +1194,33 @@ static unsigned http_mhd_limit(const struct http_server_config *cfg)
     return share > UINT_MAX / threads ? UINT_MAX : share * threads;
 }
 
+/* Descriptors beside the connections: three for each thread's database
+ * connection, libmicrohttpd's one per worker, the log, the watcher, the
+ * signals, pipes; about 40 with the default four threads. */
+#define HTTP_FD_SPARE 128
+
+/* Raises the soft limit on descriptors towards what --max-connections
+ * needs (systemd starts services at 1024, below the default cap of 1000
+ * and the rest; its hard limit is far higher), as far as the hard limit
+ * allows, and says so when that is not enough: the cap is then never
+ * reached, and new clients wait in the queue (the acceptor's line). */
+static void http_fd_limit(unsigned max_total)
+{
+    struct rlimit rl, want;
+    rlim_t need = (rlim_t)max_total + HTTP_FD_SPARE;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+        return;
+    want = rl;
+    want.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need ? rl.rlim_max : need;
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+        rl = want;
+    if (rl.rlim_cur < need)
+        fprintf(stderr,
+                "spkiosk: --max-connections %u needs about %llu file descriptors and the limit is "
+                "%llu: raise LimitNOFILE= or lower --max-connections\n",
+                max_total, (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+}
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
 {
     struct sockaddr_storage ss;
@@ -1220,6 +1275,7 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
     /* behind a proxy every client arrives from its address: the cap per
      * address is then conns.c's accept policy, which lets the proxy by */
     conns_trust(&http_trusted);
+    http_fd_limit(cfg->limits.max_total);
     if (conns_start(&cfg->limits) != 0)
         return NULL;
     if (durable_start(http_durable_suspend, http_durable_resume) != 0) {

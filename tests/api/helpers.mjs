@@ -45,7 +45,9 @@ export function sha256File(p) {
 }
 
 // Starts `spkiosk serve` on a free port and resolves once it printed its
-// listening line. opts: {tree, db, cwd, args, env}.
+// listening line. opts: {tree, db, cwd, args, env, wrap}; wrap: a command
+// that execs the daemon after its own arguments (['prlimit', '--nofile=64:96']),
+// so that proc is still the daemon.
 // Returns {url, port, proc, stop(signal) -> Promise<{code, signal}>,
 //          stderr() -> string, stdout() -> string, exited}.
 export async function startDaemon(opts = {}) {
@@ -56,7 +58,8 @@ export async function startDaemon(opts = {}) {
   const cwd = opts.cwd ?? path.dirname(opts.db);
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', opts.db, '--procedures', tree,
     ...(opts.args ?? [])];
-  const proc = spawn(BIN, args, {
+  const wrap = opts.wrap ?? [];
+  const proc = spawn(wrap.length ? wrap[0] : BIN, wrap.length ? [...wrap.slice(1), BIN, ...args] : args, {
     cwd,
     env: { ...process.env, ...(opts.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -115,6 +115,13 @@ else
     fail "ExecStartPre did not copy a library that checks clean: $pre"
 fi
 
+# systemd's soft limit of 1024 descriptors is below the default cap of 1000
+# connections and the daemon's own, and the unit's system call filter keeps
+# the daemon from raising it (src/http.c, http_fd_limit)
+nofile=$(sed -n 's/^LimitNOFILE=\([0-9]*\)$/\1/p' "$unit")
+[ -n "$nofile" ] && [ "$nofile" -ge 1128 ] && ok "LimitNOFILE=$nofile covers 1,000 connections" ||
+    fail "the unit's LimitNOFILE ('$nofile') is below 1,000 connections and 128"
+
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "skip   systemd-analyze is not installed (Debian package systemd): unit not verified"
 else
