@@ -33,6 +33,9 @@ export function stepReport({ procedure, hash, step, label }) {
       open.setAttribute('aria-expanded', 'false');
       open.focus();
     }));
+    // in the page now: the note takes the focus at once, not on a later
+    // turn of the event loop a keystroke could come before
+    slot.querySelector('textarea').focus();
   });
   return el('div', { class: 'spreport' }, open, slot);
 }
@@ -77,7 +80,6 @@ function reportForm({ procedure, hash, step, label }, closed) {
       closed();
     });
   });
-  setTimeout(() => note.focus());
   return el('div', {}, form, done);
 }
 
