@@ -171,8 +171,9 @@ enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const 
                                void (*release)(void *cls), void *cls);
 
 /* Adds the headers every HTML page gets (a Content-Security-Policy that
- * allows nothing from outside the daemon). */
-void http_page_headers(struct MHD_Response *r);
+ * allows nothing from outside the daemon). False when one could not be
+ * added (out of memory): the caller destroys r rather than send it. */
+bool http_page_headers(struct MHD_Response *r);
 
 /* {"error":{"code","message"}} as a cJSON object: the one place the error
  * envelope is built. NULL when memory ran out. Caller deletes. */

@@ -137,12 +137,16 @@ static enum MHD_Result api_auth_reply_session(struct http_request *req,
         cJSON_free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    if (cookie)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
-    if (device_cookie)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, device_cookie);
+    /* a signed-in answer without its cookie would leave the staffer
+     * signed out: none at all then */
+    if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") != MHD_YES ||
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
+        (cookie && MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie) != MHD_YES) ||
+        (device_cookie &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, device_cookie) != MHD_YES)) {
+        MHD_destroy_response(r);
+        return reply_internal_staff(req);
+    }
     req->bytes = strlen(body);
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
@@ -281,7 +285,10 @@ enum MHD_Result api_auth_logout(struct http_request *req)
         return MHD_NO;
     snprintf(cookie, sizeof cookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
              API_AUTH_COOKIE, api_auth_secure ? "; Secure" : "");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    if (MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie) != MHD_YES) {
+        MHD_destroy_response(r);
+        return reply_internal_staff(req);
+    }
     return http_reply_response(req, MHD_HTTP_NO_CONTENT, r);
 }
 

@@ -70,9 +70,11 @@ enum MHD_Result api_display(struct http_request *req)
     if (after < 0 && http_etag_matches(req, etag)) {
         free(v.json);
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (r) {
-            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-            MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
+                  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") !=
+                      MHD_YES)) {
+            MHD_destroy_response(r);
+            r = NULL;
         }
         return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
     }

@@ -326,17 +326,24 @@ static enum MHD_Result assets_send_response(struct http_request *req, const char
                                             bool media)
 {
     const char *type = assets_type(name);
+    bool ok;
 
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-    /* revalidate each time: after an upgrade the kiosk must not run old JS */
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    if (media)
-        /* an admin's file (an SVG may hold script) never runs as our page */
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-    else if (strncmp(type, "text/html", 9) == 0)
-        http_page_headers(r);
+    /* revalidate each time: after an upgrade the kiosk must not run old JS;
+     * an admin's file (an SVG may hold script) never runs as our page */
+    ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) == MHD_YES &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) == MHD_YES &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") == MHD_YES;
+    if (ok && media)
+        ok = MHD_add_response_header(r, "Content-Security-Policy",
+                                     "default-src 'none'; style-src 'unsafe-inline'; sandbox") ==
+             MHD_YES;
+    else if (ok && strncmp(type, "text/html", 9) == 0)
+        ok = http_page_headers(r);
+    if (!ok) {
+        /* out of memory: no answer rather than one without its policy */
+        MHD_destroy_response(r);
+        return MHD_NO;
+    }
     req->bytes = len;
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
@@ -349,8 +356,10 @@ static enum MHD_Result assets_send(struct http_request *req, const char *name, c
 
     if (http_etag_matches(req, etag)) {
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (r)
-            MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+        if (r && MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES) {
+            MHD_destroy_response(r);
+            r = NULL;
+        }
         return http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
     }
     r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);

@@ -90,14 +90,15 @@ static uint64_t http_now_ns(void)
 static bool http_tls;
 
 /* Headers every response carries: the UI must never pull in outside
- * content (the hall may be offline), nor be framed or sniffed. */
-static void http_common_headers(struct MHD_Response *r)
+ * content (the hall may be offline), nor be framed or sniffed. False when
+ * one could not be added (out of memory). */
+static bool http_common_headers(struct MHD_Response *r)
 {
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    if (http_tls)
-        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+    return MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+           MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES &&
+           MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES &&
+           (!http_tls ||
+            MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000") == MHD_YES);
 }
 
 /* How long a client waits before trying a write again after the disk
@@ -130,11 +131,15 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
 
     if (!r)
         return MHD_NO;
-    http_common_headers(r);
     /* what a resident can read out to the hall's IT officer: the line of
-     * the log about this answer */
-    if (req->id[0])
-        MHD_add_response_header(r, "X-Request-Id", req->id);
+     * the log about this answer (X-Request-Id). Out of memory for a header:
+     * no answer (the connection closed) rather than one without it; a
+     * write the handler committed is still made durable (http_run) */
+    if (!http_common_headers(r) ||
+        (req->id[0] && MHD_add_response_header(r, "X-Request-Id", req->id) != MHD_YES)) {
+        MHD_destroy_response(r);
+        return MHD_NO;
+    }
     req->status = status;
     /* the handler committed: the answer waits, off this thread, for the
      * fsync that makes the write durable (durable.h) */
@@ -167,10 +172,12 @@ static enum MHD_Result http_reply_cc(struct http_request *req, unsigned status, 
 
     if (!r)
         return MHD_NO;
-    if (type)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    if (type && strncmp(type, "application/json", 16) == 0)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, json_cc);
+    if ((type && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES) ||
+        (type && strncmp(type, "application/json", 16) == 0 &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, json_cc) != MHD_YES)) {
+        MHD_destroy_response(r);
+        return MHD_NO;
+    }
     req->bytes = len;
     return http_reply_response(req, status, r);
 }
@@ -187,11 +194,12 @@ enum MHD_Result http_reply_private(struct http_request *req, unsigned status, co
     return http_reply_cc(req, status, "application/json", json, len, "no-store");
 }
 
-void http_page_headers(struct MHD_Response *r)
+bool http_page_headers(struct MHD_Response *r)
 {
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    return MHD_add_response_header(r, "Content-Security-Policy",
+                                   "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                   "base-uri 'none'; frame-ancestors 'none'; "
+                                   "form-action 'self'") == MHD_YES;
 }
 
 enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const char *type,
@@ -205,12 +213,13 @@ enum MHD_Result http_reply_ref(struct http_request *req, unsigned status, const 
         release(cls);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    if (strncmp(type, "text/html", 9) == 0)
-        http_page_headers(r);
-    if (etag)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type) != MHD_YES ||
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES ||
+        (strncmp(type, "text/html", 9) == 0 && !http_page_headers(r)) ||
+        (etag && MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES)) {
+        MHD_destroy_response(r);
+        return MHD_NO;
+    }
     req->bytes = len;
     return http_reply_response(req, status, r);
 }
@@ -247,11 +256,13 @@ static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned 
     cJSON_free(body);
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    if (revalidate)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    if (name)
-        MHD_add_response_header(r, name, value);
+    if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") != MHD_YES ||
+        (revalidate &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES) ||
+        (name && MHD_add_response_header(r, name, value) != MHD_YES)) {
+        MHD_destroy_response(r);
+        return MHD_NO;
+    }
     return http_reply_response(req, status, r);
 }
 
@@ -438,13 +449,16 @@ bool http_accepts_gzip(struct http_request *req)
     return gzip_accepted(http_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 }
 
-/* The headers a cacheable answer carries, 200 and 304 alike. */
-static void http_cached_headers(struct MHD_Response *r, const char *etag, const char *cc, bool vary)
+/* The headers a cacheable answer carries, 200 and 304 alike. False when
+ * one could not be added (out of memory). */
+static bool http_cached_headers(struct MHD_Response *r, const char *etag, const char *cc,
+                                bool vary)
 {
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc ? cc : "no-cache");
-    if (vary)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    return MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) == MHD_YES &&
+           MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc ? cc : "no-cache") ==
+               MHD_YES &&
+           (!vary || MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+                                             MHD_HTTP_HEADER_ACCEPT_ENCODING) == MHD_YES);
 }
 
 bool http_reply_unchanged(struct http_request *req, const char *etag, const char *cache_control,
@@ -466,8 +480,10 @@ bool http_reply_unchanged(struct http_request *req, const char *etag, const char
     if (!hit)
         return false;
     r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    if (r)
-        http_cached_headers(r, hit, cache_control, vary);
+    if (r && !http_cached_headers(r, hit, cache_control, vary)) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
     req->bytes = 0;
     *res = http_reply_response(req, MHD_HTTP_NOT_MODIFIED, r);
     return true;
@@ -500,14 +516,16 @@ enum MHD_Result http_reply_cached(struct http_request *req, const struct http_ca
             release(cls);
         return MHD_NO;
     }
-    if (b) {
+    if (b)
         http_etag_gz(c->etag, gz);
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    /* the release runs as the response goes, however it goes */
+    if ((b && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") != MHD_YES) ||
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->type) != MHD_YES ||
+        !http_cached_headers(r, b ? gz : c->etag, c->cache_control, c->gz != NULL) ||
+        (strncmp(c->type, "text/html", 9) == 0 && !http_page_headers(r))) {
+        MHD_destroy_response(r);
+        return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->type);
-    http_cached_headers(r, b ? gz : c->etag, c->cache_control, c->gz != NULL);
-    if (strncmp(c->type, "text/html", 9) == 0)
-        http_page_headers(r);
     req->bytes = b ? b->len : c->len;
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
@@ -1404,11 +1422,13 @@ static enum MHD_Result http_redirect_access(void *cls, struct MHD_Connection *c,
         return MHD_NO;
     }
     /* not http_common_headers: Strict-Transport-Security is for HTTPS answers */
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
-    if (status == MHD_HTTP_PERMANENT_REDIRECT)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, sb.data);
-    ret = MHD_queue_response(c, status, r);
+    if (MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
+        MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8") != MHD_YES ||
+        (status == MHD_HTTP_PERMANENT_REDIRECT &&
+         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, sb.data) != MHD_YES))
+        ret = MHD_NO;
+    else
+        ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     strbuf_free(&sb);
     return ret;

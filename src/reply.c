@@ -116,9 +116,13 @@ enum MHD_Result reply_page_take(struct http_request *req, char *html)
         return MHD_NO;
     }
     req->bytes = len;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    http_page_headers(resp);
+    if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8") !=
+            MHD_YES ||
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
+        !http_page_headers(resp)) {
+        MHD_destroy_response(resp);
+        return reply_internal(req);
+    }
     return http_reply_response(req, MHD_HTTP_OK, resp);
 }
 
