@@ -99,20 +99,24 @@ static int relay_stage_count(struct db *db, const char *id)
     return n;
 }
 
-/* The stored due date of stage idx as YYYYMMDD; 0 when none. */
-static int relay_stage_due(struct db *db, const char *id, int idx)
+/* The stored due date of stage idx as YYYYMMDD in *due, 0 when none.
+ * 0, or -1 when it could not be read: a resume that took that for "no
+ * date" would commit the case's dates unmoved. */
+static int relay_stage_due(struct db *db, const char *id, int idx, int *due)
 {
     sqlite3_stmt *st = db_stmt(db, sql_stage_due);
-    int b = SQLITE_OK, due = 0;
+    int b = SQLITE_OK, r;
 
+    *due = 0;
     if (!st)
-        return 0;
+        return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, idx);
-    if (b == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        due = relay_ymd_parse((const char *)sqlite3_column_text(st, 0));
+    r = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW)
+        *due = relay_ymd_parse((const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
-    return due;
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
 
 /* Stage idx begins on day with days working days: its begun_on and due. */
@@ -226,8 +230,10 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
                               int today, int *due)
 {
     int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
-    int stage_due = relay_stage_due(db, cs->id, cs->r.stage), left, spent, d;
+    int stage_due, left, spent, d;
 
+    if (relay_stage_due(db, cs->id, cs->r.stage, &stage_due) != 0)
+        return -1;
     if (!paused || !stage_due || !chain) {
         /* nothing stopped (or unknown dates): the dates stand */
         *due = chain;

@@ -132,6 +132,59 @@ Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
     cr_assert_str_eq(col(b, id, "owner"), "wang", "the owner stays");
 }
 
+/* Fails the statement that reads a stage's due date alone (relay.c's
+ * sql_stage_due: "SELECT due FROM case_stages ..."), as a read error of
+ * its page would, and no other: a statement that names another column of
+ * case_stages first (the case's own view of its stage) still prepares.
+ * SQLite authorizes a SELECT, then each column it reads, result columns
+ * first. */
+static int deny_stage_due_alone(void *cls, int action, const char *table, const char *column,
+                                const char *db, const char *trigger)
+{
+    int *first = cls;
+
+    (void)db;
+    (void)trigger;
+    if (action == SQLITE_SELECT) {
+        *first = 1;
+        return SQLITE_OK;
+    }
+    if (action != SQLITE_READ || !table || !column || strcmp(table, "case_stages") != 0)
+        return SQLITE_OK;
+    if (*first && strcmp(column, "due") == 0)
+        return SQLITE_DENY;
+    *first = 0;
+    return SQLITE_OK;
+}
+
+/* The stage's due date cannot be read when the case comes back: the
+ * acceptance fails and changes nothing, rather than commit the dates as
+ * they were (the stage not restarted, the chain's date not moved on by
+ * the days the case spent with the resident). */
+Test(relay, a_resume_that_cannot_read_the_stage_date_changes_nothing)
+{
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    int first = 0;
+
+    cr_assert_eq(sqlite3_set_authorizer(db_handle(t.db), deny_stage_due_alone, &first), SQLITE_OK);
+    cr_expect_lt(window_accept(t.db, id, "wang", cal, 20261015, &e), 0, "an error, not an acceptance");
+    cr_assert_eq(sqlite3_set_authorizer(db_handle(t.db), NULL, NULL), SQLITE_OK);
+    cr_expect_str_neq(col(b, id, "status"), "accepted");
+    cr_expect_str_eq(col(b, id, "paused_on"), "2026-10-09", "still paused");
+    cr_expect_str_eq(col(b, id, "due"), "2026-10-14", "the chain's date as it was");
+    /* and once the date can be read, the same acceptance goes through */
+    accept_on(id, 20261015);
+    cr_expect_str_eq(col(b, id, "paused_on"), "NULL");
+}
+
 Test(relay, a_stage_overdue_when_returned_resumes_with_no_days)
 {
     char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
