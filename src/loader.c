@@ -97,6 +97,8 @@ static int loader_run_locked(struct db *db, const char *root)
     git = gitref_head(root, commit);
     /* what can be reused, read in one query rather than one per file */
     if (store_reuse_load(db, &reuse) != 0) {
+        fprintf(stderr, "spkiosk: cannot read the stored files' stamps; serving what was loaded "
+                        "before\n");
         metrics_load(false, 0);
         return -1;
     }
@@ -115,6 +117,8 @@ static int loader_run_locked(struct db *db, const char *root)
         /* the rows may be newer than the live snapshot now: the next build
          * must not share its bodies for files parsed again */
         loader_prev_current = false;
+        fprintf(stderr, "spkiosk: out of memory after reading %s; serving what was loaded "
+                        "before\n", root);
         goto out;
     }
     library_free(&lib);

@@ -270,9 +270,12 @@ int server_run(const struct server_options *o)
         /* a new local date: scheduled versions go live (store_sync) and the
          * 「更新」 notices of 30 days ago end (store_catalog_build) */
         if (clock_today() != day) {
-            day = clock_today();
             fprintf(stderr, "spkiosk: a new day: reloading %s\n", o->procedures);
-            (void)loader_run(db, o->procedures);
+            /* a load that failed (the database, memory) is tried again at
+             * the loop's next turn, a minute at most (the sweep): the
+             * versions due today must not wait for tomorrow */
+            if (loader_run(db, o->procedures) == 0)
+                day = clock_today();
         }
 
         /* idle cases abandoned, closed ones past retention erased: at
