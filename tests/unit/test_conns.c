@@ -91,21 +91,28 @@ static void conns_test_trust(const char *ip)
     conns_trust(&trusted);
 }
 
+/* conns started with these caps, 127.0.0.1 a trusted proxy. */
+static void conns_test_start_trusting(unsigned max_total, unsigned per_address)
+{
+    struct conns_limits l;
+
+    conns_limits_default(&l);
+    l.max_total = max_total;
+    l.max_per_address = per_address;
+    conns_test_trust("127.0.0.1");
+    cr_assert_eq(conns_start(&l), 0);
+}
+
 /* The acceptor (http.c) hands a burst of connections to libmicrohttpd
  * before any worker announces one: the policy must count those it let by,
  * or six from one address all get in past a cap of four. */
 Test(conns, accept_counts_connections_not_yet_announced)
 {
-    struct conns_limits l;
     struct sockaddr_in proxy = conns_test_addr("127.0.0.1"), a = conns_test_addr("127.0.0.2"),
                        b = conns_test_addr("127.0.0.3");
     int i;
 
-    conns_limits_default(&l);
-    l.max_total = 16;
-    l.max_per_address = 4;
-    conns_test_trust("127.0.0.1");
-    cr_assert_eq(conns_start(&l), 0);
+    conns_test_start_trusting(16, 4);
     for (i = 0; i < 4; i++)
         cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
     cr_expect_eq(conns_test_hand(14, &a), MHD_NO, "the fifth of one address");
@@ -115,9 +122,7 @@ Test(conns, accept_counts_connections_not_yet_announced)
                      "the trusted proxy is not held to a share");
     conns_stop();
     /* a share larger than any fixed list: every one on its way counted */
-    l.max_total = 256;
-    l.max_per_address = 100;
-    cr_assert_eq(conns_start(&l), 0);
+    conns_test_start_trusting(256, 100);
     for (i = 0; i < 100; i++)
         cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
     cr_expect_eq(conns_test_hand(110, &a), MHD_NO, "the 101st of one address");
@@ -133,16 +138,11 @@ Test(conns, accept_counts_connections_not_yet_announced)
  * that its connection is gone. */
 Test(conns, accept_counts_them_until_announced_however_late)
 {
-    struct conns_limits l;
     struct sockaddr_in a = conns_test_addr("127.0.0.2");
     const struct timespec past_the_old_second = {1, 100000000};
     int i;
 
-    conns_limits_default(&l);
-    l.max_total = 16;
-    l.max_per_address = 4;
-    conns_test_trust("127.0.0.1");
-    cr_assert_eq(conns_start(&l), 0);
+    conns_test_start_trusting(16, 4);
     for (i = 0; i < 4; i++)
         cr_expect_eq(conns_test_hand(10 + i, &a), MHD_YES, "connection %d", i + 1);
     cr_assert_eq(nanosleep(&past_the_old_second, NULL), 0);

@@ -23,6 +23,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "httptest.h"
 
 /* --- the table check ------------------------------------------------------ */
 
@@ -173,28 +174,11 @@ static void test_stop(void)
  * the answer to its end; returns the status, the body in body. */
 static int test_request(const char *head, char *body, size_t cap)
 {
-    struct sockaddr_in sa;
-    char buf[4096], req[1024];
-    size_t got = 0;
-    ssize_t n;
-    int fd, status = 0;
+    char buf[4096];
+    int status = 0;
     const char *b;
 
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((unsigned short)test_port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(fd >= 0);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    /* a Host of ours unless the test names one */
-    snprintf(req, sizeof req, "%s\r\n%sConnection: close\r\n\r\n", head,
-             strstr(head, "Host:") ? "" : "Host: 127.0.0.1\r\n");
-    cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-    while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
-        got += (size_t)n;
-    close(fd);
-    buf[got] = '\0';
+    httptest_exchange(test_port, head, buf, sizeof buf);
     cr_assert_eq(sscanf(buf, "HTTP/1.%*c %d", &status), 1, "an answer: %s", buf);
     b = strstr(buf, "\r\n\r\n");
     snprintf(body, cap, "%s", b ? b + 4 : "");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "httptest.h"
 
 typedef enum MHD_Result (*test_add_fn)(struct MHD_Response *, const char *, const char *);
 
@@ -84,31 +85,6 @@ static void test_stop(void)
     http_stop(test_daemon, 1000);
 }
 
-/* Sends head (request line and headers, without the blank line) and reads
- * to the end; the bytes read (the whole answer, or "" for none) in out. */
-static void test_exchange(const char *head, char *out, size_t cap)
-{
-    struct sockaddr_in sa;
-    char req[512];
-    size_t got = 0;
-    ssize_t n;
-    int fd;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((unsigned short)test_port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(fd >= 0);
-    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    snprintf(req, sizeof req, "%s\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", head);
-    cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-    while (got < cap - 1 && (n = read(fd, out + got, cap - 1 - got)) > 0)
-        got += (size_t)n;
-    close(fd);
-    out[got] = '\0';
-}
-
 TestSuite(http_headers, .init = test_start, .fini = test_stop);
 
 /* Each failure, then the same request with nothing failing: served whole. */
@@ -133,11 +109,11 @@ Test(http_headers, an_answer_short_of_a_header_is_not_sent)
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         test_fail_name = cases[i].fail;
-        test_exchange(cases[i].head, out, sizeof out);
+        httptest_exchange(test_port, cases[i].head, out, sizeof out);
         test_fail_name = NULL;
         cr_expect_str_eq(out, "", "%s without %s: no answer at all", cases[i].head,
                          cases[i].fail);
-        test_exchange(cases[i].head, out, sizeof out);
+        httptest_exchange(test_port, cases[i].head, out, sizeof out);
         cr_expect(strstr(out, cases[i].whole) != NULL, "%s then: %s", cases[i].head, out);
         cr_expect(strstr(out, "X-Content-Type-Options: nosniff") != NULL, "%s then: %s",
                   cases[i].head, out);
