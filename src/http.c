@@ -1024,8 +1024,9 @@ static struct http_acceptor http_acc = {-1, {-1, -1}, 0, NULL, 0, 0};
 #define HTTP_ACCEPT_BACKOFF_MS 100
 #define HTTP_ACCEPT_FULL_MS 10
 
-/* Out of descriptors, clients wait in the queue with no word: a line a
- * minute says so, with how many times. */
+/* Out of descriptors (or of kernel memory for a socket), clients wait in
+ * the queue with no word: a line a minute says so, with how many times,
+ * and for descriptors where their limit is set. */
 static struct logline_every http_acc_nofd = LOGLINE_EVERY_INIT(60 * 1000000000ull);
 
 static void http_acceptor_nofd(int err)
@@ -1034,9 +1035,11 @@ static void http_acceptor_nofd(int err)
     uint64_t span;
 
     if (logline_every_note(&http_acc_nofd, http_now_ns(), &n, &span))
-        logline_printf("http: accepting: %s (%lu time(s) in %llu s): new clients wait; "
-                       "the limit is LimitNOFILE= (docs/deployment.md)",
-                       strerror(err), n, (unsigned long long)(span / 1000000000u));
+        logline_printf("http: accepting: %s (%lu time(s) in %llu s): new clients wait%s",
+                       strerror(err), n, (unsigned long long)(span / 1000000000u),
+                       err == EMFILE || err == ENFILE
+                           ? "; the limit is LimitNOFILE= (docs/deployment.md)"
+                           : "");
 }
 
 static void http_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -1239,6 +1242,7 @@ static void http_fd_limit(unsigned max_total)
                 "%llu: raise LimitNOFILE= or lower --max-connections\n",
                 max_total, (unsigned long long)need, (unsigned long long)rl.rlim_cur);
 }
+
 struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *port)
 {
     struct sockaddr_storage ss;
