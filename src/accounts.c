@@ -8,6 +8,7 @@
  */
 #include "accounts.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -323,9 +324,23 @@ static int accounts_db_error(struct db *db, char *err, size_t errlen)
     return -1;
 }
 
-int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
-                      const char *posts, const char *password, size_t password_len, char *err,
-                      size_t errlen)
+/* Shows the first admin's password on out. Returns true once it is
+ * written out (flushed), false when it could not be. */
+static bool accounts_boot_show(FILE *out, const char *pw)
+{
+    if (fprintf(out, "spkiosk: created user admin with password %s\n"
+                     "spkiosk: it is shown only now; change it with "
+                     "`spkiosk user passwd admin`\n", pw) < 0)
+        return false;
+    return fflush(out) == 0 && !ferror(out);
+}
+
+/* accounts_user_add; when show is not NULL the password is written there
+ * before the commit, which happens only if it was: a password nobody saw
+ * would leave an admin account nobody can use. */
+static int accounts_user_create(struct db *db, const char *name, enum accounts_role role,
+                                const char *posts, const char *password, size_t password_len,
+                                FILE *show, char *err, size_t errlen)
 {
     char hash[crypto_pwhash_STRBYTES], now[CLOCK_UTC_LEN], posts_text[ACCOUNTS_POSTS_TEXT];
     struct accounts_posts ps;
@@ -358,6 +373,9 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
     } else if (sqlite3_changes(db_handle(db)) == 0) {
         snprintf(err, errlen, "user %s already exists", name);
         rc = 1;
+    } else if (show && !accounts_boot_show(show, password)) {
+        snprintf(err, errlen, "its password could not be written out (%s), so it was not created",
+                 strerror(errno));
     } else if (db_commit(db) != 0) {
         snprintf(err, errlen, "database: cannot commit");
     } else {
@@ -368,6 +386,13 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
 out:
     sodium_memzero(hash, sizeof hash);
     return rc;
+}
+
+int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
+                      const char *posts, const char *password, size_t password_len, char *err,
+                      size_t errlen)
+{
+    return accounts_user_create(db, name, role, posts, password, password_len, NULL, err, errlen);
 }
 
 /* Runs sql (binding ?1 name, ?2 a, ?3 b when given) then ends the user's
@@ -471,16 +496,10 @@ int accounts_bootstrap(struct db *db, void *out)
     for (i = 0; i < ACCOUNTS_BOOT_PASSWORD_LEN; i++)
         pw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     pw[ACCOUNTS_BOOT_PASSWORD_LEN] = '\0';
-    rc = accounts_user_add(db, "admin", ACCOUNTS_ROLE_ADMIN, NULL, pw, ACCOUNTS_BOOT_PASSWORD_LEN, err,
-                           sizeof err);
-    if (rc == 0) {
-        fprintf(out, "spkiosk: created user admin with password %s\n"
-                     "spkiosk: it is shown only now; change it with "
-                     "`spkiosk user passwd admin`\n", pw);
-        fflush(out);
-    } else {
+    rc = accounts_user_create(db, "admin", ACCOUNTS_ROLE_ADMIN, NULL, pw,
+                              ACCOUNTS_BOOT_PASSWORD_LEN, out, err, sizeof err);
+    if (rc != 0)
         fprintf(stderr, "spkiosk: cannot create the first admin: %s\n", err);
-    }
     sodium_memzero(pw, sizeof pw);
     return rc == 0 ? 0 : -1;
 }

@@ -79,3 +79,34 @@ Test(accounts, unknown_name_costs_a_hash)
     cr_assert_eq(accounts_verify_count(), before + 3);
     casedb_close(&t);
 }
+
+/* The first admin's password is shown once: when it cannot be written
+ * (a full disk under the log, a closed stdout) the account is not made,
+ * and the next start makes one and shows it. Before, the account was
+ * committed first and the password lost with the failed write. */
+Test(accounts, first_admin_only_when_its_password_is_shown)
+{
+    struct casedb t;
+    struct accounts_user u;
+    FILE *full = fopen("/dev/full", "w"), *out = tmpfile(), *list = tmpfile();
+    char shown[256] = "", pw[64] = "";
+    const char *p;
+
+    cr_assert_geq(sodium_init(), 0);
+    cr_assert(full && out && list);
+    casedb_open(&t);
+    cr_assert_eq(accounts_bootstrap(t.db, full), -1);
+    fclose(full);
+    cr_assert_eq(accounts_user_list(t.db, list), 0);
+    cr_assert_eq(ftell(list), 0, "no user was created");
+    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    rewind(out);
+    cr_assert_not_null(fgets(shown, sizeof shown, out));
+    cr_assert_not_null(p = strstr(shown, "password "), "%s", shown);
+    cr_assert_eq(sscanf(p + 9, "%63s", pw), 1);
+    cr_assert_eq(accounts_password_check(t.db, "admin", pw, strlen(pw), &u), 0,
+                 "the password shown is the admin's");
+    fclose(out);
+    fclose(list);
+    casedb_close(&t);
+}
