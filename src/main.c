@@ -546,10 +546,19 @@ static int main_std_fds(void)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The command's own output reached its destination: a listing cut short
+ * by a full disk or a closed pipe must not exit 0. Returns 0, or -1 with a
+ * message on stderr. */
+static int main_stdout_close(void)
 {
-    if (main_std_fds() != 0)
-        return 1;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "spkiosk: cannot write the output: %s\n", strerror(errno));
+    return -1;
+}
+
+static int main_run(int argc, char **argv)
+{
     /* regex character classes and our UTF-8 handling assume a UTF-8 ctype */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
@@ -579,4 +588,16 @@ int main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     fprintf(stderr, "spkiosk: unknown command %s\n%s", argv[1], usage_main);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+
+    if (main_std_fds() != 0)
+        return 1;
+    rc = main_run(argc, argv);
+    if (main_stdout_close() != 0 && rc == 0)
+        rc = 1;
+    return rc;
 }
