@@ -14,12 +14,13 @@
 
 struct model_ref;   /* a held reference; the model stays valid until released */
 
-/* The model of procedure id at version hash, read with db when not cached.
- * Returns it and sets *ref (release with models_release), or NULL when the
- * version is unknown, its source no longer parses, or memory runs out
- * (logged). The model is immutable and shared: never modify or free it. */
-const struct procedure *models_get(struct db *db, const char *id, const char *hash,
-                                   struct model_ref **ref);
+/* The model of procedure id at version hash into *out, read with db when
+ * not cached. Returns 0 and sets *ref (release with models_release); 1 when
+ * the version is unknown or its source no longer parses (logged); -1 on a
+ * database error or when memory runs out. *out and *ref are NULL unless 0.
+ * The model is immutable and shared: never modify or free it. */
+int models_get(struct db *db, const char *id, const char *hash, const struct procedure **out,
+               struct model_ref **ref);
 
 /* Drops a reference from models_get. NULL is allowed. */
 void models_release(struct model_ref *ref);

@@ -209,7 +209,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
         if (oom || (r != SQLITE_ROW && r != SQLITE_DONE))
             return -1;
     }
-    if (!(cs->model = models_get(db, cs->procedure, cs->hash, &cs->ref)))
+    if (models_get(db, cs->procedure, cs->hash, &cs->model, &cs->ref) != 0)
         return -1;
     cs->done = calloc(cs->model->n_steps + 1, sizeof *cs->done);
     cs->applicable = calloc(cs->model->n_steps + 1, sizeof *cs->applicable);
@@ -345,7 +345,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
         *e = bad_channel;
         return 1;
     }
-    if (!(p = models_get(db, procedure, hash, &ref)))
+    if (models_get(db, procedure, hash, &p, &ref) != 0)
         return -1;
     if (p->kind == PROC_POLICY) {
         *e = policy;

@@ -75,17 +75,22 @@ static int changes_add_version(struct db *db, cJSON *doc, const char *name, cons
                                const char *hash, bool title)
 {
     sqlite3_stmt *st = db_stmt(db, sql_version);
-    cJSON *o = cJSON_AddObjectToObject(doc, name);
+    cJSON *o = cJSON_AddObjectToObject(doc, name), *t = NULL;
     int rc = -1;
 
     if (!st || !o || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC) != SQLITE_OK)
         return -1;
     if (sqlite3_step(st) == SQLITE_ROW && db_column_json(o, "hash", st, 0) == 0 &&
-        db_column_json(o, "version", st, 1) == 0 && db_column_json(o, "first_loaded", st, 2) == 0 &&
-        (!title || cJSON_ReplaceItemInObjectCaseSensitive(
-                       doc, "title", cJSON_CreateString((const char *)sqlite3_column_text(st, 3)))))
-        rc = 0;
+        db_column_json(o, "version", st, 1) == 0 && db_column_json(o, "first_loaded", st, 2) == 0) {
+        if (!title)
+            rc = 0;
+        else if ((t = cJSON_CreateString((const char *)sqlite3_column_text(st, 3))) &&
+                 cJSON_ReplaceItemInObjectCaseSensitive(doc, "title", t))
+            rc = 0;
+        else
+            cJSON_Delete(t);    /* a failed replace leaves it unattached */
+    }
     sqlite3_reset(st);
     return rc;
 }
@@ -125,7 +130,8 @@ static int changes_add_parts(cJSON *doc, const struct vdiff *d)
 /* The differences from version seen to live of id into doc. An old
  * version whose source no longer parses (a stricter parser since) is
  * compared as empty: the whole live version is listed as added, and the
- * staffer can still confirm it. 0 or -1. */
+ * staffer can still confirm it; one that cannot be read (a database
+ * error) is an error, not an empty version. 0 or -1. */
 static int changes_diff(struct db *db, cJSON *doc, const char *id, const char *seen,
                         const char *live)
 {
@@ -133,12 +139,15 @@ static int changes_diff(struct db *db, cJSON *doc, const char *id, const char *s
     struct model_ref *ra = NULL, *rb = NULL;
     const struct procedure *a, *b;
     struct vdiff d = {0};
-    int rc = -1;
+    int rc = -1, r;
 
-    if (!(a = models_get(db, id, seen, &ra)))
+    if ((r = models_get(db, id, seen, &a, &ra)) < 0)
+        goto out;
+    if (r == 1)
         a = &empty;
-    if ((b = models_get(db, id, live, &rb)) && vdiff_build(a, b, &d) == 0)
+    if (models_get(db, id, live, &b, &rb) == 0 && vdiff_build(a, b, &d) == 0)
         rc = changes_add_parts(doc, &d);
+out:
     vdiff_free(&d);
     models_release(ra);
     models_release(rb);

@@ -25,44 +25,49 @@ static unsigned long long models_clock;
 static const char sql_source[] =
     "SELECT source, category FROM procedure_versions WHERE procedure_id = ?1 AND hash = ?2";
 
-/* Parses the stored source of (id, hash). Returns a new model or NULL. */
-static struct procedure *models_parse(struct db *db, const char *id, const char *hash)
+/* Parses the stored source of (id, hash) into *out. Returns 0; 1 when
+ * there is no such version or its source no longer parses (logged); -1 on
+ * a database error or when memory runs out. */
+static int models_parse(struct db *db, const char *id, const char *hash, struct procedure **out)
 {
     sqlite3_stmt *st = db_stmt(db, sql_source);
     struct diag_list d = DIAG_LIST_INIT;
     struct procedure_src src;
-    struct procedure *p = NULL;
     char *text = NULL, *category = NULL;
-    int b = SQLITE_OK, r;
+    int b = SQLITE_OK, r, rc = -1;
 
+    *out = NULL;
     if (!st)
-        return NULL;
+        return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
-    if (r == SQLITE_ROW) {
+    if (r == SQLITE_DONE) {
+        rc = 1;
+    } else if (r == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 0);
         text = malloc((size_t)n + 1);
         category = strdup((const char *)sqlite3_column_text(st, 1));
-        if (text) {
+        if (text && category) {
             memcpy(text, sqlite3_column_blob(st, 0), (size_t)n);
             text[n] = '\0';
+            memset(&src, 0, sizeof src);
+            src.path = id;
+            src.id = id;
+            src.category = category;
+            src.text = text;
+            src.len = (size_t)n;
+            src.hash = hash;
+            rc = procedure_parse(&src, out, &d);
+            if (rc == 1)
+                fprintf(stderr, "spkiosk: stored version %s of %.12s no longer parses\n", id, hash);
         }
-        memset(&src, 0, sizeof src);
-        src.path = id;
-        src.id = id;
-        src.category = category;
-        src.text = text;
-        src.len = (size_t)n;
-        src.hash = hash;
-        if (text && category && procedure_parse(&src, &p, &d) != 0)
-            fprintf(stderr, "spkiosk: stored version %s of %.12s no longer parses\n", id, hash);
     }
     sqlite3_reset(st);
     diag_list_free(&d);
     free(text);
     free(category);
-    return p;
+    return rc;
 }
 
 /* Makes room for one more entry; false when every entry is referenced. */
@@ -81,16 +86,18 @@ static bool models_evict(void)
     return true;
 }
 
-const struct procedure *models_get(struct db *db, const char *id, const char *hash,
-                                   struct model_ref **ref)
+int models_get(struct db *db, const char *id, const char *hash, const struct procedure **out,
+               struct model_ref **ref)
 {
     struct model_ref *m = NULL;
     struct procedure *p;
     size_t i;
+    int rc;
 
     *ref = NULL;
+    *out = NULL;
     if (strlen(id) > PROCEDURE_ID_MAX || strlen(hash) != 64)
-        return NULL;
+        return 1;
     pthread_mutex_lock(&models_lock);
     for (i = 0; i < models_n; i++) {
         if (strcmp(models[i]->hash, hash) == 0 && strcmp(models[i]->id, id) == 0) {
@@ -103,11 +110,12 @@ const struct procedure *models_get(struct db *db, const char *id, const char *ha
     pthread_mutex_unlock(&models_lock);
     if (m) {
         *ref = m;
-        return m->model;
+        *out = m->model;
+        return 0;
     }
     /* parse outside the lock; two threads may both parse, one result wins */
-    if (!(p = models_parse(db, id, hash)))
-        return NULL;
+    if ((rc = models_parse(db, id, hash, &p)) != 0)
+        return rc;
     pthread_mutex_lock(&models_lock);
     for (i = 0; i < models_n; i++) {
         if (strcmp(models[i]->hash, hash) == 0 && strcmp(models[i]->id, id) == 0) {
@@ -131,8 +139,11 @@ const struct procedure *models_get(struct db *db, const char *id, const char *ha
     }
     pthread_mutex_unlock(&models_lock);
     procedure_free(p); /* the loser of a race, or memory ran out */
+    if (!m)
+        return -1;
     *ref = m;
-    return m ? m->model : NULL;
+    *out = m->model;
+    return 0;
 }
 
 void models_release(struct model_ref *ref)

@@ -212,7 +212,12 @@ static int practice_play_later(cJSON *o, const char *key, const char *day)
         return 0;
     if (!(s = cJSON_CreateString(day)))
         return -1;
-    return cJSON_ReplaceItemInObjectCaseSensitive(o, key, s) ? 0 : -1;
+    /* a replace that fails leaves s unattached, and ours to free */
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(o, key, s)) {
+        cJSON_Delete(s);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- a staffer's list ---------------------------------------------------- */
@@ -297,7 +302,7 @@ int practice_play_file_load(struct db *db, const char *id, struct practice **out
         return 1;
     if (r != SQLITE_ROW || !path || !text || !hash)
         goto out;
-    if (!(*model = models_get(db, id, hash, ref)))
+    if (models_get(db, id, hash, model, ref) != 0)
         goto out;
     /* stored only after it parsed: a failure here is memory or a newer
      * parser refusing what an older one took */

@@ -127,7 +127,7 @@ static int spreport_step_title(struct db *db, const char *id, const char *hash, 
         *e = r ? err_unknown_version : err_unknown_procedure;
         return 1;
     }
-    if (r < 0 || !(p = models_get(db, id, hash, ref)))
+    if (r < 0 || models_get(db, id, hash, &p, ref) != 0)
         return -1;
     if (step < 0 || (unsigned long long)step >= p->n_steps) {
         *e = err_unknown_step;

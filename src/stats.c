@@ -293,6 +293,7 @@ static int stats_list(struct db *db, const struct stats_bind *b, struct stats_re
         const struct procedure *m;
         struct model_ref *ref = NULL;
         size_t j;
+        int mr;
 
         if (!p)
             goto out;
@@ -304,9 +305,12 @@ static int stats_list(struct db *db, const struct stats_bind *b, struct stats_re
         if (!(p->title = stats_strdup((const char *)sqlite3_column_text(st, 1))))
             goto out;
         /* step titles from the current version; a stored version that no
-         * longer parses just leaves them out */
-        m = models_get(db, p->id, (const char *)sqlite3_column_text(st, 3), &ref);
-        if (m && m->n_steps) {
+         * longer parses just leaves them out, one that cannot be read is
+         * an error (the figures would be quietly short) */
+        mr = models_get(db, p->id, (const char *)sqlite3_column_text(st, 3), &m, &ref);
+        if (mr < 0)
+            goto out;
+        if (mr == 0 && m->n_steps) {
             if (stats_steps_reach(p, m->n_steps - 1) != 0) {
                 models_release(ref);
                 goto out;
@@ -528,10 +532,12 @@ static const char *stats_stage_title(enum sweep_stage stage, const struct proced
 static int stats_giveup_one(struct db *db, struct stats_proc *p, const struct stats_gaveup_row *g)
 {
     struct model_ref *ref = NULL;
-    const struct procedure *m = models_get(db, g->procedure, g->hash, &ref);
+    const struct procedure *m;
     enum sweep_stage stage = SWEEP_STAGE_STEP;
     int step = -1, rc = 0;
 
+    if (models_get(db, g->procedure, g->hash, &m, &ref) < 0)
+        return -1;
     if (g->submitted) {
         stage = SWEEP_STAGE_WINDOW;
     } else if (g->has_event) {

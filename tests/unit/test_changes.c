@@ -119,3 +119,70 @@ Test(changes, the_list_sets_every_baseline)
     cJSON_Delete(doc);
     casedb_close(&t);
 }
+
+#include <sqlite3.h>
+
+#include "models.h"
+
+/* Denies reading procedure_versions.source: a version's text that cannot
+ * be read (a database error, not a parse failure). */
+static int deny_source(void *cls, int action, const char *table, const char *column,
+                       const char *db, const char *trigger)
+{
+    (void)cls;
+    (void)db;
+    (void)trigger;
+    if (action == SQLITE_READ && table && column && strcmp(table, "procedure_versions") == 0 &&
+        strcmp(column, "source") == 0)
+        return SQLITE_DENY;
+    return SQLITE_OK;
+}
+
+/* An old version that cannot be read is an error, not an empty version:
+ * before, models_get said NULL for both, and the staffer was shown the
+ * whole live procedure as added. */
+Test(changes, an_old_version_that_cannot_be_read_is_an_error)
+{
+    struct casedb t;
+    struct refusal e;
+    struct model_ref *ref;
+    const struct procedure *m;
+    char live[256], none[65], *json = NULL;
+    const cJSON *parts, *p;
+    cJSON *doc;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cJSON_Delete(view(&t, "wang"));
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, '2020-01-01T00:00:00Z'"
+                    " FROM procedure_versions WHERE procedure_id = 'test'");
+    casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
+    /* the live version is in the cache; the old one is not */
+    cr_assert_eq(models_get(t.db, "test", live, &m, &ref), 0);
+    models_release(ref);
+    memset(none, 'b', 64);
+    none[64] = '\0';
+    cr_assert_eq(models_get(t.db, "test", none, &m, &ref), 1, "an unknown version");
+    cr_assert_null(m);
+    cr_assert_null(ref);
+
+    cr_assert_eq(sqlite3_set_authorizer(db_handle(t.db), deny_source, NULL), SQLITE_OK);
+    cr_expect_eq(models_get(t.db, "test", OLD, &m, &ref), -1);
+    cr_expect_null(m);
+    cr_expect_eq(changes_view_json(t.db, "test", "wang", &json, &e), -1, "%s", json ? json : "");
+    cr_expect_null(json);
+    cr_assert_eq(sqlite3_set_authorizer(db_handle(t.db), NULL, NULL), SQLITE_OK);
+
+    /* once it can be read: the same text, every part the same */
+    doc = view(&t, "wang");
+    cr_expect(changed(doc));
+    parts = cJSON_GetObjectItemCaseSensitive(doc, "parts");
+    cr_expect_eq(cJSON_GetArraySize(parts), 5);
+    cJSON_ArrayForEach(p, parts)
+        cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(p, "change")->valuestring, "same");
+    cJSON_Delete(doc);
+    casedb_close(&t);
+}
