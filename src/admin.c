@@ -554,8 +554,10 @@ int admin_list_json(struct db *db, const char *root, int today, char **out)
     *out = s;
     rc = 0;
 out:
+    /* on the way out of a failure: nothing was written, and a read left
+     * open would pin this connection to an old snapshot */
     if (reading)
-        (void)db_read_end(db);
+        db_rollback(db);
     if (rc != 0)
         fprintf(stderr, "spkiosk: admin: cannot list the procedure files%s\n",
                 l.oom ? " (out of memory)" : "");
