@@ -58,8 +58,13 @@ bool accounts_name_valid(const char *s);
  * id kept once, the order kept. Returns 0, or 1 with a message in err. */
 int accounts_posts_parse(const char *list, struct accounts_posts *out, char *err, size_t errlen);
 
-/* Creates a user. posts (NULL for none) is a list as accounts_posts_parse
- * takes it. password is password_len bytes (not NUL-terminated
+/* The post a staff user holds when created without --posts: the window,
+ * which every chain without a block of its own uses (procedure-format). */
+#define ACCOUNTS_POST_DEFAULT "window"
+
+/* Creates a user. posts is a list as accounts_posts_parse takes it; NULL
+ * gives a staff user ACCOUNTS_POST_DEFAULT (the contract's default) and an
+ * admin none. password is password_len bytes (not NUL-terminated
  * necessarily). Returns 0; 1 with a message in err for a bad name, a bad
  * password length or a name already taken; -1 on a database or hashing
  * failure (message in err). Waits for a hashing slot. */

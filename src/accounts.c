@@ -392,6 +392,8 @@ int accounts_user_add(struct db *db, const char *name, enum accounts_role role,
                       const char *posts, const char *password, size_t password_len, char *err,
                       size_t errlen)
 {
+    if (!posts && role == ACCOUNTS_ROLE_STAFF)
+        posts = ACCOUNTS_POST_DEFAULT;
     return accounts_user_create(db, name, role, posts, password, password_len, NULL, err, errlen);
 }
 

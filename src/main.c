@@ -61,8 +61,9 @@ static const char usage_user[] =
     "disable ends the user's sessions and refuses their logins; their name stays\n"
     "in case histories. --posts (add) and posts set the posts (岗位) of _posts.md\n"
     "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
-    "at most 16, separated by ','; '-' for none. list shows them last ('-' for\n"
-    "none). --db defaults to ./var/spkiosk.db.\n";
+    "at most 16, separated by ','; '-' for none. A staff user added without\n"
+    "--posts holds window. list shows them last ('-' for none). --db defaults\n"
+    "to ./var/spkiosk.db.\n";
 
 static const char usage_backup[] =
     "usage: spkiosk backup [--db FILE] FILE\n"

@@ -2,7 +2,8 @@
 // --posts ID,ID` and `spkiosk user posts NAME ID,ID|-`, checked ids
 // ([a-z][a-z0-9_-]{0,31}, at most 16), shown by `user list`, and returned at
 // login and by GET /api/v1/session as "posts" — a change reaching a live
-// session at its next request.
+// session at its next request. A staff user added without --posts holds
+// `window` (http-api.md: "default `window`"); an admin none.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -26,10 +27,22 @@ describe('posts on staff users', () => {
     assert.equal(r.status, 0, r.stderr);
     r = userCmd(['add', 'li', '--role', 'staff', '--db', db], PW);
     assert.equal(r.status, 0, r.stderr);
+    r = userCmd(['add', 'boss', '--role', 'admin', '--db', db], PW);
+    assert.equal(r.status, 0, r.stderr);
     r = userCmd(['list', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wang staff active \S+ mz_zhuanggan,window-a$/m);
-    assert.match(r.stdout, /^li staff active \S+ -$/m);
+    assert.match(r.stdout, /^li staff active \S+ window$/m, 'a staff user holds window by default');
+    assert.match(r.stdout, /^boss admin active \S+ -$/m, 'an admin holds none');
+  });
+
+  it('a staff user added without --posts logs in holding window', async () => {
+    const res = await fetch(`${d.url}/api/v1/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'li', password: 'window-pass-1' }),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).posts, ['window']);
   });
 
   it('refuses bad ids, empty items and more than 16, changing nothing', () => {
