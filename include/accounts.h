@@ -93,6 +93,11 @@ int accounts_user_set_posts(struct db *db, const char *name, const char *posts, 
  * database error. */
 int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *out);
 
+/* Whether name is an account that may be handed work: 0 when it exists and
+ * is not disabled (staff or admin: both may work cases); 1 when unknown or
+ * disabled; -1 on a database error. */
+int accounts_user_active(struct db *db, const char *name);
+
 /* Prints "NAME ROLE active|disabled CREATED POSTS" per user to out, POSTS
  * the ids joined by ',' or "-" for none. 0 or -1. */
 int accounts_user_list(struct db *db, void *out /* FILE * */);

@@ -27,6 +27,7 @@ static const char sql_user_insert[] =
 static const char sql_user_get[] =
     "SELECT role, pwhash, disabled, posts FROM users WHERE name = ?1";
 static const char sql_user_posts[] = "SELECT posts FROM users WHERE name = ?1";
+static const char sql_user_disabled[] = "SELECT disabled FROM users WHERE name = ?1";
 static const char sql_user_set_posts[] =
     "UPDATE users SET posts = ?2, updated_at = ?3 WHERE name = ?1";
 static const char sql_user_passwd[] =
@@ -188,6 +189,19 @@ int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *
         accounts_posts_load(sqlite3_column_text(st, 0), out);
     sqlite3_reset(st);
     return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1;
+}
+
+int accounts_user_active(struct db *db, const char *name)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_user_disabled);
+    int r, rc;
+
+    if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    r = sqlite3_step(st);
+    rc = r == SQLITE_ROW ? (sqlite3_column_int(st, 0) ? 1 : 0) : r == SQLITE_DONE ? 1 : -1;
+    sqlite3_reset(st);
+    return rc;
 }
 
 /* --- hashing, at most ACCOUNTS_HASH_CONCURRENCY at once ------------------- */

@@ -204,7 +204,7 @@ typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *use
 static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_chain_fn move,
                                             const char *text, bool with_window)
 {
-    char id[CASE_ID_LEN + 1], num[24];
+    char id[CASE_ID_LEN + 1], num[24], msg[48];
     struct api_staff_chain in = {NULL, NULL, NULL};
     struct catalog *c = NULL;
     cJSON *body = NULL;
@@ -221,8 +221,18 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
         res = reply_refusal(req, &display_err_window);
         goto out;
     }
-    in.text = text ? bodies_text(body, text) : NULL;
-    in.stage = body ? bodies_text(body, "stage") : NULL;
+    /* a member of the wrong type is a malformed request, not an absent one:
+     * {"note":5} must not pass a stage with no note, nor {"stage":5} pass
+     * whatever stage the case is at */
+    if (text && bodies_optional_text(body, text, &in.text) != 0) {
+        snprintf(msg, sizeof msg, "%s 应是文字", text);
+        res = reply_bad_request(req, msg);
+        goto out;
+    }
+    if (body && bodies_optional_text(body, "stage", &in.stage) != 0) {
+        res = reply_bad_request(req, "stage 应是文字");
+        goto out;
+    }
     if (!(c = catalog_acquire())) {
         res = reply_internal(req);
         goto out;
@@ -321,6 +331,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
+    const char *reason;
     cJSON *body;
     size_t used = 0;
     int r;
@@ -329,13 +340,18 @@ enum MHD_Result api_staff_return(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
+    /* as the chain's moves: a reason of another type is malformed */
+    if (bodies_optional_text(body, "reason", &reason) != 0) {
+        res = reply_bad_request(req, "reason 应是文字");
+        goto out;
+    }
     if (bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||
         bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "checklist"), &checklist, &cnames,
                     &used) != 0) {
         res = reply_internal(req);
         goto out;
     }
-    r = window_return(db, id, req->user, bodies_text(body, "reason"), &fields, &checklist, &e);
+    r = window_return(db, id, req->user, reason, &fields, &checklist, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);

@@ -537,7 +537,6 @@ static const char sql_assign[] = "UPDATE cases SET owner = ?2 WHERE id = ?1";
 int relay_assign(struct db *db, const char *id, const char *user, const char *to,
                  struct refusal *e)
 {
-    struct accounts_posts posts;
     struct case_state cs;
     sqlite3_stmt *st;
     int rc, r, b = SQLITE_OK;
@@ -556,7 +555,7 @@ int relay_assign(struct db *db, const char *id, const char *user, const char *to
     }
     /* read inside the move's transaction: a user disabled meanwhile is not
      * handed a case */
-    if ((r = accounts_user_posts(db, to, &posts)) != 0) {
+    if ((r = accounts_user_active(db, to)) != 0) {
         rc = r < 0 ? -1 : relay_refuse(db, e, &err_unknown_user);
         if (r < 0)
             db_rollback(db);

@@ -151,6 +151,8 @@ describe('a chained case from acceptance to handout, across two days', () => {
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-22');
     addUser(db, 'zhao', 'staff', 'zhao-password-3');
+    addUser(db, 'gone', 'staff', 'gone-password-4');
+    assert.equal(userCmd(['disable', 'gone', '--db', db]).status, 0);
     for (const [name, posts] of [['wang', 'window'], ['li', 'civil'], ['zhao', 'street']])
       assert.equal(userCmd(['posts', name, posts, '--db', db]).status, 0);
     await serve(DAY1);
@@ -240,6 +242,12 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal((await sget('/api/v1/staff/work?owner=wang', wang)).body.cases.some((x) => x.id === c.id), true);
     assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '批准' }, li), 409, 'not_last_stage');
     assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, { note: 'x'.repeat(501) }, li), 422, 'note_too_long');
+    // a member of the wrong type is malformed, not absent: nothing moves
+    for (const body of [{ note: 5 }, { note: { a: 1 } }, { stage: 5 }, { stage: ['review'] }]) {
+      assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, body, li), 400, 'bad_request');
+    }
+    assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: 5 }, li), 400, 'bad_request');
+    assert.equal((await sget(`/api/v1/staff/cases/${c.id}`, li)).body.stage, 1, 'still at the second stage');
   });
 
   it('pass again to the last stage; pass there is 409 last_stage', async () => {
@@ -253,6 +261,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
   });
 
   it('a return at stage 3 stops the clock; the resident hands it in again', async () => {
+    assertError(await post(`/api/v1/staff/cases/${c.id}/return`, { reason: 5 }, zhao), 400, 'bad_request');
     let r = await post(`/api/v1/staff/cases/${c.id}/return`, { reason: '请补充收入证明' }, zhao);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'returned');
@@ -298,8 +307,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(pub.body.due, r.body.due);
   });
 
-  it('assign: to a colleague (首问负责); an unknown user is 422', async () => {
+  it('assign: to a colleague (首问负责); an unknown or disabled user is 422', async () => {
     assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'nobody' }, wang), 422, 'unknown_user');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'gone' }, wang), 422, 'unknown_user');
     const r = await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'zhao' }, wang);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.owner, 'zhao');
