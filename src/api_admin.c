@@ -174,6 +174,9 @@ static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel
     }
     library_hash(text, len, hash);
     snprintf(etag, sizeof etag, "\"%s\"", hash);
+    /* an editor reopening a file it holds: the hash says it is the same */
+    if (http_reply_unchanged(req, etag, NULL, false, &ret))
+        goto out;
     ret = http_reply_ref(req, MHD_HTTP_OK, "text/markdown; charset=utf-8", text, len, etag,
                          api_admin_free, text);
     text = NULL;

@@ -40,6 +40,20 @@ describe('the special files: reading', () => {
     }
   });
 
+  it('If-None-Match with the ETag is 304, for these and for a procedure\'s source', async () => {
+    for (const p of ['/api/v1/admin/files/_triage/source', '/api/v1/admin/procedures/one/source']) {
+      const first = await get(h, p);
+      assert.equal(first.status, 200, p);
+      const tag = first.headers.get('etag');
+      const r = await request(`${h.daemon.url}${p}`, { headers: { Cookie: h.admin.cookie, 'If-None-Match': tag } });
+      assert.equal(r.status, 304, p);
+      assert.equal(r.headers.get('etag'), tag);
+      assert.equal(r.text, '');
+      const other = await request(`${h.daemon.url}${p}`, { headers: { Cookie: h.admin.cookie, 'If-None-Match': '"x"' } });
+      assert.equal(other.status, 200, 'another tag gets the text');
+    }
+  });
+
   it('404 unknown_file for any other name', async () => {
     for (const name of ['_assets', 'Alpha', '_triage.md', '_x', 'a.b'])
       assertError(await src(name), 404, 'unknown_file', name);
