@@ -985,6 +985,27 @@ int procedure_time_limit_days(const char *tl)
     return strcmp(tl + i, unit) == 0 ? (int)n : -1;
 }
 
+/* N of the first `N个工作日` (or `N 个工作日`) inside longer text
+ * ("社区受理后20个工作日内办结"), else -1: what the author meant, though only
+ * the exact form counts (procedure-format: "of the form"). */
+static int procedure_time_limit_mention(const char *tl)
+{
+    static const char unit[] = "个工作日";
+    const char *u = tl, *d;
+
+    while (u && (u = strstr(u, unit))) {
+        d = u;
+        if (d > tl && d[-1] == ' ')
+            d--;
+        while (d > tl && d[-1] >= '0' && d[-1] <= '9' && u - d < 4)
+            d--;
+        if (*d >= '0' && *d <= '9')
+            return (int)strtol(d, NULL, 10);
+        u += sizeof unit - 1;
+    }
+    return -1;
+}
+
 int procedure_chain_days(const struct procedure *p)
 {
     size_t i;
@@ -1001,7 +1022,7 @@ static void pctx_chain_finish(struct pctx *c)
 {
     struct procedure *p = c->p;
     const struct fm_entry *e = frontmatter_get(&p->meta, "time_limit");
-    int n = procedure_time_limit_days(e ? e->value : NULL);
+    int n = procedure_time_limit_days(e ? e->value : NULL), m;
 
     if (p->chain_written) {
         if (n >= 0 && p->n_stages && n != procedure_chain_days(p))
@@ -1010,6 +1031,12 @@ static void pctx_chain_finish(struct pctx *c)
                       n, procedure_chain_days(p));
         return;
     }
+    /* the receipt would promise the day of acceptance: say so */
+    if (n < 0 && e && (m = procedure_time_limit_mention(e->value)) >= 0)
+        diag_warn(c->diags, c->src->path, e->line,
+                  "time_limit 里写了 %d 个工作日，但只有整项写成「%d个工作日」，或加上办理流程"
+                  "（```chain）时才算进承诺办结日期；现在受理当天就算到期",
+                  m, m);
     if (!(p->stages = calloc(1, sizeof *p->stages)) || !(p->stages[0].label = strdup("窗口办理"))) {
         c->oom = 1;
         return;

@@ -247,3 +247,31 @@ Test(posts, errors_at_their_lines)
     posts_free(ps);
     diag_list_free(&l);
 }
+
+/* A time_limit that names working days inside longer text counts as 0
+ * (the contract's "of the form"), so the receipt would promise the day of
+ * acceptance: the checker says so at its line. The exact form, a chain or
+ * a text naming no days stays quiet. */
+Test(chain, time_limit_in_longer_text_warns)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("---\ntime_limit: 社区受理后20个工作日内办结\n---\n# 事项\n## 第一步\n正文。\n",
+                       &p, &l), 0, "%s", dump(&l));
+    cr_assert_eq(p->stages[0].days, 0);
+    expect_diag(&l, 2, DIAG_WARNING, "写了 20 个工作日");
+    expect_counts(&l, 0, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+    for (const char **t = (const char *[]){"20个工作日", "20 个工作日", "即来即办", "15日内制作发放",
+                                           "个工作日", NULL}; *t; t++) {
+        char text[256];
+
+        snprintf(text, sizeof text, "---\ntime_limit: %s\n---\n# 事项\n## 第一步\n正文。\n", *t);
+        cr_assert_eq(parse(text, &p, &l), 0, "%s: %s", *t, dump(&l));
+        expect_counts(&l, 0, 0);
+        procedure_free(p);
+        diag_list_free(&l);
+    }
+}
