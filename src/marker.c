@@ -84,7 +84,7 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     bool negate = false;
 
     if (!eq) {
-        diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段！=值},这里缺少 =");
+        diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段!=值},这里缺少 =");
         return 1;
     }
     kn = (size_t)(eq - s);
