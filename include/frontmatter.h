@@ -28,10 +28,16 @@ struct frontmatter {
 /* A block with more entries than this is an error. */
 #define FM_MAX_ENTRIES 64
 
+/* Whether key is one of a procedure's front-matter keys (procedure-format's
+ * table and the chain's pickup, visit, followup). */
+bool frontmatter_key_known(const char *key);
+
 /* Reads the optional front matter at the start of text[0..len). A file that
  * does not start with a `---` line has none (body_offset 0). Syntax errors
- * (unclosed block, a line without `:`, a bad or repeated key) are added to
- * diags under `path` with their line. Returns 0 when the block was read
+ * (unclosed block, a line without `:` or without a name, a repeated key)
+ * are added to diags under `path` with their line; a key no known key can
+ * be (`Fee`, `联系人`) is a warning, with the known key it most likely
+ * meant, and is left out. Returns 0 when the block was read
  * without error, 1 when errors were reported (fm then holds the entries that
  * parsed, and body_offset still points past the block when it was closed),
  * -1 when memory ran out. The caller frees fm with frontmatter_free(). */

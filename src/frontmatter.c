@@ -33,6 +33,45 @@ static bool fm_key_valid(const char *s, size_t n)
     return true;
 }
 
+static const char *const fm_known_keys[] = {
+    "id", "kind", "version", "review_by", "effective", "time_limit", "fee", "responsible",
+    "basis", "location", "hours", "phone", "audience", "keywords", "order", "pickup", "visit",
+    "followup",
+};
+
+bool frontmatter_key_known(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof fm_known_keys / sizeof fm_known_keys[0]; i++)
+        if (strcmp(key, fm_known_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The warning for a key no known key can be, with the known key it most
+ * likely meant: lower case, '-' and ' ' as '_'. */
+static void fm_warn_key(struct diag_list *diags, const char *path, int line, const char *k,
+                        size_t kn)
+{
+    char guess[33];
+    size_t i;
+
+    for (i = 0; i < kn && i < sizeof guess - 1; i++) {
+        char ch = k[i];
+        guess[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch == '-' || ch == ' ' ? '_' : ch;
+    }
+    guess[i] = '\0';
+    if (i == kn && frontmatter_key_known(guess))
+        diag_warn(diags, path, line,
+                  "不认识的名称「%.*s」，会被忽略：名称只用小写英文字母和下划线，是不是想写「%s」？",
+                  (int)kn, k, guess);
+    else
+        diag_warn(diags, path, line,
+                  "不认识的名称「%.*s」，会被忽略：名称只用小写英文字母和下划线，请按说明里的表写",
+                  (int)kn, k);
+}
+
 static bool fm_is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -169,9 +208,14 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         vn = n - kn - 1;
         k = utf8_trim(k, &kn);
         v = utf8_trim(v, &vn);
+        if (kn == 0) {
+            diag_error(diags, path, line, "冒号 : 前面缺少名称，应写成「名称: 内容」");
+            continue;
+        }
         if (!fm_key_valid(k, kn)) {
-            diag_error(diags, path, line, "「%.*s」不是有效的名称：只能用小写英文字母和下划线",
-                       (int)kn, k);
+            /* no known key is spelt so: an unknown key, which the contract
+             * makes a warning; the hint catches `Fee` and `time-limit` */
+            fm_warn_key(diags, path, line, k, kn);
             continue;
         }
         if (!utf8_valid(v, vn)) {

@@ -24,11 +24,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-static const char *const known_meta_keys[] = {
-    "id", "kind", "version", "review_by", "effective", "time_limit", "fee", "responsible",
-    "basis", "location", "hours", "phone", "audience", "keywords", "order", "pickup", "visit",
-    "followup",
-};
 
 static const struct {
     const char *name;
@@ -1237,7 +1232,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
     struct procedure *p = c->p;
     const char *path = c->src->path;
     struct frontmatter kept;
-    size_t i, k;
+    size_t i;
     int y, m, d;
 
     memset(&kept, 0, sizeof kept);
@@ -1250,10 +1245,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
     }
     for (i = 0; i < fm->n; i++) {
         struct fm_entry *e = &fm->items[i];
-        for (k = 0; k < sizeof known_meta_keys / sizeof known_meta_keys[0]; k++)
-            if (strcmp(e->key, known_meta_keys[k]) == 0)
-                break;
-        if (k == sizeof known_meta_keys / sizeof known_meta_keys[0]) {
+        if (!frontmatter_key_known(e->key)) {
             diag_warn(c->diags, path, e->line, "不认识的名称「%s」，会被忽略", e->key);
             continue;
         }
