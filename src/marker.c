@@ -117,9 +117,40 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
     return c->value ? 0 : -1;
 }
 
+/* The first known marker ({optional}, {staff}, {if …}, {#key}) inside
+ * text[0..n), which is what is left once the trailing ones are stripped:
+ * its offset and length, or false. Text after it (a full stop is enough)
+ * would show it to residents and drop its meaning. */
+static bool marker_find_inner(const char *text, size_t n, size_t *at, size_t *mlen)
+{
+    const char *open = text, *close, *inner;
+    size_t inner_n;
+
+    while ((open = memchr(open, '{', n - (size_t)(open - text)))) {
+        if (!(close = memchr(open, '}', n - (size_t)(open - text))))
+            return false;
+        inner = open + 1;
+        inner_n = (size_t)(close - inner);
+        if (!memchr(inner, '{', inner_n)) {
+            inner = utf8_trim(inner, &inner_n);
+            if ((inner_n == 8 && memcmp(inner, "optional", 8) == 0) ||
+                (inner_n == 5 && memcmp(inner, "staff", 5) == 0) ||
+                marker_if_prefix(inner, inner_n) > 0 ||
+                (inner_n > 1 && inner[0] == '#' && marker_key_valid(inner + 1, inner_n - 1))) {
+                *at = (size_t)(open - text);
+                *mlen = (size_t)(close - open) + 1;
+                return true;
+            }
+        }
+        open++;
+    }
+    return false;
+}
+
 int marker_strip(const char *path, int line, const char *text, size_t *len, unsigned allowed,
                  struct markers *m, struct diag_list *diags)
 {
+    size_t at, mlen;
     size_t n = *len, open, inner_n, if_len;
     const char *inner;
     int rc = 0, r;
@@ -216,6 +247,13 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
         (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11) ||
          memmem(text, n, "\xEF\xBD\x9Bstaff", 8)))
         diag_warn(diags, path, line, "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝，会原样显示");
+    /* where markers mean something; prose (allowed 0) keeps its braces */
+    if (allowed && marker_find_inner(text, n, &at, &mlen)) {
+        diag_error(diags, path, line,
+                   "标记 %.*s 要写在这一行的最后，后面不能再有文字或标点；现在它会原样显示，也不起作用",
+                   (int)mlen, text + at);
+        rc = 1;
+    }
     *len = n;
     return diags->oom ? -1 : rc;
 }

@@ -465,13 +465,15 @@ Test(marker, unknown_word_stops_the_scan)
     struct diag_list d = DIAG_LIST_INIT;
     char out[128];
 
-    /* markers after the unknown word are read, the ones before it are text */
-    cr_assert_eq(strip("材料 {optional} {draft} {if proxy=yes}", ALL, &m, &d, out), 0);
+    /* markers after the unknown word are read, the ones before it would
+     * be shown: an error */
+    cr_assert_eq(strip("材料 {optional} {draft} {if proxy=yes}", ALL, &m, &d, out), 1);
     cr_assert_str_eq(out, "材料 {optional} {draft}");
     cr_assert(m.has_cond);
     cr_assert_not(m.optional);
-    expect_counts(&d, 0, 1);
+    expect_counts(&d, 1, 1);
     expect_diag(&d, LINE, DIAG_WARNING, "{draft}");
+    expect_diag(&d, LINE, DIAG_ERROR, "标记 {optional} 要写在这一行的最后");
     marker_free(&m);
     diag_list_free(&d);
 }
@@ -497,14 +499,48 @@ Test(marker, braces_in_ordinary_text_are_left_alone)
     expect_untouched("按 {姓名} 的格式填写,不要漏项");
     expect_untouched("价格 {100}");
     expect_untouched("公式 {a + b}");
-    expect_untouched("{optional} 写在开头不算标记");
-    expect_untouched("说明 {if proxy=yes} 写在中间不算");
+    expect_untouched("房间 {#100} 号");
     expect_untouched("没有结束的 {optional");
     expect_untouched("只有右括号 }");
     expect_untouched("}");
     expect_untouched("{");
     expect_untouched("{}");
     expect_untouched("a}b{c");
+}
+
+/* A known marker that is not at the end of the line ({optional}。, text
+ * after it) would be shown to residents and do nothing: where markers are
+ * allowed that is an error naming it; in prose (nothing allowed) braces are
+ * text as before. */
+Test(marker, known_marker_inside_the_text)
+{
+    static const char *const lines[] = {
+        "照片 {optional}。", "委托书 {if proxy=yes}（代办时）", "{optional} 写在开头",
+        "材料 {#id_card} 原件", "提示 {staff} 在中间",
+    };
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+    size_t i;
+
+    for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        cr_assert_eq(strip(lines[i], ALL, &m, &d, out), 1, "%s", lines[i]);
+        cr_assert_str_eq(out, lines[i], "nothing is stripped");
+        expect_counts(&d, 1, 0);
+        expect_diag(&d, LINE, DIAG_ERROR, "要写在这一行的最后");
+        marker_free(&m);
+        diag_list_free(&d);
+        cr_assert_eq(strip(lines[i], 0, &m, &d, out), 0, "prose: %s", lines[i]);
+        expect_counts(&d, 0, 0);
+        marker_free(&m);
+        diag_list_free(&d);
+    }
+    /* the error names the marker, and a trailing one is still read */
+    cr_assert_eq(strip("照片 {optional}。 {if proxy=yes}", ALL, &m, &d, out), 1);
+    cr_assert(m.has_cond);
+    expect_diag(&d, LINE, DIAG_ERROR, "标记 {optional} 要写在这一行的最后");
+    marker_free(&m);
+    diag_list_free(&d);
 }
 
 /* ---- helpers ---- */
