@@ -582,6 +582,48 @@ static void pctx_take_conditions(struct pctx *c, cmark_node *list)
     }
 }
 
+/* Whether item's first paragraph starts `[ ]` and a space (or ends). */
+static int pctx_item_is_checkbox(struct pctx *c, cmark_node *item)
+{
+    cmark_node *para = cmark_node_first_child(item);
+    char *raw;
+    int yes;
+
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return 0;
+    if (!(raw = node_plain_dup(para))) {
+        c->oom = 1;
+        return 0;
+    }
+    yes = strncmp(raw, "[ ]", 3) == 0 && (raw[3] == ' ' || raw[3] == '\0');
+    free(raw);
+    return yes;
+}
+
+/* A `[ ] ` item below root (nested in another item, or in a tip) is not a
+ * checklist item: only the step's own lists are. Shown as it is, it would
+ * be a box residents cannot tick, so it is an error at its line. */
+static void pctx_nested_checkboxes(struct pctx *c, cmark_node *root)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && x != root && cmark_node_get_type(x) == CMARK_NODE_ITEM &&
+            pctx_item_is_checkbox(c, x))
+            diag_error(c->diags, c->src->path, pctx_line(c, x),
+                       "清单项 - [ ] 要顶格写在步骤里，不能缩进在别的列表项或提示（>）下面："
+                       "那样居民看到的是「[ ]」文字，没有可勾的框。几样任选一种的，"
+                       "请各写一项并加 {optional}，或用 {if …} 分情形");
+    }
+    cmark_iter_free(it);
+}
+
 /* In a step: turns `[ ] ` items into checklist items, renders the rest. */
 static void pctx_step_list(struct pctx *c, cmark_node *list)
 {
@@ -601,14 +643,18 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         int r;
 
         next = cmark_node_next(item);
-        if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) {
+            pctx_nested_checkboxes(c, item);
             continue;
+        }
         if (!(raw = node_plain_dup(para))) {
             c->oom = 1;
             return;
         }
         if (strncmp(raw, "[ ]", 3) != 0 || (raw[3] != ' ' && raw[3] != '\0')) {
             free(raw);
+            /* an ordinary item, rendered: nothing below it may be a box */
+            pctx_nested_checkboxes(c, item);
             continue;
         }
         if (cmark_node_next(para))
@@ -1111,8 +1157,11 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             pctx_step_list(c, n);
         } else if (is_form_block(n)) {
             pctx_step_form(c, n);
-        } else if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n)) {
-            pctx_render(c, n);
+        } else {
+            if (t == CMARK_NODE_BLOCK_QUOTE)
+                pctx_nested_checkboxes(c, n);
+            if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n))
+                pctx_render(c, n);
         }
         return;
     case PS_SUMMARY:
