@@ -110,6 +110,7 @@ struct procedure_src {
     const char *hash;       /* 64 hex digits: sha256 of text */
     int today;              /* YYYYMMDD: a review_by before it is overdue; 0 to skip */
     int remind;             /* YYYYMMDD: a review_by up to it is due soon; 0 to skip */
+    bool keep_on_error;     /* procedure_parse sets *out even when it reports errors */
 };
 
 struct procedure {
@@ -156,8 +157,10 @@ int procedure_chain_days(const struct procedure *p);
 
 /* Parses src into a new model. Every problem is added to diags with its
  * line. Returns 0 and sets *out when the file has no error (warnings are
- * allowed), 1 when errors were reported (*out is NULL), -1 when memory ran
- * out. The caller frees *out with procedure_free(). */
+ * allowed), 1 when errors were reported (*out is NULL, or with
+ * src->keep_on_error what parsed, for checks across files that report the
+ * rest of the file's errors; never to be served), -1 when memory ran out.
+ * The caller frees *out with procedure_free(). */
 int procedure_parse(const struct procedure_src *src, struct procedure **out,
                     struct diag_list *diags);
 

@@ -824,9 +824,21 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
     src.hash = f->hash;
     src.today = today;
     src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
+    src.keep_on_error = true;
     r = procedure_parse(&src, &f->model, &lib->diags);
     if (r < 0)
         return -1;
+    if (r == 1) {
+        /* the file is refused anyway; what parsed is checked against the
+         * other files too, so that one run reports every error */
+        if (f->model) {
+            (void)lib_check_offices(lib->directory, f->model, &lib->diags);
+            (void)lib_check_posts(lib->posts, f->model, &lib->diags);
+        }
+        procedure_free(f->model);
+        f->model = NULL;
+        return 0;
+    }
     if (r == 0 && (!lib_check_offices(lib->directory, f->model, &lib->diags) |
                    !lib_check_posts(lib->posts, f->model, &lib->diags))) {
         /* a link a resident would follow to nowhere: refused like any error */
@@ -1160,9 +1172,10 @@ static const char *base_name(const char *p)
  * id) and parses it on its own into *model, its problems to diags.
  * Returns 0 (parsed), 1 (errors), 2 (unreadable or too large: an error
  * says so, or, with missing given, nothing when the file does not exist:
- * *missing is then set), -1 when memory ran out. */
+ * *missing is then set), -1 when memory ran out. With keep, *model is also
+ * set on 1 (procedure_src.keep_on_error). */
 static int lib_parse_alone(const char *path, const char *dir, int today, struct procedure **model,
-                           bool *missing, struct diag_list *diags)
+                           bool *missing, bool keep, struct diag_list *diags)
 {
     const char *name = base_name(path);
     struct procedure_src src;
@@ -1192,6 +1205,7 @@ static int lib_parse_alone(const char *path, const char *dir, int today, struct 
     src.hash = hash;
     src.today = today;
     src.remind = today ? library_date_add(today, LIBRARY_REMIND_DAYS) : 0;
+    src.keep_on_error = keep;
     r = procedure_parse(&src, model, diags);
     free(text);
     free(id);
@@ -1214,7 +1228,7 @@ static int lib_check_procedure_quietly(const char *path, int today, struct proce
         dn--;
     if (!(dir = dn ? strndup(path, dn) : strdup(".")))
         return -1;
-    r = lib_parse_alone(path, dir, today, model, &missing, &quiet);
+    r = lib_parse_alone(path, dir, today, model, &missing, false, &quiet);
     diag_list_free(&quiet);
     free(dir);
     return r < 0 ? -1 : missing ? 0 : 1;
@@ -1305,12 +1319,14 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         rc = r < 0 ? -1 : 0;
         goto out;
     }
-    r = lib_parse_alone(path, dir, today, &model, NULL, diags);
+    r = lib_parse_alone(path, dir, today, &model, NULL, true, diags);
     if (r == 2) {
         rc = 0;
         goto out;
     }
-    if (r == 0) {
+    /* with errors too: one run reports every error, those across files
+     * included */
+    if (model) {
         /* the root is the category folder's parent, also when dir is "." */
         char *root = path_join(dir, "..");
         struct library dl;
@@ -1328,6 +1344,11 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         library_free(&dl);
         diag_list_free(&quiet);
         free(root);
+    }
+    if (r == 1) {
+        /* scenarios are proved against a model without errors only */
+        procedure_free(model);
+        model = NULL;
     }
     if (r >= 0) {
         /* a change that breaks a scenario shows on the scenario file */

@@ -957,7 +957,13 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
     struct procedure *p = c->p;
     const char *lit = cmark_node_get_literal(code), *s, *eol;
     int line = pctx_line(c, code) + 1; /* the fence is the block's first line */
-    size_t i;
+    /* every line's key, also of lines refused for another part: a key
+     * used twice is reported even when its first line was wrong */
+    struct {
+        char key[PROCEDURE_STAGE_KEY_MAX + 1];
+        int line;
+    } seen[2 * PROCEDURE_MAX_STAGES];
+    size_t i, n_seen = 0;
 
     if (c->chain_line) {
         diag_error(c->diags, c->src->path, line - 1,
@@ -968,8 +974,8 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
     p->chain_written = true;
     for (s = lit ? lit : ""; *s && !c->oom; s = *eol ? eol + 1 : eol, line++) {
         struct proc_stage st, *v;
-        const char *t;
-        size_t n;
+        const char *t, *part[4];
+        size_t n, len[4];
 
         eol = strchr(s, '\n');
         if (!eol)
@@ -981,6 +987,21 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
         if (p->n_stages >= PROCEDURE_MAX_STAGES) {
             diag_error(c->diags, c->src->path, line, "审核环节太多，最多 %d 个", PROCEDURE_MAX_STAGES);
             return;
+        }
+        if (chain_split(t, n, part, len) && stage_key_valid(part[0], len[0])) {
+            for (i = 0; i < n_seen; i++)
+                if (strlen(seen[i].key) == len[0] && memcmp(seen[i].key, part[0], len[0]) == 0)
+                    break;
+            if (i < n_seen) {
+                diag_error(c->diags, c->src->path, line, "环节编号 %.*s 重复了（第 %d 行已经用过）",
+                           (int)len[0], part[0], seen[i].line);
+                continue;
+            }
+            if (n_seen < sizeof seen / sizeof seen[0]) {
+                memcpy(seen[n_seen].key, part[0], len[0]);
+                seen[n_seen].key[len[0]] = '\0';
+                seen[n_seen++].line = line;
+            }
         }
         if (!pctx_stage_line(c, t, n, line, &st))
             continue;
@@ -1495,13 +1516,11 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
         goto out;
     if (diags->oom)
         goto out;
-    if (diags->errors > errors0) {
-        rc = 1;
-        goto out;
+    rc = diags->errors > errors0 ? 1 : 0;
+    if (rc == 0 || src->keep_on_error) {
+        *out = p;
+        p = NULL;
     }
-    *out = p;
-    p = NULL;
-    rc = 0;
 out:
     if (doc)
         cmark_node_free(doc);
