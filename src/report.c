@@ -246,9 +246,10 @@ char *report_json(const struct report_day *r)
         !cJSON_AddNumberToObject(ch, "web", (double)r->web) ||
         !cJSON_AddNumberToObject(root, "overdue", (double)r->overdue) ||
         !cJSON_AddNumberToObject(root, "waiting_at_close", (double)r->waiting_at_close) ||
-        !(r->finished ? cJSON_AddNumberToObject(root, "on_time_rate",
-                                                (double)r->on_time / (double)r->finished)
-                      : cJSON_AddNullToObject(root, "on_time_rate")) ||
+        /* the contract's 0..1: with nothing finished, nothing was late;
+         * finished says there was nothing to rate */
+        !cJSON_AddNumberToObject(root, "on_time_rate",
+                                 r->finished ? (double)r->on_time / (double)r->finished : 1.0) ||
         !cJSON_AddNumberToObject(root, "finished", (double)r->finished) ||
         !cJSON_AddNumberToObject(root, "on_time", (double)r->on_time) ||
         !(rt = cJSON_AddObjectToObject(root, "ratings")))

@@ -28,7 +28,7 @@ function usersTable(data) {
 }
 
 function rateText(data) {
-  if (data.on_time_rate === null) return '—（当日没有办结的件）';
+  if (!data.finished) return '—（当日没有办结的件）';
   return `${(data.on_time_rate * 100).toFixed(1)}%（${data.on_time} / ${data.finished} 件）`;
 }
 

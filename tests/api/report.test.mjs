@@ -217,7 +217,7 @@ describe('the day scripted through the routes', () => {
     const r = await get('/api/v1/admin/report?date=2026-01-01');
     assert.deepEqual(r.body, {
       date: '2026-01-01', users: [], channels: { kiosk: 0, window: 0, web: 0 }, overdue: 0,
-      waiting_at_close: 0, on_time_rate: null, finished: 0, on_time: 0,
+      waiting_at_close: 0, on_time_rate: 1, finished: 0, on_time: 0,
       ratings: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
     });
   });

@@ -257,7 +257,7 @@ Test(report, an_empty_day_has_no_rate)
 
     cr_assert_str_eq(s,
         "{\"date\":\"2026-01-01\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
-        "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":null,\"finished\":0,\"on_time\":0,"
+        "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
     free(s);
 }
