@@ -469,6 +469,12 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
         plen[nparts++] = n;
         p = bar + 1;
     }
+    if (nparts < 3 && memmem(text, len, "\xEF\xBD\x9C", 3)) { /* ｜ */
+        diag_error(diags, path, line,
+                   "字段行的各栏要用半角（英文）竖线 | 隔开，这一行用了全角的「｜」：请切换到英文输入法再打");
+        rc = 1;
+        goto out;
+    }
     if (nparts < 3) {
         diag_error(diags, path, line, "字段行应写成：名称 | 标签 | 类型 | 规则（规则可省略），这一行只有 %zu 栏",
                    nparts);
@@ -510,6 +516,9 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
             rc = -1;
             goto out;
         }
+        /* a Chinese input method's full-width space separates rules too */
+        for (tok = rules; (tok = strstr(tok, "\xE3\x80\x80")); tok += 3)
+            memset(tok, ' ', 3);
         for (tok = strtok_r(rules, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
             r = field_apply_rule(path, line, f, tok, diags);
             if (r < 0) {

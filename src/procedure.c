@@ -903,8 +903,14 @@ static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
     long days;
 
     if (!chain_split(t, n, part, len)) {
-        diag_error(c->diags, path, line,
-                   "审核环节应写成「编号 | 名称 | 岗位 | 工作日数」四部分，用 | 隔开，如「street | 街道审核 | civil | 10」");
+        if (memmem(t, n, "\xEF\xBD\x9C", 3)) /* ｜ */
+            diag_error(c->diags, path, line,
+                       "审核环节的各部分要用半角（英文）竖线 | 隔开，这一行用了全角的「｜」："
+                       "请切换到英文输入法再打");
+        else
+            diag_error(c->diags, path, line,
+                       "审核环节应写成「编号 | 名称 | 岗位 | 工作日数」四部分，用 | 隔开，"
+                       "如「street | 街道审核 | civil | 10」");
         return false;
     }
     if (!stage_key_valid(part[0], len[0])) {

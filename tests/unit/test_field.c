@@ -764,3 +764,23 @@ Test(field_type, rules_fit_the_types_the_table_names)
         diag_list_free(&d);
     }
 }
+
+/* A Chinese input method's full-width space (U+3000) between rules
+ * separates them as a space does; before, "required　max=20" was one
+ * unknown rule. A full-width ｜ between columns gets its own message. */
+Test(field, fullwidth_space_and_bar)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct field f;
+
+    parse_ok("note | 备注 | text | required\xe3\x80\x80max=20", &f);
+    cr_assert(f.required);
+    cr_assert(f.has_max);
+    cr_assert_eq(f.max, 20);
+    field_free(&f);
+    cr_assert_eq(parse("note ｜ 备注 ｜ text ｜ required", &f, &d), 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, LINE, DIAG_ERROR, "用了全角的「｜」");
+    field_free(&f);
+    diag_list_free(&d);
+}
