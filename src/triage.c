@@ -138,6 +138,24 @@ static bool triage_path_ok(const char *u)
     return true;
 }
 
+/* Why path, which is no procedure of the library, is not one: the files
+ * beside procedures are named so that the admin is told which it is. */
+static const char *triage_not_procedure(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    size_t n;
+
+    name = name ? name + 1 : path;
+    n = strlen(name);
+    if (strcmp(name, "README.md") == 0)
+        return "是分类的说明文件，不是事项；答案要链接到分类里的某个事项文件";
+    if (n > 12 && strcmp(name + n - 12, ".practice.md") == 0)
+        return "是练习题文件，不是事项；请链接到它旁边同名的事项文件";
+    if (name[0] == '_')
+        return "是共用的说明文件（岗位、日历、办事地点等），不是事项；请链接到事项文件";
+    return "不存在";
+}
+
 /* An answer that sends the resident to an office of _directory.md: the
  * resolver is asked for the link itself, as for a procedure file. */
 static void tctx_office(struct tctx *c, struct triage_answer *a, const char *id, int line)
@@ -214,7 +232,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
                            "链接「%s」应指向 procedures 文件夹里的事项文件，如 employment/labour-handbook.md",
                            url);
             else if (!(id = c->resolve(c->rctx, u, &broken)))
-                diag_error(c->diags, c->path, line, "链接的文件 %s 不存在", u);
+                diag_error(c->diags, c->path, line, "链接的文件 %s %s", u, triage_not_procedure(u));
             else if (broken)
                 diag_warn(c->diags, c->path, line,
                           "链接的事项文件 %s 现在有错误；改好之前，居民选这个答案看到的是它上一个正确的版本"
