@@ -236,6 +236,36 @@ static const char *field_pattern_risk(const char *pattern)
     return NULL;
 }
 
+/* What regcomp's error means, for an admin who writes no regular
+ * expressions otherwise; regerror's English text follows it. */
+static const char *field_regerror_zh(int r)
+{
+    switch (r) {
+    case REG_EBRACK:
+        return "方括号 [ ] 没有配对";
+    case REG_EPAREN:
+        return "圆括号 ( ) 没有配对";
+    case REG_EBRACE:
+        return "花括号 { } 没有配对";
+    case REG_BADBR:
+        return "花括号 {m,n} 里的次数不对";
+    case REG_ERANGE:
+        return "方括号里的范围不对，如 [a-] 或 [9-0]";
+    case REG_BADRPT:
+        return "重复符号 * + ? {} 前面缺少要重复的内容";
+    case REG_ECTYPE:
+        return "字符类名不对，如 [[:digit:]] 才对";
+    case REG_EESCAPE:
+        return "末尾多了一个反斜杠 \\";
+    case REG_ESUBREG:
+        return "引用了不存在的分组";
+    case REG_ESPACE:
+        return "表达式太复杂";
+    default:
+        return "写法不对";
+    }
+}
+
 static int field_compile_pattern(const char *path, int line, struct field *f, const char *v,
                                  struct diag_list *diags)
 {
@@ -255,7 +285,8 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
     r = regcomp(&f->re, buf, REG_EXTENDED | REG_NOSUB);
     if (r != 0) {
         regerror(r, &f->re, err, sizeof err);
-        diag_error(diags, path, line, "pattern= 不是有效的正则表达式（POSIX ERE）：%s", err);
+        diag_error(diags, path, line, "pattern= 不是有效的正则表达式（POSIX ERE）：%s（%s）",
+                   field_regerror_zh(r), err);
         return 1;
     }
     if (!(f->pattern = strdup(v))) {
