@@ -107,14 +107,24 @@ bool frontmatter_date_parse(const char *s, int *y, int *m, int *d)
 }
 
 /* True when a closing `---` line follows pos. */
+/* Where the line starting at pos ends: its '\n', or a '\r' on its own (a
+ * line ending CommonMark knows too, which the body's line numbers count);
+ * a CRLF line keeps its '\r', which trimming removes. The next line starts
+ * one byte after it. */
+static size_t fm_eol(const char *text, size_t len, size_t pos)
+{
+    while (pos < len && text[pos] != '\n' &&
+           !(text[pos] == '\r' && (pos + 1 >= len || text[pos + 1] != '\n')))
+        pos++;
+    return pos;
+}
+
 static bool fm_find_close(const char *text, size_t len, size_t pos)
 {
     size_t eol;
 
     while (pos < len) {
-        eol = pos;
-        while (eol < len && text[eol] != '\n')
-            eol++;
+        eol = fm_eol(text, len, pos);
         if (fm_is_fence(text + pos, eol - pos))
             return true;
         pos = eol + 1;
@@ -168,9 +178,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
     /* a UTF-8 byte order mark some Windows editors write is not content */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
-    eol = pos;
-    while (eol < len && text[eol] != '\n')
-        eol++;
+    eol = fm_eol(text, len, pos);
     if (!fm_is_fence(text + pos, eol - pos)) {
         fm->body_offset = pos;
         return 0;
@@ -182,9 +190,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
     /* line is the number of the line starting at pos */
     for (line = 2; pos < len; line++) {
         s = text + pos;
-        eol = pos;
-        while (eol < len && text[eol] != '\n')
-            eol++;
+        eol = fm_eol(text, len, pos);
         n = eol - pos;
         if (closed && fm_is_fence(s, n)) {
             pos = eol < len ? eol + 1 : len;

@@ -565,3 +565,22 @@ Test(frontmatter_date, bad_shapes)
     expect_no_date("2026--3-01");
     expect_no_date("today");
 }
+
+/* A bare CR ends a line, as CommonMark reads the body: a file saved with
+ * CR line endings has its front matter read, with the same line numbers. */
+Test(frontmatter, cr_line_endings)
+{
+    const char *s = "---\rfee: 免费\rphone: 1\r---\r# T\r";
+    struct frontmatter fm;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(s, &fm, &d), 0);
+    expect_counts(&d, 0, 0);
+    cr_assert_eq(fm.n, 2);
+    expect_entry(&fm, 0, "fee", "免费", 2);
+    expect_entry(&fm, 1, "phone", "1", 3);
+    cr_assert_eq(fm.body_offset, offset_of(s, "# T"));
+    cr_assert_eq(fm.body_line, 4);
+    frontmatter_free(&fm);
+    diag_list_free(&d);
+}
