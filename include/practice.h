@@ -75,6 +75,8 @@ struct practice_scenario {
     struct practice_expect expect;
     char *explain;              /* owned, or NULL */
     int line;                   /* the H2 */
+    bool bad;                   /* its own lines had errors (practice_parse_partial):
+                                   not proved */
     int case_line;              /* the ```case fence, 0 when none */
     int conditions_line, brought_line, expect_line, explain_line;  /* 0 when absent */
 };
@@ -97,6 +99,12 @@ bool practice_name_is(const char *name);
  * no error, 1 when errors were reported (*out NULL), -1 when memory ran
  * out. The caller frees *out with practice_free(). */
 int practice_parse(const char *path, const char *text, size_t len, struct practice **out,
+                   struct diag_list *diags);
+
+/* As practice_parse, but on 1 *out holds what parsed, each scenario whose
+ * own lines had errors marked `bad`: for proving the others, so that one
+ * check reports every error; never to be played. */
+int practice_parse_partial(const char *path, const char *text, size_t len, struct practice **out,
                    struct diag_list *diags);
 
 /* The name of a decision in files and JSON: "accept", "return", "refuse". */

@@ -24,7 +24,8 @@
  * answers, choice values are options, the conditions are as many as p's,
  * an accept passes every check, a return flags things that exist and
  * apply, a refuse names a condition answered 否. Each problem is an error
- * at the line of the offending key. Returns 0 when every scenario holds,
+ * at the line of the offending key; a scenario marked bad (its own parse
+ * errors) is skipped. Returns 0 when every scenario holds,
  * 1 when errors were reported, -1 when memory ran out. */
 int practice_proof_check(const char *path, const struct practice *pr, const struct procedure *p,
                          int today, struct diag_list *diags);

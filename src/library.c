@@ -694,8 +694,14 @@ static int lib_practice_run(const char *path, const char *text, size_t len, cons
         return diag_error(diags, path, 1,
                           "旁边没有事项文件 %s:练习文件要和它练习的事项文件放在同一个文件夹，"
                           "文件名相同（多一个 .practice）", proc) < 0 ? -1 : LIB_PRACTICE_FAILED;
-    if ((r = practice_parse(path, text, len, set, diags)) != 0)
+    if ((r = practice_parse_partial(path, text, len, set, diags)) != 0) {
+        /* the scenarios that parsed are proved too: one run, every error */
+        if (r > 0 && *set && model && practice_proof_check(path, *set, model, today, diags) < 0)
+            r = -1;
+        practice_free(*set);
+        *set = NULL;
         return r < 0 ? -1 : LIB_PRACTICE_FAILED;
+    }
     if (!model) {
         practice_free(*set);
         *set = NULL;

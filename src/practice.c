@@ -74,6 +74,7 @@ struct practice_pctx {
     struct practice_scenario *cur;  /* the scenario being read, or NULL */
     struct strbuf text, html;       /* cur's told text */
     bool full;                      /* PRACTICE_MAX_SCENARIOS read: the rest is not */
+    size_t errors_at;               /* diags->errors when cur was opened */
     int oom;
 };
 
@@ -168,6 +169,7 @@ static void practice_close(struct practice_pctx *c)
         diag_error(c->diags, c->path, s->case_line,
                    "case 块缺少 expect:写 expect = accept(受理）、expect = return 字段或材料编号（退回补正）"
                    "或 expect = refuse 条件序号（不予受理）");
+    s->bad = c->diags->errors > c->errors_at;
 }
 
 static void practice_open(struct practice_pctx *c, cmark_node *h)
@@ -177,6 +179,7 @@ static void practice_open(struct practice_pctx *c, cmark_node *h)
     int line = cmark_node_get_start_line(h);
 
     practice_close(c);
+    c->errors_at = c->diags->errors;
     if (pr->n_scenarios >= PRACTICE_MAX_SCENARIOS) {
         diag_error(c->diags, c->path, line, "一个练习文件最多 %d 个场景，从这里起没有读取",
                    PRACTICE_MAX_SCENARIOS);
@@ -509,8 +512,8 @@ static void practice_told(struct practice_pctx *c, cmark_node *n)
     free(html);
 }
 
-int practice_parse(const char *path, const char *text, size_t len, struct practice **out,
-                   struct diag_list *diags)
+static int practice_parse_in(const char *path, const char *text, size_t len, bool keep,
+                             struct practice **out, struct diag_list *diags)
 {
     struct practice_pctx c;
     cmark_node *doc = NULL, *n;
@@ -560,13 +563,11 @@ int practice_parse(const char *path, const char *text, size_t len, struct practi
         diag_error(diags, path, 1, "练习文件里没有场景：每个场景以二级标题 ## 开头，下面写情况说明和 ```case 块");
     if (c.oom || diags->oom)
         goto out;
-    if (diags->errors > errors) {
-        rc = 1;
-        goto out;
+    rc = diags->errors > errors ? 1 : 0;
+    if (rc == 0 || keep) {
+        *out = c.pr;
+        c.pr = NULL;
     }
-    *out = c.pr;
-    c.pr = NULL;
-    rc = 0;
 out:
     strbuf_free(&c.text);
     strbuf_free(&c.html);
@@ -574,4 +575,16 @@ out:
     if (doc)
         cmark_node_free(doc);
     return rc;
+}
+
+int practice_parse(const char *path, const char *text, size_t len, struct practice **out,
+                   struct diag_list *diags)
+{
+    return practice_parse_in(path, text, len, false, out, diags);
+}
+
+int practice_parse_partial(const char *path, const char *text, size_t len, struct practice **out,
+                           struct diag_list *diags)
+{
+    return practice_parse_in(path, text, len, true, out, diags);
 }
