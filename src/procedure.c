@@ -715,6 +715,20 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         pctx_render(c, list);
 }
 
+/* The line of the first form line that was dropped for an error and had
+ * key, 0 when none: bad_keys holds "\nKEY\tLINE\n" per such line. */
+static int pctx_key_line(const struct pctx *c, const char *key)
+{
+    char pat[MARKER_KEY_MAX + 3];
+    const char *at;
+
+    if (!c->bad_keys.data)
+        return 0;
+    snprintf(pat, sizeof pat, "\n%s\t", key);
+    at = strstr(c->bad_keys.data, pat);
+    return at ? atoi(at + strlen(pat)) : 0;
+}
+
 /* A ```form block: one field per non-blank line; `#` starts a comment. */
 static void pctx_step_form(struct pctx *c, cmark_node *code)
 {
@@ -749,12 +763,22 @@ static void pctx_step_form(struct pctx *c, cmark_node *code)
             c->oom = 1;
             return;
         }
+        /* a key used twice is reported also when one of its lines was
+         * dropped for another error (two kept lines: pctx_check_model) */
+        if (f.key[0]) {
+            size_t at;
+            const struct field *same = r > 0 ? procedure_field_find(c->p, f.key, &at) : NULL;
+            int first = same ? same->line : pctx_key_line(c, f.key);
+            if (first)
+                diag_error(c->diags, c->src->path, line,
+                           "字段名 %s 重复了（第 %d 行已经用过），同一事项里字段名不能相同", f.key,
+                           first);
+        }
         if (r > 0) {
             /* remembered so that {if} and same_as naming it do not add a
              * second, misleading "no such field" error */
-            if (f.key[0] && (strbuf_putc(&c->bad_keys, '\n') != 0 ||
-                             strbuf_puts(&c->bad_keys, f.key) != 0 ||
-                             strbuf_putc(&c->bad_keys, '\n') != 0))
+            if (f.key[0] && !pctx_key_line(c, f.key) &&
+                strbuf_printf(&c->bad_keys, "\n%s\t%d\n", f.key, line) != 0)
                 c->oom = 1;
             field_free(&f);
             continue;
@@ -1203,12 +1227,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
 
 static bool pctx_key_dropped(const struct pctx *c, const char *key)
 {
-    char pat[MARKER_KEY_MAX + 3];
-
-    if (!c->bad_keys.data)
-        return false;
-    snprintf(pat, sizeof pat, "\n%s\n", key);
-    return strstr(c->bad_keys.data, pat) != NULL;
+    return pctx_key_line(c, key) > 0;
 }
 
 /* Whether `key` names a yesno/choice field of a step before `step`, and
