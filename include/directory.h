@@ -9,6 +9,7 @@
 #ifndef SPK_DIRECTORY_H
 #define SPK_DIRECTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -46,6 +47,10 @@ struct directory {
  * Free with directory_free(). */
 int directory_parse(const char *path, const char *text, size_t len, struct directory **out,
                     struct diag_list *diags);
+
+/* True when s[0..n) is an office id: [a-z0-9][a-z0-9_-]{0,63} (a procedure
+ * id's letters, and '_' as item ids have it). */
+bool directory_id_valid(const char *s, size_t n);
 
 /* The office with this id, or NULL. d may be NULL. */
 const struct office *directory_find(const struct directory *d, const char *id);

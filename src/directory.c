@@ -83,8 +83,10 @@ static void dctx_office(struct dctx *c, cmark_node *h)
     if (!*o->id)
         diag_error(c->diags, c->path, line,
                    "办事地点「%s」没有编号：请在标题末尾加上 {#编号},如 {#paichusuo}", raw);
-    else if (!procedure_id_valid(o->id, strlen(o->id)))
-        diag_error(c->diags, c->path, line, "编号「%s」无效：只能用小写英文字母、数字和 -", o->id);
+    else if (!directory_id_valid(o->id, strlen(o->id)))
+        diag_error(c->diags, c->path, line,
+                   "编号「%s」无效：只能用小写英文字母、数字、- 和 _,以字母或数字开头，最长 64 个字符",
+                   o->id);
     else if (directory_find(d, o->id) != o)
         diag_error(c->diags, c->path, line, "办事地点编号 %s 重复了", o->id);
 }
@@ -252,6 +254,19 @@ out:
     return rc;
 }
 
+bool directory_id_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 64 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+        return false;
+    for (i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+              s[i] == '_'))
+            return false;
+    return true;
+}
+
 int directory_link(const char *url, int from_category, char *id, size_t idlen, int *bad)
 {
     static const char file[] = DIRECTORY_FILE "#";
@@ -269,7 +284,7 @@ int directory_link(const char *url, int from_category, char *id, size_t idlen, i
         return 0;
     p += sizeof file - 1;
     n = strlen(p);
-    if (n >= idlen || !procedure_id_valid(p, n)) {
+    if (n >= idlen || !directory_id_valid(p, n)) {
         *bad = 1;
         return 0;
     }

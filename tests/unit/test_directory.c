@@ -139,6 +139,15 @@ Test(directory, links_to_offices)
     cr_assert_eq(directory_link("_directory.md", 0, id, sizeof id, &bad), 0);
     cr_assert_eq(directory_link("employment/x.md", 0, id, sizeof id, &bad), 0);
     cr_assert_eq(bad, 0);
+    /* '_' as item ids have it: {#civil_affairs} is an office id */
+    cr_assert_eq(directory_link("_directory.md#civil_affairs", 0, id, sizeof id, &bad), 1);
+    cr_assert_str_eq(id, "civil_affairs");
+    cr_assert_eq(directory_link("_directory.md#_x", 0, id, sizeof id, &bad), 0);
+    cr_assert_eq(bad, 1, "a letter or digit first");
+    cr_assert(directory_id_valid("civil_affairs", 13));
+    cr_assert(directory_id_valid("110-center", 10));
+    cr_assert_not(directory_id_valid("派出所", strlen("派出所")));
+    cr_assert_not(directory_id_valid("a.b", 3));
 }
 
 Test(directory, render)
