@@ -125,9 +125,19 @@ static int field_parse_options(const char *path, int line, struct field *f, cons
         }
         f->options[f->n_options++] = opt;
         if (!slash)
-            return 0;
+            break;
         p = slash + 1;
     }
+    /* one option written with another separator: only that whole text
+     * would be accepted, so nobody could answer */
+    if (f->n_options == 1 && (strstr(v, "\xEF\xBC\x8F") || strstr(v, "\xE3\x80\x81") ||
+                              strstr(v, "\xEF\xBC\x8C") || strchr(v, ','))) {
+        diag_error(diags, path, line,
+                   "options= 只有一个选项「%s」：选项之间要用半角斜杠 / 隔开（不是 ／、顿号或逗号），"
+                   "如 options=是/否", v);
+        return 1;
+    }
+    return 0;
 }
 
 static int field_parse_date_bound(const char *path, int line, const char *rule, const char *v,

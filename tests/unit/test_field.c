@@ -784,3 +784,31 @@ Test(field, fullwidth_space_and_bar)
     field_free(&f);
     diag_list_free(&d);
 }
+
+/* options= written with a full-width slash, 、 or a comma is one option
+ * nobody could answer: an error that says to use /. One real option, and
+ * / between options, stay as they were. */
+Test(field, options_with_another_separator)
+{
+    static const char *const bad[] = {
+        "a | A | choice | options=是／否", "a | A | choice | options=是、否",
+        "a | A | choice | options=甲，乙", "a | A | choice | options=甲,乙",
+    };
+    struct diag_list d = DIAG_LIST_INIT;
+    struct field f;
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(parse(bad[i], &f, &d), 1, "%s", bad[i]);
+        expect_counts(&d, 1, 0);
+        expect_diag(&d, LINE, DIAG_ERROR, "选项之间要用半角斜杠 / 隔开");
+        field_free(&f);
+        diag_list_free(&d);
+    }
+    parse_ok("a | A | choice | options=只有一个", &f);
+    cr_assert_eq(f.n_options, 1);
+    field_free(&f);
+    parse_ok("a | A | choice | options=是、对/否", &f);
+    cr_assert_eq(f.n_options, 2);
+    field_free(&f);
+}
