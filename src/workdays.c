@@ -182,7 +182,18 @@ static int wctx_item(void *ctx, const char *text, int line)
     e->ymd = y * 10000 + m * 100 + d;
     e->mark = mark;
     e->line = line;
-    return 0;
+    /* 班 on a weekday changes nothing: most likely the date was copied
+     * wrong from the notice. (休 on a weekend is left alone: a holiday's
+     * whole run is often listed, weekend days included.) */
+    {
+        static const char *const names[] = {"一", "二", "三", "四", "五"};
+        int w = workdays_weekday(e->ymd);
+        if (mark == WORKDAYS_WORK && w >= 0 && w < 5)
+            diag_warn(c->diags, c->path, line,
+                      "%s 是星期%s，本来就上班，写「班」不起作用：调休上班的日子是周六或周日，请核对日期",
+                      date, names[w]);
+    }
+    return c->diags->oom ? -1 : 0;
 }
 
 static int workdays_entry_cmp(const void *a, const void *b)

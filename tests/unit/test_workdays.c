@@ -170,7 +170,9 @@ Test(workdays, errors_at_their_lines)
     expect_diag(&l, 7, DIAG_ERROR, "重复了（第 3 行已经写过）");
     expect_diag(&l, 8, DIAG_ERROR, "真实日期");
     expect_diag(&l, 9, DIAG_ERROR, "只能写「休」");
-    expect_counts(&l, 6, 0);
+    /* and a 班 on a Thursday, which changes nothing: a warning */
+    expect_diag(&l, 7, DIAG_WARNING, "2026-10-01 是星期四，本来就上班");
+    expect_counts(&l, 6, 1);
     diag_list_free(&l);
 }
 
