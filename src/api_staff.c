@@ -185,6 +185,11 @@ static enum MHD_Result api_staff_move(struct http_request *req, api_staff_move_f
     return api_staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
 
+/* A text member (note, stage, outcome, reason, user) given as a number,
+ * an array or an object. */
+static const struct refusal api_staff_err_not_text = {
+    REFUSAL_INVALID, "bad_text", "填写的内容应是文字，请刷新页面后重新填写"};
+
 /* A move along the review chain (relay.h) that takes the case of the
  * path, the staffer and what the body holds, with the hall's calendar
  * held for the move's duration. */
@@ -204,7 +209,7 @@ typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *use
 static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_chain_fn move,
                                             const char *text, bool with_window)
 {
-    char id[CASE_ID_LEN + 1], num[24], msg[48];
+    char id[CASE_ID_LEN + 1], num[24];
     struct api_staff_chain in = {NULL, NULL, NULL};
     struct catalog *c = NULL;
     cJSON *body = NULL;
@@ -221,16 +226,15 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
         res = reply_refusal(req, &display_err_window);
         goto out;
     }
-    /* a member of the wrong type is a malformed request, not an absent one:
-     * {"note":5} must not pass a stage with no note, nor {"stage":5} pass
-     * whatever stage the case is at */
+    /* a member of the wrong type is not an absent one: {"note":5} must not
+     * pass a stage with no note, nor {"stage":5} pass whatever stage the
+     * case is at. Valid JSON failing validation: 422, as the contract has it */
     if (text && bodies_optional_text(body, text, &in.text) != 0) {
-        snprintf(msg, sizeof msg, "%s 应是文字", text);
-        res = reply_bad_request(req, msg);
+        res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
     if (body && bodies_optional_text(body, "stage", &in.stage) != 0) {
-        res = reply_bad_request(req, "stage 应是文字");
+        res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
     if (!(c = catalog_acquire())) {
@@ -340,9 +344,9 @@ enum MHD_Result api_staff_return(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    /* as the chain's moves: a reason of another type is malformed */
+    /* as the chain's moves: a reason of another type is not a missing one */
     if (bodies_optional_text(body, "reason", &reason) != 0) {
-        res = reply_bad_request(req, "reason 应是文字");
+        res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
     if (bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &fields, &fnames, &used) != 0 ||

@@ -113,11 +113,11 @@ describe('login, session, logout', () => {
     assert.equal(r.status, 200, r.text);
     assert.match(r.headers.get('content-type'), /^application\/json/);
     assert.equal(r.headers.get('cache-control'), 'no-store');
-    // posts (issue #10): the posts the user holds, none here
+    // posts (issue #10): the posts the user holds, window by default
     // idle: the session's idle limit in seconds, after which the page locks itself
     assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'idle', 'posts', 'role', 'user']);
     assert.equal(r.body.idle, 1800);
-    assert.deepEqual(r.body.posts, []);
+    assert.deepEqual(r.body.posts, ['window']);
     assert.equal(r.body.user, 'wang');
     assert.equal(r.body.role, 'staff');
     assert.match(r.body.csrf, /^[A-Za-z0-9_-]{43}$/);

@@ -242,11 +242,11 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal((await sget('/api/v1/staff/work?owner=wang', wang)).body.cases.some((x) => x.id === c.id), true);
     assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '批准' }, li), 409, 'not_last_stage');
     assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, { note: 'x'.repeat(501) }, li), 422, 'note_too_long');
-    // a member of the wrong type is malformed, not absent: nothing moves
+    // a member of the wrong type is not an absent one: 422, nothing moves
     for (const body of [{ note: 5 }, { note: { a: 1 } }, { stage: 5 }, { stage: ['review'] }]) {
-      assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, body, li), 400, 'bad_request');
+      assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, body, li), 422, 'bad_text');
     }
-    assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: 5 }, li), 400, 'bad_request');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/complete`, { outcome: 5 }, li), 422, 'bad_text');
     assert.equal((await sget(`/api/v1/staff/cases/${c.id}`, li)).body.stage, 1, 'still at the second stage');
   });
 
@@ -261,7 +261,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
   });
 
   it('a return at stage 3 stops the clock; the resident hands it in again', async () => {
-    assertError(await post(`/api/v1/staff/cases/${c.id}/return`, { reason: 5 }, zhao), 400, 'bad_request');
+    assertError(await post(`/api/v1/staff/cases/${c.id}/return`, { reason: 5 }, zhao), 422, 'bad_text');
     let r = await post(`/api/v1/staff/cases/${c.id}/return`, { reason: '请补充收入证明' }, zhao);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'returned');

@@ -20,7 +20,7 @@ describe('return with a reason', () => {
     const p = `/api/v1/staff/cases/${c.id}/return`;
     assertError(await h.spost(p, {}), 422, 'reason_required');
     assertError(await h.spost(p, { reason: '   ' }), 422, 'reason_required');
-    assertError(await h.spost(p, { reason: ['x'] }), 422, 'reason_required');
+    assertError(await h.spost(p, { reason: ['x'] }), 422, 'bad_text');
     assertError(await h.spost(p, { reason: '缺'.repeat(501) }), 422, 'reason_too_long');
     assertError(await h.spost(p, { reason: '缺材料', fields: ['nope'] }), 422, 'bad_flag');
     assertError(await h.spost(p, { reason: '缺材料', fields: 'name' }), 422, 'bad_flag');

@@ -242,7 +242,7 @@ describe('accept and complete', () => {
     const p = `/api/v1/staff/cases/${c.id}/complete`;
     assertError(await h.spost(p, {}), 422, 'outcome_required');
     assertError(await h.spost(p, { outcome: ' \u3000 ' }), 422, 'outcome_required');
-    assertError(await h.spost(p, { outcome: 12 }), 422, 'outcome_required');
+    assertError(await h.spost(p, { outcome: 12 }), 422, 'bad_text');
     assertError(await h.spost(p, { outcome: '办'.repeat(501) }), 422, 'outcome_too_long');
     assertError(await h.spost(p, { outcome: '办结\u0007' }), 422, 'bad_text');
     assertError(await h.spost(p, '[1]'), 400, 'bad_request');
