@@ -106,7 +106,6 @@ bool frontmatter_date_parse(const char *s, int *y, int *m, int *d)
     return true;
 }
 
-/* True when a closing `---` line follows pos. */
 /* Where the line starting at pos ends: its '\n', or a '\r' on its own (a
  * line ending CommonMark knows too, which the body's line numbers count);
  * a CRLF line keeps its '\r', which trimming removes. The next line starts
@@ -119,6 +118,7 @@ static size_t fm_eol(const char *text, size_t len, size_t pos)
     return pos;
 }
 
+/* True when a closing `---` line follows pos. */
 static bool fm_find_close(const char *text, size_t len, size_t pos)
 {
     size_t eol;

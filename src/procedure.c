@@ -24,7 +24,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-
 static const struct {
     const char *name;
     enum section_kind kind;
@@ -582,20 +581,27 @@ static void pctx_take_conditions(struct pctx *c, cmark_node *list)
     }
 }
 
-/* Whether item's first paragraph starts `[ ]` and a space (or ends). */
-static int pctx_item_is_checkbox(struct pctx *c, cmark_node *item)
+/* Whether an item's plain text makes it a checklist item: `[ ]` and a
+ * space, or nothing more. */
+static bool raw_is_checkbox(const char *raw)
+{
+    return strncmp(raw, "[ ]", 3) == 0 && (raw[3] == ' ' || raw[3] == '\0');
+}
+
+/* Whether item's first paragraph is a checklist item's. */
+static bool pctx_item_is_checkbox(struct pctx *c, cmark_node *item)
 {
     cmark_node *para = cmark_node_first_child(item);
     char *raw;
-    int yes;
+    bool yes;
 
     if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-        return 0;
+        return false;
     if (!(raw = node_plain_dup(para))) {
         c->oom = 1;
-        return 0;
+        return false;
     }
-    yes = strncmp(raw, "[ ]", 3) == 0 && (raw[3] == ' ' || raw[3] == '\0');
+    yes = raw_is_checkbox(raw);
     free(raw);
     return yes;
 }
@@ -651,7 +657,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             c->oom = 1;
             return;
         }
-        if (strncmp(raw, "[ ]", 3) != 0 || (raw[3] != ' ' && raw[3] != '\0')) {
+        if (!raw_is_checkbox(raw)) {
             free(raw);
             /* an ordinary item, rendered: nothing below it may be a box */
             pctx_nested_checkboxes(c, item);
