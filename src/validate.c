@@ -594,7 +594,9 @@ static int validate_check_text(const struct field *f, const char *label, const c
             free(v);
             if (r != REG_NOMATCH)
                 return -1; /* REG_ESPACE: the matcher ran out of memory */
-            validate_fail(err, "pattern", "%s的格式不对，请按要求填写", label);
+            /* the format gives no hint of its own: say where to look */
+            validate_fail(err, "pattern", "%s的格式不对：请对照证件或这一步的说明重新填写",
+                          label);
             return 1;
         }
     }

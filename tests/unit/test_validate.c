@@ -766,7 +766,7 @@ Test(validate_text, pattern_matches_the_whole_value)
     expect_bad(&f, "12345", "pattern");
     expect_bad(&f, "a264000", "pattern");
     err = message_of(&f, "26400", TODAY, "pattern");
-    cr_assert_str_eq(err.message, "邮政编码的格式不对，请按要求填写");
+    cr_assert_str_eq(err.message, "邮政编码的格式不对：请对照证件或这一步的说明重新填写");
     field_free(&f);
 
     field_from("kind | 类别 | text | pattern=甲|乙", &f);
