@@ -630,6 +630,40 @@ static void pctx_nested_checkboxes(struct pctx *c, cmark_node *root)
     cmark_iter_free(it);
 }
 
+/* A checklist item is plain text, so a link in it is not shown; one to an
+ * office of _directory.md is still the contract's office link: noted for
+ * the check that the office exists, with a warning that the resident will
+ * not get its card there. */
+static void pctx_item_office_links(struct pctx *c, cmark_node *para, int line)
+{
+    cmark_iter *it = cmark_iter_new(para);
+    cmark_event_type ev;
+    char name[256];
+    int bad;
+
+    if (!it) {
+        c->oom = 1;
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(x) != CMARK_NODE_LINK)
+            continue;
+        bad = 0;
+        if (directory_link(cmark_node_get_url(x), 1, name, sizeof name, &bad)) {
+            pctx_link_note(c, &c->p->offices, &c->p->n_offices, name, line);
+            diag_warn(c->diags, c->src->path, line,
+                      "清单项只显示文字，里面的链接不会显示，居民看不到办事地点 %s 的卡片；"
+                      "请把链接写在清单下面的说明或提示里", name);
+        } else if (bad) {
+            diag_error(c->diags, c->src->path, line,
+                       "链接「%s」里的办事地点编号无效：应写成 ../_directory.md#编号",
+                       cmark_node_get_url(x));
+        }
+    }
+    cmark_iter_free(it);
+}
+
 /* In a step: turns `[ ] ` items into checklist items, renders the rest. */
 static void pctx_step_list(struct pctx *c, cmark_node *list)
 {
@@ -715,6 +749,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         }
         free(raw);
         marker_free(&m);
+        pctx_item_office_links(c, para, line);
         cmark_node_free(item); /* unlinks it: only the other items are rendered */
     }
     if (cmark_node_first_child(list))
