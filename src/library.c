@@ -316,6 +316,24 @@ static bool ends_with_md(const char *name)
     return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/* ".MD", ".Md", ".mD": a Markdown file some editor or system named so. */
+static bool lib_ends_with_md_any_case(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 3 && name[n - 3] == '.' && (name[n - 2] == 'm' || name[n - 2] == 'M') &&
+           (name[n - 1] == 'd' || name[n - 1] == 'D');
+}
+
+/* A Markdown file named .MD is meant as a procedure and never read: not
+ * skipped in silence (the contract: a bad name is an error). Returns
+ * diag_error's result. */
+static int lib_report_upper_md(struct diag_list *diags, const char *path, const char *name)
+{
+    return diag_error(diags, path, 1, "文件名「%s」的扩展名要写成小写的 .md,否则不会被读取；请改名",
+                      name);
+}
+
 /* Reads a category's README.md: front matter `order`, H1 title, first
  * paragraph as the description. */
 static int category_read(const char *dir, const char *id, struct lib_category *cat,
@@ -1064,6 +1082,8 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
                 free(p);
                 goto out;
             }
+        } else if (lib_ends_with_md_any_case(names[i])) {
+            (void)lib_report_upper_md(&lib->diags, p, names[i]);
         }
         free(p);
     }
@@ -1391,7 +1411,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     char **names = NULL, *p;
     size_t n = 0, i;
     bool root = false;
-    int rc = -1;
+    int rc = -1, bad;
 
     if (!is_dir(path)) {
         struct stat st;
@@ -1426,8 +1446,19 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
         goto out;
     }
     for (i = 0; i < n; i++) {
-        if (names[i][0] == '.' || names[i][0] == '_' || !ends_with_md(names[i]))
+        if (names[i][0] == '.' || names[i][0] == '_')
             continue;
+        if (!ends_with_md(names[i])) {
+            if (lib_ends_with_md_any_case(names[i])) {
+                if (!(p = path_join(path, names[i])))
+                    goto out;
+                bad = lib_report_upper_md(diags, p, names[i]);
+                free(p);
+                if (bad < 0)
+                    goto out;
+            }
+            continue;
+        }
         if (practice_name_is(names[i]) && lib_names_have_procedure(names, n, names[i]))
             continue; /* checked with its procedure */
         if (!(p = path_join(path, names[i])))
