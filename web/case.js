@@ -142,16 +142,23 @@ function caseGone(messageKey = 'errCaseGone') {
 }
 
 // Handles an API error of a case call that the screen cannot: returns true
-// if it navigated away.
+// if it navigated away. A conflict that leaves the case where this screen
+// already is (no tickets left today: tickets_used_up) is the caller's to
+// say, with the server's message: redrawing the same screen said nothing.
 async function caseProblem(c, err) {
   if (!(err instanceof ApiError) || err.kind !== 'http') return false;
   if (err.status === 404 && err.code === 'unknown_case') { caseGone(); return true; }
   if (err.status === 409) {
     try { await refreshCase(c); } catch { return false; }
-    if (c.status !== 'open' && c.status !== 'returned') { go(caseHash(c, c.ticket || online(c) || atHome(c) ? 'done' : 'review'), { replace: true }); return true; }
-    if (!c.conditionsConfirmed && c.nConditions > 0) { go(caseHash(c, 'conditions'), { replace: true }); return true; }
-    const next = firstUndone(c);
-    go(caseHash(c, next === 'review' ? 'review' : 'step/' + next), { replace: true });
+    let to;
+    if (c.status !== 'open' && c.status !== 'returned') to = caseHash(c, c.ticket || online(c) || atHome(c) ? 'done' : 'review');
+    else if (!c.conditionsConfirmed && c.nConditions > 0) to = caseHash(c, 'conditions');
+    else {
+      const next = firstUndone(c);
+      to = caseHash(c, next === 'review' ? 'review' : 'step/' + next);
+    }
+    if (to === location.hash) return false;
+    go(to, { replace: true });
     return true;
   }
   return false;

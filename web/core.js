@@ -80,10 +80,14 @@ export function contentHtml(html, cls) {
   return box;
 }
 
+// A 500 is ours and says nothing a resident can use; a 503 is the server
+// telling what to do (disk full: go to the window; too busy: come back).
+const ownWords = (err) => err.status >= 500 && err.status !== 503;
+
 // A sentence a resident can act on; never a stack trace or a bare code.
 export function friendly(err) {
   if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetwork');
-  if (err.status >= 500) return t('errServer');
+  if (ownWords(err)) return t('errServer');
   if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
     return err.serverMessage;
   if (err.status === 404) return t('errNotFound');
@@ -93,7 +97,7 @@ export function friendly(err) {
 // The same, short, for a message that already says what to do next.
 export function friendlyShort(err) {
   if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetworkShort');
-  if (err.status >= 500) return t('errServerShort');
+  if (ownWords(err)) return t('errServerShort');
   if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
     return err.serverMessage.replace(/[。.]?$/, '。');
   return t('errServerShort');

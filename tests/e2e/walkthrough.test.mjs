@@ -256,6 +256,41 @@ describe('labour-handbook walkthrough with touch input', () => {
     await snap('review-after-edit');
   });
 
+  // A conflict that leaves the case on the review (no tickets left today)
+  // and a 503 (disk full) are told in the server's words, the answers
+  // kept; before, the first redrew the same screen silently and the second
+  // became "please retry".
+  it('submit refused: no tickets left, then a full disk, each said in its own words', async () => {
+    const submitUrl = `${k.url}/api/v1/cases/${caseId}/submit`;
+    const refuse = async (p, status, code, msg) => {
+      await p.route(submitUrl, (r) => r.fulfill({ status, contentType: 'application/json',
+        headers: status === 503 ? { 'Retry-After': '60' } : {},
+        body: JSON.stringify({ error: { code, message: msg } }) }));
+      await tap(p.locator('#main button', { hasText: '确认提交' }));
+      const alert = p.locator('#main [role=alert]');
+      await alert.waitFor();
+      assert.ok((await alert.innerText()).includes(msg), `${code}: ${await alert.innerText()}`);
+      assert.match(await p.evaluate(() => location.hash), new RegExp(`^#/case/${caseId}/review$`));
+      await p.unroute(submitUrl);
+    };
+    await refuse(page, 409, 'tickets_used_up', '今天的排队号已经发完了，请到综合窗口直接办理');
+    // a 503 on a page of its own (its guard counts the answer): starting a
+    // case when the daemon says it is too busy
+    const other = await kioskPage(k);
+    const busyMsg = '系统现在太忙了，请过几分钟再试；着急的话，请到综合窗口办理';
+    try {
+      await other.page.route(`${k.url}/api/v1/cases`, (r) => r.fulfill({ status: 503,
+        contentType: 'application/json', headers: { 'Retry-After': '60' },
+        body: JSON.stringify({ error: { code: 'busy', message: busyMsg } }) }));
+      await other.page.goto(`${k.url}/#/p/labour-handbook`);
+      await tap(other.page.locator('#main button', { hasText: '开始办理' }).first());
+      const note = other.page.locator('#main .start-error');
+      await note.waitFor();
+      assert.ok((await note.innerText()).includes(busyMsg), await note.innerText());
+      assert.ok(other.errors().every((e) => e.includes('503')), other.errors().join('\n'));
+    } finally { await other.context.close(); }
+  });
+
   it('submit → a ticket in large type', async () => {
     await atRoute(page, new RegExp(`^#/case/${caseId}/done$`), () => tap(page.locator('#main button', { hasText: '确认提交' })));
     const t = page.locator('#main .ticket-number');
