@@ -144,14 +144,14 @@ static enum MHD_Result api_procedures(struct http_request *req)
         return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
                                 "搜索内容太长了，请少输入几个字");
     if (q && !utf8_valid(q, qn))
-        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", "搜索内容不是有效的文字");
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", "搜索内容里有无法识别的字符，请删掉后重新输入");
     if (q)
         q = utf8_trim(q, &qn);
     if (!(c = catalog_acquire()))
         return reply_internal(req);
     if (category && *category && !(cat = catalog_category(c, category))) {
         catalog_release(c);
-        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_category", "没有这个分类");
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_category", "没有找到这个分类，可能已经调整，请返回首页重新选择");
     }
     if (qn == 0) {
         /* the category's list is a document of its own in the snapshot */

@@ -346,7 +346,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     memset(&rej, 0, sizeof rej);
     memset(&in, 0, sizeof in);
     if (!api_step_index(req->params[1], &n))
-        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有这一步");
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有找到这一步，请返回首页重新办理，或到综合窗口咨询");
     /* handed in without some papers: a hand-in like a submit's */
     if (missing && !api_cases_quota(req, QUOTA_SUBMIT, &ret))
         return ret;

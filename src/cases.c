@@ -703,7 +703,8 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
                             int today, char ***normalised, struct case_rejection *rej,
                             struct refusal *e)
 {
-    static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step", "没有这一步"};
+    static const struct refusal unknown_step = {REFUSAL_NOT_FOUND, "unknown_step",
+                                                  "没有找到这一步，请返回首页重新办理，或到综合窗口咨询"};
     static const struct refusal closed = {REFUSAL_CONFLICT, "case_closed", "这件事已经提交，不能再修改"};
     static const struct refusal unconfirmed = {REFUSAL_CONFLICT, "conditions_unconfirmed",
                                                 "请先确认办理条件"};

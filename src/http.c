@@ -555,7 +555,7 @@ static enum MHD_Result http_dispatch(struct http_request *req)
                                 "这个地址不是本系统的地址，请使用大厅告知的地址访问");
     if (req->body_too_large)
         return http_reply_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
-                                "请求内容超过 1 MiB,无法处理");
+                                "提交的内容太多（超过 1 兆字节），没有保存；请删减后再试，或到综合窗口办理");
     if (req->body_busy)
         return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
                                       "服务器正忙，请稍后再试", 5);
@@ -592,9 +592,9 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     }
     if (*allow)
         return http_reply_error_with(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                     "这个地址不支持这种请求方法", false, MHD_HTTP_HEADER_ALLOW,
+                                     "这个操作没有完成，请返回首页重试，或到综合窗口咨询", false, MHD_HTTP_HEADER_ALLOW,
                                      allow);
-    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
+    return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有找到这个页面，请返回首页重新查找");
 }
 
 /* Makes sure the body budget covers a body of n bytes, from its

@@ -612,17 +612,17 @@ static int validate_check_number(const struct field *f, const char *label, const
 
     (void)today;
     if (validate_number(s, n, &d) != 0) {
-        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5,请只填数字", label);
+        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5，请只填数字", label);
         return 1;
     }
     if (f->has_min && d < f->min) {
         validate_format_number(f->min, bound, sizeof bound);
-        validate_fail(err, "too_small", "%s不能小于 %s,请核对后重新填写", label, bound);
+        validate_fail(err, "too_small", "%s不能小于 %s，请核对后重新填写", label, bound);
         return 1;
     }
     if (f->has_max && d > f->max) {
         validate_format_number(f->max, bound, sizeof bound);
-        validate_fail(err, "too_large", "%s不能大于 %s,请核对后重新填写", label, bound);
+        validate_fail(err, "too_large", "%s不能大于 %s，请核对后重新填写", label, bound);
         return 1;
     }
     if (!(v = malloc(n + 1)))
@@ -630,7 +630,7 @@ static int validate_check_number(const struct field *f, const char *label, const
     if (validate_fold_width(s, n, v) == (size_t)-1) {
         /* cannot happen: validate_number has just read s as UTF-8 */
         free(v);
-        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5,请只填数字", label);
+        validate_fail(err, "not_a_number", "%s要填一个数，如 25 或 3.5，请只填数字", label);
         return 1;
     }
     *norm = v;
@@ -670,12 +670,12 @@ static int validate_check_date(const struct field *f, const char *label, const c
     }
     if (f->not_before.kind != DATE_BOUND_NONE && ymd < validate_bound_value(&f->not_before, today)) {
         validate_format_bound(&f->not_before, today, bound, sizeof bound);
-        validate_fail(err, "date_too_early", "%s不能早于%s,请核对后重新填写", label, bound);
+        validate_fail(err, "date_too_early", "%s不能早于%s，请核对后重新填写", label, bound);
         return 1;
     }
     if (f->not_after.kind != DATE_BOUND_NONE && ymd > validate_bound_value(&f->not_after, today)) {
         validate_format_bound(&f->not_after, today, bound, sizeof bound);
-        validate_fail(err, "date_too_late", "%s不能晚于%s,请核对后重新填写", label, bound);
+        validate_fail(err, "date_too_late", "%s不能晚于%s，请核对后重新填写", label, bound);
         return 1;
     }
     if (validate_age_rules(f, label, ymd, today, err) != 0)
@@ -704,7 +704,7 @@ static int validate_check_cn_id(const struct field *f, const char *label, const 
             }
             validate_fail(err, code, "%s应是 18 位，现在是 %zu 位，请对照身份证核对", label, count);
         } else if (strcmp(code, "cn_id_chars") == 0) {
-            validate_fail(err, code, "%s只能填数字，最后一位可以是数字或字母 X,请对照身份证重新填写",
+            validate_fail(err, code, "%s只能填数字，最后一位可以是数字或字母 X，请对照身份证重新填写",
                           label);
         } else if (strcmp(code, "cn_id_region") == 0) {
             validate_fail(err, code, "%s的前两位（地区代码）不对，请对照身份证核对", label);

@@ -249,7 +249,7 @@ describe('Expect: 100-continue over the 1 MiB cap', () => {
         `Content-Type: application/json\r\nContent-Length: ${len}\r\nExpect: 100-continue`);
       assert.equal(r.status, 413);
       assert.doesNotMatch(r.raw, /100 Continue/);
-      assert.match(r.raw, /请求内容超过 1 MiB/);
+      assert.match(r.raw, /提交的内容太多（超过 1 兆字节）/);
     });
   }
 

@@ -727,7 +727,7 @@ Test(validate_number, field_min_max)
 
     field_from("rooms | 房间数 | number | min=1", &f);
     err = message_of(&f, "0.5", TODAY, "too_small");
-    cr_assert_not_null(strstr(err.message, "1,"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, "1，"), "%s", err.message);
     cr_assert_null(strstr(err.message, "1.0"), "%s", err.message);
     field_free(&f);
 }
