@@ -22,13 +22,25 @@ export function notifyCard() {
   return ui.card;
 }
 
+// Why the last try failed, for the staffer: the API keeps the daemon's
+// own words (docs/http-api.md: `exit status N` …), which are for the IT
+// officer's log, not for the window.
+function whyFailed(e) {
+  let m;
+  if ((m = /^exit status (\d+)/.exec(e))) return `短信程序报告发送失败（退出码 ${m[1]}），请告诉管理员`;
+  if ((m = /^killed after (\d+) s/.exec(e))) return `短信程序超过 ${m[1]} 秒没有结束，已停止`;
+  if (/^killed by signal/.test(e)) return '短信程序被中止了';
+  if (/^cannot start the command/.test(e)) return '短信程序没有启动，请管理员检查通知命令的设置';
+  return '发送时系统出了问题，会自动重试';
+}
+
 function state(n, command) {
   if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : n.done_by} ${hm(n.done)}`);
   const parts = [];
   if (n.last_error) {
     parts.push(el('span', { class: 'badge badge-error notify-failed' },
       n.failed ? `发送失败，已停止重试（${n.attempts} 次）` : `发送失败（第 ${n.attempts} 次），稍后重试`));
-    parts.push(el('span', { class: 'hint' }, ` ${n.last_error}`));
+    parts.push(el('span', { class: 'hint' }, ` ${whyFailed(n.last_error)}`));
   } else if (command) {
     parts.push(el('span', { class: 'hint' }, '等待自动发送'));
   }

@@ -55,4 +55,23 @@ describe('待通知 on the staff page', () => {
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
   });
+
+  // A failed send is told in Chinese: the API's last_error is the daemon's
+  // words for the log (`exit status 3`), not for the window.
+  it('a failed send says why in Chinese, not the daemon\'s words', async () => {
+    await page.route(`${k.url}/api/v1/staff/notifications`, async (r) => {
+      const res = await r.fetch();
+      const body = await res.json();
+      body.notifications = body.notifications.map((n) => ({ ...n, done: null, done_by: null,
+        attempts: 1, failed: false, last_error: 'exit status 3' }));
+      await r.fulfill({ response: res, body: JSON.stringify(body) });
+    });
+    await page.reload();
+    const row = page.locator('#notify tbody tr', { hasText: c.ticket });
+    await row.locator('.notify-failed').waitFor();
+    const t = await row.innerText();
+    assert.match(t, /短信程序报告发送失败（退出码 3）/);
+    assert.ok(!t.includes('exit status'), t);
+    await page.unroute(`${k.url}/api/v1/staff/notifications`);
+  });
 });
