@@ -47,7 +47,21 @@ const WHAT = {
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
   followup: '回访',
 };
-const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上' };
+const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门' };
+// what a call-back found (followup.c), as the 回访 card names it
+const FOLLOWUP = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
+
+// The history's 说明 column: an event's detail in words, never a stored code.
+function eventDetail(v, e) {
+  if (e.what === 'called' && e.detail) return `第 ${e.detail} 次`;
+  if (e.what === 'submitted' && e.detail === 'incomplete') return '材料不全，先取号';
+  if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
+  if (e.what === 'passed' && e.detail) {
+    const st = (v.stages || []).find((s) => s.key === e.detail);
+    if (st) return st.label;
+  }
+  return e.detail || '';
+}
 
 const ui = {};              // the page's fixed parts, once logged in
 let clockOffset = 0;        // server time minus this computer's, from the queue
@@ -559,8 +573,7 @@ function history(v) {
         el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
-        el('td', {}, e.what === 'called' && e.detail ? `第 ${e.detail} 次`
-          : e.what === 'submitted' && e.detail === 'incomplete' ? '材料不全，先取号' : e.detail || ''))))),
+        el('td', {}, eventDetail(v, e)))))),
     v.events_truncated ? el('p', { class: 'hint' }, '记录太多，只列出最早的部分。') : null);
 }
 

@@ -263,6 +263,37 @@ describe('the staff window', () => {
     await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
   });
 
+  // The history says what a pass, a call-back and a home visit were, not
+  // the stored codes (a stage key, 'unreachable', channel 'visit'): the
+  // case view's answer is routed to carry such events.
+  it('the history names stages, call-back results and visits in words', async () => {
+    const x = await residentCase();
+    const url = new RegExp(`/api/v1/staff/cases/(${x.id}|${x.ticket})$`);
+    await page.route(url, async (r) => {
+      const res = await r.fetch();
+      const v = await res.json();
+      const at = v.events.at(-1).at;
+      v.events.push(
+        { at, what: 'passed', user: 'wang', channel: 'window', step: null, detail: v.stages[0].key },
+        { at, what: 'visited', user: 'li', channel: 'visit', step: null, detail: null },
+        { at, what: 'followup', user: 'wang', channel: 'window', step: null, detail: 'unreachable' });
+      await r.fulfill({ response: res, body: JSON.stringify(v) });
+    });
+    try {
+      await page.locator('#case-key').fill(x.ticket);
+      await page.keyboard.press('Enter');
+      await pane().locator('#case-h', { hasText: x.ticket }).waitFor();
+      const rows = (await pane().locator('table.history tbody tr').allInnerTexts()).slice(-3);
+      assert.match(rows[0], /本环节办完[\s\S]*窗口办理/, rows[0]);
+      assert.match(rows[1], /上门办理[\s\S]*上门/, rows[1]);
+      assert.match(rows[2], /回访[\s\S]*联系不上/, rows[2]);
+      for (const r of rows) assert.doesNotMatch(r, /handle|unreachable|\bvisit\b/, r);
+    } finally { await page.unroute(url); }
+    // out of the queue, so that the next test calls its own ticket
+    await pane().getByRole('button', { name: '受理', exact: true }).click();
+    await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+  });
+
   it('calls the next ticket from the queue', async () => {
     const third = await residentCase();
     await poll(async () => {
