@@ -745,7 +745,7 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
         return -1;
     if (old_id && strcmp(old_id, f->id) != 0 &&
         diag_warn(&out->diags, rel, 1,
-                  "编号从 %s 改为 %s:保存后 %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
+                  "编号从 %s 改为 %s：保存后 %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
                   old_id, f->id, old_id, old_id) != 0) {
         free(old_id);
         return -1;

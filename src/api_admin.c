@@ -168,7 +168,7 @@ static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel
     }
     if (r != 0) {
         ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_unreadable",
-                               r > 0 ? "文件超过 1 MiB,不能在这里编辑；请在服务器上拆分它"
+                               r > 0 ? "文件超过 1 兆字节，不能在这里编辑；请在服务器上拆分它"
                                      : "这个文件读不出来（不是普通文件或没有权限），请在服务器上检查");
         goto out;
     }
@@ -311,7 +311,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     create = !if_match && inm && strcmp(inm, "*") == 0;
     if (!if_match && !create)
         return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
-                                "保存时要带上打开文件时的版本（If-Match），以免覆盖别人刚做的修改");
+                                "保存没有成功：页面没有带上打开文件时的版本，请重新载入文件后再保存，以免覆盖别人刚做的修改");
     if (!(db = db_thread()))
         return reply_internal(req);
     if (special)
@@ -420,7 +420,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
     } else {
         if (!id || !*id)
             return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                    "预览要说明是哪个事项：？id=编号（新文件再加 &category=分类）");
+                                    "预览没有成功：不知道是哪个事项，请从事项列表重新打开");
         if (!(db = db_thread()) || (r = api_admin_target(req, db, id, true, &rel)) < 0)
             return reply_internal(req);
         if (r > 0)

@@ -25,7 +25,7 @@ static int api_report_format(struct http_request *req, bool *csv, enum MHD_Resul
 
     if (httpin_wants_csv(format, accept, csv) != 0) {
         *ret = http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_format",
-                                "format 只能是 json 或 csv");
+                                "导出格式不对，请用页面上的下载按钮");
         return 1;
     }
     return 0;
@@ -54,7 +54,7 @@ enum MHD_Result api_admin_report(struct http_request *req)
     if (date && *date) {
         if (stats_date_parse(date, &ymd) != 0)
             return http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_date",
-                                    "日期的格式应为 年-月-日,例如 2026-03-01");
+                                    "日期的格式应为 年-月-日，例如 2026-03-01");
     } else if ((ymd = clock_today()) == 0) {
         return reply_internal(req);
     }

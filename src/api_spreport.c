@@ -71,9 +71,9 @@ enum MHD_Result api_spreport_list(struct http_request *req)
     if (proc && !*proc)
         proc = NULL;
     if (proc && !procedure_id_valid(proc, strlen(proc)))
-        return reply_bad_request(req, "事项编号的格式不对");
+        return reply_bad_request(req, "事项编号的格式不对，请从列表中选择事项");
     if (open && *open && strcmp(open, "0") != 0 && strcmp(open, "1") != 0)
-        return reply_bad_request(req, "open 只能是 0 或 1");
+        return reply_bad_request(req, "筛选条件不对，请刷新页面后重试");
     if (!db || spreport_list_json(db, proc, open && strcmp(open, "1") == 0, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);

@@ -37,7 +37,7 @@ static int api_stats_range(struct http_request *req, struct stats_query *q, enum
     stats_range_default(q->now, &q->from, &q->to);
     if ((from && stats_date_parse(from, &q->from) != 0) ||
         (to && stats_date_parse(to, &q->to) != 0)) {
-        *ret = api_stats_bad(req, "bad_date", "日期的格式应为 年-月-日,例如 2026-03-01");
+        *ret = api_stats_bad(req, "bad_date", "日期的格式应为 年-月-日，例如 2026-03-01");
         return 1;
     }
     if (to && !from)
@@ -48,7 +48,7 @@ static int api_stats_range(struct http_request *req, struct stats_query *q, enum
         return 1;
     }
     if (days > STATS_DAYS_MAX) {
-        *ret = api_stats_bad(req, "range_too_long", "一次最多统计 366 天,请缩短日期范围");
+        *ret = api_stats_bad(req, "range_too_long", "一次最多统计 366 天，请缩短日期范围");
         return 1;
     }
     return 0;
@@ -83,10 +83,10 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     if (procedure && !*procedure)
         procedure = NULL;
     if (procedure && !procedure_id_valid(procedure, strlen(procedure)))
-        return api_stats_bad(req, "bad_request", "事项编号的格式不对");
+        return api_stats_bad(req, "bad_request", "事项编号的格式不对，请从列表中选择事项");
     q.procedure = procedure;
     if (format && *format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-        return api_stats_bad(req, "bad_request", "format 只能是 json 或 csv");
+        return api_stats_bad(req, "bad_request", "导出格式不对，请用页面上的下载按钮");
     csv = format && strcmp(format, "csv") == 0;
     if (!(db = db_thread()))
         return reply_internal(req);
@@ -99,7 +99,7 @@ enum MHD_Result api_admin_stats(struct http_request *req)
     if (rc < 0)
         res = reply_internal(req);
     else if (rc > 0)
-        res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure", "没有这个事项");
+        res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure", "没有这个事项，请刷新页面后重新选择");
     else if (csv)
         res = api_stats_csv(req, &r);
     else

@@ -261,7 +261,7 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
         for (i = 0; i < s->n_conditions; i++)
             if (!s->conditions[i])
                 diag_error(diags, path, line,
-                           "expect = accept,但第 %zu 条办理条件答的是「否」（应为 expect = refuse %zu）",
+                           "expect = accept，但第 %zu 条办理条件答的是「否」（应为 expect = refuse %zu）",
                            i + 1, i + 1);
         for (i = 0; i < w->n_fails; i++) {
             const struct practice_fail *f = &w->fails[i];
@@ -270,10 +270,10 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
             if (f->code && (strcmp(f->code, "not_an_option") == 0 || strcmp(f->code, "yesno") == 0))
                 continue;
             if (f->code)
-                diag_error(diags, path, line, "expect = accept,但字段 %s 过不了检查：%s", f->key,
+                diag_error(diags, path, line, "expect = accept，但字段 %s 过不了检查：%s", f->key,
                            f->message);
             else if ((it = procedure_item_find(p, f->key, &k)))
-                diag_error(diags, path, line, "expect = accept,但没有带必需的材料 %s（%s）", it->id,
+                diag_error(diags, path, line, "expect = accept，但没有带必需的材料 %s（%s）", it->id,
                            it->text);
         }
         break;

@@ -68,7 +68,7 @@ function failure(err, retry) {
 function problemItem(d, href) {
   const where = `${d.file}:${d.line}`;
   return el('li', { class: d.severity === 'warning' || d.warning ? 'warn' : 'error' },
-    href ? el('a', { href }, where) : el('code', {}, where), `:${d.message}`);
+    href ? el('a', { href }, where) : el('code', {}, where), `：${d.message}`);
 }
 
 // the open step reports (SP有误) by procedure id, from the list's load
@@ -163,8 +163,8 @@ async function listView() {
   select.addEventListener('change', fill);
   const summary = el('p', { class: nErr ? 'msg-error' : 'msg-ok', id: 'summary' },
     nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）`
-      : '所有事项文件都没有错误', nOverdue ? `;${nOverdue} 个已过复核日期` : '',
-    nReports ? `;工作人员报告的步骤问题 ${nReports} 条待处理` : '');
+      : '所有事项文件都没有错误', nOverdue ? `；${nOverdue} 个已过复核日期` : '',
+    nReports ? `；工作人员报告的步骤问题 ${nReports} 条待处理` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },
       doc.problems.map((d) => problemItem(d, null)))
@@ -243,7 +243,7 @@ async function newView() {
     el('label', { for: 'new-category' }, '分类'), cat,
     el('label', { for: 'new-id' }, '编号（也是文件名）'), id,
     el('p', { class: 'hint', id: 'new-id-hint' },
-      '只用小写英文字母、数字和 -,如 labour-handbook；保存后文件是 分类/编号.md'),
+      '只用小写英文字母、数字和 -，如 labour-handbook；保存后文件是 分类/编号.md'),
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '开始编辑'),
       el('a', { class: 'btn', href: '#/' }, '返回列表')));
@@ -391,7 +391,7 @@ async function editorView(params) {
       return el('li', { class: sev === 'error' ? 'error' : 'warn' },
         el('button', { type: 'button', class: 'linkish', 'data-line': d.line,
           onClick: () => gotoLine(d.line) },
-        `${sev === 'error' ? '错误' : '提醒'} · 第 ${d.line} 行`), `:${d.message}`);
+        `${sev === 'error' ? '错误' : '提醒'} · 第 ${d.line} 行`), `：${d.message}`);
     });
     const nErr = errors.filter((d) => d.severity !== 'warning').length;
     const parts = [

@@ -149,7 +149,7 @@ describe('the day\'s report page', () => {
   it('an answer the page cannot use ends in a message', async () => {
     const rep = (u) => u.pathname === '/api/v1/admin/report';
     await page.route(rep, (r) => r.fulfill({ status: 422, contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日,例如 2026-03-01' } }) }));
+      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日，例如 2026-03-01' } }) }));
     try {
       await page.goto(`${h.url}/admin/report?date=2026-01-02`);
       await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /日期的格式/));
