@@ -150,7 +150,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     if (!body)
         return ret;
     if (bodies_case_create(body, &proc, &channel) != 0) {
-        ret = reply_bad_request(req, "需要 procedure(事项编号),channel 可选");
+        ret = reply_bad_request(req, "页面出了问题，没有说明要办哪个事项；请返回首页重新选择");
         goto out;
     }
     if (!db || !(c = catalog_acquire())) {
@@ -198,9 +198,9 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         return ret;
     r = bodies_case_conditions(body, &confirmed, &n);
     if (r != 0 || !db) {
-        ret = r == 1             ? reply_bad_request(req, "confirmed 应是每个办理条件一个 true/false 的数组")
+        ret = r == 1             ? reply_bad_request(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认")
               : r < 0 || !db     ? reply_internal(req)
-                                 : reply_bad_request(req, "confirmed 里只能是 true 或 false");
+                                 : reply_bad_request(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认");
         goto done;
     }
     r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req), &unmet,
@@ -354,7 +354,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
         return ret;
     r = bodies_case_answers(body, &in);
     if (r > 0) {
-        ret = reply_bad_request(req, "fields 和 checklist 应是 JSON 对象");
+        ret = reply_bad_request(req, "页面出了问题，填写的内容没有收到；请返回上一页再试");
         goto out;
     }
     if (r < 0 || !(db = db_thread())) {
@@ -460,7 +460,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
             return ret;
         r = bodies_case_visit(body, &ask);
         if (r != 0) {
-            ret = r == 2 ? reply_bad_request(req, "visit 应是 JSON 对象：{\"date\",\"slot\",\"address\",\"phone\"}")
+            ret = r == 2 ? reply_bad_request(req, "页面出了问题，预约上门的信息没有收到；请返回上一页重新填写")
                          : api_case_submit_visit(req, db, &ask);
             cJSON_Delete(body);
             return ret;
@@ -497,7 +497,7 @@ enum MHD_Result api_case_lookup(struct http_request *req)
     jt = cJSON_GetObjectItemCaseSensitive(body, "ticket");
     jl = cJSON_GetObjectItemCaseSensitive(body, "last4");
     if (!cJSON_IsString(jt) || !cJSON_IsString(jl)) {
-        ret = reply_bad_request(req, "需要 ticket(排队号)和 last4(身份证号或手机号的后四位)");
+        ret = reply_bad_request(req, "请输入排队号，以及身份证号或手机号的最后四位");
         goto done;
     }
     if (!db) {

@@ -332,7 +332,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     static const struct refusal policy = {REFUSAL_INVALID, "policy_document",
                                            "这是政策说明，不需要办理；如有疑问请到综合窗口咨询"};
     static const struct refusal bad_channel = {REFUSAL_INVALID, "bad_channel",
-                                                "channel 只能是 kiosk、window 或 web"};
+                                                "页面出了问题，办理方式不对；请返回首页重新开始"};
     unsigned char rnd[CASE_ID_LEN / 2];
     struct model_ref *ref = NULL;
     const struct procedure *p;

@@ -133,7 +133,7 @@ cJSON *reply_error_doc(const char *code, const char *message)
 
 cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret)
 {
-    static const char not_object[] = "请求内容不是有效的 JSON 对象";
+    static const char not_object[] = "页面出了问题，刚才的内容没有收到；请返回上一页再试，一直这样的话请到综合窗口办理";
     cJSON *root;
 
     if (!(root = bodies_parse(req->body.data, req->body.len)))
