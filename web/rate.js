@@ -144,7 +144,7 @@ async function loop() {
       const q = '/api/v1/rate?window=' + encodeURIComponent(win) + (after === null ? '' : '&after=' + after);
       const r = await fetch(q, { cache: 'no-store' });
       if (r.status === 422 || r.status === 400) {
-        showError('这个评价器的窗口号不对，请工作人员检查地址里的 window=');
+        showError('这台评价器还没有设置好（地址里的窗口号不对），暂时不能评价，请告诉工作人员。');
         return;
       }
       if (!r.ok) throw new Error(String(r.status));
@@ -153,6 +153,9 @@ async function loop() {
       backoff = 1000;
       if (mode === 'idle' || mode === 'offer') draw();
     } catch {
+      // said on the tablet, as the call screen does: a silent tablet looks
+      // as if nobody had finished yet; draw() clears it once back
+      if (mode === 'idle' || mode === 'offer') showError('连接中断，正在重新连接……');
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 5000);
     }
@@ -161,7 +164,7 @@ async function loop() {
 
 build();
 if (!win) {
-  showError('请在地址里写明窗口号，如 /rate?window=3');
+  showError('这台评价器还没有设置好（地址里没有窗口号，如 /rate?window=3），暂时不能评价，请告诉工作人员。');
 } else {
   $('window-name').textContent = windowName(win);
   loop();

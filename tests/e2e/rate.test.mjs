@@ -179,6 +179,20 @@ describe('the window\'s evaluator', () => {
     }
   });
 
+  // A tablet that lost the daemon says so, and a tablet set up without a
+  // window number says to tell the staff (not what to type in the address).
+  it('the tablet says when it lost the connection, and when it is not set up', async () => {
+    const x = await kioskPage(k, { viewport: { width: 1280, height: 800 }, hasTouch: true });
+    try {
+      await x.page.route(/\/api\/v1\/rate\?/, (r) => r.abort());
+      await x.page.goto(k.url + '/rate?window=5');
+      await x.page.locator('#error', { hasText: '连接中断，正在重新连接' }).waitFor();
+      await x.page.unroute(/\/api\/v1\/rate\?/);
+      await x.page.goto(k.url + '/rate');
+      await x.page.locator('#error', { hasText: '暂时不能评价，请告诉工作人员' }).waitFor();
+    } finally { await x.context.close(); }
+  });
+
   it('axe finds nothing serious or critical', () => {
     assert.deepEqual(problems, [], problems.join('\n'));
   });
