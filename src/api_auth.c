@@ -175,7 +175,7 @@ static enum MHD_Result api_auth_reply_wait(struct http_request *req, long long w
 
 enum MHD_Result api_auth_login(struct http_request *req)
 {
-    static const char bad_body[] = "请求格式不对：需要 {\"name\":\"用户名\",\"password\":\"密码\"}";
+    static const char bad_body[] = "请输入用户名和密码后再登录";
     struct db *db = db_thread();
     cJSON *body = NULL;
     const cJSON *jn, *jp;

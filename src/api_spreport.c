@@ -50,7 +50,7 @@ enum MHD_Result api_spreport_add(struct http_request *req)
         return ret;
     if (bodies_spreport(body, &in) != 0) {
         cJSON_Delete(body);
-        return reply_bad_request(req, "hash 应是版本号文字，step 应是步骤序号，kind 和 note 应是文字");
+        return reply_bad_request(req, "页面出了问题，报告没有提交成功，请刷新页面后重试");
     }
     r = spreport_add(db, proc, in.hash, in.step, in.kind, in.note, req->user, clock_today(), &id,
                      &e);

@@ -387,7 +387,7 @@ enum MHD_Result api_staff_invite(struct http_request *req)
     if (!(body = reply_json_body(req, &res)))
         return res;
     if (bodies_optional_text(body, "note", &note) != 0) {
-        res = reply_bad_request(req, "note 应是文字");
+        res = reply_bad_request(req, "页面出了问题，通知说明没有提交成功，请刷新页面后重试");
     } else {
         r = window_invite(db, id, req->user, bodies_text(body, "date"),
                           note, &e);
@@ -544,7 +544,7 @@ enum MHD_Result api_staff_work(struct http_request *req)
     if (!api_staff_begin(req, &res, &db))
         return res;
     if ((post && !post[0]) || (owner && !accounts_name_valid(owner)))
-        return http_reply_error(req, 422, "bad_query", "post 应是岗位编号，owner 应是工作人员的用户名");
+        return http_reply_error(req, 422, "bad_query", "筛选条件不对（岗位编号或工作人员的用户名），请刷新页面后重试");
     if (post) {
         ids[n++] = post;
     } else if (!owner) {

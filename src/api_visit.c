@@ -43,7 +43,7 @@ enum MHD_Result api_visit_list(struct http_request *req)
 enum MHD_Result api_visit_result(struct http_request *req)
 {
     static const struct refusal bad_result = {
-        REFUSAL_INVALID, "bad_result", "请选择结果：已上门办理（handled）或不在家改期（not_home）"};
+        REFUSAL_INVALID, "bad_result", "请选择上门的结果：已上门办理，或不在家、改期"};
     char id[CASE_ID_LEN + 1], *json = NULL;
     const char *date;
     bool handled;

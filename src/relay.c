@@ -29,7 +29,7 @@ static const struct refusal err_not_last = {REFUSAL_CONFLICT, "not_last_stage",
 static const struct refusal err_no_chain = {REFUSAL_CONFLICT, "no_chain",
                                             "这件办件受理时还没有审核流程，请直接办结"};
 static const struct refusal err_not_ready = {REFUSAL_CONFLICT, "not_ready",
-                                             "这件办件不是待领取状态"};
+                                             "这件办件不是待领取状态（可能已经发放），请刷新后再看"};
 static const struct refusal err_not_assignable = {
     REFUSAL_CONFLICT, "not_assignable", "只有受理后、还没有办结的办件可以转交"};
 static const struct refusal err_unknown_user = {REFUSAL_INVALID, "unknown_user",

@@ -742,7 +742,12 @@ async function loadProcedures() {
   let list;
   try {
     list = (await api('/api/v1/procedures')).body;
-  } catch { return; }   // the select stays empty; 开始填写 then asks to choose
+  } catch (err) {
+    // said at once: an empty select would have 开始填写 ask for a choice
+    // that cannot be made
+    msg(ui.startMsg, `事项列表没有载入：${errorText(err)}，请刷新页面`);
+    return;
+  }
   for (const p of list.procedures.filter((x) => x.kind === 'procedure'))
     ui.startSelect.append(el('option', { value: p.id }, p.title));
 }

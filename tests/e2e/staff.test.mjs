@@ -334,6 +334,22 @@ describe('the staff window', () => {
     assert.equal(await page.locator('#call-msg').innerText(), '', 'note cleared after 受理');
   });
 
+  // The procedure list of 窗口代填 failing to load is said at once; before,
+  // the select stayed empty and 开始填写 asked for a choice.
+  it('窗口代填 says when the procedure list did not load', async () => {
+    const x = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    try {
+      await x.page.route(`${k.url}/api/v1/procedures`, (r) => r.fulfill({ status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal_error', message: '服务暂时出了问题，请稍后再试' } }) }));
+      await x.page.goto(k.url + '/staff');
+      await x.page.fill('#login-name', 'wang');
+      await x.page.fill('#login-pass', 'wang-password-1');
+      await x.page.click('.login-form button[type=submit]');
+      await x.page.locator('.start-form [role=alert]', { hasText: '事项列表没有载入' }).waitFor();
+    } finally { await x.context.close(); }
+  });
+
   it('axe-core finds nothing serious on any screen of /staff', () => {
     assert.deepEqual(axeProblems, [], axeProblems.join('\n'));
   });
