@@ -756,6 +756,12 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         pctx_render(c, list);
 }
 
+/* bad_keys is searched for every form line: past this many bytes (about a
+ * hundred dropped keys, far more than a file worth fixing has) no more are
+ * kept, so that a file of thousands of bad lines still checks in linear
+ * time; only the hints for those keys are lost. */
+#define PCTX_BAD_KEYS_MAX 4096
+
 /* The line of the first form line that was dropped for an error and had
  * key, 0 when none: bad_keys holds "\nKEY\tLINE\n" per such line. */
 static int pctx_key_line(const struct pctx *c, const char *key)
@@ -818,7 +824,7 @@ static void pctx_step_form(struct pctx *c, cmark_node *code)
         if (r > 0) {
             /* remembered so that {if} and same_as naming it do not add a
              * second, misleading "no such field" error */
-            if (f.key[0] && !pctx_key_line(c, f.key) &&
+            if (f.key[0] && c->bad_keys.len < PCTX_BAD_KEYS_MAX && !pctx_key_line(c, f.key) &&
                 strbuf_printf(&c->bad_keys, "\n%s\t%d\n", f.key, line) != 0)
                 c->oom = 1;
             field_free(&f);
