@@ -126,23 +126,24 @@ static bool marker_find_inner(const char *text, size_t n, size_t *at, size_t *ml
     const char *open = text, *close, *inner;
     size_t inner_n;
 
+    /* each '}' once, with the last '{' before it (a marker holds none):
+     * linear however many braces a line has */
     while ((open = memchr(open, '{', n - (size_t)(open - text)))) {
         if (!(close = memchr(open, '}', n - (size_t)(open - text))))
             return false;
+        open = memrchr(open, '{', (size_t)(close - open));
         inner = open + 1;
         inner_n = (size_t)(close - inner);
-        if (!memchr(inner, '{', inner_n)) {
-            inner = utf8_trim(inner, &inner_n);
-            if ((inner_n == 8 && memcmp(inner, "optional", 8) == 0) ||
-                (inner_n == 5 && memcmp(inner, "staff", 5) == 0) ||
-                marker_if_prefix(inner, inner_n) > 0 ||
-                (inner_n > 1 && inner[0] == '#' && marker_key_valid(inner + 1, inner_n - 1))) {
-                *at = (size_t)(open - text);
-                *mlen = (size_t)(close - open) + 1;
-                return true;
-            }
+        inner = utf8_trim(inner, &inner_n);
+        if ((inner_n == 8 && memcmp(inner, "optional", 8) == 0) ||
+            (inner_n == 5 && memcmp(inner, "staff", 5) == 0) ||
+            marker_if_prefix(inner, inner_n) > 0 ||
+            (inner_n > 1 && inner[0] == '#' && marker_key_valid(inner + 1, inner_n - 1))) {
+            *at = (size_t)(open - text);
+            *mlen = (size_t)(close - open) + 1;
+            return true;
         }
-        open++;
+        open = close + 1;
     }
     return false;
 }
