@@ -16,6 +16,7 @@
 #include "marker.h"
 #include "mdlimit.h"
 #include "mdtext.h"
+#include "practice.h"
 #include "procedure.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -143,13 +144,11 @@ static bool triage_path_ok(const char *u)
 static const char *triage_not_procedure(const char *path)
 {
     const char *name = strrchr(path, '/');
-    size_t n;
 
     name = name ? name + 1 : path;
-    n = strlen(name);
     if (strcmp(name, "README.md") == 0)
         return "是分类的说明文件，不是事项；答案要链接到分类里的某个事项文件";
-    if (n > 12 && strcmp(name + n - 12, ".practice.md") == 0)
+    if (practice_name_is(name))
         return "是练习题文件，不是事项；请链接到它旁边同名的事项文件";
     if (name[0] == '_')
         return "是共用的说明文件（岗位、日历、办事地点等），不是事项；请链接到事项文件";
