@@ -21,17 +21,17 @@
 #include "window.h"
 
 static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
-                                                "这件办件不在办理中，不能进行这一步"};
+                                                "这件办件已不在办理中（可能已被其他同事办结、退回或不予办理），请刷新后再看"};
 static const struct refusal err_last_stage = {REFUSAL_CONFLICT, "last_stage",
                                               "已经是最后一个环节，请点“办结”"};
 static const struct refusal err_not_last = {REFUSAL_CONFLICT, "not_last_stage",
-                                            "前面的审核环节还没有完成，不能办结"};
+                                            "前面的审核环节还没有完成，不能办结；请先在当前环节点“本环节办完”"};
 static const struct refusal err_no_chain = {REFUSAL_CONFLICT, "no_chain",
                                             "这件办件受理时还没有审核流程，请直接办结"};
 static const struct refusal err_not_ready = {REFUSAL_CONFLICT, "not_ready",
                                              "这件办件不是待领取状态（可能已经发放），请刷新后再看"};
 static const struct refusal err_not_assignable = {
-    REFUSAL_CONFLICT, "not_assignable", "只有受理后、还没有办结的办件可以转交"};
+    REFUSAL_CONFLICT, "not_assignable", "这件办件现在不能转交：只有受理后、还没有办结的办件可以转交，请刷新后再看"};
 static const struct refusal err_unknown_user = {REFUSAL_INVALID, "unknown_user",
                                                 "没有这位工作人员，请核对用户名"};
 static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
@@ -341,13 +341,16 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
         rc = relay_refuse(db, e, &err_no_chain);
         goto done;
     }
-    if (cs.r.stage + 1 >= rows || (size_t)cs.r.stage >= cs.model->n_stages) {
-        rc = relay_refuse(db, e, &err_last_stage);
+    /* two staffers passing the same stage: the second finds it moved on.
+     * Asked before the last-stage check, which would otherwise send a
+     * staffer whose screen is stale to 办结 a stage nobody showed them */
+    if (stage && (size_t)cs.r.stage < cs.model->n_stages &&
+        strcmp(stage, cs.model->stages[cs.r.stage].key) != 0) {
+        rc = relay_refuse(db, e, &moved);
         goto done;
     }
-    /* two staffers passing the same stage: the second finds it moved on */
-    if (stage && strcmp(stage, cs.model->stages[cs.r.stage].key) != 0) {
-        rc = relay_refuse(db, e, &moved);
+    if (cs.r.stage + 1 >= rows || (size_t)cs.r.stage >= cs.model->n_stages) {
+        rc = relay_refuse(db, e, &err_last_stage);
         goto done;
     }
     next = cs.r.stage + 1;

@@ -258,6 +258,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(r.body.stages[2].due, stage2Due);
     assert.equal(r.body.stages[1].note, null, 'no note is none');
     assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, {}, zhao), 409, 'last_stage');
+    // a second staffer passing the stage that just moved, from a stale screen:
+    // told it moved, not sent to 办结 a stage nobody showed them
+    assertError(await post(`/api/v1/staff/cases/${c.id}/pass`, { stage: 'review' }, zhao), 409, 'stage_moved');
   });
 
   it('a return at stage 3 stops the clock; the resident hands it in again', async () => {
