@@ -283,6 +283,11 @@ bool cases_ticked(const struct case_state *cs, const char *item);
 /* Whether an item's or field's own condition holds for the case. */
 bool cases_cond_holds(const struct case_state *cs, const struct cond *c);
 
+/* Whether the case holds a ticket drawn today (the hall's local date).
+ * Tickets are numbered afresh each day, so an earlier day's ticket is out
+ * of the queue: never called, never counted as waiting (window.h). */
+bool cases_ticket_of_today(const struct case_state *cs);
+
 void cases_rejection_free(struct case_rejection *rej);
 void cases_state_free(struct case_state *cs);
 

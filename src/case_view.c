@@ -214,6 +214,12 @@ char *case_view_json(const struct case_state *cs)
         goto out;
     if (!(cs->ticket ? cJSON_AddStringToObject(root, "ticket", cs->ticket)
                      : cJSON_AddNullToObject(root, "ticket")) ||
+        !(cs->ticket ? cJSON_AddStringToObject(root, "ticket_day", cs->ticket_day)
+                     : cJSON_AddNullToObject(root, "ticket_day")) ||
+        /* waiting on an earlier day's ticket: out of the queue, and the
+         * kiosk offers a new one (window_submit) */
+        !cJSON_AddBoolToObject(root, "ticket_expired",
+                               strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs)) ||
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||

@@ -262,6 +262,14 @@ out:
     return rc;
 }
 
+bool cases_ticket_of_today(const struct case_state *cs)
+{
+    char day[CLOCK_DAY_LEN];
+
+    clock_today_text(day);
+    return cs->ticket && strcmp(cs->ticket_day, day) == 0;
+}
+
 void cases_state_free(struct case_state *cs)
 {
     size_t i;

@@ -106,19 +106,26 @@ int display_call_add(struct db *db, const char *ticket, const char *window)
 static const char sql_calls[] =
     "SELECT seq, ticket, window, at FROM calls WHERE day = ?1 ORDER BY seq DESC LIMIT ?2";
 static const char sql_seq[] = "SELECT coalesce(max(seq), 0) FROM calls";
-/* the tickets still to be called: the index cases_call covers it */
-static const char sql_waiting[] = "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0";
+/* today's tickets still to be called (the index cases_call finds them): an
+ * earlier day's ticket is no longer in the queue (window.h) */
+static const char sql_waiting[] =
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1";
 
-/* The first column of st's one row as an integer; -1 on error. */
-static int64_t display_count(struct db *db, const char *sql)
+/* The first column of st's one row as an integer, with ?1 bound to day
+ * when st has one; -1 on error. */
+static int64_t display_count(struct db *db, const char *sql, const char *day)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
     int64_t n = -1;
 
-    if (st && sqlite3_step(st) == SQLITE_ROW)
+    if (st && (sqlite3_bind_parameter_count(st) == 0 ||
+               sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC) == SQLITE_OK) &&
+        sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
-    if (st)
+    if (st) {
         sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     return n;
 }
 
@@ -152,6 +159,7 @@ static int display_calls(struct db *db, cJSON *calls)
 
 int display_read(struct db *db, struct display_view *v)
 {
+    char day[CLOCK_DAY_LEN];
     cJSON *doc = cJSON_CreateObject(), *calls;
     int rc = -1;
 
@@ -160,8 +168,9 @@ int display_read(struct db *db, struct display_view *v)
         cJSON_Delete(doc);
         return -1;
     }
-    v->seq = display_count(db, sql_seq);
-    v->waiting = (long)display_count(db, sql_waiting);
+    clock_today_text(day);
+    v->seq = display_count(db, sql_seq, day);
+    v->waiting = (long)display_count(db, sql_waiting, day);
     if (v->seq >= 0 && v->waiting >= 0 && cJSON_AddNumberToObject(doc, "seq", (double)v->seq) &&
         (calls = cJSON_AddArrayToObject(doc, "calls")) && display_calls(db, calls) == 0 &&
         cJSON_AddNumberToObject(doc, "waiting", (double)v->waiting))

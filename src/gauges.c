@@ -13,8 +13,9 @@ const char *const gauges_status_names[GAUGES_STATUSES] = {
     "prereview", "invited", "visit", "ready", "rejected"};
 
 static const char sql_by_status[] = "SELECT status, count(*) FROM cases GROUP BY status";
-/* as the call screen counts it (display.c) */
-static const char sql_waiting[] = "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0";
+/* as the call screen counts it (display.c): today's tickets not called */
+static const char sql_waiting[] =
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1";
 /* as the work list marks it (relay.c): the current stage due before today */
 static const char sql_overdue[] =
     "SELECT count(*) FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
@@ -68,7 +69,7 @@ int gauges_read(struct db *db, struct gauges *g)
     clock_today_text(day);
     if (db_read_begin(db) != 0)
         return -1;
-    if (gauges_by_status(db, g) == 0 && gauges_count(db, sql_waiting, NULL, &g->waiting) == 0 &&
+    if (gauges_by_status(db, g) == 0 && gauges_count(db, sql_waiting, day, &g->waiting) == 0 &&
         gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
         gauges_count(db, sql_notifications, NULL, &g->notifications) == 0)
         rc = 0;

@@ -41,6 +41,10 @@ static const struct refusal err_date_far = {
     REFUSAL_INVALID, "date_too_far", "来大厅的日期最多约在 90 天以内，请重新选择"};
 static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
                                               "给居民的说明最多 500 个字，请精简一些"};
+static const struct refusal err_ticket_old = {
+    REFUSAL_CONFLICT, "ticket_expired",
+    "这是往日的排队号，不能再叫号（今天可能有人拿着同一个号）。居民在窗口的话可以直接受理；"
+    "也可以请居民扫办件码重新取号"};
 static const struct refusal err_not_called = {REFUSAL_CONFLICT, "not_called",
                                                "还没有叫过这个号，请先叫号，再标记未到"};
 static const struct refusal err_queue_empty = {REFUSAL_CONFLICT, "queue_empty", "没有等待叫号的办件"};
@@ -453,8 +457,11 @@ static const char sql_call[] =
     "UPDATE cases SET called_at = ?2, called_by = ?3, calls = calls + 1 WHERE id = ?1";
 /* the first few in line: one whose pinned version cannot be read is passed over */
 #define WINDOW_NEXT_TRIES 16
+/* today's tickets only: an earlier day's number may be today's too (A001
+ * every morning), and its holder went home at closing */
 static const char sql_next[] =
-    "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 ORDER BY queue_seq LIMIT ?1";
+    "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?2"
+    " ORDER BY queue_seq LIMIT ?1";
 
 /* Calls the case read into cs, inside the open transaction: the case's
  * columns, the event, and the call screen's row (display.h) in the same
@@ -488,7 +495,7 @@ fail:
 int window_call_next(struct db *db, const char *user, const char *window,
                      char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
-    char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1], win[DISPLAY_WINDOW_BUF];
+    char ids[WINDOW_NEXT_TRIES][CASE_ID_LEN + 1], win[DISPLAY_WINDOW_BUF], day[CLOCK_DAY_LEN];
     struct case_state cs;
     sqlite3_stmt *st;
     size_t n = 0, i;
@@ -498,7 +505,9 @@ int window_call_next(struct db *db, const char *user, const char *window,
         return 1;
     if (db_begin(db) != 0)
         return -1;
-    if (!(st = db_stmt(db, sql_next)) || sqlite3_bind_int(st, 1, WINDOW_NEXT_TRIES) != SQLITE_OK) {
+    clock_today_text(day);
+    if (!(st = db_stmt(db, sql_next)) || sqlite3_bind_int(st, 1, WINDOW_NEXT_TRIES) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC) != SQLITE_OK) {
         db_rollback(db);
         return -1;
     }
@@ -548,6 +557,11 @@ int window_call(struct db *db, const char *id, const char *user, const char *win
         goto done;
     if (!window_status(&cs, "waiting")) {
         rc = window_refuse(db, e, &err_not_waiting);
+        goto done;
+    }
+    /* the screen would call a number someone may hold today */
+    if (!cases_ticket_of_today(&cs)) {
+        rc = window_refuse(db, e, &err_ticket_old);
         goto done;
     }
     rc = window_call_locked(db, &cs, user, win);
@@ -810,7 +824,11 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
     *ticket = NULL;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
-    if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0)
+    if (window_status(&cs, "waiting") && !cases_ticket_of_today(&cs) && strcmp(cs.channel, "web") != 0)
+        /* an earlier day's ticket, never served: a new one of today and a
+         * turn at the back, with the papers it was handed in without */
+        rc = window_hand_in(db, &cs, user, cs.missing_items, ticket, e);
+    else if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0)
         rc = window_refuse(db, e, &err_already);
     else if (!cs.conditions_confirmed || cs.step < cs.model->n_steps)
         rc = window_refuse(db, e, &not_finished);

@@ -220,9 +220,16 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
     return 0;
 }
 
+/* the queue is today's tickets (?2 today); an earlier day's ticket never
+ * served is listed apart, so that the staff can still open it when its
+ * holder comes back, but it is never in line (cases_ticket_of_today) */
 static const char sql_waiting[] =
-    "SELECT id FROM cases WHERE status = 'waiting' ORDER BY queue_seq LIMIT ?1";
-static const char sql_waiting_count[] = "SELECT count(*) FROM cases WHERE status = 'waiting'";
+    "SELECT id FROM cases WHERE status = 'waiting' AND ticket_day = ?2 ORDER BY queue_seq LIMIT ?1";
+static const char sql_waiting_count[] =
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND ticket_day = ?1";
+static const char sql_earlier[] =
+    "SELECT id FROM cases WHERE status = 'waiting' AND (ticket_day IS NULL OR ticket_day <> ?2)"
+    " ORDER BY queue_seq LIMIT ?1";
 static const char sql_in_progress[] =
     "SELECT id FROM cases WHERE status = 'accepted' ORDER BY accepted_at, id LIMIT ?1";
 /* cases a staffer started at the window and has not submitted yet, so that
@@ -313,7 +320,7 @@ int window_view_queue_json(struct db *db, char **out)
 {
     cJSON *root = cJSON_CreateObject();
     sqlite3_stmt *st;
-    char now[32], since[32];
+    char now[32], since[32], day[CLOCK_DAY_LEN];
     long long total = -1;
     int rc = -1;
 
@@ -322,16 +329,20 @@ int window_view_queue_json(struct db *db, char **out)
         cJSON_Delete(root);
         return -1;
     }
+    clock_today_text(day);
     if ((st = db_stmt(db, sql_waiting_count))) {
-        if (sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
             total = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
     }
     clock_utc_now(now);
     clock_utc(time(NULL) - 24 * 60 * 60, since);
     if (total >= 0 && window_view_add_str(root, "now", now) == 0 &&
         window_view_add_num(root, "total", (double)total) == 0 &&
-        window_view_list(db, root, "queue", sql_waiting, NULL) == 0 &&
+        window_view_list(db, root, "queue", sql_waiting, day) == 0 &&
+        window_view_list(db, root, "earlier", sql_earlier, day) == 0 &&
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;
@@ -365,20 +376,24 @@ int window_view_prereview_json(struct db *db, char **out)
 }
 
 /* the turn of a waiting case; none for any other */
-static const char sql_turn[] = "SELECT queue_seq FROM cases WHERE id = ?1 AND status = 'waiting'";
+static const char sql_turn[] =
+    "SELECT queue_seq FROM cases WHERE id = ?1 AND status = 'waiting' AND ticket_day = ?2";
 static const char sql_ahead[] =
-    "SELECT count(*) FROM cases WHERE status = 'waiting' AND queue_seq < ?1";
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND ticket_day = ?2 AND queue_seq < ?1";
 
 int window_view_ahead(struct db *db, const char *id, long *ahead)
 {
     sqlite3_stmt *st;
     sqlite3_int64 seq = 0;
+    char day[CLOCK_DAY_LEN];
     int r, rc = -1;
 
     *ahead = -1;
     if (db_read_begin(db) != 0)
         return -1;
-    if (!(st = db_stmt(db, sql_turn)) || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+    clock_today_text(day);
+    if (!(st = db_stmt(db, sql_turn)) || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT) != SQLITE_OK)
         goto out;
     r = sqlite3_step(st);
     if (r == SQLITE_ROW)
@@ -389,7 +404,8 @@ int window_view_ahead(struct db *db, const char *id, long *ahead)
         goto out;
     }
     if (r != SQLITE_ROW || !(st = db_stmt(db, sql_ahead)) ||
-        sqlite3_bind_int64(st, 1, seq) != SQLITE_OK)
+        sqlite3_bind_int64(st, 1, seq) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT) != SQLITE_OK)
         goto out;
     if (sqlite3_step(st) == SQLITE_ROW) {
         *ahead = (long)sqlite3_column_int64(st, 0);

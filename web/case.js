@@ -261,7 +261,7 @@ export async function resumeCase(id) {
     conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
-    ticket: body.ticket, rating: body.rating,
+    ticket: body.ticket, ticketExpired: !!body.ticket_expired, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
@@ -925,7 +925,40 @@ function bringList(c) {
     it.required ? null : el('span', { class: 'note' }, t('ifAny'))))) : null;
 }
 
+// An earlier day's ticket, never served (the slip brought back): it will
+// not be called today, since today's numbers start again. One tap draws a
+// new ticket for the same case; nothing filled in is lost.
+function expiredScreen(c) {
+  const slot = el('div', { class: 'alert-slot' });
+  const renew = bigButton(t('ticketRenew'), t('ticketRenewSub'), async () => {
+    try {
+      await busy(renew, async () => {
+        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
+        c.status = body.status || 'waiting';
+        c.ticket = body.ticket;
+        c.ticketExpired = false;
+        doneScreen(c);
+      }, { hold: true });
+    } catch (err) {
+      if (await caseProblem(c, err)) return;
+      const a = alertBox(friendly(err));
+      slot.replaceChildren(a);
+      a.focus({ preventScroll: true });
+    }
+  });
+  show([
+    procKicker(c),
+    slot,
+    el('section', { class: 'ticket-box ticket-expired', 'aria-labelledby': 'ticket-h' },
+      el('h1', { id: 'ticket-h' }, t('ticketOldTitle')),
+      el('p', { class: 'ticket-number ticket-old' }, c.ticket || ''),
+      el('p', { class: 'lead' }, t('ticketOldIntro'))),
+    el('div', { class: 'actions' }, renew, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))),
+  ]);
+}
+
 function doneScreen(c) {
+  if (c.ticketExpired) return expiredScreen(c);
   const bring = bringList(c);
   const place = c.proc.meta && c.proc.meta.location;
   show([

@@ -297,6 +297,20 @@ async function refreshQueue() {
   el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
   el('td', {}, e.ids.map((x) => x.value).join(' '), sameId(e.same_id)))) :
     [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
+  // an earlier day's tickets never served: not in line (today's numbers
+  // start again at A001), but the resident may come back with the slip
+  const earlier = q.earlier || [];
+  if (earlier.length) {
+    ui.queueBody.append(el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
+      `往日没有办理的号（${earlier.length} 件）：不再叫号；居民拿凭条来了可以打开直接受理，或请居民扫码重新取号`)),
+    ...earlier.map((e) => el('tr', { class: 'earlier', 'data-id': e.id },
+      el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
+        'aria-label': `打开往日的 ${e.ticket} ${e.title}` }, e.ticket)),
+      el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
+      el('td', {}, `${time(e.submitted_at, true)} 取号`),
+      el('td', {}, '过号'),
+      el('td', {}, e.ids.map((x) => x.value).join(' ')))));
+  }
   // accepted cases, then window cases still being filled in
   const rows = [...q.in_progress, ...q.filling];
   ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},

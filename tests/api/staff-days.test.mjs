@@ -81,4 +81,40 @@ describe('tickets on two days', () => {
     assert.equal(r.body.ticket, 'A002');
     assert.equal((await sget('/api/v1/staff/cases/A002')).body.id, returned.id);
   });
+
+  // yesterday's A001, never called, and today's A001 both wait: the hall
+  // must call today's, and yesterday's holder draws a new ticket
+  it('day 2: yesterday\'s uncalled ticket is out of the queue, the screen and call-next', async () => {
+    const q = await sget('/api/v1/staff/queue');
+    assert.equal(q.status, 200, q.text);
+    assert.deepEqual(q.body.queue.map((x) => x.ticket), ['A001', 'A002'], 'today\'s tickets only');
+    assert.equal(q.body.total, 2);
+    assert.deepEqual(q.body.earlier.map((x) => x.id), [first.id], 'yesterday\'s, listed apart');
+    assert.equal((await request(url('/api/v1/display'))).body.waiting, 2);
+    const pub = await request(url(`/api/v1/cases/${first.id}`));
+    assert.equal(pub.body.status, 'waiting');
+    assert.equal(pub.body.ticket_expired, true);
+    assert.equal((await request(url(`/api/v1/cases/${returned.id}`))).body.ticket_expired, false);
+    assertError(await post(`/api/v1/staff/cases/${first.id}/call`, { window: '1' }, authHeaders(s)), 409, 'ticket_expired');
+    const called = await post('/api/v1/staff/call-next', { window: '1' }, authHeaders(s));
+    assert.equal(called.status, 200, called.text);
+    assert.notEqual(called.body.id, first.id, 'today\'s A001 is called, not yesterday\'s');
+    assert.equal(called.body.ticket, 'A001');
+    assert.deepEqual((await request(url('/api/v1/display'))).body.calls.map((c) => c.ticket), ['A001']);
+  });
+
+  it('day 2: yesterday\'s holder hands the case in again: a new ticket of today, at the back', async () => {
+    const r = await post(`/api/v1/cases/${first.id}/submit`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ticket, 'A003');
+    const pub = await request(url(`/api/v1/cases/${first.id}`));
+    assert.equal(pub.body.ticket_expired, false);
+    const q = await sget('/api/v1/staff/queue');
+    assert.deepEqual(q.body.queue.map((x) => x.ticket), ['A001', 'A002', 'A003']);
+    assert.deepEqual(q.body.earlier, []);
+    // today's ticket is not drawn twice
+    assertError(await post(`/api/v1/cases/${first.id}/submit`), 409, 'already_submitted');
+    // and yesterday's case can still be accepted at once by its id
+    assert.equal((await post(`/api/v1/staff/cases/${first.id}/accept`, {}, authHeaders(s))).status, 200);
+  });
 });
