@@ -102,8 +102,10 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
 
 /* The B post's list for date (YYYY-MM-DD, checked by the caller): cases
  * in visit on that date, 上午 before 下午, then by when they were asked
- * for, at most VISIT_LIST_MAX: {"visits":[{"id","procedure","title","date",
- * "slot","address","phone"}]}. *out: caller frees. 0 or -1. */
-int visit_list_json(struct db *db, const char *date, char **out);
+ * for; when date is today (YYYY-MM-DD), first those of earlier days still
+ * in visit, oldest first, with "overdue":true. At most VISIT_LIST_MAX:
+ * {"visits":[{"id","procedure","title","date","slot","address","phone",
+ * "overdue"}]}. *out: caller frees. 0 or -1. */
+int visit_list_json(struct db *db, const char *date, const char *today, char **out);
 
 #endif

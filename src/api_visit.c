@@ -21,7 +21,7 @@
 enum MHD_Result api_visit_list(struct http_request *req)
 {
     const char *q = http_query(req, "date");
-    char day[CLOCK_DAY_LEN], *json;
+    char day[CLOCK_DAY_LEN], today[CLOCK_DAY_LEN], *json;
     struct db *db = db_thread();
     int ymd;
 
@@ -35,7 +35,8 @@ enum MHD_Result api_visit_list(struct http_request *req)
     } else {
         clock_today_text(day);
     }
-    if (visit_list_json(db, day, &json) != 0)
+    clock_today_text(today);
+    if (visit_list_json(db, day, today, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }

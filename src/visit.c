@@ -260,11 +260,14 @@ done:
 
 /* ---- the B post's list --------------------------------------------------------- */
 
-/* 上午 before 下午, then in the order they were asked for */
+/* 上午 before 下午, then in the order they were asked for; today's list
+ * (?3 1) begins with the visits of earlier days nobody recorded, oldest
+ * first: a day the B post missed must not hide an elder's request until
+ * retention abandons it */
 static const char sql_list[] =
     "SELECT id FROM cases"
-    " WHERE status = 'visit' AND visit_date = ?1"
-    " ORDER BY visit_slot <> '上午', queue_seq, id LIMIT ?2";
+    " WHERE status = 'visit' AND (visit_date = ?1 OR (?3 AND visit_date < ?1))"
+    " ORDER BY visit_date, visit_slot <> '上午', queue_seq, id LIMIT ?2";
 
 static int visit_add_str(cJSON *o, const char *key, const char *s)
 {
@@ -274,6 +277,7 @@ static int visit_add_str(cJSON *o, const char *key, const char *s)
 /* One row of the list: the item's title from the version the case pinned. */
 static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char *date)
 {
+    bool overdue;
     struct case_state cs;
     struct refusal e;
     cJSON *o;
@@ -291,7 +295,9 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
     rc |= visit_add_str(o, "id", cs.id);
     rc |= visit_add_str(o, "procedure", cs.procedure);
     rc |= visit_add_str(o, "title", cs.model->title);
-    rc |= visit_add_str(o, "date", date);
+    overdue = strcmp(cs.r.visit_date, date) < 0;
+    rc |= visit_add_str(o, "date", cs.r.visit_date);
+    rc |= cJSON_AddBoolToObject(o, "overdue", overdue) ? 0 : -1;
     rc |= visit_add_str(o, "slot", cs.r.visit_slot);
     rc |= visit_add_str(o, "address", cs.r.visit_address);
     rc |= visit_add_str(o, "phone", cs.r.visit_phone);
@@ -299,7 +305,7 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
     return rc;
 }
 
-int visit_list_json(struct db *db, const char *date, char **out)
+int visit_list_json(struct db *db, const char *date, const char *today, char **out)
 {
     char ids[VISIT_LIST_MAX][CASE_ID_LEN + 1];
     cJSON *root = NULL, *arr;
@@ -314,6 +320,7 @@ int visit_list_json(struct db *db, const char *date, char **out)
         goto end;
     b |= sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, VISIT_LIST_MAX);
+    b |= sqlite3_bind_int(st, 3, strcmp(date, today) == 0);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW && n < VISIT_LIST_MAX)
         snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);

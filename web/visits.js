@@ -75,7 +75,9 @@ export async function refreshVisits() {
     const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
       el('span', { class: 'visit-slot' }, v.slot), el('span', { class: 'visit-title' }, v.title));
     b.addEventListener('click', () => busy(b, () => ui.open(v.id)));
-    return el('li', { class: 'visit-row' }, b,
+    // a day the B post missed: still to do, so listed first in today's
+    return el('li', { class: v.overdue ? 'visit-row visit-overdue' : 'visit-row' },
+      v.overdue ? el('p', { class: 'badge badge-warn' }, `逾期：原约 ${v.date} ${v.slot}，还没有上门`) : null, b,
       el('p', { class: 'visit-address' }, v.address),
       el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
   }));
