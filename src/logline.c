@@ -253,6 +253,14 @@ void logline_printf(const char *fmt, ...)
     va_end(ap);
 }
 
+/* A time read before another thread noted a later one (the watch's tick
+ * and a refusal on a worker) is taken as that later one: the span and the
+ * period are differences of unsigned times. Caller holds mu. */
+static uint64_t logline_every_clamp(const struct logline_every *e, uint64_t now_ns)
+{
+    return e->logged && now_ns < e->last_ns ? e->last_ns : now_ns;
+}
+
 /* The events counted so far become one line at now_ns: their number and
  * the time since the last line, and a new period starts. Caller holds mu. */
 static void logline_every_take(struct logline_every *e, uint64_t now_ns, unsigned long *count,
@@ -271,6 +279,7 @@ bool logline_every_note(struct logline_every *e, uint64_t now_ns, unsigned long 
     bool due;
 
     pthread_mutex_lock(&e->mu);
+    now_ns = logline_every_clamp(e, now_ns);
     e->pending++;
     due = !e->logged || now_ns - e->last_ns >= e->period_ns;
     if (due)
@@ -285,6 +294,7 @@ bool logline_every_flush(struct logline_every *e, uint64_t now_ns, bool force,
     bool due;
 
     pthread_mutex_lock(&e->mu);
+    now_ns = logline_every_clamp(e, now_ns);
     due = e->pending > 0 && (force || !e->logged || now_ns - e->last_ns >= e->period_ns);
     if (due)
         logline_every_take(e, now_ns, count, span_ns);

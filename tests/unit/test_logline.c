@@ -94,6 +94,23 @@ Test(logline, the_end_of_a_flood_is_flushed)
     cr_expect_eq(n, 1);
 }
 
+/* The watch thread flushes with a time read before a worker noted a later
+ * refusal: the span is never a difference that wrapped (it printed
+ * "18446744073.7 s"), and the period still holds. */
+Test(logline, an_older_time_than_the_last_line_is_not_a_wrapped_span)
+{
+    struct logline_every e = LOGLINE_EVERY_INIT(SEC);
+    unsigned long n = 0;
+    uint64_t span = 0;
+
+    cr_assert(logline_every_note(&e, 10 * SEC, &n, &span));
+    cr_expect_not(logline_every_note(&e, 10 * SEC - 5, &n, &span), "within the period");
+    cr_expect_not(logline_every_flush(&e, 10 * SEC - 9, false, &n, &span), "an older time: within it too");
+    cr_assert(logline_every_flush(&e, 10 * SEC - 9, true, &n, &span));
+    cr_expect_eq(n, 1);
+    cr_expect_eq(span, 0, "no wrapped span: %llu", (unsigned long long)span);
+}
+
 /* ---- key=value ---- */
 
 static const char *kv(const char *key, const char *value)
