@@ -424,7 +424,7 @@ static void *conns_main(void *arg)
 
     pthread_mutex_lock(&conns_lock);
     while (!conns_stopping) {
-        clock_gettime(CLOCK_REALTIME, &ts);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_nsec += CONNS_TICK_MS * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
@@ -451,6 +451,25 @@ static void *conns_main(void *arg)
     return NULL;
 }
 
+/* The watch's tick on the monotonic clock, as every other timed wait here:
+ * on the wall clock a step back (NTP, `date`) would stop the deadlines for
+ * as long as the step. Called before the thread exists. 0 or -1. */
+static int conns_wake_init(void)
+{
+    pthread_condattr_t ca;
+    int r;
+
+    if (pthread_condattr_init(&ca) != 0)
+        return -1;
+    r = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    if (r == 0) {
+        pthread_cond_destroy(&conns_wake);
+        r = pthread_cond_init(&conns_wake, &ca);
+    }
+    pthread_condattr_destroy(&ca);
+    return r == 0 ? 0 : -1;
+}
+
 int conns_start(const struct conns_limits *l)
 {
     size_t i, *work = NULL;
@@ -475,6 +494,10 @@ int conns_start(const struct conns_limits *l)
     for (i = 0; i < l->max_total; i++)
         conns_free_list[i] = l->max_total - 1 - i;
     conns_n_free = l->max_total;
+    if (conns_wake_init() != 0) {
+        fprintf(stderr, "spkiosk: cannot start the connection watch's clock\n");
+        goto out;
+    }
     if ((errno = pthread_create(&conns_thread, NULL, conns_main, work)) != 0) {
         fprintf(stderr, "spkiosk: cannot start the connection watch: %s\n", strerror(errno));
         goto out;
