@@ -25,6 +25,12 @@
  * digits, '-', '.'), at most HOSTS_NAME_MAX bytes. */
 bool hosts_name_valid(const char *name);
 
+/* Whether v is a listen address serve can use: HOST:PORT, HOST a name as
+ * above, an IPv4 address or [an IPv6 address], PORT 0 to 65535 in digits
+ * and nothing after it. Syntax only: nothing is resolved or opened (so
+ * --check-config can ask it). */
+bool hosts_listen_valid(const char *v);
+
 /* Sets the allowed names: the defaults above, from listen (HOST:PORT) and
  * public_url (NULL allowed), and extra[0..n). Returns 0, or -1 with a
  * message in err (a name that is not valid, more than HOSTS_MAX). */

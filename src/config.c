@@ -36,11 +36,15 @@ static int config_add_trusted_proxy(const char *v, struct server_options *o)
 }
 
 #define OPT(m) offsetof(struct server_options, m)
+#define CONFIG_LISTEN_BAD                                                                    \
+    "HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:80 or [::]:8080 (a port from 0 to 65535, "  \
+    "nothing after it: a comment goes on a line of its own)"
 
 /* serve's options, in --help's order. A default here must be what
  * server_options_default sets: tests/unit/test_config.c compares them. */
 const struct config_option config_options[] = {
-    {"listen", CONFIG_STR, "HOST:PORT", 0, 0, OPT(listen), 0, NULL, NULL, "127.0.0.1:8080", NULL,
+    {"listen", CONFIG_STR, "HOST:PORT", 0, 0, OPT(listen), 0, hosts_listen_valid, NULL,
+     "127.0.0.1:8080", CONFIG_LISTEN_BAD,
      "address to listen on (port 0 picks a free port, printed on\nstandard error)"},
     {"db", CONFIG_STR, "FILE", 0, 0, OPT(db_path), 0, NULL, NULL, "./var/spkiosk.db", NULL,
      "SQLite database (its folder is created)"},
@@ -78,8 +82,8 @@ const struct config_option config_options[] = {
      "certificate)"},
     {"tls-key", CONFIG_STR, "FILE", 0, 0, OPT(tls_key), 0, NULL, NULL, NULL, NULL,
      "the PEM private key of tls-cert"},
-    {"redirect-http", CONFIG_STR, "HOST:PORT", 0, 0, OPT(redirect_http), 0, NULL, NULL, NULL,
-     NULL, "with tls-cert, also listen for plain HTTP there and answer\nevery request 308 to the "
+    {"redirect-http", CONFIG_STR, "HOST:PORT", 0, 0, OPT(redirect_http), 0, hosts_listen_valid,
+     NULL, NULL, CONFIG_LISTEN_BAD, "with tls-cert, also listen for plain HTTP there and answer\nevery request 308 to the "
      "same page over HTTPS"},
     {"public-url", CONFIG_STR, "URL", 0, 0, OPT(public_url), 0, print_public_url_valid, NULL, NULL,
      "an http:// or https:// address of at most 200 characters, without ? or #",

@@ -26,6 +26,40 @@ bool hosts_name_valid(const char *name)
     return i > 0;
 }
 
+bool hosts_listen_valid(const char *v)
+{
+    const char *colon = strrchr(v, ':'), *p;
+    char host[HOSTS_NAME_MAX + 1];
+    unsigned char addr[sizeof(struct in6_addr)];
+    size_t n;
+    long port = 0;
+
+    if (!colon || colon == v || !colon[1])
+        return false;
+    /* a port past 65535 was wrapped to 16 bits by the socket layer: 99999
+     * listened on 34463 without a word */
+    for (p = colon + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || p - colon > 5)
+            return false;
+        port = port * 10 + (*p - '0');
+    }
+    if (port > 65535)
+        return false;
+    n = (size_t)(colon - v);
+    if (v[0] == '[') {
+        if (n < 3 || v[n - 1] != ']' || n - 2 > HOSTS_NAME_MAX)
+            return false;
+        memcpy(host, v + 1, n - 2);
+        host[n - 2] = '\0';
+        return inet_pton(AF_INET6, host, addr) == 1;
+    }
+    if (n > HOSTS_NAME_MAX)
+        return false;
+    memcpy(host, v, n);
+    host[n] = '\0';
+    return inet_pton(AF_INET, host, addr) == 1 || hosts_name_valid(host);
+}
+
 /* name[0..n) lower-cased, without a trailing dot, into out; false when it
  * does not fit. */
 static bool hosts_norm(const char *name, size_t n, char out[HOSTS_NAME_MAX + 1])

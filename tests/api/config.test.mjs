@@ -160,6 +160,19 @@ describe('serve from a configuration file, the environment and flags', () => {
     assert.doesNotMatch(s.stderr, /listening/);
   });
 
+  it('a listen address with a comment after it, or a port past 65535, is a problem', () => {
+    for (const v of ['0.0.0.0:443 # https', '127.0.0.1:99999', '443']) {
+      const f = path.join(tmp, 'listen.conf');
+      fs.writeFileSync(f, `listen = ${v}\n`);
+      const r = check(['--config', f, '--check-config']);
+      assert.equal(r.status, 1, v + '\n' + r.stdout);
+      assert.match(r.stdout, new RegExp(`^${f.replace(/[.]/g, '\\.')}:1: listen takes HOST:PORT, such as 127\\.0\\.0\\.1:8080`, 'm'));
+      const s = check(['--config', f]);
+      assert.equal(s.status, 2, v);
+      assert.doesNotMatch(s.stderr, /listening/);
+    }
+  });
+
   it('a variable\'s bad value is named by the variable', () => {
     const r = check(['--config', conf, '--check-config'], { SPKIOSK_MAX_PER_ADDRESS: '9' });
     assert.equal(r.status, 1);

@@ -37,3 +37,20 @@ Test(hosts, names_are_checked)
     cr_assert_neq(hosts_setup("127.0.0.1:0", NULL, bad, 1, err, sizeof err), 0);
     cr_assert(strstr(err, "--host") != NULL);
 }
+
+/* What an officer types as listen (a review tried each): only HOST:PORT
+ * with a port in range and nothing after it. 99999 used to be served on
+ * 34463, the socket layer's 16 bits of it. */
+Test(hosts, listen_addresses_are_checked)
+{
+    for (const char *good[] = {"127.0.0.1:8080", "0.0.0.0:0", "[::1]:0", "[::]:65535", "localhost:80",
+                               "kiosk.hall:8080"},
+                    **p = good; p < good + sizeof good / sizeof *good; p++)
+        cr_assert(hosts_listen_valid(*p), "%s taken", *p);
+    for (const char *bad[] = {"0.0.0.0:443 # https", "443", "0.0.0.0", "\"0.0.0.0:8080\"",
+                              "0.0.0.0:\xef\xbc\x98\xef\xbc\x90\xef\xbc\x98\xef\xbc\x90", "127.0.0.1:99999",
+                              "127.0.0.1:65536", "127.0.0.1:008080", ":80", "[::1]", "[::1]:", "::1:80",
+                              "[nope]:80", "127.0.0.1:+80", "127.0.0.1:-1", "a b:80"},
+                    **p = bad; p < bad + sizeof bad / sizeof *bad; p++)
+        cr_assert_not(hosts_listen_valid(*p), "%s refused", *p);
+}
