@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "cjktok.h"
+#include "clock.h"
 #include "db.h"
 #include "embed.h"
 #include "pinyin.h"
@@ -229,11 +230,17 @@ static int backup_source_open(const char *path, int flags, double deadline, sqli
     return 0;
 }
 
-/* fsync tmp, rename it to final, fsync the folder. 0 or -1 with err. */
+/* fsync tmp, rename it to final, fsync the folder. The copy holds ID
+ * numbers: it is made 0600 whatever the caller's umask (a backup taken
+ * through runuser came out 0644). 0 or -1 with err. */
 static int backup_publish(const char *tmp, const char *final, char *err, size_t errlen)
 {
     char dir[BACKUP_PATH_MAX];
 
+    if (chmod(tmp, S_IRUSR | S_IWUSR) != 0) {
+        snprintf(err, errlen, "cannot make %s private: %s", tmp, strerror(errno));
+        return -1;
+    }
     if (backup_fsync_path(tmp, false) != 0) {
         snprintf(err, errlen, "cannot sync %s: %s", tmp, strerror(errno));
         return -1;
@@ -446,6 +453,92 @@ static int backup_set_aside(const char *db_path, char *err, size_t errlen)
     return 0;
 }
 
+/* Today's ticket counter of the database being replaced, carried into the
+ * copy tmp when it is higher: the tickets handed out since the backup are
+ * on residents' slips, and the restored daemon must not hand them out again
+ * (a review restored a morning's backup and got 173 tickets already
+ * printed). A database without the table (older than 002) has nothing to
+ * carry. 0 or -1 with err. */
+static int backup_carry_tickets(const char *db_path, const char *tmp, char *err, size_t errlen)
+{
+    static const char sql_old[] = "SELECT last FROM ticket_counters WHERE day = ?1";
+    static const char sql_new[] =
+        "INSERT INTO ticket_counters (day, last) VALUES (?1, ?2)"
+        " ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last)";
+    char day[CLOCK_DAY_LEN];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 last = 0;
+    int rc = -1, r;
+
+    clock_today_text(day);
+    if (access(db_path, F_OK) != 0)
+        return 0;
+    /* the database being replaced may be why: a broken one is said, not
+     * allowed to stop the restore */
+    if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, sql_old, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC) != SQLITE_OK ||
+        ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)) {
+        fprintf(stderr, "spkiosk restore: today's last ticket number could not be read from %s "
+                "(%s): the restored daemon may hand out numbers already on today's slips; "
+                "check the call screen\n", db_path, h ? sqlite3_errmsg(h) : "out of memory");
+        r = SQLITE_DONE;
+    }
+    if (r == SQLITE_ROW)
+        last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    sqlite3_close(h);
+    h = NULL;
+    if (last <= 0)
+        return 0;
+    if (sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, sql_new, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, last) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot carry today's ticket number into the copy: %s",
+                 h ? sqlite3_errmsg(h) : "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    if (h && sqlite3_close(h) != SQLITE_OK && rc == 0) {
+        snprintf(err, errlen, "cannot close the copy %s", tmp);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* The restored file belongs to whoever owned the database it replaces (or,
+ * with none, the folder it goes in): restore run as root must not leave a
+ * database the service user cannot write (the service then failed "attempt
+ * to write a readonly database" at every restart). As another user the
+ * owner is already right, or chown is refused and said. 0 or -1 with err. */
+static int backup_give_owner(const char *db_path, const char *tmp, char *err, size_t errlen)
+{
+    char dir[BACKUP_PATH_MAX];
+    struct stat st;
+
+    if (stat(db_path, &st) != 0) {
+        backup_dirname(db_path, dir);
+        if (stat(dir, &st) != 0) {
+            snprintf(err, errlen, "cannot read the owner of %s: %s", dir, strerror(errno));
+            return -1;
+        }
+    }
+    if (st.st_uid == geteuid() && st.st_gid == getegid())
+        return 0;
+    if (chown(tmp, st.st_uid, st.st_gid) != 0) {
+        snprintf(err, errlen, "cannot give the restored copy to the owner of %s (uid %u): %s; run "
+                 "restore as that user (runuser -u USER -- spkiosk restore ...)",
+                 db_path, (unsigned)st.st_uid, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int backup_restore(const char *db_path, const char *file, char *err, size_t errlen)
 {
     char tmp[BACKUP_PATH_MAX];
@@ -467,6 +560,8 @@ int backup_restore(const char *db_path, const char *file, char *err, size_t errl
     if (backup_source_open(file, SQLITE_OPEN_READONLY, deadline, &src, err, errlen) != 0 ||
         backup_restore_check(src, file, err, errlen) != 0 ||
         backup_copy(src, tmp, deadline, err, errlen) != 0 ||
+        backup_carry_tickets(db_path, tmp, err, errlen) != 0 ||
+        backup_give_owner(db_path, tmp, err, errlen) != 0 ||
         backup_set_aside(db_path, err, errlen) != 0 ||
         backup_publish(tmp, db_path, err, errlen) != 0)
         goto out;

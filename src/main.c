@@ -385,6 +385,7 @@ static int cmd_restore(int argc, char **argv)
 {
     const char *db_path = "var/spkiosk.db", *file = NULL;
     char err[512];
+    bool replaced;
     int i;
 
     if (has_help(argc, argv)) {
@@ -409,12 +410,18 @@ static int cmd_restore(int argc, char **argv)
     }
     if (db_dir_ensure(db_path) != 0)
         return 1;
+    replaced = access(db_path, F_OK) == 0;
     if (backup_restore(db_path, file, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk restore: %s\n", err);
         return 1;
     }
-    fprintf(stderr, "spkiosk restore: %s restored as %s; the one it replaced is %s.pre-restore\n",
-            file, db_path, db_path);
+    /* a --db forgotten or mistyped makes a database nobody serves: said */
+    if (replaced)
+        fprintf(stderr, "spkiosk restore: %s restored as %s; the one it replaced is %s.pre-restore\n",
+                file, db_path, db_path);
+    else
+        fprintf(stderr, "spkiosk restore: %s restored as %s, where there was no database before; "
+                "if the daemon uses another, give it with --db\n", file, db_path);
     return 0;
 }
 
