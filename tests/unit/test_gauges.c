@@ -67,7 +67,11 @@ Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown
     /* 0, 1: open. 2, 3: waiting, 3 called once. 4, 5, 6: accepted, 4 overdue
      * on its current stage, 5 overdue only on a stage already behind it, 6
      * due today. 7: completed. */
-    casedb_exec(&t, "UPDATE cases SET status = 'waiting' WHERE id IN ('%s', '%s')", id[2], id[3]);
+    /* today's tickets: an earlier day's is out of the queue */
+    for (i = 2; i <= 3; i++)
+        casedb_exec(&t, "UPDATE cases SET status = 'waiting', ticket = 'A00%d',"
+                    " ticket_day = strftime('%%Y-%%m-%%d', 'now', 'localtime') WHERE id = '%s'",
+                    i, id[i]);
     casedb_exec(&t, "UPDATE cases SET calls = 1 WHERE id = '%s'", id[3]);
     casedb_exec(&t, "UPDATE cases SET status = 'accepted', stage = 0 WHERE id IN ('%s', '%s', '%s')",
                 id[4], id[5], id[6]);

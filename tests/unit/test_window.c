@@ -87,22 +87,26 @@ static void version(const char *hash, const char *text)
     sqlite3_finalize(st);
 }
 
-/* A waiting case of `p` at hash, submitted at `at`. */
+/* A waiting case of `p` at hash, submitted at `at`, its ticket today's
+ * (an earlier day's is out of the queue). */
 static void waiting(const char *id, const char *hash, const char *ticket, const char *at)
 {
+    char day[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
 
+    clock_today_text(day);
     cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
                                     "INSERT INTO cases (id, procedure_id, hash, channel, status,"
                                     " conditions_confirmed, ticket_day, ticket, created_at,"
                                     " updated_at, submitted_at) VALUES (?1, 'p', ?2, 'kiosk',"
-                                    " 'waiting', 1, '2026-01-01', ?3, ?4, ?4, ?4)",
+                                    " 'waiting', 1, ?5, ?3, ?4, ?4, ?4)",
                                     -1, &st, NULL),
                  SQLITE_OK);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, ticket, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(db_handle(db)));
     sqlite3_finalize(st);
 }
