@@ -207,12 +207,19 @@ if [ ! -e "$bunit" ]; then   # no backup unit: a stand-in for its copies
     echo backup >"$root/var/backups/spkiosk/spkiosk-test.db"
     chown "$uid:$gid" "$root/var/backups/spkiosk/spkiosk-test.db"
 fi
+# the hall's TLS key, as deployment.md installs it, and a request log
+install -m 0640 -o 0 -g "$gid" /dev/null "$root/etc/spkiosk/spkiosk.key"
+install -d -o "$uid" -g "$gid" -m 0750 "$root/var/log/spkiosk"
+echo 'ts=x' >"$root/var/log/spkiosk/spkiosk.log"
 in_root apt-get purge -y spkiosk >"$root/tmp/purge.log" 2>&1 ||
     { cat "$root/tmp/purge.log"; fail "apt-get purge"; }
 in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '^installed' &&
     fail "still installed after purge"
 [ ! -e "$root/var/lib/spkiosk" ] || fail "purge left /var/lib/spkiosk"
-[ ! -e "$root/etc/spkiosk" ] || fail "purge left /etc/spkiosk"
+[ -e "$root/etc/spkiosk/spkiosk.key" ] || fail "purge deleted the admin's TLS key"
+[ -z "$(find "$root/etc/spkiosk" ! -user 0 -o ! -group 0)" ] ||
+    fail "a file left in /etc/spkiosk keeps spkiosk's gid, which a later group may get"
+[ ! -e "$root/var/log/spkiosk" ] || fail "purge left /var/log/spkiosk"
 ! in_root getent passwd spkiosk >/dev/null || fail "purge left the user spkiosk"
 ! in_root getent group spkiosk >/dev/null || fail "purge left the group spkiosk"
 [ ! -e "$root/etc/systemd/system/multi-user.target.wants/spkiosk.service" ] ||
@@ -223,5 +230,5 @@ in_root dpkg-query -W -f='${db:Status-Status}\n' spkiosk 2>/dev/null | grep -q '
 [ -n "$(find "$root/var/backups/spkiosk" -type f)" ] || fail "purge deleted the backups"
 [ -z "$(find "$root/var/backups/spkiosk" ! -user 0 -o ! -group 0)" ] ||
     fail "the kept backups are not root's after purge"
-ok "apt-get purge: data, user, group, unit gone; backups kept, root's"
+ok "apt-get purge: data, user, group, unit, log gone; backups and the TLS key kept, root's"
 echo "deb-check: PASS"
