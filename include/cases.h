@@ -114,10 +114,14 @@ struct case_state {
 
 /* Starts a case on the live version (id, hash) of a procedure for channel
  * ("kiosk", "window", "web"); user is the staffer who started it at the
- * window, or NULL for a resident. Returns 0 with the new id in id_out, 1
- * with e set (policy document, bad channel), -1 on a database error. */
+ * window, or NULL for a resident. open_max > 0: the public's open cases
+ * (cases_open_count) are counted in the same transaction, so that
+ * concurrent starts cannot pass the cap together. Returns 0 with the new
+ * id in id_out, 1 with e set (policy document, bad channel), 2 when open_max
+ * cases are open already (nothing made), -1 on a database error. */
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e);
+                 const char *user, long long open_max, char id_out[CASE_ID_LEN + 1],
+                 struct refusal *e);
 
 /* How many cases residents started (no staffer) are still open, being
  * filled in, into *n: what `serve --open-cases-max` caps (quota.h).

@@ -67,8 +67,20 @@ static bool api_cases_quota(struct http_request *req, enum quota_kind kind, enum
     return false;
 }
 
+/* The 503 of a full house (the public's open cases at --open-cases-max),
+ * logged at most once a minute. */
+static enum MHD_Result api_cases_full_reply(struct http_request *req, long long n)
+{
+    if (quota_open_full_log(api_cases_now_ms()))
+        fprintf(stderr, "spkiosk: %lld open cases, the cap of --open-cases-max: new cases "
+                        "refused (503) until some are handed in or given up\n", n);
+    return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "too_many_open_cases",
+                                  api_cases_full, QUOTA_OPEN_RETRY);
+}
+
 /* Whether the public's open cases are under the cap (quota.h); past it,
- * answers 503 into *ret and logs it at most once a minute. */
+ * answers 503 into *ret. A read before the write: a full house costs no
+ * write turn (cases_create counts again inside its transaction). */
 static bool api_cases_room(struct http_request *req, struct db *db, enum MHD_Result *ret)
 {
     long long n;
@@ -79,11 +91,7 @@ static bool api_cases_room(struct http_request *req, struct db *db, enum MHD_Res
     }
     if (n < quota_open_max())
         return true;
-    if (quota_open_full_log(api_cases_now_ms()))
-        fprintf(stderr, "spkiosk: %lld open cases, the cap of --open-cases-max: new cases "
-                        "refused (503) until some are handed in or given up\n", n);
-    *ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "too_many_open_cases",
-                                  api_cases_full, QUOTA_OPEN_RETRY);
+    *ret = api_cases_full_reply(req, n);
     return false;
 }
 
@@ -164,9 +172,11 @@ enum MHD_Result api_case_create(struct http_request *req)
     }
     if (!api_cases_quota(req, QUOTA_CREATE, &ret) || !api_cases_room(req, db, &ret))
         goto out;
-    r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, id, &e);
+    r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, quota_open_max(), id, &e);
     if (r < 0)
         ret = reply_internal(req);
+    else if (r == 2)
+        ret = api_cases_full_reply(req, quota_open_max());
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else

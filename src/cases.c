@@ -335,8 +335,10 @@ static const char sql_create[] =
     " created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?7)";
 
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, char id_out[CASE_ID_LEN + 1], struct refusal *e)
+                 const char *user, long long open_max, char id_out[CASE_ID_LEN + 1],
+                 struct refusal *e)
 {
+    long long open = 0;
     static const struct refusal policy = {REFUSAL_INVALID, "policy_document",
                                            "这是政策说明，不需要办理；如有疑问请到综合窗口咨询"};
     static const struct refusal bad_channel = {REFUSAL_INVALID, "bad_channel",
@@ -365,6 +367,15 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     clock_utc_now(now);
     if (db_begin(db) != 0)
         goto out;
+    if (open_max > 0) {
+        if (cases_open_count(db, &open) != 0)
+            goto fail;
+        if (open >= open_max) {
+            db_rollback(db);
+            rc = 2;
+            goto out;
+        }
+    }
     if (!(st = db_stmt(db, sql_create)))
         goto fail;
     b |= sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
