@@ -158,6 +158,16 @@ struct library_reuse {
     const char *posts_hash;
 };
 
+/* The daemon's note on a calendar that stops short: a warning in lib's
+ * diagnostics (at _calendar.md line 1) for this year, and for the next one
+ * from LIBRARY_CALENDAR_AHEAD days before it begins, when the file exists,
+ * parses and lists no date of that year: its holidays would count as
+ * working days in every due date. Not part of library_scan, so `spkiosk
+ * check`'s output does not change with the date. 0, or -1 when memory ran
+ * out. */
+#define LIBRARY_CALENDAR_AHEAD 60
+int library_calendar_note(const char *root, struct library *lib, int today);
+
 /* Reads the whole tree at root. today is YYYYMMDD (0 to skip review
  * reminders); reuse may be NULL. Problems in files are diagnostics, not
  * failures: returns 0 when the tree was read (lib filled, even if files have

@@ -55,6 +55,10 @@ struct workdays {
 int workdays_parse(const char *path, const char *text, size_t len, struct workdays **out,
                    struct diag_list *diags);
 
+/* Whether cal lists any date of year (a 休 or 班): the State Council's
+ * notice for that year was entered. False for a NULL calendar. */
+bool workdays_has_year(const struct workdays *cal, int year);
+
 /* True when ymd is a valid date (1900..9999). */
 bool workdays_date_valid(int ymd);
 

@@ -1094,6 +1094,28 @@ out:
     return rc;
 }
 
+int library_calendar_note(const char *root, struct library *lib, int today)
+{
+    int years[2], n = 0, i, ahead = library_date_add(today, LIBRARY_CALENDAR_AHEAD);
+    char *path;
+
+    if (!lib->has_calendar || !lib->calendar || today <= 0)
+        return 0;
+    years[n++] = today / 10000;
+    if (ahead / 10000 != years[0])
+        years[n++] = ahead / 10000;
+    if (!(path = path_join(root, WORKDAYS_FILE)))
+        return -1;
+    for (i = 0; i < n; i++)
+        if (!workdays_has_year(lib->calendar, years[i]))
+            diag_warn(&lib->diags, path, 1,
+                      "日历文件里还没有 %d 年的日期：%d 年的元旦、春节、国庆等假日会被当作工作日，"
+                      "办结期限会算早。请按国务院办公厅 %d 年部分节假日安排的通知，在「## %d 年」下补上",
+                      years[i], years[i], years[i], years[i]);
+    free(path);
+    return 0;
+}
+
 int library_scan(const char *root, int today, const struct library_reuse *reuse,
                  struct library *lib)
 {

@@ -106,6 +106,8 @@ static int loader_run_locked(struct db *db, const char *root)
                                 store_reuse_posts_hash(reuse)};
     scanned = library_scan(root, today, &ru, &lib);
     store_reuse_free(reuse);
+    if (scanned == 0 && library_calendar_note(root, &lib, today) != 0)
+        scanned = -1;
     unread = lib.n_unread;
     clock_gettime(CLOCK_MONOTONIC, &t_scan);
     diag_list_print(&lib.diags, stderr);

@@ -23,6 +23,16 @@ static int workdays_month_len(int y, int m)
     return m == 2 && workdays_leap(y) ? 29 : len[m - 1];
 }
 
+bool workdays_has_year(const struct workdays *cal, int year)
+{
+    size_t i;
+
+    for (i = 0; cal && i < cal->n; i++)
+        if (cal->v[i].ymd / 10000 == year)
+            return true;
+    return false;
+}
+
 bool workdays_date_valid(int ymd)
 {
     int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;

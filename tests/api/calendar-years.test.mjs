@@ -1,0 +1,49 @@
+// A calendar that stops short (a review: `_calendar.md` had no 2027 dates, and
+// a case accepted on 28 Dec was due on 12 Jan, 元旦 counted as a working day,
+// with no word to anyone). The daemon's load warns, in the log and in the
+// admin list's problems, for this year and, from 60 days before it begins,
+// the next, when the calendar lists no date of that year. `spkiosk check`
+// does not: its output must not change with the date. The calendars here
+// are built around today, so the test holds whatever day it runs.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { BIN, request } from './helpers.mjs';
+import { useAdminDaemon, proc } from './admin-helpers.mjs';
+
+const year = new Date().getFullYear();
+const month = new Date().getMonth();
+// the year the daemon also warns for: next year from November (60 days ahead)
+const ahead = new Date(Date.now() + 60 * 86400_000).getFullYear();
+const line = (y) => `- ${y}-01-01 休\n`;
+const files = (years) => ({
+  '_calendar.md': `# 日历\n\n${years.map(line).join('')}`,
+  'hall/README.md': '# 大厅\n\n事项。\n',
+  'hall/a.md': proc('事项'),
+});
+const warned = async (h) => {
+  const r = await request(`${h.daemon.url}/api/v1/admin/procedures`, { headers: { Cookie: h.admin.cookie } });
+  assert.equal(r.status, 200, r.text);
+  return r.body.problems.filter((p) => p.file === '_calendar.md').map((p) => [p.severity, p.message.match(/还没有 (\d+) 年/)?.[1]]);
+};
+
+describe('a calendar without this year\'s dates', () => {
+  const h = useAdminDaemon(files([2001]));
+  it('is a warning of the load for this year (and the next within 60 days of it), not of check', async () => {
+    const want = [['warning', String(year)]];
+    if (ahead !== year) want.push(['warning', String(ahead)]);
+    assert.deepEqual(await warned(h), want, `month ${month}`);
+    assert.match(h.daemon.stderr(), new RegExp(`_calendar\\.md:1: warning: 日历文件里还没有 ${year} 年的日期`));
+    const c = spawnSync(BIN, ['check', h.tree], { encoding: 'utf8' });
+    assert.equal(c.status, 0, c.stdout + c.stderr);
+    assert.doesNotMatch(c.stdout + c.stderr, /还没有/);
+  });
+});
+
+describe('a calendar with this year\'s and next year\'s dates', () => {
+  const h = useAdminDaemon(files([year, year + 1]));
+  it('is no problem', async () => {
+    assert.deepEqual(await warned(h), []);
+    assert.doesNotMatch(h.daemon.stderr(), /还没有/);
+  });
+});
