@@ -85,16 +85,34 @@ void db_rollback(struct db *db);
  * db_durable_wait returned 0 for it (on any thread, with any connection to
  * the same file). A commit on a deferring thread after the barrier has
  * failed once fails at once (-1, db_storage_failed set). */
+#define DB_AFTER_MAX 4
 struct db_durable {
     const void *sh;             /* the file's shared state; NULL: nothing pending */
     unsigned long need;         /* the fsync of the WAL that covers the commits */
     unsigned long commits;      /* how many commits it covers (db_sync_stats) */
+    void (*after[DB_AFTER_MAX])(void);  /* db_after_durable's, each once */
+    unsigned n_after;
 };
 void db_defer_begin(void);
 bool db_defer_take(struct db_durable *t);
 bool db_defer_end(struct db_durable *t);
 
-/* Adds t's commits to into (the later fsync of the two). */
+/* Runs fn once the commits this thread made so far are on the disk: at
+ * once when they are (a thread not deferring waited in db_commit), else
+ * noted in the pending db_durable and run by whoever waits for it
+ * (db_durable_after). For what tells other people of a write: the call
+ * screen's and the rating tablet's held requests, the notify sender (an
+ * SMS), which must not act on a write a power cut could still take away.
+ * Several calls of one fn run it once. */
+void db_after_durable(void (*fn)(void));
+
+/* Runs the functions t noted (db_after_durable), each once: after
+ * db_durable_wait returned 0 for t. Nothing when it failed: the write is
+ * not durable, and its answer is an error. */
+void db_durable_after(const struct db_durable *t);
+
+/* Adds t's commits to into (the later fsync of the two) and its
+ * functions to run after. */
 void db_durable_merge(struct db_durable *into, const struct db_durable *t);
 
 /* Returns 0 once t's commits are on the disk: waits for the fsync they

@@ -151,7 +151,7 @@ static int api_rate_case(struct db *db, const char *id, int score, const char *c
     int r = cases_rate(db, id, score, comment, reasons, e);
 
     if (r == 0)
-        rate_changed();
+        db_after_durable(rate_changed);
     return r;
 }
 

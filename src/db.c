@@ -388,8 +388,40 @@ bool db_defer_end(struct db_durable *t)
     return pending;
 }
 
+/* Adds fn to t's functions to run after, once; false when t is full. */
+static bool db_after_add(struct db_durable *t, void (*fn)(void))
+{
+    unsigned i;
+
+    for (i = 0; i < t->n_after; i++)
+        if (t->after[i] == fn)
+            return true;
+    if (t->n_after >= DB_AFTER_MAX)
+        return false;
+    t->after[t->n_after++] = fn;
+    return true;
+}
+
+void db_after_durable(void (*fn)(void))
+{
+    /* nothing pending (not deferring: db_commit waited; or no commit yet),
+     * or no room: now, as before */
+    if (!db_deferring || !db_deferred.sh || !db_after_add(&db_deferred, fn))
+        fn();
+}
+
+void db_durable_after(const struct db_durable *t)
+{
+    unsigned i;
+
+    for (i = 0; i < t->n_after; i++)
+        t->after[i]();
+}
+
 void db_durable_merge(struct db_durable *into, const struct db_durable *t)
 {
+    unsigned i;
+
     if (!t->sh)
         return;
     if (!into->sh)
@@ -397,6 +429,10 @@ void db_durable_merge(struct db_durable *into, const struct db_durable *t)
     if (t->need > into->need)
         into->need = t->need;
     into->commits += t->commits;
+    /* a group's functions: the three there are fit, so none is lost */
+    for (i = 0; i < t->n_after; i++)
+        if (!db_after_add(into, t->after[i]))
+            t->after[i]();
 }
 
 int db_durable_wait(struct db *db, const struct db_durable *t)

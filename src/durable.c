@@ -49,6 +49,9 @@ static void *durable_main(void *arg)
         if (!db && !(db = db_thread()))
             fprintf(stderr, "spkiosk: durable: no database connection: the writes fail\n");
         r = db ? db_durable_wait(db, &t) : -1;
+        /* the call screen, the tablet, the notify sender: told only now */
+        if (r == 0)
+            db_durable_after(&t);
         /* resume last: once resumed, an item belongs to its owner again
          * (a worker may free it), so nothing here touches it after */
         for (w = batch; w; w = next) {

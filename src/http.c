@@ -119,8 +119,11 @@ static enum MHD_Result http_reply_not_durable(struct http_request *req)
 static int http_durable_here(const struct db_durable *t)
 {
     struct db *db = db_thread();
+    int r = db ? db_durable_wait(db, t) : -1;
 
-    return db ? db_durable_wait(db, t) : -1;
+    if (r == 0)
+        db_durable_after(t);
+    return r;
 }
 
 enum MHD_Result http_reply_response(struct http_request *req, unsigned status,

@@ -167,7 +167,7 @@ int rate_spend(struct db *db, const char *token, int score, const char *comment,
         rc = -1;
         goto rollback;
     }
-    rate_changed();
+    db_after_durable(rate_changed);
     return 0;
 rollback:
     db_rollback(db);

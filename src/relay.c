@@ -454,9 +454,9 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
         cases_event_add(db, id, "completed", "window", user, -1, text) != 0 || db_commit(db) != 0)
         goto rollback;
     if (ready)
-        notify_wake();
+        db_after_durable(notify_wake);
     else if (win[0])
-        rate_changed();
+        db_after_durable(rate_changed);
     rc = 0;
     goto done;
 rollback:
@@ -489,7 +489,7 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
         cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     if (win[0])
-        rate_changed();
+        db_after_durable(rate_changed);
     rc = 0;
     goto done;
 rollback:
@@ -529,7 +529,7 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
         rc = -1;
         goto done;
     }
-    notify_wake();
+    db_after_durable(notify_wake);
 done:
     cases_state_free(&cs);
     return rc;

@@ -316,7 +316,7 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
         rc = -1;
         goto done;
     }
-    display_changed(); /* one fewer waiting, when it was not called */
+    db_after_durable(display_changed); /* one fewer waiting, when it was not called */
 done:
     cases_state_free(&cs);
     return rc;
@@ -439,8 +439,8 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
         cases_event_add(db, id, "returned", "window", user, -1, text) != 0 ||
         notify_queue(db, &cs, NOTIFY_RETURNED) != 0 || db_commit(db) != 0)
         goto rollback;
-    display_changed(); /* one fewer waiting, when it was not called */
-    notify_wake();
+    db_after_durable(display_changed); /* one fewer waiting, when it was not called */
+    db_after_durable(notify_wake);
     rc = 0;
     goto done;
 rollback:
@@ -485,7 +485,7 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
     if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "called", "window", user, -1, detail) != 0 ||
         !cs->ticket || display_call_add(db, cs->ticket, window) != 0 || db_commit(db) != 0)
         goto fail;
-    display_changed();
+    db_after_durable(display_changed);
     return 0;
 fail:
     db_rollback(db);
@@ -806,7 +806,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         goto fail;
     if (!t[0]) /* pre-review: nothing for the hall's screen */
         return 0;
-    display_changed(); /* one more waiting */
+    db_after_durable(display_changed); /* one more waiting */
     return (*ticket = strdup(t)) ? 0 : -1;
 fail:
     db_rollback(db);
