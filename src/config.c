@@ -418,6 +418,9 @@ static int config_read_file(struct config *c, const char *path, bool required)
             return 0;
         }
         config_problem(c, LAYER_FILE, 0, "%s: %s", path, strerror(errno));
+        /* --check-config's header names the file asked for, not the default */
+        if (!c->oom && !c->file && !(c->file = strdup(path)))
+            c->oom = true;
         return c->oom ? -1 : 0;
     }
     c->file_found = true;

@@ -188,6 +188,8 @@ describe('serve from a configuration file, the environment and flags', () => {
       const r = check([...args, '--check-config'], env);
       assert.equal(r.status, 1);
       assert.match(r.stdout, new RegExp(`^${missing.replace(/[.]/g, '\\.')}: No such file or directory$`, 'm'));
+      // the header names the file asked for, not the default one
+      assert.match(r.stdout, new RegExp(`^# file: ${missing.replace(/[.]/g, '\\.')} \\(not found\\)$`, 'm'));
     }
     if (!fs.existsSync('/etc/spkiosk/spkiosk.conf')) {
       const r = check(['--check-config']);
