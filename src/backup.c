@@ -213,9 +213,11 @@ static int backup_source_open(const char *path, int flags, double deadline, sqli
         r = sqlite3_exec(h, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
         if (r == SQLITE_OK)
             break;
+        /* said before the ROLLBACK, whose success clears it ("not an error") */
+        if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED)
+            snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(h));
         (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
         if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) {
-            snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(h));
             sqlite3_close(h);
             return -1;
         }

@@ -143,6 +143,13 @@ describe('backup under load, then restore', () => {
     r = run(['restore', '--db', target, broken]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /integrity_check|malformed|not a database/);
+    // a file that is not a database at all: said so, never "not an error"
+    const junk = path.join(tmp, 'junk.db');
+    fs.writeFileSync(junk, '这不是数据库\n'.repeat(400));
+    r = run(['restore', '--db', target, junk]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /file is not a database/);
+    assert.doesNotMatch(r.stderr, /not an error/);
     const foreign = path.join(tmp, 'foreign.db');
     sql(foreign, 'CREATE TABLE t (x); PRAGMA user_version = 3');
     r = run(['restore', '--db', target, foreign]);
