@@ -30,6 +30,7 @@ const REASONS = [
   { code: 'other', text: '其他' },
 ];
 const THANKS_MS = 5000;     // the thanks stay this long, then idle
+const NOT_SAVED_MS = 15000; // "not saved, scan the slip" stays long enough to read
 const IDLE_MS = 120_000;    // 哪里没做好 left untouched this long: back to the levels
 
 const $ = (id) => document.getElementById(id);
@@ -84,9 +85,12 @@ async function send(body) {
     });
     if (r.status === 204) return thanks('谢谢您的评价');
     if (r.status === 409) return thanks('这次服务已经评价过了，谢谢您');
-    if (r.status === 404) return thanks('这次评价已经结束，谢谢您');
     let msg = '';
     try { msg = (await r.json()).error.message; } catch { /* not JSON */ }
+    // the offer ended (15 minutes, or the window completed the next case
+    // while the resident chose): nothing was saved, so no thanks; the
+    // server's words say how to rate still (the slip's QR code)
+    if (r.status === 404) return thanks(msg || '这次评价没有保存：已经超过 15 分钟或窗口已接待下一位。如需评价，请扫描凭条上的二维码', NOT_SAVED_MS);
     showError(msg || '没有提交成功，请再点一次');
   } catch {
     showError('网络不通，没有提交成功，请再点一次');
@@ -95,11 +99,11 @@ async function send(body) {
   }
 }
 
-async function thanks(text) {
+async function thanks(text, ms = THANKS_MS) {
   $('done-text').textContent = text;
   setMode('done');
   shown = null;
-  await sleep(THANKS_MS);
+  await sleep(ms);
   if (mode === 'done') draw();
 }
 

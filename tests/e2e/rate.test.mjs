@@ -179,6 +179,33 @@ describe('the window\'s evaluator', () => {
     }
   });
 
+  // The window completes the next resident's case while this one is still
+  // choosing why (a review): the offer is gone, nothing is saved, and the
+  // tablet must not thank them; it says how to rate still (the slip).
+  it('a rating whose offer the next completion replaced is not thanked: it says to scan the slip', async () => {
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const move = (c, what, body = {}) => fetch(`${k.url}/api/v1/staff/cases/${c.id}/${what}`,
+      { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
+    const [a, b] = [await labourCase(k.url), await labourCase(k.url)];
+    for (const c of [a, b]) assert.equal((await move(c, 'accept')).status, 200);
+    assert.equal((await move(a, 'complete', { outcome: '已办结', window: '3' })).status, 200);
+    const p = rate.page;
+    await p.locator('#offer-ticket', { hasText: a.ticket }).waitFor({ timeout: 3000 });
+    await p.getByRole('button', { name: /非常不满意/ }).tap();
+    await p.locator('#why').waitFor();
+    assert.equal((await move(b, 'complete', { outcome: '已办结', window: '3' })).status, 200);
+    const [resp] = await Promise.all([
+      p.waitForResponse((r) => r.url().includes('/api/v1/rate/') && r.request().method() === 'POST'),
+      p.getByRole('button', { name: '提交评价' }).tap(),
+    ]);
+    assert.equal(resp.status(), 404);
+    const said = await p.locator('#done-text').innerText();
+    assert.match(said, /二维码/);
+    assert.doesNotMatch(said, /谢谢/);
+    const v = await (await fetch(`${k.url}/api/v1/staff/cases/${a.id}`, { headers: { Cookie: s.cookie } })).json();
+    assert.equal(v.rating, null, 'nothing was saved');
+  });
+
   // A tablet that lost the daemon says so, and a tablet set up without a
   // window number says to tell the staff (not what to type in the address).
   it('the tablet says when it lost the connection, and when it is not set up', async () => {
