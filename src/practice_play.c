@@ -831,7 +831,19 @@ out:
 struct practice_play_ready {
     struct practice_play_items *items;
     cJSON **qualified, **before;    /* one array per item */
+    const cJSON *staff;             /* the active staff accounts' names */
 };
+
+/* Whether name is in the array of names arr. */
+static bool practice_play_named(const cJSON *arr, const char *name)
+{
+    const cJSON *s;
+
+    cJSON_ArrayForEach(s, arr)
+        if (cJSON_IsString(s) && strcmp(s->valuestring, name) == 0)
+            return true;
+    return false;
+}
 
 /* Adds or updates {"user","passed"} in arr, keeping the later day. */
 static int practice_play_ready_put(cJSON *arr, const char *user, const char *day)
@@ -856,7 +868,9 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
     struct practice_play_item *it = practice_play_item_of(rd->items, p->procedure);
     size_t i;
 
-    if (!it)
+    /* "fewer than two staff": a disabled account or an admin's practice
+     * is no one at the window (a review counted both as qualified) */
+    if (!it || !practice_play_named(rd->staff, p->user))
         return 0;
     i = (size_t)(it - rd->items->v);
     if (practice_play_current(it, p->proc_hash, p->practice_hash))
@@ -901,7 +915,7 @@ static int practice_play_staff(struct db *db, cJSON *root)
 int practice_play_readiness_json(struct db *db, char **out)
 {
     struct practice_play_items items = {NULL, 0};
-    struct practice_play_ready rd = {&items, NULL, NULL};
+    struct practice_play_ready rd = {&items, NULL, NULL, NULL};
     cJSON *root = cJSON_CreateObject(), *arr, *o;
     size_t i;
     int rc = -1;
@@ -917,6 +931,7 @@ int practice_play_readiness_json(struct db *db, char **out)
         !(rd.qualified = calloc(items.n + 1, sizeof *rd.qualified)) ||
         !(rd.before = calloc(items.n + 1, sizeof *rd.before)))
         goto out;
+    rd.staff = cJSON_GetObjectItemCaseSensitive(root, "staff");
     for (i = 0; i < items.n; i++) {
         if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);

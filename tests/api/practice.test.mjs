@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, authHeaders, login, request } from './helpers.mjs';
+import { addUser, userCmd, authHeaders, login, request } from './helpers.mjs';
 import { PW, eventually, file, get, useAdminDaemon } from './admin-helpers.mjs';
 
 const PROC = `# 演示事项
@@ -286,6 +286,24 @@ describe('practice', () => {
         const [id, day] = pair.split('=');
         sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
       }
+    }
+    assert.equal((await readiness()).short, false);
+  });
+
+  // "fewer than two staff": a disabled account and an admin's practice are
+  // nobody at the window (a review found both counted, short false)
+  it('readiness counts active staff only: not a disabled account, not an admin', async () => {
+    assert.deepEqual((await readiness()).qualified.map((q) => q.user), ['aide', 'clerk']);
+    await passAll(h.admin);
+    assert.deepEqual((await readiness()).qualified.map((q) => q.user), ['aide', 'clerk'], 'the admin is not staff');
+    const db = path.join(h.tmp, 'x.db');
+    assert.equal(userCmd(['disable', 'aide', '--db', db]).status, 0);
+    try {
+      const r = await readiness();
+      assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
+      assert.equal(r.short, true);
+    } finally {
+      execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: "UPDATE users SET disabled = 0 WHERE name = 'aide';" });
     }
     assert.equal((await readiness()).short, false);
   });
