@@ -53,6 +53,7 @@ struct display_view {
     char *json;         /* malloc'ed; caller frees */
     int64_t seq;
     long waiting;
+    char day[11];       /* the local date it was read for (YYYY-MM-DD) */
 };
 
 /* Returns 0 with v filled, or -1. */

@@ -66,7 +66,10 @@ enum MHD_Result api_display(struct http_request *req)
         }
         /* HOLD_FULL, HOLD_CLOSED: what there is now */
     }
-    snprintf(etag, sizeof etag, "\"c%lld-w%ld\"", (long long)v.seq, v.waiting);
+    /* the day too: at midnight the calls go without seq or waiting moving
+     * (a screen polling with the tag kept yesterday's calls) */
+    snprintf(etag, sizeof etag, "\"c%lld-w%ld-d%.4s%.2s%.2s\"", (long long)v.seq, v.waiting, v.day,
+             v.day + 5, v.day + 8);
     if (after < 0 && http_etag_matches(req, etag)) {
         free(v.json);
         r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

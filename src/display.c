@@ -169,6 +169,7 @@ int display_read(struct db *db, struct display_view *v)
         return -1;
     }
     clock_today_text(day);
+    memcpy(v->day, day, sizeof v->day);
     v->seq = display_count(db, sql_seq, day);
     v->waiting = (long)display_count(db, sql_waiting, day);
     if (v->seq >= 0 && v->waiting >= 0 && cJSON_AddNumberToObject(doc, "seq", (double)v->seq) &&
