@@ -371,6 +371,19 @@ int practice_play_list_json(struct db *db, const char *user, char **out)
     if (practice_play_passes(db, user, practice_play_list_pass, &l) != 0 ||
         practice_play_attempts(db, user, &l) != 0)
         goto out;
+    /* passed now: no earlier pass to speak of (docs/http-api.md) */
+    for (i = 0; i < items.n; i++) {
+        cJSON *none;
+        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(l.objs[i], "passed")))
+            continue;
+        if (!(none = cJSON_CreateNull()))
+            goto out;
+        /* a replace that fails leaves none unattached, and ours to free */
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(l.objs[i], "passed_before", none)) {
+            cJSON_Delete(none);
+            goto out;
+        }
+    }
     rc = 0;
 out:
     if (db_read_end(db) != 0)

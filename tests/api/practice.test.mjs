@@ -349,5 +349,9 @@ describe('practice', () => {
     const after = await readiness();
     assert.deepEqual(after.qualified.map((q) => q.user), ['clerk']);
     assert.deepEqual(after.passed_before.map((q) => q.user), ['aide']);
+    // passed again: the staffer's list no longer speaks of the earlier pass
+    const mine = await listed();
+    assert.match(mine[0].passed, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(mine[0].passed_before, null);
   });
 });
