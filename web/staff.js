@@ -10,7 +10,7 @@
 // The server decides every move; the page shows what it answers.
 
 import { el, stepLabel, busy } from './core.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
@@ -784,12 +784,17 @@ async function fillCase(id, stepWanted = null) {
   clearCallNote();
   try {
     c = (await api('/api/v1/cases/' + enc(id))).body;
-    p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;
+    // the steps of the version the case was started on: the live one may
+    // have changed (any admin save) or been retired since, and the case
+    // still finishes on its own version, as the kiosk's does (case.js)
+    try {
+      p = (await api('/api/v1/procedures/' + enc(c.procedure))).body;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      p = null;
+    }
+    if (!p || p.hash !== c.hash) p = (await api('/api/v1/cases/' + enc(id) + '/procedure')).body;
   } catch (err) { msg(ui.startMsg, errorText(err)); return; }
-  if (p.hash !== c.hash) {
-    msg(ui.startMsg, '这个事项已经更新，请重新开始一件办件');
-    return;
-  }
   // the resident's route masks ID numbers; the window's view has them in
   // full, so a step done again need not be typed again from the card
   const full = {};
