@@ -78,6 +78,9 @@ struct lib_file {
                            chain are what was stored with the stamp */
     bool chain;         /* the text has a ```chain block (kept with the
                            stamp: such a file is read while _posts.md exists) */
+    bool held;          /* unchanged since the load that made it live (or
+                           scheduled): of two files claiming one id, the one
+                           that holds it keeps it */
 };
 
 /* A practice file, CATEGORY/STEM.practice.md, beside CATEGORY/STEM.md:

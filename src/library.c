@@ -771,7 +771,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
                          const struct library_reuse *ru, const struct library_edit *edit)
 {
     struct procedure_src src;
-    library_reuse_fn reuse = ru ? ru->by_hash : NULL;
+    library_reuse_fn reuse = ru ? ru->by_hash : NULL, known = reuse;
     void *ctx = ru ? ru->ctx : NULL;
     char *id = NULL;
     bool chain = true;
@@ -803,6 +803,7 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
                 f->id = id;
                 f->chain = chain;
                 f->unread = true;
+                f->held = true;
                 f->status = LIB_REUSED;
                 lib->n_unread++;
                 return 0;
@@ -835,9 +836,18 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         if (r > 0) {
             free(f->id);
             f->id = id;
+            f->held = true;
             f->status = LIB_REUSED;
             return 0;
         }
+    } else if (known) {
+        /* parsed anyway (a practice file beside it, a chain, the edit):
+         * whether this very text is what is live, for lib_check_ids */
+        if ((r = known(ctx, f->rel, f->hash, &id)) < 0)
+            return -1;
+        f->held = r > 0;
+        free(id);
+        id = NULL;
     }
     memset(&src, 0, sizeof src);
     src.path = f->path;
@@ -971,18 +981,24 @@ static int lib_check_ids(struct library *lib)
     }
     for (i = 0; i < lib->n_files; i++)
         clash[i] = -1;
-    /* in each run of equal ids, every good file after the first good one
-     * clashes with it */
+    /* in each run of equal ids, every good file but one clashes with it:
+     * the one that holds the id live, unchanged (a file edited on disk to
+     * claim a live procedure's id must not take it over and get the
+     * untouched one blamed), else the first good one by path */
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[by_id[i]];
-        if (i == 0 || strcmp(f->id, lib->files[by_id[i - 1]].id) != 0)
-            first = (size_t)-1;
-        if (f->status == LIB_FAILED)
+        size_t j;
+        if (i > 0 && strcmp(f->id, lib->files[by_id[i - 1]].id) == 0)
             continue;
-        if (first == (size_t)-1)
-            first = by_id[i];
-        else
-            clash[by_id[i]] = (int)first;
+        first = (size_t)-1;
+        for (j = i; j < lib->n_files && strcmp(lib->files[by_id[j]].id, f->id) == 0; j++)
+            if (lib->files[by_id[j]].status != LIB_FAILED &&
+                (first == (size_t)-1 ||
+                 (lib->files[by_id[j]].held && !lib->files[first].held)))
+                first = by_id[j];
+        for (j = i; j < lib->n_files && strcmp(lib->files[by_id[j]].id, f->id) == 0; j++)
+            if (lib->files[by_id[j]].status != LIB_FAILED && by_id[j] != first)
+                clash[by_id[j]] = (int)first;
     }
     /* reported in path order, as before */
     for (i = 0; i < lib->n_files; i++) {
