@@ -47,8 +47,10 @@
 #include "sweep.h"
 #include "watch.h"
 
-/* How long file events must be quiet before a load. */
+/* How long file events must be quiet before a load, and the longest a
+ * stream of them may put it off. */
 #define SERVER_SETTLE_MS 200
+#define SERVER_SETTLE_MAX_MS 2000
 /* The wake after local midnight: a second late, so that the load surely
  * reads the new date. */
 #define SERVER_MIDNIGHT_SLACK_MS 1000
@@ -139,7 +141,7 @@ int server_run(const struct server_options *o)
     char err[512];
     int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
-    long reload_due = 0;
+    long reload_due = 0, settle_first = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
     long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
@@ -317,8 +319,17 @@ int server_run(const struct server_options *o)
         }
         if (w && (pfd[1].revents & POLLIN)) {
             int changed = watch_drain(w);
-            if (changed > 0 && !reload_due)
-                reload_due = server_now_ms() + SERVER_SETTLE_MS;
+            /* each event starts the quiet period again (a git pull, an
+             * editor's save in several steps), up to SERVER_SETTLE_MAX_MS
+             * after the first */
+            if (changed > 0) {
+                long now = server_now_ms();
+                if (!reload_due)
+                    settle_first = now;
+                reload_due = now + SERVER_SETTLE_MS;
+                if (reload_due > settle_first + SERVER_SETTLE_MAX_MS)
+                    reload_due = settle_first + SERVER_SETTLE_MAX_MS;
+            }
             if (changed < 0) {
                 fprintf(stderr, "spkiosk: watching files failed; reload with SIGHUP\n");
                 watch_close(w);

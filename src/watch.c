@@ -26,7 +26,11 @@
 #include "gitref.h"
 #include "strbuf.h"
 
-#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
+/* IN_CLOSE_WRITE, not IN_MODIFY: a file written in place in several
+ * writes (an editor that truncates, writes, then writes the rest) is read
+ * once it is closed, never half-written (a review had a two-step version of
+ * a three-step procedure go live, and a case pinned to it) */
+#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_CLOSE_WRITE | IN_MOVED_FROM | \
                     IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 
 #define WATCH_GIT_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)

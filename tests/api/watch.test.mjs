@@ -49,6 +49,29 @@ describe('procedure files watched on disk', () => {
     assert.deepEqual(cats, ['alpha', 'beta']);
   });
 
+  // An editor that truncates the file and writes it in two writes, the file
+  // open between them (a review: the half file went live for a moment, and
+  // a case started then was pinned to a two-step version). Read once closed.
+  it('a file written in place in two writes is not loaded half-written', async () => {
+    const f = path.join(tree(), 'alpha/one.md');
+    const before = (await get('/api/v1/procedures/one')).body;
+    const whole = proc('第三版') + '\n## 第二步:填表\n- [ ] 户口簿\n';
+    const cut = whole.indexOf('## 第二步');
+    const fd = fs.openSync(f, 'r+');
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, whole.slice(0, cut), 0);
+    // longer than the settle time: the half file must not be read meanwhile
+    for (let i = 0; i < 12; i++) {
+      await sleep(50);
+      const r = (await get('/api/v1/procedures/one')).body;
+      assert.equal(r.hash, before.hash, 'a half-written version went live');
+    }
+    fs.writeSync(fd, whole.slice(cut), Buffer.byteLength(whole.slice(0, cut)));
+    fs.closeSync(fd);
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '第三版', 'the whole file');
+    assert.equal((await get('/api/v1/procedures/one')).body.steps.length, 2);
+  });
+
   it('a deleted file retires its procedure', async () => {
     fs.rmSync(path.join(tree(), 'beta/two.md'));
     await eventually(async () => (await get('/api/v1/procedures/two')).status === 404, 'the retirement');
