@@ -38,6 +38,8 @@ struct lib_category {
     char *title;        /* README H1, or the id */
     char *description;  /* README first paragraph, or "" */
     int order;          /* README `order`, default 1000 */
+    bool failed;        /* README.md has an error: the last good values stay
+                           (store.c), as every other file's do */
 };
 
 enum lib_status {

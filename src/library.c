@@ -342,7 +342,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
     struct frontmatter fm;
     cmark_node *doc = NULL, *n;
     char *path = path_join(dir, "README.md"), *text = NULL, *rel = NULL;
-    size_t len, i;
+    size_t len, i, errors = diags->errors;
     int rc = -1, r;
 
     memset(&fm, 0, sizeof fm);
@@ -355,6 +355,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
             diag_warn(diags, dir, 1, "分类文件夹没有 README.md,将用文件夹名「%s」作为分类名称", id);
         else
             diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
+        cat->failed = diags->errors > errors;
         cat->title = strdup(id);
         cat->description = strdup("");
         rc = cat->title && cat->description ? 0 : -1;
@@ -432,6 +433,7 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
     }
     if (!cat->description && !(cat->description = strdup("")))
         goto out;
+    cat->failed = diags->errors > errors;
     rc = 0;
 out:
     if (doc)

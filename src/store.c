@@ -229,26 +229,74 @@ static const char sql_cat_clear[] = "DELETE FROM categories";
 static const char sql_cat_insert[] =
     "INSERT INTO categories (id, title, description, ord) VALUES (?1, ?2, ?3, ?4)";
 
+static const char sql_cat_old[] = "SELECT title, description, ord FROM categories WHERE id = ?1";
+
+/* A category's row as the last load stored it, for a README.md that now
+ * has an error (its title, description and order stay as they were, as a
+ * procedure's last good version does: a bad `order` moved the category to
+ * the end, a GBK file showed the folder name). 1 with *out filled (caller
+ * frees the strings), 0 when there is none, -1 on error. */
+struct store_cat_old {
+    char *title, *description;
+    int ord;
+};
+
+static int store_category_old(struct db *db, const char *id, struct store_cat_old *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_cat_old);
+    int r, rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (!st || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        rc = 0;
+    } else if (r == SQLITE_ROW) {
+        out->title = strdup((const char *)sqlite3_column_text(st, 0));
+        out->description = strdup((const char *)sqlite3_column_text(st, 1));
+        out->ord = sqlite3_column_int(st, 2);
+        rc = out->title && out->description ? 1 : -1;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
 static int store_categories(struct db *db, const struct library *lib)
 {
+    struct store_cat_old *old = calloc(lib->n_cats ? lib->n_cats : 1, sizeof *old);
     sqlite3_stmt *st;
     size_t i;
-    int b = SQLITE_OK;
+    int b = SQLITE_OK, rc = -1;
 
-    if (!(st = db_stmt(db, sql_cat_clear)) || store_step_done(db, st, &b) != 0)
+    if (!old)
         return -1;
+    for (i = 0; i < lib->n_cats; i++)
+        if (lib->cats[i].failed && store_category_old(db, lib->cats[i].id, &old[i]) < 0)
+            goto out;
+    if (!(st = db_stmt(db, sql_cat_clear)) || store_step_done(db, st, &b) != 0)
+        goto out;
     for (i = 0; i < lib->n_cats; i++) {
         const struct lib_category *c = &lib->cats[i];
+        bool kept = old[i].title != NULL;
         if (!(st = db_stmt(db, sql_cat_insert)))
-            return -1;
+            goto out;
         b |= sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_text(st, 3, c->description, -1, SQLITE_STATIC);
-        b |= sqlite3_bind_int(st, 4, c->order);
+        b |= sqlite3_bind_text(st, 2, kept ? old[i].title : c->title, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 3, kept ? old[i].description : c->description, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 4, kept ? old[i].ord : c->order);
         if (store_step_done(db, st, &b) != 0)
-            return -1;
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    for (i = 0; i < lib->n_cats; i++) {
+        free(old[i].title);
+        free(old[i].description);
+    }
+    free(old);
+    return rc;
 }
 
 static const char sql_version_upsert[] =
