@@ -82,11 +82,13 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
                   const struct workdays *cal, int today, struct refusal *e);
 
 /* accepted → rejected (不予办理) with reason (as a return's: required,
- * 1..500 characters), a NOTIFY_REJECTED notice queued. Refusals:
- * reason_required, reason_too_long, bad_text, unknown_case, not_accepted.
- * 0, 1 with e, -1. */
+ * 1..500 characters), a NOTIFY_REJECTED notice queued; with a window (as
+ * complete's), that window's evaluator is offered the rating: a refused
+ * resident, the likeliest to complain, is at the window too. Refusals:
+ * reason_required, reason_too_long, bad_text, bad_window, unknown_case,
+ * not_accepted. 0, 1 with e, -1. */
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
-                 struct refusal *e);
+                 const char *window, struct refusal *e);
 
 /* The case's owner becomes to, an enabled staff or admin user (refused
  * unknown_user, 422). Only a case with a chain that is still the hall's:

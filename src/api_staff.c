@@ -284,7 +284,7 @@ static int api_staff_do_reject(struct db *db, const char *id, const char *user,
 {
     (void)cal;
     (void)today;
-    return relay_reject(db, id, user, in->text, e);
+    return relay_reject(db, id, user, in->text, in->window, e);
 }
 
 static int api_staff_do_assign(struct db *db, const char *id, const char *user,
@@ -313,7 +313,7 @@ enum MHD_Result api_staff_handout(struct http_request *req)
 
 enum MHD_Result api_staff_reject(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_reject, "reason", false);
+    return api_staff_chain_move(req, api_staff_do_reject, "reason", true);
 }
 
 enum MHD_Result api_staff_assign(struct http_request *req)

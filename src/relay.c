@@ -504,9 +504,9 @@ static const char sql_reject[] =
     " WHERE id = ?1";
 
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
-                 struct refusal *e)
+                 const char *window, struct refusal *e)
 {
-    char buf[WINDOW_TEXT_MAX * 4 + 1];
+    char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
     int rc;
@@ -514,6 +514,8 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
     memset(&cs, 0, sizeof cs);
     if (!(text = window_text_check(reason, WINDOW_TEXT_MAX, buf, sizeof buf, &err_reason_required,
                                    &err_reason_long, e)))
+        return 1;
+    if (display_window_check(window, win, e) != 0)
         return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
@@ -523,13 +525,15 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
     }
     /* the resident is told in the same commit (notify.h) */
     if (relay_update(db, sql_reject, id, user, text) != 0 ||
-        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 ||
+        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
         cases_event_add(db, id, "rejected", "window", user, -1, text) != 0 || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;
         goto done;
     }
     db_after_durable(notify_wake);
+    if (win[0])
+        db_after_durable(rate_changed);
 done:
     cases_state_free(&cs);
     return rc;

@@ -148,8 +148,11 @@ export function chainActions(v, box, b, show, windowBody) {
     list.push(b('不予办理', () => textForm(box, {
       id: 'reject-reason', title: '不予办理', label: '理由和依据', required: true, danger: true,
       hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
-      post: { path: path('reject'), body: (t) => ({ reason: t }) },
-      after: (m) => show(m, '已决定不予办理，请打印告知书交给居民，并通知居民'),
+      // the desk's window: the refused resident rates the service there too
+      post: { path: path('reject'), body: (t) => ({ reason: t, ...windowBody() }) },
+      after: (m) => show(m, windowBody().window
+        ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
+        : '已决定不予办理，请打印告知书交给居民，并通知居民'),
     }), 'btn btn-danger'));
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/receipt`, target: '_blank',
       rel: 'noopener', id: 'print-receipt' }, '打印受理回执'));

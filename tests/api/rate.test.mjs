@@ -121,6 +121,23 @@ describe('the evaluator of a window', () => {
     assert.ok(now.seq > first.seq);
   });
 
+  // 不予办理 ends the service at the window too, and a refused resident is
+  // the likeliest to complain (a review found reject offered nothing)
+  it('a rejection at a window offers the rating there; without a window nothing; a bad window is refused first', async () => {
+    const x = await served(null);
+    assertError(await h.spost(`/api/v1/staff/cases/${x.id}/reject`, { reason: '不符合条件', window: '0' }), 422, 'bad_window');
+    assert.equal((await h.sget(`/api/v1/staff/cases/${x.id}`)).body.status, 'accepted', 'nothing moved');
+    const r = await h.spost(`/api/v1/staff/cases/${x.id}/reject`, { reason: '不符合条件', window: '7' });
+    assert.equal(r.status, 200, r.text);
+    const o = (await rate('?window=7')).body.offer;
+    assert.equal(o && o.ticket, x.ticket);
+    assert.equal((await send(o.token, { score: 1, reasons: ['attitude'] })).status, 204);
+    assert.equal((await h.sget(`/api/v1/staff/cases/${x.id}`)).body.rating.score, 1);
+    const y = await served(null);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${y.id}/reject`, { reason: '不符合条件' })).status, 200);
+    assert.equal((await rate('?window=7')).body.offer, null, 'no window: nothing offered');
+  });
+
   it('a long poll is answered within a second of a completion at its window', async () => {
     const c = await served(null);
     const seq = (await rate('?window=7')).body.seq;

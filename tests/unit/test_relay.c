@@ -226,7 +226,7 @@ Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
     /* pickup: yes → ready, then handed out */
     cr_assert_eq(relay_complete(t.db, id, "li", "批准", NULL, cal, 20261009, &e), 0, "%s", e.code);
     cr_assert_str_eq(col(b, id, "status"), "ready");
-    cr_assert_eq(relay_reject(t.db, id, "li", "不符合", &e), 1);
+    cr_assert_eq(relay_reject(t.db, id, "li", "不符合", NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_accepted");
     cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261009, &e), 0);
     cr_assert_str_eq(col(b, id, "status"), "completed");
