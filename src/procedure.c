@@ -606,10 +606,14 @@ static bool pctx_item_is_checkbox(struct pctx *c, cmark_node *item)
     return yes;
 }
 
+static bool is_fenced(cmark_node *n, const char *name);
+
 /* A `[ ] ` item below root (nested in another item, or in a tip) is not a
  * checklist item: only the step's own lists are. Shown as it is, it would
- * be a box residents cannot tick, so it is an error at its line. */
-static void pctx_nested_checkboxes(struct pctx *c, cmark_node *root)
+ * be a box residents cannot tick, so it is an error at its line. So is a
+ * `form` or `chain` block indented there: it would be shown as code, and
+ * no field asked (a review found it silent). */
+static void pctx_nested_misplaced(struct pctx *c, cmark_node *root)
 {
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;
@@ -626,6 +630,14 @@ static void pctx_nested_checkboxes(struct pctx *c, cmark_node *root)
                        "清单项 - [ ] 要顶格写在步骤里，不能缩进在别的列表项或提示（>）下面："
                        "那样居民看到的是「[ ]」文字，没有可勾的框。几样任选一种的，"
                        "请各写一项并加 {optional}，或用 {if …} 分情形");
+        else if (ev == CMARK_EVENT_ENTER && x != root && is_fenced(x, "form"))
+            diag_error(c->diags, c->src->path, pctx_line(c, x),
+                       "form 表单要顶格写在步骤里，不能缩进在列表项或提示（>）下面：那样居民看到的是"
+                       "一段代码，表单不会出现");
+        else if (ev == CMARK_EVENT_ENTER && x != root && is_fenced(x, "chain"))
+            diag_error(c->diags, c->src->path, pctx_line(c, x),
+                       "chain 审核链只能顶格写在「## 办理流程」部分里，不能写在步骤的列表项或提示（>）"
+                       "下面：那样居民看到的是一段代码，审核环节不会出现");
     }
     cmark_iter_free(it);
 }
@@ -684,7 +696,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
 
         next = cmark_node_next(item);
         if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) {
-            pctx_nested_checkboxes(c, item);
+            pctx_nested_misplaced(c, item);
             continue;
         }
         if (!(raw = node_plain_dup(para))) {
@@ -694,7 +706,7 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         if (!raw_is_checkbox(raw)) {
             free(raw);
             /* an ordinary item, rendered: nothing below it may be a box */
-            pctx_nested_checkboxes(c, item);
+            pctx_nested_misplaced(c, item);
             continue;
         }
         if (cmark_node_next(para))
@@ -1257,7 +1269,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
             pctx_step_form(c, n);
         } else {
             if (t == CMARK_NODE_BLOCK_QUOTE)
-                pctx_nested_checkboxes(c, n);
+                pctx_nested_misplaced(c, n);
             if (t != CMARK_NODE_BLOCK_QUOTE || !pctx_step_staff_quote(c, n))
                 pctx_render(c, n);
         }
