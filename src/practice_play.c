@@ -65,6 +65,17 @@ static const char sql_case[] =
 static const char sql_answer[] =
     "UPDATE practice_cases SET answered_at = ?2, answered_day = ?3, correct = ?4, decision = ?5,"
     " flags = ?6, condition = ?7 WHERE id = ?1 AND answered_at IS NULL";
+/* Live procedures with a practice file that cannot be played now (it has
+ * errors against the live version, or no good text yet): readiness lists
+ * them as short rather than leaving them out (a review: a procedure edit
+ * that broke its practice file made the item vanish from the AB岗 grid). */
+static const char sql_unplayable[] =
+    "SELECT DISTINCT p.id, v.title FROM practice_files pf"
+    " JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " LEFT JOIN schedule s ON s.procedure_id = p.id"
+    " WHERE NOT (pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"
+    " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title, p.id LIMIT ?1";
 static const char sql_staff[] =
     "SELECT name FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
 
@@ -925,6 +936,44 @@ static int practice_play_staff(struct db *db, cJSON *root)
     return r == SQLITE_DONE ? 0 : -1;
 }
 
+/* Adds to arr an entry, short and not playable, for each live procedure
+ * whose practice file cannot be played now and that items does not hold.
+ * 0 or -1. */
+static int practice_play_unplayable(struct db *db, const struct practice_play_items *items,
+                                    cJSON *arr)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_unplayable);
+    int r = SQLITE_ERROR;
+    cJSON *o;
+
+    if (!st || sqlite3_bind_int(st, 1, PRACTICE_PLAY_ITEMS_MAX) != SQLITE_OK)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        size_t i;
+        bool listed = false;
+        for (i = 0; i < items->n && !listed; i++)
+            listed = strcmp(items->v[i].id, id) == 0;
+        if (listed)
+            continue;
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            r = SQLITE_NOMEM;
+            break;
+        }
+        if (!cJSON_AddStringToObject(o, "id", id) ||
+            !cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 1)) ||
+            !cJSON_AddNumberToObject(o, "scenarios", 0) || !cJSON_AddArrayToObject(o, "qualified") ||
+            !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddBoolToObject(o, "short", true) ||
+            !cJSON_AddBoolToObject(o, "playable", false)) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
 int practice_play_readiness_json(struct db *db, char **out)
 {
     struct practice_play_items items = {NULL, 0};
@@ -962,9 +1011,12 @@ int practice_play_readiness_json(struct db *db, char **out)
     for (i = 0, o = arr->child; i < items.n && o; i++, o = o->next) {
         practice_play_ready_prune(rd.qualified[i], rd.before[i]);
         /* no real A and B post for the item */
-        if (!cJSON_AddBoolToObject(o, "short", cJSON_GetArraySize(rd.qualified[i]) < 2))
+        if (!cJSON_AddBoolToObject(o, "short", cJSON_GetArraySize(rd.qualified[i]) < 2) ||
+            !cJSON_AddBoolToObject(o, "playable", true))
             goto out;
     }
+    if (practice_play_unplayable(db, &items, arr) != 0)
+        goto out;
     rc = 0;
 out:
     if (db_read_end(db) != 0)

@@ -354,4 +354,21 @@ describe('practice', () => {
     assert.match(mine[0].passed, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(mine[0].passed_before, null);
   });
+
+  // A procedure change that its practice file no longer fits: the item stays
+  // in the AB岗 grid, short and not playable (a review saw it vanish).
+  it('an item whose practice file cannot be played now is listed short, not left out', async () => {
+    assert.equal((await readiness()).playable, true);
+    fs.writeFileSync(file(h, 'alpha/one.md'), PROC.replace('演示用的事项。', '演示用的事项，第三版。'));
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE.replace('expect = return mobile', 'expect = return no_such_part'));
+    await eventually(h, async () => {
+      const r = (await get(h, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === 'one');
+      return r && r.playable === false;
+    }, 'the item listed as not playable');
+    const r = (await get(h, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === 'one');
+    assert.deepEqual([r.short, r.scenarios, r.qualified], [true, 0, []]);
+    assert.equal(r.title.length > 0, true);
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
+    await eventually(h, async () => (await readiness())?.playable === true, 'playable again');
+  });
 });
