@@ -40,7 +40,8 @@ static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?
  * scenarios were answered right, and the day of the latest right answer.
  * ?1 a user or NULL for all, ?2 the first day that counts. */
 static const char sql_passes[] =
-    "SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, count(*), max(last) FROM"
+    "SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, count(*), max(last),"
+    " date(min(last), ?3) FROM"
     " (SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, scenario,"
     " max(answered_day) AS last FROM practice_cases"
     " WHERE correct = 1 AND answered_day >= ?2 AND (?1 IS NULL OR user = ?1)"
@@ -164,10 +165,11 @@ static struct practice_play_item *practice_play_item_of(struct practice_play_ite
     return NULL;
 }
 
-/* The first local day that counts for a pass: PRACTICE_PLAY_DAYS back. */
+/* The first local day that counts for a pass: a right answer counts on its
+ * own day and the PRACTICE_PLAY_DAYS - 1 after it (365 days, not 366). */
 static void practice_play_since(char out[CLOCK_DAY_LEN])
 {
-    time_t t = time(NULL) - (time_t)PRACTICE_PLAY_DAYS * 24 * 60 * 60;
+    time_t t = time(NULL) - (time_t)(PRACTICE_PLAY_DAYS - 1) * 24 * 60 * 60;
     struct tm tm;
 
     if (!localtime_r(&t, &tm) || strftime(out, CLOCK_DAY_LEN, "%Y-%m-%d", &tm) == 0)
@@ -177,6 +179,8 @@ static void practice_play_since(char out[CLOCK_DAY_LEN])
 /* One row of sql_passes as the callers need it. */
 struct practice_play_pass {
     const char *user, *procedure, *proc_hash, *practice_hash, *last;
+    const char *expires;        /* the last day the pass counts: its oldest
+                                   scenario's right answer's last day */
     int scenarios, passed;
 };
 
@@ -185,20 +189,27 @@ typedef int (*practice_play_pass_fn)(void *ctx, const struct practice_play_pass 
 static int practice_play_passes(struct db *db, const char *user, practice_play_pass_fn fn, void *ctx)
 {
     sqlite3_stmt *st = db_stmt(db, sql_passes);
-    char since[CLOCK_DAY_LEN];
+    char since[CLOCK_DAY_LEN], span[32];
     int r = SQLITE_ERROR, b = SQLITE_OK;
 
     if (!st)
         return -1;
     practice_play_since(since);
+    /* date()'s modifier: from an answer's day to the last day it counts */
+    snprintf(span, sizeof span, "+%d days", PRACTICE_PLAY_DAYS - 1);
     b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, span, -1, SQLITE_STATIC);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         struct practice_play_pass p = {
-            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 6), sqlite3_column_int(st, 4),
-            sqlite3_column_int(st, 5)};
+            .user = (const char *)sqlite3_column_text(st, 0),
+            .procedure = (const char *)sqlite3_column_text(st, 1),
+            .proc_hash = (const char *)sqlite3_column_text(st, 2),
+            .practice_hash = (const char *)sqlite3_column_text(st, 3),
+            .last = (const char *)sqlite3_column_text(st, 6),
+            .expires = (const char *)sqlite3_column_text(st, 7),
+            .scenarios = sqlite3_column_int(st, 4),
+            .passed = sqlite3_column_int(st, 5)};
         if (fn(ctx, &p) != 0) {
             r = SQLITE_NOMEM;
             break;
@@ -870,20 +881,29 @@ static bool practice_play_named(const cJSON *arr, const char *name)
 }
 
 /* Adds or updates {"user","passed"} in arr, keeping the later day. */
-static int practice_play_ready_put(cJSON *arr, const char *user, const char *day)
+static int practice_play_ready_put(cJSON *arr, const char *user, const char *day,
+                                   const char *expires)
 {
     cJSON *o;
 
     cJSON_ArrayForEach(o, arr) {
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "user");
         if (cJSON_IsString(u) && strcmp(u->valuestring, user) == 0)
-            return practice_play_later(o, "passed", day);
+            return practice_play_later(o, "passed", day) != 0 ||
+                           (expires && practice_play_later(o, "expires", expires) != 0)
+                       ? -1
+                       : 0;
     }
     if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
         cJSON_Delete(o);
         return -1;
     }
-    return cJSON_AddStringToObject(o, "user", user) && cJSON_AddStringToObject(o, "passed", day) ? 0 : -1;
+    /* expires: the last day the pass counts, so the hall sees when to
+     * practise again before an A or B post lapses */
+    return cJSON_AddStringToObject(o, "user", user) && cJSON_AddStringToObject(o, "passed", day) &&
+                   (!expires || cJSON_AddStringToObject(o, "expires", expires))
+               ? 0
+               : -1;
 }
 
 static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *p)
@@ -898,8 +918,10 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
         return 0;
     i = (size_t)(it - rd->items->v);
     if (practice_play_current(it, p->proc_hash, p->practice_hash))
-        return p->passed >= it->scenarios ? practice_play_ready_put(rd->qualified[i], p->user, p->last) : 0;
-    return p->passed >= p->scenarios ? practice_play_ready_put(rd->before[i], p->user, p->last) : 0;
+        return p->passed >= it->scenarios
+                   ? practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires)
+                   : 0;
+    return p->passed >= p->scenarios ? practice_play_ready_put(rd->before[i], p->user, p->last, NULL) : 0;
 }
 
 /* Those qualified now are not listed as passed before the change. */

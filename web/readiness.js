@@ -9,7 +9,8 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 
 function cell(p, user) {
   const q = p.qualified.find((x) => x.user === user);
-  if (q) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${q.passed}`));
+  if (q) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${q.passed}`),
+    q.expires ? el('span', { class: 'hint' }, ` 有效至 ${q.expires}`) : null);
   const b = p.passed_before.find((x) => x.user === user);
   if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
   return el('td', { class: 'hint' }, '—');

@@ -263,6 +263,10 @@ describe('practice', () => {
     r = await readiness();
     assert.deepEqual(r.qualified.map((q) => q.user), ['aide', 'clerk']);
     assert.match(r.qualified[0].passed, /^\d{4}-\d{2}-\d{2}$/);
+    // passed today: it counts through the 364th day after
+    const exp = new Date(`${r.qualified[0].passed}T12:00:00Z`);
+    exp.setUTCDate(exp.getUTCDate() + 364);
+    assert.equal(r.qualified[0].expires, exp.toISOString().slice(0, 10));
     assert.equal(r.short, false);
   });
 
@@ -270,6 +274,16 @@ describe('practice', () => {
     const db = path.join(h.tmp, 'x.db');
     const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: text, encoding: 'utf8' }).trim();
     const days = sql("SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE user = 'aide'");
+    // 365 days counting the answer's own: 364 days back still counts, to today
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-364 days') WHERE user = 'aide' AND scenario = 0");
+    const today = sql("SELECT date('now', 'localtime')");
+    let q = (await readiness()).qualified.find((x) => x.user === 'aide');
+    assert.ok(q, 'still qualified on the 365th day');
+    assert.equal(q.expires, today, 'the last day it counts: the oldest scenario\'s');
+    // 365 days back is the 366th day: no longer
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-365 days') WHERE user = 'aide' AND scenario = 0");
+    q = (await readiness()).qualified.find((x) => x.user === 'aide');
+    assert.equal(q, undefined, 'a pass counts 365 days, not 366');
     // one of aide's right answers (scenario 0) moved back beyond the year
     sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-366 days') WHERE user = 'aide' AND scenario = 0");
     try {
