@@ -429,7 +429,7 @@ void db_durable_merge(struct db_durable *into, const struct db_durable *t)
     if (t->need > into->need)
         into->need = t->need;
     into->commits += t->commits;
-    /* a group's functions: the three there are fit, so none is lost */
+    /* the group's functions, each once: there are three such, so all fit */
     for (i = 0; i < t->n_after; i++)
         if (!db_after_add(into, t->after[i]))
             t->after[i]();

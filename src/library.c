@@ -972,7 +972,7 @@ static const char *lib_resolve(void *ctx, const char *rel, bool *broken)
  * 0, or -1 (out of memory). */
 static int lib_check_ids(struct library *lib)
 {
-    size_t *by_id = lib_sorted(lib, lib_id_cmp), i, first = 0;
+    size_t *by_id = lib_sorted(lib, lib_id_cmp), i, j, end, first = 0;
     int *clash;
 
     if (!by_id)
@@ -987,18 +987,15 @@ static int lib_check_ids(struct library *lib)
      * the one that holds the id live, unchanged (a file edited on disk to
      * claim a live procedure's id must not take it over and get the
      * untouched one blamed), else the first good one by path */
-    for (i = 0; i < lib->n_files; i++) {
-        const struct lib_file *f = &lib->files[by_id[i]];
-        size_t j;
-        if (i > 0 && strcmp(f->id, lib->files[by_id[i - 1]].id) == 0)
-            continue;
+    for (i = 0; i < lib->n_files; i = end) {
+        const char *id = lib->files[by_id[i]].id;
         first = (size_t)-1;
-        for (j = i; j < lib->n_files && strcmp(lib->files[by_id[j]].id, f->id) == 0; j++)
-            if (lib->files[by_id[j]].status != LIB_FAILED &&
-                (first == (size_t)-1 ||
-                 (lib->files[by_id[j]].held && !lib->files[first].held)))
-                first = by_id[j];
-        for (j = i; j < lib->n_files && strcmp(lib->files[by_id[j]].id, f->id) == 0; j++)
+        for (end = i; end < lib->n_files && strcmp(lib->files[by_id[end]].id, id) == 0; end++) {
+            const struct lib_file *f = &lib->files[by_id[end]];
+            if (f->status != LIB_FAILED && (first == (size_t)-1 || (f->held && !lib->files[first].held)))
+                first = by_id[end];
+        }
+        for (j = i; j < end; j++)
             if (lib->files[by_id[j]].status != LIB_FAILED && by_id[j] != first)
                 clash[by_id[j]] = (int)first;
     }

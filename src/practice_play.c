@@ -961,8 +961,7 @@ static int practice_play_staff(struct db *db, cJSON *root)
 /* Adds to arr an entry, short and not playable, for each live procedure
  * whose practice file cannot be played now and that items does not hold.
  * 0 or -1. */
-static int practice_play_unplayable(struct db *db, const struct practice_play_items *items,
-                                    cJSON *arr)
+static int practice_play_unplayable(struct db *db, struct practice_play_items *items, cJSON *arr)
 {
     sqlite3_stmt *st = db_stmt(db, sql_unplayable);
     int r = SQLITE_ERROR;
@@ -972,11 +971,7 @@ static int practice_play_unplayable(struct db *db, const struct practice_play_it
         return -1;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
-        size_t i;
-        bool listed = false;
-        for (i = 0; i < items->n && !listed; i++)
-            listed = strcmp(items->v[i].id, id) == 0;
-        if (listed)
+        if (practice_play_item_of(items, id))
             continue;
         if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);

@@ -231,16 +231,16 @@ static const char sql_cat_insert[] =
 
 static const char sql_cat_old[] = "SELECT title, description, ord FROM categories WHERE id = ?1";
 
-/* A category's row as the last load stored it, for a README.md that now
- * has an error (its title, description and order stay as they were, as a
- * procedure's last good version does: a bad `order` moved the category to
- * the end, a GBK file showed the folder name). 1 with *out filled (caller
- * frees the strings), 0 when there is none, -1 on error. */
 struct store_cat_old {
     char *title, *description;
     int ord;
 };
 
+/* A category's row as the last load stored it, for a README.md that now
+ * has an error (its title, description and order stay as they were, as a
+ * procedure's last good version does: a bad `order` moved the category to
+ * the end, a GBK file showed the folder name). 1 with *out filled (caller
+ * frees the strings), 0 when there is none, -1 on error. */
 static int store_category_old(struct db *db, const char *id, struct store_cat_old *out)
 {
     sqlite3_stmt *st = db_stmt(db, sql_cat_old);

@@ -287,15 +287,17 @@ async function refreshQueue() {
   ui.queueCount.textContent = `（${q.total} 件）`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新，上次 ${time(q.now)}` +
     (q.total > q.queue.length ? `；只列出最早的 ${q.queue.length} 件` : '');
-  ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => el('tr', {
-    class: current && current.id === e.id ? 'is-open' : undefined, 'data-id': e.id,
-  },
-  el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
-    'aria-label': `打开 ${e.ticket} ${e.title}` }, e.ticket)),
-  el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
-  el('td', {}, waited(e.submitted_at)),
-  el('td', {}, e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫'),
-  el('td', {}, e.ids.map((x) => x.value).join(' '), sameId(e.same_id)))) :
+  // a row of the queue table: the ticket opens the case
+  const row = (e, cls, label, when, calls, same) => el('tr', { class: cls, 'data-id': e.id },
+    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
+      'aria-label': `${label} ${e.ticket} ${e.title}` }, e.ticket)),
+    el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
+    el('td', {}, when),
+    el('td', {}, calls),
+    el('td', {}, e.ids.map((x) => x.value).join(' '), same));
+  ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => row(e,
+    current && current.id === e.id ? 'is-open' : undefined, '打开', waited(e.submitted_at),
+    e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫', sameId(e.same_id))) :
     [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
   // an earlier day's tickets never served: not in line (today's numbers
   // start again at A001), but the resident may come back with the slip
@@ -303,13 +305,7 @@ async function refreshQueue() {
   if (earlier.length) {
     ui.queueBody.append(el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
       `往日没有办理的号（${earlier.length} 件）：不再叫号；居民拿凭条来了可以打开直接受理，或请居民扫码重新取号`)),
-    ...earlier.map((e) => el('tr', { class: 'earlier', 'data-id': e.id },
-      el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
-        'aria-label': `打开往日的 ${e.ticket} ${e.title}` }, e.ticket)),
-      el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
-      el('td', {}, `${time(e.submitted_at, true)} 取号`),
-      el('td', {}, '过号'),
-      el('td', {}, e.ids.map((x) => x.value).join(' ')))));
+    ...earlier.map((e) => row(e, 'earlier', '打开往日的', `${time(e.submitted_at, true)} 取号`, '过号', null)));
   }
   // accepted cases, then window cases still being filled in
   const rows = [...q.in_progress, ...q.filling];
