@@ -243,11 +243,65 @@ cJSON *http_error_doc(const char *code, const char *message)
  * revalidate (every API answer; the 405 has always gone without), and an
  * extra header when name is not NULL (Allow on 405, Retry-After on 429 and
  * 503). */
+/* Whether an error should be a page: a printed page (/print/...) opened by a
+ * browser, which asks for text/html. The resident who scans a slip's code
+ * or opens an old link should read the message, not a JSON envelope;
+ * programs (Accept: * / * or application/json) keep the envelope the
+ * contract gives every error. */
+static bool http_wants_page(struct http_request *req)
+{
+    const char *accept = http_header(req, MHD_HTTP_HEADER_ACCEPT);
+
+    return req->path && strncmp(req->path, "/print/", 7) == 0 && accept &&
+           strstr(accept, "text/html") != NULL;
+}
+
+/* The error of http_wants_page as a whole HTML page: the message and a way
+ * back (the staff page for the staff's printouts, the kiosk otherwise). */
+static struct MHD_Response *http_error_page(struct http_request *req, const char *message)
+{
+    bool staff = strncmp(req->path, "/print/staff/", 13) == 0;
+    struct strbuf sb = STRBUF_INIT;
+    struct MHD_Response *r = NULL;
+    int rc;
+
+    rc = strbuf_puts(&sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                          "<title>这一页打不开</title>\n"
+                          "<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
+                          "<body class=\"error-page\">\n<main>\n<h1>这一页打不开</h1>\n<p class=\"message\">") |
+         strbuf_put_html(&sb, message, strlen(message)) |
+         strbuf_puts(&sb, staff ? "</p>\n<p><a href=\"/staff\">返回工作台</a></p>\n</main>\n</body>\n</html>\n"
+                                : "</p>\n<p><a href=\"/\">返回首页</a></p>\n</main>\n</body>\n</html>\n");
+    if (rc == 0)
+        r = MHD_create_response_from_buffer(sb.len, sb.data, MHD_RESPMEM_MUST_COPY);
+    if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8") != MHD_YES ||
+              !http_page_headers(r))) {
+        MHD_destroy_response(r);
+        r = NULL;
+    }
+    req->bytes = r ? sb.len : 0;
+    strbuf_free(&sb);
+    return r;
+}
+
 static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned status,
                                             const char *code, const char *message,
                                             bool revalidate, const char *name,
                                             const char *value)
 {
+    if (http_wants_page(req)) {
+        struct MHD_Response *page = http_error_page(req, message);
+
+        if (!page)
+            return MHD_NO;
+        if (MHD_add_response_header(page, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache") != MHD_YES ||
+            (name && MHD_add_response_header(page, name, value) != MHD_YES)) {
+            MHD_destroy_response(page);
+            return MHD_NO;
+        }
+        return http_reply_response(req, status, page);
+    }
     cJSON *doc = http_error_doc(code, message);
     char *body = doc ? cJSON_PrintUnformatted(doc) : NULL;
     struct MHD_Response *r = NULL;

@@ -96,6 +96,35 @@ describe('the case slip', () => {
     assertError(await request(api('/print/cases/short')), 404, 'unknown_case');
   });
 
+  // A browser (the resident scanning an old slip, a link typed wrong) asks
+  // for text/html: it gets the message as a page with a way back, the same
+  // status; programs keep the JSON envelope above.
+  it('a browser gets the error as a page, with the same status and message', async () => {
+    const browser = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+    const unknown = await request(api('/print/cases/0123456789abcdef0123456789abcdef'), browser);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.headers.get('content-type'), /^text\/html; charset=utf-8/);
+    assert.match(unknown.headers.get('content-security-policy'), /default-src 'self'/);
+    const json = await request(api('/print/cases/0123456789abcdef0123456789abcdef'));
+    assert.ok(unknown.text.includes(json.body.error.message), unknown.text);
+    assert.match(unknown.text, /<a href="\/">返回首页<\/a>/);
+    assert.doesNotMatch(unknown.text, /unknown_case|"error"/);
+    const fresh = (await ok('/api/v1/cases', { procedure: 'permit' })).id;
+    const early = await request(api(`/print/cases/${fresh}`), browser);
+    assert.equal(early.status, 409);
+    assert.match(early.text, /还没有提交/);
+    const proc = await request(api('/print/procedures/no-such-item'), browser);
+    assert.equal(proc.status, 404);
+    assert.match(proc.headers.get('content-type'), /^text\/html/);
+    // the staff's printouts lead back to the staff page; 401 as a page too
+    const staff = await request(api(`/print/staff/cases/${fresh}/receipt`), browser);
+    assert.equal(staff.status, 401);
+    assert.match(staff.text, /<a href="\/staff">返回工作台<\/a>/);
+    // the API itself answers JSON whatever the browser asks
+    const apiErr = await request(api('/api/v1/cases/0123456789abcdef0123456789abcdef'), browser);
+    assertError(apiErr, 404, 'unknown_case');
+  });
+
   it('the log shows /print/cases/{id}, never the id', () => {
     const log = ctx.daemon.stderr();
     assert.match(log, / method=GET route=\S+ path=\/print\/cases\/\{id\} status=200 /);
