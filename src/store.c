@@ -309,14 +309,24 @@ static const char sql_version_upsert[] =
     " item_json = excluded.item_json, print_html = excluded.print_html,"
     " render_version = excluded.render_version";
 /* updated_on is computed before hash is overwritten: SQLite's SET reads
- * the row as it was. A first version ever (an INSERT) is no update. */
+ * the row as it was. A first version ever (an INSERT) is no update, and
+ * neither is a new text that a resident would read the same: the two
+ * versions' JSON differs only in its hash and the review date (a blank
+ * line or a final newline added, a review_by moved on after checking the
+ * policy). Residents would otherwise be told 本事项于 X月X日 更新 for 30
+ * days about nothing. A JSON rendered by an older build and not the same
+ * counts as updated: the notice errs towards being shown. */
+#define STORE_PROC_SEEN(h)                                                                     \
+    "(SELECT json_remove(v.detail_json, '$.hash', '$.meta.review_by') FROM procedure_versions v" \
+    " WHERE v.procedure_id = excluded.id AND v.hash = " h ")"
 #define STORE_PROC_CONFLICT                                                                   \
     " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash,"              \
     " status = 'live',"                                                                        \
     " updated_at = CASE WHEN procedures.hash <> excluded.hash OR procedures.status <> 'live'"  \
     " THEN excluded.updated_at ELSE procedures.updated_at END,"                                \
-    " updated_on = CASE WHEN procedures.hash <> excluded.hash THEN ?5"                         \
-    " ELSE procedures.updated_on END"
+    " updated_on = CASE WHEN procedures.hash <> excluded.hash AND"                             \
+    " " STORE_PROC_SEEN("procedures.hash") " IS NOT " STORE_PROC_SEEN("excluded.hash")         \
+    " THEN ?5 ELSE procedures.updated_on END"
 static const char sql_proc_upsert[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at) VALUES (?1, ?2, ?3, 'live', ?4)"
     STORE_PROC_CONFLICT;

@@ -138,6 +138,49 @@ function tzBeforeMidnight(before) {
   };
 }
 
+// "updated" tells residents the item changed: a save that changes nothing
+// they would read (a final newline, a blank line, the review date moved on
+// after the policy was checked) is a new version, not an update.
+describe('"updated" only for what a resident reads', () => {
+  const h = { daemon: null, tmp: null, tree: null, admin: null };
+  const base = proc('低保申请', { front: 'review_by: 2027-06-30\n' });
+  before(async () => {
+    h.tmp = makeTmp();
+    h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/aid.md': base });
+    const db = path.join(h.tmp, 'x.db');
+    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: 'UTC0' } });
+    addUser(db, 'boss', 'admin', PW);
+    h.admin = await login(h.daemon.url, 'boss', PW);
+  });
+  after(() => stopChecked(h.daemon, h.tmp));
+
+  async function save(from, to) {
+    const r = await putSource(h, 'aid', to, { 'If-Match': `"${sha256(from)}"` });
+    assert.equal(r.status, 200, r.text);
+    const p = await procedure(h, 'aid');
+    assert.equal(p.body.hash, sha256(to), 'the new text is live');
+    return p.body;
+  }
+
+  it('a final newline, a blank line or a later review date: a new version, no notice', async () => {
+    const nl = `${base}\n`;
+    assert.equal('updated' in await save(base, nl), false);
+    const blank = nl.replace('\n## 第一步', '\n\n\n## 第一步');
+    assert.equal('updated' in await save(nl, blank), false);
+    const reviewed = blank.replace('review_by: 2027-06-30', 'review_by: 2028-06-30');
+    assert.equal('updated' in await save(blank, reviewed), false);
+    const l = await getJSON(`${h.daemon.url}/api/v1/procedures`);
+    assert.equal('updated' in l.procedures.find((x) => x.id === 'aid'), false);
+    h.last = reviewed;
+  });
+
+  it('a changed word is an update, and stays one after a later newline-only save', async () => {
+    const worded = h.last.replace('的简介。', '的简介（新）。');
+    assert.equal((await save(h.last, worded)).updated, utcToday());
+    assert.equal((await save(worded, `${worded}\n`)).updated, utcToday());
+  });
+});
+
 describe('a scheduled version goes live by itself at midnight', () => {
   const h = { daemon: null, tmp: null, tree: null, admin: null };
   const BEFORE = 25;
