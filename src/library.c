@@ -1005,7 +1005,7 @@ static int lib_check_ids(struct library *lib)
         if (clash[i] < 0)
             continue;
         diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
-                   f->id, lib->files[clash[i]].path);
+                   f->id, lib->files[clash[i]].rel);
         f->status = LIB_FAILED;
         f->clash = clash[i];
         procedure_free(f->model);
