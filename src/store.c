@@ -726,7 +726,12 @@ static const struct lib_file *store_file_by_rel(const struct store_lookup *lk, c
     return hit ? *hit : NULL;
 }
 
-static const char sql_live[] = "SELECT id, path FROM procedures WHERE status = 'live'";
+/* Column 2: the file's text now names another id whose version waits for
+ * its date (store_retire drops the stale schedules first, so a schedule
+ * row on this path is the file's current text). */
+static const char sql_live[] =
+    "SELECT p.id, p.path, EXISTS (SELECT 1 FROM schedule s WHERE s.path = p.path"
+    " AND s.procedure_id <> p.id) FROM procedures p WHERE p.status = 'live'";
 static const char sql_retire[] =
     "UPDATE procedures SET status = 'retired', updated_at = ?2 WHERE id = ?1";
 static const char sql_files_all[] = "SELECT path FROM source_files";
@@ -794,13 +799,21 @@ static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
 }
 
 /* A live procedure is retired when its file is gone or now names another
- * id; a file with errors keeps its last good version live. */
+ * id; a file with errors keeps its last good version live. So does a file
+ * whose new text (naming another id) waits for its `effective` date: the
+ * old id is served until the new one goes live (store_promote retires it
+ * then), not 404 in between. The same test drops a schedule whose file is
+ * gone or now names another id (sql_schedule_all has no column 2). */
 static bool store_want_retire(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *id = (const char *)sqlite3_column_text(row, 0);
     const struct lib_file *f = store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 1));
 
-    return !(f && (f->status == LIB_FAILED || strcmp(f->id, id) == 0));
+    if (!f)
+        return true;
+    if (f->status == LIB_FAILED || strcmp(f->id, id) == 0)
+        return false;
+    return !(sqlite3_column_count(row) > 2 && sqlite3_column_int(row, 2));
 }
 
 static bool store_want_forget(const struct store_lookup *lk, sqlite3_stmt *row)
@@ -817,6 +830,14 @@ static int store_retire(struct db *db, struct store_search_batch *sb,
     int rc = -1;
     int b = SQLITE_OK;
 
+    /* a schedule goes with its file, as a live version would (a file with
+     * errors keeps it, as it keeps its live version); first, so that the
+     * schedules left are the files' current texts (sql_live) */
+    if (store_collect(db, sql_schedule_all, store_want_retire, lk, &v, &n) != 0)
+        return -1;
+    if (store_run_each(db, sql_schedule_drop, v, n) != 0)
+        goto out;
+    store_strings_free(v, n);
     if (store_collect(db, sql_live, store_want_retire, lk, &v, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {
@@ -828,13 +849,6 @@ static int store_retire(struct db *db, struct store_search_batch *sb,
             goto out;
     }
     *retired = n;
-    store_strings_free(v, n);
-    /* a schedule goes with its file, as a live version would (a file with
-     * errors keeps it, as it keeps its live version) */
-    if (store_collect(db, sql_schedule_all, store_want_retire, lk, &v, &n) != 0)
-        return -1;
-    if (store_run_each(db, sql_schedule_drop, v, n) != 0)
-        goto out;
     store_strings_free(v, n);
     /* forget the results of files that are gone */
     if (store_collect(db, sql_files_all, store_want_forget, lk, &v, &n) != 0)
@@ -1114,16 +1128,30 @@ static const char sql_due_pinyin[] =
     "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
     " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords" STORE_DUE_DOCS;
 static const char sql_due_delete[] = "DELETE FROM schedule WHERE effective <= ?1";
+/* A file whose due text names another id: its old id, kept live while the
+ * text waited (store_want_retire), retires as the new one goes live. */
+#define STORE_DUE_REPLACED                                                                 \
+    " p.status = 'live' AND p.path IN (SELECT path FROM schedule WHERE effective <= ?1)"  \
+    " AND p.id NOT IN (SELECT procedure_id FROM schedule WHERE effective <= ?1)"
+#define STORE_DUE_REPLACED_DOCS \
+    " (SELECT d.doc FROM procedures p JOIN search_docs d ON d.id = p.id WHERE" STORE_DUE_REPLACED ")"
+static const char sql_due_replaced_search[] =
+    "DELETE FROM search WHERE rowid IN" STORE_DUE_REPLACED_DOCS;
+static const char sql_due_replaced_pinyin[] =
+    "DELETE FROM search_pinyin WHERE rowid IN" STORE_DUE_REPLACED_DOCS;
+static const char sql_due_replaced[] =
+    "UPDATE procedures AS p SET status = 'retired', updated_at = ?2 WHERE" STORE_DUE_REPLACED;
 
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
+        sql_due_replaced_search, sql_due_replaced_pinyin, sql_due_replaced,
         sql_due_live, sql_due_docs, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
         sql_due_pinyin, sql_due_delete,
     };
     sqlite3_stmt *st;
     size_t i;
-    int b = SQLITE_OK;
+    int b = SQLITE_OK, np;
 
     *promoted = 0;
     if (today <= 0)
@@ -1131,14 +1159,16 @@ static int store_promote(struct db *db, const char *now, int today, size_t *prom
     for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (!(st = db_stmt(db, steps[i])))
             return -1;
+        /* ?1 today; ?2 now and ?5 today where a statement has them */
+        np = sqlite3_bind_parameter_count(st);
         b |= sqlite3_bind_int(st, 1, today);
-        if (i == 0) {
+        if (np >= 2)
             b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        if (np >= 5)
             b |= sqlite3_bind_int(st, 5, today);
-        }
         if (store_step_done(db, st, &b) != 0)
             return -1;
-        if (i == 0)
+        if (steps[i] == sql_due_live)
             *promoted = (size_t)sqlite3_changes(db_handle(db));
     }
     return 0;

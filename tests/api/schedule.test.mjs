@@ -192,7 +192,9 @@ describe('a scheduled version goes live by itself at midnight', () => {
   before(async () => {
     h.tmp = makeTmp();
     const db = path.join(h.tmp, 'x.db');
-    h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/retire.md': v1 });
+    h.tree = writeTree(path.join(h.tmp, 'tree'), {
+      'jobs/README.md': README, 'jobs/retire.md': v1, 'jobs/subsidy.md': proc('养老补贴'),
+    });
     addUser(db, 'boss', 'admin', PW);
     clock = tzBeforeMidnight(BEFORE);
     v2 = dated('退休申请（新政策）', clock.tomorrow);
@@ -206,8 +208,17 @@ describe('a scheduled version goes live by itself at midnight', () => {
     const list0 = await list(h);
     assert.equal(list0.today, clock.today, `the daemon's local date (TZ ${clock.tz})`);
     // written to disk as an editor would; the watcher loads it
-    writeTree(h.tree, { 'jobs/retire.md': v2, 'jobs/late.md': fresh });
+    // subsidy.md's new text names another id from tomorrow: the old id is
+    // served until then, not 404 while the new one waits
+    const renamed = proc('高龄补贴', { front: `id: old-age-subsidy\neffective: ${clock.tomorrow}\n` });
+    writeTree(h.tree, { 'jobs/retire.md': v2, 'jobs/late.md': fresh, 'jobs/subsidy.md': renamed });
     await eventually(h, async () => entry(await list(h), 'late')?.state === 'scheduled', 'late scheduled');
+    // the admin's list shows the file under the id it serves, with what waits
+    await eventually(h, async () => entry(await list(h), 'subsidy')?.scheduled?.title === '高龄补贴', 'renamed scheduled');
+    assert.equal((await procedure(h, 'subsidy')).body.title, '养老补贴', 'the old id stays while the new one waits');
+    assert.equal((await procedure(h, 'old-age-subsidy')).status, 404);
+    assert.deepEqual((await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('补贴')}`))
+      .procedures.map((x) => x.id), ['subsidy']);
     const e = entry(await list(h), 'retire');
     assert.equal(e.state, 'scheduled');
     assert.equal(e.scheduled.effective, clock.tomorrow);
@@ -239,6 +250,11 @@ describe('a scheduled version goes live by itself at midnight', () => {
     assert.equal(entry(after1, 'late').state, 'ok');
     const s = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('新政策')}`);
     assert.deepEqual(s.procedures.map((x) => x.id), ['retire']);
+    // at its date the new id replaces the old one, in search too
+    assert.equal((await procedure(h, 'old-age-subsidy')).body.title, '高龄补贴');
+    assert.equal((await procedure(h, 'subsidy')).status, 404);
+    assert.deepEqual((await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('补贴')}`))
+      .procedures.map((x) => x.id), ['old-age-subsidy']);
     assert.equal(fs.statSync(file(h, 'jobs/retire.md')).mtimeMs, mtime, 'the file was not touched');
     assert.match(h.daemon.stderr(), /a new day: reloading/);
   });
