@@ -194,9 +194,16 @@ function procKicker(c) {
 
 export async function caseScreen(id, view, n) {
   const c = state.case;
-  // only the case of this visit, kept in memory: after 完成, a reset or
-  // 结束办理, the back button must not bring a resident's answers back
-  if (!c || c.id !== id) { go('#/', { replace: true }); return; }
+  // the kiosk: only the case of this visit, kept in memory: after 完成, a
+  // reset or 结束办理, the back button must not bring a resident's answers
+  // back. At home the phone is the resident's own: a reload, a tab the
+  // browser restored or a bookmarked step opens the case again from the
+  // server, where it stands
+  if (!c || c.id !== id) {
+    if (!KIOSK) return resumeCase(id);
+    go('#/', { replace: true });
+    return;
+  }
   const submitted = c.status !== 'open' && c.status !== 'returned';
   // once the window has it (or it ended), the ticket screen no longer fits;
   // a web case in pre-review or invited has its own (online.js) instead
@@ -746,9 +753,14 @@ function reviewScreen(c) {
     const hid = 'rv-' + n;
     const dl = el('dl', { class: 'answers-list' });
     for (const f of fields) {
+      // the server's accepted answer, except where this screen's own
+      // answer reads better (a date or yes/no as typed, an ID number in full
+      // before masking); a case opened again from its link or slip has no
+      // answers of this screen, and shows the server's, masked as it gives them
       const server = c.values[f.key];
-      let v = server !== undefined && !/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno'
-        ? server : draftValue(f, acc.fields[f.key]);
+      const typed = draftValue(f, acc.fields[f.key]);
+      let v = server !== undefined && (typed === '' ||
+        (!/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno')) ? server : typed;
       // the screen faces the hall: an ID number shows only its last four,
       // as the server gives it
       const mask = (fieldType(f) || {}).mask;

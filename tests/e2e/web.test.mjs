@@ -184,6 +184,61 @@ describe('a web case from a phone reaches pre-review', () => {
   });
 });
 
+// The phone is the resident's own: a reload on a step, a tab the browser
+// restored, or the case link opened days later brings the case back where
+// it stands, and the review shows every answer the server holds (a yes/no,
+// a date, ID numbers by their last four), none as （未填写）.
+describe('a case opened again from home', () => {
+  it('a reload on a step resumes the case; the review shows the saved answers', async () => {
+    const post = async (p, body) => {
+      const r = await fetch(k.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await r.text();
+      assert.ok(r.ok, `${p}: ${r.status} ${text}`);
+      return JSON.parse(text);
+    };
+    const c = await post('/api/v1/cases', { procedure: 'kinship-certificate', channel: 'web' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { relation: '父母子女', deceased: 'yes' } });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      // step 2 (材料) bookmarked or restored: the case opens at the first step not done
+      await page.goto(`${k.url}/#/case/${c.id}/step/2`);
+      await atRoute(page, new RegExp(`^#/case/${c.id}/step/1$`));
+      await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, relation_proof: true, death_proof: true } });
+      await post(`/api/v1/cases/${c.id}/steps/2`, {
+        fields: {
+          name: NAME, id_number: ID, mobile: '13800138000', other_name: '张大山',
+          other_id: '110105195001011234', death_date: '2025-02-28', usage: '办理继承',
+        },
+      });
+      await page.reload();
+      await atRoute(page, new RegExp(`^#/case/${c.id}/(step/3|review)$`));
+      if (/step\/3$/.test(await page.evaluate(() => location.hash))) {
+        await atRoute(page, new RegExp(`^#/case/${c.id}/review$`),
+          () => page.locator('#main form.step-form button[type=submit]').tap());
+      }
+      const text = await page.locator('#main').innerText();
+      await shot(page, 'web-reopened-review');
+      assert.doesNotMatch(text, /未填写/, text);
+      assert.match(text, /对方是否已经去世\s*是/);
+      assert.match(text, /对方去世日期\s*2025年2月28日/);
+      assert.match(text, /\*{14}102X/, 'the applicant\'s ID by its last four');
+      assert.match(text, /\*{14}1234/);
+      // on the phone an answer sits under its label: a number is not split
+      for (const v of ['**************102X', '13800138000']) {
+        const dd = page.locator('.answers-list dd', { hasText: v });
+        const box = await dd.boundingBox();
+        const lh = await dd.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight));
+        assert.ok(box.height < lh * 1.5, `${v} on one line (${box.height}px, line ${lh}px)`);
+      }
+      kp.assertClean('phone');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
+
 describe('a paper missing, from home', () => {
   it('材料没带齐? offers online pre-review, not a number, and hands the case in as it is', async () => {
     const post = async (p, body) => {
