@@ -21,6 +21,11 @@
 #define BODIES_CONDITIONS_MAX 1000  /* entries of "confirmed" at most */
 #define BODIES_HASH_MAX 64          /* bytes of a version hash (sha256 hex) */
 
+/* data[0..len) as one JSON value with nothing after it but white space
+ * (caller deletes), or NULL when it is not one or memory ran out. data may
+ * be NULL when len is 0. */
+cJSON *bodies_parse_json(const char *data, size_t len);
+
 /* data[0..len) as a JSON object (caller deletes), or NULL when it is not
  * one (not JSON, not an object, a raw NUL byte) or memory ran out. A
  * \u0000 escape is first rewritten in place into \u0001, so that a

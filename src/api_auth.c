@@ -4,6 +4,7 @@
  * logins are throttled, is sessions.c's, accounts.c's and throttle.c's.
  */
 #include "api_auth.h"
+#include "bodies.h"
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -203,7 +204,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
                                "请在本系统的登录页面登录");
         goto out;
     }
-    body = cJSON_ParseWithLength(req->body.data ? req->body.data : "", req->body.len);
+    body = bodies_parse_json(req->body.data, req->body.len);
     jn = cJSON_GetObjectItemCaseSensitive(body, "name");
     jp = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (!cJSON_IsObject(body) || !cJSON_IsString(jn) || !cJSON_IsString(jp)) {

@@ -204,8 +204,8 @@ typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *use
                                   int today, struct refusal *e);
 
 /* Runs move on the case of the path with the body's member text (NULL:
- * none read) and, when with_window, its "window"; a move without a body
- * (accept) is given an empty one. Answers the case view. */
+ * none read) and, when with_window, its "window"; a request without a
+ * body is read as {}. Answers the case view. */
 static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_chain_fn move,
                                             const char *text, bool with_window)
 {
@@ -220,8 +220,15 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
-    if ((text || with_window || req->body.len > 0) && !(body = reply_json_body(req, &res)))
+    /* no body at all is an empty one: the contract writes pass and handout
+     * without one, and a move that needs its member (reject's reason)
+     * refuses its absence by name, 422 */
+    if (req->body.len == 0) {
+        if ((text || with_window) && !(body = cJSON_CreateObject()))
+            return reply_internal(req);
+    } else if (!(body = reply_json_body(req, &res))) {
         return res;
+    }
     if (with_window && !bodies_window(body, &in.window, num)) {
         res = reply_refusal(req, &display_err_window);
         goto out;

@@ -27,6 +27,23 @@ static void bodies_defuse_nul(char *s, size_t n)
     }
 }
 
+cJSON *bodies_parse_json(const char *data, size_t len)
+{
+    const char *end = NULL, *p;
+    cJSON *root = cJSON_ParseWithLengthOpts(data ? data : "", data ? len : 0, &end, 0);
+
+    /* cJSON stops after the first value: `{"a":1} x` is not a JSON text */
+    if (root && end) {
+        for (p = end; p < (data ? data : "") + len; p++) {
+            if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+                cJSON_Delete(root);
+                return NULL;
+            }
+        }
+    }
+    return root;
+}
+
 cJSON *bodies_parse(char *data, size_t len)
 {
     cJSON *root;
@@ -35,7 +52,7 @@ cJSON *bodies_parse(char *data, size_t len)
         return NULL;
     if (data)
         bodies_defuse_nul(data, len);
-    root = cJSON_ParseWithLength(data ? data : "", data ? len : 0);
+    root = bodies_parse_json(data, data ? len : 0);
     if (!root || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         return NULL;

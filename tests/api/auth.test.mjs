@@ -145,7 +145,7 @@ describe('login, session, logout', () => {
 
   test('malformed login bodies are 400', async () => {
     for (const body of ['', 'not json', '[]', '{"name":"a"}', '{"name":1,"password":"x"}',
-      '{"name":"a","password":null}'])
+      '{"name":"a","password":null}', '{"name":"a","password":"b"} trailing'])
       assertError(await post(`${h.daemon.url}/api/v1/login`, body), 400, 'bad_request', body);
   });
 

@@ -148,6 +148,9 @@ describe('a case from start to rating', () => {
       assertError(await post(`/api/v1/cases/${c.id}/conditions`, body), 400, 'bad_request', JSON.stringify(body));
     }
     assertError(await postRaw(`/api/v1/cases/${c.id}/conditions`, '{"confirmed":[true,'), 400, 'bad_request', 'malformed');
+    // one JSON value and nothing after it but white space
+    assertError(await postRaw(`/api/v1/cases/${c.id}/conditions`, '{"confirmed":[true]} x'), 400, 'bad_request', 'trailing');
+    assertError(await postRaw(`/api/v1/cases/${c.id}/conditions`, '{"confirmed":[true]}{}'), 400, 'bad_request', 'two values');
     assertError(await postRaw(`/api/v1/cases/${c.id}/conditions`, '[true,true,true]'), 400, 'bad_request', 'an array body');
     assert.equal((await getCase(c.id)).conditions_confirmed, false, 'nothing refused may confirm');
   });
