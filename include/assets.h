@@ -31,9 +31,10 @@ const char *assets_hashed(const char *name);
  * today's bytes with no-cache. */
 enum MHD_Result assets_serve(struct http_request *req, const char *name);
 
-/* Serves procedure media from dir (the procedures folder's _assets/) under
- * /media/. Returns 0 or -1 when memory runs out. */
-int assets_media_init(const char *dir);
+/* Serves procedure media from root's _assets/ (root: the procedures
+ * folder) under /media/, never through a symbolic link inside root
+ * (library_open_beneath). Returns 0 or -1 when memory runs out. */
+int assets_media_init(const char *root);
 
 /* Answers a request for the media file `name`, like assets_serve. */
 enum MHD_Result assets_media_serve(struct http_request *req, const char *name);

@@ -205,7 +205,15 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
  * path cannot be read or memory ran out (a diagnostic says which). */
 int library_check_path(const char *path, int today, struct diag_list *diags);
 
+/* Opens rel (components separated by '/', none empty or "..") under the
+ * folder dir without following a symbolic link anywhere in rel (dir itself
+ * may be one: it is the configured library). flags as open(2)'s; O_NOFOLLOW
+ * and O_CLOEXEC are added. Returns the descriptor (caller closes), or -1
+ * with errno (ELOOP: a link on the way). */
+int library_open_beneath(const char *dir, const char *rel, int flags);
+
 /* Reads a file of at most max bytes into a new NUL-terminated buffer.
+ * A symbolic link is not followed: -1 with errno ELOOP.
  * Returns 0, 1 when the file is larger than max (nothing read), or -1 with
  * errno set. The caller frees *out. */
 int library_read_file(const char *path, size_t max, char **out, size_t *len);

@@ -17,11 +17,12 @@
 
 #include "embed.h"
 #include "gzip.h"
+#include "library.h"
 #include "strbuf.h"
 #include "utf8.h"
 
 static char *assets_dir;
-static char *assets_media_dir;
+static char *assets_media_root;   /* the procedures folder: media are its _assets/ */
 
 /* An embedded file as served: its references to other files rewritten to
  * their hashed names, an ETag of those bytes, and a gzip copy made at
@@ -258,18 +259,18 @@ const char *assets_hashed(const char *name)
     return name;
 }
 
-int assets_media_init(const char *dir)
+int assets_media_init(const char *root)
 {
-    free(assets_media_dir);
-    return (assets_media_dir = strdup(dir)) ? 0 : -1;
+    free(assets_media_root);
+    return (assets_media_root = strdup(root)) ? 0 : -1;
 }
 
 void assets_shutdown(void)
 {
     size_t i;
 
-    free(assets_media_dir);
-    assets_media_dir = NULL;
+    free(assets_media_root);
+    assets_media_root = NULL;
     free(assets_dir);
     assets_dir = NULL;
     for (i = 0; i < assets_n; i++) {
@@ -377,16 +378,18 @@ static enum MHD_Result assets_serve_file(struct http_request *req, const char *d
     struct strbuf sb = STRBUF_INIT;
     struct MHD_Response *r;
     struct stat st;
-    char *path, key[96], etag[20];
+    char *rel, key[96], etag[20];
     int fd;
 
-    if (strbuf_printf(&sb, "%s/%s", dir, name) != 0 || !(path = strbuf_take(&sb))) {
+    if (strbuf_printf(&sb, "%s%s", media ? "_assets/" : "", name) != 0 || !(rel = strbuf_take(&sb))) {
         strbuf_free(&sb);
         return MHD_NO;
     }
-    /* non-blocking until we know it is a regular file (a FIFO would hang) */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    free(path);
+    /* non-blocking until we know it is a regular file (a FIFO would hang);
+     * no symbolic link on the way: a link committed into the library
+     * (_assets -> /) would serve any file the daemon can read */
+    fd = library_open_beneath(dir, rel, O_RDONLY | O_NONBLOCK);
+    free(rel);
     if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
                     (size_t)st.st_size > ASSETS_FILE_MAX || fcntl(fd, F_SETFL, 0) != 0)) {
         close(fd);
@@ -462,7 +465,7 @@ enum MHD_Result assets_serve(struct http_request *req, const char *name)
 
 enum MHD_Result assets_media_serve(struct http_request *req, const char *name)
 {
-    if (!assets_media_dir || !assets_name_ok(name))
+    if (!assets_media_root || !assets_name_ok(name))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有这个文件");
-    return assets_serve_file(req, assets_media_dir, name, true);
+    return assets_serve_file(req, assets_media_root, name, true);
 }

@@ -211,10 +211,8 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
     c.line_off = fm.body_line;
     if (!(c.d = calloc(1, sizeof *c.d)))
         goto out;
-    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
-                                     CMARK_OPT_DEFAULT)))
-        goto out;
-    if ((r = mdlimit_check(doc, path, c.line_off, diags)) != 0) {
+    if (!(doc = mdlimit_parse(text + fm.body_offset, len - fm.body_offset, path, c.line_off,
+                              diags, &r))) {
         rc = r;
         goto out;
     }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "frontmatter.h"
+#include "mdlimit.h"
 #include "practice_proof.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -41,6 +42,48 @@ void library_hash(const char *data, size_t len, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+int library_open_beneath(const char *dir, const char *rel, int flags)
+{
+    char part[256];
+    const char *p = rel, *slash;
+    struct stat st;
+    int dfd, fd, saved;
+
+    if (!*rel || *rel == '/')
+        return errno = ENOENT, -1;
+    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return -1;
+    while ((slash = strchr(p, '/'))) {
+        size_t n = (size_t)(slash - p);
+        if (n == 0 || n >= sizeof part || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            close(dfd);
+            return errno = ENOENT, -1;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        fd = openat(dfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        saved = errno;
+        /* a link to a folder fails as "not a folder" here: say ELOOP */
+        if (fd < 0 && saved == ENOTDIR && fstatat(dfd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(st.st_mode))
+            saved = ELOOP;
+        close(dfd);
+        if (fd < 0)
+            return errno = saved, -1;
+        dfd = fd;
+        p = slash + 1;
+    }
+    if (!*p || strcmp(p, "..") == 0) {
+        close(dfd);
+        return errno = ENOENT, -1;
+    }
+    fd = openat(dfd, p, flags | O_NOFOLLOW | O_CLOEXEC);
+    saved = errno;
+    close(dfd);
+    errno = saved;
+    return fd;
+}
+
 int library_read_file(const char *path, size_t max, char **out, size_t *len)
 {
     struct stat st;
@@ -52,8 +95,11 @@ int library_read_file(const char *path, size_t max, char **out, size_t *len)
     *out = NULL;
     *len = 0;
     /* non-blocking until we know it is a regular file: opening a FIFO
-     * named like a procedure would otherwise hang the loader */
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+     * named like a procedure would otherwise hang the loader. A symbolic
+     * link is not followed (ELOOP): the library is a checkout anyone with
+     * a commit can fill, and a link would publish whatever it points at
+     * (a key, the database) as a procedure's or a category's text */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)) < 0)
         return -1;
     if (fstat(fd, &st) != 0)
         goto out;
@@ -252,7 +298,7 @@ static const char *lib_errno_text(int e)
     case EISDIR:
         return "它不是普通文件";
     case ELOOP:
-        return "符号链接绕成了圈";
+        return "它是符号链接（指向别处的文件），为了安全不读取；请放真正的文件";
     case ENAMETOOLONG:
         return "路径太长";
     case EMFILE:
@@ -300,6 +346,13 @@ static void dir_list_free(char **names, size_t n)
     while (n)
         free(names[--n]);
     free(names);
+}
+
+static bool lib_is_link(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static bool is_dir(const char *path)
@@ -353,8 +406,11 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
     if (r != 0) {
         if (r < 0 && errno == ENOENT)
             diag_warn(diags, dir, 1, "分类文件夹没有 README.md,将用文件夹名「%s」作为分类名称", id);
+        else if (r > 0)
+            diag_error(diags, path, 1, "%s", msg_too_large);
         else
-            diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件");
+            diag_error(diags, path, 1, "无法读取这个文件：%s（%s）", lib_errno_text(errno),
+                       lib_errno_name(errno));
         cat->failed = diags->errors > errors;
         cat->title = strdup(id);
         cat->description = strdup("");
@@ -381,10 +437,11 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
                       fm.items[i].key);
         }
     }
-    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
-                                     CMARK_OPT_DEFAULT)))
+    /* a refused body (its error added) leaves the folder's name as title */
+    if (!(doc = mdlimit_parse(text + fm.body_offset, len - fm.body_offset, path, fm.body_line,
+                              diags, &r)) && r < 0)
         goto out;
-    for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+    for (n = doc ? cmark_node_first_child(doc) : NULL; n; n = cmark_node_next(n)) {
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !cat->title) {
             cmark_node *c = cmark_node_first_child(n);
@@ -426,7 +483,8 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
         }
     }
     if (!cat->title || !*cat->title) {
-        diag_warn(diags, path, fm.body_line + 1, "缺少分类名称（# 开头的一行），将用文件夹名「%s」", id);
+        if (doc)
+            diag_warn(diags, path, fm.body_line + 1, "缺少分类名称（# 开头的一行），将用文件夹名「%s」", id);
         free(cat->title);
         if (!(cat->title = strdup(id)))
             goto out;
@@ -647,23 +705,30 @@ static bool lib_check_posts(const struct posts *ps, const struct procedure *p,
     return ok;
 }
 
+/* Each media link of p, opened as /media/ would (library_open_beneath:
+ * no symbolic link on the way), so that check warns of what the kiosk
+ * cannot show. */
 static void lib_check_assets(const char *root, const struct procedure *p, struct diag_list *diags)
 {
     struct stat st;
     size_t i;
-    char *a, *path;
+    char *rel;
+    int fd;
 
     for (i = 0; i < p->n_assets; i++) {
-        if (!(a = path_join(root, "_assets")))
+        if (!(rel = path_join("_assets", p->assets[i].name)))
             return;
-        path = path_join(a, p->assets[i].name);
-        free(a);
-        if (!path)
-            return;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        fd = library_open_beneath(root, rel, O_RDONLY | O_NONBLOCK);
+        if (fd < 0 && errno == ELOOP)
+            diag_warn(diags, p->path, p->assets[i].line,
+                      "链接的文件 _assets/%s 是符号链接（指向别处的文件），为了安全不会显示；请放真正的文件",
+                      p->assets[i].name);
+        else if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
             diag_warn(diags, p->path, p->assets[i].line,
                       "链接的文件 _assets/%s 不存在，页面上会显示不出来", p->assets[i].name);
-        free(path);
+        if (fd >= 0)
+            close(fd);
+        free(rel);
     }
 }
 
@@ -1083,9 +1148,13 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
             continue;
         if (!(p = path_join(dir, names[i])))
             goto out;
-        /* one stat per entry: whether it is a folder, and a file's stamp */
-        ok = stat(p, &st) == 0;
-        if (ok && S_ISDIR(st.st_mode)) {
+        /* one stat per entry: whether it is a folder, and a file's stamp;
+         * not through a symbolic link (library_read_file) */
+        ok = lstat(p, &st) == 0;
+        if (ok && S_ISLNK(st.st_mode)) {
+            if (ends_with_md(names[i]))
+                diag_error(&lib->diags, p, 1, "这个文件是符号链接（指向别处的文件），为了安全不读取；请放真正的文件");
+        } else if (ok && S_ISDIR(st.st_mode)) {
             diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取；事项文件请直接放在分类文件夹里");
         } else if (practice_name_is(names[i])) {
             if (lib_practice_add(lib, root, id, names[i]) != 0) {
@@ -1157,7 +1226,10 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
             continue;
         if (!(p = path_join(root, names[i])))
             goto out;
-        if (is_dir(p)) {
+        if (lib_is_link(p)) {
+            r = diag_error(&lib->diags, p, 1,
+                           "这是符号链接（指向别处），为了安全不读取；分类请放真正的文件夹") ? -1 : 0;
+        } else if (is_dir(p)) {
             r = lib_scan_category(lib, root, names[i], edit);
         } else {
             r = 0;
@@ -1252,8 +1324,11 @@ static int lib_parse_alone(const char *path, const char *dir, int today, struct 
         *missing = true;
         return 2;
     }
+    if (r > 0)
+        return diag_error(diags, path, 1, "%s", msg_too_large) < 0 ? -1 : 2;
     if (r != 0)
-        return diag_error(diags, path, 1, "%s", r > 0 ? msg_too_large : "无法读取这个文件") < 0 ? -1 : 2;
+        return diag_error(diags, path, 1, "无法读取这个文件：%s（%s）", lib_errno_text(errno),
+                          lib_errno_name(errno)) < 0 ? -1 : 2;
     if (!(id = strndup(name, ends_with_md(name) ? strlen(name) - 3 : strlen(name)))) {
         free(text);
         return -1;
@@ -1308,9 +1383,13 @@ static int lib_check_practice(const char *ppath, const char *proc, bool exists,
     int r;
 
     r = library_read_file(ppath, PRACTICE_FILE_MAX, &text, &len);
-    if (r != 0)
-        return diag_error(diags, ppath, 1, "%s",
-                          r > 0 ? "练习文件太大，没有读取" : "无法读取这个文件") < 0 || r < 0 ? -1 : 0;
+    if (r > 0)
+        return diag_error(diags, ppath, 1, "%s", "练习文件太大，没有读取") < 0 ? -1 : 0;
+    if (r != 0) {
+        (void)diag_error(diags, ppath, 1, "无法读取这个文件：%s（%s）", lib_errno_text(errno),
+                         lib_errno_name(errno));
+        return -1;
+    }
     r = lib_practice_run(ppath, text, len, base_name(proc), exists, model, today, &set, diags);
     practice_free(set);
     free(text);

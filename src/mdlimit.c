@@ -1,4 +1,5 @@
-/* mdlimit: one pass over a document counting nodes and depth. */
+/* mdlimit: a count of brackets before cmark parses, then one pass over the
+ * document counting nodes and depth. */
 #include "mdlimit.h"
 
 /* cmark's iterator reports leaves once (ENTER) and every other node twice. */
@@ -55,4 +56,42 @@ int mdlimit_check(cmark_node *doc, const char *path, int line_off, struct diag_l
     }
     cmark_iter_free(it);
     return diags->oom ? -1 : rc;
+}
+
+/* The line of text[at] (from 1), counting from the body's start. */
+static int mdlimit_line_of(const char *text, size_t at)
+{
+    int line = 1;
+    size_t i;
+
+    for (i = 0; i < at; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+cmark_node *mdlimit_parse(const char *text, size_t len, const char *path, int line_off,
+                          struct diag_list *diags, int *r)
+{
+    cmark_node *doc;
+    size_t i, brackets = 0;
+
+    *r = 0;
+    for (i = 0; i < len; i++) {
+        if (text[i] == '[' && ++brackets > MDLIMIT_MAX_BRACKETS) {
+            diag_error(diags, path, line_off + mdlimit_line_of(text, i),
+                       "方括号 [ 太多（超过 %d 个）：这样的文件读起来太慢，请删掉多余的方括号或拆分文件",
+                       MDLIMIT_MAX_BRACKETS);
+            *r = diags->oom ? -1 : 1;
+            return NULL;
+        }
+    }
+    if (!(doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT))) {
+        *r = -1;
+        return NULL;
+    }
+    if ((*r = mdlimit_check(doc, path, line_off, diags)) != 0) {
+        cmark_node_free(doc);
+        return NULL;
+    }
+    return doc;
 }

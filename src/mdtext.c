@@ -99,10 +99,8 @@ int mdtext_list_items(const char *path, const char *what, const char *text, size
         goto out;
     for (i = 0; i < fm.n; i++)
         diag_warn(diags, path, fm.items[i].line, "%s不使用「%s」，会被忽略", what, fm.items[i].key);
-    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
-                                     CMARK_OPT_DEFAULT)))
-        goto out;
-    if ((r = mdlimit_check(doc, path, fm.body_line, diags)) != 0) {
+    if (!(doc = mdlimit_parse(text + fm.body_offset, len - fm.body_offset, path, fm.body_line,
+                              diags, &r))) {
         rc = r;
         goto out;
     }

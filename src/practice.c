@@ -518,7 +518,7 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
     struct practice_pctx c;
     cmark_node *doc = NULL, *n;
     size_t errors = diags->errors;
-    int rc = -1;
+    int rc = -1, r;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
@@ -533,10 +533,10 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
         text += 3;
         len -= 3;
     }
-    if (!(c.pr = calloc(1, sizeof *c.pr)) || !(doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT)))
+    if (!(c.pr = calloc(1, sizeof *c.pr)))
         goto out;
-    if (mdlimit_check(doc, path, 0, diags) != 0) {
-        rc = diags->oom ? -1 : 1;
+    if (!(doc = mdlimit_parse(text, len, path, 0, diags, &r))) {
+        rc = r;
         goto out;
     }
     for (n = cmark_node_first_child(doc); n && !c.oom && !c.full; n = cmark_node_next(n)) {

@@ -1541,12 +1541,9 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
                    "或在开头信息里写 id: …", src->id);
 
     c.line_off = fm.body_line;
-    doc = cmark_parse_document(src->text + fm.body_offset, src->len - fm.body_offset,
-                               CMARK_OPT_DEFAULT);
-    if (!doc)
-        goto out;
-    r = mdlimit_check(doc, src->path, c.line_off, diags);
-    if (r != 0) {
+    doc = mdlimit_parse(src->text + fm.body_offset, src->len - fm.body_offset, src->path,
+                        c.line_off, diags, &r);
+    if (!doc) {
         rc = r;
         goto out;
     }

@@ -121,13 +121,6 @@ out:
     return rc;
 }
 
-static int server_media_init(const char *procedures)
-{
-    char dir[4096];
-    int n = snprintf(dir, sizeof dir, "%s/_assets", procedures);
-
-    return n > 0 && (size_t)n < sizeof dir ? assets_media_init(dir) : -1;
-}
 
 int server_run(const struct server_options *o)
 {
@@ -182,7 +175,7 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: database: %s\n", err);
         goto out;
     }
-    if (server_media_init(o->procedures) != 0 || db_thread_setup(o->db_path) != 0 ||
+    if (assets_media_init(o->procedures) != 0 || db_thread_setup(o->db_path) != 0 ||
         assets_init(o->web_dir) != 0) {
         fprintf(stderr, "spkiosk: out of memory\n");
         goto out;

@@ -321,10 +321,8 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
     c.rctx = ctx;
     if (!(c.t = calloc(1, sizeof *c.t)))
         goto out;
-    if (!(doc = cmark_parse_document(text + fm.body_offset, len - fm.body_offset,
-                                     CMARK_OPT_DEFAULT)))
-        goto out;
-    if ((r = mdlimit_check(doc, path, c.line_off, diags)) != 0) {
+    if (!(doc = mdlimit_parse(text + fm.body_offset, len - fm.body_offset, path, c.line_off,
+                              diags, &r))) {
         rc = r;
         goto out;
     }

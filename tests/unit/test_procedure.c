@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "mdlimit.h"
 #include "procedure.h"
 #include "strbuf.h"
 
@@ -1370,6 +1371,27 @@ Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
     cr_assert_eq(parse(sb.data, &p, &d), 1);
     expect_counts(&d, 1, 0);
     expect_diag(&d, 16668, DIAG_ERROR, "内容太多"); /* item 16664: the 50,001st node */
+    diag_list_free(&d);
+    strbuf_free(&sb);
+
+    /* cmark 0.30.2 parses `![[]()` runs in quadratic time (400 KB: 19 s):
+     * refused before parsing, at the line of the bracket over the cap */
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n## 步\n\n"), 0);
+    for (i = 0; i < MDLIMIT_MAX_BRACKETS / 2; i++)
+        cr_assert_eq(strbuf_puts(&sb, "![[]()"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\n![[]()\n"), 0);
+    cr_assert_eq(parse(sb.data, &p, &d), 1);
+    cr_assert_null(p);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 6, DIAG_ERROR, "方括号 [ 太多");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+    /* at the cap it parses */
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n## 步\n\n"), 0);
+    for (i = 0; i < MDLIMIT_MAX_BRACKETS / 2; i++)
+        cr_assert_eq(strbuf_puts(&sb, "![[]()"), 0);
+    cr_assert_eq(parse(sb.data, &p, &d), 0, "%s", dump(&d));
+    procedure_free(p);
     diag_list_free(&d);
     strbuf_free(&sb);
 }
