@@ -469,19 +469,35 @@ out:
     return rc;
 }
 
-/* The scenario to play: the first not passed on this version, else the
- * one after the last played. Returns its index, or -1. */
+/* The scenario to play, in turn: the next after the last one started on
+ * this version that is not passed yet, else simply the next. A scenario
+ * answered wrong (its answer then shown) comes back after the others, not
+ * at once, and starting again without answering moves on too. Returns its
+ * index, or -1. */
 static long practice_play_pick(struct db *db, const char *user, const struct practice_play_item *it,
                                size_t n)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_passed_scenarios);
+    sqlite3_stmt *st = db_stmt(db, sql_last_played);
     char since[CLOCK_DAY_LEN];
     bool *passed = calloc(n + 1, sizeof *passed);
     long pick = -1, last = -1;
     int r = SQLITE_ERROR, b = SQLITE_OK;
     size_t i;
 
-    if (!st || !passed)
+    if (!st || !passed || n == 0)
+        goto out;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
+    if (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        last = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto out;
+    if (last < 0 || (size_t)last >= n)
+        last = -1;
+    if (!(st = db_stmt(db, sql_passed_scenarios)))
         goto out;
     practice_play_since(since);
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
@@ -497,22 +513,14 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
     sqlite3_reset(st);
     if (r != SQLITE_DONE)
         goto out;
-    for (i = 0; i < n; i++)
-        if (!passed[i]) {
-            pick = (long)i;
-            goto out;
+    pick = (long)((size_t)(last + 1) % n);
+    for (i = 1; i <= n; i++) {
+        size_t k = ((size_t)(last + (long)n) + i) % n;
+        if (!passed[k]) {
+            pick = (long)k;
+            break;
         }
-    if (!(st = db_stmt(db, sql_last_played)))
-        goto out;
-    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
-    if (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
-        last = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW || r == SQLITE_DONE)
-        pick = (long)((size_t)(last + 1) % n);
+    }
 out:
     free(passed);
     return pick;

@@ -174,20 +174,11 @@ describe('practice', () => {
     assert.equal(again.body.error.code, 'already_answered');
   });
 
-  it('gives the first scenario not yet passed again, and scores accept right', async () => {
+  // the scenarios in turn: the next one not yet passed, never the one just
+  // answered wrong (its answer was shown) straight again
+  it('in turn: a return is judged on the field flagged, with the validator\'s message', async () => {
     const s = await start();
-    assert.equal(s.body.scenario.title, '补领，材料齐全');
-    const a = await answer(s.body.id, { decision: 'accept' });
-    assert.equal(a.body.correct, true);
-    const l = await listed();
-    assert.equal(l[0].attempts, 2);
-    assert.equal(l[0].passed_scenarios, 1);
-    assert.equal(l[0].passed, null);
-  });
-
-  it('a return: the field flagged is judged, with the validator\'s message', async () => {
-    const s = await start();
-    assert.equal(s.body.scenario.title, '手机号码少写一位');
+    assert.equal(s.body.scenario.title, '手机号码少写一位', 'the next scenario, not the one answered wrong');
     assert.equal(s.body.case.values.mobile, '1381234567', 'the value as the resident wrote it');
     const bad = await answer(s.body.id, { decision: 'accept' });
     assert.equal(bad.body.correct, false);
@@ -196,13 +187,6 @@ describe('practice', () => {
     const field = bad.body.notes.find((n) => n.kind === 'field');
     assert.equal(field.key, 'mobile');
     assert.ok(field.text.length > 0);
-    const s2 = await start();
-    assert.equal(s2.body.scenario.title, '手机号码少写一位');
-    const wrongFlag = await answer(s2.body.id, { decision: 'return', flags: ['mobile', 'name'] });
-    assert.equal(wrongFlag.body.correct, false);
-    const s3 = await start();
-    const good = await answer(s3.body.id, { decision: 'return', flags: ['mobile'] });
-    assert.equal(good.body.correct, true);
   });
 
   it('a refuse: the condition answered 否 is right, another is wrong', async () => {
@@ -212,15 +196,35 @@ describe('practice', () => {
     assert.equal(bad.body.correct, false);
     assert.deepEqual(bad.body.expected, { decision: 'refuse', flags: [], condition: 2 });
     assert.ok(bad.body.notes.some((n) => n.kind === 'condition' && n.condition === 2 && n.text === '本市户籍'));
+  });
+
+  it('round again: each scenario not yet passed in turn, accept scored right', async () => {
+    const s0 = await start();
+    assert.equal(s0.body.scenario.title, '补领，材料齐全');
+    assert.equal((await answer(s0.body.id, { decision: 'accept' })).body.correct, true);
+    let l = await listed();
+    assert.equal(l[0].attempts, 4);
+    assert.equal(l[0].passed_scenarios, 1);
+    assert.equal(l[0].passed, null);
+    // a start left unanswered moves on too
+    const s1 = await start();
+    assert.equal(s1.body.scenario.title, '手机号码少写一位');
     const s2 = await start();
-    const good = await answer(s2.body.id, { decision: 'refuse', condition: 2 });
+    assert.equal(s2.body.scenario.title, '外地户籍');
+    const wrongFlag = await answer(s1.body.id, { decision: 'return', flags: ['mobile', 'name'] });
+    assert.equal(wrongFlag.body.correct, false);
+    assert.equal((await answer(s2.body.id, { decision: 'refuse', condition: 2 })).body.correct, true);
+    // the passed ones are skipped: the phone number once more
+    const s3 = await start();
+    assert.equal(s3.body.scenario.title, '手机号码少写一位');
+    const good = await answer(s3.body.id, { decision: 'return', flags: ['mobile'] });
     assert.equal(good.body.correct, true);
-    const l = await listed();
+    l = await listed();
     assert.equal(l[0].passed_scenarios, 3);
     assert.match(l[0].passed, /^\d{4}-\d{2}-\d{2}$/);
     // all passed: the scenarios in turn, after the last played
     const next = await start();
-    assert.equal(next.body.scenario.title, '补领，材料齐全');
+    assert.equal(next.body.scenario.title, '外地户籍');
   });
 
   it('refuses bad answers with 422, another user\'s or an unknown id with 404', async () => {
