@@ -12,6 +12,13 @@
  * one. */
 enum MHD_Result api_visit_list(struct http_request *req);
 
+/* GET /api/v1/visit/days (public): {"days":["YYYY-MM-DD",...]}, the first
+ * VISIT_OFFER_DAYS working days of the hall's calendar from tomorrow,
+ * within VISIT_DAYS_MAX days: the days the resident's form offers, so that
+ * nobody waits at home on a Sunday or a holiday. no-store (it moves with
+ * the date and the calendar). */
+enum MHD_Result api_visit_days(struct http_request *req);
+
 /* POST /api/v1/staff/cases/{id-or-ticket}/visit {"result":"handled" |
  * "not_home","date"}: visit_result by req->user, with the calendar of the
  * catalog held for the call and today; 200 with the staff case view, 404,

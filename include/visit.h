@@ -25,6 +25,7 @@
 #include "workdays.h"
 
 #define VISIT_DAYS_MAX 30        /* how far ahead a visit may be asked for or moved */
+#define VISIT_OFFER_DAYS 10      /* working days the resident's form offers */
 #define VISIT_ADDRESS_MAX 200    /* characters of an address */
 #define VISIT_LIST_MAX 200       /* visits in one answer of the day's list */
 #define VISIT_PROBLEMS_MAX 4     /* one per member: date, slot, address, phone */

@@ -334,6 +334,7 @@ const struct http_route api_routes[] = {
     {"GET", "/print/cases/{}", print_case, HTTP_PUBLIC, false},
     {"GET", "/print/cases/{}/missing", print_case_missing, HTTP_PUBLIC, false},
     {"GET", "/print/procedures/{}", print_procedure, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/visit/days", api_visit_days, HTTP_PUBLIC, false},
     /* the hall's call screen (api_display.c): tickets and windows only */
     {"GET", "/api/v1/display", api_display, HTTP_PUBLIC, false},
     {"GET", "/display", page_display, HTTP_PUBLIC, false},

@@ -17,6 +17,7 @@
 #include "visit.h"
 #include "window.h"
 #include "window_view.h"
+#include "workdays.h"
 
 enum MHD_Result api_visit_list(struct http_request *req)
 {
@@ -39,6 +40,36 @@ enum MHD_Result api_visit_list(struct http_request *req)
     if (visit_list_json(db, day, today, &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+}
+
+enum MHD_Result api_visit_days(struct http_request *req)
+{
+    struct catalog *c = catalog_acquire();
+    const struct workdays *cal;
+    cJSON *doc = NULL, *days;
+    char text[CLOCK_DAY_LEN];
+    int today = clock_today(), d = today, i, n = 0;
+
+    if (!c)
+        return reply_internal(req);
+    cal = catalog_calendar(c);
+    if (!(doc = cJSON_CreateObject()) || !(days = cJSON_AddArrayToObject(doc, "days")))
+        goto fail;
+    /* from tomorrow: a visit asked for today could not be planned */
+    for (i = 0; i < VISIT_DAYS_MAX && n < VISIT_OFFER_DAYS && d; i++) {
+        if (!(d = workdays_next_day(d)) || !workdays_is_working(cal, d))
+            continue;
+        clock_day_text(d, text);
+        if (!cJSON_AddItemToArray(days, cJSON_CreateString(text)))
+            goto fail;
+        n++;
+    }
+    catalog_release(c);
+    return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
+fail:
+    catalog_release(c);
+    cJSON_Delete(doc);
+    return reply_internal(req);
 }
 
 enum MHD_Result api_visit_result(struct http_request *req)

@@ -225,7 +225,7 @@ export async function caseScreen(id, view, n) {
     case 'step': return stepScreen(c, n);
     case 'review': return reviewScreen(c);
     case 'done': return online(c) ? onlineScreen(c, procKicker(c), bringList(c))
-      : atHome(c) ? visitDoneScreen(c, procKicker(c)) : doneScreen(c);
+      : atHome(c) ? visitDoneScreen(c, procKicker(c), bringList(c)) : doneScreen(c);
     case 'visit': return visitScreen(c, visitKit);
     case 'returned': return returnedScreen(c);
     case 'closed': return closedScreen(c);

@@ -97,7 +97,9 @@ export const TYPES = {
   cn_mobile: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_cn_mobile', keypad: 'digits' },
   phone: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_phone', keypad: 'tel' },
   email: { control: 'text', attrs: { type: 'email', inputmode: 'email' }, hint: 'hint_email' },
-  choice: { control: 'options', options: (f) => f.options.map(o => [o, o]) },
+  // labels: {value: text} where the shown text is not the value (the visit
+  // form's days: 2026-12-04 shown as 2026年12月4日星期五)
+  choice: { control: 'options', options: (f) => f.options.map(o => [o, (f.labels && f.labels[o]) || o]) },
   // digits only, the way the card is printed (groups of four); shown by its
   // last four on the review page, as the server shows it to the resident
   bank_card: {

@@ -193,6 +193,7 @@ export const STRINGS = {
     visitIntro: '请选择上门的日期和时段，写上地址和能联系到您的电话。',
     visitDate: '上门日期',
     visitDateHint: '今天起 30 天以内',
+    visitDaysHint: '工作人员在这些工作日上门',
     visitSlot: '上门时段',
     visitAddress: '上门地址',
     visitPhone: '联系电话',
@@ -200,6 +201,7 @@ export const STRINGS = {
     visitBack: '返回，改为取号',
     visitDoneTitle: '已预约上门办理',
     visitDoneText: '工作人员会在这个时段上门，上门前会先打电话联系您。请准备好办理需要的材料原件。',
+    visitBring: '请准备好以下材料的原件',
     visitDoneKiosk: '不需要取号，可以离开了。',
     visitDoneWeb: '请保存您的办件链接，随时可以查看进度。',
 
@@ -516,6 +518,7 @@ export const STRINGS = {
     visitIntro: 'Choose the day and half-day of the visit, and write your address and a phone number we can reach you on.',
     visitDate: 'Day of the visit',
     visitDateHint: 'Within 30 days from today',
+    visitDaysHint: 'Staff visit on these working days',
     visitSlot: 'Half-day',
     visitAddress: 'Address',
     visitPhone: 'Phone',
@@ -523,6 +526,7 @@ export const STRINGS = {
     visitBack: 'Back, take a number instead',
     visitDoneTitle: 'Home visit booked',
     visitDoneText: 'Staff will come in this half-day and phone you before they come. Please have the original documents ready.',
+    visitBring: 'Have the originals of these ready',
     visitDoneKiosk: 'You do not need a number; you may leave now.',
     visitDoneWeb: 'Keep your case link to check on it at any time.',
 

@@ -15,9 +15,14 @@ import { dateWords } from './online.js';
 
 const MEMBERS = ['date', 'slot', 'address', 'phone'];
 
-// The form's fields, in the shape of a procedure's, for renderField.
-const FIELDS = () => ({
-  date: { key: 'date', label: t('visitDate'), type: 'date', required: true },
+// The form's fields, in the shape of a procedure's, for renderField. days:
+// the working days the server offers (GET /api/v1/visit/days), a choice of
+// them; null (not known) gives the date boxes and the server's checks.
+const FIELDS = (days) => ({
+  date: days && days.length
+    ? { key: 'date', label: t('visitDate'), type: 'choice', required: true, options: days,
+      labels: Object.fromEntries(days.map(d => [d, dateWords(d)])) }
+    : { key: 'date', label: t('visitDate'), type: 'date', required: true },
   slot: { key: 'slot', label: t('visitSlot'), type: 'choice', required: true, options: ['上午', '下午'] },
   address: { key: 'address', label: t('visitAddress'), type: 'text', required: true, rules: { max: 200 } },
   phone: { key: 'phone', label: t('visitPhone'), type: 'phone', required: true },
@@ -36,12 +41,37 @@ export function visitOffer(c, caseHash) {
       button(t('visitAsk'), () => go(caseHash(c, 'visit')), 'btn', { id: 'visit-ask' })));
 }
 
+// The first answer the case already holds for a field pred picks, shown
+// in full ('' when none, or only masked): the address and phone typed in
+// the steps, so an elder does not type them twice.
+function answered(c, pred) {
+  for (const s of c.proc.steps)
+    for (const f of s.fields) {
+      const v = (c.values || {})[f.key];
+      if (pred(f) && typeof v === 'string' && v && !/\*/.test(v)) return v;
+    }
+  return '';
+}
+
 // #/case/ID/visit: the request's form. kit: {caseHash, kicker, summary,
 // focusSummary, alertBox, caseProblem} from case.js.
-export function visitScreen(c, kit) {
+export async function visitScreen(c, kit) {
   if (!visitOffered(c)) { go(kit.caseHash(c, 'review'), { replace: true }); return; }
-  const fields = FIELDS();
-  const d = c.visitDraft || (c.visitDraft = { date: ['', '', ''], slot: '', address: '', phone: '' });
+  // the days a visitor comes: working days of the hall's calendar, so an
+  // elder is never booked for a Sunday or a holiday nobody works
+  if (c.visitDays === undefined) {
+    try {
+      c.visitDays = (await api('/api/v1/visit/days')).body.days;
+    } catch {
+      c.visitDays = null;
+    }
+  }
+  const fields = FIELDS(c.visitDays);
+  const d = c.visitDraft || (c.visitDraft = {
+    date: c.visitDays && c.visitDays.length ? '' : ['', '', ''], slot: '',
+    address: answered(c, f => /地址|住址/.test(f.label) || /address/.test(f.key)),
+    phone: answered(c, f => f.type === 'cn_mobile' || f.type === 'phone'),
+  });
   // the server's message in Chinese; in English the text of its code
   const errs = Object.fromEntries(Object.entries(c.visitErrors || {}).map(([k, m]) => {
     const code = (c.visitCodes || {})[k];
@@ -53,7 +83,8 @@ export function visitScreen(c, kit) {
     const f = fields[k];
     const r = renderField(f, {
       id: 'v-' + k, value: d[k], onInput: v => { d[k] = v; },
-      hint: k === 'date' ? t('visitDateHint') : k === 'phone' ? t('hint_phone') : '',
+      hint: k === 'date' ? t(c.visitDays && c.visitDays.length ? 'visitDaysHint' : 'visitDateHint')
+        : k === 'phone' ? t('hint_phone') : '',
       error: errs[k] || '',
     });
     reads[k] = r.read;
@@ -105,9 +136,10 @@ export function visitScreen(c, kit) {
   ]);
 }
 
-// The case waits for the B post: the day and half-day, nothing else (the
-// screen faces the hall; the address and phone were typed here already).
-export function visitDoneScreen(c, kicker) {
+// The case waits for the B post: the day and half-day, and the originals to
+// have ready (bring: case.js's list of the case's materials), nothing else
+// (the screen faces the hall; the address and phone were typed here already).
+export function visitDoneScreen(c, kicker, bring) {
   const v = c.visit || {};
   show([
     kicker,
@@ -115,6 +147,8 @@ export function visitDoneScreen(c, kicker) {
       el('h1', { id: 'visit-done-h' }, t('visitDoneTitle')),
       el('p', { class: 'visit-when', id: 'visit-when' }, v.date ? dateWords(v.date) + ' ' + (v.slot || '') : ''),
       el('p', { class: 'lead' }, t('visitDoneText'))),
+    bring ? el('section', { class: 'card', 'aria-labelledby': 'visit-bring-h' },
+      el('h2', { id: 'visit-bring-h' }, t('visitBring')), bring) : null,
     el('p', {}, t(KIOSK ? 'visitDoneKiosk' : 'visitDoneWeb')),
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary', { id: 'visit-finish' })),
   ]);

@@ -317,3 +317,42 @@ describe('a visit of an earlier day nobody recorded', () => {
     assert.deepEqual((await get('')).body.visits, []);
   });
 });
+
+// The days the resident's form offers (GET /api/v1/visit/days): working
+// days of the hall's calendar from tomorrow, ten of them, so an elder is
+// never booked for a Sunday or a holiday (two reviews booked a Sunday).
+describe('the days a visit is offered on', () => {
+  const tmp = makeTmp();
+  let d;
+  after(async () => { if (d) await stopChecked(d, tmp); });
+
+  it('are working days from tomorrow: a 休 weekday left out, a 班 weekend day in', async () => {
+    const weekday = (ymd) => new Date(`${ymd}T12:00:00Z`).getUTCDay();
+    const add = (ymd, n) => { const x = new Date(`${ymd}T12:00:00Z`); x.setUTCDate(x.getUTCDate() + n); return x.toISOString().slice(0, 10); };
+    const today = day(0);
+    const rest = nextWorkday(nextWorkday(today));   // a weekday made a holiday
+    let sat = add(today, 1);
+    while (weekday(sat) !== 6) sat = add(sat, 1);     // a Saturday made a working day
+    const calendar = `# 日历\n\n- ${rest} 休\n- ${sat} 班\n`;
+    d = await startDaemon({ tree: writeTree(path.join(tmp, 'tree'), { ...TREE, '_calendar.md': calendar }),
+      db: path.join(tmp, 'x.db'), env: { TZ } });
+    const r = await request(`${d.url}/api/v1/visit/days`);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('cache-control'), /no-store/);
+    const days = r.body.days;
+    assert.equal(days.length, 10);
+    assert.deepEqual([...days].sort(), days, 'in order');
+    assert.ok(days[0] > today, 'from tomorrow');
+    assert.ok(!days.includes(rest), `${rest} is a holiday`);
+    assert.ok(days.includes(sat), `${sat} is a working Saturday`);
+    for (const x of days) assert.ok(x === sat || ![0, 6].includes(weekday(x)), `${x} is a weekend day`);
+    // every day offered is one the visit may be asked for
+    const c = await request(`${d.url}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ procedure: 'homecare' }) });
+    const p = (path_, b) => request(`${d.url}${path_}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    assert.equal((await p(`/api/v1/cases/${c.body.id}/conditions`, { confirmed: [true] })).status, 200);
+    assert.equal((await p(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    const s = await p(`/api/v1/cases/${c.body.id}/submit`, { visit: { date: days[9], slot: '上午', address: '幸福小区 1 栋', phone: '13800138000' } });
+    assert.equal(s.status, 200, s.text);
+  });
+});

@@ -57,6 +57,7 @@ async function kioskRules(page, what) {
 
 describe('上门服务', () => {
   let id;
+  let visitDay;   // the day asked for: the first working day offered
   before(async () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'zhao', 'staff', 'zhao-password-1');
     id = await longevityCase();
@@ -72,6 +73,16 @@ describe('上门服务', () => {
       await kioskRules(page, 'review with the offer');
       await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
       await kioskRules(page, 'the visit form');
+      // the address and phone the resident typed in the steps, not asked twice
+      assert.equal(await page.inputValue('#v-address'), '幸福小区3栋2单元501');
+      assert.equal(await page.inputValue('#v-phone'), '0535-6221234');
+      // the days offered are the calendar's working days (GET /api/v1/visit/days)
+      const offered = (await (await fetch(`${k.url}/api/v1/visit/days`)).json()).days;
+      assert.equal(offered.length, 10);
+      assert.equal(await page.locator('input[name="v-date"]').count(), 10);
+      assert.doesNotMatch(await page.locator('#v-date-0').evaluate((e) => e.closest('fieldset').innerText), /星期六|星期日/);
+      await page.fill('#v-address', '');
+      await page.fill('#v-phone', '123');
       await page.click('#visit-send');
       await page.locator('#error-summary').waitFor();
       for (const k2 of ['date', 'slot', 'address', 'phone'])
@@ -85,10 +96,9 @@ describe('上门服务', () => {
       assert.match(await page.locator('#v-phone-error').innerText(), /area code/);
       await setMode(page, { lang: 'zh', big: false });
       assert.match(await page.locator('#v-slot-error').innerText(), /上午或下午/);
-      const [y, m, d] = dayFrom(1).split('-');
-      await page.fill('#v-date-y', y);
-      await page.fill('#v-date-m', m);
-      await page.fill('#v-date-d', d);
+      visitDay = offered[0];
+      const [, m, d] = visitDay.split('-');
+      await page.click('label[for="v-date-0"]');
       await page.click('label[for="v-slot-1"]');
       await page.fill('#v-address', '幸福小区 3 栋 2 单元 501');
       await page.fill('#v-phone', '0535-6221234');
@@ -98,6 +108,8 @@ describe('上门服务', () => {
       assert.match(when, /下午/);
       assert.match(when, new RegExp(`${+m}月${+d}日`));
       assert.doesNotMatch(await page.locator('#main').innerText(), /幸福小区|6221234/);
+      // the originals to have ready, by name
+      assert.match(await page.locator('#main').innerText(), /请准备好以下材料的原件[\s\S]*居民身份证/);
       await kioskRules(page, 'the confirmation');
       await shot(page, 'visit-done');
       kp.assertClean('kiosk visit');
@@ -116,7 +128,13 @@ describe('上门服务', () => {
       await page.click('.login-form button[type=submit]');
       await page.locator('#visits-card').waitFor();
       assert.equal(await page.locator('#queue').isVisible(), false, 'the phone shows the visits only');
-      await page.click('#visits-next');
+      // the first working day after today: tomorrow, or after a weekend
+      if (visitDay === dayFrom(1)) {
+        await page.click('#visits-next');
+      } else {
+        await page.fill('#visits-date', visitDay);
+        await page.dispatchEvent('#visits-date', 'change');
+      }
       const row = page.locator(`#visits .visit-open[data-id="${id}"]`);
       await row.waitFor();
       assert.match(await page.locator('#visits').innerText(), /下午[\s\S]*高龄津贴申领[\s\S]*幸福小区 3 栋 2 单元 501[\s\S]*0535-6221234/);
