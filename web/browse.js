@@ -73,10 +73,13 @@ export async function homeScreen(query) {
     if (seq !== searchSeq) return;
     status.textContent = procs.length ? t('searchFound', { n: procs.length })
       : offices.length ? t('officeElsewhere') : '';
+    // the hall's own items first; the offices elsewhere after them, or in
+    // place of "nothing found" (a one-character query such as 证 touches
+    // many offices' keywords and used to push the hall's items off screen)
     results.replaceChildren(
+      procs.length ? procList(procs) : '',
       offices.length ? officeResults(offices) : '',
-      procs.length ? procList(procs)
-        : offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q })));
+      procs.length || offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q })));
   }
 
   function onQuery(now) {

@@ -41,6 +41,8 @@ export function matchOffices(offices, q) {
   q = q.trim();
   if (!q) return [];
   const py = /^[a-z' -]+$/i.test(q) ? q.toLowerCase().replace(/[' -]/g, '') : '';
+  // one character (证, 办) is in half the keywords: only a keyword that is it
+  if ([...q].length < 2) return offices.filter((o) => (o.keywords || []).includes(q));
   return offices.filter((o) =>
     o.name.includes(q) || q.includes(o.name) ||
     (o.keywords || []).some((k) => k.includes(q) || q.includes(k)) ||
