@@ -128,6 +128,11 @@ int db_durable_wait(struct db *db, const struct db_durable *t);
  * (both 0 for a database without a file). */
 void db_sync_stats(struct db *db, unsigned long *commits, unsigned long *syncs);
 
+/* 1 while db can write: its file is still the one it opened (not deleted
+ * or replaced under the daemon) and no fsync of its WAL failed; 0 then
+ * (logged once), as every db_begin fails from then until a restart. */
+int db_healthy(struct db *db);
+
 /* Whether this connection holds its file's writer turn (db_begin). */
 int db_write_held(struct db *db);
 
@@ -144,6 +149,9 @@ sqlite3 *db_handle(struct db *db);
  * by the first db_open of the process). reply_internal answers 503 instead
  * of 500 when it is set. */
 int db_storage_failed(void);
+/* db_storage_failed's value when the database file was deleted or
+ * replaced under the daemon (db_healthy); 1 for the others. */
+#define DB_FAULT_GONE 2
 
 /* Empties the WAL file: a passive checkpoint, then a truncating one, both
  * without waiting (the busy timeout is 0 for the call, then restored), so

@@ -36,10 +36,17 @@ static void api_release(void *cls)
     catalog_release(cls);
 }
 
+/* 503 when the database cannot be written (deleted or replaced under the
+ * daemon, or its WAL could not be synced): a monitor must not see green
+ * while every case is refused. */
 static enum MHD_Result api_healthz(struct http_request *req)
 {
     static const char ok[] = "{\"ok\":true}";
+    struct db *db = db_thread();
 
+    if (db && !db_healthy(db))
+        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
+                                "数据库文件不可写（被删除、被替换或无法写入磁盘），请 IT 人员查看日志并重启服务");
     return http_reply(req, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
 }
 

@@ -45,6 +45,7 @@ struct db_shared {
     pthread_cond_t synced;
     unsigned long started, done, commits;
     int syncing, poisoned;
+    int gone;   /* the file was deleted or replaced under us (db_file_gone) */
 };
 
 struct db_cached {
@@ -774,6 +775,47 @@ int db_column_json(cJSON *o, const char *name, sqlite3_stmt *st, int col)
     return (v ? cJSON_AddStringToObject(o, name, v) : cJSON_AddNullToObject(o, name)) ? 0 : -1;
 }
 
+/* Whether db's file is still the one it opened: a database deleted or
+ * replaced under a running daemon (rm, a restore while it runs) would take
+ * every later write into a file nobody will ever open again, acknowledged
+ * and lost at the next start. The first to see it poisons the file's
+ * barrier (writes fail, logged once) until a restart opens the new one. */
+static int db_file_gone(struct db *db)
+{
+    const char *file = sqlite3_db_filename(db->h, "main");
+    struct db_shared *sh = db->sh;
+    struct stat st;
+    int gone;
+
+    if (!sh || !file || !*file)
+        return 0;
+    gone = stat(file, &st) != 0 || st.st_dev != sh->dev || st.st_ino != sh->ino;
+    pthread_mutex_lock(&sh->mu);
+    if (gone && !sh->gone) {
+        sh->gone = 1;
+        sh->poisoned = 1;
+        fprintf(stderr, "spkiosk: db: %s was deleted or replaced while spkiosk ran: writes fail "
+                "until spkiosk restarts (restore a backup with the service stopped)\n", file);
+    }
+    gone = sh->gone;
+    pthread_mutex_unlock(&sh->mu);
+    return gone;
+}
+
+int db_healthy(struct db *db)
+{
+    int poisoned;
+
+    if (db_file_gone(db))
+        return 0;
+    if (!db->sh)
+        return 1;
+    pthread_mutex_lock(&db->sh->mu);
+    poisoned = db->sh->poisoned;
+    pthread_mutex_unlock(&db->sh->mu);
+    return !poisoned;
+}
+
 int db_begin(struct db *db)
 {
     db_check_idle(db);
@@ -790,6 +832,11 @@ int db_begin(struct db *db)
      * (its busy handler still waits for other processes: `spkiosk user`) */
     if (db_writer_lock(db) != 0)
         return -1;
+    if (db_file_gone(db)) {
+        db_writer_unlock(db);
+        db_storage_fault = DB_FAULT_GONE;
+        return -1;
+    }
     if (db_exec_one(db, "BEGIN IMMEDIATE") != 0) {
         db_writer_unlock(db);
         return -1;

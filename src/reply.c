@@ -15,7 +15,13 @@
 
 enum MHD_Result reply_internal(struct http_request *req)
 {
-    if (db_storage_failed())
+    int fault = db_storage_failed();
+
+    if (fault == DB_FAULT_GONE)
+        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
+                                "系统的数据出了问题，刚才的内容没有保存。请到窗口办理，"
+                                "并请工作人员联系管理员");
+    if (fault)
         return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
                                       "存储空间已满，刚才的内容没有保存。请到窗口办理，"
                                       "并请工作人员联系管理员", REPLY_STORAGE_RETRY_S);
@@ -25,7 +31,13 @@ enum MHD_Result reply_internal(struct http_request *req)
 
 enum MHD_Result reply_internal_staff(struct http_request *req)
 {
-    if (db_storage_failed())
+    int fault = db_storage_failed();
+
+    if (fault == DB_FAULT_GONE)
+        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
+                                "数据库文件在系统运行时被删除或替换，刚才的操作没有保存。"
+                                "请联系管理员查看日志并重启服务");
+    if (fault)
         return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
                                       "存储空间已满，刚才的操作没有保存。请联系管理员清理磁盘，"
                                       "之后再试", REPLY_STORAGE_RETRY_S);

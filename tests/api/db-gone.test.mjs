@@ -1,0 +1,49 @@
+// The database file deleted (or replaced) while the daemon runs, as a
+// review did with rm: every later case was acknowledged (A002…A006, 200)
+// into the unlinked file, and all of them, with every earlier case and
+// user, were gone at the next start; /healthz stayed green. Now the first
+// write after it sees the file is not the one opened: writes answer 503
+// storage_failed (logged once), /healthz answers 503, reads of what the
+// daemon already serves go on, and a restart opens the database that is
+// there.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, makeTmp, request, rmTmp, startDaemon } from './helpers.mjs';
+
+const TREE = path.join(ROOT, 'tests', 'fixtures', 'cases', 'situations');
+const json = { 'content-type': 'application/json' };
+const start = (d) => request(`${d.url}/api/v1/cases`, { method: 'POST', headers: json, body: JSON.stringify({ procedure: 'permit' }) });
+
+describe('the database deleted under the daemon', () => {
+  const tmp = makeTmp();
+  let d;
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('refuses writes and says so on /healthz, instead of acknowledging into a lost file', async () => {
+    const db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree: TREE, db });
+    assert.equal((await start(d)).status, 201);
+    assert.equal((await request(`${d.url}/healthz`)).status, 200);
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    for (let i = 0; i < 3; i++) {
+      const r = await start(d);
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.body.error.code, 'storage_failed');
+      assert.match(r.body.error.message, /没有保存/);
+    }
+    const h = await request(`${d.url}/healthz`);
+    assert.equal(h.status, 503);
+    assert.equal(h.body.error.code, 'storage_failed');
+    // the public library is still served from memory
+    assert.equal((await request(`${d.url}/api/v1/procedures/permit`)).status, 200);
+    const log = d.stderr();
+    assert.equal(log.split('was deleted or replaced while spkiosk ran').length - 1, 1, 'logged once');
+    await d.stop();
+    // a restart opens the (new, empty) database: writable again
+    d = await startDaemon({ tree: TREE, db });
+    assert.equal((await request(`${d.url}/healthz`)).status, 200);
+    assert.equal((await start(d)).status, 201);
+  });
+});
