@@ -194,20 +194,31 @@ function updatedNote(day) {
 export async function overviewScreen(id) {
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
   const policy = p.kind === 'policy';
+  // a policy is read, not done: the items of its category that can be done
+  // here follow it, so a resident is not left at a dead end
+  let doable = [];
+  if (policy) {
+    try {
+      doable = (await api('/api/v1/procedures?category=' + encodeURIComponent(p.category))).body.procedures
+        .filter(x => x.kind !== 'policy');
+    } catch { /* the policy is shown all the same */ }
+  }
   const actions = el('div', { class: 'actions actions-overview' },
     policy ? null : bigButton(t('start'), t(KIOSK ? 'startSub' : 'startSubWeb'), ev => startCaseLater(p, ev.currentTarget)),
     el('a', {
       class: 'btn btn-big btn-secondary', href: '/print/procedures/' + encodeURIComponent(p.id),
       target: '_blank', rel: 'noopener',
       onClick: ev => { ev.preventDefault(); go('#/p/' + encodeURIComponent(p.id) + '/print'); },
-    }, el('span', { class: 'btn-label' }, t('printNotice')), el('span', { class: 'btn-sub' }, t('printNoticeSub'))));
+    }, el('span', { class: 'btn-label' }, t('printNotice')), el('span', { class: 'btn-sub' }, t(policy ? 'printPolicySub' : 'printNoticeSub'))));
   const parts = [
     backButton(),
     el('p', { class: 'kicker' }, policy ? t('kindPolicy') : t('kindProcedure')),
     el('h1', { lang: 'zh-CN' }, p.title),
     updatedNote(p.updated),
     contentHtml(p.summary_html, 'summary'),
-    policy ? el('p', { class: 'notice' }, t('policyNote')) : null,
+    policy ? el('p', { class: 'notice' }, t(doable.length ? 'policyNoteDoable' : 'policyNote')) : null,
+    doable.length ? el('section', { class: 'card policy-doable', 'aria-labelledby': 'doable-h' },
+      el('h2', { id: 'doable-h' }, t('policyDoable')), procList(doable)) : null,
     actions,
   ];
   const facts = factsList(p.meta);

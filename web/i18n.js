@@ -47,6 +47,7 @@ export const STRINGS = {
     startSubWeb: '一步一步填写，提交后由工作人员网上预审',
     printNotice: '打印一次性告知单',
     printNoticeSub: '要带的材料和须知，印在一张纸上',
+    printPolicySub: '政策要点，印在一张纸上',
     factsTitle: '办理须知',
     fact_time_limit: '办理时限',
     fact_fee: '收费',
@@ -67,6 +68,8 @@ export const STRINGS = {
     ifAny: '（如有）',
     someCases: '（部分情况需要）',
     policyNote: '这是政策说明，只供查看。需要办理相关事项的，请到综合窗口咨询。',
+    policyNoteDoable: '这是政策说明，只供查看。要办理相关事项，请在下面选择，或到综合窗口咨询。',
+    policyDoable: '本类可以办理的事项',
     starting: '正在开始办理……',
 
     // print preview
@@ -368,6 +371,7 @@ export const STRINGS = {
     startSubWeb: 'Fill in step by step; staff then check it online',
     printNotice: 'Print the one-time notice',
     printNoticeSub: 'Everything to bring and know, on one sheet',
+    printPolicySub: 'The policy in brief, on one sheet',
     factsTitle: 'Key facts',
     fact_time_limit: 'Time limit',
     fact_fee: 'Fee',
@@ -388,6 +392,8 @@ export const STRINGS = {
     ifAny: ' (if you have it)',
     someCases: ' (only in some cases)',
     policyNote: 'This is a policy document, for reading only. Ask at the general window about related services.',
+    policyNoteDoable: 'This is a policy document, for reading only. To apply for a related service, choose it below or ask at the general window.',
+    policyDoable: 'Services of this category you can apply for',
     starting: 'Starting…',
 
     printPreviewNotice: 'One-time notice',

@@ -103,7 +103,12 @@ describe('accessibility and size rules on every kiosk screen', () => {
     await hashTo('#/policies', /^#\/policies$/);
     await checkScreen('policies');
     await hashTo('#/p/longevity-allowance-standard', /^#\/p\/longevity-allowance-standard$/);
+    // not a dead end: the items of its category that can be done here
+    const doable = page.locator('#main .policy-doable a.proc-link', { hasText: '高龄津贴申领' });
+    await doable.waitFor();
+    assert.equal(await page.locator('#main .policy-doable .badge').count(), 0, 'no policy among them');
     await checkScreen('policy-overview');
+    await atRoute(page, /^#\/p\/longevity-allowance$/, () => tap(doable));
   });
 
   it('triage: first question, a follow-up question, an end', async () => {
