@@ -430,7 +430,7 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct ref
     return r;
 }
 
-static const char sql_confirm[] = "UPDATE cases SET conditions_confirmed = 1 WHERE id = ?1";
+static const char sql_confirm[] = "UPDATE cases SET conditions_confirmed = ?2 WHERE id = ?1";
 
 int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n, const char *user,
                   size_t **unmet, size_t *n_unmet, struct refusal *e)
@@ -460,8 +460,16 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
         if (i >= n || !confirmed[i])
             (*unmet)[(*n_unmet)++] = i;
     if (*n_unmet) {
-        /* the refusal is worth an event: stats show who is turned away */
-        if (cases_event_add(db, id, "conditions_unmet", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
+        /* the latest answer stands: a condition now answered 否 takes back
+         * an earlier confirmation, so the steps wait until it is answered
+         * again (409, as before any confirmation). The refusal is worth an
+         * event: stats show who is turned away */
+        if (!(st = db_stmt(db, sql_confirm)))
+            goto rollback;
+        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, 0);
+        if (db_run(st, b) != 0 ||
+            cases_event_add(db, id, "conditions_unmet", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = unmet_err;
         rc = 1;
@@ -470,6 +478,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
     if (!(st = db_stmt(db, sql_confirm)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, 1);
     if (db_run(st, b) != 0 || cases_event_add(db, id, "conditions", cs.channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto rollback;

@@ -377,7 +377,7 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
-    size_t j, i, k, n = 0;
+    size_t j, i, k, n = 0, m;
     int rc = 0;
 
     for (j = 0, k = 0; j < p->n_steps; j++)
@@ -404,7 +404,27 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
                 rc |= strbuf_puts(&sb, "<li>") |
                       strbuf_put_html(&sb, p->steps[j].items[i].text, strlen(p->steps[j].items[i].text)) |
                       strbuf_puts(&sb, "</li>\n");
-    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>带齐后怎么办</h2>\n"
+    rc |= strbuf_puts(&sb, "</ul></section>\n");
+    /* the papers the resident has: to bring again with the missing ones (a
+     * list of only the missing ones sent people back without their ID) */
+    for (j = 0, k = 0, m = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++, k++)
+            m += !want[k] && p->steps[j].items[i].required &&
+                 cases_item_applies(cs, j, &p->steps[j].items[i]);
+    if (m) {
+        rc |= strbuf_puts(&sb, "<section class=\"materials also\"><h2>另外还要带上</h2>\n"
+                               "<p class=\"intro\">下面这些材料您已经有了，来办理时也要一起带上：</p>\n<ul>\n");
+        for (j = 0, k = 0; j < p->n_steps; j++)
+            for (i = 0; i < p->steps[j].n_items; i++, k++)
+                if (!want[k] && p->steps[j].items[i].required &&
+                    cases_item_applies(cs, j, &p->steps[j].items[i]))
+                    rc |= strbuf_puts(&sb, "<li>") |
+                          strbuf_put_html(&sb, p->steps[j].items[i].text,
+                                          strlen(p->steps[j].items[i].text)) |
+                          strbuf_puts(&sb, "</li>\n");
+        rc |= strbuf_puts(&sb, "</ul></section>\n");
+    }
+    rc |= strbuf_puts(&sb, "<section class=\"next\"><h2>带齐后怎么办</h2>\n"
                            "<p>带齐后，在自助机上扫描下面的二维码，接着办理（已填写的内容会保留）；"
                            "也可以带上本清单和材料直接到综合窗口办理。</p>\n<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);

@@ -7,7 +7,7 @@
 // (POST /api/v1/cases/lookup, throttled).
 
 import { t } from './i18n.js';
-import { el, show, go, busy, backButton, friendly } from './core.js';
+import { el, show, go, busy, backButton, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { fieldErrorP } from './fields.js';
 
@@ -100,7 +100,8 @@ export function codeScreen() {
   show([
     backButton(),
     el('h1', {}, t('codeTitle')),
-    el('p', { id: 'code-intro', class: 'lead' }, t('codeIntro')),
+    // the kiosk has a scanner; a phone at home has none
+    el('p', { id: 'code-intro', class: 'lead' }, t(KIOSK ? 'codeIntro' : 'codeIntroWeb')),
     slot,
     form,
   ], { focus: code });

@@ -965,7 +965,7 @@ function expiredScreen(c) {
       el('h1', { id: 'ticket-h' }, t('ticketOldTitle')),
       el('p', { class: 'ticket-number ticket-old' }, c.ticket || ''),
       el('p', { class: 'lead' }, t('ticketOldIntro'))),
-    el('div', { class: 'actions' }, renew, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))),
+    el('div', { class: 'actions' }, renew, bigButton(t('finish'), t(KIOSK ? 'finishSub' : 'finishSubWeb'), () => confirmFinish(c))),
   ]);
 }
 
@@ -990,11 +990,9 @@ function doneScreen(c) {
         class: 'btn btn-big btn-secondary', href: '/print/cases/' + c.id, target: '_blank', rel: 'noopener',
         onClick: ev => { ev.preventDefault(); go(caseHash(c, 'slip')); },
       }, el('span', { class: 'btn-label' }, t('printSlip')), el('span', { class: 'btn-sub' }, t('printSlipSub'))),
-      bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))),
+      bigButton(t('finish'), t(KIOSK ? 'finishSub' : 'finishSubWeb'), () => confirmFinish(c))),
     bring ? el('section', { class: 'card', 'aria-labelledby': 'bring-h' },
-      el('h2', { id: 'bring-h' }, t('ticketBring')), bring) : null),
-    el('div', { class: 'done-side' },
-      el('div', { class: 'actions' }, bigButton(t('finish'), t('finishSub'), () => confirmFinish(c))))),
+      el('h2', { id: 'bring-h' }, t('ticketBring')), bring) : null)),
   ]);
 }
 

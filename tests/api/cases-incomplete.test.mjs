@@ -122,8 +122,14 @@ describe('handing a case in without every paper', () => {
     assert.match(r.headers.get('content-type') ?? '', /^text\/html\b/i);
     assert.ok(r.text.includes('所缺材料清单'), 'kind');
     assert.ok(r.text.includes('高龄津贴申领'), 'title');
-    assert.ok(r.text.includes(TEXT.book) && r.text.includes(TEXT.bank), 'the items asked for');
-    assert.ok(!r.text.includes(TEXT['id-card']) && !r.text.includes(TEXT.photo), 'no other item');
+    // the missing ones, then the required ones the resident has, to bring
+    // along (a list of only the missing ones sent people back without them)
+    const [missing, also] = r.text.split('另外还要带上');
+    assert.ok(also, 'the papers to bring along as well');
+    assert.ok(missing.includes(TEXT.book) && missing.includes(TEXT.bank), 'the items asked for');
+    assert.ok(!missing.includes(TEXT['id-card']) && !missing.includes(TEXT.photo), 'no other item missing');
+    assert.ok(also.includes(TEXT['id-card']), 'the ID card along');
+    assert.ok(!also.includes(TEXT.photo) && !also.includes(TEXT.book), 'not an optional one, not a missing one');
     assert.ok(r.text.includes('还缺这 2 样材料'));
     assert.ok(r.text.includes('一楼 3 号窗口') && r.text.includes('9:00-17:00') && r.text.includes('0535-1234567'),
       'where and when');
@@ -177,8 +183,10 @@ describe('handing a case in without every paper', () => {
   it('after a number the print lists the recorded papers, with the ticket', async () => {
     const r = await request(url(`/print/cases/${c.id}/missing`));
     assert.equal(r.status, 200, r.text.slice(0, 300));
-    assert.ok(r.text.includes(TEXT.book) && r.text.includes(TEXT.bank));
-    assert.ok(!r.text.includes(TEXT['id-card']) && !r.text.includes(TEXT.photo));
+    const [missing, also] = r.text.split('另外还要带上');
+    assert.ok(missing.includes(TEXT.book) && missing.includes(TEXT.bank));
+    assert.ok(!missing.includes(TEXT['id-card']) && !missing.includes(TEXT.photo));
+    assert.ok(also.includes(TEXT['id-card']) && !also.includes(TEXT.photo), 'the ID card along');
     assert.ok(r.text.includes(ticket), 'the ticket while it waits');
   });
 

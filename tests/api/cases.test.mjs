@@ -168,6 +168,15 @@ describe('a case from start to rating', () => {
     assert.equal(g.step, 0);
   });
 
+  it('a later 否 takes the confirmation back: the steps wait until it is confirmed again', async () => {
+    assertError(await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, false, true] }), 422, 'conditions_unmet');
+    assert.equal((await getCase(c.id)).conditions_confirmed, false);
+    assertError(await post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } }), 409,
+      'conditions_unconfirmed');
+    assert.equal((await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] })).status, 200);
+    assert.equal((await getCase(c.id)).conditions_confirmed, true);
+  });
+
   it('a later step is 409 step_not_reached', async () => {
     for (const n of [1, 2]) {
       const r = await post(`/api/v1/cases/${c.id}/steps/${n}`, { checklist: { 's2-0': true } });
