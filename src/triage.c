@@ -246,7 +246,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
 static void tctx_check(struct tctx *c)
 {
     struct triage *t = c->t;
-    bool *seen;
+    bool *seen, *linked;
     size_t i, j, *stack, top = 0;
 
     if (t->n == 0) {
@@ -254,8 +254,9 @@ static void tctx_check(struct tctx *c)
         return;
     }
     seen = calloc(t->n, sizeof *seen);
+    linked = calloc(t->n, sizeof *linked);
     stack = calloc(t->n, sizeof *stack);
-    if (!seen || !stack) {
+    if (!seen || !linked || !stack) {
         c->oom = 1;
         goto out;
     }
@@ -284,13 +285,31 @@ static void tctx_check(struct tctx *c)
             }
         }
     }
-    for (i = 1; i < t->n; i++)
-        if (!seen[i])
+    /* the contract's error is a question no answer leads to; one led to
+     * only from such questions is as unreachable, but its own text is not
+     * at fault: a warning, so that fixing the first fixes both */
+    for (i = 0; i < t->n; i++)
+        for (j = 0; j < t->questions[i].n_answers; j++) {
+            struct triage_question *to;
+            if (t->questions[i].answers[j].kind == TRIAGE_GOTO &&
+                (to = triage_find(t, t->questions[i].answers[j].target)) && to != &t->questions[i])
+                linked[to - t->questions] = true;
+        }
+    for (i = 1; i < t->n; i++) {
+        if (seen[i])
+            continue;
+        if (!linked[i])
             diag_error(c->diags, c->path, t->questions[i].line,
                        "问题「%s」从第一个问题出发走不到：没有答案链接到 #%s",
                        t->questions[i].text, t->questions[i].id);
+        else
+            diag_warn(c->diags, c->path, t->questions[i].line,
+                      "问题「%s」从第一个问题出发走不到：链接到 #%s 的问题本身也走不到",
+                      t->questions[i].text, t->questions[i].id);
+    }
 out:
     free(seen);
+    free(linked);
     free(stack);
 }
 
