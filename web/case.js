@@ -821,10 +821,11 @@ function reviewScreen(c) {
     c.status === 'returned' && c.returnedReason ? returnedNotice(c) : null,
     el('p', { class: 'lead' }, t('reviewIntro')),
     cards,
+    // before the buttons, not under them: read before 确认提交 is tapped
+    visitOffer(c, caseHash),
     el('div', { class: 'actions actions-sticky' },
       last !== undefined ? button(t('prev'), () => go(caseHash(c, 'step/' + last)), 'btn') : null,
       submitBtn),
-    visitOffer(c, caseHash),
     linkBox(c),
   ]);
 }

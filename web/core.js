@@ -186,13 +186,17 @@ export function backButton(onClick = goBack, label = t('back')) {
 
 // A whole-screen error with 重试 and 返回首页.
 export function errorView(err, retry) {
+  // a 404 (an old or mistyped link) stays one however often it is tried:
+  // no 重试 then, home is the way on
+  const final = err && typeof err.status === 'number' && err.status >= 400 && err.status < 500 &&
+    err.status !== 408 && err.status !== 429;
   return [
     el('h1', {}, t('errTitle')),
     el('div', { class: 'notice notice-error', role: 'alert' },
       el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), friendly(err))),
     el('div', { class: 'actions' },
-      retry ? button(t('retry'), retry, 'btn btn-primary') : null,
-      button(t('homeLong'), () => go('#/'), 'btn')),
+      retry && !final ? button(t('retry'), retry, 'btn btn-primary') : null,
+      button(t('homeLong'), () => go('#/'), retry && !final ? 'btn' : 'btn btn-primary')),
   ];
 }
 

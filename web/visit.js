@@ -131,7 +131,8 @@ export async function visitScreen(c, kit) {
     el('form', { class: 'step-form visit-form', novalidate: true, autocomplete: 'off', onSubmit: ev => { ev.preventDefault(); send(); } },
       nodes),
     el('div', { class: 'actions actions-sticky' },
-      button(t('visitBack'), () => go(kit.caseHash(c, 'review')), 'btn'),
+      // from home there is no number to take instead
+      button(t(KIOSK ? 'visitBack' : 'visitBackWeb'), () => go(kit.caseHash(c, 'review')), 'btn'),
       sendBtn),
   ]);
 }

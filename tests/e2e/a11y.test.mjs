@@ -91,6 +91,9 @@ describe('accessibility and size rules on every kiosk screen', () => {
   it('the error screen (an unknown procedure)', async () => {
     await hashTo('#/p/no-such-procedure', /^#\/p\/no-such-procedure$/);
     await page.locator('#main .notice-error').waitFor();
+    // a 404 stays one: no 重试, home is the way on
+    assert.equal(await page.locator('#main button', { hasText: '重试' }).count(), 0);
+    assert.equal(await page.locator('#main .actions .btn-primary', { hasText: '返回首页' }).count(), 1);
     await checkScreen('error');
   });
 

@@ -67,8 +67,11 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     await sheet.waitFor();
     const t = await sheet.innerText();
     assert.match(t, /所缺材料清单/);
-    assert.ok(t.includes(BOOK));
-    assert.ok(!t.includes('本人居民身份证原件'), 'a ticked paper is not listed');
+    // the missing paper, then the ticked ones to bring along as well
+    const [missing, also] = t.split('另外还要带上');
+    assert.ok(missing.includes(BOOK));
+    assert.ok(!missing.includes('本人居民身份证原件'), 'a ticked paper is not listed as missing');
+    assert.ok(also && also.includes('本人居民身份证原件'), 'a ticked paper is listed to bring along');
     assert.match(t, /一楼综合窗口/, 'where');
     for (const v of await axeSerious(page)) axeProblems.push(`missing sheet: ${v}`);
     await shot(page, 'missing-sheet');
