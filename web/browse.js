@@ -161,14 +161,26 @@ export async function policiesScreen() {
 
 // ---- a procedure's overview ----
 
+// When an {if} holds, in the resident's words: the question's label and
+// the answer that brings the item in (（「是否由家人或他人代办」选「是」时需要）);
+// the vague 部分情况需要 only when the question is not one of the form's.
+function whenNote(p, cond) {
+  let f = null;
+  for (const s of p.steps) f = f || s.fields.find(x => x.key === cond.key);
+  if (!f) return t('someCases');
+  // a yes/no as the page says it (fields.js is not loaded before a case)
+  const value = f.type === 'yesno' && (cond.value === 'yes' || cond.value === 'no') ? t(cond.value) : cond.value;
+  return t(cond.op === '!=' ? 'whenNot' : 'whenIs', { label: f.label, value });
+}
+
 function materials(p) {
   const items = [];
-  p.steps.forEach(s => s.checklist.forEach(c => items.push({ c, cond: !!(c.if || s.if) })));
+  p.steps.forEach(s => s.checklist.forEach(c => items.push({ c, cond: c.if || s.if || null })));
   if (!items.length) return null;
   return el('ul', { class: 'materials-list' }, items.map(({ c, cond }) =>
     el('li', {}, zh('span', {}, c.text),
       c.required ? null : el('span', { class: 'note' }, t('ifAny')),
-      cond ? el('span', { class: 'note' }, t('someCases')) : null)));
+      cond ? el('span', { class: 'note' }, whenNote(p, cond)) : null)));
 }
 
 // The review chain's stages in order, each with its time limit: what

@@ -166,7 +166,7 @@ export function fieldHint(f, fields) {
     const other = fields.find(x => x.key === r.same_as);
     h.push(t('hint_same_as', { label: other ? other.label : r.same_as }));
   }
-  return h.join(getLang() === 'zh' ? ';' : '; ');
+  return h.join(getLang() === 'zh' ? '；' : '; ');
 }
 
 // 「错误:」 with its icon and the text, beside a field or a condition.

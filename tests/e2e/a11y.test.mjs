@@ -112,6 +112,9 @@ describe('accessibility and size rules on every kiosk screen', () => {
     assert.equal(await page.locator('#main .policy-doable .badge').count(), 0, 'no policy among them');
     await checkScreen('policy-overview');
     await atRoute(page, /^#\/p\/longevity-allowance$/, () => tap(doable));
+    // a material that depends on an answer says which answer, not 部分情况需要
+    const agent = page.locator('#main .materials-list li', { hasText: '代办人居民身份证原件' });
+    assert.match(await agent.innerText(), /（「是否由家人或他人代办」选「是」时需要）/);
   });
 
   it('triage: first question, a follow-up question, an end', async () => {
