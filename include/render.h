@@ -7,9 +7,10 @@
 #include "procedure.h"
 
 /* Bump when the JSON shape or the HTML in it changes (6: links to
- * _directory.md offices became #/office/ID): stored renderings of another version
- * are rendered again from their source at the next start. */
-#define RENDER_VERSION 7
+ * _directory.md offices became #/office/ID; 8: the print sheet says which
+ * answer an item depends on): stored renderings of another version are
+ * rendered again from their source at the next start. */
+#define RENDER_VERSION 8
 
 /* The whole procedure, as GET /api/v1/procedures/{id} answers it. Returns a
  * new string (caller frees) or NULL when memory runs out. */

@@ -275,6 +275,27 @@ static int render_print_stages(struct strbuf *sb, const struct procedure *p)
     return rc | strbuf_printf(sb, "，合计%d个工作日。</span>", procedure_chain_days(p));
 }
 
+/* When an {if} holds, as the kiosk's overview says it: the question's label
+ * and the answer that brings the item or step in; 部分情况需要 when the key
+ * is not a field of p. */
+static int render_print_when(struct strbuf *sb, const struct procedure *p, const struct cond *c)
+{
+    size_t step;
+    const struct field *f = procedure_field_find(p, c->key, &step);
+    const char *v = c->value;
+
+    if (!f)
+        return strbuf_puts(sb, "<span class=\"note\">（部分情况需要）</span>");
+    if (f->type == FIELD_YESNO && strcmp(v, "yes") == 0)
+        v = "是";
+    else if (f->type == FIELD_YESNO && strcmp(v, "no") == 0)
+        v = "否";
+    return strbuf_puts(sb, "<span class=\"note\">（「") |
+           strbuf_put_html(sb, f->label, strlen(f->label)) |
+           strbuf_puts(sb, c->negate ? "」不选「" : "」选「") | strbuf_put_html(sb, v, strlen(v)) |
+           strbuf_puts(sb, "」时需要）</span>");
+}
+
 char *render_procedure_print(const struct procedure *p)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -325,7 +346,7 @@ char *render_procedure_print(const struct procedure *p)
                 if (!it->required)
                     rc |= strbuf_puts(&sb, "<span class=\"note\">（如有）</span>");
                 if (it->has_cond || p->steps[i].has_cond)
-                    rc |= strbuf_puts(&sb, "<span class=\"note\">（部分情况需要）</span>");
+                    rc |= render_print_when(&sb, p, it->has_cond ? &it->cond : &p->steps[i].cond);
                 rc |= strbuf_puts(&sb, "</li>\n");
             }
         }
@@ -347,7 +368,7 @@ char *render_procedure_print(const struct procedure *p)
             rc |= strbuf_puts(&sb, "<li>");
             rc |= strbuf_put_html(&sb, label, strlen(label));
             if (st->has_cond)
-                rc |= strbuf_puts(&sb, "<span class=\"note\">（部分情况需要）</span>");
+                rc |= render_print_when(&sb, p, &st->cond);
             /* the step's own text is how to do it on the screen (tips for
              * typing, what the window will check): the sheet names the
              * step and what will be asked, and stays one page */
