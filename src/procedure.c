@@ -588,6 +588,15 @@ static bool raw_is_checkbox(const char *raw)
     return strncmp(raw, "[ ]", 3) == 0 && (raw[3] == ' ' || raw[3] == '\0');
 }
 
+/* Whether an item's plain text is a checklist item mistyped: `[]`, `[x]`,
+ * `[ ]` with no space after it, or full-width brackets. Silently an
+ * ordinary item, it would drop out of the materials (a review found it). */
+static bool raw_is_checkbox_typo(const char *raw)
+{
+    return strncmp(raw, "[]", 2) == 0 || strncmp(raw, "[x]", 3) == 0 || strncmp(raw, "[X]", 3) == 0 ||
+           strncmp(raw, "[ ]", 3) == 0 || strncmp(raw, "［", 3) == 0 || strncmp(raw, "【", 3) == 0;
+}
+
 /* Whether item's first paragraph is a checklist item's. */
 static bool pctx_item_is_checkbox(struct pctx *c, cmark_node *item)
 {
@@ -704,6 +713,10 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             return;
         }
         if (!raw_is_checkbox(raw)) {
+            if (raw_is_checkbox_typo(raw))
+                diag_warn(c->diags, path, line,
+                          "这一项像是清单项，但写法不对，现在只是一行普通文字：居民不能勾选，也不算要带的"
+                          "材料。清单项要写成「- [ ] 材料名称」（方括号里一个空格，方括号后面再一个空格）");
             free(raw);
             /* an ordinary item, rendered: nothing below it may be a box */
             pctx_nested_misplaced(c, item);
@@ -1198,6 +1211,31 @@ static void pctx_chain_finish(struct pctx *c)
     p->stages[0].days = n > 0 ? (n > PROCEDURE_STAGE_DAYS_MAX ? PROCEDURE_STAGE_DAYS_MAX : n) : 0;
 }
 
+/* A paragraph that Markdown read as text but the admin meant as structure:
+ * `##第三步` (no space: not a heading, so two steps run together) or
+ * `-[ ] 户口簿` (no space: not a list, so no material). Both went live
+ * silently; each is a warning at its line. */
+static void pctx_typo_check(struct pctx *c, cmark_node *para, int line)
+{
+    cmark_node *first = cmark_node_first_child(para);
+    const char *s = first && cmark_node_get_type(first) == CMARK_NODE_TEXT
+                        ? cmark_node_get_literal(first) : NULL;
+    size_t hashes = 0;
+
+    if (!s)
+        return;
+    while (s[hashes] == '#')
+        hashes++;
+    if (hashes >= 2 && hashes <= 6 && s[hashes] && s[hashes] != ' ')
+        diag_warn(c->diags, c->src->path, line,
+                  "这一行以 %.*s 开头，但后面没有空格，所以不是标题，会和上面的部分连在一起："
+                  "标题要写成「%.*s 标题」（# 后面加一个空格）", (int)hashes, s, (int)hashes, s);
+    else if ((s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == '[')
+        diag_warn(c->diags, c->src->path, line,
+                  "这一行不是清单项，只是一行普通文字：清单项的 %c 后面要有一个空格，写成「- [ ] 材料名称」",
+                  s[0]);
+}
+
 static void pctx_block(struct pctx *c, cmark_node *n)
 {
     struct procedure *p = c->p;
@@ -1236,6 +1274,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         pctx_open_h2(c, n);
         return;
     }
+    if (t == CMARK_NODE_PARAGRAPH)
+        pctx_typo_check(c, n, line);
     switch (c->state) {
     case PS_BEFORE_TITLE:
         if (!p->title)

@@ -1347,6 +1347,36 @@ Test(procedure, step_label_drops_the_authors_number)
     cr_assert_str_eq(procedure_step_label("第步:x"), "第步:x");
 }
 
+/* An admin's typos Markdown reads as text (a review found them silent): a
+ * checklist item without its space or with [] / [x], a heading without
+ * its space. Each is a warning at its line; the file still goes live. */
+Test(procedure, structure_typed_as_text_is_warned_at_its_line)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n## 第一步：材料\n"          /* 1-3 */
+                    "- [ ] 身份证\n"                    /* 4 */
+                    "- [] 户口簿\n"                     /* 5 */
+                    "- [x] 照片\n"                      /* 6 */
+                    "- [ ]银行卡\n"                     /* 7 */
+                    "- 普通的一句话\n"                  /* 8 */
+                    "\n-[ ] 居住证\n"                   /* 9-10 */
+                    "\n##第二步：填表\n"                 /* 11-12 */
+                    "\n#1 号窗口办理\n";                 /* 13-14 */
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_steps, 1, "##第二步 is no heading");
+    cr_assert_eq(p->steps[0].n_items, 1, "only the well-written item is a checklist item");
+    expect_diag(&d, 5, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 6, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 7, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 10, DIAG_WARNING, "后面要有一个空格");
+    expect_diag(&d, 12, DIAG_WARNING, "不是标题");
+    expect_counts(&d, 0, 5);    /* not the plain item, not "#1 号窗口" */
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
 {
     struct procedure *p;
