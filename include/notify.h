@@ -71,6 +71,11 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
  * NOTIFY_DONE_SHOWN seconds; erased ones never. Returns 0 or -1. */
 int notify_list_json(struct db *db, char **out);
 
+/* Marks the case's ready notifications not yet done as done by user (the
+ * staffer who handed the result out: the resident has it), inside the
+ * caller's open transaction. 0, or -1 (the caller rolls back). */
+int notify_settle(struct db *db, const char *case_id, const char *user);
+
 /* Marks notification id done by user (the staffer who phoned). Returns 0;
  * 1 with e set (not found: 404; done already: 409); -1 on a database
  * error. */

@@ -53,6 +53,11 @@ static const char sql_state[] =
     "SELECT done_at IS NOT NULL FROM notifications WHERE id = ?1 AND erased_at IS NULL";
 static const char sql_done[] =
     "UPDATE notifications SET done_at = ?2, done_by = ?3, next_try = NULL WHERE id = ?1";
+/* the resident collected it: telling them it is ready is done (and the
+ * sender must not phone them after they have it) */
+static const char sql_settle[] =
+    "UPDATE notifications SET done_at = ?2, done_by = ?3, next_try = NULL"
+    " WHERE case_id = ?1 AND kind = 'ready' AND done_at IS NULL";
 static const char sql_due[] =
     "SELECT id, phone, text, kind, ticket, attempts FROM notifications"
     " WHERE done_at IS NULL AND erased_at IS NULL AND next_try <= ?1"
@@ -213,6 +218,21 @@ out:
         sqlite3_reset(st);
     cJSON_Delete(doc);
     return rc;
+}
+
+int notify_settle(struct db *db, const char *case_id, const char *user)
+{
+    char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st = db_stmt(db, sql_settle);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    return db_run(st, b);
 }
 
 int notify_done(struct db *db, long long id, const char *user, struct refusal *e)

@@ -485,7 +485,7 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
     rc = -1;
     /* handed out is completed: a pickup item's call-back counts from today */
     if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
-        followup_open_locked(db, &cs, cal, today) != 0 ||
+        followup_open_locked(db, &cs, cal, today) != 0 || notify_settle(db, id, user) != 0 ||
         cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     if (win[0])

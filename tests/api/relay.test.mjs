@@ -337,6 +337,11 @@ describe('a chained case from acceptance to handout, across two days', () => {
     r = await bare(`/api/v1/staff/cases/${c.id}/handout`, wang);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'completed');
+    // the resident has it: nobody is asked to phone them that it is ready
+    const ready = (await sget('/api/v1/staff/notifications', wang)).body.notifications
+      .find((x) => x.case === c.id && x.kind === 'ready');
+    assert.ok(ready.done, 'the ready notification is done at the handout');
+    assert.equal(ready.done_by, 'wang');
     assert.equal(r.body.handed_by, 'wang');
     assertError(await post(`/api/v1/staff/cases/${c.id}/handout`, {}, wang), 409, 'not_ready');
     const whats = r.body.events.map((e) => e.what).filter((w) => !['created', 'step', 'conditions', 'submitted'].includes(w));
