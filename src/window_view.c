@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "case_view.h"
+#include "catalog.h"
 #include "clock.h"
+#include "posts.h"
 #include "relay.h"
 
 /* ---- JSON helpers ---------------------------------------------------------- */
@@ -647,6 +649,27 @@ int window_view_case_model_add(cJSON *root, const struct case_state *cs)
     return window_view_add_steps(root, cs, flags);
 }
 
+/* Each stage's post by its name in the hall's _posts.md (`post_name`; the
+ * id where the file has none): a newcomer reads 民政专干, not civil. */
+static int window_view_add_post_names(cJSON *root)
+{
+    cJSON *stages = cJSON_GetObjectItemCaseSensitive(root, "stages"), *s;
+    struct catalog *c = catalog_acquire();
+    const struct posts *ps = c ? catalog_posts(c) : NULL;
+    int rc = 0;
+
+    cJSON_ArrayForEach(s, stages) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "post");
+        const struct post *p = cJSON_IsString(id) && ps ? posts_find(ps, id->valuestring) : NULL;
+        if (cJSON_IsString(id) &&
+            !cJSON_AddStringToObject(s, "post_name", p ? p->name : id->valuestring))
+            rc = -1;
+    }
+    if (c)
+        catalog_release(c);
+    return rc;
+}
+
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -682,7 +705,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     if (rc)
         goto fail;
     /* the chain: every stage with its due date, who passed it and when */
-    if (relay_staff_json(db, cs, clock_today(), root) != 0 ||
+    if (relay_staff_json(db, cs, clock_today(), root) != 0 || window_view_add_post_names(root) != 0 ||
         window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
         window_view_add_str(root, "ready_at", cs->r.ready_at) != 0 ||
         window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||

@@ -504,7 +504,7 @@ function actions(v, box) {
   list.push(...chainActions(v, box, b, (m, text) => {
     if (m) { showCase(m); refreshQueue(); }
     msg(ui.box, text, m ? 'ok' : 'error');
-  }, callBody));
+  }, callBody, moveFailed));
   return el('div', { class: 'btn-row case-actions' }, list);
 }
 
@@ -589,15 +589,22 @@ function history(v) {
 
 // ---- moves ----
 
+// A move that failed: redraw first (the case moved on elsewhere, or the
+// move was done and only its answer lost on the way), then say why: a
+// message put in the old pane would go with it.
+async function moveFailed(err) {
+  const lost = err.kind === 'network' || !err.status;
+  if (err.status === 409 || lost) await reloadCase();
+  msg(ui.box, lost ? `${errorText(err)}（刚才的操作可能已经完成：请先看上面办件现在的状态，再决定是否重做）`
+    : errorText(err));
+}
+
 async function move(v, what, body, box) {
   let moved;
   try {
     moved = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body })).body;
   } catch (err) {
-    // redraw first (the case moved on elsewhere), then say why: a message
-    // put in the old pane would go with it
-    if (err.status === 409) await reloadCase();
-    msg(ui.box, errorText(err));
+    await moveFailed(err);
     return null;
   }
   clearCallNote();
@@ -628,7 +635,9 @@ function completeForm(v, box) {
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
     el('h3', { id: 'complete-h' }, '办结'),
     el('label', { for: 'outcome' }, '办理结果'),
-    el('p', { class: 'hint' }, '例如：已办结，当场发放证件。最多 500 字。'),
+    el('p', { class: 'hint' }, v.pickup
+      ? '例如：审批通过，证件已送回社区。办结后办件转为“待领取”并列入待通知；居民来领取时再点“居民已领取”。最多 500 字。'
+      : '例如：已办结，当场发放证件。最多 500 字。'),
     text, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '确认办结'),
@@ -640,7 +649,14 @@ function completeForm(v, box) {
       try {
         done = (await api(`/api/v1/staff/cases/${enc(v.id)}/complete`,
           { method: 'POST', body: { outcome: text.value, ...callBody() } })).body;
-      } catch (x) { msg(err, errorText(x)); text.focus(); return; }
+      } catch (x) {
+        // done elsewhere or done already (its answer lost): the case as it
+        // stands, then the words; the form stays for a plain refusal
+        if (x.status === 409 || !x.status) { await moveFailed(x); return; }
+        msg(err, errorText(x));
+        text.focus();
+        return;
+      }
       showCase(done);
       const w = callBody().window;
       msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'

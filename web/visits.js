@@ -95,10 +95,15 @@ export function visitFact(v) {
 // wrong); box the pane's form slot; say(text) its message.
 export function visitActions(v, button, move, box, say) {
   return [
-    button('已上门办理', () => move('visit', { result: 'handled' }).then((m) => {
-      if (m) say(`已在居民家中受理，由 ${m.owner || m.accepted_by || '您'} 负责`);
-      refreshVisits();
-    }), 'btn btn-primary'),
+    // it accepts the case and starts its time limit: not on a slip of the
+    // thumb beside 不在家 (as 叫号未到 asks too)
+    button('已上门办理', () => {
+      if (!window.confirm('确认已在居民家中核对材料并受理？受理后开始计算办结期限。')) return null;
+      return move('visit', { result: 'handled' }).then((m) => {
+        if (m) say(`已在居民家中受理，由 ${m.owner || m.accepted_by || '您'} 负责`);
+        refreshVisits();
+      });
+    }, 'btn btn-primary'),
     button('不在家（改期）', () => notHomeForm(v, box, move, say)),
   ];
 }

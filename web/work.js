@@ -14,6 +14,15 @@ const ui = {};
 let openCase = () => {};
 
 // "12月3日" from YYYY-MM-DD.
+// A stored moment (ISO, UTC) as the local day the staff page is in: a
+// stage passed at 01:24 Beijing time is that day's, not the UTC day before.
+function localDay(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso).slice(0, 10);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 export function dueText(ymd) {
   if (!ymd) return '—';
   const [y, m, d] = ymd.split('-').map(Number);
@@ -90,16 +99,18 @@ export function chainView(v) {
     el('ol', { class: 'chain-stages' }, v.stages.map((s, i) => {
       const now = started && i === v.stage && ['accepted', 'returned', 'waiting'].includes(v.status);
       return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },
-        el('strong', {}, s.label), ` · ${s.post} · ${s.days} 个工作日`,
+        el('strong', {}, s.label), ` · ${s.post_name || s.post} · ${s.days} 个工作日`,
         s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
         now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节' : '暂停（退回补正中）') : null,
         now && v.overdue ? el('span', { class: 'badge badge-error' }, '已超期') : null,
-        s.done_at ? el('span', { class: 'hint' }, ` 已完成：${s.by}，${s.done_at.slice(0, 10)}${s.note ? `，${s.note}` : ''}`) : null);
+        s.done_at ? el('span', { class: 'hint' }, ` 已完成：${s.by}，${localDay(s.done_at)}${s.note ? `，${s.note}` : ''}`) : null);
     })));
 }
 
 // A small form in box: one text (or none), a submit; done(moved) after.
-function textForm(box, { id, title, label, hint, required, submit, danger, post, after }) {
+// failed(err), when given, takes a 409 or a lost answer (the case moved on,
+// or this move was done and its answer lost): the case is redrawn there.
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed }) {
   const input = label ? el(id === 'assign-user' ? 'input' : 'textarea',
     { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
   const err = el('div', { role: 'alert' });
@@ -116,7 +127,12 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
       let moved;
       try {
         moved = (await api(post.path, { method: 'POST', body: post.body(input ? input.value : '') })).body;
-      } catch (x) { err.textContent = errorText(x); if (input) input.focus(); return; }
+      } catch (x) {
+        if (failed && (x.status === 409 || !x.status)) { await failed(x); return; }
+        err.textContent = errorText(x);
+        if (input) input.focus();
+        return;
+      }
       after(moved);
     });
   });
@@ -124,8 +140,9 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
   (input || form.querySelector('[type=submit]')).focus();
 }
 
-// The buttons of the moves after acceptance. show(moved, text) redraws.
-export function chainActions(v, box, b, show, windowBody) {
+// The buttons of the moves after acceptance. show(moved, text) redraws;
+// failed(err) redraws the case as it stands and says err (textForm).
+export function chainActions(v, box, b, show, windowBody, failed = null) {
   const list = [];
   const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;
   const last = v.stage === null || v.stage === undefined || v.stage >= v.stages.length - 1;
@@ -134,7 +151,7 @@ export function chainActions(v, box, b, show, windowBody) {
     list.push(b(`本环节办完，转${next.label}`, () => textForm(box, {
       id: 'pass-note', title: `办完「${v.stages[v.stage].label}」，转「${next.label}」`,
       label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节',
-      post: { path: path('pass'), body: (t) => ({ note: t, stage: v.stages[v.stage].key }) },
+      post: { path: path('pass'), body: (t) => ({ note: t, stage: v.stages[v.stage].key }) }, failed,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
     }), 'btn btn-primary'));
   }
@@ -142,14 +159,14 @@ export function chainActions(v, box, b, show, windowBody) {
     list.push(b('转交同事', () => textForm(box, {
       id: 'assign-user', title: '转交同事负责（首问负责）', label: '同事的用户名', required: true,
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
-      post: { path: path('assign'), body: (t) => ({ user: t.trim() }) },
+      post: { path: path('assign'), body: (t) => ({ user: t.trim() }) }, failed,
       after: (m) => show(m, `已转交 ${m.owner} 负责`),
     })));
     list.push(b('不予办理', () => textForm(box, {
       id: 'reject-reason', title: '不予办理', label: '理由和依据', required: true, danger: true,
       hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
       // the desk's window: the refused resident rates the service there too
-      post: { path: path('reject'), body: (t) => ({ reason: t, ...windowBody() }) },
+      post: { path: path('reject'), body: (t) => ({ reason: t, ...windowBody() }) }, failed,
       after: (m) => show(m, windowBody().window
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
@@ -162,7 +179,11 @@ export function chainActions(v, box, b, show, windowBody) {
       let m;
       try {
         m = (await api(path('handout'), { method: 'POST', body: windowBody() })).body;
-      } catch (x) { show(null, errorText(x)); return; }
+      } catch (x) {
+        if (failed && (x.status === 409 || !x.status)) await failed(x);
+        else show(null, errorText(x));
+        return;
+      }
       show(m, '已发放，办件已办结');
     }, 'btn btn-primary'));
   }

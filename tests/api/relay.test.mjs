@@ -328,6 +328,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'ready');
     assert.equal(r.body.stages[2].by, 'zhao');
+    // each stage's post by its name in _posts.md, for a newcomer to read
+    assert.deepEqual(r.body.stages.map((s) => [s.post, s.post_name]),
+      [['window', '综合窗口（A岗）'], ['civil', '民政专干'], ['street', '街道审核']]);
     const n = await sget('/api/v1/staff/notifications', wang);
     assert.deepEqual(n.body.notifications.filter((x) => x.case === c.id).map((x) => x.kind).sort(), ['ready', 'returned']);
     assert.equal((await request(url(`/api/v1/cases/${c.id}`))).body.status, 'ready');

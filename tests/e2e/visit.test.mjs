@@ -159,6 +159,11 @@ describe('上门服务', () => {
       await page.dispatchEvent('#visits-date', 'change');
       await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
 
+      // it asks first: dismissed, nothing happens
+      page.once('dialog', (d) => d.dismiss());
+      await page.getByRole('button', { name: '已上门办理' }).click();
+      assert.match(await page.locator('.case-facts').innerText(), /待上门/);
+      page.once('dialog', (d) => { assert.match(d.message(), /核对材料并受理/); d.accept(); });
       await page.getByRole('button', { name: '已上门办理' }).click();
       await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
       await page.locator('.msg-ok', { hasText: '已在居民家中受理' }).waitFor();
