@@ -128,6 +128,9 @@ describe('上门服务', () => {
       await page.click('.login-form button[type=submit]');
       await page.locator('#visits-card').waitFor();
       assert.equal(await page.locator('#queue').isVisible(), false, 'the phone shows the visits only');
+      // the title on a line or two, not one character a line beside the badge
+      const brand = await page.locator('.console-header .brand').boundingBox();
+      assert.ok(brand.height < 80, `the header's title is ${brand.height} px high`);
       // the first working day after today: tomorrow, or after a weekend
       if (visitDay === dayFrom(1)) {
         await page.click('#visits-next');
