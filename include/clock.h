@@ -35,4 +35,9 @@ void clock_day_text(int ymd, char out[CLOCK_DAY_LEN]);
  * time cannot be read). */
 void clock_today_text(char out[CLOCK_DAY_LEN]);
 
+/* Whether the local time is UTC and nobody chose it (TZ unset): a server
+ * installed with UTC, eight hours off a hall in China, whose tickets, due
+ * dates and receipts would then be of the wrong day at night. */
+int clock_local_is_default_utc(void);
+
 #endif

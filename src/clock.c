@@ -3,6 +3,7 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 void clock_utc(time_t t, char out[CLOCK_UTC_LEN])
 {
@@ -63,4 +64,12 @@ long clock_ms_to_midnight(void)
     if (ms < 1)
         return 1;
     return ms > 25L * 3600 * 1000 ? 25L * 3600 * 1000 : ms;
+}
+
+int clock_local_is_default_utc(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    return !getenv("TZ") && localtime_r(&now, &tm) && tm.tm_gmtoff == 0;
 }

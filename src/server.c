@@ -244,6 +244,10 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: listening on %s://%.*s:%u\n", tls_cert ? "https" : "http",
                 (int)(colon - o->listen), o->listen, port);
     }
+    if (clock_local_is_default_utc())
+        fprintf(stderr, "spkiosk: warning: this machine's time zone is UTC: tickets, due dates and "
+                "receipts follow its date, eight hours off Beijing time; set the hall's zone with "
+                "`timedatectl set-timezone Asia/Shanghai` and restart (docs/deployment.md)\n");
     if (o->redirect_http) {
         const char *colon = strrchr(o->redirect_http, ':');
         unsigned rport;

@@ -61,7 +61,8 @@ export async function startDaemon(opts = {}) {
   const wrap = opts.wrap ?? [];
   const proc = spawn(wrap.length ? wrap[0] : BIN, wrap.length ? [...wrap.slice(1), BIN, ...args] : args, {
     cwd,
-    env: { ...process.env, ...(opts.env ?? {}) },
+    // baseEnv: false gives exactly opts.env (a variable left out is unset)
+    env: opts.baseEnv === false ? { ...(opts.env ?? {}) } : { ...process.env, ...(opts.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

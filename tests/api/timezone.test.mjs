@@ -1,0 +1,41 @@
+// A server left in UTC serves a hall eight hours off Beijing time: tickets,
+// due dates and receipts of the wrong day from 16:00 to midnight (a review
+// accepted a case at 01:21 local time and was told it was already due).
+// serve says so at start when the zone is UTC and nobody chose it (TZ
+// unset); with TZ set it says nothing.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { FIXTURE_TREE, makeTmp, rmTmp, startDaemon } from './helpers.mjs';
+
+const WARNING = /warning: this machine's time zone is UTC.*timedatectl set-timezone Asia\/Shanghai/;
+
+// Whether this machine's own zone (TZ unset) is UTC, asked of a child
+// process as the daemon will find it.
+function machineIsUtc() {
+  const env = { ...process.env };
+  delete env.TZ;
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(new Date().getTimezoneOffset()))'], { env, encoding: 'utf8' });
+  return r.stdout === '0';
+}
+
+describe('the time zone at start', () => {
+  const tmp = makeTmp();
+  after(() => rmTmp(tmp));
+
+  it('is warned of when it is UTC by default, not when TZ chooses it', async () => {
+    const env = { ...process.env };
+    delete env.TZ;
+    let d = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'a.db'), env, baseEnv: false });
+    const log = d.stderr();
+    await d.stop();
+    if (machineIsUtc()) assert.match(log, WARNING);
+    else assert.doesNotMatch(log, WARNING);
+    for (const tz of ['Asia/Shanghai', 'UTC0']) {
+      d = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'b.db'), env: { TZ: tz } });
+      assert.doesNotMatch(d.stderr(), WARNING, tz);
+      await d.stop();
+    }
+  });
+});
