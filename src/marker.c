@@ -50,6 +50,20 @@ static bool marker_is_word(const char *s, size_t n)
     return true;
 }
 
+/* Whether s[0..n) is a short run of Chinese (no ASCII at all): a marker
+ * written in Chinese, such as {可选} or {如有}, meant as {optional}. */
+static bool marker_is_cjk_word(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || n > 24)
+        return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x80)
+            return false;
+    return true;
+}
+
 /* Length of s[0..n) without trailing white space (ideographic space too). */
 static size_t marker_rtrim(const char *s, size_t n)
 {
@@ -237,6 +251,11 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
             if (marker_is_word(inner, inner_n))
                 diag_warn(diags, path, line,
                           "不认识的标记 {%.*s},它会原样显示；可用的标记有 {optional} 和 {if 字段=值}",
+                          (int)inner_n, inner);
+            else if (allowed && marker_is_cjk_word(inner, inner_n))
+                diag_warn(diags, path, line,
+                          "不认识的标记 {%.*s},它会原样显示，也不起作用：标记要用英文写，"
+                          "可不带的材料写 {optional}",
                           (int)inner_n, inner);
             break;
         }
