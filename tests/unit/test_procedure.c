@@ -421,8 +421,15 @@ Test(procedure, item_ids_count_steps_not_sections)
                     "* [ ]没有空格的也不算\n"    /* 12 */
                     "\n"                         /* 13 */
                     "1. [ ] 丁\n";               /* 14 */
-    struct procedure *p = parse_ok(s);
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
 
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    /* the two that are not checklist items look like mistyped ones: said */
+    expect_counts(&d, 0, 2);
+    expect_diag(&d, 11, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 12, DIAG_WARNING, "像是清单项");
+    diag_list_free(&d);
     cr_assert_eq(p->n_steps, 2);
     cr_assert_eq(p->steps[0].n_items, 2);
     expect_item(&p->steps[0], 0, "s0-0", "甲", true, 3);
