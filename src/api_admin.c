@@ -354,10 +354,15 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
                                "文件在您打开之后被删除或改名了，没有保存；请刷新事项列表");
         break;
     case ADMIN_EXISTS:
-    default:
-        ret = http_reply_error(req, MHD_HTTP_PRECONDITION_FAILED, "file_exists",
-                               "已经有这个文件了，没有保存；请从事项列表打开它再修改");
+    default: {
+        /* the id may be another category's file: name it, or the admin
+         * looks for a file that is not where they were creating one */
+        char msg[512];
+        snprintf(msg, sizeof msg, "编号 %s 已经有文件了（%s），没有保存；请换一个编号，"
+                 "或从事项列表打开那个文件修改", req->params[0], rel);
+        ret = http_reply_error(req, MHD_HTTP_PRECONDITION_FAILED, "file_exists", msg);
         break;
+    }
     }
 out:
     admin_check_free(&check);

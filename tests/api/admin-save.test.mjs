@@ -190,6 +190,8 @@ describe('creating a file', () => {
   it('that exists is refused (412)', async () => {
     const r = await putSource(h, 'fresh', proc('又一个'), { 'If-None-Match': '*' }, { query: '?category=alpha' });
     assertError(r, 412, 'file_exists');
+    // the file that holds the id is named (it may be in another category)
+    assert.match(r.body.error.message, /编号 fresh 已经有文件了（alpha\/fresh\.md）/);
     assert.equal(readFile(h, 'alpha/fresh.md'), proc('新事项'));
   });
 
