@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "posts.h"
 #include "relay.h"
+#include "workdays.h"
 
 /* ---- JSON helpers ---------------------------------------------------------- */
 
@@ -650,13 +651,18 @@ int window_view_case_model_add(cJSON *root, const struct case_state *cs)
 }
 
 /* Each stage's post by its name in the hall's _posts.md (`post_name`; the
- * id where the file has none): a newcomer reads 民政专干, not civil. */
-static int window_view_add_post_names(cJSON *root)
+ * id where the file has none): a newcomer reads 民政专干, not civil. And
+ * `calendar_gap`: the year of the committed date when the hall's calendar
+ * has a file but no dates of that year (its holidays then count as working
+ * days, and the date the receipt promises is too early), else null. */
+static int window_view_add_chain_names(cJSON *root)
 {
     cJSON *stages = cJSON_GetObjectItemCaseSensitive(root, "stages"), *s;
+    const cJSON *due = cJSON_GetObjectItemCaseSensitive(root, "due");
     struct catalog *c = catalog_acquire();
     const struct posts *ps = c ? catalog_posts(c) : NULL;
-    int rc = 0;
+    const struct workdays *cal = c ? catalog_calendar(c) : NULL;
+    int rc = 0, year = cJSON_IsString(due) ? atoi(due->valuestring) : 0;
 
     cJSON_ArrayForEach(s, stages) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "post");
@@ -665,6 +671,10 @@ static int window_view_add_post_names(cJSON *root)
             !cJSON_AddStringToObject(s, "post_name", p ? p->name : id->valuestring))
             rc = -1;
     }
+    if (!(cal && year > 1900 && !workdays_has_year(cal, year)
+              ? cJSON_AddNumberToObject(root, "calendar_gap", year)
+              : cJSON_AddNullToObject(root, "calendar_gap")))
+        rc = -1;
     if (c)
         catalog_release(c);
     return rc;
@@ -705,7 +715,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     if (rc)
         goto fail;
     /* the chain: every stage with its due date, who passed it and when */
-    if (relay_staff_json(db, cs, clock_today(), root) != 0 || window_view_add_post_names(root) != 0 ||
+    if (relay_staff_json(db, cs, clock_today(), root) != 0 || window_view_add_chain_names(root) != 0 ||
         window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
         window_view_add_str(root, "ready_at", cs->r.ready_at) != 0 ||
         window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||

@@ -96,6 +96,10 @@ export function chainView(v) {
   const started = v.stage !== null && v.stage !== undefined;
   return el('section', { 'aria-labelledby': 'chain-h', id: 'chain' },
     el('h3', { id: 'chain-h' }, '办理环节', v.due ? `（承诺 ${dueText(v.due)} 前办结）` : ''),
+    // the hall's calendar lacks that year: its holidays counted as working days
+    v.calendar_gap ? el('p', { class: 'msg-error', id: 'calendar-gap' },
+      `注意：节假日日历里还没有 ${v.calendar_gap} 年的日期，这个期限把 ${v.calendar_gap} 年的节假日算成了工作日，`
+      + '可能早了。请告诉居民以窗口的正式通知为准，并请管理员补上日历。') : null,
     el('ol', { class: 'chain-stages' }, v.stages.map((s, i) => {
       const now = started && i === v.stage && ['accepted', 'returned', 'waiting'].includes(v.status);
       return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },

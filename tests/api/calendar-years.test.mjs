@@ -47,3 +47,35 @@ describe('a calendar with this year\'s and next year\'s dates', () => {
     assert.doesNotMatch(h.daemon.stderr(), /还没有/);
   });
 });
+
+// The staff case view says so too, where it matters: a committed date in a
+// year the calendar has no dates of (the receipt would promise a day that
+// may be a holiday) carries calendar_gap, the page a warning beside it.
+async function acceptedView(h) {
+  const post = (p, body, s) => request(`${h.daemon.url}${p}`, {
+    method: 'POST', headers: s ? { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'content-type': 'application/json' }
+      : { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+  });
+  const c = (await post('/api/v1/cases', { procedure: 'a' })).body;
+  assert.equal((await post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+  assert.equal((await post(`/api/v1/cases/${c.id}/submit`)).status, 200);
+  const r = await post(`/api/v1/staff/cases/${c.id}/accept`, {}, h.staff);
+  assert.equal(r.status, 200, r.text);
+  return r.body;
+}
+
+describe('a committed date in a year the calendar lacks', () => {
+  const h = useAdminDaemon(files([2001]));
+  it('is flagged in the staff case view (calendar_gap)', async () => {
+    const v = await acceptedView(h);
+    assert.match(v.due, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(v.calendar_gap, Number(v.due.slice(0, 4)));
+  });
+});
+
+describe('a committed date in a year the calendar has', () => {
+  const h = useAdminDaemon(files([year, year + 1]));
+  it('is not flagged', async () => {
+    assert.equal((await acceptedView(h)).calendar_gap, null);
+  });
+});
