@@ -523,7 +523,10 @@ function showCase(v, { keepFocus = false } = {}) {
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
-        : el('p', { class: 'msg-ok' }, '必须的材料都已勾选，必填项都已填写')),
+        // a returned case is not "all in order": what it must correct is
+        // marked below (a review found the ✓ above the marks)
+        : v.status === 'returned' ? el('p', { class: 'hint' }, '已退回补正：居民要改的材料和填写内容在下面标为“已标为需补正”')
+          : el('p', { class: 'msg-ok' }, '必须的材料都已勾选，必填项都已填写')),
     v.conditions.length ? el('section', { 'aria-labelledby': 'cond-h' },
       el('h3', { id: 'cond-h' }, '办理条件'),
       el('p', {}, v.conditions_confirmed ? '居民已确认符合以下条件：' : '居民还没有确认以下条件：'),

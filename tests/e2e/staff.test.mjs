@@ -168,6 +168,8 @@ describe('the staff window', () => {
     await notice.close();
     await pane().locator('.case-facts', { hasText: '已退回补正' }).waitFor();
     assert.equal(await page.locator('#print-correction').count(), 1);
+    // not "all in order" above the marks of what to correct
+    assert.doesNotMatch(await pane().innerText(), /必须的材料都已勾选/);
   });
 
   it('the resident\'s case page shows the reason, and leads to the step to correct', async () => {
