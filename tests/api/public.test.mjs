@@ -488,6 +488,11 @@ describe('GET /print/procedures/{id}', () => {
       assert.ok(r.text.includes(s), `print sheet lacks ${s}`);
     }
     assert.doesNotMatch(r.text, /\{optional\}|\{if /);
+    // a material that depends on an answer says which (the step's {if}, the
+    // item's own, a != one), not 部分情况需要
+    assert.match(r.text, /受托人居民身份证原件<span class="note">（「是否委托他人办理」选「是」时需要）<\/span>/);
+    assert.match(r.text, /授权委托书<span class="note">（如有）<\/span><span class="note">（「文化程度」不选「小学」时需要）/);
+    assert.match(r.text, /毕业证书原件<span class="note">（「文化程度」选「本科及以上」时需要）/);
     // nothing loaded from outside the daemon
     assert.doesNotMatch(r.text, /<(?:script|img|iframe|link)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
   });
