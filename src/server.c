@@ -238,16 +238,17 @@ int server_run(const struct server_options *o)
         goto out;
     if (!(d = http_start(&cfg, &port)))
         goto out;
+    /* before the listening line, which scripts wait for: read with it */
+    if (clock_local_is_default_utc())
+        fprintf(stderr, "spkiosk: warning: this machine's time zone is UTC: tickets, due dates and "
+                "receipts follow its date, eight hours off Beijing time; set the hall's zone with "
+                "`timedatectl set-timezone Asia/Shanghai` and restart (docs/deployment.md)\n");
     {
         /* tests and scripts wait for this line to learn the port */
         const char *colon = strrchr(o->listen, ':');
         fprintf(stderr, "spkiosk: listening on %s://%.*s:%u\n", tls_cert ? "https" : "http",
                 (int)(colon - o->listen), o->listen, port);
     }
-    if (clock_local_is_default_utc())
-        fprintf(stderr, "spkiosk: warning: this machine's time zone is UTC: tickets, due dates and "
-                "receipts follow its date, eight hours off Beijing time; set the hall's zone with "
-                "`timedatectl set-timezone Asia/Shanghai` and restart (docs/deployment.md)\n");
     if (o->redirect_http) {
         const char *colon = strrchr(o->redirect_http, ':');
         unsigned rport;

@@ -28,14 +28,14 @@ describe('the time zone at start', () => {
     const env = { ...process.env };
     delete env.TZ;
     let d = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'a.db'), env, baseEnv: false });
-    const log = d.stderr();
     await d.stop();
+    const log = d.stderr();
     if (machineIsUtc()) assert.match(log, WARNING);
     else assert.doesNotMatch(log, WARNING);
     for (const tz of ['Asia/Shanghai', 'UTC0']) {
       d = await startDaemon({ tree: FIXTURE_TREE, db: path.join(tmp, 'b.db'), env: { TZ: tz } });
-      assert.doesNotMatch(d.stderr(), WARNING, tz);
       await d.stop();
+      assert.doesNotMatch(d.stderr(), WARNING, tz);
     }
   });
 });
