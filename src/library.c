@@ -47,17 +47,18 @@ int library_open_beneath(const char *dir, const char *rel, int flags)
     char part[256];
     const char *p = rel, *slash;
     struct stat st;
-    int dfd, fd, saved;
+    int dfd = -1, fd = -1, saved = ENOENT;
+    size_t n;
 
-    if (!*rel || *rel == '/')
-        return errno = ENOENT, -1;
-    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return -1;
-    while ((slash = strchr(p, '/'))) {
-        size_t n = (size_t)(slash - p);
+    if (!*rel || *rel == '/' || (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        saved = *rel && *rel != '/' ? errno : ENOENT;
+        goto out;
+    }
+    for (; (slash = strchr(p, '/')); p = slash + 1) {
+        n = (size_t)(slash - p);
         if (n == 0 || n >= sizeof part || (n == 2 && p[0] == '.' && p[1] == '.')) {
-            close(dfd);
-            return errno = ENOENT, -1;
+            saved = ENOENT;
+            goto out;
         }
         memcpy(part, p, n);
         part[n] = '\0';
@@ -68,18 +69,20 @@ int library_open_beneath(const char *dir, const char *rel, int flags)
             S_ISLNK(st.st_mode))
             saved = ELOOP;
         close(dfd);
-        if (fd < 0)
-            return errno = saved, -1;
         dfd = fd;
-        p = slash + 1;
+        fd = -1;
+        if (dfd < 0)
+            goto out;
     }
     if (!*p || strcmp(p, "..") == 0) {
-        close(dfd);
-        return errno = ENOENT, -1;
+        saved = ENOENT;
+        goto out;
     }
     fd = openat(dfd, p, flags | O_NOFOLLOW | O_CLOEXEC);
     saved = errno;
-    close(dfd);
+out:
+    if (dfd >= 0)
+        close(dfd);
     errno = saved;
     return fd;
 }

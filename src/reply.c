@@ -13,36 +13,46 @@
  * filled up: an admin needs minutes to free space. */
 #define REPLY_STORAGE_RETRY_S 60
 
-enum MHD_Result reply_internal(struct http_request *req)
+/* The words of a failed request, by who reads them: a resident is sent to
+ * the window, a staffer to the administrator. */
+struct reply_fault_words {
+    const char *gone, *full, *other;
+};
+
+/* 503 storage_failed (the database deleted or replaced under the daemon),
+ * 503 storage_full with Retry-After (the disk), else 500 internal_error. */
+static enum MHD_Result reply_fault(struct http_request *req, const struct reply_fault_words *w)
 {
     int fault = db_storage_failed();
 
     if (fault == DB_FAULT_GONE)
-        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
-                                "系统的数据出了问题，刚才的内容没有保存。请到窗口办理，"
-                                "并请工作人员联系管理员");
+        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed", w->gone);
     if (fault)
-        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
-                                      "存储空间已满，刚才的内容没有保存。请到窗口办理，"
-                                      "并请工作人员联系管理员", REPLY_STORAGE_RETRY_S);
-    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                            "服务暂时出了问题，请稍后再试或到窗口办理");
+        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full", w->full,
+                                      REPLY_STORAGE_RETRY_S);
+    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error", w->other);
+}
+
+enum MHD_Result reply_internal(struct http_request *req)
+{
+    static const struct reply_fault_words resident = {
+        "系统的数据出了问题，刚才的内容没有保存。请到窗口办理，并请工作人员联系管理员",
+        "存储空间已满，刚才的内容没有保存。请到窗口办理，并请工作人员联系管理员",
+        "服务暂时出了问题，请稍后再试或到窗口办理",
+    };
+
+    return reply_fault(req, &resident);
 }
 
 enum MHD_Result reply_internal_staff(struct http_request *req)
 {
-    int fault = db_storage_failed();
+    static const struct reply_fault_words staff = {
+        "数据库文件在系统运行时被删除或替换，刚才的操作没有保存。请联系管理员查看日志并重启服务",
+        "存储空间已满，刚才的操作没有保存。请联系管理员清理磁盘，之后再试",
+        "服务暂时出了问题，请稍后再试",
+    };
 
-    if (fault == DB_FAULT_GONE)
-        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
-                                "数据库文件在系统运行时被删除或替换，刚才的操作没有保存。"
-                                "请联系管理员查看日志并重启服务");
-    if (fault)
-        return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
-                                      "存储空间已满，刚才的操作没有保存。请联系管理员清理磁盘，"
-                                      "之后再试", REPLY_STORAGE_RETRY_S);
-    return http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal_error",
-                            "服务暂时出了问题，请稍后再试");
+    return reply_fault(req, &staff);
 }
 
 enum MHD_Result reply_bad_request(struct http_request *req, const char *message)

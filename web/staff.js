@@ -15,7 +15,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -596,8 +596,8 @@ function history(v) {
 // move was done and only its answer lost on the way), then say why: a
 // message put in the old pane would go with it.
 async function moveFailed(err) {
-  const lost = err.kind === 'network' || !err.status;
-  if (err.status === 409 || lost) await reloadCase();
+  const lost = !err.status;
+  if (movedOn(err)) await reloadCase();
   msg(ui.box, lost ? `${errorText(err)}（刚才的操作可能已经完成：请先看上面办件现在的状态，再决定是否重做）`
     : errorText(err));
 }
@@ -655,7 +655,7 @@ function completeForm(v, box) {
       } catch (x) {
         // done elsewhere or done already (its answer lost): the case as it
         // stands, then the words; the form stays for a plain refusal
-        if (x.status === 409 || !x.status) { await moveFailed(x); return; }
+        if (movedOn(x)) { await moveFailed(x); return; }
         msg(err, errorText(x));
         text.focus();
         return;

@@ -111,6 +111,11 @@ export function chainView(v) {
     })));
 }
 
+// Whether a move's error means the case may stand otherwise than the page
+// shows: refused 409 (moved on elsewhere) or its answer lost (the network,
+// status 0: it may have been done).
+export const movedOn = (err) => err.status === 409 || !err.status;
+
 // A small form in box: one text (or none), a submit; done(moved) after.
 // failed(err), when given, takes a 409 or a lost answer (the case moved on,
 // or this move was done and its answer lost): the case is redrawn there.
@@ -132,7 +137,7 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
       try {
         moved = (await api(post.path, { method: 'POST', body: post.body(input ? input.value : '') })).body;
       } catch (x) {
-        if (failed && (x.status === 409 || !x.status)) { await failed(x); return; }
+        if (failed && movedOn(x)) { await failed(x); return; }
         err.textContent = errorText(x);
         if (input) input.focus();
         return;
@@ -184,7 +189,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       try {
         m = (await api(path('handout'), { method: 'POST', body: windowBody() })).body;
       } catch (x) {
-        if (failed && (x.status === 409 || !x.status)) await failed(x);
+        if (failed && movedOn(x)) await failed(x);
         else show(null, errorText(x));
         return;
       }
