@@ -73,6 +73,12 @@ void bodies_answers_free(struct bodies_answers *a);
  * strings NULL: visit_check refuses them), 2 when visit is not an object. */
 int bodies_case_visit(const cJSON *body, struct visit_ask *ask);
 
+/* The member "prereview" of a submit or incomplete body (NULL body
+ * allowed): true asks for online pre-review instead of a ticket (a web
+ * case only: window_submit); absent, null or false is a ticket, as the
+ * contract's submit. *on set; false when it is anything else. */
+bool bodies_prereview(const cJSON *body, bool *on);
+
 /* The member "window" of body (NULL body allowed): absent or null is none
  * (*window NULL); a string is itself (the move checks it:
  * display_window_check); a whole number in [0, 1e6) its digits, written

@@ -49,29 +49,32 @@
 /* Hands the case to the window: status waiting and a ticket, a new turn
  * in the queue (not called, not accepted, what an earlier return said
  * cleared). A returned case submitted again keeps its ticket on the day it
- * was drawn and draws a new one on a later day. A case of channel web goes
- * to the online pre-review list instead (status prereview, no ticket:
- * *ticket stays NULL). user is the staffer who filled it in at the
- * window, or NULL for the resident. Returns 0 and *ticket (caller frees;
- * NULL for a web case), 1 with e set (not finished, already submitted,
- * unknown case, tickets_used_up past the last six-digit ticket), -1 on
- * error. */
-int window_submit(struct db *db, const char *id, const char *user, char **ticket,
-                  struct refusal *e);
+ * was drawn and draws a new one on a later day. With prereview, a case of
+ * channel web goes to the online pre-review list instead (status
+ * prereview, no ticket: *ticket stays NULL); the contract's submit, with
+ * no such ask, gives every channel a ticket. user is the staffer who
+ * filled it in at the window, or NULL for the resident. Returns 0 and
+ * *ticket (caller frees; NULL after pre-review), 1 with e set (not
+ * finished, already submitted, unknown case, tickets_used_up past the
+ * last six-digit ticket, prereview_web_only), -1 on error. */
+int window_submit(struct db *db, const char *id, const char *user, bool prereview,
+                  char **ticket, struct refusal *e);
 
 /* Hands the case in without every required paper (材料不全): step n's
  * answers are taken by cases_step_missing (its fields all valid, at least
  * one required item not ticked; stored, the step left not done), the ids
  * of the items not ticked are kept on the case (missing_items), and the
- * case gets a ticket and a turn as by window_submit, whatever steps are
- * left: the window advises, then accepts it or returns it. A later
- * complete submission clears the list. Returns 0 with *ticket (caller
- * frees); 1 with e set (already_submitted when it was handed in already;
- * else as cases_step_missing, with rej filled for fields that failed);
- * -1. Caller frees rej with cases_rejection_free in every case. */
+ * case gets a ticket and a turn as by window_submit (or, with prereview,
+ * goes to pre-review as there), whatever steps are left: the window
+ * advises, then accepts it or returns it. A later complete submission
+ * clears the list. Returns 0 with *ticket (caller frees; NULL after
+ * pre-review); 1 with e set (already_submitted when it was handed in
+ * already; else as cases_step_missing, with rej filled for fields that
+ * failed, or as window_submit); -1. Caller frees rej with
+ * cases_rejection_free in every case. */
 int window_submit_missing(struct db *db, const char *id, size_t n, const struct case_answers *in,
-                          int today, const char *user, char **ticket, struct case_rejection *rej,
-                          struct refusal *e);
+                          int today, const char *user, bool prereview, char **ticket,
+                          struct case_rejection *rej, struct refusal *e);
 
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, `A0001`, any case). Returns 0 with

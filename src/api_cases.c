@@ -309,8 +309,9 @@ fail:
 }
 
 /* {"status":"waiting","ticket":…}, with rej also "missing":[item id…]
- * (a case handed in without the items of rej); a web case has no ticket
- * (NULL): {"status":"prereview"}, it waits in the online pre-review list. */
+ * (a case handed in without the items of rej); a web case sent to
+ * pre-review has no ticket (NULL): {"status":"prereview"}, it waits in the
+ * online pre-review list. */
 static enum MHD_Result api_case_ticket(struct http_request *req, const char *ticket,
                                        const struct case_rejection *rej)
 {
@@ -345,6 +346,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
 {
     struct case_rejection rej;
     struct bodies_answers in;
+    bool prereview = false;
     char *ticket = NULL;
     struct refusal e;
     enum MHD_Result ret;
@@ -363,6 +365,8 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     if (!(body = reply_json_body(req, &ret)))
         return ret;
     r = bodies_case_answers(body, &in);
+    if (r == 0 && !bodies_prereview(body, &prereview))
+        r = 1;
     if (r > 0) {
         ret = reply_bad_request(req, "页面出了问题，填写的内容没有收到；请返回上一页再试");
         goto out;
@@ -373,7 +377,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     }
     if (missing)
         r = window_submit_missing(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req),
-                                  &ticket, &rej, &e);
+                                  prereview, &ticket, &rej, &e);
     else
         r = cases_step(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req), &rej,
                        &e);
@@ -457,6 +461,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
     struct db *db = db_thread();
     struct visit_ask ask;
     cJSON *body = NULL;
+    bool prereview = false;
     char *ticket = NULL;
     int r;
 
@@ -464,7 +469,8 @@ enum MHD_Result api_case_submit(struct http_request *req)
         return reply_internal(req);
     if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
         return ret;
-    /* no body (or one without "visit"): a ticket, as before visits */
+    /* no body (or one without "visit" or "prereview"): a ticket, as the
+     * contract's submit, whatever the channel */
     if (req->body.len > 0) {
         if (!(body = reply_json_body(req, &ret)))
             return ret;
@@ -475,9 +481,12 @@ enum MHD_Result api_case_submit(struct http_request *req)
             cJSON_Delete(body);
             return ret;
         }
+        r = bodies_prereview(body, &prereview);
         cJSON_Delete(body);
+        if (!r)
+            return reply_bad_request(req, "页面出了问题，提交的方式没有收到；请返回上一页再试");
     }
-    r = window_submit(db, req->params[0], api_cases_actor(req), &ticket, &e);
+    r = window_submit(db, req->params[0], api_cases_actor(req), prereview, &ticket, &e);
     if (r < 0)
         return reply_internal(req);
     if (r > 0)

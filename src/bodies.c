@@ -188,6 +188,14 @@ int bodies_case_visit(const cJSON *body, struct visit_ask *ask)
     return 1;
 }
 
+bool bodies_prereview(const cJSON *body, bool *on)
+{
+    const cJSON *p = body ? cJSON_GetObjectItemCaseSensitive(body, "prereview") : NULL;
+
+    *on = cJSON_IsTrue(p);
+    return !p || cJSON_IsNull(p) || cJSON_IsBool(p);
+}
+
 bool bodies_window(const cJSON *body, const char **window, char num[24])
 {
     const cJSON *w = body ? cJSON_GetObjectItemCaseSensitive(body, "window") : NULL;

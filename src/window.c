@@ -757,15 +757,20 @@ static const struct refusal err_tickets_out = {
 
 static const struct refusal err_already = {REFUSAL_CONFLICT, "already_submitted", "这件事已经提交过了"};
 
+static const struct refusal err_prereview_web = {
+    REFUSAL_INVALID, "prereview_web_only",
+    "网上预审只用于在家里（网上）提交的办件；在大厅请取号，到综合窗口办理"};
+
 /* Hands in the case read into cs inside the open transaction: the ticket
  * (kept on the day it was drawn), a new turn, missing (JSON of the items
  * handed in without, or NULL: complete) and the submitted event (detail
- * "incomplete" then); commits. A web case goes to online pre-review
- * instead: no ticket (*ticket stays NULL), nothing for the call screen.
- * Returns 0 and *ticket (caller frees), 1 with e after rolling back
- * (today's tickets used up), or -1 after rolling back. */
+ * "incomplete" then); commits. With prereview (asked for by a web case
+ * only) it goes to online pre-review instead: no ticket (*ticket stays
+ * NULL), nothing for the call screen. Returns 0 and *ticket (caller
+ * frees), 1 with e after rolling back (today's tickets used up, pre-review
+ * asked for a case not started from home), or -1 after rolling back. */
 static int window_hand_in(struct db *db, const struct case_state *cs, const char *user,
-                          const char *missing, char **ticket, struct refusal *e)
+                          const char *missing, bool prereview, char **ticket, struct refusal *e)
 {
     sqlite3_stmt *st;
     char now[CLOCK_UTC_LEN], day[11], t[WINDOW_TICKET_BUF];
@@ -774,7 +779,9 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
     clock_utc_now(now);
     clock_today_text(day);
     t[0] = '\0';
-    if (strcmp(cs->channel, "web") == 0) {
+    if (prereview && strcmp(cs->channel, "web") != 0)
+        return window_refuse(db, e, &err_prereview_web);
+    if (prereview) {
         if (!(st = db_stmt(db, sql_submit_web)))
             goto fail;
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
@@ -813,8 +820,8 @@ fail:
     return -1;
 }
 
-int window_submit(struct db *db, const char *id, const char *user, char **ticket,
-                 struct refusal *e)
+int window_submit(struct db *db, const char *id, const char *user, bool prereview,
+                  char **ticket, struct refusal *e)
 {
     static const struct refusal not_finished = {REFUSAL_CONFLICT, "not_finished",
                                                  "还有步骤没有完成，请先完成所有步骤"};
@@ -824,24 +831,24 @@ int window_submit(struct db *db, const char *id, const char *user, char **ticket
     *ticket = NULL;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
-    if (window_status(&cs, "waiting") && !cases_ticket_of_today(&cs) && strcmp(cs.channel, "web") != 0)
+    if (window_status(&cs, "waiting") && !cases_ticket_of_today(&cs))
         /* an earlier day's ticket, never served: a new one of today and a
          * turn at the back, with the papers it was handed in without */
-        rc = window_hand_in(db, &cs, user, cs.missing_items, ticket, e);
+        rc = window_hand_in(db, &cs, user, cs.missing_items, prereview, ticket, e);
     else if (strcmp(cs.status, "open") != 0 && strcmp(cs.status, "returned") != 0)
         rc = window_refuse(db, e, &err_already);
     else if (!cs.conditions_confirmed || cs.step < cs.model->n_steps)
         rc = window_refuse(db, e, &not_finished);
     else
-        rc = window_hand_in(db, &cs, user, NULL, ticket, e);
+        rc = window_hand_in(db, &cs, user, NULL, prereview, ticket, e);
 done:
     cases_state_free(&cs);
     return rc;
 }
 
 int window_submit_missing(struct db *db, const char *id, size_t n, const struct case_answers *in,
-                          int today, const char *user, char **ticket, struct case_rejection *rej,
-                          struct refusal *e)
+                          int today, const char *user, bool prereview, char **ticket,
+                          struct case_rejection *rej, struct refusal *e)
 {
     static const struct refusal taken = {REFUSAL_CONFLICT, "already_submitted",
                                          "这件事已经取过号了，请留意叫号，不需要再取"};
@@ -871,7 +878,7 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
         }
     if (!(json = cJSON_PrintUnformatted(ids)))
         goto rollback;
-    if ((rc = window_hand_in(db, &cs, user, json, ticket, e)) > 0) {
+    if ((rc = window_hand_in(db, &cs, user, json, prereview, ticket, e)) > 0) {
         /* refused as a whole: not a list of papers to bring */
         cases_rejection_free(rej);
     }

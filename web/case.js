@@ -28,6 +28,10 @@ const online = c => c.status === 'prereview' || c.status === 'invited';
 const atHome = c => c.status === 'visit';
 // from home, the link to keep on every screen of the walk (online.js)
 const linkBox = c => (KIOSK ? null : caseLinkBox(c));
+// A case started from home is handed in to online pre-review (网上预审), not
+// to today's queue: the submit asks for it, since without the ask the
+// contract's submit gives every channel a hall ticket.
+const handIn = c => (c.channel === 'web' ? { prereview: true } : {});
 
 // ---- starting ----
 
@@ -37,7 +41,8 @@ export async function startCase(p, btn) {
   if (old) old.remove();
   try {
     await busy(btn, async () => {
-      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel: KIOSK ? 'kiosk' : 'web' } });
+      const channel = KIOSK ? 'kiosk' : 'web';
+      const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel } });
       let proc = p;
       if (c.hash && p.hash && c.hash !== p.hash) {
         // the file changed in between: show the version the case is pinned to
@@ -45,7 +50,7 @@ export async function startCase(p, btn) {
       }
       const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
       state.case = {
-        id: c.id, proc, status: c.status || 'open', steps: c.steps, step: c.step,
+        id: c.id, proc, channel, status: c.status || 'open', steps: c.steps, step: c.step,
         applicable: c.applicable || proc.steps.map((s, i) => i).filter(i => !proc.steps[i].if),
         done: c.done || [], nConditions, conditionsConfirmed: nConditions === 0,
         conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
@@ -263,7 +268,7 @@ export async function resumeCase(id) {
   const nConditions = typeof body.conditions === 'number' ? body.conditions : proc.conditions.length;
   const confirmed = !!body.conditions_confirmed || nConditions === 0;
   const c = state.case = {
-    id: body.id, proc, status: body.status, steps: body.steps, step: body.step,
+    id: body.id, proc, channel: body.channel, status: body.status, steps: body.steps, step: body.step,
     applicable: body.applicable, done: body.done, nConditions, conditionsConfirmed: confirmed,
     conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
@@ -681,7 +686,8 @@ function confirmMissingTicket(c, n, texts, answers, slot) {
   go1.addEventListener('click', async () => {
     try {
       await busy(go1, async () => {
-        const { body } = await api('/api/v1/cases/' + c.id + '/steps/' + n + '/incomplete', { method: 'POST', body: answers() });
+        const { body } = await api('/api/v1/cases/' + c.id + '/steps/' + n + '/incomplete',
+          { method: 'POST', body: { ...answers(), ...handIn(c) } });
         close({ restoreFocus: false });
         c.status = body.status || 'waiting';
         c.ticket = body.ticket;
@@ -792,7 +798,7 @@ function reviewScreen(c) {
     slot.replaceChildren(el('p', { class: 'sending', role: 'status' }, t('submitting')));
     try {
       await busy(submitBtn, async () => {
-        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST' });
+        const { body } = await api('/api/v1/cases/' + c.id + '/submit', { method: 'POST', body: handIn(c) });
         c.status = body.status || 'waiting';
         c.ticket = body.ticket;
         go(caseHash(c, 'done'));

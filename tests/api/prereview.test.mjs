@@ -1,12 +1,14 @@
 // Online pre-review (网上预审, docs/http-api.md): a case started from home
-// (channel web) and handed in is not a hall ticket: it answers
-// {"status":"prereview"} with no ticket, stays out of the hall's queue and
+// (channel web) and handed in with {"prereview":true} (as the phone page
+// does) is not a hall ticket: it answers {"status":"prereview"} with no
+// ticket, stays out of the hall's queue and
 // screen, and waits in GET /api/v1/staff/prereview, oldest first. Staff
 // either invite the resident to come with the originals on a date (checked:
 // a real date, today or later, within 90 days) or return it as any case;
 // the invited case shows the date on the resident's case, and is accepted
 // at the hall as a waiting one is. A returned web case submitted again goes
-// back to pre-review. Only staff see the list and invite.
+// back to pre-review. Only staff see the list and invite. Without the ask, a
+// web case is handed in as the contract's submit says: waiting, a ticket.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, request } from './helpers.mjs';
@@ -29,8 +31,8 @@ describe('a web case goes to pre-review', () => {
   let kiosk;
   before(async () => {
     kiosk = await residentCase(h); // a hall case, for contrast
-    first = await residentCase(h, { channel: 'web' });
-    second = await residentCase(h, { channel: 'web' });
+    first = await residentCase(h, { channel: 'web', prereview: true });
+    second = await residentCase(h, { channel: 'web', prereview: true });
   });
 
   it('submit answers {"status":"prereview"} with no ticket', async () => {
@@ -149,10 +151,10 @@ describe('a web case goes to pre-review', () => {
 
 describe('a web case returned from pre-review', () => {
   let c;
-  before(async () => { c = await residentCase(h, { channel: 'web' }); });
+  before(async () => { c = await residentCase(h, { channel: 'web', prereview: true }); });
 
   it('returns as any case; the resident corrects and submits again: pre-review, a new turn, no ticket', async () => {
-    const other = await residentCase(h, { channel: 'web' });
+    const other = await residentCase(h, { channel: 'web', prereview: true });
     const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '户口簿照片不清楚', checklist: ['s0-1'] });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'returned');
@@ -163,7 +165,7 @@ describe('a web case returned from pre-review', () => {
     assertError(await h.post(`/api/v1/cases/${c.id}/submit`), 409, 'not_finished');
     const s0 = await h.post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } });
     assert.equal(s0.status, 200, s0.text);
-    const s = await h.post(`/api/v1/cases/${c.id}/submit`);
+    const s = await h.post(`/api/v1/cases/${c.id}/submit`, { prereview: true });
     assert.equal(s.status, 200, s.text);
     assert.deepEqual(s.body, { status: 'prereview' });
     const again = await h.get(`/api/v1/cases/${c.id}`);
@@ -187,6 +189,52 @@ describe('a web case returned from pre-review', () => {
     assertError(await h.spost(`/api/v1/staff/cases/${open.body.id}/invite`, { date: day(1) }), 409, 'not_prereview');
     assertError(await h.spost(`/api/v1/staff/cases/${open.body.id}/accept`), 409, 'not_waiting');
     assertError(await h.spost(`/api/v1/staff/cases/${'0'.repeat(32)}/invite`, { date: day(1) }), 404, 'unknown_case');
+  });
+});
+
+describe('pre-review is asked for; the contract\'s submit gives a web case a ticket', () => {
+  it('a web case submitted with no body waits in the hall queue with a ticket', async () => {
+    const c = await residentCase(h, { channel: 'web' });
+    assert.match(c.ticket ?? '', /^[A-Z]\d{3,6}$/);
+    const pub = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(pub.body.status, 'waiting');
+    assert.equal(pub.body.ticket, c.ticket);
+    const q = await h.sget('/api/v1/staff/queue');
+    assert.ok(q.body.queue.some((e) => e.id === c.id), 'in the hall queue');
+    const l = await h.sget('/api/v1/staff/prereview');
+    assert.ok(!l.body.prereview.some((e) => e.id === c.id), 'not in pre-review');
+  });
+
+  it('pre-review asked for a hall case is 422 and changes nothing; a bad ask is 400', async () => {
+    const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'kiosk' });
+    const id = open.body.id;
+    assert.equal((await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    assert.equal((await h.post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true } })).status, 200);
+    assert.equal((await h.post(`/api/v1/cases/${id}/steps/1`,
+      { fields: { name: '钱阿姨', id_number: '11010519491231002X', phone: '13800138000', proxy: 'no' } })).status, 200);
+    assertError(await h.post(`/api/v1/cases/${id}/submit`, { prereview: true }), 422, 'prereview_web_only');
+    assertError(await h.post(`/api/v1/cases/${id}/submit`, { prereview: 'yes' }), 400, 'bad_request');
+    assert.equal((await h.get(`/api/v1/cases/${id}`)).body.status, 'open');
+    const s = await h.post(`/api/v1/cases/${id}/submit`, { prereview: false });
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.status, 'waiting');
+  });
+
+  it('handed in without every paper: pre-review when asked, else a ticket', async () => {
+    for (const [ask, status] of [[true, 'prereview'], [false, 'waiting']]) {
+      const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
+      const id = open.body.id;
+      assert.equal((await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+      const r = await h.post(`/api/v1/cases/${id}/steps/0/incomplete`, { checklist: { 's0-0': true }, prereview: ask });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.status, status);
+      assert.deepEqual(r.body.missing, ['s0-1']);
+      assert.equal(typeof r.body.ticket, ask ? 'undefined' : 'string');
+    }
+    const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
+    assert.equal((await h.post(`/api/v1/cases/${open.body.id}/conditions`, { confirmed: [true] })).status, 200);
+    assertError(await h.post(`/api/v1/cases/${open.body.id}/steps/0/incomplete`, { checklist: {}, prereview: 1 }),
+      400, 'bad_request');
   });
 });
 

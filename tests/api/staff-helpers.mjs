@@ -61,7 +61,7 @@ export function useWindow(opts = {}) {
 // headers: extra headers for every call (a staff session filling it in).
 // Returns {id, ticket}.
 export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'kiosk', id = null,
-  idNumber = ID, agentId = AGENT_ID } = {}) {
+  idNumber = ID, agentId = AGENT_ID, prereview = false } = {}) {
   const ok = (r, what) => assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
   let caseId = id;
   if (!caseId) {
@@ -75,7 +75,7 @@ export async function residentCase(h, { proxy = 'no', headers = {}, channel = 'k
     { fields: { name: NAME, id_number: idNumber, phone: MOBILE, proxy } }, headers), 'step 1');
   if (proxy === 'yes')
     ok(await h.post(`/api/v1/cases/${caseId}/steps/2`, { fields: { agent_name: AGENT, agent_id: agentId } }, headers), 'step 2');
-  const s = await h.post(`/api/v1/cases/${caseId}/submit`, undefined, headers);
+  const s = await h.post(`/api/v1/cases/${caseId}/submit`, prereview ? { prereview: true } : undefined, headers);
   ok(s, 'submit');
   return { id: caseId, ticket: s.body.ticket };
 }

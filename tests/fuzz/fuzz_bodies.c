@@ -98,6 +98,11 @@ static void route(unsigned which, const cJSON *body)
         touch(ask.slot);
         touch(ask.address);
         touch(ask.phone);
+        /* anything but a boolean or null is refused, never read as an ask */
+        if (bodies_prereview(body, &handled))
+            sink += handled;
+        else
+            check(!handled);
         break;
     case ROUTE_STAFF_START:
         touch(bodies_text(body, "procedure"));

@@ -61,6 +61,30 @@ Test(bodies, parse_refuses_what_is_not_an_object)
     cJSON_Delete(o);
 }
 
+Test(bodies, prereview)
+{
+    static const struct {
+        const char *json;
+        bool ok, on;
+    } cases[] = {
+        {"{}", true, false},           {"{\"prereview\":null}", true, false},
+        {"{\"prereview\":false}", true, false}, {"{\"prereview\":true}", true, true},
+        {"{\"prereview\":\"yes\"}", false, false}, {"{\"prereview\":1}", false, false},
+        {"{\"prereview\":[true]}", false, false},
+    };
+    size_t i;
+    bool on;
+
+    cr_assert(bodies_prereview(NULL, &on) && !on, "no body: a ticket");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *o = parse(cases[i].json);
+        cr_assert(o);
+        cr_assert_eq(bodies_prereview(o, &on), cases[i].ok, "%s", cases[i].json);
+        cr_assert_eq(on, cases[i].on, "%s", cases[i].json);
+        cJSON_Delete(o);
+    }
+}
+
 Test(bodies, shapes)
 {
     struct bodies_spreport sp;

@@ -52,7 +52,7 @@ static void handed_in(char id[CASE_ID_LEN + 1], char ticket[8])
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0);
     snprintf(ticket, 8, "%s", tk);
     free(tk);
 }

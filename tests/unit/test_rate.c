@@ -53,7 +53,7 @@ static void accepted(char id[CASE_ID_LEN + 1])
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0);
     free(tk);
     cr_assert_eq(window_accept(t.db, id, "wang", NULL, clock_today(), &e), 0);
 }

@@ -61,7 +61,7 @@ static void waiting(char id[CASE_ID_LEN + 1])
 
     casedb_case(&t, "chain", id);
     casedb_step(&t, id, 0, "{\"checklist\":{\"s0-0\":true}}");
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
     free(tk);
 }
 
@@ -117,7 +117,7 @@ Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
     cr_assert_str_eq(col(b, id, "status"), "returned");
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
     free(tk);
     /* accepted again on Thursday 10-15: b had 10-10 and 10-12 left (2);
      * from 10-15: 10-16, 10-19 */
@@ -170,7 +170,7 @@ Test(relay, a_resume_that_cannot_read_the_stage_date_changes_nothing)
     accept_on(id, 20260930);
     cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
     free(tk);
     int first = 0;
 
@@ -194,7 +194,7 @@ Test(relay, a_stage_overdue_when_returned_resumes_with_no_days)
     accept_on(id, 20260930);
     cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-20' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, &tk, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0);
     free(tk);
     accept_on(id, 20261022);
     cr_assert_str_eq(stage_due(b, id, 0), "2026-10-22", "due the day it resumes");

@@ -67,7 +67,7 @@ static void submit(const char *id)
     struct refusal e;
     char *ticket = NULL;
 
-    cr_assert_eq(window_submit(t.db, id, NULL, &ticket, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &ticket, &e), 0);
     free(ticket);
 }
 

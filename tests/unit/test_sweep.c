@@ -187,7 +187,7 @@ static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, &ticket, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &ticket, &e), 0);
     free(ticket);
     cr_assert_eq(cases_rate(t.db, id, 4, "窗口的张阿姨很耐心", 0, &e), 0);
     casedb_exec(&t, "UPDATE cases SET status = 'completed', outcome = '已发放给张晓梅',"
@@ -747,7 +747,7 @@ static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
 
     casedb_case(&t, "test", id);
     casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, &ticket, &e), 0);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &ticket, &e), 0);
     free(ticket);
     casedb_exec(&t, "UPDATE cases SET status = '%s' WHERE id = '%s'", status, id);
     casedb_at(&t, id, at);

@@ -402,7 +402,7 @@ Test(window, submit_missing_keeps_the_answers_and_records_the_papers)
     struct refusal e;
 
     papers_case(id);
-    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, &ticket, &rej, &e), 0,
+    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, false, &ticket, &rej, &e), 0,
                  "%s", e.message);
     cr_assert_str_eq(ticket, "A001");
     cr_assert_eq(rej.n_fields, 0);
@@ -420,7 +420,7 @@ Test(window, submit_missing_keeps_the_answers_and_records_the_papers)
     cases_state_free(&cs);
 
     /* not twice */
-    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_eq(window_submit_missing(db, id, 0, &in, 20260101, NULL, false, &ticket, &rej, &e), 1);
     cr_assert_str_eq(e.code, "already_submitted");
     cases_rejection_free(&rej);
 }
@@ -437,14 +437,14 @@ Test(window, submit_missing_refused_changes_nothing)
     struct refusal e;
 
     papers_case(id);
-    cr_assert_eq(window_submit_missing(db, id, 0, &bad_field, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_eq(window_submit_missing(db, id, 0, &bad_field, 20260101, NULL, false, &ticket, &rej, &e), 1);
     cr_assert_str_eq(e.code, "validation_failed");
     cr_assert_eq(rej.n_fields, 1);
     cases_rejection_free(&rej);
-    cr_assert_eq(window_submit_missing(db, id, 0, &complete, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_eq(window_submit_missing(db, id, 0, &complete, 20260101, NULL, false, &ticket, &rej, &e), 1);
     cr_assert_str_eq(e.code, "nothing_missing");
     cases_rejection_free(&rej);
-    cr_assert_eq(window_submit_missing(db, id, 1, &complete, 20260101, NULL, &ticket, &rej, &e), 1);
+    cr_assert_eq(window_submit_missing(db, id, 1, &complete, 20260101, NULL, false, &ticket, &rej, &e), 1);
     cr_assert_str_eq(e.code, "step_not_reached");
     cases_rejection_free(&rej);
     cr_assert_null(ticket);
