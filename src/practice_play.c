@@ -18,6 +18,13 @@
 #include "models.h"
 #include "window_view.h"
 
+/* The practice key of version (id, hash): what a pass is held to
+ * (schema/027-practice-key.sql); the hash itself for a version the view
+ * does not have. */
+#define PRACTICE_PLAY_KEY(id, hash)                                                                \
+    "coalesce((SELECT k.practice_key FROM practice_keys k WHERE k.procedure_id = " id              \
+    " AND k.hash = " hash "), " hash ")"
+
 /* the items on offer: a good practice file proved on the live version, or
  * on the version scheduled to replace it (schema/020-schedule.sql: the
  * loader proves the file beside a procedure against the text on disk), so
@@ -25,7 +32,8 @@
  * date, 0 on the live version */
 #define PRACTICE_PLAY_ITEMS_SQL                                                                    \
     "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
-    " CASE WHEN pf.good_procedure_hash = p.hash THEN 0 ELSE s.effective END"                       \
+    " CASE WHEN pf.good_procedure_hash = p.hash THEN 0 ELSE s.effective END,"                      \
+    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash")                             \
     " FROM practice_files pf JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"    \
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
     " LEFT JOIN schedule s ON s.procedure_id = p.id"                                               \
@@ -36,27 +44,30 @@ static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.p
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
 
 /* Full and partial passes within the window, per staffer, item and the
- * pair (procedure version, practice text) played on: how many distinct
- * scenarios were answered right, and the day of the latest right answer.
- * ?1 a user or NULL for all, ?2 the first day that counts. */
+ * pair (procedure version's practice key, practice text) played on: how
+ * many distinct scenarios were answered right, and the day of the latest
+ * right answer. ?1 a user or NULL for all, ?2 the first day that counts. */
+#define PRACTICE_PLAY_CASE_KEY PRACTICE_PLAY_KEY("pc.procedure_id", "pc.procedure_hash")
 static const char sql_passes[] =
-    "SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, count(*), max(last),"
+    "SELECT user, procedure_id, pkey, practice_hash, scenarios, count(*), max(last),"
     " date(min(last), ?3) FROM"
-    " (SELECT user, procedure_id, procedure_hash, practice_hash, scenarios, scenario,"
-    " max(answered_day) AS last FROM practice_cases"
-    " WHERE correct = 1 AND answered_day >= ?2 AND (?1 IS NULL OR user = ?1)"
-    " GROUP BY user, procedure_id, procedure_hash, practice_hash, scenarios, scenario)"
-    " GROUP BY user, procedure_id, procedure_hash, practice_hash, scenarios ORDER BY user";
+    " (SELECT pc.user, pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.practice_hash,"
+    " pc.scenarios, pc.scenario, max(pc.answered_day) AS last FROM practice_cases pc"
+    " WHERE pc.correct = 1 AND pc.answered_day >= ?2 AND (?1 IS NULL OR pc.user = ?1)"
+    " GROUP BY pc.user, pc.procedure_id, pkey, pc.practice_hash, pc.scenarios, pc.scenario)"
+    " GROUP BY user, procedure_id, pkey, practice_hash, scenarios ORDER BY user";
 static const char sql_attempts[] =
-    "SELECT procedure_id, procedure_hash, practice_hash, count(*) FROM practice_cases"
-    " WHERE user = ?1 AND answered_at IS NOT NULL"
-    " GROUP BY procedure_id, procedure_hash, practice_hash";
+    "SELECT pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.practice_hash, count(*)"
+    " FROM practice_cases pc WHERE pc.user = ?1 AND pc.answered_at IS NOT NULL"
+    " GROUP BY pc.procedure_id, pkey, pc.practice_hash";
 static const char sql_passed_scenarios[] =
-    "SELECT DISTINCT scenario FROM practice_cases WHERE user = ?1 AND procedure_id = ?2"
-    " AND procedure_hash = ?3 AND practice_hash = ?4 AND correct = 1 AND answered_day >= ?5";
+    "SELECT DISTINCT pc.scenario FROM practice_cases pc WHERE pc.user = ?1 AND pc.procedure_id = ?2"
+    " AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.practice_hash = ?4 AND pc.correct = 1"
+    " AND pc.answered_day >= ?5";
 static const char sql_last_played[] =
-    "SELECT scenario FROM practice_cases WHERE user = ?1 AND procedure_id = ?2"
-    " AND procedure_hash = ?3 AND practice_hash = ?4 ORDER BY created_at DESC, rowid DESC LIMIT 1";
+    "SELECT pc.scenario FROM practice_cases pc WHERE pc.user = ?1 AND pc.procedure_id = ?2"
+    " AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.practice_hash = ?4"
+    " ORDER BY pc.created_at DESC, pc.rowid DESC LIMIT 1";
 static const char sql_insert[] =
     "INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,"
     " scenario, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -92,6 +103,8 @@ static const struct refusal practice_play_answered = {
 struct practice_play_item {
     char id[PROCEDURE_ID_MAX + 1];
     char *title;
+    char *proc_key;             /* its version's practice key: what a pass
+                                   is held to (PRACTICE_PLAY_KEY) */
     char good_hash[65], proc_hash[65];
     int scenarios;
     int upcoming;               /* YYYYMMDD: played on the version that goes
@@ -107,8 +120,10 @@ static void practice_play_items_free(struct practice_play_items *items)
 {
     size_t i;
 
-    for (i = 0; i < items->n; i++)
+    for (i = 0; i < items->n; i++) {
         free(items->v[i].title);
+        free(items->v[i].proc_key);
+    }
     free(items->v);
     items->v = NULL;
     items->n = 0;
@@ -140,7 +155,8 @@ static int practice_play_items_read(struct db *db, const char *procedure,
         practice_play_copy(it->proc_hash, sizeof it->proc_hash, st, 3);
         it->scenarios = sqlite3_column_int(st, 4);
         it->upcoming = sqlite3_column_int(st, 5);
-        if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1)))) {
+        if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1))) ||
+            !(it->proc_key = strdup((const char *)sqlite3_column_text(st, 6)))) {
             r = SQLITE_NOMEM;
             break;
         }
@@ -178,7 +194,7 @@ static void practice_play_since(char out[CLOCK_DAY_LEN])
 
 /* One row of sql_passes as the callers need it. */
 struct practice_play_pass {
-    const char *user, *procedure, *proc_hash, *practice_hash, *last;
+    const char *user, *procedure, *proc_key, *practice_hash, *last;
     const char *expires;        /* the last day the pass counts: its oldest
                                    scenario's right answer's last day */
     int scenarios, passed;
@@ -204,7 +220,7 @@ static int practice_play_passes(struct db *db, const char *user, practice_play_p
         struct practice_play_pass p = {
             .user = (const char *)sqlite3_column_text(st, 0),
             .procedure = (const char *)sqlite3_column_text(st, 1),
-            .proc_hash = (const char *)sqlite3_column_text(st, 2),
+            .proc_key = (const char *)sqlite3_column_text(st, 2),
             .practice_hash = (const char *)sqlite3_column_text(st, 3),
             .last = (const char *)sqlite3_column_text(st, 6),
             .expires = (const char *)sqlite3_column_text(st, 7),
@@ -219,10 +235,13 @@ static int practice_play_passes(struct db *db, const char *user, practice_play_p
     return r == SQLITE_DONE ? 0 : -1;
 }
 
-static bool practice_play_current(const struct practice_play_item *it, const char *proc_hash,
+/* Whether what was played on (a version's practice key, a practice text)
+ * is what the item plays now: a pass made on it counts. */
+static bool practice_play_current(const struct practice_play_item *it, const char *proc_key,
                                   const char *practice_hash)
 {
-    return strcmp(it->proc_hash, proc_hash) == 0 && strcmp(it->good_hash, practice_hash) == 0;
+    return proc_key && practice_hash && strcmp(it->proc_key, proc_key) == 0 &&
+           strcmp(it->good_hash, practice_hash) == 0;
 }
 
 /* Sets o's key to day when it is later than what o holds (null or a day). */
@@ -258,7 +277,7 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
     if (!it)
         return 0;
     o = l->objs[it - l->items->v];
-    if (practice_play_current(it, p->proc_hash, p->practice_hash)) {
+    if (practice_play_current(it, p->proc_key, p->practice_hash)) {
         cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "passed_scenarios"), p->passed);
         return p->passed >= it->scenarios ? practice_play_later(o, "passed", p->last) : 0;
     }
@@ -488,7 +507,7 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
         goto out;
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->proc_key, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
     if (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
         last = sqlite3_column_int(st, 0);
@@ -502,7 +521,7 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
     practice_play_since(since);
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, it->proc_hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, it->proc_key, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, since, -1, SQLITE_STATIC);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -836,7 +855,8 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     /* judged against what was played: only the current file is kept */
     if (practice_play_items_read(db, procedure, &items) != 0)
         goto out;
-    if (items.n == 0 || !practice_play_current(&items.v[0], proc_hash, practice_hash) ||
+    if (items.n == 0 || strcmp(items.v[0].proc_hash, proc_hash) != 0 ||
+        strcmp(items.v[0].good_hash, practice_hash) != 0 ||
         (r = practice_play_file_load(db, procedure, &pr, &p, &ref)) == 1 ||
         (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0 ||
                     strcmp(pr->hash, practice_hash) != 0))) {
@@ -925,7 +945,7 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
     if (!it || !practice_play_named(rd->staff, p->user))
         return 0;
     i = (size_t)(it - rd->items->v);
-    if (practice_play_current(it, p->proc_hash, p->practice_hash))
+    if (practice_play_current(it, p->proc_key, p->practice_hash))
         return p->passed >= it->scenarios
                    ? practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires)
                    : 0;

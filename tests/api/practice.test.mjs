@@ -344,9 +344,36 @@ describe('practice', () => {
     assert.doesNotMatch(JSON.stringify(rep.body), /clerk|aide/, 'no staffer\'s moves in the report');
   });
 
+  // A typo fixed in the prose, a step renamed, a tip reworded: nothing the
+  // judging or the practice case shows has changed, so nobody is asked to
+  // practise again and the AB岗 grid stays as it was (each edit used to make
+  // the item short until everyone had played it again).
+  it('a change in the prose keeps every pass', async () => {
+    const before = await readiness();
+    assert.deepEqual(before.qualified.map((q) => q.user), ['aide', 'clerk']);
+    const mine = (await listed())[0];
+    const prose = PROC.replace('演示用的事项。', '演示用的事项，说明改了。')
+      .replace('## 第三步：填表', '## 第三步：填写申请表')
+      .replace('核对身份证原件与本人是否一致。', '核对身份证原件与本人是否一致，注意有效期。');
+    fs.writeFileSync(file(h, 'alpha/one.md'), prose);
+    await eventually(h, async () => {
+      const p = await get(h, '/api/v1/procedures/one');
+      return p.status === 200 && p.body.summary_html.includes('说明改了');
+    }, 'the new version');
+    const r = await readiness();
+    assert.deepEqual(r.qualified.map((q) => q.user), ['aide', 'clerk']);
+    assert.deepEqual(r.passed_before, []);
+    assert.equal(r.short, false);
+    const l = (await listed())[0];
+    assert.equal(l.passed, mine.passed);
+    assert.equal(l.passed_before, null);
+    assert.equal(l.passed_scenarios, 3);
+  });
+
   it('a procedure change asks for practice again: the pass shows as before the change', async () => {
     const old = await start();
-    fs.writeFileSync(file(h, 'alpha/one.md'), PROC.replace('演示用的事项。', '演示用的事项，已更新。'));
+    // a paper's wording is a rule: what the window checks
+    fs.writeFileSync(file(h, 'alpha/one.md'), PROC.replace('- [ ] 本人身份证 {#id_card}', '- [ ] 本人身份证原件 {#id_card}'));
     await eventually(h, async () => (await readiness()).qualified.length === 0, 'the new version');
     // a case started on the old version is not judged on the new one
     const stale = await answer(old.body.id, RIGHT[old.body.scenario.title]);
