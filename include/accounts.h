@@ -98,6 +98,18 @@ int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *
  * disabled; -1 on a database error. */
 int accounts_user_active(struct db *db, const char *name);
 
+/* One account that may be handed work, as accounts_active_each gives it:
+ * its name, role and posts (valid during the call only). Nonzero stops. */
+typedef int (*accounts_each_fn)(void *ctx, const char *name, enum accounts_role role,
+                                const struct accounts_posts *posts);
+
+#define ACCOUNTS_ACTIVE_MAX 500 /* accounts accounts_active_each gives at most */
+
+/* Calls fn for each account not disabled (staff and admins: both may own
+ * a case, accounts_user_active), by name, at most ACCOUNTS_ACTIVE_MAX.
+ * Returns 0; -1 on a database error or when fn returned nonzero. */
+int accounts_active_each(struct db *db, accounts_each_fn fn, void *ctx);
+
 /* Prints "NAME ROLE active|disabled CREATED POSTS" per user to out, POSTS
  * the ids joined by ',' or "-" for none. 0 or -1. */
 int accounts_user_list(struct db *db, void *out /* FILE * */);

@@ -37,6 +37,8 @@ static const char sql_user_disable[] =
 static const char sql_user_count[] = "SELECT count(*) FROM users";
 static const char sql_user_list[] =
     "SELECT name, role, disabled, created_at, posts FROM users ORDER BY name";
+static const char sql_user_active_list[] =
+    "SELECT name, role, posts FROM users WHERE disabled = 0 ORDER BY name LIMIT ?1";
 
 const char *accounts_role_name(enum accounts_role role)
 {
@@ -469,6 +471,29 @@ int accounts_user_disable(struct db *db, const char *name, char *err, size_t err
 
     clock_utc_now(now);
     return accounts_user_change(db, sql_user_disable, name, now, NULL, err, errlen);
+}
+
+int accounts_active_each(struct db *db, accounts_each_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_user_active_list);
+    struct accounts_posts posts;
+    enum accounts_role role;
+    int r = SQLITE_ERROR;
+
+    if (!st)
+        return -1;
+    if (sqlite3_bind_int(st, 1, ACCOUNTS_ACTIVE_MAX) == SQLITE_OK)
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (accounts_role_parse((const char *)sqlite3_column_text(st, 1), &role) != 0)
+                continue; /* the CHECK allows none other; never guess a role */
+            accounts_posts_load(sqlite3_column_text(st, 2), &posts);
+            if (fn(ctx, (const char *)sqlite3_column_text(st, 0), role, &posts) != 0) {
+                r = SQLITE_ABORT;
+                break;
+            }
+        }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
 }
 
 int accounts_user_list(struct db *db, void *out)

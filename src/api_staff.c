@@ -16,6 +16,7 @@
 #include "api_auth.h"
 #include "case_view.h"
 #include "catalog.h"
+#include "posts.h"
 #include "clock.h"
 #include "db.h"
 #include "display.h"
@@ -369,6 +370,68 @@ out:
     free(cnames);
     cJSON_Delete(body);
     return res;
+}
+
+/* One colleague: {"user","role","posts":[{"id","name"}]}, each post by
+ * its name in _posts.md (the id where the file has none). */
+struct api_staff_colleagues {
+    cJSON *arr;
+    const struct posts *ps;
+};
+
+static int api_staff_colleague(void *ctx, const char *name, enum accounts_role role,
+                               const struct accounts_posts *posts)
+{
+    struct api_staff_colleagues *c = ctx;
+    cJSON *o = cJSON_CreateObject(), *list, *po;
+    size_t i;
+
+    if (!o || !cJSON_AddItemToArray(c->arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    if (!cJSON_AddStringToObject(o, "user", name) ||
+        !cJSON_AddStringToObject(o, "role", accounts_role_name(role)) ||
+        !(list = cJSON_AddArrayToObject(o, "posts")))
+        return -1;
+    for (i = 0; i < posts->n; i++) {
+        const struct post *p = c->ps ? posts_find(c->ps, posts->id[i]) : NULL;
+        if (!(po = cJSON_CreateObject()) || !cJSON_AddItemToArray(list, po)) {
+            cJSON_Delete(po);
+            return -1;
+        }
+        if (!cJSON_AddStringToObject(po, "id", posts->id[i]) ||
+            !cJSON_AddStringToObject(po, "name", p ? p->name : posts->id[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* GET /api/v1/staff/colleagues: who a case may be handed to (转交), so the
+ * form offers names with their posts instead of asking for a login name
+ * from memory. Accounts not disabled, by name. */
+enum MHD_Result api_staff_colleagues(struct http_request *req)
+{
+    struct api_staff_colleagues c = {NULL, NULL};
+    struct catalog *cat = NULL;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *root;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    if (!(root = cJSON_CreateObject()) || !(c.arr = cJSON_AddArrayToObject(root, "colleagues")))
+        goto fail;
+    cat = catalog_acquire();
+    c.ps = cat ? catalog_posts(cat) : NULL;
+    if (accounts_active_each(db, api_staff_colleague, &c) != 0)
+        goto fail;
+    catalog_release(cat);
+    return reply_doc_take(req, MHD_HTTP_OK, root, REPLY_PRIVATE);
+fail:
+    catalog_release(cat);
+    cJSON_Delete(root);
+    return reply_internal(req);
 }
 
 /* 网上预审: the web cases handed in from home, and those invited. */

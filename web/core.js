@@ -48,6 +48,26 @@ export async function busy(button, fn, { hold = false } = {}) {
   }
 }
 
+// Wires an inline form's 取消 (its button with data-cancel): the button and
+// Esc anywhere in the form call close(), and the focus goes back to what
+// had it when the form was made (the button that opened it), not to the
+// top of the page. Call it before the form takes the focus.
+export function closable(form, close) {
+  const opener = document.activeElement;
+  const done = () => {
+    close();
+    if (opener && opener !== document.body && opener.isConnected) opener.focus();
+  };
+  const cancel = form.querySelector('[data-cancel]');
+  if (cancel) cancel.addEventListener('click', done);
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+    e.preventDefault();
+    done();
+  });
+  return form;
+}
+
 // Procedure content (Chinese, from the files) inside an English interface.
 export function zh(tag, props, ...kids) {
   return el(tag, Object.assign({ lang: 'zh-CN' }, props), ...kids);

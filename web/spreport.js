@@ -5,7 +5,7 @@
 // admin console: a procedure's open reports (step, kind, note, who, when),
 // each with 已处理 and an optional reply.
 
-import { el, busy, stepLabel } from './core.js';
+import { el, busy, stepLabel, closable } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -60,7 +60,8 @@ function reportForm({ procedure, hash, step, label }, closed) {
     note, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '提交给管理员'),
-      el('button', { type: 'button', class: 'btn', onClick: () => { form.remove(); closed(); } }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  closable(form, () => { form.remove(); closed(); });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const kind = form.querySelector('input[type=radio]:checked').value;

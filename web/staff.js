@@ -9,7 +9,7 @@
 // in from home, which staff invite to the hall on a date or return.
 // The server decides every move; the page shows what it answers.
 
-import { el, stepLabel, busy } from './core.js';
+import { el, stepLabel, busy, closable } from './core.js';
 import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
@@ -644,7 +644,7 @@ function completeForm(v, box) {
     text, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '确认办结'),
-      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -667,6 +667,7 @@ function completeForm(v, box) {
       refreshQueue();
     });
   });
+  closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   text.focus();
 }
@@ -697,7 +698,7 @@ function inviteForm(v, box) {
     note, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '通知来大厅'),
-      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -711,6 +712,7 @@ function inviteForm(v, box) {
       refreshQueue();
     });
   });
+  closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   date.focus();
 }
@@ -744,7 +746,7 @@ function returnForm(v, box) {
     err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-danger' }, '退回并打印补正告知单'),
-      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -761,6 +763,7 @@ function returnForm(v, box) {
       refreshQueue();
     });
   });
+  closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   reason.focus();
 }

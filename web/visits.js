@@ -6,7 +6,7 @@
 // day. On a phone (/staff#visits, 360 px wide) the page shows only this
 // card and the case: staff.js sets the layout.
 
-import { el, busy } from './core.js';
+import { el, busy, closable } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -119,7 +119,7 @@ function notHomeForm(v, box, move, say) {
     date,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '改期'),
-      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -128,6 +128,7 @@ function notHomeForm(v, box, move, say) {
       refreshVisits();
     });
   });
+  closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   date.focus();
 }

@@ -5,7 +5,7 @@
 // every stage's due date, who passed it and when, and the moves along it
 // (pass with a note, complete, hand out, reject with a reason, assign).
 
-import { el, busy } from './core.js';
+import { el, busy, closable } from './core.js';
 import { api } from './api.js';
 import { currentSession, errorText } from './auth.js';
 
@@ -119,9 +119,23 @@ export const movedOn = (err) => err.status === 409 || !err.status;
 // A small form in box: one text (or none), a submit; done(moved) after.
 // failed(err), when given, takes a 409 or a lost answer (the case moved on,
 // or this move was done and its answer lost): the case is redrawn there.
-function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed }) {
-  const input = label ? el(id === 'assign-user' ? 'input' : 'textarea',
+// choices, when given, makes the text a choice among what it resolves to
+// ([{value, text}]); should they not come, a line to type in stands instead.
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices }) {
+  let input = label ? el(choices ? 'select' : 'textarea',
     { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
+  if (choices) {
+    input.append(el('option', { value: '' }, '请选择'));
+    choices().then((list) => {
+      input.append(...list.map((c) => el('option', { value: c.value }, c.text)));
+    }, () => {
+      const typed = el('input', { id, name: id, maxlength: '64', autocomplete: 'off' });
+      const had = document.activeElement === input;
+      input.replaceWith(typed);
+      input = typed;
+      if (had) typed.focus();
+    });
+  }
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': id + '-h' },
     el('h3', { id: id + '-h' }, title),
@@ -129,9 +143,14 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
     hint ? el('p', { class: 'hint' }, hint) : null, input, err,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, submit),
-      el('button', { type: 'button', class: 'btn', onClick: () => box.replaceChildren() }, '取消')));
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (input && input.tagName === 'SELECT' && !input.value) {
+      err.textContent = `请选择${label}的人`;
+      input.focus();
+      return;
+    }
     busy(form.querySelector('[type=submit]'), async () => {
       let moved;
       try {
@@ -145,8 +164,22 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
       after(moved);
     });
   });
+  closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   (input || form.querySelector('[type=submit]')).focus();
+}
+
+// Who a case may be handed to, as choices: each colleague with their posts
+// (民政专干, 窗口), the one who has it now left out, oneself marked.
+async function colleagues(owner) {
+  const me = (currentSession() || {}).user;
+  const { body } = await api('/api/v1/staff/colleagues');
+  return body.colleagues.filter((c) => c.user !== owner).map((c) => ({
+    value: c.user,
+    text: c.user + (c.user === me ? '（我）' : '')
+      + (c.posts.length ? ` · ${c.posts.map((p) => p.name).join('、')}` : '')
+      + (c.role === 'admin' ? ' · 管理员' : ''),
+  }));
 }
 
 // The buttons of the moves after acceptance. show(moved, text) redraws;
@@ -166,8 +199,9 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
   }
   if (v.status === 'accepted') {
     list.push(b('转交同事', () => textForm(box, {
-      id: 'assign-user', title: '转交同事负责（首问负责）', label: '同事的用户名', required: true,
+      id: 'assign-user', title: '转交同事负责（首问负责）', label: '转交给', required: true,
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
+      choices: () => colleagues(v.owner),
       post: { path: path('assign'), body: (t) => ({ user: t.trim() }) }, failed,
       after: (m) => show(m, `已转交 ${m.owner} 负责`),
     })));

@@ -77,11 +77,24 @@ describe('我的待办 on the staff page', () => {
     assert.match(chain, /已超期/);
     assert.match(chain, /当前环节/);
     assert.match(await page.locator('.case-facts').innerText(), /负责人\s*li/);
-    await page.getByRole('button', { name: '转交同事' }).click();
-    await page.fill('#assign-user', 'nobody');
+    const opener = page.getByRole('button', { name: '转交同事' });
+    await opener.click();
+    // a choice of colleagues with their posts, not a login name from memory;
+    // the owner (li) is not offered, oneself is marked
+    const pick = page.locator('select#assign-user');
+    await pick.locator('option[value="wang"]').waitFor({ state: 'attached' });
+    const offered = await pick.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(offered.map(([v]) => v).filter((v) => v && v !== 'admin'), ['wang']);
+    assert.match(offered.find(([v]) => v === 'wang')[1], /^wang（我） · 综合窗口（A岗）$/);
     await page.getByRole('button', { name: '确认转交' }).click();
-    await page.locator('[role=alert]', { hasText: '没有这位工作人员' }).waitFor();
-    await page.fill('#assign-user', 'wang');
+    await page.locator('[role=alert]', { hasText: '请选择转交给的人' }).waitFor();
+    // Esc closes the form, and the focus goes back to the button that opened it
+    await page.keyboard.press('Escape');
+    await pick.waitFor({ state: 'detached' });
+    assert.equal(await opener.evaluate((b) => b === document.activeElement), true);
+    await opener.click();
+    await pick.locator('option[value="wang"]').waitFor({ state: 'attached' });
+    await pick.selectOption('wang');
     await page.getByRole('button', { name: '确认转交' }).click();
     await page.locator('.case-msg', { hasText: '已转交 wang 负责' }).waitFor();
     assert.match(await page.locator('.case-facts').innerText(), /负责人\s*wang/);
