@@ -74,6 +74,9 @@ function problemItem(d, href) {
 // the open step reports (SP有误) by procedure id, from the list's load
 let openReports = new Map();
 
+// the procedures that have a practice file beside them, by id (the list's load)
+let practised = new Set();
+
 function procRow(p) {
   const [stateText, stateCls] = STATE[p.state] || [p.state, 'badge-warn'];
   const issues = el('ul', { class: 'issues' },
@@ -88,6 +91,13 @@ function procRow(p) {
   if (p.live && !isPractice(p)) {
     actions.append(el('a', { class: 'btn btn-small', href: `/#/p/${enc(p.id)}`, target: '_blank',
       rel: 'noopener', 'aria-label': `在自助机页面查看 ${p.title || p.id}` }, '查看'));
+  }
+  // a live procedure without scenarios: the practice file starts here, beside
+  // it (the server names it by the procedure's file)
+  if (p.live && p.kind === 'procedure' && !practised.has(p.id)) {
+    actions.append(el('a', { class: 'btn btn-small', 'data-new-practice': p.id,
+      href: `#/edit?special=${enc(p.id + '.practice')}&new=1&file=${enc(p.file.replace(/\.md$/, '.practice.md'))}`,
+      'aria-label': `为 ${p.title || p.id} 新建练习题` }, '新建练习题'));
   }
   const version = p.live && isPractice(p)
     ? el('span', {}, `${p.live.scenarios} 个练习场景`, el('br'), el('code', { class: 'hash' }, p.live.hash.slice(0, 10)))
@@ -147,6 +157,7 @@ async function listView() {
     openReports.get(r.procedure).push(r);
   }
   const procs = doc.procedures;
+  practised = new Set(procs.filter((p) => isPractice(p) && p.procedure).map((p) => p.procedure));
   const nErr = procs.filter((p) => p.errors.length).length;
   const nOverdue = procs.filter((p) => p.review_overdue).length;
   const nReports = procs.reduce((n, p) => n + (p.reports_open || 0), 0);
@@ -306,6 +317,33 @@ function previewArticle(proc, staff) {
   return a;
 }
 
+// A first practice file for proc (its public JSON): one scenario refused on
+// its first condition and one returned for its first required paper, in
+// the format's words, each proved by the check as it stands; the admin
+// rewrites them into the hall's real cases and adds more.
+function practiceTemplate(proc) {
+  const yes = (first) => proc.conditions.map((c, i) => (i === 0 ? first : '是')).join(' ');
+  const lines = [`# ${proc.title} · 练习`, '',
+    '每个二级标题是一个练习场景：先写居民的情况（工作人员看到的），再在 case 块里写居民对办理条件的回答（conditions，'
+    + '按顺序写 是/否）、带来的材料（brought，写材料的编号）、填写的内容（字段编号 = 值），以及正确的处理（expect：'
+    + 'accept 受理、return 编号 退回补正、refuse N 第 N 条条件不符不予受理）和说明（explain）。'
+    + '下面的示例是按本事项生成的，请改成窗口常见的真实情况，再多写几个。', ''];
+  if (proc.conditions.length) {
+    const c = proc.conditions[0];
+    lines.push('## 示例：不符合办理条件', `居民来办理${proc.title}，但「${c}」这一条不符合。`, '',
+      '```case', `conditions = ${yes('否')}`, 'expect = refuse 1',
+      `explain = 不符合「${c}」，不予受理`, '```', '');
+  }
+  const step = proc.steps.find((x) => !x.if && x.checklist.some((it) => it.required && !it.if));
+  const item = step && step.checklist.find((it) => it.required && !it.if);
+  if (item) {
+    lines.push('## 示例：材料不全', `居民来办理${proc.title}，没有带「${item.text}」。`, '', '```case');
+    if (proc.conditions.length) lines.push(`conditions = ${yes('是')}`);
+    lines.push('brought =', `expect = return ${item.id}`, `explain = 缺少「${item.text}」，请补齐后再来`, '```', '');
+  }
+  return lines.join('\n');
+}
+
 function parseQuery(q) {
   const o = {};
   for (const [k, v] of new URLSearchParams(q)) o[k] = v;
@@ -330,7 +368,16 @@ async function editorView(params) {
     : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
   let text = template();
   show(el('p', { class: 'muted' }, '正在打开文件……'));
-  if (!isNew) {
+  if (isNew && special.endsWith('.practice')) {
+    // scenarios made from the live procedure, so that the first check
+    // passes and shows the shape: its conditions and its papers by id
+    try {
+      text = practiceTemplate((await api(`/api/v1/procedures/${enc(special.slice(0, -'.practice'.length))}`)).body);
+    } catch (err) {
+      show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+      return;
+    }
+  } else if (!isNew) {
     let r;
     try {
       r = await api(sourceUrl());
@@ -343,7 +390,8 @@ async function editorView(params) {
   }
   editor = st;
 
-  const title = isNew ? `新建事项：${st.category}/${st.id}.md` : `编辑 ${st.file}`;
+  const title = isNew && special ? `新建练习题：${st.file}`
+    : isNew ? `新建事项：${st.category}/${st.id}.md` : `编辑 ${st.file}`;
   const previewTitle = st.special ? '预览' : '预览（居民看到的内容）';
   const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const src = el('textarea', { id: 'src', class: 'code', wrap: 'off', spellcheck: 'false',
@@ -467,7 +515,7 @@ async function editorView(params) {
   const save = () => busy(saveBtn, async () => {
     clearTimeout(st.timer);
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
-    const url = st.isNew
+    const url = st.isNew && !st.special
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
       : sourceUrl();
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
@@ -498,7 +546,8 @@ async function editorView(params) {
       st.isNew = false;
       st.file = saved.file;
       st.id = saved.id;
-      history.replaceState(null, '', `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
+      history.replaceState(null, '', st.special ? `#/edit?special=${enc(st.special)}&file=${enc(st.file)}`
+        : `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
       shownHash = location.hash;
       reloadBtn.hidden = false;
       setLink();

@@ -1,8 +1,12 @@
 // The admin console and practice files: the list shows the sample library's
 // practice file as 练习题 with its scenarios in use, its 编辑 opens the
 // editor on the practice file (not the procedure), a scenario broken in the
-// editor shows its error with its line, and a fixed one saves. axe-core
-// runs on the list and the editor. Works on a copy of the sample library.
+// editor shows its error with its line, and a fixed one saves. A procedure
+// without a practice file offers 新建练习题: the editor opens on scenarios
+// made from that procedure, which the check passes for every sample item,
+// and saving creates the file beside the procedure. axe-core runs on the
+// list and the editor. Works on a copy of the sample library, in which every
+// practice file but the labour handbook's is removed.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,6 +26,12 @@ before(async () => {
   h.tmp = makeTmp('spkiosk-e2e-practice-');
   h.tree = path.join(h.tmp, 'procedures');
   fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
+  for (const cat of fs.readdirSync(h.tree)) {
+    const dir = path.join(h.tree, cat);
+    if (cat.startsWith('_') || !fs.statSync(dir).isDirectory()) continue;
+    for (const f of fs.readdirSync(dir))
+      if (f.endsWith('.practice.md') && `${cat}/${f}` !== REL) fs.rmSync(path.join(dir, f));
+  }
   const db = path.join(h.tmp, 'e2e.db');
   h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
   addUser(db, 'boss', 'admin', PW);
@@ -89,5 +99,53 @@ describe('practice files in the admin console', () => {
     await page.locator('#save').click();
     await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /练习模式现在用的就是这些场景/));
     assert.equal(onDisk(), fixed);
+  });
+});
+
+describe('新建练习题 in the admin console', () => {
+  let kp;
+  let page;
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator(`tr[data-id="${NAME}"]`).waitFor();
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('every procedure without scenarios offers it, and its first text passes the check', async () => {
+    const ids = await page.locator('a[data-new-practice]').evaluateAll((as) => as.map((a) => a.dataset.newPractice));
+    assert.ok(ids.length >= 10, `procedures offered: ${ids}`);
+    assert.ok(!ids.includes('labour-handbook'), 'it has a practice file');
+    for (const id of ids) {
+      await page.goto(`${h.url}/admin#/`);
+      await page.locator(`a[data-new-practice="${id}"]`).click();
+      await page.locator('#src').waitFor();
+      assert.match(await h1Text(page), new RegExp(`^新建练习题：[a-z-]+/${id}\\.practice\\.md$`));
+      assert.match(await page.locator('#src').inputValue(), /```case\n/, id);
+      await poll(async () => assert.match(await page.locator('#checks').innerText(), /没有发现问题/, id));
+    }
+  });
+
+  it('saving creates the file beside the procedure; the list then shows it as 练习题', async () => {
+    await page.goto(`${h.url}/admin#/`);
+    await page.locator('a[data-new-practice="residence-certificate"]').click();
+    await page.locator('#src').waitFor();
+    await poll(async () => assert.match(await page.locator('#checks').innerText(), /没有发现问题/));
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /练习模式现在用的就是这些场景/));
+    const file = path.join(h.tree, 'certificates/residence-certificate.practice.md');
+    assert.equal(fs.readFileSync(file, 'utf8'), await page.locator('#src').inputValue());
+    assert.match(page.url(), /special=residence-certificate\.practice&file=/);
+    await page.goto(`${h.url}/admin#/`);
+    const row = page.locator('tr[data-id="residence-certificate.practice"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /2 个练习场景/);
+    assert.equal(await page.locator('a[data-new-practice="residence-certificate"]').count(), 0);
   });
 });
