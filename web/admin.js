@@ -285,10 +285,31 @@ function lineStart(text, line) {
   return off;
 }
 
+// The field types as an admin reads them in the preview (the file's words
+// are the English ids: cn_id is 身份证号). A type this page does not know is
+// shown as written.
+const TYPE_ZH = {
+  text: '文字', number: '数字', date: '日期', cn_id: '身份证号', cn_mobile: '手机号码',
+  phone: '电话号码', email: '电子邮箱', choice: '选择', bank_card: '银行卡号', yesno: '是/否',
+};
+// 办理须知 as the kiosk's overview lists them (web/info.js), in its order.
+const FACTS = [['time_limit', '办理时限'], ['fee', '收费'], ['location', '办理地点'], ['hours', '办理时间'],
+  ['phone', '咨询电话'], ['responsible', '责任岗位'], ['audience', '适用对象'], ['basis', '办理依据']];
+
 function previewArticle(proc, staff) {
   const a = el('article', { class: 'preview-doc', lang: 'zh-CN' });
   a.append(el('h3', { class: 'preview-title' }, proc.title));
   if (proc.summary_html) a.append(contentHtml(proc.summary_html));
+  const facts = FACTS.filter(([k]) => proc.meta && proc.meta[k]);
+  if (facts.length) {
+    a.append(el('h4', {}, '办理须知'),
+      el('dl', { class: 'preview-facts' }, facts.flatMap(([k, label]) => [el('dt', {}, label), el('dd', {}, proc.meta[k])])));
+  }
+  // the review chain as staff will walk it: each stage, its post, its days
+  if (proc.chain && proc.chain.length) {
+    a.append(el('p', { class: 'preview-chain' }, '审核流程（工作人员）：',
+      proc.chain.map((c) => `${c.label}（${c.post}，${c.days} 个工作日）`).join(' → ')));
+  }
   const section = (sec) => {
     a.append(el('h4', {}, sec.title));
     if (sec.html) a.append(contentHtml(sec.html));
@@ -310,7 +331,7 @@ function previewArticle(proc, staff) {
     if (s.fields.length) {
       a.append(el('ul', { class: 'fields' }, s.fields.map((f) =>
         el('li', {}, `填写：${f.label}`, el('span', { class: 'muted' },
-          `(${f.type}${f.required ? ',必填' : ''})`)))));
+          `（${TYPE_ZH[f.type] || f.type}${f.required ? '，必填' : ''}）`)))));
     }
   });
   proc.sections.filter((sec) => sec.kind !== 'eligibility').forEach(section);

@@ -83,6 +83,14 @@ describe('editing a procedure in the admin console', () => {
     assert.equal(await src().inputValue(), original);
     await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
     await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明'));
+    // what the resident reads on the overview, and what staff walk after it,
+    // in the admin's words: field types in Chinese, not the file's ids
+    const preview = await page.locator('#preview').innerText();
+    assert.match(preview, /办理须知[\s\S]*办理时限\s*即来即办/);
+    assert.match(preview, /审核流程（工作人员）：窗口办理（window，3 个工作日）/);
+    assert.match(preview, /填写：公民身份号码（身份证号，必填）/);
+    assert.match(preview, /填写：证明的用途（选择，必填）/);
+    assert.doesNotMatch(preview, /cn_id|cn_mobile/);
     assert.deepEqual(await axeSerious(page), []);
   });
 
