@@ -365,6 +365,20 @@ function practiceTemplate(proc) {
   return lines.join('\n');
 }
 
+// The id a procedure text would have: its front matter's `id:` (the block
+// between a first line --- and the next), else the file's stem. Only to ask
+// before a rename; the server decides.
+function idOf(text, file) {
+  const lines = text.split('\n');
+  if (lines[0].trim() === '---') {
+    for (let i = 1; i < lines.length && lines[i].trim() !== '---'; i++) {
+      const m = lines[i].match(/^\s*id\s*:\s*(.*?)\s*$/);
+      if (m) return m[1];
+    }
+  }
+  return file.replace(/^.*\//, '').replace(/\.md$/, '');
+}
+
 function parseQuery(q) {
   const o = {};
   for (const [k, v] of new URLSearchParams(q)) o[k] = v;
@@ -534,6 +548,14 @@ async function editorView(params) {
   };
 
   const save = () => busy(saveBtn, async () => {
+    // a new id moves the item: residents' saved links and the practice file
+    // go by the id, so it is asked, not done on a stray keystroke
+    const next = st.special || st.isNew ? null : idOf(src.value, st.file);
+    if (next && next !== st.id && !confirm(`这次保存会把事项编号从「${st.id}」改成「${next}」。`
+      + '居民收藏的链接、二维码和练习题都按编号找事项，改了以后旧编号就找不到了（排期生效的新版本到生效日才改）。确定要改吗？')) {
+      msg.replaceChildren(el('p', { class: 'muted' }, '没有保存：编号没有改'));
+      return;
+    }
     clearTimeout(st.timer);
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const url = st.isNew && !st.special
@@ -563,6 +585,14 @@ async function editorView(params) {
     }
     st.etag = `"${saved.hash}"`;
     st.dirty = src.value !== sent;
+    if (!st.isNew && !st.special && saved.id && saved.id !== st.id) {
+      // renamed: the next save and a reload go by the new id
+      st.id = saved.id;
+      st.file = saved.file || st.file;
+      history.replaceState(null, '', `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
+      shownHash = location.hash;
+      setLink();
+    }
     if (st.isNew) {
       st.isNew = false;
       st.file = saved.file;

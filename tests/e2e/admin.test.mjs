@@ -152,6 +152,38 @@ describe('editing a procedure in the admin console', () => {
     await poll(async () => assert.equal(await src().inputValue(), theirs));
     kp.assertClean('admin console');
   });
+
+  // An id: line moves the item to a new id; residents' links and its practice
+  // file go by the id, so the editor asks first; after the rename the editor
+  // goes on under the new id (its address, a reload, the next save).
+  it('a new id asks first; once saved, the editor follows the new id', async () => {
+    const current = onDisk();
+    const renamed = current.replace(/^---\n/, '---\nid: residence-proof\n');
+    assert.notEqual(renamed, current);
+    await src().fill(renamed);
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /没有保存：编号没有改/));
+    assert.match(asked, /从「residence-certificate」改成「residence-proof」/);
+    assert.equal(onDisk(), current);
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
+    assert.equal(onDisk(), renamed);
+    assert.match(page.url(), /#\/edit\?id=residence-proof&file=/);
+    // the next save goes by the new id, and asks nothing
+    const again = renamed.replace('# 居住证明（别人改的）\n', '# 居住证明（改名后）\n');
+    await src().fill(again);
+    page.once('dialog', (d) => { asked = `unexpected: ${d.message()}`; d.dismiss(); });
+    asked = '';
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
+    assert.equal(asked, '');
+    assert.equal(onDisk(), again);
+    // put back for the tests below
+    fs.writeFileSync(path.join(h.tree, REL), original);
+  });
 });
 
 // At a 1366×768 window (a hall's office PC): the special files are listed
