@@ -257,11 +257,14 @@ done:
     return ret;
 }
 
-/* "0".."999" without sign or leading junk; anything else is no step. */
+/* "0".."999" without sign, leading zero or junk; anything else is no step. */
 static bool api_step_index(const char *s, size_t *n)
 {
     size_t i, v = 0;
 
+    /* one spelling per step: "01" is not step 1 (a path is a name) */
+    if (s[0] == '0' && s[1])
+        return false;
     for (i = 0; s[i]; i++) {
         if (i == API_CASES_STEP_DIGITS || s[i] < '0' || s[i] > '9')
             return false;

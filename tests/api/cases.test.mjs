@@ -185,7 +185,7 @@ describe('a case from start to rating', () => {
   });
 
   it('a step outside 0…steps-1 or not a plain number is 404 unknown_step', async () => {
-    for (const n of ['3', '4', '99', '-1', 'abc', '01x', '1.0', '%20']) {
+    for (const n of ['3', '4', '99', '-1', 'abc', '01x', '1.0', '%20', '01', '00']) {
       const r = await post(`/api/v1/cases/${c.id}/steps/${n}`, {});
       assertError(r, 404, 'unknown_step', `steps/${n}`);
     }
