@@ -22,6 +22,10 @@ void clock_utc_now(char out[CLOCK_UTC_LEN]);
  * be read. */
 int clock_today(void);
 
+/* The local date (YYYYMMDD) of a stored instant, utc as clock_utc writes
+ * it; 0 when it is NULL or not one. */
+int clock_local_day_of(const char *utc);
+
 /* Milliseconds from now to the next local midnight (at least 1, at most
  * a day and an hour, for days that a clock change makes longer); a minute
  * if the local time cannot be read. */

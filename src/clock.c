@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void clock_utc(time_t t, char out[CLOCK_UTC_LEN])
 {
@@ -26,6 +27,18 @@ int clock_today(void)
     if (!localtime_r(&now, &tm))
         return 0;
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+int clock_local_day_of(const char *utc)
+{
+    struct tm tm, lt;
+    time_t t;
+
+    memset(&tm, 0, sizeof tm);
+    if (!utc || !strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
+        !localtime_r(&t, &lt))
+        return 0;
+    return (lt.tm_year + 1900) * 10000 + (lt.tm_mon + 1) * 100 + lt.tm_mday;
 }
 
 void clock_day_text(int ymd, char out[CLOCK_DAY_LEN])

@@ -385,10 +385,14 @@ static const char sql_handout[] =
 
 /* The service at a window ended: its evaluator offers the rating, in the
  * move's transaction; a case rated already ends the window's last offer
- * all the same (that resident has gone). win "" for none. 0 or -1. */
-static int relay_offer_rating(struct db *db, const struct case_state *cs, const char *win)
+ * all the same (that resident has gone). win "" for none. Unless here (a
+ * handout: the resident came for the result), only a case accepted today
+ * is offered: one finished days later at the back office has no resident
+ * at the window, and the evaluator would put a stranger's case before
+ * whoever stands there. 0 or -1. */
+static int relay_offer_rating(struct db *db, const struct case_state *cs, const char *win, bool here)
 {
-    if (!win[0])
+    if (!win[0] || (!here && clock_local_day_of(cs->w.accepted_at) != clock_today()))
         return 0;
     return cs->rating ? rate_offer_clear(db, win)
                       : rate_offer_add(db, win, cs->id, cs->ticket ? cs->ticket : "",
@@ -447,7 +451,7 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
     /* a pickup item is rated when it is handed out, where the resident is */
     if ((rows > 0 && relay_stage_done(db, id, cs.r.stage, user, NULL) != 0) ||
         relay_update(db, ready ? sql_ready : sql_complete, id, user, text) != 0 ||
-        (!ready && relay_offer_rating(db, &cs, win) != 0) ||
+        (!ready && relay_offer_rating(db, &cs, win, false) != 0) ||
         /* completed now: the item's call-back (回访) counts from today */
         (!ready && followup_open_locked(db, &cs, cal, today) != 0) ||
         (ready && notify_queue(db, &cs, NOTIFY_READY) != 0) ||
@@ -484,7 +488,7 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
     }
     rc = -1;
     /* handed out is completed: a pickup item's call-back counts from today */
-    if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
+    if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win, true) != 0 ||
         followup_open_locked(db, &cs, cal, today) != 0 || notify_settle(db, id, user) != 0 ||
         cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
@@ -525,7 +529,7 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
     }
     /* the resident is told in the same commit (notify.h) */
     if (relay_update(db, sql_reject, id, user, text) != 0 ||
-        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 || relay_offer_rating(db, &cs, win) != 0 ||
+        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 || relay_offer_rating(db, &cs, win, false) != 0 ||
         cases_event_add(db, id, "rejected", "window", user, -1, text) != 0 || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;

@@ -15,7 +15,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -663,7 +663,7 @@ function completeForm(v, box) {
       showCase(done);
       const w = callBody().window;
       msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'
-        : w ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
+        : w && acceptedToday(done) ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
       refreshQueue();
     });
   });

@@ -111,6 +111,12 @@ export function chainView(v) {
     })));
 }
 
+// Whether the case was accepted on the staff PC's today: only then is the
+// resident taken to be at the window when it ends, and its evaluator
+// offered the rating (the server's rule, docs/http-api.md).
+export const acceptedToday = (v) => !!v.accepted_at
+  && new Date(v.accepted_at).toDateString() === new Date().toDateString();
+
 // Whether a move's error means the case may stand otherwise than the page
 // shows: refused 409 (moved on elsewhere) or its answer lost (the network,
 // status 0: it may have been done).
@@ -210,7 +216,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
       // the desk's window: the refused resident rates the service there too
       post: { path: path('reject'), body: (t) => ({ reason: t, ...windowBody() }) }, failed,
-      after: (m) => show(m, windowBody().window
+      after: (m) => show(m, windowBody().window && acceptedToday(m)
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
     }), 'btn btn-danger'));

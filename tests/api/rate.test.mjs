@@ -9,6 +9,8 @@
 // second of a completion; the staff view shows the reasons.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { assertError, request } from './helpers.mjs';
 import { useWindow, residentCase, NAME, ID, MOBILE } from './staff-helpers.mjs';
 
@@ -166,5 +168,30 @@ describe('the evaluator of a window', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /text\/html/);
     assert.match(r.text, /rate\.[0-9a-f]{8}\.js/);
+  });
+});
+
+// Finished days after acceptance (a chain at the back office): the resident
+// is not at the window, so the evaluator there offers nothing; whoever
+// stands at it would otherwise be shown a stranger's case to rate.
+describe('a case accepted on an earlier day', () => {
+  const yesterday = (id) => execFileSync('sqlite3', [path.join(h.ctx.tmp, 'x.db')], {
+    input: `UPDATE cases SET accepted_at = '2020-01-02T02:00:00Z' WHERE id = '${id}';\n` });
+
+  it('completed or refused at a window: no offer there', async () => {
+    const done = await served(null);
+    yesterday(done.id);
+    const r = await h.spost(`/api/v1/staff/cases/${done.id}/complete`, { outcome: '已办结', window: '17' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'completed');
+    assert.deepEqual((await rate('?window=17')).body.offer, null);
+    const refused = await served(null);
+    yesterday(refused.id);
+    const j = await h.spost(`/api/v1/staff/cases/${refused.id}/reject`, { reason: '不符合条件', window: '18' });
+    assert.equal(j.status, 200, j.text);
+    assert.deepEqual((await rate('?window=18')).body.offer, null);
+    // accepted today, the same move offers at once
+    const today = await served({ window: '17' });
+    assert.equal((await rate('?window=17')).body.offer.ticket, today.ticket);
   });
 });
