@@ -40,6 +40,11 @@ struct lib_category {
     int order;          /* README `order`, default 1000 */
     bool failed;        /* README.md has an error: the last good values stay
                            (store.c), as every other file's do */
+    bool unlisted;      /* the folder could not be listed, or only up to
+                           the cap: files this load did not see are not
+                           gone, so what the last load had of them stays
+                           (store.c), as a file that cannot be read keeps
+                           its last good version */
 };
 
 enum lib_status {

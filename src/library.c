@@ -325,18 +325,23 @@ static const char *lib_errno_name(int e)
 
 /* dir_list with its failures in the report: what could not be read (what:
  * "这个文件夹", "事项文件夹") and a folder over the cap, whose first names
- * are still listed. Returns 0, or -1 when nothing was listed. */
+ * are still listed (*partial then true; partial may be NULL). Returns 0,
+ * or -1 when nothing was listed. */
 static int dir_list_report(const char *path, const char *what, struct diag_list *diags,
-                           char ***names, size_t *n)
+                           char ***names, size_t *n, bool *partial)
 {
-    size_t left;
+    size_t left = 0;
     int e;
 
+    if (partial)
+        *partial = false;
     if (dir_list(path, names, n, &left) != 0) {
         e = errno;
         diag_error(diags, path, 1, "无法读取%s：%s（%s）", what, lib_errno_text(e), lib_errno_name(e));
         return -1;
     }
+    if (partial)
+        *partial = left > 0;
     if (left)
         diag_error(diags, path, 1,
                    "文件夹里的文件超过 %d 个的上限：按文件名读取了前 %d 个，其余 %zu 个没有读取",
@@ -1137,7 +1142,10 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     memset(c, 0, sizeof *c);
     if (category_read(dir, id, c, &lib->diags, edit) != 0)
         goto out;
-    if (dir_list_report(dir, "这个文件夹", &lib->diags, &names, &n) != 0) {
+    /* a folder not listed, or over the cap, has files this load did not
+     * see: they are not gone (c->unlisted) */
+    if (dir_list_report(dir, "这个文件夹", &lib->diags, &names, &n, &c->unlisted) != 0) {
+        c->unlisted = true;
         rc = 0;
         goto out;
     }
@@ -1221,7 +1229,7 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
     if (clock_gettime(CLOCK_REALTIME, &now) != 0)
         return -1;
     lib->started_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
-    if (dir_list_report(root, "事项文件夹", &lib->diags, &names, &n) != 0)
+    if (dir_list_report(root, "事项文件夹", &lib->diags, &names, &n, NULL) != 0)
         return -1;
     for (i = 0; i < n; i++) {
         char *p;
@@ -1540,7 +1548,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
         }
         return library_check_file(path, today, diags);
     }
-    if (dir_list_report(path, "这个文件夹", diags, &names, &n) != 0)
+    if (dir_list_report(path, "这个文件夹", diags, &names, &n, NULL) != 0)
         return -1;
     for (i = 0; i < n && !root; i++) {
         if (names[i][0] == '.')

@@ -798,6 +798,22 @@ static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
     return 0;
 }
 
+/* Whether rel ("CATEGORY/NAME") lies in a category folder this load could
+ * not list: its files were not seen, which is not their being gone. */
+static bool store_in_unlisted(const struct store_lookup *lk, const char *rel)
+{
+    const char *slash = rel ? strchr(rel, '/') : NULL;
+    size_t i;
+
+    for (i = 0; slash && i < lk->lib->n_cats; i++) {
+        const struct lib_category *c = &lk->lib->cats[i];
+        if (c->unlisted && strlen(c->id) == (size_t)(slash - rel) &&
+            memcmp(c->id, rel, (size_t)(slash - rel)) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* A live procedure is retired when its file is gone or now names another
  * id; a file with errors keeps its last good version live. So does a file
  * whose new text (naming another id) waits for its `effective` date: the
@@ -807,10 +823,11 @@ static int store_run_each(struct db *db, const char *sql, char **v, size_t n)
 static bool store_want_retire(const struct store_lookup *lk, sqlite3_stmt *row)
 {
     const char *id = (const char *)sqlite3_column_text(row, 0);
-    const struct lib_file *f = store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 1));
+    const char *rel = (const char *)sqlite3_column_text(row, 1);
+    const struct lib_file *f = store_file_by_rel(lk, rel);
 
     if (!f)
-        return true;
+        return !store_in_unlisted(lk, rel);
     if (f->status == LIB_FAILED || strcmp(f->id, id) == 0)
         return false;
     return !(sqlite3_column_count(row) > 2 && sqlite3_column_int(row, 2));
@@ -818,7 +835,9 @@ static bool store_want_retire(const struct store_lookup *lk, sqlite3_stmt *row)
 
 static bool store_want_forget(const struct store_lookup *lk, sqlite3_stmt *row)
 {
-    return !store_file_by_rel(lk, (const char *)sqlite3_column_text(row, 0));
+    const char *rel = (const char *)sqlite3_column_text(row, 0);
+
+    return !store_file_by_rel(lk, rel) && !store_in_unlisted(lk, rel);
 }
 
 static int store_retire(struct db *db, struct store_search_batch *sb,
@@ -1051,7 +1070,7 @@ static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_st
     const char *rel = (const char *)sqlite3_column_text(row, 0);
 
     return !bsearch(&rel, lk->practices, lk->lib->n_practices, sizeof *lk->practices,
-                    store_str_cmp);
+                    store_str_cmp) && !store_in_unlisted(lk, rel);
 }
 
 static int store_practice(struct db *db, const struct store_lookup *lk, const char *now,
