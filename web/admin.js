@@ -621,9 +621,25 @@ async function editorView(params) {
     if ((e.ctrlKey || e.metaKey) && e.key === 's') { e.preventDefault(); save(); }
   });
 
+  // a file whose text waits for its date: the editor holds that text, while
+  // residents still get the live one until then; said before any edit
+  const waiting = el('div', { id: 'scheduled-note' });
+  if (!st.isNew && !st.special) {
+    api('/api/v1/admin/procedures').then(({ body }) => {
+      const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
+      if (!p || !p.scheduled || editor !== st) return;
+      waiting.replaceChildren(el('p', { class: 'msg-warn' },
+        `这个文件是 ${p.scheduled.effective} 生效的新版本${p.scheduled.version ? `（版本 ${p.scheduled.version}）` : ''}：`
+        + '编辑框里是它的内容，保存的修改也到那天才生效。在那之前自助机继续显示在用的版本'
+        + `${p.live && p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
+        p.live ? el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本') : '没有在用的版本',
+        '。'));
+    }, () => {});
+  }
   show(
     el('p', {}, el('a', { href: '#/' }, '← 返回列表')),
     el('h1', {}, title),
+    waiting,
     el('div', { class: 'editor-layout' },
       // the checks above the text, so that on a 1366×768 screen the errors
       // are in sight without scrolling the page

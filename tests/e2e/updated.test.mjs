@@ -86,6 +86,18 @@ describe('the admin console shows a scheduled version', () => {
       await shot(page, 'admin-scheduled');
       assert.deepEqual(await axeSerious(page), []);
       kp.assertClean('admin list');
+      // the editor says its text waits for its date, and where the live one is
+      await row.locator('a', { hasText: '编辑' }).click();
+      const note = page.locator('#scheduled-note');
+      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-01-01 生效的新版本.*没有在用的版本/));
+      writeTree(tree, { 'jobs/reg.md': proc('就业登记（下一版）').replace('version: 2026-01-01\n', 'version: 2026-06-01\neffective: 2099-01-01\n') });
+      // the second load that stored a waiting version: reg's
+      await poll(() => assert.ok((k.daemon.stderr().match(/[1-9]\d* versions scheduled/g) || []).length >= 2));
+      await page.goto(`${k.url}/admin#/edit?id=reg&file=jobs/reg.md`);
+      await poll(async () => assert.match(await note.innerText(),
+        /2099-01-01 生效的新版本（版本 2026-06-01）.*在那之前自助机继续显示在用的版本（版本 2026-01-01），在自助机页面查看在用的版本。/));
+      assert.equal(await note.locator('a').getAttribute('href'), '/#/p/reg');
+      assert.deepEqual(await axeSerious(page), []);
     } finally {
       await kp.context.close();
     }
