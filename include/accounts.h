@@ -98,10 +98,27 @@ int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *
  * disabled; -1 on a database error. */
 int accounts_user_active(struct db *db, const char *name);
 
+#define ACCOUNTS_DISPLAY_MAX 20     /* characters of a display name (王芳) */
+#define ACCOUNTS_DISPLAY_BUF (ACCOUNTS_DISPLAY_MAX * 4 + 1)
+
+/* Sets the name residents read for the user (printed notices, the
+ * colleague list): display trimmed, 1..ACCOUNTS_DISPLAY_MAX characters of
+ * the text policy (text.h) without line breaks, or "-" to clear it (the
+ * login name stands in again). Returns 0; 1 with err (unknown user, a name
+ * refused); -1 on a database error (err says). */
+int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
+                              size_t errlen);
+
+/* The name residents read for login name: its display name, or name
+ * itself when it has none, is unknown, or the database fails (a printout
+ * must still say who). Writes NUL-terminated into out (cap bytes). */
+void accounts_display_of(struct db *db, const char *name, char *out, size_t cap);
+
 /* One account that may be handed work, as accounts_active_each gives it:
- * its name, role and posts (valid during the call only). Nonzero stops. */
-typedef int (*accounts_each_fn)(void *ctx, const char *name, enum accounts_role role,
-                                const struct accounts_posts *posts);
+ * its name, display name ("" for none), role and posts (valid during the
+ * call only). Nonzero stops. */
+typedef int (*accounts_each_fn)(void *ctx, const char *name, const char *display,
+                                enum accounts_role role, const struct accounts_posts *posts);
 
 #define ACCOUNTS_ACTIVE_MAX 500 /* accounts accounts_active_each gives at most */
 
@@ -110,8 +127,9 @@ typedef int (*accounts_each_fn)(void *ctx, const char *name, enum accounts_role 
  * Returns 0; -1 on a database error or when fn returned nonzero. */
 int accounts_active_each(struct db *db, accounts_each_fn fn, void *ctx);
 
-/* Prints "NAME ROLE active|disabled CREATED POSTS" per user to out, POSTS
- * the ids joined by ',' or "-" for none. 0 or -1. */
+/* Prints "NAME ROLE active|disabled CREATED POSTS DISPLAY" per user to
+ * out, POSTS the ids joined by ',' or "-" for none, DISPLAY the display
+ * name or "-". 0 or -1. */
 int accounts_user_list(struct db *db, void *out /* FILE * */);
 
 /* At start-up, before logins are served: prepares the hash unknown names

@@ -17,6 +17,8 @@
 
 #include "clock.h"
 #include "sessions.h"
+#include "text.h"
+#include "utf8.h"
 
 #define ACCOUNTS_BOOT_PASSWORD_LEN 16
 #define ACCOUNTS_DUMMY_BYTES 32
@@ -36,9 +38,12 @@ static const char sql_user_disable[] =
     "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1";
 static const char sql_user_count[] = "SELECT count(*) FROM users";
 static const char sql_user_list[] =
-    "SELECT name, role, disabled, created_at, posts FROM users ORDER BY name";
+    "SELECT name, role, disabled, created_at, posts, display FROM users ORDER BY name";
 static const char sql_user_active_list[] =
-    "SELECT name, role, posts FROM users WHERE disabled = 0 ORDER BY name LIMIT ?1";
+    "SELECT name, role, posts, display FROM users WHERE disabled = 0 ORDER BY name LIMIT ?1";
+static const char sql_user_set_display[] =
+    "UPDATE users SET display = ?2, updated_at = ?3 WHERE name = ?1";
+static const char sql_user_display[] = "SELECT display FROM users WHERE name = ?1";
 
 const char *accounts_role_name(enum accounts_role role)
 {
@@ -176,6 +181,61 @@ int accounts_user_set_posts(struct db *db, const char *name, const char *posts, 
     }
     db_rollback(db);
     return rc;
+}
+
+int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
+                              size_t errlen)
+{
+    char text[ACCOUNTS_DISPLAY_BUF], now[CLOCK_UTC_LEN];
+    const char *d;
+    size_t n = display ? strlen(display) : 0;
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    d = utf8_trim(display ? display : "", &n);
+    if (n == 1 && d[0] == '-') {
+        n = 0;
+    } else if (n == 0 || text_check(d, n) != 0 || utf8_count(d, n) > ACCOUNTS_DISPLAY_MAX ||
+               memchr(d, '\n', n) || memchr(d, '\r', n) || memchr(d, '\t', n)) {
+        snprintf(err, errlen, "a display name is 1 to %d characters on one line, "
+                 "or - for none", ACCOUNTS_DISPLAY_MAX);
+        return 1;
+    }
+    memcpy(text, d, n); /* at most 20 characters of 4 bytes: fits */
+    text[n] = '\0';
+    clock_utc_now(now);
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "database: cannot begin");
+        return -1;
+    }
+    if (!(st = db_stmt(db, sql_user_set_display)) ||
+        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC) |
+                       sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != 0) {
+        accounts_db_error(db, err, errlen);
+    } else if (sqlite3_changes(db_handle(db)) == 0) {
+        snprintf(err, errlen, "no user %s", name);
+        rc = 1;
+    } else if (db_commit(db) != 0) {
+        snprintf(err, errlen, "database: cannot commit");
+    } else {
+        return 0;
+    }
+    db_rollback(db);
+    return rc;
+}
+
+void accounts_display_of(struct db *db, const char *name, char *out, size_t cap)
+{
+    sqlite3_stmt *st = name ? db_stmt(db, sql_user_display) : NULL;
+    const char *d = NULL;
+
+    if (st && sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        d = (const char *)sqlite3_column_text(st, 0);
+    snprintf(out, cap, "%s", d && *d ? d : name ? name : "");
+    if (st)
+        sqlite3_reset(st);
 }
 
 int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *out)
@@ -487,7 +547,8 @@ int accounts_active_each(struct db *db, accounts_each_fn fn, void *ctx)
             if (accounts_role_parse((const char *)sqlite3_column_text(st, 1), &role) != 0)
                 continue; /* the CHECK allows none other; never guess a role */
             accounts_posts_load(sqlite3_column_text(st, 2), &posts);
-            if (fn(ctx, (const char *)sqlite3_column_text(st, 0), role, &posts) != 0) {
+            if (fn(ctx, (const char *)sqlite3_column_text(st, 0),
+                   (const char *)sqlite3_column_text(st, 3), role, &posts) != 0) {
                 r = SQLITE_ABORT;
                 break;
             }
@@ -505,10 +566,12 @@ int accounts_user_list(struct db *db, void *out)
         return -1;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *posts = (const char *)sqlite3_column_text(st, 4);
-        fprintf(out, "%s %s %s %s %s\n", (const char *)sqlite3_column_text(st, 0),
+        const char *display = (const char *)sqlite3_column_text(st, 5);
+        fprintf(out, "%s %s %s %s %s %s\n", (const char *)sqlite3_column_text(st, 0),
                 (const char *)sqlite3_column_text(st, 1),
                 sqlite3_column_int(st, 2) ? "disabled" : "active",
-                (const char *)sqlite3_column_text(st, 3), posts && *posts ? posts : "-");
+                (const char *)sqlite3_column_text(st, 3), posts && *posts ? posts : "-",
+                display && *display ? display : "-");
     }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;

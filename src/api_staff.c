@@ -372,15 +372,16 @@ out:
     return res;
 }
 
-/* One colleague: {"user","role","posts":[{"id","name"}]}, each post by
+/* One colleague: {"user","display","role","posts":[{"id","name"}]}
+ * (display "" when none), each post by
  * its name in _posts.md (the id where the file has none). */
 struct api_staff_colleagues {
     cJSON *arr;
     const struct posts *ps;
 };
 
-static int api_staff_colleague(void *ctx, const char *name, enum accounts_role role,
-                               const struct accounts_posts *posts)
+static int api_staff_colleague(void *ctx, const char *name, const char *display,
+                               enum accounts_role role, const struct accounts_posts *posts)
 {
     struct api_staff_colleagues *c = ctx;
     cJSON *o = cJSON_CreateObject(), *list, *po;
@@ -391,6 +392,7 @@ static int api_staff_colleague(void *ctx, const char *name, enum accounts_role r
         return -1;
     }
     if (!cJSON_AddStringToObject(o, "user", name) ||
+        !cJSON_AddStringToObject(o, "display", display ? display : "") ||
         !cJSON_AddStringToObject(o, "role", accounts_role_name(role)) ||
         !(list = cJSON_AddArrayToObject(o, "posts")))
         return -1;

@@ -52,6 +52,7 @@ static const char usage_user[] =
     "usage: spkiosk user add NAME --role staff|admin [--posts ID,ID] [--db FILE]\n"
     "       spkiosk user passwd NAME [--db FILE]\n"
     "       spkiosk user posts NAME ID,ID|- [--db FILE]\n"
+    "       spkiosk user display NAME TEXT|- [--db FILE]\n"
     "       spkiosk user disable NAME [--db FILE]\n"
     "       spkiosk user list [--db FILE]\n"
     "\n"
@@ -62,7 +63,9 @@ static const char usage_user[] =
     "in case histories. --posts (add) and posts set the posts (岗位) of _posts.md\n"
     "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
     "at most 16, separated by ','; '-' for none. A staff user added without\n"
-    "--posts holds window. list shows them last ('-' for none). --db defaults\n"
+    "--posts holds window. display sets the name residents read on printed\n"
+    "notices (王芳; 1 to 20 characters, '-' for none: the login name is printed).\n"
+    "list shows the posts, then the display name ('-' for none). --db defaults\n"
     "to ./var/spkiosk.db.\n";
 
 static const char usage_backup[] =
@@ -203,6 +206,7 @@ out:
 static int cmd_user(int argc, char **argv)
 {
     const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL, *posts = NULL;
+    const char *display = NULL;
     const char *db_path = "var/spkiosk.db";
     char pw[ACCOUNTS_PASSWORD_MAX + 2], err[256];
     enum accounts_role role = ACCOUNTS_ROLE_STAFF;
@@ -217,7 +221,7 @@ static int cmd_user(int argc, char **argv)
         }
     if (!verb || (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
                   strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0 &&
-                  strcmp(verb, "posts") != 0)) {
+                  strcmp(verb, "posts") != 0 && strcmp(verb, "display") != 0)) {
         fputs(usage_user, stderr);
         return 2;
     }
@@ -237,6 +241,9 @@ static int cmd_user(int argc, char **argv)
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && name && !posts &&
                    strcmp(verb, "posts") == 0) {
             posts = a;
+        } else if ((a[0] != '-' || strcmp(a, "-") == 0) && name && !display &&
+                   strcmp(verb, "display") == 0) {
+            display = a;
         } else {
             fprintf(stderr, "spkiosk user: unexpected %s\n%s", a, usage_user);
             return 2;
@@ -248,6 +255,11 @@ static int cmd_user(int argc, char **argv)
     }
     if (strcmp(verb, "posts") == 0 && !posts) {
         fprintf(stderr, "spkiosk user posts: which posts? (ID,ID or - for none)\n%s", usage_user);
+        return 2;
+    }
+    if (strcmp(verb, "display") == 0 && !display) {
+        fprintf(stderr, "spkiosk user display: which name? (as residents read it, or - for none)\n%s",
+                usage_user);
         return 2;
     }
     if (strcmp(verb, "add") == 0 && accounts_role_parse(role_s, &role) != 0) {
@@ -268,6 +280,8 @@ static int cmd_user(int argc, char **argv)
         r = accounts_user_disable(db, name, err, sizeof err);
     } else if (strcmp(verb, "posts") == 0) {
         r = accounts_user_set_posts(db, name, posts, err, sizeof err);
+    } else if (strcmp(verb, "display") == 0) {
+        r = accounts_user_set_display(db, name, display, err, sizeof err);
     } else {
         if (user_read_password(pw, &pwlen) != 0)
             goto out;

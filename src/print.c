@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "accounts.h"
 #include "case_view.h"
 #include "posts.h"
 #include "qrsvg.h"
@@ -204,7 +205,8 @@ static int print_qr_code(struct strbuf *sb, const char *id, const char *label)
            strbuf_put_html(sb, id, strlen(id)) | strbuf_puts(sb, "</p>\n");
 }
 
-static char *print_notice(const struct case_state *cs)
+/* who: the staffer as residents read them (accounts_display_of). */
+static char *print_notice(const struct case_state *cs, const char *who)
 {
     const struct procedure *p = cs->model;
     cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
@@ -226,7 +228,7 @@ static char *print_notice(const struct case_state *cs)
     rc |= strbuf_puts(&sb, "</dd>\n<dt>退回时间</dt><dd>");
     rc |= strbuf_put_html(&sb, when, strlen(when));
     rc |= strbuf_puts(&sb, "</dd>\n<dt>经办人</dt><dd>");
-    rc |= strbuf_put_html(&sb, cs->w.returned_by, strlen(cs->w.returned_by));
+    rc |= strbuf_put_html(&sb, who, strlen(who));
     rc |= strbuf_puts(&sb, "</dd>\n</dl>\n<section class=\"reason\"><h2>退回原因</h2>\n<p>");
     rc |= strbuf_put_html(&sb, cs->returned_reason ? cs->returned_reason : "",
                           cs->returned_reason ? strlen(cs->returned_reason) : 0);
@@ -296,6 +298,7 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
 {
     static const struct refusal not_returned = {REFUSAL_CONFLICT, "not_returned",
                                                 "这件办件没有被退回，没有补正告知单"};
+    char who[ACCOUNTS_DISPLAY_BUF];
     struct case_state cs;
     int r;
 
@@ -304,7 +307,9 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
         *e = not_returned;
         r = 1;
     }
-    if (r == 0 && !(*out = print_notice(&cs)))
+    if (r == 0)
+        accounts_display_of(db, cs.w.returned_by, who, sizeof who);
+    if (r == 0 && !(*out = print_notice(&cs, who)))
         r = -1;
     cases_state_free(&cs);
     return r;
@@ -512,7 +517,8 @@ static int print_tail(struct strbuf *sb, const struct case_state *cs, const char
            strbuf_puts(sb, "</p></footer>\n</main>\n</body>\n</html>\n");
 }
 
-static char *print_receipt(const struct case_state *cs, const cJSON *stages, const struct posts *posts)
+static char *print_receipt(const struct case_state *cs, const char *who, const cJSON *stages,
+                           const struct posts *posts)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
@@ -525,7 +531,7 @@ static char *print_receipt(const struct case_state *cs, const cJSON *stages, con
     print_local_date(cs->r.due, due, sizeof due);
     rc |= print_notice_head(&sb, cs, "受理回执");
     rc |= print_fact(&sb, "受理时间", when);
-    rc |= print_fact(&sb, "受理人", cs->w.accepted_by);
+    rc |= print_fact(&sb, "受理人", who);
     rc |= strbuf_puts(&sb, "<dt>承诺办结</dt><dd class=\"due\">");
     rc |= strbuf_put_html(&sb, due, strlen(due));
     rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n"
@@ -579,6 +585,7 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
 {
     static const struct refusal not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                 "这件办件还没有受理，没有受理回执"};
+    char who[ACCOUNTS_DISPLAY_BUF];
     struct case_state cs;
     cJSON *o = NULL;
     int r;
@@ -595,14 +602,17 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
         r = -1;
     if (db_read_end(db) != 0 && r == 0)
         r = -1;
-    if (r == 0 && !(*out = print_receipt(&cs, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts)))
+    if (r == 0)
+        accounts_display_of(db, cs.w.accepted_by, who, sizeof who);
+    if (r == 0 &&
+        !(*out = print_receipt(&cs, who, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts)))
         r = -1;
     cJSON_Delete(o);
     cases_state_free(&cs);
     return r;
 }
 
-static char *print_rejection(const struct case_state *cs)
+static char *print_rejection(const struct case_state *cs, const char *who)
 {
     struct strbuf sb = STRBUF_INIT;
     char when[64];
@@ -611,7 +621,7 @@ static char *print_rejection(const struct case_state *cs)
     print_local_time(cs->r.rejected_at, when, sizeof when);
     rc |= print_notice_head(&sb, cs, "不予办理告知书");
     rc |= print_fact(&sb, "告知时间", when);
-    rc |= print_fact(&sb, "经办人", cs->r.rejected_by);
+    rc |= print_fact(&sb, "经办人", who);
     rc |= strbuf_puts(&sb, "</dl>\n<section class=\"reason\"><h2>不予办理的理由和依据</h2>\n<p>");
     rc |= strbuf_put_html(&sb, cs->r.rejected_reason ? cs->r.rejected_reason : "",
                           cs->r.rejected_reason ? strlen(cs->r.rejected_reason) : 0);
@@ -630,6 +640,7 @@ int print_rejection_html(struct db *db, const char *id, char **out, struct refus
 {
     static const struct refusal not_rejected = {REFUSAL_CONFLICT, "not_rejected",
                                                 "这件办件没有被决定不予办理，没有告知书"};
+    char who[ACCOUNTS_DISPLAY_BUF];
     struct case_state cs;
     int r;
 
@@ -638,7 +649,9 @@ int print_rejection_html(struct db *db, const char *id, char **out, struct refus
         *e = not_rejected;
         r = 1;
     }
-    if (r == 0 && !(*out = print_rejection(&cs)))
+    if (r == 0)
+        accounts_display_of(db, cs.r.rejected_by, who, sizeof who);
+    if (r == 0 && !(*out = print_rejection(&cs, who)))
         r = -1;
     cases_state_free(&cs);
     return r;

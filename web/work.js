@@ -182,7 +182,9 @@ async function colleagues(owner) {
   const { body } = await api('/api/v1/staff/colleagues');
   return body.colleagues.filter((c) => c.user !== owner).map((c) => ({
     value: c.user,
-    text: c.user + (c.user === me ? '（我）' : '')
+    // 李娜（li） · 民政专干: the name colleagues know, the login name the system keeps
+    text: (c.display ? `${c.display}（${c.user}${c.user === me ? '，我' : ''}）`
+      : c.user + (c.user === me ? '（我）' : ''))
       + (c.posts.length ? ` · ${c.posts.map((p) => p.name).join('、')}` : '')
       + (c.role === 'admin' ? ' · 管理员' : ''),
   }));

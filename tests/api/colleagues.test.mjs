@@ -1,8 +1,11 @@
 // GET /api/v1/staff/colleagues (ours, docs/http-api.md): who a case may be
 // handed to (转交同事). The staff page offers these names with their posts
 // instead of asking for a login name from memory. Accounts not disabled,
-// staff and admins (both may own a case), by name; each post by its name in
+// staff and admins (both may own a case), by name, with the display name
+// residents read (`spkiosk user display`); each post by its name in
 // _posts.md, or its id where the file has none. Staff only; never cached.
+// And the printed receipt and notices name the staffer by that display
+// name (王芳), not by login name (wang), which means nothing to a resident.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -23,6 +26,7 @@ describe('colleagues', () => {
   before(() => {
     const db = path.join(h.ctx.tmp, 'x.db');
     assert.equal(userCmd(['posts', 'li', 'civil,social', '--db', db]).status, 0);
+    assert.equal(userCmd(['display', 'li', ' 李娜 ', '--db', db]).status, 0);
     addUser(db, 'gone', 'staff', 'gone-password-3');
     assert.equal(userCmd(['disable', 'gone', '--db', db]).status, 0);
   });
@@ -33,9 +37,9 @@ describe('colleagues', () => {
     assert.match(r.headers.get('cache-control') ?? '', /no-store/);
     assert.deepEqual(r.body, {
       colleagues: [
-        { user: 'admin', role: 'admin', posts: [] },
-        { user: 'li', role: 'staff', posts: [{ id: 'civil', name: '民政专干' }, { id: 'social', name: 'social' }] },
-        { user: 'wang', role: 'staff', posts: [{ id: 'window', name: '综合窗口（A岗）' }] },
+        { user: 'admin', display: '', role: 'admin', posts: [] },
+        { user: 'li', display: '李娜', role: 'staff', posts: [{ id: 'civil', name: '民政专干' }, { id: 'social', name: 'social' }] },
+        { user: 'wang', display: '', role: 'staff', posts: [{ id: 'window', name: '综合窗口（A岗）' }] },
       ],
     });
   });
@@ -55,5 +59,39 @@ describe('colleagues', () => {
   it('is for staff: 401 without a session', async () => {
     const r = await h.get('/api/v1/staff/colleagues');
     assert.equal(r.status, 401, r.text);
+  });
+});
+
+describe('display names', () => {
+  const db = () => path.join(h.ctx.tmp, 'x.db');
+  const page = async (p) => {
+    const r = await h.sget(p);
+    assert.equal(r.status, 200, r.text);
+    return r.text;
+  };
+
+  it('are checked: one line, 1 to 20 characters, - for none; list shows them', () => {
+    for (const bad of ['', '   ', 'x'.repeat(21), '王\n芳', '王\u202e芳'])
+      assert.equal(userCmd(['display', 'wang', bad, '--db', db()]).status, 1, JSON.stringify(bad));
+    assert.equal(userCmd(['display', 'nobody', '王芳', '--db', db()]).status, 1, 'unknown user');
+    assert.equal(userCmd(['display', 'wang', '--db', db()]).status, 2, 'no name given');
+    assert.equal(userCmd(['display', 'wang', '王芳', '--db', db()]).status, 0);
+    const list = userCmd(['list', '--db', db()]);
+    assert.match(list.stdout, /^wang staff active \S+ window 王芳$/m);
+    assert.match(list.stdout, /^admin admin active \S+ - -$/m);
+  });
+
+  it('name the staffer on the receipt, the correction notice and the rejection notice', async () => {
+    const a = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${a.id}/accept`)).status, 200);
+    assert.match(await page(`/print/staff/cases/${a.id}/receipt`), /<dt>受理人<\/dt><dd>王芳<\/dd>/);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${a.id}/reject`, { reason: '不符合条件' })).status, 200);
+    assert.match(await page(`/print/staff/cases/${a.id}/rejection`), /<dt>经办人<\/dt><dd>王芳<\/dd>/);
+    const b = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${b.id}/return`, { reason: '照片不清楚' })).status, 200);
+    assert.match(await page(`/print/staff/cases/${b.id}/correction`), /<dt>经办人<\/dt><dd>王芳<\/dd>/);
+    // cleared: the login name again
+    assert.equal(userCmd(['display', 'wang', '-', '--db', db()]).status, 0);
+    assert.match(await page(`/print/staff/cases/${a.id}/receipt`), /<dt>受理人<\/dt><dd>wang<\/dd>/);
   });
 });
