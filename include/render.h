@@ -8,9 +8,19 @@
 
 /* Bump when the JSON shape or the HTML in it changes (6: links to
  * _directory.md offices became #/office/ID; 8: the print sheet says which
- * answer an item depends on): stored renderings of another version are
- * rendered again from their source at the next start. */
-#define RENDER_VERSION 8
+ * answer an item depends on; 9: the practice key is stored beside the
+ * JSON): stored renderings of another version are rendered again from
+ * their source at the next start. */
+#define RENDER_VERSION 9
+
+#define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
+
+/* The practice key of p (schema/027-practice-key.sql): the hex BLAKE2b-256
+ * digest of its conditions and, per step, its {if}, checklist and fields as
+ * the detail JSON writes them, with no title, prose or front matter; two
+ * versions with the same key are the same exercise. Returns 0 with out
+ * filled (NUL-terminated), -1 when memory runs out. */
+int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_LEN + 1]);
 
 /* The whole procedure, as GET /api/v1/procedures/{id} answers it. Returns a
  * new string (caller frees) or NULL when memory runs out. */

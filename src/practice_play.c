@@ -19,10 +19,10 @@
 #include "window_view.h"
 
 /* The practice key of version (id, hash): what a pass is held to
- * (schema/027-practice-key.sql); the hash itself for a version the view
- * does not have. */
+ * (schema/027-practice-key.sql); the hash itself for a version stored
+ * without one. One primary-key seek per row. */
 #define PRACTICE_PLAY_KEY(id, hash)                                                                \
-    "coalesce((SELECT k.practice_key FROM practice_keys k WHERE k.procedure_id = " id              \
+    "coalesce((SELECT k.practice_key FROM procedure_versions k WHERE k.procedure_id = " id         \
     " AND k.hash = " hash "), " hash ")"
 
 /* the items on offer: a good practice file proved on the live version, or

@@ -3,6 +3,7 @@
 #include "render.h"
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,15 +72,17 @@ static int render_field(cJSON *arr, const struct field *f)
     return 0;
 }
 
-static int render_step(cJSON *arr, const struct proc_step *st)
+/* One step of the detail JSON; without prose (the practice key) no title
+ * and no html. */
+static int render_step(cJSON *arr, const struct proc_step *st, bool prose)
 {
     cJSON *o = cJSON_CreateObject(), *items, *fields;
     size_t i;
 
     if (!o || !cJSON_AddItemToArray(arr, o))
         return (cJSON_Delete(o), -1);
-    if (!cJSON_AddStringToObject(o, "title", st->title) ||
-        !cJSON_AddStringToObject(o, "html", st->html ? st->html : "") ||
+    if ((prose && (!cJSON_AddStringToObject(o, "title", st->title) ||
+                   !cJSON_AddStringToObject(o, "html", st->html ? st->html : ""))) ||
         (st->has_cond && render_cond(o, &st->cond) != 0) ||
         !(items = cJSON_AddArrayToObject(o, "checklist")))
         return -1;
@@ -183,11 +186,51 @@ char *render_procedure_detail(const struct procedure *p)
     if (!(steps = cJSON_AddArrayToObject(root, "steps")))
         goto out;
     for (i = 0; i < p->n_steps; i++)
-        if (render_step(steps, &p->steps[i]) != 0)
+        if (render_step(steps, &p->steps[i], true) != 0)
             goto out;
     rc = 0;
 out:
     return render_finish(root, rc);
+}
+
+int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_LEN + 1])
+{
+    unsigned char digest[RENDER_PRACTICE_KEY_LEN / 2];
+    cJSON *root = cJSON_CreateArray(), *conds = cJSON_CreateArray(), *steps = cJSON_CreateArray();
+    char *text = NULL;
+    size_t i;
+    int rc = -1;
+
+    /* once added, each is root's to free */
+    if (!root || !conds || !cJSON_AddItemToArray(root, conds)) {
+        cJSON_Delete(conds);
+        cJSON_Delete(steps);
+        goto out;
+    }
+    if (!steps || !cJSON_AddItemToArray(root, steps)) {
+        cJSON_Delete(steps);
+        goto out;
+    }
+    for (i = 0; i < p->n_conditions; i++) {
+        cJSON *s = cJSON_CreateString(p->conditions[i]);
+        if (!s || !cJSON_AddItemToArray(conds, s)) {
+            cJSON_Delete(s);
+            goto out;
+        }
+    }
+    for (i = 0; i < p->n_steps; i++)
+        if (render_step(steps, &p->steps[i], false) != 0)
+            goto out;
+    if (!(text = cJSON_PrintUnformatted(root)) ||
+        crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
+                           0) != 0)
+        goto out;
+    sodium_bin2hex(out, RENDER_PRACTICE_KEY_LEN + 1, digest, sizeof digest);
+    rc = 0;
+out:
+    free(text);
+    cJSON_Delete(root);
+    return rc;
 }
 
 char *render_procedure_item(const struct procedure *p)

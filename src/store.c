@@ -301,13 +301,13 @@ out:
 
 static const char sql_version_upsert[] =
     "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind, title, ord,"
-    " review_by, detail_json, item_json, print_html, render_version, first_loaded)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12)"
+    " review_by, detail_json, item_json, print_html, render_version, first_loaded, practice_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET category = excluded.category,"
     " kind = excluded.kind, title = excluded.title, ord = excluded.ord,"
     " review_by = excluded.review_by, detail_json = excluded.detail_json,"
     " item_json = excluded.item_json, print_html = excluded.print_html,"
-    " render_version = excluded.render_version";
+    " render_version = excluded.render_version, practice_key = excluded.practice_key";
 /* updated_on is computed before hash is overwritten: SQLite's SET reads
  * the row as it was. A first version ever (an INSERT) is no update, and
  * neither is a new text that a resident would read the same: the two
@@ -540,12 +540,12 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
     char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
-    char *print = render_procedure_print(p);
+    char *print = render_procedure_print(p), key[RENDER_PRACTICE_KEY_LEN + 1];
     sqlite3_stmt *st;
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (!detail || !item || !print)
+    if (!detail || !item || !print || render_practice_key(p, key) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_version_upsert)))
         goto out;
@@ -562,6 +562,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     b |= sqlite3_bind_int(st, 11, RENDER_VERSION);
     b |= sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 14, key, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_scheduled(p->effective, today)) {

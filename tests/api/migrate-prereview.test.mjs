@@ -71,7 +71,7 @@ ALTER TABLE source_files DROP COLUMN stamp;
 ALTER TABLE source_files DROP COLUMN chain;
 DROP INDEX IF EXISTS procedure_versions_snap;
 DROP TABLE IF EXISTS chain_check;
-DROP VIEW IF EXISTS practice_keys;
+ALTER TABLE procedure_versions DROP COLUMN practice_key;
 ALTER TABLE users DROP COLUMN display;
 PRAGMA user_version = 10;
 COMMIT;

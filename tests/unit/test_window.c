@@ -76,9 +76,12 @@ static void version(const char *hash, const char *text)
     sqlite3_stmt *st;
 
     cr_assert_eq(sqlite3_prepare_v2(db_handle(db),
-                                    "INSERT INTO procedure_versions VALUES ('p', ?1, ?2, 'hall',"
-                                    " 'procedure', 't', 1000, 0, '{}', '{}', '', 1,"
-                                    " '2026-01-01T00:00:00Z')",
+                                    /* by column: it runs at older schemas too */
+                                    "INSERT INTO procedure_versions (procedure_id, hash, source,"
+                                    " category, kind, title, ord, review_by, detail_json,"
+                                    " item_json, print_html, render_version, first_loaded)"
+                                    " VALUES ('p', ?1, ?2, 'hall', 'procedure', 't', 1000, 0,"
+                                    " '{}', '{}', '', 1, '2026-01-01T00:00:00Z')",
                                     -1, &st, NULL),
                  SQLITE_OK);
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
