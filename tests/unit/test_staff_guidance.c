@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,4 +227,65 @@ Test(staff_guidance, marker_strip_flag)
     expect_diag(&d, 1, DIAG_ERROR, "{staff} 只能写在步骤里引用块");
     marker_free(&m);
     diag_list_free(&d);
+}
+
+/* ---- render_practice_key: what a practice pass is held to ---------------- */
+
+static const char KEYED[] = "---\nversion: 2026-01-01\n---\n# 劳动手册\n\n说明。\n\n"
+                            "## 办理条件\n- 本市户籍\n\n"
+                            "## 第一步：材料\n- [ ] 身份证 {#id_card}\n\n> 核对原件。 {staff}\n\n"
+                            "```form\nname | 姓名 | text | required max=20\n```\n";
+
+static void key_of(const char *text, char out[RENDER_PRACTICE_KEY_LEN + 1])
+{
+    struct procedure *p = parse_ok(text);
+
+    cr_assert_eq(render_practice_key(p, out), 0);
+    cr_assert_eq(strlen(out), RENDER_PRACTICE_KEY_LEN);
+    procedure_free(p);
+}
+
+static char *swap(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *s = malloc(n);
+
+    cr_assert_not_null(at, "%s", from);
+    cr_assert_not_null(s);
+    snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return s;
+}
+
+Test(practice_key, prose_keeps_it_rules_change_it)
+{
+    static const char *const same[][2] = {
+        {"说明。", "说明，改了。"},                 /* the summary */
+        {"## 第一步：材料", "## 第一步：准备材料"}, /* a step's title */
+        {"核对原件。", "核对原件和有效期。"},       /* a {staff} tip */
+        {"version: 2026-01-01", "version: 2026-02-01"},
+    };
+    static const char *const differ[][2] = {
+        {"- 本市户籍", "- 本省户籍"},                          /* a condition */
+        {"- [ ] 身份证 {#id_card}", "- [ ] 身份证原件 {#id_card}"}, /* a paper's text */
+        {"- [ ] 身份证 {#id_card}", "- [ ] 身份证 {optional} {#id_card}"},
+        {"required max=20", "required max=30"},                /* a rule */
+        {"| 姓名 |", "| 申请人姓名 |"},                          /* a field's label */
+    };
+    char base[RENDER_PRACTICE_KEY_LEN + 1], k[RENDER_PRACTICE_KEY_LEN + 1];
+    size_t i;
+
+    key_of(KEYED, base);
+    for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+        char *t = swap(KEYED, same[i][0], same[i][1]);
+        key_of(t, k);
+        cr_assert_str_eq(k, base, "changed by %s", same[i][1]);
+        free(t);
+    }
+    for (i = 0; i < sizeof differ / sizeof differ[0]; i++) {
+        char *t = swap(KEYED, differ[i][0], differ[i][1]);
+        key_of(t, k);
+        cr_assert_str_neq(k, base, "not changed by %s", differ[i][1]);
+        free(t);
+    }
 }
