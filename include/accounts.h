@@ -101,6 +101,11 @@ int accounts_user_active(struct db *db, const char *name);
 #define ACCOUNTS_DISPLAY_MAX 20     /* characters of a display name (王芳) */
 #define ACCOUNTS_DISPLAY_BUF (ACCOUNTS_DISPLAY_MAX * 4 + 1)
 
+/* The display name display would set, trimmed, into out: 0; 1 when it is
+ * refused (empty, over ACCOUNTS_DISPLAY_MAX characters, a line break, tab
+ * or character the text policy refuses). "-" gives "" (none). Pure. */
+int accounts_display_check(const char *display, char out[ACCOUNTS_DISPLAY_BUF]);
+
 /* Sets the name residents read for the user (printed notices, the
  * colleague list): display trimmed, 1..ACCOUNTS_DISPLAY_MAX characters of
  * the text policy (text.h) without line breaks, or "-" to clear it (the

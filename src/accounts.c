@@ -183,26 +183,34 @@ int accounts_user_set_posts(struct db *db, const char *name, const char *posts, 
     return rc;
 }
 
-int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
-                              size_t errlen)
+int accounts_display_check(const char *display, char out[ACCOUNTS_DISPLAY_BUF])
 {
-    char text[ACCOUNTS_DISPLAY_BUF], now[CLOCK_UTC_LEN];
-    const char *d;
     size_t n = display ? strlen(display) : 0;
-    sqlite3_stmt *st;
-    int rc = -1;
+    const char *d = utf8_trim(display ? display : "", &n);
 
-    d = utf8_trim(display ? display : "", &n);
     if (n == 1 && d[0] == '-') {
         n = 0;
     } else if (n == 0 || text_check(d, n) != 0 || utf8_count(d, n) > ACCOUNTS_DISPLAY_MAX ||
                memchr(d, '\n', n) || memchr(d, '\r', n) || memchr(d, '\t', n)) {
+        return 1;
+    }
+    memcpy(out, d, n); /* at most 20 characters of 4 bytes: fits */
+    out[n] = '\0';
+    return 0;
+}
+
+int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
+                              size_t errlen)
+{
+    char text[ACCOUNTS_DISPLAY_BUF], now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (accounts_display_check(display, text) != 0) {
         snprintf(err, errlen, "a display name is 1 to %d characters on one line, "
                  "or - for none", ACCOUNTS_DISPLAY_MAX);
         return 1;
     }
-    memcpy(text, d, n); /* at most 20 characters of 4 bytes: fits */
-    text[n] = '\0';
     clock_utc_now(now);
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "database: cannot begin");

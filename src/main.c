@@ -49,7 +49,7 @@ static const char usage_check[] =
     "any error, 0 otherwise.\n";
 
 static const char usage_user[] =
-    "usage: spkiosk user add NAME --role staff|admin [--posts ID,ID] [--db FILE]\n"
+    "usage: spkiosk user add NAME --role staff|admin [--posts ID,ID] [--display TEXT] [--db FILE]\n"
     "       spkiosk user passwd NAME [--db FILE]\n"
     "       spkiosk user posts NAME ID,ID|- [--db FILE]\n"
     "       spkiosk user display NAME TEXT|- [--db FILE]\n"
@@ -207,6 +207,7 @@ static int cmd_user(int argc, char **argv)
 {
     const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL, *posts = NULL;
     const char *display = NULL;
+    char shown[ACCOUNTS_DISPLAY_BUF];
     const char *db_path = "var/spkiosk.db";
     char pw[ACCOUNTS_PASSWORD_MAX + 2], err[256];
     enum accounts_role role = ACCOUNTS_ROLE_STAFF;
@@ -236,6 +237,9 @@ static int cmd_user(int argc, char **argv)
         } else if (strcmp(a, "--posts") == 0 && v && strcmp(verb, "add") == 0) {
             posts = v;
             i++;
+        } else if (strcmp(a, "--display") == 0 && v && strcmp(verb, "add") == 0) {
+            display = v;
+            i++;
         } else if (a[0] != '-' && !name && strcmp(verb, "list") != 0) {
             name = a;
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && name && !posts &&
@@ -261,6 +265,11 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user display: which name? (as residents read it, or - for none)\n%s",
                 usage_user);
         return 2;
+    }
+    if (display && accounts_display_check(display, shown) != 0) {
+        fprintf(stderr, "spkiosk user %s: a display name is 1 to %d characters on one line, "
+                        "or - for none\n", verb, ACCOUNTS_DISPLAY_MAX);
+        return strcmp(verb, "add") == 0 ? 2 : 1;
     }
     if (strcmp(verb, "add") == 0 && accounts_role_parse(role_s, &role) != 0) {
         fprintf(stderr, "spkiosk user add: --role staff or --role admin is needed\n");
@@ -288,6 +297,13 @@ static int cmd_user(int argc, char **argv)
         r = strcmp(verb, "add") == 0
                 ? accounts_user_add(db, name, role, posts, pw, pwlen, err, sizeof err)
                 : accounts_user_passwd(db, name, pw, pwlen, err, sizeof err);
+        /* added: its display name (checked above, so only the database
+         * can refuse it now) */
+        if (r == 0 && display &&
+            (r = accounts_user_set_display(db, name, display, err, sizeof err)) != 0) {
+            fprintf(stderr, "spkiosk user add: %s added without a display name: %s\n", name, err);
+            goto out;
+        }
     }
     if (r != 0) {
         fprintf(stderr, "spkiosk user %s: %s\n", verb, err);

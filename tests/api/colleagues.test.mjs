@@ -79,6 +79,12 @@ describe('display names', () => {
     const list = userCmd(['list', '--db', db()]);
     assert.match(list.stdout, /^wang staff active \S+ window 王芳$/m);
     assert.match(list.stdout, /^admin admin active \S+ - -$/m);
+    // add takes it too; a refused one adds nobody
+    assert.equal(userCmd(['add', 'zhao', '--role', 'staff', '--display', '赵敏', '--db', db()], 'zhao-pass-1\n').status, 0);
+    assert.equal(userCmd(['add', 'qian', '--role', 'staff', '--display', 'x'.repeat(21), '--db', db()], 'qian-pass-1\n').status, 2);
+    const after = userCmd(['list', '--db', db()]).stdout;
+    assert.match(after, /^zhao staff active \S+ window 赵敏$/m);
+    assert.doesNotMatch(after, /^qian /m);
   });
 
   it('name the staffer on the receipt, the correction notice and the rejection notice', async () => {
