@@ -368,7 +368,8 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     if (!(body = reply_json_body(req, &ret)))
         return ret;
     r = bodies_case_answers(body, &in);
-    if (r == 0 && !bodies_prereview(body, &prereview))
+    /* only a hand-in asks for pre-review; a step's body has no such member */
+    if (r == 0 && missing && !bodies_prereview(body, &prereview))
         r = 1;
     if (r > 0) {
         ret = reply_bad_request(req, "页面出了问题，填写的内容没有收到；请返回上一页再试");

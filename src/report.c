@@ -43,13 +43,15 @@ static const char sql_overdue[] =
     " AND (c.rejected_at IS NULL OR c.rejected_at >= ?2)"
     " AND (c.paused_on IS NULL OR c.paused_on > ?3)";
 
-/* Handed in to the hall's queue that day (a kiosk or window case: a web
- * case goes to pre-review, not the queue) and, after its last hand-in of
- * the day, nothing that ends waiting before the day's end. */
+/* Handed in to the hall's queue that day (a kiosk or window case, or a web
+ * case handed in with a ticket: its event's detail says "ticket"; a web
+ * case sent to pre-review is not in the queue) and, after its last hand-in
+ * of the day, nothing that ends waiting before the day's end. */
 static const char sql_waiting[] =
     "SELECT COUNT(*) FROM (SELECT e.case_id, MAX(e.at) AS handed FROM case_events e"
     "  WHERE e.what = 'submitted' AND e.at >= ?1 AND e.at < ?2"
-    "  AND e.channel IN ('kiosk', 'window') GROUP BY e.case_id) h"
+    "  AND (e.channel IN ('kiosk', 'window') OR (e.channel = 'web' AND e.detail LIKE 'ticket%'))"
+    "  GROUP BY e.case_id) h"
     " WHERE NOT EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = h.case_id"
     "  AND x.at >= h.handed AND x.at < ?2 AND x.what IN ('called', 'accepted', 'returned',"
     "  'rejected', 'no_show', 'abandoned', 'completed'))";

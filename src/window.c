@@ -712,6 +712,10 @@ static const char sql_submit_web[] =
     "UPDATE cases SET status = 'prereview', submitted_at = ?2, returned_reason = NULL,"
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " accepted_at = NULL, accepted_by = NULL,"
+    /* a ticket of an earlier hand-in to the queue: not one to be found or
+     * called by now */
+    " ticket = NULL, ticket_day = NULL, calls = 0, called_at = NULL, called_by = NULL,"
+    " no_show_at = NULL,"
     " invite_date = NULL, invite_note = NULL, invited_at = NULL, invited_by = NULL,"
     " missing_items = ?3,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
@@ -761,6 +765,19 @@ static const struct refusal err_prereview_web = {
     REFUSAL_INVALID, "prereview_web_only",
     "网上预审只用于在家里（网上）提交的办件；在大厅请取号，到综合窗口办理"};
 
+/* The detail of a hand-in's `submitted` event: "incomplete" for one
+ * without every paper; a web case's hand-in to the hall's queue (with a
+ * ticket t) is marked "ticket" ("ticket incomplete"), since before the
+ * pre-review ask every web hand-in went to pre-review and its events say
+ * nothing (the day's report and the history read them so). */
+static const char *window_hand_in_detail(const struct case_state *cs, const char *t,
+                                         const char *missing)
+{
+    if (strcmp(cs->channel, "web") == 0 && t[0])
+        return missing ? "ticket incomplete" : "ticket";
+    return missing ? "incomplete" : NULL;
+}
+
 /* Hands in the case read into cs inside the open transaction: the ticket
  * (kept on the day it was drawn), a new turn, missing (JSON of the items
  * handed in without, or NULL: complete) and the submitted event (detail
@@ -808,7 +825,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         b |= missing ? sqlite3_bind_text(st, 5, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 5);
     }
     if (db_run(st, b) != 0 ||
-        cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, missing ? "incomplete" : NULL) != 0 ||
+        cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, window_hand_in_detail(cs, t, missing)) != 0 ||
         db_commit(db) != 0)
         goto fail;
     if (!t[0]) /* pre-review: nothing for the hall's screen */

@@ -54,7 +54,8 @@ const FOLLOWUP = { satisfied: '满意', unsatisfied: '不满意', unreachable: '
 // The history's 说明 column: an event's detail in words, never a stored code.
 function eventDetail(v, e) {
   if (e.what === 'called' && e.detail) return `第 ${e.detail} 次`;
-  if (e.what === 'submitted' && e.detail === 'incomplete') return '材料不全，先取号';
+  if (e.what === 'submitted' && /incomplete/.test(e.detail || '')) return '材料不全，先取号';
+  if (e.what === 'submitted' && e.detail === 'ticket') return '';
   if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
@@ -581,8 +582,10 @@ function history(v) {
       el('thead', {}, el('tr', {}, ['时间', '事件', '经办人', '渠道', '步骤', '说明'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, v.events.map((e) => el('tr', {},
         el('td', {}, time(e.at, true)),
-        // a web case is handed in to online pre-review, not to the window
-        el('td', {}, e.what === 'submitted' && e.channel === 'web' ? '提交网上预审' : WHAT[e.what] || e.what),
+        // a web case is handed in to online pre-review, unless its event
+        // says it took a ticket for the window ("ticket")
+        el('td', {}, e.what === 'submitted' && e.channel === 'web' && !/^ticket/.test(e.detail || '')
+          ? '提交网上预审' : WHAT[e.what] || e.what),
         el('td', {}, e.user || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),

@@ -205,6 +205,21 @@ describe('pre-review is asked for; the contract\'s submit gives a web case a tic
     assert.ok(!l.body.prereview.some((e) => e.id === c.id), 'not in pre-review');
   });
 
+  it('such a case returned and sent to pre-review drops its ticket; its events say which went where', async () => {
+    const c = await residentCase(h, { channel: 'web' });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '照片不清楚', checklist: ['s0-1'] })).status, 200);
+    // a step's body has no pre-review member: one there is not read
+    const s0 = await h.post(`/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true, 's0-1': true }, prereview: 'x' });
+    assert.equal(s0.status, 200, s0.text);
+    const s = await h.post(`/api/v1/cases/${c.id}/submit`, { prereview: true });
+    assert.deepEqual(s.body, { status: 'prereview' });
+    const pub = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(pub.body.ticket, null);
+    assertError(await h.sget(`/api/v1/staff/cases/${c.ticket}`), 404, 'unknown_case');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'submitted').map((e) => e.detail), ['ticket', null]);
+  });
+
   it('pre-review asked for a hall case is 422 and changes nothing; a bad ask is 400', async () => {
     const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'kiosk' });
     const id = open.body.id;
