@@ -31,9 +31,9 @@ describe('posts on staff users', () => {
     assert.equal(r.status, 0, r.stderr);
     r = userCmd(['list', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^wang staff active \S+ mz_zhuanggan,window-a$/m);
-    assert.match(r.stdout, /^li staff active \S+ window$/m, 'a staff user holds window by default');
-    assert.match(r.stdout, /^boss admin active \S+ -$/m, 'an admin holds none');
+    assert.match(r.stdout, /^wang staff active \S+ mz_zhuanggan,window-a -$/m);
+    assert.match(r.stdout, /^li staff active \S+ window -$/m, 'a staff user holds window by default');
+    assert.match(r.stdout, /^boss admin active \S+ - -$/m, 'an admin holds none');
   });
 
   it('a staff user added without --posts logs in holding window', async () => {
@@ -56,7 +56,7 @@ describe('posts on staff users', () => {
     const r = userCmd(['add', 'zhao', '--role', 'staff', '--posts', 'A', '--db', db], PW);
     assert.equal(r.status, 1);
     assert.doesNotMatch(userCmd(['list', '--db', db]).stdout, /^zhao /m);
-    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ mz_zhuanggan,window-a$/m);
+    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ mz_zhuanggan,window-a -$/m);
     const sixteen = Array.from({ length: 16 }, (_, i) => `p${i}`).join(',');
     assert.equal(userCmd(['posts', 'li', sixteen, '--db', db]).status, 0, '16 is allowed');
     assert.equal(userCmd(['posts', 'nobody', 'a', '--db', db]).status, 1, 'unknown user');
@@ -79,6 +79,6 @@ describe('posts on staff users', () => {
     assert.equal(userCmd(['posts', 'wang', '-', '--db', db]).status, 0);
     r = await request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
     assert.deepEqual(r.body.posts, []);
-    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ -$/m);
+    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ - -$/m);
   });
 });
