@@ -338,45 +338,29 @@ function previewArticle(proc, staff) {
   return a;
 }
 
-// A first practice file for proc (its public JSON): one scenario refused on
-// its first condition and one returned for its first required paper, in
-// the format's words, each proved by the check as it stands; the admin
-// rewrites them into the hall's real cases and adds more.
+// A first practice file for proc (its public JSON): the format in a
+// paragraph, and a scenario refused on its first condition, which the check
+// passes as it stands and a careful trainee answers right (nothing else of
+// the case matters once a condition fails). A scenario of papers or fields
+// needs the hall's real cases: a made-up "材料不全" with nothing filled in
+// marked a trainee wrong for flagging the empty fields too. Without
+// conditions, a skeleton the check then explains.
 function practiceTemplate(proc) {
-  const yes = (first) => proc.conditions.map((c, i) => (i === 0 ? first : '是')).join(' ');
   const lines = [`# ${proc.title} · 练习`, '',
     '每个二级标题是一个练习场景：先写居民的情况（工作人员看到的），再在 case 块里写居民对办理条件的回答（conditions，'
     + '按顺序写 是/否）、带来的材料（brought，写材料的编号）、填写的内容（字段编号 = 值），以及正确的处理（expect：'
     + 'accept 受理、return 编号 退回补正、refuse N 第 N 条条件不符不予受理）和说明（explain）。'
-    + '下面的示例是按本事项生成的，请改成窗口常见的真实情况，再多写几个。', ''];
+    + '下面的示例是按本事项生成的；请照着写窗口常见的真实情况：材料齐全受理、缺材料或填错退回、条件不符不予受理，各写几个。', ''];
   if (proc.conditions.length) {
     const c = proc.conditions[0];
     lines.push('## 示例：不符合办理条件', `居民来办理${proc.title}，但「${c}」这一条不符合。`, '',
-      '```case', `conditions = ${yes('否')}`, 'expect = refuse 1',
-      `explain = 不符合「${c}」，不予受理`, '```', '');
-  }
-  const step = proc.steps.find((x) => !x.if && x.checklist.some((it) => it.required && !it.if));
-  const item = step && step.checklist.find((it) => it.required && !it.if);
-  if (item) {
-    lines.push('## 示例：材料不全', `居民来办理${proc.title}，没有带「${item.text}」。`, '', '```case');
-    if (proc.conditions.length) lines.push(`conditions = ${yes('是')}`);
-    lines.push('brought =', `expect = return ${item.id}`, `explain = 缺少「${item.text}」，请补齐后再来`, '```', '');
+      '```case', `conditions = ${proc.conditions.map((x, i) => (i === 0 ? '否' : '是')).join(' ')}`,
+      'expect = refuse 1', `explain = 不符合「${c}」，不予受理`, '```', '');
+  } else {
+    lines.push('## 示例：材料齐全', `居民来办理${proc.title}，材料都带齐了。（请写明带了什么、表上填了什么）`, '',
+      '```case', 'brought =', 'expect = accept', 'explain = 材料齐全，当场受理', '```', '');
   }
   return lines.join('\n');
-}
-
-// The id a procedure text would have: its front matter's `id:` (the block
-// between a first line --- and the next), else the file's stem. Only to ask
-// before a rename; the server decides.
-function idOf(text, file) {
-  const lines = text.split('\n');
-  if (lines[0].trim() === '---') {
-    for (let i = 1; i < lines.length && lines[i].trim() !== '---'; i++) {
-      const m = lines[i].match(/^\s*id\s*:\s*(.*?)\s*$/);
-      if (m) return m[1];
-    }
-  }
-  return file.replace(/^.*\//, '').replace(/\.md$/, '');
 }
 
 function parseQuery(q) {
@@ -627,7 +611,9 @@ async function editorView(params) {
   if (!st.isNew && !st.special) {
     api('/api/v1/admin/procedures').then(({ body }) => {
       const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
-      if (!p || !p.scheduled || editor !== st) return;
+      waiting.dataset.checked = 'true'; // for a test: the answer was read
+      // the note is true only when the file's text is the waiting version
+      if (!p || !p.scheduled || p.state !== 'scheduled' || editor !== st) return;
       waiting.replaceChildren(el('p', { class: 'msg-warn' },
         `这个文件是 ${p.scheduled.effective} 生效的新版本${p.scheduled.version ? `（版本 ${p.scheduled.version}）` : ''}：`
         + '编辑框里是它的内容，保存的修改也到那天才生效。在那之前自助机继续显示在用的版本'

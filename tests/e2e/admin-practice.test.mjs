@@ -2,9 +2,10 @@
 // practice file as 练习题 with its scenarios in use, its 编辑 opens the
 // editor on the practice file (not the procedure), a scenario broken in the
 // editor shows its error with its line, and a fixed one saves. A procedure
-// without a practice file offers 新建练习题: the editor opens on scenarios
-// made from that procedure, which the check passes for every sample item,
-// and saving creates the file beside the procedure. axe-core runs on the
+// without a practice file offers 新建练习题: the editor opens on a scenario
+// made from that procedure, which the check passes for every sample item
+// and a trainee answers right by its first condition, and saving creates
+// the file beside the procedure. axe-core runs on the
 // list and the editor. Works on a copy of the sample library, in which every
 // practice file but the labour handbook's is removed.
 import { describe, it, before, after } from 'node:test';
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
+import { addUser, makeTmp, startDaemon, stopChecked, login, authHeaders } from '../api/helpers.mjs';
 import { kioskPage, h1Text, poll, axeSerious, shot, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
@@ -145,7 +146,16 @@ describe('新建练习题 in the admin console', () => {
     await page.goto(`${h.url}/admin#/`);
     const row = page.locator('tr[data-id="residence-certificate.practice"]');
     await row.waitFor();
-    assert.match(await row.innerText(), /2 个练习场景/);
+    assert.match(await row.innerText(), /1 个练习场景/);
     assert.equal(await page.locator('a[data-new-practice="residence-certificate"]').count(), 0);
+    // and a trainee who refuses on the first condition is told right
+    const s = await login(h.url, 'boss', PW);
+    const started = await fetch(`${h.url}/api/v1/staff/practice/residence-certificate`,
+      { method: 'POST', headers: authHeaders(s), body: '{}' });
+    assert.equal(started.status, 201, await started.clone().text());
+    const { id } = await started.json();
+    const verdict = await fetch(`${h.url}/api/v1/staff/practice/${id}/answer`,
+      { method: 'POST', headers: authHeaders(s), body: JSON.stringify({ decision: 'refuse', condition: 1 }) });
+    assert.equal((await verdict.json()).correct, true);
   });
 });

@@ -98,6 +98,18 @@ describe('the admin console shows a scheduled version', () => {
         /2099-01-01 生效的新版本（版本 2026-06-01）.*在那之前自助机继续显示在用的版本（版本 2026-01-01），在自助机页面查看在用的版本。/));
       assert.equal(await note.locator('a').getAttribute('href'), '/#/p/reg');
       assert.deepEqual(await axeSerious(page), []);
+      // a broken text on disk is not the waiting version: no such note
+      writeTree(tree, { 'jobs/reg.md': '# 就业登记（坏了）\n\n没有步骤。\n' });
+      await poll(async () => {
+        const r = await (await fetch(`${k.url}/api/v1/admin/procedures`, { headers: { cookie: await page.context().cookies().then((cs) => cs.map((c) => `${c.name}=${c.value}`).join('; ')) } })).json();
+        assert.equal(r.procedures.find((p) => p.id === 'reg').state, 'error_old_live');
+      });
+      await page.goto(`${k.url}/admin#/`);
+      await page.goto(`${k.url}/admin#/edit?id=reg&file=jobs/reg.md`);
+      await page.locator('#src').waitFor();
+      await poll(async () => assert.match(await page.locator('#src').inputValue(), /坏了/));
+      await page.locator('#scheduled-note[data-checked="true"]').waitFor({ state: 'attached' });
+      assert.equal(await note.innerText(), '');
     } finally {
       await kp.context.close();
     }
