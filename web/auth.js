@@ -168,6 +168,6 @@ export async function logout() {
 export function sessionBadge() {
   if (!current) return el('span');
   return el('span', { class: 'session-badge' },
-    el('span', {}, `${current.user} · ${ROLE_TEXT[current.role] || current.role}`),
+    el('span', {}, `${current.display ? `${current.display}（${current.user}）` : current.user} · ${ROLE_TEXT[current.role] || current.role}`),
     el('button', { type: 'button', class: 'btn btn-small', onClick: logout }, '退出登录'));
 }

@@ -115,7 +115,7 @@ describe('login, session, logout', () => {
     assert.equal(r.headers.get('cache-control'), 'no-store');
     // posts (issue #10): the posts the user holds, window by default
     // idle: the session's idle limit in seconds, after which the page locks itself
-    assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'idle', 'posts', 'role', 'user']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['csrf', 'display', 'idle', 'posts', 'role', 'user']);
     assert.equal(r.body.idle, 1800);
     assert.deepEqual(r.body.posts, ['window']);
     assert.equal(r.body.user, 'wang');
@@ -154,7 +154,7 @@ describe('login, session, logout', () => {
     const s = await login(h.daemon.url, 'sun', 'admin-pass-1');
     const r = await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { user: 'sun', role: 'admin', csrf: s.csrf, posts: [], idle: 1800 });
+    assert.deepEqual(r.body, { user: 'sun', display: '', role: 'admin', csrf: s.csrf, posts: [], idle: 1800 });
     assertError(await request(`${h.daemon.url}/api/v1/session`), 401, 'not_logged_in');
     assertError(await request(`${h.daemon.url}/api/v1/session`,
       { headers: { Cookie: 'spk_session=' + 'A'.repeat(43) } }), 401, 'not_logged_in');

@@ -10,7 +10,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, userCmd } from './helpers.mjs';
+import { addUser, userCmd, login } from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE } from './staff-helpers.mjs';
 
 const h = useWindow({
@@ -96,8 +96,12 @@ describe('display names', () => {
     const b = await residentCase(h);
     assert.equal((await h.spost(`/api/v1/staff/cases/${b.id}/return`, { reason: '照片不清楚' })).status, 200);
     assert.match(await page(`/print/staff/cases/${b.id}/correction`), /<dt>经办人<\/dt><dd>王芳<\/dd>/);
+    // the login's answer carries it, for the page's header
+    const s = await login(h.url(''), 'wang', 'wang-password-1');
+    assert.equal(s.display, '王芳');
     // cleared: the login name again
     assert.equal(userCmd(['display', 'wang', '-', '--db', db()]).status, 0);
+    assert.equal((await login(h.url(''), 'wang', 'wang-password-1')).display, '');
     assert.match(await page(`/print/staff/cases/${a.id}/receipt`), /<dt>受理人<\/dt><dd>wang<\/dd>/);
   });
 });

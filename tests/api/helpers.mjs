@@ -290,7 +290,7 @@ export async function login(baseUrl, name, password) {
   const m = /^(spk_session=[^;]+)/.exec(set);
   assert.ok(m, `login ${name}: no session cookie in ${JSON.stringify(set)}`);
   const body = JSON.parse(text);
-  return { cookie: m[1], csrf: body.csrf, user: body.user, role: body.role };
+  return { cookie: m[1], csrf: body.csrf, user: body.user, role: body.role, display: body.display };
 }
 
 // Headers for a logged-in call: the cookie, the CSRF token, JSON.
