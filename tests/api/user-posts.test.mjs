@@ -70,7 +70,7 @@ describe('posts on staff users', () => {
       body: JSON.stringify({ name: 'wang', password: 'window-pass-1' }),
     });
     const body = await res.json();
-    assert.deepEqual(Object.keys(body).sort(), ['csrf', 'idle', 'posts', 'role', 'user']);
+    assert.deepEqual(Object.keys(body).sort(), ['csrf', 'display', 'idle', 'posts', 'role', 'user']);
     assert.deepEqual(body.posts, ['mz_zhuanggan', 'window-a']);
     assert.equal(userCmd(['posts', 'wang', 'b_post', '--db', db]).status, 0);
     let r = await request(`${d.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
