@@ -150,23 +150,22 @@ static void accounts_posts_load(const unsigned char *text, struct accounts_posts
         memset(out, 0, sizeof *out);
 }
 
-int accounts_user_set_posts(struct db *db, const char *name, const char *posts, char *err,
-                            size_t errlen)
+/* Runs sql (?1 name, ?2 text, ?3 now: one column of the user, sessions
+ * left alone) in its own transaction. Returns 0; 1 with err for an unknown
+ * user; -1 with err on a database error. */
+static int accounts_user_set_text(struct db *db, const char *sql, const char *name,
+                                  const char *text, char *err, size_t errlen)
 {
-    char text[ACCOUNTS_POSTS_TEXT], now[CLOCK_UTC_LEN];
-    struct accounts_posts ps;
+    char now[CLOCK_UTC_LEN];
     sqlite3_stmt *st;
     int rc = -1;
 
-    if (accounts_posts_parse(posts, &ps, err, errlen) != 0)
-        return 1;
-    accounts_posts_join(&ps, text);
     clock_utc_now(now);
     if (db_begin(db) != 0) {
         snprintf(err, errlen, "database: cannot begin");
         return -1;
     }
-    if (!(st = db_stmt(db, sql_user_set_posts)) ||
+    if (!(st = db_stmt(db, sql)) ||
         db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC) |
                        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != 0) {
@@ -181,6 +180,18 @@ int accounts_user_set_posts(struct db *db, const char *name, const char *posts, 
     }
     db_rollback(db);
     return rc;
+}
+
+int accounts_user_set_posts(struct db *db, const char *name, const char *posts, char *err,
+                            size_t errlen)
+{
+    char text[ACCOUNTS_POSTS_TEXT];
+    struct accounts_posts ps;
+
+    if (accounts_posts_parse(posts, &ps, err, errlen) != 0)
+        return 1;
+    accounts_posts_join(&ps, text);
+    return accounts_user_set_text(db, sql_user_set_posts, name, text, err, errlen);
 }
 
 int accounts_display_check(const char *display, char out[ACCOUNTS_DISPLAY_BUF])
@@ -202,35 +213,14 @@ int accounts_display_check(const char *display, char out[ACCOUNTS_DISPLAY_BUF])
 int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
                               size_t errlen)
 {
-    char text[ACCOUNTS_DISPLAY_BUF], now[CLOCK_UTC_LEN];
-    sqlite3_stmt *st;
-    int rc = -1;
+    char text[ACCOUNTS_DISPLAY_BUF];
 
     if (accounts_display_check(display, text) != 0) {
         snprintf(err, errlen, "a display name is 1 to %d characters on one line, "
                  "or - for none", ACCOUNTS_DISPLAY_MAX);
         return 1;
     }
-    clock_utc_now(now);
-    if (db_begin(db) != 0) {
-        snprintf(err, errlen, "database: cannot begin");
-        return -1;
-    }
-    if (!(st = db_stmt(db, sql_user_set_display)) ||
-        db_run(st, sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) |
-                       sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC) |
-                       sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)) != 0) {
-        accounts_db_error(db, err, errlen);
-    } else if (sqlite3_changes(db_handle(db)) == 0) {
-        snprintf(err, errlen, "no user %s", name);
-        rc = 1;
-    } else if (db_commit(db) != 0) {
-        snprintf(err, errlen, "database: cannot commit");
-    } else {
-        return 0;
-    }
-    db_rollback(db);
-    return rc;
+    return accounts_user_set_text(db, sql_user_set_display, name, text, err, errlen);
 }
 
 void accounts_display_of(struct db *db, const char *name, char *out, size_t cap)

@@ -105,6 +105,25 @@ static int render_step(cJSON *arr, const struct proc_step *st, bool prose)
     return 0;
 }
 
+/* The conditions' texts into conds and the steps into steps (with their
+ * prose or without: render_step). 0 or -1. */
+static int render_rules(cJSON *conds, cJSON *steps, const struct procedure *p, bool prose)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_conditions; i++) {
+        cJSON *s = cJSON_CreateString(p->conditions[i]);
+        if (!s || !cJSON_AddItemToArray(conds, s)) {
+            cJSON_Delete(s);
+            return -1;
+        }
+    }
+    for (i = 0; i < p->n_steps; i++)
+        if (render_step(steps, &p->steps[i], prose) != 0)
+            return -1;
+    return 0;
+}
+
 static char *render_finish(cJSON *root, int rc)
 {
     char *s = rc == 0 ? cJSON_PrintUnformatted(root) : NULL;
@@ -174,20 +193,10 @@ char *render_procedure_detail(const struct procedure *p)
             !cJSON_AddStringToObject(o, "html", s->html ? s->html : ""))
             goto out;
     }
-    if (render_chain(root, p) != 0 || !(conds = cJSON_AddArrayToObject(root, "conditions")))
+    if (render_chain(root, p) != 0 || !(conds = cJSON_AddArrayToObject(root, "conditions")) ||
+        !(steps = cJSON_AddArrayToObject(root, "steps")) ||
+        render_rules(conds, steps, p, true) != 0)
         goto out;
-    for (i = 0; i < p->n_conditions; i++) {
-        cJSON *s = cJSON_CreateString(p->conditions[i]);
-        if (!s || !cJSON_AddItemToArray(conds, s)) {
-            cJSON_Delete(s);
-            goto out;
-        }
-    }
-    if (!(steps = cJSON_AddArrayToObject(root, "steps")))
-        goto out;
-    for (i = 0; i < p->n_steps; i++)
-        if (render_step(steps, &p->steps[i], true) != 0)
-            goto out;
     rc = 0;
 out:
     return render_finish(root, rc);
@@ -198,7 +207,6 @@ int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_
     unsigned char digest[RENDER_PRACTICE_KEY_LEN / 2];
     cJSON *root = cJSON_CreateArray(), *conds = cJSON_CreateArray(), *steps = cJSON_CreateArray();
     char *text = NULL;
-    size_t i;
     int rc = -1;
 
     /* once added, each is root's to free */
@@ -211,17 +219,7 @@ int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_
         cJSON_Delete(steps);
         goto out;
     }
-    for (i = 0; i < p->n_conditions; i++) {
-        cJSON *s = cJSON_CreateString(p->conditions[i]);
-        if (!s || !cJSON_AddItemToArray(conds, s)) {
-            cJSON_Delete(s);
-            goto out;
-        }
-    }
-    for (i = 0; i < p->n_steps; i++)
-        if (render_step(steps, &p->steps[i], false) != 0)
-            goto out;
-    if (!(text = cJSON_PrintUnformatted(root)) ||
+    if (render_rules(conds, steps, p, false) != 0 || !(text = cJSON_PrintUnformatted(root)) ||
         crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
                            0) != 0)
         goto out;
