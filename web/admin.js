@@ -363,6 +363,20 @@ function practiceTemplate(proc) {
   return lines.join('\n');
 }
 
+// The id a procedure text would have: its front matter's `id:` (the block
+// between a first line --- and the next), else the file's stem. Only to ask
+// before a rename; the server decides.
+function idOf(text, file) {
+  const lines = text.split('\n');
+  if (lines[0].trim() === '---') {
+    for (let i = 1; i < lines.length && lines[i].trim() !== '---'; i++) {
+      const m = lines[i].match(/^\s*id\s*:\s*(.*?)\s*$/);
+      if (m) return m[1];
+    }
+  }
+  return file.replace(/^.*\//, '').replace(/\.md$/, '');
+}
+
 function parseQuery(q) {
   const o = {};
   for (const [k, v] of new URLSearchParams(q)) o[k] = v;
