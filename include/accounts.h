@@ -37,8 +37,12 @@ struct accounts_posts {
     char id[ACCOUNTS_POSTS_MAX][ACCOUNTS_POST_MAX + 1];
 };
 
+#define ACCOUNTS_DISPLAY_MAX 20     /* characters of a display name (王芳) */
+#define ACCOUNTS_DISPLAY_BUF (ACCOUNTS_DISPLAY_MAX * 4 + 1)
+
 struct accounts_user {
     char name[ACCOUNTS_NAME_MAX + 1];
+    char display[ACCOUNTS_DISPLAY_BUF]; /* the name residents read; "" for none */
     enum accounts_role role;
     struct accounts_posts posts;
 };
@@ -98,9 +102,6 @@ int accounts_user_posts(struct db *db, const char *name, struct accounts_posts *
  * disabled; -1 on a database error. */
 int accounts_user_active(struct db *db, const char *name);
 
-#define ACCOUNTS_DISPLAY_MAX 20     /* characters of a display name (王芳) */
-#define ACCOUNTS_DISPLAY_BUF (ACCOUNTS_DISPLAY_MAX * 4 + 1)
-
 /* The display name display would set, trimmed, into out: 0; 1 when it is
  * refused (empty, over ACCOUNTS_DISPLAY_MAX characters, a line break, tab
  * or character the text policy refuses). "-" gives "" (none). Pure. */
@@ -113,6 +114,10 @@ int accounts_display_check(const char *display, char out[ACCOUNTS_DISPLAY_BUF]);
  * refused); -1 on a database error (err says). */
 int accounts_user_set_display(struct db *db, const char *name, const char *display, char *err,
                               size_t errlen);
+
+/* A display name as read from the users table (NULL: none) into out,
+ * "" for none; the stored value was checked by accounts_display_check. */
+void accounts_display_copy(const unsigned char *stored, char out[ACCOUNTS_DISPLAY_BUF]);
 
 /* The name residents read for login name: its display name, or name
  * itself when it has none, is unknown, or the database fails (a printout

@@ -22,6 +22,10 @@ void clock_utc_now(char out[CLOCK_UTC_LEN]);
  * be read. */
 int clock_today(void);
 
+/* A stored instant, utc as clock_utc writes it, back to *t: 0, or -1 when
+ * it is NULL or not one (*t then undefined). */
+int clock_utc_parse(const char *utc, time_t *t);
+
 /* The local date (YYYYMMDD) of a stored instant, utc as clock_utc writes
  * it; 0 when it is NULL or not one. */
 int clock_local_day_of(const char *utc);

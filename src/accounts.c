@@ -27,7 +27,7 @@ static const char sql_user_insert[] =
     "INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at, posts)"
     " VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5) ON CONFLICT (name) DO NOTHING";
 static const char sql_user_get[] =
-    "SELECT role, pwhash, disabled, posts FROM users WHERE name = ?1";
+    "SELECT role, pwhash, disabled, posts, display FROM users WHERE name = ?1";
 static const char sql_user_posts[] = "SELECT posts FROM users WHERE name = ?1";
 static const char sql_user_disabled[] = "SELECT disabled FROM users WHERE name = ?1";
 static const char sql_user_set_posts[] =
@@ -221,6 +221,11 @@ int accounts_user_set_display(struct db *db, const char *name, const char *displ
         return 1;
     }
     return accounts_user_set_text(db, sql_user_set_display, name, text, err, errlen);
+}
+
+void accounts_display_copy(const unsigned char *stored, char out[ACCOUNTS_DISPLAY_BUF])
+{
+    snprintf(out, ACCOUNTS_DISPLAY_BUF, "%s", stored ? (const char *)stored : "");
 }
 
 void accounts_display_of(struct db *db, const char *name, char *out, size_t cap)
@@ -633,6 +638,7 @@ static int accounts_password_verify(struct db *db, const char *name, const char 
             if (usable) {
                 memcpy(stored, h, strlen(h) + 1);
                 accounts_posts_load(sqlite3_column_text(st, 3), &u->posts);
+                accounts_display_copy(sqlite3_column_text(st, 4), u->display);
             }
         }
         sqlite3_reset(st);

@@ -112,23 +112,17 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
 
 /* {"user","display","role","csrf","posts":[…],"idle"} with optional
  * Set-Cookies (the session's, the device's); no-store, since it holds the
- * CSRF token. display: the name residents read, "" while none is set (or
- * the database cannot say: the page then shows the login name). */
+ * CSRF token. display: the name residents read, "" while none is set. */
 static enum MHD_Result api_auth_reply_session(struct http_request *req,
                                               const struct accounts_user *u, const char *csrf,
                                               const char *cookie, const char *device_cookie)
 {
     cJSON *o = cJSON_CreateObject(), *posts;
-    char *body = NULL, display[ACCOUNTS_DISPLAY_BUF] = "";
-    struct db *db = db_thread();
+    char *body = NULL;
     struct MHD_Response *r = NULL;
     size_t i;
-    bool ok;
-
-    if (db)
-        accounts_display_of(db, u->name, display, sizeof display);
-    ok = o && cJSON_AddStringToObject(o, "user", u->name) &&
-         cJSON_AddStringToObject(o, "display", strcmp(display, u->name) != 0 ? display : "") &&
+    bool ok = o && cJSON_AddStringToObject(o, "user", u->name) &&
+         cJSON_AddStringToObject(o, "display", u->display) &&
          cJSON_AddStringToObject(o, "role", accounts_role_name(u->role)) &&
          cJSON_AddStringToObject(o, "csrf", csrf) &&
          cJSON_AddNumberToObject(o, "idle", (double)sessions_idle_seconds()) &&

@@ -29,14 +29,22 @@ int clock_today(void)
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-int clock_local_day_of(const char *utc)
+int clock_utc_parse(const char *utc, time_t *t)
 {
-    struct tm tm, lt;
-    time_t t;
+    struct tm tm;
 
     memset(&tm, 0, sizeof tm);
-    if (!utc || !strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
-        !localtime_r(&t, &lt))
+    if (!utc || !strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) || (*t = timegm(&tm)) == (time_t)-1)
+        return -1;
+    return 0;
+}
+
+int clock_local_day_of(const char *utc)
+{
+    struct tm lt;
+    time_t t;
+
+    if (clock_utc_parse(utc, &t) != 0 || !localtime_r(&t, &lt))
         return 0;
     return (lt.tm_year + 1900) * 10000 + (lt.tm_mon + 1) * 100 + lt.tm_mday;
 }

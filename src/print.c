@@ -13,6 +13,7 @@
 
 #include "accounts.h"
 #include "case_view.h"
+#include "clock.h"
 #include "posts.h"
 #include "qrsvg.h"
 #include "relay.h"
@@ -96,12 +97,11 @@ static int print_qr(struct strbuf *sb, const char *id, const char *label)
  * date as written when it cannot be read. */
 static void print_local_time(const char *iso, char *out, size_t cap)
 {
-    struct tm tm, lt;
+    struct tm lt;
     time_t t;
 
-    memset(&tm, 0, sizeof tm);
-    if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) || (t = timegm(&tm)) == (time_t)-1 ||
-        !localtime_r(&t, &lt) || strftime(out, cap, "%Y年%m月%d日 %H:%M", &lt) == 0)
+    if (clock_utc_parse(iso, &t) != 0 || !localtime_r(&t, &lt) ||
+        strftime(out, cap, "%Y年%m月%d日 %H:%M", &lt) == 0)
         snprintf(out, cap, "%.10s", iso);
 }
 

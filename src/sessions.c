@@ -22,7 +22,7 @@ _Static_assert(SESSIONS_TOKEN_LEN == TOKEN_LEN && SESSIONS_CSRF_LEN == TOKEN_LEN
 static const char sql_session_insert[] =
     "INSERT INTO sessions (token_hash, user, csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)";
 static const char sql_session_get[] =
-    "SELECT s.user, s.csrf, s.seen_at, u.role, u.disabled, u.posts FROM sessions s"
+    "SELECT s.user, s.csrf, s.seen_at, u.role, u.disabled, u.posts, u.display FROM sessions s"
     " JOIN users u ON u.name = s.user WHERE s.token_hash = ?1";
 static const char sql_session_touch[] =
     "UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1";
@@ -127,6 +127,7 @@ int sessions_find(struct db *db, const char *token, bool touch, struct sessions_
                                  sizeof perr) != 0)
             memset(&s->user.posts, 0, sizeof s->user.posts);
     }
+    accounts_display_copy(sqlite3_column_text(st, 6), s->user.display);
     sqlite3_reset(st);
     /* seen_at lags the last request by up to sessions_touch_every(): never
      * end a session early because of that */
