@@ -128,6 +128,13 @@ struct library {
     struct directory *directory;    /* as read, even with errors (links are
                                        checked against it); NULL when absent */
     bool directory_ok;          /* directory has no error: it may be published */
+    bool offices_moved;         /* its text is not the live one's
+                                   (library_reuse.directory_hash): files that
+                                   may link an office are read and parsed */
+    bool offices_pinned;        /* links were checked against the live
+                                   offices (library_reuse.offices), since
+                                   this text has errors, is gone or takes
+                                   away an office still linked to */
     bool has_posts;             /* a _posts.md exists */
     bool posts_moved;           /* ... and its text is not the one the reused
                                  * chain files were checked against
@@ -142,6 +149,12 @@ struct library {
     struct workdays *calendar;  /* NULL when absent or with errors */
     char *calendar_text;        /* the file's text when calendar is set */
     struct diag_list diags;     /* everything found, sorted by file and line */
+    /* during a scan only, NULL after: the live offices
+     * (library_reuse.offices), and where a link lands only because the
+     * live directory still has the office this text takes away */
+    char *const *live_offices;
+    size_t n_live_offices;
+    struct diag_list *dropped;
     long long started_ns;       /* CLOCK_REALTIME at the scan's start */
     size_t n_unread;            /* files reused by their stamp, not read */
 };
@@ -166,6 +179,18 @@ struct library_reuse {
      * against ("" for none), or NULL when unknown: a chain file is reused
      * only while _posts.md has that text, else parsed again */
     const char *posts_hash;
+    /* the live _directory.md (the last good one the store keeps): the hash
+     * of its text ("" when there is none) and its offices' ids, or NULL
+     * when unknown (`spkiosk check`). Every stored file was checked against
+     * it, so a file that may link an office is parsed again only when
+     * _directory.md's text is another. A new text that takes away an
+     * office a file still links to is refused (an error on it, the live
+     * offices stay), and so is a deleted _directory.md while any link is
+     * left; links are then checked against the live offices, as they are
+     * while _directory.md has an error. */
+    const char *directory_hash;
+    char *const *offices;
+    size_t n_offices;
 };
 
 /* The daemon's note on a calendar that stops short: a warning in lib's

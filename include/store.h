@@ -47,10 +47,12 @@ int store_reuse_stamped(void *ctx, const char *rel, const char *stamp, char hash
                         bool *chain);
 void store_reuse_free(struct store_reuse_set *set);
 
-/* The hash of the _posts.md text the set's chain files were checked
- * against ("" when there was none), for library_reuse.posts_hash; NULL
- * when the database does not know it (no load since migration 025). */
-const char *store_reuse_posts_hash(const struct store_reuse_set *set);
+/* The library_reuse for a scan over set, which it points into (set must
+ * outlive the scan): the two functions above; posts_hash, the hash of the
+ * _posts.md text the set's chain files were checked against ("" when there
+ * was none; NULL when the database does not know it, no load since
+ * migration 025); the live _directory.md's hash and office ids. */
+struct library_reuse store_reuse_of(struct store_reuse_set *set);
 
 /* Writes a scanned tree in one BEGIN IMMEDIATE transaction: categories, new
  * versions, live pointers, search rows, retirements, per-file results,

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define TRIAGE_FILE "_triage.md"
+
 #include "diag.h"
 
 #define TRIAGE_MAX_QUESTIONS 200
@@ -41,12 +43,13 @@ struct triage {
  * procedures folder, already checked to hold no ".." or absolute part) to
  * the id of the procedure in that file, and sets *broken when that file has
  * errors now (its last good version, if any, is what residents get).
+ * line is the answer's, for the resolver's own notes.
  * Returns a string owned by the resolver that stays valid until
  * triage_parse returns, or NULL when there is no such procedure file.
  * An answer's link to an office, "_directory.md#ID", is resolved the same
  * way: non-NULL when the office exists, NULL when it does not (*broken is
  * not used). */
-typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, bool *broken);
+typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, int line, bool *broken);
 
 /* Parses and checks the triage file text[0..len) shown as path. Links to
  * files are resolved with resolve. Every problem goes to diags with its

@@ -806,8 +806,7 @@ static int admin_scan(struct db *db, const char *root, int today, const struct l
         memset(lib, 0, sizeof *lib);
         return -1;
     }
-    ru = (struct library_reuse){store_reuse_cached, store_reuse_stamped, set,
-                                store_reuse_posts_hash(set)};
+    ru = store_reuse_of(set);
     rc = library_scan_edit(root, today, &ru, edit, lib);
     store_reuse_free(set);
     return rc;

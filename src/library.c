@@ -574,22 +574,65 @@ static int lib_file_add(struct library *lib, const char *root, const char *cat, 
 
 /* Warns about links into _assets/ whose file is not there: the page would
  * show a broken image. */
-/* A procedure's links to offices, checked against the directory as it
- * reads now. Returns true when every one lands. */
-static bool lib_check_offices(const struct directory *d, const struct procedure *p,
+static bool lib_office_live(const struct library *lib, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < lib->n_live_offices; i++)
+        if (strcmp(lib->live_offices[i], id) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a link to office id lands in the directory this load leaves
+ * live: this text's, unless pinned to the live one. An id this text takes
+ * away that the live directory still has is let through and noted in
+ * lib->dropped (file and line of the link): if any is, the scan runs again
+ * pinned and the text is refused (library_scan_edit). */
+static bool lib_office_known(struct library *lib, const char *id, const char *file, int line)
+{
+    bool live = lib_office_live(lib, id);
+
+    if (lib->offices_pinned)
+        return live;
+    if (directory_find(lib->directory, id))
+        return true;
+    if (!live || !lib->dropped)
+        return false;
+    (void)diag_error(lib->dropped, file, line, "%s", id);
+    return true;
+}
+
+static const char msg_office_missing[] = "链接的办事地点 %s 在 %s 里找不到";
+static const char msg_office_not_live[] =
+    "链接的办事地点 %s 不在居民现在看到的 %s 里（那个文件这次的修改有错误，没有生效）";
+
+/* A procedure's links to offices, checked against the directory this load
+ * leaves live. Returns true when every one lands. */
+static bool lib_check_offices(struct library *lib, const struct procedure *p,
                               struct diag_list *diags)
 {
     bool ok = true;
     size_t i;
 
     for (i = 0; i < p->n_offices; i++) {
-        if (!directory_find(d, p->offices[i].name)) {
-            diag_error(diags, p->path, p->offices[i].line, "链接的办事地点 %s 在 %s 里找不到",
+        if (!lib_office_known(lib, p->offices[i].name, p->path, p->offices[i].line)) {
+            diag_error(diags, p->path, p->offices[i].line,
+                       lib->offices_pinned ? msg_office_not_live : msg_office_missing,
                        p->offices[i].name, DIRECTORY_FILE);
             ok = false;
         }
     }
     return ok;
+}
+
+/* Whether text may hold a link to an office, read cheaply: a file that may
+ * is parsed again when _directory.md changed. A link's destination can
+ * spell "directory" with an entity (&#100;) or a backslash escape only
+ * around its punctuation, so "directory" or '&' anywhere is enough. */
+static bool lib_may_link_office(const char *text)
+{
+    return strstr(text, "directory") || strchr(text, '&');
 }
 
 /* Reads and parses ROOT/_directory.md into lib (has_directory, hash,
@@ -868,7 +911,9 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         /* f->stamp was taken when the folder was listed, before this read:
          * a write after it moves the stamp */
         /* its practice file is proved against the model: read and parsed */
-        if (reuse && ru->by_stamp && f->stamp[0] && !f->has_practice) {
+        /* after a change of _directory.md, a file is read to see whether
+         * it may link an office */
+        if (reuse && ru->by_stamp && f->stamp[0] && !f->has_practice && !lib->offices_moved) {
             r = ru->by_stamp(ctx, f->rel, f->stamp, f->hash, &id, &chain);
             if (r < 0)
                 return -1;
@@ -900,6 +945,9 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
      * since this text was loaded: such a file is parsed again (it keeps a
      * post taken away from being missed) */
     if (reuse && lib->posts_moved && f->chain)
+        reuse = NULL;
+    /* the same for a link to an office and _directory.md */
+    if (reuse && lib->offices_moved && lib_may_link_office(f->text))
         reuse = NULL;
     /* its practice file is proved against the model, which reuse lacks */
     if (f->has_practice)
@@ -941,14 +989,14 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
         /* the file is refused anyway; what parsed is checked against the
          * other files too, so that one run reports every error */
         if (f->model) {
-            (void)lib_check_offices(lib->directory, f->model, &lib->diags);
+            (void)lib_check_offices(lib, f->model, &lib->diags);
             (void)lib_check_posts(lib->posts, f->model, &lib->diags);
         }
         procedure_free(f->model);
         f->model = NULL;
         return 0;
     }
-    if (r == 0 && (!lib_check_offices(lib->directory, f->model, &lib->diags) |
+    if (r == 0 && (!lib_check_offices(lib, f->model, &lib->diags) |
                    !lib_check_posts(lib->posts, f->model, &lib->diags))) {
         /* a link a resident would follow to nowhere: refused like any error */
         procedure_free(f->model);
@@ -1026,14 +1074,14 @@ static long lib_file_find(const struct library *lib, const char *rel)
     return -1;
 }
 
-static const char *lib_resolve(void *ctx, const char *rel, bool *broken)
+static const char *lib_resolve(void *ctx, const char *rel, int line, bool *broken)
 {
     struct library *lib = ctx;
     long i;
 
     if (strncmp(rel, DIRECTORY_FILE "#", sizeof DIRECTORY_FILE) == 0) {
         *broken = false;
-        return directory_find(lib->directory, rel + sizeof DIRECTORY_FILE) ? rel : NULL;
+        return lib_office_known(lib, rel + sizeof DIRECTORY_FILE, TRIAGE_FILE, line) ? rel : NULL;
     }
     if ((i = lib_file_find(lib, rel)) < 0)
         return NULL;
@@ -1217,8 +1265,12 @@ int library_scan(const char *root, int today, const struct library_reuse *reuse,
     return library_scan_edit(root, today, reuse, NULL, lib);
 }
 
-int library_scan_edit(const char *root, int today, const struct library_reuse *reuse,
-                      const struct library_edit *edit, struct library *lib)
+/* library_scan_edit's one pass. pinned: links to offices are checked
+ * against the live ones; dropped (may be NULL) gets where a link lands only
+ * because the live directory still has the office (lib_office_known). */
+static int lib_scan(const char *root, int today, const struct library_reuse *reuse,
+                    const struct library_edit *edit, bool pinned, struct diag_list *dropped,
+                    struct library *lib)
 {
     char **names = NULL, *tpath = NULL, *ttext = NULL;
     struct timespec now;
@@ -1258,6 +1310,14 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
     if (lib_directory_load(root, lib, &lib->diags, edit) != 0 ||
         lib_lists_load(root, lib, &lib->diags, edit) != 0)
         goto out;
+    if (reuse && reuse->directory_hash) {
+        lib->live_offices = reuse->offices;
+        lib->n_live_offices = reuse->n_offices;
+        lib->dropped = dropped;
+        lib->offices_moved = strcmp(lib->directory_hash, reuse->directory_hash) != 0;
+        /* a text with errors is not what residents see */
+        lib->offices_pinned = pinned || (lib->has_directory && !lib->directory_ok);
+    }
     /* a chain's posts are checked against _posts.md: a chain file is parsed
      * again unless _posts.md has the text the stored chains were checked
      * against (schema/025-chain-check.sql) */
@@ -1286,9 +1346,9 @@ int library_scan_edit(const char *root, int today, const struct library_reuse *r
     for (i = 0; i < lib->n_practices; i++)
         if (lib_practice_load(lib, &lib->practices[i], today, edit) != 0)
             goto out;
-    if (!(tpath = path_join(root, "_triage.md")))
+    if (!(tpath = path_join(root, TRIAGE_FILE)))
         goto out;
-    r = lib_read_edit(edit, "_triage.md", tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
+    r = lib_read_edit(edit, TRIAGE_FILE, tpath, PROCEDURE_FILE_MAX, &ttext, &tlen);
     if (r == 0) {
         lib->has_triage = true;
         library_hash(ttext, tlen, lib->triage_hash);
@@ -1304,6 +1364,70 @@ out:
     dir_list_free(names, n);
     free(tpath);
     free(ttext);
+    return rc;
+}
+
+/* The directory's refusal: an error at its line 1 for each link still
+ * pointing at an office this text takes away (any office, when the file
+ * is gone). It then counts as present with errors, so the store keeps the
+ * live offices. Returns 0, or -1 when memory ran out. */
+static int lib_directory_refuse(const char *root, struct library *lib,
+                                const struct diag_list *dropped)
+{
+    char *path = path_join(root, DIRECTORY_FILE), *prefix = path_join(root, "");
+    size_t i, pn;
+    int rc = -1;
+
+    if (!path || !prefix)
+        goto out;
+    pn = strlen(prefix);
+    for (i = 0; i < dropped->n; i++) {
+        const struct diag *d = &dropped->items[i];
+        const char *file = strncmp(d->file, prefix, pn) == 0 ? d->file + pn : d->file;
+        if (lib->has_directory)
+            diag_error(&lib->diags, path, 1,
+                       "删掉了办事地点 %s，但 %s 第 %d 行还链接它：这次修改没有生效，居民看到的还是"
+                       "上一版办事地点。请先改掉这个链接，再删除这个地点",
+                       d->message, file, d->line);
+        else
+            diag_error(&lib->diags, path, 1,
+                       "%s 不见了，但 %s 第 %d 行还链接办事地点 %s：居民看到的还是上一版办事地点。"
+                       "请先改掉这个链接，再删除这个文件",
+                       DIRECTORY_FILE, file, d->line, d->message);
+    }
+    lib->has_directory = true;
+    lib->directory_ok = false;
+    diag_list_sort(&lib->diags);
+    rc = lib->diags.oom ? -1 : 0;
+out:
+    free(path);
+    free(prefix);
+    return rc;
+}
+
+int library_scan_edit(const char *root, int today, const struct library_reuse *reuse,
+                      const struct library_edit *edit, struct library *lib)
+{
+    struct diag_list dropped;
+    int rc;
+
+    memset(&dropped, 0, sizeof dropped);
+    rc = lib_scan(root, today, reuse, edit, false, &dropped, lib);
+    if (rc == 0 && dropped.oom)
+        rc = -1;
+    if (rc == 0 && dropped.n) {
+        /* checked again against the offices that stay live: a file that
+         * links one only this text has is then an error too */
+        library_free(lib);
+        diag_list_sort(&dropped);
+        rc = lib_scan(root, today, reuse, edit, true, NULL, lib);
+        if (rc == 0)
+            rc = lib_directory_refuse(root, lib, &dropped);
+    }
+    diag_list_free(&dropped);
+    lib->live_offices = NULL;
+    lib->n_live_offices = 0;
+    lib->dropped = NULL;
     return rc;
 }
 
@@ -1458,7 +1582,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         free(proc);
         goto out;
     }
-    if (strcmp(name, "_triage.md") == 0) {
+    if (strcmp(name, TRIAGE_FILE) == 0) {
         /* its links need the whole folder: read it, keep this file's lines */
         struct library lib;
         size_t i;
@@ -1491,7 +1615,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         memset(&dl, 0, sizeof dl);
         memset(&quiet, 0, sizeof quiet);
         if (model->n_offices && lib_directory_load(root, &dl, &quiet, NULL) == 0)
-            lib_check_offices(dl.directory, model, diags);
+            lib_check_offices(&dl, model, diags);
         if (model->chain_written && lib_lists_load(root, &dl, &quiet, NULL) == 0)
             lib_check_posts(dl.posts, model, diags);
         library_free(&dl);
@@ -1553,7 +1677,7 @@ int library_check_path(const char *path, int today, struct diag_list *diags)
     for (i = 0; i < n && !root; i++) {
         if (names[i][0] == '.')
             continue;
-        if (strcmp(names[i], "_triage.md") == 0 || strcmp(names[i], DIRECTORY_FILE) == 0 ||
+        if (strcmp(names[i], TRIAGE_FILE) == 0 || strcmp(names[i], DIRECTORY_FILE) == 0 ||
             strcmp(names[i], POSTS_FILE) == 0 || strcmp(names[i], WORKDAYS_FILE) == 0) {
             root = true;
         } else if (names[i][0] != '_') {

@@ -102,8 +102,7 @@ static int loader_run_locked(struct db *db, const char *root)
         metrics_load(false, 0);
         return -1;
     }
-    ru = (struct library_reuse){store_reuse_cached, store_reuse_stamped, reuse,
-                                store_reuse_posts_hash(reuse)};
+    ru = store_reuse_of(reuse);
     scanned = library_scan(root, today, &ru, &lib);
     store_reuse_free(reuse);
     if (scanned == 0 && library_calendar_note(root, &lib, today) != 0)

@@ -83,7 +83,12 @@ struct store_reuse_set {
     size_t n;
     char posts_hash[65];        /* chain_check's, when known_posts */
     bool known_posts;
+    char directory_hash[65];    /* the live _directory.md's, "" when none */
+    char **offices;             /* its offices' ids */
+    size_t n_offices;
 };
+
+static const char sql_directory_live[] = "SELECT hash, json FROM directory WHERE one = 1";
 
 static const char sql_chain_check_get[] = "SELECT posts_hash FROM chain_check WHERE one = 1";
 static const char sql_chain_check_put[] =
@@ -101,7 +106,48 @@ void store_reuse_free(struct store_reuse_set *set)
         free(set->rows[set->n].stamp);
     }
     free(set->rows);
+    while (set->n_offices--)
+        free(set->offices[set->n_offices]);
+    free(set->offices);
     free(set);
+}
+
+/* The live directory's hash and office ids into set, from its stored JSON
+ * ({"offices":[{"id",...}]}, as directory_render wrote it). 0, or -1 on a
+ * database error or when memory ran out. */
+static int store_reuse_offices(struct db *db, struct store_reuse_set *set)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_directory_live);
+    cJSON *doc = NULL, *o;
+    int r, rc = -1, n;
+
+    if (!st)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        rc = 0;
+        goto out;
+    }
+    if (r != SQLITE_ROW)
+        goto out;
+    snprintf(set->directory_hash, sizeof set->directory_hash, "%s",
+             (const char *)sqlite3_column_text(st, 0));
+    if (!(doc = cJSON_Parse((const char *)sqlite3_column_text(st, 1))))
+        goto out;
+    n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "offices"));
+    if (n && !(set->offices = calloc((size_t)n, sizeof *set->offices)))
+        goto out;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(doc, "offices")) {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "id"));
+        if (id && set->n_offices < (size_t)n &&
+            !(set->offices[set->n_offices++] = strdup(id)))
+            goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(doc);
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int store_reuse_row_cmp(const void *a, const void *b)
@@ -160,6 +206,8 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto fail;
+    if (store_reuse_offices(db, set) != 0)
+        goto fail;
     *out = set;
     return 0;
 fail:
@@ -169,9 +217,12 @@ fail:
     return -1;
 }
 
-const char *store_reuse_posts_hash(const struct store_reuse_set *set)
+struct library_reuse store_reuse_of(struct store_reuse_set *set)
 {
-    return set && set->known_posts ? set->posts_hash : NULL;
+    struct library_reuse ru = {store_reuse_cached, store_reuse_stamped, set,
+                               set->known_posts ? set->posts_hash : NULL, set->directory_hash,
+                               set->offices, set->n_offices};
+    return ru;
 }
 
 int store_reuse_stamped(void *ctx, const char *rel, const char *stamp, char hash[65], char **id,

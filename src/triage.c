@@ -164,7 +164,7 @@ static void tctx_office(struct tctx *c, struct triage_answer *a, const char *id,
 
     a->kind = TRIAGE_OFFICE;
     snprintf(link, sizeof link, "%s#%s", DIRECTORY_FILE, id);
-    if (!c->resolve(c->rctx, link, &broken))
+    if (!c->resolve(c->rctx, link, line, &broken))
         diag_error(c->diags, c->path, line, "链接的办事地点 %s 在 %s 里找不到", id, DIRECTORY_FILE);
     if (!(a->target = strdup(id)))
         c->oom = 1;
@@ -230,7 +230,7 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
                 diag_error(c->diags, c->path, line,
                            "链接「%s」应指向 procedures 文件夹里的事项文件，如 employment/labour-handbook.md",
                            url);
-            else if (!(id = c->resolve(c->rctx, u, &broken)))
+            else if (!(id = c->resolve(c->rctx, u, line, &broken)))
                 diag_error(c->diags, c->path, line, "链接的文件 %s %s", u, triage_not_procedure(u));
             else if (broken)
                 diag_warn(c->diags, c->path, line,

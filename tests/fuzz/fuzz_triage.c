@@ -10,9 +10,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *fuzz_resolve(void *ctx, const char *rel, bool *broken)
+static const char *fuzz_resolve(void *ctx, const char *rel, int line, bool *broken)
 {
     (void)ctx;
+    (void)line;
     *broken = strcmp(rel, "a/broken.md") == 0;
     if (strcmp(rel, "a/b.md") == 0 || *broken)
         return "b";

@@ -176,7 +176,7 @@ Test(admin, edit_scan_parses_the_edit_and_adds_a_new_file, .init = setup, .fini 
     struct library_edit e = {"alpha/one.md", GOOD("改"), strlen(GOOD("改"))};
     struct library lib;
 
-    cr_assert_eq(library_scan_edit(root, 0, &(struct library_reuse){store_reuse, NULL, db, NULL}, &e, &lib), 0);
+    cr_assert_eq(library_scan_edit(root, 0, &(struct library_reuse){.by_hash = store_reuse, .ctx = db}, &e, &lib), 0);
     cr_assert_eq(lib.n_files, 2);
     cr_assert_str_eq(lib.files[0].rel, "alpha/one.md");
     cr_assert_eq(lib.files[0].status, LIB_PARSED, "the edit is parsed, never reused");
@@ -186,7 +186,7 @@ Test(admin, edit_scan_parses_the_edit_and_adds_a_new_file, .init = setup, .fini 
     cr_assert_str_eq(get("alpha/one.md"), GOOD("一"), "the scan writes nothing");
 
     e.rel = "alpha/b-new.md";
-    cr_assert_eq(library_scan_edit(root, 0, &(struct library_reuse){store_reuse, NULL, db, NULL}, &e, &lib), 0);
+    cr_assert_eq(library_scan_edit(root, 0, &(struct library_reuse){.by_hash = store_reuse, .ctx = db}, &e, &lib), 0);
     cr_assert_eq(lib.n_files, 3);
     cr_assert_str_eq(lib.files[0].rel, "alpha/b-new.md", "kept in path order");
     cr_assert_eq(lib.files[0].status, LIB_PARSED);

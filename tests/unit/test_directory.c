@@ -171,9 +171,10 @@ Test(directory, render)
 
 /* A triage answer that links to an office asks the resolver about the link
  * itself and is served as {"office": ID}. */
-static const char *resolve_office(void *ctx, const char *rel, bool *broken)
+static const char *resolve_office(void *ctx, const char *rel, int line, bool *broken)
 {
     (void)ctx;
+    (void)line;
     *broken = false;
     return strcmp(rel, "_directory.md#paichusuo") == 0 ? rel : NULL;
 }

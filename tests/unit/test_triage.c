@@ -27,8 +27,9 @@ struct resolver {
     size_t n;
 };
 
-static const char *resolve(void *ctx, const char *relpath, bool *broken)
+static const char *resolve(void *ctx, const char *relpath, int line, bool *broken)
 {
+    (void)line;
     static const struct {
         const char *path, *id;
         bool broken;
