@@ -43,7 +43,8 @@ struct markers {
  * return *len is the length of the remaining text. Errors (a malformed or
  * repeated marker, one not in `allowed`, and, where some are allowed, a
  * known marker left inside the text: `{optional}。` would be shown and do
- * nothing) go to diags at path:line; an unknown `{word}` of ASCII letters
+ * nothing, or written with full-width braces, ｛optional｝) go to diags at
+ * path:line; an unknown `{word}` of ASCII letters
  * gets a warning and is left in the text. Returns 0
  * when no error was reported, 1 when one was, -1 when memory ran out. The
  * caller frees m with marker_free() in every case. */

@@ -261,12 +261,24 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
         }
         n = open;
     }
-    /* full-width braces from a Chinese input method are not markers */
+    /* full-width braces from a Chinese input method are not markers: where
+     * markers mean something the line would show them and do nothing (a
+     * ｛staff｝ note shown to residents, a ｛if｝ step shown to everyone),
+     * so that is an error, as a full-width field bar is; prose is told,
+     * except of ｛staff｝, which a quote's first line may end with */
     n = marker_rtrim(text, n);
     if (n >= 3 && memcmp(text + n - 3, "\xEF\xBD\x9D", 3) == 0 && /* ｝ */
         (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11) ||
-         memmem(text, n, "\xEF\xBD\x9Bstaff", 8)))
-        diag_warn(diags, path, line, "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝，会原样显示");
+         memmem(text, n, "\xEF\xBD\x9Bstaff", 8))) {
+        if (allowed || memmem(text, n, "\xEF\xBD\x9Bstaff\xEF\xBD\x9D", 11)) {
+            diag_error(diags, path, line,
+                       "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝：它会原样显示给居民，也不起作用。"
+                       "请切换到英文输入法再打");
+            rc = 1;
+        } else {
+            diag_warn(diags, path, line, "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝，会原样显示");
+        }
+    }
     /* where markers mean something; prose (allowed 0) keeps its braces */
     if (allowed && marker_find_inner(text, n, &at, &mlen)) {
         diag_error(diags, path, line,

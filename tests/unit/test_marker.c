@@ -583,18 +583,46 @@ Test(marker, cond_copy_is_deep)
     diag_list_free(&d);
 }
 
-Test(marker, full_width_braces_get_a_warning)
+Test(marker, full_width_braces_are_an_error_where_markers_work)
+{
+    static const char *const lines[] = {"受托人身份证 ｛if proxy=yes｝", "窗口核对原件 ｛staff｝",
+                                        "退役证 ｛optional｝"};
+    size_t i;
+
+    for (i = 0; i < sizeof lines / sizeof *lines; i++) {
+        struct markers m;
+        struct diag_list d = DIAG_LIST_INIT;
+        size_t n = strlen(lines[i]);
+        cr_assert_eq(marker_strip(PATH, LINE, lines[i], &n, ALL, &m, &d), 1, "%s", lines[i]);
+        cr_assert_eq(n, strlen(lines[i]), "the text is left as it is");
+        cr_assert_not(m.has_cond);
+        cr_assert_not(m.staff);
+        expect_counts(&d, 1, 0);
+        expect_diag(&d, LINE, DIAG_ERROR, "半角");
+        marker_free(&m);
+        diag_list_free(&d);
+    }
+}
+
+Test(marker, full_width_braces_in_prose_get_a_warning)
 {
     struct markers m;
     struct diag_list d = DIAG_LIST_INIT;
     const char *t = "受托人身份证 ｛if proxy=yes｝";
     size_t n = strlen(t);
 
-    cr_assert_eq(marker_strip(PATH, LINE, t, &n, ALL, &m, &d), 0);
-    cr_assert_eq(n, strlen(t), "the text is left as it is");
-    cr_assert_not(m.has_cond);
+    cr_assert_eq(marker_strip(PATH, LINE, t, &n, 0, &m, &d), 0);
+    cr_assert_eq(n, strlen(t));
     expect_counts(&d, 0, 1);
     expect_diag(&d, LINE, DIAG_WARNING, "半角");
+    marker_free(&m);
+    diag_list_free(&d);
+    /* but a quote's first line may be staff guidance: shown to residents */
+    t = "先在系统里查询 ｛staff｝";
+    n = strlen(t);
+    cr_assert_eq(marker_strip(PATH, LINE, t, &n, 0, &m, &d), 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, LINE, DIAG_ERROR, "半角");
     marker_free(&m);
     diag_list_free(&d);
 }
