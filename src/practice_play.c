@@ -89,7 +89,7 @@ static const char sql_unplayable[] =
     " WHERE NOT (pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"
     " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title, p.id LIMIT ?1";
 static const char sql_staff[] =
-    "SELECT name FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
+    "SELECT name, display FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
 
 static const struct refusal practice_play_unknown = {
     REFUSAL_NOT_FOUND, "unknown_practice", "没有找到这个练习，请重新选择事项"};
@@ -970,18 +970,26 @@ static void practice_play_ready_prune(cJSON *qualified, cJSON *before)
 static int practice_play_staff(struct db *db, cJSON *root)
 {
     sqlite3_stmt *st = db_stmt(db, sql_staff);
-    cJSON *arr = cJSON_AddArrayToObject(root, "staff"), *s;
+    cJSON *arr = cJSON_AddArrayToObject(root, "staff"), *names = cJSON_AddObjectToObject(root, "names"),
+          *s;
     int r = SQLITE_ERROR;
 
-    if (!st || !arr)
+    if (!st || !arr || !names)
         return -1;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        if (!(s = cJSON_CreateString((const char *)sqlite3_column_text(st, 0))) ||
-            !cJSON_AddItemToArray(arr, s)) {
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0),
+                   *display = (const char *)sqlite3_column_text(st, 1);
+        if (!(s = cJSON_CreateString(name)) || !cJSON_AddItemToArray(arr, s)) {
             cJSON_Delete(s);
             r = SQLITE_NOMEM;
             break;
         }
+        /* the grid's heads are the names the hall knows its staff by */
+        if (display && display[0] && !cJSON_AddStringToObject(names, name, display)) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
 }

@@ -7,7 +7,7 @@
 
 import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
-import { dueBadge, dueText } from './work.js';
+import { dueBadge, dueText, who } from './work.js';
 
 const KIND = { routine: '回访', complaint: '差评整改' };
 const RESULT = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
@@ -37,7 +37,7 @@ function kind(f) {
 function result(f) {
   if (f.done) {
     return el('div', {},
-      el('span', { class: 'badge badge-ok' }, `${RESULT[f.result] || f.result} · ${f.done_by} ${hm(f.done)}`),
+      el('span', { class: 'badge badge-ok' }, `${RESULT[f.result] || f.result} · ${who(f.done_by)} ${hm(f.done)}`),
       f.note ? el('p', { class: 'followup-note' }, f.note) : '');
   }
   const complaint = f.kind === 'complaint';

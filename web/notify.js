@@ -7,6 +7,7 @@
 
 import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
+import { who } from './work.js';
 
 const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理' };
 const enc = encodeURIComponent;
@@ -35,7 +36,7 @@ function whyFailed(e) {
 }
 
 function state(n, command) {
-  if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : n.done_by} ${hm(n.done)}`);
+  if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : who(n.done_by)} ${hm(n.done)}`);
   const parts = [];
   if (n.last_error) {
     parts.push(el('span', { class: 'badge badge-error notify-failed' },

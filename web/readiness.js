@@ -24,7 +24,7 @@ function table(data) {
   return el('table', { id: 'readiness' },
     el('caption', {}, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '已通过人数'),
-      users.map((u) => el('th', { scope: 'col' }, u)))),
+      users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.short ? 'short' : undefined, 'data-id': p.id },
       el('th', { scope: 'row' }, p.title, ' ', p.short ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),

@@ -15,7 +15,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday, loadNames, who } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -146,6 +146,7 @@ async function start() {
   const main = document.getElementById('main');
   await ensureLogin(main, 'staff');
   document.getElementById('session').replaceChildren(sessionBadge());
+  await loadNames();
   build(main);
   loadProcedures();
   // the B post's phone opens /staff#visits: the day's visits and the case only
@@ -446,20 +447,20 @@ function facts(v) {
   const rows = [
     ['状态', badge(v.status)],
     ['排队号', v.ticket || '（未取号）'],
-    ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${v.created_by} 代填）` : '')],
+    ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${who(v.created_by)} 代填）` : '')],
     ['开始', time(v.created_at, true)],
     v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
-    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at)}（${v.called_by}）`] : null,
-    v.accepted_by ? ['受理', `${v.accepted_by},${time(v.accepted_at, true)}`] : null,
-    v.owner ? ['负责人', v.owner] : null,
+    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at)}（${who(v.called_by)}）`] : null,
+    v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
+    v.owner ? ['负责人', who(v.owner)] : null,
     v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
     v.rejected_reason ? ['不予办理理由', v.rejected_reason] : null,
-    v.completed_by ? ['办结', `${v.completed_by},${time(v.completed_at, true)}`] : null,
+    v.completed_by ? ['办结', `${who(v.completed_by)},${time(v.completed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
-    v.returned_by ? ['退回', `${v.returned_by},${time(v.returned_at, true)}`] : null,
+    v.returned_by ? ['退回', `${who(v.returned_by)},${time(v.returned_at, true)}`] : null,
     v.no_show_at ? ['未到', `叫号未到，${time(v.no_show_at, true)}`] : null,
-    v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${v.invite.by}，${time(v.invite.at, true)}）`] : null,
+    v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${who(v.invite.by)}，${time(v.invite.at, true)}）`] : null,
     visitFact(v),
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
@@ -586,7 +587,7 @@ function history(v) {
         // says it took a ticket for the window ("ticket")
         el('td', {}, e.what === 'submitted' && e.channel === 'web' && !/^ticket/.test(e.detail || '')
           ? '提交网上预审' : WHAT[e.what] || e.what),
-        el('td', {}, e.user || '居民'),
+        el('td', { title: e.user || undefined }, who(e.user) || '居民'),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, eventDetail(v, e)))))),

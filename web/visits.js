@@ -9,6 +9,7 @@
 import { el, busy, closable } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
+import { who } from './work.js';
 
 const enc = encodeURIComponent;
 const ui = {};
@@ -100,7 +101,7 @@ export function visitActions(v, button, move, box, say) {
     button('已上门办理', () => {
       if (!window.confirm('确认已在居民家中核对材料并受理？受理后开始计算办结期限。')) return null;
       return move('visit', { result: 'handled' }).then((m) => {
-        if (m) say(`已在居民家中受理，由 ${m.owner || m.accepted_by || '您'} 负责`);
+        if (m) say(`已在居民家中受理，由 ${who(m.owner || m.accepted_by) || '您'} 负责`);
         refreshVisits();
       });
     }, 'btn btn-primary'),

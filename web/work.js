@@ -66,7 +66,7 @@ function render(cases) {
     'aria-label': `打开 ${x.ticket || '办件'} ${x.title} ${x.stage.label}` }, x.ticket || '打开')),
   el('td', {}, x.title, el('br'), el('span', { class: 'hint' }, x.stage.label)),
   el('td', {}, dueText(x.due), ' ', dueBadge(x)),
-  el('td', {}, x.owner || ''))) :
+  el('td', {}, who(x.owner) || ''))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有待办的办件'))]));
 }
 
@@ -107,7 +107,7 @@ export function chainView(v) {
         s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
         now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节' : '暂停（退回补正中）') : null,
         now && v.overdue ? el('span', { class: 'badge badge-error' }, '已超期') : null,
-        s.done_at ? el('span', { class: 'hint' }, ` 已完成：${s.by}，${localDay(s.done_at)}${s.note ? `，${s.note}` : ''}`) : null);
+        s.done_at ? el('span', { class: 'hint' }, ` 已完成：${who(s.by)}，${localDay(s.done_at)}${s.note ? `，${s.note}` : ''}`) : null);
     })));
 }
 
@@ -175,6 +175,18 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
   (input || form.querySelector('[type=submit]')).focus();
 }
 
+// Login name → the name colleagues know (王芳), from the colleague list,
+// read once when the page starts; a login name stands for itself until
+// then, and for an account without one.
+const names = new Map();
+export async function loadNames() {
+  try {
+    const { body } = await api('/api/v1/staff/colleagues');
+    for (const c of body.colleagues) if (c.display) names.set(c.user, c.display);
+  } catch { /* the login names stand */ }
+}
+export const who = (user) => (user && names.get(user)) || user;
+
 // Who a case may be handed to, as choices: each colleague with their posts
 // (民政专干, 窗口), the one who has it now left out, oneself marked.
 async function colleagues(owner) {
@@ -211,7 +223,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
       choices: () => colleagues(v.owner),
       post: { path: path('assign'), body: (t) => ({ user: t.trim() }) }, failed,
-      after: (m) => show(m, `已转交 ${m.owner} 负责`),
+      after: (m) => show(m, `已转交 ${who(m.owner)} 负责`),
     })));
     list.push(b('不予办理', () => textForm(box, {
       id: 'reject-reason', title: '不予办理', label: '理由和依据', required: true, danger: true,

@@ -260,8 +260,13 @@ describe('practice', () => {
     assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
     assert.equal(r.short, true);
     assert.equal(r.scenarios, 3);
-    const whole = await get(h, '/api/v1/admin/readiness');
+    let whole = await get(h, '/api/v1/admin/readiness');
     assert.ok(whole.body.staff.includes('aide') && whole.body.staff.includes('clerk'));
+    assert.deepEqual(whole.body.names, {}, 'nobody has a display name yet');
+    // the grid's heads: the names residents and the hall know
+    assert.equal(userCmd(['display', 'clerk', '王芳', '--db', path.join(h.tmp, 'x.db')]).status, 0);
+    whole = await get(h, '/api/v1/admin/readiness');
+    assert.deepEqual(whole.body.names, { clerk: '王芳' });
     assert.equal((await get(h, '/api/v1/admin/readiness', h.staff)).status, 403);
     await passAll(aide);
     r = await readiness();

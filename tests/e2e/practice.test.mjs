@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { addUser, authHeaders, login, makeTmp, request, startDaemon, stopChecked } from '../api/helpers.mjs';
+import { addUser, authHeaders, login, makeTmp, request, startDaemon, stopChecked, userCmd } from '../api/helpers.mjs';
 import { SAMPLE_TREE, kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -25,6 +25,7 @@ before(async () => {
   h.daemon = await startDaemon({ tree: SAMPLE_TREE, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
   addUser(db, 'boss', 'admin', 'admin-pass-42');
   addUser(db, 'wang', 'staff', PW);
+  assert.equal(userCmd(['display', 'wang', '王芳', '--db', db]).status, 0);
   h.url = h.daemon.url;
   // every scenario but the expired permit's passed through the API, so that
   // the page offers that one (the only one not passed; the scenarios come in
@@ -156,7 +157,9 @@ describe('the readiness page', () => {
       assert.ok(await row.evaluate((r) => r.classList.contains('short')));
       assert.match(await row.innerText(), /不足两人/);
       const head = await page.locator('#readiness thead th').allInnerTexts();
-      assert.ok(head.includes('wang'), head.join(','));
+      // the name the hall knows, the login name in the head's title
+      assert.ok(head.includes('王芳'), head.join(','));
+      assert.equal(await page.locator('#readiness thead th[title="wang"]').innerText(), '王芳');
       // one staffer at most passed an item: every item is short
       assert.equal(await page.locator('#readiness tr.short').count(), h.items);
       assert.match(await page.locator('#short-count').innerText(), new RegExp(`有 ${h.items} 个事项`));

@@ -31,6 +31,7 @@ describe('我的待办 on the staff page', () => {
     addUser(db, 'li', 'staff', 'li-password-22');
     assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
     assert.equal(userCmd(['posts', 'li', 'civil', '--db', db]).status, 0);
+    assert.equal(userCmd(['display', 'li', '李娜', '--db', db]).status, 0);
     const s = await login(k.url, 'li', 'li-password-22');
     late = await labourCase(k.url);
     near = await labourCase(k.url);
@@ -59,7 +60,7 @@ describe('我的待办 on the staff page', () => {
     assert.match(await first.getAttribute('class'), /is-overdue/);
     assert.match(await first.innerText(), /已超期/);
     assert.match(await first.innerText(), /窗口办理/);
-    assert.match(await first.innerText(), /li/, 'the acceptor owns it');
+    assert.match(await first.innerText(), /李娜$/, 'the acceptor owns it, by the name colleagues know');
     const second = page.locator(`#work tr[data-id="${near.id}"]`);
     assert.match(await second.getAttribute('class'), /is-soon/);
     assert.match(await second.innerText(), /即将到期/);
@@ -76,7 +77,13 @@ describe('我的待办 on the staff page', () => {
     assert.match(chain, /窗口办理/);
     assert.match(chain, /已超期/);
     assert.match(chain, /当前环节/);
-    assert.match(await page.locator('.case-facts').innerText(), /负责人\s*li/);
+    // colleagues by the name the hall knows them by (li is 李娜), the login
+    // name where there is none (wang)
+    assert.match(await page.locator('.case-facts').innerText(), /负责人\s*李娜\n/);
+    assert.match(await page.locator('.case-facts').innerText(), /受理\s*李娜,/);
+    const accepted = page.locator('table.history tr', { hasText: '受理' }).locator('td').nth(2);
+    assert.equal(await accepted.innerText(), '李娜');
+    assert.equal(await accepted.getAttribute('title'), 'li');
     const opener = page.getByRole('button', { name: '转交同事' });
     await opener.click();
     // a choice of colleagues with their posts, not a login name from memory;
