@@ -9,9 +9,10 @@
 /* Bump when the JSON shape or the HTML in it changes (6: links to
  * _directory.md offices became #/office/ID; 8: the print sheet says which
  * answer an item depends on; 9: the practice key is stored beside the
- * JSON): stored renderings of another version are rendered again from
+ * JSON; 10: review_body and court are known front matter, kept in meta):
+ * stored renderings of another version are rendered again from
  * their source at the next start. */
-#define RENDER_VERSION 9
+#define RENDER_VERSION 10
 
 #define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
 

@@ -36,7 +36,7 @@ static bool fm_key_valid(const char *s, size_t n)
 static const char *const fm_known_keys[] = {
     "id", "kind", "version", "review_by", "effective", "time_limit", "fee", "responsible",
     "basis", "location", "hours", "phone", "audience", "keywords", "order", "pickup", "visit",
-    "followup",
+    "followup", "review_body", "court",
 };
 
 bool frontmatter_key_known(const char *key)

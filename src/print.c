@@ -612,6 +612,17 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
     return r;
 }
 
+/* The front matter's value of key, escaped, or fallback when it has none. */
+static int print_meta_or(struct strbuf *sb, const struct procedure *p, const char *key,
+                         const char *fallback)
+{
+    const struct fm_entry *e = frontmatter_get(&p->meta, key);
+
+    if (!e || !*e->value)
+        return strbuf_puts(sb, fallback);
+    return strbuf_put_html(sb, e->value, strlen(e->value));
+}
+
 static char *print_rejection(const struct case_state *cs, const char *who)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -625,9 +636,16 @@ static char *print_rejection(const struct case_state *cs, const char *who)
     rc |= strbuf_puts(&sb, "</dl>\n<section class=\"reason\"><h2>不予办理的理由和依据</h2>\n<p>");
     rc |= strbuf_put_html(&sb, cs->r.rejected_reason ? cs->r.rejected_reason : "",
                           cs->r.rejected_reason ? strlen(cs->r.rejected_reason) : 0);
+    /* the remedies with their statutory time limits (行政复议法 art. 20:
+     * 60 days; 行政诉讼法 art. 46: 6 months), before whom the file says
+     * (review_body, court), else in the words that hold anywhere */
     rc |= strbuf_puts(&sb, "</p></section>\n<section class=\"rights\"><h2>您的权利</h2>\n"
-                           "<p>如对本决定有异议，可向经办人或服务中心负责人反映，"
-                           "也可依法申请行政复议或者提起行政诉讼。</p></section>\n");
+                           "<p>如对本决定有异议，可向经办人或服务中心负责人反映；"
+                           "也可以自收到本告知书之日起六十日内向");
+    rc |= print_meta_or(&sb, cs->model, "review_body", "有权的行政复议机关");
+    rc |= strbuf_puts(&sb, "申请行政复议，或者自收到本告知书之日起六个月内向");
+    rc |= print_meta_or(&sb, cs->model, "court", "有管辖权的人民法院");
+    rc |= strbuf_puts(&sb, "提起行政诉讼。</p></section>\n");
     rc |= print_tail(&sb, cs, "本告知书一式两份，申请人与服务中心各执一份。");
     if (rc != 0) {
         strbuf_free(&sb);

@@ -93,6 +93,9 @@ describe('display names', () => {
     assert.match(await page(`/print/staff/cases/${a.id}/receipt`), /<dt>受理人<\/dt><dd>王芳<\/dd>/);
     assert.equal((await h.spost(`/api/v1/staff/cases/${a.id}/reject`, { reason: '不符合条件' })).status, 200);
     assert.match(await page(`/print/staff/cases/${a.id}/rejection`), /<dt>经办人<\/dt><dd>王芳<\/dd>/);
+    // a file that names no review body or court: the words that hold anywhere
+    assert.match(await page(`/print/staff/cases/${a.id}/rejection`),
+      /六十日内向有权的行政复议机关申请行政复议，或者自收到本告知书之日起六个月内向有管辖权的人民法院提起行政诉讼/);
     const b = await residentCase(h);
     assert.equal((await h.spost(`/api/v1/staff/cases/${b.id}/return`, { reason: '照片不清楚' })).status, 200);
     assert.match(await page(`/print/staff/cases/${b.id}/correction`), /<dt>经办人<\/dt><dd>王芳<\/dd>/);

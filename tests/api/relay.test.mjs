@@ -60,6 +60,8 @@ const DIBAO = `---
 time_limit: 6个工作日
 pickup: yes
 location: 社区服务中心一楼
+review_body: 示例区人民政府
+court: 示例区人民法院
 ---
 # 低保申请
 
@@ -367,6 +369,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(p.status, 200, p.text);
     for (const s of ['不予办理告知书', '低保申请', '家庭收入高于当地低保标准', '行政复议'])
       assert.ok(p.text.includes(s), s);
+    // the remedies, each with its time limit and before whom the file says
+    assert.ok(p.text.includes('自收到本告知书之日起六十日内向示例区人民政府申请行政复议，'
+      + '或者自收到本告知书之日起六个月内向示例区人民法院提起行政诉讼。'), p.text);
     const n = await sget('/api/v1/staff/notifications', wang);
     const mine = n.body.notifications.filter((y) => y.case === x.id);
     assert.deepEqual(mine.map((y) => y.kind), ['rejected']);
