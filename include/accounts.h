@@ -20,6 +20,8 @@
 #define ACCOUNTS_PASSWORD_MIN 8     /* bytes */
 #define ACCOUNTS_PASSWORD_MAX 256   /* bytes; longer input is refused, not cut */
 #define ACCOUNTS_HASH_CONCURRENCY 2
+#define ACCOUNTS_GATE_WAIT_MS 3000     /* a known device's login waits this long at most ... */
+#define ACCOUNTS_GATE_WAITERS 2        /* ... and this many of them at once */
 #define ACCOUNTS_POST_MAX 32        /* a post id: [a-z][a-z0-9_-]{0,31} (as _posts.md's) */
 #define ACCOUNTS_POSTS_MAX 16       /* posts one user holds */
 /* the posts as stored: ids joined by ',' */
@@ -149,8 +151,12 @@ int accounts_user_list(struct db *db, void *out /* FILE * */);
  * written out, nothing is created, so the next start makes a new one. */
 int accounts_bootstrap(struct db *db, void *out /* FILE * */);
 
-/* The password check of a login, for a worker thread: never waits for a
- * hashing slot. Returns 0 when name and password match an active account:
+/* The password check of a login, for a worker thread. It does not wait
+ * for a hashing slot, unless known_device (the login comes from a device
+ * this name logged in from before, devices_known): then it waits up to
+ * ACCOUNTS_GATE_WAIT_MS, and a slot that frees goes to it before any other
+ * login, so a flood of guesses cannot keep a staffer at their own PC out.
+ * At most ACCOUNTS_GATE_WAITERS such logins wait at once. Returns 0 when name and password match an active account:
  * *u is filled (posts included), and a hash made with older limits is replaced (best
  * effort: the old one keeps working if that fails). Returns 1 when they do
  * not match (unknown or disabled name, wrong, empty or over-long
@@ -158,7 +164,7 @@ int accounts_bootstrap(struct db *db, void *out /* FILE * */);
  * Returns 2 when every hashing slot is busy and nothing was checked; -1 on
  * a database error. */
 int accounts_password_check(struct db *db, const char *name, const char *password, size_t len,
-                            struct accounts_user *u);
+                            bool known_device, struct accounts_user *u);
 
 /* How many Argon2id verifications logins have run since start (an unknown
  * name runs one, against the dummy hash), for tests: the equal cost of

@@ -16,7 +16,8 @@
  * THROTTLE_LOGIN_SPACING seconds apart — this bounds guessing spread over
  * many addresses, or over many names — except from a device the name has
  * logged in from before (devices.h), so the staffer keeps working while
- * someone guesses.
+ * someone guesses. A known device's pair lives in a table of its own, so
+ * that a flood of made-up keys filling the shared one cannot hold it up.
  *
  * An attempt counts from its begin, before the password is hashed, so
  * that parallel requests cannot get more guesses in between. Nothing is

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "sessions.h"
@@ -272,12 +273,33 @@ int accounts_user_active(struct db *db, const char *name)
 /* --- hashing, at most ACCOUNTS_HASH_CONCURRENCY at once ------------------- */
 
 static pthread_mutex_t accounts_gate_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t accounts_gate_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t accounts_gate_cv;
+static pthread_once_t accounts_gate_once = PTHREAD_ONCE_INIT;
+static bool accounts_gate_mono;         /* the condition's clock is CLOCK_MONOTONIC */
 static unsigned accounts_gate_busy;
+static unsigned accounts_gate_waiting;  /* known devices' logins waiting for a slot */
+
+/* The condition times its waits on the monotonic clock where it can, so
+ * that a clock set back cannot hold a login. */
+static void accounts_gate_init(void)
+{
+    pthread_condattr_t a;
+
+    if (pthread_condattr_init(&a) == 0) {
+        accounts_gate_mono = pthread_condattr_setclock(&a, CLOCK_MONOTONIC) == 0 &&
+                             pthread_cond_init(&accounts_gate_cv, &a) == 0;
+        pthread_condattr_destroy(&a);
+    }
+    /* cannot fail on Linux; were it to, the zeroed static condition is
+     * glibc's PTHREAD_COND_INITIALIZER all the same */
+    if (!accounts_gate_mono)
+        (void)pthread_cond_init(&accounts_gate_cv, NULL);
+}
 
 /* Waits for a hashing slot: for the command line and rare upgrades. */
 static void accounts_gate_enter(void)
 {
+    pthread_once(&accounts_gate_once, accounts_gate_init);
     pthread_mutex_lock(&accounts_gate_mu);
     while (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY)
         pthread_cond_wait(&accounts_gate_cv, &accounts_gate_mu);
@@ -285,12 +307,49 @@ static void accounts_gate_enter(void)
     pthread_mutex_unlock(&accounts_gate_mu);
 }
 
-/* Takes a hashing slot if one is free at once; true when taken. */
+/* Takes a hashing slot if one is free at once and no known device's login
+ * waits for it; true when taken. */
 static bool accounts_gate_try(void)
 {
     bool taken = false;
 
     pthread_mutex_lock(&accounts_gate_mu);
+    if (accounts_gate_busy < ACCOUNTS_HASH_CONCURRENCY && !accounts_gate_waiting) {
+        accounts_gate_busy++;
+        taken = true;
+    }
+    pthread_mutex_unlock(&accounts_gate_mu);
+    return taken;
+}
+
+/* A known device's login: takes a slot, waiting up to
+ * ACCOUNTS_GATE_WAIT_MS for one ahead of every other login (at most
+ * ACCOUNTS_GATE_WAITERS wait at once, each holding a worker). A flood of
+ * guesses keeps both slots busy; the staffer at their own PC still gets
+ * the next one. True when taken. */
+static bool accounts_gate_wait(void)
+{
+    struct timespec until;
+    bool taken = false;
+    int r = 0;
+
+    pthread_once(&accounts_gate_once, accounts_gate_init);
+    if (clock_gettime(accounts_gate_mono ? CLOCK_MONOTONIC : CLOCK_REALTIME, &until) != 0)
+        return accounts_gate_try();
+    until.tv_sec += ACCOUNTS_GATE_WAIT_MS / 1000;
+    until.tv_nsec += (ACCOUNTS_GATE_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&accounts_gate_mu);
+    if (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY &&
+        accounts_gate_waiting < ACCOUNTS_GATE_WAITERS) {
+        accounts_gate_waiting++;
+        while (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY && r != ETIMEDOUT)
+            r = pthread_cond_timedwait(&accounts_gate_cv, &accounts_gate_mu, &until);
+        accounts_gate_waiting--;
+    }
     if (accounts_gate_busy < ACCOUNTS_HASH_CONCURRENCY) {
         accounts_gate_busy++;
         taken = true;
@@ -301,9 +360,11 @@ static bool accounts_gate_try(void)
 
 static void accounts_gate_leave(void)
 {
+    pthread_once(&accounts_gate_once, accounts_gate_init);
     pthread_mutex_lock(&accounts_gate_mu);
     accounts_gate_busy--;
-    pthread_cond_signal(&accounts_gate_cv);
+    /* every waiter looks again: a command-line wait and a login's */
+    pthread_cond_broadcast(&accounts_gate_cv);
     pthread_mutex_unlock(&accounts_gate_mu);
 }
 
@@ -682,7 +743,7 @@ out:
 }
 
 int accounts_password_check(struct db *db, const char *name, const char *password, size_t len,
-                            struct accounts_user *u)
+                            bool known_device, struct accounts_user *u)
 {
     bool rehash = false;
     int rc;
@@ -690,8 +751,9 @@ int accounts_password_check(struct db *db, const char *name, const char *passwor
     /* nothing to hash: a failure like a wrong password, without the cost */
     if (len == 0 || len > ACCOUNTS_PASSWORD_MAX)
         return 1;
-    /* both hashing slots busy: never make a worker wait for one */
-    if (!accounts_gate_try())
+    /* both hashing slots busy: a worker waits for one only for a known
+     * device, and only so long */
+    if (!(known_device ? accounts_gate_wait() : accounts_gate_try()))
         return 2;
     rc = accounts_password_verify(db, name, password, len, u, &rehash);
     accounts_gate_leave();

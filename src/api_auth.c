@@ -188,7 +188,7 @@ enum MHD_Result api_auth_login(struct http_request *req)
     char cookie[160] = "", dev_cookie[192] = "";
     struct throttle_login keys;
     enum throttle_outcome outcome = THROTTLE_NONE;
-    bool started = false;
+    bool started = false, known;
     struct accounts_user u;
     long long now = (long long)time(NULL), wait;
     enum MHD_Result ret;
@@ -224,14 +224,16 @@ enum MHD_Result api_auth_login(struct http_request *req)
         ret = reply_internal_staff(req);
         goto out;
     }
+    known = r == 1;
     http_client_addr(req, addr);
-    throttle_login_keys(&keys, jn->valuestring, addr, r == 1 ? dev_id : NULL);
+    throttle_login_keys(&keys, jn->valuestring, addr, known ? dev_id : NULL);
     if ((wait = throttle_login_begin(&keys, now)) > 0) {
         ret = api_auth_reply_wait(req, wait);
         goto out;
     }
     started = true;
-    r = accounts_password_check(db, jn->valuestring, jp->valuestring, strlen(jp->valuestring), &u);
+    r = accounts_password_check(db, jn->valuestring, jp->valuestring, strlen(jp->valuestring),
+                                known, &u);
     if (r == 2) {
         ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
                                      "正在处理其他登录，请稍等几秒再试", 1);

@@ -17,6 +17,11 @@
 
 #define THROTTLE_SLOTS 8192     /* tickets and addresses remembered at once */
 #define THROTTLE_LOGIN_SLOTS 8192   /* login keys remembered at once */
+/* Pairs of a name and a device it logged in from: a table of their own,
+ * which only holders of such a device can take slots in, so that a flood
+ * of made-up names and addresses filling the other cannot make a staffer
+ * at their own PC wait. */
+#define THROTTLE_DEVICE_SLOTS 1024
 
 struct throttle_slot {
     char key[THROTTLE_KEY_MAX];             /* "t:TICKET" or "l:ADDRESS"; "" = free */
@@ -212,6 +217,23 @@ struct throttle_login_slot {
 };
 
 static struct throttle_login_slot throttle_login_slots[THROTTLE_LOGIN_SLOTS];
+static struct throttle_login_slot throttle_device_slots[THROTTLE_DEVICE_SLOTS];
+
+struct throttle_table {
+    struct throttle_login_slot *v;
+    size_t n;
+};
+
+static const struct throttle_table throttle_login_table = {throttle_login_slots,
+                                                           THROTTLE_LOGIN_SLOTS};
+static const struct throttle_table throttle_device_table = {throttle_device_slots,
+                                                            THROTTLE_DEVICE_SLOTS};
+
+/* The table of a login's pair: a known device's, or the shared one. */
+static const struct throttle_table *throttle_pair_table(const struct throttle_login *k)
+{
+    return k->known ? &throttle_device_table : &throttle_login_table;
+}
 
 void throttle_login_keys(struct throttle_login *k, const char *name, const char *addr,
                          const char *device)
@@ -264,15 +286,16 @@ static bool throttle_login_live(const struct throttle_login_slot *s, long long n
     return throttle_login_hourly(s, now) > 0 && now - s->since < 2 * THROTTLE_LOGIN_FORGET;
 }
 
-/* The slot of key, made when missing; NULL when every slot still counts.
- * Caller holds the mutex. */
-static struct throttle_login_slot *throttle_login_slot(const char *key, long long now)
+/* The slot of key in table t, made when missing; NULL when every slot
+ * still counts. Caller holds the mutex. */
+static struct throttle_login_slot *throttle_login_slot(const struct throttle_table *t,
+                                                       const char *key, long long now)
 {
     struct throttle_login_slot *free_slot = NULL;
     size_t i;
 
-    for (i = 0; i < THROTTLE_LOGIN_SLOTS; i++) {
-        struct throttle_login_slot *c = &throttle_login_slots[i];
+    for (i = 0; i < t->n; i++) {
+        struct throttle_login_slot *c = &t->v[i];
         if (c->key[0] && strcmp(c->key, key) == 0)
             return c;
         if (!free_slot && !throttle_login_live(c, now))
@@ -328,11 +351,11 @@ long long throttle_login_begin(const struct throttle_login *k, long long now)
 
     pthread_mutex_lock(&throttle_mu);
     /* the pair first, so that taking the bounds' slots cannot reuse it */
-    if (!(p = throttle_login_slot(k->pair, now)))
+    if (!(p = throttle_login_slot(throttle_pair_table(k), k->pair, now)))
         goto out;
     p->inflight++;
-    if (!k->known && (!(n = throttle_login_slot(k->name, now)) ||
-                      !(a = throttle_login_slot(k->addr, now)))) {
+    if (!k->known && (!(n = throttle_login_slot(&throttle_login_table, k->name, now)) ||
+                      !(a = throttle_login_slot(&throttle_login_table, k->addr, now)))) {
         p->inflight--;
         goto out;
     }
@@ -360,14 +383,16 @@ out:
     return wait;
 }
 
-/* The slot of key when it is remembered. Caller holds the mutex. */
-static struct throttle_login_slot *throttle_login_find(const char *key)
+/* The slot of key in table t when it is remembered. Caller holds the
+ * mutex. */
+static struct throttle_login_slot *throttle_login_find(const struct throttle_table *t,
+                                                       const char *key)
 {
     size_t i;
 
-    for (i = 0; i < THROTTLE_LOGIN_SLOTS; i++)
-        if (strcmp(throttle_login_slots[i].key, key) == 0)
-            return &throttle_login_slots[i];
+    for (i = 0; i < t->n; i++)
+        if (strcmp(t->v[i].key, key) == 0)
+            return &t->v[i];
     return NULL;
 }
 
@@ -380,7 +405,7 @@ void throttle_login_end(const struct throttle_login *k, long long now,
 
     pthread_mutex_lock(&throttle_mu);
     /* never reused while in flight, so it is found */
-    if ((p = throttle_login_find(k->pair))) {
+    if ((p = throttle_login_find(throttle_pair_table(k), k->pair))) {
         if (p->inflight)
             p->inflight--;
         if (out == THROTTLE_FAILED) {
@@ -397,8 +422,8 @@ void throttle_login_end(const struct throttle_login *k, long long now,
     /* a known device's own failures still count at the name: they are
      * guesses all the same when the cookie was stolen */
     for (i = 0; out == THROTTLE_FAILED && i < 2; i++) {
-        if (!(b = throttle_login_find(bounds[i])) &&
-            !(b = throttle_login_slot(bounds[i], now)))
+        if (!(b = throttle_login_find(&throttle_login_table, bounds[i])) &&
+            !(b = throttle_login_slot(&throttle_login_table, bounds[i], now)))
             continue;
         throttle_login_roll(b, now);
         b->fails++;

@@ -97,4 +97,37 @@ describe('login throttle', () => {
     assert.equal((await loginFrom(port(), '127.0.4.1', 'ma', 'ma-pass-123')).status, 200,
       'four failures: the empty ones were not counted');
   });
+
+  test('a flood of guesses from many addresses keeps both hashing slots busy; a known device still logs in', async () => {
+    addUser(h.db, 'tang', 'staff', 'tang-pass-12');
+    const first = await loginFrom(port(), '127.0.5.1', 'tang', 'tang-pass-12');
+    assert.equal(first.status, 200);
+    const device = deviceCookie(first);
+    // ten guessers, each guess a new made-up name from a new address, so
+    // that no throttle slows them: only the two hashing slots bound them
+    const seen = {};
+    let n = 0;
+    let flooding = true;
+    const guesser = async () => {
+      while (flooding) {
+        const i = n++;
+        const r = await loginFrom(port(), `127.6.${(i >> 8) & 255}.${(i & 255) + 1}`, `ghost${i}`, 'wrong-pass-1');
+        seen[r.status] = (seen[r.status] ?? 0) + 1;
+      }
+    };
+    const flood = Array.from({ length: 10 }, guesser);
+    try {
+      await new Promise((r) => setTimeout(r, 400));
+      for (let i = 0; i < 3; i++) {
+        const r = await loginFrom(port(), '127.0.5.1', 'tang', 'tang-pass-12', device);
+        assert.equal(r.status, 200, `login ${i + 1} from the known device: ${JSON.stringify(r.body)}`);
+      }
+    } finally {
+      flooding = false;
+      await Promise.all(flood);
+    }
+    // the flood did hold the slots: strangers were told to wait
+    assert.ok(seen[503] > 0 && seen[401] > 0, JSON.stringify(seen));
+    for (const s of Object.keys(seen)) assert.ok(['401', '503'].includes(s), JSON.stringify(seen));
+  });
 });

@@ -70,12 +70,12 @@ Test(accounts, unknown_name_costs_a_hash)
                                                 crypto_pwhash_MEMLIMIT_INTERACTIVE), 0,
                  "%s", accounts_dummy_hash());
     before = accounts_verify_count();
-    cr_assert_eq(accounts_password_check(t.db, "nobody", "secret-password", 15, &u), 1);
+    cr_assert_eq(accounts_password_check(t.db, "nobody", "secret-password", 15, false, &u), 1);
     cr_assert_eq(accounts_verify_count(), before + 1, "an unknown name runs one verification");
-    cr_assert_eq(accounts_password_check(t.db, "admin", "wrong-password", 14, &u), 1);
+    cr_assert_eq(accounts_password_check(t.db, "admin", "wrong-password", 14, false, &u), 1);
     cr_assert_eq(accounts_verify_count(), before + 2, "as a wrong password does");
     /* and an invalid name (never looked up) too */
-    cr_assert_eq(accounts_password_check(t.db, "NO SUCH NAME!", "secret-password", 15, &u), 1);
+    cr_assert_eq(accounts_password_check(t.db, "NO SUCH NAME!", "secret-password", 15, false, &u), 1);
     cr_assert_eq(accounts_verify_count(), before + 3);
     casedb_close(&t);
 }
@@ -104,7 +104,7 @@ Test(accounts, first_admin_only_when_its_password_is_shown)
     cr_assert_not_null(fgets(shown, sizeof shown, out));
     cr_assert_not_null(p = strstr(shown, "password "), "%s", shown);
     cr_assert_eq(sscanf(p + 9, "%63s", pw), 1);
-    cr_assert_eq(accounts_password_check(t.db, "admin", pw, strlen(pw), &u), 0,
+    cr_assert_eq(accounts_password_check(t.db, "admin", pw, strlen(pw), false, &u), 0,
                  "the password shown is the admin's");
     fclose(out);
     fclose(list);

@@ -117,3 +117,31 @@ Test(throttle, login_keys_count_by_pair_name_and_address)
     cr_assert_str_eq(k.pair, "p:wang@d:0011223344556677");
     cr_assert(k.known);
 }
+
+Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
+{
+    struct throttle_login k, known, stranger;
+    char name[32], addr[32];
+    long long t = T0 + 200000;
+    int i;
+
+    /* a flood of made-up names from made-up addresses, each failure still
+     * counting, until no shared slot is left */
+    for (i = 0;; i++) {
+        cr_assert_lt(i, 10000, "the shared table never filled");
+        snprintf(name, sizeof name, "flood%d", i);
+        snprintf(addr, sizeof addr, "10.%d.%d.%d", 50 + i / 65536, i / 256 % 256, i % 256);
+        throttle_login_keys(&k, name, addr, NULL);
+        if (fail_at(&k, t) != 0)
+            break;
+    }
+    throttle_login_keys(&stranger, "p5", "10.99.0.1", NULL);
+    cr_assert_eq(throttle_login_begin(&stranger, t), 60, "a new stranger waits a minute");
+    throttle_login_keys(&known, "p5", "10.99.0.1", "fedcba9876543210");
+    cr_assert_eq(throttle_login_begin(&known, t), 0, "the staffer at their own PC does not");
+    throttle_login_end(&known, t, THROTTLE_OK);
+    /* and its own failures still slow it down */
+    for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
+        cr_assert_eq(fail_at(&known, t + 1), 0);
+    cr_assert_eq(throttle_login_begin(&known, t + 1), THROTTLE_LOGIN_DELAY);
+}
