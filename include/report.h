@@ -28,6 +28,7 @@ struct report_user {
     long called, accepted, passed, completed, returned, rejected;
     long visits;                    /* "visited" and "not_home" */
     long followups;                 /* "followup": a call-back's result */
+    long handed_out;                /* "handed_out": a result handed to the resident */
 };
 
 struct report_day {

@@ -18,10 +18,10 @@
 static const char sql_users[] =
     "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
     " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
-    " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup')"
+    " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out')"
     " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
     " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'visited',"
-    "  'not_home', 'followup')"
+    "  'not_home', 'followup', 'handed_out')"
     " GROUP BY user ORDER BY user LIMIT 500";
 _Static_assert(REPORT_USERS_MAX == 500, "sql_users's LIMIT is REPORT_USERS_MAX");
 
@@ -131,6 +131,7 @@ static int report_users(struct db *db, const struct report_bind *b, struct repor
         u->rejected = (long)sqlite3_column_int64(st, 6);
         u->visits = (long)sqlite3_column_int64(st, 7);
         u->followups = (long)sqlite3_column_int64(st, 8);
+        u->handed_out = (long)sqlite3_column_int64(st, 9);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -198,7 +199,7 @@ void report_day_free(struct report_day *r)
 
 /* ---- output ---------------------------------------------------------------- */
 
-/* The figures of a staffer, in the contract's order; the totals row uses
+/* The figures of a staffer, in the contract's order, then ours; the totals row uses
  * the same table. */
 static const struct {
     const char *key, *label;
@@ -212,6 +213,9 @@ static const struct {
     {"rejected", "不予办理", offsetof(struct report_user, rejected)},
     {"visits", "上门服务", offsetof(struct report_user, visits)},
     {"followups", "回访", offsetof(struct report_user, followups)},
+    /* ours: a handout is a move too (ready → completed, 已领取), which
+     * the contract's figures leave out */
+    {"handed_out", "发放", offsetof(struct report_user, handed_out)},
 };
 #define REPORT_NCOLS (sizeof report_cols / sizeof report_cols[0])
 
