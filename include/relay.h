@@ -91,7 +91,7 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
                  const char *window, struct refusal *e);
 
 /* The case's owner becomes to, an enabled staff or admin user (refused
- * unknown_user, 422). Only a case with a chain that is still the hall's:
+ * unknown_user, 422; user_required when to is NULL or empty). Only a case with a chain that is still the hall's:
  * accepted, ready or returned (not_assignable otherwise). An `assigned`
  * event whose detail is to. 0, 1 with e, -1. */
 int relay_assign(struct db *db, const char *id, const char *user, const char *to,

@@ -34,6 +34,8 @@ static const struct refusal err_not_assignable = {
     REFUSAL_CONFLICT, "not_assignable", "这件办件现在不能转交：只有受理后、还没有办结的办件可以转交，请刷新后再看"};
 static const struct refusal err_unknown_user = {REFUSAL_INVALID, "unknown_user",
                                                 "没有这位工作人员，请核对用户名"};
+static const struct refusal err_user_required = {REFUSAL_INVALID, "user_required",
+                                                 "请选择转交给哪位工作人员"};
 static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
                                              "备注太长了，请写在500字以内"};
 static const struct refusal err_outcome_required = {REFUSAL_INVALID, "outcome_required",
@@ -553,7 +555,12 @@ int relay_assign(struct db *db, const char *id, const char *user, const char *to
     int rc, r, b = SQLITE_OK;
 
     memset(&cs, 0, sizeof cs);
-    if (!to || !accounts_name_valid(to)) {
+    /* nobody named is not a name nobody has: say what to do */
+    if (!to || !to[strspn(to, " \t\r\n")]) {
+        *e = err_user_required;
+        return 1;
+    }
+    if (!accounts_name_valid(to)) {
         *e = err_unknown_user;
         return 1;
     }

@@ -316,6 +316,11 @@ describe('a chained case from acceptance to handout, across two days', () => {
 
   it('assign: to a colleague (首问负责); an unknown or disabled user is 422', async () => {
     assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'nobody' }, wang), 422, 'unknown_user');
+    for (const body of [{}, { user: '' }, { user: '   ' }]) {
+      const r = await post(`/api/v1/staff/cases/${c.id}/assign`, body, wang);
+      assertError(r, 422, 'user_required', JSON.stringify(body));
+      assert.match(r.body.error.message, /请选择转交给哪位工作人员/);
+    }
     assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'gone' }, wang), 422, 'unknown_user');
     const r = await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'zhao' }, wang);
     assert.equal(r.status, 200, r.text);
