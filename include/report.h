@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "accounts.h"
 #include "cases.h"
 #include "db.h"
 
@@ -25,6 +26,7 @@
  * twice counts twice. */
 struct report_user {
     char user[CASE_USER_MAX + 1];
+    char display[ACCOUNTS_DISPLAY_BUF]; /* the name the hall knows, "" for none */
     long called, accepted, passed, completed, returned, rejected;
     long visits;                    /* "visited" and "not_home" */
     long followups;                 /* "followup": a call-back's result */

@@ -18,7 +18,8 @@
 static const char sql_users[] =
     "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
     " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
-    " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out')"
+    " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out'),"
+    " (SELECT u.display FROM users u WHERE u.name = case_events.user)"
     " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
     " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'visited',"
     "  'not_home', 'followup', 'handed_out')"
@@ -132,6 +133,7 @@ static int report_users(struct db *db, const struct report_bind *b, struct repor
         u->visits = (long)sqlite3_column_int64(st, 7);
         u->followups = (long)sqlite3_column_int64(st, 8);
         u->handed_out = (long)sqlite3_column_int64(st, 9);
+        accounts_display_copy(sqlite3_column_text(st, 10), u->display);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -240,7 +242,9 @@ char *report_json(const struct report_day *r)
             cJSON_Delete(o);
             goto out;
         }
-        if (!cJSON_AddStringToObject(o, "user", r->users[i].user))
+        /* display (ours): the name the hall knows, "" for none */
+        if (!cJSON_AddStringToObject(o, "user", r->users[i].user) ||
+            !cJSON_AddStringToObject(o, "display", r->users[i].display))
             goto out;
         for (j = 0; j < REPORT_NCOLS; j++)
             if (!cJSON_AddNumberToObject(o, report_cols[j].key, (double)report_col(&r->users[i], j)))

@@ -23,7 +23,8 @@ function usersTable(data) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '工作人员'),
       COLS.map(([, name]) => el('th', { scope: 'col', class: 'num' }, name)))),
     el('tbody', {}, data.users.length
-      ? data.users.map((u) => el('tr', {}, el('th', { scope: 'row' }, u.user), COLS.map(([k]) => num(u[k]))))
+      ? data.users.map((u) => el('tr', {}, el('th', { scope: 'row', title: u.user }, u.display || u.user),
+        COLS.map(([k]) => num(u[k]))))
       : el('tr', {}, el('td', { colspan: COLS.length + 1, class: 'hint' }, '这一天没有工作人员办件记录。'))),
     el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, '合计'), totals.map((n) => num(n)))));
 }

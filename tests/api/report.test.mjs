@@ -89,6 +89,7 @@ before(async () => {
   addUser(db, 'wang', 'staff', 'wang-password-1');
   addUser(db, 'li', 'staff', 'li-password-22');
   addUser(db, 'zhao', 'staff', 'zhao-password-3');
+  assert.equal(userCmd(['display', 'li', '李娜', '--db', db]).status, 0);
   for (const [name, posts] of [['wang', 'window'], ['li', 'civil,window'], ['zhao', 'street']])
     assert.equal(userCmd(['posts', name, posts, '--db', db]).status, 0);
   h.wang = await login(h.d.url, 'wang', 'wang-password-1');
@@ -157,10 +158,11 @@ describe('the day scripted through the routes', () => {
     assert.deepEqual(r.body, {
       date: day,
       users: [
-        { user: 'li', ...zero, accepted: 2, passed: 1, completed: 1, visits: 2 },
+        // display (ours): the name the hall knows, '' for none
+        { user: 'li', display: '李娜', ...zero, accepted: 2, passed: 1, completed: 1, visits: 2 },
         // wang's handout of A counts too (ours: the contract's figures have no such move)
-        { user: 'wang', ...zero, called: 1, accepted: 3, passed: 1, returned: 1, rejected: 1, handed_out: 1 },
-        { user: 'zhao', ...zero, completed: 1, followups: 1 },
+        { user: 'wang', display: '', ...zero, called: 1, accepted: 3, passed: 1, returned: 1, rejected: 1, handed_out: 1 },
+        { user: 'zhao', display: '', ...zero, completed: 1, followups: 1 },
       ],
       channels: { kiosk: 5, window: 0, web: 2 },
       overdue: 0,

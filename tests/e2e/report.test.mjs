@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders } from '../api/helpers.mjs';
+import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd } from '../api/helpers.mjs';
 import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
 import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
 
@@ -29,6 +29,7 @@ before(async () => {
   });
   addUser(db, 'boss', 'admin', PW);
   addUser(db, 'wang', 'staff', 'wang-password-1');
+  assert.equal(userCmd(['display', 'wang', '王芳', '--db', db]).status, 0);
   h.url = h.daemon.url;
   const r = {
     post: (p, body, headers = {}) => request(`${h.url}${p}`, { method: 'POST',
@@ -88,7 +89,9 @@ describe('the day\'s report page', () => {
     assert.equal(await page.locator('#date').inputValue(), day);
     const cells = async (sel) => (await page.locator(sel).allInnerTexts()).map((c) => c.trim());
     // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访 发放
-    assert.deepEqual(await cells('#users tbody tr th'), ['wang']);
+    // the name the hall knows, the login name in the title
+    assert.deepEqual(await cells('#users tbody tr th'), ['王芳']);
+    assert.equal(await page.locator('#users tbody tr th').getAttribute('title'), 'wang');
     assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
