@@ -3,11 +3,13 @@
  * normalised answers; every change is an event. */
 #include "cases.h"
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_view.h"
 #include "catalog.h"
 #include "clock.h"
 #include "followup.h"
@@ -755,6 +757,30 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
     return 1;
 }
 
+/* An ID or card number the case already has comes back to a step as the
+ * public case shows it, masked (3706**********0015): a page reopened from
+ * its link or slip cannot know more, and a resident correcting another
+ * answer should not have to type it again. That exact echo stands for the
+ * stored value, unless the window flagged the field when it returned the
+ * case (the number is what must change); anything else is checked as
+ * typed. */
+static const char *cases_unmask(const struct case_state *cs, const struct field *f,
+                                const char *text)
+{
+    char masked[CASE_VIEW_MASKED_MAX];
+    const char *stored;
+    cJSON *flags;
+    bool flagged;
+
+    if (!text || field_type_get(f->type)->mask == FIELD_MASK_NONE || !strchr(text, '*') ||
+        !(stored = cases_value(cs, f->key)) || strcmp(case_view_mask_id(stored, masked), text) != 0)
+        return text;
+    flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
+    flagged = case_view_flagged(flags, "fields", f->key);
+    cJSON_Delete(flags);
+    return flagged ? text : stored;
+}
+
 int cases_step_validate(const struct case_state *cs, size_t n, const struct case_answers *in,
                         int today, char ***normalised, struct case_rejection *rej)
 {
@@ -781,6 +807,7 @@ int cases_step_validate(const struct case_state *cs, size_t n, const struct case
             if (f->has_cond && !cases_cond_holds(cs, &f->cond))
                 continue;
             text = cases_input_text(f, cases_answer(in->fields, in->n_fields, f->key), &bad);
+            text = cases_unmask(cs, f, text);
             if (bad) {
                 char msg[300];
                 snprintf(msg, sizeof msg, "%s的格式不对，请重新填写", f->label);

@@ -97,19 +97,35 @@ function valuesFor(c, n) {
   return v;
 }
 
+// Whether the window flagged the part (kind 'fields' or 'checklist') when
+// it returned the case, until the case is handed in again.
+function windowFlagged(c, kind, key) {
+  const marked = c.status === 'returned' && c.returnedItems ? c.returnedItems : null;
+  return !!marked && (marked[kind] || []).includes(key);
+}
+
+// A step's answers so far: the server's accepted ones. An ID or card
+// number comes masked (3706**********0015) and is kept so: the server
+// takes that echo for the number it has, so nobody retypes it to correct
+// something else. What the window flagged is the exception: such a
+// number starts empty (it must be typed anew), such an item unticked (to
+// be checked again, not passed with the tick it had).
 function draft(c, n) {
   if (!c.drafts[n]) {
     const d = { fields: {}, checklist: {} };
     for (const f of c.proc.steps[n].fields) {
       const sv = c.values[f.key];
-      if (sv !== undefined && !/\*/.test(sv)) d.fields[f.key] = sv;
+      if (sv !== undefined && !(isMasked(sv) && windowFlagged(c, 'fields', f.key))) d.fields[f.key] = sv;
     }
     for (const it of c.proc.steps[n].checklist)
-      if (c.serverChecklist && c.serverChecklist[it.id]) d.checklist[it.id] = true;
+      if (c.serverChecklist && c.serverChecklist[it.id] && !windowFlagged(c, 'checklist', it.id))
+        d.checklist[it.id] = true;
     c.drafts[n] = d;
   }
   return c.drafts[n];
 }
+
+const isMasked = v => typeof v === 'string' && /\*/.test(v);
 
 const clone = o => JSON.parse(JSON.stringify(o));
 
@@ -466,7 +482,7 @@ function stepScreen(c, n) {
   const d = draft(c, n);
   // what the window marked when it returned the case, until it is submitted again
   const marked = c.status === 'returned' && c.returnedItems ? c.returnedItems : null;
-  const flagged = (kind, key) => !!marked && (marked[kind] || []).includes(key);
+  const flagged = (kind, key) => windowFlagged(c, kind, key);
   const anyMarked = marked && ((marked.fields || []).length + (marked.checklist || []).length) > 0;
   const markedHere = s.checklist.some(it => flagged('checklist', it.id)) || s.fields.some(f => flagged('fields', f.key));
   const errs = c.errors[n] || null;
@@ -512,7 +528,8 @@ function stepScreen(c, n) {
         : msg ? errText(msg, errs.codes[f.key], f.label) : null;
       const { node } = renderField(f, {
         id: 'f-' + f.key, value: d.fields[f.key], error: text,
-        hint: fieldHint(f, proc.steps.flatMap(x => x.fields)),
+        // a number kept as the server shows it: say why only four digits show
+        hint: isMasked(d.fields[f.key]) ? t('hint_masked_kept') : fieldHint(f, proc.steps.flatMap(x => x.fields)),
         onInput: (raw) => { d.fields[f.key] = raw; update(); },
       });
       // a field the window marked: the mark above it, hidden with it

@@ -17,7 +17,7 @@ const REASON = '家庭住址与户口簿不一致，请按户口簿填写。';
 const residentCase = () => labourCase(k.url);
 
 describe('我有凭条: back into a case', () => {
-  let kp, page, waiting, returned;
+  let kp, page, waiting, returned, itemReturned;
   const axeProblems = [];
 
   before(async () => {
@@ -27,6 +27,9 @@ describe('我有凭条: back into a case', () => {
     const s = await login(k.url, 'wang', 'wang-password-1');
     await post(k.url, `/api/v1/staff/cases/${returned.id}/return`, { reason: REASON, fields: ['address'] },
       authHeaders(s));
+    itemReturned = await residentCase();
+    await post(k.url, `/api/v1/staff/cases/${itemReturned.id}/return`,
+      { reason: '户口簿复印件不清楚，请重新复印。', checklist: ['hukou_book'] }, authHeaders(s));
     kp = await kioskPage(k);
     page = kp.page;
   });
@@ -98,6 +101,29 @@ describe('我有凭条: back into a case', () => {
     for (const v of await axeSerious(page)) axeProblems.push(`returned step: ${v}`);
     assert.deepEqual(await smallText(page), [], 'kiosk text sizes');
     await shot(page, 'backin-returned-step');
+  });
+
+  it('the ID number it has stays, masked, with a word on why; only the flagged field needs typing', async () => {
+    // (on the step the previous test opened)
+    const idBox = page.locator('#f-id_number');
+    assert.equal(await idBox.inputValue(), '*'.repeat(14) + '102X', 'kept as the case shows it');
+    assert.match(await page.locator('#f-id_number-hint').innerText(), /只显示最后四位/);
+    await page.fill('#f-address', '幸福路12号3单元202室');
+    await atRoute(page, /\/step\/3$/, () => page.getByRole('button', { name: '下一步' }).click());
+    const c = await (await fetch(`${k.url}/api/v1/cases/${returned.id}`)).json();
+    assert.equal(c.values.address, '幸福路12号3单元202室');
+    assert.equal(c.values.id_number, '*'.repeat(14) + '102X', 'the same number as before');
+  });
+
+  it('a checklist item the window flagged starts unticked; the others keep their tick', async () => {
+    await page.goto(`${k.url}/?kiosk=1#/case/${itemReturned.id}`);
+    await atRoute(page, /\/step\/1$/, () => page.getByRole('button', { name: '开始修改' }).click());
+    const flagged = page.locator('.check-row.flagged input[type=checkbox]');
+    assert.equal(await flagged.count(), 1);
+    assert.equal(await flagged.getAttribute('id'), 'ck-hukou_book');
+    assert.equal(await flagged.isChecked(), false, 'to be checked again, not passed with its old tick');
+    assert.equal(await page.locator('#ck-id_card').isChecked(), true, 'the item not flagged keeps its tick');
+    for (const v of await axeSerious(page)) axeProblems.push(`flagged item: ${v}`);
   });
 
   it('axe: no serious or critical problem on the new screens; the page stayed clean', () => {
