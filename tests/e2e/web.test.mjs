@@ -11,7 +11,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, h1Text, shot, axeSerious, smallTargets, smallText, horizontalOverflow,
+  useKiosk, kioskPage, atRoute, h1Text, shot, axeSerious, smallTargets, smallText, horizontalOverflow, setMode,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 import { ID, NAME } from './labour-case.mjs';
@@ -88,6 +88,10 @@ describe('a web case from a phone reaches pre-review', () => {
     await tap(page.locator('#case-link-copy'));
     await page.locator('.case-link-said', { hasText: /已复制|已选中/ }).waitFor();
     await check('conditions');
+    // 大字 on a phone: the 是/否 pairs still fit the screen's width
+    await setMode(page, { lang: 'zh', big: true });
+    await check('conditions-big');
+    await setMode(page, { lang: 'zh', big: false });
     assertNoProblems();
   });
 
