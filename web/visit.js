@@ -11,7 +11,7 @@ import { t, getLang } from './i18n.js';
 import { el, show, go, button, busy, hooks, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { renderField, fieldTarget } from './fields.js';
-import { dateWords } from './online.js';
+import { caseLinkBox, dateWords } from './online.js';
 
 const MEMBERS = ['date', 'slot', 'address', 'phone'];
 
@@ -151,6 +151,8 @@ export function visitDoneScreen(c, kicker, bring) {
     bring ? el('section', { class: 'card', 'aria-labelledby': 'visit-bring-h' },
       el('h2', { id: 'visit-bring-h' }, t('visitBring')), bring) : null,
     el('p', {}, t(KIOSK ? 'visitDoneKiosk' : 'visitDoneWeb')),
+    // from home: the link it asks to keep, as pre-review shows it
+    KIOSK ? null : caseLinkBox(c),
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary', { id: 'visit-finish' })),
   ]);
 }

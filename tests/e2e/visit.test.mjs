@@ -36,9 +36,9 @@ function dayFrom(days) {
 }
 
 // A 高龄津贴 case walked to its review through the API.
-async function longevityCase() {
+async function longevityCase(channel = 'kiosk') {
   const post = (p, body) => apiPost(k.url, p, body);
-  const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel: 'kiosk' });
+  const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel });
   await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
   await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
   await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true, own_card: true } });
@@ -111,8 +111,30 @@ describe('上门服务', () => {
       // the originals to have ready, by name
       assert.match(await page.locator('#main').innerText(), /请准备好以下材料的原件[\s\S]*居民身份证/);
       await kioskRules(page, 'the confirmation');
+      assert.equal(await page.locator('#case-link').count(), 0, 'the kiosk keeps no link: it is not the resident\'s');
       await shot(page, 'visit-done');
       kp.assertClean('kiosk visit');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
+  it('from a phone, the confirmation shows the link it asks the resident to keep', async () => {
+    const webId = await longevityCase('web');
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const { page } = kp;
+    try {
+      await page.goto(`${k.url}/#/case/${webId}`);
+      await atRoute(page, /\/review$/);
+      await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
+      await page.click('label[for="v-date-0"]');
+      await page.click('label[for="v-slot-0"]');
+      await atRoute(page, /\/done$/, () => page.click('#visit-send'));
+      assert.match(await page.locator('#main').innerText(), /请保存您的办件链接/);
+      assert.equal(await page.locator('#case-link').getAttribute('href'), `${k.url}/#/case/${webId}`);
+      assert.deepEqual(await axeSerious(page), []);
+      await shot(page, 'visit-done-phone');
+      kp.assertClean('phone visit');
     } finally {
       await kp.context.close();
     }
