@@ -22,6 +22,7 @@ import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
 } from './browse.js';
 import { officeScreen } from './office.js';
+import { caseLink } from './online.js';
 import { installKeypad } from './keypad.js';
 
 // The case screens (and the code screen, which shares their fields) load
@@ -62,15 +63,21 @@ function onCaseRoute() {
     (state.case.status === 'open' || state.case.status === 'returned') && !state.case.stopped;
 }
 
+// At the kiosk leaving a case ends it for the next resident; from home the
+// case stays on the server, its sent steps kept, and its link opens it
+// again: the dialog says so and shows the link, not "everything cleared".
 function confirmLeave(then) {
+  const id = !KIOSK && state.case && state.case.id;
   const close = openDialog({
     labelId: 'leave-title', descId: 'leave-desc', cls: 'dialog-confirm',
     content: [
-      el('h2', { id: 'leave-title' }, t('leaveTitle')),
-      el('p', { id: 'leave-desc' }, t('leaveText')),
+      el('h2', { id: 'leave-title' }, t(id ? 'leaveTitleWeb' : 'leaveTitle')),
+      el('p', { id: 'leave-desc' }, t(id ? 'leaveTextWeb' : 'leaveText')),
+      id ? el('p', {}, el('a', { class: 'case-link-url', id: 'leave-link', href: caseLink(id) }, caseLink(id))) : null,
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'btn btn-primary', onClick: () => close() }, t('leaveNo')),
-        el('button', { type: 'button', class: 'btn', onClick: () => { close({ restoreFocus: false }); then(); } }, t('leaveYes'))),
+        el('button', { type: 'button', class: 'btn', onClick: () => { close({ restoreFocus: false }); then(); } },
+          t(id ? 'leaveYesWeb' : 'leaveYes'))),
     ],
   });
 }

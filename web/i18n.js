@@ -321,6 +321,9 @@ export const STRINGS = {
     leaveText: '结束后，您已经填写的内容会被清除。',
     leaveYes: '结束办理，回首页',
     leaveNo: '继续办理',
+    leaveTitleWeb: '要回到首页吗？',
+    leaveTextWeb: '已经完成的步骤都保存着，用这个办件链接可以接着办；这一步还没点「下一步」的内容不会保存。',
+    leaveYesWeb: '回首页',
 
     // errors
     errNetwork: '网络连接出了问题，请稍后点“重试”。如果一直不行，请到综合窗口咨询。',
@@ -649,6 +652,9 @@ export const STRINGS = {
     leaveText: 'Everything you have filled in will be cleared.',
     leaveYes: 'Stop and go home',
     leaveNo: 'Continue',
+    leaveTitleWeb: 'Go to the home page?',
+    leaveTextWeb: 'The steps you finished are saved, and this case link opens them again; what you typed on this step without pressing Next is not saved.',
+    leaveYesWeb: 'Home page',
 
     errNetwork: 'There is a network problem. Please tap "Try again" in a moment, or ask at the general window.',
     errServer: 'The system has a problem right now. Please tap "Try again" later, or ask at the general window.',

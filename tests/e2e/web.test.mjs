@@ -92,6 +92,16 @@ describe('a web case from a phone reaches pre-review', () => {
     await setMode(page, { lang: 'zh', big: true });
     await check('conditions-big');
     await setMode(page, { lang: 'zh', big: false });
+    // 首页 mid-case: from home nothing sent is lost, and the link says how back
+    await tap(page.locator('#btn-home'));
+    const dialog = page.locator('.dialog[role=dialog]');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /已经完成的步骤都保存着/);
+    assert.doesNotMatch(await dialog.innerText(), /会被清除/);
+    assert.equal(await dialog.locator('#leave-link').getAttribute('href'), `${k.url}/#/case/${caseId}`);
+    await check('leave-dialog');
+    await tap(dialog.getByRole('button', { name: '继续办理' }));
+    await dialog.waitFor({ state: 'detached' });
     assertNoProblems();
   });
 
