@@ -72,13 +72,20 @@ export async function homeScreen(query) {
     }
     if (seq !== searchSeq) return;
     status.textContent = procs.length ? t('searchFound', { n: procs.length })
-      : offices.length ? t('officeElsewhere') : '';
+      : offices.length ? t('searchOfficesOnly', { n: offices.length }) : '';
     // the hall's own items first; the offices elsewhere after them, or in
     // place of "nothing found" (a one-character query such as 证 touches
-    // many offices' keywords and used to push the hall's items off screen)
+    // many offices' keywords and used to push the hall's items off screen).
+    // But a query that is an office's name or keyword, when no item of the
+    // hall is named for it, is that office's business: 身份证 matched 28
+    // items that merely ask for the card, with 派出所 at the very bottom
+    const named = procs.some(p => p.title.includes(q));
+    const officesFirst = !named && offices.some(o => o.name === q || (o.keywords || []).includes(q));
+    const list = procs.length ? procList(procs) : '';
+    const elsewhere = offices.length ? officeResults(offices) : '';
     results.replaceChildren(
-      procs.length ? procList(procs) : '',
-      offices.length ? officeResults(offices) : '',
+      officesFirst ? elsewhere : list,
+      officesFirst ? list : elsewhere,
       procs.length || offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q })));
   }
 

@@ -67,6 +67,14 @@ describe('referral to another office', () => {
     const names = await page.locator('#main .office-results .office-name').allInnerTexts();
     assert.deepEqual(names, ['派出所（户籍窗口）']);
     assert.equal(await page.locator('#main .search-results p.notice').count(), 0, 'no "nothing found"');
+    // a keyword of the office and no item of the hall named for it: the card
+    // comes first, not after every item that merely asks for the ID card
+    const first = await page.evaluate(() => {
+      const list = document.querySelector('#main .proc-list');
+      const offices = document.querySelector('#main .office-results');
+      return !list || !!(offices.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    assert.equal(first, true, 'the 派出所 card above the items found');
     await checkScreen('search');
   });
 
@@ -77,15 +85,16 @@ describe('referral to another office', () => {
     await page.locator('#search-q').fill('证');
     await page.locator('#main .proc-list .proc-link').first().waitFor();
     assert.equal(await page.locator('#main .office-results').count(), 0);
-    // 身份证 still finds the card, after the items it finds
-    await page.locator('#search-q').fill('身份证');
+    // 医保: an item of the hall is named for it (医保异地就医备案): the hall's
+    // items first, the office that only shares the word after them
+    await page.locator('#search-q').fill('医保');
     await page.locator('#main .office-results .office-card').first().waitFor();
     const order = await page.evaluate(() => {
       const list = document.querySelector('#main .proc-list');
       const offices = document.querySelector('#main .office-results');
       return list ? !!(list.compareDocumentPosition(offices) & Node.DOCUMENT_POSITION_FOLLOWING) : null;
     });
-    assert.notEqual(order, false, 'the offices come after the hall\'s items');
+    assert.equal(order, true, 'the offices come after the hall\'s items');
   });
 
   it('searching by pinyin initials (sfz) shows the same card', async () => {
@@ -94,6 +103,16 @@ describe('referral to another office', () => {
     await page.locator('#main .office-results .office-card').first().waitFor();
     const names = await page.locator('#main .office-results .office-name').allInnerTexts();
     assert.deepEqual(names, ['派出所（户籍窗口）']);
+  });
+
+  it('an office and no item: the status line says so, not the heading below it again', async () => {
+    await atRoute(page, /^#\/$/, () => page.evaluate(() => { location.hash = '#/'; }));
+    await page.locator('#search-q').fill('公证处');
+    await page.locator('#main .office-results .office-card').first().waitFor();
+    assert.equal(await page.locator('#main .proc-list').count(), 0);
+    const said = (await page.locator('#main .search-status').innerText()).trim();
+    assert.equal(said, '本大厅没有相关事项，找到 1 个可以去办理的地方');
+    assert.notEqual(said, (await page.locator('#office-results-h').innerText()).trim());
   });
 
   it('a procedure\'s link opens the office\'s screen; 返回 goes back to the procedure', async () => {
