@@ -113,7 +113,7 @@ int visit_check(const struct visit_ask *ask, int today, struct visit_checked *ou
     if (!ask->phone || validate_phone(ask->phone, strlen(ask->phone), out->phone) != 0)
         probs->n += (size_t)visit_problem_set(
             &probs->v[probs->n], "phone", "visit_bad_phone",
-            "请填写能联系到的手机号（11 位）或固定电话（区号-号码，如 0535-6221234）");
+            "请填写能联系到的手机号（11 位）或固定电话（区号-号码，如 0535-1234567）");
     return probs->n ? 1 : 0;
 }
 

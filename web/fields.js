@@ -91,7 +91,8 @@ export const TYPES = {
     },
   },
   cn_id: {
-    control: 'text', attrs: { inputmode: 'text', autocapitalize: 'characters' }, cls: 'input-id',
+    // 18 characters: a 19th from the keypad or a keyboard goes nowhere
+    control: 'text', attrs: { inputmode: 'text', autocapitalize: 'characters', maxlength: '18' }, cls: 'input-id',
     hint: 'hint_cn_id', upper: true, mask: maskId, keypad: 'id',
   },
   cn_mobile: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_cn_mobile', keypad: 'digits' },

@@ -65,6 +65,9 @@ describe('the keypad on a touch screen', () => {
     await key(page, '退格').tap();
     await tapKeys(page, ID.slice(10));
     assert.equal(await page.inputValue('#f-id_number'), ID);
+    // an ID number has 18 characters: a 19th tap goes nowhere
+    await key(page, '5').tap();
+    assert.equal(await page.inputValue('#f-id_number'), ID);
     assert.equal(await focusedId(page), 'f-id_number', 'the box keeps the focus through every tap');
 
     assert.deepEqual(await axeSerious(page), [], 'axe with the keypad shown');
