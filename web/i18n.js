@@ -276,9 +276,9 @@ export const STRINGS = {
 
     // a case opened by its code once the window has it
     closedAcceptedTitle: '正在办理',
-    closedAcceptedText: '窗口已经受理这件事，正在办理。请听从窗口工作人员的安排。',
+    closedAcceptedText: '窗口已经受理这件事，正在办理。如有疑问，请到综合窗口咨询。',
     closedCompletedTitle: '已办结',
-    closedCompletedText: '这件事已经在窗口办结。如有疑问，请到综合窗口咨询。',
+    closedCompletedText: '这件事已经办结。如有疑问，请到综合窗口咨询。',
     closedReadyTitle: '已办好，请来领取',
     closedReadyText: '这件事已经办好。请带上排队凭条或受理回执，到综合窗口领取。',
     closedRejectedTitle: '不予办理',
@@ -610,9 +610,9 @@ export const STRINGS = {
     codeTooMany: 'Too many tries. Please try again in 15 minutes; you can also scan the QR code on the slip, or ask at the service window.',
 
     closedAcceptedTitle: 'Being handled',
-    closedAcceptedText: 'The window has accepted this application and is handling it. Please follow the staff\'s instructions.',
+    closedAcceptedText: 'The window has accepted this application and it is being handled. If you have questions, please ask at the general window.',
     closedCompletedTitle: 'Completed',
-    closedCompletedText: 'This application has been completed at the window. If you have questions, please ask at the general window.',
+    closedCompletedText: 'This application is completed. If you have questions, please ask at the general window.',
     closedReadyTitle: 'Ready to collect',
     closedReadyText: 'This application is done. Please bring your queue slip or the acceptance receipt to the general window to collect the result.',
     closedRejectedTitle: 'Not approved',
