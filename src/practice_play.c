@@ -88,6 +88,15 @@ static const char sql_unplayable[] =
     " LEFT JOIN schedule s ON s.procedure_id = p.id"
     " WHERE NOT (pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"
     " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title, p.id LIMIT ?1";
+/* Live procedures (not policy documents) with no practice file at all:
+ * readiness names them apart, so the hall sees which items nobody can
+ * prove they handle (the grid lists items with practice only). */
+static const char sql_without[] =
+    "SELECT p.id, v.title, p.path FROM procedures p"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.status = 'live' AND v.kind = 'procedure'"
+    " AND NOT EXISTS (SELECT 1 FROM practice_files pf WHERE pf.procedure_id = p.id)"
+    " ORDER BY v.title, p.id LIMIT ?1";
 static const char sql_staff[] =
     "SELECT name, display FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
 
@@ -1027,6 +1036,32 @@ static int practice_play_unplayable(struct db *db, struct practice_play_items *i
     return r == SQLITE_DONE ? 0 : -1;
 }
 
+/* "without_practice": [{"id","title","file"}] of sql_without. 0 or -1. */
+static int practice_play_without(struct db *db, cJSON *root)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_without);
+    cJSON *arr = cJSON_AddArrayToObject(root, "without_practice"), *o;
+    int r = SQLITE_ERROR;
+
+    if (!st || !arr || sqlite3_bind_int(st, 1, PRACTICE_PLAY_ITEMS_MAX) != SQLITE_OK)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            r = SQLITE_NOMEM;
+            break;
+        }
+        if (!cJSON_AddStringToObject(o, "id", (const char *)sqlite3_column_text(st, 0)) ||
+            !cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 1)) ||
+            !cJSON_AddStringToObject(o, "file", (const char *)sqlite3_column_text(st, 2))) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
 int practice_play_readiness_json(struct db *db, char **out)
 {
     struct practice_play_items items = {NULL, 0};
@@ -1068,7 +1103,7 @@ int practice_play_readiness_json(struct db *db, char **out)
             !cJSON_AddBoolToObject(o, "playable", true))
             goto out;
     }
-    if (practice_play_unplayable(db, &items, arr) != 0)
+    if (practice_play_unplayable(db, &items, arr) != 0 || practice_play_without(db, root) != 0)
         goto out;
     rc = 0;
 out:

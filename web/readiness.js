@@ -44,13 +44,22 @@ async function start() {
     return;
   }
   const short = data.procedures.filter((p) => p.short).length;
+  // items with no practice file: nobody can show they handle them
+  const without = data.without_practice || [];
+  const withoutList = without.length ? el('section', { id: 'without-practice', 'aria-labelledby': 'without-h' },
+    el('h2', { id: 'without-h' }, `还没有练习题的事项（${without.length} 个）`),
+    el('p', { class: 'hint' }, '这些事项没有练习题，看不出谁能办理。请在“事项文件”里为它们新建练习题。'),
+    el('ul', {}, without.map((p) => el('li', {},
+      el('a', { href: `/admin#/edit?special=${encodeURIComponent(p.id + '.practice')}&new=1&file=${
+        encodeURIComponent(p.file.replace(/\.md$/, '.practice.md'))}` }, p.title), ' ',
+      el('span', { class: 'hint' }, '新建练习题'))))) : null;
   main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
     el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
       '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。办事指南更新后，之前的通过记为“更新前通过”，需要重新练习。'),
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
         short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'), table(data)]
-      : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]));
+      : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), withoutList);
 }
 
 if (typeof document !== 'undefined' && document.getElementById('main')) start();

@@ -263,6 +263,8 @@ describe('practice', () => {
     let whole = await get(h, '/api/v1/admin/readiness');
     assert.ok(whole.body.staff.includes('aide') && whole.body.staff.includes('clerk'));
     assert.deepEqual(whole.body.names, {}, 'nobody has a display name yet');
+    // an item with no practice file is named apart: nobody can show they handle it
+    assert.deepEqual(whole.body.without_practice, [{ id: 'two', title: '无练习事项', file: 'alpha/two.md' }]);
     // the grid's heads: the names residents and the hall know
     assert.equal(userCmd(['display', 'clerk', '王芳', '--db', path.join(h.tmp, 'x.db')]).status, 0);
     whole = await get(h, '/api/v1/admin/readiness');

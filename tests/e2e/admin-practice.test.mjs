@@ -158,4 +158,25 @@ describe('新建练习题 in the admin console', () => {
       { method: 'POST', headers: authHeaders(s), body: JSON.stringify({ decision: 'refuse', condition: 1 }) });
     assert.equal((await verdict.json()).correct, true);
   });
+
+  it('谁能办什么 names the items with no practice file, each a link to write one', async () => {
+    await page.goto(`${h.url}/admin/readiness`);
+    const list = page.locator('#without-practice');
+    await list.waitFor();
+    const items = await list.locator('li a').allInnerTexts();
+    // every procedure but the two with practice files (policy documents need none)
+    const offered = await (async () => {
+      await page.goto(`${h.url}/admin#/`);
+      await page.locator('a[data-new-practice]').first().waitFor();
+      return page.locator('a[data-new-practice]').count();
+    })();
+    assert.equal(items.length, offered, items.join('、'));
+    assert.ok(!items.some((t) => /劳动手册|居住证明/.test(t)), 'not the items that have one');
+    await page.goto(`${h.url}/admin/readiness`);
+    assert.deepEqual(await axeSerious(page), []);
+    await page.locator('#without-practice li a', { hasText: '低保' }).first().click();
+    await page.locator('#src').waitFor();
+    assert.match(await h1Text(page), /^新建练习题：[a-z-]+\/[a-z-]+\.practice\.md$/);
+    assert.match(await page.locator('#src').inputValue(), /```case\n/);
+  });
 });
