@@ -346,7 +346,9 @@ static bool accounts_gate_wait(void)
     if (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY &&
         accounts_gate_waiting < ACCOUNTS_GATE_WAITERS) {
         accounts_gate_waiting++;
-        while (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY && r != ETIMEDOUT)
+        /* 0 is a wake-up (maybe spurious: look again); ETIMEDOUT or any
+         * error ends the wait */
+        while (accounts_gate_busy >= ACCOUNTS_HASH_CONCURRENCY && r == 0)
             r = pthread_cond_timedwait(&accounts_gate_cv, &accounts_gate_mu, &until);
         accounts_gate_waiting--;
     }
