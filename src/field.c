@@ -483,8 +483,9 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
 {
     struct markers m;
     const char *parts[4], *p, *bar, *end;
-    size_t plen[4], nparts = 0, n;
+    size_t plen[4], nparts = 0, n, i;
     char *rules = NULL, *tok, *save = NULL;
+    bool fullwidth;
     int rc, r;
     size_t t;
 
@@ -510,7 +511,12 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
         plen[nparts++] = n;
         p = bar + 1;
     }
-    if (nparts < 3 && memmem(text, len, "\xEF\xBD\x9C", 3)) { /* ｜ */
+    /* a full-width ｜ among ASCII bars shifts every column after it: name
+     * it, rather than the wrong name, label or type it makes (the rules
+     * column, which takes the rest of the line, is the rules' business) */
+    for (i = 0, fullwidth = false; i < nparts && i < 3; i++)
+        fullwidth |= memmem(parts[i], plen[i], "\xEF\xBD\x9C", 3) != NULL; /* ｜ */
+    if ((nparts < 3 && memmem(text, len, "\xEF\xBD\x9C", 3)) || fullwidth) {
         diag_error(diags, path, line,
                    "字段行的各栏要用半角（英文）竖线 | 隔开，这一行用了全角的「｜」：请切换到英文输入法再打");
         rc = 1;

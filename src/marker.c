@@ -248,6 +248,16 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
                 return -1;
             }
         } else {
+            /* {ifhukou=…}, {If hukou=…}: a condition mistyped would show
+             * to residents and apply to everyone */
+            if (allowed && inner_n > 2 && (inner[0] == 'i' || inner[0] == 'I') &&
+                (inner[1] == 'f' || inner[1] == 'F') && memchr(inner, '=', inner_n)) {
+                diag_error(diags, path, line,
+                           "条件标记 {%.*s} 写错了：if 要小写，后面空一格，应写成 {if 字段=值}",
+                           (int)inner_n, inner);
+                rc = 1;
+                break;
+            }
             if (marker_is_word(inner, inner_n))
                 diag_warn(diags, path, line,
                           "不认识的标记 {%.*s},它会原样显示；可用的标记有 {optional} 和 {if 字段=值}",
@@ -269,7 +279,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
     n = marker_rtrim(text, n);
     if (n >= 3 && memcmp(text + n - 3, "\xEF\xBD\x9D", 3) == 0 && /* ｝ */
         (memmem(text, n, "\xEF\xBD\x9Bif", 5) || memmem(text, n, "\xEF\xBD\x9Boptional", 11) ||
-         memmem(text, n, "\xEF\xBD\x9Bstaff", 8))) {
+         memmem(text, n, "\xEF\xBD\x9Bstaff", 8) || memmem(text, n, "\xEF\xBD\x9B#", 4))) {
         if (allowed || memmem(text, n, "\xEF\xBD\x9Bstaff\xEF\xBD\x9D", 11)) {
             diag_error(diags, path, line,
                        "标记要用半角（英文）括号 { },这里写成了全角的 ｛ ｝：它会原样显示给居民，也不起作用。"

@@ -783,6 +783,22 @@ Test(field, fullwidth_space_and_bar)
     expect_diag(&d, LINE, DIAG_ERROR, "用了全角的「｜」");
     field_free(&f);
     diag_list_free(&d);
+    /* one ｜ among | bars: the same message, not the wrong column it makes */
+    {
+        static const char *const one[] = {
+            "hardship ｜ 困难类型 | choice | required options=疾病/火灾",
+            "hardship | 困难类型 ｜ choice | required options=疾病/火灾",
+            "hardship | 困难类型 | choice ｜ required options=疾病/火灾",
+        };
+        size_t i;
+        for (i = 0; i < sizeof one / sizeof *one; i++) {
+            cr_assert_eq(parse(one[i], &f, &d), 1, "%s", one[i]);
+            expect_counts(&d, 1, 0);
+            expect_diag(&d, LINE, DIAG_ERROR, "用了全角的「｜」");
+            field_free(&f);
+            diag_list_free(&d);
+        }
+    }
 }
 
 /* options= written with a full-width slash, 、 or a comma is one option

@@ -586,7 +586,7 @@ Test(marker, cond_copy_is_deep)
 Test(marker, full_width_braces_are_an_error_where_markers_work)
 {
     static const char *const lines[] = {"受托人身份证 ｛if proxy=yes｝", "窗口核对原件 ｛staff｝",
-                                        "退役证 ｛optional｝"};
+                                        "退役证 ｛optional｝", "申请人居民身份证原件 ｛#id_card｝"};
     size_t i;
 
     for (i = 0; i < sizeof lines / sizeof *lines; i++) {
@@ -625,4 +625,33 @@ Test(marker, full_width_braces_in_prose_get_a_warning)
     expect_diag(&d, LINE, DIAG_ERROR, "半角");
     marker_free(&m);
     diag_list_free(&d);
+}
+
+Test(marker, a_condition_without_its_space_or_in_capitals_is_an_error)
+{
+    static const char *const lines[] = {"医院诊断证明 {ifhardship=突发重大疾病}", "户口簿 {If hukou=本市户籍}",
+                                        "户口簿 {IF hukou!=外地}"};
+    size_t i;
+
+    for (i = 0; i < sizeof lines / sizeof *lines; i++) {
+        struct markers m;
+        struct diag_list d = DIAG_LIST_INIT;
+        size_t n = strlen(lines[i]);
+        cr_assert_eq(marker_strip(PATH, LINE, lines[i], &n, ALL, &m, &d), 1, "%s", lines[i]);
+        cr_assert_not(m.has_cond);
+        expect_counts(&d, 1, 0);
+        expect_diag(&d, LINE, DIAG_ERROR, "后面空一格");
+        marker_free(&m);
+        diag_list_free(&d);
+    }
+    /* in prose braces are text */
+    {
+        struct markers m;
+        struct diag_list d = DIAG_LIST_INIT;
+        size_t n = strlen(lines[0]);
+        cr_assert_eq(marker_strip(PATH, LINE, lines[0], &n, 0, &m, &d), 0);
+        expect_counts(&d, 0, 0);
+        marker_free(&m);
+        diag_list_free(&d);
+    }
 }
