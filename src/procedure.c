@@ -90,6 +90,14 @@ static int pctx_line(const struct pctx *c, cmark_node *n)
     return cmark_node_get_start_line(n) + c->line_off;
 }
 
+/* The line of inline node n (a link in the third line of a paragraph is
+ * on that line, not the paragraph's first), as cmark 0.30 records it;
+ * block's when it records none. */
+static int pctx_inline_line(const struct pctx *c, cmark_node *n, cmark_node *block)
+{
+    return cmark_node_get_start_line(n) > 0 ? pctx_line(c, n) : pctx_line(c, block);
+}
+
 /* Resolves a relative link of a procedure file (one folder below the
  * procedures root) against that root; when it lands in _assets/, stores the name under it in
  * out (NUL-terminated) and returns true. "../_assets/a.png" from a category
@@ -367,7 +375,7 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
         case CMARK_NODE_HTML_BLOCK:
         case CMARK_NODE_HTML_INLINE:
             if (!html_warned)
-                diag_warn(c->diags, c->src->path, pctx_line(c, block),
+                diag_warn(c->diags, c->src->path, pctx_inline_line(c, n, block),
                           "文件里的 HTML 代码不会显示，请改用 Markdown 写法");
             html_warned = true;
             break;
@@ -380,7 +388,7 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
             break;
         case CMARK_NODE_IMAGE:
         case CMARK_NODE_LINK:
-            pctx_asset_link(c, n, pctx_line(c, block));
+            pctx_asset_link(c, n, pctx_inline_line(c, n, block));
             break;
         default:
             break;

@@ -130,9 +130,9 @@ static void script_day(void)
     ev(c6, "not_home", "window", "bob", 10, 13, 0, 0);
     ev(c4, "followup", "window", "bob", 10, 23, 59, 50);
     ev(c4, "followup", "window", "bob", 11, 0, 0, 5);
-    /* moves the report does not count, and a resident's */
-    ev(c6, "assigned", "window", "carol", 10, 11, 0, 0);
+    /* a hand-out counts (ours); an assignment and a resident's move do not */
     ev(c6, "handed_out", "window", "carol", 10, 11, 5, 0);
+    ev(c6, "assigned", "window", "carol", 10, 11, 0, 0);
     ev(c1, "step", "kiosk", NULL, 10, 9, 5, 0);
     /* a name a spreadsheet would take for a formula */
     ev(c6, "followup", "window", "@evil", 10, 12, 0, 0);
@@ -188,14 +188,16 @@ Test(report, a_scripted_day_counts_exactly)
     s = json_of(20260610);
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-10\",\"users\":["
-        "{\"user\":\"@evil\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1},"
-        "{\"user\":\"alice\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0},"
-        "{\"user\":\"bob\",\"called\":1,\"accepted\":2,\"passed\":0,\"completed\":3,\"returned\":0,"
-        "\"rejected\":1,\"visits\":2,\"followups\":1},"
-        "{\"user\":\"dave\",\"called\":2,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0}],"
+        "{\"user\":\"@evil\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0},"
+        "{\"user\":\"alice\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0},"
+        "{\"user\":\"bob\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":0,\"completed\":3,\"returned\":0,"
+        "\"rejected\":1,\"visits\":2,\"followups\":1,\"handed_out\":0},"
+        "{\"user\":\"carol\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,"
+        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":1},"
+        "{\"user\":\"dave\",\"display\":\"\",\"called\":2,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0}],"
         "\"channels\":{\"kiosk\":1,\"window\":1,\"web\":0},"
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1}}");
@@ -214,12 +216,13 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
     cr_assert_not_null(csv);
     cr_assert_eq(len, strlen(csv));
     cr_assert_str_eq(csv,
-        "\xEF\xBB\xBF工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访\r\n"
-        "\"'@evil\",0,0,0,0,0,0,0,1\r\n"
-        "alice,1,2,1,0,1,0,0,0\r\n"
-        "bob,1,2,0,3,0,1,2,1\r\n"
-        "dave,2,0,0,0,0,0,0,0\r\n"
-        "合计,4,4,1,3,1,1,2,2\r\n"
+        "\xEF\xBB\xBF工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放\r\n"
+        "\"'@evil\",0,0,0,0,0,0,0,1,0\r\n"
+        "alice,1,2,1,0,1,0,0,0,0\r\n"
+        "bob,1,2,0,3,0,1,2,1,0\r\n"
+        "carol,0,0,0,0,0,0,0,0,1\r\n"
+        "dave,2,0,0,0,0,0,0,0,0\r\n"
+        "合计,4,4,1,3,1,1,2,2,1\r\n"
         "\r\n"
         "项目,数值\r\n"
         "日期,2026-06-10\r\n"
@@ -241,10 +244,10 @@ Test(report, the_day_after_sees_only_its_own)
      * done early on the 11th no more; nobody handed in on the 11th */
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-11\",\"users\":["
-        "{\"user\":\"bob\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1},"
-        "{\"user\":\"dave\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0}],"
+        "{\"user\":\"bob\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0},"
+        "{\"user\":\"dave\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0}],"
         "\"channels\":{\"kiosk\":0,\"window\":0,\"web\":1},"
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
