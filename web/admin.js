@@ -266,11 +266,25 @@ async function newView() {
   id.focus();
 }
 
+// The new item's placeholders: a save that still has one would publish
+// "事项名称" to residents, so it is refused on the page (placeholderLeft).
+const TEMPLATE_TITLE = '# 事项名称';
+const TEMPLATE_SUMMARY = '一句话说明这个事项是办什么的。';
+
 function template() {
   const d = new Date();
   const p = (n) => String(n).padStart(2, '0');
   return `---\nversion: ${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}\n---\n` +
-    '# 事项名称\n\n一句话说明这个事项是办什么的。\n\n## 第一步：准备材料\n- [ ] 居民身份证\n';
+    `${TEMPLATE_TITLE}\n\n${TEMPLATE_SUMMARY}\n\n## 第一步：准备材料\n- [ ] 居民身份证\n`;
+}
+
+// What of the template a new item's text still holds, in words; null when
+// the admin has written over both.
+function placeholderLeft(text) {
+  const left = [];
+  if (text.split('\n').some((l) => l.trim() === TEMPLATE_TITLE)) left.push('标题「事项名称」');
+  if (text.includes(TEMPLATE_SUMMARY)) left.push('说明「一句话说明这个事项是办什么的。」');
+  return left.length ? left.join('和') : null;
 }
 
 // ---- the editor -----------------------------------------------------------------
@@ -548,6 +562,12 @@ async function editorView(params) {
   const save = () => busy(saveBtn, async () => {
     // a new id moves the item: residents' saved links and the practice file
     // go by the id, so it is asked, not done on a stray keystroke
+    const left = st.isNew && !st.special ? placeholderLeft(src.value) : null;
+    if (left) {
+      msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' },
+        `没有保存：模板里的${left}还没有改。保存后居民就会看到，请先写上这个事项的名称和一句话说明。`));
+      return;
+    }
     const next = st.special || st.isNew ? null : idOf(src.value, st.file);
     if (next && next !== st.id && !confirm(`这次保存会把事项编号从「${st.id}」改成「${next}」。`
       + '居民收藏的链接、二维码和练习题都按编号找事项，改了以后旧编号就找不到了（排期生效的新版本到生效日才改）。确定要改吗？')) {

@@ -184,6 +184,28 @@ describe('editing a procedure in the admin console', () => {
     // put back for the tests below
     fs.writeFileSync(path.join(h.tree, REL), original);
   });
+
+  it('新建事项: the template unchanged is not saved; with a name and a summary it is', async () => {
+    await page.goto(`${h.url}/admin#/new`);
+    await page.locator('#new-id').fill('test-item');
+    await page.locator('#new-category').selectOption('employment');
+    await page.getByRole('button', { name: '开始编辑' }).click();
+    await src().waitFor();
+    const file = path.join(h.tree, 'employment/test-item.md');
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(),
+      /没有保存：模板里的标题「事项名称」和说明「一句话说明这个事项是办什么的。」还没有改/));
+    assert.equal(fs.existsSync(file), false, 'nothing written, nothing shown to residents');
+    await src().fill((await src().inputValue()).replace('# 事项名称', '# 测试事项'));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /说明「一句话说明这个事项是办什么的。」还没有改/));
+    assert.equal(fs.existsSync(file), false);
+    await src().fill((await src().inputValue()).replace('一句话说明这个事项是办什么的。', '测试用的事项。'));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
+    assert.match(fs.readFileSync(file, 'utf8'), /^# 测试事项$/m);
+    fs.rmSync(file);
+  });
 });
 
 // At a 1366×768 window (a hall's office PC): the special files are listed
