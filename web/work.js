@@ -189,10 +189,15 @@ export const who = (user) => (user && names.get(user)) || user;
 
 // Who a case may be handed to, as choices: each colleague with their posts
 // (民政专干, 窗口), the one who has it now left out, oneself marked.
-async function colleagues(owner) {
+// Those who hold the post of the stage the case is at come first (the
+// stage is theirs); an account with no post and an admin's role (the
+// hall's setup account, not a desk) is left out.
+async function colleagues(owner, post) {
   const me = (currentSession() || {}).user;
   const { body } = await api('/api/v1/staff/colleagues');
-  return body.colleagues.filter((c) => c.user !== owner).map((c) => ({
+  const holds = (c) => !!post && c.posts.some((p) => p.id === post);
+  return body.colleagues.filter((c) => c.user !== owner && !(c.role === 'admin' && !c.posts.length))
+    .sort((a, b) => Number(holds(b)) - Number(holds(a))).map((c) => ({
     value: c.user,
     // 李娜（li） · 民政专干: the name colleagues know, the login name the system keeps
     text: (c.display ? `${c.display}（${c.user}${c.user === me ? '，我' : ''}）`
@@ -221,7 +226,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
     list.push(b('转交同事', () => textForm(box, {
       id: 'assign-user', title: '转交同事负责（首问负责）', label: '转交给', required: true,
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
-      choices: () => colleagues(v.owner),
+      choices: () => colleagues(v.owner, (v.stages[v.stage] || {}).post),
       post: { path: path('assign'), body: (t) => ({ user: t.trim() }) }, failed,
       after: (m) => show(m, `已转交 ${who(m.owner)} 负责`),
     })));

@@ -32,6 +32,9 @@ describe('我的待办 on the staff page', () => {
     assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
     assert.equal(userCmd(['posts', 'li', 'civil', '--db', db]).status, 0);
     assert.equal(userCmd(['display', 'li', '李娜', '--db', db]).status, 0);
+    // a colleague of another post, whose name sorts first
+    addUser(db, 'chen', 'staff', 'chen-password-3');
+    assert.equal(userCmd(['posts', 'chen', 'civil', '--db', db]).status, 0);
     const s = await login(k.url, 'li', 'li-password-22');
     late = await labourCase(k.url);
     near = await labourCase(k.url);
@@ -91,7 +94,9 @@ describe('我的待办 on the staff page', () => {
     const pick = page.locator('select#assign-user');
     await pick.locator('option[value="wang"]').waitFor({ state: 'attached' });
     const offered = await pick.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
-    assert.deepEqual(offered.map(([v]) => v).filter((v) => v && v !== 'admin'), ['wang']);
+    // wang holds the stage's post (window): first; the setup account (admin,
+    // no post) is no desk
+    assert.deepEqual(offered.map(([v]) => v).filter((v) => v), ['wang', 'chen']);
     assert.match(offered.find(([v]) => v === 'wang')[1], /^wang（我） · 综合窗口（A岗）$/);
     await page.getByRole('button', { name: '确认转交' }).click();
     await page.locator('[role=alert]', { hasText: '请选择转交给的人' }).waitFor();
