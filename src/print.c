@@ -534,8 +534,10 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     rc |= print_fact(&sb, "受理人", who);
     rc |= strbuf_puts(&sb, "<dt>承诺办结</dt><dd class=\"due\">");
     rc |= strbuf_put_html(&sb, due, strlen(due));
+    /* received, not to bring: ticked (print.css), where the slip's list
+     * has empty boxes a resident could read as "not received" */
     rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n"
-                           "<section class=\"materials\"><h2>已收材料</h2>\n<ul>\n");
+                           "<section class=\"materials received\"><h2>已收材料</h2>\n<ul>\n");
     /* the materials the window ticked: texts of the pinned version only */
     for (j = 0; j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++) {
@@ -646,6 +648,10 @@ static char *print_rejection(const struct case_state *cs, const char *who)
     rc |= strbuf_puts(&sb, "申请行政复议，或者自收到本告知书之日起六个月内向");
     rc |= print_meta_or(&sb, cs->model, "court", "有管辖权的人民法院");
     rc |= strbuf_puts(&sb, "提起行政诉讼。</p></section>\n");
+    /* one copy stays with the hall: who received it, and the hall's seal */
+    rc |= strbuf_puts(&sb, "<section class=\"sign\"><p>申请人（签收）：<span class=\"blank\"></span>"
+                           "　日期：<span class=\"blank short\"></span></p>\n"
+                           "<p>服务中心（盖章）：<span class=\"blank\"></span></p></section>\n");
     rc |= print_tail(&sb, cs, "本告知书一式两份，申请人与服务中心各执一份。");
     if (rc != 0) {
         strbuf_free(&sb);

@@ -127,6 +127,25 @@ describe('我的待办 on the staff page', () => {
     kp.assertClean('staff page');
   });
 
+  it('the printouts: the receipt ticks what was received; the rejection notice has lines to sign and seal', async () => {
+    const p2 = await page.context().newPage();
+    try {
+      await p2.goto(`${k.url}/print/staff/cases/${near.id}/receipt`);
+      const mark = await p2.locator('.materials li').first()
+        .evaluate((li) => getComputedStyle(li, '::before').content);
+      assert.equal(mark, '"✓ "', 'received, not an empty box to tick');
+      await p2.goto(`${k.url}/print/staff/cases/${late.id}/rejection`);
+      const sign = await p2.locator('.sign').innerText();
+      assert.match(sign, /申请人（签收）/);
+      assert.match(sign, /服务中心（盖章）/);
+      assert.ok(await p2.locator('.sign .blank').first().evaluate((b) => b.getBoundingClientRect().width > 100),
+        'a line to write on');
+      await shot(p2, 'rejection-notice');
+    } finally {
+      await p2.close();
+    }
+  });
+
   it('the resident\'s case page: the stage and the committed date; a rejection\'s reason', async () => {
     const rp = await kioskPage(k);
     try {
