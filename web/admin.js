@@ -250,9 +250,11 @@ async function newView() {
     cats.categories.map((c) => el('option', { value: c.id }, `${c.title}（${c.id}）`)));
   const id = el('input', { id: 'new-id', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,63}',
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'new-id-hint' });
-  const form = el('form', { class: 'card narrow' },
+  // said on the page, in words, rather than by the browser's own bubble
+  const idError = el('p', { class: 'msg-error', id: 'new-id-error', role: 'alert', hidden: true });
+  const form = el('form', { class: 'card narrow', novalidate: true },
     el('label', { for: 'new-category' }, '分类'), cat,
-    el('label', { for: 'new-id' }, '编号（也是文件名）'), id,
+    el('label', { for: 'new-id' }, '编号（也是文件名）'), idError, id,
     el('p', { class: 'hint', id: 'new-id-hint' },
       '只用小写英文字母、数字和 -，如 labour-handbook；保存后文件是 分类/编号.md'),
     el('div', { class: 'btn-row' },
@@ -260,7 +262,17 @@ async function newView() {
       el('a', { class: 'btn', href: '#/' }, '返回列表')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    location.hash = `#/edit?new=1&id=${enc(id.value.trim())}&category=${enc(cat.value)}`;
+    const v = id.value.trim();
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(v)) {
+      idError.textContent = v ? `编号「${v}」不能用：只能用小写英文字母、数字和 -，以字母或数字开头，如 labour-handbook`
+        : '请填写编号，如 labour-handbook';
+      idError.hidden = false;
+      id.setAttribute('aria-invalid', 'true');
+      id.setAttribute('aria-describedby', 'new-id-error new-id-hint');
+      id.focus();
+      return;
+    }
+    location.hash = `#/edit?new=1&id=${enc(v)}&category=${enc(cat.value)}`;
   });
   show(el('h1', {}, '新建事项'), form);
   id.focus();

@@ -187,6 +187,12 @@ describe('editing a procedure in the admin console', () => {
 
   it('新建事项: the template unchanged is not saved; with a name and a summary it is', async () => {
     await page.goto(`${h.url}/admin#/new`);
+    // a Chinese id: said on the page, not by the browser's bubble
+    await page.locator('#new-id').fill('测试事项');
+    await page.getByRole('button', { name: '开始编辑' }).click();
+    assert.match(await page.locator('#new-id-error').innerText(), /编号「测试事项」不能用：只能用小写英文字母、数字和 -/);
+    assert.match(page.url(), /#\/new$/);
+    assert.deepEqual(await axeSerious(page), []);
     await page.locator('#new-id').fill('test-item');
     await page.locator('#new-category').selectOption('employment');
     await page.getByRole('button', { name: '开始编辑' }).click();
