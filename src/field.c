@@ -478,6 +478,19 @@ static int field_check_rules(const char *path, int line, struct field *f, struct
     return rc;
 }
 
+/* Whether the options= of rules goes on past a space: its value ends with
+ * '/' and another word follows, or the next word begins with '/'. */
+static bool field_options_spaced(const char *rules)
+{
+    const char *p = strstr(rules, "options="), *end;
+
+    if (!p || (p != rules && p[-1] != ' ' && p[-1] != '\t'))
+        return false;
+    end = p + strcspn(p, " \t");
+    p = end + strspn(end, " \t");
+    return *p && (end[-1] == '/' || *p == '/');
+}
+
 int field_parse_line(const char *path, int line, const char *text, size_t len, struct field *f,
                      struct diag_list *diags)
 {
@@ -566,6 +579,14 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
         /* a Chinese input method's full-width space separates rules too */
         for (tok = rules; (tok = strstr(tok, "\xE3\x80\x80")); tok += 3)
             memset(tok, ' ', 3);
+        /* options=甲 / 乙: the words after a space around / would each be
+         * an unknown rule, and 甲/ an empty option; one message instead */
+        if (field_options_spaced(rules)) {
+            diag_error(diags, path, line,
+                       "options= 的各个选项要连在一起写，/ 前后不能有空格，如 options=本市户籍/外地户籍");
+            rc = 1;
+            goto out;
+        }
         for (tok = strtok_r(rules, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
             r = field_apply_rule(path, line, f, tok, diags);
             if (r < 0) {

@@ -801,6 +801,27 @@ Test(field, fullwidth_space_and_bar)
     }
 }
 
+/* options=甲 / 乙 (spaces around /): one message that says so, not an
+ * unknown rule for each word after a space. */
+Test(field, options_with_spaces_around_the_slash)
+{
+    static const char *const bad[] = {
+        "a | A | choice | required options=甲 / 乙", "a | A | choice | options=甲 /乙 required",
+        "a | A | choice | options=甲/ 乙/丙",
+    };
+    struct diag_list d = DIAG_LIST_INIT;
+    struct field f;
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(parse(bad[i], &f, &d), 1, "%s", bad[i]);
+        expect_diag(&d, LINE, DIAG_ERROR, "/ 前后不能有空格");
+        cr_assert_eq(count_sev(&d, DIAG_ERROR), 1, "one error for %s: %s", bad[i], dump(&d));
+        field_free(&f);
+        diag_list_free(&d);
+    }
+}
+
 /* options= written with a full-width slash, 、 or a comma is one option
  * nobody could answer: an error that says to use /. One real option, and
  * / between options, stay as they were. */
