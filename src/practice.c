@@ -382,7 +382,10 @@ static void practice_case_line(struct practice_pctx *c, struct practice_scenario
     int r = 0;
 
     if (!eq) {
-        diag_error(c->diags, c->path, line, "这一行应写成「名称 = 内容」，如 expect = accept");
+        diag_error(c->diags, c->path, line,
+                   memmem(ln, n, "\xEF\xBC\x9D", 3) /* ＝ */
+                       ? "这一行用了全角的「＝」：请切换到英文输入法再打 =，如 expect = accept"
+                       : "这一行应写成「名称 = 内容」，如 expect = accept");
         return;
     }
     kn = (size_t)(eq - ln);

@@ -245,6 +245,8 @@ Test(practice, syntax_errors_with_their_lines)
     parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n```case\nexpect = accept\n```\n", 7,
                 "只能有一个 ```case 块");
     parse_error_one("brought id_card\nexpect = accept\n", 5, "名称 = 内容");
+    /* a Chinese input method's ＝: said as such */
+    parse_error_one("brought ＝ id_card\nexpect = accept\n", 5, "全角的「＝」");
     parse_error_one("Name = 王某\nexpect = accept\n", 5, "不是有效的名称");
     parse_error_one("expect = accept\nexpect = accept\n", 6, "重复写了（第 5 行");
     parse_error_one("name = a\nname = b\nexpect = accept\n", 6, "重复写了（第 5 行");
