@@ -31,6 +31,7 @@
 #define PRACTICE_TITLE_MAX 200                 /* bytes of a scenario's title */
 #define PRACTICE_TEXT_MAX 8000                 /* bytes of a scenario's told text */
 #define PRACTICE_MAX_IDS 100                   /* ids in brought, flags in return */
+#define PRACTICE_KEY_LEN 32                    /* hex digits of a scenario's key */
 
 /* A key of the case block: a field key or an item id. */
 typedef char practice_key[MARKER_KEY_MAX + 1];
@@ -79,6 +80,13 @@ struct practice_scenario {
                                    not proved */
     int case_line;              /* the ```case fence, 0 when none */
     int conditions_line, brought_line, expect_line, explain_line;  /* 0 when absent */
+    char key[PRACTICE_KEY_LEN + 1];  /* what a trainee's pass of it is held to: a
+                                        BLAKE2b digest of what is judged (conditions,
+                                        brought, values, expect), so that a scenario
+                                        added or reworded beside it, a new title or a
+                                        new explain keeps its passes; a second
+                                        scenario judged the same in one file gets its
+                                        own (its place among the twins is mixed in) */
 };
 
 struct practice {
@@ -106,6 +114,12 @@ int practice_parse(const char *path, const char *text, size_t len, struct practi
  * check reports every error; never to be played. */
 int practice_parse_partial(const char *path, const char *text, size_t len, struct practice **out,
                    struct diag_list *diags);
+
+/* The keys of pr's scenarios in order, joined by one space (scenario k's
+ * starts at byte k * (PRACTICE_KEY_LEN + 1)): what the store keeps beside
+ * a good text (schema/029-scenario-key.sql). Returns a string the caller
+ * frees, or NULL when memory ran out. */
+char *practice_keys_join(const struct practice *pr);
 
 /* The name of a decision in files and JSON: "accept", "return", "refuse". */
 const char *practice_decision_name(enum practice_decision d);

@@ -10,8 +10,9 @@
  * proved on: the live procedure version and the practice file's good text.
  * An item whose practice file does not hold for the live version is not
  * offered. A staffer has passed an item when they answered every scenario
- * of the current version right within the last PRACTICE_PLAY_DAYS days; a
- * full pass on an earlier pair shows as passed_before.
+ * of the current file right, each under its scenario key (practice.h) on
+ * the current version's practice key, within the last PRACTICE_PLAY_DAYS
+ * days; a full pass on an earlier pair shows as passed_before.
  */
 #ifndef SPK_PRACTICE_PLAY_H
 #define SPK_PRACTICE_PLAY_H

@@ -7,6 +7,7 @@
 #include "practice.h"
 
 #include <cmark.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +516,80 @@ static void practice_told(struct practice_pctx *c, cmark_node *n)
     free(html);
 }
 
+/* Feeds one length-prefixed string to h: no two different sequences of
+ * strings feed the same bytes. 0, or non-zero on a libsodium failure. */
+static int practice_key_put(crypto_generichash_state *h, const char *s)
+{
+    char len[24];
+
+    snprintf(len, sizeof len, "%zu:", strlen(s));
+    return crypto_generichash_update(h, (const unsigned char *)len, strlen(len)) |
+           crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+}
+
+/* The digest of what scenario s is judged on, in hex. 0 or -1. */
+static int practice_key_base(const struct practice_scenario *s, char out[PRACTICE_KEY_LEN + 1])
+{
+    const struct practice_expect *x = &s->expect;
+    unsigned char d[PRACTICE_KEY_LEN / 2];
+    crypto_generichash_state h;
+    char num[24];
+    size_t j;
+    int r = 0;
+
+    if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0)
+        return -1;
+    r |= practice_key_put(&h, s->has_conditions ? "conditions" : "");
+    for (j = 0; j < s->n_conditions; j++)
+        r |= practice_key_put(&h, s->conditions[j] ? "1" : "0");
+    r |= practice_key_put(&h, "brought");
+    for (j = 0; j < s->n_brought; j++)
+        r |= practice_key_put(&h, s->brought[j]);
+    r |= practice_key_put(&h, "values");
+    for (j = 0; j < s->n_values; j++)
+        r |= practice_key_put(&h, s->values[j].key) | practice_key_put(&h, s->values[j].value);
+    r |= practice_key_put(&h, s->has_expect ? practice_decision_name(x->decision) : "");
+    for (j = 0; j < x->n_flags; j++)
+        r |= practice_key_put(&h, x->flags[j]);
+    snprintf(num, sizeof num, "%d", x->condition);
+    r |= practice_key_put(&h, num);
+    if (r != 0 || crypto_generichash_final(&h, d, sizeof d) != 0)
+        return -1;
+    sodium_bin2hex(out, PRACTICE_KEY_LEN + 1, d, sizeof d);
+    return 0;
+}
+
+/* Sets each scenario's key (practice.h): a trainee's pass is held to it,
+ * so only a change of the judged case asks for that scenario again. The
+ * n-th twin of an earlier scenario (judged the same) hashes its base with
+ * n, so that every key of a file is its own. 0 or -1. */
+static int practice_keys_set(struct practice *pr)
+{
+    unsigned char d[PRACTICE_KEY_LEN / 2];
+    char num[32];
+    size_t i, j, twin;
+
+    for (i = 0; i < pr->n_scenarios; i++)
+        if (practice_key_base(&pr->scenarios[i], pr->scenarios[i].key) != 0)
+            return -1;
+    /* from the last, so that the earlier bases are still there to count */
+    for (i = pr->n_scenarios; i-- > 1;) {
+        struct practice_scenario *s = &pr->scenarios[i];
+        crypto_generichash_state h;
+        for (j = 0, twin = 0; j < i; j++)
+            twin += strcmp(pr->scenarios[j].key, s->key) == 0;
+        if (twin == 0)
+            continue;
+        snprintf(num, sizeof num, "twin %zu", twin);
+        if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0 ||
+            (practice_key_put(&h, s->key) | practice_key_put(&h, num)) != 0 ||
+            crypto_generichash_final(&h, d, sizeof d) != 0)
+            return -1;
+        sodium_bin2hex(s->key, sizeof s->key, d, sizeof d);
+    }
+    return 0;
+}
+
 static int practice_parse_in(const char *path, const char *text, size_t len, bool keep,
                              struct practice **out, struct diag_list *diags)
 {
@@ -567,6 +642,10 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
     if (c.oom || diags->oom)
         goto out;
     rc = diags->errors > errors ? 1 : 0;
+    if ((rc == 0 || keep) && practice_keys_set(c.pr) != 0) {
+        rc = -1;
+        goto out;
+    }
     if (rc == 0 || keep) {
         *out = c.pr;
         c.pr = NULL;
@@ -578,6 +657,22 @@ out:
     if (doc)
         cmark_node_free(doc);
     return rc;
+}
+
+char *practice_keys_join(const struct practice *pr)
+{
+    char *s = malloc(pr->n_scenarios * (PRACTICE_KEY_LEN + 1) + 1);
+    size_t i;
+
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (i = 0; i < pr->n_scenarios; i++) {
+        char *at = s + i * (PRACTICE_KEY_LEN + 1);
+        memcpy(at, pr->scenarios[i].key, PRACTICE_KEY_LEN);
+        at[PRACTICE_KEY_LEN] = i + 1 < pr->n_scenarios ? ' ' : '\0';
+    }
+    return s;
 }
 
 int practice_parse(const char *path, const char *text, size_t len, struct practice **out,

@@ -6,6 +6,8 @@
  * reader of the case tables (queue, statistics, report, sweep) meets one. */
 #include "practice_play.h"
 
+#include "accounts.h"
+
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@
 #define PRACTICE_PLAY_ITEMS_SQL                                                                    \
     "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
     " CASE WHEN pf.good_procedure_hash = p.hash THEN 0 ELSE s.effective END,"                      \
-    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash")                             \
+    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys"            \
     " FROM practice_files pf JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"    \
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
     " LEFT JOIN schedule s ON s.procedure_id = p.id"                                               \
@@ -43,11 +45,22 @@ static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.p
 /* the one practice_play_file_load reads: the first by path */
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
 
-/* Full and partial passes within the window, per staffer, item and the
- * pair (procedure version's practice key, practice text) played on: how
- * many distinct scenarios were answered right, and the day of the latest
- * right answer. ?1 a user or NULL for all, ?2 the first day that counts. */
+/* Right answers within the window per staffer, item, procedure version's
+ * practice key and scenario key, with the latest one's day and the last
+ * day it counts: the current pass is counted from these, scenario by
+ * scenario (schema/029-scenario-key.sql). ?1 a user or NULL for all, ?2
+ * the first day that counts, ?3 date()'s span to the last. */
 #define PRACTICE_PLAY_CASE_KEY PRACTICE_PLAY_KEY("pc.procedure_id", "pc.procedure_hash")
+static const char sql_key_passes[] =
+    "SELECT pc.user, pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.scenario_key,"
+    " max(pc.answered_day), date(max(pc.answered_day), ?3) FROM practice_cases pc"
+    " WHERE pc.correct = 1 AND pc.answered_day >= ?2 AND (?1 IS NULL OR pc.user = ?1)"
+    " AND pc.scenario_key IS NOT NULL"
+    " GROUP BY pc.user, pc.procedure_id, pkey, pc.scenario_key ORDER BY pc.user, pc.procedure_id";
+/* Whole passes of earlier files (passed_before): within the window, per
+ * staffer, item and the pair (procedure version's practice key, practice
+ * text) played on, how many distinct scenarios were answered right, and
+ * the day of the latest. Parameters as sql_key_passes. */
 static const char sql_passes[] =
     "SELECT user, procedure_id, pkey, practice_hash, scenarios, count(*), max(last),"
     " date(min(last), ?3) FROM"
@@ -57,20 +70,20 @@ static const char sql_passes[] =
     " GROUP BY pc.user, pc.procedure_id, pkey, pc.practice_hash, pc.scenarios, pc.scenario)"
     " GROUP BY user, procedure_id, pkey, practice_hash, scenarios ORDER BY user";
 static const char sql_attempts[] =
-    "SELECT pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.practice_hash, count(*)"
+    "SELECT pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.scenario_key, count(*)"
     " FROM practice_cases pc WHERE pc.user = ?1 AND pc.answered_at IS NOT NULL"
-    " GROUP BY pc.procedure_id, pkey, pc.practice_hash";
+    " AND pc.scenario_key IS NOT NULL GROUP BY pc.procedure_id, pkey, pc.scenario_key";
 static const char sql_passed_scenarios[] =
-    "SELECT DISTINCT pc.scenario FROM practice_cases pc WHERE pc.user = ?1 AND pc.procedure_id = ?2"
-    " AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.practice_hash = ?4 AND pc.correct = 1"
-    " AND pc.answered_day >= ?5";
+    "SELECT DISTINCT pc.scenario_key FROM practice_cases pc WHERE pc.user = ?1"
+    " AND pc.procedure_id = ?2 AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.correct = 1"
+    " AND pc.answered_day >= ?4 AND pc.scenario_key IS NOT NULL";
 static const char sql_last_played[] =
-    "SELECT pc.scenario FROM practice_cases pc WHERE pc.user = ?1 AND pc.procedure_id = ?2"
-    " AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.practice_hash = ?4"
+    "SELECT pc.scenario_key FROM practice_cases pc WHERE pc.user = ?1 AND pc.procedure_id = ?2"
+    " AND " PRACTICE_PLAY_CASE_KEY " = ?3 AND pc.scenario_key IS NOT NULL"
     " ORDER BY pc.created_at DESC, pc.rowid DESC LIMIT 1";
 static const char sql_insert[] =
     "INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,"
-    " scenario, title, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " scenario, title, created_at, scenario_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char sql_case[] =
     "SELECT procedure_id, procedure_hash, practice_hash, scenario, answered_at IS NOT NULL"
     " FROM practice_cases WHERE id = ?1 AND user = ?2";
@@ -115,6 +128,8 @@ struct practice_play_item {
     char *proc_key;             /* its version's practice key: what a pass
                                    is held to (PRACTICE_PLAY_KEY) */
     char good_hash[65], proc_hash[65];
+    char *keys;                 /* its scenarios' keys (practice_keys_join), or
+                                   NULL: none is then passed */
     int scenarios;
     int upcoming;               /* YYYYMMDD: played on the version that goes
                                    live that day; 0 on the live one */
@@ -132,6 +147,7 @@ static void practice_play_items_free(struct practice_play_items *items)
     for (i = 0; i < items->n; i++) {
         free(items->v[i].title);
         free(items->v[i].proc_key);
+        free(items->v[i].keys);
     }
     free(items->v);
     items->v = NULL;
@@ -165,7 +181,9 @@ static int practice_play_items_read(struct db *db, const char *procedure,
         it->scenarios = sqlite3_column_int(st, 4);
         it->upcoming = sqlite3_column_int(st, 5);
         if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1))) ||
-            !(it->proc_key = strdup((const char *)sqlite3_column_text(st, 6)))) {
+            !(it->proc_key = strdup((const char *)sqlite3_column_text(st, 6))) ||
+            (sqlite3_column_type(st, 7) == SQLITE_TEXT &&
+             !(it->keys = strdup((const char *)sqlite3_column_text(st, 7))))) {
             r = SQLITE_NOMEM;
             break;
         }
@@ -176,6 +194,19 @@ out:
     if (r == SQLITE_DONE || r == SQLITE_ROW)
         return 0;
     practice_play_items_free(items);
+    return -1;
+}
+
+/* The index of scenario key in it's current file, or -1. */
+static long practice_play_key_index(const struct practice_play_item *it, const char *key)
+{
+    size_t len = it->keys ? strlen(it->keys) : 0, k;
+
+    if (!key || strlen(key) != PRACTICE_KEY_LEN)
+        return -1;
+    for (k = 0; k < (size_t)it->scenarios && (k + 1) * (PRACTICE_KEY_LEN + 1) - 1 <= len; k++)
+        if (memcmp(it->keys + k * (PRACTICE_KEY_LEN + 1), key, PRACTICE_KEY_LEN) == 0)
+            return (long)k;
     return -1;
 }
 
@@ -201,27 +232,113 @@ static void practice_play_since(char out[CLOCK_DAY_LEN])
         snprintf(out, CLOCK_DAY_LEN, "1970-01-01");
 }
 
-/* One row of sql_passes as the callers need it. */
+/* A staffer's passes of an item as the callers need them: current (of the
+ * item's current scenarios, by key) or of an earlier pair (sql_passes). */
 struct practice_play_pass {
     const char *user, *procedure, *proc_key, *practice_hash, *last;
     const char *expires;        /* the last day the pass counts: its oldest
                                    scenario's right answer's last day */
     int scenarios, passed;
+    bool current;               /* counted by key on the current file */
 };
 
 typedef int (*practice_play_pass_fn)(void *ctx, const struct practice_play_pass *p);
 
-static int practice_play_passes(struct db *db, const char *user, practice_play_pass_fn fn, void *ctx)
+/* The current pass being counted, one (user, item) at a time. */
+struct practice_play_tally {
+    char user[ACCOUNTS_NAME_MAX + 1], procedure[PROCEDURE_ID_MAX + 1];
+    char last[CLOCK_DAY_LEN], expires[CLOCK_DAY_LEN];
+    struct practice_play_item *it;
+    int passed;
+};
+
+static int practice_play_tally_flush(struct practice_play_tally *t, practice_play_pass_fn fn,
+                                     void *ctx)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_passes);
+    struct practice_play_pass p = {
+        .user = t->user, .procedure = t->procedure, .last = t->last, .expires = t->expires,
+        .passed = t->passed, .current = true};
+    int r = 0;
+
+    if (t->it && t->passed > 0) {
+        p.proc_key = t->it->proc_key;
+        p.practice_hash = t->it->good_hash;
+        p.scenarios = t->it->scenarios;
+        r = fn(ctx, &p);
+    }
+    t->it = NULL;
+    t->passed = 0;
+    return r;
+}
+
+/* Calls fn with each staffer's current pass of each of items (user's
+ * alone, or everyone's with user NULL): how many of its current scenarios
+ * they answered right on its version's practice key within the window.
+ * 0, or -1 on a database error or when fn failed. */
+static int practice_play_key_passes(struct db *db, const char *user, struct practice_play_items *items,
+                                    const char *since, const char *span, practice_play_pass_fn fn,
+                                    void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_key_passes);
+    struct practice_play_tally t;
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+
+    memset(&t, 0, sizeof t);
+    if (!st)
+        return -1;
+    b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
+    b |= sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, span, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *u = (const char *)sqlite3_column_text(st, 0),
+                   *proc = (const char *)sqlite3_column_text(st, 1),
+                   *pkey = (const char *)sqlite3_column_text(st, 2),
+                   *key = (const char *)sqlite3_column_text(st, 3),
+                   *last = (const char *)sqlite3_column_text(st, 4),
+                   *expires = (const char *)sqlite3_column_text(st, 5);
+        struct practice_play_item *it = proc ? practice_play_item_of(items, proc) : NULL;
+        if (!u || !last || !expires || !it || !pkey || strcmp(pkey, it->proc_key) != 0 ||
+            practice_play_key_index(it, key) < 0)
+            continue;
+        if (t.it != it || strcmp(t.user, u) != 0) {
+            if (practice_play_tally_flush(&t, fn, ctx) != 0) {
+                r = SQLITE_NOMEM;
+                break;
+            }
+            snprintf(t.user, sizeof t.user, "%s", u);
+            snprintf(t.procedure, sizeof t.procedure, "%s", proc);
+            snprintf(t.last, sizeof t.last, "%s", last);
+            snprintf(t.expires, sizeof t.expires, "%s", expires);
+            t.it = it;
+        }
+        t.passed++;
+        if (strcmp(last, t.last) > 0)
+            snprintf(t.last, sizeof t.last, "%s", last);
+        if (strcmp(expires, t.expires) < 0)
+            snprintf(t.expires, sizeof t.expires, "%s", expires);
+    }
+    if (r == SQLITE_DONE && practice_play_tally_flush(&t, fn, ctx) != 0)
+        r = SQLITE_NOMEM;
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+/* Calls fn with each current pass of items (practice_play_key_passes),
+ * then with each pass, whole or not, on an earlier pair (current false;
+ * a group on the current pair comes too and is the callee's to skip). */
+static int practice_play_passes(struct db *db, const char *user, struct practice_play_items *items,
+                                practice_play_pass_fn fn, void *ctx)
+{
+    sqlite3_stmt *st;
     char since[CLOCK_DAY_LEN], span[32];
     int r = SQLITE_ERROR, b = SQLITE_OK;
 
-    if (!st)
-        return -1;
     practice_play_since(since);
     /* date()'s modifier: from an answer's day to the last day it counts */
     snprintf(span, sizeof span, "+%d days", PRACTICE_PLAY_DAYS - 1);
+    if (practice_play_key_passes(db, user, items, since, span, fn, ctx) != 0 ||
+        !(st = db_stmt(db, sql_passes)))
+        return -1;
     b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, span, -1, SQLITE_STATIC);
@@ -286,10 +403,12 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
     if (!it)
         return 0;
     o = l->objs[it - l->items->v];
-    if (practice_play_current(it, p->proc_key, p->practice_hash)) {
+    if (p->current) {
         cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "passed_scenarios"), p->passed);
         return p->passed >= it->scenarios ? practice_play_later(o, "passed", p->last) : 0;
     }
+    if (practice_play_current(it, p->proc_key, p->practice_hash))
+        return 0; /* counted by key */
     return p->passed >= p->scenarios ? practice_play_later(o, "passed_before", p->last) : 0;
 }
 
@@ -304,10 +423,14 @@ static int practice_play_attempts(struct db *db, const char *user, struct practi
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
             struct practice_play_item *it =
                 practice_play_item_of(l->items, (const char *)sqlite3_column_text(st, 0));
-            if (it && practice_play_current(it, (const char *)sqlite3_column_text(st, 1),
-                                            (const char *)sqlite3_column_text(st, 2)))
-                cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(l->objs[it - l->items->v], "attempts"),
-                                     sqlite3_column_int(st, 3));
+            const char *pkey = (const char *)sqlite3_column_text(st, 1);
+            cJSON *n;
+            /* the answers to the current scenarios, on the version's key */
+            if (!it || !pkey || strcmp(pkey, it->proc_key) != 0 ||
+                practice_play_key_index(it, (const char *)sqlite3_column_text(st, 2)) < 0)
+                continue;
+            n = cJSON_GetObjectItemCaseSensitive(l->objs[it - l->items->v], "attempts");
+            cJSON_SetNumberValue(n, n->valuedouble + sqlite3_column_int(st, 3));
         }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
@@ -418,7 +541,7 @@ int practice_play_list_json(struct db *db, const char *user, char **out)
             practice_play_upcoming_add(o, items.v[i].upcoming) != 0)
             goto out;
     }
-    if (practice_play_passes(db, user, practice_play_list_pass, &l) != 0 ||
+    if (practice_play_passes(db, user, &items, practice_play_list_pass, &l) != 0 ||
         practice_play_attempts(db, user, &l) != 0)
         goto out;
     /* passed now: no earlier pass to speak of (docs/http-api.md) */
@@ -508,7 +631,7 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
     sqlite3_stmt *st = db_stmt(db, sql_last_played);
     char since[CLOCK_DAY_LEN];
     bool *passed = calloc(n + 1, sizeof *passed);
-    long pick = -1, last = -1;
+    long pick = -1, last = -1, k;
     int r = SQLITE_ERROR, b = SQLITE_OK;
     size_t i;
 
@@ -517,9 +640,8 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, it->proc_key, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
     if (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
-        last = sqlite3_column_int(st, 0);
+        last = practice_play_key_index(it, (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto out;
@@ -531,21 +653,19 @@ static long practice_play_pick(struct db *db, const char *user, const struct pra
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, it->proc_key, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, it->good_hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, since, -1, SQLITE_STATIC);
-    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        int k = sqlite3_column_int(st, 0);
-        if (k >= 0 && (size_t)k < n)
+    b |= sqlite3_bind_text(st, 4, since, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        if ((k = practice_play_key_index(it, (const char *)sqlite3_column_text(st, 0))) >= 0 &&
+            (size_t)k < n)
             passed[k] = true;
-    }
     sqlite3_reset(st);
     if (r != SQLITE_DONE)
         goto out;
     pick = (long)((size_t)(last + 1) % n);
     for (i = 1; i <= n; i++) {
-        size_t k = ((size_t)(last + (long)n) + i) % n;
-        if (!passed[k]) {
-            pick = (long)k;
+        size_t j = ((size_t)(last + (long)n) + i) % n;
+        if (!passed[j]) {
+            pick = (long)j;
             break;
         }
     }
@@ -556,7 +676,7 @@ out:
 
 static int practice_play_insert(struct db *db, const char *id, const char *user,
                                 const struct practice_play_item *it, size_t n, long k,
-                                const char *title)
+                                const struct practice_scenario *sc)
 {
     sqlite3_stmt *st = db_stmt(db, sql_insert);
     char now[CLOCK_UTC_LEN];
@@ -572,8 +692,9 @@ static int practice_play_insert(struct db *db, const char *id, const char *user,
     b |= sqlite3_bind_text(st, 5, it->good_hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int64(st, 6, (sqlite3_int64)n);
     b |= sqlite3_bind_int64(st, 7, k);
-    b |= sqlite3_bind_text(st, 8, title, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 8, sc->title, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 10, sc->key, -1, SQLITE_STATIC);
     return db_run(st, b);
 }
 
@@ -653,7 +774,7 @@ int practice_play_start(struct db *db, const char *user, const char *procedure, 
         goto out;
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(id, sizeof id, rnd, sizeof rnd);
-    if (practice_play_insert(db, id, user, &items.v[0], pr->n_scenarios, k, pr->scenarios[k].title) != 0 ||
+    if (practice_play_insert(db, id, user, &items.v[0], pr->n_scenarios, k, &pr->scenarios[k]) != 0 ||
         !(doc = practice_play_start_doc(id, pr, k, p)))
         goto out;
     open = false;
@@ -954,10 +1075,12 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
     if (!it || !practice_play_named(rd->staff, p->user))
         return 0;
     i = (size_t)(it - rd->items->v);
-    if (practice_play_current(it, p->proc_key, p->practice_hash))
+    if (p->current)
         return p->passed >= it->scenarios
                    ? practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires)
                    : 0;
+    if (practice_play_current(it, p->proc_key, p->practice_hash))
+        return 0; /* counted by key */
     return p->passed >= p->scenarios ? practice_play_ready_put(rd->before[i], p->user, p->last, NULL) : 0;
 }
 
@@ -1094,7 +1217,7 @@ int practice_play_readiness_json(struct db *db, char **out)
             !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")))
             goto out;
     }
-    if (practice_play_passes(db, NULL, practice_play_ready_pass, &rd) != 0)
+    if (practice_play_passes(db, NULL, &items, practice_play_ready_pass, &rd) != 0)
         goto out;
     for (i = 0, o = arr->child; i < items.n && o; i++, o = o->next) {
         practice_play_ready_prune(rd.qualified[i], rd.before[i]);

@@ -1101,10 +1101,11 @@ static int store_directory(struct db *db, const struct library *lib, const char 
  * errors), and no row for a file that is gone. */
 static const char sql_practice_good[] =
     "INSERT INTO practice_files (path, procedure_id, hash, ok, checked_at, good_hash, good_source,"
-    " good_procedure_hash, good_scenarios, good_at) VALUES (?1, ?2, ?3, 1, ?4, ?3, ?5, ?6, ?7, ?4)"
+    " good_procedure_hash, good_scenarios, good_at, good_keys)"
+    " VALUES (?1, ?2, ?3, 1, ?4, ?3, ?5, ?6, ?7, ?4, ?8)"
     " ON CONFLICT (path) DO UPDATE SET procedure_id = excluded.procedure_id, hash = excluded.hash,"
     " ok = 1, checked_at = excluded.checked_at, good_source = excluded.good_source,"
-    " good_scenarios = excluded.good_scenarios,"
+    " good_scenarios = excluded.good_scenarios, good_keys = excluded.good_keys,"
     " good_at = CASE WHEN practice_files.good_hash IS excluded.good_hash"
     " AND practice_files.good_procedure_hash IS excluded.good_procedure_hash"
     " THEN practice_files.good_at ELSE excluded.good_at END,"
@@ -1115,6 +1116,18 @@ static const char sql_practice_bad[] =
     " procedure_id = CASE WHEN excluded.procedure_id = '' THEN practice_files.procedure_id"
     " ELSE excluded.procedure_id END";
 static const char sql_practice_all[] = "SELECT path FROM practice_files";
+/* Good texts an older build stored without their scenarios' keys (schema
+ * 029): parsed again once, and the cases played on that same text given
+ * the key of the scenario they played. */
+static const char sql_practice_unkeyed[] =
+    "SELECT path FROM practice_files WHERE good_source IS NOT NULL AND good_keys IS NULL";
+static const char sql_practice_unkeyed_row[] =
+    "SELECT procedure_id, good_hash, good_source FROM practice_files WHERE path = ?1";
+static const char sql_practice_set_keys[] = "UPDATE practice_files SET good_keys = ?2 WHERE path = ?1";
+static const char sql_practice_cases_keys[] =
+    "UPDATE practice_cases SET scenario_key = substr(?3, scenario * 33 + 1, 32)"
+    " WHERE procedure_id = ?1 AND practice_hash = ?2 AND scenario_key IS NULL"
+    " AND scenario >= 0 AND scenario < ?4";
 static const char sql_practice_delete[] = "DELETE FROM practice_files WHERE path = ?1";
 
 static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_stmt *row)
@@ -1125,14 +1138,96 @@ static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_st
                     store_str_cmp) && !store_in_unlisted(lk, rel);
 }
 
+static bool store_want_all(const struct store_lookup *lk, sqlite3_stmt *row)
+{
+    (void)lk;
+    (void)row;
+    return true;
+}
+
+/* Gives the cases of item proc played on practice text hash, before their
+ * scenario had a key, the key of the one they played (keys: the text's,
+ * practice_keys_join; n: its scenarios). 0 or -1. */
+static int store_practice_cases_key(struct db *db, const char *proc, const char *hash,
+                                    const char *keys, size_t n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_practice_cases_keys);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, proc, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, keys, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 4, (sqlite3_int64)n);
+    return store_step_done(db, st, &b);
+}
+
+/* Gives the good text at path its scenarios' keys, and the cases played on
+ * it theirs (sql_practice_unkeyed). A text that no longer parses keeps
+ * none: it is not offered (practice_play_file_load fails the same way).
+ * 0, or -1 on a database error or when memory ran out. */
+static int store_practice_key_one(struct db *db, const char *path)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct practice *pr = NULL;
+    sqlite3_stmt *st = db_stmt(db, sql_practice_unkeyed_row);
+    char proc[PROCEDURE_ID_MAX + 1] = "", good[65] = "", *text = NULL, *keys = NULL;
+    size_t len = 0;
+    int b = SQLITE_OK, r, rc = -1;
+
+    bool have = false;
+
+    if (!st)
+        goto out;
+    r = sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW && sqlite3_column_type(st, 2) == SQLITE_TEXT) {
+        const char *id = (const char *)sqlite3_column_text(st, 0),
+                   *hash = (const char *)sqlite3_column_text(st, 1);
+        snprintf(proc, sizeof proc, "%s", id ? id : "");
+        snprintf(good, sizeof good, "%s", hash ? hash : "");
+        len = (size_t)sqlite3_column_bytes(st, 2);
+        have = true;
+        if ((text = malloc(len + 1)))
+            memcpy(text, sqlite3_column_text(st, 2), len + 1);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto out;
+    if (!have) {
+        rc = 0; /* gone or forgotten since it was listed */
+        goto out;
+    }
+    if (!text)
+        goto out;
+    if ((r = practice_parse(path, text, len, &pr, &quiet)) != 0) {
+        rc = r == 1 ? 0 : -1;
+        goto out;
+    }
+    if (!(keys = practice_keys_join(pr)) || !(st = db_stmt(db, sql_practice_set_keys)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, keys, -1, SQLITE_STATIC);
+    if (store_step_done(db, st, &b) != 0 ||
+        store_practice_cases_key(db, proc, good, keys, pr->n_scenarios) != 0)
+        goto out;
+    rc = 0;
+out:
+    diag_list_free(&quiet);
+    practice_free(pr);
+    free(text);
+    free(keys);
+    return rc;
+}
+
 static int store_practice(struct db *db, const struct store_lookup *lk, const char *now,
                           struct store_load_stats *stats)
 {
     const struct library *lib = lk->lib;
     sqlite3_stmt *st;
-    char **gone = NULL;
+    char **gone = NULL, *keys = NULL;
     size_t i, n = 0;
-    int b = SQLITE_OK, rc = -1;
+    int b = SQLITE_OK, r, rc = -1;
 
     for (i = 0; i < lib->n_practices; i++) {
         const struct lib_practice *x = &lib->practices[i];
@@ -1149,13 +1244,33 @@ static int store_practice(struct db *db, const struct store_lookup *lk, const ch
         b |= sqlite3_bind_text(st, 3, x->hash, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
         if (good) {
+            if (!(keys = practice_keys_join(x->set))) {
+                sqlite3_reset(st);
+                return -1;
+            }
             b |= sqlite3_bind_text(st, 5, x->text, (int)x->len, SQLITE_STATIC);
             b |= sqlite3_bind_text(st, 6, f->model->hash, -1, SQLITE_STATIC);
             b |= sqlite3_bind_int(st, 7, (int)x->set->n_scenarios);
+            b |= sqlite3_bind_text(st, 8, keys, -1, SQLITE_STATIC);
         }
-        if (store_step_done(db, st, &b) != 0)
+        r = store_step_done(db, st, &b);
+        if (r == 0 && good)
+            r = store_practice_cases_key(db, f->id, x->hash, keys, x->set->n_scenarios);
+        free(keys);
+        keys = NULL;
+        if (r != 0)
             return -1;
     }
+    if (store_collect(db, sql_practice_unkeyed, store_want_all, lk, &gone, &n) != 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (store_practice_key_one(db, gone[i]) != 0) {
+            store_strings_free(gone, n);
+            return -1;
+        }
+    store_strings_free(gone, n);
+    gone = NULL;
+    n = 0;
     if (store_collect(db, sql_practice_all, store_want_forget_practice, lk, &gone, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {

@@ -377,6 +377,89 @@ describe('practice', () => {
     assert.equal(l.passed_scenarios, 3);
   });
 
+  // A pass is held to each scenario (its key: what it is judged on), not to
+  // the whole file: a scenario added to the file used to set every staffer
+  // back to 0 of N, and the AB岗 grid went short for an item everyone had
+  // practised. Now only the new scenario is asked for, a new title, story or
+  // explain keeps a scenario's pass, and a changed case asks for that one.
+  it('a scenario added keeps the others\' passes; a changed case asks for that one alone', async () => {
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db')],
+      { input: text, encoding: 'utf8' }).trim();
+    const EXTRA = `
+## 没带身份证
+孙某首次办理，忘了带身份证。
+
+\`\`\`case
+conditions = 是 是
+kind = 首次
+name = 孙某
+mobile = 13712345678
+expect = return id_card
+\`\`\`
+`;
+    const reworded = PRACTICE.replace('## 补领，材料齐全', '## 补领：材料都带齐了')
+      .replace('王某来补领，带了身份证和旧证。', '王某来补领证件，身份证和旧证都带来了。')
+      .replace('explain = 材料齐全，当场受理', 'explain = 材料齐全，可以当场受理') + EXTRA;
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), reworded);
+    await eventually(h, async () => (await readiness()).scenarios === 4, 'the fourth scenario');
+    let r = await readiness();
+    assert.deepEqual(r.qualified, [], 'nobody has played the new one yet');
+    assert.deepEqual(r.passed_before.map((q) => q.user), ['aide', 'clerk']);
+    let l = (await listed())[0];
+    assert.deepEqual([l.scenarios, l.passed_scenarios, l.passed], [4, 3, null],
+      'the three scenarios judged as before keep their passes');
+    assert.match(l.passed_before, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(l.attempts, 8, 'the answers to the scenarios still in the file');
+    // the one not passed comes first
+    const s = await start();
+    assert.equal(s.status, 201, s.text);
+    assert.equal(s.body.scenario.title, '没带身份证');
+    assert.deepEqual(s.body.scenario.number, 4);
+    const a = await answer(s.body.id, { decision: 'return', flags: ['id_card'] });
+    assert.equal(a.body.correct, true, a.text);
+    l = (await listed())[0];
+    assert.deepEqual([l.passed_scenarios, l.passed_before], [4, null]);
+    assert.match(l.passed, /^\d{4}-\d{2}-\d{2}$/);
+    r = await readiness();
+    assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);
+    assert.deepEqual(r.passed_before.map((q) => q.user), ['aide']);
+    // a changed case is a new scenario: its pass no longer counts, the others' do
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'),
+      reworded.replace('mobile = 1381234567', 'mobile = 138123456'));
+    await eventually(h, async () => (await readiness()).qualified.length === 0, 'the changed case');
+    l = (await listed())[0];
+    assert.deepEqual([l.scenarios, l.passed_scenarios, l.passed], [4, 3, null]);
+    const again = await start();
+    assert.equal(again.body.scenario.title, '手机号码少写一位');
+    assert.equal(again.body.case.values.mobile, '138123456');
+    // two scenarios judged the same are two to pass, not one
+    const twin = EXTRA.replace('## 没带身份证', '## 又一位没带身份证的');
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), reworded + twin);
+    await eventually(h, async () => (await readiness()).scenarios === 5, 'the twin');
+    l = (await listed())[0];
+    assert.deepEqual([l.scenarios, l.passed_scenarios, l.passed], [5, 4, null]);
+    const t = await start();
+    assert.equal(t.body.scenario.title, '又一位没带身份证的');
+    // a database from before scenario keys: the cases played on a text get
+    // their keys when a load stores that text again...
+    sql('UPDATE practice_files SET good_keys = NULL; UPDATE practice_cases SET scenario_key = NULL;');
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
+    await eventually(h, async () => (await readiness()).scenarios === 3, 'the first file again');
+    r = await readiness();
+    assert.deepEqual(r.qualified.map((q) => q.user), ['aide', 'clerk'], 'passes on that same text kept');
+    const unkeyed = "SELECT count(*) FROM practice_cases WHERE scenario_key IS NULL AND practice_hash = (SELECT good_hash FROM practice_files WHERE path = 'alpha/one.practice.md')";
+    assert.equal(sql(unkeyed), '0');
+    // ...and, the file unchanged (an upgrade), from the stored text
+    sql('UPDATE practice_files SET good_keys = NULL; UPDATE practice_cases SET scenario_key = NULL;');
+    assert.deepEqual((await readiness()).qualified, [], 'without keys nobody has passed');
+    fs.writeFileSync(file(h, 'alpha/two.md'), '# 无练习事项\n\n没有练习题，改了一句。\n\n## 第一步:准备\n- [ ] 身份证\n');
+    await eventually(h, async () => (await readiness()).qualified.length === 2, 'the stored text keyed');
+    assert.equal(sql(unkeyed), '0');
+    assert.equal(sql('SELECT count(*) FROM practice_files WHERE good_keys IS NULL'), '0');
+    l = (await listed())[0];
+    assert.deepEqual([l.passed_scenarios, l.passed_before], [3, null]);
+  });
+
   it('a procedure change asks for practice again: the pass shows as before the change', async () => {
     const old = await start();
     // a paper's wording is a rule: what the window checks

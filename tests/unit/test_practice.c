@@ -559,3 +559,87 @@ Test(practice, names)
     cr_assert(!practice_name_is("labour-handbook.md"));
     cr_assert_str_eq(practice_decision_name(PRACTICE_RETURN), "return");
 }
+
+/* A scenario's key (schema/029-scenario-key.sql): what a pass is held to.
+ * It follows what is judged, not the words around it. */
+static char *keyed(const char *title, const char *story, const char *lines)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## %s\n%s\n\n```case\n%s```\n", title, story, lines), 0);
+    return strbuf_take(&sb);
+}
+
+static void key_of(const char *title, const char *story, const char *lines,
+                   char out[PRACTICE_KEY_LEN + 1])
+{
+    char *text = keyed(title, story, lines);
+    struct practice *pr = parse_ok(text);
+
+    cr_assert_eq(strlen(pr->scenarios[0].key), PRACTICE_KEY_LEN);
+    memcpy(out, pr->scenarios[0].key, PRACTICE_KEY_LEN + 1);
+    practice_free(pr);
+    free(text);
+}
+
+Test(practice, scenario_key_follows_what_is_judged)
+{
+    static const char base[] = "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = accept\n"
+                               "explain = 齐全\n";
+    char k0[PRACTICE_KEY_LEN + 1], k[PRACTICE_KEY_LEN + 1];
+
+    key_of("场景", "王某来办。", base, k0);
+    /* the title, the story and the explanation: the same key */
+    key_of("另一个标题", "王某带着材料来办理。", base, k);
+    cr_assert_str_eq(k, k0);
+    key_of("场景", "王某来办。",
+           "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = accept\nexplain = 材料齐全\n", k);
+    cr_assert_str_eq(k, k0);
+    /* a value, an item brought, an answer, the decision: another key */
+    static const char *const changed[] = {
+        "conditions = 是 是\nbrought = id_card\nname = 李某\nexpect = accept\n",
+        "conditions = 是 是\nname = 王某\nexpect = accept\n",
+        "conditions = 是 否\nbrought = id_card\nname = 王某\nexpect = refuse 2\n",
+        "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = return name\n",
+        "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = return id_card\n",
+        "conditions = 是 是\nbrought = id_card\nname = 王\nexpect = accept\n",
+    };
+    for (size_t i = 0; i < sizeof changed / sizeof *changed; i++) {
+        key_of("场景", "王某来办。", changed[i], k);
+        cr_assert_str_neq(k, k0, "%s", changed[i]);
+    }
+    /* a value's bytes cannot pass for the next key's (length-prefixed) */
+    char a[PRACTICE_KEY_LEN + 1], b[PRACTICE_KEY_LEN + 1];
+    key_of("场景", "", "name = 王某\nid_number = 1\nexpect = accept\n", a);
+    key_of("场景", "", "name = 王某id_number\nexpect = accept\n", b);
+    cr_assert_str_neq(a, b);
+}
+
+Test(practice, scenario_keys_of_twins_differ_and_keep_their_place)
+{
+    static const char twin[] = "## 甲\n```case\nname = 王某\nexpect = accept\n```\n";
+    struct strbuf sb = STRBUF_INIT;
+    struct practice *pr;
+    char *joined;
+    size_t i, j;
+
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n%s%s## 乙\n```case\nname = 李某\nexpect = accept\n```\n%s",
+                               twin, twin, twin), 0);
+    pr = parse_ok(sb.data);
+    cr_assert_eq(pr->n_scenarios, 4);
+    for (i = 0; i < pr->n_scenarios; i++)
+        for (j = 0; j < i; j++)
+            cr_assert_str_neq(pr->scenarios[i].key, pr->scenarios[j].key, "%zu and %zu", i, j);
+    /* as stored: scenario k's key at k * (PRACTICE_KEY_LEN + 1) */
+    cr_assert_not_null(joined = practice_keys_join(pr));
+    cr_assert_eq(strlen(joined), 4 * (PRACTICE_KEY_LEN + 1) - 1);
+    for (i = 0; i < pr->n_scenarios; i++)
+        cr_assert_eq(memcmp(joined + i * (PRACTICE_KEY_LEN + 1), pr->scenarios[i].key, PRACTICE_KEY_LEN), 0);
+    /* the first of the twins keys as a lone scenario would */
+    char lone[PRACTICE_KEY_LEN + 1];
+    key_of("甲", "", "name = 王某\nexpect = accept\n", lone);
+    cr_assert_str_eq(pr->scenarios[0].key, lone);
+    free(joined);
+    practice_free(pr);
+    strbuf_free(&sb);
+}
