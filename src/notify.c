@@ -90,7 +90,10 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
     static const char *const what[] = {
         [NOTIFY_READY] = "已办好，请带上身份证件到综合窗口领取。",
         [NOTIFY_RETURNED] = "需要补正，请查看补正告知单或到综合窗口咨询。",
-        [NOTIFY_REJECTED] = "不予办理，请到综合窗口领取不予办理告知书，了解原因和下一步怎么办。",
+        /* a window that refuses in front of the resident hands the notice
+         * over there and then; a later post's refusal is told by this text */
+        [NOTIFY_REJECTED] = "不予办理。原因和申请复议、提起诉讼的途径写在不予办理告知书上；"
+                            "还没有拿到告知书的，请到综合窗口领取。",
     };
     char tk[64] = "";
     char *out;

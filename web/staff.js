@@ -254,13 +254,16 @@ function build(main) {
     el('div', { class: 'staff-layout' },
       el('div', { class: 'staff-side' },
         el('div', { class: 'card', id: 'open-card' }, openForm),
-        visitsCard((id) => openByKey(id)),
+        // the queue right under the ticket box: 叫下一个号 and the first
+        // tickets on a 1366×768 screen without scrolling (below the visits
+        // card it was at the fold)
         el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
           windowRow,
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable),
+        visitsCard((id) => openByKey(id)),
         workCard(openByKey),
         changesCard(),
         preCard,

@@ -60,6 +60,21 @@ describe('the staff window', () => {
     await axe('queue');
   });
 
+  // a review at 1366×768 (the hall's common staff PC): the queue sat below
+  // the day's visits and 叫下一个号 at the fold, the tickets under it
+  it('at 1366×768 the call button and the first waiting ticket show without scrolling', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    try {
+      const call = await page.locator('#call-next').boundingBox();
+      const ticket = await page.locator('#queue tbody tr', { hasText: first.ticket }).boundingBox();
+      assert.equal(await page.evaluate(() => window.scrollY), 0);
+      assert.ok(call.y + call.height <= 768, `叫下一个号 ends at ${call.y + call.height}`);
+      assert.ok(ticket.y + ticket.height <= 768, `the first ticket's row ends at ${ticket.y + ticket.height}`);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
   it('opens the case by its ticket typed in the box: answers in full, ticks, staff guidance, history', async () => {
     await page.locator('#case-key').fill('');
     await page.keyboard.type(first.ticket.toLowerCase());

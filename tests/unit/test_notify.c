@@ -71,6 +71,18 @@ Test(notify, text_is_title_ticket_and_kind_only)
     cr_expect_str_eq(notify_kind_name(NOTIFY_RETURNED), "returned");
 }
 
+/* A refusal at the window is handed over in person: the message must not
+ * send a resident who holds the notice back to the hall for it. */
+Test(notify, rejected_text_does_not_send_for_a_notice_already_given)
+{
+    char *t = notify_text(NOTIFY_REJECTED, "居住证", "A017");
+
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t, "您在社区便民服务中心办理的「居住证」（A017）不予办理。原因和申请复议、提起诉讼的途径"
+                        "写在不予办理告知书上；还没有拿到告知书的，请到综合窗口领取。");
+    free(t);
+}
+
 Test(notify, text_without_a_ticket)
 {
     char *t = notify_text(NOTIFY_RETURNED, "居住证", NULL);
