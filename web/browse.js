@@ -287,9 +287,17 @@ export async function triageScreen(qid, endIndex) {
   const at = stack.indexOf(qid);
   if (at >= 0) stack.length = at + 1; else stack.push(qid);
 
+  // 上一题 steps back through the browser's history when the question
+  // before is the entry before (reached by an answer link): a new entry
+  // made the phone's back button go forward again, to the question just
+  // left. Arrived otherwise (a link from elsewhere), it replaces this one.
+  const prevTo = (hash) => () => {
+    if (state.navDepth > 0) history.back();
+    else go(hash, { replace: true });
+  };
   const prevBtn = () => {
-    if (endIndex !== undefined) return button(t('prevQuestion'), () => go('#/triage/' + encodeURIComponent(qid)), 'btn');
-    if (stack.length > 1) return button(t('prevQuestion'), () => go('#/triage/' + encodeURIComponent(stack[stack.length - 2])), 'btn');
+    if (endIndex !== undefined) return button(t('prevQuestion'), prevTo('#/triage/' + encodeURIComponent(qid)), 'btn');
+    if (stack.length > 1) return button(t('prevQuestion'), prevTo('#/triage/' + encodeURIComponent(stack[stack.length - 2])), 'btn');
     return null;
   };
 

@@ -290,3 +290,40 @@ describe('a paper missing, from home', () => {
     }
   });
 });
+
+// 上一题 on a phone: a review found it made a new history entry, so the
+// phone's own back button then went forward again to the question just
+// left. It steps back through the history now: the entries do not grow,
+// and back from the first question leaves the triage.
+describe('the triage on a phone', () => {
+  it('上一题 steps back through the history instead of adding to it', async () => {
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      const entries = () => page.evaluate(() => history.length);
+      await page.goto(k.url + '/');
+      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/triage$/, () => page.locator('#main .triage-entry button', { hasText: '不知道办什么' }).tap());
+      await atRoute(page, /^#\/triage\/work$/, () => page.locator('#main a.answer', { hasText: '工作方面' }).tap());
+      await atRoute(page, /^#\/triage\/work-hukou$/, () => page.locator('#main a.answer', { hasText: '登记找工作' }).tap());
+      const n = await entries();
+      const prev = () => page.locator('#main button', { hasText: '上一题' }).tap();
+      await atRoute(page, /^#\/triage\/work$/, prev);
+      await atRoute(page, /^#\/triage$/, prev);
+      assert.equal(await entries(), n, 'no entry added by 上一题');
+      assert.equal(await page.locator('#main button', { hasText: '上一题' }).count(), 0, 'none on the first question');
+      // the phone's back button now leaves the triage, it does not go forward to 第二题
+      await page.goBack();
+      await atRoute(page, /^#\/$/);
+      // an end screen's 上一题 goes back to its question the same way
+      await atRoute(page, /^#\/triage$/, () => page.locator('#main .triage-entry button', { hasText: '不知道办什么' }).tap());
+      await atRoute(page, /^#\/triage\/start\/end\/\d+$/, () => page.locator('#main a.answer').last().tap());
+      await atRoute(page, /^#\/triage$/, prev);
+      await page.goBack();
+      await atRoute(page, /^#\/$/);
+      kp.assertClean('phone triage');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
