@@ -30,7 +30,9 @@
 enum notify_kind {
     NOTIFY_READY,       /* done, to be picked up (待领取) */
     NOTIFY_RETURNED,    /* returned for correction (补正) */
-    NOTIFY_REJECTED,    /* not accepted (不予办理) */
+    NOTIFY_REJECTED,    /* refused after acceptance (不予办理) */
+    NOTIFY_REFUSED,     /* refused at intake, never accepted (不予受理):
+                           kind "rejected" in the table and the JSON */
 };
 
 #define NOTIFY_ATTEMPTS_MAX 12      /* 4 quick retries, then every 6 h: about two days */

@@ -295,6 +295,15 @@ static int api_staff_do_reject(struct db *db, const char *id, const char *user,
     return relay_reject(db, id, user, in->text, in->window, e);
 }
 
+static int api_staff_do_refuse(struct db *db, const char *id, const char *user,
+                               const struct api_staff_chain *in, const struct workdays *cal,
+                               int today, struct refusal *e)
+{
+    (void)cal;
+    (void)today;
+    return relay_intake_refuse(db, id, user, in->text, in->window, e);
+}
+
 static int api_staff_do_assign(struct db *db, const char *id, const char *user,
                                const struct api_staff_chain *in, const struct workdays *cal,
                                int today, struct refusal *e)
@@ -322,6 +331,11 @@ enum MHD_Result api_staff_handout(struct http_request *req)
 enum MHD_Result api_staff_reject(struct http_request *req)
 {
     return api_staff_chain_move(req, api_staff_do_reject, "reason", true);
+}
+
+enum MHD_Result api_staff_refuse(struct http_request *req)
+{
+    return api_staff_chain_move(req, api_staff_do_refuse, "reason", true);
 }
 
 enum MHD_Result api_staff_assign(struct http_request *req)

@@ -178,8 +178,10 @@ static int case_view_add_chain(cJSON *root, const struct case_state *cs)
     cJSON *st;
 
     if (strcmp(cs->status, "rejected") == 0 &&
-        !(cs->r.rejected_reason ? cJSON_AddStringToObject(root, "rejected_reason", cs->r.rejected_reason)
-                                : cJSON_AddNullToObject(root, "rejected_reason")))
+        (!(cs->r.rejected_reason ? cJSON_AddStringToObject(root, "rejected_reason", cs->r.rejected_reason)
+                                 : cJSON_AddNullToObject(root, "rejected_reason")) ||
+         /* ours: refused at intake, never accepted (不予受理) */
+         !cJSON_AddBoolToObject(root, "refused", !cs->w.accepted_at[0])))
         return -1;
     if (cs->r.stage < 0 || !cs->r.stage_key[0])
         return 0;

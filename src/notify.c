@@ -80,6 +80,7 @@ const char *notify_kind_name(enum notify_kind kind)
     case NOTIFY_RETURNED:
         return "returned";
     case NOTIFY_REJECTED:
+    case NOTIFY_REFUSED:
         return "rejected";
     }
     return "returned";
@@ -94,6 +95,8 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
          * over there and then; a later post's refusal is told by this text */
         [NOTIFY_REJECTED] = "不予办理。原因和申请复议、提起诉讼的途径写在不予办理告知书上；"
                             "还没有拿到告知书的，请到综合窗口领取。",
+        [NOTIFY_REFUSED] = "不予受理。原因和申请复议、提起诉讼的途径写在不予受理告知书上；"
+                           "还没有拿到告知书的，请到综合窗口领取。",
     };
     char tk[64] = "";
     char *out;

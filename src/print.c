@@ -628,14 +628,17 @@ static int print_meta_or(struct strbuf *sb, const struct procedure *p, const cha
 static char *print_rejection(const struct case_state *cs, const char *who)
 {
     struct strbuf sb = STRBUF_INIT;
+    /* refused at intake, never accepted (relay_intake_refuse): 不予受理 */
+    bool intake = !cs->w.accepted_at[0];
     char when[64];
     int rc = 0;
 
     print_local_time(cs->r.rejected_at, when, sizeof when);
-    rc |= print_notice_head(&sb, cs, "不予办理告知书");
+    rc |= print_notice_head(&sb, cs, intake ? "不予受理告知书" : "不予办理告知书");
     rc |= print_fact(&sb, "告知时间", when);
     rc |= print_fact(&sb, "经办人", who);
-    rc |= strbuf_puts(&sb, "</dl>\n<section class=\"reason\"><h2>不予办理的理由和依据</h2>\n<p>");
+    rc |= strbuf_printf(&sb, "</dl>\n<section class=\"reason\"><h2>%s的理由和依据</h2>\n<p>",
+                        intake ? "不予受理" : "不予办理");
     rc |= strbuf_put_html(&sb, cs->r.rejected_reason ? cs->r.rejected_reason : "",
                           cs->r.rejected_reason ? strlen(cs->r.rejected_reason) : 0);
     /* the remedies with their statutory time limits (行政复议法 art. 20:

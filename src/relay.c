@@ -509,12 +509,19 @@ static const char sql_reject[] =
     "UPDATE cases SET status = 'rejected', rejected_at = ?2, rejected_by = ?3, rejected_reason = ?4"
     " WHERE id = ?1";
 
-int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
-                 const char *window, struct refusal *e)
+/* reject (accepted → rejected) and, intake, refuse (waiting for the
+ * window → rejected): one move but for the statuses it starts from, the
+ * event it records and the words the resident is told. */
+static int relay_reject_move(struct db *db, const char *id, const char *user, const char *reason,
+                             const char *window, bool intake, struct refusal *e)
 {
+    static const struct refusal not_intake = {
+        REFUSAL_CONFLICT, "not_at_intake",
+        "只有等候受理的办件（排队等候、网上预审、已通知来大厅）可以不予受理；已受理的办件请用“不予办理”"};
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
+    bool from;
     int rc;
 
     memset(&cs, 0, sizeof cs);
@@ -525,14 +532,21 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
         return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
-    if (strcmp(cs.status, "accepted") != 0) {
-        rc = relay_refuse(db, e, &err_not_accepted);
+    from = intake ? strcmp(cs.status, "waiting") == 0 || strcmp(cs.status, "prereview") == 0 ||
+                        strcmp(cs.status, "invited") == 0
+                  : strcmp(cs.status, "accepted") == 0;
+    if (!from) {
+        rc = relay_refuse(db, e, intake ? &not_intake : &err_not_accepted);
         goto done;
     }
-    /* the resident is told in the same commit (notify.h) */
+    /* the resident is told in the same commit (notify.h); a case accepted
+     * once (returned while accepted, handed in again) was taken on, so
+     * refusing it at intake is 不予办理 in the text as on the notice */
     if (relay_update(db, sql_reject, id, user, text) != 0 ||
-        notify_queue(db, &cs, NOTIFY_REJECTED) != 0 || relay_offer_rating(db, &cs, win, false) != 0 ||
-        cases_event_add(db, id, "rejected", "window", user, -1, text) != 0 || db_commit(db) != 0) {
+        notify_queue(db, &cs, intake && !cs.w.accepted_at[0] ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
+        relay_offer_rating(db, &cs, win, false) != 0 ||
+        cases_event_add(db, id, intake ? "refused" : "rejected", "window", user, -1, text) != 0 ||
+        db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;
         goto done;
@@ -543,6 +557,18 @@ int relay_reject(struct db *db, const char *id, const char *user, const char *re
 done:
     cases_state_free(&cs);
     return rc;
+}
+
+int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
+                 const char *window, struct refusal *e)
+{
+    return relay_reject_move(db, id, user, reason, window, false, e);
+}
+
+int relay_intake_refuse(struct db *db, const char *id, const char *user, const char *reason,
+                        const char *window, struct refusal *e)
+{
+    return relay_reject_move(db, id, user, reason, window, true, e);
 }
 
 static const char sql_assign[] = "UPDATE cases SET owner = ?2 WHERE id = ?1";

@@ -17,11 +17,11 @@
 /* Each staffer's counted moves of the day, by name. */
 static const char sql_users[] =
     "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
-    " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
+    " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what IN ('rejected', 'refused')),"
     " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out'),"
     " (SELECT u.display FROM users u WHERE u.name = case_events.user)"
     " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
-    " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'visited',"
+    " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'refused', 'visited',"
     "  'not_home', 'followup', 'handed_out')"
     " GROUP BY user ORDER BY user LIMIT 500";
 _Static_assert(REPORT_USERS_MAX == 500, "sql_users's LIMIT is REPORT_USERS_MAX");
@@ -55,7 +55,7 @@ static const char sql_waiting[] =
     "  GROUP BY e.case_id) h"
     " WHERE NOT EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = h.case_id"
     "  AND x.at >= h.handed AND x.at < ?2 AND x.what IN ('called', 'accepted', 'returned',"
-    "  'rejected', 'no_show', 'abandoned', 'completed'))";
+    "  'rejected', 'refused', 'no_show', 'abandoned', 'completed'))";
 
 /* Chains finished that day (the last stage done: completed or ready), and
  * of those the ones finished by the case's committed due date. A case

@@ -293,7 +293,7 @@ export async function resumeCase(id) {
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
-    stage: body.stage || null, due: body.due || null, rejectedReason: body.rejected_reason || null,
+    stage: body.stage || null, due: body.due || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
@@ -347,8 +347,10 @@ function returnedScreen(c) {
 // hall has committed to finish it (the public case JSON's stage and due);
 // a rejected one gives the reason the staffer wrote for the resident.
 function closedScreen(c) {
-  const key = { accepted: 'closedAccepted', completed: 'closedCompleted', ready: 'closedReady',
-    rejected: 'closedRejected' }[c.status] || 'closedEnded';
+  // 不予受理 (refused at the window, never accepted) is not 不予办理
+  const key = c.status === 'rejected' && c.refused ? 'closedRefused'
+    : { accepted: 'closedAccepted', completed: 'closedCompleted', ready: 'closedReady',
+      rejected: 'closedRejected' }[c.status] || 'closedEnded';
   const served = c.status === 'completed' || c.status === 'ready';
   const ymd = (s) => { const [y, m, d] = s.split('-').map(Number); return t('dateYmd', { y, m, d }); };
   show([
@@ -359,7 +361,7 @@ function closedScreen(c) {
       el('dt', {}, t('chainStage')), el('dd', {}, zh('span', {}, c.stage.label)),
       c.due ? el('dt', {}, t('chainDue')) : null, c.due ? el('dd', {}, ymd(c.due)) : null) : null,
     c.status === 'rejected' && c.rejectedReason ? el('div', { class: 'alert', id: 'rejected-reason' },
-      el('p', {}, el('strong', {}, t('rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
+      el('p', {}, el('strong', {}, t(c.refused ? 'refusedReason' : 'rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
     served ? ratingSection(c) : null,
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), served ? 'btn' : 'btn btn-primary')),
   ]);

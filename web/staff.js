@@ -43,7 +43,7 @@ const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
-  invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理',
+  invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
   followup: '回访',
 };
@@ -87,8 +87,10 @@ function waited(iso) {
   return min < 60 ? `${min} 分钟` : `${Math.floor(min / 60)} 小时 ${min % 60} 分`;
 }
 
-function badge(status) {
-  return el('span', { class: 'badge ' + (STATUS_BADGE[status] || '') }, STATUS[status] || status);
+// refused never accepted: 不予受理, not 不予办理 (accepted, then refused)
+function badge(status, refused = false) {
+  return el('span', { class: 'badge ' + (STATUS_BADGE[status] || '') },
+    refused && status === 'rejected' ? '不予受理' : STATUS[status] || status);
 }
 
 function storedWindow() {
@@ -448,7 +450,7 @@ function incompleteNote(v) {
 
 function facts(v) {
   const rows = [
-    ['状态', badge(v.status)],
+    ['状态', badge(v.status, !v.accepted_at)],
     ['排队号', v.ticket || '（未取号）'],
     ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${who(v.created_by)} 代填）` : '')],
     ['开始', time(v.created_at, true)],
@@ -457,7 +459,7 @@ function facts(v) {
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
     v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
-    v.rejected_reason ? ['不予办理理由', v.rejected_reason] : null,
+    v.rejected_reason ? [v.accepted_at ? '不予办理理由' : '不予受理理由', v.rejected_reason] : null,
     v.completed_by ? ['办结', `${who(v.completed_by)},${time(v.completed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
@@ -482,6 +484,7 @@ function actions(v, box) {
     list.push(b('再次叫号', () => callAgain(v, box)));
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'accepted') {
     // at the last stage of the chain the case is completed; before it, passed on
     if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
@@ -500,6 +503,7 @@ function actions(v, box) {
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'visit') {
     // the B post at the home: the steps below are checked there, then
     list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
@@ -677,6 +681,54 @@ function completeForm(v, box) {
   closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
   text.focus();
+}
+
+// 不予受理: the window finds at intake that the item cannot be taken on
+// (a condition not met), so the case is refused without being accepted:
+// no chain, no deadline, a 不予受理告知书 for the resident. What practice
+// trains as "refuse" (网页模拟). The condition picked starts the reason.
+function refuseForm(v, box) {
+  const text = el('textarea', { id: 'refuse-reason', rows: '3', maxlength: '500', 'aria-describedby': 'refuse-hint' });
+  const cond = el('select', { id: 'refuse-condition' },
+    el('option', { value: '' }, '（不选）'),
+    v.conditions.map((c, i) => el('option', { value: String(i) }, `${i + 1}. ${c}`)));
+  cond.addEventListener('change', () => {
+    const c = v.conditions[Number(cond.value)];
+    if (cond.value !== '' && c && !text.value.trim()) text.value = `不符合办理条件「${c}」。`;
+  });
+  const err = el('div', { role: 'alert' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'refuse-h' },
+    el('h3', { id: 'refuse-h' }, '不予受理'),
+    v.conditions.length ? [el('label', { for: 'refuse-condition' }, '不符合的办理条件'), cond] : null,
+    el('label', { for: 'refuse-reason' }, '理由和依据'),
+    el('p', { class: 'hint', id: 'refuse-hint' },
+      '居民会在办件页面和不予受理告知书上看到这段文字，请写明依据。缺材料或填错的请用“退回补正”。最多 500 字。'),
+    text, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-danger' }, '确认不予受理'),
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      let done;
+      try {
+        done = (await api(`/api/v1/staff/cases/${enc(v.id)}/refuse`,
+          { method: 'POST', body: { reason: text.value, ...callBody() } })).body;
+      } catch (x) {
+        if (movedOn(x)) { await moveFailed(x); return; }
+        msg(err, errorText(x));
+        text.focus();
+        return;
+      }
+      clearCallNote();
+      showCase(done);
+      msg(ui.box, '已决定不予受理，请打印不予受理告知书交给居民', 'ok');
+      refreshQueue();
+    });
+  });
+  closable(form, () => box.replaceChildren());
+  box.replaceChildren(form);
+  (v.conditions.length ? cond : text).focus();
 }
 
 // A local date, days from today, as an <input type=date> takes it.

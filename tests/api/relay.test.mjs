@@ -156,6 +156,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
     addUser(db, 'li', 'staff', 'li-password-22');
     addUser(db, 'zhao', 'staff', 'zhao-password-3');
     addUser(db, 'gone', 'staff', 'gone-password-4');
+    addUser(db, 'admin2', 'admin', 'admin2-password-1');
     assert.equal(userCmd(['disable', 'gone', '--db', db]).status, 0);
     for (const [name, posts] of [['wang', 'window'], ['li', 'civil'], ['zhao', 'street']])
       assert.equal(userCmd(['posts', name, posts, '--db', db]).status, 0);
@@ -382,6 +383,60 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.deepEqual(mine.map((y) => y.kind), ['rejected']);
     assertError(await post(`/api/v1/staff/cases/${x.id}/accept`, {}, wang), 409, 'not_waiting');
     assertError(await post(`/api/v1/staff/cases/${x.id}/assign`, { user: 'li' }, wang), 409, 'not_assignable');
+  });
+
+  // 不予受理 at intake (ours): the window finds a condition not met on a
+  // waiting case. It had to be accepted (a chain begun, a deadline
+  // committed, counted as accepted) to be refused; practice trains this
+  // very decision as "refuse".
+  it('refuse: a waiting case → rejected without acceptance, its own notice, text and count', async () => {
+    const admin = await login(d.url, 'admin2', 'admin2-password-1');
+    const refusals = async () => (await sget('/api/v1/admin/report', admin)).body.users
+      .find((u) => u.user === 'wang')?.rejected ?? 0;
+    const before = await refusals();
+    const x = await handIn('dibao');
+    const queued = async () => (await sget('/api/v1/staff/queue', wang)).body.queue.some((y) => y.id === x.id);
+    assert.equal(await queued(), true);
+    assertError(await post(`/api/v1/staff/cases/${x.id}/refuse`, {}, wang), 422, 'reason_required');
+    assertError(await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '不符合', window: '3 号' }, wang), 422, 'bad_window');
+    const r = await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '户籍不在本社区' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'rejected');
+    assert.equal(r.body.accepted_at ?? null, null, 'never accepted');
+    assert.equal(r.body.rejected_reason, '户籍不在本社区');
+    const ev = r.body.events.find((e) => e.what === 'refused');
+    assert.deepEqual([ev.user, ev.detail], ['wang', '户籍不在本社区']);
+    assert.ok(!r.body.events.some((e) => e.what === 'accepted'));
+    assert.equal(await queued(), false, 'out of the queue');
+    const pub = (await request(url(`/api/v1/cases/${x.id}`))).body;
+    assert.deepEqual([pub.status, pub.refused, pub.rejected_reason, pub.stage ?? null],
+      ['rejected', true, '户籍不在本社区', null]);
+    const p = await sget(`/print/staff/cases/${x.id}/rejection`, wang);
+    assert.equal(p.status, 200, p.text);
+    assert.ok(p.text.includes('不予受理告知书') && p.text.includes('不予受理的理由和依据'), p.text);
+    assert.ok(!p.text.includes('不予办理'), 'not the notice of a refusal after acceptance');
+    const n = (await sget('/api/v1/staff/notifications', wang)).body.notifications.filter((y) => y.case === x.id);
+    assert.deepEqual(n.map((y) => y.kind), ['rejected']);
+    assert.match(n[0].text, /不予受理。.*不予受理告知书/);
+    // once refused, or once accepted, it is no longer at intake
+    assertError(await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '再来' }, wang), 409, 'not_at_intake');
+    const y = await handIn('quick');
+    assert.equal((await post(`/api/v1/staff/cases/${y.id}/accept`, {}, wang)).status, 200);
+    const late = await post(`/api/v1/staff/cases/${y.id}/refuse`, { reason: '不符合' }, wang);
+    assertError(late, 409, 'not_at_intake');
+    assert.match(late.body.error.message, /不予办理/, 'says to use 不予办理 once accepted');
+    // an accepted case refused the contract's way still says 不予办理
+    assert.equal((await request(url(`/api/v1/cases/${y.id}`))).body.refused, undefined);
+    // the day's report counts it with the user's refusals (the 不予办理 column)
+    assert.equal(await refusals(), before + 1);
+    // a web case in pre-review is at intake too
+    const web = await post('/api/v1/cases', { procedure: 'quick', channel: 'web' });
+    assert.equal((await post(`/api/v1/cases/${web.body.id}/steps/0`, { fields: { mobile: '13800138000' } })).status, 200);
+    const handed = await post(`/api/v1/cases/${web.body.id}/submit`, { prereview: true });
+    assert.equal(handed.body.status, 'prereview', handed.text);
+    const pr = await post(`/api/v1/staff/cases/${web.body.id}/refuse`, { reason: '不在本社区办理' }, wang);
+    assert.equal(pr.status, 200, pr.text);
+    assert.equal((await request(url(`/api/v1/cases/${web.body.id}`))).body.refused, true);
   });
 
   it('reject and complete of one case at once: exactly one wins', async () => {

@@ -20,6 +20,7 @@ const DESKTOP = { width: 1600, height: 1000 };
 const STAFF_NOTE = '已有就业创业证的不要重复发证'; // a {staff} quote of labour-handbook.md
 
 const residentCase = () => labourCase(k.url);
+const h1Of = async (p) => (await p.locator('#main h1').innerText()).trim();
 
 describe('the staff window', () => {
   let kp;
@@ -371,6 +372,50 @@ describe('the staff window', () => {
       await x.page.click('.login-form button[type=submit]');
       await x.page.locator('.start-form [role=alert]', { hasText: '事项列表没有载入' }).waitFor();
     } finally { await x.context.close(); }
+  });
+
+  // 不予受理 at the window: a waiting case whose resident does not meet a
+  // condition is refused without being accepted (practice trains this
+  // decision; the real window could only accept, then reject)
+  it('不予受理 a waiting case: the condition picked starts the reason; the notice and the resident\'s page say so', async () => {
+    const third = await residentCase();
+    await page.locator('#case-key').fill(third.ticket);
+    await page.keyboard.press('Enter');
+    await pane().locator('#case-h', { hasText: third.ticket }).waitFor();
+    await pane().getByRole('button', { name: '不予受理' }).click();
+    await page.locator('#refuse-condition').waitFor();
+    await axe('refuse-form');
+    await page.locator('#refuse-condition').selectOption({ index: 1 });
+    const reason = await page.inputValue('#refuse-reason');
+    assert.match(reason, /^不符合办理条件「.+」。$/);
+    await page.fill('#refuse-reason', reason + '户口在外区，请到户籍所在社区办理。');
+    await page.click('.inner-form button[type=submit]');
+    await pane().locator('.case-facts', { hasText: '不予受理' }).waitFor();
+    await page.locator('.case-msg', { hasText: '已决定不予受理' }).waitFor();
+    const print = page.locator('#print-rejection');
+    assert.equal(await print.innerText(), '打印不予受理告知书');
+    assert.match(await pane().innerText(), /不予受理/, 'the history names the move');
+    const np = await kp.context.newPage();
+    try {
+      await np.goto(`${k.url}/print/staff/cases/${third.id}/rejection`);
+      const nt = await np.locator('body').innerText();
+      assert.match(nt, /不予受理告知书/);
+      assert.ok(nt.includes('户口在外区，请到户籍所在社区办理。'));
+      for (const v of await axeSerious(np)) axeProblems.push(`refusal notice: ${v}`);
+    } finally { await np.close(); }
+    const rp = await kioskPage(k);
+    try {
+      await rp.page.goto(`${k.url}/#/case/${third.id}`);
+      await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/closed$/);
+      assert.equal(await h1Of(rp.page), '不予受理');
+      const t = await rp.page.locator('#main').innerText();
+      assert.ok(t.includes('户口在外区，请到户籍所在社区办理。'), t);
+      assert.match(t, /不予受理的原因/);
+      for (const v of await axeSerious(rp.page)) axeProblems.push(`resident refused screen: ${v}`);
+      rp.assertClean('resident refused page');
+    } finally {
+      await rp.context.close();
+    }
   });
 
   it('axe-core finds nothing serious on any screen of /staff', () => {

@@ -83,6 +83,20 @@ Test(notify, rejected_text_does_not_send_for_a_notice_already_given)
     free(t);
 }
 
+/* Refused at intake: its own words and notice, the table's kind still
+ * "rejected" (the contract's three kinds). */
+Test(notify, refused_at_intake_says_so)
+{
+    char *t = notify_text(NOTIFY_REFUSED, "居住证", "A017");
+
+    cr_assert_not_null(t);
+    cr_expect_not_null(strstr(t, "不予受理。"), "%s", t);
+    cr_expect_not_null(strstr(t, "不予受理告知书"), "%s", t);
+    cr_expect_null(strstr(t, "不予办理"), "%s", t);
+    cr_expect_str_eq(notify_kind_name(NOTIFY_REFUSED), "rejected");
+    free(t);
+}
+
 Test(notify, text_without_a_ticket)
 {
     char *t = notify_text(NOTIFY_RETURNED, "居住证", NULL);
