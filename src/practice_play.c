@@ -297,8 +297,9 @@ static int practice_play_key_passes(struct db *db, const char *user, struct prac
                    *last = (const char *)sqlite3_column_text(st, 4),
                    *expires = (const char *)sqlite3_column_text(st, 5);
         struct practice_play_item *it = proc ? practice_play_item_of(items, proc) : NULL;
-        if (!u || !last || !expires || !it || !pkey || strcmp(pkey, it->proc_key) != 0 ||
-            practice_play_key_index(it, key) < 0)
+        /* a name longer than any account's could not be told apart in t */
+        if (!u || strlen(u) > ACCOUNTS_NAME_MAX || !last || !expires || !it || !pkey ||
+            strcmp(pkey, it->proc_key) != 0 || practice_play_key_index(it, key) < 0)
             continue;
         if (t.it != it || strcmp(t.user, u) != 0) {
             if (practice_play_tally_flush(&t, fn, ctx) != 0) {
