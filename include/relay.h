@@ -90,14 +90,21 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
                  const char *window, struct refusal *e);
 
-/* 不予受理 at intake: a case waiting for the window (waiting, prereview or
- * invited) → rejected with reason, as relay_reject (reason and window
- * checked the same, the resident told: NOTIFY_REFUSED, or NOTIFY_REJECTED
- * for a case accepted once before), a `refused` event whose detail is the
- * reason. Refusals: reason_required, reason_too_long, bad_text,
+/* 不予受理 at intake: a case waiting for the window (waiting, prereview,
+ * invited, or abandoned as a no-show who came after all) → rejected with
+ * reason, as relay_reject (reason and window checked the same, the
+ * resident told: NOTIFY_REFUSED, or NOTIFY_REJECTED for a case accepted
+ * once before), a `refused` event whose detail is the reason; a resident
+ * at the window (not pre-review) is offered the rating there, and the call
+ * screen is woken. Refusals: reason_required, reason_too_long, bad_text,
  * bad_window, unknown_case, not_at_intake. 0, 1 with e, -1. */
 int relay_intake_refuse(struct db *db, const char *id, const char *user, const char *reason,
                         const char *window, struct refusal *e);
+
+/* Whether cs was refused without ever being accepted (不予受理): rejected
+ * with no stage begun. A case accepted once keeps its stage through a
+ * return, so its refusal is 不予办理. */
+bool relay_refused(const struct case_state *cs);
 
 /* The case's owner becomes to, an enabled staff or admin user (refused
  * unknown_user, 422; user_required when to is NULL or empty). Only a case with a chain that is still the hall's:

@@ -31,6 +31,7 @@ struct report_user {
     long visits;                    /* "visited" and "not_home" */
     long followups;                 /* "followup": a call-back's result */
     long handed_out;                /* "handed_out": a result handed to the resident */
+    long refused;                   /* "refused": 不予受理 at intake (ours) */
 };
 
 struct report_day {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "relay.h"
+
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
 {
     size_t n = strlen(v), i;
@@ -181,7 +183,7 @@ static int case_view_add_chain(cJSON *root, const struct case_state *cs)
         (!(cs->r.rejected_reason ? cJSON_AddStringToObject(root, "rejected_reason", cs->r.rejected_reason)
                                  : cJSON_AddNullToObject(root, "rejected_reason")) ||
          /* ours: refused at intake, never accepted (不予受理) */
-         !cJSON_AddBoolToObject(root, "refused", !cs->w.accepted_at[0])))
+         !cJSON_AddBoolToObject(root, "refused", relay_refused(cs))))
         return -1;
     if (cs->r.stage < 0 || !cs->r.stage_key[0])
         return 0;

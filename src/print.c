@@ -629,7 +629,7 @@ static char *print_rejection(const struct case_state *cs, const char *who)
 {
     struct strbuf sb = STRBUF_INIT;
     /* refused at intake, never accepted (relay_intake_refuse): 不予受理 */
-    bool intake = !cs->w.accepted_at[0];
+    bool intake = relay_refused(cs);
     char when[64];
     int rc = 0;
 

@@ -46,6 +46,10 @@ static const struct refusal err_reason_required = {REFUSAL_INVALID, "reason_requ
                                                    "请写明不予办理的理由和依据"};
 static const struct refusal err_reason_long = {REFUSAL_INVALID, "reason_too_long",
                                                "不予办理的理由太长了，请写在500字以内"};
+static const struct refusal err_refuse_reason_required = {REFUSAL_INVALID, "reason_required",
+                                                          "请写明不予受理的理由和依据"};
+static const struct refusal err_refuse_reason_long = {REFUSAL_INVALID, "reason_too_long",
+                                                      "不予受理的理由太长了，请写在500字以内"};
 
 /* ---- dates ----------------------------------------------------------------- */
 
@@ -521,30 +525,35 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
-    bool from;
+    bool from, present;
     int rc;
 
     memset(&cs, 0, sizeof cs);
-    if (!(text = window_text_check(reason, WINDOW_TEXT_MAX, buf, sizeof buf, &err_reason_required,
-                                   &err_reason_long, e)))
+    if (!(text = window_text_check(reason, WINDOW_TEXT_MAX, buf, sizeof buf,
+                                   intake ? &err_refuse_reason_required : &err_reason_required,
+                                   intake ? &err_refuse_reason_long : &err_reason_long, e)))
         return 1;
     if (display_window_check(window, win, e) != 0)
         return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
-    from = intake ? strcmp(cs.status, "waiting") == 0 || strcmp(cs.status, "prereview") == 0 ||
-                        strcmp(cs.status, "invited") == 0
-                  : strcmp(cs.status, "accepted") == 0;
+    /* at intake: waiting for the window, or a no-show who came after all
+     * (window_accept takes that one too) */
+    present = strcmp(cs.status, "waiting") == 0 || strcmp(cs.status, "invited") == 0 ||
+              (strcmp(cs.status, "abandoned") == 0 && cs.w.no_show_at[0]);
+    from = intake ? present || strcmp(cs.status, "prereview") == 0 : strcmp(cs.status, "accepted") == 0;
     if (!from) {
         rc = relay_refuse(db, e, intake ? &not_intake : &err_not_accepted);
         goto done;
     }
-    /* the resident is told in the same commit (notify.h); a case accepted
-     * once (returned while accepted, handed in again) was taken on, so
-     * refusing it at intake is 不予办理 in the text as on the notice */
+    /* the resident is told in the same commit (notify.h). A case accepted
+     * once (returned while accepted, handed in again) keeps its stage: it
+     * was taken on, so refusing it at intake is 不予办理 in the text as on
+     * the notice and the page (relay_refused). The resident at the window
+     * (not a web case in pre-review) rates the service there. */
     if (relay_update(db, sql_reject, id, user, text) != 0 ||
-        notify_queue(db, &cs, intake && !cs.w.accepted_at[0] ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
-        relay_offer_rating(db, &cs, win, false) != 0 ||
+        notify_queue(db, &cs, intake && cs.r.stage < 0 ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
+        relay_offer_rating(db, &cs, win, intake && present) != 0 ||
         cases_event_add(db, id, intake ? "refused" : "rejected", "window", user, -1, text) != 0 ||
         db_commit(db) != 0) {
         db_rollback(db);
@@ -552,11 +561,18 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
         goto done;
     }
     db_after_durable(notify_wake);
+    if (intake)
+        db_after_durable(display_changed); /* one fewer waiting, when it was not called */
     if (win[0])
         db_after_durable(rate_changed);
 done:
     cases_state_free(&cs);
     return rc;
+}
+
+bool relay_refused(const struct case_state *cs)
+{
+    return strcmp(cs->status, "rejected") == 0 && cs->r.stage < 0;
 }
 
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,

@@ -17,9 +17,9 @@
 /* Each staffer's counted moves of the day, by name. */
 static const char sql_users[] =
     "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
-    " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what IN ('rejected', 'refused')),"
+    " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
     " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out'),"
-    " (SELECT u.display FROM users u WHERE u.name = case_events.user)"
+    " (SELECT u.display FROM users u WHERE u.name = case_events.user), SUM(what = 'refused')"
     " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
     " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'refused', 'visited',"
     "  'not_home', 'followup', 'handed_out')"
@@ -134,6 +134,7 @@ static int report_users(struct db *db, const struct report_bind *b, struct repor
         u->followups = (long)sqlite3_column_int64(st, 8);
         u->handed_out = (long)sqlite3_column_int64(st, 9);
         accounts_display_copy(sqlite3_column_text(st, 10), u->display);
+        u->refused = (long)sqlite3_column_int64(st, 11);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -218,6 +219,9 @@ static const struct {
     /* ours: a handout is a move too (ready → completed, 已领取), which
      * the contract's figures leave out */
     {"handed_out", "发放", offsetof(struct report_user, handed_out)},
+    /* ours: 不予受理 at intake (relay_intake_refuse), apart from the
+     * contract's rejected (不予办理, after acceptance) */
+    {"refused", "不予受理", offsetof(struct report_user, refused)},
 };
 #define REPORT_NCOLS (sizeof report_cols / sizeof report_cols[0])
 

@@ -1127,7 +1127,7 @@ static const char sql_practice_set_keys[] = "UPDATE practice_files SET good_keys
 static const char sql_practice_cases_keys[] =
     "UPDATE practice_cases SET scenario_key = substr(?3, scenario * 33 + 1, 32)"
     " WHERE procedure_id = ?1 AND practice_hash = ?2 AND scenario_key IS NULL"
-    " AND scenario >= 0 AND scenario < ?4";
+    " AND scenario >= 0 AND scenario < ?4 AND scenarios = ?4";
 static const char sql_practice_delete[] = "DELETE FROM practice_files WHERE path = ?1";
 
 static bool store_want_forget_practice(const struct store_lookup *lk, sqlite3_stmt *row)
@@ -1164,8 +1164,8 @@ static int store_practice_cases_key(struct db *db, const char *proc, const char 
 }
 
 /* Gives the good text at path its scenarios' keys, and the cases played on
- * it theirs (sql_practice_unkeyed). A text that no longer parses keeps
- * none: it is not offered (practice_play_file_load fails the same way).
+ * it theirs (sql_practice_unkeyed). A text that no longer parses gets ''
+ * (no key): it is not offered (practice_play_file_load fails the same way).
  * 0, or -1 on a database error or when memory ran out. */
 static int store_practice_key_one(struct db *db, const char *path)
 {
@@ -1200,16 +1200,17 @@ static int store_practice_key_one(struct db *db, const char *path)
     }
     if (!text)
         goto out;
-    if ((r = practice_parse(path, text, len, &pr, &quiet)) != 0) {
-        rc = r == 1 ? 0 : -1;
+    if ((r = practice_parse(path, text, len, &pr, &quiet)) < 0)
         goto out;
-    }
-    if (!(keys = practice_keys_join(pr)) || !(st = db_stmt(db, sql_practice_set_keys)))
+    /* a text this build no longer parses: no keys (''), so that it is not
+     * parsed again at every load; it is not offered either */
+    if (!(keys = r == 0 ? practice_keys_join(pr) : strdup("")) ||
+        !(st = db_stmt(db, sql_practice_set_keys)))
         goto out;
     b |= sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, keys, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0 ||
-        store_practice_cases_key(db, proc, good, keys, pr->n_scenarios) != 0)
+        (pr && store_practice_cases_key(db, proc, good, keys, pr->n_scenarios) != 0))
         goto out;
     rc = 0;
 out:
@@ -1229,6 +1230,18 @@ static int store_practice(struct db *db, const struct store_lookup *lk, const ch
     size_t i, n = 0;
     int b = SQLITE_OK, r, rc = -1;
 
+    /* first the texts stored without keys (an older build's), before a
+     * changed file replaces one: the cases played on it keep their passes */
+    if (store_collect(db, sql_practice_unkeyed, store_want_all, lk, &gone, &n) != 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (store_practice_key_one(db, gone[i]) != 0) {
+            store_strings_free(gone, n);
+            return -1;
+        }
+    store_strings_free(gone, n);
+    gone = NULL;
+    n = 0;
     for (i = 0; i < lib->n_practices; i++) {
         const struct lib_practice *x = &lib->practices[i];
         const struct lib_file *f = x->file >= 0 ? &lib->files[x->file] : NULL;
@@ -1261,16 +1274,6 @@ static int store_practice(struct db *db, const struct store_lookup *lk, const ch
         if (r != 0)
             return -1;
     }
-    if (store_collect(db, sql_practice_unkeyed, store_want_all, lk, &gone, &n) != 0)
-        return -1;
-    for (i = 0; i < n; i++)
-        if (store_practice_key_one(db, gone[i]) != 0) {
-            store_strings_free(gone, n);
-            return -1;
-        }
-    store_strings_free(gone, n);
-    gone = NULL;
-    n = 0;
     if (store_collect(db, sql_practice_all, store_want_forget_practice, lk, &gone, &n) != 0)
         return -1;
     for (i = 0; i < n; i++) {

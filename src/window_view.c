@@ -717,6 +717,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     /* the chain: every stage with its due date, who passed it and when */
     if (relay_staff_json(db, cs, clock_today(), root) != 0 || window_view_add_chain_names(root) != 0 ||
         window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
+        /* 不予受理 (never accepted), not 不予办理: the page's words and notice */
+        !cJSON_AddBoolToObject(root, "refused", relay_refused(cs)) ||
         window_view_add_str(root, "ready_at", cs->r.ready_at) != 0 ||
         window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||
         window_view_add_str(root, "handed_by", cs->r.handed_by) != 0)

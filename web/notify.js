@@ -62,7 +62,9 @@ function render(l) {
     'data-id': String(n.id), class: n.done ? 'is-done' : undefined },
   el('td', {}, n.phone),
   el('td', {}, n.ticket || '—'),
-  el('td', {}, n.title, ' ', el('span', { class: 'badge' }, KIND[n.kind] || n.kind)),
+  // a refusal at intake is kind rejected too (the contract's three); its text says 不予受理
+  el('td', {}, n.title, ' ', el('span', { class: 'badge' },
+    n.kind === 'rejected' && n.text.includes('不予受理') ? '不予受理' : KIND[n.kind] || n.kind)),
   el('td', {}, n.text),
   el('td', {}, state(n, l.command)))), '现在没有要通知的居民');
 }

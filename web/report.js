@@ -8,7 +8,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 const COLS = [
   ['called', '叫号'], ['accepted', '受理'], ['passed', '流转'], ['completed', '办结'],
   ['returned', '退回补正'], ['rejected', '不予办理'], ['visits', '上门服务'], ['followups', '回访'],
-  ['handed_out', '发放'],
+  ['handed_out', '发放'], ['refused', '不予受理'],
 ];
 const SCORES = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
 

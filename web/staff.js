@@ -450,7 +450,7 @@ function incompleteNote(v) {
 
 function facts(v) {
   const rows = [
-    ['状态', badge(v.status, !v.accepted_at)],
+    ['状态', badge(v.status, v.refused)],
     ['排队号', v.ticket || '（未取号）'],
     ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${who(v.created_by)} 代填）` : '')],
     ['开始', time(v.created_at, true)],
@@ -459,7 +459,7 @@ function facts(v) {
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
     v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
-    v.rejected_reason ? [v.accepted_at ? '不予办理理由' : '不予受理理由', v.rejected_reason] : null,
+    v.rejected_reason ? [v.refused ? '不予受理理由' : '不予办理理由', v.rejected_reason] : null,
     v.completed_by ? ['办结', `${who(v.completed_by)},${time(v.completed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
@@ -491,6 +491,7 @@ function actions(v, box) {
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
     list.push(b('过号后到场，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes

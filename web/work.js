@@ -257,7 +257,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
   }
   if (v.status === 'rejected') {
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/rejection`, target: '_blank',
-      rel: 'noopener', id: 'print-rejection' }, v.accepted_at ? '打印不予办理告知书' : '打印不予受理告知书'));
+      rel: 'noopener', id: 'print-rejection' }, v.refused ? '打印不予受理告知书' : '打印不予办理告知书'));
   }
   return list;
 }

@@ -166,6 +166,22 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
     assert.equal(r.body.waiting, before + 1);
   });
 
+  // a review: 不予受理 of a waiting ticket (one fewer waiting) did not
+  // wake the held polls, so the call screen showed it until the timeout
+  it('a waiting ticket refused at the window (不予受理) answers it too', async () => {
+    const x = await residentCase(h);
+    seq = (await display()).body.seq;
+    const before = (await display()).body.waiting;
+    const t0 = Date.now();
+    const held = display(`?after=${seq}&wait=20`);
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await h.spost(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '户籍不在本社区' });
+    assert.equal(refused.status, 200, refused.text);
+    const r = await held;
+    assert.equal(r.body.waiting, before - 1);
+    assert.ok(Date.now() - t0 < 10_000, 'woken by the refusal, not answered at its 20 s timeout');
+  });
+
   it('at its timeout (?wait=S) it is answered with what there is', async () => {
     const t0 = Date.now();
     const r = await display(`?after=${seq}&wait=1`);

@@ -458,6 +458,15 @@ expect = return id_card
     assert.equal(sql('SELECT count(*) FROM practice_files WHERE good_keys IS NULL'), '0');
     l = (await listed())[0];
     assert.deepEqual([l.passed_scenarios, l.passed_before], [3, null]);
+    // ...and when the upgrade's first load also reads a changed file, the
+    // stored text is keyed first (a review found every pass lost)
+    sql('UPDATE practice_files SET good_keys = NULL; UPDATE practice_cases SET scenario_key = NULL;');
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE + EXTRA);
+    await eventually(h, async () => (await readiness()).scenarios === 4, 'the changed file');
+    l = (await listed())[0];
+    assert.deepEqual([l.scenarios, l.passed_scenarios], [4, 3], 'the three old scenarios keep their passes');
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
+    await eventually(h, async () => (await readiness()).scenarios === 3, 'the first file again');
   });
 
   it('a procedure change asks for practice again: the pass shows as before the change', async () => {

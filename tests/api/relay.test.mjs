@@ -391,15 +391,17 @@ describe('a chained case from acceptance to handout, across two days', () => {
   // very decision as "refuse".
   it('refuse: a waiting case → rejected without acceptance, its own notice, text and count', async () => {
     const admin = await login(d.url, 'admin2', 'admin2-password-1');
-    const refusals = async () => (await sget('/api/v1/admin/report', admin)).body.users
-      .find((u) => u.user === 'wang')?.rejected ?? 0;
+    const mine = async () => (await sget('/api/v1/admin/report', admin)).body.users
+      .find((u) => u.user === 'wang') ?? { rejected: 0, refused: 0 };
+    const refusals = async () => (await mine()).refused;
+    const rejections = (await mine()).rejected;
     const before = await refusals();
     const x = await handIn('dibao');
     const queued = async () => (await sget('/api/v1/staff/queue', wang)).body.queue.some((y) => y.id === x.id);
     assert.equal(await queued(), true);
     assertError(await post(`/api/v1/staff/cases/${x.id}/refuse`, {}, wang), 422, 'reason_required');
     assertError(await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '不符合', window: '3 号' }, wang), 422, 'bad_window');
-    const r = await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '户籍不在本社区' }, wang);
+    const r = await post(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '户籍不在本社区', window: '7' }, wang);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'rejected');
     assert.equal(r.body.accepted_at ?? null, null, 'never accepted');
@@ -408,6 +410,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.deepEqual([ev.user, ev.detail], ['wang', '户籍不在本社区']);
     assert.ok(!r.body.events.some((e) => e.what === 'accepted'));
     assert.equal(await queued(), false, 'out of the queue');
+    // the resident at the window rates the service there, as at any other end
+    const offer = (await request(url('/api/v1/rate?window=7'))).body.offer;
+    assert.equal(offer?.ticket, x.ticket, JSON.stringify(offer));
     const pub = (await request(url(`/api/v1/cases/${x.id}`))).body;
     assert.deepEqual([pub.status, pub.refused, pub.rejected_reason, pub.stage ?? null],
       ['rejected', true, '户籍不在本社区', null]);
@@ -427,8 +432,40 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.match(late.body.error.message, /不予办理/, 'says to use 不予办理 once accepted');
     // an accepted case refused the contract's way still says 不予办理
     assert.equal((await request(url(`/api/v1/cases/${y.id}`))).body.refused, undefined);
-    // the day's report counts it with the user's refusals (the 不予办理 column)
+    // the day's report counts it apart (不予受理), not as a 不予办理
     assert.equal(await refusals(), before + 1);
+    assert.equal((await mine()).rejected, rejections);
+    // a case accepted once (returned while accepted, handed in again) was
+    // taken on: refused at the window it is 不予办理 (a review found it
+    // told 不予受理, since the hand-in clears accepted_at)
+    const once = await handIn('quick');
+    assert.equal((await post(`/api/v1/staff/cases/${once.id}/accept`, {}, wang)).status, 200);
+    assert.equal((await post(`/api/v1/staff/cases/${once.id}/return`, { reason: '手机号码写错了' }, wang)).status, 200);
+    assert.equal((await post(`/api/v1/cases/${once.id}/steps/0`, { fields: { mobile: '13900139000' } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${once.id}/submit`)).body.status, 'waiting');
+    const again = await post(`/api/v1/staff/cases/${once.id}/refuse`, { reason: '不符合条件' }, wang);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.refused, false);
+    assert.equal((await request(url(`/api/v1/cases/${once.id}`))).body.refused, false);
+    const onceNotice = await sget(`/print/staff/cases/${once.id}/rejection`, wang);
+    assert.ok(onceNotice.text.includes('不予办理告知书') && !onceNotice.text.includes('不予受理'), 'the notice of 不予办理');
+    const onceText = (await sget('/api/v1/staff/notifications', wang)).body.notifications
+      .filter((y) => y.case === once.id && y.kind === 'rejected');
+    assert.match(onceText[0].text, /不予办理。/);
+    // a no-show who came after all is at intake too (the window may still accept it)
+    const gone = await handIn('quick');
+    const call = await post(`/api/v1/staff/cases/${gone.id}/call`, {}, wang);
+    assert.equal(call.status, 200, call.text);
+    const ns = await post(`/api/v1/staff/cases/${gone.id}/no-show`, {}, wang);
+    assert.equal(ns.status, 200, ns.text);
+    const lateRefused = await post(`/api/v1/staff/cases/${gone.id}/refuse`, { reason: '不符合条件' }, wang);
+    assert.equal(lateRefused.status, 200, lateRefused.text);
+    assert.equal(lateRefused.body.refused, true);
+    // the message of a refusal without a reason names 不予受理
+    const y2 = await handIn('quick');
+    const noReason = await post(`/api/v1/staff/cases/${y2.id}/refuse`, { reason: '' }, wang);
+    assertError(noReason, 422, 'reason_required');
+    assert.match(noReason.body.error.message, /不予受理/);
     // a web case in pre-review is at intake too
     const web = await post('/api/v1/cases', { procedure: 'quick', channel: 'web' });
     assert.equal((await post(`/api/v1/cases/${web.body.id}/steps/0`, { fields: { mobile: '13800138000' } })).status, 200);

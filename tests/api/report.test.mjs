@@ -47,7 +47,7 @@ const QUICK = DIBAO.replace('time_limit: 6个工作日\npickup: yes', 'time_limi
   .replace('# 低保申请', '# 当场办理')
   .replace(/```chain[^`]*```/, '```chain\nhandle | 当场办理 | window | 0\n```');
 
-const zero = { called: 0, accepted: 0, passed: 0, completed: 0, returned: 0, rejected: 0, visits: 0, followups: 0, handed_out: 0 };
+const zero = { called: 0, accepted: 0, passed: 0, completed: 0, returned: 0, rejected: 0, visits: 0, followups: 0, handed_out: 0, refused: 0 };
 
 const h = { d: null, tmp: null };
 const url = (p) => `${h.d.url}${p}`;
@@ -175,9 +175,9 @@ describe('the day scripted through the routes', () => {
   });
 
   it('the same as CSV, by ?format=csv or Accept: text/csv, with the date in the file name', async () => {
-    const expected = '\ufeff工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放\r\n' +
-      'li,0,2,1,1,0,0,2,0,0\r\nwang,1,3,1,0,1,1,0,0,1\r\nzhao,0,0,0,1,0,0,0,1,0\r\n' +
-      '合计,1,5,2,2,1,1,2,1,1\r\n\r\n' +
+    const expected = '\ufeff工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放,不予受理\r\n' +
+      'li,0,2,1,1,0,0,2,0,0,0\r\nwang,1,3,1,0,1,1,0,0,1,0\r\nzhao,0,0,0,1,0,0,0,1,0,0\r\n' +
+      '合计,1,5,2,2,1,1,2,1,1,0\r\n\r\n' +
       `项目,数值\r\n日期,${day}\r\n自助机开始办理,5\r\n窗口开始办理,0\r\n网上开始办理,2\r\n` +
       '逾期未办结,0\r\n下班时仍在等候,2\r\n当日办结,2\r\n按期办结,2\r\n按期办结率,100.0%\r\n' +
       '评价1分,0\r\n评价2分,0\r\n评价3分,0\r\n评价4分,1\r\n评价5分,0\r\n';

@@ -88,12 +88,12 @@ describe('the day\'s report page', () => {
     assert.equal((await page.locator('#main h1').innerText()).trim(), `日报 ${day}`);
     assert.equal(await page.locator('#date').inputValue(), day);
     const cells = async (sel) => (await page.locator(sel).allInnerTexts()).map((c) => c.trim());
-    // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访 发放
+    // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访 发放 不予受理
     // the name the hall knows, the login name in the title
     assert.deepEqual(await cells('#users tbody tr th'), ['王芳']);
     assert.equal(await page.locator('#users tbody tr th').getAttribute('title'), 'wang');
-    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0']);
-    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0']);
+    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
+    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
     assert.match(page.url(), new RegExp(`date=${day}`));

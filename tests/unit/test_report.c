@@ -189,15 +189,15 @@ Test(report, a_scripted_day_counts_exactly)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-10\",\"users\":["
         "{\"user\":\"@evil\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"alice\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"bob\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":0,\"completed\":3,\"returned\":0,"
-        "\"rejected\":1,\"visits\":2,\"followups\":1,\"handed_out\":0},"
+        "\"rejected\":1,\"visits\":2,\"followups\":1,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"carol\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,"
-        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":1},"
+        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":1,\"refused\":0},"
         "{\"user\":\"dave\",\"display\":\"\",\"called\":2,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0}],"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":1,\"window\":1,\"web\":0},"
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1}}");
@@ -216,13 +216,13 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
     cr_assert_not_null(csv);
     cr_assert_eq(len, strlen(csv));
     cr_assert_str_eq(csv,
-        "\xEF\xBB\xBF工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放\r\n"
-        "\"'@evil\",0,0,0,0,0,0,0,1,0\r\n"
-        "alice,1,2,1,0,1,0,0,0,0\r\n"
-        "bob,1,2,0,3,0,1,2,1,0\r\n"
-        "carol,0,0,0,0,0,0,0,0,1\r\n"
-        "dave,2,0,0,0,0,0,0,0,0\r\n"
-        "合计,4,4,1,3,1,1,2,2,1\r\n"
+        "\xEF\xBB\xBF工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放,不予受理\r\n"
+        "\"'@evil\",0,0,0,0,0,0,0,1,0,0\r\n"
+        "alice,1,2,1,0,1,0,0,0,0,0\r\n"
+        "bob,1,2,0,3,0,1,2,1,0,0\r\n"
+        "carol,0,0,0,0,0,0,0,0,1,0\r\n"
+        "dave,2,0,0,0,0,0,0,0,0,0\r\n"
+        "合计,4,4,1,3,1,1,2,2,1,0\r\n"
         "\r\n"
         "项目,数值\r\n"
         "日期,2026-06-10\r\n"
@@ -245,9 +245,9 @@ Test(report, the_day_after_sees_only_its_own)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-11\",\"users\":["
         "{\"user\":\"bob\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"dave\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0}],"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":0,\"window\":0,\"web\":1},"
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
