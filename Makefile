@@ -29,11 +29,13 @@ endif
 SRC      = $(wildcard src/*.c)
 LIBSRC   = $(filter-out src/main.c,$(SRC))
 OBJ      = $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
-GEN_OBJ  = $(BUILD)/obj/gen_assets.o $(BUILD)/obj/gen_migrations.o $(BUILD)/obj/gen_pinyin.o
+GEN_OBJ  = $(BUILD)/obj/gen_assets.o $(BUILD)/obj/gen_migrations.o $(BUILD)/obj/gen_repairs.o \
+           $(BUILD)/obj/gen_pinyin.o
 # Mandarin readings for pinyin search, from Debian's unicode-data (Unihan).
 UNIHAN   = /usr/share/unicode/Unihan_Readings.txt.bz2
 WEB      = $(shell find web -type f 2>/dev/null | LC_ALL=C sort)
 SCHEMA   = $(sort $(wildcard schema/*.sql))
+REPAIRS  = $(sort $(wildcard schema/repair/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -62,6 +64,9 @@ $(BUILD)/gen/assets.c: $(BUILD)/embed $(WEB) | $(BUILD)/gen/.dir
 
 $(BUILD)/gen/migrations.c: $(BUILD)/embed $(SCHEMA) | $(BUILD)/gen/.dir
 	$(BUILD)/embed migrations schema $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/repairs.c: $(BUILD)/embed $(REPAIRS) | $(BUILD)/gen/.dir
+	$(BUILD)/embed repairs schema/repair $(REPAIRS) > $@.tmp && mv $@.tmp $@
 
 # The pinyin table (src/pinyin.c reads it) is generated from Unihan; a
 # machine without unicode-data gets it installed as any other build need.

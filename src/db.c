@@ -624,6 +624,80 @@ static int db_migrate_next(struct db *db, char *err, size_t errlen)
     return 0;
 }
 
+/* Repairs (schema/repair/): a database that a migration's first text,
+ * since replaced, left in a shape its final text does not make. Each runs
+ * once, in one transaction, when the database is at schema `after` or
+ * later and its probe (a prepared statement, ours) finds that shape. */
+static const struct {
+    const char *file;           /* in schema/repair/ */
+    int after;
+    const char *probe;          /* a row when the repair is needed */
+} db_repairs[] = {
+    {"027-practice-key.sql", 27,
+     "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pragma_table_info('procedure_versions')"
+     " WHERE name = 'practice_key')"},
+};
+
+/* Whether repair k is needed now: 1 yes, 0 no, -1 on error. */
+static int db_repair_needed(struct db *db, size_t k)
+{
+    sqlite3_stmt *st = db_stmt(db, db_repairs[k].probe);
+    int r, v;
+
+    if (db_user_version(db, &v) != 0 || !st)
+        return -1;
+    if (v < db_repairs[k].after) {
+        sqlite3_reset(st);
+        return 0;
+    }
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs each repair the database needs. 0, or -1 with err set and the
+ * repair not kept. */
+static int db_repair(struct db *db, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    size_t k, j;
+    int need;
+
+    for (k = 0; k < sizeof db_repairs / sizeof db_repairs[0]; k++) {
+        const struct embedded_file *f = NULL;
+        /* a cheap look first, then again under the write lock */
+        if ((need = db_repair_needed(db, k)) <= 0) {
+            if (need == 0)
+                continue;
+            snprintf(err, errlen, "cannot check repair %s: %s", db_repairs[k].file, sqlite3_errmsg(db->h));
+            return -1;
+        }
+        for (j = 0; j < embed_repairs_count; j++)
+            if (strcmp(embed_repairs[j].name, db_repairs[k].file) == 0)
+                f = &embed_repairs[j];
+        if (!f) {
+            snprintf(err, errlen, "repair %s is not built in", db_repairs[k].file);
+            return -1;
+        }
+        if (db_begin(db) != 0) {
+            snprintf(err, errlen, "cannot begin repair %s: %s", f->name, sqlite3_errmsg(db->h));
+            return -1;
+        }
+        if ((need = db_repair_needed(db, k)) == 1 &&
+            sqlite3_exec(db->h, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK)
+            need = -1;
+        if (need < 0 || db_commit(db) != 0) {
+            snprintf(err, errlen, "repair %s failed: %s", f->name, msg ? msg : sqlite3_errmsg(db->h));
+            sqlite3_free(msg);
+            db_rollback(db);
+            return -1;
+        }
+        if (need == 1)
+            fprintf(stderr, "spkiosk: database repaired (schema/repair/%s)\n", f->name);
+    }
+    return 0;
+}
+
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
     char *msg = NULL;
@@ -669,7 +743,7 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         return -1;
     }
     if (current == target)
-        return 0;
+        return db_repair(db, err, errlen);
     /* A migration may rebuild a table others refer to (SQLite cannot alter
      * a CHECK in place, schema/011-prereview.sql): with foreign keys on, dropping the old
      * table would delete the rows that refer to it. So migrations run with
@@ -694,7 +768,7 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         rc = -1;
     }
     sqlite3_free(msg);
-    return rc;
+    return rc == 0 ? db_repair(db, err, errlen) : rc;
 }
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)

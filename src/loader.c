@@ -155,8 +155,11 @@ static int loader_run_locked(struct db *db, const char *root)
     catalog_publish(snap);
     rc = 0;
 out:
-    /* a folder that could not be read served the last load again: failed */
-    metrics_load(rc == 0 && scanned == 0, st.failed);
+    /* a folder that could not be read served the last load again, and
+     * files that could not be stored (a full disk, a broken schema) left
+     * edits out of it: failed, so that the counter alerts (an IT officer's
+     * review saw edits stop going live with the counter at 0) */
+    metrics_load(rc == 0 && scanned == 0 && synced == 0, st.failed);
     catalog_release(prev);
     loader_fresh_free(fresh, n_fresh);
     library_free(&lib);

@@ -1,7 +1,7 @@
 /* embed: writes a C file holding the bytes of the given files, for the web UI
  * and the SQL migrations. Runs at build time only.
  *
- *   embed ARRAY DIR FILE...   ARRAY is "assets" or "migrations"; each FILE
+ *   embed ARRAY DIR FILE...   ARRAY is "assets", "migrations" or "repairs"; each FILE
  *                             must lie under DIR and is named relative to it.
  * Output on stdout; exit 1 with a message on any error. Files are emitted in
  * the order given (the Makefile sorts them), which lookups rely on.
