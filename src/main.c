@@ -22,6 +22,7 @@
 #include "export.h"
 #include "library.h"
 #include "server.h"
+#include "build_rev.h"
 #include "version.h"
 
 static const char usage_main[] =
@@ -609,7 +610,9 @@ static int main_run(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("spkiosk %s\n", SPK_VERSION);
+        /* the commit too: every build of a release says the same version */
+        printf("spkiosk %s%s%s%s\n", SPK_VERSION, SPK_BUILD_REV[0] ? " (" : "", SPK_BUILD_REV,
+               SPK_BUILD_REV[0] ? ")" : "");
         return 0;
     }
     if (strcmp(argv[1], "check") == 0)

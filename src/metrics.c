@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "build_rev.h"
 #include "version.h"
 
 /* The status codes counted by their number; others are "other". */
@@ -327,7 +328,8 @@ int metrics_render(struct strbuf *sb)
                        (double)metrics_started) != 0 ||
         metrics_family(sb, "spkiosk_build_info", "gauge", "The version of this build, as a label") != 0 ||
         strbuf_puts(sb, "spkiosk_build_info{version=\"") != 0 ||
-        metrics_label_escape(sb, SPK_VERSION) != 0 || strbuf_puts(sb, "\"} 1\n") != 0)
+        metrics_label_escape(sb, SPK_VERSION) != 0 || strbuf_puts(sb, "\",commit=\"") != 0 ||
+        metrics_label_escape(sb, SPK_BUILD_REV) != 0 || strbuf_puts(sb, "\"} 1\n") != 0)
         return -1;
     return 0;
 }

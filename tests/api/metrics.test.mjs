@@ -225,6 +225,12 @@ describe('/metrics', () => {
     const info = f.get('spkiosk_build_info').samples;
     assert.equal(info.length, 1);
     assert.match(info[0].labels.version, /^\d+\.\d+\.\d+/);
+    // the commit of the build, as --version says it (an IT officer could not
+    // tell builds apart: every one said 0.1.0)
+    const v = spawnSync(BIN, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(v, `spkiosk ${info[0].labels.version}${info[0].labels.commit ? ` (${info[0].labels.commit})` : ''}`);
+    assert.equal(typeof info[0].labels.commit, 'string', 'the commit label, "" outside a git checkout');
+    if (info[0].labels.commit) assert.match(info[0].labels.commit, /^[0-9a-f]{12}(-dirty)?$/);
     assert.equal(info[0].value, 1);
     const started = value(f, 'spkiosk_process_start_time_seconds');
     assert.ok(Math.abs(started - Date.now() / 1000) < 600, `start time ${started}`);
