@@ -66,14 +66,16 @@ static const char usage_user[] =
     "at most 16, separated by ','; '-' for none. A staff user added without\n"
     "--posts holds window. display sets the name residents read on printed\n"
     "notices (王芳; 1 to 20 characters, '-' for none: the login name is printed).\n"
-    "list shows the posts, then the display name ('-' for none). --db defaults\n"
-    "to ./var/spkiosk.db.\n";
+    "list shows the posts, then the display name ('-' for none). Without --db, the\n"
+    "database serve's configuration names (SPKIOSK_CONFIG or\n"
+    "/etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db; only add\n"
+    "makes one where none is.\n";
 
 static const char usage_backup[] =
     "usage: spkiosk backup [--db FILE] FILE\n"
     "       spkiosk backup [--db FILE] --keep N DIR\n"
     "\n"
-    "Copies the database (default ./var/spkiosk.db) while the daemon may be serving\n"
+    "Copies the database (default: serve's, as for user) while the daemon may be serving\n"
     "it, with SQLite's online backup API, into FILE.tmp; checks the copy with\n"
     "PRAGMA integrity_check, syncs it and renames it to FILE, so FILE is whole or\n"
     "absent. With --keep, the copy goes into DIR (created if missing) as\n"
@@ -84,7 +86,7 @@ static const char usage_backup[] =
 static const char usage_restore[] =
     "usage: spkiosk restore [--db FILE] BACKUP\n"
     "\n"
-    "Puts BACKUP in place of the database (default ./var/spkiosk.db). Refuses while\n"
+    "Puts BACKUP in place of the database (default: serve's, as for user). Refuses while\n"
     "a daemon serves that database (it holds FILE.lock), and holds that lock itself\n"
     "meanwhile. BACKUP must pass PRAGMA integrity_check and be a spkiosk database no\n"
     "newer than this binary's schema (an older one is migrated when the daemon\n"
@@ -102,7 +104,7 @@ static const char usage_export[] =
     "--until defaults to today; at most 366 days. --hall names this hall in every\n"
     "row (1 to 64 bytes, no control characters, not starting with = + - @ or a\n"
     "space). CSV has a header line, CRLF line ends and RFC 4180 quoting; NDJSON is\n"
-    "one JSON object per line. --db defaults to ./var/spkiosk.db.\n";
+    "one JSON object per line. --db defaults to serve's database, as for user.\n";
 
 static int is_help(const char *s)
 {
@@ -204,12 +206,53 @@ out:
     return rc;
 }
 
+static const char *main_getenv(const char *name)
+{
+    return getenv(name);
+}
+
+/* The database the other commands use without --db: serve's, as its
+ * configuration names it (--config is serve's; SPKIOSK_CONFIG or
+ * /etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db. On
+ * the hall's server `spkiosk user list` then reads the hall's database (an
+ * IT officer's review: it made an empty ./var/spkiosk.db and listed
+ * nobody, and restore put a backup there and exited 0). A configuration
+ * with problems is said, and the default taken. Copies into buf (n bytes);
+ * returns buf. */
+static const char *main_db_default(const char *cmd, char *buf, size_t n)
+{
+    static char *none[] = {NULL};
+    struct config c;
+
+    snprintf(buf, n, "%s", "var/spkiosk.db");
+    if (config_load(&c, 0, none, main_getenv) != 0 || c.n_problems || c.more_problems) {
+        config_problems_print(&c, stderr, "spkiosk: configuration: ");
+        fprintf(stderr, "spkiosk %s: using %s\n", cmd, buf);
+    } else if (c.o.db_path && *c.o.db_path) {
+        snprintf(buf, n, "%s", c.o.db_path);
+    }
+    config_free(&c);
+    return buf;
+}
+
+/* 0 when path names an existing file; else says so for cmd, 1. */
+static int main_db_exists(const char *cmd, const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) == 0)
+        return 0;
+    fprintf(stderr, "spkiosk %s: there is no database at %s (%s); give --db FILE, or see `db` in "
+            "the configuration (spkiosk serve --check-config)\n", cmd, path, strerror(errno));
+    return 1;
+}
+
 static int cmd_user(int argc, char **argv)
 {
     const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL, *posts = NULL;
     const char *display = NULL;
-    char shown[ACCOUNTS_DISPLAY_BUF];
-    const char *db_path = "var/spkiosk.db";
+    char shown[ACCOUNTS_DISPLAY_BUF], dbbuf[4096];
+    const char *db_path = NULL;
     char pw[ACCOUNTS_PASSWORD_MAX + 2], err[256];
     enum accounts_role role = ACCOUNTS_ROLE_STAFF;
     struct db *db = NULL;
@@ -258,6 +301,11 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);
         return 2;
     }
+    if (!db_path)
+        db_path = main_db_default("user", dbbuf, sizeof dbbuf);
+    /* only add makes a database (the first user of a new hall) */
+    if (strcmp(verb, "add") != 0 && main_db_exists("user", db_path) != 0)
+        return 1;
     if (strcmp(verb, "posts") == 0 && !posts) {
         fprintf(stderr, "spkiosk user posts: which posts? (ID,ID or - for none)\n%s", usage_user);
         return 2;
@@ -342,8 +390,8 @@ static long main_number(const char *v, long min, long max)
 
 static int cmd_backup(int argc, char **argv)
 {
-    const char *db_path = "var/spkiosk.db", *target = NULL;
-    char err[512], file[4096];
+    const char *db_path = NULL, *target = NULL;
+    char err[512], file[4096], dbbuf[4096];
     long keep = 0;
     int i, pruned;
 
@@ -373,6 +421,10 @@ static int cmd_backup(int argc, char **argv)
         fprintf(stderr, "spkiosk backup: where to? (FILE, or DIR with --keep)\n%s", usage_backup);
         return 2;
     }
+    if (!db_path)
+        db_path = main_db_default("backup", dbbuf, sizeof dbbuf);
+    if (main_db_exists("backup", db_path) != 0)
+        return 1;
     if (keep) {
         char name[BACKUP_NAME_LEN];
         int n;
@@ -414,8 +466,8 @@ static int cmd_backup(int argc, char **argv)
 
 static int cmd_restore(int argc, char **argv)
 {
-    const char *db_path = "var/spkiosk.db", *file = NULL;
-    char err[512];
+    const char *db_path = NULL, *file = NULL;
+    char err[512], dbbuf[4096];
     bool replaced;
     int i;
 
@@ -439,6 +491,8 @@ static int cmd_restore(int argc, char **argv)
         fprintf(stderr, "spkiosk restore: which backup?\n%s", usage_restore);
         return 2;
     }
+    if (!db_path)
+        db_path = main_db_default("restore", dbbuf, sizeof dbbuf);
     if (db_dir_ensure(db_path) != 0)
         return 1;
     replaced = access(db_path, F_OK) == 0;
@@ -458,8 +512,9 @@ static int cmd_restore(int argc, char **argv)
 
 static int cmd_export(int argc, char **argv)
 {
-    const char *db_path = "var/spkiosk.db", *since = NULL, *until = NULL, *format = NULL;
+    const char *db_path = NULL, *since = NULL, *until = NULL, *format = NULL;
     const char *hall = NULL;
+    char dbbuf[4096];
     enum export_format fmt = EXPORT_NDJSON;
     struct db *db = NULL;
     struct stat st;
@@ -500,6 +555,8 @@ static int cmd_export(int argc, char **argv)
         fprintf(stderr, "spkiosk export: %s\n", err);
         return 2;
     }
+    if (!db_path)
+        db_path = main_db_default("export", dbbuf, sizeof dbbuf);
     /* db_open would create an empty database where none is */
     if (stat(db_path, &st) != 0) {
         fprintf(stderr, "spkiosk export: there is no database at %s\n", db_path);
@@ -517,11 +574,6 @@ static int cmd_export(int argc, char **argv)
 out:
     db_close(db);
     return rc;
-}
-
-static const char *main_getenv(const char *name)
-{
-    return getenv(name);
 }
 
 /* serve: the options from flags, environment and file (config.h); with

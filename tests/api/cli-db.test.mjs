@@ -1,0 +1,73 @@
+// The commands beside serve (user, backup, restore, export) find the
+// database as serve does: --db, else the configuration's `db` (SPKIOSK_CONFIG
+// or /etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db. An
+// IT officer's review on the hall's server: `user list` without --db made
+// an empty ./var/spkiosk.db and listed nobody, and `restore` put a backup
+// there and exited 0. Only `user add` (a new hall's first user) and
+// `restore` make a database where none is.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { BIN, makeTmp, rmTmp } from './helpers.mjs';
+
+describe('the database of the commands beside serve', () => {
+  let tmp, cwd, hall, conf;
+  // env: the process's, without the test machine's own SPKIOSK_* settings
+  const run = (args, { env = {}, input } = {}) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPKIOSK_')));
+    return spawnSync(BIN, args, { cwd, env: { ...base, ...env }, input, encoding: 'utf8', timeout: 30_000 });
+  };
+  before(() => {
+    tmp = makeTmp();
+    cwd = path.join(tmp, 'cwd');
+    fs.mkdirSync(cwd);
+    hall = path.join(tmp, 'hall', 'spkiosk.db');
+    fs.mkdirSync(path.dirname(hall));
+    conf = path.join(tmp, 'spkiosk.conf');
+    fs.writeFileSync(conf, `db = ${hall}\n`);
+  });
+  after(() => rmTmp(tmp));
+
+  it('without --db and without a database: says so, exits 1, makes nothing', () => {
+    for (const args of [['user', 'list'], ['user', 'disable', 'wang'], ['backup', path.join(tmp, 'b.db')]]) {
+      const r = run(args);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /there is no database at \.\/var\/spkiosk\.db .*give --db FILE/);
+    }
+    assert.equal(fs.existsSync(path.join(cwd, 'var', 'spkiosk.db')), false, 'no empty database made');
+  });
+
+  it('the configuration\'s db is the one the commands use', () => {
+    const env = { SPKIOSK_CONFIG: conf };
+    let r = run(['user', 'add', 'wang', '--role', 'staff'], { env, input: 'a-long-enough-password\n' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(fs.existsSync(hall), 'made where the configuration says');
+    r = run(['user', 'list'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wang staff active/m);
+    const dir = path.join(tmp, 'backups');
+    r = run(['backup', '--keep', '2', dir], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const copy = r.stdout.trim();
+    assert.ok(fs.existsSync(copy), copy);
+    r = run(['export', '--since', '2026-01-01', '--format', 'csv', '--hall', '示例社区'], { env });
+    assert.equal(r.status, 0, r.stderr);
+    // SPKIOSK_DB wins over the file, as for serve
+    const other = path.join(tmp, 'other.db');
+    r = run(['restore', copy], { env: { ...env, SPKIOSK_DB: other } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(fs.existsSync(other), 'restored where SPKIOSK_DB says');
+    assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing in the working folder');
+  });
+
+  it('a configuration with a problem is said, and the default taken', () => {
+    const bad = path.join(tmp, 'bad.conf');
+    fs.writeFileSync(bad, 'dbb = /nowhere.db\n');
+    const r = run(['user', 'list'], { env: { SPKIOSK_CONFIG: bad } });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /spkiosk: configuration: /);
+    assert.match(r.stderr, /spkiosk user: using var\/spkiosk\.db/);
+  });
+});
