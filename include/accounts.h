@@ -84,8 +84,14 @@ int accounts_user_passwd(struct db *db, const char *name, const char *password,
                          size_t password_len, char *err, size_t errlen);
 
 /* Disables a user (no login, sessions ended); the account and its name in
- * case histories stay. Returns 0; 1 with a message (unknown user); -1. */
+ * case histories stay. Never the last active admin. Returns 0; 1 with a
+ * message (unknown user, the last active admin); -1. */
 int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen);
+
+/* Enables a disabled user again: they log in with their password (set a
+ * new one with accounts_user_passwd if it was disabled for a leak).
+ * Returns 0 (also when it was enabled); 1 with a message (unknown user); -1. */
+int accounts_user_enable(struct db *db, const char *name, char *err, size_t errlen);
 
 /* Replaces the posts a user holds (a list as accounts_posts_parse takes
  * it); their sessions stay (the next request sees the new posts). Returns

@@ -35,8 +35,15 @@ static const char sql_user_set_posts[] =
     "UPDATE users SET posts = ?2, updated_at = ?3 WHERE name = ?1";
 static const char sql_user_passwd[] =
     "UPDATE users SET pwhash = ?2, updated_at = ?3 WHERE name = ?1";
+/* never the last active admin: nobody could then reach the console to
+ * set the hall right (an IT officer's review disabled every admin) */
 static const char sql_user_disable[] =
     "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1";
+static const char sql_user_last_admin[] =
+    "SELECT 1 FROM users WHERE name = ?1 AND role = 'admin' AND disabled = 0"
+    " AND (SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0) = 1";
+static const char sql_user_enable[] =
+    "UPDATE users SET disabled = 0, updated_at = ?2 WHERE name = ?1";
 static const char sql_user_count[] = "SELECT count(*) FROM users";
 static const char sql_user_list[] =
     "SELECT name, role, disabled, created_at, posts, display FROM users ORDER BY name";
@@ -594,9 +601,39 @@ int accounts_user_passwd(struct db *db, const char *name, const char *password,
 int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen)
 {
     char now[CLOCK_UTC_LEN];
+    sqlite3_stmt *st;
+    int r;
 
+    /* read outside the change's transaction: two CLI runs disabling the
+     * two last admins at once is not a case worth a lock */
+    if (!(st = db_stmt(db, sql_user_last_admin)) ||
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+        if (st)
+            sqlite3_reset(st);
+        accounts_db_error(db, err, errlen);
+        return -1;
+    }
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW) {
+        snprintf(err, errlen, "%s is the last active admin: add or enable another admin first "
+                 "(spkiosk user add NAME --role admin)", name);
+        return 1;
+    }
+    if (r != SQLITE_DONE) {
+        accounts_db_error(db, err, errlen);
+        return -1;
+    }
     clock_utc_now(now);
     return accounts_user_change(db, sql_user_disable, name, now, NULL, err, errlen);
+}
+
+int accounts_user_enable(struct db *db, const char *name, char *err, size_t errlen)
+{
+    char now[CLOCK_UTC_LEN];
+
+    clock_utc_now(now);
+    return accounts_user_change(db, sql_user_enable, name, now, NULL, err, errlen);
 }
 
 int accounts_active_each(struct db *db, accounts_each_fn fn, void *ctx)

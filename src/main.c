@@ -55,13 +55,15 @@ static const char usage_user[] =
     "       spkiosk user posts NAME ID,ID|- [--db FILE]\n"
     "       spkiosk user display NAME TEXT|- [--db FILE]\n"
     "       spkiosk user disable NAME [--db FILE]\n"
+    "       spkiosk user enable NAME [--db FILE]\n"
     "       spkiosk user list [--db FILE]\n"
     "\n"
     "Manages the accounts of the window (staff) and the admin console (admin).\n"
     "add and passwd read the password from standard input (8 to 256 bytes; one\n"
     "line, its newline dropped; asked twice without echo on a terminal).\n"
     "disable ends the user's sessions and refuses their logins; their name stays\n"
-    "in case histories. --posts (add) and posts set the posts (岗位) of _posts.md\n"
+    "in case histories; never the last active admin. enable lets them in again.\n"
+    "--posts (add) and posts set the posts (岗位) of _posts.md\n"
     "the user holds: ids of a-z, 0-9, '_' and '-' (a letter first, at most 32),\n"
     "at most 16, separated by ','; '-' for none. A staff user added without\n"
     "--posts holds window. display sets the name residents read on printed\n"
@@ -266,6 +268,7 @@ static int cmd_user(int argc, char **argv)
         }
     if (!verb || (strcmp(verb, "add") != 0 && strcmp(verb, "passwd") != 0 &&
                   strcmp(verb, "disable") != 0 && strcmp(verb, "list") != 0 &&
+                  strcmp(verb, "enable") != 0 &&
                   strcmp(verb, "posts") != 0 && strcmp(verb, "display") != 0)) {
         fputs(usage_user, stderr);
         return 2;
@@ -336,6 +339,8 @@ static int cmd_user(int argc, char **argv)
     }
     if (strcmp(verb, "disable") == 0) {
         r = accounts_user_disable(db, name, err, sizeof err);
+    } else if (strcmp(verb, "enable") == 0) {
+        r = accounts_user_enable(db, name, err, sizeof err);
     } else if (strcmp(verb, "posts") == 0) {
         r = accounts_user_set_posts(db, name, posts, err, sizeof err);
     } else if (strcmp(verb, "display") == 0) {

@@ -93,6 +93,20 @@ describe('spkiosk user', () => {
       r = userCmd(['list', '--db', db]);
       assert.equal(r.status, 0);
       assert.match(r.stdout, /^li staff disabled /m);
+      // enabled again (disabling was for ever: an IT officer's review)
+      assert.equal(userCmd(['enable', 'li', '--db', db]).status, 0);
+      assert.match(userCmd(['list', '--db', db]).stdout, /^li staff active /m);
+      assert.equal(userCmd(['enable', 'nobody', '--db', db]).status, 1);
+      // never the last active admin: nobody could reach the console then
+      assert.equal(userCmd(['add', 'boss', '--role', 'admin', '--db', db], 'pass-word-9\n').status, 0);
+      r = userCmd(['disable', 'boss', '--db', db]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /boss is the last active admin/);
+      assert.equal(userCmd(['add', 'boss2', '--role', 'admin', '--db', db], 'pass-word-8\n').status, 0);
+      assert.equal(userCmd(['disable', 'boss', '--db', db]).status, 0);
+      assert.equal(userCmd(['disable', 'boss2', '--db', db]).status, 1);
+      assert.equal(userCmd(['disable', 'li', '--db', db]).status, 0);
+      assert.match(userCmd(['list', '--db', db]).stdout, /^li staff disabled /m);
       // what is on disk: an Argon2id hash at the interactive limits, never the password
       const bytes = fs.readFileSync(db).toString('latin1') +
         (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
