@@ -166,12 +166,16 @@ int db_wal_truncate(struct db *db);
 void db_close(struct db *db);
 
 /* The calling thread's connection to the database set up by
- * db_thread_setup(), opened on first use and closed when the thread exits.
- * Returns NULL when it cannot be opened (logged). */
+ * db_thread_setup(), opened on first use (never creating the file) and
+ * closed when the thread exits. Returns NULL when it cannot be opened, or
+ * the path is no longer the file set up (deleted, replaced): logged once,
+ * and db_storage_failed() is DB_FAULT_GONE for this request's answer. */
 struct db *db_thread(void);
 
-/* Sets the path db_thread() opens; call before any worker starts (calling
- * again replaces it for connections opened later). Returns 0 or -1. */
+/* Sets the path db_thread() opens, an existing file (the daemon opened and
+ * migrated it), and remembers which file it is; call before any worker
+ * starts (calling again replaces it for connections opened later).
+ * Returns 0 or -1 (memory, or the file cannot be stat'ed). */
 int db_thread_setup(const char *path);
 
 /* The daemon's lock on the database at path: an exclusive flock(2) on

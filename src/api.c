@@ -44,7 +44,8 @@ static enum MHD_Result api_healthz(struct http_request *req)
     static const char ok[] = "{\"ok\":true}";
     struct db *db = db_thread();
 
-    if (db && !db_healthy(db))
+    /* no connection: the file gone before this worker opened one */
+    if (!db || !db_healthy(db))
         return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
                                 "数据库文件不可写（被删除、被替换或无法写入磁盘），请 IT 人员查看日志并重启服务");
     return http_reply(req, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -496,7 +498,9 @@ int db_write_held(struct db *db)
     return db->locked;
 }
 
-int db_open(const char *path, struct db **out, char *err, size_t errlen)
+/* db_open, making the file only when create (a worker's connection never
+ * does: the daemon made and migrated it before the workers started). */
+static int db_open_as(const char *path, bool create, struct db **out, char *err, size_t errlen)
 {
     struct db *db = NULL;
     int rc;
@@ -509,7 +513,8 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
         return -1;
     }
     rc = sqlite3_open_v2(path, &db->h,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                         SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
+                         NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -535,6 +540,11 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
 fail:
     db_close(db);
     return -1;
+}
+
+int db_open(const char *path, struct db **out, char *err, size_t errlen)
+{
+    return db_open_as(path, true, out, err, errlen);
 }
 
 static int db_user_version(struct db *db, int *v)
@@ -1015,6 +1025,13 @@ static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 static int db_key_ok;
 static char *db_thread_path;
+/* the file the daemon opened and migrated: a worker's connection must be
+ * to it, not to a file made or put in its place since (a database deleted
+ * right after the start made each later worker an empty one, answering
+ * 500 with /healthz 200: an IT officer's review) */
+static dev_t db_thread_dev;
+static ino_t db_thread_ino;
+static atomic_int db_thread_said;
 
 static void db_thread_destroy(void *p)
 {
@@ -1029,27 +1046,52 @@ static void db_key_create(void)
 int db_thread_setup(const char *path)
 {
     char *p = strdup(path);
+    struct stat st;
 
-    if (!p || pthread_once(&db_key_once, db_key_create) != 0 || !db_key_ok) {
+    if (!p || pthread_once(&db_key_once, db_key_create) != 0 || !db_key_ok ||
+        stat(path, &st) != 0) {
         free(p);
         return -1;
     }
+    db_thread_dev = st.st_dev;
+    db_thread_ino = st.st_ino;
     free(db_thread_path);
     db_thread_path = p;
     return 0;
 }
 
+/* db when its file is the daemon's (db_thread_setup), else NULL with db
+ * closed. */
+static struct db *db_thread_same(struct db *db)
+{
+    const char *file = sqlite3_db_filename(db->h, "main");
+    struct stat st;
+
+    if (file && *file && stat(file, &st) == 0 && st.st_dev == db_thread_dev &&
+        st.st_ino == db_thread_ino)
+        return db;
+    db_close(db);
+    return NULL;
+}
+
 struct db *db_thread(void)
 {
     struct db *db;
-    char err[256];
+    char err[256] = "";
 
     if (!db_key_ok || !db_thread_path)
         return NULL;
     if ((db = pthread_getspecific(db_key)))
         return db;
-    if (db_open(db_thread_path, &db, err, sizeof err) != 0) {
-        fprintf(stderr, "spkiosk: %s\n", err);
+    if (db_open_as(db_thread_path, false, &db, err, sizeof err) != 0 ||
+        (db = db_thread_same(db)) == NULL) {
+        /* the answer says storage_failed (503), as a connection that saw
+         * its file go does; the log says it once */
+        db_storage_fault = DB_FAULT_GONE;
+        if (atomic_exchange(&db_thread_said, 1) == 0)
+            fprintf(stderr, "spkiosk: db: %s: the database file is gone or another file since the "
+                            "start; restart the service (docs/reliability.md)\n",
+                    err[0] ? err : db_thread_path);
         return NULL;
     }
     if (pthread_setspecific(db_key, db) != 0) {

@@ -46,4 +46,25 @@ describe('the database deleted under the daemon', () => {
     assert.equal((await request(`${d.url}/healthz`)).status, 200);
     assert.equal((await start(d)).status, 201);
   });
+
+  // an IT officer's review deleted it right after the start: workers that
+  // had not opened their connection yet made a new, empty file there and
+  // answered 500, with /healthz 200
+  it('deleted before the workers opened it: 503 on every worker, and no empty file made', async () => {
+    const db = path.join(tmp, 'y.db');
+    if (d) await d.stop();
+    d = await startDaemon({ tree: TREE, db, args: ['--threads', '4'] });
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    // new connections, several at once, so that each worker meets it
+    const close = { ...json, connection: 'close' };
+    const rs = await Promise.all(Array.from({ length: 12 }, () => request(`${d.url}/api/v1/cases`,
+      { method: 'POST', headers: close, body: JSON.stringify({ procedure: 'permit' }) })));
+    for (const r of rs) {
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.body.error.code, 'storage_failed');
+    }
+    const hs = await Promise.all(Array.from({ length: 8 }, () => request(`${d.url}/healthz`, { headers: { connection: 'close' } })));
+    assert.deepEqual([...new Set(hs.map((h) => h.status))], [503]);
+    assert.equal(fs.existsSync(db), false, 'no empty database made in its place');
+  });
 });

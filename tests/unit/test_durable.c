@@ -48,6 +48,14 @@ static void setup(void)
     snprintf(dir, sizeof dir, "/tmp/spk-dur-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/t.db", dir);
+    /* the daemon makes its database before the workers: db_thread never
+     * makes one, and db_thread_setup names an existing file */
+    {
+        struct db *db = NULL;
+        char err[256];
+        cr_assert_eq(db_open(path, &db, err, sizeof err), 0, "%s", err);
+        db_close(db);
+    }
     cr_assert_eq(db_thread_setup(path), 0);
 }
 
