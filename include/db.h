@@ -149,6 +149,10 @@ sqlite3 *db_handle(struct db *db);
  * by the first db_open of the process). reply_internal answers 503 instead
  * of 500 when it is set. */
 int db_storage_failed(void);
+
+/* How many storage faults (a full disk, an I/O error, a failed WAL sync,
+ * the file gone) requests met since the start, for the metrics. */
+unsigned long db_storage_fault_count(void);
 /* db_storage_failed's value when the database file was deleted or
  * replaced under the daemon (db_healthy); 1 for the others. */
 #define DB_FAULT_GONE 2

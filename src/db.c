@@ -83,6 +83,21 @@ static const char db_pragmas[] =
  * disk, a file size limit, an I/O error), read by the answer to the request
  * that met it: without it every write failure is the same silent 500. */
 static _Thread_local int db_storage_fault;
+/* every storage fault a request met, for the metrics: a full disk showed
+ * only as more 503s (an IT officer's review) */
+static atomic_ulong db_storage_faults;
+
+/* Notes fault kind (1, or DB_FAULT_GONE) for this thread's answer. */
+static void db_fault_note(int kind)
+{
+    db_storage_fault = kind;
+    atomic_fetch_add(&db_storage_faults, 1);
+}
+
+unsigned long db_storage_fault_count(void)
+{
+    return atomic_load(&db_storage_faults);
+}
 
 /* A storage failure, logged with SQLite's code and text (file names and
  * SQL with ? parameters, never a bound value) and noted for the answer.
@@ -94,7 +109,7 @@ static void db_fault(int code, const char *msg)
 
     if (primary != SQLITE_FULL && primary != SQLITE_IOERR)
         return;
-    db_storage_fault = 1;
+    db_fault_note(1);
     fprintf(stderr, "spkiosk: db: storage error %d (%s): %s\n", code, sqlite3_errstr(code),
             msg ? msg : "");
 }
@@ -316,7 +331,7 @@ static int db_barrier(struct db *db)
 
         pthread_mutex_unlock(&sh->mu);
         if (poisoned) {
-            db_storage_fault = 1;
+            db_fault_note(1);
             return -1;
         }
         db_deferred.sh = sh;
@@ -359,7 +374,7 @@ static int db_barrier_upto(struct db *db, unsigned long need, unsigned long comm
         pthread_cond_broadcast(&sh->synced);
     }
     if (sh->poisoned) {
-        db_storage_fault = 1;
+        db_fault_note(1);
         rc = -1;
     } else {
         sh->commits += commits;
@@ -918,7 +933,7 @@ int db_begin(struct db *db)
         return -1;
     if (db_file_gone(db)) {
         db_writer_unlock(db);
-        db_storage_fault = DB_FAULT_GONE;
+        db_fault_note(DB_FAULT_GONE);
         return -1;
     }
     if (db_exec_one(db, "BEGIN IMMEDIATE") != 0) {
@@ -1087,7 +1102,7 @@ struct db *db_thread(void)
         (db = db_thread_same(db)) == NULL) {
         /* the answer says storage_failed (503), as a connection that saw
          * its file go does; the log says it once */
-        db_storage_fault = DB_FAULT_GONE;
+        db_fault_note(DB_FAULT_GONE);
         if (atomic_exchange(&db_thread_said, 1) == 0)
             fprintf(stderr, "spkiosk: db: %s: the database file is gone or another file since the "
                             "start; restart the service (docs/reliability.md)\n",

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "http.h"
 #include "build_rev.h"
 #include "version.h"
@@ -318,6 +319,10 @@ int metrics_render(struct strbuf *sb)
                        "Loads that failed; the previous procedures stayed live") != 0 ||
         metrics_sample(sb, "spkiosk_load_failures_total", NULL,
                        (double)atomic_load(&metrics_load_failures)) != 0 ||
+        metrics_family(sb, "spkiosk_storage_errors_total", "counter",
+                       "Storage faults met by requests and loads: a full disk, an I/O error, a failed "
+                       "WAL sync, the database file gone") != 0 ||
+        metrics_sample(sb, "spkiosk_storage_errors_total", NULL, (double)db_storage_fault_count()) != 0 ||
         metrics_family(sb, "spkiosk_load_file_errors_total", "counter",
                        "Files with errors found by loads, summed over loads") != 0 ||
         metrics_sample(sb, "spkiosk_load_file_errors_total", NULL,

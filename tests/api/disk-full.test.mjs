@@ -66,7 +66,11 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     earlier = r.body.id;
   });
 
+  const storageErrors = async () => Number(/^spkiosk_storage_errors_total (\d+)$/m
+    .exec((await request(`${daemon.url}/metrics`)).text)[1]);
+  let faultsBefore;
   it('a write while full answers 503 storage_full, logged with SQLite\'s code', async () => {
+    faultsBefore = await storageErrors();
     prlimit(['--fsize=0:']);
     const logBefore = daemon.stderr().length;
     const r = await createCase();
@@ -87,6 +91,8 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     assert.match(log, /spkiosk: db: storage error \d+ \(/);
     assert.match(log, / method=POST route=\/api\/v1\/cases path=\/api\/v1\/cases status=503 /);
     assert.ok(!log.includes(SECRET_PW) && !log.includes(SECRET_NAME), log);
+    // and the metrics say it: before, only the 503s' count rose
+    assert.ok(await storageErrors() > faultsBefore, 'spkiosk_storage_errors_total rose');
   });
 
   it('recovers by itself when space returns: the same connections write again', async () => {
