@@ -538,7 +538,13 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
     sqlite3_extended_result_codes(db->h, 1);
     if (sqlite3_busy_timeout(db->h, DB_BUSY_MS) != SQLITE_OK ||
         sqlite3_exec(db->h, db_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot configure %s: %s", path, sqlite3_errmsg(db->h));
+        int code = sqlite3_errcode(db->h);
+        /* an IT officer's review found no word on what to do */
+        snprintf(err, errlen, "cannot configure %s: %s%s", path, sqlite3_errmsg(db->h),
+                 code == SQLITE_NOTADB || code == SQLITE_CORRUPT
+                     ? " (the file is damaged or not a spkiosk database: with the service "
+                       "stopped, restore a backup with spkiosk restore --db FILE BACKUP)"
+                     : "");
         goto fail;
     }
     if (cjktok_register(db->h) != SQLITE_OK || pinyin_register(db->h) != SQLITE_OK) {

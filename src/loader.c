@@ -131,7 +131,8 @@ static int loader_run_locked(struct db *db, const char *root)
         prev = catalog_acquire();
     loader_prev_current = false;
     if (store_catalog_build(db, today, prev, fresh, n_fresh, &snap, &shared) != 0) {
-        fprintf(stderr, "spkiosk: load failed; the previous catalog stays live\n");
+        fprintf(stderr, prev ? "spkiosk: load failed; the previous catalog stays live\n"
+                             : "spkiosk: load failed, and nothing was loaded before it\n");
         goto out;
     }
     loader_prev_current = true;

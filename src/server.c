@@ -203,8 +203,15 @@ int server_run(const struct server_options *o)
      * or right after the listening line, is then never missed */
     w = watch_open(o->procedures);
     day = clock_today();
-    if (loader_run(db, o->procedures) != 0)
+    if (loader_run(db, o->procedures) != 0) {
+        /* under the unit this repeats every few seconds: say what to do */
+        fprintf(stderr, "spkiosk: the first load failed, so there is nothing to serve; the lines "
+                        "above say why. If they say the database disk image is malformed, the "
+                        "database is damaged: stop the service and restore a backup (spkiosk "
+                        "restore --db %s BACKUP; docs/deployment.md, Backup and restore)\n",
+                o->db_path);
         goto out;
+    }
     /* the call screen's long polls: held without a worker, woken by a
      * call, answered by the hold's own timer at their timeout */
     if (!(calls_hold = http_hold_new(API_DISPLAY_HOLD_MAX))) {

@@ -68,3 +68,25 @@ describe('the database deleted under the daemon', () => {
     assert.equal(fs.existsSync(db), false, 'no empty database made in its place');
   });
 });
+
+// A damaged database at the start (an IT officer's review): the log said
+// "file is not a database" and nothing on what to do, and under the unit
+// the daemon started again every five seconds.
+describe('a damaged database at the start', () => {
+  const tmp = makeTmp();
+  after(() => rmTmp(tmp));
+
+  it('says it is damaged and how to restore, exits 1; so do the commands', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { BIN } = await import('./helpers.mjs');
+    const db = path.join(tmp, 'bad.db');
+    fs.writeFileSync(db, Buffer.alloc(8192, 0x5a));
+    const serve = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--procedures', TREE],
+      { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(serve.status, 1, serve.stderr);
+    assert.match(serve.stderr, /file is not a database \(the file is damaged .*spkiosk restore --db FILE BACKUP\)/);
+    const list = spawnSync(BIN, ['user', 'list', '--db', db], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(list.status, 1);
+    assert.match(list.stderr, /restore a backup/);
+  });
+});
