@@ -527,6 +527,18 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* a new database is the owner's alone whatever the umask: it will hold
+     * ID numbers (SQLite gives its -wal and -shm the same mode); made 0644
+     * when the daemon was run by hand (an IT officer's review) */
+    if (create) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST) {
+            snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+            goto fail;
+        }
+    }
     rc = sqlite3_open_v2(path, &db->h,
                          SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
                          NULL);
@@ -1169,7 +1181,7 @@ int db_lock_take(const char *path, char *err, size_t errlen)
         pid[got > 0 ? got : 0] = '\0';
         pid[strspn(pid, "0123456789")] = '\0';
         snprintf(err, errlen, "another spkiosk serve is using the database %s (pid %s, lock %s); "
-                 "stop it first, or give this one another --db",
+                 "stop it first (systemctl stop spkiosk); a second daemon needs its own --db",
                  path, *pid ? pid : "unknown", lock);
         goto fail;
     }

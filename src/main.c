@@ -437,8 +437,14 @@ static int cmd_backup(int argc, char **argv)
             fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", target, strerror(errno));
             return 1;
         }
-        backup_name(time(NULL), name);
-        n = snprintf(file, sizeof file, "%s/%s", target, name);
+        time_t t = time(NULL);
+        int tries = 0;
+        /* two backups in one second had one name, and the second replaced
+         * the first (an IT officer's review): the next free second's */
+        do {
+            backup_name(t++, name);
+            n = snprintf(file, sizeof file, "%s/%s", target, name);
+        } while (n > 0 && (size_t)n < sizeof file && access(file, F_OK) == 0 && ++tries < 60);
         if (n < 0 || (size_t)n >= sizeof file) {
             fprintf(stderr, "spkiosk backup: the path %s is too long\n", target);
             return 1;

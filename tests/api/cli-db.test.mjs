@@ -44,6 +44,8 @@ describe('the database of the commands beside serve', () => {
     let r = run(['user', 'add', 'wang', '--role', 'staff'], { env, input: 'a-long-enough-password\n' });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.existsSync(hall), 'made where the configuration says');
+    // the owner's alone whatever the umask: it holds ID numbers
+    assert.equal(fs.statSync(hall).mode & 0o777, 0o600);
     r = run(['user', 'list'], { env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wang staff active/m);
@@ -60,6 +62,21 @@ describe('the database of the commands beside serve', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.existsSync(other), 'restored where SPKIOSK_DB says');
     assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing in the working folder');
+  });
+
+  // two backups in one second had one name, and the second replaced the first
+  it('a backup never replaces one made in the same second', () => {
+    const env = { SPKIOSK_CONFIG: conf };
+    const dir = path.join(tmp, 'same-second');
+    fs.mkdirSync(dir);
+    const stamp = (t) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const now = Date.now();
+    const taken = [0, 1, 2].map((k) => path.join(dir, `spkiosk-${stamp(now + k * 1000)}.db`));
+    for (const f of taken) fs.writeFileSync(f, 'an earlier backup');
+    const r = run(['backup', '--keep', '10', dir], { env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!taken.includes(r.stdout.trim()), `${r.stdout.trim()} is a name already taken`);
+    for (const f of taken) assert.equal(fs.readFileSync(f, 'utf8'), 'an earlier backup');
   });
 
   it('a configuration with a problem is said, and the default taken', () => {
