@@ -17,6 +17,8 @@ struct gauges {
                              * screen's number) */
     long overdue;           /* accepted cases whose current stage was due before today */
     long notifications;     /* notifications neither done nor erased (to send or to phone) */
+    long files_with_errors; /* source files the last load found errors in (the admin
+                             * console lists them): the load counter only summed them */
 };
 
 /* Reads the figures in one read transaction on db (the caller's thread's

@@ -62,7 +62,10 @@ static int api_metrics_gauges(struct strbuf *sb)
             metrics_sample(sb, "spkiosk_cases_overdue", NULL, (double)g.overdue) != 0 ||
             metrics_family(sb, "spkiosk_notifications_pending", "gauge",
                            "Notifications to residents neither sent nor marked done, now") != 0 ||
-            metrics_sample(sb, "spkiosk_notifications_pending", NULL, (double)g.notifications) != 0)
+            metrics_sample(sb, "spkiosk_notifications_pending", NULL, (double)g.notifications) != 0 ||
+            metrics_family(sb, "spkiosk_files_with_errors", "gauge",
+                           "Procedure library files the last load found errors in, now") != 0 ||
+            metrics_sample(sb, "spkiosk_files_with_errors", NULL, (double)g.files_with_errors) != 0)
             return -1;
     }
     if (metrics_family(sb, "spkiosk_database_bytes", "gauge", "Size of the SQLite database file") != 0 ||

@@ -22,6 +22,9 @@ static const char sql_overdue[] =
     " WHERE c.status = 'accepted' AND s.due < ?1";
 static const char sql_notifications[] =
     "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL";
+/* the last load's problems (schema/001-catalog.sql): distinct files, not lines */
+static const char sql_files_with_errors[] =
+    "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";
 
 /* The one number of a count query (with ?1 bound to day when day is not
  * NULL) in *out. 0 or -1. */
@@ -71,7 +74,8 @@ int gauges_read(struct db *db, struct gauges *g)
         return -1;
     if (gauges_by_status(db, g) == 0 && gauges_count(db, sql_waiting, day, &g->waiting) == 0 &&
         gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
-        gauges_count(db, sql_notifications, NULL, &g->notifications) == 0)
+        gauges_count(db, sql_notifications, NULL, &g->notifications) == 0 &&
+        gauges_count(db, sql_files_with_errors, NULL, &g->files_with_errors) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;

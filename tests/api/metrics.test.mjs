@@ -290,6 +290,9 @@ describe('/metrics', () => {
     }
     assert.equal(value(f, 'spkiosk_load_file_errors_total') - value(mid, 'spkiosk_load_file_errors_total'), 1);
     assert.equal(value(f, 'spkiosk_load_failures_total'), 0, 'a file with errors is not a failed load');
+    // the files broken now, as the admin console lists them (the counter only sums loads)
+    assert.equal(value(before1, 'spkiosk_files_with_errors'), 0);
+    assert.equal(value(f, 'spkiosk_files_with_errors'), 1);
     // SIGHUP reloads too
     const mid2 = f;
     d.proc.kill('SIGHUP');
