@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -87,6 +88,14 @@ int accounts_user_passwd(struct db *db, const char *name, const char *password,
  * case histories stay. Never the last active admin. Returns 0; 1 with a
  * message (unknown user, the last active admin); -1. */
 int accounts_user_disable(struct db *db, const char *name, char *err, size_t errlen);
+
+/* Writes to out a warning for each post of list (as accounts_posts_parse
+ * takes it; NULL for ACCOUNTS_POST_DEFAULT) that the live library's
+ * _posts.md (as the last load stored it) does not have: held all the same,
+ * since the file may gain it, but a typo would otherwise pass unseen (an IT
+ * officer's review). Nothing when there is no _posts.md or the list does
+ * not parse. Returns 0, or -1 on a database error or when memory ran out. */
+int accounts_posts_unknown(struct db *db, const char *list, FILE *out);
 
 /* Enables a disabled user again: they log in with their password (set a
  * new one with accounts_user_passwd if it was disabled for a leak).

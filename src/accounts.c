@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "posts.h"
 #include "sessions.h"
 #include "text.h"
 #include "utf8.h"
@@ -626,6 +627,53 @@ int accounts_user_disable(struct db *db, const char *name, char *err, size_t err
     }
     clock_utc_now(now);
     return accounts_user_change(db, sql_user_disable, name, now, NULL, err, errlen);
+}
+
+/* the live library's _posts.md, as the last load stored it */
+static const char sql_posts_text[] = "SELECT text FROM posts WHERE one = 1";
+
+int accounts_posts_unknown(struct db *db, const char *list, FILE *out)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct accounts_posts want;
+    struct posts *ps = NULL;
+    sqlite3_stmt *st = db_stmt(db, sql_posts_text);
+    char err[128], *text = NULL;
+    size_t i, len = 0;
+    int r, rc = -1;
+
+    if (!st)
+        return -1;
+    if (accounts_posts_parse(list ? list : ACCOUNTS_POST_DEFAULT, &want, err, sizeof err) != 0) {
+        sqlite3_reset(st);
+        return 0; /* refused by the move itself */
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        len = (size_t)sqlite3_column_bytes(st, 0);
+        if ((text = malloc(len + 1)))
+            memcpy(text, sqlite3_column_text(st, 0), len + 1);
+    }
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        rc = 0; /* no _posts.md: every post is the library's to name */
+        goto out;
+    }
+    if (r != SQLITE_ROW || !text)
+        goto out;
+    if (posts_parse(POSTS_FILE, text, len, &ps, &quiet) < 0 || !ps)
+        goto out;
+    for (i = 0; i < want.n; i++)
+        if (!posts_find(ps, want.id[i]) &&
+            fprintf(out, "warning: the post %s is not in the library's %s: no stage names it "
+                         "until the file has it\n", want.id[i], POSTS_FILE) < 0)
+            goto out;
+    rc = 0;
+out:
+    diag_list_free(&quiet);
+    posts_free(ps);
+    free(text);
+    return rc;
 }
 
 int accounts_user_enable(struct db *db, const char *name, char *err, size_t errlen)

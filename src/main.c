@@ -363,6 +363,9 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user %s: %s\n", verb, err);
         goto out;
     }
+    /* posts the library does not know: said, not refused (exit 0) */
+    if (posts && strcmp(posts, "-") != 0 && accounts_posts_unknown(db, posts, stderr) != 0)
+        fprintf(stderr, "spkiosk user %s: cannot read the library's posts to check them\n", verb);
     rc = 0;
 out:
     sodium_memzero(pw, sizeof pw);

@@ -82,3 +82,33 @@ describe('posts on staff users', () => {
     assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ - -$/m);
   });
 });
+
+// A post the library's _posts.md does not have is held all the same (the
+// file may gain it), but said: an IT officer's typo (--posts civl) passed
+// unseen, and the user then saw none of the civil stages' work.
+describe('posts the library does not have', () => {
+  let tmp, db, d;
+  before(async () => {
+    const { writeTree } = await import('./helpers.mjs');
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    const tree = writeTree(path.join(tmp, 'tree'), {
+      '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n',
+      'hall/README.md': '# 大厅\n\n大厅事项。\n',
+      'hall/one.md': '# 一个事项\n\n简介。\n\n## 第一步：材料\n- [ ] 身份证\n',
+    });
+    d = await startDaemon({ db, tree });
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('are said on stderr and kept; known ones pass quietly', () => {
+    let r = userCmd(['add', 'wang', '--role', 'staff', '--posts', 'window,civl', '--db', db], PW);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: the post civl is not in the library's _posts\.md/);
+    assert.doesNotMatch(r.stderr, /post window/);
+    assert.match(userCmd(['list', '--db', db]).stdout, /^wang staff active \S+ window,civl -$/m);
+    r = userCmd(['posts', 'wang', 'window,civil', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
