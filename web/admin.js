@@ -57,6 +57,12 @@ function show(...nodes) {
   main.replaceChildren(...nodes);
 }
 
+// The view asked for last: each route bumps it, and a view that awaited a
+// fetch draws only while it is still that view. A list whose fetch came
+// back after 编辑 was clicked drew over the editor (a flaky e2e run).
+let viewSeq = 0;
+const stale = (mine) => mine !== viewSeq;
+
 function failure(err, retry) {
   return el('div', {},
     el('p', { class: 'msg-error', role: 'alert' }, errorText(err, '没能读取，请稍后再试')),
@@ -141,6 +147,7 @@ const FILTERS = [
 ];
 
 async function listView() {
+  const mine = viewSeq;
   show(el('p', { class: 'muted' }, '正在加载……'));
   let doc, reports, lib;
   try {
@@ -148,9 +155,10 @@ async function listView() {
       api('/api/v1/admin/reports?open=1'), api('/api/v1/admin/library')]);
     doc = doc.body;
   } catch (err) {
-    show(failure(err, listView));
+    if (!stale(mine)) show(failure(err, listView));
     return;
   }
+  if (stale(mine)) return;
   openReports = new Map();
   for (const r of reports.body.reports) {
     if (!openReports.has(r.procedure)) openReports.set(r.procedure, []);
@@ -238,14 +246,16 @@ function otherFiles(procs) {
 // ---- a new file ---------------------------------------------------------------
 
 async function newView() {
+  const mine = viewSeq;
   show(el('p', { class: 'muted' }, '正在加载……'));
   let cats;
   try {
     cats = (await api('/api/v1/categories')).body;
   } catch (err) {
-    show(failure(err, newView));
+    if (!stale(mine)) show(failure(err, newView));
     return;
   }
+  if (stale(mine)) return;
   const cat = el('select', { id: 'new-category', required: true },
     cats.categories.map((c) => el('option', { value: c.id }, `${c.title}（${c.id}）`)));
   const id = el('input', { id: 'new-id', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,63}',
@@ -426,6 +436,7 @@ async function editorView(params) {
   const sourceUrl = () => (st.special ? `/api/v1/admin/files/${enc(st.special)}/source`
     : `/api/v1/admin/procedures/${enc(st.id)}/source?file=${enc(st.file)}`);
   let text = template();
+  const mine = viewSeq;
   show(el('p', { class: 'muted' }, '正在打开文件……'));
   if (isNew && special.endsWith('.practice')) {
     // scenarios made from the live procedure, so that the first check
@@ -433,7 +444,7 @@ async function editorView(params) {
     try {
       text = practiceTemplate((await api(`/api/v1/procedures/${enc(special.slice(0, -'.practice'.length))}`)).body);
     } catch (err) {
-      show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+      if (!stale(mine)) show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
       return;
     }
   } else if (!isNew) {
@@ -441,12 +452,13 @@ async function editorView(params) {
     try {
       r = await api(sourceUrl());
     } catch (err) {
-      show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+      if (!stale(mine)) show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
       return;
     }
     text = r.body;
     st.etag = r.headers.get('etag');
   }
+  if (stale(mine)) return;
   editor = st;
 
   const title = isNew && special ? `新建练习题：${st.file}`
@@ -706,6 +718,7 @@ async function route() {
   }
   shownHash = h;
   editor = null;
+  viewSeq++;
   const [path, query] = h.replace(/^#/, '').split('?');
   // the editor and the new-file form put the focus where typing goes
   if (path === '/edit') {

@@ -94,6 +94,29 @@ describe('editing a procedure in the admin console', () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
+  // a full e2e run once saw the list, whose fetch came back late, drawn
+  // over the editor that was asked for after it: the list's answer is held
+  // back here until the editor is on show
+  it('a list that loads after the editor was opened does not draw over it', async () => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/api/v1/admin/procedures', async (route) => { await held; await route.continue(); });
+    try {
+      await page.evaluate(() => { location.hash = '#/'; });
+      await page.evaluate(({ id, rel }) => { location.hash = `#/edit?id=${id}&file=${encodeURIComponent(rel)}`; },
+        { id: ID, rel: REL });
+      await src().waitFor();
+      release();
+      await page.waitForResponse('**/api/v1/admin/procedures');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await src().isVisible(), true, 'the editor is still on show');
+      assert.equal(await page.locator('table.proc-table').count(), 0, 'no list drawn over it');
+    } finally {
+      release();
+      await page.unroute('**/api/v1/admin/procedures');
+    }
+  });
+
   it('a broken line shows its error with the line; clicking it moves the cursor there', async () => {
     const item = original.match(/^- \[ \] .+$/m)[0];
     const broken = original.replace(item, '- [ ] ');
