@@ -71,9 +71,12 @@ $(BUILD)/gen/repairs.c: $(BUILD)/embed $(REPAIRS) | $(BUILD)/gen/.dir
 # The commit this build is made from (git describe; "-dirty" with local
 # changes, "" outside a git checkout), for --version and build_info: every
 # build says 0.1.0, and an IT officer could not tell which one a hall runs.
-# Written only when it changes, so that an unchanged tree rebuilds nothing.
+# Written only when it changes, so that an unchanged tree rebuilds nothing;
+# kept when git cannot answer (`sudo make install` in a user's checkout:
+# "dubious ownership"), so that the install neither rebuilds nor loses it.
 $(BUILD)/gen/build_rev.h: FORCE | $(BUILD)/gen/.dir
-	@rev=$$(git describe --always --dirty --abbrev=12 --exclude '*' 2>/dev/null || true); \
+	@if rev=$$(git describe --always --dirty --abbrev=12 --exclude '*' 2>/dev/null); then :; \
+	elif [ -f $@ ]; then exit 0; else rev=; fi; \
 	printf '#define SPK_BUILD_REV "%s"\n' "$$rev" > $@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(BUILD)/obj/main.o $(BUILD)/obj/metrics.o: $(BUILD)/gen/build_rev.h

@@ -14,7 +14,8 @@
 
 struct db;
 
-/* Opens (creating if needed) the database at path with this project's
+/* Opens (creating if needed, mode 0600 whatever the umask: it holds ID
+ * numbers) the database at path with this project's
  * settings: WAL, synchronous=NORMAL with db_commit's barrier (as durable as
  * FULL), foreign keys, a busy timeout, the `spk` search tokenizer, the WAL
  * checkpointed at 1000 pages and cut back to 4 MiB. Connections of one
@@ -33,8 +34,10 @@ int db_dir_ensure(const char *path);
  * database at once apply each migration once and all succeed), with
  * foreign keys off while they run (so that a migration may rebuild a table
  * others refer to) and PRAGMA foreign_key_check passing before each
- * commit; they are on again afterwards, whatever happened. Returns
- * 0, or -1 with a message in err (the failing migration is rolled back; a
+ * commit; they are on again afterwards, whatever happened. Then the
+ * repairs of schema/repair/ whose probe finds their shape, each once in its
+ * own transaction (none on a database opened read-only). Returns 0, or -1
+ * with a message in err (the failing migration or repair is rolled back; a
  * database newer than this binary is refused). */
 int db_migrate(struct db *db, char *err, size_t errlen);
 

@@ -39,8 +39,9 @@ int metrics_routes_set(const struct http_route *routes, size_t n);
 void metrics_request(const struct http_route *route, unsigned status, uint64_t ns);
 
 /* Counts one load of the procedures (loader.c): ok false when it failed
- * (the folder unreadable, or the snapshot not built: the previous one
- * stays live); file_errors the files it found with errors. */
+ * (the folder unreadable, the files read not stored, or the snapshot not
+ * built: the previous one stays live); file_errors the files it found
+ * with errors. */
 void metrics_load(bool ok, size_t file_errors);
 
 /* Whether spec is an address or a network for --metrics-allow: an IPv4

@@ -39,7 +39,9 @@ static const char sql_user_passwd[] =
 /* never the last active admin: nobody could then reach the console to
  * set the hall right (an IT officer's review disabled every admin) */
 static const char sql_user_disable[] =
-    "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1";
+    "UPDATE users SET disabled = 1, updated_at = ?2 WHERE name = ?1"
+    " AND NOT (role = 'admin' AND disabled = 0"
+    " AND (SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0) = 1)";
 static const char sql_user_last_admin[] =
     "SELECT 1 FROM users WHERE name = ?1 AND role = 'admin' AND disabled = 0"
     " AND (SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0) = 1";
@@ -605,8 +607,9 @@ int accounts_user_disable(struct db *db, const char *name, char *err, size_t err
     sqlite3_stmt *st;
     int r;
 
-    /* read outside the change's transaction: two CLI runs disabling the
-     * two last admins at once is not a case worth a lock */
+    /* for the message; the update holds the rule itself, in its
+     * transaction (two runs disabling the two last admins at once: the
+     * second then finds no user to change) */
     if (!(st = db_stmt(db, sql_user_last_admin)) ||
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
         if (st)

@@ -87,11 +87,14 @@ static _Thread_local int db_storage_fault;
  * only as more 503s (an IT officer's review) */
 static atomic_ulong db_storage_faults;
 
-/* Notes fault kind (1, or DB_FAULT_GONE) for this thread's answer. */
+/* Notes fault kind (1, or DB_FAULT_GONE) for this thread's answer;
+ * counted once per request (SQLite's log and the caller both report one
+ * failure; a request's begin clears the note). */
 static void db_fault_note(int kind)
 {
+    if (!db_storage_fault)
+        atomic_fetch_add(&db_storage_faults, 1);
     db_storage_fault = kind;
-    atomic_fetch_add(&db_storage_faults, 1);
 }
 
 unsigned long db_storage_fault_count(void)
@@ -531,13 +534,15 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
      * ID numbers (SQLite gives its -wal and -shm the same mode); made 0644
      * when the daemon was run by hand (an IT officer's review) */
     if (create) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0)
-            close(fd);
-        else if (errno != EEXIST) {
+        /* no O_EXCL: an existing file is left as it is, and a symlink to a
+         * file not made yet is followed (O_EXCL refused it, and SQLite made
+         * the target 0644) */
+        int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
             snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
             goto fail;
         }
+        close(fd);
     }
     rc = sqlite3_open_v2(path, &db->h,
                          SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
@@ -706,6 +711,10 @@ static int db_repair(struct db *db, char *err, size_t errlen)
     size_t k, j;
     int need;
 
+    /* a read-only copy (export by another user) is read as it is: a
+     * repair only adds what the writers need */
+    if (sqlite3_db_readonly(db->h, "main") == 1)
+        return 0;
     for (k = 0; k < sizeof db_repairs / sizeof db_repairs[0]; k++) {
         const struct embedded_file *f = NULL;
         /* a cheap look first, then again under the write lock */
@@ -1093,18 +1102,15 @@ int db_thread_setup(const char *path)
     return 0;
 }
 
-/* db when its file is the daemon's (db_thread_setup), else NULL with db
- * closed. */
-static struct db *db_thread_same(struct db *db)
+/* Whether the path db_thread opens is gone, or another file than the one
+ * db_thread_setup saw: 1 yes, 0 no (also when stat fails otherwise). */
+static int db_thread_gone(void)
 {
-    const char *file = sqlite3_db_filename(db->h, "main");
     struct stat st;
 
-    if (file && *file && stat(file, &st) == 0 && st.st_dev == db_thread_dev &&
-        st.st_ino == db_thread_ino)
-        return db;
-    db_close(db);
-    return NULL;
+    if (stat(db_thread_path, &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR;
+    return st.st_dev != db_thread_dev || st.st_ino != db_thread_ino;
 }
 
 struct db *db_thread(void)
@@ -1116,15 +1122,27 @@ struct db *db_thread(void)
         return NULL;
     if ((db = pthread_getspecific(db_key)))
         return db;
-    if (db_open_as(db_thread_path, false, &db, err, sizeof err) != 0 ||
-        (db = db_thread_same(db)) == NULL) {
+    /* before and after the open: gone before, the open fails; replaced
+     * between the two, the open is to the other file */
+    if (db_thread_gone() || db_open_as(db_thread_path, false, &db, err, sizeof err) != 0 ||
+        db_thread_gone()) {
+        int gone = db_thread_gone();
+        db_close(db);
+        if (!gone) {
+            /* not the file's fault (no descriptor left, memory): a 500
+             * for this request, said at most once a second */
+            static atomic_llong last;
+            long long now = (long long)time(NULL);
+            if (atomic_exchange(&last, now) != now)
+                fprintf(stderr, "spkiosk: db: %s\n", err[0] ? err : "cannot open the database");
+            return NULL;
+        }
         /* the answer says storage_failed (503), as a connection that saw
          * its file go does; the log says it once */
         db_fault_note(DB_FAULT_GONE);
         if (atomic_exchange(&db_thread_said, 1) == 0)
-            fprintf(stderr, "spkiosk: db: %s: the database file is gone or another file since the "
-                            "start; restart the service (docs/reliability.md)\n",
-                    err[0] ? err : db_thread_path);
+            fprintf(stderr, "spkiosk: db: %s is gone or another file since the start; restart the "
+                            "service (docs/reliability.md)\n", db_thread_path);
         return NULL;
     }
     if (pthread_setspecific(db_key, db) != 0) {

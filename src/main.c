@@ -218,23 +218,26 @@ static const char *main_getenv(const char *name)
  * /etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db. On
  * the hall's server `spkiosk user list` then reads the hall's database (an
  * IT officer's review: it made an empty ./var/spkiosk.db and listed
- * nobody, and restore put a backup there and exited 0). A configuration
- * with problems is said, and the default taken. Copies into buf (n bytes);
- * returns buf. */
+ * nobody, and restore put a backup there and exited 0). Copies into buf
+ * (n bytes) and returns buf; NULL when the configuration has problems
+ * (said: a guess could write the wrong database), and the command stops. */
 static const char *main_db_default(const char *cmd, char *buf, size_t n)
 {
     static char *none[] = {NULL};
+    const char *rc = buf;
     struct config c;
 
     snprintf(buf, n, "%s", "var/spkiosk.db");
     if (config_load(&c, 0, none, main_getenv) != 0 || c.n_problems || c.more_problems) {
         config_problems_print(&c, stderr, "spkiosk: configuration: ");
-        fprintf(stderr, "spkiosk %s: using %s\n", cmd, buf);
+        fprintf(stderr, "spkiosk %s: fix the configuration (spkiosk serve --check-config), or "
+                        "give --db FILE\n", cmd);
+        rc = NULL;
     } else if (c.o.db_path && *c.o.db_path) {
         snprintf(buf, n, "%s", c.o.db_path);
     }
     config_free(&c);
-    return buf;
+    return rc;
 }
 
 /* 0 when path names an existing file; else says so for cmd, 1. */
@@ -304,8 +307,8 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user %s: which user?\n%s", verb, usage_user);
         return 2;
     }
-    if (!db_path)
-        db_path = main_db_default("user", dbbuf, sizeof dbbuf);
+    if (!db_path && !(db_path = main_db_default("user", dbbuf, sizeof dbbuf)))
+        return 1;
     /* only add makes a database (the first user of a new hall) */
     if (strcmp(verb, "add") != 0 && main_db_exists("user", db_path) != 0)
         return 1;
@@ -429,29 +432,39 @@ static int cmd_backup(int argc, char **argv)
         fprintf(stderr, "spkiosk backup: where to? (FILE, or DIR with --keep)\n%s", usage_backup);
         return 2;
     }
-    if (!db_path)
-        db_path = main_db_default("backup", dbbuf, sizeof dbbuf);
+    if (!db_path && !(db_path = main_db_default("backup", dbbuf, sizeof dbbuf)))
+        return 1;
     if (main_db_exists("backup", db_path) != 0)
         return 1;
     if (keep) {
         char name[BACKUP_NAME_LEN];
-        int n;
+        time_t t = time(NULL);
+        int n, fd = -1, tries;
         if (mkdir(target, 0750) != 0 && errno != EEXIST) {
             fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", target, strerror(errno));
             return 1;
         }
-        time_t t = time(NULL);
-        int tries = 0;
         /* two backups in one second had one name, and the second replaced
-         * the first (an IT officer's review): the next free second's */
-        do {
+         * the first, or both failed on one FILE.tmp (the timer and a run by
+         * hand; two reviews): the name of the next second not taken,
+         * claimed with O_EXCL, which the copy's rename then replaces */
+        for (tries = 0; tries < 60 && fd < 0; tries++) {
             backup_name(t++, name);
             n = snprintf(file, sizeof file, "%s/%s", target, name);
-        } while (n > 0 && (size_t)n < sizeof file && access(file, F_OK) == 0 && ++tries < 60);
-        if (n < 0 || (size_t)n >= sizeof file) {
-            fprintf(stderr, "spkiosk backup: the path %s is too long\n", target);
+            if (n < 0 || (size_t)n >= sizeof file) {
+                fprintf(stderr, "spkiosk backup: the path %s is too long\n", target);
+                return 1;
+            }
+            if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 && errno != EEXIST) {
+                fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", file, strerror(errno));
+                return 1;
+            }
+        }
+        if (fd < 0) {
+            fprintf(stderr, "spkiosk backup: the next 60 seconds' names in %s are all taken\n", target);
             return 1;
         }
+        close(fd);
     } else {
         struct stat st;
         if (stat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -463,6 +476,9 @@ static int cmd_backup(int argc, char **argv)
     }
     if (backup_run(db_path, file, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk backup: %s\n", err);
+        /* the name claimed above, still empty: no backup may look like one */
+        if (keep)
+            unlink(file);
         return 1;
     }
     printf("%s\n", file);
@@ -505,8 +521,8 @@ static int cmd_restore(int argc, char **argv)
         fprintf(stderr, "spkiosk restore: which backup?\n%s", usage_restore);
         return 2;
     }
-    if (!db_path)
-        db_path = main_db_default("restore", dbbuf, sizeof dbbuf);
+    if (!db_path && !(db_path = main_db_default("restore", dbbuf, sizeof dbbuf)))
+        return 1;
     if (db_dir_ensure(db_path) != 0)
         return 1;
     replaced = access(db_path, F_OK) == 0;
@@ -569,8 +585,8 @@ static int cmd_export(int argc, char **argv)
         fprintf(stderr, "spkiosk export: %s\n", err);
         return 2;
     }
-    if (!db_path)
-        db_path = main_db_default("export", dbbuf, sizeof dbbuf);
+    if (!db_path && !(db_path = main_db_default("export", dbbuf, sizeof dbbuf)))
+        return 1;
     /* db_open would create an empty database where none is */
     if (stat(db_path, &st) != 0) {
         fprintf(stderr, "spkiosk export: there is no database at %s\n", db_path);

@@ -79,12 +79,37 @@ describe('the database of the commands beside serve', () => {
     for (const f of taken) assert.equal(fs.readFileSync(f, 'utf8'), 'an earlier backup');
   });
 
-  it('a configuration with a problem is said, and the default taken', () => {
+  // the timer's run and one by hand at once: both failed on one FILE.tmp
+  it('two backups at once each make their own copy', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = path.join(tmp, 'at-once');
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPKIOSK_')));
+    const one = () => new Promise((resolve) => {
+      const p = spawn(BIN, ['backup', '--db', hall, '--keep', '10', dir], { cwd, env: base });
+      let out = '', err = '';
+      p.stdout.on('data', (d) => { out += d; });
+      p.stderr.on('data', (d) => { err += d; });
+      p.on('close', (code) => resolve({ code, out: out.trim(), err }));
+    });
+    const rs = await Promise.all([one(), one(), one()]);
+    for (const r of rs) assert.equal(r.code, 0, r.err);
+    assert.equal(new Set(rs.map((r) => r.out)).size, 3, rs.map((r) => r.out).join(' '));
+    for (const r of rs) assert.ok(fs.statSync(r.out).size > 0, `${r.out} is a whole copy`);
+  });
+
+  // a review: a problem in any key (a comment after a value) sent restore
+  // and user add to ./var/spkiosk.db, exit 0
+  it('a configuration with a problem is said, and the command stops without writing', () => {
     const bad = path.join(tmp, 'bad.conf');
-    fs.writeFileSync(bad, 'dbb = /nowhere.db\n');
-    const r = run(['user', 'list'], { env: { SPKIOSK_CONFIG: bad } });
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /spkiosk: configuration: /);
-    assert.match(r.stderr, /spkiosk user: using var\/spkiosk\.db/);
+    fs.writeFileSync(bad, `db = ${hall}\nlisten = 127.0.0.1:8080 # main\n`);
+    const env = { SPKIOSK_CONFIG: bad };
+    for (const [args, input] of [[['user', 'list']], [['user', 'add', 'li', '--role', 'staff'], 'a-long-enough-password\n'],
+      [['restore', path.join(tmp, 'nothing.db')]]]) {
+      const r = run(args, { env, input });
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /spkiosk: configuration: /);
+      assert.match(r.stderr, /fix the configuration .*or give --db FILE/);
+    }
+    assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing written in the working folder');
   });
 });
