@@ -644,6 +644,28 @@ async function noShow(v, box) {
   await move(v, 'no-show', {}, box);
 }
 
+// Sends form's move `what` of case v with body(): after(the case as it
+// now stands), or the refusal beside text. Done elsewhere or done already
+// (its answer lost): the case as it stands, then the words; the form stays
+// for a plain refusal.
+function submitMove(form, v, what, text, err, body, after) {
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      let done;
+      try {
+        done = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body: body() })).body;
+      } catch (x) {
+        if (movedOn(x)) { await moveFailed(x); return; }
+        msg(err, errorText(x));
+        text.focus();
+        return;
+      }
+      after(done);
+    });
+  });
+}
+
 function completeForm(v, box) {
   const text = el('textarea', { id: 'outcome', rows: '3', maxlength: '500' });
   const err = el('div', { role: 'alert' });
@@ -657,27 +679,12 @@ function completeForm(v, box) {
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '确认办结'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    busy(form.querySelector('[type=submit]'), async () => {
-      let done;
-      try {
-        done = (await api(`/api/v1/staff/cases/${enc(v.id)}/complete`,
-          { method: 'POST', body: { outcome: text.value, ...callBody() } })).body;
-      } catch (x) {
-        // done elsewhere or done already (its answer lost): the case as it
-        // stands, then the words; the form stays for a plain refusal
-        if (movedOn(x)) { await moveFailed(x); return; }
-        msg(err, errorText(x));
-        text.focus();
-        return;
-      }
-      showCase(done);
-      const w = callBody().window;
-      msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'
-        : w && acceptedToday(done) ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
-      refreshQueue();
-    });
+  submitMove(form, v, 'complete', text, err, () => ({ outcome: text.value, ...callBody() }), (done) => {
+    showCase(done);
+    const w = callBody().window;
+    msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'
+      : w && acceptedToday(done) ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
+    refreshQueue();
   });
   closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
@@ -708,24 +715,11 @@ function refuseForm(v, box) {
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-danger' }, '确认不予受理'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    busy(form.querySelector('[type=submit]'), async () => {
-      let done;
-      try {
-        done = (await api(`/api/v1/staff/cases/${enc(v.id)}/refuse`,
-          { method: 'POST', body: { reason: text.value, ...callBody() } })).body;
-      } catch (x) {
-        if (movedOn(x)) { await moveFailed(x); return; }
-        msg(err, errorText(x));
-        text.focus();
-        return;
-      }
-      clearCallNote();
-      showCase(done);
-      msg(ui.box, '已决定不予受理，请打印不予受理告知书交给居民', 'ok');
-      refreshQueue();
-    });
+  submitMove(form, v, 'refuse', text, err, () => ({ reason: text.value, ...callBody() }), (done) => {
+    clearCallNote();
+    showCase(done);
+    msg(ui.box, '已决定不予受理，请打印不予受理告知书交给居民', 'ok');
+    refreshQueue();
   });
   closable(form, () => box.replaceChildren());
   box.replaceChildren(form);
