@@ -47,6 +47,11 @@ int db_migrate(struct db *db, char *err, size_t errlen);
  * to be finalized by the caller. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
+/* A copy of column col of st's current row as text, NUL-terminated, its
+ * length in bytes in *len (len may be NULL). Returns NULL for a NULL
+ * column (*len 0) or when memory ran out; the caller frees the copy. */
+char *db_column_text_dup(sqlite3_stmt *st, int col, size_t *len);
+
 /* Runs st, a statement that returns no row, to its end and resets it
  * (bindings stay until the next db_stmt). bind_rc is the OR of the
  * sqlite3_bind_* results: when it is not SQLITE_OK, st is not stepped.

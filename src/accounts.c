@@ -652,11 +652,8 @@ int accounts_posts_unknown(struct db *db, const char *list, FILE *out)
         return 0; /* refused by the move itself */
     }
     r = sqlite3_step(st);
-    if (r == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        len = (size_t)sqlite3_column_bytes(st, 0);
-        if ((text = malloc(len + 1)))
-            memcpy(text, sqlite3_column_text(st, 0), len + 1);
-    }
+    if (r == SQLITE_ROW)
+        text = db_column_text_dup(st, 0, &len);
     sqlite3_reset(st);
     if (r == SQLITE_DONE) {
         rc = 0; /* no _posts.md: every post is the library's to name */

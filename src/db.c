@@ -823,6 +823,20 @@ int db_migrate(struct db *db, char *err, size_t errlen)
     return rc == 0 ? db_repair(db, err, errlen) : rc;
 }
 
+char *db_column_text_dup(sqlite3_stmt *st, int col, size_t *len)
+{
+    /* text first, then its length: the order SQLite documents */
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    char *s = t ? malloc(n + 1) : NULL;
+
+    if (s)
+        memcpy(s, t, n + 1);
+    if (len)
+        *len = s ? n : 0;
+    return s;
+}
+
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;

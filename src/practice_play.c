@@ -462,12 +462,8 @@ int practice_play_file_load(struct db *db, const char *id, struct practice **out
     }
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 1);
-        len = (size_t)sqlite3_column_bytes(st, 1);
         path = strdup((const char *)sqlite3_column_text(st, 0));
-        text = t ? malloc(len + 1) : NULL;
-        if (text)
-            memcpy(text, t, len + 1);
+        text = db_column_text_dup(st, 1, &len);
         hash = strdup((const char *)sqlite3_column_text(st, 2));
         snprintf(good, sizeof good, "%s", (const char *)sqlite3_column_text(st, 3));
     }

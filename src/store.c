@@ -1186,10 +1186,8 @@ static int store_practice_key_one(struct db *db, const char *path)
                    *hash = (const char *)sqlite3_column_text(st, 1);
         snprintf(proc, sizeof proc, "%s", id ? id : "");
         snprintf(good, sizeof good, "%s", hash ? hash : "");
-        len = (size_t)sqlite3_column_bytes(st, 2);
         have = true;
-        if ((text = malloc(len + 1)))
-            memcpy(text, sqlite3_column_text(st, 2), len + 1);
+        text = db_column_text_dup(st, 2, &len);
     }
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
