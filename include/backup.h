@@ -12,6 +12,7 @@
 #define BACKUP_KEEP_MAX 1000            /* --keep: 1 to this */
 #define BACKUP_STEP_PAGES 256           /* pages copied per sqlite3_backup_step */
 #define BACKUP_TIMEOUT_S 600            /* a whole copy, busy retries included */
+#define BACKUP_STALE_S (2 * BACKUP_TIMEOUT_S) /* a backup's file this old is a killed one's */
 #define BACKUP_NAME_LEN 40              /* "spkiosk-YYYYMMDDTHHMMSSZ.db" and its NUL */
 
 /* Copies the database at db_path into file: SQLite's online backup API
@@ -30,9 +31,13 @@ int backup_run(const char *db_path, const char *file, char *err, size_t errlen);
 void backup_name(time_t t, char out[BACKUP_NAME_LEN]);
 
 /* Deletes from dir every file with a name backup_name makes but the keep
- * newest by name. Other files are left alone. Returns the number deleted,
- * or -1 with a message in err (what was deleted stays deleted). */
-int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen);
+ * newest by name, and what a killed backup left: an empty claimed name, or
+ * its "NAME.tmp" (and that copy's -journal, -wal, -shm), once older than
+ * BACKUP_STALE_S (younger ones may be a backup running now: neither
+ * counted nor touched). Other files are left alone. *leftovers (may be
+ * NULL) gets the number of leftovers deleted. Returns the number of copies
+ * deleted, or -1 with a message in err (what was deleted stays deleted). */
+int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err, size_t errlen);
 
 /* Puts the copy file in place of the database at db_path. Refuses while a
  * daemon holds the database's lock (db_lock_take), and holds that lock

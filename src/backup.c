@@ -306,13 +306,13 @@ void backup_name(time_t t, char out[BACKUP_NAME_LEN])
         snprintf(out, BACKUP_NAME_LEN, "spkiosk-19700101T000000Z.db");
 }
 
-/* Whether name is one backup_name makes. */
-static bool backup_name_is(const char *name)
+/* Whether the first n bytes of name are a name backup_name makes. */
+static bool backup_name_is(const char *name, size_t n)
 {
     static const char shape[] = "spkiosk-########T######Z.db";
     size_t i;
 
-    if (strlen(name) != sizeof shape - 1)
+    if (n != sizeof shape - 1)
         return false;
     for (i = 0; shape[i]; i++)
         if (shape[i] == '#' ? !(name[i] >= '0' && name[i] <= '9') : name[i] != shape[i])
@@ -320,26 +320,66 @@ static bool backup_name_is(const char *name)
     return true;
 }
 
+/* Whether name is what a backup in progress writes beside its copy's
+ * name: the copy ("NAME.tmp") or SQLite's files of it. */
+static bool backup_name_is_tmp(const char *name)
+{
+    static const char *const sfx[] = {".tmp", ".tmp-journal", ".tmp-wal", ".tmp-shm"};
+    size_t i, n = strlen(name), k;
+
+    for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        k = strlen(sfx[i]);
+        if (n > k && strcmp(name + n - k, sfx[i]) == 0 && backup_name_is(name, n - k))
+            return true;
+    }
+    return false;
+}
+
 static int backup_name_cmp_desc(const void *a, const void *b)
 {
     return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen)
+int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err, size_t errlen)
 {
-    char **names = NULL, path[BACKUP_PATH_MAX];
+    char **names = NULL;
     size_t n = 0, cap = 0, i;
     struct dirent *de;
+    struct stat st;
     DIR *d = opendir(dir);
+    time_t now = time(NULL);
+    unsigned stale = 0;
+    bool copy;
     int deleted = 0, rc = -1;
 
+    if (leftovers)
+        *leftovers = 0;
     if (!d) {
         snprintf(err, errlen, "cannot read the folder %s: %s", dir, strerror(errno));
         return -1;
     }
     while ((de = readdir(d))) {
-        if (!backup_name_is(de->d_name))
+        copy = backup_name_is(de->d_name, strlen(de->d_name));
+        if (!copy && !backup_name_is_tmp(de->d_name))
             continue;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT)        /* another backup's, gone meanwhile */
+                continue;
+            snprintf(err, errlen, "cannot look at %s/%s: %s", dir, de->d_name, strerror(errno));
+            goto out;
+        }
+        /* a killed backup's claim (still empty) or copy: never a copy to
+         * keep; deleted once no backup can still be writing it */
+        if (!copy || (S_ISREG(st.st_mode) && st.st_size == 0)) {
+            if (!S_ISREG(st.st_mode) || now - st.st_mtime < BACKUP_STALE_S)
+                continue;
+            if (unlinkat(dirfd(d), de->d_name, 0) != 0 && errno != ENOENT) {
+                snprintf(err, errlen, "cannot delete %s/%s: %s", dir, de->d_name, strerror(errno));
+                goto out;
+            }
+            stale++;
+            continue;
+        }
         if (n == BACKUP_PRUNE_MAX) {
             snprintf(err, errlen, "more than %d copies in %s", BACKUP_PRUNE_MAX, dir);
             goto out;
@@ -359,8 +399,7 @@ int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen)
     if (n)
         qsort(names, n, sizeof *names, backup_name_cmp_desc);
     for (i = keep; i < n; i++) {
-        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path ||
-            unlink(path) != 0) {
+        if (unlinkat(dirfd(d), names[i], 0) != 0) {
             snprintf(err, errlen, "cannot delete %s/%s: %s", dir, names[i], strerror(errno));
             goto out;
         }
@@ -371,6 +410,8 @@ int backup_prune(const char *dir, unsigned keep, char *err, size_t errlen)
 oom:
     snprintf(err, errlen, "out of memory");
 out:
+    if (leftovers)
+        *leftovers = stale;
     for (i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -405,6 +405,7 @@ static int cmd_backup(int argc, char **argv)
     char err[512], file[4096], dbbuf[4096];
     long keep = 0;
     int i, pruned;
+    unsigned leftovers = 0;
 
     if (has_help(argc, argv)) {
         fputs(usage_backup, stdout);
@@ -483,7 +484,11 @@ static int cmd_backup(int argc, char **argv)
     }
     printf("%s\n", file);
     if (keep) {
-        if ((pruned = backup_prune(target, (unsigned)keep, err, sizeof err)) < 0) {
+        pruned = backup_prune(target, (unsigned)keep, &leftovers, err, sizeof err);
+        if (leftovers)
+            fprintf(stderr, "spkiosk backup: deleted %u unfinished cop%s of an interrupted backup\n",
+                    leftovers, leftovers == 1 ? "y" : "ies");
+        if (pruned < 0) {
             fprintf(stderr, "spkiosk backup: the copy is made, but pruning failed: %s\n", err);
             return 1;
         }

@@ -189,6 +189,36 @@ describe('backup --keep N DIR', () => {
     for (const bad of ['0', '1001', 'x', '-1'])
       assert.equal(run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', bad, dir]).status, 2, bad);
   });
+  // A backup killed mid-copy (the timer's unit stopped, the power cut)
+  // left its claimed name empty and its NAME.tmp: the empty name counted as
+  // one of the N kept, so the folder held one good copy fewer, a restore of
+  // "the newest" met an empty file, and the .tmp stayed for ever. Older than
+  // twice the copy's time limit, both are a dead backup's and go; younger
+  // ones may be a backup running now and are left.
+  it('clears what a killed backup left, and never counts it as a copy', () => {
+    const dir = path.join(tmp, 'killed');
+    fs.mkdirSync(dir);
+    const good = ['spkiosk-20240101T000000Z.db', 'spkiosk-20240102T000000Z.db'];
+    for (const f of good) fs.writeFileSync(path.join(dir, f), 'x');
+    const dead = ['spkiosk-20240103T000000Z.db', 'spkiosk-20240103T000000Z.db.tmp',
+      'spkiosk-20240103T000000Z.db.tmp-journal'];
+    fs.writeFileSync(path.join(dir, dead[0]), '');
+    fs.writeFileSync(path.join(dir, dead[1]), 'half a copy');
+    fs.writeFileSync(path.join(dir, dead[2]), 'j');
+    const hourAgo = new Date(Date.now() - 3600e3);
+    for (const f of dead) fs.utimesSync(path.join(dir, f), hourAgo, hourAgo);
+    // a backup running now: its claim and its copy are minutes old
+    const running = ['spkiosk-20240104T000000Z.db', 'spkiosk-20240104T000000Z.db.tmp'];
+    fs.writeFileSync(path.join(dir, running[0]), '');
+    fs.writeFileSync(path.join(dir, running[1]), 'copying');
+    const r = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '2', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const made = path.basename(r.stdout.trim());
+    assert.match(r.stderr, /deleted 3 unfinished copies of an interrupted backup/);
+    assert.match(r.stderr, /deleted 1 older copy \(keeping 2\)/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [...running, good[1], made].sort(),
+      'two real copies kept; the running backup\'s files left alone');
+  });
 });
 
 // A restore in the middle of the day: the tickets handed out since the
