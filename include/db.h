@@ -136,10 +136,23 @@ int db_durable_wait(struct db *db, const struct db_durable *t);
  * (both 0 for a database without a file). */
 void db_sync_stats(struct db *db, unsigned long *commits, unsigned long *syncs);
 
-/* 1 while db can write: its file is still the one it opened (not deleted
- * or replaced under the daemon) and no fsync of its WAL failed; 0 then
- * (logged once), as every db_begin fails from then until a restart. */
-int db_healthy(struct db *db);
+enum db_health {
+    DB_HEALTH_OK,
+    DB_HEALTH_FULL,     /* the last write met a full disk or an I/O error, and so did a probe */
+    DB_HEALTH_FAILED,   /* the file deleted or replaced, or a WAL fsync failed: until a restart */
+};
+#define DB_PROBE_INTERVAL_MS 1000
+
+/* Whether db can write. FAILED once its file is no longer the one it
+ * opened (deleted or replaced under the daemon) or an fsync of its WAL
+ * failed (logged once; every db_begin fails from then until a restart).
+ * FULL when the process's last full-disk or I/O fault (SQLITE_FULL,
+ * SQLITE_IOERR) came after its last commit and a probe (one row of
+ * health_probe rewritten, a write transaction on db, at most once per
+ * DB_PROBE_INTERVAL_MS in the process; skipped probes count as failed)
+ * does not commit either: so it is OK again by itself once space returns.
+ * Call with no transaction open on db. */
+enum db_health db_health(struct db *db);
 
 /* Whether this connection holds its file's writer turn (db_begin). */
 int db_write_held(struct db *db);
@@ -162,7 +175,7 @@ int db_storage_failed(void);
  * the file gone) requests met since the start, for the metrics. */
 unsigned long db_storage_fault_count(void);
 /* db_storage_failed's value when the database file was deleted or
- * replaced under the daemon (db_healthy); 1 for the others. */
+ * replaced under the daemon (db_health); 1 for the others. */
 #define DB_FAULT_GONE 2
 
 /* Empties the WAL file: a passive checkpoint, then a truncating one, both

@@ -37,17 +37,22 @@ static void api_release(void *cls)
 }
 
 /* 503 when the database cannot be written (deleted or replaced under the
- * daemon, or its WAL could not be synced): a monitor must not see green
- * while every case is refused. */
+ * daemon, its WAL could not be synced, or the disk is full): a monitor must
+ * not see green while every case is refused. */
 static enum MHD_Result api_healthz(struct http_request *req)
 {
     static const char ok[] = "{\"ok\":true}";
     struct db *db = db_thread();
+    enum db_health h = db ? db_health(db) : DB_HEALTH_FAILED;
 
     /* no connection: the file gone before this worker opened one */
-    if (!db || !db_healthy(db))
+    if (h == DB_HEALTH_FAILED)
         return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_failed",
                                 "数据库文件不可写（被删除、被替换或无法写入磁盘），请 IT 人员查看日志并重启服务");
+    if (h == DB_HEALTH_FULL)
+        return http_reply_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
+                                "磁盘已满或写入出错，数据库写不进去：请 IT 人员腾出空间（df -h）并查看日志；"
+                                "腾出后不用重启，会自动恢复");
     return http_reply(req, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
 }
 

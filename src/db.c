@@ -86,6 +86,13 @@ static _Thread_local int db_storage_fault;
 /* every storage fault a request met, for the metrics: a full disk showed
  * only as more 503s (an IT officer's review) */
 static atomic_ulong db_storage_faults;
+/* The order of the last full-disk or I/O fault and of the last commit that
+ * went through, from one counter: a fault after the last commit means the
+ * disk refuses writes now, which /healthz says (db_health). */
+static atomic_ullong db_event_seq;
+static atomic_ullong db_fault_seq;
+static atomic_ullong db_commit_seq;
+static atomic_llong db_probe_at_ms;     /* db_health's last probe, CLOCK_MONOTONIC */
 
 /* Notes fault kind (1, or DB_FAULT_GONE) for this thread's answer;
  * counted once per request (SQLite's log and the caller both report one
@@ -113,6 +120,7 @@ static void db_fault(int code, const char *msg)
     if (primary != SQLITE_FULL && primary != SQLITE_IOERR)
         return;
     db_fault_note(1);
+    atomic_store(&db_fault_seq, atomic_fetch_add(&db_event_seq, 1) + 1);
     fprintf(stderr, "spkiosk: db: storage error %d (%s): %s\n", code, sqlite3_errstr(code),
             msg ? msg : "");
 }
@@ -942,18 +950,57 @@ static int db_file_gone(struct db *db)
     return gone;
 }
 
-int db_healthy(struct db *db)
+static long long db_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether a write commits now: the probe row rewritten, at most once a
+ * second for the whole process (a monitor polling fast must not turn a
+ * full disk into a write storm). 0 when it committed. */
+static int db_probe(struct db *db)
+{
+    long long now = db_now_ms(), last = atomic_load(&db_probe_at_ms);
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (now - last < DB_PROBE_INTERVAL_MS ||
+        !atomic_compare_exchange_strong(&db_probe_at_ms, &last, now))
+        return -1;
+    if (db_begin(db) != 0)
+        return -1;
+    st = db_stmt(db, "INSERT INTO health_probe (id, at) VALUES (1, ?1)"
+                     " ON CONFLICT (id) DO UPDATE SET at = excluded.at");
+    if (!st || db_run(st, sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL))) != 0) {
+        db_rollback(db);
+        goto out;
+    }
+    rc = db_commit(db);
+out:
+    /* the fault is this answer's: not left for the thread's next request */
+    (void)db_storage_failed();
+    return rc;
+}
+
+enum db_health db_health(struct db *db)
 {
     int poisoned;
 
     if (db_file_gone(db))
-        return 0;
-    if (!db->sh)
-        return 1;
-    pthread_mutex_lock(&db->sh->mu);
-    poisoned = db->sh->poisoned;
-    pthread_mutex_unlock(&db->sh->mu);
-    return !poisoned;
+        return DB_HEALTH_FAILED;
+    if (db->sh) {
+        pthread_mutex_lock(&db->sh->mu);
+        poisoned = db->sh->poisoned;
+        pthread_mutex_unlock(&db->sh->mu);
+        if (poisoned)
+            return DB_HEALTH_FAILED;
+    }
+    if (atomic_load(&db_fault_seq) > atomic_load(&db_commit_seq) && db_probe(db) != 0)
+        return DB_HEALTH_FULL;
+    return DB_HEALTH_OK;
 }
 
 int db_begin(struct db *db)
@@ -1001,6 +1048,8 @@ int db_commit(struct db *db)
     if (db->wal_dirty && db->sh)
         rc = db_barrier(db);
     db->wal_dirty = 0;
+    if (rc == 0)
+        atomic_store(&db_commit_seq, atomic_fetch_add(&db_event_seq, 1) + 1);
     return rc;
 }
 

@@ -93,6 +93,23 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     assert.ok(!log.includes(SECRET_PW) && !log.includes(SECRET_NAME), log);
     // and the metrics say it: before, only the 503s' count rose
     assert.ok(await storageErrors() > faultsBefore, 'spkiosk_storage_errors_total rose');
+    // and so does /healthz: it stayed 200 while every write was refused
+    const h = await request(`${daemon.url}/healthz`);
+    assert.equal(h.status, 503, h.text);
+    assert.equal(h.body.error.code, 'storage_full');
+    assert.match(h.body.error.message, /磁盘已满.*自动恢复/);
+  });
+
+  it('/healthz turns green by itself once space returns, with no other write', async () => {
+    // still full: each probe (at most one a second) fails again
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal((await request(`${daemon.url}/healthz`)).status, 503);
+    prlimit([`--fsize=${hard}:`]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const h = await request(`${daemon.url}/healthz`);
+    assert.equal(h.status, 200, h.text);
+    assert.deepEqual(h.body, { ok: true });
+    prlimit(['--fsize=0:']);
   });
 
   it('recovers by itself when space returns: the same connections write again', async () => {
