@@ -73,6 +73,7 @@ DROP INDEX IF EXISTS procedure_versions_snap;
 DROP TABLE IF EXISTS chain_check;
 ALTER TABLE procedure_versions DROP COLUMN practice_key;
 ALTER TABLE users DROP COLUMN display;
+DROP TABLE IF EXISTS health_probe;
 PRAGMA user_version = 10;
 COMMIT;
 `;
