@@ -525,7 +525,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
-    bool from, present;
+    bool from, present, refused;
     int rc;
 
     memset(&cs, 0, sizeof cs);
@@ -551,10 +551,12 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
      * was taken on, so refusing it at intake is 不予办理 in the text as on
      * the notice and the page (relay_refused). The resident at the window
      * (not a web case in pre-review) rates the service there. */
+    refused = intake && cs.r.stage < 0;
     if (relay_update(db, sql_reject, id, user, text) != 0 ||
-        notify_queue(db, &cs, intake && cs.r.stage < 0 ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
+        notify_queue(db, &cs, refused ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
         relay_offer_rating(db, &cs, win, intake && present) != 0 ||
-        cases_event_add(db, id, intake ? "refused" : "rejected", "window", user, -1, text) != 0 ||
+        /* the event is what the resident was told: the report counts it so */
+        cases_event_add(db, id, refused ? "refused" : "rejected", "window", user, -1, text) != 0 ||
         db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;

@@ -484,14 +484,14 @@ function actions(v, box) {
     list.push(b('再次叫号', () => callAgain(v, box)));
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
-    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'accepted') {
     // at the last stage of the chain the case is completed; before it, passed on
     if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
     list.push(b('过号后到场，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
-    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes
@@ -504,7 +504,7 @@ function actions(v, box) {
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
-    list.push(b('不予受理', () => refuseForm(v, box), 'btn btn-danger'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'visit') {
     // the B post at the home: the steps below are checked there, then
     list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
@@ -695,7 +695,14 @@ function completeForm(v, box) {
 // (a condition not met), so the case is refused without being accepted:
 // no chain, no deadline, a 不予受理告知书 for the resident. What practice
 // trains as "refuse" (网页模拟). The condition picked starts the reason.
+// A case accepted once (returned while accepted, handed in again) keeps its
+// stage: refusing it is 不予办理, as the server tells the resident and counts it.
+function refuseWord(v) {
+  return v.stage === null || v.stage === undefined ? '不予受理' : '不予办理';
+}
+
 function refuseForm(v, box) {
+  const word = refuseWord(v);
   const text = el('textarea', { id: 'refuse-reason', rows: '3', maxlength: '500', 'aria-describedby': 'refuse-hint' });
   const cond = el('select', { id: 'refuse-condition' },
     el('option', { value: '' }, '（不选）'),
@@ -706,19 +713,19 @@ function refuseForm(v, box) {
   });
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'refuse-h' },
-    el('h3', { id: 'refuse-h' }, '不予受理'),
+    el('h3', { id: 'refuse-h' }, word),
     v.conditions.length ? [el('label', { for: 'refuse-condition' }, '不符合的办理条件'), cond] : null,
     el('label', { for: 'refuse-reason' }, '理由和依据'),
     el('p', { class: 'hint', id: 'refuse-hint' },
-      '居民会在办件页面和不予受理告知书上看到这段文字，请写明依据。缺材料或填错的请用“退回补正”。最多 500 字。'),
+      `居民会在办件页面和${word}告知书上看到这段文字，请写明依据。缺材料或填错的请用“退回补正”。最多 500 字。`),
     text, err,
     el('div', { class: 'btn-row' },
-      el('button', { type: 'submit', class: 'btn btn-danger' }, '确认不予受理'),
+      el('button', { type: 'submit', class: 'btn btn-danger' }, `确认${word}`),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   submitMove(form, v, 'refuse', text, err, () => ({ reason: text.value, ...callBody() }), (done) => {
     clearCallNote();
     showCase(done);
-    msg(ui.box, '已决定不予受理，请打印不予受理告知书交给居民', 'ok');
+    msg(ui.box, `已决定${word}，请打印${word}告知书交给居民`, 'ok');
     refreshQueue();
   });
   closable(form, () => box.replaceChildren());

@@ -446,6 +446,12 @@ describe('a chained case from acceptance to handout, across two days', () => {
     const again = await post(`/api/v1/staff/cases/${once.id}/refuse`, { reason: '不符合条件' }, wang);
     assert.equal(again.status, 200, again.text);
     assert.equal(again.body.refused, false);
+    // and so is its record: the report counted it as 不予受理 while the
+    // resident was told 不予办理 (a staff review)
+    assert.ok(again.body.events.some((e) => e.what === 'rejected'), 'recorded as 不予办理');
+    assert.ok(!again.body.events.some((e) => e.what === 'refused'), 'not as 不予受理');
+    assert.equal((await mine()).rejected, rejections + 1, 'counted as 不予办理');
+    assert.equal(await refusals(), before + 1, 'not as 不予受理');
     assert.equal((await request(url(`/api/v1/cases/${once.id}`))).body.refused, false);
     const onceNotice = await sget(`/print/staff/cases/${once.id}/rejection`, wang);
     assert.ok(onceNotice.text.includes('不予办理告知书') && !onceNotice.text.includes('不予受理'), 'the notice of 不予办理');
