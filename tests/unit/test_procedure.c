@@ -1470,3 +1470,47 @@ Test(procedure, links_to_offices_point_at_the_kiosk_card)
     procedure_free(p);
     diag_list_free(&d);
 }
+
+/* A file cut short inside a form block (an editor's crash, a half-copied
+ * save) went live with the rest of the step's fields and the last steps
+ * gone, and nothing said (an admin's review). An unclosed fence is an error
+ * at its opening line, in a list item too; a closed one at the file's end,
+ * a longer closing fence, a ~~~ fence and a fence in a quote are fine. */
+Test(procedure, unclosed_fence_is_an_error)
+{
+    static const char head[] = "# 事项\n\n## 第一步\n";
+    static const char *const cut[] = {
+        "```form\nname | 姓名 | text | required\n",     /* cut inside the block */
+        "```form\nname | 姓名 | text | required\n\n\n", /* and blank lines after */
+        "```form",                                        /* cut right after the fence */
+        "- 一项\n  ```form\n  name | 姓名 | text\n- 二项\n", /* in a list item */
+        "````form\nname | 姓名 | text\n```\n",            /* closed by a shorter fence */
+        "~~~form\nname | 姓名 | text\n```\n",             /* closed by the other kind */
+        "```form\nname | 姓名 | text\n``` x\n",           /* text after the closing run */
+    };
+    static const int line[] = {4, 4, 4, 5, 4, 4, 4};
+    static const char *const fine[] = {
+        "```form\nname | 姓名 | text\n```",
+        "````\n代码\n```\n````\n",
+        "~~~form\nname | 姓名 | text\n~~~~\n",
+        "> ```\n> 代码\n> ```\n",
+        "    缩进的代码\n",
+        "```\n```\n",
+    };
+    char buf[512];
+    size_t i;
+
+    for (i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        struct diag_list d = DIAG_LIST_INIT;
+        snprintf(buf, sizeof buf, "%s%s", head, cut[i]);
+        parse_fail(buf, &d);
+        expect_diag(&d, line[i], DIAG_ERROR, "没有结束");
+        diag_list_free(&d);
+    }
+    for (i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        struct procedure *p;
+        snprintf(buf, sizeof buf, "%s%s", head, fine[i]);
+        p = parse_ok(buf);
+        procedure_free(p);
+    }
+}
