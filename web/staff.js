@@ -69,6 +69,12 @@ let clockOffset = 0;        // server time minus this computer's, from the queue
 let current = null;         // the case view on show
 let calledId = null;        // the case the call note (#call-msg) speaks of
 let pollTimer = 0;
+// Each ask for a case to show (a key typed or scanned, 叫下一个号, a queue
+// row, 代填) bumps paneSeq; an answer, or a move's result, that comes back
+// after a newer ask is not drawn. A slow A011 drawn over A012 left A011's
+// 受理 and 退回 under the eyes of A012's resident (a staff review).
+let paneSeq = 0;
+const paneStale = (mine) => mine !== paneSeq;
 
 // ---- small helpers ----
 
@@ -386,6 +392,7 @@ function saveWindow() {
 async function callNext() {
   let called;
   const body = callBody();
+  const mine = ++paneSeq;
   clearCallNote();
   try {
     called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
@@ -395,7 +402,8 @@ async function callNext() {
   }
   msg(ui.callMsg, `${callText(called.ticket, body.window)}（${called.title}）`, 'ok');
   calledId = called.id;
-  await openByKey(called.id);
+  // the call is made either way; its case opens unless another was asked for
+  if (!paneStale(mine)) await openByKey(called.id);
   refreshQueue();
 }
 
@@ -410,22 +418,28 @@ async function openByKey(raw) {
     return;
   }
   let v;
+  const mine = ++paneSeq;
   try {
     v = (await api('/api/v1/staff/cases/' + enc(key))).body;
   } catch (err) {
+    if (paneStale(mine)) return;
     msg(ui.keyMsg, errorText(err));
     ui.key.select();
     return;
   }
+  if (paneStale(mine)) return;
   ui.key.value = '';
   showCase(v);
 }
 
 async function reloadCase() {
   if (!current) return;
+  const mine = paneSeq, id = current.id;
+  let v;
   try {
-    showCase((await api('/api/v1/staff/cases/' + enc(current.id))).body, { keepFocus: true });
-  } catch { /* the view on show stays; the next move says what is wrong */ }
+    v = (await api('/api/v1/staff/cases/' + enc(id))).body;
+  } catch { return; /* the view on show stays; the next move says what is wrong */ }
+  if (!paneStale(mine) && current && current.id === id) showCase(v, { keepFocus: true });
 }
 
 // ---- the case view ----
@@ -511,10 +525,12 @@ function actions(v, box) {
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
   }
+  const mine = paneSeq;
   list.push(...chainActions(v, box, b, (m, text) => {
+    if (paneStale(mine)) { refreshQueue(); return; }
     if (m) { showCase(m); refreshQueue(); }
     msg(ui.box, text, m ? 'ok' : 'error');
-  }, callBody, moveFailed));
+  }, callBody, (x) => (paneStale(mine) ? undefined : moveFailed(x))));
   return el('div', { class: 'btn-row case-actions' }, list);
 }
 
@@ -616,12 +632,14 @@ async function moveFailed(err) {
 
 async function move(v, what, body, box) {
   let moved;
+  const mine = paneSeq;
   try {
     moved = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body })).body;
   } catch (err) {
-    await moveFailed(err);
+    if (!paneStale(mine)) await moveFailed(err);
     return null;
   }
+  if (paneStale(mine)) { refreshQueue(); return null; }
   clearCallNote();
   showCase(moved);
   refreshQueue();
@@ -630,9 +648,11 @@ async function move(v, what, body, box) {
 
 async function callAgain(v) {
   let call;
+  const mine = paneSeq;
   try {
     call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: callBody() })).body;
-  } catch (err) { msg(ui.box, errorText(err)); return; }
+  } catch (err) { if (!paneStale(mine)) msg(ui.box, errorText(err)); return; }
+  if (paneStale(mine)) return;
   clearCallNote();
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号（第 ${call.calls} 次）`, 'ok');
@@ -649,6 +669,7 @@ async function noShow(v, box) {
 // (its answer lost): the case as it stands, then the words; the form stays
 // for a plain refusal.
 function submitMove(form, v, what, text, err, body, after) {
+  const mine = paneSeq;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -656,11 +677,13 @@ function submitMove(form, v, what, text, err, body, after) {
       try {
         done = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body: body() })).body;
       } catch (x) {
+        if (paneStale(mine)) return;
         if (movedOn(x)) { await moveFailed(x); return; }
         msg(err, errorText(x));
         text.focus();
         return;
       }
+      if (paneStale(mine)) { refreshQueue(); return; }
       after(done);
     });
   });
@@ -760,6 +783,7 @@ function inviteForm(v, box) {
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '通知来大厅'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  const mine = paneSeq;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -767,7 +791,8 @@ function inviteForm(v, box) {
       try {
         invited = (await api(`/api/v1/staff/cases/${enc(v.id)}/invite`,
           { method: 'POST', body: { date: date.value, note: note.value } })).body;
-      } catch (x) { msg(err, errorText(x)); date.focus(); return; }
+      } catch (x) { if (!paneStale(mine)) { msg(err, errorText(x)); date.focus(); } return; }
+      if (paneStale(mine)) { refreshQueue(); return; }
       showCase(invited);
       msg(ui.box, `已通知居民 ${invited.invite.date} 带原件来大厅`, 'ok');
       refreshQueue();
@@ -808,6 +833,7 @@ function returnForm(v, box) {
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-danger' }, '退回并打印补正告知单'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  const mine = paneSeq;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
@@ -816,9 +842,10 @@ function returnForm(v, box) {
       let returned;
       try {
         returned = (await api(`/api/v1/staff/cases/${enc(v.id)}/return`, { method: 'POST', body })).body;
-      } catch (x) { msg(err, errorText(x)); reason.focus(); return; }
+      } catch (x) { if (!paneStale(mine)) { msg(err, errorText(x)); reason.focus(); } return; }
       // the notice is printed at once, in its own tab, for the resident to take
       window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
+      if (paneStale(mine)) { refreshQueue(); return; }
       showCase(returned);
       msg(ui.box, '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
@@ -860,6 +887,7 @@ async function startAtWindow() {
 // time (the current one, or an earlier one to correct), then submission.
 async function fillCase(id, stepWanted = null) {
   let c, p;
+  const mine = ++paneSeq;
   clearCallNote();
   try {
     c = (await api('/api/v1/cases/' + enc(id))).body;
@@ -873,7 +901,7 @@ async function fillCase(id, stepWanted = null) {
       p = null;
     }
     if (!p || p.hash !== c.hash) p = (await api('/api/v1/cases/' + enc(id) + '/procedure')).body;
-  } catch (err) { msg(ui.startMsg, errorText(err)); return; }
+  } catch (err) { if (!paneStale(mine)) msg(ui.startMsg, errorText(err)); return; }
   // the resident's route masks ID numbers; the window's view has them in
   // full, so a step done again need not be typed again from the card
   const full = {};
@@ -881,6 +909,7 @@ async function fillCase(id, stepWanted = null) {
     const sv = (await api('/api/v1/staff/cases/' + enc(id))).body;
     for (const s of sv.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
   } catch { /* then the masked ones are typed again */ }
+  if (paneStale(mine)) return;
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },

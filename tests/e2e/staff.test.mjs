@@ -418,6 +418,42 @@ describe('the staff window', () => {
     }
   });
 
+  // A case asked for, then another before the first answered: the first's
+  // late answer was drawn over the second, and its 受理 then acted on the
+  // resident not at the window (a staff review). A late answer is dropped.
+  it('a case whose answer comes after another was asked for is not drawn over it', async () => {
+    const slow = await residentCase();
+    const fast = await residentCase();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let asked;
+    const seen = new Promise((r) => { asked = r; });
+    const url = `${k.url}/api/v1/staff/cases/${slow.id}`;
+    await page.route(url, async (r) => { asked(); await held; await r.continue(); });
+    try {
+      await page.locator('#case-key').fill(slow.id);
+      await page.locator('#case-key').press('Enter');
+      await seen;
+      await page.locator('#case-key').fill(fast.ticket);
+      await page.locator('#case-key').press('Enter');
+      await pane().locator('#case-h', { hasText: fast.ticket }).waitFor();
+      release();
+      await page.waitForResponse(url);
+      // give the late answer its chance to draw
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      assert.match(await pane().locator('#case-h').innerText(), new RegExp(fast.ticket));
+      assert.ok(!(await pane().innerText()).includes(slow.ticket), 'nothing of the slow case on show');
+      // and the move acts on the case on show
+      await pane().getByRole('button', { name: '受理', exact: true }).click();
+      await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
+      const st = async (c) => (await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json()).status;
+      assert.deepEqual([await st(fast), await st(slow)], ['accepted', 'waiting']);
+    } finally {
+      release();
+      await page.unroute(url);
+    }
+  });
+
   it('axe-core finds nothing serious on any screen of /staff', () => {
     assert.deepEqual(axeProblems, [], axeProblems.join('\n'));
   });
