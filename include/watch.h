@@ -9,7 +9,10 @@
 
 struct watch;
 
-/* Starts watching root and the folders directly below it. Returns a new
+/* Starts watching root and the folders directly below it, and root's
+ * name in its parent folder, so that a library replaced whole (deleted
+ * and copied again, restored, a new one moved into place) is watched
+ * again and loaded. Returns a new
  * watch, or NULL (logged) when inotify is not available; the daemon then
  * reloads on SIGHUP only. Free with watch_close(). */
 struct watch *watch_open(const char *root);
@@ -21,6 +24,10 @@ int watch_fd(const struct watch *w);
  * changed (a reload is due; folders are watched anew, so a new category
  * folder is seen too), 0 when nothing relevant did, -1 on error. */
 int watch_drain(struct watch *w);
+
+/* Watches root and its folders again, whatever events were missed (SIGHUP:
+ * the admin's way to say "look again"). w may be NULL. */
+void watch_rearm(struct watch *w);
 
 void watch_close(struct watch *w);
 

@@ -354,6 +354,11 @@ int server_run(const struct server_options *o)
                 fprintf(stderr, "spkiosk: cannot reopen the log file %s: %s; writing on in the old one\n",
                         o->log_file, strerror(errno));
             fprintf(stderr, "spkiosk: SIGHUP: reloading %s\n", o->procedures);
+            /* watched again, or anew after watching failed */
+            if (w)
+                watch_rearm(w);
+            else
+                w = watch_open(o->procedures);
             (void)loader_run(db, o->procedures);
             continue;
         }

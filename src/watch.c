@@ -38,29 +38,50 @@
 struct watch {
     int fd;
     char *root;
+    char *parent, *base;  /* the root's folder and its name there */
     int wd[WATCH_MAX_DIRS];
     size_t n;
+    /* The root's own watch, and its parent's (for the root's name only):
+     * a library replaced whole (rm -rf and a copy, a restore, mv of a new
+     * one into place) left nothing watched, and no later edit loaded, not
+     * even after SIGHUP (an admin's review). -1 while none. */
+    int root_wd, parent_wd;
     int git_wd, heads_wd; /* the git (and common) directories, refs/heads; -1 */
     int common_wd;
 };
 
 /* Adding a watch on a folder already watched returns the same descriptor,
- * so this is idempotent; watches of removed folders go by themselves. */
-static void watch_add(struct watch *w, const char *path)
+ * so this is idempotent; watches of removed folders go by themselves.
+ * Returns the watch descriptor, or -1 when the folder is not watched. */
+static int watch_add(struct watch *w, const char *path)
 {
     size_t i;
     int wd;
 
     wd = inotify_add_watch(w->fd, path, WATCH_MASK | IN_ONLYDIR);
     if (wd < 0)
-        return;
+        return -1;
     for (i = 0; i < w->n; i++)
         if (w->wd[i] == wd)
-            return;
-    if (w->n < WATCH_MAX_DIRS)
+            return wd;
+    if (w->n < WATCH_MAX_DIRS) {
         w->wd[w->n++] = wd;
-    else
-        inotify_rm_watch(w->fd, wd);
+        return wd;
+    }
+    inotify_rm_watch(w->fd, wd);
+    return -1;
+}
+
+/* The root moved away (mv procedures procedures.old): its watches follow
+ * the folder, not the name. All are removed (each IN_IGNORED then drops its
+ * descriptor) and the name is watched again by watch_rescan. */
+static void watch_forget_all(struct watch *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n; i++)
+        (void)inotify_rm_watch(w->fd, w->wd[i]);
+    w->root_wd = -1;
 }
 
 /* The git directories of a checkout at root, when it is one. Their events
@@ -111,7 +132,9 @@ static void watch_rescan(struct watch *w)
     struct dirent *e;
     DIR *d;
 
-    watch_add(w, w->root);
+    w->root_wd = watch_add(w, w->root);
+    if (w->parent_wd < 0 && w->parent)
+        w->parent_wd = inotify_add_watch(w->fd, w->parent, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
     watch_git(w);
     if (!(d = opendir(w->root)))
         return;
@@ -128,6 +151,23 @@ static void watch_rescan(struct watch *w)
     closedir(d);
 }
 
+/* root's folder and name in w->parent and w->base ("." for a bare name).
+ * 0, or -1 when memory ran out. */
+static int watch_split(struct watch *w, const char *root)
+{
+    size_t n = strlen(root), b;
+
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    for (b = n; b > 0 && root[b - 1] != '/'; b--)
+        ;
+    if (!(w->base = strndup(root + b, n - b)))
+        return -1;
+    /* "/x" has "/" as its folder, "x" has "." */
+    w->parent = b == 0 ? strdup(".") : strndup(root, b > 1 ? b - 1 : 1);
+    return w->parent ? 0 : -1;
+}
+
 struct watch *watch_open(const char *root)
 {
     struct watch *w = calloc(1, sizeof *w);
@@ -135,8 +175,9 @@ struct watch *watch_open(const char *root)
     if (!w)
         return NULL;
     w->git_wd = w->common_wd = w->heads_wd = -1;
+    w->root_wd = w->parent_wd = -1;
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (w->fd < 0 || !(w->root = strdup(root))) {
+    if (w->fd < 0 || !(w->root = strdup(root)) || watch_split(w, root) != 0) {
         fprintf(stderr, "spkiosk: cannot watch %s (%s); reload with SIGHUP\n", root,
                 strerror(errno));
         watch_close(w);
@@ -173,6 +214,19 @@ int watch_drain(struct watch *w)
             const struct inotify_event *ev = (const struct inotify_event *)p;
             size_t i;
             p += sizeof *ev + ev->len;
+            if (ev->wd == w->parent_wd) {
+                /* the root's name made again: a copy, a restore, a mv */
+                if (ev->mask & IN_IGNORED)
+                    w->parent_wd = -1;
+                else if (ev->len && strcmp(ev->name, w->base) == 0)
+                    changed = dirs = 1;
+                continue;
+            }
+            if (ev->wd == w->root_wd && (ev->mask & IN_MOVE_SELF)) {
+                watch_forget_all(w);
+                changed = dirs = 1;
+                continue;
+            }
             if (watch_is_git(w, ev->wd)) {
                 if (ev->mask & IN_IGNORED) {
                     /* the checkout went away: watched again if it comes back */
@@ -188,6 +242,11 @@ int watch_drain(struct watch *w)
                 for (i = 0; i < w->n; i++)
                     if (w->wd[i] == ev->wd)
                         w->wd[i] = w->wd[--w->n];
+                /* the root itself: its name is watched from its parent */
+                if (ev->wd == w->root_wd) {
+                    w->root_wd = -1;
+                    changed = dirs = 1;
+                }
                 continue;
             }
             /* editors' swap and backup files are not content */
@@ -202,6 +261,12 @@ int watch_drain(struct watch *w)
     return changed;
 }
 
+void watch_rearm(struct watch *w)
+{
+    if (w)
+        watch_rescan(w);
+}
+
 void watch_close(struct watch *w)
 {
     if (!w)
@@ -209,5 +274,7 @@ void watch_close(struct watch *w)
     if (w->fd >= 0)
         close(w->fd);
     free(w->root);
+    free(w->parent);
+    free(w->base);
     free(w);
 }

@@ -86,4 +86,39 @@ describe('procedure files watched on disk', () => {
     await sleep(600);
     assert.equal(loads(), n, 'no load for .swp and ~ files');
   });
+
+  // A library replaced whole: the root's watch went with the old folder and
+  // nothing watched the new one, so no later edit loaded, not even after
+  // SIGHUP, and the console kept showing errors already fixed (an admin's
+  // review). Its name is watched from its parent folder.
+  it('a library deleted and copied again is watched again', async () => {
+    const copy = path.join(ctx.tmp, 'tree-copy');
+    fs.cpSync(tree(), copy, { recursive: true });
+    fs.rmSync(tree(), { recursive: true });
+    fs.cpSync(copy, tree(), { recursive: true });
+    await sleep(300);
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md'), proc('复制回来以后'));
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '复制回来以后',
+      'an edit in the copied library');
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md'), proc('再改一次'));
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '再改一次', 'a second edit');
+  });
+
+  it('a new library moved into place of the old one is watched, not the old one moved away', async () => {
+    const old = path.join(ctx.tmp, 'tree-old');
+    const fresh = path.join(ctx.tmp, 'tree-new');
+    fs.renameSync(tree(), old);
+    fs.cpSync(old, fresh, { recursive: true });
+    fs.writeFileSync(path.join(fresh, 'alpha/one.md'), proc('新的一套'));
+    fs.renameSync(fresh, tree());
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '新的一套', 'the new library');
+    fs.writeFileSync(path.join(tree(), 'alpha/one.md'), proc('新的一套改了'));
+    await eventually(async () => (await get('/api/v1/procedures/one')).body?.title === '新的一套改了',
+      'an edit in the new library');
+    // and an edit in a category folder of the new library made after the move
+    fs.mkdirSync(path.join(tree(), 'gamma'));
+    fs.writeFileSync(path.join(tree(), 'gamma/README.md'), '# 丙类\n\n丙。\n');
+    fs.writeFileSync(path.join(tree(), 'gamma/three.md'), proc('第三个'));
+    await eventually(async () => (await get('/api/v1/procedures/three')).status === 200, 'a new folder in it');
+  });
 });
