@@ -23,6 +23,17 @@ size_t utf8_encode(uint32_t cp, char *out);
 /* True when s[0..n) is entirely valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
 
+/* What an admin is told about a file s[0..n) that is not valid UTF-8, in
+ * Chinese, with the line of its first bad byte (from 1) in *line; NULL (and
+ * *line 0) when it is valid. A file valid but for a character cut at its
+ * very end was cut short (an editor's crash, a copy stopped), not saved in
+ * another encoding: "save it as UTF-8" would be the wrong advice. The
+ * string is static. */
+const char *utf8_file_error(const char *s, size_t n, int *line);
+
+/* Whether s[0..n) is valid UTF-8 but for a character cut short at its end. */
+bool utf8_cut_at_end(const char *s, size_t n);
+
 /* Number of code points in s[0..n), or (size_t)-1 if it is not valid UTF-8. */
 size_t utf8_count(const char *s, size_t n);
 

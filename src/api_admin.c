@@ -172,6 +172,16 @@ static enum MHD_Result api_admin_send_source(struct http_request *req, char *rel
                                      : "这个文件读不出来（不是普通文件或没有权限），请在服务器上检查");
         goto out;
     }
+    /* a browser shows a GBK file as U+FFFD, and a save then writes them
+     * over the text for good (an admin's review). A file only cut inside
+     * its last character opens: that character was lost already. */
+    if (!utf8_valid(text, len) && !utf8_cut_at_end(text, len)) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_not_utf8",
+                               "这个文件不是 UTF-8 编码（可能是用 GBK 保存的）：在这里打开，中文会变成乱码，"
+                               "保存后原文就找不回来了，所以不能在这里编辑。请在电脑上用记事本等编辑器打开它，"
+                               "「另存为」时编码选 UTF-8，再放回原处");
+        goto out;
+    }
     library_hash(text, len, hash);
     snprintf(etag, sizeof etag, "\"%s\"", hash);
     /* an editor reopening a file it holds: the hash says it is the same */

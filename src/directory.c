@@ -189,7 +189,8 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
     struct frontmatter fm;
     cmark_node *doc = NULL, *n;
     size_t errors0 = diags->errors, i;
-    int rc = -1, r;
+    const char *bad;
+    int rc = -1, r, bad_line;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
@@ -198,8 +199,8 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
         diag_error(diags, path, 1, "办事地点文件太大（超过 %d KiB），没有读取", DIRECTORY_FILE_MAX / 1024);
         return diags->oom ? -1 : 1;
     }
-    if (!utf8_valid(text, len)) {
-        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+    if ((bad = utf8_file_error(text, len, &bad_line))) {
+        diag_error(diags, path, bad_line, "%s", bad);
         return diags->oom ? -1 : 1;
     }
     if (frontmatter_parse(path, text, len, &fm, diags) < 0)

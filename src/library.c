@@ -404,7 +404,8 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
     cmark_node *doc = NULL, *n;
     char *path = path_join(dir, "README.md"), *text = NULL, *rel = NULL;
     size_t len, i, errors = diags->errors;
-    int rc = -1, r;
+    const char *bad;
+    int rc = -1, r, bad_line;
 
     memset(&fm, 0, sizeof fm);
     cat->order = 1000;
@@ -425,8 +426,8 @@ static int category_read(const char *dir, const char *id, struct lib_category *c
         rc = cat->title && cat->description ? 0 : -1;
         goto out;
     }
-    if (!utf8_valid(text, len)) {
-        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+    if ((bad = utf8_file_error(text, len, &bad_line))) {
+        diag_error(diags, path, bad_line, "%s", bad);
         len = 0;
     }
     if (frontmatter_parse(path, text, len, &fm, diags) < 0)

@@ -83,16 +83,17 @@ int mdtext_list_items(const char *path, const char *what, const char *text, size
 {
     struct frontmatter fm;
     cmark_node *doc = NULL, *n, *item;
+    const char *bad;
     size_t i;
-    int rc = -1, r;
+    int rc = -1, r, bad_line;
 
     memset(&fm, 0, sizeof fm);
     if (len > max) {
         diag_error(diags, path, 1, "%s太大（超过 %zu KiB），没有读取", what, max / 1024);
         return diags->oom ? -1 : 1;
     }
-    if (!utf8_valid(text, len)) {
-        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+    if ((bad = utf8_file_error(text, len, &bad_line))) {
+        diag_error(diags, path, bad_line, "%s", bad);
         return diags->oom ? -1 : 1;
     }
     if ((r = frontmatter_parse(path, text, len, &fm, diags)) < 0)

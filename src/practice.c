@@ -596,7 +596,8 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
     struct practice_pctx c;
     cmark_node *doc = NULL, *n;
     size_t errors = diags->errors;
-    int rc = -1, r;
+    const char *bad;
+    int rc = -1, r, bad_line;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
@@ -605,8 +606,8 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
     if (len > PRACTICE_FILE_MAX)
         return diag_error(diags, path, 1, "练习文件太大（超过 %zu KiB），没有读取；请拆成几个场景少一些的文件",
                           PRACTICE_FILE_MAX >> 10) < 0 ? -1 : 1;
-    if (!utf8_valid(text, len))
-        return diag_error(diags, path, 1, "文件不是 UTF-8 编码，请用 UTF-8 保存") < 0 ? -1 : 1;
+    if ((bad = utf8_file_error(text, len, &bad_line)))
+        return diag_error(diags, path, bad_line, "%s", bad) < 0 ? -1 : 1;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
         len -= 3;

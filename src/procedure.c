@@ -1524,20 +1524,20 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
 
 static bool pctx_text_ok(struct pctx *c, const char *text, size_t len)
 {
-    size_t i = 0, k;
-    uint32_t cp;
-    int line = 1;
+    int line = 1, bad_line;
+    const char *bad = utf8_file_error(text, len, &bad_line), *nul;
+    size_t i;
 
-    while (i < len) {
-        k = utf8_decode(text + i, len - i, &cp);
-        if (k == 0 || cp == 0) {
-            diag_error(c->diags, c->src->path, line,
-                       "这一行有无效的字符：文件必须用 UTF-8 编码保存（可在编辑器的「另存为」里选择）");
-            return false;
-        }
-        if (cp == '\n')
-            line++;
-        i += k;
+    if (bad) {
+        diag_error(c->diags, c->src->path, bad_line, "%s", bad);
+        return false;
+    }
+    if ((nul = memchr(text, '\0', len))) {
+        for (i = 0; i < (size_t)(nul - text); i++)
+            line += text[i] == '\n';
+        diag_error(c->diags, c->src->path, line,
+                   "这一行有无效的字符（NUL）：文件可能已损坏，请用文本编辑器打开检查");
+        return false;
     }
     return true;
 }

@@ -320,13 +320,14 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
     struct frontmatter fm;
     cmark_node *doc = NULL, *n;
     size_t errors0 = diags->errors;
-    int rc = -1, r;
+    const char *bad;
+    int rc = -1, r, bad_line;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
     memset(&fm, 0, sizeof fm);
-    if (!utf8_valid(text, len)) {
-        diag_error(diags, path, 1, "文件必须用 UTF-8 编码保存");
+    if ((bad = utf8_file_error(text, len, &bad_line))) {
+        diag_error(diags, path, bad_line, "%s", bad);
         return diags->oom ? -1 : 1;
     }
     if (frontmatter_parse(path, text, len, &fm, diags) < 0)

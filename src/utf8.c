@@ -87,6 +87,52 @@ bool utf8_valid(const char *s, size_t n)
     return utf8_count(s, n) != (size_t)-1;
 }
 
+/* The offset of the first byte that does not start a valid character of
+ * s[0..n), n when none, with its line (from 1) in *line. */
+static size_t utf8_first_bad(const char *s, size_t n, int *line)
+{
+    size_t i = 0, k;
+    uint32_t cp;
+
+    *line = 1;
+    while (i < n && (k = utf8_decode(s + i, n - i, &cp)) != 0) {
+        *line += cp == '\n';
+        i += k;
+    }
+    return i;
+}
+
+bool utf8_cut_at_end(const char *s, size_t n)
+{
+    size_t i, k, lead;
+    int line;
+    unsigned char b;
+
+    if ((i = utf8_first_bad(s, n, &line)) == n)
+        return false;
+    /* a lead byte whose continuation bytes run into the end, all of them
+     * continuation bytes: the rest of the character is missing */
+    b = (unsigned char)s[i];
+    lead = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+    if (b < 0xC2 || b > 0xF4 || n - i >= lead)
+        return false;
+    for (k = i + 1; k < n && ((unsigned char)s[k] & 0xC0) == 0x80; k++)
+        ;
+    return k == n;
+}
+
+const char *utf8_file_error(const char *s, size_t n, int *line)
+{
+    if (utf8_first_bad(s, n, line) == n) {
+        *line = 0;
+        return NULL;
+    }
+    if (utf8_cut_at_end(s, n))
+        return "文件在这一行的最后一个字中间断了：文件可能没有保存完整（编辑器中途崩溃或复制时中断），"
+               "请打开文件把最后一行补全后再保存";
+    return "这一行有不是 UTF-8 编码的字符（文件可能是用 GBK 等其他编码保存的）：请在编辑器的「另存为」里选 UTF-8 编码保存";
+}
+
 bool utf8_is_space(uint32_t cp)
 {
     return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x3000 ||

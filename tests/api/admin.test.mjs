@@ -170,6 +170,28 @@ describe('a file\'s source', () => {
     assert.equal(r.text, BAD);
   });
 
+  // A GBK file opened in the editor showed as U+FFFD, and a save wrote them
+  // over the Chinese for good (an admin's review): it is not opened. A file
+  // only cut inside its last character opens (that character is lost).
+  it('of a file that is not UTF-8 is refused, saying how to save it', async () => {
+    const f = file(h, 'alpha/two.md');
+    const before = fs.readFileSync(f);
+    try {
+      // # 办理 in GBK, then a step
+      fs.writeFileSync(f, Buffer.concat([Buffer.from('# '), Buffer.from([0xb0, 0xec, 0xc0, 0xed]),
+        Buffer.from('\n\n## 第一步\n- [ ] 身份证\n')]));
+      const r = await get(h, '/api/v1/admin/procedures/two/source?file=alpha/two.md');
+      assertError(r, 409, 'file_not_utf8');
+      assert.match(r.body.error.message, /GBK.*另存为.*UTF-8/);
+      const cut = Buffer.from(proc('第二项'));
+      fs.writeFileSync(f, Buffer.concat([cut, Buffer.from('尾巴').subarray(0, 4)]));
+      const c = await get(h, '/api/v1/admin/procedures/two/source?file=alpha/two.md');
+      assert.equal(c.status, 200, c.text);
+    } finally {
+      fs.writeFileSync(f, before);
+    }
+  });
+
   it('is 404 for an unknown id, or a file that is not that procedure\'s', async () => {
     assertError(await get(h, '/api/v1/admin/procedures/nope/source'), 404, 'unknown_procedure');
     assertError(await get(h, '/api/v1/admin/procedures/one/source?file=alpha/two.md'), 404,

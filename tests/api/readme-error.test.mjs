@@ -37,7 +37,7 @@ describe('a category README.md with an error', () => {
     await reload(/zeta\/README\.md:2: order 应是一个整数/);
     assert.deepEqual(await cats(), good, 'the last good order and title');
     fs.writeFileSync(path.join(tree, 'zeta/README.md'), Buffer.from([0x23, 0x20, 0xbe, 0xcd, 0xd2, 0xb5, 0x0a]));
-    await reload(/zeta\/README\.md:1: 文件必须用 UTF-8 编码保存/);
+    await reload(/zeta\/README\.md:1: 这一行有不是 UTF-8 编码的字符.*另存为.*UTF-8/);
     assert.deepEqual(await cats(), good, 'not the folder name');
     fs.writeFileSync(path.join(tree, 'zeta/README.md'), '---\norder: 3\n---\n# 就业创业\n\n找工作。\n');
     await reload(/spkiosk: loaded /);

@@ -1046,9 +1046,15 @@ Test(procedure, invalid_utf8_reports_the_line_of_the_bad_byte)
     expect_counts(&d, 1, 0);
     expect_diag(&d, 2, DIAG_ERROR, "UTF-8");
     diag_list_free(&d);
+    /* cut inside its last character: not saved whole, not another encoding */
     parse_fail("# T\n## 步\n\n尾巴\xE5\x8A", &d);
     expect_counts(&d, 1, 0);
-    expect_diag(&d, 4, DIAG_ERROR, "UTF-8");
+    expect_diag(&d, 4, DIAG_ERROR, "没有保存完整");
+    diag_list_free(&d);
+    /* a GBK file (办理 in GBK) is told to be saved as UTF-8 */
+    parse_fail("# T\n## 步\n\xB0\xEC\xC0\xED\n", &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 3, DIAG_ERROR, "另存为");
     diag_list_free(&d);
 }
 
@@ -1061,7 +1067,7 @@ Test(procedure, nul_byte_is_invalid)
     cr_assert_eq(parse_full(s, sizeof s - 1, "x", 0, &p, &d), 1);
     cr_assert_null(p);
     expect_counts(&d, 1, 0);
-    expect_diag(&d, 3, DIAG_ERROR, "UTF-8");
+    expect_diag(&d, 3, DIAG_ERROR, "NUL");
     diag_list_free(&d);
 }
 

@@ -448,7 +448,7 @@ Test(triage, invalid_utf8)
 
     parse_fail("## 问题 {#start}\n- 甲\xFF\n", &r, &d);
     expect_counts(&d, 1, 0);
-    expect_diag(&d, 1, DIAG_ERROR, "UTF-8");
+    expect_diag(&d, 2, DIAG_ERROR, "UTF-8"); /* the bad byte's line, not 1 */
     diag_list_free(&d);
 }
 
