@@ -34,6 +34,10 @@ let pad = null;       // the keypad's element while it is up
 let putAway = null;   // the box whose keypad 收起键盘 put away
 let pressing = false; // a pointer is down (a press under way)
 let pendingDetach = false; // the keypad goes when that press ends
+let clickWait = 0;    // the timer that ends the press after its click
+// how long after a release its click may come (a touch's comes in later
+// tasks); a release that makes none (a drag) ends the press then
+const CLICK_WAIT_MS = 400;
 
 const served = (n) => n instanceof HTMLInputElement && Object.hasOwn(EXTRA, n.dataset.keypad || '');
 
@@ -54,13 +58,31 @@ export function installKeypad({ kiosk = KIOSK } = {}) {
   // going then would pull the page up under the finger, and the release
   // would land beside the button, losing the tap. While a pointer is down
   // the keypad stays; it goes once the press has made its click.
-  document.addEventListener('pointerdown', () => { pressing = true; }, { capture: true });
-  const released = () => {
+  // A touch's press ends with its click, which comes after pointerup and
+  // after the mousedown that moves the focus (so the keypad's going is
+  // asked for only then): gone at the pointerup, or at that focus move, it
+  // moved the page before the click, which then landed beside 下一步 (a
+  // resident's review: it took a second tap). So the press lasts until its
+  // click has been handled, or CLICK_WAIT_MS after a release that makes
+  // none (a drag); a cancelled press ends at once.
+  const endPress = () => {
+    clearTimeout(clickWait);
     pressing = false;
-    setTimeout(() => { if (pendingDetach) detach(); }, 0);
+    if (pendingDetach) detach();
   };
-  document.addEventListener('pointerup', released, { capture: true });
-  document.addEventListener('pointercancel', released, { capture: true });
+  document.addEventListener('pointerdown', () => { clearTimeout(clickWait); pressing = true; }, { capture: true });
+  document.addEventListener('pointerup', () => {
+    clearTimeout(clickWait);
+    clickWait = setTimeout(endPress, CLICK_WAIT_MS);
+  }, { capture: true });
+  document.addEventListener('pointercancel', endPress, { capture: true });
+  // in the capture phase: the click's own handlers (the step's submit) run
+  // before the task that ends the press
+  document.addEventListener('click', () => {
+    if (!pressing) return;
+    clearTimeout(clickWait);
+    clickWait = setTimeout(endPress, 0);
+  }, { capture: true });
   document.addEventListener('focusin', (e) => {
     if (pad && pad.contains(e.target)) return;   // a keyboard user on a key
     if (served(e.target) && putAway !== e.target) attach(e.target);
