@@ -130,7 +130,29 @@ function attach(input) {
     pad = build(kind);
     where.after(pad);
   }
-  pad.scrollIntoView({ block: 'nearest' });
+  reveal(where, input, pad);
+}
+
+// Scrolls so that the field (its label, its box) and the keys show between
+// the sticky header and the sticky 上一步/下一步 bar. scrollIntoView knew
+// neither: with 大字 at 1366×768 the bar covered 7, 8, 9, 0 and 收起键盘,
+// and the box sat under the header (a resident's review). When all cannot
+// show, the box and as many keys as fit do.
+function reveal(where, input, keys) {
+  const header = document.querySelector('.app-header');
+  const bar = document.querySelector('#main .actions-sticky');
+  const gap = 8;
+  const lo = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + gap;
+  const hi = window.innerHeight - (bar ? bar.offsetHeight : 0) - gap;
+  const top = where.getBoundingClientRect().top, bottom = keys.getBoundingClientRect().bottom;
+  let dy = 0;
+  if (bottom - top <= hi - lo) {
+    if (bottom > hi) dy = bottom - hi;
+    else if (top < lo) dy = top - lo;
+  } else {
+    dy = Math.min(bottom - hi, input.getBoundingClientRect().top - lo);
+  }
+  if (dy) window.scrollBy(0, dy);
 }
 
 // The keypad goes now, or once the press under way has made its click.

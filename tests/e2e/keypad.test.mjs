@@ -163,6 +163,44 @@ describe('下一步 tapped while the keypad is up at the foot of a scrolled form
   });
 });
 
+// 大字 at 1366×768: scrollIntoView put the keys just inside the window,
+// under the sticky 上一步/下一步 bar (7, 8, 9, 0 and 收起键盘 hidden) and the
+// box under the sticky header (a resident's review).
+describe('the keypad with 大字 at 1366×768', () => {
+  let kp, page, id;
+  before(async () => {
+    id = await atForm();
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('shows the box and every key between the header and the bar', async () => {
+    await openForm(page, id);
+    await page.locator('#btn-big').tap();
+    await page.waitForFunction(() => document.documentElement.classList.contains('big'));
+    for (const box of ['#f-id_number', '#f-mobile']) {
+      await page.locator(box).tap();
+      await pad(page).waitFor();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const g = await page.evaluate((sel) => {
+        const r = (e) => e.getBoundingClientRect();
+        const bar = document.querySelector('#main .actions-sticky');
+        return {
+          header: r(document.querySelector('.app-header')).bottom,
+          barTop: Math.min(window.innerHeight, r(bar).top),
+          box: r(document.querySelector(sel)),
+          keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom]),
+        };
+      }, box);
+      await shot(page, `keypad-big-1366-${box.slice(3)}`, { fullPage: false });
+      assert.ok(g.box.top >= g.header, `${box}: the box under the header (${g.box.top} < ${g.header})`);
+      for (const [label, top, bottom] of g.keys)
+        assert.ok(top >= g.header && bottom <= g.barTop, `${box}: key ${label} at ${top}–${bottom}, bar at ${g.barTop}`);
+    }
+  });
+});
+
 describe('the last four of 我有凭条', () => {
   let kp, page;
   before(async () => {
