@@ -82,8 +82,17 @@ function confirmLeave(then) {
   });
 }
 
+// The ticket on screen (排队号): 首页 clears it as 完成 does, so it asks as
+// 完成 does; it went straight home and the number was gone (a resident's
+// review).
+function onTicketRoute() {
+  return /^#\/case\/[0-9a-f]{32}\/(done|slip)$/.test(location.hash) && state.case &&
+    state.case.status === 'waiting' && !!state.case.ticket;
+}
+
 function goHome() {
   if (onCaseRoute()) { confirmLeave(() => reset({ keepPrefs: true })); return; }
+  if (onTicketRoute()) { caseModule().then((m) => m.confirmFinish(state.case)); return; }
   state.case = null;
   state.query = '';
   state.triageStack = [];

@@ -939,7 +939,8 @@ function ratingSection(c) {
 // 完成 clears the screen, ticket and all: an elderly resident who has not
 // noted the number (or printed the slip) would have to ask at the window,
 // so it asks first, with the number large, and 返回 is the easy choice.
-function confirmFinish(c) {
+// 首页 asks the same (app.js).
+export function confirmFinish(c) {
   const close = openDialog({
     labelId: 'finish-title', descId: 'finish-desc', cls: 'dialog-confirm',
     content: [

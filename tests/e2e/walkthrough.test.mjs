@@ -356,6 +356,19 @@ describe('labour-handbook walkthrough with touch input', () => {
     assert.equal((await page.locator('#main .ticket-number').innerText()).trim(), ticket);
   });
 
+  // 首页 in the header cleared the ticket at once, without the question
+  // 完成 asks (a resident's review)
+  it('首页 on the ticket screen asks the same; 返回 keeps the ticket', async () => {
+    await tap(page.locator('#btn-home'));
+    const ask = page.locator('.overlay [role=dialog]');
+    await ask.waitFor({ state: 'visible' });
+    assert.equal((await ask.locator('h2').innerText()).trim(), '记下您的排队号了吗？');
+    assert.equal((await ask.locator('.ticket-number').innerText()).trim(), ticket);
+    await tap(ask.locator('button', { hasText: '返回' }));
+    await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    assert.equal((await page.locator('#main .ticket-number').innerText()).trim(), ticket);
+  });
+
   it('完成 clears everything and returns home; back does not bring the case back', async () => {
     await tap(page.locator('#main .done-main button', { hasText: '完成' }));
     await atRoute(page, /^#\/$/, () => tap(page.locator('.overlay button', { hasText: '已记下，完成' })));
