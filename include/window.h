@@ -85,8 +85,9 @@ int window_resolve(struct db *db, const char *key, char id_out[CASE_ID_LEN + 1],
 #define WINDOW_LAST4_LEN 4
 
 /* The resident's way back in by ticket (never a key alone): today's case
- * of ticket (`A017`, any case) when an ID number (cn_id) or mobile
- * (cn_mobile) typed on it ends in last4 (four digits, the last may be X in
+ * of ticket (`A017`, any case) when an ID number (cn_id), mobile
+ * (cn_mobile) or phone number (phone) typed on it ends in last4 (four
+ * digits, the last may be X in
  * either case). Returns 0 with the id in id_out; 1 with e set: bad_last4
  * (invalid) when last4 is not of that shape, else one not_found whatever
  * did not match (no ticket, no such case today, other last four), so the

@@ -21,9 +21,15 @@
 #include "render.h"
 #include "reply.h"
 #include "throttle.h"
+#include "utf8.h"
+#include "validate.h"
 #include "visit.h"
 #include "window.h"
 #include "window_view.h"
+
+/* bytes of a ticket or last four folded to ASCII at most: a ticket is a
+ * letter and 6 digits at most, in full-width 3 bytes each */
+#define API_LOOKUP_FOLD_MAX 32
 
 /* The staffer filling a case in at the window through these same routes
  * (HTTP_SHARED: the guard found their session), for the events; NULL for
@@ -500,11 +506,27 @@ enum MHD_Result api_case_submit(struct http_request *req)
     return ret;
 }
 
+/* A ticket or last four as a resident's input method types it (ＡＯＯ１,
+ * １２３Ｘ, spaces around): trimmed and folded to ASCII into buf, as every
+ * form box takes them (they were refused: a resident's review). Returned
+ * as is when longer than any ticket or last four, or not UTF-8. */
+static const char *api_lookup_fold(const char *s, char buf[API_LOOKUP_FOLD_MAX + 1])
+{
+    size_t n = strlen(s);
+    const char *t = utf8_trim(s, &n);
+
+    if (n > API_LOOKUP_FOLD_MAX || validate_fold_width(t, n, buf) == (size_t)-1)
+        return s;
+    return buf;
+}
+
 enum MHD_Result api_case_lookup(struct http_request *req)
 {
     static const char busy[] = "尝试次数过多，请 15 分钟后再试；也可以扫描凭条上的二维码，或到综合窗口询问";
     const cJSON *jt, *jl;
     char addr[HTTP_ADDR_MAX], id[CASE_ID_LEN + 1];
+    char tbuf[API_LOOKUP_FOLD_MAX + 1], lbuf[API_LOOKUP_FOLD_MAX + 1];
+    const char *ticket, *last4;
     struct throttle_keys keys;
     enum throttle_outcome outcome = THROTTLE_NONE;
     bool started = false;
@@ -528,7 +550,9 @@ enum MHD_Result api_case_lookup(struct http_request *req)
         goto done;
     }
     http_client_addr(req, addr);
-    throttle_keys_lookup(&keys, jt->valuestring, addr);
+    ticket = api_lookup_fold(jt->valuestring, tbuf);
+    last4 = api_lookup_fold(jl->valuestring, lbuf);
+    throttle_keys_lookup(&keys, ticket, addr);
     if ((wait = throttle_overall_wait(now)) > 0 ||
         (wait = throttle_attempt_begin(&keys, now)) > 0) {
         ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts", busy,
@@ -536,7 +560,7 @@ enum MHD_Result api_case_lookup(struct http_request *req)
         goto done;
     }
     started = true;
-    r = window_lookup(db, jt->valuestring, jl->valuestring, id, &e);
+    r = window_lookup(db, ticket, last4, id, &e);
     if (r < 0) {
         ret = reply_internal(req);
     } else if (r > 0) {

@@ -165,7 +165,10 @@ static bool window_last4_matches(const struct case_state *cs, const char *last4)
         for (i = 0; i < p->steps[j].n_fields; i++) {
             const struct field *f = &p->steps[j].fields[i];
             const char *v;
-            if (f->type != FIELD_CN_ID && f->type != FIELD_CN_MOBILE)
+            /* a phone box (手机或座机) holds the mobile of most who fill it:
+             * 高龄津贴's residents were told no match for the number they
+             * typed (a resident's review) */
+            if (f->type != FIELD_CN_ID && f->type != FIELD_CN_MOBILE && f->type != FIELD_PHONE)
                 continue;
             if (!(v = cases_value(cs, f->key)) || (n = strlen(v)) < WINDOW_LAST4_LEN)
                 continue;

@@ -84,6 +84,18 @@ describe('我有凭条: back into a case', () => {
     await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), () => page.keyboard.press('Enter'));
   });
 
+  // a Chinese input method's full-width ticket and digits (a resident's
+  // review: 没有认出这个号码, and 请输入四位 for four digits typed)
+  it('a ticket and last four typed full-width reopen the case too', async () => {
+    const wide = (s) => s.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xFEE0));
+    await openCodeScreen();
+    await page.fill('#code-q', wide(waiting.ticket));
+    await page.keyboard.press('Enter');
+    await page.locator('#code-last4').waitFor({ state: 'visible' });
+    await page.fill('#code-last4', wide('102X'));
+    await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), () => page.keyboard.press('Enter'));
+  });
+
   it("the QR's address reopens a returned case; its step marks the flagged field and repeats the reason", async () => {
     await openCodeScreen();
     await atRoute(page, new RegExp(`^#/case/${returned.id}/returned$`), async () => {
