@@ -330,7 +330,8 @@ function returnedScreen(c) {
     el('h1', {}, t('returnedTitle')),
     c.ticket ? el('p', { class: 'lead' }, t('returnedTicket', { ticket: c.ticket })) : null,
     returnedNotice(c),
-    el('p', {}, t('returnedIntro')),
+    // a web case returned from pre-review never had a number to keep
+    el('p', {}, t(c.ticket ? 'returnedIntro' : 'returnedIntroNoTicket')),
     el('div', { class: 'actions' },
       button(t('homeLong'), () => hooks.reset(), 'btn'),
       button(t('returnedStart'), () => go(caseHash(c, next === 'review' ? 'review' : 'step/' + next)),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import {
   useKiosk, kioskPage, atRoute, h1Text, shot, axeSerious, smallTargets, smallText, horizontalOverflow, setMode,
 } from './helpers.mjs';
-import { addUser } from '../api/helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { ID, NAME } from './labour-case.mjs';
 
 const k = useKiosk();
@@ -284,6 +284,18 @@ describe('a paper missing, from home', () => {
       assert.equal(got.ticket, null);
       assert.deepEqual(got.missing_items.map((x) => x.id), ['hukou_book']);
       assert.deepEqual(await axeSerious(page), []);
+      // returned from pre-review: its page spoke of keeping a queue number
+      // it never had (a resident's review)
+      const s = await login(k.url, 'wang', 'wang-password-1');
+      const ret = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/return`, {
+        method: 'POST', headers: authHeaders(s), body: JSON.stringify({ reason: '请补充户口簿首页的照片' }),
+      });
+      assert.equal(ret.status, 200, await ret.text());
+      await page.goto(`${k.url}/#/case/${c.id}`);
+      await atRoute(page, /\/returned$/);
+      const text = await page.locator('#main').innerText();
+      assert.ok(text.includes('请补充户口簿首页的照片'), text);
+      assert.ok(!text.includes('排队号'), `no queue number for a web case: ${text}`);
       kp.assertClean('web missing');
     } finally {
       await kp.context.close();
