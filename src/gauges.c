@@ -16,10 +16,11 @@ static const char sql_by_status[] = "SELECT status, count(*) FROM cases GROUP BY
 /* as the call screen counts it (display.c): today's tickets not called */
 static const char sql_waiting[] =
     "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1";
-/* as the work list marks it (relay.c): the current stage due before today */
+/* as the work list marks it (relay.c): the current stage due, or the
+ * date promised to the resident, before today */
 static const char sql_overdue[] =
     "SELECT count(*) FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
-    " WHERE c.status = 'accepted' AND s.due < ?1";
+    " WHERE c.status = 'accepted' AND (s.due < ?1 OR c.due < ?1)";
 static const char sql_notifications[] =
     "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL";
 /* the last load's problems (schema/001-catalog.sql): distinct files, not lines */

@@ -666,7 +666,7 @@ int relay_staff_json(struct db *db, const struct case_state *cs, int today, void
     sqlite3_stmt *st;
     size_t i;
     int r, rows = 0, rc = -1;
-    bool live;
+    bool live, late;
 
     if ((cs->r.stage < 0 ? !cJSON_AddNullToObject(o, "stage") : !cJSON_AddNumberToObject(o, "stage", cs->r.stage)) ||
         relay_add_text(o, "owner", cs->r.owner) != 0 || relay_add_text(o, "due", cs->r.due) != 0 ||
@@ -707,10 +707,17 @@ int relay_staff_json(struct db *db, const struct case_state *cs, int today, void
             goto done;
     }
     s = cs->r.stage >= 0 ? cJSON_GetArrayItem(arr, cs->r.stage) : NULL;
+    /* late: the date promised to the resident passed. Each stage starts
+     * with its full days, so a stage that overran once leaves the next
+     * ones on time while the promise is not (a staff review): overdue is
+     * either, as the report's on-time rate counts the promise. */
+    late = live && strcmp(cs->status, "accepted") == 0 && relay_overdue(cs->r.due, today);
     if (!cJSON_AddBoolToObject(o, "overdue",
-                               live && s && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "due")) &&
-                                   strcmp(cs->status, "accepted") == 0 &&
-                                   relay_overdue(cJSON_GetObjectItemCaseSensitive(s, "due")->valuestring, today)))
+                               late || (live && s && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "due")) &&
+                                        strcmp(cs->status, "accepted") == 0 &&
+                                        relay_overdue(cJSON_GetObjectItemCaseSensitive(s, "due")->valuestring,
+                                                      today))) ||
+        !cJSON_AddBoolToObject(o, "late", late))
         goto done;
     rc = 0;
 done:
@@ -719,15 +726,16 @@ done:
 }
 
 /* The current stage's row of each accepted case at a stage of one of the
- * posts (a JSON array of ids, ?1) or owned by ?2; only those due before ?3
- * when ?4; soonest first. The title is the pinned version's. */
+ * posts (a JSON array of ids, ?1) or owned by ?2; only those due, or
+ * promised (the case's committed date), before ?3 when ?4; soonest first.
+ * The title is the pinned version's. */
 static const char sql_work[] =
-    "SELECT c.id, c.ticket, c.procedure_id, v.title, s.key, s.label, s.post, s.due, c.owner"
+    "SELECT c.id, c.ticket, c.procedure_id, v.title, s.key, s.label, s.post, s.due, c.owner, c.due"
     " FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
     " JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
     " WHERE c.status = 'accepted'"
     "  AND (s.post IN (SELECT value FROM json_each(?1)) OR c.owner = ?2)"
-    "  AND (?4 = 0 OR s.due < ?3)"
+    "  AND (?4 = 0 OR s.due < ?3 OR c.due < ?3)"
     " ORDER BY s.due, c.accepted_at, c.id LIMIT ?5";
 
 int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, const char *owner,
@@ -760,8 +768,10 @@ int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, con
     b |= sqlite3_bind_int(st, 5, RELAY_WORK_MAX);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *due = (const char *)sqlite3_column_text(st, 7);
+        const char *committed = (const char *)sqlite3_column_text(st, 9);
         int d = relay_ymd_parse(due);
-        bool over = d && d < today, soon = d && !over && soon_until && d <= soon_until;
+        bool late = relay_overdue(committed, today);
+        bool over = (d && d < today) || late, soon = d && !over && soon_until && d <= soon_until;
         if (!(c = cJSON_CreateObject()) || !cJSON_AddItemToArray(list, c)) {
             cJSON_Delete(c);
             goto done;
@@ -771,7 +781,8 @@ int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, con
             !(stage = cJSON_AddObjectToObject(c, "stage")) || relay_add_col(stage, "key", st, 4) != 0 ||
             relay_add_col(stage, "label", st, 5) != 0 || relay_add_col(stage, "post", st, 6) != 0 ||
             relay_add_text(c, "due", due) != 0 || !cJSON_AddBoolToObject(c, "overdue", over) ||
-            !cJSON_AddBoolToObject(c, "soon", soon) || relay_add_col(c, "owner", st, 8) != 0)
+            !cJSON_AddBoolToObject(c, "soon", soon) || relay_add_col(c, "owner", st, 8) != 0 ||
+            relay_add_text(c, "committed", committed) != 0 || !cJSON_AddBoolToObject(c, "late", late))
             goto done;
         n++;
         n_over += over;

@@ -32,12 +32,13 @@ static const char sql_channels[] =
 
 /* A case is overdue at the day's end when the stage that was current then
  * (begun by that day, the one before it done before its end, itself not
- * done by then) was due before the day: a limit runs to the end of its
- * due date, as the work list counts it. A case rejected by then has no
- * current stage; one back with the resident then has its clock stopped. */
+ * done by then) was due before the day, or the date promised to the
+ * resident was: a limit runs to the end of its due date, as the work list
+ * counts it. A case rejected by then has no current stage; one back with
+ * the resident then has its clock stopped. */
 static const char sql_overdue[] =
     "SELECT COUNT(DISTINCT s.case_id) FROM case_stages s JOIN cases c ON c.id = s.case_id"
-    " WHERE s.due < ?3 AND s.begun_on IS NOT NULL AND s.begun_on <= ?3"
+    " WHERE (s.due < ?3 OR c.due < ?3) AND s.begun_on IS NOT NULL AND s.begun_on <= ?3"
     " AND (s.done_at IS NULL OR s.done_at >= ?2)"
     " AND (s.idx = 0 OR EXISTS (SELECT 1 FROM case_stages p WHERE p.case_id = s.case_id"
     "  AND p.idx = s.idx - 1 AND p.done_at IS NOT NULL AND p.done_at < ?2))"

@@ -65,7 +65,9 @@ function render(cases) {
   el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openCase(x.id),
     'aria-label': `打开 ${x.ticket || '办件'} ${x.title} ${x.stage.label}` }, x.ticket || '打开')),
   el('td', {}, x.title, el('br'), el('span', { class: 'hint' }, x.stage.label)),
-  el('td', {}, dueText(x.due), ' ', dueBadge(x)),
+  el('td', {}, dueText(x.due), ' ', dueBadge(x),
+    // the stage is on time, the date promised to the resident is not
+    x.late ? el('span', { class: 'hint late-note' }, ` 承诺 ${dueText(x.committed)} 已过`) : null),
   el('td', {}, who(x.owner) || ''))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有待办的办件'))]));
 }
@@ -96,6 +98,10 @@ export function chainView(v) {
   const started = v.stage !== null && v.stage !== undefined;
   return el('section', { 'aria-labelledby': 'chain-h', id: 'chain' },
     el('h3', { id: 'chain-h' }, '办理环节', v.due ? `（承诺 ${dueText(v.due)} 前办结）` : ''),
+    // each stage starts with its full days, so one that overran leaves the
+    // next on time while the promise to the resident is not
+    v.late ? el('p', { class: 'msg-error', id: 'late-note' },
+      `已超过承诺居民的办结日期（${dueText(v.due)}），请尽快办结，并主动告诉居民进度。`) : null,
     // the hall's calendar lacks that year: its holidays counted as working days
     v.calendar_gap ? el('p', { class: 'msg-error', id: 'calendar-gap' },
       `注意：节假日日历里还没有 ${v.calendar_gap} 年的日期，这个期限把 ${v.calendar_gap} 年的节假日算成了工作日，`

@@ -104,6 +104,10 @@ mobile | 手机号码 | cn_mobile | required
 \`\`\`
 `;
 
+// two same-day stages: promised for the day of acceptance
+const TWICE = QUICK.replace('# 当场办理', '# 两步当场办理')
+  .replace('handle | 当场办理 | window | 0', 'first  | 受理 | window | 0\nsecond | 办结 | window | 0');
+
 describe('a chained case from acceptance to handout, across two days', () => {
   let tmp, db, tree, d = null;
   let wang, li, zhao;
@@ -151,6 +155,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
       'hall/README.md': '# 社会救助\n\n救助事项。\n',
       'hall/dibao.md': DIBAO,
       'hall/quick.md': QUICK,
+      'hall/twice.md': TWICE,
     });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-22');
@@ -215,6 +220,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
       id: c.id, ticket: c.ticket, procedure: 'dibao', title: '低保申请',
       stage: { key: 'accept', label: '社区受理', post: 'window' },
       due: due(T, 1), overdue: false, soon: due(T, 1) <= due(T, 1), owner: 'wang',
+      committed: due(T, 6), late: false,
     });
     r = await sget('/api/v1/staff/work', li);
     assert.equal(r.body.cases.some((x) => x.id === c.id), false);
@@ -279,6 +285,15 @@ describe('a chained case from acceptance to handout, across two days', () => {
       'not work while it waits at the window');
   });
 
+  let w;
+  it('day 1: a case of two same-day stages accepted, promised today', async () => {
+    w = await handIn('twice');
+    const r = await post(`/api/v1/staff/cases/${w.id}/accept`, {}, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.due, due(T, 0));
+    assert.deepEqual([r.body.overdue, r.body.late], [false, false]);
+  });
+
   it('day 1: a same-day case (0 days) accepted, due today', async () => {
     q = await handIn('quick');
     const r = await post(`/api/v1/staff/cases/${q.id}/accept`, {}, wang);
@@ -298,6 +313,27 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.ok(r.body.counts.overdue >= 1);
     assert.ok(r.body.cases.every((e) => e.overdue), 'only overdue ones');
     assert.equal((await sget(`/api/v1/staff/cases/${q.id}`, wang)).body.overdue, true);
+  });
+
+  // Each stage starts with its full days: the first one overran, the second
+  // begun today is on time, but the date promised to the resident passed.
+  // The case showed no 已超期 anywhere and the day's report counted it on
+  // time (a staff review).
+  it('day 2: a case past the date it was promised is overdue though its stage is not', async () => {
+    const T2 = dateIn(DAY2);
+    const admin = await login(d.url, 'admin2', 'admin2-password-1');
+    const reported = async () => (await sget(`/api/v1/admin/report?date=${T2}`, admin)).body.overdue;
+    const before = await reported();
+    const p = await post(`/api/v1/staff/cases/${w.id}/pass`, { note: '已受理' }, wang);
+    assert.equal(p.status, 200, p.text);
+    assert.ok(p.body.stages[1].due >= T2, 'the stage begun today is not due yet');
+    assert.deepEqual([p.body.overdue, p.body.late], [true, true]);
+    const x = (await sget('/api/v1/staff/work?overdue=1', wang)).body.cases.find((e) => e.id === w.id);
+    assert.ok(x, 'in the overdue list');
+    assert.deepEqual([x.due, x.overdue, x.late, x.committed], [p.body.stages[1].due, true, true, due(T, 0)]);
+    assert.equal(await reported(), before, 'still counted overdue in the day\'s report');
+    const m = (await request(url('/metrics'))).text;
+    assert.match(m, /^spkiosk_cases_overdue [1-9]/m);
   });
 
   it('day 2: accepted again, stage 3 resumes with the days it had left; the chain\'s date moves on', async () => {
