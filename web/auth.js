@@ -80,6 +80,14 @@ function showLogin(container, locked = false) {
           data = null;
         }
         if (data && allowed(data.role, needRole)) {
+          // Someone else at a page that was another's (the lock, a session
+          // run out): the header kept the first name and the page sent the
+          // first one's pending move under the second's (a staff review).
+          // The page starts afresh under the one who logged in.
+          if (dialog && lastUser && data.user !== lastUser) {
+            location.reload();
+            return;
+          }
           setCurrent(data);
           pass.value = '';
           if (dialog) { dialog.close(); dialog.remove(); }

@@ -19,6 +19,7 @@ describe('the staff page locks itself', () => {
 
   before(async () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-22');
     c = await labourCase(k.url);
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, clock: true });
     page = kp.page;
@@ -69,5 +70,27 @@ describe('the staff page locks itself', () => {
     const back = await page.locator('#case-pane').innerText();
     assert.ok(back.includes(ID), 'the case is back as it was');
     kp.assertClean('staff lock');
+  });
+
+  // Another staffer at the locked PC: the page kept the first one's name in
+  // its header and sent the first one's pending move under the second's
+  // (a staff review). The page starts afresh for whoever logged in.
+  it('someone else logging in at the lock gets a fresh page under their own name', async () => {
+    assert.match(await page.locator('#session').innerText(), /wang/);
+    await page.clock.fastForward('31:00');
+    const dialog = page.locator('dialog.login-dialog');
+    await dialog.waitFor();
+    await page.fill('#login-name', 'li');
+    await page.fill('#login-pass', 'li-password-22');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.click('.login-dialog button[type=submit]'),
+    ]);
+    await page.locator('#case-key').waitFor();
+    const badge = await page.locator('#session').innerText();
+    assert.match(badge, /li/);
+    assert.doesNotMatch(badge, /wang/);
+    assert.ok(!(await page.locator('body').innerText()).includes(ID), 'nothing of the first one\'s case');
+    kp.assertClean('staff lock, another user');
   });
 });
