@@ -463,6 +463,28 @@ static bool section_kind_of(const char *title, enum section_kind *k)
     return false;
 }
 
+/* A reserved name with a colon after it (`## 办理条件：`) is a step, as the
+ * format says; an admin meant the section, and its conditions vanished
+ * with nothing said (an admin's review). The name without the colon in
+ * buf (64 bytes) when it is one. */
+static bool section_kind_with_colon(const char *title, char buf[64])
+{
+    size_t n = strlen(title);
+    enum section_kind k;
+
+    if (n >= 3 && strcmp(title + n - 3, "\xEF\xBC\x9A") == 0) /* ： */
+        n -= 3;
+    else if (n >= 1 && title[n - 1] == ':')
+        n -= 1;
+    else
+        return false;
+    if (n == 0 || n >= 64)
+        return false;
+    memcpy(buf, title, n);
+    buf[n] = '\0';
+    return section_kind_of(buf, &k);
+}
+
 /* An H2: opens a section or a step. */
 static void pctx_open_h2(struct pctx *c, cmark_node *h)
 {
@@ -531,6 +553,11 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         c->state = PS_SECTION;
     } else {
         struct proc_step *st;
+        char bare[64];
+        if (section_kind_with_colon(title, bare))
+            diag_warn(c->diags, path, line,
+                      "标题「%s」后面多了冒号，所以被当成了一个步骤；如果这是「%s」部分，请去掉冒号",
+                      title, bare);
         if (p->n_steps >= PROCEDURE_MAX_STEPS) {
             diag_error(c->diags, path, line, "步骤太多，最多 %d 步", PROCEDURE_MAX_STEPS);
             free(title);
@@ -1244,6 +1271,67 @@ static void pctx_typo_check(struct pctx *c, cmark_node *para, int line)
                   s[0]);
 }
 
+/* Whether a[0..na) is b but for the case, or one letter changed, added,
+ * dropped, or two neighbours swapped (ASCII, case ignored). */
+static bool near_word(const char *a, size_t na, const char *b)
+{
+    size_t nb = strlen(b), i = 0, j;
+
+    while (i < na && i < nb && tolower((unsigned char)a[i]) == b[i])
+        i++;
+    if (i == na && i == nb)
+        return true;
+    if (na == nb) {
+        /* one changed, or a swap of i and i + 1 */
+        if (strncasecmp(a + i + 1, b + i + 1, na - i - 1) == 0)
+            return true;
+        return i + 1 < na && tolower((unsigned char)a[i]) == b[i + 1] &&
+               tolower((unsigned char)a[i + 1]) == b[i] &&
+               strncasecmp(a + i + 2, b + i + 2, na - i - 2) == 0;
+    }
+    if (na + 1 == nb) { /* one dropped from a */
+        for (j = i; j < na && tolower((unsigned char)a[j]) == b[j + 1]; j++)
+            ;
+        return j == na;
+    }
+    if (na == nb + 1) { /* one added to a */
+        for (j = i; j < nb && tolower((unsigned char)a[j + 1]) == b[j]; j++)
+            ;
+        return j == nb;
+    }
+    return false;
+}
+
+/* ```Form, ```from or ```chian: not a block of fields or stages but code,
+ * so residents saw the raw `name | 姓名 | text …` lines and the step asked
+ * for nothing, with no message (an admin's review). An error at the block. */
+static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
+{
+    static const char *const names[] = {"form", "chain"};
+    static const char *const what[] = {"要填写的字段", "审核环节"};
+    const char *info = cmark_node_get_fence_info(n);
+    size_t len, i;
+
+    if (!info)
+        return;
+    len = strlen(info);
+    info = utf8_trim(info, &len);
+    if (len == 0 || len > 8)
+        return;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (len == strlen(names[i]) && memcmp(info, names[i], len) == 0)
+            return;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (near_word(info, len, names[i])) {
+            diag_error(c->diags, c->src->path, line,
+                       "代码块开头写的是 ```%.*s：是不是想写 ```%s？只有写成 ```%s（小写），块里的内容才是%s，"
+                       "否则居民会看到原样的文字",
+                       (int)len, info, names[i], names[i], what[i]);
+            return;
+        }
+    }
+}
+
 static void pctx_block(struct pctx *c, cmark_node *n)
 {
     struct procedure *p = c->p;
@@ -1284,6 +1372,8 @@ static void pctx_block(struct pctx *c, cmark_node *n)
     }
     if (t == CMARK_NODE_PARAGRAPH)
         pctx_typo_check(c, n, line);
+    if (t == CMARK_NODE_CODE_BLOCK)
+        pctx_fence_typo(c, n, line);
     switch (c->state) {
     case PS_BEFORE_TITLE:
         if (!p->title)

@@ -1520,3 +1520,37 @@ Test(procedure, unclosed_fence_is_an_error)
         procedure_free(p);
     }
 }
+
+/* ```Form or ```from made the step's fields a code block shown as raw
+ * lines, and `## 办理条件：` made the conditions a step; neither was said
+ * (an admin's review). */
+Test(procedure, fence_typos_and_a_colon_after_a_reserved_name)
+{
+    static const char *const typos[] = {"Form", "from", "forms", "fom", "FORM", "chian", "Chain", "chains"};
+    char buf[256];
+    size_t i;
+
+    for (i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+        struct diag_list d = DIAG_LIST_INIT;
+        snprintf(buf, sizeof buf, "# T\n\n## 第一步\n```%s\nname | 姓名 | text\n```\n", typos[i]);
+        parse_fail(buf, &d);
+        expect_diag(&d, 4, DIAG_ERROR, "是不是想写");
+        diag_list_free(&d);
+    }
+    /* other code blocks are code */
+    procedure_free(parse_ok("# T\n\n## 第一步\n```text\n照抄\n```\n\n```json\n{}\n```\n"));
+    {
+        struct diag_list d = DIAG_LIST_INIT;
+        struct procedure *p;
+        cr_assert_eq(parse("# T\n\n## 办理条件：\n- 本市户籍\n\n## 第一步\n好\n", &p, &d), 0, "%s", dump(&d));
+        expect_counts(&d, 0, 1);
+        expect_diag(&d, 3, DIAG_WARNING, "去掉冒号");
+        cr_assert_eq(p->n_steps, 2, "still a step, as the format says");
+        procedure_free(p);
+        diag_list_free(&d);
+        cr_assert_eq(parse("# T\n\n## Eligibility:\n- x\n\n## 第一步\n好\n", &p, &d), 0, "%s", dump(&d));
+        expect_diag(&d, 3, DIAG_WARNING, "「Eligibility」");
+        procedure_free(p);
+        diag_list_free(&d);
+    }
+}
