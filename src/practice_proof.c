@@ -247,6 +247,37 @@ static void practice_prove_brought(const char *path, const struct practice_scena
     }
 }
 
+/* Whether key is among e's return flags. */
+static bool practice_flagged(const struct practice_expect *e, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < e->n_flags; i++)
+        if (strcmp(e->flags[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the field or item key applies only by an answer the return
+ * flags ({if} on it or on its step): fixing that answer may take it away,
+ * so it need not be flagged itself (a newborn's birth date, when the
+ * category 新生儿 was the mistake). */
+static bool practice_follows_flag(const struct procedure *p, const struct practice_expect *e,
+                                  const char *key)
+{
+    const struct field *f;
+    const struct proc_item *it;
+    size_t k;
+
+    if ((f = procedure_field_find(p, key, &k)))
+        return (f->has_cond && practice_flagged(e, f->cond.key)) ||
+               (p->steps[k].has_cond && practice_flagged(e, p->steps[k].cond.key));
+    if ((it = procedure_item_find(p, key, &k)))
+        return (it->has_cond && practice_flagged(e, it->cond.key)) ||
+               (p->steps[k].has_cond && practice_flagged(e, p->steps[k].cond.key));
+    return false;
+}
+
 static void practice_prove_expect(const char *path, const struct practice_scenario *s,
                                   const struct practice_walk *w, struct diag_list *diags)
 {
@@ -293,6 +324,27 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
                 diag_error(diags, path, line, "退回的 %s 既不是这个事项的字段名，也不是清单项编号",
                            e->flags[i]);
             }
+        }
+        /* every problem the case has must be on the list: a return that
+         * missed a wrong ID number marked wrong the trainee who flagged it
+         * too, while the explanation named it (an admin's review) */
+        for (i = 0; i < w->n_fails; i++) {
+            const struct practice_fail *f = &w->fails[i];
+            const struct proc_item *it;
+            if (f->code && (strcmp(f->code, "not_an_option") == 0 || strcmp(f->code, "yesno") == 0))
+                continue;
+            if (practice_flagged(e, f->key) || practice_follows_flag(p, e, f->key))
+                continue;
+            if (f->code)
+                diag_error(diags, path, line,
+                           "expect = return 没有列出字段 %s：它在这个场景里也过不了检查（%s）。"
+                           "退回要一次说清全部问题，请把 %s 也写进 return，否则把它标出的学员会被判错",
+                           f->key, f->message, f->key);
+            else if ((it = procedure_item_find(p, f->key, &k)))
+                diag_error(diags, path, line,
+                           "expect = return 没有列出材料 %s（%s）：这个场景没有带这份必需的材料。"
+                           "退回要一次说清全部问题，请把 %s 也写进 return，否则把它标出的学员会被判错",
+                           it->id, it->text, it->id);
         }
         break;
     case PRACTICE_REFUSE:

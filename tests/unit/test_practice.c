@@ -643,3 +643,37 @@ Test(practice, scenario_keys_of_twins_differ_and_keep_their_place)
     practice_free(pr);
     strbuf_free(&sb);
 }
+
+/* A return must name every problem of the case: one that left out a wrong
+ * ID number judged wrong the trainee who flagged it too, while its
+ * explanation named it (an admin's review). A field that applies only by a
+ * flagged answer may be left out: fixing that answer takes it away. */
+Test(practice, a_return_names_every_problem)
+{
+    /* bad check digit, no id_card brought: the return names only the card */
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150022\nexpect = return id_card\n",
+                11, "没有列出字段 id_number");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150022\nexpect = return id_number\n",
+                11, "没有列出材料 id_card");
+    {
+        /* both named: proved; the agent's name missing, under proxy=yes, which is flagged: fine */
+        static const char *const ok[] = {
+            "conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+            "id_number = 370602199003150022\nexpect = return id_card id_number\n",
+            "conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
+            "id_number = 370602199003150021\nexpect = return proxy\n",
+        };
+        size_t i;
+        for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+            char *text = one(ok[i]);
+            struct practice *pr = parse_ok(text);
+            struct diag_list d = DIAG_LIST_INIT;
+            cr_assert_eq(practice_proof_check(PATH, pr, model, TODAY, &d), 0, "%s\n%s", text, dump(&d));
+            diag_list_free(&d);
+            practice_free(pr);
+            free(text);
+        }
+    }
+}
