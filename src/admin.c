@@ -86,6 +86,7 @@ struct admin_entry {
     cJSON *errors, *warnings;   /* owned until added to obj */
     bool live;
     bool waits;                 /* the file as last checked is the scheduled version */
+    bool paused;                /* a practice file's good text no longer fits the procedure */
 };
 
 struct admin_list {
@@ -299,10 +300,17 @@ static int admin_read_files(struct db *db, struct admin_list *l, int today)
 
 /* Practice files (practice.h): one entry each, named "ID.practice" by the
  * procedure it trains, the name the files route edits it by; live is the
- * last good text the practice mode uses. */
+ * last good text the practice mode uses. Column 7: whether it can (as
+ * practice_play offers it): proved on the live version of the procedure or
+ * on the one scheduled to replace it. A good text proved on a version
+ * since replaced is kept but not played, and the list said 仍用上一版 while
+ * the staff page had no practice for the item (an admin's review). */
 static const char sql_list_practice[] =
-    "SELECT path, procedure_id, hash, good_hash, good_at, good_procedure_hash, good_scenarios"
-    " FROM practice_files ORDER BY path";
+    "SELECT pf.path, pf.procedure_id, pf.hash, pf.good_hash, pf.good_at, pf.good_procedure_hash,"
+    " pf.good_scenarios, EXISTS (SELECT 1 FROM procedures p LEFT JOIN schedule s"
+    "  ON s.procedure_id = p.id WHERE p.id = pf.procedure_id AND p.status = 'live'"
+    "  AND (pf.good_procedure_hash = p.hash OR pf.good_procedure_hash = s.hash))"
+    " FROM practice_files pf ORDER BY pf.path";
 
 static int admin_read_practice(struct db *db, struct admin_list *l)
 {
@@ -327,6 +335,7 @@ static int admin_read_practice(struct db *db, struct admin_list *l)
             if (strbuf_printf(&name, "%s.practice", *pid ? pid : stem) != 0)
                 l->oom = 1;
             e->live = sqlite3_column_type(st, 3) != SQLITE_NULL;
+            e->paused = e->live && !sqlite3_column_int(st, 7);
             json_str(e->obj, "id", name.data, &l->oom);
             json_str(e->obj, "file", rel, &l->oom);
             json_str(e->obj, "category", cat, &l->oom);
@@ -482,7 +491,7 @@ static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom
     struct stat st;
 
     if (cJSON_GetArraySize(e->errors) > 0)
-        state = e->live ? "error_old_live" : "error_not_live";
+        state = e->paused ? "error_paused" : e->live ? "error_old_live" : "error_not_live";
     else if (e->waits)
         state = "scheduled";
     else
@@ -890,8 +899,9 @@ static int admin_check_practice(const struct library *lib, const struct lib_file
         for (j = 0; j < lib->diags.n; j++) {
             const struct diag *d = &lib->diags.items[j];
             if (d->severity == DIAG_ERROR && strcmp(d->file, x->path) == 0 &&
-                diag_warn(&out->diags, f->rel, 1, "练习文件 %s 第 %d 行会出错：%s", base, d->line,
-                          d->message) != 0)
+                diag_warn(&out->diags, f->rel, 1,
+                          "练习文件 %s 第 %d 行会出错：%s（这样保存后，这个事项的练习会暂停，直到练习文件改好）",
+                          base, d->line, d->message) != 0)
                 return -1;
         }
     }

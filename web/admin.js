@@ -27,6 +27,9 @@ const STATE = {
   ok: ['正常', 'badge-ok'],
   error_old_live: ['有错误 · 仍用上一版', 'badge-error'],
   error_not_live: ['有错误 · 未上线', 'badge-error'],
+  // a practice file whose last good scenarios were for the procedure before
+  // its change: practice of the item stops until the file is fixed
+  error_paused: ['有错误 · 练习已暂停', 'badge-error'],
   pending: ['等待载入', 'badge-warn'],
   scheduled: ['已排期 · 到期自动上线', 'badge-warn'],
   retired: ['已停办（文件已删除）', 'badge-warn'],

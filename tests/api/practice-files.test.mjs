@@ -146,23 +146,30 @@ describe('practice files in the admin console', () => {
     fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
   });
 
-  it('a procedure change that breaks a scenario shows on the scenario file, which keeps its last good scenarios', async () => {
+  // The list said 仍用上一版 while the staff page had no practice for the
+  // item: the last good scenarios were for the procedure before its change
+  // (an admin's review). It says 练习已暂停 (error_paused), and the
+  // procedure's editor warned that saving pauses it.
+  it('a procedure change that breaks a scenario shows on the scenario file, whose practice pauses', async () => {
     const before = entry(await list(h), 'one.practice');
     // the old card's id changes: the first scenario brings an item that no longer exists
     const changed = PROC.replace('{#old_card}', '{#old_licence}');
     const r = await putSource(h, 'one', changed, { 'If-Match': `"${sha256(PROC)}"` }, { query: '?file=alpha%2Fone.md' });
     assert.equal(r.status, 200, r.text);
     // the procedure is saved, and warned of what it breaks
-    assert.ok(r.body.warnings.some((w) => /练习文件 one\.practice\.md 第 9 行会出错/.test(w.message)),
+    assert.ok(r.body.warnings.some((w) => /练习文件 one\.practice\.md 第 9 行会出错.*练习会暂停/.test(w.message)),
       JSON.stringify(r.body.warnings));
     const e = entry(await list(h), 'one.practice');
-    assert.equal(e.state, 'error_old_live');
+    assert.equal(e.state, 'error_paused');
     // the item it brings is gone, and the accept now lacks the renamed one
     assert.deepEqual(e.errors.map((d) => d.line), [9, 11]);
     assert.match(e.errors[0].message, /old_card/);
     assert.match(e.errors[1].message, /old_licence/);
-    assert.equal(e.live.hash, before.live.hash, 'the last good scenarios stay');
+    assert.equal(e.live.hash, before.live.hash, 'the last good scenarios are kept');
     assert.equal(e.live.procedure_hash, before.live.procedure_hash, 'proved against the version before the change');
+    const offered = await get(h, '/api/v1/staff/practice', h.staff);
+    assert.equal(offered.status, 200, offered.text);
+    assert.ok(!offered.body.procedures.some((x) => x.id === 'one'), 'not offered to staff: paused');
     // the procedure itself is fine and live
     assert.equal(entry(await list(h), 'one').state, 'ok');
   });
