@@ -13,6 +13,8 @@
 #include "db.h"
 #include "qrsvg.h"
 
+struct workdays;
+
 /* Longest --public-url: with "/#/case/" and an id it fits a QR. */
 #define PRINT_PUBLIC_URL_MAX 200
 #define PRINT_QR_PAYLOAD_MAX (PRINT_PUBLIC_URL_MAX + 8 + CASE_ID_LEN + 1)
@@ -47,10 +49,12 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
  * receipt: the item, ticket, when and by whom it was accepted, the
  * committed due date, the materials ticked, every stage with its post
  * (named from posts, the hall's _posts.md, or NULL: the ids), working days
- * and due date, the contact details and the case's QR. 0 with *out (caller
- * frees), 1 with e (unknown case; not_accepted before the first
- * acceptance), -1. */
-int print_receipt_html(struct db *db, const char *id, const struct posts *posts, char **out,
+ * and due date, a note when cal (the hall's calendar, NULL for none) has
+ * a file but no date of the committed date's year, the contact details
+ * and the case's QR. 0 with *out (caller frees), 1 with e (unknown case;
+ * not_accepted before the first acceptance), -1. */
+int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
+                       const struct workdays *cal, char **out,
                        struct refusal *e);
 
 /* The rejection notice (不予办理告知书, A4) of GET /print/staff/cases/{id}/

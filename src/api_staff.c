@@ -588,7 +588,7 @@ enum MHD_Result print_staff_receipt(struct http_request *req)
     if (!(c = catalog_acquire()))
         return reply_internal(req);
     /* the posts by name, as the hall's _posts.md has them now */
-    r = print_receipt_html(db, id, catalog_posts(c), &html, &e);
+    r = print_receipt_html(db, id, catalog_posts(c), catalog_calendar(c), &html, &e);
     catalog_release(c);
     return api_staff_print(req, r, html, &e);
 }

@@ -18,6 +18,7 @@
 #include "qrsvg.h"
 #include "relay.h"
 #include "strbuf.h"
+#include "workdays.h"
 
 /* What a case's QR holds: the kiosk's address of the case when the hall
  * set one (a phone opens it; the kiosk's own input takes it too), else
@@ -518,14 +519,14 @@ static int print_tail(struct strbuf *sb, const struct case_state *cs, const char
 }
 
 static char *print_receipt(const struct case_state *cs, const char *who, const cJSON *stages,
-                           const struct posts *posts)
+                           const struct posts *posts, const struct workdays *cal)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
     char when[64], due[64];
     const cJSON *s;
     size_t j, i, n = 0;
-    int rc = 0;
+    int rc = 0, year;
 
     print_local_time(cs->w.accepted_at, when, sizeof when);
     print_local_date(cs->r.due, due, sizeof due);
@@ -536,8 +537,20 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     rc |= strbuf_put_html(&sb, due, strlen(due));
     /* received, not to bring: ticked (print.css), where the slip's list
      * has empty boxes a resident could read as "not received" */
-    rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n"
-                           "<section class=\"materials received\"><h2>已收材料</h2>\n<ul>\n");
+    rc |= strbuf_puts(&sb, "前（按工作日计算，退回补正期间不计）</dd>\n</dl>\n");
+    /* the hall's calendar lacks the year: its holidays counted as working
+     * days, so the date is early. The staff screen said so; the paper the
+     * resident keeps did not (a staff review: 2027-01-01 promised). */
+    year = atoi(cs->r.due);
+    if (cal && year > 1900 && !workdays_has_year(cal, year)) {
+        char note[320];
+        snprintf(note, sizeof note,
+                 "注：本中心的节假日安排还没有 %d 年的，上面的日期把 %d 年的法定节假日也算作了工作日；"
+                 "遇节假日，办结日期相应顺延，以窗口通知为准。", year, year);
+        rc |= strbuf_puts(&sb, "<p class=\"note calendar-gap\">") | strbuf_put_html(&sb, note, strlen(note)) |
+              strbuf_puts(&sb, "</p>\n");
+    }
+    rc |= strbuf_puts(&sb, "<section class=\"materials received\"><h2>已收材料</h2>\n<ul>\n");
     /* the materials the window ticked: texts of the pinned version only */
     for (j = 0; j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++) {
@@ -582,8 +595,8 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     return strbuf_take(&sb);
 }
 
-int print_receipt_html(struct db *db, const char *id, const struct posts *posts, char **out,
-                       struct refusal *e)
+int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
+                       const struct workdays *cal, char **out, struct refusal *e)
 {
     static const struct refusal not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                 "这件办件还没有受理，没有受理回执"};
@@ -607,7 +620,7 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
     if (r == 0)
         accounts_display_of(db, cs.w.accepted_by, who, sizeof who);
     if (r == 0 &&
-        !(*out = print_receipt(&cs, who, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts)))
+        !(*out = print_receipt(&cs, who, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts, cal)))
         r = -1;
     cJSON_Delete(o);
     cases_state_free(&cs);

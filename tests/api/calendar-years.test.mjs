@@ -70,12 +70,21 @@ describe('a committed date in a year the calendar lacks', () => {
     const v = await acceptedView(h);
     assert.match(v.due, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(v.calendar_gap, Number(v.due.slice(0, 4)));
+    // and the receipt the resident keeps says so (it promised a date that
+    // may be a holiday with no caveat: a staff review)
+    const r = await request(`${h.daemon.url}/print/staff/cases/${v.id}/receipt`, { headers: { Cookie: h.staff.cookie } });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, new RegExp(`class="note calendar-gap">注：本中心的节假日安排还没有 ${v.calendar_gap} 年的`));
   });
 });
 
 describe('a committed date in a year the calendar has', () => {
   const h = useAdminDaemon(files([year, year + 1]));
   it('is not flagged', async () => {
-    assert.equal((await acceptedView(h)).calendar_gap, null);
+    const v = await acceptedView(h);
+    assert.equal(v.calendar_gap, null);
+    const r = await request(`${h.daemon.url}/print/staff/cases/${v.id}/receipt`, { headers: { Cookie: h.staff.cookie } });
+    assert.equal(r.status, 200, r.text);
+    assert.doesNotMatch(r.text, /calendar-gap/);
   });
 });
