@@ -191,6 +191,12 @@ struct library_reuse {
     const char *directory_hash;
     char *const *offices;
     size_t n_offices;
+    /* the live _posts.md's text (the last good one the store keeps), or
+     * NULL when there is none or it is unknown (`spkiosk check`). While
+     * _posts.md has errors its last good text stays live, and chains are
+     * checked against it: a chain naming a post only the broken text had
+     * went live with a post no staffer can hold (an admin's review). */
+    const char *posts_live;
 };
 
 /* The daemon's note on a calendar that stops short: a warning in lib's

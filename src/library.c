@@ -736,6 +736,34 @@ out:
     return rc;
 }
 
+/* While _posts.md has errors its last good text stays live: chains are
+ * checked against that, not against what of the broken text parsed. 0, or
+ * -1 when memory ran out. */
+static int lib_posts_pin(const char *root, struct library *lib, const struct library_reuse *reuse)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct posts *live = NULL;
+    char *path;
+    int r;
+
+    if (!lib->has_posts || lib->posts_ok || !reuse || !reuse->posts_live)
+        return 0;
+    if (!(path = path_join(root, POSTS_FILE)))
+        return -1;
+    r = posts_parse(path, reuse->posts_live, strlen(reuse->posts_live), &live, &quiet);
+    free(path);
+    diag_list_free(&quiet);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        posts_free(lib->posts);
+        lib->posts = live;
+    } else {
+        posts_free(live);
+    }
+    return 0;
+}
+
 /* A chain's stages against the posts as _posts.md reads now (when it
  * exists). The implicit stage (line 0) names `window` by the format's
  * rule, not the author's choice, so it is not held against the file.
@@ -1309,7 +1337,8 @@ static int lib_scan(const char *root, int today, const struct library_reuse *reu
         qsort(lib->cats, lib->n_cats, sizeof *lib->cats, cat_cmp);
     /* before the files and the triage, whose links it answers */
     if (lib_directory_load(root, lib, &lib->diags, edit) != 0 ||
-        lib_lists_load(root, lib, &lib->diags, edit) != 0)
+        lib_lists_load(root, lib, &lib->diags, edit) != 0 ||
+        lib_posts_pin(root, lib, reuse) != 0)
         goto out;
     if (reuse && reuse->directory_hash) {
         lib->live_offices = reuse->offices;

@@ -86,9 +86,11 @@ struct store_reuse_set {
     char directory_hash[65];    /* the live _directory.md's, "" when none */
     char **offices;             /* its offices' ids */
     size_t n_offices;
+    char *posts_live;           /* the live _posts.md's text, NULL when none */
 };
 
 static const char sql_directory_live[] = "SELECT hash, json FROM directory WHERE one = 1";
+static const char sql_posts_live[] = "SELECT text FROM posts WHERE one = 1";
 
 static const char sql_chain_check_get[] = "SELECT posts_hash FROM chain_check WHERE one = 1";
 static const char sql_chain_check_put[] =
@@ -109,6 +111,7 @@ void store_reuse_free(struct store_reuse_set *set)
     while (set->n_offices--)
         free(set->offices[set->n_offices]);
     free(set->offices);
+    free(set->posts_live);
     free(set);
 }
 
@@ -206,7 +209,14 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto fail;
-    if (store_reuse_offices(db, set) != 0)
+    if (store_reuse_offices(db, set) != 0 || !(st = db_stmt(db, sql_posts_live)))
+        goto fail;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+        !(set->posts_live = db_column_text_dup(st, 0, NULL)))
+        r = SQLITE_NOMEM;
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto fail;
     *out = set;
     return 0;
@@ -221,7 +231,7 @@ struct library_reuse store_reuse_of(struct store_reuse_set *set)
 {
     struct library_reuse ru = {store_reuse_cached, store_reuse_stamped, set,
                                set->known_posts ? set->posts_hash : NULL, set->directory_hash,
-                               set->offices, set->n_offices};
+                               set->offices, set->n_offices, set->posts_live};
     return ru;
 }
 

@@ -92,4 +92,31 @@ describe('chain files across loads', () => {
       await d.stop('SIGTERM');
     }
   });
+
+  // _posts.md broken (a duplicate line) with a new post in it: its last good
+  // text stays live, but the chains were checked against the broken one, so
+  // a chain naming the new post went live with a post no staffer can be
+  // given (an admin's review). They are checked against the live posts.
+  it('are checked against the live posts while _posts.md has errors', async () => {
+    const tree = writeTree(path.join(tmp, 'tree2'), {
+      '_posts.md': POSTS,
+      'work/README.md': '# 测试\n\n测试。\n',
+      'work/dibao.md': CHAIN,
+    });
+    const d = await startDaemon({ tree, db: path.join(tmp, 'y.db') });
+    try {
+      const good = (await request(`${d.url}/api/v1/procedures/dibao`)).body.hash;
+      fs.writeFileSync(path.join(tree, '_posts.md'), `${POSTS}- civil2 街道专干\n- window 重复的一行\n`);
+      fs.writeFileSync(path.join(tree, 'work/dibao.md'), CHAIN.replace('| civil  | 10', '| civil2 | 10'));
+      await sleep(1100);
+      const last = await reload(d);
+      assert.match(last, /with errors/, last);
+      assert.match(d.stderr(), /_posts\.md:\d+: /, 'the broken posts file is reported');
+      assert.match(d.stderr(), /dibao\.md:\d+: 环节 street 的岗位 civil2 在 _posts\.md 里找不到/);
+      assert.equal((await request(`${d.url}/api/v1/procedures/dibao`)).body.hash, good,
+        'the last good version stays live');
+    } finally {
+      await d.stop('SIGTERM');
+    }
+  });
 });
