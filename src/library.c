@@ -1118,6 +1118,18 @@ static const char *lib_resolve(void *ctx, const char *rel, int line, bool *broke
     return lib->files[i].id;
 }
 
+/* Which of two files claiming one id keeps it: 2 holds it live, 1 is
+ * named by it (its file name, not a front matter `id:`), 0 neither. */
+static int lib_id_rank(const struct lib_file *f)
+{
+    const char *base = strrchr(f->rel, '/') ? strrchr(f->rel, '/') + 1 : f->rel;
+    size_t n = strlen(f->id);
+
+    if (f->held)
+        return 2;
+    return strncmp(base, f->id, n) == 0 && strcmp(base + n, ".md") == 0;
+}
+
 /* Two files may not claim the same id; the later one (by path) is refused.
  * 0, or -1 (out of memory). */
 static int lib_check_ids(struct library *lib)
@@ -1136,13 +1148,18 @@ static int lib_check_ids(struct library *lib)
     /* in each run of equal ids, every good file but one clashes with it:
      * the one that holds the id live, unchanged (a file edited on disk to
      * claim a live procedure's id must not take it over and get the
-     * untouched one blamed), else the first good one by path */
+     * untouched one blamed), else one named by the id (a copy with `id:`
+     * claims another's name; `spkiosk check`, which knows nothing live,
+     * blamed the original and told the admin to rename it: an admin's
+     * review), else the first good one by path */
     for (i = 0; i < lib->n_files; i = end) {
         const char *id = lib->files[by_id[i]].id;
         first = (size_t)-1;
         for (end = i; end < lib->n_files && strcmp(lib->files[by_id[end]].id, id) == 0; end++) {
             const struct lib_file *f = &lib->files[by_id[end]];
-            if (f->status != LIB_FAILED && (first == (size_t)-1 || (f->held && !lib->files[first].held)))
+            if (f->status == LIB_FAILED)
+                continue;
+            if (first == (size_t)-1 || lib_id_rank(f) > lib_id_rank(&lib->files[first]))
                 first = by_id[end];
         }
         for (j = i; j < end; j++)
