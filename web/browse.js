@@ -15,6 +15,23 @@ const startCaseLater = (p, target) => import('./case.js').then(m => m.startCase(
 
 // ---- home and search ----
 
+// The words a resident puts around what they want (我要办…, 怎么申请…,
+// …需要什么材料): taken off both ends, the item's name is left. Null when
+// nothing is taken off or nothing is left.
+const ASK_HEAD = /^(?:请问|我想要|我想|我要|想要|我需要|需要|帮我|怎么|怎样|如何|去哪里|在哪里|哪里可以|哪里能|在哪儿|哪里)+/;
+const ASK_VERB = /^(?:办理|申请|补办|领取|查询|开具|缴纳|办|领|开|查|交|缴|补)/;
+const ASK_TAIL = /(?:怎么办理|怎么申请|怎么办|怎么弄|需要什么材料|要什么材料|要带什么|需要什么|要什么|的手续|手续|的流程|流程|在哪里办|在哪办|吗|呢|[？?。！!，,\s])+$/;
+export function coreQuery(q) {
+  let s = q.trim();
+  for (let i = 0; i < 3; i++) {
+    const before = s;
+    s = s.replace(ASK_HEAD, '').replace(ASK_TAIL, '');
+    s = s.replace(ASK_VERB, '');
+    if (s === before) break;
+  }
+  return s && s !== q.trim() ? s : null;
+}
+
 let searchTimer = 0;
 let searchSeq = 0;
 
@@ -54,14 +71,24 @@ export async function homeScreen(query) {
         el('span', { class: 'tile-title' }, t('policiesTile')),
         el('span', { class: 'tile-desc' }, t('policiesTileSub'))))));
 
-  async function runSearch(q) {
+  async function runSearch(asked) {
     const seq = ++searchSeq;
-    let procs, offices;
+    let procs, offices, q = asked;
     try {
-      const [r, all] = await Promise.all([
-        api('/api/v1/procedures?q=' + encodeURIComponent(q)), loadOffices()]);
-      procs = r.body.procedures;
-      offices = matchOffices(all, q);
+      const find = async (text) => {
+        const [r, all] = await Promise.all([
+          api('/api/v1/procedures?q=' + encodeURIComponent(text)), loadOffices()]);
+        return [r.body.procedures, matchOffices(all, text)];
+      };
+      [procs, offices] = await find(q);
+      // 我要办低保 finds nothing, 低保 finds it: an elderly resident types the
+      // sentence (a resident's review). Searched again without the words
+      // around the item's name, and said so.
+      const core = coreQuery(q);
+      if (!procs.length && !offices.length && core && core !== q && seq === searchSeq) {
+        [procs, offices] = await find(core);
+        if (procs.length || offices.length) q = core;
+      }
     } catch (err) {
       if (seq !== searchSeq) return;
       status.textContent = '';
@@ -71,8 +98,9 @@ export async function homeScreen(query) {
       return;
     }
     if (seq !== searchSeq) return;
-    status.textContent = procs.length ? t('searchFound', { n: procs.length })
-      : offices.length ? t('searchOfficesOnly', { n: offices.length }) : '';
+    status.textContent = (q !== asked ? t('searchInstead', { asked, q }) : '') +
+      (procs.length ? t('searchFound', { n: procs.length })
+        : offices.length ? t('searchOfficesOnly', { n: offices.length }) : '');
     // the hall's own items first; the offices elsewhere after them, or in
     // place of "nothing found" (a one-character query such as 证 touches
     // many offices' keywords and used to push the hall's items off screen).
@@ -86,7 +114,7 @@ export async function homeScreen(query) {
     results.replaceChildren(
       officesFirst ? elsewhere : list,
       officesFirst ? list : elsewhere,
-      procs.length || offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q })));
+      procs.length || offices.length ? '' : el('p', { class: 'notice' }, t('searchNone', { q: asked })));
   }
 
   function onQuery(now) {

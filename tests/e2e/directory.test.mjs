@@ -97,6 +97,22 @@ describe('referral to another office', () => {
     assert.equal(order, true, 'the offices come after the hall\'s items');
   });
 
+  // 我要办低保 found nothing while 低保 found ten (a resident's review): the
+  // words around the item's name are taken off when the whole finds nothing
+  it('a sentence (我要办低保) finds what its item\'s name finds, and says so', async () => {
+    await atRoute(page, /^#\/$/, () => page.evaluate(() => { location.hash = '#/'; }));
+    await page.locator('#search-q').fill('低保');
+    await page.locator('#main .proc-list .proc-link').first().waitFor();
+    const plain = await page.locator('#main .proc-list .proc-link').allInnerTexts();
+    await page.locator('#search-q').fill('我要办低保');
+    await page.locator('#main .search-status', { hasText: '没有找到“我要办低保”，下面是“低保”的结果' }).waitFor();
+    assert.deepEqual(await page.locator('#main .proc-list .proc-link').allInnerTexts(), plain);
+    assert.equal(await page.locator('#main .search-results p.notice').count(), 0, 'no "nothing found"');
+    // a query with nothing around it that finds nothing still says so
+    await page.locator('#search-q').fill('火星移民');
+    await page.locator('#main .search-results p.notice', { hasText: '没有找到“火星移民”' }).waitFor();
+  });
+
   it('searching by pinyin initials (sfz) shows the same card', async () => {
     await atRoute(page, /^#\/$/, () => page.evaluate(() => { location.hash = '#/'; }));
     await page.locator('#search-q').fill('sfz');
