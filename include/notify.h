@@ -50,6 +50,21 @@ const char *notify_kind_name(enum notify_kind kind);
  * string (caller frees), NULL when memory ran out. */
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
 
+#define NOTIFY_HALL_MAX 90      /* bytes of `serve --hall-name`: 30 Chinese characters */
+
+/* Whether name may be the hall's name: 1 to NOTIFY_HALL_MAX bytes of UTF-8
+ * with no control character. */
+bool notify_hall_valid(const char *name);
+
+/* The hall's name the texts say (您在NAME办理的…), for halls that share a
+ * library and a gateway; NULL or "" for the default 社区便民服务中心. Set
+ * once at start, before any notify_text. Returns 0, or -1 (kept as it
+ * was) when name is not notify_hall_valid. */
+int notify_hall_set(const char *name);
+
+/* The hall's name as set (社区便民服务中心 by default); static storage. */
+const char *notify_hall_name(void);
+
 /* The number to tell about cs: the value of its first cn_mobile field
  * (steps and forms in order) that has one, else of its first phone field,
  * pointing into cs; NULL when none has. */

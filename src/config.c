@@ -14,6 +14,7 @@
 
 #include "hosts.h"
 #include "metrics.h"
+#include "notify.h"
 #include "print.h"
 #include "quota.h"
 #include "sessions.h"
@@ -90,6 +91,11 @@ const struct config_option config_options[] = {
      "the kiosk's address as phones reach it (http:// or https://, at\nmost 200 characters): the "
      "QR codes of slips and correction\nnotices then hold URL/#/case/ID; without it, the bare "
      "case id"},
+    {"hall-name", CONFIG_STR, "NAME", 0, 0, OPT(hall_name), 0, notify_hall_valid, NULL, NULL,
+     "1 to 90 bytes of text on one line",
+     "the hall's name (幸福路社区便民服务中心, at most 90 bytes): the\ntexts residents are sent say where "
+     "they applied (您在NAME办理的…),\nand the call screen shows it; several halls may share one\n"
+     "library and one SMS gateway. Without it, 社区便民服务中心"},
     {"notify-command", CONFIG_STR, "CMD", 0, 0, OPT(notify_command), 0, NULL, NULL, NULL, NULL,
      "run CMD for each resident to tell that a case is ready,\nreturned or rejected: CMD is split "
      "on spaces only (no shell,\nno quotes); the number and text are in its environment\n"

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "hold.h"
+#include "notify.h"
 #include "utf8.h"
 
 const struct refusal display_err_window = {
@@ -174,7 +175,8 @@ int display_read(struct db *db, struct display_view *v)
     v->waiting = (long)display_count(db, sql_waiting, day);
     if (v->seq >= 0 && v->waiting >= 0 && cJSON_AddNumberToObject(doc, "seq", (double)v->seq) &&
         (calls = cJSON_AddArrayToObject(doc, "calls")) && display_calls(db, calls) == 0 &&
-        cJSON_AddNumberToObject(doc, "waiting", (double)v->waiting))
+        cJSON_AddNumberToObject(doc, "waiting", (double)v->waiting) &&
+        cJSON_AddStringToObject(doc, "hall", notify_hall_name()))
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;

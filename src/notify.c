@@ -29,6 +29,7 @@
 #include "clock.h"
 #include "field.h"
 #include "procedure.h"
+#include "utf8.h"
 
 #define NOTIFY_ENV_MAX 256          /* variables of the daemon passed on */
 #define NOTIFY_POLL_NS 20000000L    /* how often a running command is looked at */
@@ -86,6 +87,38 @@ const char *notify_kind_name(enum notify_kind kind)
     return "returned";
 }
 
+/* set once at start (notify_hall_set), read by every text after */
+static char notify_hall[NOTIFY_HALL_MAX + 1] = "社区便民服务中心";
+
+bool notify_hall_valid(const char *name)
+{
+    size_t n = name ? strlen(name) : 0, i;
+
+    if (n == 0 || n > NOTIFY_HALL_MAX || !utf8_valid(name, n))
+        return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return false;
+    return true;
+}
+
+int notify_hall_set(const char *name)
+{
+    if (!name || !*name) {
+        snprintf(notify_hall, sizeof notify_hall, "%s", "社区便民服务中心");
+        return 0;
+    }
+    if (!notify_hall_valid(name))
+        return -1;
+    snprintf(notify_hall, sizeof notify_hall, "%s", name);
+    return 0;
+}
+
+const char *notify_hall_name(void)
+{
+    return notify_hall;
+}
+
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
 {
     static const char *const what[] = {
@@ -104,10 +137,12 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
 
     if (ticket && *ticket)
         snprintf(tk, sizeof tk, "（%.16s）", ticket);
-    n = snprintf(NULL, 0, "您在社区便民服务中心办理的「%s」%s%s", title, tk, what[kind]);
+    /* the hall by name: a resident who has been to two halls sharing one
+     * library and one SMS gateway knows which one to go back to */
+    n = snprintf(NULL, 0, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what[kind]);
     if (n < 0 || !(out = malloc((size_t)n + 1)))
         return NULL;
-    snprintf(out, (size_t)n + 1, "您在社区便民服务中心办理的「%s」%s%s", title, tk, what[kind]);
+    snprintf(out, (size_t)n + 1, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what[kind]);
     return out;
 }
 

@@ -75,6 +75,7 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    o->hall_name = NULL;
     o->tls_cert = NULL;
     o->tls_key = NULL;
     o->redirect_http = NULL;
@@ -187,6 +188,11 @@ int server_run(const struct server_options *o)
     quota_configure(&o->quota);
     /* under TLS the session cookie is Secure without being asked */
     api_auth_set_secure(o->secure_cookies != 0 || tls_cert != NULL);
+    if (notify_hall_set(o->hall_name) != 0) {
+        fprintf(stderr, "spkiosk: --hall-name must be 1 to %d bytes of UTF-8 text on one line\n",
+                NOTIFY_HALL_MAX);
+        goto out;
+    }
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
                 PRINT_PUBLIC_URL_MAX);

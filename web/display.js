@@ -69,6 +69,13 @@ function draw(d) {
   }
   $('recent').replaceChildren(...items);
   $('waiting-n').textContent = String(d.waiting ?? 0);
+  // the hall's own name (serve --hall-name), where several halls share one
+  // library: the screen says which hall it is
+  if (d.hall) {
+    const h1 = document.querySelector('h1');
+    if (h1 && h1.textContent !== `${d.hall} · 叫号`) h1.textContent = `${d.hall} · 叫号`;
+    document.title = `叫号 · ${d.hall}`;
+  }
 }
 
 function flash() {

@@ -8,7 +8,9 @@
 // workers, the ETag, and the page /display.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, assertJSONType, request } from './helpers.mjs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { assertError, assertJSONType, request, makeTmp, rmTmp, startDaemon, BIN } from './helpers.mjs';
 import { useWindow, residentCase, NAME, ID, MOBILE } from './staff-helpers.mjs';
 
 const h = useWindow();
@@ -34,7 +36,7 @@ describe('GET /api/v1/display', () => {
     assert.equal(r.status, 200);
     assertJSONType(r, 'display');
     assert.equal(r.headers.get('cache-control'), 'no-cache');
-    assert.deepEqual(r.body, { seq: 0, calls: [], waiting: 4 });
+    assert.deepEqual(r.body, { seq: 0, calls: [], waiting: 4, hall: '社区便民服务中心' });
     assert.match(r.headers.get('etag') ?? '', /^"c0-w4-d\d{8}"$/);
   });
 
@@ -76,7 +78,7 @@ describe('GET /api/v1/display', () => {
 
   it('nothing personal: tickets, windows and times only', async () => {
     const r = await display();
-    assert.deepEqual([...keys(r.body)].sort(), ['at', 'calls', 'seq', 'ticket', 'waiting', 'window']);
+    assert.deepEqual([...keys(r.body)].sort(), ['at', 'calls', 'hall', 'seq', 'ticket', 'waiting', 'window']);
     for (const secret of [NAME, ID, MOBILE, 'wang', ...cases.map((c) => c.id), '居住']) {
       assert.ok(!r.text.includes(secret), `the screen's answer holds ${secret}`);
     }
@@ -242,5 +244,26 @@ describe('the daemon stops cleanly with long polls held', () => {
       assert.equal(r.status, 200);
     }
     assert.doesNotMatch(h.ctx.daemon.stderr(), / path=\/api\/v1\/display [^\n]*aborted=true/);
+  });
+});
+
+// serve --hall-name: halls sharing one library say which hall they are (the
+// texts residents are sent, the call screen)
+describe('the hall by name', () => {
+  it('the call screen names it; a name on two lines is refused at start', async () => {
+    const tmp = makeTmp();
+    const d = await startDaemon({ db: path.join(tmp, 'x.db'), args: ['--hall-name', '幸福路社区便民服务中心'] });
+    try {
+      const r = await request(`${d.url}/api/v1/display`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.hall, '幸福路社区便民服务中心');
+    } finally {
+      await d.stop();
+      const bad = spawnSync(BIN, ['serve', '--check-config', '--hall-name', '甲\n乙', '--db', path.join(tmp, 'y.db')],
+        { encoding: 'utf8' });
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stdout + bad.stderr, /hall-name takes 1 to 90 bytes of text on one line/);
+      rmTmp(tmp);
+    }
   });
 });

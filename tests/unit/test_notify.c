@@ -132,3 +132,30 @@ Test(notify, backoff_schedule)
     cr_expect_eq(notify_backoff_seconds(NOTIFY_ATTEMPTS_MAX), 21600);
     cr_expect_eq(notify_backoff_seconds(0), 21600, "out of range: the longest wait, never 0");
 }
+
+/* Halls sharing one library and one SMS gateway: the text named no hall,
+ * so a resident of two halls could not tell which to go back to (an IT
+ * officer's review). serve --hall-name names it; a bad name is refused
+ * and the one before kept. */
+Test(notify, the_hall_by_name)
+{
+    char *t;
+
+    cr_assert_eq(notify_hall_set("幸福路社区便民服务中心"), 0);
+    t = notify_text(NOTIFY_READY, "居住证", "A017");
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t, "您在幸福路社区便民服务中心办理的「居住证」（A017）已办好，请带上身份证件到综合窗口领取。");
+    free(t);
+    cr_expect_str_eq(notify_hall_name(), "幸福路社区便民服务中心");
+    cr_expect_eq(notify_hall_set("甲\n乙"), -1, "a line break");
+    cr_expect_eq(notify_hall_set("\xff\xfe"), -1, "not UTF-8");
+    {
+        char long_name[NOTIFY_HALL_MAX + 2];
+        memset(long_name, 'a', sizeof long_name - 1);
+        long_name[sizeof long_name - 1] = '\0';
+        cr_expect_eq(notify_hall_set(long_name), -1, "over the cap");
+    }
+    cr_expect_str_eq(notify_hall_name(), "幸福路社区便民服务中心", "the name before is kept");
+    cr_assert_eq(notify_hall_set(NULL), 0);
+    cr_expect_str_eq(notify_hall_name(), "社区便民服务中心");
+}
