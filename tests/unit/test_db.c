@@ -276,3 +276,31 @@ Test(db, an_autocommit_write_is_synced)
     cr_assert_gt(s1, s0);
     db_close(db);
 }
+
+/* A full disk: /healthz probes a write until one commits. Only a commit
+ * that wrote counts: the sweep's empty transaction each minute commits on a
+ * full disk too, and turned /healthz green while every write failed (a
+ * review). After the fault and an empty commit, db_health still probes. */
+Test(db, an_empty_commit_does_not_prove_the_disk)
+{
+    struct db *db = open_db();
+    sqlite3_stmt *st;
+
+    make_table(db);
+    exec(db, "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)");
+    cr_assert_eq(db_health(db), DB_HEALTH_OK);
+    /* SQLITE_FULL for real: no page may be added */
+    exec(db, "PRAGMA max_page_count = 1");
+    cr_assert_eq(db_begin(db), 0);
+    cr_assert_not_null(st = db_stmt(db, "INSERT INTO t (who, n) VALUES (1, zeroblob(100000))"));
+    cr_assert_neq(db_run(st, SQLITE_OK), 0, "the insert fills the file");
+    db_rollback(db);
+    exec(db, "PRAGMA max_page_count = 1073741823");
+    /* an empty write transaction, as the sweep's with nothing to do */
+    cr_assert_eq(db_begin(db), 0);
+    cr_assert_eq(db_commit(db), 0);
+    cr_assert_eq(count(db, "SELECT count(*) FROM health_probe"), 0);
+    cr_assert_eq(db_health(db), DB_HEALTH_OK, "the probe commits now");
+    cr_assert_eq(count(db, "SELECT count(*) FROM health_probe"), 1, "a probe was made: the empty commit proved nothing");
+    db_close(db);
+}
