@@ -82,6 +82,15 @@ static void watch_forget_all(struct watch *w)
     for (i = 0; i < w->n; i++)
         (void)inotify_rm_watch(w->fd, w->wd[i]);
     w->root_wd = -1;
+    /* the old checkout's git directories went with it: watched anew from
+     * the new one (a pull into the new library was not seen: a review) */
+    if (w->git_wd >= 0)
+        (void)inotify_rm_watch(w->fd, w->git_wd);
+    if (w->common_wd >= 0 && w->common_wd != w->git_wd)
+        (void)inotify_rm_watch(w->fd, w->common_wd);
+    if (w->heads_wd >= 0)
+        (void)inotify_rm_watch(w->fd, w->heads_wd);
+    w->git_wd = w->common_wd = w->heads_wd = -1;
 }
 
 /* The git directories of a checkout at root, when it is one. Their events
@@ -133,7 +142,10 @@ static void watch_rescan(struct watch *w)
     DIR *d;
 
     w->root_wd = watch_add(w, w->root);
-    if (w->parent_wd < 0 && w->parent)
+    /* a name of its own only ("/" or an unresolved "." has none: adding
+     * the watch would replace the root's own mask, the same inode) */
+    if (w->parent_wd < 0 && w->parent && *w->base && strcmp(w->base, ".") != 0 &&
+        strcmp(w->base, "..") != 0)
         w->parent_wd = inotify_add_watch(w->fd, w->parent, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
     watch_git(w);
     if (!(d = opendir(w->root)))
@@ -152,20 +164,30 @@ static void watch_rescan(struct watch *w)
 }
 
 /* root's folder and name in w->parent and w->base ("." for a bare name).
- * 0, or -1 when memory ran out. */
-static int watch_split(struct watch *w, const char *root)
+ * The real path when root exists: "." or "lib/." has no name of its own,
+ * and its "parent" would be itself (a watch on the root with the parent's
+ * mask, and no top-level file seen again: a review). 0, or -1 when memory
+ * ran out. */
+static int watch_split(struct watch *w, const char *given)
 {
+    char *real = realpath(given, NULL);
+    const char *root = real ? real : given;
     size_t n = strlen(root), b;
+    int rc = -1;
 
     while (n > 1 && root[n - 1] == '/')
         n--;
     for (b = n; b > 0 && root[b - 1] != '/'; b--)
         ;
     if (!(w->base = strndup(root + b, n - b)))
-        return -1;
+        goto out;
     /* "/x" has "/" as its folder, "x" has "." */
-    w->parent = b == 0 ? strdup(".") : strndup(root, b > 1 ? b - 1 : 1);
-    return w->parent ? 0 : -1;
+    if (!(w->parent = b == 0 ? strdup(".") : strndup(root, b > 1 ? b - 1 : 1)))
+        goto out;
+    rc = 0;
+out:
+    free(real);
+    return rc;
 }
 
 struct watch *watch_open(const char *root)

@@ -1,0 +1,91 @@
+/* Unit tests for watch.h: what a change under the library is seen as,
+ * where the daemon's API tests (tests/api/watch.test.mjs) cannot reach: a
+ * library named "." or "lib/." (a review found its top-level files no
+ * longer seen), and a git checkout moved away and replaced by another (a
+ * pull into the new one was not seen). Each test works in a folder of its
+ * own under /tmp and drains the watch after each change. */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "watch.h"
+
+static char dir[256];
+static char here[PATH_MAX];
+
+static void sh(const char *fmt, const char *arg)
+{
+    char cmd[4 * PATH_MAX];
+
+    snprintf(cmd, sizeof cmd, fmt, arg, arg, arg, arg);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/spk-watch-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(getcwd(here, sizeof here));
+    sh("mkdir -p %s/lib/a && echo x > %s/lib/g.md && echo y > %s/lib/a/f.md", dir);
+}
+
+static void teardown(void)
+{
+    if (chdir(here) != 0)
+        cr_log_warn("cannot go back to %s", here);
+    sh("rm -rf %s", dir);
+}
+
+TestSuite(watch, .init = setup, .fini = teardown, .timeout = 30);
+
+/* Events take a moment to be queued: drained after a short pause. */
+static int settle_drain(struct watch *w)
+{
+    usleep(100000);
+    return watch_drain(w);
+}
+
+Test(watch, a_library_named_dot_sees_its_top_level_files)
+{
+    static const char *const names[] = {".", "lib/.", "lib/"};
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct watch *w;
+        char at[PATH_MAX];
+        snprintf(at, sizeof at, "%s%s", dir, i == 0 ? "/lib" : "");
+        cr_assert_eq(chdir(at), 0);
+        cr_assert_not_null(w = watch_open(names[i]));
+        (void)settle_drain(w);
+        sh("echo changed >> %s/lib/g.md", dir);
+        cr_expect_eq(settle_drain(w), 1, "%s: a top-level file", names[i]);
+        sh("echo changed >> %s/lib/a/f.md", dir);
+        cr_expect_eq(settle_drain(w), 1, "%s: a category's file", names[i]);
+        watch_close(w);
+    }
+}
+
+Test(watch, a_checkout_moved_in_place_of_another_is_watched_for_pulls)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
+       "git -c user.email=t@t -c user.name=t commit -q -m one", dir);
+    sh("cp -a %s/lib %s/new", dir);
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)settle_drain(w);
+    sh("mv %s/lib %s/lib.old && mv %s/new %s/lib", dir);
+    cr_expect_eq(settle_drain(w), 1, "the library replaced");
+    /* a pull into the new checkout moves its branch and nothing else */
+    sh("cd %s/lib && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m two", dir);
+    cr_expect_eq(settle_drain(w), 1, "a commit in the new checkout");
+    /* the old one moved away is no longer the library */
+    sh("cd %s/lib.old && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m old", dir);
+    cr_expect_eq(settle_drain(w), 0, "a commit in the old one");
+    watch_close(w);
+}
