@@ -27,9 +27,12 @@
 int mdlimit_check(cmark_node *doc, const char *path, int line_off, struct diag_list *diags);
 
 /* Parses text[0..len) with CMARK_OPT_DEFAULT after counting its brackets,
- * then mdlimit_check. Returns the document (caller frees with
- * cmark_node_free), or NULL with *r 1 (an error at its line was added to
- * diags) or -1 (memory ran out). */
+ * then mdlimit_check, then looks for fenced blocks never closed. Returns
+ * the document (caller frees with cmark_node_free) with *r 0, or with *r 1
+ * when a block was never closed (an error at its opening line was added to
+ * diags: the rest is still read, so that one check says every error); or
+ * NULL with *r 1 (too many brackets, too deep or too many nodes: an error
+ * at its line was added) or -1 (memory ran out). */
 cmark_node *mdlimit_parse(const char *text, size_t len, const char *path, int line_off,
                           struct diag_list *diags, int *r);
 

@@ -89,14 +89,15 @@ static const char *mdlimit_seek_line(const char *text, size_t len, size_t *pos, 
     return *cur == want && *pos < len ? text + *pos : NULL;
 }
 
-/* After the spaces, tabs and `>` of containers, whether line[0..n) starts
- * with a run of ` or ~: its length (0 when it does not), its character in
- * *ch, and in *bare whether only white space follows it (a closing fence). */
-static size_t mdlimit_fence_run(const char *line, size_t n, char *ch, bool *bare)
+/* After the spaces and tabs of containers, and at most quotes `>` (the
+ * block quotes around the block), whether line[0..n) starts with a run of `
+ * or ~: its length (0 when it does not), its character in *ch, and in
+ * *bare whether only white space follows it (a closing fence). */
+static size_t mdlimit_fence_run(const char *line, size_t n, int quotes, char *ch, bool *bare)
 {
     size_t i = 0, k, j;
 
-    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '>'))
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || (line[i] == '>' && quotes-- > 0)))
         i++;
     if (i >= n || (line[i] != '`' && line[i] != '~'))
         return 0;
@@ -129,8 +130,9 @@ static int mdlimit_fences(cmark_node *doc, const char *text, size_t len, const c
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     size_t pos = 0, open_len, close_len, n, skip;
-    const char *line, *info, *fence;
-    int cur = 1, rc = 0, start, end, col, shown;
+    const char *line, *info, *fence, *lit;
+    cmark_node *up;
+    int cur = 1, rc = 0, start, end, col, shown, quotes;
     char open_ch, close_ch;
     bool bare, closed;
 
@@ -149,10 +151,17 @@ static int mdlimit_fences(cmark_node *doc, const char *text, size_t len, const c
         /* the opening line from the block's column (past a list marker on
          * the same line): a fence, or an indented block with none */
         skip = (size_t)col - 1 < n ? (size_t)col - 1 : n;
-        if ((open_len = mdlimit_fence_run(line + skip, n - skip, &open_ch, &bare)) < 3)
+        if ((open_len = mdlimit_fence_run(line + skip, n - skip, 0, &open_ch, &bare)) < 3)
             continue;
+        /* an indented block whose first line is a run of backticks: a
+         * fenced block's text never holds its own opening run */
+        lit = cmark_node_get_literal(c);
+        if (lit && strlen(lit) >= open_len && strspn(lit, open_ch == '`' ? "`" : "~") >= open_len)
+            continue;
+        for (quotes = 0, up = cmark_node_parent(c); up; up = cmark_node_parent(up))
+            quotes += cmark_node_get_type(up) == CMARK_NODE_BLOCK_QUOTE;
         line = end > start ? mdlimit_seek_line(text, len, &pos, &cur, end) : NULL;
-        close_len = line ? mdlimit_fence_run(line, mdlimit_line_len(line, text, len), &close_ch, &bare)
+        close_len = line ? mdlimit_fence_run(line, mdlimit_line_len(line, text, len), quotes, &close_ch, &bare)
                          : 0;
         closed = close_len >= open_len && close_ch == open_ch && bare;
         if (closed)

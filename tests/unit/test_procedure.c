@@ -1493,8 +1493,9 @@ Test(procedure, unclosed_fence_is_an_error)
         "````form\nname | 姓名 | text\n```\n",            /* closed by a shorter fence */
         "~~~form\nname | 姓名 | text\n```\n",             /* closed by the other kind */
         "```form\nname | 姓名 | text\n``` x\n",           /* text after the closing run */
+        "```\n代码\n>```\n",                              /* a quote's fence at the top level */
     };
-    static const int line[] = {4, 4, 4, 5, 4, 4, 4};
+    static const int line[] = {4, 4, 4, 5, 4, 4, 4, 4};
     static const char *const fine[] = {
         "```form\nname | 姓名 | text\n```",
         "````\n代码\n```\n````\n",
@@ -1502,6 +1503,8 @@ Test(procedure, unclosed_fence_is_an_error)
         "> ```\n> 代码\n> ```\n",
         "    缩进的代码\n",
         "```\n```\n",
+        "说明\n\n    ```\n    缩进的代码，第一行是三个反引号\n", /* indented, not fenced */
+        "> > ```\n> > 引用里的代码\n> > ```\n",
     };
     char buf[512];
     size_t i;
