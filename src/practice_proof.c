@@ -414,7 +414,24 @@ static bool practice_expect_has(const struct practice_expect *e, const char *key
     return false;
 }
 
-static bool practice_correct(const struct practice_scenario *s, const struct practice_answer *a)
+/* Whether the walk found key failing (a field's check, a required item
+ * not brought). */
+static bool practice_walk_fails(const struct practice_walk *w, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_fails; i++)
+        if (strcmp(w->fails[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* The trainee's answer against the expected one. A return must flag the
+ * same set, but may also flag a field or item that fails only by a flagged
+ * answer (the proof lets the file leave it out, practice_follows_flag: the
+ * trainee who flags it saw a real problem, and was marked wrong: a review). */
+static bool practice_correct(const struct practice_scenario *s, const struct procedure *p,
+                             const struct practice_walk *w, const struct practice_answer *a)
 {
     const struct practice_expect *e = &s->expect;
     size_t i;
@@ -426,7 +443,8 @@ static bool practice_correct(const struct practice_scenario *s, const struct pra
         return true;
     case PRACTICE_RETURN:
         for (i = 0; i < a->n_flags; i++)
-            if (!practice_expect_has(e, a->flags[i]))
+            if (!practice_expect_has(e, a->flags[i]) &&
+                !(practice_follows_flag(p, e, a->flags[i]) && practice_walk_fails(w, a->flags[i])))
                 return false;
         for (i = 0; i < e->n_flags; i++)
             if (!practice_has_key(a->flags, a->n_flags, e->flags[i]))
@@ -493,7 +511,7 @@ int practice_proof_judge(const struct practice_scenario *s, const struct procedu
     memset(v, 0, sizeof *v);
     if (practice_walk_run(s, p, today, &w) != 0)
         return -1;
-    v->correct = practice_correct(s, a);
+    v->correct = practice_correct(s, p, &w, a);
     v->expected = &s->expect;
     if (s->explain && practice_note_add(v, PRACTICE_NOTE_EXPLAIN, NULL, NULL, 0, -1, s->explain) != 0)
         goto out;

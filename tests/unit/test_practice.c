@@ -677,3 +677,28 @@ Test(practice, a_return_names_every_problem)
         }
     }
 }
+
+/* The proof lets a return leave out what fails only by a flagged answer
+ * (the agent's name, asked for only with proxy = 是); the trainee who
+ * flags it too saw a real problem and was marked wrong (a review). One
+ * that does not fail, or that no flagged answer brings, is still a flag
+ * too many. */
+Test(practice, judge_a_return_that_also_flags_what_follows_from_it)
+{
+    static const char *const both[] = {"proxy", "agent"}, *const alone[] = {"proxy"},
+                             *const plus_name[] = {"proxy", "name"};
+    const struct practice_scenario *s =
+        scenario("conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
+                 "id_number = 370602199003150021\nexpect = return proxy\n");
+    struct practice_verdict v;
+
+    judge(s, PRACTICE_RETURN, alone, 1, 0, &v);
+    cr_assert(v.correct);
+    practice_proof_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, both, 2, 0, &v);
+    cr_assert(v.correct, "the agent's name fails, and only because of proxy");
+    practice_proof_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, plus_name, 2, 0, &v);
+    cr_assert(!v.correct, "the name is fine: a flag too many");
+    practice_proof_verdict_free(&v);
+}
