@@ -17,19 +17,25 @@ const startCaseLater = (p, target) => import('./case.js').then(m => m.startCase(
 
 // The words a resident puts around what they want (我要办…, 怎么申请…,
 // …需要什么材料): taken off both ends, the item's name is left. Null when
-// nothing is taken off or nothing is left.
+// nothing is taken off or less than two characters are left. Tried only
+// when the whole query found nothing, and said so: a real name cut by a
+// one-character verb (交通补贴 → 通补贴) then finds nothing either.
 const ASK_HEAD = /^(?:请问|我想要|我想|我要|想要|我需要|需要|帮我|怎么|怎样|如何|去哪里|在哪里|哪里可以|哪里能|在哪儿|哪里)+/;
-const ASK_VERB = /^(?:办理|申请|补办|领取|查询|开具|缴纳|办|领|开|查|交|缴|补)/;
+const ASK_VERB = /^(?:办理|申请|补办|领取|查询|开具|缴纳)/;
+// one-character verbs only after 我要…: 开业登记 is a name, 我要开证明 is not
+const ASK_VERB1 = /^(?:办|领|开|查|交|缴|补)/;
 const ASK_TAIL = /(?:怎么办理|怎么申请|怎么办|怎么弄|需要什么材料|要什么材料|要带什么|需要什么|要什么|的手续|手续|的流程|流程|在哪里办|在哪办|吗|呢|[？?。！!，,\s])+$/;
 export function coreQuery(q) {
   let s = q.trim();
   for (let i = 0; i < 3; i++) {
     const before = s;
-    s = s.replace(ASK_HEAD, '').replace(ASK_TAIL, '');
-    s = s.replace(ASK_VERB, '');
+    const asked = ASK_HEAD.test(s);
+    s = s.replace(ASK_HEAD, '').replace(ASK_TAIL, '').replace(ASK_VERB, '');
+    if (asked) s = s.replace(ASK_VERB1, '');
     if (s === before) break;
   }
-  return s && s !== q.trim() ? s : null;
+  // one character left (补助 → 助) finds everything with it: not a name
+  return [...s].length >= 2 && s !== q.trim() ? s : null;
 }
 
 let searchTimer = 0;
