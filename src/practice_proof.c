@@ -248,7 +248,7 @@ static void practice_prove_brought(const char *path, const struct practice_scena
 }
 
 /* Whether key is among e's return flags. */
-static bool practice_flagged(const struct practice_expect *e, const char *key)
+static bool practice_expect_has(const struct practice_expect *e, const char *key)
 {
     size_t i;
 
@@ -270,11 +270,11 @@ static bool practice_follows_flag(const struct procedure *p, const struct practi
     size_t k;
 
     if ((f = procedure_field_find(p, key, &k)))
-        return (f->has_cond && practice_flagged(e, f->cond.key)) ||
-               (p->steps[k].has_cond && practice_flagged(e, p->steps[k].cond.key));
+        return (f->has_cond && practice_expect_has(e, f->cond.key)) ||
+               (p->steps[k].has_cond && practice_expect_has(e, p->steps[k].cond.key));
     if ((it = procedure_item_find(p, key, &k)))
-        return (it->has_cond && practice_flagged(e, it->cond.key)) ||
-               (p->steps[k].has_cond && practice_flagged(e, p->steps[k].cond.key));
+        return (it->has_cond && practice_expect_has(e, it->cond.key)) ||
+               (p->steps[k].has_cond && practice_expect_has(e, p->steps[k].cond.key));
     return false;
 }
 
@@ -333,7 +333,7 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
             const struct proc_item *it;
             if (f->code && (strcmp(f->code, "not_an_option") == 0 || strcmp(f->code, "yesno") == 0))
                 continue;
-            if (practice_flagged(e, f->key) || practice_follows_flag(p, e, f->key))
+            if (practice_expect_has(e, f->key) || practice_follows_flag(p, e, f->key))
                 continue;
             if (f->code)
                 diag_error(diags, path, line,
@@ -400,16 +400,6 @@ static bool practice_has_key(const char *const *v, size_t n, const char *key)
 
     for (i = 0; i < n; i++)
         if (strcmp(v[i], key) == 0)
-            return true;
-    return false;
-}
-
-static bool practice_expect_has(const struct practice_expect *e, const char *key)
-{
-    size_t i;
-
-    for (i = 0; i < e->n_flags; i++)
-        if (strcmp(e->flags[i], key) == 0)
             return true;
     return false;
 }
