@@ -252,6 +252,32 @@ static int main_db_exists(const char *cmd, const char *path)
     return 1;
 }
 
+/* One line on stdout for a change that took: what, to whom, in which
+ * database. */
+static void user_say_done(const char *verb, const char *name, enum accounts_role role,
+                          const char *posts, const char *display, const char *db_path)
+{
+    const char *none = "-", *held;
+
+    held = !posts ? (role == ACCOUNTS_ROLE_STAFF ? ACCOUNTS_POST_DEFAULT : "none")
+                  : strcmp(posts, none) == 0 ? "none" : posts;
+    if (strcmp(verb, "add") == 0)
+        printf("added %s user %s (posts: %s) to %s\n",
+               role == ACCOUNTS_ROLE_ADMIN ? "admin" : "staff", name, held, db_path);
+    else if (strcmp(verb, "passwd") == 0)
+        printf("changed the password of %s in %s; their open sessions are ended\n", name,
+               db_path);
+    else if (strcmp(verb, "disable") == 0)
+        printf("disabled %s in %s; their open sessions are ended\n", name, db_path);
+    else if (strcmp(verb, "enable") == 0)
+        printf("enabled %s in %s\n", name, db_path);
+    else if (strcmp(verb, "posts") == 0)
+        printf("%s now holds posts: %s (in %s)\n", name, held, db_path);
+    else if (strcmp(verb, "display") == 0)
+        printf("%s is now shown to residents as: %s (in %s)\n", name,
+               strcmp(display, none) == 0 ? "(their user name)" : display, db_path);
+}
+
 static int cmd_user(int argc, char **argv)
 {
     const char *verb = argc > 0 ? argv[0] : NULL, *name = NULL, *role_s = NULL, *posts = NULL;
@@ -366,6 +392,9 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "spkiosk user %s: %s\n", verb, err);
         goto out;
     }
+    /* an officer at a terminal sees that it took, and where: a silent
+     * success left them running `user list` to be sure */
+    user_say_done(verb, name, role, posts, display, db_path);
     /* posts the library does not know: said, not refused (exit 0) */
     if (posts && strcmp(posts, "-") != 0 && accounts_posts_unknown(db, posts, stderr) != 0)
         fprintf(stderr, "spkiosk user %s: cannot read the library's posts to check them\n", verb);

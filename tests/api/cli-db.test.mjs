@@ -44,11 +44,25 @@ describe('the database of the commands beside serve', () => {
     let r = run(['user', 'add', 'wang', '--role', 'staff'], { env, input: 'a-long-enough-password\n' });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.existsSync(hall), 'made where the configuration says');
+    // said, with the database it went to: a silent success left the
+    // officer running `user list` to be sure, and not knowing which file
+    assert.equal(r.stdout, `added staff user wang (posts: window) to ${hall}\n`);
     // the owner's alone whatever the umask: it holds ID numbers
     assert.equal(fs.statSync(hall).mode & 0o777, 0o600);
     r = run(['user', 'list'], { env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wang staff active/m);
+    for (const [args, said] of [
+      [['user', 'posts', 'wang', 'window,backoffice'], `wang now holds posts: window,backoffice (in ${hall})`],
+      [['user', 'display', 'wang', '王工'], `wang is now shown to residents as: 王工 (in ${hall})`],
+      [['user', 'disable', 'wang'], `disabled wang in ${hall}; their open sessions are ended`],
+      [['user', 'enable', 'wang'], `enabled wang in ${hall}`]]) {
+      r = run(args, { env });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `${said}\n`, args.join(' '));
+    }
+    r = run(['user', 'passwd', 'wang'], { env, input: 'another-long-password\n' });
+    assert.equal(r.stdout, `changed the password of wang in ${hall}; their open sessions are ended\n`);
     const dir = path.join(tmp, 'backups');
     r = run(['backup', '--keep', '2', dir], { env });
     assert.equal(r.status, 0, r.stderr);
