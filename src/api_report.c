@@ -62,7 +62,7 @@ enum MHD_Result api_admin_report(struct http_request *req)
         return res;
     if (!(db = db_thread()))
         return reply_internal(req);
-    rc = report_collect(db, ymd, &r);
+    rc = report_collect(db, ymd, clock_today(), &r);
     if (rc != 0)
         res = reply_internal(req);
     else if (csv)

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "library.h"
 #include "stats.h"
 #include "strbuf.h"
+#include "workdays.h"
 
 /* Each staffer's counted moves of the day, by name. */
 static const char sql_users[] =
@@ -68,6 +71,13 @@ static const char sql_on_time[] =
 
 static const char sql_ratings[] =
     "SELECT score, COUNT(*) FROM ratings WHERE at >= ?1 AND at < ?2 GROUP BY score";
+
+/* A past day's overdue figure as stored at its end (schema/031). */
+static const char sql_day_stored[] = "SELECT overdue FROM report_days WHERE day = ?1";
+static const char sql_day_last[] = "SELECT max(day) FROM report_days";
+static const char sql_first_begun[] = "SELECT min(begun_on) FROM case_stages";
+static const char sql_day_store[] =
+    "INSERT OR IGNORE INTO report_days (day, overdue, closed_at) VALUES (?3, ?4, ?5)";
 
 struct report_bind {
     char start[32], end[32], date[16];
@@ -164,22 +174,144 @@ static void report_date_text(int ymd, char out[16])
     snprintf(out, 16, "%04u-%02u-%02u", u / 10000 % 10000, u / 100 % 100, u % 100);
 }
 
-int report_collect(struct db *db, int ymd, struct report_day *out)
+/* The day's bounds and date for the statements; 0, or -1 for a date
+ * mktime cannot place. */
+static int report_bind_day(int ymd, struct report_bind *b)
+{
+    memset(b, 0, sizeof *b);
+    report_date_text(ymd, b->date);
+    return stats_day_start(ymd, 0, b->start) != 0 || stats_day_start(ymd, 1, b->end) != 0 ? -1 : 0;
+}
+
+/* The overdue figure stored for b's day into *out: 0, 1 when none is
+ * stored, -1 on a database error. */
+static int report_day_stored(struct db *db, const struct report_bind *b, long *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_day_stored);
+    int s;
+
+    if (!st)
+        return -1;
+    if (sqlite3_bind_text(st, 1, b->date, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        *out = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return s == SQLITE_ROW ? 0 : s == SQLITE_DONE ? 1 : -1;
+}
+
+/* The date a one-row, one-column statement gives (NULL or not a date: 0)
+ * into *ymd: 0, or -1 on a database error. */
+static int report_date_of(struct db *db, const char *sql, int *ymd)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    const unsigned char *t;
+    int s;
+
+    *ymd = 0;
+    if (!st)
+        return -1;
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) && stats_date_parse((const char *)t, ymd) != 0)
+        *ymd = 0;
+    sqlite3_reset(st);
+    return s == SQLITE_ROW ? 0 : -1;
+}
+
+/* Counts day's overdue figure and stores it, in the caller's transaction:
+ * 0 or -1. */
+static int report_day_close(struct db *db, int ymd, const char *now)
+{
+    struct report_bind b;
+    sqlite3_stmt *st;
+    long overdue = 0;
+    int r = SQLITE_OK;
+
+    if (report_bind_day(ymd, &b) != 0 || report_row(db, sql_overdue, &b, &overdue, 1) != 0 ||
+        !(st = db_stmt(db, sql_day_store)))
+        return -1;
+    r |= sqlite3_bind_text(st, 3, b.date, -1, SQLITE_STATIC);
+    r |= sqlite3_bind_int64(st, 4, overdue);
+    r |= sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    return db_run(st, r);
+}
+
+int report_days_close(struct db *db, int today, int *stored)
+{
+    char now[CLOCK_UTC_LEN];
+    int rc = -1, from, day, last, yesterday, floor, n = 0, in_tx = 0;
+
+    *stored = 0;
+    if (!workdays_date_valid(today) || !(yesterday = library_date_add(today, -1)) ||
+        !(floor = library_date_add(today, -REPORT_CLOSE_BACK_DAYS)))
+        return -1;
+    if (report_date_of(db, sql_day_last, &last) != 0)
+        return -1;
+    if (last) {
+        from = library_date_add(last, 1);
+    } else {
+        /* the first close: from the first stage ever begun (none: every
+         * day's figure is 0, and yesterday's row marks where to go on) */
+        if (report_date_of(db, sql_first_begun, &from) != 0)
+            return -1;
+        if (!from)
+            from = yesterday;
+    }
+    if (from < floor)
+        from = floor;
+    clock_utc_now(now);
+    for (day = from; day && day <= yesterday; day = library_date_add(day, 1)) {
+        if (!in_tx) {
+            if (db_begin(db) != 0)
+                goto out;
+            in_tx = 1;
+        }
+        if (report_day_close(db, day, now) != 0)
+            goto out;
+        /* a bounded hold on the writer lock: a year of days after a long
+         * stop is stored in turns, and the window's moves go between */
+        if (++n % REPORT_CLOSE_BATCH == 0) {
+            in_tx = 0;
+            if (db_commit(db) != 0)
+                goto out;
+            *stored = n;
+        }
+    }
+    if (in_tx) {
+        in_tx = 0;
+        if (db_commit(db) != 0)
+            goto out;
+    }
+    *stored = n;
+    rc = 0;
+out:
+    if (in_tx)
+        db_rollback(db);
+    return rc;
+}
+
+int report_collect(struct db *db, int ymd, int today, struct report_day *out)
 {
     struct report_bind b;
     long ch[3], ot[2];
-    int rc = -1;
+    int rc = -1, stored = 1;
 
     memset(out, 0, sizeof *out);
     out->date = ymd;
-    memset(&b, 0, sizeof b);
-    report_date_text(ymd, b.date);
-    if (stats_day_start(ymd, 0, b.start) != 0 || stats_day_start(ymd, 1, b.end) != 0)
+    if (report_bind_day(ymd, &b) != 0)
         return -1;
     if (db_read_begin(db) != 0)
         return -1;
+    /* a past day's figure as it stood at its end, once stored; counted
+     * from the stages as they stand for today, and for a day before the
+     * first close (REPORT_CLOSE_BACK_DAYS) */
+    if (ymd < today && (stored = report_day_stored(db, &b, &out->overdue)) < 0)
+        goto out;
     if (report_users(db, &b, out) != 0 || report_row(db, sql_channels, &b, ch, 3) != 0 ||
-        report_row(db, sql_overdue, &b, &out->overdue, 1) != 0 ||
+        (stored != 0 && report_row(db, sql_overdue, &b, &out->overdue, 1) != 0) ||
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0)
         goto out;

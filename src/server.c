@@ -31,6 +31,7 @@
 #include "accounts.h"
 #include "api_auth.h"
 #include "print.h"
+#include "report.h"
 #include "catalog.h"
 #include "sdnotify.h"
 #include "clock.h"
@@ -88,6 +89,26 @@ void server_options_default(struct server_options *o)
     o->n_metrics_allow = 0;
 }
 
+/* The ended days' overdue figures for the day's report (report.c), at
+ * start and after midnight: a failure is said once and tried again at the
+ * loop's next turn (a minute at most, the sweep). */
+static void server_days_close(struct db *db, int *closed, bool *logged)
+{
+    int today = clock_today(), n = 0;
+
+    if (!today || today == *closed)
+        return;
+    if (report_days_close(db, today, &n) == 0) {
+        *closed = today;
+        *logged = false;
+        return;
+    }
+    if (!*logged)
+        fprintf(stderr, "spkiosk: cannot fix the overdue figure of the days that ended for the "
+                        "day's report (will keep trying): %s\n", sqlite3_errmsg(db_handle(db)));
+    *logged = true;
+}
+
 /* A certificate's or key's PEM file, whole, NUL-terminated, in *out
  * (caller frees). Bounded: a certificate chain is a few KiB. 0, or -1 with
  * a message on stderr. */
@@ -139,7 +160,8 @@ int server_run(const struct server_options *o)
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
     long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
-    int day;
+    int day, closed = 0;
+    bool close_logged = false;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -218,6 +240,9 @@ int server_run(const struct server_options *o)
                 o->db_path);
         goto out;
     }
+    /* before the first request: a return right after a start over
+     * midnight must not rewrite a stage yesterday's figure still reads */
+    server_days_close(db, &closed, &close_logged);
     /* the call screen's long polls: held without a worker, woken by a
      * call, answered by the hold's own timer at their timeout */
     if (!(calls_hold = http_hold_new(API_DISPLAY_HOLD_MAX))) {
@@ -291,6 +316,7 @@ int server_run(const struct server_options *o)
                 day = clock_today();
         }
 
+        server_days_close(db, &closed, &close_logged);
         /* idle cases abandoned, closed ones past retention erased: at
          * start, then about once a minute */
         timeout = sweep_poll(db, o->retention_days, server_now_ms(), &sweep);

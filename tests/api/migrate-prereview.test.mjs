@@ -74,6 +74,7 @@ DROP TABLE IF EXISTS chain_check;
 ALTER TABLE procedure_versions DROP COLUMN practice_key;
 ALTER TABLE users DROP COLUMN display;
 DROP TABLE IF EXISTS health_probe;
+DROP TABLE IF EXISTS report_days;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -88,7 +88,7 @@ static char *json_of(int ymd)
     struct report_day r;
     char *s;
 
-    cr_assert_eq(report_collect(t.db, ymd, &r), 0);
+    cr_assert_eq(report_collect(t.db, ymd, 20260620, &r), 0);
     s = report_json(&r);
     cr_assert_not_null(s);
     report_day_free(&r);
@@ -211,7 +211,7 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
     char *csv;
 
     script_day();
-    cr_assert_eq(report_collect(t.db, 20260610, &r), 0);
+    cr_assert_eq(report_collect(t.db, 20260610, 20260620, &r), 0);
     csv = report_csv(&r, &len);
     cr_assert_not_null(csv);
     cr_assert_eq(len, strlen(csv));
@@ -263,4 +263,78 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
     free(s);
+}
+
+/* The overdue figure of 2026-06-10 as the report reads it when today is
+ * `today`. */
+static long overdue_of(int today)
+{
+    struct report_day r;
+    long n;
+
+    cr_assert_eq(report_collect(t.db, 20260610, today, &r), 0);
+    n = r.overdue;
+    report_day_free(&r);
+    return n;
+}
+
+/* A return and a resumption rewrite a stage's begin and due: a past day's
+ * report read from the stages as they stand said 2 overdue at closing and
+ * 1 after o1 was returned and resumed. Closed at its end, it keeps 2. */
+Test(report, a_closed_day_keeps_its_overdue_figure)
+{
+    int n = -1;
+
+    script_day();
+    cr_assert_eq(report_days_close(t.db, 20260612, &n), 0);
+    /* from the first stage ever begun (o6's, 2026-05-20) to the 11th */
+    cr_assert_eq(n, 23);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM report_days"), 23);
+    cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-10'"), 2);
+    cr_assert_eq(casedb_int(&t, "SELECT min(day) = '2026-05-20' AND max(day) = '2026-06-11'"
+                                " FROM report_days"), 1);
+
+    /* o1 back with the resident on the 12th and resumed: its stage begins
+     * anew with a due in the future */
+    casedb_exec(&t, "UPDATE case_stages SET begun_on = '2026-06-12', due = '2026-06-19'"
+                    " WHERE case_id = (SELECT case_id FROM case_stages WHERE due = '2026-06-09'"
+                    " AND idx = 0)");
+    cr_assert_eq(overdue_of(20260612), 2, "the closed day's figure");
+    /* a day not closed is counted as the stages stand */
+    cr_assert_eq(overdue_of(20260610), 1, "today is counted live");
+
+    /* a later close stores only the days after the last one, never again */
+    cr_assert_eq(report_days_close(t.db, 20260612, &n), 0);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(report_days_close(t.db, 20260615, &n), 0);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-10'"), 2);
+    cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-12'"), 1);
+}
+
+/* The first close after a long stop, or on an old hall, goes back at most
+ * REPORT_CLOSE_BACK_DAYS and commits in turns. */
+Test(report, the_first_close_is_bounded)
+{
+    int n = -1;
+
+    script_day();
+    cr_assert_eq(report_days_close(t.db, 20280101, &n), 0);
+    cr_assert_eq(n, REPORT_CLOSE_BACK_DAYS);
+    cr_assert_eq(casedb_int(&t, "SELECT max(day) = '2027-12-31' FROM report_days"), 1);
+    cr_assert_eq(casedb_int(&t, "SELECT min(day) = date('2028-01-01', '-%d days') FROM report_days",
+                            REPORT_CLOSE_BACK_DAYS), 1);
+}
+
+/* No stage ever begun: yesterday alone, as a mark to go on from. */
+Test(report, a_hall_without_chains_closes_yesterday)
+{
+    int n = -1;
+
+    cr_assert_eq(report_days_close(t.db, 20260301, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(casedb_int(&t, "SELECT day = '2026-02-28' AND overdue = 0 FROM report_days"), 1);
+    cr_assert_eq(report_days_close(t.db, 20260301, &n), 0);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(report_days_close(t.db, 20260300, &n), -1, "a bad date");
 }
