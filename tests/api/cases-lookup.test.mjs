@@ -97,7 +97,8 @@ describe('lookup by ticket and last four', () => {
     const r = await request(`${d.url}/print/cases/${c.id}`);
     assert.equal(r.status, 200);
     assert.ok(r.text.includes(`data-payload="https://hall.example/kiosk/#/case/${c.id}"`), r.text);
-    assert.ok(r.text.includes(`<p class="code">${c.id}</p>`));
+    // named, the id alone in its own element (a bare line of 32 characters told nothing)
+    assert.ok(r.text.includes(`<p class="code"><span class="code-label">办件编号 </span><span class="code-id">${c.id}</span></p>`), r.text);
   });
 
   it("yesterday's ticket is not found, with the right last four", async () => {

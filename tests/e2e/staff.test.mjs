@@ -140,7 +140,9 @@ describe('the staff window', () => {
     // the code under the slip's QR code is what the scanner reads
     const slip = await kp.context.newPage();
     await slip.goto(`${k.url}/print/cases/${second.id}`);
-    const code = (await slip.locator('.code').innerText()).trim();
+    const code = (await slip.locator('.code .code-id').innerText()).trim();
+    // named for whoever types it (a bare line of 32 characters said nothing)
+    assert.match(await slip.locator('.code').innerText(), /^办件编号\s*[0-9a-f]{32}$/);
     await slip.close();
     assert.equal(code, second.id);
     await page.locator('#queue-h').click(); // focus away from the box
