@@ -18,6 +18,7 @@
 #include "cases.h"
 #include "clock.h"
 #include "models.h"
+#include "validate.h"
 #include "window_view.h"
 
 /* The practice key of version (id, hash): what a pass is held to
@@ -568,15 +569,20 @@ out:
 
 /* ---- a scenario as a case ------------------------------------------------ */
 
-/* The scenario as the window would find the case: every value as the
- * resident wrote it, the brought items ticked, each step that applies
- * filled in; then the staff case view's parts (window_view). */
+/* The scenario as the window would find the case: each value its check
+ * passes as a real case stores it (a yes/no field written 是 in the file
+ * is "yes", which the {if} conditions and the page's choices compare
+ * with: as written it hid the parts it shows and left the question
+ * unanswered), one that fails as the resident wrote it, for the trainee to
+ * find; the brought items ticked, each step that applies filled in; then
+ * the staff case view's parts (window_view). */
 static int practice_play_case_add(cJSON *root, const struct practice_scenario *s,
-                                  const struct procedure *p)
+                                  const struct procedure *p, int today)
 {
+    struct validate_error verr;
     struct case_state cs;
     size_t i, k;
-    int rc = -1;
+    int rc = -1, r;
 
     memset(&cs, 0, sizeof cs);
     cs.model = p;
@@ -598,11 +604,17 @@ static int practice_play_case_add(cJSON *root, const struct practice_scenario *s
     }
     for (i = 0; i < s->n_values; i++) {
         struct case_value *v = &cs.values[cs.n_values];
-        if (!procedure_field_find(p, s->values[i].key, &k))
+        const struct field *f = procedure_field_find(p, s->values[i].key, &k);
+        const char *raw = s->values[i].value;
+        if (!f)
             continue;
         snprintf(v->key, sizeof v->key, "%s", s->values[i].key);
         v->step = (int)k;
-        if (!(v->value = strdup(s->values[i].value)))
+        v->value = NULL;
+        r = validate_field(f, raw, strlen(raw), today, NULL, NULL, &v->value, &verr);
+        if (r < 0)
+            goto out;
+        if (!v->value && !(v->value = strdup(raw)))
             goto out;
         cs.n_values++;
     }
@@ -708,7 +720,7 @@ static cJSON *practice_play_start_doc(const char *id, const struct practice *pr,
         !cJSON_AddStringToObject(sc, "title", s->title) || !cJSON_AddStringToObject(sc, "text", s->text) ||
         !cJSON_AddStringToObject(sc, "html", s->html ? s->html : "") ||
         !(cs = cJSON_AddObjectToObject(root, "case")) || !cJSON_AddStringToObject(cs, "id", id) ||
-        !cJSON_AddTrueToObject(cs, "practice") || practice_play_case_add(cs, s, p) != 0) {
+        !cJSON_AddTrueToObject(cs, "practice") || practice_play_case_add(cs, s, p, clock_today()) != 0) {
         cJSON_Delete(root);
         return NULL;
     }

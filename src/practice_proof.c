@@ -309,6 +309,15 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
         }
         break;
     case PRACTICE_RETURN:
+        /* a resident who does not meet a condition is refused, never sent
+         * back for papers: the trainee who refused such a case was judged
+         * wrong, with that very condition first under 为什么 */
+        for (i = 0; i < s->n_conditions; i++)
+            if (!s->conditions[i])
+                diag_error(diags, path, line,
+                           "expect = return，但第 %zu 条办理条件答的是「否」：条件不符合应当不予受理"
+                           "（应为 expect = refuse %zu），补正材料改变不了条件",
+                           i + 1, i + 1);
         for (i = 0; i < e->n_flags; i++) {
             const struct field *f = procedure_field_find(p, e->flags[i], &k);
             const struct proc_item *it = f ? NULL : procedure_item_find(p, e->flags[i], &k);

@@ -1,0 +1,83 @@
+// A practice scenario's values as the trainee's case shows them: as a real
+// case stores them once they pass their check. A yes/no field written 是 in
+// the practice file (as docs/procedure-format.md says to write it) stayed
+// "是" in the case: the page's 是/否 choice showed （请选择）, the parts
+// `{if deceased=yes}` shows were hidden, and the field to flag in the
+// "future date of death" scenario was not on the page, so no trainee could
+// ever pass it. A value that fails its check stays as the resident wrote
+// it, for the trainee to find.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { authHeaders, request } from './helpers.mjs';
+import { useAdminDaemon } from './admin-helpers.mjs';
+
+const PROC = `# 亲属关系证明
+
+开具亲属关系证明。
+
+## 办理条件
+- 申请人是本人或其直系亲属
+- 双方的关系能够证明
+
+## 第一步：对方情况
+
+\`\`\`form
+deceased | 对方是否已经去世 | yesno | required
+\`\`\`
+
+## 第二步：材料
+- [ ] 本人身份证 {#id_card}
+- [ ] 对方的死亡证明 {if deceased=yes} {#death_proof}
+- [ ] 对方的身份证 {if deceased=no} {#other_id}
+
+## 第三步：填表
+
+\`\`\`form
+name       | 姓名         | text | required max=10
+death_date | 对方去世日期 | date | required not_after=today {if deceased=yes}
+\`\`\`
+`;
+
+const PRACTICE = `# 亲属关系证明 · 练习
+
+## 去世日期写成了将来的日子
+孙女来为去世的祖父开证明，表上的去世日期是明年。
+
+\`\`\`case
+conditions = 是 是
+deceased = 是
+brought = id_card death_proof
+name = 王某
+death_date = 2999-01-01
+expect = return death_date
+\`\`\`
+`;
+
+const h = useAdminDaemon({
+  'cert/README.md': '# 证明\n\n证明事项。\n',
+  'cert/kin.md': PROC,
+  'cert/kin.practice.md': PRACTICE,
+});
+const post = (p, body) => request(`${h.daemon.url}${p}`, {
+  method: 'POST', headers: authHeaders(h.staff), body: JSON.stringify(body ?? {}),
+});
+
+describe('a practice case\'s values', () => {
+  it('are stored as a real case stores them: 是 is yes, and what it shows is there', async () => {
+    const s = await post('/api/v1/staff/practice/kin', {});
+    assert.equal(s.status, 201, s.text);
+    const c = s.body.case;
+    assert.equal(c.values.deceased, 'yes');
+    // the value that fails its check stays as written
+    assert.equal(c.values.death_date, '2999-01-01');
+    const items = c.procedure_steps[1].checklist;
+    assert.deepEqual(items.map((x) => [x.id, x.applies, x.ticked]),
+      [['id_card', true, true], ['death_proof', true, true], ['other_id', false, false]]);
+    const fields = c.procedure_steps[2].fields.map((f) => f.key);
+    assert.ok(fields.includes('death_date'), JSON.stringify(c.procedure_steps[2].fields));
+    // and the right answer is judged right
+    const a = await post(`/api/v1/staff/practice/${s.body.id}/answer`, { decision: 'return', flags: ['death_date'] });
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true, a.text);
+  });
+});
