@@ -18,6 +18,7 @@
 #include "cases.h"
 #include "clock.h"
 #include "models.h"
+#include "render.h"
 #include "validate.h"
 #include "window_view.h"
 
@@ -711,8 +712,21 @@ static cJSON *practice_play_start_doc(const char *id, const struct practice *pr,
                                       const struct procedure *p)
 {
     const struct practice_scenario *s = &pr->scenarios[k];
-    cJSON *root = cJSON_CreateObject(), *sc, *cs;
+    cJSON *root = cJSON_CreateObject(), *sc, *cs, *detail = NULL;
+    char *text = render_procedure_detail(p);
 
+    /* the version played, as the procedure route gives the live one: the
+     * page drew the fields (options, rules) from the live version, and a
+     * scenario of a version scheduled for later showed the old options,
+     * its values unselected */
+    if (text)
+        detail = cJSON_Parse(text);
+    free(text);
+    if (!detail || !cJSON_AddItemToObject(root, "procedure", detail)) {
+        cJSON_Delete(detail);
+        cJSON_Delete(root);
+        return NULL;
+    }
     if (!root || !cJSON_AddStringToObject(root, "id", id) ||
         !(sc = cJSON_AddObjectToObject(root, "scenario")) ||
         !cJSON_AddNumberToObject(sc, "number", (double)k + 1) ||

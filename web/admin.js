@@ -544,7 +544,7 @@ async function editorView(params) {
     showChecks(res.errors);
     if (st.special) {
       preview.replaceChildren(el('p', { class: 'muted' }, st.special.endsWith('.practice')
-        ? '练习题没有预览，也不给居民看：保存后工作人员在练习模式里使用。右边的检查会用事项文件逐个验证每个场景。'
+        ? '练习题没有预览，也不给居民看：保存后工作人员在练习模式里使用。文本框上方的“检查结果”会用事项文件逐个验证每个场景。'
         : '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。'));
     } else if (res.procedure) {
       st.lastGood = res.procedure;

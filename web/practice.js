@@ -10,7 +10,7 @@
 // (changes.js), as in the staff case view. Practice never touches a real
 // case (docs/http-api.md "Practice").
 import { el, busy } from './core.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { renderField } from './fields.js';
 import { stepReport } from './spreport.js';
@@ -25,8 +25,11 @@ let main;
 // The state of an item for this staffer, as a badge.
 function stateBadge(p) {
   if (p.passed) return el('span', { class: 'badge badge-ok' }, `已通过（${p.passed}）`);
+  // either file may have changed (a scenario added is not a new procedure),
+  // and what is already right on the current one still shows
   if (p.passed_before)
-    return el('span', { class: 'badge badge-warn' }, `需重新练习（办事指南已更新；${p.passed_before} 通过的是更新前的版本）`);
+    return el('span', { class: 'badge badge-warn' }, `需重新练习（办事指南或练习题已更新；${p.passed_before} 通过的是更新前的版本` +
+      (p.passed_scenarios ? `；现在已做对 ${p.passed_scenarios} / ${p.scenarios} 题）` : '）'));
   if (p.attempts) return el('span', { class: 'badge' }, `练习中（已做对 ${p.passed_scenarios} / ${p.scenarios} 题）`);
   return el('span', { class: 'badge' }, '未练习');
 }
@@ -68,7 +71,9 @@ async function play(id) {
   let s, proc;
   try {
     s = (await api(`/api/v1/staff/practice/${enc(id)}`, { method: 'POST', body: {} })).body;
-    proc = (await api('/api/v1/procedures/' + enc(id))).body;
+    // the version the scenario is played on (one scheduled for later may
+    // have other options than the live one)
+    proc = s.procedure;
   } catch (x) {
     main.append(el('p', { class: 'msg-error', role: 'alert' }, errorText(x)));
     return;
@@ -76,8 +81,8 @@ async function play(id) {
   showScenario(id, s, proc);
 }
 
-// The full definition of a field (options, rules) from the procedure's
-// detail; the case view's own when the detail has none (a newer version).
+// The full definition of a field (options, rules) from the detail of the
+// version played; the case view's own when it has none.
 function fieldDef(proc, i, f) {
   const step = (proc.steps || [])[i];
   return (step && step.fields.find((x) => x.key === f.key)) || f;
@@ -102,7 +107,7 @@ function stepBox(c, proc, s, i, n) {
     fields.map((f) => renderField(fieldDef(proc, i, f), { id: 'pfield-' + f.key, value: f.value ?? '', desk: true }).node));
 }
 
-function decisionForm(c, names, onAnswer) {
+function decisionForm(c, names, onAnswer, onRestart) {
   const err = el('div', { role: 'alert' });
   const radios = DECISIONS.map(([k, text]) => el('div', { class: 'check' },
     el('input', { type: 'radio', name: 'decision', id: 'decision-' + k, value: k }),
@@ -144,6 +149,15 @@ function decisionForm(c, names, onAnswer) {
       try {
         await onAnswer(body, form);
       } catch (x) {
+        // the file or the procedure changed under the scenario: this one
+        // cannot be answered any more, so offer the way on, not the same
+        // button that fails again
+        if (x instanceof ApiError && x.code === 'practice_changed') {
+          form.querySelector('.btn-row').replaceChildren(el('button', {
+            type: 'button', class: 'btn btn-primary', id: 'restart',
+            onClick: (ev) => busy(ev.currentTarget, onRestart),
+          }, '按新版本重新开始'));
+        }
         err.replaceChildren(el('p', { class: 'msg-error' }, errorText(x)));
       }
     });
@@ -158,16 +172,31 @@ function decisionText(x, c, names) {
   return decisionName(x.decision);
 }
 
+// The reasons under 为什么, each saying what it is: a bare condition text
+// read as if it were true of the resident, and a blank field's 请填写… as a
+// reason to refuse. A refusal comes before the steps: only its own lines.
+function reasonLines(v) {
+  const refuse = v.expected.decision === 'refuse';
+  return v.notes.filter((n) => n.kind !== 'staff' && (!refuse || n.kind === 'explain' || n.kind === 'condition'))
+    .map((n) => {
+      if (n.kind === 'condition') return `不符合第 ${n.condition} 条办理条件：${n.text}`;
+      if (n.kind === 'field') return `表格没有填对：${n.text}`;
+      if (n.kind === 'item') return `没有带：${n.text}`;
+      return n.text;
+    });
+}
+
 function verdictBox(v, mine, c, names, next, back) {
   const heading = el('h3', { id: 'verdict-h', tabindex: '-1' }, v.correct ? '✓ 回答正确' : '✗ 回答错误');
   const staff = v.notes.filter((n) => n.kind === 'staff');
+  const reasons = reasonLines(v);
   const box = el('section', { class: 'verdict ' + (v.correct ? 'verdict-right' : 'verdict-wrong'), id: 'verdict',
     'aria-labelledby': 'verdict-h' },
   heading,
   el('p', {}, el('strong', {}, '你的决定：'), decisionText(mine, c, names)),
   el('p', {}, el('strong', {}, '应当：'), decisionText(v.expected, c, names)),
-  v.explain.length ? el('div', {}, el('p', {}, el('strong', {}, '为什么：')),
-    el('ul', { id: 'explain' }, v.explain.map((t) => el('li', {}, t)))) : null,
+  reasons.length ? el('div', {}, el('p', {}, el('strong', {}, '为什么：')),
+    el('ul', { id: 'explain' }, reasons.map((t) => el('li', {}, t)))) : null,
   staff.map((n) => el('div', { class: 'staff-guidance', role: 'note', 'aria-label': '办事指南的窗口提示' },
     el('p', { class: 'staff-guidance-title' }, '办事指南的窗口提示'),
     el('div', { class: 'content', html: n.html }))),
@@ -196,7 +225,7 @@ function showScenario(id, s, proc) {
     const { box, heading: vh } = verdictBox(v, body, c, names, () => play(id), back);
     result.replaceChildren(box);
     vh.focus();
-  });
+  }, () => play(id));
   main.replaceChildren(
     el('p', {}, el('button', { type: 'button', class: 'btn btn-small', onClick: back }, '← 返回事项列表')),
     el('p', { class: 'hint' }, `${c.title} · 第 ${s.scenario.number} / ${s.scenario.of} 题（练习，不是真实办件）`),

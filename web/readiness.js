@@ -59,7 +59,7 @@ async function start() {
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
         short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'), table(data)]
-      : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), withoutList);
+      : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }
 
 if (typeof document !== 'undefined' && document.getElementById('main')) start();

@@ -8,8 +8,9 @@
 // it, for the trainee to find.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { authHeaders, request } from './helpers.mjs';
-import { useAdminDaemon } from './admin-helpers.mjs';
+import { useAdminDaemon, eventually, file, get } from './admin-helpers.mjs';
 
 const PROC = `# 亲属关系证明
 
@@ -53,10 +54,32 @@ expect = return death_date
 \`\`\`
 `;
 
+// an item whose next version, scheduled for later, renames an option
+const HUKOU = (opt, front = '') => `${front}# 户籍事项
+
+户籍事项。
+
+## 第一步：情况
+
+\`\`\`form
+hukou | 户籍情况 | choice | required options=${opt}/外地户籍
+\`\`\`
+`;
+const HUKOU_PRACTICE = (opt) => `# 户籍事项 · 练习
+
+## 本地人
+\`\`\`case
+hukou = ${opt}
+expect = accept
+\`\`\`
+`;
+
 const h = useAdminDaemon({
   'cert/README.md': '# 证明\n\n证明事项。\n',
   'cert/kin.md': PROC,
   'cert/kin.practice.md': PRACTICE,
+  'cert/hukou.md': HUKOU('本市户籍'),
+  'cert/hukou.practice.md': HUKOU_PRACTICE('本市户籍'),
 });
 const post = (p, body) => request(`${h.daemon.url}${p}`, {
   method: 'POST', headers: authHeaders(h.staff), body: JSON.stringify(body ?? {}),
@@ -79,5 +102,26 @@ describe('a practice case\'s values', () => {
     const a = await post(`/api/v1/staff/practice/${s.body.id}/answer`, { decision: 'return', flags: ['death_date'] });
     assert.equal(a.status, 200, a.text);
     assert.equal(a.body.correct, true, a.text);
+  });
+});
+
+describe('a practice case of a version scheduled for later', () => {
+  it('comes with that version\'s definitions, not the live one\'s', async () => {
+    const later = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+    fs.writeFileSync(file(h, 'cert/hukou.md'), HUKOU('本地户籍', `---\neffective: ${later}\n---\n`));
+    fs.writeFileSync(file(h, 'cert/hukou.practice.md'), HUKOU_PRACTICE('本地户籍'));
+    await eventually(h, async () => {
+      const r = await get(h, '/api/v1/staff/practice', h.staff);
+      return r.body.procedures.find((p) => p.id === 'hukou')?.upcoming === later;
+    }, 'the practice follows the scheduled version');
+    const live = await get(h, '/api/v1/procedures/hukou', null);
+    assert.equal(live.body.steps[0].fields[0].options.join('/'), '本市户籍/外地户籍');
+    const s = await post('/api/v1/staff/practice/hukou', {});
+    assert.equal(s.status, 201, s.text);
+    // the page draws the fields from here: the options the value is one of
+    assert.equal(s.body.procedure.hash, s.body.case.hash);
+    assert.notEqual(s.body.procedure.hash, live.body.hash);
+    assert.equal(s.body.procedure.steps[0].fields[0].options.join('/'), '本地户籍/外地户籍');
+    assert.equal(s.body.case.values.hukou, '本地户籍');
   });
 });

@@ -163,6 +163,10 @@ describe('the readiness page', () => {
       // one staffer at most passed an item: every item is short
       assert.equal(await page.locator('#readiness tr.short').count(), h.items);
       assert.match(await page.locator('#short-count').innerText(), new RegExp(`有 ${h.items} 个事项`));
+      // every item of the sample has a practice file: no list of those without, and no
+      // stray "null" where it would be (replaceChildren writes null as text)
+      assert.equal(await page.locator('#without-practice').count(), 0);
+      assert.doesNotMatch(await page.locator('#main').innerText(), /null|undefined/);
       assert.deepEqual(await axeSerious(page), []);
       await shot(page, 'practice-05-readiness');
       kp.assertClean('readiness page');

@@ -1,0 +1,206 @@
+// The practice page on a small library of its own (a practice persona's
+// review): a yes/no answer written 是 in the file shows as chosen, with the
+// parts it brings; the reasons under 为什么 say what each is, and a refusal
+// lists no blank field as a reason; a scenario whose file changed while it
+// was open offers to start again instead of a button that fails each time;
+// a scenario added after a full pass says the practice or the procedure
+// changed and what is already right.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, poll, axeSerious, shot, LANDSCAPE } from './helpers.mjs';
+
+const PROC = `# 亲属关系证明
+
+开具亲属关系证明。
+
+## 办理条件
+- 申请人是本人或其直系亲属
+- 双方的关系能够证明
+
+## 第一步：对方情况
+
+\`\`\`form
+deceased | 对方是否已经去世 | yesno | required
+\`\`\`
+
+## 第二步：材料
+- [ ] 本人身份证 {#id_card}
+- [ ] 对方的死亡证明 {if deceased=yes} {#death_proof}
+
+## 第三步：填表
+
+\`\`\`form
+name       | 姓名         | text | required max=10
+mobile     | 手机号码     | cn_mobile | required
+death_date | 对方去世日期 | date | required not_after=today {if deceased=yes}
+\`\`\`
+`;
+
+const FUTURE = `## 去世日期写成了将来的日子
+孙女来为去世的祖父开证明，表上的去世日期是 2999 年。
+
+\`\`\`case
+conditions = 是 是
+deceased = 是
+brought = id_card death_proof
+name = 王某
+mobile = 13912345678
+death_date = 2999-01-01
+expect = return death_date
+explain = 去世日期不能晚于今天
+\`\`\`
+`;
+const REFUSE = `## 关系证明不了
+张某说和对方是表亲，户口簿上看不出来，也没有别的材料。
+
+\`\`\`case
+conditions = 是 否
+deceased = 否
+brought = id_card
+expect = refuse 2
+\`\`\`
+`;
+const ADDED = `## 材料齐全
+\`\`\`case
+conditions = 是 是
+deceased = 否
+brought = id_card
+name = 李某
+mobile = 13812345678
+expect = accept
+\`\`\`
+`;
+const practice = (...scenarios) => `# 亲属关系证明 · 练习\n\n${scenarios.join('\n')}`;
+
+const src = makeTmp('spkiosk-e2e-practice-page-');
+writeTree(src, {
+  'cert/README.md': '# 证明\n\n证明事项。\n', 'cert/kin.md': PROC,
+  'cert/kin.practice.md': practice(FUTURE, REFUSE),
+});
+const h = useKiosk({ tree: src, copy: true });
+const PW = 'wang-password-1';
+after(() => rmTmp(src));
+
+describe('the practice page on its own library', () => {
+  let kp, page;
+  before(async () => {
+    addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', PW);
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    await page.goto(`${h.url}/staff/practice`);
+    await page.locator('#login-name').fill('wang');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator('#practice-list').waitFor();
+  });
+  after(async () => {
+    if (kp) await kp.context.close();
+  });
+
+  const start = async (title) => {
+    for (let i = 0; i < 4; i++) {
+      await page.locator('#start-kin').click();
+      await page.locator('#scenario-h').waitFor();
+      if ((await page.locator('#scenario-h').innerText()).trim() === title) return;
+      await page.locator('button', { hasText: '← 返回事项列表' }).click();
+      await page.locator('#practice-list').waitFor();
+    }
+    assert.fail(`scenario ${title} not offered`);
+  };
+
+  it('是 in the file shows as chosen, and the date it brings is there to flag', async () => {
+    await start('去世日期写成了将来的日子');
+    const chosen = await page.evaluate(() => {
+      const box = document.querySelector('#pfield-deceased');
+      if (box && box.tagName === 'SELECT') return box.value;
+      const r = document.querySelector('input[name="pfield-deceased"]:checked, [id^="pfield-deceased"]:checked');
+      return r ? r.value : null;
+    });
+    assert.equal(chosen, 'yes');
+    assert.equal(await page.locator('#pfield-death_date').inputValue(), '2999-01-01');
+    assert.equal(await page.locator('#pitem-death_proof').isChecked(), true);
+    await page.locator('#decision-return').check();
+    await page.locator('#flag-death_date').check();
+    await page.locator('#decide').click();
+    await page.locator('#verdict').waitFor();
+    assert.match(await page.locator('#verdict-h').innerText(), /回答正确/);
+    const reasons = await page.locator('#explain li').allInnerTexts();
+    assert.equal(reasons[0], '去世日期不能晚于今天');
+    assert.ok(reasons.slice(1).every((t) => /^(表格没有填对|没有带|不符合第)/.test(t)), reasons.join(' | '));
+    assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('a refusal\'s reasons are its condition, said as not met; no blank field', async () => {
+    await page.locator('#back').click();
+    await start('关系证明不了');
+    await page.locator('#decision-refuse').check();
+    await page.locator('#cond-2').check();
+    await page.locator('#decide').click();
+    await page.locator('#verdict').waitFor();
+    assert.match(await page.locator('#verdict-h').innerText(), /回答正确/);
+    const reasons = await page.locator('#explain li').allInnerTexts();
+    assert.deepEqual(reasons, ['不符合第 2 条办理条件：双方的关系能够证明']);
+    await shot(page, 'practice-page-refuse');
+  });
+
+  it('a file changed while the scenario is open: start again, not the same failing button', async () => {
+    await page.locator('#back').click();
+    await page.locator('#practice-list').waitFor();
+    await page.locator('#start-kin').click();
+    await page.locator('#scenario-h').waitFor();
+    fs.writeFileSync(path.join(h.tree, 'cert/kin.practice.md'), practice(FUTURE, REFUSE, ADDED));
+    // the load after the change (200 ms of quiet)
+    await poll(async () => {
+      const r = await page.evaluate(async () => (await fetch('/api/v1/staff/practice')).json());
+      assert.equal(r.procedures[0].scenarios, 3);
+    }, { timeout: 10_000 });
+    await page.locator('#decision-accept').check();
+    await page.locator('#decide').click();
+    await page.locator('#restart').waitFor();
+    assert.equal(await page.locator('#decide').count(), 0, 'the failing button is gone');
+    assert.match(await page.locator('.practice-decision [role=alert]').innerText(), /更新/);
+    await page.locator('#restart').click();
+    await poll(async () => assert.equal(await page.locator('#restart').count(), 0));
+    await page.locator('#scenario-h').waitFor();
+    assert.match(await page.locator('.hint', { hasText: '第' }).first().innerText(), /\/ 3 题/);
+  });
+
+  it('after a full pass, a scenario added: practise again, with what is right so far', async () => {
+    await page.locator('button', { hasText: '← 返回事项列表' }).click();
+    await page.locator('#practice-list').waitFor();
+    // pass all three on the current file
+    for (let i = 0; i < 6; i++) {
+      const row = await page.locator('#practice-list tr[data-id="kin"]').innerText();
+      if (/已通过/.test(row)) break;
+      await page.locator('#start-kin').click();
+      await page.locator('#scenario-h').waitFor();
+      const title = (await page.locator('#scenario-h').innerText()).trim();
+      if (title === '关系证明不了') {
+        await page.locator('#decision-refuse').check();
+        await page.locator('#cond-2').check();
+      } else if (title === '材料齐全') {
+        await page.locator('#decision-accept').check();
+      } else {
+        await page.locator('#decision-return').check();
+        await page.locator('#flag-death_date').check();
+      }
+      await page.locator('#decide').click();
+      await page.locator('#verdict').waitFor();
+      await page.locator('#back').click();
+      await page.locator('#practice-list').waitFor();
+    }
+    assert.match(await page.locator('#practice-list tr[data-id="kin"]').innerText(), /已通过/);
+    const FOURTH = ADDED.replace('## 材料齐全', '## 材料齐全，手机号码也对').replace('李某', '赵某');
+    fs.writeFileSync(path.join(h.tree, 'cert/kin.practice.md'), practice(FUTURE, REFUSE, ADDED, FOURTH));
+    await poll(async () => {
+      await page.reload();
+      await page.locator('#practice-list').waitFor();
+      const row = await page.locator('#practice-list tr[data-id="kin"]').innerText();
+      assert.match(row, /需重新练习（办事指南或练习题已更新；\d{4}-\d\d-\d\d 通过的是更新前的版本；现在已做对 3 \/ 4 题）/);
+    }, { timeout: 10_000 });
+    kp.assertClean('practice page');
+  });
+});
