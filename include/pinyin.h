@@ -52,8 +52,14 @@ int pinyin_spell(const char *text, size_t len, struct strbuf *full, struct strbu
  * -1 when q is over CJKTOK_QUERY_MAX bytes or memory runs out. */
 int pinyin_query_build(const char *q, size_t len, struct strbuf *out);
 
-/* Registers the "spkpy" tokenizer on db; needed on every connection, like
- * cjktok_register. Returns SQLITE_OK or an SQLite error code. */
+/* The collation pinyin_register adds: `ORDER BY title COLLATE pinyin`
+ * sorts by the usual reading (pinyin_spell's full spelling), then by
+ * bytes. */
+#define PINYIN_COLLATION "pinyin"
+
+/* Registers the "spkpy" tokenizer and the PINYIN_COLLATION collation on
+ * db; needed on every connection, like cjktok_register. Returns SQLITE_OK
+ * or an SQLite error code. */
 int pinyin_register(sqlite3 *db);
 
 #endif

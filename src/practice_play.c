@@ -43,7 +43,7 @@
     " LEFT JOIN schedule s ON s.procedure_id = p.id"                                               \
     " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
     " OR pf.good_procedure_hash = s.hash)"
-static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title, pf.procedure_id, pf.path";
+static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title COLLATE pinyin, pf.procedure_id, pf.path";
 /* the one practice_play_file_load reads: the first by path */
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
 
@@ -102,7 +102,7 @@ static const char sql_unplayable[] =
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN schedule s ON s.procedure_id = p.id"
     " WHERE NOT (pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"
-    " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title, p.id LIMIT ?1";
+    " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title COLLATE pinyin, p.id LIMIT ?1";
 /* Live procedures (not policy documents) with no practice file at all:
  * readiness names them apart, so the hall sees which items nobody can
  * prove they handle (the grid lists items with practice only). */
@@ -111,7 +111,7 @@ static const char sql_without[] =
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " WHERE p.status = 'live' AND v.kind = 'procedure'"
     " AND NOT EXISTS (SELECT 1 FROM practice_files pf WHERE pf.procedure_id = p.id)"
-    " ORDER BY v.title, p.id LIMIT ?1";
+    " ORDER BY v.title COLLATE pinyin, p.id LIMIT ?1";
 static const char sql_staff[] =
     "SELECT name, display FROM users WHERE role = 'staff' AND disabled = 0 ORDER BY name LIMIT 500";
 

@@ -85,6 +85,18 @@ const post = (p, body) => request(`${h.daemon.url}${p}`, {
   method: 'POST', headers: authHeaders(h.staff), body: JSON.stringify(body ?? {}),
 });
 
+describe('the practice list', () => {
+  // by code point 亲 (U+4EB2) came before 户 (U+6237): a Chinese reader
+  // looks titles up by their reading, hu before qin
+  it('is in the order of the titles\' pinyin', async () => {
+    const r = await get(h, '/api/v1/staff/practice', h.staff);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.procedures.map((p) => p.title), ['户籍事项', '亲属关系证明']);
+    const g = await get(h, '/api/v1/admin/readiness');
+    assert.deepEqual(g.body.procedures.map((p) => p.title), ['户籍事项', '亲属关系证明']);
+  });
+});
+
 describe('a practice case\'s values', () => {
   it('are stored as a real case stores them: 是 is yes, and what it shows is there', async () => {
     const s = await post('/api/v1/staff/practice/kin', {});
