@@ -32,15 +32,21 @@
 /* the items on offer: a good practice file proved on the live version, or
  * on the version scheduled to replace it (schema/020-schedule.sql: the
  * loader proves the file beside a procedure against the text on disk), so
- * that staff practise the new rules before their date; column 5 is that
- * date, 0 on the live version */
+ * that staff practise the new rules before their date; also an item not
+ * live yet whose first version is scheduled, so that the hall can handle
+ * it on its first day (a practice persona review: the console showed its
+ * practice file good while staff were never offered it). Column 5 is that
+ * date, 0 on the live version; the title is the live version's, else the
+ * scheduled one's. */
 #define PRACTICE_PLAY_ITEMS_SQL                                                                    \
     "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
-    " CASE WHEN pf.good_procedure_hash = p.hash THEN 0 ELSE s.effective END,"                      \
+    " CASE WHEN pf.good_procedure_hash IS p.hash THEN 0 ELSE s.effective END,"                     \
     " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys"            \
-    " FROM practice_files pf JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"    \
-    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"                      \
-    " LEFT JOIN schedule s ON s.procedure_id = p.id"                                               \
+    " FROM practice_files pf"                                                                      \
+    " LEFT JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"                      \
+    " LEFT JOIN schedule s ON s.procedure_id = pf.procedure_id"                                    \
+    " JOIN procedure_versions v ON v.procedure_id = pf.procedure_id"                               \
+    "  AND v.hash = coalesce(p.hash, s.hash)"                                                      \
     " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
     " OR pf.good_procedure_hash = s.hash)"
 static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title COLLATE pinyin, pf.procedure_id, pf.path";

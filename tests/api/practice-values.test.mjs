@@ -136,4 +136,30 @@ describe('a practice case of a version scheduled for later', () => {
     assert.equal(s.body.procedure.steps[0].fields[0].options.join('/'), '本地户籍/外地户籍');
     assert.equal(s.body.case.values.hukou, '本地户籍');
   });
+
+  // the console showed its practice file good while staff were never
+  // offered it: nobody could be ready on its first day
+  it('a new item whose first version is scheduled is offered, with its date', async () => {
+    const later = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+    fs.writeFileSync(file(h, 'cert/newitem.md'), HUKOU('本地户籍', `---\neffective: ${later}\n---\n`)
+      .replace('# 户籍事项', '# 新开事项'));
+    fs.writeFileSync(file(h, 'cert/newitem.practice.md'), HUKOU_PRACTICE('本地户籍'));
+    let entry;
+    await eventually(h, async () => {
+      const r = await get(h, '/api/v1/staff/practice', h.staff);
+      entry = r.body.procedures.find((p) => p.id === 'newitem');
+      return !!entry;
+    }, 'the new item in the practice list');
+    assert.equal(entry.upcoming, later);
+    assert.equal(entry.title, '新开事项');
+    // not live: residents do not see it yet
+    assert.equal((await get(h, '/api/v1/procedures/newitem', null)).status, 404);
+    const s = await post('/api/v1/staff/practice/newitem', {});
+    assert.equal(s.status, 201, s.text);
+    const a = await post(`/api/v1/staff/practice/${s.body.id}/answer`, { decision: 'accept' });
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true);
+    const g = await get(h, '/api/v1/admin/readiness');
+    assert.ok(g.body.procedures.some((p) => p.id === 'newitem'), JSON.stringify(g.body.procedures.map((p) => p.id)));
+  });
 });
