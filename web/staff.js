@@ -11,7 +11,7 @@
 
 import { el, stepLabel, busy, closable } from './core.js';
 import { api, ApiError } from './api.js';
-import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
@@ -389,14 +389,56 @@ function saveWindow() {
   msg(ui.windowMsg, w ? `已保存：叫号到 ${windowName(w)}` : '已清除窗口号：叫号时只说“到窗口办理”', 'ok');
 }
 
+// When a call-next's answer was lost (server clock, ms), 0 when none is in
+// doubt: the call may have gone out, and calling again at once would send
+// a second resident to this window while the first is on the way (a hall
+// review: the call screen said A009 → 1 号窗口, the page only that the
+// network failed, and the next press called A010 to window 1 too).
+let callInDoubt = 0;
+
+// This staffer's call made since callInDoubt (less a margin for the two
+// clocks), still waiting at the window: the newest, or null.
+async function callOfMineSince() {
+  const q = (await api('/api/v1/staff/queue')).body;
+  const me = currentSession()?.user;
+  const since = callInDoubt - 10_000;
+  const made = q.queue.filter((e) => e.called_by === me && e.called_at && Date.parse(e.called_at) >= since)
+    .sort((a, b) => Date.parse(b.called_at) - Date.parse(a.called_at));
+  return made[0] || null;
+}
+
 async function callNext() {
   let called;
   const body = callBody();
   const mine = ++paneSeq;
   clearCallNote();
+  if (callInDoubt) {
+    // first learn whether the lost call went out; never call over it
+    try {
+      const made = await callOfMineSince();
+      callInDoubt = 0;
+      if (made) {
+        msg(ui.callMsg, `刚才的叫号已经发出：${callText(made.ticket, body.window)}（${made.title}）`, 'ok');
+        calledId = made.id;
+        if (!paneStale(mine)) await openByKey(made.id);
+        refreshQueue();
+        return;
+      }
+    } catch (err) {
+      msg(ui.callMsg, `${errorText(err)}（还不知道刚才的叫号是否已经发出，所以没有叫新的号）`);
+      return;
+    }
+  }
   try {
     called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
   } catch (err) {
+    if (err instanceof ApiError && err.kind === 'network') {
+      callInDoubt = Date.now() + clockOffset;
+      msg(ui.callMsg, `${errorText(err)}。刚才的叫号可能已经发出：请看叫号屏；网络恢复后再按「叫下一个号」，` +
+        '会先查看刚才是否已经叫出，不会重复叫号');
+      refreshQueue();
+      return;
+    }
     msg(ui.callMsg, errorText(err));
     return;
   }

@@ -332,6 +332,41 @@ describe('the staff window', () => {
     kp.assertClean('staff page');
   });
 
+  // a hall review: the call reached the daemon, its answer did not reach
+  // the page; the screen called A009 to window 1, the page said only that
+  // the network failed, and the next press called A010 to window 1 too
+  it('a call whose answer was lost is found again on the next press, not made twice', async () => {
+    const x = await residentCase();
+    const y = await residentCase();
+    await poll(async () => {
+      assert.equal(await page.locator('#queue tbody tr', { hasText: y.ticket }).count(), 1);
+    }, { timeout: 15_000 });
+    const wang = await login(k.url, 'wang', 'wang-password-1');
+    const myCalls = async () => {
+      const q = (await (await fetch(`${k.url}/api/v1/staff/queue`, { headers: { Cookie: wang.cookie } })).json()).queue;
+      return q.filter((e) => e.called_by === 'wang').map((e) => [e.ticket, e.calls]);
+    };
+    const before = await myCalls();
+    await page.route('**/api/v1/staff/call-next', async (route) => {
+      await route.fetch();              // the daemon makes the call
+      await route.abort('aborted');     // its answer is lost
+    });
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: '刚才的叫号可能已经发出' }).waitFor();
+    await page.unroute('**/api/v1/staff/call-next');
+    const made = (await myCalls()).filter((c) => !before.some((b) => b[0] === c[0]));
+    assert.equal(made.length, 1, JSON.stringify(made));
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: `刚才的叫号已经发出：请 ${made[0][0]} 号到窗口` }).waitFor();
+    await pane().locator('#case-h', { hasText: made[0][0] }).waitFor();
+    assert.deepEqual((await myCalls()).filter((c) => !before.some((b) => b[0] === c[0])), made, 'no second call');
+    // the next press calls as usual
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: /^请 A\d+ 号到窗口/ }).waitFor();
+    assert.equal((await myCalls()).filter((c) => !before.some((b) => b[0] === c[0])).length, 2);
+    assert.ok([x.ticket, y.ticket].includes(made[0][0]));
+  });
+
   it('the call note clears after the next action: another case, a move', async () => {
     const a = await residentCase();
     const b = await residentCase();
