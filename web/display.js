@@ -206,7 +206,11 @@ async function poll() {
     const t0 = Date.now();
     let d;
     try {
-      const q = lastSeq === null ? '' : `?after=${lastSeq}`;
+      // the first ask after a failure is held a second at most, so that
+      // the notice goes as soon as the daemon answers (held 25 s, it stayed
+      // that long after the network was back); calls made meanwhile still
+      // come back with it, to be announced
+      const q = lastSeq === null ? '' : `?after=${lastSeq}${failures ? '&wait=1' : ''}`;
       const r = await fetch('/api/v1/display' + q, {
         cache: 'no-store', headers: { Accept: 'application/json' },
         signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined,

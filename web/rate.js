@@ -143,23 +143,38 @@ function build() {
 async function loop() {
   let backoff = 1000;
   let after = null;
+  let recovering = false;
   for (;;) {
+    const t0 = Date.now();
     try {
-      const q = '/api/v1/rate?window=' + encodeURIComponent(win) + (after === null ? '' : '&after=' + after);
-      const r = await fetch(q, { cache: 'no-store' });
+      // the first ask after a failure is held a second at most: held the
+      // full 25 s, the 连接中断 notice stayed that long after the network
+      // or the daemon was back
+      const q = '/api/v1/rate?window=' + encodeURIComponent(win) +
+        (after === null ? '' : '&after=' + after + (recovering ? '&wait=1' : ''));
+      // a half-dead connection must not leave the tablet waiting for ever
+      const r = await fetch(q, { cache: 'no-store',
+        signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined });
       if (r.status === 422 || r.status === 400) {
         showError('这台评价器还没有设置好（地址里的窗口号不对），暂时不能评价，请告诉工作人员。');
         return;
       }
       if (!r.ok) throw new Error(String(r.status));
       latest = await r.json();
+      const changed = latest.seq !== after;
       after = latest.seq;
       backoff = 1000;
+      recovering = false;
       if (mode === 'idle' || mode === 'offer') draw();
+      // an answer at once that changed nothing (the server holds only so
+      // many long polls): ask again in a second, as the call screen does,
+      // not in a loop (over a thousand requests in 10 s)
+      if (!changed && Date.now() - t0 < 1000) await sleep(1000);
     } catch {
       // said on the tablet, as the call screen does: a silent tablet looks
       // as if nobody had finished yet; draw() clears it once back
       if (mode === 'idle' || mode === 'offer') showError('连接中断，正在重新连接……');
+      recovering = true;
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 5000);
     }
