@@ -36,10 +36,21 @@ int rate_offer_add(struct db *db, const char *window, const char *case_id, const
  * transaction, as rate_offer_add. Returns 0 or -1. */
 int rate_offer_clear(struct db *db, const char *window);
 
+#define RATE_CALL_GRACE_SECONDS 30      /* an offer's life left once the window calls the next */
+
+/* The window called the next resident: its offer, if any, ends
+ * RATE_CALL_GRACE_SECONDS from now at the latest, so that the resident
+ * just served can still finish a rating while the next one walks up, and
+ * the next one is never asked to rate a stranger's case. Inside the
+ * caller's transaction, as rate_offer_add. Returns 0 or -1. */
+int rate_offer_shorten(struct db *db, const char *window);
+
 /* What the evaluator of window (as above) shows, in one read transaction:
- * {"seq":S,"offer":{"token","ticket","title","at"}|null}: the window's
+ * {"seq":S,"offer":{"token","ticket","title","at","expires_in"}|null}: the window's
  * offer when it is fresh and its case not rated, with S its number (0
- * with no offer; a new offer, or the end of this one, changes S). */
+ * with no offer; a new offer, or the end of this one, changes S), and
+ * expires_in the whole seconds it has left (the tablet ends it then, not
+ * at its next poll). */
 struct rate_view {
     char *json;         /* malloc'ed; caller frees */
     int64_t seq;

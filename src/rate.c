@@ -64,11 +64,41 @@ int rate_offer_add(struct db *db, const char *window, const char *case_id, const
     return db_run(st, b);
 }
 
+/* an offer made RATE_OFFER_SECONDS - RATE_CALL_GRACE_SECONDS ago ends
+ * RATE_CALL_GRACE_SECONDS from now: ?2 is that instant */
+static const char sql_offer_shorten[] = "UPDATE rate_offers SET at = ?2 WHERE window = ?1 AND at > ?2";
+
+int rate_offer_shorten(struct db *db, const char *window)
+{
+    char at[CLOCK_UTC_LEN];
+    sqlite3_stmt *st = db_stmt(db, sql_offer_shorten);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_utc(time(NULL) - RATE_OFFER_SECONDS + RATE_CALL_GRACE_SECONDS, at);
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+    return db_run(st, b);
+}
+
 /* the window's fresh offer of a case not yet rated */
 static const char sql_offer_read[] =
     "SELECT o.seq, o.token, o.ticket, o.title, o.at FROM rate_offers o"
     " WHERE o.window = ?1 AND o.at > ?2"
     " AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.case_id = o.case_id)";
+
+/* Whole seconds an offer made at (stored UTC) has left, 0 or more. */
+static long rate_left(const char *at)
+{
+    time_t t;
+    long left;
+
+    if (clock_utc_parse(at, &t) != 0)
+        return 0;
+    left = (long)(t + RATE_OFFER_SECONDS - time(NULL));
+    return left > 0 ? left : 0;
+}
 
 int rate_read(struct db *db, const char *window, struct rate_view *v)
 {
@@ -95,7 +125,9 @@ int rate_read(struct db *db, const char *window, struct rate_view *v)
             cJSON_AddStringToObject(o, "token", (const char *)sqlite3_column_text(st, 1)) &&
             cJSON_AddStringToObject(o, "ticket", (const char *)sqlite3_column_text(st, 2)) &&
             cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 3)) &&
-            cJSON_AddStringToObject(o, "at", (const char *)sqlite3_column_text(st, 4)))
+            cJSON_AddStringToObject(o, "at", (const char *)sqlite3_column_text(st, 4)) &&
+            cJSON_AddNumberToObject(o, "expires_in",
+                                    (double)rate_left((const char *)sqlite3_column_text(st, 4))))
             rc = 0;
     } else if (r == SQLITE_DONE) {
         if (cJSON_AddNumberToObject(doc, "seq", 0) && cJSON_AddNullToObject(doc, "offer"))

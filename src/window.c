@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "display.h"
 #include "notify.h"
+#include "rate.h"
 #include "relay.h"
 #include "text.h"
 #include "utf8.h"
@@ -486,9 +487,13 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "called", "window", user, -1, detail) != 0 ||
-        !cs->ticket || display_call_add(db, cs->ticket, window) != 0 || db_commit(db) != 0)
+        !cs->ticket || display_call_add(db, cs->ticket, window) != 0 ||
+        (window[0] && rate_offer_shorten(db, window) != 0) || db_commit(db) != 0)
         goto fail;
     db_after_durable(display_changed);
+    /* the window's evaluator learns its offer's shorter life at once */
+    if (window[0])
+        db_after_durable(rate_changed);
     return 0;
 fail:
     db_rollback(db);

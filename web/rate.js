@@ -63,13 +63,26 @@ function setMode(m) {
 
 // The screen for what the server said last, unless the resident is in the
 // middle of a rating.
+let endTimer = 0;
+
 function draw() {
   $('error').textContent = '';
+  clearTimeout(endTimer);
   shown = latest.offer;
   if (!shown) { setMode('idle'); return; }
   $('offer-ticket').textContent = shown.ticket;
   $('offer-title').textContent = shown.title;
   setMode('offer');
+  // the offer ends on time here, not at the next answer (up to 25 s later):
+  // once the window has called the next resident, within half a minute,
+  // so that they are never asked to rate the one before
+  const offer = shown;
+  if (typeof offer.expires_in === 'number') {
+    endTimer = setTimeout(() => {
+      if (latest.offer === offer) latest = { seq: latest.seq, offer: null };
+      if (mode === 'offer') draw();
+    }, offer.expires_in * 1000);
+  }
 }
 
 function showError(text) {

@@ -51,7 +51,8 @@ describe('the evaluator of a window', () => {
     assert.equal(v.status, 200);
     offer = v.body.offer;
     assert.ok(offer, v.text);
-    assert.deepEqual(Object.keys(offer).sort(), ['at', 'ticket', 'title', 'token']);
+    assert.deepEqual(Object.keys(offer).sort(), ['at', 'expires_in', 'ticket', 'title', 'token']);
+    assert.ok(offer.expires_in > 890 && offer.expires_in <= 900, String(offer.expires_in));
     assert.equal(offer.ticket, c3.ticket);
     assert.equal(offer.title, '居住登记');
     assert.match(offer.token, /^[0-9a-f]{32}$/);
@@ -195,3 +196,46 @@ describe('a case accepted on an earlier day', () => {
     assert.equal((await rate('?window=17')).body.offer.ticket, today.ticket);
   });
 });
+
+// A hall review: window 3 completed A008 and called A013; the tablet still
+// asked "A008 … 您对这次办事的服务满意吗？" of whoever stood there, so
+// A013's tap would rate A008's service. A call at the window now leaves
+// the offer half a minute (the resident just served may be mid-rating),
+// and the tablet is told at once how long.
+describe('the window calls the next resident', () => {
+  it('its offer ends within RATE_CALL_GRACE_SECONDS, and the tablet is told at once', async () => {
+    const done = await served({ window: '21' });
+    const next = await residentCase(h);
+    const o = (await rate('?window=21')).body;
+    assert.equal(o.offer.ticket, done.ticket);
+    assert.ok(o.offer.expires_in > 800);
+    const held = rate(`?window=21&after=${o.seq}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const c = await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '21' });
+    assert.equal(c.status, 200, c.text);
+    const woken = await held;
+    assert.ok(Date.now() - t0 < 2000, 'the held poll is answered at the call');
+    assert.equal(woken.body.offer.ticket, done.ticket, 'still there for the grace');
+    assert.ok(woken.body.offer.expires_in <= 30 && woken.body.offer.expires_in >= 28, String(woken.body.offer.expires_in));
+    // a call at another window leaves it be
+    const other = await served({ window: '22' });
+    const third = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${third.id}/call`, { window: '23' })).status, 200);
+    assert.ok((await rate('?window=22')).body.offer.expires_in > 800, other.ticket);
+    // within the grace the resident just served can still rate
+    const r = await send(woken.body.offer.token, { score: 5 });
+    assert.equal(r.status, 204, r.text);
+  });
+
+  it('after the grace the offer is gone and its token refused', async () => {
+    const done = await served({ window: '24' });
+    const next = await residentCase(h);
+    const token = (await rate('?window=24')).body.offer.token;
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '24' })).status, 200);
+    await new Promise((r) => setTimeout(r, 31_000));
+    assert.deepEqual((await rate('?window=24')).body, { seq: 0, offer: null }, done.ticket);
+    assertError(await send(token, { score: 5 }), 404, 'unknown_offer');
+  });
+});
+

@@ -85,4 +85,25 @@ describe('the call screen and the evaluator after a fault', () => {
       assert.ok(count - c0 <= 5, `${count - c0} requests in 3 s`);
     } finally { await x.context.close(); }
   });
+
+  // the window called the next resident: the offer has half a minute left,
+  // and the tablet ends it on time rather than at its next answer
+  it('the evaluator ends an offer when its expires_in is up', async () => {
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    try {
+      const offer = { token: 'a'.repeat(32), ticket: 'A008', title: '居住证明', at: new Date().toISOString(), expires_in: 2 };
+      let n = 0;
+      await x.page.route(/\/api\/v1\/rate\?/, async (r) => {
+        // the first answer at once, the next ones held as the daemon holds them
+        if (n++ > 0) await new Promise((res) => setTimeout(res, 8000));
+        return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ seq: 5, offer }) }).catch(() => {});
+      });
+      await x.page.goto(k.url + '/rate?window=4');
+      await x.page.locator('#offer', { hasText: 'A008' }).waitFor();
+      const t0 = Date.now();
+      await x.page.locator('#idle').waitFor({ timeout: 5000 });
+      assert.ok(Date.now() - t0 < 4000, `${Date.now() - t0} ms`);
+    } finally { await x.context.close(); }
+  });
 });
+
