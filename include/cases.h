@@ -58,6 +58,10 @@ struct case_window {
     char *invite_note;          /* owned or NULL */
     char invited_at[CASE_TIME_LEN];
     char invited_by[CASE_USER_MAX + 1];
+    /* the window of the ticket's last call as the call screen keeps it
+     * (schema/006-calls.sql: today's newest 50): "" for no call, a call
+     * without a window, or one no longer kept */
+    char called_window[32];
 };
 
 /* The case after the window (schema/014-relay.sql), "" / -1 when unset.

@@ -197,6 +197,25 @@ static int case_view_add_chain(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
+/* "called": a waiting case of today's ticket called at least once, with
+ * the window of its last call ("" when the call named none or the screen
+ * no longer keeps it), else null. A resident who missed the call and
+ * opened the slip's case was told to keep waiting for it (a hall review);
+ * a ticket and a window are on the call screen already: nothing personal. */
+static int case_view_add_called(cJSON *root, const struct case_state *cs)
+{
+    cJSON *o;
+
+    if (strcmp(cs->status, "waiting") != 0 || cs->w.calls <= 0 || !cases_ticket_of_today(cs))
+        return cJSON_AddNullToObject(root, "called") ? 0 : -1;
+    if (!(o = cJSON_AddObjectToObject(root, "called")) ||
+        !cJSON_AddStringToObject(o, "at", cs->w.called_at) ||
+        !cJSON_AddStringToObject(o, "window", cs->w.called_window) ||
+        !cJSON_AddNumberToObject(o, "calls", cs->w.calls))
+        return -1;
+    return 0;
+}
+
 char *case_view_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
@@ -224,6 +243,7 @@ char *case_view_json(const struct case_state *cs)
          * kiosk offers a new one (window_submit) */
         !cJSON_AddBoolToObject(root, "ticket_expired",
                                strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs)) ||
+        case_view_add_called(root, cs) != 0 ||
         !(cs->returned_reason ? cJSON_AddStringToObject(root, "returned_reason", cs->returned_reason)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||

@@ -12,6 +12,7 @@
 #include "case_view.h"
 #include "catalog.h"
 #include "clock.h"
+#include "display.h"
 #include "followup.h"
 #include "text.h"
 #include "utf8.h"
@@ -20,7 +21,8 @@
 /* ---- reading a case ------------------------------------------------------ */
 
 /* the whole row, the window's columns (11-24, 25-28, 29) and the relay's
- * (30-47) too: one reader of a case */
+ * (30-43) too, then the window of the ticket's last call (44): one reader
+ * of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
@@ -29,7 +31,10 @@ static const char sql_case[] =
     " c.no_show_at, c.outcome, c.erased_at, c.invite_date, c.invite_note, c.invited_at,"
     " c.invited_by, c.missing_items, c.stage, c.owner, c.due, c.paused_on, c.rejected_reason,"
     " c.rejected_at, c.rejected_by, c.ready_at, c.handed_at, c.handed_by, c.visit_date,"
-    " c.visit_slot, c.visit_address, c.visit_phone FROM cases c"
+    " c.visit_slot, c.visit_address, c.visit_phone,"
+    " CASE WHEN c.calls > 0 AND c.ticket IS NOT NULL THEN (SELECT k.window FROM calls k"
+    "  WHERE k.day = c.ticket_day AND k.ticket = c.ticket ORDER BY k.seq DESC LIMIT 1) END"
+    " FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
 static const char sql_case_ticks[] = "SELECT item_id, step FROM case_checklist WHERE case_id = ?1";
@@ -48,6 +53,9 @@ static char *cases_dup_col(sqlite3_stmt *st, int col, int *oom)
         *oom = 1;
     return s;
 }
+
+_Static_assert(sizeof ((struct case_window *)0)->called_window >= DISPLAY_WINDOW_BUF,
+               "called_window holds a call's window");
 
 static void cases_copy(char *dst, size_t cap, const unsigned char *src)
 {
@@ -193,6 +201,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cs->erased = sqlite3_column_type(st, 24) != SQLITE_NULL;
     cs->missing_items = cases_dup_col(st, 29, &oom);
     cases_relay_read(&cs->r, st, 30, &oom);
+    cases_copy(cs->w.called_window, sizeof cs->w.called_window, sqlite3_column_text(st, 44));
     sqlite3_reset(st);
     if (oom)
         return -1;

@@ -14,6 +14,7 @@ import {
 import { caseLinkBox, onlineScreen } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
 import { api, ApiError } from './api.js';
+import { windowName } from './calls.js';
 import { factsList, printPreview } from './info.js';
 import {
   holds, readValue, showValue, fieldType, fieldTarget, fieldHint, fieldErrorP, radio, renderField,
@@ -289,7 +290,7 @@ export async function resumeCase(id) {
     conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
-    ticket: body.ticket, ticketExpired: !!body.ticket_expired, rating: body.rating,
+    ticket: body.ticket, ticketExpired: !!body.ticket_expired, called: body.called || null, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
@@ -1007,8 +1008,14 @@ function doneScreen(c) {
     el('section', { class: 'ticket-box', 'aria-labelledby': 'ticket-h' },
       el('h1', { id: 'ticket-h' }, t('ticketTitle')),
       el('p', { class: 'ticket-number' }, c.ticket || ''),
-      el('p', { class: 'lead' }, t('ticketIntro')),
-      place ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
+      // called already (a resident who missed the call opens the slip's
+      // case): where to go, not 留意叫号 for a call that was made
+      c.called
+        ? [el('p', { class: 'lead called-note', id: 'called-note', role: 'status' },
+          el('strong', {}, t('ticketCalled', { w: windowName(c.called.window) }))),
+        el('p', {}, t('ticketCalledAgain', { w: windowName(c.called.window) }))]
+        : el('p', { class: 'lead' }, t('ticketIntro')),
+      place && !c.called ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
     c.missing && c.missing.length ? el('div', { class: 'notice notice-warn', id: 'done-missing' },
       el('p', {}, el('strong', { class: 'prefix' }, t('doneMissing'))),
       el('ul', {}, itemTexts(c, c.missing).map(x => el('li', {}, zh('span', {}, x)))),

@@ -217,6 +217,8 @@ export const STRINGS = {
     // ticket
     ticketTitle: '您的排队号',
     ticketIntro: '已经提交成功。请记住排队号，留意叫号。',
+    ticketCalled: '您的号已经叫过了，请马上到{w}办理。',
+    ticketCalledAgain: '没听到也没关系：请直接去{w}，把这个排队号告诉工作人员。',
     ticketWhere: '等候地点：',
     ticketBring: '请带上以下材料到窗口',
     ticketOldTitle: '这个排队号已经过期',
@@ -559,6 +561,8 @@ export const STRINGS = {
 
     ticketTitle: 'Your queue number',
     ticketIntro: 'Submitted. Please remember your number and wait to be called.',
+    ticketCalled: 'Your number has been called: please go to {w} now.',
+    ticketCalledAgain: 'If you missed it, go to {w} and tell the staff your number.',
     ticketWhere: 'Please wait at: ',
     ticketBring: 'Bring these to the window',
     ticketOldTitle: 'This queue number has expired',

@@ -96,6 +96,26 @@ describe('我有凭条: back into a case', () => {
     await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), () => page.keyboard.press('Enter'));
   });
 
+  // a hall review: a resident who missed the call was told 留意叫号 for a
+  // call that had been made; the page now says where to go
+  it('a ticket called already says so and where to go, not to wait for the call', async () => {
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const r = await post(k.url, `/api/v1/staff/cases/${waiting.id}/call`, { window: '3' }, authHeaders(s));
+    assert.equal(r.ticket, waiting.ticket);
+    await openCodeScreen();
+    await atRoute(page, new RegExp(`^#/case/${waiting.id}/`), async () => {
+      await page.keyboard.type(waiting.id);
+      await page.keyboard.press('Enter');
+    });
+    const note = page.locator('#called-note');
+    await note.waitFor();
+    assert.match(await note.innerText(), /您的号已经叫过了，请马上到3 号窗口办理/);
+    assert.doesNotMatch(await page.locator('#main').innerText(), /留意叫号/);
+    for (const v of await axeSerious(page)) axeProblems.push(`called ticket: ${v}`);
+    assert.deepEqual(await smallText(page), [], 'kiosk text sizes');
+    await shot(page, 'backin-called');
+  });
+
   it("the QR's address reopens a returned case; its step marks the flagged field and repeats the reason", async () => {
     await openCodeScreen();
     await atRoute(page, new RegExp(`^#/case/${returned.id}/returned$`), async () => {
