@@ -397,7 +397,8 @@ function saveWindow() {
 let callInDoubt = 0;
 
 // This staffer's call made since callInDoubt (less a margin for the two
-// clocks), still waiting at the window: the newest, or null.
+// clocks, the page's offset being from its last queue), still waiting at
+// the window: the newest, or null.
 async function callOfMineSince() {
   const q = (await api('/api/v1/staff/queue')).body;
   const me = currentSession()?.user;
@@ -429,11 +430,14 @@ async function callNext() {
       return;
     }
   }
+  // when it was sent, not when its failure shows: a dropped link may
+  // report it tens of seconds after the daemon made the call
+  const sentAt = Date.now() + clockOffset;
   try {
     called = (await api('/api/v1/staff/call-next', { method: 'POST', body })).body;
   } catch (err) {
     if (err instanceof ApiError && err.kind === 'network') {
-      callInDoubt = Date.now() + clockOffset;
+      callInDoubt = sentAt;
       msg(ui.callMsg, `${errorText(err)}。刚才的叫号可能已经发出：请看叫号屏；网络恢复后再按「叫下一个号」，` +
         '会先查看刚才是否已经叫出，不会重复叫号');
       refreshQueue();

@@ -349,10 +349,13 @@ describe('the staff window', () => {
     const before = await myCalls();
     await page.route('**/api/v1/staff/call-next', async (route) => {
       await route.fetch();              // the daemon makes the call
-      await route.abort('aborted');     // its answer is lost
+      // its answer is lost, the failure seen only later (a dropped link):
+      // the call is looked for from when it was sent, not from then
+      await new Promise((r) => setTimeout(r, 12_000));
+      await route.abort('aborted');
     });
     await page.click('#call-next');
-    await page.locator('#call-msg', { hasText: '刚才的叫号可能已经发出' }).waitFor();
+    await page.locator('#call-msg', { hasText: '刚才的叫号可能已经发出' }).waitFor({ timeout: 20_000 });
     await page.unroute('**/api/v1/staff/call-next');
     const made = (await myCalls()).filter((c) => !before.some((b) => b[0] === c[0]));
     assert.equal(made.length, 1, JSON.stringify(made));
