@@ -52,20 +52,21 @@ struct report_day {
  * database error, a date mktime cannot place, or when memory runs out. */
 int report_collect(struct db *db, int ymd, int today, struct report_day *out);
 
-#define REPORT_CLOSE_BACK_DAYS 400  /* the first close goes back at most this far */
+#define REPORT_CLOSE_BACK_DAYS 400  /* a close after a long stop goes back at most this far */
 #define REPORT_CLOSE_BATCH 31       /* days stored per write transaction */
 
 /* Stores the overdue figure of each ended day not stored yet (schema/031),
  * counted as report_collect counts it, so that a past day's report stays
  * what it was at the day's end after a return rewrites the stages: from
- * the day after the last stored one (the first time: the first stage's
- * begin) to the day before today, at most REPORT_CLOSE_BACK_DAYS back, in
- * write transactions of REPORT_CLOSE_BATCH days. A day stored is never
- * rewritten. For the main loop, after midnight and at start (nothing
- * changes a case while the daemon is down, so a day closed at the next
- * start is closed as it ended). *stored gets the days stored, also those
- * committed before a failure. Returns 0, or -1 on a database error or a
- * bad today. */
+ * the day after the last stored one (the first time: yesterday alone) to
+ * the day before today, at most REPORT_CLOSE_BACK_DAYS back, in write
+ * transactions of REPORT_CLOSE_BATCH days. A day stored is never
+ * rewritten, except rows of today or later, stored while the clock was
+ * ahead, which are dropped first. For the main loop, after midnight and at
+ * start (nothing changes a case while the daemon is down, so a day closed
+ * at the next start is closed as it ended). *stored gets the days stored,
+ * also those committed before a failure. Returns 0, or -1 on a database
+ * error or a bad today. */
 int report_days_close(struct db *db, int today, int *stored);
 
 /* The report as GET /api/v1/admin/report answers it: {"date","users":[…],

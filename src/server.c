@@ -103,9 +103,10 @@ static void server_days_close(struct db *db, int *closed, bool *logged)
         *logged = false;
         return;
     }
+    /* the database's own error is logged where it happened (db.c) */
     if (!*logged)
         fprintf(stderr, "spkiosk: cannot fix the overdue figure of the days that ended for the "
-                        "day's report (will keep trying): %s\n", sqlite3_errmsg(db_handle(db)));
+                        "day's report (will keep trying)\n");
     *logged = true;
 }
 
@@ -305,6 +306,9 @@ int server_run(const struct server_options *o)
         long midnight;
         ssize_t n;
 
+        /* first: a worker's return after midnight must not rewrite a
+         * stage the day that ended still reads */
+        server_days_close(db, &closed, &close_logged);
         /* a new local date: scheduled versions go live (store_sync) and the
          * 「更新」 notices of 30 days ago end (store_catalog_build) */
         if (clock_today() != day) {
@@ -316,7 +320,6 @@ int server_run(const struct server_options *o)
                 day = clock_today();
         }
 
-        server_days_close(db, &closed, &close_logged);
         /* idle cases abandoned, closed ones past retention erased: at
          * start, then about once a minute */
         timeout = sweep_poll(db, o->retention_days, server_now_ms(), &sweep);

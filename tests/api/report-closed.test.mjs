@@ -5,7 +5,7 @@
 // back and was accepted again, 0 for the same day. Here a case accepted
 // "five days ago" (its stage moved back with sqlite3 while the daemon is
 // stopped) is overdue on the day before yesterday; the daemon started again
-// stores the ended days before its first request; the case is returned,
+// stores the days since its last run before its first request; the case is returned,
 // handed in again and accepted (its stage begins anew today); the old day
 // still says 1.
 import { describe, it, before, after } from 'node:test';
@@ -89,23 +89,24 @@ describe('a past day\'s overdue figure after a return and a resumption', () => {
     const info = await h.d.stop();
     assert.deepEqual([info.code, info.signal], [0, null], h.d.stderr());
     h.d = null;
-    // accepted five days ago, its first stage due three days ago; nothing
-    // stored yet for a day (the daemon stopped the same day it started)
+    // accepted five days ago, its first stage due three days ago; the last
+    // day stored is four days ago (the daemon last ran then)
     sql(`UPDATE case_stages SET begun_on = '${addDays(T, -5)}', due = '${addDays(T, -3)}'
          WHERE case_id = '${id}' AND idx = 0;
          UPDATE case_stages SET due = '${addDays(T, 5)}' WHERE case_id = '${id}' AND idx = 1;
          UPDATE cases SET due = '${addDays(T, 5)}' WHERE id = '${id}';
-         DELETE FROM report_days;`);
+         DELETE FROM report_days;
+         INSERT INTO report_days (day, overdue, closed_at) VALUES ('${addDays(T, -4)}', 0, '2026-01-01T00:00:00Z');`);
     h.d = await startDaemon({ tree, db, env: { TZ } });
     await sessions();
   });
   after(() => stopChecked(h.d, tmp));
 
-  it('stores the ended days at start, before the first request', () => {
-    assert.equal(sql('SELECT count(*) FROM report_days'), '5');
-    assert.equal(sql(`SELECT min(day) = '${addDays(T, -5)}' AND max(day) = '${addDays(T, -1)}' FROM report_days`), '1');
+  it('stores the days since the last one at start, before the first request', () => {
+    assert.equal(sql('SELECT count(*) FROM report_days'), '4');
+    assert.equal(sql(`SELECT min(day) = '${addDays(T, -4)}' AND max(day) = '${addDays(T, -1)}' FROM report_days`), '1');
     assert.equal(sql(`SELECT group_concat(overdue, ',') FROM (SELECT overdue FROM report_days ORDER BY day)`),
-      '0,0,0,1,1', 'overdue from the day after its due');
+      '0,0,1,1', 'overdue from the day after its due');
   });
 
   it('keeps the day before yesterday at 1 after the case is returned and accepted again', async () => {
