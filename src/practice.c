@@ -523,8 +523,11 @@ static int practice_key_put(crypto_generichash_state *h, const char *s)
     char len[24];
 
     snprintf(len, sizeof len, "%zu:", strlen(s));
-    return crypto_generichash_update(h, (const unsigned char *)len, strlen(len)) |
-           crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+    /* in this order: the operands of | are evaluated in no set order, and
+     * the digest is stored with every pass */
+    if (crypto_generichash_update(h, (const unsigned char *)len, strlen(len)) != 0)
+        return -1;
+    return crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
 }
 
 /* The digest of what scenario s is judged on, in hex. 0 or -1. */
@@ -547,7 +550,7 @@ static int practice_key_base(const struct practice_scenario *s, char out[PRACTIC
         r |= practice_key_put(&h, s->brought[j]);
     r |= practice_key_put(&h, "values");
     for (j = 0; j < s->n_values; j++)
-        r |= practice_key_put(&h, s->values[j].key) | practice_key_put(&h, s->values[j].value);
+        r |= practice_key_put(&h, s->values[j].key) || practice_key_put(&h, s->values[j].value);
     r |= practice_key_put(&h, s->has_expect ? practice_decision_name(x->decision) : "");
     for (j = 0; j < x->n_flags; j++)
         r |= practice_key_put(&h, x->flags[j]);

@@ -99,10 +99,10 @@ static int print_qr(struct strbuf *sb, const char *id, const char *label)
  * resident nothing; the id alone in its own element. */
 static int print_qr_code(struct strbuf *sb, const char *id, const char *label)
 {
-    return print_qr(sb, id, label) |
+    return print_qr(sb, id, label) ||
            strbuf_puts(sb, "<p class=\"code\"><span class=\"code-label\">办件编号 </span>"
-                           "<span class=\"code-id\">") |
-           strbuf_put_html(sb, id, strlen(id)) | strbuf_puts(sb, "</span></p>\n");
+                           "<span class=\"code-id\">") ||
+           strbuf_put_html(sb, id, strlen(id)) || strbuf_puts(sb, "</span></p>\n");
 }
 
 /* "2026年11月21日 16:05" in local time from an ISO UTC stamp; the stamp's
@@ -179,8 +179,8 @@ char *print_slip_html(const struct case_state *cs, long ahead)
 
 static int print_li(struct strbuf *sb, const char *kind, const char *text)
 {
-    return strbuf_puts(sb, "<li><span class=\"what\">") | strbuf_puts(sb, kind) |
-           strbuf_puts(sb, "</span>") | strbuf_put_html(sb, text, strlen(text)) |
+    return strbuf_puts(sb, "<li><span class=\"what\">") || strbuf_puts(sb, kind) ||
+           strbuf_puts(sb, "</span>") || strbuf_put_html(sb, text, strlen(text)) ||
            strbuf_puts(sb, "</li>\n");
 }
 
@@ -201,8 +201,8 @@ static int print_contacts(struct strbuf *sb, const struct procedure *p)
     for (i = 0; i < sizeof print_contact / sizeof print_contact[0]; i++) {
         if (!(e = frontmatter_get(&p->meta, print_contact[i].key)) || !*e->value)
             continue;
-        rc |= strbuf_puts(sb, "<dt>") | strbuf_puts(sb, print_contact[i].label) |
-              strbuf_puts(sb, "</dt><dd>") | strbuf_put_html(sb, e->value, strlen(e->value)) |
+        rc |= strbuf_puts(sb, "<dt>") || strbuf_puts(sb, print_contact[i].label) ||
+              strbuf_puts(sb, "</dt><dd>") || strbuf_put_html(sb, e->value, strlen(e->value)) ||
               strbuf_puts(sb, "</dd>\n");
     }
     return rc;
@@ -409,8 +409,8 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
     for (j = 0, k = 0; j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++, k++)
             if (want[k])
-                rc |= strbuf_puts(&sb, "<li>") |
-                      strbuf_put_html(&sb, p->steps[j].items[i].text, strlen(p->steps[j].items[i].text)) |
+                rc |= strbuf_puts(&sb, "<li>") ||
+                      strbuf_put_html(&sb, p->steps[j].items[i].text, strlen(p->steps[j].items[i].text)) ||
                       strbuf_puts(&sb, "</li>\n");
     rc |= strbuf_puts(&sb, "</ul></section>\n");
     /* the papers the resident has: to bring again with the missing ones (a
@@ -426,9 +426,9 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
             for (i = 0; i < p->steps[j].n_items; i++, k++)
                 if (!want[k] && p->steps[j].items[i].required &&
                     cases_item_applies(cs, j, &p->steps[j].items[i]))
-                    rc |= strbuf_puts(&sb, "<li>") |
+                    rc |= strbuf_puts(&sb, "<li>") ||
                           strbuf_put_html(&sb, p->steps[j].items[i].text,
-                                          strlen(p->steps[j].items[i].text)) |
+                                          strlen(p->steps[j].items[i].text)) ||
                           strbuf_puts(&sb, "</li>\n");
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
@@ -481,23 +481,23 @@ static int print_notice_head(struct strbuf *sb, const struct case_state *cs, con
 {
     const struct procedure *p = cs->model;
 
-    return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>") |
-           strbuf_puts(sb, kind) | strbuf_puts(sb, " ") |
-           strbuf_put_html(sb, p->title, strlen(p->title)) |
+    return strbuf_puts(sb, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ||
+           strbuf_puts(sb, kind) || strbuf_puts(sb, " ") ||
+           strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"kind\">") |
-           strbuf_puts(sb, kind) | strbuf_puts(sb, "</p>\n<h1>") |
-           strbuf_put_html(sb, p->title, strlen(p->title)) |
-           strbuf_puts(sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">") |
-           strbuf_put_html(sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3) |
+                           "<header><p class=\"kind\">") ||
+           strbuf_puts(sb, kind) || strbuf_puts(sb, "</p>\n<h1>") ||
+           strbuf_put_html(sb, p->title, strlen(p->title)) ||
+           strbuf_puts(sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">") ||
+           strbuf_put_html(sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3) ||
            strbuf_puts(sb, "</dd>\n");
 }
 
 static int print_fact(struct strbuf *sb, const char *dt, const char *dd)
 {
-    return strbuf_puts(sb, "<dt>") | strbuf_puts(sb, dt) | strbuf_puts(sb, "</dt><dd>") |
-           strbuf_put_html(sb, dd, strlen(dd)) | strbuf_puts(sb, "</dd>\n");
+    return strbuf_puts(sb, "<dt>") || strbuf_puts(sb, dt) || strbuf_puts(sb, "</dt><dd>") ||
+           strbuf_put_html(sb, dd, strlen(dd)) || strbuf_puts(sb, "</dd>\n");
 }
 
 /* "2026年12月02日" from a stored YYYY-MM-DD; as written when it is not one. */
@@ -513,10 +513,10 @@ static void print_local_date(const char *ymd, char *out, size_t cap)
 
 static int print_tail(struct strbuf *sb, const struct case_state *cs, const char *footer)
 {
-    return strbuf_puts(sb, "<section class=\"next\"><h2>咨询</h2>\n<dl class=\"facts\">\n") |
-           print_contacts(sb, cs->model) | strbuf_puts(sb, "</dl></section>\n") |
-           print_qr_code(sb, cs->id, "办件二维码，查询进度或到窗口时请出示") |
-           strbuf_puts(sb, "<footer><p>") | strbuf_puts(sb, footer) |
+    return strbuf_puts(sb, "<section class=\"next\"><h2>咨询</h2>\n<dl class=\"facts\">\n") ||
+           print_contacts(sb, cs->model) || strbuf_puts(sb, "</dl></section>\n") ||
+           print_qr_code(sb, cs->id, "办件二维码，查询进度或到窗口时请出示") ||
+           strbuf_puts(sb, "<footer><p>") || strbuf_puts(sb, footer) ||
            strbuf_puts(sb, "</p></footer>\n</main>\n</body>\n</html>\n");
 }
 
@@ -549,7 +549,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         snprintf(note, sizeof note,
                  "注：本中心的节假日安排还没有 %d 年的，上面的日期把 %d 年的法定节假日也算作了工作日；"
                  "遇节假日，办结日期相应顺延，以窗口通知为准。", year, year);
-        rc |= strbuf_puts(&sb, "<p class=\"note calendar-gap\">") | strbuf_put_html(&sb, note, strlen(note)) |
+        rc |= strbuf_puts(&sb, "<p class=\"note calendar-gap\">") || strbuf_put_html(&sb, note, strlen(note)) ||
               strbuf_puts(&sb, "</p>\n");
     }
     rc |= strbuf_puts(&sb, "<section class=\"materials received\"><h2>已收材料</h2>\n<ul>\n");
@@ -558,7 +558,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         for (i = 0; i < p->steps[j].n_items; i++) {
             const struct proc_item *it = &p->steps[j].items[i];
             if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id)) {
-                rc |= strbuf_puts(&sb, "<li>") | strbuf_put_html(&sb, it->text, strlen(it->text)) |
+                rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text)) ||
                       strbuf_puts(&sb, "</li>\n");
                 n++;
             }
@@ -578,11 +578,11 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         rc |= strbuf_put_html(&sb, label ? label : "", label ? strlen(label) : 0);
         if (ps || post) {
             const char *name = ps ? ps->name : post;
-            rc |= strbuf_puts(&sb, "（") | strbuf_put_html(&sb, name, strlen(name)) | strbuf_puts(&sb, "）");
+            rc |= strbuf_puts(&sb, "（") || strbuf_put_html(&sb, name, strlen(name)) || strbuf_puts(&sb, "）");
         }
         rc |= strbuf_printf(&sb, "，%d个工作日", cJSON_IsNumber(days) ? days->valueint : 0);
         if (sdue)
-            rc |= strbuf_puts(&sb, "，预计") | strbuf_put_html(&sb, d, strlen(d)) | strbuf_puts(&sb, "前");
+            rc |= strbuf_puts(&sb, "，预计") || strbuf_put_html(&sb, d, strlen(d)) || strbuf_puts(&sb, "前");
         rc |= strbuf_puts(&sb, "</li>\n");
     }
     rc |= strbuf_puts(&sb, "</ol>\n");

@@ -250,7 +250,7 @@ char *render_procedure_item(const struct procedure *p)
 /* Appends <tag>escaped text</tag>. */
 static int print_text(struct strbuf *sb, const char *tag, const char *text)
 {
-    return strbuf_printf(sb, "<%s>", tag) | strbuf_put_html(sb, text, strlen(text)) |
+    return strbuf_printf(sb, "<%s>", tag) || strbuf_put_html(sb, text, strlen(text)) ||
            strbuf_printf(sb, "</%s>\n", tag);
 }
 
@@ -331,9 +331,9 @@ static int render_print_when(struct strbuf *sb, const struct procedure *p, const
         v = "是";
     else if (f->type == FIELD_YESNO && strcmp(v, "no") == 0)
         v = "否";
-    return strbuf_puts(sb, "<span class=\"note\">（「") |
-           strbuf_put_html(sb, f->label, strlen(f->label)) |
-           strbuf_puts(sb, c->negate ? "」不选「" : "」选「") | strbuf_put_html(sb, v, strlen(v)) |
+    return strbuf_puts(sb, "<span class=\"note\">（「") ||
+           strbuf_put_html(sb, f->label, strlen(f->label)) ||
+           strbuf_puts(sb, c->negate ? "」不选「" : "」选「") || strbuf_put_html(sb, v, strlen(v)) ||
            strbuf_puts(sb, "」时需要）</span>");
 }
 
@@ -432,7 +432,7 @@ char *render_procedure_print(const struct procedure *p)
     }
     rc |= strbuf_puts(&sb, "<footer><p>");
     if ((e = frontmatter_get(&p->meta, "version")))
-        rc |= strbuf_puts(&sb, "版本 ") | strbuf_put_html(&sb, e->value, strlen(e->value)) |
+        rc |= strbuf_puts(&sb, "版本 ") || strbuf_put_html(&sb, e->value, strlen(e->value)) ||
               strbuf_puts(&sb, "。");
     rc |= strbuf_puts(&sb, "政策如有调整，以窗口工作人员解释为准。</p></footer>\n</body>\n</html>\n");
     if (rc != 0) {
