@@ -998,6 +998,14 @@ function expiredScreen(c) {
   ]);
 }
 
+// The window of a call in the page's language ("3 号窗口" as the call
+// screen writes it; "window 3" in English; a Chinese name as written).
+function calledWindow(w) {
+  if (getLang() !== 'en') return windowName(w);
+  if (!w) return 'the window';
+  return /^[0-9A-Za-z]+$/.test(w) ? `window ${w}` : w;
+}
+
 function doneScreen(c) {
   if (c.ticketExpired) return expiredScreen(c);
   const bring = bringList(c);
@@ -1012,8 +1020,8 @@ function doneScreen(c) {
       // case): where to go, not 留意叫号 for a call that was made
       c.called
         ? [el('p', { class: 'lead called-note', id: 'called-note', role: 'status' },
-          el('strong', {}, t('ticketCalled', { w: windowName(c.called.window) }))),
-        el('p', {}, t('ticketCalledAgain', { w: windowName(c.called.window) }))]
+          el('strong', {}, t('ticketCalled', { w: calledWindow(c.called.window) }))),
+        el('p', {}, t('ticketCalledAgain', { w: calledWindow(c.called.window) }))]
         : el('p', { class: 'lead' }, t('ticketIntro')),
       place && !c.called ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
     c.missing && c.missing.length ? el('div', { class: 'notice notice-warn', id: 'done-missing' },
