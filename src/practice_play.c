@@ -98,17 +98,21 @@ static const char sql_case[] =
 static const char sql_answer[] =
     "UPDATE practice_cases SET answered_at = ?2, answered_day = ?3, correct = ?4, decision = ?5,"
     " flags = ?6, condition = ?7 WHERE id = ?1 AND answered_at IS NULL";
-/* Live procedures with a practice file that cannot be played now (it has
- * errors against the live version, or no good text yet): readiness lists
- * them as short rather than leaving them out (a review: a procedure edit
- * that broke its practice file made the item vanish from the AB岗 grid). */
+/* Live procedures, and new ones whose first version is scheduled (as the
+ * items on offer), with a practice file that cannot be played now (it has
+ * errors against that version, or no good text yet): readiness lists them
+ * as short rather than leaving them out (a review: a procedure edit that
+ * broke its practice file made the item vanish from the AB岗 grid). The
+ * title is the live version's, else the scheduled one's. */
 static const char sql_unplayable[] =
-    "SELECT DISTINCT p.id, v.title FROM practice_files pf"
-    " JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"
-    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
-    " LEFT JOIN schedule s ON s.procedure_id = p.id"
-    " WHERE NOT (pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"
-    " OR pf.good_procedure_hash IS s.hash)) ORDER BY v.title COLLATE pinyin, p.id LIMIT ?1";
+    "SELECT DISTINCT pf.procedure_id, v.title FROM practice_files pf"
+    " LEFT JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"
+    " LEFT JOIN schedule s ON s.procedure_id = pf.procedure_id"
+    " JOIN procedure_versions v ON v.procedure_id = pf.procedure_id"
+    "  AND v.hash = coalesce(p.hash, s.hash)"
+    " WHERE NOT (pf.good_source IS NOT NULL AND pf.good_procedure_hash IS NOT NULL"
+    " AND (pf.good_procedure_hash IS p.hash OR pf.good_procedure_hash IS s.hash))"
+    " ORDER BY v.title COLLATE pinyin, pf.procedure_id LIMIT ?1";
 /* Live procedures (not policy documents) with no practice file at all:
  * readiness names them apart, so the hall sees which items nobody can
  * prove they handle (the grid lists items with practice only). */

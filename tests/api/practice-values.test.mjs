@@ -162,4 +162,23 @@ describe('a practice case of a version scheduled for later', () => {
     const g = await get(h, '/api/v1/admin/readiness');
     assert.ok(g.body.procedures.some((p) => p.id === 'newitem'), JSON.stringify(g.body.procedures.map((p) => p.id)));
   });
+
+  // a review: one whose practice file is broken was in neither the grid nor its short list
+  it('a new scheduled item whose practice file is broken is listed short, not left out', async () => {
+    const later = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+    fs.writeFileSync(file(h, 'cert/brokenitem.md'), HUKOU('本地户籍', `---\neffective: ${later}\n---\n`)
+      .replace('# 户籍事项', '# 尚未上线的事项'));
+    fs.writeFileSync(file(h, 'cert/brokenitem.practice.md'), HUKOU_PRACTICE('没有这个选项'));
+    let row;
+    await eventually(h, async () => {
+      const g = await get(h, '/api/v1/admin/readiness');
+      row = g.body.procedures.find((p) => p.id === 'brokenitem');
+      return !!row;
+    }, 'the broken scheduled item in readiness');
+    assert.equal(row.title, '尚未上线的事项');
+    assert.deepEqual([row.playable, row.short], [false, true]);
+    const l = await get(h, '/api/v1/staff/practice', h.staff);
+    assert.ok(!l.body.procedures.some((p) => p.id === 'brokenitem'), 'not offered to play');
+  });
 });
+
