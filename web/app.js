@@ -16,7 +16,7 @@
 
 import { t, setLang, getLang } from './i18n.js';
 import {
-  el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs, KIOSK,
+  el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs, KIOSK, routeBegin,
 } from './core.js';
 import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
@@ -124,6 +124,7 @@ function segments() {
 
 async function route({ keepFocus = false } = {}) {
   const my = ++seq;
+  routeBegin(my);
   const seg = segments();
   state.keepFocus = keepFocus;
   const loading = setTimeout(() => { if (my === seq) show(loadingView(), { keepFocus: true }); }, 400);

@@ -4,7 +4,7 @@
 import { t, paren } from './i18n.js';
 import {
   el, zh, show, go, state, button, bigButton, backButton,
-  contentHtml, stepLabel, friendly, KIOSK,
+  contentHtml, stepLabel, friendly, KIOSK, liveRoute,
 } from './core.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
@@ -51,8 +51,10 @@ function procList(procs) {
 }
 
 export async function homeScreen(query) {
+  const live = liveRoute();
   state.query = query || '';
   const [cats] = await Promise.all([api('/api/v1/categories')]);
+  if (!live()) return;
   const input = el('input', {
     id: 'search-q', type: 'search', class: 'search-input', autocomplete: 'off',
     spellcheck: 'false', enterkeyhint: 'search', 'aria-describedby': 'search-hint',
@@ -175,10 +177,12 @@ export async function homeScreen(query) {
 // ---- lists ----
 
 export async function categoryScreen(id) {
+  const live = liveRoute();
   const [cats, list] = await Promise.all([
     api('/api/v1/categories'),
     api('/api/v1/procedures?category=' + encodeURIComponent(id)),
   ]);
+  if (!live()) return;
   const c = cats.body.categories.find(x => x.id === id);
   const procs = list.body.procedures;
   show([
@@ -190,7 +194,9 @@ export async function categoryScreen(id) {
 }
 
 export async function policiesScreen() {
+  const live = liveRoute();
   const list = await api('/api/v1/procedures');
+  if (!live()) return;
   const procs = list.body.procedures.filter(p => p.kind === 'policy');
   show([
     backButton(),
@@ -245,6 +251,7 @@ function updatedNote(day) {
 }
 
 export async function overviewScreen(id) {
+  const live = liveRoute();
   const { body: p } = await api('/api/v1/procedures/' + encodeURIComponent(id));
   const policy = p.kind === 'policy';
   // a policy is read, not done: the items of its category that can be done
@@ -290,6 +297,7 @@ export async function overviewScreen(id) {
   parts.push(el('div', { class: 'actions actions-sticky' },
     button(t('printNotice'), () => go('#/p/' + encodeURIComponent(p.id) + '/print'), 'btn btn-secondary'),
     policy ? null : button(t('start'), ev => startCaseLater(p, ev.currentTarget), 'btn btn-primary')));
+  if (!live()) return;
   show(parts);
 }
 
@@ -300,10 +308,12 @@ export function noticeScreen(id) {
 // ---- triage ----
 
 export async function triageScreen(qid, endIndex) {
+  const live = liveRoute();
   let data;
   try {
     data = (await api('/api/v1/triage')).body;
   } catch (err) {
+    if (!live()) return;
     if (err instanceof ApiError && err.status === 404) {
       show([el('h1', {}, t('triageKicker')),
         el('p', { class: 'notice' }, t('errTriageMissing')),
@@ -312,6 +322,7 @@ export async function triageScreen(qid, endIndex) {
     }
     throw err;
   }
+  if (!live()) return;
   const byId = new Map(data.questions.map(q => [q.id, q]));
   if (!qid) qid = data.start;
   const q = byId.get(qid);

@@ -142,6 +142,17 @@ export const state = {
   keepFocus: false,   // the next screen keeps focus and scroll (language switch)
 };
 
+// The route being drawn (app.js counts them). A screen takes live() at its
+// start, before its first await, and draws only while it is still the
+// route: a screen whose data came back late drew over the newer one (the
+// home page's categories over a case opened right after, on a slow link).
+let routeNow = 0;
+export function routeBegin(n) { routeNow = n; }
+export function liveRoute() {
+  const mine = routeNow;
+  return () => mine === routeNow;
+}
+
 // Set by app.js: reset() clears everything and shows home.
 export const hooks = { reset: () => {} };
 

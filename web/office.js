@@ -6,7 +6,7 @@
 // server's procedure search, whose answer stays {"procedures":[…]}.
 
 import { t } from './i18n.js';
-import { el, zh, show, go, button, backButton } from './core.js';
+import { el, zh, show, go, button, backButton, liveRoute } from './core.js';
 import { api } from './api.js';
 
 export async function loadOffices() {
@@ -60,7 +60,9 @@ export function officeResults(offices) {
 }
 
 export async function officeScreen(id) {
+  const live = liveRoute();
   const offices = await loadOffices();
+  if (!live()) return;
   const o = offices.find((x) => x.id === id);
   if (!o) {
     show([el('h1', {}, t('officeKicker')),
