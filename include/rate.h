@@ -42,7 +42,9 @@ int rate_offer_clear(struct db *db, const char *window);
  * RATE_CALL_GRACE_SECONDS from now at the latest, so that the resident
  * just served can still finish a rating while the next one walks up, and
  * the next one is never asked to rate a stranger's case. Inside the
- * caller's transaction, as rate_offer_add. Returns 0 or -1. */
+ * caller's transaction, as rate_offer_add. Returns 1 when an offer was
+ * shortened (the tablets are then to be woken), 0 when there was none to
+ * shorten, -1 on a database error. */
 int rate_offer_shorten(struct db *db, const char *window);
 
 /* What the evaluator of window (as above) shows, in one read transaction:

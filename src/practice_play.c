@@ -38,15 +38,17 @@
  * practice file good while staff were never offered it). Column 5 is that
  * date, 0 on the live version; the title is the live version's, else the
  * scheduled one's. */
-#define PRACTICE_PLAY_ITEMS_SQL                                                                    \
-    "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
-    " CASE WHEN pf.good_procedure_hash IS p.hash THEN 0 ELSE s.effective END,"                     \
-    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys"            \
+#define PRACTICE_PLAY_FROM                                                                         \
     " FROM practice_files pf"                                                                      \
     " LEFT JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"                      \
     " LEFT JOIN schedule s ON s.procedure_id = pf.procedure_id"                                    \
     " JOIN procedure_versions v ON v.procedure_id = pf.procedure_id"                               \
-    "  AND v.hash = coalesce(p.hash, s.hash)"                                                      \
+    "  AND v.hash = coalesce(p.hash, s.hash)"
+#define PRACTICE_PLAY_ITEMS_SQL                                                                    \
+    "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
+    " CASE WHEN pf.good_procedure_hash IS p.hash THEN 0 ELSE s.effective END,"                     \
+    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys"            \
+    PRACTICE_PLAY_FROM                                                                             \
     " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
     " OR pf.good_procedure_hash = s.hash)"
 static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title COLLATE pinyin, pf.procedure_id, pf.path";
@@ -98,18 +100,13 @@ static const char sql_case[] =
 static const char sql_answer[] =
     "UPDATE practice_cases SET answered_at = ?2, answered_day = ?3, correct = ?4, decision = ?5,"
     " flags = ?6, condition = ?7 WHERE id = ?1 AND answered_at IS NULL";
-/* Live procedures, and new ones whose first version is scheduled (as the
- * items on offer), with a practice file that cannot be played now (it has
- * errors against that version, or no good text yet): readiness lists them
- * as short rather than leaving them out (a review: a procedure edit that
- * broke its practice file made the item vanish from the AB岗 grid). The
- * title is the live version's, else the scheduled one's. */
+/* The items with a practice file that cannot be played now (over the
+ * versions the items on offer are read from: it has errors against that
+ * version, or no good text yet): readiness lists them as short rather
+ * than leaving them out (a review: a procedure edit that broke its
+ * practice file made the item vanish from the AB岗 grid). */
 static const char sql_unplayable[] =
-    "SELECT DISTINCT pf.procedure_id, v.title FROM practice_files pf"
-    " LEFT JOIN procedures p ON p.id = pf.procedure_id AND p.status = 'live'"
-    " LEFT JOIN schedule s ON s.procedure_id = pf.procedure_id"
-    " JOIN procedure_versions v ON v.procedure_id = pf.procedure_id"
-    "  AND v.hash = coalesce(p.hash, s.hash)"
+    "SELECT DISTINCT pf.procedure_id, v.title" PRACTICE_PLAY_FROM
     " WHERE NOT (pf.good_source IS NOT NULL AND pf.good_procedure_hash IS NOT NULL"
     " AND (pf.good_procedure_hash IS p.hash OR pf.good_procedure_hash IS s.hash))"
     " ORDER BY v.title COLLATE pinyin, pf.procedure_id LIMIT ?1";

@@ -79,7 +79,9 @@ int rate_offer_shorten(struct db *db, const char *window)
     clock_utc(time(NULL) - RATE_OFFER_SECONDS + RATE_CALL_GRACE_SECONDS, at);
     b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-    return db_run(st, b);
+    if (db_run(st, b) != 0)
+        return -1;
+    return sqlite3_changes(db_handle(db)) > 0;
 }
 
 /* the window's fresh offer of a case not yet rated */

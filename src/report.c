@@ -323,8 +323,8 @@ int report_collect(struct db *db, int ymd, int today, struct report_day *out)
     if (db_read_begin(db) != 0)
         return -1;
     /* a past day's figure as it stood at its end, once stored; counted
-     * from the stages as they stand for today, and for a day before the
-     * first close (REPORT_CLOSE_BACK_DAYS) */
+     * from the stages as they stand for today, and for a day no close
+     * stored (before the first, or past REPORT_CLOSE_BACK_DAYS of a gap) */
     if (ymd < today && (stored = report_day_stored(db, &b, &out->overdue)) < 0)
         goto out;
     if (report_users(db, &b, out) != 0 || report_row(db, sql_channels, &b, ch, 3) != 0 ||

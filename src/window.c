@@ -476,7 +476,7 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
 {
     sqlite3_stmt *st = db_stmt(db, sql_call);
     char now[CLOCK_UTC_LEN], detail[16];
-    int b = SQLITE_OK;
+    int b = SQLITE_OK, shortened = 0;
 
     /* the detail is which call this is: 1 the first, 2 a call again … */
     snprintf(detail, sizeof detail, "%d", cs->w.calls + 1);
@@ -488,11 +488,12 @@ static int window_call_locked(struct db *db, const struct case_state *cs, const 
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "called", "window", user, -1, detail) != 0 ||
         !cs->ticket || display_call_add(db, cs->ticket, window) != 0 ||
-        (window[0] && rate_offer_shorten(db, window) != 0) || db_commit(db) != 0)
+        (window[0] && (shortened = rate_offer_shorten(db, window)) < 0) || db_commit(db) != 0)
         goto fail;
     db_after_durable(display_changed);
-    /* the window's evaluator learns its offer's shorter life at once */
-    if (window[0])
+    /* the window's evaluator learns its offer's shorter life at once; a
+     * call at a window with no offer wakes no tablet */
+    if (shortened)
         db_after_durable(rate_changed);
     return 0;
 fail:
