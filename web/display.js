@@ -25,12 +25,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let lastSeq = null;         // seq of the answer on show; null before the first
 let lastWaiting = null;
+let latest = null;          // the last answer, drawn
+let speaking = null;        // the call being announced, shown large meanwhile
 
 // ---- drawing ----
 
+// The latest call large, unless one is being announced: a resident who
+// hears "A010 到 1 号窗口" looks up and must see A010 there, not A011
+// called a second later at another window (several calls in one answer
+// are announced one after another, oldest first).
 function draw(d) {
   const calls = d.calls || [];
-  const now = calls[0];
+  const now = speaking || calls[0];
   const ticket = $('now-ticket');
   const win = $('now-window');
   if (now) {
@@ -47,7 +53,7 @@ function draw(d) {
   // each ticket once (a call again is the same ticket), after the latest
   const seen = new Set(now ? [now.ticket] : []);
   const items = [];
-  for (const c of calls.slice(1)) {
+  for (const c of calls) {
     if (seen.has(c.ticket)) continue;
     seen.add(c.ticket);
     const li = document.createElement('li');
@@ -169,9 +175,14 @@ async function announce(calls) {
   announcing = true;
   while (queue.length) {
     const c = queue.shift();
+    speaking = c;
+    if (latest) draw(latest);
+    flash();
     await chime();
     await speak(callSpeech(c.ticket, c.window));
   }
+  speaking = null;
+  if (latest) draw(latest);
   announcing = false;
 }
 
@@ -227,11 +238,9 @@ async function poll() {
     status('');
     const fresh = lastSeq === null ? [] : (d.calls || []).filter((c) => c.seq > lastSeq).reverse();
     const changed = d.seq !== lastSeq || d.waiting !== lastWaiting;
+    latest = d;
     draw(d);
-    if (fresh.length) {
-      flash();
-      announce(fresh);
-    }
+    if (fresh.length) announce(fresh);
     // an answer at once that changed nothing (the server holds only so
     // many long polls): ask again in a second, not in a loop
     if (!changed && Date.now() - t0 < 1000) await sleep(1000);

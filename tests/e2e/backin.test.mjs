@@ -172,6 +172,9 @@ describe('我有凭条: back into a case', () => {
 
   it('a checklist item the window flagged starts unticked; the others keep their tick', async () => {
     await page.goto(`${k.url}/?kiosk=1#/case/${itemReturned.id}`);
+    // only the hash changes: goto returns before the case is drawn, and the
+    // step's wait below would take the returned screen drawn after its mark
+    await page.getByRole('button', { name: '开始修改' }).waitFor();
     await atRoute(page, /\/step\/1$/, () => page.getByRole('button', { name: '开始修改' }).click());
     const flagged = page.locator('.check-row.flagged input[type=checkbox]');
     assert.equal(await flagged.count(), 1);

@@ -66,7 +66,12 @@ function soundProbe({ voice }) {
     value: {
       getVoices: () => voices,
       speak(u) {
-        window.__spoken.push({ text: u.text, lang: u.lang, voice: u.voice && u.voice.name });
+        // with what the screen shows large while it is said
+        const now = (id) => (document.getElementById(id) || {}).textContent;
+        window.__spoken.push({
+          text: u.text, lang: u.lang, voice: u.voice && u.voice.name,
+          shown: now('now-ticket'), shownWindow: (now('now-window') || '').replace(/^→ /, ''),
+        });
         setTimeout(() => u.onend && u.onend(), 20);
       },
       cancel() {},
@@ -231,13 +236,32 @@ describe('the call screen', () => {
     const others = [];
     for (let i = 0; i < 4; i++) others.push(await residentCase());
     const li = await login(k.url, 'wang', 'wang-password-1');
+    // the screen's next asks reach the daemon a second late, so that calls
+    // made together come back in one answer, to be announced one by one
+    await d.route('**/api/v1/display*', async (r) => {
+      await new Promise((res) => setTimeout(res, 1000));
+      await r.continue().catch(() => {});
+    });
     for (const [c, window] of [[others[0], '1'], [others[1], '综合窗口'], [others[2], '12']]) {
       const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/call`, {
         method: 'POST', headers: authHeaders(li), body: JSON.stringify({ window }),
       });
       assert.equal(r.status, 200, await r.text());
     }
-    await d.locator('#now-ticket', { hasText: others[2].ticket }).waitFor({ timeout: 2000 });
+    await d.locator('#now-ticket', { hasText: others[2].ticket }).waitFor({ timeout: 10000 });
+    // each call is said while the screen shows it large (the newest was
+    // shown through the older ones' announcements before)
+    const digits = '零一二三四五六七八九';
+    const say = (t, w) => `请 ${t.replace(/\d/g, (x) => digits[x]).replace(/^([A-Z]+)/, '$1 ')} 号，到 ${w}`;
+    const want = [say(others[0].ticket, '1 号窗口'), say(others[1].ticket, '综合窗口'), say(others[2].ticket, '12 号窗口')];
+    const spoken = await poll(async () => {
+      const all = (await d.evaluate(() => window.__spoken)).filter((x) => x.text.startsWith('请 '));
+      assert.deepEqual(all.map((x) => x.text).filter((x) => want.includes(x)), want);
+      return all;
+    }, { timeout: 8000 });
+    await d.unroute('**/api/v1/display*');
+    assert.equal(spoken.length, 5, 'every call once');
+    for (const x of spoken) assert.equal(say(x.shown, x.shownWindow), x.text, 'said while shown large');
     assert.equal(await d.locator('#now-window').innerText(), '→ 12 号窗口');
     await poll(async () => assert.deepEqual(await d.locator('#recent .d-t').allInnerTexts(),
       [others[1].ticket, others[0].ticket, second.ticket, first.ticket]));
