@@ -8,11 +8,12 @@
  * Opening happens inside the transaction of the move that calls for it
  * (the completion that makes a case `completed`, the rating), so a
  * call-back exists exactly when the move committed. The number to call is
- * notify_phone's (the case's first mobile, else phone field); a case
- * without one still gets its call-back, with no number. Recording a result
- * is one BEGIN IMMEDIATE transaction with a `followup` event whose detail
- * is the result only. Retention: sweep.c empties phone and note with the
- * case's values; kind, dates, score and result stay for the statistics.
+ * notify_phone's (the case's first mobile, else phone field, else its
+ * visit's phone); a case without one still gets its call-back, with no
+ * number. Recording a result is one BEGIN IMMEDIATE transaction with a
+ * `followup` event whose detail is the result only. Retention: sweep.c
+ * empties phone and note with the case's values; kind, dates, score and
+ * result stay for the statistics.
  *
  * Dates are local YYYYMMDD ints as workdays.h counts them; "today" and the
  * calendar (NULL: weekends rest) come from the caller.

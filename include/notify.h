@@ -67,7 +67,8 @@ const char *notify_hall_name(void);
 
 /* The number to tell about cs: the value of its first cn_mobile field
  * (steps and forms in order) that has one, else of its first phone field,
- * pointing into cs; NULL when none has. */
+ * else the phone its home visit was asked with, pointing into cs; NULL
+ * when there is none. */
 const char *notify_phone(const struct case_state *cs);
 
 /* Seconds to wait before run attempts + 1 after attempts (>= 1) failed:

@@ -167,10 +167,14 @@ static const char *notify_first_of(const struct case_state *cs, enum field_type 
 
 const char *notify_phone(const struct case_state *cs)
 {
-    /* a mobile first: a landline cannot take a text message */
+    /* a mobile first: a landline cannot take a text message; then the
+     * number a home visit was booked with, which is the resident's too
+     * (an item may ask for it there and nowhere in its form) */
     const char *m = notify_first_of(cs, FIELD_CN_MOBILE);
 
-    return m ? m : notify_first_of(cs, FIELD_PHONE);
+    if (!m)
+        m = notify_first_of(cs, FIELD_PHONE);
+    return m ? m : cs->r.visit_phone && cs->r.visit_phone[0] ? cs->r.visit_phone : NULL;
 }
 
 /* 1 normally; 60 with SPKIOSK_NOTIFY_FAST=1, set by notify_start */

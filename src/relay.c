@@ -22,6 +22,10 @@
 
 static const struct refusal err_not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                 "这件办件已不在办理中（可能已被其他同事办结、退回或不予办理），请刷新后再看"};
+/* the same code as above, for a case the staffer can still refuse at
+ * intake: "no longer in hand" would send them looking for who moved it */
+static const struct refusal err_not_accepted_yet = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理，不能“不予办理”；不符合条件请用“不予受理”"};
 static const struct refusal err_last_stage = {REFUSAL_CONFLICT, "last_stage",
                                               "已经是最后一个环节，请点“办结”"};
 static const struct refusal err_not_last = {REFUSAL_CONFLICT, "not_last_stage",
@@ -521,7 +525,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
 {
     static const struct refusal not_intake = {
         REFUSAL_CONFLICT, "not_at_intake",
-        "只有等候受理的办件（排队等候、网上预审、已通知来大厅）可以不予受理；已受理的办件请用“不予办理”"};
+        "只有等候受理的办件（排队等候、网上预审、已通知来大厅、等候上门）可以不予受理；已受理的办件请用“不予办理”"};
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
@@ -541,9 +545,17 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
      * (window_accept takes that one too) */
     present = strcmp(cs.status, "waiting") == 0 || strcmp(cs.status, "invited") == 0 ||
               (strcmp(cs.status, "abandoned") == 0 && cs.w.no_show_at[0]);
-    from = intake ? present || strcmp(cs.status, "prereview") == 0 : strcmp(cs.status, "accepted") == 0;
+    /* a case waiting for the B post's visit is refused at the home, or
+     * at the desk after a call: not accepted yet, so 不予受理, and no
+     * rating offered at a window the resident is not at */
+    from = intake ? present || strcmp(cs.status, "prereview") == 0 || strcmp(cs.status, "visit") == 0
+                  : strcmp(cs.status, "accepted") == 0;
     if (!from) {
-        rc = relay_refuse(db, e, intake ? &not_intake : &err_not_accepted);
+        rc = relay_refuse(db, e, intake ? &not_intake
+                                 : present || strcmp(cs.status, "prereview") == 0 ||
+                                           strcmp(cs.status, "visit") == 0
+                                     ? &err_not_accepted_yet
+                                     : &err_not_accepted);
         goto done;
     }
     /* the resident is told in the same commit (notify.h). A case accepted

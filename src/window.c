@@ -31,7 +31,7 @@ static const struct refusal err_unknown = {REFUSAL_NOT_FOUND, "unknown_case", "�
 static const struct refusal err_not_waiting = {
     REFUSAL_CONFLICT, "not_waiting", "这件办件不在等候中（可能已被其他窗口受理、退回或办结），请刷新后再看"};
 static const struct refusal err_not_returnable = {
-    REFUSAL_CONFLICT, "not_returnable", "这件办件现在不能退回补正：只有等候中、已受理或网上预审中的办件可以退回，请刷新后再看"};
+    REFUSAL_CONFLICT, "not_returnable", "这件办件现在不能退回补正：只有等候中、等候上门、已受理或网上预审中的办件可以退回，请刷新后再看"};
 static const struct refusal err_not_prereview = {
     REFUSAL_CONFLICT, "not_prereview", "只有网上预审中的办件才能通知居民来大厅，请刷新后再看"};
 static const struct refusal err_date_bad = {
@@ -401,7 +401,8 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
         goto done;
     rc = -1;
     if (!window_status(&cs, "waiting") && !window_status(&cs, "accepted") &&
-        !window_status(&cs, "prereview") && !window_status(&cs, "invited")) {
+        !window_status(&cs, "prereview") && !window_status(&cs, "invited") &&
+        !window_status(&cs, "visit")) {
         *e = err_not_returnable;
         rc = 1;
         goto rollback;

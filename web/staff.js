@@ -568,6 +568,9 @@ function actions(v, box) {
   } else if (v.status === 'visit') {
     // the B post at the home: the steps below are checked there, then
     list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
+    // found at the home: a paper missing, or not eligible (not accepted yet)
+    list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
+    list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
   }

@@ -267,6 +267,58 @@ describe('the B post: list, not at home, handled', () => {
   });
 });
 
+// At the home the B post finds the resident not eligible, or a paper
+// missing: a case in visit is refused (不予受理: never accepted) or returned
+// for correction, like a case waiting at the window. A review found it
+// stuck: refuse said 用“不予办理”, reject said someone had finished it,
+// and return was 409, so the only ways out were false records.
+describe('a visit that ends in a refusal or a return', () => {
+  it('refuse: 不予受理, the resident told, no rating offered; reject says to refuse instead', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const rj = await spost(`/api/v1/staff/cases/${id}/reject`, { reason: '不符合' });
+    assertError(rj, 409, 'not_accepted');
+    assert.match(rj.body.error.message, /还没有受理.*不予受理/);
+    const r = await spost(`/api/v1/staff/cases/${id}/refuse`, { reason: '经上门核实，户籍不在本社区' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'rejected');
+    assert.equal(r.body.accepted_at ?? null, null, 'never accepted');
+    assert.deepEqual(r.body.events.filter((e) => e.what === 'refused').map((e) => e.detail), ['经上门核实，户籍不在本社区']);
+    const pub = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.deepEqual([pub.status, pub.refused, pub.rejected_reason], ['rejected', true, '经上门核实，户籍不在本社区']);
+    const n = (await sget('/api/v1/staff/notifications')).body.notifications.filter((y) => y.case === id);
+    assert.deepEqual(n.map((y) => y.kind), ['rejected']);
+    assert.match(n[0].text, /不予受理/);
+    const p = await sget(`/print/staff/cases/${id}/rejection`);
+    assert.equal(p.status, 200, p.text);
+    assert.ok(p.text.includes('不予受理告知书'), p.text);
+    const list = (await sget(`/api/v1/staff/visits?date=${day(1)}`)).body.visits;
+    assert.ok(!list.some((v) => v.id === id), 'off the B post\'s list');
+  });
+
+  it('return: the resident corrects and asks for a visit again', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    assert.deepEqual(r.body.returned_items, { fields: [], checklist: ['s0-0'] });
+    assert.equal(r.body.stage ?? null, null, 'no chain begun');
+    const list = (await sget(`/api/v1/staff/visits?date=${day(1)}`)).body.visits;
+    assert.ok(!list.some((v) => v.id === id), 'off the B post\'s list while the resident corrects');
+    const n = (await sget('/api/v1/staff/notifications')).body.notifications.filter((y) => y.case === id);
+    assert.deepEqual(n.map((y) => y.kind), ['returned']);
+    // the resident ticks the paper again and asks for another day
+    const s = await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } });
+    assert.equal(s.status, 200, s.text);
+    const again = await ask(id, { ...ASK(), date: day(2) });
+    assert.equal(again.status, 200, again.text);
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.status, 'visit');
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.visit.date, day(2));
+  });
+});
+
 // A day the B post missed: the visit booked for it is listed first in
 // today's list, marked overdue, until a result is recorded (a review found
 // it vanished from every list). Two days without waiting for midnight: one

@@ -187,6 +187,14 @@ describe('上门服务', () => {
       await page.dispatchEvent('#visits-date', 'change');
       await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
 
+      // found at the home: a paper missing, or not eligible (a case in
+      // visit had no way out but a false record)
+      assert.equal(await page.getByRole('button', { name: '退回补正' }).isVisible(), true);
+      await page.getByRole('button', { name: '不予受理' }).click();
+      await page.locator('#refuse-reason').waitFor();
+      await page.locator('.case-form [data-cancel]').click();
+      await page.locator('#refuse-reason').waitFor({ state: 'detached' });
+
       // it asks first: dismissed, nothing happens
       page.once('dialog', (d) => d.dismiss());
       await page.getByRole('button', { name: '已上门办理' }).click();
