@@ -520,7 +520,45 @@ static int print_tail(struct strbuf *sb, const struct case_state *cs, const char
            strbuf_puts(sb, "</p></footer>\n</main>\n</body>\n</html>\n");
 }
 
-static char *print_receipt(const struct case_state *cs, const char *who, const cJSON *stages,
+/* The case's first acceptance, when its chain began (a case returned
+ * while accepted and accepted again keeps the date its time limit counts
+ * from): at into at[CLOCK_UTC_LEN], user into user[cap], and in *times how
+ * many acceptances it had. 0, 1 when the case has no accepted event (at
+ * and user left empty, *times 0), -1 on a database error. */
+static const char sql_first_accept[] =
+    "SELECT at, user, (SELECT count(*) FROM case_events WHERE case_id = ?1 AND what = 'accepted')"
+    " FROM case_events WHERE case_id = ?1 AND what = 'accepted' ORDER BY id LIMIT 1";
+
+static int print_first_accept(struct db *db, const char *id, char at[CLOCK_UTC_LEN], char *user,
+                              size_t cap, int *times)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_first_accept);
+    int r, b = SQLITE_OK;
+
+    at[0] = user[0] = '\0';
+    *times = 0;
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *u = (const char *)sqlite3_column_text(st, 1);
+        snprintf(at, CLOCK_UTC_LEN, "%s", a ? a : "");
+        snprintf(user, cap, "%s", u ? u : "");
+        *times = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1;
+}
+
+/* first, first_who: the first acceptance (print_first_accept); when the
+ * case was accepted again after a correction (again; the row's
+ * accepted_at is then the later one), both are printed, so that the date promised reads against the date it
+ * counts from (a review found only the later one, beside a promise
+ * counted from the first). */
+static char *print_receipt(const struct case_state *cs, const char *who, const char *first,
+                           const char *first_who, bool again, const cJSON *stages,
                            const struct posts *posts, const struct workdays *cal)
 {
     const struct procedure *p = cs->model;
@@ -530,11 +568,18 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     size_t j, i, n = 0;
     int rc = 0, year;
 
-    print_local_time(cs->w.accepted_at, when, sizeof when);
+    again = again && first[0];
+    print_local_time(again ? first : cs->w.accepted_at, when, sizeof when);
     print_local_date(cs->r.due, due, sizeof due);
     rc |= print_notice_head(&sb, cs, "受理回执");
     rc |= print_fact(&sb, "受理时间", when);
-    rc |= print_fact(&sb, "受理人", who);
+    rc |= print_fact(&sb, "受理人", again ? first_who : who);
+    if (again) {
+        char later[64], fact[160];
+        print_local_time(cs->w.accepted_at, later, sizeof later);
+        snprintf(fact, sizeof fact, "%s（%s）", later, who);
+        rc |= print_fact(&sb, "补正后再次受理", fact);
+    }
     rc |= strbuf_puts(&sb, "<dt>承诺办结</dt><dd class=\"due\">");
     rc |= strbuf_put_html(&sb, due, strlen(due));
     /* received, not to bring: ticked (print.css), where the slip's list
@@ -602,12 +647,14 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
 {
     static const struct refusal not_accepted = {REFUSAL_CONFLICT, "not_accepted",
                                                 "这件办件还没有受理，没有受理回执"};
-    char who[ACCOUNTS_DISPLAY_BUF];
+    char who[ACCOUNTS_DISPLAY_BUF], first_who[ACCOUNTS_DISPLAY_BUF], first[CLOCK_UTC_LEN];
+    char first_user[ACCOUNTS_NAME_MAX + 1];
     struct case_state cs;
     cJSON *o = NULL;
-    int r;
+    int r, times = 0;
 
     *out = NULL;
+    first_who[0] = '\0';
     memset(&cs, 0, sizeof cs);
     if (db_read_begin(db) != 0)
         return -1;
@@ -615,14 +662,18 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
         *e = not_accepted;
         r = 1;
     }
-    if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, 0, o) != 0))
+    if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, 0, o) != 0 ||
+                   print_first_accept(db, id, first, first_user, sizeof first_user, &times) < 0))
         r = -1;
     if (db_read_end(db) != 0 && r == 0)
         r = -1;
-    if (r == 0)
+    if (r == 0) {
         accounts_display_of(db, cs.w.accepted_by, who, sizeof who);
-    if (r == 0 &&
-        !(*out = print_receipt(&cs, who, cJSON_GetObjectItemCaseSensitive(o, "stages"), posts, cal)))
+        if (first_user[0])
+            accounts_display_of(db, first_user, first_who, sizeof first_who);
+    }
+    if (r == 0 && !(*out = print_receipt(&cs, who, first, first_who, times > 1,
+                                         cJSON_GetObjectItemCaseSensitive(o, "stages"), posts, cal)))
         r = -1;
     cJSON_Delete(o);
     cases_state_free(&cs);

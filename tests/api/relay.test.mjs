@@ -351,6 +351,31 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(pub.body.due, r.body.due);
   });
 
+  // The receipt printed the later acceptance as 受理时间, beside a date
+  // promised from the first (a review): it now gives the first, by whom,
+  // and the later one on its own line.
+  it('the receipt of a case accepted again after a correction: the first acceptance, then the later', async () => {
+    const x = await handIn('quick');
+    assert.equal((await post(`/api/v1/staff/cases/${x.id}/accept`, {}, wang)).status, 200);
+    const once = (await sget(`/print/staff/cases/${x.id}/receipt`, wang)).text;
+    assert.match(once, /<dt>受理人<\/dt><dd>wang<\/dd>/);
+    assert.ok(!once.includes('再次受理'), 'accepted once: one line');
+    assert.equal((await post(`/api/v1/staff/cases/${x.id}/return`, { reason: '请补充材料' }, zhao)).status, 200);
+    assert.equal((await post(`/api/v1/cases/${x.id}/submit`)).status, 200);
+    const r = await post(`/api/v1/staff/cases/${x.id}/accept`, {}, li);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.accepted_by, 'li');
+    const first = r.body.events.find((e) => e.what === 'accepted');
+    const local = (utc) => new Intl.DateTimeFormat('sv-SE', { timeZone: DAY2, year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(utc));
+    const [dd, hm] = local(first.at).split(' ');
+    const [yy, mm, day] = dd.split('-');
+    const text = (await sget(`/print/staff/cases/${x.id}/receipt`, wang)).text;
+    assert.match(text, new RegExp(`<dt>受理时间</dt><dd>${yy}年${mm}月${day}日 ${hm}</dd>`), text);
+    assert.match(text, /<dt>受理人<\/dt><dd>wang<\/dd>/);
+    assert.match(text, /<dt>补正后再次受理<\/dt><dd>\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}（li）<\/dd>/);
+  });
+
   it('assign: to a colleague (首问负责); an unknown or disabled user is 422', async () => {
     assertError(await post(`/api/v1/staff/cases/${c.id}/assign`, { user: 'nobody' }, wang), 422, 'unknown_user');
     for (const body of [{}, { user: '' }, { user: '   ' }]) {
