@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js'
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday, loadNames, who } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday, loadNames, who, otherPostNote } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -742,7 +742,7 @@ function completeForm(v, box) {
   const text = el('textarea', { id: 'outcome', rows: '3', maxlength: '500' });
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
-    el('h3', { id: 'complete-h' }, '办结'),
+    el('h3', { id: 'complete-h' }, '办结'), otherPostNote(v),
     el('label', { for: 'outcome' }, '办理结果'),
     el('p', { class: 'hint' }, v.pickup
       ? '例如：审批通过，证件已送回社区。办结后办件转为“待领取”并列入待通知；居民来领取时再点“居民已领取”。最多 500 字。'

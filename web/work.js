@@ -133,7 +133,7 @@ export const movedOn = (err) => err.status === 409 || !err.status;
 // or this move was done and its answer lost): the case is redrawn there.
 // choices, when given, makes the text a choice among what it resolves to
 // ([{value, text}]); should they not come, a line to type in stands instead.
-function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices }) {
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null }) {
   let input = label ? el(choices ? 'select' : 'textarea',
     { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
   if (choices) {
@@ -150,7 +150,7 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
   }
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': id + '-h' },
-    el('h3', { id: id + '-h' }, title),
+    el('h3', { id: id + '-h' }, title), note,
     label ? el('label', { for: id }, label, required ? '' : '（可不填）') : null,
     hint ? el('p', { class: 'hint' }, hint) : null, input, err,
     el('div', { class: 'btn-row' },
@@ -215,6 +215,18 @@ async function colleagues(owner, post) {
 
 // The buttons of the moves after acceptance. show(moved, text) redraws;
 // failed(err) redraws the case as it stands and says err (textForm).
+// A stage of a post the staffer does not hold (a window clerk at the
+// street's approval): not refused, since A and B posts cover each other
+// (一窗受理), but said in the form, so that nobody records another post's
+// decision by a slip: null when the stage is theirs or has no post.
+export function otherPostNote(v) {
+  const s = v.stages && v.stage !== null && v.stage !== undefined ? v.stages[v.stage] : null;
+  const mine = (currentSession() || {}).posts || [];
+  if (!s || !s.post || mine.includes(s.post)) return null;
+  return el('p', { class: 'msg-warn other-post', role: 'note' },
+    `「${s.label}」是${s.post_name || s.post}岗位的环节，您不在这个岗位：请确认这个环节确实已由该岗位办完（例如已收到审核意见）再提交。`);
+}
+
 export function chainActions(v, box, b, show, windowBody, failed = null) {
   const list = [];
   const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;
@@ -223,7 +235,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
     const next = v.stages[v.stage + 1];
     list.push(b(`本环节办完，转${next.label}`, () => textForm(box, {
       id: 'pass-note', title: `办完「${v.stages[v.stage].label}」，转「${next.label}」`,
-      label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节',
+      label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节', note: otherPostNote(v),
       post: { path: path('pass'), body: (t) => ({ note: t, stage: v.stages[v.stage].key }) }, failed,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
     }), 'btn btn-primary'));

@@ -127,6 +127,36 @@ describe('我的待办 on the staff page', () => {
     kp.assertClean('staff page');
   });
 
+  // Any staffer may act on any stage (A and B posts cover each other), but
+  // one of another post is told whose stage it is before recording its
+  // result (a review: a window clerk recorded the street's approval).
+  it('办结 at a stage of another post says whose stage it is; at one\'s own, nothing', async () => {
+    await page.locator(`#work tr[data-id="${near.id}"] button`).click();
+    await page.getByRole('button', { name: '办结', exact: true }).click();
+    await page.locator('#outcome').waitFor();
+    assert.equal(await page.locator('.other-post').count(), 0, 'wang holds the window post');
+    await page.keyboard.press('Escape');
+    const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
+    try {
+      const p = other.page;
+      await p.goto(k.url + '/staff');
+      await p.fill('#login-name', 'li');
+      await p.fill('#login-pass', 'li-password-22');
+      await p.click('.login-form button[type=submit]');
+      await p.locator('#case-key').waitFor();
+      await p.locator('#case-key').fill(near.id);
+      await p.keyboard.press('Enter');
+      await p.getByRole('button', { name: '办结', exact: true }).click();
+      const note = p.locator('.other-post');
+      await note.waitFor();
+      assert.match(await note.innerText(), /「窗口办理」是综合窗口（A岗）岗位的环节，您不在这个岗位/);
+      assert.deepEqual(await axeSerious(p), []);
+      other.assertClean('staff page of another post');
+    } finally {
+      await other.context.close();
+    }
+  });
+
   it('the printouts: the receipt ticks what was received; the rejection notice has lines to sign and seal', async () => {
     const p2 = await page.context().newPage();
     try {
