@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "relay.h"
+#include "workdays.h"
 
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
 {
@@ -172,6 +174,26 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
     return 0;
 }
 
+/* ours, `calendar_gap`: the year of the committed date when the hall's
+ * calendar has no dates of that year (its holidays counted as working
+ * days: the date is early), else null; as the staff view and the receipt
+ * say it, so that the resident's page does not promise the date bare.
+ * 0 or -1. */
+static int case_view_add_gap(cJSON *root, const struct case_state *cs)
+{
+    struct catalog *c = cs->r.due[0] ? catalog_acquire() : NULL;
+    const struct workdays *cal = c ? catalog_calendar(c) : NULL;
+    int year = atoi(cs->r.due);
+    bool gap = cal && year > 1900 && !workdays_has_year(cal, year);
+
+    if (c)
+        catalog_release(c);
+    return (gap ? cJSON_AddNumberToObject(root, "calendar_gap", year)
+                : cJSON_AddNullToObject(root, "calendar_gap"))
+               ? 0
+               : -1;
+}
+
 /* The chain as the resident's page shows it (relay.h): once accepted the
  * current stage ({key, label, due}) and the committed due date; the
  * reason when rejected. Nothing personal. 0 or -1. */
@@ -194,7 +216,7 @@ static int case_view_add_chain(cJSON *root, const struct case_state *cs)
                              : cJSON_AddNullToObject(st, "due")) ||
         !(cs->r.due[0] ? cJSON_AddStringToObject(root, "due", cs->r.due) : cJSON_AddNullToObject(root, "due")))
         return -1;
-    return 0;
+    return case_view_add_gap(root, cs);
 }
 
 /* "called": a waiting case of today's ticket called at least once, with

@@ -294,7 +294,7 @@ export async function resumeCase(id) {
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
-    stage: body.stage || null, due: body.due || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
+    stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
@@ -362,6 +362,8 @@ function closedScreen(c) {
     c.status === 'accepted' && c.stage ? el('dl', { class: 'case-chain', id: 'case-chain' },
       el('dt', {}, t('chainStage')), el('dd', {}, zh('span', {}, c.stage.label)),
       c.due ? el('dt', {}, t('chainDue')) : null, c.due ? el('dd', {}, ymd(c.due)) : null) : null,
+    c.status === 'accepted' && c.stage && c.due && c.calendarGap
+      ? el('p', { class: 'hint', id: 'case-calendar-gap' }, t('chainDueGap', { y: c.calendarGap })) : null,
     c.status === 'rejected' && c.rejectedReason ? el('div', { class: 'alert', id: 'rejected-reason' },
       el('p', {}, el('strong', {}, t(c.refused ? 'refusedReason' : 'rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
     served ? ratingSection(c) : null,

@@ -75,6 +75,9 @@ describe('a committed date in a year the calendar lacks', () => {
     const r = await request(`${h.daemon.url}/print/staff/cases/${v.id}/receipt`, { headers: { Cookie: h.staff.cookie } });
     assert.equal(r.status, 200, r.text);
     assert.match(r.text, new RegExp(`class="note calendar-gap">注：本中心的节假日安排还没有 ${v.calendar_gap} 年的`));
+    // and the resident's own case (the kiosk and the phone show the date)
+    const pub = (await request(`${h.daemon.url}/api/v1/cases/${v.id}`)).body;
+    assert.deepEqual([pub.due, pub.calendar_gap], [v.due, v.calendar_gap]);
   });
 });
 
@@ -86,5 +89,6 @@ describe('a committed date in a year the calendar has', () => {
     const r = await request(`${h.daemon.url}/print/staff/cases/${v.id}/receipt`, { headers: { Cookie: h.staff.cookie } });
     assert.equal(r.status, 200, r.text);
     assert.doesNotMatch(r.text, /calendar-gap/);
+    assert.equal((await request(`${h.daemon.url}/api/v1/cases/${v.id}`)).body.calendar_gap, null);
   });
 });
