@@ -14,7 +14,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, shot, axeSerious, poll, LANDSCAPE } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, poll, LANDSCAPE, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 
 const k = useKiosk();
@@ -138,10 +138,7 @@ describe('the call screen', () => {
 
   it('a staffer sets window 3 once; call-next sends it and says where to go', async () => {
     const p = staff.page;
-    await p.goto(k.url + '/staff');
-    await p.fill('#login-name', 'wang');
-    await p.fill('#login-pass', 'wang-password-1');
-    await p.click('.login-form button[type=submit]');
+    await staffLogin(p, k.url, 'wang', 'wang-password-1');
     await p.locator('#window-no').waitFor();
     await p.fill('#window-no', ' 03 ');
     await p.locator('#window-no').press('Tab');

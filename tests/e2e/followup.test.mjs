@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase, apiPost } from './labour-case.mjs';
 
@@ -49,10 +49,7 @@ describe('回访 on the staff page', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('lists the complaints soonest first, overdue red and due today amber, with the counts', async () => {
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const rows = page.locator('#followup tbody tr');
     await rows.nth(2).waitFor();
     const tickets = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[3].textContent));

@@ -118,6 +118,14 @@ export async function poll(fn, { timeout = 5000, interval = 50 } = {}) {
   }
 }
 
+// Opens the staff page and logs in there with the page's own form.
+export async function staffLogin(page, url, name, password) {
+  await page.goto(url + '/staff');
+  await page.fill('#login-name', name);
+  await page.fill('#login-pass', password);
+  await page.click('.login-form button[type=submit]');
+}
+
 // Waits for the kiosk's hash route and for its screen to be drawn (an h1
 // in main, no loading line). With `action`, the screen on show is marked
 // first, the action is run, and the wait also needs the marked screen gone

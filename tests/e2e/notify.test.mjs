@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { ID, labourCase } from './labour-case.mjs';
 
@@ -31,10 +31,7 @@ describe('待通知 on the staff page', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('lists whom to phone, with the text to read out, and 已通知 marks it done', async () => {
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const row = page.locator('#notify tbody tr', { hasText: c.ticket });
     await row.waitFor();
     const t = await row.innerText();

@@ -12,7 +12,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, shot, axeSerious, smallTargets, smallText, atRoute, poll } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, smallTargets, smallText, atRoute, poll, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders, adminPassword } from '../api/helpers.mjs';
 import { labourCase, ID, NAME } from './labour-case.mjs';
 
@@ -53,10 +53,7 @@ describe('the window\'s evaluator', () => {
 
   it('the staffer at window 3 accepts and completes the case', async () => {
     const p = staff.page;
-    await p.goto(k.url + '/staff');
-    await p.fill('#login-name', 'wang');
-    await p.fill('#login-pass', 'wang-password-1');
-    await p.click('.login-form button[type=submit]');
+    await staffLogin(p, k.url, 'wang', 'wang-password-1');
     await p.locator('#window-no').waitFor();
     await p.fill('#window-no', '3');
     await p.locator('#window-no').press('Tab');

@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, staffLogin } from './helpers.mjs';
 import { addUser, login } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -33,10 +33,7 @@ describe('这一步有误: from the staff case view to the admin console', () =>
   after(async () => { if (kp) await kp.context.close(); });
 
   it('a staffer reports the second step from the case view', async () => {
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     await page.locator('#case-key').waitFor();
     await page.locator('#case-key').fill(c.ticket);
     await page.keyboard.press('Enter');

@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, axeSerious, shot } from './helpers.mjs';
+import { useKiosk, kioskPage, axeSerious, shot, staffLogin } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 import { ID, NAME, labourCase } from './labour-case.mjs';
 
@@ -31,10 +31,7 @@ describe('the staff page locks itself', () => {
     page.on('request', (r) => {
       if (r.url().endsWith('/api/v1/staff/queue')) polls.push(r.headers()['x-spk-poll'] ?? '');
     });
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     await page.locator('#case-key').fill(c.ticket);
     await page.keyboard.press('Enter');
     await page.locator('#case-pane #case-h', { hasText: c.ticket }).waitFor();

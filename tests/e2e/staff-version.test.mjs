@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useKiosk, kioskPage, poll } from './helpers.mjs';
+import { useKiosk, kioskPage, poll, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -39,10 +39,7 @@ describe('代为补正 on the case\'s own version', () => {
 
   it('opens the correction form with the flagged item, and the case is handed in again', async () => {
     const { page } = kp;
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     await page.locator('#case-key').fill(c.ticket);
     await page.keyboard.press('Enter');
     const pane = page.locator('#case-pane');

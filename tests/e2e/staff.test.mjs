@@ -11,7 +11,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText } from './helpers.mjs';
+import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { ID, NAME, labourCase } from './labour-case.mjs';
 
@@ -406,10 +406,7 @@ describe('the staff window', () => {
       await x.page.route(`${k.url}/api/v1/procedures`, (r) => r.fulfill({ status: 500,
         contentType: 'application/json',
         body: JSON.stringify({ error: { code: 'internal_error', message: '服务暂时出了问题，请稍后再试' } }) }));
-      await x.page.goto(k.url + '/staff');
-      await x.page.fill('#login-name', 'wang');
-      await x.page.fill('#login-pass', 'wang-password-1');
-      await x.page.click('.login-form button[type=submit]');
+      await staffLogin(x.page, k.url, 'wang', 'wang-password-1');
       await x.page.locator('.start-form [role=alert]', { hasText: '事项列表没有载入' }).waitFor();
     } finally { await x.context.close(); }
   });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR,
+  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR, staffLogin,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 
@@ -388,10 +388,7 @@ describe('labour-handbook walkthrough with touch input', () => {
     const sp = await kioskPage(k, { viewport: { width: 1440, height: 900 }, hasTouch: false });
     try {
       const w = sp.page;
-      await w.goto(k.url + '/staff');
-      await w.fill('#login-name', 'li');
-      await w.fill('#login-pass', 'li-window-pass');
-      await w.click('.login-form button[type=submit]');
+      await staffLogin(w, k.url, 'li', 'li-window-pass');
       await w.locator('#queue tbody tr', { hasText: ticket }).waitFor();
       await w.locator('#case-key').fill(ticket);
       await w.keyboard.press('Enter');

@@ -10,7 +10,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { useKiosk, kioskPage, shot, axeSerious } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, staffLogin } from './helpers.mjs';
 import { addUser, userCmd, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -52,10 +52,7 @@ describe('我的待办 on the staff page', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('lists the window stage\'s cases, overdue first in red, due today amber, with counts', async () => {
-    await page.goto(k.url + '/staff');
-    await page.fill('#login-name', 'wang');
-    await page.fill('#login-pass', 'wang-password-1');
-    await page.click('.login-form button[type=submit]');
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const rows = page.locator('#work tbody tr[data-id]');
     await page.locator('#work tbody tr[data-id="' + near.id + '"]').waitFor();
     assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.id)), [late.id, near.id]);
@@ -139,10 +136,7 @@ describe('我的待办 on the staff page', () => {
     const other = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     try {
       const p = other.page;
-      await p.goto(k.url + '/staff');
-      await p.fill('#login-name', 'li');
-      await p.fill('#login-pass', 'li-password-22');
-      await p.click('.login-form button[type=submit]');
+      await staffLogin(p, k.url, 'li', 'li-password-22');
       await p.locator('#case-key').waitFor();
       await p.locator('#case-key').fill(near.id);
       await p.keyboard.press('Enter');
