@@ -117,7 +117,8 @@ static void db_fault(int code, const char *msg)
 {
     int primary = code & 0xff;
 
-    if (primary != SQLITE_FULL && primary != SQLITE_IOERR)
+    /* read-only: the file's rights or its mount changed under the daemon */
+    if (primary != SQLITE_FULL && primary != SQLITE_IOERR && primary != SQLITE_READONLY)
         return;
     db_fault_note(1);
     atomic_store(&db_fault_seq, atomic_fetch_add(&db_event_seq, 1) + 1);
@@ -524,6 +525,33 @@ int db_write_held(struct db *db)
     return db->locked;
 }
 
+/* What an IT officer does about a database this process may not write
+ * (err of errno e on path): who owns the file and who runs the daemon,
+ * and the chown that fixes it. A restore by hand with cp as root leaves
+ * it root's, and the service then answered 500 to every case with
+ * /healthz green (an IT officer's review). "" when e is not about rights. */
+static void db_rights_hint(const char *path, int e, char *out, size_t cap)
+{
+    struct stat st;
+
+    out[0] = '\0';
+    if (e != EACCES && e != EPERM && e != EROFS)
+        return;
+    if (e == EROFS) {
+        snprintf(out, cap, " (the file system is mounted read-only)");
+        return;
+    }
+    if (stat(path, &st) == 0)
+        snprintf(out, cap,
+                 " (the file belongs to uid %u, mode %03o, and this process runs as uid %u: give "
+                 "it and its folder to the service's user, e.g. chown spkiosk:spkiosk %s*)",
+                 (unsigned)st.st_uid, (unsigned)(st.st_mode & 0777), (unsigned)geteuid(), path);
+    else
+        snprintf(out, cap, " (this process, uid %u, may not write its folder: give the folder to "
+                           "the service's user, e.g. chown spkiosk:spkiosk FOLDER)",
+                 (unsigned)geteuid());
+}
+
 /* db_open, making the file only when create (a worker's connection never
  * does: the daemon made and migrated it before the workers started). */
 static int db_open_as(const char *path, bool create, struct db **out, char *err, size_t errlen)
@@ -547,7 +575,12 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
          * the target 0644) */
         int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) {
-            snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+            int e = errno;
+            char hint[320];
+            db_rights_hint(path, e, hint, sizeof hint);
+            /* "cannot create" sent the officer looking for a missing file */
+            snprintf(err, errlen, "cannot %s %s: %s%s", access(path, F_OK) == 0 ? "open" : "create",
+                     path, strerror(e), hint);
             goto fail;
         }
         close(fd);
@@ -561,15 +594,27 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
         goto fail;
     }
     sqlite3_extended_result_codes(db->h, 1);
+    /* SQLite opens a file it may not write read-only, silently: every
+     * write would fail later, one 500 at a time */
+    if (sqlite3_db_readonly(db->h, "main") == 1) {
+        char hint[320];
+        db_rights_hint(path, EACCES, hint, sizeof hint);
+        snprintf(err, errlen, "cannot write %s%s", path, hint);
+        goto fail;
+    }
     if (sqlite3_busy_timeout(db->h, DB_BUSY_MS) != SQLITE_OK ||
         sqlite3_exec(db->h, db_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-        int code = sqlite3_errcode(db->h);
+        int code = sqlite3_errcode(db->h) & 0xff, e = sqlite3_system_errno(db->h);
+        char hint[320];
+        db_rights_hint(path, e, hint, sizeof hint);
         /* an IT officer's review found no word on what to do */
         snprintf(err, errlen, "cannot configure %s: %s%s", path, sqlite3_errmsg(db->h),
                  code == SQLITE_NOTADB || code == SQLITE_CORRUPT
                      ? " (the file is damaged or not a spkiosk database: with the service "
                        "stopped, restore a backup with spkiosk restore --db FILE BACKUP)"
-                     : "");
+                 : code == SQLITE_FULL || e == ENOSPC || e == EDQUOT
+                     ? " (the disk is full: free space on it, see df -h, and start again)"
+                     : hint);
         goto fail;
     }
     if (cjktok_register(db->h) != SQLITE_OK || pinyin_register(db->h) != SQLITE_OK) {
