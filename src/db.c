@@ -612,8 +612,9 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
                  code == SQLITE_NOTADB || code == SQLITE_CORRUPT
                      ? " (the file is damaged or not a spkiosk database: with the service "
                        "stopped, restore a backup with spkiosk restore --db FILE BACKUP)"
-                 : code == SQLITE_FULL || e == ENOSPC || e == EDQUOT
-                     ? " (the disk is full: free space on it, see df -h, and start again)"
+                 : code == SQLITE_FULL || e == ENOSPC || e == EDQUOT || e == EFBIG
+                     ? " (no room to write: the disk is full, see df -h, or a file size limit is "
+                       "set; free space and start again)"
                      : hint);
         goto fail;
     }

@@ -55,3 +55,24 @@ describe('a database the daemon may not write', () => {
     }
   });
 });
+
+// The same review: a disk full at the start said only "disk I/O error"
+// (errno 28 in SQLite's own line), which reads like failing hardware. The
+// full disk is a file size limit here (prlimit --fsize=0: every write fails
+// with EFBIG, as tests/api/disk-full.test.mjs plays it while serving).
+describe('a disk full at the start', () => {
+  const tmp = makeTmp();
+  after(() => rmTmp(tmp));
+  const havePrlimit = spawnSync('prlimit', ['--version']).status === 0;
+
+  it('says there is no room to write, and what to do', { skip: !havePrlimit && 'prlimit is not installed' }, () => {
+    writeTree(path.join(tmp, 'tree'), { 'a/README.md': '# 甲类\n\n说明。\n' });
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    for (const f of fs.readdirSync(tmp).filter((n) => n.startsWith('x.db-'))) fs.rmSync(path.join(tmp, f));
+    const r = spawnSync('prlimit', ['--fsize=0', BIN, 'serve', '--listen', '127.0.0.1:0', '--db', db,
+      '--procedures', path.join(tmp, 'tree')], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /spkiosk: database: cannot configure .*x\.db: disk I\/O error \(no room to write: the disk is full, see df -h/, r.stderr);
+  });
+});
