@@ -14,6 +14,7 @@
 #define BACKUP_TIMEOUT_S 600            /* a whole copy, busy retries included */
 #define BACKUP_STALE_S (2 * BACKUP_TIMEOUT_S) /* a backup's file this old is a killed one's */
 #define BACKUP_NAME_LEN 40              /* "spkiosk-YYYYMMDDTHHMMSSZ.db" and its NUL */
+#define BACKUP_PATH_MAX 4096            /* a path the backup and restore make, NUL included */
 
 /* Copies the database at db_path into file: SQLite's online backup API
  * into "FILE.tmp" from one read snapshot of the source (in WAL mode the
@@ -45,9 +46,12 @@ int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err,
  * and have a schema (PRAGMA user_version) from 1 to this build's; an older
  * one is migrated when the daemon starts. The database, -wal and -shm in
  * place are renamed to "DB.pre-restore" (with -wal, -shm: SQLite opens
- * them together), the copy is written to "DB.restore-tmp" with the backup
- * API, fsynced and renamed to db_path, then the folder fsynced. Returns 0,
- * or -1 with a message in err. */
-int backup_restore(const char *db_path, const char *file, char *err, size_t errlen);
+ * them together), or "DB.pre-restore.N" when earlier restores' are still
+ * there (never deleted: the only copy of the cases since the backup), the
+ * name in aside ("" before it is chosen); the copy is written to
+ * "DB.restore-tmp" with the backup API, fsynced and renamed to db_path,
+ * then the folder fsynced. Returns 0, or -1 with a message in err. */
+int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH_MAX], char *err,
+                   size_t errlen);
 
 #endif

@@ -30,7 +30,6 @@
 #include "embed.h"
 #include "pinyin.h"
 
-#define BACKUP_PATH_MAX 4096
 #define BACKUP_BUSY_SLEEP_MS 20
 #define BACKUP_PRUNE_MAX 100000         /* dated copies looked at in one folder */
 
@@ -467,20 +466,39 @@ out:
     return rc;
 }
 
-/* Moves the database in place aside as DB.pre-restore: a hard link of the
- * main file first (the database stays whole under its name until the copy
- * replaces it), then its -wal and -shm renamed, so that no old WAL is ever
- * beside the restored file. 0 or -1 with err. */
-static int backup_set_aside(const char *db_path, char *err, size_t errlen)
+/* Moves the database in place aside as DB.pre-restore, or DB.pre-restore.N
+ * (the first N from 2 not taken) when an earlier restore's is still there:
+ * it may be the only copy of the cases since the backup (a second restore,
+ * of the right night after the wrong one, deleted it: an IT officer's
+ * review). A hard link of the main file first (the database stays whole
+ * under its name until the copy replaces it), then its -wal and -shm
+ * renamed, so that no old WAL is ever beside the restored file. The name
+ * used goes to old. 0 or -1 with err. */
+#define BACKUP_ASIDE_MAX 99
+static int backup_set_aside(const char *db_path, char old[BACKUP_PATH_MAX], char *err,
+                            size_t errlen)
 {
     static const char *const sfx[] = {"-wal", "-shm"};
-    char old[BACKUP_PATH_MAX], from[BACKUP_PATH_MAX], to[BACKUP_PATH_MAX];
+    char from[BACKUP_PATH_MAX], to[BACKUP_PATH_MAX], sfx_n[32];
     size_t i;
+    int n;
 
-    if (backup_path(old, db_path, ".pre-restore") != 0) {
-        snprintf(err, errlen, "the path %s is too long", db_path);
+    for (n = 1; n <= BACKUP_ASIDE_MAX; n++) {
+        snprintf(sfx_n, sizeof sfx_n, n == 1 ? ".pre-restore" : ".pre-restore.%d", n);
+        if (backup_path(old, db_path, sfx_n) != 0) {
+            snprintf(err, errlen, "the path %s is too long", db_path);
+            return -1;
+        }
+        if (access(old, F_OK) != 0 && errno == ENOENT)
+            break;
+    }
+    if (n > BACKUP_ASIDE_MAX) {
+        snprintf(err, errlen, "%s.pre-restore to .pre-restore.%d are all kept from earlier restores: "
+                 "delete the ones no longer needed", db_path, BACKUP_ASIDE_MAX);
         return -1;
     }
+    /* a -wal or -shm left of an old aside copy without its main file would
+     * be read with the new one */
     backup_unlink_all(old);
     if (link(db_path, old) != 0 && errno != ENOENT) {
         snprintf(err, errlen, "cannot keep the old database as %s: %s", old, strerror(errno));
@@ -582,12 +600,15 @@ static int backup_give_owner(const char *db_path, const char *tmp, char *err, si
     return 0;
 }
 
-int backup_restore(const char *db_path, const char *file, char *err, size_t errlen)
+int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH_MAX], char *err,
+                   size_t errlen)
 {
     char tmp[BACKUP_PATH_MAX];
     double deadline = backup_now() + BACKUP_TIMEOUT_S;
     sqlite3 *src = NULL;
     int lock, rc = -1;
+
+    aside[0] = '\0';
 
     if (backup_path(tmp, db_path, ".restore-tmp") != 0) {
         snprintf(err, errlen, "the path %s is too long", db_path);
@@ -605,7 +626,7 @@ int backup_restore(const char *db_path, const char *file, char *err, size_t errl
         backup_copy(src, tmp, deadline, err, errlen) != 0 ||
         backup_carry_tickets(db_path, tmp, err, errlen) != 0 ||
         backup_give_owner(db_path, tmp, err, errlen) != 0 ||
-        backup_set_aside(db_path, err, errlen) != 0 ||
+        backup_set_aside(db_path, aside, err, errlen) != 0 ||
         backup_publish(tmp, db_path, err, errlen) != 0)
         goto out;
     rc = 0;

@@ -93,7 +93,8 @@ static const char usage_restore[] =
     "meanwhile. BACKUP must pass PRAGMA integrity_check and be a spkiosk database no\n"
     "newer than this binary's schema (an older one is migrated when the daemon\n"
     "starts). The database it replaces is kept as FILE.pre-restore (with its -wal\n"
-    "and -shm). Exits 1 on any failure, with the reason, and the database untouched.\n";
+    "and -shm), or FILE.pre-restore.2, .3 … when an earlier restore's is still there.\n"
+    "Exits 1 on any failure, with the reason, and the database untouched.\n";
 
 static const char usage_export[] =
     "usage: spkiosk export --since DATE [--until DATE] --format ndjson|csv --hall NAME\n"
@@ -531,7 +532,7 @@ static int cmd_backup(int argc, char **argv)
 static int cmd_restore(int argc, char **argv)
 {
     const char *db_path = NULL, *file = NULL;
-    char err[512], dbbuf[4096];
+    char err[512], dbbuf[4096], aside[BACKUP_PATH_MAX];
     bool replaced;
     int i;
 
@@ -560,14 +561,14 @@ static int cmd_restore(int argc, char **argv)
     if (db_dir_ensure(db_path) != 0)
         return 1;
     replaced = access(db_path, F_OK) == 0;
-    if (backup_restore(db_path, file, err, sizeof err) != 0) {
+    if (backup_restore(db_path, file, aside, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk restore: %s\n", err);
         return 1;
     }
     /* a --db forgotten or mistyped makes a database nobody serves: said */
     if (replaced)
-        fprintf(stderr, "spkiosk restore: %s restored as %s; the one it replaced is %s.pre-restore\n",
-                file, db_path, db_path);
+        fprintf(stderr, "spkiosk restore: %s restored as %s; the one it replaced is %s\n", file,
+                db_path, aside);
     else
         fprintf(stderr, "spkiosk restore: %s restored as %s, where there was no database before; "
                 "if the daemon uses another, give it with --db\n", file, db_path);

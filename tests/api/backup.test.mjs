@@ -126,6 +126,16 @@ describe('backup under load, then restore', () => {
     assert.ok(fs.existsSync(`${fresh}.pre-restore`));
     assert.equal(sql(`${fresh}.pre-restore`, 'PRAGMA integrity_check').stdout, 'ok\n');
     assert.ok(!fs.existsSync(`${fresh}-wal`), 'no old WAL beside the restored file');
+    // a second restore (the right night after the wrong one) keeps the
+    // first one's aside copy, which may be the only copy of the cases since
+    // the backup: an IT officer's review found it deleted
+    const mark = sql(`${fresh}.pre-restore`, "PRAGMA user_version = 1; SELECT 'kept'");
+    assert.equal(mark.status, 0, mark.stderr);
+    const third = run(['restore', '--db', fresh, path.join(tmp, 'copy.db')]);
+    assert.equal(third.status, 0, third.stderr);
+    assert.match(third.stderr, new RegExp(`the one it replaced is ${fresh.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.pre-restore\\.2\n`));
+    assert.equal(sql(`${fresh}.pre-restore`, 'PRAGMA user_version').stdout, '1\n', 'the first aside copy untouched');
+    assert.equal(sql(`${fresh}.pre-restore.2`, 'PRAGMA integrity_check').stdout, 'ok\n');
   });
 
   it('restore refuses a copy from a newer schema, a broken file and a database not spkiosk\'s', () => {
