@@ -41,6 +41,15 @@ int db_dir_ensure(const char *path);
  * database newer than this binary is refused). */
 int db_migrate(struct db *db, char *err, size_t errlen);
 
+/* db_migrate for a command beside the daemon (`spkiosk user`, `export`): a
+ * new, empty database (user_version 0) is made whole, one of this build's
+ * schema is repaired as db_migrate does, but an older one is refused with
+ * -1 and err saying to restart the service: a command run after the binary
+ * was replaced, under the older daemon still serving, moved the database
+ * past that daemon, which then would not start again (an IT officer's
+ * review). The daemon migrates it on start. */
+int db_migrate_cli(struct db *db, char *err, size_t errlen);
+
 /* The statement for sql on this connection, reset and with its bindings
  * cleared. sql must be a string with static storage: it is the cache key.
  * Returns NULL when it cannot be prepared or memory runs out (logged). Not

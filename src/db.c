@@ -804,6 +804,26 @@ static int db_repair(struct db *db, char *err, size_t errlen)
     return 0;
 }
 
+int db_migrate_cli(struct db *db, char *err, size_t errlen)
+{
+    int current;
+
+    if (db_user_version(db, &current) != 0) {
+        snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+        return -1;
+    }
+    if (current > 0 && current < (int)embed_migrations_count) {
+        snprintf(err, errlen,
+                 "the database is at schema %d and this spkiosk at %zu; a command does not "
+                 "upgrade it, since the daemon serving it may be the older one: restart the "
+                 "service (systemctl restart spkiosk), whose start migrates it, then run this "
+                 "again",
+                 current, embed_migrations_count);
+        return -1;
+    }
+    return db_migrate(db, err, errlen);
+}
+
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
     char *msg = NULL;

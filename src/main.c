@@ -359,7 +359,7 @@ static int cmd_user(int argc, char **argv)
     }
     if (db_dir_ensure(db_path) != 0)
         return 1;
-    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate_cli(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk user: database: %s\n", err);
         goto out;
     }
@@ -627,7 +627,7 @@ static int cmd_export(int argc, char **argv)
         fprintf(stderr, "spkiosk export: there is no database at %s\n", db_path);
         return 1;
     }
-    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+    if (db_open(db_path, &db, err, sizeof err) != 0 || db_migrate_cli(db, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk export: database: %s\n", err);
         goto out;
     }

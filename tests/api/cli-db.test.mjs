@@ -127,3 +127,34 @@ describe('the database of the commands beside serve', () => {
     assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing written in the working folder');
   });
 });
+
+// `spkiosk user` and `export` migrated an older database: after `make
+// install` replaced the binary under the older daemon still serving, one
+// `user list` moved the database past that daemon, which then refused to
+// start (an IT officer's review). A command now refuses an older schema and
+// says to restart the service, whose start migrates it; a new database is
+// still made whole by `user add`.
+describe('a command on a database of an older schema', () => {
+  let tmp;
+  before(() => { tmp = makeTmp(); });
+  after(() => rmTmp(tmp));
+  const run = (args, input) => spawnSync(BIN, args, { input, encoding: 'utf8', timeout: 30_000 });
+  const version = (db) => spawnSync('sqlite3', [db, 'PRAGMA user_version'], { encoding: 'utf8' }).stdout.trim();
+
+  it('is refused with the schema of both and what to do; nothing migrated', () => {
+    const db = path.join(tmp, 'x.db');
+    let r = run(['user', 'add', 'wang', '--role', 'staff', '--db', db], 'wang-password-1\n');
+    assert.equal(r.status, 0, r.stderr);
+    const current = Number(version(db));
+    assert.ok(current > 1);
+    const older = current - 1;
+    assert.equal(spawnSync('sqlite3', [db, `PRAGMA user_version = ${older}`]).status, 0);
+    for (const args of [['user', 'list', '--db', db],
+      ['export', '--since', '2026-01-01', '--format', 'csv', '--hall', 'h', '--db', db]]) {
+      r = run(args);
+      assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`the database is at schema ${older} and this spkiosk at ${current}.*restart the service`), r.stderr);
+      assert.equal(version(db), String(older), `${args[0]} left the schema as it was`);
+    }
+  });
+});
