@@ -147,12 +147,14 @@ static int loader_run_locked(struct db *db, const char *root)
             "%zu retired) in %.1f ms (files %.1f, database %.1f, snapshot %.1f, CPU %.1f);"
             " %zu files unread (same stamp), %zu snapshot entries shared;"
             " %zu practice files, %zu with errors;"
-            " %zu versions scheduled, %zu went live on their date%s\n",
+            " %zu versions scheduled, %zu went live on their date;"
+            " %zu files with errors in all%s\n",
             root, git == 0 ? " at commit " : git < 0 ? " (git HEAD unreadable)" : "",
             git == 0 ? 12 : 0, commit, snap->n_procs, st.parsed, st.reused, st.failed, st.retired,
             loader_ms(&t0, &t1), loader_ms(&t0, &t_scan), loader_ms(&t_scan, &t_sync),
             loader_ms(&t_sync, &t1), loader_ms(&c0, &c1), unread, shared, st.practice,
-            st.practice_failed, st.scheduled, st.promoted, synced == 0 ? "" : " (files not stored)");
+            st.practice_failed, st.scheduled, st.promoted, st.error_files,
+            synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
     rc = 0;
 out:
@@ -160,7 +162,7 @@ out:
      * files that could not be stored (a full disk, a broken schema) left
      * edits out of it: failed, so that the counter alerts (an IT officer's
      * review saw edits stop going live with the counter at 0) */
-    metrics_load(rc == 0 && scanned == 0 && synced == 0, st.failed);
+    metrics_load(rc == 0 && scanned == 0 && synced == 0, st.error_files);
     catalog_release(prev);
     loader_fresh_free(fresh, n_fresh);
     library_free(&lib);

@@ -942,6 +942,27 @@ out:
     return rc;
 }
 
+/* The files of the last load with an error, as gauges.c counts them: the
+ * load line and the load counter said only the procedures' (a broken
+ * practice file or a link pulled from the office left them at 0, and the
+ * documented alert silent: an IT officer's review). 0 or -1. */
+static const char sql_error_files[] =
+    "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";
+
+static int store_error_files(struct db *db, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_error_files);
+    int r;
+
+    if (!st)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 0 : -1;
+}
+
 static const char sql_diag_clear[] = "DELETE FROM diagnostics";
 static const char sql_diag_insert[] =
     "INSERT INTO diagnostics (file, line, severity, message) VALUES (?1, ?2, ?3, ?4)";
@@ -1408,7 +1429,8 @@ int store_sync(struct db *db, const struct library *lib, int today,
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
         store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
         store_search_flush(db, &sb) != 0 ||
-        store_promote(db, now, today, &stats->promoted) != 0)
+        store_promote(db, now, today, &stats->promoted) != 0 ||
+        store_error_files(db, &stats->error_files) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));

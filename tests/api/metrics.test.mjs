@@ -301,6 +301,18 @@ describe('/metrics', () => {
       f = await scrape(d);
     }
     assert.equal(value(f, 'spkiosk_loads_total') - value(mid2, 'spkiosk_loads_total'), 1, 'SIGHUP reloaded');
+    // a broken practice file is a file with errors too: the counter and the
+    // load line counted procedures only, so the documented alert stayed
+    // silent (an IT officer's review)
+    const mid3 = f;
+    fs.writeFileSync(path.join(tree, 'alpha/one.practice.md'), '# 练习\n\n## 情景一\n\n```case\nexpect = bogus\n```\n');
+    for (let i = 0; i < 100 && value(f, 'spkiosk_loads_total') === value(mid3, 'spkiosk_loads_total'); i++) {
+      await sleep(50);
+      f = await scrape(d);
+    }
+    assert.equal(value(f, 'spkiosk_files_with_errors'), 2);
+    assert.equal(value(f, 'spkiosk_load_file_errors_total') - value(mid3, 'spkiosk_load_file_errors_total'), 2);
+    assert.match(d.stderr().split('spkiosk: loaded ').pop(), /; 2 files with errors in all\n/);
   });
 
   it('answers the method it does not serve as any route would (405 from an allowed address)', async () => {
