@@ -703,8 +703,14 @@ static void config_bad(struct config *c, const struct config_option *o, const st
         config_problem(c, config_layer(s->src), v->line, "%s%s takes true, false, yes, no, 1 or 0",
                        where, spelled);
     else if (config_numeric(o))
-        config_problem(c, config_layer(s->src), v->line, "%s%s takes %lu to %lu%s", where, spelled,
-                       o->min, o->max, o->bad ? o->bad : "");
+        /* the value as given: "256  # more" read as 256 left the officer
+         * looking at a number in range (an IT officer's review) */
+        config_problem(c, config_layer(s->src), v->line, "%s%s takes %lu to %lu%s, not \"%.60s\"%s",
+                       where, spelled, o->min, o->max, o->bad ? o->bad : "", v->text ? v->text : "",
+                       v->text && strchr(v->text, '#')
+                           ? " (a # starts a comment only at the start of a line: put the "
+                             "comment on a line of its own)"
+                           : "");
     else if (o->bad)
         config_problem(c, config_layer(s->src), v->line, "%s%s takes %s", where, spelled, o->bad);
     else

@@ -149,14 +149,14 @@ describe('serve from a configuration file, the environment and flags', () => {
     assert.ok(problems, r.stdout);
     assert.deepEqual(problems.trim().split('\n'), [
       `${bad}:2: unknown key max-per-adress (did you mean max-per-address?)`,
-      `${bad}:3: threads takes 1 to 64`,
+      `${bad}:3: threads takes 1 to 64, not "100"`,
       `${bad}:4: listen is set again (already on line 1); only a repeatable key may be`,
       `${bad}:5: secure-cookies takes true, false, yes, no, 1 or 0`,
       `${bad}:6: expected KEY = VALUE`,
     ]);
     const s = check(['--config', bad]);
     assert.equal(s.status, 2);
-    assert.match(s.stderr, new RegExp(`^spkiosk serve: ${bad.replace(/[.]/g, '\\.')}:3: threads takes 1 to 64$`, 'm'));
+    assert.match(s.stderr, new RegExp(`^spkiosk serve: ${bad.replace(/[.]/g, '\\.')}:3: threads takes 1 to 64, not "100"$`, 'm'));
     assert.doesNotMatch(s.stderr, /listening/);
   });
 

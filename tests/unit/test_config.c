@@ -190,7 +190,7 @@ Test(config, a_files_problems_carry_their_lines)
                   "body-memory = 1 # MiB\n");   /* 13 */
     dump_problems(&c);
     cr_assert(has_problem(&c, "t.conf:1: unknown key max-per-adress (did you mean max-per-address?)"));
-    cr_assert(has_problem(&c, "t.conf:2: threads takes 1 to 64"));
+    cr_assert(has_problem(&c, "t.conf:2: threads takes 1 to 64, not \"65\""));
     cr_assert(has_problem(&c, "t.conf:4: listen is set again (already on line 3); only a "
                               "repeatable key may be"));
     cr_assert(has_problem(&c, "t.conf:5: secure-cookies takes true, false, yes, no, 1 or 0"));
@@ -198,12 +198,12 @@ Test(config, a_files_problems_carry_their_lines)
     cr_assert(has_problem(&c, "t.conf:7: expected KEY = VALUE"));
     cr_assert(has_problem(&c, "t.conf:8: public-url takes an http:// or https:// address of at "
                               "most 200 characters, without ? or #"));
-    cr_assert(has_problem(&c, "t.conf:9: retention-days takes 0 to 3650"));
+    cr_assert(has_problem(&c, "t.conf:9: retention-days takes 0 to 3650, not \"-1\""));
     cr_assert(has_problem(&c, "t.conf:10: unknown key zzzzzzzzzzzz"));
     cr_assert(has_problem(&c, "t.conf:11: the file is named by --config or SPKIOSK_CONFIG, not in "
                               "a file"));
     cr_assert(has_problem(&c, "t.conf:12: db needs a value"));
-    cr_assert(has_problem(&c, "t.conf:13: body-memory takes 1 to 4096"));
+    cr_assert(has_problem(&c, "t.conf:13: body-memory takes 1 to 4096, not \"1 # MiB\" (a # starts a comment only at the start of a line: put the comment on a line of its own)"));
     cr_assert_eq(c.n_problems, 12);
     for (size_t i = 1; i < c.n_problems; i++)
         cr_assert_leq(c.problems[i - 1].line, c.problems[i].line, "told in line order");
@@ -336,7 +336,7 @@ Test(config, variables_and_flags_are_told_as_written)
     cr_assert_eq(c.n_problems, 7);
     cr_assert_str_eq(c.problems[0].text, "/nonexistent/b: No such file or directory");
     /* the variables in the table's order, then the flags in argv's */
-    cr_assert_str_eq(c.problems[1].text, "SPKIOSK_RETENTION_DAYS takes 0 to 3650");
+    cr_assert_str_eq(c.problems[1].text, "SPKIOSK_RETENTION_DAYS takes 0 to 3650, not \"x\"");
     cr_assert_str_eq(c.problems[2].text,
                      "SPKIOSK_HOST takes a name (letters, digits, '-' and '.'), up to 16 times");
     cr_assert_str_eq(c.problems[3].text,
