@@ -707,9 +707,21 @@ static int main_std_fds(void)
  * message on stderr. */
 static int main_stdout_close(void)
 {
-    if (fflush(stdout) == 0 && !ferror(stdout))
+    int r, e;
+
+    errno = 0;
+    r = fflush(stdout);
+    e = errno;
+    if (r == 0 && !ferror(stdout))
         return 0;
-    fprintf(stderr, "spkiosk: cannot write the output: %s\n", strerror(errno));
+    /* an earlier write failed and stdio dropped its buffer: its errno is
+     * long gone (an IT officer's review read "Resource temporarily
+     * unavailable" for a full disk) */
+    if (r != 0 && e != 0)
+        fprintf(stderr, "spkiosk: cannot write the output: %s\n", strerror(e));
+    else
+        fprintf(stderr, "spkiosk: cannot write the output: a write failed (a full disk, or the "
+                        "reader of the pipe went away)\n");
     return -1;
 }
 
