@@ -1308,11 +1308,17 @@ int db_dir_ensure(const char *db_path)
 
 int db_lock_take(const char *path, char *err, size_t errlen)
 {
-    char lock[4096], pid[32] = "";
+    char lock[4096], pid[32] = "", *real;
     int fd = -1, n;
     ssize_t got;
 
-    n = snprintf(lock, sizeof lock, "%s.lock", path);
+    /* the lock beside the file itself: a second daemon given the database
+     * through a symbolic link took a lock of its own and served the same
+     * file (an IT officer's review). A database not made yet has no link
+     * to follow. */
+    real = realpath(path, NULL);
+    n = snprintf(lock, sizeof lock, "%s.lock", real ? real : path);
+    free(real);
     if (n < 0 || (size_t)n >= sizeof lock) {
         snprintf(err, errlen, "the database path is too long: %s", path);
         return -1;

@@ -6,6 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, FIXTURE_TREE, makeTmp, rmTmp, startDaemon, request, login } from './helpers.mjs';
 
@@ -65,6 +66,17 @@ describe('a second daemon', () => {
     assert.ok(r.err.includes(`another spkiosk serve is using the database ${path.join(tmp, 'a.db')}`), r.err);
     assert.ok(r.err.includes(`pid ${first.proc.pid}`), r.err);
     assert.doesNotMatch(r.err, /listening on/);
+    await firstServes();
+  });
+
+  // an IT officer's review: through a link the lock was another file
+  it('on the same database through a symbolic link exits 1 too', async () => {
+    const link = path.join(tmp, 'link.db');
+    fs.symlinkSync(path.join(tmp, 'a.db'), link);
+    const r = await run(['serve', '--listen', '127.0.0.1:0', '--db', link, '--procedures', FIXTURE_TREE]);
+    assert.equal(r.code, 1, r.err);
+    assert.ok(r.err.includes(`another spkiosk serve is using the database ${link}`), r.err);
+    assert.ok(r.err.includes(`pid ${first.proc.pid}`), r.err);
     await firstServes();
   });
 
