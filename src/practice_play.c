@@ -899,8 +899,12 @@ static cJSON *practice_play_verdict_doc(const struct practice_verdict *v)
             !(n->step >= 0 ? cJSON_AddNumberToObject(o, "step", n->step) : cJSON_AddNullToObject(o, "step")) ||
             !cJSON_AddStringToObject(o, html ? "html" : "text", n->text))
             goto fail;
-        /* explain: the plain lines; the {staff} guidance is HTML, in notes */
-        if (!html && (!(s = cJSON_CreateString(n->text)) || !cJSON_AddItemToArray(explain, s))) {
+        /* explain: the scenario's own `explain` line, as the contract has
+         * it (procedure-format.md: "an optional explain, shown after the
+         * answer"); what else says why (the conditions answered 否, the
+         * fields, the items, the {staff} guidance) is in notes, ours */
+        if (n->kind == PRACTICE_NOTE_EXPLAIN &&
+            (!(s = cJSON_CreateString(n->text)) || !cJSON_AddItemToArray(explain, s))) {
             cJSON_Delete(s);
             goto fail;
         }

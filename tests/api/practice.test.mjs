@@ -183,7 +183,9 @@ describe('practice', () => {
     const bad = await answer(s.body.id, { decision: 'accept' });
     assert.equal(bad.body.correct, false);
     assert.deepEqual(bad.body.expected, { decision: 'return', flags: ['mobile'], condition: null });
-    assert.equal(bad.body.explain[0], '手机号码是 11 位');
+    // explain is the scenario's own line, as the contract has it; the
+    // validator's message and the rest are in notes (ours)
+    assert.deepEqual(bad.body.explain, ['手机号码是 11 位']);
     const field = bad.body.notes.find((n) => n.kind === 'field');
     assert.equal(field.key, 'mobile');
     assert.ok(field.text.length > 0);
@@ -196,6 +198,7 @@ describe('practice', () => {
     assert.equal(bad.body.correct, false);
     assert.deepEqual(bad.body.expected, { decision: 'refuse', flags: [], condition: 2 });
     assert.ok(bad.body.notes.some((n) => n.kind === 'condition' && n.condition === 2 && n.text === '本市户籍'));
+    assert.deepEqual(bad.body.explain, ['只受理本市户籍'], 'the condition\'s text is a note, not the explain');
   });
 
   it('round again: each scenario not yet passed in turn, accept scored right', async () => {
