@@ -18,13 +18,14 @@
 
 /* Whether the client asked for CSV: ?format=csv, or an Accept header
  * naming text/csv (a browser's any-type Accept keeps JSON). Returns 0, or answers
- * MHD_HTTP_UNPROCESSABLE_CONTENT and returns 1 (*ret set). */
+ * 400 (a query is no JSON to fail validation: the contract's 400, malformed
+ * request, as for the statistics' dates) and returns 1 (*ret set). */
 static int api_report_format(struct http_request *req, bool *csv, enum MHD_Result *ret)
 {
     const char *format = http_query(req, "format"), *accept = http_header(req, "Accept");
 
     if (httpin_wants_csv(format, accept, csv) != 0) {
-        *ret = http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_format",
+        *ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_format",
                                 "导出格式不对，请用页面上的下载按钮");
         return 1;
     }
@@ -53,7 +54,7 @@ enum MHD_Result api_admin_report(struct http_request *req)
 
     if (date && *date) {
         if (stats_date_parse(date, &ymd) != 0)
-            return http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "bad_date",
+            return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_date",
                                     "日期的格式应为 年-月-日，例如 2026-03-01");
     } else if ((ymd = clock_today()) == 0) {
         return reply_internal(req);

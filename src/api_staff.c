@@ -630,7 +630,7 @@ enum MHD_Result api_staff_work(struct http_request *req)
     if (!api_staff_begin(req, &res, &db))
         return res;
     if ((post && !post[0]) || (owner && !accounts_name_valid(owner)))
-        return http_reply_error(req, 422, "bad_query", "筛选条件不对（岗位编号或工作人员的用户名），请刷新页面后重试");
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_query", "筛选条件不对（岗位编号或工作人员的用户名），请刷新页面后重试");
     if (post) {
         ids[n++] = post;
     } else if (!owner) {

@@ -30,7 +30,8 @@ enum MHD_Result api_visit_list(struct http_request *req)
         return reply_internal(req);
     if (q && *q) {
         if (strlen(q) != 10 || validate_date(q, 10, &ymd) != 0)
-            return http_reply_error(req, 422, "visit_bad_date",
+            /* a query, not JSON: 400, malformed request */
+            return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "visit_bad_date",
                                     "日期请写成 年-月-日，如 2026-12-08，并且是真实的日期");
         clock_day_text(ymd, day);
     } else {

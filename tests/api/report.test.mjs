@@ -230,16 +230,16 @@ describe('the day scripted through the routes', () => {
 });
 
 describe('refusals', () => {
-  it('422 bad_date for a date that is not one, with a Chinese message', async () => {
+  it('400 bad_date for a date that is not one (a query, not JSON: malformed), with a Chinese message', async () => {
     for (const d of ['2026-13-01', '2026-02-30', '26-01-01', 'today', '2026-1-1', '1999-12-31']) {
       const r = await get(`/api/v1/admin/report?date=${encodeURIComponent(d)}`);
-      assertError(r, 422, 'bad_date', d);
+      assertError(r, 400, 'bad_date', d);
       assert.match(r.body.error.message, /日期/);
     }
   });
 
-  it('422 bad_format for a format other than json or csv', async () => {
-    assertError(await get('/api/v1/admin/report?format=xlsx'), 422, 'bad_format');
+  it('400 bad_format for a format other than json or csv', async () => {
+    assertError(await get('/api/v1/admin/report?format=xlsx'), 400, 'bad_format');
   });
 
   it('staff and residents may not read it', async () => {

@@ -255,8 +255,8 @@ describe('the B post: list, not at home, handled', () => {
     const open = await walked('homecare');
     assertError(await spost(`/api/v1/staff/cases/${open}/visit`, { result: 'handled' }), 409, 'not_visit');
     assertError(await spost(`/api/v1/staff/cases/${'0'.repeat(32)}/visit`, { result: 'handled' }), 404, 'unknown_case');
-    assertError(await sget('/api/v1/staff/visits?date=2026-02-30'), 422, 'visit_bad_date');
-    assertError(await sget('/api/v1/staff/visits?date=tomorrow'), 422, 'visit_bad_date');
+    assertError(await sget('/api/v1/staff/visits?date=2026-02-30'), 400, 'visit_bad_date');
+    assertError(await sget('/api/v1/staff/visits?date=tomorrow'), 400, 'visit_bad_date');
     assert.equal((await request(url('/api/v1/staff/visits'))).status, 401);
     const noToken = await request(url(`/api/v1/staff/cases/${id}/visit`), {
       method: 'POST', headers: { Cookie: h.zhao.cookie, 'Content-Type': 'application/json' },
