@@ -21,6 +21,8 @@
 #ifndef SPK_FOLLOWUP_H
 #define SPK_FOLLOWUP_H
 
+#include <stdbool.h>
+
 #include "cases.h"
 #include "db.h"
 #include "refusal.h"
@@ -77,15 +79,17 @@ int followup_open_locked(struct db *db, const struct case_state *cs, const struc
 int followup_complaint_locked(struct db *db, const struct case_state *cs, int score,
                               const struct workdays *cal, int today);
 
-/* The staff page's list as JSON text (caller frees):
+/* The call-backs due as JSON text (caller frees):
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",
  * "overdue","soon","phone","score","done","done_by","result","note"}],
  * "counts":{"open","overdue","soon","done_today"}}: open ones soonest due
- * first, then those done today (local date today); at most
- * FOLLOWUP_LIST_MAX. One whose case retention erased is still listed while
- * open (a complaint must still be put right), with no number. Returns 0
- * or -1. */
-int followup_list_json(struct db *db, const struct workdays *cal, int today, char **out);
+ * first, then, with done_today (the staff page's ?done=today), those done
+ * today (local date today), which counts.done_today counts either way; at
+ * most FOLLOWUP_LIST_MAX. One whose case retention erased is still listed
+ * while open (a complaint must still be put right), with no number.
+ * Returns 0 or -1. */
+int followup_list_json(struct db *db, const struct workdays *cal, int today, bool done_today,
+                       char **out);
 
 /* Records result (followup_result_parse's text; bad_result otherwise) and
  * note (followup_note_check's rules; required for a complaint) of

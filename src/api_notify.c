@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bodies.h"
 #include "catalog.h"
@@ -74,8 +75,11 @@ enum MHD_Result api_notify_done(struct http_request *req)
 static enum MHD_Result api_followup_list_answer(struct http_request *req, struct db *db)
 {
     struct catalog *c = catalog_acquire();
+    const char *done = http_query(req, "done");
     char *json;
-    int r = followup_list_json(db, catalog_calendar(c), clock_today(), &json);
+    /* ?done=today (ours): the staff page shows the day's work too */
+    int r = followup_list_json(db, catalog_calendar(c), clock_today(),
+                               done && strcmp(done, "today") == 0, &json);
 
     catalog_release(c);
     if (r != 0)

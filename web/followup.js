@@ -69,10 +69,10 @@ function render(l) {
 }
 
 function record(f, r, note) {
-  return phoneChange(ui, `/api/v1/staff/followups/${enc(f.id)}`, { result: r, note }, render,
+  return phoneChange(ui, `/api/v1/staff/followups/${enc(f.id)}?done=today`, { result: r, note }, render,
     `已记录 ${f.ticket || f.title || f.procedure} 的回访：${RESULT[r]}`, '回访结果没有记录', refreshFollowup);
 }
 
 export function refreshFollowup() {
-  return phoneLoad(ui, '/api/v1/staff/followups', render, '回访列表');
+  return phoneLoad(ui, '/api/v1/staff/followups?done=today', render, '回访列表');
 }
