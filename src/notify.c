@@ -196,8 +196,11 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
     char *text;
     int b = SQLITE_OK, rc;
 
-    if (!phone)
-        return 0;
+    /* a case with no number is queued all the same, with none ('', the
+     * column is NOT NULL) and nothing for the sender: the list is of the
+     * residents to tell (the contract's), and staff tell this one when
+     * they come or ask (it was left out, so a pickup nobody was told of
+     * was on no list: a conformance review) */
     if (!(text = notify_text(kind, cs->model->title, cs->ticket)) || !(st = db_stmt(db, sql_insert))) {
         free(text);
         return -1;
@@ -206,10 +209,10 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
     b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
     b |= cs->ticket ? sqlite3_bind_text(st, 2, cs->ticket, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
     b |= sqlite3_bind_text(st, 3, notify_kind_name(kind), -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, phone, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, phone ? phone : "", -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    b |= phone ? sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL)) : sqlite3_bind_null(st, 7);
     b |= sqlite3_bind_text(st, 8, cs->model->title, -1, SQLITE_STATIC);
     rc = db_run(st, b);
     free(text);
@@ -243,7 +246,9 @@ int notify_list_json(struct db *db, char **out)
         ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
              db_column_json(o, "case", st, 1) == 0 && db_column_json(o, "ticket", st, 2) == 0 &&
              db_column_json(o, "title", st, 12) == 0 &&
-             db_column_json(o, "kind", st, 3) == 0 && db_column_json(o, "phone", st, 4) == 0 &&
+             db_column_json(o, "kind", st, 3) == 0 &&
+             (sqlite3_column_bytes(st, 4) > 0 ? db_column_json(o, "phone", st, 4) == 0
+                                              : cJSON_AddNullToObject(o, "phone") != NULL) &&
              db_column_json(o, "text", st, 5) == 0 && db_column_json(o, "created", st, 6) == 0 &&
              db_column_json(o, "done", st, 7) == 0 && db_column_json(o, "done_by", st, 8) == 0 &&
              cJSON_AddNumberToObject(o, "attempts", attempts) &&

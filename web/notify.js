@@ -38,7 +38,10 @@ function whyFailed(e) {
 function state(n, command) {
   if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : who(n.done_by)} ${hm(n.done)}`);
   const parts = [];
-  if (n.last_error) {
+  if (!n.phone) {
+    // queued all the same: the resident is told when they come or ask
+    parts.push(el('span', { class: 'hint no-phone' }, '居民没有留电话：来问或来领取时当面告知'));
+  } else if (n.last_error) {
     parts.push(el('span', { class: 'badge badge-error notify-failed' },
       n.failed ? `发送失败，已停止重试（${n.attempts} 次）` : `发送失败（第 ${n.attempts} 次），稍后重试`));
     parts.push(el('span', { class: 'hint' }, ` ${whyFailed(n.last_error)}`));
@@ -46,7 +49,7 @@ function state(n, command) {
     parts.push(el('span', { class: 'hint' }, '等待自动发送'));
   }
   const btn = el('button', { type: 'button', class: 'btn btn-small notify-done',
-    'aria-label': `已通知：${n.phone} ${n.ticket || ''} ${n.title}` }, '已通知');
+    'aria-label': `已通知：${n.phone || '没有电话'} ${n.ticket || ''} ${n.title}` }, '已通知');
   btn.addEventListener('click', () => busy(btn, () => markDone(n)));
   parts.push(el('div', { class: 'btn-row' }, btn));
   return el('div', {}, ...parts);
@@ -60,7 +63,7 @@ function render(l) {
     : '请按电话告知居民，告知后点“已通知”。';
   phoneRows(ui, l.notifications.map((n) => el('tr', {
     'data-id': String(n.id), class: n.done ? 'is-done' : undefined },
-  el('td', {}, n.phone),
+  el('td', {}, n.phone || '—'),
   el('td', {}, n.ticket || '—'),
   // a refusal at intake is kind rejected too (the contract's three); its text says 不予受理
   el('td', {}, n.title, ' ', el('span', { class: 'badge' },
