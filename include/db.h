@@ -42,12 +42,14 @@ int db_dir_ensure(const char *path);
 int db_migrate(struct db *db, char *err, size_t errlen);
 
 /* db_migrate for a command beside the daemon (`spkiosk user`, `export`): a
- * new, empty database (user_version 0) is made whole, one of this build's
- * schema is repaired as db_migrate does, but an older one is refused with
- * -1 and err saying to restart the service: a command run after the binary
- * was replaced, under the older daemon still serving, moved the database
- * past that daemon, which then would not start again (an IT officer's
- * review). The daemon migrates it on start. */
+ * new, empty database (user_version 0) or one of this build's schema goes
+ * to db_migrate; so does an older one no daemon serves (its lock free). An
+ * older one a daemon serves is waited for up to DB_BUSY_MS (a daemon of
+ * this build starting on a new database passes through every version, one
+ * transaction each), then refused with -1 and err saying to restart the
+ * service: a command run after the binary was replaced, under the older
+ * daemon still serving, moved the database past that daemon, which then
+ * would not start again (an IT officer's review). */
 int db_migrate_cli(struct db *db, char *err, size_t errlen);
 
 /* The statement for sql on this connection, reset and with its bindings

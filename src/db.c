@@ -806,22 +806,41 @@ static int db_repair(struct db *db, char *err, size_t errlen)
 
 int db_migrate_cli(struct db *db, char *err, size_t errlen)
 {
-    int current;
+    const char *path = sqlite3_db_filename(db->h, "main");
+    char lerr[512];
+    int current, fd, waited;
 
     if (db_user_version(db, &current) != 0) {
         snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
         return -1;
     }
-    if (current > 0 && current < (int)embed_migrations_count) {
-        snprintf(err, errlen,
-                 "the database is at schema %d and this spkiosk at %zu; a command does not "
-                 "upgrade it, since the daemon serving it may be the older one: restart the "
-                 "service (systemctl restart spkiosk), whose start migrates it, then run this "
-                 "again",
-                 current, embed_migrations_count);
-        return -1;
+    if (current <= 0 || current >= (int)embed_migrations_count)
+        return db_migrate(db, err, errlen);
+    /* no daemon serves it: nothing to move past, migrate as the daemon
+     * would (processes migrating at once are safe, db_migrate) */
+    if (path && path[0] && (fd = db_lock_take(path, lerr, sizeof lerr)) >= 0) {
+        db_lock_release(fd);
+        return db_migrate(db, err, errlen);
     }
-    return db_migrate(db, err, errlen);
+    /* one does: a daemon of this build starting on a new database is
+     * between two of its migrations (each is its own transaction), and is
+     * done within moments; an older one stays where it is */
+    for (waited = 0; waited < DB_BUSY_MS; waited += 50) {
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+        if (db_user_version(db, &current) != 0) {
+            snprintf(err, errlen, "cannot read user_version: %s", sqlite3_errmsg(db->h));
+            return -1;
+        }
+        if (current >= (int)embed_migrations_count)
+            return db_migrate(db, err, errlen);
+    }
+    snprintf(err, errlen,
+             "the database is at schema %d and this spkiosk at %zu, and a daemon that does not "
+             "migrate it serves it (an older spkiosk still running after the binary was "
+             "replaced?): restart the service (systemctl restart spkiosk), whose start migrates "
+             "it, then run this again",
+             current, embed_migrations_count);
+    return -1;
 }
 
 int db_migrate(struct db *db, char *err, size_t errlen)
