@@ -79,7 +79,9 @@ long notify_backoff_seconds(int attempts);
 /* Queues a notification of kind about cs (read by cases_begin), inside the
  * caller's open transaction; the caller calls notify_wake after its commit.
  * A case without a number (notify_phone NULL) is queued with phone '' (null
- * in the list) and no run planned: staff tell the resident in person.
+ * in the list) and no run planned: staff tell the resident in person; not
+ * when it was waiting, invited or a no-show (the resident is in the hall,
+ * told at the window).
  * Returns 0, -1 on a database or memory failure (the caller rolls back). */
 int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind kind);
 

@@ -21,8 +21,12 @@ static const char sql_waiting[] =
 static const char sql_overdue[] =
     "SELECT count(*) FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
     " WHERE c.status = 'accepted' AND (s.due < ?1 OR c.due < ?1)";
+/* those the sender has to send: one without a number waits for staff to
+ * tell the resident in person, and is no sign of a gateway down (the
+ * documented alert on this gauge) */
 static const char sql_notifications[] =
-    "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL";
+    "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL"
+    " AND phone <> ''";
 /* the last load's problems (schema/001-catalog.sql): distinct files, not lines */
 static const char sql_files_with_errors[] =
     "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";

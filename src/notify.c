@@ -200,7 +200,11 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
      * column is NOT NULL) and nothing for the sender: the list is of the
      * residents to tell (the contract's), and staff tell this one when
      * they come or ask (it was left out, so a pickup nobody was told of
-     * was on no list: a conformance review) */
+     * was on no list: a conformance review). Not one in the hall today
+     * (a ticket waiting or a no-show come back), told at the window. */
+    if (!phone && (strcmp(cs->status, "waiting") == 0 || strcmp(cs->status, "invited") == 0 ||
+                   strcmp(cs->status, "abandoned") == 0))
+        return 0;
     if (!(text = notify_text(kind, cs->model->title, cs->ticket)) || !(st = db_stmt(db, sql_insert))) {
         free(text);
         return -1;

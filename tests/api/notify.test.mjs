@@ -136,10 +136,12 @@ describe('--notify-command: a script that succeeds', () => {
 });
 
 // A case with no number (the phone left blank, as an optional field may
-// be) is listed all the same, with phone null, for staff to tell in person;
-// the command is not run for it. It was queued nowhere, so a pickup nobody
-// was told of was on no list (a conformance review: the contract's list is
-// of the residents to tell).
+// be), returned from the back office, is listed all the same, with phone
+// null, for staff to tell in person; the command is not run for it, and the
+// gauge of what the sender owes leaves it out (its alert means a gateway
+// down). It was queued nowhere, so a result nobody was told of was on no
+// list (a conformance review: the contract's list is of the residents to
+// tell). One returned while waiting in the hall is told at the window.
 function optionalPhoneTree(dir) {
   const tree = path.join(dir, 'tree');
   fs.cpSync(WINDOW_TREE, tree, { recursive: true });
@@ -152,22 +154,38 @@ const OUT4 = path.join(tmp, 'sent4.txt');
 describe('a case without a number', () => {
   const h = useWindow({ tree: optionalPhoneTree, args: ['--notify-command', `${SEND} ${OUT4}`] });
 
-  it('is listed with phone null, and the command is not run for it', async () => {
+  const handedIn = async () => {
     const c = (await h.post('/api/v1/cases', { procedure: 'residence', channel: 'kiosk' })).body;
     for (const [p, b] of [['conditions', { confirmed: [true] }], ['steps/0', { checklist: { 's0-0': true, 's0-1': true } }],
       ['steps/1', { fields: { name: '张晓梅', id_number: ID_NUMBER, proxy: 'no' } }], ['submit', undefined]]) {
       const r = await h.post(`/api/v1/cases/${c.id}/${p}`, b);
       assert.ok(r.status < 300, `${p}: ${r.status} ${r.text}`);
     }
+    return c;
+  };
+  const listed = async (c) => (await h.sget('/api/v1/staff/notifications')).body.notifications.find((x) => x.case === c.id);
+  const pending = async () => Number(/^spkiosk_notifications_pending (\d+)$/m.exec((await h.get('/metrics')).text)[1]);
+
+  it('returned from the back office: listed with phone null; the command is not run, the gauge leaves it out', async () => {
+    const c = await handedIn();
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`, {})).status, 200);
     const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '户口簿缺少本人页', fields: ['id_number'] });
     assert.equal(r.status, 200, r.text);
-    const n = (await h.sget('/api/v1/staff/notifications')).body.notifications.find((x) => x.case === c.id);
+    const n = await listed(c);
     assert.ok(n, 'listed');
     assert.deepEqual([n.phone, n.kind, n.done, n.attempts, n.failed], [null, 'returned', null, 0, false]);
     await sleep(1500);
     assert.deepEqual(lines(OUT4), [], 'nothing sent: no number to send to');
+    assert.equal(await pending(), 0, 'nothing the sender owes');
     const d = await h.spost(`/api/v1/staff/notifications/${n.id}/done`);
     assert.equal(d.status, 200, d.text);
+  });
+
+  it('returned while waiting in the hall: told at the window, not listed', async () => {
+    const c = await handedIn();
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '户口簿缺少本人页', fields: ['id_number'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(await listed(c), undefined);
   });
 });
 
