@@ -1325,6 +1325,50 @@ int db_dir_ensure(const char *db_path)
     return 0;
 }
 
+/* The file path names, for the lock's name: realpath of it, or, when it
+ * is not made yet, of its folder with the last link followed by hand (a
+ * first start given the database through a link to a file not made yet
+ * locked the link's name, and a second daemon given the file itself
+ * another: a code review). Caller frees; NULL when none can be had (the
+ * path is then used as given). */
+static char *db_lock_target(const char *path)
+{
+    char cur[4096], buf[4096], tmp[8192], *real = realpath(path, NULL), *dir, *slash;
+    ssize_t n;
+    int hops, r;
+
+    if (real)
+        return real;
+    r = snprintf(cur, sizeof cur, "%s", path);
+    if (r < 0 || (size_t)r >= sizeof cur)
+        return NULL;
+    /* a dangling link, or a chain of them, to the name SQLite will create */
+    for (hops = 0; hops < 8 && (n = readlink(cur, buf, sizeof buf - 1)) > 0; hops++) {
+        buf[n] = '\0';
+        if (buf[0] != '/' && (slash = strrchr(cur, '/')))
+            r = snprintf(tmp, sizeof tmp, "%.*s/%s", (int)(slash - cur), cur, buf);
+        else
+            r = snprintf(tmp, sizeof tmp, "%s", buf);
+        if (r < 0 || (size_t)r >= sizeof cur)
+            return NULL;
+        memcpy(cur, tmp, (size_t)r + 1);
+    }
+    if (!(slash = strrchr(cur, '/'))) {
+        dir = realpath(".", NULL);
+    } else if (slash == cur) {
+        dir = realpath("/", NULL);
+    } else {
+        *slash = '\0';
+        dir = realpath(cur, NULL);
+        *slash = '/';
+    }
+    if (!dir)
+        return NULL;
+    r = snprintf(tmp, sizeof tmp, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, slash ? slash + 1 : cur);
+    free(dir);
+    return r > 0 && (size_t)r < sizeof tmp ? strdup(tmp) : NULL;
+}
+
 int db_lock_take(const char *path, char *err, size_t errlen)
 {
     char lock[4096], pid[32] = "", *real;
@@ -1333,9 +1377,8 @@ int db_lock_take(const char *path, char *err, size_t errlen)
 
     /* the lock beside the file itself: a second daemon given the database
      * through a symbolic link took a lock of its own and served the same
-     * file (an IT officer's review). A database not made yet has no link
-     * to follow. */
-    real = realpath(path, NULL);
+     * file (an IT officer's review) */
+    real = db_lock_target(path);
     n = snprintf(lock, sizeof lock, "%s.lock", real ? real : path);
     free(real);
     if (n < 0 || (size_t)n >= sizeof lock) {

@@ -80,6 +80,23 @@ describe('a second daemon', () => {
     await firstServes();
   });
 
+  // a code review: on a first start through a link to a file not made yet,
+  // the link's own name was locked, and the file itself was free
+  it('on a database first made through a link: the file itself is locked too', async () => {
+    const real = path.join(tmp, 'c.db');
+    const link = path.join(tmp, 'link-c.db');
+    fs.symlinkSync('c.db', link);
+    const viaLink = await startDaemon({ db: link });
+    try {
+      assert.ok(fs.existsSync(real), 'made through the link');
+      const r = await run(['serve', '--listen', '127.0.0.1:0', '--db', real, '--procedures', FIXTURE_TREE]);
+      assert.equal(r.code, 1, r.err);
+      assert.ok(r.err.includes(`pid ${viaLink.proc.pid}`), r.err);
+    } finally {
+      await viaLink.stop();
+    }
+  });
+
   it('leaves `spkiosk user add` on the running database working', async () => {
     const r = await run(['user', 'add', 'clerk2', '--role', 'staff', '--db', path.join(tmp, 'a.db')],
       'correct horse battery\n');
