@@ -70,6 +70,11 @@ char *db_column_text_dup(sqlite3_stmt *st, int col, size_t *len);
  * the connection says why). */
 int db_run(sqlite3_stmt *st, int bind_rc);
 
+/* The one integer that sql (static storage, no parameters, one row: a
+ * count) gives, in *n. Returns 0, or -1 (*n 0) when it cannot be prepared
+ * or run. */
+int db_count(struct db *db, const char *sql, long long *n);
+
 struct cJSON;
 
 /* Adds column col of st's current row to o as name: a string, or null when

@@ -415,17 +415,7 @@ static const char sql_open_count[] =
 
 int cases_open_count(struct db *db, long long *n)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_open_count);
-    int r;
-
-    *n = 0;
-    if (!st)
-        return -1;
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return r == SQLITE_ROW ? 0 : -1;
+    return db_count(db, sql_open_count, n);
 }
 
 int cases_begin(struct db *db, const char *id, struct case_state *cs, struct refusal *e)

@@ -1001,6 +1001,21 @@ int db_run(sqlite3_stmt *st, int bind_rc)
     return r == SQLITE_DONE ? 0 : -1;
 }
 
+int db_count(struct db *db, const char *sql, long long *n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int r;
+
+    *n = 0;
+    if (!st)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 0 : -1;
+}
+
 int db_column_json(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
     const char *v = (const char *)sqlite3_column_text(st, col);

@@ -951,16 +951,12 @@ static const char sql_error_files[] =
 
 static int store_error_files(struct db *db, size_t *n)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_error_files);
-    int r;
+    long long c;
 
-    if (!st)
+    if (db_count(db, sql_error_files, &c) != 0)
         return -1;
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        *n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return r == SQLITE_ROW ? 0 : -1;
+    *n = (size_t)c;
+    return 0;
 }
 
 static const char sql_diag_clear[] = "DELETE FROM diagnostics";
