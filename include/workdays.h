@@ -59,6 +59,12 @@ int workdays_parse(const char *path, const char *text, size_t len, struct workda
  * notice for that year was entered. False for a NULL calendar. */
 bool workdays_has_year(const struct workdays *cal, int year);
 
+/* The year of due (a committed date, "YYYY-MM-DD", or NULL) when cal is a
+ * calendar that lists no date of it: its holidays were counted as working
+ * days, so the date may be early (`calendar_gap` of the case views, the
+ * receipt's note). 0 otherwise, and for a NULL cal (no _calendar.md). */
+int workdays_gap_year(const struct workdays *cal, const char *due);
+
 /* True when ymd is a valid date (1900..9999). */
 bool workdays_date_valid(int ymd);
 

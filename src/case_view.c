@@ -182,13 +182,11 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
 static int case_view_add_gap(cJSON *root, const struct case_state *cs)
 {
     struct catalog *c = cs->r.due[0] ? catalog_acquire() : NULL;
-    const struct workdays *cal = c ? catalog_calendar(c) : NULL;
-    int year = atoi(cs->r.due);
-    bool gap = cal && year > 1900 && !workdays_has_year(cal, year);
+    int year = c ? workdays_gap_year(catalog_calendar(c), cs->r.due) : 0;
 
     if (c)
         catalog_release(c);
-    return (gap ? cJSON_AddNumberToObject(root, "calendar_gap", year)
+    return (year ? cJSON_AddNumberToObject(root, "calendar_gap", year)
                 : cJSON_AddNullToObject(root, "calendar_gap"))
                ? 0
                : -1;

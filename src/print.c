@@ -588,8 +588,7 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
     /* the hall's calendar lacks the year: its holidays counted as working
      * days, so the date is early. The staff screen said so; the paper the
      * resident keeps did not (a staff review: 2027-01-01 promised). */
-    year = atoi(cs->r.due);
-    if (cal && year > 1900 && !workdays_has_year(cal, year)) {
+    if ((year = workdays_gap_year(cal, cs->r.due))) {
         char note[320];
         snprintf(note, sizeof note,
                  "注：本中心的节假日安排还没有 %d 年的，上面的日期把 %d 年的法定节假日也算作了工作日；"

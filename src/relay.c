@@ -529,7 +529,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     char buf[WINDOW_TEXT_MAX * 4 + 1], win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     const char *text;
-    bool from, present, refused;
+    bool from, present, at_intake, refused;
     int rc;
 
     memset(&cs, 0, sizeof cs);
@@ -548,14 +548,12 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     /* a case waiting for the B post's visit is refused at the home, or
      * at the desk after a call: not accepted yet, so 不予受理, and no
      * rating offered at a window the resident is not at */
-    from = intake ? present || strcmp(cs.status, "prereview") == 0 || strcmp(cs.status, "visit") == 0
-                  : strcmp(cs.status, "accepted") == 0;
+    at_intake = present || strcmp(cs.status, "prereview") == 0 || strcmp(cs.status, "visit") == 0;
+    from = intake ? at_intake : strcmp(cs.status, "accepted") == 0;
     if (!from) {
-        rc = relay_refuse(db, e, intake ? &not_intake
-                                 : present || strcmp(cs.status, "prereview") == 0 ||
-                                           strcmp(cs.status, "visit") == 0
-                                     ? &err_not_accepted_yet
-                                     : &err_not_accepted);
+        rc = relay_refuse(db, e, intake      ? &not_intake
+                                 : at_intake ? &err_not_accepted_yet
+                                             : &err_not_accepted);
         goto done;
     }
     /* the resident is told in the same commit (notify.h). A case accepted

@@ -662,7 +662,7 @@ static int window_view_add_chain_names(cJSON *root)
     struct catalog *c = catalog_acquire();
     const struct posts *ps = c ? catalog_posts(c) : NULL;
     const struct workdays *cal = c ? catalog_calendar(c) : NULL;
-    int rc = 0, year = cJSON_IsString(due) ? atoi(due->valuestring) : 0;
+    int rc = 0, year = workdays_gap_year(cal, cJSON_GetStringValue(due));
 
     cJSON_ArrayForEach(s, stages) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "post");
@@ -671,8 +671,7 @@ static int window_view_add_chain_names(cJSON *root)
             !cJSON_AddStringToObject(s, "post_name", p ? p->name : id->valuestring))
             rc = -1;
     }
-    if (!(cal && year > 1900 && !workdays_has_year(cal, year)
-              ? cJSON_AddNumberToObject(root, "calendar_gap", year)
+    if (!(year ? cJSON_AddNumberToObject(root, "calendar_gap", year)
               : cJSON_AddNullToObject(root, "calendar_gap")))
         rc = -1;
     if (c)

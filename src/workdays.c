@@ -33,6 +33,13 @@ bool workdays_has_year(const struct workdays *cal, int year)
     return false;
 }
 
+int workdays_gap_year(const struct workdays *cal, const char *due)
+{
+    int year = due ? atoi(due) : 0;
+
+    return cal && year > 1900 && !workdays_has_year(cal, year) ? year : 0;
+}
+
 bool workdays_date_valid(int ymd)
 {
     int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
