@@ -48,7 +48,7 @@ struct catalog_proc {
     char *id, *category;
     struct catalog_body *body;  /* owns item_json and the doc */
     char hash[65];          /* the live version */
-    char etag[96];          /* "\"<hash>-r<RENDER_VERSION>[-uYYYYMMDD]\"" */
+    char etag[112];         /* "\"<hash>-r<RENDER_VERSION>[-uYYYYMMDD][-c<hall tag>]\"" */
     char *item_json;        /* list entry */
     size_t item_len;
     struct gzip_lazy detail_gz, print_gz;   /* compressed copies, made on first use */
@@ -186,7 +186,7 @@ int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from);
 
 /* The ETag catalog_add_proc (and catalog_set_updated with updated, when
  * it is not 0) gives a version of hash: out holds CATALOG_PROC_ETAG_MAX. */
-#define CATALOG_PROC_ETAG_MAX 96
+#define CATALOG_PROC_ETAG_MAX 112
 void catalog_proc_etag(const char *hash, int updated, char out[CATALOG_PROC_ETAG_MAX]);
 int catalog_set_triage(struct catalog *c, const char *json);
 /* The offices of _directory.md; without it catalog_finish sets an empty

@@ -25,6 +25,8 @@ struct server_options {
     const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
     const char *notify_command; /* run for each notification (notify.h), or NULL */
     const char *hall_name;      /* the hall's name in texts and on screens (notify.h), or NULL */
+    const char *hall_contact[3]; /* the hall's location, hours, phone for procedures
+                                    without theirs (hall.h, in its key order), or NULLs */
     const char *tls_cert;       /* PEM files: served over HTTPS (both or neither) */
     const char *tls_key;
     const char *redirect_http;  /* HOST:PORT of a plain listener sending to HTTPS, or NULL */

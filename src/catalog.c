@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hall.h"
 #include "library.h"
 #include "render.h"
 #include "strbuf.h"
@@ -52,13 +53,18 @@ int catalog_add_category(struct catalog *c, const char *id, const char *title,
 
 void catalog_proc_etag(const char *hash, int updated, char out[CATALOG_PROC_ETAG_MAX])
 {
-    /* the bytes served depend on the source and on how this build renders
-     * it: after an upgrade a client's cached copy must not be confirmed */
+    /* the bytes served depend on the source, on how this build renders it
+     * and on the hall's contact details filled in (hall.h): after an
+     * upgrade or a new hall phone a client's cached copy must not be
+     * confirmed */
+    const char *tag = hall_contact_tag();
+    char u[16] = "", h[4 + HALL_TAG_LEN] = "";
+
     if (updated > 0)
-        snprintf(out, CATALOG_PROC_ETAG_MAX, "\"%.64s-r%d-u%08d\"", hash, RENDER_VERSION,
-                 updated % 100000000);
-    else
-        snprintf(out, CATALOG_PROC_ETAG_MAX, "\"%.64s-r%d\"", hash, RENDER_VERSION);
+        snprintf(u, sizeof u, "-u%08d", updated % 100000000);
+    if (*tag)
+        snprintf(h, sizeof h, "-c%s", tag);
+    snprintf(out, CATALOG_PROC_ETAG_MAX, "\"%.64s-r%d%s%s\"", hash, RENDER_VERSION, u, h);
 }
 
 /* A new entry at the end of c's procs, zeroed; NULL when memory runs out. */

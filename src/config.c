@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hall.h"
 #include "hosts.h"
 #include "metrics.h"
 #include "notify.h"
@@ -96,6 +97,16 @@ const struct config_option config_options[] = {
      "the hall's name (幸福路社区便民服务中心, at most 90 bytes): the\ntexts residents are sent say where "
      "they applied (您在NAME办理的…),\nand the call screen shows it; several halls may share one\n"
      "library and one SMS gateway. Without it, 社区便民服务中心"},
+    {"hall-location", CONFIG_STR, "TEXT", 0, 0, OPT(hall_contact[HALL_LOCATION]), 0,
+     hall_contact_valid, NULL, NULL, "1 to 200 bytes of text on one line",
+     "the hall's 办理地点 (幸福路88号 一楼综合窗口, at most 200\nbytes) for every procedure "
+     "that does not give its own\n`location`: halls sharing one library each give theirs"},
+    {"hall-hours", CONFIG_STR, "TEXT", 0, 0, OPT(hall_contact[HALL_HOURS]), 0,
+     hall_contact_valid, NULL, NULL, "1 to 200 bytes of text on one line",
+     "the hall's 办理时间 (周一至周五 9:00-17:00) for every\nprocedure without its own `hours`"},
+    {"hall-phone", CONFIG_STR, "TEXT", 0, 0, OPT(hall_contact[HALL_PHONE]), 0,
+     hall_contact_valid, NULL, NULL, "1 to 200 bytes of text on one line",
+     "the hall's 咨询电话 (0535-1234567) for every procedure\nwithout its own `phone`"},
     {"notify-command", CONFIG_STR, "CMD", 0, 0, OPT(notify_command), 0, NULL, NULL, NULL, NULL,
      "run CMD for each resident to tell that a case is ready,\nreturned or rejected: CMD is split "
      "on spaces only (no shell,\nno quotes); the number and text are in its environment\n"

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "directory.h"
+#include "hall.h"
 #include "posts.h"
 #include "mdlimit.h"
 #include "strbuf.h"
@@ -1518,6 +1519,46 @@ static void pctx_check_model(struct pctx *c)
     }
 }
 
+/* A procedure that leaves location, hours or phone out (or empty) gets the
+ * hall's (hall.h): a library shared by several halls names none of them,
+ * and each hall's pages, prints and notices give its own. A policy is
+ * handled nowhere, so it gets none. Line 0: no line of the file. */
+static void pctx_meta_hall(struct pctx *c)
+{
+    struct frontmatter *m = &c->p->meta;
+    enum hall_contact_key k;
+
+    if (c->p->kind != PROC_PROCEDURE)
+        return;
+    for (k = 0; k < HALL_CONTACT_N; k++) {
+        const char *v = hall_contact_get(k), *key = hall_contact_name(k);
+        struct fm_entry *e = NULL;
+        char *copy;
+        size_t i;
+        for (i = 0; i < m->n && !e; i++)
+            if (strcmp(m->items[i].key, key) == 0)
+                e = &m->items[i];
+        if (!v || (e && *e->value))
+            continue;
+        if (!(copy = strdup(v))) {
+            c->oom = 1;
+            return;
+        }
+        if (e) {
+            free(e->value);
+            e->value = copy;
+            continue;
+        }
+        if (!(m->items[m->n].key = strdup(key))) {
+            free(copy);
+            c->oom = 1;
+            return;
+        }
+        m->items[m->n].value = copy;
+        m->items[m->n++].line = 0;
+    }
+}
+
 /* Keeps the known front matter keys, checks their values. */
 static void pctx_meta(struct pctx *c, struct frontmatter *fm)
 {
@@ -1530,7 +1571,8 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
     memset(&kept, 0, sizeof kept);
     kept.body_offset = fm->body_offset;
     kept.body_line = fm->body_line;
-    kept.items = calloc(fm->n ? fm->n : 1, sizeof *kept.items);
+    /* room for the hall's contact details too (pctx_meta_hall) */
+    kept.items = calloc(fm->n + HALL_CONTACT_N, sizeof *kept.items);
     if (!kept.items) {
         c->oom = 1;
         return;
@@ -1610,6 +1652,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         e->key = e->value = NULL;
     }
     p->meta = kept;
+    pctx_meta_hall(c);
 }
 
 static bool pctx_text_ok(struct pctx *c, const char *text, size_t len)

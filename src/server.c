@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "db.h"
 #include "http.h"
+#include "hall.h"
 #include "hosts.h"
 #include "loader.h"
 #include "logline.h"
@@ -77,6 +78,7 @@ void server_options_default(struct server_options *o)
     o->public_url = NULL;
     o->notify_command = NULL;
     o->hall_name = NULL;
+    o->hall_contact[0] = o->hall_contact[1] = o->hall_contact[2] = NULL;
     o->tls_cert = NULL;
     o->tls_key = NULL;
     o->redirect_http = NULL;
@@ -163,6 +165,7 @@ int server_run(const struct server_options *o)
     long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
     int day, closed = 0;
     bool close_logged = false;
+    enum hall_contact_key k;
 
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -216,6 +219,12 @@ int server_run(const struct server_options *o)
                 NOTIFY_HALL_MAX);
         goto out;
     }
+    for (k = 0; k < HALL_CONTACT_N; k++)
+        if (hall_contact_set(k, o->hall_contact[k]) != 0) {
+            fprintf(stderr, "spkiosk: --hall-%s must be 1 to %d bytes of UTF-8 text on one line\n",
+                    hall_contact_name(k), HALL_CONTACT_MAX);
+            goto out;
+        }
     if (print_set_public_url(o->public_url) != 0) {
         fprintf(stderr, "spkiosk: --public-url must be an http:// or https:// address of at most %d characters\n",
                 PRINT_PUBLIC_URL_MAX);

@@ -12,6 +12,7 @@
 
 #include "cjktok.h"
 #include "clock.h"
+#include "hall.h"
 #include "pinyin.h"
 #include "render.h"
 #include "strbuf.h"
@@ -20,6 +21,7 @@ static const char sql_reuse[] =
     "SELECT f.procedure_id FROM source_files f"
     " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
     " WHERE f.path = ?1 AND f.hash = ?2 AND f.ok = 1 AND v.render_version = ?3"
+    " AND v.render_contact = ?5"
     " AND (v.review_by = 0 OR v.review_by > ?4)"
     " AND (EXISTS (SELECT 1 FROM procedures p WHERE p.id = f.procedure_id AND p.hash = f.hash"
     "  AND p.status = 'live')"
@@ -48,6 +50,7 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
     /* files near or past their review date are parsed again so that their
      * reminder is current: a handful at most */
     b |= sqlite3_bind_int(st, 4, remind);
+    b |= sqlite3_bind_text(st, 5, hall_contact_tag(), -1, SQLITE_STATIC);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_ROW) {
         *id = strdup((const char *)sqlite3_column_text(st, 0));
@@ -62,7 +65,7 @@ int store_reuse(void *ctx, const char *rel, const char *hash, char **id)
 static const char sql_reuse_all[] =
     "SELECT f.path, f.hash, f.procedure_id, f.stamp, f.chain FROM source_files f"
     " JOIN procedure_versions v ON v.procedure_id = f.procedure_id AND v.hash = f.hash"
-    " WHERE f.ok = 1 AND v.render_version = ?1"
+    " WHERE f.ok = 1 AND v.render_version = ?1 AND v.render_contact = ?3"
     " AND (v.review_by = 0 OR v.review_by > ?2)"
     " AND (EXISTS (SELECT 1 FROM procedures p WHERE p.id = f.procedure_id AND p.hash = f.hash"
     "  AND p.status = 'live')"
@@ -171,6 +174,7 @@ int store_reuse_load(struct db *db, struct store_reuse_set **out)
         goto fail;
     b |= sqlite3_bind_int(st, 1, RENDER_VERSION);
     b |= sqlite3_bind_int(st, 2, library_date_add(clock_today(), LIBRARY_REMIND_DAYS));
+    b |= sqlite3_bind_text(st, 3, hall_contact_tag(), -1, SQLITE_STATIC);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_reuse_row *row;
         const char *hash = (const char *)sqlite3_column_text(st, 1);
@@ -362,13 +366,15 @@ out:
 
 static const char sql_version_upsert[] =
     "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind, title, ord,"
-    " review_by, detail_json, item_json, print_html, render_version, first_loaded, practice_key)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14)"
+    " review_by, detail_json, item_json, print_html, render_version, first_loaded, practice_key,"
+    " render_contact)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET category = excluded.category,"
     " kind = excluded.kind, title = excluded.title, ord = excluded.ord,"
     " review_by = excluded.review_by, detail_json = excluded.detail_json,"
     " item_json = excluded.item_json, print_html = excluded.print_html,"
-    " render_version = excluded.render_version, practice_key = excluded.practice_key";
+    " render_version = excluded.render_version, practice_key = excluded.practice_key,"
+    " render_contact = excluded.render_contact";
 /* updated_on is computed before hash is overwritten: SQLite's SET reads
  * the row as it was. A first version ever (an INSERT) is no update, and
  * neither is a new text that a resident would read the same: the two
@@ -624,6 +630,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     b |= sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 14, key, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 15, hall_contact_tag(), -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_scheduled(p->effective, today)) {

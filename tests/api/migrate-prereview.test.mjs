@@ -75,6 +75,7 @@ ALTER TABLE procedure_versions DROP COLUMN practice_key;
 ALTER TABLE users DROP COLUMN display;
 DROP TABLE IF EXISTS health_probe;
 DROP TABLE IF EXISTS report_days;
+ALTER TABLE procedure_versions DROP COLUMN render_contact;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -59,7 +59,7 @@ Test(changes, baseline_unreadable_old_version_and_confirm)
     /* an old version the parser no longer takes, confirmed by wang */
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "',"
                     " CAST('no heading, no steps' AS BLOB), category, kind, title, ord, review_by,"
-                    " detail_json, item_json, print_html, render_version, first_loaded, practice_key"
+                    " detail_json, item_json, print_html, render_version, first_loaded, practice_key, render_contact"
                     " FROM procedure_versions WHERE procedure_id = 'test'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
     doc = view(&t, "wang");
@@ -106,7 +106,7 @@ Test(changes, the_list_sets_every_baseline)
     /* li confirmed an older version of simple: it is listed */
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
-                    " render_version, '2020-01-01T00:00:00Z', practice_key"
+                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact"
                     " FROM procedure_versions WHERE procedure_id = 'simple'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE procedure_id = 'simple'");
     cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
@@ -157,7 +157,7 @@ Test(changes, an_old_version_that_cannot_be_read_is_an_error)
     casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
-                    " render_version, '2020-01-01T00:00:00Z', practice_key"
+                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact"
                     " FROM procedure_versions WHERE procedure_id = 'test'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
     /* the live version is in the cache; the old one is not */

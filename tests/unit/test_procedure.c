@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hall.h"
 #include "mdlimit.h"
 #include "procedure.h"
 #include "strbuf.h"
@@ -1556,4 +1557,66 @@ Test(procedure, fence_typos_and_a_colon_after_a_reserved_name)
         procedure_free(p);
         diag_list_free(&d);
     }
+}
+
+/* The hall's contact details (hall.h) fill what a procedure leaves out or
+ * empty, never what it gives, and nothing of a policy; with none set the
+ * parse is the file's alone. Criterion forks each test, so the values set
+ * here stay here. */
+Test(procedure, hall_contact_fills_the_gaps)
+{
+    struct procedure *p;
+    const struct fm_entry *e;
+    char tag[HALL_TAG_LEN + 1];
+
+    p = parse_ok("---\nphone: 0535-1111111\nhours:\n---\n# T\n\n## 第一步\n好\n");
+    cr_assert_null(frontmatter_get(&p->meta, "location"));
+    cr_assert_str_eq(frontmatter_get(&p->meta, "hours")->value, "");
+    procedure_free(p);
+    cr_assert_str_eq(hall_contact_tag(), "");
+
+    cr_assert_eq(hall_contact_set(HALL_LOCATION, "幸福路88号"), 0);
+    cr_assert_eq(hall_contact_set(HALL_HOURS, "周一至周五"), 0);
+    cr_assert_eq(hall_contact_set(HALL_PHONE, "0535-2222222"), 0);
+    snprintf(tag, sizeof tag, "%s", hall_contact_tag());
+    cr_assert_eq(strlen(tag), HALL_TAG_LEN);
+    p = parse_ok("---\nphone: 0535-1111111\nhours:\n---\n# T\n\n## 第一步\n好\n");
+    cr_assert_str_eq(frontmatter_get(&p->meta, "phone")->value, "0535-1111111");
+    cr_assert_str_eq(frontmatter_get(&p->meta, "hours")->value, "周一至周五");
+    e = frontmatter_get(&p->meta, "location");
+    cr_assert_not_null(e);
+    cr_assert_str_eq(e->value, "幸福路88号");
+    cr_assert_eq(e->line, 0, "no line of the file");
+    procedure_free(p);
+    p = parse_ok("---\nkind: policy\n---\n# T\n\n## 注意事项\n- 说明\n");
+    cr_assert_null(frontmatter_get(&p->meta, "phone"));
+    procedure_free(p);
+
+    /* the tag follows every value; moving text between two of them counts */
+    cr_assert_eq(hall_contact_set(HALL_HOURS, ""), 0);
+    cr_assert_str_neq(hall_contact_tag(), tag);
+    cr_assert_eq(hall_contact_set(HALL_LOCATION, "幸福路88号周一至周五"), 0);
+    cr_assert_str_neq(hall_contact_tag(), tag);
+    cr_assert_eq(hall_contact_set(HALL_LOCATION, "幸福路88号"), 0);
+    cr_assert_eq(hall_contact_set(HALL_HOURS, "周一至周五"), 0);
+    cr_assert_str_eq(hall_contact_tag(), tag);
+}
+
+Test(procedure, hall_contact_bounds)
+{
+    char big[HALL_CONTACT_MAX + 2];
+
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    cr_assert_eq(hall_contact_set(HALL_PHONE, big), -1, "201 bytes");
+    big[HALL_CONTACT_MAX] = '\0';
+    cr_assert_eq(hall_contact_set(HALL_PHONE, big), 0, "200 bytes");
+    cr_assert_eq(hall_contact_set(HALL_PHONE, "9:00\n17:00"), -1, "two lines");
+    cr_assert_eq(hall_contact_set(HALL_PHONE, "\xe5\xb9"), -1, "cut UTF-8");
+    cr_assert_str_eq(hall_contact_get(HALL_PHONE), big, "a refused value leaves the last");
+    cr_assert_eq(hall_contact_set(HALL_CONTACT_N, "x"), -1);
+    cr_assert_null(hall_contact_name(HALL_CONTACT_N));
+    cr_assert_eq(hall_contact_set(HALL_PHONE, NULL), 0);
+    cr_assert_null(hall_contact_get(HALL_PHONE));
+    cr_assert_str_eq(hall_contact_tag(), "");
 }

@@ -1,0 +1,107 @@
+// A street office's halls share one library, each with its own address,
+// hours and phone (docs/deployment.md, "Many halls"). `serve --hall-location`,
+// `--hall-hours` and `--hall-phone` fill in the procedures that leave them
+// out or empty: the kiosk's page, the printed sheet and the staff's case
+// view give that hall's. A procedure's own value stays; a policy gets none.
+// The stored pages are rendered again, with a new ETag, when the values
+// change between two starts on one database, so that no page and no
+// browser's copy keeps the old phone.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { BIN, startDaemon, stopChecked, makeTmp, writeTree, request, addUser, login } from './helpers.mjs';
+import { proc, PW } from './admin-helpers.mjs';
+
+const files = {
+  'hall/README.md': '# 大厅\n\n事项。\n',
+  'hall/bare.md': proc('没有地点的事项'),
+  'hall/own.md': proc('自己有电话的事项', { front: 'phone: 0535-1111111\nlocation:\n' }),
+  'hall/rule.md': '---\nkind: policy\n---\n# 一项政策\n\n政策的说明。\n\n## 注意事项\n- 说明\n',
+};
+const HALL = ['--hall-location', '幸福路88号 一楼综合窗口', '--hall-hours', '周一至周五 9:00-17:00',
+  '--hall-phone', '0535-2222222'];
+
+async function meta(d, id) {
+  const r = await request(`${d.url}/api/v1/procedures/${id}`);
+  assert.equal(r.status, 200, r.text);
+  return { meta: r.body.meta, etag: r.headers.get('etag') };
+}
+
+describe('the hall\'s own contact details', () => {
+  let tmp, tree, db, d = null;
+  before(() => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), files);
+    db = path.join(tmp, 'x.db');
+  });
+  after(() => stopChecked(d, tmp));
+  const restart = async (args) => {
+    if (d) {
+      const info = await d.stop();
+      assert.equal(info.code, 0, d.stderr());
+    }
+    d = await startDaemon({ tree, db, args });
+  };
+
+  it('fill a procedure that has none, and an empty one, never a value it gives or a policy', async () => {
+    await restart(HALL);
+    const bare = await meta(d, 'bare');
+    assert.equal(bare.meta.location, '幸福路88号 一楼综合窗口');
+    assert.equal(bare.meta.hours, '周一至周五 9:00-17:00');
+    assert.equal(bare.meta.phone, '0535-2222222');
+    const own = await meta(d, 'own');
+    assert.equal(own.meta.phone, '0535-1111111');
+    assert.equal(own.meta.location, '幸福路88号 一楼综合窗口');
+    const rule = await meta(d, 'rule');
+    assert.equal(rule.meta.phone, undefined);
+    assert.equal(rule.meta.location, undefined);
+    const sheet = await request(`${d.url}/print/procedures/bare`);
+    assert.equal(sheet.status, 200);
+    assert.match(sheet.text, /办理地点[\s\S]{0,80}幸福路88号 一楼综合窗口/);
+    assert.match(sheet.text, /0535-2222222/);
+  });
+
+  it('reach the staff\'s view of a case', async () => {
+    addUser(db, 'clerk', 'staff', PW);
+    const s = await login(d.url, 'clerk', PW);
+    const c = await request(`${d.url}/api/v1/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'bare' }),
+    });
+    assert.equal(c.status, 201, c.text);
+    const v = await request(`${d.url}/api/v1/staff/cases/${c.body.id}`, { headers: { Cookie: s.cookie } });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body.meta.phone, '0535-2222222');
+  });
+
+  it('changed at the next start render the pages again, under a new ETag', async () => {
+    const first = await meta(d, 'bare');
+    await restart(['--hall-phone', '0535-3333333']);
+    const next = await meta(d, 'bare');
+    assert.equal(next.meta.phone, '0535-3333333');
+    assert.equal(next.meta.location, undefined, 'a value the hall no longer sets is gone');
+    assert.notEqual(next.etag, first.etag);
+    const again = await request(`${d.url}/api/v1/procedures/bare`, { headers: { 'If-None-Match': first.etag } });
+    assert.equal(again.status, 200, 'a browser\'s copy with the old phone is not confirmed');
+    const sheet = await request(`${d.url}/print/procedures/bare`);
+    assert.match(sheet.text, /0535-3333333/);
+    assert.doesNotMatch(sheet.text, /0535-2222222/);
+  });
+
+  it('set nowhere leave the library as it is', async () => {
+    await restart([]);
+    const none = await meta(d, 'bare');
+    assert.equal(none.meta.phone, undefined);
+    assert.match(none.etag, /^"[0-9a-f]{64}-r\d+"$/);
+    assert.equal((await meta(d, 'own')).meta.phone, '0535-1111111');
+  });
+
+  it('out of bounds is refused at start, saying which and why', () => {
+    for (const bad of [['--hall-phone', 'x'.repeat(201)], ['--hall-hours', '9:00\n17:00']]) {
+      const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'y.db'),
+        '--procedures', tree, ...bad], { encoding: 'utf8', timeout: 10_000 });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${bad[0]}.*1 to 200 bytes of text on one line`), r.stderr);
+    }
+  });
+});
