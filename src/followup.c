@@ -154,6 +154,7 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
         goto out;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         bool done = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        int gap = workdays_gap_year(cal, (const char *)sqlite3_column_text(st, 6));
         enum followup_urgency u = followup_urgency(
             cal, today, followup_day_parse((const char *)sqlite3_column_text(st, 6)));
         bool ok;
@@ -186,7 +187,11 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
                   ? cJSON_AddNullToObject(o, "score") != NULL
                   : cJSON_AddNumberToObject(o, "score", sqlite3_column_int(st, 8)) != NULL) &&
              db_column_json(o, "done", st, 9) == 0 && db_column_json(o, "done_by", st, 10) == 0 &&
-             db_column_json(o, "result", st, 11) == 0 && db_column_json(o, "note", st, 12) == 0;
+             db_column_json(o, "result", st, 11) == 0 && db_column_json(o, "note", st, 12) == 0 &&
+             /* ours: a due date counted over a year the calendar lacks may
+              * be early, as the case views say (workdays_gap_year) */
+             (gap ? cJSON_AddNumberToObject(o, "calendar_gap", gap) != NULL
+                  : cJSON_AddNullToObject(o, "calendar_gap") != NULL);
         if (!ok)
             break;
     }

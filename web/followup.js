@@ -26,7 +26,11 @@ export function followupCard() {
 }
 
 // the due date, and 已超期 / 即将到期 while open, as 我的待办 says them
-const due = (f) => el('span', {}, dueText(f.due), ' ', f.done ? null : dueBadge(f));
+// and, for a date counted over a year the calendar has no holidays of, that
+// it may be early (as the case view says of its committed date)
+const due = (f) => el('span', {}, dueText(f.due), ' ', f.done ? null : dueBadge(f),
+  f.calendar_gap ? el('span', { class: 'hint calendar-gap' },
+    ` 日历里还没有 ${f.calendar_gap} 年的节假日，这个日期可能偏早`) : null);
 
 function kind(f) {
   const score = f.score ? el('span', { class: 'hint' }, ` ${f.score} 分`) : '';

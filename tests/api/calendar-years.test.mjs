@@ -19,7 +19,7 @@ const line = (y) => `- ${y}-01-01 休\n`;
 const files = (years) => ({
   '_calendar.md': `# 日历\n\n${years.map(line).join('')}`,
   'hall/README.md': '# 大厅\n\n事项。\n',
-  'hall/a.md': proc('事项'),
+  'hall/a.md': proc('事项', { front: 'followup: 2\n' }),
 });
 const warned = async (h) => {
   const r = await request(`${h.daemon.url}/api/v1/admin/procedures`, { headers: { Cookie: h.admin.cookie } });
@@ -64,6 +64,20 @@ async function acceptedView(h) {
   return r.body;
 }
 
+// The case completed (its item has `followup: 2`): its call-back as listed.
+async function followupOf(h, id) {
+  const hd = { Cookie: h.staff.cookie, 'X-CSRF-Token': h.staff.csrf, 'content-type': 'application/json' };
+  const r = await request(`${h.daemon.url}/api/v1/staff/cases/${id}/complete`, {
+    method: 'POST', headers: hd, body: JSON.stringify({ outcome: '办结' }),
+  });
+  assert.equal(r.status, 200, r.text);
+  const l = await request(`${h.daemon.url}/api/v1/staff/followups`, { headers: { Cookie: h.staff.cookie } });
+  assert.equal(l.status, 200, l.text);
+  const f = l.body.followups.find((x) => x.case === id);
+  assert.ok(f, l.text);
+  return f;
+}
+
 describe('a committed date in a year the calendar lacks', () => {
   const h = useAdminDaemon(files([2001]));
   it('is flagged in the staff case view (calendar_gap)', async () => {
@@ -78,6 +92,10 @@ describe('a committed date in a year the calendar lacks', () => {
     // and the resident's own case (the kiosk and the phone show the date)
     const pub = (await request(`${h.daemon.url}/api/v1/cases/${v.id}`)).body;
     assert.deepEqual([pub.due, pub.calendar_gap], [v.due, v.calendar_gap]);
+ 
+    // and a call-back due in such a year (the list had no word of it)
+    const f = await followupOf(h, v.id);
+    assert.equal(f.calendar_gap, Number(f.due.slice(0, 4)));
   });
 });
 
@@ -90,5 +108,7 @@ describe('a committed date in a year the calendar has', () => {
     assert.equal(r.status, 200, r.text);
     assert.doesNotMatch(r.text, /calendar-gap/);
     assert.equal((await request(`${h.daemon.url}/api/v1/cases/${v.id}`)).body.calendar_gap, null);
+ 
+    assert.equal((await followupOf(h, v.id)).calendar_gap, null);
   });
 });

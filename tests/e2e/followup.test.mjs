@@ -2,7 +2,8 @@
 // call-backs; with their due dates moved (the sqlite3 shell: a due date
 // cannot pass in a test) one is overdue (red badge 已超期), one due today (amber),
 // one later (none), soonest first, with the resident's mobile and the
-// counts. A complaint's 满意 without a note is refused with the server's
+// counts; one due in a year the calendar lacks says its date may be early.
+// A complaint's 满意 without a note is refused with the server's
 // message; with one it is recorded and the row says by whom. axe-core on
 // the page with the list.
 import { describe, it, before, after } from 'node:test';
@@ -42,7 +43,9 @@ describe('回访 on the staff page', () => {
       cases.push(c);
     }
     sql(db, `UPDATE followups SET due = date('now', 'localtime', '-3 days') WHERE case_id = '${cases[1].id}';` +
-      ` UPDATE followups SET due = date('now', 'localtime') WHERE case_id = '${cases[2].id}';`);
+      ` UPDATE followups SET due = date('now', 'localtime') WHERE case_id = '${cases[2].id}';` +
+      // a year the sample's _calendar.md will never have: the date may be early
+      ` UPDATE followups SET due = '2099-01-05' WHERE case_id = '${cases[0].id}';`);
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
   });
@@ -59,6 +62,8 @@ describe('回访 on the staff page', () => {
     assert.equal(await overdue.locator('.badge-error').innerText(), '已超期');
     assert.equal(await rows.nth(1).locator('.badge-warn', { hasText: '即将到期' }).count(), 1);
     assert.equal(await rows.nth(2).locator('.badge-error, .badge-warn', { hasText: /到期|超期/ }).count(), 0);
+    assert.match(await rows.nth(2).locator('.calendar-gap').innerText(), /日历里还没有 2099 年的节假日，这个日期可能偏早/);
+    assert.equal(await page.locator('#followup .calendar-gap').count(), 1, 'only the row due in 2099');
     const t = await overdue.innerText();
     assert.match(t, /差评整改/);
     assert.match(t, /2 分/);
