@@ -23,6 +23,12 @@ size_t utf8_encode(uint32_t cp, char *out);
 /* True when s[0..n) is entirely valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
 
+/* True when s (NUL-terminated) is one line of text for a name or a value
+ * given on the command line or in a file: 1 to max bytes of valid UTF-8
+ * with no control character (C0 or DEL), so no newline to split a log or
+ * an SMS. False for NULL. */
+bool utf8_line_valid(const char *s, size_t max);
+
 /* What an admin is told about a file s[0..n) that is not valid UTF-8, in
  * Chinese, with the line of its first bad byte (from 1) in *line; NULL (and
  * *line 0) when it is valid. A file valid but for a character cut at its

@@ -31,13 +31,10 @@ static pthread_mutex_t admin_save_lock = PTHREAD_MUTEX_INITIALIZER;
 bool admin_rel_valid(const char *rel)
 {
     const char *slash = strchr(rel, '/'), *name;
-    size_t n = strlen(rel), i, nn;
+    size_t nn;
 
-    if (!slash || n > ADMIN_REL_MAX || !utf8_valid(rel, n))
+    if (!slash || !utf8_line_valid(rel, ADMIN_REL_MAX))
         return false;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)rel[i] < 0x20 || rel[i] == 0x7f)
-            return false;
     name = slash + 1;
     nn = strlen(name);
     if (!procedure_id_valid(rel, (size_t)(slash - rel)) || strchr(name, '/') || nn <= 3 ||

@@ -87,14 +87,8 @@ int export_range_parse(const char *since, const char *until, int today, int *fro
 
 bool export_hall_valid(const char *s)
 {
-    size_t n = s ? strlen(s) : 0, i;
-
-    if (n == 0 || n > EXPORT_HALL_MAX || strchr("=+-@ ", s[0]) || !utf8_valid(s, n))
-        return false;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return false;
-    return true;
+    /* a spreadsheet reads a cell starting = + - @ as a formula */
+    return utf8_line_valid(s, EXPORT_HALL_MAX) && !strchr("=+-@ ", s[0]);
 }
 
 int export_csv_field(struct strbuf *sb, const char *s)

@@ -18,14 +18,7 @@ static const char *const hall_names[HALL_CONTACT_N] = {
 
 bool hall_contact_valid(const char *s)
 {
-    size_t n = s ? strlen(s) : 0, i;
-
-    if (n == 0 || n > HALL_CONTACT_MAX || !utf8_valid(s, n))
-        return false;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return false;
-    return true;
+    return utf8_line_valid(s, HALL_CONTACT_MAX);
 }
 
 /* The tag of the three values as they stand: each value and a 0 byte

@@ -92,14 +92,7 @@ static char notify_hall[NOTIFY_HALL_MAX + 1] = "社区便民服务中心";
 
 bool notify_hall_valid(const char *name)
 {
-    size_t n = name ? strlen(name) : 0, i;
-
-    if (n == 0 || n > NOTIFY_HALL_MAX || !utf8_valid(name, n))
-        return false;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-            return false;
-    return true;
+    return utf8_line_valid(name, NOTIFY_HALL_MAX);
 }
 
 int notify_hall_set(const char *name)

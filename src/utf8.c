@@ -2,6 +2,8 @@
  * counts characters or splits text: field lengths, the search tokenizer. */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -85,6 +87,18 @@ size_t utf8_count(const char *s, size_t n)
 bool utf8_valid(const char *s, size_t n)
 {
     return utf8_count(s, n) != (size_t)-1;
+}
+
+bool utf8_line_valid(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0, i;
+
+    if (n == 0 || n > max || !utf8_valid(s, n))
+        return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    return true;
 }
 
 /* The offset of the first byte that does not start a valid character of
