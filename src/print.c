@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "case_view.h"
 #include "clock.h"
+#include "notify.h"
 #include "posts.h"
 #include "qrsvg.h"
 #include "relay.h"
@@ -105,6 +106,16 @@ static int print_qr_code(struct strbuf *sb, const char *id, const char *label)
            strbuf_put_html(sb, id, strlen(id)) || strbuf_puts(sb, "</span></p>\n");
 }
 
+/* The hall that issues a print (`serve --hall-name`, else
+ * 社区便民服务中心): a receipt or a notice names who gave it, and halls
+ * sharing one library each print their own. */
+static int print_hall(struct strbuf *sb)
+{
+    const char *name = notify_hall_name();
+
+    return strbuf_put_html(sb, name, strlen(name));
+}
+
 /* "2026年11月21日 16:05" in local time from an ISO UTC stamp; the stamp's
  * date as written when it cannot be read. */
 static void print_local_time(const char *iso, char *out, size_t cap)
@@ -132,9 +143,9 @@ char *print_slip_html(const struct case_state *cs, long ahead)
                            "<title>排队凭条 ");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
-                           "<body class=\"slip-page\">\n<main class=\"slip\">\n"
-                           "<p class=\"kind\">社区便民服务 · 排队凭条</p>\n"
-                           "<p class=\"ticket-label\">您的排队号</p>\n<p class=\"ticket\">");
+                           "<body class=\"slip-page\">\n<main class=\"slip\">\n<p class=\"kind\">");
+    rc |= print_hall(&sb);
+    rc |= strbuf_puts(&sb, " · 排队凭条</p>\n<p class=\"ticket-label\">您的排队号</p>\n<p class=\"ticket\">");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
     rc |= strbuf_puts(&sb, "</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
@@ -224,7 +235,9 @@ static char *print_notice(const struct case_state *cs, const char *who)
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "", cs->ticket ? strlen(cs->ticket) : 0);
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"kind\">补正告知单（一次性告知）</p>\n<h1>");
+                           "<header><p class=\"issuer\">");
+    rc |= print_hall(&sb);
+    rc |= strbuf_puts(&sb, "</p>\n<p class=\"kind\">补正告知单（一次性告知）</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">");
     rc |= strbuf_put_html(&sb, cs->ticket ? cs->ticket : "—", cs->ticket ? strlen(cs->ticket) : 3);
@@ -396,7 +409,9 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page missing-page\">\n<main class=\"correction missing\">\n"
-                           "<header><p class=\"kind\">所缺材料清单（一次性告知）</p>\n<h1>");
+                           "<header><p class=\"issuer\">");
+    rc |= print_hall(&sb);
+    rc |= strbuf_puts(&sb, "</p>\n<p class=\"kind\">所缺材料清单（一次性告知）</p>\n<h1>");
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, "</h1>\n</header>\n");
     if (cs->ticket && strcmp(cs->status, "waiting") == 0) {
@@ -486,7 +501,8 @@ static int print_notice_head(struct strbuf *sb, const struct case_state *cs, con
            strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</title>\n<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n"
                            "<body class=\"correction-page\">\n<main class=\"correction\">\n"
-                           "<header><p class=\"kind\">") ||
+                           "<header><p class=\"issuer\">") ||
+           print_hall(sb) || strbuf_puts(sb, "</p>\n<p class=\"kind\">") ||
            strbuf_puts(sb, kind) || strbuf_puts(sb, "</p>\n<h1>") ||
            strbuf_put_html(sb, p->title, strlen(p->title)) ||
            strbuf_puts(sb, "</h1>\n</header>\n<dl class=\"facts\">\n<dt>排队号</dt><dd class=\"ticket\">") ||

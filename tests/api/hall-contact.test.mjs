@@ -5,7 +5,8 @@
 // view give that hall's. A procedure's own value stays; a policy gets none.
 // The stored pages are rendered again, with a new ETag, when the values
 // change between two starts on one database, so that no page and no
-// browser's copy keeps the old phone.
+// browser's copy keeps the old phone. The slip and the notices name the
+// hall that issued them (`--hall-name`).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -19,7 +20,7 @@ const files = {
   'hall/own.md': proc('自己有电话的事项', { front: 'phone: 0535-1111111\nlocation:\n' }),
   'hall/rule.md': '---\nkind: policy\n---\n# 一项政策\n\n政策的说明。\n\n## 注意事项\n- 说明\n',
 };
-const HALL = ['--hall-location', '幸福路88号 一楼综合窗口', '--hall-hours', '周一至周五 9:00-17:00',
+const HALL = ['--hall-name', '幸福路社区便民服务中心', '--hall-location', '幸福路88号 一楼综合窗口', '--hall-hours', '周一至周五 9:00-17:00',
   '--hall-phone', '0535-2222222'];
 
 async function meta(d, id) {
@@ -72,6 +73,23 @@ describe('the hall\'s own contact details', () => {
     const v = await request(`${d.url}/api/v1/staff/cases/${c.body.id}`, { headers: { Cookie: s.cookie } });
     assert.equal(v.status, 200, v.text);
     assert.equal(v.body.meta.phone, '0535-2222222');
+    // the slip and the receipt name the hall that issued them, and the
+    // receipt gives its contact
+    const post = (p, body, sess) => request(`${d.url}${p}`, {
+      method: 'POST', body: JSON.stringify(body ?? {}),
+      headers: sess ? { Cookie: sess.cookie, 'X-CSRF-Token': sess.csrf, 'content-type': 'application/json' }
+        : { 'content-type': 'application/json' },
+    });
+    const id = c.body.id;
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    const slip = await request(`${d.url}/print/cases/${id}`);
+    assert.match(slip.text, /<p class="kind">幸福路社区便民服务中心 · 排队凭条<\/p>/);
+    assert.equal((await post(`/api/v1/staff/cases/${id}/accept`, {}, s)).status, 200);
+    const receipt = await request(`${d.url}/print/staff/cases/${id}/receipt`, { headers: { Cookie: s.cookie } });
+    assert.equal(receipt.status, 200, receipt.text);
+    assert.match(receipt.text, /<p class="issuer">幸福路社区便民服务中心<\/p>\n<p class="kind">受理回执/);
+    assert.match(receipt.text, /咨询电话<\/dt><dd>0535-2222222/);
   });
 
   it('changed at the next start render the pages again, under a new ETag', async () => {
