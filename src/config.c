@@ -704,13 +704,40 @@ static bool config_numeric(const struct config_option *o)
            o->kind == CONFIG_MIB;
 }
 
+#define CONFIG_COMMENT_HINT                                                                        \
+    " (a # starts a comment only at the start of a line: put the comment on a line of its own)"
+
+/* "0535-2222222   # from 2027 …" in a file: a comment after a value,
+ * which the file's syntax keeps as part of it (only a line's first # starts
+ * one). A number then fails its own check; a text would be taken as
+ * written, note and all, and a hall's phone or name shown to residents
+ * with it (a street office's review), so a # after a blank is refused. */
+static bool config_trailing_comment(const struct config_slot *s, const char *text)
+{
+    const char *h;
+
+    if (s->src != CONFIG_FROM_FILE || !text)
+        return false;
+    for (h = strchr(text, '#'); h; h = strchr(h + 1, '#'))
+        if (h > text && (h[-1] == ' ' || h[-1] == '\t'))
+            return true;
+    return false;
+}
+
 static void config_bad(struct config *c, const struct config_option *o, const struct config_slot *s,
                        const struct config_value *v)
 {
     char where[CONFIG_LINE_MAX], spelled[96];
 
     config_where(c, o, s, v, where, sizeof where, spelled, sizeof spelled);
-    if (o->kind == CONFIG_FLAG)
+    if (!config_numeric(o) && o->kind != CONFIG_FLAG && config_trailing_comment(s, v->text) &&
+        o->bad)
+        config_problem(c, config_layer(s->src), v->line, "%s%s takes %s, not \"%.60s\"%s", where,
+                       spelled, o->bad, v->text, CONFIG_COMMENT_HINT);
+    else if (!config_numeric(o) && o->kind != CONFIG_FLAG && config_trailing_comment(s, v->text))
+        config_problem(c, config_layer(s->src), v->line, "%s%s: \"%.60s\" has a comment after it%s",
+                       where, spelled, v->text, CONFIG_COMMENT_HINT);
+    else if (o->kind == CONFIG_FLAG)
         config_problem(c, config_layer(s->src), v->line, "%s%s takes true, false, yes, no, 1 or 0",
                        where, spelled);
     else if (config_numeric(o))
@@ -718,10 +745,7 @@ static void config_bad(struct config *c, const struct config_option *o, const st
          * looking at a number in range (an IT officer's review) */
         config_problem(c, config_layer(s->src), v->line, "%s%s takes %lu to %lu%s, not \"%.60s\"%s",
                        where, spelled, o->min, o->max, o->bad ? o->bad : "", v->text ? v->text : "",
-                       v->text && strchr(v->text, '#')
-                           ? " (a # starts a comment only at the start of a line: put the "
-                             "comment on a line of its own)"
-                           : "");
+                       v->text && strchr(v->text, '#') ? CONFIG_COMMENT_HINT : "");
     else if (o->bad)
         config_problem(c, config_layer(s->src), v->line, "%s%s takes %s", where, spelled, o->bad);
     else
@@ -748,7 +772,8 @@ int config_apply(struct config *c)
         const struct config_option *o = &config_options[i];
         const struct config_slot *s = &c->slots[i];
         for (j = 0; j < s->n; j++)
-            if (config_store(c, o, s->v[j].text) != 0) {
+            if ((!config_numeric(o) && config_trailing_comment(s, s->v[j].text)) ||
+                config_store(c, o, s->v[j].text) != 0) {
                 config_bad(c, o, s, &s->v[j]);
                 if (o->kind == CONFIG_STRS && j >= o->max)
                     break;

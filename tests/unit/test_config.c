@@ -187,7 +187,9 @@ Test(config, a_files_problems_carry_their_lines)
                   "zzzzzzzzzzzz = 1\n"          /* 10 */
                   "config = /etc/other.conf\n"  /* 11 */
                   "db =\n"                      /* 12 */
-                  "body-memory = 1 # MiB\n");   /* 13 */
+                  "body-memory = 1 # MiB\n"     /* 13 */
+                  "hall-phone = 0535-2222222  # 2027 起改号\n" /* 14 */
+                  "hall-name = 东片#1\n");       /* 15: no blank before #: a value */
     dump_problems(&c);
     cr_assert(has_problem(&c, "t.conf:1: unknown key max-per-adress (did you mean max-per-address?)"));
     cr_assert(has_problem(&c, "t.conf:2: threads takes 1 to 64, not \"65\""));
@@ -204,7 +206,11 @@ Test(config, a_files_problems_carry_their_lines)
                               "a file"));
     cr_assert(has_problem(&c, "t.conf:12: db needs a value"));
     cr_assert(has_problem(&c, "t.conf:13: body-memory takes 1 to 4096, not \"1 # MiB\" (a # starts a comment only at the start of a line: put the comment on a line of its own)"));
-    cr_assert_eq(c.n_problems, 12);
+    /* a text would have been shown to residents with its note */
+    cr_assert(has_problem(&c, "t.conf:14: hall-phone takes 1 to 200 bytes of text on one line, not \"0535-2222222  # 2027 起改号\" (a # starts a comment only at the start of a line: put the comment on a line of its own)"));
+    cr_assert_null(c.o.hall_contact[2]);
+    cr_assert_str_eq(c.o.hall_name, "东片#1");
+    cr_assert_eq(c.n_problems, 13);
     for (size_t i = 1; i < c.n_problems; i++)
         cr_assert_leq(c.problems[i - 1].line, c.problems[i].line, "told in line order");
     cr_assert_eq(c.o.threads, 4, "a bad value leaves the default");
