@@ -14,6 +14,12 @@
 
 struct model_ref;   /* a held reference; the model stays valid until released */
 
+/* Parses the stored source of procedure id at version hash into a new
+ * model *out, not cached (the caller frees it with procedure_free).
+ * Returns 0; 1 when there is no such version or its source no longer
+ * parses (logged); -1 on a database error or when memory runs out. */
+int models_parse(struct db *db, const char *id, const char *hash, struct procedure **out);
+
 /* The model of procedure id at version hash into *out, read with db when
  * not cached. Returns 0 and sets *ref (release with models_release); 1 when
  * the version is unknown or its source no longer parses (logged); -1 on a

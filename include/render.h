@@ -9,10 +9,12 @@
 /* Bump when the JSON shape or the HTML in it changes (6: links to
  * _directory.md offices became #/office/ID; 8: the print sheet says which
  * answer an item depends on; 9: the practice key is stored beside the
- * JSON; 10: review_body and court are known front matter, kept in meta):
+ * JSON; 10: review_body and court are known front matter, kept in meta;
+ * 11: meta's keys in byte order, whatever their order in the file or the
+ * hall's values filled in after them):
  * stored renderings of another version are rendered again from
  * their source at the next start. */
-#define RENDER_VERSION 10
+#define RENDER_VERSION 11
 
 #define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "hall.h"
 #include "relay.h"
 #include "workdays.h"
 
@@ -192,6 +193,19 @@ static int case_view_add_gap(cJSON *root, const struct case_state *cs)
                : -1;
 }
 
+/* ours, `wait_at`: where a ticket's holder waits, the hall's own location
+ * (`serve --hall-location`), else null (the page then gives the item's
+ * 办理地点). A ticket is called in the hall that gave it, even for an item
+ * whose file names another place (a street office's review). 0 or -1. */
+static int case_view_add_wait_at(cJSON *root)
+{
+    const char *at = hall_contact_get(HALL_LOCATION);
+
+    return (at ? cJSON_AddStringToObject(root, "wait_at", at) : cJSON_AddNullToObject(root, "wait_at"))
+               ? 0
+               : -1;
+}
+
 /* The chain as the resident's page shows it (relay.h): once accepted the
  * current stage ({key, label, due}) and the committed due date; the
  * reason when rejected. Nothing personal. 0 or -1. */
@@ -268,7 +282,7 @@ char *case_view_json(const struct case_state *cs)
                               : cJSON_AddNullToObject(root, "returned_reason")) ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
         case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||
-        case_view_add_chain(root, cs) != 0 ||
+        case_view_add_chain(root, cs) != 0 || case_view_add_wait_at(root) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

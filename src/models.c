@@ -25,10 +25,7 @@ static unsigned long long models_clock;
 static const char sql_source[] =
     "SELECT source, category FROM procedure_versions WHERE procedure_id = ?1 AND hash = ?2";
 
-/* Parses the stored source of (id, hash) into *out. Returns 0; 1 when
- * there is no such version or its source no longer parses (logged); -1 on
- * a database error or when memory runs out. */
-static int models_parse(struct db *db, const char *id, const char *hash, struct procedure **out)
+int models_parse(struct db *db, const char *id, const char *hash, struct procedure **out)
 {
     sqlite3_stmt *st = db_stmt(db, sql_source);
     struct diag_list d = DIAG_LIST_INIT;

@@ -1521,15 +1521,14 @@ static void pctx_check_model(struct pctx *c)
 
 /* A procedure that leaves location, hours or phone out (or empty) gets the
  * hall's (hall.h): a library shared by several halls names none of them,
- * and each hall's pages, prints and notices give its own. A policy is
- * handled nowhere, so it gets none. Line 0: no line of the file. */
+ * and each hall's pages, prints and notices give its own. A policy too:
+ * its page ends in 可以到综合窗口或打电话咨询, and the number is the hall's
+ * (a street office's review). Line 0: no line of the file. */
 static void pctx_meta_hall(struct pctx *c)
 {
     struct frontmatter *m = &c->p->meta;
     enum hall_contact_key k;
 
-    if (c->p->kind != PROC_PROCEDURE)
-        return;
     for (k = 0; k < HALL_CONTACT_N; k++) {
         const char *v = hall_contact_get(k), *key = hall_contact_name(k);
         struct fm_entry *e = NULL;

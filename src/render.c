@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hall.h"
 #include "strbuf.h"
 
 static const char *render_kind(enum proc_kind k)
@@ -157,6 +158,31 @@ static int render_chain(cJSON *root, const struct procedure *p)
     return 0;
 }
 
+static int render_meta_order(const void *a, const void *b)
+{
+    const struct fm_entry *const *x = a, *const *y = b;
+
+    return strcmp((*x)->key, (*y)->key);
+}
+
+/* The front matter into meta, its keys in byte order: two texts a resident
+ * reads the same (lines moved, a phone left to the hall's value, which is
+ * filled in last) give the same JSON, which is what tells a version that
+ * changed nothing from an update (store.c, STORE_PROC_SEEN). */
+static int render_meta(cJSON *meta, const struct frontmatter *fm)
+{
+    const struct fm_entry *order[FM_MAX_ENTRIES + HALL_CONTACT_N];
+    size_t i, n = fm->n < sizeof order / sizeof order[0] ? fm->n : sizeof order / sizeof order[0];
+
+    for (i = 0; i < n; i++)
+        order[i] = &fm->items[i];
+    qsort(order, n, sizeof order[0], render_meta_order);
+    for (i = 0; i < n; i++)
+        if (!cJSON_AddStringToObject(meta, order[i]->key, order[i]->value))
+            return -1;
+    return 0;
+}
+
 char *render_procedure_detail(const struct procedure *p)
 {
     cJSON *root = cJSON_CreateObject(), *meta, *secs, *conds, *steps;
@@ -175,9 +201,8 @@ char *render_procedure_detail(const struct procedure *p)
         !cJSON_AddStringToObject(root, "hash", p->hash) ||
         !(meta = cJSON_AddObjectToObject(root, "meta")))
         goto out;
-    for (i = 0; i < p->meta.n; i++)
-        if (!cJSON_AddStringToObject(meta, p->meta.items[i].key, p->meta.items[i].value))
-            goto out;
+    if (render_meta(meta, &p->meta) != 0)
+        goto out;
     if (!cJSON_AddStringToObject(root, "summary_html", p->summary_html) ||
         !(secs = cJSON_AddArrayToObject(root, "sections")))
         goto out;

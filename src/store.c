@@ -13,6 +13,7 @@
 #include "cjktok.h"
 #include "clock.h"
 #include "hall.h"
+#include "models.h"
 #include "pinyin.h"
 #include "render.h"
 #include "strbuf.h"
@@ -1363,6 +1364,108 @@ static const char sql_due_replaced_pinyin[] =
 static const char sql_due_replaced[] =
     "UPDATE procedures AS p SET status = 'retired', updated_at = ?2 WHERE" STORE_DUE_REPLACED;
 
+/* Versions still served (live, or waiting in the schedule) whose stored
+ * rendering is another build's or was made with other hall contact
+ * details (hall.h): their file was not parsed by this load, because its
+ * text now has errors, its new text waits for its `effective` date or its
+ * folder could not be listed, so store_procedure did not render them
+ * again, and the kiosk would serve the old phone under an ETag that claims
+ * the new (a code review). Rendered again from their stored source. From
+ * the reuse index alone when none is stale: no version's texts are read. */
+static const char sql_stale[] =
+    "SELECT v.procedure_id, v.hash FROM procedures p"
+    " JOIN procedure_versions v INDEXED BY procedure_versions_reuse"
+    " ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.status = 'live' AND (v.render_version <> ?1 OR v.render_contact <> ?2)"
+    " UNION SELECT v.procedure_id, v.hash FROM schedule s"
+    " JOIN procedure_versions v INDEXED BY procedure_versions_reuse"
+    " ON v.procedure_id = s.procedure_id AND v.hash = s.hash"
+    " WHERE v.render_version <> ?1 OR v.render_contact <> ?2";
+static const char sql_rerender[] =
+    "UPDATE procedure_versions SET detail_json = ?3, item_json = ?4, print_html = ?5,"
+    " practice_key = ?6, render_version = ?7, render_contact = ?8"
+    " WHERE procedure_id = ?1 AND hash = ?2";
+
+/* Renders the stored version (id, hash) again and writes it back. 0, also
+ * when its source no longer parses (models_parse logged it; it is served
+ * as it was); -1 on a database error or when memory runs out. */
+static int store_rerender(struct db *db, const char *id, const char *hash)
+{
+    struct procedure *p = NULL;
+    char *detail = NULL, *item = NULL, *print = NULL, key[RENDER_PRACTICE_KEY_LEN + 1];
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r, rc = -1;
+
+    if ((r = models_parse(db, id, hash, &p)) != 0) {
+        rc = r > 0 ? 0 : -1;
+        goto out;
+    }
+    if (!(detail = render_procedure_detail(p)) || !(item = render_procedure_item(p)) ||
+        !(print = render_procedure_print(p)) || render_practice_key(p, key) != 0 ||
+        !(st = db_stmt(db, sql_rerender)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, print, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, key, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 7, RENDER_VERSION);
+    b |= sqlite3_bind_text(st, 8, hall_contact_tag(), -1, SQLITE_STATIC);
+    rc = store_step_done(db, st, &b);
+out:
+    procedure_free(p);
+    free(detail);
+    free(item);
+    free(print);
+    return rc;
+}
+
+static int store_refresh(struct db *db, size_t *count)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_stale);
+    char (*pairs)[PROCEDURE_ID_MAX + 1 + 65] = NULL, (*grown)[PROCEDURE_ID_MAX + 1 + 65];
+    size_t n = 0, cap = 0, i;
+    int r = SQLITE_ERROR, b = SQLITE_OK, rc = -1;
+
+    *count = 0;
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_int(st, 1, RENDER_VERSION);
+    b |= sqlite3_bind_text(st, 2, hall_contact_tag(), -1, SQLITE_STATIC);
+    /* collected first: the versions are written while no read of their
+     * table is open */
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *hash = (const char *)sqlite3_column_text(st, 1);
+        if (!id || !hash || strlen(id) > PROCEDURE_ID_MAX || strlen(hash) != 64)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            if (!(grown = realloc(pairs, cap * sizeof *pairs)))
+                break;
+            pairs = grown;
+        }
+        snprintf(pairs[n], sizeof pairs[n], "%s", id);
+        memcpy(pairs[n] + PROCEDURE_ID_MAX + 1, hash, 65);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE) {
+        fprintf(stderr, "spkiosk: store: cannot list stale renderings: %s\n",
+                b != SQLITE_OK ? "cannot bind a parameter" : sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        if (store_rerender(db, pairs[i], pairs[i] + PROCEDURE_ID_MAX + 1) != 0)
+            goto out;
+    *count = n;
+    rc = 0;
+out:
+    free(pairs);
+    return rc;
+}
+
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
@@ -1401,7 +1504,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
     struct store_lookup lk = {0};
     struct store_search_batch sb = {0};
     char now[32];
-    size_t i;
+    size_t i, rendered = 0;
 
     memset(stats, 0, sizeof *stats);
     clock_utc_now(now);
@@ -1433,12 +1536,16 @@ int store_sync(struct db *db, const struct library *lib, int today,
         store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
         store_search_flush(db, &sb) != 0 ||
         store_promote(db, now, today, &stats->promoted) != 0 ||
+        store_refresh(db, &rendered) != 0 ||
         store_error_files(db, &stats->error_files) != 0)
         goto fail;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
         goto fail;
     }
+    if (rendered)
+        fprintf(stderr, "spkiosk: store: %zu served version(s) rendered again from their stored "
+                        "text (another build's, or other hall contact details)\n", rendered);
     store_lookup_free(&lk);
     return 0;
 fail:

@@ -294,7 +294,7 @@ export async function resumeCase(id) {
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
-    stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
+    stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, waitAt: body.wait_at || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
   };
   let view;
   if (c.status === 'returned') view = 'returned';
@@ -1011,7 +1011,9 @@ function calledWindow(w) {
 function doneScreen(c) {
   if (c.ticketExpired) return expiredScreen(c);
   const bring = bringList(c);
-  const place = c.proc.meta && c.proc.meta.location;
+  // the hall that called the ticket (serve --hall-location), else the item's
+  // 办理地点: an item whose file names a street office is still called here
+  const place = c.waitAt || (c.proc.meta && c.proc.meta.location);
   show([
     procKicker(c),
     el('div', { class: 'done-layout' }, el('div', { class: 'done-main' },

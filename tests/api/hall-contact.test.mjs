@@ -2,13 +2,15 @@
 // hours and phone (docs/deployment.md, "Many halls"). `serve --hall-location`,
 // `--hall-hours` and `--hall-phone` fill in the procedures that leave them
 // out or empty: the kiosk's page, the printed sheet and the staff's case
-// view give that hall's. A procedure's own value stays; a policy gets none.
+// view give that hall's. A procedure's own value stays; a policy, whose page
+// says to ask at the window or by phone, gets them too.
 // The stored pages are rendered again, with a new ETag, when the values
 // change between two starts on one database, so that no page and no
 // browser's copy keeps the old phone. The slip and the notices name the
 // hall that issued them (`--hall-name`).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, startDaemon, stopChecked, makeTmp, writeTree, request, addUser, login } from './helpers.mjs';
@@ -45,7 +47,7 @@ describe('the hall\'s own contact details', () => {
     d = await startDaemon({ tree, db, args });
   };
 
-  it('fill a procedure that has none, and an empty one, never a value it gives or a policy', async () => {
+  it('fill a procedure or a policy that has none, and an empty one, never a value it gives', async () => {
     await restart(HALL);
     const bare = await meta(d, 'bare');
     assert.equal(bare.meta.location, '幸福路88号 一楼综合窗口');
@@ -55,8 +57,8 @@ describe('the hall\'s own contact details', () => {
     assert.equal(own.meta.phone, '0535-1111111');
     assert.equal(own.meta.location, '幸福路88号 一楼综合窗口');
     const rule = await meta(d, 'rule');
-    assert.equal(rule.meta.phone, undefined);
-    assert.equal(rule.meta.location, undefined);
+    assert.equal(rule.meta.phone, '0535-2222222');
+    assert.equal(rule.meta.location, '幸福路88号 一楼综合窗口');
     const sheet = await request(`${d.url}/print/procedures/bare`);
     assert.equal(sheet.status, 200);
     assert.match(sheet.text, /办理地点[\s\S]{0,80}幸福路88号 一楼综合窗口/);
@@ -83,6 +85,8 @@ describe('the hall\'s own contact details', () => {
     const id = c.body.id;
     assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
     assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    // the ticket is called here: the page's 等候地点 is the hall's
+    assert.equal((await request(`${d.url}/api/v1/cases/${id}`)).body.wait_at, '幸福路88号 一楼综合窗口');
     const slip = await request(`${d.url}/print/cases/${id}`);
     assert.match(slip.text, /<p class="kind">幸福路社区便民服务中心 · 排队凭条<\/p>/);
     assert.equal((await post(`/api/v1/staff/cases/${id}/accept`, {}, s)).status, 200);
@@ -111,6 +115,10 @@ describe('the hall\'s own contact details', () => {
     const none = await meta(d, 'bare');
     assert.equal(none.meta.phone, undefined);
     assert.match(none.etag, /^"[0-9a-f]{64}-r\d+"$/);
+    const c = await request(`${d.url}/api/v1/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'bare' }),
+    });
+    assert.equal((await request(`${d.url}/api/v1/cases/${c.body.id}`)).body.wait_at, null);
     assert.equal((await meta(d, 'own')).meta.phone, '0535-1111111');
   });
 
@@ -121,5 +129,56 @@ describe('the hall\'s own contact details', () => {
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`${bad[0]}.*1 to 200 bytes of text on one line`), r.stderr);
     }
+  });
+});
+
+// A live version whose file this start does not parse again (its new text
+// waits for a later `effective`, or has errors) was served as rendered with
+// the last run's values, under an ETag claiming this run's (a code
+// review): it is rendered again from its stored text. And a phone moved
+// from the file to the hall's value is no update: the JSON is the same.
+describe('the hall\'s values and versions a start does not parse', () => {
+  let tmp, tree, db, d = null;
+  const put = (text) => fs.writeFileSync(path.join(tree, 'hall/bare.md'), text);
+  before(() => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), files);
+    db = path.join(tmp, 'x.db');
+  });
+  after(() => stopChecked(d, tmp));
+  const restart = async (args) => {
+    if (d) assert.equal((await d.stop()).code, 0, d.stderr());
+    d = await startDaemon({ tree, db, args });
+  };
+
+  it('a live version kept while its new text waits for its date gets the new values', async () => {
+    await restart(['--hall-phone', '0535-2222222']);
+    assert.equal((await meta(d, 'bare')).meta.phone, '0535-2222222');
+    put(proc('没有地点的事项', { front: 'effective: 2099-01-01\n' }));
+    await restart(['--hall-phone', '0535-3333333']);
+    const m = await meta(d, 'bare');
+    assert.equal(m.meta.phone, '0535-3333333');
+    assert.equal(m.meta.effective, undefined, 'still the live version');
+    assert.match((await request(`${d.url}/print/procedures/bare`)).text, /0535-3333333/);
+    assert.match(d.stderr(), /1 served version\(s\) rendered again/);
+  });
+
+  it('so does one kept while its file has errors', async () => {
+    put(proc('没有地点的事项', { front: 'order: x\n' }));
+    await restart(['--hall-phone', '0535-4444444']);
+    assert.equal((await meta(d, 'bare')).meta.phone, '0535-4444444');
+  });
+
+  it('a phone moved from the file to the hall\'s value is no update', async () => {
+    const moved = (front) => fs.writeFileSync(path.join(tree, 'hall/moved.md'), proc('挪了电话的事项', { front }));
+    moved('phone: 0535-5555555\nfee: 不收费\n');
+    await restart(['--hall-phone', '0535-5555555']);
+    const before = await request(`${d.url}/api/v1/procedures/moved`);
+    moved('fee: 不收费\n');
+    await restart(['--hall-phone', '0535-5555555']);
+    const after = await request(`${d.url}/api/v1/procedures/moved`);
+    assert.notEqual(after.body.hash, before.body.hash);
+    assert.deepEqual(after.body.meta, before.body.meta);
+    assert.equal(after.body.updated, undefined, `${JSON.stringify(after.body.meta)}`);
   });
 });
