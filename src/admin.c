@@ -729,9 +729,24 @@ static const struct lib_file *admin_clash(struct db *db, struct library *lib,
     return other;
 }
 
-static int admin_check_cross(struct db *db, const char *rel, struct library *lib,
-                             struct lib_file *f, struct admin_check *out)
+/* When a saved text takes over, as the warnings say it: 保存后 (at once),
+ * or on its `effective` date, until which the old version, its id and its
+ * practice stay (a policy-change review: 保存后 X 停办 was said of a save
+ * that stopped nothing until the date). */
+static void admin_when(const struct lib_file *f, int today, char out[48])
 {
+    int e = f->model ? f->model->effective : 0;
+
+    if (store_scheduled(e, today))
+        snprintf(out, 48, "到 %04d-%02d-%02d 新版本生效时", e / 10000 % 10000, e / 100 % 100, e % 100);
+    else
+        snprintf(out, 48, "保存后");
+}
+
+static int admin_check_cross(struct db *db, const char *rel, struct library *lib,
+                             struct lib_file *f, int today, struct admin_check *out)
+{
+    char when[48];
     const struct lib_file *other;
     char *old_id = NULL;
     int err = 0;
@@ -749,10 +764,11 @@ static int admin_check_cross(struct db *db, const char *rel, struct library *lib
     }
     if (admin_query_one(db, sql_live_id_at, rel, NULL, &old_id) != 0)
         return -1;
+    admin_when(f, today, when);
     if (old_id && strcmp(old_id, f->id) != 0 &&
         diag_warn(&out->diags, rel, 1,
-                  "编号从 %s 改为 %s：保存后 %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
-                  old_id, f->id, old_id, old_id) != 0) {
+                  "编号从 %s 改为 %s：%s %s 停办（已开始的办件不受影响），链接到 %s 的地方要一并修改",
+                  old_id, f->id, when, old_id, old_id) != 0) {
         free(old_id);
         return -1;
     }
@@ -882,12 +898,14 @@ out:
 /* A procedure's edit against its practice file: what the scenarios would
  * say, as warnings of the procedure (a broken scenario never stops a
  * procedure; it is an error of the practice file once saved). */
-static int admin_check_practice(const struct library *lib, const struct lib_file *f,
+static int admin_check_practice(const struct library *lib, const struct lib_file *f, int today,
                                 struct admin_check *out)
 {
     const char *base;
+    char when[48];
     size_t i, j;
 
+    admin_when(f, today, when);
     for (i = 0; i < lib->n_practices; i++) {
         const struct lib_practice *x = &lib->practices[i];
         if (x->file < 0 || &lib->files[x->file] != f || x->status != LIB_PRACTICE_FAILED)
@@ -897,8 +915,8 @@ static int admin_check_practice(const struct library *lib, const struct lib_file
             const struct diag *d = &lib->diags.items[j];
             if (d->severity == DIAG_ERROR && strcmp(d->file, x->path) == 0 &&
                 diag_warn(&out->diags, f->rel, 1,
-                          "练习文件 %s 第 %d 行会出错：%s（这样保存后，这个事项的练习会暂停，直到练习文件改好）",
-                          base, d->line, d->message) != 0)
+                          "练习文件 %s 第 %d 行会出错：%s（%s，这个事项的练习会暂停，直到练习文件改好）",
+                          base, d->line, d->message, when) != 0)
                 return -1;
         }
     }
@@ -947,7 +965,8 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
             diag_add(&out->diags, rel, d->line, d->severity, "%s", d->message) != 0)
             goto out;
     }
-    if (admin_check_cross(db, rel, &lib, f, out) != 0 || admin_check_practice(&lib, f, out) != 0)
+    if (admin_check_cross(db, rel, &lib, f, today, out) != 0 ||
+        admin_check_practice(&lib, f, today, out) != 0)
         goto out;
     if (out->diags.errors == 0 && f->status == LIB_PARSED) {
         out->model = f->model;

@@ -244,8 +244,23 @@ Test(admin, check_warns_that_a_changed_id_retires_the_old, .init = setup, .fini 
 
     cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", renamed, strlen(renamed), &c), 0);
     cr_assert_eq(c.diags.errors, 0);
-    cr_assert(has(&c.diags, DIAG_WARNING, 1, "停办"));
+    cr_assert(has(&c.diags, DIAG_WARNING, 1, "保存后 one 停办"));
     cr_assert_not_null(c.model);
+    admin_check_free(&c);
+}
+
+/* With a later `effective` the old id stays until that date: the warning
+ * said 保存后 one 停办 of a save that stopped nothing yet (a policy-change
+ * review). */
+Test(admin, check_of_a_scheduled_id_change_names_the_date, .init = setup, .fini = teardown)
+{
+    const char *renamed = "---\nid: one-new\neffective: 2099-03-01\n---\n" GOOD("一");
+    struct admin_check c;
+
+    cr_assert_eq(admin_check(db, root, 20261204, "alpha/one.md", renamed, strlen(renamed), &c), 0);
+    cr_assert_eq(c.diags.errors, 0);
+    cr_assert(has(&c.diags, DIAG_WARNING, 1, "到 2099-03-01 新版本生效时 one 停办"));
+    cr_assert_not(has(&c.diags, DIAG_WARNING, 1, "保存后"));
     admin_check_free(&c);
 }
 
