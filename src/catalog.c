@@ -501,6 +501,57 @@ static int catalog_id_cmp(const void *a, const void *b)
     return strcmp(((const struct catalog_index *)a)->id, ((const struct catalog_index *)b)->id);
 }
 
+/* The triage as residents can follow it: an answer leading to a procedure
+ * this snapshot does not serve (a new item whose text waits for its
+ * `effective` date) is left out until it is served, for it ended in
+ * 没有找到这个事项，可能已经停办或改名 (a policy-change review); a question
+ * left with no answer ends the flow at the window. The stored triage is
+ * untouched: the next snapshot after the date has the answer back. 0, or
+ * -1 when memory ran out. */
+static int catalog_triage_prune(struct catalog *c)
+{
+    cJSON *root, *q, *answers, *a, *next;
+    bool pruned = false;
+    char *json;
+    int rc = -1;
+
+    if (!c->triage_json)
+        return 0;
+    /* stored by this build from a parsed triage: unreadable only if memory ran out */
+    if (!(root = cJSON_ParseWithLength(c->triage_json, c->triage_len)))
+        return -1;
+    cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(root, "questions"))
+    {
+        if (!cJSON_IsArray(answers = cJSON_GetObjectItemCaseSensitive(q, "answers")))
+            continue;
+        for (a = answers->child; a; a = next) {
+            const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "procedure"));
+            next = a->next;
+            if (id && !catalog_find(c, id)) {
+                cJSON_Delete(cJSON_DetachItemViaPointer(answers, a));
+                pruned = true;
+            }
+        }
+        if (cJSON_GetArraySize(answers) == 0) {
+            cJSON *o = cJSON_CreateObject();
+            if (!o || !cJSON_AddItemToArray(answers, o) ||
+                !cJSON_AddStringToObject(o, "text", "请到综合窗口咨询"))
+                goto out;
+        }
+    }
+    if (pruned) {
+        if (!(json = cJSON_PrintUnformatted(root)))
+            goto out;
+        free(c->triage_json);
+        c->triage_json = json;
+        c->triage_len = strlen(json);
+    }
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
 int catalog_finish(struct catalog *c)
 {
     return catalog_finish_after(c, NULL);
@@ -541,6 +592,8 @@ int catalog_finish_after(struct catalog *c, const struct catalog *prev)
     }
     if (c->n_procs)
         qsort(c->by_id, c->n_procs, sizeof *c->by_id, catalog_id_cmp);
+    if (catalog_triage_prune(c) != 0)
+        goto out;
     catalog_hash(c, prev);
     rc = 0;
 out:

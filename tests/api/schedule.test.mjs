@@ -303,3 +303,32 @@ describe('practice beside a scheduled version', () => {
     assert.equal((await procedure(h, 'reg')).body.title, '就业登记', 'residents still get the live version');
   });
 });
+
+// A new item whose only text waits for its date is not served; the triage
+// linking to it led residents to 没有找到这个事项，可能已经停办或改名 (a
+// policy-change review). Its answer is left out until the item is served,
+// and a question left with none ends the flow at the window.
+describe('the triage before a new item\'s date', () => {
+  const h = { daemon: null, tmp: null };
+  before(async () => {
+    h.tmp = makeTmp();
+    const tree = writeTree(path.join(h.tmp, 'tree'), {
+      'jobs/README.md': README,
+      'jobs/now.md': proc('现在就能办'),
+      'jobs/later.md': dated('以后才能办', FAR),
+      '_triage.md': '# 引导\n\n## 您想办什么？ {#start}\n- [现在就能办的事](jobs/now.md)\n'
+        + '- [以后才能办的事](jobs/later.md)\n- [再问一个](#next)\n\n'
+        + '## 还想办什么？ {#next}\n- [以后才能办的事](jobs/later.md)\n',
+    });
+    h.daemon = await startDaemon({ tree, db: path.join(h.tmp, 'x.db'), env: { TZ: 'UTC0' } });
+  });
+  after(() => stopChecked(h.daemon, h.tmp));
+
+  it('leaves its answer out, and ends an emptied question at the window', async () => {
+    assert.equal((await procedure(h, 'later')).status, 404);
+    const t = await getJSON(`${h.daemon.url}/api/v1/triage`);
+    const q = Object.fromEntries(t.questions.map((x) => [x.id, x.answers]));
+    assert.deepEqual(q.start, [{ text: '现在就能办的事', procedure: 'now' }, { text: '再问一个', goto: 'next' }]);
+    assert.deepEqual(q.next, [{ text: '请到综合窗口咨询' }]);
+  });
+});
