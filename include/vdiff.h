@@ -3,7 +3,9 @@
  * models in, a list of parts out, no database and no HTTP.
  *
  * The parts, in the new version's order with removed ones where they
- * stood: the conditions (the text of the 办理条件 sections), each other
+ * stood: the facts (the item's name and summary, and the front matter a
+ * staffer tells residents or acts on: 办理时限, 收费, where, when, phone,
+ * pickup, visit, call-back; not review_by, version or keywords), the conditions (the text of the 办理条件 sections), each other
  * information section (matched by title, else by position) and each step
  * (matched by its title without the author's own number, so a moved step
  * is found; else by position, so a renamed step is one changed part).
@@ -35,7 +37,7 @@
 #define VDIFF_LINE_MAX 1000         /* bytes of one line, cut on a character */
 #define VDIFF_LCS_CELLS 40000       /* cells of one part's LCS table */
 
-enum vdiff_kind { VDIFF_CONDITIONS, VDIFF_SECTION, VDIFF_STEP };
+enum vdiff_kind { VDIFF_CONDITIONS, VDIFF_SECTION, VDIFF_STEP, VDIFF_FACTS };
 enum vdiff_change { VDIFF_SAME, VDIFF_CHANGED, VDIFF_ADDED, VDIFF_REMOVED };
 
 struct vdiff_line {
@@ -65,7 +67,15 @@ int vdiff_build(const struct procedure *from, const struct procedure *to, struct
 /* True when some part is not the same. */
 bool vdiff_any(const struct vdiff *d);
 
-/* "conditions", "section", "step"; "same", "changed", "added", "removed". */
+#define VDIFF_KEY_LEN 64    /* hex digits of vdiff_key */
+
+/* A digest of every line vdiff_build compares of p, part by part in the
+ * file's order: two versions with the same key show a staffer nothing
+ * changed (a review date moved on, a blank line), so they are not an
+ * update to read (changes.c). Returns 0, or -1 when memory ran out. */
+int vdiff_key(const struct procedure *p, char out[VDIFF_KEY_LEN + 1]);
+
+/* "conditions", "section", "step", "facts"; "same", "changed", "added", "removed". */
 const char *vdiff_kind_name(enum vdiff_kind k);
 const char *vdiff_change_name(enum vdiff_change c);
 

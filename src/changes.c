@@ -38,11 +38,24 @@ static const char sql_confirm[] =
     "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (user_id, procedure_id) DO UPDATE SET hash = excluded.hash,"
     " read_at = excluded.read_at";
+/* Unread: a live version other than the one read that a staffer would
+ * be shown something of (its notice key differs, or either has none).
+ * `since` is when it went live (procedures.updated_at), not when it was
+ * saved: a version scheduled on the 14th for the 15th is news of the
+ * 15th (a policy-change review). */
+#define CHANGES_SAME_NOTICE(seen, live)                                                        \
+    " EXISTS (SELECT 1 FROM procedure_versions s WHERE s.procedure_id = " live ".procedure_id"   \
+    " AND s.hash = " seen " AND s.notice_key = " live ".notice_key)"
 static const char sql_unread[] =
-    "SELECT p.id, v.title, p.hash, r.hash, v.first_loaded FROM procedure_reads r"
+    "SELECT p.id, v.title, p.hash, r.hash, p.updated_at FROM procedure_reads r"
     " JOIN procedures p ON p.id = r.procedure_id AND p.status = 'live' AND p.hash <> r.hash"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
-    " WHERE r.user_id = ?1 ORDER BY v.first_loaded DESC, p.id LIMIT ?2";
+    " WHERE r.user_id = ?1 AND NOT" CHANGES_SAME_NOTICE("r.hash", "v")
+    " ORDER BY p.updated_at DESC, p.id LIMIT ?2";
+/* ?1 procedure, ?2 seen, ?3 live: the two show a staffer the same */
+static const char sql_same_notice[] =
+    "SELECT 1 FROM procedure_versions v WHERE v.procedure_id = ?1 AND v.hash = ?3 AND"
+    CHANGES_SAME_NOTICE("?2", "v");
 
 /* The one text column of a query bound to a, b (NULL: a query of one
  * parameter), copied into buf (cap bytes). Returns 1 with buf set, 0 when
@@ -154,6 +167,23 @@ out:
     return rc;
 }
 
+/* Whether versions seen and live of id show a staffer the same (their
+ * notice keys are equal). 1 yes, 0 no, -1 on a database error. */
+static int changes_same_notice(struct db *db, const char *id, const char *seen, const char *live)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_same_notice);
+    int b = SQLITE_OK, r;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, seen, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, live, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
 /* Under the caller's transaction: the live hash of id and user's seen
  * one, recording the baseline first. 0, 1 with e set, or -1. */
 static int changes_state(struct db *db, const char *id, const char *user, char live[65],
@@ -186,7 +216,7 @@ int changes_view_json(struct db *db, const char *id, const char *user, char **ou
     char live[65], seen[65];
     cJSON *doc = NULL;
     bool changed;
-    int rc;
+    int rc, same;
 
     *out = NULL;
     if (db_begin(db) != 0)
@@ -197,7 +227,14 @@ int changes_view_json(struct db *db, const char *id, const char *user, char **ou
     }
     /* versions never change once stored: no transaction needed past here */
     rc = -1;
+    /* another version that shows the same (a review date moved on) is no
+     * update to read: the staffer keeps the one they read */
     changed = strcmp(seen, live) != 0;
+    if (changed && (same = changes_same_notice(db, id, seen, live)) != 0) {
+        if (same < 0)
+            return -1;
+        changed = false;
+    }
     if (!(doc = cJSON_CreateObject()) || !cJSON_AddStringToObject(doc, "id", id) ||
         !cJSON_AddNullToObject(doc, "title") || !cJSON_AddStringToObject(doc, "hash", live) ||
         !cJSON_AddStringToObject(doc, "seen", seen) ||

@@ -17,6 +17,7 @@
 #include "pinyin.h"
 #include "render.h"
 #include "strbuf.h"
+#include "vdiff.h"
 
 static const char sql_reuse[] =
     "SELECT f.procedure_id FROM source_files f"
@@ -368,14 +369,14 @@ out:
 static const char sql_version_upsert[] =
     "INSERT INTO procedure_versions (procedure_id, hash, source, category, kind, title, ord,"
     " review_by, detail_json, item_json, print_html, render_version, first_loaded, practice_key,"
-    " render_contact)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15)"
+    " render_contact, notice_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15, ?16)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET category = excluded.category,"
     " kind = excluded.kind, title = excluded.title, ord = excluded.ord,"
     " review_by = excluded.review_by, detail_json = excluded.detail_json,"
     " item_json = excluded.item_json, print_html = excluded.print_html,"
     " render_version = excluded.render_version, practice_key = excluded.practice_key,"
-    " render_contact = excluded.render_contact";
+    " render_contact = excluded.render_contact, notice_key = excluded.notice_key";
 /* updated_on is computed before hash is overwritten: SQLite's SET reads
  * the row as it was. A first version ever (an INSERT) is no update, and
  * neither is a new text that a resident would read the same: the two
@@ -609,11 +610,12 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
     char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
     char *print = render_procedure_print(p), key[RENDER_PRACTICE_KEY_LEN + 1];
+    char notice[VDIFF_KEY_LEN + 1];
     sqlite3_stmt *st;
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (!detail || !item || !print || render_practice_key(p, key) != 0)
+    if (!detail || !item || !print || render_practice_key(p, key) != 0 || vdiff_key(p, notice) != 0)
         goto out;
     if (!(st = db_stmt(db, sql_version_upsert)))
         goto out;
@@ -632,6 +634,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 14, key, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 15, hall_contact_tag(), -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 16, notice, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_scheduled(p->effective, today)) {
@@ -1383,7 +1386,7 @@ static const char sql_stale[] =
     " WHERE v.render_version <> ?1 OR v.render_contact <> ?2";
 static const char sql_rerender[] =
     "UPDATE procedure_versions SET detail_json = ?3, item_json = ?4, print_html = ?5,"
-    " practice_key = ?6, render_version = ?7, render_contact = ?8"
+    " practice_key = ?6, render_version = ?7, render_contact = ?8, notice_key = ?9"
     " WHERE procedure_id = ?1 AND hash = ?2";
 
 /* Renders the stored version (id, hash) again and writes it back. 0, also
@@ -1393,6 +1396,7 @@ static int store_rerender(struct db *db, const char *id, const char *hash)
 {
     struct procedure *p = NULL;
     char *detail = NULL, *item = NULL, *print = NULL, key[RENDER_PRACTICE_KEY_LEN + 1];
+    char notice[VDIFF_KEY_LEN + 1];
     sqlite3_stmt *st;
     int b = SQLITE_OK, r, rc = -1;
 
@@ -1402,7 +1406,7 @@ static int store_rerender(struct db *db, const char *id, const char *hash)
     }
     if (!(detail = render_procedure_detail(p)) || !(item = render_procedure_item(p)) ||
         !(print = render_procedure_print(p)) || render_practice_key(p, key) != 0 ||
-        !(st = db_stmt(db, sql_rerender)))
+        vdiff_key(p, notice) != 0 || !(st = db_stmt(db, sql_rerender)))
         goto out;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
@@ -1412,6 +1416,7 @@ static int store_rerender(struct db *db, const char *id, const char *hash)
     b |= sqlite3_bind_text(st, 6, key, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 7, RENDER_VERSION);
     b |= sqlite3_bind_text(st, 8, hall_contact_tag(), -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 9, notice, -1, SQLITE_STATIC);
     rc = store_step_done(db, st, &b);
 out:
     procedure_free(p);

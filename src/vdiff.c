@@ -3,6 +3,7 @@
  * rules and bounds). */
 #include "vdiff.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ struct vdiff_text {
 #define VDIFF_TEXT_INIT {NULL, 0, VDIFF_PART_LINES, false, 0, 14695981039346656037u}
 
 static const char *const vdiff_kinds[] = {
-    [VDIFF_CONDITIONS] = "conditions", [VDIFF_SECTION] = "section", [VDIFF_STEP] = "step"};
+    [VDIFF_CONDITIONS] = "conditions", [VDIFF_SECTION] = "section", [VDIFF_STEP] = "step",
+    [VDIFF_FACTS] = "facts"};
 static const char *const vdiff_changes[] = {
     [VDIFF_SAME] = "same", [VDIFF_CHANGED] = "changed", [VDIFF_ADDED] = "added",
     [VDIFF_REMOVED] = "removed"};
@@ -299,6 +301,49 @@ static int vdiff_section_text(const struct proc_section *s, struct vdiff_text *t
         rc = vdiff_text_add(t, sb.data);
     strbuf_free(&sb);
     return rc == 0 ? vdiff_text_html(t, s->html, "") : -1;
+}
+
+/* The item's name and summary, then the front matter a staffer tells
+ * residents or acts on, one line each (`收费：免费`): a new fee or time limit reached residents while the
+ * staff's notice marked every part 未改动 (a street office's review).
+ * Not review_by, version or keywords: moving a review date on is no news. */
+static const struct {
+    const char *key, *label;
+} vdiff_facts[] = {
+    {"time_limit", "办理时限"},   {"fee", "收费"},         {"location", "办理地点"},
+    {"hours", "办理时间"},        {"phone", "咨询电话"},   {"responsible", "责任岗位"},
+    {"basis", "办理依据"},        {"audience", "适用对象"}, {"pickup", "结果在窗口领取"},
+    {"visit", "可以上门办理"},    {"followup", "办结后回访（工作日）"},
+};
+
+static int vdiff_facts_text(const struct procedure *p, struct vdiff_text *t)
+{
+    const struct fm_entry *e;
+    size_t i;
+    int rc = 0;
+
+    /* the name and the summary first: a renamed item is news too (none
+     * for the empty model an unreadable old version is compared as) */
+    if (p->title) {
+        struct strbuf sb = STRBUF_INIT;
+        rc = strbuf_printf(&sb, "事项名称：%s", p->title);
+        if (rc == 0)
+            rc = vdiff_text_add(t, sb.data);
+        strbuf_free(&sb);
+    }
+    if (rc == 0 && p->summary_html)
+        rc = vdiff_text_html(t, p->summary_html, "简介：");
+
+    for (i = 0; rc == 0 && i < sizeof vdiff_facts / sizeof vdiff_facts[0]; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        if (!(e = frontmatter_get(&p->meta, vdiff_facts[i].key)) || !*e->value)
+            continue;
+        rc = strbuf_printf(&sb, "%s：%s", vdiff_facts[i].label, e->value);
+        if (rc == 0)
+            rc = vdiff_text_add(t, sb.data);
+        strbuf_free(&sb);
+    }
+    return rc;
 }
 
 /* The 办理条件 sections' text, all of them, as one part's lines. */
@@ -600,6 +645,15 @@ int vdiff_build(const struct procedure *from, const struct procedure *to, struct
     int rc = -1;
 
     memset(out, 0, sizeof *out);
+    if (vdiff_facts_text(from, &a) != 0 || vdiff_facts_text(to, &b) != 0)
+        goto out;
+    if ((a.n || b.n) &&
+        vdiff_pair(out, VDIFF_FACTS, "基本信息", a.n ? &a : NULL, b.n ? &b : NULL) != 0)
+        goto out;
+    vdiff_text_free(&a);
+    vdiff_text_free(&b);
+    a = (struct vdiff_text)VDIFF_TEXT_INIT;
+    b = (struct vdiff_text)VDIFF_TEXT_INIT;
     if (vdiff_conditions_text(from, &a) != 0 || vdiff_conditions_text(to, &b) != 0)
         goto out;
     /* no 办理条件 on either side: no part at all (a policy, say) */
@@ -615,6 +669,61 @@ out:
     vdiff_text_free(&a);
     vdiff_text_free(&b);
     return rc;
+}
+
+/* One part's lines into the key: a mark of the part, each line with its
+ * NUL, then what was only counted past the cap. The text is freed. */
+static void vdiff_key_part(crypto_generichash_state *h, char mark, struct vdiff_text *t)
+{
+    unsigned char rest[16];
+    size_t i, k;
+
+    crypto_generichash_update(h, (const unsigned char *)&mark, 1);
+    for (i = 0; i < t->n; i++)
+        crypto_generichash_update(h, (const unsigned char *)t->lines[i], strlen(t->lines[i]) + 1);
+    for (k = 0; k < 8; k++) {
+        rest[k] = (unsigned char)(t->n_rest >> (8 * k));
+        rest[8 + k] = (unsigned char)(t->rest >> (8 * k));
+    }
+    crypto_generichash_update(h, rest, sizeof rest);
+    vdiff_text_free(t);
+}
+
+int vdiff_key(const struct procedure *p, char out[VDIFF_KEY_LEN + 1])
+{
+    crypto_generichash_state h;
+    unsigned char d[VDIFF_KEY_LEN / 2];
+    struct vdiff_text t = VDIFF_TEXT_INIT;
+    size_t i, n = vdiff_sections_count(p);
+
+    if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0)
+        return -1;
+    if (vdiff_facts_text(p, &t) != 0)
+        goto oom;
+    vdiff_key_part(&h, 'f', &t);
+    t = (struct vdiff_text)VDIFF_TEXT_INIT;
+    if (vdiff_conditions_text(p, &t) != 0)
+        goto oom;
+    vdiff_key_part(&h, 'c', &t);
+    for (i = 0; i < n; i++) {
+        t = (struct vdiff_text)VDIFF_TEXT_INIT;
+        if (vdiff_section_lines(p, i, &t) != 0)
+            goto oom;
+        vdiff_key_part(&h, 's', &t);
+    }
+    for (i = 0; i < p->n_steps; i++) {
+        t = (struct vdiff_text)VDIFF_TEXT_INIT;
+        if (vdiff_step_lines(p, i, &t) != 0)
+            goto oom;
+        vdiff_key_part(&h, 'p', &t);
+    }
+    if (crypto_generichash_final(&h, d, sizeof d) != 0)
+        return -1;
+    sodium_bin2hex(out, VDIFF_KEY_LEN + 1, d, sizeof d);
+    return 0;
+oom:
+    vdiff_text_free(&t);
+    return -1;
 }
 
 bool vdiff_any(const struct vdiff *d)

@@ -1,6 +1,7 @@
 // 本事项已更新 (issue #11 point 6). When the live version of a procedure
 // is not the one a staffer last confirmed, the staff case view and the
-// practice page show what changed, part by part (办理条件, each section,
+// practice page show what changed, part by part (基本信息 such as 收费 and
+// 办理时限, 办理条件, each section,
 // each step: 有改动 / 新增 / 删除, unchanged ones named only), each line
 // marked + (added) or − (removed) in text as well as colour, and 我已阅读,
 // which confirms the live version; until then the notice comes back each
@@ -13,7 +14,7 @@ import { api } from './api.js';
 import { errorText } from './auth.js';
 
 const enc = encodeURIComponent;
-const KIND = { conditions: '办理条件', section: '说明', step: '步骤' };
+const KIND = { facts: '基本信息', conditions: '办理条件', section: '说明', step: '步骤' };
 const CHANGE = { changed: '有改动', added: '新增', removed: '删除', same: '未改动' };
 const OP = {
   '+': { cls: 'diff-add', mark: '+', said: '新增：' },
@@ -35,7 +36,7 @@ function partView(p) {
   return el('li', { class: 'diff-part diff-part-' + p.change },
     el('p', { class: 'diff-part-title' },
       el('span', { class: 'badge' + (changed ? ' badge-warn' : '') }, CHANGE[p.change] || p.change), ' ',
-      p.kind === 'conditions' ? p.title : `${KIND[p.kind] || ''}：${p.title}`),
+      p.kind === 'conditions' || p.kind === 'facts' ? p.title : `${KIND[p.kind] || ''}：${p.title}`),
     p.lines.length ? el('ul', { class: 'diff-lines' }, p.lines.map((l) => {
       const op = OP[l.op] || OP['='];
       return el('li', { class: op.cls },

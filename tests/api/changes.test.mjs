@@ -4,7 +4,8 @@
 // that changed, line by line, until they confirm the live version; a
 // confirmation of an older version is 409; another staffer still sees the
 // change; the list of unread updates (which also sets the baselines);
-// unknown procedures 404; the guards (no session 401, no CSRF token 403)
+// a version that shows nothing new (a review date) is none, a new fact
+// (办理时限) is one; unknown procedures 404; the guards (no session 401, no CSRF token 403)
 // and a body of the wrong shape 400.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,6 +79,7 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal(b.to.version, 'v2');
     assert.match(b.to.first_loaded, /^\d{4}-\d\d-\d\dT/);
     assert.deepEqual(b.parts.map((p) => [p.kind, p.title, p.change]), [
+      ['facts', '基本信息', 'same'],
       ['conditions', '办理条件', 'same'],
       ['step', '第一步：准备材料', 'changed'],
       ['step', '第二步：窗口审核', 'removed'],
@@ -85,15 +87,16 @@ describe('what changed in a procedure, until the staffer confirms', () => {
       ['step', '第三步：领取结果', 'added'],
     ]);
     assert.deepEqual(b.parts[0].lines, []);
-    assert.deepEqual(b.parts[1].lines, [
+    assert.deepEqual(b.parts[1].lines, []);
+    assert.deepEqual(b.parts[2].lines, [
       { op: '=', text: '步骤：准备材料' },
       { op: '=', text: '材料：身份证原件（必需）' },
       { op: '-', text: '材料：户口簿（可选）' },
       { op: '+', text: '材料：户口簿（必需）' },
     ]);
-    assert.deepEqual(b.parts[2].lines, [
+    assert.deepEqual(b.parts[3].lines, [
       { op: '-', text: '步骤：窗口审核' }, { op: '-', text: '工作人员核对原件。' }]);
-    assert.deepEqual(b.parts[4].lines, [
+    assert.deepEqual(b.parts[5].lines, [
       { op: '+', text: '步骤：领取结果' }, { op: '+', text: '带受理回执领取。' }]);
     // the list says so, for both staffers
     for (const s of [h.staff, clerk2]) {
@@ -141,6 +144,29 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     ]);
     assert.equal((await read(b.hash, 'sub', clerk2)).status, 200);
     assert.deepEqual((await unread(clerk2)).body.procedures, []);
+  });
+
+  // a policy-change review: a review date moved on told every staffer
+  // 本事项已更新 with every part 未改动; a street office's: a new time limit
+  // reached residents while the notice showed no change
+  it('a version that shows staff nothing new is no update; a new fact is one', async () => {
+    const seen = (await changes()).body.hash;
+    assert.equal((await read(seen)).status, 200);
+    await save(V3.replace('version: v3\n', 'version: v3\nreview_by: 2099-01-01\n') + '\n');
+    const quiet = (await changes()).body;
+    assert.notEqual(quiet.hash, seen);
+    assert.equal(quiet.changed, false);
+    assert.deepEqual(quiet.parts, []);
+    assert.deepEqual((await unread()).body.procedures, []);
+    await save(V3.replace('version: v3\n', 'version: v3\ntime_limit: 3个工作日\n'));
+    const b = (await changes()).body;
+    assert.equal(b.changed, true);
+    assert.deepEqual([b.parts[0].kind, b.parts[0].title, b.parts[0].change], ['facts', '基本信息', 'changed']);
+    assert.deepEqual(b.parts[0].lines, [{ op: '=', text: '事项名称：测试补贴' },
+      { op: '=', text: '简介：测试补贴的简介。' }, { op: '+', text: '办理时限：3个工作日' }]);
+    assert.ok(b.parts.slice(1).every((p) => p.change === 'same'));
+    assert.deepEqual((await unread()).body.procedures.map((p) => p.id), ['sub']);
+    assert.equal((await read(b.hash)).status, 200);
   });
 
   it('unknown procedures 404', async () => {

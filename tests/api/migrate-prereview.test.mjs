@@ -76,6 +76,7 @@ ALTER TABLE users DROP COLUMN display;
 DROP TABLE IF EXISTS health_probe;
 DROP TABLE IF EXISTS report_days;
 ALTER TABLE procedure_versions DROP COLUMN render_contact;
+ALTER TABLE procedure_versions DROP COLUMN notice_key;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -196,15 +196,20 @@ describe('a scheduled version goes live by itself at midnight', () => {
       'jobs/README.md': README, 'jobs/retire.md': v1, 'jobs/subsidy.md': proc('养老补贴'),
     });
     addUser(db, 'boss', 'admin', PW);
+    addUser(db, 'clerk', 'staff', PW);
     clock = tzBeforeMidnight(BEFORE);
     v2 = dated('退休申请（新政策）', clock.tomorrow);
     fresh = dated('延迟退休申请', clock.tomorrow);
     h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: clock.tz } });
     h.admin = await login(h.daemon.url, 'boss', PW);
+    h.staff = await login(h.daemon.url, 'clerk', PW);
   });
   after(() => stopChecked(h.daemon, h.tmp));
+  const unread = async () => (await request(`${h.daemon.url}/api/v1/staff/changes`,
+    { headers: { Cookie: h.staff.cookie } })).body.procedures;
 
   it('is scheduled before midnight and live after it, the file untouched', async () => {
+    assert.deepEqual(await unread(), [], 'the staffer\'s baseline');
     const list0 = await list(h);
     assert.equal(list0.today, clock.today, `the daemon's local date (TZ ${clock.tz})`);
     // written to disk as an editor would; the watcher loads it
@@ -238,6 +243,10 @@ describe('a scheduled version goes live by itself at midnight', () => {
     }
     assert.equal(p.body.title, '退休申请（新政策）', h.daemon.stderr());
     assert.equal(p.body.updated, clock.tomorrow);
+    // staff are told of it as news of the day it went live, not of the
+    // day it was saved (a policy-change review)
+    const news = (await unread()).find((x) => x.id === 'retire');
+    assert.ok(news && Date.parse(news.since) >= clock.midnight - 1000, JSON.stringify(news));
     const late = await procedure(h, 'late');
     assert.equal(late.status, 200);
     assert.equal('updated' in late.body, false, 'a first version is no update');

@@ -59,15 +59,15 @@ Test(changes, baseline_unreadable_old_version_and_confirm)
     /* an old version the parser no longer takes, confirmed by wang */
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "',"
                     " CAST('no heading, no steps' AS BLOB), category, kind, title, ord, review_by,"
-                    " detail_json, item_json, print_html, render_version, first_loaded, practice_key, render_contact"
+                    " detail_json, item_json, print_html, render_version, first_loaded, practice_key, render_contact, NULL"
                     " FROM procedure_versions WHERE procedure_id = 'test'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
     doc = view(&t, "wang");
     cr_assert(changed(doc));
     cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(doc, "seen")->valuestring, OLD);
     parts = cJSON_GetObjectItemCaseSensitive(doc, "parts");
-    /* conditions and four steps, all added */
-    cr_assert_eq(cJSON_GetArraySize(parts), 5);
+    /* the facts, conditions and four steps, all added */
+    cr_assert_eq(cJSON_GetArraySize(parts), 6);
     cJSON_ArrayForEach(p, parts)
         cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(p, "change")->valuestring, "added");
     cJSON_Delete(doc);
@@ -106,7 +106,7 @@ Test(changes, the_list_sets_every_baseline)
     /* li confirmed an older version of simple: it is listed */
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
-                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact"
+                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, NULL"
                     " FROM procedure_versions WHERE procedure_id = 'simple'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE procedure_id = 'simple'");
     cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
@@ -157,7 +157,7 @@ Test(changes, an_old_version_that_cannot_be_read_is_an_error)
     casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
-                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact"
+                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, NULL"
                     " FROM procedure_versions WHERE procedure_id = 'test'");
     casedb_exec(&t, "UPDATE procedure_reads SET hash = '" OLD "' WHERE user_id = 'wang'");
     /* the live version is in the cache; the old one is not */
@@ -180,7 +180,7 @@ Test(changes, an_old_version_that_cannot_be_read_is_an_error)
     doc = view(&t, "wang");
     cr_expect(changed(doc));
     parts = cJSON_GetObjectItemCaseSensitive(doc, "parts");
-    cr_expect_eq(cJSON_GetArraySize(parts), 5);
+    cr_expect_eq(cJSON_GetArraySize(parts), 6);
     cJSON_ArrayForEach(p, parts)
         cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(p, "change")->valuestring, "same");
     cJSON_Delete(doc);

@@ -3,7 +3,8 @@
  * step is one removed and one added line among the same ones; an added and
  * a removed step; a moved step found by its title and a renamed one by its
  * position; items' and fields' lines (必需/可选, rules, {if}) and {staff}
- * guidance; the conditions as one part; the bounds (lines per part, the
+ * guidance; the conditions as one part; the facts of the front matter
+ * and the notice key (the same for a review date moved on); the bounds (lines per part, the
  * LCS table) and the HTML's plain-text lines. */
 #include <criterion/criterion.h>
 
@@ -102,12 +103,14 @@ Test(vdiff, same_file_is_all_same)
 
     build(HEAD STEP1 STEP2 STEP3, HEAD STEP1 STEP2 STEP3, &d);
     cr_assert_not(vdiff_any(&d));
-    /* conditions, one section, three steps: each named, none with lines */
-    cr_assert_eq(d.n_parts, 5);
-    cr_assert_eq(d.parts[0].kind, VDIFF_CONDITIONS);
-    cr_assert_eq(d.parts[1].kind, VDIFF_SECTION);
-    cr_assert_str_eq(d.parts[1].title, "注意事项");
-    cr_assert_str_eq(d.parts[2].title, "第一步：准备材料");
+    /* the facts, conditions, one section, three steps: each named, none
+     * with lines */
+    cr_assert_eq(d.n_parts, 6);
+    cr_assert_eq(d.parts[0].kind, VDIFF_FACTS);
+    cr_assert_eq(d.parts[1].kind, VDIFF_CONDITIONS);
+    cr_assert_eq(d.parts[2].kind, VDIFF_SECTION);
+    cr_assert_str_eq(d.parts[2].title, "注意事项");
+    cr_assert_str_eq(d.parts[3].title, "第一步：准备材料");
     for (size_t i = 0; i < d.n_parts; i++) {
         cr_assert_eq(d.parts[i].change, VDIFF_SAME);
         cr_assert_eq(d.parts[i].n_lines, 0);
@@ -176,15 +179,15 @@ Test(vdiff, added_and_removed_steps)
 
     /* step 2 removed, a new step added at the end */
     build(HEAD STEP1 STEP2 STEP3, HEAD STEP1 STEP3 "## 第四步：领取结果\n带回执领取。\n", &d);
-    cr_assert_eq(d.n_parts, 6);
+    cr_assert_eq(d.n_parts, 7);
     p = part(&d, VDIFF_STEP, "第二步：填写申请");
     cr_assert_eq(p->change, VDIFF_REMOVED);
     cr_assert_eq(count_op(p, '-'), p->n_lines);
     cr_assert(has_line(p, '-', "填写：姓名〔name，text，必填，max=20〕"));
     /* where it stood: after step 1, before step 3 */
-    cr_assert_str_eq(d.parts[3].title, "第二步：填写申请");
-    cr_assert_str_eq(d.parts[4].title, "第三步：窗口审核");
-    cr_assert_eq(d.parts[4].change, VDIFF_SAME);
+    cr_assert_str_eq(d.parts[4].title, "第二步：填写申请");
+    cr_assert_str_eq(d.parts[5].title, "第三步：窗口审核");
+    cr_assert_eq(d.parts[5].change, VDIFF_SAME);
     p = part(&d, VDIFF_STEP, "第四步：领取结果");
     cr_assert_eq(p->change, VDIFF_ADDED);
     cr_assert(has_line(p, '+', "步骤：领取结果"));
@@ -215,8 +218,8 @@ Test(vdiff, moved_step_by_title_renamed_by_position)
     cr_assert(has_line(p, '-', "步骤：填写申请"));
     cr_assert(has_line(p, '+', "步骤：填写申请表"));
     cr_assert_eq(count_op(p, '='), 2);
-    /* three steps, nothing added or removed */
-    cr_assert_eq(d.n_parts, 5);
+    /* the facts, conditions, a section, three steps: nothing added or removed */
+    cr_assert_eq(d.n_parts, 6);
     vdiff_free(&d);
 }
 
@@ -361,4 +364,73 @@ Test(vdiff, names)
     cr_assert_str_eq(vdiff_kind_name(VDIFF_STEP), "step");
     cr_assert_str_eq(vdiff_change_name(VDIFF_REMOVED), "removed");
     cr_assert_str_eq(vdiff_change_name(VDIFF_SAME), "same");
+}
+
+/* The front matter a staffer tells residents is a part of its own, first:
+ * a new fee or time limit reached residents while every part said 未改动
+ * (a street office's review). A review date moved on is not in it. */
+Test(vdiff, the_facts_part)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build("---\ntime_limit: 即来即办\nfee: 免费\nreview_by: 2027-01-01\n---\n" HEAD STEP1,
+          "---\ntime_limit: 3个工作日\nfee: 免费\nreview_by: 2028-01-01\npickup: yes\n---\n" HEAD STEP1,
+          &d);
+    cr_assert(vdiff_any(&d));
+    cr_assert_eq(d.parts[0].kind, VDIFF_FACTS);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "办理时限：即来即办"));
+    cr_assert(has_line(p, '+', "办理时限：3个工作日"));
+    cr_assert(has_line(p, '=', "收费：免费"));
+    cr_assert(has_line(p, '=', "事项名称：测试事项"));
+    cr_assert(has_line(p, '=', "简介：说明。"));
+    cr_assert(has_line(p, '+', "结果在窗口领取：yes"));
+    cr_assert_eq(count_op(p, '-') + count_op(p, '+'), 3, "no review_by line");
+    cr_assert_str_eq(vdiff_kind_name(VDIFF_FACTS), "facts");
+    vdiff_free(&d);
+    /* a new name is news too */
+    build(HEAD STEP1, "# 测试事项（新）\n\n说明。\n\n## 办理条件\n- 本市户籍\n- 年满60周岁\n\n"
+                      "## 注意事项\n材料要带原件。\n\n" STEP1, &d);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert(has_line(p, '+', "事项名称：测试事项（新）"));
+    vdiff_free(&d);
+}
+
+/* The notice key: equal when a staffer would be shown nothing (a review
+ * date, a blank line, the front matter reordered), different for any
+ * line the diff compares, a fact's included. */
+Test(vdiff, the_notice_key)
+{
+    static const char *const same[] = {
+        "---\nfee: 免费\nreview_by: 2027-01-01\n---\n" HEAD STEP1 STEP2,
+        "---\nreview_by: 2028-06-30\nfee: 免费\n---\n" HEAD STEP1 "\n\n" STEP2,
+    };
+    static const char *const other[] = {
+        "---\nfee: 10元\nreview_by: 2027-01-01\n---\n" HEAD STEP1 STEP2,
+        "---\nfee: 免费\n---\n" HEAD STEP1 STEP2 STEP3,
+        "---\nfee: 免费\n---\n" HEAD STEP2 STEP1,
+        "---\nfee: 免费\n---\n" HEAD STEP1 "## 第二步：填写申请\n```form\nname | 姓名 | text | required max=30\n```\n",
+        "---\nfee: 免费\n---\n# 测试事项\n\n新的说明。\n\n## 办理条件\n- 本市户籍\n- 年满60周岁\n\n"
+        "## 注意事项\n材料要带原件。\n\n" STEP1 STEP2,
+    };
+    char a[VDIFF_KEY_LEN + 1], b[VDIFF_KEY_LEN + 1];
+    struct procedure *p;
+    size_t i;
+
+    p = parse_ok(same[0]);
+    cr_assert_eq(vdiff_key(p, a), 0);
+    procedure_free(p);
+    cr_assert_eq(strlen(a), VDIFF_KEY_LEN);
+    p = parse_ok(same[1]);
+    cr_assert_eq(vdiff_key(p, b), 0);
+    procedure_free(p);
+    cr_assert_str_eq(a, b);
+    for (i = 0; i < sizeof other / sizeof other[0]; i++) {
+        p = parse_ok(other[i]);
+        cr_assert_eq(vdiff_key(p, b), 0);
+        procedure_free(p);
+        cr_assert_str_neq(a, b, "other[%zu]", i);
+    }
 }
