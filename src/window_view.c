@@ -679,6 +679,38 @@ static int window_view_add_chain_names(cJSON *root)
     return rc;
 }
 
+/* ours, `live_version`: {hash, version, since} of the item's live version
+ * when the case keeps another (started before an edit: cases keep their
+ * version, the spec says), else null. The staff page says which rules the
+ * case is checked by: beside a 本事项已更新 notice listing a new required
+ * paper, 必须的材料都已勾选 read as a slip (a policy-change review). */
+static const char sql_live_version[] =
+    "SELECT p.hash, json_extract(v.detail_json, '$.version'), p.updated_at FROM procedures p"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.id = ?1 AND p.status = 'live'";
+
+static int window_view_add_live(struct db *db, cJSON *root, const struct case_state *cs)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_live_version);
+    cJSON *o;
+    int r, rc = -1;
+
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, cs->procedure, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st)
+                                                                                : SQLITE_ERROR;
+    if (r == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), cs->hash) != 0) {
+        if ((o = cJSON_AddObjectToObject(root, "live_version")) &&
+            db_column_json(o, "hash", st, 0) == 0 && db_column_json(o, "version", st, 1) == 0 &&
+            db_column_json(o, "since", st, 2) == 0)
+            rc = 0;
+    } else if (r == SQLITE_ROW || r == SQLITE_DONE) {
+        rc = cJSON_AddNullToObject(root, "live_version") ? 0 : -1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -722,7 +754,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
         window_view_add_str(root, "handed_at", cs->r.handed_at) != 0 ||
         window_view_add_str(root, "handed_by", cs->r.handed_by) != 0)
         goto fail;
-    if (window_view_case_model_add(root, cs) != 0 || window_view_add_rating(db, root, cs->id) != 0 ||
+    if (window_view_case_model_add(root, cs) != 0 || window_view_add_live(db, root, cs) != 0 ||
+        window_view_add_rating(db, root, cs->id) != 0 ||
         window_view_add_events(db, root, cs->id) != 0)
         goto fail;
     if (!(*out = window_view_print(root)))

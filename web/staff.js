@@ -508,6 +508,19 @@ function incompleteNote(v) {
       '打印所缺材料清单'));
 }
 
+// A case keeps the version it started on: said when the item has a newer
+// one, since the notice of what changed (本事项已更新) sits above and a
+// staffer would check the new rules against it
+function versionFact(v) {
+  const live = v.live_version;
+  if (!live) return null;
+  const mine = v.meta && v.meta.version ? `${v.meta.version} 版` : '开始办理时的版本';
+  const now = live.version ? `${live.version} 版` : '新版本';
+  return ['办事指南版本', el('span', { id: 'case-version' },
+    el('span', { class: 'badge badge-warn' }, '按原版本办理'),
+    ` 本办件按${mine}办理，材料和表格都按这一版核对；${time(live.since, true).slice(0, 10)} 起现行的是${now}。`)];
+}
+
 function facts(v) {
   const rows = [
     ['状态', badge(v.status, v.refused)],
@@ -527,6 +540,7 @@ function facts(v) {
     v.no_show_at ? ['未到', `叫号未到，${time(v.no_show_at, true)}`] : null,
     v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${who(v.invite.by)}，${time(v.invite.at, true)}）`] : null,
     visitFact(v),
+    versionFact(v),
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
   return el('dl', { class: 'case-facts' }, rows.map(([k, val]) => [el('dt', {}, k), el('dd', {}, val)]));

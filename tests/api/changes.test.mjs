@@ -169,6 +169,27 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal((await read(b.hash)).status, 200);
   });
 
+  // a case keeps the version it started on; the staff view says so when
+  // the item has a newer one (a policy-change review: the notice above
+  // listed a new paper, the case below was checked by the old rules)
+  it('the staff view of a case on an older version names the live one', async () => {
+    const post = (p2, body) => request(`${h.daemon.url}${p2}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    });
+    const old = (await post('/api/v1/cases', { procedure: 'sub' })).body;
+    const view = async (id) => (await get(h, `/api/v1/staff/cases/${id}`)).body;
+    assert.equal((await view(old.id)).live_version, null);
+    await save(V3.replace('version: v3\n', 'version: v4\nfee: 5元\n'));
+    const v = await view(old.id);
+    assert.equal(v.hash, old.hash);
+    assert.deepEqual(Object.keys(v.live_version), ['hash', 'version', 'since']);
+    assert.equal(v.live_version.version, 'v4');
+    assert.equal(v.live_version.hash, (await changes()).body.hash);
+    assert.match(v.live_version.since, /^\d{4}-\d\d-\d\dT/);
+    const fresh = (await post('/api/v1/cases', { procedure: 'sub' })).body;
+    assert.equal((await view(fresh.id)).live_version, null);
+  });
+
   it('unknown procedures 404', async () => {
     assertError(await changes('nope'), 404, 'unknown_procedure');
     assertError(await changes('BAD!id'), 404, 'unknown_procedure');

@@ -2,7 +2,8 @@
 // corrected at the window on the version it was started on. Before, the
 // staff page took the live procedure and stopped at 「这个事项已经更新，请重新
 // 开始一件办件」 after any admin save (a review: a trailing newline was enough),
-// so the resident had to start again.
+// so the resident had to start again. The case's facts say it keeps the
+// version it started on while a newer one is live.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -44,6 +45,9 @@ describe('代为补正 on the case\'s own version', () => {
     await page.keyboard.press('Enter');
     const pane = page.locator('#case-pane');
     await pane.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+    // the facts say which version the case is checked by, and that a newer is live
+    assert.match(await pane.locator('#case-version').innerText(),
+      /按原版本办理 本办件按.*办理，材料和表格都按这一版核对；\d{4}-\d\d-\d\d 起现行的是/);
     await pane.getByRole('button', { name: '代为补正' }).click();
     await pane.locator('#item-hukou_book').waitFor();
     assert.doesNotMatch(await page.locator('body').innerText(), /已经更新，请重新开始/);
