@@ -62,6 +62,13 @@ int admin_list_json(struct db *db, const char *root, int today, char **out);
  * file matches (or file is not a valid rel), -1 on a database error. */
 int admin_locate(struct db *db, const char *id, const char *file, char **rel);
 
+/* The stored text of procedure id's live version, for an editor whose file
+ * holds a version waiting for its date (saving it back withdraws that
+ * version). Returns 0 with *text (len bytes and a NUL; caller frees) and
+ * hash, 1 when id has no live version, -1 on a database error or when
+ * memory runs out. */
+int admin_live_source(struct db *db, const char *id, char **text, size_t *len, char hash[65]);
+
 /* An edit's check: what a load would say about the file with this text. */
 struct admin_check {
     struct diag_list diags;     /* the file's errors and warnings; file = rel */

@@ -607,6 +607,36 @@ static int admin_query_one(struct db *db, const char *sql, const char *a, const 
     return rc;
 }
 
+static const char sql_live_source[] =
+    "SELECT v.source, p.hash FROM procedures p"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.id = ?1 AND p.status = 'live'";
+
+int admin_live_source(struct db *db, const char *id, char **text, size_t *len, char hash[65])
+{
+    sqlite3_stmt *st = db_stmt(db, sql_live_source);
+    int r, n, rc = -1;
+
+    *text = NULL;
+    *len = 0;
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_DONE) {
+        rc = 1;
+    } else if (r == SQLITE_ROW && (n = sqlite3_column_bytes(st, 0)) >= 0 &&
+               sqlite3_column_bytes(st, 1) == 64 && (*text = malloc((size_t)n + 1))) {
+        if (n)
+            memcpy(*text, sqlite3_column_blob(st, 0), (size_t)n);
+        (*text)[n] = '\0';
+        *len = (size_t)n;
+        memcpy(hash, sqlite3_column_text(st, 1), 65);
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 int admin_locate(struct db *db, const char *id, const char *file, char **rel)
 {
     char *found = NULL, *stem;

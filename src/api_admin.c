@@ -197,13 +197,41 @@ out:
     return ret;
 }
 
+/* ours, ?version=live: the live version's stored text, when the file
+ * holds a text waiting for its date; the editor loads it, and saving it
+ * back withdraws the waiting version (a policy-change review: the
+ * console had no way to get the text residents are served). */
+static enum MHD_Result api_admin_send_live(struct http_request *req, struct db *db, const char *id)
+{
+    char *text = NULL, hash[65], etag[70];
+    size_t len;
+    int r = api_admin_id_ok(id) ? admin_live_source(db, id, &text, &len, hash) : 1;
+
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return http_reply_error(req, MHD_HTTP_NOT_FOUND, "no_live_version",
+                                "这个事项现在没有在用的版本（可能还没有上线过，或已经停办）");
+    snprintf(etag, sizeof etag, "\"%s\"", hash);
+    return http_reply_ref(req, MHD_HTTP_OK, "text/markdown; charset=utf-8", text, len, etag,
+                          api_admin_free, text);
+}
+
 enum MHD_Result api_admin_source_get(struct http_request *req)
 {
     struct db *db;
     char *rel = NULL;
     int r;
 
-    if (!(db = db_thread()) || (r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
+    const char *version = http_query(req, "version");
+
+    if (version && strcmp(version, "live") != 0)
+        return reply_bad_request(req, "version 只能是 live（在用的版本）；不写就是文件里现在的内容");
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    if (version)
+        return api_admin_send_live(req, db, req->params[0]);
+    if ((r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
         return reply_internal(req);
     if (r > 0)
         return api_admin_unknown(req);

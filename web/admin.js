@@ -669,6 +669,30 @@ async function editorView(params) {
   // a file whose text waits for its date: the editor holds that text, while
   // residents still get the live one until then; said before any edit
   const waiting = el('div', { id: 'scheduled-note' });
+  // withdrawing it: the live version's text into the editor, which a save
+  // writes back (the file is then what residents get, and nothing waits);
+  // the console had no way to get that text (a policy-change review)
+  const withdrawButton = () => {
+    const b = el('button', { type: 'button', class: 'btn', id: 'withdraw' }, '撤回排期：把编辑框换成在用的版本');
+    b.addEventListener('click', () => busy(b, async () => {
+      if (st.dirty && !confirm('编辑框里没有保存的修改会丢掉，确定吗？')) return;
+      let r;
+      try {
+        r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?version=live`);
+      } catch (err) {
+        msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
+        return;
+      }
+      src.value = r.body;
+      st.dirty = true;
+      numbers();
+      where();
+      msg.replaceChildren(el('p', { class: 'msg-warn' },
+        '编辑框里现在是在用的版本。点“保存”就撤回排期的新版本，文件恢复成在用的内容；不想撤回就点“重新载入文件”。'));
+      schedule();
+    }));
+    return b;
+  };
   if (!st.isNew && !st.special) {
     api('/api/v1/admin/procedures').then(({ body }) => {
       const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
@@ -680,7 +704,7 @@ async function editorView(params) {
         + '编辑框里是它的内容，保存的修改也到那天才生效。在那之前自助机继续显示在用的版本'
         + `${p.live && p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
         p.live ? el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本') : '没有在用的版本',
-        '。'));
+        '。'), p.live ? withdrawButton() : null);
     }, () => {});
   }
   show(

@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  addUser, authHeaders, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
+  addUser, assertError, authHeaders, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
 } from './helpers.mjs';
-import { PW, entry, eventually, file, list, proc, putSource, sha256 } from './admin-helpers.mjs';
+import { PW, entry, eventually, file, get, list, proc, putSource, sha256 } from './admin-helpers.mjs';
 
 const README = '# 就业\n\n就业创业。\n';
 const FAR = '2099-01-01';
@@ -79,6 +79,21 @@ describe('scheduled versions', () => {
     assert.deepEqual(e.scheduled, { hash: sha256(v3), version: null, title: '就业登记（再改）', effective: FARTHER });
     assert.equal(e.live.hash, sha256(v1));
     assert.equal((await procedure(h, 'reg')).body.title, '就业登记');
+  });
+
+  // the console's 撤回排期 (a policy-change review: the live text could not
+  // be had from it): ?version=live gives the live version's stored text
+  it('?version=live gives the live version\'s text while another waits', async () => {
+    const src = (q) => get(h, `/api/v1/admin/procedures/reg/source${q}`);
+    const live = await src('?version=live');
+    assert.equal(live.status, 200, live.text);
+    assert.equal(live.text, v1);
+    assert.equal(live.headers.get('etag'), `"${sha256(v1)}"`);
+    assert.match(live.headers.get('content-type'), /^text\/markdown/);
+    assert.equal((await src('')).text, dated('就业登记（再改）', FARTHER), 'the file holds the waiting text');
+    assertError(await src('?version=old'), 400, 'bad_request');
+    assertError(await get(h, '/api/v1/admin/procedures/nope/source?version=live'), 404, 'no_live_version');
+    assertError(await get(h, '/api/v1/admin/procedures/reg/source?version=live', null), 401, 'not_logged_in');
   });
 
   it('an edit dated today goes live at once, drops the schedule, and is "updated" today', async () => {

@@ -98,6 +98,22 @@ describe('the admin console shows a scheduled version', () => {
         /2099-01-01 生效的新版本（版本 2026-06-01）.*在那之前自助机继续显示在用的版本（版本 2026-01-01），在自助机页面查看在用的版本。/));
       assert.equal(await note.locator('a').getAttribute('href'), '/#/p/reg');
       assert.deepEqual(await axeSerious(page), []);
+      // withdrawn from the console: the live text into the editor, saved back
+      // (a policy-change review: there was no way to get that text)
+      const cookie = async () => (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const regState = async () => (await (await fetch(`${k.url}/api/v1/admin/procedures`,
+        { headers: { cookie: await cookie() } })).json()).procedures.find((p) => p.id === 'reg');
+      const updated0 = (await (await fetch(`${k.url}/api/v1/procedures/reg`)).json()).updated;
+      await note.locator('#withdraw').click();
+      await poll(async () => assert.doesNotMatch(await page.locator('#src').inputValue(), /下一版/));
+      assert.match(await page.locator('#save-msg').innerText(), /点“保存”就撤回排期的新版本/);
+      await page.locator('#save').click();
+      await poll(async () => {
+        const r = await regState();
+        assert.deepEqual([r.state, r.scheduled], ['ok', null]);
+      }, { timeout: 10_000 });
+      assert.equal((await (await fetch(`${k.url}/api/v1/procedures/reg`)).json()).updated, updated0,
+        'the live text back is no update');
       // a broken text on disk is not the waiting version: no such note
       writeTree(tree, { 'jobs/reg.md': '# 就业登记（坏了）\n\n没有步骤。\n' });
       await poll(async () => {
