@@ -15,6 +15,8 @@ struct fm_entry {
     char *key;    /* owned; [a-z_]+ */
     char *value;  /* owned; trimmed, may be "" */
     int line;     /* 1-based line of the entry in the file */
+    bool hall;    /* the value is the hall's, filled in where the file had none
+                     (procedure.c, hall.h): not the file's text */
 };
 
 struct frontmatter {

@@ -11,11 +11,11 @@
  * answer an item depends on; 9: the practice key is stored beside the
  * JSON; 10: review_body and court are known front matter, kept in meta;
  * 11: meta's keys in byte order, whatever their order in the file or the
- * hall's values filled in after them; the staff's notice key, vdiff_key,
- * stored beside the JSON):
+ * hall's values filled in after them; 12: the staff's notice key,
+ * vdiff_key, stored beside the JSON):
  * stored renderings of another version are rendered again from
  * their source at the next start. */
-#define RENDER_VERSION 11
+#define RENDER_VERSION 12
 
 #define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
 

@@ -3,9 +3,11 @@
  * models in, a list of parts out, no database and no HTTP.
  *
  * The parts, in the new version's order with removed ones where they
- * stood: the facts (the item's name and summary, and the front matter a
+ * stood: the facts (the item's name and summary, the front matter a
  * staffer tells residents or acts on: 办理时限, 收费, where, when, phone,
- * pickup, visit, call-back; not review_by, version or keywords), the conditions (the text of the 办理条件 sections), each other
+ * pickup, visit, call-back, the refusal notice's bodies; not review_by,
+ * version or keywords, nor a value the hall filled in; each stage of the
+ * chain; the order of the steps and of the sections), the conditions (the text of the 办理条件 sections), each other
  * information section (matched by title, else by position) and each step
  * (matched by its title without the author's own number, so a moved step
  * is found; else by position, so a renamed step is one changed part).
@@ -20,7 +22,8 @@
  * Bounds: at most VDIFF_PART_LINES lines of each side of a part (the rest
  * not listed, `truncated` set; they are still compared, by count and hash,
  * so a part that differs only there is changed with no +/− line shown),
- * lines cut at VDIFF_LINE_MAX bytes, and the
+ * lines cut at VDIFF_LINE_MAX bytes (ended by a digest of the whole line,
+ * so that an edit past the cut still shows), and the
  * LCS table at most VDIFF_LCS_CELLS cells after the common head and tail
  * are taken off; past that the middle is shown as all removed then all
  * added, which is still true, only longer.

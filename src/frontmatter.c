@@ -155,6 +155,7 @@ static int fm_add(struct frontmatter *fm, const char *k, size_t kn, const char *
     e->key = strndup(k, kn);
     e->value = strndup(v, vn);
     e->line = line;
+    e->hall = false;
     if (!e->key || !e->value) {
         free(e->key);
         free(e->value);

@@ -1546,6 +1546,7 @@ static void pctx_meta_hall(struct pctx *c)
         if (e) {
             free(e->value);
             e->value = copy;
+            e->hall = true;
             continue;
         }
         if (!(m->items[m->n].key = strdup(key))) {
@@ -1554,6 +1555,7 @@ static void pctx_meta_hall(struct pctx *c)
             return;
         }
         m->items[m->n].value = copy;
+        m->items[m->n].hall = true;
         m->items[m->n++].line = 0;
     }
 }

@@ -67,14 +67,25 @@ static int vdiff_text_push(struct vdiff_text *t, const char *s, size_t n)
         return 0;
     }
     if (n > VDIFF_LINE_MAX) {
-        n = VDIFF_LINE_MAX;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
+        /* cut on a character, and ended by a digest of the whole line, so
+         * that a change past the cut is still a different line (the end of
+         * a long paragraph edited: a code review) */
+        uint64_t h = 14695981039346656037u;
+        size_t cut = VDIFF_LINE_MAX;
+        for (i = 0; i < n; i++)
+            h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+        if (!(copy = malloc(cut + 32)))
+            return -1;
+        memcpy(copy, s, cut);
+        snprintf(copy + cut, 32, "…〔%08x〕", (unsigned)(h ^ (h >> 32)));
+    } else {
+        if (!(copy = malloc(n + 1)))
+            return -1;
+        memcpy(copy, s, n);
+        copy[n] = '\0';
     }
-    if (!(copy = malloc(n + 1)))
-        return -1;
-    memcpy(copy, s, n);
-    copy[n] = '\0';
     if (!(grown = realloc(t->lines, (t->n + 1) * sizeof *grown))) {
         free(copy);
         return -1;
@@ -303,6 +314,46 @@ static int vdiff_section_text(const struct proc_section *s, struct vdiff_text *t
     return rc == 0 ? vdiff_text_html(t, s->html, "") : -1;
 }
 
+/* The review chain, one line a stage, and the order of the sections and
+ * the steps: parts are matched by title, so a stage's days or a step moved
+ * showed every part 未改动 while the version was news (a code review). */
+static int vdiff_order_text(const struct procedure *p, struct vdiff_text *t)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < p->n_stages; i++) {
+        const struct proc_stage *st = &p->stages[i];
+        /* the implicit stage is time_limit's, a line of its own */
+        if (st->line == 0)
+            continue;
+        strbuf_free(&sb);
+        rc = strbuf_printf(&sb, "办理环节：%s（%s，%d个工作日）", st->label ? st->label : st->key,
+                           st->post, st->days);
+        if (rc == 0)
+            rc = vdiff_text_add(t, sb.data);
+    }
+    if (rc == 0 && p->n_steps > 1) {
+        strbuf_free(&sb);
+        rc = strbuf_puts(&sb, "步骤顺序：");
+        for (i = 0; rc == 0 && i < p->n_steps; i++)
+            rc = strbuf_printf(&sb, "%s%s", i ? " → " : "", procedure_step_label(p->steps[i].title));
+        if (rc == 0)
+            rc = vdiff_text_add(t, sb.data);
+    }
+    if (rc == 0 && p->n_sections > 1) {
+        strbuf_free(&sb);
+        rc = strbuf_puts(&sb, "说明顺序：");
+        for (i = 0; rc == 0 && i < p->n_sections; i++)
+            rc = strbuf_printf(&sb, "%s%s", i ? " → " : "", p->sections[i].title);
+        if (rc == 0)
+            rc = vdiff_text_add(t, sb.data);
+    }
+    strbuf_free(&sb);
+    return rc;
+}
+
 /* The item's name and summary, then the front matter a staffer tells
  * residents or acts on, one line each (`收费：免费`): a new fee or time limit reached residents while the
  * staff's notice marked every part 未改动 (a street office's review).
@@ -314,6 +365,8 @@ static const struct {
     {"hours", "办理时间"},        {"phone", "咨询电话"},   {"responsible", "责任岗位"},
     {"basis", "办理依据"},        {"audience", "适用对象"}, {"pickup", "结果在窗口领取"},
     {"visit", "可以上门办理"},    {"followup", "办结后回访（工作日）"},
+    /* printed on the refusal notice (print.c) */
+    {"review_body", "申请复议的机关"}, {"court", "提起诉讼的法院"},
 };
 
 static int vdiff_facts_text(const struct procedure *p, struct vdiff_text *t)
@@ -336,14 +389,17 @@ static int vdiff_facts_text(const struct procedure *p, struct vdiff_text *t)
 
     for (i = 0; rc == 0 && i < sizeof vdiff_facts / sizeof vdiff_facts[0]; i++) {
         struct strbuf sb = STRBUF_INIT;
-        if (!(e = frontmatter_get(&p->meta, vdiff_facts[i].key)) || !*e->value)
+        /* a value the hall filled in is not the file's: the same in every
+         * version this daemon shows, whatever the hall had set when one
+         * was stored (a code review) */
+        if (!(e = frontmatter_get(&p->meta, vdiff_facts[i].key)) || !*e->value || e->hall)
             continue;
         rc = strbuf_printf(&sb, "%s：%s", vdiff_facts[i].label, e->value);
         if (rc == 0)
             rc = vdiff_text_add(t, sb.data);
         strbuf_free(&sb);
     }
-    return rc;
+    return rc ? rc : vdiff_order_text(p, t);
 }
 
 /* The 办理条件 sections' text, all of them, as one part's lines. */

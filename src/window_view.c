@@ -683,11 +683,14 @@ static int window_view_add_chain_names(cJSON *root)
  * when the case keeps another (started before an edit: cases keep their
  * version, the spec says), else null. The staff page says which rules the
  * case is checked by: beside a 本事项已更新 notice listing a new required
- * paper, 必须的材料都已勾选 read as a slip (a policy-change review). */
+ * paper, 必须的材料都已勾选 read as a slip (a policy-change review). A live
+ * version that shows staff the same as the case's (equal notice keys: a
+ * review date moved on) is not another for this (a code review). */
 static const char sql_live_version[] =
     "SELECT p.hash, json_extract(v.detail_json, '$.version'), p.updated_at FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
-    " WHERE p.id = ?1 AND p.status = 'live'";
+    " WHERE p.id = ?1 AND p.status = 'live' AND NOT EXISTS (SELECT 1 FROM procedure_versions c"
+    "  WHERE c.procedure_id = p.id AND c.hash = ?2 AND c.notice_key = v.notice_key)";
 
 static int window_view_add_live(struct db *db, cJSON *root, const struct case_state *cs)
 {
@@ -697,8 +700,10 @@ static int window_view_add_live(struct db *db, cJSON *root, const struct case_st
 
     if (!st)
         return -1;
-    r = sqlite3_bind_text(st, 1, cs->procedure, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st)
-                                                                                : SQLITE_ERROR;
+    r = sqlite3_bind_text(st, 1, cs->procedure, -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_bind_text(st, 2, cs->hash, -1, SQLITE_STATIC) == SQLITE_OK
+            ? sqlite3_step(st)
+            : SQLITE_ERROR;
     if (r == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), cs->hash) != 0) {
         if ((o = cJSON_AddObjectToObject(root, "live_version")) &&
             db_column_json(o, "hash", st, 0) == 0 && db_column_json(o, "version", st, 1) == 0 &&

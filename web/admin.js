@@ -653,6 +653,9 @@ async function editorView(params) {
       : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
       : saved.scheduled ? `已保存并排期：${saved.scheduled} 生效，当天自动上线；在那之前自助机仍显示现在的版本`
       : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
+    // the file's text is live now: the note of a waiting version (and its
+    // 撤回排期) no longer holds
+    if (saved.live) waiting.replaceChildren();
     runPreview();
   });
 

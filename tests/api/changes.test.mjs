@@ -79,14 +79,17 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal(b.to.version, 'v2');
     assert.match(b.to.first_loaded, /^\d{4}-\d\d-\d\dT/);
     assert.deepEqual(b.parts.map((p) => [p.kind, p.title, p.change]), [
-      ['facts', '基本信息', 'same'],
+      ['facts', '基本信息', 'changed'],
       ['conditions', '办理条件', 'same'],
       ['step', '第一步：准备材料', 'changed'],
       ['step', '第二步：窗口审核', 'removed'],
       ['step', '第二步：签字确认', 'same'],
       ['step', '第三步：领取结果', 'added'],
     ]);
-    assert.deepEqual(b.parts[0].lines, []);
+    // the steps' order is a fact: one removed and one added step change it
+    assert.deepEqual(b.parts[0].lines.filter((l) => l.op !== '='), [
+      { op: '-', text: '步骤顺序：准备材料 → 窗口审核 → 签字确认' },
+      { op: '+', text: '步骤顺序：准备材料 → 签字确认 → 领取结果' }]);
     assert.deepEqual(b.parts[1].lines, []);
     assert.deepEqual(b.parts[2].lines, [
       { op: '=', text: '步骤：准备材料' },
@@ -163,7 +166,8 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal(b.changed, true);
     assert.deepEqual([b.parts[0].kind, b.parts[0].title, b.parts[0].change], ['facts', '基本信息', 'changed']);
     assert.deepEqual(b.parts[0].lines, [{ op: '=', text: '事项名称：测试补贴' },
-      { op: '=', text: '简介：测试补贴的简介。' }, { op: '+', text: '办理时限：3个工作日' }]);
+      { op: '=', text: '简介：测试补贴的简介。' }, { op: '+', text: '办理时限：3个工作日' },
+      { op: '=', text: '步骤顺序：准备材料 → 签字确认 → 领取结果' }]);
     assert.ok(b.parts.slice(1).every((p) => p.change === 'same'));
     assert.deepEqual((await unread()).body.procedures.map((p) => p.id), ['sub']);
     assert.equal((await read(b.hash)).status, 200);
@@ -187,6 +191,10 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal(v.live_version.hash, (await changes()).body.hash);
     assert.match(v.live_version.since, /^\d{4}-\d\d-\d\dT/);
     const fresh = (await post('/api/v1/cases', { procedure: 'sub' })).body;
+    assert.equal((await view(fresh.id)).live_version, null);
+    // a newer version that shows staff the same (a review date) is not another
+    await save(V3.replace('version: v3\n', 'version: v4\nfee: 5元\nreview_by: 2099-01-01\n'));
+    assert.notEqual((await changes()).body.hash, fresh.hash);
     assert.equal((await view(fresh.id)).live_version, null);
   });
 
