@@ -112,6 +112,8 @@ describe('the admin console shows a scheduled version', () => {
         const r = await regState();
         assert.deepEqual([r.state, r.scheduled], ['ok', null]);
       }, { timeout: 10_000 });
+      // and the note of a waiting version is gone with it (a code review)
+      await poll(async () => assert.equal(await note.innerText(), ''));
       assert.equal((await (await fetch(`${k.url}/api/v1/procedures/reg`)).json()).updated, updated0,
         'the live text back is no update');
       // a broken text on disk is not the waiting version: no such note
