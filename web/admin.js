@@ -630,6 +630,10 @@ async function editorView(params) {
     }
     st.etag = `"${saved.hash}"`;
     st.dirty = src.value !== sent;
+    // 撤回排期 saved as it was loaded: the live text back, nothing new for
+    // residents (a UI review: 已保存并上线 read as a new version published)
+    const withdrawn = saved.live && st.liveText !== undefined && sent === st.liveText;
+    const hadLive = !st.isNew;
     if (!st.isNew && !st.special && saved.id && saved.id !== st.id) {
       // renamed: the next save and a reload go by the new id
       st.id = saved.id;
@@ -650,8 +654,10 @@ async function editorView(params) {
     }
     msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? (st.special.endsWith('.practice') ? '已保存并生效：练习模式现在用的就是这些场景'
       : '已保存并生效：自助机现在用的就是这个内容')
+      : withdrawn ? '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'
       : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
-      : saved.scheduled ? `已保存并排期：${saved.scheduled} 生效，当天自动上线；在那之前自助机仍显示现在的版本`
+      : saved.scheduled ? `已保存并排期：${saved.scheduled} 生效，当天自动上线；`
+        + (hadLive ? '在那之前自助机仍显示现在的版本' : '在那之前居民在自助机上找不到这个事项')
       : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
     // the file's text is live now: the note of a waiting version (and its
     // 撤回排期) no longer holds
@@ -687,11 +693,18 @@ async function editorView(params) {
         return;
       }
       src.value = r.body;
+      st.liveText = r.body;
       st.dirty = true;
       numbers();
       where();
-      msg.replaceChildren(el('p', { class: 'msg-warn' },
-        '编辑框里现在是在用的版本。点“保存”就撤回排期的新版本，文件恢复成在用的内容；不想撤回就点“重新载入文件”。'));
+      // said where the admin looks, at the top, in place of the note that
+      // no longer holds (a UI review: the change was below the fold)
+      const said = el('p', { class: 'msg-warn', role: 'status', tabindex: '-1' },
+        '编辑框里现在是在用的版本的内容。点“保存”就撤回排期的新版本，文件恢复成在用的内容，自助机上没有任何变化；'
+        + '不想撤回就点“重新载入文件”。');
+      waiting.replaceChildren(said);
+      said.focus();
+      msg.replaceChildren(el('p', { class: 'msg-warn' }, '点“保存”撤回排期。'));
       schedule();
     }));
     return b;
@@ -702,12 +715,14 @@ async function editorView(params) {
       waiting.dataset.checked = 'true'; // for a test: the answer was read
       // the note is true only when the file's text is the waiting version
       if (!p || !p.scheduled || p.state !== 'scheduled' || editor !== st) return;
-      waiting.replaceChildren(el('p', { class: 'msg-warn' },
-        `这个文件是 ${p.scheduled.effective} 生效的新版本${p.scheduled.version ? `（版本 ${p.scheduled.version}）` : ''}：`
-        + '编辑框里是它的内容，保存的修改也到那天才生效。在那之前自助机继续显示在用的版本'
-        + `${p.live && p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
-        p.live ? el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本') : '没有在用的版本',
-        '。'), p.live ? withdrawButton() : null);
+      const head = `这个文件是 ${p.scheduled.effective} 生效的新版本${p.scheduled.version ? `（版本 ${p.scheduled.version}）` : ''}：`
+        + '编辑框里是它的内容，保存的修改也到那天才生效。';
+      // a new item has no live version to show or to go back to
+      waiting.replaceChildren(...(p.live ? [el('p', { class: 'msg-warn' }, head,
+        `在那之前自助机继续显示在用的版本${p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
+        el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本'),
+        '。'), withdrawButton()]
+        : [el('p', { class: 'msg-warn' }, head, '这是新事项，在那之前居民在自助机上找不到它。')]));
     }, () => {});
   }
   show(

@@ -56,7 +56,7 @@ function noticeView(c, done) {
     el('h3', { id: hid }, `本事项已更新：${c.title}`),
     el('p', {}, `${c.to.version ? `版本 ${c.to.version}，` : ''}${day(c.to.first_loaded)}更新。` +
       `下面是与您上次阅读的版本${c.from.version && c.from.version !== c.to.version ? `（${c.from.version}）` : ''}相比的变化：` +
-      '标 + 的是新增内容，标 − 的是删除内容。读完请点“我已阅读”，之前每次打开本事项都会提示。'),
+      '标 + 的是新增内容，标 − 的是删除内容。读完请点“我已阅读”；没点之前，每次打开本事项都会提示。'),
     el('ol', { class: 'diff-parts' }, c.parts.map(partView)),
     err,
     el('div', { class: 'btn-row' }, btn));
@@ -72,7 +72,7 @@ function noticeView(c, done) {
     box.replaceWith(ok);
     ok.focus();
     if (done) done();
-    for (const f of confirmedHooks) f(c.id);
+    for (const f of confirmedHooks) f(c.id, c.title);
   }));
   return box;
 }
@@ -97,14 +97,18 @@ const ui = {};
 export function changesCard() {
   ui.count = el('span', { id: 'changes-count' }, '');
   ui.body = el('div', { id: 'changes-list' });
-  confirmedHooks.push(() => refreshChanges());
+  // the card's own 我已阅读 redraws the list: it then says what was
+  // confirmed and takes the focus, which was in the item that went (a UI
+  // review); one confirmed in the case view keeps the focus there
+  confirmedHooks.push((id, title) => refreshChanges(ui.body.contains(document.activeElement)
+    ? `已确认阅读“${title}”的更新。` : ''));
   return el('section', { class: 'card', id: 'changes-card', 'aria-labelledby': 'changes-h' },
     el('h2', { id: 'changes-h' }, '事项更新 ', ui.count),
     el('p', { class: 'hint' }, '您上次阅读后办事指南有更新的事项。打开看看改了什么，读完点“我已阅读”。'),
     ui.body);
 }
 
-export async function refreshChanges() {
+export async function refreshChanges(done = '') {
   if (!ui.body) return;
   let list;
   try {
@@ -114,7 +118,8 @@ export async function refreshChanges() {
     return;
   }
   ui.count.textContent = list.length ? `（${list.length} 个事项有更新）` : '（没有未读的更新）';
-  ui.body.replaceChildren(list.length ? el('ul', { class: 'changes-items' }, list.map((p) => {
+  const said = done ? el('p', { class: 'msg-ok', role: 'status', tabindex: '-1' }, done) : null;
+  ui.body.replaceChildren(said || '', list.length ? el('ul', { class: 'changes-items' }, list.map((p) => {
     const slot = el('div');
     const open = el('button', { type: 'button', class: 'btn btn-small', 'aria-expanded': 'false',
       'aria-label': `看看改了什么：${p.title}` }, '看看改了什么');
@@ -125,4 +130,5 @@ export async function refreshChanges() {
     });
     return el('li', { 'data-id': p.id }, el('span', {}, `${p.title}（${day(p.since)}更新）`), ' ', open, slot);
   })) : el('p', { class: 'hint' }, '您已读过所有事项的最新版本。'));
+  if (said) said.focus();
 }

@@ -514,11 +514,15 @@ function incompleteNote(v) {
 function versionFact(v) {
   const live = v.live_version;
   if (!live) return null;
-  const mine = v.meta && v.meta.version ? `${v.meta.version} 版` : '开始办理时的版本';
-  const now = live.version ? `${live.version} 版` : '新版本';
+  const since = time(live.since, true).slice(0, 10);
+  const mine = v.meta && v.meta.version;
+  // an edit that left `version:` as it was names the same version twice
+  // (a UI review): then said by the date alone
+  const text = mine && live.version && mine !== live.version
+    ? ` 本办件按 ${mine} 版办理，材料和表格都按这一版核对；${since} 起现行的是 ${live.version} 版。`
+    : ` 本办件按开始办理时的版本办理，材料和表格都按那一版核对；办事指南在 ${since} 更新过。`;
   return ['办事指南版本', el('span', { id: 'case-version' },
-    el('span', { class: 'badge badge-warn' }, '按原版本办理'),
-    ` 本办件按${mine}办理，材料和表格都按这一版核对；${time(live.since, true).slice(0, 10)} 起现行的是${now}。`)];
+    el('span', { class: 'badge badge-warn' }, '按原版本办理'), text)];
 }
 
 function facts(v) {

@@ -87,6 +87,9 @@ describe('本事项已更新 in the staff case view', () => {
     assert.equal(await notice.count(), 0);
     await page.locator('#changes-count', { hasText: '没有未读的更新' }).waitFor();
     assert.equal((await changes()).changed, false);
+    // confirmed in the case view: the card does not take the focus or speak
+    assert.equal(await page.locator('#changes-list .msg-ok').count(), 0);
+    assert.ok(await page.evaluate(() => document.getElementById('case-pane').contains(document.activeElement)));
 
     // opened again: no notice
     await page.locator('#case-key').fill(c.ticket);
@@ -116,5 +119,21 @@ describe('本事项已更新 in the staff case view', () => {
     assert.equal((await changes(session2)).changed, false);
     kp2.assertClean('practice with the changes notice');
     await kp2.context.close();
+  });
+
+  // the card's own 我已阅读 redrew the list with no word and the focus lost
+  // on <body> (a UI review)
+  it('confirmed in the card, the card says so and holds the focus', async () => {
+    const file = path.join(h.tree, REL);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(NEW, '近期一寸白底免冠彩色照片 3 张'));
+    await poll(async () => assert.equal((await changes()).changed, true), { timeout: 8000 });
+    await page.reload();
+    const item = page.locator('#changes-list li', { hasText: '劳动' });
+    await item.getByRole('button', { name: /看看改了什么/ }).click();
+    await item.getByRole('button', { name: '我已阅读' }).click();
+    const said = page.locator('#changes-list .msg-ok', { hasText: /^已确认阅读“.*”的更新。$/ });
+    await said.waitFor();
+    assert.ok(await said.evaluate((e) => e === document.activeElement), 'the focus is on the message');
+    assert.equal((await changes()).changed, false);
   });
 });

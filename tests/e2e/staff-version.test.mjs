@@ -47,7 +47,8 @@ describe('代为补正 on the case\'s own version', () => {
     await pane.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
     // the facts say which version the case is checked by, and that a newer is live
     assert.match(await pane.locator('#case-version').innerText(),
-      /按原版本办理 本办件按.*办理，材料和表格都按这一版核对；\d{4}-\d\d-\d\d 起现行的是/);
+      /^按原版本办理 本办件按开始办理时的版本办理，材料和表格都按那一版核对；办事指南在 \d{4}-\d\d-\d\d 更新过。$/,
+      'the edit kept version: as it was: said by the date');
     await pane.getByRole('button', { name: '代为补正' }).click();
     await pane.locator('#item-hukou_book').waitFor();
     assert.doesNotMatch(await page.locator('body').innerText(), /已经更新，请重新开始/);

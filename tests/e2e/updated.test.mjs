@@ -89,7 +89,9 @@ describe('the admin console shows a scheduled version', () => {
       // the editor says its text waits for its date, and where the live one is
       await row.locator('a', { hasText: '编辑' }).click();
       const note = page.locator('#scheduled-note');
-      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-01-01 生效的新版本.*没有在用的版本/));
+      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-01-01 生效的新版本.*这是新事项，在那之前居民在自助机上找不到它。$/));
+      assert.doesNotMatch(await note.innerText(), /null/, 'no stray null (a UI review)');
+      assert.equal(await note.locator('#withdraw').count(), 0, 'nothing to withdraw to');
       writeTree(tree, { 'jobs/reg.md': proc('就业登记（下一版）').replace('version: 2026-01-01\n', 'version: 2026-06-01\neffective: 2099-01-01\n') });
       // the second load that stored a waiting version: reg's
       await poll(() => assert.ok((k.daemon.stderr().match(/[1-9]\d* versions scheduled/g) || []).length >= 2));
@@ -106,8 +108,11 @@ describe('the admin console shows a scheduled version', () => {
       const updated0 = (await (await fetch(`${k.url}/api/v1/procedures/reg`)).json()).updated;
       await note.locator('#withdraw').click();
       await poll(async () => assert.doesNotMatch(await page.locator('#src').inputValue(), /下一版/));
-      assert.match(await page.locator('#save-msg').innerText(), /点“保存”就撤回排期的新版本/);
+      // said at the top, in place of the note that no longer holds
+      assert.match(await note.innerText(), /^编辑框里现在是在用的版本的内容。点“保存”就撤回排期的新版本/);
       await page.locator('#save').click();
+      await poll(async () => assert.equal(await page.locator('#save-msg').innerText(),
+        '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'));
       await poll(async () => {
         const r = await regState();
         assert.deepEqual([r.state, r.scheduled], ['ok', null]);
