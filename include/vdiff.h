@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "posts.h"
 #include "procedure.h"
 
 #define VDIFF_PART_LINES 400        /* lines of one side of one part */
@@ -64,8 +65,11 @@ struct vdiff {
 
 /* Compares from (the version a staffer last confirmed) with to (the live
  * one) into *out, which the caller frees with vdiff_free in every case.
+ * ps (may be NULL) names the chain stages' posts as the hall's _posts.md
+ * does (综合窗口（A岗）, not window); the key keeps the ids.
  * Returns 0, or -1 when memory ran out. */
-int vdiff_build(const struct procedure *from, const struct procedure *to, struct vdiff *out);
+int vdiff_build(const struct procedure *from, const struct procedure *to, const struct posts *ps,
+                struct vdiff *out);
 
 /* True when some part is not the same. */
 bool vdiff_any(const struct vdiff *d);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "clock.h"
 #include "models.h"
 #include "vdiff.h"
@@ -152,14 +153,20 @@ static int changes_diff(struct db *db, cJSON *doc, const char *id, const char *s
     struct model_ref *ra = NULL, *rb = NULL;
     const struct procedure *a, *b;
     struct vdiff d = {0};
+    struct catalog *cat;
     int rc = -1, r;
 
     if ((r = models_get(db, id, seen, &a, &ra)) < 0)
         goto out;
     if (r == 1)
         a = &empty;
-    if (models_get(db, id, live, &b, &rb) == 0 && vdiff_build(a, b, &d) == 0)
+    /* the stages' posts by their names in the hall's _posts.md */
+    cat = catalog_acquire();
+    if (models_get(db, id, live, &b, &rb) == 0 &&
+        vdiff_build(a, b, cat ? catalog_posts(cat) : NULL, &d) == 0)
         rc = changes_add_parts(doc, &d);
+    if (cat)
+        catalog_release(cat);
 out:
     vdiff_free(&d);
     models_release(ra);

@@ -317,7 +317,8 @@ static int vdiff_section_text(const struct proc_section *s, struct vdiff_text *t
 /* The review chain, one line a stage, and the order of the sections and
  * the steps: parts are matched by title, so a stage's days or a step moved
  * showed every part 未改动 while the version was news (a code review). */
-static int vdiff_order_text(const struct procedure *p, struct vdiff_text *t)
+static int vdiff_order_text(const struct procedure *p, const struct posts *ps,
+                            struct vdiff_text *t)
 {
     struct strbuf sb = STRBUF_INIT;
     size_t i;
@@ -325,12 +326,13 @@ static int vdiff_order_text(const struct procedure *p, struct vdiff_text *t)
 
     for (i = 0; rc == 0 && i < p->n_stages; i++) {
         const struct proc_stage *st = &p->stages[i];
+        const struct post *po = ps ? posts_find(ps, st->post) : NULL;
         /* the implicit stage is time_limit's, a line of its own */
         if (st->line == 0)
             continue;
         strbuf_free(&sb);
         rc = strbuf_printf(&sb, "办理环节：%s（%s，%d个工作日）", st->label ? st->label : st->key,
-                           st->post, st->days);
+                           po ? po->name : st->post, st->days);
         if (rc == 0)
             rc = vdiff_text_add(t, sb.data);
     }
@@ -369,7 +371,8 @@ static const struct {
     {"review_body", "申请复议的机关"}, {"court", "提起诉讼的法院"},
 };
 
-static int vdiff_facts_text(const struct procedure *p, struct vdiff_text *t)
+static int vdiff_facts_text(const struct procedure *p, const struct posts *ps,
+                            struct vdiff_text *t)
 {
     const struct fm_entry *e;
     size_t i;
@@ -399,7 +402,7 @@ static int vdiff_facts_text(const struct procedure *p, struct vdiff_text *t)
             rc = vdiff_text_add(t, sb.data);
         strbuf_free(&sb);
     }
-    return rc ? rc : vdiff_order_text(p, t);
+    return rc ? rc : vdiff_order_text(p, ps, t);
 }
 
 /* The 办理条件 sections' text, all of them, as one part's lines. */
@@ -695,13 +698,14 @@ out:
     return rc;
 }
 
-int vdiff_build(const struct procedure *from, const struct procedure *to, struct vdiff *out)
+int vdiff_build(const struct procedure *from, const struct procedure *to, const struct posts *ps,
+                struct vdiff *out)
 {
     struct vdiff_text a = VDIFF_TEXT_INIT, b = VDIFF_TEXT_INIT;
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    if (vdiff_facts_text(from, &a) != 0 || vdiff_facts_text(to, &b) != 0)
+    if (vdiff_facts_text(from, ps, &a) != 0 || vdiff_facts_text(to, ps, &b) != 0)
         goto out;
     if ((a.n || b.n) &&
         vdiff_pair(out, VDIFF_FACTS, "基本信息", a.n ? &a : NULL, b.n ? &b : NULL) != 0)
@@ -754,7 +758,7 @@ int vdiff_key(const struct procedure *p, char out[VDIFF_KEY_LEN + 1])
 
     if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0)
         return -1;
-    if (vdiff_facts_text(p, &t) != 0)
+    if (vdiff_facts_text(p, NULL, &t) != 0)
         goto oom;
     vdiff_key_part(&h, 'f', &t);
     t = (struct vdiff_text)VDIFF_TEXT_INIT;

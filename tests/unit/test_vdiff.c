@@ -47,7 +47,7 @@ static void build(const char *from, const char *to, struct vdiff *d)
 {
     struct procedure *a = parse_ok(from), *b = parse_ok(to);
 
-    cr_assert_eq(vdiff_build(a, b, d), 0);
+    cr_assert_eq(vdiff_build(a, b, NULL, d), 0);
     procedure_free(a);
     procedure_free(b);
 }
@@ -417,7 +417,7 @@ static void expect_key_agrees(const char *a_text, const char *b_text, bool same)
     cr_assert_eq(vdiff_key(pa, a), 0);
     cr_assert_eq(vdiff_key(pb, b), 0);
     cr_assert_eq(strlen(a), VDIFF_KEY_LEN);
-    cr_assert_eq(vdiff_build(pa, pb, &d), 0);
+    cr_assert_eq(vdiff_build(pa, pb, NULL, &d), 0);
     cr_assert_eq(strcmp(a, b) == 0, same, "key equal for:\n%s\n---\n%s", a_text, b_text);
     cr_assert_eq(vdiff_any(&d), !same, "diff for:\n%s\n---\n%s", a_text, b_text);
     vdiff_free(&d);
@@ -479,4 +479,28 @@ Test(vdiff, the_halls_values_are_not_news)
     cr_assert_eq(vdiff_key(p, b), 0);
     procedure_free(p);
     cr_assert_str_neq(a, b);
+}
+
+/* A stage's post by its name in the hall's _posts.md, as the chain view
+ * says it (a UI review: 办理环节：窗口受理（window，1个工作日）); the key
+ * keeps the id, so a post renamed in _posts.md is no news. */
+Test(vdiff, the_stages_posts_by_name)
+{
+    static const char posts_md[] = "# 岗位\n\n- window 综合窗口（A岗）\n- street 街道\n";
+    struct diag_list diags = DIAG_LIST_INIT;
+    struct posts *ps = NULL;
+    const struct vdiff_part *p;
+    struct vdiff d;
+    struct procedure *a = parse_ok(HEAD CHAIN("10") STEP1), *b = parse_ok(HEAD CHAIN("20") STEP1);
+
+    cr_assert_eq(posts_parse("_posts.md", posts_md, strlen(posts_md), &ps, &diags), 0);
+    cr_assert_eq(vdiff_build(a, b, ps, &d), 0);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert(has_line(p, '=', "办理环节：社区受理（综合窗口（A岗），1个工作日）"));
+    cr_assert(has_line(p, '+', "办理环节：街道审核（街道，20个工作日）"));
+    vdiff_free(&d);
+    procedure_free(a);
+    procedure_free(b);
+    posts_free(ps);
+    diag_list_free(&diags);
 }
