@@ -599,6 +599,52 @@ static int store_schedule(struct db *db, const struct lib_file *f, const char *k
     return store_step_done(db, st, &b);
 }
 
+/* What a version is stored with besides its text: its JSON, list entry,
+ * print sheet, practice key and staff notice key, each made from the model
+ * (store_procedure for a parsed file, store_rerender for a stored one). */
+struct store_rendering {
+    char *detail, *item, *print;
+    char key[RENDER_PRACTICE_KEY_LEN + 1];
+    char notice[VDIFF_KEY_LEN + 1];
+};
+
+static void store_rendering_free(struct store_rendering *r)
+{
+    free(r->detail);
+    free(r->item);
+    free(r->print);
+    r->detail = r->item = r->print = NULL;
+}
+
+/* 0, or -1 when memory ran out (r freed then; free it after a 0). */
+static int store_render(const struct procedure *p, struct store_rendering *r)
+{
+    r->detail = render_procedure_detail(p);
+    r->item = render_procedure_item(p);
+    r->print = render_procedure_print(p);
+    if (r->detail && r->item && r->print && render_practice_key(p, r->key) == 0 &&
+        vdiff_key(p, r->notice) == 0)
+        return 0;
+    store_rendering_free(r);
+    return -1;
+}
+
+/* The rendered columns, at the parameter numbers sql_version_upsert and
+ * sql_rerender both give them; the bind result, as sqlite3_bind_* ORed. */
+static int store_bind_rendering(sqlite3_stmt *st, const struct store_rendering *r)
+{
+    int b = SQLITE_OK;
+
+    b |= sqlite3_bind_text(st, 9, r->detail, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 10, r->item, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 11, RENDER_VERSION);
+    b |= sqlite3_bind_text(st, 13, r->print, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 14, r->key, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 15, hall_contact_tag(), -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 16, r->notice, -1, SQLITE_STATIC);
+    return b;
+}
+
 /* A parsed file: its version, then its live pointer and search row, or,
  * when its `effective` date is after today, its place in the schedule (the
  * earlier live version, if any, stays). A text that goes live at once
@@ -608,16 +654,12 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
 {
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
-    char *detail = render_procedure_detail(p), *item = render_procedure_item(p);
-    char *print = render_procedure_print(p), key[RENDER_PRACTICE_KEY_LEN + 1];
-    char notice[VDIFF_KEY_LEN + 1];
+    struct store_rendering r = {0};
     sqlite3_stmt *st;
     int rc = -1;
     int b = SQLITE_OK;
 
-    if (!detail || !item || !print || render_practice_key(p, key) != 0 || vdiff_key(p, notice) != 0)
-        goto out;
-    if (!(st = db_stmt(db, sql_version_upsert)))
+    if (store_render(p, &r) != 0 || !(st = db_stmt(db, sql_version_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
@@ -627,14 +669,8 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     b |= sqlite3_bind_text(st, 6, p->title, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 7, p->order);
     b |= sqlite3_bind_int(st, 8, p->review_by);
-    b |= sqlite3_bind_text(st, 9, detail, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 10, item, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int(st, 11, RENDER_VERSION);
     b |= sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 13, print, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 14, key, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 15, hall_contact_tag(), -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 16, notice, -1, SQLITE_STATIC);
+    b |= store_bind_rendering(st, &r);
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_scheduled(p->effective, today)) {
@@ -657,9 +693,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
         goto out;
     rc = 0;
 out:
-    free(detail);
-    free(item);
-    free(print);
+    store_rendering_free(&r);
     return rc;
 }
 
@@ -1384,9 +1418,10 @@ static const char sql_stale[] =
     " JOIN procedure_versions v INDEXED BY procedure_versions_reuse"
     " ON v.procedure_id = s.procedure_id AND v.hash = s.hash"
     " WHERE v.render_version <> ?1 OR v.render_contact <> ?2";
+/* the rendered columns at sql_version_upsert's numbers (store_bind_rendering) */
 static const char sql_rerender[] =
-    "UPDATE procedure_versions SET detail_json = ?3, item_json = ?4, print_html = ?5,"
-    " practice_key = ?6, render_version = ?7, render_contact = ?8, notice_key = ?9"
+    "UPDATE procedure_versions SET detail_json = ?9, item_json = ?10, print_html = ?13,"
+    " practice_key = ?14, render_version = ?11, render_contact = ?15, notice_key = ?16"
     " WHERE procedure_id = ?1 AND hash = ?2";
 
 /* Renders the stored version (id, hash) again and writes it back. 0, also
@@ -1395,8 +1430,7 @@ static const char sql_rerender[] =
 static int store_rerender(struct db *db, const char *id, const char *hash)
 {
     struct procedure *p = NULL;
-    char *detail = NULL, *item = NULL, *print = NULL, key[RENDER_PRACTICE_KEY_LEN + 1];
-    char notice[VDIFF_KEY_LEN + 1];
+    struct store_rendering rd = {0};
     sqlite3_stmt *st;
     int b = SQLITE_OK, r, rc = -1;
 
@@ -1404,25 +1438,15 @@ static int store_rerender(struct db *db, const char *id, const char *hash)
         rc = r > 0 ? 0 : -1;
         goto out;
     }
-    if (!(detail = render_procedure_detail(p)) || !(item = render_procedure_item(p)) ||
-        !(print = render_procedure_print(p)) || render_practice_key(p, key) != 0 ||
-        vdiff_key(p, notice) != 0 || !(st = db_stmt(db, sql_rerender)))
+    if (store_render(p, &rd) != 0 || !(st = db_stmt(db, sql_rerender)))
         goto out;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 5, print, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 6, key, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int(st, 7, RENDER_VERSION);
-    b |= sqlite3_bind_text(st, 8, hall_contact_tag(), -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 9, notice, -1, SQLITE_STATIC);
+    b |= store_bind_rendering(st, &rd);
     rc = store_step_done(db, st, &b);
 out:
     procedure_free(p);
-    free(detail);
-    free(item);
-    free(print);
+    store_rendering_free(&rd);
     return rc;
 }
 
