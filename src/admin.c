@@ -22,6 +22,7 @@
 #include "loader.h"
 #include "store.h"
 #include "strbuf.h"
+#include "triage.h"
 #include "utf8.h"
 
 /* One save at a time: the hash comparison, the write and the load belong
@@ -864,6 +865,71 @@ static int admin_scan(struct db *db, const char *root, int today, const struct l
     return rc;
 }
 
+static const char sql_waiting_new[] =
+    "SELECT s.effective, s.title FROM schedule s WHERE s.procedure_id = ?1 AND NOT EXISTS"
+    " (SELECT 1 FROM procedures p WHERE p.id = ?1 AND p.status = 'live')";
+
+/* Whether id is a new item that only waits for its date: *effective set
+ * (YYYYMMDD) and *title its title (caller frees), else *effective 0 and
+ * *title NULL. 0, or -1 on a database error or when memory ran out. */
+static int admin_waiting_new(struct db *db, const char *id, int *effective, char **title)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_waiting_new);
+    int r, rc = -1;
+
+    *effective = 0;
+    *title = NULL;
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW) {
+        *effective = sqlite3_column_int(st, 0);
+        rc = (*title = strdup(col_text(st, 1) ? col_text(st, 1) : id)) ? 0 : -1;
+    } else if (r == SQLITE_DONE) {
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* A triage answer to a new item that waits for its `effective` date is
+ * left out of the served flow until then (catalog_triage_prune): the admin
+ * who links it is told so at the answer, and at the question when no
+ * answer of it is left to show (it then ends at the window). 0, or -1. */
+static int admin_triage_waiting(struct db *db, const struct triage *t, const char *rel,
+                                struct admin_check *out)
+{
+    size_t i, j, hidden;
+    char *title;
+    int e, r;
+
+    for (i = 0; i < t->n; i++) {
+        const struct triage_question *q = &t->questions[i];
+        for (j = hidden = 0; j < q->n_answers; j++) {
+            const struct triage_answer *a = &q->answers[j];
+            if (a->kind != TRIAGE_PROCEDURE)
+                continue;
+            if (admin_waiting_new(db, a->target, &e, &title) != 0)
+                return -1;
+            if (!title)
+                continue;
+            hidden++;
+            r = diag_warn(&out->diags, rel, a->line,
+                          "这一项指向的「%s」到 %04d-%02d-%02d 才生效：在那之前居民在分诊里看不到这一项，"
+                          "到那天自动出现，不用再改这个文件",
+                          title, e / 10000 % 10000, e / 100 % 100, e % 100);
+            free(title);
+            if (r != 0)
+                return -1;
+        }
+        if (hidden && hidden == q->n_answers &&
+            diag_warn(&out->diags, rel, q->line,
+                      "这个问题的答案都要到生效那天才显示：在那之前居民在这里只看到「请到综合窗口咨询」") != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The triage, the directory or a category's README.md: its own problems,
  * and, as errors of its own, the errors its text would cause in other files
  * (a link to an office or a question it no longer has) that the tree on
@@ -913,6 +979,8 @@ static int admin_check_special(struct db *db, const char *root, int today, const
                        d->message) != 0)
             goto out;
     }
+    if (strcmp(rel, TRIAGE_FILE) == 0 && lib.triage && admin_triage_waiting(db, lib.triage, rel, out) != 0)
+        goto out;
     diag_list_sort(&out->diags);
     rc = 0;
 out:

@@ -344,7 +344,11 @@ describe('the triage before a new item\'s date', () => {
         + '- [以后才能办的事](jobs/later.md)\n- [再问一个](#next)\n\n'
         + '## 还想办什么？ {#next}\n- [以后才能办的事](jobs/later.md)\n',
     });
-    h.daemon = await startDaemon({ tree, db: path.join(h.tmp, 'x.db'), env: { TZ: 'UTC0' } });
+    const db = path.join(h.tmp, 'x.db');
+    h.daemon = await startDaemon({ tree, db, env: { TZ: 'UTC0' } });
+    addUser(db, 'boss', 'admin', PW);
+    h.admin = await login(h.daemon.url, 'boss', PW);
+    h.tree = tree;
   });
   after(() => stopChecked(h.daemon, h.tmp));
 
@@ -354,5 +358,26 @@ describe('the triage before a new item\'s date', () => {
     const q = Object.fromEntries(t.questions.map((x) => [x.id, x.answers]));
     assert.deepEqual(q.start, [{ text: '现在就能办的事', procedure: 'now' }, { text: '再问一个', goto: 'next' }]);
     assert.deepEqual(q.next, [{ text: '请到综合窗口咨询' }]);
+  });
+
+  // The admin who links it was told nothing (the last session's note): the
+  // save now warns at the answer, and at a question left with nothing.
+  it('the triage\'s save warns at each hidden answer and at the emptied question', async () => {
+    const text = fs.readFileSync(path.join(h.tree, '_triage.md'), 'utf8').replace('# 引导', '# 您要办什么');
+    const r = await request(`${h.daemon.url}/api/v1/admin/files/_triage/source`, {
+      method: 'PUT', body: text,
+      headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8',
+        'If-Match': `"${sha256(fs.readFileSync(path.join(h.tree, '_triage.md'), 'utf8'))}"` },
+    });
+    assert.equal(r.status, 200, r.text);
+    const w = r.body.warnings.map((x) => [x.line, x.message]);
+    const at = (line) => w.filter(([l]) => l === line).map(([, m]) => m);
+    assert.equal(at(5).length, 1, JSON.stringify(w));
+    assert.match(at(5)[0], /「以后才能办」到 2099-01-01 才生效/);
+    assert.equal(at(8).length, 1, JSON.stringify(w));
+    assert.match(at(8)[0], /只看到「请到综合窗口咨询」/);
+    assert.equal(at(9).length, 1, JSON.stringify(w));
+    assert.equal(w.length, 3, 'a live item\'s answer, a question link and the first question are not warned about');
+    assert.equal((await getJSON(`${h.daemon.url}/api/v1/triage`)).title, '您要办什么');
   });
 });
