@@ -6,8 +6,9 @@
  * stood: the facts (the item's name and summary, the front matter a
  * staffer tells residents or acts on: 办理时限, 收费, where, when, phone,
  * pickup, visit, call-back, the refusal notice's bodies; not review_by,
- * version or keywords, nor a value the hall filled in; each stage of the
- * chain; the order of the steps and of the sections), the conditions (the text of the 办理条件 sections), each other
+ * version or keywords, nor a value the hall filled in; the order of the
+ * steps and of the sections; the chain's stages are lines at the end of
+ * the 办理流程 section that holds its block), the conditions (the text of the 办理条件 sections), each other
  * information section (matched by title, else by position) and each step
  * (matched by its title without the author's own number, so a moved step
  * is found; else by position, so a renamed step is one changed part).

@@ -314,11 +314,20 @@ static int vdiff_section_text(const struct proc_section *s, struct vdiff_text *t
     return rc == 0 ? vdiff_text_html(t, s->html, "") : -1;
 }
 
-/* The review chain, one line a stage, and the order of the sections and
- * the steps: parts are matched by title, so a stage's days or a step moved
- * showed every part 未改动 while the version was news (a code review). */
-static int vdiff_order_text(const struct procedure *p, const struct posts *ps,
-                            struct vdiff_text *t)
+/* How the parts are made: for the staff (shown), the chain's stages are
+ * lines of the section that holds the ```chain block, where the resident
+ * sees them (its part read 未改动 beside a changed stage, the last
+ * session's note); for vdiff_key they stay lines of the facts, as every
+ * stored notice_key was made (schema 033). The same lines either way, so
+ * two keys are still equal exactly when the diff shows nothing. */
+struct vdiff_view {
+    const struct posts *ps;     /* the posts' names, or NULL */
+    bool key;
+};
+
+/* The chain block's stages, one line each (not the implicit stage, which
+ * is time_limit's, a fact of its own). */
+static int vdiff_stage_text(const struct procedure *p, const struct posts *ps, struct vdiff_text *t)
 {
     struct strbuf sb = STRBUF_INIT;
     size_t i;
@@ -336,6 +345,34 @@ static int vdiff_order_text(const struct procedure *p, const struct posts *ps,
         if (rc == 0)
             rc = vdiff_text_add(t, sb.data);
     }
+    strbuf_free(&sb);
+    return rc;
+}
+
+/* The section whose ```chain block gave the stages, or NULL: a block is
+ * taken only in a 办理流程 section (procedure.c), the first one. */
+static const struct proc_section *vdiff_chain_section(const struct procedure *p)
+{
+    size_t i;
+
+    for (i = 0; p->chain_written && i < p->n_sections; i++)
+        if (p->sections[i].kind == SECTION_CHAIN)
+            return &p->sections[i];
+    return NULL;
+}
+
+/* The order of the sections and the steps (and for the key the stages):
+ * parts are matched by title, so a step moved showed every part 未改动
+ * while the version was news (a code review). */
+static int vdiff_order_text(const struct procedure *p, const struct vdiff_view *v,
+                            struct vdiff_text *t)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+    int rc = 0;
+
+    if (v->key)
+        rc = vdiff_stage_text(p, v->ps, t);
     if (rc == 0 && p->n_steps > 1) {
         strbuf_free(&sb);
         rc = strbuf_puts(&sb, "步骤顺序：");
@@ -371,7 +408,7 @@ static const struct {
     {"review_body", "申请复议的机关"}, {"court", "提起诉讼的法院"},
 };
 
-static int vdiff_facts_text(const struct procedure *p, const struct posts *ps,
+static int vdiff_facts_text(const struct procedure *p, const struct vdiff_view *v,
                             struct vdiff_text *t)
 {
     const struct fm_entry *e;
@@ -402,7 +439,7 @@ static int vdiff_facts_text(const struct procedure *p, const struct posts *ps,
             rc = vdiff_text_add(t, sb.data);
         strbuf_free(&sb);
     }
-    return rc ? rc : vdiff_order_text(p, ps, t);
+    return rc ? rc : vdiff_order_text(p, v, t);
 }
 
 /* The 办理条件 sections' text, all of them, as one part's lines. */
@@ -549,7 +586,7 @@ struct vdiff_list {
     size_t (*count)(const struct procedure *p);
     const char *(*key)(const struct procedure *p, size_t i);     /* matched on */
     const char *(*title)(const struct procedure *p, size_t i);   /* shown */
-    int (*text)(const struct procedure *p, size_t i, struct vdiff_text *t);
+    int (*text)(const struct procedure *p, const struct vdiff_view *v, size_t i, struct vdiff_text *t);
 };
 
 static size_t vdiff_steps_count(const struct procedure *p) { return p->n_steps; }
@@ -558,8 +595,10 @@ static const char *vdiff_step_key(const struct procedure *p, size_t i)
     return procedure_step_label(p->steps[i].title);
 }
 static const char *vdiff_step_title(const struct procedure *p, size_t i) { return p->steps[i].title; }
-static int vdiff_step_lines(const struct procedure *p, size_t i, struct vdiff_text *t)
+static int vdiff_step_lines(const struct procedure *p, const struct vdiff_view *v, size_t i,
+                            struct vdiff_text *t)
 {
+    (void)v;
     return vdiff_step_text(&p->steps[i], t);
 }
 
@@ -586,9 +625,14 @@ static const char *vdiff_section_title(const struct procedure *p, size_t i)
 {
     return vdiff_section_at(p, i)->title;
 }
-static int vdiff_section_lines(const struct procedure *p, size_t i, struct vdiff_text *t)
+static int vdiff_section_lines(const struct procedure *p, const struct vdiff_view *v, size_t i,
+                               struct vdiff_text *t)
 {
-    return vdiff_section_text(vdiff_section_at(p, i), t);
+    const struct proc_section *s = vdiff_section_at(p, i);
+
+    if (vdiff_section_text(s, t) != 0)
+        return -1;
+    return !v->key && s == vdiff_chain_section(p) ? vdiff_stage_text(p, v->ps, t) : 0;
 }
 
 static const struct vdiff_list vdiff_sections = {VDIFF_SECTION, vdiff_sections_count,
@@ -598,12 +642,12 @@ static const struct vdiff_list vdiff_steps = {VDIFF_STEP, vdiff_steps_count, vdi
                                               vdiff_step_title, vdiff_step_lines};
 
 /* An old part with no match in the new version, where it stood. */
-static int vdiff_removed(struct vdiff *d, const struct vdiff_list *l, const struct procedure *from,
-                         size_t i)
+static int vdiff_removed(struct vdiff *d, const struct vdiff_list *l, const struct vdiff_view *v,
+                         const struct procedure *from, size_t i)
 {
     struct vdiff_text a = VDIFF_TEXT_INIT;
 
-    if (l->text(from, i, &a) != 0) {
+    if (l->text(from, v, i, &a) != 0) {
         vdiff_text_free(&a);
         return -1;
     }
@@ -652,8 +696,8 @@ static int vdiff_pair_rest(long *match, size_t n, bool *used, size_t m)
 /* Matches from's parts to to's: by key, then the rest in order within a
  * gap (vdiff_pair_rest); emits them in to's order, each removed one before the first
  * part matched to an old part after it. */
-static int vdiff_list_add(struct vdiff *d, const struct vdiff_list *l, const struct procedure *from,
-                          const struct procedure *to)
+static int vdiff_list_add(struct vdiff *d, const struct vdiff_list *l, const struct vdiff_view *v,
+                          const struct procedure *from, const struct procedure *to)
 {
     size_t m = l->count(from), n = l->count(to), i, j, next = 0;
     long *match = calloc(n ? n : 1, sizeof *match);
@@ -678,11 +722,11 @@ static int vdiff_list_add(struct vdiff *d, const struct vdiff_list *l, const str
 
         for (; rc == 0 && match[j] >= 0 && next < (size_t)match[j]; next++)
             if (!used[next])
-                rc = vdiff_removed(d, l, from, next);
+                rc = vdiff_removed(d, l, v, from, next);
         if (rc == 0 && match[j] >= 0 && next == (size_t)match[j])
             next++;
-        if (rc == 0 && ((match[j] >= 0 && l->text(from, (size_t)match[j], &a) != 0) ||
-                        l->text(to, j, &b) != 0))
+        if (rc == 0 && ((match[j] >= 0 && l->text(from, v, (size_t)match[j], &a) != 0) ||
+                        l->text(to, v, j, &b) != 0))
             rc = -1;
         if (rc == 0)
             rc = vdiff_pair(d, l->kind, l->title(to, j), match[j] >= 0 ? &a : NULL, &b);
@@ -691,7 +735,7 @@ static int vdiff_list_add(struct vdiff *d, const struct vdiff_list *l, const str
     }
     for (; rc == 0 && next < m; next++)
         if (!used[next])
-            rc = vdiff_removed(d, l, from, next);
+            rc = vdiff_removed(d, l, v, from, next);
 out:
     free(match);
     free(used);
@@ -702,10 +746,11 @@ int vdiff_build(const struct procedure *from, const struct procedure *to, const 
                 struct vdiff *out)
 {
     struct vdiff_text a = VDIFF_TEXT_INIT, b = VDIFF_TEXT_INIT;
+    const struct vdiff_view v = {ps, false};
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    if (vdiff_facts_text(from, ps, &a) != 0 || vdiff_facts_text(to, ps, &b) != 0)
+    if (vdiff_facts_text(from, &v, &a) != 0 || vdiff_facts_text(to, &v, &b) != 0)
         goto out;
     if ((a.n || b.n) &&
         vdiff_pair(out, VDIFF_FACTS, "基本信息", a.n ? &a : NULL, b.n ? &b : NULL) != 0)
@@ -721,8 +766,8 @@ int vdiff_build(const struct procedure *from, const struct procedure *to, const 
         if (vdiff_pair(out, VDIFF_CONDITIONS, "办理条件", a.n ? &a : NULL, b.n ? &b : NULL) != 0)
             goto out;
     }
-    if (vdiff_list_add(out, &vdiff_sections, from, to) != 0 ||
-        vdiff_list_add(out, &vdiff_steps, from, to) != 0)
+    if (vdiff_list_add(out, &vdiff_sections, &v, from, to) != 0 ||
+        vdiff_list_add(out, &vdiff_steps, &v, from, to) != 0)
         goto out;
     rc = 0;
 out:
@@ -754,11 +799,12 @@ int vdiff_key(const struct procedure *p, char out[VDIFF_KEY_LEN + 1])
     crypto_generichash_state h;
     unsigned char d[VDIFF_KEY_LEN / 2];
     struct vdiff_text t = VDIFF_TEXT_INIT;
+    const struct vdiff_view v = {NULL, true};
     size_t i, n = vdiff_sections_count(p);
 
     if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0)
         return -1;
-    if (vdiff_facts_text(p, NULL, &t) != 0)
+    if (vdiff_facts_text(p, &v, &t) != 0)
         goto oom;
     vdiff_key_part(&h, 'f', &t);
     t = (struct vdiff_text)VDIFF_TEXT_INIT;
@@ -767,13 +813,13 @@ int vdiff_key(const struct procedure *p, char out[VDIFF_KEY_LEN + 1])
     vdiff_key_part(&h, 'c', &t);
     for (i = 0; i < n; i++) {
         t = (struct vdiff_text)VDIFF_TEXT_INIT;
-        if (vdiff_section_lines(p, i, &t) != 0)
+        if (vdiff_section_lines(p, &v, i, &t) != 0)
             goto oom;
         vdiff_key_part(&h, 's', &t);
     }
     for (i = 0; i < p->n_steps; i++) {
         t = (struct vdiff_text)VDIFF_TEXT_INIT;
-        if (vdiff_step_lines(p, i, &t) != 0)
+        if (vdiff_step_lines(p, &v, i, &t) != 0)
             goto oom;
         vdiff_key_part(&h, 'p', &t);
     }

@@ -495,9 +495,16 @@ Test(vdiff, the_stages_posts_by_name)
 
     cr_assert_eq(posts_parse("_posts.md", posts_md, strlen(posts_md), &ps, &diags), 0);
     cr_assert_eq(vdiff_build(a, b, ps, &d), 0);
-    p = part(&d, VDIFF_FACTS, "基本信息");
+    p = part(&d, VDIFF_SECTION, "办理流程");
     cr_assert(has_line(p, '=', "办理环节：社区受理（综合窗口（A岗），1个工作日）"));
     cr_assert(has_line(p, '+', "办理环节：街道审核（街道，20个工作日）"));
+    cr_assert(has_line(p, '-', "办理环节：街道审核（街道，10个工作日）"));
+    /* the section holding the block is where the stages are shown (its
+     * part read 未改动 beside a changed stage under 基本信息), once */
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert_eq(p->change, VDIFF_SAME);
+    cr_assert_not(has_line(p, '=', "办理环节：社区受理（综合窗口（A岗），1个工作日）"));
     vdiff_free(&d);
     procedure_free(a);
     procedure_free(b);
