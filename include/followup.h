@@ -79,6 +79,17 @@ int followup_open_locked(struct db *db, const struct case_state *cs, const struc
 int followup_complaint_locked(struct db *db, const struct case_state *cs, int score,
                               const struct workdays *cal, int today);
 
+/* Inside relay_recount's transaction: marks each call-back due on or after
+ * bound ("YYYY-MM-DD", 1 January of a year cal lacks) that an earlier
+ * build opened without keeping its gap (workdays_gap_from from the local
+ * day it was opened). 0 or -1. */
+int followup_backfill_locked(struct db *db, const struct workdays *cal, const char *bound);
+
+/* Inside relay_recount's transaction: each call-back whose due date was
+ * counted into a year cal now lists, counted again (workdays_recount,
+ * later only). 0 or -1. */
+int followup_recount_locked(struct db *db, const struct workdays *cal);
+
 /* The call-backs due as JSON text (caller frees):
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",
  * "overdue","soon","phone","score","done","done_by","result","note"}],

@@ -21,4 +21,13 @@
  * caller waits while another thread's load finishes. */
 int loader_run(struct db *db, const char *root);
 
+/* What runs after each published load, under the load's lock and on its
+ * connection, with the new snapshot (held until fn returns) and the load's
+ * local date: server.c sets relay_recount's pass here, which the content
+ * layer cannot name. NULL (the default): nothing. Set it before the first
+ * load; not thread-safe against a load in progress. */
+struct catalog;
+typedef void (*loader_after_fn)(struct db *db, const struct catalog *snap, int today);
+void loader_after_set(loader_after_fn fn);
+
 #endif

@@ -48,6 +48,22 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
                         const char *channel, const char *detail, const struct workdays *cal,
                         int today);
 
+/* Dates counted into a year the hall's calendar had no dates of (every
+ * stage's due, the committed date, a call-back's due keep the day after
+ * which they were counted by weekends alone: workdays_gap_from) are
+ * counted again once cal lists that year (workdays_recount: the same
+ * working days, never earlier), the stages after the current one projected
+ * again from it, and each case whose committed date moved gets a
+ * `due_moved` event ("OLD → NEW", channel "calendar"). With backfill (the
+ * process's first pass), dates an earlier build stored without their gap
+ * are marked first: those in a year cal lacks now (the committed date
+ * counted from stage 0's first day). One BEGIN IMMEDIATE transaction; the
+ * loader calls it after a load whose calendar years or date changed.
+ * Nothing to do without a calendar (cal NULL). *moved: cases whose
+ * committed date moved. Returns 0, or -1 (rolled back; the next call
+ * tries again). */
+int relay_recount(struct db *db, const struct workdays *cal, int today, bool backfill, int *moved);
+
 /* Inside the caller's open transaction: an accepted case goes back to the
  * resident, so its clock stops from today (paused_on) until it is
  * accepted again. A case with no chain yet is left alone. 0 or -1. */

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -24,8 +25,8 @@ static const struct refusal err_note_long = {
 
 /* OR IGNORE: one call-back of each kind per case (UNIQUE (case_id, kind)) */
 static const char sql_open[] =
-    "INSERT OR IGNORE INTO followups (case_id, kind, due, phone, score, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT OR IGNORE INTO followups (case_id, kind, due, phone, score, created_at, gap_from)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_list[] =
     "WITH l (id) AS ("
     "  SELECT id FROM followups WHERE done_at IS NULL"
@@ -102,9 +103,9 @@ static int followup_open(struct db *db, const struct case_state *cs, const char 
                          int score, const struct workdays *cal, int today)
 {
     const char *phone = cs->model ? notify_phone(cs) : NULL;
-    char due[11], now[CLOCK_UTC_LEN];
+    char due[11], now[CLOCK_UTC_LEN], gap[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
-    int b = SQLITE_OK, ymd = workdays_due(cal, today, days);
+    int b = SQLITE_OK, ymd = workdays_due(cal, today, days), g = workdays_gap_from(cal, today, ymd);
 
     /* no date within the calendar's bounds: a date error, never a case's */
     if (ymd == 0 || !(st = db_stmt(db, sql_open)))
@@ -117,6 +118,12 @@ static int followup_open(struct db *db, const struct case_state *cs, const char 
     b |= phone ? sqlite3_bind_text(st, 4, phone, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
     b |= score > 0 ? sqlite3_bind_int(st, 5, score) : sqlite3_bind_null(st, 5);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    if (g) {
+        clock_day_text(g, gap);
+        b |= sqlite3_bind_text(st, 7, gap, -1, SQLITE_STATIC);
+    } else {
+        b |= sqlite3_bind_null(st, 7);
+    }
     return db_run(st, b);
 }
 
@@ -266,5 +273,117 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
     return 0;
 rollback:
     db_rollback(db);
+    return rc;
+}
+
+/* ---- counting again once the calendar has the year (relay_recount) ----- */
+
+#define FOLLOWUP_RECOUNT_BATCH 256
+
+static const char sql_gap_rows[] =
+    "SELECT id, due, gap_from FROM followups WHERE gap_from IS NOT NULL AND id > ?1"
+    " ORDER BY id LIMIT 256";
+static const char sql_unmarked_rows[] =
+    "SELECT id, due, created_at FROM followups WHERE gap_from IS NULL AND due >= ?1 AND id > ?2"
+    " ORDER BY id LIMIT 256";
+static const char sql_redate[] = "UPDATE followups SET due = ?2, gap_from = ?3 WHERE id = ?1";
+
+struct followup_dated {
+    long long id;
+    int due, other;     /* other: the gap, or the local day it was opened */
+};
+
+/* One batch of sql (?1 bound when set, then the id after which) into v:
+ * the id, due and third column (a date, or an instant when opened).
+ * Returns how many, or -1. */
+static int followup_dated_read(struct db *db, const char *sql, const char *bound, bool opened,
+                               long long after, struct followup_dated *v)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int b = SQLITE_OK, n = 0, r, p = 1;
+
+    if (!st)
+        return -1;
+    if (bound)
+        b |= sqlite3_bind_text(st, p++, bound, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, p, after);
+    if (b != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && n < FOLLOWUP_RECOUNT_BATCH) {
+        const char *third = (const char *)sqlite3_column_text(st, 2);
+        v[n].id = sqlite3_column_int64(st, 0);
+        v[n].due = followup_day_parse((const char *)sqlite3_column_text(st, 1));
+        v[n++].other = opened ? clock_local_day_of(third) : followup_day_parse(third);
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? n : -1;
+}
+
+static int followup_redate(struct db *db, long long id, int due, int gap)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_redate);
+    char d[CLOCK_DAY_LEN], g[CLOCK_DAY_LEN];
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    clock_day_text(due, d);
+    b |= sqlite3_bind_int64(st, 1, id);
+    b |= sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
+    if (gap) {
+        clock_day_text(gap, g);
+        b |= sqlite3_bind_text(st, 3, g, -1, SQLITE_STATIC);
+    } else {
+        b |= sqlite3_bind_null(st, 3);
+    }
+    return db_run(st, b);
+}
+
+int followup_backfill_locked(struct db *db, const struct workdays *cal, const char *bound)
+{
+    struct followup_dated *v = malloc(FOLLOWUP_RECOUNT_BATCH * sizeof *v);
+    long long after = 0;
+    int n, i, rc = -1;
+
+    if (!v)
+        return -1;
+    while ((n = followup_dated_read(db, sql_unmarked_rows, bound, true, after, v)) > 0) {
+        for (i = 0; i < n; i++) {
+            int gap = workdays_gap_from(cal, v[i].other ? v[i].other : v[i].due, v[i].due);
+            if (gap && followup_redate(db, v[i].id, v[i].due, gap) != 0)
+                goto out;
+        }
+        after = v[n - 1].id;
+    }
+    rc = n < 0 ? -1 : 0;
+out:
+    free(v);
+    return rc;
+}
+
+int followup_recount_locked(struct db *db, const struct workdays *cal)
+{
+    struct followup_dated *v = malloc(FOLLOWUP_RECOUNT_BATCH * sizeof *v);
+    long long after = 0;
+    int n, i, rc = -1;
+
+    if (!v)
+        return -1;
+    while ((n = followup_dated_read(db, sql_gap_rows, NULL, false, after, v)) > 0) {
+        for (i = 0; i < n; i++) {
+            int next = workdays_next_day(v[i].other), due;
+            if (!next || !workdays_has_year(cal, next / 10000))
+                continue;
+            if (!(due = workdays_recount(cal, v[i].other, v[i].due)) ||
+                followup_redate(db, v[i].id, due, workdays_gap_from(cal, v[i].other, due)) != 0)
+                goto out;
+        }
+        after = v[n - 1].id;
+    }
+    rc = n < 0 ? -1 : 0;
+out:
+    free(v);
     return rc;
 }

@@ -28,6 +28,7 @@
 #include "store.h"
 
 static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+static loader_after_fn loader_after;
 /* whether the live snapshot was built by the last load that wrote: only
  * then do the ids parsed since name every version row written since it */
 static bool loader_prev_current;
@@ -156,6 +157,11 @@ static int loader_run_locked(struct db *db, const char *root)
             st.practice_failed, st.scheduled, st.promoted, st.error_files,
             synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
+    if (loader_after) {
+        struct catalog *now = catalog_acquire();
+        loader_after(db, now, today);
+        catalog_release(now);
+    }
     rc = 0;
 out:
     /* a folder that could not be read served the last load again, and
@@ -181,4 +187,9 @@ int loader_run(struct db *db, const char *root)
     rc = loader_run_locked(db, root);
     pthread_mutex_unlock(&loader_lock);
     return rc;
+}
+
+void loader_after_set(loader_after_fn fn)
+{
+    loader_after = fn;
 }

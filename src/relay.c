@@ -3,7 +3,10 @@
  * ready for pickup or rejected. The only writer of the chain's columns of a
  * case (schema/014-relay.sql) and of case_stages. The due dates written
  * here are the hall's commitment (a receipt prints them), so they are
- * stored when a stage begins, not recomputed when the calendar changes. */
+ * stored when a stage begins, not recomputed when the calendar changes;
+ * except a date counted into a year the calendar had no dates of, which
+ * keeps where that began (gap_from) and is counted again, later only, once
+ * the year is entered (relay_recount). */
 #include "relay.h"
 
 #include <cjson/cJSON.h>
@@ -75,15 +78,28 @@ static int relay_ymd_parse(const char *s)
     return workdays_date_valid(y * 10000 + m * 100 + d) ? y * 10000 + m * 100 + d : 0;
 }
 
+/* Binds the gap of a date counted from `from` to `due` (workdays_gap_from:
+ * NULL when the calendar had every year of it). */
+static int relay_bind_gap(sqlite3_stmt *st, int i, const struct workdays *cal, int from, int due)
+{
+    char g[CLOCK_DAY_LEN];
+    int gap = workdays_gap_from(cal, from, due);
+
+    if (!gap)
+        return sqlite3_bind_null(st, i);
+    relay_ymd_text(gap, g);
+    return sqlite3_bind_text(st, i, g, -1, SQLITE_TRANSIENT);
+}
+
 /* ---- the stage rows --------------------------------------------------------- */
 
 static const char sql_stage_insert[] =
-    "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due, gap_from)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char sql_stage_begin[] =
-    "UPDATE case_stages SET begun_on = ?3, due = ?4 WHERE case_id = ?1 AND idx = ?2";
+    "UPDATE case_stages SET begun_on = ?3, due = ?4, gap_from = ?5 WHERE case_id = ?1 AND idx = ?2";
 static const char sql_stage_project[] =
-    "UPDATE case_stages SET due = ?3 WHERE case_id = ?1 AND idx = ?2";
+    "UPDATE case_stages SET due = ?3, gap_from = ?4 WHERE case_id = ?1 AND idx = ?2";
 static const char sql_stage_done[] =
     "UPDATE case_stages SET done_at = ?3, done_by = ?4, note = ?5 WHERE case_id = ?1 AND idx = ?2";
 static const char sql_stage_rows[] =
@@ -146,6 +162,7 @@ static int relay_stage_begin(struct db *db, const char *id, int idx, int day, in
     b |= sqlite3_bind_int(st, 2, idx);
     b |= sqlite3_bind_text(st, 3, on, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, d, -1, SQLITE_STATIC);
+    b |= relay_bind_gap(st, 5, cal, day, *due);
     return db_run(st, b);
 }
 
@@ -160,13 +177,14 @@ static int relay_stages_project(struct db *db, const struct case_state *cs, size
     size_t i;
 
     for (i = idx + 1; i < p->n_stages; i++) {
-        int b = SQLITE_OK;
+        int b = SQLITE_OK, prev = from;
         if (!(from = workdays_due(cal, from, p->stages[i].days)) || !(st = db_stmt(db, sql_stage_project)))
             return -1;
         relay_ymd_text(from, d);
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, (int)i);
         b |= sqlite3_bind_text(st, 3, d, -1, SQLITE_STATIC);
+        b |= relay_bind_gap(st, 4, cal, prev, from);
         if (db_run(st, b) != 0)
             return -1;
     }
@@ -193,12 +211,16 @@ static int relay_stage_done(struct db *db, const char *id, int idx, const char *
 
 /* ---- accepting: the chain begun or resumed --------------------------------- */
 
+/* ?5: the committed date's gap (a resume keeps an earlier one: the days
+ * added to it were counted by the same rule after it) */
 static const char sql_accept_first[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
-    " stage = 0, owner = coalesce(owner, ?3), due = ?4, paused_on = NULL WHERE id = ?1";
+    " stage = 0, owner = coalesce(owner, ?3), due = ?4, paused_on = NULL, due_gap_from = ?5"
+    " WHERE id = ?1";
 static const char sql_accept_resume[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
-    " owner = coalesce(owner, ?3), due = ?4, paused_on = NULL WHERE id = ?1";
+    " owner = coalesce(owner, ?3), due = ?4, paused_on = NULL,"
+    " due_gap_from = coalesce(due_gap_from, ?5) WHERE id = ?1";
 
 /* The first acceptance: a row per stage of the pinned version, stage 0
  * begun today, the later ones projected; *due the chain's. */
@@ -214,8 +236,8 @@ static int relay_chain_start(struct db *db, const struct case_state *cs, const s
     relay_ymd_text(today, on);
     for (i = 0; i < p->n_stages; i++) {
         const struct proc_stage *s = &p->stages[i];
-        int b = SQLITE_OK;
-        if (!(at = workdays_due(cal, i == 0 ? today : at, s->days)) || !(st = db_stmt(db, sql_stage_insert)))
+        int b = SQLITE_OK, from = i == 0 ? today : at;
+        if (!(at = workdays_due(cal, from, s->days)) || !(st = db_stmt(db, sql_stage_insert)))
             return -1;
         relay_ymd_text(at, d);
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
@@ -226,6 +248,7 @@ static int relay_chain_start(struct db *db, const struct case_state *cs, const s
         b |= sqlite3_bind_int(st, 6, s->days);
         b |= i == 0 ? sqlite3_bind_text(st, 7, on, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
         b |= sqlite3_bind_text(st, 8, d, -1, SQLITE_STATIC);
+        b |= relay_bind_gap(st, 9, cal, from, at);
         if (db_run(st, b) != 0)
             return -1;
     }
@@ -237,13 +260,14 @@ static int relay_chain_start(struct db *db, const struct case_state *cs, const s
  * days it had left when it was returned (none when it was overdue then),
  * and the chain's due moves on by the working days it spent returned. */
 static int relay_chain_resume(struct db *db, const struct case_state *cs, const struct workdays *cal,
-                              int today, int *due)
+                              int today, int *due, int *from)
 {
     int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
     int stage_due, left, spent, d;
 
     if (relay_stage_due(db, cs->id, cs->r.stage, &stage_due) != 0)
         return -1;
+    *from = 0;
     if (!paused || !stage_due || !chain) {
         /* nothing stopped (or unknown dates): the dates stand */
         *due = chain;
@@ -255,6 +279,7 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
         relay_stages_project(db, cs, (size_t)cs->r.stage, d, cal) != 0)
         return -1;
     *due = spent > 0 ? workdays_due(cal, chain, spent) : chain;
+    *from = spent > 0 ? chain : 0;
     return *due ? 0 : -1;
 }
 
@@ -264,14 +289,14 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
 {
     char now[CLOCK_UTC_LEN], d[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
-    int rows, due = 0, b = SQLITE_OK;
+    int rows, due = 0, from = today, b = SQLITE_OK;
     bool first;
 
     if ((rows = relay_stage_count(db, cs->id)) < 0)
         return -1;
     first = rows == 0 || cs->r.stage < 0;
     if (first ? relay_chain_start(db, cs, cal, today, &due) != 0
-              : relay_chain_resume(db, cs, cal, today, &due) != 0)
+              : relay_chain_resume(db, cs, cal, today, &due, &from) != 0)
         return -1;
     if (!(st = db_stmt(db, first ? sql_accept_first : sql_accept_resume)))
         return -1;
@@ -285,6 +310,7 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
     } else {
         b |= sqlite3_bind_null(st, 4);
     }
+    b |= due && from ? relay_bind_gap(st, 5, cal, from, due) : sqlite3_bind_null(st, 5);
     if (db_run(st, b) != 0)
         return -1;
     return cases_event_add(db, cs->id, "accepted", channel, user, -1, detail);
@@ -812,5 +838,295 @@ done:
     cJSON_Delete(root);
     cJSON_Delete(ids);
     free(ids_json);
+    return rc;
+}
+
+/* ---- counting again once the calendar has the year --------------------- */
+
+#define RELAY_RECOUNT_BATCH 256
+
+/* Whether a date counted by weekends alone after gap (YYYYMMDD) can be
+ * counted again: the calendar now lists the year that began the gap. */
+static bool relay_gap_filled(const struct workdays *cal, int gap)
+{
+    int next = workdays_next_day(gap);
+
+    return next && workdays_has_year(cal, next / 10000);
+}
+
+static int relay_bind_ymd(sqlite3_stmt *st, int i, int ymd)
+{
+    char t[CLOCK_DAY_LEN];
+
+    if (!ymd)
+        return sqlite3_bind_null(st, i);
+    relay_ymd_text(ymd, t);
+    return sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+}
+
+static const char sql_gap_stages[] =
+    "SELECT case_id, idx, begun_on, due, gap_from FROM case_stages"
+    " WHERE gap_from IS NOT NULL AND (case_id, idx) > (?1, ?2) ORDER BY case_id, idx LIMIT 256";
+static const char sql_stage_redate[] =
+    "UPDATE case_stages SET due = ?3, gap_from = ?4 WHERE case_id = ?1 AND idx = ?2";
+static const char sql_stage_chain[] =
+    "SELECT idx, days, begun_on, due, done_at FROM case_stages WHERE case_id = ?1 ORDER BY idx";
+static const char sql_gap_cases[] =
+    "SELECT id, due, due_gap_from FROM cases"
+    " WHERE due_gap_from IS NOT NULL AND id > ?1 ORDER BY id LIMIT 256";
+static const char sql_case_redate[] =
+    "UPDATE cases SET due = ?2, due_gap_from = ?3 WHERE id = ?1";
+/* the first pass of a process marks what an earlier build counted without
+ * keeping the gap (schema 034): dates in a year the calendar lacks now */
+static const char sql_unmarked_stages[] =
+    "SELECT case_id, idx, begun_on, due FROM case_stages"
+    " WHERE gap_from IS NULL AND due >= ?1 AND (case_id, idx) > (?2, ?3)"
+    " ORDER BY case_id, idx LIMIT 256";
+static const char sql_stage_mark[] =
+    "UPDATE case_stages SET gap_from = ?3 WHERE case_id = ?1 AND idx = ?2";
+static const char sql_unmarked_cases[] =
+    "SELECT c.id, c.due, s.begun_on FROM cases c"
+    " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = 0"
+    " WHERE c.due_gap_from IS NULL AND c.due >= ?1 AND c.id > ?2 ORDER BY c.id LIMIT 256";
+static const char sql_case_mark[] = "UPDATE cases SET due_gap_from = ?2 WHERE id = ?1";
+
+struct relay_row {
+    char id[CASE_ID_LEN + 1];
+    int idx, begun, due, gap;
+};
+
+/* One batch of sql into rows, its parameters the bound (when set), then
+ * the key after which (the id, and the idx when the columns have one).
+ * layout names the columns in order: i the id, x the idx, b begun, d due,
+ * g gap (dates as YYYYMMDD, 0 when NULL). Returns how many, or -1. */
+static int relay_rows_read(struct db *db, const char *sql, const char *layout, const char *bound,
+                           const struct relay_row *after, struct relay_row *rows)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int b = SQLITE_OK, n = 0, r, p = 1;
+    bool idx = strchr(layout, 'x') != NULL;
+
+    if (!st)
+        return -1;
+    if (bound)
+        b |= sqlite3_bind_text(st, p++, bound, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, p++, after->id, -1, SQLITE_STATIC);
+    if (idx)
+        b |= sqlite3_bind_int(st, p++, after->idx);
+    if (b != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && n < RELAY_RECOUNT_BATCH) {
+        struct relay_row *w = &rows[n++];
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int c;
+        memset(w, 0, sizeof *w);
+        snprintf(w->id, sizeof w->id, "%s", id ? id : "");
+        for (c = 1; layout[c]; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            switch (layout[c]) {
+            case 'x': w->idx = sqlite3_column_int(st, c); break;
+            case 'b': w->begun = relay_ymd_parse(v); break;
+            case 'd': w->due = relay_ymd_parse(v); break;
+            case 'g': w->gap = relay_ymd_parse(v); break;
+            default: break;
+            }
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? n : -1;
+}
+
+/* The stages of case id after its last begun one, projected again from
+ * that one's date under cal (what relay_stages_project did at the pass,
+ * from the stored days). 0 or -1. */
+static int relay_reproject(struct db *db, const char *id, const struct workdays *cal)
+{
+    struct { int idx, days; } later[PROCEDURE_MAX_STAGES];
+    sqlite3_stmt *st = db_stmt(db, sql_stage_chain);
+    int r, from = 0, n = 0, i;
+
+    if (!st || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return st ? (sqlite3_reset(st), -1) : -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+            from = relay_ymd_parse((const char *)sqlite3_column_text(st, 3));
+            n = 0;
+        } else if (sqlite3_column_type(st, 4) == SQLITE_NULL && n < PROCEDURE_MAX_STAGES) {
+            later[n].idx = sqlite3_column_int(st, 0);
+            later[n++].days = sqlite3_column_int(st, 1);
+        }
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return -1;
+    for (i = 0; from && i < n; i++) {
+        int prev = from, b = SQLITE_OK;
+        if (!(from = workdays_due(cal, prev, later[i].days < 0 ? 0 : later[i].days)) ||
+            !(st = db_stmt(db, sql_stage_redate)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, later[i].idx);
+        b |= relay_bind_ymd(st, 3, from);
+        b |= relay_bind_ymd(st, 4, workdays_gap_from(cal, prev, from));
+        if (db_run(st, b) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Marks the unmarked dates on or after bound (a year cal lacks) with the
+ * gap they were counted over. 0 or -1. */
+static int relay_backfill(struct db *db, const struct workdays *cal, const char *bound,
+                          struct relay_row *rows)
+{
+    struct relay_row after;
+    int n, i;
+
+    memset(&after, 0, sizeof after);
+    after.idx = -1;
+    while ((n = relay_rows_read(db, sql_unmarked_stages, "ixbd", bound, &after, rows)) > 0) {
+        for (i = 0; i < n; i++) {
+            sqlite3_stmt *st = db_stmt(db, sql_stage_mark);
+            int gap = rows[i].begun ? workdays_gap_from(cal, rows[i].begun, rows[i].due)
+                                    : workdays_gap_from(cal, rows[i].due, rows[i].due), b = SQLITE_OK;
+            if (!gap)
+                continue;
+            if (!st)
+                return -1;
+            b |= sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
+            b |= sqlite3_bind_int(st, 2, rows[i].idx);
+            b |= relay_bind_ymd(st, 3, gap);
+            if (db_run(st, b) != 0)
+                return -1;
+        }
+        after = rows[n - 1];
+    }
+    if (n < 0)
+        return -1;
+    memset(&after, 0, sizeof after);
+    /* the committed date from the chain's first day: stage 0's (a resume
+     * at stage 0 moved it on, so such a case counts from there) */
+    while ((n = relay_rows_read(db, sql_unmarked_cases, "idb", bound, &after, rows)) > 0) {
+        for (i = 0; i < n; i++) {
+            sqlite3_stmt *st = db_stmt(db, sql_case_mark);
+            int base = rows[i].begun ? rows[i].begun : rows[i].due, b = SQLITE_OK;
+            int gap = workdays_gap_from(cal, base, rows[i].due);
+            if (!gap)
+                continue;
+            if (!st)
+                return -1;
+            b |= sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
+            b |= relay_bind_ymd(st, 2, gap);
+            if (db_run(st, b) != 0)
+                return -1;
+        }
+        after = rows[n - 1];
+    }
+    return n < 0 ? -1 : 0;
+}
+
+/* The stages, then the committed dates, counted again where cal now has
+ * their gap's year; *moved counts the cases whose committed date moved. */
+static int relay_recount_locked(struct db *db, const struct workdays *cal, struct relay_row *rows,
+                                int *moved)
+{
+    struct relay_row after;
+    bool redo[RELAY_RECOUNT_BATCH];
+    const char *done;
+    int n, i;
+
+    memset(&after, 0, sizeof after);
+    after.idx = -1;
+    while ((n = relay_rows_read(db, sql_gap_stages, "ixbdg", NULL, &after, rows)) > 0) {
+        for (i = 0; i < n; i++) {
+            struct relay_row *w = &rows[i];
+            if (!(redo[i] = relay_gap_filled(cal, w->gap)))
+                continue;
+            if (w->begun) {
+                sqlite3_stmt *st = db_stmt(db, sql_stage_redate);
+                int due = workdays_recount(cal, w->gap, w->due), b = SQLITE_OK;
+                if (!st || !due)
+                    return -1;
+                b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+                b |= sqlite3_bind_int(st, 2, w->idx);
+                b |= relay_bind_ymd(st, 3, due);
+                b |= relay_bind_ymd(st, 4, workdays_gap_from(cal, w->gap, due));
+                if (db_run(st, b) != 0)
+                    return -1;
+            }
+        }
+        /* the stages after the current one follow its new date (a
+         * projected one alone is projected again from it): once per case,
+         * after all of its rows in the batch */
+        for (i = 0, done = NULL; i < n; i++) {
+            if (!redo[i] || (done && strcmp(done, rows[i].id) == 0))
+                continue;
+            if (relay_reproject(db, rows[i].id, cal) != 0)
+                return -1;
+            done = rows[i].id;
+        }
+        after = rows[n - 1];
+    }
+    if (n < 0)
+        return -1;
+    memset(&after, 0, sizeof after);
+    while ((n = relay_rows_read(db, sql_gap_cases, "idg", NULL, &after, rows)) > 0) {
+        for (i = 0; i < n; i++) {
+            struct relay_row *w = &rows[i];
+            sqlite3_stmt *st;
+            char detail[2 * CLOCK_DAY_LEN + 64], was[CLOCK_DAY_LEN], now[CLOCK_DAY_LEN];
+            int due, b = SQLITE_OK;
+            if (!relay_gap_filled(cal, w->gap))
+                continue;
+            if (!(due = workdays_recount(cal, w->gap, w->due)) || !(st = db_stmt(db, sql_case_redate)))
+                return -1;
+            b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+            b |= relay_bind_ymd(st, 2, due);
+            b |= relay_bind_ymd(st, 3, workdays_gap_from(cal, w->gap, due));
+            if (db_run(st, b) != 0)
+                return -1;
+            if (due == w->due)
+                continue;
+            relay_ymd_text(w->due, was);
+            relay_ymd_text(due, now);
+            snprintf(detail, sizeof detail, "%s → %s", was, now);
+            if (cases_event_add(db, w->id, "due_moved", "calendar", NULL, -1, detail) != 0)
+                return -1;
+            ++*moved;
+        }
+        after = rows[n - 1];
+    }
+    return n < 0 ? -1 : 0;
+}
+
+int relay_recount(struct db *db, const struct workdays *cal, int today, bool backfill, int *moved)
+{
+    struct relay_row *rows = NULL;
+    char bound[CLOCK_DAY_LEN];
+    int rc = -1, y, lack = 0;
+
+    *moved = 0;
+    /* no calendar file: every date was counted by the rule it has now */
+    if (!cal)
+        return 0;
+    for (y = today / 10000 - 1; !lack && y <= today / 10000 + 2; y++)
+        if (!workdays_has_year(cal, y))
+            lack = y;
+    if (!(rows = malloc(RELAY_RECOUNT_BATCH * sizeof *rows)))
+        return -1;
+    if (db_begin(db) != 0)
+        goto out;
+    snprintf(bound, sizeof bound, "%04u-01-01", (unsigned)lack % 10000u);
+    if ((backfill && lack && (relay_backfill(db, cal, bound, rows) != 0 ||
+                              followup_backfill_locked(db, cal, bound) != 0)) ||
+        relay_recount_locked(db, cal, rows, moved) != 0 || followup_recount_locked(db, cal) != 0) {
+        db_rollback(db);
+        goto out;
+    }
+    rc = db_commit(db);
+out:
+    free(rows);
     return rc;
 }

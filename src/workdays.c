@@ -40,6 +40,32 @@ int workdays_gap_year(const struct workdays *cal, const char *due)
     return cal && year > 1900 && !workdays_has_year(cal, year) ? year : 0;
 }
 
+int workdays_gap_from(const struct workdays *cal, int from, int due)
+{
+    int y;
+
+    if (!cal || !workdays_date_valid(from) || !workdays_date_valid(due) || due < from)
+        return 0;
+    for (y = from / 10000; y <= due / 10000; y++)
+        if (!workdays_has_year(cal, y)) {
+            int eve = (y - 1) * 10000 + 1231;
+            return eve > from ? eve : from;
+        }
+    return 0;
+}
+
+int workdays_recount(const struct workdays *cal, int gap, int due)
+{
+    int d;
+
+    if (!workdays_date_valid(gap) || !workdays_date_valid(due) || due < gap)
+        return 0;
+    d = workdays_due(cal, gap, workdays_between(NULL, gap, due));
+    /* earlier (a 班 weekend entered): the promise stands, but not on a day
+     * the calendar now rests */
+    return d && d < due ? workdays_due(cal, due, 0) : d;
+}
+
 bool workdays_date_valid(int ymd)
 {
     int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;

@@ -45,9 +45,9 @@ const WHAT = {
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
-  followup: '回访',
+  followup: '回访', due_moved: '承诺日期顺延',
 };
-const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门' };
+const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
 // what a call-back found (followup.c), as the 回访 card names it
 const FOLLOWUP = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
 
@@ -57,6 +57,8 @@ function eventDetail(v, e) {
   if (e.what === 'submitted' && /incomplete/.test(e.detail || '')) return '材料不全，先取号';
   if (e.what === 'submitted' && e.detail === 'ticket') return '';
   if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
+  // relay_recount: the calendar got the holidays of the year it was counted into
+  if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
     if (st) return st.label;

@@ -283,3 +283,103 @@ Test(relay, the_work_list_by_post_and_owner_with_overdue_and_soon)
     cr_assert_str_eq(cJSON_GetObjectItem(x, "id")->valuestring, c, "soonest due first");
     cJSON_Delete(doc);
 }
+
+/* ---- dates counted into a year the calendar lacks (a year-end review) ---- */
+
+/* The test calendar has 2026 only; the hall then enters 2027's 元旦 and,
+ * as test data, a 休 on Wednesday 01-06. */
+static struct workdays *with_2027(void)
+{
+    static const char more[] = "- 2027-01-01 休\n- 2027-01-06 休\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    char text[sizeof calendar_md + sizeof more];
+    struct workdays *c = NULL;
+
+    snprintf(text, sizeof text, "%s%s", calendar_md, more);
+    cr_assert_eq(workdays_parse("_calendar.md", text, strlen(text), &c, &d), 0);
+    diag_list_free(&d);
+    return c;
+}
+
+static const char *stage_gap(char buf[256], const char *id, int idx)
+{
+    return casedb_text(&t, buf, "SELECT gap_from FROM case_stages WHERE case_id = '%s' AND idx = %d", id, idx);
+}
+
+Test(relay, a_date_counted_into_a_missing_year_is_counted_again_once_it_is_in)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230); /* Wednesday */
+    /* a: 12-31, within 2026: no gap */
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-12-31");
+    cr_assert_str_eq(stage_gap(b, id, 0), "NULL");
+    /* b projected by weekends alone: 01-01, 01-04, 01-05, counted after 12-31 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_str_eq(stage_gap(b, id, 1), "2026-12-31");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-07");
+    cr_assert_str_eq(stage_gap(b, id, 2), "2027-01-05");
+    /* the chain's 6 from 12-30: 12-31, 01-01, 04, 05, 06, 07 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
+
+    /* while 2027 is missing a pass changes nothing */
+    cr_assert_eq(relay_recount(t.db, cal, 20261231, false, &moved), 0);
+    cr_assert_eq(moved, 0);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
+
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(moved, 1);
+    /* b from a's 12-31: 01-04, 01-05, 01-07; c: 01-08, 01-11 */
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-12-31");
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-07");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-11");
+    /* the chain's 6 from 12-30 under the whole calendar: 12-31, 01-04, 05, 07, 08, 11 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "NULL");
+    cr_assert_str_eq(stage_gap(b, id, 1), "NULL");
+    cr_assert_str_eq(stage_gap(b, id, 2), "NULL");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT detail FROM case_events WHERE case_id = '%s'"
+                                        " AND what = 'due_moved' AND channel = 'calendar'", id),
+                     "2027-01-07 → 2027-01-11");
+    /* once is all: nothing is left to count again */
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(moved, 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE case_id = '%s' AND what = 'due_moved'", id), 1);
+    workdays_free(c1);
+}
+
+/* A begun stage is counted again from where its gap began; dates an
+ * earlier build stored without a gap are marked by the first pass. */
+Test(relay, a_begun_stage_and_dates_stored_before_the_gap_was_kept)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    /* b begins 12-31 with its 3 days: 01-01, 01-04, 01-05 by weekends alone */
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "a", cal, 20261231, &e), 0, "%s", e.code);
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_str_eq(stage_gap(b, id, 1), "2026-12-31");
+    /* as a build before schema 034 stored them */
+    casedb_exec(&t, "UPDATE case_stages SET gap_from = NULL; UPDATE cases SET due_gap_from = NULL");
+    cr_assert_eq(relay_recount(t.db, cal, 20261231, true, &moved), 0);
+    cr_assert_eq(moved, 0);
+    cr_assert_str_eq(stage_gap(b, id, 0), "NULL", "12-31 is 2026's");
+    cr_assert_str_eq(stage_gap(b, id, 1), "2026-12-31");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31", "from stage 0's first day");
+
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(moved, 1);
+    /* b's 3 after 12-31: 01-04, 01-05, 01-07; c: 01-08, 01-11 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-07");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-11");
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    workdays_free(c1);
+}

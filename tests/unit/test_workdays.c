@@ -193,3 +193,45 @@ Test(workdays, too_many_entries)
     diag_list_free(&l);
     free(text);
 }
+
+/* A date counted into a year the calendar lacked (a hall at the turn of
+ * the year: 2027's notice not entered yet) and counted again once the
+ * year is in: the same working days after the gap, moved on only. */
+Test(workdays, gap_and_recount)
+{
+    struct workdays *y2026, *both;
+    struct diag_list l;
+    int due;
+
+    cr_assert_eq(parse("- 2026-10-01 休\n", &y2026, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    /* the year-end review's repro: 3 days from Wednesday Dec 30 2026 */
+    due = workdays_due(y2026, 20261230, 3);
+    cr_assert_eq(due, 20270104);
+    cr_assert_eq(workdays_gap_from(y2026, 20261230, due), 20261231);
+    /* a count begun inside the missing year stops using it at its start */
+    cr_assert_eq(workdays_gap_from(y2026, 20270104, 20270108), 20270104);
+    /* no gap within 2026, nor without a calendar file */
+    cr_assert_eq(workdays_gap_from(y2026, 20261201, 20261230), 0);
+    cr_assert_eq(workdays_gap_from(NULL, 20261230, due), 0);
+    cr_assert_eq(workdays_gap_from(y2026, 20261230, 20261229), 0);
+
+    cr_assert_eq(parse("- 2026-10-01 休\n- 2027-01-01 休\n- 2027-02-06 班\n- 2027-02-08 休\n", &both, &l), 0,
+                 "%s", dump(&l));
+    diag_list_free(&l);
+    /* New Year's Day entered: the 3rd working day after Dec 30 is Jan 5,
+     * what a count with the whole calendar gives */
+    cr_assert_eq(workdays_recount(both, 20261231, due), 20270105);
+    cr_assert_eq(workdays_recount(both, 20261231, due), workdays_due(both, 20261230, 3));
+    /* from inside the year: Mon Jan 4 + 5 = Mon Jan 11 either way */
+    cr_assert_eq(workdays_recount(both, 20270104, 20270111), 20270111);
+    /* a 班 Saturday would bring Feb 8's count a day earlier: the promise
+     * stands (a holiday the same week moves it on again) */
+    cr_assert_eq(workdays_due(NULL, 20270205, 1), 20270208);
+    cr_assert_eq(workdays_recount(both, 20270205, 20270208), 20270209);
+    cr_assert_eq(workdays_recount(both, 20270205, 20270205), 20270205);
+    cr_assert_eq(workdays_recount(both, 20270207, 20270208), 20270209);
+    cr_assert_eq(workdays_recount(both, 20270205, 20270201), 0);
+    workdays_free(y2026);
+    workdays_free(both);
+}
