@@ -104,9 +104,12 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
 /* The B post's list for date (YYYY-MM-DD, checked by the caller): cases
  * in visit on that date, 上午 before 下午, then by when they were asked
  * for; when date is today (YYYY-MM-DD), first those of earlier days still
- * in visit, oldest first, with "overdue":true. At most VISIT_LIST_MAX:
+ * in visit, oldest first, with "overdue":true. "rest_day": the visit's day
+ * is not a working day of cal (NULL: weekends rest): booked before the
+ * calendar had its year's holidays. At most VISIT_LIST_MAX:
  * {"visits":[{"id","procedure","title","date","slot","address","phone",
- * "overdue"}]}. *out: caller frees. 0 or -1. */
-int visit_list_json(struct db *db, const char *date, const char *today, char **out);
+ * "overdue","rest_day"}]}. *out: caller frees. 0 or -1. */
+int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
+                    char **out);
 
 #endif

@@ -24,7 +24,8 @@ enum MHD_Result api_visit_list(struct http_request *req)
     const char *q = http_query(req, "date");
     char day[CLOCK_DAY_LEN], today[CLOCK_DAY_LEN], *json;
     struct db *db = db_thread();
-    int ymd;
+    struct catalog *c;
+    int ymd, r;
 
     if (!db)
         return reply_internal(req);
@@ -38,7 +39,10 @@ enum MHD_Result api_visit_list(struct http_request *req)
         clock_today_text(day);
     }
     clock_today_text(today);
-    if (visit_list_json(db, day, today, &json) != 0)
+    c = catalog_acquire();
+    r = visit_list_json(db, day, today, catalog_calendar(c), &json);
+    catalog_release(c);
+    if (r != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
@@ -49,7 +53,7 @@ enum MHD_Result api_visit_days(struct http_request *req)
     const struct workdays *cal;
     cJSON *doc = NULL, *days;
     char text[CLOCK_DAY_LEN];
-    int today = clock_today(), d = today, i, n = 0;
+    int today = clock_today(), d = today, i, n = 0, gap = 0;
 
     if (!c)
         return reply_internal(req);
@@ -63,8 +67,14 @@ enum MHD_Result api_visit_days(struct http_request *req)
         clock_day_text(d, text);
         if (!cJSON_AddItemToArray(days, cJSON_CreateString(text)))
             goto fail;
+        /* a day in a year the calendar has no dates of may be a holiday:
+         * the form says so (a year-end review booked 元旦) */
+        if (!gap && cal && !workdays_has_year(cal, d / 10000))
+            gap = d / 10000;
         n++;
     }
+    if (!(gap ? cJSON_AddNumberToObject(doc, "calendar_gap", gap) : cJSON_AddNullToObject(doc, "calendar_gap")))
+        goto fail;
     catalog_release(c);
     return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
 fail:

@@ -275,13 +275,14 @@ static int visit_add_str(cJSON *o, const char *key, const char *s)
 }
 
 /* One row of the list: the item's title from the version the case pinned. */
-static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char *date)
+static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char *date,
+                          const struct workdays *cal)
 {
     bool overdue;
     struct case_state cs;
     struct refusal e;
     cJSON *o;
-    int r, rc = 0;
+    int r, rc = 0, ymd;
 
     r = cases_load(db, id, &cs, &e);
     if (r > 0) {
@@ -298,6 +299,9 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
     overdue = strcmp(cs.r.visit_date, date) < 0;
     rc |= visit_add_str(o, "date", cs.r.visit_date);
     rc |= cJSON_AddBoolToObject(o, "overdue", overdue) ? 0 : -1;
+    /* booked while the calendar lacked its year, on a day it now rests */
+    rc |= cJSON_AddBoolToObject(o, "rest_day", validate_date(cs.r.visit_date, strlen(cs.r.visit_date), &ymd) == 0 &&
+                                                   !workdays_is_working(cal, ymd)) ? 0 : -1;
     rc |= visit_add_str(o, "slot", cs.r.visit_slot);
     rc |= visit_add_str(o, "address", cs.r.visit_address);
     rc |= visit_add_str(o, "phone", cs.r.visit_phone);
@@ -305,7 +309,8 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
     return rc;
 }
 
-int visit_list_json(struct db *db, const char *date, const char *today, char **out)
+int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
+                    char **out)
 {
     char ids[VISIT_LIST_MAX][CASE_ID_LEN + 1];
     cJSON *root = NULL, *arr;
@@ -329,7 +334,7 @@ int visit_list_json(struct db *db, const char *date, const char *today, char **o
     if (!(root = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(root, "visits")))
         goto end;
     for (i = 0; i < n; i++)
-        if (visit_list_add(db, arr, ids[i], date) != 0)
+        if (visit_list_add(db, arr, ids[i], date, cal) != 0)
             goto end;
     if ((*out = cJSON_PrintUnformatted(root)))
         rc = 0;

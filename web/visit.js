@@ -58,10 +58,14 @@ function answered(c, pred) {
 export async function visitScreen(c, kit) {
   if (!visitOffered(c)) { go(kit.caseHash(c, 'review'), { replace: true }); return; }
   // the days a visitor comes: working days of the hall's calendar, so an
-  // elder is never booked for a Sunday or a holiday nobody works
+  // elder is never booked for a Sunday or a holiday nobody works; in a year
+  // the calendar has no dates of yet, a holiday may be among them, and the
+  // hint says so (a year-end review: 元旦 was offered)
   if (c.visitDays === undefined) {
     try {
-      c.visitDays = (await api('/api/v1/visit/days')).body.days;
+      const { body } = await api('/api/v1/visit/days');
+      c.visitDays = body.days;
+      c.visitGap = body.calendar_gap || null;
     } catch {
       c.visitDays = null;
     }
@@ -83,7 +87,8 @@ export async function visitScreen(c, kit) {
     const f = fields[k];
     const r = renderField(f, {
       id: 'v-' + k, value: d[k], onInput: v => { d[k] = v; },
-      hint: k === 'date' ? t(c.visitDays && c.visitDays.length ? 'visitDaysHint' : 'visitDateHint')
+      hint: k === 'date' ? (c.visitDays && c.visitDays.length
+        ? (c.visitGap ? t('visitDaysGap', { y: c.visitGap }) : t('visitDaysHint')) : t('visitDateHint'))
         : k === 'phone' ? t('hint_phone') : '',
       error: errs[k] || '',
     });

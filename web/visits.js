@@ -78,7 +78,9 @@ export async function refreshVisits() {
     b.addEventListener('click', () => busy(b, () => ui.open(v.id)));
     // a day the B post missed: still to do, so listed first in today's
     return el('li', { class: v.overdue ? 'visit-row visit-overdue' : 'visit-row' },
-      v.overdue ? el('p', { class: 'badge badge-warn' }, `逾期：原约 ${v.date} ${v.slot}，还没有上门`) : null, b,
+      v.overdue ? el('p', { class: 'badge badge-warn' }, `逾期：原约 ${v.date} ${v.slot}，还没有上门`) : null,
+      // booked before the calendar had the year's holidays
+      v.rest_day ? el('p', { class: 'badge badge-error' }, `${v.date} 是节假日，请打电话和居民另约时间（在办件里点“不在家（改期）”记下新日子）`) : null, b,
       el('p', { class: 'visit-address' }, v.address),
       el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
   }));

@@ -6,6 +6,7 @@
 // case shows (the day and half-day, never where or whom).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   addUser, assertError, authHeaders, login, makeTmp, request, startDaemon, stopChecked, writeTree,
@@ -192,6 +193,8 @@ describe('the B post: list, not at home, handled', () => {
     assert.deepEqual(r.body.visits[1], {
       id: am2, procedure: 'homecare', title: '居家养老服务补贴', date: d, slot: '上午',
       address: '和平里 2 号', phone: '0535-6221234', overdue: false,
+      // no _calendar.md here: weekends rest
+      rest_day: [0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
     });
     // the default is today
     const today = (await sget('/api/v1/staff/visits')).body.visits;
@@ -406,5 +409,24 @@ describe('the days a visit is offered on', () => {
     assert.equal((await p(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
     const s = await p(`/api/v1/cases/${c.body.id}/submit`, { visit: { date: days[9], slot: '上午', address: '幸福小区 1 栋', phone: '13800138000' } });
     assert.equal(s.status, 200, s.text);
+    // a day in a year the calendar lists nothing of may be a holiday (元旦
+    // was offered at a year's end): the answer names that year
+    const listed = new Set([rest, sat].map((x) => x.slice(0, 4)));
+    const gap = days.map((x) => x.slice(0, 4)).find((y) => !listed.has(y));
+    assert.equal(r.body.calendar_gap, gap ? Number(gap) : null);
+
+    // the day booked then made a holiday (the year's notice entered late):
+    // the B post's list says so
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'zhao', 'staff', 'zhao-password-1');
+    const z = await login(d.url, 'zhao', 'zhao-password-1');
+    const listOf = async () => (await request(`${d.url}/api/v1/staff/visits?date=${days[9]}`, { headers: { Cookie: z.cookie } })).body.visits;
+    assert.deepEqual((await listOf()).map((v) => [v.id, v.rest_day]), [[c.body.id, false]]);
+    const moreRest = days[9] === sat ? `- ${sat} 休\n` : `- ${days[9]} 休\n- ${sat} 班\n`;
+    const edited = `# 日历\n\n- ${rest} 休\n${moreRest}`;
+    fs.writeFileSync(path.join(tmp, 'tree', '_calendar.md'), edited);
+    let list;
+    for (let i = 0; i < 50 && !(list = await listOf())[0].rest_day; i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.deepEqual(list.map((v) => [v.id, v.rest_day]), [[c.body.id, true]]);
   });
 });
