@@ -202,11 +202,14 @@ struct library_reuse {
 /* The daemon's note on a calendar that stops short: a warning in lib's
  * diagnostics (at _calendar.md line 1) for this year, and for the next one
  * from LIBRARY_CALENDAR_AHEAD days before it begins, when the file exists,
- * parses and lists no date of that year: its holidays would count as
- * working days in every due date. Not part of library_scan, so `spkiosk
+ * parses and lists no date of that year (its holidays would count as
+ * working days in every due date) or fewer than LIBRARY_CALENDAR_FEW (a
+ * notice half entered: a year-end review entered 元旦 alone, which made
+ * the year count as entered). Not part of library_scan, so `spkiosk
  * check`'s output does not change with the date. 0, or -1 when memory ran
  * out. */
 #define LIBRARY_CALENDAR_AHEAD 60
+#define LIBRARY_CALENDAR_FEW 10     /* fewer dates of a year: a notice half entered */
 int library_calendar_note(const char *root, struct library *lib, int today);
 
 /* Reads the whole tree at root. today is YYYYMMDD (0 to skip review

@@ -59,6 +59,9 @@ int workdays_parse(const char *path, const char *text, size_t len, struct workda
  * notice for that year was entered. False for a NULL calendar. */
 bool workdays_has_year(const struct workdays *cal, int year);
 
+/* How many dates of year cal lists (0 for a NULL cal). */
+size_t workdays_year_count(const struct workdays *cal, int year);
+
 /* The year of due (a committed date, "YYYY-MM-DD", or NULL) when cal is a
  * calendar that lists no date of it: its holidays were counted as working
  * days, so the date may be early (`calendar_gap` of the case views, the

@@ -1295,12 +1295,22 @@ int library_calendar_note(const char *root, struct library *lib, int today)
         years[n++] = ahead / 10000;
     if (!(path = path_join(root, WORKDAYS_FILE)))
         return -1;
-    for (i = 0; i < n; i++)
-        if (!workdays_has_year(lib->calendar, years[i]))
+    for (i = 0; i < n; i++) {
+        size_t k = workdays_year_count(lib->calendar, years[i]);
+        if (!k)
             diag_warn(&lib->diags, path, 1,
                       "日历文件里还没有 %d 年的日期：%d 年的元旦、春节、国庆等假日会被当作工作日，"
                       "办结期限会算早。请按国务院办公厅 %d 年部分节假日安排的通知，在「## %d 年」下补上",
                       years[i], years[i], years[i], years[i]);
+        else if (k < LIBRARY_CALENDAR_FEW)
+            /* any one date makes the year entered: due dates counted into
+             * it were moved on once, when it came (relay_recount) */
+            diag_warn(&lib->diags, path, 1,
+                      "日历文件里 %d 年只有 %zu 天：一年的节假日安排通知一般有二三十天（元旦、春节、清明、"
+                      "劳动节、端午、中秋、国庆），没写的假日会被当作工作日。请对照通知补全；"
+                      "以后补上的日子不会再让已经算好的办结日期顺延",
+                      years[i], k);
+    }
     free(path);
     return 0;
 }

@@ -33,6 +33,15 @@ bool workdays_has_year(const struct workdays *cal, int year)
     return false;
 }
 
+size_t workdays_year_count(const struct workdays *cal, int year)
+{
+    size_t i, n = 0;
+
+    for (i = 0; cal && i < cal->n; i++)
+        n += cal->v[i].ymd / 10000 == year;
+    return n;
+}
+
 int workdays_gap_year(const struct workdays *cal, const char *due)
 {
     int year = due ? atoi(due) : 0;

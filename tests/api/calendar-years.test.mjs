@@ -16,15 +16,18 @@ const month = new Date().getMonth();
 // the year the daemon also warns for: next year from November (60 days ahead)
 const ahead = new Date(Date.now() + 60 * 86400_000).getFullYear();
 const line = (y) => `- ${y}-01-01 休\n`;
-const files = (years) => ({
-  '_calendar.md': `# 日历\n\n${years.map(line).join('')}`,
+// a whole notice: 10 dates (fewer is a notice half entered, warned too)
+const notice = (y) => Array.from({ length: 10 }, (_, i) => `- ${y}-02-${String(i + 1).padStart(2, '0')} 休\n`).join('');
+const files = (years, write = line) => ({
+  '_calendar.md': `# 日历\n\n${years.map(write).join('')}`,
   'hall/README.md': '# 大厅\n\n事项。\n',
   'hall/a.md': proc('事项', { front: 'followup: 2\n' }),
 });
 const warned = async (h) => {
   const r = await request(`${h.daemon.url}/api/v1/admin/procedures`, { headers: { Cookie: h.admin.cookie } });
   assert.equal(r.status, 200, r.text);
-  return r.body.problems.filter((p) => p.file === '_calendar.md').map((p) => [p.severity, p.message.match(/还没有 (\d+) 年/)?.[1]]);
+  return r.body.problems.filter((p) => p.file === '_calendar.md')
+    .map((p) => [p.severity, (p.message.match(/还没有 (\d+) 年/) || p.message.match(/里 (\d+) 年只有 \d+ 天/))?.[1]]);
 };
 
 describe('a calendar without this year\'s dates', () => {
@@ -41,10 +44,23 @@ describe('a calendar without this year\'s dates', () => {
 });
 
 describe('a calendar with this year\'s and next year\'s dates', () => {
-  const h = useAdminDaemon(files([year, year + 1]));
+  const h = useAdminDaemon(files([year, year + 1], notice));
   it('is no problem', async () => {
     assert.deepEqual(await warned(h), []);
-    assert.doesNotMatch(h.daemon.stderr(), /还没有/);
+    assert.doesNotMatch(h.daemon.stderr(), /还没有|只有/);
+  });
+});
+
+// One date of a year makes it entered (the dates counted into it move on
+// then, once): a year-end review entered 元旦 alone, and 春节 added later
+// moved nothing. A year with fewer than 10 dates is a warning of the load.
+describe('a calendar with a year half entered', () => {
+  const h = useAdminDaemon(files([year - 1, year, year + 1]));
+  it('is a warning for this year (and the next within 60 days of it)', async () => {
+    const want = [['warning', String(year)]];
+    if (ahead !== year) want.push(['warning', String(ahead)]);
+    assert.deepEqual(await warned(h), want);
+    assert.match(h.daemon.stderr(), new RegExp(`_calendar\\.md:1: warning: 日历文件里 ${year} 年只有 1 天`));
   });
 });
 
