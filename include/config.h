@@ -85,6 +85,10 @@ struct config {
     struct config_problem *problems;
     size_t n_problems;
     size_t more_problems;       /* past CONFIG_PROBLEMS_MAX, only counted */
+    /* what was read otherwise than written, serving anyway: a comment
+     * after a text value, taken off (at most CONFIG_PROBLEMS_MAX) */
+    struct config_problem *notes;
+    size_t n_notes;
     bool oom;
 };
 
@@ -121,6 +125,10 @@ void config_print(const struct config *c, FILE *f);
 
 /* Writes c's problems, each line prefixed with prefix. */
 void config_problems_print(const struct config *c, FILE *f, const char *prefix);
+
+/* Writes c's notes (what serves anyway, read otherwise than written), each
+ * line prefixed with prefix. */
+void config_notes_print(const struct config *c, FILE *f, const char *prefix);
 
 /* Writes serve's --help from the table. */
 void config_usage(FILE *f);

@@ -157,6 +157,34 @@ static int config_layer(enum config_source s)
 static void config_problem(struct config *c, int layer, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Records one note (config.h); past CONFIG_PROBLEMS_MAX they are dropped:
+ * a note never stops the daemon, the first ones say what to fix. */
+static void config_note(struct config *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void config_note(struct config *c, int line, const char *fmt, ...)
+{
+    struct config_problem *p;
+    char buf[1024];
+    va_list ap;
+
+    if (c->n_notes == CONFIG_PROBLEMS_MAX)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (!(p = realloc(c->notes, (c->n_notes + 1) * sizeof *p))) {
+        c->oom = true;
+        return;
+    }
+    c->notes = p;
+    p[c->n_notes] = (struct config_problem){0, line, c->n_notes, strdup(buf)};
+    if (!p[c->n_notes].text) {
+        c->oom = true;
+        return;
+    }
+    c->n_notes++;
+}
+
 /* Records one problem; past CONFIG_PROBLEMS_MAX only counts it. */
 static void config_problem(struct config *c, int layer, int line, const char *fmt, ...)
 {
@@ -330,6 +358,9 @@ void config_free(struct config *c)
     for (i = 0; i < c->n_problems; i++)
         free(c->problems[i].text);
     free(c->problems);
+    for (i = 0; i < c->n_notes; i++)
+        free(c->notes[i].text);
+    free(c->notes);
     free(c->file);
     memset(c, 0, sizeof *c);
 }
@@ -709,19 +740,25 @@ static bool config_numeric(const struct config_option *o)
 
 /* "0535-2222222   # from 2027 …" in a file: a comment after a value,
  * which the file's syntax keeps as part of it (only a line's first # starts
- * one). A number then fails its own check; a text would be taken as
- * written, note and all, and a hall's phone or name shown to residents
- * with it (a street office's review), so a # after a blank is refused. */
-static bool config_trailing_comment(const struct config_slot *s, const char *text)
+ * one): where the blanks before its # begin, or NULL. A number then fails
+ * its own check; a text would be taken as written, note and all, and a
+ * hall's phone or name shown to residents with it (a street office's
+ * review). Refusing it stopped a hall at an upgrade (an IT officer's
+ * review: `notify-command = … # SMS`, which 0.1.0 served, then failed
+ * every restart), so config_apply takes it off a text and notes that. */
+static char *config_trailing_comment(const struct config_slot *s, char *text)
 {
-    const char *h;
+    char *h;
 
     if (s->src != CONFIG_FROM_FILE || !text)
-        return false;
+        return NULL;
     for (h = strchr(text, '#'); h; h = strchr(h + 1, '#'))
-        if (h > text && (h[-1] == ' ' || h[-1] == '\t'))
-            return true;
-    return false;
+        if (h > text && (h[-1] == ' ' || h[-1] == '\t')) {
+            while (h > text && (h[-1] == ' ' || h[-1] == '\t'))
+                h--;
+            return h;
+        }
+    return NULL;
 }
 
 static void config_bad(struct config *c, const struct config_option *o, const struct config_slot *s,
@@ -730,14 +767,7 @@ static void config_bad(struct config *c, const struct config_option *o, const st
     char where[CONFIG_LINE_MAX], spelled[96];
 
     config_where(c, o, s, v, where, sizeof where, spelled, sizeof spelled);
-    if (!config_numeric(o) && o->kind != CONFIG_FLAG && config_trailing_comment(s, v->text) &&
-        o->bad)
-        config_problem(c, config_layer(s->src), v->line, "%s%s takes %s, not \"%.60s\"%s", where,
-                       spelled, o->bad, v->text, CONFIG_COMMENT_HINT);
-    else if (!config_numeric(o) && o->kind != CONFIG_FLAG && config_trailing_comment(s, v->text))
-        config_problem(c, config_layer(s->src), v->line, "%s%s: \"%.60s\" has a comment after it%s",
-                       where, spelled, v->text, CONFIG_COMMENT_HINT);
-    else if (o->kind == CONFIG_FLAG)
+    if (o->kind == CONFIG_FLAG)
         config_problem(c, config_layer(s->src), v->line, "%s%s takes true, false, yes, no, 1 or 0",
                        where, spelled);
     else if (config_numeric(o))
@@ -771,13 +801,23 @@ int config_apply(struct config *c)
     for (i = 0; i < config_options_n; i++) {
         const struct config_option *o = &config_options[i];
         const struct config_slot *s = &c->slots[i];
-        for (j = 0; j < s->n; j++)
-            if ((!config_numeric(o) && config_trailing_comment(s, s->v[j].text)) ||
-                config_store(c, o, s->v[j].text) != 0) {
+        for (j = 0; j < s->n; j++) {
+            char *cut = !config_numeric(o) && o->kind != CONFIG_FLAG
+                            ? config_trailing_comment(s, s->v[j].text) : NULL;
+            if (cut) {
+                char where[CONFIG_LINE_MAX], spelled[96];
+                config_where(c, o, s, &s->v[j], where, sizeof where, spelled, sizeof spelled);
+                config_note(c, s->v[j].line, "%s%s: the comment after the value is not part of it: "
+                            "read as \"%.*s\"%s", where, spelled, (int)(cut - s->v[j].text > 60 ? 60 : cut - s->v[j].text),
+                            s->v[j].text, CONFIG_COMMENT_HINT);
+                *cut = '\0';
+            }
+            if (config_store(c, o, s->v[j].text) != 0) {
                 config_bad(c, o, s, &s->v[j]);
                 if (o->kind == CONFIG_STRS && j >= o->max)
                     break;
             }
+        }
     }
     if (!c->o.tls_cert != !c->o.tls_key)
         config_problem(c, LAYER_WHOLE, 0, "--tls-cert and --tls-key go together");
@@ -854,6 +894,14 @@ void config_print(const struct config *c, FILE *f)
             fprintf(f, "%-16s = %-24s  (%s)\n", o->name, s->v[j].text,
                     config_source_text(c, o, s, &s->v[j], src, sizeof src));
     }
+}
+
+void config_notes_print(const struct config *c, FILE *f, const char *prefix)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_notes; i++)
+        fprintf(f, "%s%s\n", prefix, c->notes[i].text);
 }
 
 void config_problems_print(const struct config *c, FILE *f, const char *prefix)

@@ -664,6 +664,9 @@ static int cmd_serve(int argc, char **argv)
         else
             printf("# no problems\n");
         config_problems_print(&c, stdout, "");
+        if (c.n_notes)
+            printf("# %zu warning(s), served as read:\n", c.n_notes);
+        config_notes_print(&c, stdout, "warning: ");
         rc = c.n_problems || c.more_problems ? 1 : 0;
         goto out;
     }
@@ -673,6 +676,7 @@ static int cmd_serve(int argc, char **argv)
         rc = 2;
         goto out;
     }
+    config_notes_print(&c, stderr, "spkiosk serve: warning: ");
     rc = server_run(&c.o) == 0 ? 0 : 1;
 out:
     config_free(&c);

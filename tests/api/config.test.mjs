@@ -160,8 +160,27 @@ describe('serve from a configuration file, the environment and flags', () => {
     assert.doesNotMatch(s.stderr, /listening/);
   });
 
-  it('a listen address with a comment after it, or a port past 65535, is a problem', () => {
-    for (const v of ['0.0.0.0:443 # https', '127.0.0.1:99999', '443']) {
+  // A comment after a text value is taken off, and said: refused, it
+  // stopped a hall whose file 0.1.0 had served at the upgrade (an IT
+  // officer's review: `notify-command = … # SMS`, a restart loop).
+  it('a comment after a text value is read up to it, served, and warned about', () => {
+    const f = path.join(tmp, 'comment.conf');
+    fs.writeFileSync(f, 'listen = 127.0.0.1:0   # 仅本机\nnotify-command = /bin/true --gateway 192.168.1.5 # SMS\n');
+    const r = check(['--config', f, '--check-config']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^listen +\= 127\.0\.0\.1:0 +\(file:1\)$/m);
+    assert.match(r.stdout, /^notify-command +\= \/bin\/true --gateway 192\.168\.1\.5 +\(file:2\)$/m);
+    assert.match(r.stdout, /^# no problems$/m);
+    const warnings = r.stdout.split('\n# 2 warning(s), served as read:\n')[1];
+    assert.ok(warnings, r.stdout);
+    assert.deepEqual(warnings.trim().split('\n'), [
+      `warning: ${f}:1: listen: the comment after the value is not part of it: read as "127.0.0.1:0" (a # starts a comment only at the start of a line: put the comment on a line of its own)`,
+      `warning: ${f}:2: notify-command: the comment after the value is not part of it: read as "/bin/true --gateway 192.168.1.5" (a # starts a comment only at the start of a line: put the comment on a line of its own)`,
+    ]);
+  });
+
+  it('a listen address that is not HOST:PORT, or a port past 65535, is a problem', () => {
+    for (const v of ['0.0.0.0:443#https', '127.0.0.1:99999', '443']) {
       const f = path.join(tmp, 'listen.conf');
       fs.writeFileSync(f, `listen = ${v}\n`);
       const r = check(['--config', f, '--check-config']);
