@@ -233,7 +233,7 @@ district: $(BUILD)/spkiosk
 # unit would, requests the kiosk and a procedure, removes and purges it (root
 # needed; it builds first, then about 30 s from the cached root, which the
 # first run makes with mmdebstrap over the network). Neither is in `make check`.
-DEB_VERSION = $(shell sed -n 's/^\#define SPK_VERSION "\(.*\)"$$/\1/p' include/version.h)
+DEB_VERSION = $(shell sh scripts/deb-version.sh)
 DEB_FILE    = build/deb/spkiosk_$(DEB_VERSION)_$(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null).deb
 deb:
 	@sh scripts/deps.sh deb

@@ -9,7 +9,7 @@
 # DEB_NOCHECK=1 skips the unit tests inside the build.
 set -eu
 out=${1:-build/deb}
-version=$(dpkg-parsechangelog -SVersion)
+version=$(sh scripts/deb-version.sh)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 src="$out/spkiosk-$version"
 
@@ -19,6 +19,20 @@ mkdir -p "$src"
 git ls-files -z --cached --others --exclude-standard |
     xargs -0 sh -c 'for f; do if [ -e "$f" ]; then printf "%s\0" "$f"; fi; done' sh |
     tar --null -T - -cf - | tar -xf - -C "$src"
+
+# a build between releases: an entry of its own at the changelog's head, so
+# that the package's version is the one scripts/deb-version.sh names
+if [ "$version" != "$(dpkg-parsechangelog -SVersion)" ]; then
+    when=$(date -R -d "@$(git log -1 --format=%ct)")
+    {
+        printf 'spkiosk (%s) unstable; urgency=medium\n\n' "$version"
+        printf '  * Built from commit %s of the repository.\n' "$(git rev-parse HEAD)"
+        printf '    What changed since %s: /usr/share/doc/spkiosk/NEWS.md.\n\n' \
+            "$(dpkg-parsechangelog -SVersion)"
+        printf ' -- %s  %s\n\n' "$(dpkg-parsechangelog -SMaintainer)" "$when"
+        cat debian/changelog
+    } >"$src/debian/changelog"
+fi
 
 opts=${DEB_NOCHECK:+nocheck}
 (cd "$src" && DEB_BUILD_OPTIONS="$opts${DEB_BUILD_OPTIONS:+ $DEB_BUILD_OPTIONS}" \
