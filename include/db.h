@@ -41,6 +41,10 @@ int db_dir_ensure(const char *path);
  * database newer than this binary is refused). */
 int db_migrate(struct db *db, char *err, size_t errlen);
 
+/* The schema the database is at (PRAGMA user_version) in *v: what a start
+ * logs before and after db_migrate. 0, or -1 when it cannot be read. */
+int db_schema_version(struct db *db, int *v);
+
 /* db_migrate for a command beside the daemon (`spkiosk user`, `export`): a
  * new, empty database (user_version 0) or one of this build's schema goes
  * to db_migrate; so does an older one no daemon serves (its lock free). An

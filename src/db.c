@@ -653,6 +653,11 @@ static int db_user_version(struct db *db, int *v)
     return rc;
 }
 
+int db_schema_version(struct db *db, int *v)
+{
+    return db_user_version(db, v);
+}
+
 /* "007-foo.sql" -> 7; 0 for a name that does not start with digits. */
 static int db_migration_number(const char *name)
 {
@@ -673,6 +678,13 @@ static int db_fk_row(void *found, int ncol, char **vals, char **names)
     *(int *)found = 1;
     return 0;
 }
+
+/* What an IT officer who rolled back should do (an IT officer's review:
+ * the message said what, not how to go on). */
+#define DB_NEWER_HINT                                                                              \
+    ": a newer spkiosk migrated it. Run that one again, or go back to this version with the "     \
+    "backup taken before the upgrade, restored by the newer spkiosk first (docs/deployment.md, "  \
+    "Upgrading)"
 
 /* Runs the next migration in one transaction and records it in
  * user_version. The version is read inside the transaction, under the write
@@ -701,8 +713,8 @@ static int db_migrate_next(struct db *db, char *err, size_t errlen)
         db_rollback(db);
         if ((size_t)v == embed_migrations_count)
             return 1;
-        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%zu)", v,
-                 embed_migrations_count);
+        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%zu)" DB_NEWER_HINT,
+                 v, embed_migrations_count);
         return -1;
     }
     i = (size_t)v;
@@ -883,8 +895,8 @@ int db_migrate(struct db *db, char *err, size_t errlen)
         return -1;
     }
     if (current > target) {
-        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%d)", current,
-                 target);
+        snprintf(err, errlen, "the database is at schema %d, newer than this spkiosk (%d)" DB_NEWER_HINT,
+                 current, target);
         return -1;
     }
     if (current == target)

@@ -189,6 +189,7 @@ int server_run(const struct server_options *o)
     sigset_t set;
     unsigned port = 0;
     char err[512];
+    int schema_was = -1, schema_now = -1;
     int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
     long reload_due = 0, settle_first = 0;
@@ -230,10 +231,19 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: %s\n", err);
         goto out;
     }
-    if (db_open(o->db_path, &db, err, sizeof err) != 0 || db_migrate(db, err, sizeof err) != 0) {
+    if (db_open(o->db_path, &db, err, sizeof err) != 0 ||
+        (db_schema_version(db, &schema_was) != 0 && snprintf(err, sizeof err, "cannot read its schema") > 0) ||
+        db_migrate(db, err, sizeof err) != 0 ||
+        (db_schema_version(db, &schema_now) != 0 && snprintf(err, sizeof err, "cannot read its schema") > 0)) {
         fprintf(stderr, "spkiosk: database: %s\n", err);
         goto out;
     }
+    /* the journal of an upgrade says what it did (an IT officer's review) */
+    if (schema_was == 0)
+        fprintf(stderr, "spkiosk: database: %s made at schema %d\n", o->db_path, schema_now);
+    else if (schema_now != schema_was)
+        fprintf(stderr, "spkiosk: database: %s migrated from schema %d to %d\n", o->db_path,
+                schema_was, schema_now);
     if (assets_media_init(o->procedures) != 0 || db_thread_setup(o->db_path) != 0 ||
         assets_init(o->web_dir) != 0) {
         fprintf(stderr, "spkiosk: out of memory\n");

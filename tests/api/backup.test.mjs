@@ -146,6 +146,11 @@ describe('backup under load, then restore', () => {
     let r = run(['restore', '--db', target, newer]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /schema 999, newer than this spkiosk/);
+    // a daemon rolled back onto it says how to go on (an IT officer's review)
+    r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', newer, '--procedures', tmp],
+      { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /schema 999, newer than this spkiosk \(\d+\): a newer spkiosk migrated it\. Run that one again, or go back to this version with the backup taken before the upgrade, restored by the newer spkiosk first/);
     const broken = path.join(tmp, 'broken.db');
     const bytes = fs.readFileSync(path.join(tmp, 'copy.db'));
     bytes.fill(0x5a, 4096 * 2, 4096 * 4);

@@ -118,6 +118,10 @@ describe('migration 011 on a database with cases', () => {
     // every migration ran again from 011 on: the version is the newest one's
     const newest = fs.readdirSync(path.join(ROOT, 'schema')).filter((n) => /^\d+-.*\.sql$/.test(n)).length;
     assert.equal(sql(db, 'PRAGMA user_version;'), String(newest));
+    // and the journal of the start says so (an IT officer's review found no
+    // word of a migration, nor of the build, after an upgrade)
+    assert.match(daemon.stderr(), new RegExp(`^spkiosk: spkiosk \\S+.* starting$`, 'm'));
+    assert.match(daemon.stderr(), new RegExp(`x\\.db migrated from schema 10 to ${newest}$`, 'm'));
     assert.equal(counts(db, c.id), before10);
     assert.equal(sql(db, 'PRAGMA foreign_key_check;'), '');
     const pub = await api(`/api/v1/cases/${c.id}`);
