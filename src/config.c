@@ -61,7 +61,8 @@ const struct config_option config_options[] = {
     {"retention-days", CONFIG_INT, "N", 0, SWEEP_RETENTION_MAX, OPT(retention_days), 0, NULL,
      NULL, "30", NULL,
      "days a completed or abandoned case keeps what residents and\nstaff typed before it is "
-     "erased; its anonymous figures stay\nfor statistics (0 erases within a minute)"},
+     "erased; its anonymous figures stay\nfor statistics (0 erases within a minute); an open "
+     "call-back\nholds its case until its due date is that many days past"},
     {"case-quota", CONFIG_CUSTOM, "AB/AH,OB/OH", 0, 0, 0, 0, NULL, config_set_case_quota,
      "200/3600,300/3600",
      "AB/AH,OB/OH, four numbers of 1 to 1000000, e.g. 200/3600,300/3600",

@@ -83,10 +83,17 @@ static const char sql_stale[] =
  * are: erased cases are not in it, so this reads only what is due, already
  * in order. Without INDEXED BY the planner, knowing nothing of the data,
  * takes (status, updated_at) and sorts every erased case it walks. */
+/* A case whose call-back is still open keeps the number it is to be made
+ * on until the call-back's due date is itself past the retention period:
+ * a complaint's 15 working days run close to 30 days across 春节, and an
+ * erased case left a complaint listed with no number to call (a year-end
+ * review). */
 static const char sql_due[] =
     "SELECT id FROM cases INDEXED BY cases_due"
     " WHERE status IN ('completed', 'abandoned', 'rejected') AND needs_erase = 1"
-    " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
+    " AND updated_at < ?1 AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.case_id = cases.id"
+    "  AND f.done_at IS NULL AND f.due >= date(?1, 'localtime'))"
+    " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last
  * activity, ?3 for a case started at the window or from home), not when the sweep

@@ -333,14 +333,15 @@ Test(sweep, a_rating_after_erasure_is_erased_in_its_turn)
     casedb_walk(&t, id, 2);
     casedb_at(&t, id, now - 10 * DAY);
     cr_assert_eq(run(now, 1).erased, 1);
-    /* the resident rates the case late (real clock: now or a second after) */
-    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
+    /* the resident rates the case late (real clock: now or a second after);
+     * a 3, which opens no complaint call-back to hold the case */
+    cr_assert_eq(cases_rate(t.db, id, 3, "等了很久,没人理我", 0, &e), 0);
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT comment FROM ratings WHERE case_id = '%s'", id),
                      "等了很久,没人理我");
     cr_assert_eq(run(now + 1 * DAY + 10, 1).erased, 1);
     assert_erased(id);
-    cr_assert_eq(casedb_int(&t, "SELECT score FROM ratings WHERE case_id = '%s'", id), 2);
+    cr_assert_eq(casedb_int(&t, "SELECT score FROM ratings WHERE case_id = '%s'", id), 3);
 }
 
 Test(sweep, more_cases_than_a_batch)
@@ -569,7 +570,7 @@ Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
     casedb_at(&t, id, now - 10 * DAY);
     /* erased while the clock ran five days ahead */
     cr_assert_eq(run(now + 5 * DAY, 1).erased, 1);
-    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, 3, "等了很久,没人理我", 0, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 1);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
@@ -855,4 +856,35 @@ Test(sweep, retention_erases_the_number_and_note_of_call_backs_and_keeps_their_r
                                         " (erased_at IS NOT NULL), ',') FROM"
                                         " (SELECT * FROM followups WHERE case_id = '%s' ORDER BY kind)", id),
                      "complaint|-|-|-|1,routine|-|-|unsatisfied|1");
+}
+
+/* An open call-back keeps its case's number until the call-back's own due
+ * date is past the retention period (a year-end review: a complaint due in
+ * 15 working days across 春节 was listed with no number to call). */
+Test(sweep, an_open_call_back_keeps_its_case_until_its_due_date_is_past_retention)
+{
+    char id[CASE_ID_LEN + 1], due[11];
+    time_t t0 = time(NULL) - 200 * DAY, d = t0 + 40 * DAY;
+    struct tm tm;
+
+    completed_case(id, t0);
+    cr_assert_not_null(localtime_r(&d, &tm));
+    cr_assert_eq(strftime(due, sizeof due, "%Y-%m-%d", &tm), 10);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at)"
+                    " VALUES ('%s', 'complaint', '%s', '13800138000', 1, '2026-01-01T00:00:00Z')", id, due);
+    /* the case is past retention, its call-back is not: kept */
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 0);
+    cr_assert_eq(run(d + 30 * DAY - DAY, 30).erased, 0);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM followups WHERE case_id = '%s' AND phone = '13800138000'", id), 1);
+    /* left open past its own due date and retention: erased all the same */
+    cr_assert_eq(run(d + 30 * DAY + DAY, 30).erased, 1);
+    assert_erased(id);
+
+    /* a call-back done no longer holds its case */
+    completed_case(id, t0);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at, done_at, done_on,"
+                    " done_by, result, note) VALUES ('%s', 'complaint', '%s', '13800138000', 1,"
+                    " '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02', 'wang', 'satisfied', '已整改')",
+                id, due);
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
 }
