@@ -32,10 +32,21 @@ const char *hall_contact_name(enum hall_contact_key key);
 /* The hall's value of key, or NULL when it has none; static storage. */
 const char *hall_contact_get(enum hall_contact_key key);
 
-/* "" when the hall has set none of them, else HALL_TAG_LEN hex digits that
- * change with any of the three (a 64-bit FNV-1a: a cache key, not a
- * secret). Pages rendered with the values carry it, so that a change of
- * them renders the library again and no browser keeps the old page. */
+/* The hall's name (`serve --hall-name`), which the one-time notice
+ * (render_procedure_print) names as its issuer: NULL or "" for none, else
+ * checked by the caller (notify_hall_valid; at most HALL_NAME_MAX bytes).
+ * Call it when hall_contact_set may be called. 0, or -1 when too long. */
+#define HALL_NAME_MAX 120
+int hall_name_set(const char *name);
+
+/* The hall's name, or NULL when none was set; static storage. */
+const char *hall_name_get(void);
+
+/* "" when the hall has set none of them (nor its name), else HALL_TAG_LEN
+ * hex digits that change with any of the three or the name (a 64-bit
+ * FNV-1a: a cache key, not a secret). Pages rendered with the values carry
+ * it, so that a change of them renders the library again and no browser
+ * keeps the old page. */
 const char *hall_contact_tag(void);
 
 #endif

@@ -374,7 +374,15 @@ char *render_procedure_print(const struct procedure *p)
     rc |= strbuf_put_html(&sb, p->title, strlen(p->title));
     rc |= strbuf_puts(&sb, " · 一次性告知单</title>\n"
                            "<link rel=\"stylesheet\" href=\"/assets/print.css\">\n</head>\n<body>\n"
-                           "<header><p class=\"kind\">一次性告知单</p>\n");
+                           "<header>");
+    /* the hall that gives the sheet, as its receipts say it: a library
+     * shared by several halls named none (hall_contact_tag holds the name,
+     * so a new one renders the sheets again) */
+    if (hall_name_get())
+        rc |= strbuf_puts(&sb, "<p class=\"issuer\">") ||
+              strbuf_put_html(&sb, hall_name_get(), strlen(hall_name_get())) ||
+              strbuf_puts(&sb, "</p>\n");
+    rc |= strbuf_puts(&sb, "<p class=\"kind\">一次性告知单</p>\n");
     rc |= print_text(&sb, "h1", p->title);
     rc |= strbuf_puts(&sb, "</header>\n<section class=\"summary\">");
     rc |= strbuf_puts(&sb, p->summary_html);

@@ -256,7 +256,7 @@ int server_run(const struct server_options *o)
     quota_configure(&o->quota);
     /* under TLS the session cookie is Secure without being asked */
     api_auth_set_secure(o->secure_cookies != 0 || tls_cert != NULL);
-    if (notify_hall_set(o->hall_name) != 0) {
+    if (notify_hall_set(o->hall_name) != 0 || hall_name_set(o->hall_name) != 0) {
         fprintf(stderr, "spkiosk: --hall-name must be 1 to %d bytes of UTF-8 text on one line\n",
                 NOTIFY_HALL_MAX);
         goto out;

@@ -67,6 +67,8 @@ describe('the hall\'s own contact details', () => {
     assert.equal(sheet.status, 200);
     assert.match(sheet.text, /办理地点[\s\S]{0,80}幸福路88号 一楼综合窗口/);
     assert.match(sheet.text, /0535-2222222/);
+    // the one-time notice names the hall that gives it, as its receipts do
+    assert.match(sheet.text, /<header><p class="issuer">幸福路社区便民服务中心<\/p>\n<p class="kind">一次性告知单<\/p>/);
   });
 
   it('reach the staff\'s view of a case', async () => {
@@ -112,6 +114,7 @@ describe('the hall\'s own contact details', () => {
     const sheet = await request(`${h.d.url}/print/procedures/bare`);
     assert.match(sheet.text, /0535-3333333/);
     assert.doesNotMatch(sheet.text, /0535-2222222/);
+    assert.doesNotMatch(sheet.text, /issuer|幸福路社区便民服务中心/, 'no --hall-name: no issuer');
   });
 
   it('set nowhere leave the library as it is', async () => {
