@@ -26,7 +26,7 @@ if [ "$version" != "$(dpkg-parsechangelog -SVersion)" ]; then
     when=$(date -R -d "@$(git log -1 --format=%ct)")
     {
         printf 'spkiosk (%s) unstable; urgency=medium\n\n' "$version"
-        printf '  * Built from commit %s of the repository.\n' "$(git rev-parse HEAD)"
+        printf '  * Built from the commit\n    %s.\n' "$(git rev-parse HEAD)"
         printf '    What changed since %s: /usr/share/doc/spkiosk/NEWS.md.\n\n' \
             "$(dpkg-parsechangelog -SVersion)"
         printf ' -- %s  %s\n\n' "$(dpkg-parsechangelog -SMaintainer)" "$when"
@@ -42,6 +42,11 @@ deb="$out/spkiosk_${version}_${arch}.deb"
 [ -f "$deb" ] || { echo "deb: $deb was not made" >&2; exit 1; }
 # lintian on the .changes sees the package and its build record; an error or
 # a warning fails; each tag left is explained in debian/spkiosk.lintian-overrides
+# (its status, not tee's: a pipe's status is its last command's, and a
+# warning passed unnoticed that way)
+st=0
 lintian --fail-on error,warning --info --display-info --pedantic \
-    "$out/spkiosk_${version}_${arch}.changes" | tee "$out/lintian.txt"
+    "$out/spkiosk_${version}_${arch}.changes" >"$out/lintian.txt" 2>&1 || st=$?
+cat "$out/lintian.txt"
+[ "$st" -eq 0 ] || { echo "deb: lintian found problems (above)" >&2; exit 1; }
 echo "deb: $deb"
