@@ -39,6 +39,9 @@ struct server_options {
     const char *log_file;       /* append the log here instead of stderr, reopened on SIGHUP; or NULL */
     const char *metrics_allow[METRICS_ALLOW_MAX];  /* who may scrape /metrics; none: loopback */
     size_t n_metrics_allow;
+    /* the build, "VERSION (COMMIT)", for the start's first log line (main.c
+     * sets it: only it includes build_rev.h); NULL: no such line */
+    const char *build;
 };
 
 /* Fills in the documented defaults. */

@@ -677,9 +677,7 @@ static int cmd_serve(int argc, char **argv)
         goto out;
     }
     config_notes_print(&c, stderr, "spkiosk serve: warning: ");
-    /* which build serves, in the journal of every start */
-    fprintf(stderr, "spkiosk: spkiosk %s%s%s%s starting\n", SPK_VERSION, SPK_BUILD_REV[0] ? " (" : "",
-            SPK_BUILD_REV, SPK_BUILD_REV[0] ? ")" : "");
+    c.o.build = SPK_BUILD_REV[0] ? SPK_VERSION " (" SPK_BUILD_REV ")" : SPK_VERSION;
     rc = server_run(&c.o) == 0 ? 0 : 1;
 out:
     config_free(&c);

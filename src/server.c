@@ -214,6 +214,10 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: cannot open the log file %s: %s\n", o->log_file, strerror(errno));
         goto out;
     }
+    /* which build serves, in the journal of every start (an IT officer's
+     * review found no word of it after an upgrade) */
+    if (o->build)
+        fprintf(stderr, "spkiosk: spkiosk %s starting\n", o->build);
     if (metrics_allow_set(o->metrics_allow, o->n_metrics_allow) != 0) {
         fprintf(stderr, "spkiosk: --metrics-allow takes an address or ADDRESS/BITS, up to %d\n",
                 METRICS_ALLOW_MAX);

@@ -115,7 +115,7 @@ describe('the database of the commands beside serve', () => {
   // and user add to ./var/spkiosk.db, exit 0
   it('a configuration with a problem is said, and the command stops without writing', () => {
     const bad = path.join(tmp, 'bad.conf');
-    fs.writeFileSync(bad, `db = ${hall}\nlisten = 127.0.0.1:8080 # main\n`);
+    fs.writeFileSync(bad, `db = ${hall}\nthreads = 4 # cores\n`);
     const env = { SPKIOSK_CONFIG: bad };
     for (const [args, input] of [[['user', 'list']], [['user', 'add', 'li', '--role', 'staff'], 'a-long-enough-password\n'],
       [['restore', path.join(tmp, 'nothing.db')]]]) {
