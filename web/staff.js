@@ -680,7 +680,8 @@ function history(v) {
         // says it took a ticket for the window ("ticket")
         el('td', {}, e.what === 'submitted' && e.channel === 'web' && !/^ticket/.test(e.detail || '')
           ? '提交网上预审' : WHAT[e.what] || e.what),
-        el('td', { title: e.user || undefined }, who(e.user) || '居民'),
+        // no staffer and not the resident: the daemon's own count (relay_recount)
+        el('td', { title: e.user || undefined }, who(e.user) || (e.channel === 'calendar' ? '系统' : '居民')),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
         el('td', {}, eventDetail(v, e)))))),

@@ -1,6 +1,7 @@
 // A resident's labour-handbook case (sample library) walked through the API up
 // to its ticket, as the kiosk sends it; shared by the browser tests that need
-// a handed-in case (staff.test.mjs, backin.test.mjs) or its form (keypad.test.mjs).
+// a handed-in case (staff.test.mjs, backin.test.mjs) or its form (keypad.test.mjs);
+// and a 高龄津贴 case at its review (visit.test.mjs, calendar-year.test.mjs).
 import assert from 'node:assert/strict';
 
 export const ID = '11010519850315102X';
@@ -36,4 +37,28 @@ export async function labourCase(base) {
   await post(`/api/v1/cases/${c.id}/steps/3`, {});
   const s = await post(`/api/v1/cases/${c.id}/submit`);
   return { id: c.id, ticket: s.ticket };
+}
+
+// An ID number of someone born on 1940-03-05 (over 80), with its check character.
+export function oldId() {
+  const body = '11010519400305002';
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// A 高龄津贴 case (sample library, `visit: yes`) on the daemon at base,
+// walked to its review through the API; its id (visit.test.mjs,
+// calendar-year.test.mjs).
+export async function longevityCase(base, channel = 'kiosk') {
+  const post = (p, body) => apiPost(base, p, body);
+  const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel });
+  await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+  await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true, own_card: true } });
+  await post(`/api/v1/cases/${c.id}/steps/2`, {
+    fields: { name: '王秀英', id_number: oldId(), phone: '0535-6221234', address: '幸福小区3栋2单元501', bank_card: '6222020200112233445' },
+  });
+  await post(`/api/v1/cases/${c.id}/steps/3`, {});
+  return c.id;
 }

@@ -13,18 +13,12 @@ import {
   useKiosk, kioskPage, atRoute, shot, axeSerious, smallTargets, smallText, horizontalOverflow, setMode,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
-import { apiPost } from './labour-case.mjs';
+import { longevityCase as walked } from './labour-case.mjs';
+
+const longevityCase = (channel) => walked(k.url, channel);
 
 const k = useKiosk();
 const PHONE = { width: 360, height: 800 };
-
-// An ID number of someone born on 1940-03-05 (over 80), with its check character.
-function oldId() {
-  const body = '11010519400305002';
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + '10X98765432'[sum % 11];
-}
 
 // Local dates days from today, YYYY-MM-DD (the daemon and the browser share the zone).
 // The date `days` from today in the browser's time zone (kioskPage runs it
@@ -33,20 +27,6 @@ function oldId() {
 // day from 16:00 to 24:00 UTC, when Shanghai is already a day ahead.
 function dayFrom(days) {
   return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
-}
-
-// A 高龄津贴 case walked to its review through the API.
-async function longevityCase(channel = 'kiosk') {
-  const post = (p, body) => apiPost(k.url, p, body);
-  const c = await post('/api/v1/cases', { procedure: 'longevity-allowance', channel });
-  await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
-  await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
-  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true, own_card: true } });
-  await post(`/api/v1/cases/${c.id}/steps/2`, {
-    fields: { name: '王秀英', id_number: oldId(), phone: '0535-6221234', address: '幸福小区3栋2单元501', bank_card: '6222020200112233445' },
-  });
-  await post(`/api/v1/cases/${c.id}/steps/3`, {});
-  return c.id;
 }
 
 async function kioskRules(page, what) {
