@@ -79,16 +79,19 @@ int followup_open_locked(struct db *db, const struct case_state *cs, const struc
 int followup_complaint_locked(struct db *db, const struct case_state *cs, int score,
                               const struct workdays *cal, int today);
 
-/* Inside relay_recount's transaction: marks each call-back due on or after
- * bound ("YYYY-MM-DD", 1 January of a year cal lacks) that an earlier
- * build opened without keeping its gap (workdays_gap_from from the local
- * day it was opened). 0 or -1. */
-int followup_backfill_locked(struct db *db, const struct workdays *cal, const char *bound);
+/* One batch (at most 256) of relay_recount's backfill, inside the
+ * caller's transaction: each open call-back after id *after, due on or
+ * after bound ("YYYY-MM-DD", 1 January of a year cal lacks), that an
+ * earlier build opened without keeping its gap is marked (workdays_gap_from
+ * from the local day it was opened). *after: the last id read. Returns how
+ * many were read (fewer than 256: the last batch), or -1. */
+int followup_backfill_batch(struct db *db, const struct workdays *cal, const char *bound,
+                            long long *after);
 
-/* Inside relay_recount's transaction: each call-back whose due date was
- * counted into a year cal now lists, counted again (workdays_recount,
- * later only). 0 or -1. */
-int followup_recount_locked(struct db *db, const struct workdays *cal);
+/* One batch of relay_recount's, as above: each open call-back whose due
+ * date was counted into a year cal now lists, counted again
+ * (workdays_recount, later only). Returns how many were read, or -1. */
+int followup_recount_batch(struct db *db, const struct workdays *cal, long long *after);
 
 /* The call-backs due as JSON text (caller frees):
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",

@@ -49,20 +49,23 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
                         int today);
 
 /* Dates counted into a year the hall's calendar had no dates of (every
- * stage's due, the committed date, a call-back's due keep the day after
- * which they were counted by weekends alone: workdays_gap_from) are
- * counted again once cal lists that year (workdays_recount: the same
- * working days, never earlier), the stages after the current one projected
- * again from it, and each case whose committed date moved gets a
- * `due_moved` event ("OLD → NEW", channel "calendar"). With backfill (the
- * process's first pass), dates an earlier build stored without their gap
- * are marked first: those in a year cal lacks now (the committed date
- * counted from stage 0's first day). One BEGIN IMMEDIATE transaction; the
- * loader calls it after a load whose calendar years or date changed.
- * Nothing to do without a calendar (cal NULL). *moved: cases whose
- * committed date moved. Returns 0, or -1 (rolled back; the next call
- * tries again). */
-int relay_recount(struct db *db, const struct workdays *cal, int today, bool backfill, int *moved);
+ * stage's due, the committed date, an open call-back's due keep the day
+ * after which they were counted by weekends alone: workdays_gap_from) are
+ * counted again once cal lists that year, never earlier: a stage from its
+ * gap (workdays_recount), the stages after the current one projected again
+ * from it, the committed date from the case's events as relay_accept_locked
+ * counted it (the chain's days from the first acceptance, then the working
+ * days spent returned at each resumption). A case still in hand (accepted,
+ * returned, ready) whose committed date moved gets a `due_moved` event
+ * ("OLD → NEW", channel "calendar") that does not restart its retention;
+ * a closed case's dates are counted again for the figures only. Once per
+ * database (calendar_backfill, schema 034), dates an earlier build stored
+ * without their gap are marked first: those in a year cal lacks now.
+ * Batches of 256 rows, each its own BEGIN IMMEDIATE transaction. Nothing to
+ * do without a calendar (cal NULL). *moved: the cases whose committed date
+ * moved. Returns 0, or -1 (what was committed stays; the next call goes
+ * on). */
+int relay_recount(struct db *db, const struct workdays *cal, int today, int *moved);
 
 /* Inside the caller's open transaction: an accepted case goes back to the
  * resident, so its clock stops from today (paused_on) until it is

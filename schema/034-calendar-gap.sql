@@ -14,3 +14,9 @@ ALTER TABLE followups ADD COLUMN gap_from TEXT;
 CREATE INDEX case_stages_gap ON case_stages (case_id, idx) WHERE gap_from IS NOT NULL;
 CREATE INDEX cases_gap ON cases (id) WHERE due_gap_from IS NOT NULL;
 CREATE INDEX followups_gap ON followups (id) WHERE gap_from IS NOT NULL;
+
+-- whether the dates stored before this migration were marked (relay_recount
+-- does it once per database, with a calendar in force: a year missing then
+-- was missing when they were counted)
+CREATE TABLE calendar_backfill (done INTEGER NOT NULL CHECK (done IN (0, 1))) STRICT;
+INSERT INTO calendar_backfill (done) VALUES (0);

@@ -280,12 +280,13 @@ rollback:
 
 #define FOLLOWUP_RECOUNT_BATCH 256
 
+/* open ones only: a call-back done is a figure of its day, kept as it was */
 static const char sql_gap_rows[] =
-    "SELECT id, due, gap_from FROM followups WHERE gap_from IS NOT NULL AND id > ?1"
-    " ORDER BY id LIMIT 256";
+    "SELECT id, due, gap_from FROM followups WHERE gap_from IS NOT NULL AND done_at IS NULL"
+    " AND id > ?1 ORDER BY id LIMIT 256";
 static const char sql_unmarked_rows[] =
-    "SELECT id, due, created_at FROM followups WHERE gap_from IS NULL AND due >= ?1 AND id > ?2"
-    " ORDER BY id LIMIT 256";
+    "SELECT id, due, created_at FROM followups WHERE gap_from IS NULL AND done_at IS NULL"
+    " AND due >= ?1 AND id > ?2 ORDER BY id LIMIT 256";
 static const char sql_redate[] = "UPDATE followups SET due = ?2, gap_from = ?3 WHERE id = ?1";
 
 struct followup_dated {
@@ -341,49 +342,39 @@ static int followup_redate(struct db *db, long long id, int due, int gap)
     return db_run(st, b);
 }
 
-int followup_backfill_locked(struct db *db, const struct workdays *cal, const char *bound)
+int followup_backfill_batch(struct db *db, const struct workdays *cal, const char *bound,
+                           long long *after)
 {
-    struct followup_dated *v = malloc(FOLLOWUP_RECOUNT_BATCH * sizeof *v);
-    long long after = 0;
-    int n, i, rc = -1;
+    struct followup_dated v[FOLLOWUP_RECOUNT_BATCH];
+    int n, i;
 
-    if (!v)
-        return -1;
-    while ((n = followup_dated_read(db, sql_unmarked_rows, bound, true, after, v)) > 0) {
-        for (i = 0; i < n; i++) {
-            int gap = workdays_gap_from(cal, v[i].other ? v[i].other : v[i].due, v[i].due);
-            if (gap && followup_redate(db, v[i].id, v[i].due, gap) != 0)
-                goto out;
-        }
-        after = v[n - 1].id;
+    if ((n = followup_dated_read(db, sql_unmarked_rows, bound, true, *after, v)) <= 0)
+        return n;
+    for (i = 0; i < n; i++) {
+        int gap = workdays_gap_from(cal, v[i].other ? v[i].other : v[i].due, v[i].due);
+        if (gap && followup_redate(db, v[i].id, v[i].due, gap) != 0)
+            return -1;
     }
-    rc = n < 0 ? -1 : 0;
-out:
-    free(v);
-    return rc;
+    *after = v[n - 1].id;
+    return n;
 }
 
-int followup_recount_locked(struct db *db, const struct workdays *cal)
+int followup_recount_batch(struct db *db, const struct workdays *cal, long long *after)
 {
-    struct followup_dated *v = malloc(FOLLOWUP_RECOUNT_BATCH * sizeof *v);
-    long long after = 0;
-    int n, i, rc = -1;
+    struct followup_dated v[FOLLOWUP_RECOUNT_BATCH];
+    int n, i;
 
-    if (!v)
-        return -1;
-    while ((n = followup_dated_read(db, sql_gap_rows, NULL, false, after, v)) > 0) {
-        for (i = 0; i < n; i++) {
-            int next = workdays_next_day(v[i].other), due;
-            if (!next || !workdays_has_year(cal, next / 10000))
-                continue;
-            if (!(due = workdays_recount(cal, v[i].other, v[i].due)) ||
-                followup_redate(db, v[i].id, due, workdays_gap_from(cal, v[i].other, due)) != 0)
-                goto out;
-        }
-        after = v[n - 1].id;
+    if ((n = followup_dated_read(db, sql_gap_rows, NULL, false, *after, v)) <= 0)
+        return n;
+    for (i = 0; i < n; i++) {
+        int next = workdays_next_day(v[i].other), due;
+        if (!next || !workdays_has_year(cal, next / 10000))
+            continue;
+        /* one that cannot be counted again stands, and is not tried again */
+        due = workdays_recount(cal, v[i].other, v[i].due);
+        if (followup_redate(db, v[i].id, due ? due : v[i].due, due ? workdays_gap_from(cal, v[i].other, due) : 0) != 0)
+            return -1;
     }
-    rc = n < 0 ? -1 : 0;
-out:
-    free(v);
-    return rc;
+    *after = v[n - 1].id;
+    return n;
 }

@@ -843,7 +843,12 @@ done:
 
 /* ---- counting again once the calendar has the year --------------------- */
 
+/* Rows read, and written, per transaction: a pass over thousands of dates
+ * must not hold the write lock past the workers' busy timeout (a code
+ * review measured 1.2 s for 32,768 cases in one transaction). */
 #define RELAY_RECOUNT_BATCH 256
+#define RELAY_RECOUNT_BATCHES_MAX 100000    /* 25 million rows: a bound, not a budget */
+#define RELAY_EVENTS_MAX 10000              /* of one case's, read to count its date again */
 
 /* Whether a date counted by weekends alone after gap (YYYYMMDD) can be
  * counted again: the calendar now lists the year that began the gap. */
@@ -872,12 +877,24 @@ static const char sql_stage_redate[] =
 static const char sql_stage_chain[] =
     "SELECT idx, days, begun_on, due, done_at FROM case_stages WHERE case_id = ?1 ORDER BY idx";
 static const char sql_gap_cases[] =
-    "SELECT id, due, due_gap_from FROM cases"
+    "SELECT id, due, due_gap_from, status FROM cases"
     " WHERE due_gap_from IS NOT NULL AND id > ?1 ORDER BY id LIMIT 256";
 static const char sql_case_redate[] =
     "UPDATE cases SET due = ?2, due_gap_from = ?3 WHERE id = ?1";
-/* the first pass of a process marks what an earlier build counted without
- * keeping the gap (schema 034): dates in a year the calendar lacks now */
+/* the event of a promise moved: not cases_event_add, which is a resident's
+ * or staffer's activity and starts the retention period again */
+static const char sql_moved_event[] =
+    "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"
+    " VALUES (?1, ?2, 'due_moved', 'calendar', NULL, NULL, ?3)";
+static const char sql_chain_days[] =
+    "SELECT coalesce(sum(days), 0), count(*) FROM case_stages WHERE case_id = ?1";
+static const char sql_chain_clock[] =
+    "SELECT what, at FROM case_events WHERE case_id = ?1 AND what IN ('accepted', 'returned')"
+    " ORDER BY id LIMIT 10000";
+/* the dates an earlier build stored without their gap (schema 034): those
+ * in a year the calendar lacks now, marked once per database */
+static const char sql_backfill_pending[] = "SELECT done FROM calendar_backfill";
+static const char sql_backfill_done[] = "UPDATE calendar_backfill SET done = 1";
 static const char sql_unmarked_stages[] =
     "SELECT case_id, idx, begun_on, due FROM case_stages"
     " WHERE gap_from IS NULL AND due >= ?1 AND (case_id, idx) > (?2, ?3)"
@@ -892,13 +909,25 @@ static const char sql_case_mark[] = "UPDATE cases SET due_gap_from = ?2 WHERE id
 
 struct relay_row {
     char id[CASE_ID_LEN + 1];
+    char status[16];
     int idx, begun, due, gap;
+};
+
+/* One pass's state, carried from batch to batch. */
+struct relay_pass {
+    const struct workdays *cal;
+    char bound[CLOCK_DAY_LEN];  /* the backfill's: 1 January of a year cal lacks */
+    struct relay_row after;     /* the keyset: the last row read */
+    long long after_id;         /* the call-backs' */
+    struct relay_row rows[RELAY_RECOUNT_BATCH];
+    int moved;
 };
 
 /* One batch of sql into rows, its parameters the bound (when set), then
  * the key after which (the id, and the idx when the columns have one).
  * layout names the columns in order: i the id, x the idx, b begun, d due,
- * g gap (dates as YYYYMMDD, 0 when NULL). Returns how many, or -1. */
+ * g gap (dates as YYYYMMDD, 0 when NULL), s the status. Returns how many,
+ * or -1. */
 static int relay_rows_read(struct db *db, const char *sql, const char *layout, const char *bound,
                            const struct relay_row *after, struct relay_row *rows)
 {
@@ -930,6 +959,7 @@ static int relay_rows_read(struct db *db, const char *sql, const char *layout, c
             case 'b': w->begun = relay_ymd_parse(v); break;
             case 'd': w->due = relay_ymd_parse(v); break;
             case 'g': w->gap = relay_ymd_parse(v); break;
+            case 's': snprintf(w->status, sizeof w->status, "%s", v ? v : ""); break;
             default: break;
             }
         }
@@ -947,8 +977,12 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
     sqlite3_stmt *st = db_stmt(db, sql_stage_chain);
     int r, from = 0, n = 0, i;
 
-    if (!st || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
-        return st ? (sqlite3_reset(st), -1) : -1;
+    if (!st)
+        return -1;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
             from = relay_ymd_parse((const char *)sqlite3_column_text(st, 3));
@@ -963,8 +997,9 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
         return -1;
     for (i = 0; from && i < n; i++) {
         int prev = from, b = SQLITE_OK;
-        if (!(from = workdays_due(cal, prev, later[i].days < 0 ? 0 : later[i].days)) ||
-            !(st = db_stmt(db, sql_stage_redate)))
+        if (!(from = workdays_due(cal, prev, later[i].days < 0 ? 0 : later[i].days)))
+            return 0;   /* past the calendar's bounds: the dates stand */
+        if (!(st = db_stmt(db, sql_stage_redate)))
             return -1;
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, later[i].idx);
@@ -976,157 +1011,289 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
     return 0;
 }
 
-/* Marks the unmarked dates on or after bound (a year cal lacks) with the
- * gap they were counted over. 0 or -1. */
-static int relay_backfill(struct db *db, const struct workdays *cal, const char *bound,
-                          struct relay_row *rows)
+/* The committed date of case id counted again under cal as relay_accept_locked
+ * counted it: the chain's days from the first acceptance, then for each
+ * resumption the working days spent returned (from the return's day to the
+ * resumption's, as the events record them). Counting it again from the
+ * gap alone kept the days spent returned as weekends had counted them, so
+ * a holiday in a return became a day still owed (a code review: two days
+ * late). *due 0 when the events do not tell (then the caller counts from
+ * the gap). 0, or -1 on a database error. */
+static int relay_committed(struct db *db, const char *id, const struct workdays *cal, int *due)
 {
-    struct relay_row after;
-    int n, i;
+    sqlite3_stmt *st = db_stmt(db, sql_chain_days);
+    int r, days = 0, rows = 0, first = 0, paused = 0, c = 0;
 
-    memset(&after, 0, sizeof after);
-    after.idx = -1;
-    while ((n = relay_rows_read(db, sql_unmarked_stages, "ixbd", bound, &after, rows)) > 0) {
-        for (i = 0; i < n; i++) {
-            sqlite3_stmt *st = db_stmt(db, sql_stage_mark);
-            int gap = rows[i].begun ? workdays_gap_from(cal, rows[i].begun, rows[i].due)
-                                    : workdays_gap_from(cal, rows[i].due, rows[i].due), b = SQLITE_OK;
-            if (!gap)
-                continue;
-            if (!st)
-                return -1;
-            b |= sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
-            b |= sqlite3_bind_int(st, 2, rows[i].idx);
-            b |= relay_bind_ymd(st, 3, gap);
-            if (db_run(st, b) != 0)
-                return -1;
-        }
-        after = rows[n - 1];
-    }
-    if (n < 0)
+    *due = 0;
+    if (!st)
         return -1;
-    memset(&after, 0, sizeof after);
-    /* the committed date from the chain's first day: stage 0's (a resume
-     * at stage 0 moved it on, so such a case counts from there) */
-    while ((n = relay_rows_read(db, sql_unmarked_cases, "idb", bound, &after, rows)) > 0) {
-        for (i = 0; i < n; i++) {
-            sqlite3_stmt *st = db_stmt(db, sql_case_mark);
-            int base = rows[i].begun ? rows[i].begun : rows[i].due, b = SQLITE_OK;
-            int gap = workdays_gap_from(cal, base, rows[i].due);
-            if (!gap)
-                continue;
-            if (!st)
-                return -1;
-            b |= sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
-            b |= relay_bind_ymd(st, 2, gap);
-            if (db_run(st, b) != 0)
-                return -1;
-        }
-        after = rows[n - 1];
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW) {
+        days = sqlite3_column_int(st, 0);
+        rows = sqlite3_column_int(st, 1);
     }
-    return n < 0 ? -1 : 0;
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        return -1;
+    if (!rows || !(st = db_stmt(db, sql_chain_clock)))
+        return rows ? -1 : 0;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(st, 0);
+        int day = clock_local_day_of((const char *)sqlite3_column_text(st, 1));
+        if (!what || !day)
+            continue;
+        if (strcmp(what, "accepted") == 0 && !first) {
+            first = day;
+            c = workdays_due(cal, first, days < 0 ? 0 : days);
+        } else if (strcmp(what, "accepted") == 0 && paused) {
+            int spent = workdays_between(cal, paused, day);
+            if (c && spent > 0)
+                c = workdays_due(cal, c, spent);
+            paused = 0;
+        } else if (strcmp(what, "returned") == 0 && first && !paused) {
+            /* the clock stops at the first return of an accepted case
+             * (relay_pause_locked keeps the first paused_on) */
+            paused = day;
+        }
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return -1;
+    *due = c;
+    return 0;
 }
 
-/* The stages, then the committed dates, counted again where cal now has
- * their gap's year; *moved counts the cases whose committed date moved. */
-static int relay_recount_locked(struct db *db, const struct workdays *cal, struct relay_row *rows,
-                                int *moved)
+/* One batch of the backfill: stages, then cases (pass->after.idx < -1
+ * marks the cases' turn), then call-backs. Returns how many rows were
+ * read (fewer than a batch: that kind is done), or -1. */
+static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
 {
-    struct relay_row after;
+    int n = relay_rows_read(db, sql_unmarked_stages, "ixbd", ps->bound, &ps->after, ps->rows), i;
+
+    for (i = 0; i < n; i++) {
+        const struct relay_row *w = &ps->rows[i];
+        sqlite3_stmt *st;
+        int gap = workdays_gap_from(ps->cal, w->begun ? w->begun : w->due, w->due), b = SQLITE_OK;
+        if (!gap)
+            continue;
+        if (!(st = db_stmt(db, sql_stage_mark)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, w->idx);
+        b |= relay_bind_ymd(st, 3, gap);
+        if (db_run(st, b) != 0)
+            return -1;
+    }
+    if (n > 0)
+        ps->after = ps->rows[n - 1];
+    return n;
+}
+
+static int relay_backfill_cases(struct db *db, struct relay_pass *ps)
+{
+    int n = relay_rows_read(db, sql_unmarked_cases, "idb", ps->bound, &ps->after, ps->rows), i;
+
+    for (i = 0; i < n; i++) {
+        const struct relay_row *w = &ps->rows[i];
+        sqlite3_stmt *st;
+        /* a trigger: the date is counted again from the events */
+        int gap = workdays_gap_from(ps->cal, w->begun ? w->begun : w->due, w->due), b = SQLITE_OK;
+        if (!gap)
+            continue;
+        if (!(st = db_stmt(db, sql_case_mark)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        b |= relay_bind_ymd(st, 2, gap);
+        if (db_run(st, b) != 0)
+            return -1;
+    }
+    if (n > 0)
+        ps->after = ps->rows[n - 1];
+    return n;
+}
+
+static int relay_backfill_followups(struct db *db, struct relay_pass *ps)
+{
+    return followup_backfill_batch(db, ps->cal, ps->bound, &ps->after_id);
+}
+
+/* One batch of stages: each begun one whose gap's year is in counted again
+ * from its gap (later only); then, once per case, the stages after the
+ * current one projected again. */
+static int relay_recount_stages(struct db *db, struct relay_pass *ps)
+{
     bool redo[RELAY_RECOUNT_BATCH];
-    const char *done;
-    int n, i;
+    const char *done = NULL;
+    int n = relay_rows_read(db, sql_gap_stages, "ixbdg", NULL, &ps->after, ps->rows), i;
 
-    memset(&after, 0, sizeof after);
-    after.idx = -1;
-    while ((n = relay_rows_read(db, sql_gap_stages, "ixbdg", NULL, &after, rows)) > 0) {
-        for (i = 0; i < n; i++) {
-            struct relay_row *w = &rows[i];
-            if (!(redo[i] = relay_gap_filled(cal, w->gap)))
-                continue;
-            if (w->begun) {
-                sqlite3_stmt *st = db_stmt(db, sql_stage_redate);
-                int due = workdays_recount(cal, w->gap, w->due), b = SQLITE_OK;
-                if (!st || !due)
-                    return -1;
-                b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-                b |= sqlite3_bind_int(st, 2, w->idx);
-                b |= relay_bind_ymd(st, 3, due);
-                b |= relay_bind_ymd(st, 4, workdays_gap_from(cal, w->gap, due));
-                if (db_run(st, b) != 0)
-                    return -1;
-            }
-        }
-        /* the stages after the current one follow its new date (a
-         * projected one alone is projected again from it): once per case,
-         * after all of its rows in the batch */
-        for (i = 0, done = NULL; i < n; i++) {
-            if (!redo[i] || (done && strcmp(done, rows[i].id) == 0))
-                continue;
-            if (relay_reproject(db, rows[i].id, cal) != 0)
-                return -1;
-            done = rows[i].id;
-        }
-        after = rows[n - 1];
+    for (i = 0; i < n; i++) {
+        struct relay_row *w = &ps->rows[i];
+        sqlite3_stmt *st;
+        int due, b = SQLITE_OK;
+        if (!(redo[i] = relay_gap_filled(ps->cal, w->gap)) || !w->begun)
+            continue;
+        /* a date that cannot be counted again (past the calendar's bounds,
+         * or before its gap) stands, and is not tried again */
+        due = workdays_recount(ps->cal, w->gap, w->due);
+        if (!(st = db_stmt(db, sql_stage_redate)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 2, w->idx);
+        b |= relay_bind_ymd(st, 3, due ? due : w->due);
+        b |= relay_bind_ymd(st, 4, due ? workdays_gap_from(ps->cal, w->gap, due) : 0);
+        if (db_run(st, b) != 0)
+            return -1;
     }
-    if (n < 0)
-        return -1;
-    memset(&after, 0, sizeof after);
-    while ((n = relay_rows_read(db, sql_gap_cases, "idg", NULL, &after, rows)) > 0) {
-        for (i = 0; i < n; i++) {
-            struct relay_row *w = &rows[i];
-            sqlite3_stmt *st;
-            char detail[2 * CLOCK_DAY_LEN + 64], was[CLOCK_DAY_LEN], now[CLOCK_DAY_LEN];
-            int due, b = SQLITE_OK;
-            if (!relay_gap_filled(cal, w->gap))
-                continue;
-            if (!(due = workdays_recount(cal, w->gap, w->due)) || !(st = db_stmt(db, sql_case_redate)))
-                return -1;
-            b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-            b |= relay_bind_ymd(st, 2, due);
-            b |= relay_bind_ymd(st, 3, workdays_gap_from(cal, w->gap, due));
-            if (db_run(st, b) != 0)
-                return -1;
-            if (due == w->due)
-                continue;
-            relay_ymd_text(w->due, was);
-            relay_ymd_text(due, now);
-            snprintf(detail, sizeof detail, "%s → %s", was, now);
-            if (cases_event_add(db, w->id, "due_moved", "calendar", NULL, -1, detail) != 0)
-                return -1;
-            ++*moved;
-        }
-        after = rows[n - 1];
+    /* a projected stage alone is projected again from the current one */
+    for (i = 0; i < n; i++) {
+        if (!redo[i] || (done && strcmp(done, ps->rows[i].id) == 0))
+            continue;
+        if (relay_reproject(db, ps->rows[i].id, ps->cal) != 0)
+            return -1;
+        done = ps->rows[i].id;
     }
-    return n < 0 ? -1 : 0;
+    if (n > 0)
+        ps->after = ps->rows[n - 1];
+    return n;
 }
 
-int relay_recount(struct db *db, const struct workdays *cal, int today, bool backfill, int *moved)
+/* Whether a case in this status still holds the resident's promise: a
+ * closed one's date is counted again for the figures, without an event. */
+static bool relay_status_open(const char *status)
 {
-    struct relay_row *rows = NULL;
-    char bound[CLOCK_DAY_LEN];
-    int rc = -1, y, lack = 0;
+    return strcmp(status, "accepted") == 0 || strcmp(status, "returned") == 0 ||
+           strcmp(status, "ready") == 0;
+}
+
+static int relay_recount_cases(struct db *db, struct relay_pass *ps)
+{
+    int n = relay_rows_read(db, sql_gap_cases, "idgs", NULL, &ps->after, ps->rows), i;
+
+    for (i = 0; i < n; i++) {
+        struct relay_row *w = &ps->rows[i];
+        char detail[2 * CLOCK_DAY_LEN + 8], was[CLOCK_DAY_LEN], now[CLOCK_DAY_LEN], at[CLOCK_UTC_LEN];
+        sqlite3_stmt *st;
+        int due, b = SQLITE_OK;
+        if (!relay_gap_filled(ps->cal, w->gap))
+            continue;
+        if (relay_committed(db, w->id, ps->cal, &due) != 0)
+            return -1;
+        if (!due)
+            due = workdays_recount(ps->cal, w->gap, w->due);
+        /* never earlier than promised, nor on a day that now rests */
+        if (due && due < w->due)
+            due = workdays_due(ps->cal, w->due, 0);
+        if (!due)
+            due = w->due;
+        if (!(st = db_stmt(db, sql_case_redate)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        b |= relay_bind_ymd(st, 2, due);
+        b |= relay_bind_ymd(st, 3, workdays_gap_from(ps->cal, w->gap, due));
+        if (db_run(st, b) != 0)
+            return -1;
+        if (due == w->due || !relay_status_open(w->status))
+            continue;
+        relay_ymd_text(w->due, was);
+        relay_ymd_text(due, now);
+        snprintf(detail, sizeof detail, "%s → %s", was, now);
+        clock_utc_now(at);
+        if (!(st = db_stmt(db, sql_moved_event)))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+        if (db_run(st, b) != 0)
+            return -1;
+        ps->moved++;
+    }
+    if (n > 0)
+        ps->after = ps->rows[n - 1];
+    return n;
+}
+
+static int relay_recount_followups(struct db *db, struct relay_pass *ps)
+{
+    return followup_recount_batch(db, ps->cal, &ps->after_id);
+}
+
+/* Runs fn batch by batch, each in its own BEGIN IMMEDIATE transaction,
+ * from the start of its keyset, until a batch comes back short. 0 or -1. */
+static int relay_batches(struct db *db, struct relay_pass *ps, int (*fn)(struct db *, struct relay_pass *))
+{
+    int i, n;
+
+    memset(&ps->after, 0, sizeof ps->after);
+    ps->after.idx = -1;
+    ps->after_id = 0;
+    for (i = 0; i < RELAY_RECOUNT_BATCHES_MAX; i++) {
+        if (db_begin(db) != 0)
+            return -1;
+        if ((n = fn(db, ps)) < 0) {
+            db_rollback(db);
+            return -1;
+        }
+        if (db_commit(db) != 0)
+            return -1;
+        if (n < RELAY_RECOUNT_BATCH)
+            return 0;
+    }
+    return 0;
+}
+
+/* Whether the backfill is still to run on this database: 1, 0, or -1. */
+static int relay_backfill_pending(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_backfill_pending);
+    int r, pending = -1;
+
+    if (!st)
+        return -1;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        pending = sqlite3_column_int(st, 0) == 0;
+    else if (r == SQLITE_DONE)
+        pending = 0;
+    sqlite3_reset(st);
+    return pending;
+}
+
+int relay_recount(struct db *db, const struct workdays *cal, int today, int *moved)
+{
+    struct relay_pass *ps;
+    sqlite3_stmt *st;
+    int rc = -1, y, lack = 0, pending;
 
     *moved = 0;
     /* no calendar file: every date was counted by the rule it has now */
     if (!cal)
         return 0;
+    if ((pending = relay_backfill_pending(db)) < 0 || !(ps = calloc(1, sizeof *ps)))
+        return -1;
+    ps->cal = cal;
     for (y = today / 10000 - 1; !lack && y <= today / 10000 + 2; y++)
         if (!workdays_has_year(cal, y))
             lack = y;
-    if (!(rows = malloc(RELAY_RECOUNT_BATCH * sizeof *rows)))
-        return -1;
-    if (db_begin(db) != 0)
-        goto out;
-    snprintf(bound, sizeof bound, "%04u-01-01", (unsigned)lack % 10000u);
-    if ((backfill && lack && (relay_backfill(db, cal, bound, rows) != 0 ||
-                              followup_backfill_locked(db, cal, bound) != 0)) ||
-        relay_recount_locked(db, cal, rows, moved) != 0 || followup_recount_locked(db, cal) != 0) {
-        db_rollback(db);
-        goto out;
+    if (pending) {
+        snprintf(ps->bound, sizeof ps->bound, "%04u-01-01", (unsigned)lack % 10000u);
+        if (lack && (relay_batches(db, ps, relay_backfill_stages) != 0 ||
+                     relay_batches(db, ps, relay_backfill_cases) != 0 ||
+                     relay_batches(db, ps, relay_backfill_followups) != 0))
+            goto out;
+        if (!(st = db_stmt(db, sql_backfill_done)) || db_run(st, SQLITE_OK) != 0)
+            goto out;
     }
-    rc = db_commit(db);
+    if (relay_batches(db, ps, relay_recount_stages) != 0 ||
+        relay_batches(db, ps, relay_recount_cases) != 0 ||
+        relay_batches(db, ps, relay_recount_followups) != 0)
+        goto out;
+    rc = 0;
 out:
-    free(rows);
+    *moved = ps->moved;
+    free(ps);
     return rc;
 }

@@ -118,23 +118,24 @@ static void server_days_close(struct db *db, int *closed, bool *logged)
  * a message on stderr. */
 #define SERVER_PEM_MAX (64 << 10)
 /* After each load: dates counted into a year the calendar lacked are
- * counted again once it has it (relay_recount), when the years the
- * calendar has around today or the date changed since the last pass, and
- * on the process's first (which also marks what an earlier build stored).
- * A move racing a load may store a gap under the old calendar; the next
- * day's load passes again. Runs under the loader's lock: the state is its. */
+ * counted again once it has it (relay_recount), at the process's first load
+ * and whenever the years the calendar has around today or the date
+ * changed since the last pass. A move racing a load may store a gap under
+ * the old calendar; the next day's load passes again. Runs under the
+ * loader's lock: the state is its. */
 static void server_recount(struct db *db, const struct catalog *snap, int today)
 {
     static int last_years = -1, last_day;
-    static bool backfilled;
     const struct workdays *cal = catalog_calendar(snap);
     int years = 0, k, moved = 0;
 
     for (k = 0; k < 5; k++)
         years |= workdays_has_year(cal, today / 10000 - 1 + k) << k;
-    if (backfilled && years == last_years && today == last_day)
+    if (!cal)
+        years = -2;     /* none: the pass has nothing to do, but one may come */
+    if (years == last_years && today == last_day)
         return;
-    if (relay_recount(db, cal, today, !backfilled, &moved) != 0) {
+    if (relay_recount(db, cal, today, &moved) != 0) {
         fprintf(stderr, "spkiosk: cannot count again the due dates the calendar's new year moves; "
                         "the next load tries again\n");
         return;
@@ -143,7 +144,6 @@ static void server_recount(struct db *db, const struct catalog *snap, int today)
         fprintf(stderr, "spkiosk: the calendar now has the holidays of a year due dates were counted "
                         "without: %d cases' committed dates moved on (each case's history says so)\n",
                 moved);
-    backfilled = true;
     last_years = years;
     last_day = today;
 }

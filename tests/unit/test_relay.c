@@ -301,6 +301,13 @@ static struct workdays *with_2027(void)
     return c;
 }
 
+/* The case's acceptance event dated on the day the test gave the move
+ * (events carry the real clock; relay_recount reads the day from them). */
+static void accepted_at(const char *id, const char *iso)
+{
+    casedb_exec(&t, "UPDATE case_events SET at = '%s' WHERE case_id = '%s' AND what = 'accepted'", iso, id);
+}
+
 static const char *stage_gap(char buf[256], const char *id, int idx)
 {
     return casedb_text(&t, buf, "SELECT gap_from FROM case_stages WHERE case_id = '%s' AND idx = %d", id, idx);
@@ -314,6 +321,7 @@ Test(relay, a_date_counted_into_a_missing_year_is_counted_again_once_it_is_in)
 
     waiting(id);
     accept_on(id, 20261230); /* Wednesday */
+    accepted_at(id, "2026-12-30T02:00:00Z");
     /* a: 12-31, within 2026: no gap */
     cr_assert_str_eq(stage_due(b, id, 0), "2026-12-31");
     cr_assert_str_eq(stage_gap(b, id, 0), "NULL");
@@ -327,11 +335,11 @@ Test(relay, a_date_counted_into_a_missing_year_is_counted_again_once_it_is_in)
     cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
 
     /* while 2027 is missing a pass changes nothing */
-    cr_assert_eq(relay_recount(t.db, cal, 20261231, false, &moved), 0);
+    cr_assert_eq(relay_recount(t.db, cal, 20261231, &moved), 0);
     cr_assert_eq(moved, 0);
     cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
 
-    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
     cr_assert_eq(moved, 1);
     /* b from a's 12-31: 01-04, 01-05, 01-07; c: 01-08, 01-11 */
     cr_assert_str_eq(stage_due(b, id, 0), "2026-12-31");
@@ -346,7 +354,7 @@ Test(relay, a_date_counted_into_a_missing_year_is_counted_again_once_it_is_in)
                                         " AND what = 'due_moved' AND channel = 'calendar'", id),
                      "2027-01-07 → 2027-01-11");
     /* once is all: nothing is left to count again */
-    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
     cr_assert_eq(moved, 0);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE case_id = '%s' AND what = 'due_moved'", id), 1);
     workdays_free(c1);
@@ -363,23 +371,90 @@ Test(relay, a_begun_stage_and_dates_stored_before_the_gap_was_kept)
 
     waiting(id);
     accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
     /* b begins 12-31 with its 3 days: 01-01, 01-04, 01-05 by weekends alone */
     cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "a", cal, 20261231, &e), 0, "%s", e.code);
     cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
     cr_assert_str_eq(stage_gap(b, id, 1), "2026-12-31");
-    /* as a build before schema 034 stored them */
-    casedb_exec(&t, "UPDATE case_stages SET gap_from = NULL; UPDATE cases SET due_gap_from = NULL");
-    cr_assert_eq(relay_recount(t.db, cal, 20261231, true, &moved), 0);
+    /* as a build before schema 034 stored them, on a database its
+     * migration just brought to 034 */
+    casedb_exec(&t, "UPDATE case_stages SET gap_from = NULL; UPDATE cases SET due_gap_from = NULL;"
+                    " UPDATE calendar_backfill SET done = 0");
+    cr_assert_eq(relay_recount(t.db, cal, 20261231, &moved), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT done FROM calendar_backfill"), 1, "once per database");
     cr_assert_eq(moved, 0);
     cr_assert_str_eq(stage_gap(b, id, 0), "NULL", "12-31 is 2026's");
     cr_assert_str_eq(stage_gap(b, id, 1), "2026-12-31");
     cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31", "from stage 0's first day");
 
-    cr_assert_eq(relay_recount(t.db, c1, 20261231, false, &moved), 0);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
     cr_assert_eq(moved, 1);
     /* b's 3 after 12-31: 01-04, 01-05, 01-07; c: 01-08, 01-11 */
     cr_assert_str_eq(stage_due(b, id, 1), "2027-01-07");
     cr_assert_str_eq(stage_due(b, id, 2), "2027-01-11");
     cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    workdays_free(c1);
+}
+
+/* A return and a resumption while 2027 is missing: the days spent returned
+ * were counted by weekends alone; counted again they are the calendar's,
+ * not days still owed (a code review found the date two days late). */
+Test(relay, a_resumption_in_the_missing_year_is_counted_again_from_the_events)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], whole[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    /* the events as the days gave them: accepted 12-30, returned 12-31
+     * (paused_on), accepted again 01-08 (the clock is the test's) */
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270108, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE case_events SET at = CASE what WHEN 'returned' THEN '2026-12-31T02:00:00Z'"
+                    " ELSE at END WHERE case_id = '%s'", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2027-01-08T02:00:00Z' WHERE id = (SELECT max(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    /* by weekends alone: 6 from 12-30 is 01-07; 6 spent (01-01, 04..08) on: 01-15 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-15");
+    cr_assert_eq(relay_recount(t.db, c1, 20270108, &moved), 0);
+    /* the whole calendar: 6 from 12-30 is 01-11 (12-31, 01-04, 05, 07, 08,
+     * 11); spent 01-04, 05, 07, 08 = 4 on: 01-15 again, nothing moved
+     * (counted from the gap alone, the two holidays spent returned were
+     * owed again: 01-19) */
+    cr_assert_eq(moved, 0);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-15");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "NULL");
+    waiting(whole);
+    cr_assert_eq(window_accept(t.db, whole, "wang", c1, 20261230, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, whole, "due"), "2027-01-11");
+    workdays_free(c1);
+}
+
+/* A closed case's dates are counted again for the figures, without an
+ * event, and its retention period does not start again. */
+Test(relay, a_closed_case_is_counted_again_quietly)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], was[256];
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    casedb_exec(&t, "UPDATE cases SET status = 'completed', updated_at = '2026-12-30T08:00:00Z'"
+                    " WHERE id = '%s'", id);
+    snprintf(was, sizeof was, "%s", col(b, id, "updated_at"));
+    cr_assert_eq(relay_recount(t.db, c1, 20270104, &moved), 0);
+    cr_assert_eq(moved, 0);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-11", "counted again for the figures");
+    cr_assert_str_eq(col(b, id, "updated_at"), was);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE case_id = '%s' AND what = 'due_moved'", id), 0);
     workdays_free(c1);
 }
