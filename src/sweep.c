@@ -84,7 +84,8 @@ static const char sql_stale[] =
  * in order. Without INDEXED BY the planner, knowing nothing of the data,
  * takes (status, updated_at) and sorts every erased case it walks. */
 /* A case whose call-back is still open keeps the number it is to be made
- * on until the call-back's due date is itself past the retention period:
+ * on (one with none holds nothing: a late 差评 on an erased case) until
+ * the call-back's due date is itself past the retention period:
  * a complaint's 15 working days run close to 30 days across 春节, and an
  * erased case left a complaint listed with no number to call (a year-end
  * review). */
@@ -92,7 +93,7 @@ static const char sql_due[] =
     "SELECT id FROM cases INDEXED BY cases_due"
     " WHERE status IN ('completed', 'abandoned', 'rejected') AND needs_erase = 1"
     " AND updated_at < ?1 AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.case_id = cases.id"
-    "  AND f.done_at IS NULL AND f.due >= date(?1, 'localtime'))"
+    "  AND f.done_at IS NULL AND f.phone IS NOT NULL AND f.due >= date(?1, 'localtime'))"
     " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 
 /* the case was given up when its time ran out (?2 seconds after its last

@@ -334,14 +334,15 @@ Test(sweep, a_rating_after_erasure_is_erased_in_its_turn)
     casedb_at(&t, id, now - 10 * DAY);
     cr_assert_eq(run(now, 1).erased, 1);
     /* the resident rates the case late (real clock: now or a second after);
-     * a 3, which opens no complaint call-back to hold the case */
-    cr_assert_eq(cases_rate(t.db, id, 3, "等了很久,没人理我", 0, &e), 0);
+     * its complaint call-back has no number to hold the case for */
+    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT coalesce(phone, 'none') FROM followups WHERE case_id = '%s'", id), "none");
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT comment FROM ratings WHERE case_id = '%s'", id),
                      "等了很久,没人理我");
     cr_assert_eq(run(now + 1 * DAY + 10, 1).erased, 1);
     assert_erased(id);
-    cr_assert_eq(casedb_int(&t, "SELECT score FROM ratings WHERE case_id = '%s'", id), 3);
+    cr_assert_eq(casedb_int(&t, "SELECT score FROM ratings WHERE case_id = '%s'", id), 2);
 }
 
 Test(sweep, more_cases_than_a_batch)
@@ -570,7 +571,7 @@ Test(sweep, a_late_rating_is_erased_in_its_turn_even_after_the_clock_went_back)
     casedb_at(&t, id, now - 10 * DAY);
     /* erased while the clock ran five days ahead */
     cr_assert_eq(run(now + 5 * DAY, 1).erased, 1);
-    cr_assert_eq(cases_rate(t.db, id, 3, "等了很久,没人理我", 0, &e), 0);
+    cr_assert_eq(cases_rate(t.db, id, 2, "等了很久,没人理我", 0, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT needs_erase FROM cases WHERE id = '%s'", id), 1);
     cr_assert_str_neq(casedb_text(&t, b, "SELECT erased_at FROM cases WHERE id = '%s'", id), "NULL");
     cr_assert_eq(run(now + 1 * DAY - 10, 1).erased, 0);
