@@ -794,6 +794,21 @@ static int config_compare(const void *a, const void *b)
     return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
+/* The options whose value a comment is cut off: the texts residents read
+ * (a hall's phone shown with its note) and addresses, which can hold no
+ * " #". A path or a command can, and is read whole. */
+static bool config_comment_cut(const struct config_option *o)
+{
+    static const char *const cut[] = {"hall-name", "hall-location", "hall-hours", "hall-phone",
+                                      "listen", "redirect-http"};
+    size_t i;
+
+    for (i = 0; i < sizeof cut / sizeof cut[0]; i++)
+        if (strcmp(o->name, cut[i]) == 0)
+            return true;
+    return false;
+}
+
 int config_apply(struct config *c)
 {
     size_t i, j;
@@ -805,13 +820,20 @@ int config_apply(struct config *c)
         for (j = 0; j < s->n; j++) {
             char *cut = !config_numeric(o) && o->kind != CONFIG_FLAG
                             ? config_trailing_comment(s, s->v[j].text) : NULL;
-            if (cut) {
-                char where[CONFIG_LINE_MAX], spelled[96];
+            char where[CONFIG_LINE_MAX], spelled[96];
+            if (cut)
                 config_where(c, o, s, &s->v[j], where, sizeof where, spelled, sizeof spelled);
+            if (cut && config_comment_cut(o)) {
                 config_note(c, s->v[j].line, "%s%s: the comment after the value is not part of it: "
                             "read as \"%.*s\"%s", where, spelled, (int)(cut - s->v[j].text > 60 ? 60 : cut - s->v[j].text),
                             s->v[j].text, CONFIG_COMMENT_HINT);
                 *cut = '\0';
+            } else if (cut) {
+                /* a path or a command may hold " #" (hall #2/, --tag #ready):
+                 * kept as written, as 0.1.0 kept it, and said */
+                config_note(c, s->v[j].line, "%s%s: \"%.60s\" is read whole, # and all: a # after a "
+                            "blank is part of this value; if it starts a comment, put that on a line "
+                            "of its own", where, spelled, s->v[j].text);
             }
             if (config_store(c, o, s->v[j].text) != 0) {
                 config_bad(c, o, s, &s->v[j]);
@@ -832,6 +854,8 @@ int config_apply(struct config *c)
      * flags, the options together; within a line, in the order found */
     if (c->n_problems > 1)
         qsort(c->problems, c->n_problems, sizeof *c->problems, config_compare);
+    if (c->n_notes > 1)
+        qsort(c->notes, c->n_notes, sizeof *c->notes, config_compare);
     return c->oom ? -1 : 0;
 }
 

@@ -163,19 +163,25 @@ describe('serve from a configuration file, the environment and flags', () => {
   // A comment after a text value is taken off, and said: refused, it
   // stopped a hall whose file 0.1.0 had served at the upgrade (an IT
   // officer's review: `notify-command = … # SMS`, a restart loop).
-  it('a comment after a text value is read up to it, served, and warned about', () => {
+  // A text residents read, or an address, is read up to it; a path or a
+  // command, which may hold " #" (hall #2/, --tag #ready), whole.
+  it('a comment after a text value is served with a warning: cut off a text residents read, kept in a command', () => {
     const f = path.join(tmp, 'comment.conf');
-    fs.writeFileSync(f, 'listen = 127.0.0.1:0   # 仅本机\nnotify-command = /bin/true --gateway 192.168.1.5 # SMS\n');
+    fs.writeFileSync(f, 'listen = 127.0.0.1:0   # 仅本机\nnotify-command = /bin/true --gateway 192.168.1.5 # SMS\n'
+      + 'hall-phone = 0535-2222222  # 新号码\n');
     const r = check(['--config', f, '--check-config']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^listen +\= 127\.0\.0\.1:0 +\(file:1\)$/m);
-    assert.match(r.stdout, /^notify-command +\= \/bin\/true --gateway 192\.168\.1\.5 +\(file:2\)$/m);
+    assert.match(r.stdout, /^notify-command +\= \/bin\/true --gateway 192\.168\.1\.5 # SMS +\(file:2\)$/m);
+    assert.match(r.stdout, /^hall-phone +\= 0535-2222222 +\(file:3\)$/m);
     assert.match(r.stdout, /^# no problems$/m);
-    const warnings = r.stdout.split('\n# 2 warning(s), served as read:\n')[1];
+    const warnings = r.stdout.split('\n# 3 warning(s), served as read:\n')[1];
     assert.ok(warnings, r.stdout);
+    const hint = '(a # starts a comment only at the start of a line: put the comment on a line of its own)';
     assert.deepEqual(warnings.trim().split('\n'), [
-      `warning: ${f}:1: listen: the comment after the value is not part of it: read as "127.0.0.1:0" (a # starts a comment only at the start of a line: put the comment on a line of its own)`,
-      `warning: ${f}:2: notify-command: the comment after the value is not part of it: read as "/bin/true --gateway 192.168.1.5" (a # starts a comment only at the start of a line: put the comment on a line of its own)`,
+      `warning: ${f}:1: listen: the comment after the value is not part of it: read as "127.0.0.1:0" ${hint}`,
+      `warning: ${f}:2: notify-command: "/bin/true --gateway 192.168.1.5 # SMS" is read whole, # and all: a # after a blank is part of this value; if it starts a comment, put that on a line of its own`,
+      `warning: ${f}:3: hall-phone: the comment after the value is not part of it: read as "0535-2222222" ${hint}`,
     ]);
   });
 
