@@ -144,6 +144,7 @@ struct procedure {
     struct proc_stage *stages;
     size_t n_stages;
     bool chain_written;             /* the stages come from a chain block */
+    size_t chain_section;           /* the section that holds it, when written */
     bool pickup;                    /* `pickup: yes`: ends as 待领取 */
     bool visit;                     /* `visit: yes`: the B post may do it at home */
     int followup;                   /* `followup: N` working days, -1 when absent */

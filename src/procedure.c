@@ -1110,6 +1110,8 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
     }
     c->chain_line = line - 1;
     p->chain_written = true;
+    /* a block is taken only in a section (the one being read) */
+    p->chain_section = p->n_sections ? p->n_sections - 1 : 0;
     for (s = lit ? lit : ""; *s && !c->oom; s = *eol ? eol + 1 : eol, line++) {
         struct proc_stage st, *v;
         const char *t, *part[4];

@@ -349,16 +349,10 @@ static int vdiff_stage_text(const struct procedure *p, const struct posts *ps, s
     return rc;
 }
 
-/* The section whose ```chain block gave the stages, or NULL: a block is
- * taken only in a 办理流程 section (procedure.c), the first one. */
+/* The section whose ```chain block gave the stages, or NULL. */
 static const struct proc_section *vdiff_chain_section(const struct procedure *p)
 {
-    size_t i;
-
-    for (i = 0; p->chain_written && i < p->n_sections; i++)
-        if (p->sections[i].kind == SECTION_CHAIN)
-            return &p->sections[i];
-    return NULL;
+    return p->chain_written && p->chain_section < p->n_sections ? &p->sections[p->chain_section] : NULL;
 }
 
 /* The order of the sections and the steps (and for the key the stages):

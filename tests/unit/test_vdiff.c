@@ -511,3 +511,26 @@ Test(vdiff, the_stages_posts_by_name)
     posts_free(ps);
     diag_list_free(&diags);
 }
+
+/* Two chain sections, the block in the second: its stages are listed under
+ * that one (the first was taken, a code review). */
+Test(vdiff, the_stages_under_the_section_that_holds_the_block)
+{
+#define TWO(days)                                                                                 \
+    "## 审核流程\n由街道审核。\n\n"                                                                 \
+    "## 办理流程\n```chain\nwindow | 社区受理 | window | 1\nstreet | 街道审核 | street | " days     \
+    "\n```\n\n"
+    struct procedure *a = parse_ok(HEAD TWO("10") STEP1), *b = parse_ok(HEAD TWO("20") STEP1);
+    const struct vdiff_part *p;
+    struct vdiff d;
+
+    cr_assert_eq(vdiff_build(a, b, NULL, &d), 0);
+    p = part(&d, VDIFF_SECTION, "办理流程");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '+', "办理环节：街道审核（street，20个工作日）"));
+    cr_assert_eq(part(&d, VDIFF_SECTION, "审核流程")->change, VDIFF_SAME);
+    vdiff_free(&d);
+    procedure_free(a);
+    procedure_free(b);
+#undef TWO
+}
