@@ -631,6 +631,13 @@ static int cmd_export(int argc, char **argv)
         fprintf(stderr, "spkiosk export: database: %s\n", err);
         goto out;
     }
+    /* the days are cut at the machine's midnight: run from a shell in UTC,
+     * a case begun after midnight in the hall counted on the day before (a
+     * year-end review), as serve warns at start */
+    if (clock_local_is_default_utc())
+        fprintf(stderr, "spkiosk export: warning: this machine's time zone is UTC: the days are cut at "
+                        "UTC midnight, eight hours off Beijing time; give the hall's zone, as in `TZ=Asia/"
+                        "Shanghai spkiosk export …` (docs/deployment.md, Export)\n");
     if (export_write(db, from, to, hall, fmt, stdout, err, sizeof err) != 0) {
         fprintf(stderr, "spkiosk export: %s\n", err);
         goto out;
