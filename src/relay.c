@@ -766,13 +766,20 @@ done:
  * promised (the case's committed date), before ?3 when ?4; soonest first.
  * The title is the pinned version's. */
 static const char sql_work[] =
-    "SELECT c.id, c.ticket, c.procedure_id, v.title, s.key, s.label, s.post, s.due, c.owner, c.due"
+    "SELECT c.id, c.ticket, c.procedure_id, v.title, s.key, s.label, s.post, s.due, c.owner, c.due,"
+    " c.ticket_day"
     " FROM cases c JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
     " JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
     " WHERE c.status = 'accepted'"
     "  AND (s.post IN (SELECT value FROM json_each(?1)) OR c.owner = ?2)"
     "  AND (?4 = 0 OR s.due < ?3 OR c.due < ?3)"
     " ORDER BY s.due, c.accepted_at, c.id LIMIT ?5";
+
+/* ticket_day when it is not today's (YYYY-MM-DD both), else NULL. */
+static const char *relay_other_day(const char *ticket_day, const char *today)
+{
+    return ticket_day && strcmp(ticket_day, today) != 0 ? ticket_day : NULL;
+}
 
 int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, const char *owner,
                     bool overdue_only, const struct workdays *cal, int today, void **out)
@@ -818,7 +825,11 @@ int relay_work_json(struct db *db, const char *const *posts, size_t n_posts, con
             relay_add_col(stage, "label", st, 5) != 0 || relay_add_col(stage, "post", st, 6) != 0 ||
             relay_add_text(c, "due", due) != 0 || !cJSON_AddBoolToObject(c, "overdue", over) ||
             !cJSON_AddBoolToObject(c, "soon", soon) || relay_add_col(c, "owner", st, 8) != 0 ||
-            relay_add_text(c, "committed", committed) != 0 || !cJSON_AddBoolToObject(c, "late", late))
+            relay_add_text(c, "committed", committed) != 0 || !cJSON_AddBoolToObject(c, "late", late) ||
+            /* tickets start again each day: three cases were listed as
+             * A001 with no word of which day's (a year-end review); the
+             * hall's today, not the browser's */
+            relay_add_text(c, "ticket_day", relay_other_day((const char *)sqlite3_column_text(st, 10), day)) != 0)
             goto done;
         n++;
         n_over += over;

@@ -55,6 +55,11 @@ export function workCard(open) {
       ui.body));
 }
 
+// The day of a ticket not given today ("12月30日"; the server says which), else ''.
+function ticketDay(x) {
+  return x.ticket && x.ticket_day ? dueText(x.ticket_day) : '';
+}
+
 function render(cases) {
   const over = cases.filter((x) => x.overdue).length;
   const soon = cases.filter((x) => x.soon).length;
@@ -63,7 +68,9 @@ function render(cases) {
     'data-id': x.id, class: x.overdue ? 'is-overdue' : x.soon ? 'is-soon' : undefined,
   },
   el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openCase(x.id),
-    'aria-label': `打开 ${x.ticket || '办件'} ${x.title} ${x.stage.label}` }, x.ticket || '打开')),
+    'aria-label': `打开 ${x.ticket || '办件'}${ticketDay(x) ? ` ${ticketDay(x)}` : ''} ${x.title} ${x.stage.label}` }, x.ticket || '打开'),
+    // tickets start again each day: another day's A001 says which
+    ticketDay(x) ? el('span', { class: 'hint ticket-day' }, ` ${ticketDay(x)}的号`) : null),
   el('td', {}, x.title, el('br'), el('span', { class: 'hint' }, x.stage.label)),
   el('td', {}, dueText(x.due), ' ', dueBadge(x),
     // the stage is on time, the date promised to the resident is not

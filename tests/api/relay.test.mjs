@@ -220,7 +220,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
       id: c.id, ticket: c.ticket, procedure: 'dibao', title: '低保申请',
       stage: { key: 'accept', label: '社区受理', post: 'window' },
       due: due(T, 1), overdue: false, soon: due(T, 1) <= due(T, 1), owner: 'wang',
-      committed: due(T, 6), late: false,
+      committed: due(T, 6), late: false, ticket_day: null,
     });
     r = await sget('/api/v1/staff/work', li);
     assert.equal(r.body.cases.some((x) => x.id === c.id), false);

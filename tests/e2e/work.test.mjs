@@ -45,7 +45,9 @@ describe('我的待办 on the staff page', () => {
     // the clock passes one case's due date; the other is due today
     execFileSync('sqlite3', [db], { input:
       `UPDATE case_stages SET due = '2020-01-02' WHERE case_id = '${late.id}';\n` +
-      `UPDATE case_stages SET due = '${today()}' WHERE case_id = '${near.id}';\n` });
+      `UPDATE case_stages SET due = '${today()}' WHERE case_id = '${near.id}';\n` +
+      // and its ticket is an older day's (tickets start again at A001 each day)
+      `UPDATE cases SET ticket_day = '2019-12-30' WHERE id = '${late.id}';\n` });
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
   });
@@ -61,9 +63,11 @@ describe('我的待办 on the staff page', () => {
     assert.match(await first.innerText(), /已超期/);
     assert.match(await first.innerText(), /窗口办理/);
     assert.match(await first.innerText(), /李娜$/, 'the acceptor owns it, by the name colleagues know');
+    assert.match(await first.innerText(), new RegExp(`${late.ticket}\\s*2019年12月30日的号`), 'another day\'s ticket says its day');
     const second = page.locator(`#work tr[data-id="${near.id}"]`);
     assert.match(await second.getAttribute('class'), /is-soon/);
     assert.match(await second.innerText(), /即将到期/);
+    assert.doesNotMatch(await second.innerText(), /的号/, 'today\'s ticket says no day');
     assert.match(await page.locator('#work-h').innerText(), /（2 件，超期 1，即将到期 1）/);
     const problems = await axeSerious(page);
     await shot(page, 'staff-work');
