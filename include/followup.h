@@ -81,10 +81,11 @@ int followup_complaint_locked(struct db *db, const struct case_state *cs, int sc
 
 /* One batch (at most 256) of relay_recount's backfill, inside the
  * caller's transaction: each open call-back after id *after, due on or
- * after bound ("YYYY-MM-DD", 1 January of a year cal lacks), that an
- * earlier build opened without keeping its gap is marked (workdays_gap_from
- * from the local day it was opened). *after: the last id read. Returns how
- * many were read (fewer than 256: the last batch), or -1. */
+ * after bound ("YYYY-MM-DD", 1 January of a year the calendar lacks),
+ * that an earlier build opened without keeping its gap is marked
+ * (workdays_gap_from from the local day it was opened). *after: the last
+ * id read. Returns how many were read (fewer than 256: the last batch), or
+ * -1. */
 int followup_backfill_batch(struct db *db, const struct workdays *cal, const char *bound,
                             long long *after);
 

@@ -69,8 +69,8 @@ size_t workdays_year_count(const struct workdays *cal, int year);
 int workdays_gap_year(const struct workdays *cal, const char *due);
 
 /* Where a count from `from` to `due` stopped using the calendar: the day
- * before 1 January of the first year from from's to due's that cal lists
- * no date of, or from itself when that is later. Every working day after
+ * before 1 January of the first year, among those of the days after from
+ * up to due, that cal lists no date of, or from itself when that is later. Every working day after
  * it up to due was counted by the bare rule (weekends rest), so the holidays
  * of that year, once entered, move due on (workdays_recount). 0 when cal
  * has every year of the span, for a NULL cal (no _calendar.md: nothing is
@@ -78,7 +78,8 @@ int workdays_gap_year(const struct workdays *cal, const char *due);
 int workdays_gap_from(const struct workdays *cal, int from, int due);
 
 /* due counted again under cal, for a date counted by the bare rule after
- * gap (workdays_gap_from's answer when it was counted): the same number of
+ * gap (workdays_gap_from's answer when it was counted) in the year that
+ * follows gap, and as cal has them in the others: the same number of
  * working days after gap. Never earlier than due: a date promised is only
  * moved on (顺延), so a 班 weekend entered later leaves it (or moves it to
  * the next working day, when the same notice made due a holiday). 0 for bad dates

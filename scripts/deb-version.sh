@@ -5,7 +5,8 @@
 # review: two builds were both 0.1.0, and `apt install` of the newer one
 # said "0 upgraded" and left the old daemon serving. The commit's time, not
 # a count of commits: a shallow clone (CI's) counts one. A commit tagged
-# v<release> is that release, plain.
+# v<release> is that release, plain: bump include/version.h in the commit
+# that is tagged, or the builds before it (<release>+git…) sort after it.
 #   sh scripts/deb-version.sh      prints the version
 set -eu
 v=$(sed -n 's/^#define SPK_VERSION "\(.*\)"$/\1/p' include/version.h)

@@ -795,12 +795,13 @@ static int config_compare(const void *a, const void *b)
 }
 
 /* The options whose value a comment is cut off: the texts residents read
- * (a hall's phone shown with its note) and addresses, which can hold no
- * " #". A path or a command can, and is read whole. */
+ * (a hall's phone shown with its note) and addresses and names, which can
+ * hold no " #". A path or a command can, and is read whole. */
 static bool config_comment_cut(const struct config_option *o)
 {
     static const char *const cut[] = {"hall-name", "hall-location", "hall-hours", "hall-phone",
-                                      "listen", "redirect-http"};
+                                      "listen", "redirect-http", "host", "public-url",
+                                      "trusted-proxy", "metrics-allow"};
     size_t i;
 
     for (i = 0; i < sizeof cut / sizeof cut[0]; i++)

@@ -343,7 +343,7 @@ static int followup_redate(struct db *db, long long id, int due, int gap)
 }
 
 int followup_backfill_batch(struct db *db, const struct workdays *cal, const char *bound,
-                           long long *after)
+                            long long *after)
 {
     struct followup_dated v[FOLLOWUP_RECOUNT_BATCH];
     int n, i;
@@ -351,6 +351,7 @@ int followup_backfill_batch(struct db *db, const struct workdays *cal, const cha
     if ((n = followup_dated_read(db, sql_unmarked_rows, bound, true, *after, v)) <= 0)
         return n;
     for (i = 0; i < n; i++) {
+        /* counted from the day it was opened */
         int gap = workdays_gap_from(cal, v[i].other ? v[i].other : v[i].due, v[i].due);
         if (gap && followup_redate(db, v[i].id, v[i].due, gap) != 0)
             return -1;

@@ -107,7 +107,7 @@ static const char sql_stage_rows[] =
     " FROM case_stages WHERE case_id = ?1 ORDER BY idx";
 static const char sql_stage_count[] = "SELECT count(*) FROM case_stages WHERE case_id = ?1";
 static const char sql_stage_due[] =
-    "SELECT due FROM case_stages WHERE case_id = ?1 AND idx = ?2";
+    "SELECT due, gap_from FROM case_stages WHERE case_id = ?1 AND idx = ?2";
 
 /* How many stage rows the case has: 0 for a case accepted before chains
  * existed (or never accepted). -1 on error. */
@@ -125,22 +125,25 @@ static int relay_stage_count(struct db *db, const char *id)
     return n;
 }
 
-/* The stored due date of stage idx as YYYYMMDD in *due, 0 when none.
+/* The stored due date of stage idx as YYYYMMDD in *due, 0 when none, and
+ * in *gap the day after which it was counted by weekends alone (0: none).
  * 0, or -1 when it could not be read: a resume that took that for "no
  * date" would commit the case's dates unmoved. */
-static int relay_stage_due(struct db *db, const char *id, int idx, int *due)
+static int relay_stage_due(struct db *db, const char *id, int idx, int *due, int *gap)
 {
     sqlite3_stmt *st = db_stmt(db, sql_stage_due);
     int b = SQLITE_OK, r;
 
-    *due = 0;
+    *due = *gap = 0;
     if (!st)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, idx);
     r = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-    if (r == SQLITE_ROW)
+    if (r == SQLITE_ROW) {
         *due = relay_ymd_parse((const char *)sqlite3_column_text(st, 0));
+        *gap = relay_ymd_parse((const char *)sqlite3_column_text(st, 1));
+    }
     sqlite3_reset(st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
@@ -263,10 +266,19 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
                               int today, int *due, int *from)
 {
     int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
-    int stage_due, left, spent, d;
+    int stage_due, gap, left, spent, d;
 
-    if (relay_stage_due(db, cs->id, cs->r.stage, &stage_due) != 0)
+    if (relay_stage_due(db, cs->id, cs->r.stage, &stage_due, &gap) != 0)
         return -1;
+    /* counted by weekends alone into a year cal has now, and not counted
+     * again yet (a load published cal, its pass has not come to this
+     * case): the days left are measured on the date as cal counts it, or
+     * the stage would end early for good (a review) */
+    if (gap && stage_due && workdays_has_year(cal, workdays_next_day(gap) / 10000)) {
+        int again = workdays_recount(cal, gap, stage_due);
+        if (again)
+            stage_due = again;
+    }
     *from = 0;
     if (!paused || !stage_due || !chain) {
         /* nothing stopped (or unknown dates): the dates stand */
@@ -859,7 +871,6 @@ done:
  * review measured 1.2 s for 32,768 cases in one transaction). */
 #define RELAY_RECOUNT_BATCH 256
 #define RELAY_RECOUNT_BATCHES_MAX 100000    /* 25 million rows: a bound, not a budget */
-#define RELAY_EVENTS_MAX 10000              /* of one case's, read to count its date again */
 
 /* Whether a date counted by weekends alone after gap (YYYYMMDD) can be
  * counted again: the calendar now lists the year that began the gap. */
@@ -899,6 +910,7 @@ static const char sql_moved_event[] =
     " VALUES (?1, ?2, 'due_moved', 'calendar', NULL, NULL, ?3)";
 static const char sql_chain_days[] =
     "SELECT coalesce(sum(days), 0), count(*) FROM case_stages WHERE case_id = ?1";
+/* bounded: a case has a handful; 10,000 is far past any */
 static const char sql_chain_clock[] =
     "SELECT what, at FROM case_events WHERE case_id = ?1 AND what IN ('accepted', 'returned')"
     " ORDER BY id LIMIT 10000";
@@ -984,7 +996,7 @@ static int relay_rows_read(struct db *db, const char *sql, const char *layout, c
  * from the stored days). 0 or -1. */
 static int relay_reproject(struct db *db, const char *id, const struct workdays *cal)
 {
-    struct { int idx, days; } later[PROCEDURE_MAX_STAGES];
+    struct { int idx, days, old; } later[PROCEDURE_MAX_STAGES];
     sqlite3_stmt *st = db_stmt(db, sql_stage_chain);
     int r, from = 0, n = 0, i;
 
@@ -1000,7 +1012,8 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
             n = 0;
         } else if (sqlite3_column_type(st, 4) == SQLITE_NULL && n < PROCEDURE_MAX_STAGES) {
             later[n].idx = sqlite3_column_int(st, 0);
-            later[n++].days = sqlite3_column_int(st, 1);
+            later[n].days = sqlite3_column_int(st, 1);
+            later[n++].old = relay_ymd_parse((const char *)sqlite3_column_text(st, 3));
         }
     }
     sqlite3_reset(st);
@@ -1010,6 +1023,9 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
         int prev = from, b = SQLITE_OK;
         if (!(from = workdays_due(cal, prev, later[i].days < 0 ? 0 : later[i].days)))
             return 0;   /* past the calendar's bounds: the dates stand */
+        /* never earlier (a 班 weekend entered), nor on a day now resting */
+        if (later[i].old && from < later[i].old && !(from = workdays_due(cal, later[i].old, 0)))
+            return 0;
         if (!(st = db_stmt(db, sql_stage_redate)))
             return -1;
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -1078,9 +1094,9 @@ static int relay_committed(struct db *db, const char *id, const struct workdays 
     return 0;
 }
 
-/* One batch of the backfill: stages, then cases (pass->after.idx < -1
- * marks the cases' turn), then call-backs. Returns how many rows were
- * read (fewer than a batch: that kind is done), or -1. */
+
+/* One batch of the backfill's stages, cases or call-backs. Returns how
+ * many rows were read (fewer than a batch: that kind is done), or -1. */
 static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
 {
     int n = relay_rows_read(db, sql_unmarked_stages, "ixbd", ps->bound, &ps->after, ps->rows), i;
@@ -1172,12 +1188,14 @@ static int relay_recount_stages(struct db *db, struct relay_pass *ps)
     return n;
 }
 
-/* Whether a case in this status still holds the resident's promise: a
- * closed one's date is counted again for the figures, without an event. */
+/* Whether a case with a committed date still holds the resident's
+ * promise (a returned one handed in again is waiting, invited or in visit
+ * and resumes on it: a review found its move unsaid): a closed one's date
+ * is counted again for the figures, without an event. */
 static bool relay_status_open(const char *status)
 {
-    return strcmp(status, "accepted") == 0 || strcmp(status, "returned") == 0 ||
-           strcmp(status, "ready") == 0;
+    return strcmp(status, "completed") != 0 && strcmp(status, "rejected") != 0 &&
+           strcmp(status, "abandoned") != 0;
 }
 
 static int relay_recount_cases(struct db *db, struct relay_pass *ps)
@@ -1283,12 +1301,17 @@ int relay_recount(struct db *db, const struct workdays *cal, int today, int *mov
     /* no calendar file: every date was counted by the rule it has now */
     if (!cal)
         return 0;
-    if ((pending = relay_backfill_pending(db)) < 0 || !(ps = calloc(1, sizeof *ps)))
+    if (!(ps = calloc(1, sizeof *ps)))
         return -1;
+    if ((pending = relay_backfill_pending(db)) < 0)
+        goto out;
     ps->cal = cal;
     for (y = today / 10000 - 1; !lack && y <= today / 10000 + 2; y++)
         if (!workdays_has_year(cal, y))
             lack = y;
+    /* what is in a year missing now was counted without it; a year entered
+     * since an attempt that failed cannot tell its old dates from new ones,
+     * which are left as they are */
     if (pending) {
         snprintf(ps->bound, sizeof ps->bound, "%04u-01-01", (unsigned)lack % 10000u);
         if (lack && (relay_batches(db, ps, relay_backfill_stages) != 0 ||

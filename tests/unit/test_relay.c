@@ -41,6 +41,9 @@ static void setup(void)
     casedb_write(path, chain_md);
     snprintf(path, sizeof path, "%s/tree", t.dir);
     cr_assert_eq(loader_run(t.db, path), 0);
+    /* the daemon's first load marks what an earlier build stored, before
+     * any case of this one: done here, where no load runs the pass */
+    casedb_exec(&t, "UPDATE calendar_backfill SET done = 1");
     cr_assert_eq(workdays_parse("_calendar.md", calendar_md, strlen(calendar_md), &cal, &d), 0);
     diag_list_free(&d);
 }
@@ -456,5 +459,104 @@ Test(relay, a_closed_case_is_counted_again_quietly)
     cr_assert_str_eq(col(b, id, "due"), "2027-01-11", "counted again for the figures");
     cr_assert_str_eq(col(b, id, "updated_at"), was);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE case_id = '%s' AND what = 'due_moved'", id), 0);
+    workdays_free(c1);
+}
+
+/* ---- a second review of the recount ---- */
+
+static struct workdays *cal_of(const char *text)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct workdays *c = NULL;
+
+    cr_assert_eq(workdays_parse("_calendar.md", text, strlen(text), &c, &d), 0);
+    diag_list_free(&d);
+    return c;
+}
+
+/* Begun on 12-31 with 2027 listed (2026 not): counted with the calendar,
+ * so no gap; it moved on a day at every pass. */
+Test(relay, a_stage_begun_on_the_eve_of_a_listed_year_stands)
+{
+    struct workdays *only2027 = cal_of("- 2027-01-01 休\n- 2027-01-06 休\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved, i;
+
+    waiting(id);
+    cr_assert_eq(window_accept(t.db, id, "wang", only2027, 20261231, &e), 0, "%s", e.code);
+    accepted_at(id, "2026-12-31T02:00:00Z");
+    cr_assert_str_eq(stage_due(b, id, 0), "2027-01-04");
+    cr_assert_str_eq(stage_gap(b, id, 0), "NULL");
+    for (i = 0; i < 3; i++)
+        cr_assert_eq(relay_recount(t.db, only2027, 20270104, &moved), 0);
+    cr_assert_str_eq(stage_due(b, id, 0), "2027-01-04");
+    workdays_free(only2027);
+}
+
+/* Returned and handed in again (waiting), its committed date still the
+ * promise it resumes on: its move is said. */
+Test(relay, a_returned_case_waiting_again_gets_its_due_moved_event)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_str_eq(col(b, id, "status"), "waiting");
+    cr_assert_eq(relay_recount(t.db, c1, 20270104, &moved), 0);
+    cr_assert_eq(moved, 1);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT detail FROM case_events WHERE case_id = '%s' AND what = 'due_moved'", id),
+                     "2027-01-07 → 2027-01-11");
+    workdays_free(c1);
+}
+
+/* A 班 Saturday entered would bring a projected stage earlier: it stands. */
+Test(relay, a_projected_stage_never_moves_earlier)
+{
+    struct workdays *sat = cal_of("- 2026-10-01 休\n- 2027-01-02 班\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-07");
+    cr_assert_eq(relay_recount(t.db, sat, 20261231, &moved), 0);
+    /* 3 after 12-31 with 01-02 worked: 01-01, 01-02, 01-04: earlier, so
+     * 01-05 stands; c from it: 01-06, 01-07 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-07");
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
+    workdays_free(sat);
+}
+
+/* A resumption after the calendar got 2027 but before the pass came to the
+ * case: the days left are measured on the stage's date as 2027 counts it. */
+Test(relay, a_resumption_racing_the_pass_keeps_the_stage_right)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "a", cal, 20261231, &e), 0, "%s", e.code);
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_eq(window_accept(t.db, id, "wang", c1, 20270108, &e), 0, "%s", e.code);
+    /* b's date under 2027: 01-04, 05, 07; left after 12-31: 3; from 01-08:
+     * 01-11, 12, 13 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-13");
     workdays_free(c1);
 }

@@ -235,3 +235,28 @@ Test(workdays, gap_and_recount)
     workdays_free(y2026);
     workdays_free(both);
 }
+
+/* A count from 31 December takes only the next year's days: with that
+ * year listed there is no gap, whatever the year of the eve (a review: it
+ * was marked, and moved on a day at every pass); and a year listed after
+ * the gap's is not counted twice when the gap's year comes. */
+Test(workdays, a_count_from_the_eve_and_a_listed_year_after_the_gap)
+{
+    struct workdays *only2027, *both;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2027-01-01 休\n", &only2027, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert_eq(workdays_due(only2027, 20261231, 1), 20270104);
+    cr_assert_eq(workdays_gap_from(only2027, 20261231, 20270104), 0);
+    /* begun in the missing 2026, into the listed 2027: the gap is 2026's */
+    cr_assert_eq(workdays_due(only2027, 20261228, 4), 20270104);
+    cr_assert_eq(workdays_gap_from(only2027, 20261228, 20270104), 20261228);
+    /* 2026 entered (12-31 a holiday): 12-29, 12-30, then 2027's 01-04, 05 */
+    cr_assert_eq(parse("- 2026-12-31 休\n- 2027-01-01 休\n", &both, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert_eq(workdays_recount(both, 20261228, 20270104), 20270105);
+    cr_assert_eq(workdays_recount(both, 20261228, 20270104), workdays_due(both, 20261228, 4));
+    workdays_free(only2027);
+    workdays_free(both);
+}
