@@ -78,17 +78,22 @@ static int relay_ymd_parse(const char *s)
     return workdays_date_valid(y * 10000 + m * 100 + d) ? y * 10000 + m * 100 + d : 0;
 }
 
+/* Binds a date (YYYYMMDD) as text, NULL for 0. */
+static int relay_bind_ymd(sqlite3_stmt *st, int i, int ymd)
+{
+    char t[CLOCK_DAY_LEN];
+
+    if (!ymd)
+        return sqlite3_bind_null(st, i);
+    relay_ymd_text(ymd, t);
+    return sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+}
+
 /* Binds the gap of a date counted from `from` to `due` (workdays_gap_from:
  * NULL when the calendar had every year of it). */
 static int relay_bind_gap(sqlite3_stmt *st, int i, const struct workdays *cal, int from, int due)
 {
-    char g[CLOCK_DAY_LEN];
-    int gap = workdays_gap_from(cal, from, due);
-
-    if (!gap)
-        return sqlite3_bind_null(st, i);
-    relay_ymd_text(gap, g);
-    return sqlite3_bind_text(st, i, g, -1, SQLITE_TRANSIENT);
+    return relay_bind_ymd(st, i, workdays_gap_from(cal, from, due));
 }
 
 /* ---- the stage rows --------------------------------------------------------- */
@@ -881,21 +886,9 @@ static bool relay_gap_filled(const struct workdays *cal, int gap)
     return next && workdays_has_year(cal, next / 10000);
 }
 
-static int relay_bind_ymd(sqlite3_stmt *st, int i, int ymd)
-{
-    char t[CLOCK_DAY_LEN];
-
-    if (!ymd)
-        return sqlite3_bind_null(st, i);
-    relay_ymd_text(ymd, t);
-    return sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
-}
-
 static const char sql_gap_stages[] =
     "SELECT case_id, idx, begun_on, due, gap_from FROM case_stages"
     " WHERE gap_from IS NOT NULL AND (case_id, idx) > (?1, ?2) ORDER BY case_id, idx LIMIT 256";
-static const char sql_stage_redate[] =
-    "UPDATE case_stages SET due = ?3, gap_from = ?4 WHERE case_id = ?1 AND idx = ?2";
 static const char sql_stage_chain[] =
     "SELECT idx, days, begun_on, due, done_at FROM case_stages WHERE case_id = ?1 ORDER BY idx";
 static const char sql_gap_cases[] =
@@ -928,7 +921,8 @@ static const char sql_unmarked_cases[] =
     "SELECT c.id, c.due, s.begun_on FROM cases c"
     " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = 0"
     " WHERE c.due_gap_from IS NULL AND c.due >= ?1 AND c.id > ?2 ORDER BY c.id LIMIT 256";
-static const char sql_case_mark[] = "UPDATE cases SET due_gap_from = ?2 WHERE id = ?1";
+/* ?2, unused, is where the stages' mark takes the idx (relay_backfill_marks) */
+static const char sql_case_mark[] = "UPDATE cases SET due_gap_from = ?3 WHERE id = ?1";
 
 struct relay_row {
     char id[CASE_ID_LEN + 1];
@@ -1026,7 +1020,7 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
         /* never earlier (a 班 weekend entered), nor on a day now resting */
         if (later[i].old && from < later[i].old && !(from = workdays_due(cal, later[i].old, 0)))
             return 0;
-        if (!(st = db_stmt(db, sql_stage_redate)))
+        if (!(st = db_stmt(db, sql_stage_project)))
             return -1;
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, later[i].idx);
@@ -1095,11 +1089,14 @@ static int relay_committed(struct db *db, const char *id, const struct workdays 
 }
 
 
-/* One batch of the backfill's stages, cases or call-backs. Returns how
- * many rows were read (fewer than a batch: that kind is done), or -1. */
-static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
+/* One batch of the backfill's stages or cases: rows read by sql (columns
+ * as layout names them) marked by mark (?1 the id, ?2 the idx, ?3 the
+ * gap). Returns how many rows were read (fewer than a batch: that kind is
+ * done), or -1. */
+static int relay_backfill_marks(struct db *db, struct relay_pass *ps, const char *sql,
+                                const char *layout, const char *mark)
 {
-    int n = relay_rows_read(db, sql_unmarked_stages, "ixbd", ps->bound, &ps->after, ps->rows), i;
+    int n = relay_rows_read(db, sql, layout, ps->bound, &ps->after, ps->rows), i;
 
     for (i = 0; i < n; i++) {
         const struct relay_row *w = &ps->rows[i];
@@ -1107,7 +1104,7 @@ static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
         int gap = workdays_gap_from(ps->cal, w->begun ? w->begun : w->due, w->due), b = SQLITE_OK;
         if (!gap)
             continue;
-        if (!(st = db_stmt(db, sql_stage_mark)))
+        if (!(st = db_stmt(db, mark)))
             return -1;
         b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, w->idx);
@@ -1120,27 +1117,16 @@ static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
     return n;
 }
 
+static int relay_backfill_stages(struct db *db, struct relay_pass *ps)
+{
+    return relay_backfill_marks(db, ps, sql_unmarked_stages, "ixbd", sql_stage_mark);
+}
+
+/* the committed date's mark is a trigger: it is counted again from the
+ * events */
 static int relay_backfill_cases(struct db *db, struct relay_pass *ps)
 {
-    int n = relay_rows_read(db, sql_unmarked_cases, "idb", ps->bound, &ps->after, ps->rows), i;
-
-    for (i = 0; i < n; i++) {
-        const struct relay_row *w = &ps->rows[i];
-        sqlite3_stmt *st;
-        /* a trigger: the date is counted again from the events */
-        int gap = workdays_gap_from(ps->cal, w->begun ? w->begun : w->due, w->due), b = SQLITE_OK;
-        if (!gap)
-            continue;
-        if (!(st = db_stmt(db, sql_case_mark)))
-            return -1;
-        b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
-        b |= relay_bind_ymd(st, 2, gap);
-        if (db_run(st, b) != 0)
-            return -1;
-    }
-    if (n > 0)
-        ps->after = ps->rows[n - 1];
-    return n;
+    return relay_backfill_marks(db, ps, sql_unmarked_cases, "idb", sql_case_mark);
 }
 
 static int relay_backfill_followups(struct db *db, struct relay_pass *ps)
@@ -1166,7 +1152,7 @@ static int relay_recount_stages(struct db *db, struct relay_pass *ps)
         /* a date that cannot be counted again (past the calendar's bounds,
          * or before its gap) stands, and is not tried again */
         due = workdays_recount(ps->cal, w->gap, w->due);
-        if (!(st = db_stmt(db, sql_stage_redate)))
+        if (!(st = db_stmt(db, sql_stage_project)))
             return -1;
         b |= sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, w->idx);
