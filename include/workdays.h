@@ -77,6 +77,11 @@ int workdays_gap_year(const struct workdays *cal, const char *due);
  * missing) and for bad dates. */
 int workdays_gap_from(const struct workdays *cal, int from, int due);
 
+/* Whether a date counted by weekends alone after gap (workdays_gap_from's
+ * answer, 0 for none) can be counted again: cal now lists the year that
+ * follows gap. False for 0 or a bad date. */
+bool workdays_gap_filled(const struct workdays *cal, int gap);
+
 /* due counted again under cal, for a date counted by the bare rule after
  * gap (workdays_gap_from's answer when it was counted) in the year that
  * follows gap, and as cal has them in the others: the same number of

@@ -368,8 +368,8 @@ int followup_recount_batch(struct db *db, const struct workdays *cal, long long 
     if ((n = followup_dated_read(db, sql_gap_rows, NULL, false, *after, v)) <= 0)
         return n;
     for (i = 0; i < n; i++) {
-        int next = workdays_next_day(v[i].other), due;
-        if (!next || !workdays_has_year(cal, next / 10000))
+        int due;
+        if (!workdays_gap_filled(cal, v[i].other))
             continue;
         /* one that cannot be counted again stands, and is not tried again */
         due = workdays_recount(cal, v[i].other, v[i].due);

@@ -279,7 +279,7 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
      * again yet (a load published cal, its pass has not come to this
      * case): the days left are measured on the date as cal counts it, or
      * the stage would end early for good (a review) */
-    if (gap && stage_due && workdays_has_year(cal, workdays_next_day(gap) / 10000)) {
+    if (stage_due && workdays_gap_filled(cal, gap)) {
         int again = workdays_recount(cal, gap, stage_due);
         if (again)
             stage_due = again;
@@ -877,15 +877,6 @@ done:
 #define RELAY_RECOUNT_BATCH 256
 #define RELAY_RECOUNT_BATCHES_MAX 100000    /* 25 million rows: a bound, not a budget */
 
-/* Whether a date counted by weekends alone after gap (YYYYMMDD) can be
- * counted again: the calendar now lists the year that began the gap. */
-static bool relay_gap_filled(const struct workdays *cal, int gap)
-{
-    int next = workdays_next_day(gap);
-
-    return next && workdays_has_year(cal, next / 10000);
-}
-
 static const char sql_gap_stages[] =
     "SELECT case_id, idx, begun_on, due, gap_from FROM case_stages"
     " WHERE gap_from IS NOT NULL AND (case_id, idx) > (?1, ?2) ORDER BY case_id, idx LIMIT 256";
@@ -1147,7 +1138,7 @@ static int relay_recount_stages(struct db *db, struct relay_pass *ps)
         struct relay_row *w = &ps->rows[i];
         sqlite3_stmt *st;
         int due, b = SQLITE_OK;
-        if (!(redo[i] = relay_gap_filled(ps->cal, w->gap)) || !w->begun)
+        if (!(redo[i] = workdays_gap_filled(ps->cal, w->gap)) || !w->begun)
             continue;
         /* a date that cannot be counted again (past the calendar's bounds,
          * or before its gap) stands, and is not tried again */
@@ -1193,7 +1184,7 @@ static int relay_recount_cases(struct db *db, struct relay_pass *ps)
         char detail[2 * CLOCK_DAY_LEN + 8], was[CLOCK_DAY_LEN], now[CLOCK_DAY_LEN], at[CLOCK_UTC_LEN];
         sqlite3_stmt *st;
         int due, b = SQLITE_OK;
-        if (!relay_gap_filled(ps->cal, w->gap))
+        if (!workdays_gap_filled(ps->cal, w->gap))
             continue;
         if (relay_committed(db, w->id, ps->cal, &due) != 0)
             return -1;

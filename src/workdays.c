@@ -66,6 +66,13 @@ int workdays_gap_from(const struct workdays *cal, int from, int due)
     return 0;
 }
 
+bool workdays_gap_filled(const struct workdays *cal, int gap)
+{
+    int next = workdays_next_day(gap);
+
+    return next && workdays_has_year(cal, next / 10000);
+}
+
 /* Working days after a up to b as they were counted with the year skip
  * missing from cal (weekends alone in it, cal's dates elsewhere). */
 static int workdays_between_without(const struct workdays *cal, int skip, int a, int b)
