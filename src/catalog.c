@@ -506,7 +506,9 @@ static int catalog_id_cmp(const void *a, const void *b)
  * `effective` date) is left out until it is served, for it ended in
  * 没有找到这个事项，可能已经停办或改名 (a policy-change review); a question
  * left with no answer ends the flow at the window. The stored triage is
- * untouched: the next snapshot after the date has the answer back. 0, or
+ * untouched: the next snapshot after the date has the answer back. The
+ * stand-in answer carries `fallback` so the page can say it at once rather
+ * than as a button reading the same words as the advice behind it. 0, or
  * -1 when memory ran out. */
 static int catalog_triage_prune(struct catalog *c)
 {
@@ -535,7 +537,8 @@ static int catalog_triage_prune(struct catalog *c)
         if (cJSON_GetArraySize(answers) == 0) {
             cJSON *o = cJSON_CreateObject();
             if (!o || !cJSON_AddItemToArray(answers, o) ||
-                !cJSON_AddStringToObject(o, "text", "请到综合窗口咨询"))
+                !cJSON_AddStringToObject(o, "text", "请到综合窗口咨询") ||
+                !cJSON_AddTrueToObject(o, "fallback"))
                 goto out;
         }
     }

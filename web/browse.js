@@ -364,6 +364,22 @@ export async function triageScreen(qid, endIndex) {
     return;
   }
 
+  // Every answer of this question waits for its item's date: the server
+  // left one stand-in (`fallback`). A button reading 请到综合窗口咨询 that
+  // opened a page saying it again made a resident tap to read it twice.
+  if (q.answers.length === 1 && q.answers[0].fallback) {
+    show([
+      el('p', { class: 'kicker' }, (data.title || t('triageKicker')) + ' · ' + t('triageQuestionOf', { k: stack.length })),
+      el('h1', { lang: 'zh-CN' }, q.text),
+      el('div', { class: 'notice notice-info' }, el('p', { class: 'big-text' }, t('triageAtWindow'))),
+      el('div', { class: 'actions' },
+        prevBtn(),
+        stack.length > 1 ? button(t('restartTriage'), () => go('#/triage'), 'btn') : null,
+        button(t('homeLong'), () => go('#/'), 'btn btn-primary')),
+    ]);
+    return;
+  }
+
   const answers = el('ul', { class: 'answers' }, q.answers.map((a, i) => {
     let href;
     if (a.goto) href = '#/triage/' + encodeURIComponent(a.goto);

@@ -357,7 +357,7 @@ describe('the triage before a new item\'s date', () => {
     const t = await getJSON(`${h.daemon.url}/api/v1/triage`);
     const q = Object.fromEntries(t.questions.map((x) => [x.id, x.answers]));
     assert.deepEqual(q.start, [{ text: '现在就能办的事', procedure: 'now' }, { text: '再问一个', goto: 'next' }]);
-    assert.deepEqual(q.next, [{ text: '请到综合窗口咨询' }]);
+    assert.deepEqual(q.next, [{ text: '请到综合窗口咨询', fallback: true }]);
   });
 
   // The admin who links it was told nothing (the last session's note): the
