@@ -19,6 +19,7 @@ import { el, contentHtml, stepLabel, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { reportsBlock } from './spreport.js';
+import { offerNewerBuild } from './fresh.js';
 
 const main = document.getElementById('main');
 const PREVIEW_DELAY_MS = 400;
@@ -790,3 +791,4 @@ async function start() {
 }
 
 start();
+offerNewerBuild(import.meta.url);

@@ -24,6 +24,7 @@ import {
 import { officeScreen } from './office.js';
 import { caseLink } from './online.js';
 import { installKeypad } from './keypad.js';
+import { watchBuild } from './fresh.js';
 
 // The case screens (and the code screen, which shares their fields) load
 // when first wanted, not before the home screen: they are half the kiosk's
@@ -266,8 +267,9 @@ function openIdle() {
   }, 250);
 }
 
+let lastInput = Date.now();
 for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'])
-  document.addEventListener(type, () => { if (!closeIdle) armIdle(); }, { capture: true, passive: true });
+  document.addEventListener(type, () => { lastInput = Date.now(); if (!closeIdle) armIdle(); }, { capture: true, passive: true });
 window.addEventListener('scroll', () => { if (!closeIdle) armIdle(); }, { passive: true });
 
 // ---- start ----
@@ -277,5 +279,16 @@ setLang(state.lang);
 applyChrome();
 installKeypad();
 route();
+// After an upgrade the kiosk loads the new build by itself, on its home
+// screen as the last resident left it (nothing typed, no 大字 or English
+// on, no dialog) and untouched for the idle time: nothing is lost, and
+// nobody has to find a keyboard for F5 (fresh.js). A phone at home is
+// left alone: its resident reloads it, and a reload could drop 大字.
+if (KIOSK) {
+  watchBuild(import.meta.url, {
+    quiet: () => untouched() && Date.now() - lastInput > IDLE_S * 1000,
+    act: () => location.reload(),
+  });
+}
 // after first paint: the case screens, so that "start" does not wait
 window.addEventListener('load', () => setTimeout(() => { caseModule().catch(() => {}); codeModule().catch(() => {}); }, 1000));

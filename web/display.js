@@ -16,6 +16,7 @@
 // (docs/kiosk.md, "The call screen").
 
 import { callSpeech, windowName } from './calls.js';
+import { watchBuild } from './fresh.js';
 
 const RECENT = 4;           // calls listed below the latest (tickets once each)
 const LONG_NAME = 5;        // a window name longer than this gets a smaller size
@@ -100,6 +101,7 @@ function clock() {
 // ---- sound ----
 
 let ctx = null;             // the AudioContext, made once
+let soundClicked = false;   // turned on by 点击开启声音 (a load would turn it off)
 
 function audio() {
   const AC = window.AudioContext || window.webkitAudioContext;
@@ -191,6 +193,7 @@ function setupSound() {
   if (c) c.addEventListener('statechange', soundButton);
   soundButton();
   $('sound').addEventListener('click', async () => {
+    soundClicked = true;
     const a = audio();
     if (a) {
       try { await a.resume(); } catch { /* stays off: the button stays */ }
@@ -254,6 +257,14 @@ function start() {
   setInterval(clock, 10000);
   setupSound();
   poll();
+  // After an upgrade the screen loads the new build by itself between
+  // announcements (the first answer after a load announces nothing, so no
+  // call is heard twice), unless its sound was turned on with the button:
+  // a load would silence it until someone clicks again (fresh.js).
+  watchBuild(import.meta.url, {
+    quiet: () => !announcing && !(soundClicked && soundOn()),
+    act: () => location.reload(),
+  });
 }
 
 if (typeof document !== 'undefined' && $('now')) start();

@@ -15,6 +15,7 @@ import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { renderField } from './fields.js';
 import { stepReport } from './spreport.js';
 import { changesNotice } from './changes.js';
+import { offerNewerBuild } from './fresh.js';
 
 const enc = encodeURIComponent;
 const DECISIONS = [['accept', '受理'], ['return', '退回补正'], ['refuse', '不予受理']];
@@ -249,4 +250,7 @@ async function start() {
   await showList();
 }
 
-if (typeof document !== 'undefined' && document.getElementById('main')) start();
+if (typeof document !== 'undefined' && document.getElementById('main')) {
+  start();
+  offerNewerBuild(import.meta.url);
+}

@@ -13,6 +13,7 @@
 // set once by the hall on the screen's PC.
 
 import { checkWindow, windowName } from './calls.js';
+import { watchBuild } from './fresh.js';
 
 const LEVELS = [
   { score: 5, text: '非常满意' },
@@ -200,4 +201,6 @@ if (!win) {
 } else {
   $('window-name').textContent = windowName(win);
   loop();
+  // after an upgrade: the new build, loaded while nobody is rating (fresh.js)
+  watchBuild(import.meta.url, { quiet: () => mode === 'idle', act: () => location.reload() });
 }

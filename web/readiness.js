@@ -6,6 +6,7 @@
 import { el } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { offerNewerBuild } from './fresh.js';
 
 function cell(p, user) {
   const q = p.qualified.find((x) => x.user === user);
@@ -62,4 +63,7 @@ async function start() {
       : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }
 
-if (typeof document !== 'undefined' && document.getElementById('main')) start();
+if (typeof document !== 'undefined' && document.getElementById('main')) {
+  start();
+  offerNewerBuild(import.meta.url);
+}

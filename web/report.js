@@ -4,6 +4,7 @@
 import { el } from './core.js';
 import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { offerNewerBuild } from './fresh.js';
 
 const COLS = [
   ['called', '叫号'], ['accepted', '受理'], ['passed', '流转'], ['completed', '办结'],
@@ -106,3 +107,4 @@ async function start() {
 }
 
 start();
+offerNewerBuild(import.meta.url);

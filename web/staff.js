@@ -20,6 +20,7 @@ import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
+import { offerNewerBuild } from './fresh.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -1107,4 +1108,7 @@ function stepForm(id, c, p, n, err, full) {
   return form;
 }
 
-if (typeof document !== 'undefined' && document.getElementById('main')) start();
+if (typeof document !== 'undefined' && document.getElementById('main')) {
+  start();
+  offerNewerBuild(import.meta.url);
+}

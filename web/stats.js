@@ -5,6 +5,7 @@
 import { el } from './core.js';
 import { api, ApiError } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
+import { offerNewerBuild } from './fresh.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const SERIES = [
@@ -263,3 +264,4 @@ async function start() {
 }
 
 start();
+offerNewerBuild(import.meta.url);
