@@ -592,8 +592,13 @@ enum MHD_Result print_case(struct http_request *req)
     struct refusal e;
     enum MHD_Result ret;
     struct db *db = db_thread();
-    int r = db ? cases_load(db, req->params[0], &cs, &e) : -1;
     long ahead;
+    int r;
+
+    /* freed below whatever happened: a worker with no connection (the
+     * database gone) never loaded it, and freed the stack's garbage */
+    memset(&cs, 0, sizeof cs);
+    r = db ? cases_load(db, req->params[0], &cs, &e) : -1;
 
     if (r < 0)
         ret = reply_internal(req);

@@ -65,6 +65,12 @@ describe('the database deleted under the daemon', () => {
     }
     const hs = await Promise.all(Array.from({ length: 8 }, () => request(`${d.url}/healthz`, { headers: { connection: 'close' } })));
     assert.deepEqual([...new Set(hs.map((h) => h.status))], [503]);
+    // a slip's page on a worker with no connection freed a case never
+    // loaded, and the whole daemon died (a code review, under ASan)
+    const slips = await Promise.all(Array.from({ length: 8 }, () =>
+      request(`${d.url}/print/cases/0123456789abcdef0123456789abcdef`, { headers: { connection: 'close' } })));
+    for (const r of slips) assert.ok(r.status === 503 || r.status === 500, `${r.status} ${r.text}`);
+    assert.equal((await request(`${d.url}/healthz`)).status, 503, 'still running');
     assert.equal(fs.existsSync(db), false, 'no empty database made in its place');
   });
 });
