@@ -717,6 +717,7 @@ static int lib_lists_load(const char *root, struct library *lib, struct diag_lis
     free(text);
     free(path);
     text = NULL;
+    path = NULL; /* a failed read of the calendar goes to out, which frees it */
     if (lib_list_read(root, WORKDAYS_FILE, "日历文件", WORKDAYS_FILE_MAX, edit, diags,
                       &lib->has_calendar, lib->calendar_hash, &text, &len) != 0 ||
         !(path = path_join(root, WORKDAYS_FILE)))
