@@ -1030,10 +1030,14 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     }
     if (r != 0)
         goto out;
-    if ((r = practice_play_answer_check(p, a, e)) != 0 ||
-        practice_proof_judge(&pr->scenarios[k], p, clock_today(), a, &v) != 0 ||
-        (r = practice_play_record(db, id, a, v.correct)) != 0) {
-        if (r == 1 && e->kind != REFUSAL_INVALID)
+    if ((r = practice_play_answer_check(p, a, e)) != 0) {
+        rc = r == 1 ? 1 : -1; /* e: what is wrong with the answer */
+        goto out;
+    }
+    if (practice_proof_judge(&pr->scenarios[k], p, clock_today(), a, &v) != 0)
+        goto out;
+    if ((r = practice_play_record(db, id, a, v.correct)) != 0) {
+        if (r == 1)
             *e = practice_play_answered;
         rc = r == 1 ? 1 : -1;
         goto out;

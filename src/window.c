@@ -800,7 +800,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
                           const char *missing, bool prereview, char **ticket, struct refusal *e)
 {
     sqlite3_stmt *st;
-    char now[CLOCK_UTC_LEN], day[11], t[WINDOW_TICKET_BUF];
+    char now[CLOCK_UTC_LEN], day[11], t[WINDOW_TICKET_BUF], *copy = NULL;
     int b = SQLITE_OK, r;
 
     clock_utc_now(now);
@@ -834,15 +834,19 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
         b |= missing ? sqlite3_bind_text(st, 5, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 5);
     }
+    /* the copy before the commit: a ticket committed and then answered
+     * with a 500 could never be shown (the retry is already_submitted) */
     if (db_run(st, b) != 0 ||
         cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, window_hand_in_detail(cs, t, missing)) != 0 ||
-        db_commit(db) != 0)
+        (t[0] && !(copy = strdup(t))) || db_commit(db) != 0)
         goto fail;
-    if (!t[0]) /* pre-review: nothing for the hall's screen */
+    if (!copy) /* pre-review: nothing for the hall's screen */
         return 0;
     db_after_durable(display_changed); /* one more waiting */
-    return (*ticket = strdup(t)) ? 0 : -1;
+    *ticket = copy;
+    return 0;
 fail:
+    free(copy);
     db_rollback(db);
     return -1;
 }
