@@ -24,7 +24,6 @@ import {
 import { officeScreen } from './office.js';
 import { caseLink } from './online.js';
 import { installKeypad } from './keypad.js';
-import { watchBuild } from './fresh.js';
 
 // The case screens (and the code screen, which shares their fields) load
 // when first wanted, not before the home screen: they are half the kiosk's
@@ -282,13 +281,15 @@ route();
 // After an upgrade the kiosk loads the new build by itself, on its home
 // screen as the last resident left it (nothing typed, no 大字 or English
 // on, no dialog) and untouched for the idle time: nothing is lost, and
-// nobody has to find a keyboard for F5 (fresh.js). A phone at home is
-// left alone: its resident reloads it, and a reload could drop 大字.
+// nobody has to find a keyboard for F5 (fresh.js, fetched after the first
+// paint like the case screens). A phone at home is left alone: its
+// resident reloads it, and a reload could drop 大字.
 if (KIOSK) {
-  watchBuild(import.meta.url, {
+  const own = import.meta.url;
+  window.addEventListener('load', () => import('./fresh.js').then(({ watchBuild }) => watchBuild(own, {
     quiet: () => untouched() && Date.now() - lastInput > IDLE_S * 1000,
     act: () => location.reload(),
-  });
+  })).catch(() => {}));
 }
 // after first paint: the case screens, so that "start" does not wait
 window.addEventListener('load', () => setTimeout(() => { caseModule().catch(() => {}); codeModule().catch(() => {}); }, 1000));
