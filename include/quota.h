@@ -70,6 +70,14 @@ long quota_open_max(void);
  * both buckets), else the seconds (>= 1) until it may, taking nothing. */
 long quota_take(enum quota_kind kind, const char *addr, long long now_ms);
 
+/* Gives back the token quota_take took for an action that then did not
+ * happen (a case that does not exist, a refusal, a body at fault), to both
+ * buckets, never above their burst: a token is spent only on a case made
+ * or handed in, so junk requests from a few addresses cannot use up
+ * everyone's hand-ins (a review: 300 requests at a made-up case id, and a
+ * real resident's hand-in got 429). */
+void quota_give_back(enum quota_kind kind, const char *addr, long long now_ms);
+
 /* Whether the cap on open cases, reached at now_ms, should be logged now:
  * true at most once a minute, so that a flood cannot fill the log. */
 bool quota_open_full_log(long long now_ms);

@@ -73,6 +73,19 @@ static bool api_cases_quota(struct http_request *req, enum quota_kind kind, enum
     return false;
 }
 
+/* Gives back the token api_cases_quota took, for an action that then
+ * did not happen (no such case, a refusal, a failure): only a case made
+ * or handed in spends one (quota_give_back). */
+static void api_cases_quota_back(struct http_request *req, enum quota_kind kind)
+{
+    char addr[HTTP_ADDR_MAX];
+
+    if (req->user[0])
+        return;
+    http_client_addr(req, addr);
+    quota_give_back(kind, addr, api_cases_now_ms());
+}
+
 /* The 503 of a full house (the public's open cases at --open-cases-max),
  * logged at most once a minute. */
 static enum MHD_Result api_cases_full_reply(struct http_request *req, long long n)
@@ -176,9 +189,11 @@ enum MHD_Result api_case_create(struct http_request *req)
                                "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
-    if (!api_cases_quota(req, QUOTA_CREATE, &ret) || !api_cases_room(req, db, &ret))
+    if (!api_cases_room(req, db, &ret) || !api_cases_quota(req, QUOTA_CREATE, &ret))
         goto out;
     r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, quota_open_max(), id, &e);
+    if (r != 0) /* a bad channel, a policy, a full house: nothing made */
+        api_cases_quota_back(req, QUOTA_CREATE);
     if (r < 0)
         ret = reply_internal(req);
     else if (r == 2)
@@ -368,9 +383,6 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     memset(&in, 0, sizeof in);
     if (!api_step_index(req->params[1], &n))
         return http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_step", "没有找到这一步，请返回首页重新办理，或到综合窗口咨询");
-    /* handed in without some papers: a hand-in like a submit's */
-    if (missing && !api_cases_quota(req, QUOTA_SUBMIT, &ret))
-        return ret;
     if (!(body = reply_json_body(req, &ret)))
         return ret;
     r = bodies_case_answers(body, &in);
@@ -385,10 +397,16 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
         ret = reply_internal(req);
         goto out;
     }
-    if (missing)
+    /* handed in without some papers: a hand-in like a submit's, its
+     * token spent only when it is made */
+    if (missing && !api_cases_quota(req, QUOTA_SUBMIT, &ret))
+        goto out;
+    if (missing) {
         r = window_submit_missing(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req),
                                   prereview, &ticket, &rej, &e);
-    else
+        if (r != 0)
+            api_cases_quota_back(req, QUOTA_SUBMIT);
+    } else
         r = cases_step(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req), &rej,
                        &e);
     if (r < 0)
@@ -447,11 +465,16 @@ static enum MHD_Result api_case_submit_visit(struct http_request *req, struct db
 {
     static const char ok[] = "{\"status\":\"visit\"}";
     struct visit_problems probs;
+    enum MHD_Result ret;
     struct refusal e;
     char *json;
     int r;
 
+    if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
+        return ret;
     r = visit_request(db, req->params[0], api_cases_actor(req), ask, clock_today(), &probs, &e);
+    if (r != 0)
+        api_cases_quota_back(req, QUOTA_SUBMIT);
     if (r < 0)
         return reply_internal(req);
     if (r > 0 && probs.n > 0 && strcmp(e.code, "validation_failed") == 0)
@@ -477,8 +500,6 @@ enum MHD_Result api_case_submit(struct http_request *req)
 
     if (!db)
         return reply_internal(req);
-    if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
-        return ret;
     /* no body (or one without "visit" or "prereview"): a ticket, as the
      * contract's submit, whatever the channel */
     if (req->body.len > 0) {
@@ -496,7 +517,11 @@ enum MHD_Result api_case_submit(struct http_request *req)
         if (!r)
             return reply_bad_request(req, "页面出了问题，提交的方式没有收到；请返回上一页再试");
     }
+    if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
+        return ret;
     r = window_submit(db, req->params[0], api_cases_actor(req), prereview, &ticket, &e);
+    if (r != 0) /* no such case, already handed in, tickets out: nothing spent */
+        api_cases_quota_back(req, QUOTA_SUBMIT);
     if (r < 0)
         return reply_internal(req);
     if (r > 0)

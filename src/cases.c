@@ -315,6 +315,19 @@ static const char sql_event[] =
 static const char sql_touch[] =
     "UPDATE cases SET updated_at = ?2, needs_erase = 1 WHERE id = ?1";
 
+/* Touches the case's updated_at (now) and marks it for erasure. */
+static int cases_touch(struct db *db, const char *id, const char *now)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_touch);
+    int b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    return db_run(st, b);
+}
+
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail)
 {
@@ -334,11 +347,38 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     b |= detail ? sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
     if (db_run(st, b) != 0)
         return -1;
-    if (!(st = db_stmt(db, sql_touch)))
+    return cases_touch(db, id, now);
+}
+
+/* counted through case_events_case, stopping at the cap */
+static const char sql_walk_events[] =
+    "SELECT count(*) FROM (SELECT 1 FROM case_events WHERE case_id = ?1"
+    " AND what IN ('conditions', 'conditions_unmet', 'step', 'step_rejected') LIMIT ?2)";
+
+/* A move of the resident's own walkthrough (what: one of sql_walk_events'
+ * kinds): an event while the case has fewer than CASES_WALK_EVENTS_MAX of
+ * them, else only the touch. 0 or -1. */
+static int cases_walk_event(struct db *db, const char *id, const char *what, const char *channel,
+                            const char *user, int step)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_walk_events);
+    char now[32];
+    int b = SQLITE_OK, r, n = 0;
+
+    if (!st)
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    return db_run(st, b);
+    b |= sqlite3_bind_int(st, 2, CASES_WALK_EVENTS_MAX);
+    r = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        return -1;
+    if (n < CASES_WALK_EVENTS_MAX)
+        return cases_event_add(db, id, what, channel, user, step, NULL);
+    clock_utc_now(now);
+    return cases_touch(db, id, now);
 }
 
 static const char sql_create[] =
@@ -470,7 +510,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, 0);
         if (db_run(st, b) != 0 ||
-            cases_event_add(db, id, "conditions_unmet", cs.channel, user, -1, NULL) != 0 || db_commit(db) != 0)
+            cases_walk_event(db, id, "conditions_unmet", cs.channel, user, -1) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = unmet_err;
         rc = 1;
@@ -480,7 +520,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, 1);
-    if (db_run(st, b) != 0 || cases_event_add(db, id, "conditions", cs.channel, user, -1, NULL) != 0 ||
+    if (db_run(st, b) != 0 || cases_walk_event(db, id, "conditions", cs.channel, user, -1) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;
@@ -852,14 +892,14 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
     rc = -1;
     if (rej->n_fields + rej->n_items) {
         /* nothing of the answers is kept; the attempt is, for statistics */
-        if (cases_event_add(db, id, "step_rejected", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
+        if (cases_walk_event(db, id, "step_rejected", cs.channel, user, (int)n) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = cases_err_failed;
         rc = 1;
         goto done;
     }
     if (cases_store_step(db, &cs, n, normalised, in) != 0 ||
-        cases_event_add(db, id, "step", cs.channel, user, (int)n, NULL) != 0 || db_commit(db) != 0)
+        cases_walk_event(db, id, "step", cs.channel, user, (int)n) != 0 || db_commit(db) != 0)
         goto rollback;
     cases_rejection_free(rej);
     rc = 0;

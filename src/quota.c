@@ -179,6 +179,28 @@ long quota_take(enum quota_kind kind, const char *addr, long long now_ms)
     return wait;
 }
 
+void quota_give_back(enum quota_kind kind, const char *addr, long long now_ms)
+{
+    char a[INET6_ADDRSTRLEN];
+    struct quota_bucket *mine;
+
+    if ((unsigned)kind >= QUOTA_KINDS)
+        return;
+    throttle_addr(addr, a);
+    pthread_mutex_lock(&quota_mu);
+    if (quota_all_set[kind]) {
+        quota_refill(&quota_all[kind], quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
+        quota_all[kind].tokens += 1.0;
+        quota_refill(&quota_all[kind], quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
+    }
+    /* the address's slot, up to date (a new one is full: nothing to add) */
+    if ((mine = quota_slot_get(kind, a, now_ms))) {
+        mine->tokens += 1.0;
+        quota_refill(mine, quota_lim.addr_burst, quota_lim.addr_per_hour, now_ms);
+    }
+    pthread_mutex_unlock(&quota_mu);
+}
+
 bool quota_open_full_log(long long now_ms)
 {
     bool log = false;

@@ -114,6 +114,74 @@ describe('the public quota on cases, per address and overall', () => {
   });
 });
 
+// A review sent 300 hand-ins of a made-up case id from two addresses (all
+// 404): the tokens were spent before the case was looked up, and a real
+// resident's hand-in from a third address got 429. So did a create after
+// 201 creates with a bad channel. A token is now spent only on a case made
+// or handed in.
+describe('the public quota spends nothing on requests that do nothing', () => {
+  // 2 in a row per address, 3 from everyone, one more an hour
+  const h = useFlood(['--case-quota', '2/1,3/1']);
+  const FAKE = '0123456789abcdef0123456789abcdef';
+
+  it('hand-ins of no case, bad bodies, and a second hand-in cost nothing', async () => {
+    for (const addr of ['127.0.0.2', '127.0.0.3']) {
+      for (let i = 0; i < 6; i++) {
+        assert.equal((await h.submit(addr, FAKE)).status, 404);
+        const m = await h.call(addr, 'POST', `/api/v1/cases/${FAKE}/steps/0/incomplete`, { checklist: {} });
+        assert.equal(m.status, 404, m.text);
+        assert.equal((await h.call(addr, 'POST', `/api/v1/cases/${FAKE}/submit`, { visit: 7 })).status, 400);
+      }
+    }
+    const a = await h.create('127.0.0.4');
+    assert.equal(a.status, 201, a.text);
+    await h.walk('127.0.0.4', a.body.id);
+    const t = await h.submit('127.0.0.4', a.body.id);
+    assert.equal(t.status, 200, t.text);
+    // the same case again: 409, and still nothing spent
+    for (let i = 0; i < 4; i++) assert.equal((await h.submit('127.0.0.4', a.body.id)).status, 409);
+    const b = await h.create('127.0.0.4');
+    await h.walk('127.0.0.4', b.body.id);
+    assert.equal((await h.submit('127.0.0.4', b.body.id)).status, 200, 'its second real hand-in');
+  });
+
+  it('creates refused for their channel cost nothing', async () => {
+    for (let i = 0; i < 6; i++) {
+      const r = await h.call('127.0.0.5', 'POST', '/api/v1/cases', { procedure: 'simple', channel: 'x' });
+      assert.equal(r.status, 422, r.text);
+    }
+    const r = await h.create('127.0.0.5');
+    assert.equal(r.status, 201, r.text);
+    // the budget itself still holds: 3 made overall, the fourth waits
+    assertTooMany(await h.create('127.0.0.6'), 'a fourth real create overall');
+  });
+});
+
+// A review repeated a refused step on its own case: 36,000 rows of
+// step_rejected in 10 s, 32 MB of case_events that nothing deletes, until
+// the disk was full for the whole hall. The resident's own moves are
+// recorded up to 200 a case (cases.h CASES_WALK_EVENTS_MAX); the answers
+// are still checked and kept past that.
+describe('a case\'s walkthrough events are bounded', () => {
+  const h = useFlood([]);
+
+  it('230 refused steps leave 200 events, and a good step still counts', async () => {
+    const c = await h.create('127.0.0.1');
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    const bad = () => h.call('127.0.0.1', 'POST', `/api/v1/cases/${id}/steps/0`, { checklist: {} });
+    for (let i = 0; i < 230; i++) assert.equal((await bad()).status, 422);
+    const walk = "what IN ('conditions', 'conditions_unmet', 'step', 'step_rejected')";
+    assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND ${walk}`), '200');
+    await h.walk('127.0.0.1', id);
+    assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND ${walk}`), '200');
+    const t = await h.submit('127.0.0.1', id);
+    assert.equal(t.status, 200, 'the step past the cap was kept: the case hands in');
+    assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND what = 'submitted'`), '1',
+      'events that are not the walkthrough\'s are never capped');
+  });
+});
+
 describe('the cap on open cases', () => {
   const h = useFlood(['--open-cases-max', '2']);
 
