@@ -129,3 +129,26 @@ Test(quota, case_quota_is_parsed_strictly)
     cr_assert_neq(quota_limits_parse("", &l), 0);
     cr_assert_eq(l.addr_burst, 3, "unchanged by a refused value");
 }
+
+/* A token given back (the action did not happen) serves the next action,
+ * in both buckets, and never lifts a bucket above its burst. */
+Test(quota, a_token_given_back_is_there_again_never_above_the_burst)
+{
+    int i;
+
+    setup(2, 1, 3, 1);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0, "the address's 2 are used");
+    quota_give_back(QUOTA_SUBMIT, "10.0.0.1", 0);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0, "the token given back");
+    /* overall: 3 taken, one given back above, so one more from anyone */
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.2", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.3", 0), 0, "the overall 3 are used");
+    /* given back ten times: still only the burst */
+    for (i = 0; i < 10; i++)
+        quota_give_back(QUOTA_CREATE, "10.0.0.9", 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0, "no more than its burst of 2");
+}
