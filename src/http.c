@@ -637,6 +637,16 @@ static enum MHD_Result http_dispatch(struct http_request *req)
             if (r->access != HTTP_PUBLIC && r->access != HTTP_MONITOR &&
                 !http_ctx.guard(req, r, &res))
                 return res;
+            /* a resident's write has no session to carry a CSRF token: another
+             * site's page, open on a phone on the hall's Wi-Fi, could make
+             * its browser create and hand in cases or lock a ticket's
+             * lookup (a review). The browser says where it comes from. */
+            if ((r->access == HTTP_PUBLIC || r->access == HTTP_SHARED) && strcmp(method, "GET") != 0 &&
+                strcmp(method, "HEAD") != 0 &&
+                httpin_cross_site(http_header(req, "Sec-Fetch-Site"), http_header(req, "Origin"),
+                                  http_header(req, MHD_HTTP_HEADER_HOST)))
+                return http_reply_error(req, MHD_HTTP_FORBIDDEN, "cross_site",
+                                        "这个操作来自别的网站，没有办理；请在大厅的办事页面上操作");
             return r->handler(req);
         }
         if (!strstr(allow, r->method) && strlen(allow) + strlen(r->method) + 8 < sizeof allow) {

@@ -182,6 +182,42 @@ describe('a case\'s walkthrough events are bounded', () => {
   });
 });
 
+// Another site's page, opened on a phone on the hall's Wi-Fi, could make
+// its browser create and hand in cases (junk tickets in the queue, the
+// hall's quota spent) or lock a ticket's lookup: a public write has no
+// session and so no CSRF token (a review). Browsers say where a request
+// comes from; tools send neither header.
+describe('public writes from another site', () => {
+  const h = useFlood([]);
+  const json = { 'content-type': 'application/json' };
+
+  it('are refused 403 cross_site and change nothing; the hall\'s own pages and tools pass', async () => {
+    const host = `127.0.0.1:${h.d.port}`;
+    const before = h.sql('SELECT count(*) FROM cases');
+    for (const headers of [
+      { ...json, Origin: 'http://evil.example' },
+      { 'content-type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
+      { ...json, Origin: 'null' },
+    ]) {
+      const r = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' }, headers);
+      assertError(r, 403, 'cross_site', JSON.stringify(headers));
+      assert.match(r.body.error.message, /别的网站/);
+      const l = await h.call('127.0.0.1', 'POST', '/api/v1/cases/lookup', { ticket: 'A001', last4: '1234' }, headers);
+      assertError(l, 403, 'cross_site', 'the lookup');
+    }
+    assert.equal(h.sql('SELECT count(*) FROM cases'), before, 'no case made');
+    const own = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' },
+      { ...json, Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' });
+    assert.equal(own.status, 201, own.text);
+    await h.walk('127.0.0.1', own.body.id);
+    const sub = await h.call('127.0.0.1', 'POST', `/api/v1/cases/${own.body.id}/submit`, {},
+      { ...json, 'Sec-Fetch-Site': 'cross-site' });
+    assertError(sub, 403, 'cross_site', 'a hand-in');
+    assert.equal(h.sql(`SELECT status FROM cases WHERE id = '${own.body.id}'`), 'open');
+    assert.equal((await h.submit('127.0.0.1', own.body.id)).status, 200, 'a tool, no header');
+  });
+});
+
 describe('the cap on open cases', () => {
   const h = useFlood(['--open-cases-max', '2']);
 
