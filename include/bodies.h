@@ -21,9 +21,18 @@
 #define BODIES_CONDITIONS_MAX 1000  /* entries of "confirmed" at most */
 #define BODIES_HASH_MAX 64          /* bytes of a version hash (sha256 hex) */
 
+/* Opening brackets and commas (outside strings) in one body at most,
+ * counted before parsing: about two for each object or array in an array,
+ * one for each other value. The largest real body, a step of 200 fields
+ * and 200 ticks or 1,000 conditions, has about a thousand; 1 MiB of
+ * `[{},{},…]` has 700,000 and is 20 MB once parsed, and sixteen of them
+ * held 140 MB after they were refused (a review). */
+#define BODIES_TOKENS_MAX 8192
+
 /* data[0..len) as one JSON value with nothing after it but white space
- * (caller deletes), or NULL when it is not one or memory ran out. data may
- * be NULL when len is 0. */
+ * (caller deletes), or NULL when it is not one, holds more than
+ * BODIES_TOKENS_MAX brackets and commas, or memory ran out. data may be NULL when len
+ * is 0. */
 cJSON *bodies_parse_json(const char *data, size_t len);
 
 /* data[0..len) as a JSON object (caller deletes), or NULL when it is not

@@ -27,10 +27,38 @@ static void bodies_defuse_nul(char *s, size_t n)
     }
 }
 
+/* Whether data[0..len) holds more than BODIES_TOKENS_MAX opening brackets
+ * and commas outside strings: one pass and no allocation, so that a body of a million tiny values is refused before
+ * cJSON builds them. */
+static bool bodies_too_many(const char *data, size_t len)
+{
+    size_t i, n = 0;
+    bool str = false;
+
+    for (i = 0; i < len; i++) {
+        char c = data[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = false;
+        } else if (c == '"') {
+            str = true;
+        } else if ((c == '{' || c == '[' || c == ',') && ++n > BODIES_TOKENS_MAX) {
+            return true;
+        }
+    }
+    return false;
+}
+
 cJSON *bodies_parse_json(const char *data, size_t len)
 {
     const char *end = NULL, *p;
-    cJSON *root = cJSON_ParseWithLengthOpts(data ? data : "", data ? len : 0, &end, 0);
+    cJSON *root;
+
+    if (data && bodies_too_many(data, len))
+        return NULL;
+    root = cJSON_ParseWithLengthOpts(data ? data : "", data ? len : 0, &end, 0);
 
     /* cJSON stops after the first value: `{"a":1} x` is not a JSON text */
     if (root && end) {

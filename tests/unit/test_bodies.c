@@ -106,3 +106,39 @@ Test(bodies, shapes)
     free(names);
     cJSON_Delete(o);
 }
+
+/* A body of a million tiny values was parsed whole before being refused:
+ * sixteen of 1 MiB held 140 MB (a review). Past BODIES_TOKENS_MAX brackets
+ * and commas it is refused before cJSON builds anything (an object in an
+ * array is two); those inside strings do not count. */
+Test(bodies, a_body_of_too_many_values_is_refused_before_parsing)
+{
+    size_t n = BODIES_TOKENS_MAX / 2 + 10, i, len = 0;
+    char *big = malloc(3 * n + 16), *text;
+    cJSON *j;
+
+    cr_assert_not_null(big);
+    len += (size_t)sprintf(big, "{\"a\":[");
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(big + len, "%s{}", i ? "," : "");
+    len += (size_t)sprintf(big + len, "]}");
+    cr_assert_null(bodies_parse(big, len), "%zu values", n);
+    /* the same count under the cap parses */
+    len = (size_t)sprintf(big, "{\"a\":[");
+    for (i = 0; i + 10 < BODIES_TOKENS_MAX / 2; i++)
+        len += (size_t)sprintf(big + len, "%s{}", i ? "," : "");
+    len += (size_t)sprintf(big + len, "]}");
+    cr_assert_not_null(j = bodies_parse(big, len));
+    cJSON_Delete(j);
+    free(big);
+    /* a long text full of commas is one value */
+    cr_assert_not_null(text = malloc(3 * n + 16));
+    len = (size_t)sprintf(text, "{\"comment\":\"");
+    for (i = 0; i < n; i++)
+        text[len++] = i % 2 ? ',' : '[';
+    len += (size_t)sprintf(text + len, "\\\",\"}");
+    cr_assert_not_null(j = bodies_parse(text, len));
+    cr_assert_eq(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(j, "comment"))), n + 2);
+    cJSON_Delete(j);
+    free(text);
+}
