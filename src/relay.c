@@ -1295,7 +1295,14 @@ int relay_recount(struct db *db, const struct workdays *cal, int today, int *mov
                      relay_batches(db, ps, relay_backfill_cases) != 0 ||
                      relay_batches(db, ps, relay_backfill_followups) != 0))
             goto out;
-        if (!(st = db_stmt(db, sql_backfill_done)) || db_run(st, SQLITE_OK) != 0)
+        /* a write like any other: in its own BEGIN IMMEDIATE, in turn */
+        if (db_begin(db) != 0)
+            goto out;
+        if (!(st = db_stmt(db, sql_backfill_done)) || db_run(st, SQLITE_OK) != 0) {
+            db_rollback(db);
+            goto out;
+        }
+        if (db_commit(db) != 0) /* rolled back there */
             goto out;
     }
     if (relay_batches(db, ps, relay_recount_stages) != 0 ||
