@@ -146,7 +146,8 @@ static void accounts_posts_join(const struct accounts_posts *ps, char out[ACCOUN
     size_t i, at = 0;
 
     out[0] = '\0';
-    for (i = 0; i < ps->n; i++)
+    /* fits by construction (the parse's caps); the bound keeps it so */
+    for (i = 0; i < ps->n && at < ACCOUNTS_POSTS_TEXT; i++)
         at += (size_t)snprintf(out + at, ACCOUNTS_POSTS_TEXT - at, "%s%s", i ? "," : "",
                                ps->id[i]);
 }

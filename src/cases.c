@@ -1031,7 +1031,9 @@ int cases_rate_locked(struct db *db, const char *id, int score, const char *comm
         goto done;
     }
     rc = -1;
-    for (i = 0; i < CASES_RATE_REASONS_N; i++)
+    /* the codes fit (37 bytes of 64); the bound keeps a longer list from
+     * ever passing snprintf a size past the buffer */
+    for (i = 0; i < CASES_RATE_REASONS_N && n < sizeof codes; i++)
         if (reasons & (1u << i))
             n += (size_t)snprintf(codes + n, sizeof codes - n, "%s%s", n ? "," : "",
                                   CASES_RATE_REASONS[i]);
