@@ -142,10 +142,10 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
  * already rolled back. cs is freed by the caller in every case. */
 int cases_begin(struct db *db, const char *id, struct case_state *cs, struct refusal *e);
 
-/* The resident's own moves recorded per case (conditions answered, a
- * step sent, either of them refused): a real resident makes tens; past
- * this the answers are still kept and the case still touched, but no row
- * is added (a review repeated a refused step 36,000 times in 10 s, 32 MB
+/* The public's own moves recorded per case (conditions answered, a step
+ * sent, either of them refused; a staffer's are always recorded): a real
+ * resident makes tens; past this the answers are still kept and the case
+ * still touched, but no row is added (a review repeated a refused step 36,000 times in 10 s, 32 MB
  * of events that nothing deletes). */
 #define CASES_WALK_EVENTS_MAX 200
 

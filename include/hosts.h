@@ -40,4 +40,10 @@ int hosts_setup(const char *listen, const char *public_url, const char *const *e
 /* Whether a request with Host header host (NULL: none) may be served. */
 bool hosts_allowed(const char *host);
 
+/* Whether host ("NAME" or "NAME:PORT", an Origin's authority) is one of the
+ * names above: never for NULL or an IP address literal, which anyone's
+ * page may be served from. Tells a browser's Origin of the hall's own
+ * public name behind a proxy that rewrites Host (http.c). */
+bool hosts_named(const char *host);
+
 #endif

@@ -350,22 +350,26 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     return cases_touch(db, id, now);
 }
 
-/* counted through case_events_case, stopping at the cap */
+/* counted through case_events_case, stopping at the cap: the public's
+ * own moves only (user NULL) */
 static const char sql_walk_events[] =
-    "SELECT count(*) FROM (SELECT 1 FROM case_events WHERE case_id = ?1"
+    "SELECT count(*) FROM (SELECT 1 FROM case_events WHERE case_id = ?1 AND user IS NULL"
     " AND what IN ('conditions', 'conditions_unmet', 'step', 'step_rejected') LIMIT ?2)";
 
-/* A move of the resident's own walkthrough (what: one of sql_walk_events'
- * kinds): an event while the case has fewer than CASES_WALK_EVENTS_MAX of
- * them, else only the touch. 0 or -1. */
+/* A move of the walkthrough (what: one of sql_walk_events' kinds): a
+ * staffer's (user set) is always an event, the only record of who entered
+ * a step at the window; the public's is one while the case has fewer than
+ * CASES_WALK_EVENTS_MAX of them, else only the touch. 0 or -1. */
 static int cases_walk_event(struct db *db, const char *id, const char *what, const char *channel,
                             const char *user, int step)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_walk_events);
+    sqlite3_stmt *st;
     char now[32];
     int b = SQLITE_OK, r, n = 0;
 
-    if (!st)
+    if (user)
+        return cases_event_add(db, id, what, channel, user, step, NULL);
+    if (!(st = db_stmt(db, sql_walk_events)))
         return -1;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, CASES_WALK_EVENTS_MAX);

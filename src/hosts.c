@@ -196,3 +196,30 @@ bool hosts_allowed(const char *host)
             return true;
     return false;
 }
+
+bool hosts_named(const char *host)
+{
+    char norm[HOSTS_NAME_MAX + 1];
+    unsigned char ip[4];
+    const char *h, *p;
+    size_t hn, i, n;
+
+    if (!host)
+        return false;
+    n = strlen(host);
+    if (n > HOSTS_NAME_MAX + 8 || !hosts_split(host, n, &h, &hn) || !hosts_norm(h, hn, norm) ||
+        norm[0] == '[' || inet_pton(AF_INET, norm, ip) == 1)
+        return false;
+    /* a port, if any, is digits: "127.0.0.1:80.evil.example" is not ours */
+    if (hn < n) {
+        for (p = host + hn + 1; *p; p++)
+            if (*p < '0' || *p > '9' || p - (host + hn) > 5)
+                return false;
+        if (p == host + hn + 1)
+            return false;
+    }
+    for (i = 0; i < hosts_n; i++)
+        if (strcmp(hosts_names[i], norm) == 0)
+            return true;
+    return false;
+}

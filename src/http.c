@@ -587,6 +587,22 @@ enum MHD_Result http_reply_cached(struct http_request *req, const struct http_ca
     return http_reply_response(req, MHD_HTTP_OK, r);
 }
 
+/* Whether the browser says this request comes from another site
+ * (httpin_cross_site). A browser that sends no Sec-Fetch-Site (Chromium
+ * over plain HTTP to a LAN address; older Safari) is judged by its Origin
+ * against Host, which a proxy may have rewritten to the daemon's address:
+ * an Origin naming one of the hall's own names (--public-url, --host, the
+ * machine's) is then this site too (a review found every resident's
+ * write refused behind nginx's default proxy_pass). */
+static bool http_cross_site(struct http_request *req)
+{
+    const char *site = http_header(req, "Sec-Fetch-Site"), *origin = http_header(req, "Origin"), *o;
+
+    if (!httpin_cross_site(site, origin, http_header(req, MHD_HTTP_HEADER_HOST)))
+        return false;
+    return site || !origin || !(o = strstr(origin, "://")) || !hosts_named(o + 3);
+}
+
 /* Matches path against pattern, filling req->params. */
 static bool http_route_match(const char *pattern, struct http_request *req)
 {
@@ -642,11 +658,9 @@ static enum MHD_Result http_dispatch(struct http_request *req)
              * its browser create and hand in cases or lock a ticket's
              * lookup (a review). The browser says where it comes from. */
             if ((r->access == HTTP_PUBLIC || r->access == HTTP_SHARED) && strcmp(method, "GET") != 0 &&
-                strcmp(method, "HEAD") != 0 &&
-                httpin_cross_site(http_header(req, "Sec-Fetch-Site"), http_header(req, "Origin"),
-                                  http_header(req, MHD_HTTP_HEADER_HOST)))
+                strcmp(method, "HEAD") != 0 && http_cross_site(req))
                 return http_reply_error(req, MHD_HTTP_FORBIDDEN, "cross_site",
-                                        "这个操作来自别的网站，没有办理；请在大厅的办事页面上操作");
+                                        "这个操作来自别的网站，没有办理；请直接打开本系统的页面再操作");
             return r->handler(req);
         }
         if (!strstr(allow, r->method) && strlen(allow) + strlen(r->method) + 8 < sizeof allow) {

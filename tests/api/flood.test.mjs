@@ -175,6 +175,10 @@ describe('a case\'s walkthrough events are bounded', () => {
     assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND ${walk}`), '200');
     await h.walk('127.0.0.1', id);
     assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND ${walk}`), '200');
+    // a staffer filling it in at the window is always on record (a review:
+    // the step event's user is the only trace of who entered it)
+    await h.walk('127.0.0.1', id, authHeaders(h.staff));
+    assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND what = 'step' AND user = 'wang'`), '1', h.sql(`SELECT what, user, channel FROM case_events WHERE case_id = '${id}' ORDER BY id DESC LIMIT 3`));
     const t = await h.submit('127.0.0.1', id);
     assert.equal(t.status, 200, 'the step past the cap was kept: the case hands in');
     assert.equal(h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND what = 'submitted'`), '1',
@@ -215,6 +219,30 @@ describe('public writes from another site', () => {
     assertError(sub, 403, 'cross_site', 'a hand-in');
     assert.equal(h.sql(`SELECT status FROM cases WHERE id = '${own.body.id}'`), 'open');
     assert.equal((await h.submit('127.0.0.1', own.body.id)).status, 200, 'a tool, no header');
+  });
+});
+
+// Behind a proxy that rewrites Host to the daemon's address (nginx's
+// default proxy_pass), a browser that sends no Sec-Fetch-Site (Chromium
+// over plain HTTP to a LAN address, older Safari) sends an Origin that
+// never matches Host: every resident's write was refused (a review). An
+// Origin naming one of the hall's names (--public-url here) is its own.
+describe('public writes through a proxy that rewrites Host', () => {
+  const h = useFlood(['--public-url', 'https://banshi.street.example']);
+  const json = { 'content-type': 'application/json' };
+
+  it('an Origin of the hall\'s public name passes; another site, or an address, does not', async () => {
+    const ok = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' },
+      { ...json, Origin: 'https://banshi.street.example' });
+    assert.equal(ok.status, 201, ok.text);
+    for (const origin of ['https://evil.example', 'http://192.0.2.9', 'https://banshi.street.example.evil.example']) {
+      const r = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' }, { ...json, Origin: origin });
+      assertError(r, 403, 'cross_site', origin);
+    }
+    // the browser's own verdict wins when it gives one
+    const site = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' },
+      { ...json, Origin: 'https://banshi.street.example', 'Sec-Fetch-Site': 'cross-site' });
+    assertError(site, 403, 'cross_site', 'Sec-Fetch-Site: cross-site');
   });
 });
 

@@ -54,3 +54,25 @@ Test(hosts, listen_addresses_are_checked)
                     **p = bad; p < bad + sizeof bad / sizeof *bad; p++)
         cr_assert_not(hosts_listen_valid(*p), "%s refused", *p);
 }
+
+/* An Origin's host is the hall's own only when it is one of the names:
+ * never an IP address literal, which anyone's page may be served from. */
+Test(hosts, named_is_a_name_of_ours_never_an_address)
+{
+    char err[128];
+
+    cr_assert_eq(hosts_setup("0.0.0.0:8080", "https://banshi.street.example/x", NULL, 0, err, sizeof err), 0);
+    cr_assert(hosts_named("banshi.street.example"));
+    cr_assert(hosts_named("BanShi.Street.Example:443"));
+    cr_assert(hosts_named("localhost:8080"));
+    cr_assert_not(hosts_named("evil.example"));
+    cr_assert_not(hosts_named("banshi.street.example.evil.example"));
+    cr_assert_not(hosts_named("192.0.2.2:8080"));
+    cr_assert_not(hosts_named("[::1]:8080"));
+    cr_assert_not(hosts_named("localhost:80.evil.example"));
+    cr_assert_not(hosts_named("localhost:"));
+    cr_assert_eq(hosts_setup("127.0.0.1:8080", NULL, NULL, 0, err, sizeof err), 0);
+    cr_assert_not(hosts_named("127.0.0.1:8080"), "the listen address is an address, not a name");
+    cr_assert_not(hosts_named(NULL));
+    cr_assert_not(hosts_named(""));
+}

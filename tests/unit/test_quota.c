@@ -145,10 +145,15 @@ Test(quota, a_token_given_back_is_there_again_never_above_the_burst)
     /* overall: 3 taken, one given back above, so one more from anyone */
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.2", 0), 0);
     cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.3", 0), 0, "the overall 3 are used");
-    /* given back ten times: still only the burst */
+    /* given back ten times after one take: still only the bursts, the
+     * address's (2) and everyone's (3), both buckets in use */
+    setup(2, 1, 3, 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0);
     for (i = 0; i < 10; i++)
         quota_give_back(QUOTA_CREATE, "10.0.0.9", 0);
     cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0);
     cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0);
     cr_assert_neq(quota_take(QUOTA_CREATE, "10.0.0.9", 0), 0, "no more than its burst of 2");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.1.1", 0), 0, "everyone's third");
+    cr_assert_neq(quota_take(QUOTA_CREATE, "10.0.1.2", 0), 0, "no more than everyone's burst of 3");
 }
