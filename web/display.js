@@ -1,7 +1,8 @@
 // The hall's call screen (/display): the latest call large, the last few
 // below, the number waiting; a chime and a spoken call for each new call.
 // Public and read-only: it shows tickets and window names, nothing else,
-// and stores nothing in the browser.
+// and stores nothing in the browser (but the seq on show, in this tab's
+// sessionStorage, for the moment it loads a newer build of itself).
 //
 // Updates come by long polling GET /api/v1/display?after=SEQ: the server
 // holds the request until a call (or a change of the number waiting) and
@@ -25,6 +26,12 @@ const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let lastSeq = null;         // seq of the answer on show; null before the first
+// The seq on show when this page loaded itself for a newer build (fresh.js,
+// below): the first answer after that load announces the calls made since,
+// which the load would otherwise have drawn unheard. Kept in this tab's
+// sessionStorage across the load only; null otherwise.
+let resumeSeq = null;
+const RESUME_KEY = 'spk-display-seq';
 let lastWaiting = null;
 let latest = null;          // the last answer, drawn
 let speaking = null;        // the call being announced, shown large meanwhile
@@ -239,7 +246,9 @@ async function poll() {
     }
     failures = 0;
     status('');
-    const fresh = lastSeq === null ? [] : (d.calls || []).filter((c) => c.seq > lastSeq).reverse();
+    const since = lastSeq === null ? resumeSeq : lastSeq;
+    const fresh = since === null ? [] : (d.calls || []).filter((c) => c.seq > since).reverse();
+    resumeSeq = null;
     const changed = d.seq !== lastSeq || d.waiting !== lastWaiting;
     latest = d;
     draw(d);
@@ -253,6 +262,11 @@ async function poll() {
 }
 
 function start() {
+  try {
+    const kept = sessionStorage.getItem(RESUME_KEY);
+    sessionStorage.removeItem(RESUME_KEY);
+    if (kept !== null && /^\d+$/.test(kept)) resumeSeq = Number(kept);
+  } catch { /* no storage: a load announces nothing, as at first */ }
   clock();
   setInterval(clock, 10000);
   setupSound();
@@ -263,7 +277,10 @@ function start() {
   // a load would silence it until someone clicks again (fresh.js).
   watchBuild(import.meta.url, {
     quiet: () => !announcing && !(soundClicked && soundOn()),
-    act: () => location.reload(),
+    act: () => {
+      try { if (lastSeq !== null) sessionStorage.setItem(RESUME_KEY, String(lastSeq)); } catch { /* see start */ }
+      location.reload();
+    },
   });
 }
 
