@@ -74,7 +74,6 @@ void free(void *p)
 {
     __libc_free(p);
 }
-#endif
 
 static void oom_write(const char *dir, const char *rel, const char *text)
 {
@@ -122,6 +121,8 @@ static void oom_rm(const char *dir)
     }
     rmdir(dir);
 }
+
+#endif /* OOM_INJECT: the tree's helpers are only the sweep's */
 
 Test(oom, every_failed_allocation_of_a_load_is_a_clean_failure)
 {
