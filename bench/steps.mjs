@@ -13,7 +13,8 @@
 //
 // --driver wrk (or both): the same daemon, but the clients are wrk's
 // connections running bench/steps.lua, each request answering step 0 of one
-// of 2×N cases made beforehand: only step commits, from a client written in
+// of the cases made beforehand (runWrk: enough that none passes the event
+// cap): only step commits, from a client written in
 // C. Why both: on this 2-core machine node's clients take most of a core
 // that the daemon would use, so the node walk measures client and daemon
 // together; wrk's rows (labelled LABEL-wrk) measure the daemon.
@@ -150,8 +151,15 @@ async function runOne(bin, n) {
   return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors, walMax };
 }
 
-// The same measure with wrk as the clients (bench/steps.lua): 2×n cases
-// made first, then n connections answering their step 0 for SECONDS.
+// The same measure with wrk as the clients (bench/steps.lua): 2×n cases,
+// and at least WRK_CASES, made first, then n connections answering their
+// step 0 for SECONDS. A case records the public's own moves up to 200
+// (cases.h CASES_WALK_EVENTS_MAX) and then writes no event row: with four
+// cases each passed that in the first second, and the rest measured a
+// lighter commit than a resident's. 600 cases keep each under it at 20,000
+// commits/s for 5 s.
+const WRK_CASES = Math.max(600, Math.ceil(SECONDS * 20000 / 180));
+
 async function runWrk(bin, n) {
   const dir = fs.mkdtempSync(path.join(work, 'db-'));
   const d = await startDaemon(bin, dir);
@@ -159,7 +167,7 @@ async function runWrk(bin, n) {
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const ids = [];
-    for (let i = 0; i < Math.max(2 * n, 4); i++) {
+    for (let i = 0; i < Math.max(2 * n, WRK_CASES); i++) {
       const c = await call(agent, d.port, 'POST', '/api/v1/cases', { procedure: 'simple' });
       if (c.status !== 201) throw new Error(`cannot make a case: ${c.status}\n${d.log()}`);
       ids.push(c.body.id);

@@ -26,20 +26,29 @@ static const char *const export_columns[] = {
  * (stage NULL) count what happened to cases that day by the case's
  * procedure and channel; stage rows count the chain stages passed that day,
  * on time when the local date passed is no later than the stage's due date.
- * An abandoned case counts on the day of its updated_at, which the sweep
- * sets to the last activity plus the idle hour. */
+ * Hand-ins and abandonments are read from the events, which keep their
+ * day: a hand-in counts on each day it was made (again after 补正: the
+ * case's submitted_at holds only the last), and an abandoned case on the
+ * day of its last abandoned or no_show event (the sweep dates it at the
+ * last activity plus the idle time), not its updated_at, which a later
+ * rating moves (a month-end review: past days changed under the district).
+ * rejected counts both 不予受理 and 不予办理 (rejected_at). */
 static const char sql_export[] =
     "WITH ev(day, p, ch, cr, su, co, re, ab, ra, sc) AS ("
     " SELECT date(created_at, 'localtime'), procedure_id, channel, 1, 0, 0, 0, 0, 0, 0"
     "  FROM cases WHERE created_at >= ?1 AND created_at < ?2"
-    " UNION ALL SELECT date(submitted_at, 'localtime'), procedure_id, channel, 0, 1, 0, 0, 0, 0, 0"
-    "  FROM cases WHERE submitted_at >= ?1 AND submitted_at < ?2"
+    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 1, 0, 0, 0, 0, 0"
+    "  FROM case_events e JOIN cases c ON c.id = e.case_id"
+    "  WHERE e.what = 'submitted' AND e.at >= ?1 AND e.at < ?2"
     " UNION ALL SELECT date(completed_at, 'localtime'), procedure_id, channel, 0, 0, 1, 0, 0, 0, 0"
     "  FROM cases WHERE completed_at >= ?1 AND completed_at < ?2"
     " UNION ALL SELECT date(rejected_at, 'localtime'), procedure_id, channel, 0, 0, 0, 1, 0, 0, 0"
     "  FROM cases WHERE rejected_at >= ?1 AND rejected_at < ?2"
-    " UNION ALL SELECT date(updated_at, 'localtime'), procedure_id, channel, 0, 0, 0, 0, 1, 0, 0"
-    "  FROM cases WHERE status = 'abandoned' AND updated_at >= ?1 AND updated_at < ?2"
+    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 1, 0, 0"
+    "  FROM case_events e JOIN cases c ON c.id = e.case_id"
+    "  WHERE e.what IN ('abandoned', 'no_show') AND e.at >= ?1 AND e.at < ?2"
+    "  AND c.status = 'abandoned' AND NOT EXISTS (SELECT 1 FROM case_events l"
+    "   WHERE l.case_id = e.case_id AND l.what IN ('abandoned', 'no_show') AND l.id > e.id)"
     " UNION ALL SELECT date(r.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 0, 1, r.score"
     "  FROM ratings r JOIN cases c ON c.id = r.case_id WHERE r.at >= ?1 AND r.at < ?2)"
     " SELECT day, p, ch, NULL, sum(cr), sum(su), sum(co), sum(re), sum(ab), sum(ra), sum(sc),"

@@ -221,3 +221,63 @@ describe('spkiosk export: a stage done late', () => {
     assert.deepEqual([stage[0].date, stage[0].stages_done, stage[0].on_time, stage[0].late], [dateIn(LATE), 1, 0, 1]);
   });
 });
+
+// A month-end review found past days changing under the district's loader,
+// which replaces a hall's day with its latest export: a case handed in,
+// returned for 补正 and handed in again on a later day lost its first
+// hand-in (submitted_at holds the last), and an abandoned case moved to the
+// day of a late rating (updated_at). Both are now read from the events.
+describe('spkiosk export: what happened on a day stays on that day', () => {
+  let tmp, db, d, wang;
+  const post = (p, body, s = null) => request(`${d.url}${p}`, {
+    method: 'POST', headers: s ? authHeaders(s) : { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  const sql = (text) => spawnSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: text, encoding: 'utf8' });
+  const dayOf = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(ms));
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    const tree = writeTree(path.join(tmp, 'tree'), { '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
+    d = await startDaemon({ tree, db, env: { TZ } });
+    wang = await login(d.url, 'wang', 'wang-password-1');
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('a hand-in again counts on both days; an abandonment keeps its day after a late rating', async () => {
+    const walk = async () => {
+      const c = await post('/api/v1/cases', { procedure: 'quick', channel: 'kiosk' });
+      assert.equal(c.status, 201, c.text);
+      assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: { name: NAME, idno: IDNO, mobile: MOBILE } })).status, 200);
+      assert.equal((await post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+      return c.body.id;
+    };
+    const a = await walk();
+    assert.equal((await post(`/api/v1/staff/cases/${a}/return`, { reason: '请补正' }, wang)).status, 200);
+    const again = await post(`/api/v1/cases/${a}/submit`);
+    assert.equal(again.status, 200, again.text);
+    const b = await walk();
+    assert.equal((await post(`/api/v1/staff/cases/${b}/call`, {}, wang)).status, 200);
+    assert.equal((await post(`/api/v1/staff/cases/${b}/no-show`, {}, wang)).status, 200);
+    // a's first hand-in and b's 未到 a day ago (the events' own dates)
+    const back = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')";
+    const u = sql(`UPDATE case_events SET at = ${back} WHERE id = (SELECT min(id) FROM case_events`
+      + ` WHERE case_id = '${a}' AND what = 'submitted');`
+      + `UPDATE case_events SET at = ${back} WHERE case_id = '${b}' AND what = 'no_show';`);
+    assert.equal(u.status, 0, u.stderr);
+    // a late 差评 today on the case given up yesterday
+    assert.equal((await post(`/api/v1/cases/${b}/rating`, { score: 2, reasons: ['wait'] })).status, 204);
+    const yesterday = dayOf(Date.now() - 86_400_000), today = dayOf(Date.now());
+    const r = exportCmd(['--db', db, '--since', yesterday, '--format', 'ndjson', '--hall', 'h']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).filter((x) => x.stage === null);
+    const on = (day) => rows.find((x) => x.date === day) ?? {};
+    assert.equal(on(yesterday).submitted, 1, `a's first hand-in: ${r.stdout}`);
+    assert.equal(on(yesterday).abandoned, 1, 'b given up yesterday');
+    assert.equal(on(today).submitted, 2, 'a again and b');
+    assert.equal(on(today).abandoned, 0, 'the rating does not move it');
+    assert.equal(on(today).ratings, 1);
+  });
+});
