@@ -58,7 +58,7 @@ static const char sql_done[] =
  * sender must not phone them after they have it) */
 static const char sql_settle[] =
     "UPDATE notifications SET done_at = ?2, done_by = ?3, next_try = NULL"
-    " WHERE case_id = ?1 AND kind = 'ready' AND done_at IS NULL";
+    " WHERE case_id = ?1 AND kind = ?4 AND done_at IS NULL";
 static const char sql_due[] =
     "SELECT id, phone, text, kind, ticket, attempts FROM notifications"
     " WHERE done_at IS NULL AND erased_at IS NULL AND next_try <= ?1"
@@ -267,7 +267,7 @@ out:
     return rc;
 }
 
-int notify_settle(struct db *db, const char *case_id, const char *user)
+int notify_settle(struct db *db, const char *case_id, enum notify_kind kind, const char *user)
 {
     char now[CLOCK_UTC_LEN];
     sqlite3_stmt *st = db_stmt(db, sql_settle);
@@ -279,6 +279,7 @@ int notify_settle(struct db *db, const char *case_id, const char *user)
     b |= sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, notify_kind_name(kind), -1, SQLITE_STATIC);
     return db_run(st, b);
 }
 

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { assertError, makeTmp, rmTmp, sleep } from './helpers.mjs';
+import { assertError, authHeaders, makeTmp, rmTmp, sleep } from './helpers.mjs';
 import { useWindow, residentCase, MOBILE, WINDOW_TREE } from './staff-helpers.mjs';
 
 const ID_NUMBER = '11010519850315102X';
@@ -82,6 +82,24 @@ describe('without --notify-command: the staff list of whom to phone', () => {
     assert.match(d.done, /^\d{4}-\d\d-\d\dT/);
     assert.equal(d.done_by, 'wang');
     assertError(await h.spost(`/api/v1/staff/notifications/${n.id}/done`, {}, h.staff2), 409, 'already_done');
+  });
+
+  // A month-end review: staff were still asked to phone residents who had
+  // handed their returned case in again, some of them long completed.
+  it('a case handed in again, by the resident or at the window, is no longer to be phoned', async () => {
+    const a = await returned(h);
+    await residentCase(h, { id: a.id, idNumber: ID_NUMBER }); // corrected and handed in again
+    const b = await returned(h);
+    // filled in again at the window, with the staffer's session (窗口代填)
+    await residentCase(h, { id: b.id, idNumber: ID_NUMBER, headers: authHeaders(h.staff) });
+    const list = (await h.sget('/api/v1/staff/notifications')).body.notifications;
+    const na = list.find((x) => x.case === a.id), nb = list.find((x) => x.case === b.id);
+    assert.ok(na && na.done, JSON.stringify(na));
+    assert.equal(na.done_by, 'resident');
+    assert.ok(nb && nb.done, JSON.stringify(nb));
+    assert.equal(nb.done_by, 'wang', 'the staffer who handed it in');
+    // the first returned case above, untouched since, is still to be phoned
+    assert.equal(list.find((x) => x.case === c.id).done_by, 'wang', 'marked by hand in the test before');
   });
 
   it('the daemon log never holds the number or the ID number', () => {
