@@ -41,7 +41,9 @@ function dayTable(data) {
     ['窗口开始办理', `${data.channels.window} 件`],
     ['网上开始办理', `${data.channels.web} 件`],
     ['逾期未办结（当日结束时）', `${data.overdue} 件`],
-    ['下班时仍在等候', `${data.waiting_at_close} 件`],
+    // the day's own hand-ins only (report.c): an older ticket still
+    // unserved is not in it, and a manager read it as the whole queue
+    ['当天取号、下班时仍在等候', `${data.waiting_at_close} 件`],
     ['按期办结率', rateText(data)],
   ];
   return el('table', { class: 'report', id: 'day' },

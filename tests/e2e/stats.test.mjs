@@ -149,6 +149,31 @@ describe('the statistics page', () => {
     }
   });
 
+  // A month-end review: an item with no case begun in the range but a 差评
+  // still to be put right (from a case of an earlier month) showed only
+  // 共开始 0 件 and 这段时间没有办事记录; the open complaint was nowhere.
+  it('an item with nothing begun but an open complaint still has its details', async () => {
+    const stats = (u) => u.pathname === '/api/v1/admin/stats' && !u.searchParams.has('format');
+    await page.route(stats, async (r) => {
+      const real = await (await r.fetch()).json();
+      for (const p of real.procedures) Object.assign(p, { started: 0, submitted: 0, completed: 0, abandoned: 0 });
+      real.procedures.find((p) => p.id === ID).followups.complaints_open = 1;
+      await r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(real) });
+    });
+    try {
+      await page.goto(`${h.url}/admin/stats`);
+      await poll(async () => assert.match(await page.locator('p[role=status]').innerText(), /未办结的差评整改 1 件/));
+      const details = page.locator('details.proc', { hasText: '居住证明' });
+      assert.equal(await details.count(), 1, 'its details are shown');
+      assert.equal(await page.locator('details.proc').count(), 1, 'only the item with something to show');
+      assert.match(await page.locator('#results').innerText(), /这段时间没有开始的办事/);
+      assert.equal((await details.locator('table.followups td').allInnerTexts()).map((c) => c.trim())[4], '1');
+      assert.deepEqual(await axeSerious(page), []);
+    } finally {
+      await page.unroute(stats);
+    }
+  });
+
   it('an answer the page cannot read ends in a message, not in "正在统计……"', async () => {
     const stats = (u) => u.pathname === '/api/v1/admin/stats';
     await page.route(stats, (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }));
