@@ -102,6 +102,7 @@ struct case_state {
     char ticket_day[11];        /* local YYYY-MM-DD of the ticket, "" before one */
     char created_at[CASE_TIME_LEN];
     int rating;                 /* 1..5, 0 when not rated */
+    int walk_events;            /* the public's walkthrough moves counted (schema/035) */
     bool erased;                /* what was typed erased by retention (sweep) */
     struct case_window w;
     struct case_relay r;

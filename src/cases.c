@@ -33,7 +33,8 @@ static const char sql_case[] =
     " c.rejected_at, c.rejected_by, c.ready_at, c.handed_at, c.handed_by, c.visit_date,"
     " c.visit_slot, c.visit_address, c.visit_phone,"
     " CASE WHEN c.calls > 0 AND c.ticket IS NOT NULL THEN (SELECT k.window FROM calls k"
-    "  WHERE k.day = c.ticket_day AND k.ticket = c.ticket ORDER BY k.seq DESC LIMIT 1) END"
+    "  WHERE k.day = c.ticket_day AND k.ticket = c.ticket ORDER BY k.seq DESC LIMIT 1) END,"
+    " c.walk_events"
     " FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
@@ -195,6 +196,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cs->returned_reason = cases_dup_col(st, 6, &oom);
     cases_copy(cs->created_at, sizeof cs->created_at, sqlite3_column_text(st, 7));
     cs->rating = sqlite3_column_int(st, 8);
+    cs->walk_events = sqlite3_column_int(st, 45);
     cases_copy(cs->ticket_day, sizeof cs->ticket_day, sqlite3_column_text(st, 9));
     cs->returned_items = cases_dup_col(st, 10, &oom);
     cases_window_read(&cs->w, st, 11, &oom);
@@ -315,29 +317,15 @@ static const char sql_event[] =
 static const char sql_touch[] =
     "UPDATE cases SET updated_at = ?2, needs_erase = 1 WHERE id = ?1";
 
-/* Touches the case's updated_at (now) and marks it for erasure. */
-static int cases_touch(struct db *db, const char *id, const char *now)
-{
-    sqlite3_stmt *st = db_stmt(db, sql_touch);
-    int b = SQLITE_OK;
-
-    if (!st)
-        return -1;
-    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    return db_run(st, b);
-}
-
-int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
-                    const char *user, int step, const char *detail)
+/* The event row alone (cases_event_add without the touch). */
+static int cases_event_insert(struct db *db, const char *id, const char *now, const char *what,
+                              const char *channel, const char *user, int step, const char *detail)
 {
     sqlite3_stmt *st = db_stmt(db, sql_event);
-    char now[32];
     int b = SQLITE_OK;
 
     if (!st)
         return -1;
-    clock_utc_now(now);
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
     b |= sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
@@ -345,44 +333,53 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     b |= step >= 0 ? sqlite3_bind_int(st, 5, step) : sqlite3_bind_null(st, 5);
     b |= user ? sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
     b |= detail ? sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
-    if (db_run(st, b) != 0)
-        return -1;
-    return cases_touch(db, id, now);
+    return db_run(st, b);
 }
 
-/* counted through case_events_case, stopping at the cap: the public's
- * own moves only (user NULL) */
-static const char sql_walk_events[] =
-    "SELECT count(*) FROM (SELECT 1 FROM case_events WHERE case_id = ?1 AND user IS NULL"
-    " AND what IN ('conditions', 'conditions_unmet', 'step', 'step_rejected') LIMIT ?2)";
+int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
+                    const char *user, int step, const char *detail)
+{
+    sqlite3_stmt *st;
+    char now[32];
+    int b = SQLITE_OK;
 
-/* A move of the walkthrough (what: one of sql_walk_events' kinds): a
- * staffer's (user set) is always an event, the only record of who entered
- * a step at the window; the public's is one while the case has fewer than
+    clock_utc_now(now);
+    if (cases_event_insert(db, id, now, what, channel, user, step, detail) != 0 ||
+        !(st = db_stmt(db, sql_touch)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    return db_run(st, b);
+}
+
+/* the touch of a public walkthrough move, counting it (schema/035): the
+ * row is updated anyway, so the count costs no page more than the touch */
+static const char sql_walk_touch[] =
+    "UPDATE cases SET updated_at = ?2, needs_erase = 1, walk_events = walk_events + 1 WHERE id = ?1";
+
+/* A move of the walkthrough on cs, read in this transaction (conditions
+ * answered, a step sent, either refused): a staffer's (user set) is
+ * always an event, the only record of who entered a step at the window;
+ * the public's is one while the case has counted at most
  * CASES_WALK_EVENTS_MAX of them, else only the touch. 0 or -1. */
-static int cases_walk_event(struct db *db, const char *id, const char *what, const char *channel,
+static int cases_walk_event(struct db *db, const struct case_state *cs, const char *what,
                             const char *user, int step)
 {
     sqlite3_stmt *st;
     char now[32];
-    int b = SQLITE_OK, r, n = 0;
+    int b = SQLITE_OK;
 
     if (user)
-        return cases_event_add(db, id, what, channel, user, step, NULL);
-    if (!(st = db_stmt(db, sql_walk_events)))
+        return cases_event_add(db, cs->id, what, cs->channel, user, step, NULL);
+    if (!(st = db_stmt(db, sql_walk_touch)))
         return -1;
-    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    b |= sqlite3_bind_int(st, 2, CASES_WALK_EVENTS_MAX);
-    r = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-    if (r == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (r != SQLITE_ROW)
-        return -1;
-    if (n < CASES_WALK_EVENTS_MAX)
-        return cases_event_add(db, id, what, channel, user, step, NULL);
     clock_utc_now(now);
-    return cases_touch(db, id, now);
+    b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    if (db_run(st, b) != 0)
+        return -1;
+    return cs->walk_events >= CASES_WALK_EVENTS_MAX
+               ? 0 : cases_event_insert(db, cs->id, now, what, cs->channel, NULL, step, NULL);
 }
 
 static const char sql_create[] =
@@ -514,7 +511,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, 0);
         if (db_run(st, b) != 0 ||
-            cases_walk_event(db, id, "conditions_unmet", cs.channel, user, -1) != 0 || db_commit(db) != 0)
+            cases_walk_event(db, &cs, "conditions_unmet", user, -1) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = unmet_err;
         rc = 1;
@@ -524,7 +521,7 @@ int cases_confirm(struct db *db, const char *id, const bool *confirmed, size_t n
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, 1);
-    if (db_run(st, b) != 0 || cases_walk_event(db, id, "conditions", cs.channel, user, -1) != 0 ||
+    if (db_run(st, b) != 0 || cases_walk_event(db, &cs, "conditions", user, -1) != 0 ||
         db_commit(db) != 0)
         goto rollback;
     rc = 0;
@@ -896,14 +893,14 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
     rc = -1;
     if (rej->n_fields + rej->n_items) {
         /* nothing of the answers is kept; the attempt is, for statistics */
-        if (cases_walk_event(db, id, "step_rejected", cs.channel, user, (int)n) != 0 || db_commit(db) != 0)
+        if (cases_walk_event(db, &cs, "step_rejected", user, (int)n) != 0 || db_commit(db) != 0)
             goto rollback;
         *e = cases_err_failed;
         rc = 1;
         goto done;
     }
     if (cases_store_step(db, &cs, n, normalised, in) != 0 ||
-        cases_walk_event(db, id, "step", cs.channel, user, (int)n) != 0 || db_commit(db) != 0)
+        cases_walk_event(db, &cs, "step", user, (int)n) != 0 || db_commit(db) != 0)
         goto rollback;
     cases_rejection_free(rej);
     rc = 0;
