@@ -92,17 +92,22 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
  * NOTIFY_DONE_SHOWN seconds; erased ones never. Returns 0 or -1. */
 int notify_list_json(struct db *db, char **out);
 
-/* done_by of a notification the resident made moot by coming back (the
- * case handed in again after 补正): nobody phoned. */
-#define NOTIFY_BY_RESIDENT "resident"
+/* done_by of a notification made moot by the resident coming back (the
+ * case handed in or asked for a visit again after 补正): nobody phoned,
+ * whoever handed it in. '~' is in no account name (accounts.h). */
+#define NOTIFY_BY_RESIDENT "~resident"
 
-/* Marks the case's notifications of kind not yet done as done by user,
- * inside the caller's open transaction: the ready ones when a staffer
- * hands the result out (the resident has it); the returned ones when the
- * case is handed in or accepted again (the resident is back: a month-end
- * review found staff still asked to phone them, the case long finished),
- * by the staffer or NOTIFY_BY_RESIDENT. 0, or -1 (the caller rolls back). */
-int notify_settle(struct db *db, const char *case_id, enum notify_kind kind, const char *user);
+/* Marks the case's ready notifications not yet done as done by user (the
+ * staffer who handed the result out: the resident has it), inside the
+ * caller's open transaction. 0, or -1 (the caller rolls back). */
+int notify_settle_ready(struct db *db, const char *case_id, const char *user);
+
+/* Marks the case's notifications of kind not yet done as done by
+ * NOTIFY_BY_RESIDENT, inside the caller's open transaction: the returned
+ * ones when the case comes back (a month-end review found staff still
+ * asked to phone residents whose corrected case was long finished).
+ * 0, or -1 (the caller rolls back). */
+int notify_settle(struct db *db, const char *case_id, enum notify_kind kind);
 
 /* Marks notification id done by user (the staffer who phoned). Returns 0;
  * 1 with e set (not found: 404; done already: 409); -1 on a database

@@ -27,8 +27,10 @@ static const char *const export_columns[] = {
  * procedure and channel; stage rows count the chain stages passed that day,
  * on time when the local date passed is no later than the stage's due date.
  * Hand-ins and abandonments are read from the events, which keep their
- * day: a hand-in counts on each day it was made (again after 补正: the
- * case's submitted_at holds only the last), and an abandoned case on the
+ * day (CROSS JOIN: driven by the range through case_events_at, never by
+ * every abandoned case ever): a hand-in (submitted, or a home visit asked
+ * for) counts on each day it was made (again after 补正, or for a new
+ * day's ticket: the case's submitted_at holds only the last), and an abandoned case on the
  * day of its last abandoned or no_show event (the sweep dates it at the
  * last activity plus the idle time), not its updated_at, which a later
  * rating moves (a month-end review: past days changed under the district).
@@ -38,14 +40,14 @@ static const char sql_export[] =
     " SELECT date(created_at, 'localtime'), procedure_id, channel, 1, 0, 0, 0, 0, 0, 0"
     "  FROM cases WHERE created_at >= ?1 AND created_at < ?2"
     " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 1, 0, 0, 0, 0, 0"
-    "  FROM case_events e JOIN cases c ON c.id = e.case_id"
-    "  WHERE e.what = 'submitted' AND e.at >= ?1 AND e.at < ?2"
+    "  FROM case_events e CROSS JOIN cases c ON c.id = e.case_id"
+    "  WHERE e.what IN ('submitted', 'visit_requested') AND e.at >= ?1 AND e.at < ?2"
     " UNION ALL SELECT date(completed_at, 'localtime'), procedure_id, channel, 0, 0, 1, 0, 0, 0, 0"
     "  FROM cases WHERE completed_at >= ?1 AND completed_at < ?2"
     " UNION ALL SELECT date(rejected_at, 'localtime'), procedure_id, channel, 0, 0, 0, 1, 0, 0, 0"
     "  FROM cases WHERE rejected_at >= ?1 AND rejected_at < ?2"
     " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 1, 0, 0"
-    "  FROM case_events e JOIN cases c ON c.id = e.case_id"
+    "  FROM case_events e CROSS JOIN cases c ON c.id = e.case_id"
     "  WHERE e.what IN ('abandoned', 'no_show') AND e.at >= ?1 AND e.at < ?2"
     "  AND c.status = 'abandoned' AND NOT EXISTS (SELECT 1 FROM case_events l"
     "   WHERE l.case_id = e.case_id AND l.what IN ('abandoned', 'no_show') AND l.id > e.id)"

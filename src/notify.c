@@ -267,7 +267,8 @@ out:
     return rc;
 }
 
-int notify_settle(struct db *db, const char *case_id, enum notify_kind kind, const char *user)
+/* done_at now, done_by user, for the case's notifications of kind not yet done */
+static int notify_settle_as(struct db *db, const char *case_id, enum notify_kind kind, const char *user)
 {
     char now[CLOCK_UTC_LEN];
     sqlite3_stmt *st = db_stmt(db, sql_settle);
@@ -281,6 +282,16 @@ int notify_settle(struct db *db, const char *case_id, enum notify_kind kind, con
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, notify_kind_name(kind), -1, SQLITE_STATIC);
     return db_run(st, b);
+}
+
+int notify_settle_ready(struct db *db, const char *case_id, const char *user)
+{
+    return notify_settle_as(db, case_id, NOTIFY_READY, user);
+}
+
+int notify_settle(struct db *db, const char *case_id, enum notify_kind kind)
+{
+    return notify_settle_as(db, case_id, kind, NOTIFY_BY_RESIDENT);
 }
 
 int notify_done(struct db *db, long long id, const char *user, struct refusal *e)

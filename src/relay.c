@@ -331,7 +331,7 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
     if (db_run(st, b) != 0)
         return -1;
     /* back from 补正: nobody need phone the resident about it any more */
-    if (!first && notify_settle(db, cs->id, NOTIFY_RETURNED, user) != 0)
+    if (!first && notify_settle(db, cs->id, NOTIFY_RETURNED) != 0)
         return -1;
     return cases_event_add(db, cs->id, "accepted", channel, user, -1, detail);
 }
@@ -545,7 +545,7 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
     rc = -1;
     /* handed out is completed: a pickup item's call-back counts from today */
     if (relay_update(db, sql_handout, id, user, NULL) != 0 || relay_offer_rating(db, &cs, win, true) != 0 ||
-        followup_open_locked(db, &cs, cal, today) != 0 || notify_settle(db, id, NOTIFY_READY, user) != 0 ||
+        followup_open_locked(db, &cs, cal, today) != 0 || notify_settle_ready(db, id, user) != 0 ||
         cases_event_add(db, id, "handed_out", "window", user, -1, NULL) != 0 || db_commit(db) != 0)
         goto rollback;
     if (win[0])

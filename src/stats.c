@@ -116,13 +116,22 @@ int stats_day_start(int ymd, int days, char out[32])
  * the procedure or NULL; some also ?4 and ?5, the idle cut-offs (a case
  * started at the window has longer, see sweep.h). */
 
+/* the procedures listed: a filter's, or the live ones and any other with
+ * something in the range (a case begun, a call-back recorded or a
+ * complaint still open at its end, a chain stage done): a retired item's
+ * open 差评 from an earlier month must not vanish (a month-end review) */
 static const char sql_procs[] =
     "SELECT p.id, v.title, p.status = 'live', p.hash FROM procedures p"
     " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " LEFT JOIN categories k ON k.id = v.category"
     " WHERE (?3 IS NOT NULL AND p.id = ?3) OR (?3 IS NULL AND"
     "  ((p.status = 'live' AND v.kind = 'procedure') OR EXISTS (SELECT 1 FROM cases c"
-    "   WHERE c.procedure_id = p.id AND c.created_at >= ?1 AND c.created_at < ?2)))"
+    "   WHERE c.procedure_id = p.id AND c.created_at >= ?1 AND c.created_at < ?2)"
+    "  OR EXISTS (SELECT 1 FROM followups f JOIN cases c ON c.id = f.case_id WHERE c.procedure_id = p.id"
+    "   AND ((f.kind = 'complaint' AND f.created_at < ?2 AND (f.done_at IS NULL OR f.done_at >= ?2))"
+    "    OR (f.done_at >= ?1 AND f.done_at < ?2)))"
+    "  OR EXISTS (SELECT 1 FROM case_stages s JOIN cases c ON c.id = s.case_id"
+    "   WHERE c.procedure_id = p.id AND s.done_at >= ?1 AND s.done_at < ?2)))"
     " ORDER BY k.ord IS NULL, k.ord, v.ord, p.id";
 
 static const char sql_counts[] =

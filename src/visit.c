@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "notify.h"
 #include "relay.h"
 #include "text.h"
 #include "utf8.h"
@@ -181,7 +182,9 @@ int visit_request(struct db *db, const char *id, const char *user, const struct 
     b |= sqlite3_bind_text(st, 4, v.slot, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, v.address, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 6, v.phone, -1, SQLITE_STATIC);
+    /* asked again after 补正: the resident is back, nobody need phone */
     if (db_run(st, b) != 0 ||
+        (strcmp(cs.status, "returned") == 0 && notify_settle(db, cs.id, NOTIFY_RETURNED) != 0) ||
         cases_event_add(db, cs.id, "visit_requested", cs.channel, user, -1, detail) != 0 ||
         db_commit(db) != 0)
         goto rollback;

@@ -839,7 +839,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
     /* handed in again after 补正: the resident is back, nobody need phone */
     if (db_run(st, b) != 0 ||
         (window_status(cs, "returned") &&
-         notify_settle(db, cs->id, NOTIFY_RETURNED, user ? user : NOTIFY_BY_RESIDENT) != 0) ||
+         notify_settle(db, cs->id, NOTIFY_RETURNED) != 0) ||
         cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, window_hand_in_detail(cs, t, missing)) != 0 ||
         (t[0] && !(copy = strdup(t))) || db_commit(db) != 0)
         goto fail;

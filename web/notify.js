@@ -37,7 +37,7 @@ function whyFailed(e) {
 
 function state(n, command) {
   // the resident came back and handed the case in again: nobody phoned
-  if (n.done && n.done_by === 'resident') return el('span', { class: 'badge badge-ok' }, `不用再通知 · 居民已重新提交 ${hm(n.done)}`);
+  if (n.done && n.done_by === '~resident') return el('span', { class: 'badge badge-ok' }, `不用再通知 · 居民已重新提交 ${hm(n.done)}`);
   if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : who(n.done_by)} ${hm(n.done)}`);
   const parts = [];
   if (!n.phone) {

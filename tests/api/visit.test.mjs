@@ -319,6 +319,36 @@ describe('a visit that ends in a refusal or a return', () => {
     assert.equal((await request(url(`/api/v1/cases/${id}`))).body.status, 'visit');
     const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
     assert.equal(v.visit.date, day(2));
+    // the resident is back: nobody need phone them about the return (a review)
+    const done = (await sget('/api/v1/staff/notifications')).body.notifications.filter((y) => y.case === id);
+    assert.deepEqual(done.map((y) => [y.kind, y.done_by]), [['returned', '~resident']]);
+  });
+});
+
+// A visit asked for is a hand-in: `spkiosk export` counted it by the
+// case's submitted_at until it read the day's events, then missed it (a
+// review); it counts the visit_requested event now.
+describe('a visit in the export', () => {
+  it('counts as a hand-in of its day', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { BIN } = await import('./helpers.mjs');
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'v.db');
+    const d = await startDaemon({ tree: writeTree(path.join(tmp, 'tree'), TREE), db, env: { TZ } });
+    try {
+      const p = (x, b) => request(`${d.url}${x}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      const c = await p('/api/v1/cases', { procedure: 'homecare' });
+      assert.equal((await p(`/api/v1/cases/${c.body.id}/conditions`, { confirmed: [true] })).status, 200);
+      assert.equal((await p(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+      assert.equal((await p(`/api/v1/cases/${c.body.id}/submit`, { visit: ASK() })).status, 200);
+      const r = spawnSync(BIN, ['export', '--db', db, '--since', day(0), '--format', 'ndjson', '--hall', 'h'],
+        { encoding: 'utf8', env: { ...process.env, TZ } });
+      assert.equal(r.status, 0, r.stderr);
+      const row = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).find((x) => x.procedure === 'homecare' && x.stage === null);
+      assert.equal(row.submitted, 1, r.stdout);
+    } finally {
+      await stopChecked(d, tmp);
+    }
   });
 });
 
