@@ -75,6 +75,15 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     assert.match(t, /一楼综合窗口/, 'where');
     for (const v of await axeSerious(page)) axeProblems.push(`missing sheet: ${v}`);
     await shot(page, 'missing-sheet');
+    // printed, only the sheet: print.css, which the kiosk now links after
+    // its first paint (issue #13), hides the header and the buttons
+    await page.emulateMedia({ media: 'print' });
+    try {
+      assert.equal(await page.locator('header.app-header, body > .app-header').first().isVisible(), false, 'no header on paper');
+      assert.equal(await sheet.isVisible(), true);
+    } finally {
+      await page.emulateMedia({ media: null });
+    }
     await atRoute(page, new RegExp(`^#/case/${caseId}/step/1$`), () => page.locator('#main .btn-back').first().tap());
   });
 
