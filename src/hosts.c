@@ -173,12 +173,23 @@ int hosts_setup(const char *listen, const char *public_url, const char *const *e
     return 0;
 }
 
+/* Whether norm (hosts_norm's form) is one of the names set up. */
+static bool hosts_listed(const char *norm)
+{
+    size_t i;
+
+    for (i = 0; i < hosts_n; i++)
+        if (strcmp(hosts_names[i], norm) == 0)
+            return true;
+    return false;
+}
+
 bool hosts_allowed(const char *host)
 {
     char norm[HOSTS_NAME_MAX + 1];
     unsigned char ip[16];
     const char *h;
-    size_t hn, i, n;
+    size_t hn, n;
 
     if (!host)
         return true;
@@ -189,12 +200,7 @@ bool hosts_allowed(const char *host)
         norm[strlen(norm) - 1] = '\0';
         return inet_pton(AF_INET6, norm + 1, ip) == 1;
     }
-    if (inet_pton(AF_INET, norm, ip) == 1)
-        return true;
-    for (i = 0; i < hosts_n; i++)
-        if (strcmp(hosts_names[i], norm) == 0)
-            return true;
-    return false;
+    return inet_pton(AF_INET, norm, ip) == 1 || hosts_listed(norm);
 }
 
 bool hosts_named(const char *host)
@@ -202,7 +208,7 @@ bool hosts_named(const char *host)
     char norm[HOSTS_NAME_MAX + 1];
     unsigned char ip[4];
     const char *h, *p;
-    size_t hn, i, n;
+    size_t hn, n;
 
     if (!host)
         return false;
@@ -218,8 +224,5 @@ bool hosts_named(const char *host)
         if (p == host + hn + 1)
             return false;
     }
-    for (i = 0; i < hosts_n; i++)
-        if (strcmp(hosts_names[i], norm) == 0)
-            return true;
-    return false;
+    return hosts_listed(norm);
 }
