@@ -119,19 +119,22 @@ struct case_state {
 
 /* Starts a case on the live version (id, hash) of a procedure for channel
  * ("kiosk", "window", "web"); user is the staffer who started it at the
- * window, or NULL for a resident. open_max > 0: the public's open cases
- * (cases_open_count) are counted in the same transaction, so that
- * concurrent starts cannot pass the cap together. Returns 0 with the new
- * id in id_out, 1 with e set (policy document, bad channel), 2 when open_max
- * cases are open already (nothing made), -1 on a database error. */
+ * window, or NULL for a resident; outside: the resident is outside the
+ * hall's network (quota_side_of), kept with the case. open_max > 0: the
+ * public's open cases of the same side (cases_open_count) are counted in
+ * the same transaction, so that concurrent starts cannot pass the cap
+ * together. Returns 0 with the new id in id_out, 1 with e set (policy
+ * document, bad channel), 2 when open_max cases of that side are open
+ * already (nothing made), -1 on a database error. */
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, long long open_max, char id_out[CASE_ID_LEN + 1],
-                 struct refusal *e);
+                 const char *user, long long open_max, bool outside,
+                 char id_out[CASE_ID_LEN + 1], struct refusal *e);
 
-/* How many cases residents started (no staffer) are still open, being
- * filled in, into *n: what `serve --open-cases-max` caps (quota.h).
- * Returns 0, or -1 on a database error. */
-int cases_open_count(struct db *db, long long *n);
+/* How many cases residents started (no staffer) from the hall's network
+ * (outside false) or from outside it are still open, being filled in, into
+ * *n (0 on error): what `serve --open-cases-max` caps for each side
+ * (quota.h). Returns 0, or -1 on a database error. */
+int cases_open_count(struct db *db, bool outside, long long *n);
 
 /* Reads case id into cs (which the caller frees with cases_state_free in
  * every case). Returns 0, 1 with e set (unknown case), -1 on error. */

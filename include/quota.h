@@ -11,6 +11,15 @@
  * it (with every slot busy, a new address counts against the overall bucket
  * only, which bounds it anyway). Thread-safe.
  *
+ * The overall buckets, and the cap on open cases, are kept twice: for the
+ * hall's own network (`--hall-network`, by default the private, loopback
+ * and link-local ranges: the kiosks, the hall's Wi-Fi, a proxy on the same
+ * machine) and for everyone outside it (phones at home over the internet).
+ * With one overall bucket two addresses anywhere on the internet, each
+ * within its own rate, took every token of it and the kiosks in the hall
+ * could start no case (a review); now a flood from outside empties only the
+ * outside's buckets, and one from inside only the hall's.
+ *
  * A staffer's actions (logged in: the window's own cases, 窗口代填) are not
  * counted: the callers pass them by. The sizes and why: docs/reliability.md
  * section 1 and `spkiosk serve --help`.
@@ -19,6 +28,8 @@
 #define SPK_QUOTA_H
 
 #include <stdbool.h>
+
+#include "xff.h"
 
 /* A busy hall hands in a few hundred cases a day, a kiosk at most one every
  * minute or two; behind one NAT ten kiosks share an address: ten a minute at
@@ -43,13 +54,27 @@ enum quota_kind {
     QUOTA_SUBMIT,       /* a hand-in: a ticket, or a web case to pre-review */
 };
 
-struct quota_limits {
-    long addr_burst, addr_per_hour;     /* per client address, 1..QUOTA_VALUE_MAX */
-    long all_burst, all_per_hour;       /* everyone together, 1..QUOTA_VALUE_MAX */
-    long open_max;                      /* open public cases at once, 1..QUOTA_VALUE_MAX */
+/* Where a client is, for the overall buckets and the open cases' cap. */
+enum quota_side {
+    QUOTA_HALL,         /* in --hall-network */
+    QUOTA_OUTSIDE,      /* anywhere else, or an address that cannot be read */
 };
 
-/* The documented defaults above. */
+struct quota_limits {
+    long addr_burst, addr_per_hour;     /* per client address, 1..QUOTA_VALUE_MAX */
+    long all_burst, all_per_hour;       /* everyone together, 1..QUOTA_VALUE_MAX (each side) */
+    long open_max;                      /* open public cases at once, 1..QUOTA_VALUE_MAX (each side) */
+    struct xff_set hall;                /* --hall-network; empty: QUOTA_HALL_NETS */
+};
+
+/* The hall's network when --hall-network is not given: IPv4 loopback,
+ * 10/8, 172.16/12, 192.168/16 and link-local; IPv6 loopback, unique local
+ * (fc00::/7) and link-local. */
+#define QUOTA_HALL_NETS {"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", \
+                         "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"}
+
+/* The documented defaults above (the hall's network empty: the ranges of
+ * QUOTA_HALL_NETS). */
 void quota_limits_default(struct quota_limits *l);
 
 /* Reads `serve --case-quota` "ADDR_BURST/ADDR_PER_HOUR,ALL_BURST/ALL_PER_HOUR"
@@ -62,12 +87,18 @@ int quota_limits_parse(const char *s, struct quota_limits *l);
  * (every bucket starts full). Call before serving. */
 void quota_configure(const struct quota_limits *l);
 
-/* The configured cap on open public cases. */
+/* The configured cap on open public cases, for each side. */
 long quota_open_max(void);
+
+/* Which side addr (an address as text, as http_client_addr gives it) is
+ * on: QUOTA_HALL when it lies in the configured hall network, else (an
+ * unreadable one too) QUOTA_OUTSIDE. */
+enum quota_side quota_side_of(const char *addr);
 
 /* Takes one action of kind from addr (an address as text) at now_ms (a
  * monotonic clock in ms). Returns 0 when it may go on (one token taken from
- * both buckets), else the seconds (>= 1) until it may, taking nothing. */
+ * the address's bucket and its side's overall one), else the seconds (>= 1)
+ * until it may, taking nothing. */
 long quota_take(enum quota_kind kind, const char *addr, long long now_ms);
 
 /* Gives back the token quota_take took for an action that then did not
@@ -78,8 +109,9 @@ long quota_take(enum quota_kind kind, const char *addr, long long now_ms);
  * real resident's hand-in got 429). */
 void quota_give_back(enum quota_kind kind, const char *addr, long long now_ms);
 
-/* Whether the cap on open cases, reached at now_ms, should be logged now:
- * true at most once a minute, so that a flood cannot fill the log. */
-bool quota_open_full_log(long long now_ms);
+/* Whether the cap on open cases of side, reached at now_ms, should be
+ * logged now: true at most once a minute for each side, so that a flood
+ * cannot fill the log. */
+bool quota_open_full_log(enum quota_side side, long long now_ms);
 
 #endif

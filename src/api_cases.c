@@ -86,31 +86,44 @@ static void api_cases_quota_back(struct http_request *req, enum quota_kind kind)
     quota_give_back(kind, addr, api_cases_now_ms());
 }
 
-/* The 503 of a full house (the public's open cases at --open-cases-max),
- * logged at most once a minute. */
-static enum MHD_Result api_cases_full_reply(struct http_request *req, long long n)
+/* Which side of the hall's network the client is on (quota.h). */
+static enum quota_side api_cases_side(struct http_request *req)
 {
-    if (quota_open_full_log(api_cases_now_ms()))
-        fprintf(stderr, "spkiosk: %lld open cases, the cap of --open-cases-max: new cases "
-                        "refused (503) until some are handed in or given up\n", n);
+    char addr[HTTP_ADDR_MAX];
+
+    http_client_addr(req, addr);
+    return quota_side_of(addr);
+}
+
+/* The 503 of a full house (the public's open cases of one side at
+ * --open-cases-max), logged at most once a minute for each side. */
+static enum MHD_Result api_cases_full_reply(struct http_request *req, enum quota_side side,
+                                            long long n)
+{
+    if (quota_open_full_log(side, api_cases_now_ms()))
+        fprintf(stderr, "spkiosk: %lld open cases from %s, the cap of --open-cases-max: "
+                        "new cases from there refused (503) until some are handed in or "
+                        "given up\n", n,
+                side == QUOTA_HALL ? "the hall's network" : "outside the hall's network");
     return http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "too_many_open_cases",
                                   api_cases_full, QUOTA_OPEN_RETRY);
 }
 
-/* Whether the public's open cases are under the cap (quota.h); past it,
- * answers 503 into *ret. A read before the write: a full house costs no
- * write turn (cases_create counts again inside its transaction). */
-static bool api_cases_room(struct http_request *req, struct db *db, enum MHD_Result *ret)
+/* Whether the public's open cases of side are under the cap (quota.h);
+ * past it, answers 503 into *ret. A read before the write: a full house
+ * costs no write turn (cases_create counts again inside its transaction). */
+static bool api_cases_room(struct http_request *req, struct db *db, enum quota_side side,
+                           enum MHD_Result *ret)
 {
     long long n;
 
-    if (cases_open_count(db, &n) != 0) {
+    if (cases_open_count(db, side == QUOTA_OUTSIDE, &n) != 0) {
         *ret = reply_internal(req);
         return false;
     }
     if (n < quota_open_max())
         return true;
-    *ret = api_cases_full_reply(req, n);
+    *ret = api_cases_full_reply(req, side, n);
     return false;
 }
 
@@ -172,6 +185,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     enum MHD_Result ret;
     struct db *db = db_thread();
     cJSON *body = reply_json_body(req, &ret);
+    enum quota_side side;
     int r;
 
     if (!body)
@@ -189,15 +203,17 @@ enum MHD_Result api_case_create(struct http_request *req)
                                "没有找到这个事项，可能已经停办或改名");
         goto out;
     }
-    if (!api_cases_room(req, db, &ret) || !api_cases_quota(req, QUOTA_CREATE, &ret))
+    side = api_cases_side(req);
+    if (!api_cases_room(req, db, side, &ret) || !api_cases_quota(req, QUOTA_CREATE, &ret))
         goto out;
-    r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, quota_open_max(), id, &e);
+    r = cases_create(db, p->id, p->hash, channel ? channel : "kiosk", NULL, quota_open_max(),
+                     side == QUOTA_OUTSIDE, id, &e);
     if (r != 0) /* a bad channel, a policy, a full house: nothing made */
         api_cases_quota_back(req, QUOTA_CREATE);
     if (r < 0)
         ret = reply_internal(req);
     else if (r == 2)
-        ret = api_cases_full_reply(req, quota_open_max());
+        ret = api_cases_full_reply(req, side, quota_open_max());
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else

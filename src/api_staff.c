@@ -150,7 +150,7 @@ enum MHD_Result api_staff_start(struct http_request *req)
         goto out;
     }
     /* the same case as a resident's, started by the staffer at the window */
-    r = cases_create(db, p->id, p->hash, "window", req->user, 0, id, &e);
+    r = cases_create(db, p->id, p->hash, "window", req->user, 0, false, id, &e);
     if (r < 0) {
         res = reply_internal(req);
     } else if (r > 0) {

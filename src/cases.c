@@ -384,11 +384,12 @@ static int cases_walk_event(struct db *db, const struct case_state *cs, const ch
 
 static const char sql_create[] =
     "INSERT INTO cases (id, procedure_id, hash, channel, status, conditions_confirmed,"
-    " created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?7)";
+    " created_at, updated_at, created_by, outside)"
+    " VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?6, ?7, ?8)";
 
 int cases_create(struct db *db, const char *procedure, const char *hash, const char *channel,
-                 const char *user, long long open_max, char id_out[CASE_ID_LEN + 1],
-                 struct refusal *e)
+                 const char *user, long long open_max, bool outside,
+                 char id_out[CASE_ID_LEN + 1], struct refusal *e)
 {
     long long open = 0;
     static const struct refusal policy = {REFUSAL_INVALID, "policy_document",
@@ -420,7 +421,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     if (db_begin(db) != 0)
         goto out;
     if (open_max > 0) {
-        if (cases_open_count(db, &open) != 0)
+        if (cases_open_count(db, outside, &open) != 0)
             goto fail;
         if (open >= open_max) {
             db_rollback(db);
@@ -438,6 +439,7 @@ int cases_create(struct db *db, const char *procedure, const char *hash, const c
     b |= sqlite3_bind_int(st, 5, p->n_conditions == 0);
     b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
     b |= user ? sqlite3_bind_text(st, 7, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 7);
+    b |= sqlite3_bind_int(st, 8, outside);
     if (db_run(st, b) != 0 || cases_event_add(db, id_out, "created", channel, user, -1, NULL) != 0 ||
         db_commit(db) != 0)
         goto fail;
@@ -450,13 +452,27 @@ out:
     return rc;
 }
 
-/* through cases_activity (status, updated_at): only the open rows are read */
+/* from cases_open_side alone (schema 037) */
 static const char sql_open_count[] =
-    "SELECT count(*) FROM cases WHERE status = 'open' AND created_by IS NULL";
+    "SELECT count(*) FROM cases WHERE status = 'open' AND created_by IS NULL AND outside = ?1";
 
-int cases_open_count(struct db *db, long long *n)
+int cases_open_count(struct db *db, bool outside, long long *n)
 {
-    return db_count(db, sql_open_count, n);
+    sqlite3_stmt *st = db_stmt(db, sql_open_count);
+    int r;
+
+    *n = 0;
+    if (!st)
+        return -1;
+    if (sqlite3_bind_int(st, 1, outside) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? 0 : -1;
 }
 
 int cases_begin(struct db *db, const char *id, struct case_state *cs, struct refusal *e)

@@ -37,6 +37,17 @@ static int config_add_trusted_proxy(const char *v, struct server_options *o)
     return xff_set_add(&o->trusted, &net);
 }
 
+/* one more network of the hall's own (quota.h: its own overall buckets and
+ * cap on open cases); the first one given replaces the defaults */
+static int config_add_hall_network(const char *v, struct server_options *o)
+{
+    struct xff_net net;
+
+    if (xff_net_parse(v, &net) != 0)
+        return -1;
+    return xff_set_add(&o->quota.hall, &net);
+}
+
 #define OPT(m) offsetof(struct server_options, m)
 #define CONFIG_LISTEN_BAD                                                                    \
     "HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:80 or [::]:8080 (a port from 0 to 65535, "  \
@@ -67,11 +78,13 @@ const struct config_option config_options[] = {
      "200/3600,300/3600",
      "AB/AH,OB/OH, four numbers of 1 to 1000000, e.g. 200/3600,300/3600",
      "cases the public may start, and hand in, without a login:\nAB in a row then AH an hour "
-     "from one address (an IPv6 /64),\nOB in a row then OH an hour from everyone together; past "
-     "it\n429 with Retry-After (staff at the window are not counted)"},
+     "from one address (an IPv6 /64),\nOB in a row then OH an hour from everyone together "
+     "on each\nside of hall-network; past it 429 with Retry-After (staff\nat the window are not "
+     "counted)"},
     {"open-cases-max", CONFIG_LONG, "N", 1, QUOTA_VALUE_MAX, OPT(quota.open_max), 0, NULL, NULL,
      "5000", NULL,
-     "cases the public may have open (being filled in) at once;\npast it new cases get 503"},
+     "cases the public may have open (being filled in) at once,\non each side of "
+     "hall-network; past it that side's new cases\nget 503"},
     {"host", CONFIG_STRS, "NAME", 0, SERVER_HOSTS_MAX, OPT(hosts), OPT(n_hosts), hosts_name_valid,
      NULL, NULL, "a name (letters, digits, '-' and '.'), up to 16 times",
      "a name the daemon answers to besides localhost, this machine's\nname, the listen and "
@@ -137,6 +150,12 @@ const struct config_option config_options[] = {
      "entry that is\nnot a trusted proxy; a missing or unreadable header: the proxy\nitself) in "
      "every per-address rule, and the proxy is exempt from\nmax-per-address (not from "
      "max-connections)"},
+    {"hall-network", CONFIG_STRS, "ADDR", 0, XFF_NETS_MAX, 0, 0, NULL, config_add_hall_network,
+     NULL, "an IPv4 or IPv6 address or CIDR (192.168.1.0/24, fd00::/8), up to 32 times",
+     "the hall's own network (an address or CIDR; repeatable, up\nto 32; default the private, "
+     "loopback and link-local ranges):\nits clients (the kiosks, the hall's Wi-Fi) and everyone "
+     "else\neach have their own overall case-quota and open-cases-max,\nso that a flood from "
+     "the internet cannot stop the kiosks"},
     {"log-file", CONFIG_STR, "FILE", 0, 0, OPT(log_file), 0, NULL, NULL, NULL, NULL,
      "append the log to FILE instead of standard error; SIGHUP\nreopens it (after logrotate "
      "renamed it) and reloads"},
@@ -801,7 +820,7 @@ static bool config_comment_cut(const struct config_option *o)
 {
     static const char *const cut[] = {"hall-name", "hall-location", "hall-hours", "hall-phone",
                                       "listen", "redirect-http", "host", "public-url",
-                                      "trusted-proxy", "metrics-allow"};
+                                      "trusted-proxy", "hall-network", "metrics-allow"};
     size_t i;
 
     for (i = 0; i < sizeof cut / sizeof cut[0]; i++)

@@ -1,7 +1,8 @@
 /* quota: token buckets for the public's case creation and hand-ins, one
  * per kind and client address in a fixed table, and one per kind for
- * everyone (see include/quota.h). A slot whose bucket has filled up again
- * holds nothing a fresh one would not, so it is the one reused. */
+ * everyone on each side of the hall's network (see include/quota.h). A slot
+ * whose bucket has filled up again holds nothing a fresh one would not, so
+ * it is the one reused. */
 #include "quota.h"
 
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 
 #define QUOTA_SLOTS 4096    /* addresses remembered at once, both kinds together */
 #define QUOTA_KINDS 2
+#define QUOTA_SIDES 2
 
 struct quota_bucket {
     double tokens;
@@ -28,11 +30,30 @@ struct quota_slot {
 
 static pthread_mutex_t quota_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct quota_limits quota_lim = {QUOTA_ADDR_BURST, QUOTA_ADDR_PER_HOUR, QUOTA_ALL_BURST,
-                                        QUOTA_ALL_PER_HOUR, QUOTA_OPEN_MAX_DEFAULT};
+                                        QUOTA_ALL_PER_HOUR, QUOTA_OPEN_MAX_DEFAULT, {{{{0}, 0}}, 0}};
 static struct quota_slot quota_slots[QUOTA_SLOTS];
-static struct quota_bucket quota_all[QUOTA_KINDS];
-static bool quota_all_set[QUOTA_KINDS];
-static long long quota_logged_ms = -1;
+static struct quota_bucket quota_all[QUOTA_KINDS][QUOTA_SIDES];
+static bool quota_all_set[QUOTA_KINDS][QUOTA_SIDES];
+static long long quota_logged_ms[QUOTA_SIDES] = {-1, -1};
+/* the hall's network quota_side_of reads: --hall-network, else the
+ * defaults (filled on first use when quota_configure was not called) */
+static struct xff_set quota_hall;
+static bool quota_hall_set;
+
+/* Fills set with QUOTA_HALL_NETS. Returns 0, -1 if one does not parse (a
+ * mistake in the list, caught by the unit tests). */
+static int quota_hall_default(struct xff_set *set)
+{
+    static const char *const nets[] = QUOTA_HALL_NETS;
+    struct xff_net n;
+    size_t i;
+
+    memset(set, 0, sizeof *set);
+    for (i = 0; i < sizeof nets / sizeof nets[0]; i++)
+        if (xff_net_parse(nets[i], &n) != 0 || xff_set_add(set, &n) != 0)
+            return -1;
+    return 0;
+}
 
 void quota_limits_default(struct quota_limits *l)
 {
@@ -41,6 +62,7 @@ void quota_limits_default(struct quota_limits *l)
     l->all_burst = QUOTA_ALL_BURST;
     l->all_per_hour = QUOTA_ALL_PER_HOUR;
     l->open_max = QUOTA_OPEN_MAX_DEFAULT;
+    memset(&l->hall, 0, sizeof l->hall);
 }
 
 /* One number of 1..QUOTA_VALUE_MAX at *s, ending at stop; advances *s past
@@ -81,9 +103,14 @@ void quota_configure(const struct quota_limits *l)
 {
     pthread_mutex_lock(&quota_mu);
     quota_lim = *l;
+    if (l->hall.n > 0)
+        quota_hall = l->hall;
+    else if (quota_hall_default(&quota_hall) != 0)
+        memset(&quota_hall, 0, sizeof quota_hall);  /* everyone outside: still bounded */
+    quota_hall_set = true;
     memset(quota_slots, 0, sizeof quota_slots);
     memset(quota_all_set, 0, sizeof quota_all_set);
-    quota_logged_ms = -1;
+    quota_logged_ms[QUOTA_HALL] = quota_logged_ms[QUOTA_OUTSIDE] = -1;
     pthread_mutex_unlock(&quota_mu);
 }
 
@@ -148,21 +175,48 @@ static struct quota_bucket *quota_slot_get(enum quota_kind kind, const char *add
     return &free_slot->b;
 }
 
+/* Which side addr is on. Caller holds the mutex. */
+static enum quota_side quota_side_locked(const char *addr)
+{
+    unsigned char a[16];
+
+    if (!quota_hall_set) {
+        if (quota_hall_default(&quota_hall) != 0)
+            memset(&quota_hall, 0, sizeof quota_hall);
+        quota_hall_set = true;
+    }
+    if (xff_addr_parse(addr, strlen(addr), a) != 0)
+        return QUOTA_OUTSIDE;
+    return xff_set_contains(&quota_hall, a) ? QUOTA_HALL : QUOTA_OUTSIDE;
+}
+
+enum quota_side quota_side_of(const char *addr)
+{
+    enum quota_side side;
+
+    pthread_mutex_lock(&quota_mu);
+    side = quota_side_locked(addr);
+    pthread_mutex_unlock(&quota_mu);
+    return side;
+}
+
 long quota_take(enum quota_kind kind, const char *addr, long long now_ms)
 {
     char a[INET6_ADDRSTRLEN];
     struct quota_bucket *mine, *all;
+    enum quota_side side;
     long wait = 0;
 
     if ((unsigned)kind >= QUOTA_KINDS)
         return 1;
     throttle_addr(addr, a);
     pthread_mutex_lock(&quota_mu);
-    all = &quota_all[kind];
-    if (!quota_all_set[kind]) {
+    side = quota_side_locked(addr);
+    all = &quota_all[kind][side];
+    if (!quota_all_set[kind][side]) {
         all->tokens = (double)quota_lim.all_burst;
         all->at_ms = now_ms;
-        quota_all_set[kind] = true;
+        quota_all_set[kind][side] = true;
     }
     quota_refill(all, quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
     mine = quota_slot_get(kind, a, now_ms);
@@ -182,16 +236,19 @@ long quota_take(enum quota_kind kind, const char *addr, long long now_ms)
 void quota_give_back(enum quota_kind kind, const char *addr, long long now_ms)
 {
     char a[INET6_ADDRSTRLEN];
-    struct quota_bucket *mine;
+    struct quota_bucket *mine, *all;
+    enum quota_side side;
 
     if ((unsigned)kind >= QUOTA_KINDS)
         return;
     throttle_addr(addr, a);
     pthread_mutex_lock(&quota_mu);
-    if (quota_all_set[kind]) {
-        quota_refill(&quota_all[kind], quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
-        quota_all[kind].tokens += 1.0;
-        quota_refill(&quota_all[kind], quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
+    side = quota_side_locked(addr);
+    all = &quota_all[kind][side];
+    if (quota_all_set[kind][side]) {
+        quota_refill(all, quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
+        all->tokens += 1.0;
+        quota_refill(all, quota_lim.all_burst, quota_lim.all_per_hour, now_ms);
     }
     /* the address's slot, up to date (a new one is full: nothing to add) */
     if ((mine = quota_slot_get(kind, a, now_ms))) {
@@ -201,13 +258,15 @@ void quota_give_back(enum quota_kind kind, const char *addr, long long now_ms)
     pthread_mutex_unlock(&quota_mu);
 }
 
-bool quota_open_full_log(long long now_ms)
+bool quota_open_full_log(enum quota_side side, long long now_ms)
 {
     bool log = false;
 
+    if ((unsigned)side >= QUOTA_SIDES)
+        return false;
     pthread_mutex_lock(&quota_mu);
-    if (quota_logged_ms < 0 || now_ms - quota_logged_ms >= 60000) {
-        quota_logged_ms = now_ms;
+    if (quota_logged_ms[side] < 0 || now_ms - quota_logged_ms[side] >= 60000) {
+        quota_logged_ms[side] = now_ms;
         log = true;
     }
     pthread_mutex_unlock(&quota_mu);

@@ -259,7 +259,7 @@ describe('the cap on open cases', () => {
       assert.equal(r.headers.get('retry-after'), '60');
       assert.match(r.body.error.message, CJK);
     }
-    const logged = h.d.stderr().match(/open cases, the cap of --open-cases-max/g) ?? [];
+    const logged = h.d.stderr().match(/open cases from the hall's network, the cap of --open-cases-max/g) ?? [];
     assert.equal(logged.length, 1, h.d.stderr().slice(-2000));
     // a staffer at the window is never turned away
     const s = await h.call('127.0.0.1', 'POST', '/api/v1/staff/cases', { procedure: 'simple' }, authHeaders(h.staff));
@@ -267,6 +267,60 @@ describe('the cap on open cases', () => {
     await h.walk('127.0.0.1', first.body.id);
     assert.equal((await h.submit('127.0.0.1', first.body.id)).status, 200);
     assert.equal((await h.create('127.0.0.3')).status, 201);
+  });
+});
+
+// A review: two addresses on the internet, each within its own rate, took
+// every token of the one overall bucket, and cases held open from one
+// address filled the one cap in about 80 minutes; either way the kiosks in
+// the hall could start nothing. The hall's network (by default the private
+// ranges; here seen through a trusted proxy's X-Forwarded-For, as a hall
+// exposed to phones at home is) has its own overall bucket and its own cap.
+describe('outside the hall network: its own overall quota and cap on open cases', () => {
+  const xff = (ip) => ({ 'content-type': 'application/json', 'x-forwarded-for': ip });
+  const create = (h, ip) => h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' }, xff(ip));
+
+  describe('the overall quota', () => {
+    // 100 in a row per address, 4 from everyone on each side, one more an hour
+    const h = useFlood(['--case-quota', '100/1,4/1', '--trusted-proxy', '127.0.0.1']);
+
+    it('two addresses outside use up the outside\'s bucket; the kiosks still start cases', async () => {
+      const outside = [];
+      for (let i = 0; i < 6; i++) outside.push((await create(h, i % 2 ? '203.0.113.9' : '198.51.100.7')).status);
+      assert.deepEqual(outside, [201, 201, 201, 201, 429, 429]);
+      assertTooMany(await create(h, '2001:db8:9::1'), 'a third resident outside');
+      for (const ip of ['192.168.1.20', '192.168.1.21', '10.0.0.5', '192.168.1.20']) {
+        const r = await create(h, ip);
+        assert.equal(r.status, 201, `${ip}: ${r.text}`);
+      }
+      assertTooMany(await create(h, '192.168.1.22'), 'the hall has its own burst of 4');
+    });
+  });
+
+  describe('the cap on open cases', () => {
+    const h = useFlood(['--open-cases-max', '2', '--trusted-proxy', '127.0.0.1']);
+
+    it('cases held open from outside fill outside\'s cap alone; each side logged once', async () => {
+      assert.equal((await create(h, '203.0.113.9')).status, 201);
+      assert.equal((await create(h, '203.0.113.9')).status, 201);
+      for (const ip of ['203.0.113.9', '198.51.100.7']) assertError(await create(h, ip), 503, 'too_many_open_cases', ip);
+      const kiosk = await create(h, '192.168.1.20');
+      assert.equal(kiosk.status, 201, kiosk.text);
+      // the proxy's own address (no header) is the hall's too
+      const bare = await h.call('127.0.0.1', 'POST', '/api/v1/cases', { procedure: 'simple' });
+      assert.equal(bare.status, 201, bare.text);
+      assertError(await create(h, '192.168.1.21'), 503, 'too_many_open_cases', 'the hall at its own cap');
+      assert.equal(h.sql("SELECT outside, count(*) FROM cases WHERE status = 'open' GROUP BY outside ORDER BY outside;"),
+        '0|2\n1|2');
+      const err = h.d.stderr();
+      assert.equal((err.match(/open cases from outside the hall's network, the cap/g) ?? []).length, 1, err.slice(-2000));
+      assert.equal((err.match(/open cases from the hall's network, the cap/g) ?? []).length, 1, err.slice(-2000));
+      // a hand-in from the hall makes room for the hall, not for outside
+      await h.walk('127.0.0.1', kiosk.body.id);
+      assert.equal((await h.submit('127.0.0.1', kiosk.body.id)).status, 200);
+      assertError(await create(h, '198.51.100.7'), 503, 'too_many_open_cases', 'outside still full');
+      assert.equal((await create(h, '192.168.1.21')).status, 201);
+    });
   });
 });
 

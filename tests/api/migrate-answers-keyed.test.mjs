@@ -35,6 +35,9 @@ CREATE TABLE case_checklist_old (
 INSERT INTO case_checklist_old SELECT case_id, item_id, step FROM case_checklist;
 DROP TABLE case_checklist;
 ALTER TABLE case_checklist_old RENAME TO case_checklist;
+-- what migrations after 036 added: they run again
+DROP INDEX cases_open_side;
+ALTER TABLE cases DROP COLUMN outside;
 PRAGMA user_version = 35;
 COMMIT;
 `;

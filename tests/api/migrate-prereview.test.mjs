@@ -137,7 +137,7 @@ describe('migration 011 on a database with cases', () => {
     assert.match(sql(db, "SELECT sql FROM sqlite_schema WHERE name = 'cases';"), /'prereview', 'invited'/);
     assert.throws(() => sql(db, `UPDATE cases SET status = 'nonsense' WHERE id = '${c.id}';`), /CHECK constraint failed/);
     const idx = sql(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL ORDER BY name;");
-    assert.deepEqual(idx.split('\n'), ['cases_activity', 'cases_call', 'cases_created', 'cases_due', 'cases_gap', 'cases_owner', 'cases_queue', 'cases_seq', 'cases_status', 'cases_ticket', 'cases_visit']);
+    assert.deepEqual(idx.split('\n'), ['cases_activity', 'cases_call', 'cases_created', 'cases_due', 'cases_gap', 'cases_open_side', 'cases_owner', 'cases_queue', 'cases_seq', 'cases_status', 'cases_ticket', 'cases_visit']);
     // the daemon serves the migrated case to the window
     addUser(db, 'wang', 'staff', 'wang-password-1');
     const s = await login(daemon.url, 'wang', 'wang-password-1');

@@ -171,7 +171,7 @@ static inline void casedb_case_at(struct casedb *t, const char *procedure, const
     cr_assert_not_null(c);
     p = catalog_find(c, procedure);
     cr_assert_not_null(p, "no procedure %s", procedure);
-    cr_assert_eq(cases_create(t->db, p->id, p->hash, channel, NULL, 0, id, &e), 0);
+    cr_assert_eq(cases_create(t->db, p->id, p->hash, channel, NULL, 0, false, id, &e), 0);
     catalog_release(c);
 }
 

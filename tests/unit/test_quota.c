@@ -104,10 +104,67 @@ Test(quota, a_full_table_falls_back_on_the_overall_bucket)
 Test(quota, the_open_cap_is_logged_at_most_once_a_minute)
 {
     setup(1, 1, 1, 1);
-    cr_assert(quota_open_full_log(5000));
-    cr_assert_not(quota_open_full_log(5001));
-    cr_assert_not(quota_open_full_log(64999));
-    cr_assert(quota_open_full_log(65000));
+    cr_assert(quota_open_full_log(QUOTA_OUTSIDE, 5000));
+    cr_assert_not(quota_open_full_log(QUOTA_OUTSIDE, 5001));
+    cr_assert(quota_open_full_log(QUOTA_HALL, 5002), "each side its own minute");
+    cr_assert_not(quota_open_full_log(QUOTA_OUTSIDE, 64999));
+    cr_assert(quota_open_full_log(QUOTA_OUTSIDE, 65000));
+}
+
+Test(quota, the_hall_network_is_the_private_ranges_by_default)
+{
+    static const char *const hall[] = {"127.0.0.1", "10.1.2.3", "172.16.0.9", "172.31.255.1",
+                                       "192.168.1.20", "169.254.3.4", "::1", "fd12:3456::1",
+                                       "fe80::1"};
+    static const char *const outside[] = {"203.0.113.9", "172.32.0.1", "11.0.0.1",
+                                          "192.169.0.1", "2001:db8::1", "?", ""};
+    size_t i;
+
+    setup(1, 1, 1, 1);
+    for (i = 0; i < sizeof hall / sizeof hall[0]; i++)
+        cr_expect_eq(quota_side_of(hall[i]), QUOTA_HALL, "%s", hall[i]);
+    for (i = 0; i < sizeof outside / sizeof outside[0]; i++)
+        cr_expect_eq(quota_side_of(outside[i]), QUOTA_OUTSIDE, "%s", outside[i]);
+}
+
+Test(quota, hall_network_replaces_the_defaults)
+{
+    struct quota_limits l;
+    struct xff_net n;
+
+    quota_limits_default(&l);
+    cr_assert_eq(xff_net_parse("59.64.0.0/16", &n), 0);
+    cr_assert_eq(xff_set_add(&l.hall, &n), 0);
+    quota_configure(&l);
+    cr_expect_eq(quota_side_of("59.64.7.8"), QUOTA_HALL, "a hall on public addresses");
+    cr_expect_eq(quota_side_of("192.168.1.20"), QUOTA_OUTSIDE, "the defaults are gone");
+    quota_limits_default(&l);
+    quota_configure(&l);
+    cr_expect_eq(quota_side_of("192.168.1.20"), QUOTA_HALL, "and back without it");
+}
+
+/* The review's replay: two addresses outside, each within its own rate,
+ * took every token of the one overall bucket, and the kiosks in the hall
+ * could start nothing. Each side now has its own overall bucket. */
+Test(quota, a_flood_from_outside_leaves_the_hall_its_own_bucket)
+{
+    long long t;
+    int hall = 0, got = 0, refused = 0, i;
+
+    setup(200, 3600, 300, 3600);
+    for (t = 0; t < 600000; t += 250) {    /* ten minutes, 4 a second each */
+        got += quota_take(QUOTA_CREATE, "203.0.113.9", t) == 0;
+        got += quota_take(QUOTA_CREATE, "198.51.100.7", t) == 0;
+        /* an outside resident once a minute, after the burst is gone */
+        if (t >= 120000 && t % 60000 == 0)
+            refused += quota_take(QUOTA_CREATE, "2001:db8:9::1", t) != 0;
+    }
+    /* the two took the burst and the refill between them, the resident none */
+    cr_expect_geq(got, 300 + 590, "%d", got);
+    cr_expect_eq(refused, 8, "the outside's bucket was emptied: %d of 8 refused", refused);
+    for (i = 0; i < 10; i++)
+        hall += quota_take(QUOTA_CREATE, i % 2 ? "192.168.1.20" : "192.168.1.21", t) == 0;
+    cr_expect_eq(hall, 10, "the kiosks start every case: %d of 10", hall);
 }
 
 Test(quota, case_quota_is_parsed_strictly)

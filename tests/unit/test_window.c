@@ -391,7 +391,7 @@ static void papers_case(char id[CASE_ID_LEN + 1])
 
     cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
     version(HASH_PAPERS, PAPERS);
-    cr_assert_eq(cases_create(db, "p", HASH_PAPERS, "kiosk", NULL, 0, id, &e), 0);
+    cr_assert_eq(cases_create(db, "p", HASH_PAPERS, "kiosk", NULL, 0, false, id, &e), 0);
 }
 
 Test(window, submit_missing_keeps_the_answers_and_records_the_papers)
