@@ -78,7 +78,7 @@ struct quota_limits {
 void quota_limits_default(struct quota_limits *l);
 
 /* Reads `serve --case-quota` "ADDR_BURST/ADDR_PER_HOUR,ALL_BURST/ALL_PER_HOUR"
- * (e.g. "200/3600,300/3600") into l's rates, leaving open_max. Returns 0, or
+ * (e.g. "200/3600,300/3600") into l's rates, leaving open_max and hall. Returns 0, or
  * -1 when s is not of that shape or a number is out of 1..QUOTA_VALUE_MAX
  * (l unchanged). */
 int quota_limits_parse(const char *s, struct quota_limits *l);
@@ -90,8 +90,9 @@ void quota_configure(const struct quota_limits *l);
 /* The configured cap on open public cases, for each side. */
 long quota_open_max(void);
 
-/* Which side addr (an address as text, as http_client_addr gives it) is
- * on: QUOTA_HALL when it lies in the configured hall network, else (an
+/* Which side addr (an address as text, as http_client_addr gives it; read
+ * with xff_addr_parse, so a bracketed one or one with a port is read too)
+ * is on: QUOTA_HALL when it lies in the configured hall network, else (an
  * unreadable one too) QUOTA_OUTSIDE. */
 enum quota_side quota_side_of(const char *addr);
 

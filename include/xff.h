@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define XFF_NETS_MAX 32     /* --trusted-proxy given at most this often */
+#define XFF_NETS_MAX 32     /* --trusted-proxy (and --hall-network) given at most this often */
 #define XFF_ENTRIES_MAX 16  /* entries of X-Forwarded-For read from the right */
 #define XFF_ENTRY_MAX 64    /* bytes of one entry (an IPv6 in brackets with a port fits) */
 

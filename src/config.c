@@ -152,17 +152,18 @@ const struct config_option config_options[] = {
      "max-connections)"},
     {"hall-network", CONFIG_STRS, "ADDR", 0, XFF_NETS_MAX, 0, 0, NULL, config_add_hall_network,
      NULL, "an IPv4 or IPv6 address or CIDR (192.168.1.0/24, fd00::/8), up to 32 times",
-     "the hall's own network (an address or CIDR; repeatable, up\nto 32; default the private, "
-     "loopback and link-local ranges):\nits clients (the kiosks, the hall's Wi-Fi) and everyone "
-     "else\neach have their own overall case-quota and open-cases-max,\nso that a flood from "
-     "the internet cannot stop the kiosks"},
+     "the hall's own network (an address or CIDR; repeatable, up\nto 32; when unset, the "
+     "private, loopback and link-local\nranges; the first given replaces them all): its "
+     "clients (the\nkiosks, the hall's Wi-Fi) and everyone else each have their\nown overall "
+     "case-quota and open-cases-max, so that a flood\nfrom the internet cannot stop the "
+     "kiosks"},
     {"log-file", CONFIG_STR, "FILE", 0, 0, OPT(log_file), 0, NULL, NULL, NULL, NULL,
      "append the log to FILE instead of standard error; SIGHUP\nreopens it (after logrotate "
      "renamed it) and reloads"},
     {"metrics-allow", CONFIG_STRS, "ADDR[/BITS]", 0, METRICS_ALLOW_MAX, OPT(metrics_allow),
      OPT(n_metrics_allow), metrics_allow_valid, NULL, NULL,
      "an IPv4 or IPv6 address or network (ADDR/BITS), up to 16 times",
-     "an address or network that may read GET /metrics\n(repeatable, up to 16; default "
+     "an address or network that may read GET /metrics\n(repeatable, up to 16; when unset, "
      "127.0.0.0/8 and ::1); to\nany other address /metrics does not exist (404)"},
 };
 const size_t config_options_n = sizeof config_options / sizeof config_options[0];

@@ -487,6 +487,32 @@ Test(config, trusted_proxies_are_read_into_the_set)
     config_free(&c);
 }
 
+/* --hall-network likewise, into the quota's limits (an empty set there is
+ * the private ranges); applied twice it holds the same nets. */
+Test(config, hall_networks_are_read_into_the_quota_limits)
+{
+    struct config c;
+
+    from_text(&c, "hall-network = 59.64.12.0/24\n"
+                  "hall-network = 2408:8000:1234:5600::/56\n"
+                  "hall-network = 59.64.12.1/24\n");
+    dump_problems(&c);
+    cr_assert_eq(c.o.quota.hall.n, 2);
+    cr_assert(has_problem(&c, "t.conf:3: hall-network takes an IPv4 or IPv6 address or CIDR "
+                              "(192.168.1.0/24, fd00::/8), up to 32 times"));
+    cr_assert_eq(c.n_problems, 1);
+    config_free(&c);
+
+    from_text(&c, "hall-network = 10.0.0.0/8\n");
+    cr_assert_eq(config_apply(&c), 0);
+    cr_assert_eq(c.o.quota.hall.n, 1, "applied again: the same one net");
+    config_free(&c);
+
+    from_text(&c, "case-quota = 5/60,10/60\n");
+    cr_assert_eq(c.o.quota.hall.n, 0, "unset: the defaults, and --case-quota leaves it");
+    config_free(&c);
+}
+
 /* config_apply applies the slots over the defaults: applied again it gives
  * the same options. server_options_default left the proxy set as it was,
  * so each apply added the proxies once more (and a second apply of 17 was

@@ -143,6 +143,25 @@ Test(quota, hall_network_replaces_the_defaults)
     cr_expect_eq(quota_side_of("192.168.1.20"), QUOTA_HALL, "and back without it");
 }
 
+/* A token given back goes to the side it was taken from: the hall's
+ * refusal gives nothing to outside's bucket, nor the other way. */
+Test(quota, a_token_given_back_goes_to_its_own_side)
+{
+    setup(100, 1, 2, 1);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "192.168.1.20", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "192.168.1.20", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "192.168.1.21", 0), 0, "the hall's 2 are used");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "203.0.113.9", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "203.0.113.9", 0), 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "198.51.100.7", 0), 0, "outside's 2 are used");
+    quota_give_back(QUOTA_CREATE, "203.0.113.9", 0);
+    cr_assert_neq(quota_take(QUOTA_CREATE, "192.168.1.21", 0), 0, "not given to the hall");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "198.51.100.7", 0), 0, "but to outside");
+    quota_give_back(QUOTA_CREATE, "10.0.0.1", 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "192.168.1.21", 0), 0, "the hall's own, given back");
+    cr_assert_neq(quota_take(QUOTA_CREATE, "198.51.100.8", 0), 0);
+}
+
 /* The review's replay: two addresses outside, each within its own rate,
  * took every token of the one overall bucket, and the kiosks in the hall
  * could start nothing. Each side now has its own overall bucket. */
