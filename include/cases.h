@@ -213,9 +213,14 @@ struct case_rejection {
  * caller frees with cases_rejection_free in every case); -1 on error.
  * today is YYYYMMDD. user (here and in cases_confirm) is the staffer
  * filling the case in at the window, recorded in the event, or NULL for a
- * resident. */
+ * resident. after, when not NULL: on 0, the case as the step left it when
+ * that is known without reading it again (after->model set), else zeroed
+ * (the step dropped answers that no longer apply: the caller reads the
+ * case, cases_load); zeroed on any other result. The caller frees it with
+ * cases_state_free in every case. */
 int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
-               int today, const char *user, struct case_rejection *rej, struct refusal *e);
+               int today, const char *user, struct case_rejection *rej, struct refusal *e,
+               struct case_state *after);
 
 /* Step n's answers when the resident hands the case in without every
  * required paper (window_submit_missing): call inside the transaction

@@ -384,6 +384,7 @@ fail:
  * …/steps/{n}/incomplete): one body, one 422 shape. */
 static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
 {
+    struct case_state after;
     struct case_rejection rej;
     struct bodies_answers in;
     bool prereview = false;
@@ -395,6 +396,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     size_t n;
     int r;
 
+    memset(&after, 0, sizeof after);
     memset(&rej, 0, sizeof rej);
     memset(&in, 0, sizeof in);
     if (!api_step_index(req->params[1], &n))
@@ -424,7 +426,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
             api_cases_quota_back(req, QUOTA_SUBMIT);
     } else
         r = cases_step(db, req->params[0], n, &in.in, clock_today(), api_cases_actor(req), &rej,
-                       &e);
+                       &e, &after);
     if (r < 0)
         ret = reply_internal(req);
     else if (r > 0 && rej.n_fields + rej.n_items > 0)
@@ -434,9 +436,12 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
         ret = reply_refusal(req, &e);
     else if (missing)
         ret = api_case_ticket(req, ticket, &rej);
+    else if (after.model)
+        ret = reply_json_take(req, MHD_HTTP_OK, case_view_progress_json(&after), REPLY_PUBLIC);
     else
         ret = api_case_progress(req, db, req->params[0]);
 out:
+    cases_state_free(&after);
     cases_rejection_free(&rej);
     free(ticket);
     bodies_answers_free(&in);

@@ -697,7 +697,7 @@ static bool cases_step_complete(const struct case_state *cs, size_t j)
  * longer apply (e.g. the agent's step after 代办 changed to 否) and reopens
  * later steps that a changed answer left incomplete. */
 static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char **normalised,
-                            const struct case_answers *in)
+                            const struct case_answers *in, struct case_state *keep)
 {
     const struct proc_step *st = &cs->model->steps[n];
     struct case_state after;
@@ -705,7 +705,7 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
     sqlite3_stmt *q;
     char now[32];
     size_t i, j;
-    int b = SQLITE_OK, rc = -1;
+    int b = SQLITE_OK, rc = -1, dropped = 0;
 
     memset(&after, 0, sizeof after);
     clock_utc_now(now);
@@ -748,20 +748,35 @@ static int cases_store_step(struct db *db, struct case_state *cs, size_t n, char
         goto out;
     for (j = 0; j < after.model->n_steps; j++) {
         const struct proc_step *s = &after.model->steps[j];
-        if (after.done[j] && (!after.applicable[j] || !cases_step_complete(&after, j)) &&
-            cases_exec_id_int(db, sql_drop_step, cs->id, (int)j) != 0)
-            goto out;
-        for (i = 0; i < s->n_fields; i++)
-            if (cases_raw_value(&after, s->fields[i].key) && !cases_value(&after, s->fields[i].key) &&
-                cases_exec_id_text(db, sql_drop_value, cs->id, s->fields[i].key) != 0)
+        if (after.done[j] && (!after.applicable[j] || !cases_step_complete(&after, j))) {
+            dropped = 1;
+            if (cases_exec_id_int(db, sql_drop_step, cs->id, (int)j) != 0)
                 goto out;
-        for (i = 0; i < s->n_items; i++)
-            if ((!after.applicable[j] ||
-                 (s->items[i].has_cond && !cases_cond_holds(&after, &s->items[i].cond))) &&
-                cases_exec_id_text(db, sql_drop_tick, cs->id, s->items[i].id) != 0)
+        }
+        for (i = 0; i < s->n_fields; i++) {
+            if (!cases_raw_value(&after, s->fields[i].key) || cases_value(&after, s->fields[i].key))
+                continue;
+            dropped = 1;
+            if (cases_exec_id_text(db, sql_drop_value, cs->id, s->fields[i].key) != 0)
                 goto out;
+        }
+        for (i = 0; i < s->n_items; i++) {
+            /* a tick that is not there needs no delete (after holds them all) */
+            if (!cases_ticked(&after, s->items[i].id) || cases_item_applies(&after, j, &s->items[i]))
+                continue;
+            dropped = 1;
+            if (cases_exec_id_text(db, sql_drop_tick, cs->id, s->items[i].id) != 0)
+                goto out;
+        }
     }
     rc = 0;
+    /* nothing dropped: the case as read is the case as the step leaves it
+     * (the walkthrough's event touches no answer), so the answer needs no
+     * read of its own (issue #13 item 2: a third load of the case) */
+    if (keep && !dropped) {
+        *keep = after;
+        memset(&after, 0, sizeof after);
+    }
 out:
     cases_state_free(&after);
     return rc;
@@ -894,13 +909,16 @@ int cases_step_validate(const struct case_state *cs, size_t n, const struct case
 }
 
 int cases_step(struct db *db, const char *id, size_t n, const struct case_answers *in,
-               int today, const char *user, struct case_rejection *rej, struct refusal *e)
+               int today, const char *user, struct case_rejection *rej, struct refusal *e,
+               struct case_state *after)
 {
     struct case_state cs;
     char **normalised = NULL;
     int rc;
 
     memset(rej, 0, sizeof *rej);
+    if (after)
+        memset(after, 0, sizeof *after);
     /* the model is read by cases_begin: normalised is set only with it */
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
@@ -915,7 +933,7 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
         rc = 1;
         goto done;
     }
-    if (cases_store_step(db, &cs, n, normalised, in) != 0 ||
+    if (cases_store_step(db, &cs, n, normalised, in, after) != 0 ||
         cases_walk_event(db, &cs, "step", user, (int)n) != 0 || db_commit(db) != 0)
         goto rollback;
     cases_rejection_free(rej);
@@ -923,6 +941,10 @@ int cases_step(struct db *db, const char *id, size_t n, const struct case_answer
     goto done;
 rollback:
     db_rollback(db);
+    if (after) {
+        cases_state_free(after);
+        memset(after, 0, sizeof *after);
+    }
 done:
     cases_normalised_free(normalised, normalised ? cs.model->steps[n].n_fields : 0);
     cases_state_free(&cs);
@@ -957,7 +979,7 @@ int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
      * done (cases_store_step drops it: a required item is not ticked), so
      * the resident comes back to it */
     rc = -1;
-    if (cases_store_step(db, cs, n, normalised, in) != 0 ||
+    if (cases_store_step(db, cs, n, normalised, in, NULL) != 0 ||
         cases_event_add(db, cs->id, "step_incomplete", cs->channel, user, (int)n, NULL) != 0)
         goto done;
     rc = 0;

@@ -23,9 +23,18 @@ async function createCase() {
   return r.body.id;
 }
 const getCase = (id) => getJSON(api(`/api/v1/cases/${id}`));
+// Every accepted step's answer is the case as a fresh read has it: the
+// answer is drawn from the state the step's transaction read, unless the
+// step dropped answers that no longer apply (then it is read again), and
+// these situations take both paths.
 async function step(id, n, body, expectStatus = 200) {
   const r = await post(`/api/v1/cases/${id}/steps/${n}`, body);
   assert.equal(r.status, expectStatus, `step ${n} ${JSON.stringify(body)} -> ${r.status} ${r.text}`);
+  if (r.status === 200) {
+    const g = await getCase(id);
+    assert.deepEqual(r.body, { step: g.step, applicable: g.applicable, done: g.done },
+      `step ${n}'s answer against a read after it`);
+  }
   return r;
 }
 

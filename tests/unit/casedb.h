@@ -207,8 +207,10 @@ static inline size_t casedb_inputs(const cJSON *part, struct case_input *out, si
     return k;
 }
 
-/* Step n with the answers in json; must be accepted. */
-static inline void casedb_step(struct casedb *t, const char *id, size_t n, const char *json)
+/* Step n with the answers in json; must be accepted. after: as
+ * cases_step's (NULL: not asked for). */
+static inline void casedb_step_after(struct casedb *t, const char *id, size_t n, const char *json,
+                                     struct case_state *after)
 {
     struct case_input fields[16], ticks[16];
     struct case_answers in;
@@ -222,10 +224,16 @@ static inline void casedb_step(struct casedb *t, const char *id, size_t n, const
     in.n_fields = casedb_inputs(cJSON_GetObjectItemCaseSensitive(body, "fields"), fields, 16);
     in.checklist = ticks;
     in.n_checklist = casedb_inputs(cJSON_GetObjectItemCaseSensitive(body, "checklist"), ticks, 16);
-    r = cases_step(t->db, id, n, &in, 20260601, NULL, &rej, &e);
+    r = cases_step(t->db, id, n, &in, 20260601, NULL, &rej, &e, after);
     cJSON_Delete(body);
     cr_assert_eq(r, 0, "step %zu of %s refused: %s", n, id, r > 0 ? e.code : "error");
     cases_rejection_free(&rej);
+}
+
+/* Step n with the answers in json; must be accepted. */
+static inline void casedb_step(struct casedb *t, const char *id, size_t n, const char *json)
+{
+    casedb_step_after(t, id, n, json, NULL);
 }
 
 /* Walks the test procedure: conditions, then steps up to but excluding
