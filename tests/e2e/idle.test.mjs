@@ -32,9 +32,32 @@ describe('idle reset', () => {
     assert.deepEqual(bad, [], `idle dialog:\n${bad.join('\n')}`);
   }
 
+  // A scroll is a resident's activity: the idle timer starts again. The
+  // browser sends the scroll event with its next frame, in real time, so a
+  // scroll the page itself made just before a fast-forward (the keypad
+  // showing under the tapped mobile box, the screen growing with 大字) could
+  // arrive while the fake clock was jumping and start the timer again past
+  // the jump: the countdown then never came (a flake, 1 run in 8 here).
+  // Before a jump that expects the countdown, wait until no scroll event
+  // has come for a few frames.
+  async function scrollsSettled() {
+    let seen = -1;
+    for (let i = 0; i < 40; i++) {
+      const n = await page.evaluate(() => window.e2eScrolls);
+      if (n === seen) return;
+      seen = n;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the page kept scrolling');
+  }
+
   before(async () => {
     kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true, clock: true });
     page = kp.page;
+    await page.addInitScript(() => {
+      window.e2eScrolls = 0;
+      addEventListener('scroll', () => { window.e2eScrolls++; }, { capture: true, passive: true });
+    });
   });
   after(async () => { if (kp) await kp.context.close(); });
 
@@ -71,6 +94,7 @@ describe('idle reset', () => {
   });
 
   it('after 90 s idle a countdown asks 还在使用吗? with at least 20 s', async () => {
+    await scrollsSettled();
     await page.clock.fastForward('01:29');
     assert.equal(await page.locator('.overlay').count(), 0, 'no dialog before 90 s');
     await page.clock.fastForward('00:02');
@@ -108,6 +132,7 @@ describe('idle reset', () => {
   it('a tap anywhere on the backdrop continues as 继续使用 does', async () => {
     await tap(dialog().locator('button', { hasText: '继续使用' }));
     await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
+    await scrollsSettled();
     await page.clock.fastForward('01:31');
     await dialog().waitFor({ state: 'visible' });
     // the corner of the backdrop, far from the button (and the title)
@@ -115,6 +140,7 @@ describe('idle reset', () => {
     await poll(async () => assert.equal(await page.locator('.overlay').count(), 0));
     assert.equal(await page.evaluate(() => location.hash), `#/case/${caseId}/step/2`);
     assert.equal(await page.inputValue('#f-name'), '李四');
+    await scrollsSettled();
     await page.clock.fastForward('01:31');
     await dialog().waitFor({ state: 'visible' });
   });
@@ -136,6 +162,7 @@ describe('idle reset', () => {
     assert.equal(await page.inputValue('#f-name'), '李四', 'language switch keeps the typing');
     await tap(page.locator('#f-mobile'));
     await page.keyboard.type('139');
+    await scrollsSettled();
     await page.clock.fastForward('01:31');
     await dialog().waitFor({ state: 'visible' });
     await shot(page, 'idle-03-countdown-en-big', { fullPage: false });
