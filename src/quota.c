@@ -103,11 +103,9 @@ void quota_configure(const struct quota_limits *l)
 {
     pthread_mutex_lock(&quota_mu);
     quota_lim = *l;
-    if (l->hall.n > 0)
-        quota_hall = l->hall;
-    else if (quota_hall_default(&quota_hall) != 0)
-        memset(&quota_hall, 0, sizeof quota_hall);  /* everyone outside: still bounded */
-    quota_hall_set = true;
+    /* without --hall-network, quota_side_locked fills the defaults */
+    quota_hall = l->hall;
+    quota_hall_set = l->hall.n > 0;
     memset(quota_slots, 0, sizeof quota_slots);
     memset(quota_all_set, 0, sizeof quota_all_set);
     quota_logged_ms[QUOTA_HALL] = quota_logged_ms[QUOTA_OUTSIDE] = -1;
@@ -182,7 +180,7 @@ static enum quota_side quota_side_locked(const char *addr)
 
     if (!quota_hall_set) {
         if (quota_hall_default(&quota_hall) != 0)
-            memset(&quota_hall, 0, sizeof quota_hall);
+            memset(&quota_hall, 0, sizeof quota_hall);  /* everyone outside: still bounded */
         quota_hall_set = true;
     }
     if (xff_addr_parse(addr, strlen(addr), a) != 0)
