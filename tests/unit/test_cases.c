@@ -5,6 +5,8 @@
 #include <criterion/criterion.h>
 
 #include "casedb.h"
+#include "diag.h"
+#include "procedure.h"
 
 static struct casedb t;
 
@@ -121,4 +123,108 @@ Test(cases, each_side_of_the_hall_network_has_its_own_cap, .init = setup, .fini 
     cr_expect_eq(n, 2);
     cr_assert_eq(cases_open_count(t.db, false, &n), 0);
     cr_expect_eq(n, 2);
+}
+
+/* ---- cases_step_validate without a database ---- */
+
+static const char STEPS_MD[] =
+    "# 演示事项\n"
+    "\n"
+    "演示。\n"
+    "\n"
+    "## 办理条件\n"
+    "- 本市户籍\n"
+    "\n"
+    "## 第一步：银行卡\n"
+    "\n"
+    "```form\n"
+    "card | 银行卡号 | bank_card | required\n"
+    "```\n"
+    "\n"
+    "## 第二步：确认\n"
+    "\n"
+    "```form\n"
+    "card2 | 再次输入银行卡号 | bank_card | required same_as=card\n"
+    "```\n";
+
+#define STORED_CARD "6222021234567890"
+
+/* Step n of a case of STEPS_MD whose step 0 has stored the card, answered
+ * with key=text; *code gets the one refusal's code or NULL. Returns the
+ * normalised value (caller frees) or NULL. */
+static char *steps_answer(size_t n, const char *key, const char *text, const char **code)
+{
+    static const char hash[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    struct procedure_src src;
+    struct procedure *model = NULL;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct case_state cs;
+    struct case_value v;
+    struct case_input fin = {key, CASE_INPUT_TEXT, text};
+    struct case_answers in = {&fin, 1, NULL, 0};
+    struct case_rejection rej = {0};
+    bool done[2] = {true, false}, applicable[2];
+    char **norm = NULL, *out;
+
+    memset(&src, 0, sizeof src);
+    src.path = "demo/demo.md";
+    src.id = "demo";
+    src.category = "demo";
+    src.text = STEPS_MD;
+    src.len = strlen(STEPS_MD);
+    src.hash = hash;
+    cr_assert_eq(procedure_parse(&src, &model, &d), 0);
+    diag_list_free(&d);
+    memset(&cs, 0, sizeof cs);
+    memset(&v, 0, sizeof v);
+    strcpy(v.key, "card");
+    v.step = 0;
+    v.value = STORED_CARD;
+    cs.model = model;
+    cs.values = &v;
+    cs.n_values = 1;
+    cs.done = done;
+    cs.applicable = applicable;
+    cases_evaluate(&cs);
+    cr_assert_eq(cases_step_validate(&cs, n, &in, 20250615, &norm, &rej), 0);
+    cr_assert_leq(rej.n_fields, 1);
+    *code = rej.n_fields ? rej.fields[0].code : NULL;
+    out = norm[0] ? strdup(norm[0]) : NULL;
+    cases_normalised_free(norm, model->steps[n].n_fields);
+    cases_rejection_free(&rej);
+    procedure_free(model);
+    return out;
+}
+
+/* same_as may name a field of an earlier step: the case's stored value is
+ * what the confirmation must equal. */
+Test(cases_step_validate, same_as_a_field_of_an_earlier_step)
+{
+    const char *code;
+    char *out;
+
+    out = steps_answer(1, "card2", "6222 0212 3456 7890", &code);
+    cr_assert_null(code, "%s", code);
+    cr_assert_str_eq(out, STORED_CARD);
+    free(out);
+    out = steps_answer(1, "card2", "6222 0212 3456 7891", &code);
+    cr_assert_null(out);
+    cr_assert_str_eq(code, "not_same");
+}
+
+/* A bank card comes back to its step masked to its last four, as the
+ * resident's case shows it: that echo stands for the stored number; the
+ * mask of another number is checked as typed. */
+Test(cases_step_validate, a_masked_bank_card_echo_is_the_stored_number)
+{
+    const char *code;
+    char *out;
+
+    out = steps_answer(0, "card", "************7890", &code);
+    cr_assert_null(code, "%s", code);
+    cr_assert_str_eq(out, STORED_CARD);
+    free(out);
+    out = steps_answer(0, "card", "************0000", &code);
+    cr_assert_null(out);
+    cr_assert_str_eq(code, "bank_card");
 }

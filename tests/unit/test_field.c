@@ -437,6 +437,8 @@ Test(field, bad_min_max_values)
     expect_error("a | 甲 | number | min=5.", "min=", "「5.」");
     expect_error("a | 甲 | number | min=-", "min=", "「-」");
     expect_error("a | 甲 | number | min=1,000", "min=", "「1,000」");
+    /* as long as a value may be (32 characters) and no longer */
+    expect_error("a | 甲 | number | max=123456789012345678901234567890123", "max=", "「1234");
     expect_error("a | 甲 | number | min=１２", "min=", "「１２」");
     expect_error("a | 甲 | text | min=", "min=", "缺少值");
     expect_error("a | 甲 | number | max=", "max=", "缺少值");
@@ -580,6 +582,17 @@ Test(field, age_min_greater_than_max)
 {
     expect_error("a | 甲 | cn_id | age>=60 age<=16", "age>=", "age<=");
     expect_error("a | 甲 | date | age<=17 age>=18", "age>=", "age<=");
+}
+
+/* Equal bounds leave one age that passes: not a contradiction. */
+Test(field, age_min_equal_to_max)
+{
+    struct field f;
+
+    parse_ok("a | 甲 | cn_id | age>=60 age<=60", &f);
+    cr_assert_eq(f.age_min, 60);
+    cr_assert_eq(f.age_max, 60);
+    field_free(&f);
 }
 
 Test(field, not_before_after_not_after)

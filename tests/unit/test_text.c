@@ -60,3 +60,29 @@ Test(text, the_edges_of_each_range)
     cr_assert(text_char_refused(0x2066));
     cr_assert(!text_char_refused(0x206a));
 }
+
+/* Every C0 control but tab, LF and CR, to the last (U+001F). */
+Test(text, every_c0_control_but_tab_and_line_breaks)
+{
+    uint32_t c;
+
+    for (c = 0; c < 0x20; c++)
+        cr_assert_eq(text_char_refused(c), c != '\t' && c != '\n' && c != '\r', "U+%04X", c);
+    cr_assert_eq(check("a\x1f"), -1);
+}
+
+/* Four bytes can spell a value past U+10FFFF; no such character exists. */
+Test(text, beyond_the_last_code_point_is_refused)
+{
+    cr_assert_eq(check("\xf4\x90\x80\x80"), -1, "U+110000");
+    cr_assert_eq(check("\xf7\xbf\xbf\xbf"), -1, "U+1FFFFF");
+    cr_assert_eq(check("\xf4\x8f\xbf\xbf"), 0, "U+10FFFF is the last one");
+}
+
+/* F8-FF never start a character, whatever follows them. */
+Test(text, bytes_f8_to_ff_start_no_character)
+{
+    cr_assert_eq(check("\xf9\x80\x80\x80"), -1);
+    cr_assert_eq(check("\xfc\x80\x80\x80"), -1);
+    cr_assert_eq(check("\xfc\x8f\xbf\xbf"), -1);
+}

@@ -1116,3 +1116,185 @@ Test(validate_field, type_outside_the_table)
     f.type = FIELD_TEXT;
     field_free(&f);
 }
+
+/* ---- boundaries the tests above leave open (mutation review) ---- */
+
+/* A date is real by its month's own length: the last day of every month
+ * passes, the day after it does not. */
+Test(validate_date, every_month_has_its_own_last_day)
+{
+    static const int last[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    char s[32];
+    int m, d;
+
+    for (m = 1; m <= 12; m++) {
+        snprintf(s, sizeof s, "2023-%02d-%02d", m, last[m - 1]);
+        cr_assert_eq(validate_date(s, 10, &d), 0, "「%s」", s);
+        snprintf(s, sizeof s, "2023-%02d-%02d", m, last[m - 1] + 1);
+        cr_assert_eq(validate_date(s, 10, &d), 1, "「%s」 was accepted", s);
+    }
+    /* the floor is 1900 itself */
+    cr_assert_eq(validate_date("1900-01-01", 10, &d), 0);
+    cr_assert_eq(d, 19000101);
+}
+
+/* Two separators that differ are not a date's shape: the resident is told
+ * how to write one, not that the day does not exist. */
+Test(validate_date, mixed_separators_are_the_wrong_shape)
+{
+    struct field f;
+
+    field_from("start | 失业日期 | date | required", &f);
+    expect_bad(&f, "2024-03/01", "date");
+    expect_bad(&f, "2024/03-01", "date");
+    field_free(&f);
+}
+
+/* "at most 32 characters": 32 are a number. */
+Test(validate_number, thirty_two_characters)
+{
+    double v;
+
+    cr_assert_eq(validate_number("12345678901234567890123456789012", 32, &v), 0);
+    cr_assert_eq(validate_number("-1234567890123456789012345678901", 32, &v), 0);
+}
+
+/* A bound that prints as -0 is shown as 0. */
+Test(validate_number, bound_never_shown_as_minus_zero)
+{
+    struct field f;
+    struct validate_error err;
+
+    field_from("t | 温度 | number | min=-0.0000001", &f);
+    err = message_of(&f, "-1", TODAY, "too_small");
+    cr_assert_null(strstr(err.message, "-0"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, "不能小于 0，"), "%s", err.message);
+    field_free(&f);
+}
+
+/* Area code and number typed as one run: Beijing and the 02x cities have
+ * 3-digit codes; a 7-digit number after a 3-digit code is read too; 00 is
+ * an international prefix, never an area. */
+Test(validate_phone, three_digit_areas_written_together_and_no_00)
+{
+    static const struct {
+        const char *in, *want;
+    } good[] = {
+        {"02187654321", "021-87654321"},
+        {"02012345678", "020-12345678"},
+        {"0101234567", "010-1234567"},
+        {"010 1234567", "010-1234567"},
+    };
+    static const char *const bad[] = {"0053-1234567", "005312345678", "00531234567"};
+    char out[VALIDATE_PHONE_SIZE];
+    size_t i;
+
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        cr_assert_eq(validate_phone(good[i].in, strlen(good[i].in), out), 0, "「%s」", good[i].in);
+        cr_assert_str_eq(out, good[i].want, "「%s」", good[i].in);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(validate_phone(bad[i], strlen(bad[i]), out), 1, "「%s」 accepted as 「%s」",
+                     bad[i], out);
+}
+
+/* A domain label is at most 63 characters (RFC 1035). */
+Test(validate_email, domain_label_of_63_but_not_64)
+{
+    char in[128], out[VALIDATE_EMAIL_MAX + 1];
+
+    memcpy(in, "zs@", 3);
+    memset(in + 3, 'a', 63);
+    memcpy(in + 66, ".cn", 4);
+    cr_assert_eq(validate_email(in, strlen(in), out), 0, "63");
+    memset(in + 3, 'a', 64);
+    memcpy(in + 67, ".cn", 4);
+    cr_assert_eq(validate_email(in, strlen(in), out), 1, "64");
+}
+
+/* A label of 90 bytes (30 汉字) is within the clip: shown whole. */
+Test(validate_field, label_at_the_clip_is_shown_whole)
+{
+    struct field f;
+    char line[200];
+    size_t i;
+
+    strcpy(line, "n | ");
+    for (i = 0; i < 30; i++)
+        strcat(line, "很");
+    strcat(line, " | number");
+    field_from(line, &f);
+    cr_assert_eq(strlen(f.label), 90);
+    expect_bad(&f, "x", "not_a_number");   /* check_message: names the whole label */
+    field_free(&f);
+}
+
+/* The length message counts what was typed but the spaces, as the check
+ * does. */
+Test(validate_cn_id, length_message_leaves_out_spaces)
+{
+    struct field f;
+    struct validate_error err;
+
+    field_from("id_number | 公民身份号码 | cn_id | required", &f);
+    err = message_of(&f, "110105 19491231 002", TODAY, "cn_id_length");
+    cr_assert_not_null(strstr(err.message, "现在是 17 位"), "%s", err.message);
+    field_free(&f);
+}
+
+/* The resident is told what is wrong with the number, not another fault. */
+Test(validate_cn_id, each_refusal_has_its_own_advice)
+{
+    struct field f;
+    struct validate_error err;
+    char id[19];
+
+    field_from("id_number | 公民身份号码 | cn_id | required", &f);
+    with_check("99010519491231002", id);
+    err = message_of(&f, id, TODAY, "cn_id_region");
+    cr_assert_not_null(strstr(err.message, "地区代码"), "%s", err.message);
+    with_check("11010520250616002", id);
+    err = message_of(&f, id, TODAY, "cn_id_future");
+    cr_assert_not_null(strstr(err.message, "晚于今天"), "%s", err.message);
+    err = message_of(&f, "11010519490231002X", TODAY, "cn_id_birth");
+    cr_assert_not_null(strstr(err.message, "不是真实的日期"), "%s", err.message);
+    field_free(&f);
+}
+
+/* What a copy from a web page or a document brings around a value: the
+ * no-break space and the byte-order mark are trimmed like any other. */
+Test(validate_field, nbsp_and_bom_around_a_value_are_trimmed)
+{
+    struct field f, c;
+
+    field_from("name | 姓名 | text | required max=4", &f);
+    expect_ok(&f, "\u00a0张三\u00a0", "张三");
+    expect_ok(&f, "\ufeff张三", "张三");
+    expect_ok(&f, "张三\ufeff", "张三");
+    field_free(&f);
+    field_from("edu | 文化程度 | choice | options=小学/初中", &c);
+    expect_ok(&c, "初中\u00a0", "初中");
+    expect_ok(&c, "\ufeff初中", "初中");
+    field_free(&c);
+}
+
+/* However long the options, the message is whole and within its buffer:
+ * the third option ends at every byte around the end of the message. */
+Test(validate_choice, option_list_ending_at_the_buffer_edge)
+{
+    struct field f;
+    struct validate_error err;
+    char line[1024], third[64];
+    size_t len;
+
+    for (len = 1; len < 40; len++) {
+        memset(third, 'c', len);
+        third[len] = '\0';
+        snprintf(line, sizeof line, "k | 甲 | choice | options=%0100d/%0100d/%s/d", 1, 2, third);
+        field_from(line, &f);
+        err = message_of(&f, "z", TODAY, "not_an_option");   /* check_message: < 256 bytes */
+        cr_assert(strcmp(err.message + strlen(err.message) - strlen("等"), "等") == 0 ||
+                  strstr(err.message, "、d") != NULL, "%zu: %s", len, err.message);
+        field_free(&f);
+    }
+}
