@@ -678,6 +678,16 @@ static int validate_check_date(const struct field *f, const char *label, const c
         validate_fail(err, "date_too_late", "%s不能晚于%s，请核对后重新填写", label, bound);
         return 1;
     }
+    /* an age rule makes the field a date of birth, and no one is born
+     * after today: without this an age<= alone passed 2030-01-01 (a
+     * negative age is under any maximum), where cn_id refuses it */
+    if ((f->has_age_min || f->has_age_max) && ymd > today) {
+        static const struct date_bound now = {.kind = DATE_BOUND_TODAY};
+        validate_format_bound(&now, today, bound, sizeof bound);
+        validate_fail(err, "date_too_late", "%s不能晚于%s，请核对后重新填写", label,
+                      bound);
+        return 1;
+    }
     if (validate_age_rules(f, label, ymd, today, err) != 0)
         return 1;
     snprintf(buf, sizeof buf, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);

@@ -678,7 +678,7 @@ Test(validate_date, fixed_bounds_and_ages)
     field_from("birth | 出生日期 | date | age>=18 age<=65", &f);
     expect_ok(&f, "2007-06-15", "2007-06-15");
     expect_bad(&f, "2007-06-16", "too_young");
-    expect_bad(&f, "2030-01-01", "too_young");
+    expect_bad(&f, "2030-01-01", "date_too_late");   /* no age: born after today */
     expect_ok(&f, "1959-06-16", "1959-06-16");
     expect_bad(&f, "1959-06-15", "too_old");
     field_free(&f);
@@ -1297,4 +1297,35 @@ Test(validate_choice, option_list_ending_at_the_buffer_edge)
                   strstr(err.message, "、d") != NULL, "%zu: %s", len, err.message);
         field_free(&f);
     }
+}
+
+/* An age rule makes a date field a date of birth: one after today has no
+ * age and is refused, as cn_id refuses it, whichever limit the field has
+ * (age<= alone passed it: a negative age is under any maximum). */
+Test(validate_date, a_birth_date_after_today_is_refused)
+{
+    static const char *const lines[] = {
+        "born | 出生日期 | date | required age<=60",
+        "born | 出生日期 | date | required age>=0",
+        "born | 出生日期 | date | required age>=16 age<=60",
+    };
+    struct validate_error err;
+    struct field f;
+    size_t i;
+
+    for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        field_from(lines[i], &f);
+        err = message_of(&f, "2030-01-01", TODAY, "date_too_late");
+        cr_assert_not_null(strstr(err.message, "不能晚于今天（2025-06-15）"), "%s", err.message);
+        expect_bad(&f, "2025-06-16", "date_too_late");
+        field_free(&f);
+    }
+    /* born today: age 0, within age<=60 */
+    field_from(lines[0], &f);
+    expect_ok(&f, "2025-06-15", "2025-06-15");
+    field_free(&f);
+    /* no age rule: a date in the future is any other date (an appointment) */
+    field_from("when | 预约日期 | date | required", &f);
+    expect_ok(&f, "2030-01-01", "2030-01-01");
+    field_free(&f);
 }
