@@ -250,18 +250,24 @@ void throttle_login_keys(struct throttle_login *k, const char *name, const char 
     snprintf(k->addr, sizeof k->addr, "a:%s", a);
 }
 
-/* Rolls a bound's hours forward to now. */
+/* Rolls a bound's hours forward to now, by whole hours: the hour before
+ * is weighed by how much of it the last hour still covers, so it must
+ * keep its own start. Set to now, failures nearly two hours old counted
+ * in full at the roll (a review). */
 static void throttle_login_roll(struct throttle_login_slot *s, long long now)
 {
+    long long hours;
+
     if (now < s->since) {
         s->since = now;     /* the clock went back: keep the counts */
         return;
     }
-    if (now - s->since < THROTTLE_LOGIN_FORGET)
+    hours = (now - s->since) / THROTTLE_LOGIN_FORGET;
+    if (hours == 0)
         return;
-    s->prev = now - s->since < 2 * THROTTLE_LOGIN_FORGET ? s->fails : 0;
+    s->prev = hours == 1 ? s->fails : 0;
     s->fails = 0;
-    s->since = now;
+    s->since += hours * THROTTLE_LOGIN_FORGET;
 }
 
 /* A bound's failures within about the last hour. */

@@ -145,3 +145,227 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
         cr_assert_eq(fail_at(&known, t + 1), 0);
     cr_assert_eq(throttle_login_begin(&known, t + 1), THROTTLE_LOGIN_DELAY);
 }
+
+/* A review's additions: the bound of an address, a known device's failures
+ * at the name, the hour before, a success, and the lookup's keys. */
+
+Test(throttle, an_address_guessing_many_names_is_spaced)
+{
+    struct throttle_login k;
+    char name[32];
+    long long t = T0 + 300000;
+    int i;
+
+    for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(name, sizeof name, "q%d", i);
+        throttle_login_keys(&k, name, "10.4.0.1", NULL);
+        cr_assert_eq(fail_at(&k, t), 0, "guess %d at a name of its own", i + 1);
+    }
+    throttle_login_keys(&k, "qfirst", "10.4.0.1", NULL);
+    cr_assert_eq(fail_at(&k, t), 0, "the first past the bound runs ...");
+    throttle_login_keys(&k, "qnext", "10.4.0.1", NULL);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
+                 "... and the next from that address waits its spacing, whatever the name");
+    throttle_login_keys(&k, "qnext", "10.4.0.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), 0, "that name from another address does not");
+    throttle_login_end(&k, t + 1, THROTTLE_OK);
+}
+
+Test(throttle, a_known_devices_failures_still_count_at_the_name)
+{
+    struct throttle_login k;
+    char dev[32];
+    long long t = T0 + 400000;
+    int d, i;
+
+    /* ten devices the name logged in from, five free failures each */
+    for (d = 0; d < THROTTLE_LOGIN_HOURLY / THROTTLE_LOGIN_FREE; d++) {
+        snprintf(dev, sizeof dev, "dev%013d", d);
+        throttle_login_keys(&k, "p6", "10.6.0.1", dev);
+        for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
+            cr_assert_eq(fail_at(&k, t), 0, "device %d failure %d", d, i + 1);
+    }
+    throttle_login_keys(&k, "p6", "10.6.1.1", NULL);
+    cr_assert_eq(fail_at(&k, t), 0, "a stranger past the bound runs once ...");
+    throttle_login_keys(&k, "p6", "10.6.1.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
+                 "... then the name's attempts are spaced");
+}
+
+Test(throttle, failures_of_the_hour_before_still_count)
+{
+    struct throttle_login k;
+    char addr[32];
+    long long t = T0 + 500000;
+    int i;
+
+    throttle_login_keys(&k, "p7", "10.7.0.1", NULL);
+    cr_assert_eq(fail_at(&k, t), 0);
+    /* 30 more near the end of the name's hour, 20 just after it: the 31
+     * of that hour weigh 30 a minute after it (the share of it the last
+     * hour covers), the one at its start no longer */
+    for (i = 0; i < 50; i++) {
+        long long at = i < 30 ? t + THROTTLE_LOGIN_FORGET - 60 : t + THROTTLE_LOGIN_FORGET + 60;
+        snprintf(addr, sizeof addr, "10.7.%d.%d", 1 + i / 200, i % 200 + 1);
+        throttle_login_keys(&k, "p7", addr, NULL);
+        cr_assert_eq(fail_at(&k, at), 0, "guess %d", i + 2);
+    }
+    t += THROTTLE_LOGIN_FORGET + 60;
+    throttle_login_keys(&k, "p7", "10.7.9.1", NULL);
+    cr_assert_eq(fail_at(&k, t), 0, "50 failures within two minutes: the next runs ...");
+    throttle_login_keys(&k, "p7", "10.7.9.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
+                 "... and the one after waits, though the hour turned between them");
+}
+
+Test(throttle, a_success_forgets_the_pairs_failures)
+{
+    struct throttle_login k;
+    long long t = T0 + 600000;
+    int i;
+
+    throttle_login_keys(&k, "p8", "10.8.0.1", NULL);
+    for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
+        cr_assert_eq(fail_at(&k, t), 0);
+    t += THROTTLE_LOGIN_DELAY;
+    cr_assert_eq(throttle_login_begin(&k, t), 0);
+    throttle_login_end(&k, t, THROTTLE_OK);
+    /* a typo after logging in costs nothing: all the free failures again */
+    for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
+        cr_assert_eq(fail_at(&k, t), 0, "free again after a success, %d", i + 1);
+    cr_assert_eq(throttle_login_begin(&k, t), THROTTLE_LOGIN_DELAY);
+}
+
+Test(throttle, a_ticket_guessed_from_many_addresses_is_locked)
+{
+    struct throttle_keys k;
+    char addr[32];
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        snprintf(addr, sizeof addr, "10.9.0.%d", i + 1);
+        throttle_keys_lookup(&k, "A123", addr);
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "guess %d from its own address", i + 1);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "a123", "10.9.1.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), THROTTLE_LOCK_SECONDS - 1,
+                 "the ticket is locked, whatever the address or the letter's case");
+    throttle_keys_lookup(&k, "A124", "10.9.1.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), 0, "another ticket is not");
+    throttle_attempt_end(&k, T0 + 1, THROTTLE_OK);
+}
+
+Test(throttle, a_lookup_that_succeeds_does_not_forget_the_addresss_failures)
+{
+    struct throttle_keys k;
+    char ticket[8];
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
+        snprintf(ticket, sizeof ticket, "B%03d", i);
+        throttle_keys_lookup(&k, ticket, "10.10.0.1");
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    /* the guesser's own case, found */
+    throttle_keys_lookup(&k, "B900", "10.10.0.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+    throttle_attempt_end(&k, T0, THROTTLE_OK);
+    throttle_keys_lookup(&k, "B010", "10.10.0.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+    throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    throttle_keys_lookup(&k, "B011", "10.10.0.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), THROTTLE_LOCK_SECONDS - 1,
+                 "the fifth failure locks the address, a success in between or not");
+}
+
+Test(throttle, lookups_overall_wait_for_the_next_window)
+{
+    long long t = T0 + 700000;
+    int i;
+
+    for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++) {
+        cr_assert_eq(throttle_overall_wait(t), 0, "failure %d", i + 1);
+        throttle_overall_fail(t);
+    }
+    cr_assert_eq(throttle_overall_wait(t + 10), THROTTLE_FAIL_WINDOW - 10);
+    cr_assert_eq(throttle_overall_wait(t + THROTTLE_FAIL_WINDOW), 0, "a new window");
+}
+
+Test(throttle, past_the_bound_a_second_attempt_at_once_waits_for_the_one_in_flight)
+{
+    struct throttle_login k, a, b;
+    char addr[32];
+    long long t = T0 + 800000;
+    int i;
+
+    for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(addr, sizeof addr, "10.11.%d.%d", i / 200, i % 200 + 1);
+        throttle_login_keys(&k, "p9", addr, NULL);
+        cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
+    }
+    throttle_login_keys(&a, "p9", "10.11.9.1", NULL);
+    cr_assert_eq(throttle_login_begin(&a, t), 0, "one runs ...");
+    throttle_login_keys(&b, "p9", "10.11.9.2", NULL);
+    cr_assert_eq(throttle_login_begin(&b, t), THROTTLE_LOGIN_SPACING,
+                 "... and another at the same moment is not let in beside it");
+    throttle_login_end(&a, t, THROTTLE_FAILED);
+}
+
+Test(throttle, lookups_in_flight_at_once_get_no_more_than_the_limit)
+{
+    struct throttle_keys k, other;
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
+        throttle_keys_lookup(&k, "C123", i % 2 ? "10.12.0.1" : "10.12.0.2");
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "C123", "10.12.0.3");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "the fifth runs ...");
+    throttle_keys_lookup(&other, "C123", "10.12.0.4");
+    cr_assert_gt(throttle_attempt_begin(&other, T0), 0, "... and no sixth beside it");
+    throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+}
+
+Test(throttle, lookup_failures_spread_over_the_window_still_lock)
+{
+    struct throttle_keys k;
+    long long t = T0 + 900000;
+    int i;
+
+    /* one every two minutes: five within the quarter hour */
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        throttle_keys_lookup(&k, "D123", i % 2 ? "10.13.0.1" : "10.13.0.2");
+        cr_assert_eq(throttle_attempt_begin(&k, t + 120 * i), 0, "guess %d", i + 1);
+        throttle_attempt_end(&k, t + 120 * i, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "D123", "10.13.0.3");
+    cr_assert_gt(throttle_attempt_begin(&k, t + 120 * THROTTLE_FAIL_LIMIT), 0, "the ticket is locked");
+}
+
+/* The hour before counts by how much of it the last hour still covers:
+ * fifty failures at a name, then nothing for nearly two hours, are about
+ * one failure, and strangers are not spaced for them. (The roll set the
+ * hour's start to the moment of the roll, so they counted in full.) */
+Test(throttle, failures_nearly_two_hours_old_are_nearly_forgotten)
+{
+    struct throttle_login k;
+    char addr[32];
+    long long t = T0 + 1000000, later = t + 2 * THROTTLE_LOGIN_FORGET - 120;
+    int i;
+
+    for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(addr, sizeof addr, "10.14.%d.%d", i / 200, i % 200 + 1);
+        throttle_login_keys(&k, "p10", addr, NULL);
+        cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
+    }
+    throttle_login_keys(&k, "p10", "10.14.9.1", NULL);
+    cr_assert_eq(fail_at(&k, later), 0);
+    throttle_login_keys(&k, "p10", "10.14.9.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, later + 1), 0,
+                 "not spaced for failures of almost two hours ago");
+    throttle_login_end(&k, later + 1, THROTTLE_FAILED);
+}
