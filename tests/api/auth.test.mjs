@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
@@ -137,6 +137,9 @@ describe('login, session, logout', () => {
     assert.match(r.body.csrf, /^[A-Za-z0-9_-]{43}$/);
     const cookie = r.headers.getSetCookie().find((c) => c.startsWith('spk_session='));
     assert.match(cookie, /^spk_session=[A-Za-z0-9_-]{43}; /);
+    // 32 random bytes each: no run of one character (bytes left zero read as 'A's)
+    for (const t of [r.body.csrf, /^spk_session=([^;]+)/.exec(cookie)[1]])
+      assert.ok(!/(.)\1{7}/.test(t), `a token of too few random bytes: ${t}`);
     for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/'])
       assert.ok(cookie.split('; ').includes(flag), `${flag} in ${cookie}`);
     assert.ok(!/Secure/.test(cookie), 'no Secure flag over plain HTTP');
@@ -247,6 +250,27 @@ describe('idle expiry', () => {
   });
 });
 
+// The idle limit at the default 30 minutes, read off the stored clock
+// (seen_at, kept up to a minute stale so that a busy staffer costs no write
+// per request): a session is live while its last request is within the
+// limit and that minute, and over past it.
+describe('idle expiry by the stored clock', () => {
+  const h = useDaemon();
+  const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', h.db], { input: text, encoding: 'utf8' }).trim();
+  const seenAgo = (s, secs) => sql(`UPDATE sessions SET seen_at = CAST(strftime('%s', 'now') AS INTEGER) - ${secs} WHERE csrf = '${s.csrf}';`);
+  const session = (s) => request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
+
+  test('live at the limit and its minute of lag, ended past them (20 s either side: a slow run cannot cross)', async () => {
+    addUser(h.db, 'idle', 'staff', 'idle-pass-1');
+    const within = await login(h.daemon.url, 'idle', 'idle-pass-1');
+    const past = await login(h.daemon.url, 'idle', 'idle-pass-1');
+    seenAgo(within, 1800 + 60 - 20);
+    seenAgo(past, 1800 + 60 + 20);
+    assert.equal((await session(within)).status, 200, 'not ended early for the clock\'s lag');
+    assertError(await session(past), 401, 'not_logged_in');
+  });
+});
+
 describe('login hardening', () => {
   const h = useDaemon();
 
@@ -341,7 +365,11 @@ describe('behind a TLS proxy', () => {
         body: JSON.stringify({ name: 'tls', password: 'tls-pass-123' }),
       });
       assert.equal(r.status, 200);
-      assert.ok(r.headers.get('set-cookie').split('; ').includes('Secure'), r.headers.get('set-cookie'));
+      // each cookie on its own (a joined header finds the device cookie's flag)
+      for (const name of ['spk_session', 'spk_device']) {
+        const c = r.headers.getSetCookie().find((x) => x.startsWith(`${name}=`));
+        assert.ok(c && c.split('; ').includes('Secure'), `${name}: ${c}`);
+      }
       const out = await request(`${d.url}/api/v1/logout`, { method: 'POST' });
       assert.ok(out.headers.get('set-cookie').split('; ').includes('Secure'));
     } finally {

@@ -414,3 +414,23 @@ describe('a flood cannot bury the first resident', () => {
     assert.equal(n.body.ticket, ta.body.ticket);
   });
 });
+
+// A shared route's write counts as the staffer's only with the page's CSRF
+// token: a session cookie alone (or a wrong token) is a resident's write,
+// not on record as the staffer (nor spared the public's quota).
+describe('a staffer\'s cookie without the CSRF token on a shared route', () => {
+  const h = useFlood([]);
+  const json = { 'content-type': 'application/json' };
+  const stepsBy = (id, user) => h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND what = 'step' AND user = '${user}'`);
+
+  it('is a resident\'s step', async () => {
+    const c = await h.create('127.0.0.20');
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    await h.walk('127.0.0.20', id, { ...json, cookie: h.staff.cookie });
+    await h.walk('127.0.0.20', id, authHeaders(h.staff, { 'X-CSRF-Token': 'x'.repeat(43) }));
+    assert.equal(stepsBy(id, 'wang'), '0', 'a cookie alone is not the staffer at the window');
+    await h.walk('127.0.0.20', id, authHeaders(h.staff));
+    assert.equal(stepsBy(id, 'wang'), '1', 'with the token it is');
+  });
+});

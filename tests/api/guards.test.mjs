@@ -14,6 +14,7 @@ const SAMPLE_ID = '0123456789abcdef0123456789abcdef';
 const url = (h, r) => `${h.daemon.url}${r.pattern.replaceAll('{}', SAMPLE_ID)}`;
 const isAdmin = (r) => r.access === 'ADMIN';
 const body = (r) => (r.method === 'GET' ? undefined : '{}');
+const flipLast = (t) => t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A');
 
 describe('staff and admin routes are guarded', () => {
   const h = useDaemon();
@@ -48,6 +49,22 @@ describe('staff and admin routes are guarded', () => {
     }
   });
 
+  // by path, not by the table's access column: a staff or admin route
+  // whose entry was turned public (or an admin one staff) is caught here
+  test('every route under a staff or admin path needs a session; an admin path, an admin', async () => {
+    const byPath = routeTable().filter((r) => /^\/(api\/v1\/(staff|admin)|print\/staff)\//.test(r.pattern));
+    assert.ok(byPath.length > 0, 'routes under staff and admin paths');
+    for (const r of byPath) {
+      const res = await request(url(h, r), { method: r.method, body: body(r),
+        headers: { 'Content-Type': 'application/json' } });
+      assertError(res, 401, 'not_logged_in', `${r.method} ${r.pattern} without a session`);
+    }
+    for (const r of byPath.filter((x) => x.pattern.startsWith('/api/v1/admin/'))) {
+      const res = await request(url(h, r), { method: r.method, body: body(r), headers: authHeaders(s.staff) });
+      assertError(res, 403, 'forbidden', `${r.method} ${r.pattern} as staff`);
+    }
+  });
+
   test('a state change without the CSRF token, with a wrong one or another session\'s: 403', async () => {
     addUser(h.db, 'chief', 'admin', 'chief-pass-1');
     s.admin = await login(h.daemon.url, 'chief', 'chief-pass-1');
@@ -60,6 +77,9 @@ describe('staff and admin routes are guarded', () => {
         wrong: authHeaders(who, { 'X-CSRF-Token': 'x'.repeat(43) }),
         other: authHeaders(who, { 'X-CSRF-Token': s.staff.csrf }),
         empty: authHeaders(who, { 'X-CSRF-Token': '' }),
+        // the whole token counts: one character off at its end, or more after it
+        'last character': authHeaders(who, { 'X-CSRF-Token': flipLast(who.csrf) }),
+        longer: authHeaders(who, { 'X-CSRF-Token': `${who.csrf}A` }),
       };
       for (const [what, headers] of Object.entries(variants)) {
         const res = await request(url(h, r), { method: r.method, body: body(r), headers });

@@ -42,6 +42,7 @@ Test(quota, the_wait_says_when_a_token_is_back)
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0);
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 60);
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 30000), 30);
+    cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 30500), 30, "29.5 s: rounded up, never early");
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 59500), 1, "never 0 while refused");
 }
 
@@ -218,6 +219,7 @@ Test(quota, a_token_given_back_is_there_again_never_above_the_burst)
     cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0, "the address's 2 are used");
     quota_give_back(QUOTA_SUBMIT, "10.0.0.1", 0);
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0, "the token given back");
+    cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.1", 0), 0, "and no more than it");
     /* overall: 3 taken, one given back above, so one more from anyone */
     cr_assert_eq(quota_take(QUOTA_SUBMIT, "10.0.0.2", 0), 0);
     cr_assert_neq(quota_take(QUOTA_SUBMIT, "10.0.0.3", 0), 0, "the overall 3 are used");

@@ -53,6 +53,7 @@ Test(xff, nets_parse_and_match)
     cr_assert_not(in(&s, "192.168.1.8"));
     cr_assert(in(&s, "172.31.255.255"));
     cr_assert_not(in(&s, "172.32.0.0"));
+    cr_assert_not(in(&s, "172.15.255.255"), "a prefix not on a byte: its lower edge too");
     cr_assert(in(&s, "fdab::5"));
     cr_assert_not(in(&s, "fe80::1"));
     cr_assert(in(&s, "2001:db8::1"));
