@@ -8,8 +8,9 @@
 // baseline (bench/sqlite-commits.c: single-row INSERT commits, WAL,
 // synchronous=FULL, one connection) runs on the same disk, and each row's
 // ratio is its commits/s over the baseline's. The WAL's largest size seen
-// (sampled every 50 ms) shows whether it stays bounded. Prints medians of the
-// rounds.
+// (sampled every 50 ms) shows whether it stays bounded, and the daemon's CPU
+// over the run divided by its commits what a commit costs it (the row that
+// binds at 32 clients on 2 cores). Prints medians of the rounds.
 //
 // --driver wrk (or both): the same daemon, but the clients are wrk's
 // connections running bench/steps.lua, each request answering step 0 of one
@@ -73,7 +74,7 @@ async function startDaemon(bin, dir) {
     proc.on('exit', () => reject(new Error(`daemon exited:\n${err}`)));
   });
   return {
-    port, log: () => err,
+    port, pid: proc.pid, log: () => err,
     stop: () => new Promise((r) => { proc.on('exit', r); proc.kill('SIGTERM'); }),
   };
 }
@@ -98,6 +99,16 @@ function call(agent, port, method, p, body) {
     if (data) req.write(data);
     req.end();
   });
+}
+
+// The daemon's CPU so far (user and system) in µs, from /proc/PID/stat
+// (fields 14 and 15, in clock ticks of 10 ms on Linux): with the commits
+// between two readings, the CPU a commit costs the daemon.
+const TICK_US = 10_000;
+function cpuUs(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * TICK_US;
 }
 
 const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
@@ -138,17 +149,19 @@ async function runOne(bin, n) {
     }
     agent.destroy();
   };
-  const t0 = performance.now();
+  const t0 = performance.now(), cpu0 = cpuUs(d.pid);
   const clients = Array.from({ length: n }, client);
   await sleep(SECONDS * 1000);
   stop = true;
   const secs = (performance.now() - t0) / 1000;
+  const cpu = cpuUs(d.pid) - cpu0, commits = lat.length;
   await Promise.all(clients);
   const walMax = wal.stop();
   await d.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   lat.sort((a, b) => a - b);
-  return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors, walMax };
+  return { rate: lat.length / secs, p50: pct(lat, 0.5), p99: pct(lat, 0.99), errors, walMax,
+    cpu: commits ? cpu / commits : NaN };
 }
 
 // The same measure with wrk as the clients (bench/steps.lua): 2×n cases,
@@ -176,6 +189,7 @@ async function runWrk(bin, n) {
     const idFile = path.join(dir, 'ids');
     fs.writeFileSync(idFile, ids.join('\n') + '\n');
     wal = watchWal(dir);
+    const cpu0 = cpuUs(d.pid);
     const out = await new Promise((resolve, reject) => {
       const p = spawn('wrk', ['-t1', `-c${n}`, `-d${SECONDS}s`, '-s', path.join(ROOT, 'bench', 'steps.lua'),
         `http://127.0.0.1:${d.port}/`], { env: { ...process.env, STEPS_IDS: idFile }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -186,11 +200,13 @@ async function runWrk(bin, n) {
       p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}:\n${text}`))));
     });
     const walMax = wal.stop();
+    const cpu = cpuUs(d.pid) - cpu0;
+    const total = /(\d+) requests in/.exec(out);
     const rate = /Requests\/sec:\s+([\d.]+)/.exec(out);
     const lat = /steps: p50 ([\d.]+) p99 ([\d.]+) non2xx (\d+) sockerr (\d+)/.exec(out);
     if (!rate || !lat) throw new Error(`no figures in wrk's output:\n${out}`);
     return { rate: Number(rate[1]), p50: Number(lat[1]), p99: Number(lat[2]),
-      errors: Number(lat[3]) + Number(lat[4]), walMax };
+      errors: Number(lat[3]) + Number(lat[4]), walMax, cpu: total ? cpu / Number(total[1]) : NaN };
   } finally {
     wal?.stop(); // a failed wrk must not leave the timer keeping node alive
     await d.stop();
@@ -219,17 +235,19 @@ for (let round = 1; round <= ROUNDS; round++) {
         r.ratio = r.rate / b;
         (results[`${name} ${n}`] ??= []).push(r);
         console.error(`  ${name} ${n} clients: ${r.rate.toFixed(0)} commits/s (${r.ratio.toFixed(2)}x), `
-          + `p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, WAL max ${(r.walMax / 1024).toFixed(0)} KiB`);
+          + `p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, WAL max ${(r.walMax / 1024).toFixed(0)} KiB, `
+          + `daemon CPU ${r.cpu.toFixed(0)} µs a commit`);
       }
     }
   }
 }
 console.log(`\nmedians of ${ROUNDS} rounds of ${SECONDS} s; raw SQLite (WAL, synchronous=FULL, single-row INSERT commits): ${median(base).toFixed(0)} commits/s\n`);
-console.log('| binary | clients | commits/s | ratio to raw SQLite | p50 ms | p99 ms | errors | WAL max KiB |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| binary | clients | commits/s | ratio to raw SQLite | p50 ms | p99 ms | errors | WAL max KiB | daemon CPU µs a commit |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [key, rs] of Object.entries(results)) {
   const [label, n] = key.split(' ');
   console.log(`| ${label} | ${n} | ${median(rs.map((r) => r.rate)).toFixed(0)} | ${median(rs.map((r) => r.ratio)).toFixed(2)}x `
     + `| ${median(rs.map((r) => r.p50)).toFixed(1)} | ${median(rs.map((r) => r.p99)).toFixed(1)} `
-    + `| ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.walMax / 1024)).toFixed(0)} |`);
+    + `| ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.walMax / 1024)).toFixed(0)} `
+    + `| ${median(rs.map((r) => r.cpu)).toFixed(0)} |`);
 }
