@@ -125,3 +125,45 @@ Test(followup, a_bad_rating_opens_one_complaint, .init = setup, .fini = teardown
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM followups WHERE case_id = '%s'", a), 1);
     cr_assert_eq(casedb_int(&t, "SELECT score FROM followups WHERE case_id = '%s'", a), 2);
 }
+
+/* The list's flags and counts on Thursday 10-01 (Friday off): one
+ * overdue, one due on the next working day (soon), one later, and one
+ * done today though it was late: done, neither overdue nor soon. */
+Test(followup, the_list_counts_overdue_and_soon_apart, .init = setup, .fini = teardown)
+{
+    struct workdays *cal = calendar();
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], d[CASE_ID_LEN + 1];
+    cJSON *doc, *f;
+    const char *id;
+    char *out = NULL;
+    int i;
+
+    casedb_case(&t, "simple", a);
+    casedb_case(&t, "simple", b);
+    casedb_case(&t, "simple", c);
+    casedb_case(&t, "simple", d);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at) VALUES"
+                    " ('%s', 'routine', '2026-09-30', '2026-09-25T02:00:00Z'),"
+                    " ('%s', 'routine', '2026-10-05', '2026-09-25T02:00:00Z'),"
+                    " ('%s', 'routine', '2026-10-06', '2026-09-25T02:00:00Z')", a, b, c);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by, result)"
+                    " VALUES ('%s', 'routine', '2026-09-29', '2026-09-25T02:00:00Z',"
+                    " '2026-10-01T02:00:00Z', '2026-10-01', 'li', 'satisfied')", d);
+    cr_assert_eq(followup_list_json(t.db, cal, 20261001, true, &out), 0);
+    cr_assert_not_null(doc = cJSON_Parse(out));
+    f = cJSON_GetObjectItem(doc, "counts");
+    cr_assert_eq(cJSON_GetObjectItem(f, "open")->valueint, 3);
+    cr_assert_eq(cJSON_GetObjectItem(f, "overdue")->valueint, 1);
+    cr_assert_eq(cJSON_GetObjectItem(f, "soon")->valueint, 1);
+    cr_assert_eq(cJSON_GetObjectItem(f, "done_today")->valueint, 1);
+    for (i = 0; i < cJSON_GetArraySize(cJSON_GetObjectItem(doc, "followups")); i++) {
+        f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "followups"), i);
+        id = cJSON_GetObjectItem(f, "case")->valuestring;
+        cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(f, "overdue")), strcmp(id, a) == 0, "%s", id);
+        cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(f, "soon")), strcmp(id, b) == 0, "%s", id);
+    }
+    cr_assert_eq(i, 4);
+    cJSON_Delete(doc);
+    free(out);
+    workdays_free(cal);
+}

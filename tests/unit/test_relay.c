@@ -560,3 +560,109 @@ Test(relay, a_resumption_racing_the_pass_keeps_the_stage_right)
     cr_assert_str_eq(stage_due(b, id, 1), "2027-01-13");
     workdays_free(c1);
 }
+
+/* ---- gaps found by a mutation audit ---- */
+
+/* A stage is late only after its due date: on the day itself it is soon,
+ * not overdue, and ?overdue=1 leaves it out. */
+Test(relay, a_stage_on_its_due_day_is_soon_not_overdue)
+{
+    char a[CASE_ID_LEN + 1];
+    const char *civil[] = {"civil"};
+    struct refusal e;
+    void *doc = NULL;
+    const cJSON *x;
+
+    waiting(a);
+    accept_on(a, 20260930);
+    cr_assert_eq(relay_pass(t.db, a, "wang", NULL, NULL, cal, 20261008, &e), 0); /* b due 10-12 */
+    cr_assert_eq(relay_work_json(t.db, civil, 1, NULL, false, cal, 20261012, &doc), 0);
+    cr_assert_not_null(x = work_find(doc, a));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(x, "overdue")));
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(x, "soon")));
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "overdue")->valueint, 0);
+    cJSON_Delete(doc);
+    cr_assert_eq(relay_work_json(t.db, civil, 1, NULL, true, cal, 20261012, &doc), 0);
+    cr_assert_null(work_find(doc, a), "not overdue on its due day");
+    cJSON_Delete(doc);
+    /* the day after, it is */
+    cr_assert_eq(relay_work_json(t.db, civil, 1, NULL, true, cal, 20261013, &doc), 0);
+    cr_assert_not_null(work_find(doc, a));
+    cJSON_Delete(doc);
+}
+
+/* The return itself stops the clock on the hall's today (the other tests
+ * set paused_on by hand). */
+Test(relay, a_return_pauses_on_today)
+{
+    char id[CASE_ID_LEN + 1], b[256], today[CLOCK_DAY_LEN];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    clock_today_text(today);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, id, "paused_on"), today);
+}
+
+/* The committed date counted again from the events: the clock stopped at
+ * the first return of the accepted case (12-31), not at a later return at
+ * the window before it was accepted again (01-04), and every working day
+ * spent returned (01-04, 01-05) moves it on. */
+Test(relay, the_committed_date_from_the_events_counts_from_the_first_return)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    tk = NULL;
+    /* returned again at the window, before any acceptance */
+    cr_assert_eq(window_return(t.db, id, "li", "还缺一页", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-31T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2027-01-04T02:00:00Z' WHERE id = (SELECT max(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2027-01-05T02:00:00Z' WHERE id = (SELECT max(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    /* by weekends alone: 6 from 12-30 is 01-07; spent 01-01, 04, 05 = 3 on: 01-12 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-12");
+    cr_assert_eq(relay_recount(t.db, c1, 20270105, &moved), 0);
+    /* the whole calendar: 6 from 12-30 is 01-11; spent 01-04, 05 = 2 on:
+     * 01-12, 01-13 */
+    cr_assert_eq(moved, 1);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-13");
+    workdays_free(c1);
+}
+
+/* A call-back stored before gaps were kept (schema 034), opened 12-30 and
+ * due 01-04 by weekends alone: the backfill marks it from the day it was
+ * opened, so 元旦 entered moves it on to 01-05. */
+Test(relay, a_call_back_stored_before_the_gap_was_kept_is_counted_from_its_opening)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    casedb_case(&t, "chain", id);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at)"
+                    " VALUES ('%s', 'routine', '2027-01-04', '2026-12-30T02:00:00Z');"
+                    " UPDATE calendar_backfill SET done = 0", id);
+    cr_assert_eq(relay_recount(t.db, cal, 20261231, &moved), 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT gap_from FROM followups WHERE case_id = '%s'", id), "2026-12-31");
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
+    /* 3 after 12-30: 12-31, then 2027's 01-04, 01-05 */
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT due FROM followups WHERE case_id = '%s'", id), "2027-01-05");
+    workdays_free(c1);
+}

@@ -340,3 +340,21 @@ Test(report, rows_of_a_clock_ahead_are_dropped)
     cr_assert_eq(casedb_int(&t, "SELECT group_concat(day) = '2026-02-28' FROM report_days"), 1);
     cr_assert_eq(report_days_close(t.db, 20260300, &n), -1, "a bad date");
 }
+
+/* A limit runs to the end of its date: a case promised on the day (its
+ * stage due then too) is not overdue at its end; one returned that day
+ * has its clock stopped by the day's end; one returned the day after
+ * still counts. */
+Test(report, the_day_promised_or_returned_is_not_overdue)
+{
+    char promised[CASE_ID_LEN + 1], back[CASE_ID_LEN + 1], later[CASE_ID_LEN + 1];
+
+    mk(promised, "kiosk"), mk(back, "kiosk"), mk(later, "kiosk");
+    stage(promised, 0, "2026-06-01", "2026-06-10", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-10' WHERE id = '%s'", promised);
+    stage(back, 0, "2026-06-01", "2026-06-09", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-06-10' WHERE id = '%s'", back);
+    stage(later, 0, "2026-06-01", "2026-06-09", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-06-11' WHERE id = '%s'", later);
+    cr_assert_eq(overdue_of(20260620), 1);
+}

@@ -260,3 +260,53 @@ Test(workdays, a_count_from_the_eve_and_a_listed_year_after_the_gap)
     workdays_free(only2027);
     workdays_free(both);
 }
+
+/* calendar_gap (the case views, the receipt, the call-backs): a year the
+ * calendar lists no date of; never without a calendar file, where nothing
+ * is missing (a hall with no `_calendar.md` would see every date flagged). */
+Test(workdays, gap_year_only_with_a_calendar_that_lacks_the_year)
+{
+    struct workdays *cal = national();
+
+    cr_assert_eq(workdays_gap_year(NULL, "2027-01-04"), 0);
+    cr_assert_eq(workdays_gap_year(cal, "2026-12-01"), 0);
+    cr_assert_eq(workdays_gap_year(cal, "2027-01-04"), 2027);
+    cr_assert_eq(workdays_gap_year(cal, NULL), 0);
+    workdays_free(cal);
+}
+
+/* A 0-day limit begun on a working day of a missing year is due that day,
+ * counted by weekends alone: its gap is the day itself, so the notice
+ * entered later (the day a 休) moves it on to the next working day. */
+Test(workdays, a_same_day_limit_in_a_missing_year_keeps_its_gap)
+{
+    struct workdays *y2026, *both;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2026-10-01 休\n", &y2026, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert_eq(workdays_due(y2026, 20270104, 0), 20270104);
+    cr_assert_eq(workdays_gap_from(y2026, 20270104, 20270104), 20270104);
+    cr_assert_eq(parse("- 2026-10-01 休\n- 2027-01-04 休\n", &both, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert_eq(workdays_recount(both, 20270104, 20270104), 20270105);
+    workdays_free(y2026);
+    workdays_free(both);
+}
+
+/* 班 on any weekday is warned, Monday to Friday; on a weekend it is the
+ * point of the mark. */
+Test(workdays, a_worked_mark_on_a_weekday_is_warned_monday_to_friday)
+{
+    struct workdays *cal;
+    struct diag_list l;
+
+    /* Mon 10-12, Fri 10-09, Sat 10-10, Sun 10-11 */
+    cr_assert_eq(parse("- 2026-10-12 班\n- 2026-10-09 班\n- 2026-10-10 班\n- 2026-10-11 班\n", &cal, &l), 0,
+                 "%s", dump(&l));
+    expect_diag(&l, 1, DIAG_WARNING, "2026-10-12 是星期一，本来就上班");
+    expect_diag(&l, 2, DIAG_WARNING, "2026-10-09 是星期五，本来就上班");
+    expect_counts(&l, 0, 2);
+    diag_list_free(&l);
+    workdays_free(cal);
+}
