@@ -238,3 +238,22 @@ describe('a returned case at the window', () => {
     assert.ok(!r.text.includes('见上面的退回原因'));
   });
 });
+
+describe('a called case returned and handed in again the same day', () => {
+  it('is not called yet and waits behind those handed in before it', async () => {
+    const x = await residentCase(h);
+    const y = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${x.id}/call`, { window: '3' })).status, 200);
+    let r = await h.spost(`/api/v1/staff/cases/${x.id}/return`, { reason: '请带户口簿原件来窗口' });
+    assert.equal(r.status, 200, r.text);
+    r = await h.post(`/api/v1/cases/${x.id}/submit`);
+    assert.deepEqual(r.body, { status: 'waiting', ticket: x.ticket });
+    // a call of the earlier turn does not carry over: call-next and the screen's count see it
+    const v = await h.sget(`/api/v1/staff/cases/${x.id}`);
+    assert.equal(v.body.calls, 0);
+    assert.equal(v.body.called_at, null);
+    // a new turn: behind y, handed in after x's first turn but before this one
+    const ids = (await h.sget('/api/v1/staff/queue')).body.queue.map((c) => c.id);
+    assert.ok(ids.indexOf(y.id) >= 0 && ids.indexOf(x.id) > ids.indexOf(y.id), JSON.stringify(ids));
+  });
+});

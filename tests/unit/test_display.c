@@ -217,3 +217,44 @@ Test(display, accept_and_return_of_a_waiting_case_change_the_screen)
     cr_assert_eq(window_accept(t.db, a, "wang", NULL, clock_today(), &e), 1);
     cr_assert_eq(changes(), 2);
 }
+
+/* the ticket after Z999 is A0001: Z999 itself is drawn, never skipped
+ * (the counter set as after 25 973 hand-ins today) */
+Test(display, tickets_roll_from_z999_to_a0001)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], day[CLOCK_DAY_LEN];
+    struct refusal e;
+    char *tk = NULL;
+
+    clock_today_text(day);
+    casedb_exec(&t, "INSERT INTO ticket_counters (day, last) VALUES ('%s', %d)", day, 26 * 999 - 1);
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 4);
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 4);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 0);
+    cr_assert_str_eq(tk, "Z999");
+    free(tk);
+    cr_assert_eq(window_submit(t.db, b, NULL, false, &tk, &e), 0);
+    cr_assert_str_eq(tk, "A0001");
+    free(tk);
+}
+
+/* an earlier day's ticket, never served, handed in again: today's ticket,
+ * and still the papers it was handed in without */
+Test(display, a_day_old_ticket_handed_in_again_keeps_its_missing_papers)
+{
+    char a[CASE_ID_LEN + 1], buf[256];
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 4);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 0);
+    free(tk);
+    casedb_exec(&t, "UPDATE cases SET ticket_day = '2000-01-01', missing_items = '[\"s0-0\"]' WHERE id = '%s'", a);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 0, "%s", e.code);
+    cr_assert_str_eq(tk, "A002");
+    free(tk);
+    cr_assert_str_eq(casedb_text(&t, buf, "SELECT missing_items FROM cases WHERE id = '%s'", a), "[\"s0-0\"]");
+}

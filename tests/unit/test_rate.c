@@ -161,3 +161,28 @@ Test(rate, checks_of_a_rating)
     cr_assert_eq(cases_rate_reason("materials"), 3);
     cr_assert_eq(cases_rate_reason("rude"), -1);
 }
+
+/* a call at the window shortens a fresh offer to its grace; it never
+ * brings back one already dead (nor lengthens one shorter than that) */
+Test(rate, a_call_does_not_revive_a_stale_offer)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], ta[RATE_TOKEN_LEN + 1], buf[RATE_TOKEN_LEN + 1];
+    struct refusal e;
+    char *tk = NULL;
+
+    accepted(a);
+    cr_assert_eq(relay_complete(t.db, a, "wang", "已办结", "5", NULL, clock_today(), &e), 0);
+    cJSON_Delete(offer("5", ta));
+    cr_assert_str_neq(ta, "");
+    casedb_exec(&t, "UPDATE rate_offers SET at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-%d seconds')",
+                RATE_OFFER_SECONDS + 1);
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 4);
+    cr_assert_eq(window_submit(t.db, b, NULL, false, &tk, &e), 0);
+    free(tk);
+    cr_assert_eq(window_call(t.db, b, "wang", "5", &e), 0, "%s", e.code);
+    cJSON_Delete(offer("5", buf));
+    cr_assert_str_eq(buf, "", "the stale offer stays dead");
+    cr_assert_eq(rate_spend(t.db, ta, 5, NULL, 0, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_offer");
+}

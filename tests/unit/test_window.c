@@ -481,3 +481,20 @@ Test(window, next_turn_is_one_seek_on_the_queue_seq_index)
     sqlite3_finalize(st);
     cr_assert_not_null(strstr(plan, "INDEX cases_seq"), "plan: %s", plan);
 }
+
+/* abandoned by the sweep (a resident who walked away, or a day-old queue)
+ * is not absent from a call: only a no-show may still be accepted */
+Test(window, accept_takes_a_no_show_but_not_a_case_the_sweep_gave_up)
+{
+    struct refusal e;
+    char err[256];
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    waiting(ID_GOOD, HASH_GOOD, "A001", "2026-01-01T08:00:00Z");
+    exec("UPDATE cases SET status = 'abandoned', no_show_at = NULL WHERE id = '" ID_GOOD "'");
+    cr_assert_eq(window_accept(db, ID_GOOD, "wang", NULL, clock_today(), &e), 1);
+    cr_assert_str_eq(e.code, "not_waiting");
+    exec("UPDATE cases SET no_show_at = '2026-01-01T09:00:00Z', calls = 1 WHERE id = '" ID_GOOD "'");
+    cr_assert_eq(window_accept(db, ID_GOOD, "wang", NULL, clock_today(), &e), 0, "%s", e.code);
+}
