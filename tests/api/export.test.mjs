@@ -178,10 +178,14 @@ describe('spkiosk export', () => {
 // A stage passed after its due date counts as late: the case is accepted by
 // a daemon at UTC−12 (its due date that local day, a 0-day stage) and
 // completed by one at UTC+14, one or two local days later (as
-// relay.test.mjs crosses days without waiting for midnight).
+// relay.test.mjs crosses days without waiting for midnight). A 0-day stage
+// begun on a rest day is due the next working day, so the accepting day is
+// written as a 班 when it falls on a weekend (run on a Monday morning, UTC−12
+// is still Sunday and the stage was on time).
 describe('spkiosk export: a stage done late', () => {
   const EARLY = 'Etc/GMT+12', LATE = 'Etc/GMT-14';
   const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
+  const weekend = (s) => [0, 6].includes(new Date(`${s}T00:00:00Z`).getUTCDay());
   let tmp, db, tree, d = null, wang;
   const post = (p, body, s = null) => request(`${d.url}${p}`, {
     method: 'POST', headers: s ? authHeaders(s) : { 'content-type': 'application/json' },
@@ -195,10 +199,15 @@ describe('spkiosk export: a stage done late', () => {
   before(async () => {
     tmp = makeTmp();
     db = path.join(tmp, 'x.db');
-    tree = writeTree(path.join(tmp, 'tree'), { '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    const early = dateIn(EARLY);
+    tree = writeTree(path.join(tmp, 'tree'), {
+      '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK,
+      '_calendar.md': `# 日历\n\n${weekend(early) ? `- ${early} 班\n` : ''}`,
+    });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
     await serve(EARLY);
+    assert.equal(dateIn(EARLY), early, 'the day did not turn while the test began');
   });
   after(() => stopChecked(d, tmp));
 
