@@ -158,10 +158,10 @@ describe('spkiosk export', () => {
       [['--since', '20260101'], /--since takes/],
       [['--since', '2026-01-02', '--until', '2026-01-01'], /after/],
       [['--since', '2024-01-01', '--until', '2025-01-01'], /367 days/],
-      [['--since', '2026-01-01', '--until', 'x'], /--until takes/],
-      [['--since', '2026-01-01', '--format', 'xml'], /--format/],
-      [['--since', '2026-01-01', '--hall', '=cmd()'], /--hall/],
-      [['--since', '2026-01-01', '--hall', 'a\nb'], /--hall/],
+      [['--since', today(), '--until', 'x'], /--until takes/],
+      [['--since', today(), '--format', 'xml'], /--format/],
+      [['--since', today(), '--hall', '=cmd()'], /--hall/],
+      [['--since', today(), '--hall', 'a\nb'], /--hall/],
       [['--format', 'csv'], /--since/],
     ]) {
       const r = exportCmd([...base, ...args]);
@@ -169,7 +169,7 @@ describe('spkiosk export', () => {
       assert.match(r.stderr, msg, args.join(' '));
       assert.equal(r.stdout, '');
     }
-    const none = exportCmd(['--db', path.join(tmp, 'none.db'), '--since', '2026-01-01', '--format', 'csv', '--hall', 'h']);
+    const none = exportCmd(['--db', path.join(tmp, 'none.db'), '--since', today(), '--format', 'csv', '--hall', 'h']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no database/);
   });

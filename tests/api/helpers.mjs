@@ -216,6 +216,10 @@ export function rawJSON(r) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// A date a month back (YYYY-MM-DD, UTC): a `--since` for export that stays
+// within its 366-day range whatever day the tests run, in any time zone.
+export const monthAgo = () => new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);
+
 // Every "html" string in a procedure JSON.
 export function allHtml(p) {
   const out = [p.summary_html];
