@@ -20,9 +20,12 @@ const TOOLS = path.dirname(BIN);
 const SHIM = path.join(TOOLS, 'powercut.so');
 const UNDO = path.join(TOOLS, 'powercut-undo');
 // an ASan daemon insists on its runtime coming first; the shim is not
-// instrumented and needs no check
+// instrumented and needs no check. A library already preloaded stays
+// (make check-days's faketime: without it the daemon under the shim ran on
+// the real clock and the one started after the cut months later, whose
+// sweep had erased the open cases' answers)
 const SHIM_ENV = (dir) => ({
-  LD_PRELOAD: SHIM, POWERCUT_DIR: dir,
+  LD_PRELOAD: process.env.LD_PRELOAD ? `${SHIM}:${process.env.LD_PRELOAD}` : SHIM, POWERCUT_DIR: dir,
   ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
 });
 
