@@ -99,8 +99,25 @@ function flash() {
   box.classList.add('d-new');
 }
 
+// The daemon's time minus this screen's, from each answer's Date header. A
+// display PC in a hall without internet has no time server: its clock
+// drifts, or starts in 2010 after its battery dies, and the whole hall read
+// it. Within a few seconds (the header counts whole seconds) the screen's
+// own clock is kept.
+let clockOffset = 0;
+const CLOCK_SLACK_MS = 5000;
+
+function followServer(r) {
+  const served = Date.parse(r.headers.get('date') || '');
+  if (Number.isNaN(served)) return;
+  const off = served - Date.now();
+  const was = clockOffset;
+  clockOffset = Math.abs(off) > CLOCK_SLACK_MS ? off : 0;
+  if (Math.abs(clockOffset - was) > CLOCK_SLACK_MS) clock();
+}
+
 function clock() {
-  const d = new Date();
+  const d = new Date(Date.now() + clockOffset);
   const p = (n) => String(n).padStart(2, '0');
   $('clock').textContent = `${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
@@ -237,6 +254,7 @@ async function poll() {
         signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined,
       });
       if (!r.ok) throw new Error(String(r.status));
+      followServer(r);
       d = await r.json();
     } catch {
       failures++;

@@ -291,6 +291,33 @@ describe('the call screen', () => {
     for (const v of await axeSerious(d)) problems.push(`called: ${v}`);
   });
 
+  // A display PC in a hall without internet keeps whatever time it has: a
+  // dead battery starts it in 2010. The screen shows the daemon's time,
+  // read from its answers' Date header, as the staff page does from the
+  // queue's "now"; a clock a second or two off is left as it is.
+  it('a screen whose own clock is years off shows the daemon\'s date and time', async () => {
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const p = kp.page;
+      await p.clock.setSystemTime(new Date(2010, 0, 1, 8, 0));
+      await p.goto(k.url + '/display');
+      assert.equal(await p.evaluate(() => new Date().getFullYear()), 2010, 'the page\'s own clock is off');
+      // the real time now and a minute ago, as the page's time zone writes them
+      const shown = () => p.evaluate((ms) => ms.map((t) => {
+        const d = new Date(t);
+        return `${d.getMonth() + 1}月${d.getDate()}日 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      }), [Date.now() - 60e3, Date.now()]);
+      await poll(async () => {
+        const text = await p.locator('#clock').innerText();
+        const [a, b] = await shown();
+        assert.ok([a, b].includes(text), `${text}: not ${b}`);
+      });
+      kp.assertClean('display with a wrong clock');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
   it('axe-core finds nothing serious; no request left the daemon, no page error', () => {
     assert.deepEqual(problems, []);
     disp.assertClean('display');
