@@ -41,6 +41,30 @@ export function useSession(s) {
 
 const UNSAFE = (m) => m !== 'GET' && m !== 'HEAD';
 
+// The daemon's time minus this computer's, from its answers' Date header.
+// A PC in a hall without internet has no time server: its clock drifts, or
+// starts in 2010 once its battery is dead, while the daemon's dates (due
+// days, visits, tickets) are the hall's. Within CLOCK_SLACK_MS (the header
+// counts whole seconds) the computer's own clock is kept.
+const CLOCK_SLACK_MS = 5000;
+let serverOffset = 0;
+
+// Reads the Date header of an answer r of the daemon's; true when the
+// offset moved by more than the slack (a page redraws its clock then).
+export function noteServerDate(r) {
+  const served = Date.parse(r.headers.get('date') || '');
+  if (Number.isNaN(served)) return false;
+  const off = served - Date.now();
+  const was = serverOffset;
+  serverOffset = Math.abs(off) > CLOCK_SLACK_MS ? off : 0;
+  return Math.abs(serverOffset - was) > CLOCK_SLACK_MS;
+}
+
+// Now by the daemon's clock, in milliseconds as Date.now().
+export function serverNow() {
+  return Date.now() + serverOffset;
+}
+
 // One fetch, no retry: {status, body, headers} or an ApiError. `own`: the
 // session's own calls (login, logout, session), which go without it.
 async function once(path, { method = 'GET', body, headers = {} }, own) {
@@ -64,6 +88,7 @@ async function once(path, { method = 'GET', body, headers = {} }, own) {
   } catch {
     throw new ApiError('network', 0, null);
   }
+  noteServerDate(r);
   let data = null;
   if ((r.headers.get('content-type') || '').startsWith('application/json')) {
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }

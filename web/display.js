@@ -16,6 +16,7 @@
 // Chromium runs with --autoplay-policy=no-user-gesture-required
 // (docs/kiosk.md, "The call screen").
 
+import { noteServerDate, serverNow } from './api.js';
 import { callSpeech, windowName } from './calls.js';
 import { watchBuild } from './fresh.js';
 
@@ -99,25 +100,10 @@ function flash() {
   box.classList.add('d-new');
 }
 
-// The daemon's time minus this screen's, from each answer's Date header. A
-// display PC in a hall without internet has no time server: its clock
-// drifts, or starts in 2010 after its battery dies, and the whole hall read
-// it. Within a few seconds (the header counts whole seconds) the screen's
-// own clock is kept.
-let clockOffset = 0;
-const CLOCK_SLACK_MS = 5000;
-
-function followServer(r) {
-  const served = Date.parse(r.headers.get('date') || '');
-  if (Number.isNaN(served)) return;
-  const off = served - Date.now();
-  const was = clockOffset;
-  clockOffset = Math.abs(off) > CLOCK_SLACK_MS ? off : 0;
-  if (Math.abs(clockOffset - was) > CLOCK_SLACK_MS) clock();
-}
-
+// The daemon's time (api.js): a display PC without a time server may be
+// years off, and the whole hall reads it.
 function clock() {
-  const d = new Date(Date.now() + clockOffset);
+  const d = new Date(serverNow());
   const p = (n) => String(n).padStart(2, '0');
   $('clock').textContent = `${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
@@ -254,7 +240,7 @@ async function poll() {
         signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined,
       });
       if (!r.ok) throw new Error(String(r.status));
-      followServer(r);
+      if (noteServerDate(r)) clock();
       d = await r.json();
     } catch {
       failures++;

@@ -7,7 +7,7 @@
 // card and the case: staff.js sets the layout.
 
 import { el, busy, closable } from './core.js';
-import { api } from './api.js';
+import { api, serverNow } from './api.js';
 import { errorText } from './auth.js';
 import { who } from './work.js';
 
@@ -15,8 +15,9 @@ const enc = encodeURIComponent;
 const ui = {};
 const VISIT_DAYS_MAX = 30;     // as the server bounds a visit's day (visit.h)
 
-// A local date days from today, YYYY-MM-DD.
-export function dayFrom(days, base = new Date()) {
+// A local date days from today (the daemon's: a hall PC's own clock may be
+// off, and the daemon bounds a visit's day by its own), YYYY-MM-DD.
+export function dayFrom(days, base = new Date(serverNow())) {
   const d = new Date(base.getFullYear(), base.getMonth(), base.getDate() + days);
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;

@@ -6,7 +6,7 @@
 // (pass with a note, complete, hand out, reject with a reason, assign).
 
 import { el, busy, closable } from './core.js';
-import { api } from './api.js';
+import { api, serverNow } from './api.js';
 import { currentSession, errorText } from './auth.js';
 
 const enc = encodeURIComponent;
@@ -26,7 +26,7 @@ function localDay(iso) {
 export function dueText(ymd) {
   if (!ymd) return '—';
   const [y, m, d] = ymd.split('-').map(Number);
-  return `${y === new Date().getFullYear() ? '' : `${y}年`}${m}月${d}日`;
+  return `${y === new Date(serverNow()).getFullYear() ? '' : `${y}年`}${m}月${d}日`;
 }
 
 // 已超期 / 即将到期 for anything with the flags overdue and soon (also
@@ -124,11 +124,12 @@ export function chainView(v) {
     })));
 }
 
-// Whether the case was accepted on the staff PC's today: only then is the
-// resident taken to be at the window when it ends, and its evaluator
-// offered the rating (the server's rule, docs/http-api.md).
+// Whether the case was accepted today (by the daemon's clock, in the staff
+// PC's zone): only then is the resident taken to be at the window when it
+// ends, and its evaluator offered the rating (the server's rule,
+// docs/http-api.md).
 export const acceptedToday = (v) => !!v.accepted_at
-  && new Date(v.accepted_at).toDateString() === new Date().toDateString();
+  && new Date(v.accepted_at).toDateString() === new Date(serverNow()).toDateString();
 
 // Whether a move's error means the case may stand otherwise than the page
 // shows: refused 409 (moved on elsewhere) or its answer lost (the network,

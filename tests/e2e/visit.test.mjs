@@ -193,4 +193,29 @@ describe('上门服务', () => {
       await kp.context.close();
     }
   });
+
+  // A staff phone or PC whose own clock is years off (no time server in a
+  // hall without internet) opens the day's visits on the daemon's today,
+  // read from its answers' Date header, and offers the days the daemon
+  // takes: on its own 2010 the list was empty and every day refused.
+  it('a staff page whose clock is years off opens on the daemon\'s today', async () => {
+    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true });
+    const { page } = kp;
+    try {
+      await page.clock.setSystemTime(new Date(2010, 0, 1, 8, 0));
+      await page.goto(`${k.url}/staff#visits`);
+      assert.equal(await page.evaluate(() => new Date().getFullYear()), 2010, 'the page\'s own clock is off');
+      await page.fill('#login-name', 'zhao');
+      await page.fill('#login-pass', 'zhao-password-1');
+      await page.click('.login-form button[type=submit]');
+      await page.locator('#visits-card').waitFor();
+      const shown = await page.inputValue('#visits-date');
+      assert.ok([dayFrom(0), dayFrom(-1 / 1440)].includes(shown), `${shown}: not ${dayFrom(0)}`);
+      await page.click('#visits-next');
+      await page.waitForFunction((d) => document.getElementById('visits-date').value === d, dayFrom(1));
+      kp.assertClean('visits with a wrong clock');
+    } finally {
+      await kp.context.close();
+    }
+  });
 });
