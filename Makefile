@@ -39,7 +39,7 @@ REPAIRS  = $(sort $(wildcard schema/repair/*.sql))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all install uninstall check-install deb deb-check run check check-asan check-tsan check-days check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-days deps-e2e unit api district e2e clean bench bench-attack measure
+.PHONY: all install uninstall check-install deb deb-check run check check-asan check-tsan check-days check-valgrind fuzz fuzz-ci fuzz-depth deps deps-test deps-e2e unit api district e2e clean bench bench-attack measure
 all: $(BUILD)/spkiosk
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj $(BUILD)/gen/.dir
@@ -115,8 +115,6 @@ deps:
 	@sh scripts/deps.sh build
 deps-test:
 	@sh scripts/deps.sh test
-deps-days:
-	@sh scripts/deps.sh days
 deps-e2e:
 	@sh scripts/deps.sh e2e
 
@@ -291,7 +289,7 @@ check-asan: deps-e2e
 # Friday, New Year's Eve, next January, seven months on. Not part of check
 # (about 20 min); run it when a test reads today's date or the weekday, and
 # in December. DAYS="INSTANT ..." picks others (anything `date -d` reads).
-check-days: deps-days
+check-days: deps-test
 	@$(MAKE) --no-print-directory -j2 all $(UNIT_BIN) $(BUILD)/powercut.so $(BUILD)/powercut-undo
 	sh scripts/check-days.sh $(abspath $(BUILD)/spkiosk) $(DAYS)
 

@@ -9,6 +9,10 @@
 #include <time.h>
 
 #define CLOCK_UTC_LEN 32        /* buffer for clock_utc's text, NUL included */
+/* 2026-12-01T00:00:00Z: no hall ran this program before, so a clock that
+ * says earlier is wrong (a server whose battery died starts in 2000 or so,
+ * and a hall without internet has no time server to put it right) */
+#define CLOCK_FLOOR ((time_t)1796083200)
 #define CLOCK_DAY_LEN 11        /* buffer for "YYYY-MM-DD", NUL included */
 
 /* t as "YYYY-MM-DDTHH:MM:SSZ" in out; the epoch's text if t cannot be

@@ -5,6 +5,9 @@
 #ifndef SPK_GAUGES_H
 #define SPK_GAUGES_H
 
+#include <time.h>
+
+#include "clock.h"
 #include "db.h"
 
 /* The statuses of schema/014-relay.sql's CHECK, in its order. */
@@ -19,10 +22,15 @@ struct gauges {
     long notifications;     /* notifications neither done nor erased (to send or to phone) */
     long files_with_errors; /* source files the last load found errors in (the admin
                              * console lists them): the load counter only summed them */
+    long clock_behind;      /* seconds this machine's clock is behind the newest case
+                             * event stored, 0 when not (the clock was set back, or
+                             * the server restarted with a dead clock battery) */
+    char newest_event[CLOCK_UTC_LEN];   /* that event's time as stored; "" for none */
 };
 
 /* Reads the figures in one read transaction on db (the caller's thread's
- * connection). Returns 0, or -1 (SQLite failed; *g then zero). */
-int gauges_read(struct db *db, struct gauges *g);
+ * connection), clock_behind as of now. Returns 0, or -1 (SQLite failed; *g
+ * then zero). */
+int gauges_read(struct db *db, time_t now, struct gauges *g);
 
 #endif

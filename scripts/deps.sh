@@ -6,7 +6,6 @@
 #   scripts/deps.sh e2e     + Debian's chromium and a CJK font (browser tests)
 #   scripts/deps.sh fuzz    + clang and its libFuzzer runtime
 #   scripts/deps.sh valgrind  test's needs + valgrind (make check-valgrind)
-#   scripts/deps.sh days    test's needs + faketime (make check-days)
 #   scripts/deps.sh deb     + debhelper, lintian, mmdebstrap (make deb, make deb-check)
 #   scripts/deps.sh bench   + Node.js, wrk and nginx-light (make bench)
 #   scripts/deps.sh bench-attack  + slowhttptest too (make bench-attack)
@@ -38,7 +37,7 @@ need_pc libqrencode libqrencode-dev
 need_pc zlib zlib1g-dev                   # Content-Encoding: gzip
 need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
 need_cmd bzcat bzip2
-if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ] || [ "$want" = deb ] || [ "$want" = days ]; then
+if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ] || [ "$want" = deb ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs
     need_cmd sqlite3 sqlite3     # tests move a case's clock back in the database
@@ -50,6 +49,7 @@ if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ] || [ "$want
     need_cmd git git             # a library pulled into a watched folder (git-pull.test.mjs)
     need_cmd ssh-keygen openssh-client  # the office's signing key in that test
     need_file /usr/lib/postgresql/15/bin/initdb postgresql  # the district's figures (tests/district)
+    need_cmd faketime faketime   # a daemon started on a wrong clock; make check-days
 fi
 if [ "$want" = fuzz ]; then
     need_cmd clang clang
@@ -74,9 +74,6 @@ if [ "$want" = deb ]; then
 fi
 if [ "$want" = valgrind ]; then
     need_cmd valgrind valgrind
-fi
-if [ "$want" = days ]; then
-    need_cmd faketime faketime        # make check-days moves the clock
 fi
 if [ "$want" = e2e ]; then
     need_file /usr/bin/chromium chromium

@@ -39,7 +39,7 @@ static int api_metrics_gauges(struct strbuf *sb)
     struct gauges g;
     char labels[64];
     size_t i;
-    bool up = db && gauges_read(db, &g) == 0;
+    bool up = db && gauges_read(db, time(NULL), &g) == 0;
 
     if (metrics_family(sb, "spkiosk_database_up", "gauge",
                        "1 when the database could be read for this scrape") != 0 ||
@@ -65,7 +65,10 @@ static int api_metrics_gauges(struct strbuf *sb)
             metrics_sample(sb, "spkiosk_notifications_pending", NULL, (double)g.notifications) != 0 ||
             metrics_family(sb, "spkiosk_files_with_errors", "gauge",
                            "Procedure library files the last load found errors in, now") != 0 ||
-            metrics_sample(sb, "spkiosk_files_with_errors", NULL, (double)g.files_with_errors) != 0)
+            metrics_sample(sb, "spkiosk_files_with_errors", NULL, (double)g.files_with_errors) != 0 ||
+            metrics_family(sb, "spkiosk_clock_behind_seconds", "gauge",
+                           "How far this machine's clock is behind the newest case event stored, 0 when not") != 0 ||
+            metrics_sample(sb, "spkiosk_clock_behind_seconds", NULL, (double)g.clock_behind) != 0)
             return -1;
     }
     if (metrics_family(sb, "spkiosk_database_bytes", "gauge", "Size of the SQLite database file") != 0 ||

@@ -4,6 +4,7 @@
  * value a resident typed. */
 #include "gauges.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
@@ -27,6 +28,9 @@ static const char sql_overdue[] =
 static const char sql_notifications[] =
     "SELECT count(*) FROM notifications WHERE done_at IS NULL AND erased_at IS NULL"
     " AND phone <> ''";
+/* the newest thing a resident or staffer did, by the index case_events_at:
+ * the clock that wrote it was ahead of this one */
+static const char sql_newest_event[] = "SELECT max(at) FROM case_events";
 /* the last load's problems (schema/001-catalog.sql): distinct files, not lines */
 static const char sql_files_with_errors[] =
     "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";
@@ -68,7 +72,29 @@ static int gauges_by_status(struct db *db, struct gauges *g)
     return r == SQLITE_DONE ? 0 : -1;
 }
 
-int gauges_read(struct db *db, struct gauges *g)
+/* g->newest_event and g->clock_behind as of now. 0 or -1. */
+static int gauges_clock(struct db *db, time_t now, struct gauges *g)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_newest_event);
+    const char *at;
+    time_t t;
+    int rc = -1;
+
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        rc = 0;
+        /* an event's time is clock_utc's text; anything else is no witness */
+        if ((at = (const char *)sqlite3_column_text(st, 0)) && clock_utc_parse(at, &t) == 0) {
+            snprintf(g->newest_event, sizeof g->newest_event, "%s", at);
+            g->clock_behind = t > now ? (long)(t - now) : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int gauges_read(struct db *db, time_t now, struct gauges *g)
 {
     char day[CLOCK_DAY_LEN];
     int rc = -1;
@@ -80,7 +106,8 @@ int gauges_read(struct db *db, struct gauges *g)
     if (gauges_by_status(db, g) == 0 && gauges_count(db, sql_waiting, day, &g->waiting) == 0 &&
         gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
         gauges_count(db, sql_notifications, NULL, &g->notifications) == 0 &&
-        gauges_count(db, sql_files_with_errors, NULL, &g->files_with_errors) == 0)
+        gauges_count(db, sql_files_with_errors, NULL, &g->files_with_errors) == 0 &&
+        gauges_clock(db, now, g) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;

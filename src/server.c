@@ -37,6 +37,7 @@
 #include "sdnotify.h"
 #include "clock.h"
 #include "db.h"
+#include "gauges.h"
 #include "http.h"
 #include "hall.h"
 #include "hosts.h"
@@ -146,6 +147,33 @@ static void server_recount(struct db *db, const struct catalog *snap, int today)
                 moved);
     last_years = years;
     last_day = today;
+}
+
+/* A clock set back by less than this (an NTP step, a second process's
+ * write a moment ago) is no sign of a wrong clock */
+#define SERVER_CLOCK_SLACK_S 60
+
+/* Says at start when this machine's clock cannot be right: before
+ * CLOCK_FLOOR, or behind the newest case event stored. Tickets, due dates,
+ * sessions and backups follow it, and a hall without internet has no time
+ * server to put it right. A warning only: the kiosk goes on serving, and
+ * /metrics has spkiosk_clock_behind_seconds for an alert. */
+static void server_clock_warn(struct db *db)
+{
+    time_t now = time(NULL);
+    char at[CLOCK_UTC_LEN];
+    struct gauges g;
+    const char *fix = "tickets, due dates, sessions and backups follow this clock; set it right "
+                      "(`timedatectl set-ntp true` with the hall's time server, or `timedatectl "
+                      "set-time`) and restart (docs/deployment.md, \"The clock\")";
+
+    clock_utc(now, at);
+    if (now < CLOCK_FLOOR)
+        fprintf(stderr, "spkiosk: warning: this machine's clock says %s, before this version was "
+                "made: %s\n", at, fix);
+    else if (gauges_read(db, now, &g) == 0 && g.clock_behind > SERVER_CLOCK_SLACK_S)
+        fprintf(stderr, "spkiosk: warning: this machine's clock says %s, behind the newest record "
+                "in the database (%s): %s\n", at, g.newest_event, fix);
 }
 
 static int server_read_pem(const char *what, const char *path, char **out)
@@ -338,6 +366,7 @@ int server_run(const struct server_options *o)
         fprintf(stderr, "spkiosk: warning: this machine's time zone is UTC: tickets, due dates and "
                 "receipts follow its date, eight hours off Beijing time; set the hall's zone with "
                 "`timedatectl set-timezone Asia/Shanghai` and restart (docs/deployment.md)\n");
+    server_clock_warn(db);
     {
         /* tests and scripts wait for this line to learn the port */
         const char *colon = strrchr(o->listen, ':');

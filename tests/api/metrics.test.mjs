@@ -217,7 +217,7 @@ describe('/metrics', () => {
       ['spkiosk_load_file_errors_total', 'counter'], ['spkiosk_notifications_pending', 'gauge'],
       ['spkiosk_database_bytes', 'gauge'], ['spkiosk_database_wal_bytes', 'gauge'],
       ['spkiosk_process_start_time_seconds', 'gauge'], ['spkiosk_http_connections_open', 'gauge'],
-      ['spkiosk_build_info', 'gauge'], ['spkiosk_database_up', 'gauge'],
+      ['spkiosk_build_info', 'gauge'], ['spkiosk_database_up', 'gauge'], ['spkiosk_clock_behind_seconds', 'gauge'],
     ]) assert.equal(f.get(name)?.type, type, name);
     assert.equal(value(f, 'spkiosk_database_up'), 1);
     assert.ok(value(f, 'spkiosk_database_bytes') > 0, 'the database has a size');
@@ -318,6 +318,71 @@ describe('/metrics', () => {
   it('answers the method it does not serve as any route would (405 from an allowed address)', async () => {
     const r = await request(`${d.url}/metrics`, { method: 'POST' });
     assert.equal(r.status, 405);
+  });
+});
+
+// A hall without internet has no time server: a server restarted with a
+// dead clock battery, or a clock set back, numbers tickets and counts due
+// dates by a wrong day. The newest case event was written by a clock ahead
+// of this one: the start says so, and /metrics gives how far for an alert.
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+describe('a clock behind the database', () => {
+  let tmp, tree, db;
+  before(() => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), FILES);
+    db = path.join(tmp, 'x.db');
+  });
+  after(() => rmTmp(tmp));
+
+  it('is said at start and measured by spkiosk_clock_behind_seconds; a right clock is not', async () => {
+    let d = await startDaemon({ tree, db });
+    try {
+      const c = await request(`${d.url}/api/v1/cases`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'one' }),
+      });
+      assert.equal(c.status, 201, c.text);
+      assert.equal(value(await scrape(d), 'spkiosk_clock_behind_seconds'), 0);
+      assert.doesNotMatch(d.stderr(), /clock says/);
+    } finally {
+      assert.equal((await d.stop()).code, 0);
+    }
+    // as if the last day's work had been done by a clock a year ahead
+    const r = spawnSync('sqlite3', [db, "UPDATE case_events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+365 days')"],
+      { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    d = await startDaemon({ tree, db });
+    try {
+      assert.match(d.stderr(), /spkiosk: warning: this machine's clock says \d{4}-\d\d-\d\dT[\d:]{8}Z, behind the newest record in the database \(\d{4}-[^)]*Z\): tickets, due dates, sessions and backups follow this clock; set it right/);
+      const behind = value(await scrape(d), 'spkiosk_clock_behind_seconds');
+      assert.ok(behind > 364 * 86400 && behind <= 365 * 86400, String(behind));
+    } finally {
+      assert.equal((await d.stop()).code, 0);
+    }
+  });
+
+  // a new hall's server, its database empty: no record to compare, but no
+  // hall ran this before 2026-12. libfaketime (scripts/deps.sh test) moves
+  // the daemon's clock alone, preloaded rather than by the faketime command,
+  // which would stand between the test and the daemon's exit; an ASan
+  // build lets the preload come before its runtime.
+  it('a clock before this version was made is said at start, on an empty database too',
+    { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME} (scripts/deps.sh test installs it)` }, async () => {
+    const d = await startDaemon({
+      tree, db: path.join(tmp, 'empty.db'),
+      env: {
+        LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
+        FAKETIME: '@2010-01-01 08:00:00', DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
+        ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
+      },
+    });
+    try {
+      assert.match(d.stderr(), /spkiosk: warning: this machine's clock says 2010-01-01T0\d:\d\d:\d\dZ, before this version was made: tickets, due dates/);
+      assert.equal((await request(`${d.url}/healthz`)).status, 200, 'a warning: the kiosk goes on');
+    } finally {
+      assert.equal((await d.stop()).code, 0);
+    }
   });
 });
 

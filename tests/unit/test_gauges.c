@@ -1,7 +1,8 @@
 /* Unit tests of src/gauges.c: the figures /metrics reads from the database,
  * from cases put in each state directly: by status (every status, others
  * zero), the queue not yet called, overdue chains (the current stage only,
- * due before today), notifications neither done nor erased. */
+ * due before today), notifications neither done nor erased; how far the
+ * clock is behind the newest event. */
 #include <criterion/criterion.h>
 
 #include "casedb.h"
@@ -50,10 +51,12 @@ Test(gauges, an_empty_database_is_all_zero, .init = setup, .fini = teardown)
     struct gauges g;
     size_t i;
 
-    cr_assert_eq(gauges_read(t.db, &g), 0);
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
     for (i = 0; i < GAUGES_STATUSES; i++)
         cr_expect_eq(g.by_status[i], 0, "%s", gauges_status_names[i]);
     cr_expect_eq(g.waiting + g.overdue + g.notifications, 0);
+    cr_expect_eq(g.clock_behind, 0, "no event, no witness");
+    cr_expect_str_eq(g.newest_event, "");
 }
 
 Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown)
@@ -88,7 +91,7 @@ Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown
     notification(id[7], "'2026-01-02T00:00:00Z'", "NULL");
     notification(id[6], "NULL", "'2026-01-03T00:00:00Z'");
 
-    cr_assert_eq(gauges_read(t.db, &g), 0);
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
     cr_expect_eq(by(&g, "open"), 2);
     cr_expect_eq(by(&g, "waiting"), 2);
     cr_expect_eq(by(&g, "accepted"), 3);
@@ -97,4 +100,25 @@ Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown
     cr_expect_eq(g.waiting, 1, "the called one is not waiting any more");
     cr_expect_eq(g.overdue, 1, "only the current stage counts, and due today is not late");
     cr_expect_eq(g.notifications, 2);
+}
+
+/* A server restarted with a dead clock battery, or a clock set back: the
+ * newest event stored was written by a clock ahead of this one. */
+Test(gauges, a_clock_behind_the_newest_event_says_by_how_much, .init = setup, .fini = teardown)
+{
+    char id[CASE_ID_LEN + 1];
+    struct gauges g;
+    time_t t0;
+
+    casedb_case(&t, "simple", id);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what) VALUES ('%s', '2030-01-01T00:00:10Z', 'step')", id);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what) VALUES ('%s', '2029-12-31T00:00:00Z', 'step')", id);
+    cr_assert_eq(clock_utc_parse("2030-01-01T00:00:00Z", &t0), 0);
+    cr_assert_eq(gauges_read(t.db, t0, &g), 0);
+    cr_expect_eq(g.clock_behind, 10);
+    cr_expect_str_eq(g.newest_event, "2030-01-01T00:00:10Z");
+    cr_assert_eq(gauges_read(t.db, t0 + 10, &g), 0);
+    cr_expect_eq(g.clock_behind, 0, "at the newest event is not behind it");
+    cr_assert_eq(gauges_read(t.db, t0 + 3600, &g), 0);
+    cr_expect_eq(g.clock_behind, 0, "ahead of every event is not behind");
 }
