@@ -27,6 +27,8 @@ const PROC = `# 演示事项
 kind | 办理类型 | choice | required options=首次/补领
 \`\`\`
 
+> 问清是首次办理还是补领。 {staff}
+
 ## 第二步：材料
 - [ ] 本人身份证 {#id_card}
 - [ ] 旧证 {if kind=补领} {#old_card}
@@ -147,7 +149,10 @@ describe('practice', () => {
     const s = await start();
     assert.equal(s.status, 201, s.text);
     assert.match(s.body.id, /^[0-9a-f]{32}$/);
+    // a staffer's practice and its made-up ID numbers: never cached
+    assert.equal(s.headers.get('cache-control'), 'no-store');
     assert.equal(s.body.scenario.title, '补领，材料齐全');
+    assert.deepEqual([s.body.scenario.number, s.body.scenario.of], [1, 3], 'the first of three');
     assert.match(s.body.scenario.text, /王某来补领/);
     const c = s.body.case;
     assert.equal(c.practice, true);
@@ -156,6 +161,8 @@ describe('practice', () => {
     assert.deepEqual(c.checklist, { id_card: true, old_card: true });
     assert.deepEqual(c.conditions, ['年满 18 周岁', '本市户籍']);
     assert.equal(c.procedure_steps.length, 3);
+    // shown as a case that went through every step that applies
+    assert.deepEqual(c.procedure_steps.map((x) => x.done), [true, true, true]);
     const items = c.procedure_steps[1].checklist;
     assert.deepEqual(items.map((x) => [x.id, x.applies, x.ticked]), [['id_card', true, true], ['old_card', true, true]]);
     assert.match(c.procedure_steps[1].staff_html, /核对身份证原件/);
@@ -166,12 +173,20 @@ describe('practice', () => {
     assert.equal(a.status, 200, a.text);
     assert.equal(a.body.correct, false);
     assert.deepEqual(a.body.expected, { decision: 'accept', flags: [], condition: null });
+    assert.equal(a.headers.get('cache-control'), 'no-store');
     assert.deepEqual(a.body.explain, ['材料齐全，当场受理']);
     assert.ok(a.body.notes.some((n) => n.kind === 'staff' && /核对身份证原件/.test(n.html)));
+    // an accept explains every step that applies, each by its index from 0
+    // (the first step's is 0, not null)
+    assert.deepEqual(a.body.notes.filter((n) => n.kind === 'staff').map((n) => n.step), [0, 1]);
     // once only
     const again = await answer(s.body.id, { decision: 'accept' });
     assert.equal(again.status, 409, again.text);
     assert.equal(again.body.error.code, 'already_answered');
+    // answered is answered, whatever comes after: not judged again as a bad answer (422)
+    const late = await answer(s.body.id, { decision: 'refuse', condition: 3 });
+    assert.equal(late.status, 409, late.text);
+    assert.equal(late.body.error.code, 'already_answered');
   });
 
   // the scenarios in turn: the next one not yet passed, never the one just
@@ -264,6 +279,8 @@ describe('practice', () => {
     assert.equal(r.short, true);
     assert.equal(r.scenarios, 3);
     let whole = await get(h, '/api/v1/admin/readiness');
+    assert.equal(whole.headers.get('cache-control'), 'no-store');
+    assert.equal(whole.body.days, 365, 'a pass counts 365 days');
     assert.ok(whole.body.staff.includes('aide') && whole.body.staff.includes('clerk'));
     assert.deepEqual(whole.body.names, {}, 'nobody has a display name yet');
     // an item with no practice file is named apart: nobody can show they handle it
@@ -294,6 +311,10 @@ describe('practice', () => {
     let q = (await readiness()).qualified.find((x) => x.user === 'aide');
     assert.ok(q, 'still qualified on the 365th day');
     assert.equal(q.expires, today, 'the last day it counts: the oldest scenario\'s');
+    // passed: the day of the latest right answer (the others'), not of the
+    // oldest (364 days back)
+    const latest = sql("SELECT max(answered_day) FROM practice_cases WHERE user = 'aide' AND correct = 1");
+    assert.equal(q.passed, latest);
     // 365 days back is the 366th day: no longer
     sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-365 days') WHERE user = 'aide' AND scenario = 0");
     q = (await readiness()).qualified.find((x) => x.user === 'aide');
@@ -488,6 +509,27 @@ expect = return id_card
     assert.equal(l[0].passed, null);
     assert.match(l[0].passed_before, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(l[0].attempts, 0);
+    // two earlier whole passes: the later one is shown, in the list and in
+    // readiness (an older copy of the same answers, on another text, ten
+    // days back; no scenario key, so it is never a current pass)
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db')],
+      { input: text, encoding: 'utf8' }).trim();
+    const onOld = `user = 'clerk' AND correct = 1
+      AND practice_hash = (SELECT practice_hash FROM practice_cases WHERE id = '${old.body.id}')`;
+    const latest = sql(`SELECT max(answered_day) FROM practice_cases WHERE ${onOld}`);
+    assert.equal(l[0].passed_before, latest);
+    sql(`INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,
+      scenario, title, created_at, answered_at, answered_day, correct, decision)
+      SELECT 'z' || substr(id, 2), user, procedure_id, procedure_hash, printf('%064d', 0), scenarios,
+      scenario, title, created_at, answered_at, date(answered_day, '-10 days'), correct, decision
+      FROM practice_cases WHERE ${onOld}`);
+    try {
+      assert.equal((await listed())[0].passed_before, latest);
+      const clerk = (await readiness()).passed_before.find((q) => q.user === 'clerk');
+      assert.equal(clerk.passed, latest);
+    } finally {
+      sql("DELETE FROM practice_cases WHERE id LIKE 'z%'");
+    }
     // and the first scenario again
     const s = await start();
     assert.equal(s.body.scenario.title, '补领，材料齐全');

@@ -221,6 +221,33 @@ Test(practice, parse_a_scenario)
     practice_free(pr);
 }
 
+/* A scenario answers up to PRACTICE_MAX_IDS conditions, so `refuse 100`
+ * names one it can answer (the proof, not the reader, says whether the
+ * procedure has it). */
+Test(practice, a_refusal_may_name_any_condition_a_scenario_answers)
+{
+    char *text = one("expect = refuse 100\n");
+    struct practice *pr = parse_ok(text);
+
+    cr_assert_eq(pr->scenarios[0].expect.decision, PRACTICE_REFUSE);
+    cr_assert_eq(pr->scenarios[0].expect.condition, PRACTICE_MAX_IDS);
+    practice_free(pr);
+    free(text);
+}
+
+/* `explain =` written empty is no explanation: the trainee is not shown an
+ * empty line under 为什么. */
+Test(practice, an_empty_explain_is_none)
+{
+    char *text = one("expect = accept\nexplain =\n");
+    struct practice *pr = parse_ok(text);
+
+    cr_assert_eq(pr->scenarios[0].explain_line, 6);
+    cr_assert_null(pr->scenarios[0].explain);
+    practice_free(pr);
+    free(text);
+}
+
 Test(practice, told_text_is_never_raw_html)
 {
     parse_error("# 练习\n\n## 场景\n他说：<b>很急</b>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
@@ -293,6 +320,58 @@ Test(practice, bounds)
     parse_error(sb.data, 6, "太长");
     strbuf_free(&sb);
     free(big);
+    /* a title: its bytes beyond PRACTICE_TITLE_MAX are refused at its line */
+    big = calloc(PRACTICE_TEXT_MAX + 2, 1);
+    cr_assert_not_null(big);
+    memset(big, 'a', PRACTICE_TITLE_MAX + 1);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## %s\n```case\nexpect = accept\n```\n", big), 0);
+    parse_error(sb.data, 3, "场景标题太长");
+    strbuf_free(&sb);
+    /* the told text: one beyond PRACTICE_TEXT_MAX is reported at the H2
+     * (rendering stops only at twice that, so the bound is its own check) */
+    memset(big, 'a', PRACTICE_TEXT_MAX + 1);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n%s\n\n```case\nexpect = accept\n```\n", big), 0);
+    parse_error(sb.data, 3, "说明太长");
+    strbuf_free(&sb);
+    free(big);
+    /* ids of brought (and of a return, the same reader) and conditions:
+     * PRACTICE_MAX_IDS read, the next one refused */
+    cr_assert_eq(strbuf_puts(&sb, "brought ="), 0);
+    for (i = 0; i < PRACTICE_MAX_IDS; i++)
+        cr_assert_eq(strbuf_printf(&sb, " x%d", i), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    {
+        char *text = one(sb.data);
+        pr = parse_ok(text);
+        cr_assert_eq(pr->scenarios[0].n_brought, PRACTICE_MAX_IDS);
+        practice_free(pr);
+        free(text);
+    }
+    strbuf_free(&sb);
+    cr_assert_eq(strbuf_puts(&sb, "brought ="), 0);
+    for (i = 0; i <= PRACTICE_MAX_IDS; i++)
+        cr_assert_eq(strbuf_printf(&sb, " x%d", i), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    parse_error_one(sb.data, 5, "最多写 100 个编号");
+    strbuf_free(&sb);
+    cr_assert_eq(strbuf_puts(&sb, "conditions ="), 0);
+    for (i = 0; i < PRACTICE_MAX_IDS; i++)
+        cr_assert_eq(strbuf_puts(&sb, " 是"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    {
+        char *text = one(sb.data);
+        pr = parse_ok(text);
+        cr_assert_eq(pr->scenarios[0].n_conditions, PRACTICE_MAX_IDS);
+        practice_free(pr);
+        free(text);
+    }
+    strbuf_free(&sb);
+    cr_assert_eq(strbuf_puts(&sb, "conditions ="), 0);
+    for (i = 0; i <= PRACTICE_MAX_IDS; i++)
+        cr_assert_eq(strbuf_puts(&sb, " 是"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    parse_error_one(sb.data, 5, "conditions 最多写 100 个");
+    strbuf_free(&sb);
     /* the file: refused before parsing, at line 1 */
     big = malloc(PRACTICE_FILE_MAX + 1);
     cr_assert_not_null(big);
@@ -361,7 +440,11 @@ Test(practice, proof_errors_at_the_offending_key)
     prove_error(GOOD_LINES "expect = return letter\n", 11, "letter（委托书）在这个场景里不需要");
     prove_error("conditions = 是 否\nexpect = refuse 3\n", 6, "超出范围：这个事项只有 2 条");
     prove_error("conditions = 是 否\nexpect = refuse 1\n", 6, "第 1 条办理条件答的是「是」");
+    /* the last condition too (its number is the count of answers) */
+    prove_error("conditions = 否 是\nexpect = refuse 2\n", 6, "第 2 条办理条件答的是「是」");
     prove_error("conditions = 否\nexpect = refuse 1\n", 5, "conditions 写了 1 个回答，这个事项有 2 条");
+    /* too many answers as much as too few */
+    prove_error("conditions = 否 是 是\nexpect = refuse 1\n", 5, "conditions 写了 3 个回答，这个事项有 2 条");
     prove_error("expect = refuse 1\n", 4, "缺少 conditions");
 }
 
@@ -603,6 +686,8 @@ Test(practice, scenario_key_follows_what_is_judged)
         "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = return name\n",
         "conditions = 是 是\nbrought = id_card\nname = 王某\nexpect = return id_card\n",
         "conditions = 是 是\nbrought = id_card\nname = 王\nexpect = accept\n",
+        /* a condition's answer alone: 否 is judged (any 否 may be refused) */
+        "conditions = 是 否\nbrought = id_card\nname = 王某\nexpect = accept\n",
     };
     for (size_t i = 0; i < sizeof changed / sizeof *changed; i++) {
         key_of("场景", "王某来办。", changed[i], k);
@@ -664,6 +749,13 @@ Test(practice, a_return_names_every_problem)
             "id_number = 370602199003150022\nexpect = return id_card id_number\n",
             "conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
             "id_number = 370602199003150021\nexpect = return proxy\n",
+            /* the letter not brought, asked for only with proxy=yes ({if} on the item) */
+            "conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card\nname = 王某\n"
+            "id_number = 370602199003150021\nagent = 王小某\nexpect = return proxy\n",
+            /* a choice written empty is left out, as one not written: a required
+             * field to return, not a value outside its options */
+            "conditions = 是 是\nproxy = 否\nkind =\nbrought = id_card\nname = 王某\n"
+            "id_number = 370602199003150021\nexpect = return kind\n",
         };
         size_t i;
         for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -686,7 +778,8 @@ Test(practice, a_return_names_every_problem)
 Test(practice, judge_a_return_that_also_flags_what_follows_from_it)
 {
     static const char *const both[] = {"proxy", "agent"}, *const alone[] = {"proxy"},
-                             *const plus_name[] = {"proxy", "name"};
+                             *const plus_name[] = {"proxy", "name"},
+                             *const plus_letter[] = {"proxy", "letter"};
     const struct practice_scenario *s =
         scenario("conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
                  "id_number = 370602199003150021\nexpect = return proxy\n");
@@ -701,4 +794,80 @@ Test(practice, judge_a_return_that_also_flags_what_follows_from_it)
     judge(s, PRACTICE_RETURN, plus_name, 2, 0, &v);
     cr_assert(!v.correct, "the name is fine: a flag too many");
     practice_proof_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, plus_letter, 2, 0, &v);
+    cr_assert(!v.correct, "the letter follows proxy but was brought: a flag too many");
+    practice_proof_verdict_free(&v);
+}
+
+/* A situation on a whole step ({if} on its heading): what it asks for
+ * applies only by that answer. A return that flags the answer may leave
+ * the step's fields and items out (fixing it takes the step away), and an
+ * acceptance explains only the steps that apply: the {staff} guidance of
+ * a step the case skips is not shown. */
+static const char STEPPED[] =
+    "# 补领事项\n"
+    "\n"
+    "演示。\n"
+    "\n"
+    "## 第一步：情况\n"
+    "\n"
+    "```form\n"
+    "kind | 办理类型 | choice | required options=首次/补领\n"
+    "```\n"
+    "\n"
+    "## 第二步：补领 {if kind=补领}\n"
+    "- [ ] 遗失声明 {#loss_note}\n"
+    "\n"
+    "> 补领要核对遗失声明。 {staff}\n"
+    "\n"
+    "```form\n"
+    "reason | 补领原因 | text | required\n"
+    "```\n";
+
+Test(practice, a_situation_on_a_step)
+{
+    struct procedure_src src;
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct practice_verdict v;
+    struct practice_answer a = {PRACTICE_ACCEPT, NULL, 0, 0};
+    struct practice *pr;
+    char *text;
+
+    memset(&src, 0, sizeof src);
+    src.path = "demo/stepped.md";
+    src.id = "stepped";
+    src.category = "demo";
+    src.text = STEPPED;
+    src.len = strlen(STEPPED);
+    src.hash = HASH;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    cr_assert(p->steps[1].has_cond);
+    /* 补领 chosen by mistake: neither the note nor the reason need be flagged */
+    text = one("kind = 补领\nexpect = return kind\n");
+    pr = parse_ok(text);
+    cr_assert_eq(practice_proof_check(PATH, pr, p, TODAY, &d), 0, "%s", dump(&d));
+    practice_free(pr);
+    free(text);
+    /* 首次: the second step does not apply, nor does its guidance */
+    text = one("kind = 首次\nexpect = accept\n");
+    pr = parse_ok(text);
+    cr_assert_eq(practice_proof_check(PATH, pr, p, TODAY, &d), 0, "%s", dump(&d));
+    cr_assert_eq(practice_proof_judge(&pr->scenarios[0], p, TODAY, &a, &v), 0);
+    cr_assert(v.correct);
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 0, "the second step is skipped");
+    practice_proof_verdict_free(&v);
+    practice_free(pr);
+    free(text);
+    /* 补领, all there: the second step's guidance is shown */
+    text = one("kind = 补领\nbrought = loss_note\nreason = 遗失\nexpect = accept\n");
+    pr = parse_ok(text);
+    cr_assert_eq(practice_proof_check(PATH, pr, p, TODAY, &d), 0, "%s", dump(&d));
+    cr_assert_eq(practice_proof_judge(&pr->scenarios[0], p, TODAY, &a, &v), 0);
+    cr_assert_eq(notes_of(&v, PRACTICE_NOTE_STAFF), 1);
+    practice_proof_verdict_free(&v);
+    practice_free(pr);
+    free(text);
+    diag_list_free(&d);
+    procedure_free(p);
 }
