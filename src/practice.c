@@ -155,12 +155,13 @@ static void practice_close(struct practice_pctx *c)
         return;
     c->cur = NULL;
     n = c->text.len;
-    if (n > PRACTICE_TEXT_MAX)
-        diag_error(c->diags, c->path, s->line, "场景「%s」的说明太长（超过 %d 字节），请精简", s->title,
-                   PRACTICE_TEXT_MAX);
     if (!(s->text = practice_trim_dup(c->text.data ? c->text.data : "", n)) ||
         !(s->html = strdup(c->html.data ? c->html.data : "")))
         c->oom = 1;
+    /* the text as told: not the blank line practice_plain ends a block with */
+    else if (strlen(s->text) > PRACTICE_TEXT_MAX)
+        diag_error(c->diags, c->path, s->line, "场景「%s」的说明太长（超过 %d 字节），请精简", s->title,
+                   PRACTICE_TEXT_MAX);
     strbuf_free(&c->text);
     strbuf_free(&c->html);
     if (!s->case_line)
@@ -379,7 +380,7 @@ static void practice_case_line(struct practice_pctx *c, struct practice_scenario
     struct practice_line l = {c, s, line, NULL, 0};
     const char *eq = memchr(ln, '=', n), *k;
     char key[MARKER_KEY_MAX + 1], *value;
-    size_t kn, vn;
+    size_t kn, vn, tn;
     int r = 0;
 
     if (!eq) {
@@ -400,7 +401,9 @@ static void practice_case_line(struct practice_pctx *c, struct practice_scenario
     memcpy(key, k, kn);
     key[kn] = '\0';
     vn = n - (size_t)(eq + 1 - ln);
-    if (vn > PRACTICE_VALUE_MAX) {
+    tn = vn;
+    utf8_trim(eq + 1, &tn); /* the value as kept: not the space after = */
+    if (tn > PRACTICE_VALUE_MAX) {
         diag_error(c->diags, c->path, line, "%s 的内容太长（超过 %d 字节）", key, PRACTICE_VALUE_MAX);
         return;
     }

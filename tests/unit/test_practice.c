@@ -386,6 +386,33 @@ Test(practice, bounds)
     diag_list_free(&d);
 }
 
+/* The bounds hold what is kept, not the white space around it: a told text
+ * of PRACTICE_TEXT_MAX bytes (the blank line after its last paragraph is
+ * not told) and a value of PRACTICE_VALUE_MAX bytes written as every value
+ * is, `key = value` (the space after = is not the value), were refused as
+ * too long. */
+Test(practice, bounds_count_what_is_kept)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct practice *pr;
+    char *big = calloc(PRACTICE_TEXT_MAX + 1, 1);
+
+    cr_assert_not_null(big);
+    memset(big, 'a', PRACTICE_TEXT_MAX);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n%s\n\n```case\nexpect = accept\n```\n", big), 0);
+    pr = parse_ok(sb.data);
+    cr_assert_eq(strlen(pr->scenarios[0].text), PRACTICE_TEXT_MAX);
+    practice_free(pr);
+    strbuf_free(&sb);
+    big[PRACTICE_VALUE_MAX] = '\0';
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n```case\nexpect = accept\nexplain = %s\n```\n", big), 0);
+    pr = parse_ok(sb.data);
+    cr_assert_eq(strlen(pr->scenarios[0].explain), PRACTICE_VALUE_MAX);
+    practice_free(pr);
+    strbuf_free(&sb);
+    free(big);
+}
+
 Test(practice, a_good_scenario_is_proved)
 {
     char *text = one(GOOD_LINES "expect = accept\n");
