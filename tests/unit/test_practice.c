@@ -291,6 +291,30 @@ Test(practice, syntax_errors_with_their_lines)
     parse_error("# 练习\n\n## 场景\n```case\nexpect = accept\n```\n\n# 又一个\n", 8, "只能有一个一级标题");
 }
 
+/* A case block's lines in sb (emptied first): key and n items (" x0 x1 …"
+ * when numbered, else " 是" each), then expect = accept. */
+static void list_line(struct strbuf *sb, const char *key, int n, bool numbered)
+{
+    int i;
+
+    strbuf_free(sb);
+    cr_assert_eq(strbuf_puts(sb, key), 0);
+    for (i = 0; i < n; i++)
+        cr_assert_eq(numbered ? strbuf_printf(sb, " x%d", i) : strbuf_puts(sb, " 是"), 0);
+    cr_assert_eq(strbuf_puts(sb, "\nexpect = accept\n"), 0);
+}
+
+/* The one-scenario file of lines, parsed without a problem; the caller
+ * frees it. */
+static struct practice *parse_one_ok(const char *lines)
+{
+    char *text = one(lines);
+    struct practice *pr = parse_ok(text);
+
+    free(text);
+    return pr;
+}
+
 Test(practice, bounds)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -336,40 +360,17 @@ Test(practice, bounds)
     free(big);
     /* ids of brought (and of a return, the same reader) and conditions:
      * PRACTICE_MAX_IDS read, the next one refused */
-    cr_assert_eq(strbuf_puts(&sb, "brought ="), 0);
-    for (i = 0; i < PRACTICE_MAX_IDS; i++)
-        cr_assert_eq(strbuf_printf(&sb, " x%d", i), 0);
-    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
-    {
-        char *text = one(sb.data);
-        pr = parse_ok(text);
-        cr_assert_eq(pr->scenarios[0].n_brought, PRACTICE_MAX_IDS);
-        practice_free(pr);
-        free(text);
-    }
-    strbuf_free(&sb);
-    cr_assert_eq(strbuf_puts(&sb, "brought ="), 0);
-    for (i = 0; i <= PRACTICE_MAX_IDS; i++)
-        cr_assert_eq(strbuf_printf(&sb, " x%d", i), 0);
-    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    list_line(&sb, "brought =", PRACTICE_MAX_IDS, true);
+    pr = parse_one_ok(sb.data);
+    cr_assert_eq(pr->scenarios[0].n_brought, PRACTICE_MAX_IDS);
+    practice_free(pr);
+    list_line(&sb, "brought =", PRACTICE_MAX_IDS + 1, true);
     parse_error_one(sb.data, 5, "最多写 100 个编号");
-    strbuf_free(&sb);
-    cr_assert_eq(strbuf_puts(&sb, "conditions ="), 0);
-    for (i = 0; i < PRACTICE_MAX_IDS; i++)
-        cr_assert_eq(strbuf_puts(&sb, " 是"), 0);
-    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
-    {
-        char *text = one(sb.data);
-        pr = parse_ok(text);
-        cr_assert_eq(pr->scenarios[0].n_conditions, PRACTICE_MAX_IDS);
-        practice_free(pr);
-        free(text);
-    }
-    strbuf_free(&sb);
-    cr_assert_eq(strbuf_puts(&sb, "conditions ="), 0);
-    for (i = 0; i <= PRACTICE_MAX_IDS; i++)
-        cr_assert_eq(strbuf_puts(&sb, " 是"), 0);
-    cr_assert_eq(strbuf_puts(&sb, "\nexpect = accept\n"), 0);
+    list_line(&sb, "conditions =", PRACTICE_MAX_IDS, false);
+    pr = parse_one_ok(sb.data);
+    cr_assert_eq(pr->scenarios[0].n_conditions, PRACTICE_MAX_IDS);
+    practice_free(pr);
+    list_line(&sb, "conditions =", PRACTICE_MAX_IDS + 1, false);
     parse_error_one(sb.data, 5, "conditions 最多写 100 个");
     strbuf_free(&sb);
     /* the file: refused before parsing, at line 1 */
