@@ -53,20 +53,29 @@ static const char PROC[] =
 
 static struct procedure *model;
 
-static void setup(void)
+/* The procedure of text (demo/ID.md) parsed without an error; the caller
+ * frees it. */
+static struct procedure *model_of(const char *id, const char *path, const char *text)
 {
     struct procedure_src src;
+    struct procedure *p = NULL;
     struct diag_list d = DIAG_LIST_INIT;
 
     memset(&src, 0, sizeof src);
-    src.path = "demo/demo.md";
-    src.id = "demo";
+    src.path = path;
+    src.id = id;
     src.category = "demo";
-    src.text = PROC;
-    src.len = strlen(PROC);
+    src.text = text;
+    src.len = strlen(text);
     src.hash = HASH;
-    cr_assert_eq(procedure_parse(&src, &model, &d), 0, "%s", dump(&d));
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
     diag_list_free(&d);
+    return p;
+}
+
+static void setup(void)
+{
+    model = model_of("demo", "demo/demo.md", PROC);
 }
 
 static struct practice *judged;    /* the scenario the judge tests use */
@@ -854,22 +863,13 @@ static const char STEPPED[] =
 
 Test(practice, a_situation_on_a_step)
 {
-    struct procedure_src src;
-    struct procedure *p;
+    struct procedure *p = model_of("stepped", "demo/stepped.md", STEPPED);
     struct diag_list d = DIAG_LIST_INIT;
     struct practice_verdict v;
     struct practice_answer a = {PRACTICE_ACCEPT, NULL, 0, 0};
     struct practice *pr;
     char *text;
 
-    memset(&src, 0, sizeof src);
-    src.path = "demo/stepped.md";
-    src.id = "stepped";
-    src.category = "demo";
-    src.text = STEPPED;
-    src.len = strlen(STEPPED);
-    src.hash = HASH;
-    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
     cr_assert(p->steps[1].has_cond);
     /* 补领 chosen by mistake: neither the note nor the reason need be flagged */
     text = one("kind = 补领\nexpect = return kind\n");
