@@ -172,8 +172,12 @@ static void server_clock_warn(struct db *db)
         fprintf(stderr, "spkiosk: warning: this machine's clock says %s, before this version was "
                 "made: %s\n", at, fix);
     else if (gauges_read(db, now, &g) == 0 && g.clock_behind > SERVER_CLOCK_SLACK_S)
+        /* or the record is the wrong one: a clock that ran ahead, put right
+         * since, wrote it; nothing tells the two apart, so both are said */
         fprintf(stderr, "spkiosk: warning: this machine's clock says %s, behind the newest record "
-                "in the database (%s): %s\n", at, g.newest_event, fix);
+                "in the database (%s): %s; if this clock is right, a clock running ahead wrote "
+                "that record, and this warning ends once the clock passes it\n",
+                at, g.newest_event, fix);
 }
 
 static int server_read_pem(const char *what, const char *path, char **out)
