@@ -33,6 +33,14 @@ describe('saving refuses', () => {
     assert.equal(readFile(h, 'alpha/one.md'), ONE);
   });
 
+  // Only If-None-Match: * creates: another tag is no precondition a save
+  // can rest on, and is not taken for one (it answered 412 file_exists).
+  it('a save with If-None-Match other than * (428), writing nothing', async () => {
+    const r = await putSource(h, 'one', proc('改了'), { 'If-None-Match': `"${sha256(ONE)}"` });
+    assertError(r, 428, 'precondition_required');
+    assert.equal(readFile(h, 'alpha/one.md'), ONE);
+  });
+
   it('an unknown procedure (404)', async () => {
     assertError(await putSource(h, 'nope', proc('改了'), { 'If-Match': '"x"' }), 404, 'unknown_procedure');
   });
@@ -60,6 +68,18 @@ describe('saving refuses', () => {
     assert.equal(fs.statSync(file(h, 'alpha/one.md')).mtimeMs, before.mtimeMs);
     assert.deepEqual(leftovers(), []);
     assert.equal((await pub('one')).body.hash, sha256(ONE));
+  });
+
+  // errors holds what stops the save, warnings the rest: the editor marks
+  // them apart.
+  it('a text with errors and warnings (422): each in its own list', async () => {
+    const text = proc('坏的', { front: 'review_by: 2000-01-01\n', extra: '- [ ] \n' });
+    const r = await putSource(h, 'one', text, { 'If-Match': await etag('one') });
+    assertError(r, 422, 'invalid_procedure');
+    assert.deepEqual(r.body.errors.map((e) => e.line), [10]);
+    assert.deepEqual(r.body.warnings.map((e) => e.line), [2]);
+    assert.match(r.body.warnings[0].message, /review_by/);
+    assert.equal(readFile(h, 'alpha/one.md'), ONE);
   });
 
   it('an id another file has (422), whichever comes first by path', async () => {
@@ -193,6 +213,15 @@ describe('creating a file', () => {
     // the file that holds the id is named (it may be in another category)
     assert.match(r.body.error.message, /编号 fresh 已经有文件了（alpha\/fresh\.md）/);
     assert.equal(readFile(h, 'alpha/fresh.md'), proc('新事项'));
+  });
+
+  // ?file= names the file meant: when it is not this id's the answer is
+  // 404, never a new file made from ?category= instead.
+  it('with a ?file= that is not this id\'s is 404 even with a category, creating nothing', async () => {
+    const r = await putSource(h, 'elsewhere', proc('别处'), { 'If-None-Match': '*' },
+      { query: '?file=alpha/two.md&category=alpha' });
+    assertError(r, 404, 'unknown_procedure');
+    assert.equal(fs.existsSync(file(h, 'alpha/elsewhere.md')), false);
   });
 
   it('in a folder that does not exist is 422; with a bad id or no category 404', async () => {

@@ -199,6 +199,20 @@ describe('a file\'s source', () => {
     assertError(await get(h, '/api/v1/admin/procedures/one/source?file=../one.md'), 404,
       'unknown_procedure');
   });
+
+  // An empty ?file= is no file given: the id finds the file, as without it.
+  it('with an empty ?file= is found by its id', async () => {
+    const r = await get(h, '/api/v1/admin/procedures/one/source?file=');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text, ONE);
+  });
+
+  // ?category= names where a new file would go: opening a source never
+  // makes up a file there for an id no file has.
+  it('is 404 for an unknown id even with a category', async () => {
+    assertError(await get(h, '/api/v1/admin/procedures/nope/source?category=alpha'), 404,
+      'unknown_procedure');
+  });
 });
 
 describe('the preview', () => {
@@ -260,6 +274,16 @@ describe('the preview', () => {
     assert.equal(r.body.ok, false);
     assert.ok(r.body.errors.some((e) => e.severity === 'error' && /two/.test(e.message) &&
       /alpha\/two\.md/.test(e.message)), JSON.stringify(r.body.errors));
+  });
+
+  // The id is the one the text gives: a text that changes it previews as
+  // the procedure it would become.
+  it('names the id the text gives', async () => {
+    const r = await preview(h, '?id=two', proc('改名', { front: 'id: two-new\n' }));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, true, JSON.stringify(r.body.errors));
+    assert.equal(r.body.id, 'two-new');
+    assert.equal(r.body.file, 'alpha/two.md');
   });
 
   it('says when the category folder does not exist', async () => {

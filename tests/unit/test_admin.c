@@ -234,6 +234,10 @@ Test(admin, check_refuses_an_id_clash_either_way, .init = setup, .fini = teardow
     cr_assert_eq(loader_run(db, root), 0);
     cr_assert_eq(admin_check(db, root, 0, "alpha/a-new.md", as_two, strlen(as_two), &c), 0);
     cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/two.md"));
+    /* the loader would take the new file: only this check finds the
+     * clash, and a text with an error has no model (the preview renders
+     * none) */
+    cr_assert_null(c.model);
     admin_check_free(&c);
 }
 
@@ -269,7 +273,7 @@ Test(admin, check_of_a_missing_category_is_an_error, .init = setup, .fini = tear
     struct admin_check c;
 
     cr_assert_eq(admin_check(db, root, 0, "nowhere/x.md", GOOD("x"), strlen(GOOD("x")), &c), 0);
-    cr_assert(has(&c.diags, DIAG_ERROR, 1, "nowhere"));
+    cr_assert(has(&c.diags, DIAG_ERROR, 1, "分类文件夹 nowhere 不存在"), "not: has a problem");
     cr_assert_null(c.model);
     admin_check_free(&c);
 }
@@ -480,4 +484,150 @@ Test(admin, commit_saves_over_the_same_content_rewritten, .init = setup, .fini =
     cr_assert_str_eq(get("alpha/one.md"), GOOD("我改的"));
     cr_assert_eq(dotfiles(), 0);
     admin_check_free(&c);
+}
+
+/* Every character of the tag counts, the last one too: a tag one digit
+ * off names another version of the file. */
+Test(admin, if_match_compares_the_whole_tag)
+{
+    cr_assert_not(admin_if_match("\"abc124\"", "abc123", true));
+    cr_assert_not(admin_if_match("abc124", "abc123", true));
+}
+
+/* ADMIN_REL_MAX is the longest rel taken: that many bytes pass, one more
+ * does not. */
+Test(admin, rel_is_bounded_at_admin_rel_max)
+{
+    char rel[ADMIN_REL_MAX + 2];
+
+    memset(rel, 'x', sizeof rel);
+    memcpy(rel, "a/", 2);
+    strcpy(rel + ADMIN_REL_MAX - 3, ".md");
+    cr_assert_eq(strlen(rel), ADMIN_REL_MAX);
+    cr_assert(admin_rel_valid(rel));
+    strcpy(rel + ADMIN_REL_MAX - 2, ".md");
+    cr_assert_not(admin_rel_valid(rel));
+}
+
+/* A file that cannot load claims no id, as in a load: a new file may take
+ * the id of a broken file that never went live. */
+Test(admin, check_lets_a_new_file_take_a_broken_files_id, .init = setup, .fini = teardown)
+{
+    const char *as_bad = "---\nid: bad\n---\n" GOOD("好");
+    struct admin_check c;
+
+    put("alpha/bad.md", BROKEN);
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_check(db, root, 0, "alpha/c-new.md", as_bad, strlen(as_bad), &c), 0);
+    cr_assert_eq(c.diags.errors, 0);
+    cr_assert_not_null(c.model);
+    admin_check_free(&c);
+}
+
+/* A symbolic link where the file should be is never replaced, not even
+ * with If-Match: * (the loader does not follow it, and a save would swap
+ * the link for a file behind the back of whoever made it). */
+Test(admin, save_leaves_a_link_alone_even_with_star, .init = setup, .fini = teardown)
+{
+    struct admin_check c;
+    struct admin_saved res;
+    struct stat st;
+    char p[160];
+
+    snprintf(p, sizeof p, "%s/alpha/link.md", root);
+    cr_assert_eq(symlink("one.md", p), 0);
+    cr_assert_eq(admin_save(db, root, "alpha/link.md", GOOD("链"), strlen(GOOD("链")), "*", &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED);
+    admin_check_free(&c);
+    cr_assert_eq(lstat(p, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "still the link");
+    cr_assert_str_eq(get("alpha/one.md"), GOOD("一"));
+    cr_assert_eq(dotfiles(), 0);
+}
+
+/* A file of n bytes of 'x' (over PROCEDURE_FILE_MAX: it cannot be read). */
+static void put_big(const char *rel, size_t n)
+{
+    char p[256];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    cr_assert_not_null(f = fopen(p, "w"));
+    while (n--)
+        cr_assert_neq(fputc('x', f), EOF);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A file too big to hash is compared by its identity, size and mtime: one
+ * rewritten between If-Match: * and the rename is not overwritten. */
+Test(admin, commit_refuses_an_unreadable_file_rewritten, .init = setup, .fini = teardown)
+{
+    struct admin_pending *p = NULL;
+    struct admin_check c;
+    struct admin_saved res;
+    struct stat st;
+    char path[160];
+
+    put_big("alpha/big.md", PROCEDURE_FILE_MAX + 1);
+    cr_assert_eq(admin_save_prepare(db, root, "alpha/big.md", GOOD("大"), strlen(GOOD("大")), "*", &c,
+                                    &res, &p), 1);
+    put_big("alpha/big.md", PROCEDURE_FILE_MAX + 2);
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED);
+    snprintf(path, sizeof path, "%s/alpha/big.md", root);
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq((size_t)st.st_size, PROCEDURE_FILE_MAX + 2, "theirs is kept");
+    cr_assert_eq(dotfiles(), 0);
+    admin_check_free(&c);
+}
+
+/* review_by is the last day the text counts as reviewed: overdue the day
+ * after, not on the day (as the loader's warning says it). */
+Test(admin, list_is_overdue_only_after_review_by, .init = setup, .fini = teardown)
+{
+    char *json = NULL;
+
+    put("alpha/one.md", "---\nreview_by: 2026-01-01\n---\n" GOOD("一"));
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert(strstr(json, "\"review_by\":\"2026-01-01\",\"review_overdue\":false"), "%s", json);
+    free(json);
+    cr_assert_eq(admin_list_json(db, root, 20260102, &json), 0);
+    cr_assert(strstr(json, "\"review_by\":\"2026-01-01\",\"review_overdue\":true"), "%s", json);
+    free(json);
+}
+
+/* The check's diagnostics come in line order, the warnings about the
+ * whole file (line 1) before those of later lines, whichever check made
+ * them first: the editor lists them as they come. */
+Test(admin, check_lists_diagnostics_by_line, .init = setup, .fini = teardown)
+{
+    const char *text = "---\nid: one-new\nreview_by: 2000-01-01\n---\n" GOOD("一");
+    struct admin_check c;
+    size_t i;
+
+    cr_assert_eq(admin_check(db, root, 20260101, "alpha/one.md", text, strlen(text), &c), 0);
+    cr_assert_geq(c.diags.n, 2);
+    cr_assert(has(&c.diags, DIAG_WARNING, 1, "停办"));
+    cr_assert(has(&c.diags, DIAG_WARNING, 3, "review_by"));
+    for (i = 1; i < c.diags.n; i++)
+        cr_assert_leq(c.diags.items[i - 1].line, c.diags.items[i].line);
+    admin_check_free(&c);
+}
+
+/* Without a live procedure, the file a load last named the id in is the
+ * first by path: two broken files of the same name in two categories. */
+Test(admin, locate_without_a_live_one_takes_the_first_by_path, .init = setup, .fini = teardown)
+{
+    char *rel = NULL, p[160];
+
+    snprintf(p, sizeof p, "%s/beta", root);
+    cr_assert_eq(mkdir(p, 0755), 0);
+    put("beta/README.md", "# 乙\n\n乙类。\n");
+    put("alpha/zz.md", BROKEN);
+    put("beta/zz.md", BROKEN);
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_locate(db, "zz", NULL, &rel), 0);
+    cr_assert_str_eq(rel, "alpha/zz.md");
+    free(rel);
 }

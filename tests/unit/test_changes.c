@@ -186,3 +186,47 @@ Test(changes, an_old_version_that_cannot_be_read_is_an_error)
     cJSON_Delete(doc);
     casedb_close(&t);
 }
+
+/* A version stored before notice keys (schema 033: NULL) that the staffer
+ * has confirmed is no update: the same hash is read, whatever the key. */
+Test(changes, the_version_read_without_a_notice_key_is_not_changed)
+{
+    struct casedb t;
+    cJSON *doc;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cJSON_Delete(view(&t, "wang"));
+    casedb_exec(&t, "UPDATE procedure_versions SET notice_key = NULL WHERE procedure_id = 'test'");
+    doc = view(&t, "wang");
+    cr_assert_not(changed(doc));
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "parts")), 0);
+    cJSON_Delete(doc);
+    casedb_close(&t);
+}
+
+/* The list is newest first by when the live version went live, not by id. */
+Test(changes, the_list_is_newest_first)
+{
+    struct casedb t;
+    char *json = NULL;
+    const char *a, *b;
+
+    casedb_open(&t);
+    add_user(&t, "li");
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, NULL"
+                    " FROM procedure_versions WHERE procedure_id IN ('simple', 'test')");
+    casedb_exec(&t, "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at)"
+                    " SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z' FROM procedures"
+                    " WHERE id IN ('simple', 'test')");
+    casedb_exec(&t, "UPDATE procedures SET updated_at = '2026-03-01T00:00:00Z' WHERE id = 'simple'");
+    casedb_exec(&t, "UPDATE procedures SET updated_at = '2026-03-02T00:00:00Z' WHERE id = 'test'");
+    cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
+    cr_assert_not_null(a = strstr(json, "\"id\":\"test\""), "%s", json);
+    cr_assert_not_null(b = strstr(json, "\"id\":\"simple\""), "%s", json);
+    cr_assert_lt(a, b, "test went live later: listed first: %s", json);
+    free(json);
+    casedb_close(&t);
+}

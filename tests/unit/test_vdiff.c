@@ -17,6 +17,7 @@
 #include "hall.h"
 #include "procedure.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "vdiff.h"
 
 #define PATH "elderly/vdiff-test.md"
@@ -533,4 +534,151 @@ Test(vdiff, the_stages_under_the_section_that_holds_the_block)
     procedure_free(a);
     procedure_free(b);
 #undef TWO
+}
+
+/* A line of exactly VDIFF_LINE_MAX bytes is kept whole; one byte more is
+ * cut, ended by the digest. */
+Test(vdiff, a_line_of_line_max_bytes_is_whole)
+{
+    char html[VDIFF_LINE_MAX + 16], **lines = NULL;
+    size_t n = 0, i;
+    bool more = false;
+
+    strcpy(html, "<p>");
+    memset(html + 3, 'a', VDIFF_LINE_MAX);
+    strcpy(html + 3 + VDIFF_LINE_MAX, "</p>");
+    cr_assert_eq(vdiff_html_lines(html, "", &lines, &n, 10, &more), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(strlen(lines[0]), VDIFF_LINE_MAX, "not cut");
+    for (i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* A long line of Chinese is cut where a character starts, never inside
+ * one: the line goes out in JSON, which must be valid UTF-8. */
+Test(vdiff, a_long_line_is_cut_on_a_character)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char **lines = NULL;
+    size_t n = 0, i;
+    bool more = false;
+
+    cr_assert_eq(strbuf_puts(&sb, "<p>"), 0);
+    for (i = 0; i < 400; i++)   /* 1200 bytes; VDIFF_LINE_MAX falls inside a character */
+        cr_assert_eq(strbuf_puts(&sb, "中"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "</p>"), 0);
+    cr_assert_eq(vdiff_html_lines(sb.data, "", &lines, &n, 10, &more), 0);
+    cr_assert_eq(n, 1);
+    cr_assert(utf8_valid(lines[0], strlen(lines[0])), "%s", lines[0]);
+    cr_assert_eq(strncmp(lines[0] + 999, "…", strlen("…")), 0, "cut after 333 characters");
+    free(lines[0]);
+    free(lines);
+    strbuf_free(&sb);
+}
+
+/* A step that lost a repeated last line: the common head and the common
+ * tail must not overlap (the tail once ran into the head's lines). */
+Test(vdiff, a_repeated_last_line_removed)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build("# 测试事项\n\n说明。\n\n## 第一步：准备\n甲1\n\n甲1\n", "# 测试事项\n\n说明。\n\n## 第一步：准备\n甲1\n", &d);
+    p = part(&d, VDIFF_STEP, "第一步：准备");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert_eq(p->n_lines, 3);
+    cr_assert_eq(count_op(p, '='), 2);
+    cr_assert(has_line(p, '-', "甲1"));
+    vdiff_free(&d);
+}
+
+/* An added part longer than VDIFF_PART_LINES says it was cut, as a
+ * changed one does. */
+Test(vdiff, an_added_long_part_is_truncated)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct vdiff d;
+    const struct vdiff_part *p;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, HEAD STEP1 "## 长步骤\n"), 0);
+    for (i = 0; i < VDIFF_PART_LINES + 10; i++)
+        cr_assert_eq(strbuf_printf(&sb, "行%zu\n", i), 0);
+    build(HEAD STEP1, sb.data, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(p->change, VDIFF_ADDED);
+    cr_assert(p->truncated);
+    cr_assert_eq(p->n_lines, VDIFF_PART_LINES);
+    vdiff_free(&d);
+    strbuf_free(&sb);
+}
+
+/* One step has no order: no 步骤顺序 line (it would also change the
+ * notice key every stored version of a one-step procedure has). */
+Test(vdiff, one_step_has_no_order_line)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    size_t i;
+
+    build("---\nfee: 免费\n---\n" HEAD STEP1, "---\nfee: 10元\n---\n" HEAD STEP1, &d);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    for (i = 0; i < p->n_lines; i++)
+        cr_assert_null(strstr(p->lines[i].text, "步骤顺序"), "%s", p->lines[i].text);
+    vdiff_free(&d);
+}
+
+/* A field made optional is news: 必填 and 选填 are told apart. */
+Test(vdiff, a_field_made_optional)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build(HEAD STEP2, HEAD "## 第二步：填写申请\n"
+          "```form\nname | 姓名 | text | max=20\nkind | 类别 | choice | required options=甲/乙\n```\n\n", &d);
+    p = part(&d, VDIFF_STEP, "第二步：填写申请");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "填写：姓名〔name，text，必填，max=20〕"));
+    cr_assert(has_line(p, '+', "填写：姓名〔name，text，选填，max=20〕"));
+    vdiff_free(&d);
+}
+
+/* The court printed on the refusal notice is a fact, like the review body. */
+Test(vdiff, the_court_is_a_fact)
+{
+    struct vdiff d;
+
+    build(HEAD STEP1, "---\ncourt: 区人民法院\n---\n" HEAD STEP1, &d);
+    cr_assert(has_line(part(&d, VDIFF_FACTS, "基本信息"), '+', "提起诉讼的法院：区人民法院"));
+    vdiff_free(&d);
+}
+
+/* The LCS table may have exactly VDIFF_LCS_CELLS cells: a 200 × 200
+ * middle still finds the unchanged lines. */
+Test(vdiff, the_lcs_cap_is_inclusive)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+    char *a = long_step(200, "甲1", "乙1"), *b = long_step(200, "丙1", "丁1");
+
+    cr_assert_eq(200 * 200, VDIFF_LCS_CELLS);
+    build(a, b, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(count_op(p, '='), 199);  /* the title and 行1..行198 */
+    vdiff_free(&d);
+    free(a);
+    free(b);
+}
+
+/* The last step taken out is listed as removed, after the steps kept. */
+Test(vdiff, the_last_step_removed)
+{
+    struct vdiff d;
+
+    build(HEAD STEP1 STEP2 STEP3, HEAD STEP1 STEP2, &d);
+    cr_assert_eq(part(&d, VDIFF_STEP, "第三步：窗口审核")->change, VDIFF_REMOVED);
+    cr_assert_eq(d.parts[d.n_parts - 1].kind, VDIFF_STEP);
+    cr_assert_str_eq(d.parts[d.n_parts - 1].title, "第三步：窗口审核");
+    vdiff_free(&d);
 }
