@@ -170,6 +170,12 @@ describe('backup under load, then restore', () => {
     r = run(['restore', '--db', target, foreign]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not a spkiosk database/);
+    // schema 0: no migration ever ran on it, whatever tables it has
+    const unversioned = path.join(tmp, 'unversioned.db');
+    sql(unversioned, 'CREATE TABLE cases (id TEXT)');
+    r = run(['restore', '--db', target, unversioned]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /not a spkiosk database/);
     assert.ok(!fs.existsSync(target));
   });
 });
@@ -222,10 +228,13 @@ describe('backup --keep N DIR', () => {
     fs.writeFileSync(path.join(dir, dead[2]), 'j');
     const hourAgo = new Date(Date.now() - 3600e3);
     for (const f of dead) fs.utimesSync(path.join(dir, f), hourAgo, hourAgo);
-    // a backup running now: its claim and its copy are minutes old
+    // a backup running now: its claim and its copy are minutes old (9:
+    // inside the copy's own 10-minute limit, so it may well still be going)
     const running = ['spkiosk-20240104T000000Z.db', 'spkiosk-20240104T000000Z.db.tmp'];
     fs.writeFileSync(path.join(dir, running[0]), '');
     fs.writeFileSync(path.join(dir, running[1]), 'copying');
+    const minutesAgo = new Date(Date.now() - 540e3);
+    for (const f of running) fs.utimesSync(path.join(dir, f), minutesAgo, minutesAgo);
     const r = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '2', dir]);
     assert.equal(r.status, 0, r.stderr);
     const made = path.basename(r.stdout.trim());

@@ -1,12 +1,16 @@
 /* Unit tests of the backup: a copy of a database of many backup steps
  * taken while another process commits is one consistent snapshot (each
  * writer transaction adds a row and bumps a counter: the copy's rows and
- * counter agree) and passes integrity_check; the dated names. */
+ * counter agree) and passes integrity_check; the dated names; a failed or
+ * misdirected backup leaves nothing and touches nothing; a restore carries
+ * the higher of today's ticket counters and clears an old aside copy's
+ * journals. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,4 +123,160 @@ Test(backup, names_sort_by_time)
     backup_name(1796219434, b);
     cr_expect_str_eq(b, "spkiosk-20261202T135034Z.db");
     cr_expect_lt(strcmp(a, b), 0);
+}
+
+/* ---- what a failed backup leaves, restore's ticket counter and aside files -- */
+
+/* A database restore_check takes for spkiosk's: schema 1, a cases table,
+ * today's ticket counter at `last` (none when 0; no table when -1). */
+static void small_db(const char *path, long long last)
+{
+    char sql[256];
+    sqlite3 *h = open_db(path);
+
+    cr_assert_eq(sqlite3_exec(h, "PRAGMA user_version = 1; CREATE TABLE cases (id TEXT PRIMARY KEY);",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+    if (last >= 0)
+        cr_assert_eq(sqlite3_exec(h, "CREATE TABLE ticket_counters (day TEXT PRIMARY KEY,"
+                                     " last INTEGER NOT NULL);", NULL, NULL, NULL), SQLITE_OK);
+    if (last > 0) {
+        snprintf(sql, sizeof sql, "INSERT INTO ticket_counters VALUES (date('now', 'localtime'), %lld)",
+                 last);
+        cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+    }
+    sqlite3_close(h);
+}
+
+static long long todays_last(const char *path)
+{
+    sqlite3 *h = open_db(path);
+    long long v = one(h, "SELECT coalesce((SELECT last FROM ticket_counters"
+                         " WHERE day = date('now', 'localtime')), 0)");
+
+    sqlite3_close(h);
+    return v;
+}
+
+/* The copy's counter is the higher one (the database in place was started
+ * anew this morning, A001-A003, after the backup had reached A010): the
+ * restored daemon goes on after A010, whose slips residents hold; the lower
+ * number would hand out A004-A010 a second time. */
+Test(backup, a_restore_keeps_the_higher_of_todays_two_counters)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], aside[BACKUP_PATH_MAX], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 3);
+    small_db(copy, 10);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(todays_last(db), 10);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* No ticket handed out today in the database in place: nothing to carry,
+ * so a copy from before the counters (schema 1, no ticket_counters table;
+ * the daemon migrates it) is restored all the same. */
+Test(backup, a_restore_with_no_ticket_today_restores_a_copy_without_counters)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], aside[BACKUP_PATH_MAX], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 0);
+    small_db(copy, -1);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    {
+        sqlite3 *h = open_db(db);
+        cr_expect_eq(one(h, "SELECT count(*) FROM sqlite_schema WHERE name = 'ticket_counters'"), 0,
+                     "the copy as it was");
+        sqlite3_close(h);
+    }
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* A copy that cannot take its name (here a folder is in the way of the
+ * rename) fails, and leaves no FILE.tmp behind: half a copy, or a whole
+ * one with ID numbers in it, is never left lying about. */
+Test(backup, a_backup_that_fails_leaves_no_temporary_copy)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], p[300], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 1);
+    cr_assert_eq(mkdir(copy, 0700), 0);
+    snprintf(p, sizeof p, "%s/in-the-way", copy);
+    cr_assert_eq(mkdir(p, 0700), 0);
+    cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
+    snprintf(p, sizeof p, "%s.tmp", copy);
+    cr_expect_eq(access(p, F_OK), -1, "%s left behind", p);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* A database whose name ends in .tmp: `backup DB` with FILE the name
+ * without it would write its temporary copy over the live database. */
+Test(backup, a_backup_whose_temporary_name_is_the_database_is_refused)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(copy, sizeof copy, "%s/x.db", dir);
+    snprintf(db, sizeof db, "%s/x.db.tmp", dir);
+    small_db(db, 7);
+    cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
+    cr_expect(strstr(err, "live database") != NULL, "%s", err);
+    cr_expect_eq(todays_last(db), 7, "the live database untouched");
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* The -wal (or -journal) of an earlier aside copy whose main file was
+ * deleted must not stay beside the new aside copy: SQLite would read it
+ * with it. */
+Test(backup, a_restore_clears_an_old_aside_copys_journals)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], p[300], aside[BACKUP_PATH_MAX];
+    char err[512] = "";
+    FILE *f;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 0);
+    small_db(copy, 0);
+    snprintf(p, sizeof p, "%s.pre-restore-journal", db);
+    cr_assert_not_null(f = fopen(p, "w"));
+    fputs("an earlier aside copy's journal", f);
+    fclose(f);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    snprintf(err, sizeof err, "%s.pre-restore", db);
+    cr_expect_str_eq(aside, err);
+    cr_expect_eq(access(p, F_OK), -1, "%s kept beside the new aside copy", p);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* `restore --db DB DB`: a slip of the hand, refused before anything moves
+ * (no DB.pre-restore made of a database that was never replaced). */
+Test(backup, a_restore_of_the_database_onto_itself_is_refused)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], p[300], aside[BACKUP_PATH_MAX], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    small_db(db, 4);
+    cr_assert_eq(backup_restore(db, db, aside, err, sizeof err), -1);
+    cr_expect(strstr(err, "the database itself") != NULL, "%s", err);
+    snprintf(p, sizeof p, "%s.pre-restore", db);
+    cr_expect_eq(access(p, F_OK), -1, "%s made", p);
+    cr_expect_eq(todays_last(db), 4);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
 }

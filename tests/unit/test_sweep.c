@@ -889,3 +889,121 @@ Test(sweep, an_open_call_back_keeps_its_case_until_its_due_date_is_past_retentio
                 id, due);
     cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
 }
+
+/* ---- boundaries, chains, rejected cases, a later sweep's WAL -------------- */
+
+/* "older than the retention": a case last active exactly the period ago is
+ * not yet due; a second later it is. Erasing early is a defect as much as
+ * erasing late. */
+Test(sweep, a_case_exactly_the_retention_period_old_is_kept_a_second_more)
+{
+    char id[CASE_ID_LEN + 1];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    completed_case(id, t0);
+    cr_assert_eq(run(t0 + 30 * DAY, 30).erased, 0);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values WHERE case_id = '%s'", id), 2);
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
+    assert_erased(id);
+}
+
+/* A call-back keeps its case's number until its due date is past the
+ * retention period: on the day the cut-off reaches the due date, the
+ * number is still the one to call. */
+Test(sweep, a_call_back_due_on_the_cut_off_day_still_keeps_its_case)
+{
+    char id[CASE_ID_LEN + 1], due[11];
+    time_t t0 = time(NULL) - 200 * DAY, d = t0 + 40 * DAY;
+    struct tm tm;
+
+    completed_case(id, t0);
+    cr_assert_not_null(localtime_r(&d, &tm));
+    cr_assert_eq(strftime(due, sizeof due, "%Y-%m-%d", &tm), 10);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at)"
+                    " VALUES ('%s', 'complaint', '%s', '13800138000', 1, '2026-01-01T00:00:00Z')", id, due);
+    /* the cut-off (now - 30 days) is d itself: its local day is the due date */
+    cr_assert_eq(run(d + 30 * DAY, 30).erased, 0);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM followups WHERE case_id = '%s'"
+                                " AND phone = '13800138000'", id), 1);
+    cr_assert_eq(run(d + 31 * DAY, 30).erased, 1);
+}
+
+/* An accepted case whose chain has begun (stage set, relay) is being
+ * worked on at a stage, not forgotten: only an accepted case with no chain
+ * begun is abandoned by the stale pass (docs/internals.md). */
+Test(sweep, an_accepted_case_in_its_chain_is_never_abandoned)
+{
+    char chain[CASE_ID_LEN + 1], none[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+    struct sweep_result r;
+
+    handed_in(chain, "accepted", t0);
+    casedb_exec(&t, "UPDATE cases SET stage = 0 WHERE id = '%s'", chain);
+    handed_in(none, "accepted", t0);
+    r = run(t0 + 7 * DAY + 60, 7);
+    cr_assert_eq(r.stale, 1);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", chain), "accepted");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", none), "abandoned");
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values WHERE case_id = '%s'", chain), 2);
+}
+
+/* A rejected case is erased like a completed one, the reason given with
+ * it too (it may name the resident's affairs). */
+Test(sweep, retention_erases_a_rejected_case_and_its_reason)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    completed_case(id, t0);
+    casedb_exec(&t, "UPDATE cases SET status = 'rejected', rejected_reason = '张晓梅户籍不在本社区'"
+                    " WHERE id = '%s'", id);
+    casedb_at(&t, id, t0);
+    cr_assert_eq(run(t0 + 30 * DAY - 1, 30).erased, 0);
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
+    assert_erased(id);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(rejected_reason, 'none') || ' ' || status"
+                                        " FROM cases WHERE id = '%s'", id), "none rejected");
+}
+
+/* Not only the first sweep (SWEEP_TIMER_INIT) empties the WAL: an erasure
+ * at any later sweep leaves the erased values in it, and the checkpoint is
+ * then pending, retried while a reader is in the way. */
+Test(sweep, an_erasure_at_a_later_sweep_empties_the_wal_too)
+{
+    char id[CASE_ID_LEN + 1];
+    struct sweep_timer tm = SWEEP_TIMER_INIT;
+    sqlite3 *reader;
+    int left;
+
+    sweep_poll(t.db, 30, 1000, &tm);
+    cr_assert_not(tm.ckpt_pending, "nothing to erase, no reader: done at start");
+    completed_case(id, time(NULL) - 100 * DAY);
+    reader = reader_open();
+    left = sweep_poll(t.db, 30, 1000 + SWEEP_INTERVAL_MS, &tm);
+    cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM case_values"), 0, "erased");
+    cr_assert(tm.ckpt_pending, "the WAL holds the erased values");
+    cr_assert_leq(left, SWEEP_CKPT_RETRY_MS);
+    cr_assert_eq(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sweep_poll(t.db, 30, 1000 + SWEEP_INTERVAL_MS + left, &tm);
+    cr_assert_not(tm.ckpt_pending);
+    cr_assert_not(files_hold("张晓梅"), "still in the files");
+    sqlite3_close(reader);
+}
+
+/* What a staffer wrote passing a stage of the chain may name the
+ * resident's affairs: erased with the case; the stage itself (post, days,
+ * when it was done) stays for the figures. */
+Test(sweep, retention_erases_the_notes_of_a_chains_stages)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    time_t t0 = time(NULL) - 100 * DAY;
+
+    completed_case(id, t0);
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                    " done_at, done_by, note) VALUES ('%s', 0, 'check', '审核', 'window', 3, '2026-01-01',"
+                    " '2026-01-04', '2026-01-02T00:00:00Z', 'wang', '张晓梅的低保证明已核对')", id);
+    cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 1);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT COALESCE(note, 'none') || ' ' || post || ' ' || days ||"
+                                        " ' ' || done_by FROM case_stages WHERE case_id = '%s'", id),
+                     "none window 3 wang");
+}
