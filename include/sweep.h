@@ -2,7 +2,7 @@
  * thread at start-up and about once a minute (server.c's poll loop).
  *
  * 1. Abandonment: a case still `open` (not yet handed to the window) with no
- *    activity for SWEEP_IDLE_SECONDS becomes `abandoned`, with an event
+ *    activity for longer than SWEEP_IDLE_SECONDS becomes `abandoned`, with an event
  *    that records where the resident stopped. A case a staffer started at
  *    the window (channel `window`) gets SWEEP_IDLE_WINDOW_SECONDS: the
  *    window lists such cases for a day so that one can be taken up again;
@@ -39,7 +39,7 @@
 
 #include "db.h"
 
-#define SWEEP_IDLE_SECONDS 3600         /* no activity this long: abandoned */
+#define SWEEP_IDLE_SECONDS 3600         /* no activity longer than this: abandoned */
 #define SWEEP_IDLE_WINDOW_SECONDS 86400 /* the same for a window or web case */
 #define SWEEP_RETENTION_DEFAULT 30      /* days */
 #define SWEEP_RETENTION_MAX 3650        /* days; 0 erases at the next sweep */
