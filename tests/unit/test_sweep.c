@@ -862,17 +862,25 @@ Test(sweep, retention_erases_the_number_and_note_of_call_backs_and_keeps_their_r
 /* An open call-back keeps its case's number until the call-back's own due
  * date is past the retention period (a year-end review: a complaint due in
  * 15 working days across 春节 was listed with no number to call). */
-Test(sweep, an_open_call_back_keeps_its_case_until_its_due_date_is_past_retention)
+/* A case completed at t0 with an open complaint call-back due on the local
+ * day of d (YYYY-MM-DD in due). */
+static void case_with_call_back(char id[CASE_ID_LEN + 1], time_t t0, time_t d, char due[11])
 {
-    char id[CASE_ID_LEN + 1], due[11];
-    time_t t0 = time(NULL) - 200 * DAY, d = t0 + 40 * DAY;
     struct tm tm;
 
     completed_case(id, t0);
     cr_assert_not_null(localtime_r(&d, &tm));
-    cr_assert_eq(strftime(due, sizeof due, "%Y-%m-%d", &tm), 10);
+    cr_assert_eq(strftime(due, 11, "%Y-%m-%d", &tm), 10);
     casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at)"
                     " VALUES ('%s', 'complaint', '%s', '13800138000', 1, '2026-01-01T00:00:00Z')", id, due);
+}
+
+Test(sweep, an_open_call_back_keeps_its_case_until_its_due_date_is_past_retention)
+{
+    char id[CASE_ID_LEN + 1], due[11];
+    time_t t0 = time(NULL) - 200 * DAY, d = t0 + 40 * DAY;
+
+    case_with_call_back(id, t0, d, due);
     /* the case is past retention, its call-back is not: kept */
     cr_assert_eq(run(t0 + 30 * DAY + 1, 30).erased, 0);
     cr_assert_eq(run(d + 30 * DAY - DAY, 30).erased, 0);
@@ -914,13 +922,8 @@ Test(sweep, a_call_back_due_on_the_cut_off_day_still_keeps_its_case)
 {
     char id[CASE_ID_LEN + 1], due[11];
     time_t t0 = time(NULL) - 200 * DAY, d = t0 + 40 * DAY;
-    struct tm tm;
 
-    completed_case(id, t0);
-    cr_assert_not_null(localtime_r(&d, &tm));
-    cr_assert_eq(strftime(due, sizeof due, "%Y-%m-%d", &tm), 10);
-    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, phone, score, created_at)"
-                    " VALUES ('%s', 'complaint', '%s', '13800138000', 1, '2026-01-01T00:00:00Z')", id, due);
+    case_with_call_back(id, t0, d, due);
     /* the cut-off (now - 30 days) is d itself: its local day is the due date */
     cr_assert_eq(run(d + 30 * DAY, 30).erased, 0);
     cr_assert_eq(casedb_int(&t, "SELECT COUNT(*) FROM followups WHERE case_id = '%s'"
