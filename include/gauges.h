@@ -33,4 +33,9 @@ struct gauges {
  * then zero). */
 int gauges_read(struct db *db, time_t now, struct gauges *g);
 
+/* Only clock_behind and newest_event of *g (the rest zero), in a read
+ * transaction of their own: the start's clock check needs none of the
+ * counts. Returns 0, or -1 (SQLite failed; *g then zero). */
+int gauges_read_clock(struct db *db, time_t now, struct gauges *g);
+
 #endif

@@ -115,3 +115,18 @@ int gauges_read(struct db *db, time_t now, struct gauges *g)
         memset(g, 0, sizeof *g);
     return rc;
 }
+
+int gauges_read_clock(struct db *db, time_t now, struct gauges *g)
+{
+    int rc;
+
+    memset(g, 0, sizeof *g);
+    if (db_read_begin(db) != 0)
+        return -1;
+    rc = gauges_clock(db, now, g);
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc != 0)
+        memset(g, 0, sizeof *g);
+    return rc;
+}

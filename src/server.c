@@ -171,7 +171,7 @@ static void server_clock_warn(struct db *db)
     if (now < CLOCK_FLOOR)
         fprintf(stderr, "spkiosk: warning: this machine's clock says %s, before this version was "
                 "made: %s\n", at, fix);
-    else if (gauges_read(db, now, &g) == 0 && g.clock_behind > SERVER_CLOCK_SLACK_S)
+    else if (gauges_read_clock(db, now, &g) == 0 && g.clock_behind > SERVER_CLOCK_SLACK_S)
         /* or the record is the wrong one: a clock that ran ahead, put right
          * since, wrote it; nothing tells the two apart, so both are said */
         fprintf(stderr, "spkiosk: warning: this machine's clock says %s, behind the newest record "
