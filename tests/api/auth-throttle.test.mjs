@@ -34,8 +34,22 @@ describe('login throttle', () => {
     assert.match(slowed.body.error.message, /请 \d+ (秒|分钟)后再试/);
     const after = Number(slowed.headers['retry-after']);
     assert.ok(after >= 1 && after <= 30, `Retry-After ${slowed.headers['retry-after']}`);
+    // under a minute the message counts seconds, the same number as Retry-After
+    assert.ok(slowed.body.error.message.includes(`请 ${after} 秒后再试`), slowed.body.error.message);
     // the same pair with the right password waits as well: it may be the guesser
     assert.equal((await loginFrom(port(), '127.0.0.2', 'chen', 'chen-pass-1')).status, 429);
+  });
+
+  // docs/http-api.md: "a success clears it" — the staffer who mistyped four
+  // times and then got in starts over with five free mistakes.
+  test('a success clears the pair\'s failures', async () => {
+    addUser(h.db, 'qiu', 'staff', 'qiu-pass-1');
+    for (let i = 0; i < 4; i++)
+      assert.equal((await loginFrom(port(), '127.0.0.30', 'qiu', `typo-${i}-xx`)).status, 401, `failure ${i + 1}`);
+    assert.equal((await loginFrom(port(), '127.0.0.30', 'qiu', 'qiu-pass-1')).status, 200);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await loginFrom(port(), '127.0.0.30', 'qiu', `typo-${i}-yy`)).status, 401,
+        `failure ${i + 1} after the success`);
   });
 
   test('failures from one address do not stop the right password from another', async () => {

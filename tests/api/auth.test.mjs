@@ -140,6 +140,8 @@ describe('login, session, logout', () => {
     // 32 random bytes each: no run of one character (bytes left zero read as 'A's)
     for (const t of [r.body.csrf, /^spk_session=([^;]+)/.exec(cookie)[1]])
       assert.ok(!/(.)\1{7}/.test(t), `a token of too few random bytes: ${t}`);
+    // the csrf is another secret: the page's script reads it, never the HttpOnly session
+    assert.notEqual(r.body.csrf, /^spk_session=([^;]+)/.exec(cookie)[1]);
     for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/'])
       assert.ok(cookie.split('; ').includes(flag), `${flag} in ${cookie}`);
     assert.ok(!/Secure/.test(cookie), 'no Secure flag over plain HTTP');
@@ -268,6 +270,46 @@ describe('idle expiry by the stored clock', () => {
     seenAgo(past, 1800 + 60 + 20);
     assert.equal((await session(within)).status, 200, 'not ended early for the clock\'s lag');
     assertError(await session(past), 401, 'not_logged_in');
+  });
+
+  // A login sweeps idle sessions (sessions_create) with the same allowance
+  // for the clock's lag as the check: one within it stays, one past it goes.
+  test('a login sweeps sessions past the limit and its lag, not one within them', async () => {
+    addUser(h.db, 'sweep', 'staff', 'sweep-pass-1');
+    const within = await login(h.daemon.url, 'sweep', 'sweep-pass-1');
+    const past = await login(h.daemon.url, 'sweep', 'sweep-pass-1');
+    seenAgo(within, 1800 + 60 - 20);
+    seenAgo(past, 1800 + 60 + 20);
+    await login(h.daemon.url, 'sweep', 'sweep-pass-1');
+    assert.equal(sql(`SELECT count(*) FROM sessions WHERE csrf = '${past.csrf}';`), '0', 'swept');
+    assert.equal((await session(within)).status, 200, 'not swept early for the clock\'s lag');
+  });
+
+  // Only `X-Spk-Poll: 1` marks a page's timer (docs/http-api.md): any other
+  // request, another value of the header included, is a person's and moves
+  // the stored clock; on a staff route, the session route and a shared route
+  // alike. Read off seen_at set 10 minutes back (never by waiting).
+  test('X-Spk-Poll: 1 leaves the idle clock alone on every kind of route; any other request moves it', async () => {
+    addUser(h.db, 'poller', 'staff', 'poll-pass-1');
+    const s = await login(h.daemon.url, 'poller', 'poll-pass-1');
+    const ago = () => Number(sql(`SELECT CAST(strftime('%s', 'now') AS INTEGER) - seen_at FROM sessions WHERE csrf = '${s.csrf}';`));
+    const calls = {
+      staff: (poll) => request(`${h.daemon.url}/api/v1/staff/queue`, { headers: { Cookie: s.cookie, ...poll } }),
+      session: (poll) => request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie, ...poll } }),
+      // a shared route: the guard peeks at the session before the handler's 404
+      shared: (poll) => request(`${h.daemon.url}/api/v1/cases/no-such-case/submit`, {
+        method: 'POST', headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, ...poll } }),
+    };
+    for (const [route, call] of Object.entries(calls)) {
+      seenAgo(s, 600);
+      await call({ 'X-Spk-Poll': '1' });
+      assert.ok(ago() >= 590, `${route}: a timer's request leaves it (${ago()} s ago)`);
+      await call({ 'X-Spk-Poll': '0' });
+      assert.ok(ago() < 300, `${route}: X-Spk-Poll: 0 is a person's request (${ago()} s ago)`);
+      seenAgo(s, 600);
+      await call({});
+      assert.ok(ago() < 300, `${route}: a request without the header moves it (${ago()} s ago)`);
+    }
   });
 });
 

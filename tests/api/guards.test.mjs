@@ -46,6 +46,10 @@ describe('staff and admin routes are guarded', () => {
     for (const r of ROUTES.filter(isAdmin)) {
       const res = await request(url(h, r), { method: r.method, body: body(r), headers: authHeaders(s.staff) });
       assertError(res, 403, 'forbidden', `${r.method} ${r.pattern}`);
+      // and without the token: the role is checked first, whatever the token
+      const bare = await request(url(h, r), { method: r.method, body: body(r),
+        headers: { Cookie: s.staff.cookie, 'Content-Type': 'application/json' } });
+      assertError(bare, 403, 'forbidden', `${r.method} ${r.pattern} without a CSRF token`);
     }
   });
 

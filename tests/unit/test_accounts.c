@@ -1,12 +1,14 @@
-/* Unit tests of accounts_posts_parse: post ids [a-z][a-z0-9_-]{0,31}, at
- * most ACCOUNTS_POSTS_MAX, separated by ',', a repeat kept once in order,
- * "" or "-" for none. */
+/* Unit tests of accounts.c: accounts_posts_parse (post ids
+ * [a-z][a-z0-9_-]{0,31}, at most ACCOUNTS_POSTS_MAX, separated by ',', a
+ * repeat kept once in order, "" or "-" for none), the name and password
+ * bounds, the rehash at login, the last admin and who is active. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
 #include <string.h>
 
 #include "accounts.h"
+#include "sessions.h"
 
 Test(accounts, posts_parse)
 {
@@ -108,5 +110,145 @@ Test(accounts, first_admin_only_when_its_password_is_shown)
                  "the password shown is the admin's");
     fclose(out);
     fclose(list);
+    casedb_close(&t);
+}
+
+/* The documented bounds (docs/http-api.md): names [a-z0-9][a-z0-9._-]{0,31},
+ * passwords 8 to 256 bytes, longer refused and never cut. A 33-character
+ * name would not fit accounts_user.name: its login would be cut to the
+ * 32-character name of somebody else. */
+Test(accounts, name_and_password_bounds)
+{
+    struct casedb t;
+    struct accounts_user u;
+    char err[160], pw[ACCOUNTS_PASSWORD_MAX + 2];
+    unsigned long before;
+
+    cr_assert_geq(sodium_init(), 0);
+    cr_expect(accounts_name_valid("a2345678901234567890123456789012"), "32 characters");
+    cr_expect(!accounts_name_valid("a23456789012345678901234567890123"), "33 characters");
+    cr_expect(!accounts_name_valid(".a"), "a name starts with a letter or digit");
+    cr_expect(!accounts_name_valid("Admin"));
+    casedb_open(&t);
+    cr_expect_eq(accounts_user_add(t.db, "a23456789012345678901234567890123", ACCOUNTS_ROLE_STAFF,
+                                   NULL, "password", 8, err, sizeof err), 1, "33 characters");
+    cr_expect_eq(accounts_user_add(t.db, "short", ACCOUNTS_ROLE_STAFF, NULL, "passwor", 7, err,
+                                   sizeof err), 1, "7 bytes");
+    cr_expect_eq(accounts_user_add(t.db, "short", ACCOUNTS_ROLE_STAFF, NULL, "password", 8, err,
+                                   sizeof err), 0, "8 bytes: %s", err);
+    memset(pw, 'p', sizeof pw);
+    cr_expect_eq(accounts_user_add(t.db, "long", ACCOUNTS_ROLE_STAFF, NULL, pw,
+                                   ACCOUNTS_PASSWORD_MAX + 1, err, sizeof err), 1, "257 bytes");
+    cr_assert_eq(accounts_user_add(t.db, "long", ACCOUNTS_ROLE_STAFF, NULL, pw,
+                                   ACCOUNTS_PASSWORD_MAX, err, sizeof err), 0, "256 bytes: %s", err);
+    cr_expect_eq(accounts_password_check(t.db, "long", pw, ACCOUNTS_PASSWORD_MAX, false, &u), 0,
+                 "a 256-byte password logs in");
+    /* a longer one is refused before any hash, not cut to its first 256 */
+    before = accounts_verify_count();
+    cr_expect_eq(accounts_password_check(t.db, "long", pw, ACCOUNTS_PASSWORD_MAX + 1, false, &u),
+                 1);
+    /* nor is an empty one hashed: a failure without the cost */
+    cr_expect_eq(accounts_password_check(t.db, "long", "", 0, false, &u), 1);
+    cr_expect_eq(accounts_verify_count(), before, "no verification for either");
+    casedb_close(&t);
+}
+
+/* A hash made with older (cheaper) limits is replaced at the next
+ * successful login, and the user's other sessions stay (docs/http-api.md). */
+Test(accounts, an_older_hash_is_upgraded_at_login)
+{
+    struct casedb t;
+    struct accounts_user u;
+    struct sessions_live s;
+    char err[160], old[crypto_pwhash_STRBYTES], buf[256];
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "old", ACCOUNTS_ROLE_STAFF, NULL, "old-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    cr_assert_eq(crypto_pwhash_str(old, "old-password", 12, crypto_pwhash_OPSLIMIT_MIN,
+                                   crypto_pwhash_MEMLIMIT_MIN), 0);
+    casedb_exec(&t, "UPDATE users SET pwhash = '%s' WHERE name = 'old'", old);
+    cr_assert_eq(sessions_create(t.db, "old", token, csrf), 0);
+    cr_assert_eq(accounts_password_check(t.db, "old", "old-password", 12, false, &u), 0);
+    casedb_text(&t, buf, "SELECT pwhash FROM users WHERE name = 'old'");
+    cr_expect_str_neq(buf, old, "the old hash was replaced");
+    cr_expect_eq(crypto_pwhash_str_needs_rehash(buf, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                crypto_pwhash_MEMLIMIT_INTERACTIVE), 0, "%s", buf);
+    cr_expect_eq(accounts_password_check(t.db, "old", "old-password", 12, false, &u), 0,
+                 "the same password logs in with the new hash");
+    cr_expect_eq(sessions_find(t.db, token, false, &s), 0, "the other session stays");
+    casedb_close(&t);
+}
+
+/* Never the last active admin, even when two runs disable the last two
+ * admins at once: the message's check reads before the write's
+ * transaction, so the update itself must hold the rule. The other run is
+ * played deterministically: right after the check's SELECT ends (a
+ * profile trace of this connection), a second connection disables the
+ * other admin. */
+struct accounts_race {
+    const char *path;
+    bool done;
+};
+
+static int accounts_race_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    struct accounts_race *r = ctx;
+    sqlite3 *other;
+
+    (void)x;
+    if (type != SQLITE_TRACE_PROFILE || r->done ||
+        !strstr(sqlite3_sql((sqlite3_stmt *)p), "count(*) FROM users") ||
+        strncmp(sqlite3_sql((sqlite3_stmt *)p), "SELECT", 6) != 0)
+        return 0;
+    r->done = true;
+    cr_assert_eq(sqlite3_open(r->path, &other), SQLITE_OK);
+    sqlite3_busy_timeout(other, 5000);
+    cr_assert_eq(sqlite3_exec(other, "UPDATE users SET disabled = 1 WHERE name = 'boss2'", NULL,
+                              NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    return 0;
+}
+
+Test(accounts, the_last_admin_stays_when_two_are_disabled_at_once)
+{
+    struct casedb t;
+    struct accounts_race race = {0};
+    char err[160], path[160], buf[256];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "boss", ACCOUNTS_ROLE_ADMIN, NULL, "pass-word-9", 11, err,
+                                   sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_add(t.db, "boss2", ACCOUNTS_ROLE_ADMIN, NULL, "pass-word-8", 11,
+                                   err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/x.db", t.dir);
+    race.path = path;
+    sqlite3_trace_v2(db_handle(t.db), SQLITE_TRACE_PROFILE, accounts_race_trace, &race);
+    cr_expect_neq(accounts_user_disable(t.db, "boss", err, sizeof err), 0, "boss2 went meanwhile");
+    sqlite3_trace_v2(db_handle(t.db), 0, NULL, NULL);
+    cr_assert(race.done, "the other run was played");
+    cr_expect_str_eq(casedb_text(&t, buf, "SELECT count(*) FROM users WHERE role = 'admin' AND "
+                                          "disabled = 0"), "1");
+    casedb_close(&t);
+}
+
+/* Work is handed only to an active account (accounts.h): a disabled user
+ * is no more a hand-over target than an unknown name. */
+Test(accounts, a_disabled_user_is_not_active)
+{
+    struct casedb t;
+    char err[160];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, NULL, "amy-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    cr_expect_eq(accounts_user_active(t.db, "amy"), 0);
+    cr_expect_eq(accounts_user_active(t.db, "nobody"), 1);
+    cr_assert_eq(accounts_user_disable(t.db, "amy", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(accounts_user_active(t.db, "amy"), 1);
     casedb_close(&t);
 }
