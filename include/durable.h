@@ -38,11 +38,13 @@ int durable_start(durable_fn suspend, durable_fn resume);
  * itself (db_durable_wait). */
 int durable_park(struct durable_wait *w);
 
-/* Requests parked now and not yet resumed (for tests). */
+/* Requests parked now whose fsync has not finished (for tests). */
 unsigned long durable_parked(void);
 
 /* The fsyncs the syncer made and the requests they covered, since start
- * (for tests and the figures). */
+ * (for tests and the figures). A group is counted once its fsync is done
+ * and before its requests are resumed, so a resumed owner's request is
+ * always in the count. */
 void durable_stats(unsigned long *groups, unsigned long *requests);
 
 /* Refuses later parks, makes a last fsync for what is parked, resumes it

@@ -52,6 +52,13 @@ static void *durable_main(void *arg)
         /* the call screen, the tablet, the notify sender: told only now */
         if (r == 0)
             db_durable_after(&t);
+        /* counted before any is resumed: an owner that has its answer
+         * finds its request in durable_stats (a test read them short) */
+        pthread_mutex_lock(&durable.mu);
+        durable.parked -= n;
+        durable.groups++;
+        durable.requests += n;
+        pthread_mutex_unlock(&durable.mu);
         /* resume last: once resumed, an item belongs to its owner again
          * (a worker may free it), so nothing here touches it after */
         for (w = batch; w; w = next) {
@@ -59,11 +66,7 @@ static void *durable_main(void *arg)
             w->failed = r != 0;
             durable.resume(w);
         }
-
         pthread_mutex_lock(&durable.mu);
-        durable.parked -= n;
-        durable.groups++;
-        durable.requests += n;
     }
     pthread_mutex_unlock(&durable.mu);
     return NULL;
