@@ -349,6 +349,11 @@ describe('a chained case from acceptance to handout, across two days', () => {
     const pub = await request(url(`/api/v1/cases/${c.id}`));
     assert.equal(pub.body.stage.key, 'approve');
     assert.equal(pub.body.due, r.body.due);
+    // on time again, it is in the whole list: only overdue=1 narrows it,
+    // any other value is the whole list
+    const zero = await sget('/api/v1/staff/work?owner=wang&overdue=0', wang);
+    assert.ok(zero.body.cases.some((e) => e.id === c.id && !e.overdue), JSON.stringify(zero.body));
+    assert.deepEqual(zero.body.counts, (await sget('/api/v1/staff/work?owner=wang', wang)).body.counts);
   });
 
   // The receipt printed the later acceptance as 受理时间, beside a date

@@ -666,3 +666,136 @@ Test(relay, a_call_back_stored_before_the_gap_was_kept_is_counted_from_its_openi
     cr_assert_str_eq(casedb_text(&t, b, "SELECT due FROM followups WHERE case_id = '%s'", id), "2027-01-05");
     workdays_free(c1);
 }
+
+/* 首问负责: the owner is whoever took the case on first (or was assigned
+ * it); a colleague who accepts it again after a correction does not take
+ * it over. */
+Test(relay, a_case_accepted_again_by_a_colleague_keeps_its_owner)
+{
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_eq(window_accept(t.db, id, "li", cal, 20261015, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, id, "accepted_by"), "li");
+    cr_assert_str_eq(col(b, id, "owner"), "wang");
+}
+
+/* The history says which stage was done: the one passed, not the one
+ * that begins. */
+Test(relay, a_pass_records_the_stage_it_finished)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "a", cal, 20261008, &e), 0, "%s", e.code);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT detail FROM case_events WHERE case_id = '%s'"
+                                        " AND what = 'passed'", id), "a");
+}
+
+/* A pickup item is rated where the resident is: at the handout, not when
+ * the back office completes it (even on the day it was accepted, when a
+ * completed item's window would offer it); the handout offers it however
+ * long ago the case was accepted. */
+Test(relay, a_pickup_item_is_offered_the_rating_at_the_handout_only)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_complete(t.db, id, "li", "批准", "3", cal, 20261009, &e), 0, "%s", e.code);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers"), 0, "ready: nobody to rate yet");
+    casedb_exec(&t, "UPDATE cases SET accepted_at = '2026-09-30T02:00:00Z' WHERE id = '%s'", id);
+    cr_assert_eq(relay_handout(t.db, id, "wang", "3", cal, 20261012, &e), 0, "%s", e.code);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers WHERE case_id = '%s'", id), 1);
+}
+
+/* 转交 is for a case the hall has taken on: one returned at the window
+ * before any acceptance has no chain and nobody answering for it, while
+ * one returned for a correction after acceptance is still the hall's and
+ * can be handed to a colleague while the resident corrects it. */
+Test(relay, a_returned_case_is_assignable_only_once_it_was_accepted)
+{
+    char a[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    casedb_exec(&t, "INSERT INTO users (name, role, pwhash, created_at, updated_at)"
+                    " VALUES ('zhao', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    waiting(a);
+    cr_assert_eq(window_return(t.db, a, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_assign(t.db, a, "li", "zhao", &e), 1);
+    cr_assert_str_eq(e.code, "not_assignable");
+    cr_assert_str_eq(col(b, a, "owner"), "NULL");
+    waiting(c);
+    accept_on(c, 20260930);
+    cr_assert_eq(window_return(t.db, c, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_assign(t.db, c, "li", "zhao", &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, c, "owner"), "zhao");
+}
+
+/* The case view's flags on a day when the stage ran over but the date
+ * promised to the resident has not come: overdue (the stage is late),
+ * not late (the promise holds). */
+Test(relay, the_case_view_is_overdue_when_the_stage_ran_over_before_the_promise)
+{
+    char id[CASE_ID_LEN + 1];
+    struct case_state cs;
+    struct refusal e;
+    cJSON *o = cJSON_CreateObject();
+
+    waiting(id);
+    accept_on(id, 20260930); /* a due 10-08, the chain 10-14 */
+    memset(&cs, 0, sizeof cs);
+    cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_staff_json(t.db, &cs, 20261009, o), 0);
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(o, "late")));
+    cases_state_free(&cs);
+    cJSON_Delete(o);
+}
+
+/* 我的待办 lists the cases in hand: one back with the resident for a
+ * correction keeps its stage, but nobody can work on it until it is
+ * accepted again. */
+Test(relay, a_returned_case_leaves_the_work_list)
+{
+    char id[CASE_ID_LEN + 1];
+    const char *window[] = {"window"};
+    struct refusal e;
+    void *doc = NULL;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_work_json(t.db, window, 1, "wang", false, cal, 20261008, &doc), 0);
+    cr_assert_null(work_find(doc, id));
+    cJSON_Delete(doc);
+}
+
+/* Red or amber, never both: a stage past its date is overdue, not soon
+ * (its due is before the next working day too), and counted once. */
+Test(relay, an_overdue_stage_is_not_also_soon)
+{
+    char id[CASE_ID_LEN + 1];
+    const char *window[] = {"window"};
+    void *doc = NULL;
+    const cJSON *x;
+
+    waiting(id);
+    accept_on(id, 20260930); /* a due 10-08 */
+    cr_assert_eq(relay_work_json(t.db, window, 1, NULL, false, cal, 20261009, &doc), 0);
+    cr_assert_not_null(x = work_find(doc, id));
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(x, "overdue")));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(x, "soon")));
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "soon")->valueint, 0);
+    cJSON_Delete(doc);
+}
