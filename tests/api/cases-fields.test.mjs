@@ -214,6 +214,9 @@ describe('text', () => {
   it('21 汉字 are too_long', () => refuses('name', '测'.repeat(21), 'too_long'));
   it('surrounding white space is trimmed', () => accepts({ name: '  李四\n' }, { name: '李四' }));
   it('a JSON number is a field error', () => refuses('name', 12, ANY));
+  // true/false are for a yesno only (docs/http-api.md): a text given one is
+  // refused, not kept as the word "yes" (a mutation review found it unpinned)
+  it('a JSON boolean is a field error', () => refuses('name', true, ANY));
   it('min=2 counts characters: one 汉字 is too_short', () => refuses('nick', '王', 'too_short'));
   it('min=2 max=4: 2 and 4 汉字 are accepted', async () => {
     await accepts({ nick: '老王' }, { nick: '老王' });

@@ -32,6 +32,8 @@ const getCase = (id) => getJSON(api(`/api/v1/cases/${id}`));
 function assertRejected(r, { fields = {}, checklist = [] }, what = '') {
   assertError(r, 422, 'validation_failed', what);
   const ctxt = `${what}: ${r.text}`;
+  // ours: how many parts failed, fields and items together
+  assert.equal(r.body.error.count, Object.keys(fields).length + checklist.length, `count: ${ctxt}`);
   assert.deepEqual(Object.keys(r.body.fields ?? {}).sort(), Object.keys(fields).sort(), `fields named: ${ctxt}`);
   assert.deepEqual(r.body.field_codes, fields, `field_codes: ${ctxt}`);
   for (const [k, m] of Object.entries(r.body.fields)) {
@@ -100,6 +102,8 @@ describe('a case from start to rating', () => {
     assert.deepEqual(g.values, {});
     assert.deepEqual(g.checklist, {});
     assert.equal(g.ticket, null);
+    // only a waiting case's ticket can be of an earlier day
+    assert.equal(g.ticket_expired, false);
     assert.equal(g.returned_reason, null);
     assert.equal(g.channel, 'kiosk');
     assert.equal(typeof g.created_at, 'string');
@@ -185,7 +189,9 @@ describe('a case from start to rating', () => {
   });
 
   it('a step outside 0…steps-1 or not a plain number is 404 unknown_step', async () => {
-    for (const n of ['3', '4', '99', '-1', 'abc', '01x', '1.0', '%20', '01', '00']) {
+    // 2^64 and 2^64 + 1 would wrap round to steps 0 and 1 if read past 3 digits
+    for (const n of ['3', '4', '99', '-1', 'abc', '01x', '1.0', '%20', '01', '00',
+      '18446744073709551616', '18446744073709551617']) {
       const r = await post(`/api/v1/cases/${c.id}/steps/${n}`, {});
       assertError(r, 404, 'unknown_step', `steps/${n}`);
     }
@@ -218,6 +224,18 @@ describe('a case from start to rating', () => {
     assert.deepEqual(g.checklist, { 's0-0': true, 's0-1': true, 's0-2': true });
     assert.equal(g.step, 1);
     assert.deepEqual(g.done, [0]);
+  });
+
+  // the 200 names the step the case has reached, not the first one (a
+  // mutation review found "step" unpinned past 0): a resident confirming
+  // again goes on where they were, their answers kept
+  it('conditions confirmed again after step 0: 200 names step 1, the answers stay', async () => {
+    const r = await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { conditions_confirmed: true, step: 1 });
+    const g = await getCase(c.id);
+    assert.deepEqual(g.done, [0]);
+    assert.deepEqual(g.checklist, { 's0-0': true, 's0-1': true, 's0-2': true });
   });
 
   it('step 2 is still 409 step_not_reached', async () => {

@@ -166,6 +166,30 @@ describe('the public quota spends nothing on requests that do nothing', () => {
   });
 });
 
+// A staffer's actions take no token (api_cases_quota), so their refusals
+// must give none back either: the window's PC shares the hall's address
+// with kiosks, and a staffer's mistakes there would otherwise refill the
+// public's budget past its cap (a mutation review found this unpinned).
+describe('a staffer\'s refused actions give the public no token', () => {
+  // 2 in a row per address, 3 from everyone, one more an hour
+  const h = useFlood(['--case-quota', '2/1,3/1']);
+
+  it('an address past its 2 hand-ins stays refused after a staffer\'s refusals from it', async () => {
+    const ids = [];
+    for (const addr of ['127.0.0.7', '127.0.0.7', '127.0.0.8']) {
+      const c = await h.create(addr);
+      assert.equal(c.status, 201, c.text);
+      await h.walk(addr, c.body.id);
+      ids.push(c.body.id);
+    }
+    for (const id of ids.slice(0, 2)) assert.equal((await h.submit('127.0.0.7', id)).status, 200);
+    // the window handing in a case already in the queue: 409, twice
+    for (let i = 0; i < 2; i++)
+      assertError(await h.submit('127.0.0.7', ids[0], authHeaders(h.staff)), 409, 'already_submitted');
+    assertTooMany(await h.submit('127.0.0.7', ids[2]), 'a third hand-in from 127.0.0.7');
+  });
+});
+
 // A review repeated a refused step on its own case: 36,000 rows of
 // step_rejected in 10 s, 32 MB of case_events that nothing deletes, until
 // the disk was full for the whole hall. The resident's own moves are
