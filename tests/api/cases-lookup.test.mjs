@@ -11,6 +11,7 @@ import {
   makeTmp, startDaemon, stopChecked, request, assertError, BIN, writeTree,
 } from './helpers.mjs';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { WINDOW_TREE, residentCase, ID, MOBILE, NAME } from './staff-helpers.mjs';
 
 const DAY1 = 'Etc/GMT-14'; // POSIX sign: UTC+14
@@ -113,6 +114,52 @@ describe('lookup by ticket and last four', () => {
     assertError(r, 429, 'too_many_attempts');
     assert.ok(Number(r.headers.get('retry-after')) > 0, `Retry-After: ${r.headers.get('retry-after')}`);
     assertError(await lookup(c.ticket, ID.slice(-4)), 429, 'too_many_attempts');
+  });
+});
+
+// A resident who mistyped the last four at other kiosks and then got in
+// has proved the ticket: its failures are forgotten (throttle.h), so that
+// a relative trying later from yet other kiosks is not locked out by the
+// resident's own earlier typos. Each attempt comes from its own address,
+// so that only the ticket's count can lock (a mutation review found the
+// success never recorded, unseen).
+describe('a right answer clears the ticket\'s failures', () => {
+  let tmp, db, d = null, c;
+  const h = {
+    post: (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    }),
+  };
+  const lookupFrom = (localAddress, ticket, last4) => new Promise((resolve, reject) => {
+    const body = JSON.stringify({ ticket, last4 });
+    const req = http.request({
+      host: '127.0.0.1', port: d.port, path: '/api/v1/cases/lookup', method: 'POST', localAddress,
+      agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+    req.end(body);
+  });
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree: WINDOW_TREE, db });
+    c = await residentCase(h);
+  });
+  after(async () => {
+    const daemon = d;
+    d = null;
+    await stopChecked(daemon, tmp);
+  });
+
+  it('four misses, a success, four more misses: not locked; a fifth locks', async () => {
+    const wrong = ID.slice(-4) === '0000' ? '1111' : '0000';
+    for (let i = 21; i <= 24; i++) assert.equal(await lookupFrom(`127.0.0.${i}`, c.ticket, wrong), 404, `miss from .${i}`);
+    assert.equal(await lookupFrom('127.0.0.25', c.ticket, ID.slice(-4)), 200);
+    // counted from the success: four, so none is refused (eight would lock at the fifth)
+    for (let i = 26; i <= 29; i++) assert.equal(await lookupFrom(`127.0.0.${i}`, c.ticket, wrong), 404, `miss from .${i}`);
+    // the fifth since the success locks the ticket for every address, the right answer too
+    assert.equal(await lookupFrom('127.0.0.30', c.ticket, wrong), 404);
+    assert.equal(await lookupFrom('127.0.0.31', c.ticket, ID.slice(-4)), 429);
   });
 });
 
