@@ -186,6 +186,10 @@ int accounts_password_check(struct db *db, const char *name, const char *passwor
  * unknown names is checked by count, never by time. */
 unsigned long accounts_verify_count(void);
 
+/* Hashing slots held now (at most ACCOUNTS_HASH_CONCURRENCY), for tests:
+ * a slot that is never given back shows here, long before logins fail. */
+unsigned accounts_gate_held(void);
+
 /* The crypto_pwhash_str string unknown names are verified against ("" until
  * accounts_bootstrap). Static; never free it. For tests. */
 const char *accounts_dummy_hash(void);

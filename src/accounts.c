@@ -381,6 +381,16 @@ static void accounts_gate_leave(void)
     pthread_mutex_unlock(&accounts_gate_mu);
 }
 
+unsigned accounts_gate_held(void)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&accounts_gate_mu);
+    n = accounts_gate_busy;
+    pthread_mutex_unlock(&accounts_gate_mu);
+    return n;
+}
+
 /* out receives the crypto_pwhash_str string. Waits for a slot. Returns 0 or
  * -1 (memory). */
 static int accounts_hash(char out[crypto_pwhash_STRBYTES], const char *pw, size_t len)
