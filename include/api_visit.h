@@ -8,7 +8,7 @@
 #include "http.h"
 
 /* GET /api/v1/staff/visits?date=YYYY-MM-DD (default: today, local):
- * visit_list_json, no-store; 422 visit_bad_date for a date that is not
+ * visit_list_json, no-store; 400 visit_bad_date for a date that is not
  * one. */
 enum MHD_Result api_visit_list(struct http_request *req);
 

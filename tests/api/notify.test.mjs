@@ -124,7 +124,8 @@ fs.writeFileSync(FAIL, '#!/bin/sh\necho "$SPKIOSK_TICKET" >> "$1"\nexit 3\n', { 
 const lines = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
 
 describe('--notify-command: a script that succeeds', () => {
-  const h = useWindow({ args: ['--notify-command', `${SEND} ${OUT}`] });
+  // a variable of the daemon's own (SPKIOSK_*) never reaches the command
+  const h = useWindow({ args: ['--notify-command', `${SEND} ${OUT}`], env: { SPKIOSK_NOTIFY_FAST: '0' } });
 
   it('delivers the returned notice exactly once, with the ticket and without the ID number', async () => {
     const c = await returned(h);
@@ -136,6 +137,8 @@ describe('--notify-command: a script that succeeds', () => {
     assert.ok(text.includes(c.ticket), text);
     assert.ok(!fs.readFileSync(OUT, 'utf8').includes(ID_NUMBER), 'no ID number anywhere it received');
     assert.ok(!env.includes('1101051985'), env);
+    assert.deepEqual(env.match(/SPKIOSK_[A-Z_]+(?==)/g).sort(),
+      ['SPKIOSK_KIND', 'SPKIOSK_PHONE', 'SPKIOSK_TEXT', 'SPKIOSK_TICKET'], env);
     const n = await until(async () => {
       const r = await h.sget('/api/v1/staff/notifications');
       assert.equal(r.body.command, true);
@@ -296,5 +299,67 @@ describe('--notify-command: stopping while a run is in progress', () => {
     const db = path.join(h.ctx.tmp, 'x.db');
     const row = execFileSync('sqlite3', [db, `SELECT attempts, done_at IS NULL, next_try IS NOT NULL FROM notifications WHERE case_id = '${c.id}'`], { encoding: 'utf8' }).trim();
     assert.equal(row, '0|1|1');
+  });
+});
+
+// The sender gives up after NOTIFY_ATTEMPTS_MAX runs: no retry planned,
+// listed as failed for staff to phone; and a notice retention erased is
+// never run (its number and text are gone). Rows put in the database as a
+// long outage and the sweep would leave them; a move wakes the sender,
+// which takes the due ones in next_try order, so once the move's own notice
+// has run those before it have too: no waiting on time.
+const GIVEUP = path.join(tmp, 'giveup.sh');
+const RUNS = path.join(tmp, 'runs.txt');
+fs.writeFileSync(GIVEUP, '#!/bin/sh\necho "$SPKIOSK_KIND $SPKIOSK_TICKET" >> "$1"\nexit 3\n', { mode: 0o755 });
+
+describe('--notify-command: giving up, and an erased notice', () => {
+  const h = useWindow({ args: ['--notify-command', `${GIVEUP} ${RUNS}`] });
+
+  it('the twelfth failed run plans none and lists it failed; an erased one is not run', async () => {
+    const c = await returned(h);
+    await until(() => lines(RUNS).includes(`returned ${c.ticket}`), 20_000, 'the first run');
+    const now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.ctx.tmp, 'x.db')], {
+      input: 'INSERT INTO notifications (case_id, ticket, title, kind, phone, text, created_at, attempts, next_try)'
+        + ` VALUES ('${c.id}', 'G011', '居住登记', 'ready', '${MOBILE}', '已办好', ${now}, 11, 2);`
+        + 'INSERT INTO notifications (case_id, ticket, title, kind, phone, text, created_at, next_try, erased_at)'
+        + ` VALUES ('${c.id}', NULL, '居住登记', 'rejected', '', '', ${now}, 1, ${now});`,
+    });
+    const c2 = await returned(h);
+    await until(() => lines(RUNS).includes(`returned ${c2.ticket}`), 20_000, 'the run the move woke');
+    // (the first case's own retry, a minute on, is no part of this)
+    assert.deepEqual(lines(RUNS).filter((l) => l !== `returned ${c.ticket}`), ['ready G011', `returned ${c2.ticket}`]);
+    const n = (await h.sget('/api/v1/staff/notifications')).body.notifications.find((x) => x.ticket === 'G011');
+    assert.deepEqual([n.attempts, n.done, n.last_error, n.failed], [12, null, 'exit status 3', true]);
+    assert.match(h.ctx.daemon.stderr(), /notify: notification \d+: exit status 3 \(attempt 12 of 12\)/);
+  });
+});
+
+// A staffer marks a notice 已通知 while the command is still sending it:
+// the command's success afterwards does not take the mark over (who told
+// the resident stays the staffer, the runs stay uncounted). The script
+// waits for a file the test makes once the staffer has marked it; the
+// sender runs one notice at a time, so once the next one has run, the
+// first one's result is recorded.
+const HOLD = path.join(tmp, 'hold.sh');
+const HELD = path.join(tmp, 'held.txt');
+const RELEASE = path.join(tmp, 'release');
+fs.writeFileSync(HOLD, '#!/bin/sh\necho "$SPKIOSK_TICKET" >> "$1"\n'
+  + 'i=0; while [ ! -e "$2" ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done\n', { mode: 0o755 });
+
+describe('--notify-command: marked done by a staffer while it runs', () => {
+  const h = useWindow({ args: ['--notify-command', `${HOLD} ${HELD} ${RELEASE}`] });
+
+  it('keeps the staffer as the one who told the resident', async () => {
+    const c = await returned(h);
+    await until(() => lines(HELD).includes(c.ticket), 20_000, 'the run to start');
+    const n = (await h.sget('/api/v1/staff/notifications')).body.notifications.find((x) => x.case === c.id);
+    assert.equal((await h.spost(`/api/v1/staff/notifications/${n.id}/done`)).status, 200);
+    fs.writeFileSync(RELEASE, '');
+    const c2 = await returned(h);
+    await until(() => lines(HELD).includes(c2.ticket), 20_000, 'the next run');
+    const l = (await h.sget('/api/v1/staff/notifications')).body.notifications;
+    const x = l.find((y) => y.id === n.id);
+    assert.deepEqual([x.done_by, x.attempts, x.last_error], ['wang', 0, null]);
   });
 });

@@ -2,7 +2,8 @@
  * date is on a calendar with a holiday and a 调休 Saturday, a note's
  * checks) and, on a real database, the complaint a rating of 1 or 2 opens
  * through cases_rate (the one place the public route and the evaluator's
- * token both go through), once per case, due in 15 working days. */
+ * token both go through), once per case, due in 15 working days; the
+ * list's order and what counts as done today. */
 #include <criterion/criterion.h>
 
 #include <stdlib.h>
@@ -166,4 +167,40 @@ Test(followup, the_list_counts_overdue_and_soon_apart, .init = setup, .fini = te
     cJSON_Delete(doc);
     free(out);
     workdays_free(cal);
+}
+
+/* Open ones soonest due first, whatever the order they were opened in,
+ * then the ones done today; one done on another day is neither listed nor
+ * counted in done_today. */
+Test(followup, the_list_is_by_due_date_and_counts_today_only, .init = setup, .fini = teardown)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], d[CASE_ID_LEN + 1];
+    char *out = NULL, want[5 * (CASE_ID_LEN + 1)], got[5 * (CASE_ID_LEN + 1)] = "";
+    cJSON *doc, *arr;
+    int i;
+
+    casedb_case(&t, "simple", a);
+    casedb_case(&t, "simple", b);
+    casedb_case(&t, "simple", c);
+    casedb_case(&t, "simple", d);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at) VALUES"
+                    " ('%s', 'routine', '2026-10-09', '2026-09-25T02:00:00Z'),"
+                    " ('%s', 'routine', '2026-10-06', '2026-09-26T02:00:00Z')", a, b);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by, result)"
+                    " VALUES ('%s', 'routine', '2026-09-29', '2026-09-25T02:00:00Z',"
+                    " '2026-10-01T02:00:00Z', '2026-10-01', 'li', 'satisfied'),"
+                    " ('%s', 'routine', '2026-09-28', '2026-09-24T02:00:00Z',"
+                    " '2026-09-30T02:00:00Z', '2026-09-30', 'li', 'satisfied')", c, d);
+    cr_assert_eq(followup_list_json(t.db, NULL, 20261001, true, &out), 0);
+    cr_assert_not_null(doc = cJSON_Parse(out));
+    arr = cJSON_GetObjectItem(doc, "followups");
+    for (i = 0; i < cJSON_GetArraySize(arr) && i < 4; i++) {
+        strcat(got, cJSON_GetObjectItem(cJSON_GetArrayItem(arr, i), "case")->valuestring);
+        strcat(got, " ");
+    }
+    snprintf(want, sizeof want, "%s %s %s ", b, a, c);
+    cr_expect_str_eq(got, want);
+    cr_expect_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "done_today")->valueint, 1);
+    cJSON_Delete(doc);
+    free(out);
 }

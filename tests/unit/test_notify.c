@@ -2,12 +2,14 @@
  * of the item's title, the ticket and the kind only (never a typed value:
  * a case holding an ID number gives a text without it); the number is the
  * first cn_mobile or phone field with a value, in step and form order; the
- * retry schedule. */
+ * retry schedule; on a real database, whom the staff list shows and what
+ * settling marks. */
 #include <criterion/criterion.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "casedb.h"
 #include "field.h"
 #include "notify.h"
 #include "procedure.h"
@@ -158,4 +160,151 @@ Test(notify, the_hall_by_name)
     cr_expect_str_eq(notify_hall_name(), "幸福路社区便民服务中心", "the name before is kept");
     cr_assert_eq(notify_hall_set(NULL), 0);
     cr_expect_str_eq(notify_hall_name(), "社区便民服务中心");
+}
+
+static struct casedb tdb;
+
+static void setup(void)
+{
+    casedb_open(&tdb);
+}
+
+static void teardown(void)
+{
+    casedb_close(&tdb);
+}
+
+/* notify.h: NULL or "" for a case without a ticket; an empty pair of
+ * brackets would read as a ticket lost. */
+Test(notify, an_empty_ticket_is_no_ticket)
+{
+    char *txt = notify_text(NOTIFY_READY, "居住证", "");
+
+    cr_assert_not_null(txt);
+    cr_expect_str_eq(txt, "您在社区便民服务中心办理的「居住证」已办好，请带上身份证件到综合窗口领取。");
+    free(txt);
+}
+
+/* An item that asks no number: the one its home visit was asked with. */
+Test(notify, no_field_with_a_number_the_visit_phone)
+{
+    struct proc_step step;
+    struct procedure p;
+    struct case_state cs;
+
+    memset(&step, 0, sizeof step);
+    memset(&p, 0, sizeof p);
+    memset(&cs, 0, sizeof cs);
+    p.steps = &step;
+    p.n_steps = 1;
+    cs.model = &p;
+    cs.r.visit_phone = "0535-6221234";
+    cr_expect_str_eq(notify_phone(&cs), "0535-6221234");
+    cs.r.visit_phone = "";
+    cr_expect_null(notify_phone(&cs));
+}
+
+/* Whom the staff page lists: not done first, oldest first; a done one for a
+ * day, then no more; the sender's give-up is failed, a delivery or a case
+ * without a number is not. */
+Test(notify, the_list_keeps_done_ones_a_day_and_flags_a_give_up, .init = setup, .fini = teardown)
+{
+    char a[CASE_ID_LEN + 1], *out = NULL;
+    cJSON *doc, *arr, *x;
+    static const struct {
+        const char *ticket;
+        bool failed;
+    } want[] = {{"A3", false}, {"A4", true}, {"A5", false}, {"A2", false}};
+    size_t i;
+
+    casedb_case(&tdb, "simple", a);
+    /* done 2 days ago; done an hour ago (by the command); retrying; given
+     * up after 12 runs; no number, nothing for the sender */
+#define AGO(s) "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-" s "')"
+    casedb_exec(&tdb, "INSERT INTO notifications (case_id, ticket, title, kind, phone, text,"
+                      " created_at, done_at, done_by, attempts, next_try) VALUES"
+                      " ('%1$s', 'A1', 't', 'ready', '13800138000', 'x',"
+                      "  " AGO("3 days") ", " AGO("2 days") ", 'wang', 0, NULL),"
+                      " ('%1$s', 'A2', 't', 'ready', '13800138000', 'x',"
+                      "  " AGO("2 days") ", " AGO("1 hours") ", 'notify-command', 1, NULL),"
+                      " ('%1$s', 'A3', 't', 'returned', '13800138000', 'x',"
+                      "  " AGO("5 hours") ", NULL, NULL, 2, 1),"
+                      " ('%1$s', 'A4', 't', 'returned', '13800138000', 'x',"
+                      "  " AGO("4 hours") ", NULL, NULL, 12, NULL),"
+                      " ('%1$s', 'A5', 't', 'returned', '', 'x', " AGO("3 hours") ", NULL, NULL, 0, NULL)",
+                a);
+#undef AGO
+    cr_assert_eq(notify_list_json(tdb.db, &out), 0);
+    cr_assert_not_null(doc = cJSON_Parse(out));
+    arr = cJSON_GetObjectItem(doc, "notifications");
+    cr_assert_eq(cJSON_GetArraySize(arr), 4, "%s", out);
+    for (i = 0; i < 4; i++) {
+        x = cJSON_GetArrayItem(arr, (int)i);
+        cr_expect_str_eq(cJSON_GetObjectItem(x, "ticket")->valuestring, want[i].ticket, "%s", out);
+        cr_expect_eq(cJSON_IsTrue(cJSON_GetObjectItem(x, "failed")), want[i].failed, "%s", out);
+    }
+    cJSON_Delete(doc);
+    free(out);
+}
+
+/* Settling touches the kind asked for, and never one a staffer marked. */
+#define BY_ID                                                                                 \
+    "SELECT group_concat(id || ':' || coalesce(done_by, '-'), ',')"                           \
+    " FROM (SELECT * FROM notifications ORDER BY id)"
+
+Test(notify, settling_marks_only_its_kind_not_yet_done, .init = setup, .fini = teardown)
+{
+    char a[CASE_ID_LEN + 1], buf[256];
+    struct refusal e;
+
+    casedb_case(&tdb, "simple", a);
+    /* a return a staffer phoned about, one not yet told, and the ready one */
+    casedb_exec(&tdb, "INSERT INTO notifications (id, case_id, title, kind, phone, text,"
+                      " created_at, done_at, done_by) VALUES"
+                      " (1, '%1$s', 't', 'returned', '1', 'x', '2026-01-01T00:00:00Z',"
+                      "  '2026-01-01T01:00:00Z', 'wang'),"
+                      " (2, '%1$s', 't', 'returned', '1', 'x', '2026-01-02T00:00:00Z', NULL, NULL),"
+                      " (3, '%1$s', 't', 'ready', '1', 'x', '2026-01-03T00:00:00Z', NULL, NULL)", a);
+    cr_assert_eq(db_begin(tdb.db), 0);
+    cr_assert_eq(notify_settle_ready(tdb.db, a, "li"), 0);
+    cr_assert_eq(db_commit(tdb.db), 0);
+    cr_expect_str_eq(casedb_text(&tdb, buf, BY_ID), "1:wang,2:-,3:li");
+    cr_assert_eq(db_begin(tdb.db), 0);
+    cr_assert_eq(notify_settle(tdb.db, a, NOTIFY_RETURNED), 0);
+    cr_assert_eq(db_commit(tdb.db), 0);
+    cr_expect_str_eq(casedb_text(&tdb, buf, BY_ID), "1:wang,2:~resident,3:li");
+    /* erased by retention: no longer one to mark */
+    casedb_exec(&tdb, "UPDATE notifications SET done_at = NULL, erased_at = '2026-02-01T00:00:00Z'"
+                      " WHERE id = 2");
+    cr_expect_eq(notify_done(tdb.db, 2, "wang", &e), 1);
+    cr_expect_str_eq(e.code, "not_found");
+}
+#undef BY_ID
+
+/* No number and in the hall (waiting, invited, a no-show come back): told
+ * at the window, nothing queued; no number elsewhere: queued, phone ''. */
+Test(notify, no_number_in_the_hall_queues_nothing, .init = setup, .fini = teardown)
+{
+    static const char *const hall[] = {"waiting", "invited", "abandoned"};
+    char a[CASE_ID_LEN + 1];
+    struct case_state cs;
+    struct refusal e;
+    size_t i;
+
+    casedb_case(&tdb, "simple", a);
+    for (i = 0; i < 3; i++) {
+        casedb_exec(&tdb, "UPDATE cases SET status = '%s' WHERE id = '%s'", hall[i], a);
+        cr_assert_eq(cases_begin(tdb.db, a, &cs, &e), 0);
+        cr_assert_eq(notify_queue(tdb.db, &cs, NOTIFY_RETURNED), 0);
+        cr_assert_eq(db_commit(tdb.db), 0);
+        cases_state_free(&cs);
+        cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications"), 0, "%s", hall[i]);
+    }
+    casedb_exec(&tdb, "UPDATE cases SET status = 'accepted' WHERE id = '%s'", a);
+    cr_assert_eq(cases_begin(tdb.db, a, &cs, &e), 0);
+    cr_assert_eq(notify_queue(tdb.db, &cs, NOTIFY_RETURNED), 0);
+    cr_assert_eq(db_commit(tdb.db), 0);
+    cases_state_free(&cs);
+    cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications"
+                                  " WHERE phone = '' AND next_try IS NULL"), 1);
 }
