@@ -4,9 +4,11 @@
 // longer listed it after four newer calls. The public case view now says
 // that it was called and to which window; a ticket and a window are on the
 // call screen already, nothing personal.
-import { describe, it } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useWindow, residentCase, NAME, ID } from './staff-helpers.mjs';
+import path from 'node:path';
+import { makeTmp, startDaemon, stopChecked, addUser, login, request, authHeaders } from './helpers.mjs';
+import { useWindow, residentCase, WINDOW_TREE, NAME, ID } from './staff-helpers.mjs';
 
 const h = useWindow();
 const view = async (id) => {
@@ -37,5 +39,42 @@ describe('a called ticket on the resident\'s case page', () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, {})).status, 200);
     const v = await view(c.id);
     assert.deepEqual([v.called.window, v.called.calls], ['', 1]);
+  });
+});
+
+// Tickets start again every day (staff-days.test.mjs): yesterday's call is
+// no call of today's queue, and its window no place to hurry to; the page
+// offers a new ticket instead (ticket_expired). Two days as there: one
+// database served at UTC+14, then at UTC−12 (a mutation review found the
+// day unpinned).
+describe('a ticket called on an earlier day', () => {
+  let tmp, db, d;
+  const hd = {
+    post: (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    }),
+  };
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree: WINDOW_TREE, db, env: { TZ: 'Etc/GMT-14' } });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('called is null the next day', async () => {
+    const c = await residentCase(hd);
+    const s = await login(d.url, 'wang', 'wang-password-1');
+    const r = await request(`${d.url}/api/v1/staff/cases/${c.id}/call`, {
+      method: 'POST', headers: authHeaders(s), body: JSON.stringify({ window: '3' }),
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await request(`${d.url}/api/v1/cases/${c.id}`)).body.called.window, '3');
+    const info = await d.stop();
+    assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
+    d = await startDaemon({ tree: WINDOW_TREE, db, env: { TZ: 'Etc/GMT+12' } });
+    const v = (await request(`${d.url}/api/v1/cases/${c.id}`)).body;
+    assert.deepEqual([v.status, v.ticket_expired], ['waiting', true]);
+    assert.equal(v.called, null, JSON.stringify(v.called));
   });
 });

@@ -163,6 +163,57 @@ describe('a right answer clears the ticket\'s failures', () => {
   });
 });
 
+// Guesses spread over many tickets and many addresses (throttle.h): past
+// THROTTLE_OVERALL_LIMIT (100) failed lookups from everyone in the window,
+// every lookup waits, the right answer too; a last four of the wrong shape
+// guesses at nobody's and is not counted (a mutation review found the
+// overall count unpinned, both ways). 25 addresses of 4 misses each, each
+// miss on its own ticket, so that no address or ticket locks by itself.
+describe('the overall count of failed lookups', () => {
+  let tmp, d, c;
+  const h = {
+    post: (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    }),
+  };
+  const lookupFrom = (localAddress, ticket, last4) => new Promise((resolve, reject) => {
+    const body = JSON.stringify({ ticket, last4 });
+    const req = http.request({
+      host: '127.0.0.1', port: d.port, path: '/api/v1/cases/lookup', method: 'POST', localAddress,
+      agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (x) => { text += x; });
+      res.on('end', () => resolve({ status: res.statusCode, retry: res.headers['retry-after'], text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db') });
+    c = await residentCase(h);
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('99 misses and wrong shapes leave lookups open; the 100th miss closes them to everyone', async () => {
+    const wrong = ID.slice(-4) === '0000' ? '1111' : '0000';
+    for (let i = 0; i < 99; i++) {
+      const r = await lookupFrom(`127.0.1.${1 + Math.floor(i / 4)}`, `Z${100 + i}`, wrong);
+      assert.equal(r.status, 404, `miss ${i + 1}: ${r.text}`);
+    }
+    for (const bad of ['123', '12345', 'X234', 'abcd', ''])
+      assert.equal((await lookupFrom('127.0.2.1', `Z${300 + bad.length}`, bad)).status, 422, bad);
+    assert.equal((await lookupFrom('127.0.2.2', c.ticket, ID.slice(-4))).status, 200, 'the wrong shapes counted');
+    assert.equal((await lookupFrom('127.0.2.3', 'Z999', wrong)).status, 404, 'the 100th miss');
+    const r = await lookupFrom('127.0.2.4', c.ticket, ID.slice(-4));
+    assert.equal(r.status, 429, `a fresh address with the right answer: ${r.text}`);
+    assert.match(r.text, /too_many_attempts/);
+    assert.ok(Number(r.retry) > 0, `Retry-After: ${r.retry}`);
+  });
+});
+
 describe('serve --public-url', () => {
   it('refuses what is no http(s) address, or too long', () => {
     for (const bad of ['ftp://x', 'hall.example', 'https://', 'https://x/"a', 'https://x/?a=1',

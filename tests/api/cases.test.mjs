@@ -506,6 +506,46 @@ describe('errors of the case endpoints', () => {
   });
 });
 
+// docs/http-api.md "General": an answer holding the case's answers is
+// no-store (no browser keeps it on disk, a staffer's shared PC above all),
+// every other JSON answer no-cache; a mutation review found either way
+// unpinned for each case route but the visit's.
+describe('Cache-Control of each case answer', () => {
+  const cache = (r) => r.headers.get('cache-control');
+
+  it('the case made and read: no-store; its procedure, conditions, steps and ticket: no-cache', async () => {
+    const made = await post('/api/v1/cases', { procedure: 'residence' });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(cache(made), 'no-store', 'POST /cases');
+    const id = made.body.id;
+    caseIds.push(id);
+    const read = await request(api(`/api/v1/cases/${id}`));
+    assert.equal(read.status, 200);
+    assert.equal(cache(read), 'no-store', 'GET case');
+    const proc = await request(api(`/api/v1/cases/${id}/procedure`));
+    assert.equal(proc.status, 200, proc.text);
+    assert.equal(cache(proc), 'no-cache', 'the pinned procedure');
+    const unmet = await post(`/api/v1/cases/${id}/conditions`, { confirmed: [false] });
+    assertError(unmet, 422, 'conditions_unmet');
+    assert.equal(cache(unmet), 'no-cache', 'conditions 422');
+
+    const o = await createCase('simple');
+    caseIds.push(o.id);
+    const conf = await post(`/api/v1/cases/${o.id}/conditions`, { confirmed: [] });
+    assert.equal(conf.status, 200, conf.text);
+    assert.equal(cache(conf), 'no-cache', 'conditions 200');
+    const rejected = await post(`/api/v1/cases/${o.id}/steps/0`, {});
+    assertError(rejected, 422, 'validation_failed');
+    assert.equal(cache(rejected), 'no-cache', 'step 422');
+    const step = await post(`/api/v1/cases/${o.id}/steps/0`, { checklist: { 's0-0': true } });
+    assert.equal(step.status, 200, step.text);
+    assert.equal(cache(step), 'no-cache', 'step 200');
+    const ticket = await post(`/api/v1/cases/${o.id}/submit`, {});
+    assert.equal(ticket.status, 200, ticket.text);
+    assert.equal(cache(ticket), 'no-cache', 'submit 200');
+  });
+});
+
 describe('privacy of the log', () => {
   it('stderr never holds a case id or a submitted value', () => {
     const log = ctx.daemon.stderr();

@@ -303,6 +303,42 @@ describe('the cap on open cases', () => {
   });
 });
 
+// docs/http-api.md: …/steps/{n}/incomplete hands a case in, and counts
+// as a hand-in (a mutation review found it passing the quota unseen).
+describe('a hand-in without some papers counts in the quota', () => {
+  const h = useFlood(['--case-quota', '1/1,100/1']);
+
+  it('an address past its one hand-in gets 429 for the next incomplete one', async () => {
+    const a = await h.create('127.0.0.5');
+    const b = await h.create('127.0.0.6');
+    const inc = (id) => h.call('127.0.0.1', 'POST', `/api/v1/cases/${id}/steps/0/incomplete`, {});
+    const r = await inc(a.body.id);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.missing, ['s0-0']);
+    assertTooMany(await inc(b.body.id), 'a second hand-in from 127.0.0.1');
+    assert.equal(h.sql(`SELECT status FROM cases WHERE id = '${b.body.id}'`), 'open');
+  });
+});
+
+// docs/http-api.md: a full house is told 503 and costs no token; the cap
+// is read before the quota is taken (a mutation review found the order,
+// and the cap's bound, unpinned: an address out of tokens was told 429
+// instead, and a 503 spent a token).
+describe('a full house before the quota', () => {
+  const h = useFlood(['--open-cases-max', '1', '--case-quota', '1/1,100/1']);
+
+  it('503 at the cap even to an address out of tokens; a 503 spends none', async () => {
+    const first = await h.create('127.0.0.1');
+    assert.equal(first.status, 201, first.text);
+    for (const addr of ['127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2'])
+      assertError(await h.create(addr), 503, 'too_many_open_cases', addr);
+    await h.walk('127.0.0.1', first.body.id);
+    assert.equal((await h.submit('127.0.0.1', first.body.id)).status, 200);
+    const r = await h.create('127.0.0.2');
+    assert.equal(r.status, 201, `127.0.0.2's one token: ${r.text}`);
+  });
+});
+
 // A review: two addresses on the internet, each within its own rate, took
 // every token of the one overall bucket, and cases held open from one
 // address filled the one cap in about 80 minutes; either way the kiosks in

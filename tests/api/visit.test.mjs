@@ -123,6 +123,7 @@ describe('asking for a visit', () => {
     const id = await walked('homecare');
     const r = await ask(id, { date: '2026-02-30', slot: '中午', address: '   ', phone: '12345' });
     assertError(r, 422, 'validation_failed');
+    assert.equal(r.headers.get('cache-control'), 'no-cache', 'a refusal holds no answers');
     assert.deepEqual(r.body.field_codes, {
       date: 'visit_bad_date', slot: 'visit_bad_slot', address: 'visit_address_required', phone: 'visit_bad_phone',
     });
@@ -165,6 +166,22 @@ describe('asking for a visit', () => {
     assertError(await ask('0'.repeat(32), ASK()), 404, 'unknown_case');
   });
 
+  // what the case is comes first: a request at fault for a case that
+  // cannot have a visit is told that alone, not the members' problems
+  it('a request at fault for a case refused is the plain refusal, without fields', async () => {
+    const BAD = { date: 'tomorrow', slot: '中午', address: '', phone: '1' };
+    const plain = await walked('plain');
+    const r = await ask(plain, BAD);
+    assertError(r, 422, 'visit_not_offered');
+    assert.equal((await sget(`/api/v1/staff/cases/${plain}`)).body.visit, null, 'no visit asked: null at the window too');
+    assert.equal(r.body.fields, undefined, r.text);
+    assert.equal(r.body.field_codes, undefined, r.text);
+    const c = await post('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    const x = await ask(c.body.id, BAD);
+    assertError(x, 409, 'not_finished');
+    assert.deepEqual(Object.keys(x.body), ['error'], x.text);
+  });
+
   it('the window may ask on the resident\'s behalf; a web case may ask too', async () => {
     const id = await walked('homecare', { channel: 'window', headers: authHeaders(h.qian) });
     const r = await ask(id, ASK(), authHeaders(h.qian));
@@ -173,6 +190,36 @@ describe('asking for a visit', () => {
     assert.equal(v.events.find((e) => e.what === 'visit_requested').user, 'qian');
     const w = await walked('homecare', { channel: 'web' });
     assert.equal((await ask(w, ASK())).status, 200);
+  });
+});
+
+// docs/http-api.md: a hand-in's token is given back when nothing was
+// handed in; a visit request is a hand-in (a mutation review found its
+// refusals spending the token unseen). One hand-in from the address.
+describe('a refused visit request spends no hand-in', () => {
+  let tmp, d;
+  const p = (path_, b) => request(`${d.url}${path_}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b),
+  });
+  before(async () => {
+    tmp = makeTmp();
+    d = await startDaemon({ tree: writeTree(path.join(tmp, 'tree'), TREE), db: path.join(tmp, 'x.db'),
+      env: { TZ }, args: ['--case-quota', '1/1,100/1'] });
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('422s and a 409, then the one hand-in the address has is still there', async () => {
+    const c = await p('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    assertError(await p(`/api/v1/cases/${id}/submit`, { visit: ASK() }), 409, 'not_finished');
+    assert.equal((await p(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    const s = await p(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } });
+    assert.equal(s.status, 200, s.text);
+    for (let i = 0; i < 2; i++)
+      assertError(await p(`/api/v1/cases/${id}/submit`, { visit: { ...ASK(), phone: '1' } }), 422, 'validation_failed');
+    const r = await p(`/api/v1/cases/${id}/submit`, { visit: ASK() });
+    assert.equal(r.status, 200, r.text);
   });
 });
 
