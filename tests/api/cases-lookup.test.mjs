@@ -117,6 +117,25 @@ describe('lookup by ticket and last four', () => {
   });
 });
 
+// A lookup from a chosen local address (127.0.0.0/8 is all this host's):
+// the throttles count by address. Resolves {status, retry, text}.
+function lookupAt(port, localAddress, ticket, last4) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ ticket, last4 });
+    const req = http.request({
+      host: '127.0.0.1', port, path: '/api/v1/cases/lookup', method: 'POST', localAddress,
+      agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (x) => { text += x; });
+      res.on('end', () => resolve({ status: res.statusCode, retry: res.headers['retry-after'], text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 // A resident who mistyped the last four at other kiosks and then got in
 // has proved the ticket: its failures are forgotten (throttle.h), so that
 // a relative trying later from yet other kiosks is not locked out by the
@@ -130,15 +149,7 @@ describe('a right answer clears the ticket\'s failures', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
     }),
   };
-  const lookupFrom = (localAddress, ticket, last4) => new Promise((resolve, reject) => {
-    const body = JSON.stringify({ ticket, last4 });
-    const req = http.request({
-      host: '127.0.0.1', port: d.port, path: '/api/v1/cases/lookup', method: 'POST', localAddress,
-      agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const lookupFrom = (localAddress, ticket, last4) => lookupAt(d.port, localAddress, ticket, last4);
   before(async () => {
     tmp = makeTmp();
     db = path.join(tmp, 'x.db');
@@ -153,13 +164,13 @@ describe('a right answer clears the ticket\'s failures', () => {
 
   it('four misses, a success, four more misses: not locked; a fifth locks', async () => {
     const wrong = ID.slice(-4) === '0000' ? '1111' : '0000';
-    for (let i = 21; i <= 24; i++) assert.equal(await lookupFrom(`127.0.0.${i}`, c.ticket, wrong), 404, `miss from .${i}`);
-    assert.equal(await lookupFrom('127.0.0.25', c.ticket, ID.slice(-4)), 200);
+    for (let i = 21; i <= 24; i++) assert.equal((await lookupFrom(`127.0.0.${i}`, c.ticket, wrong)).status, 404, `miss from .${i}`);
+    assert.equal((await lookupFrom('127.0.0.25', c.ticket, ID.slice(-4))).status, 200);
     // counted from the success: four, so none is refused (eight would lock at the fifth)
-    for (let i = 26; i <= 29; i++) assert.equal(await lookupFrom(`127.0.0.${i}`, c.ticket, wrong), 404, `miss from .${i}`);
+    for (let i = 26; i <= 29; i++) assert.equal((await lookupFrom(`127.0.0.${i}`, c.ticket, wrong)).status, 404, `miss from .${i}`);
     // the fifth since the success locks the ticket for every address, the right answer too
-    assert.equal(await lookupFrom('127.0.0.30', c.ticket, wrong), 404);
-    assert.equal(await lookupFrom('127.0.0.31', c.ticket, ID.slice(-4)), 429);
+    assert.equal((await lookupFrom('127.0.0.30', c.ticket, wrong)).status, 404);
+    assert.equal((await lookupFrom('127.0.0.31', c.ticket, ID.slice(-4))).status, 429);
   });
 });
 
@@ -176,20 +187,7 @@ describe('the overall count of failed lookups', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
     }),
   };
-  const lookupFrom = (localAddress, ticket, last4) => new Promise((resolve, reject) => {
-    const body = JSON.stringify({ ticket, last4 });
-    const req = http.request({
-      host: '127.0.0.1', port: d.port, path: '/api/v1/cases/lookup', method: 'POST', localAddress,
-      agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (x) => { text += x; });
-      res.on('end', () => resolve({ status: res.statusCode, retry: res.headers['retry-after'], text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const lookupFrom = (localAddress, ticket, last4) => lookupAt(d.port, localAddress, ticket, last4);
   before(async () => {
     tmp = makeTmp();
     d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db') });
