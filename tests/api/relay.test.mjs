@@ -226,6 +226,9 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(r.body.cases.some((x) => x.id === c.id), false);
     r = await sget('/api/v1/staff/work?owner=wang', li);
     assert.equal(r.body.cases.some((x) => x.id === c.id), true);
+    // ?owner= alone is that user's cases, not the asker's posts as well
+    r = await sget('/api/v1/staff/work?owner=li', wang);
+    assert.equal(r.body.cases.some((x) => x.id === c.id), false);
     r = await sget('/api/v1/staff/work?post=civil', wang);
     assert.equal(r.body.cases.some((x) => x.id === c.id), false);
     assertError(await sget('/api/v1/staff/work?owner=..', wang), 400, 'bad_query');

@@ -799,3 +799,295 @@ Test(relay, an_overdue_stage_is_not_also_soon)
     cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "soon")->valueint, 0);
     cJSON_Delete(doc);
 }
+
+/* ---- gaps found by the second half of the mutation review ---- */
+
+/* 我的待办 is worked from the top: the soonest stage due first, and of
+ * stages due the same day the case accepted first (first come, first
+ * served), whatever the order of the random ids. */
+Test(relay, the_work_list_is_soonest_due_then_first_accepted)
+{
+    char p[CASE_ID_LEN + 1], q[CASE_ID_LEN + 1], r[CASE_ID_LEN + 1];
+    const char *big, *small;
+    struct refusal e;
+    void *doc = NULL;
+    const cJSON *list;
+
+    waiting(p);
+    waiting(q);
+    waiting(r);
+    accept_on(p, 20260930);
+    accept_on(q, 20260930);
+    accept_on(r, 20260930);
+    cr_assert_eq(relay_pass(t.db, p, "wang", NULL, NULL, cal, 20261008, &e), 0); /* b due 10-12 */
+    big = strcmp(q, r) > 0 ? q : r;
+    small = big == q ? r : q;
+    /* p accepted first but due last; of q and r (stage a, due 10-08) the
+     * larger id was accepted first */
+    casedb_exec(&t, "UPDATE cases SET accepted_at = '2026-09-30T01:00:00Z' WHERE id = '%s'", p);
+    casedb_exec(&t, "UPDATE cases SET accepted_at = '2026-09-30T02:00:00Z' WHERE id = '%s'", big);
+    casedb_exec(&t, "UPDATE cases SET accepted_at = '2026-09-30T03:00:00Z' WHERE id = '%s'", small);
+    cr_assert_eq(relay_work_json(t.db, NULL, 0, "wang", false, cal, 20261009, &doc), 0);
+    list = cJSON_GetObjectItem(doc, "cases");
+    cr_assert_eq(cJSON_GetArraySize(list), 3);
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "id")->valuestring, big);
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "id")->valuestring, small);
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 2), "id")->valuestring, p);
+    cJSON_Delete(doc);
+}
+
+/* At most RELAY_WORK_MAX cases in one answer, counted as listed: 513
+ * accepted at the window's stage (one accepted, 512 copies of it). */
+Test(relay, the_work_list_stops_at_its_maximum)
+{
+    char id[CASE_ID_LEN + 1];
+    const char *window[] = {"window"};
+    void *doc = NULL;
+    int i;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    casedb_exec(&t, "CREATE TEMP TABLE tc AS SELECT * FROM cases WHERE id = '%s';"
+                    " CREATE TEMP TABLE ts AS SELECT * FROM case_stages WHERE case_id = '%s' AND idx = 0",
+                id, id);
+    for (i = 0; i < 9; i++)
+        casedb_exec(&t, "INSERT INTO tc SELECT * FROM tc; INSERT INTO ts SELECT * FROM ts");
+    casedb_exec(&t, "UPDATE tc SET id = printf('%%032x', rowid), ticket = NULL;"
+                    " UPDATE ts SET case_id = printf('%%032x', rowid);"
+                    " INSERT INTO cases SELECT * FROM tc; INSERT INTO case_stages SELECT * FROM ts");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM cases WHERE status = 'accepted'"), 513);
+    cr_assert_eq(relay_work_json(t.db, window, 1, NULL, false, cal, 20261009, &doc), 0);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "cases")), RELAY_WORK_MAX);
+    cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "total")->valueint, RELAY_WORK_MAX);
+    cJSON_Delete(doc);
+}
+
+/* The promise, like a stage, is kept on its own day: ?overdue=1 leaves
+ * out a case whose committed date is today. */
+Test(relay, a_case_on_its_committed_day_is_not_overdue)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    void *doc = NULL;
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930); /* the chain's 10-14 */
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0); /* b due 10-12 */
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261012, &e), 0); /* c: 10-13, 10-14 */
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-14");
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-14");
+    cr_assert_eq(relay_work_json(t.db, NULL, 0, "wang", true, cal, 20261014, &doc), 0);
+    cr_assert_null(work_find(doc, id), "due today is not overdue");
+    cJSON_Delete(doc);
+    cr_assert_eq(relay_work_json(t.db, NULL, 0, "wang", true, cal, 20261015, &doc), 0);
+    cr_assert_not_null(work_find(doc, id));
+    cJSON_Delete(doc);
+}
+
+/* A return at the window before the case was ever accepted stopped no
+ * clock: the committed date counted again from the events pauses at the
+ * first return after acceptance (12-31), not at that one (12-28). */
+Test(relay, a_return_before_acceptance_stops_no_clock_in_the_recount)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    cr_assert_eq(window_return(t.db, id, "li", "缺一页", NULL, NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    tk = NULL;
+    accept_on(id, 20261230);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-28T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-31T02:00:00Z' WHERE id = (SELECT max(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
+    casedb_exec(&t, "UPDATE case_events SET at = '2027-01-05T02:00:00Z' WHERE id = (SELECT max(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    /* by weekends alone: 6 from 12-30 is 01-07; spent 01-01, 04, 05 = 3 on: 01-12 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-12");
+    cr_assert_eq(relay_recount(t.db, c1, 20270105, &moved), 0);
+    /* 6 from 12-30 is 01-11; spent 01-04, 05 = 2 on: 01-13 (from 12-28,
+     * 5 spent: 01-18) */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-13");
+    workdays_free(c1);
+}
+
+/* Projected again earlier than it was (a 班 Saturday), a stage keeps its
+ * date; but when the same notice made that date a rest day it moves to
+ * the next working day, not onto the holiday. */
+Test(relay, a_projected_stage_kept_from_moving_earlier_does_not_land_on_a_rest_day)
+{
+    struct workdays *c2 = cal_of("- 2026-10-01 休\n- 2027-01-02 班\n- 2027-01-05 休\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
+    cr_assert_eq(relay_recount(t.db, c2, 20261231, &moved), 0);
+    /* b: 3 after 12-31 is 01-04, earlier than 01-05, which now rests: 01-06;
+     * c from it: 01-07, 01-08 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2027-01-06");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-08");
+    workdays_free(c2);
+}
+
+/* Rejected and abandoned cases are closed like completed ones: counted
+ * again for the figures, without a due_moved event. */
+Test(relay, rejected_and_abandoned_cases_are_counted_again_quietly)
+{
+    struct workdays *c1 = with_2027();
+    char r[CASE_ID_LEN + 1], a[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved = -1;
+
+    waiting(r);
+    waiting(a);
+    accept_on(r, 20261230);
+    accept_on(a, 20261230);
+    accepted_at(r, "2026-12-30T02:00:00Z");
+    accepted_at(a, "2026-12-30T02:00:00Z");
+    cr_assert_eq(relay_reject(t.db, r, "wang", "不符合条件", NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", a);
+    cr_assert_eq(relay_recount(t.db, c1, 20270104, &moved), 0);
+    cr_assert_eq(moved, 0);
+    cr_assert_str_eq(col(b, r, "due"), "2027-01-11", "counted again for the figures");
+    cr_assert_str_eq(col(b, a, "due"), "2027-01-11");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE what = 'due_moved'"), 0);
+    workdays_free(c1);
+}
+
+/* 不予受理 at intake: a case waiting for the B post's visit can be refused
+ * (at the home, or at the desk after a call); a web case in pre-review is
+ * refused without offering the rating at the staffer's window, where the
+ * resident is not; 不予办理 of a case not accepted yet says to use 不予受理. */
+Test(relay, the_intake_refusal_of_a_visit_and_a_prereview_case)
+{
+    char v[CASE_ID_LEN + 1], p[CASE_ID_LEN + 1], w[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(v);
+    casedb_exec(&t, "UPDATE cases SET status = 'visit' WHERE id = '%s'", v);
+    cr_assert_eq(relay_intake_refuse(t.db, v, "zhou", "不符合条件", NULL, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, v, "status"), "rejected");
+
+    /* a web case handed in for pre-review, as window_submit leaves it */
+    waiting(p);
+    casedb_exec(&t, "UPDATE cases SET status = 'prereview', channel = 'web', ticket = NULL WHERE id = '%s'", p);
+    cr_assert_eq(relay_intake_refuse(t.db, p, "li", "不符合条件", "3", &e), 0, "%s", e.code);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers"), 0, "the resident is not at window 3");
+
+    waiting(w);
+    cr_assert_eq(relay_reject(t.db, w, "li", "不符合条件", NULL, &e), 1);
+    cr_assert_str_eq(e.code, "not_accepted");
+    cr_assert_not_null(strstr(e.message, "不予受理"), "%s", e.message);
+}
+
+/* A stage projected at a pass into a year the calendar lacks keeps its
+ * gap, so entering the year counts it again even when the stage begun is
+ * within a listed year. */
+Test(relay, a_stage_projected_at_a_pass_into_a_missing_year_is_counted_again)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved;
+
+    waiting(id);
+    accept_on(id, 20261224);
+    /* b begins Monday 12-28: 12-29, 30, 31; c projected: 01-01, 01-04 */
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "a", cal, 20261228, &e), 0, "%s", e.code);
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-12-31");
+    cr_assert_str_eq(stage_gap(b, id, 1), "NULL");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-04");
+    cr_assert_str_eq(stage_gap(b, id, 2), "2026-12-31");
+    cr_assert_eq(relay_recount(t.db, c1, 20261228, &moved), 0);
+    /* with 元旦: 01-04, 01-05 */
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-05");
+    workdays_free(c1);
+}
+
+/* The backfill marks dates in any year the calendar lacks around today,
+ * last year's too: an upgrade in January with this year's and next year's
+ * calendar still has December's cases counted by weekends alone. */
+Test(relay, the_backfill_marks_a_date_in_last_year_when_the_calendar_lacks_it)
+{
+    struct workdays *x = cal_of("- 2026-10-01 休\n- 2027-01-01 休\n");
+    struct workdays *y = cal_of("- 2025-12-30 休\n- 2026-10-01 休\n- 2027-01-01 休\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved;
+
+    waiting(id);
+    cr_assert_eq(window_accept(t.db, id, "wang", x, 20251229, &e), 0, "%s", e.code);
+    cr_assert_str_eq(stage_due(b, id, 0), "2025-12-30");
+    /* as a build before schema 034 stored them */
+    casedb_exec(&t, "UPDATE case_stages SET gap_from = NULL; UPDATE cases SET due_gap_from = NULL;"
+                    " UPDATE calendar_backfill SET done = 0");
+    cr_assert_eq(relay_recount(t.db, x, 20260105, &moved), 0);
+    cr_assert_str_eq(stage_gap(b, id, 0), "2025-12-29");
+    /* 2025's 12-30 entered: a's 1 day after 12-29 is 12-31 */
+    cr_assert_eq(relay_recount(t.db, y, 20260105, &moved), 0);
+    cr_assert_str_eq(stage_due(b, id, 0), "2025-12-31");
+    workdays_free(x);
+    workdays_free(y);
+}
+
+/* A case whose ticket was drawn on another day says which day's: tickets
+ * start again at A001 each day. */
+Test(relay, the_work_list_names_the_day_of_an_earlier_ticket)
+{
+    char id[CASE_ID_LEN + 1];
+    const char *window[] = {"window"};
+    void *doc = NULL;
+    const cJSON *x;
+
+    waiting(id);
+    accept_on(id, 20261008);
+    casedb_exec(&t, "UPDATE cases SET ticket_day = '2026-10-08' WHERE id = '%s'", id);
+    cr_assert_eq(relay_work_json(t.db, window, 1, NULL, false, cal, 20261009, &doc), 0);
+    cr_assert_not_null(x = work_find(doc, id));
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(x, "ticket_day")), "2026-10-08");
+    cJSON_Delete(doc);
+    cr_assert_eq(relay_work_json(t.db, window, 1, NULL, false, cal, 20261008, &doc), 0);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(work_find(doc, id), "ticket_day")), "today's: no day");
+    cJSON_Delete(doc);
+}
+
+/* Accepted again the day it was returned (no working day spent), the
+ * committed date is unmoved and keeps its gap: entering 2027 still counts
+ * it again. */
+Test(relay, a_resumption_with_no_day_spent_keeps_the_committed_gap)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, 20261231, &e), 0, "%s", e.code);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
+    /* the chain's 6 from 12-30 under the whole calendar: 01-11 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    workdays_free(c1);
+}
