@@ -358,3 +358,94 @@ Test(report, the_day_promised_or_returned_is_not_overdue)
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-06-11' WHERE id = '%s'", later);
     cr_assert_eq(overdue_of(20260620), 1);
 }
+
+/* An instant at local midnight belongs to the day it begins: a move, a
+ * start, a hand-in and a finish at 00:00:00 on the 11th count on the
+ * 11th and not on the 10th. A call in the same second as the hand-in
+ * ends the waiting. */
+Test(report, local_midnight_belongs_to_the_day_it_begins)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1];
+    char *s;
+
+    mk(a, "kiosk"), created(a, 11, 0, 0, 0);
+    mk(b, "kiosk"), created(b, 11, 0, 0, 0);
+    ev(a, "submitted", "kiosk", NULL, 11, 0, 0, 0);
+    ev(a, "called", "window", "erin", 11, 0, 0, 0);
+    ev(a, "completed", "window", "erin", 11, 0, 0, 0);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-11' WHERE id = '%s'", a);
+    ev(b, "submitted", "kiosk", NULL, 11, 0, 0, 0);
+    s = json_of(20260610);
+    cr_assert_str_eq(s,
+        "{\"date\":\"2026-06-10\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
+        "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+    free(s);
+    s = json_of(20260611);
+    cr_assert_str_eq(s,
+        "{\"date\":\"2026-06-11\",\"users\":["
+        "{\"user\":\"erin\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":1,"
+        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
+        "\"channels\":{\"kiosk\":2,\"window\":0,\"web\":0},"
+        "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+    free(s);
+}
+
+/* Overdue at the 10th's end: a stage begun that day, in time, of a case
+ * whose promised date passed; a stage done, and a case rejected, only at
+ * the first instant of the 11th. Not: a case rejected a second before. */
+Test(report, overdue_by_the_promise_and_at_the_days_last_instant)
+{
+    char promised[CASE_ID_LEN + 1], done[CASE_ID_LEN + 1], rej[CASE_ID_LEN + 1],
+        rej_before[CASE_ID_LEN + 1];
+    char at[32];
+
+    mk(promised, "kiosk"), mk(done, "kiosk"), mk(rej, "kiosk"), mk(rej_before, "kiosk");
+    stage(promised, 0, "2026-06-01", "2026-06-20", 10, 10);
+    stage(promised, 1, "2026-06-10", "2026-06-20", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-09' WHERE id = '%s'", promised);
+    cr_assert_eq(overdue_of(20260620), 1, "the promise passed");
+    stage(done, 0, "2026-06-01", "2026-06-05", 11, 0);
+    cr_assert_eq(overdue_of(20260620), 2, "done at the 11th's first instant");
+    stage(rej, 0, "2026-06-01", "2026-06-05", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET rejected_at = '%s' WHERE id = '%s'", lt(at, 11, 0, 0, 0), rej);
+    stage(rej_before, 0, "2026-06-01", "2026-06-05", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET rejected_at = '%s' WHERE id = '%s'", lt(at, 10, 23, 59, 59),
+                rej_before);
+    cr_assert_eq(overdue_of(20260620), 3, "rejected at the 11th's first instant");
+}
+
+/* Each move that ends the waiting, after a hand-in, leaves the case out
+ * of waiting_at_close: only the case nothing ended waits. */
+Test(report, every_move_that_ends_the_waiting_counts)
+{
+    static const char *const ends[] = {"accepted", "returned", "rejected", "refused",
+                                       "no_show", "abandoned", "completed"};
+    char id[CASE_ID_LEN + 1];
+    struct report_day r;
+    size_t i;
+
+    for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        mk(id, "kiosk");
+        ev(id, "submitted", "kiosk", NULL, 10, 9, 0, 0);
+        ev(id, ends[i], "window", "erin", 10, 9, 30, 0);
+    }
+    mk(id, "kiosk");
+    ev(id, "submitted", "kiosk", NULL, 10, 9, 0, 0);
+    cr_assert_eq(report_collect(t.db, 20260610, 20260620, &r), 0);
+    cr_assert_eq(r.waiting_at_close, 1);
+    report_day_free(&r);
+}
+
+/* A clock one day ahead stored "yesterday" as the real today: that row is
+ * of today too, and dropped; the close stores the real yesterday. */
+Test(report, a_row_of_today_from_a_clock_a_day_ahead_is_dropped)
+{
+    int n = -1;
+
+    cr_assert_eq(report_days_close(t.db, 20260611, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260610, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(casedb_int(&t, "SELECT group_concat(day) = '2026-06-09' FROM report_days"), 1);
+}

@@ -626,3 +626,71 @@ Test(stats, on_time_rate_and_working_days_per_stage, .init = setup, .fini = tear
     stats_report_free(&r);
     workdays_free(cal);
 }
+
+/* Call-backs by their own dates: a complaint closed only after the
+ * range's end was still open at it, one closed in the range is done, not
+ * open. A retired item whose only figure in the range is a call-back
+ * recorded in it is still listed. */
+Test(stats, complaints_open_at_the_ranges_end_and_a_retired_items_call_back, .init = setup,
+     .fini = teardown)
+{
+    struct stats_query q = {.from = 20260601, .to = 20260630, .now = NOW};
+    char x[33], y[33], z[33], s[33];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", x);
+    casedb_case(&t, "test", y);
+    casedb_case(&t, "test", z);
+    casedb_case(&t, "simple", s);
+    stamp(s, utc(2026, 5, 1, 2, 0, 0), utc(2026, 5, 1, 2, 0, 0));
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'complaint', '2026-06-20', '2026-06-10T02:00:00Z',"
+                    " '2026-06-30T16:00:00Z', '2026-07-01', 'wang', 'satisfied')", x);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'complaint', '2026-06-20', '2026-06-10T02:00:00Z',"
+                    " '2026-06-20T02:00:00Z', '2026-06-20', 'wang', 'unsatisfied')", y);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at) VALUES"
+                    " ('%s', 'complaint', '2026-06-20', '2026-06-10T02:00:00Z')", z);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'routine', '2026-06-05', '2026-05-20T02:00:00Z',"
+                    " '2026-06-05T02:00:00Z', '2026-06-05', 'wang', 'satisfied')", s);
+    casedb_exec(&t, "UPDATE procedures SET status = 'retired' WHERE id = 'simple'");
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = find(&r, "test");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->complaints_open, 2, "open at the range's end: x (closed after it) and z");
+    cr_assert_eq(p->followups_done, 1);
+    cr_assert_eq(p->followups_unsatisfied, 1);
+    p = find(&r, "simple");
+    cr_assert_not_null(p, "a retired item with a call-back recorded in the range");
+    cr_assert(!p->live);
+    cr_assert_eq(p->started, 0);
+    cr_assert_eq(p->followups_done, 1);
+    cr_assert_eq(p->followups_satisfied, 1);
+    stats_report_free(&r);
+}
+
+/* The range ends at the first instant after its last local day: a chain
+ * finished, a stage done and a complaint opened at 00:00:00 on July 1st
+ * are not in a June range. */
+Test(stats, the_first_instant_after_the_range_is_out_of_it, .init = setup, .fini = teardown)
+{
+    struct stats_query q = {.from = 20260601, .to = 20260630, .procedure = "test", .now = NOW};
+    char x[33], at[32];
+    struct stats_report r;
+
+    casedb_case(&t, "test", x);
+    completed_at(x, "2026-07-10", 7, 1, 0, 0, 0);
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                    " done_at, done_by) VALUES ('%s', 0, 'accept', '受理', 'window', 1, '2026-06-29',"
+                    " '2026-06-30', '%s', 'wang')", x, local_at(at, 7, 1, 0, 0, 0));
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at) VALUES"
+                    " ('%s', 'complaint', '2026-07-20', '%s')", x, local_at(at, 7, 1, 0, 0, 0));
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_eq(r.n_procs, 1);
+    cr_assert_eq(r.procs[0].finished, 0);
+    cr_assert_eq(r.procs[0].n_stages, 0);
+    cr_assert_eq(r.procs[0].complaints_open, 0);
+    stats_report_free(&r);
+}
