@@ -217,6 +217,10 @@ describe('the day scripted through the routes', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body.date, day);
     assert.deepEqual(r.body.users.map((u) => u.user), ['li', 'wang', 'zhao']);
+    // a form sent with the date field left empty asks for today too
+    const empty = await get('/api/v1/admin/report?date=');
+    assert.equal(empty.status, 200, empty.text);
+    assert.equal(empty.body.date, day);
   });
 
   it('another day counts nothing', async () => {
