@@ -68,6 +68,16 @@ static void waiting(char id[CASE_ID_LEN + 1])
     free(tk);
 }
 
+/* The resident hands a returned case in again (a new ticket, not kept). */
+static void handed_in_again(const char *id)
+{
+    struct refusal e;
+    char *tk = NULL;
+
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+}
+
 static const char *col(char buf[256], const char *id, const char *what)
 {
     return casedb_text(&t, buf, "SELECT %s FROM cases WHERE id = '%s'", what, id);
@@ -105,7 +115,7 @@ Test(relay, accept_counts_every_stage_over_the_holiday_and_the_worked_saturday)
 
 Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
 {
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
 
     waiting(id);
@@ -120,8 +130,7 @@ Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
     cr_assert_str_eq(col(b, id, "status"), "returned");
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     /* accepted again on Thursday 10-15: b had 10-10 and 10-12 left (2);
      * from 10-15: 10-16, 10-19 */
     accept_on(id, 20261015);
@@ -166,15 +175,14 @@ static int deny_stage_due_alone(void *cls, int action, const char *table, const 
  * the days the case spent with the resident). */
 Test(relay, a_resume_that_cannot_read_the_stage_date_changes_nothing)
 {
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
 
     waiting(id);
     accept_on(id, 20260930);
     cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     int first = 0;
 
     cr_assert_eq(sqlite3_set_authorizer(db_handle(t.db), deny_stage_due_alone, &first), SQLITE_OK);
@@ -190,15 +198,14 @@ Test(relay, a_resume_that_cannot_read_the_stage_date_changes_nothing)
 
 Test(relay, a_stage_overdue_when_returned_resumes_with_no_days)
 {
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
 
     waiting(id);
     accept_on(id, 20260930);
     cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-20' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0);
-    free(tk);
+    handed_in_again(id);
     accept_on(id, 20261022);
     cr_assert_str_eq(stage_due(b, id, 0), "2026-10-22", "due the day it resumes");
 }
@@ -405,15 +412,14 @@ Test(relay, a_begun_stage_and_dates_stored_before_the_gap_was_kept)
 Test(relay, a_resumption_in_the_missing_year_is_counted_again_from_the_events)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], whole[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], whole[CASE_ID_LEN + 1], b[256];
     struct refusal e;
     int moved = -1;
 
     waiting(id);
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     /* the events as the days gave them: accepted 12-30, returned 12-31
      * (paused_on), accepted again 01-08 (the clock is the test's) */
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
@@ -499,7 +505,7 @@ Test(relay, a_stage_begun_on_the_eve_of_a_listed_year_stands)
 Test(relay, a_returned_case_waiting_again_gets_its_due_moved_event)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
     int moved = -1;
 
@@ -507,8 +513,7 @@ Test(relay, a_returned_case_waiting_again_gets_its_due_moved_event)
     accept_on(id, 20261230);
     accepted_at(id, "2026-12-30T02:00:00Z");
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_str_eq(col(b, id, "status"), "waiting");
     cr_assert_eq(relay_recount(t.db, c1, 20270104, &moved), 0);
     cr_assert_eq(moved, 1);
@@ -543,7 +548,7 @@ Test(relay, a_projected_stage_never_moves_earlier)
 Test(relay, a_resumption_racing_the_pass_keeps_the_stage_right)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
 
     waiting(id);
@@ -552,8 +557,7 @@ Test(relay, a_resumption_racing_the_pass_keeps_the_stage_right)
     cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_eq(window_accept(t.db, id, "wang", c1, 20270108, &e), 0, "%s", e.code);
     /* b's date under 2027: 01-04, 05, 07; left after 12-31: 3; from 01-08:
      * 01-11, 12, 13 */
@@ -612,7 +616,7 @@ Test(relay, a_return_pauses_on_today)
 Test(relay, the_committed_date_from_the_events_counts_from_the_first_return)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
     int moved = -1;
 
@@ -620,13 +624,10 @@ Test(relay, the_committed_date_from_the_events_counts_from_the_first_return)
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
-    tk = NULL;
+    handed_in_again(id);
     /* returned again at the window, before any acceptance */
     cr_assert_eq(window_return(t.db, id, "li", "还缺一页", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
                     " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
@@ -672,14 +673,13 @@ Test(relay, a_call_back_stored_before_the_gap_was_kept_is_counted_from_its_openi
  * it over. */
 Test(relay, a_case_accepted_again_by_a_colleague_keeps_its_owner)
 {
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
 
     waiting(id);
     accept_on(id, 20260930);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_eq(window_accept(t.db, id, "li", cal, 20261015, &e), 0, "%s", e.code);
     cr_assert_str_eq(col(b, id, "accepted_by"), "li");
     cr_assert_str_eq(col(b, id, "owner"), "wang");
@@ -890,20 +890,17 @@ Test(relay, a_case_on_its_committed_day_is_not_overdue)
 Test(relay, a_return_before_acceptance_stops_no_clock_in_the_recount)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
     int moved = -1;
 
     waiting(id);
     cr_assert_eq(window_return(t.db, id, "li", "缺一页", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
-    tk = NULL;
+    handed_in_again(id);
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE case_events SET at = '2026-12-28T02:00:00Z' WHERE id = (SELECT min(id)"
                     " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
@@ -1071,7 +1068,7 @@ Test(relay, the_work_list_names_the_day_of_an_earlier_ticket)
 Test(relay, a_resumption_with_no_day_spent_keeps_the_committed_gap)
 {
     struct workdays *c1 = with_2027();
-    char id[CASE_ID_LEN + 1], b[256], *tk = NULL;
+    char id[CASE_ID_LEN + 1], b[256];
     struct refusal e;
     int moved = -1;
 
@@ -1081,8 +1078,7 @@ Test(relay, a_resumption_with_no_day_spent_keeps_the_committed_gap)
     cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
-    free(tk);
+    handed_in_again(id);
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20261231, &e), 0, "%s", e.code);
     cr_assert_str_eq(col(b, id, "due"), "2027-01-07");
     cr_assert_str_eq(col(b, id, "due_gap_from"), "2026-12-31");
