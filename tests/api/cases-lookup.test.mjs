@@ -136,6 +136,27 @@ function lookupAt(port, localAddress, ticket, last4) {
   });
 }
 
+// A daemon of its own (the throttles live in it) with one resident's
+// ticketed case: {c, from(addr, ticket, last4)}, set in before().
+function useTicket() {
+  const s = { d: null, tmp: null, c: null };
+  const h = {
+    post: (p, body) => request(`${s.d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    }),
+  };
+  s.from = (localAddress, ticket, last4) => lookupAt(s.d.port, localAddress, ticket, last4);
+  before(async () => {
+    s.tmp = makeTmp();
+    s.d = await startDaemon({ tree: WINDOW_TREE, db: path.join(s.tmp, 'x.db') });
+    s.c = await residentCase(h);
+  });
+  after(() => stopChecked(s.d, s.tmp));
+  return s;
+}
+
+const WRONG = ID.slice(-4) === '0000' ? '1111' : '0000';
+
 // A resident who mistyped the last four at other kiosks and then got in
 // has proved the ticket: its failures are forgotten (throttle.h), so that
 // a relative trying later from yet other kiosks is not locked out by the
@@ -143,34 +164,17 @@ function lookupAt(port, localAddress, ticket, last4) {
 // so that only the ticket's count can lock (a mutation review found the
 // success never recorded, unseen).
 describe('a right answer clears the ticket\'s failures', () => {
-  let tmp, db, d = null, c;
-  const h = {
-    post: (p, body) => request(`${d.url}${p}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    }),
-  };
-  const lookupFrom = (localAddress, ticket, last4) => lookupAt(d.port, localAddress, ticket, last4);
-  before(async () => {
-    tmp = makeTmp();
-    db = path.join(tmp, 'x.db');
-    d = await startDaemon({ tree: WINDOW_TREE, db });
-    c = await residentCase(h);
-  });
-  after(async () => {
-    const daemon = d;
-    d = null;
-    await stopChecked(daemon, tmp);
-  });
+  const s = useTicket();
 
   it('four misses, a success, four more misses: not locked; a fifth locks', async () => {
-    const wrong = ID.slice(-4) === '0000' ? '1111' : '0000';
-    for (let i = 21; i <= 24; i++) assert.equal((await lookupFrom(`127.0.0.${i}`, c.ticket, wrong)).status, 404, `miss from .${i}`);
-    assert.equal((await lookupFrom('127.0.0.25', c.ticket, ID.slice(-4))).status, 200);
+    const t = s.c.ticket;
+    for (let i = 21; i <= 24; i++) assert.equal((await s.from(`127.0.0.${i}`, t, WRONG)).status, 404, `miss from .${i}`);
+    assert.equal((await s.from('127.0.0.25', t, ID.slice(-4))).status, 200);
     // counted from the success: four, so none is refused (eight would lock at the fifth)
-    for (let i = 26; i <= 29; i++) assert.equal((await lookupFrom(`127.0.0.${i}`, c.ticket, wrong)).status, 404, `miss from .${i}`);
+    for (let i = 26; i <= 29; i++) assert.equal((await s.from(`127.0.0.${i}`, t, WRONG)).status, 404, `miss from .${i}`);
     // the fifth since the success locks the ticket for every address, the right answer too
-    assert.equal((await lookupFrom('127.0.0.30', c.ticket, wrong)).status, 404);
-    assert.equal((await lookupFrom('127.0.0.31', c.ticket, ID.slice(-4))).status, 429);
+    assert.equal((await s.from('127.0.0.30', t, WRONG)).status, 404);
+    assert.equal((await s.from('127.0.0.31', t, ID.slice(-4))).status, 429);
   });
 });
 
@@ -181,31 +185,18 @@ describe('a right answer clears the ticket\'s failures', () => {
 // overall count unpinned, both ways). 25 addresses of 4 misses each, each
 // miss on its own ticket, so that no address or ticket locks by itself.
 describe('the overall count of failed lookups', () => {
-  let tmp, d, c;
-  const h = {
-    post: (p, body) => request(`${d.url}${p}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    }),
-  };
-  const lookupFrom = (localAddress, ticket, last4) => lookupAt(d.port, localAddress, ticket, last4);
-  before(async () => {
-    tmp = makeTmp();
-    d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db') });
-    c = await residentCase(h);
-  });
-  after(() => stopChecked(d, tmp));
+  const s = useTicket();
 
   it('99 misses and wrong shapes leave lookups open; the 100th miss closes them to everyone', async () => {
-    const wrong = ID.slice(-4) === '0000' ? '1111' : '0000';
     for (let i = 0; i < 99; i++) {
-      const r = await lookupFrom(`127.0.1.${1 + Math.floor(i / 4)}`, `Z${100 + i}`, wrong);
+      const r = await s.from(`127.0.1.${1 + Math.floor(i / 4)}`, `Z${100 + i}`, WRONG);
       assert.equal(r.status, 404, `miss ${i + 1}: ${r.text}`);
     }
     for (const bad of ['123', '12345', 'X234', 'abcd', ''])
-      assert.equal((await lookupFrom('127.0.2.1', `Z${300 + bad.length}`, bad)).status, 422, bad);
-    assert.equal((await lookupFrom('127.0.2.2', c.ticket, ID.slice(-4))).status, 200, 'the wrong shapes counted');
-    assert.equal((await lookupFrom('127.0.2.3', 'Z999', wrong)).status, 404, 'the 100th miss');
-    const r = await lookupFrom('127.0.2.4', c.ticket, ID.slice(-4));
+      assert.equal((await s.from('127.0.2.1', `Z${300 + bad.length}`, bad)).status, 422, bad);
+    assert.equal((await s.from('127.0.2.2', s.c.ticket, ID.slice(-4))).status, 200, 'the wrong shapes counted');
+    assert.equal((await s.from('127.0.2.3', 'Z999', WRONG)).status, 404, 'the 100th miss');
+    const r = await s.from('127.0.2.4', s.c.ticket, ID.slice(-4));
     assert.equal(r.status, 429, `a fresh address with the right answer: ${r.text}`);
     assert.match(r.text, /too_many_attempts/);
     assert.ok(Number(r.retry) > 0, `Retry-After: ${r.retry}`);
