@@ -275,3 +275,176 @@ Test(chain, time_limit_in_longer_text_warns)
         diag_list_free(&l);
     }
 }
+
+/* ---- pinned by a mutation review of procedure.c ---- */
+
+/* The bounds themselves are allowed: a 32-character key, a 120-byte label,
+ * 365 days; one more of each is an error at its line. */
+Test(chain, bounds_are_inclusive)
+{
+    struct procedure *p;
+    struct diag_list l;
+    char text[2048], label[PROCEDURE_STAGE_LABEL_MAX + 2];
+    const char *key32 = "k234567890123456789012345678901"; /* 31 */
+
+    memset(label, 'a', sizeof label - 1);
+    label[PROCEDURE_STAGE_LABEL_MAX] = '\0';
+    snprintf(text, sizeof text,
+             "# 事项\n## 办理流程\n```chain\n"   /* 1-3 */
+             "%s2 | 环节 | window | 365\n"        /* 4 */
+             "b | %s | civil | 0\n"               /* 5 */
+             "```\n## 第一步\n正文。\n",
+             key32, label);
+    cr_assert_eq(parse(text, &p, &l), 0, "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(p->n_stages, 2);
+    cr_assert_str_eq(p->stages[0].key, "k2345678901234567890123456789012");
+    cr_assert_eq(p->stages[0].days, 365);
+    cr_assert_eq(strlen(p->stages[1].label), PROCEDURE_STAGE_LABEL_MAX);
+    procedure_free(p);
+    diag_list_free(&l);
+
+    label[PROCEDURE_STAGE_LABEL_MAX] = 'a';
+    label[PROCEDURE_STAGE_LABEL_MAX + 1] = '\0';
+    snprintf(text, sizeof text,
+             "# 事项\n## 办理流程\n```chain\n"   /* 1-3 */
+             "%s23 | 环节 | window | 1\n"         /* 4: 33 characters */
+             "b | %s | civil | 0\n"               /* 5: 121 bytes */
+             "c | 环节 | civil | 366\n"           /* 6 */
+             "d | 环节 | civil | 1 | 多余\n"      /* 7: five parts */
+             "e | 环节 | civil | 1\n"             /* 8: so that the chain is not empty */
+             "```\n## 第一步\n正文。\n",
+             key32, label);
+    cr_assert_eq(parse(text, &p, &l), 1);
+    expect_diag(&l, 4, DIAG_ERROR, "无效");
+    expect_diag(&l, 5, DIAG_ERROR, "太长");
+    expect_diag(&l, 6, DIAG_ERROR, "0 到 365");
+    expect_diag(&l, 7, DIAG_ERROR, "四部分");
+    expect_counts(&l, 4, 0);
+    diag_list_free(&l);
+}
+
+Test(chain, empty_block_is_an_error_at_its_fence)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 事项\n## 办理流程\n说明。\n\n```chain\n# 只有注释\n```\n## 第一步\n正文。\n", &p,
+                       &l), 1);
+    cr_assert_null(p);
+    expect_diag(&l, 5, DIAG_ERROR, "chain 审核链是空的");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+}
+
+Test(chain, block_only_in_a_chain_section)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 事项\n## 注意事项\n```chain\na | 受理 | window | 1\n```\n## 第一步\n正文。\n", &p,
+                       &l), 1);
+    cr_assert_null(p);
+    expect_diag(&l, 3, DIAG_ERROR, "「注意事项」不是");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+}
+
+/* chain_section is the index of the section that holds the block. */
+Test(chain, section_that_holds_the_block)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 事项\n## 办理条件\n- 本市户籍\n## 办理流程\n```chain\na | 受理 | window | 1\n```\n"
+                       "## 注意事项\n无。\n## 第一步\n正文。\n",
+                       &p, &l), 0, "%s", dump(&l));
+    cr_assert(p->chain_written);
+    cr_assert_eq(p->n_sections, 3);
+    cr_assert_eq(p->chain_section, 1);
+    cr_assert_eq(p->sections[1].kind, SECTION_CHAIN);
+    procedure_free(p);
+    diag_list_free(&l);
+}
+
+/* N of `N个工作日` may have three digits; the implicit stage holds at most
+ * 365 days. */
+Test(chain, implicit_stage_three_digit_time_limit)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(procedure_time_limit_days("120个工作日"), 120);
+    cr_assert_eq(procedure_time_limit_days("1000个工作日"), -1);
+    cr_assert_eq(parse("---\ntime_limit: 400个工作日\n---\n# 事项\n## 第一步\n正文。\n", &p, &l), 0,
+                 "%s", dump(&l));
+    cr_assert_eq(p->n_stages, 1);
+    cr_assert_eq(p->stages[0].days, PROCEDURE_STAGE_DAYS_MAX);
+    procedure_free(p);
+    diag_list_free(&l);
+}
+
+/* followup is 0 to 365 working days: no sign, no more. */
+Test(chain, followup_bounds)
+{
+    static const char *const bad[] = {"366", "-1", "+3"};
+    struct procedure *p;
+    struct diag_list l;
+    char text[256];
+    size_t i;
+
+    cr_assert_eq(parse("---\nfollowup: 365\n---\n# 事项\n## 第一步\n正文。\n", &p, &l), 0, "%s", dump(&l));
+    cr_assert_eq(p->followup, 365);
+    procedure_free(p);
+    diag_list_free(&l);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "---\nfollowup: %s\n---\n# 事项\n## 第一步\n正文。\n", bad[i]);
+        cr_assert_eq(parse(text, &p, &l), 1, "%s", bad[i]);
+        expect_diag(&l, 2, DIAG_ERROR, "followup 应是");
+        expect_counts(&l, 1, 0);
+        diag_list_free(&l);
+    }
+}
+
+/* A duplicate key is reported even after more refused lines than the first
+ * check remembers (40): the kept stages are compared too. */
+Test(chain, duplicate_key_after_many_refused_lines)
+{
+    struct procedure *p;
+    struct diag_list l;
+    char text[4096];
+    size_t off = 0;
+    int i;
+
+    off += (size_t)snprintf(text + off, sizeof text - off, "# 事项\n## 办理流程\n```chain\n");
+    for (i = 0; i < 2 * PROCEDURE_MAX_STAGES; i++) /* lines 4..43: days out of range */
+        off += (size_t)snprintf(text + off, sizeof text - off, "r%d | 环节 | window | 999\n", i);
+    off += (size_t)snprintf(text + off, sizeof text - off,
+                            "a | 受理 | window | 1\n"   /* 44 */
+                            "a | 复核 | window | 1\n"   /* 45 */
+                            "```\n## 第一步\n正文。\n");
+    cr_assert_eq(parse(text, &p, &l), 1);
+    expect_diag(&l, 45, DIAG_ERROR, "环节编号 a 重复了（第 44 行已经用过）");
+    expect_counts(&l, 2 * PROCEDURE_MAX_STAGES + 1, 0);
+    diag_list_free(&l);
+}
+
+/* A three-digit N inside longer text is named whole in the warning. */
+Test(chain, time_limit_in_longer_text_three_digits)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    cr_assert_eq(parse("---\ntime_limit: 受理后120个工作日内办结\n---\n# 事项\n## 第一步\n正文。\n", &p,
+                       &l), 0, "%s", dump(&l));
+    expect_diag(&l, 2, DIAG_WARNING, "写了 120 个工作日");
+    expect_counts(&l, 0, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+    cr_assert_eq(parse("---\ntime_limit: 受理后120 个工作日内办结\n---\n# 事项\n## 第一步\n正文。\n", &p,
+                       &l), 0, "%s", dump(&l));
+    expect_diag(&l, 2, DIAG_WARNING, "写了 120 个工作日");
+    expect_counts(&l, 0, 1);
+    procedure_free(p);
+    diag_list_free(&l);
+}

@@ -1620,3 +1620,257 @@ Test(procedure, hall_contact_bounds)
     cr_assert_null(hall_contact_get(HALL_PHONE));
     cr_assert_str_eq(hall_contact_tag(), "");
 }
+
+/* ---- pinned by a mutation review of procedure.c ---- */
+
+/* The review-chain names are reserved too, and English names are compared
+ * without regard to case (docs/procedure-format.md: 英文不分大小写). */
+Test(procedure, chain_names_and_english_case_are_reserved)
+{
+    static const struct {
+        const char *title;
+        enum section_kind kind;
+    } names[] = {
+        {"办理流程", SECTION_CHAIN},          {"审核流程", SECTION_CHAIN},
+        {"Review chain", SECTION_CHAIN},      {"review CHAIN", SECTION_CHAIN},
+        {"eligibility", SECTION_ELIGIBILITY}, {"LEGAL BASIS", SECTION_BASIS},
+        {"faq", SECTION_FAQ},
+    };
+    char text[256];
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct procedure *p;
+        struct diag_list d = DIAG_LIST_INIT;
+
+        snprintf(text, sizeof text, "# T\n\n## %s\n内容\n\n## 办理\n步骤内容\n", names[i].title);
+        cr_assert_eq(parse(text, &p, &d), 0, "%s:%s", names[i].title, dump(&d));
+        cr_assert_eq(p->n_sections, 1, "%s", names[i].title);
+        cr_assert_eq(p->sections[0].kind, names[i].kind, "%s", names[i].title);
+        cr_assert_eq(p->n_steps, 1, "%s", names[i].title);
+        procedure_free(p);
+        diag_list_free(&d);
+    }
+}
+
+Test(procedure, too_many_sections)
+{
+    size_t cap = (PROCEDURE_MAX_SECTIONS + 2) * 24 + 32, off;
+    char *s = malloc(cap);
+    struct diag_list d = DIAG_LIST_INIT;
+    struct procedure *p;
+    int i;
+
+    cr_assert_not_null(s);
+    off = (size_t)snprintf(s, cap, "---\nkind: policy\n---\n# T\n");
+    for (i = 0; i < PROCEDURE_MAX_SECTIONS; i++)
+        off += (size_t)snprintf(s + off, cap - off, "## 部分%d\n", i);
+    p = parse_ok(s);
+    cr_assert_eq(p->n_sections, PROCEDURE_MAX_SECTIONS);
+    procedure_free(p);
+
+    /* section 51 sits on line 55 */
+    snprintf(s + off, cap - off, "## 多余\n");
+    parse_fail(s, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, PROCEDURE_MAX_SECTIONS + 5, DIAG_ERROR, "50");
+    diag_list_free(&d);
+    free(s);
+}
+
+Test(procedure, too_many_checklist_items)
+{
+    size_t cap = (PROCEDURE_MAX_ITEMS + 2) * 24 + 32, off;
+    char *s = malloc(cap);
+    struct diag_list d = DIAG_LIST_INIT;
+    struct procedure *p;
+    int i;
+
+    cr_assert_not_null(s);
+    off = (size_t)snprintf(s, cap, "# T\n## 步\n");
+    for (i = 0; i < PROCEDURE_MAX_ITEMS; i++)
+        off += (size_t)snprintf(s + off, cap - off, "- [ ] 材料%d\n", i);
+    p = parse_ok(s);
+    cr_assert_eq(p->steps[0].n_items, PROCEDURE_MAX_ITEMS);
+    procedure_free(p);
+
+    /* item 201 sits on line 203 */
+    snprintf(s + off, cap - off, "- [ ] 多余\n");
+    parse_fail(s, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, PROCEDURE_MAX_ITEMS + 3, DIAG_ERROR, "200");
+    diag_list_free(&d);
+    free(s);
+}
+
+/* The limit is on the procedure's fields, not one step's. */
+Test(procedure, too_many_fields_across_steps)
+{
+    size_t cap = (PROCEDURE_MAX_FIELDS + 2) * 24 + 64, off;
+    char *s = malloc(cap);
+    struct diag_list d = DIAG_LIST_INIT;
+    struct procedure *p;
+    int i;
+
+    cr_assert_not_null(s);
+    off = (size_t)snprintf(s, cap, "# T\n## 一\n```form\n");
+    for (i = 0; i < PROCEDURE_MAX_FIELDS / 2; i++)
+        off += (size_t)snprintf(s + off, cap - off, "f%d | 字段 | text\n", i);
+    off += (size_t)snprintf(s + off, cap - off, "```\n## 二\n```form\n"); /* 104..106 */
+    for (; i < PROCEDURE_MAX_FIELDS; i++)
+        off += (size_t)snprintf(s + off, cap - off, "f%d | 字段 | text\n", i);
+    snprintf(s + off, cap - off, "```\n");
+    p = parse_ok(s);
+    cr_assert_eq(p->steps[1].n_fields, PROCEDURE_MAX_FIELDS / 2);
+    procedure_free(p);
+
+    /* field 201 sits on line 207 */
+    snprintf(s + off, cap - off, "extra | 多余 | text\n```\n");
+    parse_fail(s, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, PROCEDURE_MAX_FIELDS + 7, DIAG_ERROR, "200");
+    diag_list_free(&d);
+    free(s);
+}
+
+/* cmark keeps an ideographic space after the info string; a form is still
+ * a form. */
+Test(procedure, form_info_string_is_trimmed_of_ideographic_space)
+{
+    struct procedure *p = parse_ok("# T\n## 步\n```form\xE3\x80\x80\nname | 姓名 | text\n```\n");
+
+    cr_assert_eq(p->steps[0].n_fields, 1);
+    expect_field(&p->steps[0], 0, "name", FIELD_TEXT, 4);
+    procedure_free(p);
+}
+
+Test(procedure, empty_h1)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("#\n## 步\n", &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 1, DIAG_ERROR, "不能是空的");
+    diag_list_free(&d);
+}
+
+Test(procedure, effective_date_is_kept)
+{
+    struct procedure *p = parse_ok("---\neffective: 2026-07-01\n---\n# T\n## 步\n");
+
+    cr_assert_eq(p->effective, 20260701);
+    procedure_free(p);
+    p = parse_ok("# T\n## 步\n");
+    cr_assert_eq(p->effective, 0);
+    procedure_free(p);
+}
+
+/* "a review_by up to it is due soon": the last day of the window counts. */
+Test(procedure, review_by_due_on_the_reminder_day)
+{
+    const char *s = "---\nreview_by: 2026-12-10\n---\n# T\n## 步\n";
+    struct procedure_src src;
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    memset(&src, 0, sizeof src);
+    src.path = PATH;
+    src.id = "x";
+    src.category = "employment";
+    src.text = s;
+    src.len = strlen(s);
+    src.hash = HASH;
+    src.today = 20261121;
+    src.remind = 20261210;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 2, DIAG_WARNING, "快到了");
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
+/* A policy has no walkthrough: its eligibility list is text, not
+ * conditions to confirm. */
+Test(procedure, policy_has_no_conditions)
+{
+    struct procedure *p = parse_ok("---\nkind: policy\n---\n# T\n## 办理条件\n- 本市户籍\n- 年满 16 周岁\n");
+
+    cr_assert_eq(p->n_sections, 1);
+    cr_assert_eq(p->n_conditions, 0);
+    contains(p->sections[0].html, "本市户籍");
+    procedure_free(p);
+}
+
+/* Search finds a procedure by what its form asks, too. */
+Test(procedure, field_labels_are_searchable)
+{
+    struct procedure *p = parse_ok("# T\n## 步\n```form\nname | 联系地址 | text\n```\n");
+
+    contains(p->search_text, "联系地址");
+    procedure_free(p);
+}
+
+/* A chain block in the summary is not a review chain: an error at its
+ * fence, not code shown to residents. */
+Test(procedure, chain_block_in_the_summary)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("# T\n\n```chain\na | 受理 | window | 1\n```\n## 步\n", &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 3, DIAG_ERROR, "办理流程");
+    diag_list_free(&d);
+}
+
+Test(procedure, more_typos_warned_at_their_lines)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n"                 /* 1 */
+                    "## 步\n"               /* 2 */
+                    "- 【 】户口簿\n"       /* 3: full-width brackets */
+                    "\n"                    /* 4 */
+                    "+[ ] 居住证\n"         /* 5: no space after + */
+                    "\n"                    /* 6 */
+                    "> {staff}\n";          /* 7: nothing in it */
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    expect_diag(&d, 3, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 5, DIAG_WARNING, "+ 后面要有一个空格");
+    expect_diag(&d, 7, DIAG_WARNING, "没有内容");
+    expect_counts(&d, 0, 3);
+    cr_assert_eq(p->steps[0].n_items, 0);
+    cr_assert_null(p->steps[0].staff_html);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
+/* A bad office link inside a checklist item is an error at the item. */
+Test(procedure, bad_office_link_in_a_checklist_item)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("# T\n## 步\n- [ ] 户籍证明 [派出所](../_directory.md#Bad_Id)\n", &d);
+    expect_diag(&d, 3, DIAG_ERROR, "办事地点编号无效");
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+}
+
+/* Raw HTML is warned at the line it is on, not the paragraph's first. */
+Test(procedure, raw_html_warned_at_its_line)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse("# T\n\n第一行\n第二行 <b>粗</b>\n\n## 步\n", &p, &d), 0, "%s", dump(&d));
+    expect_diag(&d, 4, DIAG_WARNING, "HTML");
+    expect_counts(&d, 0, 1);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
+Test(procedure, step_label_other_numerals)
+{
+    cr_assert_str_eq(procedure_step_label("第两步:提交"), "提交");
+    cr_assert_str_eq(procedure_step_label("第〇步:开始"), "开始");
+}
