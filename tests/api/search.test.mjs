@@ -16,6 +16,8 @@ for (let i = 0; i < 3; i++) {
   // 证 only in the text: the lowest tier, ranked after all 120 title hits
   files[`zz/q${i}.md`] = `# 其他事项 ${i}\n\n带上户口簿和身份证。\n\n## 第一步:准备\n- [ ] 户口簿\n`;
 }
+// 正 reads zheng like 证: a pinyin hit in a title, after the 120 above
+files['zz/r0.md'] = '# 正式登记\n\n简介。\n\n## 第一步:准备\n- [ ] 户口簿\n';
 const ctx = useDaemon({ files });
 
 describe('search with more hits than the limit', () => {
@@ -28,6 +30,11 @@ describe('search with more hits than the limit', () => {
   it('finds a category\'s hits even when 100 better hits lie elsewhere', async () => {
     const r = await getJSON(`${ctx.daemon.url}/api/v1/procedures?category=zz&q=${encodeURIComponent('证')}`);
     assert.deepEqual(r.procedures.map((p) => p.id), ['q0', 'q1', 'q2']);
+  });
+
+  it('finds a category\'s pinyin hits even when 100 better hits lie elsewhere', async () => {
+    const r = await getJSON(`${ctx.daemon.url}/api/v1/procedures?category=zz&q=zheng`);
+    assert.deepEqual(r.procedures.map((p) => p.id), ['r0']);
   });
 });
 
@@ -51,8 +58,8 @@ async function ids(q) {
 }
 
 describe('search by pinyin and initials', () => {
-  it('finds 低保 by dibao, di bao, DiBao and full-width letters; title hits first', async () => {
-    for (const q of ['dibao', 'di bao', 'DiBao', 'ＤＩＢＡＯ', 'dib']) {
+  it('finds 低保 by dibao, di bao, DiBao and full-width letters of either case; title hits first', async () => {
+    for (const q of ['dibao', 'di bao', 'DiBao', 'ＤＩＢＡＯ', 'ｄｉｂａｏ', 'dib']) {
       const got = await ids(q);
       assert.equal(got[0], 'dibao', q);
       assert.ok(got.includes('linshi'), `${q}: keyword hit`);

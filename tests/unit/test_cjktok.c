@@ -485,3 +485,17 @@ Test(cjktok_fts, unknown_tokenizer_option_is_an_error)
                               NULL, NULL),
                  SQLITE_OK);
 }
+
+/* Extension A (刘䶮) and 〇 (二〇二六) are characters of their own */
+Test(cjktok_tokenize, extension_a_and_ling)
+{
+    const char *s = "刘䶮二〇";
+    struct toks ts = {.n = 0};
+
+    cr_assert_eq(run(s, strlen(s), &ts), 0);
+    cr_assert_eq(ts.n, 4);
+    expect(&ts, 0, "刘", 0, 3);
+    expect(&ts, 1, "䶮", 3, 6);
+    expect(&ts, 2, "二", 6, 9);
+    expect(&ts, 3, "〇", 9, 12);
+}
