@@ -1298,6 +1298,14 @@ Test(procedure, review_by_due_soon)
     procedure_free(p);
     diag_list_free(&d);
 
+    /* due on the reminder window's last day: still warned */
+    src.remind = 20261210;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 2, DIAG_WARNING, "快到了");
+    procedure_free(p);
+    diag_list_free(&d);
+
     /* outside the reminder window: silent */
     src.remind = 20261209;
     cr_assert_eq(procedure_parse(&src, &p, &d), 0);
@@ -1763,30 +1771,6 @@ Test(procedure, effective_date_is_kept)
     p = parse_ok("# T\n## 步\n");
     cr_assert_eq(p->effective, 0);
     procedure_free(p);
-}
-
-/* "a review_by up to it is due soon": the last day of the window counts. */
-Test(procedure, review_by_due_on_the_reminder_day)
-{
-    const char *s = "---\nreview_by: 2026-12-10\n---\n# T\n## 步\n";
-    struct procedure_src src;
-    struct procedure *p;
-    struct diag_list d = DIAG_LIST_INIT;
-
-    memset(&src, 0, sizeof src);
-    src.path = PATH;
-    src.id = "x";
-    src.category = "employment";
-    src.text = s;
-    src.len = strlen(s);
-    src.hash = HASH;
-    src.today = 20261121;
-    src.remind = 20261210;
-    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
-    expect_counts(&d, 0, 1);
-    expect_diag(&d, 2, DIAG_WARNING, "快到了");
-    procedure_free(p);
-    diag_list_free(&d);
 }
 
 /* A policy has no walkthrough: its eligibility list is text, not
