@@ -40,4 +40,15 @@ describe('GET /api/v1/staff/queue: the same ID number in two waiting cases', () 
     // the remaining pair is now the first group
     assert.ok(after.filter((x) => x.same_id).every((x) => x.same_id.group === 1));
   });
+
+  it('counts the first case of the queue too', async () => {
+    // the lone case leaves: the head of the queue is now one of a pair
+    const q = (await h.sget('/api/v1/staff/queue')).body.queue;
+    assert.equal(q[0].same_id, null);
+    const acc = await h.spost(`/api/v1/staff/cases/${q[0].id}/accept`);
+    assert.equal(acc.status, 200, acc.text);
+    const after = (await h.sget('/api/v1/staff/queue')).body.queue;
+    assert.deepEqual(after[0].same_id, { group: 1, count: 2 });
+    assert.equal(after.filter((x) => x.same_id).length, 2);
+  });
 });

@@ -92,7 +92,50 @@ Test(display, window_names_are_checked_and_normalised)
         cr_assert_eq(display_window_check(bad[i], out, &e), 1, "%s accepted as %s", bad[i], out);
         cr_assert_str_eq(e.code, "bad_window");
         cr_assert_eq(e.kind, REFUSAL_INVALID);
+        /* the docs' words (its punctuation aside): what a name may be */
+        cr_assert_not_null(strstr(e.message, "窗口号请填 1 到 3 位数字"));
+        cr_assert_not_null(strstr(e.message, "不超过 8 个字的窗口名称"));
+        cr_assert_not_null(strstr(e.message, "不要带空格或符号"));
         cr_assert_str_eq(out, "");
+    }
+}
+
+/* A name is ASCII letters, digits and CJK ideographs, the ranges web/calls.js
+ * checks the same name against (U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF): the
+ * first and last of each taken, the code points either side refused, so the
+ * page and the server never disagree on a name. And at most 8 characters:
+ * the 8th is taken, the 9th is refused. */
+Test(display, window_names_take_the_ideograph_ranges_the_page_takes_and_8_characters)
+{
+    static const char *const ok[] = {
+        "\xe3\x90\x80",     /* U+3400, first of extension A */
+        "\xe4\xb6\xbf",     /* U+4DBF, its last */
+        "\xe4\xb8\x80",     /* U+4E00 一 */
+        "\xe9\xbf\xbf",     /* U+9FFF, last of the unified block */
+        "\xef\xa4\x80",     /* U+F900, first compatibility ideograph */
+        "\xef\xab\xbf",     /* U+FAFF, the last code point of that block */
+        "综合窗口综合窗口", /* 8 characters */
+        "A1234567",         /* 8 ASCII */
+    };
+    static const char *const bad[] = {
+        "\xe3\x8f\xbf", /* U+33FF */
+        "\xe4\xb7\x80", /* U+4DC0, a hexagram */
+        "\xea\x80\x80", /* U+A000 */
+        "\xef\xa3\xbf", /* U+F8FF, private use */
+        "\xef\xac\x80", /* U+FB00 */
+        "A12345678",     /* 9 */
+    };
+    char out[DISPLAY_WINDOW_BUF];
+    struct refusal e;
+    size_t i;
+
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cr_assert_eq(display_window_check(ok[i], out, &e), 0, "%s refused", ok[i]);
+        cr_assert_str_eq(out, ok[i]);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(display_window_check(bad[i], out, &e), 1, "%s accepted as %s", bad[i], out);
+        cr_assert_str_eq(e.code, "bad_window");
     }
 }
 
@@ -199,6 +242,44 @@ Test(display, the_table_keeps_only_todays_newest_rows)
     casedb_exec(&t, "DELETE FROM calls");
     cr_assert_eq(window_call(t.db, a, "wang", NULL, &e), 0);
     cr_assert_eq(casedb_int(&t, "SELECT max(seq) FROM calls"), last + 1);
+}
+
+/* the docs: "yesterday's are gone at the first call of the day", however
+ * few rows there are (not only once the table holds more than 50) */
+Test(display, the_first_call_of_the_day_deletes_every_earlier_days_row)
+{
+    char a[CASE_ID_LEN + 1], ta[8];
+    struct refusal e;
+
+    handed_in(a, ta);
+    casedb_exec(&t, "INSERT INTO calls (day, ticket, window, at) VALUES"
+                    " ('2000-01-01', 'A999', '1', '2000-01-01T08:00:00Z')");
+    cr_assert_eq(window_call(t.db, a, "wang", "7", &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls WHERE day = '2000-01-01'"), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls"), 1);
+}
+
+/* waiting is today's tickets not called yet, status waiting (the docs): an
+ * earlier day's ticket still waiting is out of the queue, and out of the
+ * number; a case accepted without a call is at a window */
+Test(display, waiting_counts_only_todays_tickets_still_waiting)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], ta[8], tb[8], tc[8];
+    struct display_view v;
+    struct refusal e;
+    cJSON *doc;
+
+    handed_in(a, ta);
+    handed_in(b, tb);
+    handed_in(c, tc);
+    casedb_exec(&t, "UPDATE cases SET ticket_day = '2000-01-01' WHERE id = '%s'", b);
+    cr_assert_eq(window_accept(t.db, c, "wang", NULL, clock_today(), &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT calls FROM cases WHERE id = '%s'", c), 0);
+    doc = view(&v);
+    cr_assert_eq(v.waiting, 1);
+    cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "waiting")), 1);
+    cJSON_Delete(doc);
+    free(v.json);
 }
 
 Test(display, accept_and_return_of_a_waiting_case_change_the_screen)

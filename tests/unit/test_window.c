@@ -1,7 +1,8 @@
 /* Unit tests of the window's queue over a real database: a case whose
  * pinned version no longer parses is left out of the queue (and logged by
  * procedure and version, never by case id) instead of failing all of it,
- * and call-next passes over it;
+ * and call-next passes over it, and same_id still marks the right
+ * entries past it;
  * migration 004 gives the cases already waiting when it runs their
  * turn in the order they were submitted; a ticket's lookup by the last
  * four; a number taken without every paper (window_submit_missing) keeps
@@ -497,4 +498,42 @@ Test(window, accept_takes_a_no_show_but_not_a_case_the_sweep_gave_up)
     cr_assert_str_eq(e.code, "not_waiting");
     exec("UPDATE cases SET no_show_at = '2026-01-01T09:00:00Z', calls = 1 WHERE id = '" ID_GOOD "'");
     cr_assert_eq(window_accept(db, ID_GOOD, "wang", NULL, clock_today(), &e), 0, "%s", e.code);
+}
+
+/* same_id numbers the listed entries: a case left out (its version no
+ * longer parses) takes no place, so the pair after it is still the pair,
+ * not the pair shifted onto its neighbour */
+Test(window, same_id_marks_the_right_entries_past_a_case_left_out)
+{
+    char err[256], *out = NULL;
+    const cJSON *w, *x;
+    cJSON *q;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_FORM, FORM);
+    version(HASH_GOOD, GOOD);
+    version(HASH_BAD, BROKEN);
+    waiting(ID_FORM, HASH_FORM, "A001", "2026-01-01T08:00:00Z");
+    waiting(ID_BAD, HASH_BAD, "A002", "2026-01-01T08:01:00Z");
+    waiting("dddddddddddddddddddddddddddddddd", HASH_FORM, "A003", "2026-01-01T08:02:00Z");
+    waiting(ID_GOOD, HASH_GOOD, "A004", "2026-01-01T08:03:00Z");
+    exec("UPDATE cases SET queue_seq = 1 WHERE id = '" ID_FORM "';"
+         "UPDATE cases SET queue_seq = 2 WHERE id = '" ID_BAD "';"
+         "UPDATE cases SET queue_seq = 3 WHERE id = 'dddddddddddddddddddddddddddddddd';"
+         "UPDATE cases SET queue_seq = 4 WHERE id = '" ID_GOOD "';"
+         "INSERT INTO case_values VALUES ('" ID_FORM "', 'id_number', 0, '11010519491231002X'),"
+         " ('dddddddddddddddddddddddddddddddd', 'id_number', 0, '11010519491231002X');");
+
+    cr_assert_eq(window_view_queue_json(db, &out), 0);
+    cr_assert_not_null(q = cJSON_Parse(out));
+    free(out);
+    w = cJSON_GetObjectItemCaseSensitive(q, "queue");
+    cr_assert_eq(cJSON_GetArraySize(w), 3);
+    x = cJSON_GetArrayItem(w, 1);
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "id")), "dddddddddddddddddddddddddddddddd");
+    cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(x, "same_id"), "count")), 2);
+    x = cJSON_GetArrayItem(w, 2);
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "id")), ID_GOOD);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(x, "same_id")), "no ID number at all");
+    cJSON_Delete(q);
 }
