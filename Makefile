@@ -284,14 +284,15 @@ check-asan: deps-e2e
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit api e2e
 
-# The unit and HTTP tests with the clock moved (faketime) to the days that
-# broke tests run on the real one: a Monday morning in UTC, a weekend, a
-# Friday, New Year's Eve, next January, seven months on. Not part of check
-# (about 20 min); run it when a test reads today's date or the weekday, and
-# in December. DAYS="INSTANT ..." picks others (anything `date -d` reads).
-check-days: deps-test
+# The unit, HTTP, district and browser tests with the clock moved (faketime)
+# to the days that broke tests run on the real one: a Monday morning in UTC,
+# a weekend, a Friday, New Year's Eve, next January, seven months on. Not
+# part of check (about 50 min; SUITES="unit api" about 20); run it when a
+# test reads today's date or the weekday, and in December. DAYS="INSTANT ..."
+# picks others (anything `date -d` reads).
+check-days: deps-test deps-e2e node_modules/.package-lock.json
 	@$(MAKE) --no-print-directory -j2 all $(UNIT_BIN) $(BUILD)/powercut.so $(BUILD)/powercut-undo
-	sh scripts/check-days.sh $(abspath $(BUILD)/spkiosk) $(DAYS)
+	SUITES="$(SUITES)" SHOTS=$(abspath $(BUILD)/e2e-shots) sh scripts/check-days.sh $(abspath $(BUILD)/spkiosk) $(DAYS)
 
 # The HTTP and CLI tests against a ThreadSanitizer build (not part of check:
 # about 7 min, one file at a time since TSan slows the daemon 5-15x). Reports
