@@ -88,6 +88,14 @@ describe('chain files across loads', () => {
       await sleep(1100);
       // (the watcher's load parsed it again; a load after it reuses it)
       assert.match(await reload(d), /2 live \(\d parsed, \d unchanged, 0 with errors/);
+
+      // a post added: the chain is checked against the new text once, and
+      // that text is remembered: the load after it reuses the chain file
+      fs.writeFileSync(path.join(tree, '_posts.md'), `${POSTS}- extra 新增岗位\n`);
+      await sleep(1100);
+      assert.match(await reload(d), /2 live \(\d parsed, \d unchanged, 0 with errors/);
+      assert.match(await reload(d), /2 live \(0 parsed, 2 unchanged, 0 with errors/,
+        'the chain file was parsed again though _posts.md had not changed since');
     } finally {
       await d.stop('SIGTERM');
     }

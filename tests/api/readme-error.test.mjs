@@ -33,9 +33,12 @@ describe('a category README.md with an error', () => {
     d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
     const good = [['zeta', '就业服务'], ['alpha', '社会保障']];
     assert.deepEqual(await cats(), good);
-    fs.writeFileSync(path.join(tree, 'zeta/README.md'), '---\norder: 1O\n---\n# 就业服务（改）\n\n找工作。\n');
+    fs.writeFileSync(path.join(tree, 'zeta/README.md'), '---\norder: 1O\n---\n# 就业服务（改）\n\n找工作（改）。\n');
     await reload(/zeta\/README\.md:2: order 应是一个整数/);
     assert.deepEqual(await cats(), good, 'the last good order and title');
+    // the description is the last good one too, not the broken file's
+    assert.deepEqual((await getJSON(`${d.url}/api/v1/categories`)).categories.map((c) => c.description),
+      ['找工作。', '社保。']);
     fs.writeFileSync(path.join(tree, 'zeta/README.md'), Buffer.from([0x23, 0x20, 0xbe, 0xcd, 0xd2, 0xb5, 0x0a]));
     await reload(/zeta\/README\.md:1: 这一行有不是 UTF-8 编码的字符.*另存为.*UTF-8/);
     assert.deepEqual(await cats(), good, 'not the folder name');

@@ -131,6 +131,21 @@ describe('reuse by stat stamp and by snapshot', () => {
     });
   });
 
+  it('a file touched with its text unchanged is read once, then its new stamp is trusted', async () => {
+    const p = path.join(tree, 'alpha/one.md');
+    const t = new Date(Date.now() - 5000);
+    fs.utimesSync(p, t, t);
+    await sleep(RACY_MS);
+    await withDaemon(async (d) => {
+      // read (its stamp is new), found unchanged by its hash: reused
+      assert.deepEqual(await waitLoads(d, 1), { live: 4, parsed: 0, unchanged: 4, failed: 0, retired: 0, unread: 3, shared: 0 });
+    });
+    await withDaemon(async (d) => {
+      // the stamp that read stored: not read again
+      assert.deepEqual(await waitLoads(d, 1), { live: 4, parsed: 0, unchanged: 4, failed: 0, retired: 0, unread: 4, shared: 0 });
+    });
+  });
+
   it('between reloads: a changed file is served new, a removed one goes, the rest keep their bytes', async () => {
     await withDaemon(async (d) => {
       await waitLoads(d, 1);

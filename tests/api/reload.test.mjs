@@ -113,3 +113,31 @@ describe('loading across restarts', () => {
     });
   });
 });
+
+// A file with errors keeps its last good version live, even when the error
+// is in its id: the broken text names no usable id, which is not the file
+// now naming another procedure (that would retire the old one).
+describe('a file whose id line breaks', () => {
+  let tmp, tree, db;
+  before(() => {
+    tmp = makeTmp();
+    tree = path.join(tmp, 'tree');
+    db = path.join(tmp, 'x.db');
+    writeTree(tree, { 'alpha/README.md': files['alpha/README.md'], 'alpha/one.md': `---\nid: first-item\n${good('第一个事项').slice(4)}` });
+  });
+  after(() => rmTmp(tmp));
+
+  it('keeps its last good version live', async () => {
+    let d = await startDaemon({ tree, db });
+    assert.equal((await getJSON(`${d.url}/api/v1/procedures/first-item`)).title, '第一个事项');
+    assert.equal((await d.stop()).code, 0);
+    fs.writeFileSync(path.join(tree, 'alpha/one.md'), `---\nid: First Item!\n${good('第一个事项(改)').slice(4)}`);
+    d = await startDaemon({ tree, db });
+    try {
+      assert.deepEqual(lastLoad(d.stderr()), { live: 1, parsed: 0, unchanged: 0, failed: 1, retired: 0, count: 1 });
+      assert.equal((await getJSON(`${d.url}/api/v1/procedures/first-item`)).title, '第一个事项');
+    } finally {
+      assert.equal((await d.stop()).code, 0);
+    }
+  });
+});

@@ -213,7 +213,8 @@ describe('a scheduled version goes live by itself at midnight', () => {
     addUser(db, 'boss', 'admin', PW);
     addUser(db, 'clerk', 'staff', PW);
     clock = tzBeforeMidnight(BEFORE);
-    v2 = dated('退休申请（新政策）', clock.tomorrow);
+    // with a keyword: the schedule keeps it for the search row made at midnight
+    v2 = proc('退休申请（新政策）', { front: `effective: ${clock.tomorrow}\nkeywords: 社保卡\n` });
     fresh = dated('延迟退休申请', clock.tomorrow);
     h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: clock.tz } });
     h.admin = await login(h.daemon.url, 'boss', PW);
@@ -258,6 +259,9 @@ describe('a scheduled version goes live by itself at midnight', () => {
     }
     assert.equal(p.body.title, '退休申请（新政策）', h.daemon.stderr());
     assert.equal(p.body.updated, clock.tomorrow);
+    // the midnight load's line counts the versions whose date came
+    // (retire's new text, the new item late, subsidy's text under its new id)
+    assert.match(h.daemon.stderr(), /0 versions scheduled, 3 went live on their date;/);
     // staff are told of it as news of the day it went live, not of the
     // day it was saved (a policy-change review)
     const news = (await unread()).find((x) => x.id === 'retire');
@@ -274,6 +278,8 @@ describe('a scheduled version goes live by itself at midnight', () => {
     assert.equal(entry(after1, 'late').state, 'ok');
     const s = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('新政策')}`);
     assert.deepEqual(s.procedures.map((x) => x.id), ['retire']);
+    const k = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${encodeURIComponent('社保卡')}`);
+    assert.deepEqual(k.procedures.map((x) => x.id), ['retire'], 'found by its keyword');
     // at its date the new id replaces the old one, in search too
     assert.equal((await procedure(h, 'old-age-subsidy')).body.title, '高龄补贴');
     assert.equal((await procedure(h, 'subsidy')).status, 404);

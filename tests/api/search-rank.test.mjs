@@ -110,3 +110,23 @@ describe('ETags across a reload', () => {
     assert.equal(r.body.procedures[0].title, '乙项事务');
   });
 });
+
+// Equal ranks go in index order (docs/http-api.md): two items whose title
+// and text are the same rank equal, and the one indexed first (its file
+// loaded first: a.md before b.md) comes first, with a category or not.
+describe('search hits of equal rank', () => {
+  const same = (id) => `---\nid: ${id}\n---\n# 同名事务\n\n同名事务的简介。\n\n## 第一步:准备\n- [ ] 身份证\n`;
+  const h = useDaemon({ files: {
+    'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+    'alpha/a.md': same('zz-first'),
+    'alpha/b.md': same('aa-second'),
+  } });
+
+  it('come in index order', async () => {
+    const q = encodeURIComponent('同名事务');
+    const all = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${q}`);
+    assert.deepEqual(all.procedures.map((p) => p.id), ['zz-first', 'aa-second']);
+    const cat = await getJSON(`${h.daemon.url}/api/v1/procedures?q=${q}&category=alpha`);
+    assert.deepEqual(cat.procedures.map((p) => p.id), ['zz-first', 'aa-second']);
+  });
+});

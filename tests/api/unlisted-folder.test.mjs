@@ -68,6 +68,8 @@ describe('a category folder that cannot be listed', () => {
     fs.chmodSync(path.join(tree, 'alpha'), 0o755);
     await reload();
     assert.equal((await getJSON(`${d.url}/api/v1/procedures/one`)).title, '甲事项');
+    // its files' results were kept too: listed again, they are reused, not parsed
+    assert.match(d.stderr().split('spkiosk: loaded ').pop(), /: 2 live \(0 parsed, 2 unchanged,/);
     // and a file really removed from a readable folder still retires
     fs.rmSync(path.join(tree, 'beta', 'two.md'));
     await reload();
