@@ -68,6 +68,7 @@ describe('a library pulled from the street office', () => {
     h.first = publish({ 'alpha/README.md': '# 甲类\n\n甲。\n', 'alpha/one.md': proc('第一版') }, 'first');
     execFileSync('git', ['clone', '-q', h.up, h.hall], { env: GIT_ENV, stdio: 'ignore' });
     const db = path.join(h.tmp, 'x.db');
+    h.started = Math.floor(Date.now() / 1000) * 1000; // loaded_at has whole seconds
     h.daemon = await startDaemon({ tree: h.hall, db });
     addUser(db, 'boss', 'admin', PW);
     addUser(db, 'clerk', 'staff', PW);
@@ -81,6 +82,11 @@ describe('a library pulled from the street office', () => {
     assert.equal(lib.git, 'commit');
     assert.equal(lib.commit, h.first);
     assert.match(lib.loaded_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // the time of this daemon's load, not a placeholder (the epoch)
+    const at = Date.parse(lib.loaded_at);
+    assert.ok(at >= h.started && at <= Date.now(), `loaded_at ${lib.loaded_at}`);
+    // and the load's log line names it by its first 12 digits (docs/deployment.md)
+    assert.match(h.daemon.stderr(), new RegExp(`spkiosk: loaded \\S+ at commit ${h.first.slice(0, 12)}: `));
     assert.equal((await get('/api/v1/admin/library', h.staff)).status, 403);
     assert.equal((await get('/api/v1/admin/library', null)).status, 401);
     // the .git folder is no category and no problem of the library
