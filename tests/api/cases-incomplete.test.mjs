@@ -201,6 +201,10 @@ describe('handing a case in without every paper', () => {
     assert.deepEqual(ev.slice(-2), [['step_incomplete', null], ['submitted', 'incomplete']]);
     const a = await spost(`/api/v1/staff/cases/${c.id}/accept`);
     assert.equal(a.status, 200, a.text);
+    // the ticket is on the list only while the case waits (docs/http-api.md)
+    const p = await request(url(`/print/cases/${c.id}/missing`));
+    assert.equal(p.status, 200, p.text.slice(0, 300));
+    assert.ok(!p.text.includes(ticket) && !p.text.includes('排队号'), 'no ticket once accepted');
   });
 
   it('a complete case is not flagged, and a returned one handed in complete loses the flag', async () => {

@@ -230,6 +230,26 @@ describe('serve --public-url', () => {
       await stopChecked(d, tmp);
     }
   });
+
+  // an address may hold & (a path's sub-delims): in the page's attribute it
+  // is escaped, or the payload a checker reads back is not the QR's
+  it('the payload in data-payload is HTML-escaped, every trailing slash dropped', async () => {
+    const tmp = makeTmp();
+    const d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db'),
+      args: ['--public-url', 'https://hall.example/k&a//'] });
+    try {
+      const h = {
+        post: (p, body) => request(`${d.url}${p}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+        }),
+      };
+      const c = await residentCase(h);
+      const r = await request(`${d.url}/print/cases/${c.id}`);
+      assert.ok(r.text.includes(`data-payload="https://hall.example/k&amp;a/#/case/${c.id}"`), r.text);
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
 });
 
 // 高龄津贴 and seven other items ask 联系电话（手机或座机）, a phone field:

@@ -239,6 +239,33 @@ describe('a returned case at the window', () => {
   });
 });
 
+// What a mutation review found unpinned in src/print.c.
+describe('the printed pages beyond the defaults', () => {
+  it('the slip marks an optional paper 如有, and says nothing of the queue once accepted', async () => {
+    const c = await residentCase(h);
+    let r = await h.get(`/print/cases/${c.id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.text.includes('<li>户口簿</li>'), 'a required paper without the note');
+    assert.ok(r.text.includes('<li>近期一寸照片<span class="note">（如有）</span></li>'), r.text);
+    assert.ok(r.text.includes('class="ahead"'), 'waiting: how many before it');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    r = await h.get(`/print/cases/${c.id}`);
+    assert.equal(r.status, 200, r.text);
+    // at the window: neither "nobody before you" nor a count (docs/http-api.md)
+    assert.ok(!r.text.includes('class="ahead"'), r.text);
+  });
+
+  it('the correction notice lists a flagged optional paper, though nothing requires it', async () => {
+    const c = await residentCase(h);
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '照片不清楚', checklist: ['s0-2'] });
+    assert.equal(r.status, 200, r.text);
+    const n = await h.sget(`/print/staff/cases/${c.id}/correction`);
+    assert.equal(n.status, 200, n.text);
+    assert.ok(n.text.includes('<li><span class="what">材料：</span>近期一寸照片</li>'), n.text);
+    assert.ok(!n.text.includes('见上面的退回原因'));
+  });
+});
+
 describe('a called case returned and handed in again the same day', () => {
   it('is not called yet and waits behind those handed in before it', async () => {
     const x = await residentCase(h);

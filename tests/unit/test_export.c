@@ -1,8 +1,10 @@
 /* Unit tests of the export's edges: RFC 4180 quoting of a CSV field, the
  * --since/--until range check, the --hall check. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "casedb.h"
 #include "export.h"
 
 static char *csv(const char *s)
@@ -105,4 +107,132 @@ Test(export, hall_names)
     cr_expect_not(export_hall_valid("a\tb"));
     cr_expect_not(export_hall_valid("a\x7f"));
     cr_expect_not(export_hall_valid("\xe4\xb8"), "cut UTF-8");
+}
+
+/* ---- export_write over a scripted day ------------------------------------ */
+
+/* The day is 2026-06-10 in UTC+8: 2026-06-09T16:00Z (included) to
+ * 2026-06-10T16:00Z (excluded). Rows are written straight into the tables,
+ * with things exactly on the bounds. */
+static struct casedb xt;
+
+static void xsetup(void)
+{
+    setenv("TZ", "CST-8", 1);
+    tzset();
+    casedb_open(&xt);
+}
+
+static void xteardown(void)
+{
+    casedb_close(&xt);
+}
+
+/* A local time (UTC+8) in June 2026 as stored: UTC text. */
+static const char *xlt(char out[32], int day, int h, int m)
+{
+    struct tm tm = {.tm_year = 2026 - 1900, .tm_mon = 5, .tm_mday = day, .tm_hour = h, .tm_min = m};
+
+    clock_utc(timegm(&tm) - 8 * 3600, out);
+    return out;
+}
+
+static void xcase(char id[CASE_ID_LEN + 1], int day, int h)
+{
+    char at[32];
+
+    casedb_case_at(&xt, "simple", "kiosk", id);
+    casedb_exec(&xt, "UPDATE cases SET created_at = '%s' WHERE id = '%s'", xlt(at, day, h, 0), id);
+}
+
+static void xev(const char *id, const char *what, int day, int h)
+{
+    char at[32];
+
+    casedb_exec(&xt, "INSERT INTO case_events (case_id, at, what, channel) VALUES ('%s', '%s', '%s', 'kiosk')",
+                id, xlt(at, day, h, 0), what);
+}
+
+static void xrating(const char *id, int score, int day, int h)
+{
+    char at[32];
+
+    casedb_exec(&xt, "INSERT INTO ratings (case_id, score, comment, at) VALUES ('%s', %d, '', '%s')", id,
+                score, xlt(at, day, h, 0));
+}
+
+static char *xexport(enum export_format format)
+{
+    char *buf = NULL, err[200] = "";
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    cr_assert_not_null(f);
+    cr_assert_eq(export_write(xt.db, 20260610, 20260610, "H", format, f, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(fclose(f), 0);
+    return buf;
+}
+
+static void xscript(void)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], d[CASE_ID_LEN + 1],
+        e[CASE_ID_LEN + 1], f[CASE_ID_LEN + 1], g[CASE_ID_LEN + 1], at[32], end[32];
+
+    /* a: made and rated at the first second of the day (the start is in) */
+    xcase(a, 10, 0);
+    xrating(a, 1, 10, 0);
+    /* b: a home visit asked for is a hand-in; its stage done on its due
+     * date is on time */
+    xcase(b, 10, 10);
+    xev(b, "visit_requested", 10, 10);
+    xrating(b, 1, 10, 11);
+    casedb_exec(&xt, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due, done_at,"
+                     " done_by) VALUES ('%s', 0, 's0', '审核', 'window', 1, '2026-06-09', '2026-06-10', '%s',"
+                     " 'alice')", b, xlt(at, 10, 14, 0));
+    /* c: handed in, rated 2: three ratings 1, 1, 2 average 1.33 */
+    xcase(c, 10, 11);
+    xev(c, "submitted", 10, 11);
+    xrating(c, 2, 10, 12);
+    /* d: made before the day, completed and rejected at the end's very
+     * second, which is the next day's */
+    xcase(d, 1, 9);
+    xlt(end, 11, 0, 0);
+    casedb_exec(&xt, "UPDATE cases SET completed_at = '%s', rejected_at = '%s' WHERE id = '%s'", end, end, d);
+    /* e: abandoned the day before, taken up, then a no-show today: counted
+     * once, on the day of its last such event */
+    xcase(e, 1, 9);
+    xev(e, "abandoned", 9, 9);
+    xev(e, "no_show", 10, 9);
+    casedb_exec(&xt, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", e);
+    /* f: abandoned today but open again since: not abandoned */
+    xcase(f, 1, 9);
+    xev(f, "abandoned", 10, 9);
+    /* g: a stamp inside the range SQLite cannot read: no day, no row */
+    xcase(g, 1, 9);
+    casedb_exec(&xt, "UPDATE cases SET created_at = '2026-06-10T0x' WHERE id = '%s'", g);
+}
+
+Test(export, write_counts_the_day_by_its_bounds, .init = xsetup, .fini = xteardown)
+{
+    char *csv_out, *json_out;
+
+    xscript();
+    csv_out = xexport(EXPORT_CSV);
+    cr_expect_str_eq(csv_out,
+                     "date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,"
+                     "ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n"
+                     "2026-06-10,H,simple,kiosk,,3,2,0,0,1,3,4,1.33,0,0,0\r\n"
+                     "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0\r\n");
+    json_out = xexport(EXPORT_NDJSON);
+    cr_expect_str_eq(json_out,
+                     "{\"date\":\"2026-06-10\",\"hall\":\"H\",\"procedure\":\"simple\",\"channel\":\"kiosk\","
+                     "\"stage\":null,\"created\":3,\"submitted\":2,\"completed\":0,\"rejected\":0,"
+                     "\"abandoned\":1,\"ratings\":3,\"rating_sum\":4,\"rating_avg\":1.33,\"stages_done\":0,"
+                     "\"on_time\":0,\"late\":0}\n"
+                     "{\"date\":\"2026-06-10\",\"hall\":\"H\",\"procedure\":\"simple\",\"channel\":\"kiosk\","
+                     "\"stage\":\"s0\",\"created\":0,\"submitted\":0,\"completed\":0,\"rejected\":0,"
+                     "\"abandoned\":0,\"ratings\":0,\"rating_sum\":0,\"rating_avg\":null,\"stages_done\":1,"
+                     "\"on_time\":1,\"late\":0}\n");
+    free(csv_out);
+    free(json_out);
 }

@@ -171,3 +171,25 @@ Test(spreport, dealt_with_once, .init = setup, .fini = teardown)
     cr_assert_str_eq(json, "{\"reports\":[],\"counts\":{\"open\":0,\"dealt\":1}}");
     free(json);
 }
+
+/* The list answers at most SPREPORT_LIST_MAX reports; the counts are of
+ * them all (include/spreport.h). */
+Test(spreport, list_stops_at_its_cap, .init = setup, .fini = teardown)
+{
+    char hash[256], *json = NULL;
+    cJSON *doc, *open;
+
+    casedb_text(&t, hash, "SELECT hash FROM procedures WHERE id = 'test'");
+    casedb_exec(&t, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+                    " INSERT INTO sp_reports (procedure_id, hash, step, step_title, kind, note, created_by,"
+                    " created_at, created_on) SELECT 'test', '%s', 1, '填写信息', 'wrong', 'n' || i, 'wang',"
+                    " '2026-12-01T01:00:00Z', '2026-12-01' FROM n", SPREPORT_LIST_MAX + 1, hash);
+    cr_assert_eq(spreport_list_json(t.db, NULL, false, &json), 0);
+    doc = cJSON_Parse(json);
+    cr_assert_not_null(doc);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "reports")), SPREPORT_LIST_MAX);
+    open = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "counts"), "open");
+    cr_expect_eq(cJSON_GetNumberValue(open), SPREPORT_LIST_MAX + 1);
+    cJSON_Delete(doc);
+    free(json);
+}
