@@ -193,3 +193,23 @@ Test(spreport, list_stops_at_its_cap, .init = setup, .fini = teardown)
     cJSON_Delete(doc);
     free(json);
 }
+
+/* `live` says whether the version a report was made on is still the one
+ * served (docs/http-api.md): the procedure's status counts, not only its
+ * hash (a review's helper saw `live` stay true here and ran out of time). */
+Test(spreport, live_is_the_version_served_now, .init = setup, .fini = teardown)
+{
+    char hash[256], *json = NULL;
+    struct refusal e;
+
+    casedb_text(&t, hash, "SELECT hash FROM procedures WHERE id = 'test'");
+    cr_assert_eq(add("test", hash, 1, "wrong", "姓名最多 20 字太少", "wang", 20261201, &e), 0);
+    cr_assert_eq(spreport_get_json(t.db, 1, &json), 0);
+    cr_assert_not_null(strstr(json, "\"live\":true"), "%s", json);
+    free(json);
+    casedb_exec(&t, "UPDATE procedures SET status = 'retired' WHERE id = 'test'");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedures WHERE status = 'retired'"), 1);
+    cr_assert_eq(spreport_get_json(t.db, 1, &json), 0);
+    cr_assert_not_null(strstr(json, "\"live\":false"), "%s", json);
+    free(json);
+}
