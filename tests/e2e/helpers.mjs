@@ -107,6 +107,15 @@ export async function kioskPage(h, { viewport = PORTRAIT, hasTouch = true, isMob
 
 // Retries an (async) assertion until it passes or the time is up; the last
 // failure is thrown. For UI state that settles after a fetch.
+// Whether the sample's _calendar.md lists no date in the year of a
+// YYYY-MM-DD day: the daemon then marks a date counted into that year
+// (`calendar_gap`). Tests that promise a date this year use it, so that
+// they hold on a day whose year the sample lacks (make check-days).
+export function sampleCalendarLacks(day) {
+  const text = fs.readFileSync(path.join(SAMPLE_TREE, '_calendar.md'), 'utf8');
+  return !text.split('\n').some((l) => l.startsWith(`- ${day.slice(0, 4)}-`));
+}
+
 export async function poll(fn, { timeout = 5000, interval = 50 } = {}) {
   const end = Date.now() + timeout;
   for (;;) {
