@@ -76,6 +76,13 @@ const put = (name, body, headers = {}) => request(`${h.daemon.url}/api/v1/admin/
 });
 
 describe('practice files in the admin console', () => {
+  it('the first load line counts the practice files and those with errors', () => {
+    // the IT officer's count of broken practice files (the orphan), beside
+    // the procedures': store_sync's practice_failed
+    const first = h.daemon.stderr().match(/spkiosk: loaded [^\n]*/)?.[0] ?? '';
+    assert.match(first, /; 2 practice files, 1 with errors;/, first);
+  });
+
   it('the file list shows a good practice file with its scenarios in use', async () => {
     const e = entry(await list(h), 'one.practice');
     assert.ok(e, 'no entry for one.practice');
