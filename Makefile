@@ -288,11 +288,12 @@ check-asan: deps-e2e
 # to the days that broke tests run on the real one: a Monday morning in UTC,
 # a weekend, a Friday, New Year's Eve, next January, seven months on. Not
 # part of check (about 50 min; SUITES="unit api" about 20); run it when a
-# test reads today's date or the weekday, and in December. DAYS="INSTANT ..."
-# picks others (anything `date -d` reads).
+# test reads today's date or the weekday, and in December. DAYS="INSTANT,
+# ..." picks others (anything `date -d` reads; commas between them, since an
+# instant holds spaces).
 check-days: deps-test deps-e2e node_modules/.package-lock.json
 	@$(MAKE) --no-print-directory -j2 all $(UNIT_BIN) $(BUILD)/powercut.so $(BUILD)/powercut-undo
-	SUITES="$(SUITES)" SHOTS=$(abspath $(BUILD)/e2e-shots) sh scripts/check-days.sh $(abspath $(BUILD)/spkiosk) $(DAYS)
+	SUITES="$(SUITES)" DAYS="$(DAYS)" SHOTS=$(abspath $(BUILD)/e2e-shots) sh scripts/check-days.sh $(abspath $(BUILD)/spkiosk)
 
 # The HTTP and CLI tests against a ThreadSanitizer build (not part of check:
 # about 7 min, one file at a time since TSan slows the daemon 5-15x). Reports

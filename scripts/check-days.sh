@@ -9,8 +9,9 @@
 # it would otherwise meet by chance. About 8 minutes a day, half of it the
 # browser's; SUITES="unit api" (any of unit api district e2e) runs fewer.
 #
-#   [SUITES=...] scripts/check-days.sh BIN [INSTANT...]
-#   INSTANT: anything `date -d` reads
+#   [SUITES=...] [DAYS="INSTANT, ..."] scripts/check-days.sh BIN [INSTANT...]
+#   INSTANT: anything `date -d` reads; in DAYS (make's way in) separated by
+#   commas, since an instant holds spaces ("2027-02-10 02:00Z")
 #
 # The clock is moved by an offset, so it goes on ticking and means the same
 # instant to every process whatever its TZ. The monotonic clock is left
@@ -31,6 +32,13 @@ for suite in $suites; do
     *) echo "check-days: unknown suite '$suite' (unit api district e2e)" >&2; exit 2 ;;
     esac
 done
+if [ $# -eq 0 ] && [ -n "${DAYS:-}" ]; then
+    old_ifs=$IFS
+    IFS=,
+    # shellcheck disable=SC2086 # split on the commas, on purpose
+    set -- $DAYS
+    IFS=$old_ifs
+fi
 if [ $# -eq 0 ]; then
     y=$(date -u +%Y)
     set -- "next monday 01:30Z" "next saturday 02:00Z" "next friday 08:00Z" \
