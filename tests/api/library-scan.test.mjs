@@ -172,6 +172,17 @@ describe('a file with a missing office and a missing post', () => {
       `${dir}/cat/both.md:9: 环节 approve 的岗位 district 在 _posts.md 里找不到：请先在岗位文件里加上这个岗位，或改用已有的岗位编号`,
     ], show(r));
   });
+
+  it('reports both when the file is checked alone too (spkiosk check FILE)', () => {
+    // the tree above: the folder's parent holds _directory.md and _posts.md
+    const dir = path.join(tmp, 'tree');
+    const r = check(path.join(dir, 'cat/both.md'));
+    assert.deepEqual(about(r, dir, 'cat/both.md'), [
+      `${dir}/cat/both.md:3: 链接的办事地点 yibao 在 _directory.md 里找不到`,
+      `${dir}/cat/both.md:9: 环节 approve 的岗位 district 在 _posts.md 里找不到：请先在岗位文件里加上这个岗位，或改用已有的岗位编号`,
+    ], show(r));
+    assert.equal(r.status, 1, show(r));
+  });
 });
 
 describe('two files claiming one id (spkiosk check: nothing is live)', () => {
@@ -286,5 +297,20 @@ describe('an id held live by a file that is always parsed again', () => {
     for (let i = 0; i < 400 && loads() <= n; i++) await sleep(25);
     assert.match(d.stderr(), /cat\/a\.md:1: 编号 zz 已被 cat\/b\.md 使用/);
     assert.equal((await getJSON(`${d.url}/api/v1/procedures/zz`)).title, '乙');
+  });
+});
+
+describe('a link into _assets/ that names a folder', () => {
+  const tmp = makeTmp();
+  after(() => rmTmp(tmp));
+
+  it('is warned like a missing file: there is no file to show', () => {
+    const dir = writeTree(path.join(tmp, 'tree'), {
+      'cat/a.md': '# 表格\n\n[下载表格](../_assets/forms)\n\n## 第一步：准备\n- [ ] 身份证\n',
+      '_assets/forms/apply.pdf': 'pdf',
+    });
+    const r = check(dir);
+    assert.deepEqual(about(r, dir, 'cat/a.md'), [
+      `${dir}/cat/a.md:3: warning: 链接的文件 _assets/forms 不存在，页面上会显示不出来`], show(r));
   });
 });

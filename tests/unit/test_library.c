@@ -1,5 +1,7 @@
 /* Unit tests of library's helpers: date arithmetic for review reminders,
- * the capped file reader, the content hash. */
+ * the capped file reader, the content hash; and of the scan's rules a
+ * mutation review found unpinned (live offices and posts while their file
+ * has errors, the folder cap, an edit's category). */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -148,5 +150,197 @@ Test(library, an_edit_is_capped_like_a_file)
     cr_assert_eq(lib_count(&lib.diags, "文件太大"), 0);
     library_free(&lib);
     free(text);
+    lib_rm(dir);
+}
+
+/* --- pinned by a mutation review of the scan (library.c) --- */
+
+static const char lib_proc_text[] = "# 事项\n\n说明。\n\n## 第一步：准备\n- [ ] 身份证\n";
+
+/* A chain whose second stage names the post civil (line 9). */
+static const char lib_chain_text[] =
+    "# 审核\n\n说明。\n\n## 办理流程\n\n```chain\naccept | 社区受理 | window | 1\n"
+    "approve | 审批 | civil | 15\n```\n\n## 第一步：准备\n- [ ] 身份证\n";
+
+static void lib_mkdir(const char *dir, const char *rel)
+{
+    char p[256];
+
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    cr_assert_eq(mkdir(p, 0700), 0, "%s", p);
+}
+
+static long lib_find(const struct library *lib, const char *rel)
+{
+    size_t i;
+
+    for (i = 0; i < lib->n_files; i++)
+        if (strcmp(lib->files[i].rel, rel) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* While _directory.md has an error its last good offices stay live, so a
+ * link is checked against those (library.h, library_reuse), not against
+ * what of the broken text parsed: an office only the broken text has is
+ * an error of the linking file, which then does not go live. */
+Test(library, links_are_checked_against_the_live_offices_while_the_directory_has_errors)
+{
+    char dir[32], *live[] = {"a"};
+    struct library lib;
+    struct library_reuse ru;
+    long f;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "cat");
+    /* b parses, but the file has an error (b twice) */
+    lib_put(dir, "_directory.md", "# 地点\n\n## 甲 {#a}\n- 地址：1 号\n\n## 乙 {#b}\n- 地址：2 号\n\n"
+                                  "## 乙二 {#b}\n- 地址：3 号\n");
+    lib_put(dir, "cat/p.md", "# 事项\n\n请到[乙](../_directory.md#b)。\n\n## 第一步：准备\n- [ ] 身份证\n");
+    memset(&ru, 0, sizeof ru);
+    ru.directory_hash = "the live text's hash";
+    ru.offices = live;
+    ru.n_offices = 1;
+    cr_assert_eq(library_scan(dir, 20260301, &ru, &lib), 0);
+    cr_assert(lib.has_directory && !lib.directory_ok);
+    cr_assert_eq(lib_count(&lib.diags, "不在居民现在看到的"), 1);
+    cr_assert_geq(f = lib_find(&lib, "cat/p.md"), 0);
+    cr_assert_eq(lib.files[f].status, LIB_FAILED);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* While _posts.md has errors its last good text stays live (library.h,
+ * library_reuse.posts_live): a chain is checked against that, and the
+ * broken text is not offered to the store as the new live one. */
+Test(library, chains_are_checked_against_the_live_posts_while_posts_has_errors)
+{
+    char dir[32];
+    struct library lib;
+    struct library_reuse ru;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "cat");
+    /* civil parses, but the file has an error (civil twice) */
+    lib_put(dir, "_posts.md", "# 岗位\n\n- window 综合窗口\n- civil 民政专干\n- civil 又一个\n");
+    lib_put(dir, "cat/c.md", lib_chain_text);
+    memset(&ru, 0, sizeof ru);
+    ru.posts_live = "# 岗位\n\n- window 综合窗口\n";
+    cr_assert_eq(library_scan(dir, 20260301, &ru, &lib), 0);
+    cr_assert(lib.has_posts && !lib.posts_ok);
+    cr_assert_null(lib.posts_text);
+    cr_assert_eq(lib_count(&lib.diags, "岗位 civil 在 _posts.md 里找不到"), 1);
+    library_free(&lib);
+    /* the same tree with no live text known: the broken text's posts */
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    cr_assert_eq(lib_count(&lib.diags, "岗位 civil 在 _posts.md 里找不到"), 0);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* A good _posts.md's text is what the store keeps as the live one. */
+Test(library, a_good_posts_file_is_offered_as_the_live_text)
+{
+    char dir[32];
+    struct library lib;
+
+    lib_tmp(dir);
+    lib_put(dir, "_posts.md", "# 岗位\n\n- window 综合窗口\n");
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    cr_assert(lib.posts_ok);
+    cr_assert_str_eq(lib.posts_text, "# 岗位\n\n- window 综合窗口\n");
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* A procedure with no chain has the implicit stage `handle ... window`
+ * (procedure-format.md, "The review chain"): the format's, not a line the
+ * author wrote, so a _posts.md without window is no error of the file. */
+Test(library, the_implicit_window_stage_is_not_checked_against_posts)
+{
+    char dir[32];
+    struct library lib;
+    long f;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "cat");
+    lib_put(dir, "_posts.md", "# 岗位\n\n- civil 民政专干\n");
+    lib_put(dir, "cat/p.md", lib_proc_text);
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    cr_assert_eq(lib.diags.errors, 0);
+    cr_assert_geq(f = lib_find(&lib, "cat/p.md"), 0);
+    cr_assert_eq(lib.files[f].status, LIB_PARSED);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* A _directory.md that exists but cannot be read is an error, not taken
+ * for a missing (optional) file. */
+Test(library, an_unreadable_directory_file_is_an_error)
+{
+    char dir[32];
+    struct library lib;
+
+    lib_tmp(dir);
+    /* a folder named _directory.md: open succeeds, reading it does not */
+    lib_mkdir(dir, "_directory.md");
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    cr_assert(lib.has_directory);
+    cr_assert_eq(lib_count(&lib.diags, "无法读取办事地点文件"), 1);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* An admin's new file in category "ab" is no file of category "a", whose
+ * name is a prefix of it. */
+Test(library, a_new_file_goes_to_its_own_category_only)
+{
+    char dir[32];
+    struct library lib;
+    struct library_edit e;
+    long f;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "a");
+    lib_mkdir(dir, "ab");
+    lib_put(dir, "a/README.md", "# 甲\n\n说明。\n");
+    lib_put(dir, "ab/README.md", "# 乙\n\n说明。\n");
+    e.rel = "ab/x.md";
+    e.text = lib_proc_text;
+    e.len = strlen(lib_proc_text);
+    cr_assert_eq(library_scan_edit(dir, 20260301, NULL, &e, &lib), 0);
+    cr_assert_eq(lib.diags.n, 0);
+    cr_assert_eq(lib.n_files, 1);
+    cr_assert_geq(f = lib_find(&lib, "ab/x.md"), 0);
+    cr_assert_eq(lib.files[f].status, LIB_PARSED);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* A category folder over the 10000-entry cap loads its first names, and
+ * says it was listed in part (lib_category.unlisted): the files past the
+ * cap are not gone, so what was live of them stays. */
+Test(library, a_folder_over_the_cap_is_marked_listed_in_part)
+{
+    char dir[32], rel[64];
+    struct library lib;
+    int i;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "big");
+    lib_mkdir(dir, "small");
+    lib_put(dir, "small/p.md", lib_proc_text);
+    /* non-.md names count against the cap but are never parsed */
+    for (i = 0; i <= LIBRARY_MAX_FILES; i++) {
+        snprintf(rel, sizeof rel, "big/n%05d.txt", i);
+        lib_put(dir, rel, "");
+    }
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    cr_assert_eq(lib.n_cats, 2);
+    cr_assert_str_eq(lib.cats[0].id, "big");
+    cr_assert(lib.cats[0].unlisted);
+    cr_assert_not(lib.cats[1].unlisted);
+    cr_assert_eq(lib_count(&lib.diags, "其余 1 个没有读取"), 1);
+    library_free(&lib);
     lib_rm(dir);
 }
