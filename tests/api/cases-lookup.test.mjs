@@ -18,13 +18,17 @@ const DAY1 = 'Etc/GMT-14'; // POSIX sign: UTC+14
 const DAY2 = 'Etc/GMT+12'; // UTC−12, always another date than DAY1
 const PUBLIC = 'https://hall.example/kiosk/';
 
+// {post(path, body)}: a JSON POST to the daemon that url() names now (the
+// tests restart theirs).
+const poster = (url) => ({
+  post: (p, body) => request(`${url()}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+  }),
+});
+
 describe('lookup by ticket and last four', () => {
   let tmp, db, d = null, c;
-  const h = {
-    post: (p, body) => request(`${d.url}${p}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    }),
-  };
+  const h = poster(() => d.url);
   const lookup = (ticket, last4) => h.post('/api/v1/cases/lookup', { ticket, last4 });
   async function serve(tz) {
     if (d) {
@@ -140,11 +144,7 @@ function lookupAt(port, localAddress, ticket, last4) {
 // ticketed case: {c, from(addr, ticket, last4)}, set in before().
 function useTicket() {
   const s = { d: null, tmp: null, c: null };
-  const h = {
-    post: (p, body) => request(`${s.d.url}${p}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    }),
-  };
+  const h = poster(() => s.d.url);
   s.from = (localAddress, ticket, last4) => lookupAt(s.d.port, localAddress, ticket, last4);
   before(async () => {
     s.tmp = makeTmp();
@@ -218,11 +218,7 @@ describe('serve --public-url', () => {
     const tmp = makeTmp();
     const d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db') });
     try {
-      const h = {
-        post: (p, body) => request(`${d.url}${p}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-        }),
-      };
+      const h = poster(() => d.url);
       const c = await residentCase(h);
       const r = await request(`${d.url}/print/cases/${c.id}`);
       assert.ok(r.text.includes(`data-payload="${c.id}"`), r.text);
@@ -238,11 +234,7 @@ describe('serve --public-url', () => {
     const d = await startDaemon({ tree: WINDOW_TREE, db: path.join(tmp, 'x.db'),
       args: ['--public-url', 'https://hall.example/k&a//'] });
     try {
-      const h = {
-        post: (p, body) => request(`${d.url}${p}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-        }),
-      };
+      const h = poster(() => d.url);
       const c = await residentCase(h);
       const r = await request(`${d.url}/print/cases/${c.id}`);
       assert.ok(r.text.includes(`data-payload="https://hall.example/k&amp;a/#/case/${c.id}"`), r.text);
