@@ -43,6 +43,20 @@ function lastLoad(stderr) {
   return { live, parsed, unchanged };
 }
 
+// A tree of files() and a database beside it, made before the describe's
+// tests and removed after: {tree, db}.
+function useFiles(files) {
+  const t = {};
+  let tmp;
+  before(() => {
+    tmp = makeTmp();
+    t.tree = writeTree(path.join(tmp, 'tree'), files());
+    t.db = path.join(tmp, 'x.db');
+  });
+  after(() => rmTmp(tmp));
+  return t;
+}
+
 // Two starts on the same files and database: the first parses the file,
 // the second reuses it; `live` procedures each time.
 async function parsedThenReused(tree, db, live) {
@@ -55,16 +69,10 @@ async function parsedThenReused(tree, db, live) {
 }
 
 describe('a file whose review date comes near', { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME}` }, () => {
-  let tmp, tree, db;
-  before(() => {
-    tmp = makeTmp();
-    tree = writeTree(path.join(tmp, 'tree'), files);
-    db = path.join(tmp, 'x.db');
-  });
-  after(() => rmTmp(tmp));
+  const t = useFiles(() => files);
 
   async function start(at) {
-    const d = await startDaemon({ tree, db, env: fakeEnv(at) });
+    const d = await startDaemon({ tree: t.tree, db: t.db, env: fakeEnv(at) });
     const err = d.stderr();
     assert.equal((await d.stop()).code, 0);
     return err;
@@ -87,19 +95,13 @@ describe('a file whose review date comes near', { skip: fs.existsSync(LIBFAKETIM
 // current text: a restart reuses it, as it does a live one, rather than
 // parsing it again at every start until its date.
 describe('a file whose version waits for its date', () => {
-  let tmp, tree, db;
-  before(() => {
-    tmp = makeTmp();
-    tree = writeTree(path.join(tmp, 'tree'), {
+  const t = useFiles(() => ({
       'alpha/README.md': files['alpha/README.md'],
       'alpha/one.md': files['alpha/one.md'].replace('review_by: 2030-06-01', 'effective: 2099-01-01'),
-    });
-    db = path.join(tmp, 'x.db');
-  });
-  after(() => rmTmp(tmp));
+    }));
 
   it('is reused at a restart', async () => {
-    await parsedThenReused(tree, db, 0);
+    await parsedThenReused(t.tree, t.db, 0);
   });
 });
 
@@ -107,21 +109,15 @@ describe('a file whose version waits for its date', () => {
 // _directory.md changed since the last load (its links are answered by
 // it); with _directory.md as it was, a restart reuses it like any file.
 describe('a file that links an office, _directory.md unchanged', () => {
-  let tmp, tree, db;
-  before(() => {
-    tmp = makeTmp();
-    tree = writeTree(path.join(tmp, 'tree'), {
+  const t = useFiles(() => ({
       '_directory.md': '# 其他办事地点\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 9 号\n',
       'alpha/README.md': files['alpha/README.md'],
       'alpha/one.md': '# 第一个事项\n\n第一个事项的简介。请到[派出所](../_directory.md#paichusuo)。\n\n' +
         '## 第一步:准备材料\n- [ ] 本人居民身份证原件\n',
-    });
-    db = path.join(tmp, 'x.db');
-  });
-  after(() => rmTmp(tmp));
+    }));
 
   it('is reused at a restart', async () => {
-    await parsedThenReused(tree, db, 1);
+    await parsedThenReused(t.tree, t.db, 1);
   });
 });
 
@@ -157,19 +153,13 @@ describe('the order of a category\'s procedures after a reload', () => {
 // days after it, then absent (docs/http-api.md), also for a version a start
 // reuses: the snapshot gives it only while it is shown.
 describe('the updated notice of a reused version', { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME}` }, () => {
-  let tmp, tree, db;
-  before(() => {
-    tmp = makeTmp();
-    tree = writeTree(path.join(tmp, 'tree'), {
+  const t = useFiles(() => ({
       'alpha/README.md': files['alpha/README.md'],
       'alpha/one.md': files['alpha/one.md'].replace('review_by: 2030-06-01\n', ''),
-    });
-    db = path.join(tmp, 'x.db');
-  });
-  after(() => rmTmp(tmp));
+    }));
 
   async function updated(at) {
-    const d = await startDaemon({ tree, db, env: fakeEnv(at) });
+    const d = await startDaemon({ tree: t.tree, db: t.db, env: fakeEnv(at) });
     try {
       return (await getJSON(`${d.url}/api/v1/procedures/one`)).updated ?? null;
     } finally {
@@ -179,8 +169,8 @@ describe('the updated notice of a reused version', { skip: fs.existsSync(LIBFAKE
 
   it('is shown for 30 days from the change, then not', async () => {
     assert.equal(await updated('2030-01-02 08:00:00'), null, 'a first version is no update');
-    fs.writeFileSync(path.join(tree, 'alpha/one.md'),
-      fs.readFileSync(path.join(tree, 'alpha/one.md'), 'utf8').replace('的简介。', '的新简介。'));
+    fs.writeFileSync(path.join(t.tree, 'alpha/one.md'),
+      fs.readFileSync(path.join(t.tree, 'alpha/one.md'), 'utf8').replace('的简介。', '的新简介。'));
     assert.equal(await updated('2030-01-03 08:00:00'), '2030-01-03');
     assert.equal(await updated('2030-02-01 08:00:00'), '2030-01-03', 'the 29th day after it');
     assert.equal(await updated('2030-02-02 08:00:00'), null, 'the 30th');
@@ -190,27 +180,21 @@ describe('the updated notice of a reused version', { skip: fs.existsSync(LIBFAKE
 // A deleted _directory.md (no file linking its offices) takes its last good
 // list with it: {"offices":[]} (docs/http-api.md), not the list of before.
 describe('_directory.md deleted', () => {
-  let tmp, tree, db;
-  before(() => {
-    tmp = makeTmp();
-    tree = writeTree(path.join(tmp, 'tree'), {
+  const t = useFiles(() => ({
       '_directory.md': '# 其他办事地点\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 9 号\n',
       'alpha/README.md': files['alpha/README.md'],
       'alpha/one.md': files['alpha/one.md'].replace('review_by: 2030-06-01\n', ''),
-    });
-    db = path.join(tmp, 'x.db');
-  });
-  after(() => rmTmp(tmp));
+    }));
 
   it('leaves no office', async () => {
     for (const want of [['paichusuo'], []]) {
-      const d = await startDaemon({ tree, db });
+      const d = await startDaemon({ tree: t.tree, db: t.db });
       try {
         assert.deepEqual((await getJSON(`${d.url}/api/v1/directory`)).offices.map((o) => o.id), want);
       } finally {
         assert.equal((await d.stop()).code, 0);
       }
-      fs.rmSync(path.join(tree, '_directory.md'), { force: true });
+      fs.rmSync(path.join(t.tree, '_directory.md'), { force: true });
     }
   });
 });
