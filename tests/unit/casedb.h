@@ -267,4 +267,20 @@ static inline void casedb_at(struct casedb *t, const char *id, time_t at)
     casedb_exec(t, "UPDATE case_events SET at = '%s' WHERE case_id = '%s'", iso, id);
 }
 
+/* A case of the test procedure, walked whole and handed in (status
+ * waiting, today's ticket): its id in id, its ticket in ticket (8 bytes)
+ * unless ticket is NULL. */
+static inline void casedb_handed_in(struct casedb *t, char id[CASE_ID_LEN + 1], char ticket[8])
+{
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(t, "test", id);
+    casedb_walk(t, id, 4);
+    cr_assert_eq(window_submit(t->db, id, NULL, false, &tk, &e), 0, "%s", e.message);
+    if (ticket)
+        snprintf(ticket, 8, "%s", tk);
+    free(tk);
+}
+
 #endif

@@ -183,12 +183,8 @@ Test(sweep, stage_of_a_case)
 static void completed_case(char id[CASE_ID_LEN + 1], time_t at)
 {
     struct refusal e;
-    char *ticket = NULL;
 
-    casedb_case(&t, "test", id);
-    casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &ticket, &e), 0);
-    free(ticket);
+    casedb_handed_in(&t, id, NULL);
     cr_assert_eq(cases_rate(t.db, id, 4, "窗口的张阿姨很耐心", 0, &e), 0);
     casedb_exec(&t, "UPDATE cases SET status = 'completed', outcome = '已发放给张晓梅',"
                     " returned_reason = '缺少户口簿' WHERE id = '%s'", id);
@@ -744,13 +740,7 @@ Test(sweep, where_an_unparseable_version_stopped_is_recorded_as_unknown)
  * and a web case's prereview, invited). */
 static void handed_in(char id[CASE_ID_LEN + 1], const char *status, time_t at)
 {
-    struct refusal e;
-    char *ticket = NULL;
-
-    casedb_case(&t, "test", id);
-    casedb_walk(&t, id, 4);
-    cr_assert_eq(window_submit(t.db, id, NULL, false, &ticket, &e), 0);
-    free(ticket);
+    casedb_handed_in(&t, id, NULL);
     casedb_exec(&t, "UPDATE cases SET status = '%s' WHERE id = '%s'", status, id);
     casedb_at(&t, id, at);
 }
