@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hall.h"
 
 /* The environment the tests hand config_load: NAME=VALUE strings. */
 static const char *fake_env[8];
@@ -55,6 +56,17 @@ static void temp_file(char path[64], const char *text, size_t len)
     cr_assert_not_null(f);
     cr_assert_eq(fwrite(text, 1, len, f), len);
     cr_assert_eq(fclose(f), 0);
+}
+
+/* SPKIOSK_CONFIG naming an empty temporary file, so that config_load does
+ * not read this machine's CONFIG_DEFAULT_FILE (caller unlinks path). */
+static char empty_config_var[96];
+
+static void env_empty_file(char path[64])
+{
+    temp_file(path, "", 0);
+    snprintf(empty_config_var, sizeof empty_config_var, "SPKIOSK_CONFIG=%s", path);
+    env_set(empty_config_var, NULL, NULL);
 }
 
 static bool has_problem(const struct config *c, const char *text)
@@ -246,6 +258,8 @@ Test(config, a_files_size_lines_and_keys_are_bounded)
         n += (size_t)sprintf(text + n, "host = h%zu\n", i);
     from_text(&c, text);
     cr_assert(has_problem(&c, "t.conf:257: more than 256 keys; the rest is not read"));
+    /* told once: the lines past it are not read, so not told either */
+    cr_assert_eq(c.n_problems, 2);
     cr_assert(has_problem(&c, "t.conf:17: host takes a name (letters, digits, '-' and '.'), up "
                               "to 16 times"), "the 17th host");
     cr_assert_eq(c.o.n_hosts, SERVER_HOSTS_MAX);
@@ -359,6 +373,7 @@ Test(config, variables_and_flags_are_told_as_written)
     argv[1] = "--bogus";
     cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
     cr_assert(c.help);
+    cr_assert_eq(c.n_problems, 0, "--help reads no file, variable or flag");
     config_free(&c);
 }
 
@@ -395,7 +410,7 @@ Test(config, the_check_output_says_where_each_value_came_from)
     size_t len = 0;
     FILE *f;
 
-    temp_file(path, "\nmax-per-address = 64\n", 22);
+    temp_file(path, "\nmax-per-address = 64\nhost = a.hall\nhost = b.hall\n", 50);
     env_set("SPKIOSK_IDLE_TIMEOUT=7", NULL, NULL);
     argv[0] = "--config";
     argv[1] = path;
@@ -407,6 +422,9 @@ Test(config, the_check_output_says_where_each_value_came_from)
     config_print(&c, f);
     fclose(f);
     cr_assert(strstr(out, "\nmax-per-address  = 64                        (file:2)\n"), "%s", out);
+    /* a repeatable key: each value on its line */
+    cr_assert(strstr(out, "\nhost             = a.hall                    (file:3)\n"
+                          "host             = b.hall                    (file:4)\n"), "%s", out);
     cr_assert(strstr(out, "\nidle-timeout     = 7                         (env SPKIOSK_IDLE_TIMEOUT)\n"));
     cr_assert(strstr(out, "\nthreads          = 2                         (flag)\n"));
     cr_assert(strstr(out, "\nlisten           = 127.0.0.1:8080            (default)\n"));
@@ -511,6 +529,20 @@ Test(config, hall_networks_are_read_into_the_quota_limits)
     from_text(&c, "case-quota = 5/60,10/60\n");
     cr_assert_eq(c.o.quota.hall.n, 0, "unset: the defaults, and --case-quota leaves it");
     config_free(&c);
+
+    /* the 33rd is refused and told, as the 33rd proxy is */
+    {
+        char many[33 * 40 + 1];
+        size_t len = 0;
+
+        for (int i = 0; i < 33; i++)
+            len += (size_t)snprintf(many + len, sizeof many - len, "hall-network = 10.0.%d.0/24\n", i);
+        from_text(&c, many);
+        cr_assert_eq(c.o.quota.hall.n, 32);
+        cr_assert(has_problem(&c, "t.conf:33: hall-network takes an IPv4 or IPv6 address or CIDR "
+                                  "(192.168.1.0/24, fd00::/8), up to 32 times"));
+        config_free(&c);
+    }
 }
 
 /* config_apply applies the slots over the defaults: applied again it gives
@@ -527,5 +559,457 @@ Test(config, applied_twice_the_proxies_are_the_same)
     cr_assert_eq(config_apply(&c), 0);
     cr_assert_eq(c.o.trusted.n, 2);
     cr_assert_eq(c.n_problems, 0);
+    config_free(&c);
+}
+
+/* Past CONFIG_PROBLEMS_MAX problems only a count is kept, and told as one
+ * "and N more" line; notes past it are dropped. */
+Test(config, problems_and_notes_stop_at_the_cap)
+{
+    char text[8192], *out = NULL;
+    struct config c;
+    size_t len = 0, n = 0;
+    FILE *f;
+    int i;
+
+    for (i = 0; i < CONFIG_PROBLEMS_MAX + 1; i++)
+        n += (size_t)sprintf(text + n, "just words\n");
+    from_text(&c, text);
+    cr_assert_eq(c.n_problems, CONFIG_PROBLEMS_MAX);
+    cr_assert_eq(c.more_problems, 1);
+    f = open_memstream(&out, &len);
+    cr_assert_not_null(f);
+    config_problems_print(&c, f, "> ");
+    fclose(f);
+    cr_assert(strstr(out, "\n> and 1 more problems\n"), "%s", out);
+    free(out);
+    config_free(&c);
+
+    /* 103 values with a trailing comment, each a note */
+    n = (size_t)sprintf(text, "tls-cert = c.pem\ntls-key = k.pem\n");
+    for (i = 0; i < 16; i++)
+        n += (size_t)sprintf(text + n, "host = h%d.hall # c\nmetrics-allow = 10.1.%d.0/24 # c\n",
+                             i, i);
+    for (i = 0; i < 32; i++)
+        n += (size_t)sprintf(text + n, "trusted-proxy = 10.2.%d.0/24 # c\n"
+                             "hall-network = 10.3.%d.0/24 # c\n", i, i);
+    n += (size_t)sprintf(text + n, "hall-name = a # c\nhall-location = b # c\nhall-hours = c # c\n"
+                         "hall-phone = d # c\nlisten = 0.0.0.0:1 # c\nredirect-http = 0.0.0.0:2 # c\n"
+                         "public-url = https://k.hall/ # c\n");
+    from_text(&c, text);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.n_notes, CONFIG_PROBLEMS_MAX);
+    config_free(&c);
+}
+
+/* Every address and name loses a comment after it (docs/deployment.md,
+ * Configuration), hall-network too; a variable's value is taken whole (only
+ * a file has comments), and a tab before the # is a blank. */
+Test(config, addresses_and_names_lose_a_trailing_comment)
+{
+    static const char text[] = "tls-cert = c.pem\ntls-key = k.pem\n"
+                               "host = kiosk.hall # the kiosk\n"
+                               "redirect-http = 0.0.0.0:80 # plain\n"
+                               "trusted-proxy = 10.0.0.1 # nginx\n"
+                               "hall-network = 192.168.1.0/24 # wifi\n"
+                               "metrics-allow = 10.9.0.0/16 # prometheus\n"
+                               "hall-phone = 0535-1234567\t# new\n"
+                               "hall-name = 东片#1 # the east hall\n";
+    char *argv[2] = {"--config", NULL}, path[64];
+    struct config c;
+
+    from_text(&c, text);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.n_notes, 7);
+    cr_assert_str_eq(c.o.hall_name, "东片#1", "the # after a blank starts the comment");
+    cr_assert_str_eq(c.o.hosts[0], "kiosk.hall");
+    cr_assert_str_eq(c.o.redirect_http, "0.0.0.0:80");
+    cr_assert_eq(c.o.trusted.n, 1);
+    cr_assert_eq(c.o.quota.hall.n, 1);
+    cr_assert_str_eq(c.o.metrics_allow[0], "10.9.0.0/16");
+    cr_assert_str_eq(c.o.hall_contact[2], "0535-1234567");
+    config_free(&c);
+
+    temp_file(path, "", 0);
+    argv[1] = path;
+    memset(fake_env, 0, sizeof fake_env);
+    fake_env[0] = "SPKIOSK_HALL_PHONE=0535-1234567 # new";
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.n_notes, 0);
+    cr_assert_str_eq(c.o.hall_contact[2], "0535-1234567 # new");
+    config_free(&c);
+    unlink(path);
+}
+
+/* A key is its whole name (a prefix is unknown); "did you mean" names an
+ * option at most two edits away, and none further. */
+Test(config, a_key_is_matched_whole_and_suggested_within_two_edits)
+{
+    struct config c;
+
+    from_text(&c, "thread = 2\n"
+                  "thrxxxs = 2\n"
+                  "hall-phonex = 1\n");
+    dump_problems(&c);
+    cr_assert(has_problem(&c, "t.conf:1: unknown key thread (did you mean threads?)"));
+    cr_assert(has_problem(&c, "t.conf:2: unknown key thrxxxs"), "three edits: no suggestion");
+    cr_assert(has_problem(&c, "t.conf:3: unknown key hall-phonex (did you mean hall-phone?)"));
+    cr_assert_eq(c.o.threads, 4);
+    config_free(&c);
+}
+
+/* An unknown name is told with at most 64 of its bytes, controls (DEL too)
+ * as '?'. */
+Test(config, an_unknown_name_is_shown_cut_and_without_controls)
+{
+    char text[128];
+    struct config c;
+
+    memset(text, 'q', 65);
+    strcpy(text + 65, " = 1\nqq\x1fq\x7fq\x01 = 1\n");
+    from_text(&c, text);
+    dump_problems(&c);
+    memset(text, 'q', 64);
+    strcpy(text + 64, "...");
+    cr_assert_str_eq(c.problems[0].text + strlen("t.conf:1: unknown key "), text);
+    cr_assert_str_eq(c.problems[1].text, "t.conf:2: unknown key qq?q?q?");
+    config_free(&c);
+}
+
+/* A file that is only a BOM is empty; the last line is read without a line
+ * end; a line of exactly CONFIG_LINE_MAX bytes is read; a tab at a line's
+ * end is a blank. */
+Test(config, a_bom_alone_and_a_line_at_the_cap_are_read)
+{
+    char *text = malloc(CONFIG_LINE_MAX + 32);
+    struct config c;
+    size_t n;
+
+    cr_assert_not_null(text);
+    cr_assert_eq(config_init(&c), 0);
+    cr_assert_eq(config_parse_text(&c, "t.conf", "\xEF\xBB\xBF", 3), 0);
+    cr_assert_eq(config_apply(&c), 0);
+    cr_assert_eq(c.n_problems, 0);
+    config_free(&c);
+
+    /* the last line needs no line end */
+    from_text(&c, "threads = 8");
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.o.threads, 8);
+    config_free(&c);
+
+    n = (size_t)sprintf(text, "notify-command = ");
+    memset(text + n, 'x', CONFIG_LINE_MAX - n);
+    strcpy(text + CONFIG_LINE_MAX, "\nthreads = 8\t\n");
+    from_text(&c, text);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(strlen(c.o.notify_command), CONFIG_LINE_MAX - n);
+    cr_assert_eq(c.o.threads, 8);
+    config_free(&c);
+    free(text);
+}
+
+/* A file of exactly 64 KiB is read; a folder is not a file. */
+Test(config, the_file_is_a_regular_file_of_at_most_64_kib)
+{
+    char *text = malloc(CONFIG_FILE_MAX), path[64], *argv[2] = {"--config", NULL};
+    struct config c;
+    size_t i;
+
+    cr_assert_not_null(text);
+    memset(text, '#', CONFIG_FILE_MAX);
+    for (i = 63; i < CONFIG_FILE_MAX; i += 64)
+        text[i] = '\n';
+    temp_file(path, text, CONFIG_FILE_MAX);
+    env_set(NULL, NULL, NULL);
+    argv[1] = path;
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert(c.file_found);
+    config_free(&c);
+    unlink(path);
+    free(text);
+
+    argv[1] = "/tmp";
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert_eq(c.n_problems, 1);
+    cr_assert_str_eq(c.problems[0].text, "/tmp: not a regular file");
+    config_free(&c);
+}
+
+/* A variable set empty counts as unset (SPKIOSK_CONFIG too: the default
+ * file, which may be missing); one of 4,096 bytes is read, 4,097 refused;
+ * a custom option's value keeps its commas. */
+Test(config, variables_empty_are_unset_and_are_bounded)
+{
+    char *big = malloc(CONFIG_VALUE_MAX + 32), path[64];
+    struct config c;
+
+    cr_assert_not_null(big);
+    env_set("SPKIOSK_CONFIG=", NULL, NULL);
+    cr_assert_eq(config_load(&c, 0, NULL, fake_getenv), 0);
+    cr_assert_str_eq(c.file, CONFIG_DEFAULT_FILE, "the default file, which may be missing");
+    cr_assert(!has_problem(&c, ": No such file or directory"));
+    config_free(&c);
+
+    env_empty_file(path);
+    fake_env[1] = "SPKIOSK_DB=";
+    fake_env[2] = "SPKIOSK_CASE_QUOTA=5/60,10/120";
+    strcpy(big, "SPKIOSK_NOTIFY_COMMAND=");
+    memset(big + 23, 'x', CONFIG_VALUE_MAX);
+    big[23 + CONFIG_VALUE_MAX] = '\0';
+    fake_env[3] = big;
+    cr_assert_eq(config_load(&c, 0, NULL, fake_getenv), 0);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_str_eq(c.o.db_path, "./var/spkiosk.db");
+    cr_assert_eq(c.slots[1].src, CONFIG_FROM_DEFAULT, "db");
+    cr_assert_eq(c.o.quota.addr_burst, 5);
+    cr_assert_eq(c.o.quota.all_per_hour, 120);
+    cr_assert_eq(strlen(c.o.notify_command), CONFIG_VALUE_MAX);
+    config_free(&c);
+
+    strcpy(big + 23 + CONFIG_VALUE_MAX, "x");
+    cr_assert_eq(config_load(&c, 0, NULL, fake_getenv), 0);
+    cr_assert(has_problem(&c, "SPKIOSK_NOTIFY_COMMAND: longer than 4096 bytes"));
+    cr_assert_null(c.o.notify_command);
+    config_free(&c);
+    unlink(path);
+    free(big);
+}
+
+/* The meta options among the flags: -h, --config=FILE, a value spelled
+ * like a meta option, a flag option (no value) before one, --config with
+ * nothing after it. */
+Test(config, meta_options_are_found_among_the_flags)
+{
+    char path[64], eqpath[80], *argv[4];
+    struct config c;
+
+    env_set("SPKIOSK_CONFIG=/nonexistent/c", NULL, NULL);
+    argv[0] = "-h";
+    cr_assert_eq(config_load(&c, 1, argv, fake_getenv), 0);
+    cr_assert(c.help);
+    config_free(&c);
+
+    temp_file(path, "threads = 3\n", 12);
+    snprintf(eqpath, sizeof eqpath, "--config=%s", path);
+    argv[0] = eqpath;
+    cr_assert_eq(config_load(&c, 1, argv, fake_getenv), 0);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.o.threads, 3);
+    config_free(&c);
+    unlink(path);
+
+    env_empty_file(path);
+    argv[0] = "--db";
+    argv[1] = "--help";
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert(!c.help, "--help is --db's value");
+    cr_assert_str_eq(c.o.db_path, "--help");
+    config_free(&c);
+
+    argv[0] = "--secure-cookies";
+    argv[1] = "--check-config";
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert(c.check, "a flag option takes no value");
+    cr_assert_eq(c.o.secure_cookies, 1, "alone, true");
+    config_free(&c);
+
+    argv[0] = "--config";
+    cr_assert_eq(config_load(&c, 1, argv, fake_getenv), 0);
+    cr_assert(has_problem(&c, "--config needs a value"));
+    config_free(&c);
+    unlink(path);
+}
+
+/* A repeated repeatable flag adds a value; a flag's value of 4,096 bytes is
+ * read, 4,097 refused. */
+Test(config, flags_repeat_and_are_bounded)
+{
+    char *big = malloc(CONFIG_VALUE_MAX + 2), *argv[4], path[64];
+    struct config c;
+
+    cr_assert_not_null(big);
+    env_empty_file(path);
+    argv[0] = "--host";
+    argv[1] = "a.hall";
+    argv[2] = "--host=b.hall";
+    cr_assert_eq(config_load(&c, 3, argv, fake_getenv), 0);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(c.o.n_hosts, 2);
+    cr_assert_str_eq(c.o.hosts[0], "a.hall");
+    cr_assert_str_eq(c.o.hosts[1], "b.hall");
+    config_free(&c);
+
+    memset(big, 'x', CONFIG_VALUE_MAX);
+    big[CONFIG_VALUE_MAX] = '\0';
+    argv[0] = "--notify-command";
+    argv[1] = big;
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_eq(strlen(c.o.notify_command), CONFIG_VALUE_MAX);
+    config_free(&c);
+    strcpy(big + CONFIG_VALUE_MAX, "x");
+    cr_assert_eq(config_load(&c, 2, argv, fake_getenv), 0);
+    cr_assert(has_problem(&c, "--notify-command: longer than 4096 bytes"));
+    config_free(&c);
+    unlink(path);
+    free(big);
+}
+
+/* A number is ASCII digits within its bounds (no sign, not under the
+ * minimum); a flag option takes 1 for true. */
+Test(config, numbers_are_digits_within_bounds)
+{
+    struct config c;
+
+    from_text(&c, "header-timeout = 0\nthreads = +8\nsecure-cookies = 1\nretention-days =\n");
+    dump_problems(&c);
+    cr_assert(has_problem(&c, "t.conf:2: threads takes 1 to 64, not \"+8\""));
+    cr_assert(has_problem(&c, "t.conf:4: retention-days takes 0 to 3650, not \"\""), "empty is no 0");
+    cr_assert_eq(c.n_problems, 3);
+    /* threads comes first in the table, header-timeout in the file */
+    cr_assert_eq(c.problems[0].line, 1, "told in line order, not the table's");
+    cr_assert_eq(c.o.threads, 4);
+    cr_assert_eq(c.o.limits.header_s, 10);
+    cr_assert_eq(c.o.secure_cookies, 1);
+    cr_assert_eq(c.o.retention_days, 30);
+    config_free(&c);
+
+    from_text(&c, "secure-cookies = 0\n");
+    cr_assert_eq(c.n_problems, 0, "0 is false");
+    cr_assert_eq(c.o.secure_cookies, 0);
+    config_free(&c);
+}
+
+/* The options together are told after every flag's problem. */
+Test(config, the_options_together_are_told_last)
+{
+    char *argv[4] = {"--tls-cert", "c.pem", "--threads", "0"};
+    struct config c;
+
+    env_set("SPKIOSK_CONFIG=/nonexistent/d", NULL, NULL);
+    cr_assert_eq(config_load(&c, 4, argv, fake_getenv), 0);
+    dump_problems(&c);
+    cr_assert_eq(c.n_problems, 3);
+    cr_assert_str_eq(c.problems[0].text, "/nonexistent/d: No such file or directory");
+    cr_assert_str_eq(c.problems[1].text, "--threads takes 1 to 64, not \"0\"");
+    cr_assert_str_eq(c.problems[2].text, "--tls-cert and --tls-key go together");
+    config_free(&c);
+}
+
+/* tls-key without tls-cert is refused as tls-cert without tls-key is. */
+Test(config, a_key_alone_is_refused)
+{
+    struct config c;
+
+    from_text(&c, "tls-key = k.pem\n");
+    cr_assert(has_problem(&c, "--tls-cert and --tls-key go together"));
+    config_free(&c);
+}
+
+/* config_env_name writes "SPKIOSK_", the name and a NUL: a buffer of just
+ * that is enough, one byte less is not. */
+Test(config, a_variables_name_fits_its_buffer_exactly)
+{
+    char buf[64];
+
+    cr_assert_not_null(config_env_name("max-per-address", buf, 24));
+    cr_assert_null(config_env_name("max-per-address", buf, 23));
+}
+
+/* --help gives each option's default, and a number's bounds. */
+Test(config, help_says_the_defaults_and_bounds)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+
+    cr_assert_not_null(f);
+    config_usage(f);
+    fclose(f);
+    cr_assert(strstr(out, "(default 127.0.0.1:8080)\n"), "%s", out);
+    cr_assert(strstr(out, "(default 4; 1 to 64)\n"));
+    /* a help's later lines are indented under its first */
+    cr_assert(strstr(out, " printed on\n                      standard error)\n"));
+    /* an option as long as the help's indent still has two blanks before
+     * its text */
+    cr_assert(strstr(out, "\n  --max-per-address N  connections from one address"));
+    free(out);
+}
+
+/* A bound's unit is told with it (session-idle's seconds). */
+Test(config, a_bad_number_is_told_with_its_unit)
+{
+    struct config c;
+
+    from_text(&c, "session-idle = 0\n");
+    cr_assert_eq(c.n_problems, 1);
+    cr_assert(strstr(c.problems[0].text, "t.conf:1: session-idle takes 1 to ") &&
+              strstr(c.problems[0].text, " seconds, not \"0\""), "%s", c.problems[0].text);
+    config_free(&c);
+}
+
+/* Only a repeatable key may be written twice: a number, a flag and a
+ * custom key too (the later line is used). */
+Test(config, any_key_but_a_repeatable_one_twice_is_a_problem)
+{
+    struct config c;
+
+    from_text(&c, "threads = 2\nthreads = 3\nsecure-cookies = yes\nsecure-cookies = no\n"
+                  "case-quota = 5/60,10/120\ncase-quota = 6/60,10/120\n");
+    dump_problems(&c);
+    cr_assert(has_problem(&c, "t.conf:2: threads is set again (already on line 1); only a "
+                              "repeatable key may be"));
+    cr_assert(has_problem(&c, "t.conf:4: secure-cookies is set again (already on line 3); only a "
+                              "repeatable key may be"));
+    cr_assert(has_problem(&c, "t.conf:6: case-quota is set again (already on line 5); only a "
+                              "repeatable key may be"));
+    cr_assert_eq(c.o.threads, 3);
+    cr_assert_eq(c.o.quota.addr_burst, 6);
+    config_free(&c);
+}
+
+/* Each text is checked by its option's own rule and refused with its
+ * words; the hall's contact lines land in their own places. */
+Test(config, each_text_has_its_check)
+{
+    char text[2048], a91[92], a201[202];
+    struct config c;
+
+    memset(a91, 'a', 91);
+    a91[91] = '\0';
+    memset(a201, 'a', 201);
+    a201[201] = '\0';
+    snprintf(text, sizeof text, "tls-cert = c.pem\ntls-key = k.pem\n"
+             "hall-name = %s\nhall-location = %s\nhall-hours = %s\nhall-phone = %s\n"
+             "redirect-http = 0.0.0.0:65536\nmetrics-allow = 300.0.0.1\n",
+             a91, a201, a201, a201);
+    from_text(&c, text);
+    dump_problems(&c);
+    cr_assert(has_problem(&c, "t.conf:3: hall-name takes 1 to 90 bytes of text on one line"));
+    cr_assert(has_problem(&c, "t.conf:4: hall-location takes 1 to 200 bytes of text on one line"));
+    cr_assert(has_problem(&c, "t.conf:5: hall-hours takes 1 to 200 bytes of text on one line"));
+    cr_assert(has_problem(&c, "t.conf:6: hall-phone takes 1 to 200 bytes of text on one line"));
+    cr_assert(has_problem(&c, "t.conf:7: redirect-http takes HOST:PORT, such as 127.0.0.1:8080, "
+                              "0.0.0.0:80 or [::]:8080 (a port from 0 to 65535, nothing after "
+                              "it: a comment goes on a line of its own)"));
+    cr_assert(has_problem(&c, "t.conf:8: metrics-allow takes an IPv4 or IPv6 address or network "
+                              "(ADDR/BITS), up to 16 times"));
+    cr_assert_eq(c.n_problems, 6);
+    config_free(&c);
+
+    from_text(&c, "hall-location = L\nhall-hours = H\nhall-phone = P\n");
+    cr_assert_eq(c.n_problems, 0);
+    cr_assert_str_eq(c.o.hall_contact[HALL_LOCATION], "L");
+    cr_assert_str_eq(c.o.hall_contact[HALL_HOURS], "H");
+    cr_assert_str_eq(c.o.hall_contact[HALL_PHONE], "P");
     config_free(&c);
 }
