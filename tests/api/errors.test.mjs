@@ -1,6 +1,7 @@
 // Error shapes: unknown routes, wrong methods, oversized bodies, unknown
 // procedures. Every error is {"error":{"code","message"}} as JSON.
 import { describe, it, after } from 'node:test';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { FIXTURE_TREE, request, assertError, rawRequest, rawJSON, sleep, useDaemon } from './helpers.mjs';
 
@@ -174,5 +175,29 @@ describe('request log', () => {
       await sleep(100);
     }
     assert.equal(n, 3, `expected 3 log lines for ${probe}:\n${ctx.daemon.stderr().slice(-2000)}`);
+  });
+
+  // docs/deployment.md, "Monitoring": a client gone before its answer was
+  // sent has aborted=true on its line (here: gone once the daemon, having
+  // read the headers, asked for the body with 100 Continue)
+  it('marks a request whose client went away aborted=true', async () => {
+    const probe = `/api/v1/abort-probe-${process.pid}-${Date.now()}`;
+    await new Promise((resolve) => {
+      const s = net.connect(ctx.daemon.port, '127.0.0.1');
+      s.on('error', () => {});
+      s.on('close', resolve);
+      s.on('data', (d) => { if (/^HTTP\/1\.1 100/.test(d.toString())) s.destroy(); });
+      s.on('connect', () => {
+        s.write(`POST ${probe} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          'Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n');
+      });
+    });
+    let line;
+    for (let waited = 0; waited < 5000 && !line; waited += 100) {
+      line = ctx.daemon.stderr().split('\n').find((l) => l.includes(probe));
+      if (!line) await sleep(100);
+    }
+    assert.ok(line, `no log line for ${probe}`);
+    assert.match(line, / aborted=true$/, line);
   });
 });

@@ -433,6 +433,15 @@ describe('/metrics behind a trusted proxy on loopback', () => {
     const direct = await request(`${d.url}/metrics`);
     assert.equal(direct.status, 200, 'no header: the proxy\'s own address, loopback');
   });
+
+  // docs/deployment.md: loopback is 127.0.0.0/8 and ::1 by default; an IPv6
+  // client is judged as such, and one from outside is still refused
+  it('judges a forwarded IPv6 client: ::1 served, another refused', async () => {
+    const v6 = await request(`${d.url}/metrics`, { headers: { 'x-forwarded-for': '::1' } });
+    assert.equal(v6.status, 200);
+    const far = await request(`${d.url}/metrics`, { headers: { 'x-forwarded-for': '2001:db8::7' } });
+    assert.equal(far.status, 404);
+  });
 });
 
 describe('the request log', () => {

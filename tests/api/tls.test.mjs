@@ -95,6 +95,16 @@ describe('serve over TLS', () => {
     r = await get(`http://127.0.0.1:${redirectPort}/`, { headers: { Host: 'bad host<>' } });
     assert.equal(r.status, 400);
   });
+
+  // docs/http-api.md: a Location past 4 KiB is 414, by a long path as by a
+  // long query
+  it('--redirect-http answers 414 past 4 KiB, by the path or the query', async () => {
+    let r = await get(`http://127.0.0.1:${redirectPort}/${'p'.repeat(5000)}`);
+    assert.equal(r.status, 414);
+    assert.equal(r.headers.location, undefined);
+    r = await get(`http://127.0.0.1:${redirectPort}/?q=${'q'.repeat(5000)}`);
+    assert.equal(r.status, 414);
+  });
 });
 
 describe('serve refuses a half TLS configuration', () => {
