@@ -147,41 +147,50 @@ describe('header and body deadlines (--header-timeout 1)', () => {
   });
 });
 
-describe('room for new addresses (--max-connections 16 --max-per-address 4)', () => {
-  let tmp, d;
-  const socks = [];
+// A daemon of 16 connections, 4 an address, one worker and a long header
+// deadline (so that only room closes a connection), for the describe: {d};
+// the sockets sockets() returns are destroyed after it.
+function useSmallDaemon(sockets) {
+  const h = { d: null };
+  let tmp;
   before(async () => {
     tmp = makeTmp();
-    d = await startDaemon({
+    h.d = await startDaemon({
       db: path.join(tmp, 'x.db'),
       args: ['--max-connections', '16', '--max-per-address', '4', '--header-timeout', '60',
         '--threads', '1'],
     });
   });
   after(async () => {
-    for (const s of socks) s.destroy();
-    if (d) assert.equal((await d.stop()).code, 0);
+    for (const s of sockets()) s.destroy();
+    if (h.d) assert.equal((await h.d.stop()).code, 0);
     rmTmp(tmp);
   });
+  return h;
+}
+
+describe('room for new addresses (--max-connections 16 --max-per-address 4)', () => {
+  const socks = [];
+  const h = useSmallDaemon(() => socks);
 
   it('keeps one address to its share', async () => {
-    for (let i = 0; i < 6; i++) socks.push(await openFrom(d.port, '127.0.0.2'));
+    for (let i = 0; i < 6; i++) socks.push(await openFrom(h.d.port, '127.0.0.2'));
     assert.ok(await until(() => socks.filter((s) => s.ended).length >= 2),
       'six idle connections from one address all stayed open');
-    assert.equal((await get(d.port, '127.0.0.9')).status, 200);
+    assert.equal((await get(h.d.port, '127.0.0.9')).status, 200);
   });
 
   it('closes idle connections of the busiest addresses before the cap, so a new one gets in', async () => {
     for (const a of ['127.0.0.3', '127.0.0.4', '127.0.0.5'])
-      for (let i = 0; i < 4; i++) socks.push(await openFrom(d.port, a));
+      for (let i = 0; i < 4; i++) socks.push(await openFrom(h.d.port, a));
     // 4 + 12 idle connections reach the cap of 16; past 12 the oldest of
     // the addresses holding the most are closed
     assert.ok(await until(() => socks.filter((s) => !s.ended).length <= 12),
       `${socks.filter((s) => !s.ended).length} idle connections still open`);
-    assert.equal((await get(d.port, '127.0.0.10')).status, 200);
-    await d.stop();
-    assert.match(d.stderr(), /[1-9]\d* idle one\(s\) to keep room for new clients/);
-    d = null;
+    assert.equal((await get(h.d.port, '127.0.0.10')).status, 200);
+    await h.d.stop();
+    assert.match(h.d.stderr(), /[1-9]\d* idle one\(s\) to keep room for new clients/);
+    h.d = null;
   });
 });
 
@@ -367,34 +376,21 @@ describe('/media files are streamed', () => {
 // and four idle connections of a fourth fill the cap of 16: room is made
 // from the idle ones only, however many polls an address holds.
 describe('long polls are never closed for room (--max-connections 16 --max-per-address 4)', () => {
-  let tmp, d;
   const polls = [], idle = [];
-  before(async () => {
-    tmp = makeTmp();
-    d = await startDaemon({
-      db: path.join(tmp, 'x.db'),
-      args: ['--max-connections', '16', '--max-per-address', '4', '--header-timeout', '60',
-        '--threads', '1'],
-    });
-  });
-  after(async () => {
-    for (const s of [...polls, ...idle]) s.destroy();
-    if (d) assert.equal((await d.stop()).code, 0);
-    rmTmp(tmp);
-  });
+  const h = useSmallDaemon(() => [...polls, ...idle]);
 
   it('closes the idle connections and keeps every held poll', async () => {
-    assert.equal((await get(d.port, '127.0.0.20', '/api/v1/display')).status, 200);
+    assert.equal((await get(h.d.port, '127.0.0.20', '/api/v1/display')).status, 200);
     for (const a of ['127.0.0.21', '127.0.0.22', '127.0.0.23'])
       for (let i = 0; i < 4; i++) {
-        const s = await openFrom(d.port, a);
+        const s = await openFrom(h.d.port, a);
         s.write('GET /api/v1/display?after=0&wait=25 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
         polls.push(s);
       }
     // a poll that is answered at once (not held) would make this test moot
     await sleep(300);
     assert.ok(polls.every((s) => s.got === '' && !s.ended), 'every poll is held');
-    for (let i = 0; i < 4; i++) idle.push(await openFrom(d.port, '127.0.0.24'));
+    for (let i = 0; i < 4; i++) idle.push(await openFrom(h.d.port, '127.0.0.24'));
     // 16 open, past the high-water mark of 12: room is made down to 11
     assert.ok(await until(() => [...polls, ...idle].filter((s) => s.ended).length >= 4),
       'no connection was closed for room');
@@ -408,30 +404,17 @@ describe('long polls are never closed for room (--max-connections 16 --max-per-a
 // there are 4 free, and none is closed yet. (Waiting a second, five ticks
 // of the watch, can only miss a wrong closure, never make one up.)
 describe('at the high-water mark nothing is closed, past it a batch (--max-connections 16 --max-per-address 4)', () => {
-  let tmp, d;
   const socks = [];
-  before(async () => {
-    tmp = makeTmp();
-    d = await startDaemon({
-      db: path.join(tmp, 'x.db'),
-      args: ['--max-connections', '16', '--max-per-address', '4', '--header-timeout', '60',
-        '--threads', '1'],
-    });
-  });
-  after(async () => {
-    for (const s of socks) s.destroy();
-    if (d) assert.equal((await d.stop()).code, 0);
-    rmTmp(tmp);
-  });
+  const h = useSmallDaemon(() => socks);
 
   it('keeps 12 idle connections of 16', async () => {
     for (const a of ['127.0.0.31', '127.0.0.32', '127.0.0.33'])
-      for (let i = 0; i < 4; i++) socks.push(await openFrom(d.port, a));
+      for (let i = 0; i < 4; i++) socks.push(await openFrom(h.d.port, a));
     await sleep(1000);
     assert.equal(socks.filter((s) => s.ended).length, 0, 'closed at the mark, with 4 free');
     // and the 13th is past it: room is made in a batch, down to a quarter
     // of the reserve below the mark (docs/reliability.md): 13 - 2 = 11
-    socks.push(await openFrom(d.port, '127.0.0.34'));
+    socks.push(await openFrom(h.d.port, '127.0.0.34'));
     assert.ok(await until(() => socks.filter((s) => s.ended).length >= 2),
       `${socks.filter((s) => s.ended).length} closed past the mark, not 2`);
     assert.equal(socks[12].ended, false, 'the newcomer is kept');
