@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-days: the unit, HTTP and CLI (tests/api), district and browser
-# (tests/e2e) tests with the clock moved, under faketime, to the days that have broken tests run on the
-# real clock: a Monday morning in UTC (still Sunday at UTC−12, where several
+# (tests/e2e) tests with the clock moved, under faketime, to the days that
+# have broken tests run on the real clock: a Monday morning in UTC (still Sunday at UTC−12, where several
 # tests accept a case), a Saturday, a Friday afternoon, 31 December, the
 # first working days of next year (no calendar dates yet, export ranges
 # across the new year), and seven months on (the sample's review_by dates
