@@ -76,3 +76,76 @@ Test(httpin, log_path_hides_ids)
     cr_assert_str_eq(httpin_log_path("/api/v1/cases/", buf, sizeof buf), "/api/v1/cases/");
     cr_assert_str_eq(httpin_log_path(NULL, buf, sizeof buf), "?");
 }
+
+/* A path longer than its route is another route: without this, a handler
+ * of /api/v1/cases would answer /api/v1/casesX and /api/v1/cases/ab. */
+Test(httpin, route_matches_the_whole_path)
+{
+    const char *params[4];
+    char seg[64];
+    size_t n;
+
+    cr_assert(httpin_route_match("/api/v1/cases", "/api/v1/cases", seg, params, 4, &n));
+    cr_assert_not(httpin_route_match("/api/v1/cases", "/api/v1/casesX", seg, params, 4, &n));
+    cr_assert_not(httpin_route_match("/api/v1/cases/{}", "/api/v1/cases/ab/steps", seg, params,
+                                     4, &n));
+}
+
+/* include/httpin.h: 1..18 digits within [min, max], both ends included;
+ * a 19th digit is refused before it could overflow a long long. */
+Test(httpin, number_bounds_are_inclusive_and_18_digits_at_most)
+{
+    cr_assert_eq(httpin_number("1", 1, 9), 1);
+    cr_assert_eq(httpin_number("9", 1, 9), 9);
+    cr_assert_eq(httpin_number("0", 1, 9), -1);
+    cr_assert_eq(httpin_number("10", 1, 9), -1);
+    cr_assert_eq(httpin_number("123456789012345678", 0, 999999999999999999LL),
+                 123456789012345678LL);
+    cr_assert_eq(httpin_number("1000000000000000000", 0, 9223372036854775807LL), -1,
+                 "19 digits");
+}
+
+/* If-None-Match as browsers and proxies send it (RFC 9110 8.8.3): a weak
+ * W/"…" entry, a list without spaces, ours first or in the middle of a
+ * list; each must give a 304, never a second copy of the file. */
+Test(httpin, etag_in_every_list_shape)
+{
+    cr_assert(httpin_etag_matches("W/\"abc\"", "\"abc\""), "weak");
+    cr_assert(httpin_etag_matches("\"x\",\"abc\"", "\"abc\""), "after a comma");
+    cr_assert(httpin_etag_matches("\"abc\",\"x\"", "\"abc\""), "before a comma");
+    cr_assert(httpin_etag_matches("\"abc\" , \"x\"", "\"abc\""), "before a space");
+    cr_assert_not(httpin_etag_matches("x\"abc\"", "\"abc\""), "inside another word");
+}
+
+/* A redirect's Location is built from Host: a name with a hyphen is a
+ * name; anything but hex digits, ':' and '.' between brackets is not. */
+Test(httpin, redirect_host_shapes)
+{
+    cr_assert_eq(httpin_redirect_host("service-hall.lan:80"), 16);
+    cr_assert_eq(httpin_redirect_host("[fe80::1]"), 9);
+    cr_assert_eq(httpin_redirect_host("[::1\"><x]"), 0);
+    cr_assert_eq(httpin_redirect_host("[g::1]:80"), 0);
+}
+
+/* Sec-Fetch-Site: none is a typed address or a bookmark, the user's own
+ * act; an Origin with no Host to compare it with is not trusted. */
+Test(httpin, cross_site_none_and_no_host)
+{
+    cr_assert_not(httpin_cross_site("none", NULL, "a"));
+    cr_assert(httpin_cross_site("same-site", NULL, "a"));
+    cr_assert(httpin_cross_site(NULL, "http://a", NULL));
+    cr_assert_not(httpin_cross_site(NULL, NULL, "a"), "no Origin: not a browser's cross-site form");
+}
+
+/* ?format= decides before Accept, both ways. */
+Test(httpin, format_wins_over_accept)
+{
+    bool csv = true;
+
+    cr_assert_eq(httpin_wants_csv("json", "text/csv", &csv), 0);
+    cr_assert_not(csv);
+    cr_assert_eq(httpin_wants_csv("csv", "application/json", &csv), 0);
+    cr_assert(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "application/json", &csv), 0);
+    cr_assert_not(csv);
+}
