@@ -40,6 +40,15 @@ Test(gzip, accept_encoding_values)
         {"gzip;q=abc", false},
         {"gzip;level=1", true},             /* another parameter is ignored */
         {"gzip;q=0, gzip;q=0.5", true},     /* the best of the two */
+        {"gzip;q=0.5, gzip;q=0", true},     /* whichever comes first */
+        {"gzip;q=1", true},                 /* the top of the range is in it */
+        {"gzip;q=1.0", true},
+        {"gzip;q=1.000", true},
+        {"gzip;q=1.5", false},              /* past 1: counts as 0 */
+        {"gzip;q=0.5x", false},             /* junk after the number */
+        {"gzip;q=0.5 , br", true},          /* white space before the comma */
+        {"gzip;Q=0", false},                /* the parameter's name has no case */
+        {"gzip;q=abc, *", false},           /* a bad q is 0, not absent: "*" does not override it */
     };
     size_t i;
 
@@ -135,4 +144,46 @@ Test(gzip, the_lazy_copy_is_made_once_and_small_bodies_never)
     cr_expect_eq(a, b, "the second reader gets the same copy");
     gzip_lazy_clear(&z);
     cr_expect_null(atomic_load(&z.blob));
+}
+
+/* The saving rule at its edge (include/gzip.h: "not smaller by at least an
+ * eighth"): 4 KiB of noise and 512 repeated bytes shrink by about a tenth,
+ * which is not worth a second variant. */
+Test(gzip, a_saving_under_an_eighth_is_not_kept)
+{
+    unsigned char buf[4096 + 512];
+    struct gzip_blob *b;
+    size_t i;
+    unsigned x = 12345;
+
+    for (i = 0; i < 4096; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    memset(buf + 4096, 'a', 512);
+    b = gzip_compress(buf, sizeof buf, 9);
+    cr_assert(b);
+    cr_expect_eq(b->len, 0, "a tenth smaller is not kept");
+    free(b);
+}
+
+/* GZIP_MIN itself is compressed ("under GZIP_MIN" go as they are), and a
+ * body that does not pay is answered uncompressed: NULL, not an empty blob. */
+Test(gzip, the_lazy_copy_at_its_limits)
+{
+    struct gzip_lazy z = GZIP_LAZY_INIT, noise = GZIP_LAZY_INIT;
+    unsigned char body[GZIP_MIN], buf[4096];
+    size_t i;
+    unsigned x = 12345;
+
+    memset(body, 'a', sizeof body);
+    cr_expect_not_null(gzip_lazy_get(&z, body, GZIP_MIN));
+    gzip_lazy_clear(&z);
+    for (i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    cr_expect_null(gzip_lazy_get(&noise, buf, sizeof buf), "not worth it: sent as it is");
+    cr_expect_not_null(atomic_load(&noise.blob), "and that is remembered, not compressed again");
+    gzip_lazy_clear(&noise);
 }
