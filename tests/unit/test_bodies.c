@@ -142,3 +142,230 @@ Test(bodies, a_body_of_too_many_values_is_refused_before_parsing)
     cJSON_Delete(j);
     free(text);
 }
+
+/* {"key":[item,item,...]} with n items (a caller frees). */
+static char *array_body(const char *key, size_t n, const char *item)
+{
+    size_t cap = strlen(key) + n * (strlen(item) + 1) + 16, len, i;
+    char *s = malloc(cap);
+
+    cr_assert_not_null(s);
+    len = (size_t)sprintf(s, "{\"%s\":[", key);
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(s + len, "%s%s", i ? "," : "", item);
+    sprintf(s + len, "]}");
+    return s;
+}
+
+/* The cap is BODIES_TOKENS_MAX itself (include/bodies.h: "more than"):
+ * {"a":[0,…]} of k values has k + 1 brackets and commas. Commas after an
+ * escaped quote are still inside the string. */
+Test(bodies, the_token_cap_at_its_edge)
+{
+    char *s = array_body("a", BODIES_TOKENS_MAX - 1, "0"), *t;
+    cJSON *j;
+    size_t i, len;
+
+    cr_assert_not_null(j = parse(s), "exactly BODIES_TOKENS_MAX");
+    cJSON_Delete(j);
+    free(s);
+    s = array_body("a", BODIES_TOKENS_MAX, "0");
+    cr_assert_null(parse(s), "one more");
+    free(s);
+    cr_assert_not_null(t = malloc(BODIES_TOKENS_MAX + 32));
+    len = (size_t)sprintf(t, "{\"a\":\"\\\"");
+    for (i = 0; i < BODIES_TOKENS_MAX + 1; i++)
+        t[len++] = ',';
+    strcpy(t + len, "\"}");
+    cr_assert_not_null(j = parse(t), "an escaped quote does not end the string");
+    cJSON_Delete(j);
+    free(t);
+}
+
+/* A literal backslash before u0000 is text, not an escape to defuse; and a
+ * value with anything but white space after it is no JSON text. */
+Test(bodies, parse_reads_what_follows_exactly)
+{
+    cJSON *o = parse("{\"a\":\"\\\\u0000\"}");
+
+    cr_assert(o);
+    cr_assert_str_eq(bodies_text(o, "a"), "\\u0000");
+    cJSON_Delete(o);
+    cr_assert_null(parse("{\"a\":1} x"));
+    cr_assert_not_null(o = parse("{\"a\":1} \r\n\t"));
+    cJSON_Delete(o);
+}
+
+Test(bodies, conditions_at_the_cap)
+{
+    char *s = array_body("confirmed", BODIES_CONDITIONS_MAX, "true");
+    cJSON *o = parse(s);
+    bool *c;
+    size_t n;
+
+    cr_assert(o);
+    cr_assert_eq(bodies_case_conditions(o, &c, &n), 0);
+    cr_assert_eq(n, BODIES_CONDITIONS_MAX);
+    free(c);
+    cJSON_Delete(o);
+    free(s);
+    s = array_body("confirmed", BODIES_CONDITIONS_MAX + 1, "true");
+    cr_assert(o = parse(s));
+    cr_assert_eq(bodies_case_conditions(o, &c, &n), 1);
+    free(c);
+    cJSON_Delete(o);
+    free(s);
+}
+
+/* include/bodies.h: a whole number in [0, 1e6) is a window's digits. */
+Test(bodies, window_numbers)
+{
+    static const struct {
+        const char *json, *w;
+        bool ok;
+    } cases[] = {
+        {"{\"window\":0}", "0", true},      {"{\"window\":999999}", "999999", true},
+        {"{\"window\":1e6}", NULL, false},  {"{\"window\":-1}", NULL, false},
+        {"{\"window\":1.5}", NULL, false},  {"{\"window\":null}", NULL, true},
+    };
+    const char *w;
+    char num[24];
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *o = parse(cases[i].json);
+        cr_assert(o);
+        cr_assert_eq(bodies_window(o, &w, num), cases[i].ok, "%s", cases[i].json);
+        if (cases[i].w)
+            cr_assert_str_eq(w, cases[i].w, "%s", cases[i].json);
+        else
+            cr_assert_null(w, "%s", cases[i].json);
+        cJSON_Delete(o);
+    }
+}
+
+/* WINDOW_FLAGS_MAX counts both lists of a return together. */
+Test(bodies, flags_cap_spans_both_lists)
+{
+    char *s = array_body("fields", WINDOW_FLAGS_MAX, "\"k\"");
+    cJSON *o = parse(s), *more = parse("{\"checklist\":[\"i\"]}");
+    struct window_flags f, c;
+    const char **names, **names2;
+    size_t used = 0;
+
+    cr_assert(o && more);
+    cr_assert_eq(bodies_flags(cJSON_GetObjectItem(o, "fields"), &f, &names, &used), 0);
+    cr_assert_eq(f.n, WINDOW_FLAGS_MAX);
+    cr_assert_not(f.bad_tail, "exactly WINDOW_FLAGS_MAX");
+    cr_assert_eq(bodies_flags(cJSON_GetObjectItem(more, "checklist"), &c, &names2, &used), 0);
+    cr_assert(c.bad_tail, "one more in the other list");
+    cr_assert_eq(c.n, 0);
+    free(names);
+    free(names2);
+    cJSON_Delete(o);
+    cJSON_Delete(more);
+    free(s);
+}
+
+/* A step is a whole number from 0; a hash of BODIES_HASH_MAX bytes is
+ * one (a sha256 in hex), one byte more is none. */
+Test(bodies, spreport_step_and_hash_edges)
+{
+    char h64[BODIES_HASH_MAX + 1], json[256];
+    struct bodies_spreport sp;
+    cJSON *o;
+
+    memset(h64, 'a', BODIES_HASH_MAX);
+    h64[BODIES_HASH_MAX] = '\0';
+    snprintf(json, sizeof json, "{\"hash\":\"%s\",\"step\":0}", h64);
+    cr_assert(o = parse(json));
+    cr_assert_eq(bodies_spreport(o, &sp), 0);
+    cr_assert_eq(sp.step, 0);
+    cr_assert_str_eq(sp.hash, h64);
+    cr_assert_str_eq(bodies_hash(o), h64);
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"hash\":\"x\",\"step\":1.5,\"note\":null}"));
+    cr_assert_eq(bodies_spreport(o, &sp), 0);
+    cr_assert_eq(sp.step, -1, "a fraction is no step");
+    cr_assert_null(sp.note);
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"hash\":\"x\",\"step\":1,\"note\":5}"));
+    cr_assert_eq(bodies_spreport(o, &sp), 1, "a note that is no text");
+    cJSON_Delete(o);
+}
+
+/* include/bodies.h: flags count only for return, the condition only for
+ * refuse; at most PRACTICE_MAX_IDS flags. */
+Test(bodies, practice_answer_keeps_only_what_the_decision_uses)
+{
+    struct practice_answer a;
+    const char **flags;
+    char *s;
+    cJSON *o;
+
+    cr_assert(o = parse("{\"decision\":\"accept\",\"flags\":[\"f\"],\"condition\":2}"));
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 0);
+    cr_assert_eq(a.n_flags, 0);
+    cr_assert_null(a.flags);
+    cr_assert_eq(a.condition, 0);
+    free(flags);
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"decision\":\"return\",\"flags\":[\"f\"],\"condition\":2}"));
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 0);
+    cr_assert_eq(a.n_flags, 1);
+    cr_assert_str_eq(a.flags[0], "f");
+    cr_assert_eq(a.condition, 0);
+    free(flags);
+    cJSON_Delete(o);
+    s = array_body("flags", PRACTICE_MAX_IDS, "\"f\"");
+    cr_assert(o = parse(s));
+    cJSON_AddStringToObject(o, "decision", "return");
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 0, "exactly PRACTICE_MAX_IDS");
+    free(flags);
+    cJSON_Delete(o);
+    free(s);
+    s = array_body("flags", PRACTICE_MAX_IDS + 1, "\"f\"");
+    cr_assert(o = parse(s));
+    cJSON_AddStringToObject(o, "decision", "return");
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 2, "one more");
+    free(flags);
+    cJSON_Delete(o);
+    free(s);
+}
+
+/* The type checks of the case and staff bodies: a member of the wrong
+ * type is refused (1 or 2), never read as another. */
+Test(bodies, members_of_the_wrong_type)
+{
+    const char *p, *c, *r, *note;
+    struct bodies_answers ans;
+    struct visit_ask ask;
+    bool handled;
+    cJSON *o;
+
+    cr_assert(o = parse("{\"procedure\":\"p\",\"channel\":5,\"fields\":[],\"checklist\":{},"
+                        "\"visit\":\"x\",\"result\":5,\"note\":null}"));
+    cr_assert_eq(bodies_case_create(o, &p, &c), 1, "channel not a string");
+    cr_assert_eq(bodies_case_answers(o, &ans), 1, "fields not an object");
+    bodies_answers_free(&ans);
+    cr_assert_eq(bodies_case_visit(o, &ask), 2, "visit not an object");
+    cr_assert_eq(bodies_followup(o, &r, &note), 1, "result not a string");
+    cr_assert_eq(bodies_optional_text(o, "note", &note), 0, "null is no note");
+    cr_assert_null(note);
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"checklist\":[],\"visit\":null,\"result\":\"not_home\"}"));
+    cr_assert_eq(bodies_case_answers(o, &ans), 1, "checklist not an object");
+    bodies_answers_free(&ans);
+    cr_assert_eq(bodies_case_visit(o, &ask), 0, "null: a ticket");
+    cr_assert_eq(bodies_visit_result(o, &handled, &r), 0);
+    cr_assert_not(handled);
+    cr_assert_eq(bodies_followup(o, &r, &note), 0);
+    cr_assert_str_eq(r, "not_home");
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"procedure\":\"p\",\"result\":\"gone\"}"));
+    cr_assert_eq(bodies_case_create(o, &p, &c), 0);
+    cr_assert_str_eq(p, "p");
+    cr_assert_null(c);
+    cr_assert_eq(bodies_visit_result(o, &handled, &r), 1, "neither handled nor not_home");
+    cJSON_Delete(o);
+}
