@@ -1,0 +1,169 @@
+/* Unit tests of src/render.c's one-page notice (render_procedure_print):
+ * every text taken from a procedure file, the hall's name included, goes
+ * onto the sheet escaped. Markdown can spell a '<' that cmark hands over as
+ * text (an entity, a code span), which is where a raw tag would slip in. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "hall.h"
+#include "procedure.h"
+#include "render.h"
+
+#define PATH "employment/escape.md"
+#include "expect.h"
+
+static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/* Parses a private heap copy of exactly strlen(text) bytes; no diagnostic
+ * is allowed. */
+static struct procedure *parse_ok(const char *text)
+{
+    struct procedure_src src;
+    struct diag_list d = DIAG_LIST_INIT;
+    struct procedure *p;
+    size_t len = strlen(text);
+    char *copy = malloc(len);
+
+    cr_assert_not_null(copy);
+    memcpy(copy, text, len);
+    memset(&src, 0, sizeof src);
+    src.path = PATH;
+    src.id = "escape";
+    src.category = "employment";
+    src.text = copy;
+    src.len = len;
+    src.hash = HASH;
+    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 0);
+    diag_list_free(&d);
+    free(copy);
+    return p;
+}
+
+/* Each text carries a tag of its own name, so a failure says which one
+ * went through raw. */
+static const char DOC[] = "---\n"
+                          "version: v<ver>\n"
+                          "fee: 10 元 <fee>\n"
+                          "---\n"
+                          "# 办理 &lt;name&gt;\n"
+                          "\n"
+                          "摘要。\n"
+                          "\n"
+                          "## 第一步:填写 `<step>`\n"
+                          "```form\n"
+                          "who | 申请人 <label> | choice | required options=本人/<opt>\n"
+                          "```\n"
+                          "\n"
+                          "## 第二步:准备\n"
+                          "- [ ] 身份证 &lt;item&gt; {if who=&lt;opt&gt;}\n";
+
+Test(render, the_print_sheet_escapes_every_text_of_the_file)
+{
+    static const char *const tags[] = {"ver", "fee", "name", "step", "label", "item", "opt", "hall"};
+    struct procedure *p = parse_ok(DOC);
+    char *print, raw[16], esc[16];
+    size_t i;
+
+    cr_assert_eq(hall_name_set("社区 <hall> 服务站"), 0);
+    print = render_procedure_print(p);
+    hall_name_set(NULL);
+    cr_assert_not_null(print);
+    for (i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        snprintf(raw, sizeof raw, "<%s>", tags[i]);
+        snprintf(esc, sizeof esc, "&lt;%s&gt;", tags[i]);
+        cr_expect(strstr(print, raw) == NULL, "%s raw on the sheet:\n%s", raw, print);
+        cr_expect(strstr(print, esc) != NULL, "%s not on the sheet, escaped:\n%s", esc, print);
+    }
+    free(print);
+    procedure_free(p);
+}
+
+/* The sheet of DOC-like text head + body, with no hall name. */
+static char *sheet_of(const char *text)
+{
+    struct procedure *p = parse_ok(text);
+    char *print = render_procedure_print(p);
+
+    cr_assert_not_null(print);
+    procedure_free(p);
+    return print;
+}
+
+/* The facts say nothing twice: no 收费 or 办理依据 row when a section says
+ * it in full; a time_limit is printed when no chain block gives it as the
+ * stages' total (the implicit chain takes its days from it, so comparing
+ * the two there would always drop it). */
+Test(render, the_facts_say_nothing_twice)
+{
+    char *s = sheet_of("---\nfee: 免费\nbasis: 某条例\ntime_limit: 5个工作日\n---\n# 事项\n\n摘要。\n\n"
+                       "## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "<dt>收费</dt>\n<dd>免费</dd>"), "%s", s);
+    cr_expect(strstr(s, "<dt>办理依据</dt>\n<dd>某条例</dd>"), "%s", s);
+    cr_expect(strstr(s, "<dt>办理时限</dt>\n<dd>5个工作日</dd>"), "no chain block: %s", s);
+    free(s);
+    s = sheet_of("---\nfee: 免费\nbasis: 某条例\n---\n# 事项\n\n摘要。\n\n"
+                 "## 收费标准\n不收费。\n\n## 第一步:准备\n- [ ] 身份证\n");
+    cr_expect_null(strstr(s, "<dt>收费</dt>"), "%s", s);
+    cr_expect(strstr(s, "<dt>办理依据</dt>"), "%s", s);
+    free(s);
+    s = sheet_of("---\nfee: 免费\nbasis: 某条例\n---\n# 事项\n\n摘要。\n\n"
+                 "## 设定依据\n- 某条例\n\n## 第一步:准备\n- [ ] 身份证\n");
+    cr_expect(strstr(s, "<dt>收费</dt>"), "%s", s);
+    cr_expect_null(strstr(s, "<dt>办理依据</dt>"), "%s", s);
+    free(s);
+}
+
+/* A 办理流程 section without a chain block is prose: no stages row is made
+ * up for it. */
+Test(render, stages_only_from_a_written_chain)
+{
+    char *s = sheet_of("---\ntime_limit: 5个工作日\n---\n# 事项\n\n摘要。\n\n"
+                       "## 办理流程\n社区受理后报街道。\n\n## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "社区受理后报街道"), "%s", s);
+    cr_expect_null(strstr(s, "class=\"stages\""), "%s", s);
+    free(s);
+}
+
+/* Fields asked in one case or another share a label: named once, and
+ * the separator is not doubled where the second was left out. */
+Test(render, a_label_shared_by_fields_is_named_once)
+{
+    char *s = sheet_of("# 事项\n\n摘要。\n\n## 第一步:选择\n```form\n"
+                       "self | 本人申请 | yesno | required\n```\n\n## 第二步:填写\n```form\n"
+                       "name | 姓名 | text | required\n"
+                       "birth | 出生日期 | date | required {if self=yes}\n"
+                       "birth2 | 出生日期 | date | required {if self=no}\n"
+                       "phone | 电话 | text | required\n```\n");
+
+    cr_expect(strstr(s, "（需填写：姓名、出生日期、电话）"), "%s", s);
+    free(s);
+}
+
+/* A stage of 0 days is done the same day: 当天, not 0个工作日. */
+Test(render, a_stage_of_no_days_is_the_same_day)
+{
+    char *s = sheet_of("# 事项\n\n摘要。\n\n## 办理流程\n```chain\n"
+                       "accept | 受理 | window | 0\nstreet | 街道审核 | window | 3\n```\n\n"
+                       "## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "受理（当天） → 街道审核（3个工作日），合计3个工作日。"), "%s", s);
+    free(s);
+}
+
+/* No papers to bring, no 需要准备 heading over an empty list; a fact
+ * written empty is no row. */
+Test(render, nothing_to_bring_and_empty_facts_print_nothing)
+{
+    char *s = sheet_of("---\nfee:\n---\n# 事项\n\n摘要。\n\n## 第一步:填写\n```form\n"
+                       "name | 姓名 | text | required\n```\n");
+
+    cr_expect_null(strstr(s, "需要准备"), "%s", s);
+    cr_expect_null(strstr(s, "<dt>收费</dt>"), "%s", s);
+    free(s);
+}
