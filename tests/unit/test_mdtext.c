@@ -1,0 +1,94 @@
+/* Unit tests of src/mdtext.c: the plain text of inline Markdown (the
+ * triage's and the directory's data) and the list-of-entries reader of
+ * _posts.md and _calendar.md, with the contract of include/mdtext.h. */
+#include <criterion/criterion.h>
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "mdlimit.h"
+#include "mdtext.h"
+
+#define PATH "_posts.md"
+#include "expect.h"
+
+/* A line break inside a paragraph is a space; a code span's inner spaces
+ * are trimmed with the rest; the first link's destination is given. */
+Test(mdtext, inline_text_breaks_code_and_first_link)
+{
+    static const char md[] = "`  a  ` **b**\nc [one](/u1) [two](/u2)\n";
+    cmark_node *doc = cmark_parse_document(md, sizeof md - 1, CMARK_OPT_DEFAULT);
+    const char *url;
+    char *t;
+
+    cr_assert_not_null(doc);
+    t = mdtext_inline(cmark_node_first_child(doc), &url);
+    cr_assert_str_eq(t, "a  b c one two");
+    cr_assert_str_eq(url, "/u1", "the first link, not the last");
+    free(t);
+    cmark_node_free(doc);
+}
+
+struct seen {
+    int n, lines[4], stop_at;
+    char text[4][32];
+};
+
+static int collect(void *ctx, const char *text, int line)
+{
+    struct seen *s = ctx;
+
+    if (s->n < 4) {
+        snprintf(s->text[s->n], sizeof s->text[s->n], "%s", text);
+        s->lines[s->n] = line;
+    }
+    return ++s->n == s->stop_at ? -1 : 0;
+}
+
+/* File lines count the front matter; an unused key is a warning at its
+ * line; a file of exactly max bytes is read. */
+Test(mdtext, list_items_lines_and_front_matter)
+{
+    static const char md[] = "---\nowner: x\n---\n# 岗位\n\n- window 窗口\n- civil 民政\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    struct seen s = {0};
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 1, collect, &s,
+                                   &d), 0, "%s", dump(&d));
+    cr_assert_eq(s.n, 2);
+    cr_assert_str_eq(s.text[0], "window 窗口");
+    cr_assert_eq(s.lines[0], 6);
+    cr_assert_eq(s.lines[1], 7);
+    expect_counts(&d, 0, 1);
+    cr_assert(has_diag(&d, 2, DIAG_WARNING, "owner"), "%s", dump(&d));
+    diag_list_free(&d);
+}
+
+/* One byte over max, or past cmark's bounds: 1 with an error, no item. A
+ * callback's -1 stops the reading and is passed on. */
+Test(mdtext, list_items_refusals_and_stop)
+{
+    static const char md[] = "- a\n- b\n- c\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    struct seen s = {0};
+    char deep[MDLIMIT_MAX_DEPTH + 8];
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 2, collect, &s,
+                                   &d), 1);
+    cr_assert_eq(s.n, 0);
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+
+    memset(deep, '>', sizeof deep - 1);
+    deep[sizeof deep - 1] = '\0';
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", deep, strlen(deep), 4096, collect, &s, &d), 1);
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+
+    s.stop_at = 1;
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, &s, &d), -1);
+    cr_assert_eq(s.n, 1, "no item after the callback said stop");
+    diag_list_free(&d);
+}
