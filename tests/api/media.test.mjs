@@ -26,6 +26,10 @@ describe('procedure media under /media/', () => {
     fs.mkdirSync(path.join(tree, '_assets', 'forms'), { recursive: true });
     fs.writeFileSync(path.join(tree, '_assets', 'photo.png'), png);
     fs.writeFileSync(path.join(tree, '_assets', '样例.PNG'), png);
+    fs.mkdirSync(path.join(tree, '_assets', 'sub'));
+    fs.writeFileSync(path.join(tree, '_assets', 'sub', '.secret'), 'hidden');
+    fs.writeFileSync(path.join(tree, '_assets', 'edit.txt'), 'first');
+    fs.writeFileSync(path.join(tree, '_assets', `${'n'.repeat(196)}.txt`), 'long name');
     fs.writeFileSync(path.join(tree, '_assets', 'diagram.svg'),
       '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
     d = await startDaemon({ tree, db: path.join(tmp, 'x.db') });
@@ -56,6 +60,30 @@ describe('procedure media under /media/', () => {
       const r = await request(`${d.url}${p}`);
       assert.equal(r.status, 404, p);
     }
+  });
+
+  it('serves no hidden file in a subfolder, no folder, no name past 200 bytes', async () => {
+    for (const p of ['/media/sub/.secret', '/media/sub', `/media/${'n'.repeat(197)}.txt`]) {
+      const r = await request(`${d.url}${p}`);
+      assert.equal(r.status, 404, p);
+    }
+    const r = await request(`${d.url}/media/${'n'.repeat(196)}.txt`);
+    assert.equal(r.status, 200, '200 bytes is a name');
+  });
+
+  it('revalidates each time, and an edit of the same size with a new time is a new ETag', async () => {
+    const file = path.join(tree, '_assets', 'edit.txt');
+    // the times are set, not taken from the clock: the same under faketime
+    fs.utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const a = await request(`${d.url}/media/edit.txt`);
+    assert.equal(a.status, 200);
+    assert.equal(a.headers.get('cache-control'), 'no-cache');
+    fs.writeFileSync(file, 'again');
+    fs.utimesSync(file, new Date('2026-01-02T00:00:00Z'), new Date('2026-01-02T00:00:00Z'));
+    const b = await request(`${d.url}/media/edit.txt`, { headers: { 'If-None-Match': a.headers.get('etag') } });
+    assert.equal(b.status, 200, 'not a 304 of the old bytes');
+    assert.equal(b.text, 'again');
+    assert.notEqual(b.headers.get('etag'), a.headers.get('etag'));
   });
 
   it('serves Chinese and upper-case names, written plain or percent-encoded', async () => {
