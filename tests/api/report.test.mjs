@@ -187,6 +187,8 @@ describe('the day scripted through the routes', () => {
       assert.equal(r.status, 200, r.text);
       assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
       assert.equal(r.headers.get('content-disposition'), `attachment; filename="spkiosk-report-${day}.csv"`);
+      // staffers' names, as the JSON: never written to the disk of a shared PC
+      assert.equal(r.headers.get('cache-control'), 'no-store');
       assert.equal(r.text, expected);
     }
   });
