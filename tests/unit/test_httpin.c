@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,4 +149,24 @@ Test(httpin, format_wins_over_accept)
     cr_assert(csv);
     cr_assert_eq(httpin_wants_csv(NULL, "application/json", &csv), 0);
     cr_assert_not(csv);
+}
+
+/* Every route whose path carries a case id, a ticket, a rating token or a
+ * staff record's id logs it as {id}, with the rest of the path kept. */
+Test(httpin, log_path_hides_every_secret_segment)
+{
+    static const char *const prefixes[] = {
+        "/api/v1/cases/",         "/print/cases/",           "/api/v1/staff/cases/",
+        "/print/staff/cases/",    "/api/v1/staff/notifications/", "/api/v1/staff/followups/",
+        "/api/v1/staff/procedures/", "/api/v1/staff/practice/", "/api/v1/rate/",
+    };
+    char path[128], want[128], buf[128];
+    size_t i;
+
+    for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        snprintf(path, sizeof path, "%sS3CRET/more", prefixes[i]);
+        snprintf(want, sizeof want, "%s{id}/more", prefixes[i]);
+        cr_expect_str_eq(httpin_log_path(path, buf, sizeof buf), want);
+    }
+    cr_expect_str_eq(httpin_log_path("/api/v1/procedures/x", buf, sizeof buf), "/api/v1/procedures/x");
 }
