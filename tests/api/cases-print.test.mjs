@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, request, assertError, useDaemon } from './helpers.mjs';
+import { ROOT, request, assertError, sleep, useDaemon } from './helpers.mjs';
 
 const ctx = useDaemon({ tree: path.join(ROOT, 'tests', 'fixtures', 'cases', 'situations') });
 const api = (p) => `${ctx.daemon.url}${p}`;
@@ -51,6 +51,15 @@ describe('the case slip', () => {
     assert.equal(r.status, 200, r.text.slice(0, 300));
     assert.match(r.headers.get('content-type') ?? '', /^text\/html\b/i);
     const html = r.text;
+    // the access log counts the page's bytes (docs/deployment.md, "Monitoring")
+    const id = r.headers.get('x-request-id');
+    let line;
+    for (let i = 0; i < 100 && !line; i++) {
+      line = ctx.daemon.stderr().split('\n').find((l) => l.includes(` id=${id} `));
+      if (!line) await sleep(20);
+    }
+    assert.ok(line, `no log line for ${id}`);
+    assert.match(line, new RegExp(` bytes=${Buffer.byteLength(html)} `), line);
     assert.match(html, /<html[\s>]/i);
     assert.ok(html.includes('A001'), 'ticket');
     assert.ok(html.includes('代办证明'), 'procedure title');
