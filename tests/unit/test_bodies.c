@@ -369,3 +369,30 @@ Test(bodies, members_of_the_wrong_type)
     cr_assert_eq(bodies_visit_result(o, &handled, &r), 1, "neither handled nor not_home");
     cJSON_Delete(o);
 }
+
+/* Each answer's kind as cases_step reads it: null unanswered, booleans
+ * yes and no, a number written out in full (a phone number sent as a
+ * number keeps its 11 digits), anything else refused later as bad_type. */
+Test(bodies, answer_kinds)
+{
+    struct bodies_answers a;
+    cJSON *o = parse("{\"fields\":{\"n\":null,\"t\":\"x\",\"y\":true,\"f\":false,"
+                     "\"p\":13800138000,\"o\":[1]},\"checklist\":{\"s0-0\":true}}");
+
+    cr_assert(o);
+    cr_assert_eq(bodies_case_answers(o, &a), 0);
+    cr_assert_eq(a.in.n_fields, 6);
+    cr_assert_eq(a.in.fields[0].kind, CASE_INPUT_NONE);
+    cr_assert_eq(a.in.fields[1].kind, CASE_INPUT_TEXT);
+    cr_assert_str_eq(a.in.fields[1].text, "x");
+    cr_assert_eq(a.in.fields[2].kind, CASE_INPUT_YES);
+    cr_assert_eq(a.in.fields[3].kind, CASE_INPUT_NO);
+    cr_assert_eq(a.in.fields[4].kind, CASE_INPUT_NUMBER);
+    cr_assert_str_eq(a.in.fields[4].text, "13800138000");
+    cr_assert_eq(a.in.fields[5].kind, CASE_INPUT_OTHER);
+    cr_assert_eq(a.in.n_checklist, 1);
+    cr_assert_str_eq(a.in.checklist[0].key, "s0-0");
+    cr_assert_eq(a.in.checklist[0].kind, CASE_INPUT_YES);
+    bodies_answers_free(&a);
+    cJSON_Delete(o);
+}

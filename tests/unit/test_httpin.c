@@ -49,6 +49,9 @@ Test(httpin, headers)
 
     cr_assert_eq(httpin_content_length(NULL), 0);
     cr_assert_eq(httpin_content_length("12"), 12);
+    cr_assert_eq(httpin_content_length("010"), 10, "decimal, whatever the leading zero");
+    cr_assert_eq(httpin_content_length("0x10"), 0, "no hex");
+    cr_assert_not(httpin_expect_continue(NULL));
     cr_assert_gt(httpin_content_length("-1"), 1u << 20, "a negative is refused as too large");
     cr_assert(httpin_expect_continue("100-Continue"));
     cr_assert_not(httpin_expect_continue("100-continue-x"));
