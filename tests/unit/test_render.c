@@ -167,3 +167,16 @@ Test(render, nothing_to_bring_and_empty_facts_print_nothing)
     cr_expect_null(strstr(s, "<dt>收费</dt>"), "%s", s);
     free(s);
 }
+
+/* An {if} on a yes/no question reads as the kiosk asks it: 是 or 否, not
+ * the file's yes and no. */
+Test(render, a_yes_no_condition_reads_as_asked)
+{
+    char *s = sheet_of("# 事项\n\n摘要。\n\n## 第一步:选择\n```form\n"
+                       "self | 本人申请 | yesno | required\n```\n\n## 第二步:准备\n"
+                       "- [ ] 委托书 {if self=no}\n- [ ] 身份证 {if self=yes}\n");
+
+    cr_expect(strstr(s, "委托书<span class=\"note\">（「本人申请」选「否」时需要）</span>"), "%s", s);
+    cr_expect(strstr(s, "身份证<span class=\"note\">（「本人申请」选「是」时需要）</span>"), "%s", s);
+    free(s);
+}
