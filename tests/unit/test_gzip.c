@@ -49,6 +49,7 @@ Test(gzip, accept_encoding_values)
         {"gzip;q=0.5 , br", true},          /* white space before the comma */
         {"gzip;Q=0", false},                /* the parameter's name has no case */
         {"gzip;q=abc, *", false},           /* a bad q is 0, not absent: "*" does not override it */
+        {"gzip ;q=0, *", false},            /* white space before the parameters */
     };
     size_t i;
 
