@@ -191,6 +191,13 @@ Test(bodies, parse_reads_what_follows_exactly)
     cr_assert(o);
     cr_assert_str_eq(bodies_text(o, "a"), "\\u0000");
     cJSON_Delete(o);
+    /* only \u0000 is defused: another escape before 0000, or \u0001..,
+     * is left as sent */
+    o = parse("{\"a\":\"\\t0000\",\"b\":\"\\u0009\"}");
+    cr_assert(o);
+    cr_assert_str_eq(bodies_text(o, "a"), "\t0000");
+    cr_assert_str_eq(bodies_text(o, "b"), "\t");
+    cJSON_Delete(o);
     cr_assert_null(parse("{\"a\":1} x"));
     cr_assert_not_null(o = parse("{\"a\":1} \r\n\t"));
     cJSON_Delete(o);
