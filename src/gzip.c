@@ -12,8 +12,9 @@
 
 #define GZIP_HEADER_MAX 1024
 
-/* The q-value at p (after "q="): 0..1 with up to three decimals; -1 when it
- * does not parse. */
+/* The q-value at p (after "q="): 0..1; -1 when it does not parse. RFC 9110
+ * allows three decimals; more are read too (q=0.0001 is above 0), since
+ * refusing a client's over-precise header would only cost it the gzip. */
 static double gzip_qvalue(const char *p, const char *end)
 {
     double q = 0, scale = 0.1;

@@ -88,6 +88,20 @@ describe('gzip, Vary and ETags on the cacheable GETs', () => {
     }
   });
 
+  // a page under 1 KiB has no gzip copy, so its bytes never vary: no Vary,
+  // while the JSON answers above carry it whatever their size
+  it('leave Vary off a page too small to have a gzip copy', async () => {
+    const plain = await raw(d.url, '/admin'), gz = await raw(d.url, '/admin', GZ);
+    assert.equal(plain.status, 200);
+    assert.ok(plain.body.length < 1024, `/admin is ${plain.body.length} bytes: pick a smaller page`);
+    for (const r of [plain, gz]) {
+      assert.equal(r.headers.vary, undefined);
+      assert.equal(r.headers['content-encoding'], undefined);
+      assert.match(r.headers.etag ?? '', /^"[^"]+"$/);
+    }
+    assert.ok(gz.body.equals(plain.body));
+  });
+
   it('refuse gzip when q=0 says so, and take "*" for it', async () => {
     for (const ae of ['gzip;q=0', 'gzip;q=0, deflate', 'identity', '*;q=0', 'br, gzip; q=0.000, *']) {
       const r = await raw(d.url, '/api/v1/procedures', { 'Accept-Encoding': ae });
