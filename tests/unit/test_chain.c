@@ -12,22 +12,12 @@
 
 #define PATH "social-assistance/dibao.md"
 #include "expect.h"
-
-static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+#include "procsrc.h"
 
 static int parse(const char *text, struct procedure **p, struct diag_list *l)
 {
-    struct procedure_src src;
-
     memset(l, 0, sizeof *l);
-    memset(&src, 0, sizeof src);
-    src.path = PATH;
-    src.id = "dibao";
-    src.category = "social-assistance";
-    src.text = text;
-    src.len = strlen(text);
-    src.hash = HASH;
-    return procedure_parse(&src, p, l);
+    return procsrc_parse("dibao", "social-assistance", text, p, l);
 }
 
 static const char chained[] =

@@ -14,32 +14,17 @@
 
 #define PATH "employment/escape.md"
 #include "expect.h"
+#include "procsrc.h"
 
-static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-/* Parses a private heap copy of exactly strlen(text) bytes; no diagnostic
- * is allowed. */
+/* text parsed (procsrc.h); no diagnostic is allowed. */
 static struct procedure *parse_ok(const char *text)
 {
-    struct procedure_src src;
     struct diag_list d = DIAG_LIST_INIT;
     struct procedure *p;
-    size_t len = strlen(text);
-    char *copy = malloc(len);
 
-    cr_assert_not_null(copy);
-    memcpy(copy, text, len);
-    memset(&src, 0, sizeof src);
-    src.path = PATH;
-    src.id = "escape";
-    src.category = "employment";
-    src.text = copy;
-    src.len = len;
-    src.hash = HASH;
-    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(procsrc_parse("escape", "employment", text, &p, &d), 0, "%s", dump(&d));
     expect_counts(&d, 0, 0);
     diag_list_free(&d);
-    free(copy);
     return p;
 }
 

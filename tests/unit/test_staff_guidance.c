@@ -16,29 +16,11 @@
 
 #define PATH "employment/labour-handbook.md"
 #include "expect.h"
+#include "procsrc.h"
 
-static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-/* Parses a private heap copy of exactly strlen(text) bytes. */
 static int parse(const char *text, struct procedure **p, struct diag_list *d)
 {
-    struct procedure_src src;
-    size_t len = strlen(text);
-    char *copy = malloc(len ? len : 1);
-    int rc;
-
-    cr_assert_not_null(copy);
-    memcpy(copy, text, len);
-    memset(&src, 0, sizeof src);
-    src.path = PATH;
-    src.id = "labour-handbook";
-    src.category = "employment";
-    src.text = copy;
-    src.len = len;
-    src.hash = HASH;
-    rc = procedure_parse(&src, p, d);
-    free(copy);
-    return rc;
+    return procsrc_parse("labour-handbook", "employment", text, p, d);
 }
 
 static struct procedure *parse_ok(const char *text)

@@ -22,23 +22,14 @@
 
 #define PATH "elderly/vdiff-test.md"
 #include "expect.h"
-
-static const char HASH[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+#include "procsrc.h"
 
 static struct procedure *parse_ok(const char *text)
 {
     struct diag_list d = DIAG_LIST_INIT;
-    struct procedure_src src;
     struct procedure *p = NULL;
 
-    memset(&src, 0, sizeof src);
-    src.path = PATH;
-    src.id = "vdiff-test";
-    src.category = "elderly";
-    src.text = text;
-    src.len = strlen(text);
-    src.hash = HASH;
-    cr_assert_eq(procedure_parse(&src, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(procsrc_parse("vdiff-test", "elderly", text, &p, &d), 0, "%s", dump(&d));
     diag_list_free(&d);
     return p;
 }
