@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -302,5 +303,199 @@ Test(db, an_empty_commit_does_not_prove_the_disk)
     cr_assert_eq(count(db, "SELECT count(*) FROM health_probe"), 0);
     cr_assert_eq(db_health(db), DB_HEALTH_OK, "the probe commits now");
     cr_assert_eq(count(db, "SELECT count(*) FROM health_probe"), 1, "a probe was made: the empty commit proved nothing");
+    db_close(db);
+}
+
+/* A commit alone is covered by exactly one fsync of the WAL: the barrier
+ * waits for the one that started after the commit, not for one more. The
+ * group test above only bounds the fsyncs from above by the commits, which
+ * two fsyncs a commit still meet when threads group. */
+Test(db, a_lone_commit_costs_one_fsync)
+{
+    struct db *db = open_db();
+    unsigned long c0, s0, c1, s1;
+
+    make_table(db);
+    db_sync_stats(db, &c0, &s0);
+    cr_assert_eq(db_begin(db), 0);
+    exec(db, "INSERT INTO p DEFAULT VALUES");
+    cr_assert_eq(db_commit(db), 0);
+    db_sync_stats(db, &c1, &s1);
+    cr_assert_eq(c1, c0 + 1);
+    cr_assert_eq(s1, s0 + 1, "%lu fsyncs for one commit", s1 - s0);
+    db_close(db);
+}
+
+/* A transaction begun before the file was deleted must not be acknowledged
+ * once any connection of the process has seen it gone (here /healthz's):
+ * the write went into a file nobody will open again. db_begin refuses new
+ * ones; the one in flight fails at its barrier. */
+Test(db, a_commit_in_flight_fails_once_the_file_is_seen_gone)
+{
+    struct db *a = open_db(), *b = open_db();
+
+    make_table(a);
+    exec(b, "CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+    cr_assert_eq(db_begin(a), 0);
+    exec(a, "INSERT INTO p DEFAULT VALUES");
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(db_health(b), DB_HEALTH_FAILED);
+    cr_assert_eq(db_commit(a), -1, "acknowledged into a deleted file");
+    cr_assert(db_storage_failed(), "the answer is not told why");
+    cr_assert_not(db_write_held(a));
+    db_close(a);
+    db_close(b);
+}
+
+/* db_stmt hands a cached statement back with its bindings cleared: a
+ * caller that binds a parameter only when it has a value must not get the
+ * previous caller's. */
+Test(db, a_cached_statement_comes_back_without_its_bindings)
+{
+    static const char sql[] = "SELECT ?1";
+    struct db *db = open_db();
+    sqlite3_stmt *st;
+
+    cr_assert_not_null(st = db_stmt(db, sql));
+    cr_assert_eq(sqlite3_bind_int(st, 1, 7), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 7);
+    cr_assert_eq(db_stmt(db, sql), st, "not the cached statement");
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_type(st, 0), SQLITE_NULL, "the last caller's value came back");
+    sqlite3_reset(st);
+    db_close(db);
+}
+
+/* An empty write transaction (the sweep's, each minute, with nothing to
+ * do) wrote nothing to the WAL, and costs no fsync. */
+Test(db, an_empty_commit_costs_no_fsync)
+{
+    struct db *db = open_db();
+    unsigned long c0, s0, c1, s1;
+
+    make_table(db);
+    db_sync_stats(db, &c0, &s0);
+    cr_assert_eq(db_begin(db), 0);
+    cr_assert_eq(db_commit(db), 0);
+    db_sync_stats(db, &c1, &s1);
+    cr_assert_eq(s1, s0, "an fsync for an empty commit");
+    cr_assert_eq(c1, c0);
+    db_close(db);
+}
+
+/* db.c's WAL hook replaces SQLite's automatic checkpoint: without its
+ * checkpoint every commit would append to the WAL for ever. 16 MiB
+ * committed in 1 MiB steps, with no reader in the way, leave a WAL of
+ * about DB_CHECKPOINT_PAGES pages (4 MiB), far under what was written. */
+Test(db, a_run_of_commits_is_checkpointed_and_the_wal_kept_small)
+{
+    struct db *db = open_db();
+    char wal[160];
+    struct stat st;
+    int i;
+
+    make_table(db);
+    exec(db, "CREATE TABLE big(b BLOB)");
+    for (i = 0; i < 16; i++) {
+        cr_assert_eq(db_begin(db), 0);
+        exec(db, "INSERT INTO big VALUES (zeroblob(1048576))");
+        cr_assert_eq(db_commit(db), 0);
+    }
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    cr_assert_eq(stat(wal, &st), 0);
+    cr_assert_lt(st.st_size, 8 << 20, "the WAL holds %lld bytes", (long long)st.st_size);
+    db_close(db);
+}
+
+/* Migrations run with foreign keys off (db_migrate): the connection that
+ * migrated, the daemon's loader afterwards, has them on again. */
+Test(db, a_migrated_connection_enforces_foreign_keys)
+{
+    struct db *db = open_db();
+    char err[512] = "";
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(count(db, "PRAGMA foreign_keys"), 1, "foreign keys left off");
+    db_close(db);
+}
+
+/* A write refused as read-only (the file's rights or its mount changed
+ * under the daemon; here PRAGMA query_only stands in for them) is a storage
+ * fault the answer tells of (503), not a silent 500, and it is counted. */
+Test(db, a_read_only_refusal_is_a_storage_fault)
+{
+    struct db *db = open_db();
+    unsigned long before;
+
+    make_table(db);
+    exec(db, "PRAGMA query_only = 1");
+    before = db_storage_fault_count();
+    cr_assert_eq(db_begin(db), -1, "BEGIN IMMEDIATE went through");
+    cr_assert_not(db_write_held(db));
+    cr_assert_eq(db_storage_failed(), 1, "not noted for the answer");
+    cr_assert_eq(db_storage_fault_count(), before + 1);
+    db_close(db);
+}
+
+/* A fault belongs to the request that met it: one nobody read (a
+ * background write's) is not left for the next transaction on the thread,
+ * whose answer would be a 503 for a write that went through. */
+Test(db, a_fault_is_not_left_for_the_next_transaction)
+{
+    struct db *db = open_db();
+
+    make_table(db);
+    exec(db, "PRAGMA query_only = 1");
+    cr_assert_eq(db_begin(db), -1);
+    exec(db, "PRAGMA query_only = 0");
+    cr_assert_eq(db_begin(db), 0);
+    exec(db, "INSERT INTO p DEFAULT VALUES");
+    cr_assert_eq(db_commit(db), 0);
+    cr_assert_eq(db_storage_failed(), 0, "the earlier fault told as this one's");
+    db_close(db);
+}
+
+/* db_wal_truncate with a reader in the way says "try later" (1), which the
+ * sweep does quietly, not an error (-1), which it logs; once the reader is
+ * gone the WAL is emptied (0). */
+Test(db, a_reader_in_the_way_of_the_truncation_is_try_later)
+{
+    struct db *a = open_db(), *b = open_db();
+    char wal[160];
+    struct stat st;
+
+    make_table(a);
+    exec(b, "BEGIN; SELECT count(*) FROM p");
+    cr_assert_eq(db_begin(a), 0);
+    exec(a, "INSERT INTO p DEFAULT VALUES");
+    cr_assert_eq(db_commit(a), 0);
+    cr_assert_eq(db_wal_truncate(a), 1);
+    exec(b, "COMMIT");
+    cr_assert_eq(db_wal_truncate(a), 0);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    cr_assert_eq(stat(wal, &st), 0);
+    cr_assert_eq(st.st_size, 0);
+    db_close(b);
+    db_close(a);
+}
+
+/* A file put in the database's place (a restore with mv while the daemon
+ * runs) is another inode on the same disk: writes into the old one would
+ * be acknowledged and lost, so they are refused as for a deleted file. */
+Test(db, a_file_moved_into_the_database_place_refuses_writes)
+{
+    struct db *db = open_db();
+    char other[160];
+    FILE *f;
+
+    make_table(db);
+    snprintf(other, sizeof other, "%s.new", path);
+    cr_assert_not_null(f = fopen(other, "w"));
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(other, path), 0);
+    cr_assert_eq(db_begin(db), -1, "a write into the file no longer at its path");
+    cr_assert_eq(db_storage_failed(), DB_FAULT_GONE);
+    cr_assert_eq(db_health(db), DB_HEALTH_FAILED);
     db_close(db);
 }
