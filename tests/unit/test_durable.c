@@ -338,3 +338,204 @@ Test(durable, a_failed_fsync_fails_the_parked_and_every_later_write)
     pthread_mutex_destroy(&it.mu);
     db_close(db);
 }
+
+/* What tells of a write (the call screen, the SMS sender) does not run
+ * when the fsync that was to cover the write failed: the answer is an
+ * error, and a power cut could still take the write away. */
+Test(durable, what_tells_of_a_write_never_runs_when_its_fsync_failed)
+{
+    struct db *db = open_db();
+    struct item it;
+
+    memset(&it, 0, sizeof it);
+    pthread_mutex_init(&it.mu, NULL);
+    pthread_cond_init(&it.cv, NULL);
+    probe = db;
+    atomic_store(&told, 0);
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 1), 0);
+    db_after_durable(tell);
+    cr_assert(db_defer_end(&it.w.need));
+    cr_assert_eq(it.w.need.n_after, 1);
+    atomic_store(&disk_fails, true);
+    cr_assert_eq(durable_park(&it.w), 0);
+    pthread_mutex_lock(&it.mu);
+    while (!it.resumed)
+        pthread_cond_wait(&it.cv, &it.mu);
+    pthread_mutex_unlock(&it.mu);
+    atomic_store(&disk_fails, false);
+    cr_assert(it.w.failed);
+    cr_assert_eq(atomic_load(&told), 0, "told of a write that is not on the disk");
+    pthread_cond_destroy(&it.cv);
+    pthread_mutex_destroy(&it.mu);
+    db_close(db);
+}
+
+/* A connection to a second file in the test's folder, in WAL mode with a
+ * WAL of its own; remove_other deletes it before teardown's rmdir. */
+static struct db *open_other(void)
+{
+    struct db *db = NULL;
+    char p[160], err[256];
+
+    snprintf(p, sizeof p, "%s/other.db", dir);
+    cr_assert_eq(db_open(p, &db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sqlite3_exec(db_handle(db),
+                              "PRAGMA journal_mode = WAL; CREATE TABLE o(x); INSERT INTO o VALUES (1)",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    return db;
+}
+
+static void remove_other(void)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm"};
+    char p[160];
+
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/other.db%s", dir, sfx[i]);
+        unlink(p);
+    }
+}
+
+/* The commits' fsync is asked of a connection to their own file only:
+ * another file's fsync says nothing of them. */
+Test(durable, a_commit_is_waited_for_only_on_a_connection_to_its_file)
+{
+    struct db *db = open_db(), *other = open_other();
+    struct db_durable t;
+
+    db_defer_begin();
+    cr_assert_eq(insert(db, 3, 1), 0);
+    cr_assert(db_defer_end(&t));
+    cr_assert_eq(db_durable_wait(other, &t), -1, "another file's fsync passed for it");
+    cr_assert_eq(db_durable_wait(db, &t), 0);
+    db_close(other);
+    db_close(db);
+    remove_other();
+}
+
+/* One pending db_durable names one file: a deferring thread's commit to a
+ * second file waits for that file's own fsync instead of joining the
+ * first file's. */
+Test(durable, a_deferring_thread_waits_itself_for_a_second_file)
+{
+    struct db *db = open_db(), *other = open_other();
+    struct db_durable t;
+    unsigned long c0, s0, c1, s1;
+
+    db_sync_stats(other, &c0, &s0);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 5, 1), 0);
+    cr_assert_eq(sqlite3_exec(db_handle(other), "INSERT INTO o VALUES (2)", NULL, NULL, NULL),
+                 SQLITE_OK);
+    db_sync_stats(other, &c1, &s1);
+    cr_assert(db_defer_end(&t));
+    cr_assert_eq(t.commits, 1, "the second file's commit was deferred with the first's");
+    cr_assert_eq(c1, c0 + 1);
+    cr_assert_gt(s1, s0, "the second file's commit passed without its fsync");
+    cr_assert_eq(db_durable_wait(db, &t), 0);
+    db_close(other);
+    db_close(db);
+    remove_other();
+}
+
+/* Room for DB_AFTER_MAX functions to run after: one more runs at once, as
+ * when nothing is pending, instead of being written past the array. */
+static atomic_int ran[DB_AFTER_MAX + 1];
+static void after0(void) { atomic_fetch_add(&ran[0], 1); }
+static void after1(void) { atomic_fetch_add(&ran[1], 1); }
+static void after2(void) { atomic_fetch_add(&ran[2], 1); }
+static void after3(void) { atomic_fetch_add(&ran[3], 1); }
+static void after4(void) { atomic_fetch_add(&ran[4], 1); }
+
+Test(durable, past_the_room_for_what_runs_after_one_runs_at_once)
+{
+    void (*const fns[DB_AFTER_MAX + 1])(void) = {after0, after1, after2, after3, after4};
+    struct db *db = open_db();
+    struct db_durable t;
+    int i;
+
+    db_defer_begin();
+    cr_assert_eq(insert(db, 4, 1), 0);
+    for (i = 0; i <= DB_AFTER_MAX; i++)
+        db_after_durable(fns[i]);
+    for (i = 0; i < DB_AFTER_MAX; i++)
+        cr_assert_eq(atomic_load(&ran[i]), 0, "function %d ran before the fsync", i);
+    cr_assert_eq(atomic_load(&ran[DB_AFTER_MAX]), 1, "the one without room did not run at once");
+    cr_assert(db_defer_end(&t));
+    cr_assert_eq(t.n_after, DB_AFTER_MAX);
+    cr_assert_eq(db_durable_wait(db, &t), 0);
+    db_durable_after(&t);
+    for (i = 0; i <= DB_AFTER_MAX; i++)
+        cr_assert_eq(atomic_load(&ran[i]), 1, "function %d ran %d times", i, atomic_load(&ran[i]));
+    db_close(db);
+}
+
+/* A group waits for the latest fsync any of its requests needs, whatever
+ * the order they were parked in. */
+Test(durable, a_group_needs_the_latest_fsync_of_its_requests)
+{
+    static int file;
+    struct db_durable into = {0}, late = {.sh = &file, .need = 5, .commits = 1},
+                      early = {.sh = &file, .need = 3, .commits = 2};
+
+    db_durable_merge(&into, &late);
+    db_durable_merge(&into, &early);
+    cr_assert_eq(into.sh, &file);
+    cr_assert_eq(into.need, 5);
+    cr_assert_eq(into.commits, 3);
+}
+
+/* After a failed fsync of the WAL every write fails until a restart, and
+ * /healthz says so (failed), also once the disk answers again: not "full",
+ * which a probe that commits would clear. */
+Test(durable, health_says_failed_after_a_failed_fsync)
+{
+    struct db *db = open_db();
+
+    cr_assert_eq(db_health(db), DB_HEALTH_OK);
+    atomic_store(&disk_fails, true);
+    cr_assert_eq(insert(db, 7, 1), -1);
+    atomic_store(&disk_fails, false);
+    cr_assert_eq(db_health(db), DB_HEALTH_FAILED);
+    db_close(db);
+}
+
+/* After db_defer_end the thread waits in db_commit again: a later commit
+ * has passed its fsync when db_commit returns, nothing left pending. */
+Test(durable, after_defer_end_a_commit_waits_for_its_fsync)
+{
+    struct db *db = open_db();
+    struct db_durable t;
+    unsigned long c0, s0, c1, s1;
+
+    db_defer_begin();
+    cr_assert_not(db_defer_end(&t));
+    db_sync_stats(db, &c0, &s0);
+    cr_assert_eq(insert(db, 8, 1), 0);
+    db_sync_stats(db, &c1, &s1);
+    cr_assert_eq(c1, c0 + 1, "the commit was deferred after db_defer_end");
+    cr_assert_gt(s1, s0);
+    cr_assert_not(db_defer_take(&t), "a commit left pending");
+    db_close(db);
+}
+
+/* A worker's first connection is to the file the daemon opened and
+ * migrated: one moved into its place since is not opened (each worker
+ * would be an empty database answering 500, /healthz 200), and the answer
+ * says gone (503). */
+Test(durable, a_worker_does_not_open_a_file_moved_into_the_place)
+{
+    char other[160];
+    FILE *f;
+
+    snprintf(other, sizeof other, "%s.new", path);
+    cr_assert_not_null(f = fopen(other, "w"));
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(other, path), 0);
+    (void)db_storage_failed();
+    cr_assert_null(db_thread(), "opened the file put in the place");
+    cr_assert_eq(db_storage_failed(), DB_FAULT_GONE);
+}
