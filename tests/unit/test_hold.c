@@ -7,6 +7,7 @@
  * nothing (HOLD_CLOSED). */
 #include <criterion/criterion.h>
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -230,4 +231,65 @@ Test(hold, a_slot_wakes_the_list_it_points_at_and_none_before_or_after)
     hold_slot_wake(&s);
     cr_assert_eq(hold_generation(h), 1);
     hold_free(h);
+}
+
+/* The caps at both ends of 1..4096 are lists like any other. */
+Test(hold, new_takes_the_caps_at_its_bounds)
+{
+    struct hold *h;
+
+    cr_assert_not_null(h = hold_new(1, suspend, resume));
+    hold_free(h);
+    cr_assert_not_null(h = hold_new(4096, suspend, resume), "the largest cap refused");
+    hold_free(h);
+}
+
+/* A timeout past the bound is held for the bound, not wrapped round into a
+ * deadline already past. The short item is resumed by a pass of the timer
+ * that also looked at the long one, parked before it. */
+Test(hold, a_timeout_past_the_bound_is_held_not_resumed_at_once)
+{
+    struct hold *h = hold_new(8, suspend, resume);
+    struct item huge = {0}, now = {0};
+    uint64_t g = hold_generation(h);
+
+    cr_assert_eq(hold_park(h, &huge, g, LONG_MAX), HOLD_HELD);
+    cr_assert_eq(hold_park(h, &now, g, 1), HOLD_HELD);
+    cr_assert(resumed_within(&now, 1, 5000), "the 1 ms item was not resumed");
+    cr_assert_eq(atomic_load(&huge.resumed), 0, "resumed before its timeout");
+    cr_assert_eq(hold_count(h), 1);
+    hold_free(h);
+    cr_assert_eq(atomic_load(&huge.resumed), 1);
+}
+
+/* The timer sleeps without a deadline while nothing is held: a park must
+ * wake it. After the first item's timeout the timer keeps the lock until it
+ * sleeps, so the second park comes while it sleeps. */
+Test(hold, a_park_wakes_the_timer_sleeping_with_nothing_held)
+{
+    struct hold *h = hold_new(8, suspend, resume);
+    struct item first = {0}, second = {0};
+
+    cr_assert_eq(hold_park(h, &first, hold_generation(h), 1), HOLD_HELD);
+    cr_assert(resumed_within(&first, 1, 5000), "the first item was not resumed");
+    cr_assert_eq(hold_park(h, &second, hold_generation(h), 1), HOLD_HELD);
+    cr_assert(resumed_within(&second, 1, 5000), "the timer slept through the second park");
+    hold_free(h);
+    cr_assert_eq(atomic_load(&second.resumed), 1);
+}
+
+/* The timer sleeps until the earliest deadline of all held, not the one
+ * parked last: a short hold parked before a long one is resumed on time. */
+Test(hold, the_timer_wakes_for_the_earliest_deadline_not_the_last_parked)
+{
+    struct hold *h = hold_new(8, suspend, resume);
+    struct item soon = {0}, late = {0};
+    uint64_t g = hold_generation(h);
+
+    cr_assert_eq(hold_park(h, &soon, g, 1000), HOLD_HELD);
+    cr_assert_eq(hold_park(h, &late, g, 600000), HOLD_HELD);
+    cr_assert(resumed_within(&soon, 1, 10000), "the 1 s item waited for the 10 min one");
+    cr_assert_eq(atomic_load(&late.resumed), 0);
+    hold_free(h);
+    cr_assert_eq(atomic_load(&late.resumed), 1);
 }
