@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "watch.h"
@@ -87,5 +88,107 @@ Test(watch, a_checkout_moved_in_place_of_another_is_watched_for_pulls)
     /* the old one moved away is no longer the library */
     sh("cd %s/lib.old && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m old", dir);
     cr_expect_eq(settle_drain(w), 0, "a commit in the old one");
+    watch_close(w);
+}
+
+/* git writes a branch's new commit into refs/heads/NAME.lock, then renames
+ * it into place: only the rename is the pull (a load at the .lock would
+ * read the old commit). inotify queues events within the syscall, so the
+ * drains need no pause. */
+Test(watch, a_branch_lock_file_is_not_the_pull_yet)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
+       "git -c user.email=t@t -c user.name=t commit -q -m one", dir);
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    sh("cp %s/lib/.git/refs/heads/main %s/lib/.git/refs/heads/main.lock", dir);
+    cr_expect_eq(watch_drain(w), 0, "the .lock taken for a change");
+    sh("mv %s/lib/.git/refs/heads/main.lock %s/lib/.git/refs/heads/main", dir);
+    cr_expect_eq(watch_drain(w), 1, "the ref renamed into place");
+    watch_close(w);
+}
+
+/* A hidden folder (an editor's or a tool's) is not content: not watched,
+ * so what is written inside it costs no load. */
+Test(watch, a_hidden_folder_is_not_watched)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    sh("mkdir %s/lib/.drafts", dir);
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    sh("echo x > %s/lib/.drafts/f.md", dir);
+    cr_expect_eq(watch_drain(w), 0, "a file in a hidden folder");
+    sh("echo changed >> %s/lib/a/f.md", dir);
+    cr_expect_eq(watch_drain(w), 1, "a category's file");
+    watch_close(w);
+}
+
+/* WATCH_MAX_DIRS folders at most, the root among them: with 256 category
+ * folders one is left unwatched, and the array is never written past. A
+ * file written in each folder in turn is seen in all the others. */
+Test(watch, folders_past_the_cap_are_not_watched)
+{
+    struct watch *w;
+    char root[PATH_MAX], p[PATH_MAX + 32];
+    int i, seen = 0;
+
+    snprintf(root, sizeof root, "%s/cap", dir);
+    cr_assert_eq(mkdir(root, 0755), 0);
+    for (i = 0; i < WATCH_MAX_DIRS; i++) {
+        snprintf(p, sizeof p, "%s/c%03d", root, i);
+        cr_assert_eq(mkdir(p, 0755), 0);
+    }
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    for (i = 0; i < WATCH_MAX_DIRS; i++) {
+        FILE *f;
+        snprintf(p, sizeof p, "%s/c%03d/f.md", root, i);
+        cr_assert_not_null(f = fopen(p, "w"));
+        cr_assert_eq(fclose(f), 0);
+        seen += watch_drain(w) == 1;
+    }
+    cr_expect_eq(seen, WATCH_MAX_DIRS - 1, "%d of %d category folders watched", seen, WATCH_MAX_DIRS);
+    watch_close(w);
+}
+
+/* A branch whose ref lives only in packed-refs moves when packed-refs is
+ * rewritten (git writes packed-refs.lock and renames it into place). */
+Test(watch, a_rewritten_packed_refs_is_a_change)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
+       "git -c user.email=t@t -c user.name=t commit -q -m one && git pack-refs --all --prune", dir);
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    sh("cp %s/lib/.git/packed-refs %s/lib/.git/packed-refs.lock", dir);
+    cr_expect_eq(watch_drain(w), 0, "the .lock taken for a change");
+    sh("mv %s/lib/.git/packed-refs.lock %s/lib/.git/packed-refs", dir);
+    cr_expect_eq(watch_drain(w), 1, "packed-refs renamed into place");
+    watch_close(w);
+}
+
+/* The root's parent is watched for the root's own name only: what else is
+ * made beside the library (a backup folder, a copy of it) is not a change
+ * of it. */
+Test(watch, a_sibling_of_the_library_is_not_a_change)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    sh("mkdir %s/backups && cp -a %s/lib %s/lib.copy && touch %s/notes.txt", dir);
+    cr_expect_eq(watch_drain(w), 0, "a folder or file beside the library");
     watch_close(w);
 }
