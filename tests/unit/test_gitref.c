@@ -16,9 +16,10 @@
 #define C1 "0123456789abcdef0123456789abcdef01234567"
 #define C2 "89abcdef0123456789abcdef0123456789abcdef"
 
-static enum gitref_kind head(const char *s, char hex[GITREF_HEX + 1], char *ref, size_t cap)
+/* n bytes of s, which may hold a NUL */
+static enum gitref_kind head_n(const char *s, size_t n, char hex[GITREF_HEX + 1], char *ref,
+                               size_t cap)
 {
-    size_t n = strlen(s);
     char *copy = malloc(n ? n : 1);
     enum gitref_kind k;
 
@@ -27,6 +28,11 @@ static enum gitref_kind head(const char *s, char hex[GITREF_HEX + 1], char *ref,
     k = gitref_parse_head(copy, n, hex, ref, cap);
     free(copy);
     return k;
+}
+
+static enum gitref_kind head(const char *s, char hex[GITREF_HEX + 1], char *ref, size_t cap)
+{
+    return head_n(s, strlen(s), hex, ref, cap);
 }
 
 static int packed(const char *s, const char *ref, char hex[GITREF_HEX + 1])
@@ -355,4 +361,106 @@ Test(gitref_head, too_long, .init = setup, .fini = teardown)
     put("w/.git", big);
     cr_assert_eq(at("w", hex), -1);
     free(big);
+}
+
+/* What the reader refuses besides what leaves the git directory: the
+ * characters git itself never puts in a ref name, bytes outside printable
+ * ASCII, a name ending in a folder, and one a byte over GITREF_NAME_MAX. */
+Test(gitref_parse, names_git_would_not_make)
+{
+    static const char *const bad[] = {
+        "refs/heads/a:b", "refs/heads/a?b", "refs/heads/a*b", "refs/heads/a[b",
+        "refs/heads/a~1", "refs/heads/a^2", "refs/heads/a\\b", "refs/heads/\x7f",
+        "refs/heads/\xe4\xb8\xbb", "refs/heads/",
+    };
+    char name[GITREF_NAME_MAX + 2];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_expect_not(gitref_name_ok(bad[i]), "accepted [%s]", bad[i]);
+    memcpy(name, "refs/heads/", 11);
+    memset(name + 11, 'x', GITREF_NAME_MAX - 11);
+    name[GITREF_NAME_MAX] = '\0';
+    cr_expect(gitref_name_ok(name), "GITREF_NAME_MAX bytes refused");
+    name[GITREF_NAME_MAX] = 'x';
+    name[GITREF_NAME_MAX + 1] = '\0';
+    cr_expect_not(gitref_name_ok(name), "GITREF_NAME_MAX + 1 bytes accepted");
+}
+
+/* The bound exactly: HEAD and then GITREF_DEPTH symbolic refs are followed
+ * to a commit, one more is not (the loop test above passes any bound). */
+Test(gitref_head, symbolic_chain_at_the_depth_bound, .init = setup, .fini = teardown)
+{
+    char hex[GITREF_HEX + 1], rel[64], line[64];
+    int i;
+
+    gitdir(".git");
+    put(".git/HEAD", "ref: refs/heads/r1\n");
+    for (i = 1; i < GITREF_DEPTH; i++) {
+        snprintf(rel, sizeof rel, ".git/refs/heads/r%d", i);
+        snprintf(line, sizeof line, "ref: refs/heads/r%d\n", i + 1);
+        put(rel, line);
+    }
+    snprintf(rel, sizeof rel, ".git/refs/heads/r%d", GITREF_DEPTH);
+    put(rel, C1 "\n");
+    cr_assert_eq(at("", hex), 0, "%d symbolic steps not followed", GITREF_DEPTH);
+    cr_assert_str_eq(hex, C1);
+    snprintf(line, sizeof line, "ref: refs/heads/r%d\n", GITREF_DEPTH + 1);
+    put(rel, line);
+    snprintf(rel, sizeof rel, ".git/refs/heads/r%d", GITREF_DEPTH + 1);
+    put(rel, C1 "\n");
+    cr_assert_eq(at("", hex), -1, "%d symbolic steps followed", GITREF_DEPTH + 1);
+}
+
+/* A NUL inside a name read from a file would cut it short where the
+ * checks end: "refs/heads/a" passed for what git wrote as a longer name. */
+Test(gitref_parse, a_nul_inside_a_name_is_refused)
+{
+    static const char h[] = "ref: refs/heads/a\0../../x\n", g[] = "gitdir: /x\0/y\n";
+    char hex[GITREF_HEX + 1], ref[64], d[32];
+
+    cr_assert_eq(head_n(h, sizeof h - 1, hex, ref, sizeof ref), GITREF_BAD);
+    cr_assert_eq(gitref_parse_gitfile(g, sizeof g - 1, d, sizeof d), -1);
+}
+
+/* packed-refs with CRLF line ends (a checkout copied through Windows
+ * tools) is read as with LF. */
+Test(gitref_parse, packed_refs_with_crlf)
+{
+    char hex[GITREF_HEX + 1];
+
+    cr_assert_eq(packed("# pack-refs with: peeled\r\n" C1 " refs/heads/main\r\n", "refs/heads/main", hex), 0);
+    cr_assert_str_eq(hex, C1);
+}
+
+/* put with n bytes of content, which may hold a NUL */
+static void put_n(const char *rel, const char *content, size_t n)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    cr_assert_not_null(f = fopen(path, "w"), "%s", path);
+    cr_assert_eq(fwrite(content, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A worktree's commondir with a NUL inside is refused like HEAD's: the
+ * path would be cut at the NUL, past the checks. */
+Test(gitref_head, a_nul_inside_commondir_is_refused, .init = setup, .fini = teardown)
+{
+    static const char common[] = "../..\0/elsewhere\n";
+    char hex[GITREF_HEX + 1];
+
+    dir("main");
+    gitdir("main/.git");
+    dir("main/.git/worktrees");
+    dir("main/.git/worktrees/hall");
+    put("main/.git/HEAD", "ref: refs/heads/main\n");
+    put("main/.git/refs/heads/hall", C2 "\n");
+    put("main/.git/worktrees/hall/HEAD", "ref: refs/heads/hall\n");
+    put_n("main/.git/worktrees/hall/commondir", common, sizeof common - 1);
+    dir("hall");
+    put("hall/.git", "gitdir: ../main/.git/worktrees/hall\n");
+    cr_assert_eq(at("hall", hex), -1);
 }
