@@ -192,3 +192,24 @@ Test(watch, a_sibling_of_the_library_is_not_a_change)
     cr_expect_eq(watch_drain(w), 0, "a folder or file beside the library");
     watch_close(w);
 }
+
+/* A checkout's .git folder replaced by a .git file (the library made a
+ * worktree of another clone) makes no folder event at the root: the git
+ * watches going away must be what watches the new git directories. */
+Test(watch, a_git_folder_replaced_by_a_worktree_file_is_watched_anew)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
+       "git -c user.email=t@t -c user.name=t commit -q -m one && "
+       "git clone -q . %s/main && git -C %s/main worktree add -q -b hall %s/wt", dir);
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    sh("rm -rf %s/lib/.git && cp %s/wt/.git %s/lib/.git", dir);
+    (void)watch_drain(w);
+    sh("cd %s/wt && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m two", dir);
+    cr_expect_eq(watch_drain(w), 1, "a commit on the worktree's branch");
+    watch_close(w);
+}
