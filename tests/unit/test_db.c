@@ -499,3 +499,23 @@ Test(db, a_file_moved_into_the_database_place_refuses_writes)
     cr_assert_eq(db_health(db), DB_HEALTH_FAILED);
     db_close(db);
 }
+
+/* The database's folder, made when missing, is not for everyone to list
+ * (it will hold the database and its backups): 0750, one level only. */
+Test(db, the_database_folder_is_made_0750_one_level_only)
+{
+    char sub[160], file[200], deep[220];
+    struct stat st;
+    mode_t old = umask(022);
+
+    snprintf(sub, sizeof sub, "%s/var", dir);
+    snprintf(file, sizeof file, "%s/t.db", sub);
+    snprintf(deep, sizeof deep, "%s/a/b/t.db", dir);
+    cr_assert_eq(db_dir_ensure(file), 0);
+    umask(old);
+    cr_assert_eq(stat(sub, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0750, "mode %03o", (unsigned)(st.st_mode & 0777));
+    cr_assert_eq(db_dir_ensure(file), 0, "an existing folder is fine");
+    cr_assert_eq(db_dir_ensure(deep), -1, "two levels made");
+    cr_assert_eq(rmdir(sub), 0);
+}
