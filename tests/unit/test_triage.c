@@ -565,3 +565,233 @@ Test(triage, a_link_to_a_file_with_errors_is_a_warning)
     triage_free(t);
     diag_list_free(&d);
 }
+
+/* ---- pinned by a mutation review of triage.c ---- */
+
+/* A chain of n questions, each leading to the next, the last ending the
+ * flow: reachable and answered, so only the cap can fault it. */
+static char *chain_of_questions(size_t n)
+{
+    size_t cap = n * 64 + 1, off = 0, i;
+    char *s = malloc(cap);
+
+    cr_assert_not_null(s);
+    for (i = 0; i < n; i++)
+        off += (size_t)snprintf(s + off, cap - off, i + 1 < n ? "## 问%zu {#q%zu}\n- [下](#q%zu)\n"
+                                                              : "## 问%zu {#q%zu}\n- 结束\n",
+                                i, i, i + 1);
+    cr_assert_lt(off, cap);
+    return s;
+}
+
+/* The limits' own values are allowed (docs: triage 200 questions, 50
+ * answers per question); one more is an error at the line of the one over. */
+Test(triage, question_cap_is_inclusive)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+    struct triage *t;
+    char *s = chain_of_questions(TRIAGE_MAX_QUESTIONS);
+
+    t = parse_ok(s);
+    cr_assert_eq(t->n, TRIAGE_MAX_QUESTIONS);
+    triage_free(t);
+    free(s);
+
+    s = chain_of_questions(TRIAGE_MAX_QUESTIONS + 1);
+    parse_fail(s, &r, &d);
+    /* question 201 sits on line 401 */
+    expect_diag(&d, 2 * TRIAGE_MAX_QUESTIONS + 1, DIAG_ERROR, "问题太多，最多 200 个");
+    diag_list_free(&d);
+    free(s);
+}
+
+static char *question_with_answers(size_t n)
+{
+    size_t cap = n * 32 + 64, off = 0, i;
+    char *s = malloc(cap);
+
+    cr_assert_not_null(s);
+    off += (size_t)snprintf(s, cap, "## 问题 {#start}\n");
+    for (i = 0; i < n; i++)
+        off += (size_t)snprintf(s + off, cap - off, "- 答案%zu\n", i);
+    cr_assert_lt(off, cap);
+    return s;
+}
+
+Test(triage, answer_cap_is_inclusive)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+    struct triage *t;
+    char *s = question_with_answers(TRIAGE_MAX_ANSWERS);
+
+    t = parse_ok(s);
+    cr_assert_eq(t->questions[0].n_answers, TRIAGE_MAX_ANSWERS);
+    triage_free(t);
+    free(s);
+
+    s = question_with_answers(TRIAGE_MAX_ANSWERS + 1);
+    parse_fail(s, &r, &d);
+    expect_counts(&d, 1, 0);
+    /* answer 51 sits on line 52 */
+    expect_diag(&d, TRIAGE_MAX_ANSWERS + 2, DIAG_ERROR, "最多 50 个答案");
+    diag_list_free(&d);
+    free(s);
+}
+
+/* A heading with only its {#id} would show the resident a blank question;
+ * an item with only a link to nothing visible, a blank button. */
+Test(triage, empty_question_and_empty_answer)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n"   /* 1 */
+               "- [下一步](#b)\n"     /* 2 */
+               "## {#b}\n"            /* 3 */
+               "- 结束\n",            /* 4 */
+               &r, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 3, DIAG_ERROR, "问题标题不能是空的");
+    diag_list_free(&d);
+
+    parse_fail("## 问题 {#start}\n"   /* 1 */
+               "- 结束\n"             /* 2 */
+               "- [](#start)\n",      /* 3 */
+               &r, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 3, DIAG_ERROR, "答案不能是空的");
+    diag_list_free(&d);
+}
+
+/* The contract's "no ? or #" in a path, and a bare ".md" with no name:
+ * such a link is refused as outside procedures/ and never reaches the
+ * resolver, like "..". */
+Test(triage, query_fragment_or_no_name_in_a_path_is_refused_unasked)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n"                       /* 1 */
+               "- [问号](employment/labour?.md)\n"       /* 2 */
+               "- [井号](employment/a#b.md)\n"           /* 3 */
+               "- [没有名字](.md)\n",                    /* 4 */
+               &r, &d);
+    expect_counts(&d, 3, 0);
+    expect_diag(&d, 2, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
+    expect_diag(&d, 3, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
+    expect_diag(&d, 4, DIAG_ERROR, "应指向 procedures 文件夹里的事项文件");
+    cr_assert_eq(r.n, 0, "resolver asked %zu times", r.n);
+    diag_list_free(&d);
+}
+
+/* A link to a file beside the procedures that is no procedure tells the
+ * admin which kind of file it is, not just that it is missing. */
+Test(triage, links_to_files_that_are_not_procedures_say_what_they_are)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n"                                     /* 1 */
+               "- [分类说明](employment/README.md)\n"                  /* 2 */
+               "- [练习](employment/labour-handbook.practice.md)\n"    /* 3 */
+               "- [日历](_calendar.md)\n"                              /* 4 */
+               "- [没有](employment/nothing.md)\n",                    /* 5 */
+               &r, &d);
+    expect_counts(&d, 4, 0);
+    expect_diag(&d, 2, DIAG_ERROR, "是分类的说明文件，不是事项");
+    expect_diag(&d, 3, DIAG_ERROR, "是练习题文件，不是事项");
+    expect_diag(&d, 4, DIAG_ERROR, "是共用的说明文件");
+    expect_diag(&d, 5, DIAG_ERROR, "employment/nothing.md 不存在");
+    diag_list_free(&d);
+}
+
+Test(triage, second_title_is_an_error)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("# 分诊\n## 问题 {#start}\n- 结束\n# 又一个标题\n", &r, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 4, DIAG_ERROR, "只能有一个一级标题");
+    diag_list_free(&d);
+}
+
+/* A question whose only link is its own answer ("再问一次") is still one
+ * that no answer leads to from the flow: the contract's error, not the
+ * warning said of questions led to from other unreachable ones. */
+Test(triage, a_link_to_itself_does_not_make_a_question_reachable)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n"      /* 1 */
+               "- 结束\n"                /* 2 */
+               "## 孤立的 {#alone}\n"    /* 3 */
+               "- [再问一次](#alone)\n", /* 4 */
+               &r, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 3, DIAG_ERROR, "没有答案链接到 #alone");
+    diag_list_free(&d);
+}
+
+/* Full-width ？：；， typed by a Chinese input method are dropped from a
+ * slug like their ASCII forms, so a link written without them lands. */
+Test(triage, full_width_punctuation_is_dropped_from_slugs)
+{
+    struct triage *t = parse_ok("## 问题 {#start}\n"
+                                "- [下一步](#您是本市户籍吗)\n"
+                                "- [再下一步](#甲乙丙丁)\n"
+                                "## 您是本市户籍吗？\n"
+                                "- 结束\n"
+                                "## 甲：乙；丙，丁！\n"
+                                "- 结束\n");
+
+    cr_assert_str_eq(t->questions[1].id, "您是本市户籍吗");
+    cr_assert_str_eq(t->questions[2].id, "甲乙丙丁");
+    triage_free(t);
+}
+
+/* "-" and "_" are kept in a slug and a space before dropped punctuation
+ * leaves no trailing "-", so "#step-by_step" and "#是吗" land. */
+Test(triage, slugs_keep_dash_and_underscore_and_end_clean)
+{
+    struct triage *t = parse_ok("## 问题 {#start}\n"
+                                "- [甲](#step-by_step)\n"
+                                "- [乙](#是吗)\n"
+                                "## Step-by_step\n"
+                                "- 结束\n"
+                                "## 是吗 ?\n"
+                                "- 结束\n");
+
+    cr_assert_str_eq(t->questions[1].id, "step-by_step");
+    cr_assert_str_eq(t->questions[2].id, "是吗");
+    triage_free(t);
+}
+
+/* A link to the directory with a bad office id is told as such, not as a
+ * path outside procedures/. */
+Test(triage, a_bad_office_id_is_said_as_one)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n- [派出所](_directory.md#Bad_Id)\n", &r, &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 2, DIAG_ERROR, "办事地点编号无效");
+    cr_assert_eq(r.n, 0);
+    diag_list_free(&d);
+}
+
+/* A heading of punctuation only slugs to nothing: the admin is asked for
+ * an id rather than the question being published under "". */
+Test(triage, a_heading_that_slugs_to_nothing_needs_an_id)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n- [下一步](#)\n## ？！\n- 结束\n", &r, &d);
+    expect_diag(&d, 3, DIAG_ERROR, "这个问题没有编号");
+    diag_list_free(&d);
+}
