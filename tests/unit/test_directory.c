@@ -203,3 +203,188 @@ Test(directory, triage_answers_link_to_offices)
     triage_free(t);
     diag_list_free(&l);
 }
+
+/* ---- pinned by a mutation review of directory.c ---- */
+
+/* Docs: ≤ 300 bytes a line or name, ≤ 20 lines an office, keywords
+ * included, ≤ 30 keywords, ids of at most 64 characters. The limits
+ * themselves are allowed; one more is an error at its line. */
+Test(directory, bounds_are_inclusive)
+{
+    struct directory *d;
+    struct diag_list l;
+    char big[8192], x301[DIRECTORY_MAX_LINE + 2], id65[66];
+    size_t i;
+
+    memset(x301, 'x', sizeof x301 - 1);
+    x301[sizeof x301 - 1] = '\0';
+    /* a line of 300 bytes */
+    snprintf(big, sizeof big, "## 甲 {#a}\n- 地址:%.*s\n", DIRECTORY_MAX_LINE - (int)strlen("地址:"),
+             x301);
+    cr_assert_eq(parse(big, &d, &l), 0, "%s", dump(&l));
+    cr_assert_eq(strlen(d->offices[0].lines[0]), DIRECTORY_MAX_LINE);
+    directory_free(d);
+    diag_list_free(&l);
+
+    /* a name of 300 bytes, then one of 301 */
+    snprintf(big, sizeof big, "## %.*s {#a}\n- 地址:1\n## %s {#b}\n- 地址:2\n", DIRECTORY_MAX_LINE,
+             x301, x301);
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "办事地点的名称太长，最多 300 字节");
+    expect_counts(&l, 1, 0);
+    directory_free(d);
+    diag_list_free(&l);
+
+    /* the 关键词 line takes one of the 20 */
+    strcpy(big, "## 甲 {#a}\n- 关键词:身份证\n");
+    for (i = 0; i < DIRECTORY_MAX_LINES - 1; i++)
+        strcat(big, "- 一行\n");
+    cr_assert_eq(parse(big, &d, &l), 0, "%s", dump(&l));
+    directory_free(d);
+    diag_list_free(&l);
+    strcat(big, "- 一行\n");
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 2 + DIRECTORY_MAX_LINES, DIAG_ERROR, "一个办事地点最多 20 行");
+    expect_counts(&l, 1, 0);
+    directory_free(d);
+    diag_list_free(&l);
+
+    /* 30 keywords, then 31 */
+    strcpy(big, "## 甲 {#a}\n- 地址:1\n- 关键词:");
+    for (i = 0; i < DIRECTORY_MAX_KEYWORDS; i++)
+        sprintf(big + strlen(big), "词%zu、", i);
+    strcat(big, "\n");
+    cr_assert_eq(parse(big, &d, &l), 0, "%s", dump(&l));
+    cr_assert_eq(d->offices[0].n_keywords, DIRECTORY_MAX_KEYWORDS);
+    directory_free(d);
+    diag_list_free(&l);
+    big[strlen(big) - 1] = '\0';
+    strcat(big, "再一个\n");
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "一个办事地点最多 30 个关键词");
+    directory_free(d);
+    diag_list_free(&l);
+
+    memset(id65, 'a', sizeof id65 - 1);
+    id65[sizeof id65 - 1] = '\0';
+    cr_assert(directory_id_valid(id65, 64));
+    cr_assert_not(directory_id_valid(id65, 65));
+}
+
+Test(directory, keywords_split_on_every_separator_of_the_docs)
+{
+    struct directory *d;
+    struct diag_list l;
+    static const char *const want[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬"};
+    size_t i;
+
+    /* 、 ， ； , ; space tab ideographic space, after a full-width colon */
+    cr_assert_eq(parse("## 甲 {#a}\n- 地址:1\n- 关键词：甲、乙，丙；丁,戊;己 庚\t辛\xE3\x80\x80壬\n", &d, &l),
+                 0, "%s", dump(&l));
+    cr_assert_eq(d->offices[0].n_lines, 1);
+    cr_assert_eq(d->offices[0].n_keywords, 9);
+    for (i = 0; i < 9; i++)
+        cr_assert_str_eq(d->offices[0].keywords[i], want[i]);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* What the card cannot show is said: a blank name is an error, a paragraph
+ * under an office and front matter are warnings. */
+Test(directory, blank_name_stray_text_and_front_matter)
+{
+    struct directory *d;
+    struct diag_list l;
+
+    cr_assert_eq(parse("---\n"                    /* 1 */
+                       "version: 1\n"             /* 2 */
+                       "---\n"                    /* 3 */
+                       "## 甲 {#a}\n"             /* 4 */
+                       "- 地址:1\n"               /* 5 */
+                       "\n"                       /* 6 */
+                       "这段话不在卡片上。\n"     /* 7 */
+                       "\n"                       /* 8 */
+                       "## {#b}\n"                /* 9 */
+                       "- 地址:2\n", &d, &l), 1);
+    expect_diag(&l, 2, DIAG_WARNING, "办事地点文件不使用「version」");
+    expect_diag(&l, 7, DIAG_WARNING, "不会显示在办事地点的卡片上");
+    expect_diag(&l, 9, DIAG_ERROR, "办事地点的名称不能是空的");
+    expect_counts(&l, 1, 2);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* A word with no ideograph spells as itself: it adds nothing to pinyin. */
+Test(directory, pinyin_leaves_out_words_without_ideographs)
+{
+    struct directory *d;
+    struct diag_list l;
+    char *s;
+
+    cr_assert_eq(parse("## 派出所 {#paichusuo}\n- 地址:1\n- 关键词:110 户口\n", &d, &l), 0, "%s",
+                 dump(&l));
+    s = directory_render(d);
+    cr_assert(strstr(s, "\"pinyin\":[\"paichusuo\",\"pcs\",\"hukou\",\"hk\"]") != NULL, "%s", s);
+    free(s);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* The file-size cap is inclusive: a file of exactly 256 KiB is read. */
+Test(directory, a_file_at_the_size_cap_is_read)
+{
+    static const char head[] = "## 甲 {#a}\n- 地址:1\n\n";
+    struct directory *d;
+    struct diag_list l;
+    char *big = malloc(DIRECTORY_FILE_MAX + 2);
+
+    cr_assert_not_null(big);
+    memcpy(big, head, sizeof head - 1);
+    memset(big + sizeof head - 1, '\n', DIRECTORY_FILE_MAX - (sizeof head - 1));
+    big[DIRECTORY_FILE_MAX] = '\0';
+    cr_assert_eq(parse(big, &d, &l), 0, "%s", dump(&l));
+    directory_free(d);
+    diag_list_free(&l);
+    big[DIRECTORY_FILE_MAX] = '\n';
+    big[DIRECTORY_FILE_MAX + 1] = '\0';
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "太大");
+    cr_assert_null(d);
+    diag_list_free(&l);
+    free(big);
+}
+
+/* A --- between offices is a separator an admin may draw: not text left
+ * off the card, so nothing is said. */
+Test(directory, a_thematic_break_between_offices_is_quiet)
+{
+    struct directory *d;
+    struct diag_list l;
+
+    cr_assert_eq(parse("## 甲 {#a}\n- 地址:1\n\n---\n\n## 乙 {#b}\n- 地址:2\n", &d, &l), 0, "%s",
+                 dump(&l));
+    expect_counts(&l, 0, 0);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* Too many offices is said once, at the first over the cap, however many
+ * more follow. */
+Test(directory, too_many_offices_is_said_once)
+{
+    struct directory *d;
+    struct diag_list l;
+    char *big = malloc(64 * (DIRECTORY_MAX_OFFICES + 3));
+    size_t i;
+
+    cr_assert_not_null(big);
+    big[0] = '\0';
+    for (i = 0; i < DIRECTORY_MAX_OFFICES + 3; i++)
+        sprintf(big + strlen(big), "## 第%zu {#o%zu}\n- 地址:1\n\n", i, i);
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 1 + 3 * DIRECTORY_MAX_OFFICES, DIAG_ERROR, "太多");
+    expect_counts(&l, 1, 0);
+    directory_free(d);
+    diag_list_free(&l);
+    free(big);
+}
