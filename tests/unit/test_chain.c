@@ -238,6 +238,67 @@ Test(posts, errors_at_their_lines)
     diag_list_free(&l);
 }
 
+/* ---- pinned by a mutation review of posts.c ---- */
+
+/* Docs: ≤ 100 posts, ids [a-z][a-z0-9_-]{0,31}, names ≤ 120 bytes; the
+ * limits themselves are allowed and one more is an error at its line,
+ * said once however many more there are. */
+Test(posts, bounds_are_inclusive)
+{
+    struct posts *ps;
+    struct diag_list l;
+    char text[8192], name[POSTS_NAME_MAX + 2];
+    const char *id32 = "a2345678901234567890123456789_-z";
+    size_t i;
+
+    cr_assert_eq(strlen(id32), POSTS_ID_MAX);
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(text, sizeof text, "- %s %.*s\n- %sz 多一个字符\n- long %s\n- w9-x_y\t制表符分隔\n", id32,
+             POSTS_NAME_MAX, name, id32, name);
+    cr_assert_eq(posts(text, &ps, &l), 1);
+    expect_diag(&l, 2, DIAG_ERROR, "岗位编号（小写英文字母开头");
+    expect_diag(&l, 3, DIAG_ERROR, "岗位名称太长，最多 120 字节");
+    expect_counts(&l, 2, 0);
+    cr_assert_eq(ps->n, 2);
+    cr_assert_eq(strlen(posts_find(ps, id32)->name), POSTS_NAME_MAX);
+    cr_assert_str_eq(posts_find(ps, "w9-x_y")->name, "制表符分隔");
+    posts_free(ps);
+    diag_list_free(&l);
+
+    text[0] = '\0';
+    for (i = 0; i < POSTS_MAX; i++)
+        sprintf(text + strlen(text), "- p%zu 岗位\n", i);
+    cr_assert_eq(posts(text, &ps, &l), 0, "%s", dump(&l));
+    cr_assert_eq(ps->n, POSTS_MAX);
+    posts_free(ps);
+    diag_list_free(&l);
+    strcat(text, "- over1 多的\n- over2 多的\n");
+    cr_assert_eq(posts(text, &ps, &l), 1);
+    expect_diag(&l, POSTS_MAX + 1, DIAG_ERROR, "岗位太多，最多 100 个");
+    expect_counts(&l, 1, 0);
+    posts_free(ps);
+    diag_list_free(&l);
+}
+
+/* A file too big to read is said so, and only so: not also "no posts". */
+Test(posts, a_file_too_big_is_one_error)
+{
+    struct posts *ps;
+    struct diag_list l;
+    char *big = malloc(POSTS_FILE_MAX + 2);
+
+    cr_assert_not_null(big);
+    memset(big, '\n', POSTS_FILE_MAX + 1);
+    big[POSTS_FILE_MAX + 1] = '\0';
+    cr_assert_eq(posts(big, &ps, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "太大");
+    expect_counts(&l, 1, 0);
+    posts_free(ps);
+    diag_list_free(&l);
+    free(big);
+}
+
 /* A time_limit that names working days inside longer text counts as 0
  * (the contract's "of the form"), so the receipt would promise the day of
  * acceptance: the checker says so at its line. The exact form, a chain or
