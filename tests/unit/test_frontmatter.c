@@ -584,3 +584,79 @@ Test(frontmatter, cr_line_endings)
     frontmatter_free(&fm);
     diag_list_free(&d);
 }
+
+/* ---- pinned by a mutation review of frontmatter.c ---- */
+
+/* A key is at most 32 characters: one of 32 is an entry, one of 33 an
+ * unknown key (a warning), never copied into the 33-byte key buffer. */
+Test(frontmatter, key_length_bound)
+{
+    const char *s = "---\n"
+                    "abcdefghijklmnopqrstuvwxyzabcdef: 32\n"
+                    "abcdefghijklmnopqrstuvwxyzabcdefg: 33\n"
+                    "---\n";
+    struct frontmatter fm;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(s, &fm, &d), 0);
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 3, DIAG_WARNING, "abcdefghijklmnopqrstuvwxyzabcdefg");
+    cr_assert_eq(fm.n, 1);
+    expect_entry(&fm, 0, "abcdefghijklmnopqrstuvwxyzabcdef", "32", 2);
+    frontmatter_free(&fm);
+    diag_list_free(&d);
+}
+
+/* A space in a key is hinted like '-': "time limit" meant time_limit. */
+Test(frontmatter, a_space_in_a_key_gets_the_hint)
+{
+    struct frontmatter fm;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse("---\ntime limit: 5个工作日\n---\n", &fm, &d), 0);
+    expect_counts(&d, 0, 1);
+    expect_diag(&d, 2, DIAG_WARNING, "是不是想写「time_limit」");
+    frontmatter_free(&fm);
+    diag_list_free(&d);
+}
+
+/* Every key of the docs' table and of the chain is known. */
+Test(frontmatter, known_keys)
+{
+    static const char *const keys[] = {"id", "kind", "version", "review_by", "effective",
+                                       "time_limit", "fee", "responsible", "basis", "location",
+                                       "hours", "phone", "audience", "keywords", "order",
+                                       "pickup", "visit", "followup", "review_body", "court"};
+    size_t i;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert(frontmatter_key_known(keys[i]), "%s", keys[i]);
+    cr_assert_not(frontmatter_key_known("title"));
+}
+
+/* Docs: "dates from year 1900". */
+Test(frontmatter_date, from_1900)
+{
+    expect_date("1900-01-01", 1900, 1, 1);
+    expect_no_date("1899-12-31");
+    expect_no_date("0999-01-01");
+}
+
+/* A block whose closing fence is the last byte's line, ended by a bare CR:
+ * the CR is a line end with nothing after it. The parse helper's exact-size
+ * copy makes a look at the byte past the end a failure under ASan
+ * (make check-asan). */
+Test(frontmatter, a_cr_at_the_very_end)
+{
+    const char *s = "---\rfee: 1\r---\r";
+    struct frontmatter fm;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(s, &fm, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 0);
+    expect_entry(&fm, 0, "fee", "1", 2);
+    cr_assert_eq(fm.body_offset, strlen(s));
+    cr_assert_eq(fm.body_line, 3);
+    frontmatter_free(&fm);
+    diag_list_free(&d);
+}
