@@ -655,3 +655,67 @@ Test(marker, a_condition_without_its_space_or_in_capitals_is_an_error)
         diag_list_free(&d);
     }
 }
+
+/* ---- pinned by a mutation review of marker.c ---- */
+
+/* A question id is at most 64 bytes and holds no '#' (docs: "≤ 64 bytes,
+ * no white space or #"). */
+Test(marker, anchor_bounds_and_hash)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char in[128], out[128], id[66];
+
+    memset(id, 'a', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    snprintf(in, sizeof in, "问题 {#%.64s}", id);
+    cr_assert_eq(strip(in, MARK_ANCHOR, &m, &d, out), 0, "%s", dump(&d));
+    cr_assert_eq(strlen(m.anchor), 64);
+    marker_free(&m);
+    snprintf(in, sizeof in, "问题 {#%s}", id);
+    cr_assert_eq(strip(in, MARK_ANCHOR, &m, &d, out), 1);
+    cr_assert_null(m.anchor);
+    marker_free(&m);
+    cr_assert_eq(strip("问题 {#a#b}", MARK_ANCHOR, &m, &d, out), 1);
+    cr_assert_null(m.anchor);
+    marker_free(&m);
+    expect_counts(&d, 2, 0);
+    diag_list_free(&d);
+}
+
+/* A Chinese word in braces ({可选}) is taken for a marker only where
+ * markers work and only when short (at most 24 bytes): prose keeps its
+ * braces unremarked, as does a longer aside. */
+Test(marker, chinese_word_warning_only_where_markers_work_and_short)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("材料 {可选}", 0, &m, &d, out), 0);
+    marker_free(&m);
+    expect_counts(&d, 0, 0);
+    cr_assert_eq(strip("材料 {一二三四五六七八}", ALL, &m, &d, out), 0); /* 24 bytes */
+    marker_free(&m);
+    expect_counts(&d, 0, 1);
+    cr_assert_eq(strip("材料 {一二三四五六七\xC3\xA9\xC3\xA9}", ALL, &m, &d, out), 0); /* 25 */
+    marker_free(&m);
+    expect_counts(&d, 0, 1);
+    diag_list_free(&d);
+}
+
+/* A marker's braces hold no '}': "{if a=1}x}" is a condition followed by
+ * text, said as such, not a condition whose value is "1}x". */
+Test(marker, a_closing_brace_ends_the_marker_scan)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("材料 {if a=1}x}", ALL, &m, &d, out), 1);
+    cr_assert_not(m.has_cond);
+    cr_assert_str_eq(out, "材料 {if a=1}x}");
+    expect_diag(&d, LINE, DIAG_ERROR, "要写在这一行的最后");
+    marker_free(&m);
+    diag_list_free(&d);
+}
