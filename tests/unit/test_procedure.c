@@ -1858,3 +1858,104 @@ Test(procedure, step_label_other_numerals)
     cr_assert_str_eq(procedure_step_label("第两步:提交"), "提交");
     cr_assert_str_eq(procedure_step_label("第〇步:开始"), "开始");
 }
+
+/* ---- pinned by a mutation review of mdlimit.c ---- */
+
+/* Inline nodes (emphasis, strong) count toward the depth too, and the
+ * error is at their paragraph's line. The bound itself (32 nodes deep) is
+ * allowed. */
+static void quoted_emphasis(struct strbuf *sb, int quotes)
+{
+    int i;
+
+    cr_assert_eq(strbuf_puts(sb, "# T\n\n"), 0);
+    for (i = 0; i < quotes; i++)
+        cr_assert_eq(strbuf_puts(sb, "> "), 0);
+    cr_assert_eq(strbuf_puts(sb, "***a***\n"), 0);
+}
+
+Test(mdlimit, depth_bound_and_the_line_of_inline_nodes)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    cmark_node *doc;
+    int r;
+
+    /* document, 28 quotes, paragraph, emphasis, strong: 32 deep */
+    quoted_emphasis(&sb, MDLIMIT_MAX_DEPTH - 4);
+    doc = mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r);
+    cr_assert_not_null(doc, "%s", dump(&d));
+    cr_assert_eq(r, 0);
+    cmark_node_free(doc);
+    strbuf_free(&sb);
+
+    quoted_emphasis(&sb, MDLIMIT_MAX_DEPTH - 3);
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 10, &d, &r));
+    cr_assert_eq(r, 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 13, DIAG_ERROR, "嵌套太深");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+}
+
+/* The node cap is inclusive: 50,000 nodes parse, one item more does not.
+ * "- a" is an item, a paragraph and a text: 3 nodes, plus the document and
+ * the list. */
+Test(mdlimit, node_cap_is_inclusive)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    cmark_node *doc;
+    int i, r;
+
+    for (i = 0; i < (MDLIMIT_MAX_NODES - 2) / 3; i++)
+        cr_assert_eq(strbuf_puts(&sb, "- a\n"), 0);
+    doc = mdlimit_parse(sb.data, sb.len, PATH, 0, &d, &r);
+    cr_assert_not_null(doc, "%s", dump(&d));
+    cmark_node_free(doc);
+    cr_assert_eq(strbuf_puts(&sb, "- a\n"), 0);
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 0, &d, &r));
+    cr_assert_eq(r, 1);
+    expect_diag(&d, (MDLIMIT_MAX_NODES - 2) / 3 + 1, DIAG_ERROR, "内容太多");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+}
+
+/* A soft line break is the one node cmark 0.30 gives no line (0): when it
+ * is the node over the cap, the error keeps the line of the text before
+ * it rather than saying line 0. "#" is a document and a heading; then a
+ * paragraph, and per line a text and a soft break: node 50,001 is the
+ * soft break after the text of line 25,000. */
+Test(mdlimit, a_soft_break_over_the_cap_keeps_the_line_before)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    int i, r;
+
+    cr_assert_eq(strbuf_puts(&sb, "#\n"), 0);
+    for (i = 0; i < MDLIMIT_MAX_NODES / 2 + 10; i++)
+        cr_assert_eq(strbuf_puts(&sb, "a\n"), 0);
+    cr_assert_null(mdlimit_parse(sb.data, sb.len, PATH, 0, &d, &r));
+    cr_assert_eq(r, 1);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 25000, DIAG_ERROR, "内容太多");
+    diag_list_free(&d);
+    strbuf_free(&sb);
+}
+
+/* The error names the fence as written, up to 16 of its characters, so
+ * the admin is told to close ```` with ````. */
+Test(mdlimit, an_unclosed_fence_is_named_as_written)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    static const char text[] = "# T\n\n````form\nname | 姓名 | text\n```\n";
+    cmark_node *doc;
+    int r;
+
+    doc = mdlimit_parse(text, sizeof text - 1, PATH, 0, &d, &r);
+    cr_assert_not_null(doc);
+    cr_assert_eq(r, 1);
+    expect_diag(&d, 3, DIAG_ERROR, "从这一行开始的 ````form 块没有结束（后面没有单独一行 ````）");
+    cmark_node_free(doc);
+    diag_list_free(&d);
+}
