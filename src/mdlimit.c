@@ -40,7 +40,7 @@ int mdlimit_check(cmark_node *doc, const char *path, int line_off, struct diag_l
             continue;
         }
         if (l > 0)
-            line = l + line_off; /* inline nodes carry no line: keep the block's */
+            line = l + line_off; /* a soft break has no line in cmark 0.30: keep the one before */
         nodes++;
         if (!mdlimit_is_leaf(cmark_node_get_type(n)))
             depth++;
