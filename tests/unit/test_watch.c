@@ -49,6 +49,24 @@ static int settle_drain(struct watch *w)
     return watch_drain(w);
 }
 
+/* lib made a git checkout of one commit; a test adds " && more" to it */
+#define GIT_ONE_COMMIT                                                                             \
+    "cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "       \
+    "git -c user.email=t@t -c user.name=t commit -q -m one"
+
+/* lib watched, with what the set-up made drained: inotify queues events
+ * within the syscall, so these drains need no pause. */
+static struct watch *watch_lib(void)
+{
+    struct watch *w;
+    char root[PATH_MAX];
+
+    snprintf(root, sizeof root, "%s/lib", dir);
+    cr_assert_not_null(w = watch_open(root));
+    (void)watch_drain(w);
+    return w;
+}
+
 Test(watch, a_library_named_dot_sees_its_top_level_files)
 {
     static const char *const names[] = {".", "lib/.", "lib/"};
@@ -74,8 +92,7 @@ Test(watch, a_checkout_moved_in_place_of_another_is_watched_for_pulls)
     struct watch *w;
     char root[PATH_MAX];
 
-    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
-       "git -c user.email=t@t -c user.name=t commit -q -m one", dir);
+    sh(GIT_ONE_COMMIT, dir);
     sh("cp -a %s/lib %s/new", dir);
     snprintf(root, sizeof root, "%s/lib", dir);
     cr_assert_not_null(w = watch_open(root));
@@ -98,13 +115,9 @@ Test(watch, a_checkout_moved_in_place_of_another_is_watched_for_pulls)
 Test(watch, a_branch_lock_file_is_not_the_pull_yet)
 {
     struct watch *w;
-    char root[PATH_MAX];
 
-    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
-       "git -c user.email=t@t -c user.name=t commit -q -m one", dir);
-    snprintf(root, sizeof root, "%s/lib", dir);
-    cr_assert_not_null(w = watch_open(root));
-    (void)watch_drain(w);
+    sh(GIT_ONE_COMMIT, dir);
+    w = watch_lib();
     sh("cp %s/lib/.git/refs/heads/main %s/lib/.git/refs/heads/main.lock", dir);
     cr_expect_eq(watch_drain(w), 0, "the .lock taken for a change");
     sh("mv %s/lib/.git/refs/heads/main.lock %s/lib/.git/refs/heads/main", dir);
@@ -117,12 +130,9 @@ Test(watch, a_branch_lock_file_is_not_the_pull_yet)
 Test(watch, a_hidden_folder_is_not_watched)
 {
     struct watch *w;
-    char root[PATH_MAX];
 
     sh("mkdir %s/lib/.drafts", dir);
-    snprintf(root, sizeof root, "%s/lib", dir);
-    cr_assert_not_null(w = watch_open(root));
-    (void)watch_drain(w);
+    w = watch_lib();
     sh("echo x > %s/lib/.drafts/f.md", dir);
     cr_expect_eq(watch_drain(w), 0, "a file in a hidden folder");
     sh("echo changed >> %s/lib/a/f.md", dir);
@@ -163,13 +173,9 @@ Test(watch, folders_past_the_cap_are_not_watched)
 Test(watch, a_rewritten_packed_refs_is_a_change)
 {
     struct watch *w;
-    char root[PATH_MAX];
 
-    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
-       "git -c user.email=t@t -c user.name=t commit -q -m one && git pack-refs --all --prune", dir);
-    snprintf(root, sizeof root, "%s/lib", dir);
-    cr_assert_not_null(w = watch_open(root));
-    (void)watch_drain(w);
+    sh(GIT_ONE_COMMIT " && git pack-refs --all --prune", dir);
+    w = watch_lib();
     sh("cp %s/lib/.git/packed-refs %s/lib/.git/packed-refs.lock", dir);
     cr_expect_eq(watch_drain(w), 0, "the .lock taken for a change");
     sh("mv %s/lib/.git/packed-refs.lock %s/lib/.git/packed-refs", dir);
@@ -182,12 +188,8 @@ Test(watch, a_rewritten_packed_refs_is_a_change)
  * of it. */
 Test(watch, a_sibling_of_the_library_is_not_a_change)
 {
-    struct watch *w;
-    char root[PATH_MAX];
+    struct watch *w = watch_lib();
 
-    snprintf(root, sizeof root, "%s/lib", dir);
-    cr_assert_not_null(w = watch_open(root));
-    (void)watch_drain(w);
     sh("mkdir %s/backups && cp -a %s/lib %s/lib.copy && touch %s/notes.txt", dir);
     cr_expect_eq(watch_drain(w), 0, "a folder or file beside the library");
     watch_close(w);
@@ -199,14 +201,9 @@ Test(watch, a_sibling_of_the_library_is_not_a_change)
 Test(watch, a_git_folder_replaced_by_a_worktree_file_is_watched_anew)
 {
     struct watch *w;
-    char root[PATH_MAX];
 
-    sh("cd %s/lib && git init -q -b main . && git -c user.email=t@t -c user.name=t add -A && "
-       "git -c user.email=t@t -c user.name=t commit -q -m one && "
-       "git clone -q . %s/main && git -C %s/main worktree add -q -b hall %s/wt", dir);
-    snprintf(root, sizeof root, "%s/lib", dir);
-    cr_assert_not_null(w = watch_open(root));
-    (void)watch_drain(w);
+    sh(GIT_ONE_COMMIT " && git clone -q . %s/main && git -C %s/main worktree add -q -b hall %s/wt", dir);
+    w = watch_lib();
     sh("rm -rf %s/lib/.git && cp %s/wt/.git %s/lib/.git", dir);
     (void)watch_drain(w);
     sh("cd %s/wt && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m two", dir);
