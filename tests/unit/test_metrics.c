@@ -129,3 +129,84 @@ Test(metrics_text, requests_by_pattern_and_a_cumulative_histogram)
     cr_expect(strstr(sb.data, "spkiosk_build_info{version=\"") != NULL);
     strbuf_free(&sb);
 }
+
+/* A bucket's bound is "le": a request taking exactly 1 ms or 2.5 ms is in
+ * that bucket, not the next; _sum is in seconds. */
+Test(metrics_text, a_request_on_a_bound_is_in_that_bucket)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(metrics_routes_set(NULL, 0), 0);
+    metrics_request(NULL, 200, 1000000);
+    metrics_request(NULL, 200, 2500000);
+    cr_assert_eq(metrics_render(&sb), 0);
+    cr_expect_eq(line_value(sb.data, "spkiosk_http_request_duration_seconds_bucket{le=\"0.001\"}"), 1);
+    cr_expect_eq(line_value(sb.data, "spkiosk_http_request_duration_seconds_bucket{le=\"0.0025\"}"), 2);
+    cr_expect(strstr(sb.data, "\nspkiosk_http_request_duration_seconds_sum 0.003500000\n") != NULL,
+              "%s", sb.data);
+    strbuf_free(&sb);
+}
+
+/* A counter past a million is still written in full digits (a reader of
+ * 1.23457e+06 would see it go backwards), and no labels means no braces. */
+Test(metrics_text, a_sample_keeps_every_digit)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(metrics_sample(&sb, "x_total", "", 1234567), 0);
+    cr_assert_eq(metrics_sample(&sb, "x_total", "a=\"b\"", 4294967297.0), 0);
+    cr_expect_str_eq(sb.data, "x_total 1234567\nx_total{a=\"b\"} 4294967297\n");
+    strbuf_free(&sb);
+}
+
+/* The documented limits are inclusive: METRICS_ROUTES_MAX routes, and
+ * METRICS_ALLOW_MAX networks, are taken; one more is refused. A host
+ * address (/32, /128) is a network too. */
+Test(metrics_allow, the_limits_are_inclusive)
+{
+    static struct http_route routes[METRICS_ROUTES_MAX + 1];
+    const char *specs[METRICS_ALLOW_MAX + 1];
+    size_t i;
+
+    cr_expect_eq(metrics_routes_set(routes, METRICS_ROUTES_MAX), 0);
+    cr_expect_eq(metrics_routes_set(routes, METRICS_ROUTES_MAX + 1), -1);
+    for (i = 0; i <= METRICS_ALLOW_MAX; i++)
+        specs[i] = "10.0.0.1";
+    cr_expect_eq(metrics_allow_set(specs, METRICS_ALLOW_MAX), 0);
+    cr_expect_eq(metrics_allow_set(specs, METRICS_ALLOW_MAX + 1), -1);
+    cr_expect(metrics_allow_valid("10.0.0.1/32"));
+    cr_expect(metrics_allow_valid("::1/128"));
+    cr_expect_not(metrics_allow_valid("10.0.0.1/33"));
+}
+
+/* docs/deployment.md names the refusals answered before routing (413 a
+ * body too big, 421 a Host not ours): each is counted by its own code,
+ * not lumped into "other", so an alert can tell them apart. */
+Test(metrics_text, the_refusals_before_routing_have_their_own_code)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(metrics_routes_set(NULL, 0), 0);
+    metrics_request(NULL, 413, 1000);
+    metrics_request(NULL, 421, 1000);
+    metrics_request(NULL, 421, 1000);
+    cr_assert_eq(metrics_render(&sb), 0);
+    cr_expect_eq(line_value(sb.data, "spkiosk_http_requests_total{method=\"\",route=\"none\",code=\"413\"}"), 1);
+    cr_expect_eq(line_value(sb.data, "spkiosk_http_requests_total{method=\"\",route=\"none\",code=\"421\"}"), 2);
+    cr_expect_eq(line_value(sb.data, "spkiosk_http_requests_total{method=\"\",route=\"none\",code=\"other\"}"), -1);
+    strbuf_free(&sb);
+}
+
+/* A network is of one family: 10.0.0.0/8 does not take the IPv6
+ * addresses whose first byte is 10 (a00::/8), nor fd00::/8 the IPv4
+ * addresses whose first byte is 0xfd. */
+Test(metrics_allow, a_network_takes_only_its_own_family)
+{
+    const char *specs[] = {"10.0.0.0/8", "fd00::/8"};
+
+    cr_assert_eq(metrics_allow_set(specs, 2), 0);
+    cr_expect(allowed("10.1.2.3"));
+    cr_expect(allowed("fd00::1"));
+    cr_expect_not(allowed("a00::1"));
+    cr_expect_not(allowed("253.0.0.1"));
+}
