@@ -4,7 +4,9 @@
  * by a flush. Time is passed in: no clock, no sleeping. */
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "logline.h"
 
@@ -111,6 +113,29 @@ Test(logline, an_older_time_than_the_last_line_is_not_a_wrapped_span)
     cr_expect_eq(span, 0, "no wrapped span: %llu", (unsigned long long)span);
 }
 
+/* A request's line is built in LOGLINE_MAX bytes, so it may be
+ * LOGLINE_MAX - 1 long: written whole with its newline; a longer one is
+ * cut there. Through --log-file, as the daemon writes it. */
+Test(logline, a_raw_line_of_the_longest_length_is_written_whole)
+{
+    char path[] = "/tmp/spk-logline-XXXXXX", line[LOGLINE_MAX + 8], back[2 * LOGLINE_MAX + 8];
+    int fd = mkstemp(path);
+    ssize_t n;
+
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(logline_file_open(path), 0);
+    memset(line, 'a', sizeof line);
+    logline_raw(line, LOGLINE_MAX - 1);
+    logline_raw(line, LOGLINE_MAX + 8);
+    n = read(fd, back, sizeof back);
+    close(fd);
+    unlink(path);
+    cr_assert_eq(n, 2 * LOGLINE_MAX, "%zd", n);
+    cr_expect_eq(back[LOGLINE_MAX - 2], 'a');
+    cr_expect_eq(back[LOGLINE_MAX - 1], '\n');
+    cr_expect_eq(back[2 * LOGLINE_MAX - 1], '\n');
+}
+
 /* ---- key=value ---- */
 
 static const char *kv(const char *key, const char *value)
@@ -143,6 +168,14 @@ Test(logline_kv, spaces_quotes_equals_and_controls_are_quoted_and_escaped)
     cr_expect_str_eq(kv("path", "/x=1"), "path=\"/x=1\"");
     cr_expect_str_eq(kv("path", "a\nb\tc\rd\x01" "e\x7f"), "path=\"a\\nb\\tc\\rd\\x01e\\x7f\"");
     cr_expect_str_eq(kv("user", ""), "user=\"\"");
+}
+
+/* DEL is a control byte: a value whose only odd byte it is goes in
+ * quotes, while '~' just below it is plain text. */
+Test(logline_kv, del_alone_is_enough_to_quote)
+{
+    cr_expect_str_eq(kv("path", "/a\x7f"), "path=\"/a\\x7f\"");
+    cr_expect_str_eq(kv("path", "/~a"), "path=/~a");
 }
 
 Test(logline_kv, a_long_value_is_cut_inside_its_quotes)
@@ -213,4 +246,54 @@ Test(logline_uint, decimal_digits_from_zero_to_the_largest)
     cr_expect_str_eq(num, "200");
     cr_expect_eq(logline_uint(num, UINTMAX_MAX), 20);
     cr_expect_str_eq(num, "18446744073709551615");
+}
+
+/* LOGLINE_VALUE_MAX is the longest value written as it is: at that length
+ * it stays bare, one byte more and it is quoted and cut. */
+Test(logline_kv, a_value_of_the_limit_stays_bare)
+{
+    char v[LOGLINE_VALUE_MAX + 2];
+    const char *line;
+    size_t len;
+
+    memset(v, 'a', LOGLINE_VALUE_MAX);
+    v[LOGLINE_VALUE_MAX] = '\0';
+    line = kv("p", v);
+    cr_expect_eq(strlen(line), 2 + LOGLINE_VALUE_MAX);
+    cr_expect_eq(line[2], 'a', "bare");
+    v[LOGLINE_VALUE_MAX] = 'a';
+    v[LOGLINE_VALUE_MAX + 1] = '\0';
+    line = kv("p", v);
+    len = strlen(line);
+    cr_expect_eq(line[2], '"');
+    cr_expect(strcmp(line + len - 4, "...\"") == 0, "%s", line + len - 8);
+}
+
+/* A pair fits when it and the NUL fit: the last byte of out is the NUL's. */
+Test(logline_kv, a_pair_may_fill_the_buffer_but_for_the_nul)
+{
+    char line[8] = "";
+    size_t n = 0;
+
+    cr_assert_eq(logline_kv(line, sizeof line, &n, "a", "12345"), 0);
+    cr_expect_str_eq(line, "a=12345");
+    n = 0;
+    line[0] = '\0';
+    cr_expect_eq(logline_kv(line, sizeof line, &n, "a", "123456"), -1);
+    cr_expect_eq(n, 0);
+    cr_expect_str_eq(line, "");
+}
+
+/* A clock gone past year 9999 is not trusted, and the second after it
+ * (the clock put right) is formatted anew, not taken from the bad one. */
+Test(logline_ts, a_year_past_9999_is_written_as_zeros)
+{
+    char ts[LOGLINE_TS_LEN + 1];
+    struct timespec t = {253402300800, 123000000};  /* 10000-01-01T00:00:00Z */
+
+    cr_assert_eq(logline_ts(ts, sizeof ts, &t), LOGLINE_TS_LEN);
+    cr_expect_str_eq(ts, "0000-00-00T00:00:00.123Z");
+    t = (struct timespec){1796280865, 0};
+    logline_ts(ts, sizeof ts, &t);
+    cr_expect_str_eq(ts, "2026-12-03T06:54:25.000Z");
 }
