@@ -1,7 +1,9 @@
 /* hosts: which Host headers the daemon serves (issue #12, item 9). */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hosts.h"
 
@@ -75,4 +77,76 @@ Test(hosts, named_is_a_name_of_ours_never_an_address)
     cr_assert_not(hosts_named("127.0.0.1:8080"), "the listen address is an address, not a name");
     cr_assert_not(hosts_named(NULL));
     cr_assert_not(hosts_named(""));
+}
+
+/* HOSTS_NAME_MAX is a DNS name's longest: that many bytes are a name, one
+ * more is not. */
+Test(hosts, the_longest_name)
+{
+    char name[HOSTS_NAME_MAX + 2];
+
+    memset(name, 'a', HOSTS_NAME_MAX + 1);
+    name[HOSTS_NAME_MAX] = '\0';
+    cr_expect(hosts_name_valid(name));
+    name[HOSTS_NAME_MAX] = 'a';
+    name[HOSTS_NAME_MAX + 1] = '\0';
+    cr_expect_not(hosts_name_valid(name));
+}
+
+/* A name given twice takes one place of HOSTS_MAX; past HOSTS_MAX names
+ * the start is refused rather than some dropped (or the list overrun). */
+Test(hosts, at_most_hosts_max_names_and_repeats_count_once)
+{
+    static char names[HOSTS_MAX + 1][16];
+    const char *extra[HOSTS_MAX + 1];
+    char err[128] = "";
+    size_t i;
+
+    for (i = 0; i <= HOSTS_MAX; i++)
+        extra[i] = "kiosk.hall";
+    cr_expect_eq(hosts_setup("127.0.0.1:0", NULL, extra, HOSTS_MAX + 1, err, sizeof err), 0, "%s", err);
+    for (i = 0; i <= HOSTS_MAX; i++) {
+        snprintf(names[i], sizeof names[i], "k%zu.hall", i);
+        extra[i] = names[i];
+    }
+    cr_expect_eq(hosts_setup("127.0.0.1:0", NULL, extra, HOSTS_MAX + 1, err, sizeof err), -1);
+    cr_expect(strstr(err, "at most") != NULL, "%s", err);
+}
+
+/* A hall's PCs may know the server by its own name (and its first label). */
+Test(hosts, the_machines_own_name)
+{
+    char me[HOSTS_NAME_MAX + 2], err[128];
+
+    cr_assert_eq(gethostname(me, sizeof me), 0);
+    me[sizeof me - 1] = '\0';
+    cr_assert_eq(hosts_setup("127.0.0.1:0", NULL, NULL, 0, err, sizeof err), 0);
+    if (hosts_name_valid(me))
+        cr_expect(hosts_allowed(me), "%s", me);
+    me[strcspn(me, ".")] = '\0';
+    if (hosts_name_valid(me))
+        cr_expect(hosts_allowed(me), "%s", me);
+}
+
+/* The host of --public-url ends where its path, query or fragment begins,
+ * whichever the URL has. */
+Test(hosts, the_public_urls_host_ends_at_a_query_or_fragment)
+{
+    char err[128];
+
+    cr_assert_eq(hosts_setup("127.0.0.1:0", "https://q.example?lang=zh", NULL, 0, err, sizeof err), 0);
+    cr_expect(hosts_allowed("q.example"));
+    cr_assert_eq(hosts_setup("127.0.0.1:0", "https://f.example#top", NULL, 0, err, sizeof err), 0);
+    cr_expect(hosts_allowed("f.example"));
+}
+
+/* An Origin's port is at most five digits: a longer one is no port, and
+ * the Origin is not ours. */
+Test(hosts, named_takes_a_port_of_five_digits_at_most)
+{
+    char err[128];
+
+    cr_assert_eq(hosts_setup("127.0.0.1:8080", NULL, NULL, 0, err, sizeof err), 0);
+    cr_assert(hosts_named("localhost:65535"));
+    cr_assert_not(hosts_named("localhost:123456"));
 }
