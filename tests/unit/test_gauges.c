@@ -122,3 +122,62 @@ Test(gauges, a_clock_behind_the_newest_event_says_by_how_much, .init = setup, .f
     cr_assert_eq(gauges_read(t.db, t0 + 3600, &g), 0);
     cr_expect_eq(g.clock_behind, 0, "ahead of every event is not behind");
 }
+
+/* What the gauges leave out, each next to one they count: a ticket of an
+ * earlier day is out of the queue; a case whose date promised to the
+ * resident has passed is overdue even when its stage is not; a
+ * notification without a phone number waits for staff, not the sender. */
+Test(gauges, what_is_left_out_and_what_is_overdue_by_its_promise, .init = setup, .fini = teardown)
+{
+    char id[4][CASE_ID_LEN + 1];
+    struct gauges g;
+    int i;
+
+    for (i = 0; i < 4; i++)
+        casedb_case(&t, "simple", id[i]);
+    casedb_exec(&t, "UPDATE cases SET status = 'waiting', ticket = 'A001',"
+                " ticket_day = date('now', 'localtime', '-1 day') WHERE id = '%s'", id[0]);
+    casedb_exec(&t, "UPDATE cases SET status = 'waiting', ticket = 'A001',"
+                " ticket_day = date('now', 'localtime') WHERE id = '%s'", id[1]);
+    casedb_exec(&t, "UPDATE cases SET status = 'accepted', stage = 0,"
+                " due = date('now', 'localtime', '-1 day') WHERE id = '%s'", id[2]);
+    stage(id[2], 0, 3);
+    casedb_exec(&t, "UPDATE cases SET status = 'accepted', stage = 0,"
+                " due = date('now', 'localtime') WHERE id = '%s'", id[3]);
+    stage(id[3], 0, 3);
+    notification(id[2], "NULL", "NULL");
+    casedb_exec(&t, "UPDATE notifications SET phone = ''");
+    notification(id[3], "NULL", "NULL");
+
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
+    cr_expect_eq(g.waiting, 1, "yesterday's ticket is not in today's queue");
+    cr_expect_eq(g.overdue, 1, "the promised date before today, not on it");
+    cr_expect_eq(g.notifications, 1, "one without a number is not the sender's");
+}
+
+/* The admin console's list of broken files: files, not lines, and a file
+ * with only warnings is not broken. */
+Test(gauges, files_with_errors_counts_files_and_errors_only, .init = setup, .fini = teardown)
+{
+    struct gauges g;
+
+    casedb_exec(&t, "INSERT INTO diagnostics (file, line, severity, message) VALUES"
+                    " ('a.md', 1, 'error', 'x'), ('a.md', 2, 'error', 'y'),"
+                    " ('b.md', 1, 'warning', 'z'), ('c.md', 3, 'error', 'w')");
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
+    cr_expect_eq(g.files_with_errors, 2);
+}
+
+/* An event time that is not clock_utc's text proves nothing about this
+ * clock: no newest event, not behind. */
+Test(gauges, an_event_time_that_is_no_time_is_no_witness, .init = setup, .fini = teardown)
+{
+    char id[CASE_ID_LEN + 1];
+    struct gauges g;
+
+    casedb_case(&t, "simple", id);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what) VALUES ('%s', '9999-99-99 garbage', 'step')", id);
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
+    cr_expect_str_eq(g.newest_event, "");
+    cr_expect_eq(g.clock_behind, 0);
+}
