@@ -42,6 +42,21 @@ Test(logline, a_long_line_is_cut_and_still_ends_the_line)
     cr_expect(strstr(buf, "...\n") != NULL, "%s", buf);
 }
 
+/* The edge of the cut: a text that leaves room for its newline is whole,
+ * one byte more and it is cut, never a line with its NUL inside or one
+ * written past cap. */
+Test(logline, a_line_at_the_edge_is_whole_and_one_more_is_cut)
+{
+    char buf[32];
+    /* "spkiosk: " is 9 bytes: 21 more and the newline make 31 */
+    static const char t21[] = "012345678901234567890", t22[] = "0123456789012345678901";
+
+    cr_expect_eq(fmt(buf, sizeof buf, "%s", t21), sizeof buf - 1);
+    cr_expect_str_eq(buf, "spkiosk: 012345678901234567890\n");
+    cr_expect_eq(fmt(buf, sizeof buf, "%s", t22), sizeof buf - 1);
+    cr_expect_str_eq(buf, "spkiosk: 012345678901234567...\n");
+}
+
 #define SEC 1000000000ull
 
 Test(logline, one_line_a_period_with_the_count)
