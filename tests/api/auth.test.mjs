@@ -245,7 +245,7 @@ describe('idle expiry', () => {
 
   test('--session-idle is bounded', () => {
     for (const v of ['0', '86401', 'x', '10s']) {
-      const r = spawnSync(BIN, ['serve', '--session-idle', v], { encoding: 'utf8' });
+      const r = spawnSync(BIN, ['serve', '--session-idle', v], { encoding: 'utf8', timeout: 10_000 });
       assert.equal(r.status, 2, v);
       assert.match(r.stderr, /--session-idle takes 1 to 86400 seconds/);
     }

@@ -260,7 +260,7 @@ describe('the hall by name', () => {
     } finally {
       await d.stop();
       const bad = spawnSync(BIN, ['serve', '--check-config', '--hall-name', '甲\n乙', '--db', path.join(tmp, 'y.db')],
-        { encoding: 'utf8' });
+        { encoding: 'utf8', timeout: 10_000 });
       assert.notEqual(bad.status, 0);
       assert.match(bad.stdout + bad.stderr, /hall-name takes 1 to 90 bytes of text on one line/);
       rmTmp(tmp);

@@ -65,7 +65,7 @@ describe('Host header', () => {
 
 test('--host takes a name', () => {
   for (const v of ['evil example', 'a/b', '', 'x'.repeat(254)]) {
-    const r = spawnSync(BIN, ['serve', '--host', v], { encoding: 'utf8' });
+    const r = spawnSync(BIN, ['serve', '--host', v], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 2, v);
     assert.match(r.stderr, /--host takes a name/);
   }
