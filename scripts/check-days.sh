@@ -72,9 +72,13 @@ for when in "$@"; do
         rc=$?
         if [ "$rc" -ne 0 ]; then
             status=1
-            grep -E '^ *not ok|FAIL|Failing: [1-9]' "$log" | head -40
+            # the whole output is kept: a failure under a moved clock may
+            # not come back on the next run, so its message must not be lost
+            kept=$(dirname "$bin")/check-days/$(date -u -d "@$at" +%Y%m%dT%H%M)-$suite.log
+            mkdir -p "$(dirname "$kept")" && cp "$log" "$kept" || kept="(not kept)"
+            grep -E '^ *not ok|^ *error: |FAIL|Failing: [1-9]' "$log" | head -40
             grep -qE '^ *not ok|FAIL|Failing: [1-9]' "$log" || tail -5 "$log"
-            echo "check-days: $suite failed at $label (rc $rc)"
+            echo "check-days: $suite failed at $label (rc $rc); its whole output: $kept"
         elif [ "$suite" = unit ]; then
             echo "$(grep -c '^== ' "$log") unit binaries passed"
         else
