@@ -209,6 +209,28 @@ static void item_resume(struct durable_wait *w)
     pthread_mutex_unlock(&it->mu);
 }
 
+static void item_init(struct item *it)
+{
+    memset(it, 0, sizeof *it);
+    pthread_mutex_init(&it->mu, NULL);
+    pthread_cond_init(&it->cv, NULL);
+}
+
+/* Waits until the syncer has resumed the item (it was parked). */
+static void item_wait_resumed(struct item *it)
+{
+    pthread_mutex_lock(&it->mu);
+    while (!it->resumed)
+        pthread_cond_wait(&it->cv, &it->mu);
+    pthread_mutex_unlock(&it->mu);
+}
+
+static void item_destroy(struct item *it)
+{
+    pthread_cond_destroy(&it->cv);
+    pthread_mutex_destroy(&it->mu);
+}
+
 struct worker {
     int who, errors, early;
 };
@@ -220,9 +242,7 @@ static void *work(void *arg)
     struct item it;
     int n;
 
-    memset(&it, 0, sizeof it);
-    pthread_mutex_init(&it.mu, NULL);
-    pthread_cond_init(&it.cv, NULL);
+    item_init(&it);
     for (n = 0; n < PER_THREAD; n++) {
         db_defer_begin();
         if (insert(db, k->who, n) != 0 || (db_after_durable(tell), !db_defer_end(&it.w.need))) {
@@ -234,16 +254,12 @@ static void *work(void *arg)
             k->errors++;
             continue;
         }
-        pthread_mutex_lock(&it.mu);
-        while (!it.resumed)
-            pthread_cond_wait(&it.cv, &it.mu);
-        pthread_mutex_unlock(&it.mu);
+        item_wait_resumed(&it);
         if (it.w.failed || it.synced_at_resume < it.w.need.need)
             k->early++;
     }
     cr_assert_eq(it.suspended, PER_THREAD - k->errors);
-    pthread_cond_destroy(&it.cv);
-    pthread_mutex_destroy(&it.mu);
+    item_destroy(&it);
     db_close(db);
     return NULL;
 }
@@ -311,9 +327,7 @@ Test(durable, a_failed_fsync_fails_the_parked_and_every_later_write)
     struct db *db = open_db();
     struct item it;
 
-    memset(&it, 0, sizeof it);
-    pthread_mutex_init(&it.mu, NULL);
-    pthread_cond_init(&it.cv, NULL);
+    item_init(&it);
     probe = db;
     cr_assert_eq(durable_start(item_suspend, item_resume), 0);
     db_defer_begin();
@@ -321,10 +335,7 @@ Test(durable, a_failed_fsync_fails_the_parked_and_every_later_write)
     cr_assert(db_defer_end(&it.w.need));
     atomic_store(&disk_fails, true);
     cr_assert_eq(durable_park(&it.w), 0);
-    pthread_mutex_lock(&it.mu);
-    while (!it.resumed)
-        pthread_cond_wait(&it.cv, &it.mu);
-    pthread_mutex_unlock(&it.mu);
+    item_wait_resumed(&it);
     cr_assert(it.w.failed, "resumed as if durable");
     atomic_store(&disk_fails, false);
 
@@ -334,8 +345,7 @@ Test(durable, a_failed_fsync_fails_the_parked_and_every_later_write)
     cr_assert(db_storage_failed());
     db_defer_end(&it.w.need);
     cr_assert_eq(insert(db, 1, 3), -1, "a waited-for commit after the failure");
-    pthread_cond_destroy(&it.cv);
-    pthread_mutex_destroy(&it.mu);
+    item_destroy(&it);
     db_close(db);
 }
 
@@ -347,9 +357,7 @@ Test(durable, what_tells_of_a_write_never_runs_when_its_fsync_failed)
     struct db *db = open_db();
     struct item it;
 
-    memset(&it, 0, sizeof it);
-    pthread_mutex_init(&it.mu, NULL);
-    pthread_cond_init(&it.cv, NULL);
+    item_init(&it);
     probe = db;
     atomic_store(&told, 0);
     cr_assert_eq(durable_start(item_suspend, item_resume), 0);
@@ -360,15 +368,11 @@ Test(durable, what_tells_of_a_write_never_runs_when_its_fsync_failed)
     cr_assert_eq(it.w.need.n_after, 1);
     atomic_store(&disk_fails, true);
     cr_assert_eq(durable_park(&it.w), 0);
-    pthread_mutex_lock(&it.mu);
-    while (!it.resumed)
-        pthread_cond_wait(&it.cv, &it.mu);
-    pthread_mutex_unlock(&it.mu);
+    item_wait_resumed(&it);
     atomic_store(&disk_fails, false);
     cr_assert(it.w.failed);
     cr_assert_eq(atomic_load(&told), 0, "told of a write that is not on the disk");
-    pthread_cond_destroy(&it.cv);
-    pthread_mutex_destroy(&it.mu);
+    item_destroy(&it);
     db_close(db);
 }
 
