@@ -163,6 +163,8 @@ describe('spkiosk export', () => {
       [['--since', today(), '--hall', '=cmd()'], /--hall/],
       [['--since', today(), '--hall', 'a\nb'], /--hall/],
       [['--format', 'csv'], /--since/],
+      [['--since', today(), '--bogus', 'x'], /--bogus is not an option/],
+      [['--since', today(), '--hall'], /--hall needs a value/],
     ]) {
       const r = exportCmd([...base, ...args]);
       assert.equal(r.status, 2, `${args}: ${r.stderr}`);
