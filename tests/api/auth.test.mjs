@@ -121,6 +121,13 @@ describe('spkiosk user', () => {
 describe('login, session, logout', () => {
   const h = useDaemon();
 
+  // a password file written on Windows, piped in: its line ends in CRLF,
+  // and the CR is no part of the password (`user add` reads one line)
+  test('a password piped in with a CRLF line end logs in without the CR', async () => {
+    addUser(h.db, 'crlf', 'staff', 'crlf-pass-1\r');
+    assert.equal((await login(h.daemon.url, 'crlf', 'crlf-pass-1')).user, 'crlf');
+  });
+
   test('login sets an HttpOnly SameSite=Strict cookie and answers user, role, csrf', async () => {
     addUser(h.db, 'wang', 'staff', 'window-pass-1');
     const r = await post(`${h.daemon.url}/api/v1/login`, { name: 'wang', password: 'window-pass-1' });

@@ -205,9 +205,21 @@ describe('backup --keep N DIR', () => {
       [...others, 'spkiosk-20220101T000000Z.db', 'spkiosk-20230101T000000Z.db', made].sort());
     assert.equal(sql(path.join(dir, made), 'PRAGMA integrity_check').stdout, 'ok\n');
     const into = path.join(tmp, 'new-dir');
-    assert.equal(run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '1', into]).status, 0);
+    const first = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '1', into]);
+    assert.equal(first.status, 0, first.stderr);
+    // nothing deleted, nothing said: a timer's journal is read for real deletions
+    assert.equal(first.stderr, '');
     assert.equal(fs.readdirSync(into).length, 1, 'the folder is made when missing');
-    for (const bad of ['0', '1001', 'x', '-1'])
+    // it holds the hall's cases: made 0750 (docs/deployment.md), others get nothing
+    assert.equal(fs.statSync(into).mode & 0o007, 0, 'others have no access to the folder made');
+    // a copy that fails leaves no empty file under a dated name: it would
+    // look like a backup, and count as one of the N kept
+    const junk = path.join(tmp, 'junk.db');
+    fs.writeFileSync(junk, 'not a database, but long enough to be read as one'.repeat(100));
+    const failed = run(['backup', '--db', junk, '--keep', '1', into]);
+    assert.equal(failed.status, 1, failed.stderr);
+    assert.equal(fs.readdirSync(into).length, 1, 'the failed copy left a file');
+    for (const bad of ['0', '1001', 'x', '-1', '3x', ''])
       assert.equal(run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', bad, dir]).status, 2, bad);
   });
   // A backup killed mid-copy (the timer's unit stopped, the power cut)

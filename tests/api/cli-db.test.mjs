@@ -55,6 +55,9 @@ describe('the database of the commands beside serve', () => {
     for (const [args, said] of [
       [['user', 'posts', 'wang', 'window,backoffice'], `wang now holds posts: window,backoffice (in ${hall})`],
       [['user', 'display', 'wang', '王工'], `wang is now shown to residents as: 王工 (in ${hall})`],
+      // none: the login name is printed, and said so, not as a name "-"
+      [['user', 'display', 'wang', '-'], `wang is now shown to residents as: (their user name) (in ${hall})`],
+      [['user', 'posts', 'wang', '-'], `wang now holds posts: none (in ${hall})`],
       [['user', 'disable', 'wang'], `disabled wang in ${hall}; their open sessions are ended`],
       [['user', 'enable', 'wang'], `enabled wang in ${hall}`]]) {
       r = run(args, { env });

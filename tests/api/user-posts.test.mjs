@@ -29,6 +29,8 @@ describe('posts on staff users', () => {
     assert.equal(r.status, 0, r.stderr);
     r = userCmd(['add', 'boss', '--role', 'admin', '--db', db], PW);
     assert.equal(r.status, 0, r.stderr);
+    // what add says must match what it stored: an admin holds none, not window
+    assert.equal(r.stdout, `added admin user boss (posts: none) to ${db}\n`);
     r = userCmd(['list', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wang staff active \S+ mz_zhuanggan,window-a -$/m);
