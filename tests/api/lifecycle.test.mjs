@@ -42,6 +42,8 @@ async function snapshot(url) {
   return s;
 }
 
+const reEscape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 async function stopExpectZero(d, signal) {
   const info = await d.stop(signal);
   running = null;
@@ -58,8 +60,12 @@ describe('restart on the same database', () => {
     firstUrl = running.url;
     first = await snapshot(running.url);
     assert.equal(first.list.procedures.length, 7);
+    const d = running;
     await stopExpectZero(running, 'SIGTERM');
     assert.ok(fs.existsSync(db), 'the database file was not created');
+    // the journal says a new database was made, and which signal stopped it
+    assert.match(d.stderr(), new RegExp(`^spkiosk: database: ${reEscape(db)} made at schema \\d+$`, 'm'));
+    assert.match(d.stderr(), /^spkiosk: SIGTERM: stopping$/m);
   });
 
   it('the port is closed after the daemon stopped', async () => {
@@ -72,7 +78,11 @@ describe('restart on the same database', () => {
     running = await startDaemon({ tree: FIXTURE_TREE, db });
     const second = await snapshot(running.url);
     assert.deepEqual(second, first);
+    const d = running;
     await stopExpectZero(running, 'SIGINT');
+    // an existing database of this schema: neither made nor migrated
+    assert.doesNotMatch(d.stderr(), /made at schema|migrated from schema/);
+    assert.match(d.stderr(), /^spkiosk: SIGINT: stopping$/m);
   });
 
   it('a third start still serves the same data and stops with SIGTERM, exit 0', async () => {

@@ -348,6 +348,17 @@ describe('a clock behind the database', () => {
     } finally {
       assert.equal((await d.stop()).code, 0);
     }
+    // a record a few seconds ahead (an NTP step back, another process's
+    // write a moment ago) is no sign of a wrong clock: no warning
+    const ahead = spawnSync('sqlite3', [db, "UPDATE case_events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+30 seconds')"],
+      { encoding: 'utf8' });
+    assert.equal(ahead.status, 0, ahead.stderr);
+    d = await startDaemon({ tree, db });
+    try {
+      assert.doesNotMatch(d.stderr(), /clock says/);
+    } finally {
+      assert.equal((await d.stop()).code, 0);
+    }
     // as if the last day's work had been done by a clock a year ahead
     const r = spawnSync('sqlite3', [db, "UPDATE case_events SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+365 days')"],
       { encoding: 'utf8' });
@@ -588,6 +599,26 @@ describe('--log-file and SIGHUP', () => {
     proc.kill('SIGTERM');
     const code = await new Promise((resolve) => proc.on('exit', (c) => resolve(c)));
     assert.equal(code, 0);
+  });
+});
+
+// A --log-file that cannot be opened (its folder missing, no right to
+// it) stops the start with exit 1: served on, the daemon's whole log would
+// go where nobody looks for it.
+describe('--log-file that cannot be opened', () => {
+  let tmp;
+  after(() => rmTmp(tmp));
+
+  it('is said on standard error, and the daemon exits 1 without listening', () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const logFile = path.join(tmp, 'no-such-folder', 'spkiosk.log');
+    // bounded: a daemon that serves anyway would never return
+    const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'x.db'), '--procedures', tree,
+      '--log-file', logFile], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^spkiosk: cannot open the log file ${logFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `, 'm'));
+    assert.doesNotMatch(r.stderr, /listening on/);
   });
 });
 
