@@ -77,6 +77,9 @@ describe('spkiosk user', () => {
       assert.match(r.stderr, /8 to 256 bytes/);
       r = userCmd(['add', 'zhao', '--role', 'staff', '--db', db], `${'x'.repeat(257)}\n`);
       assert.equal(r.status, 1, 'an over-long password is refused, not cut');
+      // the longest one taken: 256 bytes (usage: 8 to 256)
+      r = userCmd(['add', 'longpw', '--role', 'staff', '--db', db], `${'x'.repeat(256)}\n`);
+      assert.equal(r.status, 0, r.stderr);
       r = userCmd(['add', 'zhao', '--db', db], 'pass-word-3\n');
       assert.equal(r.status, 2);
       assert.match(r.stderr, /--role/);
