@@ -613,6 +613,45 @@ describe('--log-file and SIGHUP', () => {
   });
 });
 
+// A SIGHUP whose --log-file cannot be opened again (its folder moved
+// away): the daemon writes on in the file it has, says so there, and
+// reloads all the same; losing the log or the reload would go unseen.
+describe('--log-file that SIGHUP cannot open again', () => {
+  let tmp, proc;
+  after(() => { if (proc && proc.exitCode === null) proc.kill('SIGKILL'); rmTmp(tmp); });
+
+  it('says so in the old file, goes on logging there and reloads', async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const logFile = path.join(tmp, 'logs', 'spkiosk.log');
+    fs.mkdirSync(path.dirname(logFile));
+    proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'x.db'), '--procedures', tree,
+      '--log-file', logFile], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => proc.on('exit', (c, sig) => resolve({ c, s: sig })));
+    const moved = path.join(tmp, 'logs.old', 'spkiosk.log');
+    const read = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
+    let listening = false;
+    for (let i = 0; i < 400 && !listening; i++) {
+      listening = /listening on http/.test(read(logFile));
+      if (!listening) await sleep(50);
+    }
+    assert.ok(listening, `no listening line in the log file:\n${read(logFile)}`);
+    fs.renameSync(path.dirname(logFile), path.dirname(moved));
+    proc.kill('SIGHUP');
+    const want = /^spkiosk: cannot reopen the log file .*; writing on in the old one\nspkiosk: SIGHUP: reloading /m;
+    for (let i = 0; i < 400 && !want.test(read(moved)); i++) await sleep(50);
+    assert.match(read(moved), want);
+    assert.ok(!fs.existsSync(logFile), 'no file made where the folder was');
+    proc.kill('SIGTERM');
+    // bounded: a daemon that does not stop is killed, and the test fails
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    const stopped = await exited;
+    clearTimeout(kill);
+    assert.deepEqual(stopped, { c: 0, s: null });
+    assert.match(read(moved), /SIGTERM: stopping/);
+  });
+});
+
 // A --log-file that cannot be opened (its folder missing, no right to
 // it) stops the start with exit 1: served on, the daemon's whole log would
 // go where nobody looks for it.
