@@ -36,6 +36,16 @@ describe('bad usage exits 2, help exits 0', () => {
     assert.equal(help.stderr, '');
   });
 
+  it('backup, restore and export --help: their usage on stdout, exit 0, nothing done', () => {
+    for (const cmd of ['backup', 'restore', 'export']) {
+      const r = run([cmd, '--db', db, '--help']);
+      assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^usage: spkiosk ${cmd} `));
+      assert.equal(r.stderr, '', cmd);
+    }
+    assert.deepEqual(fs.readdirSync(tmp).sort(), ['x.db']);
+  });
+
   it('an unknown command is named, exit 2', () => {
     const r = run(['frobnicate']);
     assert.equal(r.status, 2, r.stderr);
