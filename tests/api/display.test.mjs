@@ -100,9 +100,11 @@ describe('GET /api/v1/display', () => {
 
   it('400 for an after or a wait that is not a number in range', async () => {
     for (const q of ['?after=-1', '?after=x', '?after=', '?after=1e3', '?after=0&wait=0',
-      '?after=0&wait=26', '?wait=abc', '?after=99999999999999999999']) {
+      '?after=0&wait=26', '?wait=abc', '?after=99999999999999999999', '?after=9007199254740993']) {
       assertError(await display(q), 400, 'bad_request', q);
     }
+    // 2^53 is the contract's bound (the largest integer a browser holds exactly)
+    assert.equal((await display('?after=9007199254740992')).status, 200);
   });
 
   it('If-None-Match with the ETag: 304 while nothing changed', async () => {
@@ -111,6 +113,18 @@ describe('GET /api/v1/display', () => {
     const again = await request(h.url('/api/v1/display'), { headers: { 'If-None-Match': etag } });
     assert.equal(again.status, 304);
     assert.equal(again.headers.get('etag'), etag);
+    // a 304 updates the cached copy's headers: it must keep it revalidated
+    assert.equal(again.headers.get('cache-control'), 'no-cache');
+  });
+
+  // a long poll is 200 either way (the client compares seq), even when its
+  // browser revalidates it with the tag of the answer it holds
+  it('a long poll with If-None-Match of the same state is still 200 with the body', async () => {
+    const r = await display();
+    const held = await request(h.url(`/api/v1/display?after=${r.body.seq}&wait=1`),
+      { headers: { 'If-None-Match': r.headers.get('etag') } });
+    assert.equal(held.status, 200);
+    assert.deepEqual(held.body, r.body);
   });
 
   it('the page /display is served', async () => {

@@ -273,6 +273,16 @@ describe('practice', () => {
     assert.equal((await answer(s.body.id, { decision: 'accept' })).status, 200);
   });
 
+  // the pages' routes: only their APIs are used elsewhere
+  it('serves the pages /staff/practice and /admin/readiness', async () => {
+    for (const [page, js] of [['/staff/practice', 'practice'], ['/admin/readiness', 'readiness']]) {
+      const r = await get(h, page, null);
+      assert.equal(r.status, 200, page);
+      assert.match(r.headers.get('content-type') ?? '', /^text\/html/, page);
+      assert.match(r.text, new RegExp(`/assets/${js}\\.[0-9a-f]{8}\\.js`), page);
+    }
+  });
+
   it('readiness: short with one qualified, not short with two', async () => {
     let r = await readiness();
     assert.deepEqual(r.qualified.map((q) => q.user), ['clerk']);

@@ -136,6 +136,13 @@ describe('GET /api/v1/procedures', () => {
     assertError(await request(api('/api/v1/procedures?category=no-such-category&q=%E8%AF%81')),
       404, 'unknown_category', 'unknown category with q');
   });
+
+  // the contract: an empty category is no filter, not an unknown one
+  it('?category= empty is no filter, with or without q', async () => {
+    const full = ids((await getJSON(api('/api/v1/procedures'))).procedures);
+    assert.deepEqual(ids((await getJSON(api('/api/v1/procedures?category='))).procedures), full);
+    assert.deepEqual(ids(await search('证', '&category=')), ids(await search('证')));
+  });
 });
 
 describe('GET /api/v1/procedures?q= (search)', () => {
@@ -208,6 +215,12 @@ describe('GET /api/v1/procedures?q= (search)', () => {
     assertError(await request(api(`/api/v1/procedures?q=${'a'.repeat(257)}`)), 400, 'bad_request', 'q 257 bytes');
     assertError(await request(api(`/api/v1/procedures?q=${encodeURIComponent('证'.repeat(86))}`)),
       400, 'bad_request', 'q 258 bytes');
+  });
+
+  it('q that is not UTF-8 is 400 bad_request', async () => {
+    // a lone byte, and a three-byte character cut after its second byte
+    for (const q of ['%FF', '%E8%AF', 'a%C0%AFb'])
+      assertError(await request(api(`/api/v1/procedures?q=${q}`)), 400, 'bad_request', q);
   });
 });
 
