@@ -62,7 +62,10 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.deepEqual(r.body.parts, []);
     assert.equal(r.body.from.hash, H1);
     assert.equal(r.body.to.version, 'v1');
-    assert.deepEqual((await unread()).body.procedures, []);
+    const u = await unread();
+    assert.deepEqual(u.body.procedures, []);
+    // a staffer's own list: no cache may keep it for the next user of the PC
+    assert.match(u.headers.get('cache-control'), /no-store/);
   });
 
   it('after a new version: the parts that changed, line by line', async () => {

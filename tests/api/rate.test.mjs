@@ -87,6 +87,8 @@ describe('the evaluator of a window', () => {
     assertError(await send(offer.token, { score: 4, reasons: ['wait'] }), 422, 'reasons_not_asked');
     assertError(await send(offer.token, { score: 1, comment: 'x'.repeat(501) }), 422, 'comment_too_long');
     assertError(await send(offer.token, { score: 1, comment: 5 }), 400, 'bad_request');
+    // known codes, but more than the 16 entries looked at
+    assertError(await send(offer.token, { score: 1, reasons: Array(17).fill('wait') }), 422, 'bad_reason');
     assert.ok((await rate('?window=3')).body.offer, 'the offer is still there');
   });
 
@@ -141,6 +143,17 @@ describe('the evaluator of a window', () => {
     assert.equal((await rate('?window=7')).body.offer, null, 'no window: nothing offered');
   });
 
+  // optional means null too: a form that sends every key sends null for none
+  it('a rating with a null comment and null reasons is one without them', async () => {
+    const c = await served(null);
+    const r = await h.post(`/api/v1/cases/${c.id}/rating`, { score: 2, comment: null, reasons: null });
+    assert.equal(r.status, 204, r.text);
+    const v = (await h.sget(`/api/v1/staff/cases/${c.id}`)).body.rating;
+    assert.equal(v.score, 2);
+    assert.equal(v.comment, null);
+    assert.deepEqual(v.reasons, []);
+  });
+
   it('a long poll is answered within a second of a completion at its window', async () => {
     const c = await served(null);
     const seq = (await rate('?window=7')).body.seq;
@@ -162,6 +175,7 @@ describe('the evaluator of a window', () => {
     assertError(await rate('?window=3%20%E5%8F%B7'), 422, 'bad_window');
     assertError(await rate('?window=3&after=x'), 400, 'bad_request');
     assertError(await rate('?window=3&wait=99'), 400, 'bad_request');
+    assertError(await rate('?window=3&wait=0'), 400, 'bad_request');
   });
 
   it('serves the page /rate', async () => {
@@ -239,3 +253,28 @@ describe('the window calls the next resident', () => {
   });
 });
 
+
+// The rating by the slip's code ends the window's offer: the tablet must
+// learn it at once, not at its poll's timeout (25 s), or it asks for a
+// rating already given. The poll is counted in flight (the metrics gauge)
+// before the rating is sent, so that it is held, not answered afresh.
+describe('a rating by the case id', () => {
+  const w = useWindow({ args: ['--metrics-allow', '127.0.0.1'] });
+  const inFlight = async () => Number((await request(w.url('/metrics'))).text
+    .match(/^spkiosk_http_requests_in_flight (\d+)/m)[1]);
+
+  it('answers a held poll of its window', async () => {
+    const c = await residentCase(w);
+    assert.equal((await w.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assert.equal((await w.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '8' })).status, 200);
+    const seq = (await request(w.url('/api/v1/rate?window=8'))).body.seq;
+    // 20 s: a generous bound below the poll's own 25 s
+    const held = request(w.url(`/api/v1/rate?window=8&after=${seq}`), { signal: AbortSignal.timeout(20_000) });
+    const until = Date.now() + 10_000;
+    while (await inFlight() < 2 && Date.now() < until);
+    assert.equal((await w.post(`/api/v1/cases/${c.id}/rating`, { score: 5 })).status, 204);
+    const r = await held;
+    assert.equal(r.status, 200);
+    assert.equal(r.body.offer, null);
+  });
+});
