@@ -1629,6 +1629,49 @@ Test(procedure, hall_contact_bounds)
     cr_assert_str_eq(hall_contact_tag(), "");
 }
 
+/* ---- pinned by a mutation review of hall.c ---- */
+
+/* hall.h: the tag changes with the name too (the one-time notice names the
+ * hall), and without a name it is the three values' tag an earlier build
+ * stored, so an upgrade renders no library again: FNV-1a 64 of each value
+ * and its 0 byte, computed apart from hall.c. */
+Test(procedure, hall_tag_follows_the_name_and_keeps_the_old_tag_without_one)
+{
+    char tag[HALL_TAG_LEN + 1];
+
+    cr_assert_eq(hall_contact_set(HALL_LOCATION, "幸福路88号"), 0);
+    cr_assert_eq(hall_contact_set(HALL_HOURS, "周一至周五"), 0);
+    cr_assert_eq(hall_contact_set(HALL_PHONE, "0535-2222222"), 0);
+    cr_assert_str_eq(hall_contact_tag(), "f3b190d0bb5a2376");
+    snprintf(tag, sizeof tag, "%s", hall_contact_tag());
+    cr_assert_eq(hall_name_set("幸福路社区服务中心"), 0);
+    cr_assert_str_neq(hall_contact_tag(), tag);
+    cr_assert_eq(hall_name_set(""), 0);
+    cr_assert_str_eq(hall_contact_tag(), tag);
+    /* a name alone is something set */
+    cr_assert_eq(hall_contact_set(HALL_LOCATION, NULL), 0);
+    cr_assert_eq(hall_contact_set(HALL_HOURS, NULL), 0);
+    cr_assert_eq(hall_contact_set(HALL_PHONE, NULL), 0);
+    cr_assert_str_eq(hall_contact_tag(), "");
+    cr_assert_eq(hall_name_set("幸福路社区服务中心"), 0);
+    cr_assert_eq(strlen(hall_contact_tag()), HALL_TAG_LEN);
+}
+
+/* HALL_NAME_MAX bytes are allowed, one more is refused and keeps the name. */
+Test(procedure, hall_name_bounds)
+{
+    char big[HALL_NAME_MAX + 2];
+
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    cr_assert_eq(hall_name_set("旧名"), 0);
+    cr_assert_eq(hall_name_set(big), -1, "121 bytes");
+    cr_assert_str_eq(hall_name_get(), "旧名");
+    big[HALL_NAME_MAX] = '\0';
+    cr_assert_eq(hall_name_set(big), 0, "120 bytes");
+    cr_assert_str_eq(hall_name_get(), big);
+}
+
 /* ---- pinned by a mutation review of procedure.c ---- */
 
 /* The review-chain names are reserved too, and English names are compared
