@@ -230,3 +230,31 @@ Test(changes, the_list_is_newest_first)
     free(json);
     casedb_close(&t);
 }
+
+/* ---- pinned by a mutation review of models.c ---- */
+
+/* The same file under two stems (a copy not yet edited, no front-matter id)
+ * is one hash of two procedures: the cache is keyed by both, so a case of
+ * the copy is validated against the copy, not the procedure parsed first. */
+Test(models, one_text_under_two_ids_is_two_models)
+{
+    struct casedb t;
+    struct model_ref *a, *b;
+    const struct procedure *ma, *mb;
+    char live[256];
+
+    casedb_open(&t);
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT 'test-copy', hash, source, 'copies',"
+                    " kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, first_loaded, practice_key, render_contact, NULL"
+                    " FROM procedure_versions WHERE procedure_id = 'test'");
+    cr_assert_eq(models_get(t.db, "test", live, &ma, &a), 0);
+    cr_assert_eq(models_get(t.db, "test-copy", live, &mb, &b), 0);
+    cr_assert_str_eq(ma->id, "test");
+    cr_assert_str_eq(mb->id, "test-copy");
+    cr_assert_str_eq(mb->category, "copies");
+    models_release(a);
+    models_release(b);
+    casedb_close(&t);
+}
