@@ -490,6 +490,29 @@ describe('GET /api/v1/triage', () => {
   });
 });
 
+// Each document of a snapshot carries a tag of its own: a 304 to another
+// document's tag would leave a browser showing the document it had cached
+// (the category list for the full one, the categories for the triage).
+describe('the snapshot documents\' ETags', () => {
+  it('differ between documents, and another document\'s tag is answered 200', async () => {
+    const docs = ['/api/v1/procedures', '/api/v1/procedures?category=employment', '/api/v1/categories',
+      '/api/v1/triage', '/api/v1/directory'];
+    const tags = [];
+    for (const d of docs) {
+      const r = await request(api(d));
+      assert.equal(r.status, 200, d);
+      assert.ok(r.headers.get('etag'), d);
+      tags.push(r.headers.get('etag'));
+    }
+    assert.equal(new Set(tags).size, docs.length, tags.join(' '));
+    for (const [i, d] of docs.entries()) {
+      assert.equal((await request(api(d), { headers: { 'If-None-Match': tags[i] } })).status, 304, d);
+      const others = tags.filter((_, j) => j !== i).join(', ');
+      assert.equal((await request(api(d), { headers: { 'If-None-Match': others } })).status, 200, d);
+    }
+  });
+});
+
 describe('GET /print/procedures/{id}', () => {
   it('is a printable HTML sheet with what to bring and know', async () => {
     const r = await request(api('/print/procedures/labour-handbook'));
