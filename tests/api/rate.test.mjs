@@ -176,6 +176,7 @@ describe('the evaluator of a window', () => {
     assertError(await rate('?window=3&after=x'), 400, 'bad_request');
     assertError(await rate('?window=3&wait=99'), 400, 'bad_request');
     assertError(await rate('?window=3&wait=0'), 400, 'bad_request');
+    assertError(await rate('?window=3&after=9007199254740993'), 400, 'bad_request', 'after over 2^53');
   });
 
   it('serves the page /rate', async () => {
