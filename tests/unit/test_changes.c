@@ -258,3 +258,35 @@ Test(models, one_text_under_two_ids_is_two_models)
     models_release(b);
     casedb_close(&t);
 }
+
+/* A model someone holds stays when the cache is full: the eviction takes an
+ * unreferenced one, and the cache never grows past MODELS_CACHE_MAX. A
+ * held model evicted is freed under its holder (a crash, or under SAN=1 a
+ * use after free below); a cache grown past its array writes beyond it. */
+Test(models, a_held_model_is_never_evicted)
+{
+    struct casedb t;
+    struct model_ref *held, *ref;
+    const struct procedure *mh, *m;
+    char live[256], hash[65];
+    int i;
+
+    casedb_open(&t);
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    cr_assert_eq(models_get(t.db, "test", live, &mh, &held), 0);
+    /* as many other versions as the cache holds, each got and released */
+    casedb_exec(&t, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+                    " INSERT INTO procedure_versions SELECT procedure_id, printf('%%064x', i), source,"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, first_loaded, practice_key, render_contact, NULL"
+                    " FROM procedure_versions, n WHERE procedure_id = 'test'", MODELS_CACHE_MAX);
+    for (i = 1; i <= MODELS_CACHE_MAX; i++) {
+        snprintf(hash, sizeof hash, "%064x", i);
+        cr_assert_eq(models_get(t.db, "test", hash, &m, &ref), 0, "%d", i);
+        models_release(ref);
+    }
+    cr_assert_str_eq(mh->id, "test");
+    cr_assert_str_eq(mh->hash, live);
+    models_release(held);
+    casedb_close(&t);
+}
