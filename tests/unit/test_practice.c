@@ -261,6 +261,8 @@ Test(practice, told_text_is_never_raw_html)
 {
     parse_error("# 练习\n\n## 场景\n他说：<b>很急</b>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
     parse_error("# 练习\n\n## 场景\n<div>\n很急\n</div>\n\n```case\nexpect = accept\n```\n", 4, "HTML");
+    /* at the line the markup is on, not the paragraph's first */
+    parse_error("# 练习\n\n## 场景\n他说：\n很急<b>x</b>\n\n```case\nexpect = accept\n```\n", 5, "HTML");
 }
 
 Test(practice, javascript_links_are_not_rendered)
@@ -286,6 +288,9 @@ Test(practice, syntax_errors_with_their_lines)
     parse_error_one("Name = 王某\nexpect = accept\n", 5, "不是有效的名称");
     parse_error_one("expect = accept\nexpect = accept\n", 6, "重复写了（第 5 行");
     parse_error_one("name = a\nname = b\nexpect = accept\n", 6, "重复写了（第 5 行");
+    parse_error_one("conditions = 是\nconditions = 否\nexpect = accept\n", 6, "conditions 重复写了（第 5 行");
+    parse_error_one("brought = id_card\nbrought = letter\nexpect = accept\n", 6, "brought 重复写了（第 5 行");
+    parse_error_one("expect = accept\nexplain = 甲\nexplain = 乙\n", 7, "explain 重复写了（第 6 行");
     parse_error_one("conditions = 是 对\nexpect = accept\n", 5, "「对」");
     parse_error_one("brought = id-card\nexpect = accept\n", 5, "「id-card」");
     parse_error_one("brought = s1-\nexpect = accept\n", 5, "「s1-」");
@@ -898,4 +903,175 @@ Test(practice, a_situation_on_a_step)
     free(text);
     diag_list_free(&d);
     procedure_free(p);
+}
+
+/* ---- a mutation review's pins -------------------------------------------- */
+
+/* Each bound takes the size it names: a title of PRACTICE_TITLE_MAX bytes
+ * and a file of PRACTICE_FILE_MAX bytes are read, and a told text of
+ * PRACTICE_TEXT_MAX bytes is rendered too (rendering stops only at twice
+ * that: the page shows the html). */
+Test(practice, a_bound_itself_is_read)
+{
+    static const char head[] = "# 练习\n\n## 场景\n```case\nexpect = accept\n```\n";
+    struct strbuf sb = STRBUF_INIT;
+    struct practice *pr = NULL;
+    struct diag_list d = DIAG_LIST_INIT;
+    char *big = calloc(PRACTICE_FILE_MAX + 1, 1);
+
+    cr_assert_not_null(big);
+    memset(big, 'a', PRACTICE_TITLE_MAX);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## %s\n```case\nexpect = accept\n```\n", big), 0);
+    pr = parse_ok(sb.data);
+    cr_assert_eq(strlen(pr->scenarios[0].title), PRACTICE_TITLE_MAX);
+    practice_free(pr);
+    strbuf_free(&sb);
+    memset(big, 'a', PRACTICE_TEXT_MAX);
+    cr_assert_eq(strbuf_printf(&sb, "# 练习\n\n## 场景\n%s\n\n```case\nexpect = accept\n```\n", big), 0);
+    pr = parse_ok(sb.data);
+    cr_assert_eq(strncmp(pr->scenarios[0].html, "<p>", 3), 0, "rendered: %.20s", pr->scenarios[0].html);
+    cr_assert_gt(strlen(pr->scenarios[0].html), PRACTICE_TEXT_MAX);
+    practice_free(pr);
+    strbuf_free(&sb);
+    memset(big, '\n', PRACTICE_FILE_MAX);
+    memcpy(big, head, strlen(head));
+    cr_assert_eq(parse(big, PRACTICE_FILE_MAX, &pr, &d), 0, "%s", dump(&d));
+    cr_assert_eq(pr->n_scenarios, 1);
+    practice_free(pr);
+    diag_list_free(&d);
+    free(big);
+}
+
+/* An implicit item id is s, a step's number, -, an item's number: each
+ * part there. */
+Test(practice, an_implicit_item_id_has_every_part)
+{
+    parse_error_one("brought = s12-\nexpect = accept\n", 5, "「s12-」");
+    parse_error_one("brought = s-12\nexpect = accept\n", 5, "「s-12」");
+    parse_error_one("brought = x1-2\nexpect = accept\n", 5, "「x1-2」");
+    /* no longer than any key: the id is kept in a key's room */
+    parse_error_one("brought = s1111111111111111111111111111111-0\nexpect = accept\n", 5,
+                    "「s1111111111111111111111111111111-0」");
+}
+
+/* What practice_parse_partial keeps for the proof: only a scenario whose
+ * own lines have errors is bad; the one after it is proved (every error in
+ * one check), also after errors reported before the file. */
+Test(practice, only_a_scenario_with_errors_is_bad)
+{
+    static const char text[] =
+        "# 练习\n\n## 甲\n```case\nexpect = maybe\n```\n\n## 乙\n```case\nexpect = accept\n```\n";
+    struct practice *pr = NULL;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(practice_parse_partial(PATH, text, strlen(text), &pr, &d), 1);
+    cr_assert_not_null(pr);
+    cr_assert_eq(pr->n_scenarios, 2);
+    cr_assert(pr->scenarios[0].bad);
+    cr_assert(!pr->scenarios[1].bad);
+    practice_free(pr);
+    /* 乙 alone, d still holding 甲's error */
+    cr_assert_eq(practice_parse_partial(PATH, strstr(text, "## 乙"), strlen(strstr(text, "## 乙")), &pr, &d), 0,
+                 "%s", dump(&d));
+    cr_assert(!pr->scenarios[0].bad, "an earlier file's errors are not this one's");
+    practice_free(pr);
+    diag_list_free(&d);
+}
+
+/* The one H1 is the file's title only before the scenarios: after one it
+ * is an error even when the file has no title. */
+Test(practice, an_h1_after_a_scenario_is_an_error)
+{
+    parse_error("## 场景\n```case\nexpect = accept\n```\n\n# 标题\n", 6, "只能有一个一级标题");
+}
+
+/* What the trainee is told: a lower heading is part of the story, not a
+ * scenario; a line break within a paragraph and a code block's text are
+ * kept. */
+Test(practice, the_story_keeps_its_lines)
+{
+    struct practice *pr = parse_ok("# 练习\n\n## 场景\n### 来的是谁\n王某\n来办。\n\n```\n370602199003150021\n```\n\n"
+                                   "```case\nexpect = accept\n```\n");
+
+    cr_assert_eq(pr->n_scenarios, 1, "### is not a scenario");
+    cr_assert_str_eq(pr->scenarios[0].text, "来的是谁\n\n王某\n来办。\n\n370602199003150021");
+    practice_free(pr);
+}
+
+/* A refusal's condition is judged: refuse 1 and refuse 2 are two keys. */
+Test(practice, scenario_key_follows_the_refused_condition)
+{
+    char a[PRACTICE_KEY_LEN + 1], b[PRACTICE_KEY_LEN + 1];
+
+    key_of("场景", "", "conditions = 否 否\nexpect = refuse 1\n", a);
+    key_of("场景", "", "conditions = 否 否\nexpect = refuse 2\n", b);
+    cr_assert_str_neq(a, b);
+}
+
+/* Why a part is not needed names the situation that asks for it: the
+ * step's when the whole step does not apply, and a != one as ≠; a choice
+ * outside its options lists them all. */
+static const char NEGATED[] =
+    "# 换证事项\n"
+    "\n"
+    "演示。\n"
+    "\n"
+    "## 第一步：情况\n"
+    "\n"
+    "```form\n"
+    "kind | 办理类型 | choice | required options=首次/补领/换领\n"
+    "```\n"
+    "\n"
+    "## 第二步：材料\n"
+    "- [ ] 旧证 {if kind!=首次} {#old_card}\n";
+
+Test(practice, why_a_part_is_not_needed)
+{
+    struct procedure *stepped = model_of("stepped", "demo/stepped.md", STEPPED),
+                     *negated = model_of("negated", "demo/negated.md", NEGATED);
+    const struct {
+        struct procedure **p;
+        const char *lines;
+        int line;
+        const char *sub;
+    } cases[] = {
+        {&stepped, "kind = 首次\nbrought = loss_note\nexpect = accept\n", 6,
+         "loss_note（遗失声明）在这个场景里不需要：它只在 kind=补领 时需要"},
+        {&negated, "kind = 首次\nbrought = old_card\nexpect = accept\n", 6, "它只在 kind≠首次 时需要"},
+        {&negated, "kind = 新办\nexpect = return kind\n", 5, "可选：首次/补领/换领"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *text = one(cases[i].lines);
+        struct practice *pr = parse_ok(text);
+        struct diag_list d = DIAG_LIST_INIT;
+        cr_assert_eq(practice_proof_check(PATH, pr, *cases[i].p, TODAY, &d), 1, "%s", text);
+        expect_diag(&d, cases[i].line, DIAG_ERROR, cases[i].sub);
+        expect_counts(&d, 1, 0);
+        diag_list_free(&d);
+        practice_free(pr);
+        free(text);
+    }
+    procedure_free(stepped);
+    procedure_free(negated);
+}
+
+/* A value that is not one its field takes is reported once, at its own
+ * line, whatever the expect: not again as a check the case fails. And a
+ * return is never right for a resident who answers a condition 否. */
+Test(practice, a_bad_value_is_reported_once)
+{
+    prove_error("conditions = 是 是\nproxy = 也许\nkind = 首次\nbrought = id_card\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = accept\n",
+                6, "只能写 是 或 否");
+    prove_error("conditions = 是 是\nproxy = 否\nkind = 换领\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = return id_card\n",
+                7, "「换领」不是字段 kind");
+    prove_error("conditions = 是 是\nproxy = 也许\nkind = 首次\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = return id_card\n",
+                6, "只能写 是 或 否");
+    prove_error("conditions = 否 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+                "id_number = 370602199003150021\nexpect = return id_card\n",
+                11, "expect = return，但第 1 条办理条件答的是「否」");
 }
