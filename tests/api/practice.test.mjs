@@ -570,4 +570,32 @@ expect = return id_card
     fs.writeFileSync(file(h, 'alpha/one.practice.md'), PRACTICE);
     await eventually(h, async () => (await readiness())?.playable === true, 'playable again');
   });
+
+  // the tally skips only a name no account can have: a staffer whose name
+  // is as long as a name may be (ACCOUNTS_NAME_MAX, 32) passes like any other
+  it('a staffer with a name of the longest length qualifies', async () => {
+    const name = 'n'.repeat(32);
+    addUser(path.join(h.tmp, 'x.db'), name, 'staff', PW);
+    const session = await login(h.daemon.url, name, PW);
+    await passAll(session);
+    const l = (await listed(session))[0];
+    assert.deepEqual([l.passed_scenarios, typeof l.passed], [3, 'string']);
+    assert.ok((await readiness()).qualified.some((q) => q.user === name), 'in the AB岗 grid');
+  });
+
+  // passed_before is a whole pass of an earlier version: one scenario
+  // answered right on a text changed since is not one
+  it('a part of an earlier pass is no pass before the change', async () => {
+    const db = path.join(h.tmp, 'x.db');
+    addUser(db, 'novice', 'staff', PW);
+    const session = await login(h.daemon.url, 'novice', PW);
+    const s = await start(session);
+    assert.equal((await answer(s.body.id, RIGHT[s.body.scenario.title], session)).body.correct, true);
+    // as if the practice file had changed since: another text, no scenario key
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], {
+      input: "UPDATE practice_cases SET practice_hash = printf('%064d', 0), scenario_key = NULL WHERE user = 'novice';" });
+    const l = (await listed(session))[0];
+    assert.deepEqual([l.passed_scenarios, l.passed, l.passed_before], [0, null, null]);
+    assert.ok(!(await readiness()).passed_before.some((q) => q.user === 'novice'), 'not in the AB岗 grid either');
+  });
 });
