@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { authHeaders, request } from './helpers.mjs';
-import { useAdminDaemon, eventually, file, get } from './admin-helpers.mjs';
+import { useAdminDaemon, entry, eventually, file, get, list } from './admin-helpers.mjs';
 
 const PROC = `# 亲属关系证明
 
@@ -179,6 +179,20 @@ describe('a practice case of a version scheduled for later', () => {
     assert.deepEqual([row.playable, row.short], [false, true]);
     const l = await get(h, '/api/v1/staff/practice', h.staff);
     assert.ok(!l.body.procedures.some((p) => p.id === 'brokenitem'), 'not offered to play');
+  });
+
+  // a live item whose practice file does not fit its next version is still
+  // played on the live one, which is not upcoming (a schedule's date there
+  // said the scenarios were of rules not in force yet)
+  it('a practice file kept on the live version is not upcoming', async () => {
+    const later = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+    fs.writeFileSync(file(h, 'cert/kin.md'), `---\neffective: ${later}\n---\n${PROC.replace('death_date', 'died_on')}`);
+    await eventually(h, async () => entry(await list(h), 'kin.practice')?.state === 'error_old_live',
+      'the scenarios kept on the live version');
+    const l = await get(h, '/api/v1/staff/practice', h.staff);
+    const kin = l.body.procedures.find((p) => p.id === 'kin');
+    assert.ok(kin, JSON.stringify(l.body.procedures));
+    assert.equal(kin.upcoming, null);
   });
 });
 
