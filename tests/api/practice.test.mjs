@@ -90,6 +90,8 @@ const h = useAdminDaemon({
   'alpha/one.md': PROC,
   'alpha/one.practice.md': PRACTICE,
   'alpha/two.md': '# 无练习事项\n\n没有练习题。\n\n## 第一步:准备\n- [ ] 身份证\n',
+  // a policy document: nothing to practise, so never "without practice"
+  'alpha/rules.md': '---\nkind: policy\n---\n# 窗口守则\n\n守则。\n\n## 要点\n说明。\n',
 });
 
 const post = (p, body, session = h.staff) => request(`${h.daemon.url}${p}`, {
@@ -583,14 +585,18 @@ expect = return id_card
     assert.ok((await readiness()).qualified.some((q) => q.user === name), 'in the AB岗 grid');
   });
 
-  // passed_before is a whole pass of an earlier version: one scenario
-  // answered right on a text changed since is not one
+  // passed_before is a whole pass of an earlier version: every scenario
+  // played on a text changed since, one of them right, is not one
   it('a part of an earlier pass is no pass before the change', async () => {
     const db = path.join(h.tmp, 'x.db');
     addUser(db, 'novice', 'staff', PW);
     const session = await login(h.daemon.url, 'novice', PW);
-    const s = await start(session);
-    assert.equal((await answer(s.body.id, RIGHT[s.body.scenario.title], session)).body.correct, true);
+    // one scenario right, the other two wrong (condition 1 is met in each)
+    for (let i = 0; i < 3; i++) {
+      const s = await start(session);
+      const a = await answer(s.body.id, i === 0 ? RIGHT[s.body.scenario.title] : { decision: 'refuse', condition: 1 }, session);
+      assert.equal(a.body.correct, i === 0, s.body.scenario.title);
+    }
     // as if the practice file had changed since: another text, no scenario key
     execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], {
       input: "UPDATE practice_cases SET practice_hash = printf('%064d', 0), scenario_key = NULL WHERE user = 'novice';" });
