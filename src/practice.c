@@ -104,7 +104,12 @@ static int practice_plain(cmark_node *n, struct strbuf *sb)
             rc = strbuf_putc(sb, '\n');
         } else if (ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
                                               t == CMARK_NODE_ITEM)) {
-            rc = strbuf_puts(sb, "\n\n");
+            /* one blank line after a block: an item's paragraph (or a code
+             * block's last line) has ended it in part or whole already */
+            size_t nl = 0;
+            while (nl < 2 && nl < sb->len && sb->data[sb->len - 1 - nl] == '\n')
+                nl++;
+            rc = strbuf_append(sb, "\n\n", 2 - nl);
         }
     }
     cmark_iter_free(it);

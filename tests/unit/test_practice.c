@@ -998,6 +998,18 @@ Test(practice, the_story_keeps_its_lines)
     practice_free(pr);
 }
 
+/* The story as plain text has one blank line between blocks, a list's
+ * items too (each item's paragraph ended a block already: two blank lines
+ * were told between them). */
+Test(practice, a_list_is_told_as_its_paragraphs)
+{
+    struct practice *pr = parse_ok("# 练习\n\n## 场景\n王某带了：\n\n- 身份证\n- 户口簿\n\n还缺照片。\n\n"
+                                   "```case\nexpect = accept\n```\n");
+
+    cr_assert_str_eq(pr->scenarios[0].text, "王某带了：\n\n身份证\n\n户口簿\n\n还缺照片。");
+    practice_free(pr);
+}
+
 /* A refusal's condition is judged: refuse 1 and refuse 2 are two keys. */
 Test(practice, scenario_key_follows_the_refused_condition)
 {
