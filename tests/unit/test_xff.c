@@ -177,3 +177,62 @@ Test(xff, too_many_entries)
     memcpy(big + sizeof big - 13, ",203.0.113.9", 13);
     cr_assert_str_eq(client_of(big, &t, buf, sizeof buf), "203.0.113.9");
 }
+
+/* the edges of a CIDR: a full-length prefix is a host, the first host bit
+ * counts, and a prefix is digits only (never an empty one read as /0) */
+Test(xff, net_bounds)
+{
+    struct xff_net net;
+
+    cr_assert_eq(xff_net_parse("10.0.0.1/32", &net), 0);
+    cr_assert_eq(net.prefix, 128);
+    cr_assert_eq(xff_net_parse("::1/128", &net), 0);
+    cr_assert_eq(net.prefix, 128);
+    cr_assert_eq(xff_net_parse("0.0.0.0/", &net), -1, "an empty prefix is not /0");
+    cr_assert_eq(xff_net_parse("10.0.0.0/+8", &net), -1);
+    cr_assert_eq(xff_net_parse("10.0.0.0/ 8", &net), -1);
+    cr_assert_eq(xff_net_parse("10.128.0.0/8", &net), -1, "the first host bit set");
+    cr_assert_eq(xff_net_parse("fd80::/8", &net), -1, "the first host bit set");
+}
+
+/* proxies append ephemeral ports (five digits) and may pad with tabs; a
+ * port is digits after a colon, nothing else */
+Test(xff, entry_ports_and_tabs)
+{
+    unsigned char a[16], b[16];
+
+    cr_assert_eq(xff_addr_parse("1.2.3.4", 7, a), 0);
+    cr_assert_eq(xff_addr_parse("1.2.3.4:65535", 13, b), 0);
+    cr_assert_eq(memcmp(a, b, 16), 0);
+    cr_assert_eq(xff_addr_parse("\t1.2.3.4\t", 9, b), 0);
+    cr_assert_eq(memcmp(a, b, 16), 0);
+    cr_assert_eq(xff_addr_parse("[::1]:54321", 11, b), 0);
+    static const char *const bad[] = {"1.2.3.4:-1", "1.2.3.4:+80", "1.2.3.4:8/", "[::1]x80",
+                                      "[::1]:-80"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(xff_addr_parse(bad[i], strlen(bad[i]), a), -1, "%s", bad[i]);
+}
+
+/* a trusted hop with junk to its left: the client is unknown, so the
+ * caller falls back to the proxy, never to the trusted hop */
+Test(xff, junk_left_of_a_trusted_hop)
+{
+    static const char *const nets[] = {"10.0.0.0/8"};
+    struct xff_set t = set_of(nets, 1);
+    char buf[64];
+
+    cr_assert_str_eq(client_of("unknown, 10.0.0.1", &t, buf, sizeof buf), "-");
+    cr_assert_str_eq(client_of(", 10.0.0.1", &t, buf, sizeof buf), "-");
+}
+
+Test(xff, format_too_small)
+{
+    unsigned char a[16];
+    char buf[8];
+
+    cr_assert_eq(xff_addr_parse("203.0.113.9", 11, a), 0);
+    cr_assert_eq(xff_addr_format(a, buf, sizeof buf), -1);
+    cr_assert_eq(xff_addr_parse("2001:db8::7", 11, a), 0);
+    cr_assert_eq(xff_addr_format(a, buf, sizeof buf), -1);
+    cr_assert_eq(xff_addr_format(a, buf, 4), -1);
+}
