@@ -272,6 +272,63 @@ describe('/metrics', () => {
     assert.equal(after1.get('spkiosk_cases').samples.length, 11, 'every status, 0 included');
   });
 
+  // each gauge its own figure: a case handed in is waiting, not overdue, a
+  // notification owed is pending;
+  // the WAL's size is the -wal file's (read around the scrape: a write or
+  // a checkpoint in between leaves nothing to compare)
+  it('shows a case handed in as waiting, a notification owed, and the WAL file as it is', async () => {
+    const post = (p, body) => request(`${d.url}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const c = await post('/api/v1/cases', { procedure: 'one' });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/1`, { fields: { name: '张三' } })).status, 200);
+    const s = await post(`/api/v1/cases/${c.body.id}/submit`, {});
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.status, 'waiting');
+    // a notification owed to a resident with a number (as a return queues)
+    const ins = spawnSync('sqlite3', [path.join(tmp, 'x.db'), '.timeout 5000',
+      `INSERT INTO notifications (case_id, ticket, title, kind, phone, text, created_at)
+       VALUES ('${c.body.id}', 'A001', 't', 'returned', '13800000000', 't', '2026-01-01T00:00:00Z')`],
+    { encoding: 'utf8' });
+    assert.equal(ins.status, 0, ins.stderr);
+    const wal = () => fs.statSync(path.join(tmp, 'x.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
+    let f, w0, w1;
+    for (let i = 0; i < 5; i++) {
+      w0 = wal();
+      f = await scrape(d);
+      w1 = wal();
+      if (w0 === w1) break;
+    }
+    assert.equal(value(f, 'spkiosk_cases', { status: 'waiting' }), 1);
+    assert.equal(value(f, 'spkiosk_queue_waiting'), 1);
+    assert.equal(value(f, 'spkiosk_cases_overdue'), 0);
+    assert.equal(value(f, 'spkiosk_notifications_pending'), 1);
+    assert.equal(w0, w1, 'the WAL held still for one of five scrapes');
+    assert.ok(w0 > 0, 'a write left a WAL');
+    assert.equal(value(f, 'spkiosk_database_wal_bytes'), w0);
+  });
+
+  // an idle connection is open but holds no request: the two gauges differ
+  it('counts an idle connection as open, not as a request in flight', async () => {
+    const idle = net.connect(Number(new URL(d.url).port), '127.0.0.1');
+    await new Promise((resolve, reject) => { idle.once('connect', resolve); idle.once('error', reject); });
+    try {
+      let f;
+      // the daemon accepts it on its own time: scrape until it is counted
+      for (let i = 0; i < 100; i++) {
+        f = await scrape(d);
+        if (value(f, 'spkiosk_http_connections_open') >= 2) break;
+        await sleep(50);
+      }
+      assert.ok(value(f, 'spkiosk_http_connections_open') >= 2, 'the idle one and this scrape');
+      assert.equal(value(f, 'spkiosk_http_requests_in_flight'), 1, 'this scrape alone');
+    } finally {
+      idle.destroy();
+    }
+  });
+
   it('counts loads and the files with errors they find', async () => {
     const before1 = await scrape(d);
     fs.writeFileSync(path.join(tree, 'alpha/two.md'), good('第二个事项', '改了。'));
