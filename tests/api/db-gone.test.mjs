@@ -75,6 +75,26 @@ describe('the database deleted under the daemon', () => {
   });
 });
 
+// /metrics from a worker that cannot read the database: still answered,
+// spkiosk_database_up 0 and no database figures, for an alert to fire on
+describe('/metrics with the database gone before its worker opened it', () => {
+  const tmp = makeTmp();
+  let d;
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('says spkiosk_database_up 0, without the gauges read from it', async () => {
+    const db = path.join(tmp, 'z.db');
+    d = await startDaemon({ tree: TREE, db, args: ['--threads', '1'] });
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    const m = await request(`${d.url}/metrics`);
+    assert.equal(m.status, 200, m.text);
+    assert.match(m.text, /^spkiosk_database_up 0$/m);
+    assert.doesNotMatch(m.text, /^spkiosk_(cases|queue_waiting|cases_overdue)[ {]/m);
+    assert.match(m.text, /^spkiosk_database_bytes 0$/m);
+    assert.match(m.text, /^spkiosk_http_requests_in_flight 1$/m, 'the families after the database\'s');
+  });
+});
+
 // A damaged database at the start (an IT officer's review): the log said
 // "file is not a database" and nothing on what to do, and under the unit
 // the daemon started again every five seconds.
