@@ -125,6 +125,11 @@ describe('SP有误: reporting a step, the admin list, dealt with', () => {
     assert.deepEqual((await list('?procedure=none-such')).body, { reports: [], counts: { open: 0, dealt: 0 } });
     assertError(await list('?procedure=BAD!'), 400, 'bad_request');
     assertError(await list('?open=yes'), 400, 'bad_request');
+    // open=0 and an empty open or procedure are no filter: every report
+    assert.ok(all.counts.dealt > 0, 'some dealt with, to tell the filters apart');
+    for (const q of ['?open=0', '?open=', '?procedure=', '?procedure=&open=0']) {
+      assert.deepEqual((await list(q)).body, all, q);
+    }
     const files = (await h.sget('/api/v1/admin/procedures', h.admin)).body.procedures;
     const byId = Object.fromEntries(files.map((p) => [p.id, p.reports_open]));
     assert.equal(byId.residence, res.counts.open);
