@@ -1329,3 +1329,116 @@ Test(validate_date, a_birth_date_after_today_is_refused)
     expect_ok(&f, "2030-01-01", "2030-01-01");
     field_free(&f);
 }
+
+/* ---- pinned by a mutation review of src/validate.c ---- */
+
+/* Every digit of a date is a digit, the last one too: "2024-01-1/" is not
+ * 9 January ('/' - '0' is -1) nor "2024-01-1:" the 20th. */
+Test(validate_date, the_last_character_must_be_a_digit)
+{
+    int d = 0;
+
+    cr_assert_eq(validate_date("2024-01-1/", 10, &d), 1, "read as %d", d);
+    cr_assert_eq(validate_date("2024-01-1:", 10, &d), 1, "read as %d", d);
+    cr_assert_eq(validate_date("2024-01-19", 10, &d), 0);
+    cr_assert_eq(d, 20240119);
+}
+
+/* A character outside ASCII is not read by its low byte: 丰 is U+4E30,
+ * whose low byte is the digit 0; 二 in the last place is a wrong
+ * character, not a wrong check character. */
+Test(validate_cn_id, a_character_outside_ascii_is_never_a_digit)
+{
+    cn_id_bad("110105194912310丰2X", "cn_id_chars");
+    cn_id_bad("11010519491231002二", "cn_id_chars");
+}
+
+/* An extension follows the number once: a second group after it is not
+ * dropped, whether the area code is set off or written together. */
+Test(validate_phone, only_one_extension)
+{
+    char out[VALIDATE_PHONE_SIZE];
+
+    cr_assert_eq(validate_phone("05351234567-12-3", strlen("05351234567-12-3"), out), 1,
+                 "accepted as 「%s」", out);
+    cr_assert_eq(validate_phone("05351234567-12", strlen("05351234567-12"), out), 0);
+    cr_assert_str_eq(out, "0535-1234567-12");
+}
+
+/* RFC 5321: a local part of 64 bytes is allowed, 65 is not (tested above). */
+Test(validate_email, local_part_of_64)
+{
+    char in[100], out[VALIDATE_EMAIL_MAX + 1];
+
+    memset(in, 'a', 64);
+    strcpy(in + 64, "@example.com");
+    cr_assert_eq(validate_email(in, strlen(in), out), 0);
+    cr_assert_str_eq(out, in);
+}
+
+/* The domain is lower-cased to its last letter (Z, as in ZJ for Zhejiang). */
+Test(validate_email, domain_lower_cased_through_z)
+{
+    char out[VALIDATE_EMAIL_MAX + 1];
+
+    cr_assert_eq(validate_email("ZS@ZJ.GOV.CN", strlen("ZS@ZJ.GOV.CN"), out), 0);
+    cr_assert_str_eq(out, "ZS@zj.gov.cn");
+}
+
+/* A NUL is not a character of the local part (validate_field refuses it
+ * earlier; the public check refuses it too). */
+Test(validate_email, nul_in_the_local_part)
+{
+    char out[VALIDATE_EMAIL_MAX + 1];
+
+    cr_assert_eq(validate_email("a\0b@example.com", 15, out), 1);
+}
+
+/* A label shortened in a message is cut between characters, wherever its
+ * 87th byte falls: "a" and then 3-byte characters puts it inside one. */
+Test(validate_field, long_label_is_cut_between_characters)
+{
+    struct field f;
+    struct validate_error err;
+    char *out = NULL, label[200];
+    size_t i;
+
+    memset(&f, 0, sizeof f);
+    strcpy(f.key, "x");
+    f.type = FIELD_NUMBER;
+    strcpy(label, "a");
+    for (i = 0; i < 40; i++)
+        strcat(label, "很");
+    f.label = strdup(label);
+    cr_assert_not_null(f.label);
+    cr_assert_eq(validate_field(&f, "x", 1, TODAY, NULL, NULL, &out, &err), 1);
+    cr_assert_str_eq(err.code, "not_a_number");
+    cr_assert(utf8_valid(err.message, strlen(err.message)), "cut inside a character");
+    cr_assert_not_null(strstr(err.message, "很…要填一个数"), "%s", err.message);
+    field_free(&f);
+}
+
+/* A bound is shown as written, to six decimal places: 2.125 is not 2.13. */
+Test(validate_number, a_bound_is_shown_with_its_decimals)
+{
+    struct field f;
+    struct validate_error err;
+
+    field_from("rate | 比例 | number | min=0.001 max=2.125", &f);
+    err = message_of(&f, "3", TODAY, "too_large");
+    cr_assert_not_null(strstr(err.message, "不能大于 2.125，"), "%s", err.message);
+    err = message_of(&f, "0", TODAY, "too_small");
+    cr_assert_not_null(strstr(err.message, "不能小于 0.001，"), "%s", err.message);
+    field_free(&f);
+}
+
+/* A pattern is matched as written: [A-Z] takes capitals only. */
+Test(validate_text, pattern_is_case_sensitive)
+{
+    struct field f;
+
+    field_from("plate | 车牌号 | text | pattern=[A-Z][A-Z0-9]{5}", &f);
+    expect_ok(&f, "AB1234", "AB1234");
+    expect_bad(&f, "ab1234", "pattern");
+    field_free(&f);
+}
