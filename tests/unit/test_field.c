@@ -862,3 +862,71 @@ Test(field, options_with_another_separator)
     cr_assert_eq(f.n_options, 2);
     field_free(&f);
 }
+
+/* ---- pinned by a mutation review of src/field.c ---- */
+
+/* The largest length a text may be given is 100000 characters itself. */
+Test(field, text_max_of_100000_is_allowed)
+{
+    struct field f;
+
+    parse_ok("a | 甲 | text | max=100000", &f);
+    cr_assert(f.has_max);
+    cr_assert_float_eq(f.max, 100000.0, 1e-9);
+    field_free(&f);
+}
+
+/* "age<18" is not age<= written short: it is an unknown rule, never a
+ * maximum of 8 (what follows the first five bytes). */
+Test(field, age_rule_without_its_equals_sign_is_unknown)
+{
+    expect_error("a | 甲 | date | age<18", "不认识的规则", "「age<18」");
+    expect_error("a | 甲 | date | age>18", "不认识的规则", "「age>18」");
+}
+
+/* The edges of the pattern risk check: refused are a back-reference to the
+ * ninth group, a repeat of at least 65 ({65,}, no upper count) and +? (a
+ * repeat of a repeat in POSIX ERE); accepted, with no error at all, are
+ * escaped parentheses (a literal "(010)", no group) and a bracket class
+ * that opens with ] or ^] and holds repeat characters. */
+Test(field, pattern_risk_edges)
+{
+    static const char *const bad[] = {"(a)(b)(c)(d)(e)(f)(g)(h)\\9", "[0-9]{65,}", "[0-9]+?"};
+    static const char *const good[] = {"\\([0-9]{3}\\)?[0-9]{8}", "[]*+]{2}", "[^]*+]{2}"};
+    char line[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct field f;
+        struct diag_list d = DIAG_LIST_INIT;
+        snprintf(line, sizeof line, "code | 代码 | text | pattern=%s", bad[i]);
+        cr_assert_eq(parse(line, &f, &d), 1, "%s was accepted", bad[i]);
+        expect_diag(&d, LINE, DIAG_ERROR, "太复杂");
+        field_free(&f);
+        diag_list_free(&d);
+    }
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct field f;
+        snprintf(line, sizeof line, "code | 代码 | text | pattern=%s", good[i]);
+        parse_ok(line, &f);
+        field_free(&f);
+    }
+}
+
+/* A pattern that regcomp refuses is explained in Chinese for the admin. */
+Test(field, pattern_syntax_errors_are_explained)
+{
+    expect_error("a | 甲 | text | pattern=[0-9", "方括号 [ ] 没有配对", NULL);
+    expect_error("a | 甲 | text | pattern=(ab", "圆括号 ( ) 没有配对", NULL);
+}
+
+/* A pattern that holds the text "options=" and ends in '/' is a pattern,
+ * not an options= list written with spaces. */
+Test(field, options_spaced_only_for_the_options_rule)
+{
+    struct field f;
+
+    parse_ok("q | 查询串 | text | pattern=[a-z]+options=[0-9]+/ required", &f);
+    cr_assert(f.required);
+    field_free(&f);
+}
