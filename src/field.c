@@ -211,7 +211,8 @@ static const char *field_pattern_risk(const char *pattern)
                 long a = 0, b = -1;
                 char *end;
                 a = strtol(q, &end, 10);
-                if (end != q && *end == ',') {
+                /* {m,n}, {m,} and glibc's {,n} (0 to n) */
+                if (*end == ',') {
                     q = end + 1;
                     b = *q == '}' ? -1 : strtol(q, &end, 10);
                 } else {

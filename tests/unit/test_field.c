@@ -930,3 +930,17 @@ Test(field, options_spaced_only_for_the_options_rule)
     cr_assert(f.required);
     field_free(&f);
 }
+
+/* {,n} is glibc's "0 to n": its count is capped at 64 like any other.
+ * Uncapped, [0-9]{,32767} written 19 times (247 bytes) kept regcomp busy
+ * for over a minute while the procedure loaded, and a{,999} 36 times took
+ * 600 MB. */
+Test(field, a_repeat_with_only_an_upper_count_is_capped)
+{
+    struct field f;
+
+    expect_error("a | 甲 | text | pattern=[0-9]{,65}", "太复杂", "64");
+    expect_error("a | 甲 | text | pattern=[0-9]{,32767}", "太复杂", "64");
+    parse_ok("a | 甲 | text | pattern=[0-9]{,64}", &f);
+    field_free(&f);
+}
