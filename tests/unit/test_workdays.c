@@ -180,12 +180,13 @@ Test(workdays, too_many_entries)
 {
     struct workdays *cal;
     struct diag_list l;
-    char *text = malloc((WORKDAYS_MAX_ENTRIES + 1) * 20);
+    char *text = malloc((WORKDAYS_MAX_ENTRIES + 2) * 20);
     size_t off = 0;
     int i, d = 20000101;
 
     cr_assert_not_null(text);
-    for (i = 0; i <= WORKDAYS_MAX_ENTRIES; i++, d = workdays_next_day(d))
+    /* two past the bound: the error is given once, at the first */
+    for (i = 0; i <= WORKDAYS_MAX_ENTRIES + 1; i++, d = workdays_next_day(d))
         off += (size_t)sprintf(text + off, "- %04d-%02d-%02d 休\n", d / 10000, d / 100 % 100, d % 100);
     cr_assert_eq(parse(text, &cal, &l), 1);
     expect_diag(&l, WORKDAYS_MAX_ENTRIES + 1, DIAG_ERROR, "日期太多");
@@ -261,6 +262,28 @@ Test(workdays, a_count_from_the_eve_and_a_listed_year_after_the_gap)
     workdays_free(both);
 }
 
+/* A count from the eve of a missing year in a year missing too keeps the
+ * eve as its gap; it is filled once the next year is listed, whether or
+ * not the eve's own year ever is. */
+Test(workdays, a_gap_on_the_eve_is_filled_by_the_next_year)
+{
+    struct workdays *y2025, *with2027;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2025-10-01 休\n", &y2025, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert_eq(workdays_gap_from(y2025, 20261231, 20270104), 20261231);
+    cr_assert(!workdays_gap_filled(y2025, 20261231));
+    cr_assert_eq(parse("- 2025-10-01 休\n- 2027-01-01 休\n", &with2027, &l), 0, "%s", dump(&l));
+    diag_list_free(&l);
+    cr_assert(workdays_gap_filled(with2027, 20261231));
+    /* 1 day from Thursday 12-31 was Friday 01-01, now a holiday */
+    cr_assert_eq(workdays_due(y2025, 20261231, 1), 20270101);
+    cr_assert_eq(workdays_recount(with2027, 20261231, 20270101), 20270104);
+    workdays_free(y2025);
+    workdays_free(with2027);
+}
+
 /* calendar_gap (the case views, the receipt, the call-backs): a year the
  * calendar lists no date of; never without a calendar file, where nothing
  * is missing (a hall with no `_calendar.md` would see every date flagged). */
@@ -309,4 +332,38 @@ Test(workdays, a_worked_mark_on_a_weekday_is_warned_monday_to_friday)
     expect_counts(&l, 0, 2);
     diag_list_free(&l);
     workdays_free(cal);
+}
+
+/* Dates run from 1900-01-01 to 9999-12-31, there is no day 0, and 1900
+ * and 2100 are not leap years (2000 is): a limit counted across the end
+ * of February 2100 must not find a 29th. */
+Test(workdays, the_dates_of_the_range_and_century_leap_years)
+{
+    cr_assert(workdays_date_valid(19000101));
+    cr_assert(!workdays_date_valid(18991231));
+    cr_assert(workdays_date_valid(99991231));
+    cr_assert_eq(workdays_next_day(99991231), 0, "no day after the last");
+    cr_assert(!workdays_date_valid(20261000));
+    cr_assert(!workdays_date_valid(21000229));
+    cr_assert(!workdays_date_valid(19000229));
+    cr_assert(workdays_date_valid(20000229));
+    cr_assert_eq(workdays_next_day(21000228), 21000301);
+    cr_assert_eq(workdays_weekday(21000301), 0); /* a Monday */
+}
+
+/* White space between the date and the word is a space or a tab; a line
+ * shorter than a date is the malformed line's error, not a bad date. */
+Test(workdays, a_tab_after_the_date_and_a_line_too_short)
+{
+    struct workdays *cal;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2026-10-01\t休\n", &cal, &l), 0, "%s", dump(&l));
+    cr_assert(!workdays_is_working(cal, 20261001));
+    diag_list_free(&l);
+    workdays_free(cal);
+    cr_assert_eq(parse("- 2026-10-1\n", &cal, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "这一行应写成");
+    expect_counts(&l, 1, 0);
+    diag_list_free(&l);
 }
