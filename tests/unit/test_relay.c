@@ -111,6 +111,11 @@ Test(relay, accept_counts_every_stage_over_the_holiday_and_the_worked_saturday)
     cr_assert_str_eq(col(b, id, "due"), "2026-10-14");
     cr_assert_str_eq(col(b, id, "owner"), "wang");
     cr_assert_str_eq(col(b, id, "stage"), "0");
+    /* only stage a has begun; b and c are projected until passed to */
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT begun_on FROM case_stages WHERE case_id = '%s' AND idx = 0", id),
+                     "2026-09-30");
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT begun_on FROM case_stages WHERE case_id = '%s' AND idx = 1", id),
+                     "NULL");
 }
 
 Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
@@ -236,6 +241,10 @@ Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
     /* pickup: yes → ready, then handed out */
     cr_assert_eq(relay_complete(t.db, id, "li", "批准", NULL, cal, 20261009, &e), 0, "%s", e.code);
     cr_assert_str_eq(col(b, id, "status"), "ready");
+    /* waiting to be collected, it is still the hall's to hand on */
+    casedb_exec(&t, "INSERT INTO users (name, role, pwhash, created_at, updated_at)"
+                    " VALUES ('zhao', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    cr_assert_eq(relay_assign(t.db, id, "li", "zhao", &e), 0, "%s", e.code);
     cr_assert_eq(relay_reject(t.db, id, "li", "不符合", NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_accepted");
     cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261009, &e), 0);
@@ -1086,4 +1095,242 @@ Test(relay, a_resumption_with_no_day_spent_keeps_the_committed_gap)
     /* the chain's 6 from 12-30 under the whole calendar: 01-11 */
     cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
     workdays_free(c1);
+}
+
+/* A case returned with no day recorded for the stop (paused_on unknown:
+ * a return stored by a build before the clock stopped) resumes on the
+ * dates it had: nothing tells how many days it had left, so none are
+ * taken from it nor given. */
+Test(relay, a_resumption_with_no_stop_recorded_keeps_the_dates)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = NULL WHERE id = '%s'", id);
+    handed_in_again(id);
+    accept_on(id, 20261015);
+    cr_assert_str_eq(col(b, id, "status"), "accepted");
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-12");
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-14");
+}
+
+/* The case's flags as its view shows them on day today. */
+static void view_flags(const char *id, int today, bool overdue, bool late)
+{
+    struct case_state cs;
+    struct refusal e;
+    cJSON *o = cJSON_CreateObject();
+
+    memset(&cs, 0, sizeof cs);
+    cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_staff_json(t.db, &cs, today, o), 0);
+    cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")), overdue, "overdue on %d", today);
+    cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(o, "late")), late, "late on %d", today);
+    cases_state_free(&cs);
+    cJSON_Delete(o);
+}
+
+/* Back with the resident, the clock has stopped: a case returned is
+ * neither overdue nor late in its view, however long it is away. */
+Test(relay, a_returned_case_is_neither_overdue_nor_late)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930); /* a due 10-08, the chain 10-14 */
+    cr_assert_eq(window_return(t.db, id, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
+    view_flags(id, 20261020, false, false);
+}
+
+/* An abandoned case is refused at intake only when it was a no-show who
+ * came after all; one given up otherwise is not waiting for anyone. */
+Test(relay, an_abandoned_case_that_was_no_no_show_is_not_at_intake)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(id);
+    casedb_exec(&t, "UPDATE cases SET status = 'abandoned', no_show_at = NULL WHERE id = '%s'", id);
+    cr_assert_eq(relay_intake_refuse(t.db, id, "li", "不符合条件", NULL, &e), 1);
+    cr_assert_str_eq(e.code, "not_at_intake");
+    cr_assert_str_eq(col(b, id, "status"), "abandoned");
+}
+
+/* A case passed on to its last stage and completed: ready for pickup. */
+static void ready_case(char id[CASE_ID_LEN + 1])
+{
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_complete(t.db, id, "li", "批准", NULL, cal, 20261009, &e), 0, "%s", e.code);
+}
+
+/* A resident who rated already is not asked again at the handout, and the
+ * window's last offer (the resident before) ends all the same. */
+Test(relay, a_case_rated_already_ends_the_windows_offer_at_the_handout)
+{
+    char a[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    ready_case(a);
+    ready_case(c);
+    cr_assert_eq(relay_handout(t.db, a, "wang", "3", cal, 20261012, &e), 0, "%s", e.code);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers WHERE window = '3'"), 1);
+    casedb_exec(&t, "INSERT INTO ratings (case_id, score, comment, at) VALUES ('%s', 5, '', '2026-10-09T02:00:00Z')", c);
+    cr_assert_eq(relay_handout(t.db, c, "wang", "3", cal, 20261012, &e), 0, "%s", e.code);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers WHERE window = '3'"), 0);
+}
+
+/* The pass goes batch by batch to the end: 513 cases, each with two
+ * stages and its committed date counted into 2027 while it was missing
+ * (one case and 512 copies of it), all counted again once 2027 is in. */
+Test(relay, the_recount_goes_on_past_its_first_batch)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1];
+    int i, moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    accepted_at(id, "2026-12-30T02:00:00Z");
+    casedb_exec(&t, "CREATE TEMP TABLE tc AS SELECT * FROM cases WHERE id = '%s';"
+                    " CREATE TEMP TABLE ts AS SELECT * FROM case_stages WHERE case_id = '%s' ORDER BY idx",
+                id, id);
+    for (i = 0; i < 9; i++)
+        casedb_exec(&t, "INSERT INTO tc SELECT * FROM tc; INSERT INTO ts SELECT * FROM ts");
+    casedb_exec(&t, "UPDATE tc SET id = printf('%%032x', rowid), ticket = NULL;"
+                    " UPDATE ts SET case_id = printf('%%032x', (rowid - 1) / 3 + 1);"
+                    " INSERT INTO cases SELECT * FROM tc; INSERT INTO case_stages SELECT * FROM ts");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_stages WHERE gap_from IS NOT NULL"), 2 * 513);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM cases WHERE due_gap_from IS NOT NULL"), 513);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
+    cr_assert_eq(moved, 513);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_stages WHERE gap_from IS NOT NULL"), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_stages WHERE idx = 2 AND due = '2027-01-11'"), 513);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM cases WHERE due = '2027-01-11' AND due_gap_from IS NULL"), 513);
+    workdays_free(c1);
+}
+
+/* Two years missing (2027 and 2028, the calendar has 2026): dates counted
+ * into 2028 keep a gap when 2027 is entered, so that 2028's notice moves
+ * them on in turn: the stage begun, and the one projected after it. */
+Test(relay, a_recount_into_a_year_still_missing_keeps_the_gap)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20271229); /* Wednesday; a: 12-30 */
+    accepted_at(id, "2027-12-29T02:00:00Z");
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20271230, &e), 0, "%s", e.code);
+    /* b begun 12-30: 12-31, 2028-01-03, 01-04; c: 01-05, 01-06 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2028-01-04");
+    cr_assert_str_eq(stage_gap(b, id, 1), "2027-12-30");
+    cr_assert_str_eq(stage_due(b, id, 2), "2028-01-06");
+    cr_assert_str_eq(stage_gap(b, id, 2), "2028-01-04");
+    cr_assert_eq(relay_recount(t.db, c1, 20271230, &moved), 0);
+    /* 2027 in (no holiday at its end): the same dates, 2028 still by
+     * weekends alone after 12-31 and after 01-04 */
+    cr_assert_str_eq(stage_due(b, id, 1), "2028-01-04");
+    cr_assert_str_eq(stage_gap(b, id, 1), "2027-12-31");
+    cr_assert_str_eq(stage_due(b, id, 2), "2028-01-06");
+    cr_assert_str_eq(stage_gap(b, id, 2), "2028-01-04");
+    /* and the committed date: 6 from 12-29 is 2028-01-06 either way */
+    cr_assert_str_eq(col(b, id, "due"), "2028-01-06");
+    cr_assert_str_eq(col(b, id, "due_gap_from"), "2027-12-31");
+    workdays_free(c1);
+}
+
+/* The nth (from 0) event what of case id dated at iso. */
+static void event_at(const char *id, const char *what, int nth, const char *iso)
+{
+    casedb_exec(&t, "UPDATE case_events SET at = '%s' WHERE id = (SELECT id FROM case_events"
+                    " WHERE case_id = '%s' AND what = '%s' ORDER BY id LIMIT 1 OFFSET %d)",
+                iso, id, what, nth);
+}
+
+/* Two returns, each resumed: the committed date counted again from the
+ * events moves on by the days of each stop, each from its own return. */
+Test(relay, the_committed_date_from_the_events_counts_each_stop_from_its_return)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    handed_in_again(id);
+    accept_on(id, 20270105);
+    cr_assert_eq(window_return(t.db, id, "li", "还缺一页", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2027-01-07' WHERE id = '%s'", id);
+    handed_in_again(id);
+    accept_on(id, 20270111);
+    event_at(id, "accepted", 0, "2026-12-30T02:00:00Z");
+    event_at(id, "returned", 0, "2026-12-31T02:00:00Z");
+    event_at(id, "accepted", 1, "2027-01-05T02:00:00Z");
+    event_at(id, "returned", 1, "2027-01-07T02:00:00Z");
+    event_at(id, "accepted", 2, "2027-01-11T02:00:00Z");
+    /* by weekends alone: 6 from 12-30 is 01-07; 01-01, 04, 05 spent: 01-12;
+     * 01-08, 11 spent: 01-14 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-14");
+    cr_assert_eq(relay_recount(t.db, c1, 20270111, &moved), 0);
+    /* the whole calendar: 01-11; 01-04, 05 spent: 01-13; 01-08, 11 spent:
+     * 01-15 */
+    cr_assert_eq(moved, 1);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-15");
+    workdays_free(c1);
+}
+
+/* A committed date the notice would bring earlier (a 班 Saturday) stands,
+ * but not on a day the same notice makes a holiday: the next working day. */
+Test(relay, a_committed_date_kept_from_moving_earlier_does_not_land_on_a_rest_day)
+{
+    static const char more[] = "- 2027-02-06 班\n- 2027-02-15 休\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    char text[sizeof calendar_md + sizeof more], id[CASE_ID_LEN + 1], b[256];
+    struct workdays *c2 = NULL;
+    int moved = -1;
+
+    snprintf(text, sizeof text, "%s%s", calendar_md, more);
+    cr_assert_eq(workdays_parse("_calendar.md", text, strlen(text), &c2, &d), 0);
+    diag_list_free(&d);
+    waiting(id);
+    accept_on(id, 20270205); /* Friday; 6 by weekends: 02-08 .. 12, 15 */
+    accepted_at(id, "2027-02-05T02:00:00Z");
+    cr_assert_str_eq(col(b, id, "due"), "2027-02-15");
+    cr_assert_eq(relay_recount(t.db, c2, 20270205, &moved), 0);
+    /* now 02-06, 08 .. 12 would be 02-12: kept at 02-15, a holiday: 02-16 */
+    cr_assert_str_eq(col(b, id, "due"), "2027-02-16");
+    cr_assert_eq(moved, 1);
+    workdays_free(c2);
+}
+
+/* A case accepted before chains existed has no stage and no stage rows:
+ * passing it on is refused as no_chain (complete it directly), not as the
+ * last stage of a chain it never had. */
+Test(relay, a_case_accepted_before_chains_is_passed_on_as_no_chain)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    casedb_exec(&t, "DELETE FROM case_stages WHERE case_id = '%s'; UPDATE cases SET stage = NULL WHERE id = '%s'",
+                id, id);
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, NULL, cal, 20261008, &e), 1);
+    cr_assert_str_eq(e.code, "no_chain");
+    cr_assert_str_eq(col(b, id, "status"), "accepted");
 }
