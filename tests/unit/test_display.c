@@ -64,11 +64,12 @@ Test(display, window_names_are_checked_and_normalised)
     static const char *const ok[][2] = {
         {"3", "3"}, {"03", "3"}, {" 12 ", "12"}, {"999", "999"}, {"a2", "A2"}, {"B12", "B12"},
         {"综合窗口", "综合窗口"}, {"老年人优先窗口", "老年人优先窗口"}, {"A01", "A01"},
-        {"", ""}, {"   ", ""},
+        {"", ""}, {"   ", ""}, {"z9", "Z9"}, {"Zz", "ZZ"},
     };
     static const char *const bad[] = {
         "0", "000", "1000", "0123", "A 2", "3号!", "窗口窗口窗口窗口窗", "<b>", "3\x01", "3\t4", "\xe2\x80\xae" "3",
         "ＡＢ", "\xff", "a-b", "一二三四五六七八九",
+        "@", "[", "`", "{", "/", ":", /* the ASCII either side of A-Z, a-z and 0-9 */
     };
     char out[DISPLAY_WINDOW_BUF];
     struct refusal e;
