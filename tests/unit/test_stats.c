@@ -8,6 +8,7 @@
 
 #include "casedb.h"
 #include "stats.h"
+#include "strbuf.h"
 #include "sweep.h"
 #include "window.h"
 
@@ -318,6 +319,7 @@ Test(stats, json_shape, .init = setup, .fini = teardown)
     cr_assert_str_eq(cJSON_GetObjectItem(x, "title")->valuestring, "填写信息");
     x = cJSON_GetObjectItem(p, "ratings");
     cr_assert_float_eq(cJSON_GetObjectItem(x, "average")->valuedouble, 4.33, 1e-9);
+    cr_assert_float_eq(cJSON_GetObjectItem(p, "average_rating")->valuedouble, 4.33, 1e-9);
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(x, "scores")), 5);
     p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "procedures"), 1);
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(p, "give_up_step")));
@@ -340,6 +342,14 @@ Test(stats, dates)
     cr_assert_eq(stats_date_parse("2026-03-10x", &d), -1);
     cr_assert_eq(stats_date_parse("2026/03/10", &d), -1);
     cr_assert_eq(stats_date_parse("1999-12-31", &d), -1);
+    /* the years' bounds are inclusive; 2000 is a leap year, 2100 is not */
+    cr_assert_eq(stats_date_parse("2000-01-01", &d), 0);
+    cr_assert_eq(d, 20000101);
+    cr_assert_eq(stats_date_parse("2999-12-31", &d), 0);
+    cr_assert_eq(d, 29991231);
+    cr_assert_eq(stats_date_parse("3000-01-01", &d), -1);
+    cr_assert_eq(stats_date_parse("2000-02-29", &d), 0);
+    cr_assert_eq(stats_date_parse("2100-02-29", &d), -1);
     cr_assert_eq(stats_date_parse("+026-03-10", &d), -1);
     cr_assert_eq(stats_date_parse("", &d), -1);
     cr_assert_eq(stats_date_parse(NULL, &d), -1);
@@ -692,5 +702,162 @@ Test(stats, the_first_instant_after_the_range_is_out_of_it, .init = setup, .fini
     cr_assert_eq(r.procs[0].finished, 0);
     cr_assert_eq(r.procs[0].n_stages, 0);
     cr_assert_eq(r.procs[0].complaints_open, 0);
+    stats_report_free(&r);
+}
+
+/* ---- second mutation review of src/stats.c ------------------------------------ */
+
+/* A cell starting with @ is a formula too; a line break inside a cell
+ * must be quoted or it would start a new row. */
+Test(stats, csv_text_defuses_at_and_quotes_line_breaks)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    cr_assert_eq(stats_csv_text(&sb, "@SUM(A1)"), 0);
+    cr_assert_eq(strbuf_putc(&sb, ','), 0);
+    cr_assert_eq(stats_csv_text(&sb, "一\n二"), 0);
+    cr_assert_str_eq(sb.data, "\"'@SUM(A1)\",\"一\n二\"");
+    strbuf_free(&sb);
+}
+
+/* A median of 0 minutes (a step done in the second it was entered) is a
+ * figure, not "no samples": the CSV writes 0.0 and the JSON 0; the JSON
+ * rounds medians to a tenth of a minute. */
+Test(stats, a_zero_median_is_written_and_medians_round_to_a_tenth)
+{
+    struct stats_step steps[2] = {{(char *)"准备", 0, 2}, {(char *)"填写", 3.26, 3}};
+    struct stats_proc proc;
+    struct stats_report r = {.from = 20260301, .to = 20260331, .procs = &proc, .n_procs = 1};
+    size_t len = 0;
+    char *out;
+
+    memset(&proc, 0, sizeof proc);
+    snprintf(proc.id, sizeof proc.id, "a");
+    proc.title = (char *)"甲";
+    proc.steps = steps;
+    proc.n_steps = 2;
+    out = stats_csv(&r, &len);
+    cr_assert_not_null(out);
+    cr_assert(len > 8 && strcmp(out + len - 10, ",0.0,3.3\r\n") == 0, "%s", out);
+    free(out);
+    out = stats_json(&r);
+    cr_assert_not_null(out);
+    cr_assert_not_null(strstr(out, "\"median_minutes_per_step\":[0,3.3]"), "%s", out);
+    free(out);
+}
+
+/* Abandoned where their last event says: two at step 1 (created earlier)
+ * and one at the conditions (created last, so read first): the most
+ * frequent stop comes first even with only two kinds of stop. */
+static void abandoned_at(const char *id, time_t created, const char *step)
+{
+    char b[32];
+
+    stamp(id, created, created);
+    casedb_exec(&t, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", id);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, step) VALUES ('%s', '%s',"
+                    " 'abandoned', %s)", id, casedb_iso(created + HOUR, b), step);
+}
+
+Test(stats, two_kinds_of_stop_are_ordered_by_count, .init = setup, .fini = teardown)
+{
+    char a[33], b[33], c[33];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 1);
+    abandoned_at(a, T0, "1");
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 1);
+    abandoned_at(b, T0 + MIN, "1");
+    casedb_case(&t, "test", c);
+    abandoned_at(c, T0 + 2 * MIN, "NULL");
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->n_give_up, 2);
+    cr_assert_eq(p->give_up[0].stage, SWEEP_STAGE_STEP);
+    cr_assert_eq(p->give_up[0].step, 1);
+    cr_assert_eq(p->give_up[0].count, 2);
+    cr_assert_eq(p->give_up[1].stage, SWEEP_STAGE_CONDITIONS);
+    stats_report_free(&r);
+}
+
+/* The sweep's event at the index one past the last step (4 for "test")
+ * means every step was done and the case was not handed in: "提交". A
+ * case idle there and not swept yet stopped at the same place: one entry
+ * of 2, with no step index. */
+Test(stats, an_event_past_the_last_step_is_the_submit_stage, .init = setup, .fini = teardown)
+{
+    char a[33], b[33];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 4);
+    abandoned_at(a, T0, "4");
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 4);
+    stamp(b, T0, T0);
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->abandoned, 2);
+    cr_assert_eq(p->n_give_up, 1);
+    cr_assert_eq(p->give_up[0].count, 2);
+    cr_assert_eq(p->give_up[0].stage, SWEEP_STAGE_SUBMIT);
+    cr_assert_eq(p->give_up[0].step, -1);
+    cr_assert_str_eq(p->give_up[0].title, "提交");
+    stats_report_free(&r);
+}
+
+/* Conditions confirmed in the same second the first step was accepted:
+ * the step took 0 minutes, not the time since the case began. A step row
+ * at an index no procedure can have (a stray row) is left out. */
+Test(stats, a_step_accepted_in_the_second_of_the_confirmation_took_no_time, .init = setup,
+     .fini = teardown)
+{
+    char a[33], b[32];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 1);
+    stamp(a, T0, T0 + 5 * MIN);
+    conditions_at(a, T0 + 5 * MIN);
+    step_at(a, 0, T0 + 5 * MIN);
+    casedb_exec(&t, "INSERT INTO case_steps (case_id, step, at) VALUES ('%s', 1000, '%s')", a,
+                casedb_iso(T0 + 6 * MIN, b));
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->n_steps, 4);
+    cr_assert_eq(p->steps[0].samples, 1);
+    cr_assert_float_eq(p->steps[0].median, 0, 1e-9);
+    stats_report_free(&r);
+}
+
+/* Stages are listed in chain order, not by key, even when there are only
+ * two; a key found at several indexes (another version) takes its
+ * smallest. "review" was at index 0 in an older version, at 2 in the
+ * latest; "accept" is at 1: review comes first. */
+Test(stats, two_stages_in_chain_order_by_a_keys_smallest_index, .init = setup,
+     .fini = teardown)
+{
+    struct stats_query q = {.from = 20260601, .to = 20260630, .procedure = "test", .now = NOW};
+    char x[33], y[33];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", x);
+    casedb_case(&t, "test", y);
+    stage_row(x, 0, "review", 1, "2026-06-01", "2026-06-02", 2);
+    stage_row(y, 2, "review", 1, "2026-06-08", "2026-06-09", 9);
+    stage_row(y, 1, "accept", 1, "2026-06-01", "2026-06-02", 3);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = &r.procs[0];
+    cr_assert_eq(p->n_stages, 2);
+    cr_assert_str_eq(p->stages[0].key, "review");
+    cr_assert_eq(p->stages[0].idx, 0);
+    cr_assert_eq(p->stages[0].count, 2);
+    cr_assert_str_eq(p->stages[1].key, "accept");
     stats_report_free(&r);
 }
