@@ -767,6 +767,8 @@ Test(stats, two_kinds_of_stop_are_ordered_by_count, .init = setup, .fini = teard
 
     casedb_case(&t, "test", a);
     casedb_walk(&t, a, 1);
+    /* an older abandonment (reopened since) at step 3: the last one counts */
+    abandoned_at(a, T0 - HOUR, "3");
     abandoned_at(a, T0, "1");
     casedb_case(&t, "test", b);
     casedb_walk(&t, b, 1);
@@ -856,8 +858,153 @@ Test(stats, two_stages_in_chain_order_by_a_keys_smallest_index, .init = setup,
     p = &r.procs[0];
     cr_assert_eq(p->n_stages, 2);
     cr_assert_str_eq(p->stages[0].key, "review");
+    cr_assert_str_eq(p->stages[0].label, "审核", "the label of the latest done");
     cr_assert_eq(p->stages[0].idx, 0);
     cr_assert_eq(p->stages[0].count, 2);
     cr_assert_str_eq(p->stages[1].key, "accept");
+    stats_report_free(&r);
+}
+
+/* The range starts at local midnight of its first day, included: a case
+ * begun, a chain finished, a call-back recorded and a case given up at
+ * 00:00:00 on June 1st are in a June range. A retired item is listed for
+ * a stage done at that instant, for a call-back recorded at it, and for a
+ * complaint closed only at the first instant after the range. */
+Test(stats, the_first_instant_of_the_range_is_in_it, .init = setup, .fini = teardown)
+{
+    struct stats_query q = {.from = 20260601, .to = 20260630, .now = NOW};
+    char x[33], y[33], s[33], at[32], end[32];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    local_at(at, 6, 1, 0, 0, 0);
+    casedb_case(&t, "test", x);
+    casedb_exec(&t, "UPDATE cases SET created_at = '%s', updated_at = '%s', status = 'completed'"
+                    " WHERE id = '%s'", at, at, x);
+    completed_at(x, "2026-06-10", 6, 1, 0, 0, 0);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'routine', '2026-06-01', '%s', '%s', '2026-06-01', 'wang',"
+                    " 'satisfied')", x, at, at);
+    casedb_exec(&t, "INSERT INTO ratings (case_id, score, comment, at) VALUES ('%s', 5, '', '%s')",
+                x, at);
+    casedb_exec(&t, "INSERT INTO case_steps (case_id, step, at) VALUES ('%s', 0, '%s')", x,
+                local_at(end, 6, 1, 0, 2, 0));
+    casedb_case(&t, "test", y);
+    casedb_exec(&t, "UPDATE cases SET created_at = '%s', updated_at = '%s', status = 'abandoned'"
+                    " WHERE id = '%s'", at, at, y);
+    casedb_exec(&t, "INSERT INTO case_events (case_id, at, what, step) VALUES ('%s', '%s',"
+                    " 'abandoned', NULL)", y, at);
+    casedb_case(&t, "simple", s);
+    stamp(s, utc(2026, 5, 1, 2, 0, 0), utc(2026, 5, 1, 2, 0, 0));
+    casedb_exec(&t, "UPDATE procedures SET status = 'retired' WHERE id = 'simple'");
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                    " done_at, done_by) VALUES ('%s', 0, 'accept', '受理', 'window', 1, '2026-05-29',"
+                    " '2026-06-01', '%s', 'wang')", s, at);
+
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = find(&r, "test");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->started, 2);
+    cr_assert_eq(p->abandoned, 1);
+    cr_assert_eq(p->n_give_up, 1);
+    cr_assert_eq(p->finished, 1);
+    cr_assert_eq(p->on_time, 1);
+    cr_assert_eq(p->followups_done, 1);
+    cr_assert_eq(p->ratings, 1);
+    cr_assert_eq(p->steps[0].samples, 1);
+    cr_assert_float_eq(p->steps[0].median, 2, 1e-9);
+    p = find(&r, "simple");
+    cr_assert_not_null(p, "a retired item with a stage done at the range's first instant");
+    cr_assert_eq(p->n_stages, 1);
+    stats_report_free(&r);
+
+    casedb_exec(&t, "DELETE FROM case_stages");
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'routine', '2026-06-01', '2026-05-20T02:00:00Z', '%s',"
+                    " '2026-06-01', 'wang', 'satisfied')", s, at);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = find(&r, "simple");
+    cr_assert_not_null(p, "a retired item with a call-back recorded at the range's first instant");
+    cr_assert_eq(p->followups_done, 1);
+    stats_report_free(&r);
+
+    casedb_exec(&t, "DELETE FROM followups WHERE case_id = '%s'", s);
+    local_at(end, 7, 1, 0, 0, 0);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at, done_on, done_by,"
+                    " result) VALUES ('%s', 'complaint', '2026-06-20', '2026-06-10T02:00:00Z', '%s',"
+                    " '2026-07-01', 'wang', 'satisfied')", s, end);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = find(&r, "simple");
+    cr_assert_not_null(p, "a retired item with a complaint open at the range's end");
+    cr_assert_eq(p->complaints_open, 1);
+    stats_report_free(&r);
+
+    casedb_exec(&t, "DELETE FROM followups WHERE case_id = '%s'", s);
+    casedb_exec(&t, "UPDATE cases SET created_at = '%s' WHERE id = '%s'", at, s);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    p = find(&r, "simple");
+    cr_assert_not_null(p, "a retired item with a case begun at the range's first instant");
+    cr_assert_eq(p->started, 1);
+    stats_report_free(&r);
+}
+
+/* Each procedure's step minutes are its own, when two procedures both
+ * have samples at the same step index. */
+Test(stats, step_minutes_stay_with_their_procedure, .init = setup, .fini = teardown)
+{
+    char a[33], s[33], b[32];
+    struct stats_report r;
+
+    casedb_case(&t, "test", a);
+    stamp(a, T0, T0);
+    casedb_exec(&t, "INSERT INTO case_steps (case_id, step, at) VALUES ('%s', 0, '%s')", a,
+                casedb_iso(T0 + 3 * MIN, b));
+    casedb_case(&t, "simple", s);
+    stamp(s, T0, T0);
+    casedb_exec(&t, "INSERT INTO case_steps (case_id, step, at) VALUES ('%s', 0, '%s')", s,
+                casedb_iso(T0 + 7 * MIN, b));
+    collect(&r, NULL);
+    cr_assert_eq(find(&r, "test")->steps[0].samples, 1);
+    cr_assert_float_eq(find(&r, "test")->steps[0].median, 3, 1e-9);
+    cr_assert_eq(find(&r, "simple")->steps[0].samples, 1);
+    cr_assert_float_eq(find(&r, "simple")->steps[0].median, 7, 1e-9);
+    stats_report_free(&r);
+}
+
+/* A case idle for exactly the idle time is not abandoned yet, as the
+ * sweep (updated_at < now - SWEEP_IDLE_SECONDS) has it. */
+Test(stats, idle_for_exactly_the_idle_time_is_not_abandoned, .init = setup, .fini = teardown)
+{
+    char a[33];
+    struct stats_report r;
+
+    casedb_case(&t, "test", a);
+    stamp(a, T0, NOW - SWEEP_IDLE_SECONDS);
+    collect(&r, "test");
+    cr_assert_eq(r.procs[0].started, 1);
+    cr_assert_eq(r.procs[0].abandoned, 0);
+    cr_assert_eq(r.procs[0].n_give_up, 0);
+    stats_report_free(&r);
+}
+
+/* Days are the hall's: a chain finished and a stage done at 00:30 local
+ * on June 9th (16:30 UTC on the 8th) were finished on the 9th, a day
+ * after the due of the 8th, and the stage begun on the 8th used 1 day. */
+Test(stats, local_dates_for_on_time_and_stage_days, .init = setup, .fini = teardown)
+{
+    struct stats_query q = {.from = 20260601, .to = 20260630, .procedure = "test", .now = NOW};
+    char x[33], at[32];
+    struct stats_report r;
+
+    casedb_case(&t, "test", x);
+    completed_at(x, "2026-06-08", 6, 9, 0, 30, 0);
+    casedb_exec(&t, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due,"
+                    " done_at, done_by) VALUES ('%s', 0, 'accept', '受理', 'window', 1, '2026-06-08',"
+                    " '2026-06-09', '%s', 'wang')", x, local_at(at, 6, 9, 0, 30, 0));
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_eq(r.procs[0].finished, 1);
+    cr_assert_eq(r.procs[0].on_time, 0);
+    cr_assert_eq(r.procs[0].n_stages, 1);
+    cr_assert_float_eq(r.procs[0].stages[0].median, 1, 1e-9);
     stats_report_free(&r);
 }
