@@ -715,17 +715,21 @@ Test(stats, csv_text_defuses_at_and_quotes_line_breaks)
 
     cr_assert_eq(stats_csv_text(&sb, "@SUM(A1)"), 0);
     cr_assert_eq(strbuf_putc(&sb, ','), 0);
+    cr_assert_eq(stats_csv_text(&sb, ""), 0);
+    cr_assert_eq(strbuf_putc(&sb, ','), 0);
     cr_assert_eq(stats_csv_text(&sb, "一\n二"), 0);
-    cr_assert_str_eq(sb.data, "\"'@SUM(A1)\",\"一\n二\"");
+    cr_assert_str_eq(sb.data, "\"'@SUM(A1)\",,\"一\n二\"", "an empty cell stays empty");
     strbuf_free(&sb);
 }
 
 /* A median of 0 minutes (a step done in the second it was entered) is a
  * figure, not "no samples": the CSV writes 0.0 and the JSON 0; the JSON
- * rounds medians to a tenth of a minute. */
+ * rounds medians to a tenth of a minute. A stop at step 0 has step 0;
+ * a single rating has an average. */
 Test(stats, a_zero_median_is_written_and_medians_round_to_a_tenth)
 {
     struct stats_step steps[2] = {{(char *)"准备", 0, 2}, {(char *)"填写", 3.26, 3}};
+    struct stats_giveup gu = {SWEEP_STAGE_STEP, 0, (char *)"准备", 1};
     struct stats_proc proc;
     struct stats_report r = {.from = 20260301, .to = 20260331, .procs = &proc, .n_procs = 1};
     size_t len = 0;
@@ -736,13 +740,20 @@ Test(stats, a_zero_median_is_written_and_medians_round_to_a_tenth)
     proc.title = (char *)"甲";
     proc.steps = steps;
     proc.n_steps = 2;
+    proc.give_up = &gu;
+    proc.n_give_up = 1;
+    proc.ratings = 1;
+    proc.rating_sum = 4;
+    proc.scores[3] = 1;
     out = stats_csv(&r, &len);
     cr_assert_not_null(out);
+    cr_assert_not_null(strstr(out, ",1,4.00,0,0,0,1,0,"), "one rating has an average: %s", out);
     cr_assert(len > 8 && strcmp(out + len - 10, ",0.0,3.3\r\n") == 0, "%s", out);
     free(out);
     out = stats_json(&r);
     cr_assert_not_null(out);
     cr_assert_not_null(strstr(out, "\"median_minutes_per_step\":[0,3.3]"), "%s", out);
+    cr_assert_not_null(strstr(out, "\"give_up_step\":{\"stage\":\"step\",\"step\":0,"), "%s", out);
     free(out);
 }
 
@@ -1006,5 +1017,26 @@ Test(stats, local_dates_for_on_time_and_stage_days, .init = setup, .fini = teard
     cr_assert_eq(r.procs[0].on_time, 0);
     cr_assert_eq(r.procs[0].n_stages, 1);
     cr_assert_float_eq(r.procs[0].stages[0].median, 1, 1e-9);
+    stats_report_free(&r);
+}
+
+/* Stops as frequent as each other, both at steps, come in step order. */
+Test(stats, equal_stops_at_steps_come_in_step_order, .init = setup, .fini = teardown)
+{
+    char a[33], b[33];
+    struct stats_report r;
+    const struct stats_proc *p;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 1);
+    abandoned_at(a, T0, "1");
+    casedb_case(&t, "test", b);
+    casedb_walk(&t, b, 3);
+    abandoned_at(b, T0 + MIN, "3");
+    collect(&r, "test");
+    p = &r.procs[0];
+    cr_assert_eq(p->n_give_up, 2);
+    cr_assert_eq(p->give_up[0].step, 1);
+    cr_assert_eq(p->give_up[1].step, 3);
     stats_report_free(&r);
 }
