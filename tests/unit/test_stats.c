@@ -957,6 +957,12 @@ Test(stats, the_first_instant_of_the_range_is_in_it, .init = setup, .fini = tear
     cr_assert_not_null(p, "a retired item with a case begun at the range's first instant");
     cr_assert_eq(p->started, 1);
     stats_report_free(&r);
+
+    local_at(end, 7, 1, 0, 0, 0);
+    casedb_exec(&t, "UPDATE cases SET created_at = '%s' WHERE id = '%s'", end, s);
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_null(find(&r, "simple"), "a case begun at the first instant after the range");
+    stats_report_free(&r);
 }
 
 /* Each procedure's step minutes are its own, when two procedures both
@@ -1017,6 +1023,13 @@ Test(stats, local_dates_for_on_time_and_stage_days, .init = setup, .fini = teard
     cr_assert_eq(r.procs[0].on_time, 0);
     cr_assert_eq(r.procs[0].n_stages, 1);
     cr_assert_float_eq(r.procs[0].stages[0].median, 1, 1e-9);
+    stats_report_free(&r);
+
+    /* a stage done on a day before the one it is recorded to have begun
+     * used no days, not -1 */
+    casedb_exec(&t, "UPDATE case_stages SET begun_on = '2026-06-10', due = '2026-06-11'");
+    cr_assert_eq(stats_collect(t.db, &q, &r), 0);
+    cr_assert_float_eq(r.procs[0].stages[0].median, 0, 1e-9);
     stats_report_free(&r);
 }
 
