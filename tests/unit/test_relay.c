@@ -677,6 +677,25 @@ Test(relay, a_call_back_stored_before_the_gap_was_kept_is_counted_from_its_openi
     workdays_free(c1);
 }
 
+/* The backfill looks two years past today's: with last year's, this
+ * year's and next year's calendar entered, a call-back due in the year
+ * after next was counted by weekends alone from the calendar's last day,
+ * and is marked from there. */
+Test(relay, the_backfill_looks_to_the_year_after_next)
+{
+    struct workdays *x = cal_of("- 2025-10-01 休\n- 2026-10-01 休\n- 2027-01-01 休\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    casedb_case(&t, "chain", id);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at)"
+                    " VALUES ('%s', 'routine', '2028-01-04', '2026-12-30T02:00:00Z');"
+                    " UPDATE calendar_backfill SET done = 0", id);
+    cr_assert_eq(relay_recount(t.db, x, 20261231, &moved), 0);
+    cr_assert_str_eq(casedb_text(&t, b, "SELECT gap_from FROM followups WHERE case_id = '%s'", id), "2027-12-31");
+    workdays_free(x);
+}
+
 /* 首问负责: the owner is whoever took the case on first (or was assigned
  * it); a colleague who accepts it again after a correction does not take
  * it over. */
