@@ -656,6 +656,23 @@ Test(relay, the_committed_date_from_the_events_counts_from_the_first_return)
     workdays_free(c1);
 }
 
+/* A routine call-back on a new case, as a build before schema 034 stored
+ * it (no gap), with the backfill still to run. */
+static void callback_before_gaps(char id[CASE_ID_LEN + 1], const char *due, const char *created)
+{
+    casedb_case(&t, "chain", id);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at)"
+                    " VALUES ('%s', 'routine', '%s', '%s');"
+                    " UPDATE calendar_backfill SET done = 0", id, due, created);
+}
+
+/* A column of case id's call-back: "due" or "gap_from" (a literal, never
+ * input). */
+static const char *callback_col(char buf[256], const char *id, const char *column)
+{
+    return casedb_text(&t, buf, "SELECT %s FROM followups WHERE case_id = '%s'", column, id);
+}
+
 /* A call-back stored before gaps were kept (schema 034), opened 12-30 and
  * due 01-04 by weekends alone: the backfill marks it from the day it was
  * opened, so 元旦 entered moves it on to 01-05. */
@@ -665,15 +682,12 @@ Test(relay, a_call_back_stored_before_the_gap_was_kept_is_counted_from_its_openi
     char id[CASE_ID_LEN + 1], b[256];
     int moved = -1;
 
-    casedb_case(&t, "chain", id);
-    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at)"
-                    " VALUES ('%s', 'routine', '2027-01-04', '2026-12-30T02:00:00Z');"
-                    " UPDATE calendar_backfill SET done = 0", id);
+    callback_before_gaps(id, "2027-01-04", "2026-12-30T02:00:00Z");
     cr_assert_eq(relay_recount(t.db, cal, 20261231, &moved), 0);
-    cr_assert_str_eq(casedb_text(&t, b, "SELECT gap_from FROM followups WHERE case_id = '%s'", id), "2026-12-31");
+    cr_assert_str_eq(callback_col(b, id, "gap_from"), "2026-12-31");
     cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
     /* 3 after 12-30: 12-31, then 2027's 01-04, 01-05 */
-    cr_assert_str_eq(casedb_text(&t, b, "SELECT due FROM followups WHERE case_id = '%s'", id), "2027-01-05");
+    cr_assert_str_eq(callback_col(b, id, "due"), "2027-01-05");
     workdays_free(c1);
 }
 
@@ -687,12 +701,9 @@ Test(relay, the_backfill_looks_to_the_year_after_next)
     char id[CASE_ID_LEN + 1], b[256];
     int moved = -1;
 
-    casedb_case(&t, "chain", id);
-    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at)"
-                    " VALUES ('%s', 'routine', '2028-01-04', '2026-12-30T02:00:00Z');"
-                    " UPDATE calendar_backfill SET done = 0", id);
+    callback_before_gaps(id, "2028-01-04", "2026-12-30T02:00:00Z");
     cr_assert_eq(relay_recount(t.db, x, 20261231, &moved), 0);
-    cr_assert_str_eq(casedb_text(&t, b, "SELECT gap_from FROM followups WHERE case_id = '%s'", id), "2027-12-31");
+    cr_assert_str_eq(callback_col(b, id, "gap_from"), "2027-12-31");
     workdays_free(x);
 }
 
