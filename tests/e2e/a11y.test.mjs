@@ -36,8 +36,7 @@ describe('accessibility and size rules on every kiosk screen', () => {
   before(async () => {
     kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true });
     page = kp.page;
-    await page.goto(k.url + '/?kiosk=1');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1'));
   });
   after(async () => { if (kp) await kp.context.close(); });
 
@@ -217,8 +216,7 @@ describe('accessibility and size rules on every kiosk screen', () => {
   });
 
   it('a condition answered 否: the screen that says where to ask', async () => {
-    await page.goto(k.url + '/?kiosk=1#/p/labour-handbook');
-    await atRoute(page, /^#\/p\/labour-handbook$/);
+    await atRoute(page, /^#\/p\/labour-handbook$/, () => page.goto(k.url + '/?kiosk=1#/p/labour-handbook'));
     await atRoute(page, /\/conditions$/, () => tap(page.locator('#main .actions-overview button').first()));
     await tap(label('cond-0-yes'));
     await tap(label('cond-1-no'));

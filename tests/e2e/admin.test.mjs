@@ -154,8 +154,7 @@ describe('editing a procedure in the admin console', () => {
 
     const kiosk = await kioskPage(h, { viewport: PORTRAIT, hasTouch: true });
     try {
-      await kiosk.page.goto(`${h.url}/#/p/${ID}`);
-      await atRoute(kiosk.page, new RegExp(`^#/p/${ID}$`));
+      await atRoute(kiosk.page, new RegExp(`^#/p/${ID}$`), () => kiosk.page.goto(`${h.url}/#/p/${ID}`));
       assert.equal(await h1Text(kiosk.page), '居住证明（新版）');
       kiosk.assertClean('kiosk after the save');
     } finally {

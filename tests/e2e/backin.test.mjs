@@ -38,8 +38,7 @@ describe('我有凭条: back into a case', () => {
   });
 
   async function openCodeScreen() {
-    await page.goto(k.url + '/?kiosk=1#/');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1#/'));
     await atRoute(page, /^#\/code$/, () => page.getByRole('button', { name: /我有凭条/ }).click());
   }
 

@@ -45,8 +45,7 @@ describe('a calendar without the year ahead', () => {
     const kp = await kioskPage(k);
     const { page } = kp;
     try {
-      await page.goto(`${k.url}/?kiosk=1#/case/${visitId}`);
-      await atRoute(page, /\/review$/);
+      await atRoute(page, /\/review$/, () => page.goto(`${k.url}/?kiosk=1#/case/${visitId}`));
       await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
       const hint = await page.locator('#v-date-0').evaluate((e) => e.closest('fieldset').innerText);
       assert.match(hint, new RegExp(`${gap} 年的节假日安排还没有录入：您选的日子如果是节假日，工作人员会打电话和您另约时间`));

@@ -28,8 +28,7 @@ describe('review chain on the overview', () => {
   });
 
   it('低保 shows its stages with their limits', async () => {
-    await page.goto(k.url + '/?kiosk=1#/p/minimum-living-allowance');
-    await atRoute(page, /^#\/p\/minimum-living-allowance$/);
+    await atRoute(page, /^#\/p\/minimum-living-allowance$/, () => page.goto(k.url + '/?kiosk=1#/p/minimum-living-allowance'));
     const card = page.locator('#main section.card', { has: page.locator('h2', { hasText: '办理流程' }) });
     const stages = (await card.locator('.chain-list li').allInnerTexts()).map(s => s.replace(/\s+/g, ''));
     assert.deepEqual(stages, [
@@ -52,8 +51,7 @@ describe('review chain on the overview', () => {
   });
 
   it('an item without a chain shows no stage list', async () => {
-    await page.goto(k.url + '/?kiosk=1#/p/labour-handbook');
-    await atRoute(page, /^#\/p\/labour-handbook$/);
+    await atRoute(page, /^#\/p\/labour-handbook$/, () => page.goto(k.url + '/?kiosk=1#/p/labour-handbook'));
     await page.locator('#main h1').waitFor();
     assert.equal(await page.locator('#main .chain-list').count(), 0);
   });

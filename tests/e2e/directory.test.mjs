@@ -19,8 +19,7 @@ describe('referral to another office', () => {
   before(async () => {
     kp = await kioskPage(k, { viewport: PORTRAIT, hasTouch: true });
     page = kp.page;
-    await page.goto(k.url + '/?kiosk=1');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1'));
   });
   after(async () => {
     if (kp) {

@@ -41,8 +41,7 @@ describe('an earlier day\'s ticket at the kiosk', () => {
 
   it('the slip\'s code opens 这个排队号已经过期, and 重新取号 gives today\'s ticket', async () => {
     const { page } = kp;
-    await page.goto(`${h.url}/?kiosk=1#/case/${old.id}`);
-    await atRoute(page, new RegExp(`^#/case/${old.id}/done`));
+    await atRoute(page, new RegExp(`^#/case/${old.id}/done`), () => page.goto(`${h.url}/?kiosk=1#/case/${old.id}`));
     await poll(async () => assert.equal((await page.locator('h1').first().innerText()).trim(), '这个排队号已经过期'));
     assert.equal(await page.locator('.ticket-old').innerText(), old.ticket);
     assert.deepEqual(await axeSerious(page), [], 'axe-core');

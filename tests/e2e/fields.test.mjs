@@ -46,8 +46,7 @@ describe('the form marks optional fields only', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('（可不填） beside the e-mail, nothing beside the required fields', async () => {
-    await page.goto(`${k.url}/?kiosk=1#/case/${id}`);
-    await atRoute(page, /^#\/case\/[0-9a-f]+\/step\/2$/);
+    await atRoute(page, /^#\/case\/[0-9a-f]+\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
     const tags = await page.locator('#main form.step-form .tag').allInnerTexts();
     assert.deepEqual(tags, ['（可不填）'], tags.join(' '));
     const emailLabel = await page.locator('label[for="f-email"]').innerText();

@@ -43,8 +43,7 @@ describe('a newer build served', () => {
     const kp = await kioskPage(k);
     const { page } = kp;
     try {
-      await page.goto(`${k.url}/?kiosk=1&fresh=1&idle=5`);
-      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/$/, () => page.goto(`${k.url}/?kiosk=1&fresh=1&idle=5`));
       await mark(page);
       await pause(2500);
       assert.ok(await marked(page), 'the same build: no load');

@@ -139,10 +139,13 @@ export async function staffLogin(page, url, name, password) {
 // Waits for the kiosk's hash route and for its screen to be drawn (an h1
 // in main, no loading line). With `action`, the screen on show is marked
 // first, the action is run, and the wait also needs the marked screen gone
-// (so the old screen is never taken for the new one).
+// (so the old screen is never taken for the new one). A `page.goto` to the
+// same page with another hash only changes the hash: pass it as the action,
+// or the screen before it, still drawn, passes the wait.
 export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
   if (action) {
-    await page.evaluate(() => { for (const e of document.getElementById('main').children) e.dataset.e2eOld = '1'; });
+    // a page not on the kiosk yet (about:blank) has nothing to mark
+    await page.evaluate(() => { for (const e of document.getElementById('main')?.children ?? []) e.dataset.e2eOld = '1'; });
     await action();
   }
   await page.waitForFunction((src) => {

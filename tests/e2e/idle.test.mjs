@@ -62,8 +62,7 @@ describe('idle reset', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('the untouched home screen has no idle timer', async () => {
-    await page.goto(k.url + '/?kiosk=1');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1'));
     await page.clock.fastForward('05:00');
     assert.equal(await page.locator('.overlay').count(), 0);
   });

@@ -16,8 +16,7 @@ const MOBILE = '13800138000';
 const atForm = () => labourForm(k.url);
 
 async function openForm(page, id, query = '?kiosk=1') {
-  await page.goto(`${k.url}/${query}#/case/${id}`);
-  await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/);
+  await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/, () => page.goto(`${k.url}/${query}#/case/${id}`));
 }
 
 const pad = (page) => page.locator('#main .keypad');
@@ -210,8 +209,7 @@ describe('the last four of 我有凭条', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('come from the keypad, with X, and no more than its maxlength', async () => {
-    await page.goto(`${k.url}/?kiosk=1#/code`);
-    await atRoute(page, /^#\/code$/);
+    await atRoute(page, /^#\/code$/, () => page.goto(`${k.url}/?kiosk=1#/code`));
     await page.keyboard.type('A001');   // the ticket, as a scanner would
     await page.keyboard.press('Enter');
     await pad(page).waitFor();
@@ -265,8 +263,7 @@ describe('a date typed on the keypad', () => {
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true, true] });
     await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { reason: '本人辞职' } });
     await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true } });
-    await page.goto(`${k.url}/?kiosk=1#/case/${c.id}`);
-    await atRoute(page, /\/step\/2$/);
+    await atRoute(page, /\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${c.id}`));
     await page.locator('#f-lost_date-y').tap();
     await pad(page).waitFor();
     assert.equal(await page.evaluate(() => document.querySelector('#main .keypad').previousElementSibling.id), 'f-lost_date-wrap');

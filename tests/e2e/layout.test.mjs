@@ -56,8 +56,7 @@ for (const [orient, viewport] of [['portrait', PORTRAIT], ['landscape', LANDSCAP
     }
 
     it('home', async () => {
-      await page.goto(k.url + '/?kiosk=1');
-      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1'));
       const w = await page.evaluate(() => document.documentElement.clientWidth);
       assert.equal(w, viewport.width);
       await noScroll('home');

@@ -35,8 +35,7 @@ describe('a triage question whose answers all wait for a date', () => {
     const kp = await kioskPage(k);
     const { page } = kp;
     try {
-      await page.goto(`${k.url}/?kiosk=1#/triage`);
-      await atRoute(page, /^#\/triage$/);
+      await atRoute(page, /^#\/triage$/, () => page.goto(`${k.url}/?kiosk=1#/triage`));
       await atRoute(page, /^#\/triage\/later$/, () => page.locator('#main a.answer', { hasText: '新出的补贴' }).tap());
       assert.equal(await page.locator('#main h1').innerText(), '您问的是哪一项新补贴？');
       assert.equal(await page.locator('#main a.answer').count(), 0, 'no answer button repeats the advice');

@@ -47,8 +47,7 @@ describe('上门服务', () => {
     const kp = await kioskPage(k);
     const { page } = kp;
     try {
-      await page.goto(`${k.url}/?kiosk=1#/case/${id}`);
-      await atRoute(page, /\/review$/);
+      await atRoute(page, /\/review$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
       await page.locator('#visit-ask').waitFor();
       await kioskRules(page, 'review with the offer');
       await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
@@ -104,8 +103,7 @@ describe('上门服务', () => {
     const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
     const { page } = kp;
     try {
-      await page.goto(`${k.url}/#/case/${webId}`);
-      await atRoute(page, /\/review$/);
+      await atRoute(page, /\/review$/, () => page.goto(`${k.url}/#/case/${webId}`));
       await atRoute(page, /\/visit$/, () => page.click('#visit-ask'));
       await page.click('label[for="v-date-0"]');
       await page.click('label[for="v-slot-0"]');

@@ -61,8 +61,7 @@ describe('labour-handbook walkthrough with touch input', () => {
   const visibleItems = () => page.locator('#main .check-row:visible .check-text').allInnerTexts();
 
   it('home → 就业服务 → the labour-handbook overview', async () => {
-    await page.goto(k.url + '/?kiosk=1');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/?kiosk=1'));
     assert.equal(await h1Text(page), '您好！请问您要办什么事？');
     await snap('home');
 

@@ -62,8 +62,7 @@ describe('a web case from a phone reaches pre-review', () => {
   after(async () => { if (kp) await kp.context.close(); });
 
   it('/ without the kiosk flag: the phone layout, home to the overview', async () => {
-    await page.goto(k.url + '/');
-    await atRoute(page, /^#\/$/);
+    await atRoute(page, /^#\/$/, () => page.goto(k.url + '/'));
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('web')), true);
     const px = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     assert.ok(px >= 16 && px < 24, `body text on a phone ${px}px`);
@@ -268,8 +267,7 @@ describe('a paper missing, from home', () => {
     const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
     try {
       const page = kp.page;
-      await page.goto(`${k.url}/#/case/${c.id}`);
-      await atRoute(page, /\/step\/1$/);
+      await atRoute(page, /\/step\/1$/, () => page.goto(`${k.url}/#/case/${c.id}`));
       await page.locator('label[for="ck-id_card"]').tap();
       await page.locator('#main form.step-form button[type=submit]').tap();
       const panel = page.locator('#missing-panel');
@@ -293,8 +291,7 @@ describe('a paper missing, from home', () => {
         method: 'POST', headers: authHeaders(s), body: JSON.stringify({ reason: '请补充户口簿首页的照片' }),
       });
       assert.equal(ret.status, 200, await ret.text());
-      await page.goto(`${k.url}/#/case/${c.id}`);
-      await atRoute(page, /\/returned$/);
+      await atRoute(page, /\/returned$/, () => page.goto(`${k.url}/#/case/${c.id}`));
       const text = await page.locator('#main').innerText();
       assert.ok(text.includes('请补充户口簿首页的照片'), text);
       assert.ok(!text.includes('排队号'), `no queue number for a web case: ${text}`);
@@ -315,8 +312,7 @@ describe('the triage on a phone', () => {
     try {
       const page = kp.page;
       const entries = () => page.evaluate(() => history.length);
-      await page.goto(k.url + '/');
-      await atRoute(page, /^#\/$/);
+      await atRoute(page, /^#\/$/, () => page.goto(k.url + '/'));
       await atRoute(page, /^#\/triage$/, () => page.locator('#main .triage-entry button', { hasText: '不知道办什么' }).tap());
       await atRoute(page, /^#\/triage\/work$/, () => page.locator('#main a.answer', { hasText: '工作方面' }).tap());
       await atRoute(page, /^#\/triage\/work-hukou$/, () => page.locator('#main a.answer', { hasText: '登记找工作' }).tap());
