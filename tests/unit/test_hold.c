@@ -156,6 +156,7 @@ Test(hold, new_refuses_a_cap_out_of_range)
     cr_assert_null(hold_new(0, suspend, resume));
     cr_assert_null(hold_new(5000, suspend, resume));
     cr_assert_null(hold_new(4, NULL, resume));
+    cr_assert_null(hold_new(4, suspend, NULL), "a list whose items could never be resumed");
     hold_free(NULL);
 }
 
