@@ -174,6 +174,26 @@ describe('the proxy is not cut at --max-per-address (--max-connections 16 --max-
     assert.deepEqual(statuses, Array(8).fill(200));
   });
 
+  // The count is of the connections open now: a slot freed by a close
+  // keeps the address it had, and counting it too refused an address its
+  // next connections once it had held four (a mutation review of
+  // src/conns.c). Connection: close: the daemon closes each, and has freed
+  // its slot before the socket ends.
+  it('an address whose four connections were closed is let in four times again', async () => {
+    const round = () => Promise.all([0, 1, 2, 3].map(async () => {
+      const s = await openFrom(d.port, '127.0.0.3');
+      let got = '';
+      s.setEncoding('utf8');
+      s.on('data', (x) => { got += x; });
+      s.write('GET /api/v1/categories HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      await new Promise((resolve) => (s.ended ? resolve() : s.on('close', resolve)));
+      const m = /^HTTP\/1\.1 (\d+)/.exec(got);
+      return m ? Number(m[1]) : null;
+    }));
+    assert.deepEqual(await round(), Array(4).fill(200));
+    assert.deepEqual(await round(), Array(4).fill(200), 'the closed four still counted');
+  });
+
   it('another address still stops at four', async () => {
     const theirs = [];
     for (let i = 0; i < 6; i++) theirs.push(await openFrom(d.port, '127.0.0.2'));
