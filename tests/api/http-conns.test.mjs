@@ -131,6 +131,13 @@ describe('header and body deadlines (--header-timeout 1)', () => {
     s.destroy();
   });
 
+  // a line at most a second after, while the daemon runs, not only the one
+  // at stop (a mutation review of src/conns.c found the pace unpinned)
+  it('tells the closures while it runs', async () => {
+    assert.ok(await until(() => / closed \d+ connection\(s\) too slow/.test(d.stderr())),
+      'no count of the closures before the stop');
+  });
+
   it('says so in the log, without addresses', async () => {
     await d.stop();
     assert.match(d.stderr(), /closed \d+ connection\(s\) too slow with their headers or body/);
@@ -422,5 +429,10 @@ describe('at the high-water mark nothing is closed, past it a batch (--max-conne
     // the first address's four, then one of another's, never two of one
     const per = [0, 4, 8].map((i) => socks.slice(i, i + 4).filter((s) => s.ended).length);
     assert.deepEqual([...per].sort(), [0, 1, 1], `closed per address: ${per}`);
+    // and of an address, its oldest (the first it opened), not its newest
+    // (a mutation review of src/conns.c found the order unpinned)
+    for (const i of [0, 4, 8]) {
+      if (per[i / 4] === 1) assert.equal(socks[i].ended, true, `of ${i / 4 + 1}: not its oldest`);
+    }
   });
 });
