@@ -220,8 +220,12 @@ long quota_take(enum quota_kind kind, const char *addr, long long now_ms)
     mine = quota_slot_get(kind, a, now_ms);
     if (mine && mine->tokens < 1.0)
         wait = quota_wait(mine, quota_lim.addr_per_hour);
-    else if (all->tokens < 1.0)
-        wait = quota_wait(all, quota_lim.all_per_hour);
+    /* both empty: the later of the two, or the retry is refused again */
+    if (all->tokens < 1.0) {
+        long w = quota_wait(all, quota_lim.all_per_hour);
+        if (w > wait)
+            wait = w;
+    }
     if (wait == 0) {
         all->tokens -= 1.0;
         if (mine)

@@ -281,3 +281,20 @@ Test(quota, a_slot_filled_up_again_is_reused_for_a_new_address)
         ok += quota_take(QUOTA_CREATE, "10.250.0.1", 1000) == 0;
     cr_assert_eq(ok, 2, "the newcomer got a slot and its burst of 2, not %d", ok);
 }
+
+/* Both buckets empty: the wait is the longer of the two, not the
+ * address's alone. Here the address refills in a second but everyone's in
+ * a minute: "1" was early, and the retry a second later was refused again
+ * (found by a mutation review of src/quota.c). */
+Test(quota, with_both_buckets_empty_the_wait_is_the_longer)
+{
+    setup(1, 3600, 1, 60);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 60, "everyone's token is a minute away");
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 1000), 59);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 60000), 0, "on time");
+    /* and the other way round: the address's minute, everyone's second */
+    setup(1, 60, 1, 3600);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 0);
+    cr_assert_eq(quota_take(QUOTA_CREATE, "10.0.0.1", 0), 60, "the address's token is a minute away");
+}
