@@ -1364,3 +1364,67 @@ Test(relay, a_case_accepted_before_chains_is_passed_on_as_no_chain)
     cr_assert_str_eq(e.code, "no_chain");
     cr_assert_str_eq(col(b, id, "status"), "accepted");
 }
+
+/* ---- call-backs counted again (mutation review of src/followup.c) ---- */
+
+/* A call-back already done is a figure of its day: entering the year its
+ * due date was counted over moves the open one on, and leaves the done
+ * one as it was. */
+Test(relay, a_call_back_done_keeps_its_due_date_when_the_year_is_entered)
+{
+    struct workdays *c1 = with_2027();
+    char open[CASE_ID_LEN + 1], done[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    casedb_case(&t, "chain", open);
+    casedb_case(&t, "chain", done);
+    /* both 2 working days after 12-30 by weekends alone (12-31, 01-04) */
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, gap_from)"
+                    " VALUES ('%s', 'routine', '2027-01-04', '2026-12-30T02:00:00Z', '2026-12-31')",
+                open);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, gap_from, done_at,"
+                    " done_on, done_by, result) VALUES ('%s', 'routine', '2027-01-04',"
+                    " '2026-12-30T02:00:00Z', '2026-12-31', '2027-01-04T02:00:00Z', '2027-01-04',"
+                    " 'li', 'satisfied')",
+                done);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
+    /* 元旦 entered: 01-04, 01-05 */
+    cr_assert_str_eq(callback_col(b, open, "due"), "2027-01-05");
+    cr_assert_str_eq(callback_col(b, done, "due"), "2027-01-04");
+    cr_assert_str_eq(callback_col(b, done, "gap_from"), "2026-12-31");
+    workdays_free(c1);
+}
+
+/* One whose date cannot be counted again (here due before its gap) keeps
+ * its date, and its gap is cleared so that it is not tried again. */
+Test(relay, a_call_back_that_cannot_be_counted_again_keeps_its_date)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    casedb_case(&t, "chain", id);
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, gap_from)"
+                    " VALUES ('%s', 'routine', '2026-12-15', '2026-12-10T02:00:00Z', '2026-12-31')",
+                id);
+    cr_assert_eq(relay_recount(t.db, c1, 20261231, &moved), 0);
+    cr_assert_str_eq(callback_col(b, id, "due"), "2026-12-15");
+    cr_assert_eq(casedb_int(&t, "SELECT gap_from IS NULL FROM followups WHERE case_id = '%s'", id), 1);
+    workdays_free(c1);
+}
+
+/* The backfill's bound is 1 January of the year the calendar lacks, and
+ * it is inclusive: a call-back due on that very day was counted over the
+ * missing year and is marked. */
+Test(relay, the_backfill_marks_a_call_back_due_on_the_first_day_of_the_missing_year)
+{
+    struct workdays *x = cal_of("- 2025-10-01 休\n- 2026-10-01 休\n");
+    char id[CASE_ID_LEN + 1], b[256];
+    int moved = -1;
+
+    /* opened Wednesday 12-30, 2 working days by weekends alone: 12-31, 01-01 */
+    callback_before_gaps(id, "2027-01-01", "2026-12-30T02:00:00Z");
+    cr_assert_eq(relay_recount(t.db, x, 20261231, &moved), 0);
+    cr_assert_str_eq(callback_col(b, id, "gap_from"), "2026-12-31");
+    workdays_free(x);
+}
