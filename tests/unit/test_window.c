@@ -537,3 +537,34 @@ Test(window, same_id_marks_the_right_entries_past_a_case_left_out)
     cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(x, "same_id")), "no ID number at all");
     cJSON_Delete(q);
 }
+
+/* ---- window_resolve (mutation review of src/window.c) ---------------------- */
+
+/* A case id is exactly 32 hex digits, in either case: one digit more is no
+ * id (and no ticket), not the case of its first 32. */
+Test(window, resolve_takes_an_id_of_exactly_32_hex_digits)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+
+    cr_assert_eq(window_resolve(db, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", id, &e), 0);
+    cr_assert_str_eq(id, ID_GOOD);
+    memset(&e, 0, sizeof e);
+    cr_assert_eq(window_resolve(db, ID_GOOD "a", id, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_case");
+}
+
+/* Tickets run to six digits (A000001 once A0001 … Z99999 are drawn): the
+ * longest is still found, in either case. */
+Test(window, resolve_finds_a_ticket_of_six_digits)
+{
+    char id[CASE_ID_LEN + 1], err[256];
+    struct refusal e;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    waiting(ID_GOOD, HASH_GOOD, "A000001", "2026-01-01T08:00:00Z");
+    memset(id, 0, sizeof id);
+    cr_assert_eq(window_resolve(db, "a000001", id, &e), 0);
+    cr_assert_str_eq(id, ID_GOOD);
+}
