@@ -333,3 +333,51 @@ Test(display, a_day_old_ticket_handed_in_again_keeps_its_missing_papers)
     free(tk);
     cr_assert_str_eq(casedb_text(&t, buf, "SELECT missing_items FROM cases WHERE id = '%s'", a), "[\"s0-0\"]");
 }
+
+/* ---- handing in (mutation review of src/window.c) ---- */
+
+/* Every step done, then a condition answered 否: the case is not handed in
+ * until the conditions are confirmed again. */
+Test(display, a_case_whose_conditions_were_taken_back_is_not_handed_in)
+{
+    char a[CASE_ID_LEN + 1];
+    bool no[1] = {false};
+    size_t *unmet = NULL, n_unmet = 0;
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(&t, "test", a);
+    casedb_walk(&t, a, 4);
+    cr_assert_eq(cases_confirm(t.db, a, no, 1, NULL, &unmet, &n_unmet, &e), 1);
+    free(unmet);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 1);
+    cr_assert_str_eq(e.code, "not_finished");
+    cr_assert_null(tk);
+    casedb_confirm(&t, a);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+}
+
+/* A case accepted, returned, and handed in again on a later day draws a
+ * new ticket and waits as a new turn: what the return said and who
+ * accepted it before are cleared, as when it comes back on its ticket's
+ * day. */
+Test(display, a_return_handed_in_on_a_later_day_waits_as_a_new_turn)
+{
+    char a[CASE_ID_LEN + 1], ta[8], buf[256];
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_handed_in(&t, a, ta);
+    cr_assert_eq(window_accept(t.db, a, "wang", NULL, clock_today(), &e), 0, "%s", e.code);
+    cr_assert_eq(window_return(t.db, a, "wang", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET ticket_day = '2000-01-01' WHERE id = '%s'", a);
+    cr_assert_eq(window_submit(t.db, a, NULL, false, &tk, &e), 0, "%s", e.code);
+    cr_assert_str_neq(tk, ta, "a new ticket of today");
+    free(tk);
+    cr_assert_str_eq(casedb_text(&t, buf, "SELECT status || '|' || coalesce(returned_reason, '-')"
+                                          " || '|' || coalesce(returned_by, '-') || '|'"
+                                          " || coalesce(accepted_by, '-') || '|'"
+                                          " || coalesce(accepted_at, '-') FROM cases WHERE id = '%s'", a),
+                     "waiting|-|-|-|-");
+}
