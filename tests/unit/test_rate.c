@@ -182,3 +182,36 @@ Test(rate, a_call_does_not_revive_a_stale_offer)
     cr_assert_eq(rate_spend(t.db, ta, 5, NULL, 0, &e), 1);
     cr_assert_str_eq(e.code, "unknown_offer");
 }
+
+/* A call wakes the window's tablet only when it shortened a fresh offer:
+ * not again for the next call, whose offer is short already, and not at a
+ * window with no offer, nor with only a stale one (each wake costs every
+ * tablet of the window a poll). */
+Test(rate, only_a_call_that_shortens_an_offer_wakes_the_tablet)
+{
+    char a[CASE_ID_LEN + 1], c[3][CASE_ID_LEN + 1], ta[RATE_TOKEN_LEN + 1];
+    struct refusal e;
+    char *tk = NULL;
+    int i, n;
+
+    for (i = 0; i < 3; i++) {
+        casedb_case(&t, "test", c[i]);
+        casedb_walk(&t, c[i], 4);
+        cr_assert_eq(window_submit(t.db, c[i], NULL, false, &tk, &e), 0);
+        free(tk);
+        tk = NULL;
+    }
+    cr_assert_eq(window_call(t.db, c[0], "wang", "6", &e), 0, "%s", e.code);
+    cr_assert_eq(changes(), 0, "no offer at window 6: no wake");
+    accepted(a);
+    cr_assert_eq(relay_complete(t.db, a, "wang", "已办结", "6", NULL, clock_today(), &e), 0);
+    cJSON_Delete(offer("6", ta));
+    cr_assert_str_neq(ta, "");
+    n = changes();
+    cr_assert_eq(window_call(t.db, c[1], "wang", "6", &e), 0, "%s", e.code);
+    cr_assert_eq(changes(), n + 1, "the call shortened the offer: one wake");
+    cr_assert_eq(window_call(t.db, c[2], "wang", "6", &e), 0, "%s", e.code);
+    cr_assert_eq(changes(), n + 1, "the offer was short already: no wake");
+    cJSON_Delete(offer("6", ta));
+    cr_assert_str_neq(ta, "", "still offered for its grace");
+}
