@@ -114,7 +114,7 @@ describe('asking for a visit', () => {
     // the event says that a visit was asked for, not where or whom
     const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
     const ev = v.events.find((e) => e.what === 'visit_requested');
-    assert.ok(ev, JSON.stringify(v.events));
+    assert.equal(ev?.detail, `${day(1)} 上午`, JSON.stringify(v.events));
     assert.doesNotMatch(JSON.stringify(v.events), /幸福小区|13800138000/);
     assert.deepEqual(v.visit, { date: day(1), slot: '上午', address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
   });
@@ -228,9 +228,10 @@ describe('the B post: list, not at home, handled', () => {
     const d = day(2);
     const pm = await walked('homecare');
     assert.equal((await ask(pm, { ...ASK(), date: d, slot: '下午' })).status, 200);
-    const am1 = await walked('homecare');
+    // the first asked has the greater id, so that an order by id (random)
+    // cannot pass for the order they were asked in
+    const [am1, am2] = [await walked('homecare'), await walked('homecare')].sort().reverse();
     assert.equal((await ask(am1, { ...ASK(), date: d, address: '和平里 1 号' })).status, 200);
-    const am2 = await walked('homecare');
     assert.equal((await ask(am2, { ...ASK(), date: d, address: '和平里 2 号', phone: '0535-6221234' })).status, 200);
 
     const r = await sget(`/api/v1/staff/visits?date=${d}`);
@@ -406,6 +407,21 @@ describe('asking for a visit: the order of the refusals, and a case back from th
     assert.equal((await ask(id, ASK())).status, 200);
     const c = (await request(url(`/api/v1/cases/${id}`))).body;
     assert.deepEqual([c.status, c.ticket, c.returned_reason ?? null], ['visit', null, null]);
+  });
+
+  it('a number taken 材料不全, returned, then a visit asked for: the visit is not flagged 材料不全', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    assert.equal((await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    const t = await post(`/api/v1/cases/${id}/steps/0/incomplete`, { checklist: {}, fields: { name: '王秀英' } });
+    assert.equal(t.status, 200, t.text);
+    assert.deepEqual(t.body.missing, ['s0-0']);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '请带齐身份证' })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await ask(id, ASK())).status, 200);
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.deepEqual([v.status, v.incomplete, v.missing_items], ['visit', false, null]);
   });
 });
 
