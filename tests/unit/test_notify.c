@@ -233,6 +233,10 @@ Test(notify, the_list_keeps_done_ones_a_day_and_flags_a_give_up, .init = setup, 
                       "  " AGO("4 hours") ", NULL, NULL, 12, NULL),"
                       " ('%1$s', 'A5', 't', 'returned', '', 'x', " AGO("3 hours") ", NULL, NULL, 0, NULL)",
                 a);
+    /* and one retention erased, not yet told: nobody is left to tell */
+    casedb_exec(&tdb, "INSERT INTO notifications (case_id, ticket, title, kind, phone, text,"
+                      " created_at, attempts, erased_at) VALUES"
+                      " ('%s', NULL, 't', 'ready', '', '', " AGO("1 hours") ", 0, " AGO("1 hours") ")", a);
 #undef AGO
     cr_assert_eq(notify_list_json(tdb.db, &out), 0);
     cr_assert_not_null(doc = cJSON_Parse(out));
@@ -307,4 +311,40 @@ Test(notify, no_number_in_the_hall_queues_nothing, .init = setup, .fini = teardo
     cases_state_free(&cs);
     cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications"
                                   " WHERE phone = '' AND next_try IS NULL"), 1);
+}
+
+/* `serve --notify-command`: 1 to NOTIFY_COMMAND_MAX bytes and at most
+ * NOTIFY_ARGS_MAX words (the argv array holds that many and the NULL);
+ * a command at both bounds starts the sender. No database is set up
+ * here, so the sender finds none and ends; notify_stop joins it. */
+Test(notify, the_command_bounds_bytes_and_words)
+{
+    char cmd[NOTIFY_COMMAND_MAX + 2];
+    size_t i;
+
+    cr_assert_eq(notify_start(""), -1);
+    cr_assert_eq(notify_start("   "), -1, "spaces name no program");
+    /* NOTIFY_ARGS_MAX + 1 words */
+    for (i = 0; i <= NOTIFY_ARGS_MAX; i++)
+        memcpy(cmd + 2 * i, "a ", 2);
+    cmd[2 * NOTIFY_ARGS_MAX + 1] = '\0';
+    cr_assert_eq(notify_start(cmd), -1);
+    cr_assert(!notify_sending());
+    /* NOTIFY_COMMAND_MAX + 1 bytes */
+    memset(cmd, 'a', NOTIFY_COMMAND_MAX + 1);
+    cmd[NOTIFY_COMMAND_MAX + 1] = '\0';
+    cr_assert_eq(notify_start(cmd), -1);
+    cr_assert(!notify_sending());
+    /* exactly NOTIFY_COMMAND_MAX bytes: taken */
+    cmd[NOTIFY_COMMAND_MAX] = '\0';
+    cr_assert_eq(notify_start(cmd), 0);
+    cr_assert(notify_sending());
+    notify_stop();
+    cr_assert(!notify_sending());
+    /* exactly NOTIFY_ARGS_MAX words: taken */
+    for (i = 0; i < NOTIFY_ARGS_MAX; i++)
+        memcpy(cmd + 2 * i, "a ", 2);
+    cmd[2 * NOTIFY_ARGS_MAX - 1] = '\0';
+    cr_assert_eq(notify_start(cmd), 0);
+    notify_stop();
 }
