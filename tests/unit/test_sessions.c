@@ -172,3 +172,148 @@ Test(sessions, a_failed_touch_is_an_error)
     casedb_exec(&t, "PRAGMA query_only = 0");
     casedb_close(&t);
 }
+
+/* Mutation review of src/sessions.c: the idle clock's lag, the sweep at
+ * login, the touch, logout, the ends at a password change and the CSRF
+ * check. Times are moved half a lag (30 s) or more past a limit: no slow
+ * run reaches a boundary. */
+
+/* The stored idle clock lags by up to a minute, so a session is live up
+ * to the limit plus that minute: neither its own request nor another
+ * user's login (whose sweep runs in the same transaction) ends it early;
+ * a session well past it is swept by the next login. */
+Test(sessions, the_idle_clocks_lag_never_ends_a_session_early)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char a[SESSIONS_TOKEN_LEN + 1], b[SESSIONS_TOKEN_LEN + 1], old[SESSIONS_TOKEN_LEN + 1];
+    char csrf[SESSIONS_CSRF_LEN + 1], buf[256];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    sessions_test_user(&t, "bob");
+    cr_assert_eq(sessions_create(t.db, "amy", old, csrf), 0);
+    casedb_exec(&t, "UPDATE sessions SET seen_at = seen_at - %ld", sessions_idle_seconds() + 3600);
+    cr_assert_eq(sessions_create(t.db, "amy", a, csrf), 0);
+    cr_expect_str_eq(casedb_text(&t, buf, "SELECT count(*) FROM sessions"), "1",
+                     "the session idle for an hour past the limit was swept");
+    casedb_exec(&t, "UPDATE sessions SET seen_at = seen_at - %ld", sessions_idle_seconds() + 30);
+    cr_assert_eq(sessions_create(t.db, "bob", b, csrf), 0);
+    cr_expect_eq(sessions_find(t.db, a, false, &s), 0, "within the lag: not swept, still live");
+    cr_expect_str_eq(s.user.name, "amy");
+    casedb_close(&t);
+}
+
+/* A short idle limit (`serve --session-idle`) holds within a quarter of
+ * it, not within the minute of the default's lag. */
+Test(sessions, a_short_idle_limit_is_not_stretched_by_a_minute)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1];
+
+    cr_assert_geq(sodium_init(), 0);
+    sessions_set_idle(8);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    casedb_exec(&t, "UPDATE sessions SET seen_at = seen_at - 40");
+    cr_expect_eq(sessions_find(t.db, token, true, &s), 1, "40 s idle ends an 8 s session");
+    casedb_close(&t);
+}
+
+/* A person's request stores the clock as now, and only once it is a lag
+ * old: a request right after the login writes nothing. */
+Test(sessions, a_touch_stores_now_and_only_when_the_clock_is_stale)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    casedb_exec(&t, "PRAGMA query_only = 1");
+    cr_expect_eq(sessions_find(t.db, token, true, &s), 0, "a fresh clock is not written again");
+    casedb_exec(&t, "PRAGMA query_only = 0");
+    casedb_exec(&t, "UPDATE sessions SET seen_at = seen_at - 600");
+    cr_assert_eq(sessions_find(t.db, token, true, &s), 0);
+    cr_expect_eq(casedb_int(&t, "SELECT seen_at >= strftime('%%s', 'now') - 5 FROM sessions"), 1,
+                 "the clock was moved to now");
+    casedb_close(&t);
+}
+
+/* An unknown (well-formed) token is no session, not a database error;
+ * logout ends the session; a password change or disabling ends every
+ * session of the user, and enabling again brings none back. */
+Test(sessions, logout_and_a_password_change_end_sessions)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1], err[160];
+    char unknown[SESSIONS_TOKEN_LEN + 1];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    cr_assert_eq(sessions_create(t.db, "amy", unknown, csrf), 0);
+    cr_assert_eq(sessions_end(t.db, unknown), 0);
+    cr_expect_eq(sessions_find(t.db, unknown, false, &s), 1, "ended at logout");
+    cr_expect_eq(sessions_end(t.db, NULL), 0);
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    cr_assert_eq(accounts_user_passwd(t.db, "amy", "new-password", 12, err, sizeof err), 0, "%s",
+                 err);
+    cr_expect_eq(sessions_find(t.db, token, false, &s), 1, "ended by the new password");
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    cr_assert_eq(accounts_user_disable(t.db, "amy", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_enable(t.db, "amy", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(sessions_find(t.db, token, false, &s), 1, "ended by disabling");
+    casedb_close(&t);
+}
+
+/* The CSRF token must match in full: one character off at its end is
+ * refused, as is a prefix or none. */
+Test(sessions, the_csrf_token_matches_in_full)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1], bad[SESSIONS_CSRF_LEN + 1];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    cr_assert_eq(sessions_find(t.db, token, false, &s), 0);
+    cr_expect(sessions_csrf_ok(&s, csrf));
+    memcpy(bad, csrf, sizeof bad);
+    bad[SESSIONS_CSRF_LEN - 1] = bad[SESSIONS_CSRF_LEN - 1] == 'A' ? 'B' : 'A';
+    cr_expect_not(sessions_csrf_ok(&s, bad), "the last character differs");
+    bad[SESSIONS_CSRF_LEN - 1] = '\0';
+    cr_expect_not(sessions_csrf_ok(&s, bad), "a prefix");
+    cr_expect_not(sessions_csrf_ok(&s, NULL));
+    casedb_close(&t);
+}
+
+/* The session carries its user's posts and display name (the pages and
+ * the stages' checks read them from it). */
+Test(sessions, a_session_carries_the_users_posts_and_display_name)
+{
+    struct casedb t;
+    struct sessions_live s;
+    char token[SESSIONS_TOKEN_LEN + 1], csrf[SESSIONS_CSRF_LEN + 1], err[160];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    sessions_test_user(&t, "amy");
+    cr_assert_eq(accounts_user_set_posts(t.db, "amy", "window,mz", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_set_display(t.db, "amy", "王芳", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sessions_create(t.db, "amy", token, csrf), 0);
+    cr_assert_eq(sessions_find(t.db, token, false, &s), 0);
+    cr_expect_eq(s.user.role, ACCOUNTS_ROLE_STAFF);
+    cr_expect_eq(s.user.posts.n, 2);
+    cr_expect_str_eq(s.user.posts.id[1], "mz");
+    cr_expect_str_eq(s.user.display, "王芳");
+    casedb_close(&t);
+}
