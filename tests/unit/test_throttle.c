@@ -38,6 +38,8 @@ Test(throttle, a_pair_slows_after_its_free_failures_and_never_locks)
         d = d * 2 < THROTTLE_LOGIN_DELAY_MAX ? d * 2 : THROTTLE_LOGIN_DELAY_MAX;
     }
     cr_assert_eq(throttle_login_begin(&k, t), THROTTLE_LOGIN_DELAY_MAX);
+    cr_assert_eq(throttle_login_begin(&k, t + THROTTLE_LOGIN_DELAY_MAX - 1), 1,
+                 "not a second before the delay is over");
     /* the same name from another address is not held up */
     {
         struct throttle_login o;
@@ -113,6 +115,8 @@ Test(throttle, login_keys_count_by_pair_name_and_address)
     cr_assert_str_eq(k.name, "n:wang");
     cr_assert_str_eq(k.addr, "a:2001:db8::");
     cr_assert_not(k.known);
+    throttle_login_keys(&k, "wang", "2001:db8:1:2:3:4:5:6", NULL);
+    cr_assert_str_eq(k.addr, "a:2001:db8:1:2::", "the whole /64 counts, its last 64 bits none");
     throttle_login_keys(&k, "wang", "10.0.0.1", "00112233445566778899");
     cr_assert_str_eq(k.pair, "p:wang@d:0011223344556677");
     cr_assert(k.known);
@@ -368,4 +372,180 @@ Test(throttle, failures_nearly_two_hours_old_are_nearly_forgotten)
     cr_assert_eq(throttle_login_begin(&k, later + 1), 0,
                  "not spaced for failures of almost two hours ago");
     throttle_login_end(&k, later + 1, THROTTLE_FAILED);
+}
+
+/* Mutation review of src/throttle.c: the bounds of the lookup's window and
+ * lock, a refused attempt's release of the other key, a found ticket,
+ * the overall window's turn and a clock set back, whole tickets, and the
+ * login's bounds across a clock set back, successes and an old hour. */
+
+/* A lock lasts exactly THROTTLE_LOCK_SECONDS and failures count for
+ * exactly THROTTLE_FAIL_WINDOW: one second before, the key still waits a
+ * second; at it, it is free. */
+Test(throttle, a_lookup_lock_ends_exactly_at_its_end)
+{
+    struct throttle_keys k;
+    char addr[32];
+    long long t = T0 + 1100000;
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        snprintf(addr, sizeof addr, "10.15.0.%d", i + 1);
+        throttle_keys_lookup(&k, "E123", addr);
+        cr_assert_eq(throttle_attempt_begin(&k, t), 0);
+        throttle_attempt_end(&k, t, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "E123", "10.15.1.1");
+    cr_assert_eq(throttle_attempt_begin(&k, t + THROTTLE_LOCK_SECONDS - 1), 1);
+    cr_assert_eq(throttle_attempt_begin(&k, t + THROTTLE_LOCK_SECONDS), 0, "the lock is over");
+    throttle_attempt_end(&k, t + THROTTLE_LOCK_SECONDS, THROTTLE_OK);
+}
+
+/* An attempt refused because its address is locked leaves nothing in
+ * flight on its ticket: the ticket's owner, from elsewhere, is let in. */
+Test(throttle, a_lookup_refused_at_its_address_holds_nothing_on_the_ticket)
+{
+    struct throttle_keys k;
+    char ticket[8];
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        snprintf(ticket, sizeof ticket, "F%03d", i);
+        throttle_keys_lookup(&k, ticket, "10.16.0.1");
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "F900", "10.16.0.1");
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++)
+        cr_assert_gt(throttle_attempt_begin(&k, T0), 0, "the address is locked");
+    throttle_keys_lookup(&k, "F900", "10.16.0.2");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "the ticket is not");
+    throttle_attempt_end(&k, T0, THROTTLE_OK);
+}
+
+/* A ticket found forgets the ticket's failures (throttle.h): a resident
+ * who mistyped four times, then found the case, is not locked by one
+ * more typo. */
+Test(throttle, a_ticket_found_forgets_its_failures)
+{
+    struct throttle_keys k;
+    char addr[32];
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
+        snprintf(addr, sizeof addr, "10.17.0.%d", i + 1);
+        throttle_keys_lookup(&k, "G123", addr);
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "G123", "10.17.1.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+    throttle_attempt_end(&k, T0, THROTTLE_OK);
+    throttle_keys_lookup(&k, "G123", "10.17.1.2");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+    throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    throttle_keys_lookup(&k, "G123", "10.17.1.3");
+    cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "one failure since the ticket was found");
+    throttle_attempt_end(&k, T0, THROTTLE_OK);
+}
+
+/* A ticket has up to 6 digits: tickets differing in the last one are
+ * counted apart. */
+Test(throttle, tickets_count_by_every_digit)
+{
+    struct throttle_keys k;
+    char addr[32];
+    int i;
+
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        snprintf(addr, sizeof addr, "10.18.0.%d", i + 1);
+        throttle_keys_lookup(&k, "H123456", addr);
+        cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
+        throttle_attempt_end(&k, T0, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "H123457", "10.18.1.1");
+    cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), 0, "another ticket");
+    throttle_attempt_end(&k, T0 + 1, THROTTLE_OK);
+}
+
+/* The overall count's window turns at exactly THROTTLE_FAIL_WINDOW: the
+ * failures at that second count in the new window, not the old one; and
+ * a clock set back starts a window rather than making lookups wait
+ * longer than one. */
+Test(throttle, the_overall_window_turns_at_its_end_and_with_the_clock_set_back)
+{
+    long long t = T0 + 1200000, next = t + THROTTLE_FAIL_WINDOW;
+    int i;
+
+    for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
+        throttle_overall_fail(t);
+    cr_assert_eq(throttle_overall_wait(next), 0, "a new window");
+    for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
+        throttle_overall_fail(next);
+    cr_assert_eq(throttle_overall_wait(next + 1), THROTTLE_FAIL_WINDOW - 1,
+                 "the new window's failures count");
+    cr_assert_eq(throttle_overall_wait(next - 3600), 0, "the clock went back an hour");
+}
+
+/* A clock set back keeps a bound's counts: past the name's hourly bound,
+ * strangers are still spaced. */
+Test(throttle, a_clock_set_back_keeps_the_names_failures)
+{
+    struct throttle_login k;
+    char addr[32];
+    long long t = T0 + 1300000, back = t - 2 * THROTTLE_LOGIN_FORGET;
+    int i;
+
+    for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(addr, sizeof addr, "10.19.%d.%d", i / 200, i % 200 + 1);
+        throttle_login_keys(&k, "p11", addr, NULL);
+        cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
+    }
+    throttle_login_keys(&k, "p11", "10.19.9.1", NULL);
+    cr_assert_eq(fail_at(&k, back), 0, "the first past the bound runs ...");
+    throttle_login_keys(&k, "p11", "10.19.9.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, back + 1), THROTTLE_LOGIN_SPACING - 1,
+                 "... and the next waits, though the clock went back two hours");
+}
+
+/* Only failures count at the bounds: a hall's staff logging in fine from
+ * one address (one NAT) are never spaced for it. */
+Test(throttle, successes_do_not_count_at_the_bounds)
+{
+    struct throttle_login k;
+    char name[32];
+    long long t = T0 + 1400000;
+    int i;
+
+    for (i = 0; i < 2 * THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(name, sizeof name, "ok%d", i);
+        throttle_login_keys(&k, name, "10.20.0.1", NULL);
+        cr_assert_eq(throttle_login_begin(&k, t), 0, "login %d", i + 1);
+        throttle_login_end(&k, t, THROTTLE_OK);
+    }
+}
+
+/* A known device's failure counts in the name's current hour, however old
+ * the name's last failure: ten known devices' fifty failures, two hours
+ * after a stranger's one, space strangers. */
+Test(throttle, a_known_devices_failures_count_in_the_current_hour)
+{
+    struct throttle_login k;
+    char dev[32];
+    long long t = T0 + 1500000, later = t + 2 * THROTTLE_LOGIN_FORGET + 10;
+    int d, i;
+
+    throttle_login_keys(&k, "p12", "10.21.0.1", NULL);
+    cr_assert_eq(fail_at(&k, t), 0);
+    for (d = 0; d < THROTTLE_LOGIN_HOURLY / THROTTLE_LOGIN_FREE; d++) {
+        snprintf(dev, sizeof dev, "dev%013d", d);
+        throttle_login_keys(&k, "p12", "10.21.0.2", dev);
+        for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
+            cr_assert_eq(fail_at(&k, later), 0, "device %d failure %d", d, i + 1);
+    }
+    throttle_login_keys(&k, "p12", "10.21.1.1", NULL);
+    cr_assert_eq(fail_at(&k, later), 0, "a stranger past the bound runs once ...");
+    throttle_login_keys(&k, "p12", "10.21.1.2", NULL);
+    cr_assert_eq(throttle_login_begin(&k, later + 1), THROTTLE_LOGIN_SPACING - 1,
+                 "... then the name's attempts are spaced");
 }
