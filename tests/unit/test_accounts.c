@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accounts.h"
 #include "sessions.h"
@@ -250,5 +251,198 @@ Test(accounts, a_disabled_user_is_not_active)
     cr_expect_eq(accounts_user_active(t.db, "nobody"), 1);
     cr_assert_eq(accounts_user_disable(t.db, "amy", err, sizeof err), 0, "%s", err);
     cr_expect_eq(accounts_user_active(t.db, "amy"), 1);
+    casedb_close(&t);
+}
+
+/* Mutation review of src/accounts.c: the name's characters, who may log
+ * in, posts and display names stored and read back, a duplicate, an
+ * unknown user, the last admin's message, enabling, the lists and the
+ * first admin made once. */
+
+Test(accounts, names_take_digits_dots_underscores_and_dashes)
+{
+    cr_expect(accounts_name_valid("7eleven"), "a name may start with a digit");
+    cr_expect(accounts_name_valid("li.na"));
+    cr_expect(accounts_name_valid("wang_fang"));
+    cr_expect(accounts_name_valid("wang-fang"));
+    cr_expect(!accounts_name_valid("wang fang"));
+    cr_expect(!accounts_name_valid("_x"));
+    cr_expect_eq(accounts_posts_parse("z", &(struct accounts_posts){0}, (char[160]){0}, 160), 0,
+                 "a post id may start with z");
+}
+
+/* A disabled account cannot log in, even with its right password; the
+ * login fills the user's role, posts and display name. */
+Test(accounts, a_disabled_user_cannot_log_in)
+{
+    struct casedb t;
+    struct accounts_user u;
+    char err[160];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, "window,mz", "amy-password",
+                                   12, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_set_display(t.db, "amy", "王芳", err, sizeof err), 0, "%s", err);
+    memset(&u, 0, sizeof u);
+    cr_assert_eq(accounts_password_check(t.db, "amy", "amy-password", 12, false, &u), 0);
+    cr_expect_str_eq(u.name, "amy");
+    cr_expect_eq(u.role, ACCOUNTS_ROLE_STAFF);
+    cr_expect_eq(u.posts.n, 2);
+    cr_expect_str_eq(u.posts.id[1], "mz");
+    cr_expect_str_eq(u.display, "王芳");
+    cr_assert_eq(accounts_user_disable(t.db, "amy", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(accounts_password_check(t.db, "amy", "amy-password", 12, false, &u), 1);
+    cr_assert_eq(accounts_user_enable(t.db, "amy", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(accounts_user_active(t.db, "amy"), 0, "enabled again");
+    cr_expect_eq(accounts_password_check(t.db, "amy", "amy-password", 12, false, &u), 0);
+    casedb_close(&t);
+}
+
+/* A staffer added without posts holds the window's; an admin none. Posts
+ * set are stored joined and read back one by one; an unknown user is 1,
+ * for the posts as for the display name. */
+Test(accounts, posts_stored_and_read_back)
+{
+    struct casedb t;
+    struct accounts_posts ps;
+    char err[160];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, NULL, "amy-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_add(t.db, "boss", ACCOUNTS_ROLE_ADMIN, NULL, "boss-password", 13,
+                                   err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_posts(t.db, "amy", &ps), 0);
+    cr_expect_eq(ps.n, 1);
+    cr_expect_str_eq(ps.id[0], ACCOUNTS_POST_DEFAULT);
+    cr_assert_eq(accounts_user_posts(t.db, "boss", &ps), 0);
+    cr_expect_eq(ps.n, 0);
+    cr_assert_eq(accounts_user_set_posts(t.db, "amy", "mz,window", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_posts(t.db, "amy", &ps), 0);
+    cr_expect_eq(ps.n, 2);
+    cr_expect_str_eq(ps.id[0], "mz");
+    cr_expect_str_eq(ps.id[1], "window");
+    cr_expect_eq(accounts_user_posts(t.db, "nobody", &ps), 1);
+    cr_expect_eq(accounts_user_set_posts(t.db, "nobody", "mz", err, sizeof err), 1);
+    cr_expect_eq(accounts_user_set_display(t.db, "nobody", "王芳", err, sizeof err), 1);
+    cr_expect_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, NULL, "other-password", 14,
+                                   err, sizeof err), 1, "amy exists");
+    cr_expect_not_null(strstr(err, "already exists"), "%s", err);
+    cr_expect_eq(accounts_user_passwd(t.db, "nobody", "new-password", 12, err, sizeof err), 1);
+    casedb_close(&t);
+}
+
+/* Display names: 1 to 20 characters on one line, trimmed, "-" for none;
+ * where none is set the user's name is shown. */
+Test(accounts, display_names)
+{
+    struct casedb t;
+    char out[ACCOUNTS_DISPLAY_BUF], err[160], shown[64];
+
+    cr_expect_eq(accounts_display_check("  王芳 ", out), 0);
+    cr_expect_str_eq(out, "王芳");
+    cr_expect_eq(accounts_display_check("-", out), 0);
+    cr_expect_str_eq(out, "", "- is none");
+    cr_expect_eq(accounts_display_check("一二三四五六七八九十一二三四五六七八九十", out), 0,
+                 "20 characters");
+    cr_expect_eq(accounts_display_check("一二三四五六七八九十一二三四五六七八九十一", out), 1,
+                 "21 characters");
+    cr_expect_eq(accounts_display_check("   ", out), 1, "blank");
+    cr_expect_eq(accounts_display_check("", out), 1);
+    cr_expect_eq(accounts_display_check("王\n芳", out), 1);
+    cr_expect_eq(accounts_display_check("王\t芳", out), 1);
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, NULL, "amy-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    accounts_display_of(t.db, "amy", shown, sizeof shown);
+    cr_expect_str_eq(shown, "amy", "no display name: the user's name");
+    cr_assert_eq(accounts_user_set_display(t.db, "amy", "王芳", err, sizeof err), 0, "%s", err);
+    accounts_display_of(t.db, "amy", shown, sizeof shown);
+    cr_expect_str_eq(shown, "王芳");
+    cr_assert_eq(accounts_user_set_display(t.db, "amy", "-", err, sizeof err), 0, "%s", err);
+    accounts_display_of(t.db, "amy", shown, sizeof shown);
+    cr_expect_str_eq(shown, "amy", "- removed it");
+    casedb_close(&t);
+}
+
+/* The last active admin is refused with a message saying why, not "no
+ * user". */
+Test(accounts, the_last_admin_is_refused_with_its_reason)
+{
+    struct casedb t;
+    char err[160];
+
+    cr_assert_geq(sodium_init(), 0);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "boss", ACCOUNTS_ROLE_ADMIN, NULL, "boss-password", 13,
+                                   err, sizeof err), 0, "%s", err);
+    cr_expect_eq(accounts_user_disable(t.db, "boss", err, sizeof err), 1);
+    cr_expect_not_null(strstr(err, "last active admin"), "%s", err);
+    cr_expect_eq(accounts_user_disable(t.db, "nobody", err, sizeof err), 1);
+    cr_expect_not_null(strstr(err, "no user"), "%s", err);
+    casedb_close(&t);
+}
+
+/* Colleagues (accounts_active_each) are the active users only; the
+ * command line's list says which are disabled. */
+static int accounts_collect(void *ctx, const char *name, const char *display,
+                            enum accounts_role role, const struct accounts_posts *posts)
+{
+    (void)display;
+    (void)role;
+    (void)posts;
+    strcat(ctx, name);
+    strcat(ctx, " ");
+    return 0;
+}
+
+Test(accounts, only_active_users_are_colleagues)
+{
+    struct casedb t;
+    FILE *list = tmpfile();
+    char err[160], names[256] = "", line[256];
+
+    cr_assert_geq(sodium_init(), 0);
+    cr_assert_not_null(list);
+    casedb_open(&t);
+    cr_assert_eq(accounts_user_add(t.db, "amy", ACCOUNTS_ROLE_STAFF, NULL, "amy-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_add(t.db, "bob", ACCOUNTS_ROLE_STAFF, NULL, "bob-password", 12,
+                                   err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_user_disable(t.db, "bob", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(accounts_active_each(t.db, accounts_collect, names), 0);
+    cr_expect_str_eq(names, "amy ");
+    cr_assert_eq(accounts_user_list(t.db, list), 0);
+    rewind(list);
+    cr_assert_not_null(fgets(line, sizeof line, list));
+    cr_expect_not_null(strstr(line, "amy staff active"), "%s", line);
+    cr_assert_not_null(fgets(line, sizeof line, list));
+    cr_expect_not_null(strstr(line, "bob staff disabled"), "%s", line);
+    fclose(list);
+    casedb_close(&t);
+}
+
+/* The first admin is made once: a second start on the same database
+ * makes none and shows nothing. */
+Test(accounts, the_first_admin_is_made_once)
+{
+    struct casedb t;
+    FILE *out = tmpfile();
+
+    cr_assert_geq(sodium_init(), 0);
+    cr_assert_not_null(out);
+    casedb_open(&t);
+    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    fflush(out);
+    cr_assert_gt(ftell(out), 0);
+    rewind(out);
+    cr_assert_eq(ftruncate(fileno(out), 0), 0);
+    cr_expect_eq(accounts_bootstrap(t.db, out), 0, "a second start");
+    fflush(out);
+    cr_expect_eq(ftell(out), 0, "nothing shown again");
+    fclose(out);
     casedb_close(&t);
 }
