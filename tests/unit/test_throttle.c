@@ -127,7 +127,7 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
     struct throttle_login k, known, stranger;
     char name[32], addr[32];
     long long t = T0 + 200000;
-    int i;
+    int i, flooded;
 
     /* a flood of made-up names from made-up addresses, each failure still
      * counting, until no shared slot is left */
@@ -139,6 +139,7 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
         if (fail_at(&k, t) != 0)
             break;
     }
+    flooded = i;
     throttle_login_keys(&stranger, "p5", "10.99.0.1", NULL);
     cr_assert_eq(throttle_login_begin(&stranger, t), 60, "a new stranger waits a minute");
     throttle_login_keys(&known, "p5", "10.99.0.1", "fedcba9876543210");
@@ -148,6 +149,21 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
     for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
         cr_assert_eq(fail_at(&known, t + 1), 0);
     cr_assert_eq(throttle_login_begin(&known, t + 1), THROTTLE_LOGIN_DELAY);
+    /* two hours on, none of the flood's keys counts any more: a second
+     * flood finds about as many slots as the first (mutation review: the
+     * names' and addresses' slots were kept for good) */
+    {
+        int j;
+        for (j = 0;; j++) {
+            cr_assert_lt(j, 10000, "the shared table never filled again");
+            snprintf(name, sizeof name, "again%d", j);
+            snprintf(addr, sizeof addr, "10.%d.%d.%d", 60 + j / 65536, j / 256 % 256, j % 256);
+            throttle_login_keys(&k, name, addr, NULL);
+            if (fail_at(&k, t + 2 * THROTTLE_LOGIN_FORGET) != 0)
+                break;
+        }
+        cr_assert_gt(j, flooded / 2, "%d keys the second time, %d the first", j, flooded);
+    }
 }
 
 /* A review's additions: the bound of an address, a known device's failures
@@ -548,4 +564,26 @@ Test(throttle, a_known_devices_failures_count_in_the_current_hour)
     throttle_login_keys(&k, "p12", "10.21.1.2", NULL);
     cr_assert_eq(throttle_login_begin(&k, later + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... then the name's attempts are spaced");
+}
+
+/* A lookup table full of keys that still count refuses a new key for a
+ * minute (throttle.h): it is not let in uncounted. */
+Test(throttle, a_full_lookup_table_refuses_a_new_key)
+{
+    struct throttle_keys k;
+    char ticket[16], addr[32];
+    long long t = T0 + 1600000;
+    int i;
+
+    for (i = 0;; i++) {
+        cr_assert_lt(i, 10000, "the lookup table never filled");
+        snprintf(ticket, sizeof ticket, "J%06d", i);
+        snprintf(addr, sizeof addr, "10.%d.%d.%d", 100 + i / 65536, i / 256 % 256, i % 256);
+        throttle_keys_lookup(&k, ticket, addr);
+        if (throttle_attempt_begin(&k, t) != 0)
+            break;
+        throttle_attempt_end(&k, t, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "K123", "10.99.0.1");
+    cr_assert_eq(throttle_attempt_begin(&k, t), 60);
 }
