@@ -446,3 +446,27 @@ Test(accounts, the_first_admin_is_made_once)
     fclose(out);
     casedb_close(&t);
 }
+
+/* `user add --posts` warns of each post the library's _posts.md lacks,
+ * and of no other; without a _posts.md it warns of none. */
+Test(accounts, a_post_missing_from_the_library_is_warned_of)
+{
+    struct casedb t;
+    FILE *out = tmpfile();
+    char text[512] = "";
+
+    cr_assert_not_null(out);
+    casedb_open(&t);
+    cr_assert_eq(accounts_posts_unknown(t.db, "window,ghost", out), 0);
+    cr_expect_eq(ftell(out), 0, "no _posts.md: no warning");
+    casedb_exec(&t, "INSERT OR REPLACE INTO posts (one, hash, text, loaded_at) VALUES (1, 'x', "
+                    "'- window 综合窗口\n- civil 民政专干\n', '2026-01-01T00:00:00Z')");
+    cr_assert_eq(accounts_posts_unknown(t.db, "window,ghost,civil", out), 0);
+    rewind(out);
+    cr_assert_gt(fread(text, 1, sizeof text - 1, out), 0);
+    cr_expect_not_null(strstr(text, "post ghost"), "%s", text);
+    cr_expect_null(strstr(text, "post window"), "%s", text);
+    cr_expect_null(strstr(text, "post civil"), "%s", text);
+    fclose(out);
+    casedb_close(&t);
+}
