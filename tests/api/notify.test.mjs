@@ -155,6 +155,19 @@ describe('--notify-command: a script that succeeds', () => {
     assert.equal(lines(OUT).filter((l) => l.startsWith(`${c.ticket}\t`)).length, 1, 'exactly once');
     assert.equal(lines(OUT).length, 2);
   });
+
+  // a gateway's script reads the ticket as given: a case handed in from
+  // home has none, and gets an empty SPKIOSK_TICKET, not a stand-in
+  it('a case without a ticket (handed in from home) is sent with SPKIOSK_TICKET empty', async () => {
+    const c = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal(c.ticket ?? null, null);
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '户口簿缺少本人页', fields: ['id_number'] });
+    assert.equal(r.status, 200, r.text);
+    const row = await until(() => lines(OUT).find((l) => l.startsWith(`\t${MOBILE}\t`)), 10_000, 'the delivery');
+    const [ticket, phone, kind, , env] = row.split('\t');
+    assert.deepEqual([ticket, phone, kind], ['', MOBILE, 'returned']);
+    assert.match(env, /(^| )SPKIOSK_TICKET=( |$)/, env);
+  });
 });
 
 // A case with no number (the phone left blank, as an optional field may
