@@ -388,3 +388,45 @@ Test(directory, too_many_offices_is_said_once)
     diag_list_free(&l);
     free(big);
 }
+
+/* Past the keyword cap the admin is told once, not once per extra word,
+ * and the extra words are not kept. */
+Test(directory, too_many_keywords_is_said_once)
+{
+    struct directory *d;
+    struct diag_list l;
+    char big[4096];
+    size_t i;
+
+    strcpy(big, "## 甲 {#a}\n- 地址:1\n- 关键词:");
+    for (i = 0; i < DIRECTORY_MAX_KEYWORDS + 3; i++)
+        sprintf(big + strlen(big), "词%zu、", i);
+    strcat(big, "\n");
+    cr_assert_eq(parse(big, &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "一个办事地点最多 30 个关键词");
+    expect_counts(&l, 1, 0);
+    cr_assert_eq(d->offices[0].n_keywords, DIRECTORY_MAX_KEYWORDS);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* An empty "-" item is an error with its line, not a blank card line. */
+Test(directory, an_empty_line_is_an_error)
+{
+    struct directory *d;
+    struct diag_list l;
+
+    cr_assert_eq(parse("## 甲 {#a}\n- 地址:1\n-\n- 电话:2\n", &d, &l), 1);
+    expect_diag(&l, 3, DIAG_ERROR, "这一行是空的");
+    expect_counts(&l, 1, 0);
+    cr_assert_eq(d->offices[0].n_lines, 2);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
+/* The ends of the allowed ranges: an id may start with "z" or "9". */
+Test(directory, ids_may_start_with_z_or_9)
+{
+    cr_assert(directory_id_valid("zhengwu", 7));
+    cr_assert(directory_id_valid("9z", 2));
+}

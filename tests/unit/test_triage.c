@@ -795,3 +795,47 @@ Test(triage, a_heading_that_slugs_to_nothing_needs_an_id)
     expect_diag(&d, 3, DIAG_ERROR, "这个问题没有编号");
     diag_list_free(&d);
 }
+
+/* Slugs keep the ends of the ASCII ranges: "Z" lower-cased, "z" and "9". */
+Test(triage, slugs_keep_the_ends_of_the_ascii_ranges)
+{
+    struct triage *t = parse_ok("## 问题 {#start}\n"
+                                "- [下一步](#zone-9-z)\n"
+                                "## Zone 9 z\n"
+                                "- 结束\n");
+
+    cr_assert_str_eq(t->questions[1].id, "zone-9-z");
+    triage_free(t);
+}
+
+/* A full-width space, comma or slash, common in Chinese headings, is dropped
+ * like the other punctuation, and dropped punctuation before a space leaves
+ * no leading "-". */
+Test(triage, full_width_space_comma_and_slash_are_dropped_from_slugs)
+{
+    struct triage *t = parse_ok("## 问题 {#start}\n"
+                                "- [下一步](#甲乙丙丁)\n"
+                                "- [再下一步](#乙)\n"
+                                "## 甲\xE3\x80\x80乙，丙／丁\xE3\x80\xBF\n"
+                                "- 结束\n"
+                                "## ? 乙\n"
+                                "- 结束\n");
+
+    cr_assert_str_eq(t->questions[1].id, "甲乙丙丁");
+    cr_assert_str_eq(t->questions[2].id, "乙");
+    triage_free(t);
+}
+
+/* _triage.md sits beside _directory.md: "../_directory.md#..." leaves the
+ * procedures folder and is refused, not taken for an office. */
+Test(triage, a_directory_link_with_dot_dot_is_refused)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("## 问题 {#start}\n- [派出所](../_directory.md#paichusuo)\n", &r, &d);
+    expect_diag(&d, 2, DIAG_ERROR, "应指向 procedures 文件夹");
+    expect_counts(&d, 1, 0);
+    cr_assert_eq(r.n, 0);
+    diag_list_free(&d);
+}
