@@ -29,6 +29,7 @@ struct tctx {
     void *rctx;
     struct triage *t;
     int oom;
+    int over; /* a question past the cap was dropped: told once, its list ignored */
 };
 
 static int tctx_line(const struct tctx *c, cmark_node *n)
@@ -95,7 +96,9 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     int line = tctx_line(c, h);
 
     if (t->n >= TRIAGE_MAX_QUESTIONS) {
-        diag_error(c->diags, c->path, line, "问题太多，最多 %d 个", TRIAGE_MAX_QUESTIONS);
+        if (!c->over)
+            diag_error(c->diags, c->path, line, "问题太多，最多 %d 个", TRIAGE_MAX_QUESTIONS);
+        c->over = 1;
         return;
     }
     if (mdtext_heading(c->path, line, h, &raw, &n, &anchor, c->diags) != 0) {
@@ -253,6 +256,8 @@ static void tctx_check(struct tctx *c)
         diag_error(c->diags, c->path, 1, "分诊文件里没有问题：每个问题是一个 ## 标题，下面列出答案");
         return;
     }
+    if (c->over) /* with questions dropped the flow cannot be judged fairly */
+        return;
     seen = calloc(t->n, sizeof *seen);
     linked = calloc(t->n, sizeof *linked);
     stack = calloc(t->n, sizeof *stack);
@@ -355,7 +360,7 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
                 c.oom = 1;
         } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
             tctx_question(&c, n);
-        } else if (t == CMARK_NODE_LIST && c.t->n) {
+        } else if (t == CMARK_NODE_LIST && c.t->n && !c.over) {
             tctx_answers(&c, n);
         }
     }

@@ -839,3 +839,19 @@ Test(triage, a_directory_link_with_dot_dot_is_refused)
     cr_assert_eq(r.n, 0);
     diag_list_free(&d);
 }
+
+/* Past the question cap the admin is told once: the over-cap questions'
+ * answer lists are not pinned on question 200 ("只能有一组答案") and the
+ * links to them are not called missing. */
+Test(triage, too_many_questions_is_said_once)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+    char *s = chain_of_questions(TRIAGE_MAX_QUESTIONS + 1);
+
+    parse_fail(s, &r, &d);
+    expect_diag(&d, 2 * TRIAGE_MAX_QUESTIONS + 1, DIAG_ERROR, "问题太多，最多 200 个");
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+    free(s);
+}
