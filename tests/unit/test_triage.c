@@ -855,3 +855,19 @@ Test(triage, too_many_questions_is_said_once)
     diag_list_free(&d);
     free(s);
 }
+
+/* A flow of a single question still starts at it. */
+Test(triage_render, a_single_question_is_the_start)
+{
+    struct triage *t = parse_ok("## 请到综合窗口 {#only}\n- 好的\n");
+    char *json = triage_render(t);
+    cJSON *root;
+
+    cr_assert_not_null(json);
+    root = cJSON_Parse(json);
+    cr_assert_not_null(root, "not JSON: %s", json);
+    expect_str(root, "start", "only");
+    cJSON_Delete(root);
+    free(json);
+    triage_free(t);
+}
