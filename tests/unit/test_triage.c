@@ -840,14 +840,14 @@ Test(triage, a_directory_link_with_dot_dot_is_refused)
     diag_list_free(&d);
 }
 
-/* Past the question cap the admin is told once: the over-cap questions'
- * answer lists are not pinned on question 200 ("只能有一组答案") and the
- * links to them are not called missing. */
+/* Past the question cap the admin is told once, however many are over:
+ * the over-cap questions' answer lists are not pinned on question 200
+ * ("只能有一组答案") and the links to them are not called missing. */
 Test(triage, too_many_questions_is_said_once)
 {
     struct resolver r = {.n = 0};
     struct diag_list d = DIAG_LIST_INIT;
-    char *s = chain_of_questions(TRIAGE_MAX_QUESTIONS + 1);
+    char *s = chain_of_questions(TRIAGE_MAX_QUESTIONS + 2);
 
     parse_fail(s, &r, &d);
     expect_diag(&d, 2 * TRIAGE_MAX_QUESTIONS + 1, DIAG_ERROR, "问题太多，最多 200 个");
