@@ -236,3 +236,52 @@ Test(export, write_counts_the_day_by_its_bounds, .init = xsetup, .fini = xteardo
     free(csv_out);
     free(json_out);
 }
+
+/* Whatever happens at the end's very second (the next day's local
+ * midnight) is the next day's: a case made, handed in, abandoned, rated
+ * and a stage passed then add nothing to the day. */
+Test(export, write_leaves_the_ends_second_to_the_next_day, .init = xsetup, .fini = xteardown)
+{
+    char h[CASE_ID_LEN + 1], at[32], *csv_out;
+
+    xscript();
+    xcase(h, 11, 0);
+    xev(h, "submitted", 11, 0);
+    xev(h, "abandoned", 11, 0);
+    casedb_exec(&xt, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", h);
+    xrating(h, 5, 11, 0);
+    casedb_exec(&xt, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due, done_at,"
+                     " done_by) VALUES ('%s', 0, 's1', '审核', 'window', 1, '2026-06-10', '2026-06-11', '%s',"
+                     " 'alice')", h, xlt(at, 11, 0, 0));
+    csv_out = xexport(EXPORT_CSV);
+    cr_expect_str_eq(csv_out,
+                     "date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,"
+                     "ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n"
+                     "2026-06-10,H,simple,kiosk,,3,2,0,0,1,3,4,1.33,0,0,0\r\n"
+                     "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0\r\n");
+    free(csv_out);
+}
+
+/* Whatever happens at the start's very second (the day's local midnight)
+ * is the day's: a hand-in, a completion, a rejection, an abandonment and a
+ * stage passed then all count. */
+Test(export, write_counts_the_starts_second_on_the_day, .init = xsetup, .fini = xteardown)
+{
+    char i[CASE_ID_LEN + 1], at[32], *csv_out;
+
+    xcase(i, 1, 9);
+    xev(i, "submitted", 10, 0);
+    xev(i, "abandoned", 10, 0);
+    casedb_exec(&xt, "UPDATE cases SET status = 'abandoned', completed_at = '%s', rejected_at = '%s'"
+                     " WHERE id = '%s'", xlt(at, 10, 0, 0), at, i);
+    casedb_exec(&xt, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due, done_at,"
+                     " done_by) VALUES ('%s', 0, 's0', '审核', 'window', 1, '2026-06-09', '2026-06-10', '%s',"
+                     " 'alice')", i, at);
+    csv_out = xexport(EXPORT_CSV);
+    cr_expect_str_eq(csv_out,
+                     "date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,"
+                     "ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n"
+                     "2026-06-10,H,simple,kiosk,,0,1,1,1,1,0,0,,0,0,0\r\n"
+                     "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0\r\n");
+    free(csv_out);
+}
