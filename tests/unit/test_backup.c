@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "backup.h"
+#include "embed.h"
 
 #define BASE_ROWS 1500      /* 2 KiB each: several BACKUP_STEP_PAGES steps */
 
@@ -276,6 +278,188 @@ Test(backup, a_restore_of_the_database_onto_itself_is_refused)
     cr_expect(strstr(err, "the database itself") != NULL, "%s", err);
     snprintf(p, sizeof p, "%s.pre-restore", db);
     cr_expect_eq(access(p, F_OK), -1, "%s made", p);
+    cr_expect_eq(todays_last(db), 4);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* A copy one schema newer than this build (the first a newer spkiosk
+ * makes) is refused like a much newer one: this build would run on a
+ * schema it does not know. Nothing is moved aside. */
+Test(backup, a_restore_of_a_copy_one_schema_newer_is_refused)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], p[300], aside[BACKUP_PATH_MAX];
+    char err[512] = "", sql[64];
+    sqlite3 *h;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 4);
+    small_db(copy, 0);
+    h = open_db(copy);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", embed_migrations_count + 1);
+    cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), -1);
+    cr_expect(strstr(err, "newer than this spkiosk") != NULL, "%s", err);
+    snprintf(p, sizeof p, "%s.pre-restore", db);
+    cr_expect_eq(access(p, F_OK), -1, "%s made", p);
+    cr_expect_eq(todays_last(db), 4);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* The old database's -shm goes aside with it, like its -wal: nothing of
+ * the database replaced stays beside the restored file. */
+Test(backup, a_restore_moves_the_old_shm_aside)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], p[BACKUP_PATH_MAX + 8];
+    char aside[BACKUP_PATH_MAX];
+    char err[512] = "";
+    FILE *f;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 0);
+    small_db(copy, 0);
+    snprintf(p, sizeof p, "%s-shm", db);
+    cr_assert_not_null(f = fopen(p, "w"));
+    fputs("the old database's shm", f);
+    fclose(f);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(access(p, F_OK), -1, "%s left beside the restored database", p);
+    snprintf(p, sizeof p, "%s-shm", aside);
+    cr_expect_eq(access(p, F_OK), 0, "%s not moved aside", p);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* With .pre-restore and .pre-restore.2 to .99 all kept from earlier
+ * restores, a restore is refused: none of them (each may be the only copy
+ * of some cases) is overwritten or deleted, and the database stays. */
+Test(backup, a_restore_with_every_aside_name_taken_is_refused)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], p[300], aside[BACKUP_PATH_MAX];
+    char err[512] = "";
+    FILE *f;
+    int n;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 4);
+    small_db(copy, 9);
+    for (n = 1; n <= 99; n++) {
+        if (n == 1)
+            snprintf(p, sizeof p, "%s.pre-restore", db);
+        else
+            snprintf(p, sizeof p, "%s.pre-restore.%d", db, n);
+        cr_assert_not_null(f = fopen(p, "w"));
+        fputs("an earlier restore's aside copy", f);
+        fclose(f);
+    }
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), -1);
+    cr_expect(strstr(err, "are all kept from earlier restores") != NULL, "%s", err);
+    snprintf(p, sizeof p, "%s.pre-restore.99", db);
+    cr_expect_eq(access(p, F_OK), 0, "%s deleted", p);
+    snprintf(p, sizeof p, "%s.pre-restore.100", db);
+    cr_expect_eq(access(p, F_OK), -1, "%s made", p);
+    cr_expect_eq(todays_last(db), 4, "the database in place untouched");
+    snprintf(p, sizeof p, "%s.restore-tmp", db);
+    cr_expect_eq(access(p, F_OK), -1, "%s left behind", p);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* Rotation knows its copies by their exact dated name, any digit in any
+ * place (a copy taken at 19:59 on 2029-09-29 is rotated like the others),
+ * and deletes nothing else: not an hour-old "notes.db.tmp" of the
+ * operator's, which only looks like a killed backup's leftover. */
+Test(backup, prune_rotates_every_dated_copy_and_nothing_else)
+{
+    static const char *const copies[] = {"spkiosk-20190909T191959Z.db", "spkiosk-20290929T195959Z.db",
+                                         "spkiosk-20400101T000000Z.db"};
+    char dir[] = "/tmp/spk-backup-XXXXXX", p[300], err[512] = "";
+    struct timeval hour_ago[2];
+    unsigned leftovers = 9;
+    FILE *f;
+    size_t i;
+
+    cr_assert_not_null(mkdtemp(dir));
+    for (i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, copies[i]);
+        cr_assert_not_null(f = fopen(p, "w"));
+        fputs("x", f);
+        fclose(f);
+    }
+    snprintf(p, sizeof p, "%s/notes.db.tmp", dir);
+    cr_assert_not_null(f = fopen(p, "w"));
+    fputs("the operator's", f);
+    fclose(f);
+    cr_assert_eq(gettimeofday(&hour_ago[0], NULL), 0);
+    hour_ago[0].tv_sec -= 3600;
+    hour_ago[1] = hour_ago[0];
+    cr_assert_eq(utimes(p, hour_ago), 0);
+    cr_expect_eq(backup_prune(dir, 1, &leftovers, err, sizeof err), 2, "%s", err);
+    cr_expect_eq(leftovers, 0);
+    cr_expect_eq(access(p, F_OK), 0, "%s deleted", p);
+    for (i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, copies[i]);
+        cr_expect_eq(access(p, F_OK), i == 2 ? 0 : -1, "%s", copies[i]);
+    }
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* A database whose integrity_check finds exactly one fault (a NULL in a
+ * NOT NULL column, the schema changed under it): one line, not "ok". */
+static void one_fault_db(const char *path)
+{
+    sqlite3 *h;
+
+    small_db(path, 0);
+    h = open_db(path);
+    cr_assert_eq(sqlite3_exec(h, "CREATE TABLE t (a); INSERT INTO t VALUES (NULL);"
+                                 "PRAGMA writable_schema = ON;"
+                                 "UPDATE sqlite_schema SET sql = 'CREATE TABLE t (a NOT NULL)' WHERE name = 't';"
+                                 "PRAGMA writable_schema = OFF;", NULL, NULL, NULL), SQLITE_OK,
+                 "%s", sqlite3_errmsg(h));
+    sqlite3_close(h);
+}
+
+/* A backup of a database with a fault fails rather than give a dated copy
+ * that rotation would then keep in place of a good one. */
+Test(backup, a_backup_of_a_faulty_database_fails_its_check)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    one_fault_db(db);
+    cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
+    cr_expect(strstr(err, "integrity_check") != NULL, "%s", err);
+    cr_expect_eq(access(copy, F_OK), -1, "%s made", copy);
+    snprintf(err, sizeof err, "rm -rf %s", dir);
+    cr_expect_eq(system(err), 0);
+}
+
+/* A copy with a single fault is refused by restore, the database in place
+ * left as it is. */
+Test(backup, a_restore_of_a_copy_with_one_fault_is_refused)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], aside[BACKUP_PATH_MAX], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    small_db(db, 4);
+    one_fault_db(copy);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), -1);
+    cr_expect(strstr(err, "fails integrity_check") != NULL, "%s", err);
+    cr_expect(strstr(err, copy) != NULL, "the copy checked before it is copied, by name: %s", err);
     cr_expect_eq(todays_last(db), 4);
     snprintf(err, sizeof err, "rm -rf %s", dir);
     cr_expect_eq(system(err), 0);
