@@ -227,6 +227,12 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
         else if (t == CMARK_NODE_LIST && c.d->n == 0)
             diag_error(diags, path, dctx_line(&c, n),
                        "这个列表不属于任何办事地点：请先写 ## 办事地点名称 {#编号}");
+        else if (in_office && t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) > 2)
+            /* A ### under an office reads as part of its card, and is not on
+             * it; a # is the file's title or a group of offices, not text
+             * of the card, so it passes quietly as a --- does. */
+            diag_warn(diags, path, dctx_line(&c, n),
+                      "这个小标题不会显示在办事地点的卡片上；请写成 - 开头的一行");
         else if (in_office && t != CMARK_NODE_HEADING && t != CMARK_NODE_THEMATIC_BREAK)
             diag_warn(diags, path, dctx_line(&c, n),
                       "这段文字不会显示在办事地点的卡片上；请写成 - 开头的一行");

@@ -368,6 +368,33 @@ Test(directory, a_thematic_break_between_offices_is_quiet)
     diag_list_free(&l);
 }
 
+/* A ### under an office looks like part of its card and is left off it, so
+ * it is said, as a paragraph there is; a # (the file's title, or a title
+ * over a group of offices) is not text of a card and passes quietly. */
+Test(directory, a_subheading_under_an_office_is_said_a_title_is_not)
+{
+    struct directory *d;
+    struct diag_list l;
+
+    cr_assert_eq(parse("# 其他办事地点\n"          /* 1 */
+                       "## 甲 {#a}\n"              /* 2 */
+                       "- 地址:1\n"                /* 3 */
+                       "\n"                        /* 4 */
+                       "### 注意事项\n"            /* 5 */
+                       "\n"                        /* 6 */
+                       "# 市级部门\n"              /* 7 */
+                       "\n"                        /* 8 */
+                       "## 乙 {#b}\n"              /* 9 */
+                       "- 地址:2\n"                /* 10 */
+                       "#### 备注\n", &d, &l), 0, "%s", dump(&l));
+    expect_diag(&l, 5, DIAG_WARNING, "这个小标题不会显示在办事地点的卡片上");
+    expect_diag(&l, 11, DIAG_WARNING, "这个小标题不会显示在办事地点的卡片上");
+    expect_counts(&l, 0, 2);
+    cr_assert_eq(d->n, 2);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
 /* Too many offices is said once, at the first over the cap, however many
  * more follow. */
 Test(directory, too_many_offices_is_said_once)
