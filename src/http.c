@@ -240,9 +240,10 @@ cJSON *http_error_doc(const char *code, const char *message)
 }
 
 /* The error envelope as a response, with Cache-Control: no-cache when
- * revalidate (every API answer; the 405 has always gone without), and an
- * extra header when name is not NULL (Allow on 405, Retry-After on 429 and
- * 503). */
+ * revalidate (every API answer, the 405 too: a 405 may be cached by
+ * default, and an upgrade that adds a method must not meet a stale one),
+ * and an extra header when name is not NULL (Allow on 405, Retry-After on
+ * 429 and 503). */
 /* Whether an error should be a page: a printed page (/print/...) opened by a
  * browser, which asks for text/html. The resident who scans a slip's code
  * or opens an old link should read the message, not a JSON envelope;
@@ -673,7 +674,7 @@ static enum MHD_Result http_dispatch(struct http_request *req)
     }
     if (*allow)
         return http_reply_error_with(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                     "这个操作没有完成，请返回首页重试，或到综合窗口咨询", false, MHD_HTTP_HEADER_ALLOW,
+                                     "这个操作没有完成，请返回首页重试，或到综合窗口咨询", true, MHD_HTTP_HEADER_ALLOW,
                                      allow);
     return http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_found", "没有找到这个页面，请返回首页重新查找");
 }

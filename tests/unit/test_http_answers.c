@@ -283,7 +283,9 @@ Test(http_answers, a_page_by_reference_has_the_pages_policy_and_its_etag)
 }
 
 /* docs/http-api.md: 405 with Allow, HEAD named beside GET ("HEAD works
- * wherever GET does"). */
+ * wherever GET does"), and no-cache as every JSON answer: a 405 is
+ * cacheable by default, and a method added by an upgrade must not meet a
+ * 405 a browser kept. */
 Test(http_answers, a_405_names_head_beside_get)
 {
     char out[4096], v[256];
@@ -292,6 +294,8 @@ Test(http_answers, a_405_names_head_beside_get)
     cr_expect(strncmp(out, "HTTP/1.1 405", 12) == 0, "%s", out);
     ans_header(out, "Allow", v, sizeof v);
     cr_expect_str_eq(v, "GET, HEAD", "%s", out);
+    ans_header(out, "Cache-Control", v, sizeof v);
+    cr_expect_str_eq(v, "no-cache", "%s", out);
 }
 
 /* An error of a printout opened by a browser is a page with a way back
