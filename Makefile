@@ -247,11 +247,13 @@ deb-check: deb
 	sh tests/deb/deb-check.sh $(DEB_FILE)
 
 # Browser tests: screenshots go to $(BUILD)/e2e-shots (not committed).
-# Two files at a time, as the HTTP tests: each has its own daemon and
-# browser, and most of a file's time is waiting for the page (polls, settle
-# delays, held requests): two took 223 s where one had taken 317 s
-# (2026-12-06), and passed again at load average 8-11 (346 s).
-E2E_JOBS ?= 2
+# Three files at a time: each has its own daemon and browser, and most of a
+# file's time is waiting for the page (polls, settle delays, held
+# requests): one at a time took 317 s, two 193-223 s, three 171 s on a quiet
+# machine (2026-12-06); three passed twice more at load average 8-11 (208
+# and 227 s). The longest file (the staff window, 43 s) bounds what more
+# would give.
+E2E_JOBS ?= 3
 e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) SHOTS=$(abspath $(BUILD)/e2e-shots) \
 	  node --test --test-concurrency=$(E2E_JOBS) tests/e2e/
