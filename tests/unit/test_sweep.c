@@ -45,6 +45,9 @@ Test(sweep, open_case_is_abandoned_after_an_idle_hour_not_before)
     r = run(t0 + HOUR - 1, 30);
     cr_assert_eq(r.abandoned, 0);
     cr_assert_str_eq(casedb_text(&t, b, "SELECT status FROM cases WHERE id = '%s'", id), "open");
+    /* idle means more than the hour: at the hour to the second the case
+     * is still open (the next sweep, minutes on, gives it up at the hour) */
+    cr_assert_eq(run(t0 + HOUR, 30).abandoned, 0);
     r = run(t0 + HOUR + 1, 30);
     cr_assert_eq(r.abandoned, 1);
     cr_assert_eq(r.erased, 0);
