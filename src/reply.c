@@ -114,6 +114,7 @@ enum MHD_Result reply_csv_take(struct http_request *req, char *csv, size_t len, 
         free(csv);
         return MHD_NO;
     }
+    req->bytes = len;   /* the access log's bytes=, as every other answer has it */
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", filename);
     if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8") != MHD_YES ||
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp) != MHD_YES ||
