@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startDaemon, makeTmp, rmTmp, sleep, SAMPLE_TREE } from './helpers.mjs';
+import { startDaemon, makeTmp, rmTmp, logLine, SAMPLE_TREE } from './helpers.mjs';
 
 // node:http, not fetch: fetch decompresses, and we want the bytes as sent
 function raw(base, p, headers = {}, method = 'GET') {
@@ -139,12 +139,7 @@ describe('gzip, Vary and ETags on the cacheable GETs', () => {
     const gz = await raw(d.url, '/api/v1/procedures', GZ);
     assert.equal(gz.headers['content-encoding'], 'gzip');
     const id = gz.headers['x-request-id'];
-    let line;
-    for (let i = 0; i < 100 && !line; i++) {
-      line = d.stderr().split('\n').find((l) => l.includes(` id=${id} `));
-      if (!line) await sleep(20);
-    }
-    assert.ok(line, `no log line for ${id}`);
+    const line = await logLine(d, id);
     assert.match(line, new RegExp(` bytes=${gz.body.length} `), line);
   });
 

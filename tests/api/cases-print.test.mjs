@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, request, assertError, sleep, useDaemon } from './helpers.mjs';
+import { ROOT, request, assertError, logLine, useDaemon } from './helpers.mjs';
 
 const ctx = useDaemon({ tree: path.join(ROOT, 'tests', 'fixtures', 'cases', 'situations') });
 const api = (p) => `${ctx.daemon.url}${p}`;
@@ -53,12 +53,7 @@ describe('the case slip', () => {
     const html = r.text;
     // the access log counts the page's bytes (docs/deployment.md, "Monitoring")
     const id = r.headers.get('x-request-id');
-    let line;
-    for (let i = 0; i < 100 && !line; i++) {
-      line = ctx.daemon.stderr().split('\n').find((l) => l.includes(` id=${id} `));
-      if (!line) await sleep(20);
-    }
-    assert.ok(line, `no log line for ${id}`);
+    const line = await logLine(ctx.daemon, id);
     assert.match(line, new RegExp(` bytes=${Buffer.byteLength(html)} `), line);
     assert.match(html, /<html[\s>]/i);
     assert.ok(html.includes('A001'), 'ticket');

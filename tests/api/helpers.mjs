@@ -216,6 +216,18 @@ export function rawJSON(r) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The access log's line for a request id (X-Request-Id), waited for: a
+// worker writes it after the answer has gone out. Fails the test when none
+// comes within two seconds.
+export async function logLine(daemon, id) {
+  for (let i = 0; i < 100; i++) {
+    const line = daemon.stderr().split('\n').find((l) => l.includes(` id=${id} `));
+    if (line) return line;
+    await sleep(20);
+  }
+  assert.fail(`no log line for ${id}`);
+}
+
 // A date a month back (YYYY-MM-DD, UTC): a `--since` for export that stays
 // within its 366-day range whatever day the tests run, in any time zone.
 export const monthAgo = () => new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);

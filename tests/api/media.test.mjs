@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, startDaemon, makeTmp, rmTmp, writeTree, getJSON, request, sleep } from './helpers.mjs';
+import { BIN, startDaemon, makeTmp, rmTmp, writeTree, getJSON, request, logLine } from './helpers.mjs';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
   '1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4c50000000049454e44ae426082', 'hex');
@@ -54,12 +54,7 @@ describe('procedure media under /media/', () => {
     assert.deepEqual(Buffer.from(await r.arrayBuffer()), png);
     // the access log counts the file's bytes (docs/deployment.md, "Monitoring")
     const id = r.headers.get('x-request-id');
-    let line;
-    for (let i = 0; i < 100 && !line; i++) {
-      line = d.stderr().split('\n').find((l) => l.includes(` id=${id} `));
-      if (!line) await sleep(20);
-    }
-    assert.ok(line, `no log line for ${id}`);
+    const line = await logLine(d, id);
     assert.match(line, new RegExp(` bytes=${png.length} `), line);
   });
 

@@ -8,7 +8,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  ROOT, request, assertError, assertJSONType, useDaemon, adminPassword, addUser, login, sleep,
+  ROOT, request, assertError, assertJSONType, useDaemon, adminPassword, addUser, login, logLine,
 } from './helpers.mjs';
 
 const ctx = useDaemon({ tree: path.join(ROOT, 'tests', 'fixtures', 'cases', 'walk') });
@@ -194,12 +194,7 @@ describe('figures after cases driven through the public API', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     // the access log counts the file's bytes (docs/deployment.md, "Monitoring")
     const id = res.headers.get('x-request-id');
-    let line;
-    for (let i = 0; i < 100 && !line; i++) {
-      line = ctx.daemon.stderr().split('\n').find((l) => l.includes(` id=${id} `));
-      if (!line) await sleep(20);
-    }
-    assert.ok(line, `no log line for ${id}`);
+    const line = await logLine(ctx.daemon, id);
     assert.match(line, new RegExp(` bytes=${bytes.length} `), line);
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'byte order mark');
     const text = bytes.subarray(3).toString('utf8');
