@@ -32,6 +32,9 @@ describe('the database deleted under the daemon', () => {
       assert.equal(r.status, 503, r.text);
       assert.equal(r.body.error.code, 'storage_failed');
       assert.match(r.body.error.message, /没有保存/);
+      // a resident is sent to the window; restarting the service is the staff's words
+      assert.match(r.body.error.message, /请到窗口办理/);
+      assert.doesNotMatch(r.body.error.message, /重启/);
     }
     const h = await request(`${d.url}/healthz`);
     assert.equal(h.status, 503);
