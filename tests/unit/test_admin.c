@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,6 +495,14 @@ Test(admin, if_match_compares_the_whole_tag)
     cr_assert_not(admin_if_match("abc124", "abc123", true));
 }
 
+/* Quotes are taken off only in pairs: a tag opened and not closed (or
+ * closed and not opened) is not the hash with one quote too many. */
+Test(admin, if_match_strips_quotes_only_in_pairs)
+{
+    cr_assert_not(admin_if_match("\"abc123x", "abc123", true));
+    cr_assert_not(admin_if_match("xabc123\"", "abc123", true));
+}
+
 /* ADMIN_REL_MAX is the longest rel taken: that many bytes pass, one more
  * does not. */
 Test(admin, rel_is_bounded_at_admin_rel_max)
@@ -545,8 +554,8 @@ Test(admin, save_leaves_a_link_alone_even_with_star, .init = setup, .fini = tear
     cr_assert_eq(dotfiles(), 0);
 }
 
-/* A file of n bytes of 'x' (over PROCEDURE_FILE_MAX: it cannot be read). */
-static void put_big(const char *rel, size_t n)
+/* A file of n bytes of c (over PROCEDURE_FILE_MAX: it cannot be read). */
+static void put_big_of(const char *rel, size_t n, int c)
 {
     char p[256];
     FILE *f;
@@ -554,8 +563,23 @@ static void put_big(const char *rel, size_t n)
     snprintf(p, sizeof p, "%s/%s", root, rel);
     cr_assert_not_null(f = fopen(p, "w"));
     while (n--)
-        cr_assert_neq(fputc('x', f), EOF);
+        cr_assert_neq(fputc(c, f), EOF);
     cr_assert_eq(fclose(f), 0);
+}
+
+static void put_big(const char *rel, size_t n)
+{
+    put_big_of(rel, n, 'x');
+}
+
+/* Sets rel's modification time to sec.nsec exactly. */
+static void set_mtime(const char *rel, time_t sec, long nsec)
+{
+    struct timespec t[2] = {{sec, nsec}, {sec, nsec}};
+    char p[256];
+
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    cr_assert_eq(utimensat(AT_FDCWD, p, t, 0), 0, "%s", p);
 }
 
 /* A file too big to hash is compared by its identity, size and mtime: one
@@ -579,6 +603,61 @@ Test(admin, commit_refuses_an_unreadable_file_rewritten, .init = setup, .fini = 
     cr_assert_eq((size_t)st.st_size, PROCEDURE_FILE_MAX + 2, "theirs is kept");
     cr_assert_eq(dotfiles(), 0);
     admin_check_free(&c);
+}
+
+/* An unreadable file rewritten between If-Match: * and the rename, with
+ * one of its stamps alone telling: the file is one written in place with
+ * the same size and only its mtime (a nanosecond) changed, one written in
+ * place to another size under the same mtime, or another file of the same
+ * size and mtime renamed over it (only its inode differs). None is
+ * overwritten. */
+static void unreadable_changed(const char *rel, int how)
+{
+    char path[160], other[160];
+    struct admin_pending *p = NULL;
+    struct admin_check c;
+    struct admin_saved res;
+    struct stat st;
+
+    put_big(rel, PROCEDURE_FILE_MAX + 1);
+    set_mtime(rel, 1000000000, 0);
+    cr_assert_eq(admin_save_prepare(db, root, rel, GOOD("大"), strlen(GOOD("大")), "*", &c, &res, &p),
+                 1);
+    if (how == 0) {
+        put_big_of(rel, PROCEDURE_FILE_MAX + 1, 'y');
+        set_mtime(rel, 1000000000, 1);
+    } else if (how == 1) {
+        put_big_of(rel, PROCEDURE_FILE_MAX + 2, 'y');
+        set_mtime(rel, 1000000000, 0);
+    } else {
+        put_big_of("alpha/theirs.md", PROCEDURE_FILE_MAX + 1, 'y');
+        set_mtime("alpha/theirs.md", 1000000000, 0);
+        snprintf(other, sizeof other, "%s/alpha/theirs.md", root);
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        cr_assert_eq(rename(other, path), 0);
+    }
+    cr_assert_eq(admin_save_commit(db, root, p, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED, "case %d: theirs is not overwritten", how);
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_gt((size_t)st.st_size, PROCEDURE_FILE_MAX, "case %d: theirs is kept", how);
+    cr_assert_eq(dotfiles(), 0);
+    admin_check_free(&c);
+}
+
+Test(admin, commit_refuses_an_unreadable_file_by_its_mtime_alone, .init = setup, .fini = teardown)
+{
+    unreadable_changed("alpha/big0.md", 0);
+}
+
+Test(admin, commit_refuses_an_unreadable_file_by_its_size_alone, .init = setup, .fini = teardown)
+{
+    unreadable_changed("alpha/big1.md", 1);
+}
+
+Test(admin, commit_refuses_an_unreadable_file_by_its_inode_alone, .init = setup, .fini = teardown)
+{
+    unreadable_changed("alpha/big2.md", 2);
 }
 
 /* review_by is the last day the text counts as reviewed: overdue the day
