@@ -386,4 +386,17 @@ describe('the triage before a new item\'s date', () => {
     assert.equal(w.length, 3, 'a live item\'s answer, a question link and the first question are not warned about');
     assert.equal((await getJSON(`${h.daemon.url}/api/v1/triage`)).title, '您要办什么');
   });
+
+  // Those warnings belong to the triage's own save: another special file
+  // saved while the triage links the waiting item is not warned about it.
+  it('a category README\'s save says nothing of the triage\'s hidden answers', async () => {
+    const text = README.replace('就业创业。', '就业和创业。');
+    const r = await request(`${h.daemon.url}/api/v1/admin/files/jobs/source`, {
+      method: 'PUT', body: text,
+      headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8',
+        'If-Match': `"${sha256(README)}"` },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.warnings, []);
+  });
 });
