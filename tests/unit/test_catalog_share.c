@@ -139,3 +139,23 @@ Test(catalog_share, a_page_read_later_is_put_once_and_shared)
     cr_assert_eq(catalog_proc_doc(catalog_find(now, "a")), racer_got[0], "shared with the body");
     catalog_release(now);
 }
+
+/* catalog_set_updated puts "updated" first: alone in an empty object,
+ * before the members of another, the lengths counted; a date of 0 is no
+ * date and changes nothing. */
+Test(catalog_updated, the_member_goes_first_in_an_empty_or_a_full_object)
+{
+    struct catalog *c = catalog_new();
+    const struct catalog_doc *d;
+
+    cr_assert_eq(catalog_add_proc(c, "a", "hall", "abc", "{}", "{\"d\":1}", ""), 0);
+    cr_assert_eq(catalog_set_updated(c, 0), -1);
+    cr_assert_str_eq(c->procs[0].item_json, "{}");
+    cr_assert_eq(catalog_set_updated(c, 20260105), 0);
+    cr_assert_str_eq(c->procs[0].item_json, "{\"updated\":\"2026-01-05\"}");
+    cr_assert_eq(c->procs[0].item_len, strlen(c->procs[0].item_json));
+    cr_assert_not_null(d = catalog_proc_doc(&c->procs[0]));
+    cr_assert_str_eq(d->detail_json, "{\"updated\":\"2026-01-05\",\"d\":1}");
+    cr_assert_eq(d->detail_len, strlen(d->detail_json));
+    catalog_release(c);
+}
