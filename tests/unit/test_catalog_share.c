@@ -5,7 +5,9 @@
 #include <criterion/criterion.h>
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -157,5 +159,33 @@ Test(catalog_updated, the_member_goes_first_in_an_empty_or_a_full_object)
     cr_assert_not_null(d = catalog_proc_doc(&c->procs[0]));
     cr_assert_str_eq(d->detail_json, "{\"updated\":\"2026-01-05\",\"d\":1}");
     cr_assert_eq(d->detail_len, strlen(d->detail_json));
+    catalog_release(c);
+}
+
+/* A snapshot document's ETag is the first 32 hex digits of the SHA-256 of
+ * its bytes, quoted (docs/http-api.md), for every list and the others. */
+static void etag_of(const char *doc, size_t len, char out[CATALOG_ETAG_MAX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+    crypto_hash_sha256(h, (const unsigned char *)doc, len);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, CATALOG_ETAG_MAX, "\"%.32s\"", hex);
+}
+
+Test(catalog_share, a_documents_etag_is_32_hex_of_the_sha256_of_its_bytes)
+{
+    struct catalog *c = two("{\"id\":\"b\"}", NULL);
+    char want[CATALOG_ETAG_MAX];
+
+    etag_of(c->list_json, c->list_len, want);
+    cr_assert_str_eq(c->list_etag, want);
+    etag_of(c->cats[0].list_json, c->cats[0].list_len, want);
+    cr_assert_str_eq(c->cats[0].list_etag, want);
+    etag_of(c->categories_json, c->categories_len, want);
+    cr_assert_str_eq(c->categories_etag, want);
+    etag_of(c->directory_json, c->directory_len, want);
+    cr_assert_str_eq(c->directory_etag, want);
     catalog_release(c);
 }
