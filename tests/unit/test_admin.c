@@ -660,6 +660,37 @@ Test(admin, commit_refuses_an_unreadable_file_by_its_inode_alone, .init = setup,
     unreadable_changed("alpha/big2.md", 2);
 }
 
+/* A file put on disk since the last load (not live, so only the scan
+ * knows its id) and later by path than the edit: the loader would refuse
+ * it, not the edit, and the check must still say that the id is taken. */
+Test(admin, check_refuses_the_id_of_a_later_file_not_loaded_yet, .init = setup, .fini = teardown)
+{
+    const char *as_fresh = "---\nid: fresh\n---\n" GOOD("抢先");
+    struct admin_check c;
+
+    put("alpha/zz.md", "---\nid: fresh\n---\n" GOOD("新来的"));
+    cr_assert_eq(admin_check(db, root, 0, "alpha/one.md", as_fresh, strlen(as_fresh), &c), 0);
+    cr_assert(has(&c.diags, DIAG_ERROR, 1, "alpha/zz.md"));
+    cr_assert_null(c.model);
+    admin_check_free(&c);
+}
+
+/* A special file's check refuses the errors its text would cause in other
+ * files, not those they have already: a broken procedure elsewhere does not
+ * stop an edit of _directory.md. */
+Test(admin, check_of_a_special_file_ignores_errors_other_files_already_have, .init = setup,
+     .fini = teardown)
+{
+    const char *offices = "# 其他办事地点\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 12 号\n";
+    struct admin_check c;
+
+    put("alpha/bad.md", BROKEN);
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_check(db, root, 0, "_directory.md", offices, strlen(offices), &c), 0);
+    cr_assert_eq(c.diags.errors, 0, "%s", c.diags.n ? c.diags.items[0].message : "");
+    admin_check_free(&c);
+}
+
 /* review_by is the last day the text counts as reviewed: overdue the day
  * after, not on the day (as the loader's warning says it). */
 Test(admin, list_is_overdue_only_after_review_by, .init = setup, .fini = teardown)
