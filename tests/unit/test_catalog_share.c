@@ -189,3 +189,22 @@ Test(catalog_share, a_documents_etag_is_32_hex_of_the_sha256_of_its_bytes)
     cr_assert_str_eq(c->directory_etag, want);
     catalog_release(c);
 }
+
+/* A procedure of a category the snapshot was not given is in the whole
+ * list and in no category's list nor count (under ASan, an index past the
+ * categories would be a heap overflow). */
+Test(catalog_lists, a_procedure_of_an_unknown_category_is_only_in_the_whole_list)
+{
+    struct catalog *c = catalog_new();
+
+    cr_assert_not_null(c);
+    cr_assert_eq(catalog_add_category(c, "hall", "大厅", ""), 0);
+    cr_assert_eq(catalog_add_proc(c, "a", "hall", "aaa", "{\"id\":\"a\"}", NULL, NULL), 0);
+    cr_assert_eq(catalog_add_proc(c, "x", "elsewhere", "xxx", "{\"id\":\"x\"}", NULL, NULL), 0);
+    cr_assert_eq(catalog_finish(c), 0);
+    cr_assert_str_eq(c->list_json, "{\"procedures\":[{\"id\":\"a\"},{\"id\":\"x\"}]}");
+    cr_assert_eq(c->list_len, strlen(c->list_json));
+    cr_assert_str_eq(c->cats[0].list_json, "{\"procedures\":[{\"id\":\"a\"}]}");
+    cr_assert_eq(c->cats[0].count, 1);
+    catalog_release(c);
+}
