@@ -707,6 +707,38 @@ Test(admin, list_is_overdue_only_after_review_by, .init = setup, .fini = teardow
     free(json);
 }
 
+/* Dates are YYYY-MM-DD, the month before the day (a date whose month and
+ * day differ tells them apart). */
+Test(admin, list_dates_are_year_month_day, .init = setup, .fini = teardown)
+{
+    char *json = NULL;
+
+    put("alpha/one.md", "---\nreview_by: 2099-03-15\n---\n" GOOD("一"));
+    cr_assert_eq(loader_run(db, root), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260412, &json), 0);
+    cr_assert(strstr(json, "\"today\":\"2026-04-12\""), "%s", json);
+    cr_assert(strstr(json, "\"review_by\":\"2099-03-15\""), "%s", json);
+    free(json);
+}
+
+/* A diagnostic about the procedures folder itself (as "too many files"
+ * is) is listed as a problem of ".", not under the server's path. */
+Test(admin, list_names_the_folder_itself_dot, .init = setup, .fini = teardown)
+{
+    sqlite3_stmt *st;
+    char *json = NULL;
+
+    cr_assert_not_null(st = db_stmt(db, "INSERT INTO diagnostics (file, line, severity, message)"
+                                        " VALUES (?1, 1, 'error', 'too many')"));
+    cr_assert_eq(sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_reset(st);
+    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert(strstr(json, "\"problems\":[{\"file\":\".\",\"line\":1,\"severity\":\"error\""), "%s",
+              json);
+    free(json);
+}
+
 /* The check's diagnostics come in line order, the warnings about the
  * whole file (line 1) before those of later lines, whichever check made
  * them first: the editor lists them as they come. */
