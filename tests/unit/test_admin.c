@@ -505,6 +505,22 @@ Test(admin, if_match_strips_quotes_only_in_pairs)
 
 /* ADMIN_REL_MAX is the longest rel taken: that many bytes pass, one more
  * does not. */
+/* The files a console edits that are not procedures: the four root files,
+ * a category's README.md and a practice file; a procedure file, however
+ * long its name, is none of them. */
+Test(admin, rel_special_names_the_files_that_are_not_procedures)
+{
+    cr_assert(admin_rel_special("_triage.md"));
+    cr_assert(admin_rel_special("_directory.md"));
+    cr_assert(admin_rel_special("_posts.md"));
+    cr_assert(admin_rel_special("_calendar.md"));
+    cr_assert(admin_rel_special("alpha/README.md"));
+    cr_assert(admin_rel_special("alpha/one.practice.md"));
+    cr_assert_not(admin_rel_special("alpha/one.md"));
+    cr_assert_not(admin_rel_special("alpha/a-rather-long-procedure-name.md"));
+    cr_assert_not(admin_rel_special("Alpha/README.md"));
+}
+
 Test(admin, rel_is_bounded_at_admin_rel_max)
 {
     char rel[ADMIN_REL_MAX + 2];
@@ -689,6 +705,29 @@ Test(admin, check_of_a_special_file_ignores_errors_other_files_already_have, .in
     cr_assert_eq(admin_check(db, root, 0, "_directory.md", offices, strlen(offices), &c), 0);
     cr_assert_eq(c.diags.errors, 0, "%s", c.diags.n ? c.diags.items[0].message : "");
     admin_check_free(&c);
+}
+
+/* A file over PROCEDURE_FILE_MAX is never read, so never hashed: only
+ * If-Match: * may replace it, not a tag with the hash of its bytes. */
+Test(admin, save_over_an_unreadable_file_needs_star, .init = setup, .fini = teardown)
+{
+    size_t n = PROCEDURE_FILE_MAX + 1;
+    char *big = malloc(n + 1), h[65], tag[70];
+    struct admin_check c;
+    struct admin_saved res;
+
+    cr_assert_not_null(big);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    put_big("alpha/big.md", n);
+    library_hash(big, n, h);
+    free(big);
+    snprintf(tag, sizeof tag, "\"%s\"", h);
+    cr_assert_eq(admin_save(db, root, "alpha/big.md", GOOD("大"), strlen(GOOD("大")), tag, &c, &res), 0);
+    cr_assert_eq(res.outcome, ADMIN_CHANGED);
+    cr_assert_str_eq(res.current, "");
+    admin_check_free(&c);
+    cr_assert_eq(dotfiles(), 0);
 }
 
 /* review_by is the last day the text counts as reviewed: overdue the day
