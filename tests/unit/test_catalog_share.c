@@ -208,3 +208,22 @@ Test(catalog_lists, a_procedure_of_an_unknown_category_is_only_in_the_whole_list
     cr_assert_eq(c->cats[0].count, 1);
     catalog_release(c);
 }
+
+/* A procedure shared into the next snapshot keeps its ETag as it was,
+ * "updated" date included: its bytes carry that notice too. */
+Test(catalog_share, a_shared_entry_keeps_the_etag_of_its_updated_notice)
+{
+    struct catalog *old = catalog_new(), *now = catalog_new();
+    const struct catalog_proc *a0;
+
+    cr_assert_eq(catalog_add_proc(old, "a", "hall", "aaa", "{\"id\":\"a\"}", NULL, NULL), 0);
+    cr_assert_eq(catalog_set_updated(old, 20260105), 0);
+    cr_assert_eq(catalog_finish(old), 0);
+    cr_assert_not_null(a0 = catalog_find(old, "a"));
+    cr_assert_not_null(strstr(a0->etag, "-u20260105"));
+    cr_assert_eq(catalog_add_proc_shared(now, a0), 0);
+    cr_assert_eq(catalog_finish_after(now, old), 0);
+    cr_assert_str_eq(catalog_find(now, "a")->etag, a0->etag);
+    catalog_release(old);
+    catalog_release(now);
+}
