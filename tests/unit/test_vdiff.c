@@ -673,3 +673,296 @@ Test(vdiff, the_last_step_removed)
     cr_assert_str_eq(d.parts[d.n_parts - 1].title, "第三步：窗口审核");
     vdiff_free(&d);
 }
+
+/* ---- mutation review of src/vdiff.c ---- */
+
+/* Against the empty model (an unreadable old version, changes.c) every
+ * part is added, the facts too, and each line of a field says every rule,
+ * each {if} (= and ≠) its condition: a rule or a condition changed is news
+ * to staff even when the label stays. */
+Test(vdiff, against_the_empty_model_every_rule_is_a_line)
+{
+    static const struct procedure empty;
+    struct procedure *b = parse_ok(
+        "# 测试事项\n\n说明。\n\n"
+        "## 第一步：选择类别\n"
+        "```form\nkind | 类别 | choice | required options=甲/乙\n```\n\n"
+        "## 第二步：填写申请\n"
+        "```form\n"
+        "code | 编码 | text | required min=2 max=9 pattern=[0-9]+\n"
+        "code2 | 再输一遍 | text | same_as=code {if kind!=乙}\n"
+        "birth | 出生日期 | date | not_before=1933-01-02 not_after=today age>=18 age<=60 {if kind=甲}\n"
+        "```\n\n"
+        "## 第三步：补充材料 {if kind=乙}\n"
+        "- [ ] 户口簿 {if kind=甲}\n\n");
+    const struct vdiff_part *p;
+    struct vdiff d;
+    size_t i;
+
+    cr_assert_eq(vdiff_build(&empty, b, NULL, &d), 0);
+    cr_assert(vdiff_any(&d), "added parts are news");
+    for (i = 0; i < d.n_parts; i++)
+        cr_assert_eq(d.parts[i].change, VDIFF_ADDED, "part %zu 「%s」", i, d.parts[i].title);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert(has_line(p, '+', "事项名称：测试事项"));
+    p = part(&d, VDIFF_STEP, "第二步：填写申请");
+    cr_assert(has_line(p, '+', "填写：编码〔code，text，必填，min=2，max=9，pattern=[0-9]+〕"));
+    cr_assert(has_line(p, '+', "填写：再输一遍〔code2，text，选填，same_as=code〕（条件：kind≠乙）"));
+    cr_assert(has_line(p, '+', "填写：出生日期〔birth，date，选填，not_before=1933-01-02，"
+                               "not_after=today，age>=18，age<=60〕（条件：kind=甲）"));
+    p = part(&d, VDIFF_STEP, "第三步：补充材料");
+    cr_assert(has_line(p, '+', "步骤：补充材料（本步条件：kind=乙）"));
+    cr_assert(has_line(p, '+', "材料：户口簿（必需）（条件：kind=甲）"));
+    vdiff_free(&d);
+    procedure_free(b);
+}
+
+/* 办理条件 added where there were none is an added part (and news), the
+ * other parts the same. */
+Test(vdiff, conditions_added)
+{
+    struct vdiff d;
+
+    build("# 测试事项\n\n说明。\n\n" STEP1,
+          "# 测试事项\n\n说明。\n\n## 办理条件\n- 本市户籍\n\n" STEP1, &d);
+    cr_assert(vdiff_any(&d));
+    cr_assert_eq(part(&d, VDIFF_CONDITIONS, "办理条件")->change, VDIFF_ADDED);
+    cr_assert(has_line(part(&d, VDIFF_CONDITIONS, "办理条件"), '+', "• 本市户籍"));
+    cr_assert_eq(part(&d, VDIFF_FACTS, "基本信息")->change, VDIFF_SAME);
+    vdiff_free(&d);
+}
+
+/* Two sections swapped: each is the same, the order is news under the
+ * facts; a section renamed with the same text is a changed part whose
+ * title line says so. */
+Test(vdiff, sections_moved_or_renamed)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build(HEAD STEP1, "# 测试事项\n\n说明。\n\n## 注意事项\n材料要带原件。\n\n"
+                      "## 办理条件\n- 本市户籍\n- 年满60周岁\n\n" STEP1, &d);
+    p = part(&d, VDIFF_FACTS, "基本信息");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "说明顺序：办理条件 → 注意事项"));
+    cr_assert(has_line(p, '+', "说明顺序：注意事项 → 办理条件"));
+    cr_assert_eq(part(&d, VDIFF_SECTION, "注意事项")->change, VDIFF_SAME);
+    vdiff_free(&d);
+
+    build(HEAD STEP1, "# 测试事项\n\n说明。\n\n## 办理条件\n- 本市户籍\n- 年满60周岁\n\n"
+                      "## 常见问题\n材料要带原件。\n\n" STEP1, &d);
+    p = part(&d, VDIFF_SECTION, "常见问题");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(has_line(p, '-', "标题：注意事项"));
+    cr_assert(has_line(p, '+', "标题：常见问题"));
+    cr_assert(has_line(p, '=', "材料要带原件。"));
+    vdiff_free(&d);
+}
+
+/* Steps renumbered in another style (第一步 → 第1步) are no news: the
+ * order line, like the match, reads the title without its number. */
+Test(vdiff, steps_renumbered_are_the_same)
+{
+    expect_key_agrees(HEAD STEP1 STEP2,
+                      HEAD "## 第1步：准备材料\n先准备材料。\n\n"
+                           "- [ ] 身份证原件\n- [ ] 户口簿 {optional}\n\n"
+                           "> 核对原件 {staff}\n\n"
+                           "## 第2步：填写申请\n"
+                           "```form\nname | 姓名 | text | required max=20\n"
+                           "kind | 类别 | choice | required options=甲/乙\n```\n\n",
+                      true);
+}
+
+/* Two neighbouring steps both renamed: each is one changed part, paired
+ * in order within the gap, not removed and added. */
+Test(vdiff, two_neighbouring_steps_renamed)
+{
+    struct vdiff d;
+
+    build(HEAD STEP1 STEP2 STEP3 "## 第四步：领取结果\n带回执领取。\n",
+          HEAD STEP1
+          "## 第二步：填写申请表\n"
+          "```form\nname | 姓名 | text | required max=20\nkind | 类别 | choice | required options=甲/乙\n```\n\n"
+          "## 第三步：窗口复核\n工作人员核对。\n\n"
+          "## 第四步：领取结果\n带回执领取。\n", &d);
+    cr_assert_eq(part(&d, VDIFF_STEP, "第二步：填写申请表")->change, VDIFF_CHANGED);
+    cr_assert_eq(part(&d, VDIFF_STEP, "第三步：窗口复核")->change, VDIFF_CHANGED);
+    cr_assert_eq(d.n_parts, 7);
+    vdiff_free(&d);
+}
+
+/* A step that gained a repeated last line: the common tail must not run
+ * into the head on the old side either (a_repeated_last_line_removed's
+ * mirror). */
+Test(vdiff, a_repeated_last_line_added)
+{
+    struct vdiff d;
+    const struct vdiff_part *p;
+
+    build("# 测试事项\n\n说明。\n\n## 第一步：准备\n甲1\n", "# 测试事项\n\n说明。\n\n## 第一步：准备\n甲1\n\n甲1\n", &d);
+    p = part(&d, VDIFF_STEP, "第一步：准备");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert_eq(p->n_lines, 3);
+    cr_assert_eq(count_op(p, '='), 2);
+    cr_assert_eq(count_op(p, '+'), 1);
+    vdiff_free(&d);
+}
+
+/* Only the new side past VDIFF_PART_LINES: the part still says it was cut. */
+Test(vdiff, a_part_grown_long_is_truncated)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct vdiff d;
+    const struct vdiff_part *p;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# 测试事项\n\n说明。\n\n## 长步骤\n"), 0);
+    for (i = 0; i < VDIFF_PART_LINES + 10; i++)
+        cr_assert_eq(strbuf_printf(&sb, "行%zu\n", i), 0);
+    build("# 测试事项\n\n说明。\n\n## 长步骤\n行0\n", sb.data, &d);
+    p = part(&d, VDIFF_STEP, "长步骤");
+    cr_assert_eq(p->change, VDIFF_CHANGED);
+    cr_assert(p->truncated);
+    vdiff_free(&d);
+    strbuf_free(&sb);
+}
+
+/* Past the lines shown, lines are compared by count and a hash of each
+ * line with its end: two lines swapped there, or the same text broken
+ * into lines elsewhere, is still a change (and a new notice key). */
+static char *long_step_tail(const char *tail)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# 测试事项\n\n说明。\n\n## 长步骤\n"), 0);
+    for (i = 0; i < VDIFF_PART_LINES + 10; i++)
+        cr_assert_eq(strbuf_printf(&sb, "行%zu\n", i), 0);
+    cr_assert_eq(strbuf_printf(&sb, "\n%s\n", tail), 0);
+    return strbuf_take(&sb);
+}
+
+Test(vdiff, lines_past_the_cap_swapped_or_rebroken)
+{
+    static const char *const pairs[][2] = {
+        {"甲1\n\n乙2", "乙2\n\n甲1"},
+        {"甲1\n\n2", "甲\n\n12"},
+    };
+    struct vdiff d;
+    size_t i;
+
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char *a = long_step_tail(pairs[i][0]), *b = long_step_tail(pairs[i][1]);
+        build(a, b, &d);
+        cr_assert_eq(part(&d, VDIFF_STEP, "长步骤")->change, VDIFF_CHANGED, "pair %zu", i);
+        vdiff_free(&d);
+        expect_key_agrees(a, b, false);
+        free(a);
+        free(b);
+    }
+}
+
+/* The key agrees with the diff for the last information section's text,
+ * for a line broken in two (each line is hashed with its end) and for a
+ * line past the lines a part lists. */
+Test(vdiff, the_notice_key_sees_every_part)
+{
+    char *a = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "甲1");
+    char *b = long_step_at(VDIFF_PART_LINES + 50, VDIFF_PART_LINES + 20, "乙1");
+
+    expect_key_agrees(HEAD STEP1, "# 测试事项\n\n说明。\n\n## 办理条件\n- 本市户籍\n- 年满60周岁\n\n"
+                                  "## 注意事项\n材料要带复印件。\n\n" STEP1, false);
+    expect_key_agrees(HEAD "## 第一步：准备\n甲1\n\n2\n", HEAD "## 第一步：准备\n甲\n\n12\n", false);
+    expect_key_agrees(a, b, false);
+    free(a);
+    free(b);
+}
+
+/* The notice key is stored with each version (schema 033) and compared
+ * with the one a staffer read: a change in how it is made would mark
+ * every procedure 已更新 for every staffer on the next start. These are
+ * the keys of two fixed files, with and without a chain; if they must
+ * change, stored keys have to be migrated with them. */
+Test(vdiff, the_notice_key_is_stable)
+{
+    char k[VDIFF_KEY_LEN + 1];
+    struct procedure *p = parse_ok("---\nfee: 免费\ntime_limit: 3个工作日\n---\n" HEAD STEP1 STEP2);
+
+    cr_assert_eq(vdiff_key(p, k), 0);
+    cr_assert_str_eq(k, "c214ee04ab5465fb6618d7a237841b41981ee542015cb931a3bef1c0ef06beda");
+    procedure_free(p);
+    p = parse_ok(HEAD CHAIN("10") STEP1);
+    cr_assert_eq(vdiff_key(p, k), 0);
+    cr_assert_str_eq(k, "c5460d0a78cf93d1e5837540f305c69bf2157644c631780eb15f6d08c1c50327");
+    procedure_free(p);
+}
+
+/* White space in a line collapses to one space, tabs too, and none is
+ * left at either end; an ampersand that begins no entity stays, &quot;
+ * is a quote; a line ends where its block ends, even with no newline
+ * after, and the text after the last tag is a line too. */
+Test(vdiff, html_lines_spaces_entities_and_ends)
+{
+    char **lines = NULL;
+    size_t n = 0, i;
+    bool more = false;
+
+    cr_assert_eq(vdiff_html_lines("<p> a \t b  c </p>AT&T &quot;q&quot;", "", &lines, &n, 10, &more), 0);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(lines[0], "a b c");
+    cr_assert_str_eq(lines[1], "AT&T \"q\"");
+    cr_assert_not(more);
+    for (i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* Lines are added to what the caller has, and *more, once set by a call
+ * that dropped some, stays set. */
+Test(vdiff, html_lines_add_up)
+{
+    char **lines = NULL;
+    size_t n = 0, i;
+    bool more = false;
+
+    cr_assert_eq(vdiff_html_lines("<p>1</p><p>2</p>", "", &lines, &n, 1, &more), 0);
+    cr_assert(more);
+    cr_assert_eq(vdiff_html_lines("<p>3</p>", "", &lines, &n, 5, &more), 0);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(lines[1], "3");
+    cr_assert(more, "a later call that dropped nothing keeps *more");
+    for (i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* A kind or change out of range has the empty name, not a read past the
+ * table. */
+Test(vdiff, names_out_of_range)
+{
+    cr_assert_str_eq(vdiff_kind_name((enum vdiff_kind)(VDIFF_FACTS + 1)), "");
+    cr_assert_str_eq(vdiff_change_name((enum vdiff_change)(VDIFF_REMOVED + 1)), "");
+}
+
+/* Two steps of one title (allowed): each is matched to its own old step,
+ * in order, so only the second, whose text changed, is changed. */
+Test(vdiff, two_steps_of_one_title)
+{
+    struct vdiff d;
+
+    build("# 测试事项\n\n说明。\n\n## 准备材料\n甲1\n\n## 核对\n核对1\n\n## 准备材料\n乙1\n",
+          "# 测试事项\n\n说明。\n\n## 准备材料\n甲1\n\n## 核对\n核对1\n\n## 准备材料\n乙2\n", &d);
+    cr_assert_eq(d.n_parts, 4);  /* the facts and three steps */
+    cr_assert_eq(d.parts[1].change, VDIFF_SAME);
+    cr_assert_eq(d.parts[2].change, VDIFF_SAME);
+    cr_assert_eq(d.parts[3].change, VDIFF_CHANGED);
+    cr_assert(has_line(&d.parts[3], '-', "乙1"));
+    cr_assert(has_line(&d.parts[3], '+', "乙2"));
+    vdiff_free(&d);
+}
+
+/* A fact written empty says nothing to a resident: the same as none. */
+Test(vdiff, an_empty_fact_is_none)
+{
+    expect_key_agrees(HEAD STEP1, "---\nfee:\n---\n" HEAD STEP1, true);
+}
