@@ -499,3 +499,127 @@ Test(cjktok_tokenize, extension_a_and_ling)
     expect(&ts, 2, "二", 6, 9);
     expect(&ts, 3, "〇", 9, 12);
 }
+
+/* ---- mutation review of src/cjktok.c ---- */
+
+/* The edges of the ranges: U+4DBF (Extension A's last), U+F900
+ * (the first compatibility ideograph), U+2B740 (Extension D, past B), 々 and the
+ * katakana middle dot ・, which separates. */
+Test(cjktok_tokenize, range_edges)
+{
+    const char *s = "䶿\xEF\xA4\x80\xF0\xAB\x9D\x80人々カ・ナ";
+    struct toks ts = {.n = 0};
+
+    cr_assert_eq(run(s, strlen(s), &ts), 0);
+    cr_assert_eq(ts.n, 7, "%zu tokens", ts.n);
+    expect(&ts, 0, "䶿", 0, 3);
+    expect(&ts, 1, "\xEF\xA4\x80", 3, 6);
+    expect(&ts, 2, "\xF0\xAB\x9D\x80", 6, 10);
+    expect(&ts, 3, "人", 10, 13);
+    expect(&ts, 4, "々", 13, 16);
+    expect(&ts, 5, "カ", 16, 19);
+    expect(&ts, 6, "ナ", 22, 25);
+}
+
+/* Þ is the last Latin-1 capital folded; ÷ separates like ×; Latin
+ * Extended (Ł, ź) and Vietnamese (ệ) letters belong to the word. */
+Test(cjktok_tokenize, latin_edges)
+{
+    const char *s = "Þorn 6÷3 Łódź Việt";
+    struct toks ts = {.n = 0};
+
+    cr_assert_eq(run(s, strlen(s), &ts), 0);
+    cr_assert_eq(ts.n, 5, "%zu tokens", ts.n);
+    expect(&ts, 0, "þorn", 0, 5);
+    expect(&ts, 1, "6", 6, 7);
+    expect(&ts, 2, "3", 9, 10);
+    expect(&ts, 3, "Łódź", 11, 18);
+    expect(&ts, 4, "việt", 19, 25);
+}
+
+/* A stop raised while an invalid byte ends a word is returned at once. */
+Test(cjktok_tokenize, callback_stops_at_an_invalid_byte)
+{
+    struct toks ts = {.n = 0, .stop_at = 1, .stop_rc = 9};
+
+    cr_assert_eq(run("ab\xFF" "cd", 5, &ts), 9);
+    cr_assert_eq(ts.n, 1);
+}
+
+/* ---- spk_tier and spk_score, called as the search does ---- */
+
+/* Runs sql (rowid, then an integer) with ?1 = match: each row as
+ * rowid * 1000 + the integer into out; the count, or -1 on an error. */
+static int aux_rows(const char *sql, const char *match, long long *out, int max)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0, rc;
+
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT), SQLITE_OK);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cr_assert_lt(n, max);
+        out[n++] = sqlite3_column_int64(st, 0) * 1000 + sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
+/* spk_tier(t, all, col...): the position of the first listed column every
+ * phrase (all = 1) or some phrase (all = 0) has a hit in, the number of
+ * listed columns when none. */
+Test(cjktok_fts, spk_tier_all_some_and_none)
+{
+    long long r[8];
+
+    /* 居住证申领 (3) holds both in its title, row 1 only in its text */
+    cr_assert_eq(aux_rows("SELECT rowid, spk_tier(t, 1, 0, 1) FROM t WHERE t MATCH ?1 ORDER BY rowid",
+                          "\"申领\" AND \"证\"", r, 8), 2);
+    cr_assert_eq(r[0], 1001);
+    cr_assert_eq(r[1], 3000);
+    /* only the title listed: row 1 is in none of them */
+    cr_assert_eq(aux_rows("SELECT rowid, spk_tier(t, 1, 0) FROM t WHERE t MATCH ?1 ORDER BY rowid",
+                          "\"申领\" AND \"证\"", r, 8), 2);
+    cr_assert_eq(r[0], 1001);
+    cr_assert_eq(r[1], 3000);
+    /* some phrase: 出生 in 出生医学证明's title (5), 身份 only in
+     * row 6's text */
+    cr_assert_eq(aux_rows("SELECT rowid, spk_tier(t, 0, 0, 1) FROM t WHERE t MATCH ?1 ORDER BY rowid",
+                          "\"出生\" OR \"身份\"", r, 8), 2);
+    cr_assert_eq(r[0], 5000);
+    cr_assert_eq(r[1], 6001);
+}
+
+/* spk_score(t, w...): minus the sum of w[col] * tf / (tf + 1.2), every
+ * column counted, the last listed one too. */
+Test(cjktok_fts, spk_score_counts_every_listed_column)
+{
+    long long r[8];
+
+    /* 低保 three times in row 2's text, once in row 6's */
+    cr_assert_eq(aux_rows("SELECT rowid, CAST(round(-1000 * spk_score(t, 0.0, 1.0)) AS INTEGER) "
+                          "FROM t WHERE t MATCH ?1 ORDER BY rowid", "\"低保\"", r, 8), 2);
+    cr_assert_eq(r[0], 2000 + 714, "%lld", r[0]);  /* 3 / 4.2 */
+    cr_assert_eq(r[1], 6000 + 455, "%lld", r[1]);  /* 1 / 2.2 */
+}
+
+/* The documented bounds: CJKTOK_TIER_PHRASES phrases and
+ * CJKTOK_SCORE_COLS weights are accepted, one more of either is an error. */
+Test(cjktok_fts, aux_function_bounds)
+{
+    struct strbuf q = STRBUF_INIT;
+    long long r[8];
+    int i;
+
+    for (i = 0; i < CJKTOK_TIER_PHRASES; i++)
+        cr_assert_eq(strbuf_puts(&q, "a "), 0);
+    cr_assert_eq(aux_rows("SELECT rowid, spk_tier(t, 1, 0, 1) FROM t WHERE t MATCH ?1", q.data, r, 8), 1);
+    cr_assert_eq(r[0], 4001);
+    cr_assert_eq(strbuf_puts(&q, "a"), 0);
+    cr_assert_eq(aux_rows("SELECT rowid, spk_tier(t, 1, 0, 1) FROM t WHERE t MATCH ?1", q.data, r, 8), -1);
+    strbuf_free(&q);
+    cr_assert_eq(aux_rows("SELECT rowid, CAST(-spk_score(t, 0, 1, 0, 0, 0, 0, 0, 0) AS INTEGER) "
+                          "FROM t WHERE t MATCH ?1", "labour", r, 8), 1);
+    cr_assert_eq(aux_rows("SELECT rowid, CAST(-spk_score(t, 0, 1, 0, 0, 0, 0, 0, 0, 0) AS INTEGER) "
+                          "FROM t WHERE t MATCH ?1", "labour", r, 8), -1);
+}
