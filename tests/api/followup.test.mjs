@@ -205,6 +205,26 @@ describe('call-backs', () => {
     assert.equal(f.soon, true);
   });
 
+  // the resident collects at a window: its evaluator offers the rating there
+  // (docs/http-api.md, handout), and a window of another type is 422 before
+  // the handout (mutation review of src/api_staff.c)
+  it('a handout at a window offers the rating there; a bad window is refused first', async () => {
+    const c = await h.post('/api/v1/cases', { procedure: 'pickup' });
+    assert.equal((await h.post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    const s = await h.post(`/api/v1/cases/${c.body.id}/submit`);
+    assert.equal(s.status, 200, s.text);
+    await complete(h, { id: c.body.id });
+    const p = `/api/v1/staff/cases/${c.body.id}/handout`;
+    for (const window of [true, [5], -1, '5 号'])
+      assertError(await h.spost(p, { window }), 422, 'bad_window', JSON.stringify(window));
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.body.id}`)).body.status, 'ready', 'nothing moved');
+    const r = await h.spost(p, { window: 5 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'completed');
+    const o = (await request(h.url('/api/v1/rate?window=5'))).body.offer;
+    assert.equal(o && o.ticket, s.body.ticket);
+  });
+
   it('residents and a missing CSRF token are refused', async () => {
     assert.equal((await h.get('/api/v1/staff/followups')).status, 401);
     const r = await request(h.url(`/api/v1/staff/followups/${routine.id}`), {
