@@ -334,6 +334,10 @@ describe('calling tickets (叫号), call again, no-show', () => {
     const r = await h.spost(`/api/v1/staff/cases/${cases[0].id}/call`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.calls, 2);
+    // answered with the queue entry, as call-next is: the ID number masked,
+    // not the case view's in full (mutation review of src/api_staff.c)
+    assert.equal(r.body.ids[0].value, masked(ID));
+    assert.ok(!r.text.includes(ID), 'the ID number in full in a call\'s answer');
     const v = await h.sget(`/api/v1/staff/cases/${cases[0].id}`);
     const calls = v.body.events.filter((e) => e.what === 'called');
     assert.deepEqual(calls.map((e) => [e.user, e.detail]), [['wang', '1'], ['wang', '2']]);
