@@ -232,6 +232,10 @@ describe('a chained case from acceptance to handout, across two days', () => {
     r = await sget('/api/v1/staff/work?post=civil', wang);
     assert.equal(r.body.cases.some((x) => x.id === c.id), false);
     assertError(await sget('/api/v1/staff/work?owner=..', wang), 400, 'bad_query');
+    // both: their union; an empty post is no post (mutation review of src/api_staff.c)
+    r = await sget('/api/v1/staff/work?post=civil&owner=wang', li);
+    assert.equal(r.body.cases.some((x) => x.id === c.id), true, 'the owner\'s cases with the post\'s');
+    assertError(await sget('/api/v1/staff/work?post=', wang), 400, 'bad_query');
   });
 
   it('pass: the stage is done by whom, with the note; the next begins today; twice at once: one wins', async () => {
