@@ -43,6 +43,15 @@ static long long one(sqlite3 *h, const char *sql)
     return v;
 }
 
+/* Removes a test's folder and all it holds. */
+static void tdir_remove(const char *dir)
+{
+    char cmd[64];
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
 /* The writer: one row and the counter per transaction until killed. */
 static void writer(const char *path)
 {
@@ -112,8 +121,7 @@ Test(backup, a_copy_under_a_writer_is_one_snapshot)
     cr_expect_neq(access(copy, F_OK), -1);
     snprintf(err, sizeof err, "%s.tmp", copy);
     cr_expect_eq(access(err, F_OK), -1, "no temporary file left");
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 Test(backup, names_sort_by_time)
@@ -174,8 +182,7 @@ Test(backup, a_restore_keeps_the_higher_of_todays_two_counters)
     small_db(copy, 10);
     cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
     cr_expect_eq(todays_last(db), 10);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* No ticket handed out today in the database in place: nothing to carry,
@@ -197,8 +204,7 @@ Test(backup, a_restore_with_no_ticket_today_restores_a_copy_without_counters)
                      "the copy as it was");
         sqlite3_close(h);
     }
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* A copy that cannot take its name (here a folder is in the way of the
@@ -218,8 +224,7 @@ Test(backup, a_backup_that_fails_leaves_no_temporary_copy)
     cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
     snprintf(p, sizeof p, "%s.tmp", copy);
     cr_expect_eq(access(p, F_OK), -1, "%s left behind", p);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* A database whose name ends in .tmp: `backup DB` with FILE the name
@@ -235,8 +240,7 @@ Test(backup, a_backup_whose_temporary_name_is_the_database_is_refused)
     cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
     cr_expect(strstr(err, "live database") != NULL, "%s", err);
     cr_expect_eq(todays_last(db), 7, "the live database untouched");
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* The -wal (or -journal) of an earlier aside copy whose main file was
@@ -261,8 +265,7 @@ Test(backup, a_restore_clears_an_old_aside_copys_journals)
     snprintf(err, sizeof err, "%s.pre-restore", db);
     cr_expect_str_eq(aside, err);
     cr_expect_eq(access(p, F_OK), -1, "%s kept beside the new aside copy", p);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* `restore --db DB DB`: a slip of the hand, refused before anything moves
@@ -279,8 +282,7 @@ Test(backup, a_restore_of_the_database_onto_itself_is_refused)
     snprintf(p, sizeof p, "%s.pre-restore", db);
     cr_expect_eq(access(p, F_OK), -1, "%s made", p);
     cr_expect_eq(todays_last(db), 4);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* A copy one schema newer than this build (the first a newer spkiosk
@@ -306,8 +308,7 @@ Test(backup, a_restore_of_a_copy_one_schema_newer_is_refused)
     snprintf(p, sizeof p, "%s.pre-restore", db);
     cr_expect_eq(access(p, F_OK), -1, "%s made", p);
     cr_expect_eq(todays_last(db), 4);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* The old database's -shm goes aside with it, like its -wal: nothing of
@@ -332,8 +333,7 @@ Test(backup, a_restore_moves_the_old_shm_aside)
     cr_expect_eq(access(p, F_OK), -1, "%s left beside the restored database", p);
     snprintf(p, sizeof p, "%s-shm", aside);
     cr_expect_eq(access(p, F_OK), 0, "%s not moved aside", p);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* With .pre-restore and .pre-restore.2 to .99 all kept from earlier
@@ -369,8 +369,7 @@ Test(backup, a_restore_with_every_aside_name_taken_is_refused)
     cr_expect_eq(todays_last(db), 4, "the database in place untouched");
     snprintf(p, sizeof p, "%s.restore-tmp", db);
     cr_expect_eq(access(p, F_OK), -1, "%s left behind", p);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* Rotation knows its copies by their exact dated name, any digit in any
@@ -409,8 +408,7 @@ Test(backup, prune_rotates_every_dated_copy_and_nothing_else)
         snprintf(p, sizeof p, "%s/%s", dir, copies[i]);
         cr_expect_eq(access(p, F_OK), i == 2 ? 0 : -1, "%s", copies[i]);
     }
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* A database whose integrity_check finds exactly one fault (a NULL in a
@@ -442,8 +440,7 @@ Test(backup, a_backup_of_a_faulty_database_fails_its_check)
     cr_assert_eq(backup_run(db, copy, err, sizeof err), -1);
     cr_expect(strstr(err, "integrity_check") != NULL, "%s", err);
     cr_expect_eq(access(copy, F_OK), -1, "%s made", copy);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
 
 /* A copy with a single fault is refused by restore, the database in place
@@ -461,6 +458,5 @@ Test(backup, a_restore_of_a_copy_with_one_fault_is_refused)
     cr_expect(strstr(err, "fails integrity_check") != NULL, "%s", err);
     cr_expect(strstr(err, copy) != NULL, "the copy checked before it is copied, by name: %s", err);
     cr_expect_eq(todays_last(db), 4);
-    snprintf(err, sizeof err, "rm -rf %s", dir);
-    cr_expect_eq(system(err), 0);
+    tdir_remove(dir);
 }
