@@ -239,11 +239,6 @@ cJSON *http_error_doc(const char *code, const char *message)
     return doc;
 }
 
-/* The error envelope as a response, with Cache-Control: no-cache when
- * revalidate (every API answer, the 405 too: a 405 may be cached by
- * default, and an upgrade that adds a method must not meet a stale one),
- * and an extra header when name is not NULL (Allow on 405, Retry-After on
- * 429 and 503). */
 /* Whether an error should be a page: a printed page (/print/...) opened by a
  * browser, which asks for text/html. The resident who scans a slip's code
  * or opens an old link should read the message, not a JSON envelope;
@@ -286,6 +281,11 @@ static struct MHD_Response *http_error_page(struct http_request *req, const char
     return r;
 }
 
+/* The error envelope as a response, with Cache-Control: no-cache when
+ * revalidate (every API answer, the 405 too: a 405 may be cached by
+ * default, and an upgrade that adds a method must not meet a stale one),
+ * and an extra header when name is not NULL (Allow on 405, Retry-After on
+ * 429 and 503). */
 static enum MHD_Result http_reply_error_with(struct http_request *req, unsigned status,
                                             const char *code, const char *message,
                                             bool revalidate, const char *name,
