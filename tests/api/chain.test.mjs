@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, authHeaders, request } from './helpers.mjs';
-import { get, proc, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+import { get, proc, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const POSTS = '# 岗位\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n- civil 民政专干\n';
 const CALENDAR = '# 日历\n\n- 2026-10-01 休\n- 2026-10-10 班\n';
@@ -116,5 +116,24 @@ describe('_posts.md and _calendar.md in the admin console', () => {
     const r = await put('_posts', POSTS + '- civil 又一个\n', { 'If-Match': `"${sha256(POSTS)}"` });
     assertError(r, 422, 'invalid_procedure');
     assert.ok(r.body.errors.some((e) => e.line === 6 && /重复/.test(e.message)), JSON.stringify(r.body.errors));
+  });
+});
+
+// 本事项已更新 names a stage's post as the hall's _posts.md does (民政专干,
+// not civil), as the chain view does: the staffer reads the hall's words
+describe('a changed stage in the staff\'s changes', () => {
+  it('names its post from _posts.md', async () => {
+    const changes = () => get(h, '/api/v1/staff/procedures/dibao/changes', h.staff);
+    assert.equal((await changes()).status, 200);
+    const r = await putSource(h, 'dibao', DIBAO.replace('civil  | 10', 'civil  | 12'),
+      { 'If-Match': `"${sha256(readFile(h, 'alpha/dibao.md'))}"` });
+    assert.equal(r.status, 200, r.text);
+    const b = (await changes()).body;
+    assert.equal(b.changed, true);
+    const lines = b.parts.flatMap((p) => p.lines);
+    assert.ok(lines.some((l) => l.op === '+' && l.text === '办理环节：街道审核（民政专干，12个工作日）'),
+      JSON.stringify(lines));
+    assert.ok(lines.some((l) => l.op === '=' && l.text === '办理环节：社区受理初审（综合窗口（A岗），1个工作日）'),
+      JSON.stringify(lines));
   });
 });

@@ -201,6 +201,24 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assert.equal((await view(fresh.id)).live_version, null);
   });
 
+  // a step longer than the diff lists (VDIFF_PART_LINES, 400 lines a
+  // side): the answer says so, and the page tells the staffer the rest is
+  // not listed (web/changes.js)
+  it('a part longer than is listed says it is truncated', async () => {
+    const base = await changes('other');
+    assert.equal(base.status, 200, base.text);
+    const lines = Array.from({ length: 450 }, (_, i) => `第${i}行`).join('\n\n');
+    const r = await putSource(h, 'other', `# 另一项\n\n简介。\n\n## 第一步：准备\n${lines}\n`,
+      { 'If-Match': `"${sha256(readFile(h, 'alpha/other.md'))}"` });
+    assert.equal(r.status, 200, r.text);
+    const b = (await changes('other')).body;
+    assert.equal(b.changed, true);
+    const step = b.parts.find((p) => p.kind === 'step');
+    assert.equal(step.truncated, true);
+    assert.ok(step.lines.length <= 2 * 400, `${step.lines.length} lines`);
+    assert.ok(b.parts.filter((p) => p !== step).every((p) => p.truncated === false));
+  });
+
   it('unknown procedures 404', async () => {
     assertError(await changes('nope'), 404, 'unknown_procedure');
     assertError(await changes('BAD!id'), 404, 'unknown_procedure');

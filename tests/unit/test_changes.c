@@ -231,6 +231,160 @@ Test(changes, the_list_is_newest_first)
     casedb_close(&t);
 }
 
+/* A copy of test's live version stored as OLD, titled 旧标题, with notice
+ * key key (SQL: a quoted string or NULL); wang's read set to it. */
+static void wang_read_old(struct casedb *t, const char *key)
+{
+    casedb_exec(t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
+                   " category, kind, '旧标题', ord, review_by, detail_json, item_json, print_html,"
+                   " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, %s"
+                   " FROM procedure_versions WHERE procedure_id = 'test'", key);
+    casedb_exec(t, "UPDATE procedure_reads SET hash = '" OLD "', read_at = '2020-01-01T00:00:00Z'"
+                   " WHERE user_id = 'wang' AND procedure_id = 'test'");
+}
+
+/* changes_list_json for user: whether id is listed, and how many are. */
+static int listed(struct casedb *t, const char *user, const char *id, int *n)
+{
+    char *json = NULL, want[64];
+    cJSON *doc;
+    int found;
+
+    cr_assert_eq(changes_list_json(t->db, user, &json), 0);
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    *n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "procedures"));
+    snprintf(want, sizeof want, "\"id\":\"%s\"", id);
+    found = strstr(json, want) != NULL;
+    cJSON_Delete(doc);
+    free(json);
+    return found;
+}
+
+/* The answer's title is the live version's (the one to read), not the one
+ * the staffer last confirmed; only the live hash, whole, is confirmed, and
+ * confirming records when. */
+Test(changes, the_title_is_the_live_ones_and_the_confirmation_is_dated)
+{
+    struct casedb t;
+    struct refusal e;
+    char live[256], title[256], last;
+    cJSON *doc;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cJSON_Delete(view(&t, "wang"));
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    casedb_text(&t, title, "SELECT title FROM procedure_versions WHERE hash = '%s'", live);
+    wang_read_old(&t, "'old key'");
+    doc = view(&t, "wang");
+    cr_assert(changed(doc));
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(doc, "title")->valuestring, title);
+    cJSON_Delete(doc);
+    /* the whole hash is compared: one digit off is another version */
+    last = live[63];
+    live[63] = last == '0' ? '1' : '0';
+    cr_assert_eq(changes_read(t.db, "test", "wang", live, &e), 1);
+    cr_assert_str_eq(e.code, "stale_version");
+    live[63] = last;
+    cr_assert_eq(changes_read(t.db, "test", "wang", live, &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE user_id = 'wang'"
+                                " AND procedure_id = 'test' AND hash = '%s'"
+                                " AND read_at > '2026-01-01'", live), 1);
+    casedb_close(&t);
+}
+
+/* A retired procedure has no changes to read: its row stays (its versions
+ * keep the cases' history), but it leaves the list, a staffer's old link
+ * to it is 404, and a confirmation of its last version records nothing. */
+Test(changes, a_retired_procedure_is_unknown)
+{
+    struct casedb t;
+    struct refusal e;
+    char live[256], *json = NULL;
+    int n;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cJSON_Delete(view(&t, "wang"));
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    wang_read_old(&t, "'old key'");
+    cr_assert(listed(&t, "wang", "test", &n));
+    casedb_exec(&t, "UPDATE procedures SET status = 'retired' WHERE id = 'test'");
+    cr_assert_not(listed(&t, "wang", "test", &n));
+    cr_assert_eq(changes_view_json(t.db, "test", "wang", &json, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_procedure");
+    cr_assert_null(json);
+    cr_assert_eq(changes_read(t.db, "test", "wang", live, &e), 1);
+    cr_assert_str_eq(e.code, "unknown_procedure");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE hash = '" OLD "'"), 1);
+    casedb_close(&t);
+}
+
+/* Versions stored before notice keys (NULL) cannot be told the same: two
+ * such are an update, listed until the live one is confirmed; the live one
+ * confirmed is not listed, whatever its key. */
+Test(changes, versions_without_notice_keys)
+{
+    struct casedb t;
+    struct refusal e;
+    char live[256];
+    cJSON *doc;
+    int n;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cJSON_Delete(view(&t, "wang"));
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    casedb_exec(&t, "UPDATE procedure_versions SET notice_key = NULL");
+    cr_assert_not(listed(&t, "wang", "test", &n));
+    cr_assert_eq(n, 0);
+    wang_read_old(&t, "NULL");
+    doc = view(&t, "wang");
+    cr_assert(changed(doc));
+    cJSON_Delete(doc);
+    cr_assert(listed(&t, "wang", "test", &n));
+    cr_assert_eq(changes_read(t.db, "test", "wang", live, &e), 0);
+    cr_assert_not(listed(&t, "wang", "test", &n));
+    casedb_close(&t);
+}
+
+/* At most CHANGES_LIST_MAX in the list, and that many when there are more;
+ * two gone live at the same instant in id order. */
+Test(changes, the_list_holds_changes_list_max)
+{
+    struct casedb t;
+    char *json = NULL;
+    const char *a, *b;
+    int n;
+
+    casedb_open(&t);
+    add_user(&t, "li");
+    casedb_exec(&t, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+                    " INSERT INTO procedure_versions SELECT 'p' || k.i, v.hash, source, category,"
+                    " kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, first_loaded, practice_key, render_contact, notice_key"
+                    " FROM k, procedure_versions v WHERE v.procedure_id = 'test'",
+                CHANGES_LIST_MAX + 1);
+    casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
+                    " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
+                    " render_version, first_loaded, practice_key, render_contact, 'old key'"
+                    " FROM procedure_versions WHERE procedure_id LIKE 'p%%'");
+    casedb_exec(&t, "INSERT INTO procedures (id, path, hash, status, updated_at)"
+                    " SELECT v.procedure_id, v.procedure_id || '.md', v.hash,"
+                    " 'live', '2026-03-01T00:00:00Z' FROM procedure_versions v"
+                    " WHERE v.procedure_id LIKE 'p%%' AND v.hash <> '" OLD "'");
+    casedb_exec(&t, "INSERT INTO procedure_reads SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z'"
+                    " FROM procedures WHERE id LIKE 'p%%'");
+    cr_assert(listed(&t, "li", "p1", &n));
+    cr_assert_eq(n, CHANGES_LIST_MAX);
+    cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
+    cr_assert_not_null(a = strstr(json, "\"id\":\"p1\""), "%s", json);
+    cr_assert_not_null(b = strstr(json, "\"id\":\"p10\""), "%s", json);
+    cr_assert_lt(a, b, "the same instant: in id order");
+    free(json);
+    casedb_close(&t);
+}
+
 /* ---- pinned by a mutation review of models.c ---- */
 
 /* The same file under two stems (a copy not yet edited, no front-matter id)
