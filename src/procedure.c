@@ -301,29 +301,35 @@ static uint32_t text_edge(cmark_node *n, bool last)
 /* A line break inside a Chinese paragraph is only where the author's
  * editor wrapped; HTML would show it as a space between characters
  * ("登记情况。 申请"). A soft break between two CJK characters is removed;
- * next to Latin text it stays a space. */
+ * next to Latin text it stays a space. The breaks are freed after each
+ * walk (the iterator must not meet a freed node), at most a batch at a
+ * time, and a full batch walks again: a pasted policy text can wrap more
+ * lines than one batch holds. */
 static void pctx_join_cjk_lines(struct pctx *c, cmark_node *block)
 {
-    cmark_iter *it = cmark_iter_new(block);
     cmark_node *drop[256];
     cmark_event_type ev;
-    size_t n = 0, i;
+    size_t n, i;
 
-    if (!it) {
-        c->oom = 1;
-        return;
-    }
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n < sizeof drop / sizeof drop[0]) {
-        cmark_node *x = cmark_iter_get_node(it);
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_SOFTBREAK &&
-            cjk_cp(text_edge(cmark_node_previous(x), true)) &&
-            cjk_cp(text_edge(cmark_node_next(x), false)))
-            drop[n++] = x;
-    }
-    cmark_iter_free(it);
-    /* freed after the walk: the iterator must not meet a freed node */
-    for (i = 0; i < n; i++)
-        cmark_node_free(drop[i]);
+    do {
+        cmark_iter *it = cmark_iter_new(block);
+
+        if (!it) {
+            c->oom = 1;
+            return;
+        }
+        n = 0;
+        while (n < sizeof drop / sizeof drop[0] && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+            cmark_node *x = cmark_iter_get_node(it);
+            if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_SOFTBREAK &&
+                cjk_cp(text_edge(cmark_node_previous(x), true)) &&
+                cjk_cp(text_edge(cmark_node_next(x), false)))
+                drop[n++] = x;
+        }
+        cmark_iter_free(it);
+        for (i = 0; i < n; i++)
+            cmark_node_free(drop[i]);
+    } while (n == sizeof drop / sizeof drop[0]);
 }
 
 /* `{staff}` at the end of a line inside a paragraph (not its last line,

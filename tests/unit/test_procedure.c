@@ -1460,6 +1460,29 @@ Test(procedure, line_breaks_inside_chinese_text_are_joined)
     diag_list_free(&d);
 }
 
+/* Every break of a long paragraph is joined, not the first 256: a text
+ * pasted from a policy document, wrapped by the editor, kept its later
+ * breaks and showed a space between two characters on every line after. */
+Test(procedure, every_line_break_of_a_long_paragraph_is_joined)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    int i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n"), 0);
+    for (i = 0; i < 600; i++)
+        cr_assert_eq(strbuf_puts(&sb, "申请人\n"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\n## 步\n"), 0);
+    cr_assert_eq(parse(sb.data, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(strchr(p->summary_html, '\n'), p->summary_html + strlen(p->summary_html) - 1,
+                 "%.80s", strchr(p->summary_html, '\n') - 40);
+    cr_assert_eq(strlen(p->summary_html), strlen("<p></p>\n") + 600 * strlen("申请人"));
+    procedure_free(p);
+    diag_list_free(&d);
+    strbuf_free(&sb);
+}
+
 Test(procedure, links_to_offices_point_at_the_kiosk_card)
 {
     struct procedure *p;
