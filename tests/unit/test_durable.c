@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,25 +23,32 @@
 static char dir[64], path[128];
 
 /* The test binary's own fsync and fdatasync stand in for libc's (SQLite
- * calls them through the PLT), so that a test can make the disk fail. */
-static atomic_bool disk_fails;
+ * calls them through the PLT), so that a test can make the disk fail, or
+ * hold an fsync until it lets it go (disk_held says one is held). */
+static atomic_bool disk_fails, disk_holds, disk_held;
 
-int fsync(int fd)
+static int disk_sync(long nr, int fd)
 {
+    if (atomic_load(&disk_holds)) {
+        atomic_store(&disk_held, true);
+        while (atomic_load(&disk_holds))
+            usleep(1000);
+    }
     if (atomic_load(&disk_fails)) {
         errno = EIO;
         return -1;
     }
-    return (int)syscall(SYS_fsync, fd);
+    return (int)syscall(nr, fd);
+}
+
+int fsync(int fd)
+{
+    return disk_sync(SYS_fsync, fd);
 }
 
 int fdatasync(int fd)
 {
-    if (atomic_load(&disk_fails)) {
-        errno = EIO;
-        return -1;
-    }
-    return (int)syscall(SYS_fdatasync, fd);
+    return disk_sync(SYS_fdatasync, fd);
 }
 
 static void setup(void)
@@ -315,6 +323,79 @@ Test(durable, a_park_is_refused_when_the_syncer_is_not_running)
     cr_assert_eq(durable_park(&it.w), -1, "stopped");
     /* the caller then waits itself */
     cr_assert_eq(db_durable_wait(db, &it.w.need), 0);
+    db_close(db);
+}
+
+static void *stop_syncer(void *arg)
+{
+    (void)arg;
+    durable_stop();
+    return NULL;
+}
+
+#define LATE_MAX 2000
+
+/* A stop while an fsync runs: what was parked behind it, before the stop
+ * began, is still made durable and resumed before the syncer ends, and
+ * parks from then on are refused (the caller waits itself), so that no
+ * connection is left suspended at shutdown. A start after it counts
+ * afresh. */
+Test(durable, a_stop_finishes_what_was_parked_behind_a_running_fsync)
+{
+    struct db *db = open_db();
+    struct item a, b, *late = calloc(LATE_MAX, sizeof *late);
+    unsigned long groups, requests;
+    pthread_t stopper;
+    size_t i, n = 0;
+
+    cr_assert_not_null(late);
+    item_init(&a);
+    item_init(&b);
+    probe = db;
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 1), 0);
+    cr_assert(db_defer_end(&a.w.need));
+    atomic_store(&disk_held, false);
+    atomic_store(&disk_holds, true);
+    cr_assert_eq(durable_park(&a.w), 0);
+    while (!atomic_load(&disk_held))
+        usleep(1000);
+    /* the syncer is in a's fsync: b waits behind it */
+    db_defer_begin();
+    cr_assert_eq(insert(db, 1, 2), 0);
+    cr_assert(db_defer_end(&b.w.need));
+    cr_assert_eq(durable_park(&b.w), 0);
+    cr_assert_eq(pthread_create(&stopper, NULL, stop_syncer, NULL), 0);
+    /* parked until the stop begins, refused from then on */
+    for (;;) {
+        cr_assert_lt(n, LATE_MAX, "a park was never refused after the stop began");
+        item_init(&late[n]);
+        if (durable_park(&late[n].w) != 0)
+            break;
+        n++;
+        usleep(1000);
+    }
+    cr_assert_eq(late[n].suspended, 0);
+    atomic_store(&disk_holds, false);
+    cr_assert_eq(pthread_join(stopper, NULL), 0);
+    cr_assert_eq(a.resumed, 1);
+    cr_assert_eq(b.resumed, 1, "parked before the stop, never resumed");
+    cr_assert_not(b.w.failed);
+    cr_assert_gt(b.synced_at_resume, a.synced_at_resume, "b's commit came after a's fsync began");
+    for (i = 0; i < n; i++)
+        cr_assert_eq(late[i].resumed, 1, "late item %zu of %zu", i, n);
+    cr_assert_eq(durable_parked(), 0);
+
+    cr_assert_eq(durable_start(item_suspend, item_resume), 0);
+    durable_stats(&groups, &requests);
+    cr_assert_eq(groups + requests, 0, "a new start counts afresh");
+    durable_stop();
+    for (i = 0; i <= n; i++)
+        item_destroy(&late[i]);
+    free(late);
+    item_destroy(&a);
+    item_destroy(&b);
     db_close(db);
 }
 
