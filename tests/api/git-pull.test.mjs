@@ -234,5 +234,7 @@ describe('a library that is not a git checkout', () => {
     h.daemon.proc.kill('SIGHUP');
     await eventually(h.daemon, async () => (await library()).git === 'unreadable', 'the broken checkout');
     assert.equal((await library()).commit, null);
+    // and the journal's load line says so, for an IT officer without the console
+    assert.match(h.daemon.stderr(), /loaded \S+ \(git HEAD unreadable\): /);
   });
 });
