@@ -38,6 +38,11 @@ static const char DOC[] = "---\n"
                           "\n"
                           "摘要。\n"
                           "\n"
+                          "## 办理流程\n"
+                          "```chain\n"
+                          "accept | 受理 <stage> | window | 0\n"
+                          "```\n"
+                          "\n"
                           "## 第一步:填写 `<step>`\n"
                           "```form\n"
                           "who | 申请人 <label> | choice | required options=本人/<opt>\n"
@@ -48,7 +53,7 @@ static const char DOC[] = "---\n"
 
 Test(render, the_print_sheet_escapes_every_text_of_the_file)
 {
-    static const char *const tags[] = {"ver", "fee", "name", "step", "label", "item", "opt", "hall"};
+    static const char *const tags[] = {"ver", "fee", "name", "step", "label", "item", "opt", "hall", "stage"};
     struct procedure *p = parse_ok(DOC);
     char *print, raw[16], esc[16];
     size_t i;
@@ -76,6 +81,17 @@ static char *sheet_of(const char *text)
     cr_assert_not_null(print);
     procedure_free(p);
     return print;
+}
+
+/* The summary is the file's Markdown as HTML, put on the sheet as it is
+ * (procedure.c rendered it, raw HTML left out), not escaped a second time
+ * into tags shown as text. */
+Test(render, the_summary_is_html_on_the_sheet)
+{
+    char *s = sheet_of("# 事项\n\n摘要，**要点**。\n\n## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "<section class=\"summary\"><p>摘要，<strong>要点</strong>。</p>"), "%s", s);
+    free(s);
 }
 
 /* The facts say nothing twice: no 收费 or 办理依据 row when a section says
