@@ -120,19 +120,22 @@ Test(render, the_facts_say_nothing_twice)
 }
 
 /* A 办理流程 section without a chain block is prose: no stages row is made
- * up for it. */
+ * up for it. That prose is the chain's row of the facts, not a section of
+ * its own as well. */
 Test(render, stages_only_from_a_written_chain)
 {
     char *s = sheet_of("---\ntime_limit: 5个工作日\n---\n# 事项\n\n摘要。\n\n"
                        "## 办理流程\n社区受理后报街道。\n\n## 第一步:准备\n- [ ] 身份证\n");
 
-    cr_expect(strstr(s, "社区受理后报街道"), "%s", s);
+    cr_expect(strstr(s, "<dt>办理流程</dt>\n<dd><p>社区受理后报街道。</p>"), "%s", s);
+    cr_expect_null(strstr(s, "<h2>办理流程</h2>"), "%s", s);
     cr_expect_null(strstr(s, "class=\"stages\""), "%s", s);
     free(s);
 }
 
 /* Fields asked in one case or another share a label: named once, and
- * the separator is not doubled where the second was left out. */
+ * the separator is not doubled where the second was left out. The sheet
+ * numbers the steps itself: the file's 第二步 is not printed. */
 Test(render, a_label_shared_by_fields_is_named_once)
 {
     char *s = sheet_of("# 事项\n\n摘要。\n\n## 第一步:选择\n```form\n"
@@ -142,18 +145,20 @@ Test(render, a_label_shared_by_fields_is_named_once)
                        "birth2 | 出生日期 | date | required {if self=no}\n"
                        "phone | 电话 | text | required\n```\n");
 
-    cr_expect(strstr(s, "（需填写：姓名、出生日期、电话）"), "%s", s);
+    cr_expect(strstr(s, "<li>填写<span class=\"fields\">（需填写：姓名、出生日期、电话）"), "%s", s);
     free(s);
 }
 
-/* A stage of 0 days is done the same day: 当天, not 0个工作日. */
+/* A stage of 0 days is done the same day: 当天, not 0个工作日. The arrows
+ * go between the stages, none before the first. */
 Test(render, a_stage_of_no_days_is_the_same_day)
 {
     char *s = sheet_of("# 事项\n\n摘要。\n\n## 办理流程\n```chain\n"
                        "accept | 受理 | window | 0\nstreet | 街道审核 | window | 3\n```\n\n"
                        "## 第一步:准备\n- [ ] 身份证\n");
 
-    cr_expect(strstr(s, "受理（当天） → 街道审核（3个工作日），合计3个工作日。"), "%s", s);
+    cr_expect(strstr(s, "<span class=\"stages\">受理（当天） → 街道审核（3个工作日），合计3个工作日。"),
+              "%s", s);
     free(s);
 }
 
@@ -170,14 +175,39 @@ Test(render, nothing_to_bring_and_empty_facts_print_nothing)
 }
 
 /* An {if} on a yes/no question reads as the kiosk asks it: 是 or 否, not
- * the file's yes and no. */
+ * the file's yes and no; a step's own {if} is said in the list of steps. */
 Test(render, a_yes_no_condition_reads_as_asked)
 {
     char *s = sheet_of("# 事项\n\n摘要。\n\n## 第一步:选择\n```form\n"
                        "self | 本人申请 | yesno | required\n```\n\n## 第二步:准备\n"
-                       "- [ ] 委托书 {if self=no}\n- [ ] 身份证 {if self=yes}\n");
+                       "- [ ] 委托书 {if self=no}\n- [ ] 身份证 {if self=yes}\n\n"
+                       "## 第三步:代办 {if self=no}\n代办人到场。\n");
 
     cr_expect(strstr(s, "委托书<span class=\"note\">（「本人申请」选「否」时需要）</span>"), "%s", s);
     cr_expect(strstr(s, "身份证<span class=\"note\">（「本人申请」选「是」时需要）</span>"), "%s", s);
+    cr_expect(strstr(s, "<li>代办<span class=\"note\">（「本人申请」选「否」时需要）</span></li>"), "%s", s);
+    free(s);
+}
+
+/* Only a yes/no question's yes and no read as 是 and 否: a choice whose
+ * option is spelt yes or no is printed as the kiosk offers it. */
+Test(render, a_choice_named_yes_or_no_is_printed_as_written)
+{
+    char *s = sheet_of("# 事项\n\n摘要。\n\n## 第一步:选择\n```form\n"
+                       "kind | 类别 | choice | required options=yes/no/其他\n```\n\n## 第二步:准备\n"
+                       "- [ ] 证明甲 {if kind=yes}\n- [ ] 证明乙 {if kind=no}\n");
+
+    cr_expect(strstr(s, "证明甲<span class=\"note\">（「类别」选「yes」时需要）</span>"), "%s", s);
+    cr_expect(strstr(s, "证明乙<span class=\"note\">（「类别」选「no」时需要）</span>"), "%s", s);
+    free(s);
+}
+
+/* A policy has no steps: its sheet has no 办理步骤 heading over nothing. */
+Test(render, a_policy_sheet_has_no_steps_heading)
+{
+    char *s = sheet_of("---\nkind: policy\n---\n# 某政策\n\n摘要。\n\n## 政策内容\n说明。\n");
+
+    cr_expect(strstr(s, "说明。"), "%s", s);
+    cr_expect_null(strstr(s, "办理步骤"), "%s", s);
     free(s);
 }
