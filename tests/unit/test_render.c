@@ -1,9 +1,12 @@
 /* Unit tests of src/render.c's one-page notice (render_procedure_print):
  * every text taken from a procedure file, the hall's name included, goes
  * onto the sheet escaped. Markdown can spell a '<' that cmark hands over as
- * text (an entity, a code span), which is where a raw tag would slip in. */
+ * text (an entity, a code span), which is where a raw tag would slip in.
+ * Then the detail JSON's and the practice key's edges that the HTTP tests
+ * leave open. */
 #include <criterion/criterion.h>
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +190,65 @@ Test(render, a_yes_no_condition_reads_as_asked)
     cr_expect(strstr(s, "身份证<span class=\"note\">（「本人申请」选「是」时需要）</span>"), "%s", s);
     cr_expect(strstr(s, "<li>代办<span class=\"note\">（「本人申请」选「否」时需要）</span></li>"), "%s", s);
     free(s);
+}
+
+/* A date bound is written as the file wrote it, year-month-day: a day
+ * past 12 tells the month from the day. */
+Test(render, a_date_bound_keeps_month_and_day_apart)
+{
+    struct procedure *p = parse_ok("# 事项\n\n摘要。\n\n## 第一步:填写\n```form\n"
+                                   "since | 开始日期 | date | not_before=2020-03-15\n```\n");
+    char *s = render_procedure_detail(p);
+
+    cr_assert_not_null(s);
+    cr_expect(strstr(s, "\"not_before\":\"2020-03-15\""), "%s", s);
+    free(s);
+    procedure_free(p);
+}
+
+/* meta's keys in byte order whatever the file's order (render.h, version
+ * 11): two files a resident reads the same render the same JSON. */
+Test(render, meta_keys_in_byte_order)
+{
+    struct procedure *p = parse_ok("---\nversion: v1\nfee: 免费\naudience: 所有人\n---\n# 事项\n\n摘要。\n\n"
+                                   "## 第一步:准备\n- [ ] 身份证\n");
+    char *s = render_procedure_detail(p);
+    cJSON *j = cJSON_Parse(s), *m, *k;
+    const char *prev = "";
+    int n = 0;
+
+    cr_assert_not_null(j, "%s", s);
+    m = cJSON_GetObjectItemCaseSensitive(j, "meta");
+    cJSON_ArrayForEach(k, m) {
+        cr_expect(strcmp(prev, k->string) < 0, "%s before %s: %s", prev, k->string, s);
+        prev = k->string;
+        n++;
+    }
+    cr_expect_eq(n, 3, "%s", s);
+    cJSON_Delete(j);
+    free(s);
+    procedure_free(p);
+}
+
+/* The practice key covers the whole of the rules: a choice changed in the
+ * last field of the last step (the end of the text the key is taken of)
+ * is another exercise. */
+Test(render, the_practice_key_sees_the_last_rule)
+{
+    static const char head[] = "# 事项\n\n摘要。\n\n## 第一步:准备\n- [ ] 身份证\n\n"
+                               "## 第二步:填写\n```form\nwho | 申请人 | choice | required options=本人/";
+    char a[512], b[512], ka[RENDER_PRACTICE_KEY_LEN + 1], kb[RENDER_PRACTICE_KEY_LEN + 1];
+    struct procedure *pa, *pb;
+
+    snprintf(a, sizeof a, "%s代办\n```\n", head);
+    snprintf(b, sizeof b, "%s代理\n```\n", head);
+    pa = parse_ok(a);
+    pb = parse_ok(b);
+    cr_assert_eq(render_practice_key(pa, ka), 0);
+    cr_assert_eq(render_practice_key(pb, kb), 0);
+    cr_expect(strcmp(ka, kb) != 0, "one key for two exercises: %s", ka);
+    procedure_free(pa);
+    procedure_free(pb);
 }
 
 /* Only a yes/no question's yes and no read as 是 and 否: a choice whose
