@@ -86,14 +86,16 @@ static char *sheet_of(const char *text)
     return print;
 }
 
-/* The summary is the file's Markdown as HTML, put on the sheet as it is
- * (procedure.c rendered it, raw HTML left out), not escaped a second time
- * into tags shown as text. */
+/* Under the title, the summary: the file's Markdown as HTML, put on the
+ * sheet as it is (procedure.c rendered it, raw HTML left out), not escaped
+ * a second time into tags shown as text. */
 Test(render, the_summary_is_html_on_the_sheet)
 {
     char *s = sheet_of("# 事项\n\n摘要，**要点**。\n\n## 第一步:准备\n- [ ] 身份证\n");
 
-    cr_expect(strstr(s, "<section class=\"summary\"><p>摘要，<strong>要点</strong>。</p>"), "%s", s);
+    cr_expect(strstr(s, "<h1>事项</h1>\n</header>\n"
+                        "<section class=\"summary\"><p>摘要，<strong>要点</strong>。</p>"),
+              "%s", s);
     free(s);
 }
 
