@@ -115,6 +115,7 @@ Test(render, the_facts_say_nothing_twice)
     s = sheet_of("---\nfee: 免费\nbasis: 某条例\n---\n# 事项\n\n摘要。\n\n"
                  "## 收费标准\n不收费。\n\n## 第一步:准备\n- [ ] 身份证\n");
     cr_expect_null(strstr(s, "<dt>收费</dt>"), "%s", s);
+    cr_expect(strstr(s, "<section><h2>收费标准</h2>\n<p>不收费。</p>"), "said in its section: %s", s);
     cr_expect(strstr(s, "<dt>办理依据</dt>"), "%s", s);
     free(s);
     s = sheet_of("---\nfee: 免费\nbasis: 某条例\n---\n# 事项\n\n摘要。\n\n"
