@@ -92,3 +92,48 @@ Test(mdtext, list_items_refusals_and_stop)
     cr_assert_eq(s.n, 1, "no item after the callback said stop");
     diag_list_free(&d);
 }
+
+/* A hard line break (two spaces at a line's end) is a space like a soft
+ * one; an image's destination is not a link's; with no link *url is NULL
+ * whatever it held. */
+Test(mdtext, inline_text_hard_break_image_and_no_link)
+{
+    static const char md[] = "a  \nb ![图](/img.png) [办事](/u)\n\nc\n";
+    cmark_node *doc = cmark_parse_document(md, sizeof md - 1, CMARK_OPT_DEFAULT);
+    const char *url = "stale";
+    char *t;
+
+    cr_assert_not_null(doc);
+    t = mdtext_inline(cmark_node_first_child(doc), &url);
+    cr_assert_str_eq(t, "a b 图 办事");
+    cr_assert_str_eq(url, "/u", "the link, not the image before it");
+    free(t);
+    url = "stale";
+    t = mdtext_inline(cmark_node_next(cmark_node_first_child(doc)), &url);
+    cr_assert_str_eq(t, "c");
+    cr_assert_null(url);
+    free(t);
+    cmark_node_free(doc);
+}
+
+/* A file that is not UTF-8 is refused whole (1, one error, no item); a
+ * mistake in its front matter is an error like any other, not the -1 of
+ * memory run out, and the list is still read. */
+Test(mdtext, list_items_bad_utf8_and_bad_front_matter)
+{
+    static const char bad[] = "- a\n- \xff\n";
+    static const char fm[] = "---\nno colon here\n---\n- a\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    struct seen s = {0};
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", bad, sizeof bad - 1, 4096, collect, &s, &d), 1);
+    cr_assert_eq(s.n, 0);
+    expect_counts(&d, 1, 0);
+    diag_list_free(&d);
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", fm, sizeof fm - 1, 4096, collect, &s, &d), 0, "%s",
+                 dump(&d));
+    cr_assert_eq(s.n, 1);
+    expect_diag(&d, 2, DIAG_ERROR, "冒号");
+    diag_list_free(&d);
+}
