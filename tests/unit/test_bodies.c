@@ -274,6 +274,23 @@ Test(bodies, flags_cap_spans_both_lists)
     free(s);
 }
 
+/* A return's lists are optional (docs/http-api.md, POST …/return): null
+ * is no list, as absent is, not a bad one the move would refuse. */
+Test(bodies, flags_null_is_no_list)
+{
+    cJSON *o = parse("{\"fields\":null}");
+    struct window_flags f;
+    const char **names;
+    size_t used = 0;
+
+    cr_assert(o);
+    cr_assert_eq(bodies_flags(cJSON_GetObjectItem(o, "fields"), &f, &names, &used), 0);
+    cr_assert_not(f.bad_tail);
+    cr_assert_eq(f.n, 0);
+    free(names);
+    cJSON_Delete(o);
+}
+
 /* A step is a whole number from 0; a hash of BODIES_HASH_MAX bytes is
  * one (a sha256 in hex), one byte more is none. */
 Test(bodies, spreport_step_and_hash_edges)
