@@ -341,6 +341,13 @@ Test(bodies, practice_answer_keeps_only_what_the_decision_uses)
     cr_assert_eq(a.condition, 0);
     free(flags);
     cJSON_Delete(o);
+    cr_assert(o = parse("{\"decision\":\"refuse\",\"flags\":[\"f\"],\"condition\":2}"));
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 0);
+    cr_assert_eq(a.n_flags, 0, "a refusal flags nothing");
+    cr_assert_null(a.flags);
+    cr_assert_eq(a.condition, 2);
+    free(flags);
+    cJSON_Delete(o);
     s = array_body("flags", PRACTICE_MAX_IDS, "\"f\"");
     cr_assert(o = parse(s));
     cJSON_AddStringToObject(o, "decision", "return");
@@ -355,6 +362,21 @@ Test(bodies, practice_answer_keeps_only_what_the_decision_uses)
     free(flags);
     cJSON_Delete(o);
     free(s);
+}
+
+/* flags and condition are optional: null is absent, not bad_flags or
+ * bad_condition. */
+Test(bodies, practice_answer_null_members_are_absent)
+{
+    struct practice_answer a;
+    const char **flags;
+    cJSON *o;
+
+    cr_assert(o = parse("{\"decision\":\"return\",\"flags\":null,\"condition\":null}"));
+    cr_assert_eq(bodies_practice_answer(o, &a, &flags), 0);
+    cr_assert_eq(a.n_flags, 0);
+    free(flags);
+    cJSON_Delete(o);
 }
 
 /* The type checks of the case and staff bodies: a member of the wrong
