@@ -125,6 +125,26 @@ Test(render, the_facts_say_nothing_twice)
     free(s);
 }
 
+/* The facts are the eight keys of the sheet, each under its label, in the
+ * sheet's order whatever the file's; other front matter (review_by, a
+ * date for the staff) is no row. */
+Test(render, the_facts_in_the_sheets_order_and_no_other)
+{
+    char *s = sheet_of("---\naudience: 失业人员\nbasis: 某条例\nresponsible: 综合窗口\n"
+                       "phone: 12345678\nreview_by: 2099-01-01\nhours: 工作日\nlocation: 一楼\n"
+                       "fee: 免费\ntime_limit: 5个工作日\n---\n# 事项\n\n摘要。\n\n"
+                       "## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "<dl class=\"facts\">\n"
+                        "<dt>办理时限</dt>\n<dd>5个工作日</dd>\n<dt>收费</dt>\n<dd>免费</dd>\n"
+                        "<dt>办理地点</dt>\n<dd>一楼</dd>\n<dt>办理时间</dt>\n<dd>工作日</dd>\n"
+                        "<dt>咨询电话</dt>\n<dd>12345678</dd>\n<dt>责任岗位</dt>\n<dd>综合窗口</dd>\n"
+                        "<dt>办理依据</dt>\n<dd>某条例</dd>\n<dt>适用对象</dt>\n<dd>失业人员</dd>\n"
+                        "</dl>\n"),
+              "%s", s);
+    free(s);
+}
+
 /* A 办理流程 section without a chain block is prose: no stages row is made
  * up for it. That prose is the chain's row of the facts, not a section of
  * its own as well. */
