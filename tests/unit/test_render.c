@@ -313,3 +313,13 @@ Test(render, the_practice_key_of_fixed_rules_is_fixed)
     cr_expect_str_eq(k, "93a67c1dc9eb5623cafff4c5693ec20193cf4bfd9a07dcc0ebea2dc66902a3eb");
     procedure_free(p);
 }
+
+/* The footer says which version of the text the sheet was printed from,
+ * in words a resident reads. */
+Test(render, the_footer_names_the_version)
+{
+    char *s = sheet_of("---\nversion: 2026-1\n---\n# 事项\n\n摘要。\n\n## 第一步:准备\n- [ ] 身份证\n");
+
+    cr_expect(strstr(s, "<footer><p>版本 2026-1。政策如有调整"), "%s", s);
+    free(s);
+}
