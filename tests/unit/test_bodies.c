@@ -61,6 +61,17 @@ Test(bodies, parse_refuses_what_is_not_an_object)
     cJSON_Delete(o);
 }
 
+/* Member names are matched as sent, as everywhere else in the bodies: a
+ * "Hash" or "Result" is not the member the route reads. */
+Test(bodies, text_member_names_are_case_sensitive)
+{
+    cJSON *o = parse("{\"Hash\":\"x\"}");
+
+    cr_assert(o);
+    cr_assert_null(bodies_text(o, "hash"));
+    cJSON_Delete(o);
+}
+
 Test(bodies, prereview)
 {
     static const struct {
