@@ -436,6 +436,14 @@ describe('staff start a case at the window and fill it in through the same route
     assert.equal(r.status, 200, r.text);
     const v2 = await h.sget(`/api/v1/staff/cases/${o.body.id}`);
     assert.deepEqual(v2.body.events.map((e) => [e.what, e.user]), [['created', 'wang'], ['step', null]]);
+    // nor with a token that is not its session's (another staffer's): a
+    // token is proof only when it matches, not by being there
+    const w = await h.spost('/api/v1/staff/cases', { procedure: 'simple' });
+    const r3 = await h.post(`/api/v1/cases/${w.body.id}/steps/0`, { checklist: { 's0-0': true } },
+      { Cookie: h.staff.cookie, 'X-CSRF-Token': h.staff2.csrf });
+    assert.equal(r3.status, 200, r3.text);
+    const v3 = await h.sget(`/api/v1/staff/cases/${w.body.id}`);
+    assert.deepEqual(v3.body.events.map((e) => [e.what, e.user]), [['created', 'wang'], ['step', null]]);
   });
 });
 
