@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
-  login, authHeaders, useDaemon, BIN,
+  login, authHeaders, useDaemon, BIN, logLine,
 } from './helpers.mjs';
 import { loginFrom } from './auth-helpers.mjs';
 
@@ -184,6 +184,9 @@ describe('login, session, logout', () => {
     const r = await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { user: 'sun', display: '', role: 'admin', csrf: s.csrf, posts: [], idle: 1800 });
+    // the access log counts the answer's bytes (docs/deployment.md, "Monitoring")
+    const line = await logLine(h.daemon, r.headers.get('x-request-id'));
+    assert.match(line, new RegExp(` bytes=${Buffer.byteLength(r.text)} `), line);
     assertError(await request(`${h.daemon.url}/api/v1/session`), 401, 'not_logged_in');
     assertError(await request(`${h.daemon.url}/api/v1/session`,
       { headers: { Cookie: 'spk_session=' + 'A'.repeat(43) } }), 401, 'not_logged_in');
