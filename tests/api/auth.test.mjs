@@ -202,6 +202,9 @@ describe('login, session, logout', () => {
     assert.equal(r.status, 204);
     assert.equal(r.text, '');
     assert.match(r.headers.get('set-cookie'), /^spk_session=; .*Max-Age=0/);
+    // a browser replaces a cookie only by one of the same name and Path:
+    // logging out from /api/v1/logout must not leave the Path=/ one behind
+    assert.ok(r.headers.get('set-cookie').split('; ').includes('Path=/'), r.headers.get('set-cookie'));
     assertError(await request(`${h.daemon.url}/api/v1/session`, { headers: { Cookie: s.cookie } }),
       401, 'not_logged_in');
     // logging out without a session is harmless
