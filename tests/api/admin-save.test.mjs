@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assertError, rawJSON, rawRequest, request, sleep } from './helpers.mjs';
 import {
-  entry, file, get, list, preview, proc, putSource, readFile, sha256, useAdminDaemon,
+  entry, eventually, file, get, list, preview, proc, putSource, readFile, sha256, useAdminDaemon,
 } from './admin-helpers.mjs';
 
 const ONE = proc('第一版', { front: 'version: v1\n' });
@@ -49,6 +49,9 @@ describe('saving refuses', () => {
     const r = await putSource(h, 'one', proc('改了'), { 'If-Match': `"${sha256('older')}"` });
     assertError(r, 409, 'file_changed');
     assert.equal(readFile(h, 'alpha/one.md'), ONE);
+    // the log records who tried to save what, and why it was not saved
+    await eventually(h, () => h.daemon.stderr().includes('spkiosk: admin: boss: alpha/one.md not saved: changed on disk\n'),
+      'the refused save in the log');
   });
 
   it('a weak tag, which never matches (409)', async () => {
@@ -123,6 +126,9 @@ describe('a save', () => {
     assert.equal(p.body.title, '第二版');
     assert.equal(readFile(h, 'alpha/one.md'), text);
     assert.equal(fs.statSync(file(h, 'alpha/one.md')).mode & 0o777, 0o640, 'permissions kept');
+    // docs/http-api.md: the log line records who saved what
+    await eventually(h, () => h.daemon.stderr().includes('spkiosk: admin: boss: alpha/one.md saved\n'),
+      'the save in the log');
     assert.deepEqual(leftovers(), []);
     assert.equal(await etag('one'), `"${sha256(text)}"`);
     const e = entry(await list(h), 'one');
