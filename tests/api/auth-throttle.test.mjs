@@ -7,7 +7,9 @@
 // cases-lookup.test.mjs's.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser, useDaemon } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, makeTmp, startDaemon, stopChecked, useDaemon } from './helpers.mjs';
 import { loginFrom } from './auth-helpers.mjs';
 
 // The spk_device cookie a successful login set, as "spk_device=…".
@@ -144,5 +146,49 @@ describe('login throttle', () => {
     // the flood did hold the slots: strangers were told to wait
     assert.ok(seen[503] > 0 && seen[401] > 0, JSON.stringify(seen));
     for (const s of Object.keys(seen)) assert.ok(['401', '503'].includes(s), JSON.stringify(seen));
+  });
+});
+
+// The 429's words for a wait of a minute or more: whole minutes, rounded
+// up, while Retry-After keeps the seconds. The daemon's clock is stopped
+// (libfaketime, its time read from a file the test rewrites), so the wait
+// owed is an exact number of seconds, never one a slow run changed.
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+describe('login throttle: the wait in minutes', () => {
+  test('60 s is "1 分钟", 90 s is "2 分钟"; Retry-After the seconds',
+    { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME} (scripts/deps.sh test installs it)` }, async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    const clock = path.join(tmp, 'clock');
+    // no "@": the clock stands still at this time until the file says another
+    const at = (secs) => fs.writeFileSync(clock, new Date(Date.UTC(2026, 0, 5, 10, 0, secs))
+      .toISOString().replace('T', ' ').slice(0, 19));
+    at(0);
+    addUser(db, 'gao', 'staff', 'gao-pass-12');
+    const d = await startDaemon({
+      db,
+      env: {
+        LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
+        FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
+        DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
+        ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
+      },
+    });
+    const attempt = () => loginFrom(d.port, '127.0.7.1', 'gao', 'wrong-pass-1');
+    const waits = (r) => [r.status, r.headers['retry-after'], r.body.error.message];
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await attempt()).status, 401, `failure ${i + 1}`);
+      assert.deepEqual(waits(await attempt()), [429, '30', '登录尝试太频繁，请 30 秒后再试']);
+      at(31);
+      assert.equal((await attempt()).status, 401, 'the 6th failure, once the 30 s are over');
+      assert.deepEqual(waits(await attempt()), [429, '60', '登录尝试太频繁，请 1 分钟后再试']);
+      at(92);
+      assert.equal((await attempt()).status, 401, 'the 7th failure: 120 s owed');
+      at(122);
+      assert.deepEqual(waits(await attempt()), [429, '90', '登录尝试太频繁，请 2 分钟后再试']);
+    } finally {
+      await stopChecked(d, tmp);
+    }
   });
 });
