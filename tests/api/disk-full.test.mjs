@@ -60,10 +60,12 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
   });
 
   let earlier;
+  let live;
   it('writes succeed before', async () => {
     const r = await createCase();
     assert.equal(r.status, 201, r.text);
     earlier = r.body.id;
+    live = await login(daemon.url, SECRET_NAME, SECRET_PW);
   });
 
   const storageErrors = async () => Number(/^spkiosk_storage_errors_total (\d+)$/m
@@ -84,6 +86,12 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     assert.equal(l.status, 503, l.text);
     assert.equal(l.body.error.code, 'storage_full');
     assert.match(l.body.error.message, /存储空间已满.*请联系管理员/);
+    // a logout that could not end the session says so: a 204 would tell
+    // the staffer leaving a shared PC that a session still live was gone
+    const out = await request(`${daemon.url}/api/v1/logout`, { method: 'POST', headers: { Cookie: live.cookie } });
+    assert.equal(out.status, 503, out.text);
+    assert.equal(out.body.error.code, 'storage_full');
+    assert.equal(out.headers.get('set-cookie'), null);
     // reads still work
     const g = await request(`${daemon.url}/api/v1/cases/${earlier}`);
     assert.equal(g.status, 200, g.text);
