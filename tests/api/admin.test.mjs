@@ -192,6 +192,21 @@ describe('a file\'s source', () => {
     }
   });
 
+  // the editor would have to load it whole into a text box: it is split
+  // on the server instead (docs/http-api.md)
+  it('of a file over 1 MiB is refused (409 file_unreadable), saying so', async () => {
+    const f = file(h, 'alpha/two.md');
+    const before = fs.readFileSync(f);
+    try {
+      fs.writeFileSync(f, proc('第二项', { extra: `\n${'很长的说明。'.repeat(70_000)}\n` }));
+      const r = await get(h, '/api/v1/admin/procedures/two/source?file=alpha/two.md');
+      assertError(r, 409, 'file_unreadable');
+      assert.match(r.body.error.message, /超过 1 兆字节/);
+    } finally {
+      fs.writeFileSync(f, before);
+    }
+  });
+
   it('is 404 for an unknown id, or a file that is not that procedure\'s', async () => {
     assertError(await get(h, '/api/v1/admin/procedures/nope/source'), 404, 'unknown_procedure');
     assertError(await get(h, '/api/v1/admin/procedures/one/source?file=alpha/two.md'), 404,
