@@ -65,6 +65,8 @@ describe('saving refuses', () => {
     const r = await putSource(h, 'one', text, { 'If-Match': await etag('one') });
     assertError(r, 422, 'invalid_procedure');
     assert.deepEqual(r.body.errors.map((e) => e.line).sort((a, b) => a - b), [1, 7]);
+    // the message counts them, for an admin who sees only the banner
+    assert.match(r.body.error.message, /文件里有 2 处错误，没有保存/);
     for (const e of r.body.errors) assert.match(e.message, /[\u4e00-\u9fff]/);
     assert.deepEqual(r.body.warnings, []);
     assert.equal(readFile(h, 'alpha/one.md'), ONE);
