@@ -223,6 +223,18 @@ describe('creating a file', () => {
     assert.equal(readFile(h, 'alpha/fresh.md'), proc('新事项'));
   });
 
+  // The editor goes on under the id the answer gives (docs/http-api.md):
+  // the text's, when its front matter changed it, not the one in the path.
+  it('that changes its id answers the new id, with a warning', async () => {
+    const text = proc('改名了', { front: 'id: renamed\n' });
+    const r = await putSource(h, 'fresh', text, { 'If-Match': `"${sha256(proc('新事项'))}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, 'renamed');
+    assert.equal(r.body.file, 'alpha/fresh.md');
+    assert.ok(r.body.warnings.length > 0, r.text);
+    assert.equal((await pub('renamed')).body.title, '改名了');
+  });
+
   // ?file= names the file meant: when it is not this id's the answer is
   // 404, never a new file made from ?category= instead.
   it('with a ?file= that is not this id\'s is 404 even with a category, creating nothing', async () => {
