@@ -311,5 +311,10 @@ describe('the preview', () => {
   it('is 404 for an unknown id without a category, 400 without an id', async () => {
     assertError(await preview(h, '?id=nope', proc('x')), 404, 'unknown_procedure');
     assertError(await preview(h, '', proc('x')), 400, 'bad_request');
+    // empty is not given (as ?file= is): no id is 400, an empty special is no special
+    assertError(await preview(h, '?id=', proc('x')), 400, 'bad_request');
+    const r = await preview(h, '?id=one&special=', proc('第一版'));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.file, 'alpha/one.md');
   });
 });
