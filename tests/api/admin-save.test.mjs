@@ -43,6 +43,9 @@ describe('saving refuses', () => {
 
   it('an unknown procedure (404)', async () => {
     assertError(await putSource(h, 'nope', proc('改了'), { 'If-Match': '"x"' }), 404, 'unknown_procedure');
+    // a category makes a new file only with If-None-Match: *; a save is of a file that is there
+    assertError(await putSource(h, 'nope', proc('改了'), { 'If-Match': '*' }, { query: '?category=alpha' }),
+      404, 'unknown_procedure');
   });
 
   it('a stale If-Match (409), writing nothing', async () => {
