@@ -57,6 +57,8 @@ describe('the special files: reading', () => {
   it('404 unknown_file for any other name', async () => {
     for (const name of ['_assets', 'Alpha', '_triage.md', '_x', 'a.b'])
       assertError(await src(name), 404, 'unknown_file', name);
+    // a save too: its message lists the files that can be edited here
+    assertError(await put('_x', '# x\n', { 'If-Match': '*' }), 404, 'unknown_file');
     // a path in the name never reaches the handler
     for (const name of ['..%2F_triage', 'alpha%2Fone'])
       assert.equal((await src(name)).status, 404, name);
