@@ -10,7 +10,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { makeTmp, rmTmp, startDaemon, request, addUser, login } from './helpers.mjs';
+import fs from 'node:fs';
+import { makeTmp, rmTmp, startDaemon, request, addUser, login, authHeaders, FIXTURE_TREE } from './helpers.mjs';
 
 const havePrlimit = spawnSync('prlimit', ['--version']).status === 0;
 const SECRET_NAME = 'clerkfull';
@@ -46,8 +47,12 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
   before(async () => {
     tmp = makeTmp('spkiosk-disk-full-');
     const db = path.join(tmp, 'x.db');
-    daemon = await startDaemon({ db });
+    // a copy: an admin's save below must not reach the shared fixture
+    const tree = path.join(tmp, 'tree');
+    fs.cpSync(FIXTURE_TREE, tree, { recursive: true });
+    daemon = await startDaemon({ db, tree });
     addUser(db, SECRET_NAME, 'staff', SECRET_PW);
+    addUser(db, 'boss', 'admin', 'boss-pass-123');
     hard = prlimit(['--fsize', '--raw', '--noheadings', '--output', 'HARD']);
   });
 
@@ -61,11 +66,13 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
 
   let earlier;
   let live;
+  let admin;
   it('writes succeed before', async () => {
     const r = await createCase();
     assert.equal(r.status, 201, r.text);
     earlier = r.body.id;
     live = await login(daemon.url, SECRET_NAME, SECRET_PW);
+    admin = await login(daemon.url, 'boss', 'boss-pass-123');
   });
 
   const storageErrors = async () => Number(/^spkiosk_storage_errors_total (\d+)$/m
@@ -92,6 +99,14 @@ describe('disk full', { skip: havePrlimit ? false : 'prlimit (util-linux) is not
     assert.equal(out.status, 503, out.text);
     assert.equal(out.body.error.code, 'storage_full');
     assert.equal(out.headers.get('set-cookie'), null);
+    // an admin's save that cannot write: 500 save_failed, the file as it was
+    const f = path.join(tmp, 'tree', 'employment', 'labour-handbook.md');
+    const text = fs.readFileSync(f, 'utf8');
+    const save = await request(`${daemon.url}/api/v1/admin/procedures/labour-handbook/source`, {
+      method: 'PUT', headers: authHeaders(admin, { 'If-Match': '*' }), body: `${text}\n改动。\n` });
+    assert.equal(save.status, 500, save.text);
+    assert.equal(save.body.error.code, 'save_failed');
+    assert.equal(fs.readFileSync(f, 'utf8'), text);
     // reads still work
     const g = await request(`${daemon.url}/api/v1/cases/${earlier}`);
     assert.equal(g.status, 200, g.text);
