@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertError, authHeaders, request } from './helpers.mjs';
-import { get, proc, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+import { get, preview, proc, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const DIR = '# 其他办事地点\n\n## 派出所 {#paichusuo}\n- 地址:幸福路 12 号\n- 关键词:身份证\n';
 const TRIAGE = '# 分诊\n\n## 您想办什么? {#start}\n- [办身份证](_directory.md#paichusuo)\n- [第一项](alpha/one.md)\n';
@@ -62,6 +62,16 @@ describe('the special files: reading', () => {
     // a path in the name never reaches the handler
     for (const name of ['..%2F_triage', 'alpha%2Fone'])
       assert.equal((await src(name)).status, 404, name);
+  });
+
+  // the editor's live check: ok says whether it would save (no procedure to render)
+  it('the preview of one: ok without errors, not with one', async () => {
+    let r = await preview(h, '?special=_triage', TRIAGE);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.body.ok, r.body.file, r.body.procedure], [true, '_triage.md', null]);
+    r = await preview(h, '?special=_triage', TRIAGE.replace('alpha/one.md', 'alpha/none.md'));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, false);
   });
 
   it('needs an admin session', async () => {
