@@ -91,7 +91,9 @@ describe('scheduled versions', () => {
     assert.equal(live.headers.get('etag'), `"${sha256(v1)}"`);
     assert.match(live.headers.get('content-type'), /^text\/markdown/);
     assert.equal((await src('')).text, dated('就业登记（再改）', FARTHER), 'the file holds the waiting text');
-    assertError(await src('?version=old'), 400, 'bad_request');
+    // the whole word: what merely starts with it is another version too
+    for (const q of ['?version=old', '?version=lives', '?version='])
+      assertError(await src(q), 400, 'bad_request', q);
     assertError(await get(h, '/api/v1/admin/procedures/nope/source?version=live'), 404, 'no_live_version');
     assertError(await get(h, '/api/v1/admin/procedures/reg/source?version=live', null), 401, 'not_logged_in');
   });
