@@ -156,7 +156,7 @@ describe('login throttle', () => {
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 describe('login throttle: the wait in minutes', () => {
-  test('60 s is "1 分钟", 90 s is "2 分钟"; Retry-After the seconds',
+  test('59 s is "59 秒", 60 s "1 分钟", 90 s "2 分钟"; Retry-After the seconds',
     { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME} (scripts/deps.sh test installs it)` }, async () => {
     const tmp = makeTmp();
     const db = path.join(tmp, 'x.db');
@@ -183,6 +183,8 @@ describe('login throttle: the wait in minutes', () => {
       at(31);
       assert.equal((await attempt()).status, 401, 'the 6th failure, once the 30 s are over');
       assert.deepEqual(waits(await attempt()), [429, '60', '登录尝试太频繁，请 1 分钟后再试']);
+      at(32);
+      assert.deepEqual(waits(await attempt()), [429, '59', '登录尝试太频繁，请 59 秒后再试']);
       at(92);
       assert.equal((await attempt()).status, 401, 'the 7th failure: 120 s owed');
       at(122);
