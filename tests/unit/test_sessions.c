@@ -107,7 +107,7 @@ Test(devices, one_token_for_every_user_of_a_browser)
 Test(devices, forgotten_after_90_days)
 {
     struct casedb t;
-    char tok[DEVICES_TOKEN_LEN + 1], id[DEVICES_ID_LEN + 1];
+    char tok[DEVICES_TOKEN_LEN + 1], again[DEVICES_TOKEN_LEN + 1], id[DEVICES_ID_LEN + 1];
 
     cr_assert_geq(sodium_init(), 0);
     casedb_open(&t);
@@ -115,6 +115,12 @@ Test(devices, forgotten_after_90_days)
     cr_assert_eq(devices_remember(t.db, NULL, "amy", tok), 0);
     casedb_exec(&t, "UPDATE login_devices SET seen_at = seen_at - %d", DEVICES_KEEP_SECONDS + 3600);
     cr_expect_eq(devices_known(t.db, tok, "amy", id), 0);
+    /* and its row goes at the next login of anyone: the table keeps no
+     * device past the time it counts */
+    sessions_test_user(&t, "bob");
+    cr_assert_eq(devices_remember(t.db, NULL, "bob", again), 0);
+    cr_expect_eq(casedb_int(&t, "SELECT count(*) FROM login_devices WHERE user = 'amy'"), 0);
+    cr_expect_eq(casedb_int(&t, "SELECT count(*) FROM login_devices WHERE user = 'bob'"), 1);
     casedb_close(&t);
 }
 
