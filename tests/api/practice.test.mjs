@@ -156,8 +156,13 @@ describe('practice', () => {
     assert.equal(s.body.scenario.title, '补领，材料齐全');
     assert.deepEqual([s.body.scenario.number, s.body.scenario.of], [1, 3], 'the first of three');
     assert.match(s.body.scenario.text, /王某来补领/);
+    // the page shows the story from html, not text
+    assert.match(s.body.scenario.html, /^<p>王某来补领/);
     const c = s.body.case;
     assert.equal(c.practice, true);
+    // the trainee finds the unmet condition in the story: the case itself
+    // has them confirmed, as a real one at the window
+    assert.equal(c.conditions_confirmed, true);
     assert.equal(c.procedure, 'one');
     assert.deepEqual(c.values, { kind: '补领', name: '王某', mobile: '13912345678' });
     assert.deepEqual(c.checklist, { id_card: true, old_card: true });
@@ -165,6 +170,7 @@ describe('practice', () => {
     assert.equal(c.procedure_steps.length, 3);
     // shown as a case that went through every step that applies
     assert.deepEqual(c.procedure_steps.map((x) => x.done), [true, true, true]);
+    assert.equal(c.step, 3, 'past the last step, as a case ready to decide');
     const items = c.procedure_steps[1].checklist;
     assert.deepEqual(items.map((x) => [x.id, x.applies, x.ticked]), [['id_card', true, true], ['old_card', true, true]]);
     assert.match(c.procedure_steps[1].staff_html, /核对身份证原件/);
@@ -206,6 +212,8 @@ describe('practice', () => {
     const field = bad.body.notes.find((n) => n.kind === 'field');
     assert.equal(field.key, 'mobile');
     assert.ok(field.text.length > 0);
+    // the validator's code, for the page to tell the kind of mistake
+    assert.equal(field.code, 'cn_mobile');
   });
 
   it('a refuse: the condition answered 否 is right, another is wrong', async () => {
