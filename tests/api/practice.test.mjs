@@ -553,6 +553,18 @@ expect = return id_card
     } finally {
       sql("DELETE FROM practice_cases WHERE id LIKE 'z%'");
     }
+    // a pass before the change counts 365 days too, the answer's own day
+    // the first: one of its right answers 364 days back still makes it
+    const kept = sql(`SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE ${onOld} AND scenario = 0`);
+    sql(`UPDATE practice_cases SET answered_day = date('now', 'localtime', '-364 days') WHERE ${onOld} AND scenario = 0`);
+    try {
+      assert.ok((await readiness()).passed_before.some((q) => q.user === 'clerk'), 'on its 365th day');
+    } finally {
+      for (const pair of kept.split(' ')) {
+        const [id, day] = pair.split('=');
+        sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
+      }
+    }
     // and the first scenario again
     const s = await start();
     assert.equal(s.body.scenario.title, '补领，材料齐全');
