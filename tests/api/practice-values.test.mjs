@@ -37,6 +37,9 @@ deceased | 对方是否已经去世 | yesno | required
 name       | 姓名         | text | required max=10
 death_date | 对方去世日期 | date | required not_after=today {if deceased=yes}
 \`\`\`
+
+## 第四步：核对户口簿 {if deceased=no}
+- [ ] 对方的户口簿 {#other_hukou}
 `;
 
 const PRACTICE = `# 亲属关系证明 · 练习
@@ -110,6 +113,9 @@ describe('a practice case\'s values', () => {
       [['id_card', true, true], ['death_proof', true, true], ['other_id', false, false]]);
     const fields = c.procedure_steps[2].fields.map((f) => f.key);
     assert.ok(fields.includes('death_date'), JSON.stringify(c.procedure_steps[2].fields));
+    // done is what applies: a step this case has not is not shown as done
+    assert.deepEqual(c.procedure_steps.map((x) => [x.applicable, x.done]),
+      [[true, true], [true, true], [true, true], [false, false]]);
     // and the right answer is judged right
     const a = await post(`/api/v1/staff/practice/${s.body.id}/answer`, { decision: 'return', flags: ['death_date'] });
     assert.equal(a.status, 200, a.text);
