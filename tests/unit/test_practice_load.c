@@ -132,3 +132,22 @@ Test(practice_load, a_practice_file_is_never_a_procedure)
     cr_assert_str_eq(casedb_text(&t, buf, "SELECT count(*) FROM procedures"), "2");
     cr_assert_str_eq(casedb_text(&t, buf, "SELECT count(*) FROM source_files WHERE path LIKE '%%practice%%'"), "0");
 }
+
+/* a procedure's id may be as long as PROCEDURE_ID_MAX: its practice is
+ * played like any other, not refused as an item without practice */
+Test(practice_load, an_id_of_the_longest_length_is_played)
+{
+    char id[PROCEDURE_ID_MAX + 1], path[400], *json = NULL;
+    struct refusal e;
+
+    memset(id, 'a', PROCEDURE_ID_MAX);
+    id[PROCEDURE_ID_MAX] = '\0';
+    snprintf(path, sizeof path, "%s/hall/%s.md", tree, id);
+    casedb_write(path, casedb_test_md);
+    snprintf(path, sizeof path, "%s/hall/%s.practice.md", tree, id);
+    casedb_write(path, GOOD);
+    cr_assert_eq(loader_run(t.db, tree), 0);
+    cr_assert_eq(practice_play_start(t.db, "clerk", id, &json, &e), 0, "%s", e.code);
+    cr_assert_not_null(json);
+    free(json);
+}
