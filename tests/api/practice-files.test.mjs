@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { authHeaders, request } from './helpers.mjs';
-import { entry, file, get, list, preview, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+import { entry, eventually, file, get, list, preview, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const PROC = `# 演示事项
 
@@ -179,6 +179,26 @@ describe('practice files in the admin console', () => {
     assert.ok(!offered.body.procedures.some((x) => x.id === 'one'), 'not offered to staff: paused');
     // the procedure itself is fine and live
     assert.equal(entry(await list(h), 'one').state, 'ok');
+  });
+});
+
+// A procedure file removed leaves its procedure retired, with the hash its
+// practice file was proved on: the item is gone from the hall, so from
+// practice and the AB岗 grid too, though the practice file stays.
+describe('a retired procedure\'s practice file', () => {
+  it('is not offered to staff nor listed in readiness', async () => {
+    const offered = async () => (await get(h, '/api/v1/staff/practice', h.staff)).body.procedures.map((x) => x.id);
+    fs.writeFileSync(file(h, 'alpha/gone.md'), PROC.replace('# 演示事项', '# 将撤下的事项'));
+    fs.writeFileSync(file(h, 'alpha/gone.practice.md'), PRACTICE);
+    await eventually(h, async () => (await offered()).includes('gone'), 'the new item offered');
+    fs.unlinkSync(file(h, 'alpha/gone.md'));
+    await eventually(h, async () => (await request(`${h.daemon.url}/api/v1/procedures/gone`)).status === 404,
+      'the procedure retired');
+    assert.ok(!(await offered()).includes('gone'));
+    const s = await request(`${h.daemon.url}/api/v1/staff/practice/gone`, { method: 'POST', headers: authHeaders(h.staff), body: '{}' });
+    assert.equal(s.status, 404, s.text);
+    const g = await get(h, '/api/v1/admin/readiness');
+    assert.ok(!g.body.procedures.some((x) => x.id === 'gone'), JSON.stringify(g.body.procedures.map((x) => x.id)));
   });
 });
 
