@@ -798,6 +798,9 @@ Test(practice, a_return_names_every_problem)
              * field to return, not a value outside its options */
             "conditions = 是 是\nproxy = 否\nkind =\nbrought = id_card\nname = 王某\n"
             "id_number = 370602199003150021\nexpect = return kind\n",
+            /* and so is a yes/no written empty: not one that is neither 是 nor 否 */
+            "conditions = 是 是\nproxy =\nkind = 首次\nbrought = id_card\nname = 王某\n"
+            "id_number = 370602199003150021\nexpect = return proxy\n",
         };
         size_t i;
         for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -1037,10 +1040,28 @@ static const char NEGATED[] =
     "## 第二步：材料\n"
     "- [ ] 旧证 {if kind!=首次} {#old_card}\n";
 
+/* an item with its own {if} in a step whose {if} holds */
+static const char NESTED[] =
+    "# 补领事项\n"
+    "\n"
+    "演示。\n"
+    "\n"
+    "## 第一步：情况\n"
+    "\n"
+    "```form\n"
+    "kind  | 办理类型 | choice | required options=首次/补领\n"
+    "proxy | 是否代办 | yesno  | required\n"
+    "```\n"
+    "\n"
+    "## 第二步：补领 {if kind=补领}\n"
+    "- [ ] 遗失声明 {#loss_note}\n"
+    "- [ ] 委托书 {if proxy=yes} {#letter}\n";
+
 Test(practice, why_a_part_is_not_needed)
 {
     struct procedure *stepped = model_of("stepped", "demo/stepped.md", STEPPED),
-                     *negated = model_of("negated", "demo/negated.md", NEGATED);
+                     *negated = model_of("negated", "demo/negated.md", NEGATED),
+                     *nested = model_of("nested", "demo/nested.md", NESTED);
     const struct {
         struct procedure **p;
         const char *lines;
@@ -1051,6 +1072,9 @@ Test(practice, why_a_part_is_not_needed)
          "loss_note（遗失声明）在这个场景里不需要：它只在 kind=补领 时需要"},
         {&negated, "kind = 首次\nbrought = old_card\nexpect = accept\n", 6, "它只在 kind≠首次 时需要"},
         {&negated, "kind = 新办\nexpect = return kind\n", 5, "可选：首次/补领/换领"},
+        /* the step applies: the reason is the item's own condition, not the step's */
+        {&nested, "kind = 补领\nproxy = 否\nbrought = loss_note letter\nexpect = accept\n", 7,
+         "letter（委托书）在这个场景里不需要：它只在 proxy=yes 时需要"},
     };
     size_t i;
 
@@ -1067,6 +1091,7 @@ Test(practice, why_a_part_is_not_needed)
     }
     procedure_free(stepped);
     procedure_free(negated);
+    procedure_free(nested);
 }
 
 /* A value that is not one its field takes is reported once, at its own
