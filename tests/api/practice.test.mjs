@@ -41,6 +41,8 @@ kind | 办理类型 | choice | required options=首次/补领
 name | 姓名 | text | required max=10
 mobile | 手机号码 | cn_mobile | required
 \`\`\`
+
+> 手机号码请当面拨通核对。 {staff}
 `;
 
 const PRACTICE = `# 演示 · 练习
@@ -186,7 +188,7 @@ describe('practice', () => {
     assert.ok(a.body.notes.some((n) => n.kind === 'staff' && /核对身份证原件/.test(n.html)));
     // an accept explains every step that applies, each by its index from 0
     // (the first step's is 0, not null)
-    assert.deepEqual(a.body.notes.filter((n) => n.kind === 'staff').map((n) => n.step), [0, 1]);
+    assert.deepEqual(a.body.notes.filter((n) => n.kind === 'staff').map((n) => n.step), [0, 1, 2]);
     // once only
     const again = await answer(s.body.id, { decision: 'accept' });
     assert.equal(again.status, 409, again.text);
@@ -212,6 +214,8 @@ describe('practice', () => {
     const field = bad.body.notes.find((n) => n.kind === 'field');
     assert.equal(field.key, 'mobile');
     assert.ok(field.text.length > 0);
+    // and the guidance of the flagged field's step alone
+    assert.deepEqual(bad.body.notes.filter((n) => n.kind === 'staff').map((n) => n.step), [2]);
     // the validator's code, for the page to tell the kind of mistake
     assert.equal(field.code, 'cn_mobile');
   });
@@ -464,6 +468,9 @@ expect = return id_card
     assert.deepEqual(s.body.scenario.number, 4);
     const a = await answer(s.body.id, { decision: 'return', flags: ['id_card'] });
     assert.equal(a.body.correct, true, a.text);
+    // a return explains with the guidance of the flagged item's step, not
+    // of the steps before or after it
+    assert.deepEqual(a.body.notes.filter((n) => n.kind === 'staff').map((n) => n.step), [1]);
     l = (await listed())[0];
     assert.deepEqual([l.passed_scenarios, l.passed_before], [4, null]);
     assert.match(l.passed, /^\d{4}-\d{2}-\d{2}$/);
