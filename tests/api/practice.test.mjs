@@ -534,6 +534,8 @@ expect = return id_card
     assert.equal(stale.body.error.code, 'practice_changed');
     const r = await readiness();
     assert.deepEqual(r.passed_before.map((q) => q.user), ['aide', 'clerk']);
+    // no expires: a pass before the change no longer counts at all
+    assert.deepEqual(Object.keys(r.passed_before[0]).sort(), ['passed', 'user']);
     assert.equal(r.short, true);
     const l = await listed();
     assert.equal(l[0].passed, null);
