@@ -563,6 +563,7 @@ static size_t notes_of(const struct practice_verdict *v, enum practice_note_kind
 Test(practice, judge_a_return)
 {
     static const char *const right[] = {"letter"}, *const more[] = {"letter", "name"},
+                             *const first[] = {"name", "letter"},
                              *const twice[] = {"letter", "letter"}, *const other[] = {"name"};
     const struct practice_scenario *s =
         scenario("conditions = 是 是\nproxy = 是\nkind = 首次\nbrought = id_card\nname = 王某\n"
@@ -590,6 +591,9 @@ Test(practice, judge_a_return)
     practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, more, 2, 0, &v);
     cr_assert(!v.correct, "a flag too many");
+    practice_proof_verdict_free(&v);
+    judge(s, PRACTICE_RETURN, first, 2, 0, &v);
+    cr_assert(!v.correct, "a flag too many, named first");
     practice_proof_verdict_free(&v);
     judge(s, PRACTICE_RETURN, other, 1, 0, &v);
     cr_assert(!v.correct, "the wrong flag");
