@@ -254,6 +254,10 @@ describe('practice', () => {
     l = await listed();
     assert.equal(l[0].passed_scenarios, 3);
     assert.match(l[0].passed, /^\d{4}-\d{2}-\d{2}$/);
+    // the day of the latest right answer, as in readiness: not the last day it counts
+    const mine = (await readiness()).qualified.find((q) => q.user === 'clerk');
+    assert.equal(l[0].passed, mine.passed);
+    assert.notEqual(l[0].passed, mine.expires);
     // all passed: the scenarios in turn, after the last played
     const next = await start();
     assert.equal(next.body.scenario.title, '外地户籍');
