@@ -330,6 +330,22 @@ describe('practice', () => {
     exp.setUTCDate(exp.getUTCDate() + 364);
     assert.equal(r.qualified[0].expires, exp.toISOString().slice(0, 10));
     assert.equal(r.short, false);
+    // each scenario counts from its latest right answer: older right answers
+    // to the same scenarios move neither passed nor expires
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db')],
+      { input: text, encoding: 'utf8' }).trim();
+    sql(`INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,
+      scenario, title, created_at, answered_at, answered_day, correct, decision, scenario_key)
+      SELECT 'y' || substr(id, 2), user, procedure_id, procedure_hash, practice_hash, scenarios,
+      scenario, title, created_at, answered_at, date(answered_day, '-100 days'), correct, decision, scenario_key
+      FROM practice_cases WHERE user = 'aide' AND correct = 1`);
+    try {
+      const q = (await readiness()).qualified[0];
+      assert.deepEqual([q.passed, q.expires], [r.qualified[0].passed, r.qualified[0].expires]);
+      assert.equal((await listed(aide))[0].passed, r.qualified[0].passed);
+    } finally {
+      sql("DELETE FROM practice_cases WHERE id LIKE 'y%'");
+    }
   });
 
   it('a pass counts for 365 days: one a year and a day old no longer qualifies', async () => {
@@ -571,12 +587,26 @@ expect = return id_card
     const kept = sql(`SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE ${onOld} AND scenario = 0`);
     sql(`UPDATE practice_cases SET answered_day = date('now', 'localtime', '-364 days') WHERE ${onOld} AND scenario = 0`);
     try {
-      assert.ok((await readiness()).passed_before.some((q) => q.user === 'clerk'), 'on its 365th day');
+      const clerk = (await readiness()).passed_before.find((q) => q.user === 'clerk');
+      assert.ok(clerk, 'on its 365th day');
+      assert.equal(clerk.passed, latest, 'the latest of its scenarios\' days, not the oldest');
     } finally {
       for (const pair of kept.split(' ')) {
         const [id, day] = pair.split('=');
         sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
       }
+    }
+    // each scenario counts from its latest right answer: older ones on the
+    // same text change nothing
+    sql(`INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,
+      scenario, title, created_at, answered_at, answered_day, correct, decision)
+      SELECT 'y' || substr(id, 2), user, procedure_id, procedure_hash, practice_hash, scenarios,
+      scenario, title, created_at, answered_at, date(answered_day, '-100 days'), correct, decision
+      FROM practice_cases WHERE ${onOld}`);
+    try {
+      assert.equal((await readiness()).passed_before.find((q) => q.user === 'clerk').passed, latest);
+    } finally {
+      sql("DELETE FROM practice_cases WHERE id LIKE 'y%'");
     }
     // and the first scenario again
     const s = await start();
