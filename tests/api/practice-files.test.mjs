@@ -184,7 +184,8 @@ describe('practice files in the admin console', () => {
 
 // A procedure file removed leaves its procedure retired, with the hash its
 // practice file was proved on: the item is gone from the hall, so from
-// practice and the AB岗 grid too, though the practice file stays.
+// practice and the AB岗 grid too, though the practice file stays; and,
+// that file gone too, it is not an item "without practice" either.
 describe('a retired procedure\'s practice file', () => {
   it('is not offered to staff nor listed in readiness', async () => {
     const offered = async () => (await get(h, '/api/v1/staff/practice', h.staff)).body.procedures.map((x) => x.id);
@@ -199,6 +200,11 @@ describe('a retired procedure\'s practice file', () => {
     assert.equal(s.status, 404, s.text);
     const g = await get(h, '/api/v1/admin/readiness');
     assert.ok(!g.body.procedures.some((x) => x.id === 'gone'), JSON.stringify(g.body.procedures.map((x) => x.id)));
+    // nor, its practice file gone too, among the live items without practice
+    fs.unlinkSync(file(h, 'alpha/gone.practice.md'));
+    await eventually(h, async () => !entry(await list(h), 'gone.practice'), 'the practice file forgotten');
+    const w = (await get(h, '/api/v1/admin/readiness')).body.without_practice;
+    assert.ok(!w.some((x) => x.id === 'gone'), JSON.stringify(w));
   });
 });
 
