@@ -1054,6 +1054,7 @@ static const char NESTED[] =
     "\n"
     "```form\n"
     "kind  | 办理类型 | choice | required options=首次/补领\n"
+    "place | 办理地点 | choice | required options=本地/外地\n"
     "proxy | 是否代办 | yesno  | required\n"
     "```\n"
     "\n"
@@ -1077,7 +1078,7 @@ Test(practice, why_a_part_is_not_needed)
         {&negated, "kind = 首次\nbrought = old_card\nexpect = accept\n", 6, "它只在 kind≠首次 时需要"},
         {&negated, "kind = 新办\nexpect = return kind\n", 5, "可选：首次/补领/换领"},
         /* the step applies: the reason is the item's own condition, not the step's */
-        {&nested, "kind = 补领\nproxy = 否\nbrought = loss_note letter\nexpect = accept\n", 7,
+        {&nested, "kind = 补领\nplace = 本地\nproxy = 否\nbrought = loss_note letter\nexpect = accept\n", 8,
          "letter（委托书）在这个场景里不需要：它只在 proxy=yes 时需要"},
     };
     size_t i;
@@ -1096,6 +1097,23 @@ Test(practice, why_a_part_is_not_needed)
     procedure_free(stepped);
     procedure_free(negated);
     procedure_free(nested);
+}
+
+/* each value outside its choice's options lists that field's options alone */
+Test(practice, each_bad_choice_lists_its_own_options)
+{
+    struct procedure *p = model_of("nested", "demo/nested.md", NESTED);
+    char *text = one("kind = 新办\nplace = 别处\nproxy = 否\nexpect = accept\n");
+    struct practice *pr = parse_ok(text);
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(practice_proof_check(PATH, pr, p, TODAY, &d), 1, "%s", text);
+    expect_diag(&d, 5, DIAG_ERROR, "可选：首次/补领");
+    expect_diag(&d, 6, DIAG_ERROR, "可选：本地/外地");
+    diag_list_free(&d);
+    practice_free(pr);
+    free(text);
+    procedure_free(p);
 }
 
 /* A value that is not one its field takes is reported once, at its own
