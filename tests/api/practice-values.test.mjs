@@ -166,7 +166,10 @@ describe('a practice case of a version scheduled for later', () => {
     assert.equal(a.status, 200, a.text);
     assert.equal(a.body.correct, true);
     const g = await get(h, '/api/v1/admin/readiness');
-    assert.ok(g.body.procedures.some((p) => p.id === 'newitem'), JSON.stringify(g.body.procedures.map((p) => p.id)));
+    const row = g.body.procedures.find((p) => p.id === 'newitem');
+    assert.ok(row, JSON.stringify(g.body.procedures.map((p) => p.id)));
+    // played on the version to come: playable, not a file to fix
+    assert.equal(row.playable, true);
   });
 
   // a review: one whose practice file is broken was in neither the grid nor its short list
