@@ -244,6 +244,30 @@ Test(practice, a_refusal_may_name_any_condition_a_scenario_answers)
     free(text);
 }
 
+/* An item without {#id} is named s<step>-<index>, kept like any id in a
+ * practice_key of MARKER_KEY_MAX bytes: one of that length is read, one a
+ * byte longer is refused at its line (kept, it would not fit). */
+Test(practice, an_implicit_item_id_is_at_most_marker_key_max)
+{
+    char id[MARKER_KEY_MAX + 2], line[MARKER_KEY_MAX + 64], *text;
+    struct practice *pr;
+
+    memset(id, '1', sizeof id);
+    id[0] = 's';
+    memcpy(id + MARKER_KEY_MAX - 2, "-0", 3);
+    snprintf(line, sizeof line, "brought = %s\nexpect = accept\n", id);
+    text = one(line);
+    pr = parse_ok(text);
+    cr_assert_eq(pr->scenarios[0].n_brought, 1);
+    cr_assert_str_eq(pr->scenarios[0].brought[0], id);
+    practice_free(pr);
+    free(text);
+    memcpy(id + MARKER_KEY_MAX - 2, "1-0", 4);
+    cr_assert_eq(strlen(id), MARKER_KEY_MAX + 1);
+    snprintf(line, sizeof line, "brought = %s\nexpect = accept\n", id);
+    parse_error_one(line, 5, "不是有效的编号");
+}
+
 /* `explain =` written empty is no explanation: the trainee is not shown an
  * empty line under 为什么. */
 Test(practice, an_empty_explain_is_none)
