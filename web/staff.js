@@ -178,7 +178,12 @@ async function start() {
     if (t && t.closest && (typesText(t) || t.closest('dialog'))) return;
     ui.key.focus();
   });
-  ui.key.focus();
+  // the ticket box is where the page starts, unless the staffer went
+  // elsewhere while the queue loaded: a window number typed then went on
+  // into the ticket box when the focus moved under it (a browser test
+  // caught it on a loaded machine)
+  const a = document.activeElement;
+  if (!a || a === document.body) ui.key.focus();
 }
 
 function build(main) {
