@@ -96,6 +96,10 @@ export function installKeypad({ kiosk = KIOSK } = {}) {
       if (pad && a !== target && !pad.contains(a)) later();
     }, 0);
   });
+  // this file comes after the first paint: a box that took the focus
+  // before it (a ticket scanned at once, then 我有凭条's last four) had no
+  // focusin to see, and no keypad until tapped again
+  if (served(document.activeElement)) attach(document.activeElement);
 }
 
 // Whether the keypad is up (for the browser tests and the docs' numbers).
