@@ -301,6 +301,8 @@ Test(practice, syntax_errors_with_their_lines)
 {
     parse_error("# 练习\n\n只有说明。\n", 1, "没有场景");
     parse_error("# 练习\n\n## 场景\n说明。\n", 3, "缺少 ```case 块");
+    /* the fence's word is case, whole: ```cases is a code block told to the trainee */
+    parse_error("# 练习\n\n## 场景\n```cases\nexpect = accept\n```\n", 3, "缺少 ```case 块");
     parse_error("# 练习\n\n## 场景\n```case\nbrought = id_card\n```\n", 4, "缺少 expect");
     parse_error("# 练习\n\n```case\nexpect = accept\n```\n\n## 场景\n```case\nexpect = accept\n```\n", 3,
                 "要写在某个 ## 场景标题下面");
