@@ -39,6 +39,16 @@ static bool changed(const cJSON *doc)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "changed"));
 }
 
+/* A database with staffer wang, whose first look at test recorded its
+ * live version, hash into live. */
+static void wang_saw_live(struct casedb *t, char live[256])
+{
+    casedb_open(t);
+    add_user(t, "wang");
+    cJSON_Delete(view(t, "wang"));
+    casedb_text(t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+}
+
 Test(changes, baseline_unreadable_old_version_and_confirm)
 {
     struct casedb t;
@@ -151,10 +161,7 @@ Test(changes, an_old_version_that_cannot_be_read_is_an_error)
     const cJSON *parts, *p;
     cJSON *doc;
 
-    casedb_open(&t);
-    add_user(&t, "wang");
-    cJSON_Delete(view(&t, "wang"));
-    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    wang_saw_live(&t, live);
     casedb_exec(&t, "INSERT INTO procedure_versions SELECT procedure_id, '" OLD "', source,"
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
                     " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, NULL"
@@ -270,10 +277,7 @@ Test(changes, the_title_is_the_live_ones_and_the_confirmation_is_dated)
     char live[256], title[256], last;
     cJSON *doc;
 
-    casedb_open(&t);
-    add_user(&t, "wang");
-    cJSON_Delete(view(&t, "wang"));
-    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    wang_saw_live(&t, live);
     casedb_text(&t, title, "SELECT title FROM procedure_versions WHERE hash = '%s'", live);
     wang_read_old(&t, "'old key'");
     doc = view(&t, "wang");
@@ -303,10 +307,7 @@ Test(changes, a_retired_procedure_is_unknown)
     char live[256], *json = NULL;
     int n;
 
-    casedb_open(&t);
-    add_user(&t, "wang");
-    cJSON_Delete(view(&t, "wang"));
-    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    wang_saw_live(&t, live);
     wang_read_old(&t, "'old key'");
     cr_assert(listed(&t, "wang", "test", &n));
     casedb_exec(&t, "UPDATE procedures SET status = 'retired' WHERE id = 'test'");
@@ -331,10 +332,7 @@ Test(changes, versions_without_notice_keys)
     cJSON *doc;
     int n;
 
-    casedb_open(&t);
-    add_user(&t, "wang");
-    cJSON_Delete(view(&t, "wang"));
-    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'test'");
+    wang_saw_live(&t, live);
     casedb_exec(&t, "UPDATE procedure_versions SET notice_key = NULL");
     cr_assert_not(listed(&t, "wang", "test", &n));
     cr_assert_eq(n, 0);
