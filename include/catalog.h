@@ -188,6 +188,10 @@ int catalog_add_proc_shared(struct catalog *c, const struct catalog_proc *from);
  * it is not 0) gives a version of hash: out holds CATALOG_PROC_ETAG_MAX. */
 #define CATALOG_PROC_ETAG_MAX 112
 void catalog_proc_etag(const char *hash, int updated, char out[CATALOG_PROC_ETAG_MAX]);
+
+/* The triage as the store keeps it (the JSON of GET /api/v1/triage, copied):
+ * catalog_finish prunes the answers that lead to no live procedure. Without
+ * it GET /api/v1/triage is 404 triage_not_found. 0, or -1 when memory runs out. */
 int catalog_set_triage(struct catalog *c, const char *json);
 /* The offices of _directory.md; without it catalog_finish sets an empty
  * list, so that the kiosk never sees a 404 for an optional file. */
