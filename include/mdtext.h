@@ -33,11 +33,16 @@ typedef int (*mdtext_item_fn)(void *ctx, const char *text, int line);
 /* Reads text[0..len) shown as path as a list-of-entries file: at most max
  * bytes, UTF-8, no front matter keys used (each is warned about), cmark's
  * bounds; then calls fn for every item of every top-level list, in file
- * order. Headings and paragraphs are notes for the reader and are skipped.
- * what names the file in messages ("岗位文件"). Returns 0 when read, 1 when
- * it could not be read (an error says why), -1 when memory ran out or fn
- * returned -1. */
+ * order. Headings and paragraphs are notes for the reader and are skipped;
+ * when stray is not NULL it is called, in file order with the items, for
+ * each line of text the lists leave out but a reader may take for an entry:
+ * a paragraph's lines, a block quote's (its lists included), a code
+ * block's (a list indented four spaces is one), with the same ctx. what
+ * names the file in messages ("岗位文件"). Returns 0 when read, 1 when it
+ * could not be read (an error says why), -1 when memory ran out or fn or
+ * stray returned -1. */
 int mdtext_list_items(const char *path, const char *what, const char *text, size_t len,
-                      size_t max, mdtext_item_fn fn, void *ctx, struct diag_list *diags);
+                      size_t max, mdtext_item_fn fn, mdtext_item_fn stray, void *ctx,
+                      struct diag_list *diags);
 
 #endif

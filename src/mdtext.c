@@ -4,6 +4,7 @@
 #include "mdtext.h"
 
 #include <cmark.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,86 @@ out:
     return rc;
 }
 
+/* Whether the code block starting on line (from 1) of body[0..len) is
+ * fenced: its text then starts on the next line. cmark does not say, and
+ * an indented block's end line counts the blank lines after it. */
+static bool mdtext_fenced_at(const char *body, size_t len, int line)
+{
+    const char *s = body, *end = body + len;
+    int i;
+
+    for (i = 1; i < line && s < end; i++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    for (i = 0; i < 3 && s < end && *s == ' '; i++)
+        s++;
+    return end - s >= 3 && (memcmp(s, "```", 3) == 0 || memcmp(s, "~~~", 3) == 0);
+}
+
+/* The lines of node, a top-level block outside the lists, for
+ * mdtext_list_items's stray: each line of a paragraph (a block quote's
+ * included) from its first text, each line of a code block. An HTML block
+ * is passed over: that is text the admin hid on purpose. body[0..len) is
+ * the text cmark parsed, line0 the file line of its first line, less one. */
+static int mdtext_stray_lines(cmark_node *node, const char *body, size_t len, int line0,
+                              mdtext_item_fn stray, void *ctx)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    bool at_start = false;
+    int rc = 0, line = 0;
+
+    if (!it)
+        return -1;
+    while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        switch (cmark_node_get_type(x)) {
+        case CMARK_NODE_PARAGRAPH:
+            line = cmark_node_get_start_line(x) + line0;
+            at_start = true;
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            line++;
+            at_start = true;
+            break;
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            if (at_start)
+                rc = stray(ctx, cmark_node_get_literal(x), line);
+            at_start = false;
+            break;
+        case CMARK_NODE_CODE_BLOCK: {
+            const char *s = cmark_node_get_literal(x), *nl;
+            int first = cmark_node_get_start_line(x);
+            char *one;
+            line = first + line0 + mdtext_fenced_at(body, len, first);
+            for (; rc == 0 && *s; s = *nl ? nl + 1 : nl, line++) {
+                nl = strchr(s, '\n');
+                if (!nl)
+                    nl = s + strlen(s);
+                if (!(one = strndup(s, (size_t)(nl - s))))
+                    rc = -1;
+                else
+                    rc = stray(ctx, one, line);
+                free(one);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    return rc;
+}
+
 int mdtext_list_items(const char *path, const char *what, const char *text, size_t len,
-                      size_t max, mdtext_item_fn fn, void *ctx, struct diag_list *diags)
+                      size_t max, mdtext_item_fn fn, mdtext_item_fn stray, void *ctx,
+                      struct diag_list *diags)
 {
     struct frontmatter fm;
     cmark_node *doc = NULL, *n, *item;
@@ -106,7 +185,15 @@ int mdtext_list_items(const char *path, const char *what, const char *text, size
         goto out;
     }
     for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
-        if (cmark_node_get_type(n) != CMARK_NODE_LIST)
+        cmark_node_type type = cmark_node_get_type(n);
+        if (stray && (type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_BLOCK_QUOTE ||
+                      type == CMARK_NODE_CODE_BLOCK)) {
+            if (mdtext_stray_lines(n, text + fm.body_offset, len - fm.body_offset, fm.body_line,
+                                   stray, ctx) != 0)
+                goto out;
+            continue;
+        }
+        if (type != CMARK_NODE_LIST)
             continue;
         for (item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
             char *t = mdtext_inline(item, NULL);

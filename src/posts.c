@@ -94,7 +94,7 @@ int posts_parse(const char *path, const char *text, size_t len, struct posts **o
     c.diags = diags;
     if (!(c.ps = calloc(1, sizeof *c.ps)))
         return -1;
-    r = mdtext_list_items(path, "岗位文件", text, len, POSTS_FILE_MAX, posts_item, &c, diags);
+    r = mdtext_list_items(path, "岗位文件", text, len, POSTS_FILE_MAX, posts_item, NULL, &c, diags);
     if (r < 0 || diags->oom) {
         posts_free(c.ps);
         return -1;

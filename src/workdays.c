@@ -276,6 +276,52 @@ static int wctx_item(void *ctx, const char *text, int line)
     return c->diags->oom ? -1 : 0;
 }
 
+/* A line outside the calendar's lists that starts with a date (after a
+ * list marker, as in a code block): an entry written without its "- ", in
+ * a quote of the notice, or in a list indented four spaces. It is not
+ * read, and a holiday left out moves every due date across it without a
+ * word, so the admin is told. A warning, and only for a date followed by
+ * 休 or 班: a note may begin with a date. */
+static int wctx_stray(void *ctx, const char *text, int line)
+{
+    struct wctx *c = ctx;
+    const char *s = text, *p, *word;
+    char date[11];
+    int y, m, d;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    /* a list marker: "-", "*", "+", or up to nine digits and "." or ")" */
+    for (p = s; *p >= '0' && *p <= '9' && p - s < 9; p++)
+        ;
+    if (p > s && (*p == '.' || *p == ')'))
+        s = p + 1;
+    else if (p == s && (*s == '-' || *s == '*' || *s == '+'))
+        s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (strnlen(s, 10) < 10)
+        return 0;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!frontmatter_date_parse(date, &y, &m, &d))
+        return 0;
+    /* only an entry's shape: a note may well begin with a date */
+    for (s += 10; *s == ' ' || *s == '\t'; s++)
+        ;
+    if (strncmp(s, workdays_rest, sizeof workdays_rest - 1) == 0)
+        word = workdays_rest;
+    else if (strncmp(s, workdays_work, sizeof workdays_work - 1) == 0)
+        word = workdays_work;
+    else
+        return 0;
+    diag_warn(c->diags, c->path, line,
+              "这一行的日期 %s 不在日历的列表里，不会被读取：请单独写成一行「- %s %s」"
+              "（行首是「- 」，不要放在引用「>」里，也不要缩进）",
+              date, date, word);
+    return c->diags->oom ? -1 : 0;
+}
+
 static int workdays_entry_cmp(const void *a, const void *b)
 {
     const struct workdays_entry *x = a, *y = b;
@@ -298,7 +344,8 @@ int workdays_parse(const char *path, const char *text, size_t len, struct workda
     c.diags = diags;
     if (!(c.cal = calloc(1, sizeof *c.cal)))
         return -1;
-    r = mdtext_list_items(path, "日历文件", text, len, WORKDAYS_FILE_MAX, wctx_item, &c, diags);
+    r = mdtext_list_items(path, "日历文件", text, len, WORKDAYS_FILE_MAX, wctx_item, wctx_stray, &c,
+                          diags);
     if (r < 0)
         goto out;
     if (c.cal->n > WORKDAYS_MAX_ENTRIES)

@@ -55,7 +55,7 @@ Test(mdtext, list_items_lines_and_front_matter)
     struct diag_list d = DIAG_LIST_INIT;
     struct seen s = {0};
 
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 1, collect, &s,
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 1, collect, NULL, &s,
                                    &d), 0, "%s", dump(&d));
     cr_assert_eq(s.n, 2);
     cr_assert_str_eq(s.text[0], "window 窗口");
@@ -75,7 +75,7 @@ Test(mdtext, list_items_refusals_and_stop)
     struct seen s = {0};
     char deep[MDLIMIT_MAX_DEPTH + 8];
 
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 2, collect, &s,
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, sizeof md - 2, collect, NULL, &s,
                                    &d), 1);
     cr_assert_eq(s.n, 0);
     expect_counts(&d, 1, 0);
@@ -83,12 +83,12 @@ Test(mdtext, list_items_refusals_and_stop)
 
     memset(deep, '>', sizeof deep - 1);
     deep[sizeof deep - 1] = '\0';
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", deep, strlen(deep), 4096, collect, &s, &d), 1);
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", deep, strlen(deep), 4096, collect, NULL, &s, &d), 1);
     expect_counts(&d, 1, 0);
     diag_list_free(&d);
 
     s.stop_at = 1;
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, &s, &d), -1);
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, NULL, &s, &d), -1);
     cr_assert_eq(s.n, 1, "no item after the callback said stop");
     diag_list_free(&d);
 }
@@ -126,14 +126,71 @@ Test(mdtext, list_items_bad_utf8_and_bad_front_matter)
     struct diag_list d = DIAG_LIST_INIT;
     struct seen s = {0};
 
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", bad, sizeof bad - 1, 4096, collect, &s, &d), 1);
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", bad, sizeof bad - 1, 4096, collect, NULL, &s, &d), 1);
     cr_assert_eq(s.n, 0);
     expect_counts(&d, 1, 0);
     diag_list_free(&d);
 
-    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", fm, sizeof fm - 1, 4096, collect, &s, &d), 0, "%s",
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", fm, sizeof fm - 1, 4096, collect, NULL, &s, &d), 0, "%s",
                  dump(&d));
     cr_assert_eq(s.n, 1);
     expect_diag(&d, 2, DIAG_ERROR, "冒号");
+    diag_list_free(&d);
+}
+
+/* stray sees, in file order with the items, the first text of each line
+ * outside the top-level lists: a paragraph's lines, a quote's list, an
+ * indented block's lines and a fenced block's (below its fence), at their
+ * file lines past the front matter; not an HTML block nor a heading. Its
+ * -1 stops the reading and is passed on. */
+Test(mdtext, list_items_stray_lines_in_file_order)
+{
+    static const char md[] = "---\n---\n# t\n\n- a\n\nb\n*c*\n\n> - d\n\n<!-- x -->\n\n"
+                             "    e\n    f\n\n```\ng\n```\n";
+    static const int lines[] = {5, 7, 8, 10};
+    static const char *const texts[] = {"a", "b", "c", "d"};
+    struct diag_list d = DIAG_LIST_INIT;
+    struct seen s = {0};
+    int i;
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, collect, &s, &d),
+                 0, "%s", dump(&d));
+    cr_assert_eq(s.n, 7, "a, b, c, d, e, f, g: %d", s.n);
+    for (i = 0; i < 4; i++) {
+        cr_assert_str_eq(s.text[i], texts[i]);
+        cr_assert_eq(s.lines[i], lines[i], "%s at %d", texts[i], s.lines[i]);
+    }
+    diag_list_free(&d);
+
+    memset(&s, 0, sizeof s);
+    s.stop_at = 2;
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, collect, &s, &d),
+                 -1);
+    cr_assert_eq(s.n, 2, "nothing after the stray's -1");
+    diag_list_free(&d);
+}
+
+/* The lines of code blocks: an indented one's from its first line (cmark
+ * counts the blank line after it into its end), a fenced one's from the
+ * line below its fence. */
+static int code_lines(void *ctx, const char *text, int line)
+{
+    if (text[0] == 'e' || text[0] == 'f' || text[0] == 'g')
+        return collect(ctx, text, line);
+    return 0;
+}
+
+Test(mdtext, list_items_stray_code_block_lines)
+{
+    static const char md[] = "---\n---\n# t\n\n    e\n    f\n\n```\ng\n```\n";
+    struct diag_list d = DIAG_LIST_INIT;
+    struct seen s = {0};
+
+    cr_assert_eq(mdtext_list_items(PATH, "岗位文件", md, sizeof md - 1, 4096, collect, code_lines, &s,
+                                   &d), 0, "%s", dump(&d));
+    cr_assert_eq(s.n, 3);
+    cr_assert_eq(s.lines[0], 5);
+    cr_assert_eq(s.lines[1], 6);
+    cr_assert_eq(s.lines[2], 9, "below the fence: %d", s.lines[2]);
     diag_list_free(&d);
 }

@@ -367,3 +367,50 @@ Test(workdays, a_tab_after_the_date_and_a_line_too_short)
     expect_counts(&l, 1, 0);
     diag_list_free(&l);
 }
+
+/* A date and its 休 or 班 written outside the lists is not read, so a
+ * holiday typed without its "- ", kept in a quote of the notice, or in a
+ * list indented four spaces (a code block) would move due dates without a
+ * word: each is a warning at its own line, with the line to write. A note
+ * that begins with a date, a date mid-line, an HTML comment and a heading
+ * are left alone, and the calendar still loads with its real entries. */
+Test(workdays, an_entry_outside_the_lists_is_warned_at_its_line)
+{
+    static const char md[] = "---\n---\n# 2026 年\n"   /* 1-3 */
+                             "\n"                       /* 4 */
+                             "2026-10-06 休\n"          /* 5: a paragraph */
+                             "说明：2026-10-07 休\n"    /* 6: its second line, a note */
+                             "2026-10-01 起施行\n"      /* 7: a note */
+                             "\n"                       /* 8 */
+                             "> - 2026-10-01 休\n"      /* 9: a quote's list */
+                             "> 2026-10-02 休\n"        /* 10 */
+                             "\n"                       /* 11 */
+                             "    - 2026-10-05 休\n"    /* 12: indented, a code block */
+                             "    2026-10-08 休\n"      /* 13 */
+                             "\n"                       /* 14 */
+                             "```\n"                    /* 15 */
+                             "1. 2026-10-10 班\n"       /* 16 */
+                             "```\n"                    /* 17 */
+                             "\n"                       /* 18 */
+                             "<!-- - 2026-10-11 班 -->\n" /* 19 */
+                             "\n"                       /* 20 */
+                             "## 2026-10-12 休\n"       /* 21 */
+                             "\n"                       /* 22 */
+                             "- 2026-09-20 班\n";       /* 23 */
+    struct workdays *cal;
+    struct diag_list l;
+
+    cr_assert_eq(parse(md, &cal, &l), 0, "%s", dump(&l));
+    expect_diag(&l, 5, DIAG_WARNING, "2026-10-06 不在日历的列表里，不会被读取：请单独写成一行「- 2026-10-06 休」");
+    expect_diag(&l, 9, DIAG_WARNING, "「- 2026-10-01 休」");
+    expect_diag(&l, 10, DIAG_WARNING, "「- 2026-10-02 休」");
+    expect_diag(&l, 12, DIAG_WARNING, "「- 2026-10-05 休」");
+    expect_diag(&l, 13, DIAG_WARNING, "「- 2026-10-08 休」");
+    expect_diag(&l, 16, DIAG_WARNING, "「- 2026-10-10 班」");
+    expect_counts(&l, 0, 6);
+    cr_assert_eq(cal->n, 1, "only the list's entry is read");
+    cr_assert(workdays_is_working(cal, 20260920));
+    cr_assert(workdays_is_working(cal, 20261006), "a paragraph's date is not read");
+    diag_list_free(&l);
+    workdays_free(cal);
+}
