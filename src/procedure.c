@@ -1517,10 +1517,18 @@ static void pctx_check_model(struct pctx *c)
                 diag_error(c->diags, c->src->path, f->line,
                            "字段名 %s 重复了（第 %d 行已经用过），同一事项里字段名不能相同", f->key,
                            first->line);
-            if (f->same_as && !procedure_field_find(p, f->same_as, &s2) &&
+            if (f->same_as && !(first = procedure_field_find(p, f->same_as, &s2)) &&
                 !pctx_key_dropped(c, f->same_as))
                 diag_error(c->diags, c->src->path, f->line, "same_as= 指向的字段 %s 不存在",
                            f->same_as);
+            /* a step's confirmation is checked against what the case holds:
+             * a later step's field is not there yet, so the step could never
+             * be passed with the box filled in */
+            else if (f->same_as && first && s2 > s)
+                diag_error(c->diags, c->src->path, f->line,
+                           "same_as= 指向的字段 %s 在后面的步骤里（第 %d 行）：居民先填这一步时还没有它可比，"
+                           "这一步永远过不去；请把这个字段放到 %s 所在的步骤或它后面",
+                           f->same_as, first->line, f->same_as);
             if (f->has_cond)
                 pctx_check_cond(c, &f->cond, s, f->line);
         }

@@ -498,11 +498,26 @@ Test(procedure, situations_on_steps_items_and_fields)
 
 Test(procedure, same_as_to_a_field_of_another_step)
 {
-    struct procedure *p = parse_ok("# T\n## 一\n```form\nemail2 | 确认邮箱 | email | same_as=email\n"
-                                   "```\n## 二\n```form\nemail | 邮箱 | email\n```\n");
+    struct procedure *p = parse_ok("# T\n## 一\n```form\nemail | 邮箱 | email\n"
+                                   "```\n## 二\n```form\nemail2 | 确认邮箱 | email | same_as=email\n```\n");
 
-    cr_assert_str_eq(p->steps[0].fields[0].same_as, "email");
+    cr_assert_str_eq(p->steps[1].fields[0].same_as, "email");
     procedure_free(p);
+}
+
+/* A step is checked against what the case holds: a confirmation of a
+ * later step's field has nothing to equal yet, and the step could never
+ * be passed with the box filled in. An error at the confirmation's line,
+ * naming the field's. */
+Test(procedure, same_as_to_a_field_of_a_later_step_is_an_error)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("# T\n## 一\n```form\nemail2 | 确认邮箱 | email | required same_as=email\n"
+               "```\n## 二\n```form\nemail | 邮箱 | email\n```\n", &d);
+    expect_counts(&d, 1, 0);
+    expect_diag(&d, 4, DIAG_ERROR, "same_as= 指向的字段 email 在后面的步骤里（第 8 行）");
+    diag_list_free(&d);
 }
 
 Test(procedure, front_matter_id_order_and_kind)
