@@ -959,11 +959,13 @@ export function confirmFinish(c) {
   });
 }
 
-// The materials that apply to the case, to bring to the window (null: none).
-function bringList(c) {
+// The materials that apply to the case, to bring to the window (null: none);
+// but those in except (ids): the papers the resident said are missing,
+// listed above as such, are not in hand to bring.
+function bringList(c, except = []) {
   const values = valuesFor(c);
   const items = [];
-  for (const n of c.applicable) items.push(...appliedItems(c, n, values));
+  for (const n of c.applicable) items.push(...appliedItems(c, n, values).filter(it => !except.includes(it.id)));
   return items.length ? el('ul', { class: 'materials-list' }, items.map(it => el('li', {}, zh('span', {}, it.text),
     it.required ? null : el('span', { class: 'note' }, t('ifAny'))))) : null;
 }
@@ -1010,7 +1012,7 @@ function calledWindow(w) {
 
 function doneScreen(c) {
   if (c.ticketExpired) return expiredScreen(c);
-  const bring = bringList(c);
+  const bring = bringList(c, c.missing || []);
   // the hall that called the ticket (serve --hall-location), else the item's
   // 办理地点: an item whose file names a street office is still called here
   const place = c.waitAt || (c.proc.meta && c.proc.meta.location);

@@ -108,6 +108,10 @@ describe('材料没带齐: from a step to a flagged ticket', () => {
     assert.match(ticket, /^A\d{3}$/);
     const note = page.locator('#done-missing');
     assert.match(await note.innerText(), new RegExp(`材料不全[\\s\\S]*${BOOK}`));
+    // 请带上以下材料 is what the resident has: not the paper just said missing
+    const bring = await page.locator('#main section', { has: page.locator('#bring-h') }).innerText();
+    assert.ok(bring.includes('本人居民身份证原件'), bring);
+    assert.ok(!bring.includes(BOOK), `the missing paper is not listed to bring: ${bring}`);
     for (const v of await axeSerious(page)) axeProblems.push(`ticket with missing: ${v}`);
     await shot(page, 'missing-ticket');
   });
