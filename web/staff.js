@@ -10,7 +10,7 @@
 // The server decides every move; the page shows what it answers.
 
 import { el, stepLabel, busy, closable } from './core.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, serverNow } from './api.js';
 import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
@@ -80,6 +80,12 @@ let paneSeq = 0;
 const paneStale = (mine) => mine !== paneSeq;
 
 // ---- small helpers ----
+
+// Whether an instant falls on today's date (the staff PC's, by the
+// daemon's clock).
+function sameDay(iso) {
+  return !!iso && new Date(iso).toDateString() === new Date(serverNow()).toDateString();
+}
 
 function time(iso, withDate = false) {
   if (!iso) return '';
@@ -336,7 +342,9 @@ async function refreshQueue() {
       'aria-label': `打开 ${e.ticket || '窗口代填'} ${e.title}` }, e.ticket || '代填')),
     el('td', {}, e.title),
     el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
-    el('td', {}, time(e.accepted_at || e.submitted_at)))) :
+    // a chain runs for weeks: an acceptance of another day says its day,
+    // or yesterday's 10:00 reads as this morning's
+    el('td', {}, time(e.accepted_at || e.submitted_at, !sameDay(e.accepted_at || e.submitted_at))))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
 }
 

@@ -47,7 +47,9 @@ describe('我的待办 on the staff page', () => {
       `UPDATE case_stages SET due = '2020-01-02' WHERE case_id = '${late.id}';\n` +
       `UPDATE case_stages SET due = '${today()}' WHERE case_id = '${near.id}';\n` +
       // and its ticket is an older day's (tickets start again at A001 each day)
-      `UPDATE cases SET ticket_day = '2019-12-30' WHERE id = '${late.id}';\n` });
+      `UPDATE cases SET ticket_day = '2019-12-30' WHERE id = '${late.id}';\n` +
+      // accepted that day, 10:00 in the hall (the 办理中 list's time)
+      `UPDATE cases SET accepted_at = '2019-12-30T02:00:00Z' WHERE id = '${late.id}';\n` });
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
   });
@@ -69,6 +71,12 @@ describe('我的待办 on the staff page', () => {
     assert.match(await second.innerText(), /即将到期/);
     assert.doesNotMatch(await second.innerText(), /的号/, 'today\'s ticket says no day');
     assert.match(await page.locator('#work-h').innerText(), /（2 件，超期 1，即将到期 1）/);
+    // 办理中: a case accepted on another day says that day, not a bare
+    // 10:00 read as this morning's (a chain runs for weeks)
+    const cells = await page.locator('#in-progress tbody tr').evaluateAll((trs) => trs.map((tr) => tr.lastElementChild.textContent));
+    assert.deepEqual(cells.length, 2, JSON.stringify(cells));
+    assert.ok(cells.includes('2019-12-30 10:00'), JSON.stringify(cells));
+    assert.ok(cells.some((t) => /^\d\d:\d\d$/.test(t)), `today's acceptance by its time alone: ${JSON.stringify(cells)}`);
     const problems = await axeSerious(page);
     await shot(page, 'staff-work');
     assert.deepEqual(problems, [], 'axe: no serious or critical violation');
