@@ -553,7 +553,10 @@ function facts(v) {
     v.owner ? ['负责人', who(v.owner)] : null,
     v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
     v.rejected_reason ? [v.refused ? '不予受理理由' : '不予办理理由', v.rejected_reason] : null,
-    v.completed_by ? ['办结', `${who(v.completed_by)},${time(v.completed_at, true)}`] : null,
+    // a pickup item's chain ends at ready (ready_at); completed_at is then
+    // the hand-out's, which has a row of its own
+    v.completed_by ? ['办结', `${who(v.completed_by)},${time(v.ready_at || v.completed_at, true)}`] : null,
+    v.handed_by ? ['发放', `${who(v.handed_by)},${time(v.handed_at, true)}`] : null,
     v.outcome ? ['办理结果', v.outcome] : null,
     v.returned_reason ? ['退回原因', v.returned_reason] : null,
     v.returned_by ? ['退回', `${who(v.returned_by)},${time(v.returned_at, true)}`] : null,
