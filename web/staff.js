@@ -60,6 +60,8 @@ function eventDetail(v, e) {
   if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
   // relay_recount: the calendar got the holidays of the year it was counted into
   if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
+  // accepted by the B post at the resident's home (visit.c's detail)
+  if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
     if (st) return st.label;

@@ -183,6 +183,12 @@ describe('上门服务', () => {
       await page.locator('.msg-ok', { hasText: '已在居民家中受理' }).waitFor();
       await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor({ state: 'detached' });
       assert.match(await page.locator('.history').innerText(), /上门办理/);
+      // the acceptance at the home says so in words, not by its stored
+      // detail (the history showed 受理 … visit)
+      const accepted = await page.locator('table.history tr').evaluateAll((trs) => trs
+        .map((tr) => [...tr.cells].map((c) => c.textContent)).filter((c) => c[1] === '受理'));
+      assert.equal(accepted.length, 1, JSON.stringify(accepted));
+      assert.equal(accepted[0].at(-1), '在居民家中受理', JSON.stringify(accepted));
       assert.equal(await horizontalOverflow(page), null);
       assert.deepEqual(await axeSerious(page), []);
       await shot(page, 'visit-handled-phone');
