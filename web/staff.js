@@ -62,6 +62,8 @@ function eventDetail(v, e) {
   if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
   // accepted by the B post at the resident's home (visit.c's detail)
   if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
+  // the new owner, by the name colleagues know (as 负责人 gives it)
+  if (e.what === 'assigned' && e.detail) return who(e.detail);
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
     if (st) return st.label;

@@ -4,14 +4,15 @@
 // had ready_at, handed_at and handed_by all along; the page read
 // completed_at alone, which a ready case does not have yet ("办结
 // wang," with no time), and which a handout sets to its own time (the
-// finisher's name beside the hand-out's time).
+// finisher's name beside the hand-out's time). Its history names the
+// colleague a case was handed to (转交) as the rest of the page does.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useKiosk, kioskPage, staffLogin, axeSerious } from './helpers.mjs';
-import { addUser, login, authHeaders, writeTree } from '../api/helpers.mjs';
+import { addUser, login, authHeaders, writeTree, userCmd } from '../api/helpers.mjs';
 import { apiPost } from './labour-case.mjs';
 
 const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-pickup-')), {
@@ -35,6 +36,7 @@ describe('a pickup item on the staff page', () => {
     const db = path.join(k.tmp, 'e2e.db');
     addUser(db, 'wang', 'staff', 'wang-password-1');
     addUser(db, 'li', 'staff', 'li-password-22');
+    assert.equal(userCmd(['display', 'wang', '王芳', '--db', db]).status, 0);
     const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'cert', channel: 'kiosk' });
     id = c.id;
     await apiPost(k.url, `/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true } });
@@ -42,6 +44,7 @@ describe('a pickup item on the staff page', () => {
     const s = await login(k.url, 'li', 'li-password-22');
     const h = authHeaders(s);
     await apiPost(k.url, `/api/v1/staff/cases/${id}/accept`, {}, h);
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/assign`, { user: 'wang' }, h);
     await apiPost(k.url, `/api/v1/staff/cases/${id}/pass`, {}, h);
     const m = await apiPost(k.url, `/api/v1/staff/cases/${id}/complete`, { outcome: '证明已开具' }, h);
     assert.equal(m.status, 'ready');
@@ -67,6 +70,14 @@ describe('a pickup item on the staff page', () => {
     assert.doesNotMatch(facts, /(^|\n)发放\s*\n/, 'not handed out yet');
   });
 
+  it('the history names whom the case was handed to as the page names them', async () => {
+    const rows = await page.locator('table.history tr').evaluateAll((trs) => trs
+      .map((tr) => [...tr.cells].map((c) => c.textContent)).filter((c) => c[1] === '转交'));
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    assert.equal(rows[0].at(-1), '王芳', 'the name colleagues know, as 负责人 gives it');
+    assert.match(await page.locator('.case-facts').innerText(), /负责人\s*王芳/);
+  });
+
   it('已领取: 发放 says who handed it out and when; 办结 keeps its own time', async () => {
     const before = /(?:^|\n)办结\s*\n(.*)/.exec(await page.locator('.case-facts').innerText())[1];
     await page.getByRole('button', { name: '居民已领取' }).click();
@@ -75,7 +86,7 @@ describe('a pickup item on the staff page', () => {
     assert.equal(/(?:^|\n)办结\s*\n(.*)/.exec(facts)[1], before, facts);
     const out = /(?:^|\n)发放\s*\n(.*)/.exec(facts);
     assert.ok(out, facts);
-    assert.match(out[1], /^wang/);
+    assert.match(out[1], /^王芳/);
     assert.match(out[1], hm);
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
