@@ -118,7 +118,9 @@ export function chainView(v) {
       return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },
         el('strong', {}, s.label), ` · ${s.post_name || s.post} · ${s.days} 个工作日`,
         s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
-        now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节' : '暂停（退回补正中）') : null,
+        // waiting: the resident has handed the correction in again
+        now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节'
+          : v.status === 'waiting' ? '暂停（已补正，待再次受理）' : '暂停（退回补正中）') : null,
         now && v.overdue ? el('span', { class: 'badge badge-error' }, '已超期') : null,
         s.done_at ? el('span', { class: 'hint' }, ` 已完成：${who(s.by)}，${localDay(s.done_at)}${s.note ? `，${s.note}` : ''}`) : null);
     })));
