@@ -76,7 +76,7 @@ async function start() {
   const title = el('h1', {}, '日报');
   main.replaceChildren(title,
     el('p', { class: 'hint no-print' }, '工作人员的数字是当天每一次操作的次数（同一件受理两次算两次）；' +
-      '开始办理按当天新开始的办事记录计；逾期按当天结束时仍未完成、且办理时限已过的环节计；' +
+      '开始办理按当天新开始的办事记录计；逾期按当天结束时仍未办结、且当前环节的时限或承诺办结日期已过的办件计；' +
       '按期办结率是当天办结的件中，在承诺期限内办结的比例。'),
     form, error, status, results);
   print.addEventListener('click', () => window.print());

@@ -96,6 +96,10 @@ describe('the day\'s report page', () => {
     assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
+    // the overdue figure counts cases (件), late at the stage or past the
+    // date promised to the resident (docs/http-api.md), as the page says
+    const hint = await page.locator('#main > p.hint').first().innerText();
+    assert.match(hint, /逾期按当天结束时[^；]*承诺[^；]*的办件计/, hint);
     assert.match(page.url(), new RegExp(`date=${day}`));
     assert.equal(await page.locator('#csv').getAttribute('href'), `/api/v1/admin/report?date=${day}&format=csv`);
     await shot(page, 'report-01-today');
