@@ -343,7 +343,10 @@ async function refreshQueue() {
   ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn',
       onClick: () => (e.status === 'open' ? fillCase(e.id) : openByKey(e.id)),
-      'aria-label': `打开 ${e.ticket || '窗口代填'} ${e.title}` }, e.ticket || '代填')),
+      // an accepted case may have no ticket (accepted at the home, or a web
+      // case invited to the hall): it is not one being filled in (代填)
+      'aria-label': `打开 ${e.status === 'open' ? '窗口代填' : e.ticket || '办件'} ${e.title}` },
+    e.status === 'open' ? '代填' : e.ticket || '打开')),
     el('td', {}, e.title),
     el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
     // a chain runs for weeks: an acceptance of another day says its day,
