@@ -6,7 +6,7 @@
 // 不满意 or 联系不上. The card's frame and its list calls are phonelist.js's.
 
 import { el, busy } from './core.js';
-import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
+import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './phonelist.js';
 import { dueBadge, dueText, who } from './work.js';
 
 const KIND = { routine: '回访', complaint: '差评整改' };
@@ -14,14 +14,15 @@ const RESULT = { satisfied: '满意', unsatisfied: '不满意', unreachable: '�
 const enc = encodeURIComponent;
 let ui = {};
 
-// The card, built once; refreshFollowup fills it.
-export function followupCard() {
+// The card, built once; refreshFollowup fills it. open(id) shows a case.
+export function followupCard(open) {
   ui = phoneCard({
     id: 'followup', title: '回访',
     caption: '要回访的居民，先到期的在前，然后是今天已回访的',
     columns: ['到期', '类型', '电话', '排队号', '事项', '回访结果'],
   });
   ui.how.textContent = '请电话回访居民，写下回访情况后选择结果；差评整改须写明做了哪些整改。';
+  ui.open = open;
   return ui.card;
 }
 
@@ -67,7 +68,7 @@ function render(l) {
   el('td', {}, due(f)),
   el('td', {}, kind(f)),
   el('td', {}, f.phone || el('span', { class: 'hint' }, '没有留电话')),
-  el('td', {}, f.ticket || '—'),
+  el('td', {}, caseButton(ui.open, f.case, f.ticket, f.title || f.procedure)),
   el('td', {}, f.title || f.procedure),
   el('td', {}, result(f)))), '现在没有要回访的居民');
 }

@@ -6,20 +6,21 @@
 // the item, the ticket and what to do, nothing else about the resident.
 
 import { el, busy } from './core.js';
-import { phoneCard, phoneRows, phoneLoad, phoneChange, hm } from './phonelist.js';
+import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './phonelist.js';
 import { who } from './work.js';
 
 const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理' };
 const enc = encodeURIComponent;
 let ui = {};
 
-// The card, built once; refreshNotify fills it.
-export function notifyCard() {
+// The card, built once; refreshNotify fills it. open(id) shows a case.
+export function notifyCard(open) {
   ui = phoneCard({
     id: 'notify', title: '待通知',
     caption: '要告诉居民办件可领取、需补正或不予办理的电话，先来的在前',
     columns: ['电话', '排队号', '事项', '通知内容', '状态'],
   });
+  ui.open = open;
   return ui.card;
 }
 
@@ -66,7 +67,7 @@ function render(l) {
   phoneRows(ui, l.notifications.map((n) => el('tr', {
     'data-id': String(n.id), class: n.done ? 'is-done' : undefined },
   el('td', {}, n.phone || '—'),
-  el('td', {}, n.ticket || '—'),
+  el('td', {}, caseButton(ui.open, n.case, n.ticket, n.title)),
   // a refusal at intake is kind rejected too (the contract's three); its text says 不予受理
   el('td', {}, n.title, ' ', el('span', { class: 'badge' },
     n.kind === 'rejected' && n.text.includes('不予受理') ? '不予受理' : KIND[n.kind] || n.kind)),

@@ -293,8 +293,8 @@ function build(main) {
         workCard(openByKey),
         changesCard(),
         preCard,
-        notifyCard(),
-        followupCard(),
+        notifyCard(openByKey),
+        followupCard(openByKey),
         el('div', { class: 'card' }, startForm)),
       ui.pane));
 }

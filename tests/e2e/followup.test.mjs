@@ -97,4 +97,16 @@ describe('回访 on the staff page', () => {
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
   });
+
+  // To put a complaint right the staffer reads the case (what was rated,
+  // the resident's comment, who served them). Its ticket is an earlier
+  // day's as a rule, and tickets start again at A001 each day: typed into
+  // 打开办件 it opens today's case of that number, another resident's.
+  it('the ticket opens the call-back\'s own case', async () => {
+    const row = page.locator('#followup tbody tr', { hasText: cases[2].ticket });
+    await row.getByRole('button', { name: new RegExp(`^打开 ${cases[2].ticket}`) }).click();
+    await page.locator('#case-h', { hasText: cases[2].ticket }).waitFor();
+    assert.match(await page.locator('.case-facts').innerText(), /评价\s*\n?.*1 分/);
+    assert.deepEqual(await axeSerious(page), []);
+  });
 });

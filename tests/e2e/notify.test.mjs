@@ -49,6 +49,11 @@ describe('待通知 on the staff page', () => {
     await page.locator('#notify tbody tr', { hasText: c.ticket }).locator('.badge-ok', { hasText: '已通知 · wang' }).waitFor();
     assert.match(await page.locator('#notify-h').innerText(), /（0 条）/);
     assert.equal(await page.locator('#notify .notify-done').count(), 0, 'no button left');
+    // the ticket opens the notification's own case (a ticket typed in
+    // 打开办件 is today's: another day's A001 is another resident's)
+    await row.getByRole('button', { name: new RegExp(`^打开 ${c.ticket}`) }).click();
+    await page.locator('#case-h', { hasText: c.ticket }).waitFor();
+    assert.match(await page.locator('.case-facts').innerText(), /户口簿需要带原件/);
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('staff page');
   });
