@@ -555,7 +555,7 @@ function facts(v) {
     ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${who(v.created_by)} 代填）` : '')],
     ['开始', time(v.created_at, true)],
     v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
-    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at)}（${who(v.called_by)}）`] : null,
+    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}（${who(v.called_by)}）`] : null,
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
     v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,

@@ -49,7 +49,9 @@ describe('我的待办 on the staff page', () => {
       // and its ticket is an older day's (tickets start again at A001 each day)
       `UPDATE cases SET ticket_day = '2019-12-30' WHERE id = '${late.id}';\n` +
       // accepted that day, 10:00 in the hall (the 办理中 list's time)
-      `UPDATE cases SET accepted_at = '2019-12-30T02:00:00Z' WHERE id = '${late.id}';\n` });
+      `UPDATE cases SET accepted_at = '2019-12-30T02:00:00Z' WHERE id = '${late.id}';\n` +
+      // called to the window that morning
+      `UPDATE cases SET calls = 1, called_at = '2019-12-30T01:55:00Z', called_by = 'li' WHERE id = '${late.id}';\n` });
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
   });
@@ -93,6 +95,8 @@ describe('我的待办 on the staff page', () => {
     // name where there is none (wang)
     assert.match(await page.locator('.case-facts').innerText(), /负责人\s*李娜\n/);
     assert.match(await page.locator('.case-facts').innerText(), /受理\s*李娜,/);
+    // a call of another day says its day, as 受理 beside it does
+    assert.match(await page.locator('.case-facts').innerText(), /叫号\s*1 次，最近 2019-12-30 09:55（李娜）/);
     const accepted = page.locator('table.history tr', { hasText: '受理' }).locator('td').nth(2);
     assert.equal(await accepted.innerText(), '李娜');
     assert.equal(await accepted.getAttribute('title'), 'li');
