@@ -277,9 +277,15 @@ static char *print_notice(const struct case_state *cs, const char *who)
     }
     if (!n)
         rc |= strbuf_puts(&sb, "<li>见上面的退回原因。</li>\n");
+    /* the number stays only for a ticket of today: an earlier day's (a case
+     * returned from the back office) or none (a home visit, pre-review)
+     * draws a new one when handed in again */
     rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n"
-                           "<p>补齐后，请在自助机上修改并重新提交（当天排队号不变），"
-                           "或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
+                           "<p>补齐后，请在自助机上修改并重新提交");
+    rc |= strbuf_puts(&sb, cases_ticket_of_today(cs) ? "（当天排队号不变）"
+                           : cs->ticket              ? "（重新提交时会取新的排队号）"
+                                                     : "");
+    rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
     rc |= print_qr_code(&sb, cs->id, "办件二维码，到窗口时请出示");

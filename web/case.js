@@ -13,7 +13,7 @@ import {
 } from './core.js';
 import { caseLinkBox, onlineScreen } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, serverNow } from './api.js';
 import { windowName } from './calls.js';
 import { factsList, printPreview } from './info.js';
 import {
@@ -290,7 +290,7 @@ export async function resumeCase(id) {
     conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
-    ticket: body.ticket, ticketExpired: !!body.ticket_expired, called: body.called || null, rating: body.rating,
+    ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id),
     invite: body.invite || null, visit: body.visit || null,
@@ -323,6 +323,14 @@ function returnedNotice(c) {
       el('ul', {}, names.map(n => el('li', {}, zh('span', {}, n))))) : null);
 }
 
+// Whether the case's ticket was drawn today (the daemon's clock, this
+// screen's zone, as the hall's kiosk shares it).
+function ticketOfToday(c) {
+  const d = new Date(serverNow());
+  const p = (n) => String(n).padStart(2, '0');
+  return !!c.ticket && c.ticketDay === `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 function returnedScreen(c) {
   if (c.status !== 'returned') { go(caseHash(c, 'review'), { replace: true }); return; }
   const next = firstUndone(c);
@@ -331,8 +339,11 @@ function returnedScreen(c) {
     el('h1', {}, t('returnedTitle')),
     c.ticket ? el('p', { class: 'lead' }, t('returnedTicket', { ticket: c.ticket })) : null,
     returnedNotice(c),
-    // a web case returned from pre-review never had a number to keep
-    el('p', {}, t(c.ticket ? 'returnedIntro' : 'returnedIntroNoTicket')),
+    // a web case returned from pre-review never had a number to keep; an
+    // earlier day's (returned from the back office days after) is not kept
+    // either: tickets start again each day
+    el('p', {}, t(!c.ticket ? 'returnedIntroNoTicket'
+      : ticketOfToday(c) ? 'returnedIntro' : 'returnedIntroNewTicket')),
     el('div', { class: 'actions' },
       button(t('homeLong'), () => hooks.reset(), 'btn'),
       button(t('returnedStart'), () => go(caseHash(c, next === 'review' ? 'review' : 'step/' + next)),

@@ -1,0 +1,55 @@
+// The kiosk's 需要补正 screen says 当天重新提交，排队号不变 only of a ticket of
+// today. A case accepted days ago and returned from the back office holds
+// an earlier day's ticket: handed in again it draws a new number (tickets
+// start again each day), so the screen says so instead of promising the
+// old one (the correction notice likewise, tests/api/return-ticket-day).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { useKiosk, kioskPage, atRoute, axeSerious } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { apiPost, labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+
+describe('the returned screen and the ticket', () => {
+  let kp;
+  let fresh;
+  let old;
+
+  before(async () => {
+    const db = path.join(k.tmp, 'e2e.db');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    const h = authHeaders(await login(k.url, 'wang', 'wang-password-1'));
+    fresh = await labourCase(k.url);
+    await apiPost(k.url, `/api/v1/staff/cases/${fresh.id}/return`, { reason: '户口簿复印件不清楚' }, h);
+    old = await labourCase(k.url);
+    await apiPost(k.url, `/api/v1/staff/cases/${old.id}/accept`, {}, h);
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db],
+      { input: `UPDATE cases SET ticket_day = '2020-01-02' WHERE id = '${old.id}';\n` });
+    await apiPost(k.url, `/api/v1/staff/cases/${old.id}/return`, { reason: '街道审核：户口簿复印件不清楚' }, h);
+    kp = await kioskPage(k);
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  const screen = async (c) => {
+    const { page } = kp;
+    await page.goto(`${k.url}/?kiosk=1#/`);
+    await atRoute(page, new RegExp(`^#/case/${c.id}/returned$`),
+      () => page.evaluate((id) => { location.hash = '#/case/' + id; }, c.id));
+    return page.locator('#main').innerText();
+  };
+
+  it('a ticket of today: submitted again today, the number stays', async () => {
+    assert.match(await screen(fresh), /当天重新提交，排队号不变/);
+  });
+
+  it('an earlier day\'s ticket: a new number, not the old one promised', async () => {
+    const text = await screen(old);
+    assert.doesNotMatch(text, /排队号不变/, text);
+    assert.match(text, /新的排队号/, text);
+    assert.deepEqual(await axeSerious(kp.page), []);
+    kp.assertClean('kiosk');
+  });
+});
