@@ -114,13 +114,16 @@ export function chainView(v) {
       `注意：节假日日历里还没有 ${v.calendar_gap} 年的日期，这个期限把 ${v.calendar_gap} 年的节假日算成了工作日，`
       + '可能早了。请告诉居民以窗口的正式通知为准，并请管理员补上日历。') : null,
     el('ol', { class: 'chain-stages' }, v.stages.map((s, i) => {
-      const now = started && i === v.stage && ['accepted', 'returned', 'waiting'].includes(v.status);
+      // the stage in hand, or stopped: with the resident, or handed in
+      // again (at the window, for a home visit, or from home for pre-review)
+      const now = started && i === v.stage
+        && ['accepted', 'returned', 'waiting', 'visit', 'prereview', 'invited'].includes(v.status);
       return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },
         el('strong', {}, s.label), ` · ${s.post_name || s.post} · ${s.days} 个工作日`,
         s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
-        // waiting: the resident has handed the correction in again
+        // not accepted nor returned: the resident has handed the correction in again
         now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节'
-          : v.status === 'waiting' ? '暂停（已补正，待再次受理）' : '暂停（退回补正中）') : null,
+          : v.status === 'returned' ? '暂停（退回补正中）' : '暂停（已补正，待再次受理）') : null,
         now && v.overdue ? el('span', { class: 'badge badge-error' }, '已超期') : null,
         s.done_at ? el('span', { class: 'hint' }, ` 已完成：${who(s.by)}，${localDay(s.done_at)}${s.note ? `，${s.note}` : ''}`) : null);
     })));

@@ -15,7 +15,7 @@ import { apiPost } from './labour-case.mjs';
 const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-resume-')), {
   '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n',
   'alpha/README.md': '# 甲类\n\n甲类事项。\n',
-  'alpha/cert.md': '---\nversion: 2026-01-01\nphone: 0535-7654321\n---\n# 证明开具\n\n简介。\n\n'
+  'alpha/cert.md': '---\nversion: 2026-01-01\nphone: 0535-7654321\nvisit: yes\n---\n# 证明开具\n\n简介。\n\n'
     + '## 办理流程\n说明。\n\n```chain\naccept | 受理 | window | 0\nissue | 审核 | civil | 5\n```\n\n'
     + '## 第一步：准备\n- [ ] 身份证\n',
 });
@@ -72,6 +72,24 @@ describe('a case returned while accepted, on the staff page', () => {
     assert.match(stage, /暂停（已补正，待再次受理）/);
     assert.equal(await page.getByRole('button', { name: '受理', exact: true }).isVisible(), true);
     assert.deepEqual(await axeSerious(page), []);
+  });
+
+  it('handed in again as a home visit: the stage waits to be accepted again there', async () => {
+    const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'cert', channel: 'kiosk' });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/submit`);
+    await apiPost(k.url, `/api/v1/staff/cases/${c.id}/accept`, {}, h);
+    await apiPost(k.url, `/api/v1/staff/cases/${c.id}/return`, { reason: '复印件不清楚' }, h);
+    const day = new Intl.DateTimeFormat('en-CA').format(new Date());
+    await apiPost(k.url, `/api/v1/cases/${c.id}/submit`,
+      { visit: { date: day, slot: '下午', address: '幸福路1号', phone: '13800138000' } });
+    await page.locator('#case-key').fill(c.id);
+    await page.keyboard.press('Enter');
+    await page.locator('.case-facts', { hasText: '等待上门' }).waitFor();
+    const stage = page.locator('#chain li', { hasText: '受理' }).first();
+    assert.match(await stage.innerText(), /暂停（已补正，待再次受理）/, 'not a stage on its way, nor 退回补正中');
+    // back to the first case for the next test
+    await open('等候中');
   });
 
   it('accepted again: the stage is current', async () => {
