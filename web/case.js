@@ -589,7 +589,13 @@ function stepScreen(c, n) {
   const prevIdx = c.applicable[k - 2];
   const actions = el('div', { class: 'actions actions-sticky' },
     reviewEdit
-      ? button(t('cancelEdit'), () => { c.drafts[n] = clone(c.accepted[n] || { fields: {}, checklist: {} }); c.errors[n] = null; c.reviewMode = false; go(caseHash(c, 'review')); }, 'btn')
+      // the answers as sent from this screen, else (a case opened again,
+      // none sent from here) the server's: draft() builds those anew
+      ? button(t('cancelEdit'), () => {
+        if (c.accepted[n]) c.drafts[n] = clone(c.accepted[n]);
+        else delete c.drafts[n];
+        c.errors[n] = null; c.reviewMode = false; go(caseHash(c, 'review'));
+      }, 'btn')
       : button(t('prev'), () => {
         if (prevIdx !== undefined) go(caseHash(c, 'step/' + prevIdx));
         else if (c.nConditions > 0) go(caseHash(c, 'conditions'));

@@ -14,7 +14,7 @@ import {
   useKiosk, kioskPage, atRoute, h1Text, shot, axeSerious, smallTargets, smallText, horizontalOverflow, setMode,
 } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { ID, NAME } from './labour-case.mjs';
+import { ID, NAME, apiPost } from './labour-case.mjs';
 
 const k = useKiosk();
 const PHONE = { width: 360, height: 800 };
@@ -246,6 +246,47 @@ describe('a case opened again from home', () => {
         const box = await dd.boundingBox();
         const lh = await dd.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight));
         assert.ok(box.height < lh * 1.5, `${v} on one line (${box.height}px, line ${lh}px)`);
+      }
+      kp.assertClean('phone');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
+  // A case opened again has no answers of this screen's own: 不改了 on a
+  // step edited from the review put back an empty step, and the next 修改
+  // showed every box empty and every paper unticked, as if the saved
+  // answers were gone (保存 then refused them all as missing).
+  it('修改, 不改了, 修改 again: the saved answers are still in the boxes', async () => {
+    const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'labour-handbook', channel: 'web' });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/2`, {
+      fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
+    });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/3`, {});
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      const review = new RegExp(`^#/case/${c.id}/review$`);
+      await atRoute(page, review, () => page.goto(`${k.url}/#/case/${c.id}`));
+      const edit = (title) => page.locator('#main .review-card', { hasText: title }).getByRole('button', { name: /修改/ });
+      const cancel = () => page.locator('#main .actions').getByRole('button', { name: '不改了，返回核对' }).tap();
+      for (const [title, n] of [['填写登记表', 2], ['准备材料', 1]]) {
+        const step = new RegExp(`^#/case/${c.id}/step/${n}$`);
+        for (let round = 1; round <= 2; round++) {
+          await atRoute(page, step, () => edit(title).tap());
+          if (n === 2) {
+            assert.equal(await page.locator('#f-name').inputValue(), NAME, `${title}, 修改 #${round}`);
+            assert.equal(await page.locator('#f-mobile').inputValue(), '13800138000', `${title}, 修改 #${round}`);
+            assert.equal(await page.locator('#f-education-2').isChecked(), true, `${title}, 修改 #${round}`);
+          } else {
+            assert.equal(await page.locator('#ck-id_card').isChecked(), true, `${title}, 修改 #${round}`);
+            assert.equal(await page.locator('#ck-hukou_book').isChecked(), true, `${title}, 修改 #${round}`);
+          }
+          await atRoute(page, review, cancel);
+        }
       }
       kp.assertClean('phone');
     } finally {
