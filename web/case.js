@@ -792,7 +792,9 @@ function reviewScreen(c) {
       el('p', {}, el('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓ '), t('reviewConditionsOk'))));
   for (const n of c.applicable) {
     const s = c.proc.steps[n];
-    const acc = c.accepted[n] || c.drafts[n] || { fields: {}, checklist: {} };
+    // what this screen sent, never a draft: a step edited from here and
+    // left unsaved (the back button) is not what 确认提交 hands in
+    const acc = c.accepted[n] || { fields: {}, checklist: {} };
     const fields = s.fields.filter(f => holds(f.if, values));
     const items = appliedItems(c, n, values).filter(it => acc.checklist[it.id] || (c.serverChecklist || {})[it.id]);
     if (!fields.length && !s.checklist.length) continue;

@@ -293,6 +293,43 @@ describe('a case opened again from home', () => {
       await kp.context.close();
     }
   });
+
+  // The phone's back button leaves a step edited from the review without
+  // saving it: the review showed the unsaved yes/no and date of a case
+  // opened again as if they were the answers, while 确认提交 hands in the
+  // saved ones.
+  it('an edit left with the back button, unsaved, is not what the review shows', async () => {
+    const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'kinship-certificate', channel: 'web' });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { fields: { relation: '父母子女', deceased: 'yes' } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, relation_proof: true, death_proof: true } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/2`, {
+      fields: {
+        name: NAME, id_number: ID, mobile: '13800138000', other_name: '张大山',
+        other_id: '110105195001011234', death_date: '2025-02-28', usage: '办理继承',
+      },
+    });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/3`, {});
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      const review = new RegExp(`^#/case/${c.id}/review$`);
+      await atRoute(page, review, () => page.goto(`${k.url}/#/case/${c.id}`));
+      const edit = (title) => page.locator('#main .review-card', { hasText: title }).getByRole('button', { name: /修改/ });
+      await atRoute(page, new RegExp(`^#/case/${c.id}/step/2$`), () => edit('填写申请信息').tap());
+      await page.locator('#f-death_date-y').fill('2024');
+      await atRoute(page, review, () => page.goBack());
+      await atRoute(page, new RegExp(`^#/case/${c.id}/step/0$`), () => edit('说明亲属关系').tap());
+      await page.locator('label[for="f-deceased-1"]').tap();
+      await atRoute(page, review, () => page.goBack());
+      const text = await page.locator('#main').innerText();
+      assert.match(text, /对方是否已经去世\s*是/, text);
+      assert.match(text, /对方去世日期\s*2025年2月28日/, text);
+      kp.assertClean('phone');
+    } finally {
+      await kp.context.close();
+    }
+  });
 });
 
 describe('a paper missing, from home', () => {
