@@ -139,6 +139,7 @@ async function refreshCase(c) {
   if (body.done) c.done = body.done;
   c.values = body.values || {};
   c.valuesLoaded = true;
+  c.valuesStale = false;
   c.serverChecklist = body.checklist || {};
   c.conditionsConfirmed = !!body.conditions_confirmed || c.nConditions === 0;
   if (body.ticket) c.ticket = body.ticket;
@@ -628,7 +629,9 @@ function stepScreen(c, n) {
         if (Array.isArray(r.done)) c.done = r.done;
         else if (!c.done.includes(n)) c.done.push(n);
         if (typeof r.step === 'number') c.step = r.step;
-        try { await refreshCase(c); } catch { /* the step's own answer is enough to go on */ }
+        // the step's own answer is enough to go on; the server's answers on
+        // hand are then a step old (the review trusts them only when fresh)
+        try { await refreshCase(c); } catch { c.valuesStale = true; }
         const undone = firstUndone(c);
         let target;
         if (c.reviewMode) target = undone;
@@ -796,7 +799,10 @@ function reviewScreen(c) {
     // left unsaved (the back button) is not what 确认提交 hands in
     const acc = c.accepted[n] || { fields: {}, checklist: {} };
     const fields = s.fields.filter(f => holds(f.if, values));
-    const items = appliedItems(c, n, values).filter(it => acc.checklist[it.id] || (c.serverChecklist || {})[it.id]);
+    // ticked as the server holds it, once known: a tick of a situation
+    // turned off and on again was dropped there
+    const items = appliedItems(c, n, values).filter(it => (c.valuesLoaded && !c.valuesStale
+      ? (c.serverChecklist || {})[it.id] : acc.checklist[it.id] || (c.serverChecklist || {})[it.id]));
     if (!fields.length && !s.checklist.length) continue;
     const hid = 'rv-' + n;
     const dl = el('dl', { class: 'answers-list' });
@@ -807,8 +813,12 @@ function reviewScreen(c) {
       // answers of this screen, and shows the server's, masked as it gives them
       const server = c.values[f.key];
       const typed = draftValue(f, acc.fields[f.key]);
-      let v = server !== undefined && (typed === '' ||
-        (!/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno')) ? server : typed;
+      // none held, once the server's answers are known: an answer typed
+      // here may have been dropped since (an earlier change turned its
+      // situation off, then on again), and the hand-in carries none
+      let v = server === undefined && c.valuesLoaded && !c.valuesStale ? ''
+        : server !== undefined && (typed === '' ||
+          (!/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno')) ? server : typed;
       // the screen faces the hall: an ID number shows only its last four,
       // as the server gives it
       const mask = (fieldType(f) || {}).mask;
