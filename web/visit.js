@@ -23,7 +23,9 @@ const FIELDS = (days) => ({
     ? { key: 'date', label: t('visitDate'), type: 'choice', required: true, options: days,
       labels: Object.fromEntries(days.map(d => [d, dateWords(d)])) }
     : { key: 'date', label: t('visitDate'), type: 'date', required: true },
-  slot: { key: 'slot', label: t('visitSlot'), type: 'choice', required: true, options: ['上午', '下午'] },
+  // the values the server takes, in the page's words (Morning in English)
+  slot: { key: 'slot', label: t('visitSlot'), type: 'choice', required: true, options: ['上午', '下午'],
+    labels: { 上午: t('visitAm'), 下午: t('visitPm') } },
   address: { key: 'address', label: t('visitAddress'), type: 'text', required: true, rules: { max: 200 } },
   phone: { key: 'phone', label: t('visitPhone'), type: 'phone', required: true },
 });
@@ -142,6 +144,9 @@ export async function visitScreen(c, kit) {
   ]);
 }
 
+// 上午/下午 in the page's language; anything else as the server gave it.
+const slotWords = (v) => (v === '上午' ? t('visitAm') : v === '下午' ? t('visitPm') : v || '');
+
 // The case waits for the B post: the day and half-day, and the originals to
 // have ready (bring: case.js's list of the case's materials), nothing else
 // (the screen faces the hall; the address and phone were typed here already).
@@ -151,7 +156,7 @@ export function visitDoneScreen(c, kicker, bring) {
     kicker,
     el('section', { class: 'ticket-box visit-done', 'aria-labelledby': 'visit-done-h' },
       el('h1', { id: 'visit-done-h' }, t('visitDoneTitle')),
-      el('p', { class: 'visit-when', id: 'visit-when' }, v.date ? dateWords(v.date) + ' ' + (v.slot || '') : ''),
+      el('p', { class: 'visit-when', id: 'visit-when' }, v.date ? dateWords(v.date) + ' ' + slotWords(v.slot) : ''),
       el('p', { class: 'lead' }, t('visitDoneText'))),
     bring ? el('section', { class: 'card', 'aria-labelledby': 'visit-bring-h' },
       el('h2', { id: 'visit-bring-h' }, t('visitBring')), bring) : null,

@@ -73,6 +73,9 @@ describe('上门服务', () => {
       await setMode(page, { lang: 'en', big: false });
       assert.match(await page.locator('#v-slot-error').innerText(), /morning or afternoon/);
       assert.match(await page.locator('#v-phone-error').innerText(), /area code/);
+      // and the half-days in English: 上午/下午 alone meant nothing to its reader
+      assert.equal((await page.locator('label[for="v-slot-0"]').innerText()).trim(), 'Morning');
+      assert.equal((await page.locator('label[for="v-slot-1"]').innerText()).trim(), 'Afternoon');
       await setMode(page, { lang: 'zh', big: false });
       assert.match(await page.locator('#v-slot-error').innerText(), /上午或下午/);
       visitDay = offered[0];
@@ -87,6 +90,9 @@ describe('上门服务', () => {
       assert.match(when, /下午/);
       assert.match(when, new RegExp(`${+m}月${+d}日`));
       assert.doesNotMatch(await page.locator('#main').innerText(), /幸福小区|6221234/);
+      await setMode(page, { lang: 'en', big: false });
+      assert.match(await page.locator('#visit-when').innerText(), /afternoon/i);
+      await setMode(page, { lang: 'zh', big: false });
       // the originals to have ready, by name
       assert.match(await page.locator('#main').innerText(), /请准备好以下材料的原件[\s\S]*居民身份证/);
       await kioskRules(page, 'the confirmation');
