@@ -69,6 +69,9 @@ const TEXT = (v) => String(v);
 //            'id' (digits and X), 'digits', 'decimal' (and .), 'tel' (and -)
 //   limits   what min/max count: 'length' (characters) or 'value'
 //   upper    typed letters become capitals (the X of an ID number)
+//   compact  a paste loses its white space before the box's maxlength
+//            counts it (an ID number copied in groups, 110105 19850315 102X,
+//            which the server takes, was cut at its 18th character)
 //   long     (f) → true when the kiosk gives it a text area
 //   options  (f) → [[value, text]] of an options control
 //   words    its values read in the interface's language (是/否, Yes/No),
@@ -93,7 +96,7 @@ export const TYPES = {
   cn_id: {
     // 18 characters: a 19th from the keypad or a keyboard goes nowhere
     control: 'text', attrs: { inputmode: 'text', autocapitalize: 'characters', maxlength: '18' }, cls: 'input-id',
-    hint: 'hint_cn_id', upper: true, mask: maskId, keypad: 'id',
+    hint: 'hint_cn_id', upper: true, mask: maskId, keypad: 'id', compact: true,
   },
   cn_mobile: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_cn_mobile', keypad: 'digits' },
   phone: { control: 'text', attrs: { type: 'tel', inputmode: 'tel' }, hint: 'hint_phone', keypad: 'tel' },
@@ -202,6 +205,19 @@ function textBox(f, ty, id, value, onInput, extra) {
     }
     onInput(input.value);
   });
+  if (ty.compact) {
+    input.addEventListener('paste', (e) => {
+      const text = (e.clipboardData && e.clipboardData.getData('text')) || '';
+      const bare = text.replace(/[\s\u3000]+/g, '');
+      if (bare === text) return;   // the browser's own paste
+      e.preventDefault();
+      const from = input.selectionStart ?? input.value.length;
+      const to = input.selectionEnd ?? from;
+      const room = input.maxLength >= 0 ? input.maxLength - (input.value.length - (to - from)) : bare.length;
+      input.setRangeText(bare.slice(0, Math.max(0, room)), from, to, 'end');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }
   return input;
 }
 

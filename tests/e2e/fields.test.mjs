@@ -95,3 +95,37 @@ describe('the form marks optional fields only', () => {
     kp.assertClean('fields');
   });
 });
+
+// An ID number pasted as people write it in a message, in groups
+// (110105 19850315 102X): the server takes it (spaces ignored), but the
+// box's 18-character limit cut the paste at the 18th character, spaces
+// counted, and the resident who pasted all 18 digits was told 现在是 16 位.
+describe('an ID number pasted in groups', () => {
+  it('keeps every digit: the spaces go, the limit counts the digits', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'web' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
+    await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true } });
+    const kp = await kioskPage(k, { viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      const { page } = kp;
+      await kp.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: k.url });
+      await atRoute(page, /\/step\/2$/, () => page.goto(`${k.url}/#/case/${c.id}`));
+      await page.evaluate(() => navigator.clipboard.writeText('110105 19850315 102x'));
+      await page.focus('#f-id_number');
+      await page.keyboard.press('ControlOrMeta+V');
+      await poll(async () => assert.equal(await page.inputValue('#f-id_number'), '11010519850315102X'));
+      // pasted over a selection, the rest is kept and the limit still holds
+      await page.locator('#f-id_number').evaluate((e) => e.setSelectionRange(0, 6));
+      await page.evaluate(() => navigator.clipboard.writeText('3706 02'));
+      await page.keyboard.press('ControlOrMeta+V');
+      await poll(async () => assert.equal(await page.inputValue('#f-id_number'), '37060219850315102X'));
+      await page.evaluate(() => navigator.clipboard.writeText('9999'));
+      await page.keyboard.press('ControlOrMeta+V');
+      assert.equal(await page.inputValue('#f-id_number'), '37060219850315102X', 'nothing beyond 18');
+      kp.assertClean('paste');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
