@@ -48,6 +48,9 @@ export function dateBoxError(raw, code) {
   if (!/^\d{4}$/.test(y)) return { key: 'dateBoxYear', params: {}, box: 'y' };
   if (!/^\d{1,2}$/.test(m) || +m < 1 || +m > 12) return { key: 'dateBoxMonth', params: {}, box: 'm' };
   if (!/^\d{1,2}$/.test(d) || +d < 1 || +d > 31) return { key: 'dateBoxDay', params: {}, box: 'd' };
+  // the server takes no year before 1900 (a slip of the finger, 1026 for
+  // 2026): the year is what to fix then, not the day
+  if (code === 'date_not_real' && +y < 1900) return { key: 'dateBoxYearOld', params: { y }, box: 'y' };
   if (code === 'date_not_real') return { key: 'dateBoxNotReal', params: { m: +m, d: +d }, box: 'd' };
   return null;
 }

@@ -85,6 +85,17 @@ describe('the form marks optional fields only', () => {
     await poll(async () => assert.ok((await link.innerText()).includes('没有')));
     assert.equal(await link.innerText(), '备案开始日期：2 月没有 30 日，请核对“日”框');
     assert.equal(await link.getAttribute('href'), '#f-start_date-d');
+
+    // a slip of the finger in the year (1026 for 2026): the server's
+    // date_not_real too (no year before 1900), but the day is right; it
+    // said 3 月没有 1 日 and sent the resident to the day's box
+    await page.fill('#f-start_date-y', '1026');
+    await page.fill('#f-start_date-m', '3');
+    await page.fill('#f-start_date-d', '1');
+    await page.click('#main form.step-form button[type=submit]');
+    await poll(async () => assert.ok((await link.innerText()).includes('1026')));
+    assert.equal(await link.innerText(), '备案开始日期的“年”框填的是 1026 年，请核对');
+    assert.equal(await link.getAttribute('href'), '#f-start_date-y');
     assert.deepEqual(await axeSerious(page), []);
   });
 
