@@ -675,7 +675,10 @@ static int cases_exec_id_text(struct db *db, const char *sql, const char *id, co
 
 
 /* Whether done step j still holds everything it requires now: a changed
- * earlier answer can make other items or fields apply to it. */
+ * earlier answer can make other items or fields apply to it, or leave a
+ * confirmation (same_as) on it repeating a value that is no longer there
+ * (the card number changed on its own step after its confirmation was
+ * accepted on a later one). */
 static bool cases_step_complete(const struct case_state *cs, size_t j)
 {
     const struct proc_step *s = &cs->model->steps[j];
@@ -685,11 +688,19 @@ static bool cases_step_complete(const struct case_state *cs, size_t j)
         if (s->items[i].required && (!s->items[i].has_cond || cases_cond_holds(cs, &s->items[i].cond)) &&
             !cases_ticked(cs, s->items[i].id))
             return false;
-    for (i = 0; i < s->n_fields; i++)
-        if (s->fields[i].required &&
-            (!s->fields[i].has_cond || cases_cond_holds(cs, &s->fields[i].cond)) &&
-            !cases_value(cs, s->fields[i].key))
+    for (i = 0; i < s->n_fields; i++) {
+        const struct field *f = &s->fields[i];
+        const char *v, *other;
+
+        if (f->has_cond && !cases_cond_holds(cs, &f->cond))
+            continue;
+        v = cases_value(cs, f->key);
+        if (f->required && !v)
             return false;
+        /* both stored normalised, as validate_field compares them */
+        if (f->same_as && v && (!(other = cases_value(cs, f->same_as)) || strcmp(other, v) != 0))
+            return false;
+    }
     return true;
 }
 

@@ -24,6 +24,12 @@ const files = {
     + '## 第一步:基本情况\n```form\nproxy | 是否由他人代办 | yesno | required\n```\n\n'
     + '## 第二步:联系方式\n```form\nagent_phone | 代办人手机号码 | cn_mobile | required {if proxy=yes}\n```\n\n'
     + '## 第三步:确认\n- [ ] 我已核对以上信息无误\n',
+  // a confirmation on a later step than the number it repeats (same_as may
+  // name a field of any step, docs/procedure-format.md)
+  'hall/cards.md': '---\nversion: 2026-01-01\n---\n# 银行卡登记\n\n测试。\n\n'
+    + '## 第一步:银行卡\n```form\ncard | 银行卡号 | bank_card | required\n```\n\n'
+    + '## 第二步:确认\n```form\ncard2 | 请再输入一遍银行卡号 | bank_card | required same_as=card\n```\n\n'
+    + '## 第三步:核对\n- [ ] 我已核对以上信息无误\n',
 };
 const ctx = useDaemon({ files });
 const api = (p) => `${ctx.daemon.url}${p}`;
@@ -62,5 +68,35 @@ describe('a done step dropped with no answer of its own', () => {
     assert.deepEqual(await step(id, 1, {}), { step: 2, applicable: [0, 1, 2], done: [0, 1] });
     assert.deepEqual(await step(id, 0, { fields: { proxy: 'yes' } }),
       { step: 1, applicable: [0, 1, 2], done: [0] });
+  });
+});
+
+// The card number changed on its step after its confirmation, on a later
+// step, was accepted: the confirmation was not looked at again, and the case
+// was handed in with two different numbers (the window could not tell which
+// was meant, the very slip the confirmation is there to catch).
+describe('a confirmation on a later step than what it repeats', () => {
+  it('the number changed: the confirmation\'s step is asked again, and refuses the old one', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'cards' });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    await step(id, 0, { fields: { card: '6222020200112233445' } });
+    await step(id, 1, { fields: { card2: '6222020200112233445' } });
+    assert.deepEqual(await step(id, 2, { checklist: { 's2-0': true } }),
+      { step: 3, applicable: [0, 1, 2], done: [0, 1, 2] });
+    const changed = await step(id, 0, { fields: { card: '6222020200999999999' } });
+    assert.equal(changed.step, 1, JSON.stringify(changed));
+    assert.ok(!changed.done.includes(1), JSON.stringify(changed));
+    const sub = await post(`/api/v1/cases/${id}/submit`, {});
+    assert.equal(sub.status, 409, sub.text);
+    assert.equal(sub.body.error.code, 'not_finished');
+    const again = await post(`/api/v1/cases/${id}/steps/1`, { fields: { card2: '6222020200112233445' } });
+    assert.equal(again.status, 422, again.text);
+    assert.equal(again.body.field_codes.card2, 'not_same');
+    assert.deepEqual(await step(id, 1, { fields: { card2: '6222020200999999999' } }),
+      { step: 3, applicable: [0, 1, 2], done: [0, 1, 2] });
+    // the same number sent again (as a resident re-sends a step) changes nothing
+    assert.deepEqual(await step(id, 0, { fields: { card: '6222 0202 0099 9999 999' } }),
+      { step: 3, applicable: [0, 1, 2], done: [0, 1, 2] });
   });
 });
