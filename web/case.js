@@ -109,14 +109,18 @@ function windowFlagged(c, kind, key) {
 // number comes masked (3706**********0015) and is kept so: the server
 // takes that echo for the number it has, so nobody retypes it to correct
 // something else. What the window flagged is the exception: such a
-// number starts empty (it must be typed anew), such an item unticked (to
-// be checked again, not passed with the tick it had).
+// number starts empty (it must be typed anew), and so does its masked
+// confirmation (same_as): kept, it repeats the old number, refused as
+// 不一致 beside a box of stars; such an item starts unticked (to be
+// checked again, not passed with the tick it had).
 function draft(c, n) {
   if (!c.drafts[n]) {
     const d = { fields: {}, checklist: {} };
+    const anew = f => windowFlagged(c, 'fields', f.key) ||
+      !!(f.rules && f.rules.same_as && windowFlagged(c, 'fields', f.rules.same_as));
     for (const f of c.proc.steps[n].fields) {
       const sv = c.values[f.key];
-      if (sv !== undefined && !(isMasked(sv) && windowFlagged(c, 'fields', f.key))) d.fields[f.key] = sv;
+      if (sv !== undefined && !(isMasked(sv) && anew(f))) d.fields[f.key] = sv;
     }
     for (const it of c.proc.steps[n].checklist)
       if (c.serverChecklist && c.serverChecklist[it.id] && !windowFlagged(c, 'checklist', it.id))
