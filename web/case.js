@@ -552,7 +552,7 @@ function stepScreen(c, n) {
         id: 'f-' + f.key, value: d.fields[f.key], error: text,
         // a number kept as the server shows it: say why only four digits show
         hint: isMasked(d.fields[f.key]) ? t('hint_masked_kept') : fieldHint(f, proc.steps.flatMap(x => x.fields)),
-        onInput: (raw) => { d.fields[f.key] = raw; update(); },
+        onInput: (raw) => { d.fields[f.key] = raw; clearConfirmations(f); update(); },
       });
       // a field the window marked: the mark above it, hidden with it
       const box = flagged('fields', f.key) ? el('div', { class: 'flagged' }, flagNote(), node) : node;
@@ -561,6 +561,20 @@ function stepScreen(c, n) {
       if (msg) entries.push({ text, target: boxErr ? 'f-' + f.key + '-' + boxErr.box : fieldTarget(f), node });
     }
   }
+  // a number edited: its masked confirmation (same_as) repeated the old
+  // one, refused as 不一致 beside a box of stars; it is typed anew instead
+  function clearConfirmations(f) {
+    for (const g of s.fields) {
+      if (!(g.rules && g.rules.same_as === f.key) || !isMasked(d.fields[g.key])) continue;
+      d.fields[g.key] = '';
+      const box = document.getElementById('f-' + g.key);
+      if (box) box.value = '';
+      // its hint said 已经填过…不用改; now it says what to type
+      const hint = document.getElementById('f-' + g.key + '-hint');
+      if (hint) hint.textContent = fieldHint(g, proc.steps.flatMap(x => x.fields));
+    }
+  }
+
   // errors the server named for things this step does not show
   if (errs) for (const key of Object.keys(errs.fields))
     if (!s.fields.some(f => f.key === key)) entries.push({ text: errs.fields[key] });

@@ -371,6 +371,41 @@ describe('a returned card number, from home', () => {
       await kp.context.close();
     }
   });
+
+  // the same when the resident changes the number of their own accord: the
+  // masked confirmation of the old one goes as soon as the number is edited
+  it('a masked confirmation empties once the number it repeats is edited', async () => {
+    const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'flexible-employment-insurance', channel: 'web' });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { fields: { insurance: '只参加养老保险', other_place: 'no' } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, own_account: true } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/2`, {
+      fields: {
+        name: NAME, id_number: ID, mobile: '13800138000', start_date: '2025-01-01', base_level: '60%',
+        bank_card: '6222020200112233445', bank_card2: '6222020200112233445',
+      },
+    });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    try {
+      const page = kp.page;
+      await atRoute(page, /\/step\/3$/, () => page.goto(`${k.url}/#/case/${c.id}`));
+      await atRoute(page, /\/step\/2$/, () => page.getByRole('button', { name: '上一步' }).tap());
+      assert.equal(await page.inputValue('#f-bank_card2'), '***************3445');
+      // another field edited: the confirmation stays
+      await page.fill('#f-mobile', '13900139000');
+      assert.equal(await page.inputValue('#f-bank_card2'), '***************3445');
+      await page.fill('#f-bank_card', '6222020200999999999');
+      assert.equal(await page.inputValue('#f-bank_card2'), '', 'the old number\'s confirmation went');
+      assert.doesNotMatch(await page.locator('#f-bank_card2-hint').innerText(), /已经填过/);
+      await page.fill('#f-bank_card2', '6222020200999999999');
+      await atRoute(page, /\/step\/3$/, () => page.locator('#main form.step-form button[type=submit]').tap());
+      const held = await (await fetch(`${k.url}/api/v1/cases/${c.id}`)).json();
+      assert.equal(held.values.bank_card2, '***************9999');
+      kp.assertClean('phone');
+    } finally {
+      await kp.context.close();
+    }
+  });
 });
 
 describe('a paper missing, from home', () => {
