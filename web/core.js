@@ -4,7 +4,7 @@
 // helpers too. Nothing is ever stored in the browser (no cookies, no
 // localStorage): a shared kiosk must not remember residents.
 
-import { t, getLang } from './i18n.js';
+import { t, getLang, ERROR_CODES_EN } from './i18n.js';
 import { ApiError } from './api.js';
 
 // el('p', {class: 'x', text: '…', onClick: fn, hidden: true}, child, …)
@@ -105,9 +105,13 @@ export function contentHtml(html, cls) {
 const ownWords = (err) => err.status >= 500 && err.status !== 503;
 
 // A sentence a resident can act on; never a stack trace or a bare code.
+// The English words of a refusal the server explains in Chinese, or null.
+const codeEn = (err) => (getLang() === 'en' && Object.hasOwn(ERROR_CODES_EN, err.code) ? ERROR_CODES_EN[err.code] : null);
+
 export function friendly(err) {
   if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetwork');
   if (ownWords(err)) return t('errServer');
+  if (codeEn(err)) return codeEn(err);
   if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
     return err.serverMessage;
   if (err.status === 404) return t('errNotFound');
@@ -118,6 +122,7 @@ export function friendly(err) {
 export function friendlyShort(err) {
   if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetworkShort');
   if (ownWords(err)) return t('errServerShort');
+  if (codeEn(err)) return codeEn(err);
   if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
     return err.serverMessage.replace(/[。.]?$/, '。');
   return t('errServerShort');

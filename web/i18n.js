@@ -702,6 +702,18 @@ export const STRINGS = {
 
 // English texts for the server's validation codes (field_codes); the
 // Chinese interface uses the server's own message.
+// What the server refuses a resident with, in English, by its code: its
+// message is Chinese, and without these the English page said "the system
+// has a problem, try again" to one told in Chinese to go to the window.
+export const ERROR_CODES_EN = {
+  tickets_used_up: 'No more queue numbers can be given out today. Please go straight to the general window.',
+  too_many_cases: 'Too many people are applying right now. Please wait a minute or two and try again; if it is urgent, go to the general window.',
+  too_many_open_cases: 'The system is very busy right now. Please try again in a few minutes; if it is urgent, go to the general window.',
+  busy: 'The server is busy. Please try again in a moment.',
+  storage_full: 'What you just did was not saved: the system cannot store it right now. Please try again later, or ask the staff to call the administrator.',
+  storage_failed: 'What you just did was not saved: the system cannot store it right now. Please try again later, or ask the staff to call the administrator.',
+};
+
 export const FIELD_CODES_EN = {
   required: 'Please fill in "{label}".',
   bad_text: '"{label}" contains characters that cannot be read; please remove them.',

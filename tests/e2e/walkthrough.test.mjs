@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR, staffLogin,
+  useKiosk, kioskPage, atRoute, h1Text, shot, poll, axeSerious, smallTargets, PORTRAIT, ROOT, WEB_DIR, staffLogin, setMode,
 } from './helpers.mjs';
 import { addUser } from '../api/helpers.mjs';
 
@@ -273,6 +273,17 @@ describe('labour-handbook walkthrough with touch input', () => {
       await p.unroute(submitUrl);
     };
     await refuse(page, 409, 'tickets_used_up', '今天的排队号已经发完了，请到综合窗口直接办理');
+    // in English the same advice, not "the system has a problem, try again"
+    // (the server's words are Chinese; its code says what happened)
+    await setMode(page, { lang: 'en', big: false });
+    await page.route(submitUrl, (r) => r.fulfill({ status: 409, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'tickets_used_up', message: '今天的排队号已经发完了，请到综合窗口直接办理' } }) }));
+    await tap(page.locator('#main button', { hasText: 'Submit' }));
+    await poll(async () => assert.match(await page.locator('#main [role=alert]').innerText(),
+      /No more queue numbers[^]*go straight to the general window/));
+    assert.doesNotMatch(await page.locator('#main [role=alert]').innerText(), /system has a problem/);
+    await page.unroute(submitUrl);
+    await setMode(page, { lang: 'zh', big: false });
     // a 503 on a page of its own (its guard counts the answer): starting a
     // case when the daemon says it is too busy
     const other = await kioskPage(k);
