@@ -104,10 +104,10 @@ export function contentHtml(html, cls) {
 // telling what to do (disk full: go to the window; too busy: come back).
 const ownWords = (err) => err.status >= 500 && err.status !== 503;
 
-// A sentence a resident can act on; never a stack trace or a bare code.
 // The English words of a refusal the server explains in Chinese, or null.
 const codeEn = (err) => (getLang() === 'en' && Object.hasOwn(ERROR_CODES_EN, err.code) ? ERROR_CODES_EN[err.code] : null);
 
+// A sentence a resident can act on; never a stack trace or a bare code.
 export function friendly(err) {
   if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetwork');
   if (ownWords(err)) return t('errServer');

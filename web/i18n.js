@@ -700,8 +700,6 @@ export const STRINGS = {
   },
 };
 
-// English texts for the server's validation codes (field_codes); the
-// Chinese interface uses the server's own message.
 // What the server refuses a resident with, in English, by its code: its
 // message is Chinese, and without these the English page said "the system
 // has a problem, try again" to one told in Chinese to go to the window.
@@ -714,6 +712,8 @@ export const ERROR_CODES_EN = {
   storage_failed: 'What you just did was not saved: the system cannot store it right now. Please try again later, or ask the staff to call the administrator.',
 };
 
+// English texts for the server's validation codes (field_codes); the
+// Chinese interface uses the server's own message.
 export const FIELD_CODES_EN = {
   required: 'Please fill in "{label}".',
   bad_text: '"{label}" contains characters that cannot be read; please remove them.',
