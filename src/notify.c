@@ -116,7 +116,9 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
 {
     static const char *const what[] = {
         [NOTIFY_READY] = "已办好，请带上身份证件到综合窗口领取。",
-        [NOTIFY_RETURNED] = "需要补正，请查看补正告知单或到综合窗口咨询。",
+        /* a case the back office or the B post returns reached no window:
+         * its resident was handed no notice to look at */
+        [NOTIFY_RETURNED] = "需要补正。要补正的内容写在补正告知单上；还没有拿到告知单的，请到综合窗口领取或咨询。",
         /* a window that refuses in front of the resident hands the notice
          * over there and then; a later post's refusal is told by this text */
         [NOTIFY_REJECTED] = "不予办理。原因和申请复议、提起诉讼的途径写在不予办理告知书上；"

@@ -38,7 +38,7 @@ describe('待通知 on the staff page', () => {
     assert.ok(t.includes('13800138000'), t);
     assert.match(t, /就业创业证申领/);
     assert.match(t, /退回补正/);
-    assert.match(t, /需要补正，请查看补正告知单/);
+    assert.match(t, /需要补正。要补正的内容写在补正告知单上；还没有拿到告知单的，请到综合窗口领取/);
     assert.ok(!t.includes(ID), 'no ID number in the list');
     assert.match(await page.locator('#notify-card').innerText(), /请按电话告知居民/);
     assert.match(await page.locator('#notify-h').innerText(), /（1 条）/);

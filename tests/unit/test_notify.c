@@ -104,7 +104,7 @@ Test(notify, text_without_a_ticket)
     char *t = notify_text(NOTIFY_RETURNED, "居住证", NULL);
 
     cr_assert_not_null(t);
-    cr_expect_str_eq(t, "您在社区便民服务中心办理的「居住证」需要补正，请查看补正告知单或到综合窗口咨询。");
+    cr_expect_str_eq(t, "您在社区便民服务中心办理的「居住证」需要补正。要补正的内容写在补正告知单上；还没有拿到告知单的，请到综合窗口领取或咨询。");
     free(t);
 }
 
