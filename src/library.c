@@ -1590,6 +1590,48 @@ static int lib_check_practice(const char *ppath, const char *proc, bool exists,
 }
 
 /* `check FILE`: a file on its own, by its name's role. */
+/* Checked alone, _directory.md or _posts.md: the errors its text causes in
+ * the files of its folder that link one of its offices or name one of its
+ * posts, as errors of its own at line 1, as the console's check of a save
+ * has them. Without them an office or a post renamed passed `spkiosk check
+ * _directory.md`, and the daemon then refused the directory (or the chain
+ * files) with errors check never showed. The whole tree's check reports
+ * them on the linking files instead: it cannot tell which side changed.
+ * Returns 0, or -1 when memory ran out or the folder could not be read. */
+static int lib_check_linked_by(const char *path, const char *dir, int today,
+                               struct diag_list *diags)
+{
+    char needle[64], *prefix = path_join(dir, "");
+    struct library lib;
+    size_t i, pn;
+    int rc = -1;
+
+    if (!prefix)
+        return -1;
+    pn = strlen(prefix);
+    /* the one message both kinds of link give when they land nowhere */
+    snprintf(needle, sizeof needle, " 在 %s 里找不到", base_name(path));
+    if (library_scan(dir, today, NULL, &lib) != 0)
+        goto out;
+    for (i = 0; i < lib.diags.n; i++) {
+        const struct diag *d = &lib.diags.items[i];
+        const char *other = d->file;
+        if (d->severity != DIAG_ERROR || strcmp(base_name(d->file), base_name(path)) == 0 ||
+            !strstr(d->message, needle))
+            continue;
+        if (strncmp(other, prefix, pn) == 0)
+            other += pn;
+        if (diag_error(diags, path, 1, "按这个文件，%s 第 %d 行会出错：%s", other, d->line,
+                       d->message) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    library_free(&lib);
+    free(prefix);
+    return rc;
+}
+
 static int library_check_file(const char *path, int today, struct diag_list *diags)
 {
     const char *name = base_name(path);
@@ -1617,6 +1659,8 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         memset(&dl, 0, sizeof dl);
         rc = lib_directory_load(dir, &dl, diags, NULL);
         directory_free(dl.directory);
+        if (rc == 0)
+            rc = lib_check_linked_by(path, dir, today, diags);
         goto out;
     }
     if (strcmp(name, POSTS_FILE) == 0 || strcmp(name, WORKDAYS_FILE) == 0) {
@@ -1631,6 +1675,8 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
                 diag_add(diags, path, d->line, d->severity, "%s", d->message);
         }
         library_free(&dl);
+        if (rc == 0 && strcmp(name, POSTS_FILE) == 0)
+            rc = lib_check_linked_by(path, dir, today, diags);
         goto out;
     }
     if (practice_name_is(name)) {
