@@ -727,6 +727,73 @@ static void pctx_item_office_links(struct pctx *c, cmark_node *para, int line)
     cmark_iter_free(it);
 }
 
+/* The bytes of para's plain text (node_plain's) before its first line
+ * break, 0 when it has none or memory ran out. */
+static size_t para_first_line_len(cmark_node *para)
+{
+    cmark_iter *it = cmark_iter_new(para);
+    cmark_event_type ev;
+    size_t n = 0;
+    bool broke = false;
+
+    if (!it)
+        return 0;
+    while (!broke && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(x);
+        const char *lit;
+
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            broke = true;
+        else if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) && (lit = cmark_node_get_literal(x)))
+            n += strlen(lit);
+    }
+    cmark_iter_free(it);
+    return broke ? n : 0;
+}
+
+/* A checklist item's first line ends with its markers, and a line of text
+ * follows with no blank line between (`- [ ] 户口簿 {optional}` then
+ * `以上材料请带原件。`): CommonMark makes that line part of the item, so
+ * the markers no longer end its text. Said at the line that joined, where
+ * the fix is, rather than as a marker with text after it, which the admin
+ * cannot see on the item's line. t[0..*n) is the item's text after `[ ] `,
+ * cut to its first line when so. */
+static int pctx_item_joined(struct pctx *c, cmark_node *para, const char *raw, const char *t,
+                            size_t *n)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct markers m;
+    size_t first = para_first_line_len(para), k, k0;
+    int r;
+
+    if (first <= (size_t)(t - raw) || first - (size_t)(t - raw) >= *n)
+        return 0;
+    k = first - (size_t)(t - raw);
+    while (k && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+        k--;
+    if (!k || t[k - 1] != '}')
+        return 0;
+    k0 = k;
+    memset(&m, 0, sizeof m);
+    r = marker_strip(c->src->path, pctx_line(c, para), t, &k, MARK_OPTIONAL | MARK_IF | MARK_ITEM_ID,
+                     &m, &quiet);
+    marker_free(&m);
+    diag_list_free(&quiet);
+    if (r < 0)
+        return -1;
+    if (r != 0 || k == k0)
+        return 0; /* no marker there, or one wrong of its own: said as usual */
+    if (diag_error(c->diags, c->src->path, pctx_line(c, para) + 1,
+                   "这一行紧接在上一行的清单项后面，中间没有空行，会被当成那一项的一部分，"
+                   "上一行末尾的标记也就不起作用了：请在这一行前面空一行") != 0)
+        return -1;
+    *n = first - (size_t)(t - raw);
+    return 0;
+}
+
 /* In a step: turns `[ ] ` items into checklist items, renders the rest. */
 static void pctx_step_list(struct pctx *c, cmark_node *list)
 {
@@ -769,6 +836,11 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         t = raw + 3;
         n = strlen(t);
         t = utf8_trim(t, &n);
+        if (pctx_item_joined(c, para, raw, t, &n) != 0) {
+            free(raw);
+            c->oom = 1;
+            return;
+        }
         r = marker_strip(path, line, t, &n, MARK_OPTIONAL | MARK_IF | MARK_ITEM_ID, &m, c->diags);
         if (r < 0) {
             free(raw);
