@@ -47,8 +47,9 @@ struct triage {
  * Returns a string owned by the resolver that stays valid until
  * triage_parse returns, or NULL when there is no such procedure file.
  * An answer's link to an office, "_directory.md#ID", is resolved the same
- * way: non-NULL when the office exists, NULL when it does not (*broken is
- * not used). */
+ * way: non-NULL when the office exists, NULL when it does not; *broken is
+ * then set when the offices it was looked up in are not the text on disk
+ * (that file has errors and its last good offices stay live). */
 typedef const char *(*triage_resolve_fn)(void *ctx, const char *relpath, int line, bool *broken);
 
 /* Parses and checks the triage file text[0..len) shown as path. Links to

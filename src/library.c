@@ -1110,7 +1110,10 @@ static const char *lib_resolve(void *ctx, const char *rel, int line, bool *broke
     long i;
 
     if (strncmp(rel, DIRECTORY_FILE "#", sizeof DIRECTORY_FILE) == 0) {
-        *broken = false;
+        /* pinned: the office may well be in the text on disk, whose
+         * errors keep it from the kiosk; the triage says so, as a
+         * procedure's link does (msg_office_not_live) */
+        *broken = lib->offices_pinned;
         return lib_office_known(lib, rel + sizeof DIRECTORY_FILE, TRIAGE_FILE, line) ? rel : NULL;
     }
     if ((i = lib_file_find(lib, rel)) < 0)

@@ -168,7 +168,10 @@ static void tctx_office(struct tctx *c, struct triage_answer *a, const char *id,
     a->kind = TRIAGE_OFFICE;
     snprintf(link, sizeof link, "%s#%s", DIRECTORY_FILE, id);
     if (!c->resolve(c->rctx, link, line, &broken))
-        diag_error(c->diags, c->path, line, "链接的办事地点 %s 在 %s 里找不到", id, DIRECTORY_FILE);
+        diag_error(c->diags, c->path, line,
+                   broken ? "链接的办事地点 %s 不在居民现在看到的 %s 里（那个文件这次的修改有错误，没有生效）"
+                          : "链接的办事地点 %s 在 %s 里找不到",
+                   id, DIRECTORY_FILE);
     if (!(a->target = strdup(id)))
         c->oom = 1;
 }

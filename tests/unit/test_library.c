@@ -210,6 +210,46 @@ Test(library, links_are_checked_against_the_live_offices_while_the_directory_has
     lib_rm(dir);
 }
 
+/* The triage's link to an office only the broken directory has says so as
+ * a procedure's does: "在 _directory.md 里找不到" sent the admin to a file
+ * that does have the office. */
+Test(library, a_triage_link_to_an_office_not_live_says_the_directory_has_errors)
+{
+    char dir[32], *live[] = {"a"};
+    struct library lib;
+    struct library_reuse ru;
+    size_t i, n = 0;
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "cat");
+    lib_put(dir, "_directory.md", "# 地点\n\n## 甲 {#a}\n- 地址：1 号\n\n## 乙 {#b}\n- 地址：2 号\n\n"
+                                  "## 乙二 {#b}\n- 地址：3 号\n");
+    lib_put(dir, "cat/README.md", "# 类\n\n说明\n");
+    lib_put(dir, "cat/p.md", "# 事项\n\n简介。\n\n## 第一步：准备\n- [ ] 身份证\n");
+    lib_put(dir, "_triage.md", "# 问\n\n## 办什么？ {#start}\n- [事项](cat/p.md)\n"
+                               "- [乙](_directory.md#b)\n");
+    memset(&ru, 0, sizeof ru);
+    ru.directory_hash = "the live text's hash";
+    ru.offices = live;
+    ru.n_offices = 1;
+    cr_assert_eq(library_scan(dir, 20260301, &ru, &lib), 0);
+    for (i = 0; i < lib.diags.n; i++)
+        if (strstr(lib.diags.items[i].file, "_triage.md")) {
+            cr_assert_eq(lib.diags.items[i].line, 5);
+            cr_assert(strstr(lib.diags.items[i].message, "链接的办事地点 b 不在居民现在看到的 _directory.md 里"),
+                      "%s", lib.diags.items[i].message);
+            n++;
+        }
+    cr_assert_eq(n, 1);
+    library_free(&lib);
+    /* with no live directory known, the text on disk is what counts */
+    cr_assert_eq(library_scan(dir, 20260301, NULL, &lib), 0);
+    for (i = 0; i < lib.diags.n; i++)
+        cr_assert_null(strstr(lib.diags.items[i].file, "_triage.md"), "%s", lib.diags.items[i].message);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
 /* While _posts.md has errors its last good text stays live (library.h,
  * library_reuse.posts_live): a chain is checked against that, and the
  * broken text is not offered to the store as the new live one. */
