@@ -143,6 +143,8 @@ struct library {
     struct posts *posts;        /* as read, even with errors (chains are
                                    checked against it); NULL when absent */
     bool posts_ok;              /* posts has no error: it may be published */
+    bool posts_pinned;          /* posts is the live text's (library_reuse.
+                                   posts_live), this one having errors */
     char *posts_text;           /* the file's text when posts_ok, else NULL */
     bool has_calendar;          /* a _calendar.md exists */
     char calendar_hash[65];

@@ -759,6 +759,7 @@ static int lib_posts_pin(const char *root, struct library *lib, const struct lib
     if (r == 0) {
         posts_free(lib->posts);
         lib->posts = live;
+        lib->posts_pinned = true;
     } else {
         posts_free(live);
     }
@@ -769,7 +770,7 @@ static int lib_posts_pin(const char *root, struct library *lib, const struct lib
  * exists). The implicit stage (line 0) names `window` by the format's
  * rule, not the author's choice, so it is not held against the file.
  * Returns true when every post is there. */
-static bool lib_check_posts(const struct posts *ps, const struct procedure *p,
+static bool lib_check_posts(const struct posts *ps, bool pinned, const struct procedure *p,
                             struct diag_list *diags)
 {
     bool ok = true;
@@ -777,9 +778,17 @@ static bool lib_check_posts(const struct posts *ps, const struct procedure *p,
 
     for (i = 0; ps && i < p->n_stages; i++) {
         if (p->stages[i].line && !posts_find(ps, p->stages[i].post)) {
-            diag_error(diags, p->path, p->stages[i].line,
-                       "环节 %s 的岗位 %s 在 %s 里找不到：请先在岗位文件里加上这个岗位，或改用已有的岗位编号",
-                       p->stages[i].key, p->stages[i].post, POSTS_FILE);
+            /* pinned: the post may well be in the text on disk, whose
+             * errors keep it from going live; said, as for an office */
+            if (pinned)
+                diag_error(diags, p->path, p->stages[i].line,
+                           "环节 %s 的岗位 %s 不在现在生效的 %s 里（那个文件这次的修改有错误，没有生效）："
+                           "请先改好岗位文件",
+                           p->stages[i].key, p->stages[i].post, POSTS_FILE);
+            else
+                diag_error(diags, p->path, p->stages[i].line,
+                           "环节 %s 的岗位 %s 在 %s 里找不到：请先在岗位文件里加上这个岗位，或改用已有的岗位编号",
+                           p->stages[i].key, p->stages[i].post, POSTS_FILE);
             ok = false;
         }
     }
@@ -1020,14 +1029,14 @@ static int lib_file_load(struct library *lib, const char *root, struct lib_file 
          * other files too, so that one run reports every error */
         if (f->model) {
             (void)lib_check_offices(lib, f->model, &lib->diags);
-            (void)lib_check_posts(lib->posts, f->model, &lib->diags);
+            (void)lib_check_posts(lib->posts, lib->posts_pinned, f->model, &lib->diags);
         }
         procedure_free(f->model);
         f->model = NULL;
         return 0;
     }
     if (r == 0 && (!lib_check_offices(lib, f->model, &lib->diags) |
-                   !lib_check_posts(lib->posts, f->model, &lib->diags))) {
+                   !lib_check_posts(lib->posts, lib->posts_pinned, f->model, &lib->diags))) {
         /* a link a resident would follow to nowhere: refused like any error */
         procedure_free(f->model);
         f->model = NULL;
@@ -1724,7 +1733,7 @@ static int library_check_file(const char *path, int today, struct diag_list *dia
         if (model->n_offices && lib_directory_load(root, &dl, &quiet, NULL) == 0)
             lib_check_offices(&dl, model, diags);
         if (model->chain_written && lib_lists_load(root, &dl, &quiet, NULL) == 0)
-            lib_check_posts(dl.posts, model, diags);
+            lib_check_posts(dl.posts, false, model, diags);
         library_free(&dl);
         diag_list_free(&quiet);
         free(root);

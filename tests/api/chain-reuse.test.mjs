@@ -120,7 +120,7 @@ describe('chain files across loads', () => {
       const last = await reload(d);
       assert.match(last, /with errors/, last);
       assert.match(d.stderr(), /_posts\.md:\d+: /, 'the broken posts file is reported');
-      assert.match(d.stderr(), /dibao\.md:\d+: 环节 street 的岗位 civil2 在 _posts\.md 里找不到/);
+      assert.match(d.stderr(), /dibao\.md:\d+: 环节 street 的岗位 civil2 不在现在生效的 _posts\.md 里（那个文件这次的修改有错误，没有生效）/);
       assert.equal((await request(`${d.url}/api/v1/procedures/dibao`)).body.hash, good,
         'the last good version stays live');
     } finally {
