@@ -1413,6 +1413,62 @@ static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
     }
 }
 
+/* `说明文字` with `---` on the next line: the admin meant a separating
+ * line, but Markdown makes the text a `##` heading (setext), so a step (or
+ * an information section) titled with that sentence appeared, taking the
+ * text after it, with no message. A warning at the `---`. An ATX heading
+ * is one line; a setext one ends on its underline. */
+static void pctx_setext_check(struct pctx *c, cmark_node *h)
+{
+    const char *s = c->src->text, *end = s + c->src->len, *e;
+    int line = 1, want = pctx_line(c, h),
+        last = cmark_node_get_end_line(h) + c->line_off;
+    char *title;
+    size_t i;
+
+    if (last <= want)
+        return; /* `## …`: one line */
+    /* cmark's end line of a setext heading may be the line after its
+     * underline: the underline is the first line after the heading's first
+     * that holds only '-' (after up to three spaces), which its text lines
+     * cannot */
+    while (s < end && line < want) {
+        if (*s == '\r' || *s == '\n') {
+            s += *s == '\r' && s + 1 < end && s[1] == '\n' ? 2 : 1;
+            line++;
+        } else {
+            s++;
+        }
+    }
+    for (; s < end && line <= last; line++) {
+        for (e = s; e < end && *e != '\r' && *e != '\n'; e++)
+            ;
+        for (i = 0; i < 3 && s + i < e && s[i] == ' '; i++)
+            ;
+        if (line > want && s + i < e && s[i] == '-') {
+            while (s + i < e && s[i] == '-')
+                i++;
+            while (s + i < e && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            if (s + i == e)
+                break;
+        }
+        s = e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+    }
+    if (s >= end || line > last)
+        return;
+    if (!(title = node_plain_dup(h))) {
+        c->oom = 1;
+        return;
+    }
+    diag_warn(c->diags, c->src->path, line,
+              "这一行的 --- 紧接在上一行文字下面，Markdown 会把上面的文字当成 ## 标题："
+              "「%s」成了单独的一部分（一个新的步骤或信息部分）。想画分隔线，请在 --- 上面空一行；"
+              "想要标题，请写成「## %s」",
+              title, title);
+    free(title);
+}
+
 static void pctx_block(struct pctx *c, cmark_node *n)
 {
     struct procedure *p = c->p;
@@ -1448,6 +1504,7 @@ static void pctx_block(struct pctx *c, cmark_node *n)
         return;
     }
     if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
+        pctx_setext_check(c, n);
         pctx_open_h2(c, n);
         return;
     }
