@@ -1413,6 +1413,39 @@ static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
     }
 }
 
+/* The line of a front matter block that blank lines push down from the
+ * file's first line (a `---` line, then a `key: value` line), or 0. It is
+ * not front matter then: the `---` is a horizontal rule and the entries
+ * with the closing `---` a `##` heading, which the admin only learnt as a
+ * title "after a ## part". */
+static int pushed_frontmatter_line(const char *s, size_t len)
+{
+    const char *end = s + len, *e;
+    int line = 1;
+    size_t i;
+
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    for (;; line++) {
+        for (e = s; e < end && *e != '\r' && *e != '\n'; e++)
+            ;
+        for (i = 0; s + i < e && (s[i] == ' ' || s[i] == '\t'); i++)
+            ;
+        if (s + i < e || e >= end)
+            break;
+        s = *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+    }
+    if (line == 1 || e - s < 3 || memcmp(s, "---", 3) != 0)
+        return 0;
+    for (i = 3; s + i < e; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    s = e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+    for (i = 0; s + i < end && s[i] >= 'a' && s[i] <= 'z'; i++)
+        ;
+    return i && s + i < end && s[i] == ':' ? line : 0;
+}
+
 /* `说明文字` with `---` on the next line: the admin meant a separating
  * line, but Markdown makes the text a `##` heading (setext), so a step (or
  * an information section) titled with that sentence appeared, taking the
@@ -1854,6 +1887,10 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
     r = frontmatter_parse(src->path, src->text, src->len, &fm, diags);
     if (r < 0)
         goto out;
+    if (!fm.n && (r = pushed_frontmatter_line(src->text, src->len)))
+        diag_error(diags, src->path, r,
+                   "开头信息的 --- 要写在文件的第一行，前面不能有空行：现在它不算开头信息，"
+                   "下面几行成了正文里的标题。请删掉 --- 上面的空行");
     pctx_meta(&c, &fm);
     e = frontmatter_get(&p->meta, "id");
     p->id = strdup(e ? e->value : src->id);
