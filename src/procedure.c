@@ -631,12 +631,22 @@ static bool raw_is_checkbox(const char *raw)
 }
 
 /* Whether an item's plain text is a checklist item mistyped: `[]`, `[x]`,
- * `[ ]` with no space after it, or full-width brackets. Silently an
- * ordinary item, it would drop out of the materials (a review found it). */
+ * `[ ]` with no space after it, full-width brackets, or brackets holding
+ * two spaces or a full-width one (`[　]`, which a Chinese input method
+ * types). Silently an ordinary item, it would drop out of the materials (a
+ * review found it). */
 static bool raw_is_checkbox_typo(const char *raw)
 {
-    return strncmp(raw, "[]", 2) == 0 || strncmp(raw, "[x]", 3) == 0 || strncmp(raw, "[X]", 3) == 0 ||
-           strncmp(raw, "[ ]", 3) == 0 || strncmp(raw, "［", 3) == 0 || strncmp(raw, "【", 3) == 0;
+    size_t i = 1;
+
+    if (strncmp(raw, "[]", 2) == 0 || strncmp(raw, "[x]", 3) == 0 || strncmp(raw, "[X]", 3) == 0 ||
+        strncmp(raw, "[ ]", 3) == 0 || strncmp(raw, "［", 3) == 0 || strncmp(raw, "【", 3) == 0)
+        return true;
+    if (raw[0] != '[')
+        return false;
+    while (raw[i] == ' ' || raw[i] == '\t' || strncmp(raw + i, "\xE3\x80\x80", 3) == 0)
+        i += raw[i] == '\xE3' ? 3 : 1;
+    return i > 1 && raw[i] == ']';
 }
 
 /* Whether item's first paragraph is a checklist item's. */

@@ -1414,6 +1414,29 @@ Test(procedure, structure_typed_as_text_is_warned_at_its_line)
     diag_list_free(&d);
 }
 
+/* A Chinese input method types a full-width space: `- [　] 户口簿` was an
+ * ordinary item with no message, the paper no longer asked for. So was
+ * `- [  ] 户口簿`. Each is warned as the other mistyped boxes are; a
+ * bracketed word (`[注意]`) is not. */
+Test(procedure, a_box_with_a_full_width_or_double_space_is_warned)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n## 第一步：材料\n"          /* 1-3 */
+                    "- [ ] 身份证\n"                    /* 4 */
+                    "- [\xE3\x80\x80] 户口簿\n"          /* 5 */
+                    "- [  ] 照片\n"                     /* 6 */
+                    "- [注意] 原件要带齐\n";             /* 7 */
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->steps[0].n_items, 1);
+    expect_diag(&d, 5, DIAG_WARNING, "像是清单项");
+    expect_diag(&d, 6, DIAG_WARNING, "像是清单项");
+    expect_counts(&d, 0, 2);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
 {
     struct procedure *p;
