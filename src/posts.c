@@ -54,8 +54,11 @@ static int posts_item(void *ctx, const char *text, int line)
     n = strlen(text) - idn;
     name = utf8_trim(text + idn, &n);
     if (!posts_id_valid(text, idn)) {
+        /* a Chinese input method's full-width space looks like the space
+         * the message asks for: say which one it is */
         diag_error(c->diags, c->path, line,
-                   "这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
+                   "%s这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
+                   memmem(text, idn, "\xE3\x80\x80", 3) ? "编号后面的空格是全角的（　），请切换到英文输入法再打一个空格。" : "",
                    POSTS_ID_MAX);
         return c->diags->oom ? -1 : 0;
     }

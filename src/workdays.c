@@ -202,6 +202,18 @@ int workdays_between(const struct workdays *cal, int a, int b)
     return k;
 }
 
+/* Whether text holds a full-width digit or hyphen (U+FF10 to U+FF19,
+ * U+FF0D: ２０２６－０１, typed with a Chinese input method). */
+static bool workdays_has_fullwidth_digit(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+
+    for (; *s; s++)
+        if (s[0] == 0xEF && s[1] == 0xBC && ((s[2] >= 0x90 && s[2] <= 0x99) || s[2] == 0x8D))
+            return true;
+    return false;
+}
+
 struct wctx {
     const char *path;
     struct diag_list *diags;
@@ -230,8 +242,13 @@ static int wctx_item(void *ctx, const char *text, int line)
     }
     n = strlen(text);
     if (n < 10 || (text[10] != ' ' && text[10] != '\t' && text[10] != '\0')) {
+        /* full-width characters from a Chinese input method look right:
+         * say which, as the procedure checks do */
         diag_error(c->diags, c->path, line,
-                   "这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班");
+                   "%s这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班",
+                   strstr(text, "\xE3\x80\x80") ? "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格。"
+                   : workdays_has_fullwidth_digit(text) ? "日期里有全角的数字或 －，请切换到英文输入法再打。"
+                   : "");
         return c->diags->oom ? -1 : 0;
     }
     memcpy(date, text, 10);
