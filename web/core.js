@@ -74,7 +74,11 @@ export function zh(tag, props, ...kids) {
 }
 
 // Server-rendered HTML of a procedure, with links that would leave the
-// daemon turned into plain text (the kiosk never leaves the hall's server).
+// daemon turned into plain text (the kiosk never leaves the hall's server),
+// and so are the daemon's links that are no page of it: only an office's
+// card (#/office/ID) and a file of _assets (/media/NAME) are. A link to
+// another file of the library (详见[劳动手册](labour-handbook.md), fine in
+// any Markdown viewer) took the kiosk to a bare JSON 404 with no way back.
 export function contentHtml(html, cls) {
   const box = el('div', { class: 'content ' + (cls || ''), lang: 'zh-CN', html: html || '' });
   // a line break inside a Chinese paragraph is not a space
@@ -93,7 +97,7 @@ export function contentHtml(html, cls) {
       a.replaceWith(span);
     } else if (href.startsWith('#/office/')) {
       a.className = 'office-link'; // a referral (_directory.md): a card to open
-    } else if (href.startsWith('#')) {
+    } else if (href.startsWith('#') || !new URL(href, location.href).pathname.startsWith('/media/')) {
       a.replaceWith(el('span', {}, a.textContent));
     }
   }
