@@ -45,4 +45,11 @@ int mdtext_list_items(const char *path, const char *what, const char *text, size
                       size_t max, mdtext_item_fn fn, mdtext_item_fn stray, void *ctx,
                       struct diag_list *diags);
 
+/* The file line of the `---` under a setext `##` heading whose text
+ * begins at file line first of text[0..len) (the whole file), cmark's end
+ * line of the heading being last; 0 for an ATX heading (`## …`, one line).
+ * An admin who writes `---` right under a line of text means a separating
+ * line, and gets that text as a heading: a step, a question, an office. */
+int mdtext_setext_line(const char *text, size_t len, int first, int last);
+
 #endif

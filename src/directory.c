@@ -220,8 +220,15 @@ int directory_parse(const char *path, const char *text, size_t len, struct direc
     for (n = cmark_node_first_child(doc); n && !c.oom; n = cmark_node_next(n)) {
         cmark_node_type t = cmark_node_get_type(n);
         bool in_office = c.d->n > 0 && c.d->n <= DIRECTORY_MAX_OFFICES;
-        if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2)
+        if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
+            int under = mdtext_setext_line(text, len, dctx_line(&c, n),
+                                           cmark_node_get_end_line(n) + c.line_off);
+            if (under)
+                diag_warn(diags, path, under,
+                          "这一行的 --- 紧接在上一行文字下面，Markdown 会把上面的文字当成 ## 标题，"
+                          "它成了一个办事地点：想画分隔线，请在 --- 上面空一行");
             dctx_office(&c, n);
+        }
         else if (t == CMARK_NODE_LIST && in_office)
             dctx_lines(&c, n);
         else if (t == CMARK_NODE_LIST && c.d->n == 0)

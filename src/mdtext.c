@@ -212,3 +212,41 @@ out:
     frontmatter_free(&fm);
     return rc;
 }
+
+int mdtext_setext_line(const char *text, size_t len, int first, int last)
+{
+    const char *s = text, *end = text + len, *e;
+    int line = 1;
+    size_t i;
+
+    if (last <= first)
+        return 0;
+    /* cmark's end line of a setext heading may be the line after its
+     * underline: the underline is the first line after the heading's
+     * first that holds only '-' (after up to three spaces), which its text
+     * lines cannot */
+    while (s < end && line < first) {
+        if (*s == '\r' || *s == '\n') {
+            s += *s == '\r' && s + 1 < end && s[1] == '\n' ? 2 : 1;
+            line++;
+        } else {
+            s++;
+        }
+    }
+    for (; s < end && line <= last; line++) {
+        for (e = s; e < end && *e != '\r' && *e != '\n'; e++)
+            ;
+        for (i = 0; i < 3 && s + i < e && s[i] == ' '; i++)
+            ;
+        if (line > first && s + i < e && s[i] == '-') {
+            while (s + i < e && s[i] == '-')
+                i++;
+            while (s + i < e && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+            if (s + i == e)
+                return line;
+        }
+        s = e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+    }
+    return 0;
+}

@@ -22,6 +22,7 @@
 #include "hall.h"
 #include "posts.h"
 #include "mdlimit.h"
+#include "mdtext.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -1463,42 +1464,11 @@ static int pushed_frontmatter_line(const char *s, size_t len)
  * is one line; a setext one ends on its underline. */
 static void pctx_setext_check(struct pctx *c, cmark_node *h)
 {
-    const char *s = c->src->text, *end = s + c->src->len, *e;
-    int line = 1, want = pctx_line(c, h),
-        last = cmark_node_get_end_line(h) + c->line_off;
+    int line = mdtext_setext_line(c->src->text, c->src->len, pctx_line(c, h),
+                                  cmark_node_get_end_line(h) + c->line_off);
     char *title;
-    size_t i;
 
-    if (last <= want)
-        return; /* `## …`: one line */
-    /* cmark's end line of a setext heading may be the line after its
-     * underline: the underline is the first line after the heading's first
-     * that holds only '-' (after up to three spaces), which its text lines
-     * cannot */
-    while (s < end && line < want) {
-        if (*s == '\r' || *s == '\n') {
-            s += *s == '\r' && s + 1 < end && s[1] == '\n' ? 2 : 1;
-            line++;
-        } else {
-            s++;
-        }
-    }
-    for (; s < end && line <= last; line++) {
-        for (e = s; e < end && *e != '\r' && *e != '\n'; e++)
-            ;
-        for (i = 0; i < 3 && s + i < e && s[i] == ' '; i++)
-            ;
-        if (line > want && s + i < e && s[i] == '-') {
-            while (s + i < e && s[i] == '-')
-                i++;
-            while (s + i < e && (s[i] == ' ' || s[i] == '\t'))
-                i++;
-            if (s + i == e)
-                break;
-        }
-        s = e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
-    }
-    if (s >= end || line > last)
+    if (!line)
         return;
     if (!(title = node_plain_dup(h))) {
         c->oom = 1;

@@ -362,6 +362,12 @@ int triage_parse(const char *path, const char *text, size_t len, triage_resolve_
             else if (!(c.t->title = mdtext_inline(n, NULL)))
                 c.oom = 1;
         } else if (t == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2) {
+            int under = mdtext_setext_line(text, len, tctx_line(&c, n),
+                                           cmark_node_get_end_line(n) + c.line_off);
+            if (under)
+                diag_warn(diags, path, under,
+                          "这一行的 --- 紧接在上一行文字下面，Markdown 会把上面的文字当成 ## 标题，"
+                          "它成了一个问题：想画分隔线，请在 --- 上面空一行");
             tctx_question(&c, n);
         } else if (t == CMARK_NODE_LIST && c.t->n && !c.over) {
             tctx_answers(&c, n);

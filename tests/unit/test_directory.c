@@ -67,6 +67,25 @@ Test(directory, errors_have_their_lines)
     diag_list_free(&l);
 }
 
+/* A `---` right under the introduction, meant as a line: Markdown makes
+ * the introduction an office (no id, no lines). Its errors now come with
+ * a warning at the `---` that says why; a `---` after a blank line is a
+ * line and says nothing. */
+Test(directory, a_dash_line_under_text_is_named)
+{
+    struct directory *d;
+    struct diag_list l;
+    int r = parse("---\nfoo: 1\n---\n# x\n\n说明文字。\n---\n\n"   /* 1-8 */
+                  "## 派出所 {#paichusuo}\n- 地址:1\n\n---\n", &d, &l); /* 9-12 */
+
+    cr_assert_eq(r, 1);
+    expect_diag(&l, 7, DIAG_WARNING, "--- 紧接在上一行文字下面");
+    expect_diag(&l, 6, DIAG_ERROR, "没有编号");
+    expect_counts(&l, 2, 2); /* and the front matter's foo */
+    directory_free(d);
+    diag_list_free(&l);
+}
+
 Test(directory, empty_file_and_stray_list)
 {
     struct directory *d;

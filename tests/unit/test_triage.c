@@ -256,6 +256,20 @@ Test(triage, front_matter_is_ignored_with_a_warning_and_shifts_lines)
 
 /* ---- errors ---- */
 
+/* A `---` right under the introduction, meant as a line, makes it a
+ * question with no answers (an error) that everything else is then
+ * unreachable from: a warning at the `---` says why. */
+Test(triage, a_dash_line_under_text_is_named)
+{
+    struct resolver r = {.n = 0};
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail("# 不知道办什么？\n\n说明文字。\n---\n\n## 问题？ {#start}\n- 请到综合窗口咨询\n", &r, &d);
+    expect_diag(&d, 4, DIAG_WARNING, "--- 紧接在上一行文字下面");
+    expect_diag(&d, 3, DIAG_ERROR, "下面没有答案");
+    diag_list_free(&d);
+}
+
 Test(triage, link_to_a_missing_question)
 {
     const char *s = "# 分诊\n"                     /* 1 */
