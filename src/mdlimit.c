@@ -153,9 +153,12 @@ static int mdlimit_fences(cmark_node *doc, const char *text, size_t len, const c
         skip = (size_t)col - 1 < n ? (size_t)col - 1 : n;
         if ((open_len = mdlimit_fence_run(line + skip, n - skip, 0, &open_ch, &bare)) < 3)
             continue;
-        /* an indented block whose first line is a run of backticks: a
-         * fenced block's text never holds its own opening run */
+        /* an indented block whose first line is a run of backticks (after
+         * the spaces past the four of its indent): a fenced block's text
+         * never holds its own opening run */
         lit = cmark_node_get_literal(c);
+        if (lit)
+            lit += strspn(lit, " ");
         if (lit && strlen(lit) >= open_len && strspn(lit, open_ch == '`' ? "`" : "~") >= open_len)
             continue;
         for (quotes = 0, up = cmark_node_parent(c); up; up = cmark_node_parent(up))

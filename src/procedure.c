@@ -1408,6 +1408,26 @@ static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
         return;
     len = strlen(info);
     info = utf8_trim(info, &len);
+    if (len == 0) {
+        /* indented by four spaces or more: an indented code block whose
+         * first line is the fence, shown as code, the form never asked */
+        const char *lit = cmark_node_get_literal(n);
+        if (lit)
+            lit += strspn(lit, " ");
+        for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+            size_t k = strlen(names[i]);
+            if (lit && (strncmp(lit, "```", 3) == 0 || strncmp(lit, "~~~", 3) == 0) &&
+                strncmp(lit + 3, names[i], k) == 0 &&
+                (lit[3 + k] == '\n' || lit[3 + k] == ' ' || lit[3 + k] == '\r')) {
+                diag_error(c->diags, c->src->path, line,
+                           "```%s 这一块前面多了空格（缩进了 4 格或更多），成了普通的代码块：居民会看到原样的文字，"
+                           "%s不会出现。请把 ```%s、里面的各行和结尾的 ``` 都顶格写",
+                           names[i], what[i], names[i]);
+                return;
+            }
+        }
+        return;
+    }
     if (len == 0 || len > 8)
         return;
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
