@@ -641,6 +641,18 @@ static int practice_parse_in(const char *path, const char *text, size_t len, boo
             diag_error(diags, path, cmark_node_get_start_line(n),
                        "练习文件只能有一个一级标题 #,写在最前面；每个场景用二级标题 ##");
         } else if (level == 2) {
+            int under = mdtext_setext_line(text, len, cmark_node_get_start_line(n),
+                                           cmark_node_get_end_line(n));
+            if (under && cmark_node_get_start_line(n) == 2 && len >= 3 && memcmp(text, "---", 3) == 0)
+                /* `---` / `version: …` / `---` copied from the procedure:
+                 * a rule and a heading here, the scenario named after it */
+                diag_error(diags, path, 1,
+                           "练习文件开头不写 --- 信息块（version 等只写在事项文件里）："
+                           "请删掉开头两行 --- 和它们之间的内容");
+            else if (under)
+                diag_warn(diags, path, under,
+                          "这一行的 --- 紧接在上一行文字下面，Markdown 会把上面的文字当成 ## 标题，"
+                          "它成了一个新的场景：想画分隔线，请在 --- 上面空一行");
             practice_open(&c, n);
         } else if (info && strcmp(info, "case") == 0) {
             practice_case(&c, n);

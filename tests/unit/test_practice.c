@@ -165,6 +165,27 @@ static void parse_error_one(const char *lines, int line, const char *sub)
     "conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card\nname = 王某\n"                \
     "id_number = 370602199003150021\n"
 
+/* A `---` under the told text, meant as a line, makes that text a second
+ * scenario (which then holds the case block, the real one having none):
+ * a warning at the `---`. Front matter copied from the procedure is one
+ * error at line 1 instead of a scenario named "version: 1". */
+Test(practice, a_dash_line_under_text_is_named)
+{
+    const char *sep = "# 练习\n\n## 场景\n说明文字。\n---\n```case\nconditions = 是\nexpect = accept\n```\n";
+    const char *fm = "---\nversion: 1\n---\n# 练习\n\n## 场景\n```case\nconditions = 是\nexpect = accept\n```\n";
+    struct practice *pr = NULL;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse(sep, strlen(sep), &pr, &d), 1);
+    expect_diag(&d, 5, DIAG_WARNING, "--- 紧接在上一行文字下面");
+    expect_diag(&d, 3, DIAG_ERROR, "缺少 ```case 块");
+    diag_list_free(&d);
+    cr_assert_eq(parse(fm, strlen(fm), &pr, &d), 1);
+    expect_diag(&d, 1, DIAG_ERROR, "练习文件开头不写 --- 信息块");
+    cr_assert(!strstr(dump(&d), "紧接在上一行文字下面"), "%s", dump(&d));
+    diag_list_free(&d);
+}
+
 Test(practice, item_ids)
 {
     const struct proc_step *st = &model->steps[1];
