@@ -595,6 +595,9 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
     marker_free(&m);
 }
 
+static bool raw_is_checkbox(const char *raw);
+static bool raw_is_checkbox_typo(const char *raw);
+
 /* Takes the eligibility conditions from the first list of that section. */
 static void pctx_take_conditions(struct pctx *c, cmark_node *list)
 {
@@ -620,6 +623,12 @@ static void pctx_take_conditions(struct pctx *c, cmark_node *list)
             free(t);
             continue;
         }
+        /* `- [ ] 年满16周岁`: the walkthrough asks the resident to confirm
+         * each condition anyway; the box is shown as the text 「[ ]」 */
+        if (raw_is_checkbox(t) || raw_is_checkbox_typo(t))
+            diag_warn(c->diags, c->src->path, pctx_line(c, item),
+                      "办理条件不用写成清单项「- [ ]」：自助机本来就会逐条请居民确认，"
+                      "方括号会原样显示给居民。请写成「- 条件」");
         p->conditions[p->n_conditions++] = t;
     }
 }

@@ -1437,6 +1437,28 @@ Test(procedure, a_box_with_a_full_width_or_double_space_is_warned)
     diag_list_free(&d);
 }
 
+/* `- [ ] 年满16周岁` in 办理条件: the resident was shown the condition as
+ * 「[ ] 年满16周岁」, brackets and all, with no message. A warning; the
+ * condition is still asked. */
+Test(procedure, a_condition_written_as_a_box_is_warned)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n## 办理条件\n"              /* 1-3 */
+                    "- [ ] 年满16周岁\n"                 /* 4 */
+                    "- 本市户籍\n"                       /* 5 */
+                    "- [x] 有就业意愿\n"                 /* 6 */
+                    "\n## 第一步：材料\n- [ ] 身份证\n";  /* 7-9 */
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_conditions, 3);
+    expect_diag(&d, 4, DIAG_WARNING, "办理条件不用写成清单项");
+    expect_diag(&d, 6, DIAG_WARNING, "办理条件不用写成清单项");
+    expect_counts(&d, 0, 2);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 Test(procedure, deep_nesting_and_huge_documents_are_refused_with_a_line)
 {
     struct procedure *p;
