@@ -1406,6 +1406,29 @@ static bool near_word(const char *a, size_t na, const char *b)
 /* ```Form, ```from or ```chian: not a block of fields or stages but code,
  * so residents saw the raw `name | 姓名 | text …` lines and the step asked
  * for nothing, with no message (an admin's review). An error at the block. */
+/* The text of file line `line` of src (without its line break), NULL past
+ * the end; *n its length. */
+static const char *src_line_at(const struct procedure_src *src, int line, size_t *n)
+{
+    const char *s = src->text, *end = src->text + src->len, *e;
+    int at = 1;
+
+    while (s < end && at < line) {
+        if (*s == '\r' || *s == '\n') {
+            s += *s == '\r' && s + 1 < end && s[1] == '\n' ? 2 : 1;
+            at++;
+        } else {
+            s++;
+        }
+    }
+    if (at != line || s > end)
+        return NULL;
+    for (e = s; e < end && *e != '\r' && *e != '\n'; e++)
+        ;
+    *n = (size_t)(e - s);
+    return s;
+}
+
 static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
 {
     static const char *const names[] = {"form", "chain"};
@@ -1435,6 +1458,22 @@ static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
                 return;
             }
         }
+        /* not a fence (its line starts with white space, not ``` or ~~~):
+         * text indented by a tab or four spaces, shown as code; checklist
+         * items there, pasted with their indent, are no items at all */
+        {
+            size_t ln = 0;
+            const char *src = src_line_at(c->src, line, &ln);
+            if (!src || !ln || (src[0] != ' ' && src[0] != '\t'))
+                return;
+            src += strspn(src, " \t");
+            if (*src == '`' || *src == '~')
+                return;
+        }
+        if (lit && (lit[0] == '-' || lit[0] == '*' || lit[0] == '+') && lit[1] == ' ' && lit[2] == '[')
+            diag_error(c->diags, c->src->path, line,
+                       "这几行前面多了空格或制表符（缩进了 4 格或更多），成了代码块：居民看到的是原样的「- [ ] …」"
+                       "文字，不能勾选，也不算要带的材料。请把清单项顶格写");
         return;
     }
     if (len == 0 || len > 8)
