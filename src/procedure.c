@@ -730,8 +730,23 @@ static void pctx_item_office_links(struct pctx *c, cmark_node *para, int line)
     }
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *x = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(x) == CMARK_NODE_IMAGE) {
+            /* the same for a picture or a form to download: said, as
+             * for an office, since the admin put it there to be seen */
+            diag_warn(c->diags, c->src->path, line,
+                      "清单项只显示文字，里面的图片（%s）不会显示，只剩它的说明文字；请把图片写在清单下面的说明或提示里",
+                      cmark_node_get_url(x));
+            continue;
+        }
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(x) != CMARK_NODE_LINK)
             continue;
+        bad = 0;
+        if (!directory_link(cmark_node_get_url(x), 1, name, sizeof name, &bad) && !bad) {
+            diag_warn(c->diags, c->src->path, line,
+                      "清单项只显示文字，里面的链接（%s）居民点不开；"
+                      "请把链接写在清单下面的说明或提示里", cmark_node_get_url(x));
+            continue;
+        }
         bad = 0;
         if (directory_link(cmark_node_get_url(x), 1, name, sizeof name, &bad)) {
             pctx_link_note(c, &c->p->offices, &c->p->n_offices, name, line);
