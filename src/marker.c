@@ -106,6 +106,12 @@ static int marker_parse_if(const char *path, int line, const char *s, size_t n, 
         negate = true;
         kn--;
     }
+    if (kn >= 3 && memcmp(s + kn - 3, "\xEF\xBC\x81", 3) == 0) { /* ！ */
+        diag_error(diags, path, line,
+                   "条件里的「！」是全角的：「不等于」要用英文写成 !=,如 {if %.*s!=值}；请切换到英文输入法再打",
+                   (int)(kn - 3), s);
+        return 1;
+    }
     k = utf8_trim(s, &kn);
     v = eq + 1;
     vn = n - (size_t)(eq + 1 - s);

@@ -172,6 +172,22 @@ Test(marker, if_with_tab_and_ideographic_padding)
     diag_list_free(&d);
 }
 
+/* {if relation！=本人}, the ！ of a Chinese input method: it was told that
+ * 「relation！」 is no valid field name; it is told the ！ is full-width. */
+Test(marker, if_not_equal_with_a_full_width_bang)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("户口簿 {if relation\xEF\xBC\x81=本人}", MARK_IF, &m, &d, out), 1);
+    expect_diag(&d, LINE, DIAG_ERROR, "条件里的「！」是全角的");
+    expect_diag(&d, LINE, DIAG_ERROR, "{if relation!=值}");
+    expect_counts(&d, 1, 0);
+    marker_free(&m);
+    diag_list_free(&d);
+}
+
 Test(marker, key_of_32_characters)
 {
     struct markers m;
