@@ -57,6 +57,15 @@ function editHref(p, line) {
 
 const isPractice = (p) => p.kind === 'practice';
 
+// The editor of a file that is not a procedure, at a line, for a problem
+// of the list (_directory.md:1: …): those files open in the console too
+// (其他文件), so their lines are links as a procedure's are. null for what
+// is edited on the server: a category folder itself, a misplaced file.
+function specialHref(file, line) {
+  const m = /^(_triage|_directory|_posts|_calendar)\.md$/.exec(file) || /^([a-z0-9][a-z0-9-]*)\/README\.md$/.exec(file);
+  return m ? `#/edit?special=${enc(m[1])}${line ? `&line=${line}` : ''}` : null;
+}
+
 function show(...nodes) {
   main.replaceChildren(...nodes);
 }
@@ -190,7 +199,7 @@ async function listView() {
     nReports ? `；工作人员报告的步骤问题 ${nReports} 条待处理` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },
-      doc.problems.map((d) => problemItem(d, null)))
+      doc.problems.map((d) => problemItem(d, specialHref(d.file, d.line))))
     : el('p', { class: 'muted' }, '没有');
   show(
     el('h1', {}, '事项文件'),

@@ -1,0 +1,67 @@
+// The list's problems of the files that are not procedures (_calendar.md,
+// _directory.md, a category's README.md): those files open in the console's
+// editor too (其他文件), so each problem's FILE:LINE is a link to the editor
+// at that line, as a procedure's errors are. They were plain text, and the
+// admin had to find the file below the table and the line by hand.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
+import { kioskPage, atRoute, poll, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+
+const PW = 'admin-pass-42';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
+let line = 0;
+before(async () => {
+  h.tmp = makeTmp('spkiosk-e2e-admin-problems-');
+  h.tree = path.join(h.tmp, 'procedures');
+  fs.cpSync(SAMPLE_TREE, h.tree, { recursive: true });
+  // a date listed twice: an error of _calendar.md at the second one's line
+  const cal = path.join(h.tree, '_calendar.md');
+  const text = fs.readFileSync(cal, 'utf8');
+  const first = text.split('\n').findIndex((l) => /^- \d{4}-\d\d-\d\d /.test(l));
+  const lines = text.split('\n');
+  lines.splice(first + 1, 0, lines[first]);
+  fs.writeFileSync(cal, lines.join('\n'));
+  line = first + 2;
+  const db = path.join(h.tmp, 'e2e.db');
+  h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
+  addUser(db, 'boss', 'admin', PW);
+  h.url = h.daemon.url;
+  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+after(async () => {
+  try {
+    if (h.browser) await h.browser.close();
+  } finally {
+    await stopChecked(h.daemon, h.tmp);
+  }
+});
+
+describe('the problems of the other files', () => {
+  let kp;
+  let page;
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('a problem of _calendar.md links to its editor at that line', async () => {
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    const link = page.locator('#other-problems a', { hasText: `_calendar.md:${line}` });
+    await link.waitFor();
+    await atRoute(page, /^#\/edit\?special=_calendar&line=\d+$/, () => link.click());
+    await poll(async () => assert.match(await page.locator('#cursor-pos').innerText(), new RegExp(`第 ${line} 行`)));
+    const at = await page.locator('#src').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+    assert.equal(at, line);
+  });
+});
