@@ -44,7 +44,9 @@ bool utf8_cut_at_end(const char *s, size_t n);
 size_t utf8_count(const char *s, size_t n);
 
 /* True for Unicode white space that a form value or a marker may be padded
- * with: ASCII space and controls, NBSP and the ideographic space U+3000. */
+ * with: ASCII space and controls, NBSP, the ideographic space U+3000, and
+ * the invisible U+FEFF, U+200B (zero-width space) and U+2060 (word joiner)
+ * that copied text carries. */
 bool utf8_is_space(uint32_t cp);
 
 /* Trims white space (as utf8_is_space) from both ends of s[0..*n); returns the

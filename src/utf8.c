@@ -149,8 +149,12 @@ const char *utf8_file_error(const char *s, size_t n, int *line)
 
 bool utf8_is_space(uint32_t cp)
 {
+    /* the zero-width space and word joiner come with text copied from web
+     * pages and office documents: invisible, so an admin who sees a marker
+     * at the end of its line, or a resident who pastes a number, must not
+     * be told of something after it */
     return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x3000 ||
-           cp == 0xFEFF;
+           cp == 0xFEFF || cp == 0x200B || cp == 0x2060;
 }
 
 const char *utf8_trim(const char *s, size_t *n)

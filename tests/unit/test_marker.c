@@ -188,6 +188,27 @@ Test(marker, if_not_equal_with_a_full_width_bang)
     diag_list_free(&d);
 }
 
+/* Text copied from a web page ends with an invisible zero-width space
+ * (U+200B) or word joiner (U+2060): the admin saw {optional} at the end of
+ * the line and was told text came after it. */
+Test(marker, an_invisible_space_after_a_marker_is_white_space)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("身份证 {optional}\xE2\x80\x8B", MARK_OPTIONAL, &m, &d, out), 0, "%s", dump(&d));
+    cr_assert_str_eq(out, "身份证");
+    cr_assert(m.optional);
+    marker_free(&m);
+    cr_assert_eq(strip("户口簿\xE2\x81\xA0 {optional} \xE2\x81\xA0", MARK_OPTIONAL, &m, &d, out), 0, "%s", dump(&d));
+    cr_assert_str_eq(out, "户口簿");
+    cr_assert(m.optional);
+    marker_free(&m);
+    expect_counts(&d, 0, 0);
+    diag_list_free(&d);
+}
+
 Test(marker, key_of_32_characters)
 {
     struct markers m;
