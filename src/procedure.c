@@ -1321,6 +1321,24 @@ static int procedure_time_limit_mention(const char *tl)
     return -1;
 }
 
+/* Whether tl names a number: an ASCII or full-width digit, or a Chinese
+ * numeral (十五, 两). */
+static bool time_limit_has_number(const char *tl)
+{
+    static const char *const zh[] = {"一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十",
+                                     "\xEF\xBC\x90", "\xEF\xBC\x91", "\xEF\xBC\x92", "\xEF\xBC\x93",
+                                     "\xEF\xBC\x94", "\xEF\xBC\x95", "\xEF\xBC\x96", "\xEF\xBC\x97",
+                                     "\xEF\xBC\x98", "\xEF\xBC\x99"};
+    size_t i;
+
+    if (strpbrk(tl, "0123456789"))
+        return true;
+    for (i = 0; i < sizeof zh / sizeof zh[0]; i++)
+        if (strstr(tl, zh[i]))
+            return true;
+    return false;
+}
+
 int procedure_chain_days(const struct procedure *p)
 {
     size_t i;
@@ -1352,6 +1370,12 @@ static void pctx_chain_finish(struct pctx *c)
                   "time_limit 里写了 %d 个工作日，但只有整项写成「%d个工作日」，或加上办理流程"
                   "（```chain）时才算进承诺办结日期；现在受理当天就算到期",
                   m, m);
+    else if (n < 0 && e && strstr(e->value, "工作日") && time_limit_has_number(e->value))
+        /* 「15 工作日」, 「十五个工作日」: working days meant, none counted */
+        diag_warn(c->diags, c->src->path, e->line,
+                  "time_limit 写的是「%s」，但只有写成「N个工作日」（N 用阿拉伯数字，如 15个工作日），"
+                  "或加上办理流程（```chain）时才算进承诺办结日期；现在受理当天就算到期",
+                  e->value);
     if (!(p->stages = calloc(1, sizeof *p->stages)) || !(p->stages[0].label = strdup("窗口办理"))) {
         c->oom = 1;
         return;

@@ -327,6 +327,28 @@ Test(chain, time_limit_in_longer_text_warns)
     }
 }
 
+/* 「15 工作日」 (no 个) and 「十五个工作日」 (a Chinese numeral) mean working
+ * days too and count as 0 alike: the receipt promised the day of
+ * acceptance and the case was overdue the next morning, with no message. */
+Test(chain, time_limit_with_days_not_in_the_form_warns)
+{
+    struct procedure *p;
+    struct diag_list l;
+
+    for (const char **t = (const char *[]){"15 工作日", "十五个工作日", "两个工作日",
+                                           "\xEF\xBC\x91\xEF\xBC\x95个工作日", NULL}; *t; t++) {
+        char text[256];
+
+        snprintf(text, sizeof text, "---\ntime_limit: %s\n---\n# 事项\n## 第一步\n正文。\n", *t);
+        cr_assert_eq(parse(text, &p, &l), 0, "%s: %s", *t, dump(&l));
+        cr_assert_eq(p->stages[0].days, 0);
+        expect_diag(&l, 2, DIAG_WARNING, "只有写成「N个工作日」");
+        expect_counts(&l, 0, 1);
+        procedure_free(p);
+        diag_list_free(&l);
+    }
+}
+
 /* ---- pinned by a mutation review of procedure.c ---- */
 
 /* The bounds themselves are allowed: a 32-character key, a 120-byte label,
