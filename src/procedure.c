@@ -1184,9 +1184,15 @@ static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
         days = strtol(num, &end, 10);
     }
     if (days < 0 || days > PROCEDURE_STAGE_DAYS_MAX) {
+        /* ｜１０｜ looks like 10 on the admin's screen: say why it is not */
+        bool wide = false;
+        for (i = 0; i + 2 < len[3] && !wide; i++)
+            wide = (unsigned char)part[3][i] == 0xEF && (unsigned char)part[3][i + 1] == 0xBC &&
+                   (unsigned char)part[3][i + 2] >= 0x90 && (unsigned char)part[3][i + 2] <= 0x99;
         diag_error(c->diags, path, line,
-                   "时限「%.*s」不对：应是 0 到 %d 之间的工作日数（0 表示当天办结）",
-                   (int)len[3], part[3], PROCEDURE_STAGE_DAYS_MAX);
+                   "时限「%.*s」不对%s：应是 0 到 %d 之间的工作日数（0 表示当天办结）",
+                   (int)len[3], part[3], wide ? "（用了全角数字，请切换到英文输入法再打）" : "",
+                   PROCEDURE_STAGE_DAYS_MAX);
         return false;
     }
     memset(st, 0, sizeof *st);

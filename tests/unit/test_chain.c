@@ -349,6 +349,25 @@ Test(chain, time_limit_with_days_not_in_the_form_warns)
     }
 }
 
+/* A stage's days in full-width digits (１０, from a Chinese input method)
+ * look like 10: the error says they are full-width; 10天 is told as before. */
+Test(chain, full_width_days_are_named)
+{
+    struct procedure *p;
+    struct diag_list l;
+    int r = parse("# 事项\n## 审核流程\n```chain\n"              /* 1-3 */
+                  "accept | 受理 | window | \xEF\xBC\x91\xEF\xBC\x90\n" /* 4 */
+                  "street | 街道 | window | 10天\n"                /* 5 */
+                  "approve | 审批 | window | 10\n"                 /* 6 */
+                  "```\n## 第一步\n正文。\n", &p, &l);
+
+    cr_assert_eq(r, 1);
+    expect_diag(&l, 4, DIAG_ERROR, "用了全角数字");
+    expect_diag(&l, 5, DIAG_ERROR, "时限「10天」不对：");
+    expect_counts(&l, 2, 0);
+    diag_list_free(&l);
+}
+
 /* ---- pinned by a mutation review of procedure.c ---- */
 
 /* The bounds themselves are allowed: a 32-character key, a 120-byte label,
