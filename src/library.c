@@ -1601,7 +1601,6 @@ static int lib_check_practice(const char *ppath, const char *proc, bool exists,
     return r < 0 ? -1 : 0;
 }
 
-/* `check FILE`: a file on its own, by its name's role. */
 /* Checked alone, _directory.md or _posts.md: the errors its text causes in
  * the files of its folder that link one of its offices or name one of its
  * posts, as errors of its own at line 1, as the console's check of a save
@@ -1644,6 +1643,7 @@ out:
     return rc;
 }
 
+/* `check FILE`: a file on its own, by its name's role. */
 static int library_check_file(const char *path, int today, struct diag_list *diags)
 {
     const char *name = base_name(path);

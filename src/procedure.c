@@ -1448,9 +1448,6 @@ static bool near_word(const char *a, size_t na, const char *b)
     return false;
 }
 
-/* ```Form, ```from or ```chian: not a block of fields or stages but code,
- * so residents saw the raw `name | 姓名 | text …` lines and the step asked
- * for nothing, with no message (an admin's review). An error at the block. */
 /* The text of file line `line` of src (without its line break), NULL past
  * the end; *n its length. */
 static const char *src_line_at(const struct procedure_src *src, int line, size_t *n)
@@ -1474,6 +1471,10 @@ static const char *src_line_at(const struct procedure_src *src, int line, size_t
     return s;
 }
 
+/* ```Form, ```from or ```chian: not a block of fields or stages but code,
+ * so residents saw the raw `name | 姓名 | text …` lines and the step asked
+ * for nothing, with no message (an admin's review). An error at the block.
+ * So is a form, a chain or checklist items indented into a code block. */
 static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
 {
     static const char *const names[] = {"form", "chain"};
@@ -1521,7 +1522,7 @@ static void pctx_fence_typo(struct pctx *c, cmark_node *n, int line)
                        "文字，不能勾选，也不算要带的材料。请把清单项顶格写");
         return;
     }
-    if (len == 0 || len > 8)
+    if (len > 8)
         return;
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         if (len == strlen(names[i]) && memcmp(info, names[i], len) == 0)
