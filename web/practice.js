@@ -138,6 +138,8 @@ function decisionForm(c, names, onAnswer, onRestart) {
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    // a message of an earlier try is not left beside the verdict
+    err.replaceChildren();
     const d = form.querySelector('input[name=decision]:checked');
     if (!d) { err.replaceChildren(el('p', { class: 'msg-error' }, '请先选择：受理、退回补正或不予受理')); return; }
     const body = { decision: d.value };

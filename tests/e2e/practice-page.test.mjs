@@ -137,10 +137,16 @@ describe('the practice page on its own library', () => {
     await page.locator('#back').click();
     await start('关系证明不了');
     await page.locator('#decision-refuse').check();
+    // sent first without the condition: the form says what is missing
+    await page.locator('#decide').click();
+    await poll(async () => assert.match(await page.locator('.practice-decision [role=alert]').innerText(),
+      /请选出不符合的那一条办理条件/));
     await page.locator('#cond-2').check();
     await page.locator('#decide').click();
     await page.locator('#verdict').waitFor();
     assert.match(await page.locator('#verdict-h').innerText(), /回答正确/);
+    // answered: that message is gone, not left above a right verdict
+    assert.equal((await page.locator('.practice-decision [role=alert]').innerText()).trim(), '');
     const reasons = await page.locator('#explain li').allInnerTexts();
     assert.deepEqual(reasons, ['不符合第 2 条办理条件：双方的关系能够证明']);
     await shot(page, 'practice-page-refuse');
