@@ -108,7 +108,7 @@ function stepBox(c, proc, s, i, n) {
     fields.map((f) => renderField(fieldDef(proc, i, f), { id: 'pfield-' + f.key, value: f.value ?? '', desk: true }).node));
 }
 
-function decisionForm(c, names, onAnswer, onRestart) {
+function decisionForm(c, names, onAnswer, onRestart, onNext) {
   const err = el('div', { role: 'alert' });
   const radios = DECISIONS.map(([k, text]) => el('div', { class: 'check' },
     el('input', { type: 'radio', name: 'decision', id: 'decision-' + k, value: k }),
@@ -160,6 +160,15 @@ function decisionForm(c, names, onAnswer, onRestart) {
             type: 'button', class: 'btn btn-primary', id: 'restart',
             onClick: (ev) => busy(ev.currentTarget, onRestart),
           }, '按新版本重新开始'));
+        }
+        // answered already (from another tab, or a retry whose first
+        // answer went through): it never takes another, so the way on
+        if (x instanceof ApiError && x.code === 'already_answered') {
+          for (const i of form.querySelectorAll('input')) i.disabled = true;
+          form.querySelector('.btn-row').replaceChildren(el('button', {
+            type: 'button', class: 'btn btn-primary', id: 'next',
+            onClick: (ev) => busy(ev.currentTarget, onNext),
+          }, '下一题'));
         }
         err.replaceChildren(el('p', { class: 'msg-error' }, errorText(x)));
       }
@@ -228,7 +237,7 @@ function showScenario(id, s, proc) {
     const { box, heading: vh } = verdictBox(v, body, c, names, () => play(id), back);
     result.replaceChildren(box);
     vh.focus();
-  }, () => play(id));
+  }, () => play(id), () => play(id));
   main.replaceChildren(
     el('p', {}, el('button', { type: 'button', class: 'btn btn-small', onClick: back }, '← 返回事项列表')),
     el('p', { class: 'hint' }, `${c.title} · 第 ${s.scenario.number} / ${s.scenario.of} 题（练习，不是真实办件）`),

@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
+import { addUser, authHeaders, login, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
 import { useKiosk, kioskPage, poll, axeSerious, shot, LANDSCAPE } from './helpers.mjs';
 
 const PROC = `# 亲属关系证明
@@ -208,5 +208,28 @@ describe('the practice page on its own library', () => {
       assert.match(row, /需重新练习（办事指南或练习题已更新；\d{4}-\d\d-\d\d 通过的是更新前的版本；现在已做对 3 \/ 4 题）/);
     }, { timeout: 10_000 });
     kp.assertClean('practice page');
+  });
+
+  it('a scenario already answered elsewhere (another tab, a retry): the way on, not the same failing button', async () => {
+    await page.locator('#start-kin').click();
+    const started = await page.waitForResponse((r) => r.request().method() === 'POST' &&
+      r.url().endsWith('/api/v1/staff/practice/kin'));
+    const { id } = await started.json();
+    await page.locator('#scenario-h').waitFor();
+    // the same staffer answers it from another session
+    const other = await login(h.url, 'wang', PW);
+    const r = await fetch(`${h.url}/api/v1/staff/practice/${id}/answer`, {
+      method: 'POST', headers: authHeaders(other, { 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ decision: 'accept' }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    await page.locator('#decision-accept').check();
+    await page.locator('#decide').click();
+    await poll(async () => assert.match(await page.locator('.practice-decision [role=alert]').innerText(),
+      /已经作答过了/));
+    assert.equal(await page.locator('#decide').count(), 0, 'the failing button is gone');
+    await page.locator('#next').click();
+    await poll(async () => assert.equal(await page.locator('.practice-decision [role=alert]').innerText(), ''));
+    await page.locator('#decide').waitFor();
   });
 });
