@@ -97,6 +97,8 @@ async function start() {
     } catch (err) {
       status.textContent = '';
       results.replaceChildren();
+      // the CSV was of the day shown before, not of the date now in the box
+      csv.removeAttribute('href');
       error.textContent = err instanceof ApiError ? errorText(err, '日报没有生成，请检查日期后再试')
         : '日报没有生成，请检查网络后再试。';
     }

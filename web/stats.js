@@ -263,8 +263,11 @@ async function start() {
         ] : [el('p', { class: 'hint' }, '这段时间没有办事记录。')]));
     } catch (err) {
       // never left on "正在统计……", whatever went wrong (an answer the page
-      // cannot read, too)
+      // cannot read, too); nor the figures and CSV of the range asked
+      // before, under the dates of the one that failed
       status.textContent = '';
+      results.replaceChildren();
+      csv.removeAttribute('href');
       error.textContent = err instanceof ApiError ? errorText(err, '统计没有成功，请检查日期后再试')
         : '统计没有成功，请检查网络后再试。';
     }

@@ -166,4 +166,22 @@ describe('the day\'s report page', () => {
       await page.unroute(rep);
     }
   });
+
+  it('a day that fails after one shown: neither its tables nor its CSV stay', async () => {
+    await page.goto(`${h.url}/admin/report?date=2026-01-01`);
+    await page.locator('#users').waitFor();
+    assert.match(await page.locator('#csv').getAttribute('href'), /date=2026-01-01/);
+    const rep = (u) => u.pathname === '/api/v1/admin/report';
+    await page.route(rep, (r) => r.fulfill({ status: 422, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日，例如 2026-03-01' } }) }));
+    try {
+      await page.locator('#date').fill('2026-01-02');
+      await page.locator('form.filters button[type=submit]').click();
+      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /日期的格式/));
+      assert.equal((await page.locator('#results').innerText()).trim(), '');
+      assert.equal(await page.locator('#csv').getAttribute('href'), null, 'no CSV of 2026-01-01 under 2026-01-02');
+    } finally {
+      await page.unroute(rep);
+    }
+  });
 });

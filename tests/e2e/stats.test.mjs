@@ -115,6 +115,9 @@ describe('the statistics page', () => {
     await page.locator('#from').fill('2025-02-01');
     await page.locator('form.filters button[type=submit]').click();
     await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /开始日期不能晚于结束日期/));
+    // no figures of the range asked before left under the message, nor its CSV to download
+    assert.equal((await page.locator('#results').innerText()).trim(), '');
+    assert.equal(await page.locator('#csv').getAttribute('href'), null);
     await shot(page, 'stats-02-error');
     assert.deepEqual(await axeSerious(page), []);
   });
