@@ -76,7 +76,21 @@ async function play(id) {
     // have other options than the live one)
     proc = s.procedure;
   } catch (x) {
-    main.append(el('p', { class: 'msg-error', role: 'alert' }, errorText(x)));
+    const msg = el('p', { class: 'msg-error', role: 'alert', id: 'practice-error' }, errorText(x));
+    document.getElementById('practice-error')?.remove();
+    if (document.getElementById('practice-list')) {
+      // from the list: it may be out of date (the item's file broke or went
+      // away since), so it is read again, and the reason goes under its
+      // heading; at the foot of a long list it was out of sight, and the
+      // button seemed to do nothing
+      await showList(id);
+      const heading = document.getElementById('practice-h');
+      if (heading) heading.after(msg);
+      else main.append(msg);
+    } else {
+      main.append(msg);
+    }
+    msg.scrollIntoView({ block: 'nearest' });
     return;
   }
   showScenario(id, s, proc);

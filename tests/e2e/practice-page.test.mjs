@@ -232,4 +232,25 @@ describe('the practice page on its own library', () => {
     await poll(async () => assert.equal(await page.locator('.practice-decision [role=alert]').innerText(), ''));
     await page.locator('#decide').waitFor();
   });
+
+  it('开始练习 on a list gone out of date: the list again, the reason at its top', async () => {
+    await page.locator('button', { hasText: '← 返回事项列表' }).click();
+    await page.locator('#practice-list').waitFor();
+    // the file goes away while the list is on screen
+    fs.renameSync(path.join(h.tree, 'cert/kin.practice.md'), path.join(h.tree, 'cert/kin.practice.off'));
+    await poll(async () => {
+      const r = await page.evaluate(async () => (await fetch('/api/v1/staff/practice')).json());
+      assert.equal(r.procedures.length, 0);
+    }, { timeout: 10_000 });
+    await page.locator('#start-kin').click();
+    await poll(async () => assert.match(await page.locator('#practice-error').innerText(), /还没有可用的练习题/));
+    // said under the heading, where the eye is, and the stale row is gone
+    const order = await page.evaluate(() => {
+      const h = document.getElementById('practice-h');
+      const e = document.getElementById('practice-error');
+      return h.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING ? e.getBoundingClientRect().top : -1;
+    });
+    assert.ok(order >= 0 && order < 600, `the message under the heading, in view (${order})`);
+    assert.equal(await page.locator('#start-kin').count(), 0, 'the list shown again, without the item');
+  });
 });
