@@ -9,6 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd } from '../api/helpers.mjs';
 import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
@@ -165,6 +166,22 @@ describe('the day\'s report page', () => {
     } finally {
       await page.unroute(rep);
     }
+  });
+
+  it('printed with more staff than one page holds: the table starts on the first page', async () => {
+    // 40 staffers who each called once on 2026-01-05 (local: CST-8)
+    const db = path.join(h.tmp, 'e2e.db');
+    const id = execFileSync('sqlite3', [db, 'SELECT id FROM cases LIMIT 1'], { encoding: 'utf8' }).trim();
+    let sql = '';
+    for (let i = 0; i < 40; i++)
+      sql += `INSERT INTO case_events (case_id, at, what, user) VALUES ('${id}', '2026-01-05T02:00:00Z', 'called', 's${String(i).padStart(2, '0')}');`;
+    execFileSync('sqlite3', [db, sql]);
+    await page.goto(`${h.url}/admin/report?date=2026-01-05`);
+    await poll(async () => assert.equal(await page.locator('#users tbody tr').count(), 40));
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    // two pages: the table runs over; kept whole it went to a second page
+    // (the first holding the title alone) and ran over to a third
+    assert.equal((pdf.match(/\/Type\s*\/Page\b(?!s)/g) || []).length, 2, 'two pages');
   });
 
   it('a day that fails after one shown: neither its tables nor its CSV stay', async () => {
