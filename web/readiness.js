@@ -22,15 +22,17 @@ function table(data) {
   const users = [...data.staff];
   for (const p of data.procedures)
     for (const x of [...p.qualified, ...p.passed_before]) if (!users.includes(x.user)) users.push(x.user);
-  return el('table', { id: 'readiness' },
-    el('caption', {}, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
+  // in a box of its own that scrolls sideways: a hall of 30 staff made the
+  // whole page scroll, the items' names going out of view
+  return el('div', { class: 'readiness-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'readiness-cap' }, el('table', { id: 'readiness' },
+    el('caption', { id: 'readiness-cap' }, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '已通过人数'),
       users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.short ? 'short' : undefined, 'data-id': p.id },
       el('th', { scope: 'row' }, p.title, ' ', p.short ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
       el('td', { class: 'num' }, String(p.qualified.length)),
-      users.map((u) => cell(p, u))))));
+      users.map((u) => cell(p, u)))))));
 }
 
 async function start() {

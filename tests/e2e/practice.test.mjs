@@ -9,9 +9,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { addUser, authHeaders, login, makeTmp, request, startDaemon, stopChecked, userCmd } from '../api/helpers.mjs';
-import { SAMPLE_TREE, kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { SAMPLE_TREE, kioskPage, shot, poll, axeSerious, horizontalOverflow, LANDSCAPE, WEB_DIR } from './helpers.mjs';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -170,6 +171,35 @@ describe('the readiness page', () => {
       assert.deepEqual(await axeSerious(page), []);
       await shot(page, 'practice-05-readiness');
       kp.assertClean('readiness page');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
+  it('a hall of 30 staff: the grid scrolls in its box, the items\' names stay in view', async () => {
+    // 29 more staff accounts (wang's password hash: none of them logs in here)
+    const db = path.join(h.tmp, 'e2e.db');
+    let sql = '';
+    for (let i = 1; i < 30; i++)
+      sql += `INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at, posts, display) SELECT 'st${i}', role, pwhash, 0, created_at, updated_at, posts, '工作人员${i}' FROM users WHERE name = 'wang';`;
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: sql });
+    const kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    const page = kp.page;
+    try {
+      await page.goto(`${h.url}/admin/readiness`);
+      await logIn(page, 'boss', 'admin-pass-42');
+      await page.locator('#readiness thead th[title="st29"]').waitFor();
+      // the page itself does not scroll sideways: the header, the note and
+      // the count stay where they are
+      assert.equal(await horizontalOverflow(page), null);
+      // scrolled to the last staffer, the row's item name is still on screen
+      const row = page.locator('#readiness tr[data-id="labour-handbook"] th[scope=row]');
+      await page.locator('#readiness thead th[title="st29"]').scrollIntoViewIfNeeded();
+      const box = await row.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x < 400, `the item name in view: ${JSON.stringify(box)}`);
+      assert.deepEqual(await axeSerious(page), []);
+      await shot(page, 'practice-06-readiness-wide', { fullPage: false });
+      kp.assertClean('readiness page, 30 staff');
     } finally {
       await kp.context.close();
     }
