@@ -36,6 +36,7 @@ struct report_user {
 
 struct report_day {
     int date;                       /* YYYYMMDD */
+    int today;                      /* the local date it was counted on */
     struct report_user *users;      /* owned, by name */
     size_t n_users;
     long kiosk, window, web;        /* cases started that day, by channel */

@@ -318,6 +318,7 @@ int report_collect(struct db *db, int ymd, int today, struct report_day *out)
 
     memset(out, 0, sizeof *out);
     out->date = ymd;
+    out->today = today;
     if (report_bind_day(ymd, &b) != 0)
         return -1;
     if (db_read_begin(db) != 0)
@@ -388,7 +389,13 @@ char *report_json(const struct report_day *r)
     size_t i, j;
 
     report_date_text(r->date, date);
+    /* day (ours): whether the figures are the day's end's. A report of
+     * today printed at ten reads like the close, and a day ahead counts its
+     * overdue from the stages as they stand now */
     if (!root || !cJSON_AddStringToObject(root, "date", date) ||
+        !cJSON_AddStringToObject(root, "day", r->date < r->today    ? "closed"
+                                              : r->date == r->today ? "open"
+                                                                     : "ahead") ||
         !(users = cJSON_AddArrayToObject(root, "users")))
         goto out;
     for (i = 0; i < r->n_users; i++) {

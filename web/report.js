@@ -2,7 +2,7 @@
 // table with its totals, the day's figures, a CSV download and 打印 (the
 // print stylesheet fits it on one A4 page).
 import { el } from './core.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, serverNow } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { offerNewerBuild } from './fresh.js';
 
@@ -58,6 +58,18 @@ function ratingsTable(data) {
       el('th', { scope: 'row' }, name), el('td', { class: 'num' }, `${data.ratings[String(i + 1)]} 条`)))));
 }
 
+// Printed too: a sheet of today taken at ten is not the day's close, and a
+// day ahead counts its overdue from the stages as they stand (data.day).
+function dayNote(data) {
+  const d = new Date(serverNow());
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (data.day === 'open')
+    return el('p', { class: 'notice', id: 'day-note' }, `当天还没有结束：这是 ${hm} 的数字，下班后还会变。`);
+  if (data.day === 'ahead')
+    return el('p', { class: 'notice', id: 'day-note' }, '这一天还没有到：逾期等数字是按现在的情况推算的。');
+  return null;
+}
+
 async function start() {
   const main = document.getElementById('main');
   await ensureLogin(main, 'admin');
@@ -92,7 +104,7 @@ async function start() {
       history.replaceState(null, '', `/admin/report?date=${data.date}`);
       csv.href = `/api/v1/admin/report?date=${data.date}&format=csv`;
       status.textContent = `${data.date} 的日报已更新。`;
-      results.replaceChildren(usersTable(data),
+      results.replaceChildren(dayNote(data), usersTable(data),
         el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)));
     } catch (err) {
       status.textContent = '';

@@ -157,6 +157,7 @@ describe('the day scripted through the routes', () => {
     assert.equal(r.headers.get('cache-control'), 'no-store');
     assert.deepEqual(r.body, {
       date: day,
+      day: 'open', // ours: today's figures change until the day ends
       users: [
         // display (ours): the name the hall knows, '' for none
         { user: 'li', display: '李娜', ...zero, accepted: 2, passed: 1, completed: 1, visits: 2 },
@@ -228,7 +229,7 @@ describe('the day scripted through the routes', () => {
   it('another day counts nothing', async () => {
     const r = await get('/api/v1/admin/report?date=2026-01-01');
     assert.deepEqual(r.body, {
-      date: '2026-01-01', users: [], channels: { kiosk: 0, window: 0, web: 0 }, overdue: 0,
+      date: '2026-01-01', day: 'closed', users: [], channels: { kiosk: 0, window: 0, web: 0 }, overdue: 0,
       waiting_at_close: 0, on_time_rate: 1, finished: 0, on_time: 0,
       ratings: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
     });

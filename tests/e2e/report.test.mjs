@@ -97,6 +97,8 @@ describe('the day\'s report page', () => {
     assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
+    // today's sheet is not the day's close: it says so, and when it was taken
+    assert.match(await page.locator('#day-note').innerText(), /^当天还没有结束：这是 \d\d:\d\d 的数字，下班后还会变。$/);
     // the overdue figure counts cases (件), late at the stage or past the
     // date promised to the resident (docs/http-api.md), as the page says
     const hint = await page.locator('#main > p.hint').first().innerText();
@@ -118,6 +120,7 @@ describe('the day\'s report page', () => {
       assert.equal(await page.locator('.console-header').isVisible(), false);
       assert.equal(await page.locator('form.filters').isVisible(), false);
       assert.equal(await page.locator('#users').isVisible(), true);
+      assert.equal(await page.locator('#day-note').isVisible(), true, 'printed with the sheet');
       await shot(page, 'report-03-print');
     } finally {
       // back to no emulation: page.pdf prints with print media only then
@@ -137,6 +140,7 @@ describe('the day\'s report page', () => {
     await page.locator('form.filters button[type=submit]').click();
     await poll(async () => assert.match(await page.locator('#users').innerText(), /这一天没有工作人员办件记录/));
     assert.match(page.url(), /date=2026-01-01/);
+    assert.equal(await page.locator('#day-note').count(), 0, 'a past day is its close');
     assert.deepEqual(await axeSerious(page), []);
     await shot(page, 'report-02-empty');
   });

@@ -187,7 +187,7 @@ Test(report, a_scripted_day_counts_exactly)
     script_day();
     s = json_of(20260610);
     cr_assert_str_eq(s,
-        "{\"date\":\"2026-06-10\",\"users\":["
+        "{\"date\":\"2026-06-10\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"@evil\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
         "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"alice\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
@@ -243,7 +243,7 @@ Test(report, the_day_after_sees_only_its_own)
      * started on the web; o1 still overdue, o2 (due the 10th) now too, o4
      * done early on the 11th no more; nobody handed in on the 11th */
     cr_assert_str_eq(s,
-        "{\"date\":\"2026-06-11\",\"users\":["
+        "{\"date\":\"2026-06-11\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"bob\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
         "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
         "{\"user\":\"dave\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
@@ -259,10 +259,34 @@ Test(report, an_empty_day_has_no_rate)
     char *s = json_of(20260101);
 
     cr_assert_str_eq(s,
-        "{\"date\":\"2026-01-01\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
+        "{\"date\":\"2026-01-01\",\"day\":\"closed\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
     free(s);
+}
+
+/* Whether the figures are the day's end's: a day before today is closed,
+ * today's is open (a sheet printed at ten is not the close), a day after
+ * it is ahead (its overdue counted from the stages as they stand). */
+Test(report, the_day_says_whether_it_has_ended)
+{
+    static const struct {
+        int today;
+        const char *day;
+    } cases[] = {{20260611, "\"day\":\"closed\""}, {20260610, "\"day\":\"open\""},
+                 {20260609, "\"day\":\"ahead\""}};
+    struct report_day r;
+    size_t i;
+    char *s;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(report_collect(t.db, 20260610, cases[i].today, &r), 0);
+        s = report_json(&r);
+        cr_assert_not_null(s);
+        cr_assert(strstr(s, cases[i].day), "today %d: %s", cases[i].today, s);
+        free(s);
+        report_day_free(&r);
+    }
 }
 
 /* The overdue figure of 2026-06-10 as the report reads it when today is
@@ -377,13 +401,13 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
     ev(b, "submitted", "kiosk", NULL, 11, 0, 0, 0);
     s = json_of(20260610);
     cr_assert_str_eq(s,
-        "{\"date\":\"2026-06-10\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
+        "{\"date\":\"2026-06-10\",\"day\":\"closed\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
     free(s);
     s = json_of(20260611);
     cr_assert_str_eq(s,
-        "{\"date\":\"2026-06-11\",\"users\":["
+        "{\"date\":\"2026-06-11\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"erin\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":1,"
         "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":2,\"window\":0,\"web\":0},"
