@@ -195,7 +195,11 @@ describe('a retired procedure\'s practice file', () => {
     fs.unlinkSync(file(h, 'alpha/gone.md'));
     await eventually(h, async () => (await request(`${h.daemon.url}/api/v1/procedures/gone`)).status === 404,
       'the procedure retired');
-    assert.ok(!(await offered()).includes('gone'));
+    // polled, as the rest: once under ASan (a fresh clone's check-asan,
+    // 2026-12-06) the list still offered it right after the 404; the
+    // store retires the row before the snapshot goes out, so a list that
+    // never drops it still fails here, with the daemon's log
+    await eventually(h, async () => !(await offered()).includes('gone'), 'the retired item no longer offered');
     const s = await request(`${h.daemon.url}/api/v1/staff/practice/gone`, { method: 'POST', headers: authHeaders(h.staff), body: '{}' });
     assert.equal(s.status, 404, s.text);
     const g = await get(h, '/api/v1/admin/readiness');
