@@ -72,6 +72,9 @@ function draw(d) {
     const w = document.createElement('span');
     w.className = 'd-w';
     w.textContent = windowName(c.window);
+    // a long name (社会保障业务窗口) at the list's size took two lines, and
+    // the fourth call went under the footer: smaller, it keeps one
+    w.classList.toggle('d-long', windowName(c.window).length > LONG_NAME);
     li.append(t, w);
     items.push(li);
     if (items.length === RECENT) break;

@@ -1,0 +1,59 @@
+// The call screen with the longest window names the server takes (8 CJK
+// characters, 社会保障业务窗口): the four recent calls still show whole
+// above the footer (a hall review: each name wrapped to two lines at the
+// list's size and the fourth call went under 等候叫号), each name on one
+// line, at 1920×1080 and at 1280×720.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, shot, poll, LANDSCAPE } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+const NAMES = ['综合受理服务窗口', '社会保障业务窗口', '民政残联业务窗口', '计生卫健业务窗口', '退役军人服务窗口'];
+
+describe('the call screen with long window names', () => {
+  let s;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    s = await login(k.url, 'wang', 'wang-password-1');
+    for (const w of NAMES) {
+      await labourCase(k.url);
+      const r = await fetch(k.url + '/api/v1/staff/call-next', {
+        method: 'POST', headers: authHeaders(s), body: JSON.stringify({ window: w }),
+      });
+      assert.equal(r.status, 200, await r.text());
+    }
+  });
+
+  for (const viewport of [LANDSCAPE, { width: 1280, height: 720 }]) {
+    it(`shows four recent calls whole, each name on one line, at ${viewport.width}×${viewport.height}`, async () => {
+      const x = await kioskPage(k, { viewport, hasTouch: false });
+      try {
+        await x.page.goto(k.url + '/display');
+        await poll(async () => assert.equal(await x.page.locator('#recent li').count(), 4));
+        const m = await x.page.evaluate(() => {
+          const foot = document.querySelector('.d-foot').getBoundingClientRect().top;
+          const col = document.querySelector('.d-recent').getBoundingClientRect();
+          return [...document.querySelectorAll('#recent li')].map((li) => {
+            const b = li.getBoundingClientRect();
+            const w = li.querySelector('.d-w');
+            const lh = parseFloat(getComputedStyle(w).fontSize) * 1.6;
+            return { text: li.textContent, below: b.bottom > foot, wide: b.right > col.right,
+              lines: w.getBoundingClientRect().height > lh ? 'wrapped' : 'one' };
+          });
+        });
+        await shot(x.page, `display-names-${viewport.width}`, { fullPage: false });
+        for (const r of m) {
+          assert.equal(r.below, false, `${r.text} goes under the footer`);
+          assert.equal(r.wide, false, `${r.text} is wider than its column`);
+          assert.equal(r.lines, 'one', `${r.text}: the name wraps`);
+        }
+        x.assertClean('display');
+      } finally {
+        await x.context.close();
+      }
+    });
+  }
+});
