@@ -114,6 +114,9 @@ async function send(body) {
 }
 
 async function thanks(text, ms = THANKS_MS) {
+  // a failed try's 没有提交成功 is no longer true (or, for the 404, is said
+  // here in its place): it must not stand under the thanks
+  $('error').textContent = '';
   $('done-text').textContent = text;
   setMode('done');
   shown = null;
