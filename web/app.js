@@ -237,7 +237,7 @@ function openIdle() {
     t('idleContinue'));
   const said = el('p', { class: 'sr-only', role: 'status', id: 'idle-left' });
   closeIdle = openDialog({
-    role: 'alertdialog', labelId: 'idle-title', descId: 'idle-desc', cls: 'dialog-idle', focus: cont,
+    role: 'alertdialog', labelId: 'idle-title', descId: 'idle-desc', cls: 'dialog-idle', focus: cont, onEscape: stay,
     content: [
       el('h2', { id: 'idle-title' }, t('idleTitle')),
       el('p', { id: 'idle-desc' }, t('idleText'), ' ', t('idleLeft', { n: COUNTDOWN_S })),

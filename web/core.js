@@ -248,8 +248,12 @@ export function stepLabel(title) {
 
 // ---- modal dialogs ----
 // Opens a modal dialog: everything else becomes inert; focus moves to
-// `focus` (or the first button). Returns a close() function.
-export function openDialog({ role = 'dialog', labelId, descId, content, focus, cls = '' }) {
+// `focus` (or the first button). Esc takes the safe way out, as a modal
+// dialog does and the console pages' inline forms do (closable): `onEscape`
+// when given (the idle countdown: 继续使用), else close(), which is each
+// confirmation's 返回; not while a button of the dialog is busy sending.
+// Returns a close() function.
+export function openDialog({ role = 'dialog', labelId, descId, content, focus, cls = '', onEscape = null }) {
   const prev = document.activeElement;
   const box = el('div', {
     class: 'dialog ' + cls, role, 'aria-modal': 'true', 'aria-labelledby': labelId,
@@ -260,12 +264,19 @@ export function openDialog({ role = 'dialog', labelId, descId, content, focus, c
   for (const n of others) n.inert = true;
   document.body.append(overlay);
   (focus || box.querySelector('button'))?.focus();
-  return function close({ restoreFocus = true } = {}) {
+  function close({ restoreFocus = true } = {}) {
     overlay.remove();
     if (!document.querySelector('.overlay'))
       for (const n of document.body.children) n.inert = false;
     if (restoreFocus && prev && document.contains(prev)) prev.focus({ preventScroll: true });
-  };
+  }
+  overlay.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+    e.preventDefault();
+    if (box.querySelector('[aria-busy="true"]')) return;
+    if (onEscape) onEscape(); else close();
+  });
+  return close;
 }
 
 export function closeAllDialogs() {
