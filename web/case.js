@@ -987,6 +987,13 @@ function ratingSection(c) {
   return sec;
 }
 
+// The large number's element: a ticket past Z999 (A0001) has five
+// characters, and gets a size that fits five in the box (app.css).
+function ticketNumber(ticket, extra = '') {
+  const long = [...(ticket || '')].length > 4;
+  return el('p', { class: ['ticket-number', extra, long ? 'ticket-long' : ''].filter(Boolean).join(' ') }, ticket || '');
+}
+
 // 完成 clears the screen, ticket and all: an elderly resident who has not
 // noted the number (or printed the slip) would have to ask at the window,
 // so it asks first, with the number large, and 返回 is the easy choice.
@@ -996,7 +1003,7 @@ export function confirmFinish(c) {
     labelId: 'finish-title', descId: 'finish-desc', cls: 'dialog-confirm',
     content: [
       el('h2', { id: 'finish-title' }, t('finishTitle')),
-      el('p', { class: 'ticket-number' }, c.ticket || ''),
+      ticketNumber(c.ticket),
       el('p', { id: 'finish-desc' }, t('finishText')),
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'btn btn-primary', onClick: () => close() }, t('finishNo')),
@@ -1043,7 +1050,7 @@ function expiredScreen(c) {
     slot,
     el('section', { class: 'ticket-box ticket-expired', 'aria-labelledby': 'ticket-h' },
       el('h1', { id: 'ticket-h' }, t('ticketOldTitle')),
-      el('p', { class: 'ticket-number ticket-old' }, c.ticket || ''),
+      ticketNumber(c.ticket, 'ticket-old'),
       el('p', { class: 'lead' }, t('ticketOldIntro'))),
     el('div', { class: 'actions' }, renew, bigButton(t('finish'), t(KIOSK ? 'finishSub' : 'finishSubWeb'), () => confirmFinish(c))),
   ]);
@@ -1068,7 +1075,7 @@ function doneScreen(c) {
     el('div', { class: 'done-layout' }, el('div', { class: 'done-main' },
     el('section', { class: 'ticket-box', 'aria-labelledby': 'ticket-h' },
       el('h1', { id: 'ticket-h' }, t('ticketTitle')),
-      el('p', { class: 'ticket-number' }, c.ticket || ''),
+      ticketNumber(c.ticket),
       // called already (a resident who missed the call opens the slip's
       // case): where to go, not 留意叫号 for a call that was made
       c.called
