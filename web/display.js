@@ -22,6 +22,7 @@ import { watchBuild } from './fresh.js';
 
 const RECENT = 4;           // calls listed below the latest (tickets once each)
 const LONG_NAME = 5;        // a window name longer than this gets a smaller size
+const LONG_HALL = 20;       // a hall name longer than this, too (one line of 5vh holds 20)
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +93,9 @@ function draw(d) {
   if (d.hall) {
     const h1 = document.querySelector('h1');
     if (h1 && h1.textContent !== `${d.hall} · 叫号`) h1.textContent = `${d.hall} · 叫号`;
+    // a district's full name (up to 40 characters) in two smaller lines
+    // that fit the bar; at 5vh it took two lines taller than the bar
+    if (h1) h1.classList.toggle('d-long', [...d.hall].length > LONG_HALL);
     document.title = `叫号 · ${d.hall}`;
   }
 }
