@@ -53,3 +53,44 @@ describe('the one-time notice', () => {
     assert.equal(list[0].split('出生日期').length - 1, 1, list[0]);
   });
 });
+
+// The slip leaves the page size to the printer (an 80 mm roll at the
+// kiosk): the sheets' `@page { size: A4 }` applies to every page, named
+// ones too, so the slip's `@page slip` must say `size: auto`. Without it a
+// receipt printer was handed an A4 page, scaled to 80 mm: a 40 pt ticket
+// printed at about 15 pt. Both from the slip's own page and from the
+// kiosk's preview (打印凭条, the sheet inside the kiosk page); the notice
+// stays A4.
+describe('the slip\'s paper', () => {
+  const mediaBox = (pdf) => {
+    const m = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  };
+  const MM80 = 80 / 25.4 * 72;   // points
+  const A4W = 210 / 25.4 * 72;
+
+  it('is the printer\'s (80 mm), not A4; the notice stays A4', async () => {
+    const { labourCase } = await import('./labour-case.mjs');
+    const c = await labourCase(k.url);
+    const context = await k.browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      const roll = { width: '80mm', height: '200mm', preferCSSPageSize: true };
+      await page.goto(`${k.url}/print/cases/${c.id}`);
+      let box = mediaBox(await page.pdf(roll));
+      assert.ok(box && Math.abs(box[0] - MM80) < 1, `the slip's page is ${box} pt wide, not the roll's ${MM80.toFixed(1)}`);
+      await page.goto(`${k.url}/?kiosk=1#/code`);
+      await page.locator('#code-q').fill(c.id);
+      await page.keyboard.press('Enter');
+      await page.locator('#main a', { hasText: '打印凭条' }).click();
+      await page.locator('#main .print-doc .qr svg').waitFor();
+      box = mediaBox(await page.pdf(roll));
+      assert.ok(box && Math.abs(box[0] - MM80) < 1, `the kiosk's slip page is ${box} pt wide, not the roll's`);
+      await page.goto(`${k.url}/print/procedures/labour-handbook`);
+      box = mediaBox(await page.pdf(roll));
+      assert.ok(box && Math.abs(box[0] - A4W) < 1, `the notice's page is ${box} pt wide, not A4`);
+    } finally {
+      await context.close();
+    }
+  });
+});
