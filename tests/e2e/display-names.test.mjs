@@ -62,12 +62,21 @@ describe('the call screen with long window names', () => {
     });
   }
 
-  for (const viewport of [LANDSCAPE, { width: 1280, height: 720 }]) {
+  // a 5:4 and a 4:3 monitor (an office's old one as the call screen): sizes
+  // of the height alone ran the big ticket into the recent list and broke
+  // 12 号窗|口 and the names into three lines
+  for (const viewport of [LANDSCAPE, { width: 1280, height: 720 }, { width: 1280, height: 1024 }, { width: 1024, height: 768 }]) {
     it(`shows four recent calls whole, each name on one line, at ${viewport.width}×${viewport.height}`, async () => {
       const x = await kioskPage(k, { viewport, hasTouch: false });
       try {
         await x.page.goto(k.url + '/display');
         await poll(async () => assert.equal(await x.page.locator('#recent li').count(), 4));
+        const now = await x.page.evaluate(() => {
+          const r = document.createRange();
+          r.selectNodeContents(document.querySelector('#now-ticket'));
+          return { right: r.getBoundingClientRect().right, col: document.querySelector('.d-now').getBoundingClientRect().right };
+        });
+        assert.ok(now.right <= now.col, `the big ticket runs past its column (${now.right} > ${now.col})`);
         const m = await x.page.evaluate(() => {
           const foot = document.querySelector('.d-foot').getBoundingClientRect().top;
           const col = document.querySelector('.d-recent').getBoundingClientRect();
