@@ -289,8 +289,10 @@ static const struct {
 
 /* Whether the one-page notice prints the fact of front matter key `key`:
  * not the fee or the basis when a section of the file says it in full
- * (收费标准, 设定依据), nor a time_limit of N working days that the chain's
- * row already gives as its total, so the sheet says nothing twice. */
+ * (收费标准, 设定依据), nor the audience when a section is headed as its
+ * fact is (适用对象: the sample's policy documents have both, two texts under
+ * one heading), nor a time_limit of N working days that the chain's row
+ * already gives as its total, so the sheet says nothing twice. */
 static bool render_print_fact(const struct procedure *p, const char *key)
 {
     const struct fm_entry *e;
@@ -300,6 +302,12 @@ static bool render_print_fact(const struct procedure *p, const char *key)
     if (strcmp(key, "time_limit") == 0) {
         e = frontmatter_get(&p->meta, key);
         return !p->chain_written || procedure_time_limit_days(e ? e->value : NULL) != procedure_chain_days(p);
+    }
+    if (strcmp(key, "audience") == 0) {
+        for (i = 0; i < p->n_sections; i++)
+            if (p->sections[i].title && strcmp(p->sections[i].title, "适用对象") == 0)
+                return false;
+        return true;
     }
     if (strcmp(key, "fee") == 0)
         k = SECTION_FEES;

@@ -46,6 +46,20 @@ describe('the one-time notice', () => {
     assert.match(html, /（需填写：姓名、公民身份号码/);
   });
 
+  it('says 适用对象 once: the section, not also the front matter\'s line', async () => {
+    // the sample's policy documents have both (audience: and ## 适用对象),
+    // two different texts under the same heading on the one sheet
+    for (const id of ['resident-pension-contribution-levels', 'employment-difficulty',
+      'minimum-living-standard', 'longevity-allowance-standard']) {
+      const html = await (await fetch(`${k.url}/print/procedures/${id}`)).text();
+      assert.ok(html.includes('<h2>适用对象</h2>'), `${id}: no 适用对象 section`);
+      assert.ok(!html.includes('<dt>适用对象</dt>'), `${id}: the audience fact beside the 适用对象 section`);
+    }
+    // an item without the section keeps the fact
+    const html = await (await fetch(`${k.url}/print/procedures/labour-handbook`)).text();
+    assert.ok(html.includes('<dt>适用对象</dt>'), 'labour-handbook lost its audience line');
+  });
+
   it('names a label two fields share once', async () => {
     const html = await (await fetch(`${k.url}/print/procedures/extreme-poverty-support`)).text();
     const list = html.match(/（需填写：[^）]*出生日期[^）]*）/);
