@@ -646,7 +646,12 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
             const char *name = ps ? ps->name : post;
             rc |= strbuf_puts(&sb, "（") || strbuf_put_html(&sb, name, strlen(name)) || strbuf_puts(&sb, "）");
         }
-        rc |= strbuf_printf(&sb, "，%d个工作日", cJSON_IsNumber(days) ? days->valueint : 0);
+        /* a stage of 0 days is done the same working day: 当天, as the
+         * one-time notice and the kiosk say it ("0个工作日" read as nothing) */
+        if (cJSON_IsNumber(days) && days->valueint > 0)
+            rc |= strbuf_printf(&sb, "，%d个工作日", days->valueint);
+        else
+            rc |= strbuf_puts(&sb, "，当天");
         if (sdue)
             rc |= strbuf_puts(&sb, "，预计") || strbuf_put_html(&sb, d, strlen(d)) || strbuf_puts(&sb, "前");
         rc |= strbuf_puts(&sb, "</li>\n");

@@ -181,6 +181,22 @@ describe('the printed pages of a case', () => {
     assert.ok(!r.text.includes('领取结果'), 'no pickup: nothing to collect');
   });
 
+  it('the receipt says 当天 for a stage of 0 working days, as the one-time notice does', async () => {
+    // cond: no chain and no time_limit, so one stage `handle | 窗口办理 | window | 0`
+    const c = await h.post('/api/v1/cases', { procedure: 'cond' });
+    ok(c, 'create');
+    ok(await h.post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: { proxy: 'no' } }), 'proxy=no');
+    ok(await h.post(`/api/v1/cases/${c.body.id}/steps/1`, { checklist: { 's1-0': true, 's1-1': true } }), 'papers');
+    ok(await h.post(`/api/v1/cases/${c.body.id}/submit`), 'submit');
+    ok(await h.spost(`/api/v1/staff/cases/${c.body.id}/accept`), 'accept');
+    const r = await h.sget(`/print/staff/cases/${c.body.id}/receipt`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.text.includes('0个工作日'), 'the receipt says 0个工作日');
+    assert.match(r.text, /<li>窗口办理（[^<]*），当天，预计\d{4}年\d{2}月\d{2}日前<\/li>/);
+    const sheet = await h.get('/print/procedures/cond');
+    assert.ok(!sheet.text.includes('0个工作日'), 'the notice says 0个工作日');
+  });
+
   it('the receipt of a pickup item says to collect the result', async () => {
     const id = await handIn('pick', { ab: true, abc: true });
     ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
