@@ -357,7 +357,7 @@ function previewArticle(proc, staff) {
   // the review chain as staff will walk it: each stage, its post, its days
   if (proc.chain && proc.chain.length) {
     a.append(el('p', { class: 'preview-chain' }, '审核流程（工作人员）：',
-      proc.chain.map((c) => `${c.label}（${c.post}，${c.days} 个工作日）`).join(' → ')));
+      proc.chain.map((c) => `${c.label}（${c.post}，${c.days ? `${c.days} 个工作日` : '当天'}）`).join(' → ')));
   }
   const section = (sec) => {
     a.append(el('h4', {}, sec.title));

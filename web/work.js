@@ -119,7 +119,8 @@ export function chainView(v) {
       const now = started && i === v.stage
         && ['accepted', 'returned', 'waiting', 'visit', 'prereview', 'invited'].includes(v.status);
       return el('li', { class: (s.done_at ? 'done' : now ? 'current' : 'todo') + (now && v.overdue ? ' overdue' : '') },
-        el('strong', {}, s.label), ` · ${s.post_name || s.post} · ${s.days} 个工作日`,
+        // 0 days: done the same working day, as the receipt and the kiosk say
+        el('strong', {}, s.label), ` · ${s.post_name || s.post} · ${s.days ? `${s.days} 个工作日` : '当天'}`,
         s.due ? ` · ${s.done_at ? '期限' : '到期'} ${dueText(s.due)}` : '',
         // not accepted nor returned: the resident has handed the correction in again
         now ? el('span', { class: 'badge badge-warn' }, v.status === 'accepted' ? '当前环节'

@@ -92,6 +92,14 @@ describe('a case returned while accepted, on the staff page', () => {
     await open('等候中');
   });
 
+  // a stage of 0 days is done the same working day: 当天, as the receipt
+  // and the kiosk say it, not "0 个工作日"
+  it('a stage of 0 days reads 当天', async () => {
+    const first = await page.locator('#chain li').first().innerText();
+    assert.match(first, /受理 · 综合窗口（A岗） · 当天/, first);
+    assert.doesNotMatch(first, /0 个工作日/);
+  });
+
   it('accepted again: the stage is current', async () => {
     await page.getByRole('button', { name: '受理', exact: true }).click();
     await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
