@@ -35,10 +35,15 @@ void backup_name(time_t t, char out[BACKUP_NAME_LEN]);
  * newest by name, and what a killed backup left: an empty claimed name, or
  * its "NAME.tmp" (and that copy's -journal, -wal, -shm), once older than
  * BACKUP_STALE_S (younger ones may be a backup running now: neither
- * counted nor touched). Other files are left alone. *leftovers (may be
- * NULL) gets the number of leftovers deleted. Returns the number of copies
- * deleted, or -1 with a message in err (what was deleted stays deleted). */
-int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err, size_t errlen);
+ * counted nor touched). Other files are left alone. made (may be NULL) is
+ * the name of the copy just written: it is always one of the keep, even
+ * when a clock set back named it before the others, and newer (may be
+ * NULL, BACKUP_NAME_LEN bytes) then gets the newest name it sorts below
+ * ("" when none). *leftovers (may be NULL) gets the number of leftovers
+ * deleted. Returns the number of copies deleted, or -1 with a message in
+ * err (what was deleted stays deleted). */
+int backup_prune(const char *dir, unsigned keep, const char *made, char *newer,
+                 unsigned *leftovers, char *err, size_t errlen);
 
 /* Puts the copy file in place of the database at db_path. Refuses while a
  * daemon holds the database's lock (db_lock_take), and holds that lock

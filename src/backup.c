@@ -339,7 +339,8 @@ static int backup_name_cmp_desc(const void *a, const void *b)
     return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err, size_t errlen)
+int backup_prune(const char *dir, unsigned keep, const char *made, char *newer,
+                 unsigned *leftovers, char *err, size_t errlen)
 {
     char **names = NULL;
     size_t n = 0, cap = 0, i;
@@ -353,6 +354,8 @@ int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err,
 
     if (leftovers)
         *leftovers = 0;
+    if (newer)
+        newer[0] = '\0';
     if (!d) {
         snprintf(err, errlen, "cannot read the folder %s: %s", dir, strerror(errno));
         return -1;
@@ -379,6 +382,11 @@ int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err,
             stale++;
             continue;
         }
+        /* the copy just made is kept whatever its name: named by a clock
+         * set back (a dead clock battery, or put right after running
+         * ahead), it sorted below last week's and was deleted at once */
+        if (made && strcmp(de->d_name, made) == 0)
+            continue;
         if (n == BACKUP_PRUNE_MAX) {
             snprintf(err, errlen, "more than %d copies in %s", BACKUP_PRUNE_MAX, dir);
             goto out;
@@ -397,6 +405,12 @@ int backup_prune(const char *dir, unsigned keep, unsigned *leftovers, char *err,
     }
     if (n)
         qsort(names, n, sizeof *names, backup_name_cmp_desc);
+    if (made) {
+        if (n && newer && strcmp(names[0], made) > 0)
+            snprintf(newer, BACKUP_NAME_LEN, "%s", names[0]);
+        if (keep > 0)
+            keep--;             /* made is one of them */
+    }
     for (i = keep; i < n; i++) {
         if (unlinkat(dirfd(d), names[i], 0) != 0) {
             snprintf(err, errlen, "cannot delete %s/%s: %s", dir, names[i], strerror(errno));

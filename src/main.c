@@ -82,8 +82,9 @@ static const char usage_backup[] =
     "PRAGMA integrity_check, syncs it and renames it to FILE, so FILE is whole or\n"
     "absent. With --keep, the copy goes into DIR (created if missing) as\n"
     "spkiosk-YYYYMMDDTHHMMSSZ.db (UTC), and only the newest N such files in DIR are\n"
-    "kept (N 1 to 1000). Prints the copy's path. Refuses to write over the database\n"
-    "or its -wal, -shm or .lock. Exits 1 on any failure, with the reason.\n";
+    "kept (N 1 to 1000), the copy just made always among them. Prints the copy's path.\n"
+    "Refuses to write over the database or its -wal, -shm or .lock. Exits 1 on any\n"
+    "failure, with the reason.\n";
 
 static const char usage_restore[] =
     "usage: spkiosk restore [--db FILE] BACKUP\n"
@@ -514,7 +515,15 @@ static int cmd_backup(int argc, char **argv)
     }
     printf("%s\n", file);
     if (keep) {
-        pruned = backup_prune(target, (unsigned)keep, &leftovers, err, sizeof err);
+        char newer[BACKUP_NAME_LEN];
+        const char *slash = strrchr(file, '/');
+        pruned = backup_prune(target, (unsigned)keep, slash ? slash + 1 : file, newer, &leftovers,
+                              err, sizeof err);
+        if (newer[0])
+            fprintf(stderr, "spkiosk backup: %s is named before %s, already there: this machine's "
+                    "clock is behind (set it right: docs/deployment.md, \"The clock\"), or was "
+                    "ahead when that copy was made (then delete it); the copy just made is kept\n",
+                    slash ? slash + 1 : file, newer);
         if (leftovers)
             fprintf(stderr, "spkiosk backup: deleted %u unfinished cop%s of an interrupted backup\n",
                     leftovers, leftovers == 1 ? "y" : "ies");

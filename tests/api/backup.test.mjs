@@ -255,6 +255,30 @@ describe('backup --keep N DIR', () => {
     assert.deepEqual(fs.readdirSync(dir).sort(), [...running, good[1], made].sort(),
       'two real copies kept; the running backup\'s files left alone');
   });
+  // The names follow this machine's clock. A clock set back (a dead clock
+  // battery, docs/deployment.md "The clock"), or put right after it ran
+  // ahead, names tonight's copy before the ones already there: the prune
+  // deleted the copy it had just printed, every night, and only copies from
+  // before the clock went wrong stayed. The copy just made is always one of
+  // the N kept, and the command says why its name sorts first.
+  it('never deletes the copy it has just made, whatever the clock says', () => {
+    const dir = path.join(tmp, 'clock');
+    fs.mkdirSync(dir);
+    const ahead = ['spkiosk-20990101T000000Z.db', 'spkiosk-20990102T000000Z.db', 'spkiosk-20990103T000000Z.db'];
+    for (const f of ahead) fs.writeFileSync(path.join(dir, f), 'x');
+    const r = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '3', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const made = path.basename(r.stdout.trim());
+    assert.ok(fs.existsSync(path.join(dir, made)), `the copy just printed was deleted: ${r.stderr}`);
+    assert.equal(sql(path.join(dir, made), 'PRAGMA integrity_check').stdout, 'ok\n');
+    assert.deepEqual(fs.readdirSync(dir).sort(), [ahead[1], ahead[2], made].sort());
+    assert.match(r.stderr, /deleted 1 older copy \(keeping 3\)/);
+    assert.match(r.stderr, /spkiosk-20990103T000000Z\.db.*clock/);
+    // with N = 1 only the new copy stays
+    const one = run(['backup', '--db', path.join(tmp, 'live.db'), '--keep', '1', dir]);
+    assert.equal(one.status, 0, one.stderr);
+    assert.deepEqual(fs.readdirSync(dir), [path.basename(one.stdout.trim())]);
+  });
 });
 
 // A restore in the middle of the day: the tickets handed out since the

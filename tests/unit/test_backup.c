@@ -401,7 +401,7 @@ Test(backup, prune_rotates_every_dated_copy_and_nothing_else)
     hour_ago[0].tv_sec -= 3600;
     hour_ago[1] = hour_ago[0];
     cr_assert_eq(utimes(p, hour_ago), 0);
-    cr_expect_eq(backup_prune(dir, 1, &leftovers, err, sizeof err), 2, "%s", err);
+    cr_expect_eq(backup_prune(dir, 1, NULL, NULL, &leftovers, err, sizeof err), 2, "%s", err);
     cr_expect_eq(leftovers, 0);
     cr_expect_eq(access(p, F_OK), 0, "%s deleted", p);
     for (i = 0; i < 3; i++) {
