@@ -185,7 +185,24 @@ fi
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 # --- remove keeps the data; purge removes it and the user, not the backups ----
+# The maintainer scripts act on units only under a running systemd: for the
+# remove, /run/systemd/system is made and deb-systemd-invoke replaced by a
+# stub that writes down what it is asked, so the stops are seen. Every unit
+# that may run is stopped, the pull timer a hall enabled itself included
+# (debhelper stops only the units it starts).
+mkdir -p "$root/run/systemd/system"
+dsi=$root/usr/bin/deb-systemd-invoke
+mv "$dsi" "$dsi.real"
+printf '#!/bin/sh\necho "$*" >>/tmp/deb-systemd-invoke.log\n' >"$dsi"
+chmod 0755 "$dsi"
 in_root apt-get remove -y spkiosk >/dev/null 2>&1 || fail "apt-get remove"
+mv "$dsi.real" "$dsi"
+rm -rf "$root/run/systemd"
+for u in spkiosk.service spkiosk-backup.timer spkiosk-pull.timer; do
+    grep -q "^stop .*$u" "$root/tmp/deb-systemd-invoke.log" ||
+        { cat "$root/tmp/deb-systemd-invoke.log"; fail "remove does not stop $u"; }
+done
+ok "apt-get remove stops spkiosk.service, spkiosk-backup.timer and spkiosk-pull.timer"
 [ -e "$root/var/lib/spkiosk/spkiosk.db" ] || fail "remove deleted the database"
 in_root getent passwd spkiosk >/dev/null || fail "remove deleted the user"
 [ ! -e "$root/usr/bin/spkiosk" ] || fail "remove left /usr/bin/spkiosk"
