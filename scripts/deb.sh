@@ -27,7 +27,7 @@ if [ "$version" != "$(dpkg-parsechangelog -SVersion)" ]; then
     {
         printf 'spkiosk (%s) unstable; urgency=medium\n\n' "$version"
         printf '  * Built from the commit\n    %s.\n' "$(git rev-parse HEAD)"
-        printf '    What changed since %s: /usr/share/doc/spkiosk/NEWS.md.\n\n' \
+        printf '    What changed since %s: /usr/share/doc/spkiosk/NEWS.md.gz.\n\n' \
             "$(dpkg-parsechangelog -SVersion)"
         printf ' -- %s  %s\n\n' "$(dpkg-parsechangelog -SMaintainer)" "$when"
         cat debian/changelog

@@ -99,6 +99,16 @@ if [ -e "$units/spkiosk-pull.timer" ]; then
 fi
 ok "spkiosk.service enabled"
 
+# the upgrade steps (docs/deployment.md, "Upgrading") send the IT officer to
+# the package's NEWS: it is there under the name they give (it was
+# NEWS.md.gz, compressed by dh_compress, while they said NEWS.md)
+named=$(grep -o '/usr/share/doc/spkiosk/[A-Za-z.]*[A-Za-z]' docs/deployment.md | sort -u)
+[ -n "$named" ] || fail "docs/deployment.md names no file of /usr/share/doc/spkiosk"
+for f in $named; do
+    [ -e "$root$f" ] || fail "docs/deployment.md names $f, which the package does not install"
+done
+ok "the package has what docs/deployment.md names:" $named
+
 # every file under /etc is a conffile (dh_installdeb marks them)
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}\n' spkiosk | awk 'NF {print $1}')
 for f in $(in_root dpkg -L spkiosk | grep '^/etc/'); do
