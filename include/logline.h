@@ -78,6 +78,15 @@ int logline_file_open(const char *path);
  * no file was set. 0, or -1 with errno set, the old file kept. */
 int logline_file_reopen(void);
 
+/* The --log-file path once logline_file_open took it, else NULL. */
+const char *logline_file_path(void);
+
+/* Writes line on standard error as it was before logline_file_open put
+ * the file there (the journal, under the unit): a start that fails says
+ * so where systemd's tools look, not only in the file. Nothing when no
+ * file was opened. */
+void logline_first_stderr(const char *line);
+
 /* One kind of event logged at most once per period_ns. Thread-safe. */
 struct logline_every {
     pthread_mutex_t mu;

@@ -206,6 +206,9 @@ size_t logline_uint(char *out, uintmax_t v)
 
 /* the --log-file path, kept for the reopen after a rotation */
 static char logline_path[4096];
+/* standard error as it was before the file took its place (the journal,
+ * under the unit), for logline_first_stderr; -1 when none was kept */
+static int logline_stderr_was = -1;
 
 static int logline_file_onto_stderr(const char *path)
 {
@@ -233,10 +236,30 @@ int logline_file_open(const char *path)
         errno = ENAMETOOLONG;
         return -1;
     }
+    if (logline_stderr_was < 0)
+        logline_stderr_was = fcntl(2, F_DUPFD_CLOEXEC, 3);
     if (logline_file_onto_stderr(path) != 0)
         return -1;
     snprintf(logline_path, sizeof logline_path, "%s", path);
     return 0;
+}
+
+void logline_first_stderr(const char *line)
+{
+    size_t n = strlen(line), off = 0;
+    ssize_t w;
+
+    if (logline_stderr_was < 0)
+        return;
+    while (off < n && ((w = write(logline_stderr_was, line + off, n - off)) > 0 ||
+                       (w < 0 && errno == EINTR)))
+        if (w > 0)
+            off += (size_t)w;
+}
+
+const char *logline_file_path(void)
+{
+    return logline_path[0] ? logline_path : NULL;
 }
 
 int logline_file_reopen(void)

@@ -492,6 +492,15 @@ int server_run(const struct server_options *o)
     (void)sdnotify_send("STOPPING=1");
     rc = 0;
 out:
+    /* every failure comes before the loop: with --log-file its reason is
+     * in the file alone, and the journal showed the unit failing again and
+     * again without a word of why */
+    if (rc != 0 && logline_file_path()) {
+        char line[4200];
+        snprintf(line, sizeof line, "spkiosk: the start failed; why is in the log file %s\n",
+                 logline_file_path());
+        logline_first_stderr(line);
+    }
     watch_close(w);
     http_redirect_stop(redirect);
     http_stop(d, 10000);

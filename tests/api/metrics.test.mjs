@@ -768,3 +768,27 @@ describe('--log-file with standard error closed at start', () => {
     assert.match(read(), /SIGTERM: stopping/);
   });
 });
+
+// A start that fails once the log file is open (a damaged database, the
+// lock held, a port taken) said why in that file alone: under the unit,
+// `systemctl status` and `journalctl -u spkiosk` showed the service
+// failing and starting again every 5 s without a word of the reason. The
+// reason stays in the file, and standard error (the journal) is told that
+// the start failed and where to read why.
+describe('--log-file and a start that fails', () => {
+  let tmp;
+  after(() => rmTmp(tmp));
+
+  it('says on standard error that the start failed and which file says why', () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), FILES);
+    const db = path.join(tmp, 'x.db');
+    fs.writeFileSync(db, 'not a database, '.repeat(400));
+    const logFile = path.join(tmp, 'spkiosk.log');
+    const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--procedures', tree,
+      '--log-file', logFile], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(fs.readFileSync(logFile, 'utf8'), /database: cannot configure .*file is not a database/);
+    assert.equal(r.stderr, `spkiosk: the start failed; why is in the log file ${logFile}\n`);
+  });
+});
