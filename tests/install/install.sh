@@ -115,6 +115,23 @@ else
     fail "ExecStartPre did not copy a library that checks clean: $pre"
 fi
 
+# every Documentation= of every unit is there (`systemctl help`): a man page
+# installed here, or a file (the pull timer named deployment.md under
+# /usr/share/doc, which neither make install nor the package installs)
+docs_failed=$failed
+for u in "$root"/lib/systemd/system/spkiosk*; do
+    for d in $(sed -n 's/^Documentation=//p' "$u"); do
+        case $d in
+        man:*) page=${d#man:}; sec=${page##*\(}; sec=${sec%\)}; page=${page%\(*}
+            f=$root/usr/share/man/man$sec/$page.$sec ;;
+        file://*) f=$root${d#file://} ;;
+        *) f= ;;
+        esac
+        [ -n "$f" ] && [ -e "$f" ] || fail "$(basename "$u"): Documentation=$d is not installed"
+    done
+done
+[ "$failed" -eq "$docs_failed" ] && ok "every unit's Documentation= is installed"
+
 # systemd's soft limit of 1024 descriptors is below the default cap of 1000
 # connections and the daemon's own, and the unit's system call filter keeps
 # the daemon from raising it (src/http.c, http_fd_limit)
