@@ -125,9 +125,18 @@ static int backup_copy(sqlite3 *src, const char *tmp, double deadline, char *err
     sqlite3_backup *b = NULL;
     sqlite3_stmt *st = NULL;
     const char *what = "";
-    int rc = -1, r;
+    int rc = -1, r, fd;
 
     backup_unlink_all(tmp);
+    /* made 0600 before a byte of it is written: SQLite creates it with the
+     * caller's umask (0644 under runuser), readable by anyone in the
+     * folder for as long as a large copy takes, and an open descriptor
+     * outlives the chmod at the end; its journal takes the same mode */
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    close(fd);
     if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot create %s: %s", tmp,
                  dst ? sqlite3_errmsg(dst) : "out of memory");

@@ -339,3 +339,36 @@ describe('a restore during the day', () => {
     assert.doesNotMatch(r.stderr, /could not be read/);
   });
 });
+
+// The copy in progress (FILE.tmp, written by SQLite) was made with the
+// caller's umask, 0644 under runuser or a root shell, and made 0600 only
+// once whole: for the seconds a large copy takes, any local user could open
+// it in a folder others may read (/tmp, a USB stick's mount) and keep
+// reading the residents' ID numbers through that descriptor after the
+// chmod. It is created 0600 before SQLite writes a byte.
+describe('a backup in progress', () => {
+  let tmp;
+  after(() => rmTmp(tmp));
+
+  it('is readable by its owner only from its first byte', async () => {
+    tmp = makeTmp();
+    const big = path.join(tmp, 'big.db');
+    // about 32 MB: a copy that lasts long enough to be looked at
+    const made = sql(big, 'CREATE TABLE t (b); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n'
+      + ' WHERE i < 8000) INSERT INTO t SELECT randomblob(4000) FROM n;');
+    assert.equal(made.status, 0, made.stderr);
+    const out = path.join(tmp, 'copy.db');
+    const p = spawn('sh', ['-c', 'umask 022; exec "$0" backup --db "$1" "$2"', BIN, big, out]);
+    let done = false;
+    const exited = new Promise((resolve) => p.on('close', (code) => { done = true; resolve(code); }));
+    const modes = new Set();
+    while (!done && !fs.existsSync(out)) {
+      try { modes.add((fs.statSync(`${out}.tmp`).mode & 0o777).toString(8)); } catch { /* not yet, or renamed */ }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await exited, 0);
+    assert.ok(modes.size > 0, 'the copy in progress was never seen: make the database larger');
+    assert.deepEqual([...modes], ['600'], 'the copy in progress had other modes');
+    assert.equal((fs.statSync(out).mode & 0o777).toString(8), '600');
+  });
+});
