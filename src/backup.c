@@ -211,7 +211,17 @@ static int backup_source_open(const char *path, int flags, double deadline, sqli
 
     *out = NULL;
     if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
+        struct stat st;
+        /* SQLite says "unable to open database file" whatever the cause; a
+         * file this user may not read (the backups purge gave to root) is
+         * said as such, with what to do */
+        if (access(path, R_OK) != 0 && errno == EACCES && stat(path, &st) == 0)
+            snprintf(err, errlen, "cannot read %s: %s (the file belongs to uid %u, mode %o, and this "
+                     "process runs as uid %u: run it as root, or chown the file to this user)",
+                     path, strerror(EACCES), (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+                     (unsigned)geteuid());
+        else
+            snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : "out of memory");
         sqlite3_close(h);
         return -1;
     }

@@ -372,3 +372,31 @@ describe('a backup in progress', () => {
     assert.equal((fs.statSync(out).mode & 0o777).toString(8), '600');
   });
 });
+
+// After `apt purge` the kept backups are root's, 0600 (docs/deployment.md,
+// "Upgrade, remove, purge"). Installed again, the documented restore as the
+// service's user could not read them and said only "unable to open database
+// file", SQLite's word for any failed open. It now says that the file may
+// not be read, whose it is, and what to do.
+describe('a backup the restoring user may not read', () => {
+  const ROOT = process.getuid && process.getuid() === 0;
+  const NOBODY = 65534;
+  let tmp;
+  after(() => rmTmp(tmp));
+
+  it('is refused saying why and what to do', { skip: !ROOT && 'needs root (setpriv)' }, () => {
+    tmp = makeTmp();
+    const bk = path.join(tmp, 'spkiosk-20261201T023512Z.db');
+    assert.equal(sql(bk, 'CREATE TABLE cases (id); PRAGMA user_version = 5').status, 0);
+    fs.chmodSync(bk, 0o600);
+    const state = path.join(tmp, 'state');
+    fs.mkdirSync(state);
+    fs.chownSync(state, NOBODY, NOBODY);
+    fs.chmodSync(tmp, 0o755);
+    const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', BIN,
+      'restore', '--db', path.join(state, 'spkiosk.db'), bk], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot read .*spkiosk-20261201T023512Z\.db: Permission denied \(the file belongs to uid 0, mode 600, and this process runs as uid 65534: run it as root, or chown the file to this user\)/);
+    assert.deepEqual(fs.readdirSync(state).filter((n) => n !== 'spkiosk.db.lock'), [], 'nothing made');
+  });
+});
