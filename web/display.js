@@ -23,6 +23,11 @@ import { watchBuild } from './fresh.js';
 const RECENT = 4;           // calls listed below the latest (tickets once each)
 const LONG_NAME = 5;        // a window name longer than this gets a smaller size
 const LONG_HALL = 20;       // a hall name longer than this, too (one line of 5vh holds 20)
+// A call the screen hears of this long after it was made (the network was
+// down, the screen off) is shown, not said: its resident went to the window
+// or was marked absent meanwhile, and a backlog read out after an outage
+// sends the hall to windows that called minutes ago.
+const STALE_CALL_MS = 2 * 60 * 1000;
 
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -231,6 +236,11 @@ function status(text) {
   $('status').textContent = text;
 }
 
+function stale(c) {
+  const at = Date.parse(c.at || '');
+  return !Number.isNaN(at) && at < serverNow() - STALE_CALL_MS;
+}
+
 async function poll() {
   let failures = 0;
   for (;;) {
@@ -258,7 +268,7 @@ async function poll() {
     failures = 0;
     status('');
     const since = lastSeq === null ? resumeSeq : lastSeq;
-    const fresh = since === null ? [] : (d.calls || []).filter((c) => c.seq > since).reverse();
+    const fresh = since === null ? [] : (d.calls || []).filter((c) => c.seq > since && !stale(c)).reverse();
     resumeSeq = null;
     const changed = d.seq !== lastSeq || d.waiting !== lastWaiting;
     latest = d;
