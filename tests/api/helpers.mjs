@@ -19,7 +19,11 @@ export const FIXTURE_TREE = path.join(ROOT, 'tests', 'fixtures', 'tree');
 export const SAMPLE_TREE = path.join(ROOT, 'procedures');
 
 const LISTEN_RE = /spkiosk: listening on (https?):\/\/127\.0\.0\.1:(\d+)/;
-const START_TIMEOUT_MS = 10_000;
+// An upper bound, never a figure: a first start hashes the admin's password
+// (Argon2id, 64 MiB), which under ASan on a machine busy with other builds
+// once took past 10 s (check-asan, 2026-12-06); a daemon that never starts
+// still fails here.
+const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 export function makeTmp(prefix = 'spkiosk-api-') {
