@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "utf8.h"
 
 size_t logline_format(char *out, size_t cap, const char *fmt, va_list ap)
 {
@@ -68,6 +70,35 @@ void logline_raw(const char *line, size_t n)
     logline_write(buf, n);
 }
 
+/* Whether a character of c bytes (0: a byte of no character), code point
+ * cp, is one journalctl shows: a C1 control (U+0080 to U+009F) is not. A
+ * line holding a byte of no character or a control is shown as
+ * "[N blob data]", not its text. */
+static bool logline_char_shown(size_t c, uint32_t cp)
+{
+    return c != 0 && !(cp >= 0x80 && cp <= 0x9f);
+}
+
+/* Whether value (its bytes past ASCII) is all characters journalctl shows. */
+static bool logline_printable(const char *value)
+{
+    const unsigned char *p = (const unsigned char *)value;
+    uint32_t cp;
+    size_t c;
+
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        c = utf8_decode((const char *)p, strnlen((const char *)p, 4), &cp);
+        if (!logline_char_shown(c, cp))
+            return false;
+        p += c;
+    }
+    return true;
+}
+
 /* Whether value must go in quotes: empty, or with a byte a reader would
  * split on or could be fooled by. */
 static bool logline_kv_quoted(const char *value)
@@ -79,7 +110,7 @@ static bool logline_kv_quoted(const char *value)
     for (p = (const unsigned char *)value; *p; p++)
         if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '=' || *p == '\\')
             return true;
-    return strlen(value) > LOGLINE_VALUE_MAX;
+    return strlen(value) > LOGLINE_VALUE_MAX || !logline_printable(value);
 }
 
 /* value written as logline_kv quotes it into v (room for
@@ -93,8 +124,21 @@ static size_t logline_kv_escape(char *v, const char *value)
     v[n++] = '"';
     for (p = (const unsigned char *)value; *p; p++) {
         char esc[4];
-        size_t e = 0;
-        if (*p > 0x1f && *p != 0x7f && *p != '"' && *p != '\\')
+        size_t e = 0, c;
+        uint32_t cp;
+        /* a character beyond ASCII is copied whole, or not at all at the
+         * cut, and a byte of none escaped: a line that is not valid UTF-8
+         * is one journalctl shows as "[N blob data]", hiding it */
+        if (*p >= 0x80) {
+            c = utf8_decode((const char *)p, strnlen((const char *)p, 4), &cp);
+            if (!logline_char_shown(c, cp)) {
+                esc[e++] = '\\', esc[e++] = 'x', esc[e++] = hex[*p >> 4], esc[e++] = hex[*p & 15];
+            } else {
+                memcpy(esc, p, c);
+                e = c;
+                p += c - 1;
+            }
+        } else if (*p > 0x1f && *p != 0x7f && *p != '"' && *p != '\\')
             esc[e++] = (char)*p;
         else if (*p == '"' || *p == '\\')
             esc[e++] = '\\', esc[e++] = (char)*p;

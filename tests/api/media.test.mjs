@@ -58,6 +58,17 @@ describe('procedure media under /media/', () => {
     assert.match(line, new RegExp(` bytes=${png.length} `), line);
   });
 
+  // journalctl shows a line that is not valid UTF-8 as "[N blob data]":
+  // a path with a byte of no character (anyone on the hall's Wi-Fi can send
+  // one) is logged with that byte escaped, its line still readable
+  it('logs a path holding a byte of no character with the byte escaped', async () => {
+    const r = await fetch(`${d.url}/media/%e5%9b%be%ff.png`);
+    assert.equal(r.status, 404);
+    const line = await logLine(d, r.headers.get('x-request-id'));
+    assert.ok(!line.includes('\ufffd'), `a raw byte that is no UTF-8 in the log: ${line}`);
+    assert.match(line, / path="\/media\/图\\xff\.png" /, line);
+  });
+
   it('serves nothing outside _assets/ and 404s a missing file', async () => {
     for (const p of ['/media/forms/apply.pdf', '/media/../cat/photo-rules.md',
       '/media/%2e%2e/cat/photo-rules.md', '/media/.hidden', '/media/']) {

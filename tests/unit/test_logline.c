@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "logline.h"
+#include "utf8.h"
 
 static size_t fmt(char *out, size_t cap, const char *f, ...)
 {
@@ -206,6 +207,37 @@ Test(logline_kv, a_long_value_is_cut_inside_its_quotes)
     cr_expect(len <= strlen("path=") + LOGLINE_VALUE_MAX + 5, "%zu", len);
     cr_expect_eq(line[5], '"');
     cr_expect(strcmp(line + len - 4, "...\"") == 0, "%s", line + len - 8);
+}
+
+/* journalctl shows a line that is not valid UTF-8 as "[N blob data]", not
+ * its text: a request path with a byte of no character (/assets/%ff) must
+ * not hide its line, nor a long path cut inside a character. */
+Test(logline_kv, a_byte_that_is_no_utf8_is_escaped_and_a_cut_keeps_whole_characters)
+{
+    char v[LOGLINE_VALUE_MAX * 2];
+    const char *line;
+    size_t i, len;
+
+    cr_expect_str_eq(kv("path", "/assets/\xff"), "path=\"/assets/\\xff\"");
+    cr_expect_str_eq(kv("path", "/\xe4\xb8/\xe4\xb8\xad"), "path=\"/\\xe4\\xb8/\xe4\xb8\xad\"");
+    /* an overlong '/' and a lone continuation byte are no characters either */
+    cr_expect_str_eq(kv("path", "/\xc0\xaf\x80"), "path=\"/\\xc0\\xaf\\x80\"");
+    cr_expect_str_eq(kv("path", "/media/\xe5\x9b\xbe.png"), "path=/media/\xe5\x9b\xbe.png");
+    /* U+0085, a C1 control: valid UTF-8, but journalctl hides its line too */
+    cr_expect_str_eq(kv("path", "/a\xc2\x85" "b\xc2\xa0"), "path=\"/a\\xc2\\x85b\xc2\xa0\"");
+    /* 图 is 3 bytes: no cut of 512 bytes falls between characters for every
+     * offset, so try the three */
+    for (i = 0; i < 3; i++) {
+        size_t k = 0;
+        memset(v, 'a', i);
+        for (k = i; k + 3 < sizeof v; k += 3)
+            memcpy(v + k, "\xe5\x9b\xbe", 3);
+        v[k] = '\0';
+        line = kv("path", v);
+        len = strlen(line);
+        cr_expect(strcmp(line + len - 4, "...\"") == 0, "%s", line + len - 8);
+        cr_expect(utf8_valid(line, len), "offset %zu: the cut split a character", i);
+    }
 }
 
 Test(logline_kv, a_pair_that_does_not_fit_is_left_out_whole)
