@@ -1440,8 +1440,22 @@ struct MHD_Daemon *http_start(const struct http_server_config *cfg, unsigned *po
 
 static const char http_redirect_page[] = "Moved to HTTPS\n";
 
-/* One query argument appended to the Location being built, re-encoded:
- * libmicrohttpd gives arguments decoded. */
+/* s appended to the Location being built, percent-encoded but for the
+ * unreserved characters and keep (a path's '/'): libmicrohttpd gives the
+ * path and the arguments decoded. Returns 0 or -1. */
+static int http_redirect_put(struct strbuf *sb, const char *s, char keep)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++)
+        if ((isalnum(*p) || strchr("-._~", *p) || (keep && *p == keep))
+                ? strbuf_putc(sb, (char)*p) != 0
+                : strbuf_printf(sb, "%%%02X", *p) != 0)
+            return -1;
+    return 0;
+}
+
+/* One query argument appended to the Location being built, re-encoded. */
 static enum MHD_Result http_redirect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                          const char *value)
 {
@@ -1450,17 +1464,14 @@ static enum MHD_Result http_redirect_arg(void *cls, enum MHD_ValueKind kind, con
     int i;
 
     (void)kind;
+    /* after the path, which holds no '?' once encoded */
     if (strbuf_putc(sb, strchr(sb->data, '?') ? '&' : '?') != 0)
         return MHD_NO;
     for (i = 0; i < 2 && parts[i]; i++) {
-        const unsigned char *p;
         if (i == 1 && strbuf_putc(sb, '=') != 0)
             return MHD_NO;
-        for (p = (const unsigned char *)parts[i]; *p; p++) {
-            if ((isalnum(*p) || strchr("-._~", *p)) ? strbuf_putc(sb, (char)*p) != 0
-                                                    : strbuf_printf(sb, "%%%02X", *p) != 0)
-                return MHD_NO;
-        }
+        if (http_redirect_put(sb, parts[i], '\0') != 0)
+            return MHD_NO;
     }
     return sb->len > HTTP_REDIRECT_MAX ? MHD_NO : MHD_YES;
 }
@@ -1496,7 +1507,8 @@ static enum MHD_Result http_redirect_access(void *cls, struct MHD_Connection *c,
         status = MHD_HTTP_BAD_REQUEST;
     } else if (strbuf_printf(&sb, "https://%.*s", (int)n, host) != 0 ||
                (https_port != 443 && strbuf_printf(&sb, ":%u", https_port) != 0) ||
-               strbuf_puts(&sb, url) != 0 ||
+               /* decoded: written back raw, a %3F would become a query */
+               http_redirect_put(&sb, url, '/') != 0 ||
                MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, http_redirect_arg, &sb) < 0 ||
                sb.len > HTTP_REDIRECT_MAX) {
         status = MHD_HTTP_URI_TOO_LONG;

@@ -96,6 +96,17 @@ describe('serve over TLS', () => {
     assert.equal(r.status, 400);
   });
 
+  // libmicrohttpd gives the path decoded: written back as it came, a %3F
+  // became a query, a %23 a fragment and a %25 a broken escape, so the page
+  // asked for over HTTPS was another one (a media file named 办事 #2.pdf)
+  it('--redirect-http keeps the path as it was sent, its escapes encoded again', async () => {
+    const port = d.url.split(':')[2];
+    const r = await get(`http://127.0.0.1:${redirectPort}/media/a%3Fb%23c%25d%20%E5%9B%BE/e.pdf?x=1`);
+    assert.equal(r.status, 308);
+    assert.equal(r.headers.location,
+      `https://127.0.0.1:${port}/media/a%3Fb%23c%25d%20%E5%9B%BE/e.pdf?x=1`);
+  });
+
   // docs/http-api.md: a Location past 4 KiB is 414, by a long path as by a
   // long query
   it('--redirect-http answers 414 past 4 KiB, by the path or the query', async () => {
