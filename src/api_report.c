@@ -55,7 +55,7 @@ enum MHD_Result api_admin_report(struct http_request *req)
     if (date && *date) {
         if (stats_date_parse(date, &ymd) != 0)
             return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_date",
-                                    "日期的格式应为 年-月-日，例如 2026-03-01");
+                                    "日期应为 2000 到 2999 年之间的真实日期，格式是 年-月-日，例如 2026-03-01");
     } else if ((ymd = clock_today()) == 0) {
         return reply_internal(req);
     }

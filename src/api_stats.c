@@ -37,7 +37,7 @@ static int api_stats_range(struct http_request *req, struct stats_query *q, enum
     stats_range_default(q->now, &q->from, &q->to);
     if ((from && stats_date_parse(from, &q->from) != 0) ||
         (to && stats_date_parse(to, &q->to) != 0)) {
-        *ret = api_stats_bad(req, "bad_date", "日期的格式应为 年-月-日，例如 2026-03-01");
+        *ret = api_stats_bad(req, "bad_date", "日期应为 2000 到 2999 年之间的真实日期，格式是 年-月-日，例如 2026-03-01");
         return 1;
     }
     if (to && !from)

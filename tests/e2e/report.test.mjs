@@ -161,10 +161,10 @@ describe('the day\'s report page', () => {
   it('an answer the page cannot use ends in a message', async () => {
     const rep = (u) => u.pathname === '/api/v1/admin/report';
     await page.route(rep, (r) => r.fulfill({ status: 422, contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日，例如 2026-03-01' } }) }));
+      body: JSON.stringify({ error: { code: 'bad_date', message: '日期应为 2000 到 2999 年之间的真实日期，格式是 年-月-日，例如 2026-03-01' } }) }));
     try {
       await page.goto(`${h.url}/admin/report?date=2026-01-02`);
-      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /日期的格式/));
+      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /格式是 年-月-日/));
       assert.equal((await page.locator('p[role=status]').innerText()).trim(), '');
       assert.deepEqual(await axeSerious(page), []);
     } finally {
@@ -194,11 +194,11 @@ describe('the day\'s report page', () => {
     assert.match(await page.locator('#csv').getAttribute('href'), /date=2026-01-01/);
     const rep = (u) => u.pathname === '/api/v1/admin/report';
     await page.route(rep, (r) => r.fulfill({ status: 422, contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'bad_date', message: '日期的格式应为 年-月-日，例如 2026-03-01' } }) }));
+      body: JSON.stringify({ error: { code: 'bad_date', message: '日期应为 2000 到 2999 年之间的真实日期，格式是 年-月-日，例如 2026-03-01' } }) }));
     try {
       await page.locator('#date').fill('2026-01-02');
       await page.locator('form.filters button[type=submit]').click();
-      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /日期的格式/));
+      await poll(async () => assert.match(await page.locator('p.msg-error').innerText(), /格式是 年-月-日/));
       assert.equal((await page.locator('#results').innerText()).trim(), '');
       assert.equal(await page.locator('#csv').getAttribute('href'), null, 'no CSV of 2026-01-01 under 2026-01-02');
     } finally {
