@@ -23,6 +23,11 @@ static const char sql_version[] =
     " FROM procedure_versions v WHERE v.procedure_id = ?1 AND v.hash = ?2";
 static const char sql_live[] =
     "SELECT hash FROM procedures WHERE id = ?1 AND status = 'live'";
+/* When the live version went live: a scheduled version's midnight, or a
+ * revert's save, which its first_loaded (the day it was first saved) is
+ * not; the notice dates the update by it, as the list does */
+static const char sql_since[] =
+    "SELECT updated_at FROM procedures WHERE id = ?1 AND status = 'live'";
 static const char sql_seen[] =
     "SELECT hash FROM procedure_reads WHERE user_id = ?1 AND procedure_id = ?2";
 /* ?1 user, ?2 procedure, ?3 now: the first sight is the baseline */
@@ -220,7 +225,7 @@ static int changes_state(struct db *db, const char *id, const char *user, char l
 int changes_view_json(struct db *db, const char *id, const char *user, char **out,
                       struct refusal *e)
 {
-    char live[65], seen[65];
+    char live[65], seen[65], since[CLOCK_UTC_LEN];
     cJSON *doc = NULL;
     bool changed;
     int rc, same;
@@ -228,7 +233,9 @@ int changes_view_json(struct db *db, const char *id, const char *user, char **ou
     *out = NULL;
     if (db_begin(db) != 0)
         return -1;
-    if ((rc = changes_state(db, id, user, live, seen, e)) != 0 || (rc = db_commit(db)) != 0) {
+    if ((rc = changes_state(db, id, user, live, seen, e)) != 0 ||
+        (rc = changes_one(db, sql_since, id, NULL, since, sizeof since) == 1 ? 0 : -1) != 0 ||
+        (rc = db_commit(db)) != 0) {
         db_rollback(db);
         return rc;
     }
@@ -245,6 +252,7 @@ int changes_view_json(struct db *db, const char *id, const char *user, char **ou
     if (!(doc = cJSON_CreateObject()) || !cJSON_AddStringToObject(doc, "id", id) ||
         !cJSON_AddNullToObject(doc, "title") || !cJSON_AddStringToObject(doc, "hash", live) ||
         !cJSON_AddStringToObject(doc, "seen", seen) ||
+        !cJSON_AddStringToObject(doc, "since", since) ||
         !cJSON_AddBoolToObject(doc, "changed", changed) ||
         changes_add_version(db, doc, "from", id, seen, false) != 0 ||
         changes_add_version(db, doc, "to", id, live, true) != 0 ||

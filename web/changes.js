@@ -54,7 +54,7 @@ function noticeView(c, done) {
   const btn = el('button', { type: 'button', class: 'btn btn-primary changes-read' }, '我已阅读');
   const box = el('section', { class: 'changes-notice', 'aria-labelledby': hid },
     el('h3', { id: hid }, `本事项已更新：${c.title}`),
-    el('p', {}, `${c.to.version ? `版本 ${c.to.version}，` : ''}${day(c.to.first_loaded)}更新。` +
+    el('p', {}, `${c.to.version ? `版本 ${c.to.version}，` : ''}${day(c.since || c.to.first_loaded)}更新。` +
       `下面是与您上次阅读的版本${c.from.version && c.from.version !== c.to.version ? `（${c.from.version}）` : ''}相比的变化：` +
       '标 + 的是新增内容，标 − 的是删除内容。读完请点“我已阅读”；没点之前，每次打开本事项都会提示。'),
     el('ol', { class: 'diff-parts' }, c.parts.map(partView)),

@@ -237,3 +237,40 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assertError(await read('[]'), 400, 'bad_request');
   });
 });
+
+// A version back in use (a revert to an earlier text, or a scheduled text
+// whose date came) is news of the day it went live, not of the day it was
+// first saved: the notice dates the update by `since`, as the list does
+// (the notice once said the date v1 was first loaded, months before).
+describe('a version back in use is dated by when it went live', () => {
+  const h = useAdminDaemon({
+    'alpha/README.md': '# 甲类\n\n甲。\n',
+    'alpha/sub.md': V1,
+  });
+  const save = async (text) => {
+    const r = await putSource(h, 'sub', text, { 'If-Match': `"${sha256(readFile(h, 'alpha/sub.md'))}"` });
+    assert.equal(r.status, 200, r.text);
+  };
+  it('the changes carry since, the live version\'s going live', async () => {
+    const first = await get(h, '/api/v1/staff/procedures/sub/changes', h.staff);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(typeof first.body.since, 'string', first.text);
+    await save(V2);
+    const seen = (await get(h, '/api/v1/staff/procedures/sub/changes', h.staff)).body.hash;
+    const ok = await request(`${h.daemon.url}/api/v1/staff/procedures/sub/changes/read`, {
+      method: 'POST', headers: authHeaders(h.staff), body: JSON.stringify({ hash: seen }),
+    });
+    assert.equal(ok.status, 200, ok.text);
+    // a second later (the times count whole seconds), v1 comes back
+    await new Promise((r) => setTimeout(r, 1100));
+    await save(V1);
+    const b = (await get(h, '/api/v1/staff/procedures/sub/changes', h.staff)).body;
+    assert.equal(b.changed, true);
+    assert.equal(b.to.hash, sha256(V1));
+    const l = (await get(h, '/api/v1/staff/changes', h.staff)).body.procedures;
+    assert.equal(l.length, 1);
+    assert.equal(b.since, l[0].since, 'the notice and the list date the update alike');
+    assert.ok(Date.parse(b.since) > Date.parse(b.to.first_loaded),
+      `since ${b.since} is the revert, not v1's first load ${b.to.first_loaded}`);
+  });
+});
