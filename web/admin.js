@@ -672,6 +672,7 @@ async function editorView(params) {
     // the file's text is live now: the note of a waiting version (and its
     // 撤回排期) no longer holds
     if (saved.live) waiting.replaceChildren();
+    else if (saved.scheduled) showWaiting();
     runPreview();
   });
 
@@ -719,7 +720,10 @@ async function editorView(params) {
     }));
     return b;
   };
-  if (!st.isNew && !st.special) {
+  // asked at the opening and after each save that leaves the text waiting:
+  // a note kept from the opening would name a date the save moved
+  const showWaiting = () => {
+    if (st.isNew || st.special) return;
     api('/api/v1/admin/procedures').then(({ body }) => {
       const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
       waiting.dataset.checked = 'true'; // for a test: the answer was read
@@ -734,7 +738,8 @@ async function editorView(params) {
         '。'), withdrawButton()]
         : [el('p', { class: 'msg-warn' }, head, '这是新事项，在那之前居民在自助机上找不到它。')]));
     }, () => {});
-  }
+  };
+  showWaiting();
   show(
     el('p', {}, el('a', { href: '#/' }, '← 返回列表')),
     el('h1', {}, title),

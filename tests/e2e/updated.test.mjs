@@ -138,3 +138,46 @@ describe('the admin console shows a scheduled version', () => {
     }
   });
 });
+
+// The note above the text follows the editor's own saves: a save that
+// schedules the text says so there, with 撤回排期, and one that moves the
+// date says the new date (the note kept the date the editor was opened
+// with, or said nothing, until the file was opened again).
+describe('the editor\'s note of a waiting version follows its saves', () => {
+  it('scheduled by a save, then moved to another date', async () => {
+    const PW = 'admin-pass-43';
+    addUser(path.join(k.tmp, 'e2e.db'), 'boss2', 'admin', PW);
+    writeTree(tree, { 'jobs/move.md': proc('迁移登记') });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = kp;
+      await page.goto(`${k.url}/admin`);
+      await page.locator('#login-name').fill('boss2');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      await page.locator('tr[data-id="move"]').waitFor();
+      await page.goto(`${k.url}/admin#/edit?id=move&file=jobs/move.md`);
+      const src = page.locator('#src');
+      const note = page.locator('#scheduled-note');
+      await src.waitFor();
+      await page.locator('#scheduled-note[data-checked="true"]').waitFor({ state: 'attached' });
+      assert.equal(await note.innerText(), '', 'live: nothing waits');
+      const text = await src.inputValue();
+      await src.fill(text.replace('version: 2026-01-01\n', 'version: 2026-06-01\neffective: 2099-01-01\n')
+        .replace('迁移登记的简介', '迁移登记的新简介'));
+      await page.locator('#save').click();
+      await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并排期：2099-01-01 生效/));
+      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-01-01 生效的新版本（版本 2026-06-01）/));
+      assert.equal(await note.locator('#withdraw').count(), 1, '撤回排期 at hand');
+      await src.fill((await src.inputValue()).replace('effective: 2099-01-01', 'effective: 2099-02-01'));
+      await page.locator('#save').click();
+      await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并排期：2099-02-01 生效/));
+      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-02-01 生效的新版本/));
+      assert.doesNotMatch(await note.innerText(), /2099-01-01/);
+      await shot(page, 'admin-scheduled-moved', { fullPage: false });
+      kp.assertClean('editor');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
