@@ -48,9 +48,10 @@ function partView(p) {
 }
 
 // The notice for changes c (the GET's answer): the diff and 我已阅读.
-function noticeView(c, done) {
+// said: a line shown above the button from the start.
+function noticeView(c, done, said = null) {
   const hid = `changes-h-${++seq}`;
-  const err = el('div', { role: 'alert' });
+  const err = el('div', { role: 'alert' }, said || '');
   const btn = el('button', { type: 'button', class: 'btn btn-primary changes-read' }, '我已阅读');
   const box = el('section', { class: 'changes-notice', 'aria-labelledby': hid },
     el('h3', { id: hid }, `本事项已更新：${c.title}`),
@@ -65,8 +66,29 @@ function noticeView(c, done) {
     try {
       await api(`/api/v1/staff/procedures/${enc(c.id)}/changes/read`, { method: 'POST', body: { hash: c.hash } });
     } catch (x) {
-      err.replaceChildren(el('p', { class: 'msg-error' }, errorText(x)));
-      return;
+      // another version went live while this one was read: the diff on
+      // screen can never be confirmed, so the newer one takes its place
+      if (x.status === 409 && x.code === 'stale_version') {
+        let r;
+        try {
+          r = await api(`/api/v1/staff/procedures/${enc(c.id)}/changes`);
+        } catch (y) {
+          err.replaceChildren(el('p', { class: 'msg-error' }, errorText(y)));
+          return;
+        }
+        if (r.body.changed) {
+          const said = el('p', { class: 'msg-warn', tabindex: '-1' },
+            '本事项刚刚又更新了：上面是到最新版本为止的变化，读完再点“我已阅读”。');
+          box.replaceWith(noticeView(r.body, done, said));
+          said.focus(); // the button pressed is gone with the old notice
+          return;
+        }
+        // nothing left to read (confirmed in another tab, or the newer
+        // version shows nothing new): as confirmed
+      } else {
+        err.replaceChildren(el('p', { class: 'msg-error' }, errorText(x)));
+        return;
+      }
     }
     const ok = el('p', { class: 'msg-ok', role: 'status', tabindex: '-1' }, `已确认阅读“${c.title}”的更新。`);
     box.replaceWith(ok);

@@ -139,4 +139,28 @@ describe('本事项已更新 in the staff case view', () => {
       'the focus is on the message'));
     assert.equal((await changes()).changed, false);
   });
+
+  // the version moving on while the notice is open: 我已阅读 is 409
+  // stale_version, and the notice showed its message under the old diff,
+  // which 我已阅读 could never confirm; it shows the newer diff instead
+  it('a version that went live while the notice was open: the newer diff, then 我已阅读', async () => {
+    const file = path.join(h.tree, REL);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('照片 3 张', '照片 4 张'));
+    await poll(async () => assert.equal((await changes()).changed, true), { timeout: 8000 });
+    await page.reload();
+    const item = page.locator('#changes-list li', { hasText: '劳动' });
+    await item.getByRole('button', { name: /看看改了什么/ }).click();
+    await item.locator('.diff-add', { hasText: '照片 4 张' }).waitFor();
+    const before5 = (await changes()).hash;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('照片 4 张', '照片 5 张'));
+    await poll(async () => assert.notEqual((await changes()).hash, before5), { timeout: 8000 });
+    await item.getByRole('button', { name: '我已阅读' }).click();
+    await item.locator('.diff-add', { hasText: '照片 5 张' }).waitFor();
+    assert.match(await item.locator('.changes-notice').innerText(), /刚刚又更新了/);
+    await shot(page, 'changes-stale-newer-diff', { fullPage: false });
+    assert.equal((await changes()).changed, true, 'nothing confirmed yet');
+    await item.getByRole('button', { name: '我已阅读' }).click();
+    await page.locator('#changes-list .msg-ok', { hasText: /^已确认阅读/ }).waitFor();
+    assert.equal((await changes()).changed, false);
+  });
 });
