@@ -593,6 +593,7 @@ async function editorView(params) {
     st.dirty = false;
     numbers();
     msg.replaceChildren(el('p', { class: 'msg-ok' }, '已载入磁盘上的最新内容'));
+    showWaiting();
     runPreview();
   };
 
@@ -672,7 +673,7 @@ async function editorView(params) {
     // the file's text is live now: the note of a waiting version (and its
     // 撤回排期) no longer holds
     if (saved.live) waiting.replaceChildren();
-    else if (saved.scheduled) showWaiting();
+    else showWaiting();
     runPreview();
   });
 
@@ -720,15 +721,22 @@ async function editorView(params) {
     }));
     return b;
   };
-  // asked at the opening and after each save that leaves the text waiting:
-  // a note kept from the opening would name a date the save moved
+  // asked at the opening, after a save that did not go live and after
+  // 重新载入文件: a note kept from the opening would name a date a save
+  // moved, or a waiting version the file no longer holds
+  let waitingSeq = 0;
   const showWaiting = () => {
     if (st.isNew || st.special) return;
+    const mineW = ++waitingSeq;
     api('/api/v1/admin/procedures').then(({ body }) => {
+      if (mineW !== waitingSeq || editor !== st) return; // a newer answer is coming
       const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
       waiting.dataset.checked = 'true'; // for a test: the answer was read
       // the note is true only when the file's text is the waiting version
-      if (!p || !p.scheduled || p.state !== 'scheduled' || editor !== st) return;
+      if (!p || !p.scheduled || p.state !== 'scheduled') {
+        waiting.replaceChildren();
+        return;
+      }
       const head = `这个文件是 ${p.scheduled.effective} 生效的新版本${p.scheduled.version ? `（版本 ${p.scheduled.version}）` : ''}：`
         + '编辑框里是它的内容，保存的修改也到那天才生效。';
       // a new item has no live version to show or to go back to

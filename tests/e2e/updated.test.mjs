@@ -175,6 +175,17 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
       await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-02-01 生效的新版本/));
       assert.doesNotMatch(await note.innerText(), /2099-01-01/);
       await shot(page, 'admin-scheduled-moved', { fullPage: false });
+      // someone else makes the file live (no date) on the server: the
+      // text 重新载入文件 brings no longer waits, nor does the note say so
+      writeTree(tree, { 'jobs/move.md': proc('迁移登记（服务器上改的）') });
+      await poll(() => assert.match(k.daemon.stderr(), /迁移登记|move\.md|loaded/));
+      await poll(async () => {
+        const r = await (await fetch(`${k.url}/api/v1/procedures/move`)).json();
+        assert.equal(r.title, '迁移登记（服务器上改的）');
+      });
+      await page.locator('#reload').click();
+      await poll(async () => assert.match(await src.inputValue(), /服务器上改的/));
+      await poll(async () => assert.equal(await note.innerText(), ''));
       kp.assertClean('editor');
     } finally {
       await kp.context.close();
