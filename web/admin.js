@@ -683,9 +683,10 @@ async function editorView(params) {
   src.addEventListener('input', () => { st.dirty = true; numbers(); where(); schedule(); });
   src.addEventListener('scroll', () => { gutter.scrollTop = src.scrollTop; });
   for (const ev of ['keyup', 'click', 'select', 'focus']) src.addEventListener(ev, where);
-  src.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 's') { e.preventDefault(); save(); }
-  });
+  // Ctrl+S anywhere in the editor (start() listens on the document): with
+  // the focus on a button or the note of 撤回排期 it opened the browser's
+  // 网页另存为 instead
+  st.save = save;
 
   // a file whose text waits for its date: the editor holds that text, while
   // residents still get the live one until then; said before any edit
@@ -803,6 +804,12 @@ async function start() {
   await ensureLogin(main, 'admin');
   document.getElementById('session').replaceChildren(sessionBadge());
   window.addEventListener('hashchange', route);
+  document.addEventListener('keydown', (e) => {
+    if (editor && editor.save && (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      editor.save();
+    }
+  });
   window.addEventListener('beforeunload', (e) => {
     if (editor && editor.dirty) {
       e.preventDefault();

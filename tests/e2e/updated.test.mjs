@@ -170,7 +170,11 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
       await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-01-01 生效的新版本（版本 2026-06-01）/));
       assert.equal(await note.locator('#withdraw').count(), 1, '撤回排期 at hand');
       await src.fill((await src.inputValue()).replace('effective: 2099-01-01', 'effective: 2099-02-01'));
-      await page.locator('#save').click();
+      // Ctrl+S with the focus outside the text (on the 撤回排期 button)
+      // saves too, as the format guide promises, rather than opening the
+      // browser's 网页另存为
+      await note.locator('#withdraw').focus();
+      await page.keyboard.press('Control+s');
       await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并排期：2099-02-01 生效/));
       await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-02-01 生效的新版本/));
       assert.doesNotMatch(await note.innerText(), /2099-01-01/);
