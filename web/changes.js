@@ -107,6 +107,9 @@ export function changesNotice(id, done = null) {
   api(`/api/v1/staff/procedures/${enc(id)}/changes`).then((r) => {
     if (r.body.changed) slot.replaceChildren(noticeView(r.body, done));
   }, (x) => {
+    // 404: the item is not live (withdrawn, or renamed): a case of it
+    // keeps its version and there is no newer one to tell of
+    if (x.status === 404 && x.code === 'unknown_procedure') return;
     slot.replaceChildren(el('p', { class: 'hint' }, `没能查到本事项有没有更新：${errorText(x)}`));
   });
   return slot;

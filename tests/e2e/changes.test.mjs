@@ -164,3 +164,34 @@ describe('本事项已更新 in the staff case view', () => {
     assert.equal((await changes()).changed, false);
   });
 });
+
+// A case of an item that was withdrawn (its file deleted: 停办) is still
+// opened at the window; the changes of a procedure that is not live are
+// 404, which the case view showed as 没能查到本事项有没有更新：没有这个事项，
+// 请刷新后再试, though no refresh could help. Nothing is said of updates.
+describe('a case of a withdrawn item', () => {
+  it('opens without a word about updates', async () => {
+    const c2 = await labourCase(h.url);
+    fs.rmSync(path.join(h.tree, REL));
+    await poll(async () => assert.equal((await fetch(`${h.url}/api/v1/procedures/labour-handbook`)).status, 404),
+      { timeout: 8000 });
+    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    try {
+      const p2 = kp2.page;
+      await p2.goto(h.url + '/staff');
+      await p2.fill('#login-name', 'wang');
+      await p2.fill('#login-pass', PW);
+      await p2.click('.login-form button[type=submit]');
+      const asked = p2.waitForResponse((r) => r.url().includes('/api/v1/staff/procedures/labour-handbook/changes'));
+      await p2.locator('#case-key').fill(c2.ticket);
+      await p2.keyboard.press('Enter');
+      await p2.locator('#case-h', { hasText: c2.ticket }).waitFor();
+      assert.equal((await asked).status(), 404);
+      await new Promise((r) => setTimeout(r, 300));
+      await shot(p2, 'changes-withdrawn-item', { fullPage: false });
+      assert.doesNotMatch(await p2.locator('#case-pane').innerText(), /没能查到本事项有没有更新|请刷新后再试/);
+    } finally {
+      await kp2.context.close();
+    }
+  });
+});
