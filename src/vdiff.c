@@ -326,8 +326,11 @@ struct vdiff_view {
 };
 
 /* The chain block's stages, one line each (not the implicit stage, which
- * is time_limit's, a fact of its own). */
-static int vdiff_stage_text(const struct procedure *p, const struct posts *ps, struct vdiff_text *t)
+ * is time_limit's, a fact of its own). A stage of 0 days reads 当天, as
+ * everywhere else staff and residents read it; the key (ps NULL, key
+ * true) keeps 0个工作日, the text every stored notice_key was made with. */
+static int vdiff_stage_text(const struct procedure *p, const struct posts *ps, bool key,
+                            struct vdiff_text *t)
 {
     struct strbuf sb = STRBUF_INIT;
     size_t i;
@@ -340,8 +343,12 @@ static int vdiff_stage_text(const struct procedure *p, const struct posts *ps, s
         if (st->line == 0)
             continue;
         strbuf_free(&sb);
-        rc = strbuf_printf(&sb, "办理环节：%s（%s，%d个工作日）", st->label ? st->label : st->key,
-                           po ? po->name : st->post, st->days);
+        if (st->days == 0 && !key)
+            rc = strbuf_printf(&sb, "办理环节：%s（%s，当天）", st->label ? st->label : st->key,
+                               po ? po->name : st->post);
+        else
+            rc = strbuf_printf(&sb, "办理环节：%s（%s，%d个工作日）",
+                               st->label ? st->label : st->key, po ? po->name : st->post, st->days);
         if (rc == 0)
             rc = vdiff_text_add(t, sb.data);
     }
@@ -366,7 +373,7 @@ static int vdiff_order_text(const struct procedure *p, const struct vdiff_view *
     int rc = 0;
 
     if (v->key)
-        rc = vdiff_stage_text(p, v->ps, t);
+        rc = vdiff_stage_text(p, v->ps, true, t);
     if (rc == 0 && p->n_steps > 1) {
         strbuf_free(&sb);
         rc = strbuf_puts(&sb, "步骤顺序：");
@@ -626,7 +633,7 @@ static int vdiff_section_lines(const struct procedure *p, const struct vdiff_vie
 
     if (vdiff_section_text(s, t) != 0)
         return -1;
-    return !v->key && s == vdiff_chain_section(p) ? vdiff_stage_text(p, v->ps, t) : 0;
+    return !v->key && s == vdiff_chain_section(p) ? vdiff_stage_text(p, v->ps, false, t) : 0;
 }
 
 static const struct vdiff_list vdiff_sections = {VDIFF_SECTION, vdiff_sections_count,

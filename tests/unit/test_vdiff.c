@@ -504,6 +504,30 @@ Test(vdiff, the_stages_posts_by_name)
     diag_list_free(&diags);
 }
 
+/* A stage of 0 days is done the same working day: 当天, as residents'
+ * chain, the receipt and the staff page say it (the diff said 0个工作日
+ * beside them); the key keeps its old text, so stored keys still compare
+ * and a chain moved from 1 day to 0 is still news. */
+Test(vdiff, a_stage_of_no_days_is_the_same_day)
+{
+    char ka[VDIFF_KEY_LEN + 1], kb[VDIFF_KEY_LEN + 1];
+    struct procedure *a = parse_ok(HEAD CHAIN("10") STEP1), *b = parse_ok(HEAD CHAIN("0") STEP1);
+    const struct vdiff_part *p;
+    struct vdiff d;
+
+    cr_assert_eq(vdiff_build(a, b, NULL, &d), 0);
+    p = part(&d, VDIFF_SECTION, "办理流程");
+    cr_assert(has_line(p, '-', "办理环节：街道审核（street，10个工作日）"));
+    cr_assert(has_line(p, '+', "办理环节：街道审核（street，当天）"));
+    cr_assert_not(has_line(p, '+', "办理环节：街道审核（street，0个工作日）"));
+    cr_assert_eq(vdiff_key(a, ka), 0);
+    cr_assert_eq(vdiff_key(b, kb), 0);
+    cr_assert_str_neq(ka, kb);
+    vdiff_free(&d);
+    procedure_free(a);
+    procedure_free(b);
+}
+
 /* Two chain sections, the block in the second: its stages are listed under
  * that one (the first was taken, a code review). */
 Test(vdiff, the_stages_under_the_section_that_holds_the_block)
