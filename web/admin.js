@@ -394,6 +394,22 @@ function previewArticle(proc, staff) {
 // needs the hall's real cases: a made-up "材料不全" with nothing filled in
 // marked a trainee wrong for flagging the empty fields too. Without
 // conditions, a skeleton the check then explains.
+// The starter text of a file that is not a procedure and does not exist
+// yet, in the shape docs/procedure-format.md gives it.
+function specialTemplate(name) {
+  if (name === '_posts') return '# 岗位\n\n- window 综合窗口（A岗）\n';
+  if (name === '_calendar') {
+    const y = new Date().getFullYear();
+    return `# 工作日日历\n\n按国务院办公厅每年的节假日安排通知填写：工作日放假的写「休」，周末上班的写「班」。\n\n## ${y} 年\n\n`;
+  }
+  if (name === '_directory') {
+    return '# 其他办事地点\n\n大厅办不了的事，告诉居民去哪里办。每个办事地点一个二级标题，末尾写 {#编号}。\n\n'
+      + '## 派出所（户籍窗口） {#paichusuo}\n- 地址：请写上地址\n- 电话：请写上电话\n- 时间：周一至周五 9:00-17:00\n';
+  }
+  if (name === '_triage') return '# 不知道办什么？\n\n## 您想办哪方面的事情？ {#start}\n- 请到综合窗口咨询\n';
+  return `# ${name}\n\n一句话说明这一类事项。\n`;
+}
+
 function practiceTemplate(proc) {
   const lines = [`# ${proc.title} · 练习`, '',
     '每个二级标题是一个练习场景：先写居民的情况（工作人员看到的），再在 case 块里写居民对办理条件的回答（conditions，'
@@ -465,18 +481,31 @@ async function editorView(params) {
     try {
       r = await api(sourceUrl());
     } catch (err) {
-      if (!stale(mine)) show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
-      return;
+      // an optional file the hall has not written yet (_posts.md,
+      // _calendar.md, _directory.md, a new folder's README.md): the list
+      // offers it, so it opens on a starter text and 保存 creates it; it
+      // said 这个文件已经不在了 with no way on
+      if (special && !special.endsWith('.practice') && err.status === 404 && err.code === 'file_not_found') {
+        st.isNew = true;
+        text = specialTemplate(special);
+      } else {
+        if (!stale(mine)) show(failure(err, () => editorView(params)), el('p', {}, el('a', { href: '#/' }, '返回列表')));
+        return;
+      }
     }
-    text = r.body;
-    st.etag = r.headers.get('etag');
+    if (r) {
+      text = r.body;
+      st.etag = r.headers.get('etag');
+    }
   }
   if (stale(mine)) return;
   editor = st;
 
-  const title = isNew && special ? `新建练习题：${st.file}`
+  const title = st.isNew && special && !isNew ? `新建 ${st.file}（这个文件还没有，保存后建立）`
+    : isNew && special ? `新建练习题：${st.file}`
     : isNew ? `新建事项：${st.category}/${st.id}.md` : `编辑 ${st.file}`;
   const previewTitle = st.special ? '预览' : '预览（居民看到的内容）';
+  const heading = el('h1', {}, title);
   const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const src = el('textarea', { id: 'src', class: 'code', wrap: 'off', spellcheck: 'false',
     autocomplete: 'off', autocapitalize: 'none', 'aria-describedby': 'cursor-pos' });
@@ -661,6 +690,7 @@ async function editorView(params) {
         : `#/edit?id=${enc(st.id)}&file=${enc(st.file)}`);
       shownHash = location.hash;
       reloadBtn.hidden = false;
+      heading.textContent = `编辑 ${st.file}`; // made: no longer 新建
       setLink();
     }
     msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? (st.special.endsWith('.practice') ? '已保存并生效：练习模式现在用的就是这些场景'
@@ -751,7 +781,7 @@ async function editorView(params) {
   showWaiting();
   show(
     el('p', {}, el('a', { href: '#/' }, '← 返回列表')),
-    el('h1', {}, title),
+    heading,
     waiting,
     el('div', { class: 'editor-layout' },
       // the checks above the text, so that on a 1366×768 screen the errors
