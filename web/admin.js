@@ -724,13 +724,13 @@ async function editorView(params) {
   // withdrawing it: the live version's text into the editor, which a save
   // writes back (the file is then what residents get, and nothing waits);
   // the console had no way to get that text (a policy-change review)
-  const withdrawButton = () => {
+  const withdrawButton = (liveId) => {
     const b = el('button', { type: 'button', class: 'btn', id: 'withdraw' }, '撤回排期：把编辑框换成在用的版本');
     b.addEventListener('click', () => busy(b, async () => {
       if (st.dirty && !confirm('编辑框里没有保存的修改会丢掉，确定吗？')) return;
       let r;
       try {
-        r = await api(`/api/v1/admin/procedures/${enc(st.id)}/source?version=live`);
+        r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
       } catch (err) {
         msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
         return;
@@ -761,7 +761,10 @@ async function editorView(params) {
     const mineW = ++waitingSeq;
     api('/api/v1/admin/procedures').then(({ body }) => {
       if (mineW !== waitingSeq || editor !== st) return; // a newer answer is coming
-      const p = body.procedures.find((x) => x.id === st.id && x.file === st.file);
+      // by the file: a waiting text that renames the item is listed under
+      // the id it serves until its date, while the editor goes on under
+      // the new one once it saved it
+      const p = body.procedures.find((x) => x.file === st.file && x.state !== 'retired' && x.kind !== 'practice');
       waiting.dataset.checked = 'true'; // for a test: the answer was read
       // the note is true only when the file's text is the waiting version
       if (!p || !p.scheduled || p.state !== 'scheduled') {
@@ -773,8 +776,8 @@ async function editorView(params) {
       // a new item has no live version to show or to go back to
       waiting.replaceChildren(...(p.live ? [el('p', { class: 'msg-warn' }, head,
         `在那之前自助机继续显示在用的版本${p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
-        el('a', { href: `/#/p/${enc(st.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本'),
-        '。'), withdrawButton()]
+        el('a', { href: `/#/p/${enc(p.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本'),
+        '。'), withdrawButton(p.id)]
         : [el('p', { class: 'msg-warn' }, head, '这是新事项，在那之前居民在自助机上找不到它。')]));
     }, () => {});
   };
