@@ -626,7 +626,10 @@ async function editorView(params) {
     runPreview();
   };
 
-  const save = () => busy(saveBtn, async () => {
+  // one save at a time: Ctrl+S does not go through the disabled button, and
+  // a second PUT with the same If-Match is 409 (文件在您打开之后被改过了)
+  // though the first went through
+  const save = () => (saveBtn.disabled ? undefined : busy(saveBtn, async () => {
     // a new id moves the item: residents' saved links and the practice file
     // go by the id, so it is asked, not done on a stray keystroke
     const left = st.isNew && !st.special ? placeholderLeft(src.value) : null;
@@ -705,7 +708,7 @@ async function editorView(params) {
     if (saved.live) waiting.replaceChildren();
     else showWaiting();
     runPreview();
-  });
+  }));
 
   saveBtn.addEventListener('click', save);
   reloadBtn.addEventListener('click', reload);

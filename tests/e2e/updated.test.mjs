@@ -239,3 +239,42 @@ describe('a waiting text that renames the item', () => {
     }
   });
 });
+
+// Ctrl+S pressed twice before the first save answered (a key held down
+// repeats it): the second PUT went with the same If-Match, was 409, and
+// its 文件在您打开之后被改过了 replaced the first one's 已保存 although the
+// save had gone through. A save in flight takes no second one.
+describe('Ctrl+S twice in a row', () => {
+  it('saves once and says so', async () => {
+    const PW = 'admin-pass-45';
+    addUser(path.join(k.tmp, 'e2e.db'), 'boss4', 'admin', PW);
+    writeTree(tree, { 'jobs/twice.md': proc('两次保存') });
+    await poll(async () => assert.equal((await fetch(`${k.url}/api/v1/procedures/twice`)).status, 200));
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = kp;
+      await page.goto(`${k.url}/admin`);
+      await page.locator('#login-name').fill('boss4');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      await page.locator('tr[data-id="twice"]').waitFor();
+      await page.goto(`${k.url}/admin#/edit?id=twice&file=jobs/twice.md`);
+      const src = page.locator('#src');
+      await src.waitFor();
+      await src.fill((await src.inputValue()).replace('两次保存的简介', '两次保存的新简介'));
+      const puts = [];
+      page.on('response', (r) => { if (r.request().method() === 'PUT') puts.push(r.status()); });
+      await src.focus();
+      await page.keyboard.down('Control');
+      await page.keyboard.press('s');
+      await page.keyboard.press('s');
+      await page.keyboard.up('Control');
+      await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并上线/));
+      await new Promise((r) => setTimeout(r, 800));
+      assert.match(await page.locator('#save-msg').innerText(), /已保存并上线/);
+      assert.deepEqual(puts, [200]);
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
