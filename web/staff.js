@@ -314,6 +314,7 @@ async function refreshQueue() {
     ui.queueNote.textContent = '队列没有更新：' + errorText(err);
     return;
   }
+  checkShown(q);
   clockOffset = new Date(q.now).getTime() - Date.now();
   ui.queueCount.textContent = `（${q.total} 件）`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新，上次 ${time(q.now)}` +
@@ -353,6 +354,47 @@ async function refreshQueue() {
     // or yesterday's 10:00 reads as this morning's
     el('td', {}, time(e.accepted_at || e.submitted_at, !sameDay(e.accepted_at || e.submitted_at))))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+}
+
+// What the queue's lists tell of a case (an entry or the case view): its
+// status, its turn, its calls and its acceptance.
+const listMark = (e) => [e.status, e.submitted_at, e.calls, e.called_at, e.accepted_at].join('|');
+// The same and more of a case view: its returns and its history's length.
+const viewMark = (v) => [listMark(v), v.returned_at, v.stage, v.events.length].join('|');
+
+// Whether the queue says the case on show moved since it was drawn: listed
+// otherwise, or no longer listed while it was waiting or accepted.
+function shownMoved(q) {
+  if (!current) return false;
+  const e = [...q.queue, ...(q.earlier || []), ...q.in_progress, ...q.filling].find((x) => x.id === current.id);
+  if (e) return listMark(e) !== listMark(current);
+  return current.status === 'waiting' || current.status === 'accepted';
+}
+
+// The case on show moved elsewhere (a colleague returned it and the
+// resident handed it in corrected, accepted it, took it off the queue):
+// before, the page kept the old answers for as long as it stayed open and
+// 受理 accepted what nobody here had seen (a staff review). Redrawn, with
+// a line saying so; a form open on it (a reason half typed) is left as it
+// is, under the same line.
+async function checkShown(q) {
+  if (!shownMoved(q)) return;
+  const was = current, mine = paneSeq;
+  let v;
+  try {
+    v = (await api('/api/v1/staff/cases/' + enc(was.id))).body;
+  } catch { return; /* the next refresh tries again */ }
+  if (paneStale(mine) || current !== was || viewMark(v) === viewMark(was)) return;
+  const text = '这个办件刚才在别处有了变动（同事的操作，或居民改过后重新提交）';
+  if (ui.form && ui.form.childElementCount) {
+    const t = text + '：上面显示的还是变动前的内容。请先点“取消”，核对最新内容后再操作。';
+    if (ui.box.textContent !== t) msg(ui.box, t);
+    return;
+  }
+  const focused = ui.pane.contains(document.activeElement);
+  showCase(v, { keepFocus: true });
+  if (focused) document.getElementById('case-h').focus();
+  msg(ui.box, text + '，下面已是现在的内容，请重新核对后再操作。');
 }
 
 // 网上预审: the web cases to check, then those invited, by their date.

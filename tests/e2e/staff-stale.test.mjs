@@ -1,0 +1,77 @@
+// A case open on the staff page that a colleague moves meanwhile: wang has
+// A001 on show; li returns it (姓名写错), the resident corrects the name and
+// hands it in again, so it waits once more under the same ticket. Before,
+// wang's page kept the old answers (张晓梅) and the old history for as long
+// as it stayed open, and 受理 accepted the corrected case unseen (a staff
+// review). The queue's refresh now notices that the case moved and redraws
+// it, saying so; with a form open on it, the form stays and the page says
+// the case changed.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, poll, staffLogin } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase, apiPost, ID } from './labour-case.mjs';
+
+const k = useKiosk();
+
+describe('a case moved by a colleague while it is on show', () => {
+  let kp;
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  async function returnAndResubmit(c) {
+    const li = await login(k.url, 'li', 'li-password-12');
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/return`, {
+      method: 'POST', headers: authHeaders(li), body: JSON.stringify({ reason: '姓名写错', fields: ['name'] }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    // the resident comes back later: the queue's times are to the second
+    await new Promise((res) => setTimeout(res, 1100));
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/2`, {
+      fields: { name: '张晓丽', id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
+    });
+    const s = await apiPost(k.url, `/api/v1/cases/${c.id}/submit`);
+    assert.equal(s.ticket, c.ticket, 'the same ticket today');
+  }
+
+  it('redraws the case on show with the corrected answers and says it changed', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('.answers', { hasText: '张晓梅' }).waitFor();
+    await returnAndResubmit(c);
+    // within a refresh of the queue (5 s)
+    await poll(async () => {
+      assert.match(await pane.innerText(), /张晓丽/, 'the corrected name is shown');
+    }, { timeout: 12_000 });
+    assert.doesNotMatch(await pane.locator('.answers').allInnerTexts().then((t) => t.join()), /张晓梅/);
+    assert.match(await pane.locator('.case-msg').innerText(), /有了变动/);
+    kp.assertClean('staff page');
+  });
+
+  it('with the return form open, keeps what was typed and says the case changed', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    await pane.getByRole('button', { name: '退回补正' }).click();
+    await page.fill('#return-reason', '地址不全');
+    await returnAndResubmit(c);
+    await poll(async () => {
+      assert.match(await pane.locator('.case-msg').innerText(), /有了变动/);
+    }, { timeout: 12_000 });
+    assert.equal(await page.inputValue('#return-reason'), '地址不全', 'the typed reason is kept');
+    kp.assertClean('staff page');
+  });
+});
