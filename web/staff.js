@@ -1145,6 +1145,7 @@ function stepForm(id, c, p, n, err, full) {
         if (v !== undefined) body.fields[key] = v;
       }
       for (const p2 of form.querySelectorAll('.field-error')) p2.textContent = '';
+      for (const bad of form.querySelectorAll('[aria-invalid]')) bad.removeAttribute('aria-invalid');
       try {
         await api(`/api/v1/cases/${enc(id)}/steps/${n}`, { method: 'POST', body });
       } catch (x) {
@@ -1154,14 +1155,20 @@ function stepForm(id, c, p, n, err, full) {
           for (const [k, m] of Object.entries(r.fields)) {
             const pe = document.getElementById('field-' + k + '-err');
             if (pe) pe.textContent = m;
+            document.getElementById('field-' + k)?.setAttribute('aria-invalid', 'true');
             lines.push(m);
           }
           for (const itId of r.checklist || []) {
             const it = s.checklist.find((y) => y.id === itId);
             if (it) lines.push('未勾选：' + it.text);
+            document.getElementById('item-' + itId)?.setAttribute('aria-invalid', 'true');
           }
           err.replaceChildren(el('div', { class: 'msg-error' }, el('p', {}, x.serverMessage),
             el('ul', {}, lines.map((l) => el('li', {}, l)))));
+          // 保存这一步 was disabled while the step went out, which sent the
+          // focus to the page's body: a keyboard staffer would Tab from the
+          // top to what needs fixing. The first part refused, in form order.
+          form.querySelector('[aria-invalid="true"]')?.focus();
           return;
         }
         msg(err, errorText(x));
