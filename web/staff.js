@@ -391,9 +391,7 @@ async function checkShown(q) {
     if (ui.box.textContent !== t) msg(ui.box, t);
     return;
   }
-  const focused = ui.pane.contains(document.activeElement);
   showCase(v, { keepFocus: true });
-  if (focused) document.getElementById('case-h').focus();
   msg(ui.box, text + '，下面已是现在的内容，请重新核对后再操作。');
 }
 
@@ -670,6 +668,12 @@ function actions(v, box) {
 }
 
 function showCase(v, { keepFocus = false } = {}) {
+  // a redraw in place (再次叫号, a move refused because a colleague moved
+  // the case first) takes away the button that had the focus (or had it
+  // until busy() disabled it), which fell to the page's body: keepFocus
+  // keeps the focus only where it is outside the case
+  const a = document.activeElement;
+  const hadFocus = !a || a === document.body || ui.pane.contains(a);
   if (v.id !== calledId) clearCallNote();
   current = v;
   const box = el('div', { class: 'case-msg', role: 'status' });
@@ -699,7 +703,7 @@ function showCase(v, { keepFocus = false } = {}) {
   ui.form = form;
   document.querySelectorAll('#queue tr[data-id]').forEach((tr) =>
     tr.classList.toggle('is-open', tr.dataset.id === v.id));
-  if (!keepFocus) heading.focus();
+  if (!keepFocus || hadFocus) heading.focus();
 }
 
 function stepView(v, s, i) {

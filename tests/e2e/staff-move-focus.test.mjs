@@ -1,0 +1,53 @@
+// The staff page from the keyboard: 再次叫号, and a move refused because a
+// colleague moved the case first, redraw the case view in place. The
+// button that had the focus went with the old view and the focus fell to
+// the page's body: a keyboard or screen-reader staffer was sent back to the
+// top of the page after every re-call (a staff review). The case's heading
+// now takes the focus when the redraw removed what had it; the line saying
+// what happened is read out beside it.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, staffLogin } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+
+describe('the focus after a move redraws the case', () => {
+  let kp;
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  const active = (page) => page.evaluate(() => document.activeElement.id || document.activeElement.tagName);
+
+  it('is on the case heading after 再次叫号 and after a refused 受理', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+
+    await pane.getByRole('button', { name: '再次叫号' }).focus();
+    await page.keyboard.press('Enter');
+    await pane.locator('.case-msg', { hasText: '已再次叫' }).waitFor();
+    assert.equal(await active(page), 'case-h', 'after 再次叫号');
+
+    const li = await login(k.url, 'li', 'li-password-12');
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(li), body: '{}' });
+    assert.equal(r.status, 200, await r.text());
+    await pane.getByRole('button', { name: '受理', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+    await pane.locator('.case-msg', { hasText: '不在等候中' }).waitFor();
+    assert.equal(await active(page), 'case-h', 'after the refused 受理');
+    kp.assertClean('staff page');
+  });
+});
