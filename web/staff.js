@@ -1069,10 +1069,22 @@ async function fillCase(id, stepWanted = null) {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       busy(form.querySelector('[type=submit]'), async () => {
+        for (const b of boxes) b.removeAttribute('aria-invalid');
         try {
           await api(`/api/v1/cases/${enc(id)}/conditions`,
             { method: 'POST', body: { confirmed: boxes.map((b) => b.checked) } });
-        } catch (x) { msg(err, errorText(x)); return; }
+        } catch (x) {
+          const unmet = x.status === 422 && Array.isArray(x.body?.unmet) ? x.body.unmet.filter((i) => boxes[i]) : [];
+          if (!unmet.length) { msg(err, errorText(x)); return; }
+          // the server's words are the resident's (请到综合窗口咨询, to the
+          // staffer at that window) and name no condition: these do
+          for (const i of unmet) boxes[i].setAttribute('aria-invalid', 'true');
+          err.replaceChildren(el('div', { class: 'msg-error' },
+            el('p', {}, '以下办理条件没有勾选。请向居民核实；不符合的不能办理，请向居民说明：'),
+            el('ul', {}, unmet.map((i) => el('li', {}, p.conditions[i])))));
+          boxes[unmet[0]].focus();
+          return;
+        }
         fillCase(id);
       });
     });

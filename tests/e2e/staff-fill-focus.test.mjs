@@ -65,4 +65,27 @@ describe('窗口代填: the focus after a step that fails its checks', () => {
     assert.equal(await page.getAttribute('#item-id_card', 'aria-invalid'), 'true');
     kp.assertClean('staff page');
   });
+
+  // the conditions of a case started at the window, one left unticked: the
+  // server's answer is the resident's (请到综合窗口咨询, said to the staffer
+  // at that window), naming no condition, and the focus fell to the body
+  it('names an unticked condition, marks it and puts the focus on it', async () => {
+    const { page } = kp;
+    await page.selectOption('#start-proc', 'labour-handbook');
+    await page.click('.start-form button[type=submit]');
+    await page.locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    await page.check('#cond-0');
+    await page.check('#cond-2');
+    await saveByKeyboard(page);
+    const err = page.locator('.fill-errors');
+    await err.locator('li').first().waitFor();
+    const text = await err.innerText();
+    assert.match(text, /具有本市户籍，或者持有本市居住证/, 'the unticked condition is named');
+    assert.doesNotMatch(text, /年满16周岁/, 'only the unticked one');
+    assert.doesNotMatch(text, /请到综合窗口咨询/, 'not the resident\'s words');
+    assert.equal(await page.getAttribute('#cond-1', 'aria-invalid'), 'true');
+    assert.equal(await page.getAttribute('#cond-0', 'aria-invalid'), null);
+    assert.equal(await active(page), 'cond-1');
+    kp.assertClean('staff page');
+  });
 });
