@@ -62,6 +62,15 @@ function showLogin(container, locked = false) {
       dialog = el('dialog', { class: 'login-dialog', 'aria-labelledby': 'login-title' }, form);
       document.body.append(dialog);
       dialog.addEventListener('cancel', (e) => e.preventDefault());
+      // Chromium closes a modal dialog at a second Esc whatever its cancel
+      // handler says (the close watcher's rule against trapping), which
+      // left a blank page, every part hidden, no password box, and only a
+      // reload that loses what the lock keeps (a staff review). Esc's key
+      // is held back, and a close that is not the login's reopens it.
+      dialog.addEventListener('keydown', (e) => { if (e.key === 'Escape') e.preventDefault(); });
+      dialog.addEventListener('close', () => {
+        if (!dialog.dataset.unlocked && dialog.isConnected) { dialog.showModal(); pass.focus(); }
+      });
       dialog.showModal();
       name.value = lastUser;
     }
@@ -90,7 +99,7 @@ function showLogin(container, locked = false) {
           }
           setCurrent(data);
           pass.value = '';
-          if (dialog) { dialog.close(); dialog.remove(); }
+          if (dialog) { dialog.dataset.unlocked = '1'; dialog.close(); dialog.remove(); }
           for (const c of hiddenParts) c.hidden = false;
           pending = null;
           resolve(data);
