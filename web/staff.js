@@ -211,7 +211,8 @@ function build(main) {
   openForm.addEventListener('submit', (e) => { e.preventDefault(); openByKey(ui.key.value); });
 
   ui.window = el('input', {
-    id: 'window-no', name: 'window-no', autocomplete: 'off', spellcheck: 'false', maxlength: '8',
+    // no maxlength: it kept 8 of a scanned code's characters, a valid name
+    id: 'window-no', name: 'window-no', autocomplete: 'off', spellcheck: 'false',
     class: 'window-input', 'aria-describedby': 'window-hint window-msg', value: storedWindow(),
   });
   ui.windowMsg = el('div', { id: 'window-msg', role: 'status' });
@@ -433,7 +434,28 @@ function sameId(same) {
     `同一身份证号有 ${same.count} 个排队 · 第 ${same.group} 组`);
 }
 
+// A case code that a scanner typed into 本窗口号 (the focus left there
+// after the number was set): the box's text after whatever was in it.
+// Longer than any window name, so never a name that was meant.
+function scannedIntoWindow(raw) {
+  const s = String(raw || '').replace(/\s+/g, '');
+  if ([...s].length <= 8) return null;
+  const key = parseKey(s);
+  if (key && key.length === 32) return key;
+  const tail = /([0-9a-f]{32})$/i.exec(s);
+  return tail ? tail[1].toLowerCase() : null;
+}
+
 function saveWindow() {
+  const scanned = scannedIntoWindow(ui.window.value);
+  if (scanned) {
+    // the window stays; the slip opens as if scanned into the ticket box
+    ui.window.value = storedWindow();
+    ui.window.removeAttribute('aria-invalid');
+    msg(ui.windowMsg, '窗口号没有改：刚才扫描的是办件码，已打开办件', 'ok');
+    openByKey(scanned);
+    return;
+  }
   const w = checkWindow(ui.window.value);
   if (w === null) {
     ui.window.setAttribute('aria-invalid', 'true');
