@@ -386,6 +386,9 @@ async function checkShown(q) {
     v = (await api('/api/v1/staff/cases/' + enc(was.id))).body;
   } catch { return; /* the next refresh tries again */ }
   if (paneStale(mine) || current !== was || viewMark(v) === viewMark(was)) return;
+  // this staffer's own move still on its way (a button busy): its answer
+  // redraws the case; the line would speak of that move as someone else's
+  if (ui.pane.querySelector('[aria-busy="true"]')) return;
   const text = '这个办件刚才在别处有了变动（同事的操作，或居民改过后重新提交）';
   if (ui.form && ui.form.childElementCount) {
     const t = text + '：上面显示的还是变动前的内容。请先点“取消”，核对最新内容后再操作。';

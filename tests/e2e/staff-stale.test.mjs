@@ -72,6 +72,35 @@ describe('a case moved by a colleague while it is on show', () => {
       assert.match(await pane.locator('.case-msg').innerText(), /有了变动/);
     }, { timeout: 12_000 });
     assert.equal(await page.inputValue('#return-reason'), '地址不全', 'the typed reason is kept');
+    await page.keyboard.press('Escape');
+    kp.assertClean('staff page');
+  });
+
+  // the staffer's own 受理 whose answer is slow: the queue's refresh sees
+  // the case accepted before the answer arrives, and must not call the
+  // staffer's own move a change made elsewhere
+  it('says nothing of a change while this staffer\'s own move is on its way', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    let seen = false;
+    await page.route('**/api/v1/staff/cases/*/accept', async (route) => {
+      const res = await route.fetch();
+      // two refreshes of the queue while the answer is held
+      const end = Date.now() + 11_000;
+      while (Date.now() < end) {
+        if (/有了变动/.test(await pane.innerText())) seen = true;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await route.fulfill({ response: res });
+    });
+    await pane.getByRole('button', { name: '受理', exact: true }).click();
+    await pane.locator('.case-facts', { hasText: '已受理' }).waitFor({ timeout: 20_000 });
+    await page.unroute('**/api/v1/staff/cases/*/accept');
+    assert.equal(seen, false, 'no 有了变动 line over the staffer\'s own move');
     kp.assertClean('staff page');
   });
 });
