@@ -934,6 +934,19 @@ function dayText(days) {
 function inviteForm(v, box) {
   const date = el('input', { type: 'date', id: 'invite-date', min: dayText(0), max: dayText(90),
     value: v.invite ? v.invite.date : dayText(1), 'aria-describedby': 'invite-date-hint' });
+  // a first invitation starts at the hall's next working day, as 不在家（改期）
+  // does: tomorrow may be a Saturday or a holiday, and a staffer who only
+  // pressed 通知来大厅 sent the resident to a closed hall. A day typed
+  // meanwhile stays; without an answer tomorrow stands.
+  if (!v.invite) {
+    const first = date.value;
+    let typed = false;
+    date.addEventListener('input', () => { typed = true; });
+    api('/api/v1/visit/days').then(({ body }) => {
+      const next = body && Array.isArray(body.days) ? body.days[0] : null;
+      if (next && !typed && date.value === first) date.value = next;
+    }, () => {});
+  }
   const note = el('textarea', { id: 'invite-note', rows: '2', maxlength: '500', 'aria-describedby': 'invite-note-hint' });
   note.value = (v.invite && v.invite.note) || '';
   const err = el('div', { role: 'alert' });
