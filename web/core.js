@@ -36,7 +36,18 @@ export function el(tag, props, ...kids) {
 // second tap in between would send the same answers again. Resolves or
 // rejects as fn does. A missing button (a call made without one) just runs fn.
 export async function busy(button, fn, { hold = false } = {}) {
-  const release = () => { if (button) { button.disabled = false; button.removeAttribute('aria-busy'); } };
+  // Disabling a focused button drops the focus to the page's body; an
+  // answer that draws nothing new (叫下一个号 with nobody waiting, an error
+  // beside the button) left it there, and the next Enter did nothing. The
+  // button takes it back if nothing else took it meanwhile.
+  const had = !!button && typeof document !== 'undefined' && document.activeElement === button;
+  const release = () => {
+    if (!button) return;
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    const a = document.activeElement;
+    if (had && button.isConnected && (!a || a === document.body)) button.focus();
+  };
   if (button) { button.disabled = true; button.setAttribute('aria-busy', 'true'); }
   try {
     const result = await fn();

@@ -50,4 +50,20 @@ describe('the focus after a move redraws the case', () => {
     assert.equal(await active(page), 'case-h', 'after the refused 受理');
     kp.assertClean('staff page');
   });
+
+  // 叫下一个号 pressed from the keyboard with nobody waiting: busy() disabled
+  // the button while the call went out, the focus fell to the body and the
+  // answer (现在没有等候的号) put it nowhere, so the next Enter did nothing
+  it('stays on 叫下一个号 when nobody is waiting, and the next Enter calls', async () => {
+    const { page } = kp;
+    await page.locator('#call-next').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#call-msg .msg-error').waitFor();
+    await page.waitForFunction(() => !document.querySelector('#call-next').disabled);
+    assert.equal(await active(page), 'call-next');
+    const c = await labourCase(k.url);
+    await page.keyboard.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: c.ticket }).waitFor();
+    kp.assertClean('staff page');
+  });
 });
