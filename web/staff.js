@@ -982,6 +982,10 @@ function inviteForm(v, box) {
 }
 
 function returnForm(v, box) {
+  // a web case in pre-review: the resident is at home and reads the reason
+  // on the case page; a notice printed at once would be for nobody here
+  // (打印补正告知单 stays on the case). Invited, they may be at the window.
+  const atHome = v.status === 'prereview';
   const reason = el('textarea', { id: 'return-reason', rows: '3', maxlength: '500',
     'aria-describedby': 'return-reason-hint' });
   const err = el('div', { role: 'alert' });
@@ -1004,12 +1008,14 @@ function returnForm(v, box) {
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'return-h' },
     el('h3', { id: 'return-h' }, '退回补正'),
     el('label', { for: 'return-reason' }, '退回原因'),
-    el('p', { class: 'hint', id: 'return-reason-hint' }, '居民会在自助机和补正告知单上看到这段话。请一次说清楚全部问题。最多 500 字。'),
+    el('p', { class: 'hint', id: 'return-reason-hint' }, atHome
+      ? '居民会在网上的办件页面看到这段话，在家改好后重新提交。请一次说清楚全部问题。最多 500 字。'
+      : '居民会在自助机和补正告知单上看到这段话。请一次说清楚全部问题。最多 500 字。'),
     reason,
     group.length ? el('fieldset', {}, el('legend', {}, '标出缺少或有误的内容（选填，居民要重新办理这些步骤）'), group) : null,
     err,
     el('div', { class: 'btn-row' },
-      el('button', { type: 'submit', class: 'btn btn-danger' }, '退回并打印补正告知单'),
+      el('button', { type: 'submit', class: 'btn btn-danger' }, atHome ? '退回补正' : '退回并打印补正告知单'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   const mine = paneSeq;
   form.addEventListener('submit', (e) => {
@@ -1022,10 +1028,11 @@ function returnForm(v, box) {
         returned = (await api(`/api/v1/staff/cases/${enc(v.id)}/return`, { method: 'POST', body })).body;
       } catch (x) { if (!paneStale(mine)) { msg(err, errorText(x)); reason.focus(); } return; }
       // the notice is printed at once, in its own tab, for the resident to take
-      window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
+      if (!atHome) window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
       if (paneStale(mine)) { refreshQueue(); return; }
       showCase(returned);
-      msg(ui.box, '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
+      msg(ui.box, atHome ? '已退回。居民在网上的办件页面会看到退回原因和要补正的内容；需要纸质告知单时可以点“打印补正告知单”。'
+        : '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
     });
   });
