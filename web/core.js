@@ -36,10 +36,8 @@ export function el(tag, props, ...kids) {
 // second tap in between would send the same answers again. Resolves or
 // rejects as fn does. A missing button (a call made without one) just runs fn.
 export async function busy(button, fn, { hold = false } = {}) {
-  // Disabling a focused button drops the focus to the page's body; an
-  // answer that draws nothing new (叫下一个号 with nobody waiting, an error
-  // beside the button) left it there, and the next Enter did nothing. The
-  // button takes it back if nothing else took it meanwhile.
+  // a disabled button loses the focus to the body: it takes it back when
+  // the answer drew nothing new (叫下一个号 with nobody waiting)
   const had = !!button && typeof document !== 'undefined' && document.activeElement === button;
   const release = () => {
     if (!button) return;
@@ -86,10 +84,8 @@ export function zh(tag, props, ...kids) {
 
 // Server-rendered HTML of a procedure, with links that would leave the
 // daemon turned into plain text (the kiosk never leaves the hall's server),
-// and so are the daemon's links that are no page of it: only an office's
-// card (#/office/ID) and a file of _assets (/media/NAME) are. A link to
-// another file of the library (详见[劳动手册](labour-handbook.md), fine in
-// any Markdown viewer) took the kiosk to a bare JSON 404 with no way back.
+// and so are its links that are no page (another library file's went to a
+// JSON 404): only an office's card and a file of _assets are kept.
 export function contentHtml(html, cls) {
   const box = el('div', { class: 'content ' + (cls || ''), lang: 'zh-CN', html: html || '' });
   // a line break inside a Chinese paragraph is not a space
@@ -259,10 +255,8 @@ export function stepLabel(title) {
 
 // ---- modal dialogs ----
 // Opens a modal dialog: everything else becomes inert; focus moves to
-// `focus` (or the first button). Esc takes the safe way out, as a modal
-// dialog does and the console pages' inline forms do (closable): `onEscape`
-// when given (the idle countdown: 继续使用), else close(), which is each
-// confirmation's 返回; not while a button of the dialog is busy sending.
+// `focus` (or the first button). Esc is the safe way out: `onEscape` (the
+// idle countdown's 继续使用), else close() (返回), not while busy sending.
 // Returns a close() function.
 export function openDialog({ role = 'dialog', labelId, descId, content, focus, cls = '', onEscape = null }) {
   const prev = document.activeElement;
