@@ -211,9 +211,13 @@ describe('the practice page on its own library', () => {
   });
 
   it('a scenario already answered elsewhere (another tab, a retry): the way on, not the same failing button', async () => {
-    await page.locator('#start-kin').click();
-    const started = await page.waitForResponse((r) => r.request().method() === 'POST' &&
-      r.url().endsWith('/api/v1/staff/practice/kin'));
+    // waited for before the click: an answer faster than the click's
+    // return was missed, and the wait ran out (a fresh clone's make check)
+    const [started] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' &&
+        r.url().endsWith('/api/v1/staff/practice/kin')),
+      page.locator('#start-kin').click(),
+    ]);
     const { id } = await started.json();
     await page.locator('#scenario-h').waitFor();
     // the same staffer answers it from another session
