@@ -17,7 +17,7 @@ import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday, loadNames, who, otherPostNote } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
-import { visitsCard, refreshVisits, visitFact, visitActions } from './visits.js';
+import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
 import { offerNewerBuild } from './fresh.js';
@@ -934,19 +934,8 @@ function dayText(days) {
 function inviteForm(v, box) {
   const date = el('input', { type: 'date', id: 'invite-date', min: dayText(0), max: dayText(90),
     value: v.invite ? v.invite.date : dayText(1), 'aria-describedby': 'invite-date-hint' });
-  // a first invitation starts at the hall's next working day, as 不在家（改期）
-  // does: tomorrow may be a Saturday or a holiday, and a staffer who only
-  // pressed 通知来大厅 sent the resident to a closed hall. A day typed
-  // meanwhile stays; without an answer tomorrow stands.
-  if (!v.invite) {
-    const first = date.value;
-    let typed = false;
-    date.addEventListener('input', () => { typed = true; });
-    api('/api/v1/visit/days').then(({ body }) => {
-      const next = body && Array.isArray(body.days) ? body.days[0] : null;
-      if (next && !typed && date.value === first) date.value = next;
-    }, () => {});
-  }
+  // a first invitation starts at the hall's next working day
+  if (!v.invite) offerNextWorkingDay(date);
   const note = el('textarea', { id: 'invite-note', rows: '2', maxlength: '500', 'aria-describedby': 'invite-note-hint' });
   note.value = (v.invite && v.invite.note) || '';
   const err = el('div', { role: 'alert' });

@@ -112,21 +112,27 @@ export function visitActions(v, button, move, box, say) {
   ];
 }
 
-// 不在家: the new day (the server checks it: today to 30 days ahead).
-function notHomeForm(v, box, move, say) {
-  const first = dayFrom(1);
-  const date = el('input', { type: 'date', id: 'visit-new-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
-    value: first, 'aria-describedby': 'visit-new-date-hint' });
-  // the next working day of the hall's calendar, as the resident's form
-  // offers them: tomorrow may be a Saturday or a holiday, and a visitor
-  // who only presses 改期 would book a day nobody goes out. A day the
-  // staffer typed meanwhile stays; without an answer tomorrow stands.
+// Moves a date box that offers tomorrow to the hall's next working day (the
+// days the resident's visit form offers): tomorrow may be a Saturday or a
+// holiday, and a staffer who only presses 改期 or 通知来大厅 would name a
+// day the hall is closed. A day typed meanwhile stays; without an answer
+// tomorrow stands.
+export function offerNextWorkingDay(date) {
+  const first = date.value;
   let typed = false;
   date.addEventListener('input', () => { typed = true; });
   api('/api/v1/visit/days').then(({ body }) => {
     const next = body && Array.isArray(body.days) ? body.days[0] : null;
     if (next && !typed && date.value === first) date.value = next;
   }, () => {});
+}
+
+// 不在家: the new day (the server checks it: today to 30 days ahead).
+function notHomeForm(v, box, move, say) {
+  const first = dayFrom(1);
+  const date = el('input', { type: 'date', id: 'visit-new-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
+    value: first, 'aria-describedby': 'visit-new-date-hint' });
+  offerNextWorkingDay(date);
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h' },
     el('h3', { id: 'not-home-h' }, '居民不在家，改期上门'),
     el('label', { for: 'visit-new-date' }, '新的上门日期'),
