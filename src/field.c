@@ -207,19 +207,28 @@ static const char *field_pattern_risk(const char *pattern)
             break;
         case '*': case '+': case '?': case '{': {
             if (*p == '{') {
-                const char *q = p + 1;
-                long a = 0, b = -1;
-                char *end;
-                a = strtol(q, &end, 10);
-                /* {m,n}, {m,} and glibc's {,n} (0 to n) */
-                if (*end == ',') {
-                    q = end + 1;
-                    b = *q == '}' ? -1 : strtol(q, &end, 10);
-                } else {
-                    b = a;
+                /* {m,n}, {m,}, glibc's {,n} (0 to n). glibc also reads an
+                 * escaped comma as the comma, so {\,32767} once passed a
+                 * check that parsed numbers with strtol: any count above
+                 * the cap stops the scan, and a brace holding anything but
+                 * digits and one comma is refused (regcomp refuses all of
+                 * those but \, anyway). An unclosed brace is regcomp's. */
+                const char *q;
+                int commas = 0;
+                long count = 0;
+                for (q = p + 1; *q && *q != '}'; q++) {
+                    if (*q == ',') {
+                        if (++commas > 1)
+                            return "花括号 {m,n} 里只能写数字和一个逗号";
+                        count = 0;
+                    } else if (*q >= '0' && *q <= '9') {
+                        count = count * 10 + (*q - '0');
+                        if (count > FIELD_PATTERN_MAX_REPEAT)
+                            return "重复次数 {m,n} 最多 64";
+                    } else {
+                        return "花括号 {m,n} 里只能写数字和一个逗号";
+                    }
                 }
-                if (a > FIELD_PATTERN_MAX_REPEAT || b > FIELD_PATTERN_MAX_REPEAT)
-                    return "重复次数 {m,n} 最多 64";
             }
             if (p > pattern && p[-1] == ')' && last_group_repeats)
                 return "括号里已经有重复（* + ? {}），括号外不能再重复";

@@ -944,3 +944,22 @@ Test(field, a_repeat_with_only_an_upper_count_is_capped)
     parse_ok("a | 甲 | text | pattern=[0-9]{,64}", &f);
     field_free(&f);
 }
+
+/* glibc reads an escaped comma in a repeat as the comma, so {\,32767} is
+ * "0 to 32767". The check once parsed the count with strtol, stopped at
+ * the backslash and saw {0}: fuzz_field found [0-9]{\,32767}[0-9] taking
+ * over 1 GB in regcomp (CI, 2026-12-06). A brace now holds digits and one
+ * comma only, and every count in it is capped. */
+Test(field, a_repeat_count_cannot_hide_behind_a_backslash)
+{
+    struct field f;
+
+    expect_error("a | 甲 | text | pattern=[0-9]{\\,32767}[0-9]", "太复杂", "一个逗号");
+    expect_error("a | 甲 | text | pattern=a{1\\,99}", "太复杂", "一个逗号");
+    expect_error("a | 甲 | text | pattern=a{1,2,3}", "太复杂", "一个逗号");
+    expect_error("a | 甲 | text | pattern=a{00000000000000000065}", "太复杂", "64");
+    parse_ok("a | 甲 | text | pattern=a{0064}", &f);
+    field_free(&f);
+    parse_ok("a | 甲 | text | pattern=a\\{3\\}", &f);
+    field_free(&f);
+}
