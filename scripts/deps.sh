@@ -37,6 +37,7 @@ need_pc libqrencode libqrencode-dev
 need_pc zlib zlib1g-dev                   # Content-Encoding: gzip
 need_file /usr/share/unicode/Unihan_Readings.txt.bz2 unicode-data  # pinyin search table
 need_cmd bzcat bzip2
+need_cmd esbuild esbuild             # minifies the embedded scripts and stylesheets
 if [ "$want" = test ] || [ "$want" = e2e ] || [ "$want" = valgrind ] || [ "$want" = deb ]; then
     need_pc criterion libcriterion-dev
     need_cmd node nodejs

@@ -38,7 +38,8 @@ function refs(path, text) {
   if (path === '/') {
     for (const m of text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)) out.push(m[1]);
   } else if (path.endsWith('.js')) {
-    for (const m of text.matchAll(/(?:from|import)\s*'(\.\/[^']+)'/g)) out.push(new URL(m[1], new URL(path, base)).pathname);
+    // as written ('./core.js') or as minified at build ("./core.js")
+    for (const m of text.matchAll(/(?:from|import)\s*(['"])(\.\/[^'"]+)\1/g)) out.push(new URL(m[2], new URL(path, base)).pathname);
   }
   return out;
 }

@@ -181,7 +181,8 @@ describe('gzip, Vary and ETags on the cacheable GETs', () => {
       assert.equal(r.headers['cache-control'], 'public, max-age=31536000, immutable', name);
       if (name.endsWith('.js')) {
         const text = r.body.toString();
-        for (const m of text.matchAll(/(?:from|import)\s*\(?'\.\/([^']+)'/g)) queue.push(m[1]);
+        // minified at build: from"./core.js", import("./case.js")
+        for (const m of text.matchAll(/(?:from|import)\s*\(?(['"])\.\/([^'"]+)\1/g)) queue.push(m[2]);
       }
       const plainName = name.replace(/\.[0-9a-f]{8}\./, '.');
       const p = await raw(d.url, `/assets/${plainName}`);

@@ -21,6 +21,9 @@ describe('the kiosk\'s first paint', () => {
     assert.ok(total, out);
     const gz = Number(total[2].replace(/,/g, ''));
     assert.ok(gz <= BUDGET, `${gz} bytes with gzip:\n${out}`);
+    // the module graph was followed (a reference it cannot read would make
+    // the total small and the test pass without measuring)
+    for (const m of ['app', 'core', 'i18n', 'api']) assert.match(out, new RegExp(`/assets/${m}\\.[0-9a-f]+\\.js`), out);
     // the touch keypad and the print sheet's style come after it
     assert.doesNotMatch(out, /keypad\.|print\./, out);
   });
