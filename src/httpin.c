@@ -119,16 +119,66 @@ bool httpin_cross_site(const char *site, const char *origin, const char *host)
     return !host || strcasecmp(o + 3, host) != 0;
 }
 
+/* The q-value of one Accept element's parameters (after its media range), in
+ * thousandths: 1000 without one. A malformed q counts as 1000: a client that
+ * names a type means it more than it means a typo. */
+static int accept_q(const char *p, const char *end)
+{
+    int q = 1000, scale = 100;
+
+    while (p < end) {
+        while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+            p++;
+        if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+            p += 2;
+            if (p < end && (*p == '0' || *p == '1')) {
+                q = (*p++ - '0') * 1000;
+                if (p < end && *p == '.')
+                    for (p++; p < end && isdigit((unsigned char)*p) && scale > 0; p++, scale /= 10)
+                        q += (*p - '0') * scale;
+                return q > 1000 ? 1000 : q;
+            }
+            return 1000;
+        }
+        while (p < end && *p != ';')
+            p++;
+    }
+    return q;
+}
+
 int httpin_wants_csv(const char *format, const char *accept, bool *csv)
 {
+    const char *p, *end, *type_end;
+    int csv_q = -1, json_q = -1, q;
+    size_t n;
+
     *csv = false;
     if (format && *format) {
         if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
             return 1;
         *csv = strcmp(format, "csv") == 0;
-    } else if (accept && strstr(accept, "text/csv")) {
-        *csv = true;
+        return 0;
     }
+    /* Media types are case-insensitive and weighed by q (RFC 9110 8.3.1,
+     * 12.5.1): "Text/CSV" asks for CSV, "text/csv;q=0" refuses it, and JSON
+     * weighed above it keeps JSON; a tie goes to the type the client bothered
+     * to name. Wildcards keep JSON (a browser's any-type Accept). */
+    for (p = accept; p && *p; p = *end ? end + 1 : end) {
+        end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        for (type_end = p; type_end < end && *type_end != ';' && *type_end != ' ' && *type_end != '\t';)
+            type_end++;
+        n = (size_t)(type_end - p);
+        q = accept_q(type_end, end);
+        if (n == 8 && strncasecmp(p, "text/csv", 8) == 0)
+            csv_q = q > csv_q ? q : csv_q;
+        else if (n == 16 && strncasecmp(p, "application/json", 16) == 0)
+            json_q = q > json_q ? q : json_q;
+    }
+    *csv = csv_q > 0 && csv_q >= json_q;
     return 0;
 }
 

@@ -154,6 +154,25 @@ Test(httpin, format_wins_over_accept)
     cr_assert_not(csv);
 }
 
+/* Accept is read as HTTP reads it: any case, q-values, JSON preferred wins. */
+Test(httpin, accept_is_case_insensitive_and_weighed)
+{
+    bool csv = false;
+
+    cr_assert_eq(httpin_wants_csv(NULL, "Text/CSV", &csv), 0);
+    cr_assert(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "text/csv;q=0", &csv), 0);
+    cr_assert_not(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "text/csv;q=0.5, application/json;q=0.9", &csv), 0);
+    cr_assert_not(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "application/json;q=0.1, text/csv", &csv), 0);
+    cr_assert(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "text/csvx, text/*", &csv), 0);
+    cr_assert_not(csv);
+    cr_assert_eq(httpin_wants_csv(NULL, "text/csv;Q=1.000", &csv), 0);
+    cr_assert(csv);
+}
+
 /* Every route whose path carries a case id, a ticket, a rating token or a
  * staff record's id logs it as {id}, with the rest of the path kept. */
 Test(httpin, log_path_hides_every_secret_segment)
