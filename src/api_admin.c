@@ -73,6 +73,23 @@ static bool api_admin_id_ok(const char *id)
     return n > 0 && n <= ADMIN_REL_MAX && utf8_valid(id, n);
 }
 
+/* A practice file by the id the file list gives it, "ID.practice": the
+ * list names every file among the procedures, so a client that opens each
+ * entry's source by its id must find this one too (before, 404 here and
+ * only the files route had it). With ?file= that must be the same file.
+ * Returns 0 with *rel, 1 when it is none, -1. */
+static int api_admin_practice_target(struct db *db, const char *id, const char *file, char **rel)
+{
+    int r = admin_practice_rel(db, id, rel);
+
+    if (r == 0 && file && strcmp(file, *rel) != 0) {
+        free(*rel);
+        *rel = NULL;
+        r = 1;
+    }
+    return r;
+}
+
 /* The file an admin route means for procedure id: the one admin_locate
  * finds (with ?file= when given: a new file there must have id as its
  * stem), else, when a new file is allowed, ?category= gives
@@ -90,6 +107,8 @@ static int api_admin_target(struct http_request *req, struct db *db, const char 
     if (!api_admin_id_ok(id))
         return 1;
     r = admin_locate(db, id, file, rel);
+    if (r == 1 && (r = api_admin_practice_target(db, id, file, rel)) != 1)
+        return r;
     if (r != 1 || !allow_new || file || !procedure_id_valid(id, strlen(id)))
         return r;
     if (!cat || !procedure_id_valid(cat, strlen(cat)))

@@ -102,8 +102,12 @@ describe('practice files in the admin console', () => {
     assert.equal(r.text, PRACTICE);
     assert.equal(r.headers.get('etag'), `"${sha256(PRACTICE)}"`);
     assert.equal((await src('nosuch.practice')).status, 404);
-    // not a procedure: the procedures route does not take it
-    assert.equal((await get(h, '/api/v1/admin/procedures/one.practice/source?file=alpha%2Fone.practice.md')).status, 404);
+    // the list names it among the procedure files by this id, so the
+    // contract's source route opens it too (tests/api/admin-list-source.test.mjs)
+    const p = await get(h, '/api/v1/admin/procedures/one.practice/source?file=alpha%2Fone.practice.md');
+    assert.equal(p.status, 200);
+    assert.equal(p.text, PRACTICE);
+    assert.equal((await get(h, '/api/v1/admin/procedures/one.practice/source?file=alpha%2Fone.md')).status, 404);
   });
 
   it('an orphan practice file (no procedure beside it) is listed with its error and opens in the editor', async () => {
