@@ -362,14 +362,52 @@ static void pctx_staff_midline(struct pctx *c, cmark_node *para)
     }
 }
 
+/* Whether a browser would fetch an image URL from another host: a scheme
+ * other than data: (https:, http:, ftp:...), or a network path "//host"
+ * (a backslash reaches the page as %5C, a path of this host). */
+static bool url_external(const char *u)
+{
+    size_t i;
+
+    if (u[0] == '/' && u[1] == '/')
+        return true;
+    if (!isalpha((unsigned char)u[0]))
+        return false;
+    for (i = 1; isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'; i++)
+        ;
+    return u[i] == ':' && !(i == 4 && strncasecmp(u, "data", 4) == 0);
+}
+
+/* Replaces each image by its description (its children, the alt text):
+ * what a browser shows of an image it cannot load, without the request. */
+static void pctx_unlink_images(struct pctx *c, cmark_node **imgs, size_t n)
+{
+    size_t i;
+    cmark_node *k;
+
+    for (i = 0; i < n && !c->oom; i++) {
+        while ((k = cmark_node_first_child(imgs[i])) != NULL)
+            if (!cmark_node_insert_before(imgs[i], k)) {
+                c->oom = 1;
+                return;
+            }
+        cmark_node_free(imgs[i]);
+    }
+}
+
 /* One pass over a block before it is rendered: raw HTML is never shown
  * (warned once), stray markers are errors, links into _assets/ are
- * pointed at /media/. */
+ * pointed at /media/, and an image on another host is shown as its
+ * description (warned): no page loads anything from outside the daemon,
+ * whose hall may have no internet, so the page would show a broken image
+ * and the admin would not know why. */
 static void pctx_inspect(struct pctx *c, cmark_node *block)
 {
     cmark_iter *it = cmark_iter_new(block);
     cmark_event_type ev;
     bool html_warned = false;
+    cmark_node **ext = NULL, **grown;
+    size_t n_ext = 0;
 
     if (!it) {
         c->oom = 1;
@@ -395,6 +433,19 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
             pctx_stray_markers(c, n);
             break;
         case CMARK_NODE_IMAGE:
+            if (url_external(cmark_node_get_url(n) ? cmark_node_get_url(n) : "")) {
+                diag_warn(c->diags, c->src->path, pctx_inline_line(c, n, block),
+                          "图片「%s」在互联网上：大厅的网络可能上不了网，页面上不显示它，只显示图片的说明文字；"
+                          "请把图片存进 procedures/_assets/，写成 ![说明](../_assets/文件名)",
+                          cmark_node_get_url(n));
+                if (!(grown = realloc(ext, (n_ext + 1) * sizeof *ext)))
+                    c->oom = 1;
+                else
+                    (ext = grown)[n_ext++] = n;
+                break;
+            }
+            pctx_asset_link(c, n, pctx_inline_line(c, n, block));
+            break;
         case CMARK_NODE_LINK:
             pctx_asset_link(c, n, pctx_inline_line(c, n, block));
             break;
@@ -403,6 +454,9 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
         }
     }
     cmark_iter_free(it);
+    /* after the walk: the iterator must not see the tree change under it */
+    pctx_unlink_images(c, ext, n_ext);
+    free(ext);
 }
 
 /* Renders a block into the current part's HTML and search text, or, for

@@ -1363,9 +1363,33 @@ Test(procedure, links_into_assets_are_rewritten_and_recorded)
     /* everything else keeps its URL */
     cr_assert(strstr(p->summary_html, "src=\"_assets/c.png\""));
     cr_assert(strstr(p->summary_html, "src=\"../../_assets/d.png\""));
-    cr_assert(strstr(p->summary_html, "src=\"http://x/_assets/e.png\""));
+    /* an image on another host is its description, never fetched */
+    cr_assert_null(strstr(p->summary_html, "http://x/"));
     cr_assert(strstr(p->summary_html, "src=\"../_assets/../x.md\""));
     cr_assert(strstr(p->summary_html, "src=\"/_assets/g.png\""));
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
+/* No page loads anything from outside the daemon: an image with a scheme
+ * (any case) or a network path is replaced by its alt text and warned;
+ * data: images, links and local paths stay. */
+Test(procedure, an_image_on_another_host_becomes_its_description)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n![外 *图*](HTTPS://h/a.png) ![二](//h/b.png)\n"
+                    "![四](data:image/png;base64,AAAA) ![五](e.png) [链](https://h/)\n\n## 步\n";
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_null(strstr(p->summary_html, "a.png\""), "%s", p->summary_html);
+    cr_assert_null(strstr(p->summary_html, "b.png"), "%s", p->summary_html);
+    cr_assert(strstr(p->summary_html, "外 <em>图</em> 二"), "%s", p->summary_html);
+    cr_assert(strstr(p->summary_html, "src=\"data:image/png;base64,AAAA\""));
+    cr_assert(strstr(p->summary_html, "src=\"e.png\""));
+    cr_assert(strstr(p->summary_html, "href=\"https://h/\""));
+    expect_counts(&d, 0, 2);
+    expect_diag(&d, 3, DIAG_WARNING, "在互联网上");
     procedure_free(p);
     diag_list_free(&d);
 }
