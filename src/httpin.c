@@ -122,7 +122,7 @@ bool httpin_cross_site(const char *site, const char *origin, const char *host)
 /* The q-value of one Accept element's parameters (after its media range), in
  * thousandths: 1000 without one. A malformed q counts as 1000: a client that
  * names a type means it more than it means a typo. */
-static int accept_q(const char *p, const char *end)
+static int httpin_accept_q(const char *p, const char *end)
 {
     int q = 1000, scale = 100;
 
@@ -172,7 +172,7 @@ int httpin_wants_csv(const char *format, const char *accept, bool *csv)
         for (type_end = p; type_end < end && *type_end != ';' && *type_end != ' ' && *type_end != '\t';)
             type_end++;
         n = (size_t)(type_end - p);
-        q = accept_q(type_end, end);
+        q = httpin_accept_q(type_end, end);
         if (n == 8 && strncasecmp(p, "text/csv", 8) == 0)
             csv_q = q > csv_q ? q : csv_q;
         else if (n == 16 && strncasecmp(p, "application/json", 16) == 0)

@@ -365,7 +365,7 @@ static void pctx_staff_midline(struct pctx *c, cmark_node *para)
 /* Whether a browser would fetch an image URL from another host: a scheme
  * other than data: (https:, http:, ftp:...), or a network path "//host"
  * (a backslash reaches the page as %5C, a path of this host). */
-static bool url_external(const char *u)
+static bool pctx_url_external(const char *u)
 {
     size_t i;
 
@@ -407,7 +407,7 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
     cmark_event_type ev;
     bool html_warned = false;
     cmark_node **ext = NULL, **grown;
-    size_t n_ext = 0;
+    size_t n_ext = 0, cap_ext = 0;
 
     if (!it) {
         c->oom = 1;
@@ -433,15 +433,21 @@ static void pctx_inspect(struct pctx *c, cmark_node *block)
             pctx_stray_markers(c, n);
             break;
         case CMARK_NODE_IMAGE:
-            if (url_external(cmark_node_get_url(n) ? cmark_node_get_url(n) : "")) {
+            if (pctx_url_external(cmark_node_get_url(n) ? cmark_node_get_url(n) : "")) {
                 diag_warn(c->diags, c->src->path, pctx_inline_line(c, n, block),
                           "图片「%s」在互联网上：大厅的网络可能上不了网，页面上不显示它，只显示图片的说明文字；"
                           "请把图片存进 procedures/_assets/，写成 ![说明](../_assets/文件名)",
                           cmark_node_get_url(n));
-                if (!(grown = realloc(ext, (n_ext + 1) * sizeof *ext)))
-                    c->oom = 1;
-                else
-                    (ext = grown)[n_ext++] = n;
+                /* doubled: a block of a 1 MiB file may hold tens of thousands */
+                if (n_ext == cap_ext) {
+                    cap_ext = cap_ext ? cap_ext * 2 : 4;
+                    if (!(grown = realloc(ext, cap_ext * sizeof *ext))) {
+                        c->oom = 1;
+                        break;
+                    }
+                    ext = grown;
+                }
+                ext[n_ext++] = n;
                 break;
             }
             pctx_asset_link(c, n, pctx_inline_line(c, n, block));
