@@ -15,10 +15,12 @@
  * vdiff_key, stored beside the JSON; 13: every line break between Chinese
  * characters joined, not the first 256 of a block; 14: the print sheet
  * gives 适用对象 once when a section of that name says it; 15: an image on
- * another host is shown as its description, never fetched):
+ * another host is shown as its description, never fetched; 16: a line
+ * break between Chinese characters joined in conditions, checklist items
+ * and titles too):
  * stored renderings of another version are rendered again from
  * their source at the next start. */
-#define RENDER_VERSION 15
+#define RENDER_VERSION 16
 
 #define RENDER_PRACTICE_KEY_LEN 64  /* hex digits of render_practice_key */
 

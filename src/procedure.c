@@ -146,7 +146,30 @@ static bool asset_resolve(const char *url, char *out, size_t outlen)
     return true;
 }
 
-/* Plain text of a node's subtree: text and code, breaks as spaces. */
+static bool cjk_cp(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* The last (or first) character of a text node, 0 if none. */
+static uint32_t text_edge(cmark_node *n, bool last)
+{
+    const char *s = n && cmark_node_get_type(n) == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
+    size_t len, i;
+    uint32_t cp = 0;
+
+    if (!s || !(len = strlen(s)))
+        return 0;
+    i = 0;
+    if (last)
+        for (i = len - 1; i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
+            ;
+    return utf8_decode(s + i, len - i, &cp) ? cp : 0;
+}
+
+/* Plain text of a node's subtree: text and code, breaks as spaces but
+ * for a wrap between Chinese characters. */
 static int node_plain(cmark_node *node, struct strbuf *out)
 {
     cmark_iter *it = cmark_iter_new(node);
@@ -165,6 +188,12 @@ static int node_plain(cmark_node *node, struct strbuf *out)
             lit = cmark_node_get_literal(n);
             if (lit && strbuf_puts(out, lit) != 0)
                 rc = -1;
+        } else if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_SOFTBREAK &&
+                   cjk_cp(text_edge(cmark_node_previous(n), true)) &&
+                   cjk_cp(text_edge(cmark_node_next(n), false))) {
+            /* an editor's wrap inside Chinese text, as pctx_join_cjk_lines
+             * drops it from the HTML: a condition or checklist item pasted
+             * from a wrapped notice must not read 「身份证 原件」 */
         } else if ((ev == CMARK_EVENT_ENTER &&
                     (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)) ||
                    (ev == CMARK_EVENT_EXIT &&
@@ -275,28 +304,6 @@ static void pctx_stray_markers(struct pctx *c, cmark_node *n)
         c->oom = 1;
     marker_free(&m);
     free(text);
-}
-
-static bool cjk_cp(uint32_t cp)
-{
-    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FFFF);
-}
-
-/* The last (or first) character of a text node, 0 if none. */
-static uint32_t text_edge(cmark_node *n, bool last)
-{
-    const char *s = n && cmark_node_get_type(n) == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
-    size_t len, i;
-    uint32_t cp = 0;
-
-    if (!s || !(len = strlen(s)))
-        return 0;
-    i = 0;
-    if (last)
-        for (i = len - 1; i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
-            ;
-    return utf8_decode(s + i, len - i, &cp) ? cp : 0;
 }
 
 /* A line break inside a Chinese paragraph is only where the author's

@@ -1544,6 +1544,31 @@ Test(procedure, line_breaks_inside_chinese_text_are_joined)
     diag_list_free(&d);
 }
 
+/* A condition or checklist item wrapped by the editor reads as one line
+ * of Chinese, as the sections' HTML does: the plain text the walkthrough
+ * asks and lists had 「本人居民身份证 原件」 where the HTML had no space. A
+ * break next to Latin text stays a space. */
+Test(procedure, line_breaks_inside_chinese_conditions_and_items_are_joined)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+
+    cr_assert_eq(parse("劳动\n通知\n==\n\n## 办理条件\n- 具有本市\n  户籍\n- 持有 IC\n  卡\n\n"
+                       "## 第一步\n- [ ] 本人居民身份证\n  原件 {#id_card}\n- [ ] 照片 2\n  张\n",
+                       &p, &d),
+                 0, "%s", dump(&d));
+    cr_assert_str_eq(p->title, "劳动通知");
+    cr_assert_eq(p->n_conditions, 2);
+    cr_assert_str_eq(p->conditions[0], "具有本市户籍");
+    cr_assert_str_eq(p->conditions[1], "持有 IC 卡");
+    cr_assert_eq(p->steps[0].n_items, 2);
+    cr_assert_str_eq(p->steps[0].items[0].text, "本人居民身份证原件");
+    cr_assert_str_eq(p->steps[0].items[0].id, "id_card");
+    cr_assert_str_eq(p->steps[0].items[1].text, "照片 2 张");
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 /* Every break of a long paragraph is joined, not the first 256: a text
  * pasted from a policy document, wrapped by the editor, kept its later
  * breaks and showed a space between two characters on every line after. */
