@@ -247,6 +247,21 @@ static void pctx_link_note(struct pctx *c, struct proc_asset **v, size_t *n, con
     a[(*n)++].line = line;
 }
 
+/* Whether url means the library's _assets/ folder but does not reach it
+ * from a category folder: `_assets/a.png` (as triage links are written,
+ * from procedures/) or `/_assets/a.png`. It is left as it is, a broken
+ * image on the kiosk, so the writer is told. */
+static bool asset_misplaced(const char *url)
+{
+    if (!url)
+        return false;
+    while (strncmp(url, "./", 2) == 0)
+        url += 2;
+    if (url[0] == '/')
+        url++;
+    return strncmp(url, "_assets/", 8) == 0;
+}
+
 /* Points a link or image into _assets/ at the daemon's /media/ route, and a
  * link to an office of _directory.md at the kiosk's card for it. */
 static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
@@ -269,8 +284,14 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
                    "链接「%s」里的办事地点编号无效：应写成 ../_directory.md#编号", cmark_node_get_url(n));
         return;
     }
-    if (!asset_resolve(cmark_node_get_url(n), name, sizeof name))
+    if (!asset_resolve(cmark_node_get_url(n), name, sizeof name)) {
+        if (asset_misplaced(cmark_node_get_url(n)))
+            diag_warn(c->diags, c->src->path, line,
+                      "链接「%s」找不到 _assets 文件夹里的文件，页面上会显示不出来：事项文件在分类文件夹里，"
+                      "要从上一层出发，写成 ../_assets/…",
+                      cmark_node_get_url(n));
         return;
+    }
     snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
     if (!cmark_node_set_url(n, url)) {
         c->oom = 1;

@@ -1394,6 +1394,27 @@ Test(procedure, an_image_on_another_host_becomes_its_description)
     diag_list_free(&d);
 }
 
+/* `_assets/a.png` from a category file (written as triage links are,
+ * from procedures/) or `/_assets/a.png` reaches no file: the kiosk showed a
+ * broken image and the check said nothing. Each is a warning at its line;
+ * a link that does reach _assets/, or means something else, is not. */
+Test(procedure, links_that_miss_the_assets_folder_are_warned)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n![a](../_assets/a.png) [b](other.md) [c](http://x/_assets/c.png)\n\n"
+                    "## 步\n见下图\n![d](_assets/d.png)\n\n> [e](./_assets/e.pdf) ![f](/_assets/f.png)\n";
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    expect_counts(&d, 0, 3);
+    expect_diag(&d, 7, DIAG_WARNING, "../_assets/");
+    expect_diag(&d, 9, DIAG_WARNING, "./_assets/e.pdf");
+    expect_diag(&d, 9, DIAG_WARNING, "/_assets/f.png");
+    cr_assert_eq(p->n_assets, 1);
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 Test(procedure, step_label_drops_the_authors_number)
 {
     cr_assert_str_eq(procedure_step_label("第一步:准备材料"), "准备材料");
