@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1274,6 +1275,13 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
                 diag_error(&lib->diags, p, 1, "这个文件是符号链接（指向别处的文件），为了安全不读取；请放真正的文件");
         } else if (ok && S_ISDIR(st.st_mode)) {
             diag_warn(&lib->diags, p, 1, "分类里的子文件夹不会被读取；事项文件请直接放在分类文件夹里");
+        } else if (strcasecmp(names[i], "README.md") == 0) {
+            /* readme.md or Readme.md (an editor, a Windows share) means the
+             * category's README.md; read as an item, it was refused as one
+             * with no step and the category went untitled without a word */
+            diag_error(&lib->diags, p, 1,
+                       "分类说明文件的名字要写成 README.md（README 大写，.md 小写）；「%s」没有读取，请改名",
+                       names[i]);
         } else if (practice_name_is(names[i])) {
             if (lib_practice_add(lib, root, id, names[i]) != 0) {
                 free(p);

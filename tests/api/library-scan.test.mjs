@@ -49,6 +49,12 @@ describe('the library scan: what is read, skipped and reported', () => {
     'over/g.md': proc('庚'),
     // a .md file directly in the procedures folder: an error, not read
     'top.md': proc('顶'),
+    // README.md in another case: an error naming the right name, not an
+    // item refused for having no step
+    'lower/readme.md': '# 小写\n\n说明。\n',
+    'lower/h.md': proc('辛'),
+    'mixed/Readme.md': '# 混合\n\n说明。\n',
+    'mixed/i.md': proc('壬'),
   });
   // links are never followed: a link named .md is an error, any other
   // link is ignored like any other non-.md name
@@ -97,6 +103,14 @@ describe('the library scan: what is read, skipped and reported', () => {
   it('a .md file directly in the procedures folder is an error', () => {
     assert.deepEqual(about(r, dir, 'top.md'), [
       `${dir}/top.md:1: 事项文件要放在分类文件夹里（如 employment/top.md），这个文件没有读取`], show(r));
+  });
+
+  it('a README.md named in another case is an error naming README.md, and not an item', () => {
+    for (const n of ['lower/readme.md', 'mixed/Readme.md']) {
+      const name = n.split('/')[1];
+      assert.deepEqual(about(r, dir, n), [
+        `${dir}/${n}:1: 分类说明文件的名字要写成 README.md（README 大写，.md 小写）；「${name}」没有读取，请改名`], show(r));
+    }
   });
 
   it('the good files report nothing', () => {
