@@ -586,9 +586,14 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
             rc = -1;
             goto out;
         }
-        /* a Chinese input method's full-width space separates rules too */
+        /* a Chinese input method's full-width space separates rules too,
+         * and so does the no-break space a line copied from Word or a web
+         * page carries: shown as a space, it made 「required max=」 one
+         * unknown rule (the text is valid UTF-8, so C2 A0 is that space) */
         for (tok = rules; (tok = strstr(tok, "\xE3\x80\x80")); tok += 3)
             memset(tok, ' ', 3);
+        for (tok = rules; (tok = strstr(tok, "\xC2\xA0")); tok += 2)
+            memset(tok, ' ', 2);
         /* options=甲 / 乙: the words after a space around / would each be
          * an unknown rule, and 甲/ an empty option; one message instead */
         if (field_options_spaced(rules)) {

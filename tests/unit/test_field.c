@@ -814,6 +814,26 @@ Test(field, fullwidth_space_and_bar)
     }
 }
 
+/* The no-break space (U+00A0) a line copied from Word or a web page
+ * carries separates rules as a space does: shown as a space, it made
+ * "required max=20" one unknown rule 「required max=」 that no admin could
+ * see the fault in. */
+Test(field, no_break_space_between_rules)
+{
+    struct field f;
+
+    parse_ok("note | 备注 | text | required\xc2\xa0max=20\xc2\xa0", &f);
+    cr_assert(f.required);
+    cr_assert(f.has_max);
+    cr_assert_eq(f.max, 20);
+    field_free(&f);
+    parse_ok("edu | 文化程度 | choice | options=小学/初中\xc2\xa0\xc2\xa0required", &f);
+    cr_assert(f.required);
+    cr_assert_eq(f.n_options, 2);
+    cr_assert_str_eq(f.options[1], "初中");
+    field_free(&f);
+}
+
 /* options=甲 / 乙 (spaces around /): one message that says so, not an
  * unknown rule for each word after a space. */
 Test(field, options_with_spaces_around_the_slash)
