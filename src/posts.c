@@ -45,6 +45,12 @@ static int posts_item(void *ctx, const char *text, int line)
     struct post *p;
     const char *name;
     size_t idn = strcspn(text, " \t"), n;
+    const char *nbsp = strstr(text, "\xC2\xA0");
+
+    /* a no-break space (a line copied from a web page or Word) shows as
+     * the space the format asks for, and is read as one */
+    if (nbsp && (size_t)(nbsp - text) < idn)
+        idn = (size_t)(nbsp - text);
 
     if (++c->seen > POSTS_MAX) {
         if (c->seen == POSTS_MAX + 1)

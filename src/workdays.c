@@ -241,7 +241,10 @@ static int wctx_item(void *ctx, const char *text, int line)
         return c->diags->oom ? -1 : 0;
     }
     n = strlen(text);
-    if (n < 10 || (text[10] != ' ' && text[10] != '\t' && text[10] != '\0')) {
+    /* a no-break space (a line copied from a web page or Word) shows as
+     * the space the format asks for, and is read as one */
+    if (n < 10 || (text[10] != ' ' && text[10] != '\t' && text[10] != '\0' &&
+                   strncmp(text + 10, "\xC2\xA0", 2) != 0)) {
         /* full-width characters from a Chinese input method look right:
          * say which, as the procedure checks do */
         diag_error(c->diags, c->path, line,

@@ -238,6 +238,23 @@ Test(posts, errors_at_their_lines)
     diag_list_free(&l);
 }
 
+/* A no-break space after the id (a line copied from a web page or Word)
+ * reads as the space it shows as; the line was refused as malformed. */
+Test(posts, a_no_break_space_after_the_id)
+{
+    struct posts *ps;
+    struct diag_list l;
+
+    cr_assert_eq(posts("- window\xc2\xa0综合窗口（A岗）\n- civil\xc2\xa0\xc2\xa0民政专干\xc2\xa0\n", &ps, &l), 0,
+                 "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert_eq(ps->n, 2);
+    cr_assert_str_eq(posts_find(ps, "window")->name, "综合窗口（A岗）");
+    cr_assert_str_eq(posts_find(ps, "civil")->name, "民政专干");
+    posts_free(ps);
+    diag_list_free(&l);
+}
+
 /* ---- pinned by a mutation review of posts.c ---- */
 
 /* Docs: ≤ 100 posts, ids [a-z][a-z0-9_-]{0,31}, names ≤ 120 bytes; the

@@ -368,6 +368,23 @@ Test(workdays, a_tab_after_the_date_and_a_line_too_short)
     diag_list_free(&l);
 }
 
+/* A no-break space after the date (a line copied from a web page or Word)
+ * reads as the space it shows as; it was 「这一行应写成「- 2026-10-01 休」」
+ * for a line that looked exactly so. */
+Test(workdays, a_no_break_space_after_the_date)
+{
+    struct workdays *cal;
+    struct diag_list l;
+
+    cr_assert_eq(parse("- 2026-10-01\xc2\xa0休\n- 2026-10-10\xc2\xa0\xc2\xa0班\xc2\xa0\n", &cal, &l), 0,
+                 "%s", dump(&l));
+    expect_counts(&l, 0, 0);
+    cr_assert(!workdays_is_working(cal, 20261001));
+    cr_assert(workdays_is_working(cal, 20261010));
+    diag_list_free(&l);
+    workdays_free(cal);
+}
+
 /* A date and its 休 or 班 written outside the lists is not read, so a
  * holiday typed without its "- ", kept in a quote of the notice, or in a
  * list indented four spaces (a code block) would move due dates without a
