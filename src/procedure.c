@@ -581,6 +581,62 @@ static bool section_kind_with_colon(const char *title, char buf[64])
     return section_kind_of(buf, &k);
 }
 
+/* A reserved name with an outline number before it (`## 一、办理条件`,
+ * `## 2. 设定依据`, `## （三）注意事项`: how official documents number their
+ * parts) is a step too, and its conditions are never asked. The number in
+ * num (up to 32 bytes) and the name in buf (64 bytes) when it is one. */
+static bool section_kind_numbered(const char *title, char num[32], char buf[64])
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    static const char *const seps[] = {"、", "．", ".", "）", ")"};
+    const char *p = title, *rest;
+    bool paren = false;
+    size_t i, n, digits = 0;
+    enum section_kind k;
+
+    if (strncmp(p, "（", strlen("（")) == 0) {
+        p += strlen("（");
+        paren = true;
+    } else if (*p == '(') {
+        p++;
+        paren = true;
+    }
+    for (;;) {
+        if (*p >= '0' && *p <= '9') {
+            p++;
+            digits++;
+            continue;
+        }
+        for (i = 0; i < sizeof numerals / sizeof numerals[0]; i++)
+            if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
+                break;
+        if (i == sizeof numerals / sizeof numerals[0])
+            break;
+        p += strlen(numerals[i]);
+        digits++;
+    }
+    if (!digits || digits > 4)
+        return false;
+    for (i = 0; i < sizeof seps / sizeof seps[0]; i++)
+        if (strncmp(p, seps[i], strlen(seps[i])) == 0)
+            break;
+    /* 一、 1. 1、 1） (1) （一）: an opening bracket needs its closing one */
+    if (i == sizeof seps / sizeof seps[0] || (paren && i < 3))
+        return false;
+    p += strlen(seps[i]);
+    if ((size_t)(p - title) >= 32)
+        return false;
+    memcpy(num, title, (size_t)(p - title));
+    num[p - title] = '\0';
+    n = strlen(p);
+    rest = utf8_trim(p, &n);
+    if (n == 0 || n >= 64)
+        return false;
+    memcpy(buf, rest, n);
+    buf[n] = '\0';
+    return section_kind_of(buf, &k);
+}
+
 /* An H2: opens a section or a step. */
 static void pctx_open_h2(struct pctx *c, cmark_node *h)
 {
@@ -649,11 +705,15 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
         c->state = PS_SECTION;
     } else {
         struct proc_step *st;
-        char bare[64];
+        char bare[64], num[32];
         if (section_kind_with_colon(title, bare))
             diag_warn(c->diags, path, line,
                       "标题「%s」后面多了冒号，所以被当成了一个步骤；如果这是「%s」部分，请去掉冒号",
                       title, bare);
+        else if (section_kind_numbered(title, num, bare))
+            diag_warn(c->diags, path, line,
+                      "标题「%s」前面有编号「%s」，所以被当成了一个步骤；如果这是「%s」部分，请去掉编号",
+                      title, num, bare);
         if (p->n_steps >= PROCEDURE_MAX_STEPS) {
             diag_error(c->diags, path, line, "步骤太多，最多 %d 步", PROCEDURE_MAX_STEPS);
             free(title);

@@ -359,6 +359,37 @@ Test(procedure, near_reserved_names_are_steps)
     procedure_free(p);
 }
 
+/* A reserved name numbered as official documents number their parts
+ * (`## 一、办理条件`) is a step, so its conditions were never asked, and
+ * nothing was said (the colon form already had its warning). A warning at
+ * the heading's line; a step numbered so, or a 第一步, is left alone. */
+Test(procedure, numbered_reserved_names_are_warned)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n"                   /* 1 */
+                    "## 一、办理条件\n- 甲\n"  /* 2 */
+                    "## 2. 设定依据\nx\n"      /* 4 */
+                    "## （三）注意事项\ny\n"   /* 6 */
+                    "## (4) FAQ\nz\n"          /* 8 */
+                    "## 五、准备材料\n- [ ] a\n" /* 10 */
+                    "## 第一步:办理条件\nw\n"  /* 12 */
+                    "## 1）办理条件\nv\n";     /* 14 */
+
+    cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
+    cr_assert_eq(p->n_sections, 0);
+    cr_assert_eq(p->n_steps, 7);
+    cr_assert_eq(p->n_conditions, 0);
+    expect_counts(&d, 0, 5);
+    expect_diag(&d, 2, DIAG_WARNING, "前面有编号「一、」");
+    expect_diag(&d, 14, DIAG_WARNING, "前面有编号「1）」");
+    expect_diag(&d, 4, DIAG_WARNING, "「设定依据」部分");
+    expect_diag(&d, 6, DIAG_WARNING, "前面有编号「（三）」");
+    expect_diag(&d, 8, DIAG_WARNING, "「FAQ」部分");
+    procedure_free(p);
+    diag_list_free(&d);
+}
+
 Test(procedure, conditions_from_the_first_eligibility_list_only)
 {
     const char *s = "# T\n"             /* 1 */
