@@ -33,8 +33,9 @@
  *   ID      the enum constant
  *   NAME    as written in procedure files and sent to browsers
  *   BOUNDS  what min=/max= measure (enum field_bounds)
- *   RULES   the other rules it takes, FIELD_RULE_* or'ed; required and
- *           same_as= fit every type
+ *   RULES   the other rules it takes, FIELD_RULE_* or'ed; required,
+ *           pattern= and same_as= fit every type (a pattern is matched
+ *           against the value as stored, after the type's normalising)
  *   COND    what `{if KEY=VALUE}` may ask of it (enum field_cond)
  *   JSON    what a submitted JSON value may be besides a string (enum field_json)
  *   MASK    how lists and residents' views show its value (enum field_mask)
@@ -44,7 +45,7 @@
 #define FIELD_TYPES(X)                                                                                   \
     /* ID              NAME         BOUNDS               RULES */                                        \
     /*                 COND                JSON               MASK             CHECK */                  \
-    X(FIELD_TEXT,      "text",      FIELD_BOUNDS_LENGTH, FIELD_RULE_PATTERN,                             \
+    X(FIELD_TEXT,      "text",      FIELD_BOUNDS_LENGTH, 0,                                              \
                        FIELD_COND_NONE,    FIELD_JSON_STRING, FIELD_MASK_NONE, validate_check_text)      \
     X(FIELD_NUMBER,    "number",    FIELD_BOUNDS_VALUE,  0,                                              \
                        FIELD_COND_NONE,    FIELD_JSON_NUMBER, FIELD_MASK_NONE, validate_check_number)    \
@@ -80,7 +81,6 @@ enum field_bounds { FIELD_BOUNDS_NONE, FIELD_BOUNDS_LENGTH, FIELD_BOUNDS_VALUE }
 
 /* Rules that fit some types only. */
 enum {
-    FIELD_RULE_PATTERN = 1 << 0,    /* pattern= */
     FIELD_RULE_DATES = 1 << 1,      /* not_before=, not_after= */
     FIELD_RULE_AGE = 1 << 2,        /* age>=, age<= (on the date, or the birth date in it) */
     FIELD_RULE_OPTIONS = 1 << 3,    /* options=, which the type then cannot do without */

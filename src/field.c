@@ -413,10 +413,6 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         return field_parse_options(path, line, f, v, diags);
     }
     if (strcmp(tok, "pattern") == 0) {
-        if (!(ti->rules & FIELD_RULE_PATTERN)) {
-            diag_error(diags, path, line, "规则 pattern= 只能用于 text 类型，这个字段是 %s", tname);
-            return 1;
-        }
         if (f->pattern) {
             diag_error(diags, path, line, "规则 pattern= 重复了");
             return 1;

@@ -573,7 +573,6 @@ static int validate_check_text(const struct field *f, const char *label, const c
 {
     size_t count = utf8_count(s, n);
     char *v;
-    int r;
 
     (void)today;
     if (f->has_min && (double)count < f->min) {
@@ -588,18 +587,6 @@ static int validate_check_text(const struct field *f, const char *label, const c
     }
     if (!(v = strndup(s, n)))
         return -1;
-    if (f->pattern) {
-        r = regexec(&f->re, v, 0, NULL, 0);
-        if (r != 0) {
-            free(v);
-            if (r != REG_NOMATCH)
-                return -1; /* REG_ESPACE: the matcher ran out of memory */
-            /* the format gives no hint of its own: say where to look */
-            validate_fail(err, "pattern", "%s的格式不对：请对照证件或这一步的说明重新填写",
-                          label);
-            return 1;
-        }
-    }
     *norm = v;
     return 0;
 }
@@ -893,6 +880,22 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
     rc = validate_checks[f->type](f, label, s, n, today, &norm, err);
     if (rc != 0)
         goto out;
+    /* any type: the value as stored, so a hall can narrow a phone to its
+     * area code (0535-.*) or an ID number to its district (370602.*)
+     * without writing the spaces and +86 the type already took off */
+    if (f->pattern) {
+        int r = regexec(&f->re, norm, 0, NULL, 0);
+        if (r != 0) {
+            if (r != REG_NOMATCH) {
+                rc = -1; /* REG_ESPACE: the matcher ran out of memory */
+                goto out;
+            }
+            /* the format gives no hint of its own: say where to look */
+            validate_fail(err, "pattern", "%s的格式不对：请对照证件或这一步的说明重新填写", label);
+            rc = 1;
+            goto out;
+        }
+    }
     if (f->same_as && lookup) {
         /* both sides are normalised, so "138 0013 8000" equals "13800138000" */
         other = lookup(ctx, f->same_as);

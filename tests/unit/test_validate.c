@@ -776,6 +776,39 @@ Test(validate_text, pattern_matches_the_whole_value)
     field_free(&f);
 }
 
+/* The contract's rule table binds pattern= to no type, and a hall has real
+ * uses for it beyond text: a landline of its own area code, an ID number of
+ * its district. It is matched against the value as stored, after the type
+ * took off spaces, hyphens and +86 and upper-cased the X; the type's own
+ * check comes first and keeps its message. */
+Test(validate_any, pattern_on_other_types_matches_the_stored_value)
+{
+    struct field f;
+
+    field_from("mobile | 手机号 | cn_mobile | pattern=13[0-9]{9}", &f);
+    expect_ok(&f, "+86 138-0013-8000", "13800138000");
+    expect_bad(&f, "189 0013 8000", "pattern");
+    expect_bad(&f, "12345", "cn_mobile");
+    field_free(&f);
+
+    field_from("tel | 电话 | phone | pattern=0535-[0-9]{7,8}", &f);
+    expect_ok(&f, "0535-6661234", "0535-6661234");
+    expect_bad(&f, "010-66612345", "pattern");
+    field_free(&f);
+
+    field_from("id | 身份证号 | cn_id | pattern=110105.*", &f);
+    expect_ok(&f, "11010519491231002x", GB_EXAMPLE);
+    field_free(&f);
+    field_from("id | 身份证号 | cn_id | pattern=370602.*", &f);
+    expect_bad(&f, GB_EXAMPLE, "pattern");
+    field_free(&f);
+
+    field_from("n | 人数 | number | pattern=[1-9]", &f);
+    expect_ok(&f, "3", "3");
+    expect_bad(&f, "12", "pattern");
+    field_free(&f);
+}
+
 /* The brief allows fields built by hand: a compiled regex and owned strings. */
 Test(validate_text, hand_built_field)
 {
