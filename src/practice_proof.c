@@ -334,9 +334,13 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
                            e->flags[i]);
             }
         }
-        /* every problem the case has must be on the list: a return that
-         * missed a wrong ID number marked wrong the trainee who flagged it
-         * too, while the explanation named it (an admin's review) */
+        /* another problem of the case left off the list is a warning, not
+         * an error: the contract's own example returns one paper while
+         * fields it does not give are empty ("a field not given is
+         * empty"), and its list of errors has no such rule. The trainee
+         * who flags it too is judged right (practice_correct), so the
+         * file's writer is told only that the scenario tests more than
+         * its expect says. */
         for (i = 0; i < w->n_fails; i++) {
             const struct practice_fail *f = &w->fails[i];
             const struct proc_item *it;
@@ -345,15 +349,17 @@ static void practice_prove_expect(const char *path, const struct practice_scenar
             if (practice_expect_has(e, f->key) || practice_follows_flag(p, e, f->key))
                 continue;
             if (f->code)
-                diag_error(diags, path, line,
-                           "expect = return 没有列出字段 %s：它在这个场景里也过不了检查（%s）。"
-                           "退回要一次说清全部问题，请把 %s 也写进 return，否则把它标出的学员会被判错",
-                           f->key, f->message, f->key);
+                diag_warn(diags, path, line,
+                          "expect = return 没有列出字段 %s：它在这个场景里也过不了检查（%s）。"
+                          "学员把它也标出来同样算对；退回要一次说清全部问题，最好把 %s 也写进 return，"
+                          "或在 case 里给它一个能过检查的值",
+                          f->key, f->message, f->key);
             else if ((it = procedure_item_find(p, f->key, &k)))
-                diag_error(diags, path, line,
-                           "expect = return 没有列出材料 %s（%s）：这个场景没有带这份必需的材料。"
-                           "退回要一次说清全部问题，请把 %s 也写进 return，否则把它标出的学员会被判错",
-                           it->id, it->text, it->id);
+                diag_warn(diags, path, line,
+                          "expect = return 没有列出材料 %s（%s）：这个场景没有带这份必需的材料。"
+                          "学员把它也标出来同样算对；退回要一次说清全部问题，最好把 %s 也写进 return，"
+                          "或在 brought 里写上它",
+                          it->id, it->text, it->id);
         }
         break;
     case PRACTICE_REFUSE:
@@ -425,12 +431,14 @@ static bool practice_walk_fails(const struct practice_walk *w, const char *key)
     return false;
 }
 
-/* The trainee's answer against the expected one. A return must flag the
- * same set, but may also flag a field or item that fails only by a flagged
- * answer (the proof lets the file leave it out, practice_follows_flag: the
- * trainee who flags it saw a real problem, and was marked wrong: a review). */
-static bool practice_correct(const struct practice_scenario *s, const struct procedure *p,
-                             const struct practice_walk *w, const struct practice_answer *a)
+/* The trainee's answer against the expected one. A return must flag every
+ * key the file lists, and may also flag any other field or item the case
+ * really fails on: one that fails only by a flagged answer
+ * (practice_follows_flag), or one the file left off its list (a warning of
+ * the proof). The trainee who flags it saw a real problem; marking that
+ * wrong was a review's finding. A flag on what does not fail is wrong. */
+static bool practice_correct(const struct practice_scenario *s, const struct practice_walk *w,
+                             const struct practice_answer *a)
 {
     const struct practice_expect *e = &s->expect;
     size_t i;
@@ -442,8 +450,7 @@ static bool practice_correct(const struct practice_scenario *s, const struct pro
         return true;
     case PRACTICE_RETURN:
         for (i = 0; i < a->n_flags; i++)
-            if (!practice_expect_has(e, a->flags[i]) &&
-                !(practice_follows_flag(p, e, a->flags[i]) && practice_walk_fails(w, a->flags[i])))
+            if (!practice_expect_has(e, a->flags[i]) && !practice_walk_fails(w, a->flags[i]))
                 return false;
         for (i = 0; i < e->n_flags; i++)
             if (!practice_has_key(a->flags, a->n_flags, e->flags[i]))
@@ -510,7 +517,7 @@ int practice_proof_judge(const struct practice_scenario *s, const struct procedu
     memset(v, 0, sizeof *v);
     if (practice_walk_run(s, p, today, &w) != 0)
         return -1;
-    v->correct = practice_correct(s, p, &w, a);
+    v->correct = practice_correct(s, &w, a);
     v->expected = &s->expect;
     if (s->explain && practice_note_add(v, PRACTICE_NOTE_EXPLAIN, NULL, NULL, 0, -1, s->explain) != 0)
         goto out;
