@@ -634,6 +634,12 @@ enum MHD_Result print_case(struct http_request *req)
 {
     static const struct refusal not_submitted = {REFUSAL_CONFLICT, "not_submitted",
                                                   "还没有提交，提交后才有排队凭条"};
+    /* handed in without a hall ticket (a home visit, an online pre-review):
+     * telling that resident to hand it in first would send them to do it
+     * again, or to worry that it was lost */
+    static const struct refusal no_ticket = {REFUSAL_CONFLICT, "no_ticket",
+                                              "这件事已经提交，不用到大厅排队，所以没有排队凭条；"
+                                              "办理进度请在办事页面查看"};
     struct case_state cs;
     struct refusal e;
     enum MHD_Result ret;
@@ -651,7 +657,7 @@ enum MHD_Result print_case(struct http_request *req)
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else if (!cs.ticket)
-        ret = reply_refusal(req, &not_submitted);
+        ret = reply_refusal(req, cs.w.submitted_at[0] ? &no_ticket : &not_submitted);
     else if (window_view_ahead(db, cs.id, &ahead) != 0)
         ret = reply_internal(req);
     else

@@ -46,7 +46,7 @@ describe('a web case goes to pre-review', () => {
     // submitted once: a second submit is refused as for any case
     assertError(await h.post(`/api/v1/cases/${first.id}/submit`), 409, 'already_submitted');
     // no slip: there is no ticket to print
-    assertError(await h.get(`/print/cases/${first.id}`), 409, 'not_submitted');
+    assertError(await h.get(`/print/cases/${first.id}`), 409, 'no_ticket');
   });
 
   it('not in the hall queue nor on its screen; call-next passes it by', async () => {

@@ -119,6 +119,15 @@ describe('asking for a visit', () => {
     assert.deepEqual(v.visit, { date: day(1), slot: '上午', address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
   });
 
+  it('the slip of a case handed in for a visit says there is no ticket, not that it was never handed in', async () => {
+    const id = await walked('homecare');
+    assertError(await request(url(`/print/cases/${id}`)), 409, 'not_submitted');
+    assert.equal((await ask(id, ASK())).status, 200);
+    const r = await request(url(`/print/cases/${id}`));
+    assertError(r, 409, 'no_ticket');
+    assert.doesNotMatch(r.body.error.message, /还没有提交/);
+  });
+
   it('every problem at once, each with its code and a Chinese message; nothing changes', async () => {
     const id = await walked('homecare');
     const r = await ask(id, { date: '2026-02-30', slot: '中午', address: '   ', phone: '12345' });
