@@ -467,9 +467,23 @@ static int accounts_password_new(const char *password, size_t len,
                                  char hash[crypto_pwhash_STRBYTES], char now[CLOCK_UTC_LEN],
                                  char *err, size_t errlen)
 {
+    size_t i;
+
     if (len < ACCOUNTS_PASSWORD_MIN || len > ACCOUNTS_PASSWORD_MAX) {
         snprintf(err, errlen, "a password has %d to %d bytes", ACCOUNTS_PASSWORD_MIN,
                  ACCOUNTS_PASSWORD_MAX);
+        return 1;
+    }
+    /* a login compares the JSON text typed in a browser (cut at a NUL,
+     * UTF-8 only): a password with a NUL, a control byte or invalid UTF-8
+     * (raw bytes piped from /dev/urandom) would make an account nobody
+     * can ever log in to */
+    for (i = 0; i < len; i++)
+        if ((unsigned char)password[i] < 0x20 || password[i] == 0x7f)
+            break;
+    if (i < len || !utf8_valid(password, len)) {
+        snprintf(err, errlen, "a password is text that can be typed at the login: UTF-8, "
+                              "without control characters");
         return 1;
     }
     if (accounts_hash(hash, password, len) != 0) {

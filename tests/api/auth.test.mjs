@@ -77,6 +77,19 @@ describe('spkiosk user', () => {
       assert.match(r.stderr, /8 to 256 bytes/);
       r = userCmd(['add', 'zhao', '--role', 'staff', '--db', db], `${'x'.repeat(257)}\n`);
       assert.equal(r.status, 1, 'an over-long password is refused, not cut');
+      // a password nobody could type at the login is refused, not stored:
+      // a NUL (the login's JSON text ends there), a control byte, bytes
+      // that are not UTF-8 (raw random bytes piped in)
+      for (const [pw, what] of [['pass\0word-1\n', 'a NUL'], ['pass\x1bword-1\n', 'an escape'],
+        [Buffer.from([0x70, 0x61, 0x73, 0x73, 0xff, 0xfe, 0x77, 0x6f, 0x72, 0x64, 0x0a]), 'not UTF-8']]) {
+        r = userCmd(['add', 'zhao', '--role', 'staff', '--db', db], pw);
+        assert.equal(r.status, 1, `${what}: ${r.stderr}`);
+        assert.match(r.stderr, /typed at the login/, what);
+      }
+      assert.equal(userCmd(['passwd', 'li', '--db', db], 'pass\0word-1\n').status, 1, 'passwd too');
+      // a Chinese or spaced password is text: taken
+      r = userCmd(['add', 'sun', '--role', 'staff', '--db', db], '办事 pass-word 1\n');
+      assert.equal(r.status, 0, r.stderr);
       // the longest one taken: 256 bytes (usage: 8 to 256)
       r = userCmd(['add', 'longpw', '--role', 'staff', '--db', db], `${'x'.repeat(256)}\n`);
       assert.equal(r.status, 0, r.stderr);
