@@ -4,6 +4,7 @@
 #include "httpin.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,15 @@ int httpin_wants_csv(const char *format, const char *accept, bool *csv)
     return 0;
 }
 
+/* Appends n bytes of s to buf (cap bytes, *o used), cutting at the end. */
+static void httpin_put(char *buf, size_t cap, size_t *o, const char *s, size_t n)
+{
+    if (n > cap - 1 - *o)
+        n = cap - 1 - *o;
+    memcpy(buf + *o, s, n);
+    *o += n;
+}
+
 const char *httpin_log_path(const char *path, char *buf, size_t cap)
 {
     static const char *const secret[] = {"/api/v1/cases/", "/print/cases/", "/api/v1/staff/cases/",
@@ -189,18 +199,46 @@ const char *httpin_log_path(const char *path, char *buf, size_t cap)
                                          "/api/v1/staff/followups/", "/api/v1/staff/procedures/",
                                          "/api/v1/staff/practice/",
                                          "/api/v1/rate/"};
-    size_t i, n;
-    const char *rest;
+    const char *from = NULL, *to = NULL, *s;
+    size_t i, n, o = 0, k;
+    bool changed = false;
 
     if (!path)
         return "?";
+    if (cap == 0)
+        return path;
     for (i = 0; i < sizeof secret / sizeof secret[0]; i++) {
         n = strlen(secret[i]);
         if (strncmp(path, secret[i], n) != 0 || !path[n])
             continue;
-        rest = strchr(path + n, '/');
-        snprintf(buf, cap, "%.*s{id}%s", (int)n, path, rest ? rest : "");
-        return buf;
+        from = path + n;
+        to = strchr(from, '/');
+        to = to ? to : from + strlen(from);
+        break;
     }
-    return path;
+    /* besides the routes' own segment, any run of 32 hex digits or more is
+     * taken for a case id (or a token like it) wherever it stands: a
+     * client's doubled slash (//api/v1/cases/ID, a base URL ending in /),
+     * a mistyped route or a page's address would otherwise log the key
+     * that opens a resident's case */
+    for (s = path; *s && o < cap - 1;) {
+        if (s == from) {
+            httpin_put(buf, cap, &o, "{id}", 4);
+            s = to;
+            from = NULL; /* an empty segment: to is from */
+            changed = true;
+            continue;
+        }
+        for (k = 0; isxdigit((unsigned char)s[k]); k++)
+            ;
+        if (k >= 32) {
+            httpin_put(buf, cap, &o, "{id}", 4);
+            changed = true;
+        } else {
+            httpin_put(buf, cap, &o, s, k ? k : 1);
+        }
+        s += k ? k : 1;
+    }
+    buf[o] = '\0';
+    return changed ? buf : path;
 }

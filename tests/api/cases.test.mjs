@@ -547,6 +547,21 @@ describe('Cache-Control of each case answer', () => {
 });
 
 describe('privacy of the log', () => {
+  it('a path that misses the routes with a case id in it logs {id} too', async () => {
+    const id = caseIds[0];
+    const misses = [`//api/v1/cases/${id}`, `/api/v1/cases//${id}`, `/case/${id}`,
+      `/api/v1/CASES/${id.toUpperCase()}`, `/x/${id}.json`];
+    const before = (ctx.daemon.stderr().match(/ route=none /g) ?? []).length;
+    for (const p of misses) assert.equal((await request(api(p))).status, 404, p);
+    // each request's line is written as it ends: wait for the five
+    for (let i = 0; i < 100 && (ctx.daemon.stderr().match(/ route=none /g) ?? []).length < before + misses.length; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const log = ctx.daemon.stderr();
+    assert.ok(!log.includes(id) && !log.includes(id.toUpperCase()), `case id in the log:\n${log.slice(-2000)}`);
+    assert.match(log, / path=\/case\/\{id\} status=404 /);
+  });
+
   it('stderr never holds a case id or a submitted value', () => {
     const log = ctx.daemon.stderr();
     assert.match(log, / method=POST route=\S+ path=\/api\/v1\/cases\/\{id\}\/steps\/1 /, 'the step requests are logged, with {id}');

@@ -81,6 +81,32 @@ Test(httpin, log_path_hides_ids)
     cr_assert_str_eq(httpin_log_path(NULL, buf, sizeof buf), "?");
 }
 
+/* A case id outside the routes' own segment: a doubled slash, a mistyped
+ * route, any case of the letters. Shorter hex runs (an asset's hash) stay. */
+Test(httpin, log_path_hides_a_case_id_anywhere)
+{
+    static const char *const id = "0123456789abcdef0123456789abcdef";
+    static const char *const pairs[][2] = {
+        {"//api/v1/cases/ID/steps/0", "//api/v1/cases/{id}/steps/0"},
+        {"/api/v1/cases//ID", "/api/v1/cases/{id}/{id}"},
+        {"/case/ID", "/case/{id}"},
+        {"/x/ID.json", "/x/{id}.json"},
+        {"/assets/app.3f2a9c1e.js", "/assets/app.3f2a9c1e.js"},
+    };
+    char path[128], want[128], buf[128], *at;
+    size_t i;
+
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        snprintf(path, sizeof path, "%s", pairs[i][0]);
+        if ((at = strstr(path, "ID")))
+            snprintf(at, sizeof path - (size_t)(at - path), "%s%s", id, strstr(pairs[i][0], "ID") + 2);
+        snprintf(want, sizeof want, "%s", pairs[i][1]);
+        cr_expect_str_eq(httpin_log_path(path, buf, sizeof buf), want, "%s", path);
+    }
+    snprintf(path, sizeof path, "/api/v1/CASES/%s", "0123456789ABCDEF0123456789ABCDEF");
+    cr_expect_str_eq(httpin_log_path(path, buf, sizeof buf), "/api/v1/CASES/{id}");
+}
+
 /* A path longer than its route is another route: without this, a handler
  * of /api/v1/cases would answer /api/v1/casesX and /api/v1/cases/ab. */
 Test(httpin, route_matches_the_whole_path)
