@@ -51,8 +51,9 @@ const char *bodies_text(const cJSON *body, const char *key);
 int bodies_optional_text(const cJSON *body, const char *key, const char **text);
 
 /* POST /cases {"procedure", "channel"?}: 0 with *procedure and *channel
- * (NULL when absent) pointing into body; 1 when procedure is not a string
- * or channel is present and not a string. */
+ * (NULL when absent or null, as an absent note is) pointing into body; 1
+ * when procedure is not a string; 2 when channel is neither a string nor
+ * null. */
 int bodies_case_create(const cJSON *body, const char **procedure, const char **channel);
 
 /* POST /cases/{id}/conditions {"confirmed":[bool...]}: 0 with

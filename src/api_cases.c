@@ -190,8 +190,11 @@ enum MHD_Result api_case_create(struct http_request *req)
 
     if (!body)
         return ret;
-    if (bodies_case_create(body, &proc, &channel) != 0) {
-        ret = reply_bad_request(req, "页面出了问题，没有说明要办哪个事项；请返回首页重新选择");
+    if ((r = bodies_case_create(body, &proc, &channel)) != 0) {
+        /* the procedure was named when only the channel is at fault: say
+         * what is wrong, as a bad channel's 422 does */
+        ret = reply_bad_request(req, r == 2 ? "页面出了问题，办理方式不对；请返回首页重新开始"
+                                            : "页面出了问题，没有说明要办哪个事项；请返回首页重新选择");
         goto out;
     }
     if (!db || !(c = catalog_acquire())) {

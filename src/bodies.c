@@ -112,10 +112,12 @@ int bodies_case_create(const cJSON *body, const char **procedure, const char **c
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "channel");
 
     *procedure = *channel = NULL;
-    if (!cJSON_IsString(p) || (c && !cJSON_IsString(c)))
+    if (!cJSON_IsString(p))
         return 1;
+    if (c && !cJSON_IsString(c) && !cJSON_IsNull(c))
+        return 2;
     *procedure = p->valuestring;
-    *channel = c ? c->valuestring : NULL;
+    *channel = cJSON_IsString(c) ? c->valuestring : NULL;
     return 0;
 }
 

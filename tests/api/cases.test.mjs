@@ -438,6 +438,18 @@ describe('channels', () => {
     }
   });
 
+  it('a null channel is the default; a channel of another type is 400 and says so', async () => {
+    const r = await post('/api/v1/cases', { procedure: 'simple', channel: null });
+    assert.equal(r.status, 201, r.text);
+    caseIds.push(r.body.id);
+    assert.equal((await getCase(r.body.id)).channel, 'kiosk');
+    for (const channel of [1, true, ['kiosk'], { kiosk: true }]) {
+      const x = await post('/api/v1/cases', { procedure: 'simple', channel });
+      assertError(x, 400, 'bad_request', JSON.stringify(channel));
+      assert.match(x.body.error.message, /办理方式/, 'the channel is at fault, not the procedure');
+    }
+  });
+
   it('any other channel is 422 bad_channel', async () => {
     for (const channel of ['phone', 'KIOSK', '', 'kiosk ']) {
       assertError(await post('/api/v1/cases', { procedure: 'residence', channel }), 422, 'bad_channel', channel);

@@ -402,7 +402,7 @@ Test(bodies, members_of_the_wrong_type)
 
     cr_assert(o = parse("{\"procedure\":\"p\",\"channel\":5,\"fields\":[],\"checklist\":{},"
                         "\"visit\":\"x\",\"result\":5,\"note\":null}"));
-    cr_assert_eq(bodies_case_create(o, &p, &c), 1, "channel not a string");
+    cr_assert_eq(bodies_case_create(o, &p, &c), 2, "channel not a string");
     cr_assert_eq(bodies_case_answers(o, &ans), 1, "fields not an object");
     bodies_answers_free(&ans);
     cr_assert_eq(bodies_case_visit(o, &ask), 2, "visit not an object");
@@ -418,6 +418,13 @@ Test(bodies, members_of_the_wrong_type)
     cr_assert_not(handled);
     cr_assert_eq(bodies_followup(o, &r, &note), 0);
     cr_assert_str_eq(r, "not_home");
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"procedure\":5,\"channel\":5}"));
+    cr_assert_eq(bodies_case_create(o, &p, &c), 1, "no procedure named");
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"procedure\":\"p\",\"channel\":null}"));
+    cr_assert_eq(bodies_case_create(o, &p, &c), 0, "null: no channel, as an absent one");
+    cr_assert_null(c);
     cJSON_Delete(o);
     cr_assert(o = parse("{\"procedure\":\"p\",\"result\":\"gone\"}"));
     cr_assert_eq(bodies_case_create(o, &p, &c), 0);
