@@ -306,19 +306,31 @@ static int cmd_user(int argc, char **argv)
         return 2;
     }
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL, *eq;
+        char opt[16];
+        int step = 1;
+
+        /* --role=staff as serve takes --db=FILE: an officer who types it
+         * for one command types it for the other */
+        if (strncmp(a, "--", 2) == 0 && (eq = strchr(a, '=')) && (size_t)(eq - a) < sizeof opt) {
+            memcpy(opt, a, (size_t)(eq - a));
+            opt[eq - a] = '\0';
+            a = opt;
+            v = eq + 1;
+            step = 0;
+        }
         if (strcmp(a, "--db") == 0 && v) {
             db_path = v;
-            i++;
+            i += step;
         } else if (strcmp(a, "--role") == 0 && v && strcmp(verb, "add") == 0) {
             role_s = v;
-            i++;
+            i += step;
         } else if (strcmp(a, "--posts") == 0 && v && strcmp(verb, "add") == 0) {
             posts = v;
-            i++;
+            i += step;
         } else if (strcmp(a, "--display") == 0 && v && strcmp(verb, "add") == 0) {
             display = v;
-            i++;
+            i += step;
         } else if (a[0] != '-' && !name && strcmp(verb, "list") != 0) {
             name = a;
         } else if ((a[0] != '-' || strcmp(a, "-") == 0) && name && !posts &&
@@ -328,7 +340,7 @@ static int cmd_user(int argc, char **argv)
                    strcmp(verb, "display") == 0) {
             display = a;
         } else {
-            fprintf(stderr, "spkiosk user: unexpected %s\n%s", a, usage_user);
+            fprintf(stderr, "spkiosk user: unexpected %s\n%s", argv[i], usage_user);
             return 2;
         }
     }

@@ -90,6 +90,13 @@ describe('spkiosk user', () => {
       // a Chinese or spaced password is text: taken
       r = userCmd(['add', 'sun', '--role', 'staff', '--db', db], '办事 pass-word 1\n');
       assert.equal(r.status, 0, r.stderr);
+      // --opt=value, as serve takes it
+      r = userCmd(['add', 'wu', '--role=staff', '--posts=window,civil', `--db=${db}`], 'pass-word-5\n');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(userCmd(['list', `--db=${db}`]).stdout, /^wu staff active \S+ window,civil /m);
+      r = userCmd(['add', 'wu2', '--role=staff', '--bogus=1', '--db', db], 'pass-word-5\n');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /unexpected --bogus=1/);
       // the longest one taken: 256 bytes (usage: 8 to 256)
       r = userCmd(['add', 'longpw', '--role', 'staff', '--db', db], `${'x'.repeat(256)}\n`);
       assert.equal(r.status, 0, r.stderr);
