@@ -128,10 +128,32 @@ static void print_local_time(const char *iso, char *out, size_t cap)
         snprintf(out, cap, "%.10s", iso);
 }
 
+/* What a slip printed again after the window took the case says instead
+ * of the queue: NULL while the case may still be called (waiting, or
+ * returned to come back with its ticket). */
+static const char *print_slip_past(const char *status)
+{
+    static const struct {
+        const char *status, *text;
+    } past[] = {
+        {"accepted", "窗口已经受理了这件事，不用再排队。办理进度请在办事页面查看。"},
+        {"ready", "这件事已经办好，请带本凭条到综合窗口领取，不用再排队。"},
+        {"completed", "这件事已经办结，不用再排队。"},
+        {"rejected", "这件事不予办理，原因请在办事页面查看；有疑问请到综合窗口咨询。"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof past / sizeof past[0]; i++)
+        if (strcmp(status, past[i].status) == 0)
+            return past[i].text;
+    return NULL;
+}
+
 char *print_slip_html(const struct case_state *cs, long ahead)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
+    const char *past = print_slip_past(cs->status);
     char when[64];
     size_t j, i, items = 0;
     int rc = 0;
@@ -152,11 +174,17 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     rc |= strbuf_puts(&sb, "</h1>\n<p class=\"when\">");
     rc |= strbuf_put_html(&sb, when, strlen(when));
     rc |= strbuf_puts(&sb, " 取号</p>\n");
-    if (ahead == 0)
+    /* a slip printed again (a resident's link, a scanned code) after the
+     * window took the case told them to wait for a call that never comes,
+     * and to bring papers already handed over */
+    if (past)
+        rc |= strbuf_puts(&sb, "<p class=\"ahead\">") || strbuf_puts(&sb, past) ||
+              strbuf_puts(&sb, "</p>\n");
+    else if (ahead == 0)
         rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");
     else if (ahead > 0)
         rc |= strbuf_printf(&sb, "<p class=\"ahead\">您前面还有 <strong>%ld</strong> 人</p>\n", ahead);
-    for (j = 0; j < p->n_steps; j++)
+    for (j = 0; !past && j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++)
             items += cases_item_applies(cs, j, &p->steps[j].items[i]);
     if (items) {
@@ -176,8 +204,9 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     rc |= print_qr_code(&sb, cs->id, "办事记录二维码，请在窗口扫描");
-    rc |= strbuf_puts(&sb, "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
-                           "</main>\n</body>\n</html>\n");
+    rc |= strbuf_puts(&sb, past ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
+                                : "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n");
+    rc |= strbuf_puts(&sb, "</main>\n</body>\n</html>\n");
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;
