@@ -106,6 +106,8 @@ enum admin_outcome {
 struct admin_saved {
     enum admin_outcome outcome;
     bool live;          /* SAVED: the loaded catalog serves this hash */
+    bool stored;        /* SAVED: the load stored the files (false: a full
+                         * disk; live is false, the daemon loads again) */
     char current[65];   /* CHANGED: the file's hash on disk ("" if unreadable) */
 };
 
@@ -120,7 +122,8 @@ struct admin_saved {
  * when the check, the write or the rename failed: then nothing was
  * renamed and the file is as it was (logged). Once the rename is done the
  * save is SAVED, even when the folder's fsync or the query for res->live
- * fails (logged). The caller frees check with admin_check_free() in every
+ * fails (logged), or when the load could not store the files (res->stored
+ * false: the daemon's loop loads again until it can). The caller frees check with admin_check_free() in every
  * case. */
 int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
                const char *if_match, struct admin_check *check, struct admin_saved *res);

@@ -1353,8 +1353,15 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *p,
         fprintf(stderr, "spkiosk: admin: %s is saved, but its folder could not be synced (%s):"
                         " a power cut now may bring back the old file\n", p->path, strerror(errno));
     /* the watcher will see the rename too; its load then finds nothing new */
-    (void)loader_run(db, root);
-    if (!check->model) {
+    res->stored = true;
+    if (loader_run(db, root) != 0) {
+        /* the file is saved but the database took nothing of it (a full
+         * disk): the kiosk serves the previous text until the daemon's
+         * retry stores it, which the admin must be told */
+        fprintf(stderr, "spkiosk: admin: %s is saved, but the database could not store it: "
+                        "it goes live once the database can be written again\n", p->path);
+        res->stored = false;
+    } else if (!check->model) {
         /* a special file: refused with any error, so the load took it */
         res->live = true;
     } else if (admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) != 0) {

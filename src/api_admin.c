@@ -316,7 +316,8 @@ static enum MHD_Result api_admin_invalid(struct http_request *req, const struct 
 }
 
 static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel,
-                                       const struct admin_check *c, bool live, bool created)
+                                       const struct admin_check *c, const struct admin_saved *res,
+                                       bool created)
 {
     /* a special file has no model: its id is the name it was saved by */
     const struct fm_entry *v = c->model ? frontmatter_get(&c->model->meta, "version") : NULL;
@@ -331,12 +332,15 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
     if (!cJSON_AddStringToObject(doc, "id", id) || !cJSON_AddStringToObject(doc, "file", rel) ||
         !(v ? cJSON_AddStringToObject(doc, "version", v->value)
             : cJSON_AddNullToObject(doc, "version")) ||
-        !cJSON_AddStringToObject(doc, "hash", c->hash) || !cJSON_AddBoolToObject(doc, "live", live)) {
+        !cJSON_AddStringToObject(doc, "hash", c->hash) ||
+        !cJSON_AddBoolToObject(doc, "live", res->live) ||
+        /* only when it did not: the contract's answer stays as it was */
+        (!res->stored && !cJSON_AddBoolToObject(doc, "stored", false))) {
         cJSON_Delete(doc);
         return reply_internal(req);
     }
     /* a version for a later date was stored, not made live: say when */
-    if (!live && c->model && store_scheduled(c->model->effective, clock_today())) {
+    if (!res->live && res->stored && c->model && store_scheduled(c->model->effective, clock_today())) {
         char day[CLOCK_DAY_LEN];
         clock_day_text(c->model->effective, day);
         if (!cJSON_AddStringToObject(doc, "scheduled", day)) {
@@ -397,7 +401,7 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     }
     switch (res.outcome) {
     case ADMIN_SAVED:
-        ret = api_admin_saved(req, rel, &check, res.live, create);
+        ret = api_admin_saved(req, rel, &check, &res, create);
         break;
     case ADMIN_INVALID:
         ret = api_admin_invalid(req, &check);

@@ -13,6 +13,7 @@
 #include "loader.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -69,6 +70,16 @@ static int loader_fresh(const struct library *lib, char ***out, size_t *n)
 static double loader_ms(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* The last load read the folder but could not write it to the database
+ * (a full disk): the edits on disk are not served until a load stores
+ * them, and no change on disk may come to start one. */
+static atomic_bool loader_unstored;
+
+bool loader_behind(void)
+{
+    return atomic_load(&loader_unstored);
 }
 
 static int loader_run_locked(struct db *db, const char *root)
@@ -157,13 +168,16 @@ static int loader_run_locked(struct db *db, const char *root)
             st.practice_failed, st.scheduled, st.promoted, st.error_files,
             synced == 0 ? "" : " (files not stored)");
     catalog_publish(snap);
-    rc = 0;
+    /* published, but what the folder holds now is not in it: the caller
+     * must not say an edit went live, and the daemon tries again */
+    rc = synced == 0 ? 0 : 1;
 out:
     /* a folder that could not be read served the last load again, and
      * files that could not be stored (a full disk, a broken schema) left
      * edits out of it: failed, so that the counter alerts (an IT officer's
      * review saw edits stop going live with the counter at 0) */
     metrics_load(rc == 0 && scanned == 0 && synced == 0, st.error_files);
+    atomic_store(&loader_unstored, scanned == 0 && synced != 0);
     catalog_release(prev);
     loader_fresh_free(fresh, n_fresh);
     library_free(&lib);
@@ -173,7 +187,7 @@ out:
     malloc_trim(0);
     /* after the trim: the hook's commits delayed it, and the load bench's
      * RSS, read as the load line appears, read the peak (155 MB) */
-    if (rc == 0 && loader_after) {
+    if (rc >= 0 && loader_after) {
         struct catalog *now = catalog_acquire();
         loader_after(db, now, today);
         catalog_release(now);

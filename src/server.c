@@ -58,6 +58,10 @@
 /* The wake after local midnight: a second late, so that the load surely
  * reads the new date. */
 #define SERVER_MIDNIGHT_SLACK_MS 1000
+/* How soon a load that could not store the files (a full disk) is tried
+ * again: once space is back the edits go live by themselves, as /healthz
+ * promises, without lines of log every second while the disk stays full. */
+#define SERVER_RETRY_LOAD_MS 10000
 
 static long server_now_ms(void)
 {
@@ -224,7 +228,7 @@ int server_run(const struct server_options *o)
     int schema_was = -1, schema_now = -1;
     int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
-    long reload_due = 0, settle_first = 0;
+    long reload_due = 0, settle_first = 0, retry_due = 0;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
     long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
@@ -320,7 +324,7 @@ int server_run(const struct server_options *o)
     w = watch_open(o->procedures);
     day = clock_today();
     loader_after_set(server_recount);
-    if (loader_run(db, o->procedures) != 0) {
+    if (loader_run(db, o->procedures) < 0) {
         /* under the unit this repeats every few seconds: say what to do */
         fprintf(stderr, "spkiosk: the first load failed, so there is nothing to serve; the lines "
                         "above say why. If they say the database disk image is malformed, the "
@@ -419,6 +423,18 @@ int server_run(const struct server_options *o)
             if (left < timeout)
                 timeout = left > 0 ? (int)left : 0;
         }
+        /* an admin's save or a file changed while the disk was full: its
+         * load published what the database held, and nothing on disk will
+         * change again to start the load that stores it */
+        if (!loader_behind())
+            retry_due = 0;
+        else if (!retry_due)
+            retry_due = server_now_ms() + SERVER_RETRY_LOAD_MS;
+        if (retry_due) {
+            long left = retry_due - server_now_ms();
+            if (left < timeout)
+                timeout = left > 0 ? (int)left : 0;
+        }
         midnight = clock_ms_to_midnight() + SERVER_MIDNIGHT_SLACK_MS;
         if (midnight < timeout)
             timeout = (int)midnight;
@@ -439,6 +455,13 @@ int server_run(const struct server_options *o)
                 continue;
             fprintf(stderr, "spkiosk: poll: %s\n", strerror(errno));
             break;
+        }
+        if (r == 0 && retry_due && server_now_ms() >= retry_due && !reload_due) {
+            retry_due = 0;
+            fprintf(stderr, "spkiosk: the last load could not store the files: loading %s again\n",
+                    o->procedures);
+            (void)loader_run(db, o->procedures);
+            continue;
         }
         if (r == 0 && reload_due && server_now_ms() >= reload_due) {
             reload_due = 0;

@@ -696,6 +696,16 @@ async function editorView(params) {
       heading.textContent = `编辑 ${st.file}`; // made: no longer 新建
       setLink();
     }
+    // the file is written but the database is full: residents still get
+    // the earlier text, and the daemon puts this one live once it can
+    if (saved.stored === false) {
+      msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' },
+        '文件已经保存，但服务器的数据库现在写不进去（可能是磁盘满了），自助机上还是原来的内容。'
+        + '请联系 IT 人员腾出空间；腾出后系统会自动上线这次的修改，不用再保存。'));
+      showWaiting();
+      runPreview();
+      return;
+    }
     msg.replaceChildren(el('p', { class: 'msg-ok', role: 'alert' }, st.special ? (st.special.endsWith('.practice') ? '已保存并生效：练习模式现在用的就是这些场景'
       : '已保存并生效：自助机现在用的就是这个内容')
       : withdrawn ? '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'
