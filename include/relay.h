@@ -103,11 +103,13 @@ int relay_handout(struct db *db, const char *id, const char *user, const char *w
 /* accepted → rejected (不予办理) with reason (as a return's: required,
  * 1..500 characters), a NOTIFY_REJECTED notice queued; with a window (as
  * complete's), that window's evaluator is offered the rating: a refused
- * resident, the likeliest to complain, is at the window too. Refusals:
- * reason_required, reason_too_long, bad_text, bad_window, unknown_case,
- * not_accepted. 0, 1 with e, -1. */
+ * resident, the likeliest to complain, is at the window too. stage (NULL:
+ * not said) is the key of the stage the staffer saw, as relay_pass's: when
+ * the case has moved on since, stage_moved. Refusals: reason_required,
+ * reason_too_long, bad_text, bad_window, unknown_case, not_accepted,
+ * stage_moved. 0, 1 with e, -1. */
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
-                 const char *window, struct refusal *e);
+                 const char *window, const char *stage, struct refusal *e);
 
 /* 不予受理 at intake: a case waiting for the window (waiting, prereview,
  * invited, or abandoned as a no-show who came after all) → rejected with

@@ -197,7 +197,7 @@ static const struct refusal api_staff_err_not_text = {
 struct api_staff_chain {
     const char *text;           /* the body's text member (note, outcome, reason, user) */
     const char *window;         /* the staffer's window, or NULL */
-    const char *stage;          /* the stage the staffer saw (pass), or NULL */
+    const char *stage;          /* the stage the staffer saw (pass, reject), or NULL */
 };
 
 typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *user,
@@ -292,7 +292,7 @@ static int api_staff_do_reject(struct db *db, const char *id, const char *user,
 {
     (void)cal;
     (void)today;
-    return relay_reject(db, id, user, in->text, in->window, e);
+    return relay_reject(db, id, user, in->text, in->window, in->stage, e);
 }
 
 static int api_staff_do_refuse(struct db *db, const char *id, const char *user,

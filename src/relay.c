@@ -367,11 +367,22 @@ static int relay_refuse(struct db *db, struct refusal *e, const struct refusal *
 
 static const char sql_set_stage[] = "UPDATE cases SET stage = ?2 WHERE id = ?1";
 
+/* A move made from a screen that showed another stage than the case is at
+ * now: a colleague passed it meanwhile (pass, reject). */
+static const struct refusal err_stage_moved = {REFUSAL_CONFLICT, "stage_moved",
+                                               "这个环节已经有人处理过了，请刷新后再看"};
+
+/* Whether stage (the key the staffer saw; NULL: not said) is no longer the
+ * case's current stage. */
+static bool relay_stage_stale(const struct case_state *cs, const char *stage)
+{
+    return stage && cs->model && cs->r.stage >= 0 && (size_t)cs->r.stage < cs->model->n_stages &&
+           strcmp(stage, cs->model->stages[cs->r.stage].key) != 0;
+}
+
 int relay_pass(struct db *db, const char *id, const char *user, const char *note,
                const char *stage, const struct workdays *cal, int today, struct refusal *e)
 {
-    static const struct refusal moved = {REFUSAL_CONFLICT, "stage_moved",
-                                         "这个环节已经有人处理过了，请刷新后再看"};
     char buf[RELAY_NOTE_MAX * 4 + 1];
     const char *text = NULL;
     size_t len = note ? strlen(note) : 0;
@@ -400,9 +411,8 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
     /* two staffers passing the same stage: the second finds it moved on.
      * Asked before the last-stage check, which would otherwise send a
      * staffer whose screen is stale to 办结 a stage nobody showed them */
-    if (stage && (size_t)cs.r.stage < cs.model->n_stages &&
-        strcmp(stage, cs.model->stages[cs.r.stage].key) != 0) {
-        rc = relay_refuse(db, e, &moved);
+    if (relay_stage_stale(&cs, stage)) {
+        rc = relay_refuse(db, e, &err_stage_moved);
         goto done;
     }
     if (cs.r.stage + 1 >= rows || (size_t)cs.r.stage >= cs.model->n_stages) {
@@ -567,7 +577,8 @@ static const char sql_reject[] =
  * window → rejected): one move but for the statuses it starts from, the
  * event it records and the words the resident is told. */
 static int relay_reject_move(struct db *db, const char *id, const char *user, const char *reason,
-                             const char *window, bool intake, struct refusal *e)
+                             const char *window, const char *stage, bool intake,
+                             struct refusal *e)
 {
     static const struct refusal not_intake = {
         REFUSAL_CONFLICT, "not_at_intake",
@@ -602,6 +613,13 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
                                              : &err_not_accepted);
         goto done;
     }
+    /* a colleague passed the stage the staffer was reading while they
+     * wrote the reason: the case, and the colleague's note, are not what
+     * the reason answers (a review: pass vs reject) */
+    if (!intake && relay_stage_stale(&cs, stage)) {
+        rc = relay_refuse(db, e, &err_stage_moved);
+        goto done;
+    }
     /* the resident is told in the same commit (notify.h). A case accepted
      * once (returned while accepted, handed in again) keeps its stage: it
      * was taken on, so refusing it at intake is 不予办理 in the text as on
@@ -634,15 +652,15 @@ bool relay_refused(const struct case_state *cs)
 }
 
 int relay_reject(struct db *db, const char *id, const char *user, const char *reason,
-                 const char *window, struct refusal *e)
+                 const char *window, const char *stage, struct refusal *e)
 {
-    return relay_reject_move(db, id, user, reason, window, false, e);
+    return relay_reject_move(db, id, user, reason, window, stage, false, e);
 }
 
 int relay_intake_refuse(struct db *db, const char *id, const char *user, const char *reason,
                         const char *window, struct refusal *e)
 {
-    return relay_reject_move(db, id, user, reason, window, true, e);
+    return relay_reject_move(db, id, user, reason, window, NULL, true, e);
 }
 
 static const char sql_assign[] = "UPDATE cases SET owner = ?2 WHERE id = ?1";

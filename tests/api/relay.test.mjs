@@ -567,6 +567,26 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(ev.filter((w) => w === 'rejected' || w === 'completed').length, 1);
   });
 
+  // pass vs reject (a review): wang reads the first stage and writes a
+  // reason; li passes the stage meanwhile with 材料齐全. Sent with the stage
+  // wang saw, the reject is 409 stage_moved and nothing moves (before: the
+  // case was rejected at the next stage, over li's pass nobody showed wang).
+  it('a reject from a stale stage is 409 stage_moved; at the stage seen it goes through', async () => {
+    const z = await handIn('dibao');
+    assert.equal((await post(`/api/v1/staff/cases/${z.id}/accept`, {}, wang)).status, 200);
+    assert.equal((await post(`/api/v1/staff/cases/${z.id}/pass`, { note: '材料齐全', stage: 'accept' }, li)).status, 200);
+    assertError(await post(`/api/v1/staff/cases/${z.id}/reject`, { reason: '收入超标', stage: 'accept' }, wang),
+      409, 'stage_moved');
+    const v = (await sget(`/api/v1/staff/cases/${z.id}`, wang)).body;
+    assert.equal(v.status, 'accepted');
+    assert.equal(v.stage, 1);
+    assert.equal((await sget('/api/v1/staff/notifications', wang)).body.notifications.some((n) => n.case === z.id), false);
+    assertError(await post(`/api/v1/staff/cases/${z.id}/reject`, { reason: 5, stage: 'review' }, wang), 422, 'bad_text');
+    const r = await post(`/api/v1/staff/cases/${z.id}/reject`, { reason: '收入超标', stage: 'review' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'rejected');
+  });
+
   it('every new route wants a session, and its POSTs the CSRF token', async () => {
     for (const p of ['pass', 'handout', 'reject', 'assign'])
       assertError(await post(`/api/v1/staff/cases/${c.id}/${p}`, {}), 401, 'not_logged_in');

@@ -245,7 +245,7 @@ Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
     casedb_exec(&t, "INSERT INTO users (name, role, pwhash, created_at, updated_at)"
                     " VALUES ('zhao', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
     cr_assert_eq(relay_assign(t.db, id, "li", "zhao", &e), 0, "%s", e.code);
-    cr_assert_eq(relay_reject(t.db, id, "li", "不符合", NULL, &e), 1);
+    cr_assert_eq(relay_reject(t.db, id, "li", "不符合", NULL, NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_accepted");
     cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261009, &e), 0);
     cr_assert_str_eq(col(b, id, "status"), "completed");
@@ -994,7 +994,7 @@ Test(relay, rejected_and_abandoned_cases_are_counted_again_quietly)
     accept_on(a, 20261230);
     accepted_at(r, "2026-12-30T02:00:00Z");
     accepted_at(a, "2026-12-30T02:00:00Z");
-    cr_assert_eq(relay_reject(t.db, r, "wang", "不符合条件", NULL, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_reject(t.db, r, "wang", "不符合条件", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET status = 'abandoned' WHERE id = '%s'", a);
     cr_assert_eq(relay_recount(t.db, c1, 20270104, &moved), 0);
     cr_assert_eq(moved, 0);
@@ -1025,7 +1025,7 @@ Test(relay, the_intake_refusal_of_a_visit_and_a_prereview_case)
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM rate_offers"), 0, "the resident is not at window 3");
 
     waiting(w);
-    cr_assert_eq(relay_reject(t.db, w, "li", "不符合条件", NULL, &e), 1);
+    cr_assert_eq(relay_reject(t.db, w, "li", "不符合条件", NULL, NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_accepted");
     cr_assert_not_null(strstr(e.message, "不予受理"), "%s", e.message);
 }
