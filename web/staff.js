@@ -688,7 +688,7 @@ function actions(v, box) {
     if (paneStale(mine)) { refreshQueue(); return; }
     if (m) { showCase(m); refreshQueue(); }
     msg(ui.box, text, m ? 'ok' : 'error');
-  }, callBody, (x) => (paneStale(mine) ? undefined : moveFailed(x))));
+  }, callBody, (x, typed) => (paneStale(mine) ? undefined : moveFailed(x, typed))));
   return el('div', { class: 'btn-row case-actions' }, list);
 }
 
@@ -788,11 +788,16 @@ function history(v) {
 // A move that failed: redraw first (the case moved on elsewhere, or the
 // move was done and only its answer lost on the way), then say why: a
 // message put in the old pane would go with it.
-async function moveFailed(err) {
+async function moveFailed(err, typed = '') {
   const lost = !err.status;
   if (movedOn(err)) await reloadCase();
   msg(ui.box, lost ? `${errorText(err)}（刚才的操作可能已经完成：请先看上面办件现在的状态，再决定是否重做）`
     : errorText(err));
+  // the redraw took the form away with the reason or note typed into it
+  if (typed) {
+    ui.box.append(el('p', { class: 'hint' }, '您刚才写的内容没有保存，还在下面，需要时可以复制再用：'),
+      el('textarea', { class: 'typed-kept', rows: '3', readonly: true, 'aria-label': '刚才写的内容（没有保存）' }, typed));
+  }
 }
 
 async function move(v, what, body, box) {
@@ -843,7 +848,7 @@ function submitMove(form, v, what, text, err, body, after) {
         done = (await api(`/api/v1/staff/cases/${enc(v.id)}/${what}`, { method: 'POST', body: body() })).body;
       } catch (x) {
         if (paneStale(mine)) return;
-        if (movedOn(x)) { await moveFailed(x); return; }
+        if (movedOn(x)) { await moveFailed(x, text.value.trim()); return; }
         msg(err, errorText(x));
         text.focus();
         return;

@@ -143,8 +143,9 @@ export const acceptedToday = (v) => !!v.accepted_at
 export const movedOn = (err) => err.status === 409 || !err.status;
 
 // A small form in box: one text (or none), a submit; done(moved) after.
-// failed(err), when given, takes a 409 or a lost answer (the case moved on,
-// or this move was done and its answer lost): the case is redrawn there.
+// failed(err, typed), when given, takes a 409 or a lost answer (the case
+// moved on, or this move was done and its answer lost) and the text typed:
+// the case is redrawn there.
 // choices, when given, makes the text a choice among what it resolves to
 // ([{value, text}]); should they not come, a line to type in stands instead.
 function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null }) {
@@ -182,7 +183,9 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
       try {
         moved = (await api(post.path, { method: 'POST', body: post.body(input ? input.value : '') })).body;
       } catch (x) {
-        if (failed && movedOn(x)) { await failed(x); return; }
+        // the redraw takes the form away: what was typed goes with the
+        // message (a reason with its legal basis is not retyped from memory)
+        if (failed && movedOn(x)) { await failed(x, input && !choices ? input.value.trim() : ''); return; }
         err.textContent = errorText(x);
         if (input) input.focus();
         return;
@@ -228,7 +231,8 @@ async function colleagues(owner, post) {
 }
 
 // The buttons of the moves after acceptance. show(moved, text) redraws;
-// failed(err) redraws the case as it stands and says err (textForm).
+// failed(err, typed) redraws the case as it stands and says err, with the
+// text typed (textForm).
 // A stage of a post the staffer does not hold (a window clerk at the
 // street's approval): not refused, since A and B posts cover each other
 // (一窗受理), but said in the form, so that nobody records another post's

@@ -76,6 +76,36 @@ describe('a case moved by a colleague while it is on show', () => {
     kp.assertClean('staff page');
   });
 
+  // a move refused because a colleague moved the case first redraws the
+  // case, which took away the form and the reason typed in it (a review:
+  // 不予办理's reason, with its legal basis, had to be written again from
+  // memory); the text now stays on the page, marked not saved
+  it('a refused 不予办理 keeps the reason typed, after the redraw', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    const wang = await login(k.url, 'wang', 'wang-password-1');
+    const acc = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(wang), body: '{}' });
+    assert.equal(acc.status, 200, await acc.text());
+    await page.locator('#case-key').fill(c.id);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    await pane.getByRole('button', { name: '不予办理' }).click();
+    const reason = '根据《就业服务与就业管理规定》第六十二条，申请人不属于本社区户籍';
+    await page.fill('#reject-reason', reason);
+    // li ends it meanwhile
+    const li = await login(k.url, 'li', 'li-password-12');
+    const done = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/complete`, {
+      method: 'POST', headers: authHeaders(li), body: JSON.stringify({ outcome: '已办结' }) });
+    assert.equal(done.status, 200, await done.text());
+    await pane.getByRole('button', { name: '确认不予办理' }).click();
+    await pane.locator('.case-facts', { hasText: '已办结' }).waitFor();
+    const kept = pane.locator('.case-msg textarea.typed-kept');
+    assert.equal(await kept.inputValue(), reason, 'the reason typed is still on the page');
+    assert.match(await pane.locator('.case-msg').innerText(), /没有保存/);
+    kp.assertClean('staff page');
+  });
+
   // the staffer's own 受理 whose answer is slow: the queue's refresh sees
   // the case accepted before the answer arrives, and must not call the
   // staffer's own move a change made elsewhere
