@@ -60,8 +60,10 @@
 #define SERVER_MIDNIGHT_SLACK_MS 1000
 /* How soon a load that could not store the files (a full disk) is tried
  * again: once space is back the edits go live by themselves, as /healthz
- * promises, without lines of log every second while the disk stays full. */
+ * promises. Each failed try doubles the wait up to the most, so that a
+ * disk full all night does not fill the journal with the tries. */
 #define SERVER_RETRY_LOAD_MS 10000
+#define SERVER_RETRY_LOAD_MAX_MS 300000
 
 static long server_now_ms(void)
 {
@@ -228,7 +230,7 @@ int server_run(const struct server_options *o)
     int schema_was = -1, schema_now = -1;
     int sfd = -1, rc = -1, lockfd = -1;
     struct watch *w = NULL;
-    long reload_due = 0, settle_first = 0, retry_due = 0;
+    long reload_due = 0, settle_first = 0, retry_due = 0, retry_wait = SERVER_RETRY_LOAD_MS;
     struct sweep_timer sweep = SWEEP_TIMER_INIT;
     struct hold *calls_hold = NULL, *rate_hold = NULL, *holds[2];
     long watchdog_ms = sdnotify_watchdog_ms(), watchdog_due = 0;
@@ -426,10 +428,12 @@ int server_run(const struct server_options *o)
         /* an admin's save or a file changed while the disk was full: its
          * load published what the database held, and nothing on disk will
          * change again to start the load that stores it */
-        if (!loader_behind())
+        if (!loader_behind()) {
             retry_due = 0;
-        else if (!retry_due)
-            retry_due = server_now_ms() + SERVER_RETRY_LOAD_MS;
+            retry_wait = SERVER_RETRY_LOAD_MS;
+        } else if (!retry_due) {
+            retry_due = server_now_ms() + retry_wait;
+        }
         if (retry_due) {
             long left = retry_due - server_now_ms();
             if (left < timeout)
@@ -458,6 +462,8 @@ int server_run(const struct server_options *o)
         }
         if (r == 0 && retry_due && server_now_ms() >= retry_due && !reload_due) {
             retry_due = 0;
+            retry_wait = retry_wait * 2 > SERVER_RETRY_LOAD_MAX_MS ? SERVER_RETRY_LOAD_MAX_MS
+                                                                   : retry_wait * 2;
             fprintf(stderr, "spkiosk: the last load could not store the files: loading %s again\n",
                     o->procedures);
             (void)loader_run(db, o->procedures);
