@@ -162,6 +162,14 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct ref
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail);
 
+/* The list of missing papers (所缺材料清单) was printed for case id before
+ * a number: the sheet tells the resident to come back with the papers and
+ * scan it to go on, the answers kept. An open case gets a `kept_open`
+ * event once (later prints add nothing), after which the sweep gives it
+ * the retention period of a handed-in case instead of the hour of an idle
+ * kiosk case (sweep.c). Any other status: nothing. 0 or -1. */
+int cases_keep_open(struct db *db, const char *id);
+
 /* Confirms the eligibility conditions; confirmed[i] for condition i.
  * Returns 0 when all are confirmed; 1 with e set, and *unmet (caller frees)
  * listing the indexes not confirmed, otherwise; -1 on error. */

@@ -674,11 +674,19 @@ enum MHD_Result print_case_missing(struct http_request *req)
     struct refusal e;
     struct db *db = db_thread();
     char *html = NULL;
-    int r = db ? print_missing_html(db, req->params[0], http_query(req, "items"), &html, &e) : -1;
+    const char *items = http_query(req, "items");
+    int r = db ? print_missing_html(db, req->params[0], items, &html, &e) : -1;
 
     if (r < 0)
         return reply_internal(req);
     if (r > 0)
         return reply_refusal(req, &e);
+    /* before a number, the sheet promises that a scan brings the case
+     * back with its answers: an hour idle must not end it first. The sheet
+     * goes out all the same when that cannot be written (a full disk): the
+     * resident still learns what to bring */
+    if (items && cases_keep_open(db, req->params[0]) != 0)
+        fprintf(stderr, "spkiosk: cases: a printed list of missing papers could not keep its case "
+                        "open past the idle hour (the database refused the write)\n");
     return reply_page_take(req, html);
 }

@@ -352,6 +352,36 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     return db_run(st, b);
 }
 
+/* one row however often the sheet is printed: a GET anyone may repeat */
+static const char sql_keep_open[] =
+    "SELECT 1 FROM cases WHERE id = ?1 AND status = 'open' AND NOT EXISTS"
+    " (SELECT 1 FROM case_events WHERE case_id = ?1 AND what = 'kept_open')";
+
+int cases_keep_open(struct db *db, const char *id)
+{
+    sqlite3_stmt *st;
+    int rc = -1, r;
+
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_keep_open)) ||
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        goto out;
+    if (r == SQLITE_ROW && cases_event_add(db, id, "kept_open", NULL, NULL, -1, NULL) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc != 0) {
+        db_rollback(db);
+        return rc;
+    }
+    return db_commit(db);
+}
+
 /* the touch of a public walkthrough move, counting it (schema/035): the
  * row is updated anyway, so the count costs no page more than the touch */
 static const char sql_walk_touch[] =

@@ -71,13 +71,16 @@ static const char *const sweep_pass_verb[] = {"abandoned", "abandoned", "erased"
  * sweep_batch), and the idle one ?3, the window's cut-off. (updated_at, id)
  * is a total order, so each batch of a run continues where the last one
  * stopped. */
+/* An open case whose list of missing papers was printed (cases_keep_open)
+ * waits like a handed-in one: its resident went to fetch the papers. */
+#define SWEEP_KEPT "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.what = 'kept_open')"
 static const char sql_idle[] =
     "SELECT id FROM cases WHERE status = 'open'"
     " AND updated_at < CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?1 END"
-    " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
+    " AND NOT " SWEEP_KEPT " ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 static const char sql_stale[] =
     "SELECT id FROM cases WHERE (status IN ('waiting', 'returned', 'prereview', 'invited', 'visit')"
-    "  OR (status = 'accepted' AND stage IS NULL))"
+    "  OR (status = 'accepted' AND stage IS NULL) OR (status = 'open' AND " SWEEP_KEPT "))"
     " AND updated_at < ?1 ORDER BY updated_at, id LIMIT ?2 OFFSET ?4";
 /* through the partial index cases_due (schema/005), whose terms these
  * are: erased cases are not in it, so this reads only what is due, already
@@ -103,12 +106,13 @@ static const char sql_abandon[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at)"
     "  + CASE WHEN channel IN ('window', 'web') THEN ?3 ELSE ?2 END, 'unixepoch')"
-    " WHERE id = ?1 AND status = 'open' RETURNING updated_at";
+    " WHERE id = ?1 AND status = 'open' AND NOT " SWEEP_KEPT " RETURNING updated_at";
 static const char sql_abandon_stale[] =
     "UPDATE cases SET status = 'abandoned',"
     " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(updated_at) + ?2, 'unixepoch')"
     " WHERE id = ?1 AND (status IN ('waiting', 'returned', 'prereview', 'invited', 'visit')"
-    "  OR (status = 'accepted' AND stage IS NULL)) RETURNING updated_at";
+    "  OR (status = 'accepted' AND stage IS NULL) OR (status = 'open' AND " SWEEP_KEPT "))"
+    " RETURNING updated_at";
 /* step: see sweep_stop_step */
 static const char sql_abandon_event[] =
     "INSERT INTO case_events (case_id, at, what, channel, user, step, detail)"

@@ -46,7 +46,7 @@ const WHAT = {
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
-  followup: '回访', due_moved: '承诺日期顺延',
+  followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
 // what a call-back found (followup.c), as the 回访 card names it
