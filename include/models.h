@@ -15,9 +15,11 @@
 struct model_ref;   /* a held reference; the model stays valid until released */
 
 /* Parses the stored source of procedure id at version hash into a new
- * model *out, not cached (the caller frees it with procedure_free).
- * Returns 0; 1 when there is no such version or its source no longer
- * parses (logged); -1 on a database error or when memory runs out. */
+ * model *out, not cached (the caller frees it with procedure_free). A
+ * source with errors under this build's checks (a stricter build than the
+ * one that stored it) still gives the model the parser built (logged).
+ * Returns 0; 1 when there is no such version or its source gives no model
+ * at all (logged); -1 on a database error or when memory runs out. */
 int models_parse(struct db *db, const char *id, const char *hash, struct procedure **out);
 
 /* The model of procedure id at version hash into *out, read with db when
