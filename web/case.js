@@ -46,8 +46,9 @@ export async function startCase(p, btn) {
       const { body: c } = await api('/api/v1/cases', { method: 'POST', body: { procedure: p.id, channel } });
       let proc = p;
       if (c.hash && p.hash && c.hash !== p.hash) {
-        // the file changed in between: show the version the case is pinned to
-        try { proc = (await api('/api/v1/procedures/' + enc(p.id))).body; } catch { proc = p; }
+        // the file changed in between: show the version the case is pinned
+        // to, by the case (the live one may have moved on again meanwhile)
+        try { proc = (await api('/api/v1/cases/' + enc(c.id) + '/procedure')).body; } catch { proc = p; }
       }
       const nConditions = typeof c.conditions === 'number' ? c.conditions : proc.conditions.length;
       state.case = {
