@@ -271,7 +271,8 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       hint: '居民会在办件页面和告知书上看到这段文字，请写明依据。最多 500 字。', submit: '确认不予办理',
       // the desk's window: the refused resident rates the service there too
       // the stage read: a colleague's pass meanwhile is 409, not overruled
-      post: { path: path('reject'), body: (t) => ({ reason: t, stage: v.stages[v.stage].key, ...windowBody() }) }, failed,
+      // (none for a case accepted before the chain existed: stage null)
+      post: { path: path('reject'), body: (t) => ({ reason: t, stage: ((v.stages || [])[v.stage] || {}).key, ...windowBody() }) }, failed,
       after: (m) => show(m, windowBody().window && acceptedToday(m)
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
