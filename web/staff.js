@@ -176,6 +176,15 @@ async function start() {
   refreshChanges();
   await refreshQueue();
   pollTimer = setInterval(() => { if (!document.hidden) refreshQueue(); }, POLL_MS);
+  // a reload (F5, the 系统已经更新 bar's 刷新页面, logging out) asks first
+  // while a reason or note typed into a form is not sent: it went with the
+  // page without a word
+  window.addEventListener('beforeunload', (e) => {
+    if ([...document.querySelectorAll('#main textarea:not([readonly])')].some((x) => x.value.trim())) {
+      e.preventDefault();
+      e.returnValue = '';
+    }
+  });
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshQueue(); });
   // a scanner types wherever the focus is: unless a staffer is typing into
   // a field, its keys go to the ticket box. A focused button or link (say

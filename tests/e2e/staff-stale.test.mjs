@@ -106,6 +106,26 @@ describe('a case moved by a colleague while it is on show', () => {
     kp.assertClean('staff page');
   });
 
+  // a reload (F5, the 系统已经更新 bar's 刷新页面) took a typed reason away
+  // without a word: the page now asks first, as the admin editor does
+  it('asks before a reload throws away a reason typed into a form', async () => {
+    const own = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    const { page } = own;
+    const c = await labourCase(k.url);
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    await page.locator('#case-key').fill(c.ticket);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    await pane.getByRole('button', { name: '退回补正' }).click();
+    await page.fill('#return-reason', '缺户口簿首页');
+    const asked = [];
+    page.on('dialog', (d) => { asked.push(d.type()); d.dismiss().catch(() => {}); });
+    await page.close({ runBeforeUnload: true });
+    await poll(async () => assert.deepEqual(asked, ['beforeunload']));
+    await own.context.close();
+  });
+
   // the staffer's own 受理 whose answer is slow: the queue's refresh sees
   // the case accepted before the answer arrives, and must not call the
   // staffer's own move a change made elsewhere
