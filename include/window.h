@@ -147,6 +147,13 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
                   const struct window_flags *fields, const struct window_flags *checklist,
                   struct refusal *e);
 
+/* window_return, with seen the status the staffer's screen showed (NULL:
+ * not said): when the case has another status now (a colleague accepted
+ * it meanwhile), nothing changes and e is case_moved (409). */
+int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
+                       const struct window_flags *fields, const struct window_flags *checklist,
+                       const char *seen, struct refusal *e);
+
 /* 叫号: calls the oldest waiting case not called yet (passing over one
  * whose pinned version no longer parses) to window, the staffer's window
  * name as display_window_check takes it (NULL or "": none). The call is

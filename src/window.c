@@ -384,6 +384,16 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
                   const struct window_flags *fields, const struct window_flags *checklist,
                   struct refusal *e)
 {
+    return window_return_seen(db, id, user, reason, fields, checklist, NULL, e);
+}
+
+int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
+                       const struct window_flags *fields, const struct window_flags *checklist,
+                       const char *seen, struct refusal *e)
+{
+    static const struct refusal moved = {
+        REFUSAL_CONFLICT, "case_moved",
+        "这件办件刚刚已被其他窗口处理，状态变了，没有退回；请看上面办件现在的状态再决定"};
     char buf[WINDOW_TEXT_MAX * 4 + 1], now[CLOCK_UTC_LEN];
     struct case_state cs;
     cJSON *items = NULL, *f_out, *c_out;
@@ -404,6 +414,14 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
         !window_status(&cs, "prereview") && !window_status(&cs, "invited") &&
         !window_status(&cs, "visit")) {
         *e = err_not_returnable;
+        rc = 1;
+        goto rollback;
+    }
+    /* a colleague accepted (or otherwise moved) the case while this
+     * staffer wrote the reason: returning it now would undo what the
+     * colleague did with the resident at their window */
+    if (seen && !window_status(&cs, seen)) {
+        *e = moved;
         rc = 1;
         goto rollback;
     }

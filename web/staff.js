@@ -1024,7 +1024,8 @@ function returnForm(v, box) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
-      const body = { reason: reason.value, fields: [], checklist: [] };
+      // the status read: a colleague's 受理 meanwhile is 409, not undone
+      const body = { reason: reason.value, status: v.status, fields: [], checklist: [] };
       for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
       let returned;
       try {

@@ -161,6 +161,28 @@ describe('return with a reason', () => {
   });
 });
 
+// accept vs return (a review): wang reads a waiting case and writes a
+// return reason; li accepts it meanwhile, the resident at li's window.
+// Sent with the status wang saw, the return is 409 case_moved and li's
+// acceptance stands (before: the case went back to the resident, its
+// chain paused, under li's feet).
+describe('a return written against a status a colleague changed', () => {
+  it('is 409 case_moved and changes nothing; with the status as it is now it goes through', async () => {
+    const c = await residentCase(h);
+    const a = await h.spost(`/api/v1/staff/cases/${c.id}/accept`, {}, h.staff2);
+    assert.equal(a.status, 200, a.text);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '缺户口簿', status: 'waiting' }),
+      409, 'case_moved');
+    const v = (await h.sget(`/api/v1/staff/cases/${c.id}`)).body;
+    assert.equal(v.status, 'accepted');
+    assert.equal(v.returned_reason, null);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '缺户口簿', status: 5 }), 422, 'bad_text');
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '缺户口簿', status: 'accepted' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+  });
+});
+
 describe('what a return may flag, and what its texts may hold', () => {
   it('422 bad_flag for a field or an item that does not apply to the case; nothing moves', async () => {
     const c = await residentCase(h); // in person: the agent's step does not apply
