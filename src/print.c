@@ -178,7 +178,7 @@ char *print_slip_html(const struct case_state *cs, long ahead)
      * window took the case told them to wait for a call that never comes,
      * and to bring papers already handed over */
     if (past)
-        rc |= strbuf_puts(&sb, "<p class=\"ahead\">") || strbuf_puts(&sb, past) ||
+        rc |= strbuf_puts(&sb, "<p class=\"stands\">") || strbuf_puts(&sb, past) ||
               strbuf_puts(&sb, "</p>\n");
     else if (ahead == 0)
         rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");

@@ -22,7 +22,8 @@ describe('the slip of a case past the window', () => {
     slip = await h.get(`/print/cases/${c.id}`);
     assert.equal(slip.status, 200, slip.text);
     assert.ok(slip.text.includes(c.ticket), 'the ticket is still on it');
-    assert.match(slip.text, /窗口已经受理了这件事，不用再排队/);
+    assert.match(slip.text, /<p class="stands">窗口已经受理了这件事，不用再排队/);
+    assert.doesNotMatch(slip.text, /class="ahead"/);
     assert.doesNotMatch(slip.text, /请留意叫号/);
     assert.doesNotMatch(slip.text, /请带上以下材料/);
 
