@@ -306,7 +306,8 @@ export const STRINGS = {
 
     // from home (网上办事): the case link, online pre-review, the invitation
     caseLinkTitle: '您的办件链接',
-    caseLinkText: '请收藏或复制这个链接。以后打开它，可以接着填写、查看审核结果。',
+    // a case not handed in ends after a day idle (SWEEP_IDLE_WINDOW_SECONDS)
+    caseLinkText: '请收藏或复制这个链接。一天之内打开它，可以接着填写；提交以后，用它查看审核结果。',
     caseLinkLabel: '办件链接',
     caseLinkCopy: '复制链接',
     caseLinkCopied: '已复制。',
@@ -653,7 +654,7 @@ export const STRINGS = {
     closedEndedText: 'This application has ended. To apply, please start again from the home screen, or ask at the general window.',
 
     caseLinkTitle: 'The link to your application',
-    caseLinkText: 'Bookmark or copy this link. Open it later to go on filling in or to see the result of the review.',
+    caseLinkText: 'Bookmark or copy this link. Open it within a day to go on filling in; once handed in, open it to see the result of the review.',
     caseLinkLabel: 'Application link',
     caseLinkCopy: 'Copy link',
     caseLinkCopied: 'Copied.',
