@@ -581,13 +581,38 @@ static bool section_kind_with_colon(const char *title, char buf[64])
     return section_kind_of(buf, &k);
 }
 
+/* Past a number written in ASCII digits or Chinese numerals (一二…十百零〇两)
+ * at p: how authors number steps (第三步) and outline parts (一、 2. （三）).
+ * Returns the first byte after it; *digits counts its characters. */
+static const char *pctx_numeral_skip(const char *p, size_t *digits)
+{
+    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七",
+                                           "八", "九", "十", "百", "零", "〇", "两"};
+    size_t i;
+
+    *digits = 0;
+    for (;;) {
+        if (*p >= '0' && *p <= '9') {
+            p++;
+            ++*digits;
+            continue;
+        }
+        for (i = 0; i < sizeof numerals / sizeof numerals[0]; i++)
+            if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
+                break;
+        if (i == sizeof numerals / sizeof numerals[0])
+            return p;
+        p += strlen(numerals[i]);
+        ++*digits;
+    }
+}
+
 /* A reserved name with an outline number before it (`## 一、办理条件`,
  * `## 2. 设定依据`, `## （三）注意事项`: how official documents number their
  * parts) is a step too, and its conditions are never asked. The number in
  * num (up to 32 bytes) and the name in buf (64 bytes) when it is one. */
 static bool section_kind_numbered(const char *title, char num[32], char buf[64])
 {
-    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
     static const char *const seps[] = {"、", "．", ".", "）", ")"};
     const char *p = title, *rest;
     bool paren = false;
@@ -601,20 +626,7 @@ static bool section_kind_numbered(const char *title, char num[32], char buf[64])
         p++;
         paren = true;
     }
-    for (;;) {
-        if (*p >= '0' && *p <= '9') {
-            p++;
-            digits++;
-            continue;
-        }
-        for (i = 0; i < sizeof numerals / sizeof numerals[0]; i++)
-            if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
-                break;
-        if (i == sizeof numerals / sizeof numerals[0])
-            break;
-        p += strlen(numerals[i]);
-        digits++;
-    }
+    p = pctx_numeral_skip(p, &digits);
     if (!digits || digits > 4)
         return false;
     for (i = 0; i < sizeof seps / sizeof seps[0]; i++)
@@ -2252,29 +2264,14 @@ const struct field *procedure_field_find(const struct procedure *p, const char *
 
 const char *procedure_step_label(const char *title)
 {
-    static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七",
-                                           "八", "九", "十", "百", "零", "〇", "两"};
     const char *p = title, *rest;
-    size_t i, n, digits = 0;
+    size_t n, digits = 0;
     uint32_t cp;
 
     if (strncmp(p, "第", strlen("第")) != 0)
         return title;
     p += strlen("第");
-    for (;;) {
-        if (*p >= '0' && *p <= '9') {
-            p++;
-            digits++;
-            continue;
-        }
-        for (i = 0; i < sizeof numerals / sizeof numerals[0]; i++)
-            if (strncmp(p, numerals[i], strlen(numerals[i])) == 0)
-                break;
-        if (i == sizeof numerals / sizeof numerals[0])
-            break;
-        p += strlen(numerals[i]);
-        digits++;
-    }
+    p = pctx_numeral_skip(p, &digits);
     if (!digits || strncmp(p, "步", strlen("步")) != 0)
         return title;
     p += strlen("步");
