@@ -565,7 +565,9 @@ Test(practice, a_policy_has_no_scenarios)
 
 /* ---- the judge ------------------------------------------------------------ */
 
-static const struct practice_scenario *scenario(const char *lines)
+/* The one scenario of lines, proved without an error; with warned, the
+ * proof must warn (and without, it may). */
+static const struct practice_scenario *scenario_proved(const char *lines, bool warned)
 {
     char *text = one(lines);
     struct diag_list d = DIAG_LIST_INIT;
@@ -574,23 +576,15 @@ static const struct practice_scenario *scenario(const char *lines)
     judged = parse_ok(text);
     free(text);
     cr_assert_eq(practice_proof_check(PATH, judged, model, TODAY, &d), 0, "%s", dump(&d));
+    if (warned)
+        cr_assert_gt(d.n, 0, "no warning");
     diag_list_free(&d);
     return &judged->scenarios[0];
 }
 
-/* As scenario(), for one whose proof warns (and has no error). */
-static const struct practice_scenario *scenario_warned(const char *lines)
+static const struct practice_scenario *scenario(const char *lines)
 {
-    char *text = one(lines);
-    struct diag_list d = DIAG_LIST_INIT;
-
-    practice_free(judged);
-    judged = parse_ok(text);
-    free(text);
-    cr_assert_eq(practice_proof_check(PATH, judged, model, TODAY, &d), 0, "%s", dump(&d));
-    cr_assert_gt(d.n, 0, "no warning");
-    diag_list_free(&d);
-    return &judged->scenarios[0];
+    return scenario_proved(lines, false);
 }
 
 static void judge(const struct practice_scenario *s, enum practice_decision dec,
@@ -1223,8 +1217,8 @@ Test(practice, judge_a_return_that_also_flags_an_unlisted_problem)
     static const char *const card[] = {"id_card"}, *const both[] = {"id_card", "id_number"},
                              *const plus_name[] = {"id_card", "name"}, *const id_only[] = {"id_number"};
     const struct practice_scenario *s =
-        scenario_warned("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
-                        "id_number = 370602199003150022\nexpect = return id_card\n");
+        scenario_proved("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought =\nname = 王某\n"
+                        "id_number = 370602199003150022\nexpect = return id_card\n", true);
     struct practice_verdict v;
 
     judge(s, PRACTICE_RETURN, card, 1, 0, &v);
