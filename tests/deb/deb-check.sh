@@ -129,6 +129,13 @@ for d in $(unit_get ConfigurationDirectory); do install -d -m 0755 "$root/etc/$d
 as_unit() { chroot --userspec="$uid:$gid" --groups="$gid" "$root" /usr/bin/env -i \
     PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" LC_ALL=C.UTF-8 \
     /bin/sh -c "umask ${umask_:-0022}; $1"; }
+# The same run in the background: the job's subshell becomes chroot (exec),
+# which becomes the daemon, so that $! is the daemon the cleanup kills.
+# Started as `as_unit ... &`, $! was the subshell: killing it left the
+# daemon running, orphaned in the deleted root, after every deb-check.
+as_unit_bg() { exec chroot --userspec="$uid:$gid" --groups="$gid" "$root" /usr/bin/env -i \
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" LC_ALL=C.UTF-8 \
+    /bin/sh -c "umask ${umask_:-0022}; $1"; }
 unit_get ExecStartPre | while IFS= read -r pre; do
     case $pre in [-+@!]*) fail "ExecStartPre prefix in $pre: teach deb-check.sh" ;; esac
     as_unit "$pre" || fail "ExecStartPre: $pre"
@@ -139,7 +146,7 @@ as_unit "$start --check-config" >"$root/tmp/check-config.log" 2>&1 ||
     { cat "$root/tmp/check-config.log"; fail "serve --check-config with the installed files"; }
 ok "serve --check-config: the installed configuration has no problem"
 dlog=$root/tmp/daemon.log
-as_unit "exec $start --listen 127.0.0.1:0" >"$dlog" 2>&1 &
+as_unit_bg "exec $start --listen 127.0.0.1:0" >"$dlog" 2>&1 &
 pid=$!
 port=""
 i=0
@@ -192,7 +199,16 @@ if [ -e "$bunit" ]; then
     [ "$n" -ge 1 ] || fail "the backup unit wrote no file owned by spkiosk"
     ok "spkiosk-backup.service's command while serving: $n file(s) in /var/backups/spkiosk"
 fi
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+kill "$pid"; wait "$pid" 2>/dev/null || true
+# nothing may go on running in the root (the daemon once did, orphaned)
+for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] || continue
+    sleep 1
+    if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ]; then
+        fail "still running in the root after the kill: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+    fi
+done
+pid=""
 
 # --- remove keeps the data; purge removes it and the user, not the backups ----
 # The maintainer scripts act on units only under a running systemd: for the
