@@ -644,12 +644,17 @@ static int validate_check_date(const struct field *f, const char *label, const c
     char buf[16], bound[40];
     size_t len;
     int ymd;
+    bool shaped;
 
-    if (validate_date(s, n, &ymd) != 0) {
+    /* the contract's field date is YYYY-MM-DD only: the YYYY/MM/DD that
+     * validate_date also reads is the visit form's, and taking it here made
+     * a client's 2024/03/01 pass where the contract refuses it */
+    shaped = validate_fold_small(s, n, buf, sizeof buf, &len) == 0 && len == 10 &&
+             buf[4] == '-' && buf[7] == '-';
+    if (!shaped || validate_date(buf, len, &ymd) != 0) {
         /* a well-formed but impossible date (2025-02-29) gets its own
          * message: the resident typed the right shape */
-        if (validate_fold_small(s, n, buf, sizeof buf, &len) == 0 && len == 10 &&
-            (buf[4] == '-' || buf[4] == '/') && buf[7] == buf[4])
+        if (shaped)
             validate_fail(err, "date_not_real", "%s不是真实的日期，请核对年、月、日", label);
         else
             validate_fail(err, "date", "%s请按「年-月-日」填写，如 2024-03-01", label);

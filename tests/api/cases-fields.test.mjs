@@ -180,6 +180,8 @@ describe('date', () => {
   it('tomorrow is date_too_late for not_after=today', () => refuses('day', iso(localDate(1)), 'date_too_late'));
   it('29 February of a common year is date_not_real', () => refuses('day', '2023-02-29', 'date_not_real'));
   it('text is date', () => refuses('day', '昨天', 'date'));
+  // the contract's date is YYYY-MM-DD; the slash is the visit form's alone
+  it('2024/03/01 is date', () => refuses('day', '2024/03/01', 'date'));
   it('not_before: the bound itself is accepted', () => accepts({ since: '2020-01-01' }, { since: '2020-01-01' }));
   it('not_before: the day before is date_too_early', () => refuses('since', '2019-12-31', 'date_too_early'));
   it('age>=16 on a date of birth: 16 today is accepted', () => {

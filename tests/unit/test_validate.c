@@ -626,7 +626,8 @@ Test(validate_date, field_formats)
 
     field_from("start | 失业日期 | date | required", &f);
     expect_ok(&f, "2024-02-29", "2024-02-29");
-    expect_ok(&f, "2024/03/01", "2024-03-01");
+    expect_bad(&f, "2024/03/01", "date");
+    expect_bad(&f, "2025/02/29", "date");
     expect_ok(&f, "２０２４－０３－０１", "2024-03-01");
     expect_ok(&f, " 2024-03-01　", "2024-03-01");
     expect_bad(&f, "2025-02-29", "date_not_real");
