@@ -213,12 +213,15 @@ char validate_cn_id_check_char(const char digits17[17])
     return map[sum % 11];
 }
 
-/* First two digits: a province-level division of GB/T 2260. */
+/* First two digits: a province-level division of GB/T 2260, or 83: the
+ * 港澳台居民居住证 (2018) carry GB 11643 numbers with the address codes
+ * 810000, 820000 and 830000, and the Taiwan residents' 830000 is in no
+ * GB/T 2260 table, so a holder could not give their number at all. */
 static bool validate_cn_region(int r)
 {
     return (r >= 11 && r <= 15) || (r >= 21 && r <= 23) || (r >= 31 && r <= 37) ||
            (r >= 41 && r <= 46) || (r >= 50 && r <= 54) || (r >= 61 && r <= 65) ||
-           r == 71 || r == 81 || r == 82;
+           r == 71 || r == 81 || r == 82 || r == 83;
 }
 
 int validate_cn_id(const char *s, size_t n, int today, char out[19], int *birth_yyyymmdd,

@@ -105,6 +105,11 @@ describe('cn_id', () => {
     const id = cnId('19800229', '456', '370602');
     return accepts({ idn: id }, { idn: masked(id) });
   });
+  // 港澳台居民居住证 numbers: address code 810000 / 820000 / 830000
+  it('a Taiwan resident\'s residence-permit number (830000…) is accepted', () => {
+    const id = cnId('19800229', '456', '830000');
+    return accepts({ idn: id }, { idn: masked(id) });
+  });
   it('a wrong check digit is cn_id_checksum and the message names the 校验码', async () => {
     const m = await refuses('idn', '110105194912310021', 'cn_id_checksum');
     assert.match(m, /校验码/);

@@ -246,9 +246,9 @@ Test(validate_cn_id, impossible_and_future_birth_dates)
 Test(validate_cn_id, region)
 {
     static const char *const good[] = {"11", "15", "21", "23", "31", "37", "41", "46", "50",
-                                       "54", "61", "65", "71", "81", "82"};
+                                       "54", "61", "65", "71", "81", "82", "83"};
     static const char *const bad[] = {"99", "00", "10", "16", "20", "24", "30", "38", "40",
-                                      "47", "49", "55", "60", "66", "70", "72", "80", "83", "91"};
+                                      "47", "49", "55", "60", "66", "70", "72", "80", "84", "91"};
     char first17[18], id[19], out[19];
     int birth;
     const char *code;
