@@ -161,10 +161,11 @@ int accounts_user_list(struct db *db, void *out /* FILE * */);
 
 /* At start-up, before logins are served: prepares the hash unknown names
  * are checked against, and when there is no user at all creates `admin`
- * with a random password written to out once (flushed). Returns 0 (created
- * or not needed) or -1 (message on stderr); when the password cannot be
- * written out, nothing is created, so the next start makes a new one. */
-int accounts_bootstrap(struct db *db, void *out /* FILE * */);
+ * with a random password written to out once (flushed), and to also when
+ * not NULL (best effort: its failure is not out's). Returns 0 (created or
+ * not needed) or -1 (message on stderr); when the password cannot be
+ * written to out, nothing is created, so the next start makes a new one. */
+int accounts_bootstrap(struct db *db, void *out /* FILE * */, void *also /* FILE * */);
 
 /* The password check of a login, for a worker thread. It does not wait
  * for a hashing slot, unless known_device (the login comes from a device

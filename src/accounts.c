@@ -753,7 +753,7 @@ int accounts_user_list(struct db *db, void *out)
     return r == SQLITE_DONE ? 0 : -1;
 }
 
-int accounts_bootstrap(struct db *db, void *out)
+int accounts_bootstrap(struct db *db, void *out, void *also)
 {
     /* no look-alikes (0/O, 1/l/I): the password is read off a terminal */
     static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -780,6 +780,8 @@ int accounts_bootstrap(struct db *db, void *out)
                               ACCOUNTS_BOOT_PASSWORD_LEN, out, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "spkiosk: cannot create the first admin: %s\n", err);
+    else if (also)
+        (void)accounts_boot_show(also, pw);
     sodium_memzero(pw, sizeof pw);
     return rc == 0 ? 0 : -1;
 }

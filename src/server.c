@@ -65,6 +65,29 @@
 #define SERVER_RETRY_LOAD_MS 10000
 #define SERVER_RETRY_LOAD_MAX_MS 300000
 
+/* Whether the first admin's password goes to standard error as well as to
+ * standard output: a test harness or a supervisor that reads only the
+ * daemon's standard error (where the port line is) never saw it (three
+ * reviews writing tests from the contract alone). Only to a pipe, a socket
+ * or a terminal that is not standard output's: never into --log-file or a
+ * file stderr was redirected to (a password kept on disk), never twice
+ * into one terminal, nor twice into the journal (systemd names its stream
+ * in JOURNAL_STREAM, "DEVICE:INODE"). */
+static bool server_password_on_stderr(const struct server_options *o)
+{
+    struct stat e, out;
+    const char *journal = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+
+    if (o->log_file || fstat(STDERR_FILENO, &e) != 0 ||
+        (!S_ISFIFO(e.st_mode) && !S_ISSOCK(e.st_mode) && !S_ISCHR(e.st_mode)))
+        return false;
+    if (journal && sscanf(journal, "%llu:%llu", &dev, &ino) == 2 &&
+        dev == (unsigned long long)e.st_dev && ino == (unsigned long long)e.st_ino)
+        return false;
+    return fstat(STDOUT_FILENO, &out) != 0 || out.st_dev != e.st_dev || out.st_ino != e.st_ino;
+}
+
 static long server_now_ms(void)
 {
     struct timespec ts;
@@ -319,7 +342,7 @@ int server_run(const struct server_options *o)
         goto out;
     }
     api_admin_setup(o->procedures);
-    if (accounts_bootstrap(db, stdout) != 0)
+    if (accounts_bootstrap(db, stdout, server_password_on_stderr(o) ? stderr : NULL) != 0)
         goto out;
     /* watching starts before the first load: a file changed while it runs,
      * or right after the listening line, is then never missed */

@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   startDaemon, makeTmp, stopChecked, request, assertError, adminPassword, addUser, userCmd,
@@ -29,7 +29,9 @@ describe('first start', () => {
     try {
       pw = adminPassword(d);
       assert.match(pw, /^[A-Za-z2-9]{16}$/);
-      assert.ok(!d.stderr().includes(pw), 'the password must not reach the log');
+      // standard error is a pipe here, as a harness reading only it has:
+      // the same lines there too (a --log-file never: the test below)
+      assert.match(d.stderr(), new RegExp(`^spkiosk: created user admin with password ${pw}$`, 'm'));
       const s = await login(d.url, 'admin', pw);
       assert.equal(s.role, 'admin');
       await d.stop();
@@ -42,6 +44,61 @@ describe('first start', () => {
       assert.match(list.stdout, /^admin admin active \d{4}-\d\d-\d\dT/m);
     } finally {
       await stopChecked(d, tmp);
+    }
+  });
+
+  // The log is a file an officer keeps: the password goes to standard
+  // output only (the journal, once), never into --log-file.
+  test('prints the password to standard output, never into --log-file', async () => {
+    const tmp = makeTmp();
+    const logFile = path.join(tmp, 'spkiosk.log');
+    const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'x.db'),
+      '--procedures', path.join(tmp, 'none'), '--log-file', logFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    proc.stdout.on('data', (b) => { out += b; });
+    proc.stderr.on('data', (b) => { err += b; });
+    const read = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    try {
+      let port = 0;
+      // a bound for a loaded machine, not a speed
+      for (let i = 0; i < 600 && !port; i++) {
+        const m = read().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+        if (m) port = Number(m[1]);
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(port, `no listening line in the log file:\n${read()}\nstderr:\n${err}`);
+      const m = /created user admin with password (\S+)/.exec(out);
+      assert.ok(m, `no password on standard output:\n${out}`);
+      const s = await login(`http://127.0.0.1:${port}`, 'admin', m[1]);
+      assert.equal(s.role, 'admin');
+      assert.ok(!read().includes(m[1]), 'the password reached the log file');
+      assert.ok(!err.includes(m[1]), 'the password reached standard error');
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  // Under systemd standard error is the journal's stream, named in
+  // JOURNAL_STREAM: the journal has the line once, from standard output.
+  test('prints the password once into the journal: not on a standard error systemd names', async () => {
+    const tmp = makeTmp();
+    const proc = spawn('sh', ['-c', 'export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2); exec "$0" "$@"', BIN,
+      'serve', '--listen', '127.0.0.1:0', '--db', path.join(tmp, 'x.db'), '--procedures', path.join(tmp, 'none')],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    proc.stdout.on('data', (b) => { out += b; });
+    proc.stderr.on('data', (b) => { err += b; });
+    try {
+      for (let i = 0; i < 600 && !/listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(err, /listening on/, err);
+      assert.match(out, /created user admin with password \S+/, out);
+      assert.doesNotMatch(err, /created user admin/, err);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 

@@ -64,7 +64,7 @@ Test(accounts, unknown_name_costs_a_hash)
     cr_assert_geq(sodium_init(), 0);
     cr_assert_not_null(out);
     casedb_open(&t);
-    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    cr_assert_eq(accounts_bootstrap(t.db, out, NULL), 0);
     fclose(out);
     /* the interactive limits of real hashes: a cheaper dummy would make
      * unknown names faster than known ones */
@@ -98,11 +98,11 @@ Test(accounts, first_admin_only_when_its_password_is_shown)
     cr_assert_geq(sodium_init(), 0);
     cr_assert(full && out && list);
     casedb_open(&t);
-    cr_assert_eq(accounts_bootstrap(t.db, full), -1);
+    cr_assert_eq(accounts_bootstrap(t.db, full, NULL), -1);
     fclose(full);
     cr_assert_eq(accounts_user_list(t.db, list), 0);
     cr_assert_eq(ftell(list), 0, "no user was created");
-    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    cr_assert_eq(accounts_bootstrap(t.db, out, NULL), 0);
     rewind(out);
     cr_assert_not_null(fgets(shown, sizeof shown, out));
     cr_assert_not_null(p = strstr(shown, "password "), "%s", shown);
@@ -435,12 +435,12 @@ Test(accounts, the_first_admin_is_made_once)
     cr_assert_geq(sodium_init(), 0);
     cr_assert_not_null(out);
     casedb_open(&t);
-    cr_assert_eq(accounts_bootstrap(t.db, out), 0);
+    cr_assert_eq(accounts_bootstrap(t.db, out, NULL), 0);
     fflush(out);
     cr_assert_gt(ftell(out), 0);
     rewind(out);
     cr_assert_eq(ftruncate(fileno(out), 0), 0);
-    cr_expect_eq(accounts_bootstrap(t.db, out), 0, "a second start");
+    cr_expect_eq(accounts_bootstrap(t.db, out, NULL), 0, "a second start");
     fflush(out);
     cr_expect_eq(ftell(out), 0, "nothing shown again");
     fclose(out);
