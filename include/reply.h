@@ -35,8 +35,15 @@ enum MHD_Result reply_internal(struct http_request *req);
  * likewise, asking them to call the admin). */
 enum MHD_Result reply_internal_staff(struct http_request *req);
 
-/* 400 bad_request with message (the body's shape is wrong). */
+/* 400 bad_request with message: a body that is not a JSON object, or a
+ * query parameter that is malformed (a query is no JSON to fail
+ * validation). */
 enum MHD_Result reply_bad_request(struct http_request *req, const char *message);
+
+/* 422 invalid_body with message: a JSON object whose members are missing
+ * or of the wrong type (the contract's "422 valid JSON that fails
+ * validation", as every field rule's refusal is). */
+enum MHD_Result reply_invalid_body(struct http_request *req, const char *message);
 
 /* The HTTP status of a refusal: 404, 409 or 422. */
 unsigned reply_refusal_status(const struct refusal *r);

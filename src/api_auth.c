@@ -195,7 +195,10 @@ enum MHD_Result api_auth_login(struct http_request *req)
     jn = cJSON_GetObjectItemCaseSensitive(body, "name");
     jp = cJSON_GetObjectItemCaseSensitive(body, "password");
     if (!cJSON_IsObject(body) || !cJSON_IsString(jn) || !cJSON_IsString(jp)) {
-        ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", bad_body);
+        /* not JSON: malformed (400); an object without both strings is
+         * valid JSON that fails validation (422), as the contract sorts them */
+        ret = cJSON_IsObject(body) ? reply_invalid_body(req, bad_body)
+                                   : http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", bad_body);
         goto out;
     }
     /* nothing to check: not a guess, so it neither costs a hash nor counts */

@@ -193,7 +193,7 @@ enum MHD_Result api_case_create(struct http_request *req)
     if ((r = bodies_case_create(body, &proc, &channel)) != 0) {
         /* the procedure was named when only the channel is at fault: say
          * what is wrong, as a bad channel's 422 does */
-        ret = reply_bad_request(req, r == 2 ? "页面出了问题，办理方式不对；请返回首页重新开始"
+        ret = reply_invalid_body(req, r == 2 ? "页面出了问题，办理方式不对；请返回首页重新开始"
                                             : "页面出了问题，没有说明要办哪个事项；请返回首页重新选择");
         goto out;
     }
@@ -248,9 +248,9 @@ enum MHD_Result api_case_conditions(struct http_request *req)
         return ret;
     r = bodies_case_conditions(body, &confirmed, &n);
     if (r != 0 || !db) {
-        ret = r == 1             ? reply_bad_request(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认")
+        ret = r == 1             ? reply_invalid_body(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认")
               : r < 0 || !db     ? reply_internal(req)
-                                 : reply_bad_request(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认");
+                                 : reply_invalid_body(req, "页面出了问题，办理条件的回答没有收到；请返回上一页重新确认");
         goto done;
     }
     r = cases_confirm(db, req->params[0], confirmed, n, api_cases_actor(req), &unmet,
@@ -411,7 +411,7 @@ static enum MHD_Result api_case_answers(struct http_request *req, bool missing)
     if (r == 0 && missing && !bodies_prereview(body, &prereview))
         r = 1;
     if (r > 0) {
-        ret = reply_bad_request(req, "页面出了问题，填写的内容没有收到；请返回上一页再试");
+        ret = reply_invalid_body(req, "页面出了问题，填写的内容没有收到；请返回上一页再试");
         goto out;
     }
     if (r < 0 || !(db = db_thread())) {
@@ -531,7 +531,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
             return ret;
         r = bodies_case_visit(body, &ask);
         if (r != 0) {
-            ret = r == 2 ? reply_bad_request(req, "页面出了问题，预约上门的信息没有收到；请返回上一页重新填写")
+            ret = r == 2 ? reply_invalid_body(req, "页面出了问题，预约上门的信息没有收到；请返回上一页重新填写")
                          : api_case_submit_visit(req, db, &ask);
             cJSON_Delete(body);
             return ret;
@@ -539,7 +539,7 @@ enum MHD_Result api_case_submit(struct http_request *req)
         r = bodies_prereview(body, &prereview);
         cJSON_Delete(body);
         if (!r)
-            return reply_bad_request(req, "页面出了问题，提交的方式没有收到；请返回上一页再试");
+            return reply_invalid_body(req, "页面出了问题，提交的方式没有收到；请返回上一页再试");
     }
     if (!api_cases_quota(req, QUOTA_SUBMIT, &ret))
         return ret;
@@ -591,7 +591,7 @@ enum MHD_Result api_case_lookup(struct http_request *req)
     jt = cJSON_GetObjectItemCaseSensitive(body, "ticket");
     jl = cJSON_GetObjectItemCaseSensitive(body, "last4");
     if (!cJSON_IsString(jt) || !cJSON_IsString(jl)) {
-        ret = reply_bad_request(req, "请输入排队号，以及身份证号或手机号的最后四位");
+        ret = reply_invalid_body(req, "请输入排队号，以及身份证号或手机号的最后四位");
         goto done;
     }
     if (!db) {

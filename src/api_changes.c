@@ -58,7 +58,7 @@ enum MHD_Result api_changes_read(struct http_request *req)
         return ret;
     if (!(hash = bodies_hash(body))) {
         cJSON_Delete(body);
-        return reply_bad_request(req, "页面出了问题，没有记下您读过哪个版本，请刷新页面后重试");
+        return reply_invalid_body(req, "页面出了问题，没有记下您读过哪个版本，请刷新页面后重试");
     }
     /* longer than any hash: "", never the live version */
     r = changes_read(db, id, req->user, hash, &e);

@@ -114,7 +114,7 @@ enum MHD_Result api_followup_record(struct http_request *req)
         return ret;
     if (bodies_followup(body, &result, &note) != 0) {
         cJSON_Delete(body);
-        return reply_bad_request(req, "页面出了问题，回访结果没有提交成功，请刷新页面后重试");
+        return reply_invalid_body(req, "页面出了问题，回访结果没有提交成功，请刷新页面后重试");
     }
     r = followup_record(db, id, req->user, result, note, clock_today(), &e);
     cJSON_Delete(body);

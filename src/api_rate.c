@@ -85,7 +85,7 @@ static bool api_rate_body(struct http_request *req, const cJSON *body, int *scor
     *reasons = 0;
     *comment = NULL;
     if (c && !cJSON_IsNull(c) && !cJSON_IsString(c)) {
-        *ret = reply_bad_request(req, "comment 应是文字");
+        *ret = reply_invalid_body(req, "comment 应是文字");
         return false;
     }
     if (!cJSON_IsNumber(s) || s->valuedouble < 0 || s->valuedouble > 100 ||

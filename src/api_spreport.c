@@ -50,7 +50,7 @@ enum MHD_Result api_spreport_add(struct http_request *req)
         return ret;
     if (bodies_spreport(body, &in) != 0) {
         cJSON_Delete(body);
-        return reply_bad_request(req, "页面出了问题，报告没有提交成功，请刷新页面后重试");
+        return reply_invalid_body(req, "页面出了问题，报告没有提交成功，请刷新页面后重试");
     }
     r = spreport_add(db, proc, in.hash, in.step, in.kind, in.note, req->user, clock_today(), &id,
                      &e);
@@ -98,7 +98,7 @@ enum MHD_Result api_spreport_deal(struct http_request *req)
         return ret;
     if (bodies_optional_text(body, "reply", &reply) != 0) {
         cJSON_Delete(body);
-        return reply_bad_request(req, "reply 应是文字");
+        return reply_invalid_body(req, "reply 应是文字");
     }
     r = spreport_deal(db, id, req->user, reply, &e);
     cJSON_Delete(body);

@@ -474,7 +474,7 @@ enum MHD_Result api_staff_invite(struct http_request *req)
     if (!(body = reply_json_body(req, &res)))
         return res;
     if (bodies_optional_text(body, "note", &note) != 0) {
-        res = reply_bad_request(req, "页面出了问题，通知说明没有提交成功，请刷新页面后重试");
+        res = reply_invalid_body(req, "页面出了问题，通知说明没有提交成功，请刷新页面后重试");
     } else {
         r = window_invite(db, id, req->user, bodies_text(body, "date"),
                           note, &e);

@@ -60,6 +60,11 @@ enum MHD_Result reply_bad_request(struct http_request *req, const char *message)
     return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_request", message);
 }
 
+enum MHD_Result reply_invalid_body(struct http_request *req, const char *message)
+{
+    return http_reply_error(req, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid_body", message);
+}
+
 unsigned reply_refusal_status(const struct refusal *r)
 {
     switch (r->kind) {

@@ -249,10 +249,14 @@ describe('login, session, logout', () => {
     assert.equal(a.headers.get('set-cookie'), null);
   });
 
-  test('malformed login bodies are 400', async () => {
-    for (const body of ['', 'not json', '[]', '{"name":"a"}', '{"name":1,"password":"x"}',
-      '{"name":"a","password":null}', '{"name":"a","password":"b"} trailing'])
+  // The contract sorts them: not JSON (or not an object) is a malformed
+  // request, 400; an object without both strings is valid JSON that fails
+  // validation, 422.
+  test('a login body that is not JSON is 400, an object without both strings 422', async () => {
+    for (const body of ['', 'not json', '[]', '{"name":"a","password":"b"} trailing'])
       assertError(await post(`${h.daemon.url}/api/v1/login`, body), 400, 'bad_request', body);
+    for (const body of ['{"name":"a"}', '{"name":1,"password":"x"}', '{"name":"a","password":null}', '{}'])
+      assertError(await post(`${h.daemon.url}/api/v1/login`, body), 422, 'invalid_body', body);
   });
 
   test('GET /api/v1/session answers the live session, 401 otherwise', async () => {

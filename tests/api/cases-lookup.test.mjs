@@ -84,9 +84,9 @@ describe('lookup by ticket and last four', () => {
     for (const v of [NAME, ID, MOBILE, c.id]) assert.ok(!wrong.text.includes(v));
   });
 
-  it('400 for a body without both strings, 422 for a last four of the wrong shape', async () => {
-    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket }), 400, 'bad_request');
-    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket, last4: 1234 }), 400, 'bad_request');
+  it('422 for a body without both strings, and for a last four of the wrong shape', async () => {
+    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket }), 422, 'invalid_body');
+    assertError(await h.post('/api/v1/cases/lookup', { ticket: c.ticket, last4: 1234 }), 422, 'invalid_body');
     for (const bad of ['123', '12345', 'X234', '', 'abcd'])
       assertError(await lookup(c.ticket, bad), 422, 'bad_last4', bad);
   });

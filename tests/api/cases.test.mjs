@@ -146,10 +146,10 @@ describe('a case from start to rating', () => {
     assert.deepEqual(r.body.unmet, [0, 1, 2]);
   });
 
-  it('a confirmation that is not a boolean array is 400', async () => {
+  it('a confirmation that is not a boolean array is 422, a body that is not JSON 400', async () => {
     for (const body of [{ confirmed: [true, 'yes', true] }, { confirmed: [1, 1, 1] },
       { confirmed: [true, null, true] }, { confirmed: 'true' }, { confirmed: true }, {}]) {
-      assertError(await post(`/api/v1/cases/${c.id}/conditions`, body), 400, 'bad_request', JSON.stringify(body));
+      assertError(await post(`/api/v1/cases/${c.id}/conditions`, body), 422, 'invalid_body', JSON.stringify(body));
     }
     assertError(await postRaw(`/api/v1/cases/${c.id}/conditions`, '{"confirmed":[true,'), 400, 'bad_request', 'malformed');
     // one JSON value and nothing after it but white space
@@ -438,14 +438,14 @@ describe('channels', () => {
     }
   });
 
-  it('a null channel is the default; a channel of another type is 400 and says so', async () => {
+  it('a null channel is the default; a channel of another type is 422 and says so', async () => {
     const r = await post('/api/v1/cases', { procedure: 'simple', channel: null });
     assert.equal(r.status, 201, r.text);
     caseIds.push(r.body.id);
     assert.equal((await getCase(r.body.id)).channel, 'kiosk');
     for (const channel of [1, true, ['kiosk'], { kiosk: true }]) {
       const x = await post('/api/v1/cases', { procedure: 'simple', channel });
-      assertError(x, 400, 'bad_request', JSON.stringify(channel));
+      assertError(x, 422, 'invalid_body', JSON.stringify(channel));
       assert.match(x.body.error.message, /办理方式/, 'the channel is at fault, not the procedure');
     }
   });
@@ -488,19 +488,21 @@ describe('errors of the case endpoints', () => {
     }
   });
 
-  it('a body that is not an object, or without a procedure string, is 400', async () => {
-    for (const body of ['residence', ['residence'], 5, null, {}, { procedure: 5 }, { procedure: null },
-      { procedure: ['residence'] }]) {
+  it('a body that is not an object is 400, an object without a procedure string 422', async () => {
+    for (const body of ['residence', ['residence'], 5, null]) {
       assertError(await post('/api/v1/cases', body), 400, 'bad_request', JSON.stringify(body));
+    }
+    for (const body of [{}, { procedure: 5 }, { procedure: null }, { procedure: ['residence'] }]) {
+      assertError(await post('/api/v1/cases', body), 422, 'invalid_body', JSON.stringify(body));
     }
   });
 
-  it('a step body whose fields or checklist is not an object is 400', async () => {
+  it('a step body whose fields or checklist is not an object is 422', async () => {
     const o = await createCase('simple');
     caseIds.push(o.id);
     for (const body of [{ fields: [] }, { fields: 'name=x' }, { fields: 5 }, { checklist: ['s0-0'] },
       { checklist: true }]) {
-      assertError(await post(`/api/v1/cases/${o.id}/steps/0`, body), 400, 'bad_request', JSON.stringify(body));
+      assertError(await post(`/api/v1/cases/${o.id}/steps/0`, body), 422, 'invalid_body', JSON.stringify(body));
     }
     for (const text of ['{"checklist":', '[]', '"x"', '']) {
       assertError(await postRaw(`/api/v1/cases/${o.id}/steps/0`, text), 400, 'bad_request', JSON.stringify(text));

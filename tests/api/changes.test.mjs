@@ -232,8 +232,8 @@ describe('what changed in a procedure, until the staffer confirms', () => {
     assertError(await read(live, 'sub', h.staff, { Cookie: h.staff.cookie, 'Content-Type': 'application/json' }),
       403, 'csrf_failed');
     assertError(await read(live, 'sub', null, { 'Content-Type': 'application/json' }), 401, 'not_logged_in');
-    assertError(await read('{"hash":1}'), 400, 'bad_request');
-    assertError(await read('{}'), 400, 'bad_request');
+    assertError(await read('{"hash":1}'), 422, 'invalid_body');
+    assertError(await read('{}'), 422, 'invalid_body');
     assertError(await read('[]'), 400, 'bad_request');
   });
 });

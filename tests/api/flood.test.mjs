@@ -139,7 +139,7 @@ describe('the public quota spends nothing on requests that do nothing', () => {
         assert.equal((await h.submit(addr, FAKE)).status, 404);
         const m = await h.call(addr, 'POST', `/api/v1/cases/${FAKE}/steps/0/incomplete`, { checklist: {} });
         assert.equal(m.status, 404, m.text);
-        assert.equal((await h.call(addr, 'POST', `/api/v1/cases/${FAKE}/submit`, { visit: 7 })).status, 400);
+        assert.equal((await h.call(addr, 'POST', `/api/v1/cases/${FAKE}/submit`, { visit: 7 })).status, 422);
       }
     }
     const a = await h.create('127.0.0.4');

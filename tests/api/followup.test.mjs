@@ -136,7 +136,7 @@ describe('call-backs', () => {
     assertError(await h.spost(p, { result: 'fine', note: '已整改' }), 422, 'bad_result');
     assertError(await h.spost(p, { note: '已整改' }), 422, 'bad_result');
     assertError(await h.spost(p, { result: 'satisfied', note: '长'.repeat(501) }), 422, 'note_too_long');
-    assertError(await h.spost(p, { result: 1 }), 400, 'bad_request');
+    assertError(await h.spost(p, { result: 1 }), 422, 'invalid_body');
     assertError(await h.spost('/api/v1/staff/followups/999999', { result: 'satisfied' }), 404, 'not_found');
     assertError(await h.spost('/api/v1/staff/followups/x1', { result: 'satisfied' }), 404, 'not_found');
     assert.equal((await list()).counts.open, 3, 'nothing was recorded');

@@ -102,7 +102,7 @@ describe('a web case goes to pre-review', () => {
     assertError(far, 422, 'date_too_far');
     assert.match(far.body.error.message, /90 天/);
     assertError(await h.spost(p, { date: day(1), note: '带'.repeat(501) }), 422, 'note_too_long');
-    assertError(await h.spost(p, { date: day(1), note: 5 }), 400, 'bad_request');
+    assertError(await h.spost(p, { date: day(1), note: 5 }), 422, 'invalid_body');
     assertError(await h.spost(p, '[]'), 400, 'bad_request');
     // a hall case is not in pre-review
     assertError(await h.spost(`/api/v1/staff/cases/${kiosk.id}/invite`, { date: day(1) }), 409, 'not_prereview');
@@ -220,7 +220,7 @@ describe('pre-review is asked for; the contract\'s submit gives a web case a tic
     assert.deepEqual(v.body.events.filter((e) => e.what === 'submitted').map((e) => e.detail), ['ticket', null]);
   });
 
-  it('pre-review asked for a hall case is 422 and changes nothing; a bad ask is 400', async () => {
+  it('pre-review asked for a hall case is 422 and changes nothing; so is a bad ask', async () => {
     const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'kiosk' });
     const id = open.body.id;
     assert.equal((await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
@@ -228,7 +228,7 @@ describe('pre-review is asked for; the contract\'s submit gives a web case a tic
     assert.equal((await h.post(`/api/v1/cases/${id}/steps/1`,
       { fields: { name: '钱阿姨', id_number: '11010519491231002X', phone: '13800138000', proxy: 'no' } })).status, 200);
     assertError(await h.post(`/api/v1/cases/${id}/submit`, { prereview: true }), 422, 'prereview_web_only');
-    assertError(await h.post(`/api/v1/cases/${id}/submit`, { prereview: 'yes' }), 400, 'bad_request');
+    assertError(await h.post(`/api/v1/cases/${id}/submit`, { prereview: 'yes' }), 422, 'invalid_body');
     assert.equal((await h.get(`/api/v1/cases/${id}`)).body.status, 'open');
     const s = await h.post(`/api/v1/cases/${id}/submit`, { prereview: false });
     assert.equal(s.status, 200, s.text);
@@ -249,7 +249,7 @@ describe('pre-review is asked for; the contract\'s submit gives a web case a tic
     const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
     assert.equal((await h.post(`/api/v1/cases/${open.body.id}/conditions`, { confirmed: [true] })).status, 200);
     assertError(await h.post(`/api/v1/cases/${open.body.id}/steps/0/incomplete`, { checklist: {}, prereview: 1 }),
-      400, 'bad_request');
+      422, 'invalid_body');
   });
 });
 

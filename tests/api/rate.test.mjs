@@ -87,7 +87,7 @@ describe('the evaluator of a window', () => {
     assertError(await send(offer.token, { score: 1, reasons: 'wait' }), 422, 'bad_reason');
     assertError(await send(offer.token, { score: 4, reasons: ['wait'] }), 422, 'reasons_not_asked');
     assertError(await send(offer.token, { score: 1, comment: 'x'.repeat(501) }), 422, 'comment_too_long');
-    assertError(await send(offer.token, { score: 1, comment: 5 }), 400, 'bad_request');
+    assertError(await send(offer.token, { score: 1, comment: 5 }), 422, 'invalid_body');
     // known codes, but more than the 16 entries looked at
     assertError(await send(offer.token, { score: 1, reasons: Array(17).fill('wait') }), 422, 'bad_reason');
     assert.ok((await rate('?window=3')).body.offer, 'the offer is still there');

@@ -75,7 +75,7 @@ describe('SP有误: reporting a step, the admin list, dealt with', () => {
     assertError(await report({ ...ok, note: 'a\u0007b' }), 422, 'bad_text');
     for (const bad of [{ ...ok, hash: 1 }, { ...ok, step: '0' }, { ...ok, hash: undefined },
       { ...ok, step: undefined }, { ...ok, kind: 1 }, { ...ok, note: 5 }]) {
-      assertError(await report(bad), 400, 'bad_request', JSON.stringify(bad));
+      assertError(await report(bad), 422, 'invalid_body', JSON.stringify(bad));
     }
     assertError(await report('[]'), 400, 'bad_request');
     assertError(await report('{'), 400, 'bad_request');
@@ -141,7 +141,7 @@ describe('SP有误: reporting a step, the admin list, dealt with', () => {
     assert.equal(r.status, 201, r.text);
     assertError(await deal(r.body.id, { reply: '长'.repeat(501) }), 422, 'reply_too_long');
     assertError(await deal(r.body.id, { reply: 'x\u0001' }), 422, 'bad_text');
-    assertError(await deal(r.body.id, { reply: 7 }), 400, 'bad_request');
+    assertError(await deal(r.body.id, { reply: 7 }), 422, 'invalid_body');
     const d = await deal(r.body.id, { reply: ' 已改，下一版上线 ' });
     assert.equal(d.status, 200, d.text);
     assert.equal(d.body.id, r.body.id);

@@ -161,7 +161,7 @@ describe('asking for a visit', () => {
     assert.equal((await ask(id2, { ...ASK(), date: day(0) })).status, 200);
   });
 
-  it('an item without visit: yes is visit_not_offered; a case not finished is 409; a bad shape 400', async () => {
+  it('an item without visit: yes is visit_not_offered; a case not finished is 409; a bad shape 422', async () => {
     const id = await walked('plain');
     assertError(await ask(id, ASK()), 422, 'visit_not_offered');
     // a ticket is still what a plain submit gives
@@ -171,7 +171,7 @@ describe('asking for a visit', () => {
     const c = await post('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
     assertError(await ask(c.body.id, ASK()), 409, 'not_finished');
     const id3 = await walked('homecare');
-    assertError(await ask(id3, 'tomorrow'), 400, 'bad_request');
+    assertError(await ask(id3, 'tomorrow'), 422, 'invalid_body');
     assertError(await ask('0'.repeat(32), ASK()), 404, 'unknown_case');
   });
 
