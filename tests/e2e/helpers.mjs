@@ -142,6 +142,16 @@ export async function staffLogin(page, url, name, password) {
 // (so the old screen is never taken for the new one). A `page.goto` to the
 // same page with another hash only changes the hash: pass it as the action,
 // or the screen before it, still drawn, passes the wait.
+// The staff page opens a case typed into 打开办件 (a ticket or an id) and
+// waits for its heading to name the ticket. Returns the case pane.
+export async function openStaffCase(page, key, ticket = key) {
+  await page.locator('#case-key').fill(key);
+  await page.keyboard.press('Enter');
+  const pane = page.locator('#case-pane');
+  await pane.locator('#case-h', { hasText: ticket }).waitFor();
+  return pane;
+}
+
 export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
   if (action) {
     // a page not on the kiosk yet (about:blank) has nothing to mark

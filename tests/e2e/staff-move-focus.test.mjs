@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin } from './helpers.mjs';
+import { useKiosk, kioskPage, staffLogin, openStaffCase } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -30,10 +30,7 @@ describe('the focus after a move redraws the case', () => {
     const { page } = kp;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
-    await page.locator('#case-key').fill(c.ticket);
-    await page.keyboard.press('Enter');
-    const pane = page.locator('#case-pane');
-    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const pane = await openStaffCase(page, c.ticket);
 
     await pane.getByRole('button', { name: '再次叫号' }).focus();
     await page.keyboard.press('Enter');

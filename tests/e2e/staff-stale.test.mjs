@@ -9,7 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, poll, staffLogin } from './helpers.mjs';
+import { useKiosk, kioskPage, poll, staffLogin, openStaffCase } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase, apiPost, ID } from './labour-case.mjs';
 
@@ -61,10 +61,7 @@ describe('a case moved by a colleague while it is on show', () => {
   it('with the return form open, keeps what was typed and says the case changed', async () => {
     const { page } = kp;
     const c = await labourCase(k.url);
-    await page.locator('#case-key').fill(c.ticket);
-    await page.keyboard.press('Enter');
-    const pane = page.locator('#case-pane');
-    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const pane = await openStaffCase(page, c.ticket);
     await pane.getByRole('button', { name: '退回补正' }).click();
     await page.fill('#return-reason', '地址不全');
     await returnAndResubmit(c);
@@ -86,10 +83,7 @@ describe('a case moved by a colleague while it is on show', () => {
     const wang = await login(k.url, 'wang', 'wang-password-1');
     const acc = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(wang), body: '{}' });
     assert.equal(acc.status, 200, await acc.text());
-    await page.locator('#case-key').fill(c.id);
-    await page.keyboard.press('Enter');
-    const pane = page.locator('#case-pane');
-    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const pane = await openStaffCase(page, c.id, c.ticket);
     await pane.getByRole('button', { name: '不予办理' }).click();
     const reason = '根据《就业服务与就业管理规定》第六十二条，申请人不属于本社区户籍';
     await page.fill('#reject-reason', reason);
@@ -113,10 +107,7 @@ describe('a case moved by a colleague while it is on show', () => {
     const { page } = own;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
-    await page.locator('#case-key').fill(c.ticket);
-    await page.keyboard.press('Enter');
-    const pane = page.locator('#case-pane');
-    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const pane = await openStaffCase(page, c.ticket);
     await pane.getByRole('button', { name: '退回补正' }).click();
     await page.fill('#return-reason', '缺户口簿首页');
     const asked = [];
@@ -132,10 +123,7 @@ describe('a case moved by a colleague while it is on show', () => {
   it('says nothing of a change while this staffer\'s own move is on its way', async () => {
     const { page } = kp;
     const c = await labourCase(k.url);
-    await page.locator('#case-key').fill(c.ticket);
-    await page.keyboard.press('Enter');
-    const pane = page.locator('#case-pane');
-    await pane.locator('#case-h', { hasText: c.ticket }).waitFor();
+    const pane = await openStaffCase(page, c.ticket);
     let seen = false;
     await page.route('**/api/v1/staff/cases/*/accept', async (route) => {
       const res = await route.fetch();
