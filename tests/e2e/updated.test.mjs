@@ -244,6 +244,9 @@ describe('a waiting text that renames the item', () => {
 // repeats it): the second PUT went with the same If-Match, was 409, and
 // its 文件在您打开之后被改过了 replaced the first one's 已保存 although the
 // save had gone through. A save in flight takes no second one.
+// The first PUT is held until both keystrokes are in: unheld, a quick
+// answer on an idle machine let the second Ctrl+S start a new save with the
+// new ETag (200, as it should), and CI once saw [200, 200].
 describe('Ctrl+S twice in a row', () => {
   it('saves once and says so', async () => {
     const PW = 'admin-pass-45';
@@ -263,16 +266,29 @@ describe('Ctrl+S twice in a row', () => {
       await src.waitFor();
       await src.fill((await src.inputValue()).replace('两次保存的简介', '两次保存的新简介'));
       const puts = [];
+      let sent = 0;
+      let release;
+      const held = new Promise((r) => { release = r; });
+      page.on('request', (r) => { if (r.method() === 'PUT') sent += 1; });
       page.on('response', (r) => { if (r.request().method() === 'PUT') puts.push(r.status()); });
+      await page.route(/\/api\/v1\/admin\/procedures\/twice\/source/, async (route) => {
+        if (route.request().method() === 'PUT') await held;
+        await route.continue();
+      });
       await src.focus();
       await page.keyboard.down('Control');
       await page.keyboard.press('s');
+      await poll(async () => assert.equal(sent, 1, 'the first save is on its way'));
       await page.keyboard.press('s');
       await page.keyboard.up('Control');
+      // a second save, had it started, would be on its way by now
+      await page.evaluate(() => new Promise((r) => { setTimeout(r, 200); }));
+      release();
       await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /已保存并上线/));
       await new Promise((r) => setTimeout(r, 800));
       assert.match(await page.locator('#save-msg').innerText(), /已保存并上线/);
       assert.deepEqual(puts, [200]);
+      assert.equal(sent, 1);
     } finally {
       await kp.context.close();
     }
