@@ -67,6 +67,11 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
  * on). */
 int relay_recount(struct db *db, const struct workdays *cal, int today, int *moved);
 
+/* Whether stage (the key of the stage the staffer saw; NULL: not said) is
+ * no longer the case's current stage: a colleague passed it meanwhile. A
+ * case with no current stage has not moved. */
+bool relay_stage_moved(const struct case_state *cs, const char *stage);
+
 /* Inside the caller's open transaction: an accepted case goes back to the
  * resident, so its clock stops from today (paused_on) until it is
  * accepted again. A case with no chain yet is left alone. 0 or -1. */

@@ -149,10 +149,13 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
 
 /* window_return, with seen the status the staffer's screen showed (NULL:
  * not said): when the case has another status now (a colleague accepted
- * it meanwhile), nothing changes and e is case_moved (409). */
+ * it meanwhile), nothing changes and e is case_moved (409). stage (NULL:
+ * not said), for an accepted case, the key of the stage the screen showed:
+ * when a colleague has passed it since, nothing changes and e is
+ * stage_moved (409), as for relay_reject. */
 int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
                        const struct window_flags *fields, const struct window_flags *checklist,
-                       const char *seen, struct refusal *e);
+                       const char *seen, const char *stage, struct refusal *e);
 
 /* 叫号: calls the oldest waiting case not called yet (passing over one
  * whose pinned version no longer parses) to window, the staffer's window

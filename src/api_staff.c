@@ -357,7 +357,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
-    const char *reason, *seen;
+    const char *reason, *seen, *stage;
     cJSON *body;
     size_t used = 0;
     int r;
@@ -368,7 +368,8 @@ enum MHD_Result api_staff_return(struct http_request *req)
         return res;
     /* as the chain's moves: a reason of another type is not a missing one */
     if (bodies_optional_text(body, "reason", &reason) != 0 ||
-        bodies_optional_text(body, "status", &seen) != 0) {
+        bodies_optional_text(body, "status", &seen) != 0 ||
+        bodies_optional_text(body, "stage", &stage) != 0) {
         res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
@@ -378,7 +379,7 @@ enum MHD_Result api_staff_return(struct http_request *req)
         res = reply_internal(req);
         goto out;
     }
-    r = window_return_seen(db, id, req->user, reason, &fields, &checklist, seen, &e);
+    r = window_return_seen(db, id, req->user, reason, &fields, &checklist, seen, stage, &e);
     res = api_staff_case_answer(req, db, r, &e, id);
 out:
     free(fnames);

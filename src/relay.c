@@ -372,9 +372,7 @@ static const char sql_set_stage[] = "UPDATE cases SET stage = ?2 WHERE id = ?1";
 static const struct refusal err_stage_moved = {REFUSAL_CONFLICT, "stage_moved",
                                                "这个环节已经有人处理过了，请刷新后再看"};
 
-/* Whether stage (the key the staffer saw; NULL: not said) is no longer the
- * case's current stage. */
-static bool relay_stage_stale(const struct case_state *cs, const char *stage)
+bool relay_stage_moved(const struct case_state *cs, const char *stage)
 {
     return stage && cs->model && cs->r.stage >= 0 && (size_t)cs->r.stage < cs->model->n_stages &&
            strcmp(stage, cs->model->stages[cs->r.stage].key) != 0;
@@ -411,7 +409,7 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
     /* two staffers passing the same stage: the second finds it moved on.
      * Asked before the last-stage check, which would otherwise send a
      * staffer whose screen is stale to 办结 a stage nobody showed them */
-    if (relay_stage_stale(&cs, stage)) {
+    if (relay_stage_moved(&cs, stage)) {
         rc = relay_refuse(db, e, &err_stage_moved);
         goto done;
     }
@@ -616,7 +614,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     /* a colleague passed the stage the staffer was reading while they
      * wrote the reason: the case, and the colleague's note, are not what
      * the reason answers (a review: pass vs reject) */
-    if (!intake && relay_stage_stale(&cs, stage)) {
+    if (!intake && relay_stage_moved(&cs, stage)) {
         rc = relay_refuse(db, e, &err_stage_moved);
         goto done;
     }

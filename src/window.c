@@ -384,16 +384,19 @@ int window_return(struct db *db, const char *id, const char *user, const char *r
                   const struct window_flags *fields, const struct window_flags *checklist,
                   struct refusal *e)
 {
-    return window_return_seen(db, id, user, reason, fields, checklist, NULL, e);
+    return window_return_seen(db, id, user, reason, fields, checklist, NULL, NULL, e);
 }
 
 int window_return_seen(struct db *db, const char *id, const char *user, const char *reason,
                        const struct window_flags *fields, const struct window_flags *checklist,
-                       const char *seen, struct refusal *e)
+                       const char *seen, const char *stage, struct refusal *e)
 {
     static const struct refusal moved = {
         REFUSAL_CONFLICT, "case_moved",
         "这件办件刚刚已被其他窗口处理，状态变了，没有退回；请看上面办件现在的状态再决定"};
+    static const struct refusal moved_stage = {
+        REFUSAL_CONFLICT, "stage_moved",
+        "这件办件的这个环节刚刚已被同事处理过了，没有退回；请看上面办件现在的环节再决定"};
     char buf[WINDOW_TEXT_MAX * 4 + 1], now[CLOCK_UTC_LEN];
     struct case_state cs;
     cJSON *items = NULL, *f_out, *c_out;
@@ -422,6 +425,14 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
      * colleague did with the resident at their window */
     if (seen && !window_status(&cs, seen)) {
         *e = moved;
+        rc = 1;
+        goto rollback;
+    }
+    /* a colleague passed the stage whose papers this staffer found short:
+     * the review went on with them, so the return answers a stage that is
+     * no longer the case's (as a reject over a pass) */
+    if (window_status(&cs, "accepted") && relay_stage_moved(&cs, stage)) {
+        *e = moved_stage;
         rc = 1;
         goto rollback;
     }

@@ -1024,8 +1024,10 @@ function returnForm(v, box) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
-      // the status read: a colleague's 受理 meanwhile is 409, not undone
+      // the status read: a colleague's 受理 meanwhile is 409, not undone;
+      // and the stage read: a colleague's pass meanwhile is 409 too
       const body = { reason: reason.value, status: v.status, fields: [], checklist: [] };
+      if (v.status === 'accepted') body.stage = ((v.stages || [])[v.stage] || {}).key;
       for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
       let returned;
       try {

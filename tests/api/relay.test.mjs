@@ -587,6 +587,31 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.equal(r.body.status, 'rejected');
   });
 
+  // pass vs return, the same race: wang finds a paper short at the first
+  // stage and writes what to bring; li passes the stage meanwhile. The
+  // return sent with the stage wang saw is 409 stage_moved and the case
+  // stays at the review (before: it went back to the resident over li's
+  // pass, its clock stopped at a stage nobody had shown wang).
+  it('a return from a stale stage is 409 stage_moved; at the stage seen it goes through', async () => {
+    const z = await handIn('dibao');
+    assert.equal((await post(`/api/v1/staff/cases/${z.id}/accept`, {}, wang)).status, 200);
+    assert.equal((await post(`/api/v1/staff/cases/${z.id}/pass`, { note: '材料齐全', stage: 'accept' }, li)).status, 200);
+    const stale = await post(`/api/v1/staff/cases/${z.id}/return`,
+      { reason: '缺收入证明', status: 'accepted', stage: 'accept' }, wang);
+    assertError(stale, 409, 'stage_moved');
+    assert.match(stale.body.error.message, /没有退回/);
+    const v = (await sget(`/api/v1/staff/cases/${z.id}`, wang)).body;
+    assert.equal(v.status, 'accepted');
+    assert.equal(v.stage, 1);
+    assert.equal(v.events.some((e) => e.what === 'returned'), false);
+    assertError(await post(`/api/v1/staff/cases/${z.id}/return`, { reason: '缺收入证明', stage: 7 }, wang),
+      422, 'bad_text');
+    const r = await post(`/api/v1/staff/cases/${z.id}/return`,
+      { reason: '缺收入证明', status: 'accepted', stage: 'review' }, wang);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+  });
+
   it('every new route wants a session, and its POSTs the CSRF token', async () => {
     for (const p of ['pass', 'handout', 'reject', 'assign'])
       assertError(await post(`/api/v1/staff/cases/${c.id}/${p}`, {}), 401, 'not_logged_in');

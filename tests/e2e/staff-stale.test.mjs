@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useKiosk, kioskPage, poll, staffLogin, openStaffCase } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { labourCase, apiPost, ID } from './labour-case.mjs';
+import { labourCase, longevityCase, apiPost, ID } from './labour-case.mjs';
 
 const k = useKiosk();
 
@@ -97,6 +97,35 @@ describe('a case moved by a colleague while it is on show', () => {
     const kept = pane.locator('.case-msg textarea.typed-kept');
     assert.equal(await kept.inputValue(), reason, 'the reason typed is still on the page');
     assert.match(await pane.locator('.case-msg').innerText(), /没有保存/);
+    kp.assertClean('staff page');
+  });
+
+  // pass vs 退回补正 on a case with a review chain: wang reads the first
+  // stage (社区受理) and writes which paper is short; li passes the stage
+  // meanwhile. The return went through over li's pass and stopped the
+  // case's clock at a stage nobody had shown wang; it is refused now, the
+  // case stays with the review, and the reason typed stays in the form.
+  it('a 退回补正 over a colleague\'s pass of the stage is refused, the reason kept', async () => {
+    const { page } = kp;
+    const id = await longevityCase(k.url);
+    const s = await apiPost(k.url, `/api/v1/cases/${id}/submit`);
+    const wang = await login(k.url, 'wang', 'wang-password-1');
+    const acc = await fetch(`${k.url}/api/v1/staff/cases/${id}/accept`, { method: 'POST', headers: authHeaders(wang), body: '{}' });
+    assert.equal(acc.status, 200, await acc.text());
+    const pane = await openStaffCase(page, id, s.ticket);
+    await pane.getByRole('button', { name: '退回补正' }).click();
+    await page.fill('#return-reason', '缺少本人银行卡复印件');
+    const li = await login(k.url, 'li', 'li-password-12');
+    const passed = await fetch(`${k.url}/api/v1/staff/cases/${id}/pass`, {
+      method: 'POST', headers: authHeaders(li), body: JSON.stringify({ stage: 'accept', note: '材料齐全' }) });
+    assert.equal(passed.status, 200, await passed.text());
+    await pane.getByRole('button', { name: '退回并打印补正告知单' }).click();
+    await pane.getByText(/没有退回/).waitFor();
+    assert.equal(await page.inputValue('#return-reason'), '缺少本人银行卡复印件', 'the typed reason is kept');
+    const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(wang) })).json();
+    assert.equal(v.status, 'accepted');
+    assert.equal(v.stages[v.stage].key, 'report', 'the case stays at the stage li passed it to');
+    await page.keyboard.press('Escape');
     kp.assertClean('staff page');
   });
 
