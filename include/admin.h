@@ -49,10 +49,12 @@ bool admin_rel_special(const char *rel);
  * answers it (docs/http-api.md, Admin): {"today","procedures":[...],
  * "problems":[...]}. root is the procedures folder exactly as the loader
  * was given it (diagnostics are stored under paths that start with it);
- * today is YYYYMMDD for review_overdue. Reads db in one read transaction
- * and stats each file for its modification time. Returns 0 with *out (a
- * new string the caller frees), or -1. */
-int admin_list_json(struct db *db, const char *root, int today, char **out);
+ * today is YYYYMMDD for review_overdue. behind: the last load could not
+ * store what it read (loader_behind), so the list is older than the files:
+ * problems then opens with an error that says so. Reads db in one read
+ * transaction and stats each file for its modification time. Returns 0
+ * with *out (a new string the caller frees), or -1. */
+int admin_list_json(struct db *db, const char *root, int today, bool behind, char **out);
 
 /* Finds the file of procedure `id`. With file (a rel) given, that file is
  * meant and id must be the id the list shows for it (its live procedure's,

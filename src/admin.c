@@ -421,6 +421,24 @@ static bool admin_looks_like_procedure(const char *rel)
            strcmp(slash + 1, "README.md") != 0;
 }
 
+/* A problem of the list's own (not a stored diagnostic) appended to arr. */
+static void admin_problem_add(cJSON *arr, const char *rel, int line, const char *severity,
+                              const char *message, int *oom)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        *oom = 1;
+        return;
+    }
+    json_str(o, "file", rel, oom);
+    if (!cJSON_AddNumberToObject(o, "line", line))
+        *oom = 1;
+    json_str(o, "severity", severity, oom);
+    json_str(o, "message", message, oom);
+}
+
 static void admin_diag_add(cJSON *arr, const char *rel, sqlite3_stmt *st, bool severity, int *oom)
 {
     cJSON *o = cJSON_CreateObject();
@@ -514,7 +532,7 @@ static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom
     free(path);
 }
 
-int admin_list_json(struct db *db, const char *root, int today, char **out)
+int admin_list_json(struct db *db, const char *root, int today, bool behind, char **out)
 {
     struct admin_list l = {0};
     cJSON *doc = cJSON_CreateObject(), *procs, *retired = cJSON_CreateArray(), *problems;
@@ -529,6 +547,14 @@ int admin_list_json(struct db *db, const char *root, int today, char **out)
     if (!(procs = cJSON_AddArrayToObject(doc, "procedures")) ||
         !(problems = cJSON_AddArrayToObject(doc, "problems")))
         goto out;
+    /* the states below are the last stored load's: an edit saved while the
+     * database could not be written shows nowhere else, and an admin who
+     * sees no change would save it again or call for help */
+    if (behind)
+        admin_problem_add(problems, ".", 0, "error",
+                          "磁盘上的改动还没有上线：上次载入没能写进数据库（磁盘可能满了），下面的状态和自助机上的内容都还是之前的。"
+                          "腾出空间后会自动上线，不必重新保存。",
+                          &l.oom);
     /* one read transaction: all three queries see the same load */
     if (db_read_begin(db) != 0)
         goto out;

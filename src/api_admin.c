@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "db.h"
 #include "library.h"
+#include "loader.h"
 #include "render.h"
 #include "reply.h"
 #include "store.h"
@@ -128,7 +129,7 @@ enum MHD_Result api_admin_procedures(struct http_request *req)
     struct db *db;
     char *json = NULL;
 
-    if (!(db = db_thread()) || admin_list_json(db, api_admin_root, clock_today(), &json) != 0)
+    if (!(db = db_thread()) || admin_list_json(db, api_admin_root, clock_today(), loader_behind(), &json) != 0)
         return reply_internal(req);
     return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PUBLIC);
 }

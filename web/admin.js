@@ -85,9 +85,11 @@ function failure(err, retry) {
 // ---- the list ---------------------------------------------------------------
 
 function problemItem(d, href) {
+  const cls = d.severity === 'warning' || d.warning ? 'warn' : 'error';
+  // the whole library's (a load that could not be stored): no place to show
+  if (d.file === '.' && !d.line) return el('li', { class: cls }, d.message);
   const where = `${d.file}:${d.line}`;
-  return el('li', { class: d.severity === 'warning' || d.warning ? 'warn' : 'error' },
-    href ? el('a', { href }, where) : el('code', {}, where), `：${d.message}`);
+  return el('li', { class: cls }, href ? el('a', { href }, where) : el('code', {}, where), `：${d.message}`);
 }
 
 // the open step reports (SP有误) by procedure id, from the list's load

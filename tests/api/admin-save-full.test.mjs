@@ -80,6 +80,13 @@ describe('an admin save while the database is full', { skip: havePrlimit ? false
     assert.equal((await request(`${daemon.url}/api/v1/procedures/simple`)).body.title, '简易事项');
     // the watcher's own load of the renames fails too, while still full
     await waitLog(from, /files changed: reloading[^\n]*\n(?:[^\n]*\n)*?[^\n]*loaded [^\n]*\(files not stored\)/);
+    // the console's list is the last stored load's: it says so first,
+    // or the admin sees the old state and saves again or calls for help
+    const behind = await get('/api/v1/admin/procedures');
+    assert.equal(behind.status, 200, behind.text);
+    assert.deepEqual({ ...behind.body.problems[0], message: undefined },
+      { file: '.', line: 0, severity: 'error', message: undefined });
+    assert.match(behind.body.problems[0].message, /还没有上线.*会自动上线，不必重新保存/);
     prlimit([`--fsize=${hard}:`]);
     // nothing changes on disk from here: only the daemon's own retry
     // stores the edits (before the fix: the old title for good)
@@ -98,6 +105,7 @@ describe('an admin save while the database is full', { skip: havePrlimit ? false
     const e = list.body.procedures.find((x) => x.id === 'simple');
     assert.equal(e.state, 'ok');
     assert.equal(e.live.hash, saved.body.hash);
+    assert.equal(list.body.problems.some((x) => /还没有上线/.test(x.message)), false, 'stored: the note is gone');
   });
 
   it('a save with the disk writable again answers as before, without stored', async () => {

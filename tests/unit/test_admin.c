@@ -355,7 +355,7 @@ Test(admin, list_shows_state_errors_and_problems, .init = setup, .fini = teardow
     put("alpha/bad.md", BROKEN);
     put("_triage.md", "# 分诊\n");
     cr_assert_eq(loader_run(db, root), 0);
-    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260101, false, &json), 0);
     cr_assert(strstr(json, "\"id\":\"two\""));
     cr_assert(strstr(json, "\"state\":\"error_old_live\""));
     cr_assert(strstr(json, "\"state\":\"error_not_live\""));
@@ -738,10 +738,10 @@ Test(admin, list_is_overdue_only_after_review_by, .init = setup, .fini = teardow
 
     put("alpha/one.md", "---\nreview_by: 2026-01-01\n---\n" GOOD("一"));
     cr_assert_eq(loader_run(db, root), 0);
-    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260101, false, &json), 0);
     cr_assert(strstr(json, "\"review_by\":\"2026-01-01\",\"review_overdue\":false"), "%s", json);
     free(json);
-    cr_assert_eq(admin_list_json(db, root, 20260102, &json), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260102, false, &json), 0);
     cr_assert(strstr(json, "\"review_by\":\"2026-01-01\",\"review_overdue\":true"), "%s", json);
     free(json);
 }
@@ -754,7 +754,7 @@ Test(admin, list_dates_are_year_month_day, .init = setup, .fini = teardown)
 
     put("alpha/one.md", "---\nreview_by: 2099-03-15\n---\n" GOOD("一"));
     cr_assert_eq(loader_run(db, root), 0);
-    cr_assert_eq(admin_list_json(db, root, 20260412, &json), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260412, false, &json), 0);
     cr_assert(strstr(json, "\"today\":\"2026-04-12\""), "%s", json);
     cr_assert(strstr(json, "\"review_by\":\"2099-03-15\""), "%s", json);
     free(json);
@@ -772,7 +772,7 @@ Test(admin, list_names_the_folder_itself_dot, .init = setup, .fini = teardown)
     cr_assert_eq(sqlite3_bind_text(st, 1, root, -1, SQLITE_STATIC), SQLITE_OK);
     cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_reset(st);
-    cr_assert_eq(admin_list_json(db, root, 20260101, &json), 0);
+    cr_assert_eq(admin_list_json(db, root, 20260101, false, &json), 0);
     cr_assert(strstr(json, "\"problems\":[{\"file\":\".\",\"line\":1,\"severity\":\"error\""), "%s",
               json);
     free(json);
