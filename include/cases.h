@@ -167,8 +167,13 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
  * scan it to go on, the answers kept. An open case gets a `kept_open`
  * event once (later prints add nothing), after which the sweep gives it
  * the retention period of a handed-in case instead of the hour of an idle
- * kiosk case (sweep.c). Any other status: nothing. 0 or -1. */
-int cases_keep_open(struct db *db, const char *id);
+ * kiosk case (sweep.c). Any other status: nothing. kept_max (0: no limit)
+ * bounds the public's open cases of one side (the case's `outside`) that
+ * are kept so: kept cases count against the open cases' cap, and sheets
+ * printed in a loop must not fill it for a month. Returns 0 (kept, or
+ * nothing to keep), 1 when kept_max are kept already (nothing written: the
+ * case keeps the idle hour), -1 on error. */
+int cases_keep_open(struct db *db, const char *id, long long kept_max);
 
 /* Confirms the eligibility conditions; confirmed[i] for condition i.
  * Returns 0 when all are confirmed; 1 with e set, and *unmet (caller frees)

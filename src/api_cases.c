@@ -685,8 +685,15 @@ enum MHD_Result print_case_missing(struct http_request *req)
      * back with its answers: an hour idle must not end it first. The sheet
      * goes out all the same when that cannot be written (a full disk): the
      * resident still learns what to bring */
-    if (items && cases_keep_open(db, req->params[0]) != 0)
-        fprintf(stderr, "spkiosk: cases: a printed list of missing papers could not keep its case "
-                        "open past the idle hour (the database refused the write)\n");
+    if (items && (r = cases_keep_open(db, req->params[0], (quota_open_max() + 1) / 2)) != 0) {
+        if (r < 0)
+            fprintf(stderr, "spkiosk: cases: a printed list of missing papers could not keep its case "
+                            "open past the idle hour (the database refused the write)\n");
+        /* once a minute at most, as the cap's own line: a loop of prints
+         * must not fill the log either */
+        else if (quota_open_full_log(api_cases_side(req), api_cases_now_ms()))
+            fprintf(stderr, "spkiosk: cases: half of --open-cases-max are open cases kept by a printed "
+                            "list of missing papers: this one gets the idle hour (a loop of prints?)\n");
+    }
     return reply_page_take(req, html);
 }

@@ -352,15 +352,24 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     return db_run(st, b);
 }
 
-/* one row however often the sheet is printed: a GET anyone may repeat */
+/* one row however often the sheet is printed: a GET anyone may repeat.
+ * Its column: the side (outside) of a public case; NULL for a staffer's */
 static const char sql_keep_open[] =
-    "SELECT 1 FROM cases WHERE id = ?1 AND status = 'open' AND NOT EXISTS"
+    "SELECT CASE WHEN created_by IS NULL THEN outside END FROM cases"
+    " WHERE id = ?1 AND status = 'open' AND NOT EXISTS"
     " (SELECT 1 FROM case_events WHERE case_id = ?1 AND what = 'kept_open')";
+/* the public's open cases of one side that a sheet keeps: the open ones
+ * are few (the cap), each looked up in case_events_case */
+static const char sql_kept_count[] =
+    "SELECT count(*) FROM cases c WHERE c.status = 'open' AND c.created_by IS NULL"
+    " AND c.outside = ?1 AND EXISTS"
+    " (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.what = 'kept_open')";
 
-int cases_keep_open(struct db *db, const char *id)
+int cases_keep_open(struct db *db, const char *id, long long kept_max)
 {
     sqlite3_stmt *st;
-    int rc = -1, r;
+    int rc = -1, r, outside = -1;
+    long long kept = 0;
 
     if (db_begin(db) != 0)
         return -1;
@@ -368,18 +377,40 @@ int cases_keep_open(struct db *db, const char *id)
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
         goto out;
     r = sqlite3_step(st);
+    if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        outside = sqlite3_column_int(st, 0) != 0;
     sqlite3_reset(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         goto out;
-    if (r == SQLITE_ROW && cases_event_add(db, id, "kept_open", NULL, NULL, -1, NULL) != 0)
+    if (r == SQLITE_DONE) {
+        rc = 0;
+        goto out;
+    }
+    /* a public case: kept cases count against the open cases' cap for a
+     * month, so sheets printed in a loop could shut the kiosks out; past
+     * kept_max the case keeps the idle hour */
+    if (outside >= 0 && kept_max > 0) {
+        if (!(st = db_stmt(db, sql_kept_count)) || sqlite3_bind_int(st, 1, outside) != SQLITE_OK)
+            goto out;
+        r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            kept = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (r != SQLITE_ROW)
+            goto out;
+        if (kept >= kept_max) {
+            rc = 1;
+            goto out;
+        }
+    }
+    if (cases_event_add(db, id, "kept_open", NULL, NULL, -1, NULL) != 0)
         goto out;
     rc = 0;
 out:
-    if (rc != 0) {
-        db_rollback(db);
-        return rc;
-    }
-    return db_commit(db);
+    if (rc == 0)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
 }
 
 /* the touch of a public walkthrough move, counting it (schema/035): the

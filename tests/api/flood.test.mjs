@@ -303,6 +303,40 @@ describe('the cap on open cases', () => {
   });
 });
 
+// A printed list of missing papers keeps its open case for the retention
+// period (missing-kept.test.mjs), and open cases count against the cap: a
+// loop of prints (a GET anyone may send) could hold the whole cap for a
+// month and shut the kiosks out (a review's question). At most half the
+// cap is kept so; past it a sheet still prints and its case keeps the idle
+// hour, logged once a minute.
+describe('sheets of missing papers printed in a loop', () => {
+  const h = useFlood(['--open-cases-max', '4']);
+
+  it('keep at most half the cap open; new cases still start', async () => {
+    const ids = [];
+    for (const addr of ['127.0.0.1', '127.0.0.2', '127.0.0.3']) {
+      const r = await h.create(addr);
+      assert.equal(r.status, 201, r.text);
+      ids.push(r.body.id);
+    }
+    for (const id of [...ids, ids[2]]) {
+      const sheet = await h.call('127.0.0.1', 'GET', `/print/cases/${id}/missing?items=s0-0`);
+      assert.equal(sheet.status, 200, sheet.text);
+    }
+    const kept = (id) => h.sql(`SELECT count(*) FROM case_events WHERE case_id = '${id}' AND what = 'kept_open';`);
+    assert.deepEqual(ids.map(kept), ['1', '1', '0']);
+    assert.equal(await logLines(h, /open cases kept by a printed list of missing papers/g), 1,
+      h.d.stderr().slice(-2000));
+    // a staffer's case at the window is not the public's: kept all the same
+    const s = await h.call('127.0.0.1', 'POST', '/api/v1/staff/cases', { procedure: 'simple' }, authHeaders(h.staff));
+    assert.equal(s.status, 201, s.text);
+    assert.equal((await h.call('127.0.0.1', 'GET', `/print/cases/${s.body.id}/missing?items=s0-0`)).status, 200);
+    assert.equal(kept(s.body.id), '1');
+    // the fourth public case has its place under the cap
+    assert.equal((await h.create('127.0.0.4')).status, 201);
+  });
+});
+
 // docs/http-api.md: …/steps/{n}/incomplete hands a case in, and counts
 // as a hand-in (a mutation review found it passing the quota unseen).
 describe('a hand-in without some papers counts in the quota', () => {
