@@ -262,6 +262,22 @@ static bool asset_misplaced(const char *url)
     return strncmp(url, "_assets/", 8) == 0;
 }
 
+/* Whether a browser would fetch a URL from another host: a scheme
+ * other than data: (https:, http:, ftp:...), or a network path "//host"
+ * (a backslash reaches the page as %5C, a path of this host). */
+static bool pctx_url_external(const char *u)
+{
+    size_t i;
+
+    if (u[0] == '/' && u[1] == '/')
+        return true;
+    if (!isalpha((unsigned char)u[0]))
+        return false;
+    for (i = 1; isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'; i++)
+        ;
+    return u[i] == ':' && !(i == 4 && strncasecmp(u, "data", 4) == 0);
+}
+
 /* Points a link or image into _assets/ at the daemon's /media/ route, and a
  * link to an office of _directory.md at the kiosk's card for it. */
 static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
@@ -285,11 +301,23 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
         return;
     }
     if (!asset_resolve(cmark_node_get_url(n), name, sizeof name)) {
-        if (asset_misplaced(cmark_node_get_url(n)))
+        const char *u = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
+        if (asset_misplaced(u))
             diag_warn(c->diags, c->src->path, line,
                       "链接「%s」找不到 _assets 文件夹里的文件，页面上会显示不出来：事项文件在分类文件夹里，"
                       "要从上一层出发，写成 ../_assets/…",
-                      cmark_node_get_url(n));
+                      u);
+        /* the pages keep only a link to an office or a file of _assets
+         * (web/core.js contentHtml): any other path of this server, such as
+         * another procedure's file, would open a bare 404 on a kiosk with
+         * no address bar, so it shows as plain text, which the admin who
+         * wrote it should know */
+        else if (cmark_node_get_type(n) == CMARK_NODE_LINK && u[0] && u[0] != '#' &&
+                 !pctx_url_external(u))
+            diag_warn(c->diags, c->src->path, line,
+                      "链接「%s」在页面上点不开，只显示文字：页面里的链接只能指向 ../_assets/ 里的文件"
+                      "或 ../_directory.md#编号 的办事地点。要请居民去办另一个事项，写出它的名称就好，居民可以搜索到",
+                      u);
         return;
     }
     snprintf(url, sizeof url, "%s%s", PROCEDURE_MEDIA_PREFIX, name);
@@ -388,22 +416,6 @@ static void pctx_staff_midline(struct pctx *c, cmark_node *para)
         }
         line++;
     }
-}
-
-/* Whether a browser would fetch an image URL from another host: a scheme
- * other than data: (https:, http:, ftp:...), or a network path "//host"
- * (a backslash reaches the page as %5C, a path of this host). */
-static bool pctx_url_external(const char *u)
-{
-    size_t i;
-
-    if (u[0] == '/' && u[1] == '/')
-        return true;
-    if (!isalpha((unsigned char)u[0]))
-        return false;
-    for (i = 1; isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'; i++)
-        ;
-    return u[i] == ':' && !(i == 4 && strncasecmp(u, "data", 4) == 0);
 }
 
 /* Replaces each image by its description (its children, the alt text):
