@@ -16,6 +16,14 @@ export { SAMPLE_TREE, ROOT };
 
 const require = createRequire(import.meta.url);
 
+// The pages run in the hall's zone (kioskPage's timezoneId), so the daemons
+// started here and this process's own dates do too: with the machine's
+// zone (UTC), "today" differed between the page and the daemon from 16:00
+// UTC, Beijing's next day, and a ticket of today read as an earlier day's
+// (returned-ticket.test failed at 16:20 UTC). A test that needs another
+// zone gives the daemon its own TZ.
+process.env.TZ = 'Asia/Shanghai';
+
 // The UI the binary carries is what ships; E2E_WEB=DIR serves a folder
 // instead (only while the embedded copy lags behind web/).
 export const WEB_DIR = process.env.E2E_WEB || '';
