@@ -59,9 +59,19 @@ function result(f) {
   return el('div', {}, label, note, el('div', { class: 'btn-row' }, ...buttons));
 }
 
-function render(l) {
+// The list is drawn again at every refresh of the queue (5 s) and after a
+// result. A note being typed must survive it (a 差评整改 reply is written
+// during the phone call, and 满意 then sent an empty box): a refresh while a
+// box of the list has the focus redraws the counts alone, since a new box
+// would cut the typing and an input method's composition; any other
+// drawing puts the text typed back into the same call-back's new box.
+function render(l, refresh = false) {
   const c = l.counts;
   ui.count.textContent = `（待回访 ${c.open} 条，已超期 ${c.overdue}，即将到期 ${c.soon}，今天已回访 ${c.done_today}）`;
+  const active = document.activeElement;
+  if (refresh && active && active.tagName === 'TEXTAREA' && ui.body.contains(active)) return;
+  const typed = [...ui.body.querySelectorAll('textarea.followup-text')].filter((t) => t.value)
+    .map((t) => [t.id, t.value]);
   phoneRows(ui, l.followups.map((f) => el('tr', {
     'data-id': String(f.id),
     class: f.done ? 'is-done' : f.overdue ? 'is-overdue' : f.soon ? 'is-soon' : undefined },
@@ -71,6 +81,10 @@ function render(l) {
   el('td', {}, caseButton(ui.open, f.case, f.ticket, f.title || f.procedure)),
   el('td', {}, f.title || f.procedure),
   el('td', {}, result(f)))), '现在没有要回访的居民');
+  for (const [id, value] of typed) {
+    const box = document.getElementById(id);
+    if (box && ui.body.contains(box)) box.value = value;
+  }
 }
 
 function record(f, r, note) {
@@ -79,5 +93,5 @@ function record(f, r, note) {
 }
 
 export function refreshFollowup() {
-  return phoneLoad(ui, '/api/v1/staff/followups?done=today', render, '回访列表');
+  return phoneLoad(ui, '/api/v1/staff/followups?done=today', (l) => render(l, true), '回访列表');
 }

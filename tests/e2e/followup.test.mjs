@@ -83,6 +83,36 @@ describe('回访 on the staff page', () => {
     assert.deepEqual(problems, [], 'axe: no serious or critical violation');
   });
 
+  // The list is drawn again at every refresh of the queue (5 s). It drew
+  // the rows anew, so a note being typed went with its box, and 满意 then
+  // sent none: a 差评整改 reply, typed during the phone call, was lost (a
+  // loaded run of the next test, whose fill came just before a refresh,
+  // found it). The refresh is waited for, not slept on: the count in the
+  // heading is set at each drawing.
+  it('a note being typed stays through the list\'s refresh, and after it', async () => {
+    const row = page.locator('#followup tbody tr', { hasText: cases[0].ticket });
+    const box = row.locator('textarea');
+    await page.evaluate(() => {
+      window.e2eDrawn = 0;
+      new MutationObserver(() => { window.e2eDrawn++; })
+        .observe(document.querySelector('#followup-h span'), { childList: true, characterData: true, subtree: true });
+    });
+    const drawn = async () => {
+      const n = await page.evaluate(() => window.e2eDrawn);
+      await page.waitForFunction((m) => window.e2eDrawn > m, n, { timeout: 15_000 });
+    };
+    await box.fill('电话里说好了，下周');
+    await drawn();
+    assert.equal(await box.inputValue(), '电话里说好了，下周', 'typed text kept while typing');
+    assert.equal(await page.evaluate(() => document.activeElement.id), await box.getAttribute('id'), 'still typing there');
+    // the staffer looks elsewhere: the text is still in its box at the next one
+    await page.locator('#case-key').focus();
+    await drawn();
+    assert.equal(await box.inputValue(), '电话里说好了，下周', 'typed text kept after the box lost the focus');
+    await box.fill('');
+    kp.assertClean('staff page');
+  });
+
   it('a complaint needs a note; with one, 满意 records it by the staffer', async () => {
     const row = page.locator('#followup tbody tr', { hasText: cases[1].ticket });
     await row.getByRole('button', { name: /^满意/ }).click();
