@@ -154,8 +154,13 @@ describe('下一步 tapped while the keypad is up at the foot of a scrolled form
     await pad(page).waitFor();
     await tapKeys(page, '13900139000');
     assert.ok(await page.evaluate(() => window.scrollY) > 0, 'the page is scrolled, as at the kiosk');
-    await atRoute(page, /\/step\/3$/, () => page.locator('#main form.step-form button[type=submit]').tap(),
-      { timeout: 3000 });
+    // one tap sends the step: its POST is the proof, not a 3 s deadline on
+    // the next screen (which a slow answer could miss after one good tap)
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/cases/${id}/steps/2`));
+    await atRoute(page, /\/step\/3$/, async () => {
+      await page.locator('#main form.step-form button[type=submit]').tap();
+      await sent;
+    });
     const c = await (await fetch(`${k.url}/api/v1/cases/${id}`)).json();
     assert.ok(c.done.includes(2), JSON.stringify(c.done));
     kp.assertClean('keypad at the foot');
