@@ -299,7 +299,9 @@ describe('the call screen', () => {
   it('a call heard of minutes late is shown, not announced', async () => {
     const d = disp.page;
     const late = await residentCase();
+    let routed = 0;
     const rewrite = async (r) => {
+      routed++;
       try {
         const resp = await r.fetch();
         const body = await resp.json();
@@ -313,8 +315,13 @@ describe('the call screen', () => {
     await d.route('**/api/v1/display*', rewrite);
     try {
       // a hand-in ends the long poll held before the route: the next ask
-      // goes through it
+      // goes through it. The ask may not be held yet (the test before sent
+      // the screen's asks a second late): it then reaches the daemon after
+      // the hand-in, with the same seq, and is held to its 25 s timeout,
+      // unrouted (a 5 s wait for 等候 3 failed on it). The wait is for an ask
+      // through the route, which comes either way.
       const more = await residentCase();
+      await poll(async () => assert.ok(routed > 0, 'the screen asks through the route'), { timeout: 40_000 });
       await poll(async () => assert.equal(await d.locator('#waiting-n').innerText(), '3'));
       const li = await login(k.url, 'wang', 'wang-password-1');
       const call = async (c, window) => {
