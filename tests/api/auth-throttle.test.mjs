@@ -186,6 +186,9 @@ describe('login throttle: the wait in minutes', () => {
       db,
       env: {
         LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
+        // under check-days' `faketime -f OFFSET` the offset it passes down
+        // would win over the file: this daemon's clock is the file's alone
+        FAKETIME: undefined, FAKETIME_SHARED: undefined,
         FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
         DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
         ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
