@@ -160,6 +160,23 @@ export async function openStaffCase(page, key, ticket = key) {
   return pane;
 }
 
+// Holds the staff page's queue refresh (GET /api/v1/staff/queue, every 5 s)
+// until the function it resolves to is called. A refresh that sees a case
+// on show moved redraws it (staff-stale): a test that moves the case behind
+// the page's back, then presses the page's button, lost the button when a
+// refresh fell in between. Resolves once a refresh is caught, so that one
+// sent before the route has been answered by then.
+export async function holdQueueRefresh(page) {
+  const url = '**/api/v1/staff/queue';
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let caught;
+  const first = new Promise((r) => { caught = r; });
+  await page.route(url, async (route) => { caught(); await held; await route.continue().catch(() => {}); });
+  await first;
+  return async () => { release(); await page.unroute(url); };
+}
+
 export async function atRoute(page, re, action = null, { timeout = 10_000 } = {}) {
   if (action) {
     // a page not on the kiosk yet (about:blank) has nothing to mark

@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, openStaffCase } from './helpers.mjs';
+import { useKiosk, kioskPage, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -37,14 +37,21 @@ describe('the focus after a move redraws the case', () => {
     await pane.locator('.case-msg', { hasText: '已再次叫' }).waitFor();
     assert.equal(await active(page), 'case-h', 'after 再次叫号');
 
-    const li = await login(k.url, 'li', 'li-password-12');
-    const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(li), body: '{}' });
-    assert.equal(r.status, 200, await r.text());
-    await pane.getByRole('button', { name: '受理', exact: true }).focus();
-    await page.keyboard.press('Enter');
-    await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
-    await pane.locator('.case-msg', { hasText: '不在等候中' }).waitFor();
-    assert.equal(await active(page), 'case-h', 'after the refused 受理');
+    // li accepts behind the page's back: a queue refresh falling before the
+    // Enter would redraw the case without its 受理 (held, see the helper)
+    const release = await holdQueueRefresh(page);
+    try {
+      const li = await login(k.url, 'li', 'li-password-12');
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(li), body: '{}' });
+      assert.equal(r.status, 200, await r.text());
+      await pane.getByRole('button', { name: '受理', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      await pane.locator('.case-msg', { hasText: '不在等候中' }).waitFor();
+      assert.equal(await active(page), 'case-h', 'after the refused 受理');
+    } finally {
+      await release();
+    }
     kp.assertClean('staff page');
   });
 

@@ -11,7 +11,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText, staffLogin } from './helpers.mjs';
+import {
+  useKiosk, kioskPage, poll, shot, axeSerious, atRoute, smallTargets, smallText, staffLogin, holdQueueRefresh,
+} from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { ID, NAME, labourCase } from './labour-case.mjs';
 
@@ -237,14 +239,8 @@ describe('the staff window', () => {
   // loaded run; on any machine when the refresh falls there). The refreshes
   // are held from before the case is opened until the click has its answer.
   it('a move another window made first: the case redraws and still says why', async () => {
-    let release;
-    const held = new Promise((r) => { release = r; });
-    let caught;
-    const refreshing = new Promise((r) => { caught = r; });
-    await page.route('**/api/v1/staff/queue', async (route) => { caught(); await held; await route.continue().catch(() => {}); });
+    const release = await holdQueueRefresh(page);
     try {
-      // a refresh on its way before the route is answered by now: the next is held
-      await refreshing;
       const fourth = await residentCase();
       await page.locator('#case-key').fill(fourth.ticket);
       await page.keyboard.press('Enter');
@@ -256,8 +252,7 @@ describe('the staff window', () => {
       await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
       await pane().locator('.case-msg', { hasText: '不在等候中' }).waitFor();
     } finally {
-      release();
-      await page.unroute('**/api/v1/staff/queue');
+      await release();
     }
   });
 
