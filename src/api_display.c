@@ -34,7 +34,8 @@ static void api_display_free(void *p)
 enum MHD_Result api_display(struct http_request *req)
 {
     const char *after_s = http_query(req, "after"), *wait_s = http_query(req, "wait");
-    long long after = -1, wait = API_DISPLAY_WAIT_MAX;
+    const char *waiting_s = http_query(req, "waiting");
+    long long after = -1, wait = API_DISPLAY_WAIT_MAX, waiting = -1;
     struct hold *h = api_display_hold;
     struct display_view v;
     struct MHD_Response *r;
@@ -46,6 +47,8 @@ enum MHD_Result api_display(struct http_request *req)
         return reply_bad_request(req, "after 应是上次回答里的叫号序号（seq），一个不小于 0 的整数");
     if (wait_s && (wait = http_query_number(wait_s, 1, API_DISPLAY_WAIT_MAX)) < 0)
         return reply_bad_request(req, "wait 应是 1 到 25 之间的秒数");
+    if (waiting_s && (waiting = http_query_number(waiting_s, 0, (1LL << 53))) < 0)
+        return reply_bad_request(req, "waiting 应是上次回答里的等候人数（waiting），一个不小于 0 的整数");
     if (!(db = db_thread()))
         return reply_internal(req);
     /* the generation before the data: a call committed after this read
@@ -53,7 +56,11 @@ enum MHD_Result api_display(struct http_request *req)
     gen = h ? hold_generation(h) : 0;
     if (display_read(db, &v) != 0)
         return reply_internal(req);
-    if (after >= 0 && v.seq == after && h && !req->resumed) {
+    /* the count the screen shows (optional): a hand-in between two of its
+     * asks woke no one, and the next ask, with the same seq, was held
+     * while the screen showed one fewer waiting, until a call or its
+     * timeout */
+    if (after >= 0 && v.seq == after && (waiting < 0 || v.waiting == waiting) && h && !req->resumed) {
         enum hold_result hr = http_hold(req, h, gen, (long)wait * 1000);
         if (hr == HOLD_HELD) {
             free(v.json);

@@ -251,7 +251,8 @@ async function poll() {
       // the notice goes as soon as the daemon answers (held 25 s, it stayed
       // that long after the network was back); calls made meanwhile still
       // come back with it, to be announced
-      const q = lastSeq === null ? '' : `?after=${lastSeq}${failures ? '&wait=1' : ''}`;
+      // with the count on show: a hand-in between two asks woke nothing
+      const q = lastSeq === null ? '' : `?after=${lastSeq}&waiting=${lastWaiting}${failures ? '&wait=1' : ''}`;
       const r = await fetch('/api/v1/display' + q, {
         cache: 'no-store', headers: { Accept: 'application/json' },
         signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined,
