@@ -1437,7 +1437,9 @@ Test(procedure, links_that_miss_the_assets_folder_are_warned)
                     "## 步\n见下图\n![d](_assets/d.png)\n\n> [e](./_assets/e.pdf) ![f](/_assets/f.png)\n";
 
     cr_assert_eq(parse(s, &p, &d), 0, "%s", dump(&d));
-    expect_counts(&d, 0, 3);
+    /* other.md is no office and no asset: the pages show it as plain text */
+    expect_counts(&d, 0, 4);
+    expect_diag(&d, 3, DIAG_WARNING, "other.md");
     expect_diag(&d, 7, DIAG_WARNING, "../_assets/");
     expect_diag(&d, 9, DIAG_WARNING, "./_assets/e.pdf");
     expect_diag(&d, 9, DIAG_WARNING, "/_assets/f.png");
