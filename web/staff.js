@@ -949,7 +949,7 @@ function inviteForm(v, box) {
   const date = el('input', { type: 'date', id: 'invite-date', min: dayText(0), max: dayText(90),
     value: v.invite ? v.invite.date : dayText(1), 'aria-describedby': 'invite-date-hint' });
   // a first invitation starts at the hall's next working day
-  if (!v.invite) offerNextWorkingDay(date);
+  const offered = v.invite ? null : offerNextWorkingDay(date);
   const note = el('textarea', { id: 'invite-note', rows: '2', maxlength: '500', 'aria-describedby': 'invite-note-hint' });
   note.value = (v.invite && v.invite.note) || '';
   const err = el('div', { role: 'alert' });
@@ -969,6 +969,7 @@ function inviteForm(v, box) {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
       let invited;
+      await offered;
       try {
         invited = (await api(`/api/v1/staff/cases/${enc(v.id)}/invite`,
           { method: 'POST', body: { date: date.value, note: note.value } })).body;

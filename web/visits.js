@@ -116,12 +116,14 @@ export function visitActions(v, button, move, box, say) {
 // days the resident's visit form offers): tomorrow may be a Saturday or a
 // holiday, and a staffer who only presses 改期 or 通知来大厅 would name a
 // day the hall is closed. A day typed meanwhile stays; without an answer
-// tomorrow stands.
+// tomorrow stands. Resolves once the days answered or failed: a form's
+// submit waits for it, or a staffer quick on a slow network sent
+// tomorrow, the rest day this is here to avoid.
 export function offerNextWorkingDay(date) {
   const first = date.value;
   let typed = false;
   date.addEventListener('input', () => { typed = true; });
-  api('/api/v1/visit/days').then(({ body }) => {
+  return api('/api/v1/visit/days').then(({ body }) => {
     const next = body && Array.isArray(body.days) ? body.days[0] : null;
     if (next && !typed && date.value === first) date.value = next;
   }, () => {});
@@ -132,7 +134,7 @@ function notHomeForm(v, box, move, say) {
   const first = dayFrom(1);
   const date = el('input', { type: 'date', id: 'visit-new-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
     value: first, 'aria-describedby': 'visit-new-date-hint' });
-  offerNextWorkingDay(date);
+  const offered = offerNextWorkingDay(date);
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h' },
     el('h3', { id: 'not-home-h' }, '居民不在家，改期上门'),
     el('label', { for: 'visit-new-date' }, '新的上门日期'),
@@ -144,6 +146,7 @@ function notHomeForm(v, box, move, say) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), async () => {
+      await offered;
       const m = await move('visit', { result: 'not_home', date: date.value });
       if (m) say(`已改期到 ${m.visit.date} ${m.visit.slot}`);
       refreshVisits();

@@ -70,4 +70,36 @@ describe('通知来大厅 offers the next working day', () => {
     await page.locator('.msg-ok', { hasText: `已通知居民 ${days[0]} 带原件来大厅` }).waitFor();
     kp.assertClean('staff page');
   });
+
+  // pressed before the days answered (a slow network), the form sent
+  // tomorrow, the rest day: the submit now waits for the days
+  it('a press before the days answered sends the first working day too', async () => {
+    const days = (await (await fetch(`${k.url}/api/v1/visit/days`)).json()).days;
+    const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'aid', channel: 'web' });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { checklist: { 's0-0': true } });
+    await apiPost(k.url, `/api/v1/cases/${c.id}/submit`, { prereview: true });
+    const { page } = kp;
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let asked;
+    const ask = new Promise((r) => { asked = r; });
+    await page.route('**/api/v1/visit/days', async (route) => { asked(); await held; await route.continue(); });
+    const sent = [];
+    page.on('request', (r) => { if (/\/invite$/.test(r.url())) sent.push(r.postDataJSON().date); });
+    try {
+      await page.locator('#case-key').fill(c.id);
+      await page.keyboard.press('Enter');
+      await page.locator('#case-pane').getByRole('button', { name: '通知来大厅' }).click();
+      await ask;
+      assert.equal(await page.locator('#invite-date').inputValue(), ymd(tomorrow), 'tomorrow until the days come');
+      await page.locator('#case-pane form').getByRole('button', { name: '通知来大厅' }).click();
+      release();
+      await page.locator('.msg-ok', { hasText: `已通知居民 ${days[0]} 带原件来大厅` }).waitFor();
+      assert.deepEqual(sent, [days[0]]);
+    } finally {
+      release();
+      await page.unroute('**/api/v1/visit/days');
+    }
+    kp.assertClean('staff page');
+  });
 });
