@@ -2,7 +2,9 @@
 # check-days: the unit, HTTP and CLI (tests/api), district and browser
 # (tests/e2e) tests with the clock moved, under faketime, to the days that
 # have broken tests run on the real clock: a Monday morning in UTC (still Sunday at UTC−12, where several
-# tests accept a case), a Saturday, a Friday afternoon, 31 December, the
+# tests accept a case), a Tuesday evening in UTC (already Wednesday in
+# Beijing, the pages' zone: a test that mixed the two failed from 16:00 to
+# 24:00 UTC), a Saturday, a Friday afternoon, 31 December, the
 # first working days of next year (no calendar dates yet, export ranges
 # across the new year), and seven months on (the sample's review_by dates
 # passed). `make check` runs on whatever day CI picks; this runs the days
@@ -41,7 +43,7 @@ if [ $# -eq 0 ] && [ -n "${DAYS:-}" ]; then
 fi
 if [ $# -eq 0 ]; then
     y=$(date -u +%Y)
-    set -- "next monday 01:30Z" "next saturday 02:00Z" "next friday 08:00Z" \
+    set -- "next monday 01:30Z" "next tuesday 20:00Z" "next saturday 02:00Z" "next friday 08:00Z" \
         "$y-12-31 12:00Z" "$((y + 1))-01-04 02:00Z" "now + 7 months"
 fi
 status=0
