@@ -6,37 +6,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startDaemon, makeTmp, stopChecked, request, assertError, addUser, login } from './helpers.mjs';
+import { startDaemon, makeTmp, stopChecked, request, assertError, addUser, login, LIBFAKETIME, stoppedClockAt,
+  stoppedClockEnv } from './helpers.mjs';
 
 // The daemon's clock stands still (libfaketime, its time read from a file
 // the test rewrites), and the test moves it a second at a time. On the
 // real clock the two logins' hashing sat between a login and its first use:
 // a loaded run took over 3 s there, and the polled session had ended
 // before its first poll ("live at first"). As in auth-throttle.test.mjs.
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 test('a session polled by the page past the idle limit ends; one in use does not',
   { skip: fs.existsSync(LIBFAKETIME) ? false : `no ${LIBFAKETIME} (scripts/deps.sh test installs it)` }, async () => {
   const tmp = makeTmp();
   const db = path.join(tmp, 'x.db');
   const clock = path.join(tmp, 'clock');
-  // no "@": the clock stands still at this time until the file says another
-  const at = (secs) => fs.writeFileSync(clock, new Date(Date.UTC(2026, 0, 5, 10, 0, secs))
-    .toISOString().replace('T', ' ').slice(0, 19));
+  const at = (secs) => stoppedClockAt(clock, secs);
   at(0);
   addUser(db, 'ma', 'staff', 'ma-pass-123');
   addUser(db, 'li', 'staff', 'li-pass-123');
   const d = await startDaemon({
     db, args: ['--session-idle', '3'],
-    env: {
-      LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
-      // under check-days' `faketime -f OFFSET` the offset it passes down
-      // would win over the file: this daemon's clock is the file's alone
-      FAKETIME: undefined, FAKETIME_SHARED: undefined,
-      FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
-      DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
-      ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
-    },
+    env: stoppedClockEnv(clock),
   });
   try {
     const polled = await login(d.url, 'ma', 'ma-pass-123');

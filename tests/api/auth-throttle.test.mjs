@@ -9,7 +9,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, makeTmp, startDaemon, stopChecked, useDaemon } from './helpers.mjs';
+import { addUser, makeTmp, startDaemon, stopChecked, useDaemon, LIBFAKETIME, stoppedClockAt, stoppedClockEnv } from './helpers.mjs';
 import { loginFrom } from './auth-helpers.mjs';
 
 // The spk_device cookie a successful login set, as "spk_device=…".
@@ -169,7 +169,6 @@ describe('login throttle', () => {
 // up, while Retry-After keeps the seconds. The daemon's clock is stopped
 // (libfaketime, its time read from a file the test rewrites), so the wait
 // owed is an exact number of seconds, never one a slow run changed.
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 describe('login throttle: the wait in minutes', () => {
   test('59 s is "59 秒", 60 s "1 分钟", 90 s "2 分钟"; Retry-After the seconds',
@@ -177,22 +176,12 @@ describe('login throttle: the wait in minutes', () => {
     const tmp = makeTmp();
     const db = path.join(tmp, 'x.db');
     const clock = path.join(tmp, 'clock');
-    // no "@": the clock stands still at this time until the file says another
-    const at = (secs) => fs.writeFileSync(clock, new Date(Date.UTC(2026, 0, 5, 10, 0, secs))
-      .toISOString().replace('T', ' ').slice(0, 19));
+    const at = (secs) => stoppedClockAt(clock, secs);
     at(0);
     addUser(db, 'gao', 'staff', 'gao-pass-12');
     const d = await startDaemon({
       db,
-      env: {
-        LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
-        // under check-days' `faketime -f OFFSET` the offset it passes down
-        // would win over the file: this daemon's clock is the file's alone
-        FAKETIME: undefined, FAKETIME_SHARED: undefined,
-        FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
-        DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
-        ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
-      },
+      env: stoppedClockEnv(clock),
     });
     const attempt = () => loginFrom(d.port, '127.0.7.1', 'gao', 'wrong-pass-1');
     const waits = (r) => [r.status, r.headers['retry-after'], r.body.error.message];

@@ -243,6 +243,28 @@ export const monthAgo = () => new Date(Date.now() - 30 * 86400e3).toISOString().
 export const FILE_TIMES_REAL = process.env.FAKETIME
   ? 'under faketime, files carry the real time while the clock is moved' : false;
 
+// A daemon whose clock stands still (libfaketime, scripts/deps.sh test
+// installs it): stoppedClockEnv(file) is its environment, its time read
+// from `file`, which stoppedClockAt(file, secs) sets to secs seconds after
+// 2026-01-05 10:00:00 UTC. A wait owed is then an exact number of seconds,
+// never one a slow run changed.
+export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export function stoppedClockAt(file, secs) {
+  // no "@": the clock stands still at this time until the file says another
+  fs.writeFileSync(file, new Date(Date.UTC(2026, 0, 5, 10, 0, secs)).toISOString().replace('T', ' ').slice(0, 19));
+}
+export function stoppedClockEnv(file) {
+  return {
+    LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
+    // under check-days' `faketime -f OFFSET` the offset it passes down
+    // would win over the file: this daemon's clock is the file's alone
+    FAKETIME: undefined, FAKETIME_SHARED: undefined,
+    FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
+    DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
+    ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
+  };
+}
+
 // Every "html" string in a procedure JSON.
 export function allHtml(p) {
   const out = [p.summary_html];
