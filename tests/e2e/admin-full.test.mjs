@@ -4,39 +4,19 @@
 // false read as 已保存；但文件刚刚又被改动过 — someone else's edit — while
 // the kiosk kept the old text. Now the console says the file is saved but
 // not live, to free space, and that it goes live by itself.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { addUser, makeTmp, startDaemon, stopChecked, ROOT } from '../api/helpers.mjs';
-import { kioskPage, poll, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { addUser, ROOT } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, poll, LANDSCAPE } from './helpers.mjs';
 
 const havePrlimit = spawnSync('prlimit', ['--version']).status === 0;
 const PW = 'admin-pass-42';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
-before(async () => {
-  h.tmp = makeTmp('spkiosk-e2e-admin-full-');
-  h.tree = path.join(h.tmp, 'procedures');
-  fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'cases', 'window'), h.tree, { recursive: true });
-  const db = path.join(h.tmp, 'e2e.db');
-  h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
-  addUser(db, 'boss', 'admin', PW);
-  h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-after(async () => {
-  try {
-    if (h.browser) await h.browser.close();
-  } finally {
-    // the limit goes with the process
-    await stopChecked(h.daemon, h.tmp);
-  }
-});
+// the limit goes with the daemon's process, which useKiosk stops
+const h = useKiosk({ tree: path.join(ROOT, 'tests', 'fixtures', 'cases', 'window'), copy: true });
+before(() => addUser(path.join(h.tmp, 'e2e.db'), 'boss', 'admin', PW));
 
 const prlimit = (args) => {
   const r = spawnSync('prlimit', ['--pid', String(h.daemon.proc.pid), ...args], { encoding: 'utf8' });
