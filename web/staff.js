@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js'
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, acceptedToday, loadNames, who, otherPostNote } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -1028,7 +1028,7 @@ function returnForm(v, box) {
       // the status read: a colleague's 受理 meanwhile is 409, not undone;
       // and the stage read: a colleague's pass meanwhile is 409 too
       const body = { reason: reason.value, status: v.status, fields: [], checklist: [] };
-      if (v.status === 'accepted') body.stage = ((v.stages || [])[v.stage] || {}).key;
+      if (v.status === 'accepted') body.stage = stageSeen(v);
       for (const cb of checks) if (cb.checked) body[cb.dataset.kind].push(cb.value);
       let returned;
       try {

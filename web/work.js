@@ -142,6 +142,11 @@ export const acceptedToday = (v) => !!v.accepted_at
 // status 0: it may have been done).
 export const movedOn = (err) => err.status === 409 || !err.status;
 
+// The key of the stage the page shows (undefined without one): pass,
+// reject and return send it, and one made over a colleague's pass of that
+// stage is refused (409 stage_moved) instead of answering a stage unseen.
+export const stageSeen = (v) => ((v.stages || [])[v.stage] || {}).key;
+
 // A small form in box: one text (or none), a submit; done(moved) after.
 // failed(err, typed), when given, takes a 409 or a lost answer (the case
 // moved on, or this move was done and its answer lost) and the text typed:
@@ -254,7 +259,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
     list.push(b(`本环节办完，转${next.label}`, () => textForm(box, {
       id: 'pass-note', title: `办完「${v.stages[v.stage].label}」，转「${next.label}」`,
       label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节', note: otherPostNote(v),
-      post: { path: path('pass'), body: (t) => ({ note: t, stage: v.stages[v.stage].key }) }, failed,
+      post: { path: path('pass'), body: (t) => ({ note: t, stage: stageSeen(v) }) }, failed,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
     }), 'btn btn-primary'));
   }
@@ -272,7 +277,7 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       // the desk's window: the refused resident rates the service there too
       // the stage read: a colleague's pass meanwhile is 409, not overruled
       // (none for a case accepted before the chain existed: stage null)
-      post: { path: path('reject'), body: (t) => ({ reason: t, stage: ((v.stages || [])[v.stage] || {}).key, ...windowBody() }) }, failed,
+      post: { path: path('reject'), body: (t) => ({ reason: t, stage: stageSeen(v), ...windowBody() }) }, failed,
       after: (m) => show(m, windowBody().window && acceptedToday(m)
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
