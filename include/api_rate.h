@@ -19,9 +19,9 @@
  * HTTP workers start, and with NULL after they stopped. */
 void api_rate_setup(struct hold *h);
 
-/* GET /api/v1/rate?window=W[&after=SEQ[&wait=S]]: rate.h's view of window
- * W (400 without one, 422 bad_window for a name display_window_check
- * refuses), no-store. With after (the seq of the last answer), an answer
+/* GET /api/v1/rate?window=W&key=K[&after=SEQ[&wait=S]]: rate.h's view of
+ * window W (400 without one, 422 bad_window for a name display_window_check
+ * refuses, 403 rate_key unless K is the window's key), no-store. With after (the seq of the last answer), an answer
  * whose seq is still SEQ is held until a change or for wait seconds
  * (1..API_RATE_WAIT_MAX, default the max). */
 enum MHD_Result api_rate(struct http_request *req);
@@ -37,5 +37,21 @@ enum MHD_Result api_case_rating(struct http_request *req);
 
 /* GET /rate: the evaluator's page (web/rate.html). */
 enum MHD_Result page_rate(struct http_request *req);
+
+/* The admin's routes for the evaluators' keys (rate.h), behind the admin
+ * guard. GET /api/v1/admin/rate-keys: rate_key_list, no-store. */
+enum MHD_Result api_rate_keys(struct http_request *req);
+
+/* POST /api/v1/admin/rate-keys {"window":"3"}: a new key for the window
+ * (the old one ends): 200 {"window","key","made_at","made_by"}; 422
+ * invalid_body without a window, bad_window, too_many_windows. */
+enum MHD_Result api_rate_key_make(struct http_request *req);
+
+/* POST /api/v1/admin/rate-keys/remove {"window":"3"}: 204; 404
+ * unknown_window; 422 as above. */
+enum MHD_Result api_rate_key_remove(struct http_request *req);
+
+/* GET /admin/evaluators: the admin's page of them (web/evaluators.html). */
+enum MHD_Result page_admin_rate(struct http_request *req);
 
 #endif

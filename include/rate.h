@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "clock.h"
 #include "db.h"
 #include "refusal.h"
 
@@ -47,6 +48,9 @@ int rate_offer_clear(struct db *db, const char *window);
  * shorten, -1 on a database error. */
 int rate_offer_shorten(struct db *db, const char *window);
 
+#define RATE_KEY_LEN 32                 /* hex digits of an evaluator's key (128 random bits) */
+#define RATE_KEYS_MAX 256               /* windows with a key at once; a hall has a few dozen */
+
 /* What the evaluator of window (as above) shows, in one read transaction:
  * {"seq":S,"offer":{"token","ticket","title","at","expires_in"}|null}: the window's
  * offer when it is fresh and its case not rated, with S its number (0
@@ -58,8 +62,31 @@ struct rate_view {
     int64_t seq;
 };
 
-/* Returns 0 with v filled, or -1. */
-int rate_read(struct db *db, const char *window, struct rate_view *v);
+/* Only for the window's key (key: what the tablet sent, NULL when none):
+ * returns 0 with v filled, 1 (v empty) when key is not the key rate_key_make
+ * last made for window (none made, another, or NULL), or -1. The key is
+ * read in the same transaction as the offer, so a key renewed while a long
+ * poll was held ends that tablet at its answer. */
+int rate_read(struct db *db, const char *window, const char *key, struct rate_view *v);
+
+/* Makes a new key for window (a name display_window_check returned, not
+ * ""), made by user (an admin), replacing the window's old key, in its own
+ * transaction, and wakes the held polls so that a tablet with the old key
+ * is told at once. Returns 0 with key (RATE_KEY_LEN hex digits and NUL)
+ * and at (the UTC instant) filled; 1 with e set (invalid, too_many_windows)
+ * when RATE_KEYS_MAX other windows have a key; -1 on error. */
+int rate_key_make(struct db *db, const char *window, const char *user,
+                  char key[RATE_KEY_LEN + 1], char at[CLOCK_UTC_LEN], struct refusal *e);
+
+/* Deletes window's key in its own transaction (its tablet stops at its next
+ * ask) and wakes the held polls. Returns 0; 1 with e set (not found,
+ * unknown_window) when the window has no key; -1 on error. */
+int rate_key_remove(struct db *db, const char *window, struct refusal *e);
+
+/* Every window's key, in one read transaction:
+ * {"keys":[{"window","key","made_at","made_by"}]} ordered by window (numbers
+ * by value, then names). Returns the malloc'ed JSON (caller frees) or NULL. */
+char *rate_key_list(struct db *db);
 
 /* Rates the case of a fresh offer's token (score, comment, reasons as
  * cases_rate takes them), in one transaction. Returns 0; 1 with e set:

@@ -420,6 +420,11 @@ const struct http_route api_routes[] = {
     /* the day's report (api_report.c) */
     {"GET", "/api/v1/admin/report", api_admin_report, HTTP_ADMIN, false},
     {"GET", "/admin/report", page_admin_report, HTTP_PUBLIC, false},
+    /* the evaluators' keys (api_rate.c) */
+    {"GET", "/api/v1/admin/rate-keys", api_rate_keys, HTTP_ADMIN, false},
+    {"POST", "/api/v1/admin/rate-keys", api_rate_key_make, HTTP_ADMIN, true},
+    {"POST", "/api/v1/admin/rate-keys/remove", api_rate_key_remove, HTTP_ADMIN, true},
+    {"GET", "/admin/evaluators", page_admin_rate, HTTP_PUBLIC, false},
     {"GET", "/", page_kiosk, HTTP_PUBLIC, false},
     {"GET", "/assets/*", page_asset, HTTP_PUBLIC, false},
     {"GET", "/media/*", page_media, HTTP_PUBLIC, false},

@@ -27,7 +27,7 @@ void api_rate_setup(struct hold *h)
 enum MHD_Result api_rate(struct http_request *req)
 {
     const char *window = http_query(req, "window"), *after_s = http_query(req, "after"),
-               *wait_s = http_query(req, "wait");
+               *wait_s = http_query(req, "wait"), *key = http_query(req, "key");
     long long after = -1, wait = API_RATE_WAIT_MAX;
     char win[DISPLAY_WINDOW_BUF];
     struct hold *h = api_rate_hold;
@@ -35,6 +35,7 @@ enum MHD_Result api_rate(struct http_request *req)
     struct refusal e;
     uint64_t gen;
     struct db *db;
+    int r;
 
     if (display_window_check(window, win, &e) != 0)
         return reply_refusal(req, &e);
@@ -47,8 +48,8 @@ enum MHD_Result api_rate(struct http_request *req)
     if (!(db = db_thread()))
         return reply_internal(req);
     gen = h ? hold_generation(h) : 0;
-    if (rate_read(db, win, &v) != 0)
-        return reply_internal(req);
+    if ((r = rate_read(db, win, key, &v)) != 0)
+        goto refused;
     if (after >= 0 && v.seq == after && h && !req->resumed) {
         enum hold_result hr = http_hold(req, h, gen, (long)wait * 1000);
         if (hr == HOLD_HELD) {
@@ -57,12 +58,20 @@ enum MHD_Result api_rate(struct http_request *req)
         }
         if (hr == HOLD_CHANGED) {
             free(v.json);
-            if (rate_read(db, win, &v) != 0)
-                return reply_internal(req);
+            if ((r = rate_read(db, win, key, &v)) != 0)
+                goto refused;
         }
     }
     /* the token is a bearer of one rating: never kept by a cache */
     return reply_json_take(req, MHD_HTTP_OK, v.json, REPLY_PRIVATE);
+refused:
+    if (r < 0)
+        return reply_internal(req);
+    /* read by the hall's staff on the tablet, never by a resident: it says
+     * who can mend it */
+    return http_reply_error(req, MHD_HTTP_FORBIDDEN, "rate_key",
+                            "这台评价器的地址不对或已经换新：请管理员在管理后台的“评价器”页面"
+                            "为这个窗口取得地址，在评价器上重新打开");
 }
 
 /* The rating in body: score, comment (NULL: none) and reasons (a mask of
@@ -163,4 +172,93 @@ enum MHD_Result api_case_rating(struct http_request *req)
 enum MHD_Result page_rate(struct http_request *req)
 {
     return assets_serve(req, "rate.html");
+}
+
+enum MHD_Result api_rate_keys(struct http_request *req)
+{
+    struct db *db = db_thread();
+
+    return reply_json_take(req, MHD_HTTP_OK, db ? rate_key_list(db) : NULL, REPLY_PRIVATE);
+}
+
+/* The body's window, normalised into win; false with the answer in *ret. */
+static bool api_rate_key_window(struct http_request *req, cJSON **body, char win[DISPLAY_WINDOW_BUF],
+                                enum MHD_Result *ret)
+{
+    const cJSON *w;
+    struct refusal e;
+
+    if (!(*body = reply_json_body(req, ret)))
+        return false;
+    w = cJSON_GetObjectItemCaseSensitive(*body, "window");
+    if (!cJSON_IsString(w)) {
+        *ret = reply_invalid_body(req, "window 应是窗口号，如 \"3\"");
+        return false;
+    }
+    if (display_window_check(w->valuestring, win, &e) != 0) {
+        *ret = reply_refusal(req, &e);
+        return false;
+    }
+    if (!win[0]) {
+        *ret = reply_invalid_body(req, "请写明窗口号，如 3");
+        return false;
+    }
+    return true;
+}
+
+enum MHD_Result api_rate_key_make(struct http_request *req)
+{
+    char win[DISPLAY_WINDOW_BUF], key[RATE_KEY_LEN + 1], at[CLOCK_UTC_LEN];
+    struct db *db = db_thread();
+    enum MHD_Result ret;
+    struct refusal e;
+    cJSON *body = NULL, *doc;
+    int r;
+
+    if (!api_rate_key_window(req, &body, win, &ret))
+        goto end;
+    r = db ? rate_key_make(db, win, req->user, key, at, &e) : -1;
+    if (r != 0) {
+        ret = r < 0 ? reply_internal(req) : reply_refusal(req, &e);
+        goto end;
+    }
+    doc = cJSON_CreateObject();
+    if (doc && !(cJSON_AddStringToObject(doc, "window", win) && cJSON_AddStringToObject(doc, "key", key) &&
+                 cJSON_AddStringToObject(doc, "made_at", at) &&
+                 cJSON_AddStringToObject(doc, "made_by", req->user))) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    ret = reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
+end:
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_rate_key_remove(struct http_request *req)
+{
+    char win[DISPLAY_WINDOW_BUF];
+    struct db *db = db_thread();
+    enum MHD_Result ret;
+    struct refusal e;
+    cJSON *body = NULL;
+    int r;
+
+    if (!api_rate_key_window(req, &body, win, &ret))
+        goto end;
+    r = db ? rate_key_remove(db, win, &e) : -1;
+    if (r < 0)
+        ret = reply_internal(req);
+    else if (r > 0)
+        ret = reply_refusal(req, &e);
+    else
+        ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+end:
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result page_admin_rate(struct http_request *req)
+{
+    return assets_serve(req, "evaluators.html");
 }

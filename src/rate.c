@@ -102,7 +102,34 @@ static long rate_left(const char *at)
     return left > 0 ? left : 0;
 }
 
-int rate_read(struct db *db, const char *window, struct rate_view *v)
+static const char sql_key_read[] = "SELECT key FROM rate_keys WHERE window = ?1";
+
+/* Inside a transaction: 0 when key is window's key, 1 when not, -1. */
+static int rate_key_matches(struct db *db, const char *window, const char *key)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_key_read);
+    const unsigned char *k;
+    int rc = -1, r, b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_DONE) {
+        rc = 1;
+    } else if (r == SQLITE_ROW) {
+        k = sqlite3_column_text(st, 0);
+        /* a stored key is RATE_KEY_LEN long; the length is no secret */
+        rc = k && key && strlen(key) == RATE_KEY_LEN && sqlite3_column_bytes(st, 0) == RATE_KEY_LEN &&
+                     sodium_memcmp(k, key, RATE_KEY_LEN) == 0
+                 ? 0
+                 : 1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int rate_read(struct db *db, const char *window, const char *key, struct rate_view *v)
 {
     char cutoff[CLOCK_UTC_LEN];
     cJSON *doc = cJSON_CreateObject(), *o;
@@ -113,6 +140,10 @@ int rate_read(struct db *db, const char *window, struct rate_view *v)
     if (!doc || db_read_begin(db) != 0) {
         cJSON_Delete(doc);
         return -1;
+    }
+    if ((r = rate_key_matches(db, window, key)) != 0) {
+        rc = r;
+        goto end;
     }
     rate_cutoff(cutoff);
     if (!(st = db_stmt(db, sql_offer_read)))
@@ -143,6 +174,131 @@ end:
         rc = -1;
     cJSON_Delete(doc);
     return rc;
+}
+
+static const char sql_key_others[] = "SELECT count(*) FROM rate_keys WHERE window <> ?1";
+static const char sql_key_put[] =
+    "INSERT INTO rate_keys (window, key, made_at, made_by) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (window) DO UPDATE SET key = excluded.key, made_at = excluded.made_at,"
+    " made_by = excluded.made_by";
+
+int rate_key_make(struct db *db, const char *window, const char *user,
+                  char key[RATE_KEY_LEN + 1], char at[CLOCK_UTC_LEN], struct refusal *e)
+{
+    static const struct refusal too_many = {
+        REFUSAL_INVALID, "too_many_windows",
+        "评价器的地址已经有 256 个窗口了：请先停用不再使用的窗口的地址"};
+    unsigned char raw[RATE_KEY_LEN / 2];
+    sqlite3_stmt *st;
+    int rc = -1, r, b = SQLITE_OK;
+    long long others = 0;
+
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(key, RATE_KEY_LEN + 1, raw, sizeof raw);
+    clock_utc_now(at);
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_key_others)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW)
+        others = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        goto rollback;
+    if (others >= RATE_KEYS_MAX) {
+        *e = too_many;
+        rc = 1;
+        goto rollback;
+    }
+    if (!(st = db_stmt(db, sql_key_put)))
+        goto rollback;
+    b = sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, user, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || db_commit(db) != 0)
+        goto rollback;
+    db_after_durable(rate_changed);
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}
+
+static const char sql_key_remove[] = "DELETE FROM rate_keys WHERE window = ?1";
+
+int rate_key_remove(struct db *db, const char *window, struct refusal *e)
+{
+    static const struct refusal unknown = {REFUSAL_NOT_FOUND, "unknown_window",
+                                           "这个窗口没有评价器地址"};
+    sqlite3_stmt *st;
+    int rc = -1, b = SQLITE_OK;
+
+    if (db_begin(db) != 0)
+        return -1;
+    if (!(st = db_stmt(db, sql_key_remove)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0)
+        goto rollback;
+    if (sqlite3_changes(db_handle(db)) == 0) {
+        *e = unknown;
+        rc = 1;
+        goto rollback;
+    }
+    if (db_commit(db) != 0)
+        goto rollback;
+    db_after_durable(rate_changed);
+    return 0;
+rollback:
+    db_rollback(db);
+    return rc;
+}
+
+/* numbers first, by value (normalised: no leading zeros), then names */
+static const char sql_key_list[] =
+    "SELECT window, key, made_at, made_by FROM rate_keys"
+    " ORDER BY window GLOB '*[^0-9]*', CASE WHEN window GLOB '*[^0-9]*' THEN 0"
+    " ELSE length(window) END, window";
+
+char *rate_key_list(struct db *db)
+{
+    cJSON *doc = cJSON_CreateObject(), *list, *o;
+    sqlite3_stmt *st = NULL;
+    char *json = NULL;
+    int r = SQLITE_ERROR, i;
+    static const char *const names[] = {"window", "key", "made_at", "made_by"};
+
+    if (!doc || db_read_begin(db) != 0) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    if (!(list = cJSON_AddArrayToObject(doc, "keys")) || !(st = db_stmt(db, sql_key_list)))
+        goto end;
+    /* a break leaves r at SQLITE_ROW: the list is then not answered */
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!(o = cJSON_CreateObject()))
+            break;
+        if (!cJSON_AddItemToArray(list, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        for (i = 0; i < 4; i++)
+            if (!cJSON_AddStringToObject(o, names[i], (const char *)sqlite3_column_text(st, i)))
+                break;
+        if (i < 4)
+            break;
+    }
+    sqlite3_reset(st);
+end:
+    if (db_read_end(db) != 0)
+        r = SQLITE_ERROR;
+    if (r == SQLITE_DONE)
+        json = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    return json;
 }
 
 static const char sql_offer_case[] = "SELECT case_id FROM rate_offers WHERE token = ?1 AND at > ?2";

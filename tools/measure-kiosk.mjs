@@ -103,6 +103,11 @@ async function main() {
         { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body) });
       if (!r.ok) throw new Error(`${move}: ${r.status} ${await r.text()}`);
     }
+    // the evaluator answers only with its window's key (the admin's 评价器 page)
+    const keyed = await fetch(`${base}/api/v1/admin/rate-keys`,
+      { method: 'POST', headers: authHeaders(session), body: JSON.stringify({ window: '3' }) });
+    if (!keyed.ok) throw new Error(`rate key: ${keyed.status} ${await keyed.text()}`);
+    const rateAt = `/rate?window=3&key=${(await keyed.json()).key}`;
     const screens = [
       ['home', '/?kiosk=1#/', PORTRAIT, true],
       ['overview', '/?kiosk=1#/p/labour-handbook', PORTRAIT, true],
@@ -112,8 +117,8 @@ async function main() {
       ['form step, landscape', `/?kiosk=1#/case/${mid.id}`, LANDSCAPE, true],
       ['keypad up (ID number)', `/?kiosk=1#/case/${mid.id}`, PORTRAIT, true, '#f-id_number'],
       ['call screen', '/display', LANDSCAPE, false],
-      ['evaluator, a case to rate', '/rate?window=3', { width: 1280, height: 800 }, false, '#offer:not([hidden])'],
-      ['evaluator, small', '/rate?window=3', { width: 800, height: 480 }, false, '#offer:not([hidden])'],
+      ['evaluator, a case to rate', rateAt, { width: 1280, height: 800 }, false, '#offer:not([hidden])'],
+      ['evaluator, small', rateAt, { width: 800, height: 480 }, false, '#offer:not([hidden])'],
       ['phone (网上办事), home', '/#/', PHONE, true],
       ['phone (网上办事), form step', `/#/case/${mid.id}`, PHONE, true],
       ...(process.env.MEASURE_EXTRA ? JSON.parse(process.env.MEASURE_EXTRA) : []),

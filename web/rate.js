@@ -9,8 +9,11 @@
 // item's title and a time (GET /api/v1/rate?window=W), nothing of the
 // case's answers; the token rates that case once (POST /api/v1/rate/TOKEN).
 // Updates come by long polling (?after=SEQ), as the call screen's do; a
-// failure is retried after 1 s, 2 s … 5 s. The window comes from the URL,
-// set once by the hall on the screen's PC.
+// failure is retried after 1 s, 2 s … 5 s. The window and its key come
+// from the URL (/rate?window=3&key=…), which the admin's 评价器 page gives
+// and the hall opens once on the screen's PC: without the window's key the
+// server says nothing (403 rate_key), so that a phone on the hall's Wi-Fi
+// cannot read a window's offers and rate in the resident's place.
 
 import { checkWindow, windowName } from './calls.js';
 import { watchBuild } from './fresh.js';
@@ -38,12 +41,16 @@ const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const raw = (new URLSearchParams(location.search).get('window') || '').trim();
 const win = checkWindow(raw) || raw;   // as the server keeps it: "03" is "3"
+const key = (new URLSearchParams(location.search).get('key') || '').trim();
+const NOT_SET = '这台评价器还没有设置好（';
+const ASK_STAFF = '），暂时不能评价，请告诉工作人员。';
 
 let latest = { seq: 0, offer: null };   // what the server said last
 let shown = null;                       // the offer the resident is rating
 let mode = 'idle';                      // idle | offer | why | done
 let score = 0;
 let idleTimer = 0;
+let stopped = '';                       // why this tablet asks no more: stays on every screen
 
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -57,7 +64,8 @@ function el(tag, attrs, ...kids) {
 
 function setMode(m) {
   mode = m;
-  for (const id of ['idle', 'offer', 'why', 'done']) $(id).hidden = id !== m;
+  // a tablet that cannot rate does not invite a rating
+  for (const id of ['idle', 'offer', 'why', 'done']) $(id).hidden = id !== m || (id === 'idle' && !!stopped);
   clearTimeout(idleTimer);
   if (m === 'why') idleTimer = setTimeout(() => draw(), IDLE_MS);
 }
@@ -67,7 +75,7 @@ function setMode(m) {
 let endTimer = 0;
 
 function draw() {
-  $('error').textContent = '';
+  $('error').textContent = stopped;
   clearTimeout(endTimer);
   shown = latest.offer;
   if (!shown) { setMode('idle'); return; }
@@ -167,13 +175,24 @@ async function loop() {
       // the first ask after a failure is held a second at most: held the
       // full 25 s, the 连接中断 notice stayed that long after the network
       // or the daemon was back
-      const q = '/api/v1/rate?window=' + encodeURIComponent(win) +
+      const q = '/api/v1/rate?window=' + encodeURIComponent(win) + '&key=' + encodeURIComponent(key) +
         (after === null ? '' : '&after=' + after + (recovering ? '&wait=1' : ''));
       // a half-dead connection must not leave the tablet waiting for ever
       const r = await fetch(q, { cache: 'no-store',
         signal: AbortSignal.timeout ? AbortSignal.timeout(40000) : undefined });
       if (r.status === 422 || r.status === 400) {
-        showError('这台评价器还没有设置好（地址里的窗口号不对），暂时不能评价，请告诉工作人员。');
+        stopped = NOT_SET + '地址里的窗口号不对' + ASK_STAFF;
+        draw();
+        return;
+      }
+      if (r.status === 403) {
+        // the key was renewed or removed at the admin page: the case on
+        // show goes, nothing more is asked (only a new address helps)
+        // (a resident choosing 哪里没做好 may still send: the token holds)
+        latest = { seq: 0, offer: null };
+        stopped = NOT_SET + '地址里的评价器密钥不对或已经换新' + ASK_STAFF;
+        if (mode === 'idle' || mode === 'offer') draw();
+        else showError(stopped);
         return;
       }
       if (!r.ok) throw new Error(String(r.status));
@@ -200,7 +219,12 @@ async function loop() {
 
 build();
 if (!win) {
-  showError('这台评价器还没有设置好（地址里没有窗口号，如 /rate?window=3），暂时不能评价，请告诉工作人员。');
+  stopped = NOT_SET + '地址里没有窗口号' + ASK_STAFF;
+  draw();
+} else if (!key) {
+  $('window-name').textContent = windowName(win);
+  stopped = NOT_SET + '地址里没有评价器密钥：请在管理后台的“评价器”页面取得本窗口的地址' + ASK_STAFF;
+  draw();
 } else {
   $('window-name').textContent = windowName(win);
   loop();

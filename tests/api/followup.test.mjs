@@ -221,7 +221,7 @@ describe('call-backs', () => {
     const r = await h.spost(p, { window: 5 });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'completed');
-    const o = (await request(h.url('/api/v1/rate?window=5'))).body.offer;
+    const o = (await h.rate('?window=5')).body.offer;
     assert.equal(o && o.ticket, s.body.ticket);
   });
 

@@ -38,6 +38,7 @@ ALTER TABLE case_checklist_old RENAME TO case_checklist;
 -- what migrations after 036 added: they run again
 DROP INDEX cases_open_side;
 ALTER TABLE cases DROP COLUMN outside;
+DROP TABLE IF EXISTS rate_keys;
 PRAGMA user_version = 35;
 COMMIT;
 `;

@@ -78,6 +78,7 @@ DROP TABLE IF EXISTS report_days;
 ALTER TABLE procedure_versions DROP COLUMN render_contact;
 ALTER TABLE procedure_versions DROP COLUMN notice_key;
 DROP TABLE IF EXISTS calendar_backfill;
+DROP TABLE IF EXISTS rate_keys;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -6,7 +6,8 @@
 // rates the case once (204, then 409); a bad or unknown token is 404;
 // scores, reasons and comments are checked as the case's own rating route
 // checks them (which takes reasons too); the long poll answers within a
-// second of a completion; the staff view shows the reasons.
+// second of a completion; the staff view shows the reasons; nothing is
+// answered without the window's key, which only the admin makes.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { useWindow, residentCase, NAME, ID, MOBILE } from './staff-helpers.mjs';
 
 const h = useWindow();
 
-const rate = (q) => request(h.url('/api/v1/rate' + q));
+const rate = (q) => h.rate(q);
 const send = (token, body) => h.post('/api/v1/rate/' + token, body);
 
 // A resident's case handed in, accepted and, with complete (a body or
@@ -269,14 +270,107 @@ describe('a rating by the case id', () => {
     const c = await residentCase(w);
     assert.equal((await w.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
     assert.equal((await w.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '8' })).status, 200);
-    const seq = (await request(w.url('/api/v1/rate?window=8'))).body.seq;
+    const seq = (await w.rate('?window=8')).body.seq;
     // 20 s: a generous bound below the poll's own 25 s
-    const held = request(w.url(`/api/v1/rate?window=8&after=${seq}`), { signal: AbortSignal.timeout(20_000) });
+    const held = w.rate(`?window=8&after=${seq}`, { signal: AbortSignal.timeout(20_000) });
     const until = Date.now() + 10_000;
     while (await inFlight() < 2 && Date.now() < until);
     assert.equal((await w.post(`/api/v1/cases/${c.id}/rating`, { score: 5 })).status, 204);
     const r = await held;
     assert.equal(r.status, 200);
     assert.equal(r.body.offer, null);
+  });
+  // a key renewed (leaked, or the tablet replaced) ends the old tablet at
+  // once, even in the middle of its long poll
+  it('answers a held poll 403 when its key is renewed', async () => {
+    const old = await w.rateKey('9');
+    const seq = (await w.rate('?window=9')).body.seq;
+    const held = request(w.url(`/api/v1/rate?window=9&key=${old}&after=${seq}`), { signal: AbortSignal.timeout(20_000) });
+    const until = Date.now() + 10_000;
+    while (await inFlight() < 2 && Date.now() < until);
+    const renewed = await w.spost('/api/v1/admin/rate-keys', { window: '9' }, w.admin);
+    assert.equal(renewed.status, 200, renewed.text);
+    assertError(await held, 403, 'rate_key');
+    assert.equal((await request(w.url(`/api/v1/rate?window=9&key=${renewed.body.key}`))).status, 200);
+  });
+});
+
+// The evaluator answers only with its window's key (schema 038): without
+// it, a phone on the hall's Wi-Fi could read a window's offer and spend its
+// token before the resident. The admin makes, lists, renews and removes
+// the keys; nobody else can.
+describe("the evaluator's key", () => {
+  const k = useWindow();
+  const get = (q) => request(k.url('/api/v1/rate' + q));
+  const admin = (p, body) => k.spost('/api/v1/admin/rate-keys' + p, body, k.admin);
+
+  it("is needed to read a window, and only that window's key will do", async () => {
+    const c = await residentCase(k);
+    assert.equal((await k.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assert.equal((await k.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '3' })).status, 200);
+    const key3 = await k.rateKey('3'), key4 = await k.rateKey('4');
+    assert.match(key3, /^[0-9a-f]{32}$/);
+    assert.notEqual(key3, key4);
+    for (const q of ['?window=3', '?window=3&key=', `?window=3&key=${key4}`, `?window=3&key=${key3.toUpperCase()}`,
+      `?window=3&key=${key3}0`, `?window=3&key=${key3.slice(0, 31)}`, `?window=5&key=${key3}`]) {
+      const r = await get(q);
+      assertError(r, 403, 'rate_key', q);
+      assert.match(r.body.error.message, /管理后台.*评价器/, 'says who can mend it');
+      assert.doesNotMatch(r.text, new RegExp(c.ticket), 'nothing of the offer');
+    }
+    const r = await get(`?window=03&key=${key3}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.offer.ticket, c.ticket, 'the window as normalised: 03 is 3');
+    // the window is still checked first: a bad name is 422, not 403
+    assertError(await get(`?window=3%20%E5%8F%B7&key=${key3}`), 422, 'bad_window');
+  });
+
+  it('is made, listed, renewed and removed by the admin only', async () => {
+    const made = await admin('', { window: '12' });
+    assert.equal(made.status, 200, made.text);
+    assert.deepEqual(Object.keys(made.body).sort(), ['key', 'made_at', 'made_by', 'window']);
+    assert.equal(made.body.made_by, 'admin');
+    assert.match(made.body.made_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const a = await admin('', { window: '综合窗口' });
+    assert.equal(a.status, 200, a.text);
+    const list = await k.sget('/api/v1/admin/rate-keys', k.admin);
+    assert.equal(list.status, 200);
+    assert.match(list.headers.get('cache-control') ?? '', /no-store/);
+    const windows = list.body.keys.map((x) => x.window);
+    assert.deepEqual(windows.filter((x) => ['3', '4', '12', '综合窗口'].includes(x)), ['3', '4', '12', '综合窗口'],
+      'numbers by value, then names');
+    assert.equal(list.body.keys.find((x) => x.window === '12').key, made.body.key);
+
+    const again = await admin('', { window: '012' });
+    assert.equal(again.body.window, '12');
+    assert.notEqual(again.body.key, made.body.key, 'a new key');
+    assertError(await get(`?window=12&key=${made.body.key}`), 403, 'rate_key', 'the old one ends');
+    assert.equal((await get(`?window=12&key=${again.body.key}`)).status, 200);
+
+    assert.equal((await admin('/remove', { window: '12' })).status, 204);
+    assertError(await get(`?window=12&key=${again.body.key}`), 403, 'rate_key', 'removed');
+    assertError(await admin('/remove', { window: '12' }), 404, 'unknown_window');
+
+    assertError(await admin('', {}), 422, 'invalid_body');
+    assertError(await admin('', { window: 3 }), 422, 'invalid_body');
+    assertError(await admin('', { window: ' ' }), 422, 'invalid_body');
+    assertError(await admin('', { window: '3 号' }), 422, 'bad_window');
+    assertError(await admin('/remove', { window: '3 号' }), 422, 'bad_window');
+
+    // a staffer, a resident, an admin without the CSRF token: nothing
+    assert.equal((await k.sget('/api/v1/admin/rate-keys')).status, 403);
+    assert.equal((await k.spost('/api/v1/admin/rate-keys', { window: '3' })).status, 403);
+    assert.equal((await k.get('/api/v1/admin/rate-keys')).status, 401);
+    assert.equal((await k.post('/api/v1/admin/rate-keys', { window: '3' })).status, 401);
+    const noCsrf = await request(k.url('/api/v1/admin/rate-keys'), { method: 'POST',
+      headers: { Cookie: k.admin.cookie, 'content-type': 'application/json' }, body: '{"window":"3"}' });
+    assertError(noCsrf, 403, 'csrf_failed');
+    assert.equal((await get(`?window=3&key=${await k.rateKey('3')}`)).status, 200, 'the refusals changed nothing');
+  });
+
+  it("serves the admin's page", async () => {
+    const r = await k.get('/admin/evaluators');
+    assert.equal(r.status, 200);
+    assert.match(r.text, /evaluators\.[0-9a-f]{8}\.js/);
   });
 });

@@ -484,7 +484,8 @@ describe('a chained case from acceptance to handout, across two days', () => {
     assert.ok(!r.body.events.some((e) => e.what === 'accepted'));
     assert.equal(await queued(), false, 'out of the queue');
     // the resident at the window rates the service there, as at any other end
-    const offer = (await request(url('/api/v1/rate?window=7'))).body.offer;
+    const key = (await post('/api/v1/admin/rate-keys', { window: '7' }, admin)).body.key;
+    const offer = (await request(url(`/api/v1/rate?window=7&key=${key}`))).body.offer;
     assert.equal(offer?.ticket, x.ticket, JSON.stringify(offer));
     const pub = (await request(url(`/api/v1/cases/${x.id}`))).body;
     assert.deepEqual([pub.status, pub.refused, pub.rejected_reason, pub.stage ?? null],

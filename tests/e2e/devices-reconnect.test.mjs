@@ -58,7 +58,7 @@ describe('the call screen and the evaluator after a fault', () => {
     const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
     try {
       const net = await cuttable(x.page, /\/api\/v1\/rate\?/);
-      await x.page.goto(k.url + '/rate?window=4');
+      await x.page.goto(k.url + await k.rateAt('4'));
       await x.page.locator('#idle').waitFor();
       await poll(async () => assert.ok(net.count >= 2, 'a long poll is out'));
       net.cut(true);
@@ -71,14 +71,14 @@ describe('the call screen and the evaluator after a fault', () => {
   it('the evaluator answered at once with nothing new asks again a second later, not in a loop', async () => {
     const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
     try {
-      const first = await (await fetch(`${k.url}/api/v1/rate?window=4`)).json();
+      const first = await (await fetch(`${k.url}/api/v1/rate?${(await k.rateAt('4')).split('?')[1]}`)).json();
       let count = 0;
       // the daemon with its held polls full: every ask answered at once, unchanged
       await x.page.route(/\/api\/v1\/rate\?/, (r) => {
         count++;
         return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(first) });
       });
-      await x.page.goto(k.url + '/rate?window=4');
+      await x.page.goto(k.url + await k.rateAt('4'));
       await x.page.locator('#idle').waitFor();
       const c0 = count;
       await new Promise((r) => setTimeout(r, 3000));
@@ -98,7 +98,7 @@ describe('the call screen and the evaluator after a fault', () => {
         if (n++ > 0) await new Promise((res) => setTimeout(res, 8000));
         return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ seq: 5, offer }) }).catch(() => {});
       });
-      await x.page.goto(k.url + '/rate?window=4');
+      await x.page.goto(k.url + await k.rateAt('4'));
       await x.page.locator('#offer', { hasText: 'A008' }).waitFor();
       const t0 = Date.now();
       await x.page.locator('#idle').waitFor({ timeout: 5000 });

@@ -108,7 +108,7 @@ describe('a newer build served', () => {
     const kp = await kioskPage(k);
     const { page } = kp;
     try {
-      for (const at of ['/rate?window=1&fresh=1']) {
+      for (const at of [await k.rateAt('1', '&fresh=1')]) {
         await page.goto(k.url + at);
         await page.waitForLoadState('load');
         await mark(page);

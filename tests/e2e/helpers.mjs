@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE, ROOT } from '../api/helpers.mjs';
+import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE, ROOT, login, authHeaders, adminPassword } from '../api/helpers.mjs';
 
 export { SAMPLE_TREE, ROOT };
 
@@ -56,6 +56,21 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [] } = {}) {
     h.url = h.daemon.url;
     h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
+  // The evaluator's address of window w ('/rate?window=3&key=…'), its key
+  // made by the daemon's first admin once per window, as the admin's
+  // 评价器 page does. more: the rest of the query ('&fresh=1').
+  const keys = new Map();
+  let admin = null;
+  h.rateAt = async (w, more = '') => {
+    if (!keys.has(w)) {
+      admin ??= await login(h.url, 'admin', adminPassword(h.daemon));
+      const r = await fetch(`${h.url}/api/v1/admin/rate-keys`, { method: 'POST', headers: authHeaders(admin),
+        body: JSON.stringify({ window: w }) });
+      assert.equal(r.status, 200, `rate key of window ${w}: ${r.status}`);
+      keys.set(w, (await r.json()).key);
+    }
+    return `/rate?window=${encodeURIComponent(w)}&key=${keys.get(w)}${more}`;
+  };
   after(async () => {
     try {
       if (h.browser) await h.browser.close();

@@ -31,7 +31,7 @@ describe('the evaluator\'s levels fit their buttons', () => {
     it(`at ${viewport.width}×${viewport.height}`, async () => {
       const x = await kioskPage(k, { viewport });
       try {
-        await x.page.goto(k.url + '/rate?window=3');
+        await x.page.goto(k.url + await k.rateAt('3'));
         await poll(async () => assert.equal(await x.page.locator('#offer-ticket').innerText(), ticket));
         const m = await x.page.evaluate(() => [...document.querySelectorAll('.r-level')].map((b) => {
           const box = b.getBoundingClientRect();

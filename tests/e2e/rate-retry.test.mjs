@@ -23,7 +23,7 @@ describe('the evaluator after a failed send', () => {
 
   it('thanks without the failure\'s message once the second try is saved', async () => {
     const p = x.page;
-    await p.goto(k.url + '/rate?window=3');
+    await p.goto(k.url + await k.rateAt('3'));
     await p.locator('#idle').waitFor();
     const s = await login(k.url, 'wang', 'wang-password-1');
     const c = await labourCase(k.url);

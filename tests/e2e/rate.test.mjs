@@ -40,14 +40,14 @@ describe('the window\'s evaluator', () => {
 
   it('idle before any service: nothing but an invitation and the window', async () => {
     const p = rate.page;
-    await p.goto(k.url + '/rate?window=3');
+    await p.goto(k.url + await k.rateAt('3'));
     await p.locator('#idle').waitFor();
     assert.equal(await p.locator('#window-name').innerText(), '3 号窗口');
     assert.equal(await p.locator('#offer').isHidden(), true);
     for (const v of await axeSerious(p)) problems.push(`idle: ${v}`);
     assert.deepEqual(await smallText(p, 24), [], 'evaluator text sizes');
     await shot(p, 'rate-idle', { fullPage: false });
-    await small.page.goto(k.url + '/rate?window=3');
+    await small.page.goto(k.url + await k.rateAt('3'));
     await small.page.locator('#idle').waitFor();
   });
 
@@ -213,7 +213,7 @@ describe('the window\'s evaluator', () => {
     const x = await kioskPage(k, { viewport: { width: 1280, height: 800 }, hasTouch: true });
     try {
       await x.page.route(/\/api\/v1\/rate\?/, (r) => r.abort());
-      await x.page.goto(k.url + '/rate?window=5');
+      await x.page.goto(k.url + await k.rateAt('5'));
       await x.page.locator('#error', { hasText: '连接中断，正在重新连接' }).waitFor();
       await x.page.unroute(/\/api\/v1\/rate\?/);
       await x.page.goto(k.url + '/rate');

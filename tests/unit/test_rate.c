@@ -4,7 +4,8 @@
  * stale after RATE_OFFER_SECONDS for reading and for rating; a token that
  * rates its case once with its reasons stored as codes; the rating's
  * checks (cases_rate_check); the hold list woken after the commits that
- * change what an evaluator shows. */
+ * change what an evaluator shows; the window's key, without which the
+ * evaluator is told nothing, and its renewal and removal. */
 #include <criterion/criterion.h>
 
 #include "casedb.h"
@@ -28,12 +29,33 @@ static int changes(void)
     return (int)(hold_generation(wakes) - base);
 }
 
+/* every window the tests read, with its key */
+static const char *const windows[] = {"3", "4", "5", "6", "A2"};
+static char keys[5][RATE_KEY_LEN + 1];
+
+static const char *key_of(const char *window)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof windows / sizeof windows[0]; i++)
+        if (strcmp(windows[i], window) == 0)
+            return keys[i];
+    cr_assert_fail("no key made for window %s", window);
+    return NULL;
+}
+
 static void setup(void)
 {
+    char at[CLOCK_UTC_LEN];
+    struct refusal e;
+    size_t i;
+
     casedb_open(&t);
     cr_assert_not_null(wakes = hold_new(4, nothing_held, nothing_held));
-    base = 0;
     rate_set_hold(wakes);
+    for (i = 0; i < sizeof windows / sizeof windows[0]; i++)
+        cr_assert_eq(rate_key_make(t.db, windows[i], "admin", keys[i], at, &e), 0);
+    base = hold_generation(wakes);
 }
 
 static void teardown(void)
@@ -61,7 +83,7 @@ static cJSON *offer(const char *window, char token[RATE_TOKEN_LEN + 1])
     const cJSON *o, *tk;
     cJSON *doc;
 
-    cr_assert_eq(rate_read(t.db, window, &v), 0);
+    cr_assert_eq(rate_read(t.db, window, key_of(window), &v), 0);
     cr_assert_not_null(doc = cJSON_Parse(v.json));
     free(v.json);
     o = cJSON_GetObjectItem(doc, "offer");
@@ -214,4 +236,88 @@ Test(rate, only_a_call_that_shortens_an_offer_wakes_the_tablet)
     cr_assert_eq(changes(), n + 1, "the offer was short already: no wake");
     cJSON_Delete(offer("6", ta));
     cr_assert_str_neq(ta, "", "still offered for its grace");
+}
+
+/* The evaluator's answer to key at window: 0 shown, 1 refused. */
+static int read_with(const char *window, const char *key)
+{
+    struct rate_view v;
+    int r = rate_read(t.db, window, key, &v);
+
+    cr_assert_neq(r, -1);
+    cr_assert((r == 0) == (v.json != NULL));
+    free(v.json);
+    return r;
+}
+
+Test(rate, only_the_windows_own_key_reads_its_offer)
+{
+    char id[CASE_ID_LEN + 1], bad[RATE_KEY_LEN + 1], at[CLOCK_UTC_LEN], fresh[RATE_KEY_LEN + 1],
+        buf[256];
+    struct refusal e;
+
+    accepted(id);
+    cr_assert_eq(relay_complete(t.db, id, "wang", "已办结", "3", NULL, clock_today(), &e), 0);
+    cr_assert_eq(read_with("3", key_of("3")), 0);
+    cr_assert_eq(read_with("3", NULL), 1, "no key: nothing");
+    cr_assert_eq(read_with("3", ""), 1);
+    cr_assert_eq(read_with("3", key_of("4")), 1, "another window's key: nothing");
+    snprintf(bad, sizeof bad, "%s", key_of("3"));
+    bad[RATE_KEY_LEN - 1] = bad[RATE_KEY_LEN - 1] == '0' ? '1' : '0';
+    cr_assert_eq(read_with("3", bad), 1, "one digit off: nothing");
+    cr_assert_eq(read_with("9", key_of("3")), 1, "a window with no key: nothing");
+    {
+        char longer[RATE_KEY_LEN + 2];
+
+        snprintf(longer, sizeof longer, "%s0", key_of("3"));
+        cr_assert_eq(read_with("3", longer), 1, "the key and more: nothing");
+    }
+
+    /* a new key ends the old one, and the held tablets are woken to hear it */
+    cr_assert_eq(rate_key_make(t.db, "3", "admin2", fresh, at, &e), 0);
+    cr_assert_eq(changes(), 2, "the completion, then the new key");
+    cr_assert_str_neq(fresh, key_of("3"));
+    cr_assert_eq(read_with("3", key_of("3")), 1);
+    cr_assert_eq(read_with("3", fresh), 0);
+    cr_assert_str_eq(casedb_text(&t, buf, "SELECT made_by FROM rate_keys WHERE window = '3'"), "admin2");
+
+    cr_assert_eq(rate_key_remove(t.db, "3", &e), 0);
+    cr_assert_eq(changes(), 3);
+    cr_assert_eq(read_with("3", fresh), 1, "removed: nothing");
+    cr_assert_eq(rate_key_remove(t.db, "3", &e), 1);
+    cr_assert_str_eq(e.code, "unknown_window");
+    cr_assert_eq(changes(), 3, "nothing removed, nobody woken");
+}
+
+Test(rate, keys_are_listed_numbers_first_and_bounded)
+{
+    char key[RATE_KEY_LEN + 1], at[CLOCK_UTC_LEN], name[16], *json;
+    struct refusal e;
+    cJSON *doc, *list;
+    int i;
+
+    cr_assert_eq(rate_key_make(t.db, "10", "admin", key, at, &e), 0);
+    cr_assert_not_null(json = rate_key_list(t.db));
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    free(json);
+    list = cJSON_GetObjectItem(doc, "keys");
+    cr_assert_eq(cJSON_GetArraySize(list), 6);
+    {
+        static const char *const order[] = {"3", "4", "5", "6", "10", "A2"};
+
+        for (i = 0; i < 6; i++)
+            cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, i), "window")->valuestring,
+                             order[i]);
+    }
+    cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 4), "key")->valuestring, key);
+    cJSON_Delete(doc);
+
+    /* 6 windows have keys; up to RATE_KEYS_MAX in all */
+    for (i = 0; i < RATE_KEYS_MAX - 6; i++) {
+        snprintf(name, sizeof name, "%d", 100 + i);
+        cr_assert_eq(rate_key_make(t.db, name, "admin", key, at, &e), 0);
+    }
+    cr_assert_eq(rate_key_make(t.db, "B1", "admin", key, at, &e), 1);
+    cr_assert_str_eq(e.code, "too_many_windows");
+    cr_assert_eq(rate_key_make(t.db, "3", "admin", key, at, &e), 0, "a renewal at the cap is not one more");
 }

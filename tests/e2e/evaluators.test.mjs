@@ -1,0 +1,113 @@
+// The evaluators' keys (/admin/evaluators, web/evaluators.js; web/rate.js):
+// the admin makes window 6's address on the admin page and a tablet opened
+// at it shows the case completed there; 换新地址 gives a new address, and
+// the tablet at the old one drops the case on show and says it is not set
+// up (never a case to a stranger's phone); the tablet at the new one works;
+// 停用 removes the address. A tablet opened without a key says to tell the
+// staff and asks nothing. axe-core finds nothing serious on the admin page.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, axeSerious, LANDSCAPE } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+const TABLET = { width: 1280, height: 800 };
+const NOT_SET = '这台评价器还没有设置好';
+
+describe('the evaluators page and the tablet', () => {
+  let admin, old, fresh, staff;
+  const address = () => admin.page.locator('#addr-6').inputValue();
+
+  before(async () => {
+    const db = path.join(k.tmp, 'e2e.db');
+    addUser(db, 'boss', 'admin', 'boss-password-1');
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    staff = await login(k.url, 'wang', 'wang-password-1');
+    admin = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+  });
+  after(async () => {
+    for (const x of [admin, old, fresh]) if (x) await x.context.close();
+  });
+
+  // a case accepted and completed at window 6: the offer a keyed tablet shows
+  async function servedAt6() {
+    const c = await labourCase(k.url);
+    for (const [move, body] of [['accept', {}], ['complete', { outcome: '已发证', window: '6' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`,
+        { method: 'POST', headers: authHeaders(staff), body: JSON.stringify(body) });
+      assert.equal(r.status, 200, `${move}: ${await r.text()}`);
+    }
+    return c;
+  }
+
+  it("the admin makes window 6's address; a tablet opened at it shows the case completed there", async () => {
+    const p = admin.page;
+    await p.goto(`${k.url}/admin/evaluators`);
+    await p.locator('#login-name').fill('boss');
+    await p.locator('#login-pass').fill('boss-password-1');
+    await p.locator('form.login-form button[type=submit]').click();
+    await p.locator('#keys-none').waitFor();
+    await p.locator('#new-window').fill('06');
+    await p.getByRole('button', { name: '生成评价器地址' }).click();
+    await p.locator('#keys-msg', { hasText: '6 号窗口的新地址已经生成' }).waitFor();
+    const url = await address();
+    assert.match(url, new RegExp(`^${k.url}/rate\\?window=6&key=[0-9a-f]{32}$`));
+    assert.deepEqual(await axeSerious(p), []);
+    // nothing but a window number is taken
+    await p.locator('#new-window').fill('6 号');
+    await p.getByRole('button', { name: '生成评价器地址' }).click();
+    await p.locator('#keys-msg.msg-error', { hasText: '请填写窗口号' }).waitFor();
+    assert.equal(await address(), url, 'the address stays');
+
+    old = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    await old.page.goto(url);
+    await old.page.locator('#idle').waitFor();
+    const c = await servedAt6();
+    await old.page.locator('#offer-ticket', { hasText: c.ticket }).waitFor({ timeout: 10_000 });
+  });
+
+  it('换新地址: the tablet at the old address drops the case and says so; the new one works', async () => {
+    const p = admin.page;
+    const before6 = await address();
+    p.once('dialog', (d) => d.accept());
+    await p.locator('tr[data-window="6"]').getByRole('button', { name: '换新地址' }).click();
+    await p.locator('#keys-msg', { hasText: '6 号窗口的新地址已经生成' }).waitFor();
+    const url = await address();
+    assert.notEqual(url, before6);
+    // woken in its long poll: no reload, no wait for its 25 s
+    await old.page.locator('#error', { hasText: NOT_SET }).waitFor({ timeout: 10_000 });
+    assert.equal(await old.page.locator('#offer').isHidden(), true, 'the case on show is gone');
+    assert.equal(await old.page.locator('#idle').isHidden(), true, 'no invitation to rate either');
+
+    fresh = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    await fresh.page.goto(url);
+    await fresh.page.locator('#offer').waitFor({ timeout: 10_000 });
+    assert.equal(await fresh.page.locator('#error').innerText(), '');
+  });
+
+  it('停用 removes the address, and the tablet at it stops', async () => {
+    const p = admin.page;
+    p.once('dialog', (d) => d.accept());
+    await p.locator('tr[data-window="6"]').getByRole('button', { name: '停用' }).click();
+    await p.locator('#keys-msg', { hasText: '已经停用' }).waitFor();
+    await p.locator('#keys-none').waitFor();
+    await fresh.page.locator('#error', { hasText: NOT_SET }).waitFor({ timeout: 10_000 });
+  });
+
+  it('a tablet opened without a key says to tell the staff and asks nothing', async () => {
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    try {
+      let asked = 0;
+      x.page.on('request', (r) => { if (r.url().includes('/api/v1/rate?')) asked++; });
+      await x.page.goto(`${k.url}/rate?window=6`);
+      await x.page.locator('#error', { hasText: `${NOT_SET}（地址里没有评价器密钥` }).waitFor();
+      assert.equal(await x.page.locator('#window-name').innerText(), '6 号窗口');
+      assert.equal(await x.page.locator('#idle').isHidden(), true, 'no invitation to rate');
+      assert.equal(asked, 0);
+    } finally {
+      await x.context.close();
+    }
+  });
+});
