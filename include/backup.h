@@ -6,6 +6,7 @@
 #ifndef SPK_BACKUP_H
 #define SPK_BACKUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -15,6 +16,8 @@
 #define BACKUP_STALE_S (2 * BACKUP_TIMEOUT_S) /* a backup's file this old is a killed one's */
 #define BACKUP_NAME_LEN 40              /* "spkiosk-YYYYMMDDTHHMMSSZ.db" and its NUL */
 #define BACKUP_PATH_MAX 4096            /* a path the backup and restore make, NUL included */
+#define BACKUP_REASON_MAX 240           /* bytes of a failure's reason recorded */
+#define BACKUP_OUTCOMES_SCHEMA 39       /* schema/039-backup-outcomes.sql */
 
 /* Copies the database at db_path into file: SQLite's online backup API
  * into "FILE.tmp" from one read snapshot of the source (in WAL mode the
@@ -26,6 +29,24 @@
  * the database itself or its -wal, -shm or .lock. Returns 0, or -1 with a
  * message in err and no file left under either name by this call. */
 int backup_run(const char *db_path, const char *file, char *err, size_t errlen);
+
+/* Records the outcome of one `spkiosk backup` in the database at db_path
+ * (which must exist; schema/039-backup-outcomes.sql), for /metrics: ok, the
+ * time at (unix seconds) it finished, bytes (the copy's size; 0 when it
+ * failed), target (the copy's path, or the FILE or DIR it failed on) and
+ * reason (the failure's message, cut to BACKUP_REASON_MAX bytes on a
+ * character's boundary; NULL when ok). One row per outcome, the last of
+ * each, its count added to. Written through a connection of its own in
+ * one BEGIN IMMEDIATE transaction (SQLite's busy timeout waits for the
+ * daemon's writers) and on the disk when it returns 0. A database at an
+ * older schema is not migrated here (a daemon of the older binary may
+ * still serve it), and a copy (not in WAL mode: no daemon has served it
+ * since backup_run made it) is left as it was made: 1 with err saying
+ * why. -1 with err when it cannot be opened for writing or the write
+ * fails. The caller records ok only once the copy is published: a copy
+ * never holds its own success. */
+int backup_record(const char *db_path, bool ok, time_t at, long long bytes, const char *target,
+                  const char *reason, char *err, size_t errlen);
 
 /* The dated name of a copy made at t, "spkiosk-YYYYMMDDTHHMMSSZ.db" (UTC,
  * so that names sort by time), in out. */

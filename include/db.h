@@ -24,6 +24,12 @@ struct db;
  * message in err. The caller closes it with db_close(). */
 int db_open(const char *path, struct db **out, char *err, size_t errlen);
 
+/* db_open of a file that must exist: never makes one. For a command that
+ * writes a line into the database it was given (`spkiosk backup` records
+ * its outcome): a database deleted meanwhile must not come back empty
+ * under its name, for the daemon's next start to serve. */
+int db_open_existing(const char *path, struct db **out, char *err, size_t errlen);
+
 /* Creates the folder that will hold the database at path, if missing (one
  * level, mode 0750). Returns 0, or -1 with a message on stderr. */
 int db_dir_ensure(const char *path);
@@ -190,6 +196,12 @@ sqlite3 *db_handle(struct db *db);
  * by the first db_open of the process). reply_internal answers 503 instead
  * of 500 when it is set. */
 int db_storage_failed(void);
+
+/* That log is for the daemon: SQLite takes it only before it starts, and
+ * db_open said it could not when a command had used SQLite directly first.
+ * Such a command (`spkiosk backup`, whose own messages say what failed)
+ * calls this before, and its db_open then installs none. */
+void db_log_skip(void);
 
 /* How many storage faults (a full disk, an I/O error, a failed WAL sync,
  * the file gone) requests met since the start, for the metrics. */

@@ -1,6 +1,7 @@
 /* gauges: the figures of the database that /metrics shows as they are at
  * the scrape (issue #14 item 3): cases by status, the queue, overdue
- * chains, notifications still to send. Counts only, no case data.
+ * chains, notifications still to send, the last backups' outcomes. Counts,
+ * sizes and times only, no case data.
  */
 #ifndef SPK_GAUGES_H
 #define SPK_GAUGES_H
@@ -26,6 +27,11 @@ struct gauges {
                              * event stored, 0 when not (the clock was set back, or
                              * the server restarted with a dead clock battery) */
     char newest_event[CLOCK_UTC_LEN];   /* that event's time as stored; "" for none */
+    /* the outcomes `spkiosk backup` recorded (schema/039-backup-outcomes.sql) */
+    long long backup_ok_at;     /* unix seconds the last good copy was made; 0 for none */
+    long long backup_ok_bytes;  /* that copy's size */
+    long long backup_failed_at; /* unix seconds of the last failed backup; 0 for none */
+    long backup_failures;       /* failed backups this database has recorded */
 };
 
 /* Reads the figures in one read transaction on db (the caller's thread's

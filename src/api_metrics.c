@@ -68,7 +68,23 @@ static int api_metrics_gauges(struct strbuf *sb)
             metrics_sample(sb, "spkiosk_files_with_errors", NULL, (double)g.files_with_errors) != 0 ||
             metrics_family(sb, "spkiosk_clock_behind_seconds", "gauge",
                            "How far this machine's clock is behind the newest case event stored, 0 when not") != 0 ||
-            metrics_sample(sb, "spkiosk_clock_behind_seconds", NULL, (double)g.clock_behind) != 0)
+            metrics_sample(sb, "spkiosk_clock_behind_seconds", NULL, (double)g.clock_behind) != 0 ||
+            metrics_family(sb, "spkiosk_backup_last_success_timestamp_seconds", "gauge",
+                           "When spkiosk backup last made a good copy of this database, in seconds since "
+                           "the epoch; 0 when none is recorded") != 0 ||
+            metrics_sample(sb, "spkiosk_backup_last_success_timestamp_seconds", NULL,
+                           (double)g.backup_ok_at) != 0 ||
+            metrics_family(sb, "spkiosk_backup_last_success_bytes", "gauge",
+                           "Size of that copy; 0 when none is recorded") != 0 ||
+            metrics_sample(sb, "spkiosk_backup_last_success_bytes", NULL, (double)g.backup_ok_bytes) != 0 ||
+            metrics_family(sb, "spkiosk_backup_last_failure_timestamp_seconds", "gauge",
+                           "When spkiosk backup last failed on this database, in seconds since the "
+                           "epoch; 0 when no failure is recorded") != 0 ||
+            metrics_sample(sb, "spkiosk_backup_last_failure_timestamp_seconds", NULL,
+                           (double)g.backup_failed_at) != 0 ||
+            metrics_family(sb, "spkiosk_backup_failures_total", "counter",
+                           "Failed runs of spkiosk backup recorded in this database") != 0 ||
+            metrics_sample(sb, "spkiosk_backup_failures_total", NULL, (double)g.backup_failures) != 0)
             return -1;
     }
     if (metrics_family(sb, "spkiosk_database_bytes", "gauge", "Size of the SQLite database file") != 0 ||

@@ -314,6 +314,94 @@ out:
     return rc;
 }
 
+static const char sql_record[] =
+    "INSERT INTO backup_outcomes (outcome, at, bytes, target, reason) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (outcome) DO UPDATE SET at = excluded.at, bytes = excluded.bytes,"
+    " target = excluded.target, reason = excluded.reason, count = count + 1";
+
+/* The length of s's first max bytes at most, not cutting a UTF-8
+ * character (a path or a message may hold Chinese). */
+static size_t backup_cut(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return n;
+}
+
+int backup_record(const char *db_path, bool ok, time_t at, long long bytes, const char *target,
+                  const char *reason, char *err, size_t errlen)
+{
+    struct db *db = NULL;
+    sqlite3_stmt *st;
+    const char *why = ok || !reason ? "" : reason, *where = target ? target : "", *mode;
+    int rc = -1, v, bind;
+
+    if (db_open_existing(db_path, &db, err, errlen) != 0)
+        return -1;
+    if (db_schema_version(db, &v) != 0) {
+        snprintf(err, errlen, "cannot read the schema of %s: %s", db_path,
+                 sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    /* migrating is the daemon's start's business (db_migrate_cli): an
+     * older daemon still serving it would then refuse to start again */
+    if (v < BACKUP_OUTCOMES_SCHEMA) {
+        snprintf(err, errlen, "%s is at schema %d, which has no place for it (this spkiosk's is "
+                 "%zu; the daemon's next start migrates it)", db_path, v, embed_migrations_count);
+        rc = 1;
+        goto out;
+    }
+    /* every start of the daemon sets WAL; a copy (backup_copy) is a
+     * rollback-journal file: copying a copy (onto a USB disk) leaves it
+     * as it was made, and records nothing in it */
+    if (!(st = db_stmt(db, "PRAGMA journal_mode")) || sqlite3_step(st) != SQLITE_ROW ||
+        !(mode = (const char *)sqlite3_column_text(st, 0))) {
+        snprintf(err, errlen, "cannot read the journal mode of %s: %s", db_path,
+                 sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    if (strcmp(mode, "wal") != 0) {
+        snprintf(err, errlen, "%s is a copy, not a database a daemon has served (journal mode "
+                 "%.20s, not wal): a copy is left as it was made", db_path, mode);
+        sqlite3_reset(st);
+        rc = 1;
+        goto out;
+    }
+    sqlite3_reset(st);
+    if (db_begin(db) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", db_path, sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    if (!(st = db_stmt(db, sql_record))) {
+        snprintf(err, errlen, "cannot write %s: %s", db_path, sqlite3_errmsg(db_handle(db)));
+        db_rollback(db);
+        goto out;
+    }
+    bind = sqlite3_bind_text(st, 1, ok ? "ok" : "failed", -1, SQLITE_STATIC) |
+           sqlite3_bind_int64(st, 2, (sqlite3_int64)at) |
+           sqlite3_bind_int64(st, 3, ok && bytes > 0 ? (sqlite3_int64)bytes : 0) |
+           sqlite3_bind_text(st, 4, where, (int)backup_cut(where, BACKUP_PATH_MAX), SQLITE_STATIC) |
+           sqlite3_bind_text(st, 5, why, (int)backup_cut(why, BACKUP_REASON_MAX), SQLITE_STATIC);
+    if (db_run(st, bind) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", db_path, sqlite3_errmsg(db_handle(db)));
+        db_rollback(db);
+        goto out;
+    }
+    if (db_commit(db) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", db_path, sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    rc = 0;
+out:
+    db_close(db);
+    return rc;
+}
+
 void backup_name(time_t t, char out[BACKUP_NAME_LEN])
 {
     struct tm tm;

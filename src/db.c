@@ -145,6 +145,15 @@ static void db_log_setup(void)
         fprintf(stderr, "spkiosk: db: storage errors will not be logged (SQLite started before)\n");
 }
 
+static void db_log_none(void)
+{
+}
+
+void db_log_skip(void)
+{
+    (void)pthread_once(&db_log_once, db_log_none);
+}
+
 int db_storage_failed(void)
 {
     int f = db_storage_fault;
@@ -637,6 +646,11 @@ fail:
 int db_open(const char *path, struct db **out, char *err, size_t errlen)
 {
     return db_open_as(path, true, out, err, errlen);
+}
+
+int db_open_existing(const char *path, struct db **out, char *err, size_t errlen)
+{
+    return db_open_as(path, false, out, err, errlen);
 }
 
 static int db_user_version(struct db *db, int *v)

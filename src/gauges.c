@@ -34,6 +34,8 @@ static const char sql_newest_event[] = "SELECT max(at) FROM case_events";
 /* the last load's problems (schema/001-catalog.sql): distinct files, not lines */
 static const char sql_files_with_errors[] =
     "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";
+/* what `spkiosk backup` recorded, one row per outcome at most */
+static const char sql_backups[] = "SELECT outcome, at, bytes, count FROM backup_outcomes";
 
 /* The one number of a count query (with ?1 bound to day when day is not
  * NULL) in *out. 0 or -1. */
@@ -94,6 +96,29 @@ static int gauges_clock(struct db *db, time_t now, struct gauges *g)
     return rc;
 }
 
+static int gauges_backups(struct db *db, struct gauges *g)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_backups);
+    const char *o;
+    int r;
+
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!(o = (const char *)sqlite3_column_text(st, 0)))
+            continue;
+        if (strcmp(o, "ok") == 0) {
+            g->backup_ok_at = sqlite3_column_int64(st, 1);
+            g->backup_ok_bytes = sqlite3_column_int64(st, 2);
+        } else if (strcmp(o, "failed") == 0) {
+            g->backup_failed_at = sqlite3_column_int64(st, 1);
+            g->backup_failures = (long)sqlite3_column_int64(st, 3);
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
 int gauges_read(struct db *db, time_t now, struct gauges *g)
 {
     char day[CLOCK_DAY_LEN];
@@ -107,7 +132,7 @@ int gauges_read(struct db *db, time_t now, struct gauges *g)
         gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
         gauges_count(db, sql_notifications, NULL, &g->notifications) == 0 &&
         gauges_count(db, sql_files_with_errors, NULL, &g->files_with_errors) == 0 &&
-        gauges_clock(db, now, g) == 0)
+        gauges_clock(db, now, g) == 0 && gauges_backups(db, g) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -85,7 +86,9 @@ static const char usage_backup[] =
     "spkiosk-YYYYMMDDTHHMMSSZ.db (UTC), and only the newest N such files in DIR are\n"
     "kept (N 1 to 1000), the copy just made always among them. Prints the copy's path.\n"
     "Refuses to write over the database or its -wal, -shm or .lock. Exits 1 on any\n"
-    "failure, with the reason.\n";
+    "failure, with the reason. Records the outcome (when, good or failed, the copy's\n"
+    "size or the reason) in the database, for GET /metrics, once the copy is on the\n"
+    "disk; a copy that cannot be recorded is said and still exits 0.\n";
 
 static const char usage_restore[] =
     "usage: spkiosk restore [--db FILE] BACKUP\n"
@@ -443,10 +446,25 @@ static long main_number(const char *v, long min, long max)
     return *end || n < min || n > max ? -1 : n;
 }
 
+/* Records a backup's outcome in the database it copied from, for /metrics
+ * (backup_record): ok once the copy is on the disk, else with the reason.
+ * Not recording is said, and never changes the command's exit status: the
+ * copy is there, or the failure already said. */
+static void backup_note(const char *db_path, bool ok, const char *target, const char *reason)
+{
+    char err[512];
+    struct stat st;
+    long long bytes = ok && stat(target, &st) == 0 ? (long long)st.st_size : 0;
+
+    if (backup_record(db_path, ok, time(NULL), bytes, target, reason, err, sizeof err) != 0)
+        fprintf(stderr, "spkiosk backup: %s not recorded for /metrics: %s\n",
+                ok ? "the copy is made, but it is" : "this failure is", err);
+}
+
 static int cmd_backup(int argc, char **argv)
 {
     const char *db_path = NULL, *target = NULL;
-    char err[512], file[4096], dbbuf[4096];
+    char err[512], file[4096], dbbuf[4096], why[600];
     long keep = 0;
     int i, pruned;
     unsigned leftovers = 0;
@@ -481,13 +499,19 @@ static int cmd_backup(int argc, char **argv)
         return 1;
     if (main_db_exists("backup", db_path) != 0)
         return 1;
+    /* the copy starts SQLite before the outcome's db_open, and says its
+     * own failures */
+    db_log_skip();
+    /* a file size limit (ulimit -f) is then a failure said and recorded,
+     * as serve has it, not a command killed with nothing recorded */
+    signal(SIGXFSZ, SIG_IGN);
     if (keep) {
         char name[BACKUP_NAME_LEN];
         time_t t = time(NULL);
         int n, fd = -1, tries;
         if (mkdir(target, 0750) != 0 && errno != EEXIST) {
-            fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", target, strerror(errno));
-            return 1;
+            snprintf(err, sizeof err, "cannot create %s: %s", target, strerror(errno));
+            goto failed;
         }
         /* two backups in one second had one name, and the second replaced
          * the first, or both failed on one FILE.tmp (the timer and a run by
@@ -497,17 +521,17 @@ static int cmd_backup(int argc, char **argv)
             backup_name(t++, name);
             n = snprintf(file, sizeof file, "%s/%s", target, name);
             if (n < 0 || (size_t)n >= sizeof file) {
-                fprintf(stderr, "spkiosk backup: the path %s is too long\n", target);
-                return 1;
+                snprintf(err, sizeof err, "the path %s is too long", target);
+                goto failed;
             }
             if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 && errno != EEXIST) {
-                fprintf(stderr, "spkiosk backup: cannot create %s: %s\n", file, strerror(errno));
-                return 1;
+                snprintf(err, sizeof err, "cannot create %.400s: %s", file, strerror(errno));
+                goto failed;
             }
         }
         if (fd < 0) {
-            fprintf(stderr, "spkiosk backup: the next 60 seconds' names in %s are all taken\n", target);
-            return 1;
+            snprintf(err, sizeof err, "the next 60 seconds' names in %s are all taken", target);
+            goto failed;
         }
         close(fd);
     } else {
@@ -520,13 +544,15 @@ static int cmd_backup(int argc, char **argv)
         snprintf(file, sizeof file, "%s", target);
     }
     if (backup_run(db_path, file, err, sizeof err) != 0) {
-        fprintf(stderr, "spkiosk backup: %s\n", err);
         /* the name claimed above, still empty: no backup may look like one */
         if (keep)
             unlink(file);
-        return 1;
+        goto failed;
     }
     printf("%s\n", file);
+    /* after the rename and the folder's fsync: a success recorded is a
+     * copy on the disk, and the copy holds the outcomes before it only */
+    backup_note(db_path, true, file, NULL);
     if (keep) {
         char newer[BACKUP_NAME_LEN];
         const char *slash = strrchr(file, '/');
@@ -542,6 +568,9 @@ static int cmd_backup(int argc, char **argv)
                     leftovers, leftovers == 1 ? "y" : "ies");
         if (pruned < 0) {
             fprintf(stderr, "spkiosk backup: the copy is made, but pruning failed: %s\n", err);
+            /* the command fails: so does the record, or the disk fills unseen */
+            snprintf(why, sizeof why, "the copy is made, but pruning failed: %s", err);
+            backup_note(db_path, false, target, why);
             return 1;
         }
         if (pruned)
@@ -549,6 +578,10 @@ static int cmd_backup(int argc, char **argv)
                     pruned == 1 ? "y" : "ies", keep);
     }
     return fflush(stdout) == 0 ? 0 : 1;
+failed:
+    fprintf(stderr, "spkiosk backup: %s\n", err);
+    backup_note(db_path, false, target, err);
+    return 1;
 }
 
 static int cmd_restore(int argc, char **argv)

@@ -400,3 +400,55 @@ describe('a backup the restoring user may not read', () => {
     assert.deepEqual(fs.readdirSync(state).filter((n) => n !== 'spkiosk.db.lock'), [], 'nothing made');
   });
 });
+
+// The outcome goes into the database copied from, for /metrics; a user who
+// may read it but not write it (a read-only mount, a file of root's) still
+// gets a whole copy and exit 0: a record that cannot be written is said,
+// and never makes a good backup a failed one (docs/deployment.md, "What
+// monitoring sees"). A copy given as the database (last night's, copied
+// onto a USB disk) is left as it was made.
+describe('a backup from a database its user may only read, or from a copy', () => {
+  const ROOT = process.getuid && process.getuid() === 0;
+  const NOBODY = 65534;
+  let tmp, db;
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'tree'), { 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    db = path.join(tmp, 'state', 'live.db');
+    fs.mkdirSync(path.dirname(db));
+    const d = await startDaemon({ tree, db });
+    assert.equal((await d.stop()).code, 0);
+  });
+  after(() => rmTmp(tmp));
+
+  it('read-only: is made, exits 0, and says that it is not recorded', { skip: !ROOT && 'needs root (setpriv)' }, () => {
+    // the folder open to all: a WAL reader makes the -shm beside the file
+    fs.chmodSync(tmp, 0o755);
+    fs.chmodSync(path.dirname(db), 0o777);
+    fs.chmodSync(db, 0o644);
+    const out = path.join(tmp, 'out');
+    fs.mkdirSync(out);
+    fs.chownSync(out, NOBODY, NOBODY);
+    const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', BIN,
+      'backup', '--db', db, '--keep', '2', out], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const made = r.stdout.trim();
+    assert.equal(sql(made, 'PRAGMA integrity_check').stdout, 'ok\n');
+    assert.match(r.stderr, /^spkiosk backup: the copy is made, but it is not recorded for \/metrics: cannot write .*live\.db .*\n$/);
+    assert.equal(sql(db, 'SELECT count(*) FROM backup_outcomes').stdout, '0\n');
+  });
+
+  it('a copy given as the database is copied and left as it was made', () => {
+    const first = path.join(tmp, 'first.db');
+    let r = run(['backup', '--db', db, first]);
+    assert.equal(r.status, 0, r.stderr);
+    const bytes = fs.readFileSync(first);
+    const second = path.join(tmp, 'second.db');
+    r = run(['backup', '--db', first, second]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^spkiosk backup: the copy is made, but it is not recorded for \/metrics: .*first\.db is a copy, not a database a daemon has served \(journal mode delete, not wal\): a copy is left as it was made\n$/);
+    assert.ok(fs.readFileSync(first).equals(bytes), 'the copy copied is byte for byte as it was');
+    assert.equal(sql(second, 'PRAGMA integrity_check').stdout, 'ok\n');
+    assert.equal(sql(db, "SELECT count(*) FROM backup_outcomes WHERE outcome = 'ok'").stdout, '1\n', 'the first one recorded');
+  });
+});

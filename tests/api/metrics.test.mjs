@@ -378,6 +378,113 @@ describe('/metrics', () => {
   });
 });
 
+// `spkiosk backup` is a process of its own (the nightly timer): the daemon
+// knew nothing of it, and a full backup disk or a broken timer went
+// unnoticed until the day a restore was needed. The command records its
+// outcome in the database it copied from, once the copy is on the disk,
+// and /metrics shows it (docs/deployment.md, "Backup and restore").
+describe('backups in /metrics', () => {
+  let tmp, tree, db, d;
+  const backup = (...args) => spawnSync(BIN, ['backup', '--db', db, ...args], { encoding: 'utf8' });
+  const sql = (file, q) => spawnSync('sqlite3', [file, q], { encoding: 'utf8' });
+  const now = () => Date.now() / 1000;
+  before(async () => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), FILES);
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree, db });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  it('shows the last good copy of either form, its size, and none before the first', async () => {
+    let f = await scrape(d);
+    for (const [name, type] of [
+      ['spkiosk_backup_last_success_timestamp_seconds', 'gauge'], ['spkiosk_backup_last_success_bytes', 'gauge'],
+      ['spkiosk_backup_last_failure_timestamp_seconds', 'gauge'], ['spkiosk_backup_failures_total', 'counter'],
+    ]) {
+      assert.equal(f.get(name)?.type, type, name);
+      assert.equal(f.get(name).samples.length, 1, `${name}: one sample, 0 included`);
+      assert.equal(value(f, name), 0, `${name} before any backup`);
+    }
+    // backup FILE
+    let t0 = Math.floor(now());
+    const one = path.join(tmp, 'one.db');
+    let r = backup(one);
+    let t1 = Math.ceil(now());
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'a good backup says nothing');
+    f = await scrape(d);
+    const at1 = value(f, 'spkiosk_backup_last_success_timestamp_seconds');
+    assert.ok(at1 >= t0 && at1 <= t1, `${t0} <= ${at1} <= ${t1}`);
+    assert.equal(value(f, 'spkiosk_backup_last_success_bytes'), fs.statSync(one).size);
+    assert.equal(value(f, 'spkiosk_backup_last_failure_timestamp_seconds'), 0);
+    assert.equal(value(f, 'spkiosk_backup_failures_total'), 0);
+    // backup --keep N DIR, once the clock has passed the first one's second
+    while (now() < at1 + 1) await sleep(100);
+    t0 = Math.floor(now());
+    r = backup('--keep', '3', path.join(tmp, 'nightly'));
+    t1 = Math.ceil(now());
+    assert.equal(r.status, 0, r.stderr);
+    const two = r.stdout.trim();
+    f = await scrape(d);
+    const at2 = value(f, 'spkiosk_backup_last_success_timestamp_seconds');
+    assert.ok(at2 >= t0 && at2 <= t1 && at2 > at1, `${t0} <= ${at2} <= ${t1}, after ${at1}`);
+    assert.equal(value(f, 'spkiosk_backup_last_success_bytes'), fs.statSync(two).size);
+    // each copy holds the outcomes before it, never its own success
+    assert.equal(sql(one, "SELECT count(*) FROM backup_outcomes").stdout, '0\n');
+    assert.equal(sql(two, "SELECT at FROM backup_outcomes WHERE outcome = 'ok'").stdout, `${at1}\n`);
+  });
+
+  // a DIR that cannot be made (a file is in the way: as a full or
+  // unmounted backup disk, and it fails for root too), then a FILE whose
+  // folder is missing: each is said, exits 1, and is counted
+  it('shows the last failure and counts them, the last good copy kept', async () => {
+    const good = value(await scrape(d), 'spkiosk_backup_last_success_timestamp_seconds');
+    assert.ok(good > 0, 'the test before made a copy');
+    fs.writeFileSync(path.join(tmp, 'disk'), 'not a folder');
+    let t0 = Math.floor(now());
+    let r = backup('--keep', '3', path.join(tmp, 'disk', 'spkiosk'));
+    let t1 = Math.ceil(now());
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^spkiosk backup: cannot create .*disk\/spkiosk: Not a directory\n$/);
+    let f = await scrape(d);
+    const at = value(f, 'spkiosk_backup_last_failure_timestamp_seconds');
+    assert.ok(at >= t0 && at <= t1, `${t0} <= ${at} <= ${t1}`);
+    assert.equal(value(f, 'spkiosk_backup_failures_total'), 1);
+    assert.equal(value(f, 'spkiosk_backup_last_success_timestamp_seconds'), good, 'a failure is no good copy');
+    t0 = Math.floor(now());
+    r = backup(path.join(tmp, 'missing', 'copy.db'));
+    t1 = Math.ceil(now());
+    assert.equal(r.status, 1, r.stderr);
+    f = await scrape(d);
+    assert.equal(value(f, 'spkiosk_backup_failures_total'), 2);
+    const at2 = value(f, 'spkiosk_backup_last_failure_timestamp_seconds');
+    assert.ok(at2 >= t0 && at2 <= t1, `${t0} <= ${at2} <= ${t1}`);
+    // the reason is kept for the IT officer who looks
+    const why = spawnSync('sqlite3', [db, '.timeout 5000', "SELECT reason FROM backup_outcomes WHERE outcome = 'failed'"],
+      { encoding: 'utf8' });
+    assert.match(why.stdout,
+      /^cannot create .*missing\/copy\.db\.tmp: No such file or directory\n$/);
+  });
+
+  // a database at an older schema (a daemon of the older binary still
+  // serving it after an upgrade) is not migrated by the backup: the copy is
+  // made all the same, and the command says why nothing was recorded
+  it('a database at an older schema is copied, and not recorded, with a word why', () => {
+    const old = path.join(tmp, 'old.db');
+    const made = backup(old);
+    assert.equal(made.status, 0, made.stderr);
+    assert.equal(sql(old, 'DROP TABLE backup_outcomes; PRAGMA user_version = 38').status, 0);
+    const copy = path.join(tmp, 'old-copy.db');
+    const r = spawnSync(BIN, ['backup', '--db', old, copy], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${copy}\n`);
+    assert.match(r.stderr, /^spkiosk backup: the copy is made, but it is not recorded for \/metrics: .*old\.db is at schema 38, which has no place for it \(this spkiosk's is \d+; the daemon's next start migrates it\)\n$/);
+    assert.equal(sql(copy, 'PRAGMA integrity_check').stdout, 'ok\n');
+    assert.equal(sql(old, 'PRAGMA user_version').stdout, '38\n', 'not migrated by the backup');
+  });
+});
+
 // A hall without internet has no time server: a server restarted with a
 // dead clock battery, or a clock set back, numbers tickets and counts due
 // dates by a wrong day. The newest case event was written by a clock ahead

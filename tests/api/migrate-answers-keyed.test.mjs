@@ -39,6 +39,7 @@ ALTER TABLE case_checklist_old RENAME TO case_checklist;
 DROP INDEX cases_open_side;
 ALTER TABLE cases DROP COLUMN outside;
 DROP TABLE IF EXISTS rate_keys;
+DROP TABLE backup_outcomes;
 PRAGMA user_version = 35;
 COMMIT;
 `;

@@ -79,6 +79,7 @@ ALTER TABLE procedure_versions DROP COLUMN render_contact;
 ALTER TABLE procedure_versions DROP COLUMN notice_key;
 DROP TABLE IF EXISTS calendar_backfill;
 DROP TABLE IF EXISTS rate_keys;
+DROP TABLE IF EXISTS backup_outcomes;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -4,7 +4,8 @@
  * counter agree) and passes integrity_check; the dated names; a failed or
  * misdirected backup leaves nothing and touches nothing; a restore carries
  * the higher of today's ticket counters and clears an old aside copy's
- * journals. */
+ * journals; the outcome of a backup is recorded as the last of its kind,
+ * never in a database of an older schema or one that is not there. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "backup.h"
+#include "db.h"
 #include "embed.h"
 
 #define BASE_ROWS 1500      /* 2 KiB each: several BACKUP_STEP_PAGES steps */
@@ -458,5 +460,109 @@ Test(backup, a_restore_of_a_copy_with_one_fault_is_refused)
     cr_expect(strstr(err, "fails integrity_check") != NULL, "%s", err);
     cr_expect(strstr(err, copy) != NULL, "the copy checked before it is copied, by name: %s", err);
     cr_expect_eq(todays_last(db), 4);
+    tdir_remove(dir);
+}
+
+/* A database at this build's schema, as the daemon leaves it. */
+static void current_db(const char *path)
+{
+    struct db *db = NULL;
+    char err[512] = "";
+
+    cr_assert_eq(db_open(path, &db, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    db_close(db);
+}
+
+/* /metrics reads the last good copy and the last failure: one row each,
+ * rewritten by every backup (a nightly timer must not grow the table for
+ * ever), with a count; a failure's reason is cut to BACKUP_REASON_MAX bytes
+ * on a character's boundary (a path or a message may be Chinese), and a
+ * good copy has none. */
+Test(backup, each_outcome_is_recorded_as_the_last_of_its_kind_with_a_count)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], err[512] = "", reason[1024] = "x";
+    sqlite3 *h;
+    int i;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    current_db(db);
+    for (i = 0; i < 150; i++)         /* 900 bytes */
+        strcat(reason, "备份");
+    cr_assert_eq(backup_record(db, true, 1000, 5000, "/b/one.db", "ignored", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, false, 2000, 99, "/b", "cannot create /b: No space left", err,
+                               sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, true, 3000, 7000, "/b/two.db", NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, false, 4000, 0, "/b", reason, err, sizeof err), 0, "%s", err);
+    h = open_db(db);
+    cr_expect_eq(one(h, "SELECT count(*) FROM backup_outcomes"), 2);
+    cr_expect_eq(one(h, "SELECT at FROM backup_outcomes WHERE outcome = 'ok'"), 3000);
+    cr_expect_eq(one(h, "SELECT bytes FROM backup_outcomes WHERE outcome = 'ok'"), 7000);
+    cr_expect_eq(one(h, "SELECT count FROM backup_outcomes WHERE outcome = 'ok'"), 2);
+    cr_expect_eq(one(h, "SELECT reason = '' AND target = '/b/two.db' FROM backup_outcomes"
+                        " WHERE outcome = 'ok'"), 1);
+    cr_expect_eq(one(h, "SELECT at FROM backup_outcomes WHERE outcome = 'failed'"), 4000);
+    cr_expect_eq(one(h, "SELECT bytes FROM backup_outcomes WHERE outcome = 'failed'"), 0,
+                 "a failure made no copy");
+    cr_expect_eq(one(h, "SELECT count FROM backup_outcomes WHERE outcome = 'failed'"), 2);
+    /* "x" and 79 characters of 3 bytes: 238 bytes, the 80th would pass 240 */
+    cr_expect_eq(one(h, "SELECT length(CAST(reason AS BLOB)) FROM backup_outcomes WHERE outcome = 'failed'"), 238);
+    cr_expect_eq(one(h, "SELECT length(reason) FROM backup_outcomes WHERE outcome = 'failed'"), 80);
+    sqlite3_close(h);
+    tdir_remove(dir);
+}
+
+/* A database at an older schema (a daemon of the older binary still
+ * serving it, or a copy no daemon serves) is not migrated by the backup:
+ * it is left as it was, and the caller is told why nothing was recorded. */
+Test(backup, an_outcome_is_not_recorded_in_a_database_of_an_older_schema)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], err[512] = "";
+    sqlite3 *h;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    small_db(db, 0);
+    cr_assert_eq(backup_record(db, true, 1000, 5000, "/b/one.db", NULL, err, sizeof err), 1);
+    cr_expect(strstr(err, "schema 1") != NULL, "%s", err);
+    h = open_db(db);
+    cr_expect_eq(one(h, "PRAGMA user_version"), 1);
+    cr_expect_eq(one(h, "SELECT count(*) FROM sqlite_schema WHERE name = 'backup_outcomes'"), 0);
+    sqlite3_close(h);
+    tdir_remove(dir);
+}
+
+/* A copy (a rollback-journal file no daemon has served) given as the
+ * database, say to copy last night's onto a USB disk, is left as it was
+ * made: nothing of the copy of it is written into it. */
+Test(backup, a_copy_is_left_as_it_was_made)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], err[512] = "";
+    sqlite3 *h;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    current_db(db);
+    cr_assert_eq(backup_run(db, copy, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(copy, true, 1000, 5000, "/usb/x.db", NULL, err, sizeof err), 1);
+    cr_expect(strstr(err, "is a copy") != NULL, "%s", err);
+    h = open_db(copy);
+    cr_expect_eq(one(h, "SELECT count(*) FROM backup_outcomes"), 0);
+    sqlite3_close(h);
+    tdir_remove(dir);
+}
+
+/* The database deleted since the copy: no empty one is made in its place
+ * for the next daemon start to serve. */
+Test(backup, an_outcome_is_never_recorded_by_making_a_database)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], err[512] = "";
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/gone.db", dir);
+    cr_assert_eq(backup_record(db, false, 1000, 0, "/b", "gone", err, sizeof err), -1);
+    cr_expect_eq(access(db, F_OK), -1, "%s made", db);
     tdir_remove(dir);
 }

@@ -2,7 +2,7 @@
  * from cases put in each state directly: by status (every status, others
  * zero), the queue not yet called, overdue chains (the current stage only,
  * due before today), notifications neither done nor erased; how far the
- * clock is behind the newest event. */
+ * clock is behind the newest event; the last backups' outcomes. */
 #include <criterion/criterion.h>
 
 #include "casedb.h"
@@ -57,6 +57,28 @@ Test(gauges, an_empty_database_is_all_zero, .init = setup, .fini = teardown)
     cr_expect_eq(g.waiting + g.overdue + g.notifications, 0);
     cr_expect_eq(g.clock_behind, 0, "no event, no witness");
     cr_expect_str_eq(g.newest_event, "");
+    cr_expect_eq(g.backup_ok_at + g.backup_ok_bytes + g.backup_failed_at + g.backup_failures, 0,
+                 "no backup recorded");
+}
+
+/* What `spkiosk backup` recorded (schema/039-backup-outcomes.sql): the
+ * last good copy's time and size, the last failure's time and how many. */
+Test(gauges, the_last_backups_outcomes, .init = setup, .fini = teardown)
+{
+    struct gauges g;
+
+    casedb_exec(&t, "INSERT INTO backup_outcomes (outcome, at, bytes, target) VALUES"
+                    " ('ok', 1796580000, 1089536, '/b/spkiosk-20261206T023000Z.db')");
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
+    cr_expect_eq(g.backup_ok_at, 1796580000);
+    cr_expect_eq(g.backup_ok_bytes, 1089536);
+    cr_expect_eq(g.backup_failed_at + g.backup_failures, 0, "no failure recorded");
+    casedb_exec(&t, "INSERT INTO backup_outcomes (outcome, at, target, reason, count) VALUES"
+                    " ('failed', 1796666400, '/b', 'cannot create /b: No space left on device', 3)");
+    cr_assert_eq(gauges_read(t.db, time(NULL), &g), 0);
+    cr_expect_eq(g.backup_ok_at, 1796580000, "the good copy is still the last good one");
+    cr_expect_eq(g.backup_failed_at, 1796666400);
+    cr_expect_eq(g.backup_failures, 3);
 }
 
 Test(gauges, the_figures_of_cases_in_each_state, .init = setup, .fini = teardown)
