@@ -693,6 +693,92 @@ out:
     return rc;
 }
 
+/* The outcomes of `spkiosk backup` recorded in the database being
+ * replaced, carried into the copy tmp where they are newer than the copy's
+ * own: the copies on the backup disk did not change with the restore, and
+ * /metrics goes on showing the last good one (the copy being restored, or
+ * a later one), not the one before it that the copy holds; else the "no
+ * backup in 36 hours" alert fired at the restore of a night-old copy.
+ * Nothing to carry when either side is older than schema 039 (the copy's
+ * table is then made empty by the daemon's start). As the tickets, the
+ * database being replaced may be broken: said, never stopping the restore. */
+static void backup_carry_outcomes(const char *db_path, const char *tmp)
+{
+    static const char sql_has[] =
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'backup_outcomes'";
+    static const char sql_old[] =
+        "SELECT outcome, at, bytes, target, reason, count FROM backup_outcomes";
+    static const char sql_new[] =
+        "INSERT INTO backup_outcomes (outcome, at, bytes, target, reason, count)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT (outcome) DO UPDATE SET at = excluded.at, bytes = excluded.bytes,"
+        " target = excluded.target, reason = excluded.reason,"
+        " count = max(backup_outcomes.count, excluded.count)"
+        " WHERE excluded.at > backup_outcomes.at";
+    sqlite3 *from = NULL, *to = NULL;
+    sqlite3_stmt *has = NULL, *rd = NULL, *wr = NULL;
+    const char *what = "", *which = db_path;
+    int r, i, bind;
+
+    if (access(db_path, F_OK) != 0)
+        return;
+    if (sqlite3_open_v2(db_path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(from, sql_has, -1, &has, NULL) != SQLITE_OK ||
+        ((r = sqlite3_step(has)) != SQLITE_ROW && r != SQLITE_DONE)) {
+        what = from ? sqlite3_errmsg(from) : "out of memory";
+        goto out;
+    }
+    if (r == SQLITE_DONE)
+        goto out;
+    sqlite3_finalize(has);
+    has = NULL;
+    which = tmp;
+    if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(to, sql_has, -1, &has, NULL) != SQLITE_OK ||
+        ((r = sqlite3_step(has)) != SQLITE_ROW && r != SQLITE_DONE)) {
+        what = to ? sqlite3_errmsg(to) : "out of memory";
+        goto out;
+    }
+    if (r == SQLITE_DONE)
+        goto out;
+    which = db_path;
+    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(from);
+        goto out;
+    }
+    which = tmp;
+    if (sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(to);
+        goto out;
+    }
+    /* at most one row per outcome: no transaction needed for the copy
+     * nobody else has open yet */
+    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
+        bind = SQLITE_OK;
+        for (i = 0; i < 6; i++)
+            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE) {
+            what = sqlite3_errmsg(to);
+            goto out;
+        }
+        sqlite3_reset(wr);
+    }
+    if (r != SQLITE_DONE) {
+        which = db_path;
+        what = sqlite3_errmsg(from);
+    }
+out:
+    if (*what)
+        fprintf(stderr, "spkiosk restore: the record of the last backups could not be carried "
+                "from %s (%s: %s): /metrics shows the restored copy's until the next backup\n",
+                db_path, which, what);
+    sqlite3_finalize(has);
+    sqlite3_finalize(rd);
+    sqlite3_finalize(wr);
+    sqlite3_close(from);
+    sqlite3_close(to);
+}
+
 /* The restored file belongs to whoever owned the database it replaces (or,
  * with none, the folder it goes in): restore run as root must not leave a
  * database the service user cannot write (the service then failed "attempt
@@ -745,8 +831,10 @@ int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH
     if (backup_source_open(file, SQLITE_OPEN_READONLY, deadline, &src, err, errlen) != 0 ||
         backup_restore_check(src, file, err, errlen) != 0 ||
         backup_copy(src, tmp, deadline, err, errlen) != 0 ||
-        backup_carry_tickets(db_path, tmp, err, errlen) != 0 ||
-        backup_give_owner(db_path, tmp, err, errlen) != 0 ||
+        backup_carry_tickets(db_path, tmp, err, errlen) != 0)
+        goto out;
+    backup_carry_outcomes(db_path, tmp);
+    if (backup_give_owner(db_path, tmp, err, errlen) != 0 ||
         backup_set_aside(db_path, aside, err, errlen) != 0 ||
         backup_publish(tmp, db_path, err, errlen) != 0)
         goto out;

@@ -385,6 +385,7 @@ describe('/metrics', () => {
 // and /metrics shows it (docs/deployment.md, "Backup and restore").
 describe('backups in /metrics', () => {
   let tmp, tree, db, d;
+  const seen = {};
   const backup = (...args) => spawnSync(BIN, ['backup', '--db', db, ...args], { encoding: 'utf8' });
   const sql = (file, q) => spawnSync('sqlite3', [file, q], { encoding: 'utf8' });
   const now = () => Date.now() / 1000;
@@ -433,6 +434,7 @@ describe('backups in /metrics', () => {
     // each copy holds the outcomes before it, never its own success
     assert.equal(sql(one, "SELECT count(*) FROM backup_outcomes").stdout, '0\n');
     assert.equal(sql(two, "SELECT at FROM backup_outcomes WHERE outcome = 'ok'").stdout, `${at1}\n`);
+    Object.assign(seen, { at1, at2, two, bytes2: fs.statSync(two).size });
   });
 
   // a DIR that cannot be made (a file is in the way: as a full or
@@ -482,6 +484,37 @@ describe('backups in /metrics', () => {
     assert.match(r.stderr, /^spkiosk backup: the copy is made, but it is not recorded for \/metrics: .*old\.db is at schema 38, which has no place for it \(this spkiosk's is \d+; the daemon's next start migrates it\)\n$/);
     assert.equal(sql(copy, 'PRAGMA integrity_check').stdout, 'ok\n');
     assert.equal(sql(old, 'PRAGMA user_version').stdout, '38\n', 'not migrated by the backup');
+  });
+
+  // The copy holds the outcomes from before it: restored where there was
+  // no database, /metrics shows the backup before it (older, never newer
+  // than a copy on the disk). Restored over the database it was taken from,
+  // the newer outcomes that one recorded are carried, as today's ticket
+  // number is: the copies on the backup disk did not go away, and the
+  // "no backup in 36 hours" alert must not fire because of a restore.
+  it('a restored database shows the copy\'s outcomes, or the newer ones of the database it replaced', async () => {
+    assert.ok(seen.two, 'the first test made the copies');
+    const fresh = path.join(tmp, 'fresh', 'x.db');
+    let r = spawnSync(BIN, ['restore', '--db', fresh, seen.two], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    let d2 = await startDaemon({ tree, db: fresh });
+    try {
+      const f = await scrape(d2);
+      assert.equal(value(f, 'spkiosk_backup_last_success_timestamp_seconds'), seen.at1, 'the backup before the copy');
+      assert.equal(value(f, 'spkiosk_backup_failures_total'), 0);
+    } finally {
+      assert.equal((await d2.stop()).code, 0);
+    }
+    assert.equal((await d.stop()).code, 0);
+    d = null;
+    r = spawnSync(BIN, ['restore', '--db', db, seen.two], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /could not be carried/);
+    d = await startDaemon({ tree, db });
+    const f = await scrape(d);
+    assert.equal(value(f, 'spkiosk_backup_last_success_timestamp_seconds'), seen.at2, 'the copy restored is the last good one');
+    assert.equal(value(f, 'spkiosk_backup_last_success_bytes'), seen.bytes2);
+    assert.equal(value(f, 'spkiosk_backup_failures_total'), 2, 'the failures after it, carried');
   });
 });
 

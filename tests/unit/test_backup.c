@@ -566,3 +566,41 @@ Test(backup, an_outcome_is_never_recorded_by_making_a_database)
     cr_expect_eq(access(db, F_OK), -1, "%s made", db);
     tdir_remove(dir);
 }
+
+/* The copies on the backup disk did not change with a restore: the last
+ * good one recorded in the database replaced (here newer than the copy's
+ * own) goes on in the restored one, and so does a failure the copy knows
+ * and the old one does not; a database from before the table has nothing
+ * to carry, and the copy's own stay. */
+Test(backup, a_restore_carries_the_newer_backup_outcomes)
+{
+    char dir[] = "/tmp/spk-backup-XXXXXX", db[256], copy[256], aside[BACKUP_PATH_MAX], err[512] = "";
+    sqlite3 *h;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/live.db", dir);
+    snprintf(copy, sizeof copy, "%s/copy.db", dir);
+    current_db(db);
+    current_db(copy);
+    cr_assert_eq(backup_record(copy, true, 1000, 10, "/b/1.db", NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(copy, false, 500, 0, "/b", "full", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, true, 1000, 10, "/b/1.db", NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, true, 2000, 20, "/b/2.db", NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_record(db, false, 400, 0, "/b", "older", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    h = open_db(db);
+    cr_expect_eq(one(h, "SELECT at FROM backup_outcomes WHERE outcome = 'ok'"), 2000);
+    cr_expect_eq(one(h, "SELECT bytes FROM backup_outcomes WHERE outcome = 'ok'"), 20);
+    cr_expect_eq(one(h, "SELECT count FROM backup_outcomes WHERE outcome = 'ok'"), 2);
+    cr_expect_eq(one(h, "SELECT at FROM backup_outcomes WHERE outcome = 'failed'"), 500,
+                 "the copy's own failure is the newer");
+    sqlite3_close(h);
+    /* in place of a database of schema 1: the copy's own */
+    cr_assert_eq(unlink(db), 0);
+    small_db(db, 0);
+    cr_assert_eq(backup_restore(db, copy, aside, err, sizeof err), 0, "%s", err);
+    h = open_db(db);
+    cr_expect_eq(one(h, "SELECT at FROM backup_outcomes WHERE outcome = 'ok'"), 1000);
+    sqlite3_close(h);
+    tdir_remove(dir);
+}
