@@ -41,6 +41,9 @@ async function remove(k, button) {
     await busy(button, () => api('/api/v1/admin/rate-keys/remove', { method: 'POST', body: { window: k.window } }));
     await load();
     say(`${windowName(k.window)}的评价器地址已经停用。`);
+    // the row went with its button: the focus would fall to the page's
+    // start, and a keyboard user tab through the header again
+    $('new-window').focus();
   } catch (x) {
     say(errorText(x), 'msg-error');
   }
@@ -50,14 +53,16 @@ async function copy(k, button) {
   try {
     await navigator.clipboard.writeText(address(k));
     say(`已复制${windowName(k.window)}的地址。`);
+    button.focus();
   } catch {
-    // no clipboard (plain http on another machine): the address is selected
+    // no clipboard (plain http on another machine): the address is
+    // selected and keeps the focus, for the Ctrl+C the message asks for
+    // (with the focus given back to the button, Ctrl+C copied nothing)
     const a = $(`addr-${k.window}`);
     a.focus();
     a.select();
     say('浏览器不让复制：地址已经选中，请按 Ctrl+C 复制。', 'msg-warn');
   }
-  button.focus();
 }
 
 function table(keys) {

@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useKiosk, kioskPage, axeSerious, LANDSCAPE } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { addUser, login, authHeaders, adminPassword } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
@@ -109,5 +109,50 @@ describe('the evaluators page and the tablet', () => {
     } finally {
       await x.context.close();
     }
+  });
+});
+
+// The admin page without a clipboard (plain http from another PC: no
+// navigator.clipboard, or the browser refuses): 复制地址 selects the
+// address and says 请按 Ctrl+C, so the address must keep the focus: given
+// back to the button, Ctrl+C copied nothing. 停用 removes the row with its
+// button: the focus goes to the window box, not to the page's start.
+describe('the evaluators page by keyboard, without a clipboard', () => {
+  let admin;
+  after(async () => { if (admin) await admin.context.close(); });
+
+  it('复制地址 leaves the address selected and focused; 停用 leaves the focus in the form', async () => {
+    admin = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const { context, page: p } = admin;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(k.url).origin });
+    // the browser refuses to write; the test still reads what Ctrl+C put there
+    await context.addInitScript(() => {
+      const real = navigator.clipboard;
+      window.__readClipboard = () => real.readText();
+      real.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+    });
+    await p.goto(`${k.url}/admin/evaluators`);
+    await p.locator('#login-name').fill('admin');
+    await p.locator('#login-pass').fill(adminPassword(k.daemon));
+    await p.locator('form.login-form button[type=submit]').click();
+    await p.locator('#new-window').fill('综合窗口');
+    await p.locator('#new-window').press('Enter');
+    const addr = p.locator('[id="addr-综合窗口"]');
+    await addr.waitFor();
+    const url = await addr.inputValue();
+    assert.match(url, /\/rate\?window=综合窗口&key=[0-9a-f]{32}$/);
+
+    await p.locator('tr[data-window="综合窗口"]').getByRole('button', { name: '复制地址' }).click();
+    await p.locator('#keys-msg.msg-warn', { hasText: '请按 Ctrl+C' }).waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement.id), 'addr-综合窗口', 'the address has the focus');
+    assert.deepEqual(await addr.evaluate((a) => [a.selectionStart, a.selectionEnd]), [0, url.length], 'all of it selected');
+    await p.keyboard.press('Control+C');
+    assert.equal(await p.evaluate(() => window.__readClipboard()), url, 'Ctrl+C copies it, as the page says');
+
+    p.once('dialog', (d) => d.accept());
+    await p.locator('tr[data-window="综合窗口"]').getByRole('button', { name: '停用' }).focus();
+    await p.keyboard.press('Enter');
+    await p.locator('#keys-msg', { hasText: '已经停用' }).waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement.id), 'new-window', 'not lost to the page\'s start');
   });
 });
