@@ -187,12 +187,13 @@ async function loop() {
       }
       if (r.status === 403) {
         // the key was renewed or removed at the admin page: the case on
-        // show goes, nothing more is asked (only a new address helps)
-        // (a resident choosing 哪里没做好 may still send: the token holds)
+        // show goes, nothing more is asked (only a new address helps). A
+        // resident choosing 哪里没做好 may still send (the token holds):
+        // told 暂时不能评价 under that form, they gave up a rating that
+        // counts; draw() says it once that screen or the thanks end
         latest = { seq: 0, offer: null };
         stopped = NOT_SET + '地址里的评价器密钥不对或已经换新' + ASK_STAFF;
         if (mode === 'idle' || mode === 'offer') draw();
-        else showError(stopped);
         return;
       }
       if (!r.ok) throw new Error(String(r.status));

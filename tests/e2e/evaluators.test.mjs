@@ -5,6 +5,8 @@
 // up (never a case to a stranger's phone); the tablet at the new one works;
 // 停用 removes the address. A tablet opened without a key says to tell the
 // staff and asks nothing. axe-core finds nothing serious on the admin page.
+// Below: the page by keyboard without a clipboard, and a key renewed while a
+// resident is choosing 哪里没做好 (they finish, then the tablet stops).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -154,5 +156,52 @@ describe('the evaluators page by keyboard, without a clipboard', () => {
     await p.keyboard.press('Enter');
     await p.locator('#keys-msg', { hasText: '已经停用' }).waitFor();
     assert.equal(await p.evaluate(() => document.activeElement.id), 'new-window', 'not lost to the page\'s start');
+  });
+});
+
+// A key renewed while the resident at the tablet is choosing 哪里没做好:
+// the case's token still rates it, so the form stays and says nothing of
+// 暂时不能评价 (a resident told so would give up a rating that counts); once
+// the rating is sent and thanked, the tablet stops and says so.
+describe('a key renewed in the middle of a rating', () => {
+  let tablet, staff;
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-1');
+    staff = await login(k.url, 'li', 'li-password-1');
+  });
+  after(async () => { if (tablet) await tablet.context.close(); });
+
+  it('lets the resident finish, then stops', async () => {
+    tablet = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const p = tablet.page;
+    await p.goto(k.url + await k.rateAt('7'));
+    await p.locator('#idle').waitFor();
+    const c = await labourCase(k.url);
+    for (const [move, body] of [['accept', {}], ['complete', { outcome: '已发证', window: '7' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${move}`,
+        { method: 'POST', headers: authHeaders(staff), body: JSON.stringify(body) });
+      assert.equal(r.status, 200, `${move}: ${await r.text()}`);
+    }
+    await p.locator('#offer-ticket', { hasText: c.ticket }).waitFor({ timeout: 10_000 });
+    await p.locator('.r-level-2').tap();
+    await p.locator('#why').waitFor();
+
+    const refused = p.waitForResponse((r) => r.url().includes('/api/v1/rate?') && r.status() === 403);
+    const admin = await login(k.url, 'admin', adminPassword(k.daemon));
+    const r = await fetch(`${k.url}/api/v1/admin/rate-keys`, { method: 'POST', headers: authHeaders(admin),
+      body: JSON.stringify({ window: '7' }) });
+    assert.equal(r.status, 200);
+    await refused;
+    await p.waitForTimeout(1000);   // the page's handling of the 403 (it said it at once)
+    assert.equal(await p.locator('#why').isVisible(), true, 'the form stays');
+    assert.equal(await p.locator('#error').innerText(), '', 'nothing says it cannot rate');
+
+    await p.getByRole('button', { name: '等候时间长' }).tap();
+    await p.getByRole('button', { name: '提交评价' }).tap();
+    await p.locator('#done-text', { hasText: '谢谢您的评价' }).waitFor();
+    await p.locator('#error', { hasText: NOT_SET }).waitFor({ timeout: 10_000 });
+    assert.equal(await p.locator('#idle').isHidden(), true, 'no invitation to rate after');
+    const rated = await fetch(`${k.url}/api/v1/staff/cases/${c.id}`, { headers: authHeaders(staff) });
+    assert.equal((await rated.json()).rating?.score, 2, 'the rating counted');
   });
 });
