@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { startDaemon, makeTmp, rmTmp, writeTree, request, sleep, BIN } from './helpers.mjs';
+import { startDaemon, makeTmp, rmTmp, writeTree, request, sleep, BIN, ROOT } from './helpers.mjs';
 
 const good = (title, extra = '') => `---
 version: 2026-01-01
@@ -523,6 +523,59 @@ describe('backups in /metrics', () => {
 // dates by a wrong day. The newest case event was written by a clock ahead
 // of this one: the start says so, and /metrics gives how far for an alert.
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+// The alert docs/deployment.md gives for "the last backup failed", read
+// from the doc and evaluated on the figures. A run of --keep whose copy is
+// made but whose pruning fails records its success and then its failure,
+// both in the same second: the rule must fire on that (the backup disk
+// fills unseen otherwise), and not on a hall that never backed up, nor
+// once a later backup went well.
+describe('the documented alert for a failed backup', () => {
+  let tmp, db, d;
+  const backup = (...args) => spawnSync(BIN, ['backup', '--db', db, ...args], { encoding: 'utf8' });
+  before(async () => {
+    tmp = makeTmp();
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree: writeTree(path.join(tmp, 'tree'), FILES), db });
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  // the rule's expr: comparisons of figures and numbers joined by "and"
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'deployment.md'), 'utf8');
+  const expr = doc.match(/- alert: SpkioskBackupFailed\n\s+expr: (.+)\n/)?.[1];
+  function fires(f) {
+    assert.ok(expr, 'the rule is in docs/deployment.md');
+    return expr.split(/\s+and\s+/).every((clause) => {
+      const m = clause.match(/^(\S+)\s*(>=|<=|>|<|==|!=)\s*(\S+)$/);
+      assert.ok(m, `a clause this test can evaluate: ${clause}`);
+      const [a, b] = [m[1], m[3]].map((x) => (/^[\d.]+$/.test(x) ? Number(x) : value(f, x)));
+      return { '>=': a >= b, '<=': a <= b, '>': a > b, '<': a < b, '==': a === b, '!=': a !== b }[m[2]];
+    });
+  }
+
+  it('fires on a copy made whose pruning failed, and on nothing else', async () => {
+    assert.equal(fires(await scrape(d)), false, 'a hall that never backed up (the other rule says so)');
+    const dir = path.join(tmp, 'nightly');
+    let r = backup('--keep', '1', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fires(await scrape(d)), false, 'a good backup');
+    // a folder in the way, named as an old copy: pruning cannot delete it
+    fs.mkdirSync(path.join(dir, 'spkiosk-20200101T000000Z.db'));
+    while (Date.now() / 1000 < Math.floor(value(await scrape(d), 'spkiosk_backup_last_success_timestamp_seconds')) + 1)
+      await sleep(100);
+    r = backup('--keep', '1', dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /pruning failed: cannot delete .*spkiosk-20200101T000000Z\.db: Is a directory/);
+    const f = await scrape(d);
+    assert.equal(value(f, 'spkiosk_backup_failures_total'), 1);
+    assert.equal(fires(f), true, `${expr}: the copy is made, but the disk will fill`);
+    fs.rmdirSync(path.join(dir, 'spkiosk-20200101T000000Z.db'));
+    while (Date.now() / 1000 < value(f, 'spkiosk_backup_last_failure_timestamp_seconds') + 1) await sleep(100);
+    r = backup('--keep', '1', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fires(await scrape(d)), false, 'a good backup after it');
+  });
+});
 
 describe('a clock behind the database', () => {
   let tmp, tree, db;
