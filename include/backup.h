@@ -78,8 +78,8 @@ int backup_prune(const char *dir, unsigned keep, const char *made, char *newer,
  * "DB.restore-tmp" with the backup API, fsynced and renamed to db_path,
  * then the folder fsynced. Today's ticket counter and the backups'
  * outcomes (backup_record) of the database replaced are carried into the
- * copy where they are newer than its own. Returns 0, or -1 with a message
- * in err. */
+ * copy where they are newer than its own, and its evaluators' keys
+ * (rate.h) replace the copy's. Returns 0, or -1 with a message in err. */
 int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH_MAX], char *err,
                    size_t errlen);
 

@@ -779,6 +779,113 @@ out:
     sqlite3_close(to);
 }
 
+/* Opens file (flags as sqlite3_open_v2) into *h, which the caller closes
+ * whatever this returns: 1 when it has the table, 0 when not, -1 when it
+ * cannot be read (*h's message says why, when *h is not NULL). */
+static int backup_open_with(const char *file, int flags, const char *table, sqlite3 **h)
+{
+    static const char sql_has[] = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1";
+    sqlite3_stmt *st = NULL;
+    int r = SQLITE_ERROR;
+
+    if (sqlite3_open_v2(file, h, flags, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(*h, sql_has, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK)
+        r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+/* The evaluators' keys (schema/038-rate-keys.sql) of the database being
+ * replaced, put in the copy tmp in place of its own: the tablets at the
+ * windows hold the keys made last, not those of the copy's night. Restored
+ * as it was, a key renewed since the copy (a leaked address: 换新地址) was
+ * good again while the tablet at the new address stopped, and a key
+ * removed since came back. All or nothing, in one transaction on the copy.
+ * Nothing to carry when either side is older than schema 038, nor when the
+ * replaced database has no key: most often one the daemon made afresh (a
+ * new disk) before the copy was restored over it, whose tablets are the
+ * copy's. As the tickets, the database being replaced may be broken: said,
+ * and the copy's keys stay. */
+static void backup_carry_rate_keys(const char *db_path, const char *tmp)
+{
+    static const char sql_old[] = "SELECT window, key, made_at, made_by FROM rate_keys";
+    static const char sql_clear[] = "DELETE FROM rate_keys";
+    static const char sql_new[] =
+        "INSERT INTO rate_keys (window, key, made_at, made_by) VALUES (?1, ?2, ?3, ?4)";
+    sqlite3 *from = NULL, *to = NULL;
+    sqlite3_stmt *rd = NULL, *clear = NULL, *wr = NULL;
+    const char *what = "", *which = db_path;
+    int r, i, bind, n = 0;
+    bool began = false;
+
+    if (access(db_path, F_OK) != 0)
+        return;
+    if ((r = backup_open_with(db_path, SQLITE_OPEN_READONLY, "rate_keys", &from)) <= 0) {
+        if (r < 0)
+            what = from ? sqlite3_errmsg(from) : "out of memory";
+        goto out;
+    }
+    which = tmp;
+    if ((r = backup_open_with(tmp, SQLITE_OPEN_READWRITE, "rate_keys", &to)) <= 0) {
+        if (r < 0)
+            what = to ? sqlite3_errmsg(to) : "out of memory";
+        goto out;
+    }
+    which = db_path;
+    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(from);
+        goto out;
+    }
+    which = tmp;
+    if (sqlite3_exec(to, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(to);
+        goto out;
+    }
+    began = true;
+    if (sqlite3_prepare_v2(to, sql_clear, -1, &clear, NULL) != SQLITE_OK ||
+        sqlite3_step(clear) != SQLITE_DONE || sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(to);
+        goto out;
+    }
+    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
+        bind = SQLITE_OK;
+        for (i = 0; i < 4; i++)
+            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE) {
+            what = sqlite3_errmsg(to);
+            goto out;
+        }
+        sqlite3_reset(wr);
+        n++;
+    }
+    if (r != SQLITE_DONE) {
+        which = db_path;
+        what = sqlite3_errmsg(from);
+        goto out;
+    }
+    /* none: the copy's keys stay (rolled back below) */
+    if (n == 0)
+        goto out;
+    if (sqlite3_exec(to, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(to);
+        goto out;
+    }
+    began = false;
+out:
+    if (began)
+        (void)sqlite3_exec(to, "ROLLBACK", NULL, NULL, NULL);
+    if (*what)
+        fprintf(stderr, "spkiosk restore: the evaluators' keys could not be carried from %s (%s: "
+                "%s): the copy's stand; give each window whose address changed since the copy a "
+                "new one on the admin page 评价器\n", db_path, which, what);
+    sqlite3_finalize(rd);
+    sqlite3_finalize(clear);
+    sqlite3_finalize(wr);
+    sqlite3_close(from);
+    sqlite3_close(to);
+}
+
 /* The restored file belongs to whoever owned the database it replaces (or,
  * with none, the folder it goes in): restore run as root must not leave a
  * database the service user cannot write (the service then failed "attempt
@@ -834,6 +941,7 @@ int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH
         backup_carry_tickets(db_path, tmp, err, errlen) != 0)
         goto out;
     backup_carry_outcomes(db_path, tmp);
+    backup_carry_rate_keys(db_path, tmp);
     if (backup_give_owner(db_path, tmp, err, errlen) != 0 ||
         backup_set_aside(db_path, aside, err, errlen) != 0 ||
         backup_publish(tmp, db_path, err, errlen) != 0)

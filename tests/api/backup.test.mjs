@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, FILE_TIMES_REAL, makeTmp, rmTmp, writeTree, startDaemon, request } from './helpers.mjs';
+import { BIN, FILE_TIMES_REAL, makeTmp, rmTmp, writeTree, startDaemon, request, login, authHeaders, adminPassword } from './helpers.mjs';
 
 const QUICK = '---\ntime_limit: 即办\n---\n# 当场办理\n\n简介。\n\n## 第一步：信息\n'
   + '```form\nmobile | 手机号码 | cn_mobile | required\n```\n';
@@ -337,6 +337,78 @@ describe('a restore during the day', () => {
     assert.match(r.stderr, /where there was no database before; if the daemon uses another, give it with --db/);
     // nothing to carry a ticket number from: no warning about reading one
     assert.doesNotMatch(r.stderr, /could not be read/);
+  });
+});
+
+// The evaluators' keys (schema 038) belong to the tablets at the windows,
+// which hold the keys made last, not the copy's: restored as it was, a key
+// renewed since the copy (a leaked address: 换新地址) was good again and the
+// tablet at the new address stopped; a key removed since (停用) came back.
+// Restore puts the replaced database's keys in the copy, as it carries
+// today's ticket number; restored where there was no database, the copy's.
+describe("a restore and the evaluators' keys", () => {
+  let tmp, tree, db, d, password;
+  before(async () => {
+    tmp = makeTmp();
+    tree = writeTree(path.join(tmp, 'tree'), { 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
+    db = path.join(tmp, 'live.db');
+    d = await startDaemon({ tree, db });
+    password = adminPassword(d);
+  });
+  after(async () => { if (d) await d.stop(); rmTmp(tmp); });
+
+  const make = async (w) => {
+    const s = await login(d.url, 'admin', password);
+    const r = await request(`${d.url}/api/v1/admin/rate-keys`, { method: 'POST', headers: authHeaders(s), body: JSON.stringify({ window: w }) });
+    assert.equal(r.status, 200, r.text);
+    return r.body.key;
+  };
+  const status = async (w, key) => (await request(`${d.url}/api/v1/rate?window=${w}&key=${key}`)).status;
+
+  it('keeps the keys made last, not those of the copy', async () => {
+    const leaked = await make('3');
+    const gone = await make('4');
+    const copy = path.join(tmp, 'night.db');
+    const b = run(['backup', '--db', db, copy]);
+    assert.equal(b.status, 0, b.stderr);
+    const renewed = await make('3');
+    const s = await login(d.url, 'admin', password);
+    assert.equal((await request(`${d.url}/api/v1/admin/rate-keys/remove`, { method: 'POST', headers: authHeaders(s),
+      body: JSON.stringify({ window: '4' }) })).status, 204);
+    const added = await make('5');
+    assert.equal((await d.stop()).code, 0);
+    d = null;
+
+    const r = run(['restore', '--db', db, copy]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /keys could not be carried/);
+    d = await startDaemon({ tree, db });
+    assert.equal(await status('3', renewed), 200, 'the tablet at the renewed address goes on');
+    assert.equal(await status('3', leaked), 403, 'the leaked address stays ended');
+    assert.equal(await status('4', gone), 403, 'a removed address stays removed');
+    assert.equal(await status('5', added), 200, 'a window keyed since the copy goes on');
+
+    // where there was no database: the copy's own keys
+    const elsewhere = path.join(tmp, 'elsewhere', 'x.db');
+    assert.equal(run(['restore', '--db', elsewhere, copy]).status, 0);
+    assert.equal(sql(elsewhere, "SELECT key FROM rate_keys WHERE window = '3'").stdout, `${leaked}\n`);
+  });
+
+  // a new disk: the daemon made a database afresh before the copy was
+  // restored over it; it has no keys, and the tablets are the copy's
+  it("over a database made afresh, keeps the copy's keys", async () => {
+    const copy = path.join(tmp, 'last.db');
+    assert.equal(run(['backup', '--db', db, copy]).status, 0);
+    const keys = sql(copy, 'SELECT window, key FROM rate_keys ORDER BY window').stdout;
+    assert.match(keys, /^3\|[0-9a-f]{32}\n5\|[0-9a-f]{32}\n$/);
+    const fresh = path.join(tmp, 'new-disk', 'x.db');
+    fs.mkdirSync(path.dirname(fresh));
+    const d2 = await startDaemon({ tree, db: fresh });
+    assert.equal((await d2.stop()).code, 0);
+    const r = run(['restore', '--db', fresh, copy]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /keys could not be carried/);
+    assert.equal(sql(fresh, 'SELECT window, key FROM rate_keys ORDER BY window').stdout, keys);
   });
 });
 
