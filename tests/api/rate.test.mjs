@@ -312,7 +312,10 @@ describe("the evaluator's key", () => {
     assert.match(key3, /^[0-9a-f]{32}$/);
     assert.notEqual(key3, key4);
     for (const q of ['?window=3', '?window=3&key=', `?window=3&key=${key4}`, `?window=3&key=${key3.toUpperCase()}`,
-      `?window=3&key=${key3}0`, `?window=3&key=${key3.slice(0, 31)}`, `?window=5&key=${key3}`]) {
+      `?window=3&key=${key3}0`, `?window=3&key=${key3.slice(0, 31)}`, `?window=5&key=${key3}`,
+      // one digit off, at either end, the length right (what docs/kiosk.md says is replayed)
+      `?window=3&key=${key3.slice(0, 31)}${key3[31] === '0' ? '1' : '0'}`,
+      `?window=3&key=${key3[0] === '0' ? '1' : '0'}${key3.slice(1)}`]) {
       const r = await get(q);
       assertError(r, 403, 'rate_key', q);
       assert.match(r.body.error.message, /管理后台.*评价器/, 'says who can mend it');
