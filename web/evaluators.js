@@ -3,7 +3,8 @@
 // its window, so it answers only with the window's key in its address; the
 // admin makes the key here and opens the address once on the window's
 // tablet. 换新地址 makes a new key (the tablet with the old one stops at
-// once and says to ask staff), 停用 removes it.
+// once and says to ask staff), 停用 removes it; 在本设备打开 logs out and
+// turns the device showing the page into that window's evaluator.
 import { el, busy } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
@@ -65,6 +66,20 @@ async function copy(k, button) {
   }
 }
 
+// Set up on the tablet itself: the admin logs in there, makes or finds the
+// window's address and opens it, with no 32 digits to type. The session
+// ends first: a tablet facing residents must not keep an admin logged in.
+async function openHere(k, button) {
+  if (!confirm(`这台设备将退出管理后台，成为${windowName(k.window)}的评价器。继续吗？`)) return;
+  try {
+    await busy(button, () => api('/api/v1/logout', { method: 'POST', session: false }));
+  } catch (x) {
+    say(`没有退出登录，所以没有打开：${errorText(x)}`, 'msg-error');
+    return;
+  }
+  location.replace(address(k));
+}
+
 function table(keys) {
   if (!keys.length) return el('p', { class: 'hint', id: 'keys-none' }, '还没有窗口的评价器地址。');
   return el('table', { id: 'keys' },
@@ -79,6 +94,7 @@ function table(keys) {
       el('td', {}, `${new Date(k.made_at).toLocaleString('zh-CN', { hour12: false })}，${k.made_by}`),
       el('td', {}, el('span', { class: 'btn-row' },
         el('button', { type: 'button', class: 'btn btn-small', onClick: (e) => copy(k, e.currentTarget) }, '复制地址'),
+        el('button', { type: 'button', class: 'btn btn-small', onClick: (e) => openHere(k, e.currentTarget) }, '在本设备打开'),
         el('button', { type: 'button', class: 'btn btn-small', onClick: (e) => {
           if (confirm(`给${windowName(k.window)}换新地址？旧地址马上停用，要在评价器上打开新地址。`)) make(k.window, e.currentTarget);
         } }, '换新地址'),

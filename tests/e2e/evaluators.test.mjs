@@ -4,7 +4,9 @@
 // the tablet at the old one drops the case on show and says it is not set
 // up (never a case to a stranger's phone); the tablet at the new one works;
 // 停用 removes the address. A tablet opened without a key says to tell the
-// staff and asks nothing. axe-core finds nothing serious on the admin page.
+// staff and asks nothing. 在本设备打开 logs the admin out on the device showing
+// the page and makes it the window's evaluator. axe-core finds nothing
+// serious on the admin page.
 // Below: the page by keyboard without a clipboard, and a key renewed while a
 // resident is choosing 哪里没做好 (they finish, then the tablet stops).
 import { describe, it, before, after } from 'node:test';
@@ -87,6 +89,28 @@ describe('the evaluators page and the tablet', () => {
     await fresh.page.goto(url);
     await fresh.page.locator('#offer').waitFor({ timeout: 10_000 });
     assert.equal(await fresh.page.locator('#error').innerText(), '');
+  });
+
+  // set up on the tablet itself: no 32 digits to type, and no admin left
+  // logged in on a screen that faces residents
+  it("在本设备打开: the device logs out and becomes the window's evaluator", async () => {
+    const t = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    try {
+      const p = t.page;
+      await p.goto(`${k.url}/admin/evaluators`);
+      await p.locator('#login-name').fill('boss');
+      await p.locator('#login-pass').fill('boss-password-1');
+      await p.locator('form.login-form button[type=submit]').click();
+      const url = await p.locator('#addr-6').inputValue();
+      p.once('dialog', (d) => d.accept());
+      await p.locator('tr[data-window="6"]').getByRole('button', { name: '在本设备打开' }).click();
+      await p.waitForURL(url);
+      await p.locator('#offer').waitFor({ timeout: 10_000 });
+      const session = await p.evaluate(async () => (await fetch('/api/v1/session')).status);
+      assert.equal(session, 401, 'logged out before it opened');
+    } finally {
+      await t.context.close();
+    }
   });
 
   it('停用 removes the address, and the tablet at it stops', async () => {
