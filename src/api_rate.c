@@ -120,6 +120,17 @@ refuse:
     return false;
 }
 
+/* The answer to a change that says nothing back: 204 for r 0, e's refusal
+ * for 1, 500 for -1. */
+static enum MHD_Result api_rate_done(struct http_request *req, int r, const struct refusal *e)
+{
+    if (r < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, e);
+    return http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+}
+
 /* Runs rate (rate_spend or cases_rate) on the body's rating of key. */
 static enum MHD_Result api_rate_send(struct http_request *req,
                                      int (*rate)(struct db *, const char *, int, const char *,
@@ -137,12 +148,7 @@ static enum MHD_Result api_rate_send(struct http_request *req,
         return ret;
     if (api_rate_body(req, body, &score, &comment, &reasons, &ret)) {
         r = db ? rate(db, req->params[0], score, comment, reasons, &e) : -1;
-        if (r < 0)
-            ret = reply_internal(req);
-        else if (r > 0)
-            ret = reply_refusal(req, &e);
-        else
-            ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+        ret = api_rate_done(req, r, &e);
     }
     cJSON_Delete(body);
     return ret;
@@ -247,12 +253,7 @@ enum MHD_Result api_rate_key_remove(struct http_request *req)
     if (!api_rate_key_window(req, &body, win, &ret))
         goto end;
     r = db ? rate_key_remove(db, win, &e) : -1;
-    if (r < 0)
-        ret = reply_internal(req);
-    else if (r > 0)
-        ret = reply_refusal(req, &e);
-    else
-        ret = http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+    ret = api_rate_done(req, r, &e);
 end:
     cJSON_Delete(body);
     return ret;
