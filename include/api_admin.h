@@ -18,6 +18,16 @@ enum MHD_Result api_admin_procedures(struct http_request *req);
 /* GET /api/v1/admin/library: the live load's git commit (docs/http-api.md,
  * "Admin: the library's commit"), read from the snapshot, never from disk */
 enum MHD_Result api_admin_library(struct http_request *req);
+
+/* A day and a half: the nightly timer's run, missed once, is seen the
+ * next afternoon (the alert of docs/deployment.md says the same). */
+#define API_ADMIN_BACKUP_STALE_SECONDS (36 * 3600)
+
+/* GET /api/v1/admin/backups: what `spkiosk backup` last recorded, for the
+ * console's warning: {"last_success":{"at","bytes"}|null,"last_failure":
+ * {"at","reason"}|null,"failures":N,"attention":"failed"|"never"|"old"|null},
+ * no-store; 500 when the database cannot be read. */
+enum MHD_Result api_admin_backups(struct http_request *req);
 /* GET /api/v1/admin/procedures/{id}/source */
 enum MHD_Result api_admin_source_get(struct http_request *req);
 /* PUT /api/v1/admin/procedures/{id}/source */

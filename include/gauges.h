@@ -44,4 +44,11 @@ int gauges_read(struct db *db, time_t now, struct gauges *g);
  * counts. Returns 0, or -1 (SQLite failed; *g then zero). */
 int gauges_read_clock(struct db *db, time_t now, struct gauges *g);
 
+/* Only the backup_* figures of *g (the rest zero), in a read transaction of
+ * their own, for the admin console, and the last failure's reason (as
+ * `spkiosk backup` printed and stored it, up to BACKUP_REASON_MAX bytes; ""
+ * with none, or when it does not fit in reason_len bytes). Returns 0, or -1 (SQLite failed; *g zero, reason
+ * ""). */
+int gauges_read_backups(struct db *db, struct gauges *g, char *reason, size_t reason_len);
+
 #endif

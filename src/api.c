@@ -405,6 +405,7 @@ const struct http_route api_routes[] = {
     /* the admin console (api_admin.c) */
     {"GET", "/api/v1/admin/procedures", api_admin_procedures, HTTP_ADMIN, false},
     {"GET", "/api/v1/admin/library", api_admin_library, HTTP_ADMIN, false},
+    {"GET", "/api/v1/admin/backups", api_admin_backups, HTTP_ADMIN, false},
     {"GET", "/api/v1/admin/procedures/{}/source", api_admin_source_get, HTTP_ADMIN, false},
     {"PUT", "/api/v1/admin/procedures/{}/source", api_admin_source_put, HTTP_ADMIN, true},
     {"GET", "/api/v1/admin/files/{}/source", api_admin_file_get, HTTP_ADMIN, false},

@@ -13,9 +13,11 @@
 
 #include "admin.h"
 #include "assets.h"
+#include "backup.h"
 #include "catalog.h"
 #include "clock.h"
 #include "db.h"
+#include "gauges.h"
 #include "library.h"
 #include "loader.h"
 #include "render.h"
@@ -158,6 +160,57 @@ enum MHD_Result api_admin_library(struct http_request *req)
     return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
 fail:
     catalog_release(c);
+    cJSON_Delete(doc);
+    return reply_internal(req);
+}
+
+/* Why the console should warn of the backups, or NULL: the last one failed
+ * (a failure in the same second as the success is a copy whose pruning
+ * failed: the disk fills), none ever succeeded, or the last good copy is
+ * older than the nightly timer's day and a half. */
+static const char *api_admin_backup_attention(const struct gauges *g, time_t now)
+{
+    if (g->backup_failed_at && g->backup_failed_at >= g->backup_ok_at)
+        return "failed";
+    if (!g->backup_ok_at)
+        return "never";
+    if (now - (time_t)g->backup_ok_at > API_ADMIN_BACKUP_STALE_SECONDS)
+        return "old";
+    return NULL;
+}
+
+enum MHD_Result api_admin_backups(struct http_request *req)
+{
+    char reason[BACKUP_REASON_MAX + 1], at[CLOCK_UTC_LEN];
+    struct db *db = db_thread();
+    const char *attention;
+    struct gauges g;
+    cJSON *doc = NULL, *o;
+    bool ok;
+
+    if (!db || gauges_read_backups(db, &g, reason, sizeof reason) != 0 || !(doc = cJSON_CreateObject()))
+        goto fail;
+    attention = api_admin_backup_attention(&g, time(NULL));
+    if (g.backup_ok_at) {
+        clock_utc((time_t)g.backup_ok_at, at);
+        ok = (o = cJSON_AddObjectToObject(doc, "last_success")) && cJSON_AddStringToObject(o, "at", at) &&
+             cJSON_AddNumberToObject(o, "bytes", (double)g.backup_ok_bytes);
+    } else {
+        ok = cJSON_AddNullToObject(doc, "last_success");
+    }
+    if (ok && g.backup_failed_at) {
+        clock_utc((time_t)g.backup_failed_at, at);
+        ok = (o = cJSON_AddObjectToObject(doc, "last_failure")) && cJSON_AddStringToObject(o, "at", at) &&
+             cJSON_AddStringToObject(o, "reason", reason);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(doc, "last_failure");
+    }
+    if (!ok || !cJSON_AddNumberToObject(doc, "failures", (double)g.backup_failures) ||
+        !(attention ? cJSON_AddStringToObject(doc, "attention", attention)
+                    : cJSON_AddNullToObject(doc, "attention")))
+        goto fail;
+    return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
+fail:
     cJSON_Delete(doc);
     return reply_internal(req);
 }

@@ -35,7 +35,7 @@ static const char sql_newest_event[] = "SELECT max(at) FROM case_events";
 static const char sql_files_with_errors[] =
     "SELECT count(DISTINCT file) FROM diagnostics WHERE severity = 'error'";
 /* what `spkiosk backup` recorded, one row per outcome at most */
-static const char sql_backups[] = "SELECT outcome, at, bytes, count FROM backup_outcomes";
+static const char sql_backups[] = "SELECT outcome, at, bytes, count, reason FROM backup_outcomes";
 
 /* The one number of a count query (with ?1 bound to day when day is not
  * NULL) in *out. 0 or -1. */
@@ -96,10 +96,11 @@ static int gauges_clock(struct db *db, time_t now, struct gauges *g)
     return rc;
 }
 
-static int gauges_backups(struct db *db, struct gauges *g)
+/* reason (reason_len bytes, NULL: not wanted): the last failure's */
+static int gauges_backups(struct db *db, struct gauges *g, char *reason, size_t reason_len)
 {
     sqlite3_stmt *st = db_stmt(db, sql_backups);
-    const char *o;
+    const char *o, *why;
     int r;
 
     if (!st)
@@ -113,6 +114,10 @@ static int gauges_backups(struct db *db, struct gauges *g)
         } else if (strcmp(o, "failed") == 0) {
             g->backup_failed_at = sqlite3_column_int64(st, 1);
             g->backup_failures = (long)sqlite3_column_int64(st, 3);
+            /* `spkiosk backup` cuts it to BACKUP_REASON_MAX on a character;
+             * anything longer is not ours to cut */
+            if (reason && (why = (const char *)sqlite3_column_text(st, 4)) && strlen(why) < reason_len)
+                memcpy(reason, why, strlen(why) + 1);
         }
     }
     sqlite3_reset(st);
@@ -132,7 +137,7 @@ int gauges_read(struct db *db, time_t now, struct gauges *g)
         gauges_count(db, sql_overdue, day, &g->overdue) == 0 &&
         gauges_count(db, sql_notifications, NULL, &g->notifications) == 0 &&
         gauges_count(db, sql_files_with_errors, NULL, &g->files_with_errors) == 0 &&
-        gauges_clock(db, now, g) == 0 && gauges_backups(db, g) == 0)
+        gauges_clock(db, now, g) == 0 && gauges_backups(db, g, NULL, 0) == 0)
         rc = 0;
     if (db_read_end(db) != 0)
         rc = -1;
@@ -153,5 +158,25 @@ int gauges_read_clock(struct db *db, time_t now, struct gauges *g)
         rc = -1;
     if (rc != 0)
         memset(g, 0, sizeof *g);
+    return rc;
+}
+
+int gauges_read_backups(struct db *db, struct gauges *g, char *reason, size_t reason_len)
+{
+    int rc;
+
+    memset(g, 0, sizeof *g);
+    if (reason_len)
+        reason[0] = '\0';
+    if (db_read_begin(db) != 0)
+        return -1;
+    rc = gauges_backups(db, g, reason, reason_len);
+    if (db_read_end(db) != 0)
+        rc = -1;
+    if (rc != 0) {
+        memset(g, 0, sizeof *g);
+        if (reason_len)
+            reason[0] = '\0';
+    }
     return rc;
 }

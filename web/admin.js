@@ -164,10 +164,12 @@ const FILTERS = [
 async function listView() {
   const mine = viewSeq;
   show(el('p', { class: 'muted' }, '正在加载……'));
-  let doc, reports, lib;
+  let doc, reports, lib, backups;
   try {
-    [doc, reports, lib] = await Promise.all([api('/api/v1/admin/procedures'),
-      api('/api/v1/admin/reports?open=1'), api('/api/v1/admin/library')]);
+    [doc, reports, lib, backups] = await Promise.all([api('/api/v1/admin/procedures'),
+      api('/api/v1/admin/reports?open=1'), api('/api/v1/admin/library'),
+      // a warning only: the list is shown without it
+      api('/api/v1/admin/backups').then((r) => r.body, () => null)]);
     doc = doc.body;
   } catch (err) {
     if (!stale(mine)) show(failure(err, listView));
@@ -206,6 +208,7 @@ async function listView() {
   show(
     el('h1', {}, '事项文件'),
     summary,
+    backupLine(backups),
     libraryLine(lib.body),
     el('div', { class: 'toolbar' },
       el('label', { for: 'filter' }, '显示'), select,
@@ -223,6 +226,19 @@ async function listView() {
     el('h2', {}, '其他文件'),
     otherFiles(doc.procedures));
   fill();
+}
+
+// The nightly backup (`spkiosk backup`, its timer) as it last recorded
+// itself: said here because a small hall may have no monitoring to alert
+// anyone (docs/deployment.md, "Backup and restore"). Nothing when all is well.
+function backupLine(b) {
+  if (!b || !b.attention) return null;
+  const ask = '请信息员检查每天的备份（spkiosk-backup.timer，见部署文档“Backup and restore”）。';
+  const text = b.attention === 'failed'
+    ? `最近一次数据备份没有成功（${when(b.last_failure.at)}：${b.last_failure.reason}）。${ask}`
+    : b.attention === 'never' ? `还没有数据备份的记录。${ask}`
+      : `最近一次成功的数据备份在 ${when(b.last_success.at)}，已经超过一天半。${ask}`;
+  return el('p', { class: 'msg-warn', id: 'backup-warn', role: 'status' }, text);
 }
 
 // Which commit of the street's library the live load read (docs/deployment.md,

@@ -73,6 +73,9 @@ describe('editing a procedure in the admin console', () => {
     assert.ok(await page.locator('a[href="/admin/stats"]').count() > 0, 'a link to the statistics page');
     // a copy of the sample library, not a pulled checkout (#14 item 5)
     assert.match(await page.locator('#library-commit').innerText(), /不是 git 仓库.*载入于 \d{4}-\d\d-\d\d/);
+    // a fresh database was never backed up: said on the console, where a
+    // hall without monitoring sees it (tests/api/admin-backups.test.mjs)
+    assert.match(await page.locator('#backup-warn').innerText(), /还没有数据备份的记录。请信息员检查每天的备份/);
     await shot(page, 'admin-01-list');
     assert.deepEqual(await axeSerious(page), []);
   });
