@@ -8,19 +8,33 @@
 // as a `followup` event whose detail is the result and never the note; a
 // case without a phone field is listed with no number; an item without
 // followup opens nothing.
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertError, request, writeTree } from './helpers.mjs';
+import { assertError, request, writeTree, makeTmp, rmTmp, LIBFAKETIME, stoppedClockAtInstant,
+  stoppedClockEnv } from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE, MOBILE } from './staff-helpers.mjs';
 
 const TZ = 'Asia/Shanghai';
 const day = (d) => d.toISOString().slice(0, 10);
 const addDays = (s, n) => day(new Date(Date.parse(`${s}T00:00:00Z`) + n * 86400000));
 const weekday = (s) => new Date(`${s}T00:00:00Z`).getUTCDay(); // 0 Sunday
-// today as the daemon sees it (a run across midnight in Shanghai may fail)
-const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+// The daemons' clock stands still at the instant this file was loaded
+// (libfaketime), so that TODAY is the daemon's today for the whole run: on a
+// running clock a run begun at 23:59:59 in Shanghai completed its cases the
+// next day, and a due date counted from that day was a day off this one's
+// (a review forced it with faketime). Still the instant of the run, not a
+// fixed one: check-days' days and hours still reach the counting. Without
+// libfaketime the daemons run on the real clock, and a run across midnight
+// in Shanghai may fail.
+const NOW = new Date();
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(NOW);
+const CLOCK_DIR = makeTmp('spkiosk-clock-');
+const CLOCK = path.join(CLOCK_DIR, 'clock');
+stoppedClockAtInstant(CLOCK, NOW, TZ);
+after(() => rmTmp(CLOCK_DIR));
+const ENV = fs.existsSync(LIBFAKETIME) ? stoppedClockEnv(CLOCK, TZ) : { TZ };
 const working = (s, rest) => weekday(s) !== 0 && weekday(s) !== 6 && !rest.has(s);
 // The next weekday after today is a holiday, so a due date that ignored the
 // calendar would be a day early.
@@ -65,7 +79,7 @@ async function complete(h, c) {
 }
 
 describe('call-backs', () => {
-  const h = useWindow({ tree, env: { TZ } });
+  const h = useWindow({ tree, env: ENV });
   const list = async () => {
     const r = await h.sget('/api/v1/staff/followups');
     assert.equal(r.status, 200, r.text);
@@ -239,14 +253,15 @@ describe('call-backs', () => {
 // right from an earlier month, was left out of the statistics of a range in
 // which none of its cases began, and its open complaint with it.
 describe('an open complaint on a retired item', () => {
-  const h = useWindow({ tree, env: { TZ } });
+  const h = useWindow({ tree, env: ENV });
 
   it('stays in the statistics of a range with no case of it begun', async () => {
     const { execFileSync } = await import('node:child_process');
     const c = await simpleCase(h);
     await complete(h, c);
     assert.equal((await h.post(`/api/v1/cases/${c.id}/rating`, { score: 1 })).status, 204);
-    const back = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-10 days')";
+    // ten days before the daemon's today, whatever the real clock says
+    const back = `'${addDays(TODAY, -10)}T04:00:00Z'`;
     execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.ctx.tmp, 'x.db')], {
       input: `UPDATE cases SET created_at = ${back} WHERE id = '${c.id}';`
         + `UPDATE followups SET created_at = ${back} WHERE case_id = '${c.id}';`,

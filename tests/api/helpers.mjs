@@ -253,13 +253,22 @@ export function stoppedClockAt(file, secs) {
   // no "@": the clock stands still at this time until the file says another
   fs.writeFileSync(file, new Date(Date.UTC(2026, 0, 5, 10, 0, secs)).toISOString().replace('T', ' ').slice(0, 19));
 }
-export function stoppedClockEnv(file) {
+// stoppedClockAtInstant(file, date, tz): the clock stands at date (a Date,
+// to the second), for a daemon whose zone is tz: libfaketime reads the
+// file's time as the daemon's local time.
+export function stoppedClockAtInstant(file, date, tz = 'UTC') {
+  const f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  fs.writeFileSync(file, f.format(date));
+}
+// tz: the daemon's zone (the stoppedClockAt file's times are UTC's)
+export function stoppedClockEnv(file, tz = 'UTC') {
   return {
     LD_PRELOAD: process.env.LD_PRELOAD ? `${LIBFAKETIME}:${process.env.LD_PRELOAD}` : LIBFAKETIME,
     // under check-days' `faketime -f OFFSET` the offset it passes down
     // would win over the file: this daemon's clock is the file's alone
     FAKETIME: undefined, FAKETIME_SHARED: undefined,
-    FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: '1', TZ: 'UTC',
+    FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: '1', TZ: tz,
     DONT_FAKE_MONOTONIC: '1', FAKETIME_FORCE_MONOTONIC_FIX: '0',
     ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0`,
   };
