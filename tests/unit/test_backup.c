@@ -21,8 +21,13 @@
 #include "backup.h"
 #include "db.h"
 #include "embed.h"
+#include "noonzone.h"
 
 #define BASE_ROWS 1500      /* 2 KiB each: several BACKUP_STEP_PAGES steps */
+
+/* today's counter, written and read back with date('now', 'localtime'), is
+ * the one restore reads from the clock in between */
+TestSuite(backup, .init = noon_zone);
 
 static sqlite3 *open_db(const char *path)
 {
