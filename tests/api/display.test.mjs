@@ -3,9 +3,9 @@
 // only: no case id, no staffer, no value a resident typed), a call with and
 // without a window, the window name's checks (422 bad_window), the number
 // waiting, the long poll (?after=SEQ): answered at once when there is
-// something newer, held otherwise and answered within a second of a call
-// or at its timeout (?wait=S), many held at once without holding the
-// workers, the ETag, and the page /display.
+// something newer, held otherwise and answered at a call or at its timeout
+// (?wait=S), many held at once without holding the workers, the ETag, and
+// the page /display.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -16,6 +16,15 @@ import { useWindow, residentCase, NAME, ID, MOBILE } from './staff-helpers.mjs';
 const h = useWindow();
 
 const display = (q = '') => request(h.url('/api/v1/display' + q));
+
+// Tests never time (a slow machine is slower, not wrong). Where "answered at
+// once" or "woken by this, not at its timeout" is the point, the ask holds
+// for the longest wait there is (HOLD_S, the daemon's maximum) and is
+// expected well before it (NOT_HELD_MS): a bound of a second or two failed
+// with the daemon starved of CPU (stopped 1.2 s in every 1.5), which only
+// delays an answer, never holds it to its timeout.
+const HOLD_S = 25;
+const NOT_HELD_MS = 12_500;
 const callNext = (body) => h.spost('/api/v1/staff/call-next', body);
 
 // Every key anywhere in a JSON value.
@@ -147,15 +156,15 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
 
   it('answers at once when there is a newer call than after', async () => {
     const t0 = Date.now();
-    const r = await display(`?after=${seq - 1}`);
+    const r = await display(`?after=${seq - 1}&wait=${HOLD_S}`);
     assert.equal(r.status, 200);
     assert.equal(r.body.seq, seq);
-    assert.ok(Date.now() - t0 < 500, `took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, `took ${Date.now() - t0} ms: held to its ${HOLD_S} s wait`);
   });
 
-  it('is held while nothing changes, and answered within a second of a call', async () => {
+  it('is held while nothing changes, and answered at a call', async () => {
     const t0 = Date.now();
-    const held = display(`?after=${seq}`);
+    const held = display(`?after=${seq}&wait=${HOLD_S}`);
     let done = false;
     held.then(() => { done = true; });
     await new Promise((r) => setTimeout(r, 700));
@@ -165,7 +174,7 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
     const tCall = Date.now();
     const r = await held;
     const lag = Date.now() - tCall;
-    assert.ok(lag < 1000, `answered ${lag} ms after the call`);
+    assert.ok(lag < NOT_HELD_MS, `answered ${lag} ms after the call: at its ${HOLD_S} s wait, not woken by it`);
     assert.ok(Date.now() - t0 >= 700);
     assert.equal(r.status, 200);
     assert.ok(r.body.seq > seq);
@@ -190,13 +199,13 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
     seq = (await display()).body.seq;
     const before = (await display()).body.waiting;
     const t0 = Date.now();
-    const held = display(`?after=${seq}&wait=20`);
+    const held = display(`?after=${seq}&wait=${HOLD_S}`);
     await new Promise((r) => setTimeout(r, 300));
     const refused = await h.spost(`/api/v1/staff/cases/${x.id}/refuse`, { reason: '户籍不在本社区' });
     assert.equal(refused.status, 200, refused.text);
     const r = await held;
     assert.equal(r.body.waiting, before - 1);
-    assert.ok(Date.now() - t0 < 10_000, 'woken by the refusal, not answered at its 20 s timeout');
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, `woken by the refusal, not answered at its ${HOLD_S} s timeout`);
   });
 
   // a hand-in between two asks of the screen (its answer on the way back,
@@ -208,11 +217,11 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
     const shown = (await display()).body.waiting;
     await residentCase(h);
     const t0 = Date.now();
-    const r = await display(`?after=${seq}&waiting=${shown}&wait=20`);
+    const r = await display(`?after=${seq}&waiting=${shown}&wait=${HOLD_S}`);
     assert.equal(r.status, 200);
     assert.equal(r.body.seq, seq);
     assert.equal(r.body.waiting, shown + 1);
-    assert.ok(Date.now() - t0 < 10_000, 'answered at once, not at its 20 s timeout');
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, `answered at once, not at its ${HOLD_S} s timeout`);
     const t1 = Date.now();
     const same = await display(`?after=${seq}&waiting=${shown + 1}&wait=1`);
     assert.equal(same.body.waiting, shown + 1);
@@ -227,23 +236,24 @@ describe('the long poll: GET /api/v1/display?after=SEQ', () => {
     const took = Date.now() - t0;
     assert.equal(r.status, 200);
     assert.equal(r.body.seq, seq);
-    assert.ok(took >= 900 && took < 2500, `took ${took} ms`);
+    // held to its second; answered then, not at the 25 s of an ask without wait
+    assert.ok(took >= 900 && took < NOT_HELD_MS, `took ${took} ms`);
   });
 
   it('many held at once do not hold the workers: the API answers meanwhile, and one call answers all', async () => {
     const n = 20; // more than the daemon's 4 workers
     const held = [];
-    for (let i = 0; i < n; i++) held.push(display(`?after=${seq}&wait=10`));
+    for (let i = 0; i < n; i++) held.push(display(`?after=${seq}&wait=${HOLD_S}`));
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     const q = await h.sget('/api/v1/staff/queue');
     assert.equal(q.status, 200);
-    assert.ok(Date.now() - t0 < 1000, 'the workers are free');
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, 'the workers are free, not held until the asks time out');
     const c = await callNext({ window: 'A2' });
     assert.equal(c.status, 200, c.text);
     const tCall = Date.now();
     const all = await Promise.all(held);
-    assert.ok(Date.now() - tCall < 1000, `answered ${Date.now() - tCall} ms after the call`);
+    assert.ok(Date.now() - tCall < NOT_HELD_MS, `answered ${Date.now() - tCall} ms after the call, at their timeout`);
     for (const r of all) {
       assert.equal(r.status, 200);
       assert.deepEqual([r.body.calls[0].ticket, r.body.calls[0].window], [c.body.ticket, 'A2']);
@@ -276,10 +286,10 @@ describe('the daemon stops cleanly with long polls held', () => {
     const held = [];
     for (let i = 0; i < 5; i++) held.push(display(`?after=${seq}`).catch((e) => e));
     await new Promise((r) => setTimeout(r, 300));
-    const t0 = Date.now();
+    // stop() gives up (SIGKILL, signal 'timeout') after 10 s, well before
+    // the held asks' 25 s: an exit 0 is one that did not wait for them
     const info = await h.ctx.daemon.stop();
     assert.deepEqual({ code: info.code, signal: info.signal }, { code: 0, signal: null }, h.ctx.daemon.stderr());
-    assert.ok(Date.now() - t0 < 5000, `stopping took ${Date.now() - t0} ms`);
     for (const r of await Promise.all(held)) {
       if (r instanceof Error) continue; // the connection may close with the daemon
       assert.equal(r.status, 200);

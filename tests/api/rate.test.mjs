@@ -5,9 +5,9 @@
 // other window, is replaced by the window's next completion, and its token
 // rates the case once (204, then 409); a bad or unknown token is 404;
 // scores, reasons and comments are checked as the case's own rating route
-// checks them (which takes reasons too); the long poll answers within a
-// second of a completion; the staff view shows the reasons; nothing is
-// answered without the window's key, which only the admin makes.
+// checks them (which takes reasons too); the long poll answers at a
+// completion; the staff view shows the reasons; nothing is answered
+// without the window's key, which only the admin makes.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,18 @@ const h = useWindow();
 
 const rate = (q) => h.rate(q);
 const send = (token, body) => h.post('/api/v1/rate/' + token, body);
+
+// Tests never time (a slow machine is slower, not wrong). Where "answered at
+// the completion, not at its timeout" is the point, the ask holds for the
+// longest wait there is (HOLD_S, the daemon's maximum) and is expected well
+// before it (NOT_HELD_MS): a bound of 2 s failed with the daemon starved of
+// CPU (stopped 2.5 s in every 2.7), which delays an answer, never holds it.
+const HOLD_S = 25;
+const NOT_HELD_MS = 12_500;
+// The least expires_in an offer of `secs` can show when it was made after
+// t0 (Date.now()) and read before now: the whole seconds gone by, and one
+// for a second boundary crossed, not a fixed slack a starved daemon outran.
+const leastLeft = (secs, t0) => secs - Math.floor((Date.now() - t0) / 1000) - 1;
 
 // A resident's case handed in, accepted and, with complete (a body or
 // null for none), completed. Returns {id, ticket}.
@@ -46,6 +58,7 @@ describe('the evaluator of a window', () => {
   });
 
   it('after a completion at window 3: the ticket and title, nothing personal', async () => {
+    const t0 = Date.now();
     const r = await h.spost(`/api/v1/staff/cases/${c3.id}/complete`, { outcome: '已办结', window: '03' });
     assert.equal(r.status, 200, r.text);
     const v = await rate('?window=3');
@@ -53,7 +66,7 @@ describe('the evaluator of a window', () => {
     offer = v.body.offer;
     assert.ok(offer, v.text);
     assert.deepEqual(Object.keys(offer).sort(), ['at', 'expires_in', 'ticket', 'title', 'token']);
-    assert.ok(offer.expires_in > 890 && offer.expires_in <= 900, String(offer.expires_in));
+    assert.ok(offer.expires_in >= leastLeft(900, t0) && offer.expires_in <= 900, String(offer.expires_in));
     assert.equal(offer.ticket, c3.ticket);
     assert.equal(offer.title, '居住登记');
     assert.match(offer.token, /^[0-9a-f]{32}$/);
@@ -156,16 +169,16 @@ describe('the evaluator of a window', () => {
     assert.deepEqual(v.reasons, []);
   });
 
-  it('a long poll is answered within a second of a completion at its window', async () => {
+  it('a long poll is answered at a completion at its window', async () => {
     const c = await served(null);
     const seq = (await rate('?window=7')).body.seq;
     const t0 = Date.now();
-    const held = rate(`?window=7&after=${seq}`);
+    const held = rate(`?window=7&after=${seq}&wait=${HOLD_S}`);
     await new Promise((r) => setTimeout(r, 300));
     await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: '已办结', window: '7' });
     const r = await held;
     assert.equal(r.body.offer.ticket, c.ticket);
-    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, `took ${Date.now() - t0} ms: held to its ${HOLD_S} s wait`);
     const t1 = Date.now();
     const q = await rate(`?window=7&after=${r.body.seq}&wait=1`);
     assert.equal(q.body.seq, r.body.seq);
@@ -226,15 +239,16 @@ describe('the window calls the next resident', () => {
     const o = (await rate('?window=21')).body;
     assert.equal(o.offer.ticket, done.ticket);
     assert.ok(o.offer.expires_in > 800);
-    const held = rate(`?window=21&after=${o.seq}`);
+    const held = rate(`?window=21&after=${o.seq}&wait=${HOLD_S}`);
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     const c = await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '21' });
     assert.equal(c.status, 200, c.text);
     const woken = await held;
-    assert.ok(Date.now() - t0 < 2000, 'the held poll is answered at the call');
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, `the held poll is answered at the call, not at its ${HOLD_S} s wait`);
     assert.equal(woken.body.offer.ticket, done.ticket, 'still there for the grace');
-    assert.ok(woken.body.offer.expires_in <= 30 && woken.body.offer.expires_in >= 28, String(woken.body.offer.expires_in));
+    const left = woken.body.offer.expires_in;
+    assert.ok(left <= 30 && left >= leastLeft(30, t0), String(left));
     // a call at another window leaves it be
     const other = await served({ window: '22' });
     const third = await residentCase(h);
