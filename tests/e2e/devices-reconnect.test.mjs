@@ -11,6 +11,11 @@ import { useKiosk, kioskPage, poll } from './helpers.mjs';
 const k = useKiosk();
 const TABLET = { width: 1280, height: 800 };
 const TV = { width: 1920, height: 1080 };
+// Tests never time (a slow machine is slower, not wrong). The fault these
+// guard against held the notice for the daemon's 25 s hold; a notice gone
+// well before that (BACK_MS) is one the hold did not keep, however slow
+// the page, while a bound of 5 s held only on a fast one.
+const BACK_MS = 12_500;
 
 // The network between the page and the daemon, for the requests matching
 // re: net.cut(true) fails every request, the long poll the daemon is
@@ -48,9 +53,7 @@ describe('the call screen and the evaluator after a fault', () => {
       net.cut(true);
       await x.page.locator('#status', { hasText: '连接中断' }).waitFor();
       net.cut(false);
-      const back = Date.now();
-      await poll(async () => assert.equal(await x.page.locator('#status').innerText(), ''), { timeout: 5000 });
-      assert.ok(Date.now() - back < 5000);
+      await poll(async () => assert.equal(await x.page.locator('#status').innerText(), ''), { timeout: BACK_MS });
     } finally { await x.context.close(); }
   });
 
@@ -64,7 +67,7 @@ describe('the call screen and the evaluator after a fault', () => {
       net.cut(true);
       await x.page.locator('#error', { hasText: '连接中断' }).waitFor();
       net.cut(false);
-      await poll(async () => assert.equal(await x.page.locator('#error').innerText(), ''), { timeout: 5000 });
+      await poll(async () => assert.equal(await x.page.locator('#error').innerText(), ''), { timeout: BACK_MS });
     } finally { await x.context.close(); }
   });
 
@@ -87,23 +90,29 @@ describe('the call screen and the evaluator after a fault', () => {
   });
 
   // the window called the next resident: the offer has half a minute left,
-  // and the tablet ends it on time rather than at its next answer
+  // and the tablet ends it on time rather than at its next answer. The next
+  // answers are held until the test ends, so that nothing but the page's
+  // own expiry can end the offer: no bound on how soon (one of 4 s failed a
+  // slow page), only that it ends while no answer comes.
   it('the evaluator ends an offer when its expires_in is up', async () => {
     const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    let release = () => {};
+    const released = new Promise((res) => { release = res; });
     try {
       const offer = { token: 'a'.repeat(32), ticket: 'A008', title: '居住证明', at: new Date().toISOString(), expires_in: 2 };
       let n = 0;
       await x.page.route(/\/api\/v1\/rate\?/, async (r) => {
-        // the first answer at once, the next ones held as the daemon holds them
-        if (n++ > 0) await new Promise((res) => setTimeout(res, 8000));
+        // the first answer at once, the next ones held until the test is over
+        if (n++ > 0) await released;
         return r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ seq: 5, offer }) }).catch(() => {});
       });
       await x.page.goto(k.url + await k.rateAt('4'));
       await x.page.locator('#offer', { hasText: 'A008' }).waitFor();
-      const t0 = Date.now();
-      await x.page.locator('#idle').waitFor({ timeout: 5000 });
-      assert.ok(Date.now() - t0 < 4000, `${Date.now() - t0} ms`);
-    } finally { await x.context.close(); }
+      // well within the page's own 40 s give-up on a held ask (which would
+      // end the offer too, by 连接中断)
+      await x.page.locator('#idle').waitFor({ timeout: 20_000 });
+      assert.equal(n, 2, 'ended while its next ask was still held');
+    } finally { release(); await x.context.close(); }
   });
 });
 
