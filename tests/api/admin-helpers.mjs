@@ -21,13 +21,14 @@ export const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 // clerk (staff) logged in. h.admin / h.staff are sessions, h.tree the tree.
 // One hook, not useDaemon's plus another: root-level hooks of a file may
 // run side by side, and the accounts need the daemon's database migrated.
-export function useAdminDaemon(files) {
+// opts.env: the daemon's environment beside the test's (a stopped clock).
+export function useAdminDaemon(files, opts = {}) {
   const h = { daemon: null, tmp: null, tree: null, admin: null, staff: null };
   before(async () => {
     h.tmp = makeTmp();
     h.tree = writeTree(path.join(h.tmp, 'tree'), files);
     const db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: h.tree, db });
+    h.daemon = await startDaemon({ tree: h.tree, db, env: opts.env });
     addUser(db, 'boss', 'admin', PW);
     addUser(db, 'clerk', 'staff', PW);
     h.admin = await login(h.daemon.url, 'boss', PW);

@@ -6,12 +6,17 @@
 // call-back move on by the holidays entered, and the case's history says so.
 // The dates are built around today (the calendar lists only 2001, so this
 // year and the next are missing), so the test holds whatever day it runs;
-// the exact dates per rule are in tests/unit/test_relay.c.
-import { describe, it } from 'node:test';
+// the exact dates per rule are in tests/unit/test_relay.c. The daemon's
+// clock stands still at the instant this file was loaded (libfaketime), so
+// that today is its today for the whole run: begun at 23:59:59 on a running
+// clock, the case was accepted the next day and its date was a day off
+// (a review forced it with faketime). Without libfaketime it runs on the
+// real clock, and a run across midnight may fail.
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { authHeaders, request } from './helpers.mjs';
+import { authHeaders, request, makeTmp, rmTmp, LIBFAKETIME, stoppedClockAtInstant, stoppedClockEnv } from './helpers.mjs';
 import { useAdminDaemon, proc, sha256 } from './admin-helpers.mjs';
 
 const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -25,7 +30,15 @@ function due(start, n, rest = new Set()) {
   return d;
 }
 
-const today = new Date(new Date().getFullYear(), new Date().getMonth(), new Date().getDate());
+const NOW = new Date();
+const today = new Date(NOW.getFullYear(), NOW.getMonth(), NOW.getDate());
+// this process's zone is the daemon's, and the day above is in it
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const CLOCK_DIR = makeTmp('spkiosk-clock-');
+const CLOCK = path.join(CLOCK_DIR, 'clock');
+stoppedClockAtInstant(CLOCK, NOW, ZONE);
+after(() => rmTmp(CLOCK_DIR));
+const ENV = fs.existsSync(LIBFAKETIME) ? stoppedClockEnv(CLOCK, ZONE) : {};
 const year = today.getFullYear();
 // the holidays the admin enters: the 3rd and the 10th weekday after today
 const x1 = due(today, 3), x2 = due(today, 10);
@@ -50,7 +63,7 @@ const files = {
 };
 
 describe('entering the missing year\'s holidays', () => {
-  const h = useAdminDaemon(files);
+  const h = useAdminDaemon(files, { env: ENV });
   const post = (p, body, s) => request(`${h.daemon.url}${p}`, {
     method: 'POST', headers: s ? { ...authHeaders(s), 'content-type': 'application/json' }
       : { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
