@@ -261,6 +261,18 @@ export function stoppedClockAtInstant(file, date, tz = 'UTC') {
     hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   fs.writeFileSync(file, f.format(date));
 }
+// The environment of a daemon whose clock stands still at `date` in zone tz
+// for the rest of this file (its clock file removed after it); without
+// libfaketime, the real clock's, in tz. For a test that takes today once
+// and compares it with the daemon's later: on a running clock, a run across
+// midnight compared two days.
+export function stoppedClockFor(date, tz) {
+  const dir = makeTmp('spkiosk-clock-');
+  const file = path.join(dir, 'clock');
+  stoppedClockAtInstant(file, date, tz);
+  after(() => rmTmp(dir));
+  return fs.existsSync(LIBFAKETIME) ? stoppedClockEnv(file, tz) : { TZ: tz };
+}
 // tz: the daemon's zone (the stoppedClockAt file's times are UTC's)
 export function stoppedClockEnv(file, tz = 'UTC') {
   return {

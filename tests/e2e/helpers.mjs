@@ -40,8 +40,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 // library (or tree) on a fresh database, and one browser. h.url,
 // h.browser, h.daemon are set once the hook has run. copy: the daemon works
 // on a copy of that library in h.tree (a test that writes a file). args:
-// more options of `serve` (`--hall-location …`).
-export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [] } = {}) {
+// more options of `serve` (`--hall-location …`). env: the daemon's
+// environment beside this process's (a stopped clock).
+export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = {}) {
   const h = { daemon: null, browser: null, tmp: null, url: '', tree };
   before(async () => {
     h.tmp = makeTmp('spkiosk-e2e-');
@@ -51,7 +52,7 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [] } = {}) {
     }
     h.daemon = await startDaemon({
       tree: h.tree, db: path.join(h.tmp, 'e2e.db'),
-      args: [...(WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : []), ...args],
+      args: [...(WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : []), ...args], env,
     });
     h.url = h.daemon.url;
     h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

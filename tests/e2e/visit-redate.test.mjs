@@ -15,10 +15,14 @@ import path from 'node:path';
 process.env.TZ = 'Asia/Shanghai';
 
 const { useKiosk, kioskPage, staffLogin, axeSerious } = await import('./helpers.mjs');
-const { addUser, writeTree } = await import('../api/helpers.mjs');
+const { addUser, writeTree, stoppedClockFor } = await import('../api/helpers.mjs');
 const { apiPost } = await import('./labour-case.mjs');
 
 const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+// The daemon's clock and the page's stand still at the instant this file
+// was loaded: tomorrow below is theirs for the whole run. On running clocks
+// a run begun at 23:59:57 in Beijing had the page offer the day after this
+// tomorrow (forced with faketime).
 const now = new Date();
 const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
 const weekday = tomorrow.getDay() >= 1 && tomorrow.getDay() <= 5;
@@ -31,7 +35,7 @@ const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-redate
     + '## 第一步：准备\n- [ ] 身份证\n',
 });
 
-const k = useKiosk({ tree });
+const k = useKiosk({ tree, env: stoppedClockFor(now, 'Asia/Shanghai') });
 
 describe('不在家（改期） offers the next working day', () => {
   let kp;
@@ -45,6 +49,7 @@ describe('不在家（改期） offers the next working day', () => {
     await apiPost(k.url, `/api/v1/cases/${id}/submit`,
       { visit: { date: ymd(now), slot: '上午', address: '幸福路1号', phone: '13800138000' } });
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    await kp.page.clock.setFixedTime(now);
   });
   after(async () => {
     if (kp) await kp.context.close();
