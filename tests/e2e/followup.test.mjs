@@ -11,10 +11,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { useKiosk, kioskPage, shot, axeSerious, staffLogin, sampleCalendarLacks } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { addUser, login, authHeaders, stoppedClockFor } from '../api/helpers.mjs';
 import { labourCase, apiPost } from './labour-case.mjs';
 
-const k = useKiosk();
+// The daemon's clock and the page's stand still at the instant this file
+// was loaded, and the due dates below are counted from it: on running
+// clocks, a run begun at 23:59:55 in Beijing (faketime) set a due date of
+// "today" before midnight that the daemon judged after it.
+const NOW = new Date();
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(NOW);
+const daysBefore = (n) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - n * 86400e3).toISOString().slice(0, 10);
+const k = useKiosk({ env: stoppedClockFor(NOW, 'Asia/Shanghai') });
 const DESKTOP = { width: 1600, height: 1000 };
 
 function sql(db, text) {
@@ -43,12 +50,13 @@ describe('回访 on the staff page', () => {
       await apiPost(k.url, `/api/v1/cases/${c.id}/rating`, { score });
       cases.push(c);
     }
-    sql(db, `UPDATE followups SET due = date('now', 'localtime', '-3 days') WHERE case_id = '${cases[1].id}';` +
-      ` UPDATE followups SET due = date('now', 'localtime') WHERE case_id = '${cases[2].id}';` +
+    sql(db, `UPDATE followups SET due = '${daysBefore(3)}' WHERE case_id = '${cases[1].id}';` +
+      ` UPDATE followups SET due = '${TODAY}' WHERE case_id = '${cases[2].id}';` +
       // a year the sample's _calendar.md will never have: the date may be early
       ` UPDATE followups SET due = '2099-01-05' WHERE case_id = '${cases[0].id}';`);
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
+    await page.clock.setFixedTime(NOW);
   });
   after(async () => { if (kp) await kp.context.close(); });
 
