@@ -367,7 +367,12 @@ describe('the staff window', () => {
       await route.abort('aborted');
     });
     await page.click('#call-next');
-    await page.locator('#call-msg', { hasText: '刚才的叫号可能已经发出' }).waitFor({ timeout: 20_000 });
+    // the note can come only after the abort above, 12 s on: no race with
+    // the page (its fetch has no timer of its own, its queue refresh every
+    // 5 s touches neither the call nor callInDoubt), only this bound, which
+    // left 8 s for the call and the page on a busy machine. Far past the
+    // hold, it fails only when the note never comes.
+    await page.locator('#call-msg', { hasText: '刚才的叫号可能已经发出' }).waitFor({ timeout: 60_000 });
     await page.unroute('**/api/v1/staff/call-next');
     const made = (await myCalls()).filter((c) => !before.some((b) => b[0] === c[0]));
     assert.equal(made.length, 1, JSON.stringify(made));
