@@ -12,11 +12,11 @@
 // clock, the case was accepted the next day and its date was a day off
 // (a review forced it with faketime). Without libfaketime it runs on the
 // real clock, and a run across midnight may fail.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { authHeaders, request, makeTmp, rmTmp, LIBFAKETIME, stoppedClockAtInstant, stoppedClockEnv } from './helpers.mjs';
+import { authHeaders, request, stoppedClockFor } from './helpers.mjs';
 import { useAdminDaemon, proc, sha256 } from './admin-helpers.mjs';
 
 const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -34,11 +34,7 @@ const NOW = new Date();
 const today = new Date(NOW.getFullYear(), NOW.getMonth(), NOW.getDate());
 // this process's zone is the daemon's, and the day above is in it
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const CLOCK_DIR = makeTmp('spkiosk-clock-');
-const CLOCK = path.join(CLOCK_DIR, 'clock');
-stoppedClockAtInstant(CLOCK, NOW, ZONE);
-after(() => rmTmp(CLOCK_DIR));
-const ENV = fs.existsSync(LIBFAKETIME) ? stoppedClockEnv(CLOCK, ZONE) : {};
+const ENV = stoppedClockFor(NOW, ZONE);
 const year = today.getFullYear();
 // the holidays the admin enters: the 3rd and the 10th weekday after today
 const x1 = due(today, 3), x2 = due(today, 10);

@@ -8,12 +8,11 @@
 // as a `followup` event whose detail is the result and never the note; a
 // case without a phone field is listed with no number; an item without
 // followup opens nothing.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertError, request, writeTree, makeTmp, rmTmp, LIBFAKETIME, stoppedClockAtInstant,
-  stoppedClockEnv } from './helpers.mjs';
+import { assertError, request, writeTree, stoppedClockFor } from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE, MOBILE } from './staff-helpers.mjs';
 
 const TZ = 'Asia/Shanghai';
@@ -30,11 +29,7 @@ const weekday = (s) => new Date(`${s}T00:00:00Z`).getUTCDay(); // 0 Sunday
 // in Shanghai may fail.
 const NOW = new Date();
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(NOW);
-const CLOCK_DIR = makeTmp('spkiosk-clock-');
-const CLOCK = path.join(CLOCK_DIR, 'clock');
-stoppedClockAtInstant(CLOCK, NOW, TZ);
-after(() => rmTmp(CLOCK_DIR));
-const ENV = fs.existsSync(LIBFAKETIME) ? stoppedClockEnv(CLOCK, TZ) : { TZ };
+const ENV = stoppedClockFor(NOW, TZ);
 const working = (s, rest) => weekday(s) !== 0 && weekday(s) !== 6 && !rest.has(s);
 // The next weekday after today is a holiday, so a due date that ignored the
 // calendar would be a day early.
