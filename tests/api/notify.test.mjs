@@ -305,10 +305,11 @@ describe('--notify-command: stopping while a run is in progress', () => {
   it('SIGTERM kills the run and exits 0 at once; the notification stays due, not counted', async () => {
     const c = await returned(h);
     await until(() => lines(STARTED).includes(c.ticket), 10_000, 'the run to start');
-    const t0 = Date.now();
+    // stop() gives up (SIGKILL, signal 'timeout') after 10 s, well before
+    // the run's 60 s: an exit 0 is one that did not wait for it. A 5 s bound
+    // beside it measured the machine, not the daemon.
     const info = await h.ctx.daemon.stop();
     assert.deepEqual([info.code, info.signal], [0, null], h.ctx.daemon.stderr());
-    assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
     const db = path.join(h.ctx.tmp, 'x.db');
     const row = execFileSync('sqlite3', [db, `SELECT attempts, done_at IS NULL, next_try IS NOT NULL FROM notifications WHERE case_id = '${c.id}'`], { encoding: 'utf8' }).trim();
     assert.equal(row, '0|1|1');
