@@ -11,12 +11,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { useKiosk, kioskPage, shot, axeSerious, staffLogin, sampleCalendarLacks } from './helpers.mjs';
-import { addUser, userCmd, login, authHeaders } from '../api/helpers.mjs';
+import { addUser, userCmd, login, authHeaders, stoppedClockFor } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
-const k = useKiosk();
+// The daemon's clock and the page's stand still at the instant this file
+// was loaded, and "due today" below is that instant's day: on running
+// clocks, a run begun at 23:59:55 in Beijing (faketime) set a due date the
+// daemon judged the next day, and the counts were of an overdue case.
+const NOW = new Date();
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(NOW);
+const k = useKiosk({ env: stoppedClockFor(NOW, 'Asia/Shanghai') });
 const DESKTOP = { width: 1600, height: 1000 };
-const today = () => new Intl.DateTimeFormat('en-CA').format(new Date());
 
 describe('我的待办 on the staff page', () => {
   let kp;
@@ -45,7 +50,7 @@ describe('我的待办 on the staff page', () => {
     // the clock passes one case's due date; the other is due today
     execFileSync('sqlite3', [db], { input:
       `UPDATE case_stages SET due = '2020-01-02' WHERE case_id = '${late.id}';\n` +
-      `UPDATE case_stages SET due = '${today()}' WHERE case_id = '${near.id}';\n` +
+      `UPDATE case_stages SET due = '${TODAY}' WHERE case_id = '${near.id}';\n` +
       // and its ticket is an older day's (tickets start again at A001 each day)
       `UPDATE cases SET ticket_day = '2019-12-30' WHERE id = '${late.id}';\n` +
       // accepted that day, 10:00 in the hall (the 办理中 list's time)
@@ -54,6 +59,7 @@ describe('我的待办 on the staff page', () => {
       `UPDATE cases SET calls = 1, called_at = '2019-12-30T01:55:00Z', called_by = 'li' WHERE id = '${late.id}';\n` });
     kp = await kioskPage(k, { viewport: DESKTOP, hasTouch: false });
     page = kp.page;
+    await page.clock.setFixedTime(NOW);
   });
   after(async () => { if (kp) await kp.context.close(); });
 
