@@ -11,21 +11,29 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd } from '../api/helpers.mjs';
+import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd, stoppedClockFor } from '../api/helpers.mjs';
 import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
 import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+// The daemon's clock and the page's stand still at the instant this file
+// was loaded: the day scripted below is the day the page shows. On running
+// clocks, a run begun at 23:59:57 in Beijing (faketime) scripted the day
+// before midnight and showed the empty one after it. (Beijing's clock file
+// is read in the daemon's CST-8, the same offset.)
+const NOW = new Date();
+const TODAY = new Date(NOW.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
+const today = () => TODAY;
+const CLOCK_ENV = { ...stoppedClockFor(NOW, 'Asia/Shanghai'), TZ: 'CST-8' };
 
 const h = { daemon: null, browser: null, tmp: null, url: '' };
 before(async () => {
   h.tmp = makeTmp('spkiosk-e2e-report-');
   const db = path.join(h.tmp, 'e2e.db');
   h.daemon = await startDaemon({
-    tree: WINDOW_TREE, db, env: { TZ: 'CST-8' },
+    tree: WINDOW_TREE, db, env: CLOCK_ENV,
     args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [],
   });
   addUser(db, 'boss', 'admin', PW);
@@ -65,6 +73,7 @@ describe('the day\'s report page', () => {
   before(async () => {
     kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
     page = kp.page;
+    await page.clock.setFixedTime(NOW);
   });
   after(async () => {
     if (kp) {
