@@ -693,92 +693,6 @@ out:
     return rc;
 }
 
-/* The outcomes of `spkiosk backup` recorded in the database being
- * replaced, carried into the copy tmp where they are newer than the copy's
- * own: the copies on the backup disk did not change with the restore, and
- * /metrics goes on showing the last good one (the copy being restored, or
- * a later one), not the one before it that the copy holds; else the "no
- * backup in 36 hours" alert fired at the restore of a night-old copy.
- * Nothing to carry when either side is older than schema 039 (the copy's
- * table is then made empty by the daemon's start). As the tickets, the
- * database being replaced may be broken: said, never stopping the restore. */
-static void backup_carry_outcomes(const char *db_path, const char *tmp)
-{
-    static const char sql_has[] =
-        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'backup_outcomes'";
-    static const char sql_old[] =
-        "SELECT outcome, at, bytes, target, reason, count FROM backup_outcomes";
-    static const char sql_new[] =
-        "INSERT INTO backup_outcomes (outcome, at, bytes, target, reason, count)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT (outcome) DO UPDATE SET at = excluded.at, bytes = excluded.bytes,"
-        " target = excluded.target, reason = excluded.reason,"
-        " count = max(backup_outcomes.count, excluded.count)"
-        " WHERE excluded.at > backup_outcomes.at";
-    sqlite3 *from = NULL, *to = NULL;
-    sqlite3_stmt *has = NULL, *rd = NULL, *wr = NULL;
-    const char *what = "", *which = db_path;
-    int r, i, bind;
-
-    if (access(db_path, F_OK) != 0)
-        return;
-    if (sqlite3_open_v2(db_path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(from, sql_has, -1, &has, NULL) != SQLITE_OK ||
-        ((r = sqlite3_step(has)) != SQLITE_ROW && r != SQLITE_DONE)) {
-        what = from ? sqlite3_errmsg(from) : "out of memory";
-        goto out;
-    }
-    if (r == SQLITE_DONE)
-        goto out;
-    sqlite3_finalize(has);
-    has = NULL;
-    which = tmp;
-    if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(to, sql_has, -1, &has, NULL) != SQLITE_OK ||
-        ((r = sqlite3_step(has)) != SQLITE_ROW && r != SQLITE_DONE)) {
-        what = to ? sqlite3_errmsg(to) : "out of memory";
-        goto out;
-    }
-    if (r == SQLITE_DONE)
-        goto out;
-    which = db_path;
-    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(from);
-        goto out;
-    }
-    which = tmp;
-    if (sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(to);
-        goto out;
-    }
-    /* at most one row per outcome: no transaction needed for the copy
-     * nobody else has open yet */
-    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
-        bind = SQLITE_OK;
-        for (i = 0; i < 6; i++)
-            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
-        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE) {
-            what = sqlite3_errmsg(to);
-            goto out;
-        }
-        sqlite3_reset(wr);
-    }
-    if (r != SQLITE_DONE) {
-        which = db_path;
-        what = sqlite3_errmsg(from);
-    }
-out:
-    if (*what)
-        fprintf(stderr, "spkiosk restore: the record of the last backups could not be carried "
-                "from %s (%s: %s): /metrics shows the restored copy's until the next backup\n",
-                db_path, which, what);
-    sqlite3_finalize(has);
-    sqlite3_finalize(rd);
-    sqlite3_finalize(wr);
-    sqlite3_close(from);
-    sqlite3_close(to);
-}
-
 /* Opens file (flags as sqlite3_open_v2) into *h, which the caller closes
  * whatever this returns: 1 when it has the table, 0 when not, -1 when it
  * cannot be read (*h's message says why, when *h is not NULL). */
@@ -794,6 +708,92 @@ static int backup_open_with(const char *file, int flags, const char *table, sqli
         r = sqlite3_step(st);
     sqlite3_finalize(st);
     return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+/* Inserts every row rd reads (cols columns) with wr, counting them in *n.
+ * Returns 0; 1 when writing failed (to's message says why), 2 when reading
+ * failed (from's). */
+static int backup_rows_copy(sqlite3_stmt *rd, sqlite3_stmt *wr, int cols, int *n)
+{
+    int r, i, bind;
+
+    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
+        bind = SQLITE_OK;
+        for (i = 0; i < cols; i++)
+            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
+        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE)
+            return 1;
+        sqlite3_reset(wr);
+        (*n)++;
+    }
+    return r == SQLITE_DONE ? 0 : 2;
+}
+
+/* The outcomes of `spkiosk backup` recorded in the database being
+ * replaced, carried into the copy tmp where they are newer than the copy's
+ * own: the copies on the backup disk did not change with the restore, and
+ * /metrics goes on showing the last good one (the copy being restored, or
+ * a later one), not the one before it that the copy holds; else the "no
+ * backup in 36 hours" alert fired at the restore of a night-old copy.
+ * Nothing to carry when either side is older than schema 039 (the copy's
+ * table is then made empty by the daemon's start). As the tickets, the
+ * database being replaced may be broken: said, never stopping the restore. */
+static void backup_carry_outcomes(const char *db_path, const char *tmp)
+{
+    static const char sql_old[] =
+        "SELECT outcome, at, bytes, target, reason, count FROM backup_outcomes";
+    static const char sql_new[] =
+        "INSERT INTO backup_outcomes (outcome, at, bytes, target, reason, count)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT (outcome) DO UPDATE SET at = excluded.at, bytes = excluded.bytes,"
+        " target = excluded.target, reason = excluded.reason,"
+        " count = max(backup_outcomes.count, excluded.count)"
+        " WHERE excluded.at > backup_outcomes.at";
+    sqlite3 *from = NULL, *to = NULL;
+    sqlite3_stmt *rd = NULL, *wr = NULL;
+    const char *what = "", *which = db_path;
+    int r, n = 0;
+
+    if (access(db_path, F_OK) != 0)
+        return;
+    if ((r = backup_open_with(db_path, SQLITE_OPEN_READONLY, "backup_outcomes", &from)) <= 0) {
+        if (r < 0)
+            what = from ? sqlite3_errmsg(from) : "out of memory";
+        goto out;
+    }
+    which = tmp;
+    if ((r = backup_open_with(tmp, SQLITE_OPEN_READWRITE, "backup_outcomes", &to)) <= 0) {
+        if (r < 0)
+            what = to ? sqlite3_errmsg(to) : "out of memory";
+        goto out;
+    }
+    which = db_path;
+    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(from);
+        goto out;
+    }
+    which = tmp;
+    if (sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
+        what = sqlite3_errmsg(to);
+        goto out;
+    }
+    /* at most one row per outcome: no transaction needed for the copy
+     * nobody else has open yet */
+    if ((r = backup_rows_copy(rd, wr, 6, &n)) == 1) {
+        what = sqlite3_errmsg(to);
+    } else if (r == 2) {
+        which = db_path;
+        what = sqlite3_errmsg(from);
+    }
+out:
+    if (*what)
+        fprintf(stderr, "spkiosk restore: the record of the last backups could not be carried "
+                "from %s (%s: %s): /metrics shows the restored copy's until the next backup\n",
+                db_path, which, what);
+    sqlite3_finalize(rd);
+    sqlite3_finalize(wr);
+    sqlite3_close(from);
+    sqlite3_close(to);
 }
 
 /* The evaluators' keys (schema/038-rate-keys.sql) of the database being
@@ -816,7 +816,7 @@ static void backup_carry_rate_keys(const char *db_path, const char *tmp)
     sqlite3 *from = NULL, *to = NULL;
     sqlite3_stmt *rd = NULL, *clear = NULL, *wr = NULL;
     const char *what = "", *which = db_path;
-    int r, i, bind, n = 0;
+    int r, n = 0;
     bool began = false;
 
     if (access(db_path, F_OK) != 0)
@@ -848,18 +848,11 @@ static void backup_carry_rate_keys(const char *db_path, const char *tmp)
         what = sqlite3_errmsg(to);
         goto out;
     }
-    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
-        bind = SQLITE_OK;
-        for (i = 0; i < 4; i++)
-            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
-        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE) {
-            what = sqlite3_errmsg(to);
-            goto out;
-        }
-        sqlite3_reset(wr);
-        n++;
+    if ((r = backup_rows_copy(rd, wr, 4, &n)) == 1) {
+        what = sqlite3_errmsg(to);
+        goto out;
     }
-    if (r != SQLITE_DONE) {
+    if (r == 2) {
         which = db_path;
         what = sqlite3_errmsg(from);
         goto out;
