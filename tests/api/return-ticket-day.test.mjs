@@ -8,18 +8,29 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { writeTree } from './helpers.mjs';
+import { writeTree, stoppedClockFor } from './helpers.mjs';
 import { useWindow } from './staff-helpers.mjs';
 
 const PROC = '---\nversion: 2026-01-01\nphone: 0535-7654321\nvisit: yes\n---\n# 高龄津贴\n\n简介。\n\n'
   + '## 第一步：准备\n- [ ] 身份证\n';
 
+// The daemon's clock stands still at the instant this file was loaded, in
+// this process's zone (the daemon's): today below is its today for the whole
+// run. On a running clock a run begun just before midnight drew the new
+// ticket on the next day, or had the visit for today refused as past
+// (forced with faketime: ticket_day '2026-12-06' against '2026-12-07', and
+// a 422). Without libfaketime it runs on the real clock and may fail so.
+const NOW = new Date();
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(NOW);
+const today = () => TODAY;
+
 const h = useWindow({
+  env: stoppedClockFor(NOW, ZONE),
   tree: (tmp) => writeTree(path.join(tmp, 'p'), { 'a/README.md': '# 甲\n\n甲。\n', 'a/aid.md': PROC }),
 });
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.ctx.tmp, 'x.db')],
   { input: q, encoding: 'utf8' });
-const today = () => new Intl.DateTimeFormat('en-CA').format(new Date());
 
 async function handedIn(body) {
   const c = await h.post('/api/v1/cases', { procedure: 'aid', channel: 'kiosk' });
