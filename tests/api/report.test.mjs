@@ -13,12 +13,20 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   makeTmp, writeTree, startDaemon, stopChecked, addUser, userCmd, login, request, authHeaders,
-  assertError, adminPassword,
+  assertError, adminPassword, stoppedClockFor,
 } from './helpers.mjs';
 
-const TZ = 'CST-8';
+// The daemon's clock stands still at the instant this file was loaded: the
+// day scripted below is one day, and today() is it. On a running clock a run
+// begun 1.5 s before midnight in UTC+8 (faketime) scripted part of the day
+// on the next one, and every figure was off. Without libfaketime it runs on
+// the real clock and may fail so. (The clock file is written in Beijing's
+// time and read in the daemon's CST-8, the same offset.)
+const NOW = new Date();
+const TODAY = new Date(NOW.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
 // today in UTC+8, as the daemon counts it
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const today = () => TODAY;
+const ENV = { ...stoppedClockFor(NOW, 'Asia/Shanghai'), TZ: 'CST-8' };
 
 const POSTS = '# 岗位\n\n- window 综合窗口\n- civil 民政专干\n- street 街道审核\n';
 const DIBAO = `---
@@ -85,7 +93,7 @@ before(async () => {
     'hall/dibao.md': DIBAO, 'hall/quick.md': QUICK,
   });
   // started first: on an empty user table the daemon makes the first admin
-  h.d = await startDaemon({ tree, db, env: { TZ } });
+  h.d = await startDaemon({ tree, db, env: ENV });
   addUser(db, 'wang', 'staff', 'wang-password-1');
   addUser(db, 'li', 'staff', 'li-password-22');
   addUser(db, 'zhao', 'staff', 'zhao-password-3');
