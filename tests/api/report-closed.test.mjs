@@ -14,10 +14,18 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
   makeTmp, writeTree, startDaemon, stopChecked, addUser, login, request, authHeaders, adminPassword,
+  stoppedClockFor,
 } from './helpers.mjs';
 
-const TZ = 'CST-8';
-const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+// Both daemons' clock stands still at the instant this file was loaded, so
+// that T is their today for the whole run: on a running clock a run begun
+// 1.2 s before midnight in UTC+8 (faketime) took T before midnight and had
+// the stage begin anew the day after it. Without libfaketime it runs on the
+// real clock and may fail so. (The clock file is written in Beijing's time
+// and read in the daemon's CST-8, the same offset.)
+const NOW = new Date();
+const ENV = { ...stoppedClockFor(NOW, 'Asia/Shanghai'), TZ: 'CST-8' };
+const today = () => new Date(NOW.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
 const addDays = (s, n) => {
   const d = new Date(`${s}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -75,7 +83,7 @@ describe('a past day\'s overdue figure after a return and a resumption', () => {
       '_posts.md': '# 岗位\n\n- window 综合窗口\n',
       'hall/README.md': '# 社会救助\n\n救助事项。\n', 'hall/dibao.md': PROC,
     });
-    h.d = await startDaemon({ tree, db, env: { TZ } });
+    h.d = await startDaemon({ tree, db, env: ENV });
     h.password = adminPassword(h.d);
     addUser(db, 'wang', 'staff', 'wang-password-1');
     await sessions();
@@ -97,7 +105,7 @@ describe('a past day\'s overdue figure after a return and a resumption', () => {
          UPDATE cases SET due = '${addDays(T, 5)}' WHERE id = '${id}';
          DELETE FROM report_days;
          INSERT INTO report_days (day, overdue, closed_at) VALUES ('${addDays(T, -4)}', 0, '2026-01-01T00:00:00Z');`);
-    h.d = await startDaemon({ tree, db, env: { TZ } });
+    h.d = await startDaemon({ tree, db, env: ENV });
     await sessions();
   });
   after(() => stopChecked(h.d, tmp));
