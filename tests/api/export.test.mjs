@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   BIN, makeTmp, writeTree, startDaemon, stopChecked, addUser, userCmd, login, request, authHeaders,
+  stoppedClockFor,
 } from './helpers.mjs';
 
 const TZ = 'Etc/GMT-8'; // UTC+8, the hall's
@@ -34,13 +35,22 @@ accept | 社区受理 | window | 1
 review | 民政审核 | civil | 3
 \`\`\`\n\n## 第一步：信息\n${FORM}\n`;
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+// The daemons' clocks stand still at the instant this file was loaded
+// (each in its zone): the days the tests name are the days the daemons
+// wrote, however long the run. On running clocks a run begun 0.7-1.2 s
+// before midnight in UTC+8 (faketime) made its cases on the next day and
+// the first describe's rows were not today's. Without libfaketime they run
+// on the real clock and may fail so.
+const NOW = new Date();
+const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(NOW);
+const today = () => dateIn(TZ);
 
 function exportCmd(args) {
   return spawnSync(BIN, ['export', ...args], { encoding: 'utf8', env: { ...process.env, TZ } });
 }
 
 describe('spkiosk export', () => {
+  const ENV = stoppedClockFor(NOW, TZ);
   let tmp, db, d, wang, ids = [];
   const url = (p) => `${d.url}${p}`;
   const post = (p, body, s = null) => request(url(p), {
@@ -77,7 +87,7 @@ describe('spkiosk export', () => {
     });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     assert.equal(userCmd(['posts', 'wang', 'window,civil', '--db', db]).status, 0);
-    d = await startDaemon({ tree, db, env: { TZ } });
+    d = await startDaemon({ tree, db, env: ENV });
     wang = await login(d.url, 'wang', 'wang-password-1');
 
     const q = [await handIn('quick', 'kiosk'), await handIn('quick', 'kiosk'), await handIn('quick', 'kiosk')];
@@ -186,7 +196,8 @@ describe('spkiosk export', () => {
 // is still Sunday and the stage was on time).
 describe('spkiosk export: a stage done late', () => {
   const EARLY = 'Etc/GMT+12', LATE = 'Etc/GMT-14';
-  const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
+  // the same instant in both zones: LATE's day is one or two after EARLY's
+  const ENV = { [EARLY]: stoppedClockFor(NOW, EARLY), [LATE]: stoppedClockFor(NOW, LATE) };
   const weekend = (s) => [0, 6].includes(new Date(`${s}T00:00:00Z`).getUTCDay());
   let tmp, db, tree, d = null, wang;
   const post = (p, body, s = null) => request(`${d.url}${p}`, {
@@ -195,7 +206,7 @@ describe('spkiosk export: a stage done late', () => {
   });
   async function serve(tz) {
     if (d) assert.equal((await d.stop()).code, 0);
-    d = await startDaemon({ tree, db, env: { TZ: tz } });
+    d = await startDaemon({ tree, db, env: ENV[tz] });
     wang = await login(d.url, 'wang', 'wang-password-1');
   }
   before(async () => {
@@ -209,7 +220,6 @@ describe('spkiosk export: a stage done late', () => {
     addUser(db, 'wang', 'staff', 'wang-password-1');
     assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
     await serve(EARLY);
-    assert.equal(dateIn(EARLY), early, 'the day did not turn while the test began');
   });
   after(() => stopChecked(d, tmp));
 
@@ -239,6 +249,7 @@ describe('spkiosk export: a stage done late', () => {
 // hand-in (submitted_at holds the last), and an abandoned case moved to the
 // day of a late rating (updated_at). Both are now read from the events.
 describe('spkiosk export: what happened on a day stays on that day', () => {
+  const ENV = stoppedClockFor(NOW, TZ);
   let tmp, db, d, wang;
   const post = (p, body, s = null) => request(`${d.url}${p}`, {
     method: 'POST', headers: s ? authHeaders(s) : { 'content-type': 'application/json' },
@@ -252,7 +263,7 @@ describe('spkiosk export: what happened on a day stays on that day', () => {
     const tree = writeTree(path.join(tmp, 'tree'), { '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK });
     addUser(db, 'wang', 'staff', 'wang-password-1');
     assert.equal(userCmd(['posts', 'wang', 'window', '--db', db]).status, 0);
-    d = await startDaemon({ tree, db, env: { TZ } });
+    d = await startDaemon({ tree, db, env: ENV });
     wang = await login(d.url, 'wang', 'wang-password-1');
   });
   after(() => stopChecked(d, tmp));
@@ -273,14 +284,15 @@ describe('spkiosk export: what happened on a day stays on that day', () => {
     assert.equal((await post(`/api/v1/staff/cases/${b}/call`, {}, wang)).status, 200);
     assert.equal((await post(`/api/v1/staff/cases/${b}/no-show`, {}, wang)).status, 200);
     // a's first hand-in and b's 未到 a day ago (the events' own dates)
-    const back = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')";
+    // (a day before the daemon's clock, not the sqlite3 shell's)
+    const back = `'${new Date(NOW.getTime() - 86_400_000).toISOString().slice(0, 19)}Z'`;
     const u = sql(`UPDATE case_events SET at = ${back} WHERE id = (SELECT min(id) FROM case_events`
       + ` WHERE case_id = '${a}' AND what = 'submitted');`
       + `UPDATE case_events SET at = ${back} WHERE case_id = '${b}' AND what = 'no_show';`);
     assert.equal(u.status, 0, u.stderr);
     // a late 差评 today on the case given up yesterday
     assert.equal((await post(`/api/v1/cases/${b}/rating`, { score: 2, reasons: ['wait'] })).status, 204);
-    const yesterday = dayOf(Date.now() - 86_400_000), today = dayOf(Date.now());
+    const yesterday = dayOf(NOW.getTime() - 86_400_000), today = dayOf(NOW.getTime());
     const r = exportCmd(['--db', db, '--since', yesterday, '--format', 'ndjson', '--hall', 'h']);
     assert.equal(r.status, 0, r.stderr);
     const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).filter((x) => x.stage === null);
