@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
   makeTmp, writeTree, startDaemon, stopChecked, addUser, userCmd, login, request, authHeaders,
-  assertError,
+  assertError, stoppedClockFor,
 } from './helpers.mjs';
 
 const DAY1 = 'Etc/GMT+12'; // POSIX sign: UTC−12
@@ -24,7 +24,14 @@ const DAY2 = 'Etc/GMT-14'; // UTC+14
 
 const ymd = (d) => d.toISOString().slice(0, 10);
 const addDays = (s, n) => { const d = new Date(`${s}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return ymd(d); };
-const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
+// Both daemons' clocks stand still at the instant this file was loaded,
+// each in its zone, so that T and dateIn(DAY2) are their days for the whole
+// run: on running clocks a run begun just before midnight in one of the
+// zones compared a day taken here with the daemon's next one. Without
+// libfaketime they run on the real clock and may fail so.
+const NOW = new Date();
+const ENV = { [DAY1]: stoppedClockFor(NOW, DAY1), [DAY2]: stoppedClockFor(NOW, DAY2) };
+const dateIn = (tz) => new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(NOW);
 const weekend = (s) => [0, 6].includes(new Date(`${s}T00:00:00Z`).getUTCDay());
 
 const T = dateIn(DAY1);
@@ -124,7 +131,7 @@ describe('a chained case from acceptance to handout, across two days', () => {
       const info = await d.stop();
       assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
     }
-    d = await startDaemon({ tree, db, env: { TZ: tz } });
+    d = await startDaemon({ tree, db, env: ENV[tz] });
     wang = await login(d.url, 'wang', 'wang-password-1');
     li = await login(d.url, 'li', 'li-password-22');
     zhao = await login(d.url, 'zhao', 'zhao-password-3');
