@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   addUser, assertError, authHeaders, getJSON, login, makeTmp, request, sleep, startDaemon, stopChecked, writeTree,
+  stoppedClockFor,
 } from './helpers.mjs';
 import { PW, entry, eventually, file, get, list, proc, putSource, sha256 } from './admin-helpers.mjs';
 
@@ -21,8 +22,15 @@ const FAR = '2099-01-01';
 const FARTHER = '2099-06-01';
 const dated = (title, effective) => proc(title, { front: `effective: ${effective}\n` });
 
-// The daemon of the first describe runs in UTC: its today is this.
-const utcToday = () => new Date().toISOString().slice(0, 10);
+// The daemons of the first two describes run in UTC, their clock standing
+// still at the instant this file was loaded: their today is this for the
+// whole run. On a running clock an edit saved just before midnight was
+// "updated" on a day the test took just after it (forced: '2026-12-06'
+// against '2026-12-07'). Without libfaketime they run on the real clock
+// and may fail so.
+const NOW = new Date();
+const utcToday = () => NOW.toISOString().slice(0, 10);
+const STOPPED = { ...stoppedClockFor(NOW, 'UTC'), TZ: 'UTC0' };
 
 async function procedure(h, id) {
   return request(`${h.daemon.url}/api/v1/procedures/${id}`);
@@ -35,7 +43,7 @@ describe('scheduled versions', () => {
     h.tmp = makeTmp();
     h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/reg.md': v1 });
     const db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: 'UTC0' } });
+    h.daemon = await startDaemon({ tree: h.tree, db, env: STOPPED });
     addUser(db, 'boss', 'admin', PW);
     h.admin = await login(h.daemon.url, 'boss', PW);
   });
@@ -165,7 +173,7 @@ describe('"updated" only for what a resident reads', () => {
     h.tmp = makeTmp();
     h.tree = writeTree(path.join(h.tmp, 'tree'), { 'jobs/README.md': README, 'jobs/aid.md': base });
     const db = path.join(h.tmp, 'x.db');
-    h.daemon = await startDaemon({ tree: h.tree, db, env: { TZ: 'UTC0' } });
+    h.daemon = await startDaemon({ tree: h.tree, db, env: STOPPED });
     addUser(db, 'boss', 'admin', PW);
     h.admin = await login(h.daemon.url, 'boss', PW);
   });
