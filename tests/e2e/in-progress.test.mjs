@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useKiosk, kioskPage, staffLogin, axeSerious } from './helpers.mjs';
-import { addUser, login, authHeaders, writeTree } from '../api/helpers.mjs';
+import { addUser, login, authHeaders, writeTree, stoppedClockFor } from '../api/helpers.mjs';
 import { apiPost } from './labour-case.mjs';
 
 const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-progress-')), {
@@ -22,8 +22,15 @@ const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-progre
     + '## 第一步：准备\n- [ ] 身份证\n',
 });
 
-const k = useKiosk({ tree });
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: process.env.TZ || undefined }).format(new Date());
+// The daemon's clock stands still at the instant this file was loaded: the
+// visit dated today below is for its today. On a running clock a visit
+// dated just before midnight in Beijing and checked just after it is
+// refused as past (a window of the request's few milliseconds; not tripped
+// when forced, fixed as its like in visit-redate).
+const NOW = new Date();
+const k = useKiosk({ tree, env: stoppedClockFor(NOW, 'Asia/Shanghai') });
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(NOW);
+const today = () => TODAY;
 
 describe('办理中 on the staff page', () => {
   let kp;
