@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BIN, ROOT, addUser, authHeaders, login, makeTmp, request, rmTmp, startDaemon, stopChecked, userCmd, writeTree,
+  stoppedClockFor,
 } from '../api/helpers.mjs';
 
 const PGBIN = '/usr/lib/postgresql/15/bin';
@@ -45,6 +46,16 @@ const localDate = (d) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
+// The halls' daemons' clock stands still at the instant this file was
+// loaded, in this process's zone (theirs): each hall's day is one day. On a
+// running clock a hall whose script ran across midnight had a case begun on
+// one day and rejected on the next, two rows where the tests count on one
+// (forced with a sleep to 3 ms before midnight under faketime: 'a later
+// export of a day replaces that hall's day' and the test after it failed).
+// Without libfaketime they run on the real clock and may fail so.
+const NOW = new Date();
+const HALL_ENV = stoppedClockFor(NOW, Intl.DateTimeFormat().resolvedOptions().timeZone);
+
 // Runs script(hall) against a fresh daemon and returns its export as CSV.
 async function hallExport(name, script) {
   const tmp = makeTmp('spkiosk-district-');
@@ -53,7 +64,7 @@ async function hallExport(name, script) {
     { '_posts.md': POSTS, 'hall/README.md': '# 大厅\n\n事项。\n', 'hall/quick.md': QUICK, 'hall/two.md': TWO });
   addUser(db, 'wang', 'staff', 'wang-password-1');
   assert.equal(userCmd(['posts', 'wang', 'window,civil', '--db', db]).status, 0);
-  const d = await startDaemon({ tree, db });
+  const d = await startDaemon({ tree, db, env: HALL_ENV });
   try {
     const wang = await login(d.url, 'wang', 'wang-password-1');
     const post = (p, body, s = null) => request(`${d.url}${p}`, {
@@ -83,7 +94,7 @@ async function hallExport(name, script) {
       },
     };
     await script(hall);
-    const since = localDate(new Date(Date.now() - 86_400_000));
+    const since = localDate(new Date(NOW.getTime() - 86_400_000));
     const x = spawnSync(BIN, ['export', '--db', db, '--since', since, '--format', 'csv', '--hall', name],
       { encoding: 'utf8' });
     assert.equal(x.status, 0, x.stderr);
