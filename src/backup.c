@@ -710,23 +710,84 @@ static int backup_open_with(const char *file, int flags, const char *table, sqli
     return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
-/* Inserts every row rd reads (cols columns) with wr, counting them in *n.
- * Returns 0; 1 when writing failed (to's message says why), 2 when reading
- * failed (from's). */
-static int backup_rows_copy(sqlite3_stmt *rd, sqlite3_stmt *wr, int cols, int *n)
+/* Both sides of a restore's carry: the database being replaced (from,
+ * read-only, its rows read by rd) and the copy (to, written by wr); which
+ * and what name the side and the message of a failure ("" for none). */
+struct backup_carry {
+    sqlite3 *from, *to;
+    sqlite3_stmt *rd, *wr;
+    const char *which, *what;
+};
+
+/* Opens both sides when both hold table, and prepares sql_old on the one
+ * replaced and sql_new on the copy. Returns 1 when ready, 0 when there is
+ * nothing to carry (db_path gone, a side without the table), -1 with
+ * which and what set. backup_carry_end frees c whatever this returned. */
+static int backup_carry_begin(struct backup_carry *c, const char *db_path, const char *tmp,
+                              const char *table, const char *sql_old, const char *sql_new)
+{
+    int r;
+
+    memset(c, 0, sizeof *c);
+    c->what = "";
+    c->which = db_path;
+    if (access(db_path, F_OK) != 0)
+        return 0;
+    if ((r = backup_open_with(db_path, SQLITE_OPEN_READONLY, table, &c->from)) <= 0) {
+        if (r < 0)
+            c->what = c->from ? sqlite3_errmsg(c->from) : "out of memory";
+        return r;
+    }
+    c->which = tmp;
+    if ((r = backup_open_with(tmp, SQLITE_OPEN_READWRITE, table, &c->to)) <= 0) {
+        if (r < 0)
+            c->what = c->to ? sqlite3_errmsg(c->to) : "out of memory";
+        return r;
+    }
+    if (sqlite3_prepare_v2(c->to, sql_new, -1, &c->wr, NULL) != SQLITE_OK) {
+        c->what = sqlite3_errmsg(c->to);
+        return -1;
+    }
+    c->which = db_path;
+    if (sqlite3_prepare_v2(c->from, sql_old, -1, &c->rd, NULL) != SQLITE_OK) {
+        c->what = sqlite3_errmsg(c->from);
+        return -1;
+    }
+    return 1;
+}
+
+/* Writes every row the replaced side reads (cols columns) into the copy,
+ * counting them in *n. Returns 0, or -1 with which and what set. */
+static int backup_carry_rows(struct backup_carry *c, const char *db_path, const char *tmp, int cols,
+                             int *n)
 {
     int r, i, bind;
 
-    while ((r = sqlite3_step(rd)) == SQLITE_ROW) {
+    while ((r = sqlite3_step(c->rd)) == SQLITE_ROW) {
         bind = SQLITE_OK;
         for (i = 0; i < cols; i++)
-            bind |= sqlite3_bind_value(wr, i + 1, sqlite3_column_value(rd, i));
-        if (bind != SQLITE_OK || sqlite3_step(wr) != SQLITE_DONE)
-            return 1;
-        sqlite3_reset(wr);
+            bind |= sqlite3_bind_value(c->wr, i + 1, sqlite3_column_value(c->rd, i));
+        if (bind != SQLITE_OK || sqlite3_step(c->wr) != SQLITE_DONE) {
+            c->which = tmp;
+            c->what = sqlite3_errmsg(c->to);
+            return -1;
+        }
+        sqlite3_reset(c->wr);
         (*n)++;
     }
-    return r == SQLITE_DONE ? 0 : 2;
+    if (r == SQLITE_DONE)
+        return 0;
+    c->which = db_path;
+    c->what = sqlite3_errmsg(c->from);
+    return -1;
+}
+
+static void backup_carry_end(struct backup_carry *c)
+{
+    sqlite3_finalize(c->rd);
+    sqlite3_finalize(c->wr);
+    sqlite3_close(c->from);
+    sqlite3_close(c->to);
 }
 
 /* The outcomes of `spkiosk backup` recorded in the database being
@@ -749,51 +810,18 @@ static void backup_carry_outcomes(const char *db_path, const char *tmp)
         " target = excluded.target, reason = excluded.reason,"
         " count = max(backup_outcomes.count, excluded.count)"
         " WHERE excluded.at > backup_outcomes.at";
-    sqlite3 *from = NULL, *to = NULL;
-    sqlite3_stmt *rd = NULL, *wr = NULL;
-    const char *what = "", *which = db_path;
-    int r, n = 0;
+    struct backup_carry c;
+    int n = 0;
 
-    if (access(db_path, F_OK) != 0)
-        return;
-    if ((r = backup_open_with(db_path, SQLITE_OPEN_READONLY, "backup_outcomes", &from)) <= 0) {
-        if (r < 0)
-            what = from ? sqlite3_errmsg(from) : "out of memory";
-        goto out;
-    }
-    which = tmp;
-    if ((r = backup_open_with(tmp, SQLITE_OPEN_READWRITE, "backup_outcomes", &to)) <= 0) {
-        if (r < 0)
-            what = to ? sqlite3_errmsg(to) : "out of memory";
-        goto out;
-    }
-    which = db_path;
-    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(from);
-        goto out;
-    }
-    which = tmp;
-    if (sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(to);
-        goto out;
-    }
     /* at most one row per outcome: no transaction needed for the copy
      * nobody else has open yet */
-    if ((r = backup_rows_copy(rd, wr, 6, &n)) == 1) {
-        what = sqlite3_errmsg(to);
-    } else if (r == 2) {
-        which = db_path;
-        what = sqlite3_errmsg(from);
-    }
-out:
-    if (*what)
+    if (backup_carry_begin(&c, db_path, tmp, "backup_outcomes", sql_old, sql_new) > 0)
+        (void)backup_carry_rows(&c, db_path, tmp, 6, &n);
+    if (*c.what)
         fprintf(stderr, "spkiosk restore: the record of the last backups could not be carried "
                 "from %s (%s: %s): /metrics shows the restored copy's until the next backup\n",
-                db_path, which, what);
-    sqlite3_finalize(rd);
-    sqlite3_finalize(wr);
-    sqlite3_close(from);
-    sqlite3_close(to);
+                db_path, c.which, c.what);
+    backup_carry_end(&c);
 }
 
 /* The evaluators' keys (schema/038-rate-keys.sql) of the database being
@@ -813,70 +841,41 @@ static void backup_carry_rate_keys(const char *db_path, const char *tmp)
     static const char sql_clear[] = "DELETE FROM rate_keys";
     static const char sql_new[] =
         "INSERT INTO rate_keys (window, key, made_at, made_by) VALUES (?1, ?2, ?3, ?4)";
-    sqlite3 *from = NULL, *to = NULL;
-    sqlite3_stmt *rd = NULL, *clear = NULL, *wr = NULL;
-    const char *what = "", *which = db_path;
-    int r, n = 0;
+    sqlite3_stmt *clear = NULL;
+    struct backup_carry c;
+    int n = 0;
     bool began = false;
 
-    if (access(db_path, F_OK) != 0)
-        return;
-    if ((r = backup_open_with(db_path, SQLITE_OPEN_READONLY, "rate_keys", &from)) <= 0) {
-        if (r < 0)
-            what = from ? sqlite3_errmsg(from) : "out of memory";
+    if (backup_carry_begin(&c, db_path, tmp, "rate_keys", sql_old, sql_new) <= 0)
         goto out;
-    }
-    which = tmp;
-    if ((r = backup_open_with(tmp, SQLITE_OPEN_READWRITE, "rate_keys", &to)) <= 0) {
-        if (r < 0)
-            what = to ? sqlite3_errmsg(to) : "out of memory";
-        goto out;
-    }
-    which = db_path;
-    if (sqlite3_prepare_v2(from, sql_old, -1, &rd, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(from);
-        goto out;
-    }
-    which = tmp;
-    if (sqlite3_exec(to, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(to);
+    c.which = tmp;
+    if (sqlite3_exec(c.to, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        c.what = sqlite3_errmsg(c.to);
         goto out;
     }
     began = true;
-    if (sqlite3_prepare_v2(to, sql_clear, -1, &clear, NULL) != SQLITE_OK ||
-        sqlite3_step(clear) != SQLITE_DONE || sqlite3_prepare_v2(to, sql_new, -1, &wr, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(to);
-        goto out;
-    }
-    if ((r = backup_rows_copy(rd, wr, 4, &n)) == 1) {
-        what = sqlite3_errmsg(to);
-        goto out;
-    }
-    if (r == 2) {
-        which = db_path;
-        what = sqlite3_errmsg(from);
+    if (sqlite3_prepare_v2(c.to, sql_clear, -1, &clear, NULL) != SQLITE_OK ||
+        sqlite3_step(clear) != SQLITE_DONE) {
+        c.what = sqlite3_errmsg(c.to);
         goto out;
     }
     /* none: the copy's keys stay (rolled back below) */
-    if (n == 0)
+    if (backup_carry_rows(&c, db_path, tmp, 4, &n) != 0 || n == 0)
         goto out;
-    if (sqlite3_exec(to, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        what = sqlite3_errmsg(to);
+    if (sqlite3_exec(c.to, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        c.what = sqlite3_errmsg(c.to);
         goto out;
     }
     began = false;
 out:
     if (began)
-        (void)sqlite3_exec(to, "ROLLBACK", NULL, NULL, NULL);
-    if (*what)
+        (void)sqlite3_exec(c.to, "ROLLBACK", NULL, NULL, NULL);
+    if (*c.what)
         fprintf(stderr, "spkiosk restore: the evaluators' keys could not be carried from %s (%s: "
                 "%s): the copy's stand; give each window whose address changed since the copy a "
-                "new one on the admin page 评价器\n", db_path, which, what);
-    sqlite3_finalize(rd);
+                "new one on the admin page 评价器\n", db_path, c.which, c.what);
     sqlite3_finalize(clear);
-    sqlite3_finalize(wr);
-    sqlite3_close(from);
-    sqlite3_close(to);
+    backup_carry_end(&c);
 }
 
 /* The restored file belongs to whoever owned the database it replaces (or,
