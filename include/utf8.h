@@ -40,6 +40,10 @@ const char *utf8_file_error(const char *s, size_t n, int *line);
 /* Whether s[0..n) is valid UTF-8 but for a character cut short at its end. */
 bool utf8_cut_at_end(const char *s, size_t n);
 
+/* The length of s's first max bytes at most, never cutting a character
+ * (a path or a message may hold Chinese): strlen(s) when it fits. */
+size_t utf8_prefix_len(const char *s, size_t max);
+
 /* Number of code points in s[0..n), or (size_t)-1 if it is not valid UTF-8. */
 size_t utf8_count(const char *s, size_t n);
 

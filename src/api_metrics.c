@@ -54,38 +54,40 @@ static int api_metrics_gauges(struct strbuf *sb)
             if (metrics_sample(sb, "spkiosk_cases", labels, (double)g.by_status[i]) != 0)
                 return -1;
         }
-        if (metrics_family(sb, "spkiosk_queue_waiting", "gauge",
-                           "Cases handed in to the queue and not called yet, now") != 0 ||
-            metrics_sample(sb, "spkiosk_queue_waiting", NULL, (double)g.waiting) != 0 ||
-            metrics_family(sb, "spkiosk_cases_overdue", "gauge",
-                           "Accepted cases whose current stage was due before today, now") != 0 ||
-            metrics_sample(sb, "spkiosk_cases_overdue", NULL, (double)g.overdue) != 0 ||
-            metrics_family(sb, "spkiosk_notifications_pending", "gauge",
-                           "Notifications to residents neither sent nor marked done, now") != 0 ||
-            metrics_sample(sb, "spkiosk_notifications_pending", NULL, (double)g.notifications) != 0 ||
-            metrics_family(sb, "spkiosk_files_with_errors", "gauge",
-                           "Procedure library files the last load found errors in, now") != 0 ||
-            metrics_sample(sb, "spkiosk_files_with_errors", NULL, (double)g.files_with_errors) != 0 ||
-            metrics_family(sb, "spkiosk_clock_behind_seconds", "gauge",
-                           "How far this machine's clock is behind the newest case event stored, 0 when not") != 0 ||
-            metrics_sample(sb, "spkiosk_clock_behind_seconds", NULL, (double)g.clock_behind) != 0 ||
-            metrics_family(sb, "spkiosk_backup_last_success_timestamp_seconds", "gauge",
-                           "When spkiosk backup last made a good copy of this database, in seconds since "
-                           "the epoch; 0 when none is recorded") != 0 ||
-            metrics_sample(sb, "spkiosk_backup_last_success_timestamp_seconds", NULL,
-                           (double)g.backup_ok_at) != 0 ||
-            metrics_family(sb, "spkiosk_backup_last_success_bytes", "gauge",
-                           "Size of that copy; 0 when none is recorded") != 0 ||
-            metrics_sample(sb, "spkiosk_backup_last_success_bytes", NULL, (double)g.backup_ok_bytes) != 0 ||
-            metrics_family(sb, "spkiosk_backup_last_failure_timestamp_seconds", "gauge",
-                           "When spkiosk backup last failed on this database, in seconds since the "
-                           "epoch; 0 when no failure is recorded") != 0 ||
-            metrics_sample(sb, "spkiosk_backup_last_failure_timestamp_seconds", NULL,
-                           (double)g.backup_failed_at) != 0 ||
-            metrics_family(sb, "spkiosk_backup_failures_total", "counter",
-                           "Failed runs of spkiosk backup recorded in this database") != 0 ||
-            metrics_sample(sb, "spkiosk_backup_failures_total", NULL, (double)g.backup_failures) != 0)
-            return -1;
+        /* one sample each, in this order: a name written once, not twice */
+        const struct {
+            const char *name, *type, *help;
+            double value;
+        } one[] = {
+            {"spkiosk_queue_waiting", "gauge", "Cases handed in to the queue and not called yet, now",
+             (double)g.waiting},
+            {"spkiosk_cases_overdue", "gauge",
+             "Accepted cases whose current stage was due before today, now", (double)g.overdue},
+            {"spkiosk_notifications_pending", "gauge",
+             "Notifications to residents neither sent nor marked done, now", (double)g.notifications},
+            {"spkiosk_files_with_errors", "gauge",
+             "Procedure library files the last load found errors in, now", (double)g.files_with_errors},
+            {"spkiosk_clock_behind_seconds", "gauge",
+             "How far this machine's clock is behind the newest case event stored, 0 when not",
+             (double)g.clock_behind},
+            {"spkiosk_backup_last_success_timestamp_seconds", "gauge",
+             "When spkiosk backup last made a good copy of this database, in seconds since the epoch; "
+             "0 when none is recorded",
+             (double)g.backup_ok_at},
+            {"spkiosk_backup_last_success_bytes", "gauge", "Size of that copy; 0 when none is recorded",
+             (double)g.backup_ok_bytes},
+            {"spkiosk_backup_last_failure_timestamp_seconds", "gauge",
+             "When spkiosk backup last failed on this database, in seconds since the epoch; 0 when no "
+             "failure is recorded",
+             (double)g.backup_failed_at},
+            {"spkiosk_backup_failures_total", "counter",
+             "Failed runs of spkiosk backup recorded in this database", (double)g.backup_failures},
+        };
+
+        for (i = 0; i < sizeof one / sizeof one[0]; i++)
+            if (metrics_family(sb, one[i].name, one[i].type, one[i].help) != 0 ||
+                metrics_sample(sb, one[i].name, NULL, one[i].value) != 0)
+                return -1;
     }
     if (metrics_family(sb, "spkiosk_database_bytes", "gauge", "Size of the SQLite database file") != 0 ||
         metrics_sample(sb, "spkiosk_database_bytes", NULL,

@@ -29,6 +29,7 @@
 #include "db.h"
 #include "embed.h"
 #include "pinyin.h"
+#include "utf8.h"
 
 #define BACKUP_BUSY_SLEEP_MS 20
 #define BACKUP_PRUNE_MAX 100000         /* dated copies looked at in one folder */
@@ -319,20 +320,6 @@ static const char sql_record[] =
     " ON CONFLICT (outcome) DO UPDATE SET at = excluded.at, bytes = excluded.bytes,"
     " target = excluded.target, reason = excluded.reason, count = count + 1";
 
-/* The length of s's first max bytes at most, not cutting a UTF-8
- * character (a path or a message may hold Chinese). */
-static size_t backup_cut(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-
-    if (n <= max)
-        return n;
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-        n--;
-    return n;
-}
-
 int backup_record(const char *db_path, bool ok, time_t at, long long bytes, const char *target,
                   const char *reason, char *err, size_t errlen)
 {
@@ -385,8 +372,8 @@ int backup_record(const char *db_path, bool ok, time_t at, long long bytes, cons
     bind = sqlite3_bind_text(st, 1, ok ? "ok" : "failed", -1, SQLITE_STATIC) |
            sqlite3_bind_int64(st, 2, (sqlite3_int64)at) |
            sqlite3_bind_int64(st, 3, ok && bytes > 0 ? (sqlite3_int64)bytes : 0) |
-           sqlite3_bind_text(st, 4, where, (int)backup_cut(where, BACKUP_PATH_MAX), SQLITE_STATIC) |
-           sqlite3_bind_text(st, 5, why, (int)backup_cut(why, BACKUP_REASON_MAX), SQLITE_STATIC);
+           sqlite3_bind_text(st, 4, where, (int)utf8_prefix_len(where, BACKUP_PATH_MAX), SQLITE_STATIC) |
+           sqlite3_bind_text(st, 5, why, (int)utf8_prefix_len(why, BACKUP_REASON_MAX), SQLITE_STATIC);
     if (db_run(st, bind) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", db_path, sqlite3_errmsg(db_handle(db)));
         db_rollback(db);

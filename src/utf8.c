@@ -182,3 +182,15 @@ const char *utf8_trim(const char *s, size_t *n)
     *n = len;
     return s;
 }
+
+size_t utf8_prefix_len(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
