@@ -62,6 +62,9 @@ struct case_window {
      * (schema/006-calls.sql: today's newest 50): "" for no call, a call
      * without a window, or one no longer kept */
     char called_window[32];
+    /* the staffer who handed the waiting case in at their own desk
+     * (schema/040-handed-in-by.sql): call-next passes it over */
+    char handed_in_by[CASE_USER_MAX + 1];
 };
 
 /* The case after the window (schema/014-relay.sql), "" / -1 when unset.

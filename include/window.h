@@ -53,7 +53,9 @@
  * channel web goes to the online pre-review list instead (status
  * prereview, no ticket: *ticket stays NULL); the contract's submit, with
  * no such ask, gives every channel a ticket. user is the staffer who
- * filled it in at the window, or NULL for the resident. Returns 0 and
+ * filled it in at the window, or NULL for the resident; it is kept as the
+ * case's handed_in_by, and window_call_next passes such a case over (its
+ * resident is at that staffer's desk already). Returns 0 and
  * *ticket (caller frees; NULL after pre-review), 1 with e set (not
  * finished, already submitted, unknown case, tickets_used_up past the
  * last six-digit ticket, prereview_web_only), -1 on error. */
@@ -158,7 +160,8 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
                        const char *seen, const char *stage, struct refusal *e);
 
 /* 叫号: calls the oldest waiting case not called yet (passing over one
- * whose pinned version no longer parses) to window, the staffer's window
+ * whose pinned version no longer parses, and one a staffer handed in at
+ * their own window: window_submit) to window, the staffer's window
  * name as display_window_check takes it (NULL or "": none). The call is
  * also a row of the hall's call screen (display.h), written in the same
  * transaction, and the screen is woken after the commit. Returns 0 with

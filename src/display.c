@@ -108,9 +108,11 @@ static const char sql_calls[] =
     "SELECT seq, ticket, window, at FROM calls WHERE day = ?1 ORDER BY seq DESC LIMIT ?2";
 static const char sql_seq[] = "SELECT coalesce(max(seq), 0) FROM calls";
 /* today's tickets still to be called (the index cases_call finds them): an
- * earlier day's ticket is no longer in the queue (window.h) */
+ * earlier day's ticket is no longer in the queue (window.h), and one a
+ * staffer handed in at their desk has its resident there already */
 static const char sql_waiting[] =
-    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1";
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1"
+    " AND handed_in_by IS NULL";
 
 /* The first column of st's one row as an integer, with ?1 bound to day
  * when st has one; -1 on error. */

@@ -16,7 +16,8 @@ const char *const gauges_status_names[GAUGES_STATUSES] = {
 static const char sql_by_status[] = "SELECT status, count(*) FROM cases GROUP BY status";
 /* as the call screen counts it (display.c): today's tickets not called */
 static const char sql_waiting[] =
-    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1";
+    "SELECT count(*) FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?1"
+    " AND handed_in_by IS NULL";
 /* as the work list marks it (relay.c): the current stage due, or the
  * date promised to the resident, before today */
 static const char sql_overdue[] =

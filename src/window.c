@@ -495,7 +495,7 @@ static const char sql_call[] =
  * every morning), and its holder went home at closing */
 static const char sql_next[] =
     "SELECT id FROM cases WHERE status = 'waiting' AND calls = 0 AND ticket_day = ?2"
-    " ORDER BY queue_seq LIMIT ?1";
+    " AND handed_in_by IS NULL ORDER BY queue_seq LIMIT ?1";
 
 /* Calls the case read into cs, inside the open transaction: the case's
  * columns, the event, and the call screen's row (display.h) in the same
@@ -735,12 +735,14 @@ static const char sql_submit[] =
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
     " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL, missing_items = ?5,"
+    " handed_in_by = ?6,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 static const char sql_resubmit[] =
     "UPDATE cases SET status = 'waiting', submitted_at = ?2, returned_reason = NULL,"
     " returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL,"
     " accepted_at = NULL, accepted_by = NULL, no_show_at = NULL, missing_items = ?3,"
+    " handed_in_by = ?4,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* A web case handed in from home goes to the online pre-review list, not
@@ -852,6 +854,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
         b |= missing ? sqlite3_bind_text(st, 3, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 3);
+        b |= user ? sqlite3_bind_text(st, 4, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
     } else {
         if ((r = window_ticket_next(db, day, t)) > 0)
             return window_refuse(db, e, &err_tickets_out);
@@ -862,6 +865,7 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
         b |= sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
         b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
         b |= missing ? sqlite3_bind_text(st, 5, missing, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 5);
+        b |= user ? sqlite3_bind_text(st, 6, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
     }
     /* the copy before the commit: a ticket committed and then answered
      * with a 500 could never be shown (the retry is already_submitted) */

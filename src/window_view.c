@@ -196,6 +196,9 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
     rc |= window_view_add_str(o, "called_at", cs->w.called_at);
     rc |= window_view_add_str(o, "called_by", cs->w.called_by);
     rc |= window_view_add_num(o, "calls", cs->w.calls);
+    /* handed in by a staffer at their desk: its resident is there, and
+     * call-next passes it over (window.h) */
+    rc |= window_view_add_str(o, "handed_in_by", cs->w.handed_in_by);
     rc |= window_view_add_str(o, "accepted_at", cs->w.accepted_at);
     rc |= window_view_add_str(o, "accepted_by", cs->w.accepted_by);
     /* 材料不全: handed in without some papers, to ask at the window */
@@ -734,6 +737,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "called_at", cs->w.called_at);
     rc |= window_view_add_str(root, "called_by", cs->w.called_by);
     rc |= window_view_add_num(root, "calls", cs->w.calls);
+    rc |= window_view_add_str(root, "handed_in_by", cs->w.handed_in_by);
     rc |= window_view_add_str(root, "accepted_at", cs->w.accepted_at);
     rc |= window_view_add_str(root, "accepted_by", cs->w.accepted_by);
     rc |= window_view_add_str(root, "completed_at", cs->w.completed_at);

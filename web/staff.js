@@ -339,7 +339,10 @@ async function refreshQueue() {
     el('td', {}, e.ids.map((x) => x.value).join(' '), same));
   ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => row(e,
     current && current.id === e.id ? 'is-open' : undefined, '打开', waited(e.submitted_at),
-    e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : '未叫', sameId(e.same_id))) :
+    // handed in at a staffer's own desk: its resident is there, and
+    // 叫下一个号 passes it over (the server's rule)
+    e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
+    sameId(e.same_id))) :
     [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
   // an earlier day's tickets never served: not in line (today's numbers
   // start again at A001), but the resident may come back with the slip
@@ -628,7 +631,8 @@ function facts(v) {
     ['排队号', v.ticket || '（未取号）'],
     ['渠道', (CHANNEL[v.channel] || v.channel) + (v.created_by ? `（${who(v.created_by)} 代填）` : '')],
     ['开始', time(v.created_at, true)],
-    v.submitted_at ? ['提交', time(v.submitted_at, true)] : null,
+    v.submitted_at ? ['提交', time(v.submitted_at, true) +
+      (v.handed_in_by ? `（${who(v.handed_in_by)} 在窗口提交，叫号时跳过）` : '')] : null,
     v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}（${who(v.called_by)}）`] : null,
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
@@ -1156,7 +1160,7 @@ async function fillCase(id, stepWanted = null) {
         refreshQueue();
       }));
       body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
-        el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现，可以直接受理。'), err,
+        el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。'), err,
         el('div', { class: 'btn-row' }, submit)));
     }
   }

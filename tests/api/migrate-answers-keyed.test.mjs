@@ -40,6 +40,7 @@ DROP INDEX cases_open_side;
 ALTER TABLE cases DROP COLUMN outside;
 DROP TABLE IF EXISTS rate_keys;
 DROP TABLE backup_outcomes;
+ALTER TABLE cases DROP COLUMN handed_in_by;
 PRAGMA user_version = 35;
 COMMIT;
 `;

@@ -229,6 +229,10 @@ describe('the staff window', () => {
     assert.ok((await pane().innerText()).includes(`已提交，排队号 ${second.ticket}`));
     const rows = await pane().locator('table.history tbody tr').allInnerTexts();
     assert.match(rows.at(-1), /提交到窗口[\s\S]*wang/);
+    // handed in at this desk: a colleague's 叫下一个号 passes it over, and
+    // both the case and its row in the queue say so
+    assert.match(await pane().locator('.case-facts').innerText(), /wang 在窗口提交，叫号时跳过/);
+    await page.locator('#queue tbody tr', { hasText: second.ticket }).filter({ hasText: '窗口提交 · 不叫号' }).waitFor();
     await pane().getByRole('button', { name: '受理', exact: true }).click();
     await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
   });

@@ -1,0 +1,11 @@
+-- 040: who handed a waiting case in at their own window. A staffer filling
+-- a case in with the resident at the desk (窗口代填), or correcting a
+-- returned one with them (代为补正), hands it in to draw its ticket, and it
+-- joined the queue as any kiosk's: a colleague's 叫下一个号 could call it,
+-- and the call screen sent the resident, already seated at one window, to
+-- another (a review reproduced it: A002 called to window 5 while its
+-- resident sat at window 3). Set at each hand-in to the staffer whose
+-- session made it, NULL for a resident's own; call-next passes such a case
+-- over and the call screen does not count it as waiting to be called. Any
+-- staffer may still open, call or accept it.
+ALTER TABLE cases ADD COLUMN handed_in_by TEXT;
