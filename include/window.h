@@ -78,6 +78,16 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
                           int today, const char *user, bool prereview, char **ticket,
                           struct case_rejection *rej, struct refusal *e);
 
+/* 放弃: deletes a case a staffer started at the window (created_by set)
+ * and never handed in (status open): an item picked by mistake, which
+ * would otherwise sit in the window's list for a day and count in the
+ * statistics as started and given up. Its answers and events go with it.
+ * The procedure's id is written to procedure for the log ("" unless 0).
+ * Returns 0, 1 with e set (unknown_case; not_discardable for a resident's
+ * case or one in any other status), -1 on error. */
+int window_discard(struct db *db, const char *id, char procedure[PROCEDURE_ID_MAX + 1],
+                   struct refusal *e);
+
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, `A0001`, any case). Returns 0 with
  * the id in id_out, 1 with e set (unknown_case), -1 on error. */

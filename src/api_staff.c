@@ -490,6 +490,27 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
     return api_staff_move(req, window_no_show, window_view_case_json);
 }
 
+/* 放弃: a case started at the window by mistake, deleted (window.h). The
+ * log says who and which item, never the case. */
+enum MHD_Result api_staff_discard(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], procedure[PROCEDURE_ID_MAX + 1];
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    if ((r = window_discard(db, id, procedure, &e)) < 0)
+        return reply_internal(req);
+    if (r > 0)
+        return reply_refusal(req, &e);
+    fprintf(stderr, "spkiosk: %s discarded a case of %s started at the window, never handed in\n",
+            req->user, procedure);
+    return http_reply(req, MHD_HTTP_NO_CONTENT, NULL, "", 0);
+}
+
 /* The window a call is made to, from the call's optional body
  * {"window":"3"}: no body, no member or null is none (*window NULL); a
  * string is checked by the move (display_window_check); a number is taken

@@ -629,6 +629,44 @@ done:
     return rc;
 }
 
+/* ---- a window case started by mistake ------------------------------------- */
+
+static const char sql_discard[] = "DELETE FROM cases WHERE id = ?1 AND status = 'open'";
+
+int window_discard(struct db *db, const char *id, char procedure[PROCEDURE_ID_MAX + 1],
+                   struct refusal *e)
+{
+    static const struct refusal not_discardable = {
+        REFUSAL_CONFLICT, "not_discardable",
+        "只有在窗口开始填写、还没有提交的办件可以放弃；已经提交的请按退回或不予受理处理"};
+    sqlite3_stmt *st;
+    struct case_state cs;
+    int rc;
+
+    procedure[0] = '\0';
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    /* a resident's own case (created_by unset) is theirs to finish, and the
+     * sweep gives it up; a handed-in one has a ticket someone holds */
+    if (!window_status(&cs, "open") || !cs.w.created_by[0]) {
+        rc = window_refuse(db, e, &not_discardable);
+        goto done;
+    }
+    snprintf(procedure, PROCEDURE_ID_MAX + 1, "%s", cs.procedure);
+    rc = -1;
+    /* its answers, steps, ticks and events go with it (ON DELETE CASCADE) */
+    if (!(st = db_stmt(db, sql_discard)) ||
+        db_run(st, sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC)) != 0 ||
+        sqlite3_changes(db_handle(db)) != 1 || db_commit(db) != 0) {
+        db_rollback(db);
+        goto done;
+    }
+    rc = 0;
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* ---- online pre-review (网上预审) ------------------------------------------- */
 
 /* Checks the date a resident is invited to the hall: YYYY-MM-DD (as

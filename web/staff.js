@@ -695,6 +695,7 @@ function actions(v, box) {
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
+    if (v.created_by) list.push(discardButton(v.id, box));
   }
   const mine = paneSeq;
   list.push(...chainActions(v, box, b, (m, text) => {
@@ -1165,9 +1166,35 @@ async function fillCase(id, stepWanted = null) {
     }
   }
   const note = returnedNote(c, p);
+  // an item picked by mistake: gone at once rather than listed for a day
+  if (c.status === 'open') nav.append(discardButton(id, err));
   // replaceChildren writes a null as the text "null": leave it out
   ui.pane.replaceChildren(...[heading, note, nav].filter(Boolean), ...body);
   heading.focus();
+}
+
+// 放弃这件代填: a case started at the window and never handed in is
+// deleted with what was typed (the server refuses any other); the pane
+// goes back to its hint. Refusals are said in err.
+function discardButton(id, err) {
+  const btn = el('button', { type: 'button', class: 'btn btn-small btn-danger', id: 'discard' }, '放弃这件代填');
+  btn.addEventListener('click', () => busy(btn, async () => {
+    if (!window.confirm('确定放弃这件代填吗？已经填写的内容会删除，不能恢复。')) return;
+    const mine = ++paneSeq;
+    try {
+      await api(`/api/v1/staff/cases/${enc(id)}/discard`, { method: 'POST', body: {} });
+    } catch (x) {
+      if (!paneStale(mine)) msg(err, errorText(x));
+      return;
+    }
+    refreshQueue();
+    if (paneStale(mine)) return;
+    current = null;
+    const done = el('div', { role: 'status' });
+    ui.pane.replaceChildren(done, el('p', { class: 'hint' }, '请在左侧扫码或输入排队号打开办件，或点“叫下一个号”。'));
+    msg(done, '已放弃这件代填，填写的内容已删除', 'ok');
+  }));
+  return btn;
 }
 
 // What the return asked to correct, above the form of a returned case.

@@ -305,6 +305,37 @@ describe('the staff window', () => {
     await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
   });
 
+  // An item picked by mistake sat in 办理中 as 填写中 for a day (a review).
+  it('放弃这件代填: asked first; then the case is gone from the pane and from 办理中', async () => {
+    await page.selectOption('#start-proc', 'labour-handbook');
+    await page.click('.start-form button[type=submit]');
+    await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    const ids = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/staff/queue');
+      return (await r.json()).filling.filter((e) => e.procedure === 'labour-handbook').map((e) => e.id);
+    });
+    assert.equal(ids.length, 1, ids.join());
+    const [id] = ids;
+    const wang = await login(k.url, 'wang', 'wang-password-1');
+    const staffCookie = () => wang.cookie;
+    const drafts = '#in-progress tbody button[aria-label*="窗口代填"]';
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, drafts);
+    const before = await page.locator(drafts).count();
+    // the staffer thinks again: nothing is sent
+    page.once('dialog', (d) => d.dismiss());
+    await pane().getByRole('button', { name: '放弃这件代填' }).click();
+    await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    const kept = await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staffCookie() } });
+    assert.equal(kept.status, 200);
+    page.once('dialog', (d) => { assert.match(d.message(), /不能恢复/); d.accept(); });
+    await pane().getByRole('button', { name: '放弃这件代填' }).click();
+    await pane().locator('[role=status]', { hasText: '已放弃这件代填' }).waitFor();
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n - 1, [drafts, before]);
+    const gone = await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staffCookie() } });
+    assert.equal(gone.status, 404);
+    await axe('fill-discarded');
+  });
+
   // The history says what a pass, a call-back and a home visit were, not
   // the stored codes (a stage key, 'unreachable', channel 'visit'): the
   // case view's answer is routed to carry such events.
