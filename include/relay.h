@@ -41,12 +41,13 @@
  * (every stage's row, stage 0 due from today, the chain's due, owner
  * user) or resumed (the stage a return left, due after the working days it
  * had left when returned; later stages projected again; the chain's due
- * moved on by the working days spent returned), and an `accepted` event
- * with channel and detail (NULL or "visit"). Does not commit. Returns 0 or
- * -1 (the caller rolls back). */
+ * moved on by the working days spent returned; the owner stays unless
+ * take_over, which makes user the owner: a home visit), and an `accepted`
+ * event with channel and detail (NULL or "visit"). Does not commit.
+ * Returns 0 or -1 (the caller rolls back). */
 int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,
-                        const char *channel, const char *detail, const struct workdays *cal,
-                        int today);
+                        const char *channel, const char *detail, bool take_over,
+                        const struct workdays *cal, int today);
 
 /* Dates counted into a year the hall's calendar had no dates of (every
  * stage's due, the committed date, an open call-back's due keep the day

@@ -220,14 +220,16 @@ static int relay_stage_done(struct db *db, const char *id, int idx, const char *
 /* ---- accepting: the chain begun or resumed --------------------------------- */
 
 /* ?5: the committed date's gap (a resume keeps an earlier one: the days
- * added to it were counted by the same rule after it) */
+ * added to it were counted by the same rule after it); ?6: the acceptor
+ * takes the case over from an earlier owner (a home visit: the resident
+ * now knows the B post who came), else the first owner stays (首问负责) */
 static const char sql_accept_first[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
-    " stage = 0, owner = coalesce(owner, ?3), due = ?4, paused_on = NULL, due_gap_from = ?5"
-    " WHERE id = ?1";
+    " stage = 0, owner = CASE WHEN ?6 THEN ?3 ELSE coalesce(owner, ?3) END, due = ?4,"
+    " paused_on = NULL, due_gap_from = ?5 WHERE id = ?1";
 static const char sql_accept_resume[] =
     "UPDATE cases SET status = 'accepted', accepted_at = ?2, accepted_by = ?3, no_show_at = NULL,"
-    " owner = coalesce(owner, ?3), due = ?4, paused_on = NULL,"
+    " owner = CASE WHEN ?6 THEN ?3 ELSE coalesce(owner, ?3) END, due = ?4, paused_on = NULL,"
     " due_gap_from = coalesce(due_gap_from, ?5) WHERE id = ?1";
 
 /* The first acceptance: a row per stage of the pinned version, stage 0
@@ -301,8 +303,8 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
 }
 
 int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,
-                        const char *channel, const char *detail, const struct workdays *cal,
-                        int today)
+                        const char *channel, const char *detail, bool take_over,
+                        const struct workdays *cal, int today)
 {
     char now[CLOCK_UTC_LEN], d[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
@@ -328,6 +330,7 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
         b |= sqlite3_bind_null(st, 4);
     }
     b |= due && from ? relay_bind_gap(st, 5, cal, from, due) : sqlite3_bind_null(st, 5);
+    b |= sqlite3_bind_int(st, 6, take_over ? 1 : 0);
     if (db_run(st, b) != 0)
         return -1;
     /* back from 补正: nobody need phone the resident about it any more */

@@ -243,8 +243,9 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
     }
     rc = -1;
     if (result == VISIT_HANDLED) {
-        /* accepted at the home: the chain begins and the visitor owns it */
-        if (relay_accept_locked(db, &cs, user, "visit", "visit", cal, today) != 0 ||
+        /* accepted at the home: the chain begins (or resumes after 补正)
+         * and the visitor owns it, as the resident now knows them */
+        if (relay_accept_locked(db, &cs, user, "visit", "visit", true, cal, today) != 0 ||
             cases_event_add(db, cs.id, "visited", "visit", user, -1, NULL) != 0)
             goto rollback;
     } else if (visit_move_locked(db, &cs, user, day) != 0) {

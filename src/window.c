@@ -315,7 +315,7 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
         goto done;
     }
     /* the chain begins, or resumes where a return stopped it (relay.h) */
-    if (relay_accept_locked(db, &cs, user, "window", NULL, cal, today) != 0 || db_commit(db) != 0) {
+    if (relay_accept_locked(db, &cs, user, "window", NULL, false, cal, today) != 0 || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;
         goto done;

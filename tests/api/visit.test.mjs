@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  addUser, assertError, authHeaders, login, makeTmp, request, startDaemon, stopChecked, writeTree,
+  addUser, adminPassword, assertError, authHeaders, login, makeTmp, request, startDaemon, stopChecked, writeTree,
 } from './helpers.mjs';
 
 const TZ = 'Asia/Shanghai';
@@ -382,6 +382,95 @@ describe('a visit that ends in a refusal or a return', () => {
     // the resident is back: nobody need phone them about the return (a review)
     const done = (await sget('/api/v1/staff/notifications')).body.notifications.filter((y) => y.case === id);
     assert.deepEqual(done.map((y) => [y.kind, y.done_by]), [['returned', '~resident']]);
+  });
+});
+
+// A case accepted at the hall, returned for correction, and handed in
+// again with a home visit: the B post who handles it at the home owns it
+// (the contract: "accepted at the home, owner them"), where a resumption
+// at the window keeps the first owner (首问负责). Its dates resume the same
+// either way. A review found the visitor's acceptance kept the first owner:
+// the case stayed in the hall staffer's 我的待办, and the visit page said
+// someone else was responsible for what the visitor had just taken in.
+describe('a case returned while accepted, then handled at the home', () => {
+  const g = {};
+  before(async () => {
+    g.tmp = makeTmp();
+    const db = path.join(g.tmp, 'o.db');
+    g.d = await startDaemon({ tree: writeTree(path.join(g.tmp, 'tree'), TREE), db, env: { TZ } });
+    addUser(db, 'zhao', 'staff', 'zhao-password-1');
+    addUser(db, 'qian', 'staff', 'qian-password-2');
+    g.zhao = await login(g.d.url, 'zhao', 'zhao-password-1');
+    g.qian = await login(g.d.url, 'qian', 'qian-password-2');
+    g.admin = await login(g.d.url, 'admin', adminPassword(g.d));
+  });
+  after(() => stopChecked(g.d, g.tmp));
+
+  const u = (p) => `${g.d.url}${p}`;
+  const rpost = (p, b) => request(u(p), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b),
+  });
+  const gpost = (p, b, s) => request(u(p), { method: 'POST', headers: authHeaders(s), body: JSON.stringify(b) });
+  const gget = (p, s) => request(u(p), { headers: { Cookie: s.cookie } });
+  const fill = async (id) => {
+    const s = await rpost(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } });
+    assert.equal(s.status, 200, s.text);
+  };
+  // handed in at the hall, accepted by zhao, returned by zhao, filled in
+  // again; returns the view of its acceptance
+  const acceptedThenReturned = async () => {
+    const c = await rpost('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    assert.equal((await rpost(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    await fill(id);
+    assert.equal((await rpost(`/api/v1/cases/${id}/submit`, {})).status, 200);
+    const a = await gpost(`/api/v1/staff/cases/${id}/accept`, {}, g.zhao);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.owner, 'zhao');
+    const r = await gpost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] }, g.zhao);
+    assert.equal(r.status, 200, r.text);
+    await fill(id);
+    return a.body;
+  };
+
+  it('the visitor owns it; at the window the first owner stays; the dates resume alike', async () => {
+    const first = await acceptedThenReturned();
+    const id = first.id;
+    assert.equal((await rpost(`/api/v1/cases/${id}/submit`, { visit: ASK() })).status, 200);
+    const v = await gpost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, g.qian);
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body.status, 'accepted');
+    assert.equal(v.body.owner, 'qian', 'the visitor owns the case');
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => [e.user, e.detail ?? null]),
+      [['zhao', null], ['qian', 'visit']]);
+    assert.ok(v.body.events.some((e) => e.what === 'visited' && e.user === 'qian'));
+
+    // the same case resumed at the window instead: 首问负责, zhao stays
+    const w1 = await acceptedThenReturned();
+    assert.equal((await rpost(`/api/v1/cases/${w1.id}/submit`, {})).status, 200);
+    const w = await gpost(`/api/v1/staff/cases/${w1.id}/accept`, {}, g.qian);
+    assert.equal(w.status, 200, w.text);
+    assert.equal(w.body.owner, 'zhao', 'the owner stays at the window');
+
+    // resumed, not begun again: the stage it left, the dates as the window's
+    assert.equal(v.body.stage, 0);
+    assert.deepEqual([v.body.due, v.body.stages.map((s) => s.due)], [w.body.due, w.body.stages.map((s) => s.due)]);
+    assert.deepEqual([v.body.due, v.body.stages.map((s) => s.due)], [first.due, first.stages.map((s) => s.due)],
+      'returned and back the same day: the dates stand');
+
+    // 我的待办: the visitor's, no longer the hall staffer's
+    const mine = async (who) => (await gget(`/api/v1/staff/work?owner=${who}`, g.zhao)).body.cases.map((x) => x.id);
+    assert.ok((await mine('qian')).includes(id));
+    assert.ok(!(await mine('zhao')).includes(id));
+    assert.ok((await mine('zhao')).includes(w1.id));
+
+    // the day's report: each move under who made it, the visit the visitor's
+    const rep = await gget(`/api/v1/admin/report?date=${day(0)}`, g.admin);
+    assert.equal(rep.status, 200, rep.text);
+    const of = (name) => rep.body.users.find((x) => x.user === name);
+    assert.deepEqual([of('zhao').accepted, of('zhao').returned, of('zhao').visits], [2, 2, 0]);
+    assert.deepEqual([of('qian').accepted, of('qian').returned, of('qian').visits], [2, 0, 1]);
   });
 });
 
