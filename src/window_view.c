@@ -729,6 +729,10 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "id", cs->id);
     rc |= window_view_add_str(root, "ticket", cs->ticket);
     rc |= window_view_add_str(root, "ticket_day", cs->ticket_day);
+    /* as the resident's view says it: the page leaves out 再次叫号, which
+     * window_call refuses for an earlier day's ticket */
+    rc |= window_view_add_bool(root, "ticket_expired",
+                               strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs));
     rc |= window_view_add_str(root, "channel", cs->channel);
     rc |= window_view_add_str(root, "status", cs->status);
     rc |= window_view_add_str(root, "created_at", cs->created_at);

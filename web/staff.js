@@ -663,7 +663,9 @@ function actions(v, box) {
   const list = [];
   if (v.status === 'waiting') {
     list.push(b('受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
-    list.push(b('再次叫号', () => callAgain(v, box)));
+    // an earlier day's number is not called again (409 ticket_expired):
+    // someone may hold it today; the resident is accepted as they are
+    if (!v.ticket_expired) list.push(b('再次叫号', () => callAgain(v, box)));
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));

@@ -72,7 +72,11 @@ describe('tickets on two days', () => {
     assert.equal(today.ticket, 'A001');
     const r = await sget('/api/v1/staff/cases/A001');
     assert.equal(r.body.id, today.id);
-    assert.notEqual(r.body.ticket_day, (await sget(`/api/v1/staff/cases/${first.id}`)).body.ticket_day);
+    const old = (await sget(`/api/v1/staff/cases/${first.id}`)).body;
+    assert.notEqual(r.body.ticket_day, old.ticket_day);
+    // the staff page offers 再次叫号 by it: an earlier day's is 409 ticket_expired
+    assert.deepEqual([old.ticket_expired, r.body.ticket_expired], [true, false]);
+    assertError(await post(`/api/v1/staff/cases/${first.id}/call`, {}, authHeaders(s)), 409, 'ticket_expired');
   });
 
   it('day 2: a case returned yesterday and submitted again gets today\'s next ticket', async () => {
