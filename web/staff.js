@@ -662,7 +662,7 @@ function actions(v, box) {
   };
   const list = [];
   if (v.status === 'waiting') {
-    list.push(b('受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b('受理', () => accept(v, box), 'btn btn-primary'));
     // an earlier day's number is not called again (409 ticket_expired):
     // someone may hold it today; the resident is accepted as they are
     if (!v.ticket_expired) list.push(b('再次叫号', () => callAgain(v, box)));
@@ -674,7 +674,7 @@ function actions(v, box) {
     if (v.stage === null || v.stage >= v.stages.length - 1) list.push(b('办结', () => completeForm(v, box), 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'abandoned' && v.no_show_at) {
-    list.push(b('过号后到场，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    list.push(b('过号后到场，受理', () => accept(v, box), 'btn btn-primary'));
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
@@ -684,7 +684,7 @@ function actions(v, box) {
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
   } else if (v.status === 'prereview' || v.status === 'invited') {
     // 网上预审: the resident comes with the originals, or corrects at home
-    if (v.status === 'invited') list.push(b('居民已到，受理', () => move(v, 'accept', {}, box), 'btn btn-primary'));
+    if (v.status === 'invited') list.push(b('居民已到，受理', () => accept(v, box), 'btn btn-primary'));
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
@@ -843,6 +843,18 @@ async function callAgain(v) {
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号（第 ${call.calls} 次）`, 'ok');
   refreshQueue();
+}
+
+// 受理 of a case with required fields left empty (handed in 材料不全 from
+// its first steps: no name, no ID number) put it into the review chain
+// with them empty for good: the receipt and the back office saw nothing
+// (a review). The staffer is told what is empty and asked first; papers
+// still missing are the window's call (容缺受理) and are not asked about.
+async function accept(v, box) {
+  const empty = v.missing.fields.map((f) => f.label);
+  if (empty.length && !window.confirm(`还有必填项没有填写：${empty.join('、')}。\n` +
+    '受理后这些内容会一直空着，受理回执和后台审核都看不到。要先补上，请点“取消”，再点“退回补正”，和居民一起代为补正。\n\n确定仍然受理吗？')) return;
+  await move(v, 'accept', {}, box);
 }
 
 async function noShow(v, box) {
