@@ -8,7 +8,10 @@
  * has nothing to compare, so reading its changes (or the list of changes,
  * for every live procedure at once) records the live version as theirs.
  * A new staffer therefore starts with nothing to read, and a procedure
- * added later is new, not changed.
+ * added later is new, not changed. A renamed id is not added: the load
+ * that makes it live from the file an old id was live from carries each
+ * staffer's read of the old id to it (store.c, store_carry), so the read
+ * row may name a version of another id (its seen_id).
  *
  * Nothing here is personal data of a resident; the rows name staffers.
  */
@@ -21,11 +24,12 @@
 #define CHANGES_LIST_MAX 500        /* procedures in one answer of the list */
 
 /* The changes of live procedure id for user as JSON text (caller frees):
- * {"id","title","hash","seen","changed","from":{"hash","version",
+ * {"id","title","hash","seen","changed","from":{"id","hash","version",
  * "first_loaded"},"to":{…},"parts":[{"kind","title","change","truncated",
  * "lines":[{"op","text"}]}]}. hash is the live version, seen the one user
  * confirmed (recorded as the live one first, in one BEGIN IMMEDIATE with
- * the reads); changed is seen ≠ hash, and then from is seen's version and
+ * the reads); changed is seen ≠ hash (or seen is of another id, read
+ * before a rename), and then from is seen's version and
  * parts vdiff_build's from it to the live one; otherwise from is to and
  * parts is empty (seen's model unreadable: compared as empty, every part
  * added). Returns 0; 1 with e set: unknown_procedure (404: no live

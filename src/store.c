@@ -1502,6 +1502,114 @@ out:
     return rc;
 }
 
+/* A staffer's read follows a file whose id is renamed (schema 041). An
+ * id that goes live in this load from file P (a parsed text, or a
+ * scheduled one whose date came) and was not live before continues the id
+ * that was live from P before the load, when that id is no longer live
+ * from P (retired, or now served by another file): each staffer's read of
+ * the old id becomes theirs of the new (replacing a stale one, as for an
+ * id renamed back), so the rename is an update they are shown, not a first
+ * sight. The link is the path in `procedures`, the one place the store
+ * records which file an id was live from (versions have no path; a
+ * retired row keeps its last one). Two cases are new items, not updates:
+ * an id that comes back from another file than the one it was retired
+ * from (an unrelated file reusing it), and an old id now served by
+ * another file while its own file went on under a new id (the read went
+ * with the file). Their reads are dropped, so the next look is a first
+ * sight. A move (same id, file renamed in one load) keeps its reads.
+ *
+ * The transitions are found before the load changes `procedures`, as
+ * [[new id, path, old id live from path, path the new id was retired
+ * from]], for the files going live now and the schedules due; the load
+ * then applies them where they came true. */
+static const char sql_carry_find[] =
+    "WITH c (y, p) AS (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?1) j"
+    " UNION SELECT procedure_id, path FROM schedule WHERE ?2 > 0 AND effective <= ?2)"
+    " SELECT json_group_array(json_array(c.y, c.p,"
+    " (SELECT o.id FROM procedures o WHERE o.path = c.p AND o.status = 'live' AND o.id <> c.y),"
+    " (SELECT r.path FROM procedures r WHERE r.id = c.y))) FROM c"
+    " WHERE NOT EXISTS (SELECT 1 FROM procedures l WHERE l.id = c.y AND l.status = 'live')";
+/* The transitions that came true: the new id is live from the path. */
+#define STORE_CARRY_T                                                                         \
+    " (SELECT j.value ->> 0 AS y, j.value ->> 1 AS p, j.value ->> 2 AS x, j.value ->> 3 AS o" \
+    " FROM json_each(?1) j JOIN procedures n ON n.id = j.value ->> 0 AND n.status = 'live'"   \
+    " AND n.path = j.value ->> 1)"
+static const char sql_carry_reused[] =
+    "DELETE FROM procedure_reads WHERE procedure_id IN"
+    " (SELECT t.y FROM" STORE_CARRY_T " t WHERE t.o IS NOT NULL AND t.o <> t.p)";
+static const char sql_carry_reads[] =
+    "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at, seen_id)"
+    " SELECT r.user_id, t.y, r.hash, r.read_at, r.seen_id FROM" STORE_CARRY_T " t"
+    " JOIN procedures x ON x.id = t.x AND NOT (x.status = 'live' AND x.path = t.p)"
+    " JOIN procedure_reads r ON r.procedure_id = t.x WHERE true"
+    " ON CONFLICT (user_id, procedure_id) DO UPDATE SET hash = excluded.hash,"
+    " read_at = excluded.read_at, seen_id = excluded.seen_id";
+static const char sql_carry_taken[] =
+    "DELETE FROM procedure_reads WHERE procedure_id IN (SELECT x.id FROM" STORE_CARRY_T " t"
+    " JOIN procedures x ON x.id = t.x AND x.status = 'live' AND x.path <> t.p)";
+
+/* The transitions of this load (above) into *out (caller frees), before
+ * the files are stored; "[]" when there are none. 0 or -1. */
+static int store_carry_find(struct db *db, const struct library *lib, int today, char **out)
+{
+    cJSON *files = cJSON_CreateArray(), *pair;
+    sqlite3_stmt *st = NULL;
+    const char *v;
+    char *text = NULL;
+    size_t i;
+    int b = SQLITE_OK, rc = -1;
+
+    *out = NULL;
+    if (!files)
+        return -1;
+    for (i = 0; i < lib->n_files; i++) {
+        const struct lib_file *f = &lib->files[i];
+        if (f->status != LIB_PARSED || store_scheduled(f->model->effective, today))
+            continue;
+        if (!(pair = cJSON_CreateArray()) || !cJSON_AddItemToArray(files, pair) ||
+            !cJSON_AddItemToArray(pair, cJSON_CreateString(f->model->id)) ||
+            !cJSON_AddItemToArray(pair, cJSON_CreateString(f->rel)))
+            goto out;
+    }
+    if (!(text = cJSON_PrintUnformatted(files)) || !(st = db_stmt(db, sql_carry_find)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, today);
+    if (b == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        (v = (const char *)sqlite3_column_text(st, 0)) && (*out = strdup(v)))
+        rc = 0;
+    else
+        fprintf(stderr, "spkiosk: store: cannot find renamed ids: %s\n",
+                sqlite3_errmsg(db_handle(db)));
+    sqlite3_reset(st);
+out:
+    free(text);
+    cJSON_Delete(files);
+    return rc;
+}
+
+/* Applies the transitions found by store_carry_find, after the load: the
+ * stale reads of a reused id go first, then the carries, then the reads
+ * that went with their file. 0 or -1. */
+static int store_carry(struct db *db, const char *found)
+{
+    static const char *const steps[] = {sql_carry_reused, sql_carry_reads, sql_carry_taken};
+    sqlite3_stmt *st;
+    size_t i;
+    int b = SQLITE_OK;
+
+    if (strcmp(found, "[]") == 0)
+        return 0;
+    for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (!(st = db_stmt(db, steps[i])))
+            return -1;
+        b |= sqlite3_bind_text(st, 1, found, -1, SQLITE_STATIC);
+        if (store_step_done(db, st, &b) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
@@ -1539,7 +1647,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
 {
     struct store_lookup lk = {0};
     struct store_search_batch sb = {0};
-    char now[32];
+    char now[32], *carry = NULL;
     size_t i, rendered = 0;
 
     memset(stats, 0, sizeof *stats);
@@ -1548,7 +1656,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
         fprintf(stderr, "spkiosk: store: cannot begin: %s\n", sqlite3_errmsg(db_handle(db)));
         return -1;
     }
-    if (store_categories(db, lib) != 0)
+    if (store_categories(db, lib) != 0 || store_carry_find(db, lib, today, &carry) != 0)
         goto fail;
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[i];
@@ -1571,7 +1679,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
         store_triage(db, lib, now) != 0 || store_directory(db, lib, now) != 0 ||
         store_lists(db, lib, now) != 0 || store_practice(db, &lk, now, stats) != 0 ||
         store_search_flush(db, &sb) != 0 ||
-        store_promote(db, now, today, &stats->promoted) != 0 ||
+        store_promote(db, now, today, &stats->promoted) != 0 || store_carry(db, carry) != 0 ||
         (!store_refreshed && store_refresh(db, &rendered) != 0) ||
         store_error_files(db, &stats->error_files) != 0)
         goto fail;
@@ -1580,12 +1688,14 @@ int store_sync(struct db *db, const struct library *lib, int today,
         goto fail;
     }
     store_refreshed = true;
+    free(carry);
     if (rendered)
         fprintf(stderr, "spkiosk: store: %zu served version(s) rendered again from their stored "
                         "text (another build's, or other hall contact details)\n", rendered);
     store_lookup_free(&lk);
     return 0;
 fail:
+    free(carry);
     store_search_batch_free(&sb);
     store_lookup_free(&lk);
     db_rollback(db);

@@ -40,6 +40,17 @@ DROP INDEX cases_open_side;
 ALTER TABLE cases DROP COLUMN outside;
 DROP TABLE IF EXISTS rate_keys;
 DROP TABLE backup_outcomes;
+CREATE TABLE procedure_reads_old (
+    user_id TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    procedure_id TEXT NOT NULL, hash TEXT NOT NULL, read_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, procedure_id),
+    FOREIGN KEY (procedure_id, hash) REFERENCES procedure_versions (procedure_id, hash)
+) STRICT, WITHOUT ROWID;
+INSERT INTO procedure_reads_old SELECT user_id, procedure_id, hash, read_at FROM procedure_reads
+    WHERE seen_id = procedure_id;
+DROP TABLE procedure_reads;
+ALTER TABLE procedure_reads_old RENAME TO procedure_reads;
+DROP INDEX procedures_path;
 ALTER TABLE cases DROP COLUMN handed_in_by;
 PRAGMA user_version = 35;
 COMMIT;

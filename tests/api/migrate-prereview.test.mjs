@@ -80,6 +80,7 @@ ALTER TABLE procedure_versions DROP COLUMN notice_key;
 DROP TABLE IF EXISTS calendar_backfill;
 DROP TABLE IF EXISTS rate_keys;
 DROP TABLE IF EXISTS backup_outcomes;
+DROP INDEX IF EXISTS procedures_path;
 PRAGMA user_version = 10;
 COMMIT;
 `;

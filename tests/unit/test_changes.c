@@ -225,8 +225,8 @@ Test(changes, the_list_is_newest_first)
                     " category, kind, title, ord, review_by, detail_json, item_json, print_html,"
                     " render_version, '2020-01-01T00:00:00Z', practice_key, render_contact, NULL"
                     " FROM procedure_versions WHERE procedure_id IN ('simple', 'test')");
-    casedb_exec(&t, "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at)"
-                    " SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z' FROM procedures"
+    casedb_exec(&t, "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at, seen_id)"
+                    " SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z', id FROM procedures"
                     " WHERE id IN ('simple', 'test')");
     casedb_exec(&t, "UPDATE procedures SET updated_at = '2026-03-01T00:00:00Z' WHERE id = 'simple'");
     casedb_exec(&t, "UPDATE procedures SET updated_at = '2026-03-02T00:00:00Z' WHERE id = 'test'");
@@ -371,8 +371,8 @@ Test(changes, the_list_holds_changes_list_max)
                     " SELECT v.procedure_id, v.procedure_id || '.md', v.hash,"
                     " 'live', '2026-03-01T00:00:00Z' FROM procedure_versions v"
                     " WHERE v.procedure_id LIKE 'p%%' AND v.hash <> '" OLD "'");
-    casedb_exec(&t, "INSERT INTO procedure_reads SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z'"
-                    " FROM procedures WHERE id LIKE 'p%%'");
+    casedb_exec(&t, "INSERT INTO procedure_reads SELECT 'li', id, '" OLD "', '2020-01-01T00:00:00Z',"
+                    " id FROM procedures WHERE id LIKE 'p%%'");
     cr_assert(listed(&t, "li", "p1", &n));
     cr_assert_eq(n, CHANGES_LIST_MAX);
     cr_assert_eq(changes_list_json(t.db, "li", &json), 0);
@@ -380,6 +380,132 @@ Test(changes, the_list_holds_changes_list_max)
     cr_assert_not_null(b = strstr(json, "\"id\":\"p10\""), "%s", json);
     cr_assert_lt(a, b, "the same instant: in id order");
     free(json);
+    casedb_close(&t);
+}
+
+/* ---- a read carried over a renamed id (schema 041, store_carry) ---- */
+
+static void reload(struct casedb *t)
+{
+    char path[160];
+
+    snprintf(path, sizeof path, "%s/tree", t->dir);
+    cr_assert_eq(loader_run(t->db, path), 0);
+}
+
+/* hall/simple.md saved under id (front matter) with a new required item;
+ * effective: YYYYMMDD or 0 for none */
+static void write_simple_as(struct casedb *t, const char *id, int effective)
+{
+    char path[160], text[512], eff[40] = "";
+
+    if (effective)
+        snprintf(eff, sizeof eff, "effective: %04d-%02d-%02d\n", effective / 10000,
+                 effective / 100 % 100, effective % 100);
+    snprintf(path, sizeof path, "%s/tree/hall/simple.md", t->dir);
+    snprintf(text, sizeof text,
+             "---\nid: %s\n%s---\n# 简易事项申领\n\n没有办理条件。\n\n"
+             "## 第一步:准备材料\n- [ ] 本人居民身份证原件\n- [ ] 户口簿\n", id, eff);
+    casedb_write(path, text);
+}
+
+static cJSON *view_of(struct casedb *t, const char *id, const char *user)
+{
+    struct refusal e;
+    char *json = NULL;
+    cJSON *doc;
+
+    cr_assert_eq(changes_view_json(t->db, id, user, &json, &e), 0, "%s of %s", id, user);
+    cr_assert_not_null(doc = cJSON_Parse(json));
+    free(json);
+    return doc;
+}
+
+static const char *from_id(const cJSON *doc)
+{
+    const cJSON *from = cJSON_GetObjectItemCaseSensitive(doc, "from");
+
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(from, "id"));
+}
+
+/* A staffer who read simple is shown simple-new, the same file renamed, as
+ * an update from what they read (a new id's first look was their baseline,
+ * and the new material was never shown); one who never read simple has
+ * nothing to carry: a first sight. The carried row names the old id's
+ * version, and confirming the new one makes it an ordinary read. */
+Test(changes, a_renamed_id_carries_the_read)
+{
+    struct casedb t;
+    struct refusal e;
+    char old[256], live[256];
+    cJSON *doc;
+    int n;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    add_user(&t, "li");
+    cJSON_Delete(view_of(&t, "simple", "wang"));
+    casedb_text(&t, old, "SELECT hash FROM procedures WHERE id = 'simple'");
+    write_simple_as(&t, "simple-new", 0);
+    reload(&t);
+    casedb_text(&t, live, "SELECT hash FROM procedures WHERE id = 'simple-new'");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE user_id = 'wang'"
+                                " AND procedure_id = 'simple-new' AND seen_id = 'simple'"
+                                " AND hash = '%s'", old), 1);
+    cr_assert(listed(&t, "wang", "simple-new", &n));
+    doc = view_of(&t, "simple-new", "wang");
+    cr_assert(changed(doc));
+    cr_assert_str_eq(from_id(doc), "simple");
+    cJSON_Delete(doc);
+    doc = view_of(&t, "simple-new", "li");
+    cr_assert_not(changed(doc));
+    cr_assert_str_eq(from_id(doc), "simple-new");
+    cJSON_Delete(doc);
+    cr_assert_eq(changes_read(t.db, "simple-new", "wang", live, &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads WHERE user_id = 'wang'"
+                                " AND procedure_id = 'simple-new' AND seen_id = 'simple-new'"), 1);
+    cr_assert_not(listed(&t, "wang", "simple-new", &n));
+    casedb_close(&t);
+}
+
+/* A rename whose text waits for its `effective` date: the old id is served
+ * until then, and the read is carried on the day the new id goes live (the
+ * promotion, a load with the file unchanged), not before. TZ moves the
+ * hall's date as in test_schedule.c. */
+Test(changes, a_scheduled_rename_carries_the_read_when_it_goes_live)
+{
+    struct casedb t;
+    cJSON *doc;
+    int day, n;
+
+    casedb_open(&t);
+    add_user(&t, "wang");
+    cr_assert_eq(setenv("TZ", "<XXX>+12", 1), 0);
+    tzset();
+    cJSON_Delete(view_of(&t, "simple", "wang"));
+    cr_assert_eq(setenv("TZ", "<XXX>-12", 1), 0);
+    tzset();
+    day = clock_today();
+    cr_assert_eq(setenv("TZ", "<XXX>+12", 1), 0);
+    tzset();
+    write_simple_as(&t, "simple-new", day);
+    reload(&t);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedures WHERE id = 'simple'"
+                                " AND status = 'live'"), 1, "served until its date");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads"
+                                " WHERE procedure_id = 'simple-new'"), 0);
+    cr_assert_eq(setenv("TZ", "<XXX>-12", 1), 0);
+    tzset();
+    reload(&t);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedures WHERE id = 'simple'"
+                                " AND status = 'retired'"), 1);
+    cr_assert(listed(&t, "wang", "simple-new", &n));
+    doc = view_of(&t, "simple-new", "wang");
+    cr_assert(changed(doc));
+    cr_assert_str_eq(from_id(doc), "simple");
+    cJSON_Delete(doc);
+    cr_assert_eq(unsetenv("TZ"), 0);
+    tzset();
     casedb_close(&t);
 }
 
