@@ -460,6 +460,16 @@ function idOf(text, file) {
   return file.replace(/^.*\//, '').replace(/\.md$/, '');
 }
 
+// True when a text's line ends are mostly CRLF (a file saved on Windows).
+// A textarea holds LF only, so the editor sends the text back with the line
+// ends the file had: a save with LF rewrote every line of a CRLF file (a
+// whole-file diff in a hall's git library). Mixed ends: the kind most lines
+// had, for all of them (the fewest lines changed); a tie is LF.
+function crlfMostly(text) {
+  const crlf = (text.match(/\r\n/g) || []).length;
+  return crlf > 0 && crlf * 2 > (text.match(/\n/g) || []).length;
+}
+
 function parseQuery(q) {
   const o = {};
   for (const [k, v] of new URLSearchParams(q)) o[k] = v;
@@ -471,7 +481,7 @@ async function editorView(params) {
   const special = params.special || '';
   const st = {
     id: params.id || '', file: params.file || '', category: params.category || '', isNew,
-    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special,
+    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special, crlf: false,
   };
   if (special) {
     st.id = special;
@@ -514,6 +524,7 @@ async function editorView(params) {
     if (r) {
       text = r.body;
       st.etag = r.headers.get('etag');
+      st.crlf = crlfMostly(text);
     }
   }
   if (stale(mine)) return;
@@ -637,6 +648,7 @@ async function editorView(params) {
     }
     src.value = r.body;
     st.etag = r.headers.get('etag');
+    st.crlf = crlfMostly(r.body);
     st.dirty = false;
     numbers();
     msg.replaceChildren(el('p', { class: 'msg-ok' }, '已载入磁盘上的最新内容'));
@@ -668,7 +680,9 @@ async function editorView(params) {
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
       : sourceUrl();
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
-    const sent = src.value;
+    // the file's own line ends (crlfMostly): the box has only LF
+    const typed = src.value;
+    const sent = st.crlf ? typed.replace(/\n/g, '\r\n') : typed;
     let saved;
     try {
       saved = (await api(url, { method: 'PUT', body: sent, headers })).body;
@@ -690,10 +704,10 @@ async function editorView(params) {
       return;
     }
     st.etag = `"${saved.hash}"`;
-    st.dirty = src.value !== sent;
+    st.dirty = src.value !== typed;
     // 撤回排期 saved as it was loaded: the live text back, nothing new for
     // residents (a UI review: 已保存并上线 read as a new version published)
-    const withdrawn = saved.live && st.liveText !== undefined && sent === st.liveText;
+    const withdrawn = saved.live && st.liveText !== undefined && typed === st.liveText;
     const hadLive = !st.isNew;
     if (!st.isNew && !st.special && saved.id && saved.id !== st.id) {
       // renamed: the next save and a reload go by the new id
@@ -767,7 +781,7 @@ async function editorView(params) {
         return;
       }
       src.value = r.body;
-      st.liveText = r.body;
+      st.liveText = src.value; // as the box holds it: LF (saved with the file's ends)
       st.dirty = true;
       numbers();
       where();

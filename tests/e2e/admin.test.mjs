@@ -304,3 +304,91 @@ describe('editing _directory.md in the console at 1366×768', () => {
     kp.assertClean('admin console at 1366×768');
   });
 });
+
+// A procedure file saved on Windows has CRLF line ends. The text box holds
+// LF only (a browser makes every line end of a textarea LF), and a save
+// wrote LF: every line of the file changed, a whole-file diff in a hall's
+// git library, without a word. A save keeps the file's line ends; the ETag
+// is the hash of the file's bytes, so the next save (If-Match: the saved
+// hash) and the 409 of a change on disk work as for an LF file (whose save
+// stays LF: the tests above compare the bytes).
+describe('a file with CRLF line ends keeps them through the console', () => {
+  const KID = 'kinship-certificate';
+  const KREL = `certificates/${KID}.md`;
+  const kFile = () => path.join(h.tree, KREL);
+  const kOnDisk = () => fs.readFileSync(kFile(), 'utf8');
+  const crlf = (t) => t.replace(/\n/g, '\r\n');
+  let kp;
+  let page;
+  let lf = '';
+  const src = () => page.locator('#src');
+  const saveMsg = () => page.locator('#save-msg');
+  const save = async () => {
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线/));
+  };
+
+  before(async () => {
+    lf = kOnDisk();
+    assert.ok(!lf.includes('\r'));
+    fs.writeFileSync(kFile(), crlf(lf));
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    await page.goto(`${h.url}/admin`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    await page.locator('table.proc-table tbody tr').first().waitFor();
+  });
+  after(async () => {
+    if (kp) await kp.context.close();
+    fs.writeFileSync(kFile(), lf);
+  });
+
+  it('a save writes CRLF, and so does the next one', async () => {
+    await page.locator(`tr[data-id="${KID}"] a`, { hasText: '编辑' }).click();
+    await src().waitFor();
+    assert.equal(await src().inputValue(), lf, 'the box shows the text (its line ends are LF there)');
+    const title = lf.match(/^# .+$/m)[0];
+    const first = lf.replace(title, `${title}（一）`);
+    await src().fill(first);
+    await save();
+    assert.equal(kOnDisk(), crlf(first), 'the file is CRLF still');
+    // the ETag the editor holds now is the hash of the CRLF bytes
+    const second = lf.replace(title, `${title}（二）`);
+    await src().fill(second);
+    await save();
+    assert.equal(kOnDisk(), crlf(second));
+  });
+
+  it('a change on disk meanwhile is still a 409; after the reload the save keeps CRLF', async () => {
+    const theirs = lf.replace(/^# .+$/m, (t) => `${t}（别人改的）`);
+    fs.writeFileSync(kFile(), crlf(theirs));
+    await src().fill(theirs.replace('（别人改的）', '（我改的）'));
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /被改过了/));
+    assert.equal(kOnDisk(), crlf(theirs), 'nothing written');
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#save-msg button', { hasText: '重新载入文件' }).click();
+    await poll(async () => assert.equal(await src().inputValue(), theirs));
+    const mine = theirs.replace('（别人改的）', '（我改的）');
+    await src().fill(mine);
+    await save();
+    assert.equal(kOnDisk(), crlf(mine));
+  });
+
+  it('mixed line ends: the save uses the ones most lines had', async () => {
+    // one LF line in a CRLF file (a line pasted in by another tool)
+    const now = kOnDisk();
+    const mixed = now.replace('\r\n', '\n');
+    assert.notEqual(mixed, now);
+    fs.writeFileSync(kFile(), mixed);
+    await page.locator('#reload').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已载入/));
+    const text = (await src().inputValue()).replace('（我改的）', '（混合）');
+    await src().fill(text);
+    await save();
+    assert.equal(kOnDisk(), crlf(text));
+    kp.assertClean('admin console, CRLF file');
+  });
+});
