@@ -562,15 +562,23 @@ async function editorView(params) {
     const col = before.length - before.lastIndexOf('\n');
     pos.textContent = `光标在第 ${line} 行，第 ${col} 列`;
   };
+  // The caret to the start of the line, nothing selected: the whole line
+  // selected was replaced by the admin's next key. The line's number is
+  // marked in the gutter instead, which no key can destroy, until the text
+  // changes (the number may then be another line's).
   const gotoLine = (line) => {
     const start = lineStart(src.value, line);
-    let end = src.value.indexOf('\n', start);
-    if (end < 0) end = src.value.length;
     src.focus();
-    src.setSelectionRange(start, end);
+    src.setSelectionRange(start, start);
     const lh = parseFloat(getComputedStyle(src).lineHeight) || 20;
     src.scrollTop = Math.max(0, (line - 1) * lh - src.clientHeight / 3);
+    src.scrollLeft = 0;
     numbers();
+    const nums = gutter.textContent.split('\n');
+    if (line >= 1 && line < nums.length) {
+      gutter.replaceChildren(nums.slice(0, line - 1).map((n) => `${n}\n`).join(''),
+        el('mark', { class: 'at-line' }, nums[line - 1]), `\n${nums.slice(line).join('\n')}`);
+    }
     where();
   };
 
@@ -755,7 +763,11 @@ async function editorView(params) {
   saveBtn.addEventListener('click', save);
   reloadBtn.addEventListener('click', reload);
   reloadBtn.hidden = st.isNew;
-  src.addEventListener('input', () => { st.dirty = true; numbers(); where(); schedule(); });
+  src.addEventListener('input', () => {
+    st.dirty = true;
+    if (gutter.firstElementChild) gutter.replaceChildren(gutter.textContent); // gotoLine's mark off
+    numbers(); where(); schedule();
+  });
   src.addEventListener('scroll', () => { gutter.scrollTop = src.scrollTop; });
   for (const ev of ['keyup', 'click', 'select', 'focus']) src.addEventListener(ev, where);
   // Ctrl+S anywhere in the editor (start() listens on the document): with

@@ -136,6 +136,16 @@ describe('editing a procedure in the admin console', () => {
     assert.equal(at, line);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'src');
     assert.match(await page.locator('#cursor-pos').innerText(), new RegExp(`第 ${line} 行`));
+    // the caret at the start of the line, nothing selected: the click
+    // selected the whole line, and the admin's next key replaced it
+    assert.equal(await src().evaluate((t) => t.selectionEnd - t.selectionStart), 0, 'nothing selected');
+    // the line is marked in the gutter instead, until the text changes
+    assert.equal(await page.locator('.gutter mark').innerText(), String(line));
+    await page.keyboard.type('x');
+    assert.equal((await src().inputValue()).split('\n')[line - 1], 'x- [ ] ', 'the line is still there');
+    assert.equal(await page.locator('.gutter mark').count(), 0, 'the mark went with the edit');
+    await page.keyboard.press('Backspace');
+    assert.equal(await src().inputValue(), broken);
   });
 
   it('saving the broken text is refused with its errors, and nothing is written', async () => {
