@@ -470,6 +470,14 @@ function crlfMostly(text) {
   return crlf > 0 && crlf * 2 > (text.match(/\n/g) || []).length;
 }
 
+// A file's text for the box, and what a save puts back: its line ends
+// (crlfMostly) and a byte order mark (Notepad's 「UTF-8 (带 BOM)」), which in
+// the box would be an invisible character that the caret counts.
+function fromFile(body) {
+  const bom = body.startsWith('\uFEFF');
+  return { text: bom ? body.slice(1) : body, bom, crlf: crlfMostly(body) };
+}
+
 function parseQuery(q) {
   const o = {};
   for (const [k, v] of new URLSearchParams(q)) o[k] = v;
@@ -481,7 +489,7 @@ async function editorView(params) {
   const special = params.special || '';
   const st = {
     id: params.id || '', file: params.file || '', category: params.category || '', isNew,
-    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special, crlf: false,
+    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special, crlf: false, bom: false,
   };
   if (special) {
     st.id = special;
@@ -522,9 +530,11 @@ async function editorView(params) {
       }
     }
     if (r) {
-      text = r.body;
+      const f = fromFile(r.body);
+      text = f.text;
+      st.crlf = f.crlf;
+      st.bom = f.bom;
       st.etag = r.headers.get('etag');
-      st.crlf = crlfMostly(text);
     }
   }
   if (stale(mine)) return;
@@ -654,9 +664,11 @@ async function editorView(params) {
       msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取文件')));
       return;
     }
-    src.value = r.body;
+    const f = fromFile(r.body);
+    src.value = f.text;
+    st.crlf = f.crlf;
+    st.bom = f.bom;
     st.etag = r.headers.get('etag');
-    st.crlf = crlfMostly(r.body);
     st.dirty = false;
     numbers();
     msg.replaceChildren(el('p', { class: 'msg-ok' }, '已载入磁盘上的最新内容'));
@@ -688,9 +700,9 @@ async function editorView(params) {
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
       : sourceUrl();
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
-    // the file's own line ends (crlfMostly): the box has only LF
+    // the file's own line ends and byte order mark (fromFile)
     const typed = src.value;
-    const sent = st.crlf ? typed.replace(/\n/g, '\r\n') : typed;
+    const sent = (st.bom ? '\uFEFF' : '') + (st.crlf ? typed.replace(/\n/g, '\r\n') : typed);
     let saved;
     try {
       saved = (await api(url, { method: 'PUT', body: sent, headers })).body;
@@ -792,8 +804,8 @@ async function editorView(params) {
         msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
         return;
       }
-      src.value = r.body;
-      st.liveText = src.value; // as the box holds it: LF (saved with the file's ends)
+      src.value = fromFile(r.body).text;
+      st.liveText = src.value; // as the box holds it (saved as the file is: fromFile)
       st.dirty = true;
       numbers();
       where();

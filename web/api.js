@@ -41,6 +41,12 @@ export function useSession(s) {
 
 const UNSAFE = (m) => m !== 'GET' && m !== 'HEAD';
 
+// An answer's text with a leading byte order mark kept: r.text() drops it,
+// and the admin editor's save then wrote a file saved by Notepad as
+// 「UTF-8 (带 BOM)」 without it (admin.js takes it out of the box and puts it
+// back). No JSON answer of the daemon starts with one.
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 // The daemon's time minus this computer's, from its answers' Date header.
 // A PC in a hall without internet has no time server: its clock drifts, or
 // starts in 2010 once its battery is dead, while the daemon's dates (due
@@ -84,7 +90,7 @@ async function once(path, { method = 'GET', body, headers = {} }, own) {
     // a session's answers are private: nothing of them in the browser's cache
     r = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin',
       cache: session ? 'no-store' : 'no-cache' });
-    text = r.status === 204 ? '' : await r.text();
+    text = r.status === 204 ? '' : UTF8.decode(await r.arrayBuffer());
   } catch {
     throw new ApiError('network', 0, null);
   }

@@ -190,6 +190,19 @@ describe('a save', () => {
     assert.equal(entry(await list(h), 'bad').state, 'ok');
   });
 
+  // The console sends a CRLF file (and a byte order mark) back as the file
+  // had them (web/admin.js, fromFile): it relies on the body's bytes being
+  // written as sent, and on their hash being the next ETag.
+  it('writes the body\'s bytes as sent: CRLF and a byte order mark stay', async () => {
+    const text = `\uFEFF${proc('视窗').replace(/\n/g, '\r\n')}`;
+    const r = await putSource(h, 'one', text, { 'If-Match': await etag('one') });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.hash, sha256(text));
+    assert.deepEqual(fs.readFileSync(file(h, 'alpha/one.md')), Buffer.from(text));
+    assert.equal(await etag('one'), `"${sha256(text)}"`);
+    assert.equal((await pub('one')).body.title, '视窗');
+  });
+
   it('of a file deleted since it was opened is refused (409, or 404 once reloaded)', async () => {
     const tag = await etag('two');
     const keep = readFile(h, 'alpha/two.md');

@@ -399,6 +399,21 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     await src().fill(text);
     await save();
     assert.equal(kOnDisk(), crlf(text));
+  });
+
+  // Notepad's 「UTF-8 (带 BOM)」: the file starts with a byte order mark, which
+  // the browser's reading of the answer dropped, and the save with it
+  it('a byte order mark stays, out of the text box', async () => {
+    const now = kOnDisk();
+    fs.writeFileSync(kFile(), `\uFEFF${now}`);
+    await page.locator('#reload').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已载入/));
+    const shown = await src().inputValue();
+    assert.equal(shown, now.replace(/\r\n/g, '\n'), 'no invisible character in the box');
+    const text = shown.replace('（混合）', '（BOM）');
+    await src().fill(text);
+    await save();
+    assert.deepEqual(fs.readFileSync(kFile()), Buffer.from(`\uFEFF${crlf(text)}`));
     kp.assertClean('admin console, CRLF file');
   });
 });
