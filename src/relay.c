@@ -336,7 +336,13 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
     /* back from 补正: nobody need phone the resident about it any more */
     if (!first && notify_settle(db, cs->id, NOTIFY_RETURNED) != 0)
         return -1;
-    return cases_event_add(db, cs->id, "accepted", channel, user, -1, detail);
+    if (cases_event_add(db, cs->id, "accepted", channel, user, -1, detail) != 0)
+        return -1;
+    /* taken over from an earlier owner: the history says so as an assign
+     * would (转交), or the case left that owner's 我的待办 unexplained */
+    if (take_over && cs->r.owner[0] && strcmp(cs->r.owner, user) != 0)
+        return cases_event_add(db, cs->id, "assigned", channel, user, -1, user);
+    return 0;
 }
 
 static const char sql_pause[] =

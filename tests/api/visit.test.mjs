@@ -277,6 +277,7 @@ describe('the B post: list, not at home, handled', () => {
     assert.equal(a.status, 200, a.text);
     assert.equal(a.body.status, 'accepted');
     assert.equal(a.body.owner, 'qian');
+    assert.ok(!a.body.events.some((e) => e.what === 'assigned'), 'no owner before: nothing taken over');
     assert.equal(a.body.stage, 0);
     assert.equal(a.body.stages[0].due, nextWorkday(day(0)));
     const acc = a.body.events.find((e) => e.what === 'accepted');
@@ -445,6 +446,9 @@ describe('a case returned while accepted, then handled at the home', () => {
     assert.deepEqual(v.body.events.filter((e) => e.what === 'accepted').map((e) => [e.user, e.detail ?? null]),
       [['zhao', null], ['qian', 'visit']]);
     assert.ok(v.body.events.some((e) => e.what === 'visited' && e.user === 'qian'));
+    // taken over from zhao: the history says so, as a 转交 would
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'assigned').map((e) => [e.user, e.channel, e.detail]),
+      [['qian', 'visit', 'qian']]);
 
     // the same case resumed at the window instead: 首问负责, zhao stays
     const w1 = await acceptedThenReturned();
