@@ -97,6 +97,20 @@ int accounts_user_disable(struct db *db, const char *name, char *err, size_t err
  * not parse. Returns 0, or -1 on a database error or when memory ran out. */
 int accounts_posts_unknown(struct db *db, const char *list, FILE *out);
 
+struct posts;
+struct diag_list;
+/* The other way round: a warning at line 1 of file in diags for each post
+ * an active account holds that ps (a _posts.md's posts; NULL: there is no
+ * such file, and nothing is warned) does not have, with how many hold it
+ * and the first of them by name. Those staff see nothing of the post in
+ * their work list, and an admin who took it out of the file (or renamed
+ * it) was told nothing, the accounts being the IT officer's. 0, or -1 on a
+ * database error or when memory ran out. */
+int accounts_posts_held(struct db *db, const struct posts *ps, const char *file,
+                        struct diag_list *diags);
+/* accounts_posts_held against the live library's _posts.md, as the last
+ * load stored it. */
+int accounts_posts_held_live(struct db *db, const char *file, struct diag_list *diags);
 /* Enables a disabled user again: they log in with their password (set a
  * new one with accounts_user_passwd if it was disabled for a leak).
  * Returns 0 (also when it was enabled); 1 with a message (unknown user); -1. */

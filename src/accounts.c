@@ -13,12 +13,14 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
 #include "posts.h"
 #include "sessions.h"
+#include "strbuf.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -660,44 +662,156 @@ int accounts_user_disable(struct db *db, const char *name, char *err, size_t err
 /* the live library's _posts.md, as the last load stored it */
 static const char sql_posts_text[] = "SELECT text FROM posts WHERE one = 1";
 
-int accounts_posts_unknown(struct db *db, const char *list, FILE *out)
+/* The live library's posts into *out: NULL when there is no _posts.md.
+ * 0, or -1 on a database error or when memory ran out. */
+static int accounts_live_posts(struct db *db, struct posts **out)
 {
     struct diag_list quiet = DIAG_LIST_INIT;
-    struct accounts_posts want;
-    struct posts *ps = NULL;
     sqlite3_stmt *st = db_stmt(db, sql_posts_text);
-    char err[128], *text = NULL;
-    size_t i, len = 0;
+    char *text = NULL;
+    size_t len = 0;
     int r, rc = -1;
 
+    *out = NULL;
     if (!st)
         return -1;
-    if (accounts_posts_parse(list ? list : ACCOUNTS_POST_DEFAULT, &want, err, sizeof err) != 0) {
-        sqlite3_reset(st);
-        return 0; /* refused by the move itself */
-    }
     r = sqlite3_step(st);
     if (r == SQLITE_ROW)
         text = db_column_text_dup(st, 0, &len);
     sqlite3_reset(st);
-    if (r == SQLITE_DONE) {
-        rc = 0; /* no _posts.md: every post is the library's to name */
-        goto out;
-    }
+    if (r == SQLITE_DONE)
+        return 0; /* no _posts.md: every post is the library's to name */
     if (r != SQLITE_ROW || !text)
         goto out;
-    if (posts_parse(POSTS_FILE, text, len, &ps, &quiet) < 0 || !ps)
+    /* the stored text is the last good one: it parses */
+    if (posts_parse(POSTS_FILE, text, len, out, &quiet) < 0 || !*out)
         goto out;
-    for (i = 0; i < want.n; i++)
+    rc = 0;
+out:
+    diag_list_free(&quiet);
+    free(text);
+    return rc;
+}
+
+int accounts_posts_unknown(struct db *db, const char *list, FILE *out)
+{
+    struct accounts_posts want;
+    struct posts *ps = NULL;
+    char err[128];
+    size_t i;
+    int rc = -1;
+
+    if (accounts_posts_parse(list ? list : ACCOUNTS_POST_DEFAULT, &want, err, sizeof err) != 0)
+        return 0; /* refused by the move itself */
+    if (accounts_live_posts(db, &ps) != 0)
+        return -1;
+    for (i = 0; ps && i < want.n; i++)
         if (!posts_find(ps, want.id[i]) &&
             fprintf(out, "warning: the post %s is not in the library's %s: no stage names it "
                          "until the file has it\n", want.id[i], POSTS_FILE) < 0)
             goto out;
     rc = 0;
 out:
-    diag_list_free(&quiet);
     posts_free(ps);
-    free(text);
+    return rc;
+}
+
+/* A post the accounts hold that the posts file lacks, and who holds it. */
+struct accounts_held {
+    char id[ACCOUNTS_POST_MAX + 1];
+    size_t n;
+    struct strbuf names; /* the first ACCOUNTS_HELD_NAMES of them */
+};
+
+struct accounts_held_ctx {
+    const struct posts *ps;
+    struct accounts_held *v;
+    size_t n, cap;
+};
+
+/* names enough to find the accounts; a hall has a handful per post */
+#define ACCOUNTS_HELD_NAMES 10
+
+static int accounts_held_one(void *ctx, const char *name, const char *display,
+                             enum accounts_role role, const struct accounts_posts *posts)
+{
+    struct accounts_held_ctx *c = ctx;
+    struct accounts_held *h;
+    const char *sep;
+    size_t i, j;
+    int r;
+
+    (void)role; /* an admin holding a post works its cases too */
+    for (i = 0; i < posts->n; i++) {
+        if (posts_find(c->ps, posts->id[i]))
+            continue;
+        for (j = 0; j < c->n && strcmp(c->v[j].id, posts->id[i]) != 0; j++)
+            ;
+        if (j == c->n) {
+            if (c->n == c->cap) {
+                size_t cap = c->cap ? c->cap * 2 : 8;
+                struct accounts_held *v = realloc(c->v, cap * sizeof *v);
+                if (!v)
+                    return -1;
+                c->v = v;
+                c->cap = cap;
+            }
+            h = &c->v[c->n++];
+            memcpy(h->id, posts->id[i], sizeof h->id);
+            h->n = 0;
+            h->names = (struct strbuf)STRBUF_INIT;
+        }
+        h = &c->v[j];
+        sep = h->n ? "、" : "";
+        /* the display name is whom the hall knows, the login name what
+         * `spkiosk user posts` takes */
+        if (h->n < ACCOUNTS_HELD_NAMES) {
+            r = display && *display ? strbuf_printf(&h->names, "%s%s（%s）", sep, display, name)
+                                    : strbuf_printf(&h->names, "%s%s", sep, name);
+            if (r != 0)
+                return -1;
+        }
+        h->n++;
+    }
+    return 0;
+}
+
+int accounts_posts_held(struct db *db, const struct posts *ps, const char *file,
+                        struct diag_list *diags)
+{
+    struct accounts_held_ctx c = {ps, NULL, 0, 0};
+    size_t i;
+    int rc = -1;
+
+    if (!ps)
+        return 0;
+    if (accounts_active_each(db, accounts_held_one, &c) != 0)
+        goto out;
+    for (i = 0; i < c.n; i++)
+        if (diag_warn(diags, file, 1,
+                      "岗位文件里没有岗位 %s，但还有 %zu 个账号分配了这个岗位（%s%s）：他们在「我的待办」里"
+                      "看不到这个岗位的办件。误删的，把这一行加回来；删掉或改了编号的，请技术人员用 "
+                      "spkiosk user posts 改这些账号的岗位",
+                      c.v[i].id, c.v[i].n, c.v[i].names.data ? c.v[i].names.data : "",
+                      c.v[i].n > ACCOUNTS_HELD_NAMES ? " 等" : "") != 0)
+            goto out;
+    rc = 0;
+out:
+    for (i = 0; i < c.n; i++)
+        strbuf_free(&c.v[i].names);
+    free(c.v);
+    return rc;
+}
+
+int accounts_posts_held_live(struct db *db, const char *file, struct diag_list *diags)
+{
+    struct posts *ps = NULL;
+    int rc;
+
+    if (accounts_live_posts(db, &ps) != 0)
+        return -1;
+    rc = accounts_posts_held(db, ps, file, diags);
+    posts_free(ps);
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "clock.h"
 #include "library.h"
 #include "loader.h"
@@ -499,6 +500,44 @@ static int admin_read_diags(struct db *db, const char *prefix, struct admin_list
     return l->oom || r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
 
+/* The posts staff hold that the live _posts.md lacks: worked out at each
+ * listing rather than by the load, since `spkiosk user posts` changes the
+ * accounts without one. Each goes among the problems in their order (file,
+ * then line). 0, or -1. */
+static int admin_read_held(struct db *db, cJSON *problems, int *oom)
+{
+    struct diag_list held = DIAG_LIST_INIT;
+    size_t i;
+    int k, n, rc = -1;
+
+    if (accounts_posts_held_live(db, POSTS_FILE, &held) != 0)
+        goto out;
+    for (i = 0; i < held.n && !*oom; i++) {
+        const struct diag *d = &held.items[i];
+        cJSON *item;
+        n = cJSON_GetArraySize(problems);
+        for (k = 0; k < n; k++) {
+            cJSON *o = cJSON_GetArrayItem(problems, k);
+            const char *f = cJSON_GetStringValue(cJSON_GetObjectItem(o, "file"));
+            int c = f ? strcmp(f, d->file) : -1;
+            if (c > 0 || (c == 0 && cJSON_GetObjectItem(o, "line")->valueint > d->line))
+                break;
+        }
+        admin_problem_add(problems, d->file, d->line, "warning", d->message, oom);
+        if (*oom || k == n)
+            continue;
+        if (!(item = cJSON_DetachItemFromArray(problems, n)) ||
+            !cJSON_InsertItemInArray(problems, k, item)) {
+            cJSON_Delete(item);
+            *oom = 1;
+        }
+    }
+    rc = 0;
+out:
+    diag_list_free(&held);
+    return rc;
+}
+
 /* The state and the file's modification time, once its diagnostics are in. */
 static void admin_entry_finish(struct admin_entry *e, const char *root, int *oom)
 {
@@ -564,7 +603,8 @@ int admin_list_json(struct db *db, const char *root, int today, bool behind, cha
         goto out;
     /* the diagnostics find their file's entry by bsearch */
     qsort(l.v, l.n, sizeof *l.v, admin_entry_cmp);
-    if (admin_read_diags(db, prefix, &l, problems, today) != 0 || l.oom)
+    if (admin_read_diags(db, prefix, &l, problems, today) != 0 || l.oom ||
+        admin_read_held(db, problems, &l.oom) != 0 || l.oom)
         goto out;
     reading = 0;
     if (db_read_end(db) != 0)
@@ -1006,6 +1046,12 @@ static int admin_check_special(struct db *db, const char *root, int today, const
             goto out;
     }
     if (strcmp(rel, TRIAGE_FILE) == 0 && lib.triage && admin_triage_waiting(db, lib.triage, rel, out) != 0)
+        goto out;
+    /* staff who hold a post the text takes away: said, never refused (the
+     * accounts are the IT officer's to move); a text with errors is not
+     * saved, so it takes nothing away */
+    if (strcmp(rel, POSTS_FILE) == 0 && lib.posts_ok &&
+        accounts_posts_held(db, lib.posts, rel, &out->diags) != 0)
         goto out;
     diag_list_sort(&out->diags);
     rc = 0;
