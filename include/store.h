@@ -19,7 +19,8 @@ struct store_load_stats {
     size_t practice;    /* practice files read */
     size_t practice_failed; /* of those, with errors or not proved (their last good text stays) */
     size_t scheduled;   /* of the parsed, versions stored to go live on a later date */
-    size_t promoted;    /* scheduled versions whose date came: now live */
+    size_t promoted;    /* scheduled versions whose date came: now live, by
+                         * store_promote or parsed again at this load */
     size_t error_files; /* every file of the library with an error (procedures, practice
                            files, the special files, links): what /metrics's
                            spkiosk_files_with_errors shows after the load */

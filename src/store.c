@@ -406,6 +406,9 @@ static const char sql_schedule_upsert[] =
     " category = excluded.category, title = excluded.title, keywords = excluded.keywords,"
     " body = excluded.body";
 static const char sql_schedule_drop[] = "DELETE FROM schedule WHERE procedure_id = ?1";
+/* the waiting version of ?1 is ?2, and its date ?3 has come */
+static const char sql_schedule_due[] =
+    "SELECT 1 FROM schedule WHERE procedure_id = ?1 AND hash = ?2 AND effective <= ?3";
 /* Search rows have the procedure's doc number as rowid (023): a delete by
  * rowid touches one row where a delete by the unindexed id scanned them all.
  *
@@ -648,17 +651,21 @@ static int store_bind_rendering(sqlite3_stmt *st, const struct store_rendering *
 /* A parsed file: its version, then its live pointer and search row, or,
  * when its `effective` date is after today, its place in the schedule (the
  * earlier live version, if any, stays). A text that goes live at once
- * replaces whatever of the procedure was scheduled. */
+ * replaces whatever of the procedure was scheduled; *promoted is 1 when
+ * that was this very text, its date come (a file parsed again at a start
+ * after the daemon was stopped over the date: store_promote never sees
+ * it, and the load line said 0 went live), else 0. */
 static int store_procedure(struct db *db, struct store_search_batch *sb, const struct lib_file *f,
-                           const char *now, int today)
+                           const char *now, int today, size_t *promoted)
 {
     const struct procedure *p = f->model;
     const struct fm_entry *kw = frontmatter_get(&p->meta, "keywords");
     struct store_rendering r = {0};
     sqlite3_stmt *st;
-    int rc = -1;
+    int rc = -1, q;
     int b = SQLITE_OK;
 
+    *promoted = 0;
     if (store_render(p, &r) != 0 || !(st = db_stmt(db, sql_version_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
@@ -677,6 +684,19 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
         rc = store_schedule(db, f, kw ? kw->value : "");
         goto out;
     }
+    if (!(st = db_stmt(db, sql_schedule_due)))
+        goto out;
+    b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 3, today);
+    q = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    sqlite3_reset(st);
+    b = SQLITE_OK;
+    if (q != SQLITE_ROW && q != SQLITE_DONE) {
+        fprintf(stderr, "spkiosk: store: cannot read the schedule: %s\n", sqlite3_errmsg(db_handle(db)));
+        goto out;
+    }
+    *promoted = q == SQLITE_ROW;
     if (!(st = db_stmt(db, sql_schedule_drop)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
@@ -1648,7 +1668,7 @@ int store_sync(struct db *db, const struct library *lib, int today,
     struct store_lookup lk = {0};
     struct store_search_batch sb = {0};
     char now[32], *carry = NULL;
-    size_t i, rendered = 0;
+    size_t i, rendered = 0, went_at_parse = 0;
 
     memset(stats, 0, sizeof *stats);
     clock_utc_now(now);
@@ -1661,8 +1681,10 @@ int store_sync(struct db *db, const struct library *lib, int today,
     for (i = 0; i < lib->n_files; i++) {
         const struct lib_file *f = &lib->files[i];
         if (f->status == LIB_PARSED) {
-            if (store_procedure(db, &sb, f, now, today) != 0)
+            size_t went;
+            if (store_procedure(db, &sb, f, now, today, &went) != 0)
                 goto fail;
+            went_at_parse += went;
             stats->parsed++;
             stats->scheduled += store_scheduled(f->model->effective, today);
         } else if (f->status == LIB_REUSED) {
@@ -1683,6 +1705,8 @@ int store_sync(struct db *db, const struct library *lib, int today,
         (!store_refreshed && store_refresh(db, &rendered) != 0) ||
         store_error_files(db, &stats->error_files) != 0)
         goto fail;
+    /* the load line's "went live on their date": those parsed again too */
+    stats->promoted += went_at_parse;
     if (db_commit(db) != 0) {
         fprintf(stderr, "spkiosk: store: cannot commit: %s\n", sqlite3_errmsg(db_handle(db)));
         goto fail;
