@@ -796,7 +796,8 @@ static const char sql_submit_web[] =
     " ticket = NULL, ticket_day = NULL, calls = 0, called_at = NULL, called_by = NULL,"
     " no_show_at = NULL,"
     " invite_date = NULL, invite_note = NULL, invited_at = NULL, invited_by = NULL,"
-    " missing_items = ?3,"
+    /* not at anyone's desk: an earlier hand-in at a window said otherwise */
+    " missing_items = ?3, handed_in_by = NULL,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 /* Today's next ticket: A001 … A999, B001 … Z999, then A0001 … Z9999, and

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { assertError, authHeaders, stoppedClockFor } from './helpers.mjs';
-import { AGENT, residentCase, useWindow } from './staff-helpers.mjs';
+import { AGENT, ID, MOBILE, NAME, residentCase, useWindow } from './staff-helpers.mjs';
 
 const ZONE = 'Asia/Shanghai';
 const h = useWindow({ env: stoppedClockFor(new Date('2026-12-07T02:00:00Z'), ZONE) });
@@ -138,6 +138,22 @@ describe('a case handed in at a staffer\'s window is not called to another', () 
     const r = await callNext('5');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.id, c.id);
+  });
+
+  // a web case handed in at wang's desk, returned, then corrected at home
+  // and sent to 网上预审: nobody at a desk handed that in
+  it('a web case handed in at the window, returned and sent to pre-review from home: handed in by nobody', async () => {
+    const c = await residentCase(h, { channel: 'web', headers: wangHeaders() });
+    assert.equal((await entry(c.id)).handed_in_by, 'wang');
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '请再核对', fields: ['name'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await h.post(`/api/v1/cases/${c.id}/steps/1`,
+      { fields: { name: NAME, id_number: ID, phone: MOBILE, proxy: 'no' } })).status, 200);
+    r = await h.post(`/api/v1/cases/${c.id}/submit`, { prereview: true });
+    assert.equal(r.status, 200, r.text);
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.equal(v.body.status, 'prereview');
+    assert.equal(v.body.handed_in_by, null, 'the earlier hand-in at wang\'s desk');
   });
 
   it('the staff case view says who handed it in', async () => {
