@@ -1524,49 +1524,70 @@ out:
 
 /* A staffer's read follows a file whose id is renamed (schema 041). An
  * id that goes live in this load from file P (a parsed text, or a
- * scheduled one whose date came) and was not live before continues the id
- * that was live from P before the load, when that id is no longer live
- * from P (retired, or now served by another file): each staffer's read of
- * the old id becomes theirs of the new (replacing a stale one, as for an
- * id renamed back), so the rename is an update they are shown, not a first
- * sight. The link is the path in `procedures`, the one place the store
- * records which file an id was live from (versions have no path; a
+ * scheduled one whose date came) and was not live from P before continues
+ * the id that was live from P before the load, when that id is no longer
+ * live from P (retired, or now served by another file): each staffer's
+ * read of the old id becomes theirs of the new (replacing a stale one, as
+ * for an id renamed back), so the rename is an update they are shown, not
+ * a first sight. The link is the path in `procedures`, the one place the
+ * store records which file an id was live from (versions have no path; a
  * retired row keeps its last one). Two cases are new items, not updates:
  * an id that comes back from another file than the one it was retired
  * from (an unrelated file reusing it), and an old id now served by
  * another file while its own file went on under a new id (the read went
  * with the file). Their reads are dropped, so the next look is a first
- * sight. A move (same id, file renamed in one load) keeps its reads.
+ * sight. A move (same id, file renamed in one load, the old file gone)
+ * keeps its reads. An id that was live from another file before counts
+ * as going live from P too: in one load a.md `a` → `b` and b.md `b` → `c`
+ * (or the two swapping ids) carries the reads of a to b and of b to c, all
+ * from the reads as they were before the load (store_carry).
  *
  * The transitions are found before the load changes `procedures`, as
- * [[new id, path, old id live from path, path the new id was retired
- * from]], for the files going live now and the schedules due; the load
- * then applies them where they came true. */
+ * [[new id, path, old id live from path, path the new id's row had, 1
+ * when that row was live]], for the files going live now and the
+ * schedules due; the load then applies them where they came true. */
 static const char sql_carry_find[] =
     "WITH c (y, p) AS (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?1) j"
     " UNION SELECT procedure_id, path FROM schedule WHERE ?2 > 0 AND effective <= ?2)"
     " SELECT json_group_array(json_array(c.y, c.p,"
     " (SELECT o.id FROM procedures o WHERE o.path = c.p AND o.status = 'live' AND o.id <> c.y),"
-    " (SELECT r.path FROM procedures r WHERE r.id = c.y))) FROM c"
-    " WHERE NOT EXISTS (SELECT 1 FROM procedures l WHERE l.id = c.y AND l.status = 'live')";
+    " (SELECT r.path FROM procedures r WHERE r.id = c.y),"
+    " (SELECT r.status = 'live' FROM procedures r WHERE r.id = c.y))) FROM c"
+    " WHERE NOT EXISTS (SELECT 1 FROM procedures l WHERE l.id = c.y AND l.status = 'live'"
+    " AND l.path = c.p)";
 /* The transitions that came true: the new id is live from the path. */
 #define STORE_CARRY_T                                                                         \
     " (SELECT j.value ->> 0 AS y, j.value ->> 1 AS p, j.value ->> 2 AS x, j.value ->> 3 AS o" \
+    ", j.value ->> 4 AS w"                                                                    \
     " FROM json_each(?1) j JOIN procedures n ON n.id = j.value ->> 0 AND n.status = 'live'"   \
     " AND n.path = j.value ->> 1)"
+/* the reads of every old id, before any is dropped or replaced: in a chain
+ * or a swap one id is both the source of a carry and its target */
+static const char sql_carry_snapshot[] =
+    "SELECT json_group_array(json_array(r.user_id, r.procedure_id, r.hash, r.read_at,"
+    " r.seen_id)) FROM procedure_reads r WHERE r.procedure_id IN"
+    " (SELECT t.x FROM" STORE_CARRY_T " t)";
+/* a retired id back from another file (reused), or an id live from
+ * another file whose file went on under a new id (taken from it): not
+ * the item the staffer read */
 static const char sql_carry_reused[] =
     "DELETE FROM procedure_reads WHERE procedure_id IN"
-    " (SELECT t.y FROM" STORE_CARRY_T " t WHERE t.o IS NOT NULL AND t.o <> t.p)";
+    " (SELECT t.y FROM" STORE_CARRY_T " t WHERE t.o IS NOT NULL AND t.o <> t.p"
+    " AND (NOT t.w OR t.o IN (SELECT u.p FROM" STORE_CARRY_T " u)))";
 static const char sql_carry_reads[] =
     "INSERT INTO procedure_reads (user_id, procedure_id, hash, read_at, seen_id)"
-    " SELECT r.user_id, t.y, r.hash, r.read_at, r.seen_id FROM" STORE_CARRY_T " t"
+    " SELECT r.value ->> 0, t.y, r.value ->> 2, r.value ->> 3, r.value ->> 4"
+    " FROM" STORE_CARRY_T " t"
     " JOIN procedures x ON x.id = t.x AND NOT (x.status = 'live' AND x.path = t.p)"
-    " JOIN procedure_reads r ON r.procedure_id = t.x WHERE true"
+    " JOIN json_each(?2) r ON r.value ->> 1 = t.x WHERE true"
     " ON CONFLICT (user_id, procedure_id) DO UPDATE SET hash = excluded.hash,"
     " read_at = excluded.read_at, seen_id = excluded.seen_id";
+/* an old id now live from a file this load's transitions do not name
+ * (not one found above: its file was not parsed) */
 static const char sql_carry_taken[] =
     "DELETE FROM procedure_reads WHERE procedure_id IN (SELECT x.id FROM" STORE_CARRY_T " t"
-    " JOIN procedures x ON x.id = t.x AND x.status = 'live' AND x.path <> t.p)";
+    " JOIN procedures x ON x.id = t.x AND x.status = 'live' AND x.path <> t.p"
+    " WHERE x.id NOT IN (SELECT u.y FROM" STORE_CARRY_T " u))";
 
 /* The transitions of this load (above) into *out (caller frees), before
  * the files are stored; "[]" when there are none. 0 or -1. */
@@ -1609,25 +1630,46 @@ out:
 }
 
 /* Applies the transitions found by store_carry_find, after the load: the
- * stale reads of a reused id go first, then the carries, then the reads
- * that went with their file. 0 or -1. */
+ * old ids' reads as they are first, then the stale reads of a reused or
+ * taken id go, then the carries from that first copy, then the reads that
+ * went with their file. 0 or -1. */
 static int store_carry(struct db *db, const char *found)
 {
     static const char *const steps[] = {sql_carry_reused, sql_carry_reads, sql_carry_taken};
     sqlite3_stmt *st;
+    const char *v;
+    char *reads = NULL;
     size_t i;
-    int b = SQLITE_OK;
+    int b = SQLITE_OK, r, rc = -1;
 
     if (strcmp(found, "[]") == 0)
         return 0;
+    if (!(st = db_stmt(db, sql_carry_snapshot)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, found, -1, SQLITE_STATIC);
+    r = b == SQLITE_OK ? sqlite3_step(st) : b;
+    if (r == SQLITE_ROW && (v = (const char *)sqlite3_column_text(st, 0)))
+        reads = strdup(v);
+    sqlite3_reset(st);
+    if (!reads) {
+        fprintf(stderr, "spkiosk: store: cannot read the reads to carry: %s\n",
+                r == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(db_handle(db)));
+        return -1;
+    }
+    b = SQLITE_OK;
     for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (!(st = db_stmt(db, steps[i])))
-            return -1;
+            goto out;
         b |= sqlite3_bind_text(st, 1, found, -1, SQLITE_STATIC);
+        if (sqlite3_bind_parameter_count(st) >= 2)
+            b |= sqlite3_bind_text(st, 2, reads, -1, SQLITE_STATIC);
         if (store_step_done(db, st, &b) != 0)
-            return -1;
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    free(reads);
+    return rc;
 }
 
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)

@@ -210,6 +210,69 @@ describe('a retired id reused later by an unrelated file in another folder', () 
   });
 });
 
+// Renames that pass an id from one file to another in one load: the old
+// carry took only ids not live before, so b (a.md's text now, with a new
+// material) dropped the reads of b.md's old text and took none of a's: the
+// material was never shown to a staffer who had read a.
+const ITEM_A = '# 甲事项\n\n简介。\n\n## 第一步：准备材料\n- [ ] 身份证原件\n';
+const ITEM_B = '# 乙事项\n\n简介。\n\n## 第一步：准备材料\n- [ ] 照片\n';
+const withId = (id, text) => `---\nid: ${id}\n---\n${text}`;
+const plusMaterial = (text) => text.replace('- [ ] 身份证原件', '- [ ] 身份证原件\n- [ ] 户口簿');
+
+describe('ids passed on between files in one load', () => {
+  const h = useDaemon({
+    'alpha/README.md': '# 甲类\n\n甲。\n',
+    'alpha/a.md': ITEM_A,
+    'alpha/b.md': ITEM_B,
+    'alpha/m.md': withId('other', OTHER),
+  }, ['clerk']);
+
+  it('a chain (a.md a → b, b.md b → c): each read follows its file', async () => {
+    const HA = (await h.view('a', h.s.clerk)).hash;
+    const HB = (await h.view('b', h.s.clerk)).hash;
+    h.write('alpha/a.md', withId('b', plusMaterial(ITEM_A)));
+    h.write('alpha/b.md', withId('c', ITEM_B));
+    await h.restart();
+    assert.deepEqual((await h.list(h.s.clerk)).map((p) => [p.id, p.seen]), [['b', HA]]);
+    const b = await h.view('b', h.s.clerk);
+    assert.equal(b.changed, true, JSON.stringify(b));
+    assert.equal(b.from.id, 'a');
+    assert.deepEqual(lines(b), ['+材料：户口簿（必需）']);
+    const c = await h.view('c', h.s.clerk);
+    assert.equal(c.changed, false);
+    assert.equal(c.seen, HB);
+    assert.equal(c.from.id, 'b');
+  });
+
+  it('a swap (a.md b → c, b.md c → b): the reads swap with the files', async () => {
+    // now a.md is b (A's text), b.md is c (B's text): swap their ids
+    const HB = (await h.confirm('b', (await h.view('b', h.s.clerk)).hash, h.s.clerk)).seen;
+    // c's read is the one carried from b above (b.md's text under b)
+    const HC = (await h.view('c', h.s.clerk)).seen;
+    h.write('alpha/a.md', withId('c', plusMaterial(ITEM_A).replace('原件\n', '原件\n- [ ] 结婚证\n')));
+    h.write('alpha/b.md', withId('b', ITEM_B));
+    await h.restart();
+    assert.deepEqual((await h.list(h.s.clerk)).map((p) => [p.id, p.seen]), [['c', HB]]);
+    const c = await h.view('c', h.s.clerk);
+    assert.equal(c.from.id, 'b');
+    assert.deepEqual(lines(c), ['+材料：结婚证（必需）']);
+    const b = await h.view('b', h.s.clerk);
+    assert.equal(b.changed, false, JSON.stringify(lines(b)));
+    assert.equal(b.seen, HC);
+  });
+
+  it('a move (m.md renamed to n.md, the same id): the read stays', async () => {
+    const HM = (await h.view('other', h.s.clerk)).hash;
+    h.remove('alpha/m.md');
+    h.write('alpha/n.md', withId('other', OTHER).replace('- [ ] 身份证', '- [ ] 身份证\n- [ ] 照片'));
+    await h.restart();
+    const m = await h.view('other', h.s.clerk);
+    assert.equal(m.changed, true);
+    assert.equal(m.seen, HM);
+    assert.deepEqual(lines(m), ['+材料：照片（必需）']);
+  });
+});
+
 // schema/041-read-carry.sql rebuilds procedure_reads with seen_id: a
 // database at schema 40 keeps every staffer's read, each of its own id.
 describe('migration 041 keeps the reads', () => {
