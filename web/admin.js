@@ -804,8 +804,13 @@ async function editorView(params) {
         msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
         return;
       }
-      src.value = fromFile(r.body).text;
-      st.liveText = src.value; // as the box holds it (saved as the file is: fromFile)
+      // saved with the live version's line ends and byte order mark, not
+      // the waiting text's: the file is then that version's bytes again
+      const f = fromFile(r.body);
+      src.value = f.text;
+      st.crlf = f.crlf;
+      st.bom = f.bom;
+      st.liveText = src.value; // as the box holds it
       st.dirty = true;
       numbers();
       where();

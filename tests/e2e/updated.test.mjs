@@ -294,3 +294,47 @@ describe('Ctrl+S twice in a row', () => {
     }
   });
 });
+
+// 撤回排期 puts back the live version's bytes: its line ends and byte order
+// mark, not those of the waiting text the file holds now. A live file saved
+// on Windows (CRLF, a BOM) with a waiting text written LF (by an older
+// console, or another editor): the withdrawal wrote the live text LF, a new
+// version under another hash, where the console said 自助机上没有任何变化.
+describe('撤回排期 writes the live version back as its bytes were', () => {
+  it('CRLF and a BOM of the live version, under an LF waiting text', async () => {
+    const PW = 'admin-pass-43';
+    addUser(path.join(k.tmp, 'e2e.db'), 'boss5', 'admin', PW);
+    const live = `\uFEFF${proc('换证登记').replace(/\n/g, '\r\n')}`;
+    writeTree(tree, { 'jobs/swap.md': live });
+    await poll(async () => assert.equal((await fetch(k.url + '/api/v1/procedures/swap')).status, 200));
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = kp;
+      await page.goto(`${k.url}/admin`);
+      await page.locator('#login-name').fill('boss5');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      await page.locator('table.proc-table tbody tr').first().waitFor();
+      writeTree(tree, { 'jobs/swap.md': proc('换证登记（下一版）').replace('version: 2026-01-01\n', 'version: 2026-06-01\neffective: 2099-01-01\n') });
+      const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      await poll(async () => {
+        const r = await (await fetch(`${k.url}/api/v1/admin/procedures`, { headers: { cookie } })).json();
+        assert.equal(r.procedures.find((x) => x.id === 'swap').scheduled?.effective, '2099-01-01');
+      });
+      await page.goto(`${k.url}/admin#/edit?id=swap&file=jobs/swap.md`);
+      const note = page.locator('#scheduled-note');
+      await note.locator('#withdraw').waitFor();
+      await note.locator('#withdraw').click();
+      await poll(async () => assert.doesNotMatch(await page.locator('#src').inputValue(), /下一版/));
+      assert.ok(!(await page.locator('#src').inputValue()).startsWith('\uFEFF'), 'no BOM in the box');
+      await page.locator('#save').click();
+      await poll(async () => assert.equal(await page.locator('#save-msg').innerText(),
+        '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'));
+      assert.deepEqual(fs.readFileSync(path.join(tree, 'jobs/swap.md')), Buffer.from(live),
+        'the live version\'s bytes');
+      kp.assertClean('admin withdraw, CRLF live version');
+    } finally {
+      await kp.context.close();
+    }
+  });
+});
