@@ -129,7 +129,7 @@ static int visit_refuse(struct db *db, struct refusal *e, const struct refusal *
 
 /* A request starts a new hand-in: what a return said is history (the
  * events keep it), no ticket (a visit is in no queue), nothing of an
- * earlier acceptance shown while it waits; a turn (queue_seq, as a web
+ * earlier acceptance or a hand-in at a desk shown while it waits; a turn (queue_seq, as a web
  * case's in pre-review) orders the day's list by when it was asked for,
  * which submitted_at, to the second, cannot. */
 static const char sql_request[] =
@@ -137,7 +137,7 @@ static const char sql_request[] =
     " visit_address = ?5, visit_phone = ?6, ticket = NULL, ticket_day = NULL,"
     " returned_reason = NULL, returned_items = NULL, returned_at = NULL, returned_by = NULL,"
     " calls = 0, called_at = NULL, called_by = NULL, accepted_at = NULL, accepted_by = NULL,"
-    " no_show_at = NULL, missing_items = NULL,"
+    " no_show_at = NULL, missing_items = NULL, handed_in_by = NULL,"
     " queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM cases) WHERE id = ?1";
 
 int visit_request(struct db *db, const char *id, const char *user, const struct visit_ask *ask,

@@ -476,6 +476,25 @@ describe('a case returned while accepted, then handled at the home', () => {
     assert.deepEqual([of('zhao').accepted, of('zhao').returned, of('zhao').visits], [2, 2, 0]);
     assert.deepEqual([of('qian').accepted, of('qian').returned, of('qian').visits], [2, 0, 1]);
   });
+
+  // handed in at zhao's desk (handed_in_by), returned, then asked for a
+  // home visit by its resident: no desk has them, and the staff case view
+  // said 「zhao 在窗口提交，叫号时跳过」 of the visit request
+  it('a visit asked for after a hand-in at a staffer\'s desk is handed in by nobody', async () => {
+    const c = await rpost('/api/v1/cases', { procedure: 'homecare', channel: 'kiosk' });
+    const id = c.body.id;
+    assert.equal((await rpost(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    await fill(id);
+    assert.equal((await gpost(`/api/v1/cases/${id}/submit`, {}, g.zhao)).status, 200);
+    assert.equal((await gget(`/api/v1/staff/cases/${id}`, g.zhao)).body.handed_in_by, 'zhao');
+    const r = await gpost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] }, g.zhao);
+    assert.equal(r.status, 200, r.text);
+    await fill(id);
+    assert.equal((await rpost(`/api/v1/cases/${id}/submit`, { visit: ASK() })).status, 200);
+    const v = await gget(`/api/v1/staff/cases/${id}`, g.zhao);
+    assert.equal(v.body.status, 'visit');
+    assert.equal(v.body.handed_in_by, null);
+  });
 });
 
 // What the case is comes before what the request says, and a request
