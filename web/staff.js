@@ -584,8 +584,10 @@ async function reloadCase() {
   let v;
   try {
     v = (await api('/api/v1/staff/cases/' + enc(id))).body;
-  } catch { return; /* the view on show stays; the next move says what is wrong */ }
-  if (!paneStale(mine) && current && current.id === id) showCase(v, { keepFocus: true });
+  } catch { return false; /* the view on show stays; the next move says what is wrong */ }
+  if (paneStale(mine) || !current || current.id !== id) return false;
+  showCase(v, { keepFocus: true });
+  return true;
 }
 
 // ---- the case view ----
@@ -806,14 +808,22 @@ function history(v) {
 // message put in the old pane would go with it.
 async function moveFailed(err, typed = '') {
   const lost = !err.status;
-  if (movedOn(err)) await reloadCase();
+  const redrawn = movedOn(err) && await reloadCase();
   msg(ui.box, lost ? `${errorText(err)}（刚才的操作可能已经完成：请先看上面办件现在的状态，再决定是否重做）`
-    : errorText(err));
+    : redrawn ? redrawnText(errorText(err)) : errorText(err));
   // the redraw took the form away with the reason or note typed into it
   if (typed) {
     ui.box.append(el('p', { class: 'hint' }, '您刚才写的内容没有保存，还在下面，需要时可以复制再用：'),
       el('textarea', { class: 'typed-kept', rows: '3', readonly: true, 'aria-label': '刚才写的内容（没有保存）' }, typed));
   }
+}
+
+// A refusal's words after the page redrew the case itself: the server's
+// 「…，请刷新后再看」 is for a client that shows the case as it was (an API
+// client), and the page has just done that refresh: it says so instead.
+function redrawnText(text) {
+  const bare = text.replace(/[，,；;。]?\s*请刷新后再看[。！]?$/, '');
+  return bare === text ? text : `${bare}。页面已经自动刷新，上面是这件办件现在的状态`;
 }
 
 async function move(v, what, body, box) {

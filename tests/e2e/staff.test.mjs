@@ -255,6 +255,10 @@ describe('the staff window', () => {
       await pane().getByRole('button', { name: '受理', exact: true }).click();
       await pane().locator('.case-facts', { hasText: '已受理' }).waitFor();
       await pane().locator('.case-msg', { hasText: '不在等候中' }).waitFor();
+      // the page has just refreshed the case itself: not told to refresh it
+      const said = await pane().locator('.case-msg').innerText();
+      assert.ok(!said.includes('刷新后再看'), said);
+      assert.ok(said.includes('上面是这件办件现在的状态'), said);
     } finally {
       await release();
     }
