@@ -309,8 +309,17 @@ static char *print_notice(const struct case_state *cs, const char *who)
     /* the number stays only for a ticket of today: an earlier day's (a case
      * returned from the back office) or none (a home visit, pre-review)
      * draws a new one when handed in again */
-    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n"
-                           "<p>补齐后，请在自助机上修改并重新提交");
+    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n<p>补齐后，");
+    /* a case started from home is corrected there, through its link (the QR
+     * below is that link only with --public-url); the hall stays open to it */
+    if (strcmp(cs->channel, "web") == 0)
+        rc |= strbuf_puts(&sb, print_public_url[0]
+                                   ? "请用手机或电脑打开您的办件链接（或扫描下面的二维码），修改并重新提交；"
+                                     "也可以到大厅自助机上修改并重新提交"
+                                   : "请用手机或电脑打开您的办件链接，修改并重新提交；"
+                                     "也可以到大厅自助机上修改并重新提交");
+    else
+        rc |= strbuf_puts(&sb, "请在自助机上修改并重新提交");
     rc |= strbuf_puts(&sb, cases_ticket_of_today(cs) ? "（当天排队号不变）"
                            : cs->ticket              ? "（重新提交时会取新的排队号）"
                                                      : "");

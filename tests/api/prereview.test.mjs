@@ -177,6 +177,24 @@ describe('a web case returned from pre-review', () => {
     assert.ok(!q.body.queue.some((e) => e.id === c.id), 'still not in the hall queue');
   });
 
+  it('the correction notice of a web case says to correct it at home; a kiosk case\'s, at the kiosk', async () => {
+    const web = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${web.id}/return`, { reason: '照片不清楚' })).status, 200);
+    const n = await h.sget(`/print/staff/cases/${web.id}/correction`);
+    assert.equal(n.status, 200, n.text);
+    const next = n.text.slice(n.text.indexOf('补正后怎么办'));
+    assert.ok(next.includes('请用手机或电脑打开您的办件链接，修改并重新提交'), next);
+    assert.ok(!next.includes('请在自助机上修改'), next);
+    // no --public-url: the QR holds the bare id, so the page does not send a phone to it
+    assert.ok(!next.includes('扫描下面的二维码'), next);
+    const kiosk = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${kiosk.id}/return`, { reason: '照片不清楚' })).status, 200);
+    const k = await h.sget(`/print/staff/cases/${kiosk.id}/correction`);
+    assert.equal(k.status, 200, k.text);
+    assert.ok(k.text.includes('补齐后，请在自助机上修改并重新提交（当天排队号不变）'), k.text);
+    assert.ok(!k.text.includes('办件链接'), k.text);
+  });
+
   it('an invited case can be returned too (the originals did not match)', async () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/invite`, { date: day(2) })).status, 200);
     const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '原件与上传信息不一致' });
@@ -258,5 +276,17 @@ describe('the staff session as admin', () => {
     const r = await request(h.url('/api/v1/staff/prereview'), { headers: { Cookie: h.admin.cookie } });
     assert.equal(r.status, 200, r.text);
     assert.ok(Array.isArray(r.body.prereview));
+  });
+});
+
+describe('the correction notice of a web case with serve --public-url', () => {
+  const hp = useWindow({ args: ['--public-url', 'https://hall.example'] });
+  it('sends the phone to the QR, which opens the case', async () => {
+    const web = await residentCase(hp, { channel: 'web', prereview: true });
+    assert.equal((await hp.spost(`/api/v1/staff/cases/${web.id}/return`, { reason: '照片不清楚' })).status, 200);
+    const n = await hp.sget(`/print/staff/cases/${web.id}/correction`);
+    assert.equal(n.status, 200, n.text);
+    assert.ok(n.text.includes('请用手机或电脑打开您的办件链接（或扫描下面的二维码），修改并重新提交；'), n.text);
+    assert.ok(n.text.includes(`data-payload="https://hall.example/#/case/${web.id}"`), n.text);
   });
 });
