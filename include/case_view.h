@@ -39,7 +39,8 @@ int case_view_add_missing(cJSON *root, const struct case_state *cs);
 /* Adds "invite" to root: null, or once staff asked the resident of a web
  * case to come to the hall (网上预审) {"date","note"} (note null when none),
  * and for staff also "at" and "by". Kept after the case was accepted, as
- * the date it was taken up on. Returns 0 or -1. */
+ * the date it was taken up on; for the resident null otherwise once not
+ * invited (returned, refused, handed in to the queue). Returns 0 or -1. */
 int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff);
 
 /* Adds "visit" to root: for the public case, {"date","slot"} while the

@@ -114,7 +114,15 @@ int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff)
     const struct case_window *w = &cs->w;
     cJSON *o;
 
-    if (!w->invite_date[0])
+    /* the resident is told of an invitation while it stands, and after it
+     * was taken up (accepted: the date they came); a return voids it (they
+     * correct at home, and the next hand-in clears it), as a refusal or a
+     * hand-in to the queue does. Staff keep it as history: the note is on
+     * the case only. */
+    bool stands = strcmp(cs->status, "invited") == 0 ||
+                  (w->accepted_at[0] && strcmp(cs->status, "returned") != 0);
+
+    if (!w->invite_date[0] || (!staff && !stands))
         return cJSON_AddNullToObject(root, "invite") ? 0 : -1;
     if (!(o = cJSON_AddObjectToObject(root, "invite")) ||
         !cJSON_AddStringToObject(o, "date", w->invite_date) ||

@@ -197,9 +197,17 @@ describe('a web case returned from pre-review', () => {
 
   it('an invited case can be returned too (the originals did not match)', async () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/invite`, { date: day(2) })).status, 200);
+    assert.equal((await h.get(`/api/v1/cases/${c.id}`)).body.invite.date, day(2));
     const r = await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '原件与上传信息不一致' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'returned');
+    // the return voids the invitation: the resident is not told to come on that day
+    const pub = await h.get(`/api/v1/cases/${c.id}`);
+    assert.equal(pub.body.status, 'returned');
+    assert.equal(pub.body.invite, null);
+    // staff keep it as history (its note is on the case only)
+    assert.equal(r.body.invite.date, day(2));
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.invite.by, 'wang');
   });
 
   it('a waiting hall case is not accepted by invite, nor an open web case', async () => {
