@@ -719,6 +719,39 @@ static int window_view_add_live(struct db *db, cJSON *root, const struct case_st
     return rc;
 }
 
+/* ours, `procedure_status` ("live" or "retired") and `procedure_retired_at`
+ * (when it was retired, else null): a case of a withdrawn item (停办: its
+ * file deleted) is finished on its own version, but the staffer is to know
+ * that the item is no longer offered, which nothing else in the view says. */
+static const char sql_proc_status[] = "SELECT status, updated_at FROM procedures WHERE id = ?1";
+
+static int window_view_add_proc_status(struct db *db, cJSON *root, const struct case_state *cs)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_proc_status);
+    bool retired;
+    int r, rc = -1;
+
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, cs->procedure, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st)
+                                                                              : SQLITE_ERROR;
+    if (r == SQLITE_ROW) {
+        retired = strcmp((const char *)sqlite3_column_text(st, 0), "retired") == 0;
+        if (cJSON_AddStringToObject(root, "procedure_status", retired ? "retired" : "live") &&
+            (retired ? db_column_json(root, "procedure_retired_at", st, 1) == 0
+                     : cJSON_AddNullToObject(root, "procedure_retired_at") != NULL))
+            rc = 0;
+    } else if (r == SQLITE_DONE) {
+        /* no row for the item (none is ever deleted): said as unknown */
+        rc = cJSON_AddNullToObject(root, "procedure_status") &&
+                     cJSON_AddNullToObject(root, "procedure_retired_at")
+                 ? 0
+                 : -1;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
     cJSON *root = cJSON_CreateObject();
@@ -768,6 +801,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
         window_view_add_str(root, "handed_by", cs->r.handed_by) != 0)
         goto fail;
     if (window_view_case_model_add(root, cs) != 0 || window_view_add_live(db, root, cs) != 0 ||
+        window_view_add_proc_status(db, root, cs) != 0 ||
         window_view_add_rating(db, root, cs->id) != 0 ||
         window_view_add_events(db, root, cs->id) != 0)
         goto fail;

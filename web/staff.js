@@ -627,6 +627,16 @@ function versionFact(v) {
     el('span', { class: 'badge badge-warn' }, '按原版本办理'), text)];
 }
 
+// 停办: the item's file was deleted (its procedure retired). The case is
+// finished on its own version; the staffer is told no new one is taken,
+// before telling a resident to come back for another.
+function retiredFact(v) {
+  if (v.procedure_status !== 'retired') return null;
+  const since = v.procedure_retired_at ? time(v.procedure_retired_at, true).slice(0, 10) + ' 起' : '';
+  return ['事项状态', el('span', { id: 'case-retired' },
+    el('span', { class: 'badge badge-warn' }, '已停办'), ` ${since}不再受理新的申请；本办件按原版本办完。`)];
+}
+
 function facts(v) {
   const rows = [
     ['状态', badge(v.status, v.refused)],
@@ -650,6 +660,7 @@ function facts(v) {
     v.no_show_at ? ['未到', `叫号未到，${time(v.no_show_at, true)}`] : null,
     v.invite ? ['约来大厅', `${v.invite.date}${v.invite.note ? '，' + v.invite.note : ''}（${who(v.invite.by)}，${time(v.invite.at, true)}）`] : null,
     visitFact(v),
+    retiredFact(v),
     versionFact(v),
     v.rating ? ['评价', ratingText(v.rating)] : null,
   ].filter(Boolean);
