@@ -1137,9 +1137,12 @@ async function fillCase(id, stepWanted = null) {
   // the resident's route masks ID numbers; the window's view has them in
   // full, so a step done again need not be typed again from the card
   const full = {};
+  // started at a window with a staff session: the one kind 放弃 may delete
+  let startedHere = false;
   try {
     const sv = (await api('/api/v1/staff/cases/' + enc(id))).body;
     for (const s of sv.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
+    startedHere = !!sv.created_by;
   } catch { /* then the masked ones are typed again */ }
   if (paneStale(mine)) return;
   current = null;
@@ -1202,7 +1205,7 @@ async function fillCase(id, stepWanted = null) {
   }
   const note = returnedNote(c, p);
   // an item picked by mistake: gone at once rather than listed for a day
-  if (c.status === 'open') nav.append(discardButton(id, err));
+  if (c.status === 'open' && startedHere) nav.append(discardButton(id, err));
   // replaceChildren writes a null as the text "null": leave it out
   ui.pane.replaceChildren(...[heading, note, nav].filter(Boolean), ...body);
   heading.focus();

@@ -338,6 +338,15 @@ describe('the staff window', () => {
     const gone = await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staffCookie() } });
     assert.equal(gone.status, 404);
     await axe('fill-discarded');
+    // a case posted to the public route with channel window and no session
+    // is a resident's: the server would refuse 放弃, so it is not offered
+    const anon = await (await fetch(`${k.url}/api/v1/cases`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'labour-handbook', channel: 'window' }) })).json();
+    await page.locator('#case-key').fill(anon.id);
+    await page.keyboard.press('Enter');
+    await pane().getByRole('button', { name: '继续填写' }).click();
+    await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    assert.equal(await pane().getByRole('button', { name: '放弃这件代填' }).count(), 0);
   });
 
   // The history says what a pass, a call-back and a home visit were, not
