@@ -205,6 +205,49 @@ describe('the keypad with 大字 at 1366×768', () => {
   });
 });
 
+// Normal size at 1366×768 (the common hall screen on its side): four rows
+// of keys and the field did not fit between the header and the bar, so the
+// box went up to the header and its label (公民身份号码, 联系手机) under it.
+// The resident saw an empty box over the keys and could not tell which
+// answer the keys were typing. The label, the box and every key show.
+describe('the keypad at 1366×768', () => {
+  let kp, page, id;
+  before(async () => {
+    id = await atForm();
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('shows the field\'s label, its box and every key between the header and the bar', async () => {
+    await openForm(page, id);
+    for (const box of ['#f-id_number', '#f-mobile']) {
+      await page.locator(box).tap();
+      await pad(page).waitFor();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const g = await page.evaluate((sel) => {
+        const r = (e) => e.getBoundingClientRect();
+        const bar = document.querySelector('#main .actions-sticky');
+        return {
+          header: r(document.querySelector('.app-header')).bottom,
+          barTop: Math.min(window.innerHeight, r(bar).top),
+          label: r(document.querySelector(`label[for="${sel.slice(1)}"]`)),
+          box: r(document.querySelector(sel)),
+          keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom, r(b).height]),
+        };
+      }, box);
+      await shot(page, `keypad-1366-${box.slice(3)}`, { fullPage: false });
+      assert.ok(g.label.top >= g.header, `${box}: its label under the header (${g.label.top} < ${g.header})`);
+      assert.ok(g.box.top >= g.header, `${box}: the box under the header (${g.box.top} < ${g.header})`);
+      for (const [label, top, bottom, height] of g.keys) {
+        assert.ok(top >= g.header && bottom <= g.barTop, `${box}: key ${label} at ${top}–${bottom}, bar at ${g.barTop}`);
+        assert.ok(height >= 60, `${box}: key ${label} ${height} px high`);
+      }
+    }
+    kp.assertClean('keypad at 1366×768');
+  });
+});
+
 describe('the last four of 我有凭条', () => {
   let kp, page;
   before(async () => {
