@@ -509,6 +509,35 @@ static void validate_fail(struct validate_error *err, const char *code, const ch
 }
 
 /* The field's label as messages show it: shortened when very long. */
+/* Whether a pattern= is only a run of digits, [0-9]{N} or [0-9]{M,N} (a
+ * postcode, a house number): its failure can then say what to type
+ * (「应是 6 位数字」) rather than send an elder to look for a format the
+ * step never states. *lo and *hi are the counts. */
+static bool validate_digit_run(const char *p, unsigned *lo, unsigned *hi)
+{
+    static const char head[] = "[0-9]{";
+    char *end;
+    unsigned long a, b;
+
+    if (strncmp(p, head, sizeof head - 1) != 0)
+        return false;
+    p += sizeof head - 1;
+    if (!validate_is_digit(*p))
+        return false;
+    a = strtoul(p, &end, 10);
+    b = a;
+    if (*end == ',') {
+        if (!validate_is_digit(end[1]))
+            return false;
+        b = strtoul(end + 1, &end, 10);
+    }
+    if (strcmp(end, "}") != 0 || a == 0 || b < a || b > 64)
+        return false;
+    *lo = (unsigned)a;
+    *hi = (unsigned)b;
+    return true;
+}
+
 static void validate_label(const struct field *f, char out[VALIDATE_LABEL_CLIP + 4])
 {
     const char *l = f->label ? f->label : "这一项";
@@ -898,8 +927,15 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
                 rc = -1; /* REG_ESPACE: the matcher ran out of memory */
                 goto out;
             }
-            /* the format gives no hint of its own: say where to look */
-            validate_fail(err, "pattern", "%s的格式不对：请对照证件或这一步的说明重新填写", label);
+            unsigned lo, hi;
+
+            if (!validate_digit_run(f->pattern, &lo, &hi))
+                /* the format gives no hint of its own: say where to look */
+                validate_fail(err, "pattern", "%s的格式不对：请对照证件或这一步的说明重新填写", label);
+            else if (lo == hi)
+                validate_fail(err, "pattern", "%s应是 %u 位数字，请核对后重新填写", label, lo);
+            else
+                validate_fail(err, "pattern", "%s应是 %u 到 %u 位数字，请核对后重新填写", label, lo, hi);
             rc = 1;
             goto out;
         }

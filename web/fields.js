@@ -155,6 +155,17 @@ export function fieldTarget(f, base = 'f-' + f.key) {
   return base;
 }
 
+// A text field whose pattern= is only a run of digits ([0-9]{6}, a
+// postcode; [0-9]{1,4}): [lo, hi], else null. Its hint says so and the
+// kiosk's keypad serves it, as the server's message does (validate.c).
+function digitRun(f) {
+  const ty = fieldType(f);
+  const m = ty && ty.control === 'text' && !ty.keypad && /^\[0-9\]\{(\d+)(?:,(\d+))?\}$/.exec((f.rules || {}).pattern || '');
+  if (!m) return null;
+  const lo = +m[1], hi = m[2] === undefined ? lo : +m[2];
+  return lo > 0 && hi >= lo && hi <= 64 ? [lo, hi] : null;
+}
+
 // The kiosk's hint line: the type's format, then what the rules allow.
 // fields: every field of the procedure (a same_as rule names another).
 export function fieldHint(f, fields) {
@@ -163,8 +174,13 @@ export function fieldHint(f, fields) {
   const h = [];
   const byLength = !!ty && ty.limits === 'length';
   if (ty && ty.hint) h.push(t(ty.hint));
-  if (r.min !== undefined) h.push(t(byLength ? 'hint_min' : 'hint_num_min', { n: r.min }));
-  if (r.max !== undefined) h.push(t(byLength ? 'hint_max' : 'hint_num_max', { n: r.max }));
+  const digits = digitRun(f);
+  // 「6 位数字」 says all a 「最多 6 个字」 would
+  if (digits) h.push(digits[0] === digits[1] ? t('hint_digits', { n: digits[0] }) : t('hint_digits_range', { lo: digits[0], hi: digits[1] }));
+  else {
+    if (r.min !== undefined) h.push(t(byLength ? 'hint_min' : 'hint_num_min', { n: r.min }));
+    if (r.max !== undefined) h.push(t(byLength ? 'hint_max' : 'hint_num_max', { n: r.max }));
+  }
   for (const [k, key] of [['not_after', 'hint_not_after'], ['not_before', 'hint_not_before']])
     if (r[k]) h.push(r[k] === 'today' ? t(key + '_today') : t(key, { d: r[k] }));
   if (r['age>='] !== undefined) h.push(t('hint_age_min', { n: r['age>='] }));
@@ -325,7 +341,8 @@ function touchField(f, ty, base, value, changed, hint, err) {
     input.addEventListener('input', () => changed(input.value));
   } else {
     input = textBox(f, ty, base, value, changed,
-      { class: 'input' + (ty.cls ? ' ' + ty.cls : ''), 'data-keypad': ty.keypad });
+      digitRun(f) ? { class: 'input', inputmode: 'numeric', 'data-keypad': 'digits' }
+        : { class: 'input' + (ty.cls ? ' ' + ty.cls : ''), 'data-keypad': ty.keypad });
   }
   mark(input);
   return el('div', { class: wrapCls, id: base + '-wrap' },

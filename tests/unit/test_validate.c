@@ -766,8 +766,20 @@ Test(validate_text, pattern_matches_the_whole_value)
     expect_bad(&f, "1234567", "pattern");
     expect_bad(&f, "12345", "pattern");
     expect_bad(&f, "a264000", "pattern");
+    /* a run of digits says what to type: the step never states the format */
     err = message_of(&f, "26400", TODAY, "pattern");
-    cr_assert_str_eq(err.message, "邮政编码的格式不对：请对照证件或这一步的说明重新填写");
+    cr_assert_str_eq(err.message, "邮政编码应是 6 位数字，请核对后重新填写");
+    field_free(&f);
+
+    field_from("room | 门牌号 | text | pattern=[0-9]{1,4}", &f);
+    err = message_of(&f, "12号", TODAY, "pattern");
+    cr_assert_str_eq(err.message, "门牌号应是 1 到 4 位数字，请核对后重新填写");
+    field_free(&f);
+
+    /* anything else keeps the general message */
+    field_from("code | 编号 | text | pattern=[0-9]{6}[A-Z]", &f);
+    err = message_of(&f, "26400", TODAY, "pattern");
+    cr_assert_str_eq(err.message, "编号的格式不对：请对照证件或这一步的说明重新填写");
     field_free(&f);
 
     field_from("kind | 类别 | text | pattern=甲|乙", &f);
