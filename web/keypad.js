@@ -107,9 +107,18 @@ export const keypadShown = () => !!pad && pad.isConnected;
 
 // inputmode="none" on the box while the keypad serves it; the box's own
 // value comes back when it does not.
+// The empty box also shows its field's name while the keypad serves it:
+// on a short screen (大字 at 1366×768) the label and the hint do not fit
+// with the box and the keys, and the resident saw an empty box over the
+// keys, not knowing whether it was 公民身份号码 or 监护人公民身份号码.
 function quiet(input) {
   if (input.dataset.keypadIm === undefined) input.dataset.keypadIm = input.getAttribute('inputmode') ?? '';
   input.setAttribute('inputmode', 'none');
+  const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+  if (label && !input.hasAttribute('placeholder')) {
+    input.setAttribute('placeholder', label.textContent.trim());
+    input.dataset.keypadPh = '';
+  }
 }
 
 function restore(input) {
@@ -117,6 +126,10 @@ function restore(input) {
   if (input.dataset.keypadIm) input.setAttribute('inputmode', input.dataset.keypadIm);
   else input.removeAttribute('inputmode');
   delete input.dataset.keypadIm;
+  if (input.dataset.keypadPh !== undefined) {
+    input.removeAttribute('placeholder');
+    delete input.dataset.keypadPh;
+  }
 }
 
 // The keypad under the field of input (its .field wrapper: for a date, the

@@ -203,6 +203,28 @@ describe('the keypad with 大字 at 1366×768', () => {
         assert.ok(top >= g.header && bottom <= g.barTop, `${box}: key ${label} at ${top}–${bottom}, bar at ${g.barTop}`);
     }
   });
+
+  // Here the label and the hint do not fit with the box and the keys: the
+  // resident saw an empty box over the keys with no name (a form with 公民
+  // 身份号码 and 监护人公民身份号码 has two such boxes). The empty box shows
+  // its field's name while the keypad serves it.
+  it('names the field in its empty box while the keypad serves it', async () => {
+    await openForm(page, id);
+    await page.evaluate(() => { for (const s of ['#f-id_number', '#f-mobile']) document.querySelector(s).value = ''; });
+    for (const box of ['#f-id_number', '#f-mobile']) {
+      await page.locator(box).tap();
+      await pad(page).waitFor();
+      const label = (await page.locator(`label[for="${box.slice(1)}"]`).textContent()).trim();
+      assert.equal(await page.getAttribute(box, 'placeholder'), label, `${box} shows its name`);
+      assert.equal(await page.locator(box).isVisible(), true);
+    }
+    await shot(page, 'keypad-big-1366-named', { fullPage: false });
+    await key(page, '收起键盘').tap();
+    await poll(async () => assert.equal(await pad(page).count(), 0));
+    assert.equal(await page.getAttribute('#f-mobile', 'placeholder'), null, 'no name once the keypad is put away');
+    assert.equal(await page.getAttribute('#f-id_number', 'placeholder'), null);
+    kp.assertClean('named box');
+  });
 });
 
 // Normal size at 1366×768 (the common hall screen on its side): four rows
