@@ -661,12 +661,14 @@ static int validate_bound_value(const struct date_bound *b, int today)
     return b->kind == DATE_BOUND_TODAY ? today : b->y * 10000 + b->m * 100 + b->d;
 }
 
-/* "今天(2025-06-01)" or " 2024-01-01", for a date bound in a message. */
+/* "今天（2025年6月1日）" or "2024年1月1日", for a date bound in a message:
+ * the resident typed the date into 年, 月 and 日 boxes (the kiosk's hint
+ * reads 如 1950 年 3 月 8 日), and an elder reads 2025-06-01 as a code. */
 static void validate_format_bound(const struct date_bound *b, int today, char *buf, size_t size)
 {
     int v = validate_bound_value(b, today);
 
-    snprintf(buf, size, "%s%04d-%02d-%02d%s", b->kind == DATE_BOUND_TODAY ? "今天（" : " ",
+    snprintf(buf, size, "%s%04d年%d月%d日%s", b->kind == DATE_BOUND_TODAY ? "今天（" : "",
              v / 10000, v / 100 % 100, v % 100, b->kind == DATE_BOUND_TODAY ? "）" : "");
 }
 
