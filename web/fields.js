@@ -182,7 +182,7 @@ export function fieldHint(f, fields) {
     if (r.max !== undefined) h.push(t(byLength ? 'hint_max' : 'hint_num_max', { n: r.max }));
   }
   for (const [k, key] of [['not_after', 'hint_not_after'], ['not_before', 'hint_not_before']])
-    if (r[k]) h.push(r[k] === 'today' ? t(key + '_today') : t(key, { d: r[k] }));
+    if (r[k]) h.push(r[k] === 'today' ? t(key + '_today') : t(key, { d: TYPES.date.show(r[k]) }));
   if (r['age>='] !== undefined) h.push(t('hint_age_min', { n: r['age>='] }));
   if (r['age<='] !== undefined) h.push(t('hint_age_max', { n: r['age<='] }));
   if (r.same_as) {

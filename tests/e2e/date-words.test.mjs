@@ -1,7 +1,8 @@
 // A date after its bound (居住证明's 开始在此居住的日期, not_after=today): the
 // resident typed 2030, 1, 1 into the 年, 月, 日 boxes and was told
 // 「…不能晚于今天（2026-12-07）…」, a code to an elder beside boxes whose hint
-// reads 如 1950 年 3 月 8 日. The message gives the day in words.
+// reads 如 1950 年 3 月 8 日. The message gives the day in words, and so
+// does the hint of a fixed bound (医疗救助's 出院日期, not_before=2025-01-01).
 // Landscape 1366×768, touch, the kiosk's keypad.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,5 +49,30 @@ describe('a future date at the kiosk', () => {
     assert.doesNotMatch(await err.innerText(), /\d{4}-\d{2}-\d{2}/);
     await shot(page, 'date-words-error', { fullPage: false });
     kp.assertClean('future date');
+  });
+});
+
+describe('a fixed date bound in the hint', () => {
+  let kp, page, id;
+  before(async () => {
+    const post = (p, body) => apiPost(k.url, p, body);
+    const c = await post('/api/v1/cases', { procedure: 'medical-assistance', channel: 'kiosk' });
+    id = c.id;
+    await post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${id}/steps/0`, { fields: { identity: '低保对象' } });
+    await post(`/api/v1/cases/${id}/steps/1`, { checklist: {
+      id_card: true, hospital_invoices: true, discharge_record: true, settlement_statement: true, payment_card: true,
+    } });
+    kp = await kioskPage(k, { viewport: { width: 1366, height: 768 }, hasTouch: true });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('reads 不能早于 2025年1月1日', async () => {
+    await atRoute(page, /^#\/case\/[0-9a-f]{32}\/step\/2$/, () => page.goto(`${k.url}/?kiosk=1#/case/${id}`));
+    const hint = await page.locator('#f-discharge-wrap .hint').innerText();
+    assert.match(hint, /不能早于 2025年1月1日/, hint);
+    assert.doesNotMatch(hint, /\d{4}-\d{2}-\d{2}/, hint);
+    kp.assertClean('fixed bound hint');
   });
 });
