@@ -508,7 +508,6 @@ static void validate_fail(struct validate_error *err, const char *code, const ch
         validate_cut_utf8(err->message);
 }
 
-/* The field's label as messages show it: shortened when very long. */
 /* Whether a pattern= is only a run of digits, [0-9]{N} or [0-9]{M,N} (a
  * postcode, a house number): its failure can then say what to type
  * (「应是 6 位数字」) rather than send an elder to look for a format the
@@ -538,6 +537,7 @@ static bool validate_digit_run(const char *p, unsigned *lo, unsigned *hi)
     return true;
 }
 
+/* The field's label as messages show it: shortened when very long. */
 static void validate_label(const struct field *f, char out[VALIDATE_LABEL_CLIP + 4])
 {
     const char *l = f->label ? f->label : "这一项";
