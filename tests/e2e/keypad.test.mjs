@@ -167,6 +167,26 @@ describe('下一步 tapped while the keypad is up at the foot of a scrolled form
   });
 });
 
+// Taps box, waits for the keypad and two frames, and measures where the
+// header ends, the sticky bar starts, the box's label and the box are, and
+// each key ([text, top, bottom, height]).
+async function padLayout(page, box) {
+  await page.locator(box).tap();
+  await pad(page).waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate((sel) => {
+    const r = (e) => e.getBoundingClientRect();
+    const bar = document.querySelector('#main .actions-sticky');
+    return {
+      header: r(document.querySelector('.app-header')).bottom,
+      barTop: Math.min(window.innerHeight, r(bar).top),
+      label: r(document.querySelector(`label[for="${sel.slice(1)}"]`)),
+      box: r(document.querySelector(sel)),
+      keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom, r(b).height]),
+    };
+  }, box);
+}
+
 // 大字 at 1366×768: scrollIntoView put the keys just inside the window,
 // under the sticky 上一步/下一步 bar (7, 8, 9, 0 and 收起键盘 hidden) and the
 // box under the sticky header (a resident's review).
@@ -184,19 +204,7 @@ describe('the keypad with 大字 at 1366×768', () => {
     await page.locator('#btn-big').tap();
     await page.waitForFunction(() => document.documentElement.classList.contains('big'));
     for (const box of ['#f-id_number', '#f-mobile']) {
-      await page.locator(box).tap();
-      await pad(page).waitFor();
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      const g = await page.evaluate((sel) => {
-        const r = (e) => e.getBoundingClientRect();
-        const bar = document.querySelector('#main .actions-sticky');
-        return {
-          header: r(document.querySelector('.app-header')).bottom,
-          barTop: Math.min(window.innerHeight, r(bar).top),
-          box: r(document.querySelector(sel)),
-          keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom]),
-        };
-      }, box);
+      const g = await padLayout(page, box);
       await shot(page, `keypad-big-1366-${box.slice(3)}`, { fullPage: false });
       assert.ok(g.box.top >= g.header, `${box}: the box under the header (${g.box.top} < ${g.header})`);
       for (const [label, top, bottom] of g.keys)
@@ -244,20 +252,7 @@ describe('the keypad at 1366×768', () => {
   it('shows the field\'s label, its box and every key between the header and the bar', async () => {
     await openForm(page, id);
     for (const box of ['#f-id_number', '#f-mobile']) {
-      await page.locator(box).tap();
-      await pad(page).waitFor();
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      const g = await page.evaluate((sel) => {
-        const r = (e) => e.getBoundingClientRect();
-        const bar = document.querySelector('#main .actions-sticky');
-        return {
-          header: r(document.querySelector('.app-header')).bottom,
-          barTop: Math.min(window.innerHeight, r(bar).top),
-          label: r(document.querySelector(`label[for="${sel.slice(1)}"]`)),
-          box: r(document.querySelector(sel)),
-          keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom, r(b).height]),
-        };
-      }, box);
+      const g = await padLayout(page, box);
       await shot(page, `keypad-1366-${box.slice(3)}`, { fullPage: false });
       assert.ok(g.label.top >= g.header, `${box}: its label under the header (${g.label.top} < ${g.header})`);
       assert.ok(g.box.top >= g.header, `${box}: the box under the header (${g.box.top} < ${g.header})`);
