@@ -12,6 +12,7 @@
 
 #include "casedb.h"
 #include "changes.h"
+#include "tzday.h"
 
 #define OLD "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
@@ -471,7 +472,7 @@ Test(changes, a_renamed_id_carries_the_read)
 /* A rename whose text waits for its `effective` date: the old id is served
  * until then, and the read is carried on the day the new id goes live (the
  * promotion, a load with the file unchanged), not before. TZ moves the
- * hall's date as in test_schedule.c. */
+ * hall's date as in test_schedule.c (tzday.h). */
 Test(changes, a_scheduled_rename_carries_the_read_when_it_goes_live)
 {
     struct casedb t;
@@ -480,22 +481,17 @@ Test(changes, a_scheduled_rename_carries_the_read_when_it_goes_live)
 
     casedb_open(&t);
     add_user(&t, "wang");
-    cr_assert_eq(setenv("TZ", "<XXX>+12", 1), 0);
-    tzset();
+    tz_today(TZ_DAY_BEHIND);
     cJSON_Delete(view_of(&t, "simple", "wang"));
-    cr_assert_eq(setenv("TZ", "<XXX>-12", 1), 0);
-    tzset();
-    day = clock_today();
-    cr_assert_eq(setenv("TZ", "<XXX>+12", 1), 0);
-    tzset();
+    day = tz_today(TZ_DAY_AHEAD);
+    tz_today(TZ_DAY_BEHIND);
     write_simple_as(&t, "simple-new", day);
     reload(&t);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedures WHERE id = 'simple'"
                                 " AND status = 'live'"), 1, "served until its date");
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedure_reads"
                                 " WHERE procedure_id = 'simple-new'"), 0);
-    cr_assert_eq(setenv("TZ", "<XXX>-12", 1), 0);
-    tzset();
+    tz_today(TZ_DAY_AHEAD);
     reload(&t);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM procedures WHERE id = 'simple'"
                                 " AND status = 'retired'"), 1);

@@ -17,17 +17,7 @@
 #include "catalog.h"
 #include "library.h"
 #include "store.h"
-
-/* Sets TZ and answers the local date under it. "<XXX>+12" is a complete
- * POSIX TZ: a quoted zone name (any three or more letters; XXX here) and
- * its offset west of UTC, so +12 is UTC-12 and -12 is UTC+12: always a day
- * apart. */
-static int tz_today(const char *tz)
-{
-    cr_assert_eq(setenv("TZ", tz, 1), 0);
-    tzset();
-    return clock_today();
-}
+#include "tzday.h"
 
 static void reload(struct casedb *t)
 {
@@ -74,14 +64,14 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
     int before, day;
 
     casedb_open(&t);
-    before = tz_today("<XXX>+12");
-    day = tz_today("<XXX>-12");
+    before = tz_today(TZ_DAY_BEHIND);
+    day = tz_today(TZ_DAY_AHEAD);
     cr_assert_eq(library_date_add(before, 1), day);
     d = detail_of(&t, "simple");
     cr_assert_null(strstr(d, "\"updated\""), "a first version is no update");
     free(d);
 
-    tz_today("<XXX>+12");
+    tz_today(TZ_DAY_BEHIND);
     write_simple(&t, "简易事项新版", day);
     reload(&t);
     d = detail_of(&t, "simple");
@@ -97,7 +87,7 @@ Test(schedule, waits_for_its_date_then_goes_live_without_the_file_changing)
     cr_assert_eq(casedb_int(&t, "SELECT updated_on FROM procedures WHERE id = 'simple'"), 0);
 
     /* the next day, the file untouched */
-    tz_today("<XXX>-12");
+    tz_today(TZ_DAY_AHEAD);
     reload(&t);
     d = detail_of(&t, "simple");
     cr_assert_not_null(strstr(d, "简易事项新版"));
@@ -138,7 +128,7 @@ Test(schedule, a_newer_text_replaces_the_schedule_and_a_due_one_goes_live_at_onc
     int today;
 
     casedb_open(&t);
-    today = tz_today("<XXX>+12");
+    today = tz_today(TZ_DAY_BEHIND);
     write_simple(&t, "第一次排期", library_date_add(today, 10));
     reload(&t);
     write_simple(&t, "第二次排期", library_date_add(today, 20));
