@@ -200,11 +200,23 @@ function errorSummary(entries, id = 'error-summary') {
       : e.text))));
 }
 
+// The summary's link shows the field from its question down, under the
+// sticky header: centred, a date's three boxes left its question, hint and
+// error above the screen with 大字 at 1366×768 (a resident saw three red
+// boxes and no word of what was wrong). A field too tall for the screen
+// has its box centred, as before.
 function focusField(id) {
   const f = document.getElementById(id);
   if (!f) return;
   f.closest('[hidden]')?.removeAttribute('hidden');
-  f.scrollIntoView({ block: 'center' });
+  const wrap = f.closest('.field') || f;
+  const header = document.querySelector('.app-header');
+  const bar = document.querySelector('#main .actions-sticky');
+  const lo = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + 8;
+  const hi = window.innerHeight - (bar ? bar.offsetHeight : 0) - 8;
+  const top = wrap.getBoundingClientRect().top;
+  if (f.getBoundingClientRect().bottom - top <= hi - lo) window.scrollBy(0, top - lo);
+  else f.scrollIntoView({ block: 'center' });
   f.focus({ preventScroll: true });
 }
 

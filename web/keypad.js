@@ -34,6 +34,8 @@ let pad = null;       // the keypad's element while it is up
 let putAway = null;   // the box whose keypad 收起键盘 put away
 let pressing = false; // a pointer is down (a press under way)
 let pendingDetach = false; // the keypad goes when that press ends
+let pressOn = null;   // what a press under way began on
+let pendingReveal = null; // reveal's arguments, kept until that press ends
 let clickWait = 0;    // the timer that ends the press after its click
 // how long after a release its click may come (a touch's comes in later
 // tasks); a release that makes none (a drag) ends the press then
@@ -46,6 +48,10 @@ const served = (n) => n instanceof HTMLInputElement && Object.hasOwn(EXTRA, n.da
 export function installKeypad({ kiosk = KIOSK } = {}) {
   if (!kiosk) return;
   document.addEventListener('pointerdown', (e) => {
+    // the press is under way first, so that what follows waits for its end
+    clearTimeout(clickWait);
+    pressing = true;
+    pressOn = e.target;
     // a tap on a box: the keypad comes (back), and the box's inputmode is
     // set before the browser decides on its own keyboard
     if (served(e.target)) {
@@ -68,9 +74,12 @@ export function installKeypad({ kiosk = KIOSK } = {}) {
   const endPress = () => {
     clearTimeout(clickWait);
     pressing = false;
+    pressOn = null;
     if (pendingDetach) detach();
+    const r = pendingReveal;
+    pendingReveal = null;
+    if (r && pad && r[2] === pad && target === r[1]) reveal(...r);
   };
-  document.addEventListener('pointerdown', () => { clearTimeout(clickWait); pressing = true; }, { capture: true });
   document.addEventListener('pointerup', () => {
     clearTimeout(clickWait);
     clickWait = setTimeout(endPress, CLICK_WAIT_MS);
@@ -85,7 +94,7 @@ export function installKeypad({ kiosk = KIOSK } = {}) {
   }, { capture: true });
   document.addEventListener('focusin', (e) => {
     if (pad && pad.contains(e.target)) return;   // a keyboard user on a key
-    if (served(e.target) && putAway !== e.target) attach(e.target);
+    if (served(e.target) && putAway !== e.target) attach(e.target, !byResident(e.target));
     else later();
   });
   document.addEventListener('focusout', () => {
@@ -99,7 +108,14 @@ export function installKeypad({ kiosk = KIOSK } = {}) {
   // this file comes after the first paint: a box that took the focus
   // before it (a ticket scanned at once, then 我有凭条's last four) had no
   // focusin to see, and no keypad until tapped again
-  if (served(document.activeElement)) attach(document.activeElement);
+  if (served(document.activeElement)) attach(document.activeElement, true);
+}
+
+// Whether the box got the focus from the resident's press: on it, on its
+// label, or on a key (a full date box moves on to the next one).
+function byResident(box) {
+  if (!pressing || !(pressOn instanceof Element)) return false;
+  return pressOn === box || pressOn.closest('label')?.control === box || !!(pad && pad.contains(pressOn));
 }
 
 // Whether the keypad is up (for the browser tests and the docs' numbers).
@@ -134,7 +150,9 @@ function restore(input) {
 
 // The keypad under the field of input (its .field wrapper: for a date, the
 // three boxes' fieldset, so the keypad stays put as it moves between them).
-function attach(input) {
+// byPage: the page gave the box its focus (the error summary's link, a
+// redraw), not the resident's tap on it.
+function attach(input, byPage = false) {
   if (target && target !== input) restore(target);
   target = input;
   putAway = null;
@@ -147,15 +165,25 @@ function attach(input) {
     pad = build(kind);
     where.after(pad);
   }
-  reveal(where, input, pad);
+  reveal(where, input, pad, byPage);
 }
 
 // Scrolls so that the field (its label, its box) and the keys show between
 // the sticky header and the sticky 上一步/下一步 bar. scrollIntoView knew
 // neither: with 大字 at 1366×768 the bar covered 7, 8, 9, 0 and 收起键盘,
 // and the box sat under the header (a resident's review). When all cannot
-// show, the box and as many keys as fit do.
-function reveal(where, input, keys) {
+// show, the box and as many keys as fit do; or, when the page brought the
+// box (errorFirst), its error line and the box: with 大字 at 1366×768 the
+// summary's link to a date in error showed three red boxes and the keys,
+// and not a word of what was wrong. A tap on the box then brings the keys
+// whole, as any tap does; the page never moves under a key's press.
+function reveal(where, input, keys, errorFirst) {
+  // not under a finger: a scroll at a tap's pointerdown moved the box away
+  // before its click, which landed on a key or 下一步 instead
+  if (pressing) {
+    pendingReveal = [where, input, keys, errorFirst];
+    return;
+  }
   const header = document.querySelector('.app-header');
   const bar = document.querySelector('#main .actions-sticky');
   const gap = 8;
@@ -167,7 +195,10 @@ function reveal(where, input, keys) {
     if (bottom > hi) dy = bottom - hi;
     else if (top < lo) dy = top - lo;
   } else {
-    dy = Math.min(bottom - hi, input.getBoundingClientRect().top - lo);
+    const err = errorFirst ? where.querySelector('.field-error') : null;
+    const inTop = input.getBoundingClientRect().top;
+    const errTop = err ? err.getBoundingClientRect().top : inTop;
+    dy = Math.min(bottom - hi, Math.min(errTop, inTop) - lo);
   }
   if (dy) window.scrollBy(0, dy);
 }
@@ -180,6 +211,7 @@ function later() {
 
 function detach() {
   pendingDetach = false;
+  pendingReveal = null;
   restore(target);
   target = null;
   if (pad) pad.remove();

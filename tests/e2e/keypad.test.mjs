@@ -265,6 +265,118 @@ describe('the keypad at 1366×768', () => {
   });
 });
 
+// A date in error with 大字 at 1366×768 (居住证明's 开始在此居住的日期 set in
+// the future). The summary's link centred the year box and the keypad came
+// up under it: three red boxes and the keys showed, the question and the
+// error line that says what to change were under the header. The page now
+// shows the error line and the box; a tap on the box brings every key.
+// That tap's scroll waited for no press: it moved the box away between the
+// finger's pointerdown and its mousedown, which landed beside the box (the
+// focus left it and the keypad went), as a tap back after 收起键盘 did.
+async function residenceDateInError(page, query) {
+  const post = (p, body) => apiPost(k.url, p, body);
+  const c = await post('/api/v1/cases', { procedure: 'residence-certificate', channel: 'kiosk' });
+  await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+  await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { purpose: '办理社保或医保' } });
+  await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, housing_proof: true } });
+  await atRoute(page, /\/step\/2$/, () => page.goto(`${k.url}/${query}#/case/${c.id}`));
+  if (!(await page.evaluate(() => document.documentElement.classList.contains('big')))) {
+    await page.locator('#btn-big').click();
+    await page.waitForFunction(() => document.documentElement.classList.contains('big'));
+  }
+  for (const [sel, v] of [['#f-name', NAME], ['#f-id_number', ID], ['#f-mobile', MOBILE],
+    ['#f-address', '幸福路12号3单元201室'], ['#f-live_since-y', '2030'], ['#f-live_since-m', '1'], ['#f-live_since-d', '1']])
+    await page.fill(sel, v);
+  await page.locator('#main form.step-form button[type=submit]').click();
+  await page.locator('#main .error-summary').waitFor();
+  await page.locator('#main .error-summary a', { hasText: '开始在此居住的日期' }).click();
+  return c.id;
+}
+
+// Where the header ends, the bar starts, and the date's question, error
+// line, year box and (if up) keys are, once two frames have passed.
+async function dateLayout(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => {
+    const r = (e) => e && e.getBoundingClientRect();
+    const w = document.getElementById('f-live_since-wrap');
+    return {
+      header: r(document.querySelector('.app-header')).bottom,
+      barTop: Math.min(window.innerHeight, r(document.querySelector('#main .actions-sticky')).top),
+      legend: r(w.querySelector('legend')), error: r(w.querySelector('.field-error')),
+      box: r(document.getElementById('f-live_since-y')), focus: document.activeElement.id,
+      keys: [...document.querySelectorAll('#main .keypad button')].map((b) => [b.textContent, r(b).top, r(b).bottom]),
+    };
+  });
+}
+
+const between = (g, what, rect) =>
+  assert.ok(rect.top >= g.header && rect.bottom <= g.barTop, `${what} at ${rect.top}–${rect.bottom}: header ${g.header}, bar ${g.barTop}`);
+
+describe('a date in error with 大字 at 1366×768', () => {
+  let kp, page;
+  before(async () => {
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    page = kp.page;
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('the summary\'s link shows the error line and the box; a tap on the box brings every key', async () => {
+    await residenceDateInError(page, '?kiosk=1');
+    await pad(page).waitFor();
+    let g = await dateLayout(page);
+    await shot(page, 'keypad-big-1366-date-error', { fullPage: false });
+    assert.equal(g.focus, 'f-live_since-y');
+    between(g, 'the error line', g.error);
+    between(g, 'the year box', g.box);
+    await page.locator('#f-live_since-y').tap();
+    await poll(async () => {
+      g = await dateLayout(page);
+      assert.equal(g.focus, 'f-live_since-y', 'the tap stayed on the box');
+      assert.equal(g.keys.length > 0, true, 'the keypad is up');
+      for (const [label, top, bottom] of g.keys) between(g, `key ${label}`, { top, bottom });
+    });
+    between(g, 'the year box', g.box);
+    // the keys type into it
+    await key(page, '清空').tap();
+    await tapKeys(page, '2020');
+    assert.equal(await page.inputValue('#f-live_since-y'), '2020');
+    kp.assertClean('date in error');
+  });
+
+  it('a tap on the box after 收起键盘, near the bar, keeps the box and brings the keys', async () => {
+    await residenceDateInError(page, '?kiosk=1');
+    await pad(page).waitFor();
+    await key(page, '收起键盘').tap();
+    await poll(async () => assert.equal(await pad(page).count(), 0));
+    // the box just over the bar, as a resident who scrolled leaves it
+    await page.evaluate(() => {
+      const b = document.getElementById('f-live_since-y').getBoundingClientRect();
+      const bar = document.querySelector('#main .actions-sticky').getBoundingClientRect();
+      window.scrollBy(0, b.bottom - bar.top + 8);
+    });
+    await page.locator('#f-live_since-y').tap();
+    await poll(async () => {
+      const g = await dateLayout(page);
+      assert.equal(g.focus, 'f-live_since-y', 'the tap stayed on the box');
+      assert.equal(g.keys.length > 0, true, 'the keypad is up');
+      for (const [label, top, bottom] of g.keys) between(g, `key ${label}`, { top, bottom });
+    });
+    assert.equal(await page.inputValue('#f-live_since-y'), '2030', 'nothing typed by the tap');
+    kp.assertClean('tap after 收起键盘');
+  });
+
+  it('without the keypad (a PC at home), the link shows the question, its error and the box', async () => {
+    await residenceDateInError(page, '');
+    const g = await dateLayout(page);
+    assert.equal(g.focus, 'f-live_since-y');
+    assert.equal(g.keys.length, 0);
+    between(g, 'the question', g.legend);
+    between(g, 'the error line', g.error);
+    between(g, 'the year box', g.box);
+  });
+});
+
 describe('the last four of 我有凭条', () => {
   let kp, page;
   before(async () => {
