@@ -69,4 +69,29 @@ describe('the backups in the admin console', () => {
     assert.equal(v.attention, null, JSON.stringify(v));
     assert.equal(v.failures, 1, 'the count stays');
   });
+
+  // The copy is made but an older one cannot be deleted (here a folder
+  // under a copy's dated name; on a hall's disk, a USB stick gone read-only):
+  // the command fails, so the timer's unit does, and the console says so,
+  // or the disk fills unseen. The copy made stays and is the last success.
+  it('says a prune that failed, with the copy made kept', async () => {
+    const dir = path.join(tmp, 'nightly');
+    const stuck = path.join(dir, 'spkiosk-20200101T000000Z.db');
+    fs.mkdirSync(stuck, { recursive: true });
+    fs.writeFileSync(path.join(stuck, 'inside'), 'x');
+    while (Date.now() < Date.parse((await get(admin)).body.last_success.at) + 1000)
+      await new Promise((r) => setTimeout(r, 100));
+    const r = backup('--keep', '1', dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /the copy is made, but pruning failed: cannot delete .*spkiosk-20200101T000000Z\.db/);
+    const made = path.basename(r.stdout.trim());
+    assert.match(made, /^spkiosk-\d{8}T\d{6}Z\.db$/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [made, 'spkiosk-20200101T000000Z.db'].sort());
+    assert.equal(spawnSync('sqlite3', [path.join(dir, made), 'PRAGMA integrity_check'], { encoding: 'utf8' }).stdout, 'ok\n');
+    const v = (await get(admin)).body;
+    assert.equal(v.attention, 'failed', JSON.stringify(v));
+    assert.equal(v.failures, 2);
+    assert.match(v.last_failure.reason, /pruning failed/);
+    assert.equal(v.last_success.bytes, fs.statSync(path.join(dir, made)).size);
+  });
 });
