@@ -154,6 +154,11 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
     const char *past = print_slip_past(cs->status);
+    /* an earlier day's ticket still waiting (the slip printed or opened
+     * again the next morning): today's numbers start again, so that one is
+     * never called (409 ticket_expired) and someone else may hold it; the
+     * resident's page offers 重新取号 for the same case */
+    bool old = !past && strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs);
     char when[64];
     size_t j, i, items = 0;
     int rc = 0;
@@ -180,6 +185,10 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     if (past)
         rc |= strbuf_puts(&sb, "<p class=\"stands\">") || strbuf_puts(&sb, past) ||
               strbuf_puts(&sb, "</p>\n");
+    else if (old)
+        rc |= strbuf_puts(&sb, "<p class=\"stands\">这是以前取的号，今天不会再叫到。请在自助机点“我有凭条”"
+                               "扫描本凭条，或打开办事页面，点“重新取号”拿今天的新号；已经填好的内容都还在，"
+                               "不用重填。</p>\n");
     else if (ahead == 0)
         rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");
     else if (ahead > 0)
@@ -204,8 +213,9 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     rc |= print_qr_code(&sb, cs->id, "办事记录二维码，请在窗口扫描");
-    rc |= strbuf_puts(&sb, past ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
-                                : "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n");
+    rc |= strbuf_puts(&sb, past  ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
+                           : old ? "<footer><p>取了新号后请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
+                                 : "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n");
     rc |= strbuf_puts(&sb, "</main>\n</body>\n</html>\n");
     if (rc != 0) {
         strbuf_free(&sb);
