@@ -266,6 +266,93 @@ static int relay_chain_start(struct db *db, const struct case_state *cs, const s
     return *due ? 0 : -1;
 }
 
+/* The working days a case spent with the resident since its last
+ * acceptance (the contract's "moved on by the working days spent
+ * returned"): each return opens a spell, the resident's next hand-in
+ * (submitted, or a home visit asked for) closes it, and a spell still open
+ * at the acceptance (taken up again at the window from returned) closes
+ * there. The days a handed-in case then waits for the hall (a pre-review,
+ * the date of an invitation or a visit, the queue) are the hall's: counted
+ * up to the acceptance, they moved the promise on by the hall's own delay. */
+struct relay_clock {
+    int open;   /* the day the spell began, 0 when none is open */
+    int spent;  /* working days of the spells closed */
+};
+
+static void relay_clock_event(struct relay_clock *k, const struct workdays *cal, const char *what,
+                              int day)
+{
+    if (strcmp(what, "returned") == 0) {
+        if (!k->open)
+            k->open = day;
+    } else if (strcmp(what, "submitted") == 0 || strcmp(what, "visit_requested") == 0) {
+        /* a hand-in stamped before its return (a clock stepped back)
+         * gave the resident no day */
+        if (k->open && day > k->open)
+            k->spent += workdays_between(cal, k->open, day);
+        k->open = 0;
+    }
+}
+
+/* The spells' working days at an acceptance on day; the clock is cleared
+ * for the next. */
+static int relay_clock_close(struct relay_clock *k, const struct workdays *cal, int day)
+{
+    int spent = k->spent;
+
+    if (k->open && day > k->open)
+        spent += workdays_between(cal, k->open, day);
+    k->open = k->spent = 0;
+    return spent;
+}
+
+/* bounded: a case has a handful; 10,000 is far past any */
+static const char sql_chain_clock[] =
+    "SELECT what, at FROM case_events WHERE case_id = ?1"
+    " AND what IN ('accepted', 'returned', 'submitted', 'visit_requested') ORDER BY id LIMIT 10000";
+
+/* The working days case id spent returned since its last acceptance, for
+ * an acceptance on today (relay_clock): its first spell from paused (the
+ * case's paused_on, the day the stage stopped), each hand-in's day at
+ * most today. 0, or -1 on a database error. */
+static int relay_spent_returned(struct db *db, const char *id, const struct workdays *cal, int paused,
+                                int today, int *spent)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_chain_clock);
+    struct relay_clock k = {0, 0};
+    bool first = true;
+    int r;
+
+    *spent = 0;
+    if (!st)
+        return -1;
+    if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_reset(st);
+        return -1;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(st, 0);
+        int day = clock_local_day_of((const char *)sqlite3_column_text(st, 1));
+        if (!what || !day)
+            continue;
+        if (strcmp(what, "accepted") == 0) {
+            k.open = k.spent = 0;
+            first = true;
+            continue;
+        }
+        if (strcmp(what, "returned") == 0 && first) {
+            day = paused;
+            first = false;
+        }
+        relay_clock_event(&k, cal, what, day < today ? day : today);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return -1;
+    *spent = relay_clock_close(&k, cal, today);
+    return 0;
+}
+
 /* A case back from the resident: its stage resumes today with the working
  * days it had left when it was returned (none when it was overdue then),
  * and the chain's due moves on by the working days it spent returned. */
@@ -293,7 +380,8 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
         return 0;
     }
     left = workdays_between(cal, paused, stage_due);
-    spent = workdays_between(cal, paused, today);
+    if (relay_spent_returned(db, cs->id, cal, paused, today, &spent) != 0)
+        return -1;
     if (relay_stage_begin(db, cs->id, cs->r.stage, today, left < 0 ? 0 : left, cal, &d) != 0 ||
         relay_stages_project(db, cs, (size_t)cs->r.stage, d, cal) != 0)
         return -1;
@@ -922,10 +1010,6 @@ static const char sql_moved_event[] =
     " VALUES (?1, ?2, 'due_moved', 'calendar', NULL, NULL, ?3)";
 static const char sql_chain_days[] =
     "SELECT coalesce(sum(days), 0), count(*) FROM case_stages WHERE case_id = ?1";
-/* bounded: a case has a handful; 10,000 is far past any */
-static const char sql_chain_clock[] =
-    "SELECT what, at FROM case_events WHERE case_id = ?1 AND what IN ('accepted', 'returned')"
-    " ORDER BY id LIMIT 10000";
 /* the dates an earlier build stored without their gap (schema 034): those
  * in a year the calendar lacks now, marked once per database */
 static const char sql_backfill_pending[] = "SELECT done FROM calendar_backfill";
@@ -1053,8 +1137,8 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
 
 /* The committed date of case id counted again under cal as relay_accept_locked
  * counted it: the chain's days from the first acceptance, then for each
- * resumption the working days spent returned (from the return's day to the
- * resumption's, as the events record them). Counting it again from the
+ * resumption the working days spent returned (from each return's day to
+ * the resident's next hand-in, relay_clock, as the events record them). Counting it again from the
  * gap alone kept the days spent returned as weekends had counted them, so
  * a holiday in a return became a day still owed (a code review: two days
  * late). *due 0 when the events do not tell (then the caller counts from
@@ -1062,7 +1146,8 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
 static int relay_committed(struct db *db, const char *id, const struct workdays *cal, int *due)
 {
     sqlite3_stmt *st = db_stmt(db, sql_chain_days);
-    int r, days = 0, rows = 0, first = 0, paused = 0, c = 0;
+    struct relay_clock k = {0, 0};
+    int r, days = 0, rows = 0, first = 0, c = 0;
 
     *due = 0;
     if (!st)
@@ -1089,15 +1174,14 @@ static int relay_committed(struct db *db, const char *id, const struct workdays 
         if (strcmp(what, "accepted") == 0 && !first) {
             first = day;
             c = workdays_due(cal, first, days < 0 ? 0 : days);
-        } else if (strcmp(what, "accepted") == 0 && paused) {
-            int spent = workdays_between(cal, paused, day);
+        } else if (strcmp(what, "accepted") == 0) {
+            int spent = relay_clock_close(&k, cal, day);
             if (c && spent > 0)
                 c = workdays_due(cal, c, spent);
-            paused = 0;
-        } else if (strcmp(what, "returned") == 0 && first && !paused) {
-            /* the clock stops at the first return of an accepted case
-             * (relay_pause_locked keeps the first paused_on) */
-            paused = day;
+        } else if (first) {
+            /* the clock stops at a return of an accepted case and starts
+             * again at the resident's hand-in, as the resumption counts */
+            relay_clock_event(&k, cal, what, day);
         }
     }
     sqlite3_reset(st);

@@ -78,6 +78,23 @@ static void handed_in_again(const char *id)
     free(tk);
 }
 
+/* The latest event what of case id dated at iso: the days a case spent
+ * returned run to the resident's hand-in, read from its event, and the
+ * test's days are not the clock's. */
+static void last_event_at(const char *id, const char *what, const char *iso)
+{
+    casedb_exec(&t, "UPDATE case_events SET at = '%s' WHERE id = (SELECT max(id) FROM case_events"
+                    " WHERE case_id = '%s' AND what = '%s')",
+                iso, id, what);
+}
+
+/* Handed in again on the day iso. */
+static void handed_in_on(const char *id, const char *iso)
+{
+    handed_in_again(id);
+    last_event_at(id, "submitted", iso);
+}
+
 static const char *col(char buf[256], const char *id, const char *what)
 {
     return casedb_text(&t, buf, "SELECT %s FROM cases WHERE id = '%s'", what, id);
@@ -135,7 +152,7 @@ Test(relay, a_return_stops_the_clock_and_acceptance_resumes_with_the_days_left)
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-10-09' WHERE id = '%s'", id);
     cr_assert_str_eq(col(b, id, "status"), "returned");
-    handed_in_again(id);
+    handed_in_on(id, "2026-10-15T01:00:00Z");
     /* accepted again on Thursday 10-15: b had 10-10 and 10-12 left (2);
      * from 10-15: 10-16, 10-19 */
     accept_on(id, 20261015);
@@ -428,9 +445,10 @@ Test(relay, a_resumption_in_the_missing_year_is_counted_again_from_the_events)
     waiting(id);
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-08T01:00:00Z");
     /* the events as the days gave them: accepted 12-30, returned 12-31
-     * (paused_on), accepted again 01-08 (the clock is the test's) */
+     * (paused_on), handed in and accepted again 01-08 (the clock is the
+     * test's) */
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270108, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE case_events SET at = CASE what WHEN 'returned' THEN '2026-12-31T02:00:00Z'"
@@ -633,10 +651,11 @@ Test(relay, the_committed_date_from_the_events_counts_from_the_first_return)
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-04T01:00:00Z");
     /* returned again at the window, before any acceptance */
     cr_assert_eq(window_return(t.db, id, "li", "还缺一页", NULL, NULL, &e), 0, "%s", e.code);
-    handed_in_again(id);
+    last_event_at(id, "returned", "2027-01-04T02:00:00Z");
+    handed_in_on(id, "2027-01-05T01:00:00Z");
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
                     " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
@@ -923,6 +942,41 @@ Test(relay, a_case_on_its_committed_day_is_not_overdue)
     cJSON_Delete(doc);
 }
 
+/* The days spent returned run from the return to the resident's hand-in
+ * (the contract's "moved on by the working days spent returned"): the days
+ * a handed-in case then waits for the hall (a pre-review, an invitation's
+ * date, the queue) are the hall's, at the resumption and when the events
+ * are counted again. They ran to the acceptance, so the hall's own delay
+ * moved the promise on. */
+Test(relay, the_days_a_handed_in_case_waits_for_the_hall_are_not_spent_returned)
+{
+    struct workdays *c1 = with_2027();
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    int moved = -1;
+
+    waiting(id);
+    accept_on(id, 20261230);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
+    last_event_at(id, "returned", "2026-12-31T02:00:00Z");
+    handed_in_on(id, "2027-01-04T01:00:00Z");
+    /* the hall takes it up on Friday 01-08 */
+    cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270108, &e), 0, "%s", e.code);
+    /* by weekends alone: 6 from 12-30 is 01-07; spent 01-01, 04 = 2 on:
+     * 01-11 (to the acceptance, 6 spent: 01-15) */
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
+                    " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
+    last_event_at(id, "accepted", "2027-01-08T02:00:00Z");
+    cr_assert_eq(relay_recount(t.db, c1, 20270108, &moved), 0);
+    /* the whole calendar: 6 from 12-30 is 01-11; spent 01-04 = 1 on: 01-12
+     * (to the acceptance, 01-04, 05, 07, 08: 01-15) */
+    cr_assert_eq(moved, 1);
+    cr_assert_str_eq(col(b, id, "due"), "2027-01-12");
+    workdays_free(c1);
+}
+
 /* A return at the window before the case was ever accepted stopped no
  * clock: the committed date counted again from the events pauses at the
  * first return after acceptance (12-31), not at that one (12-28). */
@@ -939,7 +993,7 @@ Test(relay, a_return_before_acceptance_stops_no_clock_in_the_recount)
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-05T01:00:00Z");
     cr_assert_eq(window_accept(t.db, id, "wang", cal, 20270105, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE case_events SET at = '2026-12-28T02:00:00Z' WHERE id = (SELECT min(id)"
                     " FROM case_events WHERE case_id = '%s' AND what = 'returned')", id);
@@ -1302,11 +1356,11 @@ Test(relay, the_committed_date_from_the_events_counts_each_stop_from_its_return)
     accept_on(id, 20261230);
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-05T01:00:00Z");
     accept_on(id, 20270105);
     cr_assert_eq(window_return(t.db, id, "li", "还缺一页", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2027-01-07' WHERE id = '%s'", id);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-11T01:00:00Z");
     accept_on(id, 20270111);
     event_at(id, "accepted", 0, "2026-12-30T02:00:00Z");
     event_at(id, "returned", 0, "2026-12-31T02:00:00Z");
