@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "hall.h"
 #include "relay.h"
 #include "workdays.h"
@@ -138,13 +139,19 @@ int case_view_add_invite(cJSON *root, const struct case_state *cs, bool staff)
 int case_view_add_visit(cJSON *root, const struct case_state *cs, bool staff)
 {
     const struct case_relay *r = &cs->r;
+    char today[CLOCK_DAY_LEN];
     cJSON *o;
 
     if (!r->visit_date[0] || (!staff && strcmp(cs->status, "visit") != 0))
         return cJSON_AddNullToObject(root, "visit") ? 0 : -1;
+    /* a day gone by with the case still in visit: nobody recorded the
+     * visit, and the resident's page promised a visit on a day that passed */
+    clock_today_text(today);
     if (!(o = cJSON_AddObjectToObject(root, "visit")) ||
         !cJSON_AddStringToObject(o, "date", r->visit_date) ||
-        !cJSON_AddStringToObject(o, "slot", r->visit_slot))
+        !cJSON_AddStringToObject(o, "slot", r->visit_slot) ||
+        !cJSON_AddBoolToObject(o, "past", strcmp(cs->status, "visit") == 0 &&
+                                              strcmp(r->visit_date, today) < 0))
         return -1;
     if (staff && (!(r->visit_address ? cJSON_AddStringToObject(o, "address", r->visit_address)
                                      : cJSON_AddNullToObject(o, "address")) ||

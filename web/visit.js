@@ -157,7 +157,9 @@ export function visitDoneScreen(c, kicker, bring) {
     el('section', { class: 'ticket-box visit-done', 'aria-labelledby': 'visit-done-h' },
       el('h1', { id: 'visit-done-h' }, t('visitDoneTitle')),
       el('p', { class: 'visit-when', id: 'visit-when' }, v.date ? dateWords(v.date) + ' ' + slotWords(v.slot) : ''),
-      el('p', { class: 'lead' }, t('visitDoneText'))),
+      // the day went by and nobody recorded the visit: not a promise for
+      // a day that passed
+      el('p', { class: 'lead', id: 'visit-lead' }, t(v.past ? 'visitPastText' : 'visitDoneText'))),
     bring ? el('section', { class: 'card', 'aria-labelledby': 'visit-bring-h' },
       el('h2', { id: 'visit-bring-h' }, t('visitBring')), bring) : null,
     el('p', {}, t(KIOSK ? 'visitDoneKiosk' : 'visitDoneWeb')),

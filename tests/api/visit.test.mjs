@@ -103,7 +103,7 @@ describe('asking for a visit', () => {
     const c = (await request(url(`/api/v1/cases/${id}`))).body;
     assert.equal(c.status, 'visit');
     assert.equal(c.ticket, null);
-    assert.deepEqual(c.visit, { date: day(1), slot: '上午' });
+    assert.deepEqual(c.visit, { date: day(1), slot: '上午', past: false });
     const text = JSON.stringify(c);
     assert.doesNotMatch(text, /幸福小区|13800138000/);
     // in no queue, and a second hand-in is refused
@@ -116,7 +116,7 @@ describe('asking for a visit', () => {
     const ev = v.events.find((e) => e.what === 'visit_requested');
     assert.equal(ev?.detail, `${day(1)} 上午`, JSON.stringify(v.events));
     assert.doesNotMatch(JSON.stringify(v.events), /幸福小区|13800138000/);
-    assert.deepEqual(v.visit, { date: day(1), slot: '上午', address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
+    assert.deepEqual(v.visit, { date: day(1), slot: '上午', past: false, address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
   });
 
   it('the slip of a case handed in for a visit says there is no ticket, not that it was never handed in', async () => {
