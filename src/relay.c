@@ -153,15 +153,16 @@ static int relay_stage_due(struct db *db, const char *id, int idx, int *due, int
     return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -1;
 }
 
-/* Stage idx begins on day with days working days: its begun_on and due. */
-static int relay_stage_begin(struct db *db, const char *id, int idx, int day, int days,
+/* Stage idx begins on day, due days working days after from (day, but for
+ * a resumption the day its clock stopped): its begun_on and due. */
+static int relay_stage_begin(struct db *db, const char *id, int idx, int day, int from, int days,
                              const struct workdays *cal, int *due)
 {
     sqlite3_stmt *st = db_stmt(db, sql_stage_begin);
     char on[CLOCK_DAY_LEN], d[CLOCK_DAY_LEN];
     int b = SQLITE_OK;
 
-    *due = workdays_due(cal, day, days < 0 ? 0 : days);
+    *due = workdays_due(cal, from, days < 0 ? 0 : days);
     if (!st || !*due)
         return -1;
     relay_ymd_text(day, on);
@@ -170,7 +171,7 @@ static int relay_stage_begin(struct db *db, const char *id, int idx, int day, in
     b |= sqlite3_bind_int(st, 2, idx);
     b |= sqlite3_bind_text(st, 3, on, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, d, -1, SQLITE_STATIC);
-    b |= relay_bind_gap(st, 5, cal, day, *due);
+    b |= relay_bind_gap(st, 5, cal, from, *due);
     return db_run(st, b);
 }
 
@@ -355,7 +356,11 @@ static int relay_spent_returned(struct db *db, const char *id, const struct work
 
 /* A case back from the resident: its stage resumes today with the working
  * days it had left when it was returned (none when it was overdue then),
- * and the chain's due moves on by the working days it spent returned. */
+ * and its due and the chain's move on by the working days it spent
+ * returned. Both count those days alone (relay_spent_returned): counted
+ * from today, the stage's took in the days a corrected case waited for the
+ * hall, which the chain's does not, and a last stage came due after the
+ * date promised to the resident. */
 static int relay_chain_resume(struct db *db, const struct case_state *cs, const struct workdays *cal,
                               int today, int *due, int *from)
 {
@@ -382,7 +387,7 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
     left = workdays_between(cal, paused, stage_due);
     if (relay_spent_returned(db, cs->id, cal, paused, today, &spent) != 0)
         return -1;
-    if (relay_stage_begin(db, cs->id, cs->r.stage, today, left < 0 ? 0 : left, cal, &d) != 0 ||
+    if (relay_stage_begin(db, cs->id, cs->r.stage, today, paused, spent + (left < 0 ? 0 : left), cal, &d) != 0 ||
         relay_stages_project(db, cs, (size_t)cs->r.stage, d, cal) != 0)
         return -1;
     *due = spent > 0 ? workdays_due(cal, chain, spent) : chain;
@@ -517,7 +522,7 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
     next = cs.r.stage + 1;
     if (relay_stage_done(db, id, cs.r.stage, user, text) != 0 ||
         (size_t)next >= cs.model->n_stages ||
-        relay_stage_begin(db, id, next, today, cs.model->stages[next].days, cal, &due) != 0 ||
+        relay_stage_begin(db, id, next, today, today, cs.model->stages[next].days, cal, &due) != 0 ||
         relay_stages_project(db, &cs, (size_t)next, due, cal) != 0 || !(st = db_stmt(db, sql_set_stage)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);

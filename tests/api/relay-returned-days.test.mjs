@@ -94,8 +94,12 @@ describe('the days spent returned', { skip: NO_FAKETIME }, () => {
     // 10-21 + 1 (10-08): 10-22, not 10-28 (10-08 … 10-13 all counted)
     assert.equal(a.due, '2026-10-22');
     assert.equal((await request(`${d.url}/api/v1/cases/${id}`)).body.due, '2026-10-22');
-    // the stage resumes at the acceptance with the day it had left
-    assert.equal(a.stages[1].due, '2026-10-14');
+    // the stage moves on as the promise does: its day left (10-08 at the
+    // return) after the day spent returned is 10-09, so the hall, taking the
+    // case up on 10-13, finds its stage late (counted from the acceptance it
+    // was 10-14, and the last stage 10-28: after the promised 10-22)
+    assert.equal(a.stages[1].due, '2026-10-09');
+    assert.equal(a.stages[2].due, '2026-10-22');
   });
 
   it('returned again from pre-review: each spell with the resident counts', async () => {

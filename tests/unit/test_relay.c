@@ -584,7 +584,7 @@ Test(relay, a_resumption_racing_the_pass_keeps_the_stage_right)
     cr_assert_str_eq(stage_due(b, id, 1), "2027-01-05");
     cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
     casedb_exec(&t, "UPDATE cases SET paused_on = '2026-12-31' WHERE id = '%s'", id);
-    handed_in_again(id);
+    handed_in_on(id, "2027-01-08T01:00:00Z");
     cr_assert_eq(window_accept(t.db, id, "wang", c1, 20270108, &e), 0, "%s", e.code);
     /* b's date under 2027: 01-04, 05, 07; left after 12-31: 3; from 01-08:
      * 01-11, 12, 13 */
@@ -966,6 +966,12 @@ Test(relay, the_days_a_handed_in_case_waits_for_the_hall_are_not_spent_returned)
     /* by weekends alone: 6 from 12-30 is 01-07; spent 01-01, 04 = 2 on:
      * 01-11 (to the acceptance, 6 spent: 01-15) */
     cr_assert_str_eq(col(b, id, "due"), "2027-01-11");
+    /* the stage's clock stopped as the chain's: none left at 12-31, 2
+     * spent: due 01-04, so late at its acceptance on 01-08 by the hall's
+     * own days; the last stage comes due on the promised date (counted
+     * from the acceptance, 01-08, 01-13 and 01-15: after the promise) */
+    cr_assert_str_eq(stage_due(b, id, 0), "2027-01-04");
+    cr_assert_str_eq(stage_due(b, id, 2), "2027-01-11");
     casedb_exec(&t, "UPDATE case_events SET at = '2026-12-30T02:00:00Z' WHERE id = (SELECT min(id)"
                     " FROM case_events WHERE case_id = '%s' AND what = 'accepted')", id);
     last_event_at(id, "accepted", "2027-01-08T02:00:00Z");
