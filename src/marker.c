@@ -93,10 +93,34 @@ static size_t marker_if_prefix(const char *inner, size_t n)
 static int marker_parse_if(const char *path, int line, const char *s, size_t n, struct cond *c,
                            struct diag_list *diags)
 {
-    const char *eq = memchr(s, '=', n), *k, *v;
+    const char *eq = memchr(s, '=', n), *k, *v, *wide, *bang = NULL;
     size_t kn, vn;
     bool negate = false;
 
+    if (!eq && (wide = memmem(s, n, "\xEF\xBC\x9D", 3))) { /* ＝ */
+        /* a Chinese input method's ＝ looks like = in a monospace font: an
+         * admin told only that = is missing sees one there */
+        kn = (size_t)(wide - s);
+        if (kn >= 3 && memcmp(s + kn - 3, "\xEF\xBC\x81", 3) == 0) { /* ！＝ */
+            bang = "！";
+            kn -= 3;
+        } else if (kn >= 1 && s[kn - 1] == '!') {
+            bang = "!";
+            kn--;
+        }
+        k = utf8_trim(s, &kn);
+        vn = n - (size_t)(wide + 3 - s);
+        v = utf8_trim(wide + 3, &vn);
+        if (bang)
+            diag_error(diags, path, line,
+                       "条件里的「%s＝」是全角的，「不等于」要用英文的 !=,应写成 {if %.*s!=%.*s}；请切换到英文输入法再打",
+                       bang, (int)kn, k, (int)vn, v);
+        else
+            diag_error(diags, path, line,
+                       "条件里的「＝」是全角的，要用英文的 =,应写成 {if %.*s=%.*s}；请切换到英文输入法再打",
+                       (int)kn, k, (int)vn, v);
+        return 1;
+    }
     if (!eq) {
         diag_error(diags, path, line, "条件应写成 {if 字段=值} 或 {if 字段!=值},这里缺少 =");
         return 1;
@@ -253,6 +277,14 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
             } else if (!(m->anchor = strndup(inner + 1, inner_n - 1))) {
                 return -1;
             }
+        } else if (allowed && inner_n > 3 && memcmp(inner, "\xEF\xBC\x83", 3) == 0) { /* ＃ */
+            /* {＃photo} from a Chinese input method: no id, and the text
+             * shown to residents; read on past it, so that a marker
+             * before it is not also reported as misplaced */
+            diag_error(diags, path, line,
+                       "编号 {%.*s} 里的「＃」是全角的，要用英文的 #,应写成 {#%.*s}；请切换到英文输入法再打",
+                       (int)inner_n, inner, (int)(inner_n - 3), inner + 3);
+            rc = 1;
         } else {
             /* {ifhukou=…}, {If hukou=…}: a condition mistyped would show
              * to residents and apply to everyone */
