@@ -316,6 +316,85 @@ static int field_compile_pattern(const char *path, int line, struct field *f, co
     return 0;
 }
 
+/* A rule mistyped with a Chinese input method: tok with the full-width forms
+ * of ASCII (＞ ＝ ｍａｘ) and ≥ ≤ in its name and first = made ASCII, the value
+ * left as written (（代办） in options= is meant) but for the ／ between
+ * options. False when there are none, or when it does not fit out. */
+static bool field_rule_unwide(const char *tok, char *out, size_t outsz)
+{
+    size_t i = 0, o = 0, n = strlen(tok), k;
+    uint32_t cp;
+    bool wide = false, opts;
+
+    while (i < n) {
+        k = utf8_decode(tok + i, n - i, &cp);
+        if (k == 0)
+            return false;
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            cp -= 0xFEE0;
+            wide = true;
+        }
+        if (cp == 0x2265 || cp == 0x2264) { /* ≥ ≤, as in 年龄≥18 */
+            if (o + 2 >= outsz)
+                return false;
+            out[o++] = cp == 0x2265 ? '>' : '<';
+            cp = '=';
+            wide = true;
+        }
+        if (cp < 0x80) {
+            if (o + 1 >= outsz)
+                return false;
+            out[o++] = (char)cp;
+        } else {
+            if (o + k >= outsz)
+                return false;
+            memcpy(out + o, tok + i, k);
+            o += k;
+        }
+        i += k;
+        if (cp == '=')
+            break;
+    }
+    /* max≤17: a bound of min=/max= is written with = alone */
+    if (o == 5 && (memcmp(out, "max<=", 5) == 0 || memcmp(out, "min>=", 5) == 0)) {
+        out[3] = '=';
+        o = 4;
+    }
+    /* options=重残／重病: the full-width slash is the separator meant */
+    opts = o == 8 && memcmp(out, "options=", 8) == 0;
+    while (i < n) {
+        if (opts && n - i >= 3 && memcmp(tok + i, "\xEF\xBC\x8F", 3) == 0) { /* ／ */
+            cp = '/';
+            k = 3;
+        } else {
+            cp = 0;
+            k = 1;
+        }
+        if (o + 1 >= outsz)
+            return false;
+        out[o++] = cp ? (char)cp : tok[i];
+        i += k;
+    }
+    out[o] = '\0';
+    return wide;
+}
+
+/* Reports an unknown rule: the full-width character named when there is
+ * one, since it looks like the right rule in the editor. */
+static void field_unknown_rule(const char *path, int line, const char *tok, const char *shown,
+                               struct diag_list *diags)
+{
+    char fixed[256];
+
+    if (field_rule_unwide(tok, fixed, sizeof fixed))
+        diag_error(diags, path, line,
+                   "规则「%s」里有中文输入法打出的符号或字母（如全角的 ＝ ＞ ／ 或 ≥ ≤），应写成「%s」；请切换到英文输入法再打",
+                   tok, fixed);
+    else
+        diag_error(diags, path, line, "不认识的规则「%s」；可用的规则有 required、min=、max=、options=、"
+                   "pattern=、not_before=、not_after=、age>=、age<=、same_as=", shown);
+}
+
 /* Applies one rule token; reports its own errors. */
 static int field_apply_rule(const char *path, int line, struct field *f, char *tok,
                             struct diag_list *diags)
@@ -360,8 +439,7 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
     }
     eq = strchr(tok, '=');
     if (!eq) {
-        diag_error(diags, path, line, "不认识的规则「%s」；可用的规则有 required、min=、max=、options=、"
-                   "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
+        field_unknown_rule(path, line, tok, tok, diags);
         return 1;
     }
     *eq = '\0';
@@ -442,8 +520,15 @@ static int field_apply_rule(const char *path, int line, struct field *f, char *t
         }
         return (f->same_as = strdup(v)) ? 0 : -1;
     }
-    diag_error(diags, path, line, "不认识的规则「%s=」；可用的规则有 required、min=、max=、options=、"
-               "pattern=、not_before=、not_after=、age>=、age<=、same_as=", tok);
+    {
+        char whole[256], shown[128];
+        /* tok was cut at its = */
+        if (snprintf(whole, sizeof whole, "%s=%s", tok, v) >= (int)sizeof whole)
+            whole[0] = '\0';
+        if (snprintf(shown, sizeof shown, "%s=", tok) >= (int)sizeof shown)
+            shown[0] = '\0';
+        field_unknown_rule(path, line, whole[0] ? whole : shown, shown, diags);
+    }
     return 1;
 }
 
