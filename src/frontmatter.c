@@ -170,7 +170,7 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
 {
     size_t pos = 0, eol, n, kn, vn;
     size_t errors0 = diags->errors;
-    const char *s, *colon, *k, *v;
+    const char *s, *colon, *k, *v, *wide;
     bool closed;
     int line = 1;
     char key[33];
@@ -206,6 +206,18 @@ int frontmatter_parse(const char *path, const char *text, size_t len, struct fro
         pos = eol < len ? eol + 1 : len;
         if (n == 0 || k[0] == '#')
             continue; /* blank lines and comments are tolerated */
+        if (!colon && (wide = memmem(k, n, "\xEF\xBC\x9A", 3))) { /* ： */
+            /* the Chinese colon reads as a colon: saying only that one is
+             * missing sends the admin looking for what is there */
+            size_t wk = (size_t)(wide - k), wv = n - wk - 3;
+            const char *wkey = k, *wval = utf8_trim(wide + 3, &wv);
+
+            wkey = utf8_trim(wkey, &wk);
+            diag_error(diags, path, line,
+                       "这一行用了中文冒号「：」，开头信息要用英文冒号 :,应写成「%.*s: %.*s」；请切换到英文输入法再打",
+                       (int)wk, wkey, (int)wv, wval);
+            continue;
+        }
         if (!colon) {
             diag_error(diags, path, line, "这一行应写成「名称: 内容」，缺少英文冒号 :");
             continue;

@@ -392,6 +392,9 @@ static void practice_case_line(struct practice_pctx *c, struct practice_scenario
         diag_error(c->diags, c->path, line,
                    memmem(ln, n, "\xEF\xBC\x9D", 3) /* ＝ */
                        ? "这一行用了全角的「＝」：请切换到英文输入法再打 =，如 expect = accept"
+                   /* a colon, as in the procedure's front matter */
+                   : memmem(ln, n, "\xEF\xBC\x9A", 3) || memchr(ln, ':', n)
+                       ? "这一行用了冒号：练习题 case 块里名称和内容之间要用英文等号 =（不是冒号），如 expect = accept"
                        : "这一行应写成「名称 = 内容」，如 expect = accept");
         return;
     }
