@@ -519,14 +519,26 @@ static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
     return 0;
 }
 
+/* Whether the check already says that the id belongs to file taken (the
+ * library's own error, 「编号 … 已被 FILE 使用」), so it is not said twice. */
+static bool api_admin_taken_said(const struct diag_list *diags, const char *taken)
+{
+    size_t i;
+
+    for (i = 0; i < diags->n; i++)
+        if (diags->items[i].severity == DIAG_ERROR && strstr(diags->items[i].message, taken))
+            return true;
+    return false;
+}
+
 enum MHD_Result api_admin_preview(struct http_request *req)
 {
-    const char *id = http_query(req, "id"), *special = http_query(req, "special");
+    const char *id = http_query(req, "id"), *special = http_query(req, "special"), *cat, *file;
     struct admin_check check;
     enum MHD_Result ret;
     struct db *db;
     cJSON *doc = NULL, *diags;
-    char *rel = NULL, *detail = NULL;
+    char *rel = NULL, *detail = NULL, *taken = NULL;
     int r;
 
     memset(&check, 0, sizeof check);
@@ -545,9 +557,39 @@ enum MHD_Result api_admin_preview(struct http_request *req)
             return reply_internal(req);
         if (r > 0)
             return api_admin_unknown(req);
+        /* the new-item editor (?category= without ?file=) on an id that
+         * has a file: checked as that file, the text passed with that
+         * file's practice warnings and then 保存 was refused. Checked
+         * where it would be created, and said at once. */
+        cat = http_query(req, "category");
+        file = http_query(req, "file");
+        if (cat && *cat && !(file && *file)) {
+            struct strbuf sb = STRBUF_INIT;
+            if ((r = admin_locate(db, id, NULL, &taken)) < 0 ||
+                (r == 0 && strbuf_printf(&sb, "%s/%s.md", cat, id) != 0)) {
+                strbuf_free(&sb);
+                ret = reply_internal(req);
+                goto out;
+            }
+            if (r == 0 && admin_rel_valid(sb.data)) {
+                free(rel);
+                if (!(rel = strbuf_take(&sb))) {
+                    ret = reply_internal(req);
+                    goto out;
+                }
+            } else {
+                strbuf_free(&sb);
+            }
+        }
     }
     if (admin_check(db, api_admin_root, clock_today(), rel, req->body.data, req->body.len,
                     &check) != 0) {
+        ret = reply_internal(req);
+        goto out;
+    }
+    if (taken && !api_admin_taken_said(&check.diags, taken) &&
+        diag_error(&check.diags, rel, 1, "编号 %s 已经有文件了（%s），保存时不会建立新文件；请换一个编号，"
+                   "或从事项列表打开那个文件修改", id, taken) != 0) {
         ret = reply_internal(req);
         goto out;
     }
@@ -580,6 +622,7 @@ out:
     cJSON_Delete(doc);
     admin_check_free(&check);
     free(detail);
+    free(taken);
     free(rel);
     return ret;
 }
