@@ -77,6 +77,22 @@ static char *triage_slug(const char *s)
     return strbuf_take(&sb);
 }
 
+/* Whether an answer's plain text is a link gone wrong: a path to a
+ * Markdown file, or brackets written as a link's with a full-width one or
+ * a space between. */
+static bool triage_looks_like_link(const char *text)
+{
+    static const char *const marks[] = {
+        ".md", "](", "] (", "]\xEF\xBC\x88", "\xE3\x80\x91(", "\xE3\x80\x91\xEF\xBC\x88", /* ]（ 】( 】（ */
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(text, marks[i]))
+            return true;
+    return false;
+}
+
 static struct triage_question *triage_find(struct triage *t, const char *id)
 {
     size_t i;
@@ -217,6 +233,14 @@ static void tctx_answers(struct tctx *c, cmark_node *list)
             diag_error(c->diags, c->path, line, "答案不能是空的");
         if (!url) {
             a->kind = TRIAGE_END;
+            /* [答案]（file.md） with a Chinese input method's brackets, or a
+             * space before the (: no link, so the resident saw the path as
+             * the flow's last words */
+            if (triage_looks_like_link(text))
+                diag_error(c->diags, c->path, line,
+                           "这个答案像是链接，但没有写成链接：居民会看到这一整行文字，点了也不会去任何地方。"
+                           "链接要写成 [答案文字](文件路径)，方括号和圆括号都用半角（英文）的，中间不空格；"
+                           "请切换到英文输入法再打");
         } else if (url[0] == '#') {
             a->kind = TRIAGE_GOTO;
             if (!(a->target = strdup(url + 1)))
