@@ -769,6 +769,7 @@ static void pctx_open_h2(struct pctx *c, cmark_node *h)
 
 static bool raw_is_checkbox(const char *raw);
 static bool raw_is_checkbox_typo(const char *raw);
+static const char *raw_checkbox_typo_reason(const char *raw);
 
 /* Takes the eligibility conditions from the first list of that section. */
 static void pctx_take_conditions(struct pctx *c, cmark_node *list)
@@ -829,6 +830,29 @@ static bool raw_is_checkbox_typo(const char *raw)
     while (raw[i] == ' ' || raw[i] == '\t' || strncmp(raw + i, "\xE3\x80\x80", 3) == 0)
         i += raw[i] == '\xE3' ? 3 : 1;
     return i > 1 && raw[i] == ']';
+}
+
+/* What is wrong with a mistyped checklist item (raw_is_checkbox_typo):
+ * the generic form alone left an admin with `[　]` sure that the space
+ * was there. */
+static const char *raw_checkbox_typo_reason(const char *raw)
+{
+    size_t i = 1;
+
+    if (strncmp(raw, "［", 3) == 0 || strncmp(raw, "【", 3) == 0)
+        return "方括号是全角的（中文输入法打出的），要用英文的 [ ]";
+    if (strncmp(raw, "[]", 2) == 0)
+        return "方括号里少了一个空格";
+    if (strncmp(raw, "[x]", 3) == 0 || strncmp(raw, "[X]", 3) == 0)
+        return "方括号里要写一个空格，不是 x";
+    if (strncmp(raw, "[ ]", 3) == 0)
+        return "方括号后面少了一个空格";
+    while (raw[i] == ' ' || raw[i] == '\t' || strncmp(raw + i, "\xE3\x80\x80", 3) == 0) {
+        if (raw[i] != ' ')
+            return "方括号里的空格是全角的（　）或制表符，要用英文输入法打一个空格";
+        i++;
+    }
+    return "方括号里只能有一个空格";
 }
 
 /* Whether item's first paragraph is a checklist item's. */
@@ -1031,8 +1055,9 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
         if (!raw_is_checkbox(raw)) {
             if (raw_is_checkbox_typo(raw))
                 diag_warn(c->diags, path, line,
-                          "这一项像是清单项，但写法不对，现在只是一行普通文字：居民不能勾选，也不算要带的"
-                          "材料。清单项要写成「- [ ] 材料名称」（方括号里一个空格，方括号后面再一个空格）");
+                          "这一项像是清单项，但写法不对（%s），现在只是一行普通文字：居民不能勾选，也不算要带的"
+                          "材料。清单项要写成「- [ ] 材料名称」（方括号里一个空格，方括号后面再一个空格）",
+                          raw_checkbox_typo_reason(raw));
             free(raw);
             /* an ordinary item, rendered: nothing below it may be a box */
             pctx_nested_misplaced(c, item);
