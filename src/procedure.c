@@ -84,6 +84,7 @@ struct pctx {
     bool conditions_taken;
     struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
     int chain_line;             /* line of the chain block read, 0 if none yet */
+    bool chain_bad;             /* a line of it was refused */
     int oom;
 };
 
@@ -1335,6 +1336,22 @@ static bool chain_split(const char *s, size_t n, const char *part[4], size_t len
     return k == 4;
 }
 
+/* Whether s[0..n) is only a unit of days after a stage's number: 个工作日,
+ * 工作日, 天, 日, with spaces. */
+static bool days_unit_only(const char *s, size_t n)
+{
+    static const char *const units[] = {"个工作日", "工作日", "天", "日"};
+    size_t i, k;
+    const char *t = utf8_trim(s, &n);
+
+    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+        k = strlen(units[i]);
+        if (n == k && memcmp(t, units[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* One `key | label | post | days` line into st; false (reported) when bad. */
 static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
                             struct proc_stage *st)
@@ -1386,10 +1403,18 @@ static bool pctx_stage_line(struct pctx *c, const char *t, size_t n, int line,
         for (i = 0; i + 2 < len[3] && !wide; i++)
             wide = (unsigned char)part[3][i] == 0xEF && (unsigned char)part[3][i + 1] == 0xBC &&
                    (unsigned char)part[3][i + 2] >= 0x90 && (unsigned char)part[3][i + 2] <= 0x99;
-        diag_error(c->diags, path, line,
-                   "时限「%.*s」不对%s：应是 0 到 %d 之间的工作日数（0 表示当天办结）",
-                   (int)len[3], part[3], wide ? "（用了全角数字，请切换到英文输入法再打）" : "",
-                   PROCEDURE_STAGE_DAYS_MAX);
+        /* 10个工作日, 10 天 copied from a guide: the unit is the column's */
+        for (i = 0; i < len[3] && part[3][i] >= '0' && part[3][i] <= '9'; i++)
+            ;
+        if (!wide && i > 0 && i < len[3] && days_unit_only(part[3] + i, len[3] - i))
+            diag_error(c->diags, path, line,
+                       "时限「%.*s」不对：这一栏只写工作日的数字，不写单位，应写成 %.*s",
+                       (int)len[3], part[3], (int)i, part[3]);
+        else
+            diag_error(c->diags, path, line,
+                       "时限「%.*s」不对%s：应是 0 到 %d 之间的工作日数（0 表示当天办结）",
+                       (int)len[3], part[3], wide ? "（用了全角数字，请切换到英文输入法再打）" : "",
+                       PROCEDURE_STAGE_DAYS_MAX);
         return false;
     }
     memset(st, 0, sizeof *st);
@@ -1459,8 +1484,10 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
                 seen[n_seen++].line = line;
             }
         }
-        if (!pctx_stage_line(c, t, n, line, &st))
+        if (!pctx_stage_line(c, t, n, line, &st)) {
+            c->chain_bad = true;
             continue;
+        }
         for (i = 0; i < p->n_stages; i++)
             if (strcmp(p->stages[i].key, st.key) == 0)
                 break;
@@ -1561,7 +1588,9 @@ static void pctx_chain_finish(struct pctx *c)
     int n = procedure_time_limit_days(e ? e->value : NULL), m;
 
     if (p->chain_written) {
-        if (n >= 0 && p->n_stages && n != procedure_chain_days(p))
+        /* with a stage refused its days are missing from the total: the
+         * admin is sent to compare numbers that are not the file's */
+        if (n >= 0 && p->n_stages && !c->chain_bad && n != procedure_chain_days(p))
             diag_warn(c->diags, c->src->path, e->line,
                       "time_limit 写的是 %d 个工作日，但审核链各环节加起来是 %d 个工作日；请核对",
                       n, procedure_chain_days(p));
