@@ -1476,6 +1476,7 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
             if (i < n_seen) {
                 diag_error(c->diags, c->src->path, line, "环节编号 %.*s 重复了（第 %d 行已经用过）",
                            (int)len[0], part[0], seen[i].line);
+                c->chain_bad = true;
                 continue;
             }
             if (n_seen < sizeof seen / sizeof seen[0]) {
@@ -1494,6 +1495,7 @@ static void pctx_chain(struct pctx *c, cmark_node *code)
         if (i < p->n_stages) {
             diag_error(c->diags, c->src->path, line, "环节编号 %s 重复了（第 %d 行已经用过）", st.key,
                        p->stages[i].line);
+            c->chain_bad = true;
             free(st.label);
             continue;
         }
