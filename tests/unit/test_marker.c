@@ -188,6 +188,49 @@ Test(marker, if_not_equal_with_a_full_width_bang)
     diag_list_free(&d);
 }
 
+/* A full-width ＃ where an id is meant: a triage question's or an office's
+ * heading lost its id (and every link to it broke, with nothing naming the
+ * ＃), a checklist item showed {＃photo} to residents. An error naming it,
+ * and the markers before it still read. */
+Test(marker, full_width_hash_of_an_anchor)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("家里是哪一种困难？ {\xEF\xBC\x83hardship}", MARK_ANCHOR, &m, &d, out), 1);
+    expect_diag(&d, LINE, DIAG_ERROR, "「＃」是全角的");
+    expect_diag(&d, LINE, DIAG_ERROR, "{#hardship}");
+    expect_counts(&d, 1, 0);
+    cr_assert_null(m.anchor);
+    marker_free(&m);
+    diag_list_free(&d);
+
+    cr_assert_eq(strip("照片 {optional} {\xEF\xBC\x83photo}", MARK_OPTIONAL | MARK_ITEM_ID, &m, &d, out), 1);
+    expect_diag(&d, LINE, DIAG_ERROR, "{#photo}");
+    expect_counts(&d, 1, 0); /* not {optional} 要写在这一行的最后 */
+    cr_assert(m.optional);
+    cr_assert_str_eq(out, "照片");
+    marker_free(&m);
+    diag_list_free(&d);
+}
+
+/* {if proxy＝yes}: the ＝ looks like = in the console's editor. */
+Test(marker, if_with_a_full_width_equals)
+{
+    struct markers m;
+    struct diag_list d = DIAG_LIST_INIT;
+    char out[128];
+
+    cr_assert_eq(strip("受托人身份证 {if proxy\xEF\xBC\x9Dyes}", MARK_IF, &m, &d, out), 1);
+    expect_diag(&d, LINE, DIAG_ERROR, "条件里的「＝」是全角的");
+    expect_diag(&d, LINE, DIAG_ERROR, "{if proxy=yes}");
+    expect_counts(&d, 1, 0);
+    cr_assert(!m.has_cond);
+    marker_free(&m);
+    diag_list_free(&d);
+}
+
 /* Text copied from a web page ends with an invisible zero-width space
  * (U+200B) or word joiner (U+2060): the admin saw {optional} at the end of
  * the line and was told text came after it. */
