@@ -1185,8 +1185,18 @@ static int lib_check_ids(struct library *lib)
         struct lib_file *f = &lib->files[i];
         if (clash[i] < 0)
             continue;
-        diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
-                   f->id, lib->files[clash[i]].rel);
+        /* a tie (neither live, both or neither named by the id, as after
+         * copying a file into another folder to start a new item): which
+         * is the newcomer is not known here, and by path the admin was
+         * told to rename the one residents' links and QR codes go by */
+        if (lib_id_rank(f) == lib_id_rank(&lib->files[clash[i]]))
+            diag_error(&lib->diags, f->path, 1,
+                       "编号 %s 已被 %s 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名"
+                       "或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号",
+                       f->id, lib->files[clash[i]].rel);
+        else
+            diag_error(&lib->diags, f->path, 1, "编号 %s 已被 %s 使用；请改文件名或开头信息里的 id",
+                       f->id, lib->files[clash[i]].rel);
         f->status = LIB_FAILED;
         f->clash = clash[i];
         procedure_free(f->model);

@@ -215,8 +215,23 @@ describe('two files claiming one id (spkiosk check: nothing is live)', () => {
     const r = check(dir);
     const taken = r.stdout.split('\n').filter((l) => l.includes('已被'));
     assert.deepEqual(taken, [
-      `${dir}/cat/b.md:1: 编号 same 已被 cat/a.md 使用；请改文件名或开头信息里的 id`,
+      `${dir}/cat/b.md:1: 编号 same 已被 cat/a.md 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号`,
       `${dir}/cat/c.md:1: 编号 zz 已被 cat/zz.md 使用；请改文件名或开头信息里的 id`,
+    ], show(r));
+  });
+
+  // An admin starting a new item copies relief.md into another folder.
+  // By path the copy (aaa/) kept the id and the original was told to
+  // rename: which one is new, check cannot know, so it says so.
+  it('the same file name in two folders: the refused one is told to rename the new one', () => {
+    const dir = writeTree(path.join(tmp, 'copy'), {
+      'aaa/relief.md': proc('老人救助（复制来改的）'),
+      'zzz/relief.md': proc('临时救助'),
+    });
+    const r = check(dir);
+    const taken = r.stdout.split('\n').filter((l) => l.includes('已被'));
+    assert.deepEqual(taken, [
+      `${dir}/zzz/relief.md:1: 编号 relief 已被 aaa/relief.md 使用：两个文件不能用同一个编号。请改新加的那个文件的文件名或开头信息里的 id；已经在用的那个不要改，居民的链接和二维码认的是编号`,
     ], show(r));
   });
 });
