@@ -50,6 +50,11 @@ const char *bodies_text(const cJSON *body, const char *key);
  * null; 1 when it is of another type (*text NULL). */
 int bodies_optional_text(const cJSON *body, const char *key, const char **text);
 
+/* An optional count member (a whole number 0..INT_MAX): 0 with *n the
+ * count, or -1 when absent or null; 1 when of another type or value (*n
+ * -1). */
+int bodies_optional_count(const cJSON *body, const char *key, int *n);
+
 /* POST /cases {"procedure", "channel"?}: 0 with *procedure and *channel
  * (NULL when absent or null, as an absent note is) pointing into body; 1
  * when procedure is not a string; 2 when channel is neither a string nor

@@ -184,6 +184,13 @@ int window_call_next(struct db *db, const char *user, const char *window,
 int window_call(struct db *db, const char *id, const char *user, const char *window,
                 struct refusal *e);
 
+/* window_call with the calls the staffer's page showed (seen; -1: not
+ * said): when the case has been called another number of times since (a
+ * colleague's 叫下一个号 or call took it meanwhile), 1 with called_meanwhile
+ * and nothing called, so that two windows never call one resident. */
+int window_call_seen(struct db *db, const char *id, const char *user, const char *window,
+                     int seen, struct refusal *e);
+
 /* A called waiting case whose resident did not come: abandoned, out of the
  * queue, with a no_show event. not_called before any call. */
 int window_no_show(struct db *db, const char *id, const char *user, struct refusal *e);

@@ -535,6 +535,9 @@ static bool api_staff_window(struct http_request *req, cJSON **body, const char 
     return false;
 }
 
+static const struct refusal api_staff_err_bad_calls = {
+    REFUSAL_INVALID, "bad_calls", "叫号次数应是 0 或正整数，请刷新页面后再叫号"};
+
 /* A call answers with the called case's queue entry. */
 enum MHD_Result api_staff_call(struct http_request *req)
 {
@@ -545,11 +548,19 @@ enum MHD_Result api_staff_call(struct http_request *req)
     struct db *db;
     cJSON *body;
 
+    int seen;
+
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
         !api_staff_window(req, &body, &window, num, &res))
         return res;
-    res = api_staff_answer(req, db, window_call(db, id, req->user, window, &e), &e, id,
+    /* the calls the page showed: a colleague's call meanwhile is 409 */
+    if (bodies_optional_count(body, "calls", &seen) != 0) {
+        res = reply_refusal(req, &api_staff_err_bad_calls);
+        goto out;
+    }
+    res = api_staff_answer(req, db, window_call_seen(db, id, req->user, window, seen, &e), &e, id,
                            window_view_entry_json);
+out:
     cJSON_Delete(body);
     return res;
 }

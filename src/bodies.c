@@ -106,6 +106,21 @@ int bodies_optional_text(const cJSON *body, const char *key, const char **text)
     return 0;
 }
 
+int bodies_optional_count(const cJSON *body, const char *key, int *n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+
+    *n = -1;
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    /* a count the page read: 2.5, -1 or 1e300 is no count it could have shown */
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+        v->valuedouble > INT_MAX || v->valuedouble != floor(v->valuedouble))
+        return 1;
+    *n = (int)v->valuedouble;
+    return 0;
+}
+
 int bodies_case_create(const cJSON *body, const char **procedure, const char **channel)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(body, "procedure");

@@ -585,6 +585,15 @@ int window_call_next(struct db *db, const char *user, const char *window,
 int window_call(struct db *db, const char *id, const char *user, const char *window,
                 struct refusal *e)
 {
+    return window_call_seen(db, id, user, window, -1, e);
+}
+
+int window_call_seen(struct db *db, const char *id, const char *user, const char *window,
+                     int seen, struct refusal *e)
+{
+    static const struct refusal called_meanwhile = {
+        REFUSAL_CONFLICT, "called_meanwhile",
+        "这个号刚刚已有同事叫过了，没有再叫（免得居民被叫到两个窗口）；请刷新后再看"};
     char win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     int rc;
@@ -601,6 +610,14 @@ int window_call(struct db *db, const char *id, const char *user, const char *win
     /* the screen would call a number someone may hold today */
     if (!cases_ticket_of_today(&cs)) {
         rc = window_refuse(db, e, &err_ticket_old);
+        goto done;
+    }
+    /* the page showed the case not called (or called n times) and a
+     * colleague's call-next took it meanwhile: calling it again would put
+     * the number on the screen for this window too, while its resident
+     * walks to the colleague's */
+    if (seen >= 0 && cs.w.calls != seen) {
+        rc = window_refuse(db, e, &called_meanwhile);
         goto done;
     }
     rc = window_call_locked(db, &cs, user, win);

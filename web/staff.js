@@ -857,8 +857,11 @@ async function callAgain(v) {
   let call;
   const mine = paneSeq;
   try {
-    call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`, { method: 'POST', body: callBody() })).body;
-  } catch (err) { if (!paneStale(mine)) msg(ui.box, errorText(err)); return; }
+    // the calls shown: a colleague's 叫下一个号 that took this number
+    // meanwhile is 409, not a second window on the screen for one resident
+    call = (await api(`/api/v1/staff/cases/${enc(v.id)}/call`,
+      { method: 'POST', body: { ...callBody(), calls: v.calls || 0 } })).body;
+  } catch (err) { if (!paneStale(mine)) await moveFailed(err); return; }
   if (paneStale(mine)) return;
   clearCallNote();
   await reloadCase();

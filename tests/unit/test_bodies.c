@@ -460,3 +460,37 @@ Test(bodies, answer_kinds)
     bodies_answers_free(&a);
     cJSON_Delete(o);
 }
+
+/* The calls a staff page showed (…/call {"calls":N}): a whole number from
+ * 0, absent or null for none; anything else is refused, not read as none,
+ * so that a page's stale count is never taken for "call regardless". */
+Test(bodies, optional_count)
+{
+    static const char *bad[] = {"\"1\"", "-1", "1.5", "true", "[0]", "{}", "1e300", "2147483648"};
+    char buf[64];
+    size_t i;
+    cJSON *o;
+    int n;
+
+    cr_assert(o = parse("{\"calls\":3,\"none\":null}"));
+    cr_assert_eq(bodies_optional_count(o, "calls", &n), 0);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(bodies_optional_count(o, "none", &n), 0);
+    cr_assert_eq(n, -1);
+    cr_assert_eq(bodies_optional_count(o, "absent", &n), 0);
+    cr_assert_eq(n, -1);
+    cr_assert_eq(bodies_optional_count(NULL, "calls", &n), 0, "no body");
+    cr_assert_eq(n, -1);
+    cJSON_Delete(o);
+    cr_assert(o = parse("{\"calls\":0}"));
+    cr_assert_eq(bodies_optional_count(o, "calls", &n), 0);
+    cr_assert_eq(n, 0);
+    cJSON_Delete(o);
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(buf, sizeof buf, "{\"calls\":%s}", bad[i]);
+        cr_assert(o = parse(buf));
+        cr_assert_eq(bodies_optional_count(o, "calls", &n), 1, "%s", bad[i]);
+        cr_assert_eq(n, -1);
+        cJSON_Delete(o);
+    }
+}

@@ -1,0 +1,53 @@
+// 再次叫号 on a case the page showed not called yet, after a colleague's
+// 叫下一个号 took the same number: before, the call went through and the
+// hall's call screen sent one resident to two windows. The page now sends
+// the calls it showed; the refusal redraws the case as it is (called, by
+// whom) and says why nothing was called.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useKiosk, kioskPage, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
+
+const k = useKiosk();
+
+describe('a call over a colleague\'s call of the same number', () => {
+  let kp;
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+  });
+  after(async () => { if (kp) await kp.context.close(); });
+
+  it('is refused; the page shows the case called by the colleague', async () => {
+    const { page } = kp;
+    const c = await labourCase(k.url);
+    await staffLogin(page, k.url, 'li', 'li-password-12');
+    const pane = await openStaffCase(page, c.ticket);
+    await pane.locator('.case-facts').waitFor();
+    assert.doesNotMatch(await pane.locator('.case-facts').innerText(), /1 次/);
+    // wang's 叫下一个号 behind the page's back; a queue refresh in between
+    // would redraw the case before the button is pressed (see the helper)
+    const release = await holdQueueRefresh(page);
+    try {
+      const wang = await login(k.url, 'wang', 'wang-password-1');
+      const n = await fetch(`${k.url}/api/v1/staff/call-next`, {
+        method: 'POST', headers: authHeaders(wang), body: JSON.stringify({ window: '1' }) });
+      const called = await n.text();
+      assert.equal(n.status, 200, called);
+      assert.equal(JSON.parse(called).id, c.id);
+      await pane.getByRole('button', { name: '再次叫号' }).click();
+      await pane.locator('.case-msg', { hasText: '已有同事叫过' }).waitFor();
+      assert.match(await pane.locator('.case-facts').innerText(), /1 次.*wang/s, 'redrawn: called once, by wang');
+    } finally {
+      await release();
+    }
+    const d = await (await fetch(`${k.url}/api/v1/display`)).json();
+    assert.deepEqual(d.calls.filter((x) => x.ticket === c.ticket).map((x) => x.window), ['1'],
+      'the screen sends the resident to one window');
+    kp.assertClean('staff page');
+  });
+});
