@@ -137,7 +137,11 @@ bool relay_refused(const struct case_state *cs);
  * unknown_user, 422; user_required when to is NULL or empty). Only a case with a chain that is still the hall's:
  * accepted, ready or returned (not_assignable otherwise). An `assigned`
  * event whose detail is to. 0, 1 with e, -1. */
-int relay_assign(struct db *db, const char *id, const char *user, const char *to,
+/* seen, when not NULL, is the owner the staffer's page showed: when the
+ * case has another owner now (a colleague handed it on meanwhile), 1 with
+ * owner_moved (409) and nothing changes, so that of two hand-overs made
+ * from one view only the first is kept and the second is told. */
+int relay_assign(struct db *db, const char *id, const char *user, const char *to, const char *seen,
                  struct refusal *e);
 
 /* Adds what staff see of the chain to the case object o: "stage" (index

@@ -198,6 +198,7 @@ struct api_staff_chain {
     const char *text;           /* the body's text member (note, outcome, reason, user) */
     const char *window;         /* the staffer's window, or NULL */
     const char *stage;          /* the stage the staffer saw (pass, reject), or NULL */
+    const char *owner;          /* the owner the staffer saw (assign), or NULL */
 };
 
 typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *user,
@@ -211,7 +212,7 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
                                             const char *text, bool with_window)
 {
     char id[CASE_ID_LEN + 1], num[24];
-    struct api_staff_chain in = {NULL, NULL, NULL};
+    struct api_staff_chain in = {NULL, NULL, NULL, NULL};
     struct catalog *c = NULL;
     cJSON *body = NULL;
     struct refusal e;
@@ -241,7 +242,8 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
         res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
-    if (body && bodies_optional_text(body, "stage", &in.stage) != 0) {
+    if (body && (bodies_optional_text(body, "stage", &in.stage) != 0 ||
+                 bodies_optional_text(body, "owner", &in.owner) != 0)) {
         res = reply_refusal(req, &api_staff_err_not_text);
         goto out;
     }
@@ -310,7 +312,7 @@ static int api_staff_do_assign(struct db *db, const char *id, const char *user,
 {
     (void)cal;
     (void)today;
-    return relay_assign(db, id, user, in->text, e);
+    return relay_assign(db, id, user, in->text, in->owner, e);
 }
 
 enum MHD_Result api_staff_accept(struct http_request *req)

@@ -765,9 +765,12 @@ int relay_intake_refuse(struct db *db, const char *id, const char *user, const c
 
 static const char sql_assign[] = "UPDATE cases SET owner = ?2 WHERE id = ?1";
 
-int relay_assign(struct db *db, const char *id, const char *user, const char *to,
+int relay_assign(struct db *db, const char *id, const char *user, const char *to, const char *seen,
                  struct refusal *e)
 {
+    static const struct refusal owner_moved = {
+        REFUSAL_CONFLICT, "owner_moved",
+        "这件办件刚刚已被同事转交给别人负责了，没有再转交；请刷新后再看"};
     struct case_state cs;
     sqlite3_stmt *st;
     int rc, r, b = SQLITE_OK;
@@ -787,6 +790,13 @@ int relay_assign(struct db *db, const char *id, const char *user, const char *to
     if (cs.r.stage < 0 || (strcmp(cs.status, "accepted") != 0 && strcmp(cs.status, "ready") != 0 &&
                            strcmp(cs.status, "returned") != 0)) {
         rc = relay_refuse(db, e, &err_not_assignable);
+        goto done;
+    }
+    /* a colleague handed the case on while this staffer chose whom to: the
+     * second hand-over would take it from the one the first chose, both
+     * told it was done, and neither told of the other */
+    if (seen && strcmp(cs.r.owner, seen) != 0) {
+        rc = relay_refuse(db, e, &owner_moved);
         goto done;
     }
     /* read inside the move's transaction: a user disabled meanwhile is not

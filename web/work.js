@@ -268,7 +268,8 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       id: 'assign-user', title: '转交同事负责（首问负责）', label: '转交给', required: true,
       hint: '转交后由这位同事负责这件办件，直到办结或再转交。', submit: '确认转交',
       choices: () => colleagues(v.owner, (v.stages[v.stage] || {}).post),
-      post: { path: path('assign'), body: (t) => ({ user: t.trim() }) }, failed,
+      // the owner shown: a colleague's 转交 meanwhile is 409, not overruled
+      post: { path: path('assign'), body: (t) => ({ user: t.trim(), owner: v.owner }) }, failed,
       after: (m) => show(m, `已转交 ${who(m.owner)} 负责`),
     })));
     list.push(b('不予办理', () => textForm(box, {

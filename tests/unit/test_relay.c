@@ -252,7 +252,7 @@ Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
     cr_assert_str_eq(e.code, "last_stage");
     cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261008, &e), 1);
     cr_assert_str_eq(e.code, "not_ready");
-    cr_assert_eq(relay_assign(t.db, id, "wang", "nobody", &e), 1);
+    cr_assert_eq(relay_assign(t.db, id, "wang", "nobody", NULL, &e), 1);
     cr_assert_str_eq(e.code, "unknown_user");
     cr_assert_str_eq(col(b, id, "stage"), "2");
     /* pickup: yes → ready, then handed out */
@@ -261,7 +261,13 @@ Test(relay, the_moves_a_status_or_stage_does_not_allow_change_nothing)
     /* waiting to be collected, it is still the hall's to hand on */
     casedb_exec(&t, "INSERT INTO users (name, role, pwhash, created_at, updated_at)"
                     " VALUES ('zhao', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
-    cr_assert_eq(relay_assign(t.db, id, "li", "zhao", &e), 0, "%s", e.code);
+    cr_assert_eq(relay_assign(t.db, id, "li", "zhao", NULL, &e), 0, "%s", e.code);
+    /* a page that showed the owner before zhao: a hand-over over li's */
+    cr_assert_eq(relay_assign(t.db, id, "wang", "wang", "wang", &e), 1);
+    cr_assert_str_eq(e.code, "owner_moved");
+    cr_assert_str_eq(col(b, id, "owner"), "zhao");
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM case_events WHERE case_id = '%s' AND what = 'assigned'", id), 1);
+    cr_assert_eq(relay_assign(t.db, id, "wang", "zhao", "zhao", &e), 0, "%s", e.code);
     cr_assert_eq(relay_reject(t.db, id, "li", "不符合", NULL, NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_accepted");
     cr_assert_eq(relay_handout(t.db, id, "wang", NULL, cal, 20261009, &e), 0);
@@ -790,13 +796,13 @@ Test(relay, a_returned_case_is_assignable_only_once_it_was_accepted)
                     " VALUES ('zhao', 'staff', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
     waiting(a);
     cr_assert_eq(window_return(t.db, a, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(relay_assign(t.db, a, "li", "zhao", &e), 1);
+    cr_assert_eq(relay_assign(t.db, a, "li", "zhao", NULL, &e), 1);
     cr_assert_str_eq(e.code, "not_assignable");
     cr_assert_str_eq(col(b, a, "owner"), "NULL");
     waiting(c);
     accept_on(c, 20260930);
     cr_assert_eq(window_return(t.db, c, "li", "缺材料", NULL, NULL, &e), 0, "%s", e.code);
-    cr_assert_eq(relay_assign(t.db, c, "li", "zhao", &e), 0, "%s", e.code);
+    cr_assert_eq(relay_assign(t.db, c, "li", "zhao", NULL, &e), 0, "%s", e.code);
     cr_assert_str_eq(col(b, c, "owner"), "zhao");
 }
 
