@@ -1028,7 +1028,12 @@ function inviteForm(v, box) {
   date.focus();
 }
 
-function returnForm(v, box) {
+// The statuses a case may be returned from (the server's, docs/http-api.md).
+const RETURNABLE = new Set(['waiting', 'accepted', 'prereview', 'invited', 'visit']);
+
+// kept: {reason, ticked: Set of "kind:value"} to fill the form with (a
+// return refused because a colleague moved the case, offered again).
+function returnForm(v, box, kept = null) {
   // a web case in pre-review: the resident is at home and reads the reason
   // on the case page; a notice printed at once would be for nobody here
   // (打印补正告知单 stays on the case). Invited, they may be at the window.
@@ -1064,6 +1069,10 @@ function returnForm(v, box) {
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-danger' }, atHome ? '退回补正' : '退回并打印补正告知单'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  if (kept) {
+    reason.value = kept.reason;
+    for (const cb of checks) cb.checked = kept.ticked.has(cb.dataset.kind + ':' + cb.value);
+  }
   const mine = paneSeq;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1076,7 +1085,24 @@ function returnForm(v, box) {
       let returned;
       try {
         returned = (await api(`/api/v1/staff/cases/${enc(v.id)}/return`, { method: 'POST', body })).body;
-      } catch (x) { if (!paneStale(mine)) { msg(err, errorText(x)); reason.focus(); } return; }
+      } catch (x) {
+        if (paneStale(mine)) return;
+        if (!movedOn(x)) { msg(err, errorText(x)); reason.focus(); return; }
+        // a colleague moved the case meanwhile (受理, a pass): the refusal
+        // said to look at the case as it is now, and the page still showed
+        // it as it was. Redrawn; where it can still be returned the form
+        // comes back with the reason and the marks, for the staffer to
+        // send again or cancel after looking
+        const again = { reason: reason.value,
+          ticked: new Set(checks.filter((cb) => cb.checked).map((cb) => cb.dataset.kind + ':' + cb.value)) };
+        if (x.status === 409 && await reloadCase() && current.id === v.id && RETURNABLE.has(current.status)) {
+          msg(ui.box, redrawnText(errorText(x)));
+          returnForm(current, ui.form, again);
+          return;
+        }
+        await moveFailed(x, again.reason.trim());
+        return;
+      }
       // the notice is printed at once, in its own tab, for the resident to take
       if (!atHome) window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
       if (paneStale(mine)) { refreshQueue(); return; }
