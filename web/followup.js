@@ -89,7 +89,7 @@ function render(l, refresh = false) {
 
 function record(f, r, note) {
   return phoneChange(ui, `/api/v1/staff/followups/${enc(f.id)}?done=today`, { result: r, note }, render,
-    `已记录 ${f.ticket || f.title || f.procedure} 的回访：${RESULT[r]}`, '回访结果没有记录', refreshFollowup);
+    `已记录 ${f.ticket || f.title || f.procedure} 的回访：${RESULT[r]}`, '回访结果没有记录', refreshFollowup, note);
 }
 
 export function refreshFollowup() {

@@ -67,13 +67,21 @@ export async function phoneLoad(ui, url, draw, what) {
 
 // POST body to url, draw the list it answers and say done; on failure say
 // fail with why, and fetch the list again (someone else may have acted).
-export async function phoneChange(ui, url, body, draw, done, fail, reload) {
+// typed: the text written for the change, kept under the message when a
+// colleague's change came first (409): the list drawn again shows theirs,
+// and the box it was typed into is gone with the row.
+export async function phoneChange(ui, url, body, draw, done, fail, reload, typed = '') {
   try {
     draw((await api(url, { method: 'POST', body })).body);
     ui.note.textContent = done;
     return true;
   } catch (err) {
     ui.note.textContent = `${fail}：` + errorText(err);
+    if (err.status === 409 && typed.trim()) {
+      ui.note.append('。您刚才写的内容没有保存，还在下面，需要时可以复制再用：',
+        el('textarea', { class: 'typed-kept', rows: '2', readonly: true,
+          'aria-label': '刚才写的内容（没有保存）' }, typed.trim()));
+    }
     reload();
     return false;
   }
