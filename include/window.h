@@ -138,6 +138,14 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
 int window_invite(struct db *db, const char *id, const char *user, const char *date,
                   const char *note, struct refusal *e);
 
+/* window_invite from a page that showed the case in status (NULL: not
+ * said) and, invited, for date_seen (NULL: not said): when a colleague
+ * invited the case or moved its date meanwhile, 1 with invite_moved (409)
+ * and nothing changes, so that the resident is not told two dates. */
+int window_invite_seen(struct db *db, const char *id, const char *user, const char *date,
+                       const char *note, const char *status, const char *date_seen,
+                       struct refusal *e);
+
 /* Names of parts of the procedure, as a return request listed them.
  * bad_tail: the list as sent went on with something that is not a name
  * (it was not a list, an entry was not text, or there were more than

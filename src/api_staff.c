@@ -465,7 +465,7 @@ enum MHD_Result api_staff_prereview(struct http_request *req)
 enum MHD_Result api_staff_invite(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1];
-    const char *note;
+    const char *note, *status, *seen;
     struct refusal e;
     enum MHD_Result res;
     struct db *db;
@@ -476,11 +476,15 @@ enum MHD_Result api_staff_invite(struct http_request *req)
         return res;
     if (!(body = reply_json_body(req, &res)))
         return res;
-    if (bodies_optional_text(body, "note", &note) != 0) {
+    /* the status and date the page showed: a colleague's invitation
+     * meanwhile is 409 (window.h) */
+    if (bodies_optional_text(body, "note", &note) != 0 ||
+        bodies_optional_text(body, "status", &status) != 0 ||
+        bodies_optional_text(body, "invite_date", &seen) != 0) {
         res = reply_invalid_body(req, "页面出了问题，通知说明没有提交成功，请刷新页面后重试");
     } else {
-        r = window_invite(db, id, req->user, bodies_text(body, "date"),
-                          note, &e);
+        r = window_invite_seen(db, id, req->user, bodies_text(body, "date"),
+                               note, status, seen, &e);
         res = api_staff_case_answer(req, db, r, &e, id);
     }
     cJSON_Delete(body);

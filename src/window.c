@@ -733,6 +733,16 @@ static const char sql_invite[] =
 int window_invite(struct db *db, const char *id, const char *user, const char *date,
                   const char *note, struct refusal *e)
 {
+    return window_invite_seen(db, id, user, date, note, NULL, NULL, e);
+}
+
+int window_invite_seen(struct db *db, const char *id, const char *user, const char *date,
+                       const char *note, const char *status, const char *date_seen,
+                       struct refusal *e)
+{
+    static const struct refusal moved = {
+        REFUSAL_CONFLICT, "invite_moved",
+        "同事刚刚已通知过这位居民来大厅（或改过日期），没有再通知；请刷新后再看，免得告诉居民两个日期"};
     /* a note is optional: this "empty" tells window_text's refusal apart */
     static const struct refusal no_note = {REFUSAL_INVALID, "no_note", ""};
     char buf[WINDOW_TEXT_MAX * 4 + 1], day[11], now[CLOCK_UTC_LEN];
@@ -752,6 +762,14 @@ int window_invite(struct db *db, const char *id, const char *user, const char *d
     /* invited again: the staffer moves the date */
     if (!window_status(&cs, "prereview") && !window_status(&cs, "invited")) {
         rc = window_refuse(db, e, &err_not_prereview);
+        goto done;
+    }
+    /* two staffers on one pre-review list: the second invitation would
+     * put another date (and note) over the one the colleague has just
+     * phoned the resident with */
+    if ((status && !window_status(&cs, status)) ||
+        (date_seen && window_status(&cs, "invited") && strcmp(cs.w.invite_date, date_seen) != 0)) {
+        rc = window_refuse(db, e, &moved);
         goto done;
     }
     rc = -1;

@@ -1014,9 +1014,17 @@ function inviteForm(v, box) {
       let invited;
       await offered;
       try {
-        invited = (await api(`/api/v1/staff/cases/${enc(v.id)}/invite`,
-          { method: 'POST', body: { date: date.value, note: note.value } })).body;
-      } catch (x) { if (!paneStale(mine)) { msg(err, errorText(x)); date.focus(); } return; }
+        // the status and date shown: a colleague's invitation meanwhile is
+        // 409, not a second date over the one they phoned the resident with
+        invited = (await api(`/api/v1/staff/cases/${enc(v.id)}/invite`, { method: 'POST',
+          body: { date: date.value, note: note.value, status: v.status, invite_date: v.invite ? v.invite.date : null } })).body;
+      } catch (x) {
+        if (paneStale(mine)) return;
+        if (movedOn(x)) { await moveFailed(x, note.value.trim()); return; }
+        msg(err, errorText(x));
+        date.focus();
+        return;
+      }
       if (paneStale(mine)) { refreshQueue(); return; }
       showCase(invited);
       msg(ui.box, `已通知居民 ${invited.invite.date} 带原件来大厅`, 'ok');
