@@ -61,7 +61,7 @@ static void route(unsigned which, const cJSON *body)
     bool *confirmed = NULL, handled;
     size_t n, i, used = 0;
     char num[24];
-    int r;
+    int r, n2;
 
     switch (which) {
     case ROUTE_CASE_CREATE:
@@ -113,6 +113,8 @@ static void route(unsigned which, const cJSON *body)
             touch(a);
         touch(bodies_text(body, "note"));
         touch(bodies_text(body, "stage"));
+        if (bodies_optional_text(body, "owner", &a) == 0)
+            touch(a);
         break;
     case ROUTE_STAFF_RETURN:
         r = bodies_flags(cJSON_GetObjectItemCaseSensitive(body, "fields"), &ff, &fnames, &used);
@@ -133,6 +135,10 @@ static void route(unsigned which, const cJSON *body)
     case ROUTE_STAFF_INVITE:
         if (bodies_optional_text(body, "note", &a) == 0)
             touch(a);
+        if (bodies_optional_text(body, "status", &a) == 0)
+            touch(a);
+        if (bodies_optional_text(body, "invite_date", &a) == 0)
+            touch(a);
         touch(bodies_text(body, "date"));
         break;
     case ROUTE_STAFF_CALL:
@@ -140,6 +146,9 @@ static void route(unsigned which, const cJSON *body)
             touch(a);
             check(!a || a != num || strlen(num) <= 6);
         }
+        /* the calls the page showed: a count, or none (-1) however refused */
+        r = bodies_optional_count(body, "calls", &n2);
+        check(r == 0 ? n2 >= -1 : n2 == -1);
         break;
     case ROUTE_SPREPORT_ADD:
         if (bodies_spreport(body, &sp) == 0) {
