@@ -1410,9 +1410,41 @@ static char *db_lock_target(const char *path)
     return r > 0 && (size_t)r < sizeof tmp ? strdup(tmp) : NULL;
 }
 
+/* Run as root, the lock made (or left by an earlier root run) belongs to
+ * root, 0640, and the service's user could not open it: `spkiosk restore`
+ * as root on a server whose daemon had not run yet (a hall moved to a new
+ * machine) left a daemon that would not start. So root gives the lock to
+ * the owner of the database, or of its folder while there is none, as
+ * restore gives the restored file. fd is the open lock, name its path. */
+static void db_lock_give_owner(int fd, const char *name, const char *path)
+{
+    struct stat lst, ref;
+    char dir[4096];
+    const char *slash;
+
+    if (geteuid() != 0 || fstat(fd, &lst) != 0 || lst.st_uid != 0)
+        return;
+    if (stat(path, &ref) != 0) {
+        slash = strrchr(name, '/');
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", slash == name ? 1 : (int)(slash - name), name);
+        if (stat(dir, &ref) != 0)
+            return;
+    }
+    if (ref.st_uid == 0 || (ref.st_uid == lst.st_uid && ref.st_gid == lst.st_gid))
+        return;
+    if (fchown(fd, ref.st_uid, ref.st_gid) != 0)
+        fprintf(stderr, "spkiosk: cannot give %s to uid %u: %s; the daemon run as that user "
+                "cannot open it: chown it as the database is\n", name, (unsigned)ref.st_uid,
+                strerror(errno));
+}
+
 int db_lock_take(const char *path, char *err, size_t errlen)
 {
     char lock[4096], pid[32] = "", *real;
+    struct stat st;
     int fd = -1, n;
     ssize_t got;
 
@@ -1427,9 +1459,18 @@ int db_lock_take(const char *path, char *err, size_t errlen)
         return -1;
     }
     if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0) {
-        snprintf(err, errlen, "cannot open the lock file %s: %s", lock, strerror(errno));
+        int e = errno;
+        if (e == EACCES && stat(lock, &st) == 0 && st.st_uid != geteuid())
+            snprintf(err, errlen, "cannot open the lock file %s: %s (the file belongs to uid %u, "
+                     "mode %o, and this process runs as uid %u: while no daemon runs, give it to "
+                     "the database's owner, chown spkiosk:spkiosk %s, or delete it)",
+                     lock, strerror(e), (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+                     (unsigned)geteuid(), lock);
+        else
+            snprintf(err, errlen, "cannot open the lock file %s: %s", lock, strerror(e));
         return -1;
     }
+    db_lock_give_owner(fd, lock, path);
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
         if (e != EWOULDBLOCK) {

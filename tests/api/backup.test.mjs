@@ -473,6 +473,53 @@ describe('a backup the restoring user may not read', () => {
   });
 });
 
+// A hall moved to a new server: the package or `make install` in place,
+// the copy restored as root before the daemon ever ran there. The lock
+// restore made was root's, 0640, and the service's user could not open
+// it: the daemon would not start ("cannot open the lock file …:
+// Permission denied"). Root gives the lock to the database's owner (its
+// folder's while there is none), as it gives the restored file.
+describe('a restore as root where no daemon ran yet', () => {
+  const ROOT = process.getuid && process.getuid() === 0;
+  const NOBODY = 65534;
+  let tmp;
+  after(() => rmTmp(tmp));
+
+  it("leaves a lock the service's user can take", { skip: !ROOT && 'needs root (setpriv)' }, () => {
+    tmp = makeTmp();
+    fs.chmodSync(tmp, 0o755);
+    const live = path.join(tmp, 'old.db');
+    const d = spawnSync(BIN, ['user', 'add', 'wang', '--role', 'staff', '--db', live],
+      { encoding: 'utf8', input: 'a-long-password\n' });
+    assert.equal(d.status, 0, d.stderr);
+    const bk = path.join(tmp, 'copy.db');
+    assert.equal(run(['backup', '--db', live, bk]).status, 0);
+    fs.chmodSync(bk, 0o644);
+    const state = path.join(tmp, 'state');
+    fs.mkdirSync(state, { mode: 0o750 });
+    fs.chownSync(state, NOBODY, NOBODY);
+    const db = path.join(state, 'spkiosk.db');
+    const r = run(['restore', '--db', db, bk]);
+    assert.equal(r.status, 0, r.stderr);
+    const lock = fs.statSync(`${db}.lock`);
+    assert.deepEqual([lock.uid, lock.gid], [NOBODY, NOBODY], "the lock is the service user's");
+    // what the daemon's start does first: take the lock, as the service's user
+    const again = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', BIN,
+      'restore', '--db', db, bk], { encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+  });
+
+  it('a lock the user may not open says whose it is and what to do', { skip: !ROOT && 'needs root (setpriv)' }, () => {
+    const state = path.join(tmp, 'state');
+    const db = path.join(state, 'spkiosk.db');
+    fs.chownSync(`${db}.lock`, 0, 0);
+    const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', BIN,
+      'restore', '--db', db, path.join(tmp, 'copy.db')], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot open the lock file .*spkiosk\.db\.lock: Permission denied \(the file belongs to uid 0, mode 640, and this process runs as uid 65534: while no daemon runs, give it to the database's owner, chown spkiosk:spkiosk .*spkiosk\.db\.lock, or delete it\)/);
+  });
+});
+
 // The outcome goes into the database copied from, for /metrics; a user who
 // may read it but not write it (a read-only mount, a file of root's) still
 // gets a whole copy and exit 0: a record that cannot be written is said,
