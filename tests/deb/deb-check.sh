@@ -1,5 +1,5 @@
 #!/bin/sh
-# make deb-check: the package's install-start-request-remove-purge round in a
+# make deb-check: the package's install-start-request-remove-upgrade-purge round in a
 # throw-away Debian 12 root (docs/deployment.md, "The Debian package").
 #   tests/deb/deb-check.sh DEB
 # A minbase bookworm root is made once with mmdebstrap (network) and kept as
@@ -244,6 +244,38 @@ in_root apt-get install -y --no-install-recommends /tmp/spkiosk.deb >"$log" 2>&1
     fail "postinst spoke of a first password over a kept database"
 [ "$(in_root getent passwd spkiosk | cut -d: -f3)" = "$uid" ] || fail "the uid changed"
 ok "installed again after remove: same user, no first-password message"
+
+# --- an upgrade (the same package again: dpkg runs preinst upgrade and
+# postinst configure OLD as for a newer one) under a running systemd, the
+# stub writing down what is asked. A hall that enabled the pull timer
+# (docs/deployment.md, "Many halls") must find it running after the
+# upgrade: debhelper's --no-start alone had preinst stop it and postinst
+# never start it again, so the hall silently stopped taking the street
+# office's library until the next reboot.
+mkdir -p "$root/run/systemd/system"
+mv "$dsi" "$dsi.real"
+printf '#!/bin/sh\necho "$*" >>/tmp/deb-systemd-invoke.log\n' >"$dsi"
+chmod 0755 "$dsi"
+dsilog=$root/tmp/deb-systemd-invoke.log
+# a hall without a shared library: the disabled timer is not started
+: >"$dsilog"
+in_root dpkg -i /tmp/spkiosk.deb >"$log" 2>&1 || { cat "$log"; fail "the upgrade (dpkg -i)"; }
+grep -q '^restart .*spkiosk\.service' "$dsilog" ||
+    { cat "$dsilog"; fail "an upgrade does not restart spkiosk.service"; }
+! grep -q '^\(start\|restart\) .*spkiosk-pull\.timer' "$dsilog" ||
+    { cat "$dsilog"; fail "an upgrade starts the pull timer the hall did not enable"; }
+# a hall that enabled it: never stopped without being started again
+in_root systemctl --root=/ enable spkiosk-pull.timer >/dev/null 2>&1 || fail "systemctl enable spkiosk-pull.timer"
+: >"$dsilog"
+in_root dpkg -i /tmp/spkiosk.deb >"$log" 2>&1 || { cat "$log"; fail "the upgrade (dpkg -i)"; }
+last=$(grep 'spkiosk-pull\.timer' "$dsilog" | tail -n 1 | cut -d' ' -f1)
+case $last in start|restart|try-restart) ;; *)
+    cat "$dsilog"; fail "an upgrade leaves the enabled spkiosk-pull.timer stopped" ;;
+esac
+in_root systemctl --root=/ disable spkiosk-pull.timer >/dev/null 2>&1 || fail "systemctl disable spkiosk-pull.timer"
+mv "$dsi.real" "$dsi"
+rm -rf "$root/run/systemd"
+ok "upgrade: spkiosk.service restarted; the pull timer started again where enabled, not elsewhere"
 
 if [ ! -e "$bunit" ]; then   # no backup unit: a stand-in for its copies
     install -d -o "$uid" -g "$gid" -m 0750 "$root/var/backups/spkiosk"
