@@ -203,8 +203,14 @@ $(BUILD)/spkiosk.conf: dist/spkiosk.conf Makefile | $(BUILD)/obj
 	      -e 's|^#db = .*|db = /var/lib/spkiosk/spkiosk.db|' \
 	      -e 's|^#procedures = .*|procedures = /var/lib/spkiosk/procedures|' $<; } >$@.tmp && mv $@.tmp $@
 
-# the units name PREFIX's paths: made anew each time, PREFIX may differ
-install: $(BUILD)/spkiosk
+# the units name PREFIX's paths: made anew each time, PREFIX may differ.
+# deps first, then the build in a make of its own (as run does): on a fresh
+# Debian 12 server, `make install` is the IT officer's first command
+# (docs/deployment.md, Install), and without the libraries and pkg-config
+# it stopped at the first #include; pkg-config's flags are read when make
+# starts, so the build that follows deps is a new make
+install: deps
+	@$(MAKE) --no-print-directory $(BUILD)/spkiosk
 	@rm -f $(UNITS_IN:%=$(BUILD)/%) $(BUILD)/spkiosk.conf
 	@$(MAKE) --no-print-directory $(UNITS_IN:%=$(BUILD)/%) $(BUILD)/spkiosk.conf
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

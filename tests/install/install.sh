@@ -17,6 +17,15 @@ fail() { echo "FAILED $1"; failed=$((failed + 1)); }
 mk() { make --no-print-directory -s BUILD="$BUILD" "$@" >"$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; return 1; }; }
 
 root=$tmp/root
+# a fresh Debian 12 server has none of the build's libraries: make install,
+# the first command of docs/deployment.md's Install, installs them first
+# (scripts/deps.sh, a no-op when they are there)
+if make --no-print-directory -n BUILD="$BUILD" install DESTDIR="$root" PREFIX=/usr 2>/dev/null |
+    grep -q '^sh scripts/deps.sh build$'; then
+    ok "make install installs the missing build dependencies first"
+else
+    fail "make install does not run scripts/deps.sh build first"
+fi
 if mk install DESTDIR="$root" PREFIX=/usr; then ok "make install DESTDIR PREFIX=/usr"; else fail "make install"; fi
 
 # every file, exactly: the fixed ones and the sample library as git knows it
