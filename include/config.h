@@ -92,6 +92,15 @@ struct config {
     bool oom;
 };
 
+/* Notes (config_notes_print) each SPKIOSK_ variable of envp (NULL-ended
+ * NAME=VALUE strings, environ in the daemon) that names no option but
+ * nearly names one, as a misspelt Environment= line of a unit does: read
+ * by nothing, it left the option at the file's value or the default
+ * without a word. Variables far from every option (the notify command's
+ * SPKIOSK_PHONE, SPKIOSK_BACKUP_KEEP of the backup unit) are not options
+ * and are left alone, as are those set to the empty string. */
+void config_env_check(struct config *c, char *const *envp);
+
 /* Reads serve's options: argv (argc arguments after "serve"), then
  * SPKIOSK_* variables through getenv_fn (getenv in the daemon; tests pass
  * their own), then the file (`--config FILE`, else SPKIOSK_CONFIG, else

@@ -5,6 +5,7 @@
  * defaults, so a problem is told where the value was written. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -878,6 +879,33 @@ int config_apply(struct config *c)
     if (c->n_notes > 1)
         qsort(c->notes, c->n_notes, sizeof *c->notes, config_compare);
     return c->oom ? -1 : 0;
+}
+
+void config_env_check(struct config *c, char *const *envp)
+{
+    char key[64], var[80];
+    const char *name, *eq, *near;
+    size_t i, len;
+    bool known;
+
+    for (; envp && *envp; envp++) {
+        if (strncmp(*envp, "SPKIOSK_", 8) != 0)
+            continue;
+        name = *envp + 8;
+        if (!(eq = strchr(name, '=')) || !eq[1] || (len = (size_t)(eq - name)) == 0 ||
+            len >= sizeof key)
+            continue;
+        for (i = 0; i < len; i++)
+            key[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
+        key[len] = '\0';
+        known = strcmp(key, "config") == 0;
+        for (i = 0; !known && i < config_options_n; i++)
+            known = strcmp(key, config_options[i].name) == 0;
+        if (known || !(near = config_suggest(key, len)))
+            continue;
+        config_note(c, 0, "SPKIOSK_%.*s is not read: no option is called so (did you mean %s?)",
+                    (int)len, name, config_env_name(near, var, sizeof var));
+    }
 }
 
 int config_load(struct config *c, int argc, char **argv, const char *(*getenv_fn)(const char *))

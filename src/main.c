@@ -719,6 +719,7 @@ static int cmd_serve(int argc, char **argv)
         rc = 0;
         goto out;
     }
+    config_env_check(&c, environ);
     if (c.check) {
         config_print(&c, stdout);
         if (c.n_problems || c.more_problems)

@@ -207,6 +207,28 @@ describe('serve from a configuration file, the environment and flags', () => {
     assert.match(v.stdout, /^SPKIOSK_SECURE_COOKIES takes true, false, yes, no, 1 or 0$/m);
   });
 
+  // `systemctl edit spkiosk` with Environment=SPKIOSK_MAX_PER_ADRESS=256: a
+  // variable no option reads was dropped without a word, and the hall served
+  // on with the file's value. A near miss is a warning; the variables that
+  // are no option at all (the notify command's, the backup unit's) are not.
+  it('a misspelt variable is a warning naming the right one; other SPKIOSK_ variables are not', async () => {
+    const env = { SPKIOSK_MAX_PER_ADRESS: '3', SPKIOSK_PHONE: '13800138000', SPKIOSK_BACKUP_KEEP: '30', SPKIOSK_BIN: BIN };
+    const r = check(['--config', conf, '--check-config'], env);
+    assert.equal(r.status, 0, r.stdout);
+    const warnings = r.stdout.split('\n# 1 warning(s), served as read:\n')[1];
+    assert.ok(warnings, r.stdout);
+    assert.deepEqual(warnings.trim().split('\n'), [
+      'warning: SPKIOSK_MAX_PER_ADRESS is not read: no option is called so (did you mean SPKIOSK_MAX_PER_ADDRESS?)',
+    ]);
+    assert.equal(check(['--config', conf, '--check-config'], { SPKIOSK_PHONE: '1', SPKIOSK_MAX_PER_ADDRESS: '4' }).stdout
+      .includes('warning'), false);
+    // the daemon says it at start too, and serves
+    const d = await serve(['--config', conf, '--listen', '127.0.0.1:0'], env, tmp);
+    try {
+      assert.match(d.stderr(), /^spkiosk serve: warning: SPKIOSK_MAX_PER_ADRESS is not read: no option is called so \(did you mean SPKIOSK_MAX_PER_ADDRESS\?\)$/m);
+    } finally { await d.stop(); }
+  });
+
   it('a named file that is missing is an error; the default one may be missing', () => {
     const missing = path.join(tmp, 'none.conf');
     for (const [args, env] of [[['--config', missing], {}], [[], { SPKIOSK_CONFIG: missing }]]) {
