@@ -18,6 +18,13 @@
  * bytes, in out. Returns out. */
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX]);
 
+/* How the resident's view shows f's value: its type's mask, or, for a
+ * confirmation (same_as, followed along a chain of them), the mask of the
+ * field it repeats, since its value is that number whatever type the
+ * author gave it (a `text` box 请再输入一遍身份证号 showed the ID number in
+ * full on the kiosk). FIELD_MASK_NONE for anything else. */
+enum field_mask case_view_field_mask(const struct procedure *p, const struct field *f);
+
 /* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
  * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *case_view_json(const struct case_state *cs);

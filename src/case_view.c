@@ -25,6 +25,20 @@ const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
     return out;
 }
 
+enum field_mask case_view_field_mask(const struct procedure *p, const struct field *f)
+{
+    size_t hops, step;
+
+    /* bounded: two confirmations naming each other must not hang a view */
+    for (hops = 0; f && hops < 16; hops++) {
+        enum field_mask m = field_type_get(f->type)->mask;
+        if (m != FIELD_MASK_NONE || !f->same_as)
+            return m;
+        f = procedure_field_find(p, f->same_as, &step);
+    }
+    return FIELD_MASK_NONE;
+}
+
 /* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
  * Returns 0 or -1 when memory runs out. */
 static int case_view_add_progress(cJSON *root, const struct case_state *cs, bool with_steps)
@@ -175,7 +189,7 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
             const struct field *f = &p->steps[j].fields[i];
             const char *v = cases_value(cs, f->key);
             char masked[CASE_VIEW_MASKED_MAX];
-            if (v && mask_ids && field_type_get(f->type)->mask != FIELD_MASK_NONE)
+            if (v && mask_ids && case_view_field_mask(p, f) != FIELD_MASK_NONE)
                 v = case_view_mask_id(v, masked);
             if (v && !cJSON_AddStringToObject(vals, f->key, v))
                 return -1;

@@ -916,7 +916,7 @@ static const char *cases_unmask(const struct case_state *cs, const struct field 
     cJSON *flags;
     bool flagged;
 
-    if (!text || field_type_get(f->type)->mask == FIELD_MASK_NONE || !strchr(text, '*') ||
+    if (!text || case_view_field_mask(cs->model, f) == FIELD_MASK_NONE || !strchr(text, '*') ||
         !(stored = cases_value(cs, f->key)) || strcmp(case_view_mask_id(stored, masked), text) != 0)
         return text;
     flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;

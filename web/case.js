@@ -18,7 +18,7 @@ import { windowName } from './calls.js';
 import { factsList, printPreview } from './info.js';
 import {
   holds, readValue, showValue, fieldType, fieldTarget, fieldHint, fieldErrorP, radio, renderField,
-  dateBoxError,
+  dateBoxError, fieldMask,
 } from './fields.js';
 
 const enc = encodeURIComponent;
@@ -852,7 +852,7 @@ function reviewScreen(c) {
           (!/\*/.test(server) && f.type !== 'date' && f.type !== 'yesno')) ? server : typed;
       // the screen faces the hall: an ID number shows only its last four,
       // as the server gives it
-      const mask = (fieldType(f) || {}).mask;
+      const mask = fieldMask(f, c.proc.steps.flatMap(x => x.fields));
       if (mask && v) v = server !== undefined ? server : mask(v);
       const shown = showValue(f, v);
       dl.append(el('div', { class: 'answer-row' },

@@ -124,6 +124,22 @@ export function fieldType(f) {
   return Object.hasOwn(TYPES, f.type) ? TYPES[f.type] : null;
 }
 
+// How the hall may see f's answer: its type's mask, or for a confirmation
+// (same_as, along a chain of them) the mask of the number it repeats,
+// whatever type the author gave the box (a text 请再输入一遍身份证号 showed
+// the number in full on the review screen); null: as typed. all: every
+// field of the procedure. The server masks them alike (case_view.c).
+export function fieldMask(f, all) {
+  let g = f;
+  for (let hops = 0; g && hops < 16; hops++) {
+    const m = (fieldType(g) || {}).mask;
+    const to = g.rules && g.rules.same_as;
+    if (m || !to) return m || null;
+    g = all.find(x => x.key === to);
+  }
+  return null;
+}
+
 // Whether an {if} condition holds for the answers in values ({key: value}).
 export function holds(cond, values) {
   if (!cond) return true;
