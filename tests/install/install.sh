@@ -148,6 +148,14 @@ nofile=$(sed -n 's/^LimitNOFILE=\([0-9]*\)$/\1/p' "$unit")
 [ -n "$nofile" ] && [ "$nofile" -ge 1128 ] && ok "LimitNOFILE=$nofile covers 1,000 connections" ||
     fail "the unit's LimitNOFILE ('$nofile') is below 1,000 connections and 128"
 
+# no core file of the daemon or the backup: their memory holds residents'
+# ID numbers, and a core (the watchdog's SIGABRT, under systemd-coredump)
+# would keep them on disk past the retention period
+for u in spkiosk spkiosk-backup; do
+    grep -qx 'LimitCORE=0' "$root/lib/systemd/system/$u.service" && ok "$u.service: LimitCORE=0" ||
+        fail "$u.service lacks LimitCORE=0: a crash would write residents' data into a core file"
+done
+
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "skip   systemd-analyze is not installed (Debian package systemd): unit not verified"
 else
