@@ -25,6 +25,19 @@ const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX]);
  * full on the kiosk). FIELD_MASK_NONE for anything else. */
 enum field_mask case_view_field_mask(const struct procedure *p, const struct field *f);
 
+/* v with every ID number in it (GB 11643: region, a real birth date, the
+ * check character; single spaces or hyphens between its characters, as
+ * copied from a card) masked to its last 4 characters, the rest of v as it
+ * is; a new string, NULL when memory runs out. For a value whose type knows
+ * nothing of ID numbers: 残疾人证号 is the holder's ID number and 2 digits,
+ * typed into a `text` field. */
+char *case_view_mask_ids_in(const char *v);
+
+/* How the resident's own case view shows f's stored value v: masked as
+ * case_view_field_mask says, else with the ID numbers in it masked
+ * (case_view_mask_ids_in). A new string, NULL when memory runs out. */
+char *case_view_shown(const struct procedure *p, const struct field *f, const char *v);
+
 /* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
  * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *case_view_json(const struct case_state *cs);

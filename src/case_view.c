@@ -3,6 +3,7 @@
  * the parts the staff view shares (answers, what a return flagged). */
 #include "case_view.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "clock.h"
 #include "hall.h"
 #include "relay.h"
+#include "validate.h"
 #include "workdays.h"
 
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
@@ -37,6 +39,58 @@ enum field_mask case_view_field_mask(const struct procedure *p, const struct fie
         f = procedure_field_find(p, f->same_as, &step);
     }
     return FIELD_MASK_NONE;
+}
+
+static bool case_view_id_char(char ch)
+{
+    return isdigit((unsigned char)ch) || ch == 'X' || ch == 'x';
+}
+
+char *case_view_mask_ids_in(const char *v)
+{
+    size_t n = strlen(v), i = 0, run, start, k, *at;
+    char *out = strdup(v), win[18], id[19];
+    const char *code;
+    int birth;
+
+    at = out ? malloc((n + 1) * sizeof *at) : NULL;
+    if (!at) {
+        free(out);
+        return NULL;
+    }
+    while (i < n) {
+        /* a run of digits and X, a single space or hyphen allowed between
+         * two of them; at[] holds where each of its characters stands */
+        for (run = 0; i < n; i++) {
+            if (case_view_id_char(v[i]))
+                at[run++] = i;
+            else if (!(run && (v[i] == ' ' || v[i] == '-') && i + 1 < n && case_view_id_char(v[i + 1])))
+                break;
+        }
+        /* every window that is a number is masked, not only the first:
+         * digits before a number (a mobile typed in front of it) may make a
+         * window that passes by chance and overlaps the real one */
+        for (start = 0; start + 18 <= run; start++) {
+            for (k = 0; k < 18; k++)
+                win[k] = v[at[start + k]];
+            if (validate_cn_id(win, 18, 99991231, id, &birth, &code) == 0)
+                for (k = 0; k < 14; k++)
+                    out[at[start + k]] = '*';
+        }
+        if (run == 0)
+            i++;
+    }
+    free(at);
+    return out;
+}
+
+char *case_view_shown(const struct procedure *p, const struct field *f, const char *v)
+{
+    char masked[CASE_VIEW_MASKED_MAX];
+
+    if (case_view_field_mask(p, f) != FIELD_MASK_NONE)
+        return strdup(case_view_mask_id(v, masked));
+    return case_view_mask_ids_in(v);
 }
 
 /* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
@@ -188,10 +242,15 @@ int case_view_add_answers(cJSON *root, const struct case_state *cs, bool mask_id
         for (i = 0; i < p->steps[j].n_fields; i++) {
             const struct field *f = &p->steps[j].fields[i];
             const char *v = cases_value(cs, f->key);
-            char masked[CASE_VIEW_MASKED_MAX];
-            if (v && mask_ids && case_view_field_mask(p, f) != FIELD_MASK_NONE)
-                v = case_view_mask_id(v, masked);
-            if (v && !cJSON_AddStringToObject(vals, f->key, v))
+            char *shown = NULL;
+            bool bad;
+            if (!v)
+                continue;
+            if (mask_ids && !(shown = case_view_shown(p, f, v)))
+                return -1;
+            bad = !cJSON_AddStringToObject(vals, f->key, shown ? shown : v);
+            free(shown);
+            if (bad)
                 return -1;
         }
         for (i = 0; i < p->steps[j].n_items; i++) {

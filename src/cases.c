@@ -911,13 +911,18 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
 static const char *cases_unmask(const struct case_state *cs, const struct field *f,
                                 const char *text)
 {
-    char masked[CASE_VIEW_MASKED_MAX];
     const char *stored;
+    char *shown;
     cJSON *flags;
-    bool flagged;
+    bool flagged, echo;
 
-    if (!text || case_view_field_mask(cs->model, f) == FIELD_MASK_NONE || !strchr(text, '*') ||
-        !(stored = cases_value(cs, f->key)) || strcmp(case_view_mask_id(stored, masked), text) != 0)
+    /* out of memory, the text is checked as typed: a refusal, not a guess */
+    if (!text || !strchr(text, '*') || !(stored = cases_value(cs, f->key)) ||
+        !(shown = case_view_shown(cs->model, f, stored)))
+        return text;
+    echo = strcmp(shown, text) == 0;
+    free(shown);
+    if (!echo)
         return text;
     flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
     flagged = case_view_flagged(flags, "fields", f->key);

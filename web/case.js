@@ -18,7 +18,7 @@ import { windowName } from './calls.js';
 import { factsList, printPreview } from './info.js';
 import {
   holds, readValue, showValue, fieldType, fieldTarget, fieldHint, fieldErrorP, radio, renderField,
-  dateBoxError, fieldMask,
+  dateBoxError, fieldMask, maskIdsIn,
 } from './fields.js';
 
 const enc = encodeURIComponent;
@@ -854,6 +854,8 @@ function reviewScreen(c) {
       // as the server gives it
       const mask = fieldMask(f, c.proc.steps.flatMap(x => x.fields));
       if (mask && v) v = server !== undefined ? server : mask(v);
+      // an ID number inside another answer (残疾人证号) likewise
+      else if (typeof v === 'string') v = maskIdsIn(v);
       const shown = showValue(f, v);
       dl.append(el('div', { class: 'answer-row' },
         zh('dt', {}, f.label),

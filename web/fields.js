@@ -124,6 +124,40 @@ export function fieldType(f) {
   return Object.hasOwn(TYPES, f.type) ? TYPES[f.type] : null;
 }
 
+// The ID numbers inside a text (残疾人证号 is one and two digits, typed into
+// a text box) masked to their last four, the rest as typed: as the server
+// masks them (case_view_mask_ids_in): region, a real birth date, the check
+// character; a single space or hyphen allowed between two characters.
+const ID_REGIONS = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+function isIdNumber(w) {
+  if (!/^\d{17}[\dXx]$/.test(w) || !ID_REGIONS.test(w)) return false;
+  const y = +w.slice(6, 10), m = +w.slice(10, 12), d = +w.slice(12, 14);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (+w[i]) * ID_WEIGHTS[i];
+  return '10X98765432'[sum % 11] === w[17].toUpperCase();
+}
+export function maskIdsIn(v) {
+  const s = String(v);
+  const out = s.split('');
+  const idChar = (c) => /[\dXx]/.test(c || '');
+  for (let i = 0; i < s.length;) {
+    const at = [];
+    for (; i < s.length; i++) {
+      if (idChar(s[i])) at.push(i);
+      else if (!(at.length && (s[i] === ' ' || s[i] === '-') && idChar(s[i + 1]))) break;
+    }
+    for (let k = 0; k + 18 <= at.length; k++) {
+      if (isIdNumber(at.slice(k, k + 18).map(j => s[j]).join('')))
+        for (let j = 0; j < 14; j++) out[at[k + j]] = '*';
+    }
+    if (!at.length) i++;
+  }
+  return out.join('');
+}
+
 // How the hall may see f's answer: its type's mask, or for a confirmation
 // (same_as, along a chain of them) the mask of the number it repeats,
 // whatever type the author gave the box (a text 请再输入一遍身份证号 showed

@@ -7,7 +7,7 @@
 // own does. Before, the public case showed the ID number in full there.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useDaemon, request } from './helpers.mjs';
+import { useDaemon, request, SAMPLE_TREE } from './helpers.mjs';
 
 const ID = '11010519491231002X';
 const CARD = '6222021234567890123';
@@ -24,7 +24,8 @@ const h = useDaemon({
       + 'id_third | 请第三遍输入 | text | same_as=id_again\n'
       + 'card | 银行卡号 | bank_card | required\n'
       + 'card_again | 请再输入一遍银行卡号 | text | required same_as=card\n'
-      + 'note | 备注 | text | same_as=name\n'
+      + 'note | 姓名再写一遍 | text | same_as=name\n'
+      + 'remark | 备注 | text | max=200\n'
       + '```\n',
   },
 });
@@ -66,5 +67,52 @@ describe('a confirmation typed as text', () => {
       { fields: { ...shown, id_again: masked('110101198001011232') } });
     assert.equal(other.status, 422, other.text);
     assert.ok(other.body.fields.id_again, other.text);
+  });
+});
+
+// 残疾人证号 is the holder's ID number and two digits (category, grade); the
+// sample library types it `text` with a pattern (disability-subsidies), so
+// the resident's case showed the ID number in full. An ID number inside a
+// value of any type is masked to its last four, the rest left as typed.
+describe('an ID number inside a text answer', () => {
+  const s = useDaemon({ tree: SAMPLE_TREE });
+  const spost = (p, body) => request(`${s.daemon.url}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const sget = (p) => request(`${s.daemon.url}${p}`);
+  const DISAB = `${ID}12`;
+  const step2 = (id, fields) => spost(`/api/v1/cases/${id}/steps/2`, { fields: {
+    name: '张晓梅', disab_no: DISAB, phone: '13800138000', bank_card: CARD, bank_card2: CARD, ...fields } });
+
+  it('is masked in the resident\'s case, and its echo stands for it', async () => {
+    const c = await spost('/api/v1/cases', { procedure: 'disability-subsidies' });
+    assert.equal(c.status, 201, c.text);
+    const id = c.body.id;
+    assert.equal((await spost(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true] })).status, 200);
+    assert.equal((await spost(`/api/v1/cases/${id}/steps/0`,
+      { fields: { subsidy: '重度残疾人护理补贴', proxy: 'no' } })).status, 200);
+    const s1 = await spost(`/api/v1/cases/${id}/steps/1`,
+      { checklist: { disability_card: true, id_card: true, own_card: true } });
+    assert.equal(s1.status, 200, s1.text);
+    const r2 = await step2(id, {});
+    assert.equal(r2.status, 200, r2.text);
+    const r = await sget(`/api/v1/cases/${id}`);
+    assert.ok(!r.text.includes(ID), `the ID number in full: ${r.text}`);
+    assert.equal(r.body.values.disab_no, `${masked(ID)}12`);
+    // the page reopened from the slip sends back what it was shown
+    const again = await step2(id, { disab_no: r.body.values.disab_no, bank_card: r.body.values.bank_card,
+      bank_card2: r.body.values.bank_card2, phone: '13900139000' });
+    assert.equal(again.status, 200, again.text);
+    assert.equal((await sget(`/api/v1/cases/${id}`)).body.values.disab_no, `${masked(ID)}12`);
+  });
+
+  it('is found with spaces or hyphens, beside other digits, and nowhere else', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'confirm' });
+    const note = `电话13800138000 ${ID.slice(0, 6)} ${ID.slice(6, 14)}-${ID.slice(14)} 日期2026-12-07 卡6222021234567890`;
+    const r0 = await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: {
+      name: '张晓梅', id_number: ID, id_again: ID, card: CARD, card_again: CARD, remark: note } });
+    assert.equal(r0.status, 200, r0.text);
+    const v = (await get(`/api/v1/cases/${c.body.id}`)).body.values;
+    assert.equal(v.remark, `电话13800138000 ****** ********-002X 日期2026-12-07 卡6222021234567890`);
   });
 });

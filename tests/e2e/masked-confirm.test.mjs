@@ -2,7 +2,8 @@
 // last four. A confirmation box the author typed as `text` (请再输入一遍
 // 身份证号 | text | same_as=id_number) holds the same number and is masked
 // like it, both as just typed and as the server gives it back (the case
-// opened again by its code); before, both showed it in full.
+// opened again by its code); so is an ID number inside a text answer
+// (残疾人证号 is one and two digits). Before, all showed it in full.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-confir
     + 'id_again | 请再输入一遍公民身份号码 | text | required same_as=id_number\n'
     + 'card | 银行卡号 | bank_card | required\n'
     + 'card_again | 请再输入一遍银行卡号 | text | required same_as=card\n'
+    + 'disab_no | 残疾人证号（20位） | text | required pattern=[0-9]{17}[0-9Xx][1-7][1-4] min=20 max=20\n'
     + '```\n',
 });
 
@@ -55,7 +57,7 @@ describe('a confirmation box typed as text, on the review screen', () => {
     const text = await page.locator('#main').innerText();
     for (const s of [ID, CARD]) assert.ok(!text.includes(s), `${s} in full on the review screen:\n${text}`);
     const stars = text.match(/\*+002X/g) || [];
-    assert.equal(stars.length, 2, `the number and its confirmation masked:\n${text}`);
+    assert.equal(stars.length, 3, `the number, its confirmation and the 残疾人证号 masked:\n${text}`);
   };
 
   it('is masked as just typed', async () => {
@@ -65,6 +67,7 @@ describe('a confirmation box typed as text, on the review screen', () => {
     await page.fill('#f-id_again', ID);
     await page.fill('#f-card', CARD);
     await page.fill('#f-card_again', CARD);
+    await page.fill('#f-disab_no', `${ID}12`);
     await atRoute(page, /^#\/case\/[0-9a-f]+\/review$/,
       () => page.locator('form.step-form button[type="submit"]').click());
     await review();
