@@ -17,6 +17,7 @@
 import { t, setLang, getLang } from './i18n.js';
 import {
   el, state, hooks, show, go, errorView, loadingView, openDialog, closeAllDialogs, KIOSK, routeBegin,
+  navEntry, startVisit,
 } from './core.js';
 import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
@@ -95,7 +96,13 @@ function goHome() {
   state.case = null;
   state.query = '';
   state.triageStack = [];
-  go('#/');
+  // the kiosk: whoever comes next starts here, and the back button must not
+  // take them through this resident's screens (their search, the items read)
+  if (KIOSK) {
+    state.navDepth = 0;
+    startVisit();
+  }
+  go('#/', { replace: KIOSK });
 }
 
 $('btn-home').addEventListener('click', goHome);
@@ -167,10 +174,17 @@ async function guarded(my, promise) {
 
 window.addEventListener('hashchange', () => {
   const hs = history.state;
-  if (hs && typeof hs.idx === 'number') state.navDepth = hs.idx;
+  // the kiosk: an entry of a visit before the last reset (the back button
+  // after 完成 or the idle reset) is the last resident's, not for the next
+  // one to see (their search words, the item they opened): home instead.
+  // A phone at home is its owner's: its history is left alone.
+  if (KIOSK && hs && typeof hs.idx === 'number' && hs.visit !== state.visit) {
+    state.navDepth = 0;
+    history.replaceState(navEntry(), '', '#/');
+  } else if (hs && typeof hs.idx === 'number') state.navDepth = hs.idx;
   else {
     state.navDepth++;
-    history.replaceState({ idx: state.navDepth }, '', location.hash);
+    history.replaceState(navEntry(), '', location.hash);
   }
   route();
 });
@@ -190,7 +204,8 @@ function reset({ keepPrefs = false } = {}) {
   }
   applyChrome();
   state.navDepth = 0;
-  history.replaceState({ idx: 0 }, '', '#/');
+  startVisit();
+  history.replaceState(navEntry(), '', '#/');
   route();
 }
 hooks.reset = () => reset();
@@ -198,7 +213,8 @@ hooks.reset = () => reset();
 // ---- idle ----
 // 90 s without a touch or key: a countdown asks 还在使用吗?; when it ends,
 // everything is cleared and the kiosk returns home. The untouched home
-// screen needs no timer.
+// screen needs no countdown; its timer only puts the screens before it out
+// of the back button's reach.
 
 let idleTimer = 0;
 let tick = 0;
@@ -215,7 +231,17 @@ function armIdle() {
   // at home on a phone nobody else will use the screen: no reset
   if (!KIOSK) return;
   if (closeIdle) return;
-  if (untouched()) return;
+  // the untouched home needs no reset, but after the idle time nobody is
+  // the last resident any more: their screens leave the back and forward
+  // buttons' reach (a resident who went home by 返回 left them there)
+  if (untouched()) {
+    idleTimer = setTimeout(() => {
+      state.navDepth = 0;
+      startVisit();
+      history.replaceState(navEntry(), '', location.hash);
+    }, IDLE_S * 1000);
+    return;
+  }
   idleTimer = setTimeout(openIdle, IDLE_S * 1000);
 }
 
@@ -272,7 +298,7 @@ window.addEventListener('scroll', () => { if (!closeIdle) armIdle(); }, { passiv
 
 // ---- start ----
 
-history.replaceState({ idx: 0 }, '', location.hash || '#/');
+history.replaceState(navEntry(), '', location.hash || '#/');
 setLang(state.lang);
 applyChrome();
 route();

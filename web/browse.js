@@ -4,7 +4,7 @@
 import { t, paren } from './i18n.js';
 import {
   el, zh, show, go, state, button, bigButton, backButton,
-  contentHtml, stepLabel, friendly, KIOSK, liveRoute,
+  contentHtml, stepLabel, friendly, KIOSK, liveRoute, navEntry,
 } from './core.js';
 import { api, ApiError } from './api.js';
 import { factsList, printPreview } from './info.js';
@@ -135,8 +135,8 @@ export async function homeScreen(query) {
     // keep the address in step so the back button returns to these results
     const hash = q ? '#/s/' + encodeURIComponent(q) : '#/';
     if (location.hash !== hash) {
-      if (wasSearching || !q) history.replaceState({ idx: state.navDepth }, '', hash);
-      else { state.navDepth++; history.pushState({ idx: state.navDepth }, '', hash); }
+      if (wasSearching || !q) history.replaceState(navEntry(), '', hash);
+      else { state.navDepth++; history.pushState(navEntry(), '', hash); }
     }
     tiles.hidden = !!q;
     if (!q) {

@@ -155,8 +155,20 @@ export const state = {
   triageStack: [],
   case: null,         // the walkthrough in progress, see case.js
   navDepth: 0,        // in-app navigations since the last reset (for 返回)
+  visit: newVisit(),  // whose history entries these are: new at each reset and load
   keepFocus: false,   // the next screen keeps focus and scroll (language switch)
 };
+
+// A mark for the history entries of one resident's visit. The kiosk's
+// reset cannot delete the entries before it, and the browser's back button
+// brought the last resident's screens back (the item they opened, their
+// search words in the box); app.js sends an entry of another visit home.
+function newVisit() {
+  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
+}
+export function startVisit() { state.visit = newVisit(); }
+// The state of a history entry of this visit, at the current depth.
+export function navEntry() { return { idx: state.navDepth, visit: state.visit }; }
 
 // The route being drawn (app.js counts them). A screen takes live() at its
 // start, before its first await, and draws only while it is still the
@@ -179,7 +191,7 @@ export function go(hash, { replace = false } = {}) {
     return;
   }
   if (replace) {
-    history.replaceState({ idx: state.navDepth }, '', hash);
+    history.replaceState(navEntry(), '', hash);
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   } else {
     location.hash = hash;
