@@ -3,7 +3,6 @@
  * the parts the staff view shares (answers, what a return flagged). */
 #include "case_view.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "clock.h"
 #include "hall.h"
 #include "relay.h"
+#include "utf8.h"
 #include "validate.h"
 #include "workdays.h"
 
@@ -41,46 +41,98 @@ enum field_mask case_view_field_mask(const struct procedure *p, const struct fie
     return FIELD_MASK_NONE;
 }
 
-static bool case_view_id_char(char ch)
+/* The ASCII character of an ID number's character at s (a digit or X, in
+ * ASCII or full width, as a Chinese input method types them), or 0 for
+ * anything else; *len gets the bytes it takes (1 for a byte that is not
+ * UTF-8). */
+static char case_view_id_char(const char *s, size_t n, size_t *len)
 {
-    return isdigit((unsigned char)ch) || ch == 'X' || ch == 'x';
+    uint32_t cp;
+
+    *len = utf8_decode(s, n, &cp);
+    if (*len == 0) {
+        *len = 1;
+        return 0;
+    }
+    if ((cp >= '0' && cp <= '9') || cp == 'X' || cp == 'x')
+        return (char)cp;
+    if (cp >= 0xFF10 && cp <= 0xFF19) /* ０…９ */
+        return (char)('0' + (cp - 0xFF10));
+    return cp == 0xFF38 || cp == 0xFF58 ? 'X' : 0; /* Ｘ ｘ */
+}
+
+/* Whether s starts with a separator allowed inside a copied number: a
+ * space or hyphen, ASCII or full width; *len as above. */
+static bool case_view_id_gap(const char *s, size_t n, size_t *len)
+{
+    uint32_t cp;
+
+    *len = utf8_decode(s, n, &cp);
+    if (*len == 0) {
+        *len = 1;
+        return false;
+    }
+    return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D;
 }
 
 char *case_view_mask_ids_in(const char *v)
 {
-    size_t n = strlen(v), i = 0, run, start, k, *at;
-    char *out = strdup(v), win[18], id[19];
+    size_t n = strlen(v), i = 0, o = 0, run, start, k, len, len2;
+    size_t *at = malloc((n + 1) * sizeof *at);
+    /* hide[b]: the character starting at byte b is shown as '*' */
+    unsigned char *hide = calloc(n + 1, 1);
+    char *asc = malloc(n + 1), *out = malloc(n + 1), win[19], id[19], a;
     const char *code;
     int birth;
 
-    at = out ? malloc((n + 1) * sizeof *at) : NULL;
-    if (!at) {
+    if (!at || !hide || !asc || !out) {
         free(out);
-        return NULL;
+        out = NULL;
+        goto done;
     }
     while (i < n) {
-        /* a run of digits and X, a single space or hyphen allowed between
-         * two of them; at[] holds where each of its characters stands */
-        for (run = 0; i < n; i++) {
-            if (case_view_id_char(v[i]))
-                at[run++] = i;
-            else if (!(run && (v[i] == ' ' || v[i] == '-') && i + 1 < n && case_view_id_char(v[i + 1])))
+        /* a run of ID number characters, a single separator allowed
+         * between two of them; at[] holds where each one starts */
+        for (run = 0; i < n;) {
+            if ((a = case_view_id_char(v + i, n - i, &len)) != 0) {
+                at[run] = i;
+                asc[run++] = a;
+                i += len;
+            } else if (run && case_view_id_gap(v + i, n - i, &len) && i + len < n &&
+                       case_view_id_char(v + i + len, n - i - len, &len2) != 0) {
+                i += len;
+            } else {
                 break;
+            }
         }
         /* every window that is a number is masked, not only the first:
          * digits before a number (a mobile typed in front of it) may make a
          * window that passes by chance and overlaps the real one */
         for (start = 0; start + 18 <= run; start++) {
-            for (k = 0; k < 18; k++)
-                win[k] = v[at[start + k]];
+            memcpy(win, asc + start, 18);
             if (validate_cn_id(win, 18, 99991231, id, &birth, &code) == 0)
                 for (k = 0; k < 14; k++)
-                    out[at[start + k]] = '*';
+                    hide[at[start + k]] = 1;
         }
-        if (run == 0)
-            i++;
+        if (run == 0) {
+            (void)case_view_id_char(v + i, n - i, &len);
+            i += len;
+        }
     }
+    for (i = 0; i < n;) {
+        if (hide[i]) {
+            (void)case_view_id_char(v + i, n - i, &len);
+            out[o++] = '*';
+            i += len;
+        } else {
+            out[o++] = v[i++];
+        }
+    }
+    out[o] = '\0';
+done:
     free(at);
+    free(hide);
+    free(asc);
     return out;
 }
 

@@ -127,7 +127,8 @@ export function fieldType(f) {
 // The ID numbers inside a text (残疾人证号 is one and two digits, typed into
 // a text box) masked to their last four, the rest as typed: as the server
 // masks them (case_view_mask_ids_in): region, a real birth date, the check
-// character; a single space or hyphen allowed between two characters.
+// character; a single space or hyphen allowed between two characters;
+// full-width digits and Ｘ count, as the server counts them.
 const ID_REGIONS = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 function isIdNumber(w) {
@@ -139,18 +140,27 @@ function isIdNumber(w) {
   for (let i = 0; i < 17; i++) sum += (+w[i]) * ID_WEIGHTS[i];
   return '10X98765432'[sum % 11] === w[17].toUpperCase();
 }
+// an ID number's character as ASCII (full-width too, as a Chinese input
+// method types them), or '' for anything else
+function idChar(c) {
+  if (/^[0-9Xx]$/.test(c || '')) return c;
+  const n = c ? c.charCodeAt(0) : 0;
+  if (n >= 0xFF10 && n <= 0xFF19) return String(n - 0xFF10);
+  return n === 0xFF38 || n === 0xFF58 ? 'X' : '';
+}
+const ID_GAPS = [' ', '-', '\u3000', '\uFF0D'];
 export function maskIdsIn(v) {
   const s = String(v);
   const out = s.split('');
-  const idChar = (c) => /[\dXx]/.test(c || '');
   for (let i = 0; i < s.length;) {
     const at = [];
+    let asc = '';
     for (; i < s.length; i++) {
-      if (idChar(s[i])) at.push(i);
-      else if (!(at.length && (s[i] === ' ' || s[i] === '-') && idChar(s[i + 1]))) break;
+      const a = idChar(s[i]);
+      if (a) { at.push(i); asc += a; } else if (!(at.length && ID_GAPS.includes(s[i]) && idChar(s[i + 1]))) break;
     }
     for (let k = 0; k + 18 <= at.length; k++) {
-      if (isIdNumber(at.slice(k, k + 18).map(j => s[j]).join('')))
+      if (isIdNumber(asc.slice(k, k + 18)))
         for (let j = 0; j < 14; j++) out[at[k + j]] = '*';
     }
     if (!at.length) i++;

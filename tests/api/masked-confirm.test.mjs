@@ -115,4 +115,19 @@ describe('an ID number inside a text answer', () => {
     const v = (await get(`/api/v1/cases/${c.body.id}`)).body.values;
     assert.equal(v.remark, `电话13800138000 ****** ********-002X 日期2026-12-07 卡6222021234567890`);
   });
+
+  it('is found in full width, as a Chinese input method types it', async () => {
+    const c = await post('/api/v1/cases', { procedure: 'confirm' });
+    const wide = (t) => t.replace(/[0-9X]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xFEE0));
+    const remark = `身份证${wide(ID.slice(0, 6))}\u3000${wide(ID.slice(6))}号`;
+    const r0 = await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: {
+      name: '张晓梅', id_number: ID, id_again: ID, card: CARD, card_again: CARD, remark } });
+    assert.equal(r0.status, 200, r0.text);
+    const r = await get(`/api/v1/cases/${c.body.id}`);
+    assert.equal(r.body.values.remark, `身份证******\u3000********${wide('002X')}号`);
+    // sent back as shown, it stands for what was typed
+    const again = await post(`/api/v1/cases/${c.body.id}/steps/0`, { fields: { ...r.body.values, name: '张小梅' } });
+    assert.equal(again.status, 200, again.text);
+    assert.equal((await get(`/api/v1/cases/${c.body.id}`)).body.values.remark, r.body.values.remark);
+  });
 });

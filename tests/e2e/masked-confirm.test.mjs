@@ -14,6 +14,7 @@ import { writeTree } from '../api/helpers.mjs';
 
 const ID = '11010519491231002X';
 const CARD = '6222021234567890123';
+const WIDE_ID = ID.replace(/[0-9X]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xFEE0));
 const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-confirm-')), {
   'alpha/README.md': '# 甲类\n\n甲类事项。\n',
   'alpha/confirm.md': '---\nversion: 2026-01-01\n---\n# 确认事项\n\n简介。\n\n## 第一步：填写\n\n'
@@ -24,6 +25,7 @@ const tree = writeTree(fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-e2e-confir
     + 'card | 银行卡号 | bank_card | required\n'
     + 'card_again | 请再输入一遍银行卡号 | text | required same_as=card\n'
     + 'disab_no | 残疾人证号（20位） | text | required pattern=[0-9]{17}[0-9Xx][1-7][1-4] min=20 max=20\n'
+    + 'remark | 备注 | text | max=100\n'
     + '```\n',
 });
 
@@ -55,7 +57,8 @@ describe('a confirmation box typed as text, on the review screen', () => {
 
   const review = async () => {
     const text = await page.locator('#main').innerText();
-    for (const s of [ID, CARD]) assert.ok(!text.includes(s), `${s} in full on the review screen:\n${text}`);
+    for (const s of [ID, CARD, WIDE_ID]) assert.ok(!text.includes(s), `${s} in full on the review screen:\n${text}`);
+    assert.ok(text.includes('身份证**************００２Ｘ'), `the remark masked:\n${text}`);
     const stars = text.match(/\*+002X/g) || [];
     assert.equal(stars.length, 3, `the number, its confirmation and the 残疾人证号 masked:\n${text}`);
   };
@@ -68,6 +71,8 @@ describe('a confirmation box typed as text, on the review screen', () => {
     await page.fill('#f-card', CARD);
     await page.fill('#f-card_again', CARD);
     await page.fill('#f-disab_no', `${ID}12`);
+    // full width, as a Chinese input method types it
+    await page.fill('#f-remark', `身份证${WIDE_ID}`);
     await atRoute(page, /^#\/case\/[0-9a-f]+\/review$/,
       () => page.locator('form.step-form button[type="submit"]').click());
     await review();
