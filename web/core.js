@@ -280,7 +280,9 @@ export function openDialog({ role = 'dialog', labelId, descId, content, focus, c
   const others = [...document.body.children].filter(n => !n.classList.contains('overlay'));
   for (const n of others) n.inert = true;
   document.body.append(overlay);
-  (focus || box.querySelector('button'))?.focus();
+  // a dialog taller than the screen opens at its heading, not scrolled
+  // down to the button that takes the focus (the overlay scrolls, app.css)
+  (focus || box.querySelector('button'))?.focus({ preventScroll: true });
   function close({ restoreFocus = true } = {}) {
     overlay.remove();
     if (!document.querySelector('.overlay'))
