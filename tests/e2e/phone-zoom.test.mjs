@@ -3,8 +3,9 @@
 // the page is then laid out narrower: a 360 px wide phone at 125 % is 288
 // CSS px wide, at 150 % 240. The screens of a walk, normal and 大字, must
 // not scroll sideways there: the home's category tiles (at least 14rem
-// wide, 308 px with 大字) and the answers of a question (13rem) did, and
-// a resident reading a line had to pan to see its end.
+// wide, 308 px with 大字), the answers of a question (13rem) and a
+// material's （如有） (kept on one line beside it) did, and a resident
+// reading a line had to pan to see its end.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useKiosk, kioskPage, atRoute, setMode, shot, horizontalOverflow, smallTargets } from './helpers.mjs';
@@ -17,7 +18,8 @@ const ZOOMED = [{ width: 288, height: 592 }, { width: 240, height: 493 }];
 
 describe('a phone zoomed in: no sideways scroll', () => {
   // web cases at their conditions, at their first step (two questions
-  // with options) and at their form
+  // with options), at their materials (an item marked （如有）) and at
+  // their form
   const at = {};
   before(async () => {
     const post = (p, body) => apiPost(k.url, p, body);
@@ -25,6 +27,9 @@ describe('a phone zoomed in: no sideways scroll', () => {
     at.conditions = await start();
     at.options = await start();
     await post(`/api/v1/cases/${at.options}/conditions`, { confirmed: [true, true, true] });
+    at.checklist = await start();
+    await post(`/api/v1/cases/${at.checklist}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${at.checklist}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
     at.form = await start();
     await post(`/api/v1/cases/${at.form}/conditions`, { confirmed: [true, true, true] });
     await post(`/api/v1/cases/${at.form}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
@@ -44,6 +49,7 @@ describe('a phone zoomed in: no sideways scroll', () => {
             ['overview', '/#/p/labour-handbook', /^#\/p\/labour-handbook$/],
             ['conditions', `/#/case/${at.conditions}/conditions`, /\/conditions$/],
             ['step with options', `/#/case/${at.options}/step/0`, /\/step\/0$/],
+            ['checklist', `/#/case/${at.checklist}/step/1`, /\/step\/1$/],
             ['form', `/#/case/${at.form}/step/2`, /\/step\/2$/],
           ]) {
             await atRoute(page, re, () => page.goto(k.url + route));
