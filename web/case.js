@@ -476,10 +476,10 @@ function conditionsScreen(c, missing = c.condMissing || []) {
 }
 
 // The page goes to its top for the summary; when the header and what is
-// above the summary leave it under the sticky action bar or below the
-// screen (a phone zoomed in, 大字: the tap on 确认 seemed to do nothing,
-// tests/e2e/phone-summary.test.mjs), the summary comes up to the top,
-// below the header while that sticks.
+// above the summary leave it, or its last links, under the sticky action
+// bar or below the screen (a phone zoomed in, 大字: the tap on 确认 seemed
+// to do nothing; tests/e2e/phone-summary.test.mjs), the summary comes up
+// to the top, below the header while that sticks.
 function focusSummary() {
   const s = document.getElementById('error-summary');
   if (!s) return;
@@ -488,9 +488,7 @@ function focusSummary() {
   const sticky = (e) => !!e && getComputedStyle(e).position === 'sticky';
   const limit = sticky(bar) ? bar.getBoundingClientRect().top : window.innerHeight;
   const r = s.getBoundingClientRect();
-  // the heading and the first entry, at least, are to be seen
-  const first = s.querySelector('li') || s;
-  if (first.getBoundingClientRect().bottom > limit) {
+  if (r.bottom > limit) {
     const head = document.querySelector('.app-header');
     const top = sticky(head) ? head.getBoundingClientRect().bottom : 0;
     window.scrollBy(0, r.top - top - 8);
