@@ -37,6 +37,16 @@ const handIn = c => (c.channel === 'web' ? { prereview: true } : {});
 // ---- starting ----
 
 export async function startCase(p, btn) {
+  // From home the back button leads from a case's first screens to this
+  // overview again with the case still this tab's: 开始办理 goes back to
+  // it while it is open, rather than starting an empty second case with
+  // another link (tests/e2e/phone-restart.test.mjs). 首页's 回首页 and the
+  // kiosk's resets clear state.case, so a new case starts after them.
+  const cur = state.case;
+  if (!KIOSK && cur && cur.proc.id === p.id && cur.status === 'open') {
+    go(caseHash(cur, cur.nConditions > 0 ? 'conditions' : 'step/' + firstUndone(cur)));
+    return;
+  }
   const holder = btn && btn.closest('.actions');
   const old = holder && holder.parentNode.querySelector('.start-error');
   if (old) old.remove();
