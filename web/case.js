@@ -394,6 +394,10 @@ function closedScreen(c) {
       rejected: 'closedRejected' }[c.status] || 'closedEnded';
   const served = c.status === 'completed' || c.status === 'ready';
   const ymd = (s) => { const [y, m, d] = s.split('-').map(Number); return t('dateYmd', { y, m, d }); };
+  // where and when to collect it: a resident at home who opens the link
+  // was told to come to the window, not where the hall is or when it is
+  // open (tests/e2e/phone-ready.test.mjs)
+  const where = c.status === 'ready' ? factsList(c.proc.meta, ['location', 'hours', 'phone']) : null;
   show([
     procKicker(c),
     el('h1', {}, t(key + 'Title')),
@@ -405,6 +409,8 @@ function closedScreen(c) {
       ? el('p', { class: 'hint', id: 'case-calendar-gap' }, t('chainDueGap', { y: c.calendarGap })) : null,
     c.status === 'rejected' && c.rejectedReason ? el('div', { class: 'alert', id: 'rejected-reason' },
       el('p', {}, el('strong', {}, t(c.refused ? 'refusedReason' : 'rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
+    where ? el('section', { class: 'card', id: 'ready-where', 'aria-labelledby': 'ready-where-h' },
+      el('h2', { id: 'ready-where-h' }, t('readyWhere')), where) : null,
     served ? ratingSection(c) : null,
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), served ? 'btn' : 'btn btn-primary')),
   ]);
