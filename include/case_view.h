@@ -38,6 +38,17 @@ char *case_view_mask_ids_in(const char *v);
  * (case_view_mask_ids_in). A new string, NULL when memory runs out. */
 char *case_view_shown(const struct procedure *p, const struct field *f, const char *v);
 
+/* The text a resident sent back for a stored value v whose ID numbers the
+ * case view showed masked (case_view_mask_ids_in), edited around them (a
+ * 备注 with a phone number added): each masked number of v that text still
+ * holds, exactly as shown, stands for the number, as a whole echo does.
+ * Returns 0 with *out a new string (text with the numbers put back), or
+ * NULL when v shows no masked number; 1 when text holds more masked
+ * numbers than that accounts for (a mask edited itself: the stars would
+ * replace the number for good, so it must be typed in full), *out NULL;
+ * -1 when memory runs out. */
+int case_view_unmask_ids_in(const char *v, const char *text, char **out);
+
 /* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
  * to their last 4 characters; NULL when memory runs out. Caller frees. */
 char *case_view_json(const struct case_state *cs);

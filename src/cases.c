@@ -907,27 +907,53 @@ static int cases_step_check(const struct case_state *cs, size_t n, const struct 
  * answer should not have to type it again. That exact echo stands for the
  * stored value, unless the window flagged the field when it returned the
  * case (the number is what must change); anything else is checked as
- * typed. */
-static const char *cases_unmask(const struct case_state *cs, const struct field *f,
-                                const char *text)
+ * typed. In an answer whose type masks nothing (a 备注, 残疾人证号) each ID
+ * number was masked alone, and the resident may edit around it: each mask
+ * the text still holds as shown stands for its number; a mask changed
+ * itself, or one in a field the window flagged, is 1 (to be typed in
+ * full: taken as typed, its stars replaced the number for good and the
+ * window saw **************). *use gets the text to check, *owned what to
+ * free after it. 0, 1, or -1 when memory runs out. */
+static int cases_unmask(const struct case_state *cs, const struct field *f, const char *text,
+                        const char **use, char **owned)
 {
     const char *stored;
     char *shown;
     cJSON *flags;
     bool flagged, echo;
+    int r;
 
-    /* out of memory, the text is checked as typed: a refusal, not a guess */
-    if (!text || !strchr(text, '*') || !(stored = cases_value(cs, f->key)) ||
-        !(shown = case_view_shown(cs->model, f, stored)))
-        return text;
-    echo = strcmp(shown, text) == 0;
-    free(shown);
-    if (!echo)
-        return text;
+    *use = text;
+    *owned = NULL;
+    if (!text || !strchr(text, '*') || !(stored = cases_value(cs, f->key)))
+        return 0;
     flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
     flagged = case_view_flagged(flags, "fields", f->key);
     cJSON_Delete(flags);
-    return flagged ? text : stored;
+    if (case_view_field_mask(cs->model, f) == FIELD_MASK_NONE) {
+        if ((r = case_view_unmask_ids_in(stored, text, owned)) != 0)
+            return r;
+        if (!*owned || strcmp(*owned, text) == 0) {
+            free(*owned);
+            *owned = NULL;
+            return 0;
+        }
+        if (flagged) {
+            free(*owned);
+            *owned = NULL;
+            return 1;
+        }
+        *use = *owned;
+        return 0;
+    }
+    /* out of memory, the text is checked as typed: a refusal, not a guess */
+    if (!(shown = case_view_shown(cs->model, f, stored)))
+        return 0;
+    echo = strcmp(shown, text) == 0;
+    free(shown);
+    if (echo && !flagged)
+        *use = stored;
+    return 0;
 }
 
 int cases_step_validate(const struct case_state *cs, size_t n, const struct case_answers *in,
@@ -948,6 +974,7 @@ int cases_step_validate(const struct case_state *cs, size_t n, const struct case
             const struct field *f = &st->fields[i];
             struct validate_error verr;
             const char *text;
+            char *owned;
             bool bad;
             int r;
 
@@ -956,7 +983,6 @@ int cases_step_validate(const struct case_state *cs, size_t n, const struct case
             if (f->has_cond && !cases_cond_holds(cs, &f->cond))
                 continue;
             text = cases_input_text(f, cases_answer(in->fields, in->n_fields, f->key), &bad);
-            text = cases_unmask(cs, f, text);
             if (bad) {
                 char msg[300];
                 snprintf(msg, sizeof msg, "%s的格式不对，请重新填写", f->label);
@@ -964,8 +990,19 @@ int cases_step_validate(const struct case_state *cs, size_t n, const struct case
                     return -1;
                 continue;
             }
+            if ((r = cases_unmask(cs, f, text, &text, &owned)) < 0)
+                return -1;
+            if (r > 0) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s里的身份证号码显示时遮住了（*号），改动后无法还原；"
+                         "请把完整的号码重新输入", f->label);
+                if (cases_reject(rej, f, "masked_id", msg) != 0)
+                    return -1;
+                continue;
+            }
             r = validate_field(f, text, text ? strlen(text) : 0, today, cases_lookup, &ctx,
                                &(*normalised)[i], &verr);
+            free(owned);
             if (r < 0)
                 return -1;
             if (r > 0 && cases_reject(rej, f, verr.code, verr.message) != 0)
