@@ -1422,7 +1422,10 @@ static void db_lock_give_owner(int fd, const char *name, const char *path)
     char dir[4096];
     const char *slash;
 
-    if (geteuid() != 0 || fstat(fd, &lst) != 0 || lst.st_uid != 0)
+    /* a lock with another name too (a hard link to a file of root's) is
+     * not the lock's to give */
+    if (geteuid() != 0 || fstat(fd, &lst) != 0 || lst.st_uid != 0 || !S_ISREG(lst.st_mode) ||
+        lst.st_nlink != 1)
         return;
     if (stat(path, &ref) != 0) {
         slash = strrchr(name, '/');
@@ -1458,9 +1461,16 @@ int db_lock_take(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "the database path is too long: %s", path);
         return -1;
     }
-    if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+    /* not through a symbolic link: the folder is the service user's, and
+     * one put there in the lock's place had root write its pid into (and
+     * db_lock_give_owner give away) whatever file it names */
+    if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640)) < 0) {
         int e = errno;
-        if (e == EACCES && stat(lock, &st) == 0 && st.st_uid != geteuid())
+        if (e == ELOOP)
+            snprintf(err, errlen, "the lock file %s is a symbolic link, and is not followed (a "
+                     "process run as root would write where it points): while no daemon runs, "
+                     "delete it (rm %s)", lock, lock);
+        else if (e == EACCES && stat(lock, &st) == 0 && st.st_uid != geteuid())
             snprintf(err, errlen, "cannot open the lock file %s: %s (the file belongs to uid %u, "
                      "mode %o, and this process runs as uid %u: while no daemon runs, give it to "
                      "the database's owner, chown spkiosk:spkiosk %s, or delete it)",

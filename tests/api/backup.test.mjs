@@ -571,3 +571,55 @@ describe('a backup from a database its user may only read, or from a copy', () =
     assert.equal(sql(db, "SELECT count(*) FROM backup_outcomes WHERE outcome = 'ok'").stdout, '1\n', 'the first one recorded');
   });
 });
+
+// The lock sits in the database's folder, which the service's user owns:
+// whoever runs as that user (a daemon taken over) may put a symbolic link
+// there in its place. A restore or backup as root then opened the file the
+// link names, creating it if need be, wrote its pid into it, and, since
+// root gives a lock of root's to the database's owner, gave that file to
+// the service's user: a link to /etc/profile.d/x.sh made a file root's
+// shell runs, writable by the service. A lock that is a link is refused,
+// and nothing is written where it points.
+describe('a lock file replaced by a symbolic link', () => {
+  const ROOT = process.getuid && process.getuid() === 0;
+  const NOBODY = 65534;
+  let tmp;
+  before(() => { tmp = makeTmp(); });
+  after(() => rmTmp(tmp));
+
+  function setUp(name) {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir);
+    const live = path.join(dir, 'old.db');
+    const d = spawnSync(BIN, ['user', 'add', 'wang', '--role', 'staff', '--db', live],
+      { encoding: 'utf8', input: 'a-long-password\n' });
+    assert.equal(d.status, 0, d.stderr);
+    const bk = path.join(dir, 'copy.db');
+    assert.equal(run(['backup', '--db', live, bk]).status, 0);
+    const state = path.join(dir, 'state');
+    fs.mkdirSync(state, { mode: 0o755 });
+    const db = path.join(state, 'spkiosk.db');
+    const victim = path.join(dir, 'victim');
+    fs.symlinkSync(victim, `${db}.lock`);
+    return { state, db, bk, victim };
+  }
+
+  it('is refused: nothing is made or written where it points', () => {
+    const { db, bk, victim } = setUp('plain');
+    const r = run(['restore', '--db', db, bk]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /the lock file .*spkiosk\.db\.lock is a symbolic link.*delete it/);
+    assert.equal(fs.existsSync(victim), false, 'a file was made through the link');
+  });
+
+  it("as root, the file it names is not given to the folder's owner", { skip: !ROOT && 'needs root' }, () => {
+    const { state, db, bk, victim } = setUp('root');
+    fs.chownSync(state, NOBODY, NOBODY);
+    fs.writeFileSync(victim, 'root:secret\n', { mode: 0o600 });
+    const r = run(['restore', '--db', db, bk]);
+    assert.equal(r.status, 1, r.stderr);
+    const st = fs.statSync(victim);
+    assert.deepEqual([st.uid, st.gid], [0, 0], "root's file was given to the service's user");
+    assert.equal(fs.readFileSync(victim, 'utf8'), 'root:secret\n');
+  });
+});
