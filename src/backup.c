@@ -873,7 +873,8 @@ out:
 static int backup_give_owner(const char *db_path, const char *tmp, char *err, size_t errlen)
 {
     char dir[BACKUP_PATH_MAX];
-    struct stat st;
+    struct stat st, mine;
+    int fd = -1, rc = -1;
 
     if (stat(db_path, &st) != 0) {
         backup_dirname(db_path, dir);
@@ -884,13 +885,26 @@ static int backup_give_owner(const char *db_path, const char *tmp, char *err, si
     }
     if (st.st_uid == geteuid() && st.st_gid == getegid())
         return 0;
-    if (chown(tmp, st.st_uid, st.st_gid) != 0) {
+    /* by its descriptor, never through a link: the folder is the service
+     * user's, and a link put in the copy's place had root (restore's usual
+     * user) give whatever file it names to that user (a review) */
+    if ((fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(fd, &mine) != 0 ||
+        !S_ISREG(mine.st_mode) || mine.st_nlink != 1 || mine.st_uid != geteuid()) {
+        snprintf(err, errlen, "the restored copy %s was replaced while it was made (a link, or "
+                 "another's file); nothing was restored", tmp);
+        goto out;
+    }
+    if (fchown(fd, st.st_uid, st.st_gid) != 0) {
         snprintf(err, errlen, "cannot give the restored copy to the owner of %s (uid %u): %s; run "
                  "restore as that user (runuser -u USER -- spkiosk restore ...)",
                  db_path, (unsigned)st.st_uid, strerror(errno));
-        return -1;
+        goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 int backup_restore(const char *db_path, const char *file, char aside[BACKUP_PATH_MAX], char *err,
