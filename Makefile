@@ -361,13 +361,14 @@ check-valgrind:
 #   make fuzz-ci                 each FUZZ_SECONDS, two at a time; fails on a crash
 #   make fuzz-depth FUZZ_RUNS=N  each (or FUZZERS=...) to N executions, a row
 #                                per harness appended to build/fuzz/depth.md
-FUZZERS      = procedure triage directory field cjktok validate practice calendar posts bodies http
+FUZZERS      = procedure triage directory field cjktok validate practice calendar posts bodies http \
+               idmask
 FUZZ_SECONDS ?= 30
 FUZZ_RUNS    ?= 10000000
 FUZZ_SRC     = src/diag.c src/strbuf.c src/utf8.c src/frontmatter.c src/marker.c src/field.c \
                src/procedure.c src/render.c src/triage.c src/directory.c src/mdlimit.c src/cjktok.c \
                src/validate.c src/text.c src/mdtext.c src/pinyin.c src/posts.c src/practice.c src/workdays.c \
-               src/bodies.c src/httpin.c src/hosts.c src/token.c src/xff.c src/hall.c \
+               src/bodies.c src/httpin.c src/hosts.c src/token.c src/xff.c src/hall.c src/idmask.c \
                build/gen/pinyin.c
 # the sources compiled once with coverage, each harness links them
 FUZZ_OBJ     = $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter src/%,$(FUZZ_SRC))) build/fuzz/obj/gen_pinyin.o

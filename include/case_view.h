@@ -25,29 +25,10 @@ const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX]);
  * full on the kiosk). FIELD_MASK_NONE for anything else. */
 enum field_mask case_view_field_mask(const struct procedure *p, const struct field *f);
 
-/* v with every ID number in it (GB 11643: region, a real birth date, the
- * check character; single spaces or hyphens between its characters, as
- * copied from a card) masked to its last 4 characters, the rest of v as it
- * is; a new string, NULL when memory runs out. For a value whose type knows
- * nothing of ID numbers: 残疾人证号 is the holder's ID number and 2 digits,
- * typed into a `text` field. */
-char *case_view_mask_ids_in(const char *v);
-
 /* How the resident's own case view shows f's stored value v: masked as
  * case_view_field_mask says, else with the ID numbers in it masked
- * (case_view_mask_ids_in). A new string, NULL when memory runs out. */
+ * (idmask_text_hide). A new string, NULL when memory runs out. */
 char *case_view_shown(const struct procedure *p, const struct field *f, const char *v);
-
-/* The text a resident sent back for a stored value v whose ID numbers the
- * case view showed masked (case_view_mask_ids_in), edited around them (a
- * 备注 with a phone number added): each masked number of v that text still
- * holds, exactly as shown, stands for the number, as a whole echo does.
- * Returns 0 with *out a new string (text with the numbers put back), or
- * NULL when v shows no masked number; 1 when text holds more masked
- * numbers than that accounts for (a mask edited itself: the stars would
- * replace the number for good, so it must be typed in full), *out NULL;
- * -1 when memory runs out. */
-int case_view_unmask_ids_in(const char *v, const char *text, char **out);
 
 /* The case as GET /api/v1/cases/{id} answers it, ID numbers (cn_id) masked
  * to their last 4 characters; NULL when memory runs out. Caller frees. */

@@ -10,10 +10,8 @@
 #include "catalog.h"
 #include "clock.h"
 #include "hall.h"
+#include "idmask.h"
 #include "relay.h"
-#include "strbuf.h"
-#include "utf8.h"
-#include "validate.h"
 #include "workdays.h"
 
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
@@ -42,261 +40,13 @@ enum field_mask case_view_field_mask(const struct procedure *p, const struct fie
     return FIELD_MASK_NONE;
 }
 
-/* The ASCII character of an ID number's character at s (a digit or X, in
- * ASCII or full width, as a Chinese input method types them), or 0 for
- * anything else; *len gets the bytes it takes (1 for a byte that is not
- * UTF-8). */
-static char case_view_id_char(const char *s, size_t n, size_t *len)
-{
-    uint32_t cp;
-
-    *len = utf8_decode(s, n, &cp);
-    if (*len == 0) {
-        *len = 1;
-        return 0;
-    }
-    if ((cp >= '0' && cp <= '9') || cp == 'X' || cp == 'x')
-        return (char)cp;
-    if (cp >= 0xFF10 && cp <= 0xFF19) /* ０…９ */
-        return (char)('0' + (cp - 0xFF10));
-    return cp == 0xFF38 || cp == 0xFF58 ? 'X' : 0; /* Ｘ ｘ */
-}
-
-/* Whether s starts with a separator allowed inside a copied number: a
- * space or hyphen, ASCII or full width; *len as above. */
-static bool case_view_id_gap(const char *s, size_t n, size_t *len)
-{
-    uint32_t cp;
-
-    *len = utf8_decode(s, n, &cp);
-    if (*len == 0) {
-        *len = 1;
-        return false;
-    }
-    return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D;
-}
-
-char *case_view_mask_ids_in(const char *v)
-{
-    size_t n = strlen(v), i = 0, o = 0, run, start, k, len, len2;
-    size_t *at = malloc((n + 1) * sizeof *at);
-    /* hide[b]: the character starting at byte b is shown as '*' */
-    unsigned char *hide = calloc(n + 1, 1);
-    char *asc = malloc(n + 1), *out = malloc(n + 1), win[19], id[19], a;
-    const char *code;
-    int birth;
-
-    if (!at || !hide || !asc || !out) {
-        free(out);
-        out = NULL;
-        goto done;
-    }
-    while (i < n) {
-        /* a run of ID number characters, a single separator allowed
-         * between two of them; at[] holds where each one starts */
-        for (run = 0; i < n;) {
-            if ((a = case_view_id_char(v + i, n - i, &len)) != 0) {
-                at[run] = i;
-                asc[run++] = a;
-                i += len;
-            } else if (run && case_view_id_gap(v + i, n - i, &len) && i + len < n &&
-                       case_view_id_char(v + i + len, n - i - len, &len2) != 0) {
-                i += len;
-            } else {
-                break;
-            }
-        }
-        /* every window that is a number is masked, not only the first:
-         * digits before a number (a mobile typed in front of it) may make a
-         * window that passes by chance and overlaps the real one */
-        for (start = 0; start + 18 <= run; start++) {
-            memcpy(win, asc + start, 18);
-            if (validate_cn_id(win, 18, 99991231, id, &birth, &code) == 0)
-                for (k = 0; k < 14; k++)
-                    hide[at[start + k]] = 1;
-        }
-        if (run == 0) {
-            (void)case_view_id_char(v + i, n - i, &len);
-            i += len;
-        }
-    }
-    for (i = 0; i < n;) {
-        if (hide[i]) {
-            (void)case_view_id_char(v + i, n - i, &len);
-            out[o++] = '*';
-            i += len;
-        } else {
-            out[o++] = v[i++];
-        }
-    }
-    out[o] = '\0';
-done:
-    free(at);
-    free(hide);
-    free(asc);
-    return out;
-}
-
-/* The masks left in s: runs of 14 or more '*', a single separator allowed
- * between two (a number copied with spaces is masked "****** ********"),
- * as case_view_mask_ids_in writes one number's. */
-static size_t case_view_masks_in(const char *s)
-{
-    size_t n = strlen(s), i = 0, len, stars, masks = 0;
-
-    while (i < n) {
-        for (stars = 0; i < n;) {
-            if (s[i] == '*') {
-                stars++;
-                i++;
-            } else if (stars && case_view_id_gap(s + i, n - i, &len) && i + len < n &&
-                       s[i + len] == '*') {
-                i += len;
-            } else {
-                break;
-            }
-        }
-        if (stars >= 14)
-            masks++;
-        if (!stars)
-            i++;
-    }
-    return masks;
-}
-
-/* Replaces every mask (in shown) of one number with the number (in v):
- * into *res, a new string. 0 or -1. */
-static int case_view_put_back(char **res, const char *mask, size_t mn, const char *num, size_t nn)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *s = *res, *hit;
-    char *m = strndup(mask, mn);
-    int rc = -1;
-
-    if (!m)
-        return -1;
-    while ((hit = strstr(s, m)) != NULL) {
-        if (strbuf_append(&sb, s, (size_t)(hit - s)) != 0 || strbuf_append(&sb, num, nn) != 0)
-            goto out;
-        s = hit + mn;
-    }
-    if (strbuf_puts(&sb, s) != 0 || !(s = strbuf_take(&sb)))
-        goto out;
-    free(*res);
-    *res = (char *)s;
-    rc = 0;
-out:
-    strbuf_free(&sb);
-    free(m);
-    return rc;
-}
-
-/* One masked number: its bytes in v and in the shown text. */
-struct case_view_span {
-    size_t os, on, ms, mn;
-};
-
-/* Longest mask first: a shorter one (a number's last 14 and four) may be
- * the end of a longer one (numbers written together, masked as one run). */
-static int case_view_span_cmp(const void *a, const void *b)
-{
-    size_t x = ((const struct case_view_span *)a)->mn, y = ((const struct case_view_span *)b)->mn;
-
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-int case_view_unmask_ids_in(const char *v, const char *text, char **out)
-{
-    size_t n = strlen(v), i = 0, j = 0, k, ns = 0, tail, len, len2;
-    char *shown = case_view_mask_ids_in(v), *res = NULL;
-    /* a span holds at least one byte of v */
-    struct case_view_span *sp = malloc((n + 1) * sizeof *sp);
-    int rc = -1;
-
-    *out = NULL;
-    if (!shown || !sp)
-        goto out;
-    if (strcmp(shown, v) == 0) {
-        rc = 0;
-        goto out;
-    }
-    /* the whole text as shown: the value itself */
-    if (!(res = strdup(strcmp(shown, text) == 0 ? v : text)))
-        goto out;
-    /* v and shown side by side: a byte that differs starts a masked
-     * character ('*' in shown, a digit or X of one to three bytes in v);
-     * the rest is the same bytes */
-    while (i < n) {
-        if (v[i] == shown[j]) {
-            i++;
-            j++;
-            continue;
-        }
-        sp[ns].os = i;
-        sp[ns].ms = j;
-        /* the masked characters and the separators between them */
-        for (;;) {
-            if (i < n && v[i] != shown[j]) {
-                (void)case_view_id_char(v + i, n - i, &len);
-                i += len;
-                j++;
-            } else if (i < n && case_view_id_gap(v + i, n - i, &len) && i + len < n &&
-                       v[i + len] != shown[j + len]) {
-                i += len;
-                j += len;
-            } else {
-                break;
-            }
-        }
-        /* and the last four shown, which tell one number's mask from
-         * another's; shown, not masked: a number overlapping this one
-         * (written together) may begin its mask within them */
-        for (tail = 0; tail < 4 && i < n && v[i] == shown[j];) {
-            if (case_view_id_char(v + i, n - i, &len) != 0) {
-                i += len;
-                j += len;
-                tail++;
-            } else if (case_view_id_gap(v + i, n - i, &len) && i + len < n &&
-                       v[i + len] == shown[j + len] &&
-                       case_view_id_char(v + i + len, n - i - len, &len2) != 0) {
-                i += len;
-                j += len;
-            } else {
-                break;
-            }
-        }
-        sp[ns].on = i - sp[ns].os;
-        sp[ns].mn = j - sp[ns].ms;
-        ns++;
-    }
-    qsort(sp, ns, sizeof *sp, case_view_span_cmp);
-    for (k = 0; k < ns; k++)
-        if (case_view_put_back(&res, shown + sp[k].ms, sp[k].mn, v + sp[k].os, sp[k].on) != 0)
-            goto out;
-    /* a mask still there is none of v's numbers as shown: the resident
-     * changed the mask itself (its last four), and its stars would be
-     * stored in place of the number */
-    if (case_view_masks_in(res) > case_view_masks_in(v)) {
-        rc = 1;
-        goto out;
-    }
-    *out = res;
-    res = NULL;
-    rc = 0;
-out:
-    free(sp);
-    free(res);
-    free(shown);
-    return rc;
-}
-
 char *case_view_shown(const struct procedure *p, const struct field *f, const char *v)
 {
     char masked[CASE_VIEW_MASKED_MAX];
 
     if (case_view_field_mask(p, f) != FIELD_MASK_NONE)
         return strdup(case_view_mask_id(v, masked));
-    return case_view_mask_ids_in(v);
+    return idmask_text_hide(v);
 }
 
 /* Adds "step", "steps" (when with_steps), "applicable" and "done" to root.
@@ -394,7 +144,7 @@ static int case_view_add_staff_text(cJSON *o, const char *name, const char *v)
 
     if (!v)
         return cJSON_AddNullToObject(o, name) ? 0 : -1;
-    if (!(shown = case_view_mask_ids_in(v)))
+    if (!(shown = idmask_text_hide(v)))
         return -1;
     ok = cJSON_AddStringToObject(o, name, shown) != NULL;
     free(shown);

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "display.h"
 #include "followup.h"
+#include "idmask.h"
 #include "text.h"
 #include "utf8.h"
 #include "validate.h"
@@ -931,7 +932,7 @@ static int cases_unmask(const struct case_state *cs, const struct field *f, cons
     flagged = case_view_flagged(flags, "fields", f->key);
     cJSON_Delete(flags);
     if (case_view_field_mask(cs->model, f) == FIELD_MASK_NONE) {
-        if ((r = case_view_unmask_ids_in(stored, text, owned)) != 0)
+        if ((r = idmask_text_restore(stored, text, owned)) != 0)
             return r;
         if (!*owned || strcmp(*owned, text) == 0) {
             free(*owned);

@@ -126,7 +126,7 @@ export function fieldType(f) {
 
 // The ID numbers inside a text (残疾人证号 is one and two digits, typed into
 // a text box) masked to their last four, the rest as typed: as the server
-// masks them (case_view_mask_ids_in): region, a real birth date, the check
+// masks them (idmask_text_hide, src/idmask.c): region, a real birth date, the check
 // character; a single space or hyphen allowed between two characters;
 // full-width digits and Ｘ count, as the server counts them.
 const ID_REGIONS = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
