@@ -128,6 +128,19 @@ static int field_parse_options(const char *path, int line, struct field *f, cons
             break;
         p = slash + 1;
     }
+    /* options=重残／重病、服刑在押/失联: an option holding a full-width
+     * slash (a Chinese input method's /) is one odd option on the kiosk
+     * when several were meant; it may also be one option on purpose
+     * (残疾人证／诊断证明), so it is a warning, once */
+    for (i = 0; f->n_options > 1 && i < f->n_options; i++) {
+        if (strstr(f->options[i], "\xEF\xBC\x8F")) {
+            diag_warn(diags, path, line,
+                      "选项「%s」里有全角斜杠「／」，居民看到的是一个选项：如果是想分成几个选项，请改用"
+                      "半角的 /（切换到英文输入法再打）；如果它本来就是一个选项，可以不改",
+                      f->options[i]);
+            break;
+        }
+    }
     /* one option written with another separator: only that whole text
      * would be accepted, so nobody could answer */
     if (f->n_options == 1 && (strstr(v, "\xEF\xBC\x8F") || strstr(v, "\xE3\x80\x81") ||
