@@ -5,25 +5,17 @@
 // whom) and says why nothing was called.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
 
 describe('a call over a colleague\'s call of the same number', () => {
-  let kp;
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
-    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-  });
-  after(async () => { if (kp) await kp.context.close(); });
+  const two = useTwoStaff(k);
 
   it('is refused; the page shows the case called by the colleague', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'li', 'li-password-12');
     const pane = await openStaffCase(page, c.ticket);
@@ -48,6 +40,6 @@ describe('a call over a colleague\'s call of the same number', () => {
     const d = await (await fetch(`${k.url}/api/v1/display`)).json();
     assert.deepEqual(d.calls.filter((x) => x.ticket === c.ticket).map((x) => x.window), ['1'],
       'the screen sends the resident to one window');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE, ROOT, login, authHeaders, adminPassword } from '../api/helpers.mjs';
+import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE, ROOT, login, authHeaders, adminPassword, addUser } from '../api/helpers.mjs';
 
 export { SAMPLE_TREE, ROOT };
 
@@ -127,6 +127,22 @@ export async function kioskPage(h, { viewport = PORTRAIT, hasTouch = true, isMob
       assert.deepEqual(errors, [], `${what}: errors in the page`);
     },
   };
+}
+
+// Two staff users on the daemon of h, wang (wang-password-1) and li
+// (li-password-12), and one desk page (1600×1000, a mouse), for the tests
+// that play one staffer on the page against the other through the API (a
+// colleague's move while a case is on show). Call inside a describe: its .kp
+// (kioskPage's) is set once its before hook has run, closed after.
+export function useTwoStaff(h) {
+  const s = { kp: null };
+  before(async () => {
+    addUser(path.join(h.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+    addUser(path.join(h.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
+    s.kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+  });
+  after(async () => { if (s.kp) await s.kp.context.close(); });
+  return s;
 }
 
 // Retries an (async) assertion until it passes or the time is up; the last

@@ -3,11 +3,10 @@
 // resident). Before, li's date and note replaced wang's without a word.
 // The page now sends the status and date it showed: the refusal redraws
 // the case with wang's date and keeps li's note under the message.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, holdQueueRefresh } from './helpers.mjs';
-import { addUser, writeTree, makeTmp, login, authHeaders } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, staffLogin, holdQueueRefresh } from './helpers.mjs';
+import { writeTree, makeTmp, login, authHeaders } from '../api/helpers.mjs';
 import { apiPost } from './labour-case.mjs';
 
 const tree = writeTree(makeTmp('spkiosk-e2e-invrace-'), {
@@ -25,17 +24,10 @@ function day(days) {
 }
 
 describe('an invitation over a colleague\'s', () => {
-  let kp;
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
-    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-  });
-  after(async () => { if (kp) await kp.context.close(); });
+  const two = useTwoStaff(k);
 
   it('is refused; the page shows the colleague\'s date and keeps the note written', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await apiPost(k.url, '/api/v1/cases', { procedure: 'aid', channel: 'web' });
     await apiPost(k.url, `/api/v1/cases/${c.id}/steps/0`, { checklist: { id_card: true } });
     const s = await apiPost(k.url, `/api/v1/cases/${c.id}/submit`, { prereview: true });
@@ -64,6 +56,6 @@ describe('an invitation over a colleague\'s', () => {
     assert.equal(v.invite.date, day(5), 'wang\'s date stands');
     assert.equal(v.invite.note, '请带户口簿');
     assert.match(await pane.innerText(), new RegExp(day(5).slice(5).replace('-', '.*')), 'redrawn with that date');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 });

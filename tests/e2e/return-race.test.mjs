@@ -4,27 +4,19 @@
 // pointed to was the old one. The case is now redrawn as it is (已受理),
 // and since it can still be returned, the form is back with the reason
 // and the marks, for the staffer to send again or cancel.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
 
 describe('a 退回补正 over a colleague\'s 受理', () => {
-  let kp;
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
-    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-  });
-  after(async () => { if (kp) await kp.context.close(); });
+  const two = useTwoStaff(k);
 
   it('redraws the case accepted, and offers the return again with what was typed and marked', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const pane = await openStaffCase(page, c.ticket);
@@ -50,6 +42,6 @@ describe('a 退回补正 over a colleague\'s 受理', () => {
     const v = await (await fetch(`${k.url}/api/v1/staff/cases/${c.id}`, { headers: authHeaders(await login(k.url, 'li', 'li-password-12')) })).json();
     assert.equal(v.status, 'accepted', 'nothing returned');
     await page.keyboard.press('Escape');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 });

@@ -7,27 +7,19 @@
 // what happened is read out beside it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
 
 describe('the focus after a move redraws the case', () => {
-  let kp;
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
-    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-  });
-  after(async () => { if (kp) await kp.context.close(); });
+  const two = useTwoStaff(k);
 
   const active = (page) => page.evaluate(() => document.activeElement.id || document.activeElement.tagName);
 
   it('is on the case heading after 再次叫号 and after a refused 受理', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const pane = await openStaffCase(page, c.ticket);
@@ -52,14 +44,14 @@ describe('the focus after a move redraws the case', () => {
     } finally {
       await release();
     }
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 
   // 叫下一个号 pressed from the keyboard with nobody waiting: busy() disabled
   // the button while the call went out, the focus fell to the body and the
   // answer (现在没有等候的号) put it nowhere, so the next Enter did nothing
   it('stays on 叫下一个号 when nobody is waiting, and the next Enter calls', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     await page.locator('#call-next').focus();
     await page.keyboard.press('Enter');
     await page.locator('#call-msg .msg-error').waitFor();
@@ -68,6 +60,6 @@ describe('the focus after a move redraws the case', () => {
     const c = await labourCase(k.url);
     await page.keyboard.press('Enter');
     await page.locator('#case-pane #case-h', { hasText: c.ticket }).waitFor();
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 });

@@ -8,22 +8,14 @@
 // the case changed.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useKiosk, kioskPage, poll, staffLogin, openStaffCase } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { useKiosk, useTwoStaff, kioskPage, poll, staffLogin, openStaffCase } from './helpers.mjs';
+import { login, authHeaders } from '../api/helpers.mjs';
 import { labourCase, longevityCase, apiPost, ID } from './labour-case.mjs';
 
 const k = useKiosk();
 
 describe('a case moved by a colleague while it is on show', () => {
-  let kp;
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
-    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
-  });
-  after(async () => { if (kp) await kp.context.close(); });
+  const two = useTwoStaff(k);
 
   async function returnAndResubmit(c) {
     const li = await login(k.url, 'li', 'li-password-12');
@@ -41,7 +33,7 @@ describe('a case moved by a colleague while it is on show', () => {
   }
 
   it('redraws the case on show with the corrected answers and says it changed', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
     await page.locator('#case-key').fill(c.ticket);
@@ -55,11 +47,11 @@ describe('a case moved by a colleague while it is on show', () => {
     }, { timeout: 12_000 });
     assert.doesNotMatch(await pane.locator('.answers').allInnerTexts().then((t) => t.join()), /张晓梅/);
     assert.match(await pane.locator('.case-msg').innerText(), /有了变动/);
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 
   it('with the return form open, keeps what was typed and says the case changed', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     const pane = await openStaffCase(page, c.ticket);
     await pane.getByRole('button', { name: '退回补正' }).click();
@@ -70,7 +62,7 @@ describe('a case moved by a colleague while it is on show', () => {
     }, { timeout: 12_000 });
     assert.equal(await page.inputValue('#return-reason'), '地址不全', 'the typed reason is kept');
     await page.keyboard.press('Escape');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 
   // a move refused because a colleague moved the case first redraws the
@@ -78,7 +70,7 @@ describe('a case moved by a colleague while it is on show', () => {
   // 不予办理's reason, with its legal basis, had to be written again from
   // memory); the text now stays on the page, marked not saved
   it('a refused 不予办理 keeps the reason typed, after the redraw', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     const wang = await login(k.url, 'wang', 'wang-password-1');
     const acc = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/accept`, { method: 'POST', headers: authHeaders(wang), body: '{}' });
@@ -97,7 +89,7 @@ describe('a case moved by a colleague while it is on show', () => {
     const kept = pane.locator('.case-msg textarea.typed-kept');
     assert.equal(await kept.inputValue(), reason, 'the reason typed is still on the page');
     assert.match(await pane.locator('.case-msg').innerText(), /没有保存/);
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 
   // pass vs 退回补正 on a case with a review chain: wang reads the first
@@ -106,7 +98,7 @@ describe('a case moved by a colleague while it is on show', () => {
   // case's clock at a stage nobody had shown wang; it is refused now, the
   // case stays with the review, and the reason typed stays in the form.
   it('a 退回补正 over a colleague\'s pass of the stage is refused, the reason kept', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const id = await longevityCase(k.url);
     const s = await apiPost(k.url, `/api/v1/cases/${id}/submit`);
     const wang = await login(k.url, 'wang', 'wang-password-1');
@@ -126,7 +118,7 @@ describe('a case moved by a colleague while it is on show', () => {
     assert.equal(v.status, 'accepted');
     assert.equal(v.stages[v.stage].key, 'report', 'the case stays at the stage li passed it to');
     await page.keyboard.press('Escape');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 
   // a reload (F5, the 系统已经更新 bar's 刷新页面) took a typed reason away
@@ -150,7 +142,7 @@ describe('a case moved by a colleague while it is on show', () => {
   // the case accepted before the answer arrives, and must not call the
   // staffer's own move a change made elsewhere
   it('says nothing of a change while this staffer\'s own move is on its way', async () => {
-    const { page } = kp;
+    const { page } = two.kp;
     const c = await labourCase(k.url);
     const pane = await openStaffCase(page, c.ticket);
     let seen = false;
@@ -168,6 +160,6 @@ describe('a case moved by a colleague while it is on show', () => {
     await pane.locator('.case-facts', { hasText: '已受理' }).waitFor({ timeout: 20_000 });
     await page.unroute('**/api/v1/staff/cases/*/accept');
     assert.equal(seen, false, 'no 有了变动 line over the staffer\'s own move');
-    kp.assertClean('staff page');
+    two.kp.assertClean('staff page');
   });
 });
