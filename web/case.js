@@ -9,7 +9,7 @@
 import { t, getLang, fieldCodeEn, paren } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
-  stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK,
+  stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
 } from './core.js';
 import { caseLinkBox, onlineScreen } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
@@ -220,10 +220,7 @@ function focusField(id) {
   if (!f) return;
   f.closest('[hidden]')?.removeAttribute('hidden');
   const wrap = f.closest('.field') || f;
-  const header = document.querySelector('.app-header');
-  const bar = document.querySelector('#main .actions-sticky');
-  const lo = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + 8;
-  const hi = window.innerHeight - (bar ? bar.offsetHeight : 0) - 8;
+  const { lo, hi } = clearBand();
   const top = wrap.getBoundingClientRect().top;
   if (f.getBoundingClientRect().bottom - top <= hi - lo) window.scrollBy(0, top - lo);
   else f.scrollIntoView({ block: 'center' });

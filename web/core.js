@@ -57,6 +57,19 @@ export async function busy(button, fn, { hold = false } = {}) {
   }
 }
 
+// The band of the window between the sticky header and the sticky
+// 上一步/下一步 bar, gap pixels inside each: where a field and the kiosk's
+// keys must show ({lo, hi} in window pixels). The keypad's reveal and the
+// error summary's link both scroll into it.
+export function clearBand(gap = 8) {
+  const header = document.querySelector('.app-header');
+  const bar = document.querySelector('#main .actions-sticky');
+  return {
+    lo: (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + gap,
+    hi: window.innerHeight - (bar ? bar.offsetHeight : 0) - gap,
+  };
+}
+
 // Wires an inline form's 取消 (its button with data-cancel): the button and
 // Esc anywhere in the form call close(), and the focus goes back to what
 // had it when the form was made (the button that opened it), not to the

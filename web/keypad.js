@@ -18,7 +18,7 @@
 // decides). A phone at home (网上办事) has a keyboard of its own, which
 // knows the box's inputmode; a desk PC has a real one.
 
-import { el, KIOSK } from './core.js';
+import { el, KIOSK, clearBand } from './core.js';
 import { t } from './i18n.js';
 
 // The key left of 0 by kind: [typed text, i18n key of its spoken name].
@@ -184,11 +184,7 @@ function reveal(where, input, keys, errorFirst) {
     pendingReveal = [where, input, keys, errorFirst];
     return;
   }
-  const header = document.querySelector('.app-header');
-  const bar = document.querySelector('#main .actions-sticky');
-  const gap = 8;
-  const lo = (header ? Math.max(0, header.getBoundingClientRect().bottom) : 0) + gap;
-  const hi = window.innerHeight - (bar ? bar.offsetHeight : 0) - gap;
+  const { lo, hi } = clearBand();
   const top = where.getBoundingClientRect().top, bottom = keys.getBoundingClientRect().bottom;
   let dy = 0;
   if (bottom - top <= hi - lo) {
