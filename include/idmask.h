@@ -18,8 +18,10 @@ char *idmask_text_hide(const char *v);
  * Returns 0 with *out a new string (text with the numbers put back), or
  * NULL when v shows no masked number; 1 when text holds more masked
  * numbers than that accounts for (a mask edited itself: the stars would
- * replace the number for good, so it must be typed in full), *out NULL;
- * -1 when memory runs out. */
+ * replace the number for good, so it must be typed in full), or when two
+ * of v's numbers are masked alike (the same last four) and text no longer
+ * holds that mask once for each, so which is which cannot be told, *out
+ * NULL; -1 when memory runs out. */
 int idmask_text_restore(const char *v, const char *text, char **out);
 
 #endif

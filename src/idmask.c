@@ -135,21 +135,46 @@ static size_t idmask_masks_in(const char *s)
     return masks;
 }
 
-/* Replaces every mask (in shown) of one number with the number (in v):
- * into *res, a new string. 0 or -1. */
-static int idmask_put_back(char **res, const char *mask, size_t mn, const char *num, size_t nn)
+/* One masked number: its bytes in v and in the shown text. */
+struct idmask_span {
+    size_t os, on, ms, mn;
+};
+
+/* Puts back the numbers of the spans sp[0..ns), which share one mask (in
+ * shown) as written in res: into *res, a new string. When they are one
+ * number, every copy of the mask is it. Two numbers with the same last
+ * four (a holder's and a guardian's) are masked alike: the masks left in
+ * the text are theirs in order when there are as many as the value had,
+ * and otherwise (one of them deleted or pasted twice) which stands for
+ * which cannot be told, so 1, to be typed in full, rather than one
+ * person's number stored in place of the other's. 0, 1 or -1. */
+static int idmask_put_back(char **res, const char *shown, const char *v,
+                           const struct idmask_span *sp, size_t ns)
 {
     struct strbuf sb = STRBUF_INIT;
-    const char *s = *res, *hit;
-    char *m = strndup(mask, mn);
+    const char *s = *res, *hit, *num;
+    char *m = strndup(shown + sp[0].ms, sp[0].mn);
+    size_t k, hits = 0;
+    bool one = true;
     int rc = -1;
 
     if (!m)
         return -1;
-    while ((hit = strstr(s, m)) != NULL) {
-        if (strbuf_append(&sb, s, (size_t)(hit - s)) != 0 || strbuf_append(&sb, num, nn) != 0)
+    for (k = 1; k < ns; k++)
+        if (sp[k].on != sp[0].on || memcmp(v + sp[k].os, v + sp[0].os, sp[0].on) != 0)
+            one = false;
+    for (hit = s; (hit = strstr(hit, m)) != NULL; hit += sp[0].mn)
+        hits++;
+    if (!one && hits != ns) {
+        rc = 1;
+        goto out;
+    }
+    for (k = 0; (hit = strstr(s, m)) != NULL; k++) {
+        num = v + sp[one ? 0 : k].os;
+        if (strbuf_append(&sb, s, (size_t)(hit - s)) != 0 ||
+            strbuf_append(&sb, num, sp[one ? 0 : k].on) != 0)
             goto out;
-        s = hit + mn;
+        s = hit + sp[0].mn;
     }
     if (strbuf_puts(&sb, s) != 0 || !(s = strbuf_take(&sb)))
         goto out;
@@ -162,27 +187,26 @@ out:
     return rc;
 }
 
-/* One masked number: its bytes in v and in the shown text. */
-struct idmask_span {
-    size_t os, on, ms, mn;
-};
-
 /* Longest mask first: a shorter one (a number's last 14 and four) may be
- * the end of a longer one (numbers written together, masked as one run). */
+ * the end of a longer one (numbers written together, masked as one run);
+ * masks of one length in the order they stand in the value, so that two
+ * masked alike are put back in that order. */
 static int idmask_span_cmp(const void *a, const void *b)
 {
-    size_t x = ((const struct idmask_span *)a)->mn, y = ((const struct idmask_span *)b)->mn;
+    const struct idmask_span *x = a, *y = b;
 
-    return x < y ? 1 : x > y ? -1 : 0;
+    if (x->mn != y->mn)
+        return x->mn < y->mn ? 1 : -1;
+    return x->ms < y->ms ? -1 : x->ms > y->ms;
 }
 
 int idmask_text_restore(const char *v, const char *text, char **out)
 {
-    size_t n = strlen(v), i = 0, j = 0, k, ns = 0, tail, len, len2;
+    size_t n = strlen(v), i = 0, j = 0, k, g, ns = 0, tail, len, len2;
     char *shown = idmask_text_hide(v), *res = NULL;
     /* a span holds at least one byte of v */
     struct idmask_span *sp = malloc((n + 1) * sizeof *sp);
-    int rc = -1;
+    int rc = -1, r;
 
     *out = NULL;
     if (!shown || !sp)
@@ -250,9 +274,16 @@ int idmask_text_restore(const char *v, const char *text, char **out)
         ns++;
     }
     qsort(sp, ns, sizeof *sp, idmask_span_cmp);
-    for (k = 0; k < ns; k++)
-        if (idmask_put_back(&res, shown + sp[k].ms, sp[k].mn, v + sp[k].os, sp[k].on) != 0)
+    for (k = 0; k < ns; k = g) {
+        for (g = k + 1; g < ns && sp[g].mn == sp[k].mn &&
+                        memcmp(shown + sp[g].ms, shown + sp[k].ms, sp[k].mn) == 0;
+             g++)
+            ;
+        if ((r = idmask_put_back(&res, shown, v, sp + k, g - k)) != 0) {
+            rc = r;
             goto out;
+        }
+    }
     /* a mask still there is none of v's numbers as shown: the resident
      * changed the mask itself (its last four), and its stars would be
      * stored in place of the number */
