@@ -135,78 +135,99 @@ static size_t idmask_masks_in(const char *s)
     return masks;
 }
 
-/* One masked number: its bytes in v and in the shown text. */
+/* One masked number: its bytes in v and in the shown text (mask). */
 struct idmask_span {
     size_t os, on, ms, mn;
+    const char *mask;
 };
 
-/* Puts back the numbers of the spans sp[0..ns), which share one mask (in
- * shown) as written in res: into *res, a new string. When they are one
- * number, every copy of the mask is it. Two numbers with the same last
- * four (a holder's and a guardian's) are masked alike: the masks left in
- * the text are theirs in order when there are as many as the value had,
- * and otherwise (one of them deleted or pasted twice) which stands for
- * which cannot be told, so 1, to be typed in full, rather than one
- * person's number stored in place of the other's. 0, 1 or -1. */
-static int idmask_put_back(char **res, const char *shown, const char *v,
-                           const struct idmask_span *sp, size_t ns)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *s = *res, *hit, *num;
-    char *m = strndup(shown + sp[0].ms, sp[0].mn);
-    size_t k, hits = 0;
-    bool one = true;
-    int rc = -1;
+/* A mask found in the text sent back, and the number it stands for. */
+struct idmask_hit {
+    size_t at, len;
+    const struct idmask_span *num;
+};
 
-    if (!m)
-        return -1;
+/* Finds the masks of the spans sp[0..ns), which share one mask, in text
+ * where no longer mask was found (taken[]), and appends them to hits[]
+ * (*nh), marking them taken. They are found in the text as sent, never in
+ * a number put back: a number put back beside a shorter mask may spell
+ * another mask with it (found by fuzz_idmask). When the spans are one
+ * number, every copy of the mask is it. Two numbers with the same last
+ * four (a holder's and a guardian's) are masked alike: the copies are
+ * theirs in order when there are as many as the value had, and otherwise
+ * (one deleted or pasted twice) which stands for which cannot be told,
+ * so 1, to be typed in full, rather than one person's number stored in
+ * place of the other's. 0 or 1. hits[] has room for tn / 14 + 1: a mask
+ * is 14 stars or more, and no two found overlap. */
+static int idmask_find(const char *text, size_t tn, unsigned char *taken, const char *v,
+                       const struct idmask_span *sp, size_t ns, struct idmask_hit *hits, size_t *nh)
+{
+    const char *p = text, *hit;
+    size_t k, b, first = *nh, mn = sp[0].mn;
+    bool one = true;
+
     for (k = 1; k < ns; k++)
         if (sp[k].on != sp[0].on || memcmp(v + sp[k].os, v + sp[0].os, sp[0].on) != 0)
             one = false;
-    for (hit = s; (hit = strstr(hit, m)) != NULL; hit += sp[0].mn)
-        hits++;
-    if (!one && hits != ns) {
-        rc = 1;
-        goto out;
+    while ((hit = memmem(p, tn - (size_t)(p - text), sp[0].mask, mn)) != NULL) {
+        size_t at = (size_t)(hit - text);
+
+        for (b = 0; b < mn && !taken[at + b]; b++)
+            ;
+        if (b < mn) {
+            p = hit + 1;
+            continue;
+        }
+        hits[*nh].at = at;
+        hits[*nh].len = mn;
+        hits[*nh].num = sp;
+        (*nh)++;
+        p = hit + mn;
     }
-    for (k = 0; (hit = strstr(s, m)) != NULL; k++) {
-        num = v + sp[one ? 0 : k].os;
-        if (strbuf_append(&sb, s, (size_t)(hit - s)) != 0 ||
-            strbuf_append(&sb, num, sp[one ? 0 : k].on) != 0)
-            goto out;
-        s = hit + sp[0].mn;
+    if (!one && *nh - first != ns)
+        return 1;
+    for (k = first; k < *nh; k++) {
+        memset(taken + hits[k].at, 1, mn);
+        if (!one)
+            hits[k].num = sp + (k - first);
     }
-    if (strbuf_puts(&sb, s) != 0 || !(s = strbuf_take(&sb)))
-        goto out;
-    free(*res);
-    *res = (char *)s;
-    rc = 0;
-out:
-    strbuf_free(&sb);
-    free(m);
-    return rc;
+    return 0;
+}
+
+static int idmask_hit_cmp(const void *a, const void *b)
+{
+    size_t x = ((const struct idmask_hit *)a)->at, y = ((const struct idmask_hit *)b)->at;
+
+    return x < y ? -1 : x > y;
 }
 
 /* Longest mask first: a shorter one (a number's last 14 and four) may be
  * the end of a longer one (numbers written together, masked as one run);
- * masks of one length in the order they stand in the value, so that two
- * masked alike are put back in that order. */
+ * masks alike side by side (another between them would part them, and
+ * each part put back every copy as its own number: found by fuzz_idmask),
+ * in the order they stand in the value, so that they are put back in it. */
 static int idmask_span_cmp(const void *a, const void *b)
 {
     const struct idmask_span *x = a, *y = b;
+    int c;
 
     if (x->mn != y->mn)
         return x->mn < y->mn ? 1 : -1;
+    if ((c = memcmp(x->mask, y->mask, x->mn)) != 0)
+        return c;
     return x->ms < y->ms ? -1 : x->ms > y->ms;
 }
 
 int idmask_text_restore(const char *v, const char *text, char **out)
 {
-    size_t n = strlen(v), i = 0, j = 0, k, g, ns = 0, tail, len, len2;
+    size_t n = strlen(v), i = 0, j = 0, k, g, ns = 0, nh = 0, tn, tail, len, len2;
     char *shown = idmask_text_hide(v), *res = NULL;
     /* a span holds at least one byte of v */
     struct idmask_span *sp = malloc((n + 1) * sizeof *sp);
-    int rc = -1, r;
+    struct idmask_hit *hits = NULL;
+    struct strbuf sb = STRBUF_INIT;
+    unsigned char *taken = NULL;
+    int rc = -1;
 
     *out = NULL;
     if (!shown || !sp)
@@ -225,7 +246,11 @@ int idmask_text_restore(const char *v, const char *text, char **out)
         rc = 0;
         goto out;
     }
-    if (!(res = strdup(text)))
+    /* a mask takes at least 14 bytes of text */
+    tn = strlen(text);
+    taken = calloc(tn + 1, 1);
+    hits = malloc((tn / 14 + 1) * sizeof *hits);
+    if (!taken || !hits)
         goto out;
     /* v and shown side by side: a byte that differs starts a masked
      * character ('*' in shown, a digit or X of one to three bytes in v);
@@ -271,19 +296,29 @@ int idmask_text_restore(const char *v, const char *text, char **out)
         }
         sp[ns].on = i - sp[ns].os;
         sp[ns].mn = j - sp[ns].ms;
+        sp[ns].mask = shown + sp[ns].ms;
         ns++;
     }
     qsort(sp, ns, sizeof *sp, idmask_span_cmp);
     for (k = 0; k < ns; k = g) {
         for (g = k + 1; g < ns && sp[g].mn == sp[k].mn &&
-                        memcmp(shown + sp[g].ms, shown + sp[k].ms, sp[k].mn) == 0;
+                        memcmp(sp[g].mask, sp[k].mask, sp[k].mn) == 0;
              g++)
             ;
-        if ((r = idmask_put_back(&res, shown, v, sp + k, g - k)) != 0) {
-            rc = r;
+        if (idmask_find(text, tn, taken, v, sp + k, g - k, hits, &nh) != 0) {
+            rc = 1;
             goto out;
         }
     }
+    qsort(hits, nh, sizeof *hits, idmask_hit_cmp);
+    for (k = 0, i = 0; k < nh; k++) {
+        if (strbuf_append(&sb, text + i, hits[k].at - i) != 0 ||
+            strbuf_append(&sb, v + hits[k].num->os, hits[k].num->on) != 0)
+            goto out;
+        i = hits[k].at + hits[k].len;
+    }
+    if (strbuf_puts(&sb, text + i) != 0 || !(res = strbuf_take(&sb)))
+        goto out;
     /* a mask still there is none of v's numbers as shown: the resident
      * changed the mask itself (its last four), and its stars would be
      * stored in place of the number */
@@ -295,6 +330,9 @@ int idmask_text_restore(const char *v, const char *text, char **out)
     res = NULL;
     rc = 0;
 out:
+    strbuf_free(&sb);
+    free(hits);
+    free(taken);
     free(sp);
     free(res);
     free(shown);

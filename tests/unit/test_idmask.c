@@ -103,3 +103,14 @@ Test(idmask, one_number_twice_comes_back_wherever_its_mask_is)
     expect_restored(v, "**************002X 与 **************002X 一致",
                     NJ_A " 与 " NJ_A " 一致");
 }
+
+/* Masks alike with another between them (A, the example, B): sorted by
+ * length and place alone, the other parted the two, and the first put back
+ * every copy of its mask as its own number (found by fuzz_idmask). */
+Test(idmask, masks_alike_parted_by_another_come_back_in_order)
+{
+    const char *v = NJ_A "、" GB_EXAMPLE "0、" NJ_B;
+
+    expect_restored(v, "**************002X、**************002X0、**************002X。",
+                    NJ_A "、" GB_EXAMPLE "0、" NJ_B "。");
+}
