@@ -55,7 +55,7 @@ function applyChrome() {
   lang.lang = t('langSwitchLang');
   $('t-big').textContent = t('bigText');
   $('btn-big').setAttribute('aria-pressed', String(state.big));
-  $('footer-text').textContent = t('footer');
+  $('footer-text').textContent = t(KIOSK ? 'footer' : 'footerWeb');
 }
 
 function onCaseRoute() {

@@ -6,7 +6,7 @@
 // The server is the authority on every answer; the page only hides what
 // does not apply ({if …}) for a smoother screen and shows what it says.
 
-import { t, getLang, fieldCodeEn, paren } from './i18n.js';
+import { t, getLang, fieldCodeEn, paren, STRINGS } from './i18n.js';
 import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
@@ -33,6 +33,14 @@ const linkBox = c => (KIOSK ? null : caseLinkBox(c));
 // to today's queue: the submit asks for it, since without the ask the
 // contract's submit gives every channel a hall ticket.
 const handIn = c => (c.channel === 'web' ? { prereview: true } : {});
+// From home the words of KEY + 'Web' where there are any: a resident at
+// home reads 请到综合窗口咨询 as a trip to the hall for a question a phone
+// call answers, and 窗口退回 of a case no window has seen (pre-review).
+const wt = (key, params) => t(!KIOSK && Object.hasOwn(STRINGS.zh, key + 'Web') ? key + 'Web' : key, params);
+// the sentence for a question from home: the item's phone (the file's, or
+// the hall's own, serve --hall-phone), the window only when there is none
+const askLine = c => (c.proc.meta && c.proc.meta.phone
+  ? t('askPhone', { phone: c.proc.meta.phone }) : t('askWindow'));
 
 // ---- starting ----
 
@@ -173,8 +181,8 @@ function errText(msg, code, label) {
 function caseGone(messageKey = 'errCaseGone') {
   show([
     el('h1', {}, t('errTitle')),
-    el('div', { class: 'notice notice-error', role: 'alert' },
-      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), t(messageKey))),
+    el('div', { class: 'notice notice-error', role: 'alert', id: 'case-gone' },
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), wt(messageKey))),
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
   ]);
 }
@@ -293,7 +301,9 @@ export async function resumeCase(id) {
   try {
     body = (await api('/api/v1/cases/' + enc(id))).body;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) { caseGone(); return; }
+    // a case id is 32 hex digits: a shorter one is a link cut short in a
+    // message or a copy, which is worth saying (the rest of it finds the case)
+    if (err instanceof ApiError && err.status === 404) { caseGone(KIOSK || /^[0-9a-f]{32}$/.test(id) ? 'errCaseGone' : 'errLinkCut'); return; }
     throw err;
   }
   let proc = null;
@@ -343,7 +353,7 @@ function returnedNotice(c) {
     for (const f of s.fields) if ((marked.fields || []).includes(f.key)) names.push(f.label);
   }
   return el('div', { class: 'notice notice-warn returned-notice', id: 'returned-notice' },
-    el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason || '')),
+    el('p', {}, el('strong', { class: 'prefix' }, wt('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason || '')),
     names.length ? el('div', {}, el('p', { class: 'sub-h' }, t('returnedItems')),
       el('ul', {}, names.map(n => el('li', {}, zh('span', {}, n))))) : null);
 }
@@ -398,7 +408,7 @@ function closedScreen(c) {
   show([
     procKicker(c),
     el('h1', {}, t(key + 'Title')),
-    el('p', { class: 'lead', id: 'closed-text' }, t(key + 'Text')),
+    el('p', { class: 'lead', id: 'closed-text' }, wt(key + 'Text', { ask: askLine(c) })),
     c.status === 'accepted' && c.stage ? el('dl', { class: 'case-chain', id: 'case-chain' },
       el('dt', {}, t('chainStage')), el('dd', {}, zh('span', {}, c.stage.label)),
       c.due ? el('dt', {}, t('chainDue')) : null, c.due ? el('dd', {}, ymd(c.due)) : null) : null,
@@ -467,7 +477,7 @@ function conditionsScreen(c, missing = c.condMissing || []) {
         return;
       }
       if (await caseProblem(c, err)) return;
-      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), submit);
+      const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), submit);
       slot.replaceChildren(a);
       a.focus();
     }
@@ -632,8 +642,8 @@ function stepScreen(c, n) {
   // window marked none)
   const reason = c.status === 'returned' && c.returnedReason && (markedHere || !anyMarked)
     ? el('div', { class: 'notice notice-warn returned-notice', id: 'step-returned' },
-      el('p', {}, el('strong', { class: 'prefix' }, t('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason)),
-      markedHere ? el('p', {}, t('returnedMarkedHere', { mark: t('returnedMark') })) : null)
+      el('p', {}, el('strong', { class: 'prefix' }, wt('returnedReason')), zh('span', { class: 'returned-reason' }, c.returnedReason)),
+      markedHere ? el('p', {}, t('returnedMarkedHere', { mark: wt('returnedMark') })) : null)
     : null;
   const slot = el('div', { class: 'alert-slot' },
     entries.length ? errorSummary(entries) : null,
@@ -715,7 +725,7 @@ function stepScreen(c, n) {
         return;
       }
       if (await caseProblem(c, err)) return;
-      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), send);
+      const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), send);
       slot.replaceChildren(a);
       window.scrollTo(0, 0);
       a.focus({ preventScroll: true });
@@ -827,7 +837,7 @@ function missingSheet(c, submitted) {
 // The mark of a part the window flagged: a sign and words, not colour alone.
 function flagNote() {
   return el('p', { class: 'flag-note' },
-    el('span', { class: 'flag-icon', 'aria-hidden': 'true' }, '⚑'), t('returnedMark'));
+    el('span', { class: 'flag-icon', 'aria-hidden': 'true' }, '⚑'), wt('returnedMark'));
 }
 
 function progressBar(k, m) {
@@ -927,7 +937,7 @@ function reviewScreen(c) {
           return;
         }
       } else if (await caseProblem(c, err)) return;
-      const a = alertBox(t('errSubmitKept', { msg: friendlyShort(err) }), submit);
+      const a = alertBox(wt('errSubmitKept', { msg: friendlyShort(err), ask: askLine(c) }), submit);
       slot.replaceChildren(a);
       window.scrollTo(0, 0);
       a.focus({ preventScroll: true });

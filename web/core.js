@@ -133,13 +133,14 @@ const codeEn = (err) => (getLang() === 'en' && Object.hasOwn(ERROR_CODES_EN, err
 
 // A sentence a resident can act on; never a stack trace or a bare code.
 export function friendly(err) {
-  if (!(err instanceof ApiError) || err.kind === 'network') return t('errNetwork');
-  if (ownWords(err)) return t('errServer');
+  // from home, the hall is a phone call away, not a walk to its window
+  if (!(err instanceof ApiError) || err.kind === 'network') return t(KIOSK ? 'errNetwork' : 'errNetworkWeb');
+  if (ownWords(err)) return t(KIOSK ? 'errServer' : 'errServerWeb');
   if (codeEn(err)) return codeEn(err);
   if (getLang() === 'zh' && err.serverMessage && /[\u4e00-\u9fff]/.test(err.serverMessage))
     return err.serverMessage;
   if (err.status === 404) return t('errNotFound');
-  return t('errServer');
+  return t(KIOSK ? 'errServer' : 'errServerWeb');
 }
 
 // The same, short, for a message that already says what to do next.
