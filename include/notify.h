@@ -50,6 +50,13 @@ const char *notify_kind_name(enum notify_kind kind);
  * string (caller frees), NULL when memory ran out. */
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
 
+/* The message for kind about case cs (its title and ticket, as above): a
+ * case handed in from home (channel web) that is returned is told to open
+ * its link and hand it in again, and the item's phone for a question,
+ * where any other is sent to the window for its correction notice. Returns
+ * a malloc'ed string (caller frees), NULL when memory ran out. */
+char *notify_text_for(enum notify_kind kind, const struct case_state *cs);
+
 #define NOTIFY_HALL_MAX 90      /* bytes of `serve --hall-name`: 30 Chinese characters */
 
 /* Whether name may be the hall's name: 1 to NOTIFY_HALL_MAX bytes of UTF-8

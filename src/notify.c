@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "field.h"
+#include "frontmatter.h"
 #include "procedure.h"
 #include "utf8.h"
 
@@ -112,6 +113,24 @@ const char *notify_hall_name(void)
     return notify_hall;
 }
 
+/* 您在HALL办理的「TITLE」（TICKET）WHAT, malloc'ed; NULL when memory ran out. */
+static char *notify_compose(const char *title, const char *ticket, const char *what)
+{
+    char tk[64] = "";
+    char *out;
+    int n;
+
+    if (ticket && *ticket)
+        snprintf(tk, sizeof tk, "（%.16s）", ticket);
+    /* the hall by name: a resident who has been to two halls sharing one
+     * library and one SMS gateway knows which one to go back to */
+    n = snprintf(NULL, 0, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what);
+    if (n < 0 || !(out = malloc((size_t)n + 1)))
+        return NULL;
+    snprintf(out, (size_t)n + 1, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what);
+    return out;
+}
+
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
 {
     static const char *const what[] = {
@@ -126,18 +145,35 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
         [NOTIFY_REFUSED] = "不予受理。原因和申请复议、提起诉讼的途径写在不予受理告知书上；"
                            "还没有拿到告知书的，请到综合窗口领取。",
     };
-    char tk[64] = "";
-    char *out;
+
+    return notify_compose(title, ticket, what[kind]);
+}
+
+char *notify_text_for(enum notify_kind kind, const struct case_state *cs)
+{
+    static const char fmt[] = "需要补正。请打开您提交时保存的办件链接，查看要补正的内容，改好后在网上重新提交；"
+                              "找不到链接的，%s%s%s";
+    const struct fm_entry *ph;
+    const char *phone;
+    char *what = NULL, *out = NULL;
     int n;
 
-    if (ticket && *ticket)
-        snprintf(tk, sizeof tk, "（%.16s）", ticket);
-    /* the hall by name: a resident who has been to two halls sharing one
-     * library and one SMS gateway knows which one to go back to */
-    n = snprintf(NULL, 0, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what[kind]);
-    if (n < 0 || !(out = malloc((size_t)n + 1)))
-        return NULL;
-    snprintf(out, (size_t)n + 1, "您在%s办理的「%s」%s%s", notify_hall, title, tk, what[kind]);
+    if (kind != NOTIFY_RETURNED || strcmp(cs->channel, "web") != 0)
+        return notify_text(kind, cs->model->title, cs->ticket);
+    /* a case handed in from home was returned from online pre-review, with
+     * no notice printed: its resident reads what to correct on the case's
+     * own page (the link they kept) and hands it in again from home; a
+     * question is a phone call (the item's phone, or the hall's own, which
+     * fills it), not a trip to the window for a notice nobody printed */
+    ph = frontmatter_get(&cs->model->meta, "phone");
+    phone = ph && ph->value && *ph->value ? ph->value : NULL;
+    n = snprintf(NULL, 0, fmt, phone ? "请打电话 " : "请到综合窗口咨询。", phone ? phone : "", phone ? " 咨询。" : "");
+    if (n < 0 || !(what = malloc((size_t)n + 1)))
+        goto out;
+    snprintf(what, (size_t)n + 1, fmt, phone ? "请打电话 " : "请到综合窗口咨询。", phone ? phone : "", phone ? " 咨询。" : "");
+    out = notify_compose(cs->model->title, cs->ticket, what);
+out:
+    free(what);
     return out;
 }
 
@@ -200,7 +236,7 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
     if (!phone && (strcmp(cs->status, "waiting") == 0 || strcmp(cs->status, "invited") == 0 ||
                    strcmp(cs->status, "abandoned") == 0))
         return 0;
-    if (!(text = notify_text(kind, cs->model->title, cs->ticket)) || !(st = db_stmt(db, sql_insert))) {
+    if (!(text = notify_text_for(kind, cs)) || !(st = db_stmt(db, sql_insert))) {
         free(text);
         return -1;
     }

@@ -108,6 +108,50 @@ Test(notify, text_without_a_ticket)
     free(t);
 }
 
+/* From home (channel web) a returned case was returned from online
+ * pre-review: no notice was printed, the reason is on the case's link, and
+ * a question is a phone call to the item's number, not a trip to the window. */
+Test(notify, returned_from_home_says_the_link_and_the_phone)
+{
+    struct fm_entry phone = {.key = "phone", .value = "0535-7654321"};
+    struct fake f;
+    char *t, *k;
+
+    fake_make(&f, false);
+    f.cs.ticket = NULL;
+    snprintf(f.cs.channel, sizeof f.cs.channel, "web");
+    f.p.meta.items = &phone;
+    f.p.meta.n = 1;
+    t = notify_text_for(NOTIFY_RETURNED, &f.cs);
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t, "您在社区便民服务中心办理的「最低生活保障」需要补正。请打开您提交时保存的办件链接，"
+                        "查看要补正的内容，改好后在网上重新提交；找不到链接的，请打电话 0535-7654321 咨询。");
+    free(t);
+    /* no phone anywhere (neither the file's nor the hall's): the window */
+    f.p.meta.n = 0;
+    t = notify_text_for(NOTIFY_RETURNED, &f.cs);
+    cr_assert_not_null(t);
+    cr_expect_not_null(strstr(t, "找不到链接的，请到综合窗口咨询。"), "%s", t);
+    cr_expect_null(strstr(t, "补正告知单"), "%s", t);
+    free(t);
+    /* ready and rejected are collected at the window whatever the channel */
+    t = notify_text_for(NOTIFY_READY, &f.cs);
+    k = notify_text(NOTIFY_READY, f.cs.model->title, NULL);
+    cr_assert(t && k);
+    cr_expect_str_eq(t, k);
+    free(t);
+    free(k);
+    /* a kiosk case keeps the notice's words */
+    f.p.meta.n = 1;
+    snprintf(f.cs.channel, sizeof f.cs.channel, "kiosk");
+    t = notify_text_for(NOTIFY_RETURNED, &f.cs);
+    k = notify_text(NOTIFY_RETURNED, f.cs.model->title, NULL);
+    cr_assert(t && k);
+    cr_expect_str_eq(t, k);
+    free(t);
+    free(k);
+}
+
 Test(notify, phone_is_the_first_mobile_else_the_first_phone)
 {
     struct fake f;
