@@ -506,6 +506,18 @@ describe('a phone at home, a desk PC', () => {
       await phone.page.locator('#f-mobile').tap();
       assert.equal(await pad(phone.page).count(), 0);
       assert.equal(await phone.page.getAttribute('#f-mobile', 'inputmode'), 'tel');
+      // An ID number ends in a digit or X, and the phone's own keyboards
+      // for inputmode numeric, tel and decimal have no X (iOS's number pad
+      // has no key to switch to letters): one resident in eleven could not
+      // finish the box. So it keeps the text keyboard, capitals first, and
+      // a typed x reads X (docs/kiosk.md, "Typing on a touch screen").
+      const box = phone.page.locator('#f-id_number');
+      await box.tap();
+      assert.equal(await pad(phone.page).count(), 0);
+      assert.equal(await box.getAttribute('inputmode'), 'text');
+      assert.equal(await box.getAttribute('autocapitalize'), 'characters');
+      await phone.page.keyboard.type(ID.toLowerCase());
+      assert.equal(await box.inputValue(), ID);
       phone.assertClean('phone');
     } finally {
       await phone.context.close();
