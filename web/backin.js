@@ -107,6 +107,10 @@ export function codeScreen() {
     el('h1', {}, t('codeTitle')),
     // the kiosk has a scanner; a phone at home has none
     el('p', { id: 'code-intro', class: 'lead' }, t(KIOSK ? 'codeIntro' : 'codeIntroWeb')),
+    // at home the one looking here may have handed a case in online and
+    // lost its link: there is no number to type for it (the lookup takes
+    // only today's tickets), and starting again makes a second application
+    KIOSK ? null : el('p', { id: 'code-online' }, t('codeOnlineWeb')),
     slot,
     form,
   ], { focus: code });

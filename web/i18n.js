@@ -282,6 +282,8 @@ export const STRINGS = {
     codeTitle: '我有凭条 / 补正告知单',
     codeIntro: '请把凭条或补正告知单上的二维码对准扫描口；没有二维码时，请输入凭条上的排队号（例如 A017）。',
     codeIntroWeb: '请输入凭条上的排队号（例如 A017）；也可以用手机扫描凭条或补正告知单上的二维码，直接打开办件。',
+    // a case handed in from home has no ticket: what finds it is its link
+    codeOnlineWeb: '在网上提交的事没有排队号，请打开提交时保存的办件链接查看。找不到链接的，请不要重新办理，以免重复提交；请打电话问大厅，电话写在每个事项说明的“咨询电话”里。',
     codeLabel: '二维码或排队号',
     codeGo: '查找',
     codeUnknown: '没有认出这个号码。请扫描凭条上的二维码，或输入排队号，例如 A017。',
@@ -656,6 +658,7 @@ export const STRINGS = {
     codeTitle: 'I have a slip / correction notice',
     codeIntro: 'Hold the QR code of your slip or correction notice to the scanner; without a code, type the queue number on the slip (for example A017).',
     codeIntroWeb: 'Type the queue number on the slip (for example A017); or scan the QR code of your slip or correction notice with your phone to open the case.',
+    codeOnlineWeb: 'An application handed in online has no queue number: open the link you saved when you handed it in. If you cannot find it, please do not apply again, which would make a second application; call the hall instead (the number is under “Phone” on each item’s page).',
     codeLabel: 'QR code or queue number',
     codeGo: 'Find',
     codeUnknown: 'This number was not recognised. Scan the QR code on the slip, or type the queue number, for example A017.',

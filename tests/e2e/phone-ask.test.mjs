@@ -132,6 +132,15 @@ describe('from home, a question about a case is a phone call', () => {
       assert.match(text, /不要从首页重新办理/);
       assert.doesNotMatch(text, /请从首页重新开始/);
     });
+    // 我有凭条 at home: a case handed in online has no number to type there
+    await onPage(`${k.url}/#/code`, /^#\/code$/, async (page) => {
+      const text = await page.locator('#code-online').innerText();
+      assert.match(text, /在网上提交的事没有排队号/);
+      assert.match(text, /请不要重新办理/);
+    });
+    await onPage(`${k.url}/?kiosk=1#/code`, /^#\/code$/, async (page) => {
+      assert.equal(await page.locator('#code-online').count(), 0, 'not on the kiosk');
+    }, { hasTouch: true });
     // a whole id that finds nothing (erased, or mistyped): not to start
     // again either, since it may be a case handed in
     const none = 'f'.repeat(32);
