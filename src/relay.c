@@ -175,27 +175,40 @@ static int relay_stage_begin(struct db *db, const char *id, int idx, int day, in
     return db_run(st, b);
 }
 
-/* The stages after idx, each projected from the one before (from: the due
- * date of stage idx). */
+/* Where the stage after one of days working days counted from `from`
+ * (due that stage's date) counts from. A stage of 0 days spends no
+ * working day, so the next counts from where it did: begun on a rest
+ * day, it is due on the next working day, and counted from that date the
+ * next stage lost the day, so the chain's last stage came due a day after
+ * the date promised to the resident (the chain's total from acceptance). */
+static int relay_anchor(int from, int days, int due)
+{
+    return days <= 0 ? from : due;
+}
+
+/* The stages after idx, each projected from the one before (stage idx
+ * counted days working days from `from`, to due). */
 static int relay_stages_project(struct db *db, const struct case_state *cs, size_t idx, int from,
-                                const struct workdays *cal)
+                                int days, int due, const struct workdays *cal)
 {
     const struct procedure *p = cs->model;
     char d[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
     size_t i;
 
+    from = relay_anchor(from, days, due);
     for (i = idx + 1; i < p->n_stages; i++) {
-        int b = SQLITE_OK, prev = from;
-        if (!(from = workdays_due(cal, from, p->stages[i].days)) || !(st = db_stmt(db, sql_stage_project)))
+        int b = SQLITE_OK;
+        if (!(due = workdays_due(cal, from, p->stages[i].days)) || !(st = db_stmt(db, sql_stage_project)))
             return -1;
-        relay_ymd_text(from, d);
+        relay_ymd_text(due, d);
         b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, (int)i);
         b |= sqlite3_bind_text(st, 3, d, -1, SQLITE_STATIC);
-        b |= relay_bind_gap(st, 4, cal, prev, from);
+        b |= relay_bind_gap(st, 4, cal, from, due);
         if (db_run(st, b) != 0)
             return -1;
+        from = relay_anchor(from, p->stages[i].days, due);
     }
     return 0;
 }
@@ -241,13 +254,15 @@ static int relay_chain_start(struct db *db, const struct case_state *cs, const s
     const struct procedure *p = cs->model;
     char on[CLOCK_DAY_LEN], d[CLOCK_DAY_LEN];
     sqlite3_stmt *st;
-    int at = today;
+    int at = today, from = today;
     size_t i;
 
     relay_ymd_text(today, on);
     for (i = 0; i < p->n_stages; i++) {
         const struct proc_stage *s = &p->stages[i];
-        int b = SQLITE_OK, from = i == 0 ? today : at;
+        int b = SQLITE_OK;
+        if (i > 0)
+            from = relay_anchor(from, p->stages[i - 1].days, at);
         if (!(at = workdays_due(cal, from, s->days)) || !(st = db_stmt(db, sql_stage_insert)))
             return -1;
         relay_ymd_text(at, d);
@@ -387,8 +402,9 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
     left = workdays_between(cal, paused, stage_due);
     if (relay_spent_returned(db, cs->id, cal, paused, today, &spent) != 0)
         return -1;
-    if (relay_stage_begin(db, cs->id, cs->r.stage, today, paused, spent + (left < 0 ? 0 : left), cal, &d) != 0 ||
-        relay_stages_project(db, cs, (size_t)cs->r.stage, d, cal) != 0)
+    left = spent + (left < 0 ? 0 : left);
+    if (relay_stage_begin(db, cs->id, cs->r.stage, today, paused, left, cal, &d) != 0 ||
+        relay_stages_project(db, cs, (size_t)cs->r.stage, paused, left, d, cal) != 0)
         return -1;
     *due = spent > 0 ? workdays_due(cal, chain, spent) : chain;
     *from = spent > 0 ? chain : 0;
@@ -523,7 +539,8 @@ int relay_pass(struct db *db, const char *id, const char *user, const char *note
     if (relay_stage_done(db, id, cs.r.stage, user, text) != 0 ||
         (size_t)next >= cs.model->n_stages ||
         relay_stage_begin(db, id, next, today, today, cs.model->stages[next].days, cal, &due) != 0 ||
-        relay_stages_project(db, &cs, (size_t)next, due, cal) != 0 || !(st = db_stmt(db, sql_set_stage)))
+        relay_stages_project(db, &cs, (size_t)next, today, cs.model->stages[next].days, due, cal) != 0 ||
+        !(st = db_stmt(db, sql_set_stage)))
         goto rollback;
     b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, next);
@@ -1120,7 +1137,12 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
     }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+            int begun = relay_ymd_parse((const char *)sqlite3_column_text(st, 2));
             from = relay_ymd_parse((const char *)sqlite3_column_text(st, 3));
+            /* a stage of 0 days begun on a rest day: the next counts from
+             * that day, as the pass projected it (relay_anchor) */
+            if (begun && from && workdays_due(cal, begun, 0) == from)
+                from = relay_anchor(begun, sqlite3_column_int(st, 1), from);
             n = 0;
         } else if (sqlite3_column_type(st, 4) == SQLITE_NULL && n < PROCEDURE_MAX_STAGES) {
             later[n].idx = sqlite3_column_int(st, 0);
@@ -1132,20 +1154,21 @@ static int relay_reproject(struct db *db, const char *id, const struct workdays 
     if (r != SQLITE_DONE)
         return -1;
     for (i = 0; from && i < n; i++) {
-        int prev = from, b = SQLITE_OK;
-        if (!(from = workdays_due(cal, prev, later[i].days < 0 ? 0 : later[i].days)))
+        int due, b = SQLITE_OK;
+        if (!(due = workdays_due(cal, from, later[i].days < 0 ? 0 : later[i].days)))
             return 0;   /* past the calendar's bounds: the dates stand */
         /* never earlier (a 班 weekend entered), nor on a day now resting */
-        if (later[i].old && from < later[i].old && !(from = workdays_due(cal, later[i].old, 0)))
+        if (later[i].old && due < later[i].old && !(due = workdays_due(cal, later[i].old, 0)))
             return 0;
         if (!(st = db_stmt(db, sql_stage_project)))
             return -1;
         b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         b |= sqlite3_bind_int(st, 2, later[i].idx);
-        b |= relay_bind_ymd(st, 3, from);
-        b |= relay_bind_ymd(st, 4, workdays_gap_from(cal, prev, from));
+        b |= relay_bind_ymd(st, 3, due);
+        b |= relay_bind_ymd(st, 4, workdays_gap_from(cal, from, due));
         if (db_run(st, b) != 0)
             return -1;
+        from = relay_anchor(from, later[i].days, due);
     }
     return 0;
 }

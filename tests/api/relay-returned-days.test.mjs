@@ -116,4 +116,27 @@ describe('the days spent returned', { skip: NO_FAKETIME }, () => {
     // 10-21 + 3: 10-26 (up to the acceptance: 10-21 + 6, 10-29)
     assert.equal(a.due, '2026-10-26');
   });
+  // Accepted on Thu 10-01, a 国庆 holiday: the promise is the chain's 11
+  // working days from acceptance (10-08 the 1st after 10-01 … 10-21 the
+  // 11th). Stage zero, 0 days begun on a rest day, is due the next working
+  // day, 10-08, and spends no working day of the chain: one's 1 day is 10-08
+  // too and ten's 10 end on 10-21. They were projected from 10-08 as if zero
+  // had spent it (10-09, 10-22), so staff who kept every limit missed the
+  // promised date and the day's report counted the case overdue on 10-22.
+  it('accepted on a holiday with a first stage of 0 days: the last stage is due on the promise', async () => {
+    await at('2026-10-01T10:00:00+08:00');
+    const c = await post('/api/v1/cases', { procedure: 'aid', channel: 'window' });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`, { checklist: { 's0-0': true } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    const a = await spost(`/api/v1/staff/cases/${c.body.id}/accept`);
+    assert.deepEqual(dates(a), { due: '2026-10-21', stages: ['2026-10-08', '2026-10-08', '2026-10-21'] });
+    assert.equal((await request(`${d.url}/api/v1/cases/${c.body.id}`)).body.due, '2026-10-21');
+    // zero passed on its due day, 10-08: one begins then with its own day,
+    // 10-09 (the contract's stage rule), and ten follows it to 10-22. The
+    // committed date does not move: the pass is where the chain can slip
+    await at('2026-10-08T10:00:00+08:00');
+    const p = await spost(`/api/v1/staff/cases/${c.body.id}/pass`, { note: '初审通过' });
+    assert.deepEqual(dates(p), { due: '2026-10-21', stages: ['2026-10-08', '2026-10-09', '2026-10-22'] });
+  });
 });

@@ -26,6 +26,20 @@ static const char chain_md[] =
     "```\n\n"
     "## 第一步:准备材料\n- [ ] 本人居民身份证原件\n";
 
+/* two stages of 0 days first: the same working day, or the next one when
+ * begun on a rest day */
+static const char zero_md[] =
+    "---\nversion: 2026-01-01\norder: 4\n---\n"
+    "# 当天环节事项\n\n有当天办完的环节。\n\n"
+    "## 办理流程\n审核链。\n\n"
+    "```chain\n"
+    "zero | 受理 | window | 0\n"
+    "also | 登记 | civil  | 0\n"
+    "one  | 审核 | civil  | 1\n"
+    "ten  | 审批 | civil  | 10\n"
+    "```\n\n"
+    "## 第一步:准备材料\n- [ ] 本人居民身份证原件\n";
+
 static const char calendar_md[] =
     "# 日历\n\n"
     "- 2026-10-01 休\n- 2026-10-02 休\n- 2026-10-05 休\n- 2026-10-06 休\n- 2026-10-07 休\n"
@@ -39,6 +53,8 @@ static void setup(void)
     casedb_open(&t);
     snprintf(path, sizeof path, "%s/tree/hall/chain.md", t.dir);
     casedb_write(path, chain_md);
+    snprintf(path, sizeof path, "%s/tree/hall/zero.md", t.dir);
+    casedb_write(path, zero_md);
     snprintf(path, sizeof path, "%s/tree", t.dir);
     cr_assert_eq(loader_run(t.db, path), 0);
     /* the daemon's first load marks what an earlier build stored, before
@@ -1493,4 +1509,49 @@ Test(relay, the_backfill_marks_a_call_back_due_on_the_first_day_of_the_missing_y
     cr_assert_eq(relay_recount(t.db, x, 20261231, &moved), 0);
     cr_assert_str_eq(callback_col(b, id, "gap_from"), "2026-12-31");
     workdays_free(x);
+}
+
+/* Accepted on a holiday (10-01) with a first stage of 0 days: the promise
+ * to the resident is the chain's 11 days from acceptance (10-08 is the
+ * 1st working day after 10-01; then 10-09, 10-10 班, 10-12 .. 10-16,
+ * 10-19, 10-20, 10-21 the 11th). Stage zero, 0 days begun on a rest day,
+ * is due 10-08, the next working day, and spends no working day: also (0)
+ * and one (1) are due 10-08 as well and ten 10-21. Projected from 10-08
+ * as if zero had spent it, also 10-08, one 10-09, ten 10-22: staff who
+ * kept every stage's limit missed the date the receipt promised. */
+Test(relay, a_zero_day_stage_begun_on_a_rest_day_keeps_the_chain_on_the_promise)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct refusal e;
+    char *tk = NULL;
+
+    casedb_case(&t, "zero", id);
+    casedb_step(&t, id, 0, "{\"checklist\":{\"s0-0\":true}}");
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    accept_on(id, 20261001);
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-21");
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 3), "2026-10-21", "the last stage is due on the promised date");
+    /* zero passed on Saturday 10-03, still the holiday: also begins on a
+     * rest day with 0 days, due 10-08, and the later ones count from
+     * 10-03 as well: one 10-08, ten 10-21 */
+    cr_assert_eq(relay_pass(t.db, id, "wang", NULL, "zero", cal, 20261003, &e), 0, "%s", e.code);
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 3), "2026-10-21");
+    /* a working-day acceptance is unchanged: 09-30, then 0, 0, 1 (10-08)
+     * and 10 (10-21), the chain's 11 from 09-30 the same 10-21 */
+    casedb_case(&t, "zero", id);
+    casedb_step(&t, id, 0, "{\"checklist\":{\"s0-0\":true}}");
+    cr_assert_eq(window_submit(t.db, id, NULL, false, &tk, &e), 0, "%s", e.code);
+    free(tk);
+    accept_on(id, 20260930);
+    cr_assert_str_eq(stage_due(b, id, 0), "2026-09-30");
+    cr_assert_str_eq(stage_due(b, id, 1), "2026-09-30");
+    cr_assert_str_eq(stage_due(b, id, 2), "2026-10-08");
+    cr_assert_str_eq(stage_due(b, id, 3), "2026-10-21");
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-21");
 }
