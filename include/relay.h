@@ -68,6 +68,18 @@ int relay_accept_locked(struct db *db, const struct case_state *cs, const char *
  * on). */
 int relay_recount(struct db *db, const struct workdays *cal, int today, int *moved);
 
+/* The dates a case back from the resident (paused_on, its committed
+ * due, its current stage) would run to if accepted again on day: its
+ * stage's due (*stage_due) and the committed date (*committed), moved on
+ * by the working days it spent returned up to its hand-in
+ * (relay_accept_locked's resumption). For a corrected case waiting for the
+ * hall: from its hand-in the clock is the hall's again, so it can be
+ * overdue before it is taken up (the day's report). Both 0 when the
+ * dates are unknown. 0, or -1 on a database error. */
+int relay_resume_dates(struct db *db, const char *id, int stage, const char *paused_on,
+                       const char *due, const struct workdays *cal, int day, int *stage_due,
+                       int *committed);
+
 /* Whether stage (the key of the stage the staffer saw; NULL: not said) is
  * no longer the case's current stage: a colleague passed it meanwhile. A
  * case with no current stage has not moved. */

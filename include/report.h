@@ -19,6 +19,7 @@
 #include "accounts.h"
 #include "cases.h"
 #include "db.h"
+#include "workdays.h"
 
 #define REPORT_USERS_MAX 500        /* staffers listed in one report */
 
@@ -40,7 +41,7 @@ struct report_day {
     struct report_user *users;      /* owned, by name */
     size_t n_users;
     long kiosk, window, web;        /* cases started that day, by channel */
-    long overdue;                   /* cases whose current stage was past due at the day's end */
+    long overdue;                   /* cases past their stage's due or the promise at the day's end */
     long waiting_at_close;          /* handed in that day, never called by its end */
     long finished, on_time;         /* chains finished that day, and of those by their due */
     long ratings[5];                /* ratings[k]: given that day with score k + 1 */
@@ -49,9 +50,12 @@ struct report_day {
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with
  * report_day_free in every case); today is the local date now, as
  * clock_today gives it: a day before it takes the overdue figure
- * report_days_close stored, when there is one. Returns 0, or -1 on a
+ * report_days_close stored, when there is one. cal: the hall's calendar
+ * (NULL: weekends alone), which counts the dates a corrected case handed
+ * in again resumes to (relay_resume_dates): overdue from its hand-in. Returns 0, or -1 on a
  * database error, a date mktime cannot place, or when memory runs out. */
-int report_collect(struct db *db, int ymd, int today, struct report_day *out);
+int report_collect(struct db *db, int ymd, int today, const struct workdays *cal,
+                   struct report_day *out);
 
 #define REPORT_CLOSE_BACK_DAYS 400  /* a close after a long stop goes back at most this far */
 #define REPORT_CLOSE_BATCH 31       /* days stored per write transaction */
@@ -68,7 +72,7 @@ int report_collect(struct db *db, int ymd, int today, struct report_day *out);
  * at the next start is closed as it ended). *stored gets the days stored,
  * also those committed before a failure. Returns 0, or -1 on a database
  * error or a bad today. */
-int report_days_close(struct db *db, int today, int *stored);
+int report_days_close(struct db *db, int today, const struct workdays *cal, int *stored);
 
 /* The report as GET /api/v1/admin/report answers it: {"date","users":[…],
  * "channels":{…},"overdue","waiting_at_close","on_time_rate" (0..1, null

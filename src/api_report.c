@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "catalog.h"
 #include "clock.h"
 #include "db.h"
 #include "httpin.h"
@@ -48,6 +49,7 @@ enum MHD_Result api_admin_report(struct http_request *req)
     const char *date = http_query(req, "date");
     struct report_day r;
     enum MHD_Result res;
+    struct catalog *c;
     struct db *db;
     bool csv;
     int ymd, rc;
@@ -63,7 +65,10 @@ enum MHD_Result api_admin_report(struct http_request *req)
         return res;
     if (!(db = db_thread()))
         return reply_internal(req);
-    rc = report_collect(db, ymd, clock_today(), &r);
+    if (!(c = catalog_acquire()))
+        return reply_internal(req);
+    rc = report_collect(db, ymd, clock_today(), catalog_calendar(c), &r);
+    catalog_release(c);
     if (rc != 0)
         res = reply_internal(req);
     else if (csv)

@@ -376,13 +376,18 @@ static int relay_spent_returned(struct db *db, const char *id, const struct work
  * from today, the stage's took in the days a corrected case waited for the
  * hall, which the chain's does not, and a last stage came due after the
  * date promised to the resident. */
-static int relay_chain_resume(struct db *db, const struct case_state *cs, const struct workdays *cal,
-                              int today, int *due, int *from)
+/* What a resumption of case id at stage on today counts from: *days the
+ * working days its stage runs from paused (the day it stopped): those it
+ * had left then, plus *spent, the days spent returned. *days -1 when
+ * nothing stopped or a date is unknown (the dates stand). 0 or -1. */
+static int relay_resume_days(struct db *db, const char *id, int stage, int paused, int chain,
+                             const struct workdays *cal, int today, int *days, int *spent)
 {
-    int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
-    int stage_due, gap, left, spent, d;
+    int stage_due, gap, left;
 
-    if (relay_stage_due(db, cs->id, cs->r.stage, &stage_due, &gap) != 0)
+    *days = -1;
+    *spent = 0;
+    if (relay_stage_due(db, id, stage, &stage_due, &gap) != 0)
         return -1;
     /* counted by weekends alone into a year cal has now, and not counted
      * again yet (a load published cal, its pass has not come to this
@@ -393,22 +398,51 @@ static int relay_chain_resume(struct db *db, const struct case_state *cs, const 
         if (again)
             stage_due = again;
     }
+    if (!paused || !stage_due || !chain)
+        return 0;
+    left = workdays_between(cal, paused, stage_due);
+    if (relay_spent_returned(db, id, cal, paused, today, spent) != 0)
+        return -1;
+    *days = *spent + (left < 0 ? 0 : left);
+    return 0;
+}
+
+static int relay_chain_resume(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                              int today, int *due, int *from)
+{
+    int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
+    int days, spent, d;
+
     *from = 0;
-    if (!paused || !stage_due || !chain) {
+    if (relay_resume_days(db, cs->id, cs->r.stage, paused, chain, cal, today, &days, &spent) != 0)
+        return -1;
+    if (days < 0) {
         /* nothing stopped (or unknown dates): the dates stand */
         *due = chain;
         return 0;
     }
-    left = workdays_between(cal, paused, stage_due);
-    if (relay_spent_returned(db, cs->id, cal, paused, today, &spent) != 0)
-        return -1;
-    left = spent + (left < 0 ? 0 : left);
-    if (relay_stage_begin(db, cs->id, cs->r.stage, today, paused, left, cal, &d) != 0 ||
-        relay_stages_project(db, cs, (size_t)cs->r.stage, paused, left, d, cal) != 0)
+    if (relay_stage_begin(db, cs->id, cs->r.stage, today, paused, days, cal, &d) != 0 ||
+        relay_stages_project(db, cs, (size_t)cs->r.stage, paused, days, d, cal) != 0)
         return -1;
     *due = spent > 0 ? workdays_due(cal, chain, spent) : chain;
     *from = spent > 0 ? chain : 0;
     return *due ? 0 : -1;
+}
+
+int relay_resume_dates(struct db *db, const char *id, int stage, const char *paused_on,
+                       const char *due, const struct workdays *cal, int day, int *stage_due,
+                       int *committed)
+{
+    int paused = relay_ymd_parse(paused_on), chain = relay_ymd_parse(due), days, spent;
+
+    *stage_due = *committed = 0;
+    if (relay_resume_days(db, id, stage, paused, chain, cal, day, &days, &spent) != 0)
+        return -1;
+    if (days < 0)
+        return 0;
+    *stage_due = workdays_due(cal, paused, days);
+    *committed = spent > 0 ? workdays_due(cal, chain, spent) : chain;
+    return 0;
 }
 
 int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "library.h"
+#include "relay.h"
 #include "stats.h"
 #include "strbuf.h"
 #include "workdays.h"
@@ -47,6 +48,22 @@ static const char sql_overdue[] =
     "  AND p.idx = s.idx - 1 AND p.done_at IS NOT NULL AND p.done_at < ?2))"
     " AND (c.rejected_at IS NULL OR c.rejected_at >= ?2)"
     " AND (c.paused_on IS NULL OR c.paused_on > ?3)";
+
+/* A case back with the resident and handed in again by the day's end
+ * (a hand-in after its last return, before ?2), still waiting for the hall
+ * to take it up: from the hand-in its clock is the hall's again (relay.c),
+ * so it is overdue when the dates it resumes to are before the day
+ * (report_overdue counts them; sql_overdue leaves out every case paused by
+ * the day). Read as the case stands, so as today's and as the day that
+ * just ended, when the close stores it. Bounded: a hall has a handful. */
+static const char sql_handed_in_again[] =
+    "SELECT c.id, c.stage, c.paused_on, c.due FROM cases c"
+    " WHERE c.paused_on IS NOT NULL AND c.paused_on <= ?3 AND c.due IS NOT NULL"
+    " AND c.stage IS NOT NULL AND c.status IN ('waiting', 'prereview', 'invited', 'visit')"
+    " AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id"
+    "  AND e.what IN ('submitted', 'visit_requested') AND e.at < ?2"
+    "  AND e.id > (SELECT max(r.id) FROM case_events r WHERE r.case_id = c.id AND r.what = 'returned'))"
+    " LIMIT 10000";
 
 /* Handed in to the hall's queue that day (a kiosk or window case, or a web
  * case handed in with a ticket: its event's detail says "ticket"; a web
@@ -223,16 +240,48 @@ static int report_date_of(struct db *db, const char *sql, int *ymd)
     return s == SQLITE_ROW ? 0 : -1;
 }
 
+/* The day's overdue figure into *out: sql_overdue's cases, and those
+ * handed in again whose resumed stage or committed date (counted under
+ * cal, the hall's calendar; NULL: weekends alone) is before the day.
+ * 0 or -1. */
+static int report_overdue(struct db *db, const struct report_bind *b, int ymd,
+                          const struct workdays *cal, long *out)
+{
+    sqlite3_stmt *st;
+    long n = 0;
+    int s, rc = -1;
+
+    if (report_row(db, sql_overdue, b, &n, 1) != 0 || !(st = report_stmt(db, sql_handed_in_again, b)))
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int stage_due, committed;
+        if (!id || relay_resume_dates(db, id, sqlite3_column_int(st, 1),
+                                      (const char *)sqlite3_column_text(st, 2),
+                                      (const char *)sqlite3_column_text(st, 3), cal, ymd,
+                                      &stage_due, &committed) != 0)
+            goto out;
+        n += (stage_due && stage_due < ymd) || (committed && committed < ymd);
+    }
+    if (s != SQLITE_DONE)
+        goto out;
+    *out = n;
+    rc = 0;
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Counts day's overdue figure and stores it, in the caller's transaction:
  * 0 or -1. */
-static int report_day_close(struct db *db, int ymd, const char *now)
+static int report_day_close(struct db *db, int ymd, const struct workdays *cal, const char *now)
 {
     struct report_bind b;
     sqlite3_stmt *st;
     long overdue = 0;
     int r = SQLITE_OK;
 
-    if (report_bind_day(ymd, &b) != 0 || report_row(db, sql_overdue, &b, &overdue, 1) != 0 ||
+    if (report_bind_day(ymd, &b) != 0 || report_overdue(db, &b, ymd, cal, &overdue) != 0 ||
         !(st = db_stmt(db, sql_day_store)))
         return -1;
     r |= sqlite3_bind_text(st, 3, b.date, -1, SQLITE_STATIC);
@@ -257,7 +306,7 @@ static int report_days_drop_future(struct db *db, int today)
     return db_commit(db) == 0 ? 0 : -1;
 }
 
-int report_days_close(struct db *db, int today, int *stored)
+int report_days_close(struct db *db, int today, const struct workdays *cal, int *stored)
 {
     char now[CLOCK_UTC_LEN];
     int rc = -1, from, day, last, yesterday, floor, n = 0, in_tx = 0;
@@ -286,7 +335,7 @@ int report_days_close(struct db *db, int today, int *stored)
                 goto out;
             in_tx = 1;
         }
-        if (report_day_close(db, day, now) != 0)
+        if (report_day_close(db, day, cal, now) != 0)
             goto out;
         /* a bounded hold on the writer lock: a year of days after a long
          * stop is stored in turns, and the window's moves go between */
@@ -310,7 +359,8 @@ out:
     return rc;
 }
 
-int report_collect(struct db *db, int ymd, int today, struct report_day *out)
+int report_collect(struct db *db, int ymd, int today, const struct workdays *cal,
+                   struct report_day *out)
 {
     struct report_bind b;
     long ch[3], ot[2];
@@ -329,7 +379,7 @@ int report_collect(struct db *db, int ymd, int today, struct report_day *out)
     if (ymd < today && (stored = report_day_stored(db, &b, &out->overdue)) < 0)
         goto out;
     if (report_users(db, &b, out) != 0 || report_row(db, sql_channels, &b, ch, 3) != 0 ||
-        (stored != 0 && report_row(db, sql_overdue, &b, &out->overdue, 1) != 0) ||
+        (stored != 0 && report_overdue(db, &b, ymd, cal, &out->overdue) != 0) ||
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0)
         goto out;

@@ -127,11 +127,18 @@ void server_options_default(struct server_options *o)
  * loop's next turn (a minute at most, the sweep). */
 static void server_days_close(struct db *db, int *closed, bool *logged)
 {
-    int today = clock_today(), n = 0;
+    int today = clock_today(), n = 0, r;
+    struct catalog *c;
 
     if (!today || today == *closed)
         return;
-    if (report_days_close(db, today, &n) == 0) {
+    /* the calendar counts a corrected case's resumed dates; none loaded
+     * (a start whose load failed): weekends alone, as a case view counts */
+    c = catalog_acquire();
+    r = report_days_close(db, today, c ? catalog_calendar(c) : NULL, &n);
+    if (c)
+        catalog_release(c);
+    if (r == 0) {
         *closed = today;
         *logged = false;
         return;

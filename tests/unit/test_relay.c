@@ -10,6 +10,7 @@
 
 #include "casedb.h"
 #include "relay.h"
+#include "report.h"
 #include "workdays.h"
 
 static struct casedb t;
@@ -1554,4 +1555,48 @@ Test(relay, a_zero_day_stage_begun_on_a_rest_day_keeps_the_chain_on_the_promise)
     cr_assert_str_eq(stage_due(b, id, 2), "2026-10-08");
     cr_assert_str_eq(stage_due(b, id, 3), "2026-10-21");
     cr_assert_str_eq(col(b, id, "due"), "2026-10-21");
+}
+
+/* The day's overdue figure of d (today: d itself) under cal. */
+static long overdue_on(int d, int today, const struct workdays *c)
+{
+    struct report_day r;
+    long n;
+
+    cr_assert_eq(report_collect(t.db, d, today, c, &r), 0);
+    n = r.overdue;
+    report_day_free(&r);
+    return n;
+}
+
+/* Returned on 09-30 in stage a with its day (10-08) left, handed in again
+ * on 10-08 (one working day spent returned): from then the clock is the
+ * hall's, and taken up its stage resumes to 10-09 (the day left after the
+ * day spent). Waiting for the hall it is overdue from 10-10 (班), as it
+ * would be in hand; the report left out every case paused by the day. */
+Test(relay, a_corrected_case_waiting_for_the_hall_is_overdue_once_its_dates_pass)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+    int stage, committed, n;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-09-30' WHERE id = '%s'", id);
+    cr_assert_eq(overdue_on(20261009, 20261009, cal), 0, "with the resident: stopped");
+    handed_in_on(id, "2026-10-08T01:00:00Z");
+    cr_assert_eq(relay_resume_dates(t.db, id, 0, "2026-09-30", "2026-10-14", cal, 20261010, &stage,
+                                    &committed), 0);
+    /* committed: 10-14 moved on by the day spent: 10-15 */
+    cr_assert_eq(stage, 20261009);
+    cr_assert_eq(committed, 20261015);
+    cr_assert_eq(overdue_on(20261009, 20261009, cal), 0, "due 10-09: on time that day");
+    cr_assert_eq(overdue_on(20261010, 20261010, cal), 1);
+    /* by weekends alone 国庆 is six working days spent and six left: 10-16 */
+    cr_assert_eq(overdue_on(20261010, 20261010, NULL), 0);
+    /* the close after 10-10 stores the figure its end left */
+    cr_assert_eq(report_days_close(t.db, 20261011, cal, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(overdue_on(20261010, 20261013, NULL), 1, "the stored figure");
 }

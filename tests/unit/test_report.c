@@ -88,7 +88,7 @@ static char *json_of(int ymd)
     struct report_day r;
     char *s;
 
-    cr_assert_eq(report_collect(t.db, ymd, 20260620, &r), 0);
+    cr_assert_eq(report_collect(t.db, ymd, 20260620, NULL, &r), 0);
     s = report_json(&r);
     cr_assert_not_null(s);
     report_day_free(&r);
@@ -211,7 +211,7 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
     char *csv;
 
     script_day();
-    cr_assert_eq(report_collect(t.db, 20260610, 20260620, &r), 0);
+    cr_assert_eq(report_collect(t.db, 20260610, 20260620, NULL, &r), 0);
     csv = report_csv(&r, &len);
     cr_assert_not_null(csv);
     cr_assert_eq(len, strlen(csv));
@@ -280,7 +280,7 @@ Test(report, the_day_says_whether_it_has_ended)
     char *s;
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cr_assert_eq(report_collect(t.db, 20260610, cases[i].today, &r), 0);
+        cr_assert_eq(report_collect(t.db, 20260610, cases[i].today, NULL, &r), 0);
         s = report_json(&r);
         cr_assert_not_null(s);
         cr_assert(strstr(s, cases[i].day), "today %d: %s", cases[i].today, s);
@@ -296,7 +296,7 @@ static long overdue_of(int today)
     struct report_day r;
     long n;
 
-    cr_assert_eq(report_collect(t.db, 20260610, today, &r), 0);
+    cr_assert_eq(report_collect(t.db, 20260610, today, NULL, &r), 0);
     n = r.overdue;
     report_day_free(&r);
     return n;
@@ -312,7 +312,7 @@ Test(report, a_closed_day_keeps_its_overdue_figure)
     script_day();
     /* the first close: yesterday alone (the days before were counted from
      * stages a return may have rewritten; counting them scans once each) */
-    cr_assert_eq(report_days_close(t.db, 20260611, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260611, NULL, &n), 0);
     cr_assert_eq(n, 1);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM report_days"), 1);
     cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-10'"), 2);
@@ -327,9 +327,9 @@ Test(report, a_closed_day_keeps_its_overdue_figure)
     cr_assert_eq(overdue_of(20260610), 1, "today is counted live");
 
     /* a later close stores the days after the last one, never one again */
-    cr_assert_eq(report_days_close(t.db, 20260611, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260611, NULL, &n), 0);
     cr_assert_eq(n, 0);
-    cr_assert_eq(report_days_close(t.db, 20260615, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260615, NULL, &n), 0);
     cr_assert_eq(n, 4);
     cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-10'"), 2);
     cr_assert_eq(casedb_int(&t, "SELECT overdue FROM report_days WHERE day = '2026-06-12'"), 1);
@@ -342,8 +342,8 @@ Test(report, a_long_gap_is_bounded)
     int n = -1;
 
     script_day();
-    cr_assert_eq(report_days_close(t.db, 20260611, &n), 0);
-    cr_assert_eq(report_days_close(t.db, 20280101, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260611, NULL, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20280101, NULL, &n), 0);
     cr_assert_eq(n, REPORT_CLOSE_BACK_DAYS);
     cr_assert_eq(casedb_int(&t, "SELECT max(day) = '2027-12-31' FROM report_days"), 1);
     cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM report_days WHERE day > '2026-06-10'"),
@@ -357,12 +357,12 @@ Test(report, rows_of_a_clock_ahead_are_dropped)
 {
     int n = -1;
 
-    cr_assert_eq(report_days_close(t.db, 20300101, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20300101, NULL, &n), 0);
     cr_assert_eq(casedb_int(&t, "SELECT day = '2029-12-31' FROM report_days"), 1);
-    cr_assert_eq(report_days_close(t.db, 20260301, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260301, NULL, &n), 0);
     cr_assert_eq(n, 1);
     cr_assert_eq(casedb_int(&t, "SELECT group_concat(day) = '2026-02-28' FROM report_days"), 1);
-    cr_assert_eq(report_days_close(t.db, 20260300, &n), -1, "a bad date");
+    cr_assert_eq(report_days_close(t.db, 20260300, NULL, &n), -1, "a bad date");
 }
 
 /* A limit runs to the end of its date: a case promised on the day (its
@@ -457,7 +457,7 @@ Test(report, every_move_that_ends_the_waiting_counts)
     }
     mk(id, "kiosk");
     ev(id, "submitted", "kiosk", NULL, 10, 9, 0, 0);
-    cr_assert_eq(report_collect(t.db, 20260610, 20260620, &r), 0);
+    cr_assert_eq(report_collect(t.db, 20260610, 20260620, NULL, &r), 0);
     cr_assert_eq(r.waiting_at_close, 1);
     report_day_free(&r);
 }
@@ -468,8 +468,8 @@ Test(report, a_row_of_today_from_a_clock_a_day_ahead_is_dropped)
 {
     int n = -1;
 
-    cr_assert_eq(report_days_close(t.db, 20260611, &n), 0);
-    cr_assert_eq(report_days_close(t.db, 20260610, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260611, NULL, &n), 0);
+    cr_assert_eq(report_days_close(t.db, 20260610, NULL, &n), 0);
     cr_assert_eq(n, 1);
     cr_assert_eq(casedb_int(&t, "SELECT group_concat(day) = '2026-06-09' FROM report_days"), 1);
 }
