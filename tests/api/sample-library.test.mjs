@@ -95,3 +95,26 @@ describe('老年人优待证: the window takes the photo', () => {
     assert.equal(r.status, 200, `no photo brought: ${r.text}`);
   });
 });
+
+describe('养老金待遇领取 practice: a daughter\'s bank card', () => {
+  // 白大娘 brings her daughter's card and writes its number twice on the
+  // form; a return is judged by the exact set flagged, so a trainee who
+  // flags the numbers too (they must be changed as well) must be right.
+  const TITLE = '想把养老金发到女儿的卡上';
+  it('is returned for the card and both numbers on the form', async () => {
+    const auth = authHeaders(staff);
+    let s;
+    for (let i = 0; i < 10; i++) {
+      s = await post('/api/v1/staff/practice/resident-pension-claim', {}, auth);
+      assert.equal(s.status, 201, s.text);
+      if (s.body.scenario.title === TITLE)
+        break;
+    }
+    assert.equal(s.body.scenario.title, TITLE);
+    const a = await post(`/api/v1/staff/practice/${s.body.id}/answer`, {
+      decision: 'return', flags: ['payment_card', 'bank_card', 'bank_card_confirm'], condition: 0,
+    }, auth);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true, JSON.stringify(a.body.expected));
+  });
+});
