@@ -38,7 +38,7 @@
 
 /* The two keys of a lookup, as throttle_keys_lookup builds them. */
 struct throttle_keys {
-    char name[THROTTLE_KEY_MAX];    /* "t:TICKET" */
+    char name[THROTTLE_KEY_MAX];    /* "t:SIDE:TICKET" */
     char addr[THROTTLE_KEY_MAX];    /* "l:ADDRESS" */
 };
 
@@ -50,10 +50,13 @@ enum throttle_outcome {
 
 /* The keys of a resident's case lookup (window_lookup) by ticket from
  * addr (an address as text; an IPv6 client counts by its /64, since one
- * host may hold a whole /64): "t:TICKET" (upper case) and "l:ADDRESS".
- * Counting per ticket
- * bounds the guesses at one ticket from however many addresses. */
-void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr);
+ * host may hold a whole /64): "t:SIDE:TICKET" (upper case) and
+ * "l:ADDRESS". Counting per ticket bounds the guesses at one ticket from
+ * however many addresses; SIDE (outside: addr is not in the hall's
+ * network, quota_side_of) keeps the misses from outside from locking the
+ * ticket at the hall's kiosks. */
+void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr,
+                          bool outside);
 
 /* Starts an attempt at time now (seconds). Returns 0 when it may go on —
  * it then counts against both keys until throttle_attempt_end, which the
@@ -68,17 +71,20 @@ void throttle_attempt_end(const struct throttle_keys *k, long long now,
                           enum throttle_outcome out);
 
 /* Failures of every case lookup together, whatever the ticket or
- * address: at THROTTLE_OVERALL_LIMIT within the current window of
- * THROTTLE_FAIL_WINDOW seconds, lookups wait for the next window. This
- * bounds guesses spread over many tickets and many addresses; scanning a
- * slip's code never counts. */
+ * address, counted apart for the hall's network and for outside it
+ * (outside): at THROTTLE_OVERALL_LIMIT within the current window of
+ * THROTTLE_FAIL_WINDOW seconds, that side's lookups wait for the next
+ * window. This bounds guesses spread over many tickets and many
+ * addresses, while a flood from the internet cannot close the kiosks'
+ * lookups; scanning a slip's code never counts. */
 #define THROTTLE_OVERALL_LIMIT 100
 
-/* 0 when a lookup may go on at time now, else the seconds to wait. */
-long long throttle_overall_wait(long long now);
+/* 0 when a lookup from that side may go on at time now, else the seconds
+ * to wait. */
+long long throttle_overall_wait(bool outside, long long now);
 
-/* Counts a failed lookup at time now. */
-void throttle_overall_fail(long long now);
+/* Counts a failed lookup from that side at time now. */
+void throttle_overall_fail(bool outside, long long now);
 
 /* ---- the login -------------------------------------------------------- */
 

@@ -578,7 +578,7 @@ enum MHD_Result api_case_lookup(struct http_request *req)
     const char *ticket, *last4;
     struct throttle_keys keys;
     enum throttle_outcome outcome = THROTTLE_NONE;
-    bool started = false;
+    bool started = false, outside;
     long long now = (long long)time(NULL), wait;
     struct refusal e;
     enum MHD_Result ret;
@@ -601,8 +601,9 @@ enum MHD_Result api_case_lookup(struct http_request *req)
     http_client_addr(req, addr);
     ticket = api_lookup_fold(jt->valuestring, tbuf);
     last4 = api_lookup_fold(jl->valuestring, lbuf);
-    throttle_keys_lookup(&keys, ticket, addr);
-    if ((wait = throttle_overall_wait(now)) > 0 ||
+    outside = quota_side_of(addr) == QUOTA_OUTSIDE;
+    throttle_keys_lookup(&keys, ticket, addr, outside);
+    if ((wait = throttle_overall_wait(outside, now)) > 0 ||
         (wait = throttle_attempt_begin(&keys, now)) > 0) {
         ret = http_reply_error_retry(req, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts", busy,
                                      (long)wait);
@@ -616,7 +617,7 @@ enum MHD_Result api_case_lookup(struct http_request *req)
         /* a last four of the wrong shape is no guess at anyone's */
         if (e.kind != REFUSAL_INVALID) {
             outcome = THROTTLE_FAILED;
-            throttle_overall_fail(now);
+            throttle_overall_fail(outside, now);
         }
         ret = reply_refusal(req, &e);
     } else if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "id", id)) {

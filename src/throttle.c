@@ -24,7 +24,7 @@
 #define THROTTLE_DEVICE_SLOTS 1024
 
 struct throttle_slot {
-    char key[THROTTLE_KEY_MAX];             /* "t:TICKET" or "l:ADDRESS"; "" = free */
+    char key[THROTTLE_KEY_MAX];             /* "t:SIDE:TICKET" or "l:ADDRESS"; "" = free */
     long long fails[THROTTLE_FAIL_LIMIT];   /* times of the latest failures, a ring; 0 = none */
     unsigned next;                          /* where the next failure goes */
     unsigned inflight;                      /* attempts being checked now */
@@ -46,14 +46,18 @@ void throttle_addr(const char *addr, char out[INET6_ADDRSTRLEN])
     }
 }
 
-void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr)
+void throttle_keys_lookup(struct throttle_keys *k, const char *ticket, const char *addr,
+                          bool outside)
 {
     char a[INET6_ADDRSTRLEN];
     size_t i;
 
     throttle_addr(addr, a);
-    snprintf(k->name, sizeof k->name, "t:%.8s", ticket);
-    for (i = 2; k->name[i]; i++)
+    /* a ticket guessed at from outside is locked for outside only: the
+     * call screen shows tickets, and five misses from the internet shut
+     * the resident's own kiosk lookup out */
+    snprintf(k->name, sizeof k->name, "t:%c:%.8s", outside ? 'o' : 'h', ticket);
+    for (i = 4; k->name[i]; i++)
         if (k->name[i] >= 'a' && k->name[i] <= 'z')
             k->name[i] = (char)(k->name[i] - 'a' + 'A');
     snprintf(k->addr, sizeof k->addr, "l:%s", a);
@@ -169,35 +173,42 @@ void throttle_attempt_end(const struct throttle_keys *k, long long now,
 
 /* ---- the overall count of lookups ---------------------------------------- */
 
-static long long throttle_overall_start;   /* start of the current window */
-static unsigned throttle_overall_fails;
+/* Kept twice, for the hall's network [0] and outside it [1], as the case
+ * quota's overall buckets: with one count, a hundred misses from the
+ * internet closed the lookup at every kiosk in the hall. */
+static long long throttle_overall_start[2];   /* start of the current window */
+static unsigned throttle_overall_fails[2];
 
 /* Caller holds the mutex. */
-static void throttle_overall_roll(long long now)
+static void throttle_overall_roll(int side, long long now)
 {
-    if (now - throttle_overall_start >= THROTTLE_FAIL_WINDOW || now < throttle_overall_start) {
-        throttle_overall_start = now;
-        throttle_overall_fails = 0;
+    if (now - throttle_overall_start[side] >= THROTTLE_FAIL_WINDOW ||
+        now < throttle_overall_start[side]) {
+        throttle_overall_start[side] = now;
+        throttle_overall_fails[side] = 0;
     }
 }
 
-long long throttle_overall_wait(long long now)
+long long throttle_overall_wait(bool outside, long long now)
 {
+    int side = outside ? 1 : 0;
     long long wait = 0;
 
     pthread_mutex_lock(&throttle_mu);
-    throttle_overall_roll(now);
-    if (throttle_overall_fails >= THROTTLE_OVERALL_LIMIT)
-        wait = throttle_overall_start + THROTTLE_FAIL_WINDOW - now;
+    throttle_overall_roll(side, now);
+    if (throttle_overall_fails[side] >= THROTTLE_OVERALL_LIMIT)
+        wait = throttle_overall_start[side] + THROTTLE_FAIL_WINDOW - now;
     pthread_mutex_unlock(&throttle_mu);
     return wait > 0 ? wait : 0;
 }
 
-void throttle_overall_fail(long long now)
+void throttle_overall_fail(bool outside, long long now)
 {
+    int side = outside ? 1 : 0;
+
     pthread_mutex_lock(&throttle_mu);
-    throttle_overall_roll(now);
-    throttle_overall_fails++;
+    throttle_overall_roll(side, now);
+    throttle_overall_fails[side]++;
     pthread_mutex_unlock(&throttle_mu);
 }
 

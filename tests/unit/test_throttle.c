@@ -264,14 +264,14 @@ Test(throttle, a_ticket_guessed_from_many_addresses_is_locked)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
         snprintf(addr, sizeof addr, "10.9.0.%d", i + 1);
-        throttle_keys_lookup(&k, "A123", addr);
+        throttle_keys_lookup(&k, "A123", addr, false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "guess %d from its own address", i + 1);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "a123", "10.9.1.1");
+    throttle_keys_lookup(&k, "a123", "10.9.1.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), THROTTLE_LOCK_SECONDS - 1,
                  "the ticket is locked, whatever the address or the letter's case");
-    throttle_keys_lookup(&k, "A124", "10.9.1.1");
+    throttle_keys_lookup(&k, "A124", "10.9.1.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), 0, "another ticket is not");
     throttle_attempt_end(&k, T0 + 1, THROTTLE_OK);
 }
@@ -284,18 +284,18 @@ Test(throttle, a_lookup_that_succeeds_does_not_forget_the_addresss_failures)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
         snprintf(ticket, sizeof ticket, "B%03d", i);
-        throttle_keys_lookup(&k, ticket, "10.10.0.1");
+        throttle_keys_lookup(&k, ticket, "10.10.0.1", false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
     /* the guesser's own case, found */
-    throttle_keys_lookup(&k, "B900", "10.10.0.1");
+    throttle_keys_lookup(&k, "B900", "10.10.0.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
     throttle_attempt_end(&k, T0, THROTTLE_OK);
-    throttle_keys_lookup(&k, "B010", "10.10.0.1");
+    throttle_keys_lookup(&k, "B010", "10.10.0.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
     throttle_attempt_end(&k, T0, THROTTLE_FAILED);
-    throttle_keys_lookup(&k, "B011", "10.10.0.1");
+    throttle_keys_lookup(&k, "B011", "10.10.0.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), THROTTLE_LOCK_SECONDS - 1,
                  "the fifth failure locks the address, a success in between or not");
 }
@@ -306,11 +306,38 @@ Test(throttle, lookups_overall_wait_for_the_next_window)
     int i;
 
     for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++) {
-        cr_assert_eq(throttle_overall_wait(t), 0, "failure %d", i + 1);
-        throttle_overall_fail(t);
+        cr_assert_eq(throttle_overall_wait(false, t), 0, "failure %d", i + 1);
+        throttle_overall_fail(false, t);
     }
-    cr_assert_eq(throttle_overall_wait(t + 10), THROTTLE_FAIL_WINDOW - 10);
-    cr_assert_eq(throttle_overall_wait(t + THROTTLE_FAIL_WINDOW), 0, "a new window");
+    cr_assert_eq(throttle_overall_wait(false, t + 10), THROTTLE_FAIL_WINDOW - 10);
+    cr_assert_eq(throttle_overall_wait(false, t + THROTTLE_FAIL_WINDOW), 0, "a new window");
+}
+
+/* A hundred misses from the internet closed the lookup at every kiosk in
+ * the hall (a review): each side of the hall's network counts its own. */
+Test(throttle, misses_from_outside_close_lookups_outside_only)
+{
+    struct throttle_keys k;
+    char addr[32];
+    long long t = T0 + 750000;
+    int i;
+
+    for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
+        throttle_overall_fail(true, t);
+    cr_assert_eq(throttle_overall_wait(true, t + 10), THROTTLE_FAIL_WINDOW - 10, "outside waits");
+    cr_assert_eq(throttle_overall_wait(false, t + 10), 0, "the hall does not");
+    for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
+        snprintf(addr, sizeof addr, "203.0.113.%d", i + 1);
+        throttle_keys_lookup(&k, "Q123", addr, true);
+        cr_assert_eq(throttle_attempt_begin(&k, t), 0, "guess %d from outside", i + 1);
+        throttle_attempt_end(&k, t, THROTTLE_FAILED);
+    }
+    throttle_keys_lookup(&k, "Q123", "203.0.113.99", true);
+    cr_assert_eq(throttle_attempt_begin(&k, t + 1), THROTTLE_LOCK_SECONDS - 1,
+                 "the ticket is locked outside");
+    throttle_keys_lookup(&k, "q123", "10.12.0.1", false);
+    cr_assert_eq(throttle_attempt_begin(&k, t + 1), 0, "and open at the hall's kiosk");
+    throttle_attempt_end(&k, t + 1, THROTTLE_OK);
 }
 
 Test(throttle, past_the_bound_a_second_attempt_at_once_waits_for_the_one_in_flight)
@@ -339,13 +366,13 @@ Test(throttle, lookups_in_flight_at_once_get_no_more_than_the_limit)
     int i;
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
-        throttle_keys_lookup(&k, "C123", i % 2 ? "10.12.0.1" : "10.12.0.2");
+        throttle_keys_lookup(&k, "C123", i % 2 ? "10.12.0.1" : "10.12.0.2", false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "C123", "10.12.0.3");
+    throttle_keys_lookup(&k, "C123", "10.12.0.3", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "the fifth runs ...");
-    throttle_keys_lookup(&other, "C123", "10.12.0.4");
+    throttle_keys_lookup(&other, "C123", "10.12.0.4", false);
     cr_assert_gt(throttle_attempt_begin(&other, T0), 0, "... and no sixth beside it");
     throttle_attempt_end(&k, T0, THROTTLE_FAILED);
 }
@@ -358,11 +385,11 @@ Test(throttle, lookup_failures_spread_over_the_window_still_lock)
 
     /* one every two minutes: five within the quarter hour */
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
-        throttle_keys_lookup(&k, "D123", i % 2 ? "10.13.0.1" : "10.13.0.2");
+        throttle_keys_lookup(&k, "D123", i % 2 ? "10.13.0.1" : "10.13.0.2", false);
         cr_assert_eq(throttle_attempt_begin(&k, t + 120 * i), 0, "guess %d", i + 1);
         throttle_attempt_end(&k, t + 120 * i, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "D123", "10.13.0.3");
+    throttle_keys_lookup(&k, "D123", "10.13.0.3", false);
     cr_assert_gt(throttle_attempt_begin(&k, t + 120 * THROTTLE_FAIL_LIMIT), 0, "the ticket is locked");
 }
 
@@ -407,11 +434,11 @@ Test(throttle, a_lookup_lock_ends_exactly_at_its_end)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
         snprintf(addr, sizeof addr, "10.15.0.%d", i + 1);
-        throttle_keys_lookup(&k, "E123", addr);
+        throttle_keys_lookup(&k, "E123", addr, false);
         cr_assert_eq(throttle_attempt_begin(&k, t), 0);
         throttle_attempt_end(&k, t, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "E123", "10.15.1.1");
+    throttle_keys_lookup(&k, "E123", "10.15.1.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, t + THROTTLE_LOCK_SECONDS - 1), 1);
     cr_assert_eq(throttle_attempt_begin(&k, t + THROTTLE_LOCK_SECONDS), 0, "the lock is over");
     throttle_attempt_end(&k, t + THROTTLE_LOCK_SECONDS, THROTTLE_OK);
@@ -427,14 +454,14 @@ Test(throttle, a_lookup_refused_at_its_address_holds_nothing_on_the_ticket)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
         snprintf(ticket, sizeof ticket, "F%03d", i);
-        throttle_keys_lookup(&k, ticket, "10.16.0.1");
+        throttle_keys_lookup(&k, ticket, "10.16.0.1", false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "F900", "10.16.0.1");
+    throttle_keys_lookup(&k, "F900", "10.16.0.1", false);
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++)
         cr_assert_gt(throttle_attempt_begin(&k, T0), 0, "the address is locked");
-    throttle_keys_lookup(&k, "F900", "10.16.0.2");
+    throttle_keys_lookup(&k, "F900", "10.16.0.2", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "the ticket is not");
     throttle_attempt_end(&k, T0, THROTTLE_OK);
 }
@@ -450,17 +477,17 @@ Test(throttle, a_ticket_found_forgets_its_failures)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT - 1; i++) {
         snprintf(addr, sizeof addr, "10.17.0.%d", i + 1);
-        throttle_keys_lookup(&k, "G123", addr);
+        throttle_keys_lookup(&k, "G123", addr, false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "G123", "10.17.1.1");
+    throttle_keys_lookup(&k, "G123", "10.17.1.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
     throttle_attempt_end(&k, T0, THROTTLE_OK);
-    throttle_keys_lookup(&k, "G123", "10.17.1.2");
+    throttle_keys_lookup(&k, "G123", "10.17.1.2", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
     throttle_attempt_end(&k, T0, THROTTLE_FAILED);
-    throttle_keys_lookup(&k, "G123", "10.17.1.3");
+    throttle_keys_lookup(&k, "G123", "10.17.1.3", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0), 0, "one failure since the ticket was found");
     throttle_attempt_end(&k, T0, THROTTLE_OK);
 }
@@ -475,11 +502,11 @@ Test(throttle, tickets_count_by_every_digit)
 
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
         snprintf(addr, sizeof addr, "10.18.0.%d", i + 1);
-        throttle_keys_lookup(&k, "H123456", addr);
+        throttle_keys_lookup(&k, "H123456", addr, false);
         cr_assert_eq(throttle_attempt_begin(&k, T0), 0);
         throttle_attempt_end(&k, T0, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "H123457", "10.18.1.1");
+    throttle_keys_lookup(&k, "H123457", "10.18.1.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, T0 + 1), 0, "another ticket");
     throttle_attempt_end(&k, T0 + 1, THROTTLE_OK);
 }
@@ -494,13 +521,13 @@ Test(throttle, the_overall_window_turns_at_its_end_and_with_the_clock_set_back)
     int i;
 
     for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
-        throttle_overall_fail(t);
-    cr_assert_eq(throttle_overall_wait(next), 0, "a new window");
+        throttle_overall_fail(false, t);
+    cr_assert_eq(throttle_overall_wait(false, next), 0, "a new window");
     for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
-        throttle_overall_fail(next);
-    cr_assert_eq(throttle_overall_wait(next + 1), THROTTLE_FAIL_WINDOW - 1,
+        throttle_overall_fail(false, next);
+    cr_assert_eq(throttle_overall_wait(false, next + 1), THROTTLE_FAIL_WINDOW - 1,
                  "the new window's failures count");
-    cr_assert_eq(throttle_overall_wait(next - 3600), 0, "the clock went back an hour");
+    cr_assert_eq(throttle_overall_wait(false, next - 3600), 0, "the clock went back an hour");
 }
 
 /* A clock set back keeps a bound's counts: past the name's hourly bound,
@@ -579,11 +606,11 @@ Test(throttle, a_full_lookup_table_refuses_a_new_key)
         cr_assert_lt(i, 10000, "the lookup table never filled");
         snprintf(ticket, sizeof ticket, "J%06d", i);
         snprintf(addr, sizeof addr, "10.%d.%d.%d", 100 + i / 65536, i / 256 % 256, i % 256);
-        throttle_keys_lookup(&k, ticket, addr);
+        throttle_keys_lookup(&k, ticket, addr, false);
         if (throttle_attempt_begin(&k, t) != 0)
             break;
         throttle_attempt_end(&k, t, THROTTLE_FAILED);
     }
-    throttle_keys_lookup(&k, "K123", "10.99.0.1");
+    throttle_keys_lookup(&k, "K123", "10.99.0.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, t), 60);
 }

@@ -315,13 +315,13 @@ Test(window, lookup_overall_limit_waits_for_the_next_window)
     long long t0 = 4000000000LL;
     int i;
 
-    cr_assert_eq(throttle_overall_wait(t0), 0);
+    cr_assert_eq(throttle_overall_wait(false, t0), 0);
     for (i = 0; i < THROTTLE_OVERALL_LIMIT - 1; i++)
-        throttle_overall_fail(t0 + 1);
-    cr_assert_eq(throttle_overall_wait(t0 + 2), 0, "one short of the limit");
-    throttle_overall_fail(t0 + 3);
-    cr_assert_eq(throttle_overall_wait(t0 + 4), THROTTLE_FAIL_WINDOW - 4);
-    cr_assert_eq(throttle_overall_wait(t0 + THROTTLE_FAIL_WINDOW), 0, "a new window");
+        throttle_overall_fail(false, t0 + 1);
+    cr_assert_eq(throttle_overall_wait(false, t0 + 2), 0, "one short of the limit");
+    throttle_overall_fail(false, t0 + 3);
+    cr_assert_eq(throttle_overall_wait(false, t0 + 4), THROTTLE_FAIL_WINDOW - 4);
+    cr_assert_eq(throttle_overall_wait(false, t0 + THROTTLE_FAIL_WINDOW), 0, "a new window");
 }
 
 Test(window, lookup_keys_count_apart_from_logins)
@@ -329,9 +329,9 @@ Test(window, lookup_keys_count_apart_from_logins)
     struct throttle_keys lk;
     struct throttle_login lg;
 
-    throttle_keys_lookup(&lk, "a017", "2001:db8::1");
+    throttle_keys_lookup(&lk, "a017", "2001:db8::1", true);
     throttle_login_keys(&lg, "a017", "2001:db8::1", NULL);
-    cr_assert_str_eq(lk.name, "t:A017");
+    cr_assert_str_eq(lk.name, "t:o:A017");
     cr_assert_str_eq(lk.addr, "l:2001:db8::");
     cr_assert_str_neq(lk.addr, lg.addr);
 }
