@@ -99,16 +99,19 @@ void throttle_overall_fail(bool outside, long long now);
 /* The keys of a login attempt, as throttle_login_keys builds them. */
 struct throttle_login {
     char pair[THROTTLE_LOGIN_KEY_MAX];  /* "p:NAME@ADDRESS" or "p:NAME@d:DEVICE" */
-    char name[THROTTLE_LOGIN_KEY_MAX];  /* "n:NAME" */
+    char name[THROTTLE_LOGIN_KEY_MAX];  /* "n:SIDE:NAME" */
     char addr[THROTTLE_LOGIN_KEY_MAX];  /* "a:ADDRESS" */
     bool known;                         /* from a known device: no name or address bound */
 };
 
 /* The keys of a login at name from addr (as throttle_keys_lookup counts
  * it); device is the id of a device name has logged in from before
- * (devices_known), or NULL. */
+ * (devices_known), or NULL. The name's bound is counted apart for the
+ * hall's network and for outside it (outside: addr is not in the hall's
+ * network, quota_side_of), so that guesses from the internet do not space
+ * the logins of a staffer in the hall. */
 void throttle_login_keys(struct throttle_login *k, const char *name, const char *addr,
-                         const char *device);
+                         const char *device, bool outside);
 
 /* Starts a login attempt at time now (seconds). Returns 0 when it may go
  * on — it then counts until throttle_login_end, which the caller must

@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "devices.h"
+#include "quota.h"
 #include "reply.h"
 #include "sessions.h"
 #include "throttle.h"
@@ -214,7 +215,8 @@ enum MHD_Result api_auth_login(struct http_request *req)
     }
     known = r == 1;
     http_client_addr(req, addr);
-    throttle_login_keys(&keys, jn->valuestring, addr, known ? dev_id : NULL);
+    throttle_login_keys(&keys, jn->valuestring, addr, known ? dev_id : NULL,
+                        quota_side_of(addr) == QUOTA_OUTSIDE);
     if ((wait = throttle_login_begin(&keys, now)) > 0) {
         ret = api_auth_reply_wait(req, wait);
         goto out;

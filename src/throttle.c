@@ -247,7 +247,7 @@ static const struct throttle_table *throttle_pair_table(const struct throttle_lo
 }
 
 void throttle_login_keys(struct throttle_login *k, const char *name, const char *addr,
-                         const char *device)
+                         const char *device, bool outside)
 {
     char a[INET6_ADDRSTRLEN];
 
@@ -257,7 +257,9 @@ void throttle_login_keys(struct throttle_login *k, const char *name, const char 
         snprintf(k->pair, sizeof k->pair, "p:%.*s@d:%.16s", ACCOUNTS_NAME_MAX, name, device);
     else
         snprintf(k->pair, sizeof k->pair, "p:%.*s@%s", ACCOUNTS_NAME_MAX, name, a);
-    snprintf(k->name, sizeof k->name, "n:%.*s", ACCOUNTS_NAME_MAX, name);
+    /* guesses at a name from the internet must not space the logins of
+     * the staffer at a new PC in the hall: each side has its own bound */
+    snprintf(k->name, sizeof k->name, "n:%c:%.*s", outside ? 'o' : 'h', ACCOUNTS_NAME_MAX, name);
     snprintf(k->addr, sizeof k->addr, "a:%s", a);
 }
 

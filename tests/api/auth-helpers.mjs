@@ -4,10 +4,11 @@
 import http from 'node:http';
 
 // POST /api/v1/login {name, password} from localAddress, with an optional
-// Cookie. Resolves {status, headers (set-cookie an array), body}.
-export function loginFrom(port, localAddress, name, password, cookie = null) {
+// Cookie and more headers (X-Forwarded-For). Resolves {status, headers
+// (set-cookie an array), body}.
+export function loginFrom(port, localAddress, name, password, cookie = null, extra = {}) {
   const body = JSON.stringify({ name, password });
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...extra };
   if (cookie) headers.Cookie = cookie;
   return new Promise((resolve, reject) => {
     const req = http.request({

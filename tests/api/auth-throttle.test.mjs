@@ -202,3 +202,39 @@ describe('login throttle: the wait in minutes', () => {
     }
   });
 });
+
+// Fifty wrong passwords at a staffer's name from the internet (half a
+// minute of requests) held that staffer's login at a new PC in the hall
+// to one a minute, a minute the guesser could take first (a review): the
+// promise that a stranger cannot keep a staffer out held only for a
+// browser with a device cookie. The name's hourly bound now counts the
+// hall's network and outside apart, as the case quota does; guesses from
+// outside are bounded as before. Seen through a trusted proxy's
+// X-Forwarded-For; the hall's PC is the proxy's own address.
+describe('login throttle: outside the hall network', () => {
+  test("guesses at a name from outside space outside only; the staffer in the hall logs in", async () => {
+    const tmp = makeTmp();
+    const db = path.join(tmp, 'x.db');
+    addUser(db, 'lin', 'staff', 'lin-pass-123');
+    const d = await startDaemon({ db, args: ['--trusted-proxy', '127.0.0.1'] });
+    const attempt = (ip, password) => loginFrom(d.port, '127.0.0.1', 'lin', password, null,
+      ip ? { 'X-Forwarded-For': ip } : {});
+    try {
+      const seen = { 401: 0, 429: 0 };
+      for (let i = 0; i < 70 && seen[429] === 0; i++) {
+        const r = await attempt(`203.0.113.${i + 1}`, `guess-${i}-pw`);
+        assert.ok([401, 429].includes(r.status), `guess ${i}: ${r.status}`);
+        seen[r.status]++;
+      }
+      assert.ok(seen[401] >= 50 && seen[429] === 1, `outside spaced past the bound: ${JSON.stringify(seen)}`);
+      const outside = await attempt('198.51.100.7', 'lin-pass-123');
+      assert.equal(outside.status, 429, 'a new address outside waits its turn');
+      for (const ip of [null, '192.168.1.30']) {
+        const r = await attempt(ip, 'lin-pass-123');
+        assert.equal(r.status, 200, `${ip ?? 'the proxy\'s own address'}: ${JSON.stringify(r.body)}`);
+      }
+    } finally {
+      await stopChecked(d, tmp);
+    }
+  });
+});

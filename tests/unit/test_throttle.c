@@ -27,7 +27,7 @@ Test(throttle, a_pair_slows_after_its_free_failures_and_never_locks)
     long long t = T0, d = THROTTLE_LOGIN_DELAY;
     int i;
 
-    throttle_login_keys(&k, "p1", "10.0.0.1", NULL);
+    throttle_login_keys(&k, "p1", "10.0.0.1", NULL, false);
     for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
         cr_assert_eq(fail_at(&k, t), 0, "free failure %d", i + 1);
     /* the delay doubles with each failure, up to its cap */
@@ -43,7 +43,7 @@ Test(throttle, a_pair_slows_after_its_free_failures_and_never_locks)
     /* the same name from another address is not held up */
     {
         struct throttle_login o;
-        throttle_login_keys(&o, "p1", "10.0.0.2", NULL);
+        throttle_login_keys(&o, "p1", "10.0.0.2", NULL, false);
         cr_assert_eq(throttle_login_begin(&o, t), 0);
         throttle_login_end(&o, t, THROTTLE_OK);
     }
@@ -59,7 +59,7 @@ Test(throttle, parallel_attempts_get_no_more_than_the_free_failures)
     struct throttle_login k;
     int i, ran = 0;
 
-    throttle_login_keys(&k, "p2", "10.0.0.3", NULL);
+    throttle_login_keys(&k, "p2", "10.0.0.3", NULL, false);
     for (i = 0; i < 20; i++)
         if (throttle_login_begin(&k, T0) == 0)
             ran++;
@@ -85,39 +85,61 @@ Test(throttle, a_name_guessed_from_many_addresses_is_spaced_but_a_known_device_i
 
     for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(addr, sizeof addr, "10.1.%d.%d", i / 200, i % 200 + 1);
-        throttle_login_keys(&k, "p3", addr, NULL);
+        throttle_login_keys(&k, "p3", addr, NULL, false);
         cr_assert_eq(fail_at(&k, t), 0, "guess %d from its own address", i + 1);
     }
-    throttle_login_keys(&k, "p3", "10.2.0.1", NULL);
+    throttle_login_keys(&k, "p3", "10.2.0.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0, "the first past the bound runs ...");
-    throttle_login_keys(&stranger, "p3", "10.2.0.2", NULL);
+    throttle_login_keys(&stranger, "p3", "10.2.0.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&stranger, t + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... and the next waits its spacing, whatever its address");
-    throttle_login_keys(&known, "p3", "10.2.0.2", "0123456789abcdef");
+    throttle_login_keys(&known, "p3", "10.2.0.2", "0123456789abcdef", false);
     cr_assert_eq(throttle_login_begin(&known, t + 1), 0, "a known device is not spaced");
     throttle_login_end(&known, t + 1, THROTTLE_OK);
     cr_assert_eq(throttle_login_begin(&stranger, t + THROTTLE_LOGIN_SPACING), 0, "its turn comes");
     throttle_login_end(&stranger, t + THROTTLE_LOGIN_SPACING, THROTTLE_OK);
     /* two hours later the bound has passed */
-    throttle_login_keys(&k, "p3", "10.3.0.1", NULL);
+    throttle_login_keys(&k, "p3", "10.3.0.1", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, t + 2 * THROTTLE_LOGIN_FORGET), 0);
     throttle_login_end(&k, t + 2 * THROTTLE_LOGIN_FORGET, THROTTLE_OK);
     cr_assert_eq(throttle_login_begin(&stranger, t + 2 * THROTTLE_LOGIN_FORGET), 0);
     throttle_login_end(&stranger, t + 2 * THROTTLE_LOGIN_FORGET, THROTTLE_OK);
 }
 
+/* Fifty guesses at a name from the internet spaced the logins of the
+ * staffer at a new PC in the hall (a review): each side of the hall's
+ * network has its own bound on a name. */
+Test(throttle, a_name_guessed_from_outside_is_spaced_outside_only)
+{
+    struct throttle_login k;
+    char addr[32];
+    long long t = T0 + 150000;
+    int i;
+
+    for (i = 0; i <= THROTTLE_LOGIN_HOURLY; i++) {
+        snprintf(addr, sizeof addr, "203.0.%d.%d", i / 200, i % 200 + 1);
+        throttle_login_keys(&k, "p4", addr, NULL, true);
+        cr_assert_eq(fail_at(&k, t), 0, "guess %d from outside", i + 1);
+    }
+    throttle_login_keys(&k, "p4", "198.51.100.1", NULL, true);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1, "outside is spaced");
+    throttle_login_keys(&k, "p4", "10.4.0.1", NULL, false);
+    cr_assert_eq(throttle_login_begin(&k, t + 1), 0, "the hall is not");
+    throttle_login_end(&k, t + 1, THROTTLE_OK);
+}
+
 Test(throttle, login_keys_count_by_pair_name_and_address)
 {
     struct throttle_login k;
 
-    throttle_login_keys(&k, "wang", "2001:db8::7", NULL);
+    throttle_login_keys(&k, "wang", "2001:db8::7", NULL, true);
     cr_assert_str_eq(k.pair, "p:wang@2001:db8::");
-    cr_assert_str_eq(k.name, "n:wang");
+    cr_assert_str_eq(k.name, "n:o:wang");
     cr_assert_str_eq(k.addr, "a:2001:db8::");
     cr_assert_not(k.known);
-    throttle_login_keys(&k, "wang", "2001:db8:1:2:3:4:5:6", NULL);
+    throttle_login_keys(&k, "wang", "2001:db8:1:2:3:4:5:6", NULL, false);
     cr_assert_str_eq(k.addr, "a:2001:db8:1:2::", "the whole /64 counts, its last 64 bits none");
-    throttle_login_keys(&k, "wang", "10.0.0.1", "00112233445566778899");
+    throttle_login_keys(&k, "wang", "10.0.0.1", "00112233445566778899", false);
     cr_assert_str_eq(k.pair, "p:wang@d:0011223344556677");
     cr_assert(k.known);
 }
@@ -135,14 +157,14 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
         cr_assert_lt(i, 10000, "the shared table never filled");
         snprintf(name, sizeof name, "flood%d", i);
         snprintf(addr, sizeof addr, "10.%d.%d.%d", 50 + i / 65536, i / 256 % 256, i % 256);
-        throttle_login_keys(&k, name, addr, NULL);
+        throttle_login_keys(&k, name, addr, NULL, false);
         if (fail_at(&k, t) != 0)
             break;
     }
     flooded = i;
-    throttle_login_keys(&stranger, "p5", "10.99.0.1", NULL);
+    throttle_login_keys(&stranger, "p5", "10.99.0.1", NULL, false);
     cr_assert_eq(throttle_login_begin(&stranger, t), 60, "a new stranger waits a minute");
-    throttle_login_keys(&known, "p5", "10.99.0.1", "fedcba9876543210");
+    throttle_login_keys(&known, "p5", "10.99.0.1", "fedcba9876543210", false);
     cr_assert_eq(throttle_login_begin(&known, t), 0, "the staffer at their own PC does not");
     throttle_login_end(&known, t, THROTTLE_OK);
     /* and its own failures still slow it down */
@@ -158,7 +180,7 @@ Test(throttle, a_table_full_of_strangers_keys_does_not_stop_a_known_device)
             cr_assert_lt(j, 10000, "the shared table never filled again");
             snprintf(name, sizeof name, "again%d", j);
             snprintf(addr, sizeof addr, "10.%d.%d.%d", 60 + j / 65536, j / 256 % 256, j % 256);
-            throttle_login_keys(&k, name, addr, NULL);
+            throttle_login_keys(&k, name, addr, NULL, false);
             if (fail_at(&k, t + 2 * THROTTLE_LOGIN_FORGET) != 0)
                 break;
         }
@@ -178,15 +200,15 @@ Test(throttle, an_address_guessing_many_names_is_spaced)
 
     for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(name, sizeof name, "q%d", i);
-        throttle_login_keys(&k, name, "10.4.0.1", NULL);
+        throttle_login_keys(&k, name, "10.4.0.1", NULL, false);
         cr_assert_eq(fail_at(&k, t), 0, "guess %d at a name of its own", i + 1);
     }
-    throttle_login_keys(&k, "qfirst", "10.4.0.1", NULL);
+    throttle_login_keys(&k, "qfirst", "10.4.0.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0, "the first past the bound runs ...");
-    throttle_login_keys(&k, "qnext", "10.4.0.1", NULL);
+    throttle_login_keys(&k, "qnext", "10.4.0.1", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... and the next from that address waits its spacing, whatever the name");
-    throttle_login_keys(&k, "qnext", "10.4.0.2", NULL);
+    throttle_login_keys(&k, "qnext", "10.4.0.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, t + 1), 0, "that name from another address does not");
     throttle_login_end(&k, t + 1, THROTTLE_OK);
 }
@@ -201,13 +223,13 @@ Test(throttle, a_known_devices_failures_still_count_at_the_name)
     /* ten devices the name logged in from, five free failures each */
     for (d = 0; d < THROTTLE_LOGIN_HOURLY / THROTTLE_LOGIN_FREE; d++) {
         snprintf(dev, sizeof dev, "dev%013d", d);
-        throttle_login_keys(&k, "p6", "10.6.0.1", dev);
+        throttle_login_keys(&k, "p6", "10.6.0.1", dev, false);
         for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
             cr_assert_eq(fail_at(&k, t), 0, "device %d failure %d", d, i + 1);
     }
-    throttle_login_keys(&k, "p6", "10.6.1.1", NULL);
+    throttle_login_keys(&k, "p6", "10.6.1.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0, "a stranger past the bound runs once ...");
-    throttle_login_keys(&k, "p6", "10.6.1.2", NULL);
+    throttle_login_keys(&k, "p6", "10.6.1.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... then the name's attempts are spaced");
 }
@@ -219,7 +241,7 @@ Test(throttle, failures_of_the_hour_before_still_count)
     long long t = T0 + 500000;
     int i;
 
-    throttle_login_keys(&k, "p7", "10.7.0.1", NULL);
+    throttle_login_keys(&k, "p7", "10.7.0.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0);
     /* 30 more near the end of the name's hour, 20 just after it: the 31
      * of that hour weigh 30 a minute after it (the share of it the last
@@ -227,13 +249,13 @@ Test(throttle, failures_of_the_hour_before_still_count)
     for (i = 0; i < 50; i++) {
         long long at = i < 30 ? t + THROTTLE_LOGIN_FORGET - 60 : t + THROTTLE_LOGIN_FORGET + 60;
         snprintf(addr, sizeof addr, "10.7.%d.%d", 1 + i / 200, i % 200 + 1);
-        throttle_login_keys(&k, "p7", addr, NULL);
+        throttle_login_keys(&k, "p7", addr, NULL, false);
         cr_assert_eq(fail_at(&k, at), 0, "guess %d", i + 2);
     }
     t += THROTTLE_LOGIN_FORGET + 60;
-    throttle_login_keys(&k, "p7", "10.7.9.1", NULL);
+    throttle_login_keys(&k, "p7", "10.7.9.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0, "50 failures within two minutes: the next runs ...");
-    throttle_login_keys(&k, "p7", "10.7.9.2", NULL);
+    throttle_login_keys(&k, "p7", "10.7.9.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, t + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... and the one after waits, though the hour turned between them");
 }
@@ -244,7 +266,7 @@ Test(throttle, a_success_forgets_the_pairs_failures)
     long long t = T0 + 600000;
     int i;
 
-    throttle_login_keys(&k, "p8", "10.8.0.1", NULL);
+    throttle_login_keys(&k, "p8", "10.8.0.1", NULL, false);
     for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
         cr_assert_eq(fail_at(&k, t), 0);
     t += THROTTLE_LOGIN_DELAY;
@@ -349,12 +371,12 @@ Test(throttle, past_the_bound_a_second_attempt_at_once_waits_for_the_one_in_flig
 
     for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(addr, sizeof addr, "10.11.%d.%d", i / 200, i % 200 + 1);
-        throttle_login_keys(&k, "p9", addr, NULL);
+        throttle_login_keys(&k, "p9", addr, NULL, false);
         cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
     }
-    throttle_login_keys(&a, "p9", "10.11.9.1", NULL);
+    throttle_login_keys(&a, "p9", "10.11.9.1", NULL, false);
     cr_assert_eq(throttle_login_begin(&a, t), 0, "one runs ...");
-    throttle_login_keys(&b, "p9", "10.11.9.2", NULL);
+    throttle_login_keys(&b, "p9", "10.11.9.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&b, t), THROTTLE_LOGIN_SPACING,
                  "... and another at the same moment is not let in beside it");
     throttle_login_end(&a, t, THROTTLE_FAILED);
@@ -406,12 +428,12 @@ Test(throttle, failures_nearly_two_hours_old_are_nearly_forgotten)
 
     for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(addr, sizeof addr, "10.14.%d.%d", i / 200, i % 200 + 1);
-        throttle_login_keys(&k, "p10", addr, NULL);
+        throttle_login_keys(&k, "p10", addr, NULL, false);
         cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
     }
-    throttle_login_keys(&k, "p10", "10.14.9.1", NULL);
+    throttle_login_keys(&k, "p10", "10.14.9.1", NULL, false);
     cr_assert_eq(fail_at(&k, later), 0);
-    throttle_login_keys(&k, "p10", "10.14.9.2", NULL);
+    throttle_login_keys(&k, "p10", "10.14.9.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, later + 1), 0,
                  "not spaced for failures of almost two hours ago");
     throttle_login_end(&k, later + 1, THROTTLE_FAILED);
@@ -541,12 +563,12 @@ Test(throttle, a_clock_set_back_keeps_the_names_failures)
 
     for (i = 0; i < THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(addr, sizeof addr, "10.19.%d.%d", i / 200, i % 200 + 1);
-        throttle_login_keys(&k, "p11", addr, NULL);
+        throttle_login_keys(&k, "p11", addr, NULL, false);
         cr_assert_eq(fail_at(&k, t), 0, "guess %d", i + 1);
     }
-    throttle_login_keys(&k, "p11", "10.19.9.1", NULL);
+    throttle_login_keys(&k, "p11", "10.19.9.1", NULL, false);
     cr_assert_eq(fail_at(&k, back), 0, "the first past the bound runs ...");
-    throttle_login_keys(&k, "p11", "10.19.9.2", NULL);
+    throttle_login_keys(&k, "p11", "10.19.9.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, back + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... and the next waits, though the clock went back two hours");
 }
@@ -562,7 +584,7 @@ Test(throttle, successes_do_not_count_at_the_bounds)
 
     for (i = 0; i < 2 * THROTTLE_LOGIN_HOURLY; i++) {
         snprintf(name, sizeof name, "ok%d", i);
-        throttle_login_keys(&k, name, "10.20.0.1", NULL);
+        throttle_login_keys(&k, name, "10.20.0.1", NULL, false);
         cr_assert_eq(throttle_login_begin(&k, t), 0, "login %d", i + 1);
         throttle_login_end(&k, t, THROTTLE_OK);
     }
@@ -578,17 +600,17 @@ Test(throttle, a_known_devices_failures_count_in_the_current_hour)
     long long t = T0 + 1500000, later = t + 2 * THROTTLE_LOGIN_FORGET + 10;
     int d, i;
 
-    throttle_login_keys(&k, "p12", "10.21.0.1", NULL);
+    throttle_login_keys(&k, "p12", "10.21.0.1", NULL, false);
     cr_assert_eq(fail_at(&k, t), 0);
     for (d = 0; d < THROTTLE_LOGIN_HOURLY / THROTTLE_LOGIN_FREE; d++) {
         snprintf(dev, sizeof dev, "dev%013d", d);
-        throttle_login_keys(&k, "p12", "10.21.0.2", dev);
+        throttle_login_keys(&k, "p12", "10.21.0.2", dev, false);
         for (i = 0; i < THROTTLE_LOGIN_FREE; i++)
             cr_assert_eq(fail_at(&k, later), 0, "device %d failure %d", d, i + 1);
     }
-    throttle_login_keys(&k, "p12", "10.21.1.1", NULL);
+    throttle_login_keys(&k, "p12", "10.21.1.1", NULL, false);
     cr_assert_eq(fail_at(&k, later), 0, "a stranger past the bound runs once ...");
-    throttle_login_keys(&k, "p12", "10.21.1.2", NULL);
+    throttle_login_keys(&k, "p12", "10.21.1.2", NULL, false);
     cr_assert_eq(throttle_login_begin(&k, later + 1), THROTTLE_LOGIN_SPACING - 1,
                  "... then the name's attempts are spaced");
 }

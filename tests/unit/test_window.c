@@ -330,7 +330,7 @@ Test(window, lookup_keys_count_apart_from_logins)
     struct throttle_login lg;
 
     throttle_keys_lookup(&lk, "a017", "2001:db8::1", true);
-    throttle_login_keys(&lg, "a017", "2001:db8::1", NULL);
+    throttle_login_keys(&lg, "a017", "2001:db8::1", NULL, false);
     cr_assert_str_eq(lk.name, "t:o:A017");
     cr_assert_str_eq(lk.addr, "l:2001:db8::");
     cr_assert_str_neq(lk.addr, lg.addr);
