@@ -156,8 +156,9 @@ const struct config_option config_options[] = {
      "the hall's own network (an address or CIDR; repeatable, up\nto 32; when unset, the "
      "private, loopback and link-local\nranges; the first given replaces them all): its "
      "clients (the\nkiosks, the hall's Wi-Fi) and everyone else each have their\nown overall "
-     "case-quota and open-cases-max, so that a flood\nfrom the internet cannot stop the "
-     "kiosks"},
+     "case-quota and open-cases-max, their own count\nof failed ticket lookups and their "
+     "own bound on failed\nlogins at a name, so that a flood from the internet cannot\nstop "
+     "the kiosks or a staffer's login in the hall"},
     {"log-file", CONFIG_STR, "FILE", 0, 0, OPT(log_file), 0, NULL, NULL, NULL, NULL,
      "append the log to FILE instead of standard error; SIGHUP\nreopens it (after logrotate "
      "renamed it) and reloads"},
