@@ -49,6 +49,10 @@ int diag_add(struct diag_list *l, const char *file, int line, enum diag_severity
  * Returns 0 or -1 on allocation failure (src then keeps its entries). */
 int diag_list_move(struct diag_list *dst, struct diag_list *src);
 
+/* Drops from src every entry that seen holds already (the same file, line,
+ * severity and message), counting a dropped error out of src->errors. */
+void diag_list_drop_seen(struct diag_list *src, const struct diag_list *seen);
+
 /* Sorts by file, then line, keeping the order of equal entries. */
 void diag_list_sort(struct diag_list *l);
 

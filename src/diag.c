@@ -100,6 +100,30 @@ int diag_list_move(struct diag_list *dst, struct diag_list *src)
     return 0;
 }
 
+void diag_list_drop_seen(struct diag_list *src, const struct diag_list *seen)
+{
+    size_t i, j, kept = 0;
+
+    for (i = 0; i < src->n; i++) {
+        struct diag *d = &src->items[i];
+        bool dup = false;
+        for (j = 0; j < seen->n && !dup; j++) {
+            const struct diag *s = &seen->items[j];
+            dup = s->line == d->line && s->severity == d->severity && strcmp(s->file, d->file) == 0 &&
+                  strcmp(s->message, d->message) == 0;
+        }
+        if (!dup) {
+            src->items[kept++] = *d;
+            continue;
+        }
+        if (d->severity == DIAG_ERROR && src->errors)
+            src->errors--;
+        free(d->file);
+        free(d->message);
+    }
+    src->n = kept;
+}
+
 static int diag_cmp(const struct diag *a, const struct diag *b)
 {
     int c = strcmp(a->file, b->file);

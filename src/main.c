@@ -140,6 +140,10 @@ static int cmd_check(int argc, char **argv)
         if (library_check_path(argc ? argv[i] : "procedures", today, &one) != 0)
             failed = 1;
         diag_list_sort(&one);
+        /* paths that overlap (a file and its practice file, as the shell
+         * expands labour-handbook*, or a folder and a file inside it) report
+         * a line once: printed again it reads as a second mistake */
+        diag_list_drop_seen(&one, &diags);
         if (diag_list_move(&diags, &one) != 0)
             failed = 1;
         diag_list_free(&one);

@@ -285,6 +285,22 @@ describe('spkiosk check: command line', () => {
     assertReport(check([a, b]), exp(a) + exp(b), 'two files');
   });
 
+  // `spkiosk check practice/demo*` as the shell expands it: checking
+  // demo.md proves demo.practice.md too, and each of its lines printed a
+  // second time read as a second mistake (a hall admin's walk saw them
+  // doubled); so does a folder given with a file inside it
+  it('overlapping paths (a file and its practice file, a folder and a file in it) print each line once', () => {
+    const dir = `${FIX}/practice-tree/practice`;
+    const tree = fs.readFileSync(path.join(FIX_ABS, 'practice-tree.expected'), 'utf8')
+      .split('\n').filter((l) => l.startsWith(`${dir}/demo.`)).map((l) => `${l}\n`).join('');
+    assert.ok(tree.includes('demo.practice.md:'), 'the fixture has practice lines');
+    assertReport(check([`${dir}/demo.md`, `${dir}/demo.practice.md`]), tree, 'demo.md demo.practice.md');
+    const r = check([dir, `${dir}/demo.practice.md`]);
+    const lines = r.stdout.split('\n').filter((l) => l);
+    assert.deepEqual(lines, [...new Set(lines)], show(r));
+    assert.equal(r.status, 1, show(r));
+  });
+
   it('spkiosk check --help exits 0 and prints the usage', () => {
     const r = check(['--help']);
     assert.equal(r.status, 0, show(r));
