@@ -52,6 +52,7 @@ struct http_request {
     bool held;                  /* suspended by http_hold, its handler to run again */
     bool resumed;               /* this run of the handler comes after a hold: answer now */
     char user[HTTP_USER_MAX + 1];   /* the staffer or admin the guard admitted; "" on public routes */
+    bool admin;                 /* user is an admin (set with user by the guard) */
     unsigned status;            /* of the queued response, for the log */
     size_t bytes;
     uint64_t start_ns;

@@ -14,6 +14,7 @@ enum refusal_kind {
     REFUSAL_NOT_FOUND = 1,      /* no such case, step, ...: 404 */
     REFUSAL_CONFLICT,           /* the thing's state does not allow it: 409 */
     REFUSAL_INVALID,            /* the input is refused as it is: 422 */
+    REFUSAL_FORBIDDEN,          /* this user may not do it to this thing: 403 */
 };
 
 struct refusal {

@@ -82,10 +82,13 @@ int window_submit_missing(struct db *db, const char *id, size_t n, const struct 
  * and never handed in (status open): an item picked by mistake, which
  * would otherwise sit in the window's list for a day and count in the
  * statistics as started and given up. Its answers and events go with it.
- * The procedure's id is written to procedure for the log ("" unless 0).
- * Returns 0, 1 with e set (unknown_case; not_discardable for a resident's
- * case or one in any other status), -1 on error. */
-int window_discard(struct db *db, const char *id, char procedure[PROCEDURE_ID_MAX + 1],
+ * Only its starter (created_by) or an admin may: the resident may be at
+ * the starter's desk typing. The procedure's id is written to procedure
+ * for the log ("" unless 0). Returns 0, 1 with e set (unknown_case;
+ * not_discardable for a resident's case or one in any other status;
+ * not_your_fill, forbidden, for a colleague's), -1 on error. */
+int window_discard(struct db *db, const char *id, const char *user, bool admin,
+                   char procedure[PROCEDURE_ID_MAX + 1],
                    struct refusal *e);
 
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,

@@ -107,6 +107,7 @@ bool api_auth_guard(struct http_request *req, const struct http_route *route,
         return false;
     }
     snprintf(req->user, sizeof req->user, "%s", s.user.name);
+    req->admin = s.user.role == ACCOUNTS_ROLE_ADMIN;
     return true;
 }
 

@@ -508,7 +508,7 @@ enum MHD_Result api_staff_discard(struct http_request *req)
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
         return res;
-    if ((r = window_discard(db, id, procedure, &e)) < 0)
+    if ((r = window_discard(db, id, req->user, req->admin, procedure, &e)) < 0)
         return reply_internal(req);
     if (r > 0)
         return reply_refusal(req, &e);

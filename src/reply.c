@@ -74,6 +74,8 @@ unsigned reply_refusal_status(const struct refusal *r)
         return MHD_HTTP_CONFLICT;
     case REFUSAL_INVALID:
         return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    case REFUSAL_FORBIDDEN:
+        return MHD_HTTP_FORBIDDEN;
     }
     return MHD_HTTP_INTERNAL_SERVER_ERROR;
 }

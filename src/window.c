@@ -650,12 +650,16 @@ done:
 
 static const char sql_discard[] = "DELETE FROM cases WHERE id = ?1 AND status = 'open'";
 
-int window_discard(struct db *db, const char *id, char procedure[PROCEDURE_ID_MAX + 1],
-                   struct refusal *e)
+int window_discard(struct db *db, const char *id, const char *user, bool admin,
+                   char procedure[PROCEDURE_ID_MAX + 1], struct refusal *e)
 {
     static const struct refusal not_discardable = {
         REFUSAL_CONFLICT, "not_discardable",
         "只有在窗口开始填写、还没有提交的办件可以放弃；已经提交的请按退回或不予受理处理"};
+    static const struct refusal not_your_fill = {
+        REFUSAL_FORBIDDEN, "not_your_fill",
+        "这件代填是同事开始填写的，居民可能正在那个窗口填写，不能由您放弃；"
+        "请让开始填写的同事放弃，或请管理员处理（没人再填的代填一天后自动放弃）"};
     sqlite3_stmt *st;
     struct case_state cs;
     int rc;
@@ -667,6 +671,12 @@ int window_discard(struct db *db, const char *id, char procedure[PROCEDURE_ID_MA
      * sweep gives it up; a handed-in one has a ticket someone holds */
     if (!window_status(&cs, "open") || !cs.w.created_by[0]) {
         rc = window_refuse(db, e, &not_discardable);
+        goto done;
+    }
+    /* a colleague's list shows it as 填写中 with no name: deleting it there
+     * lost the answers of a resident sitting at the starter's desk */
+    if (!admin && strcmp(cs.w.created_by, user) != 0) {
+        rc = window_refuse(db, e, &not_your_fill);
         goto done;
     }
     snprintf(procedure, PROCEDURE_ID_MAX + 1, "%s", cs.procedure);

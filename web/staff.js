@@ -710,7 +710,7 @@ function actions(v, box) {
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'open' && v.channel === 'window') {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
-    if (v.created_by) list.push(discardButton(v.id, box));
+    if (v.created_by) list.push(discardOrWhose(v.id, v.created_by, box));
   }
   const mine = paneSeq;
   list.push(...chainActions(v, box, b, (m, text) => {
@@ -1175,11 +1175,11 @@ async function fillCase(id, stepWanted = null) {
   // full, so a step done again need not be typed again from the card
   const full = {};
   // started at a window with a staff session: the one kind 放弃 may delete
-  let startedHere = false;
+  let startedBy = '';
   try {
     const sv = (await api('/api/v1/staff/cases/' + enc(id))).body;
     for (const s of sv.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
-    startedHere = !!sv.created_by;
+    startedBy = sv.created_by || '';
   } catch { /* then the masked ones are typed again */ }
   if (paneStale(mine)) return;
   current = null;
@@ -1242,10 +1242,20 @@ async function fillCase(id, stepWanted = null) {
   }
   const note = returnedNote(c, p);
   // an item picked by mistake: gone at once rather than listed for a day
-  if (c.status === 'open' && startedHere) nav.append(discardButton(id, err));
+  if (c.status === 'open' && startedBy) nav.append(discardOrWhose(id, startedBy, err));
   // replaceChildren writes a null as the text "null": leave it out
   ui.pane.replaceChildren(...[heading, note, nav].filter(Boolean), ...body);
   heading.focus();
+}
+
+// 放弃 is the starter's or an admin's (the server's rule: the resident may
+// be at the starter's desk typing): a colleague's page says whose it is
+// instead of a button the server refuses.
+function discardOrWhose(id, startedBy, err) {
+  const s = currentSession();
+  if (s && (s.user === startedBy || s.role === 'admin')) return discardButton(id, err);
+  return el('span', { class: 'hint', id: 'discard-whose' },
+    `这件代填是 ${who(startedBy)} 开始填写的，居民可能正在那个窗口；只有 ${who(startedBy)} 或管理员可以放弃`);
 }
 
 // 放弃这件代填: a case started at the window and never handed in is

@@ -176,7 +176,7 @@ describe('a case started at the window by mistake can be discarded', () => {
     const id = s.body.id;
     assert.equal((await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] }, wangHeaders())).status, 200);
     assert.ok((await h.sget('/api/v1/staff/queue')).body.filling.some((e) => e.id === id));
-    const r = await discard(id, h.staff2); // a colleague may tidy up too
+    const r = await discard(id); // wang, who started it
     assert.equal(r.status, 204, r.text);
     assert.equal(r.text, '');
     assertError(await h.sget(`/api/v1/staff/cases/${id}`), 404, 'unknown_case');
@@ -184,8 +184,27 @@ describe('a case started at the window by mistake can be discarded', () => {
     assert.ok(!(await h.sget('/api/v1/staff/queue')).body.filling.some((e) => e.id === id));
     assertError(await discard(id), 404, 'unknown_case');
     const log = h.ctx.daemon.stderr();
-    assert.match(log, /spkiosk: li discarded a case of residence started at the window, never handed in/);
+    assert.match(log, /spkiosk: wang discarded a case of residence started at the window, never handed in/);
     assert.ok(!log.includes(id), 'the case id in the log');
+  });
+
+  // li's list shows wang's 代填 as 填写中 with no name; li's 放弃 deleted
+  // what the resident at wang's desk had typed, and wang's next step was a
+  // 404 (a review): the starter or an admin only
+  it('403 not_your_fill for a colleague, nothing changes; an admin may', async () => {
+    const s = await h.spost('/api/v1/staff/cases', { procedure: 'residence' });
+    const id = s.body.id;
+    assert.equal((await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true] }, wangHeaders())).status, 200);
+    const r = await discard(id, h.staff2);
+    assertError(r, 403, 'not_your_fill');
+    assert.match(r.body.error.message, /同事开始填写/);
+    const v = await h.sget(`/api/v1/staff/cases/${id}`);
+    assert.equal(v.body.status, 'open');
+    assert.equal(v.body.conditions_confirmed, true);
+    assert.ok(!h.ctx.daemon.stderr().includes('li discarded'));
+    const a = await discard(id, h.admin);
+    assert.equal(a.status, 204, a.text);
+    assertError(await h.sget(`/api/v1/staff/cases/${id}`), 404, 'unknown_case');
   });
 
   it('409 not_discardable for a resident\'s own case and for one handed in; nothing changes', async () => {

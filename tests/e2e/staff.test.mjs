@@ -347,6 +347,22 @@ describe('the staff window', () => {
     await pane().getByRole('button', { name: '继续填写' }).click();
     await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
     assert.equal(await pane().getByRole('button', { name: '放弃这件代填' }).count(), 0);
+    // li's 代填 opened on wang's page (办理中 lists it as 填写中): the server
+    // refuses wang's 放弃, since li's resident may be typing at li's desk;
+    // the page says whose it is instead of offering the button
+    addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-12');
+    const li = await login(k.url, 'li', 'li-password-12');
+    const started = await fetch(`${k.url}/api/v1/staff/cases`, { method: 'POST',
+      headers: { ...authHeaders(li), 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'labour-handbook' }) });
+    assert.equal(started.status, 201);
+    const liCase = (await started.json()).id;
+    await page.locator('#case-key').fill(liCase);
+    await page.keyboard.press('Enter');
+    await pane().locator('#discard-whose', { hasText: '这件代填是 li 开始填写的' }).waitFor();
+    await pane().getByRole('button', { name: '继续填写' }).click();
+    await pane().locator('#fill-h', { hasText: '核实办理条件' }).waitFor();
+    await pane().locator('#discard-whose', { hasText: '只有 li 或管理员可以放弃' }).waitFor();
+    assert.equal(await pane().getByRole('button', { name: '放弃这件代填' }).count(), 0);
   });
 
   // The history says what a pass, a call-back and a home visit were, not
