@@ -460,22 +460,26 @@ function idOf(text, file) {
   return file.replace(/^.*\//, '').replace(/\.md$/, '');
 }
 
-// True when a text's line ends are mostly CRLF (a file saved on Windows).
-// A textarea holds LF only, so the editor sends the text back with the line
-// ends the file had: a save with LF rewrote every line of a CRLF file (a
-// whole-file diff in a hall's git library). Mixed ends: the kind most lines
-// had, for all of them (the fewest lines changed); a tie is LF.
-function crlfMostly(text) {
+// The line end most of a text's lines have: CRLF (a file saved on
+// Windows), CR alone (an old Mac editor's), else LF. A textarea holds LF
+// only, so the editor sends the text back with the line ends the file had:
+// a save with LF rewrote every line of a CRLF or CR file (a whole-file diff
+// in a hall's git library). Mixed ends: the kind most lines had, for all of
+// them (the fewest lines changed); a tie is LF.
+function lineEnd(text) {
   const crlf = (text.match(/\r\n/g) || []).length;
-  return crlf > 0 && crlf * 2 > (text.match(/\n/g) || []).length;
+  const cr = (text.match(/\r(?!\n)/g) || []).length;
+  const lf = (text.match(/(?<!\r)\n/g) || []).length;
+  if (crlf > cr && crlf > lf) return '\r\n';
+  return cr > crlf && cr > lf ? '\r' : '\n';
 }
 
 // A file's text for the box, and what a save puts back: its line ends
-// (crlfMostly) and a byte order mark (Notepad's 「UTF-8 (带 BOM)」), which in
+// (lineEnd) and a byte order mark (Notepad's 「UTF-8 (带 BOM)」), which in
 // the box would be an invisible character that the caret counts.
 function fromFile(body) {
   const bom = body.startsWith('\uFEFF');
-  return { text: bom ? body.slice(1) : body, bom, crlf: crlfMostly(body) };
+  return { text: bom ? body.slice(1) : body, bom, eol: lineEnd(body) };
 }
 
 function parseQuery(q) {
@@ -489,7 +493,7 @@ async function editorView(params) {
   const special = params.special || '';
   const st = {
     id: params.id || '', file: params.file || '', category: params.category || '', isNew,
-    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special, crlf: false, bom: false,
+    etag: null, dirty: false, seq: 0, timer: null, lastGood: null, special, eol: '\n', bom: false,
   };
   if (special) {
     st.id = special;
@@ -532,7 +536,7 @@ async function editorView(params) {
     if (r) {
       const f = fromFile(r.body);
       text = f.text;
-      st.crlf = f.crlf;
+      st.eol = f.eol;
       st.bom = f.bom;
       st.etag = r.headers.get('etag');
     }
@@ -666,7 +670,7 @@ async function editorView(params) {
     }
     const f = fromFile(r.body);
     src.value = f.text;
-    st.crlf = f.crlf;
+    st.eol = f.eol;
     st.bom = f.bom;
     st.etag = r.headers.get('etag');
     st.dirty = false;
@@ -702,7 +706,7 @@ async function editorView(params) {
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     // the file's own line ends and byte order mark (fromFile)
     const typed = src.value;
-    const sent = (st.bom ? '\uFEFF' : '') + (st.crlf ? typed.replace(/\n/g, '\r\n') : typed);
+    const sent = (st.bom ? '\uFEFF' : '') + typed.replace(/\n/g, st.eol);
     let saved;
     try {
       saved = (await api(url, { method: 'PUT', body: sent, headers })).body;
@@ -808,7 +812,7 @@ async function editorView(params) {
       // the waiting text's: the file is then that version's bytes again
       const f = fromFile(r.body);
       src.value = f.text;
-      st.crlf = f.crlf;
+      st.eol = f.eol;
       st.bom = f.bom;
       st.liveText = src.value; // as the box holds it
       st.dirty = true;

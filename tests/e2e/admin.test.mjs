@@ -416,4 +416,27 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     assert.deepEqual(fs.readFileSync(kFile()), Buffer.from(`\uFEFF${crlf(text)}`));
     kp.assertClean('admin console, CRLF file');
   });
+
+  // An old Mac editor ends lines with CR alone. The loader and the checker
+  // read CR as a line end (the lines of errors are the file's), but the box
+  // made them LF and a save rewrote every line of the file
+  it('CR-only line ends stay CR, and an error\'s line is the file\'s', async () => {
+    const cr = (t) => t.replace(/\n/g, '\r');
+    fs.writeFileSync(kFile(), cr(lf));
+    await page.locator('#reload').click();
+    await poll(async () => assert.match(await saveMsg().innerText(), /已载入/));
+    assert.equal(await src().inputValue(), lf);
+    const bad = lf.replace('| required', '| requird');
+    assert.notEqual(bad, lf);
+    const line = bad.split('\n').findIndex((l) => l.includes('requird')) + 1;
+    await src().fill(bad);
+    await page.locator('#save').click();
+    await poll(async () => assert.match(await page.locator('#checks').innerText(), new RegExp(`第 ${line} 行`)));
+    assert.equal(kOnDisk(), cr(lf), 'nothing written');
+    const text = lf.replace(/^# .+$/m, (t) => `${t}（CR）`);
+    await src().fill(text);
+    await save();
+    assert.deepEqual(fs.readFileSync(kFile()), Buffer.from(cr(text)));
+    kp.assertClean('admin console, CR file');
+  });
 });
