@@ -27,6 +27,7 @@
 #include "cjktok.h"
 #include "clock.h"
 #include "db.h"
+#include "display.h"
 #include "embed.h"
 #include "pinyin.h"
 #include "utf8.h"
@@ -811,6 +812,46 @@ static void backup_carry_outcomes(const char *db_path, const char *tmp)
     backup_carry_end(&c);
 }
 
+/* Says which windows' keys a restore left as the copy has them because the
+ * database it replaced had none to give (a new disk, or no database): an
+ * address removed or renewed on 评价器 after the copy was taken works
+ * again, and only whoever restores can know to undo that. Nothing when the
+ * copy has no key, nor when it cannot be read here (the daemon's start
+ * says what is wrong with it). */
+static void backup_note_copy_keys(const char *tmp)
+{
+    static const char sql_windows[] = "SELECT window FROM rate_keys ORDER BY window";
+    enum { SHOWN = 20 };
+    char list[SHOWN * (DISPLAY_WINDOW_BUF + 2) + 8];
+    size_t len = 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3 *h = NULL;
+    int n = 0, r, k;
+
+    list[0] = '\0';
+    if (backup_open_with(tmp, SQLITE_OPEN_READONLY, "rate_keys", &h) != 1 ||
+        sqlite3_prepare_v2(h, sql_windows, -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        if (++n > SHOWN || !w)
+            continue;
+        k = snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", w);
+        if (k < 0 || (size_t)k >= sizeof list - len)
+            goto out;
+        len += (size_t)k;
+    }
+    if (r != SQLITE_DONE || n == 0)
+        goto out;
+    fprintf(stderr, "spkiosk restore: the database replaced had no evaluators' keys, so the copy's "
+            "stand (%d window%s: %s%s): an address removed or renewed on the admin page 评价器 "
+            "after the copy was taken works again; remove or renew it there once more\n",
+            n, n == 1 ? "" : "s", list, n > SHOWN ? ", …" : "");
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
 /* The evaluators' keys (schema/038-rate-keys.sql) of the database being
  * replaced, put in the copy tmp in place of its own: the tablets at the
  * windows hold the keys made last, not those of the copy's night. Restored
@@ -830,11 +871,13 @@ static void backup_carry_rate_keys(const char *db_path, const char *tmp)
         "INSERT INTO rate_keys (window, key, made_at, made_by) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *clear = NULL;
     struct backup_carry c;
-    int n = 0;
-    bool began = false;
+    int n = 0, r;
+    bool began = false, copy_stands = false;
 
-    if (backup_carry_begin(&c, db_path, tmp, "rate_keys", sql_old, sql_new) <= 0)
+    if ((r = backup_carry_begin(&c, db_path, tmp, "rate_keys", sql_old, sql_new)) <= 0) {
+        copy_stands = r == 0;
         goto out;
+    }
     c.which = tmp;
     if (sqlite3_exec(c.to, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         c.what = sqlite3_errmsg(c.to);
@@ -847,8 +890,10 @@ static void backup_carry_rate_keys(const char *db_path, const char *tmp)
         goto out;
     }
     /* none: the copy's keys stay (rolled back below) */
-    if (backup_carry_rows(&c, db_path, tmp, 4, &n) != 0 || n == 0)
+    if (backup_carry_rows(&c, db_path, tmp, 4, &n) != 0 || n == 0) {
+        copy_stands = !*c.what;
         goto out;
+    }
     if (sqlite3_exec(c.to, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         c.what = sqlite3_errmsg(c.to);
         goto out;
@@ -863,6 +908,8 @@ out:
                 "new one on the admin page 评价器\n", db_path, c.which, c.what);
     sqlite3_finalize(clear);
     backup_carry_end(&c);
+    if (copy_stands)
+        backup_note_copy_keys(tmp);
 }
 
 /* The restored file belongs to whoever owned the database it replaces (or,

@@ -382,16 +382,20 @@ describe("a restore and the evaluators' keys", () => {
     const r = run(['restore', '--db', db, copy]);
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /keys could not be carried/);
+    assert.doesNotMatch(r.stderr, /had no evaluators' keys/, 'the keys made last were carried');
     d = await startDaemon({ tree, db });
     assert.equal(await status('3', renewed), 200, 'the tablet at the renewed address goes on');
     assert.equal(await status('3', leaked), 403, 'the leaked address stays ended');
     assert.equal(await status('4', gone), 403, 'a removed address stays removed');
     assert.equal(await status('5', added), 200, 'a window keyed since the copy goes on');
 
-    // where there was no database: the copy's own keys
+    // where there was no database: the copy's own keys, window 4's removed
+    // one among them, which only the IT officer can know to remove again
     const elsewhere = path.join(tmp, 'elsewhere', 'x.db');
-    assert.equal(run(['restore', '--db', elsewhere, copy]).status, 0);
+    const e = run(['restore', '--db', elsewhere, copy]);
+    assert.equal(e.status, 0, e.stderr);
     assert.equal(sql(elsewhere, "SELECT key FROM rate_keys WHERE window = '3'").stdout, `${leaked}\n`);
+    assert.match(e.stderr, /had no evaluators' keys, so the copy's stand \(2 windows: 3, 4\): an address removed or renewed on the admin page 评价器 after the copy was taken works again; remove or renew it there once more\n/);
   });
 
   // a new disk: the daemon made a database afresh before the copy was
@@ -409,6 +413,8 @@ describe("a restore and the evaluators' keys", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /keys could not be carried/);
     assert.equal(sql(fresh, 'SELECT window, key FROM rate_keys ORDER BY window').stdout, keys);
+    // a key removed after the copy is in it again: said, with the windows
+    assert.match(r.stderr, /the database replaced had no evaluators' keys, so the copy's stand \(2 windows: 3, 5\)/);
   });
 });
 
