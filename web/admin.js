@@ -711,6 +711,7 @@ async function editorView(params) {
     try {
       saved = (await api(url, { method: 'PUT', body: sent, headers })).body;
     } catch (err) {
+      if (stale(mine)) return;
       const r = err.body || {};
       if (err.status === 422 && r.errors) {
         msg.replaceChildren(el('p', { class: 'msg-error', role: 'alert' }, errorText(err)));
@@ -727,6 +728,10 @@ async function editorView(params) {
       }
       return;
     }
+    // left while it was saving (返回列表, confirmed): the answer must not put
+    // this editor's address back over the view now shown, or a click on
+    // 编辑 for the file, to that same address, did nothing
+    if (stale(mine)) return;
     st.etag = `"${saved.hash}"`;
     st.dirty = src.value !== typed;
     // 撤回排期 saved as it was loaded: the live text back, nothing new for

@@ -440,3 +440,58 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     kp.assertClean('admin console, CR file');
   });
 });
+
+// 返回列表 while a new item's save is on its way (the editor asks first,
+// since the text is not saved yet): the save's answer put the editor's
+// address back into the address bar over the list now shown, and the
+// router, which goes by the address, then took a click on that item's 编辑
+// (the same address) for no change at all: nothing opened.
+describe('leaving the editor while its save is on its way', () => {
+  let kp;
+  let page;
+  const NEW = 'slow-item';
+  const file = () => path.join(h.tree, 'employment', `${NEW}.md`);
+
+  before(async () => {
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    page = kp.page;
+    await page.goto(`${h.url}/admin#/new`);
+    await page.locator('#login-name').fill('boss');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+  });
+  after(async () => {
+    if (kp) await kp.context.close();
+    fs.rmSync(file(), { force: true });
+  });
+
+  it('the list stays at its address, and 编辑 of the item opens it', async () => {
+    await page.locator('#new-id').fill(NEW);
+    await page.locator('#new-category').selectOption('employment');
+    await page.getByRole('button', { name: '开始编辑' }).click();
+    const src = page.locator('#src');
+    await src.waitFor();
+    await src.fill((await src.inputValue()).replace('# 事项名称', '# 慢慢保存的事项')
+      .replace('一句话说明这个事项是办什么的。', '测试用的事项。'));
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const put = `**/api/v1/admin/procedures/${NEW}/source*`;
+    await page.route(put, async (r) => { await held; await r.continue(); });
+    const sent = page.waitForRequest((q) => q.method() === 'PUT');
+    await page.locator('#save').click();
+    await sent;
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('link', { name: '← 返回列表' }).click();
+    await page.locator('table.proc-table tbody tr').first().waitFor();
+    const answered = page.waitForResponse((q) => q.request().method() === 'PUT');
+    release();
+    assert.equal((await answered).status(), 201);
+    await page.unroute(put);
+    assert.ok(fs.existsSync(file()), 'saved');
+    await poll(async () => assert.match(page.url(), /#\/$/));
+    await page.getByRole('button', { name: '刷新' }).click();
+    await page.locator(`tr[data-id="${NEW}"] a`, { hasText: '编辑' }).click();
+    await poll(async () => assert.match(await page.locator('#src').inputValue(), /^# 慢慢保存的事项$/m));
+    kp.assertClean('admin console, leaving during a save');
+  });
+});
