@@ -109,10 +109,18 @@ static int rate_key_matches(struct db *db, const char *window, const char *key)
 {
     sqlite3_stmt *st = db_stmt(db, sql_key_read);
     const unsigned char *k;
+    char low[RATE_KEY_LEN];
     int rc = -1, r, b = SQLITE_OK;
+    size_t i;
 
     if (!st)
         return -1;
+    /* hex digits mean the same in either case (as a case id's, which the
+     * window takes in capitals too): an address typed in by hand from the
+     * admin's note, or with caps lock on, is the window's key still */
+    if (key && strlen(key) == RATE_KEY_LEN)
+        for (i = 0; i < RATE_KEY_LEN; i++)
+            low[i] = key[i] >= 'A' && key[i] <= 'Z' ? (char)(key[i] - 'A' + 'a') : key[i];
     b |= sqlite3_bind_text(st, 1, window, -1, SQLITE_STATIC);
     r = b == SQLITE_OK ? sqlite3_step(st) : b;
     if (r == SQLITE_DONE) {
@@ -121,7 +129,7 @@ static int rate_key_matches(struct db *db, const char *window, const char *key)
         k = sqlite3_column_text(st, 0);
         /* a stored key is RATE_KEY_LEN long; the length is no secret */
         rc = k && key && strlen(key) == RATE_KEY_LEN && sqlite3_column_bytes(st, 0) == RATE_KEY_LEN &&
-                     sodium_memcmp(k, key, RATE_KEY_LEN) == 0
+                     sodium_memcmp(k, low, RATE_KEY_LEN) == 0
                  ? 0
                  : 1;
     }

@@ -267,6 +267,18 @@ Test(rate, only_the_windows_own_key_reads_its_offer)
     cr_assert_eq(read_with("3", bad), 1, "one digit off: nothing");
     cr_assert_eq(read_with("9", key_of("3")), 1, "a window with no key: nothing");
     {
+        /* hex in capitals (typed by hand, caps lock): the same key */
+        char upper[RATE_KEY_LEN + 1];
+        size_t i;
+
+        snprintf(upper, sizeof upper, "%s", key_of("3"));
+        for (i = 0; i < RATE_KEY_LEN; i++)
+            upper[i] = upper[i] >= 'a' && upper[i] <= 'f' ? (char)(upper[i] - 'a' + 'A') : upper[i];
+        cr_assert_str_neq(upper, key_of("3"));
+        cr_assert_eq(read_with("3", upper), 0, "the key in capitals reads");
+        cr_assert_eq(read_with("4", upper), 1, "still not another window's");
+    }
+    {
         char longer[RATE_KEY_LEN + 2];
 
         snprintf(longer, sizeof longer, "%s0", key_of("3"));
