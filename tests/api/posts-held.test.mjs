@@ -50,6 +50,10 @@ describe('a post staff hold, taken out of _posts.md', () => {
     assert.match(w[0].message, /我的待办/);
     // visit is held by no one: nothing said of it
     assert.doesNotMatch(JSON.stringify(r.body.warnings), /visit/);
+    // and the journal, which the IT officer who moves the accounts reads,
+    // has it with the load's other warnings (the admin list only had it)
+    await eventually(h, async () => h.daemon.stderr().includes(`_posts.md:1: warning: ${w[0].message}\n`),
+      'the warning in the log');
 
     let doc = await list(h);
     let p = held(doc.problems);
@@ -74,6 +78,7 @@ describe('a post staff hold, taken out of _posts.md', () => {
     assert.match(p.message, /1 个账号/);
     assert.match(p.message, /王芳（wang）/);
     assert.doesNotMatch(p.message, /clerk/);
+    await eventually(h, async () => h.daemon.stderr().includes(`_posts.md:1: warning: ${p.message}\n`), 'in the log too');
   });
 
   it('a save that keeps every held post says nothing of them', async () => {
