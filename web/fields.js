@@ -424,7 +424,14 @@ function deskField(f, ty, id, value, changed) {
   } else if (ty.control === 'date') {
     input = el('input', { id, type: 'date', autocomplete: 'off', 'aria-describedby': described });
     input.value = value ?? '';
-    input.addEventListener('input', () => changed(input.value));
+    // a date input drops what is not a real date (2026-02-30): a practice
+    // case shows a failing value as the resident wrote it, for the trainee
+    // to find, so such a value keeps a text box (a stored case's never fails)
+    if (value && input.value !== value) {
+      input = textBox(f, ty, id, value, changed, { 'aria-describedby': described });
+    } else {
+      input.addEventListener('input', () => changed(input.value));
+    }
   } else {
     input = textBox(f, ty, id, value, changed, { 'aria-describedby': described });
   }
