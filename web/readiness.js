@@ -8,16 +8,31 @@ import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
 import { offerNewerBuild } from './fresh.js';
 
-function cell(p, user) {
+// A pass whose last day is within this many days is about to lapse: as
+// long as the review_by warning, time to fit in a practice.
+const SOON_DAYS = 30;
+
+// The browser's local day, YYYY-MM-DD, n days from today.
+function dayFrom(n) {
+  const d = new Date();
+  d.setDate(d.getDate() + n);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const lapsing = (q, soon) => q.expires && q.expires <= soon;
+
+function cell(p, user, soon) {
   const q = p.qualified.find((x) => x.user === user);
   if (q) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${q.passed}`),
-    q.expires ? el('span', { class: 'hint' }, ` 有效至 ${q.expires}`) : null);
+    q.expires ? el('span', { class: 'hint' }, ` 有效至 ${q.expires}`) : null,
+    lapsing(q, soon) ? [' ', el('span', { class: 'badge badge-warn' }, '即将到期')] : null);
   const b = p.passed_before.find((x) => x.user === user);
   if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
   return el('td', { class: 'hint' }, '—');
 }
 
-function table(data) {
+function table(data, soon) {
   // every active staffer, and anyone else (an admin) who passed something
   const users = [...data.staff];
   for (const p of data.procedures)
@@ -32,7 +47,41 @@ function table(data) {
       el('th', { scope: 'row' }, p.title, ' ', p.short ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
       el('td', { class: 'num' }, String(p.qualified.length)),
-      users.map((u) => cell(p, u)))))));
+      users.map((u) => cell(p, u, soon)))))));
+}
+
+// Who is what to the hall: the name it knows them by.
+const nameOf = (data, u) => data.names?.[u] || u;
+
+// The items to arrange practice for, and whom: those short now, and those
+// that will be short once a pass within SOON_DAYS lapses (the grid showed
+// the dates, but not that an item was about to lose its B post). Named
+// first are who passed before the update (only the changed part to learn)
+// and whose pass is lapsing; then the others not qualified. null when
+// nothing needs arranging.
+function toTrain(data, soon) {
+  const rows = [];
+  for (const p of data.procedures) {
+    const lasting = p.qualified.filter((q) => !lapsing(q, soon));
+    if (!p.short && lasting.length >= 2) continue;
+    const need = 2 - lasting.length;
+    const known = new Set(p.qualified.map((q) => q.user));
+    const first = [...p.passed_before.map((b) => `${nameOf(data, b.user)}（更新前通过，只需重新练习）`),
+      ...p.qualified.filter((q) => lapsing(q, soon)).map((q) => `${nameOf(data, q.user)}（${q.expires} 到期，请在到期前重新练习）`)];
+    for (const b of p.passed_before) known.add(b.user);
+    const others = data.staff.filter((u) => !known.has(u)).map((u) => nameOf(data, u));
+    const said = p.short ? `已通过 ${p.qualified.length} 人，还差 ${2 - p.qualified.length} 人`
+      : `有人的通过 ${SOON_DAYS} 天内到期，到期后只剩 ${lasting.length} 人通过，还差 ${need} 人`;
+    const who = p.playable === false ? '请先在管理页修正练习文件，再安排练习。'
+      : [first.length ? `先安排：${first.join('、')}` : '',
+        others.length ? `${first.length ? '也可以安排' : '可以安排'}：${others.slice(0, 10).join('、')}` +
+          (others.length > 10 ? ` 等 ${others.length} 人` : '') : ''].filter(Boolean).join('；') ||
+        '没有别的在岗工作人员可以安排。';
+    rows.push(el('li', { 'data-id': p.id }, el('strong', {}, p.title), `：${said}。`, who));
+  }
+  return rows.length ? el('section', { id: 'to-train', 'aria-labelledby': 'to-train-h' },
+    el('h2', { id: 'to-train-h' }, `需要安排练习的事项（${rows.length} 个）`),
+    el('ul', {}, rows)) : null;
 }
 
 async function start() {
@@ -47,6 +96,7 @@ async function start() {
     return;
   }
   const short = data.procedures.filter((p) => p.short).length;
+  const soon = dayFrom(SOON_DAYS);
   // items with no practice file: nobody can show they handle them
   const without = data.without_practice || [];
   const withoutList = without.length ? el('section', { id: 'without-practice', 'aria-labelledby': 'without-h' },
@@ -58,10 +108,11 @@ async function start() {
       el('span', { class: 'hint' }, '新建练习题'))))) : null;
   main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
     el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
-      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。办事指南更新后，之前的通过记为“更新前通过”，需要重新练习。'),
+      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习。'),
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
-        short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'), table(data)]
+        short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'),
+      toTrain(data, soon), table(data, soon)].filter(Boolean)
       : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }
 

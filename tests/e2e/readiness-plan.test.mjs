@@ -1,0 +1,94 @@
+// The readiness page says which items need practice arranged and whom to
+// send (a practice review: the grid showed each pass's last day, but not
+// that an item was about to lose its B post, nor who to train): the items
+// short now, and those that will be short once a pass lapses within 30
+// days, each naming first who passed before an update or whose pass is
+// lapsing, then the other staff.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { addUser, adminPassword, authHeaders, login, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, axeSerious, LANDSCAPE } from './helpers.mjs';
+
+const PROC = `# 亲属关系证明
+
+开具亲属关系证明。
+
+## 第一步：材料
+- [ ] 本人身份证 {#id_card}
+
+## 第二步：填表
+
+\`\`\`form
+name | 姓名 | text | required max=10
+\`\`\`
+`;
+const PRACTICE = `# 亲属关系证明 · 练习
+
+## 材料齐全
+\`\`\`case
+brought = id_card
+name = 王某
+expect = accept
+\`\`\`
+`;
+
+const src = makeTmp('spkiosk-e2e-readiness-plan-');
+writeTree(src, { 'cert/README.md': '# 证明\n\n证明事项。\n', 'cert/kin.md': PROC, 'cert/kin.practice.md': PRACTICE });
+const h = useKiosk({ tree: src });
+after(() => rmTmp(src));
+
+const PW = 'staff-password-1';
+async function pass(name) {
+  const s = await login(h.url, name, PW);
+  const c = await fetch(`${h.url}/api/v1/staff/practice/kin`, { method: 'POST', headers: authHeaders(s), body: '{}' });
+  assert.equal(c.status, 201);
+  const { id } = await c.json();
+  const a = await fetch(`${h.url}/api/v1/staff/practice/${id}/answer`, {
+    method: 'POST', headers: authHeaders(s), body: JSON.stringify({ decision: 'accept' }) });
+  assert.equal((await a.json()).correct, true);
+}
+
+describe('the readiness page: whom to train', () => {
+  let kp, db;
+  before(async () => {
+    db = path.join(h.tmp, 'e2e.db');
+    for (const u of ['wang', 'li', 'zhao']) addUser(db, u, 'staff', PW);
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+  });
+  after(async () => {
+    if (kp) await kp.context.close();
+  });
+
+  const plan = async () => {
+    const { page } = kp;
+    await page.goto(`${h.url}/admin/readiness`);
+    if (await page.locator('#login-name').count()) {
+      await page.locator('#login-name').fill('admin');
+      await page.locator('#login-pass').fill(adminPassword(h.daemon));
+      await page.locator('form.login-form button[type=submit]').click();
+    }
+    await page.locator('#readiness').waitFor();
+    return page.locator('#to-train li[data-id="kin"]');
+  };
+
+  it('a short item: how many are missing, and who could go', async () => {
+    await pass('wang');
+    const item = await plan();
+    assert.match(await item.innerText(), /已通过 1 人，还差 1 人。可以安排：li、zhao/);
+  });
+
+  it('an item whose second pass lapses within 30 days: listed before it is short, that staffer first', async () => {
+    await pass('li');
+    const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: text, encoding: 'utf8' });
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-350 days') WHERE user = 'li'");
+    const item = await plan();
+    const { page } = kp;
+    assert.equal(await page.locator('#readiness tr.short').count(), 0, 'two qualified: not short yet');
+    assert.match(await item.innerText(), /到期后只剩 1 人通过，还差 1 人。先安排：li（\d{4}-\d\d-\d\d 到期，请在到期前重新练习）；也可以安排：zhao/);
+    assert.match(await page.locator('#readiness tr[data-id="kin"] td', { hasText: '即将到期' }).innerText(), /有效至/);
+    assert.deepEqual(await axeSerious(page), []);
+    kp.assertClean('readiness page');
+  });
+});
