@@ -415,7 +415,14 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
     o = l->objs[it - l->items->v];
     if (p->current) {
         cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "passed_scenarios"), p->passed);
-        return p->passed >= it->scenarios ? practice_play_later(o, "passed", p->last) : 0;
+        if (p->passed < it->scenarios)
+            return 0;
+        /* expires: the staffer sees when to practise again, before the
+         * pass lapses and the hall's A or B post with it */
+        return practice_play_later(o, "passed", p->last) != 0 ||
+                       practice_play_later(o, "expires", p->expires) != 0
+                   ? -1
+                   : 0;
     }
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
@@ -543,7 +550,7 @@ int practice_play_list_json(struct db *db, const char *user, char **out)
             !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
             !cJSON_AddNumberToObject(o, "passed_scenarios", 0) || !cJSON_AddNullToObject(o, "passed") ||
-            !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0) ||
+            !cJSON_AddNullToObject(o, "expires") || !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0) ||
             practice_play_upcoming_add(o, items.v[i].upcoming) != 0)
             goto out;
     }

@@ -24,8 +24,23 @@ const decisionName = (d) => (DECISIONS.find(([k]) => k === d) || [d, d])[1];
 let main;
 
 // The state of an item for this staffer, as a badge.
+// A pass whose last day is this close is time to practise again (the
+// readiness page's 即将到期, readiness.js).
+const SOON_DAYS = 30;
+
+function soonDay() {
+  const d = new Date();
+  d.setDate(d.getDate() + SOON_DAYS);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 function stateBadge(p) {
-  if (p.passed) return el('span', { class: 'badge badge-ok' }, `已通过（${p.passed}）`);
+  // a pass counts for a year: the staffer sees until when, and is told to
+  // practise again before it lapses (and the hall's post with it)
+  if (p.passed) return [el('span', { class: 'badge badge-ok' }, `已通过（${p.passed}）`),
+    p.expires ? el('span', { class: 'hint' }, ` 有效至 ${p.expires}`) : null,
+    p.expires && p.expires <= soonDay() ? [' ', el('span', { class: 'badge badge-warn' }, '即将到期，请重新练习')] : null];
   // either file may have changed (a scenario added is not a new procedure),
   // and what is already right on the current one still shows
   if (p.passed_before)
@@ -46,7 +61,7 @@ async function showList(focusId = null) {
   const heading = el('h1', { id: 'practice-h', tabindex: '-1' }, '练习（网页模拟）');
   main.replaceChildren(heading,
     el('p', { class: 'hint' }, '每个事项有几道练习题，每题是一位来办事的居民。按办事指南核对材料和表格，然后决定受理、退回补正还是不予受理。' +
-      '一年内把一个事项的练习题全部做对，就算“已通过”；办事指南更新后要重新练习。练习不会产生真实的办件，不排号，也不计入统计。'),
+      '一年内把一个事项的练习题全部做对，就算“已通过”，有效 365 天，到期前要重新练习；办事指南更新后也要重新练习。练习不会产生真实的办件，不排号，也不计入统计。'),
     list.length ? el('table', { id: 'practice-list' },
       el('caption', { class: 'sr-only' }, '可以练习的事项'),
       el('thead', {}, el('tr', {}, ['事项', '练习题', '我的情况', '练习次数', '操作'].map((h) => el('th', { scope: 'col' }, h)))),

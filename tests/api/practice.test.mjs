@@ -140,7 +140,7 @@ describe('practice', () => {
   it('lists the items with a good practice file, nothing played yet', async () => {
     const l = await listed();
     assert.deepEqual(l, [{ id: 'one', title: '演示事项', scenarios: 3, passed_scenarios: 0, passed: null,
-      passed_before: null, attempts: 0, upcoming: null }]);
+      expires: null, passed_before: null, attempts: 0, upcoming: null }]);
     const r = await get(h, '/api/v1/staff/practice', null);
     assert.equal(r.status, 401);
     assert.equal((await start({ ...h.staff, csrf: 'nope' })).status, 403);
@@ -358,6 +358,8 @@ describe('practice', () => {
     let q = (await readiness()).qualified.find((x) => x.user === 'aide');
     assert.ok(q, 'still qualified on the 365th day');
     assert.equal(q.expires, today, 'the last day it counts: the oldest scenario\'s');
+    // and the staffer sees it too, to practise again before the post lapses
+    assert.deepEqual((await listed(aide)).map((l) => [l.passed, l.expires]), [[q.passed, today]]);
     // passed: the day of the latest right answer (the others'), not of the
     // oldest (364 days back)
     const latest = sql("SELECT max(answered_day) FROM practice_cases WHERE user = 'aide' AND correct = 1");

@@ -3,7 +3,7 @@
 // that an item was about to lose its B post, nor who to train): the items
 // short now, and those that will be short once a pass lapses within 30
 // days, each naming first who passed before an update or whose pass is
-// lapsing, then the other staff.
+// lapsing, then the other staff. The staffer sees the day too.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -90,5 +90,22 @@ describe('the readiness page: whom to train', () => {
     assert.match(await page.locator('#readiness tr[data-id="kin"] td', { hasText: '即将到期' }).innerText(), /有效至/);
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('readiness page');
+  });
+
+  it('the staffer whose pass lapses is told on the practice page, with the day', async () => {
+    const mine = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    try {
+      const { page } = mine;
+      await page.goto(`${h.url}/staff/practice`);
+      await page.locator('#login-name').fill('li');
+      await page.locator('#login-pass').fill(PW);
+      await page.locator('form.login-form button[type=submit]').click();
+      const row = page.locator('#practice-list tr[data-id="kin"]');
+      await row.waitFor();
+      assert.match(await row.innerText(), /已通过（\d{4}-\d\d-\d\d） 有效至 \d{4}-\d\d-\d\d 即将到期，请重新练习/);
+      mine.assertClean('practice page');
+    } finally {
+      await mine.context.close();
+    }
   });
 });
