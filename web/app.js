@@ -105,6 +105,39 @@ function goHome() {
   go('#/', { replace: KIOSK });
 }
 
+// Tab brings the next control into view by the window's edges, and the
+// sticky header and 上一步/下一步 bar cover those edges: a box, a tick or
+// 开始办理 got the focus hidden under one of them (WCAG 2.4.11), and a
+// keyboard user saw no ring anywhere. The browser keeps scroll-padding
+// clear when it scrolls for the focus; it is measured as the focus moves
+// (both bars change height with 大字, English, the width and the screen;
+// a phone's are not sticky). The browser brings only a tick's box into
+// view while its whole row draws the ring, and it has scrolled before
+// focusin: the row and its ring are brought clear here. A focus the page
+// put itself (a heading, the error summary: tabindex -1) is left where
+// the page put it.
+const RING = 12; // app.css :focus-visible: 4 px outline 2 px off, 8 px halo
+function clearOfBars(e) {
+  const stuck = (bar) => (bar && getComputedStyle(bar).position === 'sticky' ? bar.getBoundingClientRect() : null);
+  const head = stuck(document.querySelector('.app-header'));
+  const bar = stuck(document.querySelector('#main .actions-sticky'));
+  const s = document.documentElement.style;
+  s.scrollPaddingTop = head ? head.height + RING + 'px' : '';
+  s.scrollPaddingBottom = bar ? bar.height + RING + 'px' : '';
+  const a = e.target;
+  if (!(a instanceof Element) || !$('main').contains(a) || a.closest('.actions-sticky') || a.matches('[tabindex="-1"]')) return;
+  const row = (a.matches('input[type=radio], input[type=checkbox]') && a.closest('label')) || a;
+  const r = row.getBoundingClientRect();
+  const lo = (head ? Math.max(0, head.bottom) : 0) + RING;
+  // the bar covers only what is below its top (a box after it, the case
+  // link at home, is below it once the page is scrolled to its end)
+  const hi = (bar && r.top < bar.bottom ? bar.top : innerHeight) - RING;
+  if (r.height > hi - lo) return;
+  if (r.top < lo) scrollBy(0, r.top - lo);
+  else if (r.bottom > hi) scrollBy(0, r.bottom - hi);
+}
+document.addEventListener('focusin', clearOfBars, { capture: true });
+
 $('btn-home').addEventListener('click', goHome);
 $('btn-lang').addEventListener('click', () => {
   state.lang = getLang() === 'zh' ? 'en' : 'zh';
