@@ -90,6 +90,31 @@ export function closable(form, close) {
   return form;
 }
 
+// Draws a table's rows anew and keeps the keyboard's focus in it. The
+// staff page draws its lists again every 5 s: a focused ticket button went
+// with its old row and the focus fell to the page's body, so a staffer
+// tabbing down the queue started again from the top every 5 s, and a
+// screen reader lost its place. The same control of the same case's row
+// (data-id) takes the focus back; when that row is gone (a colleague took
+// the case) the table does, never another case's button, which an Enter
+// meant for the old one would then open.
+const CONTROLS = 'button, a[href], input, select, textarea';
+export function redrawRows(body, rows) {
+  const a = document.activeElement;
+  const tr = a && a !== body && body.contains(a) ? a.closest('tr') : null;
+  const id = tr && tr.dataset.id;
+  const nth = tr ? [...tr.querySelectorAll(CONTROLS)].indexOf(a) : -1;
+  body.replaceChildren(...rows);
+  if (!tr) return;
+  const again = id ? [...body.rows].find((r) => r.dataset.id === id) : null;
+  const to = again ? again.querySelectorAll(CONTROLS)[nth] : null;
+  if (to) { to.focus({ preventScroll: true }); return; }
+  const table = body.closest('table');
+  if (!table) return;
+  table.setAttribute('tabindex', '-1');
+  table.focus({ preventScroll: true });
+}
+
 // Procedure content (Chinese, from the files) inside an English interface.
 export function zh(tag, props, ...kids) {
   return el(tag, Object.assign({ lang: 'zh-CN' }, props), ...kids);

@@ -4,7 +4,7 @@
 // the list route answers into; a button's change answers the whole list
 // again, which is drawn the same way. Only what differs stays in each module.
 
-import { el } from './core.js';
+import { el, redrawRows } from './core.js';
 import { api } from './api.js';
 import { errorText } from './auth.js';
 
@@ -48,8 +48,8 @@ export function caseButton(open, id, ticket, title) {
 
 // Fills the table with rows (a list of <tr>), or one row saying empty.
 export function phoneRows(ui, rows, empty) {
-  ui.body.replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: String(ui.columns), class: 'hint' }, empty))]));
+  redrawRows(ui.body, rows.length ? rows
+    : [el('tr', {}, el('td', { colspan: String(ui.columns), class: 'hint' }, empty))]);
 }
 
 // GET url and draw it; on failure the status line says `${what}没有更新`.

@@ -9,7 +9,7 @@
 // in from home, which staff invite to the hall on a date or return.
 // The server decides every move; the page shows what it answers.
 
-import { el, stepLabel, busy, closable } from './core.js';
+import { el, stepLabel, busy, closable, redrawRows } from './core.js';
 import { api, ApiError, serverNow } from './api.js';
 import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
@@ -337,24 +337,24 @@ async function refreshQueue() {
     el('td', {}, when),
     el('td', {}, calls),
     el('td', {}, e.ids.map((x) => x.value).join(' '), same));
-  ui.queueBody.replaceChildren(...(q.queue.length ? q.queue.map((e) => row(e,
-    current && current.id === e.id ? 'is-open' : undefined, '打开', waited(e.submitted_at),
-    // handed in at a staffer's own desk: its resident is there, and
-    // 叫下一个号 passes it over (the server's rule)
-    e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
-    sameId(e.same_id))) :
-    [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]));
   // an earlier day's tickets never served: not in line (today's numbers
   // start again at A001), but the resident may come back with the slip
   const earlier = q.earlier || [];
-  if (earlier.length) {
-    ui.queueBody.append(el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
+  redrawRows(ui.queueBody, [
+    ...(q.queue.length ? q.queue.map((e) => row(e,
+      current && current.id === e.id ? 'is-open' : undefined, '打开', waited(e.submitted_at),
+      // handed in at a staffer's own desk: its resident is there, and
+      // 叫下一个号 passes it over (the server's rule)
+      e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
+      sameId(e.same_id))) :
+      [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]),
+    ...(earlier.length ? [el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
       `往日没有办理的号（${earlier.length} 件）：不再叫号；居民拿凭条来了可以打开直接受理，或请居民扫码重新取号`)),
-    ...earlier.map((e) => row(e, 'earlier', '打开往日的', `${time(e.submitted_at, true)} 取号`, '过号', null)));
-  }
+    ...earlier.map((e) => row(e, 'earlier', '打开往日的', `${time(e.submitted_at, true)} 取号`, '过号', null))] : []),
+  ]);
   // accepted cases, then window cases still being filled in
   const rows = [...q.in_progress, ...q.filling];
-  ui.progressBody.replaceChildren(...(rows.length ? rows.map((e) => el('tr', {},
+  redrawRows(ui.progressBody, (rows.length ? rows.map((e) => el('tr', { 'data-id': e.id },
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn',
       onClick: () => (e.status === 'open' ? fillCase(e.id) : openByKey(e.id)),
       // an accepted case may have no ticket (accepted at the home, or a web
@@ -437,8 +437,8 @@ async function refreshPrereview() {
         btn('退回补正', (v) => returnForm(v, ui.form)))));
   };
   const rows = [...l.prereview, ...l.invited].map(row);
-  ui.preBody.replaceChildren(...(rows.length ? rows
-    : [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有网上提交的办件'))]));
+  redrawRows(ui.preBody, rows.length ? rows
+    : [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '现在没有网上提交的办件'))]);
 }
 
 // Waiting cases that share an ID number (a resident with two tickets, an

@@ -5,7 +5,7 @@
 // every stage's due date, who passed it and when, and the moves along it
 // (pass with a note, complete, hand out, reject with a reason, assign).
 
-import { el, busy, closable } from './core.js';
+import { el, busy, closable, redrawRows } from './core.js';
 import { api, serverNow } from './api.js';
 import { currentSession, errorText } from './auth.js';
 
@@ -64,7 +64,7 @@ function render(cases) {
   const over = cases.filter((x) => x.overdue).length;
   const soon = cases.filter((x) => x.soon).length;
   ui.count.textContent = `（${cases.length} 件${over ? `，超期 ${over}` : ''}${soon ? `，即将到期 ${soon}` : ''}）`;
-  ui.body.replaceChildren(...(cases.length ? cases.map((x) => el('tr', {
+  redrawRows(ui.body, (cases.length ? cases.map((x) => el('tr', {
     'data-id': x.id, class: x.overdue ? 'is-overdue' : x.soon ? 'is-soon' : undefined,
   },
   el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openCase(x.id),
