@@ -1043,9 +1043,9 @@ function ratingSection(c) {
 
 // The large number's element: a ticket past Z999 (A0001) has five
 // characters, and gets a size that fits five in the box (app.css).
-function ticketNumber(ticket, extra = '') {
+function ticketNumber(ticket, extra = '', id = undefined) {
   const long = [...(ticket || '')].length > 4;
-  return el('p', { class: ['ticket-number', extra, long ? 'ticket-long' : ''].filter(Boolean).join(' ') }, ticket || '');
+  return el('p', { class: ['ticket-number', extra, long ? 'ticket-long' : ''].filter(Boolean).join(' '), id }, ticket || '');
 }
 
 // 完成 clears the screen, ticket and all: an elderly resident who has not
@@ -1054,10 +1054,11 @@ function ticketNumber(ticket, extra = '') {
 // 首页 asks the same (app.js).
 export function confirmFinish(c) {
   const close = openDialog({
-    labelId: 'finish-title', descId: 'finish-desc', cls: 'dialog-confirm',
+    // the number itself is said with the question: it is what is asked about
+    labelId: 'finish-title', descId: 'finish-num finish-desc', cls: 'dialog-confirm',
     content: [
       el('h2', { id: 'finish-title' }, t('finishTitle')),
-      ticketNumber(c.ticket),
+      ticketNumber(c.ticket, '', 'finish-num'),
       el('p', { id: 'finish-desc' }, t('finishText')),
       el('div', { class: 'actions' },
         el('button', { type: 'button', class: 'btn btn-primary', onClick: () => close() }, t('finishNo')),
@@ -1103,9 +1104,9 @@ function expiredScreen(c) {
     procKicker(c),
     slot,
     el('section', { class: 'ticket-box ticket-expired', 'aria-labelledby': 'ticket-h' },
-      el('h1', { id: 'ticket-h' }, t('ticketOldTitle')),
-      ticketNumber(c.ticket, 'ticket-old'),
-      el('p', { class: 'lead' }, t('ticketOldIntro'))),
+      el('h1', { id: 'ticket-h', 'aria-describedby': 'ticket-num ticket-said' }, t('ticketOldTitle')),
+      ticketNumber(c.ticket, 'ticket-old', 'ticket-num'),
+      el('p', { class: 'lead', id: 'ticket-said' }, t('ticketOldIntro'))),
     el('div', { class: 'actions' }, renew, bigButton(t('finish'), t(KIOSK ? 'finishSub' : 'finishSubWeb'), () => confirmFinish(c))),
   ]);
 }
@@ -1128,15 +1129,18 @@ function doneScreen(c) {
     procKicker(c),
     el('div', { class: 'done-layout' }, el('div', { class: 'done-main' },
     el('section', { class: 'ticket-box', 'aria-labelledby': 'ticket-h' },
-      el('h1', { id: 'ticket-h' }, t('ticketTitle')),
-      ticketNumber(c.ticket),
+      // the focus comes to the heading: a screen reader said 您的排队号 and
+      // stopped, the number itself and 已经提交成功 left for the resident to
+      // go and find; they are said with it now
+      el('h1', { id: 'ticket-h', 'aria-describedby': 'ticket-num ' + (c.called ? 'called-note' : 'ticket-said') }, t('ticketTitle')),
+      ticketNumber(c.ticket, '', 'ticket-num'),
       // called already (a resident who missed the call opens the slip's
       // case): where to go, not 留意叫号 for a call that was made
       c.called
         ? [el('p', { class: 'lead called-note', id: 'called-note', role: 'status' },
           el('strong', {}, t('ticketCalled', { w: calledWindow(c.called.window) }))),
         el('p', {}, t('ticketCalledAgain', { w: calledWindow(c.called.window) }))]
-        : el('p', { class: 'lead' }, t('ticketIntro')),
+        : el('p', { class: 'lead', id: 'ticket-said' }, t('ticketIntro')),
       place && !c.called ? el('p', { class: 'where' }, t('ticketWhere'), zh('strong', {}, place)) : null),
     c.missing && c.missing.length ? el('div', { class: 'notice notice-warn', id: 'done-missing' },
       el('p', {}, el('strong', { class: 'prefix' }, t('doneMissing'))),
