@@ -273,6 +273,29 @@ export async function axeSerious(page) {
   return bad;
 }
 
+// ---- the accessibility tree ----
+
+// What a screen reader is given for the element the expression expr names
+// ("document.activeElement"): its accessible role, name and description,
+// from Chromium's accessibility tree through the DevTools protocol (found
+// in the whole tree: this Chromium has no getPartialAXNode).
+export async function spoken(page, expr) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Accessibility.enable');
+    await cdp.send('DOM.getDocument', {});
+    const { result } = await cdp.send('Runtime.evaluate', { expression: expr });
+    assert.ok(result.objectId, `${expr} is an element`);
+    const { node } = await cdp.send('DOM.describeNode', { objectId: result.objectId });
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree', {});
+    const n = nodes.find((x) => x.backendDOMNodeId === node.backendNodeId);
+    assert.ok(n, `${expr} is in the accessibility tree`);
+    return { role: n.role?.value, name: n.name?.value ?? '', description: n.description?.value ?? '' };
+  } finally {
+    await cdp.detach();
+  }
+}
+
 // ---- the kiosk's size rules ----
 
 // Every visible button, link, text input, select, textarea, and the label of

@@ -7,29 +7,10 @@
 // (the DevTools protocol), as a screen reader gets it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useKiosk, kioskPage, atRoute } from './helpers.mjs';
+import { useKiosk, kioskPage, atRoute, spoken } from './helpers.mjs';
 import { labourForm, apiPost, NAME, ID } from './labour-case.mjs';
 
 const k = useKiosk();
-
-// The accessible role, name and description of the element expr names,
-// from the page's whole tree (this Chromium has no getPartialAXNode).
-async function spoken(page, expr) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('Accessibility.enable');
-    await cdp.send('DOM.getDocument', {});
-    const { result } = await cdp.send('Runtime.evaluate', { expression: expr });
-    assert.ok(result.objectId, `${expr} is an element`);
-    const { node } = await cdp.send('DOM.describeNode', { objectId: result.objectId });
-    const { nodes } = await cdp.send('Accessibility.getFullAXTree', {});
-    const n = nodes.find((x) => x.backendDOMNodeId === node.backendNodeId);
-    assert.ok(n, `${expr} is in the accessibility tree`);
-    return { role: n.role?.value, name: n.name?.value ?? '', description: n.description?.value ?? '' };
-  } finally {
-    await cdp.detach();
-  }
-}
 
 describe('the ticket is said where the focus lands', () => {
   let x;
