@@ -741,12 +741,14 @@ function stepScreen(c, n) {
   show([
     procKicker(c),
     el('div', { class: 'progress' },
-      el('p', { class: 'progress-label' }, t('stepOf', { k, m })),
+      el('p', { class: 'progress-label', id: 'step-of' }, t('stepOf', { k, m })),
       progressBar(k, m)),
     slot,
     errs && errs.papersOnly ? missingPanel(c, n, errs.checklist, answers, slot) : null,
     reason,
-    el('h1', { lang: 'zh-CN' }, stepLabel(s.title)),
+    // the focus comes to the heading, below 第 k 步 / 共 M 步: a screen
+    // reader said the step's name alone, never where it stands
+    el('h1', { lang: 'zh-CN', 'aria-describedby': 'step-of' }, stepLabel(s.title)),
     s.html ? contentHtml(s.html, 'step-text') : null,
     form,
     linkBox(c),
