@@ -316,16 +316,19 @@ export function openDialog({ role = 'dialog', labelId, descId, content, focus, c
     'aria-describedby': descId,
   }, content);
   const overlay = el('div', { class: 'overlay' }, box);
-  const others = [...document.body.children].filter(n => !n.classList.contains('overlay'));
-  for (const n of others) n.inert = true;
+  // a dialog open under this one goes inert too: the idle countdown over
+  // 完成's question left 已记下，完成 one Shift+Tab away, and a screen
+  // reader read on into it
+  for (const n of document.body.children) n.inert = true;
   document.body.append(overlay);
   // a dialog taller than the screen opens at its heading, not scrolled
   // down to the button that takes the focus (the overlay scrolls, app.css)
   (focus || box.querySelector('button'))?.focus({ preventScroll: true });
   function close({ restoreFocus = true } = {}) {
     overlay.remove();
-    if (!document.querySelector('.overlay'))
-      for (const n of document.body.children) n.inert = false;
+    const open = document.querySelectorAll('.overlay');
+    if (!open.length) for (const n of document.body.children) n.inert = false;
+    else open[open.length - 1].inert = false;
     if (restoreFocus && prev && document.contains(prev)) prev.focus({ preventScroll: true });
   }
   overlay.addEventListener('keydown', (e) => {
