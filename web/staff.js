@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js'
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -598,6 +598,9 @@ function incompleteTag(e) {
   return el('span', { class: 'badge badge-warn tag-incomplete', title: '缺：' + (e.missing_items || []).map((x) => x.text).join('、') }, '材料不全');
 }
 
+// The statuses of a case not taken on yet, where the window decides.
+const INTAKE = new Set(['waiting', 'invited', 'prereview', 'visit', 'abandoned']);
+
 // What the resident said they did not bring, as recorded when they took
 // the number (the steps after it may be unfilled too: see 缺少的内容).
 function incompleteNote(v) {
@@ -605,7 +608,9 @@ function incompleteNote(v) {
   return el('section', { class: 'incomplete-note', id: 'incomplete-note', 'aria-labelledby': 'incomplete-h' },
     el('h3', { id: 'incomplete-h' }, '材料不全：居民取号时说明没带齐'),
     el('ul', {}, (v.missing_items || []).map((x) => el('li', {}, x.text))),
-    el('p', { class: 'hint' }, '请先咨询、说明；可以受理（容缺）、退回补正或打印所缺材料清单。'),
+    INTAKE.has(v.status) ? el('p', { class: 'hint' }, '请先咨询、说明；可以受理（容缺）、退回补正或打印所缺材料清单。')
+      // accepted 容缺: the intake advice (可以受理) read as still to do
+      : v.status === 'accepted' ? el('p', { class: 'hint' }, '已容缺受理：请居民补交这些材料；转下一环节或办结时，在备注里写明是否已补交。') : null,
     el('a', { class: 'btn', href: `/print/cases/${enc(v.id)}/missing`, target: '_blank', rel: 'noopener' },
       '打印所缺材料清单'));
 }
@@ -916,6 +921,7 @@ function completeForm(v, box) {
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
     el('h3', { id: 'complete-h' }, '办结'), otherPostNote(v),
+    owedNote(v, '办结前请确认居民已补交，并在办理结果里写明；还没有补交的，请先联系居民补交。'),
     el('label', { for: 'outcome' }, '办理结果'),
     el('p', { class: 'hint' }, v.pickup
       ? '例如：审批通过，证件已送回社区。办结后办件转为“待领取”并列入待通知；居民来领取时再点“居民已领取”。最多 500 字。'

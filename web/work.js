@@ -153,7 +153,9 @@ export const stageSeen = (v) => ((v.stages || [])[v.stage] || {}).key;
 // the case is redrawn there.
 // choices, when given, makes the text a choice among what it resolves to
 // ([{value, text}]); should they not come, a line to type in stands instead.
-function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null }) {
+// needText, when given, is said instead of sending a blank text (a note
+// the next post needs: the server takes a pass without one).
+function textForm(box, { id, title, label, hint, required, submit, danger, post, after, failed, choices, note = null, needText = '' }) {
   let input = label ? el(choices ? 'select' : 'textarea',
     { id, name: id, rows: '3', maxlength: '500', autocomplete: 'off' }) : null;
   if (choices) {
@@ -180,6 +182,11 @@ function textForm(box, { id, title, label, hint, required, submit, danger, post,
     e.preventDefault();
     if (input && input.tagName === 'SELECT' && !input.value) {
       err.textContent = `请选择${label}的人`;
+      input.focus();
+      return;
+    }
+    if (needText && input && !input.value.trim()) {
+      err.textContent = needText;
       input.focus();
       return;
     }
@@ -250,15 +257,35 @@ export function otherPostNote(v) {
     `「${s.label}」是${s.post_name || s.post}岗位的环节，您不在这个岗位：请确认这个环节确实已由该岗位办完（例如已收到审核意见）再提交。`);
 }
 
+// 容缺受理: a case accepted while a required paper was not ticked. The
+// next post learns whether it came from the pass note alone, and the
+// form's example (材料齐全，已核实) was copied over a paper still owed: the
+// paper is named, and the note asked for (null when nothing is owed).
+export function owedPapers(v) {
+  return ((v.missing || {}).checklist || []).map((x) => x.text);
+}
+export function owedNote(v, ask) {
+  const owed = owedPapers(v);
+  if (!owed.length) return null;
+  return el('p', { class: 'msg-warn owed-papers', role: 'note' },
+    `这件办件还缺必需的材料：${owed.join('、')}（受理时没有勾选）。${ask}`);
+}
+
 export function chainActions(v, box, b, show, windowBody, failed = null) {
   const list = [];
   const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;
   const last = v.stage === null || v.stage === undefined || v.stage >= v.stages.length - 1;
   if (v.status === 'accepted' && !last) {
     const next = v.stages[v.stage + 1];
+    const owed = owedPapers(v).length > 0;
     list.push(b(`本环节办完，转${next.label}`, () => textForm(box, {
       id: 'pass-note', title: `办完「${v.stages[v.stage].label}」，转「${next.label}」`,
-      label: '备注', hint: '例如：材料齐全，已核实。最多 500 字。', submit: '确认转下一环节', note: otherPostNote(v),
+      label: '备注', required: owed,
+      hint: owed ? '例如：所缺材料已补交，已核实；或：还没有交，居民答应 12 月 10 日前补交。最多 500 字。'
+        : '例如：材料齐全，已核实。最多 500 字。',
+      needText: owed ? '请在备注里写明所缺材料是否已补交，再转下一环节' : '',
+      submit: '确认转下一环节',
+      note: [otherPostNote(v), owedNote(v, '请在备注里写明居民是否已补交、还缺什么：下一环节的同事只能从备注知道。')],
       post: { path: path('pass'), body: (t) => ({ note: t, stage: stageSeen(v) }) }, failed,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
     }), 'btn btn-primary'));
