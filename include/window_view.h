@@ -16,14 +16,15 @@
 #define WINDOW_EVENTS_MAX 1000  /* events shown in the case view (the first ones) */
 
 /* GET /api/v1/staff/queue: {"now","total","queue":[entry…],
- * "in_progress":[entry…],"filling":[entry…]}, waiting cases oldest first
- * (by submission), accepted ones by acceptance, and open cases a staffer
+ * "in_progress":[entry…],"ready":[entry…],"filling":[entry…]}, waiting
+ * cases oldest first (by submission), accepted ones by acceptance, those
+ * waiting to be collected (待领取) by when they were ready, and open cases a staffer
  * started at the window (created_by set) touched within a day; at most
  * WINDOW_QUEUE_MAX each, `total` counting all waiting. A case whose pinned
  * version no longer parses is left out (logged by procedure and version).
  * An entry is {"id","ticket","procedure","title","status","channel",
  * "submitted_at","waiting_since","called_at","called_by","calls",
- * "accepted_at","accepted_by","invite_date","ids":[{"label","value"}]}.
+ * "accepted_at","accepted_by","invite_date","ready_at","ids":[{"label","value"}]}.
  * Returns 0 and *out (caller frees) or -1. */
 int window_view_queue_json(struct db *db, char **out);
 

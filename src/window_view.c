@@ -205,6 +205,8 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
     rc |= window_view_add_bool(o, "incomplete", cs->missing_items != NULL);
     rc |= case_view_add_missing(o, cs);
     rc |= window_view_add_str(o, "invite_date", cs->w.invite_date);
+    /* 待领取: since when it waits to be collected, often days after its ticket */
+    rc |= window_view_add_str(o, "ready_at", cs->r.ready_at);
     if (rc || !(ids = cJSON_AddArrayToObject(o, "ids")))
         return -1;
     /* lists are seen over a staffer's shoulder: ID numbers by their last 4 */
@@ -238,6 +240,11 @@ static const char sql_earlier[] =
     " ORDER BY queue_seq LIMIT ?1";
 static const char sql_in_progress[] =
     "SELECT id FROM cases WHERE status = 'accepted' ORDER BY accepted_at, id LIMIT ?1";
+/* 待领取: the resident comes back days later, often without the slip, and
+ * that day's ticket no longer opens the case: without this list a ready
+ * case was in no list once its notification was done a day */
+static const char sql_ready[] =
+    "SELECT id FROM cases WHERE status = 'ready' ORDER BY ready_at, id LIMIT ?1";
 /* cases a staffer started at the window and has not submitted yet, so that
  * one left for the queue can be taken up again; a day back is enough. The
  * public POST /api/v1/cases may say channel window too, without a login:
@@ -350,6 +357,7 @@ int window_view_queue_json(struct db *db, char **out)
         window_view_list(db, root, "queue", sql_waiting, day) == 0 &&
         window_view_list(db, root, "earlier", sql_earlier, day) == 0 &&
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
+        window_view_list(db, root, "ready", sql_ready, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
         rc = 0;
     return window_view_end(db, root, rc, out);

@@ -252,6 +252,17 @@ function build(main) {
       el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
       el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '时间'))),
     ui.progressBody);
+  // 待领取: the resident comes back days later, often without the slip,
+  // and that day's ticket no longer opens the case; found here by item and
+  // the last four of the ID number
+  ui.readyBody = el('tbody');
+  ui.readyCount = el('span', {}, '');
+  const readyTable = el('table', { class: 'queue', id: 'ready-list' },
+    el('caption', { class: 'sr-only' }, '已办好、等居民来领取的办件，先办好的在前'),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
+      el('th', { scope: 'col' }, '证件号'), el('th', { scope: 'col' }, '办好'))),
+    ui.readyBody);
 
   ui.startSelect = el('select', { id: 'start-proc', name: 'start-proc' },
     el('option', { value: '' }, '（请选择事项）'));
@@ -298,7 +309,10 @@ function build(main) {
           windowRow,
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
-          el('h2', { id: 'progress-h' }, '办理中'), progressTable),
+          el('h2', { id: 'progress-h' }, '办理中'), progressTable,
+          el('h2', { id: 'ready-h' }, '待领取 ', ui.readyCount),
+          el('p', { class: 'hint' }, '居民来领取没带凭条的，按事项和证件号后四位找到办件打开，核对身份证件后交给居民，再点“居民已领取”。'),
+          readyTable),
         visitsCard((id) => openByKey(id)),
         workCard(openByKey),
         changesCard(),
@@ -366,6 +380,15 @@ async function refreshQueue() {
     // a chain runs for weeks: an acceptance of another day says its day,
     // or yesterday's 10:00 reads as this morning's
     el('td', {}, time(e.accepted_at || e.submitted_at, !sameDay(e.accepted_at || e.submitted_at))))) :
+    [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+  const ready = q.ready || [];
+  ui.readyCount.textContent = `（${ready.length} 件）`;
+  ui.readyBody.replaceChildren(...(ready.length ? ready.map((e) => el('tr', {},
+    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
+      'aria-label': `打开 ${e.ticket || '办件'} ${e.title}` }, e.ticket || '打开')),
+    el('td', {}, e.title),
+    el('td', {}, (e.ids || []).map((x) => x.value).join(' ')),
+    el('td', {}, time(e.ready_at, !sameDay(e.ready_at))))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
 }
 
