@@ -986,8 +986,16 @@ function refuseForm(v, box) {
     if (cond.value !== '' && c && !text.value.trim()) text.value = `不符合办理条件「${c}」。`;
   });
   const err = el('div', { role: 'alert' });
+  // the item's staff guidance, read before a refusal that cannot be undone:
+  // 低保's says the window never refuses on income (the survey decides),
+  // yet a newcomer saw it only down in the steps, and the condition list
+  // above offered 人均收入低于本市低保标准 to refuse on
+  const guidance = (v.procedure_steps || []).filter((s) => s.staff_html);
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'refuse-h' },
     el('h3', { id: 'refuse-h' }, word),
+    guidance.length ? el('div', { class: 'staff-guidance', id: 'refuse-guidance', role: 'note', 'aria-label': '窗口提示' },
+      el('p', { class: 'staff-guidance-title' }, `${word}前请先看本事项的窗口提示（居民看不到）：`),
+      guidance.map((s) => el('div', { class: 'content', html: s.staff_html }))) : null,
     v.conditions.length ? [el('label', { for: 'refuse-condition' }, '不符合的办理条件'), cond] : null,
     el('label', { for: 'refuse-reason' }, '理由和依据'),
     el('p', { class: 'hint', id: 'refuse-hint' },
