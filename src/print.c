@@ -679,7 +679,24 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         }
     if (!n)
         rc |= strbuf_puts(&sb, "<li>无需提交材料</li>\n");
-    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"chain\"><h2>办理环节</h2>\n<ol>\n");
+    rc |= strbuf_puts(&sb, "</ul></section>\n");
+    /* 容缺受理: accepted without a required paper. The resident left with a
+     * receipt of what was received only, and no word of what they owe */
+    for (n = 0, j = 0; j < p->n_steps; j++)
+        for (i = 0; i < p->steps[j].n_items; i++) {
+            const struct proc_item *it = &p->steps[j].items[i];
+            if (!it->required || !cases_item_applies(cs, j, it) || cases_ticked(cs, it->id))
+                continue;
+            if (n++ == 0)
+                rc |= strbuf_puts(&sb, "<section class=\"materials owed\"><h2>待补交材料</h2>\n"
+                                       "<p>以下材料受理时还没有收到（容缺受理），请尽快补交到窗口；"
+                                       "补交前审核可能无法完成。</p>\n<ul>\n");
+            rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text)) ||
+                  strbuf_puts(&sb, "</li>\n");
+        }
+    if (n)
+        rc |= strbuf_puts(&sb, "</ul></section>\n");
+    rc |= strbuf_puts(&sb, "<section class=\"chain\"><h2>办理环节</h2>\n<ol>\n");
     cJSON_ArrayForEach(s, stages) {
         const char *label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "label"));
         const char *post = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "post"));
