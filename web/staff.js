@@ -383,7 +383,7 @@ async function refreshQueue() {
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
   const ready = q.ready || [];
   ui.readyCount.textContent = `（${ready.length} 件）`;
-  ui.readyBody.replaceChildren(...(ready.length ? ready.map((e) => el('tr', {},
+  redrawRows(ui.readyBody, (ready.length ? ready.map((e) => el('tr', { 'data-id': e.id },
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
       'aria-label': `打开 ${e.ticket || '办件'} ${e.title}` }, e.ticket || '打开')),
     el('td', {}, e.title),

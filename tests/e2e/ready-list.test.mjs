@@ -71,7 +71,15 @@ describe('待领取: a case done, waiting to be collected', () => {
     const row = await list.locator('tbody tr').innerText();
     assert.ok(row.includes('残疾人证办理') && row.includes('002X') && row.includes(ticket), row);
     assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（1 件）/);
-    await list.getByRole('button', { name: new RegExp(`打开 ${ticket}`) }).click();
+    // the list is drawn again every 5 s, as the others: a keyboard's focus
+    // on its button stays there (core.js redrawRows), not on the page body
+    const open = list.getByRole('button', { name: new RegExp(`打开 ${ticket}`) });
+    await open.focus();
+    await open.evaluate((b) => { b.dataset.drawn = 'before'; });
+    // a refresh drew the row anew: its button is another element
+    await poll(async () => assert.equal(await list.locator('button[data-drawn]').count(), 0), { timeout: 12_000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('#ready-list tr')?.dataset.id ?? document.activeElement?.localName), caseId);
+    await open.click();
     const pane = page.locator('#case-pane');
     await pane.locator('#case-h', { hasText: ticket }).waitFor();
     await pane.getByRole('button', { name: '居民已领取' }).click();
