@@ -63,4 +63,14 @@ int gitref_dirs(const char *root, char gitdir[GITREF_PATH_MAX], char common[GITR
  * too large). Logs nothing; never blocks on a FIFO. */
 int gitref_head(const char *root, char hex[GITREF_HEX + 1]);
 
+/* The commit the street office's branch had at the checkout's last fetch:
+ * `refs/remotes/origin/BRANCH` for the branch HEAD names (loose, then
+ * packed; what `git clone` and the pull unit's `git pull` keep). A pull
+ * that git refused (a local save in a file the office changed, a local
+ * commit) still fetched, so this differing from gitref_head is how the
+ * console learns the hall is not in step. Returns 0 with hex filled; 1
+ * when there is none (not a checkout, a detached HEAD, no such remote
+ * ref); -1 when it cannot be read. Logs nothing. */
+int gitref_upstream(const char *root, char hex[GITREF_HEX + 1]);
+
 #endif

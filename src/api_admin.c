@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "db.h"
 #include "gauges.h"
+#include "gitref.h"
 #include "library.h"
 #include "loader.h"
 #include "render.h"
@@ -145,16 +146,21 @@ static const char *api_admin_git_state(int git)
 enum MHD_Result api_admin_library(struct http_request *req)
 {
     struct catalog *c = catalog_acquire();
-    char at[CLOCK_UTC_LEN];
+    char at[CLOCK_UTC_LEN], up[GITREF_HEX + 1];
     cJSON *doc = cJSON_CreateObject();
+    bool has_up;
 
     if (!c || !doc)
         goto fail;
     clock_utc(c->loaded_at, at);
+    /* read now, not at the load: a refused pull fetches without moving
+     * anything watched, and that refusal is what the admin must be told */
+    has_up = c->git == 0 && gitref_upstream(api_admin_root, up) == 0;
     if (!cJSON_AddStringToObject(doc, "git", api_admin_git_state(c->git)) ||
         !(c->git == 0 ? cJSON_AddStringToObject(doc, "commit", c->commit)
                       : cJSON_AddNullToObject(doc, "commit")) ||
-        !cJSON_AddStringToObject(doc, "loaded_at", at))
+        !cJSON_AddStringToObject(doc, "loaded_at", at) ||
+        !(has_up ? cJSON_AddStringToObject(doc, "upstream", up) : cJSON_AddNullToObject(doc, "upstream")))
         goto fail;
     catalog_release(c);
     return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);

@@ -262,3 +262,72 @@ out:
     free(buf);
     return rc;
 }
+
+/* ref's commit in the common directory: its loose file, else its line in
+ * packed-refs. Returns 0 with hex filled, 1 when neither has it, -1 when
+ * unreadable or not a plain commit (a symbolic ref is not followed here). */
+static int gitref_read_ref(const char *common, const char *ref, char hex[GITREF_HEX + 1])
+{
+    char path[GITREF_PATH_MAX], name[GITREF_NAME_MAX + 1];
+    char *buf = NULL;
+    size_t len;
+    int rc = -1, r;
+
+    if (gitref_join(path, common, ref) != 0)
+        goto out;
+    r = gitref_slurp(path, GITREF_FILE_MAX, &buf, &len);
+    if (r < 0)
+        goto out;
+    if (r == 0) {
+        rc = gitref_parse_head(buf, len, hex, name, sizeof name) == GITREF_HASH ? 0 : -1;
+        goto out;
+    }
+    if (gitref_join(path, common, "packed-refs") != 0)
+        goto out;
+    r = gitref_slurp(path, GITREF_PACKED_MAX, &buf, &len);
+    if (r != 0) {
+        rc = r;
+        goto out;
+    }
+    rc = gitref_parse_packed(buf, len, ref, hex);
+out:
+    free(buf);
+    return rc;
+}
+
+int gitref_upstream(const char *root, char hex[GITREF_HEX + 1])
+{
+    static const char heads[] = "refs/heads/", remotes[] = "refs/remotes/origin/";
+    char gitdir[GITREF_PATH_MAX], common[GITREF_PATH_MAX], path[GITREF_PATH_MAX];
+    char ref[GITREF_NAME_MAX + 1], up[GITREF_NAME_MAX + 1], head[GITREF_HEX + 1];
+    char *buf = NULL;
+    size_t len;
+    int rc, n;
+
+    rc = gitref_dirs(root, gitdir, common);
+    if (rc != 0)
+        return rc;
+    rc = -1;
+    if (gitref_join(path, gitdir, "HEAD") != 0 || gitref_slurp(path, GITREF_FILE_MAX, &buf, &len) != 0)
+        goto out;
+    switch (gitref_parse_head(buf, len, head, ref, sizeof ref)) {
+    case GITREF_HASH:
+        rc = 1; /* detached: no branch, so no upstream to compare with */
+        goto out;
+    case GITREF_SYMREF:
+        break;
+    default:
+        goto out;
+    }
+    if (strncmp(ref, heads, sizeof heads - 1) != 0) {
+        rc = 1;
+        goto out;
+    }
+    n = snprintf(up, sizeof up, "%s%s", remotes, ref + sizeof heads - 1);
+    if (n < 0 || (size_t)n >= sizeof up || !gitref_name_ok(up))
+        goto out;
+    rc = gitref_read_ref(common, up, hex);
+out:
+    free(buf);
+    return rc;
+}

@@ -81,6 +81,7 @@ describe('a library pulled from the street office', () => {
     const lib = await library();
     assert.equal(lib.git, 'commit');
     assert.equal(lib.commit, h.first);
+    assert.equal(lib.upstream, h.first, 'in step with the office');
     assert.match(lib.loaded_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     // the time of this daemon's load, not a placeholder (the epoch)
     const at = Date.parse(lib.loaded_at);
@@ -142,6 +143,9 @@ describe('a library pulled from the street office', () => {
     await sleep(400); // anything the failed pull wrote would have been loaded by now
     assert.equal((await get('/api/v1/procedures/one', null)).body.title, '本馆改的');
     assert.equal((await library()).commit, h.second, 'the live commit is still the last pulled');
+    // the refused pull fetched: the console learns the office is ahead
+    // (docs/http-api.md, `upstream`) without any load
+    assert.equal((await library()).upstream, third, 'the office\'s commit, as last fetched');
     // the hall gives its change up: the next pull goes through
     git(h.hall, 'restore', rel);
     const p2 = pull(h.hall);
@@ -149,6 +153,7 @@ describe('a library pulled from the street office', () => {
     await eventually(h.daemon, async () => (await get('/api/v1/procedures/one', null)).body?.title === '街道第三版',
       'the office version after the hall gave its change up');
     await eventually(h.daemon, async () => (await library()).commit === third, 'the third commit');
+    assert.equal((await library()).upstream, third, 'in step again');
   });
 
   // dist/spkiosk-pull.service's own command and git configuration, with
@@ -230,6 +235,7 @@ describe('a library that is not a git checkout', () => {
     const lib = await library();
     assert.equal(lib.git, 'not_git');
     assert.equal(lib.commit, null);
+    assert.equal(lib.upstream, null);
     fs.writeFileSync(path.join(h.tree, '.git'), 'garbage\n');
     h.daemon.proc.kill('SIGHUP');
     await eventually(h.daemon, async () => (await library()).git === 'unreadable', 'the broken checkout');

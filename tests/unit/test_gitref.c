@@ -464,3 +464,48 @@ Test(gitref_head, a_nul_inside_commondir_is_refused, .init = setup, .fini = tear
     put("hall/.git", "gitdir: ../main/.git/worktrees/hall\n");
     cr_assert_eq(at("hall", hex), -1);
 }
+
+/* ---- gitref_upstream: the office's branch as last fetched ---- */
+
+static int up_at(const char *rel, char hex[GITREF_HEX + 1])
+{
+    char path[256];
+
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    return gitref_upstream(path, hex);
+}
+
+Test(gitref_upstream, loose_then_packed, .init = setup, .fini = teardown)
+{
+    char hex[GITREF_HEX + 1];
+
+    gitdir(".git");
+    dir(".git/refs/remotes");
+    dir(".git/refs/remotes/origin");
+    put(".git/HEAD", "ref: refs/heads/main\n");
+    put(".git/refs/heads/main", C1 "\n");
+    /* a clone packs its remote refs; a later fetch writes a loose one */
+    put(".git/packed-refs", C1 " refs/remotes/origin/dev\n" C1 " refs/remotes/origin/main\n");
+    cr_assert_eq(up_at("", hex), 0);
+    cr_assert_str_eq(hex, C1);
+    put(".git/refs/remotes/origin/main", C2 "\n");
+    cr_assert_eq(up_at("", hex), 0);
+    cr_assert_str_eq(hex, C2);
+}
+
+Test(gitref_upstream, none, .init = setup, .fini = teardown)
+{
+    char hex[GITREF_HEX + 1];
+
+    cr_assert_eq(up_at("", hex), 1, "no checkout");
+    gitdir(".git");
+    put(".git/HEAD", "ref: refs/heads/main\n");
+    put(".git/refs/heads/main", C1 "\n");
+    cr_assert_eq(up_at("", hex), 1, "never fetched: no remote ref, no packed-refs");
+    put(".git/packed-refs", C1 " refs/heads/main\n");
+    cr_assert_eq(up_at("", hex), 1, "packed-refs without it");
+    put(".git/HEAD", C2 "\n");
+    cr_assert_eq(up_at("", hex), 1, "a detached HEAD follows no branch");
+    put(".git/HEAD", "garbage\n");
+    cr_assert_eq(up_at("", hex), -1);
+}
