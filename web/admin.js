@@ -247,10 +247,18 @@ function backupLine(b) {
 function libraryLine(lib) {
   const at = `载入于 ${when(lib.loaded_at)}`;
   if (lib.git === 'commit') {
-    return el('p', { class: 'muted', id: 'library-commit' },
+    const line = el('p', { class: 'muted', id: 'library-commit' },
       '当前版本 commit ', el('code', { title: lib.commit }, lib.commit.slice(0, 7)), `，${at}。`,
       '事项库由街道统一发布：请在街道的事项库里修改；在这里保存的修改只留在本馆，',
       '街道再改同一文件时本馆的同步会暂停，直到撤销本馆的修改。');
+    // a refused pull still fetched: the office's commit differs from the live one
+    if (!lib.upstream || lib.upstream === lib.commit) return line;
+    return el('div', {}, line, el('p', { class: 'msg-warn', id: 'library-behind', role: 'status' },
+      '本馆没有跟上街道：街道的事项库已是 commit ',
+      el('code', { title: lib.upstream }, lib.upstream.slice(0, 7)),
+      '（本馆上次拉取时看到的），本馆用的仍是上面这个版本。多半是本馆改过的文件街道也改了，',
+      '或本馆有自己的提交，拉取被拒绝：请 IT 人员看 journalctl -u spkiosk-pull，',
+      '把本馆的修改交给街道后撤销（git restore 文件），下次拉取即跟上。'));
   }
   return el('p', { class: 'muted', id: 'library-commit' },
     lib.git === 'unreadable' ? `事项文件夹是 git 仓库，但读不出当前版本，${at}。`
