@@ -524,12 +524,14 @@ static int admin_read_held(struct db *db, cJSON *problems, int *oom)
                 break;
         }
         admin_problem_add(problems, d->file, d->line, "warning", d->message, oom);
-        if (*oom || k == n)
-            continue;
-        if (!(item = cJSON_DetachItemFromArray(problems, n)) ||
-            !cJSON_InsertItemInArray(problems, k, item)) {
-            cJSON_Delete(item);
-            *oom = 1;
+        /* the ones after it go behind it again, one by one: Debian 12's
+         * cJSON (1.7.15-1+deb12u4) fails cJSON_InsertItemInArray anywhere
+         * but at either end, which made the whole list a 500 */
+        for (; k < n && !*oom; n--) {
+            if (!(item = cJSON_DetachItemFromArray(problems, k)) || !cJSON_AddItemToArray(problems, item)) {
+                cJSON_Delete(item);
+                *oom = 1;
+            }
         }
     }
     rc = 0;

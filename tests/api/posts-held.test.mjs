@@ -89,3 +89,31 @@ describe('a post staff hold, taken out of _posts.md', () => {
     assert.deepEqual(held((await list(h)).problems), []);
   });
 });
+
+// The warning goes among the other problems in file order: here after
+// _calendar.md's and before a category's. Debian 12's cJSON (1.7.15-1+deb12u4)
+// refuses cJSON_InsertItemInArray anywhere but the ends, and the whole list
+// was a 500 (「服务暂时出了问题」) for as long as the post stayed held: an
+// office's pull that dropped a post left every hall's console without its
+// file list.
+describe('a post staff hold, taken out, with problems before and after it', () => {
+  const h2 = useAdminDaemon({
+    '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n',
+    '_calendar.md': '# 工作日历\n',
+    'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+    'alpha/plain.md': '# 普通事项\n\n简介。\n\n## 第一步：准备\n- [ ] 身份证\n',
+    'beta/plain2.md': '# 另一事项\n\n简介。\n\n## 第一步：准备\n- [ ] 身份证\n',
+  });
+
+  it('lists the files, the warning between the others', async () => {
+    const r = userCmd(['posts', 'clerk', 'window,street', '--db', path.join(h2.tmp, 'x.db')]);
+    assert.equal(r.status, 0, r.stderr);
+    const res = await request(`${h2.daemon.url}/api/v1/admin/procedures`, { headers: { Cookie: h2.admin.cookie } });
+    assert.equal(res.status, 200, res.text);
+    const files = res.body.problems.map((p) => p.file);
+    const at = files.indexOf('_posts.md');
+    assert.ok(at > 0 && at < files.length - 1, JSON.stringify(files));
+    assert.deepEqual(files, [...files].sort(), 'in file order');
+    assert.match(res.body.problems[at].message, /岗位 street/);
+  });
+});
