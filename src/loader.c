@@ -115,7 +115,7 @@ static int loader_run_locked(struct db *db, const char *root)
     char **fresh = NULL;
     size_t n_fresh = 0, shared = 0, unread;
     int scanned, synced = -1, git, rc = -1;
-    char commit[GITREF_HEX + 1] = "";
+    char commit[GITREF_HEX + 1] = "", upstream[GITREF_HEX + 1];
     /* one date for the whole load: a load across midnight then schedules,
      * promotes and marks updates by the same day */
     int today = clock_today();
@@ -191,6 +191,15 @@ static int loader_run_locked(struct db *db, const char *root)
             loader_ms(&t_sync, &t1), loader_ms(&c0, &c1), unread, shared, st.practice,
             st.practice_failed, st.scheduled, st.promoted, st.error_files,
             synced == 0 ? "" : " (files not stored)");
+    /* a refused pull fetched the office's commit but moved nothing: said at
+     * each load until the hall is in step, next to the line naming its own */
+    if (git == 0 && gitref_upstream(root, upstream) == 0 && strcmp(upstream, commit) != 0)
+        fprintf(stderr,
+                "spkiosk: warning: the street office's library is at commit %.12s (as the last pull "
+                "fetched it), this hall serves %.12s: not in step. A pull git refuses (a console "
+                "save in a file the office changed too, a commit of the hall's own) is in "
+                "`journalctl -u spkiosk-pull`; docs/deployment.md, \"Many halls\"\n",
+                upstream, commit);
     catalog_publish(snap);
     /* published, but what the folder holds now is not in it: the caller
      * must not say an edit went live, and the daemon tries again */

@@ -146,6 +146,12 @@ describe('a library pulled from the street office', () => {
     // the refused pull fetched: the console learns the office is ahead
     // (docs/http-api.md, `upstream`) without any load
     assert.equal((await library()).upstream, third, 'the office\'s commit, as last fetched');
+    // and the journal says it at the next load (a restart, a save, SIGHUP)
+    const n = loads();
+    h.daemon.proc.kill('SIGHUP');
+    await eventually(h.daemon, async () => loads() > n, 'a load after SIGHUP');
+    assert.match(h.daemon.stderr(), new RegExp(`warning: the street office's library is at commit ${third.slice(0, 12)} `
+      + `\\(as the last pull fetched it\\), this hall serves ${h.second.slice(0, 12)}: not in step`));
     // the hall gives its change up: the next pull goes through
     git(h.hall, 'restore', rel);
     const p2 = pull(h.hall);
@@ -154,6 +160,9 @@ describe('a library pulled from the street office', () => {
       'the office version after the hall gave its change up');
     await eventually(h.daemon, async () => (await library()).commit === third, 'the third commit');
     assert.equal((await library()).upstream, third, 'in step again');
+    // in step: no such line at the load of the pull
+    const tail = h.daemon.stderr().slice(h.daemon.stderr().lastIndexOf(`at commit ${third.slice(0, 12)}: `));
+    assert.doesNotMatch(tail, /not in step/);
   });
 
   // dist/spkiosk-pull.service's own command and git configuration, with
