@@ -297,13 +297,19 @@ export async function caseScreen(id, view, n) {
 // stands. The route is replaced, so the back button after 完成 does not
 // bring it back.
 export async function resumeCase(id) {
+  // a whole id with more glued after it (a full stop or words, where the
+  // link was pasted into a message) or in capitals is that case's: the
+  // server knows ids in lower case only, and its 404 was said as a link
+  // cut short (后面少了字) of a link that had every digit
+  const whole = /^([0-9a-f]{32})(?![0-9a-f])/i.exec(id);
+  if (whole) id = whole[1].toLowerCase();
   let body;
   try {
     body = (await api('/api/v1/cases/' + enc(id))).body;
   } catch (err) {
     // a case id is 32 hex digits: a shorter one is a link cut short in a
     // message or a copy, which is worth saying (the rest of it finds the case)
-    if (err instanceof ApiError && err.status === 404) { caseGone(KIOSK || /^[0-9a-f]{32}$/.test(id) ? 'errCaseGone' : 'errLinkCut'); return; }
+    if (err instanceof ApiError && err.status === 404) { caseGone(!KIOSK && /^[0-9a-f]{1,31}$/i.test(id) ? 'errLinkCut' : 'errCaseGone'); return; }
     throw err;
   }
   let proc = null;

@@ -121,6 +121,24 @@ describe('from home, a question about a case is a phone call', () => {
     }, PHONE_VIEW, false); // the request this test cuts is a page error
   });
 
+  // a link pasted into a message with a full stop glued on, or typed in
+  // capitals, has every digit of the id: it opens the case (it said
+  // 这个办件链接不完整…后面少了字, and the resident could only phone)
+  it('a whole id with more after it, or in capitals, opens its case', async () => {
+    const id = await webCase();
+    await apiPost(k.url, `/api/v1/cases/${id}/submit`, { prereview: true });
+    for (const tail of [`${id}%E3%80%82`, `${id})`, id.toUpperCase()])
+      await onPage(`${k.url}/#/case/${tail}`, new RegExp(`^#/case/${id}/done$`), async (page) => {
+        assert.equal(await page.locator('#case-gone').count(), 0);
+      });
+    // one more hex digit is no id: not found, and not said as cut short
+    await onPage(`${k.url}/#/case/${id}0`, new RegExp(`^#/case/${id}0$`), async (page) => {
+      const gone = page.locator('#case-gone');
+      await gone.waitFor();
+      assert.doesNotMatch(await gone.innerText(), /链接不完整/);
+    });
+  });
+
   it('a link cut short says so, and not to start again from home', async () => {
     const id = await webCase();
     await apiPost(k.url, `/api/v1/cases/${id}/submit`, { prereview: true });
