@@ -45,12 +45,6 @@ void api_auth_set_secure(bool secure);
 bool api_auth_guard(struct http_request *req, const struct http_route *route,
                     enum MHD_Result *res);
 
-/* Whether req carries the cookie of a live staff or admin session: the
- * cookie alone, no CSRF token (what it decides is a refusal, done on no
- * one's behalf). The session's idle clock is not touched. A database
- * error is false: a resident's request must not fail for a staffer's. */
-bool api_auth_has_session(struct http_request *req);
-
 /* The handlers of POST /api/v1/login, POST /api/v1/logout and
  * GET /api/v1/session (who is logged in, with the CSRF token, for pages
  * reloaded while a session is live). */

@@ -68,14 +68,6 @@ static void api_auth_peek(struct http_request *req, struct db *db)
     snprintf(req->user, sizeof req->user, "%s", s.user.name);
 }
 
-bool api_auth_has_session(struct http_request *req)
-{
-    struct db *db = db_thread();
-    struct sessions_live s;
-
-    return db && sessions_find(db, http_cookie(req, API_AUTH_COOKIE), false, &s) == 0;
-}
-
 bool api_auth_guard(struct http_request *req, const struct http_route *route,
                     enum MHD_Result *res)
 {
