@@ -139,7 +139,9 @@ function stepBox(c, proc, s, i, n) {
 
 function decisionForm(c, names, onAnswer, onRestart, onNext) {
   const err = el('div', { role: 'alert' });
-  const radios = DECISIONS.map(([k, text]) => el('div', { class: 'check' },
+  // a refusal names the 办理条件 not met: an item without any has nothing
+  // to refuse on, and the answer was always refused (422 bad_condition)
+  const radios = DECISIONS.filter(([k]) => k !== 'refuse' || c.conditions.length).map(([k, text]) => el('div', { class: 'check' },
     el('input', { type: 'radio', name: 'decision', id: 'decision-' + k, value: k }),
     el('label', { for: 'decision-' + k }, text)));
   const flagBoxes = [];
@@ -170,7 +172,7 @@ function decisionForm(c, names, onAnswer, onRestart, onNext) {
     // a message of an earlier try is not left beside the verdict
     err.replaceChildren();
     const d = form.querySelector('input[name=decision]:checked');
-    if (!d) { err.replaceChildren(el('p', { class: 'msg-error' }, '请先选择：受理、退回补正或不予受理')); return; }
+    if (!d) { err.replaceChildren(el('p', { class: 'msg-error' }, c.conditions.length ? '请先选择：受理、退回补正或不予受理' : '请先选择：受理或退回补正')); return; }
     const body = { decision: d.value };
     if (d.value === 'return') body.flags = [...flags.querySelectorAll('input:checked')].map((x) => x.value);
     if (d.value === 'refuse') {

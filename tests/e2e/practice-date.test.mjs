@@ -2,7 +2,8 @@
 // 日) shows on the practice page as written: a date input dropped it, so
 // the trainee saw an empty box and not the slip the scenario is about (a
 // practice review: docs/procedure-format.md, values that fail their check
-// are shown as the resident wrote them, for the trainee to find).
+// are shown as the resident wrote them, for the trainee to find). The item
+// has no 办理条件, so 不予受理 is not offered.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -62,6 +63,10 @@ describe('a practice date that is not a real one', () => {
     await page.locator('#start-kin').click();
     await page.locator('#scenario-h').waitFor();
     assert.equal(await page.locator('#pfield-death_date').inputValue(), '2026-02-30');
+    // an item without 办理条件 has nothing to refuse on: 不予受理 was
+    // offered, and choosing it was always 422 (a refusal names its condition)
+    assert.equal(await page.locator('#decision-refuse').count(), 0, '不予受理 not offered');
+    assert.match(await page.locator('form.practice-decision').innerText(), /受理[\s\S]*退回补正/);
     await page.locator('#decision-return').check();
     await page.locator('#flag-death_date').check();
     await page.locator('#decide').click();
