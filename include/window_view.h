@@ -20,7 +20,8 @@
  * cases oldest first (by submission), accepted ones by acceptance, those
  * waiting to be collected (待领取) by when they were ready, and open cases a staffer
  * started at the window (created_by set) touched within a day; at most
- * WINDOW_QUEUE_MAX each, `total` counting all waiting. A case whose pinned
+ * WINDOW_QUEUE_MAX each (the first in line; of `ready`, the ones done
+ * last), `total` counting all waiting. A case whose pinned
  * version no longer parses is left out (logged by procedure and version).
  * An entry is {"id","ticket","procedure","title","status","channel",
  * "submitted_at","waiting_since","called_at","called_by","calls",

@@ -242,9 +242,13 @@ static const char sql_in_progress[] =
     "SELECT id FROM cases WHERE status = 'accepted' ORDER BY accepted_at, id LIMIT ?1";
 /* 待领取: the resident comes back days later, often without the slip, and
  * that day's ticket no longer opens the case: without this list a ready
- * case was in no list once its notification was done a day */
+ * case was in no list once its notification was done a day. Nothing sweeps
+ * a ready case, so what nobody collects piles up over the years: past the
+ * limit the list keeps the ones done last (those residents come back for),
+ * shown first done first */
 static const char sql_ready[] =
-    "SELECT id FROM cases WHERE status = 'ready' ORDER BY ready_at, id LIMIT ?1";
+    "SELECT id FROM (SELECT id, ready_at FROM cases WHERE status = 'ready'"
+    " ORDER BY ready_at DESC, id DESC LIMIT ?1) ORDER BY ready_at, id";
 /* cases a staffer started at the window and has not submitted yet, so that
  * one left for the queue can be taken up again; a day back is enough. The
  * public POST /api/v1/cases may say channel window too, without a login:

@@ -174,6 +174,42 @@ Test(window_view, the_queue_lists_500_and_counts_all)
     cJSON_Delete(q);
 }
 
+/* `ready` (待领取) past WINDOW_QUEUE_MAX: ready cases are never swept, so
+ * certificates nobody collected pile up over the years; the list is the
+ * 500 done last, still first done first. Oldest first with the limit kept
+ * the 500 oldest and left out every case done since, the ones residents
+ * come back for (a review: 501 ready cases, the newest not listed). */
+Test(window_view, ready_lists_the_500_done_last_first_done_first)
+{
+    char a[CASE_ID_LEN + 1], last[CASE_ID_LEN + 1], first[CASE_ID_LEN + 1];
+    const cJSON *list;
+    cJSON *q;
+    int i;
+
+    handed_in(a);
+    casedb_exec(&t, "UPDATE cases SET status = 'ready', ready_at = '2020-01-01T00:00:00Z' WHERE id = '%s'", a);
+    casedb_exec(&t, "CREATE TEMP TABLE c AS SELECT * FROM cases WHERE id = '%s'", a);
+    casedb_exec(&t, "BEGIN");
+    /* each done a second after the one before, all after a */
+    for (i = 1; i <= WINDOW_QUEUE_MAX; i++)
+        casedb_exec(&t, "UPDATE temp.c SET id = printf('%%032x', %d), ticket = printf('B%%04d', %d),"
+                        " ready_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', '2026-01-01', '+%d seconds');"
+                        " INSERT INTO cases SELECT * FROM temp.c", i, i, i);
+    casedb_exec(&t, "COMMIT");
+    snprintf(first, sizeof first, "%032x", 1);
+    snprintf(last, sizeof last, "%032x", WINDOW_QUEUE_MAX);
+    q = queue();
+    list = cJSON_GetObjectItemCaseSensitive(q, "ready");
+    cr_assert_eq(cJSON_GetArraySize(list), WINDOW_QUEUE_MAX);
+    cr_assert(listed(q, "ready", last), "the case done last is listed");
+    cr_assert_not(listed(q, "ready", a), "the one done longest ago is the one left out");
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 0), "id")), first,
+                     "first done first");
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                         cJSON_GetArrayItem(list, WINDOW_QUEUE_MAX - 1), "id")), last);
+    cJSON_Delete(q);
+}
+
 /* the history: oldest first, at most WINDOW_EVENTS_MAX; events_truncated
  * is false at exactly that many and true past it; an event of no step has
  * step null, one of a step its number */
