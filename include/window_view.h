@@ -15,13 +15,13 @@
 #define WINDOW_QUEUE_MAX 500    /* cases per list of a queue answer */
 #define WINDOW_EVENTS_MAX 1000  /* events shown in the case view (the first ones) */
 
-/* GET /api/v1/staff/queue: {"now","total","queue":[entry…],
+/* GET /api/v1/staff/queue: {"now","total","ready_total","queue":[entry…],
  * "in_progress":[entry…],"ready":[entry…],"filling":[entry…]}, waiting
  * cases oldest first (by submission), accepted ones by acceptance, those
  * waiting to be collected (待领取) by when they were ready, and open cases a staffer
  * started at the window (created_by set) touched within a day; at most
  * WINDOW_QUEUE_MAX each (the first in line; of `ready`, the ones done
- * last), `total` counting all waiting. A case whose pinned
+ * last), `total` counting all waiting and `ready_total` all ready. A case whose pinned
  * version no longer parses is left out (logged by procedure and version).
  * An entry is {"id","ticket","procedure","title","status","channel",
  * "submitted_at","waiting_since","called_at","called_by","calls",

@@ -235,6 +235,8 @@ static const char sql_waiting[] =
     "SELECT id FROM cases WHERE status = 'waiting' AND ticket_day = ?2 ORDER BY queue_seq LIMIT ?1";
 static const char sql_waiting_count[] =
     "SELECT count(*) FROM cases WHERE status = 'waiting' AND ticket_day = ?1";
+/* all waiting to be collected: the page's 待领取 (N 件) said 500 of more */
+static const char sql_ready_count[] = "SELECT count(*) FROM cases WHERE status = 'ready'";
 static const char sql_earlier[] =
     "SELECT id FROM cases WHERE status = 'waiting' AND (ticket_day IS NULL OR ticket_day <> ?2)"
     " ORDER BY queue_seq LIMIT ?1";
@@ -338,7 +340,7 @@ int window_view_queue_json(struct db *db, char **out)
     cJSON *root = cJSON_CreateObject();
     sqlite3_stmt *st;
     char now[32], since[32], day[CLOCK_DAY_LEN];
-    long long total = -1;
+    long long total = -1, ready = -1;
     int rc = -1;
 
     *out = NULL;
@@ -354,10 +356,16 @@ int window_view_queue_json(struct db *db, char **out)
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
     }
+    if ((st = db_stmt(db, sql_ready_count))) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            ready = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
     clock_utc_now(now);
     clock_utc(time(NULL) - 24 * 60 * 60, since);
-    if (total >= 0 && window_view_add_str(root, "now", now) == 0 &&
+    if (total >= 0 && ready >= 0 && window_view_add_str(root, "now", now) == 0 &&
         window_view_add_num(root, "total", (double)total) == 0 &&
+        window_view_add_num(root, "ready_total", (double)ready) == 0 &&
         window_view_list(db, root, "queue", sql_waiting, day) == 0 &&
         window_view_list(db, root, "earlier", sql_earlier, day) == 0 &&
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&

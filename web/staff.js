@@ -382,7 +382,9 @@ async function refreshQueue() {
     el('td', {}, time(e.accepted_at || e.submitted_at, !sameDay(e.accepted_at || e.submitted_at))))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
   const ready = q.ready || [];
-  ui.readyCount.textContent = `（${ready.length} 件）`;
+  // at most 500 are listed (the ones done last): the count is of them all
+  const readyAll = Math.max(q.ready_total ?? 0, ready.length);
+  ui.readyCount.textContent = readyAll > ready.length ? `（共 ${readyAll} 件，列出最近办好的 ${ready.length} 件）` : `（${ready.length} 件）`;
   redrawRows(ui.readyBody, (ready.length ? ready.map((e) => el('tr', { 'data-id': e.id },
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
       'aria-label': `打开 ${e.ticket || '办件'} ${e.title}` }, e.ticket || '打开')),

@@ -7,6 +7,7 @@
 // opens it from there, and drops it once handed out.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { useKiosk, kioskPage, staffLogin, poll } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
@@ -85,5 +86,27 @@ describe('待领取: a case done, waiting to be collected', () => {
     await pane.getByRole('button', { name: '居民已领取' }).click();
     await pane.getByText('已发放，办件已办结').waitFor();
     await poll(async () => assert.match(await list.innerText(), /没有/), { timeout: 8000 });
+  });
+
+  // nothing sweeps a ready case: certificates nobody collects pile up over
+  // the years. Past 500 the list kept the 500 done first, every case done
+  // since missing, and the heading said （500 件）
+  it('past 500, lists the ones done last and counts them all', async () => {
+    const db = path.join(k.tmp, 'e2e.db');
+    const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+    const set = { id: "printf('%032x', i)", status: "'ready'", ticket: 'NULL', ticket_day: 'NULL',
+      handed_at: 'NULL', handed_by: 'NULL',
+      ready_at: "strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-01', '+' || i || ' seconds')" };
+    const cols = sql("SELECT group_concat(name, ',') FROM pragma_table_info('cases')").split(',');
+    sql(`INSERT INTO cases (${cols.join(',')}) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)`
+      + ` SELECT ${cols.map((c) => set[c] ?? `c.${c}`).join(',')} FROM cases c, n WHERE c.id = '${caseId}'`);
+    const last = (501).toString(16).padStart(32, '0');
+    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（共 501 件，列出最近办好的 500 件）/),
+      { timeout: 12_000 });
+    const list = page.locator('#ready-list');
+    assert.equal(await list.locator('tbody tr').count(), 500);
+    assert.equal(await list.locator(`tbody tr[data-id="${last}"]`).count(), 1, 'the one done last is listed');
+    assert.equal(await list.locator(`tbody tr[data-id="${(1).toString(16).padStart(32, '0')}"]`).count(), 0,
+      'the one done first is the one left out');
   });
 });

@@ -207,6 +207,8 @@ Test(window_view, ready_lists_the_500_done_last_first_done_first)
                      "first done first");
     cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                          cJSON_GetArrayItem(list, WINDOW_QUEUE_MAX - 1), "id")), last);
+    /* the page's 待领取 count: every one, not the 500 listed */
+    cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(q, "ready_total")), WINDOW_QUEUE_MAX + 1);
     cJSON_Delete(q);
 }
 
