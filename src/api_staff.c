@@ -390,6 +390,39 @@ out:
     return res;
 }
 
+/* {"items":["ITEM_ID"…]}: the papers owed since 容缺受理 that the resident
+ * brought (window_receive). */
+enum MHD_Result api_staff_receive(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1];
+    const char **names = NULL;
+    struct window_flags items;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body, *list;
+    size_t used = 0;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    if (!(body = reply_json_body(req, &res)))
+        return res;
+    list = cJSON_GetObjectItemCaseSensitive(body, "items");
+    /* no list at all (absent, a lone name) is none chosen, not a name the
+     * item lacks */
+    if (bodies_flags(cJSON_IsArray(list) ? list : NULL, &items, &names, &used) != 0) {
+        res = reply_internal(req);
+        goto out;
+    }
+    r = window_receive(db, id, req->user, &items, &e);
+    res = api_staff_case_answer(req, db, r, &e, id);
+out:
+    free(names);
+    cJSON_Delete(body);
+    return res;
+}
+
 /* One colleague: {"user","display","role","posts":[{"id","name"}]}
  * (display "" when none), each post by
  * its name in _posts.md (the id where the file has none). */

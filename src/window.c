@@ -646,6 +646,111 @@ done:
     return rc;
 }
 
+/* ---- a paper brought after 容缺受理 ---------------------------------------- */
+
+static const struct refusal err_recv_not_yet = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理：请先受理（可以容缺受理），再登记补交的材料"};
+static const struct refusal err_recv_returned = {
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已退回居民补正：补交的材料由居民（或代为补正时）在办件里重新勾选，请刷新后再看"};
+static const struct refusal err_recv_closed = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，不能再登记补交的材料，请刷新后再看"};
+static const struct refusal err_recv_none = {REFUSAL_INVALID, "items_required",
+                                              "请选择居民补交了哪份材料"};
+static const struct refusal err_recv_unknown = {
+    REFUSAL_INVALID, "unknown_item", "这个事项没有这份材料，请刷新办件后重新选择"};
+static const struct refusal err_recv_not_owed = {
+    REFUSAL_INVALID, "not_owed", "这份材料不是这件办件必须交的材料（不适用或可不交），不用登记补交；请刷新办件后再看"};
+static const struct refusal err_recv_already = {
+    REFUSAL_CONFLICT, "already_received", "这份材料已经登记收到了（可能同事刚刚登记过），请刷新后再看"};
+
+static const char sql_receive[] = "INSERT INTO case_checklist (case_id, item_id, step) VALUES (?1, ?2, ?3)";
+
+/* Whether items->names[k] is named again before k: counted once. */
+static bool window_named_before(const struct window_flags *items, size_t k)
+{
+    size_t i;
+
+    for (i = 0; i < k; i++)
+        if (strcmp(items->names[i], items->names[k]) == 0)
+            return true;
+    return false;
+}
+
+/* The refusal of the first name of items that is not a paper the case
+ * owes, or NULL when every one is. */
+static const struct refusal *window_receive_check(const struct case_state *cs,
+                                                  const struct window_flags *items)
+{
+    const struct proc_item *it;
+    size_t k, step;
+
+    for (k = 0; k < items->n; k++) {
+        if (!(it = procedure_item_find(cs->model, items->names[k], &step)))
+            return &err_recv_unknown;
+        if (!it->required || !cases_item_applies(cs, step, it))
+            return &err_recv_not_owed;
+        if (cases_ticked(cs, it->id))
+            return &err_recv_already;
+    }
+    return items->bad_tail ? &err_recv_unknown : items->n ? NULL : &err_recv_none;
+}
+
+int window_receive(struct db *db, const char *id, const char *user, const struct window_flags *items,
+                   struct refusal *e)
+{
+    const struct refusal *why;
+    const struct proc_item *it;
+    struct case_state cs;
+    sqlite3_stmt *st;
+    size_t k, step;
+    int rc, b;
+
+    memset(&cs, 0, sizeof cs);
+    if (!items->n && !items->bad_tail) {
+        *e = err_recv_none;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    /* ready too: a pickup item's resident comes back to collect the result,
+     * and that is when a paper owed since acceptance is most often brought */
+    if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
+        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_recv_returned
+                                  : window_status(&cs, "completed") || window_status(&cs, "rejected")
+                                      ? &err_recv_closed
+                                      : &err_recv_not_yet);
+        goto done;
+    }
+    if ((why = window_receive_check(&cs, items))) {
+        rc = window_refuse(db, e, why);
+        goto done;
+    }
+    rc = -1;
+    for (k = 0; k < items->n; k++) {
+        if (window_named_before(items, k))
+            continue;
+        it = procedure_item_find(cs.model, items->names[k], &step);
+        if (!it || !(st = db_stmt(db, sql_receive)))
+            goto rollback;
+        b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(st, 2, it->id, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_int(st, 3, (int)step);
+        if (db_run(st, b) != 0 ||
+            cases_event_add(db, cs.id, "received", "window", user, (int)step, it->id) != 0)
+            goto rollback;
+    }
+    if (db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* ---- a window case started by mistake ------------------------------------- */
 
 static const char sql_discard[] = "DELETE FROM cases WHERE id = ?1 AND status = 'open'";

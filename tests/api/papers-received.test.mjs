@@ -1,0 +1,140 @@
+// A paper owed since 容缺受理 and brought later: POST
+// /api/v1/staff/cases/{id}/received {"items":[…]}. Before it, staff could not
+// record that the paper came (the checklist is the resident's), so the owed
+// list stayed for good: every pass of the case asked for a note about it and
+// a reprinted receipt still listed it under 待补交材料. Over the sample
+// library's 低保, handed in without the income papers.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SAMPLE_TREE } from './helpers.mjs';
+import { useWindow } from './staff-helpers.mjs';
+
+const h = useWindow({ tree: SAMPLE_TREE });
+const PROC = 'minimum-living-allowance';
+const INCOME = '全部家庭成员的收入情况说明（工资条、退休金存折等）';
+
+async function ok(r, what) {
+  assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${r.text}`);
+  return r.body;
+}
+
+// A 低保 case handed in 材料不全 (no income papers); accepted unless told.
+async function owing({ accept = true } = {}) {
+  const id = (await ok(await h.post('/api/v1/cases', { procedure: PROC, channel: 'kiosk' }), 'create')).id;
+  await ok(await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] }), 'conditions');
+  await ok(await h.post(`/api/v1/cases/${id}/steps/0/incomplete`, {
+    checklist: { id_card: true, hukou_books: true, income_proof: false, medical_proof: false },
+    fields: { proxy: 'no' } }), 'incomplete');
+  if (accept) await ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
+  return id;
+}
+
+const received = (id, body, s) => h.spost(`/api/v1/staff/cases/${id}/received`, body, s);
+const owedIds = (v) => v.missing.checklist.map((x) => x.id);
+
+function refused(r, status, code) {
+  assert.equal(r.status, status, r.text);
+  assert.equal(r.body.error.code, code, r.text);
+  assert.match(r.body.error.message, /[\u4e00-\u9fff]/, 'said in Chinese');
+}
+
+describe('a paper brought after 容缺受理', () => {
+  it('is recorded: the owed lists, the receipt and the history follow', async () => {
+    const id = await owing();
+    const before = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(owedIds(before).includes('income_proof'), JSON.stringify(before.missing));
+    const v = await ok(await received(id, { items: ['income_proof'] }, h.staff2), 'received');
+    assert.equal(v.status, 'accepted', 'the case stays where it was');
+    assert.ok(!owedIds(v).includes('income_proof'), JSON.stringify(v.missing));
+    const item = v.procedure_steps[0].checklist.find((x) => x.id === 'income_proof');
+    assert.equal(item.ticked, true);
+    const ev = v.events.filter((e) => e.what === 'received');
+    assert.equal(ev.length, 1, JSON.stringify(v.events));
+    assert.equal(ev[0].user, 'li', 'who recorded it');
+    assert.equal(ev[0].detail, 'income_proof');
+    assert.equal(ev[0].step, 0);
+    assert.ok(ev[0].at, 'when');
+    const html = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
+    assert.ok(!html.includes('待补交材料'), 'a reprinted receipt owes nothing');
+    assert.ok(/<section class="materials received">[\s\S]*收入情况说明/.test(html), 'listed as received');
+    // the resident's own view says it is there too
+    const pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.equal(pub.checklist.income_proof, true);
+  });
+
+  it('a second record of the same paper is 409, the first kept', async () => {
+    const id = await owing();
+    await ok(await received(id, { items: ['income_proof'] }), 'first');
+    refused(await received(id, { items: ['income_proof'] }, h.staff2), 409, 'already_received');
+    const v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    const ev = v.events.filter((e) => e.what === 'received');
+    assert.deepEqual(ev.map((e) => e.user), ['wang']);
+  });
+
+  it('a paper ticked by the resident is not owed: 409', async () => {
+    const id = await owing();
+    refused(await received(id, { items: ['id_card'] }), 409, 'already_received');
+  });
+
+  it('an item the procedure has not is 422, and nothing of the list is kept', async () => {
+    const id = await owing();
+    refused(await received(id, { items: ['income_proof', 'no_such_paper'] }), 422, 'unknown_item');
+    refused(await received(id, { items: ['income_proof', 7] }), 422, 'unknown_item');
+    const v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(owedIds(v).includes('income_proof'), 'the good name before it was not written');
+    assert.equal(v.events.filter((e) => e.what === 'received').length, 0);
+  });
+
+  it('an optional paper, or one that does not apply, is not owed: 422', async () => {
+    const id = await owing();
+    refused(await received(id, { items: ['medical_proof'] }), 422, 'not_owed');
+    // the agent's papers: required, but only of a case with proxy=yes
+    refused(await received(id, { items: ['agent_id_card'] }), 422, 'not_owed');
+  });
+
+  it('no paper named is 422', async () => {
+    const id = await owing();
+    refused(await received(id, {}), 422, 'items_required');
+    refused(await received(id, { items: [] }), 422, 'items_required');
+    refused(await received(id, { items: 'income_proof' }), 422, 'items_required');
+  });
+
+  it('a case not accepted, or returned, is 409; an unknown one 404', async () => {
+    const waiting = await owing({ accept: false });
+    refused(await received(waiting, { items: ['income_proof'] }), 409, 'not_accepted');
+    const back = await owing();
+    await ok(await h.spost(`/api/v1/staff/cases/${back}/return`, { reason: '请补交收入情况说明' }), 'return');
+    refused(await received(back, { items: ['income_proof'] }), 409, 'not_accepted');
+    refused(await received('0'.repeat(32), { items: ['income_proof'] }), 404, 'unknown_case');
+  });
+
+  it('a pickup case brings it at 待领取; once handed out it is 409', async () => {
+    // 居住证: the work papers not brought, accepted anyway, the card made
+    const id = (await ok(await h.post('/api/v1/cases', { procedure: 'residence-permit', channel: 'kiosk' }), 'create')).id;
+    await ok(await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true] }), 'conditions');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/0`, { fields: { basis_type: '有稳定工作' } }), 'step 0');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/1/incomplete`, { checklist: { id_card: true, work_proof: false } }), 'incomplete');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/pass`, { note: '工作证明还没交' }), 'pass 1');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/pass`, {}), 'pass 2');
+    const ready = await ok(await h.spost(`/api/v1/staff/cases/${id}/complete`, { outcome: '居住证已制好' }), 'complete');
+    assert.equal(ready.status, 'ready');
+    const v = await ok(await received(id, { items: ['work_proof'] }), 'received at pickup');
+    assert.equal(v.status, 'ready');
+    assert.ok(!owedIds(v).includes('work_proof'));
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/handout`), 'handout');
+    refused(await received(id, { items: ['id_card'] }), 409, 'not_accepted');
+  });
+
+  it('a repeated name counts once', async () => {
+    const id = await owing();
+    const v = await ok(await received(id, { items: ['income_proof', 'income_proof'] }), 'received');
+    assert.equal(v.events.filter((e) => e.what === 'received').length, 1);
+  });
+
+  it('a resident cannot record it', async () => {
+    const id = await owing();
+    const r = await h.post(`/api/v1/staff/cases/${id}/received`, { items: ['income_proof'] });
+    assert.ok(r.status === 401 || r.status === 403, `${r.status}`);
+  });
+});
