@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js'
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote, receivedButton } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -43,6 +43,7 @@ const STATUS_BADGE = {
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
+  received: '补交材料',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
@@ -64,6 +65,11 @@ function eventDetail(v, e) {
   if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
   // the new owner, by the name colleagues know (as 负责人 gives it)
   if (e.what === 'assigned' && e.detail) return who(e.detail);
+  // the paper by its text, as the resident's checklist names it
+  if (e.what === 'received' && e.detail) {
+    const it = (v.procedure_steps || []).flatMap((s) => s.checklist).find((x) => x.id === e.detail);
+    if (it) return it.text;
+  }
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
     if (st) return st.label;
@@ -628,15 +634,26 @@ const INTAKE = new Set(['waiting', 'invited', 'prereview', 'visit', 'abandoned']
 
 // What the resident said they did not bring, as recorded when they took
 // the number (the steps after it may be unfilled too: see 缺少的内容).
+// Once the case is in hand (accepted 容缺, or ready: brought at pickup),
+// each paper still owed has its 已补交 and one recorded says so.
 function incompleteNote(v) {
   if (!v.incomplete) return null;
+  const inHand = v.status === 'accepted' || v.status === 'ready';
+  const owed = new Set(v.missing.checklist.map((x) => x.id));
+  const items = v.missing_items || [];
+  const left = items.filter((x) => owed.has(x.id)).length;
+  const { show, failed } = moveCallbacks();
   return el('section', { class: 'incomplete-note', id: 'incomplete-note', 'aria-labelledby': 'incomplete-h' },
     el('h3', { id: 'incomplete-h' }, '材料不全：居民取号时说明没带齐'),
-    el('ul', {}, (v.missing_items || []).map((x) => el('li', {}, x.text))),
+    el('ul', {}, items.map((x) => el('li', {}, x.text,
+      !inHand ? null : owed.has(x.id) ? [' ', receivedButton(v, x, show, failed)]
+        : [' ', el('span', { class: 'badge badge-ok' }, '已补交')]))),
     INTAKE.has(v.status) ? el('p', { class: 'hint' }, '请先咨询、说明；可以受理（容缺）、退回补正或打印所缺材料清单。')
       // accepted 容缺: the intake advice (可以受理) read as still to do
-      : v.status === 'accepted' ? el('p', { class: 'hint' }, '已容缺受理：请居民补交这些材料；转下一环节或办结时，在备注里写明是否已补交。') : null,
-    el('a', { class: 'btn', href: `/print/cases/${enc(v.id)}/missing`, target: '_blank', rel: 'noopener' },
+      : inHand && !left ? el('p', { class: 'hint' }, '居民取号时没带的材料都已补交。')
+        : v.status === 'accepted' ? el('p', { class: 'hint' }, '已容缺受理：请居民补交这些材料；交来的，点“已补交”登记；转下一环节或办结时，在备注里写明还缺什么。')
+          : v.status === 'ready' ? el('p', { class: 'hint' }, '居民领取时交来的材料，点“已补交”登记。') : null,
+    inHand && !left ? null : el('a', { class: 'btn', href: `/print/cases/${enc(v.id)}/missing`, target: '_blank', rel: 'noopener' },
       '打印所缺材料清单'));
 }
 
@@ -742,13 +759,24 @@ function actions(v, box) {
     list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
     if (v.created_by) list.push(discardOrWhose(v.id, v.created_by, box));
   }
-  const mine = paneSeq;
-  list.push(...chainActions(v, box, b, (m, text) => {
-    if (paneStale(mine)) { refreshQueue(); return; }
-    if (m) { showCase(m); refreshQueue(); }
-    msg(ui.box, text, m ? 'ok' : 'error');
-  }, callBody, (x, typed) => (paneStale(mine) ? undefined : moveFailed(x, typed))));
+  const { show, failed } = moveCallbacks();
+  list.push(...chainActions(v, box, b, show, callBody, failed));
   return el('div', { class: 'btn-row case-actions' }, list);
+}
+
+// How a move made from the case on show now answers: show(moved, text)
+// redraws it and says text, failed(err, typed) redraws it as it stands; a
+// pane that shows another case since is left alone.
+function moveCallbacks() {
+  const mine = paneSeq;
+  return {
+    show: (m, text) => {
+      if (paneStale(mine)) { refreshQueue(); return; }
+      if (m) { showCase(m); refreshQueue(); }
+      msg(ui.box, text, m ? 'ok' : 'error');
+    },
+    failed: (x, typed) => (paneStale(mine) ? undefined : moveFailed(x, typed)),
+  };
 }
 
 function showCase(v, { keepFocus = false } = {}) {
@@ -942,11 +970,13 @@ function submitMove(form, v, what, text, err, body, after) {
 }
 
 function completeForm(v, box) {
+  const cb = moveCallbacks();
   const text = el('textarea', { id: 'outcome', rows: '3', maxlength: '500' });
   const err = el('div', { role: 'alert' });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'complete-h' },
     el('h3', { id: 'complete-h' }, '办结'), otherPostNote(v),
-    owedNote(v, '办结前请确认居民已补交，并在办理结果里写明；还没有补交的，请先联系居民补交。'),
+    owedNote(v, '办结前请确认居民已补交，并在办理结果里写明；还没有补交的，请先联系居民补交。',
+      (x) => receivedButton(v, x, cb.show, cb.failed)),
     el('label', { for: 'outcome' }, '办理结果'),
     el('p', { class: 'hint' }, v.pickup
       ? '例如：审批通过，证件已送回社区。办结后办件转为“待领取”并列入待通知；居民来领取时再点“居民已领取”。最多 500 字。'

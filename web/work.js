@@ -264,11 +264,37 @@ export function otherPostNote(v) {
 export function owedPapers(v) {
   return ((v.missing || {}).checklist || []).map((x) => x.text);
 }
-export function owedNote(v, ask) {
+// act(x), when given, is what stands beside each paper ({id, text} of
+// missing.checklist): its 已补交 button.
+export function owedNote(v, ask, act = null) {
   const owed = owedPapers(v);
   if (!owed.length) return null;
-  return el('p', { class: 'msg-warn owed-papers', role: 'note' },
-    `这件办件还缺必需的材料：${owed.join('、')}（受理时没有勾选）。${ask}`);
+  const text = `这件办件还缺必需的材料：${owed.join('、')}（受理时没有勾选）。${ask}`;
+  if (!act) return el('p', { class: 'msg-warn owed-papers', role: 'note' }, text);
+  return el('div', { class: 'msg-warn owed-papers', role: 'note' }, el('p', {}, text,
+    '居民已经交来的，点它旁边的“已补交”登记。'),
+  el('ul', {}, v.missing.checklist.map((x) => el('li', {}, x.text, ' ', act(x)))));
+}
+
+// 已补交: the paper x ({id, text}) owed since 容缺受理 came. Without it the
+// owed list stayed for good (the checklist is the resident's): every pass
+// asked a note about it and a reprinted receipt still listed it.
+// show(moved, text) and failed(err) as chainActions takes them.
+export function receivedButton(v, x, show, failed) {
+  const btn = el('button', { type: 'button', class: 'btn btn-small received-btn', 'aria-label': `已补交：${x.text}` },
+    '已补交');
+  btn.addEventListener('click', () => busy(btn, async () => {
+    let m;
+    try {
+      m = (await api(`/api/v1/staff/cases/${enc(v.id)}/received`, { method: 'POST', body: { items: [x.id] } })).body;
+    } catch (err) {
+      if (failed && movedOn(err)) await failed(err);
+      else show(null, errorText(err));
+      return;
+    }
+    show(m, `已登记补交：${x.text}`);
+  }));
+  return btn;
 }
 
 export function chainActions(v, box, b, show, windowBody, failed = null) {
@@ -285,7 +311,8 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
         : '例如：材料齐全，已核实。最多 500 字。',
       needText: owed ? '请在备注里写明所缺材料是否已补交，再转下一环节' : '',
       submit: '确认转下一环节',
-      note: [otherPostNote(v), owedNote(v, '请在备注里写明居民是否已补交、还缺什么：下一环节的同事只能从备注知道。')],
+      note: [otherPostNote(v), owedNote(v, '请在备注里写明还缺什么、居民什么时候补交：下一环节的同事只能从备注知道。',
+        (x) => receivedButton(v, x, show, failed))],
       post: { path: path('pass'), body: (t) => ({ note: t, stage: stageSeen(v) }) }, failed,
       after: (m) => show(m, `已转「${next.label}」，到期 ${dueText(m.stages[m.stage].due)}`),
     }), 'btn btn-primary'));

@@ -103,3 +103,92 @@ describe('a paper owed after 容缺受理', () => {
     assert.match(await form.locator('label[for=pass-note]').innerText(), /可不填/);
   });
 });
+
+// The paper comes later. Before, the page had no way to record it (the case's
+// checklist is the resident's): the owed note stayed for good, every later
+// pass wanted a note about it and a reprinted receipt still listed it. Each
+// paper owed now has its 已补交, in the case's note and in the pass form, and
+// the history says who recorded it.
+describe('a paper owed after 容缺受理, brought later', () => {
+  let kp, page, staff, caseId, ticket;
+  const json = async (p, body, headers = { 'content-type': 'application/json' }) => {
+    const r = await fetch(k.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
+    const t = await r.text();
+    assert.ok(r.ok, `${p}: ${r.status} ${t}`);
+    return JSON.parse(t);
+  };
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'zhou', 'staff', 'zhou-password-1');
+    staff = await login(k.url, 'zhou', 'zhou-password-1');
+    caseId = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
+    await json(`/api/v1/cases/${caseId}/conditions`, { confirmed: [true, true, true, true] });
+    ticket = (await json(`/api/v1/cases/${caseId}/steps/0/incomplete`, {
+      checklist: { id_card: true, hukou_books: true, income_proof: false }, fields: { proxy: 'no' },
+    })).ticket;
+    await json(`/api/v1/staff/cases/${caseId}/accept`, {}, authHeaders(staff));
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    page = kp.page;
+    await staffLogin(page, k.url, 'zhou', 'zhou-password-1');
+  });
+  after(async () => {
+    if (kp) {
+      kp.assertClean('owed papers brought');
+      await kp.context.close();
+    }
+  });
+
+  it('the case note and the pass form offer 已补交 for the paper', async () => {
+    const pane = await openStaffCase(page, ticket);
+    const note = pane.locator('#incomplete-note');
+    await note.getByRole('button', { name: `已补交：${INCOME}` }).waitFor();
+    await pane.getByRole('button', { name: /^本环节办完/ }).click();
+    const form = pane.locator('form', { has: page.locator('#pass-note') });
+    await form.locator('.owed-papers').getByRole('button', { name: `已补交：${INCOME}` }).waitFor();
+  });
+
+  it('已补交 in the pass form records it: the notes, the form and the history follow', async () => {
+    const pane = page.locator('#case-pane');
+    const form = pane.locator('form', { has: page.locator('#pass-note') });
+    await form.locator('.owed-papers').getByRole('button', { name: `已补交：${INCOME}` }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记补交/));
+    const note = pane.locator('#incomplete-note');
+    assert.equal(await note.getByRole('button', { name: /已补交/ }).count(), 0, 'nothing left to record');
+    assert.match(await note.innerText(), /都已补交/);
+    assert.equal(await note.getByText('打印所缺材料清单').count(), 0, 'no list of papers nobody owes');
+    const row = pane.locator('table.history tr', { hasText: '补交材料' });
+    assert.equal(await row.count(), 1);
+    const cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[2], 'zhou', 'who recorded it');
+    assert.equal(cells[5], INCOME, 'which paper');
+    assert.match(cells[0], /\d/, 'when');
+    // the next pass is the usual one: no paper named, its note optional again
+    await pane.getByRole('button', { name: /^本环节办完/ }).click();
+    const again = pane.locator('form', { has: page.locator('#pass-note') });
+    assert.equal(await again.locator('.owed-papers').count(), 0);
+    assert.match(await again.locator('label[for=pass-note]').innerText(), /可不填/);
+    // and the receipt, printed again, owes nothing
+    const r = await fetch(`${k.url}/print/staff/cases/${caseId}/receipt`, { headers: { Cookie: staff.cookie } });
+    assert.ok(!(await r.text()).includes('待补交材料'));
+  });
+
+  it('已补交 in the case note records it there too', async () => {
+    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
+    await json(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] });
+    const t = (await json(`/api/v1/cases/${id}/steps/0/incomplete`, {
+      checklist: { id_card: true, hukou_books: false, income_proof: false }, fields: { proxy: 'no' },
+    })).ticket;
+    await json(`/api/v1/staff/cases/${id}/accept`, {}, authHeaders(staff));
+    const pane = await openStaffCase(page, t);
+    const note = pane.locator('#incomplete-note');
+    await note.getByRole('button', { name: `已补交：${INCOME}` }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记补交/));
+    const li = note.locator('li', { hasText: INCOME });
+    assert.equal(await li.locator('.badge', { hasText: '已补交' }).count(), 1);
+    assert.equal(await li.getByRole('button').count(), 0);
+    // the household register is still owed: its button stays, and so does the list to print
+    await note.getByRole('button', { name: /^已补交：全部共同生活家庭成员的户口簿/ }).waitFor();
+    assert.equal(await note.getByText('打印所缺材料清单').count(), 1);
+    assert.match(await note.innerText(), /已容缺受理：请居民补交这些材料/);
+  });
+});
