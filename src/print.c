@@ -622,14 +622,44 @@ static int print_first_accept(struct db *db, const char *id, char at[CLOCK_UTC_L
     return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : -1;
 }
 
+/* The papers recorded as brought after acceptance (容缺受理, then 已补交:
+ * window_receive's `received` events): item id → when, the latest of each,
+ * added to o. A retention-erased case's events have no detail and add
+ * nothing. 0 or -1. */
+static const char sql_received[] =
+    "SELECT detail, max(at) FROM case_events WHERE case_id = ?1 AND what = 'received'"
+    " AND detail IS NOT NULL GROUP BY detail";
+
+static int print_received(struct db *db, const char *id, cJSON *o)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_received);
+    int r = SQLITE_ERROR, b = SQLITE_OK;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *item = (const char *)sqlite3_column_text(st, 0);
+        const char *at = (const char *)sqlite3_column_text(st, 1);
+        if (item && at && !cJSON_AddStringToObject(o, item, at)) {
+            r = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return b == SQLITE_OK && r == SQLITE_DONE ? 0 : -1;
+}
+
 /* first, first_who: the first acceptance (print_first_accept); when the
  * case was accepted again after a correction (again; the row's
  * accepted_at is then the later one), both are printed, so that the date promised reads against the date it
  * counts from (a review found only the later one, beside a promise
  * counted from the first). */
+/* received: item id → when it was recorded as brought (print_received). */
 static char *print_receipt(const struct case_state *cs, const char *who, const char *first,
                            const char *first_who, bool again, const cJSON *stages,
-                           const struct posts *posts, const struct workdays *cal)
+                           const cJSON *received, const struct posts *posts,
+                           const struct workdays *cal)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
@@ -672,8 +702,16 @@ static char *print_receipt(const struct case_state *cs, const char *who, const c
         for (i = 0; i < p->steps[j].n_items; i++) {
             const struct proc_item *it = &p->steps[j].items[i];
             if (cases_item_applies(cs, j, it) && cases_ticked(cs, it->id)) {
-                rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text)) ||
-                      strbuf_puts(&sb, "</li>\n");
+                const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(received, it->id));
+                rc |= strbuf_puts(&sb, "<li>") || strbuf_put_html(&sb, it->text, strlen(it->text));
+                /* brought after 容缺受理: a reprint is the resident's proof
+                 * of when, not a claim it was there at acceptance */
+                if (at) {
+                    char t[64];
+                    print_local_time(at, t, sizeof t);
+                    rc |= strbuf_printf(&sb, "<span class=\"later\">（%s 补交）</span>", t);
+                }
+                rc |= strbuf_puts(&sb, "</li>\n");
                 n++;
             }
         }
@@ -741,7 +779,7 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
     char who[ACCOUNTS_DISPLAY_BUF], first_who[ACCOUNTS_DISPLAY_BUF], first[CLOCK_UTC_LEN];
     char first_user[ACCOUNTS_NAME_MAX + 1];
     struct case_state cs;
-    cJSON *o = NULL;
+    cJSON *o = NULL, *received = NULL;
     int r, times = 0;
 
     *out = NULL;
@@ -754,7 +792,8 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
         r = 1;
     }
     if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, 0, o) != 0 ||
-                   print_first_accept(db, id, first, first_user, sizeof first_user, &times) < 0))
+                   print_first_accept(db, id, first, first_user, sizeof first_user, &times) < 0 ||
+                   !(received = cJSON_CreateObject()) || print_received(db, id, received) != 0))
         r = -1;
     if (db_read_end(db) != 0 && r == 0)
         r = -1;
@@ -764,8 +803,10 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
             accounts_display_of(db, first_user, first_who, sizeof first_who);
     }
     if (r == 0 && !(*out = print_receipt(&cs, who, first, first_who, times > 1,
-                                         cJSON_GetObjectItemCaseSensitive(o, "stages"), posts, cal)))
+                                         cJSON_GetObjectItemCaseSensitive(o, "stages"), received,
+                                         posts, cal)))
         r = -1;
+    cJSON_Delete(received);
     cJSON_Delete(o);
     cases_state_free(&cs);
     return r;

@@ -56,7 +56,10 @@ describe('a paper brought after 容缺受理', () => {
     assert.ok(ev[0].at, 'when');
     const html = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
     assert.ok(!html.includes('待补交材料'), 'a reprinted receipt owes nothing');
-    assert.ok(/<section class="materials received">[\s\S]*收入情况说明/.test(html), 'listed as received');
+    const got = /<section class="materials received">([\s\S]*?)<\/section>/.exec(html)[1];
+    // listed as received, and when: a reprint must not read as if it was there at acceptance
+    assert.match(got, /<li>全部家庭成员的收入情况说明（工资条、退休金存折等）<span class="later">（\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 补交）<\/span><\/li>/, got);
+    assert.match(got, /<li>申请人居民身份证原件<\/li>/, 'a paper ticked at hand-in has no such mark');
     // the resident's own view says it is there too
     const pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
     assert.equal(pub.checklist.income_proof, true);
