@@ -281,8 +281,8 @@ export function owedNote(v, ask, act = null) {
 // asked a note about it and a reprinted receipt still listed it.
 // show(moved, text) and failed(err) as chainActions takes them.
 export function receivedButton(v, x, show, failed) {
-  const btn = el('button', { type: 'button', class: 'btn btn-small received-btn', 'aria-label': `已补交：${x.text}` },
-    '已补交');
+  const btn = el('button', { type: 'button', class: 'btn btn-small received-btn', 'aria-label': `已补交：${x.text}`,
+    'data-item': x.id }, '已补交');
   btn.addEventListener('click', () => busy(btn, async () => {
     let m;
     try {
@@ -290,6 +290,19 @@ export function receivedButton(v, x, show, failed) {
     } catch (err) {
       if (failed && movedOn(err)) await failed(err);
       else show(null, errorText(err));
+      return;
+    }
+    // pressed in the pass or 办结 form with a note typed: the case's redraw
+    // took the form and the note with it. The paper is marked recorded
+    // wherever it shows and the note stays; sending or cancelling the form
+    // redraws the case as it is
+    const note = btn.closest('form')?.querySelector('textarea');
+    if (note && note.value.trim()) {
+      for (const other of document.querySelectorAll('.received-btn')) {
+        if (other.dataset.item !== x.id) continue;
+        other.replaceWith(el('span', { class: 'badge badge-ok', role: other === btn ? 'status' : null }, '已补交（已登记）'));
+      }
+      note.focus();
       return;
     }
     show(m, `已登记补交：${x.text}`);

@@ -191,4 +191,32 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.equal(await note.getByText('打印所缺材料清单').count(), 1);
     assert.match(await note.innerText(), /已容缺受理：请居民补交这些材料/);
   });
+
+  // the staffer writes the pass note, then the resident hands the paper
+  // over: 已补交 in the form redrew the case and the note typed was lost
+  it('已补交 in the pass form keeps the note typed there', async () => {
+    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
+    await json(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] });
+    const t = (await json(`/api/v1/cases/${id}/steps/0/incomplete`, {
+      checklist: { id_card: true, hukou_books: true, income_proof: false }, fields: { proxy: 'no' },
+    })).ticket;
+    await json(`/api/v1/staff/cases/${id}/accept`, {}, authHeaders(staff));
+    const pane = await openStaffCase(page, t);
+    await pane.getByRole('button', { name: /^本环节办完/ }).click();
+    const form = pane.locator('form', { has: page.locator('#pass-note') });
+    const typed = '收入情况说明今天补交了，已核对原件';
+    await page.locator('#pass-note').fill(typed);
+    await form.locator('.owed-papers').getByRole('button', { name: `已补交：${INCOME}` }).click();
+    await form.locator('.owed-papers .badge', { hasText: '已补交' }).waitFor();
+    assert.equal(await page.locator('#pass-note').inputValue(), typed, 'the note stays');
+    const note = pane.locator('#incomplete-note');
+    assert.equal(await note.getByRole('button', { name: `已补交：${INCOME}` }).count(), 0, 'marked in the case note too');
+    await form.getByRole('button', { name: '确认转下一环节' }).click();
+    await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已转/));
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: { Cookie: staff.cookie } });
+    const v = await r.json();
+    assert.deepEqual(v.missing.checklist, [], 'recorded');
+    assert.ok(v.events.some((e) => e.what === 'passed' && e.detail === typed) ||
+      JSON.stringify(v).includes(typed), 'the note went with the pass');
+  });
 });
