@@ -52,6 +52,16 @@ describe('editing a procedure in the admin console', () => {
   const src = () => page.locator('#src');
   const checks = () => page.locator('#checks');
   const saveMsg = () => page.locator('#save-msg');
+  // The checks above the text are drawn again 400 ms after a change and can
+  // move 保存 down: a click aimed before they settle lands beside it, and
+  // nothing is saved (seen once, under ASan on a loaded machine). Fills
+  // src with a changed text and waits for that check to be drawn.
+  const fillChecked = async (text) => {
+    const checked = page.waitForResponse((r) => r.url().includes('/api/v1/admin/preview'));
+    await src().fill(text);
+    await checked;
+    await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => r()); }));
+  };
 
   before(async () => {
     kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
@@ -195,7 +205,7 @@ describe('editing a procedure in the admin console', () => {
     const current = onDisk();
     const renamed = current.replace(/^---\n/, '---\nid: residence-proof\n');
     assert.notEqual(renamed, current);
-    await src().fill(renamed);
+    await fillChecked(renamed);
     let asked = '';
     page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
     await page.locator('#save').click();
@@ -209,7 +219,7 @@ describe('editing a procedure in the admin console', () => {
     assert.match(page.url(), /#\/edit\?id=residence-proof&file=/);
     // the next save goes by the new id, and asks nothing
     const again = renamed.replace('# 居住证明（别人改的）\n', '# 居住证明（改名后）\n');
-    await src().fill(again);
+    await fillChecked(again);
     page.once('dialog', (d) => { asked = `unexpected: ${d.message()}`; d.dismiss(); });
     asked = '';
     await page.locator('#save').click();
