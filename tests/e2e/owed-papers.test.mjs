@@ -16,26 +16,32 @@ const k = useKiosk();
 const PROC = 'minimum-living-allowance';
 const INCOME = '全部家庭成员的收入情况说明（工资条、退休金存折等）';
 
+const json = async (p, body, headers = { 'content-type': 'application/json' }) => {
+  const r = await fetch(k.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
+  const t = await r.text();
+  assert.ok(r.ok, `${p}: ${r.status} ${t}`);
+  return JSON.parse(t);
+};
+
+// A resident's case handed in without the papers checklist leaves unticked
+// (先取号, 材料没带齐), accepted by staff (容缺受理): {id, ticket}.
+async function heldCase(staff, checklist) {
+  const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
+  await json(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] });
+  const { ticket } = await json(`/api/v1/cases/${id}/steps/0/incomplete`, { checklist, fields: { proxy: 'no' } });
+  await json(`/api/v1/staff/cases/${id}/accept`, {}, authHeaders(staff));
+  return { id, ticket };
+}
+
 describe('a paper owed after 容缺受理', () => {
   let kp, page, staff, caseId, ticket;
   const passes = [];
-  const json = async (p, body, headers = { 'content-type': 'application/json' }) => {
-    const r = await fetch(k.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
-    const t = await r.text();
-    assert.ok(r.ok, `${p}: ${r.status} ${t}`);
-    return JSON.parse(t);
-  };
 
   before(async () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
     staff = await login(k.url, 'xiao', 'xiao-password-1');
     // the resident: every paper but the income one, 先取号 (材料没带齐)
-    caseId = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${caseId}/conditions`, { confirmed: [true, true, true, true] });
-    ticket = (await json(`/api/v1/cases/${caseId}/steps/0/incomplete`, {
-      checklist: { id_card: true, hukou_books: true, income_proof: false }, fields: { proxy: 'no' },
-    })).ticket;
-    await json(`/api/v1/staff/cases/${caseId}/accept`, {}, authHeaders(staff));
+    ({ id: caseId, ticket } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false }));
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
     page = kp.page;
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/pass')) passes.push(r.postData()); });
@@ -111,22 +117,11 @@ describe('a paper owed after 容缺受理', () => {
 // the history says who recorded it.
 describe('a paper owed after 容缺受理, brought later', () => {
   let kp, page, staff, caseId, ticket;
-  const json = async (p, body, headers = { 'content-type': 'application/json' }) => {
-    const r = await fetch(k.url + p, { method: 'POST', headers, body: JSON.stringify(body) });
-    const t = await r.text();
-    assert.ok(r.ok, `${p}: ${r.status} ${t}`);
-    return JSON.parse(t);
-  };
 
   before(async () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'zhou', 'staff', 'zhou-password-1');
     staff = await login(k.url, 'zhou', 'zhou-password-1');
-    caseId = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${caseId}/conditions`, { confirmed: [true, true, true, true] });
-    ticket = (await json(`/api/v1/cases/${caseId}/steps/0/incomplete`, {
-      checklist: { id_card: true, hukou_books: true, income_proof: false }, fields: { proxy: 'no' },
-    })).ticket;
-    await json(`/api/v1/staff/cases/${caseId}/accept`, {}, authHeaders(staff));
+    ({ id: caseId, ticket } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false }));
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
     page = kp.page;
     await staffLogin(page, k.url, 'zhou', 'zhou-password-1');
@@ -173,12 +168,7 @@ describe('a paper owed after 容缺受理, brought later', () => {
   });
 
   it('已补交 in the case note records it there too', async () => {
-    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] });
-    const t = (await json(`/api/v1/cases/${id}/steps/0/incomplete`, {
-      checklist: { id_card: true, hukou_books: false, income_proof: false }, fields: { proxy: 'no' },
-    })).ticket;
-    await json(`/api/v1/staff/cases/${id}/accept`, {}, authHeaders(staff));
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: false, income_proof: false });
     const pane = await openStaffCase(page, t);
     const note = pane.locator('#incomplete-note');
     await note.getByRole('button', { name: `已补交：${INCOME}` }).click();
@@ -195,12 +185,7 @@ describe('a paper owed after 容缺受理, brought later', () => {
   // the staffer writes the pass note, then the resident hands the paper
   // over: 已补交 in the form redrew the case and the note typed was lost
   it('已补交 in the pass form keeps the note typed there', async () => {
-    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] });
-    const t = (await json(`/api/v1/cases/${id}/steps/0/incomplete`, {
-      checklist: { id_card: true, hukou_books: true, income_proof: false }, fields: { proxy: 'no' },
-    })).ticket;
-    await json(`/api/v1/staff/cases/${id}/accept`, {}, authHeaders(staff));
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
     const pane = await openStaffCase(page, t);
     await pane.getByRole('button', { name: /^本环节办完/ }).click();
     const form = pane.locator('form', { has: page.locator('#pass-note') });
