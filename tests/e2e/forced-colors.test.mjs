@@ -5,6 +5,10 @@
 // a slightly thicker ring and bolder text. The dot now keeps the text's
 // colour there (app.css, forced-colors). Chromium applies the palette when
 // forced-colors is emulated, and computed styles report it.
+// The same palette took the 首页 house (its walls a background, its roof
+// transparent borders: a bare bar was left) and the walkthrough's progress
+// bar (two backgrounds: nothing was left); both are drawn in the text's
+// colour now.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useKiosk, kioskPage, atRoute } from './helpers.mjs';
@@ -60,6 +64,46 @@ for (const colorScheme of ['light', 'dark']) {
       assert.equal(await page.locator('#f-status-1').isChecked(), true);
       const c = await colours('#f-status-1');
       assert.notEqual(c.dot, c.inside, `the dot (${c.dot}) is the colour of the circle it sits in`);
+    });
+
+    it('the progress bar of a step shows how far the resident is', async () => {
+      // on step 1 of 4 since the test above
+      const p = await page.evaluate(() => {
+        const bar = document.querySelector('#main .progress-bar');
+        const fill = bar.querySelector('.progress-fill');
+        const b = getComputedStyle(bar), f = getComputedStyle(fill);
+        return {
+          text: getComputedStyle(document.querySelector('#step-of')).color,
+          page: getComputedStyle(document.body).backgroundColor,
+          bar: b.backgroundColor, edge: b.borderTopColor, edgeWidth: parseFloat(b.borderTopWidth),
+          fill: f.backgroundColor, part: fill.getBoundingClientRect().width / bar.getBoundingClientRect().width,
+        };
+      });
+      assert.ok(p.part > 0.1 && p.part < 0.5, `the filled part is a quarter (${p.part})`);
+      assert.notEqual(p.fill, p.bar, `the filled part (${p.fill}) is the colour of the rest of the bar`);
+      assert.equal(p.fill, p.text, 'the filled part has the text\'s colour');
+      assert.equal(p.bar, p.page, 'the rest is the screen\'s background');
+      assert.ok(p.edgeWidth >= 1 && p.edge === p.text, `the bar is outlined in the text's colour (${p.edgeWidth}px ${p.edge})`);
+    });
+
+    it('首页 shows its house in the button\'s text colour', async () => {
+      const h = await page.evaluate(() => {
+        const btn = document.querySelector('#btn-home');
+        const icon = btn.querySelector('.home-icon');
+        const roof = getComputedStyle(icon, '::before'), walls = getComputedStyle(icon, '::after');
+        return {
+          text: getComputedStyle(btn).color,
+          behind: getComputedStyle(btn).backgroundColor,
+          header: getComputedStyle(document.querySelector('.app-header')).backgroundColor,
+          walls: walls.backgroundColor, roof: roof.borderBottomColor,
+          roofSides: [roof.borderLeftColor, roof.borderRightColor],
+        };
+      });
+      assert.notEqual(h.walls, h.header, `the walls (${h.walls}) are the header's background`);
+      assert.equal(h.walls, h.text, 'the walls have the button\'s text colour');
+      assert.equal(h.roof, h.text, 'the roof has the button\'s text colour');
+      // transparent sides make the roof a triangle; painted, a bar
+      for (const side of h.roofSides) assert.match(side, /^rgba\(\d+, \d+, \d+, 0\)$/, `a roof side is ${side}`);
     });
 
     it('leaves no page errors', () => x.assertClean(colorScheme));
