@@ -29,6 +29,14 @@
  * Returns 0 and *out (caller frees) or -1. */
 int window_view_queue_json(struct db *db, char **out);
 
+/* GET /api/v1/staff/ready?name=NAME: {"ready":[entry…]}, the cases
+ * waiting to be collected (待领取) of which a text field's answer is
+ * exactly name (the resident without the slip gives their name; the
+ * queue's entries carry none), first done first; at most WINDOW_QUEUE_MAX,
+ * the ones done last. name is bounded by the caller. Returns 0 and *out
+ * (caller frees) or -1. */
+int window_view_ready_named_json(struct db *db, const char *name, char **out);
+
 /* GET /api/v1/staff/prereview (网上预审): {"now","prereview":[entry…],
  * "invited":[entry…]}, web cases handed in (status prereview) oldest
  * first, and those invited to the hall by their date; at most

@@ -23,6 +23,7 @@
 #include "print.h"
 #include "reply.h"
 #include "relay.h"
+#include "utf8.h"
 #include "window.h"
 #include "window_view.h"
 
@@ -102,6 +103,34 @@ static enum MHD_Result api_staff_list(struct http_request *req, int (*list)(stru
 enum MHD_Result api_staff_queue(struct http_request *req)
 {
     return api_staff_list(req, window_view_queue_json);
+}
+
+/* The longest name 待领取 looks up, in bytes as sent: a text field of a
+ * procedure holds a few dozen characters at most. */
+#define API_STAFF_NAME_MAX 256
+
+/* 待领取 by the resident's name (ours): ?name=, trimmed as answers are. */
+enum MHD_Result api_staff_ready_named(struct http_request *req)
+{
+    const char *q = http_query(req, "name"), *s = NULL;
+    char name[API_STAFF_NAME_MAX + 1];
+    enum MHD_Result res;
+    struct db *db;
+    size_t n = 0;
+    char *json;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    if (q && (n = strnlen(q, API_STAFF_NAME_MAX + 1)) <= API_STAFF_NAME_MAX && utf8_valid(q, n))
+        s = utf8_trim(q, &n);
+    if (!s || n == 0)
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "请输入居民的姓名（写全名，最多 80 个字）");
+    memcpy(name, s, n);
+    name[n] = '\0';
+    if (window_view_ready_named_json(db, name, &json) != 0)
+        return reply_internal(req);
+    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
 }
 
 enum MHD_Result api_staff_case(struct http_request *req)

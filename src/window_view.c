@@ -284,9 +284,29 @@ out:
     return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : -1;
 }
 
-/* Adds the entries of the cases sql lists as array key of root. */
-static int window_view_list(struct db *db, cJSON *root, const char *key, const char *sql,
-                       const char *since)
+/* Whether a text field of the case holds exactly name: the resident's (or
+ * a guardian's) name as written, not the answer of a choice or a number
+ * that happens to read the same. */
+static bool window_view_named(const struct case_state *cs, const char *name)
+{
+    const struct procedure *p = cs->model;
+    size_t j, i;
+
+    for (j = 0; j < p->n_steps; j++) {
+        for (i = 0; i < p->steps[j].n_fields; i++) {
+            const struct field *f = &p->steps[j].fields[i];
+            const char *v = f->type == FIELD_TEXT ? cases_value(cs, f->key) : NULL;
+            if (v && strcmp(v, name) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Adds the entries of the cases sql lists as array key of root; with
+ * named, only those window_view_named keeps. */
+static int window_view_list_named(struct db *db, cJSON *root, const char *key, const char *sql,
+                                  const char *since, const char *named)
 {
     char (*ids)[CASE_ID_LEN + 1] = NULL;
     cJSON *arr = cJSON_AddArrayToObject(root, key);
@@ -308,6 +328,8 @@ static int window_view_list(struct db *db, cJSON *root, const char *key, const c
                     cs.procedure, cs.hash);
             r = 1;
         }
+        if (r == 0 && named && !window_view_named(&cs, named))
+            r = 1;
         if (r == 0 && (r = window_view_entry_add(arr, &cs, sp, listed)) == 0)
             listed++;
         cases_state_free(&cs);
@@ -321,6 +343,12 @@ out:
     window_view_same_free(&same);
     free(ids);
     return rc;
+}
+
+static int window_view_list(struct db *db, cJSON *root, const char *key, const char *sql,
+                            const char *since)
+{
+    return window_view_list_named(db, root, key, sql, since, NULL);
 }
 
 /* Ends a list answer's read transaction: *out gets root printed when rc
@@ -371,6 +399,31 @@ int window_view_queue_json(struct db *db, char **out)
         window_view_list(db, root, "in_progress", sql_in_progress, NULL) == 0 &&
         window_view_list(db, root, "ready", sql_ready, NULL) == 0 &&
         window_view_list(db, root, "filling", sql_filling, since) == 0)
+        rc = 0;
+    return window_view_end(db, root, rc, out);
+}
+
+/* 待领取 by a name the resident gives at the window (no slip, the list
+ * shows no names): the ready cases with an answer equal to it, the ones
+ * done last if more than the limit, shown first done first. The SQL finds
+ * the cases holding the value in any answer; window_view_named keeps those
+ * where a text field holds it. */
+static const char sql_ready_named[] =
+    "SELECT id FROM (SELECT c.id, c.ready_at FROM cases c WHERE c.status = 'ready'"
+    " AND EXISTS (SELECT 1 FROM case_values v WHERE v.case_id = c.id AND v.value = ?2)"
+    " ORDER BY c.ready_at DESC, c.id DESC LIMIT ?1) ORDER BY ready_at, id";
+
+int window_view_ready_named_json(struct db *db, const char *name, char **out)
+{
+    cJSON *root = cJSON_CreateObject();
+    int rc = -1;
+
+    *out = NULL;
+    if (!root || db_read_begin(db) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (window_view_list_named(db, root, "ready", sql_ready_named, name, name) == 0)
         rc = 0;
     return window_view_end(db, root, rc, out);
 }
