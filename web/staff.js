@@ -20,6 +20,7 @@ import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
+import { readyCard, drawReady } from './ready.js';
 import { offerNewerBuild } from './fresh.js';
 
 const POLL_MS = 5000;
@@ -259,16 +260,8 @@ function build(main) {
       el('th', { scope: 'col' }, '受理人'), el('th', { scope: 'col' }, '时间'))),
     ui.progressBody);
   // 待领取: the resident comes back days later, often without the slip,
-  // and that day's ticket no longer opens the case; found here by item and
-  // the last four of the ID number
-  ui.readyBody = el('tbody');
-  ui.readyCount = el('span', {}, '');
-  const readyTable = el('table', { class: 'queue', id: 'ready-list' },
-    el('caption', { class: 'sr-only' }, '已办好、等居民来领取的办件，先办好的在前'),
-    el('thead', {}, el('tr', {},
-      el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
-      el('th', { scope: 'col' }, '证件号'), el('th', { scope: 'col' }, '办好'))),
-    ui.readyBody);
+  // and that day's ticket no longer opens the case (ready.js)
+  const ready = readyCard({ open: (id) => openByKey(id), when: (iso) => time(iso, !sameDay(iso)) });
 
   ui.startSelect = el('select', { id: 'start-proc', name: 'start-proc' },
     el('option', { value: '' }, '（请选择事项）'));
@@ -316,9 +309,7 @@ function build(main) {
           el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable,
-          el('h2', { id: 'ready-h' }, '待领取 ', ui.readyCount),
-          el('p', { class: 'hint' }, '居民来领取没带凭条的，按事项和证件号后四位找到办件打开，核对身份证件后交给居民，再点“居民已领取”。'),
-          readyTable),
+          ready),
         visitsCard((id) => openByKey(id)),
         workCard(openByKey),
         changesCard(),
@@ -387,17 +378,7 @@ async function refreshQueue() {
     // or yesterday's 10:00 reads as this morning's
     el('td', {}, time(e.accepted_at || e.submitted_at, !sameDay(e.accepted_at || e.submitted_at))))) :
     [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
-  const ready = q.ready || [];
-  // at most 500 are listed (the ones done last): the count is of them all
-  const readyAll = Math.max(q.ready_total ?? 0, ready.length);
-  ui.readyCount.textContent = readyAll > ready.length ? `（共 ${readyAll} 件，列出最近办好的 ${ready.length} 件）` : `（${ready.length} 件）`;
-  redrawRows(ui.readyBody, (ready.length ? ready.map((e) => el('tr', { 'data-id': e.id },
-    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
-      'aria-label': `打开 ${e.ticket || '办件'} ${e.title}` }, e.ticket || '打开')),
-    el('td', {}, e.title),
-    el('td', {}, (e.ids || []).map((x) => x.value).join(' ')),
-    el('td', {}, time(e.ready_at, !sameDay(e.ready_at))))) :
-    [el('tr', {}, el('td', { colspan: '4', class: 'hint' }, '没有'))]));
+  drawReady(q);
 }
 
 // What the queue's lists tell of a case (an entry or the case view): its

@@ -5,15 +5,28 @@
 // call), so a newcomer could not find it. Now the queue answer lists it
 // (`ready`) and the page shows it under 待领取 with the masked ID number,
 // opens it from there, and drops it once handed out.
+// Up to 500 such rows sat open on every staff page and were drawn anew
+// every 5 s: the list is folded now (its heading a button keeping the
+// count), a box filters it by the ID number's last four, ticket or item,
+// or by the resident's whole name (looked up by the server: the lists
+// carry no names), and a refresh that brings the same rows draws nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, poll } from './helpers.mjs';
+import { useKiosk, kioskPage, staffLogin, poll, axeSerious, shot } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
+import { labourCase } from './labour-case.mjs';
 
 const k = useKiosk();
 const PROC = 'disability-certificate';
+
+// An ID number of 17 digits with its check character (GB 11643).
+function cnId(d17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...d17].reduce((a, c, i) => a + Number(c) * w[i], 0);
+  return d17 + '10X98765432'[sum % 11];
+}
 
 describe('待领取: a case done, waiting to be collected', () => {
   let kp, page, staff, caseId, ticket;
@@ -24,29 +37,41 @@ describe('待领取: a case done, waiting to be collected', () => {
     assert.ok(r.ok, `${p}: ${r.status} ${t}`);
     return JSON.parse(t);
   };
-
-  before(async () => {
-    addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
-    staff = await login(k.url, 'xiao', 'xiao-password-1');
-    // a resident's case at the kiosk, every paper and a good form
+  // A resident's case at the kiosk, every paper and a good form, taken
+  // along its chain and done: 待领取. Returns {id, ticket}.
+  const readyCase = async (name, idNumber) => {
     const P = await json(`/api/v1/procedures/${PROC}`);
-    caseId = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${caseId}/conditions`, { confirmed: P.conditions.map(() => true) });
-    const answers = { category: '肢体', guardian_apply: 'no', name: '张晓梅', id_number: '11010519491231002X',
+    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
+    await json(`/api/v1/cases/${id}/conditions`, { confirmed: P.conditions.map(() => true) });
+    const answers = { category: '肢体', guardian_apply: 'no', name, id_number: idNumber,
       mobile: '13800138000', address: '幸福路12号3单元401室' };
     for (const [n, s] of P.steps.entries()) {
       if (s.if) continue;    // the guardian's step: not for this resident
       const body = {};
       if (s.fields.length) body.fields = Object.fromEntries(s.fields.filter((f) => !f.if).map((f) => [f.key, answers[f.key]]));
       if (s.checklist.length) body.checklist = Object.fromEntries(s.checklist.map((i) => [i.id, true]));
-      await json(`/api/v1/cases/${caseId}/steps/${n}`, body);
+      await json(`/api/v1/cases/${id}/steps/${n}`, body);
     }
-    ticket = (await json(`/api/v1/cases/${caseId}/submit`, {})).ticket;
+    const t = (await json(`/api/v1/cases/${id}/submit`, {})).ticket;
     const h = authHeaders(staff);
-    await json(`/api/v1/staff/cases/${caseId}/accept`, {}, h);
-    await json(`/api/v1/staff/cases/${caseId}/pass`, { note: '已发评定表' }, h);
-    await json(`/api/v1/staff/cases/${caseId}/pass`, { note: '评定为肢体三级' }, h);
-    assert.equal((await json(`/api/v1/staff/cases/${caseId}/complete`, { outcome: '残疾人证已送回社区' }, h)).status, 'ready');
+    await json(`/api/v1/staff/cases/${id}/accept`, {}, h);
+    await json(`/api/v1/staff/cases/${id}/pass`, { note: '已发评定表' }, h);
+    await json(`/api/v1/staff/cases/${id}/pass`, { note: '评定为肢体三级' }, h);
+    assert.equal((await json(`/api/v1/staff/cases/${id}/complete`, { outcome: '残疾人证已送回社区' }, h)).status, 'ready');
+    return { id, ticket: t };
+  };
+  // Waits for a refresh of the staff page's lists that came after now: a
+  // resident hands in a case, and the queue (drawn in the same turn as
+  // 待领取, staff.js refreshQueue) shows it.
+  const refreshed = async () => {
+    const { id } = await labourCase(k.url);
+    await poll(async () => assert.equal(await page.locator(`#queue tbody tr[data-id="${id}"]`).count(), 1), { timeout: 12_000 });
+  };
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'xiao', 'staff', 'xiao-password-1');
+    staff = await login(k.url, 'xiao', 'xiao-password-1');
+    ({ id: caseId, ticket } = await readyCase('张晓梅', '11010519491231002X'));
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
     page = kp.page;
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
@@ -66,26 +91,75 @@ describe('待领取: a case done, waiting to be collected', () => {
     assert.deepEqual(q.in_progress, []);
   });
 
-  it('the page shows it under 待领取 and opens it', async () => {
+  it('the page shows it under 待领取, folded, and opens it', async () => {
     const list = page.locator('#ready-list');
+    const toggle = page.locator('#ready-toggle');
+    // folded: the heading (a button) says how many, the list is not shown
+    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（1 件）/));
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await list.isVisible(), false, 'folded by default');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await list.waitFor();
     await poll(async () => assert.equal(await list.locator('tbody tr').count(), 1));
     const row = await list.locator('tbody tr').innerText();
     assert.ok(row.includes('残疾人证办理') && row.includes('002X') && row.includes(ticket), row);
-    assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（1 件）/);
-    // the list is drawn again every 5 s, as the others: a keyboard's focus
-    // on its button stays there (core.js redrawRows), not on the page body
+    assert.deepEqual(await axeSerious(page), [], 'axe, the list unfolded');
+    // the queue refreshes every 5 s; the same rows are not drawn again:
+    // the row under the pointer and the keyboard's focus stay as they were
     const open = list.getByRole('button', { name: new RegExp(`打开 ${ticket}`) });
     await open.focus();
     await open.evaluate((b) => { b.dataset.drawn = 'before'; });
-    // a refresh drew the row anew: its button is another element
-    await poll(async () => assert.equal(await list.locator('button[data-drawn]').count(), 0), { timeout: 12_000 });
-    assert.equal(await page.evaluate(() => document.activeElement?.closest('#ready-list tr')?.dataset.id ?? document.activeElement?.localName), caseId);
+    await refreshed();
+    assert.equal(await list.locator('button[data-drawn]').count(), 1, 'the row was drawn anew');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.drawn), 'before', 'the focus stayed on its button');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'still unfolded');
     await open.click();
     const pane = page.locator('#case-pane');
     await pane.locator('#case-h', { hasText: ticket }).waitFor();
     await pane.getByRole('button', { name: '居民已领取' }).click();
     await pane.getByText('已发放，办件已办结').waitFor();
     await poll(async () => assert.match(await list.innerText(), /没有/), { timeout: 8000 });
+  });
+
+  it('the box finds a case by the last four, or by the whole name', async () => {
+    const li = await readyCase('李秀英', cnId('11010519500315002'));
+    const wang = await readyCase('王建国', cnId('11010519520617003'));
+    const list = page.locator('#ready-list');
+    const ids = () => list.locator('tbody tr[data-id]').evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+    // both done within a second or so: by ready_at, then id
+    const both = [li.id, wang.id].sort();
+    await poll(async () => assert.deepEqual((await ids()).sort(), both), { timeout: 12_000 });
+    const box = page.locator('#ready-q');
+    const found = page.locator('#ready-found');
+    // the last four the resident's card shows (its X typed small)
+    await box.fill(cnId('11010519500315002').slice(-4).toLowerCase());
+    await poll(async () => assert.deepEqual(await ids(), [li.id]));
+    assert.equal(await found.innerText(), '找到 1 件');
+    // the box keeps the focus and the filter across a refresh
+    await refreshed();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'ready-q');
+    assert.deepEqual(await ids(), [li.id]);
+    // the name: the lists hold none, the server looks it up
+    await box.fill('王建国');
+    await poll(async () => assert.deepEqual(await ids(), [wang.id]));
+    assert.equal(await found.innerText(), '找到 1 件');
+    await shot(page, 'ready-list-by-name');
+    // a name is matched whole, as the resident wrote it
+    await box.fill('王建');
+    await poll(async () => assert.match(await found.innerText(), /没有找到“王建”.*姓名要写全名/));
+    assert.deepEqual(await ids(), []);
+    assert.match(await list.locator('tbody').innerText(), /没有找到“王建”/);
+    // one case left: Enter opens it
+    await box.fill(wang.ticket);
+    await poll(async () => assert.deepEqual(await ids(), [wang.id]));
+    await box.press('Enter');
+    await page.locator('#case-pane #case-h', { hasText: wang.ticket }).waitFor();
+    // emptied, the box shows them all again
+    await box.fill('');
+    await poll(async () => assert.deepEqual((await ids()).sort(), both));
+    assert.equal(await found.innerText(), '');
+    assert.deepEqual(await axeSerious(page), [], 'axe, the list filtered');
   });
 
   // nothing sweeps a ready case: certificates nobody collects pile up over
@@ -101,7 +175,7 @@ describe('待领取: a case done, waiting to be collected', () => {
     sql(`INSERT INTO cases (${cols.join(',')}) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 501)`
       + ` SELECT ${cols.map((c) => set[c] ?? `c.${c}`).join(',')} FROM cases c, n WHERE c.id = '${caseId}'`);
     const last = (501).toString(16).padStart(32, '0');
-    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（共 501 件，列出最近办好的 500 件）/),
+    await poll(async () => assert.match(await page.locator('#ready-h').innerText(), /待领取\s*（共 503 件，列出最近办好的 500 件）/),
       { timeout: 12_000 });
     const list = page.locator('#ready-list');
     assert.equal(await list.locator('tbody tr').count(), 500);
