@@ -30,6 +30,10 @@ enum MHD_Result api_staff_discard(struct http_request *req);  /* 放弃 a window
 enum MHD_Result api_staff_prereview(struct http_request *req);  /* 网上预审 */
 enum MHD_Result api_staff_colleagues(struct http_request *req); /* who may be handed a case */
 enum MHD_Result api_staff_invite(struct http_request *req);
+/* a web case's lost link (ours): found by the caller's mobile or ID
+ * number, and texted again to the mobile the case holds (notify.h) */
+enum MHD_Result api_staff_web_search(struct http_request *req);
+enum MHD_Result api_staff_send_link(struct http_request *req);
 enum MHD_Result api_staff_call_next(struct http_request *req);
 enum MHD_Result print_staff_correction(struct http_request *req);
 enum MHD_Result page_staff(struct http_request *req);

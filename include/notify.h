@@ -33,6 +33,8 @@ enum notify_kind {
     NOTIFY_REJECTED,    /* refused after acceptance (不予办理) */
     NOTIFY_REFUSED,     /* refused at intake, never accepted (不予受理):
                            kind "rejected" in the table and the JSON */
+    NOTIFY_LINK,        /* a web case's link sent again at the resident's
+                           call (ours, notify_link_send): kind "link" */
 };
 
 #define NOTIFY_ATTEMPTS_MAX 12      /* 4 quick retries, then every 6 h: about two days */
@@ -42,12 +44,13 @@ enum notify_kind {
 #define NOTIFY_LIST_MAX 200         /* notifications in one answer of the list */
 #define NOTIFY_DONE_SHOWN 86400     /* a done notification stays listed this long (seconds) */
 
-/* "ready", "returned", "rejected". */
+/* "ready", "returned", "rejected", "link". */
 const char *notify_kind_name(enum notify_kind kind);
 
 /* The message for kind about the item titled title, with ticket (NULL or
  * "" for a case without one): only these go into it. Returns a malloc'ed
- * string (caller frees), NULL when memory ran out. */
+ * string (caller frees), NULL when memory ran out or for NOTIFY_LINK (its
+ * text holds the link: notify_link_send builds it). */
 char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
 
 /* The message for kind about case cs (its title and ticket, as above): a
@@ -77,6 +80,34 @@ const char *notify_hall_name(void);
  * else the phone its home visit was asked with, pointing into cs; NULL
  * when there is none. */
 const char *notify_phone(const struct case_state *cs);
+
+/* The mobile to text about cs: the first value that is a mainland mobile
+ * (11 digits, 1[3-9]…) of its cn_mobile fields, then of its phone fields
+ * (a landline cannot take a text), then its home visit's phone; pointing
+ * into cs, NULL when there is none. */
+const char *notify_mobile(const struct case_state *cs);
+
+/* The limits on sending a web case's link again (notify_link_send): the
+ * next no sooner than NOTIFY_LINK_GAP seconds after the last, and at most
+ * NOTIFY_LINK_DAY_MAX in NOTIFY_LINK_DAY seconds. */
+#define NOTIFY_LINK_GAP 600
+#define NOTIFY_LINK_DAY 86400
+#define NOTIFY_LINK_DAY_MAX 3
+
+/* Queues an SMS of case id's link (print_case_link) to the mobile the case
+ * holds (notify_mobile), for the resident of a web case who lost it and
+ * phoned the hall, with a `link_sent` event by user, in one BEGIN
+ * IMMEDIATE transaction; wakes the sender after the commit. Refused (1,
+ * e set; 404 or 409): no sender (`serve --notify-command`) or no
+ * --public-url (nobody must read the link aloud instead), an unknown case,
+ * one not started from home, one erased or without a mobile, one whose
+ * last link is still being sent. Limited (2, e set and *retry_after the
+ * seconds until it is allowed; 429): within NOTIFY_LINK_GAP of the last,
+ * or past NOTIFY_LINK_DAY_MAX in a day. On 0, tail holds the mobile's last
+ * four digits (what the staffer confirms with the caller). -1 on a
+ * database or memory failure. */
+int notify_link_send(struct db *db, const char *id, const char *user, char tail[5],
+                     long *retry_after, struct refusal *e);
 
 /* Seconds to wait before run attempts + 1 after attempts (>= 1) failed:
  * 60, 300, 900, 3600, then 21600; divided by 60 when the daemon runs with

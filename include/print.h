@@ -30,6 +30,12 @@ bool print_public_url_valid(const char *url);
  * changed) when url is not valid. */
 int print_set_public_url(const char *url);
 
+/* The address that opens case id at home, "URL/#/case/ID" (web/online.js
+ * caseLink), into out (PRINT_QR_PAYLOAD_MAX bytes). Returns true, or
+ * false (out "") when the hall set no --public-url: the daemon does not
+ * know the address residents reach it at. */
+bool print_case_link(const char *id, char out[PRINT_QR_PAYLOAD_MAX]);
+
 /* The slip (排队凭条) of GET /print/cases/{id}: ticket, procedure, when it
  * was handed in (local time), how many wait before it (ahead >= 0; left
  * out when ahead < 0: the case is not waiting any more), the materials to

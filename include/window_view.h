@@ -44,6 +44,19 @@ int window_view_ready_named_json(struct db *db, const char *name, char **out);
  * (caller frees) or -1. */
 int window_view_prereview_json(struct db *db, char **out);
 
+#define WINDOW_FIND_MAX 20      /* cases one search for a lost web link lists */
+
+/* POST /api/v1/staff/web-cases/search (ours): the cases started from home
+ * (channel web) that hold number — a mobile as validate_cn_mobile stores
+ * it, or an ID number as validate_cn_id does — in a cn_mobile, phone or
+ * cn_id field, or as their home visit's phone: {"now","cases":[entry…]},
+ * newest first, at most WINDOW_FIND_MAX, entries as in the queue plus
+ * "created_at" and "sms_to" (the last four digits of the mobile a link
+ * would be texted to, notify_mobile, or null). A staffer on the phone
+ * with a resident who lost their link finds the case so. Returns 0 and
+ * *out (caller frees) or -1. */
+int window_view_web_find_json(struct db *db, const char *number, char **out);
+
 /* The queue entry of one case, for the answers of the call routes.
  * Returns 0 and *out (caller frees), 1 with e (unknown case), -1. */
 int window_view_entry_json(struct db *db, const char *id, char **out, struct refusal *e);

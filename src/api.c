@@ -383,6 +383,8 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/staff/prereview", api_staff_prereview, HTTP_STAFF, false},
     {"GET", "/api/v1/staff/colleagues", api_staff_colleagues, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/invite", api_staff_invite, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/send-link", api_staff_send_link, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/web-cases/search", api_staff_web_search, HTTP_STAFF, true},
     {"GET", "/print/staff/cases/{}/correction", print_staff_correction, HTTP_STAFF, false},
     {"GET", "/api/v1/staff/notifications", api_notify_list, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/notifications/{}/done", api_notify_done, HTTP_STAFF, true},

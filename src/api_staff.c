@@ -19,11 +19,13 @@
 #include "clock.h"
 #include "db.h"
 #include "display.h"
+#include "notify.h"
 #include "posts.h"
 #include "print.h"
 #include "reply.h"
 #include "relay.h"
 #include "utf8.h"
+#include "validate.h"
 #include "window.h"
 #include "window_view.h"
 
@@ -750,4 +752,76 @@ enum MHD_Result api_staff_work(struct http_request *req)
         res = reply_doc_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
     catalog_release(c);
     return res;
+}
+
+/* {"number":"13800138000"} or an ID number: the web cases that hold it
+ * (window_view_web_find_json). A POST, so that the number stays out of
+ * addresses, the browser's history and any proxy's log. */
+enum MHD_Result api_staff_web_search(struct http_request *req)
+{
+    char folded[256], mobile[12], idno[19], *json;
+    const char *number, *code, *key = NULL;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    size_t n;
+    int birth;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    if (!(body = reply_json_body(req, &res)))
+        return res;
+    number = bodies_text(body, "number");
+    /* a Chinese input method types full-width digits */
+    if (number && strlen(number) < sizeof folded &&
+        (n = validate_fold_width(number, strlen(number), folded)) != (size_t)-1) {
+        if (validate_cn_mobile(folded, n, mobile) == 0)
+            key = mobile;
+        else if (validate_cn_id(folded, n, clock_today(), idno, &birth, &code) == 0)
+            key = idno;
+    }
+    if (!key) {
+        res = http_reply_error(req, 422, "bad_number",
+                               "请输入居民办理时填写的 11 位手机号，或 18 位身份证号");
+    } else if (window_view_web_find_json(db, key, &json) != 0) {
+        res = reply_internal(req);
+    } else {
+        res = reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    }
+    cJSON_Delete(body);
+    return res;
+}
+
+/* The case's link texted again to the mobile it holds (notify_link_send):
+ * 200 with the case view and "link_sent":{"sms_to":"8000"}; 409 or 429
+ * (Retry-After) as notify.h says. */
+enum MHD_Result api_staff_send_link(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], tail[5], *json = NULL;
+    struct refusal e, e2;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *doc = NULL, *sent;
+    long retry = 0;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    r = notify_link_send(db, id, req->user, tail, &retry, &e);
+    if (r < 0)
+        return reply_internal(req);
+    if (r == 2)
+        return http_reply_error_retry(req, 429, e.code, e.message, retry);
+    if (r == 1)
+        return reply_refusal(req, &e);
+    if ((r = window_view_case_json(db, id, &json, &e2)) != 0)
+        return r < 0 ? reply_internal(req) : reply_refusal(req, &e2);
+    doc = cJSON_Parse(json);
+    free(json);
+    if (!doc || !(sent = cJSON_AddObjectToObject(doc, "link_sent")) ||
+        !cJSON_AddStringToObject(sent, "sms_to", tail)) {
+        cJSON_Delete(doc);
+        return reply_internal(req);
+    }
+    return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
 }

@@ -29,6 +29,7 @@
 #include "clock.h"
 #include "field.h"
 #include "frontmatter.h"
+#include "print.h"
 #include "procedure.h"
 #include "utf8.h"
 
@@ -84,6 +85,8 @@ const char *notify_kind_name(enum notify_kind kind)
     case NOTIFY_REJECTED:
     case NOTIFY_REFUSED:
         return "rejected";
+    case NOTIFY_LINK:
+        return "link";
     }
     return "returned";
 }
@@ -144,8 +147,11 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
                             "还没有拿到告知书的，请到综合窗口领取。",
         [NOTIFY_REFUSED] = "不予受理。原因和申请复议、提起诉讼的途径写在不予受理告知书上；"
                            "还没有拿到告知书的，请到综合窗口领取。",
+        [NOTIFY_LINK] = NULL,
     };
 
+    if (!what[kind])
+        return NULL;
     return notify_compose(title, ticket, what[kind]);
 }
 
@@ -158,6 +164,8 @@ char *notify_text_for(enum notify_kind kind, const struct case_state *cs)
     char *what = NULL, *out = NULL;
     int n;
 
+    if (kind == NOTIFY_LINK)
+        return NULL;
     if (kind != NOTIFY_RETURNED || strcmp(cs->channel, "web") != 0)
         return notify_text(kind, cs->model->title, cs->ticket);
     /* a case handed in from home was returned from online pre-review, with
@@ -208,6 +216,51 @@ const char *notify_phone(const struct case_state *cs)
     return m ? m : cs->r.visit_phone && cs->r.visit_phone[0] ? cs->r.visit_phone : NULL;
 }
 
+/* Whether v is a mainland mobile as validate_cn_mobile stores it: 11
+ * digits, 1[3-9]… (a phone field's landline is "AREA-NUMBER"). */
+static bool notify_is_mobile(const char *v)
+{
+    size_t i;
+
+    if (!v || strlen(v) != 11 || v[0] != '1' || v[1] < '3' || v[1] > '9')
+        return false;
+    for (i = 2; i < 11; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+    return true;
+}
+
+/* The first mobile among the values of fields of type t, in step and form
+ * order, or NULL. */
+static const char *notify_first_mobile(const struct case_state *cs, enum field_type t)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < cs->model->n_steps; i++) {
+        const struct proc_step *s = &cs->model->steps[i];
+        for (j = 0; j < s->n_fields; j++) {
+            if (s->fields[j].type != t)
+                continue;
+            for (k = 0; k < cs->n_values; k++)
+                if (strcmp(cs->values[k].key, s->fields[j].key) == 0 &&
+                    notify_is_mobile(cs->values[k].value))
+                    return cs->values[k].value;
+        }
+    }
+    return NULL;
+}
+
+const char *notify_mobile(const struct case_state *cs)
+{
+    const char *m = notify_first_mobile(cs, FIELD_CN_MOBILE);
+
+    if (!m)
+        m = notify_first_mobile(cs, FIELD_PHONE);
+    if (!m && notify_is_mobile(cs->r.visit_phone))
+        m = cs->r.visit_phone;
+    return m;
+}
+
 /* 1 normally; 60 with SPKIOSK_NOTIFY_FAST=1, set by notify_start */
 static long notify_backoff_div = 1;
 
@@ -254,7 +307,193 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
     return rc;
 }
 
+/* --- a web case's link sent again (ours) ----------------------------------------- */
+
+static const struct refusal err_link_no_sms = {
+    REFUSAL_CONFLICT, "no_sms",
+    "本大厅没有设置短信发送，办件链接发不出去。请不要在电话里念链接：请居民带身份证件到大厅，由窗口帮忙办理"};
+static const struct refusal err_link_no_url = {
+    REFUSAL_CONFLICT, "no_public_url",
+    "本大厅没有设置对外网址，短信里放不了办件链接（请告诉管理员：serve --public-url）。请不要在电话里念链接：请居民带身份证件到大厅，由窗口帮忙办理"};
+static const struct refusal err_link_not_web = {
+    REFUSAL_CONFLICT, "not_web",
+    "这件不是在网上办的，没有办件链接：请居民凭排队凭条或补正告知单上的二维码查看，或带身份证件到综合窗口询问"};
+static const struct refusal err_link_erased = {
+    REFUSAL_CONFLICT, "erased",
+    "这件办件的填写内容已按保存期限删除，没有手机号可以发送；需要的话请居民重新办理"};
+static const struct refusal err_link_no_mobile = {
+    REFUSAL_CONFLICT, "no_mobile",
+    "这件办件里没有手机号（没有留电话，或只留了座机），短信发不出去。请不要在电话里念链接：请居民带身份证件到大厅，由窗口帮忙办理"};
+static const struct refusal err_link_pending = {
+    REFUSAL_CONFLICT, "link_pending",
+    "这件办件的链接短信还在发送中，请居民稍等一两分钟，不用再发"};
+static const struct refusal err_link_soon = {
+    REFUSAL_CONFLICT, "link_too_soon",
+    "10 分钟内已经给这件办件发过链接短信了。请居民先看看短信（有时要等几分钟，也可能被拦截到垃圾短信里）；10 分钟后仍没收到再发"};
+static const struct refusal err_link_day = {
+    REFUSAL_CONFLICT, "link_limit",
+    "这件办件 24 小时内已经发过 3 次链接短信，不能再发了。请核对居民现在用的手机是不是办件里留的那个号码；需要的话请居民带身份证件到大厅办理"};
+
+/* the case's link texts of the last day, newest first; and whether one is
+ * still on its way (neither sent nor given up) */
+static const char sql_link_recent[] =
+    "SELECT created_at, done_at IS NULL AND next_try IS NOT NULL FROM notifications"
+    " WHERE case_id = ?1 AND kind = 'link' AND erased_at IS NULL AND created_at >= ?2"
+    " ORDER BY created_at DESC, id DESC";
+static const char sql_link_pending[] =
+    "SELECT 1 FROM notifications WHERE case_id = ?1 AND kind = 'link' AND erased_at IS NULL"
+    " AND done_at IS NULL AND next_try IS NOT NULL LIMIT 1";
+
+/* The limits of notify_link_send for case id, inside its transaction:
+ * 0 allowed, 1 with e (one on its way), 2 with e and *retry_after, -1. */
+static int notify_link_limit(struct db *db, const char *id, long *retry_after, struct refusal *e)
+{
+    char since[CLOCK_UTC_LEN];
+    time_t now = time(NULL), at, latest = 0, oldest = 0;
+    sqlite3_stmt *st;
+    int r, n = 0;
+
+    if (!(st = db_stmt(db, sql_link_pending)) || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW) {
+        *e = err_link_pending;
+        return 1;
+    }
+    if (r != SQLITE_DONE)
+        return -1;
+    clock_utc(now - NOTIFY_LINK_DAY, since);
+    if (!(st = db_stmt(db, sql_link_recent)) ||
+        (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) | sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC)) !=
+            SQLITE_OK)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (clock_utc_parse((const char *)sqlite3_column_text(st, 0), &at) != 0)
+            continue;
+        if (n == 0)
+            latest = at;
+        /* the one whose day must pass for another to be allowed */
+        if (n == NOTIFY_LINK_DAY_MAX - 1)
+            oldest = at;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_DONE)
+        return -1;
+    if (n >= NOTIFY_LINK_DAY_MAX) {
+        *e = err_link_day;
+        *retry_after = (long)(oldest + NOTIFY_LINK_DAY - now);
+    } else if (n > 0 && now - latest < NOTIFY_LINK_GAP) {
+        *e = err_link_soon;
+        *retry_after = (long)(latest + NOTIFY_LINK_GAP - now);
+    } else {
+        return 0;
+    }
+    if (*retry_after < 1)
+        *retry_after = 1;
+    return 2;
+}
+
+int notify_link_send(struct db *db, const char *id, const char *user, char tail[5],
+                     long *retry_after, struct refusal *e)
+{
+    /* the link between spaces, so that a phone's linkifier stops at it; a
+     * text received by someone who did not ask is told to ignore it */
+    static const char fmt[] = "的办件链接是 %s （工作人员应您的要求重新发送）。"
+                              "请只在自己的手机上打开，不要转发给别人；您没有要过的话，请不要理会。";
+    char link[PRINT_QR_PAYLOAD_MAX], now[CLOCK_UTC_LEN];
+    struct case_state cs;
+    const char *mobile = NULL;
+    char *what = NULL, *text = NULL;
+    sqlite3_stmt *st;
+    int rc, n, b = SQLITE_OK;
+
+    tail[0] = '\0';
+    *retry_after = 0;
+    memset(&cs, 0, sizeof cs);
+    /* without a sender the list is one for staff to phone, and a phone
+     * call would have a staffer read the case's secret id aloud */
+    if (!notify_sending()) {
+        *e = err_link_no_sms;
+        return 1;
+    }
+    if (!print_case_link(id, link)) {
+        *e = err_link_no_url;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    rc = 1;
+    if (strcmp(cs.channel, "web") != 0)
+        *e = err_link_not_web;
+    else if (cs.erased && !notify_mobile(&cs))
+        *e = err_link_erased;
+    else if (!(mobile = notify_mobile(&cs)))
+        *e = err_link_no_mobile;
+    else if ((rc = notify_link_limit(db, id, retry_after, e)) == 0)
+        goto send;
+    db_rollback(db);
+    goto done;
+send:
+    rc = -1;
+    n = snprintf(NULL, 0, fmt, link);
+    if (n < 0 || !(what = malloc((size_t)n + 1)))
+        goto rollback;
+    snprintf(what, (size_t)n + 1, fmt, link);
+    if (!(text = notify_compose(cs.model->title, cs.ticket, what)) || !(st = db_stmt(db, sql_insert)))
+        goto rollback;
+    clock_utc_now(now);
+    b |= sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+    b |= cs.ticket ? sqlite3_bind_text(st, 2, cs.ticket, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
+    b |= sqlite3_bind_text(st, 3, notify_kind_name(NOTIFY_LINK), -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, mobile, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int64(st, 7, (sqlite3_int64)time(NULL));
+    b |= sqlite3_bind_text(st, 8, cs.model->title, -1, SQLITE_STATIC);
+    /* the event names the staffer, never the number nor the link */
+    if (db_run(st, b) != 0 || cases_event_add(db, cs.id, "link_sent", "window", user, -1, NULL) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    snprintf(tail, 5, "%s", mobile + 7);
+    notify_wake();
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    free(what);
+    free(text);
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* --- the staff page's list ---------------------------------------------------- */
+
+/* What the list shows of a link text: the case's id in it replaced by
+ * "…", so that a screen seen over a shoulder (or a staffer told to phone
+ * about a text that failed) never has the secret to read out. Adds
+ * "text" to o; 0 or -1. */
+static int notify_link_text_add(cJSON *o, const char *text, const char *case_id)
+{
+    const char *at = case_id && *case_id ? strstr(text, case_id) : NULL;
+    size_t idlen = case_id ? strlen(case_id) : 0, pre;
+    char *shown;
+    int rc;
+
+    if (!at)
+        return cJSON_AddStringToObject(o, "text", text) ? 0 : -1;
+    pre = (size_t)(at - text);
+    if (!(shown = malloc(strlen(text) - idlen + sizeof "…")))
+        return -1;
+    memcpy(shown, text, pre);
+    strcpy(shown + pre, "…");
+    strcat(shown, at + idlen);
+    rc = cJSON_AddStringToObject(o, "text", shown) ? 0 : -1;
+    free(shown);
+    return rc;
+}
 
 int notify_list_json(struct db *db, char **out)
 {
@@ -284,7 +523,11 @@ int notify_list_json(struct db *db, char **out)
              db_column_json(o, "kind", st, 3) == 0 &&
              (sqlite3_column_bytes(st, 4) > 0 ? db_column_json(o, "phone", st, 4) == 0
                                               : cJSON_AddNullToObject(o, "phone") != NULL) &&
-             db_column_json(o, "text", st, 5) == 0 && db_column_json(o, "created", st, 6) == 0 &&
+             (sqlite3_column_text(st, 3) && strcmp((const char *)sqlite3_column_text(st, 3), "link") == 0
+                  ? notify_link_text_add(o, (const char *)sqlite3_column_text(st, 5),
+                                         (const char *)sqlite3_column_text(st, 1)) == 0
+                  : db_column_json(o, "text", st, 5) == 0) &&
+             db_column_json(o, "created", st, 6) == 0 &&
              db_column_json(o, "done", st, 7) == 0 && db_column_json(o, "done_by", st, 8) == 0 &&
              cJSON_AddNumberToObject(o, "attempts", attempts) &&
              db_column_json(o, "last_error", st, 10) == 0 &&

@@ -64,6 +64,15 @@ int print_set_public_url(const char *url)
     return 0;
 }
 
+bool print_case_link(const char *id, char out[PRINT_QR_PAYLOAD_MAX])
+{
+    out[0] = '\0';
+    if (!print_public_url[0])
+        return false;
+    snprintf(out, PRINT_QR_PAYLOAD_MAX, "%s/#/case/%s", print_public_url, id);
+    return true;
+}
+
 /* The QR's payload for case id: "URL/#/case/ID" (web/app.js's route of a
  * case opened by its code) or the id. */
 static void print_qr_payload(const char *id, char out[PRINT_QR_PAYLOAD_MAX])

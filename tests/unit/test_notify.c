@@ -392,3 +392,51 @@ Test(notify, the_command_bounds_bytes_and_words)
     cr_assert_eq(notify_start(cmd), 0);
     notify_stop();
 }
+
+/* A link can only be texted: the first mobile, wherever it is typed, never
+ * a landline that comes first (notify_phone's choice for a phone call). */
+Test(notify, the_mobile_a_link_is_texted_to)
+{
+    struct fake f;
+
+    fake_make(&f, true);
+    cr_expect_str_eq(notify_mobile(&f.cs), "13800138000");
+    f.values[1].value = "";
+    cr_expect_null(notify_mobile(&f.cs), "only a landline: no text can reach it");
+    /* a phone field holding a mobile is one */
+    f.values[2].value = "13912345678";
+    cr_expect_str_eq(notify_mobile(&f.cs), "13912345678");
+    f.values[2].value = "";
+    f.cs.r.visit_phone = "13700000000";
+    cr_expect_str_eq(notify_mobile(&f.cs), "13700000000", "the visit's phone, a mobile");
+    f.cs.r.visit_phone = "0535-6221234";
+    cr_expect_null(notify_mobile(&f.cs));
+    cr_expect_null(notify_text(NOTIFY_LINK, "t", NULL), "a link's text holds its link: not made here");
+    cr_expect_str_eq(notify_kind_name(NOTIFY_LINK), "link");
+}
+
+/* The list's text of a link never holds its case id: a staffer asked to
+ * phone about a text that failed must not read it out, nor a resident at
+ * the desk read it over a shoulder. */
+Test(notify, the_list_hides_the_id_in_a_link_text, .init = setup, .fini = teardown)
+{
+    char a[CASE_ID_LEN + 1], *out = NULL;
+    cJSON *doc, *x;
+
+    casedb_case(&tdb, "simple", a);
+    casedb_exec(&tdb, "INSERT INTO notifications (case_id, ticket, title, kind, phone, text,"
+                      " created_at, attempts, next_try) VALUES ('%1$s', NULL, 't', 'link', '13800138000',"
+                      " '「t」的办件链接是 https://h.example/#/case/%1$s （重新发送）', '2026-12-07T01:00:00Z', 0, 1)",
+                a);
+    cr_assert_eq(notify_list_json(tdb.db, &out), 0);
+    cr_assert_not_null(doc = cJSON_Parse(out));
+    x = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "notifications"), 0);
+    cr_assert_not_null(x, "%s", out);
+    cr_expect_str_eq(cJSON_GetObjectItem(x, "kind")->valuestring, "link");
+    cr_expect_str_eq(cJSON_GetObjectItem(x, "text")->valuestring,
+                     "「t」的办件链接是 https://h.example/#/case/… （重新发送）");
+    /* "case" holds it (the staff page opens the case by it): not the text */
+    cr_expect_null(strstr(cJSON_GetObjectItem(x, "text")->valuestring, a), "%s", out);
+    cJSON_Delete(doc);
+    free(out);
+}
