@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "notify.h"
 #include "posts.h"
+#include "print.h"
 #include "relay.h"
 #include "workdays.h"
 
@@ -915,6 +916,18 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_bool(root, "ticket_expired",
                                strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs));
     rc |= window_view_add_str(root, "channel", cs->channel);
+    /* a web case's lost link (ours, notify_link_send): the mobile's last
+     * four that a text would go to, for the staffer to check with the
+     * caller, and whether this hall can text it at all */
+    if (strcmp(cs->channel, "web") == 0) {
+        const char *m = notify_mobile(cs);
+        char link[PRINT_QR_PAYLOAD_MAX];
+        rc |= window_view_add_str(root, "sms_to", m ? m + 7 : NULL);
+        rc |= window_view_add_bool(root, "link_sms", notify_sending() && print_case_link(cs->id, link));
+    } else {
+        rc |= window_view_add_str(root, "sms_to", NULL);
+        rc |= window_view_add_bool(root, "link_sms", false);
+    }
     rc |= window_view_add_str(root, "status", cs->status);
     rc |= window_view_add_str(root, "created_at", cs->created_at);
     rc |= window_view_add_str(root, "created_by", cs->w.created_by);

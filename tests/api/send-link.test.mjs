@@ -70,6 +70,15 @@ describe('with a sender and --public-url', () => {
     assert.deepEqual(none.body.cases, []);
   });
 
+  it('the case view says whether a link can be texted, and to which tail', async () => {
+    const v = (await h.sget(`/api/v1/staff/cases/${web.id}`)).body;
+    assert.equal(v.sms_to, MOBILE.slice(-4));
+    assert.equal(v.link_sms, true);
+    const kv = (await h.sget(`/api/v1/staff/cases/${kiosk.id}`)).body;
+    assert.equal(kv.sms_to, null, 'a kiosk case has no link to send');
+    assert.equal(kv.link_sms, false);
+  });
+
   it('the search refuses what is neither a mobile nor an ID number, and needs a session and its token', async () => {
     for (const number of ['8000', '1380013800', '11010519491231002', 'A017', '']) {
       assertError(await h.spost('/api/v1/staff/web-cases/search', { number }), 422, 'bad_number');
@@ -169,6 +178,7 @@ describe('without a sender: a link must not be read aloud', () => {
 
   it('409 no_sms, nothing listed', async () => {
     const web = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal((await h.sget(`/api/v1/staff/cases/${web.id}`)).body.link_sms, false, 'the page is told');
     assertError(await h.spost(`/api/v1/staff/cases/${web.id}/send-link`), 409, 'no_sms');
     const l = (await h.sget('/api/v1/staff/notifications')).body.notifications;
     assert.equal(l.filter((x) => x.kind === 'link').length, 0);
