@@ -9,7 +9,8 @@ import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './phonelist.js';
 import { who } from './work.js';
 
-const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理' };
+// link: a web case's link texted again at the resident's call (weblink.js)
+const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理', link: '补发办件链接' };
 const enc = encodeURIComponent;
 let ui = {};
 
@@ -39,6 +40,10 @@ function whyFailed(e) {
 function state(n, command) {
   // the resident came back and handed the case in again: nobody phoned
   if (n.done && n.done_by === '~resident') return el('span', { class: 'badge badge-ok' }, `不用再通知 · 居民已重新提交 ${hm(n.done)}`);
+  if (n.done && n.kind === 'link') {
+    return el('span', { class: 'badge badge-ok' },
+      n.done_by === 'notify-command' ? `已发送 · 短信 ${hm(n.done)}` : `不再发送 · ${who(n.done_by)} ${hm(n.done)}`);
+  }
   if (n.done) return el('span', { class: 'badge badge-ok' }, `已通知 · ${n.done_by === 'notify-command' ? '短信' : who(n.done_by)} ${hm(n.done)}`);
   const parts = [];
   if (!n.phone) {
@@ -48,11 +53,18 @@ function state(n, command) {
     parts.push(el('span', { class: 'badge badge-error notify-failed' },
       n.failed ? `发送失败，已停止重试（${n.attempts} 次）` : `发送失败（第 ${n.attempts} 次），稍后重试`));
     parts.push(el('span', { class: 'hint' }, ` ${whyFailed(n.last_error)}`));
+    // the link is the case's key: never read out over the phone
+    if (n.kind === 'link') {
+      parts.push(el('p', { class: 'hint link-no-phone' },
+        '这是办件链接短信：请不要打电话念链接。可以稍后在办件里再发一次，或请居民带身份证件到大厅办理。'));
+    }
   } else if (command) {
     parts.push(el('span', { class: 'hint' }, '等待自动发送'));
   }
+  // a link text nobody phones about: the staffer only clears it off the list
+  const word = n.kind === 'link' ? '不再发送' : '已通知';
   const btn = el('button', { type: 'button', class: 'btn btn-small notify-done',
-    'aria-label': `已通知：${n.phone || '没有电话'} ${n.ticket || ''} ${n.title}` }, '已通知');
+    'aria-label': `${word}：${n.phone || '没有电话'} ${n.ticket || ''} ${n.title}` }, word);
   btn.addEventListener('click', () => busy(btn, () => markDone(n)));
   parts.push(el('div', { class: 'btn-row' }, btn));
   return el('div', {}, ...parts);

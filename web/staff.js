@@ -22,6 +22,7 @@ import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
 import { readyCard, drawReady } from './ready.js';
 import { offerNewerBuild } from './fresh.js';
+import { linkFindCard, linkSection } from './weblink.js';
 
 const POLL_MS = 5000;
 // The window this PC stands at (窗口号), set once: kept in localStorage,
@@ -49,6 +50,7 @@ const WHAT = {
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
   followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
+  link_sent: '短信补发办件链接',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
 // what a call-back found (followup.c), as the 回访 card names it
@@ -314,6 +316,8 @@ function build(main) {
         workCard(openByKey),
         changesCard(),
         preCard,
+        // a web case's lost link: found by the caller's number, texted again
+        linkFindCard(openByKey, (st) => badge(st)),
         notifyCard(openByKey),
         followupCard(openByKey),
         el('div', { class: 'card' }, startForm)),
@@ -760,6 +764,11 @@ function moveCallbacks() {
   };
 }
 
+// The case redrawn with what the link's text said (weblink.js), as a move's.
+function linkSent() {
+  return moveCallbacks().show;
+}
+
 function showCase(v, { keepFocus = false } = {}) {
   // a redraw in place (再次叫号, a move refused because a colleague moved
   // the case first) takes away the button that had the focus (or had it
@@ -777,7 +786,8 @@ function showCase(v, { keepFocus = false } = {}) {
   // the parts a case lacks are null: replaceChildren would print "null"
   ui.pane.replaceChildren(...[
     // 本事项已更新: what changed since this staffer last confirmed it
-    heading, changesNotice(v.procedure), facts(v), incompleteNote(v), actions(v, form), form, box, chainView(v),
+    heading, changesNotice(v.procedure), facts(v), incompleteNote(v), actions(v, form),
+    v.channel === 'web' ? linkSection(v, form, linkSent()) : null, form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),
       missing.length ? el('ul', { class: 'missing' }, missing.map((m) => el('li', {}, m)))
