@@ -80,6 +80,31 @@ int relay_resume_dates(struct db *db, const char *id, int stage, const char *pau
                        const char *due, const struct workdays *cal, int day, int *stage_due,
                        int *committed);
 
+/* The dates a corrected case waiting for the hall resumes to. */
+struct relay_resumed {
+    int stage_due;  /* its current stage's (YYYYMMDD) */
+    int committed;  /* the committed date, moved on by the days spent returned */
+    int from, days; /* its stage counts days working days from from (its return) */
+};
+
+/* Whether cs is a corrected case waiting for the hall (waiting, prereview,
+ * invited or visit; returned while accepted, paused_on, and handed in
+ * again since its last return): then 1 with *out the dates it would
+ * resume to if accepted on today, as relay_resume_dates counts them (the
+ * day's report counts it overdue by them), under cal (NULL: weekends
+ * alone). 0 (*out zeroed) for any other case, for unknown dates and for
+ * today 0; -1 on a database error. */
+int relay_resumed_get(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                      int today, struct relay_resumed *out);
+
+/* Adds "resume" to the object out: null, or for a corrected case waiting
+ * for the hall (relay_resumed_get) {"stage_due","committed","overdue",
+ * "late"}: the dates it resumes to, overdue when either is before today
+ * (as the day's report counts it), late when the committed date is. 0 or
+ * -1. */
+int relay_resume_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                      int today, void *out /* cJSON * */);
+
 /* Whether stage (the key of the stage the staffer saw; NULL: not said) is
  * no longer the case's current stage: a colleague passed it meanwhile. A
  * case with no current stage has not moved. */
@@ -158,10 +183,15 @@ int relay_assign(struct db *db, const char *id, const char *user, const char *to
 
 /* Adds what staff see of the chain to the case object o: "stage" (index
  * or null), "owner" (or null), "due" (the chain's, or null), "overdue",
- * and "stages":[{"key","label","post","days","due","done_at","by","note"}]
- * — the case's rows once accepted, else the pinned version's stages with
- * null dates. 0 or -1. */
-int relay_staff_json(struct db *db, const struct case_state *cs, int today, void *o /* cJSON * */);
+ * "late", "resume" (relay_resume_json) and "stages":[{"key","label",
+ * "post","days","due","done_at","by","note","begun_on"}] — the case's rows
+ * once accepted, else the pinned version's stages with null dates. A
+ * corrected case waiting for the hall shows the dates it resumes to
+ * (relay_resumed_get, under cal): "due", its stage's and the later ones',
+ * with overdue and late by them. today 0: the stored dates alone (a
+ * receipt), nothing overdue. 0 or -1. */
+int relay_staff_json(struct db *db, const struct case_state *cs, const struct workdays *cal, int today,
+                     void *o /* cJSON * */);
 
 /* The work list: accepted cases at a stage of one of posts (n_posts ids)
  * or, when owner is not NULL, owned by owner; only those overdue

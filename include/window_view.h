@@ -25,7 +25,9 @@
  * version no longer parses is left out (logged by procedure and version).
  * An entry is {"id","ticket","procedure","title","status","channel",
  * "submitted_at","waiting_since","called_at","called_by","calls",
- * "accepted_at","accepted_by","invite_date","ready_at","ids":[{"label","value"}]}.
+ * "accepted_at","accepted_by","invite_date","ready_at","resume",
+ * "ids":[{"label","value"}]}; resume as relay_resume_json gives it (a
+ * corrected case waiting for the hall: the dates it resumes to).
  * Returns 0 and *out (caller frees) or -1. */
 int window_view_queue_json(struct db *db, char **out);
 

@@ -18,6 +18,7 @@
 #include "library.h"
 #include "print.h"
 #include "quota.h"
+#include "relay.h"
 #include "render.h"
 #include "reply.h"
 #include "throttle.h"
@@ -130,6 +131,30 @@ static bool api_cases_room(struct http_request *req, struct db *db, enum quota_s
 /* A view of a loaded case as JSON (caller frees; NULL when memory ran out). */
 typedef char *(*api_case_view_fn)(const struct case_state *cs);
 
+/* A corrected case waiting for the hall: its due and its stage's are
+ * the dates it resumes to (relay_resumed_get), moved on by the working
+ * days spent returned as the contract's due is, and as the staff view and
+ * the day's report count them; the stored ones are those before the
+ * return until the hall takes it up. 0, or -1 on a database error. */
+static int api_case_resumed(struct db *db, struct case_state *cs)
+{
+    struct relay_resumed rs;
+    struct catalog *c;
+    int r;
+
+    if (!cs->r.paused_on[0])
+        return 0;
+    c = catalog_acquire();
+    r = relay_resumed_get(db, cs, c ? catalog_calendar(c) : NULL, clock_today(), &rs);
+    if (c)
+        catalog_release(c);
+    if (r <= 0)
+        return r;
+    clock_day_text(rs.committed, cs->r.due);
+    clock_day_text(rs.stage_due, cs->r.stage_due);
+    return 0;
+}
+
 /* Answers with view of case id as it now is: 404 for no such case, 500
  * on a failure (no connection included), else status with the JSON. */
 static enum MHD_Result api_case_answer(struct http_request *req, struct db *db, const char *id,
@@ -144,6 +169,8 @@ static enum MHD_Result api_case_answer(struct http_request *req, struct db *db, 
     if (!db)
         return reply_internal(req);
     r = cases_load(db, id, &cs, &e);
+    if (r == 0 && view == case_view_json)
+        r = api_case_resumed(db, &cs);
     if (r < 0)
         ret = reply_internal(req);
     else if (r > 0)

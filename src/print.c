@@ -800,7 +800,7 @@ int print_receipt_html(struct db *db, const char *id, const struct posts *posts,
         *e = not_accepted;
         r = 1;
     }
-    if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, 0, o) != 0 ||
+    if (r == 0 && (!(o = cJSON_CreateObject()) || relay_staff_json(db, &cs, cal, 0, o) != 0 ||
                    print_first_accept(db, id, first, first_user, sizeof first_user, &times) < 0 ||
                    !(received = cJSON_CreateObject()) || print_received(db, id, received) != 0))
         r = -1;

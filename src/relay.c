@@ -445,6 +445,51 @@ int relay_resume_dates(struct db *db, const char *id, int stage, const char *pau
     return 0;
 }
 
+/* A hand-in (submitted, or a home visit asked for) after the case's last
+ * return: the resident corrected it, and its clock is the hall's again.
+ * Bounded by the case's events (a handful). */
+static const char sql_handed_in_again[] =
+    "SELECT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = ?1"
+    " AND e.what IN ('submitted', 'visit_requested')"
+    " AND e.id > (SELECT max(r.id) FROM case_events r WHERE r.case_id = ?1 AND r.what = 'returned'))";
+
+int relay_resumed_get(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                      int today, struct relay_resumed *out)
+{
+    static const char *const waiting[] = {"waiting", "prereview", "invited", "visit"};
+    int paused = relay_ymd_parse(cs->r.paused_on), chain = relay_ymd_parse(cs->r.due);
+    int days, spent, r, again = 0;
+    sqlite3_stmt *st;
+    size_t i;
+    bool hall = false;
+
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < sizeof waiting / sizeof waiting[0]; i++)
+        hall |= strcmp(cs->status, waiting[i]) == 0;
+    if (!hall || cs->r.stage < 0 || !paused || !chain || !today)
+        return 0;
+    if (!(st = db_stmt(db, sql_handed_in_again)))
+        return -1;
+    r = sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW)
+        again = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        return -1;
+    if (!again)
+        return 0;
+    if (relay_resume_days(db, cs->id, cs->r.stage, paused, chain, cal, today, &days, &spent) != 0)
+        return -1;
+    if (days < 0 || !(out->stage_due = workdays_due(cal, paused, days)) ||
+        !(out->committed = spent > 0 ? workdays_due(cal, chain, spent) : chain)) {
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    out->from = paused;
+    out->days = days;
+    return 1;
+}
+
 int relay_accept_locked(struct db *db, const struct case_state *cs, const char *user,
                         const char *channel, const char *detail, bool take_over,
                         const struct workdays *cal, int today)
@@ -895,20 +940,88 @@ static bool relay_overdue(const char *due, int today)
     return d && today && d < today;
 }
 
-int relay_staff_json(struct db *db, const struct case_state *cs, int today, void *out)
+/* Sets o's member key to the date ymd (YYYYMMDD). 0 or -1. */
+static int relay_set_date(cJSON *o, const char *key, int ymd)
 {
+    char d[CLOCK_DAY_LEN];
+    cJSON *v;
+
+    relay_ymd_text(ymd, d);
+    if (!(v = cJSON_CreateString(d)))
+        return -1;
+    if (cJSON_GetObjectItemCaseSensitive(o, key))
+        return cJSON_ReplaceItemInObjectCaseSensitive(o, key, v) ? 0 : (cJSON_Delete(v), -1);
+    return cJSON_AddItemToObject(o, key, v) ? 0 : (cJSON_Delete(v), -1);
+}
+
+/* "resume": null, or for a corrected case waiting for the hall the dates
+ * it resumes to (rs) and whether they are before today, as the day's
+ * report counts it overdue. 0 or -1. */
+static int relay_resume_add(cJSON *o, const struct relay_resumed *rs, int today)
+{
+    cJSON *x;
+
+    if (!rs)
+        return cJSON_AddNullToObject(o, "resume") ? 0 : -1;
+    return (x = cJSON_AddObjectToObject(o, "resume")) && relay_set_date(x, "stage_due", rs->stage_due) == 0 &&
+                   relay_set_date(x, "committed", rs->committed) == 0 &&
+                   cJSON_AddBoolToObject(x, "overdue", rs->stage_due < today || rs->committed < today) &&
+                   cJSON_AddBoolToObject(x, "late", rs->committed < today)
+               ? 0
+               : -1;
+}
+
+int relay_resume_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                      int today, void *out)
+{
+    struct relay_resumed rs;
+    int r = relay_resumed_get(db, cs, cal, today, &rs);
+
+    return r < 0 ? -1 : relay_resume_add(out, r ? &rs : NULL, today);
+}
+
+/* A corrected case waiting for the hall (rs): the chain as it resumes,
+ * the stage from its return with the days it had left and the days spent
+ * returned, the later ones projected from it as relay_stages_project will
+ * at the acceptance, and the committed date moved on; so the page, the
+ * resident's view and the day's report say one date. 0 or -1. */
+static int relay_resume_stages(cJSON *o, cJSON *arr, const struct case_state *cs,
+                               const struct relay_resumed *rs, const struct workdays *cal)
+{
+    int from = relay_anchor(rs->from, rs->days, rs->stage_due), i, n = cJSON_GetArraySize(arr);
+    cJSON *s;
+
+    if (relay_set_date(o, "due", rs->committed) != 0 ||
+        ((s = cJSON_GetArrayItem(arr, cs->r.stage)) && relay_set_date(s, "due", rs->stage_due) != 0))
+        return -1;
+    for (i = cs->r.stage + 1; i < n; i++) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(s = cJSON_GetArrayItem(arr, i), "days");
+        int days = cJSON_IsNumber(d) && d->valueint > 0 ? d->valueint : 0, due = workdays_due(cal, from, days);
+        if (!due)
+            return 0;   /* past the calendar's bounds: the stored dates stand */
+        if (relay_set_date(s, "due", due) != 0)
+            return -1;
+        from = relay_anchor(from, days, due);
+    }
+    return 0;
+}
+
+int relay_staff_json(struct db *db, const struct case_state *cs, const struct workdays *cal, int today,
+                     void *out)
+{
+    struct relay_resumed rs;
     cJSON *o = out, *arr, *s;
     sqlite3_stmt *st;
     size_t i;
-    int r, rows = 0, rc = -1;
+    int r, rows = 0, rc = -1, resumed;
     bool live, late;
 
+    if ((resumed = relay_resumed_get(db, cs, cal, today, &rs)) < 0)
+        return -1;
     if ((cs->r.stage < 0 ? !cJSON_AddNullToObject(o, "stage") : !cJSON_AddNumberToObject(o, "stage", cs->r.stage)) ||
         relay_add_text(o, "owner", cs->r.owner) != 0 || relay_add_text(o, "due", cs->r.due) != 0 ||
         !(arr = cJSON_AddArrayToObject(o, "stages")) || !(st = db_stmt(db, sql_stage_rows)))
         return -1;
-    live = strcmp(cs->status, "accepted") == 0 || strcmp(cs->status, "returned") == 0 ||
-           strcmp(cs->status, "waiting") == 0;
     if (sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) != SQLITE_OK)
         goto done;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -941,18 +1054,22 @@ int relay_staff_json(struct db *db, const struct case_state *cs, int today, void
             !cJSON_AddNullToObject(s, "begun_on"))
             goto done;
     }
+    if (resumed && relay_resume_stages(o, arr, cs, &rs, cal) != 0)
+        goto done;
     s = cs->r.stage >= 0 ? cJSON_GetArrayItem(arr, cs->r.stage) : NULL;
     /* late: the date promised to the resident passed. Each stage starts
      * with its full days, so a stage that overran once leaves the next
      * ones on time while the promise is not (a staff review): overdue is
-     * either, as the report's on-time rate counts the promise. */
-    late = live && strcmp(cs->status, "accepted") == 0 && relay_overdue(cs->r.due, today);
+     * either, as the report's on-time rate counts the promise. A corrected
+     * case waiting for the hall runs on the hall's clock from its hand-in:
+     * late by the dates it resumes to, as the report counts it */
+    live = strcmp(cs->status, "accepted") == 0 || resumed;
+    late = live && relay_overdue(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "due")), today);
     if (!cJSON_AddBoolToObject(o, "overdue",
-                               late || (live && s && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "due")) &&
-                                        strcmp(cs->status, "accepted") == 0 &&
-                                        relay_overdue(cJSON_GetObjectItemCaseSensitive(s, "due")->valuestring,
-                                                      today))) ||
-        !cJSON_AddBoolToObject(o, "late", late))
+                               late || (live && s && relay_overdue(cJSON_GetStringValue(
+                                                                       cJSON_GetObjectItemCaseSensitive(s, "due")),
+                                                                   today))) ||
+        !cJSON_AddBoolToObject(o, "late", late) || relay_resume_add(o, resumed ? &rs : NULL, today) != 0)
         goto done;
     rc = 0;
 done:

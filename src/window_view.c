@@ -173,9 +173,30 @@ out:
     return rc;
 }
 
+/* "resume" (relay_resume_json): a corrected case waiting for the hall
+ * is on the hall's clock from its hand-in, and the day's report counts it
+ * overdue once the dates it resumes to pass; the lists said nothing of it
+ * (a hall manager's review). Only a case returned while accepted has a
+ * paused_on: the others need no calendar. 0 or -1. */
+static int window_view_add_resume(struct db *db, cJSON *o, const struct case_state *cs)
+{
+    struct catalog *c;
+    int rc;
+
+    if (!cs->r.paused_on[0])
+        return cJSON_AddNullToObject(o, "resume") ? 0 : -1;
+    /* none loaded (a start whose load failed): weekends alone, as the
+     * day's close counts then */
+    c = catalog_acquire();
+    rc = relay_resume_json(db, cs, c ? catalog_calendar(c) : NULL, clock_today(), o);
+    if (c)
+        catalog_release(c);
+    return rc;
+}
+
 /* Adds a queue entry for the case to arr; with same, also collects the
  * case's full ID numbers under entry index `entry`. Returns 0 or -1. */
-static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
+static int window_view_entry_add(struct db *db, cJSON *arr, const struct case_state *cs,
                                  struct window_view_same *same, size_t entry)
 {
     const struct procedure *p = cs->model;
@@ -209,6 +230,7 @@ static int window_view_entry_add(cJSON *arr, const struct case_state *cs,
     rc |= window_view_add_str(o, "invite_date", cs->w.invite_date);
     /* 待领取: since when it waits to be collected, often days after its ticket */
     rc |= window_view_add_str(o, "ready_at", cs->r.ready_at);
+    rc |= window_view_add_resume(db, o, cs);
     if (rc || !(ids = cJSON_AddArrayToObject(o, "ids")))
         return -1;
     /* lists are seen over a staffer's shoulder: ID numbers by their last 4 */
@@ -332,7 +354,7 @@ static int window_view_list_named(struct db *db, cJSON *root, const char *key, c
         }
         if (r == 0 && named && !window_view_named(&cs, named))
             r = 1;
-        if (r == 0 && (r = window_view_entry_add(arr, &cs, sp, listed)) == 0)
+        if (r == 0 && (r = window_view_entry_add(db, arr, &cs, sp, listed)) == 0)
             listed++;
         cases_state_free(&cs);
         if (r < 0)
@@ -511,7 +533,7 @@ int window_view_web_find_json(struct db *db, const char *number, char **out)
         if (r < 0 && cs.procedure[0] && !cs.model)
             r = 1;              /* its version no longer parses: as the queue, left out */
         if (r == 0 && window_view_holds(&cs, number)) {
-            if ((r = window_view_entry_add(arr, &cs, NULL, listed)) == 0) {
+            if ((r = window_view_entry_add(db, arr, &cs, NULL, listed)) == 0) {
                 o = cJSON_GetArrayItem(arr, (int)listed);
                 m = notify_mobile(&cs);
                 listed++;
@@ -583,7 +605,7 @@ int window_view_entry_json(struct db *db, const char *id, char **out, struct ref
     if (!arr)
         return -1;
     r = cases_load(db, id, &cs, e);
-    if (r == 0 && window_view_entry_add(arr, &cs, NULL, 0) != 0)
+    if (r == 0 && window_view_entry_add(db, arr, &cs, NULL, 0) != 0)
         r = -1;
     if (r == 0 && !(*out = cJSON_PrintUnformatted(cJSON_GetArrayItem(arr, 0))))
         r = -1;
@@ -903,6 +925,7 @@ static int window_view_add_proc_status(struct db *db, cJSON *root, const struct 
 
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
+    struct catalog *c;
     cJSON *root = cJSON_CreateObject();
     int rc = 0;
 
@@ -953,7 +976,11 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     if (rc)
         goto fail;
     /* the chain: every stage with its due date, who passed it and when */
-    if (relay_staff_json(db, cs, clock_today(), root) != 0 || window_view_add_chain_names(root) != 0 ||
+    c = catalog_acquire();
+    rc = relay_staff_json(db, cs, c ? catalog_calendar(c) : NULL, clock_today(), root);
+    if (c)
+        catalog_release(c);
+    if (rc || window_view_add_chain_names(root) != 0 ||
         window_view_add_str(root, "rejected_reason", cs->r.rejected_reason) != 0 ||
         /* 不予受理 (never accepted), not 不予办理: the page's words and notice */
         !cJSON_AddBoolToObject(root, "refused", relay_refused(cs)) ||

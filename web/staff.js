@@ -348,7 +348,7 @@ async function refreshQueue() {
   const row = (e, cls, label, when, calls, same) => el('tr', { class: cls, 'data-id': e.id },
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openByKey(e.id),
       'aria-label': `${label} ${e.ticket} ${e.title}` }, e.ticket)),
-    el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null),
+    el('td', {}, e.title, e.incomplete ? incompleteTag(e) : null, resumeTag(e)),
     el('td', {}, when),
     el('td', {}, calls),
     el('td', {}, e.ids.map((x) => x.value).join(' '), same));
@@ -444,7 +444,8 @@ async function refreshPrereview() {
     const btn = (label, then) => el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `${label}:${what}`,
       onClick: async () => { await openByKey(e.id); if (then && current && current.id === e.id) then(current); } }, label);
     return el('tr', { 'data-id': e.id },
-      el('td', {}, e.title, e.status === 'invited' ? el('span', { class: 'badge badge-warn' }, `约 ${e.invite_date}`) : null),
+      el('td', {}, e.title, e.status === 'invited' ? el('span', { class: 'badge badge-warn' }, `约 ${e.invite_date}`) : null,
+        resumeTag(e)),
       el('td', {}, time(e.submitted_at, true)),
       el('td', {}, e.ids.map((x) => x.value).join(' ')),
       el('td', {}, el('div', { class: 'btn-row' },
@@ -614,6 +615,20 @@ function incompleteTag(e) {
   return el('span', { class: 'badge badge-warn tag-incomplete', title: '缺：' + (e.missing_items || []).map((x) => x.text).join('、') }, '材料不全');
 }
 
+// A corrected case handed in again (补正后重交): its clock is the hall's
+// from the hand-in, and the day's report counts it overdue once the dates
+// it resumes to pass (the server's `resume`). Words, not colour alone:
+// before, the lists said nothing, and a case aging in pre-review or left
+// from yesterday read as new.
+function resumeTag(e) {
+  const r = e.resume;
+  if (!r) return null;
+  const text = r.late ? `补正件 · 已超期：承诺 ${dueText(r.committed)} 前办结`
+    : r.overdue ? `补正件 · 已超期：本环节 ${dueText(r.stage_due)} 到期`
+      : `补正件 · 本环节 ${dueText(r.stage_due)} 到期`;
+  return el('span', { class: `badge ${r.overdue ? 'badge-error' : 'badge-warn'} tag-resume` }, text);
+}
+
 // The statuses of a case not taken on yet, where the window decides.
 const INTAKE = new Set(['waiting', 'invited', 'prereview', 'visit', 'abandoned']);
 
@@ -680,7 +695,8 @@ function facts(v) {
     v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}（${who(v.called_by)}）`] : null,
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
-    v.due ? ['承诺办结', `${dueText(v.due)}前`] : null,
+    // handed in again after 补正: the date it resumes to, as the report counts it
+    v.due ? ['承诺办结', `${dueText(v.due)}前` + (v.resume ? '（补正用去的工作日已顺延）' : '')] : null,
     v.rejected_reason ? [v.refused ? '不予受理理由' : '不予办理理由', v.rejected_reason] : null,
     // a pickup item's chain ends at ready (ready_at); completed_at is then
     // the hand-out's, which has a row of its own

@@ -837,7 +837,7 @@ Test(relay, the_case_view_is_overdue_when_the_stage_ran_over_before_the_promise)
     accept_on(id, 20260930); /* a due 10-08, the chain 10-14 */
     memset(&cs, 0, sizeof cs);
     cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
-    cr_assert_eq(relay_staff_json(t.db, &cs, 20261009, o), 0);
+    cr_assert_eq(relay_staff_json(t.db, &cs, NULL, 20261009, o), 0);
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")));
     cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(o, "late")));
     cases_state_free(&cs);
@@ -1240,7 +1240,7 @@ static void view_flags(const char *id, int today, bool overdue, bool late)
 
     memset(&cs, 0, sizeof cs);
     cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
-    cr_assert_eq(relay_staff_json(t.db, &cs, today, o), 0);
+    cr_assert_eq(relay_staff_json(t.db, &cs, NULL, today, o), 0);
     cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")), overdue, "overdue on %d", today);
     cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(o, "late")), late, "late on %d", today);
     cases_state_free(&cs);
