@@ -106,9 +106,10 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
  * for; when date is today (YYYY-MM-DD), first those of earlier days still
  * in visit, oldest first, with "overdue":true. "rest_day": the visit's day
  * is not a working day of cal (NULL: weekends rest): booked before the
- * calendar had its year's holidays. At most VISIT_LIST_MAX:
+ * calendar had its year's holidays. "resume": relay_resume_json's (a
+ * corrected case: the dates it resumes to, on today). At most VISIT_LIST_MAX:
  * {"visits":[{"id","procedure","title","date","slot","address","phone",
- * "overdue","rest_day"}]}. *out: caller frees. 0 or -1. */
+ * "overdue","rest_day","resume"}]}. *out: caller frees. 0 or -1. */
 int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
                     char **out);
 

@@ -9,7 +9,7 @@
 import { el, busy, closable } from './core.js';
 import { api, serverNow } from './api.js';
 import { errorText } from './auth.js';
-import { who } from './work.js';
+import { who, dueText } from './work.js';
 
 const enc = encodeURIComponent;
 const ui = {};
@@ -81,7 +81,10 @@ export async function refreshVisits() {
     return el('li', { class: v.overdue ? 'visit-row visit-overdue' : 'visit-row' },
       v.overdue ? el('p', { class: 'badge badge-warn' }, `逾期：原约 ${v.date} ${v.slot}，还没有上门`) : null,
       // booked before the calendar had the year's holidays
-      v.rest_day ? el('p', { class: 'badge badge-error' }, `${v.date} 是节假日，请打电话和居民另约时间（在办件里点“不在家（改期）”记下新日子）`) : null, b,
+      v.rest_day ? el('p', { class: 'badge badge-error' }, `${v.date} 是节假日，请打电话和居民另约时间（在办件里点“不在家（改期）”记下新日子）`) : null,
+      // handed in again after 补正: the hall's clock runs (the day's report)
+      v.resume && v.resume.overdue ? el('p', { class: 'badge badge-error tag-resume' },
+        `补正件 · 已超期：本环节 ${dueText(v.resume.stage_due)} 到期，承诺 ${dueText(v.resume.committed)} 前办结`) : null, b,
       el('p', { class: 'visit-address' }, v.address),
       el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
   }));

@@ -21,7 +21,7 @@ import {
 const NO_FAKETIME = fs.existsSync(LIBFAKETIME) ? false : 'needs libfaketime';
 const TZ = 'Asia/Shanghai';
 const POSTS = '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n';
-const PROC = '---\nversion: 2026-01-01\n---\n# 补贴\n\n简介。\n\n## 办理流程\n流程。\n\n'
+const PROC = '---\nversion: 2026-01-01\nvisit: yes\n---\n# 补贴\n\n简介。\n\n## 办理流程\n流程。\n\n'
   + '```chain\nzero | 初审 | window | 0\none  | 复核 | window | 1\nten  | 审批 | civil  | 10\n```\n\n'
   + '## 第一步：准备\n- [ ] 身份证\n';
 
@@ -78,6 +78,12 @@ describe('a corrected case waiting for the hall, in the lists and views', { skip
     assert.equal((await spost(`/api/v1/staff/cases/${web}/accept`)).due, '2026-10-21');
     await spost(`/api/v1/staff/cases/${web}/pass`, { note: '初审通过' });
     await spost(`/api/v1/staff/cases/${web}/return`, { reason: '户口本复印件不清楚' });
+    // home: the same, its resident to ask for a home visit
+    const home = await start('kiosk');
+    assert.equal((await post(`/api/v1/cases/${home}/submit`)).status, 200);
+    await spost(`/api/v1/staff/cases/${home}/accept`);
+    await spost(`/api/v1/staff/cases/${home}/pass`, { note: '初审通过' });
+    await spost(`/api/v1/staff/cases/${home}/return`, { reason: '缺少照片' });
     // kiosk: accepted 09-30, its 0-day stage overdue when returned on 10-08
     const kiosk = await start('kiosk');
     assert.equal((await post(`/api/v1/cases/${kiosk}/submit`)).status, 200);
@@ -89,6 +95,9 @@ describe('a corrected case waiting for the hall, in the lists and views', { skip
     // returned): stage one resumes to 10-09, the promise to 10-22
     await at('2026-10-08T20:00:00+08:00');
     assert.equal((await post(`/api/v1/cases/${web}/submit`, { prereview: true })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${home}/submit`, {
+      visit: { date: '2026-10-12', slot: '上午', address: '幸福路1号', phone: '13800138000' },
+    })).status, 200);
     let pre = await sget('/api/v1/staff/prereview');
     assert.deepEqual(entry(pre.prereview, web).resume,
       { stage_due: '2026-10-09', committed: '2026-10-22', overdue: false, late: false });
@@ -110,13 +119,17 @@ describe('a corrected case waiting for the hall, in the lists and views', { skip
 
     // Sat 10-10 (班): nobody took either up; both stages ran out on 10-09
     await at('2026-10-10T18:00:00+08:00');
-    assert.equal((await sget('/api/v1/admin/report?date=2026-10-10', boss)).overdue, 2);
+    assert.equal((await sget('/api/v1/admin/report?date=2026-10-10', boss)).overdue, 3);
     pre = await sget('/api/v1/staff/prereview');
     assert.deepEqual(entry(pre.prereview, web).resume,
       { stage_due: '2026-10-09', committed: '2026-10-22', overdue: true, late: false });
     q = await sget('/api/v1/staff/queue');
     // yesterday's ticket, never served: listed apart, and as late
     assert.equal(entry(q.earlier, kiosk).resume.overdue, true);
+    // the B post's list, days before the visit
+    const visits = await sget('/api/v1/staff/visits?date=2026-10-12');
+    assert.deepEqual(entry(visits.visits, home).resume,
+      { stage_due: '2026-10-09', committed: '2026-10-22', overdue: true, late: false });
 
     // the case's own views say the same dates and the same lateness
     const v = await sget(`/api/v1/staff/cases/${web}`);
