@@ -1600,3 +1600,57 @@ Test(relay, a_corrected_case_waiting_for_the_hall_is_overdue_once_its_dates_pass
     cr_assert_eq(n, 1);
     cr_assert_eq(overdue_on(20261010, 20261013, NULL), 1, "the stored figure");
 }
+
+/* What the staff view gives a corrected case waiting for the hall is what
+ * its acceptance then stores, whatever day that is: its stage's and the
+ * later stages' dates and the committed date, each moved on by the
+ * working days spent returned. The view gave the dates stored before the
+ * return (the stage 10-08, the promise 10-14), not overdue, while the
+ * day's report counted it (relay_resume_dates). */
+Test(relay, a_corrected_case_waiting_shows_the_dates_its_acceptance_stores)
+{
+    char id[CASE_ID_LEN + 1], b[256];
+    struct relay_resumed rs;
+    struct case_state cs;
+    struct refusal e;
+    const cJSON *stages, *s;
+    cJSON *o = cJSON_CreateObject();
+    int i;
+
+    waiting(id);
+    accept_on(id, 20260930);
+    cr_assert_eq(window_return(t.db, id, "li", "缺收入证明", NULL, NULL, &e), 0, "%s", e.code);
+    casedb_exec(&t, "UPDATE cases SET paused_on = '2026-09-30' WHERE id = '%s'", id);
+    memset(&cs, 0, sizeof cs);
+    cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_resumed_get(t.db, &cs, cal, 20261012, &rs), 0, "with the resident: no dates yet");
+    cases_state_free(&cs);
+    handed_in_on(id, "2026-10-08T01:00:00Z");
+    memset(&cs, 0, sizeof cs);
+    cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_resumed_get(t.db, &cs, cal, 20261012, &rs), 1);
+    cr_assert_eq(rs.stage_due, 20261009);
+    cr_assert_eq(rs.committed, 20261015);
+    cr_assert_eq(relay_staff_json(t.db, &cs, cal, 20261012, o), 0);
+    cases_state_free(&cs);
+    cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(o, "due")), "2026-10-15");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")), "its stage ran out on 10-09");
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(o, "late")));
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "resume"), "overdue")));
+    /* taken up days later: the same dates, now stored */
+    accept_on(id, 20261013);
+    cr_assert_str_eq(col(b, id, "due"), "2026-10-15");
+    stages = cJSON_GetObjectItem(o, "stages");
+    cr_assert_gt(cJSON_GetArraySize(stages), 0);
+    i = 0;
+    cJSON_ArrayForEach(s, stages) {
+        cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "due")), stage_due(b, id, i),
+                         "stage %d", i);
+        i++;
+    }
+    memset(&cs, 0, sizeof cs);
+    cr_assert_eq(cases_load(t.db, id, &cs, &e), 0, "%s", e.code);
+    cr_assert_eq(relay_resumed_get(t.db, &cs, cal, 20261013, &rs), 0, "accepted: its dates are stored");
+    cases_state_free(&cs);
+    cJSON_Delete(o);
+}
