@@ -1,6 +1,6 @@
 // The staff page marks a corrected case (returned for 补正, handed in
 // again) that is past the dates it resumes to, as the day's report counts
-// it: in 网上预审, in the queue's earlier tickets, and on its own page,
+// it: in 网上预审, in the queue's earlier tickets, in 上门服务 and on its own page,
 // in words (not colour alone). Before, the lists said nothing of it and the
 // case's page gave the dates stored before the return. The daemon's clock
 // stands still (libfaketime), moved by day; the sample's 2026 国庆
@@ -25,7 +25,7 @@ const tree = writeTree(path.join(dir, 'p'), {
   '_posts.md': '# 岗位\n\n- window 综合窗口（A岗）\n- civil 民政专干\n',
   '_calendar.md': fs.readFileSync(path.join(SAMPLE_TREE, '_calendar.md'), 'utf8'),
   'a/README.md': '# 甲\n\n甲。\n',
-  'a/aid.md': '---\nversion: 2026-01-01\n---\n# 补贴\n\n简介。\n\n## 办理流程\n流程。\n\n'
+  'a/aid.md': '---\nversion: 2026-01-01\nvisit: yes\n---\n# 补贴\n\n简介。\n\n## 办理流程\n流程。\n\n'
     + '```chain\nzero | 初审 | window | 0\none  | 复核 | window | 1\nten  | 审批 | civil  | 10\n```\n\n'
     + '## 第一步：准备\n- [ ] 身份证\n',
 });
@@ -48,7 +48,7 @@ describe('a corrected case past its resumed dates on the staff page', { skip: NO
     addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
     await at('2026-09-30T09:00:00+08:00');
     // accepted 09-30 (promise 10-21), zero passed, returned the same day
-    for (const which of ['pre', 'queue']) {
+    for (const which of ['pre', 'queue', 'home']) {
       ids[which] = await start();
       await apiPost(k.url, `/api/v1/cases/${ids[which]}/submit`);
       await apiPost(k.url, `/api/v1/staff/cases/${ids[which]}/accept`, {}, h);
@@ -60,6 +60,9 @@ describe('a corrected case past its resumed dates on the staff page', { skip: NO
     await at('2026-10-08T10:00:00+08:00');
     await apiPost(k.url, `/api/v1/cases/${ids.pre}/submit`, { prereview: true });
     ids.ticket = (await apiPost(k.url, `/api/v1/cases/${ids.queue}/submit`)).ticket;
+    // and one whose resident asks for a home visit on Sat 10-10 (班)
+    await apiPost(k.url, `/api/v1/cases/${ids.home}/submit`,
+      { visit: { date: '2026-10-10', slot: '上午', address: '幸福路1号', phone: '13800138000' } });
     // Sat 10-10 (班): nobody took either up
     await at('2026-10-10T09:00:00+08:00');
     kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
@@ -69,7 +72,7 @@ describe('a corrected case past its resumed dates on the staff page', { skip: NO
     rmTmp(dir);
   });
 
-  it('says 已超期 of it in 网上预审, in the queue and on its page', async () => {
+  it('says 已超期 of it in 网上预审, in the queue, in 上门服务 and on its page', async () => {
     const { page } = kp;
     await staffLogin(page, k.url, 'wang', 'wang-password-1');
     const pre = page.locator(`#prereview tr[data-id="${ids.pre}"] .tag-resume`);
@@ -79,6 +82,9 @@ describe('a corrected case past its resumed dates on the staff page', { skip: NO
     await queued.waitFor();
     assert.equal(await queued.textContent(), '补正件 · 已超期：本环节 10月9日 到期');
     // by its id: an earlier day's number opens today's
+    const home = page.locator('#visits li', { has: page.locator(`button[data-id="${ids.home}"]`) }).locator('.tag-resume');
+    await home.waitFor();
+    assert.equal(await home.textContent(), '补正件 · 已超期：本环节 10月9日 到期，承诺 10月22日 前办结');
     const pane = await openStaffCase(page, ids.queue, ids.ticket);
     const current = pane.locator('#chain li.current');
     assert.match(await current.textContent(), /到期 10月9日.*暂停（已补正，待再次受理）.*已超期/);
