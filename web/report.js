@@ -88,7 +88,10 @@ async function start() {
   const title = el('h1', {}, '日报');
   main.replaceChildren(title,
     el('p', { class: 'hint no-print' }, '工作人员的数字是当天每一次操作的次数（同一件受理两次算两次）；' +
-      '开始办理按当天新开始的办事记录计；逾期按当天结束时仍未办结、且当前环节的时限或承诺办结日期已过的办件计；' +
+      '开始办理按当天新开始的办事记录计；逾期按当天结束时仍未办结、且当前环节的时限或承诺办结日期已过的办件计，' +
+      // a corrected case waiting for the hall is counted too: the manager
+      // finds it in the lists by this mark, not in 我的待办 (accepted ones)
+      '补正后已重新提交、还没有再次受理的也计入（窗口页面的等候、网上预审和上门服务列表上标“补正件 · 已超期”）；' +
       '按期办结率是当天办结的件中，在承诺期限内办结的比例。'),
     form, error, status, results);
   print.addEventListener('click', () => window.print());

@@ -112,6 +112,9 @@ describe('the day\'s report page', () => {
     // date promised to the resident (docs/http-api.md), as the page says
     const hint = await page.locator('#main > p.hint').first().innerText();
     assert.match(hint, /逾期按当天结束时[^；]*承诺[^；]*的办件计/, hint);
+    // and a corrected case waiting to be taken up again, which 我的待办
+    // (accepted cases) does not list: the page says where it is marked
+    assert.match(hint, /补正后已重新提交、还没有再次受理的也计入[^；]*补正件 · 已超期/, hint);
     assert.match(page.url(), new RegExp(`date=${day}`));
     assert.equal(await page.locator('#csv').getAttribute('href'), `/api/v1/admin/report?date=${day}&format=csv`);
     await shot(page, 'report-01-today');
