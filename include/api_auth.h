@@ -45,6 +45,13 @@ void api_auth_set_secure(bool secure);
 bool api_auth_guard(struct http_request *req, const struct http_route *route,
                     enum MHD_Result *res);
 
+/* The name of the live staff or admin session whose cookie req carries
+ * into out (size bytes), "" when none: the cookie alone, no CSRF token (it
+ * marks a public request, e.g. a rating, done on no one's behalf), and the
+ * session's idle clock is not touched. A database error is "": a
+ * resident's request must not fail for a staffer's. */
+void api_auth_session_name(struct http_request *req, char *out, size_t size);
+
 /* The handlers of POST /api/v1/login, POST /api/v1/logout and
  * GET /api/v1/session (who is logged in, with the CSRF token, for pages
  * reloaded while a session is live). */

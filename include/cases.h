@@ -294,10 +294,13 @@ int cases_rate_check(int score, const char *comment, unsigned reasons, struct re
 
 /* Records a rating checked by cases_rate_check inside the caller's open
  * write transaction (which the caller commits, or rolls back on any
- * result but 0): once per case, whatever its status. Returns 0, 1 with e
- * set (unknown case, already rated), -1 on error. */
+ * result but 0): once per case, whatever its status. staff (NULL or ""
+ * for none): the staff or admin session the request carried, stored to
+ * keep the rating apart from the satisfaction figures (schema/043), as is
+ * whether the case had been handed in. Returns 0, 1 with e set (unknown
+ * case, already rated), -1 on error. */
 int cases_rate_locked(struct db *db, const char *id, int score, const char *comment,
-                      unsigned reasons, struct refusal *e);
+                      unsigned reasons, const char *staff, struct refusal *e);
 
 /* Records the resident's rating (score 1..5, comment may be NULL, reasons
  * a mask as above), once per case, whatever its status: the check and
@@ -305,6 +308,12 @@ int cases_rate_locked(struct db *db, const char *id, int score, const char *comm
  * -1 on error. */
 int cases_rate(struct db *db, const char *id, int score, const char *comment, unsigned reasons,
                struct refusal *e);
+
+/* cases_rate for a request that carried the cookie of staff's live session
+ * (NULL or "": none): the rating is recorded all the same, marked as the
+ * staffer's (cases_rate_locked). */
+int cases_rate_by(struct db *db, const char *id, int score, const char *comment,
+                  unsigned reasons, const char *staff, struct refusal *e);
 
 /* The effective (applicable, accepted) value of key, or NULL. */
 const char *cases_value(const struct case_state *cs, const char *key);

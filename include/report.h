@@ -35,6 +35,13 @@ struct report_user {
     long refused;                   /* "refused": 不予受理 at intake (ours) */
 };
 
+/* A staff or admin session that rated cases that day, and how many. */
+struct report_rater {
+    char user[ACCOUNTS_NAME_MAX + 1];
+    long count;
+};
+#define REPORT_RATERS_MAX 50
+
 struct report_day {
     int date;                       /* YYYYMMDD */
     int today;                      /* the local date it was counted on */
@@ -45,6 +52,13 @@ struct report_day {
     long waiting_at_close;          /* handed in that day, never called by its end */
     long finished, on_time;         /* chains finished that day, and of those by their due */
     long ratings[5];                /* ratings[k]: given that day with score k + 1 */
+    /* of those, the ones 满意率 counts (the resident's on a case handed
+     * in), and the ones kept apart (schema/043): a staff session's, and
+     * else one of a case never handed in when rated */
+    long counted[5];
+    long apart_staff, apart_not_handed_in;
+    struct report_rater *raters;    /* owned: the staff sessions that rated, by name */
+    size_t n_raters;
 };
 
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with

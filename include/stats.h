@@ -90,6 +90,11 @@ struct stats_proc {
     size_t ratings;
     long rating_sum;
     size_t scores[5];               /* scores[k]: how many rated k + 1 */
+    /* of those, the ones 满意率 counts (schema/043: a resident's, on a
+     * case handed in) and the ones kept apart: a staff session's, and else
+     * one of a case never handed in when rated */
+    size_t counted[5];
+    size_t apart_staff, apart_not_handed_in;
     /* 按期办结: chains finished in the range (the last stage done, a
      * "completed" event, of cases with a committed due date), and of those
      * finished on or before it (local dates) */

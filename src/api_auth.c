@@ -68,6 +68,18 @@ static void api_auth_peek(struct http_request *req, struct db *db)
     snprintf(req->user, sizeof req->user, "%s", s.user.name);
 }
 
+void api_auth_session_name(struct http_request *req, char *out, size_t size)
+{
+    struct db *db = db_thread();
+    struct sessions_live s;
+
+    if (size == 0)
+        return;
+    out[0] = '\0';
+    if (db && sessions_find(db, http_cookie(req, API_AUTH_COOKIE), false, &s) == 0)
+        snprintf(out, size, "%s", s.user.name);
+}
+
 bool api_auth_guard(struct http_request *req, const struct http_route *route,
                     enum MHD_Result *res)
 {

@@ -33,7 +33,9 @@ static const char sql_list[] =
     "  UNION ALL"
     "  SELECT id FROM followups WHERE done_on = ?1 AND done_at IS NOT NULL)"
     " SELECT f.id, f.case_id, c.ticket, c.procedure_id, v.title, f.kind, f.due, f.phone,"
-    "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note"
+    "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note,"
+    "  CASE WHEN r.staff IS NOT NULL THEN 'staff' WHEN r.handed_in = 0 THEN 'not_handed_in' END,"
+    "  r.staff"
     " FROM l JOIN followups f ON f.id = l.id JOIN cases c ON c.id = f.case_id"
     " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
     " LEFT JOIN ratings r ON r.case_id = f.case_id"
@@ -198,7 +200,11 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
              /* ours: a due date counted over a year the calendar lacks may
               * be early, as the case views say (workdays_gap_year) */
              (gap ? cJSON_AddNumberToObject(o, "calendar_gap", gap) != NULL
-                  : cJSON_AddNullToObject(o, "calendar_gap") != NULL);
+                  : cJSON_AddNullToObject(o, "calendar_gap") != NULL) &&
+             /* ours: a rating the satisfaction figures keep apart (schema/043),
+              * so whoever calls back knows a staffer's browser gave it, or
+              * that the hall never had the case (often no number either) */
+             db_column_json(o, "rating_apart", st, 13) == 0 && db_column_json(o, "rated_by", st, 14) == 0;
         if (!ok)
             break;
     }

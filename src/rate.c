@@ -359,7 +359,7 @@ int rate_spend(struct db *db, const char *token, int score, const char *comment,
         goto rollback;
     /* the offer stays: it is spent because its case is rated, and the same
      * token again is then the case's own 409, not an unknown token */
-    if ((rc = cases_rate_locked(db, id, score, comment, reasons, e)) != 0)
+    if ((rc = cases_rate_locked(db, id, score, comment, reasons, NULL, e)) != 0)
         goto rollback;
     if (db_commit(db) != 0) {
         rc = -1;

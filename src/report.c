@@ -86,8 +86,15 @@ static const char sql_on_time[] =
     " FROM case_events e JOIN cases c ON c.id = e.case_id"
     " WHERE e.what = 'completed' AND e.at >= ?1 AND e.at < ?2 AND c.due IS NOT NULL";
 
+/* by score and by what 满意率 does with them (schema/043): 0 counted, 1
+ * a staff session's, 2 a case never handed in when rated */
 static const char sql_ratings[] =
-    "SELECT score, COUNT(*) FROM ratings WHERE at >= ?1 AND at < ?2 GROUP BY score";
+    "SELECT score, CASE WHEN staff IS NOT NULL THEN 1 WHEN handed_in = 0 THEN 2 ELSE 0 END,"
+    " COUNT(*) FROM ratings WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2";
+static const char sql_raters[] =
+    "SELECT staff, COUNT(*) FROM ratings WHERE at >= ?1 AND at < ?2 AND staff IS NOT NULL"
+    " GROUP BY staff ORDER BY staff LIMIT 50";
+_Static_assert(REPORT_RATERS_MAX == 50, "sql_raters's LIMIT is REPORT_RATERS_MAX");
 
 /* A past day's overdue figure as stored at its end (schema/031). */
 static const char sql_day_stored[] = "SELECT overdue FROM report_days WHERE day = ?1";
@@ -173,14 +180,38 @@ static int report_users(struct db *db, const struct report_bind *b, struct repor
 static int report_ratings(struct db *db, const struct report_bind *b, struct report_day *r)
 {
     sqlite3_stmt *st = report_stmt(db, sql_ratings, b);
-    int s, score;
+    int s, score, apart;
+    long n;
 
     if (!st)
         return -1;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         score = sqlite3_column_int(st, 0);
-        if (score >= 1 && score <= 5)
-            r->ratings[score - 1] = (long)sqlite3_column_int64(st, 1);
+        apart = sqlite3_column_int(st, 1);
+        n = (long)sqlite3_column_int64(st, 2);
+        if (score < 1 || score > 5)
+            continue;
+        r->ratings[score - 1] += n;
+        if (apart == 1)
+            r->apart_staff += n;
+        else if (apart == 2)
+            r->apart_not_handed_in += n;
+        else
+            r->counted[score - 1] += n;
+    }
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE || !(st = report_stmt(db, sql_raters, b)))
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct report_rater *u = realloc(r->raters, (r->n_raters + 1) * sizeof *u);
+        if (!u) {
+            sqlite3_reset(st);
+            return -1;
+        }
+        r->raters = u;
+        u = &u[r->n_raters++];
+        snprintf(u->user, sizeof u->user, "%s", (const char *)sqlite3_column_text(st, 0));
+        u->count = (long)sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -398,6 +429,7 @@ out:
 void report_day_free(struct report_day *r)
 {
     free(r->users);
+    free(r->raters);
     memset(r, 0, sizeof *r);
 }
 
@@ -481,6 +513,30 @@ char *report_json(const struct report_day *r)
         if (!cJSON_AddNumberToObject(rt, key, (double)r->ratings[j]))
             goto out;
     }
+    /* ours: the contract's ratings are every rating given; 满意率 counts
+     * the residents' on cases handed in, the rest is listed apart */
+    if (!(rt = cJSON_AddObjectToObject(root, "ratings_counted")))
+        goto out;
+    for (j = 0; j < 5; j++) {
+        key[0] = (char)('1' + j);
+        key[1] = '\0';
+        if (!cJSON_AddNumberToObject(rt, key, (double)r->counted[j]))
+            goto out;
+    }
+    if (!(rt = cJSON_AddObjectToObject(root, "ratings_apart")) ||
+        !cJSON_AddNumberToObject(rt, "staff", (double)r->apart_staff) ||
+        !cJSON_AddNumberToObject(rt, "not_handed_in", (double)r->apart_not_handed_in) ||
+        !(users = cJSON_AddArrayToObject(rt, "staff_users")))
+        goto out;
+    for (i = 0; i < r->n_raters; i++) {
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(users, o)) {
+            cJSON_Delete(o);
+            goto out;
+        }
+        if (!cJSON_AddStringToObject(o, "user", r->raters[i].user) ||
+            !cJSON_AddNumberToObject(o, "count", (double)r->raters[i].count))
+            goto out;
+    }
     out = cJSON_PrintUnformatted(root);
 out:
     cJSON_Delete(root);
@@ -523,6 +579,13 @@ char *report_csv(const struct report_day *r, size_t *len)
     rc |= strbuf_puts(&sb, "\r\n");
     for (j = 0; j < 5; j++)
         rc |= strbuf_printf(&sb, "评价%zu分,%ld\r\n", j + 1, r->ratings[j]);
+    /* after the contract-era rows, so a sheet reading them by position
+     * still finds them: what 满意率 leaves out */
+    rc |= strbuf_printf(&sb, "其中工作人员登录的浏览器评价(不计满意率),%ld\r\n"
+                             "其中未交到大厅的办件评价(不计满意率),%ld\r\n",
+                        r->apart_staff, r->apart_not_handed_in);
+    for (j = 0; j < 5; j++)
+        rc |= strbuf_printf(&sb, "计入满意率的评价%zu分,%ld\r\n", j + 1, r->counted[j]);
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

@@ -141,10 +141,14 @@ static const char sql_counts[] =
     " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
     " AND (?3 IS NULL OR procedure_id = ?3) GROUP BY procedure_id";
 
+/* by score and by what 满意率 does with them (schema/043): 0 counted, 1
+ * a staff session's, 2 a case never handed in when rated */
 static const char sql_ratings[] =
-    "SELECT c.procedure_id, r.score, COUNT(*) FROM ratings r JOIN cases c ON c.id = r.case_id"
+    "SELECT c.procedure_id, r.score, COUNT(*),"
+    " CASE WHEN r.staff IS NOT NULL THEN 1 WHEN r.handed_in = 0 THEN 2 ELSE 0 END"
+    " FROM ratings r JOIN cases c ON c.id = r.case_id"
     " WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
-    " GROUP BY c.procedure_id, r.score";
+    " GROUP BY 1, 2, 4";
 
 /* call-backs by the date their result was recorded; a complaint counts as
  * open when it was opened before the range's end and not closed by then
@@ -390,6 +394,16 @@ static int stats_ratings(struct db *db, const struct stats_bind *b, struct stats
         p->scores[score - 1] += n;
         p->ratings += n;
         p->rating_sum += (long)n * score;
+        switch (sqlite3_column_int(st, 3)) {
+        case 1:
+            p->apart_staff += n;
+            break;
+        case 2:
+            p->apart_not_handed_in += n;
+            break;
+        default:
+            p->counted[score - 1] += n;
+        }
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -843,6 +857,40 @@ static cJSON *stats_giveup_json(const struct stats_giveup *g)
     return o;
 }
 
+/* ours, into the procedure's ratings rt: the contract's figures count every
+ * rating; "counted" the ones 满意率 counts, "apart" the rest by why
+ * (schema/043). 好评 is 5 to 3 (非常满意, 满意, 基本满意), 差评 2 and 1,
+ * as the national 好差评 counts them. 0 or -1. */
+static int stats_ratings_apart_json(const struct stats_proc *p, cJSON *rt)
+{
+    cJSON *c, *scores, *x;
+    size_t j, n = 0;
+    long sum = 0;
+
+    for (j = 0; j < 5; j++) {
+        n += p->counted[j];
+        sum += (long)p->counted[j] * (long)(j + 1);
+    }
+    if (!(c = cJSON_AddObjectToObject(rt, "counted")) ||
+        !cJSON_AddNumberToObject(c, "count", (double)n) ||
+        !(n ? cJSON_AddNumberToObject(c, "average", stats_round((double)sum / (double)n, 0.01))
+            : cJSON_AddNullToObject(c, "average")) ||
+        !(n ? cJSON_AddNumberToObject(c, "good_rate",
+                                      stats_round((double)(p->counted[2] + p->counted[3] + p->counted[4]) /
+                                                      (double)n, 0.0001))
+            : cJSON_AddNullToObject(c, "good_rate")) ||
+        !(scores = cJSON_AddArrayToObject(c, "scores")))
+        return -1;
+    for (j = 0; j < 5; j++)
+        if (!(x = cJSON_CreateNumber((double)p->counted[j])) || !cJSON_AddItemToArray(scores, x))
+            return (cJSON_Delete(x), -1);
+    if (!(c = cJSON_AddObjectToObject(rt, "apart")) ||
+        !cJSON_AddNumberToObject(c, "staff", (double)p->apart_staff) ||
+        !cJSON_AddNumberToObject(c, "not_handed_in", (double)p->apart_not_handed_in))
+        return -1;
+    return 0;
+}
+
 static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
 {
     cJSON *o = cJSON_CreateObject(), *medians, *steps, *gu, *rt, *scores, *stages, *x;
@@ -903,6 +951,8 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
     for (j = 0; j < 5; j++)
         if (!(x = cJSON_CreateNumber((double)p->scores[j])) || !cJSON_AddItemToArray(scores, x))
             return (cJSON_Delete(x), -1);
+    if (stats_ratings_apart_json(p, rt) != 0)
+        return -1;
     if (!cJSON_AddNumberToObject(o, "finished", (double)p->finished) ||
         !cJSON_AddNumberToObject(o, "on_time", (double)p->on_time) ||
         !(p->finished ? cJSON_AddNumberToObject(o, "on_time_rate", stats_on_time_rate(p))

@@ -33,10 +33,18 @@ const due = (f) => el('span', {}, dueText(f.due), ' ', f.done ? null : dueBadge(
   f.calendar_gap ? el('span', { class: 'hint calendar-gap' },
     ` 日历里还没有 ${f.calendar_gap} 年的节假日，这个日期可能偏早`) : null);
 
+// Where a rating the satisfaction figures keep apart came from
+// (rating_apart, schema/043): the caller knows before dialling.
+const APART = {
+  staff: (f) => `工作人员 ${f.rated_by} 登录着的浏览器评的`,
+  not_handed_in: () => '办件没有交到大厅办理时评的',
+};
+
 function kind(f) {
   const score = f.score ? el('span', { class: 'hint' }, ` ${f.score} 分`) : '';
+  const from = APART[f.rating_apart] ? el('span', { class: 'hint rating-apart' }, `（${APART[f.rating_apart](f)}）`) : '';
   return el('span', {}, el('span', { class: f.kind === 'complaint' ? 'badge badge-warn' : 'badge' },
-    KIND[f.kind] || f.kind), score);
+    KIND[f.kind] || f.kind), score, from);
 }
 
 function result(f) {

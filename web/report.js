@@ -51,11 +51,35 @@ function dayTable(data) {
     el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', { class: 'num' }, v)))));
 }
 
+// 满意率 counts the residents' ratings of cases handed in to the hall
+// (ratings_counted); a rating from a browser logged in as staff, or of a
+// case never handed in, is recorded (the contract's ratings, 全部) and
+// said apart under the table, never in 好评率 (schema/043).
 function ratingsTable(data) {
-  return el('table', { class: 'report', id: 'ratings' },
-    el('caption', {}, '当日评价'),
-    el('tbody', {}, SCORES.map((name, i) => el('tr', {},
-      el('th', { scope: 'row' }, name), el('td', { class: 'num' }, `${data.ratings[String(i + 1)]} 条`)))));
+  const counted = data.ratings_counted || data.ratings;
+  const apart = data.ratings_apart || { staff: 0, not_handed_in: 0, staff_users: [] };
+  const c = (i) => counted[String(i)];
+  const n = [1, 2, 3, 4, 5].reduce((a, i) => a + c(i), 0);
+  const good = c(3) + c(4) + c(5);
+  const rate = n ? `${(good * 100 / n).toFixed(1)}%（${good} / ${n} 条）` : '—（没有计入的评价）';
+  const notes = [];
+  if (apart.staff) {
+    const who = apart.staff_users.map((u) => `${u.user} ${u.count} 条`).join('、');
+    notes.push(`工作人员登录着的浏览器评价 ${apart.staff} 条（${who}）`);
+  }
+  if (apart.not_handed_in) notes.push(`没有交到大厅办理的办件的评价 ${apart.not_handed_in} 条`);
+  return el('div', { id: 'ratings-box' },
+    el('table', { class: 'report', id: 'ratings' },
+      el('caption', {}, '当日评价'),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '评价'),
+        el('th', { scope: 'col', class: 'num' }, '计入满意率'), el('th', { scope: 'col', class: 'num' }, '全部'))),
+      el('tbody', {}, SCORES.map((name, i) => el('tr', {},
+        el('th', { scope: 'row' }, name), el('td', { class: 'num' }, `${c(i + 1)} 条`),
+        el('td', { class: 'num' }, `${data.ratings[String(i + 1)]} 条`)))),
+      el('tfoot', {}, el('tr', {}, el('th', { scope: 'row' }, '好评率（3 到 5 分）'),
+        el('td', { class: 'num', colspan: '2', id: 'good-rate' }, rate)))),
+    notes.length ? el('p', { class: 'hint', id: 'ratings-apart' },
+      `不计入满意率：${notes.join('；')}。已记录在“全部”一栏，1、2 分的照样要回访整改。`) : null);
 }
 
 // Printed too: a sheet of today taken at ten is not the day's close, and a
@@ -92,7 +116,8 @@ async function start() {
       // a corrected case waiting for the hall is counted too: the manager
       // finds it in the lists by this mark, not in 我的待办 (accepted ones)
       '补正后已重新提交、还没有再次受理的也计入（窗口页面的等候、网上预审和上门服务列表上标“补正件 · 已超期”）；' +
-      '按期办结率是当天办结的件中，在承诺期限内办结的比例。'),
+      '按期办结率是当天办结的件中，在承诺期限内办结的比例；' +
+      '好评率只算居民对交到大厅办理的办件的评价，工作人员登录着的浏览器给的评价和没有交到大厅的办件的评价另列。'),
     form, error, status, results);
   print.addEventListener('click', () => window.print());
 

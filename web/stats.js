@@ -89,11 +89,32 @@ function stepsChart(p) {
     series: [{ name: '分钟', cls: 's-minutes' }] });
 }
 
+// 满意率 counts the residents' ratings of cases handed in to the hall
+// (ratings.counted); the others (a browser logged in as staff, a case never
+// handed in) are recorded in the contract's figures and said apart here.
+const counted = (p) => p.ratings.counted || p.ratings;
+const apart = (p) => p.ratings.apart || { staff: 0, not_handed_in: 0 };
+
+function apartText(p) {
+  const a = apart(p);
+  const parts = [];
+  if (a.staff) parts.push(`工作人员登录着的浏览器评价 ${a.staff} 条`);
+  if (a.not_handed_in) parts.push(`没有交到大厅办理的办件的评价 ${a.not_handed_in} 条`);
+  return parts.length ? `另有${parts.join('、')}，不计入满意率。` : '';
+}
+
+function goodRate(p) {
+  const c = counted(p);
+  if (c.good_rate === null || c.good_rate === undefined) return '—';
+  return `${(c.good_rate * 100).toFixed(1)}%`;
+}
+
 function ratingsChart(p) {
   const names = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
-  const rows = p.ratings.scores.map((n, i) => ({ label: names[i], values: [n] }));
-  const desc = `共 ${p.ratings.count} 条评价，平均 ${fmt(p.ratings.average, 2)} 分；` +
-    p.ratings.scores.map((n, i) => `${names[i]} ${n} 条`).join('，') + '。';
+  const c = counted(p);
+  const rows = c.scores.map((n, i) => ({ label: names[i], values: [n] }));
+  const desc = `计入满意率的评价共 ${c.count} 条，平均 ${fmt(c.average, 2)} 分，好评率 ${goodRate(p)}；` +
+    c.scores.map((n, i) => `${names[i]} ${n} 条`).join('，') + '。' + apartText(p);
   return barChart({ caption: `${p.title}：评价分布`, desc, rows, unit: ' 条',
     series: [{ name: '评价', cls: 's-score' }] });
 }
@@ -103,7 +124,7 @@ function num(n, cls = 'num') {
 }
 
 function summaryTable(data) {
-  const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分', '按期办结率'];
+  const head = ['事项', '开始', '提交', '办结', '放弃', '最多放弃于', '评价数', '平均评分', '好评率', '按期办结率'];
   return el('div', { class: 'table-wrap' }, el('table', { class: 'stats' },
     el('caption', {}, `各事项办理情况（${data.from} 至 ${data.to}）`),
     el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { scope: 'col', class: i && i !== 5 ? 'num' : null }, h)))),
@@ -111,8 +132,11 @@ function summaryTable(data) {
       el('th', { scope: 'row' }, p.title, p.live ? '' : '（已停办）'),
       num(p.started), num(p.submitted), num(p.completed), num(p.abandoned),
       el('td', {}, p.give_up_step ? `${giveUpText(p.give_up_step)}（${p.give_up_step.count} 件）` : '—'),
-      num(p.ratings.count),
-      el('td', { class: p.ratings.average === null ? 'num none' : 'num' }, fmt(p.ratings.average, 2)),
+      // 评价数 with what 满意率 leaves out after it (另 N)
+      el('td', { class: 'num', title: apartText(p) || null },
+        String(counted(p).count) + (p.ratings.count > counted(p).count ? `（另 ${p.ratings.count - counted(p).count}）` : '')),
+      el('td', { class: counted(p).average === null ? 'num none' : 'num' }, fmt(counted(p).average, 2)),
+      el('td', { class: goodRate(p) === '—' ? 'num none' : 'num' }, goodRate(p)),
       el('td', { class: p.on_time_rate === null ? 'num none' : 'num' }, onTimeText(p)))))));
 }
 
@@ -147,6 +171,8 @@ function detail(p, open) {
   return el('details', { class: 'proc', open: open || undefined },
     el('summary', {}, `${p.title}（开始 ${p.started} 件）`),
     el('div', { class: 'charts' }, stepsChart(p), ratingsChart(p)),
+    apartText(p) ? el('p', { class: 'hint ratings-apart' }, apartText(p) +
+      '它们照样记录，1、2 分的照样要回访整改。') : null,
     el('h3', {}, '每步用时'), stepsTable,
     el('h3', {}, '在哪里放弃'), giveUp,
     el('h3', {}, `各环节用时（按期办结率 ${onTimeText(p)}）`), stagesTable(p),

@@ -298,6 +298,8 @@ INSERT INTO procedure_reads_old SELECT user_id, procedure_id, hash, read_at FROM
 DROP TABLE procedure_reads;
 ALTER TABLE procedure_reads_old RENAME TO procedure_reads;
 DROP INDEX procedures_path;
+ALTER TABLE ratings DROP COLUMN staff;
+ALTER TABLE ratings DROP COLUMN handed_in;
 PRAGMA user_version = 40;
 COMMIT;`);
     h.write('alpha/sub.md', SUB.replace('- [ ] 身份证原件', '- [ ] 身份证原件\n- [ ] 照片'));

@@ -52,6 +52,8 @@ DROP TABLE procedure_reads;
 ALTER TABLE procedure_reads_old RENAME TO procedure_reads;
 DROP INDEX procedures_path;
 ALTER TABLE cases DROP COLUMN handed_in_by;
+ALTER TABLE ratings DROP COLUMN staff;
+ALTER TABLE ratings DROP COLUMN handed_in;
 PRAGMA user_version = 35;
 COMMIT;
 `;

@@ -81,6 +81,8 @@ DROP TABLE IF EXISTS calendar_backfill;
 DROP TABLE IF EXISTS rate_keys;
 DROP TABLE IF EXISTS backup_outcomes;
 DROP INDEX IF EXISTS procedures_path;
+ALTER TABLE ratings DROP COLUMN staff;
+ALTER TABLE ratings DROP COLUMN handed_in;
 PRAGMA user_version = 10;
 COMMIT;
 `;

@@ -180,6 +180,9 @@ describe('the day scripted through the routes', () => {
       finished: 2,
       on_time: 2,
       ratings: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 },
+      // ours: the resident's rating of A, handed in, counts in 满意率
+      ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 },
+      ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });
   });
 
@@ -189,7 +192,10 @@ describe('the day scripted through the routes', () => {
       '合计,1,5,2,2,1,1,2,1,1,0\r\n\r\n' +
       `项目,数值\r\n日期,${day}\r\n自助机开始办理,5\r\n窗口开始办理,0\r\n网上开始办理,2\r\n` +
       '逾期未办结,0\r\n下班时仍在等候,2\r\n当日办结,2\r\n按期办结,2\r\n按期办结率,100.0%\r\n' +
-      '评价1分,0\r\n评价2分,0\r\n评价3分,0\r\n评价4分,1\r\n评价5分,0\r\n';
+      '评价1分,0\r\n评价2分,0\r\n评价3分,0\r\n评价4分,1\r\n评价5分,0\r\n' +
+      '其中工作人员登录的浏览器评价(不计满意率),0\r\n其中未交到大厅的办件评价(不计满意率),0\r\n' +
+      '计入满意率的评价1分,0\r\n计入满意率的评价2分,0\r\n计入满意率的评价3分,0\r\n' +
+      '计入满意率的评价4分,1\r\n计入满意率的评价5分,0\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
       const r = await get(p, headers);
@@ -240,6 +246,8 @@ describe('the day scripted through the routes', () => {
       date: '2026-01-01', day: 'closed', users: [], channels: { kiosk: 0, window: 0, web: 0 }, overdue: 0,
       waiting_at_close: 0, on_time_rate: 1, finished: 0, on_time: 0,
       ratings: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+      ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+      ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });
   });
 });

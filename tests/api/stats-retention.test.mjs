@@ -178,7 +178,10 @@ describe('abandonment and retention across restarts', () => {
     const p = await stats();
     assert.deepEqual([p.started, p.submitted, p.completed, p.abandoned], [3, 1, 1, 1]);
     assert.deepEqual(p.give_up_step, { stage: 'step', step: 2, title: '确认信息', count: 1 });
-    assert.deepEqual(p.ratings, { count: 1, average: 2, scores: [0, 1, 0, 0, 0] });
+    // the idle case was rated before any hand-in: kept apart from 满意率
+    assert.deepEqual(p.ratings, { count: 1, average: 2, scores: [0, 1, 0, 0, 0],
+      counted: { count: 0, average: null, good_rate: null, scores: [0, 0, 0, 0, 0] },
+      apart: { staff: 0, not_handed_in: 1 } });
     assert.equal(sql(db, `SELECT COUNT(*) FROM cases WHERE erased_at IS NOT NULL`), '0');
     await stop();
   });
@@ -256,7 +259,10 @@ describe('abandonment and retention across restarts', () => {
     const p = before0;
     assert.deepEqual([p.started, p.submitted, p.completed, p.abandoned], [3, 1, 1, 1]);
     assert.deepEqual(p.give_up_step, { stage: 'step', step: 2, title: '确认信息', count: 1 });
-    assert.deepEqual(p.ratings, { count: 1, average: 2, scores: [0, 1, 0, 0, 0] });
+    // the idle case was rated before any hand-in: kept apart from 满意率
+    assert.deepEqual(p.ratings, { count: 1, average: 2, scores: [0, 1, 0, 0, 0],
+      counted: { count: 0, average: null, good_rate: null, scores: [0, 0, 0, 0, 0] },
+      apart: { staff: 0, not_handed_in: 1 } });
     assert.deepEqual(p.steps.map((s) => s.samples), [3, 2, 1]);
     await stop();
   });

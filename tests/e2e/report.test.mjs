@@ -56,6 +56,10 @@ before(async () => {
     const x = await spost(p, body);
     assert.ok(x.status < 300, `${p}: ${x.status} ${x.text}`);
   }
+  // b's resident rates 5; wang rates a 2 from the staff browser (the cookie
+  // alone): recorded, kept out of 好评率 and said apart
+  assert.equal((await r.post(`/api/v1/cases/${b.id}/rating`, { score: 5 })).status, 204);
+  assert.equal((await r.post(`/api/v1/cases/${a.id}/rating`, { score: 2 }, { Cookie: wang.cookie })).status, 204);
   h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 after(async () => {
@@ -105,7 +109,10 @@ describe('the day\'s report page', () => {
     assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
-    assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '0 条', '0 条']);
+    // 计入满意率, 全部 per score, then 好评率 over the counted ones
+    assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '1 条', '0 条', '0 条', '0 条', '0 条',
+      '1 条', '1 条', '100.0%（1 / 1 条）']);
+    assert.match(await page.locator('#ratings-apart').innerText(), /不计入满意率：工作人员登录着的浏览器评价 1 条（wang 1 条）/);
     // today's sheet is not the day's close: it says so, and when it was taken
     assert.match(await page.locator('#day-note').innerText(), /^当天还没有结束：这是 \d\d:\d\d 的数字，下班后还会变。$/);
     // the overdue figure counts cases (件), late at the stage or past the

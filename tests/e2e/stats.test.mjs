@@ -69,8 +69,10 @@ describe('the statistics page', () => {
     await row().waitFor();
     assert.equal((await page.locator('#main h1').innerText()).trim(), '办事统计');
     const cells = await row().locator('td').allInnerTexts();
-    // 开始 提交 办结 放弃 最多放弃于 评价数 平均评分 按期办结率 (no chain finished)
-    assert.deepEqual(cells.map((c) => c.trim()), ['2', '0', '0', '0', '—', '1', '4', '—']);
+    // 开始 提交 办结 放弃 最多放弃于 评价数 平均评分 好评率 按期办结率 (no chain
+    // finished); the rating was given to a case never handed in to the hall:
+    // recorded, not in 满意率 (另 1)
+    assert.deepEqual(cells.map((c) => c.trim()), ['2', '0', '0', '0', '—', '0（另 1）', '—', '—', '—']);
     const from = await page.locator('#from').inputValue();
     const to = await page.locator('#to').inputValue();
     assert.equal((Date.parse(to) - Date.parse(from)) / 86400000 + 1, 30);
@@ -90,7 +92,9 @@ describe('the statistics page', () => {
     // one procedure with cases: its details are open, with the rating chart
     const details = page.locator('details.proc[open]');
     assert.equal(await details.count(), 1);
-    assert.match(await details.locator('svg desc').last().textContent(), /共 1 条评价，平均 4 分/);
+    assert.match(await details.locator('svg desc').last().textContent(),
+      /计入满意率的评价共 0 条.*另有没有交到大厅办理的办件的评价 1 条，不计入满意率。/);
+    assert.match(await details.locator('p.ratings-apart').innerText(), /没有交到大厅办理的办件的评价 1 条/);
     // 回访: done, satisfied, unsatisfied, unreachable, complaints open (a 4 opens none)
     assert.deepEqual((await details.locator('table.followups td').allInnerTexts()).map((c) => c.trim()),
       ['0', '0', '0', '0', '0']);

@@ -83,6 +83,20 @@ static void rating(const char *id, int score, int day, int h, int m, int s)
                 id, score, lt(at, day, h, m, s));
 }
 
+/* a rating the satisfaction figures keep apart (schema/043): staff's
+ * session's (staff not NULL), or of a case never handed in */
+static void rating_apart(const char *id, int score, const char *staff, int day, int h, int m, int s)
+{
+    char at[32];
+
+    if (staff)
+        casedb_exec(&t, "INSERT INTO ratings (case_id, score, comment, at, staff) VALUES ('%s', %d, '', '%s', '%s')",
+                    id, score, lt(at, day, h, m, s), staff);
+    else
+        casedb_exec(&t, "INSERT INTO ratings (case_id, score, comment, at, handed_in) VALUES ('%s', %d, '', '%s', 0)",
+                    id, score, lt(at, day, h, m, s));
+}
+
 static char *json_of(int ymd)
 {
     struct report_day r;
@@ -176,6 +190,9 @@ static void script_day(void)
     rating(c1, 5, 10, 12, 0, 0);
     rating(c2, 2, 10, 23, 59, 59);
     rating(c4, 1, 11, 0, 0, 0);
+    /* kept out of 满意率: alice's own browser, and a case never handed in */
+    rating_apart(w1, 5, "alice", 10, 13, 0, 0);
+    rating_apart(w2, 1, NULL, 10, 14, 0, 0);
 }
 
 TestSuite(report, .init = setup, .fini = teardown);
@@ -200,7 +217,9 @@ Test(report, a_scripted_day_counts_exactly)
         "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":1,\"window\":1,\"web\":0},"
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
-        "\"ratings\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1}}");
+        "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
+        "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
+        "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
 
@@ -228,7 +247,10 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "日期,2026-06-10\r\n"
         "自助机开始办理,1\r\n窗口开始办理,1\r\n网上开始办理,0\r\n"
         "逾期未办结,2\r\n下班时仍在等候,3\r\n当日办结,2\r\n按期办结,1\r\n按期办结率,50.0%\r\n"
-        "评价1分,0\r\n评价2分,1\r\n评价3分,0\r\n评价4分,0\r\n评价5分,1\r\n");
+        "评价1分,1\r\n评价2分,1\r\n评价3分,0\r\n评价4分,0\r\n评价5分,2\r\n"
+        "其中工作人员登录的浏览器评价(不计满意率),1\r\n其中未交到大厅的办件评价(不计满意率),1\r\n"
+        "计入满意率的评价1分,0\r\n计入满意率的评价2分,1\r\n计入满意率的评价3分,0\r\n"
+        "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -250,7 +272,9 @@ Test(report, the_day_after_sees_only_its_own)
         "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":0,\"window\":0,\"web\":1},"
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
-        "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+        "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
 
@@ -261,7 +285,9 @@ Test(report, an_empty_day_has_no_rate)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-01-01\",\"day\":\"closed\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
-        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
 
@@ -403,7 +429,9 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-10\",\"day\":\"closed\",\"users\":[],\"channels\":{\"kiosk\":0,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
-        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
     cr_assert_str_eq(s,
@@ -412,7 +440,9 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
         "\"channels\":{\"kiosk\":2,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
-        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0}}");
+        "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
 
