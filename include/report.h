@@ -52,6 +52,9 @@ struct report_day {
     long waiting_at_close;          /* handed in that day, never called by its end */
     long finished, on_time;         /* chains finished that day, and of those by their due */
     long ratings[5];                /* ratings[k]: given that day with score k + 1 */
+    /* call-backs owed at the day's end (opened by then, not done by then),
+     * of those due before the day, and of those complaints (差评整改) */
+    long followups_open, followups_overdue, followups_complaints;
     /* of those, the ones 满意率 counts (the resident's on a case handed
      * in), and the ones kept apart (schema/043): a staff session's, and
      * else one of a case never handed in when rated */

@@ -86,6 +86,14 @@ static const char sql_on_time[] =
     " FROM case_events e JOIN cases c ON c.id = e.case_id"
     " WHERE e.what = 'completed' AND e.at >= ?1 AND e.at < ?2 AND c.due IS NOT NULL";
 
+/* Call-backs owed at the day's end: opened before it, not done by then;
+ * overdue when due before the day (a due date runs to its end, as the
+ * staff list counts it). Every kind and every case, whenever it started:
+ * the manager's question is what the hall still owes residents. */
+static const char sql_followups_owed[] =
+    "SELECT COUNT(*), SUM(due < ?3), SUM(kind = 'complaint') FROM followups"
+    " WHERE created_at < ?2 AND (done_at IS NULL OR done_at >= ?2) AND ?1 IS NOT NULL";
+
 /* by score and by what 满意率 does with them (schema/043): 0 counted, 1
  * a staff session's, 2 a case never handed in when rated */
 static const char sql_ratings[] =
@@ -394,7 +402,7 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
                    struct report_day *out)
 {
     struct report_bind b;
-    long ch[3], ot[2];
+    long ch[3], ot[2], fo[3];
     int rc = -1, stored = 1;
 
     memset(out, 0, sizeof *out);
@@ -412,8 +420,12 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
     if (report_users(db, &b, out) != 0 || report_row(db, sql_channels, &b, ch, 3) != 0 ||
         (stored != 0 && report_overdue(db, &b, ymd, cal, &out->overdue) != 0) ||
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
-        report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0)
+        report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0 ||
+        report_row(db, sql_followups_owed, &b, fo, 3) != 0)
         goto out;
+    out->followups_open = fo[0];
+    out->followups_overdue = fo[1];
+    out->followups_complaints = fo[2];
     out->kiosk = ch[0];
     out->window = ch[1];
     out->web = ch[2];
@@ -523,6 +535,13 @@ char *report_json(const struct report_day *r)
         if (!cJSON_AddNumberToObject(rt, key, (double)r->counted[j]))
             goto out;
     }
+    /* ours: what the hall still owes at the day's end; the staffers'
+     * followups figures are the call-backs done */
+    if (!(rt = cJSON_AddObjectToObject(root, "followups_owed")) ||
+        !cJSON_AddNumberToObject(rt, "open", (double)r->followups_open) ||
+        !cJSON_AddNumberToObject(rt, "overdue", (double)r->followups_overdue) ||
+        !cJSON_AddNumberToObject(rt, "complaints", (double)r->followups_complaints))
+        goto out;
     if (!(rt = cJSON_AddObjectToObject(root, "ratings_apart")) ||
         !cJSON_AddNumberToObject(rt, "staff", (double)r->apart_staff) ||
         !cJSON_AddNumberToObject(rt, "not_handed_in", (double)r->apart_not_handed_in) ||
@@ -586,6 +605,8 @@ char *report_csv(const struct report_day *r, size_t *len)
                         r->apart_staff, r->apart_not_handed_in);
     for (j = 0; j < 5; j++)
         rc |= strbuf_printf(&sb, "计入满意率的评价%zu分,%ld\r\n", j + 1, r->counted[j]);
+    rc |= strbuf_printf(&sb, "待回访(当日结束时),%ld\r\n其中已超期,%ld\r\n其中差评整改,%ld\r\n",
+                        r->followups_open, r->followups_overdue, r->followups_complaints);
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

@@ -45,7 +45,11 @@ function dayTable(data) {
     // unserved is not in it, and a manager read it as the whole queue
     ['当天取号、下班时仍在等候', `${data.waiting_at_close} 件`],
     ['按期办结率', rateText(data)],
-  ];
+    // what the hall still owes residents at the day's end, done or not by
+    // whom: the staff table's 回访 is the call-backs made that day
+    data.followups_owed ? ['待回访（当日结束时）', `${data.followups_owed.open} 件（已超期 ${data.followups_owed.overdue}，` +
+      `差评整改 ${data.followups_owed.complaints}）`] : null,
+  ].filter(Boolean);
   return el('table', { class: 'report', id: 'day' },
     el('caption', {}, '当日情况'),
     el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', { class: 'num' }, v)))));

@@ -108,7 +108,9 @@ describe('the day\'s report page', () => {
     assert.equal(await page.locator('#users tbody tr th').getAttribute('title'), 'wang');
     assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
     assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
-    assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）']);
+    // wang's 2 opened a 差评整改 call-back, owed at the day's end
+    assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）',
+      '1 件（已超期 0，差评整改 1）']);
     // 计入满意率, 全部 per score, then 好评率 over the counted ones
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '1 条', '0 条', '0 条', '0 条', '0 条',
       '1 条', '1 条', '100.0%（1 / 1 条）']);

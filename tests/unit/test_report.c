@@ -83,6 +83,15 @@ static void rating(const char *id, int score, int day, int h, int m, int s)
                 id, score, lt(at, day, h, m, s));
 }
 
+/* a call-back of id opened on day (June, local noon), done at done (UTC) or open */
+static void followup(const char *id, const char *kind, const char *due, int day, const char *done)
+{
+    char at[32];
+
+    casedb_exec(&t, "INSERT INTO followups (case_id, kind, due, created_at, done_at) VALUES ('%s', '%s', '%s', '%s', %s%s%s)",
+                id, kind, due, lt(at, day, 12, 0, 0), done ? "'" : "", done ? done : "NULL", done ? "'" : "");
+}
+
 /* a rating the satisfaction figures keep apart (schema/043): staff's
  * session's (staff not NULL), or of a case never handed in */
 static void rating_apart(const char *id, int score, const char *staff, int day, int h, int m, int s)
@@ -193,6 +202,14 @@ static void script_day(void)
     /* kept out of 满意率: alice's own browser, and a case never handed in */
     rating_apart(w1, 5, "alice", 10, 13, 0, 0);
     rating_apart(w2, 1, NULL, 10, 14, 0, 0);
+
+    /* call-backs owed at the end of the 10th: c1's, due the 9th, open
+     * (overdue); c2's complaint due the 30th, done on the 11th (owed on the
+     * 10th); c3's done on the 10th (not owed); c4's opened on the 11th */
+    followup(c1, "routine", "2026-06-09", 8, NULL);
+    followup(c2, "complaint", "2026-06-30", 9, "2026-06-11T01:00:00Z");
+    followup(c3, "routine", "2026-06-12", 9, "2026-06-10T03:00:00Z");
+    followup(c4, "complaint", "2026-06-30", 11, NULL);
 }
 
 TestSuite(report, .init = setup, .fini = teardown);
@@ -219,6 +236,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
+        "\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
@@ -250,7 +268,8 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "评价1分,1\r\n评价2分,1\r\n评价3分,0\r\n评价4分,0\r\n评价5分,2\r\n"
         "其中工作人员登录的浏览器评价(不计满意率),1\r\n其中未交到大厅的办件评价(不计满意率),1\r\n"
         "计入满意率的评价1分,0\r\n计入满意率的评价2分,1\r\n计入满意率的评价3分,0\r\n"
-        "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n");
+        "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n"
+        "待回访(当日结束时),2\r\n其中已超期,1\r\n其中差评整改,1\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -274,6 +293,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -287,6 +307,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -431,6 +452,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
@@ -442,6 +464,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
+        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
