@@ -14,6 +14,7 @@
 #ifndef SPK_REPORT_H
 #define SPK_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "accounts.h"
@@ -42,6 +43,14 @@ struct report_rater {
 };
 #define REPORT_RATERS_MAX 50
 
+/* A case overdue at the day's end, for the list (today's report only):
+ * strings owned (NULL for none), dates YYYY-MM-DD. */
+struct report_late {
+    char *id, *ticket, *ticket_day, *procedure, *title, *status;
+    char *stage_key, *stage_label, *post, *due, *committed, *owner;
+};
+#define REPORT_LATE_MAX 200
+
 struct report_day {
     int date;                       /* YYYYMMDD */
     int today;                      /* the local date it was counted on */
@@ -62,6 +71,11 @@ struct report_day {
     long apart_staff, apart_not_handed_in;
     struct report_rater *raters;    /* owned: the staff sessions that rated, by name */
     size_t n_raters;
+    /* today's report: the cases counted in overdue, soonest due first, at
+     * most REPORT_LATE_MAX (late_listed false on another day) */
+    struct report_late *late;       /* owned */
+    size_t n_late;
+    bool late_listed;
 };
 
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with

@@ -49,6 +49,28 @@ static const char sql_overdue[] =
     " AND (c.rejected_at IS NULL OR c.rejected_at >= ?2)"
     " AND (c.paused_on IS NULL OR c.paused_on > ?3)";
 
+/* sql_overdue's cases for the list (today's report): which, at what stage
+ * of which post, due when, whose (首问负责 owner). */
+static const char sql_overdue_list[] =
+    "SELECT c.id, c.ticket, c.ticket_day, c.procedure_id, v.title, c.status, s.key, s.label,"
+    " s.post, s.due, c.due, c.owner FROM case_stages s JOIN cases c ON c.id = s.case_id"
+    " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
+    " WHERE (s.due < ?3 OR c.due < ?3) AND s.begun_on IS NOT NULL AND s.begun_on <= ?3"
+    " AND (s.done_at IS NULL OR s.done_at >= ?2)"
+    " AND (s.idx = 0 OR EXISTS (SELECT 1 FROM case_stages p WHERE p.case_id = s.case_id"
+    "  AND p.idx = s.idx - 1 AND p.done_at IS NOT NULL AND p.done_at < ?2))"
+    " AND (c.rejected_at IS NULL OR c.rejected_at >= ?2)"
+    " AND (c.paused_on IS NULL OR c.paused_on > ?3)"
+    " GROUP BY c.id ORDER BY min(s.due, coalesce(c.due, s.due)), c.id LIMIT 200";
+_Static_assert(REPORT_LATE_MAX == 200, "sql_overdue_list's LIMIT is REPORT_LATE_MAX");
+/* a corrected case handed in again, for the list: its dates are counted */
+static const char sql_overdue_one[] =
+    "SELECT c.id, c.ticket, c.ticket_day, c.procedure_id, v.title, c.status, s.key, s.label,"
+    " s.post, NULL, NULL, c.owner FROM cases c"
+    " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
+    " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
+    " WHERE c.id = ?1";
+
 /* A case back with the resident and handed in again by the day's end
  * (a hand-in after its last return, before ?2), still waiting for the hall
  * to take it up: from the hand-in its clock is the hall's again (relay.c),
@@ -311,6 +333,119 @@ out:
     return rc;
 }
 
+static char *report_dup_col(sqlite3_stmt *st, int col, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    char *d;
+
+    if (!t)
+        return NULL;
+    if (!(d = strdup((const char *)t)))
+        *oom = true;
+    return d;
+}
+
+static char *report_dup_date(int ymd, bool *oom)
+{
+    char buf[16], *d;
+
+    if (!ymd)
+        return NULL;
+    report_date_text(ymd, buf);
+    if (!(d = strdup(buf)))
+        *oom = true;
+    return d;
+}
+
+static void report_late_free(struct report_late *l)
+{
+    free(l->id), free(l->ticket), free(l->ticket_day), free(l->procedure), free(l->title);
+    free(l->status), free(l->stage_key), free(l->stage_label), free(l->post), free(l->due);
+    free(l->committed), free(l->owner);
+    memset(l, 0, sizeof *l);
+}
+
+/* Appends st's row (the columns of sql_overdue_list) to r's list; the
+ * stage's due and the committed date from stage_due and committed when
+ * not 0 (a corrected case's resumed dates). 0, 1 when the list is full,
+ * -1 when memory runs out. */
+static int report_late_add(struct report_day *r, sqlite3_stmt *st, int stage_due, int committed)
+{
+    struct report_late *l;
+    bool oom = false;
+
+    if (r->n_late >= REPORT_LATE_MAX)
+        return 1;
+    if (!(l = realloc(r->late, (r->n_late + 1) * sizeof *l)))
+        return -1;
+    r->late = l;
+    l = &l[r->n_late++];
+    memset(l, 0, sizeof *l);
+    l->id = report_dup_col(st, 0, &oom);
+    l->ticket = report_dup_col(st, 1, &oom);
+    l->ticket_day = report_dup_col(st, 2, &oom);
+    l->procedure = report_dup_col(st, 3, &oom);
+    l->title = report_dup_col(st, 4, &oom);
+    l->status = report_dup_col(st, 5, &oom);
+    l->stage_key = report_dup_col(st, 6, &oom);
+    l->stage_label = report_dup_col(st, 7, &oom);
+    l->post = report_dup_col(st, 8, &oom);
+    l->due = stage_due ? report_dup_date(stage_due, &oom) : report_dup_col(st, 9, &oom);
+    l->committed = committed ? report_dup_date(committed, &oom) : report_dup_col(st, 10, &oom);
+    l->owner = report_dup_col(st, 11, &oom);
+    return oom ? -1 : 0;
+}
+
+/* The list of today's overdue cases into r (the cases report_overdue
+ * counts, as the stages stand): 0 or -1. */
+static int report_late_list(struct db *db, const struct report_bind *b, int ymd,
+                            const struct workdays *cal, struct report_day *r)
+{
+    sqlite3_stmt *st, *one;
+    int s, a = 0, rc = -1;
+
+    r->late_listed = true;
+    if (!(st = report_stmt(db, sql_overdue_list, b)))
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && (a = report_late_add(r, st, 0, 0)) == 0)
+        ;
+    sqlite3_reset(st);
+    if (a < 0 || (a == 0 && s != SQLITE_DONE))
+        return -1;
+    if (!(st = report_stmt(db, sql_handed_in_again, b)))
+        return -1;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int stage_due, committed, t;
+        if (!id || relay_resume_dates(db, id, sqlite3_column_int(st, 1),
+                                      (const char *)sqlite3_column_text(st, 2),
+                                      (const char *)sqlite3_column_text(st, 3), cal, ymd,
+                                      &stage_due, &committed) != 0)
+            goto out;
+        if (!((stage_due && stage_due < ymd) || (committed && committed < ymd)))
+            continue;
+        if (!(one = db_stmt(db, sql_overdue_one)) ||
+            sqlite3_bind_text(one, 1, id, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+            if (one)
+                sqlite3_reset(one);
+            goto out;
+        }
+        t = sqlite3_step(one);
+        a = t == SQLITE_ROW ? report_late_add(r, one, stage_due, committed) : t == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(one);
+        if (a < 0)
+            goto out;
+        if (a > 0)
+            break;
+    }
+    if (a == 0 && s != SQLITE_DONE)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Counts day's overdue figure and stores it, in the caller's transaction:
  * 0 or -1. */
 static int report_day_close(struct db *db, int ymd, const struct workdays *cal, const char *now)
@@ -421,7 +556,8 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
         (stored != 0 && report_overdue(db, &b, ymd, cal, &out->overdue) != 0) ||
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0 ||
-        report_row(db, sql_followups_owed, &b, fo, 3) != 0)
+        report_row(db, sql_followups_owed, &b, fo, 3) != 0 ||
+        (ymd == today && report_late_list(db, &b, ymd, cal, out) != 0))
         goto out;
     out->followups_open = fo[0];
     out->followups_overdue = fo[1];
@@ -440,6 +576,11 @@ out:
 
 void report_day_free(struct report_day *r)
 {
+    size_t i;
+
+    for (i = 0; i < r->n_late; i++)
+        report_late_free(&r->late[i]);
+    free(r->late);
     free(r->users);
     free(r->raters);
     memset(r, 0, sizeof *r);
@@ -473,6 +614,38 @@ static const struct {
 static long report_col(const struct report_user *u, size_t j)
 {
     return *(const long *)(const void *)((const char *)u + report_cols[j].offset);
+}
+
+static int report_add_text(cJSON *o, const char *key, const char *v)
+{
+    return (v ? cJSON_AddStringToObject(o, key, v) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
+}
+
+/* "overdue_cases":[{"id","ticket","ticket_day","procedure","title","status",
+ * "stage":{"key","label","post"},"due","committed","owner"}]: 0 or -1. */
+static int report_late_json(cJSON *root, const struct report_day *r)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "overdue_cases"), *o, *st;
+    size_t i;
+
+    if (!arr)
+        return -1;
+    for (i = 0; i < r->n_late; i++) {
+        const struct report_late *l = &r->late[i];
+        if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            return -1;
+        }
+        if (report_add_text(o, "id", l->id) || report_add_text(o, "ticket", l->ticket) ||
+            report_add_text(o, "ticket_day", l->ticket_day) || report_add_text(o, "procedure", l->procedure) ||
+            report_add_text(o, "title", l->title) || report_add_text(o, "status", l->status) ||
+            !(st = cJSON_AddObjectToObject(o, "stage")) || report_add_text(st, "key", l->stage_key) ||
+            report_add_text(st, "label", l->stage_label) || report_add_text(st, "post", l->post) ||
+            report_add_text(o, "due", l->due) || report_add_text(o, "committed", l->committed) ||
+            report_add_text(o, "owner", l->owner))
+            return -1;
+    }
+    return 0;
 }
 
 char *report_json(const struct report_day *r)
@@ -535,6 +708,11 @@ char *report_json(const struct report_day *r)
         if (!cJSON_AddNumberToObject(rt, key, (double)r->counted[j]))
             goto out;
     }
+    /* ours: which cases the overdue figure counts, and whose (today's:
+     * the stages as they stand; a past day's figure is its end's, and its
+     * list is not kept) */
+    if (r->late_listed ? report_late_json(root, r) != 0 : !cJSON_AddNullToObject(root, "overdue_cases"))
+        goto out;
     /* ours: what the hall still owes at the day's end; the staffers'
      * followups figures are the call-backs done */
     if (!(rt = cJSON_AddObjectToObject(root, "followups_owed")) ||
@@ -607,6 +785,23 @@ char *report_csv(const struct report_day *r, size_t *len)
         rc |= strbuf_printf(&sb, "计入满意率的评价%zu分,%ld\r\n", j + 1, r->counted[j]);
     rc |= strbuf_printf(&sb, "待回访(当日结束时),%ld\r\n其中已超期,%ld\r\n其中差评整改,%ld\r\n",
                         r->followups_open, r->followups_overdue, r->followups_complaints);
+    /* today's: which cases are overdue, and whose (首问负责) */
+    if (r->late_listed) {
+        rc |= strbuf_puts(&sb, "\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n");
+        for (i = 0; i < r->n_late; i++) {
+            const struct report_late *l = &r->late[i];
+            rc |= stats_csv_text(&sb, l->ticket ? l->ticket : "");
+            rc |= strbuf_puts(&sb, ",");
+            rc |= stats_csv_text(&sb, l->title ? l->title : l->procedure ? l->procedure : "");
+            rc |= strbuf_puts(&sb, ",");
+            rc |= stats_csv_text(&sb, l->stage_label ? l->stage_label : "");
+            rc |= strbuf_puts(&sb, ",");
+            rc |= stats_csv_text(&sb, l->post ? l->post : "");
+            rc |= strbuf_printf(&sb, ",%s,%s,", l->due ? l->due : "", l->committed ? l->committed : "");
+            rc |= stats_csv_text(&sb, l->owner ? l->owner : "");
+            rc |= strbuf_puts(&sb, "\r\n");
+        }
+    }
     if (rc != 0) {
         strbuf_free(&sb);
         return NULL;

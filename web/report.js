@@ -86,6 +86,29 @@ function ratingsTable(data) {
       `不计入满意率：${notes.join('；')}。已记录在“全部”一栏，1、2 分的照样要回访整改。`) : null);
 }
 
+// Today's report names the overdue cases (overdue_cases: null on another
+// day, whose figure is its end's and whose list is not kept): which, the
+// stage and its post, the dates, whose (首问负责). A case id never shows.
+function lateTable(data) {
+  if (!Array.isArray(data.overdue_cases)) return null;
+  const list = data.overdue_cases;
+  const more = data.overdue > list.length ? `，列出最早到期的 ${list.length} 件` : '';
+  const ticket = (x) => (x.ticket || '—') + (x.ticket_day && x.ticket_day !== data.date ? `（${x.ticket_day}）` : '');
+  return el('table', { class: 'report', id: 'overdue-cases' },
+    el('caption', {}, `逾期办件（共 ${data.overdue} 件${more}）`),
+    el('thead', {}, el('tr', {}, ['号', '事项', '环节（岗位）', '环节期限', '承诺办结日期', '首问负责人']
+      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, list.length
+      ? list.map((x) => el('tr', {},
+        el('th', { scope: 'row' }, ticket(x)),
+        el('td', {}, x.title || x.procedure),
+        el('td', {}, x.stage && x.stage.label ? `${x.stage.label}（${x.stage.post}）` : '—'),
+        el('td', { class: x.due && x.due < data.date ? 'late' : null }, x.due || '—'),
+        el('td', { class: x.committed && x.committed < data.date ? 'late' : null }, x.committed || '—'),
+        el('td', {}, x.owner || '—')))
+      : el('tr', {}, el('td', { colspan: 6, class: 'hint' }, '现在没有逾期的办件。'))));
+}
+
 // Printed too: a sheet of today taken at ten is not the day's close, and a
 // day ahead counts its overdue from the stages as they stand (data.day).
 function dayNote(data) {
@@ -137,7 +160,7 @@ async function start() {
       csv.href = `/api/v1/admin/report?date=${data.date}&format=csv`;
       status.textContent = `${data.date} 的日报已更新。`;
       results.replaceChildren(dayNote(data), usersTable(data),
-        el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)));
+        el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)), lateTable(data));
     } catch (err) {
       status.textContent = '';
       results.replaceChildren();

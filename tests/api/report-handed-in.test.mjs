@@ -40,11 +40,15 @@ describe('a corrected case waiting for the hall in the day\'s report', { skip: N
     assert.equal(r.status, 200, `${p}: ${r.text}`);
     return r.body;
   };
+  let last = null;
   const overdue = async (date) => {
     const r = await request(`${d.url}/api/v1/admin/report?date=${date}`, { headers: authHeaders(boss) });
     assert.equal(r.status, 200, r.text);
+    last = r.body;
     return r.body.overdue;
   };
+  // today's report names what its figure counts (ours): which, where, whose
+  const listed = () => last.overdue_cases.map((x) => [x.id, x.status, x.stage.key, x.stage.post, x.due, x.committed, x.owner]);
   before(async () => {
     tmp = makeTmp();
     clock = path.join(tmp, 'clock');
@@ -86,6 +90,7 @@ describe('a corrected case waiting for the hall in the day\'s report', { skip: N
     // Sat 10-10 (班): nobody took it up; its stage ran out on 10-09
     await at('2026-10-10T18:00:00+08:00');
     assert.equal(await overdue('2026-10-10'), 1);
+    assert.deepEqual(listed(), [[id, 'prereview', 'one', 'window', '2026-10-09', '2026-10-22', 'wang']]);
     // the hall takes it up on Tue 10-13: the same dates, now stored
     await at('2026-10-13T09:00:00+08:00');
     await spost(`/api/v1/staff/cases/${id}/invite`, { date: '2026-10-13' });
@@ -93,5 +98,9 @@ describe('a corrected case waiting for the hall in the day\'s report', { skip: N
     assert.equal(a.due, '2026-10-22');
     assert.equal(a.stages[1].due, '2026-10-09');
     assert.equal(await overdue('2026-10-13'), 1, 'in hand and as late as it was while waiting');
+    assert.deepEqual(listed(), [[id, 'accepted', 'one', 'window', '2026-10-09', '2026-10-22', 'wang']]);
+    // a past day keeps its figure and lists nothing
+    await overdue('2026-10-10');
+    assert.equal(last.overdue_cases, null);
   });
 });

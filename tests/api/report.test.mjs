@@ -182,6 +182,8 @@ describe('the day scripted through the routes', () => {
       ratings: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 },
       // ours: the resident's rating of A, handed in, counts in 满意率
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 },
+      // ours: today's report names its overdue cases (none here)
+      overdue_cases: [],
       // ours: C's call-back was made; nothing else was opened
       followups_owed: { open: 0, overdue: 0, complaints: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
@@ -198,7 +200,8 @@ describe('the day scripted through the routes', () => {
       '其中工作人员登录的浏览器评价(不计满意率),0\r\n其中未交到大厅的办件评价(不计满意率),0\r\n' +
       '计入满意率的评价1分,0\r\n计入满意率的评价2分,0\r\n计入满意率的评价3分,0\r\n' +
       '计入满意率的评价4分,1\r\n计入满意率的评价5分,0\r\n' +
-      '待回访(当日结束时),0\r\n其中已超期,0\r\n其中差评整改,0\r\n';
+      '待回访(当日结束时),0\r\n其中已超期,0\r\n其中差评整改,0\r\n' +
+      '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
       const r = await get(p, headers);
@@ -250,6 +253,7 @@ describe('the day scripted through the routes', () => {
       waiting_at_close: 0, on_time_rate: 1, finished: 0, on_time: 0,
       ratings: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+      overdue_cases: null,
       followups_owed: { open: 0, overdue: 0, complaints: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });

@@ -115,6 +115,9 @@ describe('the day\'s report page', () => {
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '1 条', '0 条', '0 条', '0 条', '0 条',
       '1 条', '1 条', '100.0%（1 / 1 条）']);
     assert.match(await page.locator('#ratings-apart').innerText(), /不计入满意率：工作人员登录着的浏览器评价 1 条（wang 1 条）/);
+    // today's report names its overdue cases, here none
+    assert.equal((await page.locator('#overdue-cases caption').innerText()).trim(), '逾期办件（共 0 件）');
+    assert.deepEqual(await cells('#overdue-cases tbody td'), ['现在没有逾期的办件。']);
     // today's sheet is not the day's close: it says so, and when it was taken
     assert.match(await page.locator('#day-note').innerText(), /^当天还没有结束：这是 \d\d:\d\d 的数字，下班后还会变。$/);
     // the overdue figure counts cases (件), late at the stage or past the

@@ -214,6 +214,47 @@ static void script_day(void)
 
 TestSuite(report, .init = setup, .fini = teardown);
 
+/* Today's report lists the cases its overdue figure counts: which, at
+ * what stage of which post, due when, and whose. */
+Test(report, today_lists_the_overdue_cases_and_their_owners)
+{
+    char o1[33], o2[33], o3[33];
+    struct report_day r;
+    char *s;
+
+    mk(o1, "kiosk"), mk(o2, "kiosk"), mk(o3, "kiosk");
+    stage(o1, 0, "2026-06-01", "2026-06-09", 0, 0);                  /* stage late */
+    stage(o2, 0, "2026-06-01", "2026-06-10", 0, 0);                  /* due today: not yet */
+    stage(o3, 0, "2026-06-01", "2026-06-12", 0, 0);
+    casedb_exec(&t, "UPDATE cases SET owner = 'bob', ticket = 'A007', due = '2026-06-20' WHERE id = '%s'", o1);
+    casedb_exec(&t, "UPDATE cases SET due = '2026-06-08' WHERE id = '%s'", o3);   /* promise late */
+    cr_assert_eq(report_collect(t.db, 20260610, 20260610, NULL, &r), 0);
+    cr_assert_eq(r.overdue, 2);
+    cr_assert(r.late_listed);
+    cr_assert_eq(r.n_late, 2);
+    /* soonest date first: o3's promise (the 8th), then o1's stage (the 9th) */
+    cr_assert_str_eq(r.late[0].id, o3);
+    cr_assert_null(r.late[0].owner);
+    cr_assert_str_eq(r.late[0].committed, "2026-06-08");
+    cr_assert_str_eq(r.late[1].id, o1);
+    cr_assert_str_eq(r.late[1].ticket, "A007");
+    cr_assert_str_eq(r.late[1].owner, "bob");
+    cr_assert_str_eq(r.late[1].due, "2026-06-09");
+    cr_assert_str_eq(r.late[1].stage_label, "审核");
+    cr_assert_str_eq(r.late[1].post, "window");
+    s = report_json(&r);
+    cr_assert_not_null(s);
+    cr_assert(strstr(s, "\"overdue_cases\":[{\"id\":\"") != NULL, "%s", s);
+    cr_assert(strstr(s, "\"ticket\":\"A007\"") != NULL, "%s", s);
+    free(s);
+    report_day_free(&r);
+    /* another day's report keeps its figure, and lists nothing */
+    cr_assert_eq(report_collect(t.db, 20260610, 20260611, NULL, &r), 0);
+    cr_assert_not(r.late_listed);
+    cr_assert_eq(r.n_late, 0);
+    report_day_free(&r);
+}
+
 Test(report, a_scripted_day_counts_exactly)
 {
     char *s;
@@ -236,7 +277,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
-        "\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
@@ -293,7 +334,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -307,7 +348,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -452,7 +493,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
@@ -464,7 +505,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
