@@ -703,7 +703,8 @@ static int window_view_add_steps(cJSON *root, const struct case_state *cs, const
 static const char sql_events[] =
     "SELECT at, what, user, channel, step, detail FROM case_events WHERE case_id = ?1"
     " ORDER BY id LIMIT ?2";
-static const char sql_rating[] = "SELECT score, comment, at, reasons FROM ratings WHERE case_id = ?1";
+static const char sql_rating[] =
+    "SELECT score, comment, at, reasons, staff, handed_in FROM ratings WHERE case_id = ?1";
 
 static int window_view_add_events(struct db *db, cJSON *root, const char *id)
 {
@@ -771,7 +772,10 @@ static int window_view_add_rating(struct db *db, cJSON *root, const char *id)
              window_view_add_num(o, "score", sqlite3_column_int(st, 0)) == 0 &&
              window_view_add_str(o, "comment", (const char *)sqlite3_column_text(st, 1)) == 0 &&
              window_view_add_str(o, "at", (const char *)sqlite3_column_text(st, 2)) == 0 &&
-             window_view_add_reasons(o, (const char *)sqlite3_column_text(st, 3)) == 0)
+             window_view_add_reasons(o, (const char *)sqlite3_column_text(st, 3)) == 0 &&
+             /* ours: kept out of 满意率 (schema/043), and why */
+             window_view_add_str(o, "staff", (const char *)sqlite3_column_text(st, 4)) == 0 &&
+             window_view_add_bool(o, "handed_in", sqlite3_column_int(st, 5) != 0) == 0)
         rc = 0;
 out:
     sqlite3_reset(st);

@@ -131,7 +131,11 @@ const RATE_WORDS = ['', '非常不满意', '不满意', '基本满意', '满意'
 
 function ratingText(r) {
   const why = (r.reasons || []).map((c) => RATE_REASONS[c] || c).join('、');
-  return `${r.score} 分 ${RATE_WORDS[r.score] || ''}${why ? '，' + why : ''}${r.comment ? '：' + r.comment : ''}`;
+  // kept out of 满意率 (the API's staff and handed_in): said, so nobody
+  // reads a staffer's own 5 as a resident's
+  const apart = r.staff ? `（工作人员 ${r.staff} 登录着的浏览器评的，不计入满意率）`
+    : r.handed_in === false ? '（办件交到大厅之前评的，不计入满意率）' : '';
+  return `${r.score} 分 ${RATE_WORDS[r.score] || ''}${why ? '，' + why : ''}${r.comment ? '：' + r.comment : ''}${apart}`;
 }
 
 // The body of a call, and of 办结 (the service at this window ended, so

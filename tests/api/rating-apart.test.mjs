@@ -98,6 +98,13 @@ describe('ratings kept apart from the satisfaction figures', () => {
     const fb = r.body.followups.find((x) => x.case === b.id);
     assert.deepEqual([fa.rating_apart, fa.rated_by], ['staff', 'wang']);
     assert.deepEqual([fb.rating_apart, fb.rated_by], [null, null]);
+    // the staff case view says it too (its rating's staff and handed_in)
+    const va = (await h.sget(`/api/v1/staff/cases/${a.id}`)).body.rating;
+    assert.deepEqual([va.score, va.staff, va.handed_in], [2, 'wang', true]);
+    const vb = (await h.sget(`/api/v1/staff/cases/${b.id}`)).body.rating;
+    assert.deepEqual([vb.score, vb.staff, vb.handed_in], [1, null, true]);
+    const vu = (await h.sget(`/api/v1/staff/cases/${cases.unserved.id}`)).body.rating;
+    assert.deepEqual([vu.score, vu.staff, vu.handed_in], [1, null, false]);
   });
 });
 
