@@ -76,6 +76,9 @@ struct report_day {
     struct report_late *late;       /* owned */
     size_t n_late;
     bool late_listed;
+    /* today's report: home visits asked for and not recorded yet, of days
+     * before today (missed: nobody went or said so) and of today */
+    long visits_missed, visits_today;
 };
 
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with

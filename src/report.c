@@ -116,6 +116,14 @@ static const char sql_followups_owed[] =
     "SELECT COUNT(*), SUM(due < ?3), SUM(kind = 'complaint') FROM followups"
     " WHERE created_at < ?2 AND (done_at IS NULL OR done_at >= ?2) AND ?1 IS NOT NULL";
 
+/* Home visits owed (today's report): cases still in `visit` whose day is
+ * before the date (the B post's list shows them 逾期) or the date itself.
+ * The status is today's, so another day's would be today's passed off as
+ * its own: only today's report counts them. */
+static const char sql_visits_owed[] =
+    "SELECT SUM(visit_date < ?3), SUM(visit_date = ?3) FROM cases"
+    " WHERE status = 'visit' AND ?1 IS NOT NULL AND ?2 IS NOT NULL";
+
 /* by score and by what 满意率 does with them (schema/043): 0 counted, 1
  * a staff session's, 2 a case never handed in when rated */
 static const char sql_ratings[] =
@@ -559,6 +567,13 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
         report_row(db, sql_followups_owed, &b, fo, 3) != 0 ||
         (ymd == today && report_late_list(db, &b, ymd, cal, out) != 0))
         goto out;
+    if (ymd == today) {
+        long vo[2];
+        if (report_row(db, sql_visits_owed, &b, vo, 2) != 0)
+            goto out;
+        out->visits_missed = vo[0];
+        out->visits_today = vo[1];
+    }
     out->followups_open = fo[0];
     out->followups_overdue = fo[1];
     out->followups_complaints = fo[2];
@@ -713,6 +728,16 @@ char *report_json(const struct report_day *r)
      * list is not kept) */
     if (r->late_listed ? report_late_json(root, r) != 0 : !cJSON_AddNullToObject(root, "overdue_cases"))
         goto out;
+    /* ours: the B post's visits still owed, today's report only (from the
+     * cases' status, which has no past) */
+    if (r->late_listed) {
+        if (!(rt = cJSON_AddObjectToObject(root, "visits_owed")) ||
+            !cJSON_AddNumberToObject(rt, "missed", (double)r->visits_missed) ||
+            !cJSON_AddNumberToObject(rt, "today", (double)r->visits_today))
+            goto out;
+    } else if (!cJSON_AddNullToObject(root, "visits_owed")) {
+        goto out;
+    }
     /* ours: what the hall still owes at the day's end; the staffers'
      * followups figures are the call-backs done */
     if (!(rt = cJSON_AddObjectToObject(root, "followups_owed")) ||
@@ -785,6 +810,9 @@ char *report_csv(const struct report_day *r, size_t *len)
         rc |= strbuf_printf(&sb, "计入满意率的评价%zu分,%ld\r\n", j + 1, r->counted[j]);
     rc |= strbuf_printf(&sb, "待回访(当日结束时),%ld\r\n其中已超期,%ld\r\n其中差评整改,%ld\r\n",
                         r->followups_open, r->followups_overdue, r->followups_complaints);
+    if (r->late_listed)
+        rc |= strbuf_printf(&sb, "上门服务已过约定日期未办,%ld\r\n今天约定的上门服务未办,%ld\r\n",
+                            r->visits_missed, r->visits_today);
     /* today's: which cases are overdue, and whose (首问负责) */
     if (r->late_listed) {
         rc |= strbuf_puts(&sb, "\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n");

@@ -184,6 +184,8 @@ describe('the day scripted through the routes', () => {
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 },
       // ours: today's report names its overdue cases (none here)
       overdue_cases: [],
+      // ours: F was visited; no visit is owed
+      visits_owed: { missed: 0, today: 0 },
       // ours: C's call-back was made; nothing else was opened
       followups_owed: { open: 0, overdue: 0, complaints: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
@@ -201,6 +203,7 @@ describe('the day scripted through the routes', () => {
       '计入满意率的评价1分,0\r\n计入满意率的评价2分,0\r\n计入满意率的评价3分,0\r\n' +
       '计入满意率的评价4分,1\r\n计入满意率的评价5分,0\r\n' +
       '待回访(当日结束时),0\r\n其中已超期,0\r\n其中差评整改,0\r\n' +
+      '上门服务已过约定日期未办,0\r\n今天约定的上门服务未办,0\r\n' +
       '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
@@ -254,6 +257,7 @@ describe('the day scripted through the routes', () => {
       ratings: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       overdue_cases: null,
+      visits_owed: null,
       followups_owed: { open: 0, overdue: 0, complaints: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });

@@ -218,9 +218,16 @@ TestSuite(report, .init = setup, .fini = teardown);
  * what stage of which post, due when, and whose. */
 Test(report, today_lists_the_overdue_cases_and_their_owners)
 {
-    char o1[33], o2[33], o3[33];
+    char o1[33], o2[33], o3[33], v1[33], v2[33], v3[33];
     struct report_day r;
     char *s;
+
+    /* home visits still owed: one of the day before (missed), one of the
+     * day, one of the day after (not owed yet) */
+    mk(v1, "kiosk"), mk(v2, "kiosk"), mk(v3, "kiosk");
+    casedb_exec(&t, "UPDATE cases SET status = 'visit', visit_date = '2026-06-09' WHERE id = '%s'", v1);
+    casedb_exec(&t, "UPDATE cases SET status = 'visit', visit_date = '2026-06-10' WHERE id = '%s'", v2);
+    casedb_exec(&t, "UPDATE cases SET status = 'visit', visit_date = '2026-06-11' WHERE id = '%s'", v3);
 
     mk(o1, "kiosk"), mk(o2, "kiosk"), mk(o3, "kiosk");
     stage(o1, 0, "2026-06-01", "2026-06-09", 0, 0);                  /* stage late */
@@ -246,12 +253,14 @@ Test(report, today_lists_the_overdue_cases_and_their_owners)
     cr_assert_not_null(s);
     cr_assert(strstr(s, "\"overdue_cases\":[{\"id\":\"") != NULL, "%s", s);
     cr_assert(strstr(s, "\"ticket\":\"A007\"") != NULL, "%s", s);
+    cr_assert(strstr(s, "\"visits_owed\":{\"missed\":1,\"today\":1}") != NULL, "%s", s);
     free(s);
     report_day_free(&r);
     /* another day's report keeps its figure, and lists nothing */
     cr_assert_eq(report_collect(t.db, 20260610, 20260611, NULL, &r), 0);
     cr_assert_not(r.late_listed);
     cr_assert_eq(r.n_late, 0);
+    cr_assert_eq(r.visits_missed, 0);
     report_day_free(&r);
 }
 
@@ -277,7 +286,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
-        "\"overdue_cases\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
@@ -334,7 +343,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -348,7 +357,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -493,7 +502,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
@@ -505,7 +514,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
