@@ -404,8 +404,24 @@ static int report_late_add(struct report_day *r, sqlite3_stmt *st, int stage_due
     return oom ? -1 : 0;
 }
 
+/* The earlier of a listed case's dates (YYYY-MM-DD compare as text). */
+static const char *report_late_key(const struct report_late *l)
+{
+    if (!l->due)
+        return l->committed ? l->committed : "";
+    return l->committed && strcmp(l->committed, l->due) < 0 ? l->committed : l->due;
+}
+
+static int report_late_cmp(const void *a, const void *b)
+{
+    const struct report_late *x = a, *y = b;
+    int c = strcmp(report_late_key(x), report_late_key(y));
+
+    return c ? c : strcmp(x->id ? x->id : "", y->id ? y->id : "");
+}
+
 /* The list of today's overdue cases into r (the cases report_overdue
- * counts, as the stages stand): 0 or -1. */
+ * counts, as the stages stand), soonest date first: 0 or -1. */
 static int report_late_list(struct db *db, const struct report_bind *b, int ymd,
                             const struct workdays *cal, struct report_day *r)
 {
@@ -448,6 +464,9 @@ static int report_late_list(struct db *db, const struct report_bind *b, int ymd,
     }
     if (a == 0 && s != SQLITE_DONE)
         goto out;
+    /* the corrected cases came after the others: one order for the page */
+    if (r->n_late > 1)
+        qsort(r->late, r->n_late, sizeof *r->late, report_late_cmp);
     rc = 0;
 out:
     sqlite3_reset(st);
