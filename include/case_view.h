@@ -43,7 +43,8 @@ char *case_view_progress_json(const struct case_state *cs);
 int case_view_add_returned_items(cJSON *root, const struct case_state *cs);
 
 /* Adds "missing_items" to root: the items the case was handed in without
- * (材料不全, window_submit_missing) as [{"id","text","step"}] in the
+ * (材料不全, window_submit_missing) as [{"id","text","step","received"}]
+ * (received: ticked since, a paper brought after 容缺受理) in the
  * order recorded, texts from the pinned version (ids it does not hold are
  * left out), or null for a case handed in complete. 0 or -1 (memory). */
 int case_view_add_missing(cJSON *root, const struct case_state *cs);

@@ -254,6 +254,16 @@ int cases_step_missing(struct db *db, struct case_state *cs, size_t n,
                        const struct case_answers *in, int today, const char *user,
                        struct case_rejection *rej, struct refusal *e);
 
+/* A staffer changed the ticks of step j of case id (a paper owed since
+ * 容缺受理 recorded as brought, or that record withdrawn: window.h),
+ * inside the caller's open transaction: the step is read again and is
+ * done exactly when it applies and holds everything it requires, as a
+ * step the resident sends is (before, the hand-in step of a case handed
+ * in 材料不全 stayed not done for good once its papers came, and the
+ * resident's case said so). Neither commits nor rolls back. 0, or -1 (the
+ * caller rolls back). */
+int cases_step_settle(struct db *db, const char *id, size_t j);
+
 /* The checks cases_step makes of step n's answers, without a database and
  * without asking whether the step may be answered now (the caller knows):
  * every field that applies to cs is validated (fields with same_as last,

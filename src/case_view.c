@@ -124,8 +124,12 @@ int case_view_add_missing(cJSON *root, const struct case_state *cs)
             cJSON_Delete(o);
             goto out;
         }
+        /* received: brought since (容缺受理, then 已补交: window_receive),
+         * the one way a paper of the list gets ticked while the list
+         * stands; the list itself stays what the resident said at hand-in */
         if (!cJSON_AddStringToObject(o, "id", it->id) || !cJSON_AddStringToObject(o, "text", it->text) ||
-            !cJSON_AddNumberToObject(o, "step", (double)step))
+            !cJSON_AddNumberToObject(o, "step", (double)step) ||
+            !cJSON_AddBoolToObject(o, "received", cases_ticked(cs, it->id)))
             goto out;
     }
     rc = 0;

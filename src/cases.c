@@ -856,6 +856,39 @@ out:
     return rc;
 }
 
+int cases_step_settle(struct db *db, const char *id, size_t j)
+{
+    struct case_state after;
+    struct refusal e;
+    sqlite3_stmt *q;
+    char now[32];
+    bool complete;
+    int rc = -1, b = SQLITE_OK;
+
+    memset(&after, 0, sizeof after);
+    if (cases_load(db, id, &after, &e) != 0 || j >= after.model->n_steps)
+        goto out;
+    complete = after.applicable[j] && cases_step_complete(&after, j);
+    if (complete == after.done[j]) {
+        rc = 0;
+        goto out;
+    }
+    if (!complete) {
+        rc = cases_exec_id_int(db, sql_drop_step, id, (int)j);
+        goto out;
+    }
+    clock_utc_now(now);
+    if (!(q = db_stmt(db, sql_put_step)))
+        goto out;
+    b |= sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(q, 2, (int)j);
+    b |= sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+    rc = db_run(q, b);
+out:
+    cases_state_free(&after);
+    return rc;
+}
+
 static const struct refusal cases_err_failed = {REFUSAL_INVALID, "validation_failed",
                                                   "有内容需要修改，请看每一项的提示"};
 

@@ -398,6 +398,8 @@ int print_correction_html(struct db *db, const char *id, char **out, struct refu
 
 static const struct refusal print_err_no_missing = {
     REFUSAL_CONFLICT, "not_incomplete", "这件办件没有登记缺少的材料，没有所缺材料清单"};
+static const struct refusal print_err_all_received = {
+    REFUSAL_CONFLICT, "not_incomplete", "居民取号时没带的材料都已补交，不用再打印所缺材料清单"};
 static const struct refusal print_err_bad_items = {
     REFUSAL_INVALID, "bad_items", "清单里的材料不属于这件办件，请返回上一页再试"};
 
@@ -437,8 +439,10 @@ static int print_want_list(const struct case_state *cs, const char *list, bool *
 }
 
 /* Marks in want the items cs->missing_items lists (ids of the pinned
- * version, so their texts are those the resident saw). 0, or 1 when the
- * case holds no list. */
+ * version, so their texts are those the resident saw) that are still
+ * owed: one brought since (已补交, window_receive) is ticked, and a sheet
+ * printed after it listed it as missing all the same. 0, or 1 when the
+ * case holds no list or owes none of it now. */
 static int print_want_recorded(const struct case_state *cs, bool *want)
 {
     const struct procedure *p = cs->model;
@@ -449,7 +453,8 @@ static int print_want_recorded(const struct case_state *cs, bool *want)
     cJSON_ArrayForEach(x, ids)
         for (j = 0, k = 0; j < p->n_steps; j++)
             for (i = 0; i < p->steps[j].n_items; i++, k++)
-                if (cJSON_IsString(x) && strcmp(p->steps[j].items[i].id, x->valuestring) == 0) {
+                if (cJSON_IsString(x) && strcmp(p->steps[j].items[i].id, x->valuestring) == 0 &&
+                    !cases_ticked(cs, x->valuestring)) {
                     n += !want[k];
                     want[k] = true;
                 }
@@ -510,9 +515,16 @@ static char *print_missing_page(const struct case_state *cs, const bool *want)
                           strbuf_puts(&sb, "</li>\n");
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
-    rc |= strbuf_puts(&sb, "<section class=\"next\"><h2>带齐后怎么办</h2>\n"
-                           "<p>带齐后，在自助机上扫描下面的二维码，接着办理（已填写的内容会保留）；"
-                           "也可以带上本清单和材料直接到综合窗口办理。</p>\n<dl class=\"facts\">\n");
+    /* accepted without them (容缺受理): the kiosk has nothing left to go
+     * on with, the papers are handed in at the window */
+    if (strcmp(cs->status, "accepted") == 0 || strcmp(cs->status, "ready") == 0)
+        rc |= strbuf_puts(&sb, "<section class=\"next\"><h2>带齐后怎么办</h2>\n"
+                               "<p>窗口已先受理（容缺受理）。请带上本清单和材料，尽快到综合窗口补交；"
+                               "补交前审核可能无法完成。</p>\n<dl class=\"facts\">\n");
+    else
+        rc |= strbuf_puts(&sb, "<section class=\"next\"><h2>带齐后怎么办</h2>\n"
+                               "<p>带齐后，在自助机上扫描下面的二维码，接着办理（已填写的内容会保留）；"
+                               "也可以带上本清单和材料直接到综合窗口办理。</p>\n<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
     rc |= print_qr_code(&sb, cs->id, "办件二维码，在自助机上扫描或到窗口出示");
@@ -543,7 +555,7 @@ int print_missing_html(struct db *db, const char *id, const char *items, char **
     if (r == 0 && items && (r = print_want_list(&cs, items, want)) > 0)
         *e = print_err_bad_items;
     else if (r == 0 && !items && (r = print_want_recorded(&cs, want)) > 0)
-        *e = print_err_no_missing;
+        *e = cs.missing_items ? print_err_all_received : print_err_no_missing;
     if (r == 0 && !(*out = print_missing_page(&cs, want)))
         r = -1;
     free(want);

@@ -740,6 +740,12 @@ int window_receive(struct db *db, const char *id, const char *user, const struct
             cases_event_add(db, cs.id, "received", "window", user, (int)step, it->id) != 0)
             goto rollback;
     }
+    /* the hand-in step of a case handed in 材料不全 is done once its
+     * papers are all here: the resident's case stops saying it is not */
+    for (k = 0; k < items->n; k++)
+        if (!window_named_before(items, k) && procedure_item_find(cs.model, items->names[k], &step) &&
+            cases_step_settle(db, cs.id, step) != 0)
+            goto rollback;
     if (db_commit(db) != 0)
         goto rollback;
     rc = 0;

@@ -135,6 +135,54 @@ describe('a paper brought after 容缺受理', () => {
     assert.equal(v.events.filter((e) => e.what === 'received').length, 1);
   });
 
+  // The hand-in step stayed 未完成 for good once its papers came: the
+  // resident's case kept it out of `done`, the staff page said 未完成 of a
+  // step with every paper in, and missing_items went on naming the paper
+  // with no word that it came.
+  it('the hand-in step is done once its papers are all in, and the case says so', async () => {
+    const id = await owing();
+    const before = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.ok(!before.done.includes(0), 'not done while the paper is owed');
+    assert.deepEqual(before.missing_items.map((x) => [x.id, x.received]), [['income_proof', false]]);
+    await ok(await received(id, { items: ['income_proof'] }), 'received');
+    const pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.ok(pub.done.includes(0), JSON.stringify(pub.done));
+    assert.equal(pub.step, 1, 'the next step the resident never filled (accepted without it)');
+    assert.deepEqual(pub.missing_items.map((x) => [x.id, x.received]), [['income_proof', true]]);
+    const v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'staff view');
+    assert.equal(v.procedure_steps[0].done, true);
+    assert.equal(v.missing_items[0].received, true);
+  });
+
+  it('a step with a paper still owed stays not done', async () => {
+    const id = (await ok(await h.post('/api/v1/cases', { procedure: PROC, channel: 'kiosk' }), 'create')).id;
+    await ok(await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true, true] }), 'conditions');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/0/incomplete`, {
+      checklist: { id_card: true }, fields: { proxy: 'no' } }), 'incomplete');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
+    await ok(await received(id, { items: ['income_proof'] }), 'received');
+    let pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.ok(!pub.done.includes(0), 'the household register is still owed');
+    assert.deepEqual(pub.missing_items.map((x) => [x.id, x.received]),
+      [['hukou_books', false], ['income_proof', true]]);
+    // the list of missing papers printed now names only the one still owed
+    const sheet = await h.sget(`/print/cases/${id}/missing`);
+    assert.equal(sheet.status, 200, sheet.text);
+    const owedPart = /<section class="materials"><h2>还缺这 (\d+) 样材料<\/h2>([\s\S]*?)<\/section>/.exec(sheet.text);
+    assert.ok(owedPart, sheet.text);
+    assert.equal(owedPart[1], '1');
+    assert.ok(owedPart[2].includes('户口簿'), owedPart[2]);
+    assert.ok(!owedPart[2].includes('收入情况说明'), 'brought already');
+    assert.match(sheet.text, /到综合窗口补交/, 'accepted: handed in at the window, not scanned at the kiosk to go on');
+    await ok(await received(id, { items: ['hukou_books'] }), 'received');
+    pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.ok(pub.done.includes(0));
+    const none = await h.sget(`/print/cases/${id}/missing`);
+    assert.equal(none.status, 409, none.text);
+    assert.equal(none.body.error.code, 'not_incomplete');
+    assert.match(none.body.error.message, /都已补交/);
+  });
+
   it('a resident cannot record it', async () => {
     const id = await owing();
     const r = await h.post(`/api/v1/staff/cases/${id}/received`, { items: ['income_proof'] });
