@@ -333,7 +333,7 @@ export async function resumeCase(id) {
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
     ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
-    missing: (body.missing_items || []).map(x => x.id),
+    missing: (body.missing_items || []).map(x => x.id), missingItems: body.missing_items || [],
     invite: body.invite || null, visit: body.visit || null,
     stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, waitAt: body.wait_at || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
   };
@@ -420,6 +420,7 @@ function closedScreen(c) {
       c.due ? el('dt', {}, t('chainDue')) : null, c.due ? el('dd', {}, ymd(c.due)) : null) : null,
     c.status === 'accepted' && c.stage && c.due && c.calendarGap
       ? el('p', { class: 'hint', id: 'case-calendar-gap' }, t('chainDueGap', { y: c.calendarGap })) : null,
+    owedNotice(c),
     c.status === 'rejected' && c.rejectedReason ? el('div', { class: 'alert', id: 'rejected-reason' },
       el('p', {}, el('strong', {}, t(c.refused ? 'refusedReason' : 'rejectedReason'))), zh('p', {}, c.rejectedReason)) : null,
     where ? el('section', { class: 'card', id: 'ready-where', 'aria-labelledby': 'ready-where-h' },
@@ -427,6 +428,21 @@ function closedScreen(c) {
     served ? ratingSection(c) : null,
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), served ? 'btn' : 'btn btn-primary')),
   ]);
+}
+
+// 容缺受理: the window took the case on (accepted, or made a pickup item
+// ready) while papers the resident said they lacked at the hand-in were
+// still owed. The receipt listed them; this page said nothing, and said
+// nothing either once they were brought (已补交): the papers still owed,
+// or that every one is in.
+function owedNotice(c) {
+  const listed = (c.status === 'accepted' || c.status === 'ready') ? c.missingItems || [] : [];
+  if (!listed.length) return null;
+  const owed = listed.filter(x => !x.received);
+  if (!owed.length) return el('p', { class: 'notice notice-ok', id: 'case-owed' }, t('owedAllIn'));
+  return el('div', { class: 'notice notice-warn', id: 'case-owed' },
+    el('p', {}, el('strong', { class: 'prefix' }, t('owedTitle'))),
+    el('ul', {}, owed.map(x => el('li', {}, zh('span', {}, x.text)))));
 }
 
 // ---- conditions ----

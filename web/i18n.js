@@ -323,6 +323,9 @@ export const STRINGS = {
     closedRejectedTextWeb: '经审核，这件事不能办理。原因如下。{ask}',
     closedRefusedTextWeb: '核对后，这件事不能受理。原因如下。{ask}',
     closedEndedTextWeb: '这次办理已经结束。如果还要办理，请从首页重新开始。{ask}',
+    // accepted with papers still owed (容缺受理), and once they came
+    owedTitle: '窗口已先受理（容缺受理）。下面的材料还没有交，请尽快交到综合窗口，交齐前审核可能无法完成：',
+    owedAllIn: '取号时没带的材料都已补交，窗口已经收到。',
 
     // from home (网上办事): the case link, online pre-review, the invitation
     caseLinkTitle: '您的办件链接',
@@ -696,6 +699,8 @@ export const STRINGS = {
     closedRejectedTextWeb: 'After review, this application cannot be approved. The reason is below. {ask}',
     closedRefusedTextWeb: 'Staff checked your application and cannot accept it. The reason is below. {ask}',
     closedEndedTextWeb: 'This application has ended. To apply, please start again from the home screen. {ask}',
+    owedTitle: 'The window accepted this before every document was in. These are still missing; please bring them to the general window soon, as the review may not finish without them:',
+    owedAllIn: 'The documents missing when you took the number have all been handed in; the window has them.',
 
     caseLinkTitle: 'The link to your application',
     caseLinkText: 'Bookmark or copy this link, and do not pass it on. Open it within a day to go on filling in; once handed in, open it to see the result of the review. If you lose it, the hall can text it to the mobile number you gave: call them.',

@@ -9,7 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, staffLogin, openStaffCase, poll } from './helpers.mjs';
+import { useKiosk, kioskPage, staffLogin, openStaffCase, poll, atRoute, h1Text, axeSerious } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 
 const k = useKiosk();
@@ -151,6 +151,8 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.equal(await note.getByRole('button', { name: /已补交/ }).count(), 0, 'nothing left to record');
     assert.match(await note.innerText(), /都已补交/);
     assert.equal(await note.getByText('打印所缺材料清单').count(), 0, 'no list of papers nobody owes');
+    // the step handed in 材料不全 has every paper now: 已完成, not 未完成
+    assert.equal(await pane.locator('article.step').first().locator('.badge').innerText(), '已完成');
     const row = pane.locator('table.history tr', { hasText: '补交材料' });
     assert.equal(await row.count(), 1);
     const cells = await row.locator('td').allInnerTexts();
@@ -203,5 +205,54 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.deepEqual(v.missing.checklist, [], 'recorded');
     assert.ok(v.events.some((e) => e.what === 'passed' && e.detail === typed) ||
       JSON.stringify(v).includes(typed), 'the note went with the pass');
+  });
+});
+
+// The resident's own page of the case (the slip's code, or the link on a
+// phone) said 正在办理 and nothing of the papers the window accepted it
+// without, nor anything once they came: it lists those still owed, and says
+// when every one is in.
+describe('the resident’s page of a case accepted without a paper', () => {
+  let kp, page, staff, caseId;
+
+  before(async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'sun', 'staff', 'sun-password-1');
+    staff = await login(k.url, 'sun', 'sun-password-1');
+    ({ id: caseId } = await heldCase(staff, { id_card: true, hukou_books: false, income_proof: false }));
+    kp = await kioskPage(k, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    page = kp.page;
+  });
+  after(async () => {
+    if (kp) {
+      kp.assertClean('resident owed papers');
+      await kp.context.close();
+    }
+  });
+
+  const open = async () => {
+    await page.goto('about:blank');
+    await atRoute(page, /\/closed$/, () => page.goto(`${k.url}/#/case/${caseId}`));
+    assert.equal(await h1Text(page), '正在办理');
+    return page.locator('#case-owed');
+  };
+
+  it('lists the papers still owed, and drops one once recorded', async () => {
+    let owed = await open();
+    let text = await owed.innerText();
+    assert.match(text, /容缺受理/);
+    assert.ok(text.includes(INCOME) && text.includes('户口簿'), text);
+    assert.deepEqual(await axeSerious(page), []);
+    await json(`/api/v1/staff/cases/${caseId}/received`, { items: ['income_proof'] }, authHeaders(staff));
+    owed = await open();
+    text = await owed.innerText();
+    assert.ok(!text.includes(INCOME), `brought: ${text}`);
+    assert.ok(text.includes('户口簿'), text);
+  });
+
+  it('says every paper is in once the last is recorded', async () => {
+    await json(`/api/v1/staff/cases/${caseId}/received`, { items: ['hukou_books'] }, authHeaders(staff));
+    const owed = await open();
+    assert.match(await owed.innerText(), /都已补交/);
+    assert.equal(await owed.locator('li').count(), 0);
   });
 });
