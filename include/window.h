@@ -198,6 +198,34 @@ int window_return_seen(struct db *db, const char *id, const char *user, const ch
 int window_receive(struct db *db, const char *id, const char *user, const struct window_flags *items,
                    struct refusal *e);
 
+#define WINDOW_WITHDRAW_MAX 200 /* characters of the reason a 补交 record is withdrawn for */
+
+/* The papers recorded as brought (window_receive) since the case's last
+ * acceptance whose record still stands: not recorded again since (the
+ * newest counts), not withdrawn, still ticked, and items of the pinned
+ * version. each(ctx, item, its step, when, who) is called for each, oldest
+ * first, inside the caller's read or transaction; a non-zero return stops
+ * and is returned. Otherwise 0, or -1 on a database error. */
+int window_received_each(struct db *db, const struct case_state *cs,
+                         int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                     const char *user),
+                         void *ctx);
+
+/* A 补交 recorded by mistake (the wrong case, the wrong paper), withdrawn:
+ * the paper item is unticked, its step settled again (cases_step_settle),
+ * and a `received_withdrawn` event names user, the step and, as detail,
+ * "ITEM REASON", so the owed lists, the receipt's 待补交材料 and the pass
+ * form's note follow. Only while the case is in the hall's hands
+ * (accepted, ready), only a record that stands (window_received_each),
+ * and only by the staffer who made it or an admin. Checked in order, nothing written on a refusal:
+ * item_required, reason_required, reason_too_long, bad_text (422: reason
+ * as a return's, at most WINDOW_WITHDRAW_MAX characters); not_accepted
+ * (409); unknown_item (422); not_received (409: ticked by the resident,
+ * before this acceptance, or withdrawn already); not_your_record (403).
+ * 0, 1 with e, -1. */
+int window_withdraw_received(struct db *db, const char *id, const char *user, bool admin,
+                             const char *item, const char *reason, struct refusal *e);
+
 /* 叫号: calls the oldest waiting case not called yet (passing over one
  * whose pinned version no longer parses, and one a staffer handed in at
  * their own window: window_submit) to window, the staffer's window

@@ -454,6 +454,36 @@ out:
     return res;
 }
 
+/* {"item":"ITEM_ID","reason":"…"}: a 补交 recorded by mistake, withdrawn
+ * (window_withdraw_received). */
+enum MHD_Result api_staff_receive_withdraw(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1];
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    const char *item, *reason;
+    cJSON *body;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+        return res;
+    if (!(body = reply_json_body(req, &res)))
+        return res;
+    /* an item of another type is none chosen; a reason of another type is
+     * not a missing one (as the chain's moves say it) */
+    item = bodies_text(body, "item");
+    if (bodies_optional_text(body, "reason", &reason) != 0) {
+        res = reply_refusal(req, &api_staff_err_not_text);
+        goto out;
+    }
+    r = window_withdraw_received(db, id, req->user, req->admin, item, reason, &e);
+    res = api_staff_case_answer(req, db, r, &e, id);
+out:
+    cJSON_Delete(body);
+    return res;
+}
+
 /* One colleague: {"user","display","role","posts":[{"id","name"}]}
  * (display "" when none), each post by
  * its name in _posts.md (the id where the file has none). */

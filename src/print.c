@@ -644,12 +644,15 @@ static int print_first_accept(struct db *db, const char *id, char at[CLOCK_UTC_L
 }
 
 /* The papers recorded as brought after acceptance (容缺受理, then 已补交:
- * window_receive's `received` events): item id → when, the latest of each,
- * added to o. A retention-erased case's events have no detail and add
+ * window_receive's `received` events): item id → when, the latest of each
+ * not withdrawn since (window_withdraw_received: a record made by mistake
+ * is no date the paper came), added to o. A retention-erased case's events have no detail and add
  * nothing. 0 or -1. */
 static const char sql_received[] =
-    "SELECT detail, max(at) FROM case_events WHERE case_id = ?1 AND what = 'received'"
-    " AND detail IS NOT NULL GROUP BY detail";
+    "SELECT e.detail, max(e.at) FROM case_events e WHERE e.case_id = ?1 AND e.what = 'received'"
+    " AND e.detail IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_events w WHERE w.case_id = ?1"
+    " AND w.id > e.id AND w.what = 'received_withdrawn'"
+    " AND substr(w.detail, 1, length(e.detail) + 1) = e.detail || ' ') GROUP BY e.detail";
 
 static int print_received(struct db *db, const char *id, cJSON *o)
 {

@@ -757,6 +757,166 @@ done:
     return rc;
 }
 
+/* ---- a 补交 recorded by mistake, withdrawn ---------------------------------- */
+
+/* The `received` events of this acceptance that still stand: after the
+ * case's last `accepted` (a return and a new hand-in replace the step's
+ * ticks with what was sent then), with no later `received` of the same
+ * paper (the newest counts) nor a `received_withdrawn` after it, whose
+ * detail is "ITEM REASON" (ids hold no space). */
+static const char sql_received_standing[] =
+    "SELECT e.detail, e.at, e.user, e.step FROM case_events e"
+    " WHERE e.case_id = ?1 AND e.what = 'received' AND e.detail IS NOT NULL"
+    " AND e.id > (SELECT coalesce(max(id), 0) FROM case_events WHERE case_id = ?1 AND what = 'accepted')"
+    " AND NOT EXISTS (SELECT 1 FROM case_events n WHERE n.case_id = ?1 AND n.id > e.id"
+    " AND ((n.what = 'received' AND n.detail = e.detail) OR (n.what = 'received_withdrawn'"
+    " AND substr(n.detail, 1, length(e.detail) + 1) = e.detail || ' ')))"
+    " ORDER BY e.id LIMIT 1000";
+
+int window_received_each(struct db *db, const struct case_state *cs,
+                         int (*each)(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                     const char *user),
+                         void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_received_standing);
+    const struct proc_item *it;
+    size_t step;
+    int r = SQLITE_ERROR, rc = 0;
+
+    if (!st)
+        return -1;
+    if (sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *item = (const char *)sqlite3_column_text(st, 0);
+        const char *at = (const char *)sqlite3_column_text(st, 1);
+        const char *user = (const char *)sqlite3_column_text(st, 2);
+        /* still ticked and of the pinned version: what a withdrawal undoes */
+        if (!item || !(it = procedure_item_find(cs->model, item, &step)) || !cases_ticked(cs, it->id))
+            continue;
+        if ((rc = each(ctx, it, step, at ? at : "", user ? user : "")) != 0)
+            break;
+    }
+out:
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    return r == SQLITE_DONE ? 0 : -1;
+}
+
+struct window_standing_find {
+    const char *item;
+    char user[CASE_USER_MAX + 1];
+    size_t step;
+    bool found;
+};
+
+static int window_standing_match(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                 const char *user)
+{
+    struct window_standing_find *f = ctx;
+
+    (void)at;
+    if (strcmp(it->id, f->item) != 0)
+        return 0;
+    f->found = true;
+    f->step = step;
+    snprintf(f->user, sizeof f->user, "%s", user);
+    return 0;
+}
+
+static const struct refusal err_wd_item = {REFUSAL_INVALID, "item_required",
+                                            "请选择要撤销哪份材料的补交登记"};
+static const struct refusal err_wd_reason = {REFUSAL_INVALID, "reason_required",
+                                              "请写明撤销的原因（例如：登记错了办件），会记在办件记录里"};
+static const struct refusal err_wd_reason_long = {REFUSAL_INVALID, "reason_too_long",
+                                                   "撤销的原因最多 200 个字，请精简一些"};
+static const struct refusal err_wd_returned = {
+    REFUSAL_CONFLICT, "not_accepted",
+    "这件办件已退回居民补正：材料由居民（或代为补正时）在办件里重新勾选，没有可撤销的补交登记，请刷新后再看"};
+static const struct refusal err_wd_closed = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件已经办结或不予办理，补交登记不能再撤销，请刷新后再看"};
+static const struct refusal err_wd_not_yet = {
+    REFUSAL_CONFLICT, "not_accepted", "这件办件还没有受理，没有补交登记可以撤销，请刷新后再看"};
+static const struct refusal err_wd_not_yours = {
+    REFUSAL_FORBIDDEN, "not_your_record",
+    "这份材料的补交是同事登记的，只有登记的同事或管理员可以撤销；请联系登记的同事或管理员"};
+static const struct refusal err_wd_not_received = {
+    REFUSAL_CONFLICT, "not_received",
+    "这份材料没有窗口登记的补交可以撤销（居民自己勾选的、受理前交的，或登记已经撤销），请刷新后再看"};
+
+int window_withdraw_received(struct db *db, const char *id, const char *user, bool admin,
+                             const char *item, const char *reason, struct refusal *e)
+{
+    static const char sql_untick[] = "DELETE FROM case_checklist WHERE case_id = ?1 AND item_id = ?2";
+    struct window_standing_find f;
+    struct case_state cs;
+    char buf[WINDOW_WITHDRAW_MAX * 4 + 1], *detail = NULL;
+    const char *why;
+    sqlite3_stmt *st;
+    size_t step;
+    int rc, b;
+
+    memset(&cs, 0, sizeof cs);
+    memset(&f, 0, sizeof f);
+    if (!item || !*item) {
+        *e = err_wd_item;
+        return 1;
+    }
+    if (!(why = window_text_check(reason, WINDOW_WITHDRAW_MAX, buf, sizeof buf, &err_wd_reason,
+                                  &err_wd_reason_long, e)))
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (!window_status(&cs, "accepted") && !window_status(&cs, "ready")) {
+        rc = window_refuse(db, e, window_status(&cs, "returned") ? &err_wd_returned
+                                  : window_status(&cs, "completed") || window_status(&cs, "rejected") ||
+                                          window_status(&cs, "abandoned")
+                                      ? &err_wd_closed
+                                      : &err_wd_not_yet);
+        goto done;
+    }
+    if (!procedure_item_find(cs.model, item, &step)) {
+        rc = window_refuse(db, e, &err_recv_unknown);
+        goto done;
+    }
+    f.item = item;
+    rc = -1;
+    if (window_received_each(db, &cs, window_standing_match, &f) != 0)
+        goto rollback;
+    if (!f.found) {
+        rc = window_refuse(db, e, &err_wd_not_received);
+        goto done;
+    }
+    /* who recorded it knows whether it was a slip; a colleague who thinks
+     * so asks them or an admin, so that one staffer's record is not
+     * quietly undone by another */
+    if (!admin && strcmp(f.user, user) != 0) {
+        rc = window_refuse(db, e, &err_wd_not_yours);
+        goto done;
+    }
+    if (!(detail = malloc(strlen(item) + 1 + strlen(why) + 1)))
+        goto rollback;
+    snprintf(detail, strlen(item) + 1 + strlen(why) + 1, "%s %s", item, why);
+    if (!(st = db_stmt(db, sql_untick)))
+        goto rollback;
+    b = sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+    if (db_run(st, b) != 0 || sqlite3_changes(db_handle(db)) != 1 ||
+        cases_step_settle(db, cs.id, f.step) != 0 ||
+        cases_event_add(db, cs.id, "received_withdrawn", "window", user, (int)f.step, detail) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    free(detail);
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* ---- a window case started by mistake ------------------------------------- */
 
 static const char sql_discard[] = "DELETE FROM cases WHERE id = ?1 AND status = 'open'";

@@ -18,6 +18,7 @@
 #include "posts.h"
 #include "print.h"
 #include "relay.h"
+#include "window.h"
 #include "workdays.h"
 
 /* ---- JSON helpers ---------------------------------------------------------- */
@@ -927,6 +928,28 @@ static int window_view_add_proc_status(struct db *db, cJSON *root, const struct 
     return rc;
 }
 
+static int window_view_received_push(void *ctx, const struct proc_item *it, size_t step, const char *at,
+                                     const char *user)
+{
+    cJSON *o = window_view_push_obj(ctx);
+
+    return !o || window_view_add_str(o, "id", it->id) != 0 || window_view_add_str(o, "text", it->text) != 0 ||
+                   window_view_add_num(o, "step", (double)step) != 0 ||
+                   window_view_add_str(o, "at", at) != 0 || window_view_add_str(o, "by", user) != 0
+               ? -1
+               : 0;
+}
+
+/* "received_papers" (ours): the 补交 records of this acceptance that still
+ * stand, [{"id","text","step","at","by"}] (window_received_each), what the
+ * page offers to withdraw. 0 or -1. */
+static int window_view_add_received(struct db *db, cJSON *root, const struct case_state *cs)
+{
+    cJSON *arr = cJSON_AddArrayToObject(root, "received_papers");
+
+    return arr ? window_received_each(db, cs, window_view_received_push, arr) : -1;
+}
+
 static int window_view_build_case(struct db *db, const struct case_state *cs, char **out)
 {
     struct catalog *c;
@@ -974,6 +997,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= case_view_add_returned_items(root, cs);
     rc |= window_view_add_bool(root, "incomplete", cs->missing_items != NULL);
     rc |= case_view_add_missing(root, cs);
+    rc |= window_view_add_received(db, root, cs);
     rc |= window_view_add_str(root, "no_show_at", cs->w.no_show_at);
     rc |= case_view_add_invite(root, cs, true);
     rc |= case_view_add_visit(root, cs, true);

@@ -189,3 +189,123 @@ describe('a paper brought after 容缺受理', () => {
     assert.ok(r.status === 401 || r.status === 403, `${r.status}`);
   });
 });
+
+// A 补交 recorded by mistake (the wrong case, the wrong paper) could not be
+// undone: the paper left the owed lists for good, the pass form stopped
+// asking about it and the receipt said it came. POST …/received/withdraw
+// {"item","reason"} takes it back with a trace (who, when, why), by the
+// staffer who recorded it or an admin, while the case is in hand.
+describe('a 补交 recorded by mistake, withdrawn', () => {
+  const withdraw = (id, body, s) => h.spost(`/api/v1/staff/cases/${id}/received/withdraw`, body, s);
+
+  it('puts the paper back among those owed, with who, when and why', async () => {
+    const id = await owing();
+    const rec = await ok(await received(id, { items: ['income_proof'] }), 'received');
+    assert.deepEqual(rec.received_papers.map((x) => [x.id, x.by, x.step]), [['income_proof', 'wang', 0]]);
+    assert.ok(rec.received_papers[0].at);
+    const v = await ok(await withdraw(id, { item: 'income_proof', reason: '登记错了办件，应是另一位居民的' }), 'withdraw');
+    assert.equal(v.status, 'accepted');
+    assert.ok(owedIds(v).includes('income_proof'), 'owed again: the pass form asks about it again');
+    assert.deepEqual(v.received_papers, []);
+    const item = v.procedure_steps[0].checklist.find((x) => x.id === 'income_proof');
+    assert.equal(item.ticked, false);
+    assert.equal(v.procedure_steps[0].done, false, 'the step is not done without it');
+    assert.equal(v.missing_items[0].received, false);
+    const ev = v.events.filter((e) => e.what === 'received_withdrawn');
+    assert.equal(ev.length, 1, JSON.stringify(v.events));
+    assert.equal(ev[0].user, 'wang');
+    assert.equal(ev[0].step, 0);
+    assert.equal(ev[0].detail, 'income_proof 登记错了办件，应是另一位居民的');
+    assert.ok(ev[0].at);
+    assert.equal(v.events.filter((e) => e.what === 'received').length, 1, 'the record itself stays in the history');
+    const html = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
+    const owedPart = /<section class="materials owed">([\s\S]*?)<\/section>/.exec(html);
+    assert.ok(owedPart && owedPart[1].includes(INCOME), 'the receipt owes it again');
+    const pub = await ok(await h.get(`/api/v1/cases/${id}`), 'public view');
+    assert.ok(!pub.checklist.income_proof);
+    assert.ok(!pub.done.includes(0));
+    // recorded again when it really comes: the receipt gives that time, once
+    await ok(await received(id, { items: ['income_proof'] }, h.staff2), 'received again');
+    const again = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
+    assert.equal((again.match(/补交）/g) || []).length, 1);
+    const v2 = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.deepEqual(v2.received_papers.map((x) => x.by), ['li']);
+  });
+
+  it('only by the staffer who recorded it or an admin', async () => {
+    const id = await owing();
+    await ok(await received(id, { items: ['income_proof'] }), 'received by wang');
+    refused(await withdraw(id, { item: 'income_proof', reason: '看错了' }, h.staff2), 403, 'not_your_record');
+    let v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(!owedIds(v).includes('income_proof'), 'nothing changed');
+    assert.equal(v.events.filter((e) => e.what === 'received_withdrawn').length, 0);
+    v = await ok(await withdraw(id, { item: 'income_proof', reason: '王芳登记错了办件' }, h.admin), 'admin');
+    assert.ok(owedIds(v).includes('income_proof'));
+    assert.equal(v.events.find((e) => e.what === 'received_withdrawn').user, 'admin');
+  });
+
+  it('refuses what is not a standing record, and keeps everything', async () => {
+    const id = await owing();
+    await ok(await received(id, { items: ['income_proof'] }), 'received');
+    refused(await withdraw(id, { reason: '看错了' }), 422, 'item_required');
+    refused(await withdraw(id, { item: 7, reason: '看错了' }), 422, 'item_required');
+    refused(await withdraw(id, { item: 'income_proof' }), 422, 'reason_required');
+    refused(await withdraw(id, { item: 'income_proof', reason: '   ' }), 422, 'reason_required');
+    refused(await withdraw(id, { item: 'income_proof', reason: '错'.repeat(201) }), 422, 'reason_too_long');
+    refused(await withdraw(id, { item: 'income_proof', reason: 7 }), 422, 'bad_text');
+    refused(await withdraw(id, { item: 'no_such_paper', reason: '看错了' }), 422, 'unknown_item');
+    // ticked by the resident at the hand-in: nobody recorded it
+    refused(await withdraw(id, { item: 'id_card', reason: '看错了' }), 409, 'not_received');
+    refused(await withdraw('0'.repeat(32), { item: 'income_proof', reason: '看错了' }), 404, 'unknown_case');
+    const v = await ok(await h.sget(`/api/v1/staff/cases/${id}`), 'view');
+    assert.ok(!owedIds(v).includes('income_proof'), 'still recorded');
+    await ok(await withdraw(id, { item: 'income_proof', reason: '看错了' }), 'withdraw');
+    refused(await withdraw(id, { item: 'income_proof', reason: '看错了' }), 409, 'not_received');
+  });
+
+  it('while the case is in hand: ready yes, handed out no', async () => {
+    const id = (await ok(await h.post('/api/v1/cases', { procedure: 'residence-permit', channel: 'kiosk' }), 'create')).id;
+    await ok(await h.post(`/api/v1/cases/${id}/conditions`, { confirmed: [true, true, true] }), 'conditions');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/0`, { fields: { basis_type: '有稳定工作' } }), 'step 0');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/1/incomplete`, { checklist: { id_card: true, work_proof: false } }), 'incomplete');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/pass`, { note: '工作证明还没交' }), 'pass 1');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/pass`, {}), 'pass 2');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/complete`, { outcome: '居住证已制好' }), 'complete');
+    await ok(await received(id, { items: ['work_proof'] }), 'received at pickup');
+    const v = await ok(await withdraw(id, { item: 'work_proof', reason: '交来的是别人的工作证明' }), 'withdraw at ready');
+    assert.equal(v.status, 'ready');
+    assert.ok(owedIds(v).includes('work_proof'));
+    await ok(await received(id, { items: ['work_proof'] }), 'the right one');
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/handout`), 'handout');
+    refused(await withdraw(id, { item: 'work_proof', reason: '看错了' }), 409, 'not_accepted');
+  });
+
+  it('a withdrawn record is no date the paper came', async () => {
+    const id = await owing();
+    await ok(await received(id, { items: ['income_proof'] }), 'received');
+    await ok(await withdraw(id, { item: 'income_proof', reason: '登记错了办件' }), 'withdraw');
+    // returned; the resident brings it with the correction and ticks it
+    await ok(await h.spost(`/api/v1/staff/cases/${id}/return`, { reason: '请补交收入情况说明' }), 'return');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/0`, {
+      checklist: { id_card: true, hukou_books: true, income_proof: true }, fields: { proxy: 'no' } }), 'step 0');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/1`, { fields: {
+      name: '张晓梅', id_number: '11010519491231002X', mobile: '13800138000', family_size: '2',
+      income: '800', housing: '租房', reason: '老伴生病住院，家里只有一份很低的收入' } }), 'step 1');
+    await ok(await h.post(`/api/v1/cases/${id}/steps/3`, {}), 'step 3');
+    await ok(await h.post(`/api/v1/cases/${id}/submit`), 'submit');
+    const v = await ok(await h.spost(`/api/v1/staff/cases/${id}/accept`), 'accept');
+    assert.deepEqual(v.received_papers, [], 'ticked by the resident, nothing to withdraw');
+    refused(await withdraw(id, { item: 'income_proof', reason: '看错了' }), 409, 'not_received');
+    const html = (await h.sget(`/print/staff/cases/${id}/receipt`)).text;
+    const got = /<section class="materials received">([\s\S]*?)<\/section>/.exec(html)[1];
+    assert.match(got, /<li>全部家庭成员的收入情况说明（工资条、退休金存折等）<\/li>/, got);
+  });
+
+  it('a resident cannot withdraw it', async () => {
+    const id = await owing();
+    await ok(await received(id, { items: ['income_proof'] }), 'received');
+    const r = await h.post(`/api/v1/staff/cases/${id}/received/withdraw`, { item: 'income_proof', reason: '看错了' });
+    assert.ok(r.status === 401 || r.status === 403, `${r.status}`);
+  });
+});
