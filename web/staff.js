@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js'
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote, receivedButton } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -45,7 +45,7 @@ const STATUS_BADGE = {
 const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
-  received: '补交材料',
+  received: '补交材料', received_withdrawn: '撤销补交登记',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
@@ -55,6 +55,9 @@ const WHAT = {
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
 // what a call-back found (followup.c), as the 回访 card names it
 const FOLLOWUP = { satisfied: '满意', unsatisfied: '不满意', unreachable: '联系不上' };
+
+// A checklist item of the case's version by its id, or undefined.
+const paperOf = (v, id) => (v.procedure_steps || []).flatMap((s) => s.checklist).find((x) => x.id === id);
 
 // The history's 说明 column: an event's detail in words, never a stored code.
 function eventDetail(v, e) {
@@ -70,8 +73,14 @@ function eventDetail(v, e) {
   if (e.what === 'assigned' && e.detail) return who(e.detail);
   // the paper by its text, as the resident's checklist names it
   if (e.what === 'received' && e.detail) {
-    const it = (v.procedure_steps || []).flatMap((s) => s.checklist).find((x) => x.id === e.detail);
+    const it = paperOf(v, e.detail);
     if (it) return it.text;
+  }
+  // the detail is the item's id, a space, then why it was withdrawn
+  if (e.what === 'received_withdrawn' && e.detail) {
+    const sp = e.detail.indexOf(' ');
+    const it = paperOf(v, sp < 0 ? e.detail : e.detail.slice(0, sp));
+    if (it) return `${it.text}：${sp < 0 ? '' : e.detail.slice(sp + 1)}`;
   }
   if (e.what === 'passed' && e.detail) {
     const st = (v.stages || []).find((s) => s.key === e.detail);
@@ -651,7 +660,8 @@ function incompleteNote(v) {
     el('h3', { id: 'incomplete-h' }, '材料不全：居民取号时说明没带齐'),
     el('ul', {}, items.map((x) => el('li', {}, x.text,
       !inHand ? null : owed.has(x.id) ? [' ', receivedButton(v, x, show, failed)]
-        : [' ', el('span', { class: 'badge badge-ok' }, '已补交')]))),
+        : [' ', el('span', { class: 'badge badge-ok' }, '已补交'), ' ',
+          withdrawButton(v, receivedRecord(v, x.id), () => ui.form, show, failed)]))),
     INTAKE.has(v.status) ? el('p', { class: 'hint' }, '请先咨询、说明；可以受理（容缺）、退回补正或打印所缺材料清单。')
       // accepted 容缺: the intake advice (可以受理) read as still to do
       : inHand && !left ? el('p', { class: 'hint' }, '居民取号时没带的材料都已补交。')
@@ -862,6 +872,13 @@ function stepView(v, s, i) {
 }
 
 function history(v) {
+  const { show, failed } = moveCallbacks();
+  // a 补交 record that still stands: its 撤销 (recorded by mistake)
+  const standing = (e) => {
+    const rec = e.what === 'received' ? receivedRecord(v, e.detail) : null;
+    const btn = rec && rec.at === e.at ? withdrawButton(v, rec, () => ui.form, show, failed) : null;
+    return btn ? [' ', btn] : [];
+  };
   return el('section', { 'aria-labelledby': 'hist-h' },
     el('h3', { id: 'hist-h' }, '办件记录'),
     el('table', { class: 'history' },
@@ -877,7 +894,7 @@ function history(v) {
         el('td', { title: e.user || undefined }, who(e.user) || (e.channel === 'calendar' ? '系统' : '居民')),
         el('td', {}, CHANNEL[e.channel] || e.channel || ''),
         el('td', {}, e.step === null || !v.procedure_steps[e.step] ? '' : v.procedure_steps[e.step].label),
-        el('td', {}, eventDetail(v, e)))))),
+        el('td', {}, eventDetail(v, e), ...standing(e)))))),
     v.events_truncated ? el('p', { class: 'hint' }, '记录太多，只列出最早的部分。') : null);
 }
 

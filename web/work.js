@@ -310,6 +310,32 @@ export function receivedButton(v, x, show, failed) {
   return btn;
 }
 
+// The standing 补交 record of paper id on case v ({id, text, at, by} of
+// received_papers), or null.
+export function receivedRecord(v, id) {
+  return (v.received_papers || []).find((r) => r.id === id) || null;
+}
+
+// 撤销: a 补交 recorded by mistake (the wrong case, the wrong paper) taken
+// back, with why; before, nothing could, and the paper stayed received for
+// good. Offered to whoever recorded it and to admins (the server's rule,
+// 403 not_your_record for anyone else); null for others. rec as
+// receivedRecord gives it; the form opens in box.
+export function withdrawButton(v, rec, box, show, failed) {
+  const s = currentSession() || {};
+  if (!rec || (s.user !== rec.by && s.role !== 'admin') || (v.status !== 'accepted' && v.status !== 'ready')) return null;
+  const btn = el('button', { type: 'button', class: 'btn btn-small withdraw-btn',
+    'aria-label': `撤销补交登记：${rec.text}` }, '撤销');
+  btn.addEventListener('click', () => textForm(box(), {
+    id: 'withdraw-reason', title: `撤销「${rec.text}」的补交登记`, label: '撤销原因', required: true,
+    hint: '例如：登记错了办件；或：点错了材料。撤销后这份材料重新列为待补交；谁撤销、什么时候、为什么都记在办件记录里。最多 200 字。',
+    needText: '请写明撤销的原因', submit: '确认撤销', danger: true,
+    post: { path: `/api/v1/staff/cases/${enc(v.id)}/received/withdraw`, body: (t) => ({ item: rec.id, reason: t }) },
+    failed, after: (m) => show(m, `已撤销补交登记：${rec.text}（重新列为待补交）`),
+  }));
+  return btn;
+}
+
 export function chainActions(v, box, b, show, windowBody, failed = null) {
   const list = [];
   const path = (what) => `/api/v1/staff/cases/${enc(v.id)}/${what}`;

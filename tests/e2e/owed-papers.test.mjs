@@ -157,7 +157,7 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.equal(await row.count(), 1);
     const cells = await row.locator('td').allInnerTexts();
     assert.equal(cells[2], 'zhou', 'who recorded it');
-    assert.equal(cells[5], INCOME, 'which paper');
+    assert.equal(cells[5].replace(/\s*撤销$/, ''), INCOME, 'which paper');
     assert.match(cells[0], /\d/, 'when');
     // the next pass is the usual one: no paper named, its note optional again
     await pane.getByRole('button', { name: /^本环节办完/ }).click();
@@ -177,11 +177,67 @@ describe('a paper owed after 容缺受理, brought later', () => {
     await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记补交/));
     const li = note.locator('li', { hasText: INCOME });
     assert.equal(await li.locator('.badge', { hasText: '已补交' }).count(), 1);
-    assert.equal(await li.getByRole('button').count(), 0);
+    assert.equal(await li.getByRole('button', { name: /^已补交/ }).count(), 0);
+    // only its 撤销, for a record made by mistake
+    assert.deepEqual(await li.getByRole('button').allInnerTexts(), ['撤销']);
     // the household register is still owed: its button stays, and so does the list to print
     await note.getByRole('button', { name: /^已补交：全部共同生活家庭成员的户口簿/ }).waitFor();
     assert.equal(await note.getByText('打印所缺材料清单').count(), 1);
     assert.match(await note.innerText(), /已容缺受理：请居民补交这些材料/);
+  });
+
+  // 已补交 pressed on the wrong case could not be taken back: the paper was
+  // received for good, and the pass form stopped asking about it
+  it('撤销 takes back a 补交 recorded by mistake, saying why', async () => {
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
+    const sent = [];
+    const spy = (r) => { if (r.method() === 'POST' && r.url().endsWith('/received/withdraw')) sent.push(r.postData()); };
+    page.on('request', spy);
+    try {
+      const pane = await openStaffCase(page, t);
+      const note = pane.locator('#incomplete-note');
+      await note.getByRole('button', { name: `已补交：${INCOME}` }).click();
+      await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已登记补交/));
+      // in the history's 补交材料 row too
+      await pane.locator('table.history tr', { hasText: '补交材料' }).getByRole('button', { name: `撤销补交登记：${INCOME}` }).waitFor();
+      await note.getByRole('button', { name: `撤销补交登记：${INCOME}` }).click();
+      const form = pane.locator('form', { has: page.locator('#withdraw-reason') });
+      await form.getByRole('button', { name: '确认撤销' }).click();
+      await poll(async () => assert.match(await form.locator('[role=alert]').innerText(), /请写明撤销的原因/));
+      assert.deepEqual(sent, [], 'nothing sent without a reason');
+      await page.locator('#withdraw-reason').fill('点错了办件，是另一位居民交的');
+      await form.getByRole('button', { name: '确认撤销' }).click();
+      await poll(async () => assert.match(await pane.locator('.case-msg').innerText(), /已撤销补交登记/));
+      assert.equal(sent.length, 1);
+      assert.deepEqual(JSON.parse(sent[0]), { item: 'income_proof', reason: '点错了办件，是另一位居民交的' });
+      // owed again: its 已补交 is back, the step is not done, the pass form asks again
+      await note.getByRole('button', { name: `已补交：${INCOME}` }).waitFor();
+      assert.equal(await pane.locator('article.step').first().locator('.badge').innerText(), '未完成');
+      const row = pane.locator('table.history tr', { hasText: '撤销补交登记' });
+      const cells = await row.locator('td').allInnerTexts();
+      assert.equal(cells[2], 'zhou', 'who');
+      assert.equal(cells[5], `${INCOME}：点错了办件，是另一位居民交的`, 'which paper and why');
+      assert.equal(await pane.getByRole('button', { name: /^撤销补交登记/ }).count(), 0, 'nothing left to withdraw');
+      await pane.getByRole('button', { name: /^本环节办完/ }).click();
+      const pass = pane.locator('form', { has: page.locator('#pass-note') });
+      assert.ok((await pass.locator('.owed-papers').innerText()).includes(INCOME));
+      await pass.getByRole('button', { name: '取消' }).click();
+      const r = await fetch(`${k.url}/print/staff/cases/${id}/receipt`, { headers: { Cookie: staff.cookie } });
+      assert.ok((await r.text()).includes('待补交材料'), 'the receipt owes it again');
+    } finally {
+      page.off('request', spy);
+    }
+  });
+
+  it('a colleague’s 补交 record has no 撤销 here', async () => {
+    addUser(path.join(k.tmp, 'e2e.db'), 'qian', 'staff', 'qian-password-1');
+    const other = await login(k.url, 'qian', 'qian-password-1');
+    const { id, ticket: t } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false });
+    await json(`/api/v1/staff/cases/${id}/received`, { items: ['income_proof'] }, authHeaders(other));
+    const pane = await openStaffCase(page, t);
+    const note = pane.locator('#incomplete-note');
+    await note.locator('.badge', { hasText: '已补交' }).waitFor();
+    assert.equal(await pane.getByRole('button', { name: /^撤销补交登记/ }).count(), 0);
   });
 
   // the staffer writes the pass note, then the resident hands the paper
