@@ -35,6 +35,8 @@ enum notify_kind {
                            kind "rejected" in the table and the JSON */
     NOTIFY_LINK,        /* a web case's link sent again at the resident's
                            call (ours, notify_link_send): kind "link" */
+    NOTIFY_COMPLETED,   /* finished, nothing to collect (办结告知, ours):
+                           only with notify_completed_set(true) */
 };
 
 #define NOTIFY_ATTEMPTS_MAX 12      /* 4 quick retries, then every 6 h: about two days */
@@ -44,7 +46,7 @@ enum notify_kind {
 #define NOTIFY_LIST_MAX 200         /* notifications in one answer of the list */
 #define NOTIFY_DONE_SHOWN 86400     /* a done notification stays listed this long (seconds) */
 
-/* "ready", "returned", "rejected", "link". */
+/* "ready", "returned", "rejected", "link", "completed". */
 const char *notify_kind_name(enum notify_kind kind);
 
 /* The message for kind about the item titled title, with ticket (NULL or
@@ -74,6 +76,21 @@ int notify_hall_set(const char *name);
 
 /* The hall's name as set (社区便民服务中心 by default); static storage. */
 const char *notify_hall_name(void);
+
+/* 办结告知 (`serve --notify-completed`, ours): whether POST …/complete of
+ * an item without pickup queues a `completed` notice. Off by default: the
+ * contract's list is of the ready, returned and rejected, and a hall
+ * without an SMS gateway would have a call to make per finished case. Set
+ * once at start, before the first request. */
+void notify_completed_set(bool on);
+bool notify_completed_on(void);
+
+/* Queues the `completed` notice of cs (relay_complete, inside its
+ * transaction) when notify_completed_on, unless the resident is at the
+ * window (at_window: the case was finished at a window the day it was
+ * accepted, told there) or cs has no number (nothing to collect: nobody is
+ * asked to tell it in person). 0 (queued or nothing to queue) or -1. */
+int notify_queue_completed(struct db *db, const struct case_state *cs, bool at_window);
 
 /* The number to tell about cs: the value of its first cn_mobile field
  * (steps and forms in order) that has one, else of its first phone field,

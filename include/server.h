@@ -24,6 +24,7 @@ struct server_options {
     int secure_cookies;         /* served over TLS (a proxy in front): cookies get Secure */
     const char *public_url;     /* where phones reach the kiosk (print.h), or NULL */
     const char *notify_command; /* run for each notification (notify.h), or NULL */
+    int notify_completed;       /* 办结告知: complete queues a `completed` notice (notify.h) */
     const char *hall_name;      /* the hall's name in texts and on screens (notify.h), or NULL */
     const char *hall_contact[3]; /* the hall's location, hours, phone for procedures
                                     without theirs (hall.h, in its key order), or NULLs */

@@ -128,6 +128,11 @@ const struct config_option config_options[] = {
      "(SPKIOSK_PHONE, SPKIOSK_TEXT, SPKIOSK_KIND, SPKIOSK_TICKET);\nexit 0 is sent, anything else "
      "is retried later (after 1, 5,\n15, 60 minutes, then every 6 hours, 12 runs in all); a run "
      "is\nkilled after 30 s. Without it the staff page lists whom to phone"},
+    {"notify-completed", CONFIG_FLAG, NULL, 0, 0, OPT(notify_completed), 0, NULL, NULL, "false",
+     NULL,
+     "also tell a resident that a case of an item without pickup\nis finished (办结告知, kind "
+     "completed): sent by\nnotify-command, else listed for the staff to phone; not when\nit "
+     "was finished at a window the day it was accepted, nor\nfor a case without a phone number"},
     {"max-connections", CONFIG_UINT, "N", CONNS_TOTAL_MIN, CONNS_TOTAL_MAX, OPT(limits.max_total),
      0, NULL, NULL, "1000", NULL,
      "open connections; once 1/8 of it or one address's share is\nall that is free, idle ones "

@@ -87,6 +87,8 @@ const char *notify_kind_name(enum notify_kind kind)
         return "rejected";
     case NOTIFY_LINK:
         return "link";
+    case NOTIFY_COMPLETED:
+        return "completed";
     }
     return "returned";
 }
@@ -114,6 +116,26 @@ int notify_hall_set(const char *name)
 const char *notify_hall_name(void)
 {
     return notify_hall;
+}
+
+/* set once at start (notify_completed_set), read by every move after */
+static bool notify_completed;
+
+void notify_completed_set(bool on)
+{
+    notify_completed = on;
+}
+
+bool notify_completed_on(void)
+{
+    return notify_completed;
+}
+
+int notify_queue_completed(struct db *db, const struct case_state *cs, bool at_window)
+{
+    if (!notify_completed || at_window || !notify_phone(cs))
+        return 0;
+    return notify_queue(db, cs, NOTIFY_COMPLETED);
 }
 
 /* 您在HALL办理的「TITLE」（TICKET）WHAT, malloc'ed; NULL when memory ran out. */
@@ -148,6 +170,9 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
         [NOTIFY_REFUSED] = "不予受理。原因和申请复议、提起诉讼的途径写在不予受理告知书上；"
                            "还没有拿到告知书的，请到综合窗口领取。",
         [NOTIFY_LINK] = NULL,
+        /* never the outcome: a staffer's words for the window, which may
+         * name what the resident typed */
+        [NOTIFY_COMPLETED] = "已办结，不用再来窗口。办理结果如有疑问，请到综合窗口咨询。",
     };
 
     if (!what[kind])

@@ -717,11 +717,15 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
         /* completed now: the item's call-back (回访) counts from today */
         (!ready && followup_open_locked(db, &cs, cal, today) != 0) ||
         (ready && notify_queue(db, &cs, NOTIFY_READY) != 0) ||
+        /* 办结告知 when the hall asks for it; finished at a window the day
+         * it was accepted (即来即办), its resident is there and told */
+        (!ready && notify_queue_completed(db, &cs, win[0] && clock_local_day_of(cs.w.accepted_at) ==
+                                                                  clock_today()) != 0) ||
         cases_event_add(db, id, "completed", "window", user, -1, text) != 0 || db_commit(db) != 0)
         goto rollback;
-    if (ready)
+    if (ready || notify_completed_on())
         db_after_durable(notify_wake);
-    else if (win[0])
+    if (!ready && win[0])
         db_after_durable(rate_changed);
     rc = 0;
     goto done;

@@ -108,6 +108,7 @@ void server_options_default(struct server_options *o)
     o->secure_cookies = 0;
     o->public_url = NULL;
     o->notify_command = NULL;
+    o->notify_completed = 0;
     o->hall_name = NULL;
     o->hall_contact[0] = o->hall_contact[1] = o->hall_contact[2] = NULL;
     o->tls_cert = NULL;
@@ -397,6 +398,7 @@ int server_run(const struct server_options *o)
     cfg.trusted = &o->trusted;
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
+    notify_completed_set(o->notify_completed != 0);
     if (o->notify_command && notify_start(o->notify_command) != 0)
         goto out;
     if (!(d = http_start(&cfg, &port)))

@@ -9,8 +9,9 @@ import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './phonelist.js';
 import { who } from './work.js';
 
-// link: a web case's link texted again at the resident's call (weblink.js)
-const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理', link: '补发办件链接' };
+// link: a web case's link texted again at the resident's call (weblink.js);
+// completed: 办结告知, only with `serve --notify-completed`
+const KIND = { ready: '可领取', returned: '退回补正', rejected: '不予办理', link: '补发办件链接', completed: '已办结' };
 const enc = encodeURIComponent;
 let ui = {};
 
@@ -18,7 +19,7 @@ let ui = {};
 export function notifyCard(open) {
   ui = phoneCard({
     id: 'notify', title: '待通知',
-    caption: '要告诉居民办件可领取、需补正或不予办理的电话，先来的在前',
+    caption: '要告诉居民办件可领取、需补正、不予办理（或已办结）的电话，先来的在前',
     columns: ['电话', '排队号', '事项', '通知内容', '状态'],
   });
   ui.open = open;

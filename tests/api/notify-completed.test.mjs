@@ -1,0 +1,93 @@
+// 办结告知: a case of an item without pickup that the back office finished
+// was told to nobody (the contract's notices are ready, returned and
+// rejected), so a resident waiting on a review of weeks learnt of it only by
+// asking. `serve --notify-completed` (ours, off by default: the contract's
+// list stays as it was) queues a `completed` notice at POST …/complete:
+// listed for the staff, sent by --notify-command; none when the case was
+// finished at a window the day it was accepted (the resident is there), nor
+// for a case without a number.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTmp, rmTmp, sleep } from './helpers.mjs';
+import { useWindow, residentCase, MOBILE } from './staff-helpers.mjs';
+
+const ID_NUMBER = '11010519850315102X';
+const OUTCOME = '已办理居住登记，证件号 11010519850315102X 已核对';
+
+async function completed(h, body = { outcome: OUTCOME }) {
+  const c = await residentCase(h, { idNumber: ID_NUMBER });
+  let r = await h.spost(`/api/v1/staff/cases/${c.id}/accept`);
+  assert.equal(r.status, 200, r.text);
+  r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, body);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'completed');
+  return c;
+}
+
+const listed = async (h, c) => (await h.sget('/api/v1/staff/notifications')).body.notifications
+  .filter((x) => x.case === c.id);
+
+describe('without --notify-completed: the contract\'s list as it was', () => {
+  const h = useWindow();
+
+  it('a finished case is told to nobody', async () => {
+    const c = await completed(h);
+    assert.deepEqual(await listed(h, c), []);
+  });
+});
+
+describe('--notify-completed: the staff list', () => {
+  const h = useWindow({ args: ['--notify-completed'] });
+
+  it('a case finished at the back office is listed to tell, without the outcome', async () => {
+    const c = await completed(h);
+    const got = await listed(h, c);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const [n] = got;
+    assert.equal(n.kind, 'completed');
+    assert.equal(n.phone, MOBILE);
+    assert.equal(n.ticket, c.ticket);
+    assert.equal(n.done, null);
+    assert.equal(n.text, `您在社区便民服务中心办理的「${n.title}」（${c.ticket}）已办结，不用再来窗口。办理结果如有疑问，请到综合窗口咨询。`);
+    assert.ok(!n.text.includes(ID_NUMBER) && !n.text.includes('已核对'), 'never the outcome typed');
+  });
+
+  it('none for a case finished at a window the day it was accepted: its resident is there', async () => {
+    const c = await completed(h, { outcome: OUTCOME, window: '3' });
+    assert.deepEqual(await listed(h, c), []);
+  });
+
+  it('none for an acceptance alone', async () => {
+    const c = await residentCase(h, { idNumber: ID_NUMBER });
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/accept`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(await listed(h, c), []);
+  });
+});
+
+const tmp = makeTmp('spkiosk-notify-completed-');
+after(() => rmTmp(tmp));
+const OUT = path.join(tmp, 'sent.txt');
+const SEND = path.join(tmp, 'send.sh');
+fs.writeFileSync(SEND, '#!/bin/sh\nprintf \'%s\\t%s\\t%s\\n\' "$SPKIOSK_TICKET" "$SPKIOSK_KIND" "$SPKIOSK_TEXT" >> "$1"\n',
+  { mode: 0o755 });
+
+describe('--notify-completed with --notify-command', () => {
+  const h = useWindow({ args: ['--notify-completed', '--notify-command', `${SEND} ${OUT}`] });
+
+  it('sends it, kind completed', async () => {
+    const c = await completed(h);
+    const end = Date.now() + 10_000;
+    let row;
+    while (!(row = (fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '').split('\n')
+      .find((l) => l.startsWith(`${c.ticket}\t`)))) {
+      if (Date.now() > end) assert.fail('no delivery');
+      await sleep(100);
+    }
+    const [, kind, text] = row.split('\t');
+    assert.equal(kind, 'completed');
+    assert.match(text, /已办结/);
+  });
+});
