@@ -856,7 +856,8 @@ function stepView(v, s, i) {
     },
     el('span', { class: 'mark', 'aria-hidden': 'true' }, it.ticked ? '✓' : it.applies ? '✗' : '–'),
     el('span', {}, it.text),
-    el('span', { class: 'hint' }, !it.applies ? '（不适用）' : it.ticked ? '（已勾选）'
+    // a paper brought after 容缺受理 was ticked by the window, not the resident
+    el('span', { class: 'hint' }, !it.applies ? '（不适用）' : it.ticked ? (receivedRecord(v, it.id) ? '（已补交）' : '（已勾选）')
       : it.required ? '（未勾选，必须）' : '（未勾选，如有）'),
     it.flagged ? el('span', { class: 'badge badge-error' }, '已标为需补正') : null))) : null,
     s.fields.length ? el('table', { class: 'answers' },

@@ -153,6 +153,8 @@ describe('a paper owed after 容缺受理, brought later', () => {
     assert.equal(await note.getByText('打印所缺材料清单').count(), 0, 'no list of papers nobody owes');
     // the step handed in 材料不全 has every paper now: 已完成, not 未完成
     assert.equal(await pane.locator('article.step').first().locator('.badge').innerText(), '已完成');
+    assert.match(await pane.locator('article.step').first().locator('li', { hasText: INCOME }).innerText(), /（已补交）/,
+      'ticked by the window, not by the resident');
     const row = pane.locator('table.history tr', { hasText: '补交材料' });
     assert.equal(await row.count(), 1);
     const cells = await row.locator('td').allInnerTexts();
