@@ -99,6 +99,19 @@ Test(notify, refused_at_intake_says_so)
     free(t);
 }
 
+/* 办结告知 (serve --notify-completed): kind "completed", words that send
+ * nobody to the window for anything. */
+Test(notify, completed_says_finished_and_nothing_to_collect)
+{
+    char *t = notify_text(NOTIFY_COMPLETED, "低保", "A017");
+
+    cr_assert_not_null(t);
+    cr_expect_str_eq(t, "您在社区便民服务中心办理的「低保」（A017）已办结，不用再来窗口。"
+                        "办理结果如有疑问，请到综合窗口咨询。");
+    cr_expect_str_eq(notify_kind_name(NOTIFY_COMPLETED), "completed");
+    free(t);
+}
+
 Test(notify, text_without_a_ticket)
 {
     char *t = notify_text(NOTIFY_RETURNED, "居住证", NULL);
@@ -355,6 +368,32 @@ Test(notify, no_number_in_the_hall_queues_nothing, .init = setup, .fini = teardo
     cases_state_free(&cs);
     cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications"
                                   " WHERE phone = '' AND next_try IS NULL"), 1);
+}
+
+/* 办结告知 is queued only when the hall turned it on, not for a resident at
+ * the window, and not for a case without a number (nothing to collect). */
+Test(notify, completed_only_when_on_with_a_number_and_nobody_at_the_window, .init = setup, .fini = teardown)
+{
+    char a[CASE_ID_LEN + 1];
+    struct case_state cs;
+    struct refusal e;
+
+    casedb_case(&tdb, "simple", a);
+    casedb_exec(&tdb, "UPDATE cases SET status = 'completed' WHERE id = '%s'", a);
+    cr_assert_eq(cases_begin(tdb.db, a, &cs, &e), 0);
+    notify_completed_set(false);
+    cr_assert_eq(notify_queue_completed(tdb.db, &cs, false), 0);
+    notify_completed_set(true);
+    /* the fixture's case has no number */
+    cr_assert_eq(notify_queue_completed(tdb.db, &cs, false), 0);
+    cr_assert_eq(db_commit(tdb.db), 0);
+    cases_state_free(&cs);
+    cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications"), 0);
+    /* the kind is one the table takes (schema 044) */
+    casedb_exec(&tdb, "INSERT INTO notifications (case_id, title, kind, phone, text, created_at)"
+                      " VALUES ('%s', 't', 'completed', '13800138000', 'x', 'now')", a);
+    cr_expect_eq(casedb_int(&tdb, "SELECT COUNT(*) FROM notifications WHERE kind = 'completed'"), 1);
+    notify_completed_set(false);
 }
 
 /* `serve --notify-command`: 1 to NOTIFY_COMMAND_MAX bytes and at most
