@@ -1144,6 +1144,11 @@ function returnForm(v, box, kept = null) {
   // on the case page; a notice printed at once would be for nobody here
   // (打印补正告知单 stays on the case). Invited, they may be at the window.
   const atHome = v.status === 'prereview';
+  // a case in visit: the B post is at the resident's home with a phone,
+  // and no printer. The notice opened in a new tab there (and told them
+  // to print it); the reason is said face to face, corrected on the spot
+  // with 代为补正 where it can be, and the notice printed back at the hall
+  const atDoor = v.status === 'visit';
   const reason = el('textarea', { id: 'return-reason', rows: '3', maxlength: '500',
     'aria-describedby': 'return-reason-hint' });
   const err = el('div', { role: 'alert' });
@@ -1168,12 +1173,13 @@ function returnForm(v, box, kept = null) {
     el('label', { for: 'return-reason' }, '退回原因'),
     el('p', { class: 'hint', id: 'return-reason-hint' }, atHome
       ? '居民会在网上的办件页面看到这段话，在家改好后重新提交。请一次说清楚全部问题。最多 500 字。'
+      : atDoor ? '请当面告诉居民要补正什么；这段话会记在办件上，也印在补正告知单上。请一次说清楚全部问题。最多 500 字。'
       : '居民会在自助机和补正告知单上看到这段话。请一次说清楚全部问题。最多 500 字。'),
     reason,
     group.length ? el('fieldset', {}, el('legend', {}, '标出缺少或有误的内容（选填，居民要重新办理这些步骤）'), group) : null,
     err,
     el('div', { class: 'btn-row' },
-      el('button', { type: 'submit', class: 'btn btn-danger' }, atHome ? '退回补正' : '退回并打印补正告知单'),
+      el('button', { type: 'submit', class: 'btn btn-danger' }, atHome || atDoor ? '退回补正' : '退回并打印补正告知单'),
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   if (kept) {
     reason.value = kept.reason;
@@ -1210,10 +1216,11 @@ function returnForm(v, box, kept = null) {
         return;
       }
       // the notice is printed at once, in its own tab, for the resident to take
-      if (!atHome) window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
+      if (!atHome && !atDoor) window.open(`/print/staff/cases/${enc(v.id)}/correction`, '_blank', 'noopener');
       if (paneStale(mine)) { refreshQueue(); return; }
       showCase(returned);
       msg(ui.box, atHome ? '已退回。居民在网上的办件页面会看到退回原因和要补正的内容；需要纸质告知单时可以点“打印补正告知单”。'
+        : atDoor ? '已退回。能当场改的，点“代为补正”和居民一起改好，再提交上门办理；要居民另找材料的，补正告知单回大厅后点“打印补正告知单”打印。'
         : '已退回。补正告知单已在新标签页打开，请打印后交给居民；也可以点“打印补正告知单”。', 'ok');
       refreshQueue();
     });
