@@ -17,7 +17,7 @@ import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
-import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay } from './visits.js';
+import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
 import { readyCard, drawReady } from './ready.js';
@@ -754,7 +754,7 @@ function actions(v, box) {
   } else if (v.status === 'returned') {
     // the resident brought the notice back to the window: the staffer
     // corrects the case with them, through the resident's own routes
-    list.push(b('代为补正', () => fillCase(v.id), 'btn btn-primary'));
+    list.push(b('代为补正', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/correction`,
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
   } else if (v.status === 'prereview' || v.status === 'invited') {
@@ -771,7 +771,7 @@ function actions(v, box) {
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'open' && v.channel === 'window') {
-    list.push(b('继续填写', () => fillCase(v.id), 'btn btn-primary'));
+    list.push(b('继续填写', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
     if (v.created_by) list.push(discardOrWhose(v.id, v.created_by, box));
   }
   const { show, failed } = moveCallbacks();
@@ -1257,9 +1257,31 @@ async function startAtWindow() {
   await fillCase(started.id);
 }
 
+// What a fill form says when the network fails under it: the step may or
+// may not have reached the server, what was typed is still in the boxes,
+// and every step saved before is kept on the server. The B post fills in
+// at a home, on a phone whose network comes and goes; 连接不上服务器 alone
+// left them wondering what was lost.
+function fillFailText(x, what) {
+  if (!(x instanceof ApiError) || x.kind !== 'network') return errorText(x);
+  return `连接不上服务器，${what}可能还没有保存。填写的内容还在上面，没有丢；网络恢复后再点一次（重复提交不会出错）。` +
+    '前面已经保存的步骤都在服务器上。';
+}
+
+// Where a case returned at the resident's home (上门服务) is handed in again
+// once corrected there: the visit it was asked with ({address, phone}, the
+// staff view's), for an item still done at home; null otherwise.
+function homeVisit(sv, p) {
+  const x = sv && sv.visit;
+  if (!x || !x.address || !x.phone || !(p.meta && p.meta.visit === 'yes')) return null;
+  return { address: x.address, phone: x.phone };
+}
+
 // The fill-in form of a window case: the conditions, then one step at a
 // time (the current one, or an earlier one to correct), then submission.
-async function fillCase(id, stepWanted = null) {
+// box: where a failure to load it is said (the form or case on show; by
+// default the 窗口代填 form's), after `before` (what was done already).
+async function fillCase(id, stepWanted = null, { box = null, before = '' } = {}) {
   let c, p;
   const mine = ++paneSeq;
   clearCallNote();
@@ -1275,16 +1297,26 @@ async function fillCase(id, stepWanted = null) {
       p = null;
     }
     if (!p || p.hash !== c.hash) p = (await api('/api/v1/cases/' + enc(id) + '/procedure')).body;
-  } catch (err) { if (!paneStale(mine)) msg(ui.startMsg, errorText(err)); return; }
+  } catch (err) {
+    // said where the staffer looks: a step saved and the next one not
+    // loaded (the network dropped) said it in the 窗口代填 form, which a
+    // phone does not show, and the page seemed to ignore the tap
+    if (!paneStale(mine)) {
+      msg(box || ui.startMsg, before + (err instanceof ApiError && err.kind === 'network'
+        ? '连接不上服务器，下一屏没有载入。网络恢复后再点一次。' : errorText(err)));
+    }
+    return;
+  }
   // the resident's route masks ID numbers; the window's view has them in
   // full, so a step done again need not be typed again from the card
   const full = {};
   // started at a window with a staff session: the one kind 放弃 may delete
-  let startedBy = '';
+  let startedBy = '', home = null;
   try {
     const sv = (await api('/api/v1/staff/cases/' + enc(id))).body;
     for (const s of sv.procedure_steps) for (const f of s.fields) if (f.value !== null) full[f.key] = f.value;
     startedBy = sv.created_by || '';
+    if (c.status === 'returned') home = homeVisit(sv, p);
   } catch { /* then the masked ones are typed again */ }
   if (paneStale(mine)) return;
   current = null;
@@ -1292,7 +1324,7 @@ async function fillCase(id, stepWanted = null) {
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
     `${c.status === 'returned' ? '代为补正' : '窗口代填'} · ${p.title}`);
   const nav = el('div', { class: 'btn-row' }, c.applicable.filter((n) => c.done.includes(n) || n === c.step).map((n) =>
-    el('button', { type: 'button', class: 'btn btn-small', onClick: () => fillCase(id, n),
+    el('button', { type: 'button', class: 'btn btn-small', onClick: () => fillCase(id, n, { box: err }),
       'aria-current': (stepWanted ?? c.step) === n ? 'step' : undefined },
     `第 ${c.applicable.indexOf(n) + 1} 步`)));
   const body = [];
@@ -1312,7 +1344,7 @@ async function fillCase(id, stepWanted = null) {
             { method: 'POST', body: { confirmed: boxes.map((b) => b.checked) } });
         } catch (x) {
           const unmet = x.status === 422 && Array.isArray(x.body?.unmet) ? x.body.unmet.filter((i) => boxes[i]) : [];
-          if (!unmet.length) { msg(err, errorText(x)); return; }
+          if (!unmet.length) { msg(err, fillFailText(x, '办理条件')); return; }
           // the server's words are the resident's (请到综合窗口咨询, to the
           // staffer at that window) and name no condition: these do
           for (const i of unmet) boxes[i].setAttribute('aria-invalid', 'true');
@@ -1322,7 +1354,7 @@ async function fillCase(id, stepWanted = null) {
           boxes[unmet[0]].focus();
           return;
         }
-        fillCase(id);
+        fillCase(id, null, { box: err, before: '办理条件已确认。' });
       });
     });
     body.push(form);
@@ -1330,19 +1362,43 @@ async function fillCase(id, stepWanted = null) {
     const n = stepWanted ?? c.step;
     if (n < c.steps) body.push(stepForm(id, c, p, n, err, full));
     else {
-      const submit = el('button', { type: 'button', class: 'btn btn-primary' }, '提交并取号');
-      submit.addEventListener('click', () => busy(submit, async () => {
+      // corrected at the resident's home: handed in again as today's visit,
+      // not into the hall's queue with a ticket an elder who cannot come
+      // would never use; the case view then offers 已上门办理
+      const submit = el('button', { type: 'button', class: home ? 'btn' : 'btn btn-primary', id: 'fill-submit' }, '提交并取号');
+      const visitBtn = home ? el('button', { type: 'button', class: 'btn btn-primary', id: 'fill-submit-visit' },
+        '提交，在居民家中办理') : null;
+      const send = (btn, body, said) => btn.addEventListener('click', () => busy(btn, async () => {
         let sent;
         try {
-          sent = (await api(`/api/v1/cases/${enc(id)}/submit`, { method: 'POST', body: {} })).body;
-        } catch (x) { msg(err, errorText(x)); return; }
+          sent = (await api(`/api/v1/cases/${enc(id)}/submit`, { method: 'POST', body })).body;
+        } catch (x) {
+          // handed in already (the answer of an earlier press lost on a
+          // dropped network): the case as it stands, not the form
+          if (x instanceof ApiError && x.status === 409 && x.code === 'already_submitted') {
+            await openByKey(id);
+            msg(ui.box, '这件办件已经提交过了（可能是刚才网络断开前那一次），下面是它现在的状态。');
+            refreshQueue();
+            return;
+          }
+          msg(err, fillFailText(x, '提交'));
+          return;
+        }
         await openByKey(id);
-        msg(ui.box, `已提交，排队号 ${sent.ticket}`, 'ok');
+        msg(ui.box, said(sent), 'ok');
         refreshQueue();
       }));
+      send(submit, {}, (sent) => `已提交，排队号 ${sent.ticket}`);
+      if (visitBtn) {
+        send(visitBtn, { visit: { date: dayFrom(0), slot: new Date(serverNow()).getHours() < 12 ? '上午' : '下午',
+          address: home.address, phone: home.phone } },
+        () => '已提交为今天的上门办件。核对无误后点“已上门办理”，在居民家中受理。');
+      }
       body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
-        el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。'), err,
-        el('div', { class: 'btn-row' }, submit)));
+        home ? el('p', {}, `在居民家中改好的，点“提交，在居民家中办理”：办件回到今天的上门列表（${home.address}），` +
+          '再点“已上门办理”受理，不取号。居民改到大厅办理的，点“提交并取号”。')
+          : el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。'), err,
+        el('div', { class: 'btn-row' }, visitBtn, submit)));
     }
   }
   const note = returnedNote(c, p);
@@ -1460,10 +1516,10 @@ function stepForm(id, c, p, n, err, full) {
           form.querySelector('[aria-invalid="true"]')?.focus();
           return;
         }
-        msg(err, errorText(x));
+        msg(err, fillFailText(x, '这一步'));
         return;
       }
-      fillCase(id);
+      fillCase(id, null, { box: err, before: '这一步已保存。' });
     });
   });
   return form;

@@ -1,17 +1,25 @@
-// The B post at a resident's home, on a phone (/staff#visits, 360×800).
-// The visit finds the bank card number wrong: 退回补正 there opens no print
-// tab (there is no printer at a home) and says what to do instead.
+// The B post at a resident's home, on a phone (/staff#visits, 360×800),
+// where the network comes and goes. The visit finds the bank card number
+// wrong: 退回补正 there opens no print tab (there is no printer at a home)
+// and says what to do instead; 代为补正 with the resident, the network
+// dropping under 保存这一步 (the staffer is told the step may not be saved,
+// that what was typed is still there and every step saved before is kept)
+// and again under the next screen's load (told the step was saved, in the
+// form on show, not in the hidden 窗口代填 box); then the case is handed
+// in again as today's visit, not into the hall's queue with a ticket, and
+// accepted at the home.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage } from './helpers.mjs';
-import { addUser } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, axeSerious, horizontalOverflow } from './helpers.mjs';
+import { addUser, login, authHeaders } from '../api/helpers.mjs';
 import { longevityCase, apiPost } from './labour-case.mjs';
 
 const k = useKiosk();
 const PHONE = { width: 360, height: 800 };
 // today in the hall's zone (the daemon and the pages run in Asia/Shanghai)
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const NEW_CARD = '6222020200998877665';
 
 async function visitToday() {
   const id = await longevityCase(k.url);
@@ -61,6 +69,66 @@ describe('上门服务: 代为补正 at the home', () => {
       assert.doesNotMatch(said, /新标签页/);
       assert.equal(context.pages().length, 1, 'no tab opened for a notice nobody can print at a home');
       kp.assertClean('return at the home');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a dropped network keeps what was typed and says so; handed in again as today\'s visit, accepted at the home', async () => {
+    const id = await visitToday();
+    const kp = await phoneAt(id);
+    const { page, context } = kp;
+    try {
+      await returnAtHome(page);
+      await page.getByRole('button', { name: '代为补正' }).click();
+      await page.locator('#field-bank_card').waitFor();
+      await page.fill('#field-bank_card', NEW_CARD);
+
+      // the network drops as the step goes out
+      const steps = (u) => /\/api\/v1\/cases\/[0-9a-f]+\/steps\/\d+$/.test(new URL(u).pathname);
+      await page.route(steps, (r) => r.abort('internetdisconnected'));
+      await page.getByRole('button', { name: '保存这一步' }).click();
+      const errs = page.locator('#case-pane .fill-errors');
+      await errs.filter({ hasText: '可能还没有保存' }).waitFor();
+      assert.match(await errs.innerText(), /填写的内容还在上面/);
+      assert.match(await errs.innerText(), /前面已经保存的步骤都在/);
+      assert.equal(await page.inputValue('#field-bank_card'), NEW_CARD, 'what was typed is still in its box');
+      await page.unroute(steps);
+
+      // back: the step is saved, and the next screen's load drops
+      const view = (u) => new URL(u).pathname === `/api/v1/cases/${id}`;
+      await page.route(view, (r) => r.abort('internetdisconnected'), { times: 1 });
+      await page.getByRole('button', { name: '保存这一步' }).click();
+      await errs.filter({ hasText: '这一步已保存' }).waitFor();
+      assert.equal(await errs.isVisible(), true, 'said where the staffer looks');
+      assert.match(await errs.innerText(), /网络恢复后再点一次/);
+
+      // the step again (harmless), then on to the end
+      for (let i = 0; i < 4 && !(await page.locator('#fill-submit-visit').count()); i++) {
+        await page.getByRole('button', { name: '保存这一步' }).click();
+        await page.locator('#fill-submit-visit, .fill-form h3:not(:has-text("填写申请表"))').first().waitFor();
+      }
+      await page.locator('#fill-submit-visit').waitFor();
+      assert.equal(await horizontalOverflow(page), null, 'the last screen fits 360 px');
+      assert.deepEqual(await axeSerious(page), [], 'the last screen: axe');
+      await page.click('#fill-submit-visit');
+      await page.locator('.case-facts', { hasText: '等待上门' }).waitFor();
+      await page.locator('.msg-ok', { hasText: '已上门办理' }).waitFor();
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
+
+      page.once('dialog', (d) => d.accept());
+      await page.getByRole('button', { name: '已上门办理' }).click();
+      await page.locator('.case-facts', { hasText: '已受理' }).waitFor();
+
+      const s = await login(k.url, 'zhao', 'zhao-password-1');
+      const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).json();
+      assert.equal(v.status, 'accepted');
+      assert.equal(v.ticket, null, 'no hall ticket for an elder who cannot come');
+      assert.equal(v.owner, 'zhao');
+      const card = v.procedure_steps.flatMap((x) => x.fields).find((f) => f.key === 'bank_card');
+      assert.equal(card.value, NEW_CARD);
+      assert.ok(v.events.some((e) => e.what === 'visited' && e.user === 'zhao'), 'recorded as a visit');
+      assert.ok(v.events.some((e) => e.what === 'step' && e.user === 'zhao'), 'the correction is the staffer\'s');
     } finally {
       await context.close();
     }
