@@ -109,7 +109,12 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
  * calendar had its year's holidays. "resume": relay_resume_json's (a
  * corrected case: the dates it resumes to, on today). At most VISIT_LIST_MAX:
  * {"visits":[{"id","procedure","title","date","slot","address","phone",
- * "overdue","rest_day","resume"}]}. *out: caller frees. 0 or -1. */
+ * "overdue","rest_day","resume"}],"returned":[…]}. "returned" (empty but for
+ * today's list): the cases returned at the home within VISIT_DAYS_MAX days
+ * and not handed in again (status returned, a visit asked, no ticket,
+ * not accepted since), newest return first, at most VISIT_LIST_MAX, each
+ * {"id","procedure","title","date","slot","address","phone",
+ * "returned_at","returned_by"}. *out: caller frees. 0 or -1. */
 int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
                     char **out);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "notify.h"
@@ -273,6 +274,18 @@ static const char sql_list[] =
     " WHERE status = 'visit' AND (visit_date = ?1 OR (?3 AND visit_date < ?1))"
     " ORDER BY visit_date, visit_slot <> '上午', queue_seq, id LIMIT ?2";
 
+/* Cases returned at the resident's home and not handed in again: asked
+ * for as a visit (the visit's columns), in no queue (no ticket: a hand-in
+ * at the hall takes one, and a return keeps it), never accepted since (a
+ * return while accepted keeps accepted_at), returned since ?1 (UTC), the
+ * newest return first. The B post corrects them there (代为补正) or goes
+ * back; a phone reloaded after the return had no way left to open them. */
+static const char sql_returned[] =
+    "SELECT id FROM cases"
+    " WHERE status = 'returned' AND visit_date IS NOT NULL AND ticket IS NULL"
+    " AND accepted_at IS NULL AND returned_at >= ?1"
+    " ORDER BY returned_at DESC, id LIMIT ?2";
+
 static int visit_add_str(cJSON *o, const char *key, const char *s)
 {
     return (s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
@@ -316,14 +329,66 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
     return rc;
 }
 
+/* One row of the returned list: as a visit's, with when and by whom. */
+static int visit_returned_add(struct db *db, cJSON *arr, const char *id)
+{
+    struct case_state cs;
+    struct refusal e;
+    cJSON *o;
+    int r, rc = 0;
+
+    r = cases_load(db, id, &cs, &e);
+    if (r > 0) {
+        cases_state_free(&cs);
+        return 0;
+    }
+    if (r < 0 || !(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cases_state_free(&cs);
+        return -1;
+    }
+    rc |= visit_add_str(o, "id", cs.id);
+    rc |= visit_add_str(o, "procedure", cs.procedure);
+    rc |= visit_add_str(o, "title", cs.model->title);
+    rc |= visit_add_str(o, "date", cs.r.visit_date);
+    rc |= visit_add_str(o, "slot", cs.r.visit_slot);
+    rc |= visit_add_str(o, "address", cs.r.visit_address);
+    rc |= visit_add_str(o, "phone", cs.r.visit_phone);
+    rc |= visit_add_str(o, "returned_at", cs.w.returned_at[0] ? cs.w.returned_at : NULL);
+    rc |= visit_add_str(o, "returned_by", cs.w.returned_by[0] ? cs.w.returned_by : NULL);
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* The ids of sql_returned into ids (at most VISIT_LIST_MAX), inside the
+ * open read. Returns how many, or -1. */
+static int visit_returned_ids(struct db *db, char ids[][CASE_ID_LEN + 1])
+{
+    char since[CLOCK_UTC_LEN];
+    sqlite3_stmt *st = db_stmt(db, sql_returned);
+    int r = SQLITE_DONE, b = SQLITE_OK, n = 0;
+
+    if (!st)
+        return -1;
+    /* a return older than the days a visit may be booked ahead is not
+     * one the B post is still on */
+    clock_utc(time(NULL) - (time_t)VISIT_DAYS_MAX * 86400, since);
+    b |= sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, VISIT_LIST_MAX);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW && n < VISIT_LIST_MAX)
+        snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return b != SQLITE_OK || (r != SQLITE_DONE && r != SQLITE_ROW) ? -1 : n;
+}
+
 int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
                     char **out)
 {
     char ids[VISIT_LIST_MAX][CASE_ID_LEN + 1];
-    cJSON *root = NULL, *arr;
+    cJSON *root = NULL, *arr, *back;
     sqlite3_stmt *st;
     size_t n = 0, i;
-    int r = SQLITE_DONE, b = SQLITE_OK, rc = -1, day = 0;
+    int r = SQLITE_DONE, b = SQLITE_OK, rc = -1, day = 0, m;
+    bool is_today = strcmp(date, today) == 0;
 
     *out = NULL;
     if (db_read_begin(db) != 0)
@@ -332,7 +397,7 @@ int visit_list_json(struct db *db, const char *date, const char *today, const st
         goto end;
     b |= sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 2, VISIT_LIST_MAX);
-    b |= sqlite3_bind_int(st, 3, strcmp(date, today) == 0);
+    b |= sqlite3_bind_int(st, 3, is_today);
     while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW && n < VISIT_LIST_MAX)
         snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
@@ -345,6 +410,16 @@ int visit_list_json(struct db *db, const char *date, const char *today, const st
     for (i = 0; i < n; i++)
         if (visit_list_add(db, arr, ids[i], date, cal, day) != 0)
             goto end;
+    /* ours: today's list only, as the overdue ones */
+    if (!(back = cJSON_AddArrayToObject(root, "returned")))
+        goto end;
+    if (is_today) {
+        if ((m = visit_returned_ids(db, ids)) < 0)
+            goto end;
+        for (i = 0; i < (size_t)m; i++)
+            if (visit_returned_add(db, back, ids[i]) != 0)
+                goto end;
+    }
     if ((*out = cJSON_PrintUnformatted(root)))
         rc = 0;
 end:

@@ -38,6 +38,12 @@ export function visitsCard(open) {
     return b;
   };
   ui.list = el('ol', { class: 'visits', id: 'visits' });
+  // returned at the home, not handed in again: 代为补正 there, or go back
+  ui.back = el('ol', { class: 'visits', id: 'visits-returned', 'aria-labelledby': 'visits-returned-h' });
+  ui.backPart = el('div', { hidden: true },
+    el('h3', { id: 'visits-returned-h' }, '上门时退回补正、还没有重新提交的'),
+    el('p', { class: 'hint' }, '点开办件，能当场改的点“代为补正”和居民一起改好，再点“提交，在居民家中办理”。'),
+    ui.back);
   ui.note = el('p', { class: 'hint', id: 'visits-note', role: 'status' });
   ui.count = el('span', {}, '');
   return el('section', { class: 'card', id: 'visits-card', 'aria-labelledby': 'visits-h' },
@@ -47,7 +53,14 @@ export function visitsCard(open) {
       shift(-1, '前一天', 'visits-prev'),
       el('label', { for: 'visits-date', class: 'sr-only' }, '上门日期'), ui.date,
       shift(1, '后一天', 'visits-next')),
-    ui.note, ui.list);
+    ui.note, ui.list, ui.backPart);
+}
+
+// When a return was made, as the row says it: 12月7日 10:20.
+function returnedWhen(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getMonth() + 1}月${d.getDate()}日 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 // Answers may come back out of order (the page's first load, then a tap
@@ -69,7 +82,8 @@ export async function refreshVisits() {
   // the page's poll asks every few seconds: redraw only what changed, so a
   // tap on the phone never lands on a row being replaced
   ui.note.textContent = l.visits.length ? '' : '这一天没有预约上门的办件。';
-  const key = (ui.date.value || '') + JSON.stringify(l.visits);
+  const back = l.returned || [];
+  const key = (ui.date.value || '') + JSON.stringify(l.visits) + JSON.stringify(back);
   if (key === ui.drawn) return;
   ui.drawn = key;
   ui.count.textContent = `（${l.visits.length} 件）`;
@@ -87,6 +101,16 @@ export async function refreshVisits() {
         `补正件 · 已超期：本环节 ${dueText(v.resume.stage_due)} 到期，承诺 ${dueText(v.resume.committed)} 前办结`) : null, b,
       el('p', { class: 'visit-address' }, v.address),
       el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
+  }));
+  ui.backPart.hidden = !back.length;
+  ui.back.replaceChildren(...back.map((v) => {
+    const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
+      el('span', { class: 'visit-slot' }, '退回'), el('span', { class: 'visit-title' }, v.title));
+    b.addEventListener('click', () => busy(b, () => ui.open(v.id)));
+    return el('li', { class: 'visit-row' }, b,
+      el('p', { class: 'hint' }, `原约 ${v.date} ${v.slot}；${returnedWhen(v.returned_at)} 由 ${who(v.returned_by) || v.returned_by || ''} 退回`),
+      el('p', { class: 'visit-address' }, v.address),
+      v.phone ? el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)) : null);
   }));
 }
 

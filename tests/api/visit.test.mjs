@@ -384,6 +384,45 @@ describe('a visit that ends in a refusal or a return', () => {
     const done = (await sget('/api/v1/staff/notifications')).body.notifications.filter((y) => y.case === id);
     assert.deepEqual(done.map((y) => [y.kind, y.done_by]), [['returned', '~resident']]);
   });
+
+  // The B post returns a case at the home (a paper missing) and corrects
+  // it there, or comes back: on a phone reloaded meanwhile it was on no
+  // list the phone shows (it left the visits; it has no ticket to type).
+  // Today's list now names it until it is handed in again.
+  it('a case returned at the home is in today\'s list under returned until handed in again', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, { ...ASK(), date: day(0) })).status, 200);
+    // handed in at the hall with a ticket after a visit was asked, then
+    // returned at the window: the hall's, not the B post's
+    const hall = await walked('homecare');
+    assert.equal((await ask(hall, ASK())).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${hall}/return`, { reason: '请到大厅办理' })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${hall}/submit`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${hall}/return`, { reason: '缺少身份证复印件' })).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] });
+    assert.equal(r.status, 200, r.text);
+
+    const l = await sget(`/api/v1/staff/visits?date=${day(0)}`);
+    assert.equal(l.status, 200, l.text);
+    assert.ok(!l.body.visits.some((v) => v.id === id), 'not a visit to make');
+    const back = l.body.returned.filter((v) => v.id === id || v.id === hall);
+    assert.equal(back.length, 1, JSON.stringify(l.body.returned));
+    const [x] = back;
+    assert.equal(x.id, id);
+    assert.equal(x.title, '居家养老服务补贴');
+    assert.deepEqual([x.date, x.slot, x.address, x.phone, x.returned_by], [day(0), '上午', '幸福小区 3 栋 2 单元 501', '13800138000', 'zhao']);
+    assert.match(x.returned_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    // another day's list has none
+    assert.deepEqual((await sget(`/api/v1/staff/visits?date=${day(1)}`)).body.returned, []);
+
+    // corrected at the home and handed in again as today's visit: a visit again
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } },
+      { Cookie: h.zhao.cookie, 'X-CSRF-Token': h.zhao.csrf })).status, 200);
+    assert.equal((await ask(id, { ...ASK(), date: day(0) }, { Cookie: h.zhao.cookie, 'X-CSRF-Token': h.zhao.csrf })).status, 200);
+    const after = (await sget(`/api/v1/staff/visits?date=${day(0)}`)).body;
+    assert.ok(!after.returned.some((v) => v.id === id));
+    assert.ok(after.visits.some((v) => v.id === id));
+  });
 });
 
 // A case accepted at the hall, returned for correction, and handed in

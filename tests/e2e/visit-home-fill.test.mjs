@@ -7,7 +7,8 @@
 // and again under the next screen's load (told the step was saved, in the
 // form on show, not in the hidden 窗口代填 box); then the case is handed
 // in again as today's visit, not into the hall's queue with a ticket, and
-// accepted at the home.
+// accepted at the home. A phone reloaded after the return finds the case
+// in 上门时退回补正 (it had no way to open it).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -80,6 +81,19 @@ describe('上门服务: 代为补正 at the home', () => {
     const { page, context } = kp;
     try {
       await returnAtHome(page);
+      // the phone's page reloaded (a tab the phone dropped on the way, a
+      // refresh after the network came back): the case is off the visits,
+      // has no ticket to type, and is listed as returned at the home
+      await page.reload();
+      await page.locator('#visits-card').waitFor();
+      assert.equal(await page.locator(`#visits .visit-open[data-id="${id}"]`).count(), 0);
+      const back = page.locator(`#visits-returned .visit-open[data-id="${id}"]`);
+      await back.waitFor();
+      assert.match(await page.locator('#visits-card').innerText(), /上门时退回补正[\s\S]*高龄津贴申领[\s\S]*由 zhao 退回/);
+      assert.equal(await horizontalOverflow(page), null, 'the list fits 360 px');
+      assert.deepEqual(await axeSerious(page), [], 'the list with a returned case: axe');
+      await back.click();
+      await page.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
       await page.getByRole('button', { name: '代为补正' }).click();
       await page.locator('#field-bank_card').waitFor();
       await page.fill('#field-bank_card', NEW_CARD);
