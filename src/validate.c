@@ -898,9 +898,14 @@ int validate_field(const struct field *f, const char *value, size_t len, int tod
     s = n ? utf8_trim(s, &n) : s;
     if (n == 0) {
         if (f->required) {
+            /* a label that asks already (请再输入一遍银行卡号, a same_as
+             * confirmation) is the message: 请填写 before it read
+             * 请填写请再输入一遍银行卡号 to the resident */
+            if (strncmp(label, "请", strlen("请")) == 0)
+                validate_fail(err, "required", "%s", label);
             /* a choice or yes/no is picked, not typed (GOV.UK: "Select…");
              * those are exactly the types a condition may test */
-            if ((size_t)f->type < FIELD_TYPE_COUNT && field_type_get(f->type)->cond != FIELD_COND_NONE)
+            else if ((size_t)f->type < FIELD_TYPE_COUNT && field_type_get(f->type)->cond != FIELD_COND_NONE)
                 validate_fail(err, "required", "请选择%s", label);
             else
                 validate_fail(err, "required", "请填写%s", label);

@@ -1015,6 +1015,25 @@ Test(validate_field, empty_required_and_optional)
     }
 }
 
+/* A confirmation box whose label asks already (the sample library's
+ * same_as fields): the label is the message, not 请填写请再输入一遍… */
+Test(validate_field, empty_required_label_that_asks)
+{
+    struct field f;
+    struct validate_error err;
+    char *out = (char *)1;
+
+    field_from("b2 | 请再输入一遍银行卡号 | text | required", &f);
+    cr_assert_eq(validate_field(&f, "", 0, TODAY, NULL, NULL, &out, &err), 1);
+    cr_assert_str_eq(err.code, "required");
+    cr_assert_str_eq(err.message, "请再输入一遍银行卡号");
+    field_free(&f);
+    field_from("m2 | 请再输入一遍手机号码 | cn_mobile | required", &f);
+    cr_assert_eq(validate_field(&f, " ", 1, TODAY, NULL, NULL, &out, &err), 1);
+    cr_assert_str_eq(err.message, "请再输入一遍手机号码");
+    field_free(&f);
+}
+
 Test(validate_field, optional_empty_skips_other_rules)
 {
     struct field f;
