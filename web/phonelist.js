@@ -5,7 +5,7 @@
 // again, which is drawn the same way. Only what differs stays in each module.
 
 import { el, redrawRows } from './core.js';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { errorText } from './auth.js';
 
 // A stored time as the staffer's month-day hour:minute.
@@ -52,16 +52,24 @@ export function phoneRows(ui, rows, empty) {
     : [el('tr', {}, el('td', { colspan: String(ui.columns), class: 'hint' }, empty))]);
 }
 
-// GET url and draw it; on failure the status line says `${what}没有更新`.
+// GET url and draw it; on failure the status line says `${what}没有更新`,
+// until a later load draws the list again (the line stayed after the
+// network came back, and read as if the list were still old).
 export async function phoneLoad(ui, url, draw, what) {
   if (!ui.body) return;
   let l;
   try {
     l = (await api(url)).body;
   } catch (err) {
+    // a change the network lost is said until the next change: the poll's
+    // own failure would put 没有更新 alone over it
+    if (ui.changeLost) return;
     ui.note.textContent = `${what}没有更新：` + errorText(err);
+    ui.loadFailed = ui.note.textContent;
     return;
   }
+  if (ui.loadFailed && ui.note.textContent === ui.loadFailed) ui.note.textContent = '';
+  ui.loadFailed = '';
   draw(l);
 }
 
@@ -70,12 +78,24 @@ export async function phoneLoad(ui, url, draw, what) {
 // typed: the text written for the change, kept under the message when a
 // colleague's change came first (409): the list drawn again shows theirs,
 // and the box it was typed into is gone with the row.
+// A change the network lost may have been made (only its answer lost):
+// said so, with what was typed still in its box, and no reload, whose own
+// failure (the network is down) replaced the line with 列表没有更新 alone.
 export async function phoneChange(ui, url, body, draw, done, fail, reload, typed = '') {
   try {
     draw((await api(url, { method: 'POST', body })).body);
     ui.note.textContent = done;
+    ui.loadFailed = '';
+    ui.changeLost = false;
     return true;
   } catch (err) {
+    ui.changeLost = err instanceof ApiError && err.kind === 'network';
+    if (ui.changeLost) {
+      ui.note.textContent = `${fail}（也可能已经记上了，只是回复没有收到）：连接不上服务器。` +
+        `${typed.trim() ? '写的内容还在框里；' : ''}网络恢复后再点一次，已经记上的会提示，不会记两次。`;
+      ui.loadFailed = '';
+      return false;
+    }
     ui.note.textContent = `${fail}：` + errorText(err);
     if (err.status === 409 && typed.trim()) {
       ui.note.append('。您刚才写的内容没有保存，还在下面，需要时可以复制再用：',
