@@ -1394,11 +1394,15 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
           address: home.address, phone: home.phone } },
         () => '已提交为今天的上门办件。核对无误后点“已上门办理”，在居民家中受理。');
       }
+      // an item done at home, no visit asked yet (an elder who phoned the
+      // hall, or the B post filling it in at the home): booked here, as the
+      // resident's own form books it, instead of a ticket nobody will use
+      const ask = !home && p.meta && p.meta.visit === 'yes' ? visitAskPart(id, c, p, full) : null;
       body.push(el('div', { class: 'fill-form' }, el('h3', { id: 'fill-h' }, '全部填写完成'),
         home ? el('p', {}, `在居民家中改好的，点“提交，在居民家中办理”：办件回到今天的上门列表（${home.address}），` +
           '再点“已上门办理”受理，不取号。居民改到大厅办理的，点“提交并取号”。')
           : el('p', {}, '核对无误后提交；提交后在左侧“等候中”出现（同事叫号时会跳过它），可以直接受理。'), err,
-        el('div', { class: 'btn-row' }, visitBtn, submit)));
+        el('div', { class: 'btn-row' }, visitBtn, submit, ask && ask.button), ask && ask.form));
     }
   }
   const note = returnedNote(c, p);
@@ -1407,6 +1411,99 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
   // replaceChildren writes a null as the text "null": leave it out
   ui.pane.replaceChildren(...[heading, note, nav].filter(Boolean), ...body);
   heading.focus();
+}
+
+// The first answer of the case for a field pred picks, in full (the staff
+// view's, else the resident's route's unless masked): '' when none. The
+// address and phone typed in the steps, so nobody types them twice (as the
+// resident's visit form does, visit.js).
+function answeredFor(c, p, full, pred) {
+  for (const s of p.steps) {
+    for (const f of s.fields) {
+      const v = f.key in full ? full[f.key] : (c.values || {})[f.key];
+      if (pred(f) && typeof v === 'string' && v && !/\*/.test(v)) return v;
+    }
+  }
+  return '';
+}
+
+// 预约上门办理 on the last screen of a 代填 of a `visit: yes` item: the day
+// (today to 30 days; it starts at the hall's next working day, today for a
+// visit made now), the half-day, the address and phone, each refusal of the
+// server beside its box. Sent, the case waits in the B post's list (no
+// ticket) and the case view opens. {button, form}.
+function visitAskPart(id, c, p, full) {
+  const date = el('input', { type: 'date', id: 'ask-visit-date', min: dayFrom(0), max: dayFrom(30),
+    value: dayFrom(1), 'aria-describedby': 'ask-visit-date-hint ask-visit-date-err' });
+  const offered = offerNextWorkingDay(date);
+  const slot = el('select', { id: 'ask-visit-slot', 'aria-describedby': 'ask-visit-slot-err' },
+    el('option', { value: '' }, '（请选择）'), el('option', { value: '上午' }, '上午'), el('option', { value: '下午' }, '下午'));
+  const address = el('input', { id: 'ask-visit-address', autocomplete: 'off', maxlength: '200',
+    'aria-describedby': 'ask-visit-address-err' });
+  address.value = answeredFor(c, p, full, (f) => /地址|住址/.test(f.label) || /address/.test(f.key));
+  const phone = el('input', { id: 'ask-visit-phone', autocomplete: 'off', inputmode: 'tel',
+    'aria-describedby': 'ask-visit-phone-err' });
+  phone.value = answeredFor(c, p, full, (f) => f.type === 'cn_mobile' || f.type === 'phone');
+  const boxes = { date, slot, address, phone };
+  const errs = Object.fromEntries(Object.keys(boxes).map((k) =>
+    [k, el('p', { class: 'field-error', id: `ask-visit-${k}-err` })]));
+  const say = el('div', { role: 'alert' });
+  const row = (k, label, hint) => el('div', { class: 'field' }, el('label', { for: boxes[k].id }, label),
+    hint ? el('p', { class: 'hint', id: 'ask-visit-date-hint' }, hint) : null, boxes[k], errs[k]);
+  const form = el('form', { class: 'card inner-form', id: 'ask-visit', novalidate: true, hidden: true,
+    'aria-labelledby': 'ask-visit-h' },
+  el('h3', { id: 'ask-visit-h' }, '预约上门办理'),
+  el('p', { class: 'hint' }, '居民来不了大厅的，由上门服务（B岗）到家里核对原件并受理，不取号。在居民家中当场办理的，日期选今天。'),
+  row('date', '上门日期', '今天起 30 天以内，先和居民约好。'), row('slot', '上门时段'),
+  row('address', '上门地址'), row('phone', '联系电话（手机或座机）'), say,
+  el('div', { class: 'btn-row' }, el('button', { type: 'submit', class: 'btn btn-primary' }, '确认预约上门'),
+    el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  const button = el('button', { type: 'button', class: 'btn', id: 'fill-ask-visit', 'aria-expanded': 'false',
+    'aria-controls': 'ask-visit' }, '预约上门办理');
+  const toggle = (open) => {
+    form.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    (open ? date : button).focus();
+  };
+  button.addEventListener('click', () => toggle(form.hidden));
+  form.querySelector('[data-cancel]').addEventListener('click', () => toggle(false));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      await offered;
+      for (const k of Object.keys(boxes)) { errs[k].textContent = ''; boxes[k].removeAttribute('aria-invalid'); }
+      msg(say, '');
+      const visit = { date: date.value, slot: slot.value, address: address.value, phone: phone.value };
+      try {
+        await api(`/api/v1/cases/${enc(id)}/submit`, { method: 'POST', body: { visit } });
+      } catch (x) {
+        const bad = x instanceof ApiError && x.status === 422 && x.body && x.body.fields ? x.body.fields : null;
+        if (bad) {
+          for (const [k, m] of Object.entries(bad)) {
+            if (!errs[k]) continue;
+            errs[k].textContent = m;
+            boxes[k].setAttribute('aria-invalid', 'true');
+          }
+          msg(say, x.serverMessage || errorText(x));
+          form.querySelector('[aria-invalid="true"]')?.focus();
+          return;
+        }
+        if (x instanceof ApiError && x.status === 409 && x.code === 'already_submitted') {
+          await openByKey(id);
+          msg(ui.box, '这件办件已经提交过了（可能是刚才网络断开前那一次），下面是它现在的状态。');
+          refreshQueue();
+          return;
+        }
+        msg(say, fillFailText(x, '预约'));
+        return;
+      }
+      await openByKey(id);
+      msg(ui.box, `已预约上门：${visit.date} ${visit.slot}，办件在“上门服务”列表里（不取号）。` +
+        (visit.date === dayFrom(0) ? '在居民家中的，核对无误后点“已上门办理”受理。' : ''), 'ok');
+      refreshQueue();
+    });
+  });
+  return { button, form };
 }
 
 // 放弃 is the starter's or an admin's (the server's rule: the resident may

@@ -12,9 +12,9 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, axeSerious, horizontalOverflow } from './helpers.mjs';
+import { useKiosk, kioskPage, axeSerious, horizontalOverflow, staffLogin } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { longevityCase, apiPost } from './labour-case.mjs';
+import { longevityCase, apiPost, oldId } from './labour-case.mjs';
 
 const k = useKiosk();
 const PHONE = { width: 360, height: 800 };
@@ -143,6 +143,63 @@ describe('上门服务: 代为补正 at the home', () => {
       assert.equal(card.value, NEW_CARD);
       assert.ok(v.events.some((e) => e.what === 'visited' && e.user === 'zhao'), 'recorded as a visit');
       assert.ok(v.events.some((e) => e.what === 'step' && e.user === 'zhao'), 'the correction is the staffer\'s');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// An elder phones the hall: the window fills the case in with them (代填)
+// and books the B post. The last screen of a 代填 offered only 提交并取号
+// (a ticket nobody would use); for a `visit: yes` item it now books a
+// visit, the address and phone taken from the answers, each refusal beside
+// its box.
+describe('上门服务: a 代填 books the visit', () => {
+  it('the last screen of a 代填 of a visit item books the B post, no ticket', async () => {
+    const s = await login(k.url, 'zhao', 'zhao-password-1');
+    const post = async (p, body) => {
+      const r = await fetch(k.url + p, { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
+      const text = await r.text();
+      assert.ok(r.ok, `${p}: ${r.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+    const c = await post('/api/v1/staff/cases', { procedure: 'longevity-allowance' });
+    await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
+    await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { proxy: false } });
+    await post(`/api/v1/cases/${c.id}/steps/1`, { checklist: { id_card: true, hukou_book: true, own_card: true } });
+    await post(`/api/v1/cases/${c.id}/steps/2`, {
+      fields: { name: '王秀英', id_number: oldId(), phone: '0535-6221234', address: '幸福小区3栋2单元501', bank_card: '6222020200112233445' },
+    });
+    await post(`/api/v1/cases/${c.id}/steps/3`, {});
+
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    const { page, context } = kp;
+    try {
+      await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
+      await page.locator(`#in-progress tr[data-id="${c.id}"] button`).click();
+      await page.locator('#fill-ask-visit').click();
+      await page.locator('#ask-visit').waitFor();
+      assert.equal(await page.inputValue('#ask-visit-address'), '幸福小区3栋2单元501', 'the address answered, not typed twice');
+      assert.equal(await page.inputValue('#ask-visit-phone'), '0535-6221234');
+      assert.match(await page.inputValue('#ask-visit-date'), /^\d{4}-\d{2}-\d{2}$/);
+      await page.getByRole('button', { name: '确认预约上门' }).click();
+      await page.locator('#ask-visit-slot-err', { hasText: '上午或下午' }).waitFor();
+      assert.equal(await page.getAttribute('#ask-visit-slot', 'aria-invalid'), 'true');
+      assert.deepEqual(await axeSerious(page), [], 'the booking form with its error: axe');
+      await page.selectOption('#ask-visit-slot', '下午');
+      await page.fill('#ask-visit-date', today());
+      await page.getByRole('button', { name: '确认预约上门' }).click();
+      await page.locator('.case-facts', { hasText: '等待上门' }).waitFor();
+      await page.locator('.msg-ok', { hasText: '已预约上门' }).waitFor();
+      await page.locator(`#visits .visit-open[data-id="${c.id}"]`).waitFor();
+
+      const v = await (await fetch(`${k.url}/api/v1/staff/cases/${c.id}`, { headers: authHeaders(s) })).json();
+      assert.equal(v.status, 'visit');
+      assert.equal(v.ticket, null);
+      assert.deepEqual([v.visit.date, v.visit.slot, v.visit.address, v.visit.phone], [today(), '下午', '幸福小区3栋2单元501', '0535-6221234']);
+      const asked = v.events.filter((e) => e.what === 'visit_requested');
+      assert.deepEqual(asked.map((e) => [e.user, e.detail]), [['zhao', `${today()} 下午`]]);
+      kp.assertClean('a 代填 booking a visit');
     } finally {
       await context.close();
     }
