@@ -340,6 +340,14 @@ function build(main) {
 // ---- the queue ----
 
 async function refreshQueue() {
+  // the B post's phone (/staff#visits) shows the visits and the case only:
+  // the queue and the other lists, five more requests every 5 s that it
+  // never shows, went on all the same and, on a home's poor network, held
+  // up the staffer's own saves
+  if (document.body.classList.contains('visit-mode')) {
+    refreshVisits();
+    return;
+  }
   refreshPrereview();
   refreshNotify();
   refreshWork();

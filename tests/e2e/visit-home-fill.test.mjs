@@ -205,3 +205,25 @@ describe('上门服务: a 代填 books the visit', () => {
     }
   });
 });
+
+// On a home's poor network every request counts: the phone's refresh asks
+// for the visits only, not for the queue and the lists it never shows.
+describe('上门服务: the phone\'s refresh', () => {
+  it('asks for the day\'s visits only', async () => {
+    const id = await visitToday();
+    const kp = await phoneAt(id);
+    const { page, context } = kp;
+    try {
+      const asked = [];
+      page.on('request', (r) => { if (r.url().includes('/api/')) asked.push(new URL(r.url()).pathname); });
+      const visits = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/staff/visits');
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await visits;
+      assert.deepEqual(asked.filter((p) => /\/api\/v1\/staff\/(queue|prereview|notifications|work|followups)/.test(p)), [],
+        JSON.stringify(asked));
+      kp.assertClean('the phone\'s refresh');
+    } finally {
+      await context.close();
+    }
+  });
+});
