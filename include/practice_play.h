@@ -58,8 +58,10 @@ int practice_play_answer_check(const struct procedure *p, const struct practice_
 /* Answers practice case id of user, once: judged (practice_proof_judge) against
  * the version it was played on and recorded. Returns 0 and *out ({"correct",
  * "expected","explain","notes"}, caller frees); 1 with e: unknown id or
- * another user's (not found), already answered or the item changed since
- * (conflict), a bad answer (invalid); -1 on error. */
+ * another user's (not found), already answered or what it is judged on
+ * changed since (conflict: the version's practice key or the scenario's
+ * key; a load that changed neither keeps the case, judged as the current
+ * file has the scenario), a bad answer (invalid); -1 on error. */
 int practice_play_answer(struct db *db, const char *user, const char *id,
                          const struct practice_answer *a, char **out, struct refusal *e);
 

@@ -95,8 +95,9 @@ static const char sql_insert[] =
     "INSERT INTO practice_cases (id, user, procedure_id, procedure_hash, practice_hash, scenarios,"
     " scenario, title, created_at, scenario_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char sql_case[] =
-    "SELECT procedure_id, procedure_hash, practice_hash, scenario, answered_at IS NOT NULL"
-    " FROM practice_cases WHERE id = ?1 AND user = ?2";
+    "SELECT pc.procedure_id, pc.procedure_hash, pc.practice_hash, pc.scenario,"
+    " pc.answered_at IS NOT NULL, " PRACTICE_PLAY_CASE_KEY ", pc.scenario_key"
+    " FROM practice_cases pc WHERE pc.id = ?1 AND pc.user = ?2";
 static const char sql_answer[] =
     "UPDATE practice_cases SET answered_at = ?2, answered_day = ?3, correct = ?4, decision = ?5,"
     " flags = ?6, condition = ?7 WHERE id = ?1 AND answered_at IS NULL";
@@ -982,6 +983,7 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
     struct practice_verdict v;
     sqlite3_stmt *st;
     char procedure[PROCEDURE_ID_MAX + 1] = "", proc_hash[65] = "", practice_hash[65] = "";
+    char *proc_key = NULL, skey[PRACTICE_KEY_LEN + 1] = "";
     long k = -1;
     int answered = 0, r, rc = -1;
     bool open = true;
@@ -1009,6 +1011,10 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
         practice_play_copy(practice_hash, sizeof practice_hash, st, 2);
         k = sqlite3_column_int(st, 3);
         answered = sqlite3_column_int(st, 4);
+        practice_play_copy(skey, sizeof skey, st, 6);
+        if (sqlite3_column_type(st, 5) != SQLITE_TEXT ||
+            !(proc_key = strdup((const char *)sqlite3_column_text(st, 5))))
+            r = SQLITE_NOMEM;
     }
     sqlite3_reset(st);
     if (r == SQLITE_DONE) {
@@ -1023,14 +1029,21 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
         rc = 1;
         goto out;
     }
-    /* judged against what was played: only the current file is kept */
+    /* judged against what was played: only the current file is kept. A
+     * load since that changed neither what the scenario is judged on (its
+     * key) nor what the window checks (the version's practice key) — a
+     * typo fixed in the procedure's prose, a story reworded, a scenario
+     * added — leaves the answer the same: the trainee half-way through it
+     * keeps it, judged as the current file has it */
     if (practice_play_items_read(db, procedure, &items) != 0)
         goto out;
-    if (items.n == 0 || strcmp(items.v[0].proc_hash, proc_hash) != 0 ||
-        strcmp(items.v[0].good_hash, practice_hash) != 0 ||
-        (r = practice_play_file_load(db, procedure, &pr, &p, &ref)) == 1 ||
-        (r == 0 && (k < 0 || (size_t)k >= pr->n_scenarios || strcmp(p->hash, proc_hash) != 0 ||
-                    strcmp(pr->hash, practice_hash) != 0))) {
+    if (items.n > 0 && (strcmp(items.v[0].proc_hash, proc_hash) != 0 ||
+                        strcmp(items.v[0].good_hash, practice_hash) != 0))
+        k = strcmp(items.v[0].proc_key, proc_key) == 0 ? practice_play_key_index(&items.v[0], skey) : -1;
+    if (items.n == 0 || k < 0 || (r = practice_play_file_load(db, procedure, &pr, &p, &ref)) == 1 ||
+        (r == 0 && ((size_t)k >= pr->n_scenarios || strcmp(p->hash, items.v[0].proc_hash) != 0 ||
+                    strcmp(pr->hash, items.v[0].good_hash) != 0 ||
+                    (skey[0] && strcmp(pr->scenarios[k].key, skey) != 0)))) {
         *e = practice_play_changed;
         rc = 1;
         goto out;
@@ -1057,6 +1070,7 @@ out:
     if (open)
         db_rollback(db);
     cJSON_Delete(doc);
+    free(proc_key);
     practice_proof_verdict_free(&v);
     practice_free(pr);
     models_release(ref);

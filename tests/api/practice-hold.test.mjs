@@ -1,0 +1,166 @@
+// A staffer's practice across the admin's edits (网页模拟, AB岗):
+// - a scenario half-way through survives a load that changed neither what
+//   it is judged on nor what the window checks (a typo fixed in the
+//   procedure, a scenario added beside it), and not one that did;
+// - a scenario added to the file: the passes earned on the file before
+//   stand until they lapse (held), so the hall is still covered (covered),
+//   while `short` stays as the contract counts it (every scenario);
+// - a pass that lapsed is said (lapsed, 已过期) with its dates, not shown
+//   as no pass at all.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addUser, authHeaders, login, request } from './helpers.mjs';
+import { PW, eventually, file, get, useAdminDaemon } from './admin-helpers.mjs';
+
+const PROC = `# 演示事项
+
+演示用的事项。
+
+## 办理条件
+- 本市户籍
+
+## 第一步：材料
+- [ ] 本人身份证 {#id_card}
+
+> 核对身份证原件。 {staff}
+
+## 第二步：填表
+
+\`\`\`form
+mobile | 手机号码 | cn_mobile | required
+\`\`\`
+`;
+
+const PRACTICE = `# 演示 · 练习
+
+## 材料齐全
+王某带了身份证。
+
+\`\`\`case
+conditions = 是
+brought = id_card
+mobile = 13912345678
+expect = accept
+\`\`\`
+
+## 外地户籍
+赵某是外地户籍。
+
+\`\`\`case
+conditions = 否
+brought = id_card
+mobile = 13612345678
+expect = refuse 1
+\`\`\`
+`;
+
+const EXTRA = `
+## 没带身份证
+孙某忘了带身份证。
+
+\`\`\`case
+conditions = 是
+mobile = 13712345678
+expect = return id_card
+\`\`\`
+`;
+
+const RIGHT = {
+  材料齐全: { decision: 'accept' },
+  外地户籍: { decision: 'refuse', condition: 1 },
+  没带身份证: { decision: 'return', flags: ['id_card'] },
+};
+
+const h = useAdminDaemon({
+  'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+  'alpha/one.md': PROC,
+  'alpha/one.practice.md': PRACTICE,
+});
+
+const db = () => path.join(h.tmp, 'x.db');
+const sql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db()], { input: text, encoding: 'utf8' }).trim();
+const post = (p, body, session) => request(`${h.daemon.url}${p}`, {
+  method: 'POST', headers: authHeaders(session), body: JSON.stringify(body ?? {}),
+});
+const start = (session) => post('/api/v1/staff/practice/one', {}, session);
+const answer = (id, body, session) => post(`/api/v1/staff/practice/${id}/answer`, body, session);
+async function listed(session) {
+  const r = await get(h, '/api/v1/staff/practice', session);
+  assert.equal(r.status, 200, r.text);
+  return r.body.procedures.find((p) => p.id === 'one');
+}
+async function readiness() {
+  const r = await get(h, '/api/v1/admin/readiness');
+  assert.equal(r.status, 200, r.text);
+  return r.body.procedures.find((p) => p.id === 'one');
+}
+async function passAll(session, n) {
+  for (let i = 0; i < n; i++) {
+    const s = await start(session);
+    assert.equal(s.status, 201, s.text);
+    const a = await answer(s.body.id, RIGHT[s.body.scenario.title], session);
+    assert.equal(a.body.correct, true, a.text);
+  }
+}
+async function rewrite(rel, text, seen, what) {
+  fs.writeFileSync(file(h, rel), text);
+  await eventually(h, seen, what);
+}
+
+let aide, novice;
+
+describe('practice across edits', () => {
+  before(async () => {
+    addUser(db(), 'aide', 'staff', PW);
+    addUser(db(), 'novice', 'staff', PW);
+    aide = await login(h.daemon.url, 'aide', PW);
+    novice = await login(h.daemon.url, 'novice', PW);
+  });
+
+  // A trainee half-way through a scenario lost it (409 practice_changed)
+  // to a typo fixed in the procedure's summary: nothing they answer changed.
+  it('an open scenario survives a typo fixed in the procedure', async () => {
+    const s = await start(h.staff);
+    assert.equal(s.status, 201, s.text);
+    await rewrite('alpha/one.md', PROC.replace('演示用的事项。', '演示用的事项（错字已改）。'),
+      async () => (await get(h, '/api/v1/procedures/one')).body.summary_html?.includes('错字已改'), 'the fixed procedure');
+    const a = await answer(s.body.id, RIGHT[s.body.scenario.title], h.staff);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true);
+    const l = await listed(h.staff);
+    assert.deepEqual([l.passed_scenarios, l.attempts], [1, 1], 'the answer counts');
+    assert.equal((await answer(s.body.id, RIGHT[s.body.scenario.title], h.staff)).status, 409, 'still once');
+  });
+
+  it('an open scenario survives a scenario added beside it, not a change to itself', async () => {
+    const s = await start(h.staff);
+    assert.equal(s.body.scenario.title, '外地户籍');
+    await rewrite('alpha/one.practice.md', PRACTICE + EXTRA, async () => (await readiness()).scenarios === 3, 'the added scenario');
+    const a = await answer(s.body.id, RIGHT['外地户籍'], h.staff);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true);
+    // what the scenario is judged on changed: its answer may be another now
+    const t = await start(h.staff);
+    assert.equal(t.body.scenario.title, '没带身份证');
+    await rewrite('alpha/one.practice.md', PRACTICE + EXTRA.replace('expect = return id_card', 'expect = return id_card mobile'),
+      async () => (await get(h, '/api/v1/admin/readiness')).text.includes('"scenarios":3') &&
+        sql("SELECT count(*) FROM practice_files WHERE good_source LIKE '%id_card mobile%'") === '1', 'the changed scenario');
+    const stale = await answer(t.body.id, RIGHT['没带身份证'], h.staff);
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.body.error.code, 'practice_changed');
+    // and a change to what the window checks (a paper's wording)
+    const u = await start(h.staff);
+    assert.equal(u.status, 201, u.text);
+    await rewrite('alpha/one.md', PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}'),
+      async () => (await get(h, '/api/v1/procedures/one')).text.includes('本人身份证原件'), 'the paper reworded');
+    const v = await answer(u.body.id, RIGHT[u.body.scenario.title] || { decision: 'accept' }, h.staff);
+    assert.equal(v.status, 409, v.text);
+    assert.equal(v.body.error.code, 'practice_changed');
+    // back to the first files for what follows
+    await rewrite('alpha/one.md', PROC, async () => !(await get(h, '/api/v1/procedures/one')).text.includes('本人身份证原件'), 'PROC');
+    await rewrite('alpha/one.practice.md', PRACTICE, async () => (await readiness()).scenarios === 2, 'PRACTICE');
+  });
+});
