@@ -12,7 +12,10 @@
  * offered. A staffer has passed an item when they answered every scenario
  * of the current file right, each under its scenario key (practice.h) on
  * the current version's practice key, within the last PRACTICE_PLAY_DAYS
- * days; a full pass on an earlier pair shows as passed_before.
+ * days; a full pass on an earlier pair shows as passed_before. One on the
+ * current practice key of a file the current one only added scenarios to
+ * is held until it lapses (the hall stays covered); a full pass whose days
+ * are over shows as lapsed (已过期).
  */
 #ifndef SPK_PRACTICE_PLAY_H
 #define SPK_PRACTICE_PLAY_H
@@ -37,7 +40,8 @@ int practice_play_file_load(struct db *db, const char *id, struct practice **out
                             const struct procedure **model, struct model_ref **ref);
 
 /* GET /api/v1/staff/practice for user: {"procedures":[{"id","title",
- * "scenarios","passed_scenarios","passed","passed_before","attempts"}]}.
+ * "scenarios","passed_scenarios","passed","expires","passed_before",
+ * "attempts","held","lapsed","upcoming"}]}.
  * Returns 0 and *out (caller frees), -1 on a database error or memory. */
 int practice_play_list_json(struct db *db, const char *user, char **out);
 
@@ -66,8 +70,9 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
                          const struct practice_answer *a, char **out, struct refusal *e);
 
 /* GET /api/v1/admin/readiness: {"days","staff":[name…],"procedures":[{"id",
- * "title","scenarios","qualified":[{"user","passed"}],"passed_before":[{"user",
- * "passed"}],"short"}]}. 0 and *out (caller frees), or -1. */
+ * "title","scenarios","qualified":[{"user","passed","expires"}],"passed_before":
+ * [{"user","passed"}],"held":[…],"lapsed":[…],"short","covered","playable"}],
+ * "names","without_practice"}. 0 and *out (caller frees), or -1. */
 int practice_play_readiness_json(struct db *db, char **out);
 
 #endif

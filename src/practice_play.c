@@ -67,16 +67,21 @@ static const char sql_key_passes[] =
     " WHERE pc.correct = 1 AND pc.answered_day >= ?2 AND (?1 IS NULL OR pc.user = ?1)"
     " AND pc.scenario_key IS NOT NULL"
     " GROUP BY pc.user, pc.procedure_id, pkey, pc.scenario_key ORDER BY pc.user, pc.procedure_id";
-/* Whole passes of earlier files (passed_before): within the window, per
+/* Whole passes of one file each (passed_before, held, lapsed): per
  * staffer, item and the pair (procedure version's practice key, practice
- * text) played on, how many distinct scenarios were answered right, and
- * the day of the latest. Parameters as sql_key_passes. */
+ * text) played on, how many distinct scenarios were answered right, the
+ * day of the latest, the last day the set counts (its oldest scenario's
+ * latest right answer's), whether that is still to come (every answer
+ * within the window), and the scenarios' keys (a pass held over a
+ * scenario added is told by them). Not bounded by the window: a pass that
+ * lapsed is shown as such (已过期), not as none. Parameters as
+ * sql_key_passes. */
 static const char sql_passes[] =
     "SELECT user, procedure_id, pkey, practice_hash, scenarios, count(*), max(last),"
-    " date(min(last), ?3) FROM"
+    " date(min(last), ?3), min(last) >= ?2, count(skey), group_concat(skey, ' ') FROM"
     " (SELECT pc.user, pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.practice_hash,"
-    " pc.scenarios, pc.scenario, max(pc.answered_day) AS last FROM practice_cases pc"
-    " WHERE pc.correct = 1 AND pc.answered_day >= ?2 AND (?1 IS NULL OR pc.user = ?1)"
+    " pc.scenarios, pc.scenario, max(pc.answered_day) AS last, min(pc.scenario_key) AS skey"
+    " FROM practice_cases pc WHERE pc.correct = 1 AND (?1 IS NULL OR pc.user = ?1)"
     " GROUP BY pc.user, pc.procedure_id, pkey, pc.practice_hash, pc.scenarios, pc.scenario)"
     " GROUP BY user, procedure_id, pkey, practice_hash, scenarios ORDER BY user";
 static const char sql_attempts[] =
@@ -248,8 +253,13 @@ struct practice_play_pass {
     const char *user, *procedure, *proc_key, *practice_hash, *last;
     const char *expires;        /* the last day the pass counts: its oldest
                                    scenario's right answer's last day */
+    const char *keys;           /* of an earlier pair: its scenarios' keys,
+                                   space-separated (NULL when none is keyed) */
     int scenarios, passed;
+    int keyed;                  /* how many of them have a key */
     bool current;               /* counted by key on the current file */
+    bool within;                /* every answer within the window: the pass
+                                   counts today (a current one always) */
 };
 
 typedef int (*practice_play_pass_fn)(void *ctx, const struct practice_play_pass *p);
@@ -267,7 +277,7 @@ static int practice_play_tally_flush(struct practice_play_tally *t, practice_pla
 {
     struct practice_play_pass p = {
         .user = t->user, .procedure = t->procedure, .last = t->last, .expires = t->expires,
-        .passed = t->passed, .current = true};
+        .passed = t->passed, .current = true, .within = true};
     int r = 0;
 
     if (t->it && t->passed > 0) {
@@ -335,8 +345,9 @@ static int practice_play_key_passes(struct db *db, const char *user, struct prac
 }
 
 /* Calls fn with each current pass of items (practice_play_key_passes),
- * then with each pass, whole or not, on an earlier pair (current false;
- * a group on the current pair comes too and is the callee's to skip). */
+ * then with each pass, whole or not, on one pair, within the window or
+ * lapsed (current false; a group on the current pair comes too: counted
+ * by key when within, the callee's to skip). */
 static int practice_play_passes(struct db *db, const char *user, struct practice_play_items *items,
                                 practice_play_pass_fn fn, void *ctx)
 {
@@ -361,8 +372,11 @@ static int practice_play_passes(struct db *db, const char *user, struct practice
             .practice_hash = (const char *)sqlite3_column_text(st, 3),
             .last = (const char *)sqlite3_column_text(st, 6),
             .expires = (const char *)sqlite3_column_text(st, 7),
+            .keys = (const char *)sqlite3_column_text(st, 10),
             .scenarios = sqlite3_column_int(st, 4),
-            .passed = sqlite3_column_int(st, 5)};
+            .passed = sqlite3_column_int(st, 5),
+            .keyed = sqlite3_column_int(st, 9),
+            .within = sqlite3_column_int(st, 8) != 0};
         if (fn(ctx, &p) != 0) {
             r = SQLITE_NOMEM;
             break;
@@ -379,6 +393,77 @@ static bool practice_play_current(const struct practice_play_item *it, const cha
 {
     return proc_key && practice_hash && strcmp(it->proc_key, proc_key) == 0 &&
            strcmp(it->good_hash, practice_hash) == 0;
+}
+
+/* Whether p, a whole pass of an earlier pair within the window, holds
+ * over to the current file (docs/http-api.md "Practice", held): played on
+ * the current version's practice key, and every one of its scenarios is
+ * still in the current file, judged the same, so the file has only gained
+ * scenarios since. A scenario added asks everyone for it, but a pass
+ * earned on the file before stands until it lapses: the hall's A and B
+ * posts did not stop covering each other the moment the admin saved
+ * (a scenario changed or taken out, or a procedure key changed, is no
+ * such case: what was right before may be wrong now). */
+static bool practice_play_holds(const struct practice_play_item *it, const struct practice_play_pass *p)
+{
+    const char *k = p->keys;
+    int n = 0;
+
+    if (p->current || !p->within || p->passed < p->scenarios || p->keyed != p->scenarios ||
+        p->scenarios <= 0 || !k || !p->proc_key || strcmp(p->proc_key, it->proc_key) != 0)
+        return false;
+    while (*k) {
+        char key[PRACTICE_KEY_LEN + 1];
+        size_t len = strcspn(k, " ");
+        if (len != PRACTICE_KEY_LEN)
+            return false;
+        memcpy(key, k, len);
+        key[len] = '\0';
+        if (practice_play_key_index(it, key) < 0)
+            return false;
+        n++;
+        k += len;
+        if (*k == ' ')
+            k++;
+    }
+    return n == p->scenarios;
+}
+
+/* Sets o's member name to {"passed","expires"} of p when o holds null
+ * there or an object whose expires is earlier: the pass that lasts longest
+ * is the one to show. 0 or -1. */
+static int practice_play_span_put(cJSON *o, const char *name, const struct practice_play_pass *p)
+{
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(o, name);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(old, "expires");
+    cJSON *v;
+
+    if (cJSON_IsString(e) && strcmp(e->valuestring, p->expires) >= 0)
+        return 0;
+    if (!(v = cJSON_CreateObject()) || !cJSON_AddStringToObject(v, "passed", p->last) ||
+        !cJSON_AddStringToObject(v, "expires", p->expires)) {
+        cJSON_Delete(v);
+        return -1;
+    }
+    /* a replace that fails leaves v unattached, and ours to free */
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(o, name, v)) {
+        cJSON_Delete(v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets o's member name to null. 0 or -1. */
+static int practice_play_null(cJSON *o, const char *name)
+{
+    cJSON *none = cJSON_CreateNull();
+
+    /* a replace that fails leaves none unattached, and ours to free */
+    if (!none || !cJSON_ReplaceItemInObjectCaseSensitive(o, name, none)) {
+        cJSON_Delete(none);
+        return -1;
+    }
+    return 0;
 }
 
 /* Sets o's key to day when it is later than what o holds (null or a day). */
@@ -425,9 +510,16 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
                    ? -1
                    : 0;
     }
+    if (p->passed < p->scenarios)
+        return 0;
+    /* lapsed (已过期): someone to send for a refresher, not a first training */
+    if (!p->within)
+        return practice_play_span_put(o, "lapsed", p);
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
-    return p->passed >= p->scenarios ? practice_play_later(o, "passed_before", p->last) : 0;
+    if (practice_play_holds(it, p) && practice_play_span_put(o, "held", p) != 0)
+        return -1;
+    return practice_play_later(o, "passed_before", p->last);
 }
 
 static int practice_play_attempts(struct db *db, const char *user, struct practice_play_list *l)
@@ -552,24 +644,24 @@ int practice_play_list_json(struct db *db, const char *user, char **out)
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
             !cJSON_AddNumberToObject(o, "passed_scenarios", 0) || !cJSON_AddNullToObject(o, "passed") ||
             !cJSON_AddNullToObject(o, "expires") || !cJSON_AddNullToObject(o, "passed_before") || !cJSON_AddNumberToObject(o, "attempts", 0) ||
+            !cJSON_AddNullToObject(o, "held") || !cJSON_AddNullToObject(o, "lapsed") ||
             practice_play_upcoming_add(o, items.v[i].upcoming) != 0)
             goto out;
     }
     if (practice_play_passes(db, user, &items, practice_play_list_pass, &l) != 0 ||
         practice_play_attempts(db, user, &l) != 0)
         goto out;
-    /* passed now: no earlier pass to speak of (docs/http-api.md) */
+    /* passed now: no earlier pass to speak of (docs/http-api.md); a pass
+     * that counts, now or from before the change, is said rather than one
+     * that lapsed */
     for (i = 0; i < items.n; i++) {
-        cJSON *none;
-        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(l.objs[i], "passed")))
-            continue;
-        if (!(none = cJSON_CreateNull()))
+        const cJSON *o = l.objs[i];
+        bool now = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "passed"));
+        bool before = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "passed_before"));
+        if ((now && (practice_play_null(l.objs[i], "passed_before") != 0 ||
+                     practice_play_null(l.objs[i], "held") != 0)) ||
+            ((now || before) && practice_play_null(l.objs[i], "lapsed") != 0))
             goto out;
-        /* a replace that fails leaves none unattached, and ours to free */
-        if (!cJSON_ReplaceItemInObjectCaseSensitive(l.objs[i], "passed_before", none)) {
-            cJSON_Delete(none);
-            goto out;
-        }
     }
     rc = 0;
 out:
@@ -1083,6 +1175,7 @@ out:
 struct practice_play_ready {
     struct practice_play_items *items;
     cJSON **qualified, **before;    /* one array per item */
+    cJSON **held, **lapsed;         /* likewise (ours) */
     const cJSON *staff;             /* the active staff accounts' names */
 };
 
@@ -1123,6 +1216,32 @@ static int practice_play_ready_put(cJSON *arr, const char *user, const char *day
                : -1;
 }
 
+/* Adds or updates {"user","passed","expires"} of p in arr, keeping the
+ * pass that lasts longest (held, lapsed). 0 or -1. */
+static int practice_play_ready_span(cJSON *arr, const struct practice_play_pass *p)
+{
+    cJSON *o;
+
+    cJSON_ArrayForEach(o, arr) {
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "user"),
+                    *e = cJSON_GetObjectItemCaseSensitive(o, "expires");
+        if (!cJSON_IsString(u) || strcmp(u->valuestring, p->user) != 0)
+            continue;
+        if (cJSON_IsString(e) && strcmp(e->valuestring, p->expires) >= 0)
+            return 0;
+        cJSON_Delete(cJSON_DetachItemViaPointer(arr, o));
+        break;
+    }
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    return cJSON_AddStringToObject(o, "user", p->user) && cJSON_AddStringToObject(o, "passed", p->last) &&
+                   cJSON_AddStringToObject(o, "expires", p->expires)
+               ? 0
+               : -1;
+}
+
 static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *p)
 {
     struct practice_play_ready *rd = ctx;
@@ -1138,22 +1257,29 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
         return p->passed >= it->scenarios
                    ? practice_play_ready_put(rd->qualified[i], p->user, p->last, p->expires)
                    : 0;
+    if (p->passed < p->scenarios)
+        return 0;
+    if (!p->within)
+        return practice_play_ready_span(rd->lapsed[i], p);
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
-    return p->passed >= p->scenarios ? practice_play_ready_put(rd->before[i], p->user, p->last, NULL) : 0;
+    if (practice_play_holds(it, p) && practice_play_ready_span(rd->held[i], p) != 0)
+        return -1;
+    return practice_play_ready_put(rd->before[i], p->user, p->last, NULL);
 }
 
-/* Those qualified now are not listed as passed before the change. */
-static void practice_play_ready_prune(cJSON *qualified, cJSON *before)
+/* Takes out of arr whoever is listed in by. */
+static void practice_play_ready_prune(const cJSON *by, cJSON *arr)
 {
-    cJSON *q, *b, *next;
+    const cJSON *q;
+    cJSON *b, *next;
 
-    cJSON_ArrayForEach(q, qualified) {
+    cJSON_ArrayForEach(q, by) {
         const char *u = cJSON_GetObjectItemCaseSensitive(q, "user")->valuestring;
-        for (b = before->child; b; b = next) {
+        for (b = arr->child; b; b = next) {
             next = b->next;
             if (strcmp(cJSON_GetObjectItemCaseSensitive(b, "user")->valuestring, u) == 0)
-                cJSON_Delete(cJSON_DetachItemViaPointer(before, b));
+                cJSON_Delete(cJSON_DetachItemViaPointer(arr, b));
         }
     }
 }
@@ -1208,8 +1334,9 @@ static int practice_play_unplayable(struct db *db, struct practice_play_items *i
         if (!cJSON_AddStringToObject(o, "id", id) ||
             !cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 1)) ||
             !cJSON_AddNumberToObject(o, "scenarios", 0) || !cJSON_AddArrayToObject(o, "qualified") ||
-            !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddBoolToObject(o, "short", true) ||
-            !cJSON_AddBoolToObject(o, "playable", false)) {
+            !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddArrayToObject(o, "held") ||
+            !cJSON_AddArrayToObject(o, "lapsed") || !cJSON_AddBoolToObject(o, "short", true) ||
+            !cJSON_AddBoolToObject(o, "covered", false) || !cJSON_AddBoolToObject(o, "playable", false)) {
             r = SQLITE_NOMEM;
             break;
         }
@@ -1247,7 +1374,7 @@ static int practice_play_without(struct db *db, cJSON *root)
 int practice_play_readiness_json(struct db *db, char **out)
 {
     struct practice_play_items items = {NULL, 0};
-    struct practice_play_ready rd = {&items, NULL, NULL, NULL};
+    struct practice_play_ready rd = {&items, NULL, NULL, NULL, NULL, NULL};
     cJSON *root = cJSON_CreateObject(), *arr, *o;
     size_t i;
     int rc = -1;
@@ -1261,7 +1388,9 @@ int practice_play_readiness_json(struct db *db, char **out)
         !cJSON_AddNumberToObject(root, "days", PRACTICE_PLAY_DAYS) || practice_play_staff(db, root) != 0 ||
         !(arr = cJSON_AddArrayToObject(root, "procedures")) ||
         !(rd.qualified = calloc(items.n + 1, sizeof *rd.qualified)) ||
-        !(rd.before = calloc(items.n + 1, sizeof *rd.before)))
+        !(rd.before = calloc(items.n + 1, sizeof *rd.before)) ||
+        !(rd.held = calloc(items.n + 1, sizeof *rd.held)) ||
+        !(rd.lapsed = calloc(items.n + 1, sizeof *rd.lapsed)))
         goto out;
     rd.staff = cJSON_GetObjectItemCaseSensitive(root, "staff");
     for (i = 0; i < items.n; i++) {
@@ -1273,15 +1402,24 @@ int practice_play_readiness_json(struct db *db, char **out)
             !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
             !(rd.qualified[i] = cJSON_AddArrayToObject(o, "qualified")) ||
-            !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")))
+            !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")) ||
+            !(rd.held[i] = cJSON_AddArrayToObject(o, "held")) ||
+            !(rd.lapsed[i] = cJSON_AddArrayToObject(o, "lapsed")))
             goto out;
     }
     if (practice_play_passes(db, NULL, &items, practice_play_ready_pass, &rd) != 0)
         goto out;
     for (i = 0, o = arr->child; i < items.n && o; i++, o = o->next) {
         practice_play_ready_prune(rd.qualified[i], rd.before[i]);
-        /* no real A and B post for the item */
+        practice_play_ready_prune(rd.qualified[i], rd.held[i]);
+        practice_play_ready_prune(rd.qualified[i], rd.lapsed[i]);
+        practice_play_ready_prune(rd.before[i], rd.lapsed[i]);
+        /* short: fewer than two passed every scenario, as the contract
+         * counts; covered (ours): with the passes held over a scenario
+         * added, the hall's A and B posts still cover each other */
         if (!cJSON_AddBoolToObject(o, "short", cJSON_GetArraySize(rd.qualified[i]) < 2) ||
+            !cJSON_AddBoolToObject(o, "covered", cJSON_GetArraySize(rd.qualified[i]) +
+                                                         cJSON_GetArraySize(rd.held[i]) >= 2) ||
             !cJSON_AddBoolToObject(o, "playable", true))
             goto out;
     }
@@ -1296,6 +1434,8 @@ out:
     cJSON_Delete(root);
     free(rd.qualified);
     free(rd.before);
+    free(rd.held);
+    free(rd.lapsed);
     practice_play_items_free(&items);
     return rc;
 }

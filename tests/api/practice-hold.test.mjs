@@ -163,4 +163,80 @@ describe('practice across edits', () => {
     await rewrite('alpha/one.md', PROC, async () => !(await get(h, '/api/v1/procedures/one')).text.includes('本人身份证原件'), 'PROC');
     await rewrite('alpha/one.practice.md', PRACTICE, async () => (await readiness()).scenarios === 2, 'PRACTICE');
   });
+
+  // Adding a scenario made the item short for the hall at once: every
+  // staffer's pass stopped counting the moment the admin saved.
+  it('a scenario added: passes earned before stand until they lapse', async () => {
+    await passAll(aide, 2);
+    await passAll(h.staff, 2);
+    let r = await readiness();
+    assert.deepEqual([r.qualified.map((q) => q.user), r.short, r.covered], [['aide', 'clerk'], false, true]);
+    const was = Object.fromEntries(r.qualified.map((q) => [q.user, q]));
+    await rewrite('alpha/one.practice.md', PRACTICE + EXTRA, async () => (await readiness()).scenarios === 3, 'the added scenario');
+    r = await readiness();
+    // the contract's short counts every scenario of the item
+    assert.deepEqual([r.qualified, r.short], [[], true]);
+    assert.deepEqual(r.held, [
+      { user: 'aide', passed: was.aide.passed, expires: was.aide.expires },
+      { user: 'clerk', passed: was.clerk.passed, expires: was.clerk.expires }]);
+    assert.equal(r.covered, true, 'the hall is still covered');
+    let l = await listed(aide);
+    assert.deepEqual([l.passed, l.passed_scenarios, l.scenarios], [null, 2, 3]);
+    assert.deepEqual(l.held, { passed: was.aide.passed, expires: was.aide.expires });
+    assert.equal(l.lapsed, null);
+    // the new one passed: a pass of the current file, nothing held
+    await passAll(aide, 1);
+    l = await listed(aide);
+    assert.match(l.passed, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(l.held, null);
+    r = await readiness();
+    assert.deepEqual([r.qualified.map((q) => q.user), r.held.map((q) => q.user), r.covered], [['aide'], ['clerk'], true]);
+    // a held pass lapses as it would have: its oldest answer's 365th day
+    const keep = sql("SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE user = 'clerk'");
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-365 days') WHERE user = 'clerk' AND scenario = 0");
+    try {
+      r = await readiness();
+      assert.deepEqual([r.held, r.covered, r.short], [[], false, true]);
+      assert.equal((await listed(h.staff)).held, null);
+    } finally {
+      for (const pair of keep.split(' ')) {
+        const [id, day] = pair.split('=');
+        sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
+      }
+    }
+    // a scenario changed (not only added): what was right may be wrong now
+    await rewrite('alpha/one.practice.md', PRACTICE.replace('mobile = 13612345678', 'mobile = 13612345679') + EXTRA,
+      async () => (await readiness()).qualified.length === 0, 'the changed scenario');
+    r = await readiness();
+    assert.deepEqual([r.held, r.covered], [[], false]);
+    await rewrite('alpha/one.practice.md', PRACTICE + EXTRA, async () => (await readiness()).qualified.length === 1, 'back');
+    // a procedure change to what the window checks asks everyone again
+    await rewrite('alpha/one.md', PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}'),
+      async () => (await readiness()).qualified.length === 0, 'the paper reworded');
+    r = await readiness();
+    assert.deepEqual([r.held, r.covered], [[], false]);
+    assert.equal((await listed(h.staff)).held, null);
+    await rewrite('alpha/one.md', PROC, async () => (await readiness()).qualified.length === 1, 'PROC');
+  });
+
+  // A lapsed pass looked like none: the manager could not tell whom to send
+  // for a refresher and whom for a first training.
+  it('a lapsed pass says 已过期 with its dates, on the list and on readiness', async () => {
+    await passAll(novice, 3);
+    assert.match((await listed(novice)).passed, /^\d{4}-\d{2}-\d{2}$/);
+    sql("UPDATE practice_cases SET answered_day = date(answered_day, '-400 days') WHERE user = 'novice'");
+    const passed = sql("SELECT max(answered_day) FROM practice_cases WHERE user = 'novice' AND correct = 1");
+    const expires = sql(`SELECT date(min(d), '+364 days') FROM (SELECT max(answered_day) AS d FROM practice_cases
+      WHERE user = 'novice' AND correct = 1 GROUP BY scenario)`);
+    const l = await listed(novice);
+    assert.deepEqual([l.passed, l.passed_before, l.held, l.passed_scenarios], [null, null, null, 0]);
+    assert.deepEqual(l.lapsed, { passed, expires });
+    const r = await readiness();
+    assert.deepEqual(r.lapsed, [{ user: 'novice', passed, expires }]);
+    assert.ok(!r.qualified.some((q) => q.user === 'novice'));
+    // who passed again is not lapsed
+    await passAll(novice, 3);
+    assert.equal((await listed(novice)).lapsed, null);
+    assert.deepEqual((await readiness()).lapsed, []);
+  });
 });

@@ -140,7 +140,7 @@ describe('practice', () => {
   it('lists the items with a good practice file, nothing played yet', async () => {
     const l = await listed();
     assert.deepEqual(l, [{ id: 'one', title: '演示事项', scenarios: 3, passed_scenarios: 0, passed: null,
-      expires: null, passed_before: null, attempts: 0, upcoming: null }]);
+      expires: null, passed_before: null, attempts: 0, held: null, lapsed: null, upcoming: null }]);
     const r = await get(h, '/api/v1/staff/practice', null);
     assert.equal(r.status, 401);
     assert.equal((await start({ ...h.staff, csrf: 'nope' })).status, 403);
