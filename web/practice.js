@@ -1,5 +1,5 @@
 // /staff/practice (网页模拟): a staffer picks an item (已通过 / 需重新练习 /
-// 未练习, with the attempts), gets its next scenario — the resident's story
+// 已过期 / 未练习, with the attempts), gets its next scenario — the resident's story
 // and the case as the staff case view shows it — walks the steps (ticks what
 // was brought and checked, corrects the form with the window's own field
 // rendering, web/fields.js), and decides 受理 / 退回补正 (flagging fields and
@@ -41,11 +41,25 @@ function stateBadge(p) {
   if (p.passed) return [el('span', { class: 'badge badge-ok' }, `已通过（${p.passed}）`),
     p.expires ? el('span', { class: 'hint' }, ` 有效至 ${p.expires}`) : null,
     p.expires && p.expires <= soonDay() ? [' ', el('span', { class: 'badge badge-warn' }, '即将到期，请重新练习')] : null];
+  // scenarios added since the pass: it stands until it lapses, and the new
+  // ones are to be done before then (a new scenario used to take the pass
+  // away at once, and the hall's A or B post with it)
+  if (p.held) {
+    const left = p.scenarios - p.passed_scenarios;
+    return [el('span', { class: 'badge badge-ok' }, `已通过（${p.held.passed}）`),
+      el('span', { class: 'hint' }, ` 有效至 ${p.held.expires}`), ' ',
+      el('span', { class: 'badge badge-warn' }, `新增了 ${left} 道练习题，请在 ${p.held.expires} 前做完`)];
+  }
   // either file may have changed (a scenario added is not a new procedure),
   // and what is already right on the current one still shows
   if (p.passed_before)
     return el('span', { class: 'badge badge-warn' }, `需重新练习（办事指南或练习题已更新；${p.passed_before} 通过的是更新前的版本` +
       (p.passed_scenarios ? `；现在已做对 ${p.passed_scenarios} / ${p.scenarios} 题）` : '）'));
+  // a pass whose year is over is said, with its last day: practise again
+  // (a refresher), not the first training it looked like
+  if (p.lapsed)
+    return el('span', { class: 'badge badge-warn' }, `已过期（${p.lapsed.passed} 通过，${p.lapsed.expires} 到期），请重新练习` +
+      (p.passed_scenarios ? `；现在已做对 ${p.passed_scenarios} / ${p.scenarios} 题` : ''));
   if (p.attempts) return el('span', { class: 'badge' }, `练习中（已做对 ${p.passed_scenarios} / ${p.scenarios} 题）`);
   return el('span', { class: 'badge' }, '未练习');
 }
@@ -61,7 +75,8 @@ async function showList(focusId = null) {
   const heading = el('h1', { id: 'practice-h', tabindex: '-1' }, '练习（网页模拟）');
   main.replaceChildren(heading,
     el('p', { class: 'hint' }, '每个事项有几道练习题，每题是一位来办事的居民。按办事指南核对材料和表格，然后决定受理、退回补正还是不予受理。' +
-      '一年内把一个事项的练习题全部做对，就算“已通过”，有效 365 天，到期前要重新练习；办事指南更新后也要重新练习。练习不会产生真实的办件，不排号，也不计入统计。'),
+      '一年内把一个事项的练习题全部做对，就算“已通过”，有效 365 天，到期前要重新练习；办事指南更新后也要重新练习；' +
+      '练习题新增了题目时，原来的通过到期前仍然有效，请在到期前做完新题。练习不会产生真实的办件，不排号，也不计入统计。'),
     list.length ? el('table', { id: 'practice-list' },
       el('caption', { class: 'sr-only' }, '可以练习的事项'),
       el('thead', {}, el('tr', {}, ['事项', '练习题', '我的情况', '练习次数', '操作'].map((h) => el('th', { scope: 'col' }, h)))),

@@ -1,8 +1,10 @@
 // /admin/readiness (谁能办什么, AB岗): items × staff from the practice
 // record. A cell says who passed every scenario of the item's current
-// practice file within the last year (with the date), or whose pass is from
-// before the procedure changed; an item with fewer than two qualified staff
-// has no real A and B post and is marked so.
+// practice file within the last year (with the date), whose pass stands
+// over scenarios added since (until it lapses), whose pass is from before
+// the procedure changed, or whose pass lapsed (已过期: a refresher, not a
+// first training); an item without two staff covering it has no real A and
+// B post and is marked so.
 import { el } from './core.js';
 import { api } from './api.js';
 import { ensureLogin, errorText, sessionBadge } from './auth.js';
@@ -22,13 +24,26 @@ function dayFrom(n) {
 
 const lapsing = (q, soon) => q.expires && q.expires <= soon;
 
+// An item's A and B posts: the contract's short counts only who passed
+// every scenario of the current file; a daemon that says covered also
+// counts the passes standing over scenarios added since.
+const held = (p) => p.held || [];
+const uncovered = (p) => (p.covered === undefined ? p.short : !p.covered);
+
 function cell(p, user, soon) {
   const q = p.qualified.find((x) => x.user === user);
   if (q) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${q.passed}`),
     q.expires ? el('span', { class: 'hint' }, ` 有效至 ${q.expires}`) : null,
     lapsing(q, soon) ? [' ', el('span', { class: 'badge badge-warn' }, '即将到期')] : null);
+  const k = held(p).find((x) => x.user === user);
+  if (k) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${k.passed}`),
+    el('span', { class: 'hint' }, ` 有效至 ${k.expires}`), ' ',
+    el('span', { class: 'badge badge-warn' }, '有新增练习题待做'));
   const b = p.passed_before.find((x) => x.user === user);
   if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
+  const x = (p.lapsed || []).find((y) => y.user === user);
+  if (x) return el('td', {}, el('span', { class: 'badge badge-warn' }, `已过期 ${x.expires}`),
+    el('span', { class: 'hint' }, `（${x.passed} 通过）`));
   return el('td', { class: 'hint' }, '—');
 }
 
@@ -36,19 +51,26 @@ function table(data, soon) {
   // every active staffer, and anyone else (an admin) who passed something
   const users = [...data.staff];
   for (const p of data.procedures)
-    for (const x of [...p.qualified, ...p.passed_before]) if (!users.includes(x.user)) users.push(x.user);
+    for (const x of [...p.qualified, ...held(p), ...p.passed_before, ...(p.lapsed || [])]) if (!users.includes(x.user)) users.push(x.user);
   // in a box of its own that scrolls sideways: a hall of 30 staff made the
   // whole page scroll, the items' names going out of view
   return el('div', { class: 'readiness-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'readiness-cap' }, el('table', { id: 'readiness' },
     el('caption', { id: 'readiness-cap' }, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '已通过人数'),
       users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
-    el('tbody', {}, data.procedures.map((p) => el('tr', { class: p.short ? 'short' : undefined, 'data-id': p.id },
-      el('th', { scope: 'row' }, p.title, ' ', p.short ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
+    el('tbody', {}, data.procedures.map((p) => el('tr', { class: uncovered(p) ? 'short' : undefined, 'data-id': p.id },
+      el('th', { scope: 'row' }, p.title, ' ', uncovered(p) ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
+        // covered by passes from before scenarios were added: not short
+        // today, but the new ones are to be done before those lapse
+        p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' },
+          `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期`) : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
-      el('td', { class: 'num' }, String(p.qualified.length)),
+      el('td', { class: 'num' }, String(p.qualified.length + held(p).length)),
       users.map((u) => cell(p, u, soon)))))));
 }
+
+// The first day a pass held over added scenarios lapses.
+const heldUntil = (p) => held(p).map((k) => k.expires).sort()[0];
 
 // Who is what to the hall: the name it knows them by.
 const nameOf = (data, u) => data.names?.[u] || u;
@@ -62,15 +84,22 @@ const nameOf = (data, u) => data.names?.[u] || u;
 function toTrain(data, soon) {
   const rows = [];
   for (const p of data.procedures) {
-    const lasting = p.qualified.filter((q) => !lapsing(q, soon));
-    if (!p.short && lasting.length >= 2) continue;
+    // a pass held over added scenarios counts as any other until it lapses
+    const passes = [...p.qualified, ...held(p)];
+    const lasting = passes.filter((q) => !lapsing(q, soon));
+    if (!uncovered(p) && lasting.length >= 2) continue;
     const need = 2 - lasting.length;
-    const known = new Set(p.qualified.map((q) => q.user));
-    const first = [...p.passed_before.map((b) => `${nameOf(data, b.user)}（更新前通过，只需重新练习）`),
-      ...p.qualified.filter((q) => lapsing(q, soon)).map((q) => `${nameOf(data, q.user)}（${q.expires} 到期，请在到期前重新练习）`)];
-    for (const b of p.passed_before) known.add(b.user);
+    const known = new Set(passes.map((q) => q.user));
+    const heldNames = new Set(held(p).map((k) => k.user));
+    const first = [
+      ...held(p).map((k) => `${nameOf(data, k.user)}（有新增练习题，请在 ${k.expires} 前做完）`),
+      ...p.passed_before.filter((b) => !heldNames.has(b.user)).map((b) => `${nameOf(data, b.user)}（更新前通过，只需重新练习）`),
+      ...p.qualified.filter((q) => lapsing(q, soon)).map((q) => `${nameOf(data, q.user)}（${q.expires} 到期，请在到期前重新练习）`),
+      // lapsed: a refresher, before anyone who never passed
+      ...(p.lapsed || []).map((x) => `${nameOf(data, x.user)}（${x.expires} 已过期，重新练习即可）`)];
+    for (const b of [...p.passed_before, ...(p.lapsed || [])]) known.add(b.user);
     const others = data.staff.filter((u) => !known.has(u)).map((u) => nameOf(data, u));
-    const said = p.short ? `已通过 ${p.qualified.length} 人，还差 ${2 - p.qualified.length} 人`
+    const said = uncovered(p) ? `已通过 ${passes.length} 人，还差 ${2 - passes.length} 人`
       : `有人的通过 ${SOON_DAYS} 天内到期，到期后只剩 ${lasting.length} 人通过，还差 ${need} 人`;
     const who = p.playable === false ? '请先在管理页修正练习文件，再安排练习。'
       : [first.length ? `先安排：${first.join('、')}` : '',
@@ -95,7 +124,7 @@ async function start() {
     main.replaceChildren(el('h1', {}, '谁能办什么'), el('p', { class: 'msg-error', role: 'alert' }, errorText(x)));
     return;
   }
-  const short = data.procedures.filter((p) => p.short).length;
+  const short = data.procedures.filter(uncovered).length;
   const soon = dayFrom(SOON_DAYS);
   // items with no practice file: nobody can show they handle them
   const without = data.without_practice || [];
@@ -108,7 +137,8 @@ async function start() {
       el('span', { class: 'hint' }, '新建练习题'))))) : null;
   main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
     el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
-      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习。'),
+      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习，过了有效期记为“已过期”；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习；' +
+      '练习题只是新增了题目时，原来的通过到期前仍然算数，请安排在到期前做完新题。'),
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
         short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'),

@@ -2,9 +2,10 @@
 // review): a yes/no answer written 是 in the file shows as chosen, with the
 // parts it brings; the reasons under 为什么 say what each is, and a refusal
 // lists no blank field as a reason; a scenario whose file changed while it
-// was open offers to start again instead of a button that fails each time;
-// a scenario added after a full pass says the practice or the procedure
-// changed and what is already right.
+// was open is kept when its answer is the same, else offers to start again
+// instead of a button that fails each time; a scenario added after a full
+// pass keeps the pass until it lapses, the new one to do by then, and a
+// changed procedure says to practise again.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -152,7 +153,11 @@ describe('the practice page on its own library', () => {
     await shot(page, 'practice-page-refuse');
   });
 
-  it('a file changed while the scenario is open: start again, not the same failing button', async () => {
+  // A save that leaves the open scenario's answer as it was (a scenario
+  // added beside it) keeps it: the trainee half-way through lost it before.
+  // One that changes what the window checks (a paper's wording) offers to
+  // start again, not the same button that fails each time.
+  it('a file changed while the scenario is open: kept when its answer is the same, else start again', async () => {
     await page.locator('#back').click();
     await page.locator('#practice-list').waitFor();
     await page.locator('#start-kin').click();
@@ -165,6 +170,17 @@ describe('the practice page on its own library', () => {
     }, { timeout: 10_000 });
     await page.locator('#decision-accept').check();
     await page.locator('#decide').click();
+    await page.locator('#verdict').waitFor();
+    assert.equal(await page.locator('#restart').count(), 0);
+    await page.locator('#next').click();
+    await page.locator('#decide').waitFor();
+    fs.writeFileSync(path.join(h.tree, 'cert/kin.md'), PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}'));
+    await poll(async () => {
+      const r = await page.evaluate(async () => (await fetch('/api/v1/procedures/kin')).text());
+      assert.match(r, /本人身份证原件/);
+    }, { timeout: 10_000 });
+    await page.locator('#decision-accept').check();
+    await page.locator('#decide').click();
     await page.locator('#restart').waitFor();
     assert.equal(await page.locator('#decide').count(), 0, 'the failing button is gone');
     assert.match(await page.locator('.practice-decision [role=alert]').innerText(), /更新/);
@@ -174,7 +190,7 @@ describe('the practice page on its own library', () => {
     assert.match(await page.locator('.hint', { hasText: '第' }).first().innerText(), /\/ 3 题/);
   });
 
-  it('after a full pass, a scenario added: practise again, with what is right so far', async () => {
+  it('after a full pass, a scenario added: the pass stands, the new one to do; a changed rule: practise again', async () => {
     await page.locator('button', { hasText: '← 返回事项列表' }).click();
     await page.locator('#practice-list').waitFor();
     // pass all three on the current file
@@ -201,11 +217,20 @@ describe('the practice page on its own library', () => {
     assert.match(await page.locator('#practice-list tr[data-id="kin"]').innerText(), /已通过/);
     const FOURTH = ADDED.replace('## 材料齐全', '## 材料齐全，手机号码也对').replace('李某', '赵某');
     fs.writeFileSync(path.join(h.tree, 'cert/kin.practice.md'), practice(FUTURE, REFUSE, ADDED, FOURTH));
+    // the pass made before stands until it lapses; the new one to do by then
     await poll(async () => {
       await page.reload();
       await page.locator('#practice-list').waitFor();
       const row = await page.locator('#practice-list tr[data-id="kin"]').innerText();
-      assert.match(row, /需重新练习（办事指南或练习题已更新；\d{4}-\d\d-\d\d 通过的是更新前的版本；现在已做对 3 \/ 4 题）/);
+      assert.match(row, /已通过（\d{4}-\d\d-\d\d） 有效至 (\d{4}-\d\d-\d\d) 新增了 1 道练习题，请在 \1 前做完/);
+    }, { timeout: 10_000 });
+    // a change to what the window checks: practise again
+    fs.writeFileSync(path.join(h.tree, 'cert/kin.md'), PROC.replace('本人身份证 {#id_card}', '本人身份证（原件） {#id_card}'));
+    await poll(async () => {
+      await page.reload();
+      await page.locator('#practice-list').waitFor();
+      const row = await page.locator('#practice-list tr[data-id="kin"]').innerText();
+      assert.match(row, /需重新练习（办事指南或练习题已更新；\d{4}-\d\d-\d\d 通过的是更新前的版本）/);
     }, { timeout: 10_000 });
     kp.assertClean('practice page');
   });
