@@ -55,16 +55,21 @@ static const char sql_items[] = PRACTICE_PLAY_ITEMS_SQL " ORDER BY v.title COLLA
 /* the one practice_play_file_load reads: the first by path */
 static const char sql_item[] = PRACTICE_PLAY_ITEMS_SQL " AND pf.procedure_id = ?1 ORDER BY pf.path LIMIT 1";
 
-/* Right answers within the window per staffer, item, procedure version's
- * practice key and scenario key, with the latest one's day and the last
- * day it counts: the current pass is counted from these, scenario by
- * scenario (schema/029-scenario-key.sql). ?1 a user or NULL for all, ?2
- * the first day that counts, ?3 date()'s span to the last. */
+/* Right answers per staffer, item, procedure version's practice key and
+ * scenario key, with the latest one's day, the last day it counts and
+ * whether that is still to come, then the same of the latest one before
+ * the window: the current pass is counted from these, scenario by scenario
+ * (schema/029-scenario-key.sql), and one that lapsed from those of every
+ * year, or else from those before the window (a staffer who passed long
+ * ago and has begun again). ?1 a user or NULL for all, ?2 the first day
+ * that counts, ?3 date()'s span to the last. */
 #define PRACTICE_PLAY_CASE_KEY PRACTICE_PLAY_KEY("pc.procedure_id", "pc.procedure_hash")
 static const char sql_key_passes[] =
     "SELECT pc.user, pc.procedure_id, " PRACTICE_PLAY_CASE_KEY " AS pkey, pc.scenario_key,"
-    " max(pc.answered_day), date(max(pc.answered_day), ?3) FROM practice_cases pc"
-    " WHERE pc.correct = 1 AND pc.answered_day >= ?2 AND (?1 IS NULL OR pc.user = ?1)"
+    " max(pc.answered_day), date(max(pc.answered_day), ?3), max(pc.answered_day) >= ?2,"
+    " max(CASE WHEN pc.answered_day < ?2 THEN pc.answered_day END),"
+    " date(max(CASE WHEN pc.answered_day < ?2 THEN pc.answered_day END), ?3)"
+    " FROM practice_cases pc WHERE pc.correct = 1 AND (?1 IS NULL OR pc.user = ?1)"
     " AND pc.scenario_key IS NOT NULL"
     " GROUP BY pc.user, pc.procedure_id, pkey, pc.scenario_key ORDER BY pc.user, pc.procedure_id";
 /* Whole passes of one file each (passed_before, held, lapsed): per
@@ -267,10 +272,22 @@ typedef int (*practice_play_pass_fn)(void *ctx, const struct practice_play_pass 
 /* The current pass being counted, one (user, item) at a time. */
 struct practice_play_tally {
     char user[ACCOUNTS_NAME_MAX + 1], procedure[PROCEDURE_ID_MAX + 1];
-    char last[CLOCK_DAY_LEN], expires[CLOCK_DAY_LEN];
+    char last[CLOCK_DAY_LEN], expires[CLOCK_DAY_LEN];   /* within the window */
+    char elast[CLOCK_DAY_LEN], eexpires[CLOCK_DAY_LEN]; /* of every year */
+    char olast[CLOCK_DAY_LEN], oexpires[CLOCK_DAY_LEN]; /* before the window */
     struct practice_play_item *it;
-    int passed;
+    int passed, ever, old;
 };
+
+/* Keeps in day the later (max) or the earlier (!max) of day and d; "" is
+ * no day yet. */
+static void practice_play_day_keep(char day[CLOCK_DAY_LEN], const char *d, bool max)
+{
+    int c = strcmp(d, day);
+
+    if (!day[0] || (max ? c > 0 : c < 0))
+        snprintf(day, CLOCK_DAY_LEN, "%s", d);
+}
 
 static int practice_play_tally_flush(struct practice_play_tally *t, practice_play_pass_fn fn,
                                      void *ctx)
@@ -286,14 +303,29 @@ static int practice_play_tally_flush(struct practice_play_tally *t, practice_pla
         p.scenarios = t->it->scenarios;
         r = fn(ctx, &p);
     }
+    /* every current scenario answered right once, not all within the
+     * window now: a pass that lapsed (whatever texts it was played on),
+     * if the latest answers made one, else those before the window */
+    if (r == 0 && t->it && t->ever >= t->it->scenarios && t->passed < t->it->scenarios) {
+        bool latest = strcmp(t->eexpires, t->elast) >= 0;
+        p.last = latest ? t->elast : t->olast;
+        p.expires = latest ? t->eexpires : t->oexpires;
+        p.passed = latest ? t->ever : t->old;
+        p.current = false;
+        p.within = false;
+        r = fn(ctx, &p);
+    }
     t->it = NULL;
-    t->passed = 0;
+    t->passed = t->ever = t->old = 0;
+    t->last[0] = t->expires[0] = t->elast[0] = t->eexpires[0] = t->olast[0] = t->oexpires[0] = '\0';
     return r;
 }
 
 /* Calls fn with each staffer's current pass of each of items (user's
  * alone, or everyone's with user NULL): how many of its current scenarios
- * they answered right on its version's practice key within the window.
+ * they answered right on its version's practice key within the window;
+ * and, when every one of them was answered right once but not all within
+ * the window, with that pass as lapsed (current and within false).
  * 0, or -1 on a database error or when fn failed. */
 static int practice_play_key_passes(struct db *db, const char *user, struct practice_play_items *items,
                                     const char *since, const char *span, practice_play_pass_fn fn,
@@ -316,6 +348,9 @@ static int practice_play_key_passes(struct db *db, const char *user, struct prac
                    *key = (const char *)sqlite3_column_text(st, 3),
                    *last = (const char *)sqlite3_column_text(st, 4),
                    *expires = (const char *)sqlite3_column_text(st, 5);
+        bool within = sqlite3_column_int(st, 6) != 0;
+        const char *olast = (const char *)sqlite3_column_text(st, 7),
+                   *oexpires = (const char *)sqlite3_column_text(st, 8);
         struct practice_play_item *it = proc ? practice_play_item_of(items, proc) : NULL;
         /* a name longer than any account's could not be told apart in t */
         if (!u || strlen(u) > ACCOUNTS_NAME_MAX || !last || !expires || !it || !pkey ||
@@ -328,15 +363,21 @@ static int practice_play_key_passes(struct db *db, const char *user, struct prac
             }
             snprintf(t.user, sizeof t.user, "%s", u);
             snprintf(t.procedure, sizeof t.procedure, "%s", proc);
-            snprintf(t.last, sizeof t.last, "%s", last);
-            snprintf(t.expires, sizeof t.expires, "%s", expires);
             t.it = it;
         }
+        t.ever++;
+        practice_play_day_keep(t.elast, last, true);
+        practice_play_day_keep(t.eexpires, expires, false);
+        if (olast && oexpires) {
+            t.old++;
+            practice_play_day_keep(t.olast, olast, true);
+            practice_play_day_keep(t.oexpires, oexpires, false);
+        }
+        if (!within)
+            continue;
         t.passed++;
-        if (strcmp(last, t.last) > 0)
-            snprintf(t.last, sizeof t.last, "%s", last);
-        if (strcmp(expires, t.expires) < 0)
-            snprintf(t.expires, sizeof t.expires, "%s", expires);
+        practice_play_day_keep(t.last, last, true);
+        practice_play_day_keep(t.expires, expires, false);
     }
     if (r == SQLITE_DONE && practice_play_tally_flush(&t, fn, ctx) != 0)
         r = SQLITE_NOMEM;
@@ -429,6 +470,14 @@ static bool practice_play_holds(const struct practice_play_item *it, const struc
     return n == p->scenarios;
 }
 
+/* Whether p, a set of right answers no longer all within the window, was
+ * a pass once: on the day of its latest answer its oldest still counted.
+ * One answer two years back and the others today never made one. */
+static bool practice_play_was_whole(const struct practice_play_pass *p)
+{
+    return p->last && p->expires && strcmp(p->expires, p->last) >= 0;
+}
+
 /* Sets o's member name to {"passed","expires"} of p when o holds null
  * there or an object whose expires is earlier: the pass that lasts longest
  * is the one to show. 0 or -1. */
@@ -514,7 +563,7 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
         return 0;
     /* lapsed (已过期): someone to send for a refresher, not a first training */
     if (!p->within)
-        return practice_play_span_put(o, "lapsed", p);
+        return practice_play_was_whole(p) ? practice_play_span_put(o, "lapsed", p) : 0;
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
     if (practice_play_holds(it, p) && practice_play_span_put(o, "held", p) != 0)
@@ -1260,7 +1309,7 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
     if (p->passed < p->scenarios)
         return 0;
     if (!p->within)
-        return practice_play_ready_span(rd->lapsed[i], p);
+        return practice_play_was_whole(p) ? practice_play_ready_span(rd->lapsed[i], p) : 0;
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
     if (practice_play_holds(it, p) && practice_play_ready_span(rd->held[i], p) != 0)

@@ -234,8 +234,37 @@ describe('practice across edits', () => {
     const r = await readiness();
     assert.deepEqual(r.lapsed, [{ user: 'novice', passed, expires }]);
     assert.ok(!r.qualified.some((q) => q.user === 'novice'));
+    // a set never whole within one year is no pass that lapsed: one right
+    // answer two years back and one today never made a pass
+    const keepN = sql("SELECT group_concat(id || '=' || answered_day, ' ') FROM practice_cases WHERE user = 'novice'");
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime', '-800 days') WHERE user = 'novice' AND scenario = 0");
+    sql("UPDATE practice_cases SET answered_day = date('now', 'localtime') WHERE user = 'novice' AND scenario = 1");
+    try {
+      assert.equal((await listed(novice)).lapsed, null);
+      assert.deepEqual((await readiness()).lapsed, []);
+    } finally {
+      for (const pair of keepN.split(' ')) {
+        const [id, day] = pair.split('=');
+        sql(`UPDATE practice_cases SET answered_day = '${day}' WHERE id = '${id}'`);
+      }
+    }
+    // a pass made over two texts of the same scenarios (a story reworded
+    // between the answers) lapses as any other
+    sql(`UPDATE practice_cases SET practice_hash = printf('%064d', 7) WHERE user = 'novice' AND scenario = 0`);
+    try {
+      assert.deepEqual((await listed(novice)).lapsed, { passed, expires });
+      assert.deepEqual((await readiness()).lapsed, [{ user: 'novice', passed, expires }]);
+    } finally {
+      sql(`UPDATE practice_cases SET practice_hash = (SELECT good_hash FROM practice_files) WHERE user = 'novice'`);
+    }
+    // begun again, two of three right today: still 已过期 (with the days of
+    // the pass that lapsed) until the third, not 练习中 like a newcomer
+    await passAll(novice, 2);
+    const again = await listed(novice);
+    assert.deepEqual([again.passed, again.passed_scenarios, again.lapsed], [null, 2, { passed, expires }]);
+    assert.deepEqual((await readiness()).lapsed, [{ user: 'novice', passed, expires }]);
     // who passed again is not lapsed
-    await passAll(novice, 3);
+    await passAll(novice, 1);
     assert.equal((await listed(novice)).lapsed, null);
     assert.deepEqual((await readiness()).lapsed, []);
   });
