@@ -14,8 +14,10 @@
  * the current version's practice key, within the last PRACTICE_PLAY_DAYS
  * days; a full pass on an earlier pair shows as passed_before. One on the
  * current practice key of a file the current one only added scenarios to
- * is held until it lapses (the hall stays covered); a full pass whose days
- * are over shows as lapsed (已过期).
+ * is held until it lapses (the hall stays covered), and so is one of the
+ * live version's rules while practice is on a version scheduled for later,
+ * up to the day before it applies; a pass whose days are over shows as
+ * lapsed (已过期).
  */
 #ifndef SPK_PRACTICE_PLAY_H
 #define SPK_PRACTICE_PLAY_H

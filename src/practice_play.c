@@ -47,7 +47,9 @@
 #define PRACTICE_PLAY_ITEMS_SQL                                                                    \
     "SELECT pf.procedure_id, v.title, pf.good_hash, pf.good_procedure_hash, pf.good_scenarios,"    \
     " CASE WHEN pf.good_procedure_hash IS p.hash THEN 0 ELSE s.effective END,"                     \
-    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys"            \
+    " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys,"           \
+    " CASE WHEN pf.good_procedure_hash IS NOT p.hash THEN "                                        \
+    PRACTICE_PLAY_KEY("pf.procedure_id", "p.hash") " END"                                          \
     PRACTICE_PLAY_FROM                                                                             \
     " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
     " OR pf.good_procedure_hash = s.hash)"
@@ -153,6 +155,9 @@ struct practice_play_item {
     int scenarios;
     int upcoming;               /* YYYYMMDD: played on the version that goes
                                    live that day; 0 on the live one */
+    char *live_key;             /* with upcoming, the live version's practice
+                                   key (its rules are in force until then),
+                                   else NULL */
 };
 
 struct practice_play_items {
@@ -168,6 +173,7 @@ static void practice_play_items_free(struct practice_play_items *items)
         free(items->v[i].title);
         free(items->v[i].proc_key);
         free(items->v[i].keys);
+        free(items->v[i].live_key);
     }
     free(items->v);
     items->v = NULL;
@@ -203,9 +209,17 @@ static int practice_play_items_read(struct db *db, const char *procedure,
         if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1))) ||
             !(it->proc_key = strdup((const char *)sqlite3_column_text(st, 6))) ||
             (sqlite3_column_type(st, 7) == SQLITE_TEXT &&
-             !(it->keys = strdup((const char *)sqlite3_column_text(st, 7))))) {
+             !(it->keys = strdup((const char *)sqlite3_column_text(st, 7)))) ||
+            (it->upcoming && sqlite3_column_type(st, 8) == SQLITE_TEXT &&
+             !(it->live_key = strdup((const char *)sqlite3_column_text(st, 8))))) {
             r = SQLITE_NOMEM;
             break;
+        }
+        /* a version scheduled with the same rules: its passes are the
+         * live one's, held to nothing but their year */
+        if (it->live_key && strcmp(it->live_key, it->proc_key) == 0) {
+            free(it->live_key);
+            it->live_key = NULL;
         }
     }
 out:
@@ -436,6 +450,21 @@ static bool practice_play_current(const struct practice_play_item *it, const cha
            strcmp(it->good_hash, practice_hash) == 0;
 }
 
+/* The local day before ymd (YYYYMMDD) as "YYYY-MM-DD" in out. */
+static void practice_play_day_before(int ymd, char out[CLOCK_DAY_LEN])
+{
+    struct tm tm;
+
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = ymd / 10000 - 1900;
+    tm.tm_mon = ymd / 100 % 100 - 1;
+    tm.tm_mday = ymd % 100 - 1; /* mktime carries a 0th into the month before */
+    tm.tm_hour = 12;            /* clear of a clock change at midnight */
+    tm.tm_isdst = -1;
+    if (mktime(&tm) == (time_t)-1 || strftime(out, CLOCK_DAY_LEN, "%Y-%m-%d", &tm) == 0)
+        clock_day_text(ymd, out);
+}
+
 /* Whether p, a whole pass of an earlier pair within the window, holds
  * over to the current file (docs/http-api.md "Practice", held): played on
  * the current version's practice key, and every one of its scenarios is
@@ -444,14 +473,29 @@ static bool practice_play_current(const struct practice_play_item *it, const cha
  * earned on the file before stands until it lapses: the hall's A and B
  * posts did not stop covering each other the moment the admin saved
  * (a scenario changed or taken out, or a procedure key changed, is no
- * such case: what was right before may be wrong now). */
-static bool practice_play_holds(const struct practice_play_item *it, const struct practice_play_pass *p)
+ * such case: what was right before may be wrong now). Or: a pass of the
+ * live version's rules while practice is on one scheduled for later.
+ * until: the last day it holds. */
+static bool practice_play_holds(const struct practice_play_item *it, const struct practice_play_pass *p,
+                                char until[CLOCK_DAY_LEN])
 {
     const char *k = p->keys;
     int n = 0;
 
-    if (p->current || !p->within || p->passed < p->scenarios || p->keyed != p->scenarios ||
-        p->scenarios <= 0 || !k || !p->proc_key || strcmp(p->proc_key, it->proc_key) != 0)
+    if (p->current || !p->within || p->passed < p->scenarios || p->scenarios <= 0 || !p->proc_key)
+        return false;
+    snprintf(until, CLOCK_DAY_LEN, "%s", p->expires);
+    /* practice is on a version scheduled for later: residents are served
+     * the live one until then, and a pass of its rules still handles the
+     * item, up to the day before the new rules apply */
+    if (it->live_key && strcmp(p->proc_key, it->live_key) == 0) {
+        char last[CLOCK_DAY_LEN];
+        practice_play_day_before(it->upcoming, last);
+        if (strcmp(last, until) < 0)
+            snprintf(until, CLOCK_DAY_LEN, "%s", last);
+        return strcmp(until, p->last) >= 0;
+    }
+    if (p->keyed != p->scenarios || !k || strcmp(p->proc_key, it->proc_key) != 0)
         return false;
     while (*k) {
         char key[PRACTICE_KEY_LEN + 1];
@@ -543,6 +587,7 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
 {
     struct practice_play_list *l = ctx;
     struct practice_play_item *it = practice_play_item_of(l->items, p->procedure);
+    char until[CLOCK_DAY_LEN];
     cJSON *o;
 
     if (!it)
@@ -566,8 +611,12 @@ static int practice_play_list_pass(void *ctx, const struct practice_play_pass *p
         return practice_play_was_whole(p) ? practice_play_span_put(o, "lapsed", p) : 0;
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
-    if (practice_play_holds(it, p) && practice_play_span_put(o, "held", p) != 0)
-        return -1;
+    if (practice_play_holds(it, p, until)) {
+        struct practice_play_pass q = *p;
+        q.expires = until;
+        if (practice_play_span_put(o, "held", &q) != 0)
+            return -1;
+    }
     return practice_play_later(o, "passed_before", p->last);
 }
 
@@ -1295,6 +1344,7 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
 {
     struct practice_play_ready *rd = ctx;
     struct practice_play_item *it = practice_play_item_of(rd->items, p->procedure);
+    char until[CLOCK_DAY_LEN];
     size_t i;
 
     /* "fewer than two staff": a disabled account or an admin's practice
@@ -1312,8 +1362,12 @@ static int practice_play_ready_pass(void *ctx, const struct practice_play_pass *
         return practice_play_was_whole(p) ? practice_play_ready_span(rd->lapsed[i], p) : 0;
     if (practice_play_current(it, p->proc_key, p->practice_hash))
         return 0; /* counted by key */
-    if (practice_play_holds(it, p) && practice_play_ready_span(rd->held[i], p) != 0)
-        return -1;
+    if (practice_play_holds(it, p, until)) {
+        struct practice_play_pass q = *p;
+        q.expires = until;
+        if (practice_play_ready_span(rd->held[i], &q) != 0)
+            return -1;
+    }
     return practice_play_ready_put(rd->before[i], p->user, p->last, NULL);
 }
 
@@ -1382,7 +1436,8 @@ static int practice_play_unplayable(struct db *db, struct practice_play_items *i
         }
         if (!cJSON_AddStringToObject(o, "id", id) ||
             !cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 1)) ||
-            !cJSON_AddNumberToObject(o, "scenarios", 0) || !cJSON_AddArrayToObject(o, "qualified") ||
+            !cJSON_AddNumberToObject(o, "scenarios", 0) || !cJSON_AddNullToObject(o, "upcoming") ||
+            !cJSON_AddArrayToObject(o, "qualified") ||
             !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddArrayToObject(o, "held") ||
             !cJSON_AddArrayToObject(o, "lapsed") || !cJSON_AddBoolToObject(o, "short", true) ||
             !cJSON_AddBoolToObject(o, "covered", false) || !cJSON_AddBoolToObject(o, "playable", false)) {
@@ -1450,6 +1505,7 @@ int practice_play_readiness_json(struct db *db, char **out)
         if (!cJSON_AddStringToObject(o, "id", items.v[i].id) ||
             !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
+            practice_play_upcoming_add(o, items.v[i].upcoming) != 0 ||
             !(rd.qualified[i] = cJSON_AddArrayToObject(o, "qualified")) ||
             !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")) ||
             !(rd.held[i] = cJSON_AddArrayToObject(o, "held")) ||

@@ -44,11 +44,14 @@ function stateBadge(p) {
   // scenarios added since the pass: it stands until it lapses, and the new
   // ones are to be done before then (a new scenario used to take the pass
   // away at once, and the hall's A or B post with it)
+  // or the rules change on a later date (upcoming): the pass of the rules
+  // in force holds until the day before, the new version to practise by then
   if (p.held) {
     const left = p.scenarios - p.passed_scenarios;
     return [el('span', { class: 'badge badge-ok' }, `已通过（${p.held.passed}）`),
       el('span', { class: 'hint' }, ` 有效至 ${p.held.expires}`), ' ',
-      el('span', { class: 'badge badge-warn' }, `新增了 ${left} 道练习题，请在 ${p.held.expires} 前做完`)];
+      el('span', { class: 'badge badge-warn' }, p.upcoming ? `${p.upcoming} 起按新版办理，请在此前按新版练习`
+        : `新增了 ${left} 道练习题，请在 ${p.held.expires} 前做完`)];
   }
   // either file may have changed (a scenario added is not a new procedure),
   // and what is already right on the current one still shows

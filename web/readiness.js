@@ -38,7 +38,7 @@ function cell(p, user, soon) {
   const k = held(p).find((x) => x.user === user);
   if (k) return el('td', { class: 'ready-yes' }, el('span', { class: 'badge badge-ok' }, `已通过 ${k.passed}`),
     el('span', { class: 'hint' }, ` 有效至 ${k.expires}`), ' ',
-    el('span', { class: 'badge badge-warn' }, '有新增练习题待做'));
+    el('span', { class: 'badge badge-warn' }, p.upcoming ? `待练 ${p.upcoming} 起施行的新版` : '有新增练习题待做'));
   const b = p.passed_before.find((x) => x.user === user);
   if (b) return el('td', {}, el('span', { class: 'badge badge-warn' }, `更新前通过 ${b.passed}`));
   const x = (p.lapsed || []).find((y) => y.user === user);
@@ -62,8 +62,9 @@ function table(data, soon) {
       el('th', { scope: 'row' }, p.title, ' ', uncovered(p) ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         // covered by passes from before scenarios were added: not short
         // today, but the new ones are to be done before those lapse
-        p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' },
-          `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期`) : null,
+        p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' }, p.upcoming
+          ? `新版 ${p.upcoming} 起施行：按现行版本的通过在此前仍然有效，最早 ${heldUntil(p)} 到期`
+          : `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期`) : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
       el('td', { class: 'num' }, String(p.qualified.length + held(p).length)),
       users.map((u) => cell(p, u, soon)))))));
@@ -92,7 +93,7 @@ function toTrain(data, soon) {
     const known = new Set(passes.map((q) => q.user));
     const heldNames = new Set(held(p).map((k) => k.user));
     const first = [
-      ...held(p).map((k) => `${nameOf(data, k.user)}（有新增练习题，请在 ${k.expires} 前做完）`),
+      ...held(p).map((k) => `${nameOf(data, k.user)}（${p.upcoming ? '按新版练习' : '有新增练习题'}，请在 ${k.expires} 前做完）`),
       ...p.passed_before.filter((b) => !heldNames.has(b.user)).map((b) => `${nameOf(data, b.user)}（更新前通过，只需重新练习）`),
       ...p.qualified.filter((q) => lapsing(q, soon)).map((q) => `${nameOf(data, q.user)}（${q.expires} 到期，请在到期前重新练习）`),
       // lapsed: a refresher, before anyone who never passed

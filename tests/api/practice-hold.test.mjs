@@ -269,3 +269,54 @@ describe('practice across edits', () => {
     assert.deepEqual((await readiness()).lapsed, []);
   });
 });
+
+// A version with new rules scheduled for a later date: practice moves to
+// it at once (staff learn the new rules before they apply), but residents
+// are served the live version until then, and who passed its rules can
+// still handle the item: the grid went short the day the admin scheduled.
+describe('a version scheduled for later', () => {
+  const g = useAdminDaemon({
+    'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+    'alpha/one.md': PROC,
+    'alpha/one.practice.md': PRACTICE,
+  });
+  const gpost = (p, session) => request(`${g.daemon.url}${p}`, { method: 'POST', headers: authHeaders(session), body: '{}' });
+  const ganswer = (id, body, session) => request(`${g.daemon.url}/api/v1/staff/practice/${id}/answer`,
+    { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body) });
+  const glisted = async (session) => (await get(g, '/api/v1/staff/practice', session)).body.procedures.find((p) => p.id === 'one');
+  const gready = async () => (await get(g, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === 'one');
+  const day = (n) => {
+    const d = new Date();
+    d.setDate(d.getDate() + n);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+
+  it('passes of the live rules count until the new ones take effect', async () => {
+    addUser(path.join(g.tmp, 'x.db'), 'aide', 'staff', PW);
+    const aide2 = await login(g.daemon.url, 'aide', PW);
+    for (const s of [g.staff, aide2])
+      for (let i = 0; i < 2; i++) {
+        const st = await gpost('/api/v1/staff/practice/one', s);
+        assert.equal(st.status, 201, st.text);
+        assert.equal((await ganswer(st.body.id, RIGHT[st.body.scenario.title], s)).body.correct, true);
+      }
+    const was = Object.fromEntries((await gready()).qualified.map((q) => [q.user, q]));
+    assert.deepEqual(Object.keys(was).sort(), ['aide', 'clerk']);
+    const eff = day(30);
+    // the same rules scheduled (the prose only): the passes are simply passes
+    fs.writeFileSync(file(g, 'alpha/one.md'), `---\neffective: ${day(20)}\n---\n` + PROC.replace('演示用的事项。', '演示用的事项（新版）。'));
+    await eventually(g, async () => (await glisted(g.staff))?.upcoming === day(20), 'the prose scheduled');
+    let r = await gready();
+    assert.deepEqual([r.qualified.map((q) => q.user), r.held, r.short, r.upcoming], [['aide', 'clerk'], [], false, day(20)]);
+    fs.writeFileSync(file(g, 'alpha/one.md'),
+      `---\neffective: ${eff}\n---\n` + PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}'));
+    await eventually(g, async () => (await glisted(g.staff))?.upcoming === eff, 'the scheduled version');
+    r = await gready();
+    assert.deepEqual([r.qualified, r.short, r.upcoming], [[], true, eff], 'nobody passed the new rules');
+    assert.deepEqual(r.held, [
+      { user: 'aide', passed: was.aide.passed, expires: day(29) },
+      { user: 'clerk', passed: was.clerk.passed, expires: day(29) }], 'until the day before they apply');
+    assert.equal(r.covered, true);
+    assert.deepEqual((await glisted(g.staff)).held, { passed: was.clerk.passed, expires: day(29) });
+  });
+});

@@ -156,4 +156,36 @@ describe('readiness and the practice list across an added scenario and a lapsed 
     const zhao = await as('zhao');
     assert.match(await zhao.innerText(), /已过期（\d{4}-\d{2}-\d{2} 通过，\d{4}-\d{2}-\d{2} 到期），请重新练习/);
   });
+
+  // New rules scheduled for a later date: practice moves to them at once,
+  // and the grid went short that day though the rules in force were
+  // passed; now those passes hold until the day before, and both pages say
+  // to practise the new version by then.
+  it('new rules scheduled: the passes of the rules in force hold until the day before', async () => {
+    const { page } = kp;
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: "UPDATE users SET disabled = 0 WHERE name = 'li';" });
+    const d = new Date();
+    d.setDate(d.getDate() + 30);
+    const eff = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    fs.writeFileSync(path.join(src, 'cert/kin.md'), `---\neffective: ${eff}\n---\n` + PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}'));
+    await poll(async () => {
+      const s = await login(h.url, 'zhao', PW);
+      const r = await fetch(`${h.url}/api/v1/staff/practice`, { headers: { Cookie: s.cookie } });
+      assert.equal((await r.json()).procedures.find((p) => p.id === 'kin')?.upcoming, eff);
+    });
+    await page.context().clearCookies();
+    const row = await grid();
+    assert.equal(await row.getAttribute('class'), null, 'not marked short');
+    assert.match(await row.locator('th').innerText(), new RegExp(`新版 ${eff} 起施行：按现行版本的通过在此前仍然有效`));
+    assert.match(await (await cellOf(row, 'wang')).innerText(), new RegExp(`待练 ${eff} 起施行的新版`));
+    assert.deepEqual(await axeSerious(page), []);
+    await page.context().clearCookies();
+    await page.goto(`${h.url}/staff/practice`);
+    await page.locator('#login-name').fill('wang');
+    await page.locator('#login-pass').fill(PW);
+    await page.locator('form.login-form button[type=submit]').click();
+    const mine = page.locator('#practice-list tr[data-id="kin"]');
+    await mine.waitFor();
+    assert.match(await mine.innerText(), new RegExp(`已通过（\\d{4}-\\d{2}-\\d{2}） 有效至 \\d{4}-\\d{2}-\\d{2} ${eff} 起按新版办理，请在此前按新版练习`));
+  });
 });
