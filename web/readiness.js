@@ -25,8 +25,9 @@ function dayFrom(n) {
 const lapsing = (q, soon) => q.expires && q.expires <= soon;
 
 // An item's A and B posts: the contract's short counts only who passed
-// every scenario of the current file; a daemon that says covered also
-// counts the passes standing over scenarios added since.
+// every scenario of the current file; covered (ours) also counts the
+// passes held over scenarios added since, or over new rules not in force
+// yet (docs/http-api.md "Practice").
 const held = (p) => p.held || [];
 const uncovered = (p) => (p.covered === undefined ? p.short : !p.covered);
 
@@ -60,8 +61,8 @@ function table(data, soon) {
       users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: uncovered(p) ? 'short' : undefined, 'data-id': p.id },
       el('th', { scope: 'row' }, p.title, ' ', uncovered(p) ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
-        // covered by passes from before scenarios were added: not short
-        // today, but the new ones are to be done before those lapse
+        // covered by held passes: not short today, but the new scenarios
+        // (or the new version) are to be practised before those stop counting
         p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' }, p.upcoming
           ? `新版 ${p.upcoming} 起施行：按现行版本的通过在此前仍然有效，最早 ${heldUntil(p)} 到期`
           : `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期`) : null,
@@ -70,7 +71,8 @@ function table(data, soon) {
       users.map((u) => cell(p, u, soon)))))));
 }
 
-// The first day a pass held over added scenarios lapses.
+// The first day a held pass (over added scenarios, or new rules waiting
+// for their date) stops counting.
 const heldUntil = (p) => held(p).map((k) => k.expires).sort()[0];
 
 // Who is what to the hall: the name it knows them by.
