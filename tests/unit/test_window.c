@@ -25,6 +25,7 @@
 #include "window_view.h"
 #include "clock.h"
 #include "throttle.h"
+#include "visit.h"
 
 #define GOOD "# 简易事项\n\n简介。\n\n## 第一步:准备材料\n- [ ] 本人居民身份证原件\n"
 /* no title, no step: no model at all (a text that gives one with errors,
@@ -569,4 +570,42 @@ Test(window, resolve_finds_a_ticket_of_six_digits)
     memset(id, 0, sizeof id);
     cr_assert_eq(window_resolve(db, "a000001", id, &e), 0);
     cr_assert_str_eq(id, ID_GOOD);
+}
+
+/* The B post's list (visit.c) as the queue: a case asked to be visited, or
+ * returned at the home, whose pinned version no longer parses is left
+ * out; before, it answered the whole list 500 (a review, 12-07). */
+Test(window, visits_leave_out_a_case_whose_version_no_longer_parses)
+{
+    char err[256], day[CLOCK_DAY_LEN], now[CLOCK_UTC_LEN], sql[1024], *out = NULL;
+    cJSON *q, *v;
+
+    cr_assert_eq(db_migrate(db, err, sizeof err), 0, "%s", err);
+    version(HASH_GOOD, GOOD);
+    version(HASH_BAD, BROKEN);
+    clock_today_text(day);
+    clock_utc_now(now);
+    waiting(ID_BAD, HASH_BAD, "A001", now);
+    waiting(ID_GOOD, HASH_GOOD, "A002", now);
+    /* both asked to be visited today; a third, broken, returned at the home */
+    snprintf(sql, sizeof sql,
+             "UPDATE cases SET status = 'visit', ticket = NULL, ticket_day = NULL,"
+             " visit_date = '%s', visit_slot = '上午', visit_address = '幸福路 1 号',"
+             " visit_phone = '13800138000';"
+             "INSERT INTO cases (id, procedure_id, hash, channel, status, conditions_confirmed,"
+             " created_at, updated_at, returned_at, visit_date, visit_slot, visit_address,"
+             " visit_phone) VALUES ('cccccccccccccccccccccccccccccccc', 'p', '" HASH_BAD "',"
+             " 'kiosk', 'returned', 1, '%s', '%s', '%s', '%s', '上午', '幸福路 2 号', '13800138000');",
+             day, now, now, now, day);
+    exec(sql);
+
+    cr_assert_eq(visit_list_json(db, day, day, NULL, &out), 0, "the whole list failed");
+    cr_assert_not_null(q = cJSON_Parse(out));
+    v = cJSON_GetObjectItemCaseSensitive(q, "visits");
+    cr_assert_eq(cJSON_GetArraySize(v), 1);
+    cr_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(v, 0), "id")->valuestring,
+                     ID_GOOD);
+    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(q, "returned")), 0);
+    cJSON_Delete(q);
+    free(out);
 }
