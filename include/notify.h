@@ -111,6 +111,12 @@ const char *notify_mobile(const struct case_state *cs);
 #define NOTIFY_LINK_DAY 86400
 #define NOTIFY_LINK_DAY_MAX 3
 
+/* Whether this daemon can text a web case's link at all: a sender runs
+ * (`serve --notify-command`) and it knows the address residents reach it
+ * at (`--public-url`). The staff case view's and GET /api/v1/hall's
+ * link_sms: the pages promise a texted link only where it can come. */
+bool notify_link_possible(void);
+
 /* Queues an SMS of case id's link (print_case_link) to the mobile the case
  * holds (notify_mobile), for the resident of a web case who lost it and
  * phoned the hall, with a `link_sent` event by user, in one BEGIN

@@ -26,6 +26,8 @@
 #include "catalog.h"
 #include "cjktok.h"
 #include "db.h"
+#include "hall.h"
+#include "notify.h"
 #include "reply.h"
 #include "store.h"
 #include "strbuf.h"
@@ -308,6 +310,24 @@ static enum MHD_Result api_directory(struct http_request *req)
                    &c->directory_gz);
 }
 
+/* What the resident's pages may promise of this hall (ours): whether it
+ * can text a lost web link (notify_link_possible), and its own phone
+ * (serve --hall-phone) for a page that shows no item, whose 咨询电话 it
+ * would otherwise point to. Both are fixed while the daemon runs; no-cache
+ * all the same, so that a restart with other options is seen at once. */
+static enum MHD_Result api_hall(struct http_request *req)
+{
+    const char *phone = hall_contact_get(HALL_PHONE);
+    cJSON *doc = cJSON_CreateObject();
+
+    if (!doc || !cJSON_AddBoolToObject(doc, "link_sms", notify_link_possible()) ||
+        !(phone ? cJSON_AddStringToObject(doc, "phone", phone) : cJSON_AddNullToObject(doc, "phone"))) {
+        cJSON_Delete(doc);
+        return reply_internal(req);
+    }
+    return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
+}
+
 static enum MHD_Result page_kiosk(struct http_request *req)
 {
     return assets_serve(req, "index.html");
@@ -335,6 +355,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/procedures/{}", api_procedure, HTTP_PUBLIC, false},
     {"GET", "/api/v1/triage", api_triage, HTTP_PUBLIC, false},
     {"GET", "/api/v1/directory", api_directory, HTTP_PUBLIC, false},
+    {"GET", "/api/v1/hall", api_hall, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases", api_case_create, HTTP_PUBLIC, false},
     {"GET", "/api/v1/cases/{}", api_case_get, HTTP_PUBLIC, false},
     {"POST", "/api/v1/cases/lookup", api_case_lookup, HTTP_PUBLIC, false},

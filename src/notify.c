@@ -334,6 +334,13 @@ int notify_queue(struct db *db, const struct case_state *cs, enum notify_kind ki
 
 /* --- a web case's link sent again (ours) ----------------------------------------- */
 
+bool notify_link_possible(void)
+{
+    char link[PRINT_QR_PAYLOAD_MAX];
+
+    return notify_sending() && print_case_link("0", link);
+}
+
 static const struct refusal err_link_no_sms = {
     REFUSAL_CONFLICT, "no_sms",
     "本大厅没有设置短信发送，办件链接发不出去。请不要在电话里念链接：请居民带身份证件到大厅，由窗口帮忙办理"};

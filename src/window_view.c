@@ -971,9 +971,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
      * caller, and whether this hall can text it at all */
     if (strcmp(cs->channel, "web") == 0) {
         const char *m = notify_mobile(cs);
-        char link[PRINT_QR_PAYLOAD_MAX];
         rc |= window_view_add_str(root, "sms_to", m ? m + 7 : NULL);
-        rc |= window_view_add_bool(root, "link_sms", notify_sending() && print_case_link(cs->id, link));
+        rc |= window_view_add_bool(root, "link_sms", notify_link_possible());
     } else {
         rc |= window_view_add_str(root, "sms_to", NULL);
         rc |= window_view_add_bool(root, "link_sms", false);

@@ -105,6 +105,10 @@ describe('the hall\'s own contact details', () => {
   it('changed at the next start render the pages again, under a new ETag', async () => {
     const first = await meta(h.d, 'bare');
     await h.restart(['--hall-phone', '0535-3333333']);
+    const hall = await request(`${h.d.url}/api/v1/hall`);
+    assert.equal(hall.status, 200, hall.text);
+    assert.deepEqual(hall.body, { link_sms: false, phone: '0535-3333333' },
+      'the pages at home that show no item name the hall\'s own phone');
     const next = await meta(h.d, 'bare');
     assert.equal(next.meta.phone, '0535-3333333');
     assert.equal(next.meta.location, undefined, 'a value the hall no longer sets is gone');

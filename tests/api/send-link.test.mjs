@@ -70,6 +70,12 @@ describe('with a sender and --public-url', () => {
     assert.deepEqual(none.body.cases, []);
   });
 
+  it('the public GET /api/v1/hall tells the pages at home that this hall texts lost links', async () => {
+    const r = await h.get('/api/v1/hall');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { link_sms: true, phone: null });
+  });
+
   it('the case view says whether a link can be texted, and to which tail', async () => {
     const v = (await h.sget(`/api/v1/staff/cases/${web.id}`)).body;
     assert.equal(v.sms_to, MOBILE.slice(-4));
@@ -177,6 +183,7 @@ describe('without a sender: a link must not be read aloud', () => {
   const h = useWindow({ args: ['--public-url', PUBLIC] });
 
   it('409 no_sms, nothing listed', async () => {
+    assert.equal((await h.get('/api/v1/hall')).body.link_sms, false, 'the pages at home are told');
     const web = await residentCase(h, { channel: 'web', prereview: true });
     assert.equal((await h.sget(`/api/v1/staff/cases/${web.id}`)).body.link_sms, false, 'the page is told');
     assertError(await h.spost(`/api/v1/staff/cases/${web.id}/send-link`), 409, 'no_sms');
@@ -189,7 +196,9 @@ describe('without --public-url: the daemon does not know the address residents u
   const h = useWindow({ args: ['--notify-command', `${SEND} ${path.join(tmp, 'unused.txt')}`] });
 
   it('409 no_public_url', async () => {
+    assert.equal((await h.get('/api/v1/hall')).body.link_sms, false, 'the pages at home are told');
     const web = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal((await h.sget(`/api/v1/staff/cases/${web.id}`)).body.link_sms, false, 'the staff page is told');
     assertError(await h.spost(`/api/v1/staff/cases/${web.id}/send-link`), 409, 'no_public_url');
   });
 });
