@@ -23,7 +23,7 @@ import {
   homeScreen, categoryScreen, policiesScreen, overviewScreen, noticeScreen, triageScreen,
 } from './browse.js';
 import { officeScreen } from './office.js';
-import { caseLink } from './online.js';
+import { caseLink, loadHall } from './online.js';
 
 // The case screens (and the code screen, which shares their fields) load
 // when first wanted, not before the home screen: they are half the kiosk's
@@ -335,6 +335,9 @@ history.replaceState(navEntry(), '', location.hash || '#/');
 setLang(state.lang);
 applyChrome();
 route();
+// from home, what this hall can do for a lost case link, before a screen
+// says it (online.js)
+if (!KIOSK) loadHall();
 // After an upgrade the kiosk loads the new build by itself, on its home
 // screen as the last resident left it (nothing typed, no 大字 or English
 // on, no dialog) and untouched for the idle time: nothing is lost, and

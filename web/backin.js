@@ -10,6 +10,7 @@ import { t } from './i18n.js';
 import { el, show, go, busy, backButton, friendly, KIOSK } from './core.js';
 import { api, ApiError } from './api.js';
 import { fieldErrorP } from './fields.js';
+import { lostLinkWords } from './online.js';
 
 const CASE_ID = /([0-9a-f]{32})\/?$/i;
 // a ticket: a letter and 3 digits, 4 to 6 once a busy day used A001 … Z999 (window.h)
@@ -110,7 +111,7 @@ export function codeScreen() {
     // at home the one looking here may have handed a case in online and
     // lost its link: there is no number to type for it (the lookup takes
     // only today's tickets), and starting again makes a second application
-    KIOSK ? null : el('p', { id: 'code-online' }, t('codeOnlineWeb')),
+    KIOSK ? null : lostLinkWords(el('p', { id: 'code-online' }), () => t('codeOnlineWeb')),
     slot,
     form,
   ], { focus: code });

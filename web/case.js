@@ -11,7 +11,7 @@ import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
 } from './core.js';
-import { caseLinkBox, onlineScreen } from './online.js';
+import { caseLinkBox, onlineScreen, lostLinkWords } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
 import { api, ApiError, serverNow } from './api.js';
 import { windowName } from './calls.js';
@@ -182,7 +182,9 @@ function caseGone(messageKey = 'errCaseGone') {
   show([
     el('h1', {}, t('errTitle')),
     el('div', { class: 'notice notice-error', role: 'alert', id: 'case-gone' },
-      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')), wt(messageKey))),
+      el('p', {}, el('strong', { class: 'prefix' }, t('errorPrefix')),
+        // from home: how a lost link is found again, by what this hall can do
+        KIOSK ? wt(messageKey) : lostLinkWords(el('span'), () => wt(messageKey)))),
     el('div', { class: 'actions' }, button(t('homeLong'), () => hooks.reset(), 'btn btn-primary')),
   ]);
 }

@@ -283,7 +283,13 @@ export const STRINGS = {
     codeIntro: '请把凭条或补正告知单上的二维码对准扫描口；没有二维码时，请输入凭条上的排队号（例如 A017）。',
     codeIntroWeb: '请输入凭条上的排队号（例如 A017）；也可以用手机扫描凭条或补正告知单上的二维码，直接打开办件。',
     // a case handed in from home has no ticket: what finds it is its link
-    codeOnlineWeb: '在网上提交的事没有排队号，请打开提交时保存的办件链接查看。找不到链接的，请不要重新办理，以免重复提交；请打电话问大厅（电话写在每个事项说明的“咨询电话”里），工作人员核对后会用短信把办件链接发到您办理时填写的手机上，不会在电话里念链接。',
+    codeOnlineWeb: '在网上提交的事没有排队号，请打开提交时保存的办件链接查看。找不到链接的，请不要重新办理，以免重复提交。',
+    // what finds a lost web link, by what this hall can do (GET /api/v1/hall,
+    // online.js lostLink): a text to the mobile on the case only with a
+    // sender and a public address; else the window, with the ID card
+    lostLinkSms: '要找回链接，请打电话问大厅（电话写在每个事项说明的“咨询电话”里），工作人员核对后会用短信把办件链接发到您办理时填写的手机上，不会在电话里念链接。',
+    lostLinkSmsPhone: '要找回链接，请打电话 {phone} 问大厅，工作人员核对后会用短信把办件链接发到您办理时填写的手机上，不会在电话里念链接。',
+    lostLinkHall: '要找回这件办件，请带上身份证件到大厅的综合窗口，工作人员核对后会帮您找到它。本大厅不能用短信补发办件链接，也不会在电话里念链接。',
     codeLabel: '二维码或排队号',
     codeGo: '查找',
     codeUnknown: '没有认出这个号码。请扫描凭条上的二维码，或输入排队号，例如 A017。',
@@ -331,7 +337,9 @@ export const STRINGS = {
     caseLinkTitle: '您的办件链接',
     // a case not handed in ends after a day idle (SWEEP_IDLE_WINDOW_SECONDS)
     // the link is the case's key: whoever has it reads and changes the case
-    caseLinkText: '请收藏或复制这个链接，不要转发给别人。一天之内打开它，可以接着填写；提交以后，用它查看审核结果。找不到链接时，可以打电话请大厅用短信发到您填写的手机上。',
+    caseLinkText: '请收藏或复制这个链接，不要转发给别人。一天之内打开它，可以接着填写；提交以后，用它查看审核结果。',
+    caseLinkLostSms: '找不到链接时，可以打电话请大厅用短信发到您填写的手机上。',
+    caseLinkLostHall: '找不到链接时，请带上身份证件到大厅的综合窗口，工作人员会帮您找到这件办件。',
     caseLinkLabel: '办件链接',
     caseLinkCopy: '复制链接',
     caseLinkCopied: '已复制。',
@@ -379,8 +387,8 @@ export const STRINGS = {
     errCaseGone: '这次办理已经结束或者找不到了，请从首页重新开始。',
     // from home, a link that finds nothing: starting again from 首页 makes
     // a second application of one already handed in
-    errCaseGoneWeb: '没有找到这件事：打开的链接可能不完整，或者这件事已经过了保存期限。请打开您保存的完整办件链接。已经提交过的，请不要从首页重新办理，以免重复提交；找不到链接的，请先打电话问大厅（电话写在每个事项说明的“咨询电话”里），工作人员核对后会用短信把办件链接发到您办理时填写的手机上。',
-    errLinkCutWeb: '这个办件链接不完整，后面少了字（复制或转发时可能被截断了）。请打开您保存的完整链接，它的最后是 32 位字母和数字。已经提交过的，请不要从首页重新办理，以免重复提交；找不到完整链接的，请先打电话问大厅（电话写在每个事项说明的“咨询电话”里），工作人员核对后会用短信把办件链接发到您办理时填写的手机上。',
+    errCaseGoneWeb: '没有找到这件事：打开的链接可能不完整，或者这件事已经过了保存期限。请打开您保存的完整办件链接。已经提交过的，请不要从首页重新办理，以免重复提交。',
+    errLinkCutWeb: '这个办件链接不完整，后面少了字（复制或转发时可能被截断了）。请打开您保存的完整链接，它的最后是 32 位字母和数字。已经提交过的，请不要从首页重新办理，以免重复提交。',
     errCaseClosed: '这次办理已经提交，不能再修改。',
     errTriageMissing: '引导问答暂时不能使用，请到综合窗口咨询。',
     errRatingFailed: '评价没有提交成功：{msg}',
@@ -662,7 +670,10 @@ export const STRINGS = {
     codeTitle: 'I have a slip / correction notice',
     codeIntro: 'Hold the QR code of your slip or correction notice to the scanner; without a code, type the queue number on the slip (for example A017).',
     codeIntroWeb: 'Type the queue number on the slip (for example A017); or scan the QR code of your slip or correction notice with your phone to open the case.',
-    codeOnlineWeb: 'An application handed in online has no queue number: open the link you saved when you handed it in. If you cannot find it, please do not apply again, which would make a second application; call the hall instead (the number is under “Phone” on each item’s page): the staff will check and text the link to the mobile number you gave, never read it out over the phone.',
+    codeOnlineWeb: 'An application handed in online has no queue number: open the link you saved when you handed it in. If you cannot find it, please do not apply again, which would make a second application.',
+    lostLinkSms: 'To get the link back, call the hall (the number is under “Phone” on each item’s page): the staff will check and text the link to the mobile number you gave, never read it out over the phone.',
+    lostLinkSmsPhone: 'To get the link back, call the hall on {phone}: the staff will check and text the link to the mobile number you gave, never read it out over the phone.',
+    lostLinkHall: 'To find the application again, bring your ID card to the general window of the hall: the staff will check it and find the application for you. This hall cannot text the link, and nobody reads it out over the phone.',
     codeLabel: 'QR code or queue number',
     codeGo: 'Find',
     codeUnknown: 'This number was not recognised. Scan the QR code on the slip, or type the queue number, for example A017.',
@@ -703,7 +714,9 @@ export const STRINGS = {
     owedAllIn: 'The documents missing when you took the number have all been handed in; the window has them.',
 
     caseLinkTitle: 'The link to your application',
-    caseLinkText: 'Bookmark or copy this link, and do not pass it on. Open it within a day to go on filling in; once handed in, open it to see the result of the review. If you lose it, the hall can text it to the mobile number you gave: call them.',
+    caseLinkText: 'Bookmark or copy this link, and do not pass it on. Open it within a day to go on filling in; once handed in, open it to see the result of the review.',
+    caseLinkLostSms: 'If you lose it, the hall can text it to the mobile number you gave: call them.',
+    caseLinkLostHall: 'If you lose it, bring your ID card to the general window of the hall, and the staff will find the application for you.',
     caseLinkLabel: 'Application link',
     caseLinkCopy: 'Copy link',
     caseLinkCopied: 'Copied.',
@@ -747,8 +760,8 @@ export const STRINGS = {
     errSubmitKept: 'Not sent: {msg} Your answers are still here; tap "Try again" in a moment, or ask at the general window.',
     errSubmitKeptWeb: 'Not sent: {msg} Your answers are still here; tap "Try again" in a moment. {ask}',
     errCaseGone: 'This application has ended or cannot be found. Please start again from the home screen.',
-    errCaseGoneWeb: 'This application cannot be found: the link may be incomplete, or the application is past the time it is kept. Please open the whole link you saved. If you have handed it in already, please do not start again from the home screen, which would make a second application; if you cannot find the link, please call the hall first (the number is under “Phone” on each item’s page): the staff will check and text the link to the mobile number you gave.',
-    errLinkCutWeb: 'This link is incomplete: its end is missing (it may have been cut when copied or forwarded). Please open the whole link you saved; it ends in 32 letters and digits. If you have handed it in already, please do not start again from the home screen, which would make a second application; if you cannot find the whole link, please call the hall first (the number is under “Phone” on each item’s page): the staff will check and text the link to the mobile number you gave.',
+    errCaseGoneWeb: 'This application cannot be found: the link may be incomplete, or the application is past the time it is kept. Please open the whole link you saved. If you have handed it in already, please do not start again from the home screen, which would make a second application.',
+    errLinkCutWeb: 'This link is incomplete: its end is missing (it may have been cut when copied or forwarded). Please open the whole link you saved; it ends in 32 letters and digits. If you have handed it in already, please do not start again from the home screen, which would make a second application.',
     errCaseClosed: 'This application has been submitted and can no longer be changed.',
     errTriageMissing: 'The question guide is not available right now. Please ask at the general window.',
     errRatingFailed: 'The rating was not sent: {msg}',

@@ -6,10 +6,45 @@
 
 import { t, getLang } from './i18n.js';
 import { el, zh, show, button, hooks } from './core.js';
+import { api } from './api.js';
 
 // The address that opens the case again (#/case/ID, read from the server):
 // never with the page's query, so never a kiosk's flag or test timers.
 export const caseLink = id => location.origin + '/#/case/' + id;
+
+// What this hall can do for a resident who lost a web case's link (GET
+// /api/v1/hall, ours): text it to the mobile on the case (only with a
+// sender and a public address, `serve --notify-command`, `--public-url`),
+// or find the case at the window when the resident brings the ID card.
+// Asked once a page load (app.js, from home); until it answers, or when it
+// cannot be read, the pages promise no text: the window is true of every
+// hall, and a promise a hall cannot keep has the resident phone for nothing.
+let hall = null;
+let hallAsk = null;
+export function loadHall() {
+  if (!hallAsk) {
+    hallAsk = api('/api/v1/hall').then((r) => { hall = r.body; return hall; },
+      () => { hallAsk = null; return null; });
+  }
+  return hallAsk;
+}
+
+// node's words: base() then how a lost link is found again (key + 'Sms'
+// or key + 'Hall'; key 'lostLink' names the hall's own phone where it has
+// one, for a page that shows no item), drawn again if the hall's answer
+// comes after the screen.
+export function lostLinkWords(node, base, key = 'lostLink') {
+  const draw = () => {
+    let tail = t(key + 'Hall');
+    if (hall && hall.link_sms) {
+      tail = key === 'lostLink' && hall.phone ? t('lostLinkSmsPhone', { phone: hall.phone }) : t(key + 'Sms');
+    }
+    node.textContent = base() + (getLang() === 'en' ? ' ' : '') + tail;
+  };
+  draw();
+  if (!hall) loadHall().then((h) => { if (h) draw(); });
+  return node;
+}
 
 // The case link, to bookmark or copy. The copy falls back to selecting the
 // link where the browser offers no clipboard (a page served over plain
@@ -32,7 +67,7 @@ export function caseLinkBox(c) {
   }, 'btn', { id: 'case-link-copy' });
   return el('section', { class: 'card case-link', 'aria-labelledby': 'case-link-h' },
     el('h2', { id: 'case-link-h' }, t('caseLinkTitle')),
-    el('p', {}, t('caseLinkText')),
+    lostLinkWords(el('p', { id: 'case-link-text' }), () => t('caseLinkText'), 'caseLinkLost'),
     el('p', {}, link),
     el('div', { class: 'actions' }, copy),
     said);

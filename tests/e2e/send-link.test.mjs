@@ -58,6 +58,8 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     const kp = await kioskPage(k, PHONE_VIEW);
     try {
       await atRoute(kp.page, /^#\/code$/, () => kp.page.goto(`${k.url}/#/code`));
+      // drawn again once the hall's answer (GET /api/v1/hall) is in
+      await kp.page.locator('#code-online', { hasText: '用短信把办件链接' }).waitFor();
       const text = await kp.page.locator('#code-online').innerText();
       assert.match(text, /请打电话问大厅/);
       assert.match(text, /用短信把办件链接发到您办理时填写的手机上/);
