@@ -168,7 +168,7 @@ export async function homeScreen(query) {
     el('div', { class: 'triage-entry' },
       bigButton(t('triageButton'), t('triageButtonSub'), () => go('#/triage'), 'btn btn-accent btn-big')),
     el('div', { class: 'triage-entry code-entry' },
-      bigButton(t('codeButton'), t('codeButtonSub'), () => go('#/code'), 'btn btn-big')),
+      bigButton(t('codeButton'), t(KIOSK ? 'codeButtonSub' : 'codeButtonSubWeb'), () => go('#/code'), 'btn btn-big')),
     tiles,
   ]);
   if (state.query) runSearch(state.query);

@@ -279,6 +279,10 @@ export const STRINGS = {
     // a case opened again by its slip's code, or a ticket and last four
     codeButton: '我有凭条 / 补正告知单',
     codeButtonSub: '扫描凭条上的二维码，继续办理或查看进度',
+    // from home: a phone has no scanner here (its camera opens the QR's
+    // link by itself), and a case handed in online has no slip: a resident
+    // who lost its link looked for a way back on this screen and found none
+    codeButtonSubWeb: '输入凭条上的排队号查看进度；在网上办的事找不到办件链接，也请点这里',
     codeTitle: '我有凭条 / 补正告知单',
     codeIntro: '请把凭条或补正告知单上的二维码对准扫描口；没有二维码时，请输入凭条上的排队号（例如 A017）。',
     codeIntroWeb: '请输入凭条上的排队号（例如 A017）；也可以用手机扫描凭条或补正告知单上的二维码，直接打开办件。',
@@ -667,6 +671,7 @@ export const STRINGS = {
     returnedMarkedHere: 'What to correct on this step is marked “{mark}”.',
     codeButton: 'I have a slip / correction notice',
     codeButtonSub: 'Scan the QR code on it to go on or see the progress',
+    codeButtonSubWeb: 'Type the queue number on it to see the progress; lost the link of an application made online? Tap here too',
     codeTitle: 'I have a slip / correction notice',
     codeIntro: 'Hold the QR code of your slip or correction notice to the scanner; without a code, type the queue number on the slip (for example A017).',
     codeIntroWeb: 'Type the queue number on the slip (for example A017); or scan the QR code of your slip or correction notice with your phone to open the case.',

@@ -15,6 +15,22 @@ import { errorText } from './auth.js';
 const enc = encodeURIComponent;
 const ui = {};
 
+// Whether this hall can text a link at all (GET /api/v1/hall, as the
+// pages at home ask): a hall without a sender or --public-url has no
+// 短信发送办件链接 on any case, and its card told the staffer to press it.
+// null until known: the card's words then name no button.
+let sms = null;
+const HINT_FIND = '居民在网上办的事找不到办件链接时，输入居民办理时填写的手机号或身份证号，打开找到的办件。';
+const HINT_KEEP = '不要在电话里念链接，也不要说出办件里填写的内容。';
+function hintText() {
+  if (sms === true) return `${HINT_FIND}居民打电话来问的，核对手机尾号后用“短信发送办件链接”把链接发到办件里留的手机上。${HINT_KEEP}`;
+  if (sms === false) {
+    return `${HINT_FIND}本大厅没有设置短信发送（或对外网址），不能补发办件链接：居民打电话来问的，`
+      + `请居民带身份证件到综合窗口；居民在窗口的，核对身份证件后打开办件查看。${HINT_KEEP}`;
+  }
+  return HINT_FIND + HINT_KEEP;
+}
+
 // 2026-12-07 of a stored UTC time, by the staff PC's clock
 function day(iso) {
   const d = new Date(iso);
@@ -48,12 +64,22 @@ export function linkFindCard(open, badge) {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), find);
   });
+  hallLoad();
   return el('section', { class: 'card', id: 'link-find-card', 'aria-labelledby': 'link-find-h' },
     el('h2', { id: 'link-find-h' }, '网上办件找回链接'),
-    el('p', { class: 'hint', id: 'link-find-hint' },
-      '居民在网上办的事找不到办件链接、打电话来问时，输入居民办理时填写的手机号或身份证号，打开找到的办件，'
-      + '再用“短信发送办件链接”把链接发到办件里留的手机上。不要在电话里念链接，也不要说出办件里填写的内容。'),
+    ui.hint = el('p', { class: 'hint', id: 'link-find-hint' }, hintText()),
     form, ui.msg, ui.table);
+}
+
+// with each card drawn: the daemon's options do not change while it runs,
+// but a restart with others reloads no staff page
+async function hallLoad() {
+  try {
+    sms = !!(await api('/api/v1/hall')).body.link_sms;
+  } catch {
+    return;
+  }
+  if (ui.hint) ui.hint.textContent = hintText();
 }
 
 async function find() {
@@ -83,7 +109,7 @@ async function find() {
       'aria-label': `打开 ${c.title}（${day(c.created_at)} 开始）` }, '打开')))));
   ui.table.hidden = l.cases.length === 0;
   say(ui.msg, l.cases.length
-    ? `找到 ${l.cases.length} 件网上办件。请问清居民办的是哪件事，打开它再发送链接。`
+    ? `找到 ${l.cases.length} 件网上办件。请问清居民办的是哪件事，${sms === true ? '打开它再发送链接' : '再打开它'}。`
     : '没有找到这个号码的网上办件。请核对号码；在自助机或窗口办的事不在这里，凭排队凭条查看。',
   l.cases.length ? 'ok' : 'error');
 }

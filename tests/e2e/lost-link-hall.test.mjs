@@ -11,8 +11,8 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useKiosk, kioskPage, atRoute, axeSerious } from './helpers.mjs';
-import { makeTmp, rmTmp } from '../api/helpers.mjs';
+import { useKiosk, kioskPage, atRoute, axeSerious, staffLogin } from './helpers.mjs';
+import { addUser, makeTmp, rmTmp } from '../api/helpers.mjs';
 import { apiPost, ID, NAME } from './labour-case.mjs';
 
 const PHONE_VIEW = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true };
@@ -55,6 +55,30 @@ async function wordsAt(k, hash, sel) {
   }
 }
 
+// The staff page's 网上办件找回链接: its words, once the hall's answer is in,
+// and the line after a search that finds the case.
+async function staffCard(k, expect) {
+  addUser(path.join(k.tmp, 'e2e.db'), 'wang', 'staff', 'wang-password-1');
+  await webCase(k.url);
+  const s = await kioskPage(k, { viewport: { width: 1400, height: 1000 }, hasTouch: false });
+  try {
+    const hall = s.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/hall');
+    await staffLogin(s.page, k.url, 'wang', 'wang-password-1');
+    await s.page.locator('#link-find-card').waitFor();
+    await hall;
+    await s.page.locator('#link-find-hint', { hasText: expect }).waitFor();
+    const hint = await s.page.locator('#link-find-hint').innerText();
+    await s.page.locator('#link-find-q').fill(ID);
+    await s.page.locator('#link-find-card').getByRole('button', { name: '查找' }).click();
+    await s.page.locator('#link-find tbody tr').first().waitFor();
+    const found = await s.page.locator('#link-find-msg').innerText();
+    s.assertClean('the staff page');
+    return { hint, found };
+  } finally {
+    await s.context.close();
+  }
+}
+
 const SCREENS = [
   ['我有凭条', () => '#/code', '#code-online'],
   ['a link that finds nothing', () => `#/case/${'f'.repeat(32)}`, '#case-gone'],
@@ -87,6 +111,12 @@ describe('a hall that texts a lost link (--notify-command, --public-url, --hall-
     assert.doesNotMatch(zh, /带上身份证件/);
     assert.match(en, /the hall can text it to the mobile number you gave/);
   });
+
+  it('the staff card says to text the link after checking the tail', async () => {
+    const { hint, found } = await staffCard(k, /短信发送办件链接/);
+    assert.match(hint, /核对手机尾号后用“短信发送办件链接”把链接发到办件里留的手机上/);
+    assert.match(found, /打开它再发送链接/);
+  });
 });
 
 describe('a hall that cannot text (no --notify-command, no --public-url)', () => {
@@ -111,5 +141,35 @@ describe('a hall that cannot text (no --notify-command, no --public-url)', () =>
     assert.doesNotMatch(zh, /短信/);
     assert.match(en, /If you lose it, bring your ID card to the general window/);
     assert.doesNotMatch(en, /text it/);
+  });
+
+  it('the staff card names no 短信发送办件链接: the caller comes to the window', async () => {
+    const { hint, found } = await staffCard(k, /不能补发办件链接/);
+    assert.match(hint, /居民打电话来问的，请居民带身份证件到综合窗口/);
+    assert.doesNotMatch(hint, /短信发送办件链接/);
+    assert.doesNotMatch(found, /发送链接/);
+  });
+});
+
+describe('the home screen at home', () => {
+  const k = useKiosk({});
+
+  it('says 我有凭条 is also where a lost web link is looked for; the kiosk keeps its scanner words', async () => {
+    for (const [url, view, re, not] of [
+      [`${k.url}/#/`, PHONE_VIEW, /在网上办的事找不到办件链接，也请点这里/, /扫描/],
+      [`${k.url}/?kiosk=1#/`, {}, /扫描凭条上的二维码/, /网上/]]) {
+      const kp = await kioskPage(k, view);
+      try {
+        await atRoute(kp.page, /^#\/$/, () => kp.page.goto(url));
+        const b = kp.page.locator('.code-entry button');
+        const text = await b.innerText();
+        assert.match(text, re, url);
+        assert.doesNotMatch(text, not, url);
+        await atRoute(kp.page, /^#\/code$/, () => b.click());
+        kp.assertClean(url);
+      } finally {
+        await kp.context.close();
+      }
+    }
   });
 });
