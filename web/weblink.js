@@ -64,11 +64,10 @@ export function linkFindCard(open, badge) {
     e.preventDefault();
     busy(form.querySelector('[type=submit]'), find);
   });
+  ui.hint = el('p', { class: 'hint', id: 'link-find-hint' }, hintText());
   hallLoad();
   return el('section', { class: 'card', id: 'link-find-card', 'aria-labelledby': 'link-find-h' },
-    el('h2', { id: 'link-find-h' }, '网上办件找回链接'),
-    ui.hint = el('p', { class: 'hint', id: 'link-find-hint' }, hintText()),
-    form, ui.msg, ui.table);
+    el('h2', { id: 'link-find-h' }, '网上办件找回链接'), ui.hint, form, ui.msg, ui.table);
 }
 
 // with each card drawn: the daemon's options do not change while it runs,
