@@ -3,6 +3,7 @@
 // a handed-in case (staff.test.mjs, backin.test.mjs) or its form (keypad.test.mjs);
 // and a 高龄津贴 case at its review (visit.test.mjs, calendar-year.test.mjs).
 import assert from 'node:assert/strict';
+import { authHeaders } from '../api/helpers.mjs';
 
 export const ID = '11010519850315102X';
 export const NAME = '张晓梅';
@@ -61,4 +62,42 @@ export async function longevityCase(base, channel = 'kiosk') {
   });
   await post(`/api/v1/cases/${c.id}/steps/3`, {});
   return c.id;
+}
+
+// An ID number of 17 digits with its check character (GB 11643).
+export function cnId(d17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...d17].reduce((a, c, i) => a + Number(c) * w[i], 0);
+  return d17 + '10X98765432'[sum % 11];
+}
+
+// A 残疾人证 case (a pickup item) of the resident name with idNumber on the
+// daemon at base: handed in at the kiosk, every paper and a good form,
+// taken along its chain by the staff session (login's) and done, so that
+// it waits to be collected (待领取; ready-list.test.mjs,
+// ready-fold.test.mjs, ready-scan.test.mjs). Returns {id, ticket}.
+export async function readyCase(base, staff, name, idNumber) {
+  const PROC = 'disability-certificate';
+  const post = (p, body, headers) => apiPost(base, p, body, headers);
+  const r = await fetch(`${base}/api/v1/procedures/${PROC}`);
+  assert.equal(r.status, 200);
+  const P = await r.json();
+  const { id } = await post('/api/v1/cases', { procedure: PROC, channel: 'kiosk' });
+  await post(`/api/v1/cases/${id}/conditions`, { confirmed: P.conditions.map(() => true) });
+  const answers = { category: '肢体', guardian_apply: 'no', name, id_number: idNumber,
+    mobile: '13800138000', address: '幸福路12号3单元401室' };
+  for (const [n, s] of P.steps.entries()) {
+    if (s.if) continue;    // the guardian's step: not for this resident
+    const body = {};
+    if (s.fields.length) body.fields = Object.fromEntries(s.fields.filter((f) => !f.if).map((f) => [f.key, answers[f.key]]));
+    if (s.checklist.length) body.checklist = Object.fromEntries(s.checklist.map((i) => [i.id, true]));
+    await post(`/api/v1/cases/${id}/steps/${n}`, body);
+  }
+  const { ticket } = await post(`/api/v1/cases/${id}/submit`, {});
+  const h = authHeaders(staff);
+  await post(`/api/v1/staff/cases/${id}/accept`, {}, h);
+  await post(`/api/v1/staff/cases/${id}/pass`, { note: '已发评定表' }, h);
+  await post(`/api/v1/staff/cases/${id}/pass`, { note: '评定为肢体三级' }, h);
+  assert.equal((await post(`/api/v1/staff/cases/${id}/complete`, { outcome: '残疾人证已送回社区' }, h)).status, 'ready');
+  return { id, ticket };
 }

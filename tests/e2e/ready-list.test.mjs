@@ -15,18 +15,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { useKiosk, kioskPage, staffLogin, poll, axeSerious, shot } from './helpers.mjs';
-import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { labourCase } from './labour-case.mjs';
+import { addUser, login } from '../api/helpers.mjs';
+import { labourCase, readyCase as sharedReadyCase, cnId } from './labour-case.mjs';
 
 const k = useKiosk();
-const PROC = 'disability-certificate';
-
-// An ID number of 17 digits with its check character (GB 11643).
-function cnId(d17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...d17].reduce((a, c, i) => a + Number(c) * w[i], 0);
-  return d17 + '10X98765432'[sum % 11];
-}
 
 describe('待领取: a case done, waiting to be collected', () => {
   let kp, page, staff, caseId, ticket;
@@ -37,29 +29,7 @@ describe('待领取: a case done, waiting to be collected', () => {
     assert.ok(r.ok, `${p}: ${r.status} ${t}`);
     return JSON.parse(t);
   };
-  // A resident's case at the kiosk, every paper and a good form, taken
-  // along its chain and done: 待领取. Returns {id, ticket}.
-  const readyCase = async (name, idNumber) => {
-    const P = await json(`/api/v1/procedures/${PROC}`);
-    const id = (await json('/api/v1/cases', { procedure: PROC, channel: 'kiosk' })).id;
-    await json(`/api/v1/cases/${id}/conditions`, { confirmed: P.conditions.map(() => true) });
-    const answers = { category: '肢体', guardian_apply: 'no', name, id_number: idNumber,
-      mobile: '13800138000', address: '幸福路12号3单元401室' };
-    for (const [n, s] of P.steps.entries()) {
-      if (s.if) continue;    // the guardian's step: not for this resident
-      const body = {};
-      if (s.fields.length) body.fields = Object.fromEntries(s.fields.filter((f) => !f.if).map((f) => [f.key, answers[f.key]]));
-      if (s.checklist.length) body.checklist = Object.fromEntries(s.checklist.map((i) => [i.id, true]));
-      await json(`/api/v1/cases/${id}/steps/${n}`, body);
-    }
-    const t = (await json(`/api/v1/cases/${id}/submit`, {})).ticket;
-    const h = authHeaders(staff);
-    await json(`/api/v1/staff/cases/${id}/accept`, {}, h);
-    await json(`/api/v1/staff/cases/${id}/pass`, { note: '已发评定表' }, h);
-    await json(`/api/v1/staff/cases/${id}/pass`, { note: '评定为肢体三级' }, h);
-    assert.equal((await json(`/api/v1/staff/cases/${id}/complete`, { outcome: '残疾人证已送回社区' }, h)).status, 'ready');
-    return { id, ticket: t };
-  };
+  const readyCase = (name, idNumber) => sharedReadyCase(k.url, staff, name, idNumber);
   // Waits for a refresh of the staff page's lists that came after now: a
   // resident hands in a case, and the queue (drawn in the same turn as
   // 待领取, staff.js refreshQueue) shows it.
