@@ -7,9 +7,10 @@
 // Up to 500 rows sat open under 办理中 on every staff page, drawn again
 // every 5 s: the queue's other lists were pushed down a long page, and a
 // staffer scrolling or tabbing through them lost the row under the pointer
-// or the focus at each refresh. Now the list is folded by default under
-// its heading (the count stays in it), a box filters it as the staffer
-// types, and a refresh that brings the same rows draws nothing.
+// or the focus at each refresh. Now the list is folded under its heading
+// (the count stays in it) unless this PC left it unfolded, a box filters
+// it as the staffer types, and a refresh that brings the same rows draws
+// nothing.
 //
 // The lists carry no names (they are seen over a staffer's shoulder): a
 // name typed is looked up by the server among all the cases waiting
@@ -22,6 +23,11 @@ import { api } from './api.js';
 const enc = encodeURIComponent;
 // how long typing rests before a name is looked up
 const NAME_WAIT_MS = 300;
+// Whether the list is unfolded on this PC, kept in localStorage as 本窗口号
+// is (staff.js WINDOW_KEY): a desk that hands certificates out all day
+// unfolded it again at every load of the page (each login, F5). It belongs
+// to the desk, not to whoever logs in there, and says nothing of anyone.
+const OPEN_KEY = 'spkiosk.ready-open';
 
 let ui = {};
 let listed = [];           // the queue's `ready`, as last received
@@ -39,7 +45,7 @@ export function readyCard({ open, when }) {
   ui.count = el('span', { id: 'ready-count' }, '');
   ui.toggle = el('button', {
     type: 'button', class: 'fold-btn', id: 'ready-toggle', 'aria-expanded': 'false', 'aria-controls': 'ready-part',
-    onClick: () => setOpen(ui.toggle.getAttribute('aria-expanded') !== 'true'),
+    onClick: () => setOpen(ui.toggle.getAttribute('aria-expanded') !== 'true', true),
   }, el('span', { class: 'fold-mark', 'aria-hidden': 'true' }), '待领取 ', ui.count);
   ui.body = el('tbody');
   ui.q = el('input', {
@@ -73,12 +79,25 @@ export function readyCard({ open, when }) {
     el('p', { id: 'ready-q-hint', class: 'hint' }, '证件号后四位（如 002X）、姓名（写全名）、排队号或事项名称；只剩一件时按回车打开。'),
     ui.found,
     table);
+  setOpen(storedOpen(), false);
   return [el('h2', { id: 'ready-h', class: 'fold-h' }, ui.toggle), ui.part];
 }
 
-function setOpen(open) {
+// Folded unless this PC left it unfolded; folded too where the browser
+// keeps nothing.
+function storedOpen() {
+  try { return localStorage.getItem(OPEN_KEY) === '1'; } catch { return false; }
+}
+
+// keep: the staffer's click, remembered on this PC
+function setOpen(open, keep) {
   ui.toggle.setAttribute('aria-expanded', String(open));
   ui.part.hidden = !open;
+  if (!keep) return;
+  try {
+    if (open) localStorage.setItem(OPEN_KEY, '1');
+    else localStorage.removeItem(OPEN_KEY);
+  } catch { /* the fold holds for this page; the next load folds it */ }
 }
 
 // The queue's answer came (every 5 s): the count, and the rows if they changed.
