@@ -56,11 +56,19 @@ export function readyCard({ open, when }) {
     draw();
     lookUp(true);
   });
-  // Enter opens the one case the box leaves
+  // Enter opens the one case the box leaves, or the slip just scanned
   ui.q.addEventListener('keydown', (e) => {
     if (e.isComposing) return;
     if (e.key === 'Enter') {
       e.preventDefault();
+      const slip = scannedSlip(ui.q.value);
+      if (slip) {
+        ui.q.value = slip.typed;
+        draw();
+        lookUp(false);
+        ui.open(slip.id);
+        return;
+      }
       const only = shownRows();
       if (only.length === 1) ui.open(only[0].id);
     }
@@ -109,6 +117,20 @@ export function drawReady(q) {
   if (ui.count.textContent !== count) ui.count.textContent = count;
   draw();
   lookUp(false);
+}
+
+// A slip scanned while the cursor was in the box: the scanner types like
+// a keyboard, so its code ran on from what the staffer had typed (a last
+// four, often digits) and its Enter found nothing. A slip's QR holds the
+// case's id, alone or at the end of the kiosk's address of the case
+// (…/#/case/ID, print.c print_qr_payload); 32 hex digits are in no last
+// four, name, ticket or item. {id, typed: the box without the code}, or
+// null.
+function scannedSlip(raw) {
+  const m = /(?:https?:\/\/\S*?#\/case\/)?([0-9a-f]{32})(?![0-9a-f])/i.exec(raw);
+  if (!m) return null;
+  const typed = (raw.slice(0, m.index) + raw.slice(m.index + m[0].length)).trim();
+  return { id: m[1].toLowerCase(), typed };
 }
 
 // What the box asks: the text as typed (trimmed) and its capitals (an ID
