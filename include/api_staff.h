@@ -8,7 +8,7 @@
 #include "http.h"
 
 enum MHD_Result api_staff_queue(struct http_request *req);
-enum MHD_Result api_staff_ready_named(struct http_request *req); /* GET …/staff/ready?name=, ours */
+enum MHD_Result api_staff_ready_named(struct http_request *req); /* POST …/staff/ready/search, ours */
 enum MHD_Result api_staff_case(struct http_request *req);       /* {id-or-ticket} */
 enum MHD_Result api_staff_start(struct http_request *req);      /* POST …/staff/cases */
 enum MHD_Result api_staff_accept(struct http_request *req);

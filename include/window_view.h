@@ -31,7 +31,7 @@
  * Returns 0 and *out (caller frees) or -1. */
 int window_view_queue_json(struct db *db, char **out);
 
-/* GET /api/v1/staff/ready?name=NAME: {"ready":[entry…]}, the cases
+/* POST /api/v1/staff/ready/search {"name"}: {"ready":[entry…]}, the cases
  * waiting to be collected (待领取) of which a text field's answer is
  * exactly name (the resident without the slip gives their name; the
  * queue's entries carry none), first done first; at most WINDOW_QUEUE_MAX,

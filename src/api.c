@@ -382,7 +382,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/session", api_auth_session, HTTP_PUBLIC, false},
     /* the staff window (api_staff.c) */
     {"GET", "/api/v1/staff/queue", api_staff_queue, HTTP_STAFF, false},
-    {"GET", "/api/v1/staff/ready", api_staff_ready_named, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/ready/search", api_staff_ready_named, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/call-next", api_staff_call_next, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases", api_staff_start, HTTP_STAFF, true},
     {"GET", "/api/v1/staff/cases/{}", api_staff_case, HTTP_STAFF, false},

@@ -111,28 +111,38 @@ enum MHD_Result api_staff_queue(struct http_request *req)
  * procedure holds a few dozen characters at most. */
 #define API_STAFF_NAME_MAX 256
 
-/* 待领取 by the resident's name (ours): ?name=, trimmed as answers are. */
+/* 待领取 by the resident's name (ours): {"name"}, trimmed as answers are.
+ * A POST, as the lost link's search: a resident's name in an address
+ * stays in a proxy's access log and the browser's history, and the page
+ * asks again at each refresh while the name is in its box. */
 enum MHD_Result api_staff_ready_named(struct http_request *req)
 {
-    const char *q = http_query(req, "name"), *s = NULL;
+    const char *q, *s = NULL;
     char name[API_STAFF_NAME_MAX + 1];
     enum MHD_Result res;
     struct db *db;
+    cJSON *body;
     size_t n = 0;
     char *json;
 
     if (!api_staff_begin(req, &res, &db))
         return res;
+    if (!(body = reply_json_body(req, &res)))
+        return res;
+    q = bodies_text(body, "name");
     if (q && (n = strnlen(q, API_STAFF_NAME_MAX + 1)) <= API_STAFF_NAME_MAX && utf8_valid(q, n))
         s = utf8_trim(q, &n);
-    if (!s || n == 0)
-        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_query",
-                                "请输入居民的姓名（写全名，最多 80 个字）");
-    memcpy(name, s, n);
-    name[n] = '\0';
-    if (window_view_ready_named_json(db, name, &json) != 0)
-        return reply_internal(req);
-    return reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    if (!s || n == 0) {
+        res = http_reply_error(req, 422, "bad_name", "请输入居民的姓名（写全名，最多 80 个字）");
+    } else {
+        memcpy(name, s, n);
+        name[n] = '\0';
+        res = window_view_ready_named_json(db, name, &json) != 0
+                  ? reply_internal(req)
+                  : reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    }
+    cJSON_Delete(body);
+    return res;
 }
 
 enum MHD_Result api_staff_case(struct http_request *req)

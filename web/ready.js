@@ -14,7 +14,8 @@
 //
 // The lists carry no names (they are seen over a staffer's shoulder): a
 // name typed is looked up by the server among all the cases waiting
-// (GET /api/v1/staff/ready?name=), which answers the matching cases' list
+// (POST /api/v1/staff/ready/search: a name never in an address), which
+// answers the matching cases' list
 // entries, never the name.
 
 import { el, redrawRows } from './core.js';
@@ -208,7 +209,7 @@ function lookUp(wait) {
     const seq = ++lookupSeq;
     let entries = [], failed = false;
     try {
-      entries = (await api('/api/v1/staff/ready?name=' + enc(raw))).body.ready || [];
+      entries = (await api('/api/v1/staff/ready/search', { method: 'POST', body: { name: raw } })).body.ready || [];
     } catch {
       // the lists' own matches stay; the line says the name was not looked up
       failed = true;
