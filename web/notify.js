@@ -38,6 +38,14 @@ function whyFailed(e) {
   return '发送时系统出了问题，会自动重试';
 }
 
+// The number as the list shows it: a link text's only as its tail (尾号
+// 8000), since nobody phones about it and the row is seen over a
+// shoulder; the weblink card names the same tail.
+function shownPhone(n) {
+  if (!n.phone) return '';
+  return n.kind === 'link' ? `尾号 ${n.phone.slice(-4)}` : n.phone;
+}
+
 function state(n, command) {
   // the resident came back and handed the case in again: nobody phoned
   if (n.done && n.done_by === '~resident') return el('span', { class: 'badge badge-ok' }, `不用再通知 · 居民已重新提交 ${hm(n.done)}`);
@@ -65,7 +73,7 @@ function state(n, command) {
   // a link text nobody phones about: the staffer only clears it off the list
   const word = n.kind === 'link' ? '不再发送' : '已通知';
   const btn = el('button', { type: 'button', class: 'btn btn-small notify-done',
-    'aria-label': `${word}：${n.phone || '没有电话'} ${n.ticket || ''} ${n.title}` }, word);
+    'aria-label': `${word}：${shownPhone(n) || '没有电话'} ${n.ticket || ''} ${n.title}` }, word);
   btn.addEventListener('click', () => busy(btn, () => markDone(n)));
   parts.push(el('div', { class: 'btn-row' }, btn));
   return el('div', {}, ...parts);
@@ -79,7 +87,7 @@ function render(l) {
     : '请按电话告知居民，告知后点“已通知”。';
   phoneRows(ui, l.notifications.map((n) => el('tr', {
     'data-id': String(n.id), class: n.done ? 'is-done' : undefined },
-  el('td', {}, n.phone || '—'),
+  el('td', {}, shownPhone(n) || '—'),
   el('td', {}, caseButton(ui.open, n.case, n.ticket, n.title)),
   // a refusal at intake is kind rejected too (the contract's three); its text says 不予受理
   el('td', {}, n.title, ' ', el('span', { class: 'badge' },

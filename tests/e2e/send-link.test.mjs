@@ -115,6 +115,8 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     const nt = await n.innerText();
     assert.ok(nt.includes(`${PUBLIC}/#/case/…`), nt);
     assert.ok(!nt.includes(c.web), nt);
+    // nobody phones about a link text: its number only as the tail
+    assert.ok(nt.includes('尾号 8000') && !nt.includes(MOBILE), nt);
 
     // pressed again at once: refused in words, nothing sent twice
     await pane.locator('#link-send').click();
