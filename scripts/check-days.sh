@@ -67,7 +67,7 @@ for when in "$@"; do
             ;;
         *)
             # one file at a time, as `make district` and `make e2e` run them
-            SPKIOSK_BIN=$bin SHOTS=${SHOTS:-$(dirname "$bin")/e2e-shots} faketime -f "$off" \
+            SPKIOSK_BIN=$bin faketime -f "$off" \
                 node --test --test-concurrency=1 "tests/$suite/" >"$log" 2>&1
             ;;
         esac

@@ -7,13 +7,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
-import { kioskPage, atRoute, poll, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { kioskPage, atRoute, poll, SAMPLE_TREE, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
 let line = 0;
@@ -33,7 +30,7 @@ before(async () => {
   h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
   addUser(db, 'boss', 'admin', PW);
   h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
 });
 after(async () => {
   try {

@@ -9,17 +9,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
 import {
-  kioskPage, atRoute, h1Text, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, PORTRAIT, WEB_DIR,
-} from './helpers.mjs';
+  kioskPage, atRoute, h1Text, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, PORTRAIT, WEB_DIR, launchBrowser } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
 const ID = 'residence-certificate';
 const REL = `certificates/${ID}.md`;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const h = { daemon: null, browser: null, tmp: null, url: '', tree: '' };
 before(async () => {
@@ -32,7 +28,7 @@ before(async () => {
   });
   addUser(db, 'boss', 'admin', PW);
   h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
 });
 after(async () => {
   try {

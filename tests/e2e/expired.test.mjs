@@ -6,9 +6,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startDaemon, makeTmp, stopChecked, SAMPLE_TREE } from '../api/helpers.mjs';
-import { kioskPage, shot, axeSerious, atRoute, smallTargets, smallText, poll, WEB_DIR } from './helpers.mjs';
+import { kioskPage, shot, axeSerious, atRoute, smallTargets, smallText, poll, WEB_DIR, launchBrowser } from './helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const serve = (db, tz) => startDaemon({
@@ -28,7 +27,7 @@ describe('an earlier day\'s ticket at the kiosk', () => {
     assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
     d = await serve(db, 'Etc/GMT+12');
     h.url = d.url;
-    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    h.browser = await launchBrowser();
     kp = await kioskPage(h);
   });
   after(async () => {

@@ -6,7 +6,6 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -27,14 +26,31 @@ process.env.TZ = 'Asia/Shanghai';
 // The UI the binary carries is what ships; E2E_WEB=DIR serves a folder
 // instead (only while the embedded copy lags behind web/).
 export const WEB_DIR = process.env.E2E_WEB || '';
-// Screenshots: never inside the repository's tracked folders.
-export const SHOTS = process.env.SHOTS || path.join(os.tmpdir(), 'spkiosk-e2e-shots');
+// Screenshots, for people (docs/img, a look at a screen), never for an
+// assertion: taken only when SHOTS names a folder (`make e2e-shots`), never
+// inside the repository's tracked folders. Each full-page picture cost 0.35
+// s of a browser's time, 261 of them per run: a fifth of `make check`'s
+// browser tests on two cores, which ran past CI's ten minutes (12-07).
+export const SHOTS = process.env.SHOTS || '';
 
 export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// The browser of a test file: Debian's chromium, launched for the file,
+// or, under `make e2e` (tests/e2e/browser-server.mjs), a connection to the
+// one browser every file of the run shares (E2E_BROWSER_WS). Each page
+// has its own context either way (kioskPage), so nothing is shared between
+// files but the browser's processes; close() of a connection ends its
+// contexts and the connection, not the browser. A launch took 0.48 s of a
+// busy machine's two cores, about a hundred per run (12-07).
+export async function launchBrowser() {
+  const ws = process.env.E2E_BROWSER_WS;
+  if (ws) return chromium.connect(ws);
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
 
 // Registers before/after hooks for the file: a daemon over the sample
 // library (or tree) on a fresh database, and one browser. h.url,
@@ -55,7 +71,7 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
       args: [...(WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : []), ...args], env,
     });
     h.url = h.daemon.url;
-    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    h.browser = await launchBrowser();
   });
   // The evaluator's address of window w ('/rate?window=3&key=…'), its key
   // made by the daemon's first admin once per window, as the admin's
@@ -233,7 +249,9 @@ export async function h1Text(page) {
 let shotDirMade = false;
 // fullPage: false for a screen with a dialog (a fixed overlay covers the
 // viewport only, so a full-page picture would show the page below it).
+// Returns the file written, or null when SHOTS is unset.
 export async function shot(page, name, { fullPage = true } = {}) {
+  if (!SHOTS) return null;
   if (!shotDirMade) { fs.mkdirSync(SHOTS, { recursive: true }); shotDirMade = true; }
   const file = path.join(SHOTS, name.replace(/[^A-Za-z0-9._-]+/g, '-') + '.png');
   await page.screenshot({ path: file, fullPage, animations: 'disabled', caret: 'hide' });

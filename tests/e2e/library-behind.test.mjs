@@ -8,14 +8,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { addUser, makeTmp, startDaemon, stopChecked, writeTree } from '../api/helpers.mjs';
 import { proc } from '../api/admin-helpers.mjs';
-import { kioskPage, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { kioskPage, poll, axeSerious, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const GIT_ENV = {
   ...process.env,
   GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent', GIT_TERMINAL_PROMPT: '0',
@@ -51,7 +48,7 @@ before(async () => {
   h.daemon = await startDaemon({ tree: h.hall, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
   addUser(db, 'boss', 'admin', PW);
   h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
 });
 after(async () => {
   try {

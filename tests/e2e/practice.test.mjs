@@ -10,12 +10,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
 import { addUser, authHeaders, login, makeTmp, request, startDaemon, stopChecked, userCmd } from '../api/helpers.mjs';
-import { SAMPLE_TREE, kioskPage, shot, poll, axeSerious, horizontalOverflow, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { SAMPLE_TREE, kioskPage, shot, poll, axeSerious, horizontalOverflow, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PW = 'wang-password-1';
 const TARGET = '外地户籍，居住证已过期';
 
@@ -50,7 +47,7 @@ before(async () => {
   const l = await request(`${h.url}/api/v1/staff/practice`, { headers: { Cookie: wang.cookie } });
   h.item = l.body.procedures.find((p) => p.id === 'labour-handbook');
   h.items = l.body.procedures.length;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
 });
 after(async () => {
   try {

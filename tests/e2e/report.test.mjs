@@ -10,14 +10,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
 import { addUser, login, makeTmp, request, startDaemon, stopChecked, authHeaders, userCmd, stoppedClockFor } from '../api/helpers.mjs';
 import { WINDOW_TREE, residentCase } from '../api/staff-helpers.mjs';
-import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { kioskPage, shot, poll, axeSerious, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // The daemon's clock and the page's stand still at the instant this file
 // was loaded: the day scripted below is the day the page shows. On running
 // clocks, a run begun at 23:59:57 in Beijing (faketime) scripted the day
@@ -60,7 +57,7 @@ before(async () => {
   // alone): recorded, kept out of 好评率 and said apart
   assert.equal((await r.post(`/api/v1/cases/${b.id}/rating`, { score: 5 })).status, 204);
   assert.equal((await r.post(`/api/v1/cases/${a.id}/rating`, { score: 2 }, { Cookie: wang.cookie })).status, 204);
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
 });
 after(async () => {
   try {

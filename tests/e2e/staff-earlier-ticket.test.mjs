@@ -7,9 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startDaemon, makeTmp, stopChecked, addUser, SAMPLE_TREE } from '../api/helpers.mjs';
-import { kioskPage, staffLogin, openStaffCase, WEB_DIR } from './helpers.mjs';
+import { kioskPage, staffLogin, openStaffCase, WEB_DIR, launchBrowser } from './helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
 const serve = (db, tz) => startDaemon({
@@ -30,7 +29,7 @@ describe('an earlier day\'s ticket on the staff page', () => {
     assert.deepEqual([info.code, info.signal], [0, null], d.stderr());
     d = await serve(db, 'Etc/GMT-14');
     h.url = d.url;
-    h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    h.browser = await launchBrowser();
     kp = await kioskPage(h, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
   });
   after(async () => {

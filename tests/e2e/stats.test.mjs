@@ -7,14 +7,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
-import { kioskPage, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, WEB_DIR } from './helpers.mjs';
+import { kioskPage, shot, poll, axeSerious, SAMPLE_TREE, LANDSCAPE, WEB_DIR, launchBrowser } from './helpers.mjs';
 
 const PW = 'admin-pass-42';
 const ID = 'residence-certificate';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const h = { daemon: null, browser: null, tmp: null, url: '' };
 before(async () => {
@@ -25,7 +22,7 @@ before(async () => {
   });
   addUser(db, 'boss', 'admin', PW);
   h.url = h.daemon.url;
-  h.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  h.browser = await launchBrowser();
   // two residents start at the kiosk; one rates the service 4
   const post = async (p, body) => {
     const r = await fetch(`${h.url}${p}`, { method: 'POST', body: JSON.stringify(body),
