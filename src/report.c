@@ -462,7 +462,9 @@ static int report_late_list(struct db *db, const struct report_bind *b, int ymd,
         if (a > 0)
             break;
     }
-    if (a == 0 && s != SQLITE_DONE)
+    /* a break leaves a row; an error is an error even with the list full
+     * (a is 1 then from the first statement) */
+    if (s != SQLITE_DONE && s != SQLITE_ROW)
         goto out;
     /* the corrected cases came after the others: one order for the page */
     if (r->n_late > 1)
