@@ -273,13 +273,13 @@ deb-check: deb
 # Browser tests. `make e2e-shots` also writes the screens' pictures to
 # $(BUILD)/e2e-shots (not committed; docs/img copies some of them): 261
 # full-page pictures took 0.35 s of a browser each, and check does without.
-# Three files at a time: each has its own daemon and browser, and most of a
-# file's time is waiting for the page (polls, settle delays, held
-# requests): one at a time took 317 s, two 193-223 s, three 171 s on a quiet
-# machine (2026-12-06); three passed twice more at load average 8-11 (208
-# and 227 s). The longest file (the staff window, 43 s) bounds what more
-# would give.
-E2E_JOBS ?= 3
+# Four files at a time, each with its own daemon. On 2026-12-06 (fewer
+# files) one at a time took 317 s, two 193-223 s, three 171 s. By 2026-12-07
+# the suite was CPU-bound on two cores (CPU pressure 51 %): three and four
+# files each took 424 s while every file launched its own chromium; with one
+# chromium for all (below), on the dev build, two took 453 s, three 398 s
+# (384 s in a fresh clone), four 374 s, each passing all 479.
+E2E_JOBS ?= 4
 # One chromium serves every file (tests/e2e/browser-server.mjs).
 e2e: $(BUILD)/spkiosk node_modules/.package-lock.json
 	SPKIOSK_BIN=$(abspath $(BUILD)/spkiosk) node tests/e2e/browser-server.mjs \
