@@ -71,6 +71,14 @@ export async function phoneLoad(ui, url, draw, what) {
   if (ui.loadFailed && ui.note.textContent === ui.loadFailed) ui.note.textContent = '';
   ui.loadFailed = '';
   draw(l);
+  // the list now shows whether the lost change was recorded; a later
+  // failed refresh is said again (the flag stayed set before, and a
+  // refresh that failed after the network came back said nothing)
+  if (ui.changeLost) {
+    ui.changeLost = false;
+    ui.note.textContent = '网络已恢复，列表已经更新。刚才没有收到回复的那一项，请在列表里看看记上了没有；' +
+      '没有的话再点一次，已经记上的会提示，不会记两次。';
+  }
 }
 
 // POST body to url, draw the list it answers and say done; on failure say

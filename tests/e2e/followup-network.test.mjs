@@ -2,8 +2,10 @@
 // back from a laptop or phone on the road). The result may or may not have
 // reached the daemon: the line says both, the note written stays in its
 // box, and the list's failing refresh does not put 回访列表没有更新 alone
-// over it. Back online, the same press records it once. A refresh that
-// failed is no longer said once the list loads again (the line stayed).
+// over it. Back online, the list loads and the line says to look and press
+// again; a refresh failing after that is said again (r6's Q7: it said
+// nothing). The same press records it once. A refresh that failed is no
+// longer said once the list loads again (the line stayed).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -59,6 +61,16 @@ describe('a call-back recorded while the network drops', () => {
     assert.match(await said.innerText(), /也可能已经记上了/);
     assert.doesNotMatch(await said.innerText(), /回访列表没有更新/);
 
+    // back online, the list loads: the line says so and what to do; the
+    // note was not recorded, so it is still in its box
+    await page.unroute(lists);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await said.filter({ hasText: '网络已恢复' }).waitFor();
+    assert.equal(await box.inputValue(), note, 'the note is still in its box after the list loads');
+    // and a refresh failing after that is said again
+    await page.route(lists, (r) => r.abort('internetdisconnected'));
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await said.filter({ hasText: '回访列表没有更新' }).waitFor();
     await page.unroute(lists);
     await page.locator(`#followup tr[data-id="${f.id}"] .followup-satisfied`).click();
     await said.filter({ hasText: '已记录' }).waitFor();
