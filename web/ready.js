@@ -82,7 +82,7 @@ export function readyCard({ open, when }) {
       el('th', { scope: 'col' }, '证件号'), el('th', { scope: 'col' }, '办好'))),
     ui.body);
   ui.part = el('div', { id: 'ready-part', hidden: true },
-    el('p', { class: 'hint' }, '居民来领取没带凭条的，在下面输入证件号后四位或居民的姓名找到办件打开，核对身份证件后交给居民，再点“居民已领取”。'),
+    el('p', { class: 'hint' }, '居民带了凭条的，用扫码枪扫凭条上的二维码，办件就打开了（光标在下面的框里也可以扫）。没带凭条的，在框里输入证件号后四位或居民的姓名找到办件打开。核对身份证件后交给居民，再点“居民已领取”。'),
     el('label', { for: 'ready-q' }, '查找待领取的办件'),
     ui.q,
     el('p', { id: 'ready-q-hint', class: 'hint' }, '证件号后四位（如 002X）、姓名（写全名）、排队号或事项名称；只剩一件时按回车打开。'),
