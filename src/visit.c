@@ -307,37 +307,52 @@ static int visit_case_load(struct db *db, const char *id, struct case_state *cs,
     return r;
 }
 
-/* One row of the list: the item's title from the version the case pinned. */
+/* Starts a row of either list in arr: loads the case into cs (the
+ * caller frees it whatever this returns) and adds what both rows show,
+ * the item's title from the version the case pinned. Returns 0 with *row
+ * in arr, 1 for a case left out (visit_case_load), -1 on error. */
+static int visit_row_start(struct db *db, cJSON *arr, const char *id, struct case_state *cs, cJSON **row)
+{
+    struct refusal e;
+    cJSON *o;
+    int r, rc = 0;
+
+    r = visit_case_load(db, id, cs, &e);
+    if (r != 0)
+        return r;
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    rc |= visit_add_str(o, "id", cs->id);
+    rc |= visit_add_str(o, "procedure", cs->procedure);
+    rc |= visit_add_str(o, "title", cs->model->title);
+    rc |= visit_add_str(o, "date", cs->r.visit_date);
+    rc |= visit_add_str(o, "slot", cs->r.visit_slot);
+    rc |= visit_add_str(o, "address", cs->r.visit_address);
+    rc |= visit_add_str(o, "phone", cs->r.visit_phone);
+    *row = o;
+    return rc;
+}
+
+/* One row of the list: overdue, a rest day, and the corrected case's
+ * resumed dates beside what visit_row_start adds. */
 static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char *date,
                           const struct workdays *cal, int today)
 {
-    bool overdue;
     struct case_state cs;
-    struct refusal e;
-    cJSON *o;
-    int r, rc = 0, ymd;
+    cJSON *o = NULL;
+    int r, rc, ymd;
 
-    r = visit_case_load(db, id, &cs, &e);
-    if (r > 0) {
+    r = visit_row_start(db, arr, id, &cs, &o);
+    if (r != 0) {
         cases_state_free(&cs);
-        return 0;
+        return r > 0 ? 0 : -1;
     }
-    if (r < 0 || !(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
-        cases_state_free(&cs);
-        return -1;
-    }
-    rc |= visit_add_str(o, "id", cs.id);
-    rc |= visit_add_str(o, "procedure", cs.procedure);
-    rc |= visit_add_str(o, "title", cs.model->title);
-    overdue = strcmp(cs.r.visit_date, date) < 0;
-    rc |= visit_add_str(o, "date", cs.r.visit_date);
-    rc |= cJSON_AddBoolToObject(o, "overdue", overdue) ? 0 : -1;
+    rc = cJSON_AddBoolToObject(o, "overdue", strcmp(cs.r.visit_date, date) < 0) ? 0 : -1;
     /* booked while the calendar lacked its year, on a day it now rests */
     rc |= cJSON_AddBoolToObject(o, "rest_day", validate_date(cs.r.visit_date, strlen(cs.r.visit_date), &ymd) == 0 &&
                                                    !workdays_is_working(cal, ymd)) ? 0 : -1;
-    rc |= visit_add_str(o, "slot", cs.r.visit_slot);
-    rc |= visit_add_str(o, "address", cs.r.visit_address);
-    rc |= visit_add_str(o, "phone", cs.r.visit_phone);
     /* a corrected case whose resident asked for the visit: on the hall's
      * clock from then, late by the dates it resumes to (the day's report) */
     rc |= relay_resume_json(db, &cs, cal, today, o);
@@ -349,27 +364,15 @@ static int visit_list_add(struct db *db, cJSON *arr, const char *id, const char 
 static int visit_returned_add(struct db *db, cJSON *arr, const char *id)
 {
     struct case_state cs;
-    struct refusal e;
-    cJSON *o;
-    int r, rc = 0;
+    cJSON *o = NULL;
+    int r, rc;
 
-    r = visit_case_load(db, id, &cs, &e);
-    if (r > 0) {
+    r = visit_row_start(db, arr, id, &cs, &o);
+    if (r != 0) {
         cases_state_free(&cs);
-        return 0;
+        return r > 0 ? 0 : -1;
     }
-    if (r < 0 || !(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
-        cases_state_free(&cs);
-        return -1;
-    }
-    rc |= visit_add_str(o, "id", cs.id);
-    rc |= visit_add_str(o, "procedure", cs.procedure);
-    rc |= visit_add_str(o, "title", cs.model->title);
-    rc |= visit_add_str(o, "date", cs.r.visit_date);
-    rc |= visit_add_str(o, "slot", cs.r.visit_slot);
-    rc |= visit_add_str(o, "address", cs.r.visit_address);
-    rc |= visit_add_str(o, "phone", cs.r.visit_phone);
-    rc |= visit_add_str(o, "returned_at", cs.w.returned_at[0] ? cs.w.returned_at : NULL);
+    rc = visit_add_str(o, "returned_at", cs.w.returned_at[0] ? cs.w.returned_at : NULL);
     rc |= visit_add_str(o, "returned_by", cs.w.returned_by[0] ? cs.w.returned_by : NULL);
     cases_state_free(&cs);
     return rc;
