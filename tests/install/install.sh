@@ -124,6 +124,52 @@ else
     fail "ExecStartPre did not copy a library that checks clean: $pre"
 fi
 
+# the nightly backup copies the database the configuration names, as the
+# service serves it: the unit once named /var/lib/spkiosk/spkiosk.db
+# itself, and a hall that set `db = …` elsewhere in spkiosk.conf got copies
+# of a file nobody served, or a failure every night, with no word why. Its
+# command run as written, the configuration's path moved into $tmp, with a
+# `db` in a folder of its own; and the folder of the installed
+# configuration's db is one the unit may write (ProtectSystem=strict: a WAL
+# reader writes the -shm beside the file, the outcome goes into it)
+bunit=$root/lib/systemd/system/spkiosk-backup.service
+moved=$tmp/srv/hall.db
+mkdir -p "$tmp/srv"
+printf 'db = %s\n' "$moved" >"$tmp/moved.conf"
+to_tmp() {
+    sed -e "s|$CONF_AT|$tmp/moved.conf|g" -e "s|/var/lib/spkiosk|$tmp/state|g" \
+        -e "s|/var/backups/spkiosk|$tmp/nightly|g" -e "s|/usr/bin/spkiosk|$root/usr/bin/spkiosk|g"
+}
+CONF_AT=/etc/spkiosk/spkiosk.conf
+if printf '%s\n' a-long-enough-password |
+    "$root/usr/bin/spkiosk" user add wang --role staff --db "$moved" >/dev/null 2>"$tmp/add.log"; then
+    envs=$(sed -n 's/^Environment=//p' "$bunit" | to_tmp | tr '\n' ' ')
+    bcmd=$(sed -n 's/^ExecStart=//p' "$bunit" | to_tmp)
+    copy=$(cd "$tmp" && env -i PATH=/usr/bin:/bin sh -c "export $envs; $bcmd" 2>"$tmp/nightly.log")
+    if [ -n "$copy" ] && [ -f "$copy" ] &&
+        [ "$(sqlite3 "$copy" "SELECT name FROM users" 2>&1)" = wang ]; then
+        ok "the backup unit copies the database spkiosk.conf names ($CONF_AT's db)"
+    else
+        fail "the backup unit did not copy the configured database: $bcmd ($envs): $(cat "$tmp/nightly.log")"
+    fi
+else
+    fail "user add for the backup's database: $(cat "$tmp/add.log")"
+fi
+dbdir=$(sed -n 's/^db *= *//p' "$conf")
+dbdir=${dbdir%/*}
+for u in spkiosk-backup; do
+    covered=no
+    for p in $(sed -n 's/^ReadWritePaths=//p' "$root/lib/systemd/system/$u.service"); do
+        p=${p#-}
+        case "$dbdir/" in "${p%/}/"*) covered=yes ;; esac
+    done
+    [ $covered = yes ] && ok "$u.service may write $dbdir, the folder of spkiosk.conf's db" ||
+        fail "$u.service's ReadWritePaths do not cover $dbdir, the folder of spkiosk.conf's db"
+done
+grep -qx 'StateDirectory=spkiosk' "$unit" && [ "$dbdir" = /var/lib/spkiosk ] &&
+    ok "spkiosk.service may write $dbdir (StateDirectory=)" ||
+    fail "spkiosk.service's StateDirectory is not $dbdir, the folder of spkiosk.conf's db"
+
 # every Documentation= of every unit is there (`systemctl help`): a man page
 # installed here, or a file (the pull timer named deployment.md under
 # /usr/share/doc, which neither make install nor the package installs)
