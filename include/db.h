@@ -24,6 +24,17 @@ struct db;
  * message in err. The caller closes it with db_close(). */
 int db_open(const char *path, struct db **out, char *err, size_t errlen);
 
+#define DB_HINT_MAX 400             /* bytes of db_rights_hint's text, NUL included */
+
+/* What to do about a database at path that this process may not write or
+ * read, for a message about errno e, in out (cap bytes, DB_HINT_MAX
+ * enough): "" unless e is EACCES, EPERM or EROFS; for the first two, who
+ * owns the file, who runs this process and the chown that fixes it; for
+ * EROFS, that its folder is read-only here (a read-only mount, or under
+ * systemd a folder outside the units' ReadWritePaths=) and the drop-in
+ * that lets it be written. Begins with a space, in parentheses. */
+void db_rights_hint(const char *path, int e, char *out, size_t cap);
+
 /* db_open of a file that must exist: never makes one. For a command that
  * writes a line into the database it was given (`spkiosk backup` records
  * its outcome): a database deleted meanwhile must not come back empty

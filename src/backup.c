@@ -233,9 +233,17 @@ static int backup_source_open(const char *path, int flags, double deadline, sqli
         r = sqlite3_exec(h, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
         if (r == SQLITE_OK)
             break;
-        /* said before the ROLLBACK, whose success clears it ("not an error") */
-        if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED)
-            snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(h));
+        /* said before the ROLLBACK, whose success clears it ("not an error");
+         * a WAL reader makes the -shm beside the file, and a folder
+         * read-only here (the unit's sandbox around a db moved elsewhere)
+         * was only "unable to open database file" */
+        if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) {
+            char hint[DB_HINT_MAX], dir[BACKUP_PATH_MAX];
+            backup_dirname(path, dir);
+            db_rights_hint(path, access(dir, W_OK) != 0 && errno == EROFS ? EROFS : 0, hint,
+                           sizeof hint);
+            snprintf(err, errlen, "cannot read %s: %s%s", path, sqlite3_errmsg(h), hint);
+        }
         (void)sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
         if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED) {
             sqlite3_close(h);

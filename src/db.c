@@ -534,20 +534,27 @@ int db_write_held(struct db *db)
     return db->locked;
 }
 
-/* What an IT officer does about a database this process may not write
- * (err of errno e on path): who owns the file and who runs the daemon,
- * and the chown that fixes it. A restore by hand with cp as root leaves
- * it root's, and the service then answered 500 to every case with
- * /healthz green (an IT officer's review). "" when e is not about rights. */
-static void db_rights_hint(const char *path, int e, char *out, size_t cap)
+/* A restore by hand with cp as root leaves the database root's, and the
+ * service then answered 500 to every case with /healthz green (an IT
+ * officer's review): the owner, the uid and the chown that fixes it. A
+ * folder read-only to the process is most often the units' sandbox
+ * (ProtectSystem=strict) around a `db` moved out of /var/lib/spkiosk: the
+ * backup said only "unable to open database file", then to chown a file
+ * whose owner was right. */
+void db_rights_hint(const char *path, int e, char *out, size_t cap)
 {
     struct stat st;
+    const char *slash = strrchr(path, '/'), *folder = slash ? path : ".";
+    int n = !slash || slash == path ? 1 : (int)(slash - path);
 
     out[0] = '\0';
     if (e != EACCES && e != EPERM && e != EROFS)
         return;
     if (e == EROFS) {
-        snprintf(out, cap, " (the file system is mounted read-only)");
+        snprintf(out, cap, " (its folder is read-only to this process: a read-only mount, or, "
+                 "under systemd, a folder outside the unit's ReadWritePaths=: `systemctl edit "
+                 "spkiosk spkiosk-backup` and add [Service] ReadWritePaths=%.*s to each; "
+                 "docs/deployment.md, \"A database elsewhere\")", n, folder);
         return;
     }
     if (stat(path, &st) == 0)
@@ -585,7 +592,7 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
         int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) {
             int e = errno;
-            char hint[320];
+            char hint[DB_HINT_MAX];
             db_rights_hint(path, e, hint, sizeof hint);
             /* "cannot create" sent the officer looking for a missing file */
             snprintf(err, errlen, "cannot %s %s: %s%s", access(path, F_OK) == 0 ? "open" : "create",
@@ -606,15 +613,17 @@ static int db_open_as(const char *path, bool create, struct db **out, char *err,
     /* SQLite opens a file it may not write read-only, silently: every
      * write would fail later, one 500 at a time */
     if (sqlite3_db_readonly(db->h, "main") == 1) {
-        char hint[320];
-        db_rights_hint(path, EACCES, hint, sizeof hint);
+        char hint[DB_HINT_MAX];
+        /* the file's rights, or a read-only folder (EROFS) */
+        int e = access(path, W_OK) != 0 && errno == EROFS ? EROFS : EACCES;
+        db_rights_hint(path, e, hint, sizeof hint);
         snprintf(err, errlen, "cannot write %s%s", path, hint);
         goto fail;
     }
     if (sqlite3_busy_timeout(db->h, DB_BUSY_MS) != SQLITE_OK ||
         sqlite3_exec(db->h, db_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
         int code = sqlite3_errcode(db->h) & 0xff, e = sqlite3_system_errno(db->h);
-        char hint[320];
+        char hint[DB_HINT_MAX];
         db_rights_hint(path, e, hint, sizeof hint);
         /* an IT officer's review found no word on what to do */
         snprintf(err, errlen, "cannot configure %s: %s%s", path, sqlite3_errmsg(db->h),
@@ -1476,8 +1485,11 @@ int db_lock_take(const char *path, char *err, size_t errlen)
                      "the database's owner, chown spkiosk:spkiosk %s, or delete it)",
                      lock, strerror(e), (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
                      (unsigned)geteuid(), lock);
-        else
-            snprintf(err, errlen, "cannot open the lock file %s: %s", lock, strerror(e));
+        else {
+            char hint[DB_HINT_MAX];
+            db_rights_hint(path, e == EROFS ? EROFS : 0, hint, sizeof hint);
+            snprintf(err, errlen, "cannot open the lock file %s: %s%s", lock, strerror(e), hint);
+        }
         return -1;
     }
     db_lock_give_owner(fd, lock, path);

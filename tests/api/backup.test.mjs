@@ -629,3 +629,45 @@ describe('a lock file replaced by a symbolic link', () => {
     assert.equal(fs.readFileSync(victim, 'utf8'), 'root:secret\n');
   });
 });
+
+// A hall that moves `db` out of /var/lib/spkiosk (a larger disk) without
+// giving the folder to the units (ReadWritePaths=; ProtectSystem=strict
+// makes the rest read-only): the backup said "unable to open database
+// file", then told the officer to chown a file whose owner was right, and
+// the daemon "Read-only file system". Both now say the folder is read-only
+// to them and name the drop-in. A read-only bind mount in a mount
+// namespace of the test's own plays the sandbox.
+describe('a database in a folder read-only to the process', () => {
+  const ROOT = process.getuid && process.getuid() === 0;
+  const canMount = ROOT && spawnSync('unshare', ['-m', 'true']).status === 0;
+  let tmp, srv, db;
+  before(() => {
+    tmp = makeTmp();
+    srv = path.join(tmp, 'srv');
+    fs.mkdirSync(srv);
+    db = path.join(srv, 'hall.db');
+  });
+  after(() => rmTmp(tmp));
+  // args run with srv read-only, in a mount namespace of their own
+  const readOnly = (args) => spawnSync('unshare', ['-m', 'sh', '-c',
+    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', 'sh', srv, BIN, ...args],
+  { encoding: 'utf8', timeout: 30_000 });
+  const said = (folder) => new RegExp(`its folder is read-only to this process: .*ReadWritePaths=${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to each`);
+
+  it('backup and serve say so and name ReadWritePaths=', { skip: !canMount && 'needs root and unshare -m' }, () => {
+    const add = spawnSync(BIN, ['user', 'add', 'wang', '--role', 'staff', '--db', db],
+      { encoding: 'utf8', input: 'a-long-password\n' });
+    assert.equal(add.status, 0, add.stderr);
+    const copy = path.join(tmp, 'copy.db');
+    let r = readOnly(['backup', '--db', db, copy]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^spkiosk backup: cannot read .*hall\.db: .*\(its folder is read-only/);
+    assert.match(r.stderr, said(srv));
+    assert.doesNotMatch(r.stderr, /chown/, 'the owner is right: no chown to advise');
+    assert.equal(fs.existsSync(copy), false);
+    r = readOnly(['serve', '--db', db, '--procedures', path.join(tmp, 'none'), '--listen', '127.0.0.1:0']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /Read-only file system/);
+    assert.match(r.stderr, said(srv));
+  });
+});
