@@ -25,9 +25,11 @@
  * or locked step is tried again after a short sleep, for at most
  * BACKUP_TIMEOUT_S in all. The copy is then a self-contained rollback-
  * journal file whose PRAGMA integrity_check answers exactly "ok"; it is
- * fsynced, renamed to file and the folder fsynced. Refuses a file that is
- * the database itself or its -wal, -shm or .lock. Returns 0, or -1 with a
- * message in err and no file left under either name by this call. */
+ * fsynced, renamed to file and the folder fsynced. Returns 0; 1 with a
+ * message in err, nothing read or written, when file (or "FILE.tmp") is
+ * the database itself or its -wal, -shm, -journal or .lock (a wrong
+ * command line, not a failed backup); or -1 with a message in err and no
+ * file left under either name by this call. */
 int backup_run(const char *db_path, const char *file, char *err, size_t errlen);
 
 /* Records the outcome of one `spkiosk backup` in the database at db_path

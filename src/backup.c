@@ -303,10 +303,12 @@ int backup_run(const char *db_path, const char *file, char *err, size_t errlen)
         snprintf(err, errlen, "there is no database at %s", db_path);
         return -1;
     }
+    /* a slip of the command line, not a backup that failed: 1, so that
+     * the caller records nothing */
     if (backup_is_live(db_path, file) || backup_is_live(db_path, tmp)) {
         snprintf(err, errlen, "%s is the live database %s or one of its files; give another name",
                  file, db_path);
-        return -1;
+        return 1;
     }
     if (backup_source_open(db_path, SQLITE_OPEN_READWRITE, deadline, &src, err, errlen) != 0)
         return -1;

@@ -85,10 +85,11 @@ static const char usage_backup[] =
     "absent. With --keep, the copy goes into DIR (created if missing) as\n"
     "spkiosk-YYYYMMDDTHHMMSSZ.db (UTC), and only the newest N such files in DIR are\n"
     "kept (N 1 to 1000), the copy just made always among them. Prints the copy's path.\n"
-    "Refuses to write over the database or its -wal, -shm or .lock. Exits 1 on any\n"
-    "failure, with the reason. Records the outcome (when, good or failed, the copy's\n"
-    "size or the reason) in the database, for GET /metrics, once the copy is on the\n"
-    "disk; a copy that cannot be recorded is said and still exits 0.\n";
+    "Refuses to write over the database or its -wal, -shm or .lock (exit 2, as for\n"
+    "any wrong command line, and nothing recorded). Exits 1 on any failure, with the\n"
+    "reason. Records the outcome (when, good or failed, the copy's size or the\n"
+    "reason) in the database, for GET /metrics, once the copy is on the disk; a copy\n"
+    "that cannot be recorded is said and still exits 0.\n";
 
 static const char usage_restore[] =
     "usage: spkiosk restore [--db FILE] BACKUP\n"
@@ -470,7 +471,7 @@ static int cmd_backup(int argc, char **argv)
     const char *db_path = NULL, *target = NULL;
     char err[512], file[4096], dbbuf[4096], why[600];
     long keep = 0;
-    int i, pruned;
+    int i, pruned, rc;
     unsigned leftovers = 0;
 
     if (has_help(argc, argv)) {
@@ -547,11 +548,18 @@ static int cmd_backup(int argc, char **argv)
         }
         snprintf(file, sizeof file, "%s", target);
     }
-    if (backup_run(db_path, file, err, sizeof err) != 0) {
+    if ((rc = backup_run(db_path, file, err, sizeof err)) != 0) {
         /* the name claimed above, still empty: no backup may look like one */
         if (keep)
             unlink(file);
-        goto failed;
+        if (rc < 0)
+            goto failed;
+        /* refused before anything was read: a wrong command line, as a
+         * FILE that is a folder is. Recorded, it was "the last backup
+         * failed" on /metrics and the admin console until the next night,
+         * while the nightly copies were fine */
+        fprintf(stderr, "spkiosk backup: %s\n", err);
+        return 2;
     }
     printf("%s\n", file);
     /* after the rename and the folder's fsync: a success recorded is a

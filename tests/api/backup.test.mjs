@@ -92,12 +92,21 @@ describe('backup under load, then restore', () => {
     assert.ok(!fs.existsSync(`${db}.restore-tmp`));
   });
 
-  it('backup refuses to write over the live database or its WAL', () => {
+  // a wrong command line, refused before anything is copied: exit 2, and
+  // not recorded as a failed backup, which /metrics' alert and the admin
+  // console's line then reported until the next night while the nightly
+  // backups were fine
+  it('backup refuses to write over the live database or its WAL, and records nothing', () => {
+    const before1 = sql(db, 'SELECT outcome, at, count FROM backup_outcomes ORDER BY outcome').stdout;
     for (const target of [db, `${db}-wal`]) {
       const r = run(['backup', '--db', db, target]);
-      assert.equal(r.status, 1, target);
-      assert.match(r.stderr, /live database/);
+      assert.equal(r.status, 2, target);
+      assert.match(r.stderr, /^spkiosk backup: .* is the live database .*; give another name\n$/);
+      assert.equal(r.stdout, '');
     }
+    assert.equal(sql(db, 'SELECT outcome, at, count FROM backup_outcomes ORDER BY outcome').stdout, before1,
+      'a refusal is no backup run: nothing recorded');
+    assert.equal(sql(db, "SELECT count(*) FROM backup_outcomes WHERE outcome = 'failed'").stdout, '0\n');
     const r = run(['backup', '--db', path.join(tmp, 'missing.db'), path.join(tmp, 'x.db')]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no database/);
