@@ -200,7 +200,10 @@ $(BUILD)/spkiosk.conf: dist/spkiosk.conf Makefile | $(BUILD)/obj
 	  echo "# service below; every other key is at its default, commented out."; \
 	  echo; \
 	  sed -e 's|^#listen = .*|listen = 127.0.0.1:8080|' \
-	      -e 's|^#db = .*|db = /var/lib/spkiosk/spkiosk.db|' \
+	      -e 's|^#db = .*|# the nightly backup (spkiosk-backup.service) copies this one too; a folder\
+# other than /var/lib/spkiosk needs ReadWritePaths= in both units\
+# (docs/deployment.md, "A database elsewhere")\
+db = /var/lib/spkiosk/spkiosk.db|' \
 	      -e 's|^#procedures = .*|procedures = /var/lib/spkiosk/procedures|' $<; } >$@.tmp && mv $@.tmp $@
 
 # the units name PREFIX's paths: made anew each time, PREFIX may differ.
