@@ -123,7 +123,9 @@ describe('the database of the commands beside serve', () => {
     fs.writeFileSync(bad, `db = ${hall}\nthreads = 4 # cores\n`);
     const env = { SPKIOSK_CONFIG: bad };
     for (const [args, input] of [[['user', 'list']], [['user', 'add', 'li', '--role', 'staff'], 'a-long-enough-password\n'],
-      [['restore', path.join(tmp, 'nothing.db')]]]) {
+      [['restore', path.join(tmp, 'nothing.db')]],
+      // the nightly backup's unit reads the service's file: said in its journal
+      [['backup', '--keep', '14', path.join(tmp, 'nightly-bad')]]]) {
       const r = run(args, { env, input });
       assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /spkiosk: configuration: /);
