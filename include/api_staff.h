@@ -22,6 +22,10 @@ enum MHD_Result api_staff_reject(struct http_request *req);
 enum MHD_Result api_staff_refuse(struct http_request *req); /* 不予受理, ours */
 enum MHD_Result api_staff_assign(struct http_request *req);
 enum MHD_Result api_staff_work(struct http_request *req);       /* GET …/staff/work */
+/* GET …/staff/corrections (?owner=NAME, ?all=1): the cases back with their
+ * residents for 补正, and corrected cases given up as no-shows
+ * (corrections.h); without either, those the session user answers for. */
+enum MHD_Result api_staff_corrections(struct http_request *req);
 enum MHD_Result print_staff_receipt(struct http_request *req);  /* 受理回执 */
 enum MHD_Result print_staff_rejection(struct http_request *req); /* 不予办理告知书 */
 enum MHD_Result api_staff_return(struct http_request *req);

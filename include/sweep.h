@@ -82,6 +82,13 @@ int sweep_run(struct db *db, time_t now, int retention_days, struct sweep_result
  * retention period, at least SWEEP_STALE_MIN_DAYS. */
 int sweep_stale_days(int retention_days);
 
+/* The retention period `serve` runs with (--retention-days), set once at
+ * start before any worker runs, for the lists that say when a case will
+ * be given up or erased (corrections.h); SWEEP_RETENTION_DEFAULT until
+ * set. A value out of 0..SWEEP_RETENTION_MAX is ignored. */
+void sweep_retention_set(int retention_days);
+int sweep_retention_get(void);
+
 /* Checkpoints the WAL and truncates it without waiting (db_wal_truncate).
  * 0 done; 1 a reader or writer is in the way; -1 on error. */
 int sweep_checkpoint(struct db *db);

@@ -17,6 +17,7 @@
 #include "case_view.h"
 #include "catalog.h"
 #include "clock.h"
+#include "corrections.h"
 #include "db.h"
 #include "display.h"
 #include "notify.h"
@@ -24,6 +25,7 @@
 #include "print.h"
 #include "reply.h"
 #include "relay.h"
+#include "sweep.h"
 #include "utf8.h"
 #include "validate.h"
 #include "window.h"
@@ -790,6 +792,32 @@ enum MHD_Result api_staff_work(struct http_request *req)
         res = reply_internal(req);
     else
         res = reply_doc_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+    catalog_release(c);
+    return res;
+}
+
+enum MHD_Result api_staff_corrections(struct http_request *req)
+{
+    const char *owner = http_query(req, "owner"), *all = http_query(req, "all");
+    struct catalog *c = NULL;
+    enum MHD_Result res;
+    struct db *db;
+    char *json = NULL;
+    bool everyone;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    everyone = all && strcmp(all, "1") == 0;
+    if ((owner && !accounts_name_valid(owner)) || (all && !everyone) || (owner && everyone))
+        return http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "筛选条件不对（工作人员的用户名，或 all=1 看全部），请刷新页面后重试");
+    if (!(c = catalog_acquire()))
+        return reply_internal(req);
+    if (corrections_json(db, everyone ? NULL : owner ? owner : req->user, catalog_calendar(c), clock_today(),
+                         sweep_retention_get(), &json) != 0)
+        res = reply_internal(req);
+    else
+        res = reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
     catalog_release(c);
     return res;
 }

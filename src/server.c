@@ -399,6 +399,7 @@ int server_run(const struct server_options *o)
     /* before the listening line: a start-up that cannot send says so
      * instead of serving a staff page that waits for sends in vain */
     notify_completed_set(o->notify_completed != 0);
+    sweep_retention_set(o->retention_days);
     if (o->notify_command && notify_start(o->notify_command) != 0)
         goto out;
     if (!(d = http_start(&cfg, &port)))

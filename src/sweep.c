@@ -388,6 +388,20 @@ static int sweep_pass_run(struct db *db, enum sweep_pass pass, const struct swee
     return rc;
 }
 
+/* set once at start (sweep_retention_set), read by the workers after */
+static int sweep_retention = SWEEP_RETENTION_DEFAULT;
+
+void sweep_retention_set(int retention_days)
+{
+    if (retention_days >= 0 && retention_days <= SWEEP_RETENTION_MAX)
+        sweep_retention = retention_days;
+}
+
+int sweep_retention_get(void)
+{
+    return sweep_retention;
+}
+
 int sweep_stale_days(int retention_days)
 {
     return retention_days > SWEEP_STALE_MIN_DAYS ? retention_days : SWEEP_STALE_MIN_DAYS;

@@ -1,0 +1,58 @@
+/* corrections: the cases the hall returned for 补正 (退回补正) that the
+ * resident has not brought back, and the corrected cases handed in again
+ * whose resident was called and did not come (过号): what the staffer who
+ * returned a case, or answers for it (首问负责), still has to follow up,
+ * and what the day's report counts as owed by residents. 我的待办 lists
+ * accepted cases only, the queue waiting ones, the day's report the
+ * hall's own delays: without this a return nobody corrected was on no
+ * list until the sweep gave it up (sweep.h), a month later by default.
+ *
+ * Read only; nothing here moves a case or counts as its activity.
+ */
+#ifndef SPK_CORRECTIONS_H
+#define SPK_CORRECTIONS_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "workdays.h"
+
+#define CORRECTIONS_MAX 500     /* entries in one answer */
+
+/* The list as JSON (caller frees *out with free):
+ * {"corrections":[{"id","ticket","ticket_day","procedure","title","status",
+ * "channel","returned_at","returned_by","owner","no_show_at","since",
+ * "days","ends_on","ending","stage":{"key","label","post"}|null,
+ * "committed","phone","home_visit","notice"}],
+ * "counts":{"total","returned","no_show","ending"}}.
+ * Cases `returned` and, still takeable (`accept` takes a no-show, its
+ * answers not erased yet), corrected cases `abandoned` as a no-show: their
+ * last return's instant and staffer, since (the local day of the return,
+ * or of the no-show), days (working days from since to today under cal),
+ * ends_on (the local day the sweep gives a returned case up, or retention
+ * erases a no-show's answers, if nothing happens before: stale_days or
+ * retention_days after its last activity), ending (ends_on is today or the
+ * next working day), phone (the number a notification would use:
+ * notify_phone; null when the case has none), home_visit (the item can be
+ * done at home by the B post), notice (the `returned` notification:
+ * {"done","done_by"} or null when none was queued). Soonest ends_on first.
+ * user non-NULL: only the cases user answers for, the owner, or for a case
+ * never accepted (no owner) the staffer of its last return. ticket_day is
+ * null for today's ticket, as the work list has it. Returns 0 or -1. */
+int corrections_json(struct db *db, const char *user, const struct workdays *cal, int today,
+                     int retention_days, char **out);
+
+/* What the day's report counts of them (today's: the cases as they stand
+ * now): returned, no_show (given up as a no-show, still takeable) and
+ * ending (of either, those whose ends_on, as above, is today or the next
+ * working day). */
+struct corrections_counts {
+    long returned, no_show, ending;
+};
+
+/* Counts every such case into *out (all users), inside the caller's open
+ * read transaction. Returns 0 or -1. */
+int corrections_count(struct db *db, const struct workdays *cal, int today, int retention_days,
+                      struct corrections_counts *out);
+
+#endif

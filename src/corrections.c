@@ -1,0 +1,258 @@
+/* corrections: the cases back with the resident for 补正, and the corrected
+ * cases whose resident was called and did not come (corrections.h). */
+#include "corrections.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases.h"
+#include "clock.h"
+#include "notify.h"
+#include "procedure.h"
+#include "sweep.h"
+
+/* The cases still owed by their residents: `returned`, or a corrected case
+ * (one with a return in its history) given up as a no-show whose answers
+ * retention has not erased, which `accept` still takes when its resident
+ * comes late. ?1 the user who answers for them (the owner, or for a case
+ * never accepted the staffer of its last return), NULL for all; the last
+ * return's instant and staffer with each. A hall has tens of these: the
+ * status index reads them, the events' index the last return. */
+static const char sql_owed[] =
+    "SELECT c.id, c.updated_at, r.at, r.user, s.post FROM cases c"
+    " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
+    "  WHERE x.case_id = c.id AND x.what = 'returned')"
+    " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
+    " WHERE (c.status = 'returned'"
+    "  OR (c.status = 'abandoned' AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    " AND (?1 IS NULL OR coalesce(c.owner, r.user) = ?1)"
+    " ORDER BY c.updated_at, c.id LIMIT ?2";
+
+/* sql_owed's cases, all of them, for the counts: whether each is a no-show
+ * and its last activity. Bounded by retention, which gives them up. */
+static const char sql_owed_all[] =
+    "SELECT c.status = 'abandoned', c.updated_at FROM cases c"
+    " WHERE (c.status = 'returned'"
+    "  OR (c.status = 'abandoned' AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    " AND EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = c.id AND x.what = 'returned')"
+    " LIMIT 1000000";
+
+/* The case's `returned` notification, the newest: when it was done, by whom. */
+static const char sql_notice[] =
+    "SELECT created_at, done_at, done_by FROM notifications"
+    " WHERE case_id = ?1 AND kind = 'returned' ORDER BY id DESC LIMIT 1";
+
+struct corrections_row {
+    char id[CASE_ID_LEN + 1];
+    char updated_at[CASE_TIME_LEN];
+    char returned_at[CASE_TIME_LEN];
+    char returned_by[CASE_USER_MAX + 1];
+    char post[33];              /* the stopped stage's post, "" before acceptance */
+};
+
+static int corrections_text(cJSON *o, const char *key, const char *v)
+{
+    return (v && v[0] ? cJSON_AddStringToObject(o, key, v) : cJSON_AddNullToObject(o, key)) ? 0 : -1;
+}
+
+static int corrections_day(cJSON *o, const char *key, int ymd)
+{
+    char d[CLOCK_DAY_LEN];
+
+    if (!ymd)
+        return cJSON_AddNullToObject(o, key) ? 0 : -1;
+    clock_day_text(ymd, d);
+    return cJSON_AddStringToObject(o, key, d) ? 0 : -1;
+}
+
+/* "notice": the case's `returned` notification, or null. 0 or -1. */
+static int corrections_notice(struct db *db, cJSON *o, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_notice);
+    cJSON *n;
+    int r, rc = -1;
+
+    if (!st || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    if ((r = sqlite3_step(st)) == SQLITE_DONE)
+        rc = cJSON_AddNullToObject(o, "notice") ? 0 : -1;
+    else if (r == SQLITE_ROW && (n = cJSON_AddObjectToObject(o, "notice")) &&
+             db_column_json(n, "created", st, 0) == 0 && db_column_json(n, "done", st, 1) == 0 &&
+             db_column_json(n, "done_by", st, 2) == 0)
+        rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    return rc;
+}
+
+/* The local day that falls `days` days after the stored instant at: when
+ * the sweep's period counted from a case's last activity runs out. 0 when
+ * at cannot be read. */
+static int corrections_after(const char *at, int days)
+{
+    char later[CLOCK_UTC_LEN];
+    time_t t;
+
+    if (clock_utc_parse(at, &t) != 0)
+        return 0;
+    clock_utc(t + (time_t)days * 86400, later);
+    return clock_local_day_of(later);
+}
+
+/* The local day a case owed since updated_at is given up (a return: the
+ * sweep's stale period) or loses its answers (a no-show: retention). */
+static int corrections_ends(const char *updated_at, bool no_show, int retention_days)
+{
+    return corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
+}
+
+/* One entry of cs (read), row its list's columns. 0, or -1. */
+static int corrections_entry(struct db *db, cJSON *arr, const struct case_state *cs,
+                             const struct corrections_row *row, const struct workdays *cal,
+                             int today, int retention_days, int soon_until, int *ending)
+{
+    bool no_show = strcmp(cs->status, "abandoned") == 0;
+    int since = clock_local_day_of(no_show ? cs->w.no_show_at : row->returned_at);
+    /* a return waits for the sweep's stale period, a no-show for retention
+     * to erase what it holds (then `accept` is 409 erased) */
+    int ends = corrections_ends(row->updated_at, no_show, retention_days);
+    bool end_near = ends && soon_until && ends <= soon_until;
+    char today_text[CLOCK_DAY_LEN];
+    const char *phone = cs->model ? notify_phone(cs) : NULL;
+    cJSON *o, *st;
+
+    clock_day_text(today, today_text);
+    if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return -1;
+    }
+    if (corrections_text(o, "id", cs->id) != 0 || corrections_text(o, "ticket", cs->ticket) != 0 ||
+        /* tickets start again each day: another day's says which */
+        corrections_text(o, "ticket_day", strcmp(cs->ticket_day, today_text) != 0 ? cs->ticket_day : NULL) != 0 ||
+        corrections_text(o, "procedure", cs->procedure) != 0 ||
+        corrections_text(o, "title", cs->model ? cs->model->title : NULL) != 0 ||
+        corrections_text(o, "status", cs->status) != 0 || corrections_text(o, "channel", cs->channel) != 0 ||
+        corrections_text(o, "returned_at", row->returned_at) != 0 ||
+        corrections_text(o, "returned_by", row->returned_by) != 0 ||
+        corrections_text(o, "owner", cs->r.owner) != 0 ||
+        corrections_text(o, "no_show_at", no_show ? cs->w.no_show_at : NULL) != 0 ||
+        corrections_day(o, "since", since) != 0 ||
+        !cJSON_AddNumberToObject(o, "days", since && today > since ? workdays_between(cal, since, today) : 0) ||
+        corrections_day(o, "ends_on", ends) != 0 || !cJSON_AddBoolToObject(o, "ending", end_near))
+        return -1;
+    if (cs->r.stage >= 0 && cs->r.stage_key[0]) {
+        if (!(st = cJSON_AddObjectToObject(o, "stage")) || corrections_text(st, "key", cs->r.stage_key) != 0 ||
+            corrections_text(st, "label", cs->r.stage_label) != 0 ||
+            corrections_text(st, "post", row->post) != 0)
+            return -1;
+    } else if (!cJSON_AddNullToObject(o, "stage")) {
+        return -1;
+    }
+    if (corrections_text(o, "committed", cs->r.due) != 0 || corrections_text(o, "phone", phone) != 0 ||
+        !cJSON_AddBoolToObject(o, "home_visit", cs->model && cs->model->visit) ||
+        corrections_notice(db, o, cs->id) != 0)
+        return -1;
+    *ending += end_near;
+    return 0;
+}
+
+int corrections_json(struct db *db, const char *user, const struct workdays *cal, int today,
+                     int retention_days, char **out)
+{
+    struct corrections_row *rows = NULL;
+    cJSON *root = NULL, *arr, *counts;
+    sqlite3_stmt *st;
+    size_t n = 0, i;
+    int rc = -1, r = SQLITE_ERROR, b = SQLITE_OK, ending = 0, returned = 0, no_show = 0, listed = 0;
+    int soon_until = workdays_due(cal, today, 1);
+    bool reading = false;
+
+    *out = NULL;
+    if (!(rows = calloc(CORRECTIONS_MAX, sizeof *rows)) || !(root = cJSON_CreateObject()) ||
+        !(arr = cJSON_AddArrayToObject(root, "corrections")))
+        goto out;
+    if (db_read_begin(db) != 0)
+        goto out;
+    reading = true;
+    if (!(st = db_stmt(db, sql_owed)))
+        goto out;
+    b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
+    b |= sqlite3_bind_int(st, 2, CORRECTIONS_MAX);
+    while (b == SQLITE_OK && n < CORRECTIONS_MAX && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *by = (const char *)sqlite3_column_text(st, 3);
+        const char *post = (const char *)sqlite3_column_text(st, 4);
+        snprintf(rows[n].id, sizeof rows[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(rows[n].updated_at, sizeof rows[n].updated_at, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(rows[n].returned_at, sizeof rows[n].returned_at, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(rows[n].returned_by, sizeof rows[n].returned_by, "%s", by ? by : "");
+        snprintf(rows[n].post, sizeof rows[n].post, "%s", post ? post : "");
+        n++;
+    }
+    sqlite3_reset(st);
+    if (b != SQLITE_OK || (r != SQLITE_DONE && r != SQLITE_ROW))
+        goto out;
+    for (i = 0; i < n; i++) {
+        struct case_state cs;
+        struct refusal e;
+        r = cases_load(db, rows[i].id, &cs, &e);
+        if (r < 0 && cs.procedure[0] && !cs.model) {
+            /* its pinned version no longer parses: left out, as the queue
+             * leaves it, rather than taking the list down (never the id) */
+            fprintf(stderr, "spkiosk: corrections: a case of %s version %.12s cannot be read, left out\n",
+                    cs.procedure, cs.hash);
+            r = 1;
+        }
+        if (r == 0) {
+            r = corrections_entry(db, arr, &cs, &rows[i], cal, today, retention_days, soon_until, &ending);
+            if (r == 0) {
+                listed++;
+                if (strcmp(cs.status, "returned") == 0)
+                    returned++;
+                else
+                    no_show++;
+            }
+        }
+        cases_state_free(&cs);
+        if (r < 0)
+            goto out;
+    }
+    if (!(counts = cJSON_AddObjectToObject(root, "counts")) || !cJSON_AddNumberToObject(counts, "total", listed) ||
+        !cJSON_AddNumberToObject(counts, "returned", returned) ||
+        !cJSON_AddNumberToObject(counts, "no_show", no_show) || !cJSON_AddNumberToObject(counts, "ending", ending))
+        goto out;
+    rc = 0;
+out:
+    if (reading && db_read_end(db) != 0)
+        rc = -1;
+    if (rc == 0 && !(*out = cJSON_PrintUnformatted(root)))
+        rc = -1;
+    cJSON_Delete(root);
+    free(rows);
+    return rc;
+}
+
+int corrections_count(struct db *db, const struct workdays *cal, int today, int retention_days,
+                      struct corrections_counts *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_owed_all);
+    int r = SQLITE_ERROR, soon_until = workdays_due(cal, today, 1);
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return -1;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        bool no_show = sqlite3_column_int(st, 0) != 0;
+        int ends = corrections_ends((const char *)sqlite3_column_text(st, 1), no_show, retention_days);
+        if (no_show)
+            out->no_show++;
+        else
+            out->returned++;
+        out->ending += ends && soon_until && ends <= soon_until;
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : -1;
+}
