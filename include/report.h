@@ -79,6 +79,13 @@ struct report_day {
     /* today's report: home visits asked for and not recorded yet, of days
      * before today (missed: nobody went or said so) and of today */
     long visits_missed, visits_today;
+    /* today's report: cases back with their residents for 补正 and
+     * corrected cases given up as no-shows, still takeable, and of either
+     * those the hall is about to lose (corrections.h) */
+    long corrections_returned, corrections_no_show, corrections_ending;
+    /* that day: corrected cases (returned before) the sweep gave up
+     * (never brought back) and those called and not come (过号) */
+    long corrections_given_up, corrections_no_shows;
 };
 
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with

@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "clock.h"
+#include "corrections.h"
 #include "library.h"
 #include "relay.h"
 #include "stats.h"
 #include "strbuf.h"
+#include "sweep.h"
 #include "workdays.h"
 
 /* Each staffer's counted moves of the day, by name. */
@@ -123,6 +125,21 @@ static const char sql_followups_owed[] =
 static const char sql_visits_owed[] =
     "SELECT SUM(visit_date < ?3), SUM(visit_date = ?3) FROM cases"
     " WHERE status = 'visit' AND ?1 IS NOT NULL AND ?2 IS NOT NULL";
+
+/* Corrected cases lost that day: a case returned for 补正 (a `returned`
+ * event earlier in its history) that the sweep gave up with no hand-in
+ * since its last return (its resident never brought it back; one handed
+ * in again and left by the hall is the queue's, and the overdue figure
+ * counts it), or whose resident was called and did not come. From the
+ * events alone, which retention keeps, so a closed day's figure stays
+ * what it was. */
+static const char sql_corrections_lost[] =
+    "SELECT SUM(e.what = 'abandoned'), SUM(e.what = 'no_show') FROM case_events e"
+    " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x WHERE x.case_id = e.case_id"
+    "  AND x.what = 'returned' AND x.id < e.id)"
+    " WHERE e.at >= ?1 AND e.at < ?2 AND e.what IN ('abandoned', 'no_show') AND ?3 IS NOT NULL"
+    " AND (e.what = 'no_show' OR NOT EXISTS (SELECT 1 FROM case_events h WHERE h.case_id = e.case_id"
+    "  AND h.what IN ('submitted', 'visit_requested') AND h.id > r.id AND h.id < e.id))";
 
 /* by score and by what 满意率 does with them (schema/043): 0 counted, 1
  * a staff session's, 2 a case never handed in when rated */
@@ -566,7 +583,7 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
                    struct report_day *out)
 {
     struct report_bind b;
-    long ch[3], ot[2], fo[3];
+    long ch[3], ot[2], fo[3], cl[2];
     int rc = -1, stored = 1;
 
     memset(out, 0, sizeof *out);
@@ -586,15 +603,25 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0 ||
         report_row(db, sql_followups_owed, &b, fo, 3) != 0 ||
+        report_row(db, sql_corrections_lost, &b, cl, 2) != 0 ||
         (ymd == today && report_late_list(db, &b, ymd, cal, out) != 0))
         goto out;
     if (ymd == today) {
         long vo[2];
+        struct corrections_counts cc;
+
         if (report_row(db, sql_visits_owed, &b, vo, 2) != 0)
             goto out;
         out->visits_missed = vo[0];
         out->visits_today = vo[1];
+        if (corrections_count(db, cal, today, sweep_retention_get(), &cc) != 0)
+            goto out;
+        out->corrections_returned = cc.returned;
+        out->corrections_no_show = cc.no_show;
+        out->corrections_ending = cc.ending;
     }
+    out->corrections_given_up = cl[0];
+    out->corrections_no_shows = cl[1];
     out->followups_open = fo[0];
     out->followups_overdue = fo[1];
     out->followups_complaints = fo[2];
@@ -766,6 +793,22 @@ char *report_json(const struct report_day *r)
         !cJSON_AddNumberToObject(rt, "overdue", (double)r->followups_overdue) ||
         !cJSON_AddNumberToObject(rt, "complaints", (double)r->followups_complaints))
         goto out;
+    /* ours: what residents still owe the hall after a return (补正), today's
+     * report only (the cases' status has no past) */
+    if (r->late_listed) {
+        if (!(rt = cJSON_AddObjectToObject(root, "corrections_owed")) ||
+            !cJSON_AddNumberToObject(rt, "returned", (double)r->corrections_returned) ||
+            !cJSON_AddNumberToObject(rt, "no_show", (double)r->corrections_no_show) ||
+            !cJSON_AddNumberToObject(rt, "ending", (double)r->corrections_ending))
+            goto out;
+    } else if (!cJSON_AddNullToObject(root, "corrections_owed")) {
+        goto out;
+    }
+    /* ours: corrected cases lost that day, from the events (any day) */
+    if (!(rt = cJSON_AddObjectToObject(root, "corrections_lost")) ||
+        !cJSON_AddNumberToObject(rt, "given_up", (double)r->corrections_given_up) ||
+        !cJSON_AddNumberToObject(rt, "no_show", (double)r->corrections_no_shows))
+        goto out;
     if (!(rt = cJSON_AddObjectToObject(root, "ratings_apart")) ||
         !cJSON_AddNumberToObject(rt, "staff", (double)r->apart_staff) ||
         !cJSON_AddNumberToObject(rt, "not_handed_in", (double)r->apart_not_handed_in) ||
@@ -834,6 +877,13 @@ char *report_csv(const struct report_day *r, size_t *len)
     if (r->late_listed)
         rc |= strbuf_printf(&sb, "上门服务已过约定日期未办,%ld\r\n今天约定的上门服务未办,%ld\r\n",
                             r->visits_missed, r->visits_today);
+    /* ours: 补正 owed by residents (today's) and lost that day */
+    if (r->late_listed)
+        rc |= strbuf_printf(&sb, "等待居民补正(现在),%ld\r\n补正件过号未到仍可受理(现在),%ld\r\n"
+                            "其中一个工作日内将按放弃处理或清除,%ld\r\n",
+                            r->corrections_returned, r->corrections_no_show, r->corrections_ending);
+    rc |= strbuf_printf(&sb, "补正件当日按放弃处理,%ld\r\n补正件当日过号未到,%ld\r\n",
+                        r->corrections_given_up, r->corrections_no_shows);
     /* today's: which cases are overdue, and whose (首问负责) */
     if (r->late_listed) {
         rc |= strbuf_puts(&sb, "\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n");

@@ -287,6 +287,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
@@ -319,7 +320,8 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "其中工作人员登录的浏览器评价(不计满意率),1\r\n其中未交到大厅的办件评价(不计满意率),1\r\n"
         "计入满意率的评价1分,0\r\n计入满意率的评价2分,1\r\n计入满意率的评价3分,0\r\n"
         "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n"
-        "待回访(当日结束时),2\r\n其中已超期,1\r\n其中差评整改,1\r\n");
+        "待回访(当日结束时),2\r\n其中已超期,1\r\n其中差评整改,1\r\n"
+        "补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -344,6 +346,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -358,6 +361,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -503,6 +507,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
@@ -515,6 +520,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }

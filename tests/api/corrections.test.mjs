@@ -1,0 +1,197 @@
+// The cases back with their residents for 补正, and what each of the hall's
+// people sees of them as the days pass with no hand-in. 我的待办 lists
+// accepted cases, the queue waiting ones, the day's report the hall's own
+// delays: a case returned and never brought back, or handed in again and
+// called while its resident was not there (过号), was on no list and in no
+// figure until the sweep gave it up, a month later by default. Now the
+// staffer who answers for it (首问负责: the owner, or who returned a case
+// never accepted) has GET /api/v1/staff/corrections, with the number to
+// call and the day the hall would lose it, and the day's report counts
+// them. The daemon's clock stands still (libfaketime), moved by the test.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  LIBFAKETIME, SAMPLE_TREE, addUser, assertError, authHeaders, login, makeTmp, request, startDaemon,
+  stopChecked, stoppedClockAtInstant, stoppedClockEnv, writeTree, sleep,
+} from './helpers.mjs';
+
+const NO_FAKETIME = fs.existsSync(LIBFAKETIME) ? false : 'needs libfaketime';
+const TZ = 'Asia/Shanghai';
+const MOBILE = '13800138000';
+const POSTS = '# 岗位\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n- civil 民政专干\n';
+const PROC = '---\nversion: 2026-01-01\nvisit: yes\n---\n# 高龄补贴\n\n简介。\n\n## 办理流程\n流程。\n\n'
+  + '```chain\nfirst | 初审 | window | 1\nten   | 审批 | civil  | 10\n```\n\n'
+  + '## 第一步：准备\n- [ ] 身份证\n\n```form\nphone | 联系电话 | cn_mobile | required\n```\n';
+
+describe('cases owed by their residents after a return (补正)', { skip: NO_FAKETIME }, () => {
+  let tmp, clock, db, tree, d = null;
+  const s = {};
+  const at = async (iso) => {
+    stoppedClockAtInstant(clock, new Date(iso), TZ);
+    // a month on, yesterday's sessions have ended
+    for (const [name, pw] of [['wang', 'wang-password-1'], ['li', 'li-password-2'], ['boss', 'boss-password-3']])
+      s[name] = await login(d.url, name, pw);
+  };
+  const post = (p, body) => request(`${d.url}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  const spost = async (p, body = {}, who = 'wang') => {
+    const r = await request(`${d.url}${p}`, { method: 'POST', headers: authHeaders(s[who]), body: JSON.stringify(body) });
+    assert.equal(r.status, 200, `${p}: ${r.text}`);
+    return r.body;
+  };
+  const sget = (p, who = 'wang') => request(`${d.url}${p}`, { headers: authHeaders(s[who]) });
+  const list = async (q = '', who = 'wang') => {
+    const r = await sget(`/api/v1/staff/corrections${q}`, who);
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+  const ids = (l) => l.corrections.map((e) => e.id).sort();
+  const entry = (l, id) => l.corrections.find((e) => e.id === id);
+  const handIn = async () => {
+    const c = await post('/api/v1/cases', { procedure: 'aid', channel: 'kiosk' });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`,
+      { checklist: { 's0-0': true }, fields: { phone: MOBILE } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    return c.body.id;
+  };
+  const report = async (date) => {
+    const r = await sget(`/api/v1/admin/report?date=${date}`, 'boss');
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+  const start = async () => {
+    d = await startDaemon({ tree, db, env: stoppedClockEnv(clock, TZ) });
+  };
+  before(async () => {
+    tmp = makeTmp();
+    clock = path.join(tmp, 'clock');
+    stoppedClockAtInstant(clock, new Date('2026-11-02T09:00:00+08:00'), TZ);
+    tree = writeTree(path.join(tmp, 'p'), {
+      '_posts.md': POSTS,
+      '_calendar.md': fs.readFileSync(path.join(SAMPLE_TREE, '_calendar.md'), 'utf8'),
+      'a/README.md': '# 甲\n\n甲。\n',
+      'a/aid.md': PROC,
+    });
+    db = path.join(tmp, 'x.db');
+    await start();
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    addUser(db, 'li', 'staff', 'li-password-2');
+    addUser(db, 'boss', 'admin', 'boss-password-3');
+  });
+  after(() => stopChecked(d, tmp));
+
+  it('lists each to whoever answers for it, counts them in the report, until handed in or lost', async () => {
+    // Mon 11-02: accepted by wang, then returned by him (his, the clock stopped)
+    await at('2026-11-02T09:00:00+08:00');
+    const accepted = await handIn();
+    await spost(`/api/v1/staff/cases/${accepted}/accept`);
+    await spost(`/api/v1/staff/cases/${accepted}/return`, { reason: '户口簿复印件不清楚' });
+    // returned by li at intake, never accepted: no owner, so li's
+    const intake = await handIn();
+    await spost(`/api/v1/staff/cases/${intake}/return`, { reason: '缺少身份证复印件' }, 'li');
+    // wang's, corrected the same day, then called and not there (过号)
+    const noShow = await handIn();
+    await spost(`/api/v1/staff/cases/${noShow}/accept`);
+    await spost(`/api/v1/staff/cases/${noShow}/return`, { reason: '缺少照片' });
+    assert.equal((await post(`/api/v1/cases/${noShow}/submit`)).status, 200);
+    await spost(`/api/v1/staff/cases/${noShow}/call`);
+    await spost(`/api/v1/staff/cases/${noShow}/no-show`);
+    // not owed by a resident: a no-show never returned, and a correction
+    // handed in again (the queue lists it)
+    const plain = await handIn();
+    await spost(`/api/v1/staff/cases/${plain}/call`);
+    await spost(`/api/v1/staff/cases/${plain}/no-show`);
+    const back = await handIn();
+    await spost(`/api/v1/staff/cases/${back}/return`, { reason: '签名漏了' });
+    assert.equal((await post(`/api/v1/cases/${back}/submit`)).status, 200);
+
+    let mine = await list();
+    assert.deepEqual(ids(mine), [accepted, noShow].sort());
+    assert.deepEqual(mine.counts, { total: 2, returned: 1, no_show: 1, ending: 0 });
+    const a = entry(mine, accepted);
+    assert.equal(a.status, 'returned');
+    assert.equal(a.title, '高龄补贴');
+    assert.equal(a.owner, 'wang');
+    assert.equal(a.returned_by, 'wang');
+    assert.equal(a.no_show_at, null);
+    assert.deepEqual(a.stage, { key: 'first', label: '初审', post: 'window' });
+    assert.equal(a.committed, '2026-11-17');
+    assert.equal(a.phone, MOBILE, 'the number to call');
+    assert.equal(a.home_visit, true, 'the B post may correct it at the home');
+    assert.equal(a.since, '2026-11-02');
+    assert.equal(a.days, 0);
+    // the sweep gives a return up after the retention period (30 days)
+    assert.equal(a.ends_on, '2026-12-02');
+    assert.equal(a.ending, false);
+    assert.equal(a.ticket_day, null, "today's ticket");
+    assert.equal(a.notice.done, null, 'told by a text not sent yet');
+    const n = entry(mine, noShow);
+    assert.equal(n.status, 'abandoned');
+    assert.ok(n.no_show_at);
+    assert.equal(n.returned_by, 'wang');
+    assert.equal(n.notice.done_by, '~resident', 'handed in again: nobody phones about the return');
+
+    const lis = await list('', 'li');
+    assert.deepEqual(ids(lis), [intake]);
+    const i = entry(lis, intake);
+    assert.equal(i.owner, null);
+    assert.equal(i.returned_by, 'li');
+    assert.equal(i.stage, null);
+    assert.equal(i.committed, null);
+    assert.equal(i.notice.done, null, 'a text queued, not sent: there is no --notify-command');
+    assert.deepEqual(ids(await list('?owner=li')), [intake], "a colleague's, by name");
+    const all = await list('?all=1', 'boss');
+    assert.deepEqual(ids(all), [accepted, intake, noShow].sort());
+
+    let r = await report('2026-11-02');
+    assert.deepEqual(r.corrections_owed, { returned: 2, no_show: 1, ending: 0 });
+    assert.deepEqual(r.corrections_lost, { given_up: 0, no_show: 1 }, 'the never-returned no-show is not one');
+    const csv = await sget('/api/v1/admin/report?date=2026-11-02&format=csv', 'boss');
+    assert.match(csv.text, /\r\n等待居民补正\(现在\),2\r\n补正件过号未到仍可受理\(现在\),1\r\n/);
+    assert.match(csv.text, /\r\n补正件当日按放弃处理,0\r\n补正件当日过号未到,1\r\n/);
+
+    // a week on (Mon 11-09), nobody back: five working days
+    await at('2026-11-09T10:00:00+08:00');
+    mine = await list();
+    assert.equal(entry(mine, accepted).days, 5);
+    assert.equal(entry(mine, accepted).ticket_day, '2026-11-02', "another day's ticket says which");
+    r = await report('2026-11-02');
+    assert.equal(r.corrections_owed, null, "a past day's status is not kept");
+    assert.deepEqual(r.corrections_lost, { given_up: 0, no_show: 1 });
+
+    // Tue 12-01: the hall loses all three tomorrow unless someone calls
+    await at('2026-12-01T10:00:00+08:00');
+    mine = await list();
+    assert.deepEqual(mine.counts, { total: 2, returned: 1, no_show: 1, ending: 2 });
+    assert.equal(entry(mine, accepted).days, 21);
+    assert.equal(entry(mine, noShow).ending, true);
+    assert.deepEqual((await report('2026-12-01')).corrections_owed, { returned: 2, no_show: 1, ending: 3 });
+    // its resident brings the correction: off the list, in the queue
+    assert.equal((await post(`/api/v1/cases/${accepted}/submit`)).status, 200);
+    assert.deepEqual(ids(await list()), [noShow]);
+
+    // Thu 12-03: the sweep (at the start) gave the return up on 12-02 and
+    // erased the no-show's answers (accept would be 409 erased)
+    await d.stop();
+    stoppedClockAtInstant(clock, new Date('2026-12-03T10:00:00+08:00'), TZ);
+    await start();
+    await at('2026-12-03T10:00:00+08:00');
+    for (let k = 0; k < 200 && (await request(`${d.url}/api/v1/cases/${intake}`)).body.status !== 'abandoned'; k++)
+      await sleep(50);
+    assert.equal((await request(`${d.url}/api/v1/cases/${intake}`)).body.status, 'abandoned');
+    assert.deepEqual(ids(await list('?all=1', 'boss')), []);
+    assert.deepEqual((await report('2026-12-02')).corrections_lost, { given_up: 1, no_show: 0 });
+    assert.deepEqual((await report('2026-12-03')).corrections_owed, { returned: 0, no_show: 0, ending: 0 });
+  });
+
+  it('refuses a malformed filter, and anyone not logged in', async () => {
+    assertError(await sget('/api/v1/staff/corrections?all=2'), 400, 'bad_query');
+    assertError(await sget('/api/v1/staff/corrections?owner=%20'), 400, 'bad_query');
+    assertError(await sget('/api/v1/staff/corrections?owner=li&all=1'), 400, 'bad_query');
+    assertError(await request(`${d.url}/api/v1/staff/corrections`), 401, 'not_logged_in');
+  });
+});
