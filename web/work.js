@@ -43,6 +43,9 @@ export function workCard(open) {
   ui.body = el('tbody');
   ui.count = el('span', {}, '');
   ui.note = el('p', { class: 'hint', id: 'work-note', role: 'status' });
+  ui.owed = el('tbody');
+  ui.owedCount = el('span', {}, '');
+  ui.owedNote = el('p', { class: 'hint', id: 'owed-note', role: 'status' });
   return el('section', { class: 'card', id: 'work-card', 'aria-labelledby': 'work-h' },
     el('h2', { id: 'work-h' }, '我的待办 ', ui.count),
     el('p', { class: 'hint' }, '本人岗位上的审核环节和本人负责的办件，先到期的在前。'),
@@ -52,7 +55,48 @@ export function workCard(open) {
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项和环节'),
         el('th', { scope: 'col' }, '到期'), el('th', { scope: 'col' }, '负责人'))),
-      ui.body));
+      ui.body),
+    // returned for 补正 and not brought back, or called and not come:
+    // the resident's move, so on no list above, and lost to the sweep a
+    // month on unless somebody phones
+    el('h3', { id: 'owed-h' }, '等居民补正 ', ui.owedCount),
+    el('p', { class: 'hint' }, '本人负责或本人退回的办件，居民还没有交回补正，或补正后叫号未到。请打电话提醒；'
+      + '行动不便的老人，可以预约上门（B岗）在家中补正。到“放弃日期”仍没有动静的，系统按放弃处理。'),
+    ui.owedNote,
+    el('table', { class: 'queue', id: 'owed' },
+      el('caption', { class: 'sr-only' }, '等居民补正，先到放弃日期的在前；一个工作日内到期的标“即将放弃”'),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
+        el('th', { scope: 'col' }, '退回或过号'), el('th', { scope: 'col' }, '放弃日期'),
+        el('th', { scope: 'col' }, '电话'))),
+      ui.owed));
+}
+
+// One case owed by its resident (GET /api/v1/staff/corrections).
+function owedRow(x) {
+  const what = x.no_show_at ? '补正后叫号未到' : '退回补正';
+  return el('tr', { 'data-id': x.id, class: x.ending ? 'is-soon' : undefined },
+    el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn', onClick: () => openCase(x.id),
+      'aria-label': `打开 ${x.ticket || '办件'}${ticketDay(x) ? ` ${ticketDay(x)}` : ''} ${x.title || x.procedure} ${what}` },
+    x.ticket || '打开'),
+    ticketDay(x) ? el('span', { class: 'hint ticket-day' }, ` ${ticketDay(x)}的号`) : null),
+    el('td', {}, x.title || x.procedure,
+      x.stage ? [el('br'), el('span', { class: 'hint' }, `暂停在「${x.stage.label}」`)] : null,
+      x.home_visit ? [el('br'), el('span', { class: 'hint' }, '可预约上门补正')] : null),
+    el('td', {}, `${what} ${dueText(x.since)}`, el('br'),
+      el('span', { class: 'hint' }, x.days ? `已过 ${x.days} 个工作日` : '今天'),
+      x.returned_by ? el('span', { class: 'hint' }, ` · ${who(x.returned_by)}退回`) : null),
+    el('td', {}, dueText(x.ends_on), ' ',
+      x.ending ? el('span', { class: 'badge badge-warn due-badge' }, x.no_show_at ? '即将清除' : '即将放弃') : null),
+    el('td', {}, x.phone || el('span', { class: 'hint' }, '没有留电话'),
+      x.notice && !x.notice.done ? [el('br'), el('span', { class: 'hint' }, '退回通知还没有发出')] : null));
+}
+
+function renderOwed(list) {
+  const ending = list.filter((x) => x.ending).length;
+  ui.owedCount.textContent = `（${list.length} 件${ending ? `，即将放弃 ${ending}` : ''}）`;
+  redrawRows(ui.owed, list.length ? list.map(owedRow)
+    : [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等居民补正的办件'))]);
 }
 
 // The day of a ticket not given today ("12月30日"; the server says which), else ''.
@@ -92,6 +136,11 @@ export async function refreshWork() {
     return;
   }
   ui.note.textContent = '';
+  // what residents owe me after a return: not the work's, a list of its own
+  api('/api/v1/staff/corrections').then(({ body }) => {
+    ui.owedNote.textContent = '';
+    renderOwed(body.corrections);
+  }, (err) => { ui.owedNote.textContent = '等居民补正的列表没有更新：' + errorText(err); });
   const seen = new Map();
   for (const x of [...posts.body.cases, ...owned.body.cases]) seen.set(x.id, x);
   render([...seen.values()].sort((a, b) => (a.due || '').localeCompare(b.due || '')));

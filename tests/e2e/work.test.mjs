@@ -232,4 +232,30 @@ describe('我的待办 on the staff page', () => {
       await rp.context.close();
     }
   });
+
+  it('等居民补正 lists a case wang accepted and returned, with the number to call and the day it is lost', async () => {
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const owed = await labourCase(k.url);
+    for (const [move, body] of [['accept', {}], ['return', { reason: '缺少户口簿复印件' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${owed.id}/${move}`,
+        { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
+      assert.equal(r.status, 200, await r.text());
+    }
+    // the page is wang's since the first test
+    await page.goto(k.url + '/staff');
+    const row = page.locator(`#owed tr[data-id="${owed.id}"]`);
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, new RegExp(owed.ticket));
+    assert.match(text, /暂停在「窗口办理」/, 'the stage its clock stopped at');
+    assert.match(text, /退回补正/);
+    assert.match(text, /今天/);
+    assert.match(text, /13800138000/, 'the number to call');
+    assert.match(await page.locator('#owed-h').innerText(), /（1 件）/);
+    // li's returns are not wang's
+    assert.equal(await page.locator('#owed tr[data-id]').count(), 1);
+    assert.deepEqual(await axeSerious(page), []);
+    await row.locator('.ticket-btn').click();
+    await page.locator('#case-pane #case-h', { hasText: owed.ticket }).waitFor();
+  });
 });
