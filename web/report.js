@@ -52,6 +52,12 @@ function dayTable(data) {
     // today's only (visits_owed is null on another day): the B post's
     // visits nobody recorded, from the cases as they stand
     data.visits_owed ? ['上门服务未办（现在）', `已过约定日期 ${data.visits_owed.missed} 件，今天约定 ${data.visits_owed.today} 件`] : null,
+    // what residents owe after a return (补正): today's from the cases as
+    // they stand, the day's losses from its events (any day)
+    data.corrections_owed ? ['等居民补正（现在）', `退回未交回 ${data.corrections_owed.returned} 件，` +
+      `补正后叫号未到 ${data.corrections_owed.no_show} 件（一个工作日内将放弃 ${data.corrections_owed.ending}）`] : null,
+    data.corrections_lost ? ['补正件当日流失', `未交回、按放弃处理 ${data.corrections_lost.given_up} 件，` +
+      `叫号未到 ${data.corrections_lost.no_show} 件`] : null,
   ].filter(Boolean);
   return el('table', { class: 'report', id: 'day' },
     el('caption', {}, '当日情况'),
