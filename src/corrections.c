@@ -19,24 +19,28 @@
  * retention has not erased, which `accept` still takes when its resident
  * comes late. ?1 the user who answers for them (the owner, or for a case
  * never accepted the staffer of its last return), NULL for all; the last
- * return's instant and staffer with each. A hall has tens of these: the
- * status index reads them, the events' index the last return. */
+ * return's instant and staffer with each. ?3 the retention cut-off: a
+ * no-show older than that is erased (or about to be), and the abandoned
+ * cases are most of the table, every kiosk walk-away the sweep gave up
+ * kept for the statistics: (status, updated_at) reads only the period's,
+ * not all of them at every poll of every staff page. */
 static const char sql_owed[] =
     "SELECT c.id, c.updated_at, r.at, r.user, s.post FROM cases c"
     " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
     " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
-    " WHERE (c.status = 'returned'"
-    "  OR (c.status = 'abandoned' AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    " WHERE (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?3"
+    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
     " AND (?1 IS NULL OR coalesce(c.owner, r.user) = ?1)"
     " ORDER BY c.updated_at, c.id LIMIT ?2";
 
 /* sql_owed's cases, all of them, for the counts: whether each is a no-show
- * and its last activity. Bounded by retention, which gives them up. */
+ * and its last activity; ?1 the retention cut-off as there. Bounded by
+ * retention, which gives them up. */
 static const char sql_owed_all[] =
     "SELECT c.status = 'abandoned', c.updated_at FROM cases c"
-    " WHERE (c.status = 'returned'"
-    "  OR (c.status = 'abandoned' AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    " WHERE (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?1"
+    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
     " AND EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = c.id AND x.what = 'returned')"
     " LIMIT 1000000";
 
@@ -103,6 +107,13 @@ static int corrections_after(const char *at, int days)
     return clock_local_day_of(later);
 }
 
+/* The instant retention_days before now, as stored instants are written:
+ * a no-show last touched before it has lost its answers to the sweep. */
+static void corrections_cutoff(int retention_days, char out[CLOCK_UTC_LEN])
+{
+    clock_utc(time(NULL) - (time_t)retention_days * 86400, out);
+}
+
 /* The local day a case owed since updated_at is given up (a return: the
  * sweep's stale period) or loses its answers (a no-show: retention). */
 static int corrections_ends(const char *updated_at, bool no_show, int retention_days)
@@ -164,6 +175,7 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
                      int retention_days, char **out)
 {
     struct corrections_row *rows = NULL;
+    char cutoff[CLOCK_UTC_LEN];
     cJSON *root = NULL, *arr, *counts;
     sqlite3_stmt *st;
     size_t n = 0, i;
@@ -182,6 +194,8 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
         goto out;
     b |= user ? sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
     b |= sqlite3_bind_int(st, 2, CORRECTIONS_MAX);
+    corrections_cutoff(retention_days, cutoff);
+    b |= sqlite3_bind_text(st, 3, cutoff, -1, SQLITE_STATIC);
     while (b == SQLITE_OK && n < CORRECTIONS_MAX && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *by = (const char *)sqlite3_column_text(st, 3);
         const char *post = (const char *)sqlite3_column_text(st, 4);
@@ -240,10 +254,15 @@ int corrections_count(struct db *db, const struct workdays *cal, int today, int 
 {
     sqlite3_stmt *st = db_stmt(db, sql_owed_all);
     int r = SQLITE_ERROR, soon_until = workdays_due(cal, today, 1);
+    char cutoff[CLOCK_UTC_LEN];
 
     memset(out, 0, sizeof *out);
-    if (!st)
+    corrections_cutoff(retention_days, cutoff);
+    if (!st || sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC) != SQLITE_OK) {
+        if (st)
+            sqlite3_reset(st);
         return -1;
+    }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         bool no_show = sqlite3_column_int(st, 0) != 0;
         int ends = corrections_ends((const char *)sqlite3_column_text(st, 1), no_show, retention_days);
