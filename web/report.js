@@ -118,6 +118,29 @@ function lateTable(data) {
       : el('tr', {}, el('td', { colspan: 6, class: 'hint' }, '现在没有逾期的办件。'))));
 }
 
+// Today's report also names the cases waiting on their residents after a
+// return (等居民补正: GET /api/v1/staff/corrections?all=1, the staff route
+// an admin may call), and who answers for each, so the manager can ask who
+// phoned whom; null on another day (a case's status has no past) and when
+// the list cannot be read (the counts above still stand).
+function owedTable(data, list) {
+  if (!data.corrections_owed || !list) return null;
+  const ticket = (x) => (x.ticket || '—') + (x.ticket_day ? `（${x.ticket_day}）` : '');
+  return el('table', { class: 'report', id: 'owed-cases' },
+    el('caption', {}, `等居民补正的办件（共 ${list.length} 件）`),
+    el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '放弃日期', '负责人']
+      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, list.length
+      ? list.map((x) => el('tr', {},
+        el('th', { scope: 'row' }, ticket(x)),
+        el('td', {}, x.title || x.procedure),
+        el('td', {}, `${x.no_show_at ? '补正后叫号未到' : '退回补正'} ${x.since}`),
+        el('td', { class: 'num' }, String(x.days)),
+        el('td', { class: x.ending ? 'late' : null }, x.ends_on || '—'),
+        el('td', {}, x.owner || x.returned_by || '—')))
+      : el('tr', {}, el('td', { colspan: 6, class: 'hint' }, '现在没有等居民补正的办件。'))));
+}
+
 // Printed too: a sheet of today taken at ten is not the day's close, and a
 // day ahead counts its overdue from the stages as they stand (data.day).
 function dayNote(data) {
@@ -168,8 +191,15 @@ async function start() {
       history.replaceState(null, '', `/admin/report?date=${data.date}`);
       csv.href = `/api/v1/admin/report?date=${data.date}&format=csv`;
       status.textContent = `${data.date} 的日报已更新。`;
+      let owed = null;
+      if (data.corrections_owed) {
+        try {
+          owed = (await api('/api/v1/staff/corrections?all=1')).body.corrections;
+        } catch { /* the figures stand without the names */ }
+      }
       results.replaceChildren(dayNote(data), usersTable(data),
-        el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)), lateTable(data));
+        el('div', { class: 'report-grid' }, dayTable(data), ratingsTable(data)), lateTable(data),
+        owedTable(data, owed));
     } catch (err) {
       status.textContent = '';
       results.replaceChildren();

@@ -117,6 +117,14 @@ describe('the day\'s report page', () => {
     // today's report names its overdue cases, here none
     assert.equal((await page.locator('#overdue-cases caption').innerText()).trim(), '逾期办件（共 0 件）');
     assert.deepEqual(await cells('#overdue-cases tbody td'), ['现在没有逾期的办件。']);
+    // and who answers for each case still with its resident (等居民补正)
+    await page.locator('#owed-cases').waitFor();
+    assert.equal((await page.locator('#owed-cases caption').innerText()).trim(), '等居民补正的办件（共 1 件）');
+    const owed = await cells('#owed-cases tbody td');
+    assert.equal(owed[0], '居住登记');
+    assert.match(owed[1], new RegExp(`^退回补正 ${day}$`));
+    assert.equal(owed[2], '0');
+    assert.equal(owed[4], 'wang');
     // today's sheet is not the day's close: it says so, and when it was taken
     assert.match(await page.locator('#day-note').innerText(), /^当天还没有结束：这是 \d\d:\d\d 的数字，下班后还会变。$/);
     // the overdue figure counts cases (件), late at the stage or past the
@@ -164,6 +172,7 @@ describe('the day\'s report page', () => {
     await poll(async () => assert.match(await page.locator('#users').innerText(), /这一天没有工作人员办件记录/));
     assert.match(page.url(), /date=2026-01-01/);
     assert.equal(await page.locator('#day-note').count(), 0, 'a past day is its close');
+    assert.equal(await page.locator('#owed-cases').count(), 0, "a past day's cases are not kept");
     assert.deepEqual(await axeSerious(page), []);
     await shot(page, 'report-02-empty');
   });
