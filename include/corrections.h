@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "cases.h"
 #include "db.h"
 #include "workdays.h"
 
@@ -41,6 +42,13 @@
  * null for today's ticket, as the work list has it. Returns 0 or -1. */
 int corrections_json(struct db *db, const char *user, const struct workdays *cal, int today,
                      int retention_days, char **out);
+
+/* Adds "owed" to the object o (a cJSON *, the staff case view): null, or
+ * for a case the list above holds, {"since","days","ends_on","ending"} as
+ * its entry has them, so the staffer who opens it while phoning the
+ * resident reads the same. cs read by cases_load. Returns 0 or -1. */
+int corrections_case_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                          int today, int retention_days, void *o);
 
 /* What the day's report counts of them (today's: the cases as they stand
  * now): returned, no_show (given up as a no-show, still takeable) and

@@ -49,6 +49,15 @@ static const char sql_notice[] =
     "SELECT created_at, done_at, done_by FROM notifications"
     " WHERE case_id = ?1 AND kind = 'returned' ORDER BY id DESC LIMIT 1";
 
+/* One case of sql_owed, by id: its last activity and last return. ?2 the
+ * retention cut-off as there. */
+static const char sql_owed_one[] =
+    "SELECT c.updated_at, r.at FROM cases c"
+    " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
+    "  WHERE x.case_id = c.id AND x.what = 'returned')"
+    " WHERE c.id = ?1 AND (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?2"
+    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))";
+
 struct corrections_row {
     char id[CASE_ID_LEN + 1];
     char updated_at[CASE_TIME_LEN];
@@ -274,4 +283,37 @@ int corrections_count(struct db *db, const struct workdays *cal, int today, int 
     }
     sqlite3_reset(st);
     return r == SQLITE_DONE ? 0 : -1;
+}
+
+int corrections_case_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
+                          int today, int retention_days, void *o)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_owed_one);
+    char cutoff[CLOCK_UTC_LEN];
+    cJSON *x;
+    int r, rc = -1, since, ends, soon_until;
+    bool no_show = strcmp(cs->status, "abandoned") == 0;
+
+    corrections_cutoff(retention_days, cutoff);
+    if (!st || (sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) |
+                sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC)) != SQLITE_OK)
+        goto out;
+    if ((r = sqlite3_step(st)) == SQLITE_DONE) {
+        rc = cJSON_AddNullToObject(o, "owed") ? 0 : -1;
+        goto out;
+    }
+    if (r != SQLITE_ROW)
+        goto out;
+    since = clock_local_day_of(no_show ? cs->w.no_show_at : (const char *)sqlite3_column_text(st, 1));
+    ends = corrections_ends((const char *)sqlite3_column_text(st, 0), no_show, retention_days);
+    soon_until = workdays_due(cal, today, 1);
+    if ((x = cJSON_AddObjectToObject(o, "owed")) && corrections_day(x, "since", since) == 0 &&
+        cJSON_AddNumberToObject(x, "days", since && today > since ? workdays_between(cal, since, today) : 0) &&
+        corrections_day(x, "ends_on", ends) == 0 &&
+        cJSON_AddBoolToObject(x, "ending", ends && soon_until && ends <= soon_until))
+        rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    return rc;
 }

@@ -14,10 +14,12 @@
 #include "case_view.h"
 #include "catalog.h"
 #include "clock.h"
+#include "corrections.h"
 #include "notify.h"
 #include "posts.h"
 #include "print.h"
 #include "relay.h"
+#include "sweep.h"
 #include "window.h"
 #include "workdays.h"
 
@@ -1005,6 +1007,9 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     /* the chain: every stage with its due date, who passed it and when */
     c = catalog_acquire();
     rc = relay_staff_json(db, cs, c ? catalog_calendar(c) : NULL, clock_today(), root);
+    /* 等居民补正: how long it has been with the resident, until when */
+    if (rc == 0)
+        rc = corrections_case_json(db, cs, c ? catalog_calendar(c) : NULL, clock_today(), sweep_retention_get(), root);
     if (c)
         catalog_release(c);
     if (rc || window_view_add_chain_names(root) != 0 ||

@@ -657,6 +657,23 @@ const INTAKE = new Set(['waiting', 'invited', 'prereview', 'visit', 'abandoned']
 // the number (the steps after it may be unfilled too: see 缺少的内容).
 // Once the case is in hand (accepted 容缺, or ready: brought at pickup),
 // each paper still owed has its 已补交 and one recorded says so.
+// 等居民补正: a case still with its resident after a return, or corrected
+// and then called while its resident was not there (v.owed, the server's):
+// how long, and the day the hall loses it, for the staffer who phones.
+function waitNote(v) {
+  const o = v.owed;
+  if (!o) return null;
+  const [, m, d] = (o.ends_on || '--').split('-').map(Number);
+  const ends = o.ends_on ? `${m}月${d}日` : '';
+  const text = v.status === 'abandoned'
+    ? `补正后叫号未到（${o.days ? `已过 ${o.days} 个工作日` : '今天'}）。居民来了点“过号后到场，受理”；`
+      + `${ends ? `${ends}以后` : '保留期过后'}这件办件填写的内容会被清除，居民要重新办理。`
+    : `居民还没有交回补正（${o.days ? `退回已 ${o.days} 个工作日` : '今天退回'}）。请电话提醒居民；`
+      + `${ends ? `到${ends}` : '保留期过后'}仍没有交回、也没有改动的，系统按放弃处理。`;
+  return el('p', { class: o.ending ? 'msg-warn wait-note' : 'hint wait-note', id: 'wait-note', role: 'note' },
+    o.ending ? el('strong', {}, '即将' + (v.status === 'abandoned' ? '清除' : '放弃') + '：') : null, text);
+}
+
 function incompleteNote(v) {
   if (!v.incomplete) return null;
   const inHand = v.status === 'accepted' || v.status === 'ready';
@@ -824,7 +841,7 @@ function showCase(v, { keepFocus = false } = {}) {
   // the parts a case lacks are null: replaceChildren would print "null"
   ui.pane.replaceChildren(...[
     // 本事项已更新: what changed since this staffer last confirmed it
-    heading, changesNotice(v.procedure), facts(v), incompleteNote(v), actions(v, form),
+    heading, changesNotice(v.procedure), facts(v), waitNote(v), incompleteNote(v), actions(v, form),
     v.channel === 'web' ? linkSection(v, form, linkSent()) : null, form, box, chainView(v),
     el('section', { 'aria-labelledby': 'missing-h' },
       el('h3', { id: 'missing-h' }, '缺少的内容'),

@@ -45,7 +45,7 @@ export function workCard(open) {
   ui.note = el('p', { class: 'hint', id: 'work-note', role: 'status' });
   ui.owed = el('tbody');
   ui.owedCount = el('span', {}, '');
-  ui.owedNote = el('p', { class: 'hint', id: 'owed-note', role: 'status' });
+  ui.owedNote = el('p', { class: 'hint', id: 'owed-list-note', role: 'status' });
   return el('section', { class: 'card', id: 'work-card', 'aria-labelledby': 'work-h' },
     el('h2', { id: 'work-h' }, '我的待办 ', ui.count),
     el('p', { class: 'hint' }, '本人岗位上的审核环节和本人负责的办件，先到期的在前。'),

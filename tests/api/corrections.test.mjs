@@ -159,6 +159,11 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     mine = await list();
     assert.equal(entry(mine, accepted).days, 5);
     assert.equal(entry(mine, accepted).ticket_day, '2026-11-02', "another day's ticket says which");
+    // the case's own view says the same to whoever opens it to phone
+    const view = async (id) => (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.deepEqual((await view(accepted)).owed, { since: '2026-11-02', days: 5, ends_on: '2026-12-02', ending: false });
+    assert.equal((await view(plain)).owed, null, 'a no-show never returned is owed nothing');
+    assert.equal((await view(back)).owed, null, 'handed in again: the queue has it');
     r = await report('2026-11-02');
     assert.equal(r.corrections_owed, null, "a past day's status is not kept");
     assert.deepEqual(r.corrections_lost, { given_up: 0, no_show: 1 });
@@ -169,10 +174,13 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.deepEqual(mine.counts, { total: 2, returned: 1, no_show: 1, ending: 2 });
     assert.equal(entry(mine, accepted).days, 21);
     assert.equal(entry(mine, noShow).ending, true);
+    assert.deepEqual((await sget(`/api/v1/staff/cases/${noShow}`)).body.owed,
+      { since: '2026-11-02', days: 21, ends_on: '2026-12-02', ending: true });
     assert.deepEqual((await report('2026-12-01')).corrections_owed, { returned: 2, no_show: 1, ending: 3 });
     // its resident brings the correction: off the list, in the queue
     assert.equal((await post(`/api/v1/cases/${accepted}/submit`)).status, 200);
     assert.deepEqual(ids(await list()), [noShow]);
+    assert.equal((await sget(`/api/v1/staff/cases/${accepted}`)).body.owed, null);
 
     // Thu 12-03: the sweep (at the start) gave the return up on 12-02 and
     // erased the no-show's answers (accept would be 409 erased)

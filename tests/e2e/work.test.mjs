@@ -257,5 +257,10 @@ describe('我的待办 on the staff page', () => {
     assert.deepEqual(await axeSerious(page), []);
     await row.locator('.ticket-btn').click();
     await page.locator('#case-pane #case-h', { hasText: owed.ticket }).waitFor();
+    // the case says the same to the staffer phoning: since when, until when
+    const { owed: o } = await (await fetch(`${k.url}/api/v1/staff/cases/${owed.id}`, { headers: authHeaders(s) })).json();
+    const [, m, d] = o.ends_on.split('-').map(Number);
+    assert.equal(await page.locator('#wait-note').innerText(),
+      `居民还没有交回补正（今天退回）。请电话提醒居民；到${m}月${d}日仍没有交回、也没有改动的，系统按放弃处理。`);
   });
 });
