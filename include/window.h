@@ -130,6 +130,21 @@ const char *window_text_check(const char *s, size_t max, char *buf, size_t cap,
 int window_accept(struct db *db, const char *id, const char *user, const struct workdays *cal,
                   int today, struct refusal *e);
 
+/* window_accept at a window (NULL or blank: none, as window_accept; else
+ * checked as a call's, display_window_check: 1 bad_window before anything
+ * is read): a resident taken on there without a call (过号后到场, a
+ * hand-in at the desk, an invited web case) sits before its evaluator, so
+ * the window's offer of the resident before ends within
+ * RATE_CALL_GRACE_SECONDS, in the same commit, as a call's does. */
+int window_accept_at(struct db *db, const char *id, const char *user, const char *window,
+                     const struct workdays *cal, int today, struct refusal *e);
+
+/* The staffer at window (checked as above; NULL or blank: none, nothing
+ * done) has taken up a resident without a call (a case started at the
+ * window): the window's offer ends within RATE_CALL_GRACE_SECONDS, in a
+ * transaction of its own. Returns 0, 1 with e (bad_window), -1. */
+int window_seat(struct db *db, const char *window, struct refusal *e);
+
 #define WINDOW_INVITE_DAYS_MAX 90   /* how far ahead an invitation to the hall may be */
 
 /* 网上预审: asks the resident of a web case in prereview (or invited: the

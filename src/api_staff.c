@@ -163,10 +163,10 @@ enum MHD_Result api_staff_case(struct http_request *req)
 
 enum MHD_Result api_staff_start(struct http_request *req)
 {
-    const char *proc;
+    const char *proc, *window;
     const struct catalog_proc *p;
     struct catalog *c = NULL;
-    char id[CASE_ID_LEN + 1], *json = NULL;
+    char id[CASE_ID_LEN + 1], num[24], *json = NULL;
     struct case_state cs;
     struct refusal e;
     enum MHD_Result res;
@@ -183,6 +183,10 @@ enum MHD_Result api_staff_start(struct http_request *req)
                                "请选择要办理的事项");
         goto out;
     }
+    if (!bodies_window(body, &window, num)) {
+        res = reply_refusal(req, &display_err_window);
+        goto out;
+    }
     if (!(c = catalog_acquire())) {
         res = reply_internal(req);
         goto out;
@@ -190,6 +194,13 @@ enum MHD_Result api_staff_start(struct http_request *req)
     if (!(p = catalog_find(c, proc))) {
         res = http_reply_error(req, MHD_HTTP_NOT_FOUND, "unknown_procedure",
                                "没有找到这个事项，可能已经停办或改名");
+        goto out;
+    }
+    /* the resident sits at the staffer's window (optional "window", as a
+     * call's) while it is filled in: its evaluator stops showing the
+     * resident before, who may have left without rating */
+    if ((r = window_seat(db, window, &e)) != 0) {
+        res = r < 0 ? reply_internal(req) : reply_refusal(req, &e);
         goto out;
     }
     /* the same case as a resident's, started by the staffer at the window */
@@ -306,8 +317,7 @@ static int api_staff_do_accept(struct db *db, const char *id, const char *user,
                                const struct api_staff_chain *in, const struct workdays *cal,
                                int today, struct refusal *e)
 {
-    (void)in;
-    return window_accept(db, id, user, cal, today, e);
+    return window_accept_at(db, id, user, in->window, cal, today, e);
 }
 
 static int api_staff_do_pass(struct db *db, const char *id, const char *user,
@@ -360,7 +370,9 @@ static int api_staff_do_assign(struct db *db, const char *id, const char *user,
 
 enum MHD_Result api_staff_accept(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_accept, NULL, false);
+    /* the window where the resident is taken on without a call: its
+     * evaluator stops showing the resident before */
+    return api_staff_chain_move(req, api_staff_do_accept, NULL, true);
 }
 
 enum MHD_Result api_staff_pass(struct http_request *req)

@@ -297,9 +297,19 @@ static int window_refuse(struct db *db, struct refusal *e, const struct refusal 
 int window_accept(struct db *db, const char *id, const char *user, const struct workdays *cal,
                   int today, struct refusal *e)
 {
-    struct case_state cs;
-    int rc;
+    return window_accept_at(db, id, user, NULL, cal, today, e);
+}
 
+int window_accept_at(struct db *db, const char *id, const char *user, const char *window,
+                     const struct workdays *cal, int today, struct refusal *e)
+{
+    char win[DISPLAY_WINDOW_BUF];
+    struct case_state cs;
+    int rc, shortened = 0;
+
+    memset(&cs, 0, sizeof cs);
+    if (display_window_check(window, win, e) != 0)
+        return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     /* a resident marked absent who turns up after all is served, unless
@@ -314,16 +324,42 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
         rc = window_refuse(db, e, &err_erased);
         goto done;
     }
-    /* the chain begins, or resumes where a return stopped it (relay.h) */
-    if (relay_accept_locked(db, &cs, user, "window", NULL, false, cal, today) != 0 || db_commit(db) != 0) {
+    /* the chain begins, or resumes where a return stopped it (relay.h);
+     * the evaluator of the window stops asking about the resident before
+     * (accepted without a call, the one who sits there now would be asked
+     * to rate a stranger's service for up to 15 minutes) */
+    if (relay_accept_locked(db, &cs, user, "window", NULL, false, cal, today) != 0 ||
+        (win[0] && (shortened = rate_offer_shorten(db, win)) < 0) || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;
         goto done;
     }
     db_after_durable(display_changed); /* one fewer waiting, when it was not called */
+    if (shortened)
+        db_after_durable(rate_changed);
 done:
     cases_state_free(&cs);
     return rc;
+}
+
+int window_seat(struct db *db, const char *window, struct refusal *e)
+{
+    char win[DISPLAY_WINDOW_BUF];
+    int shortened;
+
+    if (display_window_check(window, win, e) != 0)
+        return 1;
+    if (!win[0])
+        return 0;
+    if (db_begin(db) != 0)
+        return -1;
+    if ((shortened = rate_offer_shorten(db, win)) < 0 || db_commit(db) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    if (shortened)
+        db_after_durable(rate_changed);
+    return 0;
 }
 
 /* Appends the names of in (NULL: none) that name a part of the case's

@@ -990,7 +990,10 @@ async function accept(v, box) {
   const empty = v.missing.fields.map((f) => f.label);
   if (empty.length && !window.confirm(`还有必填项没有填写：${empty.join('、')}。\n` +
     '受理后这些内容会一直空着，受理回执和后台审核都看不到。要先补上，请点“取消”，再点“退回补正”，和居民一起代为补正。\n\n确定仍然受理吗？')) return;
-  await move(v, 'accept', {}, box);
+  // with this PC's window: a resident taken on without a call (过号后到场,
+  // a hand-in at this desk) sits before its evaluator, which stops showing
+  // the resident before (docs/http-api.md, "The window's evaluator")
+  await move(v, 'accept', callBody(), box);
 }
 
 async function noShow(v, box) {
@@ -1276,7 +1279,7 @@ async function startAtWindow() {
   if (!ui.startSelect.value) { msg(ui.startMsg, '请先选择事项'); ui.startSelect.focus(); return; }
   let started;
   try {
-    started = (await api('/api/v1/staff/cases', { method: 'POST', body: { procedure: ui.startSelect.value } })).body;
+    started = (await api('/api/v1/staff/cases', { method: 'POST', body: { procedure: ui.startSelect.value, ...callBody() } })).body;
   } catch (err) { msg(ui.startMsg, errorText(err)); return; }
   ui.startSelect.value = '';
   await fillCase(started.id);

@@ -259,6 +259,41 @@ describe('the window calls the next resident', () => {
     assert.equal(r.status, 204, r.text);
   });
 
+  // A review of a busy morning: window 25 completed A008, whose resident
+  // left without rating; the next resident was taken on without a call (a
+  // no-show come late, a case handed in at the desk, 窗口代填) and sat for
+  // ten minutes before a tablet asking them to rate A008's service.
+  it('a resident taken on at the window without a call ends it too (accept, a window fill)', async () => {
+    const done = await served({ window: '25' });
+    const next = await residentCase(h);
+    const t0 = Date.now();
+    // a bad window is refused before anything changes
+    assertError(await h.spost(`/api/v1/staff/cases/${next.id}/accept`, { window: '0' }), 422, 'bad_window');
+    assert.equal((await h.sget(`/api/v1/staff/cases/${next.id}`)).body.status, 'waiting');
+    assert.ok((await rate('?window=25')).body.offer.expires_in > 800, done.ticket);
+    // accepted at another window, or at none: this one's offer stays
+    const other = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${other.id}/accept`, { window: '26' })).status, 200);
+    assert.ok((await rate('?window=25')).body.offer.expires_in > 800);
+    const a = await h.spost(`/api/v1/staff/cases/${next.id}/accept`, { window: '25' });
+    assert.equal(a.status, 200, a.text);
+    const o = (await rate('?window=25')).body.offer;
+    assert.equal(o.ticket, done.ticket, 'still there for the grace');
+    assert.ok(o.expires_in <= 30 && o.expires_in >= leastLeft(30, t0), String(o.expires_in));
+
+    // 窗口代填: the resident sits at the desk from the start of the fill
+    const done2 = await served({ window: '27' });
+    assert.ok((await rate('?window=27')).body.offer.expires_in > 800, done2.ticket);
+    assertError(await h.spost('/api/v1/staff/cases', { procedure: 'residence', window: 'A 2' }), 422, 'bad_window');
+    assert.ok((await rate('?window=27')).body.offer.expires_in > 800);
+    const t1 = Date.now();
+    const s = await h.spost('/api/v1/staff/cases', { procedure: 'residence', window: '27' });
+    assert.equal(s.status, 201, s.text);
+    const o2 = (await rate('?window=27')).body.offer;
+    assert.equal(o2.ticket, done2.ticket);
+    assert.ok(o2.expires_in <= 30 && o2.expires_in >= leastLeft(30, t1), String(o2.expires_in));
+  });
+
   it('after the grace the offer is gone and its token refused', async () => {
     const done = await served({ window: '24' });
     const next = await residentCase(h);
