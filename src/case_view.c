@@ -315,6 +315,25 @@ static int case_view_add_called(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
+/* "no_show" (ours): a case that left the queue because its resident was
+ * not there when called (叫号未到), {"at","kept"}, else null; kept while
+ * what was typed is still there, so that the window can take it on as it
+ * is (window_accept: 过号后到场). A passed resident who opened the slip's
+ * case was told 这次办理已结束, 请从首页重新开始, and filled it all in
+ * again, when the window would have served them there and then. */
+static int case_view_add_no_show(cJSON *root, const struct case_state *cs)
+{
+    cJSON *o;
+
+    if (strcmp(cs->status, "abandoned") != 0 || !cs->w.no_show_at[0])
+        return cJSON_AddNullToObject(root, "no_show") ? 0 : -1;
+    if (!(o = cJSON_AddObjectToObject(root, "no_show")) ||
+        !cJSON_AddStringToObject(o, "at", cs->w.no_show_at) ||
+        !cJSON_AddBoolToObject(o, "kept", !cs->erased))
+        return -1;
+    return 0;
+}
+
 char *case_view_json(const struct case_state *cs)
 {
     const struct procedure *p = cs->model;
@@ -342,7 +361,7 @@ char *case_view_json(const struct case_state *cs)
          * kiosk offers a new one (window_submit) */
         !cJSON_AddBoolToObject(root, "ticket_expired",
                                strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs)) ||
-        case_view_add_called(root, cs) != 0 ||
+        case_view_add_called(root, cs) != 0 || case_view_add_no_show(root, cs) != 0 ||
         case_view_add_staff_text(root, "returned_reason", cs->returned_reason) != 0 ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
         case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||

@@ -137,11 +137,22 @@ static void print_local_time(const char *iso, char *out, size_t cap)
         snprintf(out, cap, "%.10s", iso);
 }
 
+/* A no-show whose answers are kept: the window takes it on as it is. */
+static bool print_slip_passed(const struct case_state *cs)
+{
+    return strcmp(cs->status, "abandoned") == 0 && cs->w.no_show_at[0] && !cs->erased;
+}
+
 /* What a slip printed again after the window took the case says instead
  * of the queue: NULL while the case may still be called (waiting, or
- * returned to come back with its ticket). */
-static const char *print_slip_past(const char *status)
+ * returned to come back with its ticket). A case that left the queue
+ * (abandoned) said 请留意叫号 and listed the papers: a passed resident
+ * (叫号未到) is taken on at the window as the case stands while what was
+ * typed is kept, and one given up after closing starts again. */
+static const char *print_slip_past(const struct case_state *cs)
 {
+    const char *status = cs->status;
+
     static const struct {
         const char *status, *text;
     } past[] = {
@@ -155,6 +166,10 @@ static const char *print_slip_past(const char *status)
     for (i = 0; i < sizeof past / sizeof past[0]; i++)
         if (strcmp(status, past[i].status) == 0)
             return past[i].text;
+    if (strcmp(status, "abandoned") == 0)
+        return print_slip_passed(cs) ? "叫到这个号时您不在（已过号）。请带本凭条到综合窗口，告诉工作人员您过号了，"
+                                       "工作人员会接着为您办理；已经填好的内容都还在，不用重新填写。"
+                                     : "这次办理已经结束。如果还要办理，请在自助机重新开始，或到综合窗口咨询。";
     return NULL;
 }
 
@@ -162,7 +177,9 @@ char *print_slip_html(const struct case_state *cs, long ahead)
 {
     const struct procedure *p = cs->model;
     struct strbuf sb = STRBUF_INIT;
-    const char *past = print_slip_past(cs->status);
+    const char *past = print_slip_past(cs);
+    /* passed: the papers are still to be brought to the window */
+    bool passed = print_slip_passed(cs);
     /* an earlier day's ticket still waiting (the slip printed or opened
      * again the next morning): today's numbers start again, so that one is
      * never called (409 ticket_expired) and someone else may hold it; the
@@ -202,7 +219,7 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");
     else if (ahead > 0)
         rc |= strbuf_printf(&sb, "<p class=\"ahead\">您前面还有 <strong>%ld</strong> 人</p>\n", ahead);
-    for (j = 0; !past && j < p->n_steps; j++)
+    for (j = 0; (!past || passed) && j < p->n_steps; j++)
         for (i = 0; i < p->steps[j].n_items; i++)
             items += cases_item_applies(cs, j, &p->steps[j].items[i]);
     if (items) {
@@ -222,7 +239,8 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     rc |= print_qr_code(&sb, cs->id, "办事记录二维码，请在窗口扫描");
-    rc |= strbuf_puts(&sb, past  ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
+    rc |= strbuf_puts(&sb, passed ? "<footer><p>请带本凭条和上面的材料到综合窗口，不用重新取号。</p></footer>\n"
+                           : past ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
                            : old ? "<footer><p>取了新号后请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
                                  : "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n");
     rc |= strbuf_puts(&sb, "</main>\n</body>\n</html>\n");

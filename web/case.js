@@ -333,7 +333,7 @@ export async function resumeCase(id) {
     conditions: new Array(nConditions).fill(confirmed ? true : undefined), unmet: null, stopped: false,
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
-    ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, rating: body.rating,
+    ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, noShow: body.no_show || null, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
     missing: (body.missing_items || []).map(x => x.id), missingItems: body.missing_items || [],
     invite: body.invite || null, visit: body.visit || null,
@@ -404,7 +404,11 @@ function returnedScreen(c) {
 // a rejected one gives the reason the staffer wrote for the resident.
 function closedScreen(c) {
   // 不予受理 (refused at the window, never accepted) is not 不予办理
+  // passed (叫号未到) with the answers kept: the window takes it on as it
+  // stands, so not 请从首页重新开始 (which had the resident fill it all in
+  // again for a new number)
   const key = c.status === 'rejected' && c.refused ? 'closedRefused'
+    : c.status === 'abandoned' && c.noShow && c.noShow.kept ? 'closedPassed'
     : { accepted: 'closedAccepted', completed: 'closedCompleted', ready: 'closedReady',
       rejected: 'closedRejected' }[c.status] || 'closedEnded';
   const served = c.status === 'completed' || c.status === 'ready';

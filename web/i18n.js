@@ -321,6 +321,8 @@ export const STRINGS = {
     chainDue: '承诺办结日期',
     chainDueGap: '本中心还没有排好 {y} 年的节假日；期间如有法定节假日，办结日期相应顺延，以窗口通知为准。',
     dateYmd: '{y}年{m}月{d}日前',
+    closedPassedTitle: '您的号已经过号',
+    closedPassedText: '叫到您的号时您不在。请带上排队凭条和材料到综合窗口，告诉工作人员您过号了，工作人员会接着为您办理；已经填好的内容都还在，不用重新填写，也不用重新取号。',
     closedEndedTitle: '这次办理已结束',
     closedEndedText: '这次办理已经结束。如果还要办理，请从首页重新开始，或到综合窗口咨询。',
     // from home (网上办事) a question is a phone call, not a walk to the
@@ -705,6 +707,8 @@ export const STRINGS = {
     chainDue: 'Committed completion date',
     chainDueGap: 'The hall has no {y} holiday dates yet: public holidays in {y} move this date later. The window will tell you.',
     dateYmd: 'by {y}-{m}-{d}',
+    closedPassedTitle: 'Your number was passed',
+    closedPassedText: 'You were not there when your number was called. Bring your slip and papers to the general window and tell the staff your number was passed: they will go on from here. Everything you filled in is kept; you need not fill it in again or take a new number.',
     closedEndedTitle: 'This application has ended',
     closedEndedText: 'This application has ended. To apply, please start again from the home screen, or ask at the general window.',
     askPhone: 'If you have questions, please call {phone}.',

@@ -78,3 +78,35 @@ describe('a ticket called on an earlier day', () => {
     assert.equal(v.called, null, JSON.stringify(v.called));
   });
 });
+
+// A hall review: a resident marked 叫号未到 came back and scanned the slip;
+// the kiosk said 这次办理已结束，请从首页重新开始, the slip printed again said
+// 请留意叫号, and they filled everything in again for a new number, while
+// the window takes a passed case on as it stands (过号后到场，受理). The
+// public view says it was passed (no_show) and whether what was typed is
+// kept; the slip says to bring it to the window.
+describe('a passed ticket (叫号未到)', () => {
+  it('no_show on the case page, and the slip says to come to the window', async () => {
+    const c = await residentCase(h);
+    assert.equal((await view(c.id)).no_show, null, 'waiting');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '5' })).status, 200);
+    assert.equal((await view(c.id)).no_show, null, 'called');
+    const n = await h.spost(`/api/v1/staff/cases/${c.id}/no-show`);
+    assert.equal(n.status, 200, n.text);
+    const v = await view(c.id);
+    assert.equal(v.status, 'abandoned');
+    assert.deepEqual(Object.keys(v.no_show).sort(), ['at', 'kept']);
+    assert.equal(v.no_show.kept, true);
+    assert.match(v.no_show.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const slip = await h.get(`/print/cases/${c.id}`);
+    assert.equal(slip.status, 200);
+    assert.match(slip.text, /已过号/);
+    assert.match(slip.text, /不用重新填写/);
+    assert.doesNotMatch(slip.text, /请留意叫号/);
+    assert.match(slip.text, /本人居民身份证原件/, 'the papers to bring');
+    // taken on as it stands
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assert.equal((await view(c.id)).no_show, null, 'accepted');
+    assert.doesNotMatch((await h.get(`/print/cases/${c.id}`)).text, /已过号/);
+  });
+});

@@ -36,6 +36,31 @@ describe('a web case ready to collect, on a phone', () => {
   });
   after(() => fs.rmSync(tree, { recursive: true, force: true }));
 
+  // A hall review: a resident marked 叫号未到 scanned the slip at the kiosk,
+  // was told 这次办理已结束，请从首页重新开始, and filled it all in again for
+  // a new number; the window takes a passed case on as it stands.
+  it('a passed ticket at the kiosk says to bring the slip to the window, not to start again', async () => {
+    const c = (await apiPost(k.url, '/api/v1/cases', { procedure: 'cert', channel: 'kiosk' })).id;
+    await apiPost(k.url, `/api/v1/cases/${c}/steps/0`, { checklist: { 's0-0': true } });
+    await apiPost(k.url, `/api/v1/cases/${c}/submit`);
+    const h = authHeaders(await login(k.url, 'wang', 'wang-password-1'));
+    await apiPost(k.url, `/api/v1/staff/cases/${c}/call`, { window: '3' }, h);
+    await apiPost(k.url, `/api/v1/staff/cases/${c}/no-show`, {}, h);
+    const kp = await kioskPage(k);
+    const { page } = kp;
+    try {
+      await atRoute(page, /\/closed$/, () => page.goto(`${k.url}/?kiosk=1#/case/${c}`));
+      assert.equal(await h1Text(page), '您的号已经过号');
+      const text = await page.locator('#closed-text').innerText();
+      assert.match(text, /到综合窗口/);
+      assert.match(text, /不用重新填写/);
+      assert.doesNotMatch(text, /重新开始/);
+      kp.assertClean('passed');
+    } finally {
+      await kp.context.close();
+    }
+  });
+
   it('says where and when to collect it', async () => {
     const kp = await kioskPage(k, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
     const { page } = kp;
