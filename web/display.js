@@ -199,6 +199,11 @@ async function announce(calls) {
   announcing = true;
   while (queue.length) {
     const c = queue.shift();
+    // a ticket called again before its turn to be said (its resident sent
+    // on to another window, the screen's network back after a drop) is said
+    // once, at its last call: saying "A003 到 7 号窗口" and then "A003 到 5
+    // 号窗口" sent the resident to window 7 first
+    if (queue.some((q) => q.ticket === c.ticket)) continue;
     speaking = c;
     if (latest) draw(latest);
     flash();

@@ -354,6 +354,53 @@ describe('the call screen', () => {
     }
   });
 
+  // A review of a busy morning: A003 was called to window 7, and passed on
+  // to window 5 (a colleague's 再次叫号) before the screen heard of either
+  // (its network back after a drop, or two calls in one answer): it said
+  // "A003 到 7 号窗口", then "到 5 号窗口", and the resident walked to 7
+  // first. A ticket called again before it is said is said once, at its
+  // last call. The screen's ask is held at the route until both calls are
+  // made, so that one answer brings both, whatever the machine's speed.
+  it('a ticket called again at another window before it is said is said once, to the last window', async () => {
+    const d = disp.page;
+    const moved = await residentCase();
+    let routed = 0;
+    let open;
+    const gate = new Promise((r) => { open = r; });
+    const hold = async (r) => {
+      routed++;
+      await gate;
+      await r.continue().catch(() => {});
+    };
+    await d.route('**/api/v1/display*', hold);
+    try {
+      // a hand-in ends the long poll held before the route: the next ask is
+      // the route's, held there
+      await residentCase();
+      await poll(async () => assert.ok(routed > 0, 'the screen asks through the route'), { timeout: 40_000 });
+      const li = await login(k.url, 'wang', 'wang-password-1');
+      for (const window of ['7', '5']) {
+        const r = await fetch(`${k.url}/api/v1/staff/cases/${moved.id}/call`, {
+          method: 'POST', headers: authHeaders(li), body: JSON.stringify({ window }),
+        });
+        assert.equal(r.status, 200, await r.text());
+      }
+      open();
+      const digits = '零一二三四五六七八九';
+      const said = `请 ${moved.ticket.replace(/\d/g, (x) => digits[x]).replace(/^([A-Z]+)/, '$1 ')} 号，到 `;
+      const all = await poll(async () => {
+        const x = (await d.evaluate(() => window.__spoken)).map((e) => e.text).filter((e) => e.startsWith(said));
+        assert.ok(x.length > 0, 'said');
+        return x;
+      }, { timeout: 8000 });
+      await d.locator('#now-window', { hasText: '5 号窗口' }).waitFor();
+      assert.deepEqual(all, [`${said}5 号窗口`]);
+    } finally {
+      open();
+      await d.unroute('**/api/v1/display*', hold);
+    }
+  });
+
   // A display PC in a hall without internet keeps whatever time it has: a
   // dead battery starts it in 2010. The screen shows the daemon's time,
   // read from its answers' Date header, as the staff page does from the
