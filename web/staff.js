@@ -11,7 +11,7 @@
 
 import { el, stepLabel, busy, closable, redrawRows } from './core.js';
 import { api, ApiError, serverNow } from './api.js';
-import { currentSession, ensureLogin, errorText, sessionBadge } from './auth.js';
+import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout } from './auth.js';
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
@@ -339,6 +339,23 @@ function build(main) {
 
 // ---- the queue ----
 
+let lastQueue = null;       // the queue as last read
+
+// Residents this staffer called who are not taken on yet: logging out
+// then (a shift change, lunch) left them at a window nobody serves, and
+// whoever logged in there next called another resident to it (a review
+// of a busy morning). The page asks first (auth.js).
+function calledNotTakenOn() {
+  const me = currentSession()?.user;
+  if (!lastQueue || !me) return '';
+  const mine = lastQueue.queue.filter((e) => e.calls > 0 && e.called_by === me);
+  if (!mine.length) return '';
+  const list = mine.map((e) => `${e.ticket} 号${e.called_window ? `（${windowName(e.called_window)}）` : ''}`).join('、');
+  return `您叫的 ${list}还没有受理，居民可能正在窗口等候。退出前请先受理或标记“叫号未到”，` +
+    '或告诉接班的同事：同事打开这个号，可以再次叫号到自己的窗口或直接受理。';
+}
+warnBeforeLogout(calledNotTakenOn);
+
 async function refreshQueue() {
   // the B post's phone (/staff#visits) shows the visits and the case only:
   // the queue and the other lists, five more requests every 5 s that it
@@ -361,6 +378,7 @@ async function refreshQueue() {
     return;
   }
   checkShown(q);
+  lastQueue = q;
   clockOffset = new Date(q.now).getTime() - Date.now();
   ui.queueCount.textContent = `（${q.total} 件）`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新，上次 ${time(q.now)}` +
@@ -381,7 +399,9 @@ async function refreshQueue() {
       current && current.id === e.id ? 'is-open' : undefined, '打开', waited(e.submitted_at),
       // handed in at a staffer's own desk: its resident is there, and
       // 叫下一个号 passes it over (the server's rule)
-      e.calls ? `${e.calls} 次 · ${time(e.called_at)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
+      // where and by whom: a staffer who takes over the window, or a
+      // colleague the resident turns to, sees who is expected where
+      e.calls ? `${e.calls} 次 · ${time(e.called_at)} · ${e.called_window ? windowName(e.called_window) + ' · ' : ''}${who(e.called_by)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
       sameId(e.same_id))) :
       [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]),
     ...(earlier.length ? [el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },

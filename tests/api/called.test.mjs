@@ -110,3 +110,23 @@ describe('a passed ticket (叫号未到)', () => {
     assert.doesNotMatch((await h.get(`/print/cases/${c.id}`)).text, /已过号/);
   });
 });
+
+// A review of a busy morning: wang called A005 to window 3 and logged out
+// (a shift change); li, who logged in there, saw "1 次 · 10:05" in the
+// queue and called another resident to window 3. The queue's entries and
+// the staff case view say where the last call sent the resident.
+describe('where a waiting ticket was called, for the staff', () => {
+  it('called_window: null before a call, the last call\'s window after, null for none given', async () => {
+    const c = await residentCase(h);
+    const entry = async () => (await h.sget('/api/v1/staff/queue')).body.queue.find((e) => e.id === c.id);
+    assert.equal((await entry()).called_window, null);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '03' })).status, 200);
+    assert.equal((await entry()).called_window, '3');
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.called_window, '3');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '综合窗口' }, h.staff2)).status, 200);
+    const e = await entry();
+    assert.deepEqual([e.called_window, e.called_by, e.calls], ['综合窗口', 'li', 2]);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, {})).status, 200);
+    assert.equal((await entry()).called_window, null, 'the last call named no window');
+  });
+});

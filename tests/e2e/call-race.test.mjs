@@ -5,7 +5,7 @@
 // whom) and says why nothing was called.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useKiosk, useTwoStaff, staffLogin, openStaffCase, holdQueueRefresh } from './helpers.mjs';
+import { useKiosk, useTwoStaff, staffLogin, openStaffCase, holdQueueRefresh, poll } from './helpers.mjs';
 import { login, authHeaders } from '../api/helpers.mjs';
 import { labourCase } from './labour-case.mjs';
 
@@ -41,5 +41,29 @@ describe('a call over a colleague\'s call of the same number', () => {
     assert.deepEqual(d.calls.filter((x) => x.ticket === c.ticket).map((x) => x.window), ['1'],
       'the screen sends the resident to one window');
     two.kp.assertClean('staff page');
+  });
+
+  // A review of a busy morning: a staffer called A005 to window 7 and
+  // logged out (a shift change); A005 stood at a window nobody served, and
+  // whoever logged in there next saw "1 次 · 10:05" and called another
+  // resident to window 7. The queue says where and by whom, and 退出登录
+  // asks first while a resident called by this staffer is not taken on.
+  it('退出登录 with a resident called and not taken on asks first; the queue says where they went', async () => {
+    const { page } = two.kp;
+    const c = await labourCase(k.url);
+    await page.evaluate(() => localStorage.setItem('spkiosk.window', '7'));
+    await page.click('#call-next');
+    await page.locator('#call-msg', { hasText: `请 ${c.ticket} 号到 7 号窗口` }).waitFor();
+    const row = page.locator(`tr[data-id="${c.id}"]`).first();
+    await poll(async () => assert.match(await row.innerText(), /1 次 · .*7 号窗口/));
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await poll(async () => assert.match(asked, new RegExp(`${c.ticket} 号（7 号窗口）还没有受理`)));
+    assert.ok(await page.getByRole('button', { name: '退出登录' }).isVisible(), 'still logged in');
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.locator('#login-name').waitFor();
+    two.kp.assertClean('staff page, logged out');
   });
 });
