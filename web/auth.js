@@ -176,15 +176,16 @@ export function errorText(err, fallback = '操作没有成功，请稍后再试'
 }
 
 // What a page would have the user know before they log out (a resident
-// called to their window and not taken on yet), or '' for nothing; set by
-// the page (staff.js), '' by default.
-let logoutWarning = () => '';
+// called to their window and not taken on yet), or '' for nothing (a
+// promise of it); set by the page (staff.js), '' by default.
+let logoutWarning = async () => '';
 export function warnBeforeLogout(fn) {
   logoutWarning = fn;
 }
 
 export async function logout() {
-  const warn = logoutWarning();
+  let warn = '';
+  try { warn = await logoutWarning(); } catch { /* nothing known: log out */ }
   if (warn && !window.confirm(`${warn}\n\n仍要退出登录吗？`)) return;
   await api('/api/v1/logout', { method: 'POST', session: false }).catch(() => {});
   current = null;

@@ -345,10 +345,14 @@ let lastQueue = null;       // the queue as last read
 // then (a shift change, lunch) left them at a window nobody serves, and
 // whoever logged in there next called another resident to it (a review
 // of a busy morning). The page asks first (auth.js).
-function calledNotTakenOn() {
+async function calledNotTakenOn() {
   const me = currentSession()?.user;
-  if (!lastQueue || !me) return '';
-  const mine = lastQueue.queue.filter((e) => e.calls > 0 && e.called_by === me);
+  // as it is now, not 5 s ago: a case accepted a moment before is no
+  // reason to ask
+  // session: false: a session already ended opens no login here
+  const q = (await api('/api/v1/staff/queue', { session: false }).then((r) => r.body).catch(() => null)) || lastQueue;
+  if (!q || !me) return '';
+  const mine = q.queue.filter((e) => e.calls > 0 && e.called_by === me);
   if (!mine.length) return '';
   const list = mine.map((e) => `${e.ticket} 号${e.called_window ? `（${windowName(e.called_window)}）` : ''}`).join('、');
   return `您叫的 ${list}还没有受理，居民可能正在窗口等候。退出前请先受理或标记“叫号未到”，` +
