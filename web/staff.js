@@ -405,7 +405,10 @@ async function refreshQueue() {
       // 叫下一个号 passes it over (the server's rule)
       // where and by whom: a staffer who takes over the window, or a
       // colleague the resident turns to, sees who is expected where
-      e.calls ? `${e.calls} 次 · ${time(e.called_at)} · ${e.called_window ? windowName(e.called_window) + ' · ' : ''}${who(e.called_by)}` : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
+      // (on lines of their own: one line pushed the item's name to a
+      // character a line and the ID numbers out of the card)
+      e.calls ? [`${e.calls} 次 · ${time(e.called_at)}`, ...(e.called_window ? [el('br'), windowName(e.called_window)] : []),
+        el('br'), who(e.called_by)] : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
       sameId(e.same_id))) :
       [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]),
     ...(earlier.length ? [el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
@@ -755,7 +758,8 @@ function facts(v) {
     ['开始', time(v.created_at, true)],
     v.submitted_at ? ['提交', time(v.submitted_at, true) +
       (v.handed_in_by ? `（${who(v.handed_in_by)} 在窗口提交，叫号时跳过）` : '')] : null,
-    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}（${who(v.called_by)}）`] : null,
+    v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}` +
+      `${v.called_window ? ` 叫到 ${windowName(v.called_window)}` : ''}（${who(v.called_by)}）`] : null,
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
     // handed in again after 补正: the date it resumes to, as the report counts it

@@ -55,7 +55,7 @@ describe('a call over a colleague\'s call of the same number', () => {
     await page.click('#call-next');
     await page.locator('#call-msg', { hasText: `请 ${c.ticket} 号到 7 号窗口` }).waitFor();
     const row = page.locator(`tr[data-id="${c.id}"]`).first();
-    await poll(async () => assert.match(await row.innerText(), /1 次 · .*7 号窗口/));
+    await poll(async () => assert.match(await row.innerText(), /1 次 · .*7 号窗口/s));
     let asked = '';
     page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
     await page.getByRole('button', { name: '退出登录' }).click();
