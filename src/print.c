@@ -137,6 +137,24 @@ static void print_local_time(const char *iso, char *out, size_t cap)
         snprintf(out, cap, "%.10s", iso);
 }
 
+/* The line of a slip whose ticket was called: where to go now, the
+ * window as the call screen writes it ("3 号窗口", a Chinese name as it
+ * is, none: 窗口). */
+static int print_slip_called(struct strbuf *sb, const char *window)
+{
+    bool ascii = true;
+    size_t i;
+
+    for (i = 0; window[i]; i++)
+        if ((unsigned char)window[i] >= 0x80)
+            ascii = false;
+    return strbuf_puts(sb, "<p class=\"stands\">这个号已经叫过了，请马上到") ||
+           (window[0] ? strbuf_put_html(sb, window, strlen(window)) ||
+                            (ascii && strbuf_puts(sb, " 号窗口"))
+                      : strbuf_puts(sb, "窗口")) ||
+           strbuf_puts(sb, "办理。</p>\n");
+}
+
 /* A no-show whose answers are kept: the window takes it on as it is. */
 static bool print_slip_passed(const struct case_state *cs)
 {
@@ -185,6 +203,10 @@ char *print_slip_html(const struct case_state *cs, long ahead)
      * never called (409 ticket_expired) and someone else may hold it; the
      * resident's page offers 重新取号 for the same case */
     bool old = !past && strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs);
+    /* called already (the resident who missed the call prints the slip
+     * again at the kiosk, whose screen says where to go): not 前面还有 N
+     * 人，请留意叫号 for a call that was made */
+    bool called = !past && !old && strcmp(cs->status, "waiting") == 0 && cs->w.calls > 0;
     char when[64];
     size_t j, i, items = 0;
     int rc = 0;
@@ -215,6 +237,8 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "<p class=\"stands\">这是以前取的号，今天不会再叫到。请在自助机点“我有凭条”"
                                "扫描本凭条，或打开办事页面，点“重新取号”拿今天的新号；已经填好的内容都还在，"
                                "不用重填。</p>\n");
+    else if (called)
+        rc |= print_slip_called(&sb, cs->w.called_window);
     else if (ahead == 0)
         rc |= strbuf_puts(&sb, "<p class=\"ahead\">前面没有人在等，请留意叫号</p>\n");
     else if (ahead > 0)
@@ -242,6 +266,7 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     rc |= strbuf_puts(&sb, passed ? "<footer><p>请带本凭条和上面的材料到综合窗口，不用重新取号。</p></footer>\n"
                            : past ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
                            : old ? "<footer><p>取了新号后请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
+                           : called ? "<footer><p>到窗口出示本凭条。</p></footer>\n"
                                  : "<footer><p>请留意叫号，到综合窗口出示本凭条。</p></footer>\n");
     rc |= strbuf_puts(&sb, "</main>\n</body>\n</html>\n");
     if (rc != 0) {

@@ -25,10 +25,16 @@ describe('a called ticket on the resident\'s case page', () => {
     let v = await view(c.id);
     assert.deepEqual([v.called.window, v.called.calls], ['5', 1]);
     assert.match(v.called.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // the slip printed again (the kiosk offers it beside 您的号已经叫过了)
+    // said 前面还有 N 人，请留意叫号 for a call that was made
+    let slip = (await h.get(`/print/cases/${c.id}`)).text;
+    assert.match(slip, /这个号已经叫过了，请马上到5 号窗口办理/);
+    assert.doesNotMatch(slip, /请留意叫号|前面还有|前面没有人/);
     // called again at another window: the last one counts
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '综合窗口' })).status, 200);
     v = await view(c.id);
     assert.deepEqual([v.called.window, v.called.calls], ['综合窗口', 2]);
+    assert.match((await h.get(`/print/cases/${c.id}`)).text, /请马上到综合窗口办理/);
     for (const secret of [NAME, ID, 'wang']) assert.ok(!JSON.stringify(v.called).includes(secret));
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
     assert.equal((await view(c.id)).called, null, 'at the window now');
@@ -39,6 +45,7 @@ describe('a called ticket on the resident\'s case page', () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, {})).status, 200);
     const v = await view(c.id);
     assert.deepEqual([v.called.window, v.called.calls], ['', 1]);
+    assert.match((await h.get(`/print/cases/${c.id}`)).text, /请马上到窗口办理/);
   });
 });
 
