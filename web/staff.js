@@ -256,6 +256,10 @@ function build(main) {
   ui.callBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'call-next' }, '叫下一个号');
   ui.callBtn.addEventListener('click', () => busy(ui.callBtn, callNext));
   ui.callMsg = el('div', { id: 'call-msg', role: 'status' });
+  // residents called to this PC's window and not taken on yet, whoever
+  // called them: after a shift change the one logged in here knew nothing
+  // of them and called another resident to the same window
+  ui.atWindow = el('p', { id: 'at-window', class: 'hint' });
 
   ui.queueCount = el('span', {}, '');
   ui.queueNote = el('p', { class: 'hint', id: 'queue-note' });
@@ -321,7 +325,7 @@ function build(main) {
         el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           el('h2', { id: 'queue-h' }, '等候中 ', ui.queueCount),
           windowRow,
-          el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg,
+          el('div', { class: 'btn-row' }, ui.callBtn), ui.callMsg, ui.atWindow,
           ui.queueNote, queueTable,
           el('h2', { id: 'progress-h' }, '办理中'), progressTable,
           ready),
@@ -360,6 +364,20 @@ async function calledNotTakenOn() {
 }
 warnBeforeLogout(calledNotTakenOn);
 
+// 已叫到本窗口、还没有受理: today's waiting tickets whose last call named
+// this PC's window (the queue's called_window), each a button that opens it.
+function drawAtWindow(q) {
+  const w = storedWindow();
+  const here = w ? q.queue.filter((e) => e.calls > 0 && e.called_window === w) : [];
+  const mark = here.map((e) => `${e.id}|${e.calls}`).join(',');
+  if (ui.atWindow.dataset.mark === mark) return;   // unchanged: leave focus and pointer be
+  ui.atWindow.dataset.mark = mark;
+  ui.atWindow.replaceChildren(...(here.length ? [`已叫到${windowName(w)}、还没有受理：`,
+    ...here.flatMap((e, i) => [i ? '、' : '', el('button', { type: 'button', class: 'btn btn-small ticket-btn',
+      'aria-label': `打开 ${e.ticket}（${time(e.called_at)} ${who(e.called_by)} 叫号）`, onClick: () => openByKey(e.id) },
+    e.ticket), ` ${time(e.called_at)} ${who(e.called_by)}`])] : []));
+}
+
 async function refreshQueue() {
   // the B post's phone (/staff#visits) shows the visits and the case only:
   // the queue and the other lists, five more requests every 5 s that it
@@ -383,6 +401,7 @@ async function refreshQueue() {
   }
   checkShown(q);
   lastQueue = q;
+  drawAtWindow(q);
   clockOffset = new Date(q.now).getTime() - Date.now();
   ui.queueCount.textContent = `（${q.total} 件）`;
   ui.queueNote.textContent = `每 ${POLL_MS / 1000} 秒自动更新，上次 ${time(q.now)}` +

@@ -64,6 +64,13 @@ describe('a call over a colleague\'s call of the same number', () => {
     page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.locator('#login-name').waitFor();
-    two.kp.assertClean('staff page, logged out');
+    // wang takes over the desk (window 7 stays the PC's): told of A005
+    // before any 叫下一个号
+    await staffLogin(page, k.url, 'wang', 'wang-password-1');
+    const here = page.locator('#at-window');
+    await poll(async () => assert.match(await here.innerText(), new RegExp(`已叫到7 号窗口、还没有受理：${c.ticket} .*li`)));
+    await here.getByRole('button', { name: new RegExp(`打开 ${c.ticket}`) }).click();
+    await page.locator('.case-facts').filter({ hasText: '叫到 7 号窗口' }).waitFor();
+    two.kp.assertClean('staff page, logged out and in again');
   });
 });
