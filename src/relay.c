@@ -645,16 +645,54 @@ static const char sql_handout[] =
     "UPDATE cases SET status = 'completed', completed_at = ?2, handed_at = ?2, handed_by = ?3"
     " WHERE id = ?1";
 
+/* the staffer took up another resident since this case's acceptance
+ * (called a number, accepted, handed out or refused another case, or
+ * started one at the window): this case's resident has left that window.
+ * Finishing another case's paperwork meanwhile is no new resident. ?1 the
+ * staffer, ?2 the case. By the events' order, not their times: two moves
+ * in one second are still one after the other; the rows after the
+ * acceptance are that day's. */
+static const char sql_moved_on[] =
+    "SELECT 1 FROM case_events WHERE id > (SELECT max(id) FROM case_events"
+    " WHERE case_id = ?2 AND what = 'accepted') AND user = ?1 AND case_id <> ?2"
+    " AND what IN ('called', 'accepted', 'handed_out', 'refused', 'created') LIMIT 1";
+
+/* Whether the resident of cs is at window win for a move by user that ends
+ * the service there (complete, reject): the same sitting as the case's
+ * acceptance, i.e. accepted today by user, who has taken up no other
+ * resident since (sql_moved_on). A window number alone says where the
+ * PC stands, not who is before it: a back-office PC with one set,
+ * finishing a case the window accepted that morning, had its resident told
+ * nothing (办结告知) and a stranger's case offered on that window's
+ * evaluator. 1 here, 0 not (no window, another day, another staffer,
+ * another resident since), -1 on a database error. */
+static int relay_sitting(struct db *db, const struct case_state *cs, const char *user, const char *win)
+{
+    sqlite3_stmt *st;
+    int b = SQLITE_OK, r;
+
+    if (!win[0] || !user || strcmp(cs->w.accepted_by, user) != 0 ||
+        clock_local_day_of(cs->w.accepted_at) != clock_today())
+        return 0;
+    if (!(st = db_stmt(db, sql_moved_on)))
+        return -1;
+    b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, cs->id, -1, SQLITE_STATIC);
+    r = b != SQLITE_OK ? SQLITE_ERROR : sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return r == SQLITE_DONE ? 1 : r == SQLITE_ROW ? 0 : -1;
+}
+
 /* The service at a window ended: its evaluator offers the rating, in the
  * move's transaction; a case rated already ends the window's last offer
- * all the same (that resident has gone). win "" for none. Unless here (a
- * handout: the resident came for the result), only a case accepted today
- * is offered: one finished days later at the back office has no resident
- * at the window, and the evaluator would put a stranger's case before
- * whoever stands there. 0 or -1. */
+ * all the same (that resident has gone). win "" for none. here: the
+ * resident is at that window (a handout: they came for the result; else
+ * relay_sitting), otherwise nothing is offered: the evaluator would put a
+ * stranger's case before whoever stands there. 0 or -1. */
 static int relay_offer_rating(struct db *db, const struct case_state *cs, const char *win, bool here)
 {
-    if (!win[0] || (!here && clock_local_day_of(cs->w.accepted_at) != clock_today()))
+    if (!win[0] || !here)
         return 0;
     return cs->rating ? rate_offer_clear(db, win)
                       : rate_offer_add(db, win, cs->id, cs->ticket ? cs->ticket : "",
@@ -688,7 +726,7 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
     struct case_state cs;
     const char *text;
     bool ready;
-    int rc, rows;
+    int rc, rows, here;
 
     memset(&cs, 0, sizeof cs);
     if (!(text = window_text_check(outcome, WINDOW_TEXT_MAX, buf, sizeof buf, &err_outcome_required,
@@ -710,17 +748,18 @@ int relay_complete(struct db *db, const char *id, const char *user, const char *
         goto done;
     }
     ready = cs.model->pickup;
+    if ((here = relay_sitting(db, &cs, user, win)) < 0)
+        goto rollback;
     /* a pickup item is rated when it is handed out, where the resident is */
     if ((rows > 0 && relay_stage_done(db, id, cs.r.stage, user, NULL) != 0) ||
         relay_update(db, ready ? sql_ready : sql_complete, id, user, text) != 0 ||
-        (!ready && relay_offer_rating(db, &cs, win, false) != 0) ||
+        (!ready && relay_offer_rating(db, &cs, win, here) != 0) ||
         /* completed now: the item's call-back (回访) counts from today */
         (!ready && followup_open_locked(db, &cs, cal, today) != 0) ||
         (ready && notify_queue(db, &cs, NOTIFY_READY) != 0) ||
-        /* 办结告知 when the hall asks for it; finished at a window the day
-         * it was accepted (即来即办), its resident is there and told */
-        (!ready && notify_queue_completed(db, &cs, win[0] && clock_local_day_of(cs.w.accepted_at) ==
-                                                                  clock_today()) != 0) ||
+        /* 办结告知 when the hall asks for it; finished in the sitting that
+         * accepted it (即来即办), its resident is at the window and told */
+        (!ready && notify_queue_completed(db, &cs, here) != 0) ||
         cases_event_add(db, id, "completed", "window", user, -1, text) != 0 || db_commit(db) != 0)
         goto rollback;
     if (ready || notify_completed_on())
@@ -787,6 +826,7 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
     struct case_state cs;
     const char *text;
     bool from, present, at_intake, refused;
+    int here;
     int rc;
 
     memset(&cs, 0, sizeof cs);
@@ -826,9 +866,10 @@ static int relay_reject_move(struct db *db, const char *id, const char *user, co
      * the notice and the page (relay_refused). The resident at the window
      * (not a web case in pre-review) rates the service there. */
     refused = intake && cs.r.stage < 0;
-    if (relay_update(db, sql_reject, id, user, text) != 0 ||
+    if ((here = intake ? present : relay_sitting(db, &cs, user, win)) < 0 ||
+        relay_update(db, sql_reject, id, user, text) != 0 ||
         notify_queue(db, &cs, refused ? NOTIFY_REFUSED : NOTIFY_REJECTED) != 0 ||
-        relay_offer_rating(db, &cs, win, intake && present) != 0 ||
+        relay_offer_rating(db, &cs, win, here) != 0 ||
         /* the event is what the resident was told: the report counts it so */
         cases_event_add(db, id, refused ? "refused" : "rejected", "window", user, -1, text) != 0 ||
         db_commit(db) != 0) {

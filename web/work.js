@@ -180,10 +180,13 @@ export function chainView(v) {
 }
 
 // Whether the case was accepted today (by the daemon's clock, in the staff
-// PC's zone): only then is the resident taken to be at the window when it
-// ends, and its evaluator offered the rating (the server's rule,
-// docs/http-api.md).
-export const acceptedToday = (v) => !!v.accepted_at
+// PC's zone) by this staffer: only then may its resident be at the window
+// when it ends, and its evaluator offered the rating. The server's rule
+// (docs/http-api.md, the sitting) also wants no other resident taken up
+// since, which the staffer who called the next one knows; a back-office
+// PC with a window number, finishing a case the window accepted, was told
+// to have the resident rate it there.
+export const acceptedToday = (v) => !!v.accepted_at && v.accepted_by === currentSession()?.user
   && new Date(v.accepted_at).toDateString() === new Date(serverNow()).toDateString();
 
 // Whether a move's error means the case may stand otherwise than the page

@@ -4,8 +4,9 @@
 // asking. `serve --notify-completed` (ours, off by default: the contract's
 // list stays as it was) queues a `completed` notice at POST …/complete:
 // listed for the staff, sent by --notify-command; none when the case was
-// finished at a window the day it was accepted (the resident is there), nor
-// for a case without a number.
+// finished at a window in the sitting that accepted it (the resident is
+// there: accepted today by the same staffer, who took up no other case
+// since), nor for a case without a number.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -57,6 +58,37 @@ describe('--notify-completed: the staff list', () => {
   it('none for a case finished at a window the day it was accepted: its resident is there', async () => {
     const c = await completed(h, { outcome: OUTCOME, window: '3' });
     assert.deepEqual(await listed(h, c), []);
+  });
+
+  // The window number says where the PC stands, not who is before it: a
+  // back-office PC with one set, finishing a case the window accepted that
+  // morning, told nobody, and offered a stranger's case on that evaluator.
+  it('a case accepted at the window and finished on a colleague\'s PC with a window number: told', async () => {
+    const c = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '6' }, h.staff2);
+    assert.equal(r.status, 200, r.text);
+    const got = await listed(h, c);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.equal(got[0].kind, 'completed');
+    assert.deepEqual((await h.rate('?window=6')).body.offer, null, 'no offer where the resident is not');
+  });
+
+  it('finished at the window after the staffer took up another case: told; in one sitting: not', async () => {
+    const c = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    // the next resident sits down at window 5 before this one is finished
+    const next = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/accept`)).status, 200);
+    let r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '5' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await listed(h, c)).length, 1);
+    assert.deepEqual((await h.rate('?window=5')).body.offer, null);
+    // the one at the desk now is finished in its sitting: not told, rated there
+    r = await h.spost(`/api/v1/staff/cases/${next.id}/complete`, { outcome: OUTCOME, window: '5' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(await listed(h, next), []);
+    assert.equal((await h.rate('?window=5')).body.offer.ticket, next.ticket);
   });
 
   it('none for an acceptance alone', async () => {
