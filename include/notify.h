@@ -57,9 +57,12 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket);
 
 /* The message for kind about case cs (its title and ticket, as above): a
  * case handed in from home (channel web) that is returned is told to open
- * its link and hand it in again, and the item's phone for a question,
- * where any other is sent to the window for its correction notice. Returns
- * a malloc'ed string (caller frees), NULL when memory ran out. */
+ * its link and hand it in again, and, if the link is lost, what this hall
+ * can do: with notify_link_possible and a mobile on the case, to phone
+ * the hall (hall_contact_get(HALL_PHONE), else the item's phone) for a
+ * text of it; otherwise to bring the ID card to the window. Any other is
+ * sent to the window for its correction notice. Returns a malloc'ed
+ * string (caller frees), NULL when memory ran out. */
 char *notify_text_for(enum notify_kind kind, const struct case_state *cs);
 
 #define NOTIFY_HALL_MAX 90      /* bytes of `serve --hall-name`: 30 Chinese characters */

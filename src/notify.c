@@ -29,6 +29,7 @@
 #include "clock.h"
 #include "field.h"
 #include "frontmatter.h"
+#include "hall.h"
 #include "print.h"
 #include "procedure.h"
 #include "utf8.h"
@@ -182,10 +183,11 @@ char *notify_text(enum notify_kind kind, const char *title, const char *ticket)
 
 char *notify_text_for(enum notify_kind kind, const struct case_state *cs)
 {
-    static const char fmt[] = "需要补正。请打开您提交时保存的办件链接，查看要补正的内容，改好后在网上重新提交；"
-                              "找不到链接的，%s%s%s";
+    static const char head[] = "需要补正。请打开您提交时保存的办件链接，查看要补正的内容，改好后在网上重新提交；";
+    static const char by_sms[] = "找不到链接的，请打电话 %s 问大厅，工作人员核对后会用短信把办件链接发到您办理时填写的手机上。";
+    static const char at_hall[] = "找不到链接的，请带上身份证件到综合窗口，工作人员核对后会帮您找到这件办件。";
     const struct fm_entry *ph;
-    const char *phone;
+    const char *phone = NULL;
     char *what = NULL, *out = NULL;
     int n;
 
@@ -195,15 +197,27 @@ char *notify_text_for(enum notify_kind kind, const struct case_state *cs)
         return notify_text(kind, cs->model->title, cs->ticket);
     /* a case handed in from home was returned from online pre-review, with
      * no notice printed: its resident reads what to correct on the case's
-     * own page (the link they kept) and hands it in again from home; a
-     * question is a phone call (the item's phone, or the hall's own, which
-     * fills it), not a trip to the window for a notice nobody printed */
-    ph = frontmatter_get(&cs->model->meta, "phone");
-    phone = ph && ph->value && *ph->value ? ph->value : NULL;
-    n = snprintf(NULL, 0, fmt, phone ? "请打电话 " : "请到综合窗口咨询。", phone ? phone : "", phone ? " 咨询。" : "");
-    if (n < 0 || !(what = malloc((size_t)n + 1)))
+     * own page (the link they kept) and hands it in again from home. A
+     * lost link is what this hall can do for it, as the pages at home say
+     * (GET /api/v1/hall): a text to the case's mobile at a phone call, to
+     * the hall's own number (serve --hall-phone) else the item's; or, where
+     * none can come (no sender or --public-url, no mobile on the case, no
+     * number to call), the window, which finds the case by the ID card.
+     * Until 2026-12-07 every hall said 请打电话, and the call got nothing. */
+    if (notify_link_possible() && notify_mobile(cs)) {
+        ph = frontmatter_get(&cs->model->meta, "phone");
+        phone = hall_contact_get(HALL_PHONE);
+        if (!phone && ph && ph->value && *ph->value)
+            phone = ph->value;
+    }
+    n = phone ? snprintf(NULL, 0, by_sms, phone) : (int)strlen(at_hall);
+    if (n < 0 || !(what = malloc(sizeof head - 1 + (size_t)n + 1)))
         goto out;
-    snprintf(what, (size_t)n + 1, fmt, phone ? "请打电话 " : "请到综合窗口咨询。", phone ? phone : "", phone ? " 咨询。" : "");
+    memcpy(what, head, sizeof head - 1);
+    if (phone)
+        snprintf(what + sizeof head - 1, (size_t)n + 1, by_sms, phone);
+    else
+        memcpy(what + sizeof head - 1, at_hall, sizeof at_hall);
     out = notify_compose(cs->model->title, cs->ticket, what);
 out:
     free(what);

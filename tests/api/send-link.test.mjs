@@ -45,8 +45,24 @@ function optionalPhoneTree(dir) {
   return tree;
 }
 
+const HALL_PHONE = '0535-7000000';
+const RETURNED_HEAD = '您在社区便民服务中心办理的「居住登记」需要补正。请打开您提交时保存的办件链接，'
+  + '查看要补正的内容，改好后在网上重新提交；';
+const AT_HALL = '找不到链接的，请带上身份证件到综合窗口，工作人员核对后会帮您找到这件办件。';
+
+// A web case returned from pre-review, and the text queued for it.
+async function returnedText(h) {
+  const w = await residentCase(h, { channel: 'web', prereview: true });
+  assert.equal((await h.spost(`/api/v1/staff/cases/${w.id}/return`, { reason: '照片不清楚' })).status, 200);
+  const n = (await h.sget('/api/v1/staff/notifications')).body.notifications
+    .find((x) => x.case === w.id && x.kind === 'returned');
+  assert.ok(n, 'queued');
+  return n.text;
+}
+
 describe('with a sender and --public-url', () => {
-  const h = useWindow({ tree: optionalPhoneTree, args: ['--notify-command', `${SEND} ${OUT}`, '--public-url', PUBLIC] });
+  const h = useWindow({ tree: optionalPhoneTree,
+    args: ['--notify-command', `${SEND} ${OUT}`, '--public-url', PUBLIC, '--hall-phone', HALL_PHONE] });
   const sql = (text) => execFileSync('sqlite3', [path.join(h.ctx.tmp, 'x.db')], { input: text, encoding: 'utf8' }).trim();
   let web, kiosk;
 
@@ -73,7 +89,24 @@ describe('with a sender and --public-url', () => {
   it('the public GET /api/v1/hall tells the pages at home that this hall texts lost links', async () => {
     const r = await h.get('/api/v1/hall');
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body, { link_sms: true, phone: null });
+    assert.deepEqual(r.body, { link_sms: true, phone: HALL_PHONE });
+  });
+
+  // The text of a return says what the pages at home say of a lost link:
+  // here, phone the hall (its own number, not the item's office) for a
+  // text; a case with no mobile cannot get one, and is sent to the window.
+  it('a returned web case is told to phone the hall for a text of a lost link, one without a mobile the window', async () => {
+    assert.equal(await returnedText(h), RETURNED_HEAD
+      + `找不到链接的，请打电话 ${HALL_PHONE} 问大厅，工作人员核对后会用短信把办件链接发到您办理时填写的手机上。`);
+    const c = (await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' })).body;
+    for (const [p, b] of [['conditions', { confirmed: [true] }], ['steps/0', { checklist: { 's0-0': true, 's0-1': true } }],
+      ['steps/1', { fields: { name: '张晓梅', id_number: ID, proxy: 'no' } }], ['submit', { prereview: true }]]) {
+      const r = await h.post(`/api/v1/cases/${c.id}/${p}`, b);
+      assert.ok(r.status < 300, `${p}: ${r.status} ${r.text}`);
+    }
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '照片不清楚' })).status, 200);
+    const n = (await h.sget('/api/v1/staff/notifications')).body.notifications.find((x) => x.case === c.id);
+    assert.equal(n.text, RETURNED_HEAD + AT_HALL);
   });
 
   it('the case view says whether a link can be texted, and to which tail', async () => {
@@ -200,5 +233,11 @@ describe('without --public-url: the daemon does not know the address residents u
     const web = await residentCase(h, { channel: 'web', prereview: true });
     assert.equal((await h.sget(`/api/v1/staff/cases/${web.id}`)).body.link_sms, false, 'the staff page is told');
     assertError(await h.spost(`/api/v1/staff/cases/${web.id}/send-link`), 409, 'no_public_url');
+  });
+
+  // the return's text is sent (a sender runs), but no link can follow it:
+  // not 请打电话 (the item's phone), whose call could get nothing
+  it('a returned web case is told the window for a lost link', async () => {
+    assert.equal(await returnedText(h), RETURNED_HEAD + AT_HALL);
   });
 });

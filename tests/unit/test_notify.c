@@ -122,9 +122,12 @@ Test(notify, text_without_a_ticket)
 }
 
 /* From home (channel web) a returned case was returned from online
- * pre-review: no notice was printed, the reason is on the case's link, and
- * a question is a phone call to the item's number, not a trip to the window. */
-Test(notify, returned_from_home_says_the_link_and_the_phone)
+ * pre-review: no notice was printed, the reason is on the case's link. A
+ * lost link is the window's here: without a sender (and --public-url) the
+ * hall cannot text it, so the item's phone is no answer to it (until
+ * 2026-12-07 the text said 请打电话 in every hall). The texted link's words
+ * are tested over HTTP (tests/api/send-link.test.mjs), with a sender. */
+Test(notify, returned_from_home_says_the_link_and_the_window)
 {
     struct fm_entry phone = {.key = "phone", .value = "0535-7654321"};
     struct fake f;
@@ -138,13 +141,15 @@ Test(notify, returned_from_home_says_the_link_and_the_phone)
     t = notify_text_for(NOTIFY_RETURNED, &f.cs);
     cr_assert_not_null(t);
     cr_expect_str_eq(t, "您在社区便民服务中心办理的「最低生活保障」需要补正。请打开您提交时保存的办件链接，"
-                        "查看要补正的内容，改好后在网上重新提交；找不到链接的，请打电话 0535-7654321 咨询。");
+                        "查看要补正的内容，改好后在网上重新提交；找不到链接的，请带上身份证件到综合窗口，"
+                        "工作人员核对后会帮您找到这件办件。");
     free(t);
-    /* no phone anywhere (neither the file's nor the hall's): the window */
+    /* no phone anywhere (neither the file's nor the hall's): the same */
     f.p.meta.n = 0;
     t = notify_text_for(NOTIFY_RETURNED, &f.cs);
     cr_assert_not_null(t);
-    cr_expect_not_null(strstr(t, "找不到链接的，请到综合窗口咨询。"), "%s", t);
+    cr_expect_not_null(strstr(t, "找不到链接的，请带上身份证件到综合窗口"), "%s", t);
+    cr_expect_null(strstr(t, "打电话"), "%s", t);
     cr_expect_null(strstr(t, "补正告知单"), "%s", t);
     free(t);
     /* ready and rejected are collected at the window whatever the channel */
