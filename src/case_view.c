@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "hall.h"
 #include "idmask.h"
+#include "notify.h"
 #include "relay.h"
 #include "workdays.h"
 
@@ -272,6 +273,19 @@ static int case_view_add_wait_at(cJSON *root)
                : -1;
 }
 
+/* ours, `link_by_sms`: whether the hall could text this case's link to
+ * it if the resident lost it (a web case, a hall that can text links,
+ * notify_link_possible, and a mobile on the case, notify_mobile). The
+ * link box at home promises that text only then: a case with only a
+ * landline, or none yet, cannot get one, and its resident is sent to the
+ * window instead. Nothing of the number itself. 0 or -1. */
+static int case_view_add_link_by_sms(cJSON *root, const struct case_state *cs)
+{
+    bool can = strcmp(cs->channel, "web") == 0 && notify_link_possible() && notify_mobile(cs);
+
+    return cJSON_AddBoolToObject(root, "link_by_sms", can) ? 0 : -1;
+}
+
 /* The chain as the resident's page shows it (relay.h): once accepted the
  * current stage ({key, label, due}) and the committed due date; the
  * reason when rejected. Nothing personal. 0 or -1. */
@@ -366,6 +380,7 @@ char *case_view_json(const struct case_state *cs)
         case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
         case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||
         case_view_add_chain(root, cs) != 0 || case_view_add_wait_at(root) != 0 ||
+        case_view_add_link_by_sms(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||
         !cJSON_AddStringToObject(root, "created_at", cs->created_at) ||
         !(cs->rating ? cJSON_AddNumberToObject(root, "rating", cs->rating)

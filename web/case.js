@@ -76,6 +76,8 @@ export async function startCase(p, btn) {
         conditions: new Array(nConditions).fill(undefined), unmet: null, stopped: false,
         values: {}, drafts: {}, accepted: {}, errors: {}, alerts: {},
         reviewMode: false, ticket: null, rating: null,
+        // a new case holds no mobile yet: no text of its link can come
+        link_by_sms: false,
       };
       if (nConditions > 0) go(caseHash(state.case, 'conditions'));
       else go(caseHash(state.case, 'step/' + firstUndone(state.case)));
@@ -161,6 +163,8 @@ async function refreshCase(c) {
   if (body.applicable) c.applicable = body.applicable;
   if (body.done) c.done = body.done;
   c.values = body.values || {};
+  // the mobile typed in this step is what a lost link can be texted to
+  if (typeof body.link_by_sms === 'boolean') c.link_by_sms = body.link_by_sms;
   c.valuesLoaded = true;
   c.valuesStale = false;
   c.serverChecklist = body.checklist || {};
@@ -338,6 +342,7 @@ export async function resumeCase(id) {
     missing: (body.missing_items || []).map(x => x.id), missingItems: body.missing_items || [],
     invite: body.invite || null, visit: body.visit || null,
     stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, waitAt: body.wait_at || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
+    link_by_sms: body.link_by_sms,
   };
   let view;
   if (c.status === 'returned') view = 'returned';

@@ -33,22 +33,27 @@ export function loadHall() {
 // or key + 'Hall'; key 'lostLink' names the hall's own phone where it has
 // one, for a page that shows no item), drawn again if the hall's answer
 // comes after the screen.
-export function lostLinkWords(node, base, key = 'lostLink') {
+// sms (a case's link box): whether a text can come for this case, which
+// the case knows (link_by_sms: the hall can text and the case has a
+// mobile); undefined asks the hall alone.
+export function lostLinkWords(node, base, key = 'lostLink', sms = undefined) {
   const draw = () => {
     let tail = t(key + 'Hall');
-    if (hall && hall.link_sms) {
+    if (typeof sms === 'boolean' ? sms : hall && hall.link_sms) {
       tail = key === 'lostLink' && hall.phone ? t('lostLinkSmsPhone', { phone: hall.phone }) : t(key + 'Sms');
     }
     node.textContent = base() + (getLang() === 'en' ? ' ' : '') + tail;
   };
   draw();
-  if (!hall) loadHall().then((h) => { if (h) draw(); });
+  if (!hall && typeof sms !== 'boolean') loadHall().then((h) => { if (h) draw(); });
   return node;
 }
 
 // The case link, to bookmark or copy. The copy falls back to selecting the
 // link where the browser offers no clipboard (a page served over plain
-// HTTP on the hall's network).
+// HTTP on the hall's network). What to do if it is lost follows the case
+// (link_by_sms): a hall that can text links cannot text one to a case with
+// only a landline, or no number yet, and said it could.
 export function caseLinkBox(c) {
   const url = caseLink(c.id);
   const link = el('a', { class: 'case-link-url', id: 'case-link', href: url }, url);
@@ -67,7 +72,7 @@ export function caseLinkBox(c) {
   }, 'btn', { id: 'case-link-copy' });
   return el('section', { class: 'card case-link', 'aria-labelledby': 'case-link-h' },
     el('h2', { id: 'case-link-h' }, t('caseLinkTitle')),
-    lostLinkWords(el('p', { id: 'case-link-text' }), () => t('caseLinkText'), 'caseLinkLost'),
+    lostLinkWords(el('p', { id: 'case-link-text' }), () => t('caseLinkText'), 'caseLinkLost', c.link_by_sms),
     el('p', {}, link),
     el('div', { class: 'actions' }, copy),
     said);

@@ -116,6 +116,10 @@ describe('with a sender and --public-url', () => {
     const kv = (await h.sget(`/api/v1/staff/cases/${kiosk.id}`)).body;
     assert.equal(kv.sms_to, null, 'a kiosk case has no link to send');
     assert.equal(kv.link_sms, false);
+    // the resident's own case says whether a lost link can be texted to it
+    // (the link box at home promises the text only then)
+    assert.equal((await h.get(`/api/v1/cases/${web.id}`)).body.link_by_sms, true);
+    assert.equal((await h.get(`/api/v1/cases/${kiosk.id}`)).body.link_by_sms, false);
   });
 
   it('the search refuses what is neither a mobile nor an ID number, and needs a session and its token', async () => {
@@ -199,6 +203,7 @@ describe('with a sender and --public-url', () => {
       assert.ok(r.status < 300, `${p}: ${r.status} ${r.text}`);
     }
     assertError(await h.spost(`/api/v1/staff/cases/${c.id}/send-link`), 409, 'no_mobile');
+    assert.equal((await h.get(`/api/v1/cases/${c.id}`)).body.link_by_sms, false, 'its box promises no text');
   });
 
   it('needs a session and its CSRF token', async () => {
@@ -219,6 +224,7 @@ describe('without a sender: a link must not be read aloud', () => {
     assert.equal((await h.get('/api/v1/hall')).body.link_sms, false, 'the pages at home are told');
     const web = await residentCase(h, { channel: 'web', prereview: true });
     assert.equal((await h.sget(`/api/v1/staff/cases/${web.id}`)).body.link_sms, false, 'the page is told');
+    assert.equal((await h.get(`/api/v1/cases/${web.id}`)).body.link_by_sms, false, 'and the resident\'s');
     assertError(await h.spost(`/api/v1/staff/cases/${web.id}/send-link`), 409, 'no_sms');
     const l = (await h.sget('/api/v1/staff/notifications')).body.notifications;
     assert.equal(l.filter((x) => x.kind === 'link').length, 0);

@@ -112,6 +112,23 @@ describe('a hall that texts a lost link (--notify-command, --public-url, --hall-
     assert.match(en, /the hall can text it to the mobile number you gave/);
   });
 
+  // a hall that texts links cannot text one to a case with only a landline
+  // (联系电话（手机或座机）): its box promised it all the same (2026-12-07)
+  it('the box of a case with only a landline sends its resident to the window', async () => {
+    const w = await apiPost(k.url, '/api/v1/cases', { procedure: 'pension-certification', channel: 'web' });
+    const post = (p, b) => apiPost(k.url, `/api/v1/cases/${w.id}/${p}`, b);
+    await post('conditions', { confirmed: [true, true] });
+    await post('steps/0', { fields: { pension_type: '职工养老金', method: '到窗口刷脸认证' } });
+    await post('steps/1', { checklist: { id_card: true } });
+    await post('steps/2', { fields: { name: NAME, id_number: ID, phone: '0535-6666666' } });
+    await post('steps/4', {});
+    await post('submit', { prereview: true });
+    const { zh, en } = await wordsAt(k, `#/case/${w.id}`, '#case-link-text');
+    assert.match(zh, /找不到链接时，请带上身份证件到大厅的综合窗口/);
+    assert.doesNotMatch(zh, /短信/);
+    assert.match(en, /bring your ID card to the general window/);
+  });
+
   it('the staff card says to text the link after checking the tail', async () => {
     const { hint, found } = await staffCard(k, /短信发送办件链接/);
     assert.match(hint, /核对手机尾号后用“短信发送办件链接”把链接发到办件里留的手机上/);
