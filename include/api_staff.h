@@ -32,6 +32,7 @@ enum MHD_Result api_staff_return(struct http_request *req);
 enum MHD_Result api_staff_call(struct http_request *req);
 enum MHD_Result api_staff_no_show(struct http_request *req);
 enum MHD_Result api_staff_discard(struct http_request *req);  /* 放弃 a window case, ours */
+enum MHD_Result api_staff_take_up(struct http_request *req);  /* 窗口接办 a web case, ours */
 enum MHD_Result api_staff_prereview(struct http_request *req);  /* 网上预审 */
 enum MHD_Result api_staff_colleagues(struct http_request *req); /* who may be handed a case */
 enum MHD_Result api_staff_invite(struct http_request *req);

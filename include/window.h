@@ -91,6 +91,22 @@ int window_discard(struct db *db, const char *id, const char *user, bool admin,
                    char procedure[PROCEDURE_ID_MAX + 1],
                    struct refusal *e);
 
+/* 窗口接办 (ours): whether cs is a case started from home (channel web)
+ * that the window may take up with the resident there: still open, or
+ * given up by the sweep's idle day without ever being handed in (not a
+ * no-show), and not erased by retention. */
+bool window_take_up_possible(const struct case_state *cs);
+
+/* Takes up case id at the window (window_take_up_possible): the resident
+ * of a web case, without its link, is at the desk, and the staffer goes
+ * on with them through the resident's own routes (the same case, its
+ * answers kept). An abandoned one is open again; either gets a `taken_up`
+ * event by user (detail "abandoned" for one revived), which also starts
+ * its idle day again and lists it in the window's 办理中. Returns 0, 1
+ * with e set (unknown_case; not_web; erased; not_open for one handed in
+ * or closed), -1 on error. */
+int window_take_up(struct db *db, const char *id, const char *user, struct refusal *e);
+
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, `A0001`, any case). Returns 0 with
  * the id in id_out, 1 with e set (unknown_case), -1 on error. */

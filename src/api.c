@@ -403,6 +403,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/cases/{}/call", api_staff_call, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/discard", api_staff_discard, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/take-up", api_staff_take_up, HTTP_STAFF, true},
     {"GET", "/api/v1/staff/prereview", api_staff_prereview, HTTP_STAFF, false},
     {"GET", "/api/v1/staff/colleagues", api_staff_colleagues, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/invite", api_staff_invite, HTTP_STAFF, true},

@@ -614,6 +614,13 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
     return api_staff_move(req, window_no_show, window_view_case_json);
 }
 
+/* 窗口接办: a web case whose resident is at the window without its link
+ * (window.h); 200 with the case view. */
+enum MHD_Result api_staff_take_up(struct http_request *req)
+{
+    return api_staff_move(req, window_take_up, window_view_case_json);
+}
+
 /* 放弃: a case started at the window by mistake, deleted (window.h). The
  * log says who and which item, never the case. */
 enum MHD_Result api_staff_discard(struct http_request *req)

@@ -1001,6 +1001,66 @@ done:
     return rc;
 }
 
+/* ---- a web case taken up at the window (窗口接办) --------------------------- */
+
+bool window_take_up_possible(const struct case_state *cs)
+{
+    if (strcmp(cs->channel, "web") != 0 || cs->erased)
+        return false;
+    /* given up by the idle day (never handed in, not a no-show): the
+     * answers are kept until retention erases them, and the resident who
+     * comes to the hall days later has typed them */
+    return window_status(cs, "open") ||
+           (window_status(cs, "abandoned") && !cs->w.no_show_at[0] && !cs->w.submitted_at[0]);
+}
+
+static const char sql_take_up[] = "UPDATE cases SET status = 'open' WHERE id = ?1 AND status = 'abandoned'";
+
+int window_take_up(struct db *db, const char *id, const char *user, struct refusal *e)
+{
+    static const struct refusal not_web = {
+        REFUSAL_CONFLICT, "not_web",
+        "这件办件不是居民在网上开始的：在自助机或窗口开始的办件凭凭条查看，窗口代填的在“办理中”继续填写"};
+    static const struct refusal erased = {
+        REFUSAL_CONFLICT, "erased",
+        "这件办件放弃太久，填写的内容已按保存期限删除，不能接着办了；请和居民重新开始办理"};
+    static const struct refusal not_open = {
+        REFUSAL_CONFLICT, "not_open",
+        "这件办件已经提交过了（或已办结），不用再接着填写；请按它现在的状态办理，刷新后再看"};
+    struct case_state cs;
+    bool revive;
+    int rc;
+
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (!window_take_up_possible(&cs)) {
+        rc = window_refuse(db, e, strcmp(cs.channel, "web") != 0 ? &not_web
+                                  : cs.erased                     ? &erased
+                                                                  : &not_open);
+        goto done;
+    }
+    revive = window_status(&cs, "abandoned");
+    rc = -1;
+    if (revive) {
+        sqlite3_stmt *st = db_stmt(db, sql_take_up);
+        if (!st || db_run(st, sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC)) != 0 ||
+            sqlite3_changes(db_handle(db)) != 1) {
+            db_rollback(db);
+            goto done;
+        }
+    }
+    /* the event touches updated_at: the idle day starts again */
+    if (cases_event_add(db, cs.id, "taken_up", "window", user, -1, revive ? "abandoned" : NULL) != 0 ||
+        db_commit(db) != 0) {
+        db_rollback(db);
+        goto done;
+    }
+    rc = 0;
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
 /* ---- online pre-review (网上预审) ------------------------------------------- */
 
 /* Checks the date a resident is invited to the hall: YYYY-MM-DD (as

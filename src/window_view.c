@@ -282,13 +282,16 @@ static const char sql_ready[] =
     "SELECT id FROM (SELECT id, ready_at FROM cases WHERE status = 'ready'"
     " ORDER BY ready_at DESC, id DESC LIMIT ?1) ORDER BY ready_at, id";
 /* cases a staffer started at the window and has not submitted yet, so that
- * one left for the queue can be taken up again; a day back is enough. The
+ * one left for the queue can be taken up again; a day back is enough; and
+ * web cases the window took up with their resident (窗口接办), the same. The
  * public POST /api/v1/cases may say channel window too, without a login:
  * only a staffer's own start (created_by) counts, or anyone could bury
  * them under 500 of their own. */
 static const char sql_filling[] =
-    "SELECT id FROM cases WHERE status = 'open' AND channel = 'window' AND created_by IS NOT NULL"
-    " AND updated_at >= ?2 ORDER BY created_at, id LIMIT ?1";
+    "SELECT id FROM cases WHERE status = 'open' AND updated_at >= ?2"
+    " AND ((channel = 'window' AND created_by IS NOT NULL) OR (channel = 'web' AND EXISTS"
+    "  (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.what = 'taken_up')))"
+    " ORDER BY created_at, id LIMIT ?1";
 
 /* The ids a list query gives (?1 the limit, ?2 when it has one: since
  * when, ISO UTC), into a new array (caller frees). */
@@ -974,6 +977,8 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     /* a web case's lost link (ours, notify_link_send): the mobile's last
      * four that a text would go to, for the staffer to check with the
      * caller, and whether this hall can text it at all */
+    /* and whether the window may take it up with its resident (窗口接办) */
+    rc |= window_view_add_bool(root, "take_up", window_take_up_possible(cs));
     if (strcmp(cs->channel, "web") == 0) {
         const char *m = notify_mobile(cs);
         rc |= window_view_add_str(root, "sms_to", m ? m + 7 : NULL);

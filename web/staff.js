@@ -50,7 +50,7 @@ const WHAT = {
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
   followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
-  link_sent: '短信补发办件链接',
+  link_sent: '短信补发办件链接', taken_up: '窗口接着办', abandoned: '未办完，超时结束',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
 // what a call-back found (followup.c), as the 回访 card names it
@@ -69,6 +69,8 @@ function eventDetail(v, e) {
   if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
   // accepted by the B post at the resident's home (visit.c's detail)
   if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
+  // window_take_up: a web case given up by the idle day, open again
+  if (e.what === 'taken_up' && e.detail === 'abandoned') return '已超时结束的办件，重新打开';
   // the new owner, by the name colleagues know (as 负责人 gives it)
   if (e.what === 'assigned' && e.detail) return who(e.detail);
   // the paper by its text, as the resident's checklist names it
@@ -434,15 +436,17 @@ async function refreshQueue() {
       `往日没有办理的号（${earlier.length} 件）：不再叫号；居民拿凭条来了可以打开直接受理，或请居民扫码重新取号`)),
     ...earlier.map((e) => row(e, 'earlier', '打开往日的', `${time(e.submitted_at, true)} 取号`, '过号', null))] : []),
   ]);
-  // accepted cases, then window cases still being filled in
+  // accepted cases, then window cases still being filled in (代填, and web
+  // cases taken up at the window)
   const rows = [...q.in_progress, ...q.filling];
   redrawRows(ui.progressBody, (rows.length ? rows.map((e) => el('tr', { 'data-id': e.id },
     el('td', {}, el('button', { type: 'button', class: 'btn btn-small ticket-btn',
       onClick: () => (e.status === 'open' ? fillCase(e.id) : openByKey(e.id)),
       // an accepted case may have no ticket (accepted at the home, or a web
       // case invited to the hall): it is not one being filled in (代填)
-      'aria-label': `打开 ${e.status === 'open' ? '窗口代填' : e.ticket || '办件'} ${e.title}` },
-    e.status === 'open' ? '代填' : e.ticket || '打开')),
+      // a web case the window took up (窗口接办) is the resident's own
+      'aria-label': `打开 ${e.status === 'open' ? (e.channel === 'web' ? '接着办' : '窗口代填') : e.ticket || '办件'} ${e.title}` },
+    e.status === 'open' ? (e.channel === 'web' ? '接着办' : '代填') : e.ticket || '打开')),
     el('td', {}, e.title),
     el('td', {}, e.status === 'open' ? '填写中' : e.accepted_by || ''),
     // a chain runs for weeks: an acceptance of another day says its day,
@@ -846,6 +850,9 @@ function actions(v, box) {
     list.push(b('继续填写', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
     if (v.created_by) list.push(discardOrWhose(v.id, v.created_by, box));
   }
+  // a web case whose resident is here without its link (窗口接办): gone on
+  // with at the desk, with what they typed at home
+  if (v.take_up) list.push(b('在窗口接着办', () => takeUp(v, box), 'btn btn-primary'));
   const { show, failed } = moveCallbacks();
   list.push(...chainActions(v, box, b, show, callBody, failed));
   return el('div', { class: 'btn-row case-actions' }, list);
@@ -1352,6 +1359,22 @@ function homeVisit(sv, p) {
   return { address: x.address, phone: x.phone };
 }
 
+// 窗口接办: a case started from home, its resident at the desk with the ID
+// card and without the link (or after its idle day ran out). The same
+// case goes on through the resident's routes, what they typed kept; the
+// link itself is never shown here (weblink.js). Handed in from this form,
+// it takes a ticket at this window, as a 代填 does.
+async function takeUp(v, box) {
+  try {
+    await api(`/api/v1/staff/cases/${enc(v.id)}/take-up`, { method: 'POST', body: {} });
+  } catch (x) {
+    moveCallbacks().failed(x);
+    return;
+  }
+  refreshQueue();
+  await fillCase(v.id, null, { box, before: '已接着办：居民在网上填写的内容都在。' });
+}
+
 // The fill-in form of a window case: the conditions, then one step at a
 // time (the current one, or an earlier one to correct), then submission.
 // box: where a failure to load it is said (the form or case on show; by
@@ -1397,7 +1420,7 @@ async function fillCase(id, stepWanted = null, { box = null, before = '' } = {})
   current = null;
   const err = el('div', { role: 'alert', class: 'fill-errors' });
   const heading = el('h2', { id: 'case-h', tabindex: '-1' },
-    `${c.status === 'returned' ? '代为补正' : '窗口代填'} · ${p.title}`);
+    `${c.status === 'returned' ? '代为补正' : c.channel === 'web' ? '窗口接着办' : '窗口代填'} · ${p.title}`);
   const nav = el('div', { class: 'btn-row' }, c.applicable.filter((n) => c.done.includes(n) || n === c.step).map((n) =>
     el('button', { type: 'button', class: 'btn btn-small', onClick: () => fillCase(id, n, { box: err }),
       'aria-current': (stepWanted ?? c.step) === n ? 'step' : undefined },

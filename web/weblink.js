@@ -21,14 +21,16 @@ const ui = {};
 // null until known: the card's words then name no button.
 let sms = null;
 const HINT_FIND = '居民在网上办的事找不到办件链接时，输入居民办理时填写的手机号或身份证号，打开找到的办件。';
+// the resident at the desk, its ID card checked: the case goes on here
+const HINT_HERE = '居民在窗口的，核对身份证件后打开办件；还没填完或没提交的，点“在窗口接着办”和居民一起填完提交。';
 const HINT_KEEP = '不要在电话里念链接，也不要说出办件里填写的内容。';
 function hintText() {
-  if (sms === true) return `${HINT_FIND}居民打电话来问的，核对手机尾号后用“短信发送办件链接”把链接发到办件里留的手机上。${HINT_KEEP}`;
+  if (sms === true) return `${HINT_FIND}居民打电话来问的，核对手机尾号后用“短信发送办件链接”把链接发到办件里留的手机上。${HINT_HERE}${HINT_KEEP}`;
   if (sms === false) {
     return `${HINT_FIND}本大厅没有设置短信发送（或对外网址），不能补发办件链接：居民打电话来问的，`
-      + `请居民带身份证件到综合窗口；居民在窗口的，核对身份证件后打开办件查看。${HINT_KEEP}`;
+      + `请居民带身份证件到综合窗口。${HINT_HERE}${HINT_KEEP}`;
   }
-  return HINT_FIND + HINT_KEEP;
+  return HINT_FIND + HINT_HERE + HINT_KEEP;
 }
 
 // 2026-12-07 of a stored UTC time, by the staff PC's clock

@@ -126,6 +126,39 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     staff.assertClean('staff page');
   });
 
+  // 窗口接办: a resident who started at home comes to the window without
+  // the link; the staffer finds the case by the ID card, takes it up and
+  // finishes it with them: the same case, what they typed kept, a ticket
+  // at this window, and still no link on the screen
+  it('a resident at the window without the link: the window goes on with the case from home', async () => {
+    const w = await apiPost(k.url, '/api/v1/cases', { procedure: 'labour-handbook', channel: 'web' });
+    const post = (p, b) => apiPost(k.url, `/api/v1/cases/${w.id}/${p}`, b);
+    await post('conditions', { confirmed: [true, true, true] });
+    await post('steps/0', { fields: { hukou: '本市户籍', status: '失业' } });
+    await post('steps/1', { checklist: { id_card: true, hukou_book: true } });
+    await post('steps/2', { fields: { name: NAME, id_number: ID, mobile: MOBILE, education: '高中', address: '幸福路12号3单元201室' } });
+    const page = staff.page;
+    const card = page.locator('#link-find-card');
+    await page.locator('#link-find-q').fill(ID);
+    await card.getByRole('button', { name: '查找' }).click();
+    const row = page.locator('#link-find tbody tr', { hasText: '填写中' });
+    await row.waitFor();
+    await row.getByRole('button', { name: /^打开 / }).click();
+    const pane = page.locator('#case-pane');
+    await pane.getByRole('button', { name: '在窗口接着办' }).click();
+    await pane.locator('#case-h', { hasText: '窗口接着办 · ' }).waitFor();
+    await pane.getByRole('button', { name: '保存这一步' }).click();
+    await pane.locator('#fill-h', { hasText: '全部填写完成' }).waitFor();
+    assert.deepEqual(await axeSerious(page), [], 'axe on the fill form');
+    await pane.locator('#fill-submit').click();
+    await pane.locator('.msg-ok', { hasText: /已提交，排队号 A\d{3}/ }).waitFor();
+    const text = await pane.innerText();
+    assert.match(text, new RegExp(NAME), 'what the resident typed at home');
+    assert.match(text, /窗口接着办/, 'in the history, by the staffer');
+    assert.ok(!(await page.locator('body').innerText()).includes(w.id), 'no link, nor its id, on the screen');
+    staff.assertClean('staff page, 窗口接办');
+  });
+
   it('the text\'s link opens the case on the resident\'s phone', async () => {
     const [kind, phone, text] = texts().find((l) => l.startsWith('link\t')).split('\t');
     assert.equal(kind, 'link');
