@@ -645,22 +645,23 @@ static const char sql_handout[] =
     "UPDATE cases SET status = 'completed', completed_at = ?2, handed_at = ?2, handed_by = ?3"
     " WHERE id = ?1";
 
-/* the staffer took up another resident since this case's acceptance
- * (called a number, accepted, handed out or refused another case, or
- * started one at the window): this case's resident has left that window.
- * Finishing another case's paperwork meanwhile is no new resident. ?1 the
- * staffer, ?2 the case. By the events' order, not their times: two moves
- * in one second are still one after the other; the rows after the
+/* the staffer called someone else to the window (a call of another case)
+ * or handed another resident their result since this case's acceptance:
+ * this case's resident has left that window. Accepting or finishing other
+ * cases meanwhile is not enough: one resident often brings two items (a
+ * couple's, two tickets), accepted one after the other at one sitting. ?1
+ * the staffer, ?2 the case. By the events' order, not their times: two
+ * moves in one second are still one after the other; the rows after the
  * acceptance are that day's. */
 static const char sql_moved_on[] =
     "SELECT 1 FROM case_events WHERE id > (SELECT max(id) FROM case_events"
     " WHERE case_id = ?2 AND what = 'accepted') AND user = ?1 AND case_id <> ?2"
-    " AND what IN ('called', 'accepted', 'handed_out', 'refused', 'created') LIMIT 1";
+    " AND what IN ('called', 'handed_out') LIMIT 1";
 
 /* Whether the resident of cs is at window win for a move by user that ends
  * the service there (complete, reject): the same sitting as the case's
- * acceptance, i.e. accepted today by user, who has taken up no other
- * resident since (sql_moved_on). A window number alone says where the
+ * acceptance, i.e. accepted today by user, who has called or served no
+ * other resident since (sql_moved_on). A window number alone says where the
  * PC stands, not who is before it: a back-office PC with one set,
  * finishing a case the window accepted that morning, had its resident told
  * nothing (办结告知) and a stranger's case offered on that window's

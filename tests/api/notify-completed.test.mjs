@@ -5,8 +5,8 @@
 // list stays as it was) queues a `completed` notice at POST …/complete:
 // listed for the staff, sent by --notify-command; none when the case was
 // finished at a window in the sitting that accepted it (the resident is
-// there: accepted today by the same staffer, who took up no other case
-// since), nor for a case without a number.
+// there: accepted today by the same staffer, who called no one else since),
+// nor for a case without a number.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -74,11 +74,12 @@ describe('--notify-completed: the staff list', () => {
     assert.deepEqual((await h.rate('?window=6')).body.offer, null, 'no offer where the resident is not');
   });
 
-  it('finished at the window after the staffer took up another case: told; in one sitting: not', async () => {
+  it('finished at the window after the staffer called the next resident: told; in one sitting: not', async () => {
     const c = await residentCase(h, { idNumber: ID_NUMBER });
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
-    // the next resident sits down at window 5 before this one is finished
+    // the next resident is called to window 5 before this one is finished
     const next = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '5' })).status, 200);
     assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/accept`)).status, 200);
     let r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '5' });
     assert.equal(r.status, 200, r.text);
@@ -89,6 +90,17 @@ describe('--notify-completed: the staff list', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(await listed(h, next), []);
     assert.equal((await h.rate('?window=5')).body.offer.ticket, next.ticket);
+  });
+
+  // one resident, two items: both accepted, then both finished, at one sitting
+  it('two cases of one resident accepted one after the other and finished: neither told', async () => {
+    const [a, b] = [await residentCase(h, { idNumber: ID_NUMBER }), await residentCase(h, { idNumber: ID_NUMBER })];
+    for (const c of [a, b]) assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    for (const c of [a, b]) {
+      const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '5' });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(await listed(h, c), []);
+    }
   });
 
   it('none for an acceptance alone', async () => {
