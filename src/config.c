@@ -132,7 +132,8 @@ const struct config_option config_options[] = {
      NULL,
      "also tell a resident that a case of an item without pickup\nis finished (办结告知, kind "
      "completed): sent by\nnotify-command, else listed for the staff to phone; not when\nit "
-     "was finished at a window the day it was accepted, nor\nfor a case without a phone number"},
+     "was finished at a window in the sitting that accepted it\n(the resident is there), nor "
+     "for a case without a phone number"},
     {"max-connections", CONFIG_UINT, "N", CONNS_TOTAL_MIN, CONNS_TOTAL_MAX, OPT(limits.max_total),
      0, NULL, NULL, "1000", NULL,
      "open connections; once 1/8 of it or one address's share is\nall that is free, idle ones "
