@@ -18,6 +18,7 @@
 #include "notify.h"
 #include "posts.h"
 #include "print.h"
+#include "rate.h"
 #include "relay.h"
 #include "sweep.h"
 #include "window.h"
@@ -791,6 +792,39 @@ out:
     return rc;
 }
 
+/* ours, `rating_offer`: the window whose evaluator offers this case's
+ * rating now ({"window"}), else null: the page says 请居民在…评价器上评价
+ * after 办结 only when the move offered it (relay_sitting decides), not
+ * by guessing from the acceptance's day. An offer past its life counts as
+ * none, as the evaluator reads it (rate.h). */
+static const char sql_offer_of[] =
+    "SELECT window FROM rate_offers WHERE case_id = ?1 AND at > ?2 ORDER BY seq DESC LIMIT 1";
+
+static int window_view_add_offer(struct db *db, cJSON *root, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_offer_of);
+    char cutoff[CLOCK_UTC_LEN];
+    cJSON *o;
+    int b = SQLITE_OK, r, rc = -1;
+
+    if (!st)
+        return -1;
+    clock_utc(time(NULL) - RATE_OFFER_SECONDS, cutoff);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC);
+    if (b != SQLITE_OK)
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE)
+        rc = cJSON_AddNullToObject(root, "rating_offer") ? 0 : -1;
+    else if (r == SQLITE_ROW && (o = cJSON_AddObjectToObject(root, "rating_offer")))
+        rc = window_view_add_str(o, "window", (const char *)sqlite3_column_text(st, 0));
+out:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
 /* The front matter a staffer or the notice may need. */
 static const char *const window_view_meta_keys[] = {
     "version", "time_limit", "fee", "responsible", "location", "hours", "phone",
@@ -1031,7 +1065,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
         goto fail;
     if (window_view_case_model_add(root, cs) != 0 || window_view_add_live(db, root, cs) != 0 ||
         window_view_add_proc_status(db, root, cs) != 0 ||
-        window_view_add_rating(db, root, cs->id) != 0 ||
+        window_view_add_rating(db, root, cs->id) != 0 || window_view_add_offer(db, root, cs->id) != 0 ||
         window_view_add_events(db, root, cs->id) != 0)
         goto fail;
     if (!(*out = window_view_print(root)))

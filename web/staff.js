@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout 
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, acceptedToday, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -1098,9 +1098,12 @@ function completeForm(v, box) {
       el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
   submitMove(form, v, 'complete', text, err, () => ({ outcome: text.value, ...callBody() }), (done) => {
     showCase(done);
-    const w = callBody().window;
+    // the evaluator offers it only when the resident is at the window
+    // (the server's sitting: accepted today by this staffer, nobody else
+    // called since); the view says where it did
+    const offer = done.rating_offer;
     msg(ui.box, done.status === 'ready' ? '已办结，等待居民领取（已列入待通知）'
-      : w && acceptedToday(done) ? `已办结，请居民在${windowName(w)}的评价器上评价` : '已办结', 'ok');
+      : offer ? `已办结，请居民在${windowName(offer.window)}的评价器上评价` : '已办结', 'ok');
     refreshQueue();
   });
   closable(form, () => box.replaceChildren());

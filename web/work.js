@@ -179,16 +179,6 @@ export function chainView(v) {
     })));
 }
 
-// Whether the case was accepted today (by the daemon's clock, in the staff
-// PC's zone) by this staffer: only then may its resident be at the window
-// when it ends, and its evaluator offered the rating. The server's rule
-// (docs/http-api.md, the sitting) also wants no other resident taken up
-// since, which the staffer who called the next one knows; a back-office
-// PC with a window number, finishing a case the window accepted, was told
-// to have the resident rate it there.
-export const acceptedToday = (v) => !!v.accepted_at && v.accepted_by === currentSession()?.user
-  && new Date(v.accepted_at).toDateString() === new Date(serverNow()).toDateString();
-
 // Whether a move's error means the case may stand otherwise than the page
 // shows: refused 409 (moved on elsewhere) or its answer lost (the network,
 // status 0: it may have been done).
@@ -424,7 +414,8 @@ export function chainActions(v, box, b, show, windowBody, failed = null) {
       // the stage read: a colleague's pass meanwhile is 409, not overruled
       // (none for a case accepted before the chain existed: stage null)
       post: { path: path('reject'), body: (t) => ({ reason: t, stage: stageSeen(v), ...windowBody() }) }, failed,
-      after: (m) => show(m, windowBody().window && acceptedToday(m)
+      // offered where the resident is (the server's sitting), said by the view
+      after: (m) => show(m, m.rating_offer
         ? `已决定不予办理，请打印告知书交给居民，并通知居民；请居民在评价器上评价`
         : '已决定不予办理，请打印告知书交给居民，并通知居民'),
     }), 'btn btn-danger'));

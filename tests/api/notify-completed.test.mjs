@@ -68,6 +68,7 @@ describe('--notify-completed: the staff list', () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
     const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '6' }, h.staff2);
     assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.rating_offer, null, 'the page does not ask for a rating there');
     const got = await listed(h, c);
     assert.equal(got.length, 1, JSON.stringify(got));
     assert.equal(got[0].kind, 'completed');
@@ -86,8 +87,9 @@ describe('--notify-completed: the staff list', () => {
     assert.equal((await listed(h, c)).length, 1);
     assert.deepEqual((await h.rate('?window=5')).body.offer, null);
     // the one at the desk now is finished in its sitting: not told, rated there
-    r = await h.spost(`/api/v1/staff/cases/${next.id}/complete`, { outcome: OUTCOME, window: '5' });
+    r = await h.spost(`/api/v1/staff/cases/${next.id}/complete`, { outcome: OUTCOME, window: '05' });
     assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.rating_offer, { window: '5' }, 'the page says where to rate');
     assert.deepEqual(await listed(h, next), []);
     assert.equal((await h.rate('?window=5')).body.offer.ticket, next.ticket);
   });
