@@ -214,6 +214,17 @@ struct library_reuse {
 #define LIBRARY_CALENDAR_FEW 10     /* fewer dates of a year: a notice half entered */
 int library_calendar_note(const char *root, struct library *lib, int today);
 
+/* library_calendar_note for an edit of _calendar.md (lib: the folder read
+ * with the edited text), before the save: before is the calendar as it
+ * stands (NULL: the folder has none). A year the edit enters with fewer
+ * than LIBRARY_CALENDAR_FEW dates where before has none (this year, the
+ * next, or any later one) is a warning at its first date's line instead of
+ * the note at line 1: once saved, the year counts as entered and the due
+ * dates counted without it move on at that load only, so what is added
+ * later moves none of them. 0, or -1 when memory ran out. */
+int library_calendar_note_edit(const char *root, struct library *lib, int today,
+                               const struct workdays *before);
+
 /* Reads the whole tree at root. today is YYYYMMDD (0 to skip review
  * reminders); reuse may be NULL. Problems in files are diagnostics, not
  * failures: returns 0 when the tree was read (lib filled, even if files have

@@ -1031,6 +1031,14 @@ static int admin_check_special(struct db *db, const char *root, int today, const
         fprintf(stderr, "spkiosk: admin: cannot read %s to check an edit\n", root);
         goto out;
     }
+    /* the calendar's note on its years as the list would give it after
+     * the save, said while it can still be acted on; unknown (a calendar
+     * on disk that does not parse) is taken as nothing to compare with */
+    if (strcmp(rel, WORKDAYS_FILE) == 0 &&
+        (before.has_calendar && !before.calendar
+             ? library_calendar_note(root, &lib, today)
+             : library_calendar_note_edit(root, &lib, today, before.calendar)) != 0)
+        goto out;
     for (i = 0; i < lib.diags.n; i++) {
         const struct diag *d = &lib.diags.items[i];
         const char *other = d->file;

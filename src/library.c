@@ -1314,9 +1314,46 @@ out:
     return rc;
 }
 
-int library_calendar_note(const char *root, struct library *lib, int today)
+/* The line of the entry of year that comes first in the file (entries
+ * are sorted by date, not by line), 1 when there is none. */
+static int lib_calendar_year_line(const struct workdays *cal, int year)
 {
-    int years[2], n = 0, i, ahead = library_date_add(today, LIBRARY_CALENDAR_AHEAD);
+    size_t i;
+    int line = 0;
+
+    for (i = 0; i < cal->n; i++)
+        if (cal->v[i].ymd / 10000 == year && (!line || cal->v[i].line < line))
+            line = cal->v[i].line;
+    return line ? line : 1;
+}
+
+/* An edit that enters year with fewer than LIBRARY_CALENDAR_FEW dates,
+ * where the calendar as it stands has none: once saved, the year counts as
+ * entered and the due dates counted without it move on (relay_recount), at
+ * that load only; what the admin adds after moves nothing already counted.
+ * Said at the year's first date, before the save, which is when it can
+ * still be entered whole. */
+static int lib_calendar_half(const char *path, struct library *lib, const struct workdays *before,
+                             int year, size_t k)
+{
+    if (!before || !k || k >= LIBRARY_CALENDAR_FEW || workdays_year_count(before, year))
+        return 0;
+    return diag_warn(&lib->diags, path, lib_calendar_year_line(lib->calendar, year),
+                     "这样保存后，%d 年就算已经录入了，可这一年只写了 %zu 天（一年的节假日安排通知一般有二三十天："
+                     "元旦、春节、清明、劳动节、端午、中秋、国庆）。没有 %d 年的日期时算出的办结日期，"
+                     "只在这次保存后按写上的日子顺延一次；以后再补的日子不会再让它们顺延。"
+                     "请把通知里 %d 年的日子全部写上再保存",
+                     year, k, year, year)
+               ? -1 : 1;
+}
+
+/* library_calendar_note, and for an edit (before: the calendar as it
+ * stands, see library_calendar_note_edit) the half-entered years it adds. */
+static int lib_calendar_note(const char *root, struct library *lib, int today,
+                             const struct workdays *before)
+{
+    int years[2], n = 0, i, r, rc = -1, ahead = library_date_add(today, LIBRARY_CALENDAR_AHEAD);
+    size_t j;
     char *path;
 
     if (!lib->has_calendar || !lib->calendar || today <= 0)
@@ -1328,6 +1365,10 @@ int library_calendar_note(const char *root, struct library *lib, int today)
         return -1;
     for (i = 0; i < n; i++) {
         size_t k = workdays_year_count(lib->calendar, years[i]);
+        if ((r = lib_calendar_half(path, lib, before, years[i], k)) < 0)
+            goto out;
+        if (r > 0)
+            continue;
         if (!k)
             diag_warn(&lib->diags, path, 1,
                       "日历文件里还没有 %d 年的日期：%d 年的元旦、春节、国庆等假日会被当作工作日，"
@@ -1342,8 +1383,32 @@ int library_calendar_note(const char *root, struct library *lib, int today)
                       "以后补上的日子不会再让已经算好的办结日期顺延",
                       years[i], k);
     }
+    /* a later year entered early (the notice comes out in the autumn,
+     * before the window above reaches it): the same trap, nothing else */
+    for (j = 0; before && j < lib->calendar->n; j++) {
+        int y = lib->calendar->v[j].ymd / 10000;
+        if (y <= years[n - 1] || (j > 0 && lib->calendar->v[j - 1].ymd / 10000 == y))
+            continue;
+        if (lib_calendar_half(path, lib, before, y, workdays_year_count(lib->calendar, y)) < 0)
+            goto out;
+    }
+    rc = lib->diags.oom ? -1 : 0;
+out:
     free(path);
-    return 0;
+    return rc;
+}
+
+int library_calendar_note(const char *root, struct library *lib, int today)
+{
+    return lib_calendar_note(root, lib, today, NULL);
+}
+
+int library_calendar_note_edit(const char *root, struct library *lib, int today,
+                               const struct workdays *before)
+{
+    static const struct workdays none = {NULL, 0};
+
+    return lib_calendar_note(root, lib, today, before ? before : &none);
 }
 
 int library_scan(const char *root, int today, const struct library_reuse *reuse,

@@ -8,8 +8,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { BIN, request } from './helpers.mjs';
-import { useAdminDaemon, proc } from './admin-helpers.mjs';
+import { BIN, authHeaders, request } from './helpers.mjs';
+import { get, preview, useAdminDaemon, proc } from './admin-helpers.mjs';
 
 const year = new Date().getFullYear();
 const month = new Date().getMonth();
@@ -126,5 +126,52 @@ describe('a committed date in a year the calendar has', () => {
     assert.equal((await request(`${h.daemon.url}/api/v1/cases/${v.id}`)).body.calendar_gap, null);
  
     assert.equal((await followupOf(h, v.id)).calendar_gap, null);
+  });
+});
+
+// The editor's check of `_calendar.md` says it before the save, while the
+// notice can still be entered whole: an admin who saved 元旦 first (to be
+// safe) made the year entered, and 春节 saved an hour later moved none of
+// the due dates counted meanwhile or before. A year the calendar on disk
+// has no date of, entered with fewer than 10, is a warning at its first
+// date's line; the note the list gives (line 1) is in the check too.
+describe('the editor\'s check of a calendar that enters a year in part', () => {
+  const h = useAdminDaemon(files([year], notice));
+  const half = (y) => `# 日历\n\n${notice(year)}\n## ${y} 年\n\n### 元旦\n- ${y}-01-01 休\n`;
+  const at = (r) => r.body.errors.filter((e) => /这样保存后/.test(e.message));
+  it('warns at the year\'s first date, for next year and for a later one', async () => {
+    for (const y of [year + 1, year + 2]) {
+      const r = await preview(h, '?special=_calendar', half(y));
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.ok, true, r.text);
+      const w = at(r);
+      assert.equal(w.length, 1, r.text);
+      assert.equal(w[0].severity, 'warning');
+      assert.equal(w[0].line, 17, r.text);
+      assert.match(w[0].message, new RegExp(`^这样保存后，${y} 年就算已经录入了，可这一年只写了 1 天`));
+      assert.match(w[0].message, /以后再补的日子不会再让它们顺延/);
+    }
+    // a whole notice is no problem
+    const whole = await preview(h, '?special=_calendar', `# 日历\n\n${notice(year)}${notice(year + 1)}`);
+    assert.equal(whole.status, 200, whole.text);
+    assert.deepEqual(whole.body.errors, []);
+  });
+  it('is among the warnings of the save, which goes through', async () => {
+    const cur = await get(h, '/api/v1/admin/files/_calendar/source');
+    const r = await request(`${h.daemon.url}/api/v1/admin/files/_calendar/source`, {
+      method: 'PUT', body: half(year + 1),
+      headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8', 'If-Match': cur.headers.get('etag') },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.warnings.filter((w) => /这样保存后/.test(w.message)).length, 1, r.text);
+    // saved: the year is entered now, and the same text says so no more
+    const again = await preview(h, '?special=_calendar', half(year + 1));
+    assert.deepEqual(at(again), [], again.text);
+  });
+  it('shows the list\'s note for a year not entered at all', async () => {
+    const r = await preview(h, '?special=_calendar', `# 日历\n\n${notice(year)}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.errors.map((e) => [e.line, e.severity, /还没有 (\d+) 年/.exec(e.message)?.[1]]),
+      ahead !== year ? [[1, 'warning', String(ahead)]] : []);
   });
 });
