@@ -214,6 +214,143 @@ static bool workdays_has_fullwidth_digit(const char *text)
     return false;
 }
 
+/* A date written loosely at the start of s, as a notice or a habit has it:
+ * four digits of the year, then one or two of the month and of the day,
+ * between them "-", "/" or "." (the same one twice), or 年 and 月 with an
+ * optional 日 after. *used: the bytes it took. True only for a real date. */
+static bool workdays_loose_date(const char *s, int *y, int *m, int *d, size_t *used)
+{
+    static const char nian[] = "年", yue[] = "月", ri[] = "日";
+    const char *p = s;
+    int v[3] = {0, 0, 0}, i, k;
+    char sep = 0;
+
+    for (i = 0; i < 3; i++) {
+        for (k = 0; *p >= '0' && *p <= '9' && k < (i ? 2 : 4); k++, p++)
+            v[i] = v[i] * 10 + (*p - '0');
+        if (i == 0 ? k != 4 : k == 0)
+            return false;
+        if (i == 2)
+            break;
+        if (i == 0 && (*p == '-' || *p == '/' || *p == '.')) {
+            sep = *p++;
+        } else if (i == 0 && strncmp(p, nian, sizeof nian - 1) == 0) {
+            p += sizeof nian - 1;
+        } else if (i == 1 && sep && *p == sep) {
+            p++;
+        } else if (i == 1 && !sep && strncmp(p, yue, sizeof yue - 1) == 0) {
+            p += sizeof yue - 1;
+        } else {
+            return false;
+        }
+    }
+    if (!sep && strncmp(p, ri, sizeof ri - 1) == 0)
+        p += sizeof ri - 1;
+    if (!workdays_date_valid(v[0] * 10000 + v[1] * 100 + v[2]))
+        return false;
+    *y = v[0];
+    *m = v[1];
+    *d = v[2];
+    *used = (size_t)(p - s);
+    return true;
+}
+
+/* A malformed entry: what it should have been, with its own date and word
+ * when they can be read, rather than a sample of another year that leaves
+ * the admin to find what differs (2027-1-1, 2027/01/01, 2027年1月1日, a
+ * word run into the date). */
+static void workdays_shape_error(struct diag_list *diags, const char *path, int line,
+                                 const char *text)
+{
+    static const char rest[] = "休", work[] = "班";
+    const char *after, *word = NULL;
+    size_t used;
+    int y, m, d;
+    bool strict;
+
+    if (workdays_has_fullwidth_digit(text) || !workdays_loose_date(text, &y, &m, &d, &used)) {
+        diag_error(diags, path, line,
+                   "%s这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班",
+                   strstr(text, "\xE3\x80\x80") ? "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格。"
+                   : workdays_has_fullwidth_digit(text) ? "日期里有全角的数字或 －，请切换到英文输入法再打。"
+                   : "");
+        return;
+    }
+    strict = used == 10 && text[4] == '-' && text[7] == '-';
+    after = text + used;
+    if (strncmp(after, "\xE3\x80\x80", 3) == 0) {
+        for (after += 3; *after == ' ' || *after == '\t' || strncmp(after, "\xE3\x80\x80", 3) == 0;
+             after += *after == ' ' || *after == '\t' ? 1 : 3)
+            ;
+        word = strncmp(after, work, sizeof work - 1) == 0 ? work : rest;
+        diag_error(diags, path, line,
+                   "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格：这一行应写成「- %04d-%02d-%02d %s」",
+                   y, m, d, word);
+        return;
+    }
+    for (; *after == ' ' || *after == '\t'; after++)
+        ;
+    if (strncmp(after, rest, sizeof rest - 1) == 0)
+        word = rest;
+    else if (strncmp(after, work, sizeof work - 1) == 0)
+        word = work;
+    if (strict && word)
+        diag_error(diags, path, line, "日期和「%s」之间要空一格（英文空格）：这一行应写成「- %04d-%02d-%02d %s」",
+                   word, y, m, d, word);
+    else if (word)
+        diag_error(diags, path, line,
+                   "日期要写成 YYYY-MM-DD（年份四位，月和日都是两位，用 - 隔开）：这一行应写成「- %04d-%02d-%02d %s」",
+                   y, m, d, word);
+    else
+        diag_error(diags, path, line,
+                   "这一行应写成「- %04d-%02d-%02d 休」（工作日放假）或「- %04d-%02d-%02d 班」（周末上班）："
+                   "日期写成 YYYY-MM-DD，后面一个空格，再写休或班",
+                   y, m, d, y, m, d);
+}
+
+/* The word after an entry's date that is not 休 or 班 alone: when it is
+ * one of them followed by more, what the more is. The next line of the
+ * file run into this one (its "- " left out: Markdown joins it to the
+ * item) reads as "休 2027-06-10 休", and neither date is read; a note
+ * after the word ("休 端午") belongs in a heading. */
+static void workdays_word_error(struct diag_list *diags, const char *path, int line,
+                                const char *date, const char *word, size_t n)
+{
+    static const char rest[] = "休", work[] = "班";
+    size_t k = 0, used;
+    int y, m, d;
+    const char *more;
+
+    if (n > sizeof rest - 1 && (memcmp(word, rest, sizeof rest - 1) == 0 ||
+                                memcmp(word, work, sizeof work - 1) == 0) &&
+        (word[sizeof rest - 1] == ' ' || word[sizeof rest - 1] == '\t')) {
+        k = sizeof rest - 1;
+        more = word + k;
+        while (k < n && (*more == ' ' || *more == '\t')) {
+            more++;
+            k++;
+        }
+        if (workdays_loose_date(more, &y, &m, &d, &used) || workdays_has_fullwidth_digit(more)) {
+            diag_error(diags, path, line,
+                       "下一行「%.*s」接到了这一行后面：那一行行首少了「- 」，Markdown 把它算成这一行的一部分，"
+                       "两行的日期都没有读取。请在下一行行首加上「- 」（每个日期单独一行，写成「- YYYY-MM-DD 休」）",
+                       (int)(n - k), more);
+            return;
+        }
+        diag_error(diags, path, line,
+                   "日期后面只能写「休」（工作日放假）或「班」（周末上班），不能是「%.*s」：说明文字请写在标题里，"
+                   "如「### 端午节」，这一行只写「- 日期 %.*s」",
+                   (int)n, word, (int)(sizeof rest - 1), word);
+        return;
+    }
+    if (n == 0)
+        diag_error(diags, path, line,
+                   "日期后面要写「休」（工作日放假）或「班」（周末上班），如「- %s 休」", date);
+    else
+        diag_error(diags, path, line,
+                   "日期后面只能写「休」（工作日放假）或「班」（周末上班），不能是「%.*s」", (int)n, word);
+}
+
 struct wctx {
     const char *path;
     struct diag_list *diags;
@@ -247,17 +384,18 @@ static int wctx_item(void *ctx, const char *text, int line)
                    strncmp(text + 10, "\xC2\xA0", 2) != 0)) {
         /* full-width characters from a Chinese input method look right:
          * say which, as the procedure checks do */
-        diag_error(c->diags, c->path, line,
-                   "%s这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班",
-                   strstr(text, "\xE3\x80\x80") ? "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格。"
-                   : workdays_has_fullwidth_digit(text) ? "日期里有全角的数字或 －，请切换到英文输入法再打。"
-                   : "");
+        workdays_shape_error(c->diags, c->path, line, text);
         return c->diags->oom ? -1 : 0;
     }
     memcpy(date, text, 10);
     date[10] = '\0';
     if (!frontmatter_date_parse(date, &y, &m, &d) || !workdays_date_valid(y * 10000 + m * 100 + d)) {
-        diag_error(c->diags, c->path, line, "「%s」不是 YYYY-MM-DD 格式的真实日期", date);
+        size_t used;
+        /* 2027/01/01 or 2027.01.01: a real date in another shape */
+        if (workdays_loose_date(text, &y, &m, &d, &used))
+            workdays_shape_error(c->diags, c->path, line, text);
+        else
+            diag_error(c->diags, c->path, line, "「%s」不是 YYYY-MM-DD 格式的真实日期", date);
         return c->diags->oom ? -1 : 0;
     }
     n -= 10;
@@ -267,8 +405,7 @@ static int wctx_item(void *ctx, const char *text, int line)
     } else if (n == sizeof workdays_work - 1 && memcmp(word, workdays_work, n) == 0) {
         mark = WORKDAYS_WORK;
     } else {
-        diag_error(c->diags, c->path, line,
-                   "日期后面只能写「休」（工作日放假）或「班」（周末上班），不能是「%.*s」", (int)n, word);
+        workdays_word_error(c->diags, c->path, line, date, word, n);
         return c->diags->oom ? -1 : 0;
     }
     if (c->cal->n == c->cap) {

@@ -166,10 +166,10 @@ Test(workdays, errors_at_their_lines)
     cr_assert_null(cal);
     expect_diag(&l, 4, DIAG_ERROR, "不是 YYYY-MM-DD 格式的真实日期");
     expect_diag(&l, 5, DIAG_ERROR, "只能写「休」");
-    expect_diag(&l, 6, DIAG_ERROR, "不是 YYYY-MM-DD");
+    expect_diag(&l, 6, DIAG_ERROR, "日期要写成 YYYY-MM-DD（年份四位，月和日都是两位，用 - 隔开）：这一行应写成「- 2026-10-03 休」");
     expect_diag(&l, 7, DIAG_ERROR, "重复了（第 3 行已经写过）");
     expect_diag(&l, 8, DIAG_ERROR, "真实日期");
-    expect_diag(&l, 9, DIAG_ERROR, "只能写「休」");
+    expect_diag(&l, 9, DIAG_ERROR, "日期后面要写「休」（工作日放假）或「班」（周末上班），如「- 2026-10-04 休」");
     /* and a 班 on a Thursday, which changes nothing: a warning */
     expect_diag(&l, 7, DIAG_WARNING, "2026-10-01 是星期四，本来就上班");
     expect_counts(&l, 6, 1);
@@ -365,6 +365,48 @@ Test(workdays, a_tab_after_the_date_and_a_line_too_short)
     cr_assert_eq(parse("- 2026-10-1\n", &cal, &l), 1);
     expect_diag(&l, 1, DIAG_ERROR, "这一行应写成");
     expect_counts(&l, 1, 0);
+    diag_list_free(&l);
+}
+
+/* A line of the wrong shape is told what it should be with its own date
+ * and word: 「这一行应写成「- 2026-10-01 休」」 under a line of 2027 left the
+ * admin to find what differed (a one-digit month, a slash, 年月日, the word
+ * run into the date, a full-width space). The next line run into an entry
+ * (its "- " left out: Markdown joins it) is said to be the next line's, and
+ * a note after the word belongs in a heading. */
+Test(workdays, a_malformed_line_is_told_its_right_shape)
+{
+    static const char md[] = "# 2027 年\n"              /* 1 */
+                             "\n"                       /* 2 */
+                             "- 2027-1-1 休\n"          /* 3 */
+                             "- 2027/01/31 班\n"        /* 4 */
+                             "- 2027.2.20 班\n"         /* 5 */
+                             "- 2027年2月9日 休\n"      /* 6 */
+                             "- 2027-02-11休\n"         /* 7 */
+                             "- 2027-02-10\xe3\x80\x80休\n" /* 8 */
+                             "- 2027-2-5\n"             /* 9 */
+                             "- 2027-06-09 休\n"        /* 10 */
+                             "2027-06-10 休\n"          /* 11: run into 10 */
+                             "- 2027-06-11 休 端午\n"   /* 12 */
+                             "- 2027-02-30 休\n"        /* 13 */
+                             "- 2027-10-08 上班\n";     /* 14 */
+    struct workdays *cal = (struct workdays *)1;
+    struct diag_list l;
+
+    cr_assert_eq(parse(md, &cal, &l), 1, "%s", dump(&l));
+    cr_assert_null(cal);
+    expect_diag(&l, 3, DIAG_ERROR, "日期要写成 YYYY-MM-DD（年份四位，月和日都是两位，用 - 隔开）：这一行应写成「- 2027-01-01 休」");
+    expect_diag(&l, 4, DIAG_ERROR, "这一行应写成「- 2027-01-31 班」");
+    expect_diag(&l, 5, DIAG_ERROR, "这一行应写成「- 2027-02-20 班」");
+    expect_diag(&l, 6, DIAG_ERROR, "这一行应写成「- 2027-02-09 休」");
+    expect_diag(&l, 7, DIAG_ERROR, "日期和「休」之间要空一格（英文空格）：这一行应写成「- 2027-02-11 休」");
+    expect_diag(&l, 8, DIAG_ERROR, "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格：这一行应写成「- 2027-02-10 休」");
+    expect_diag(&l, 9, DIAG_ERROR, "这一行应写成「- 2027-02-05 休」（工作日放假）或「- 2027-02-05 班」（周末上班）");
+    expect_diag(&l, 10, DIAG_ERROR, "下一行「2027-06-10 休」接到了这一行后面：那一行行首少了「- 」");
+    expect_diag(&l, 12, DIAG_ERROR, "不能是「休 端午」：说明文字请写在标题里，如「### 端午节」，这一行只写「- 日期 休」");
+    expect_diag(&l, 13, DIAG_ERROR, "「2027-02-30」不是 YYYY-MM-DD 格式的真实日期");
+    expect_diag(&l, 14, DIAG_ERROR, "不能是「上班」");
+    expect_counts(&l, 11, 0);
     diag_list_free(&l);
 }
 
