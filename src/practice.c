@@ -174,7 +174,7 @@ static void practice_close(struct practice_pctx *c)
                    "场景「%s」缺少 ```case 块：写明居民的回答、带来的材料、填写的内容和 expect", s->title);
     else if (!s->expect_line)
         diag_error(c->diags, c->path, s->case_line,
-                   "case 块缺少 expect:写 expect = accept(受理）、expect = return 字段或材料编号（退回补正）"
+                   "case 块缺少 expect：写 expect = accept（受理）、expect = return 字段或材料编号（退回补正）"
                    "或 expect = refuse 条件序号（不予受理）");
     s->bad = c->diags->errors > c->errors_at;
 }
@@ -285,12 +285,32 @@ static bool practice_id_valid(const char *s, size_t n)
     return digits && i == n;
 }
 
+/* Whether tok[0..n) holds a byte outside ASCII (Chinese, a full-width
+ * letter). */
+static bool practice_has_non_ascii(const char *tok, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if ((unsigned char)tok[i] >= 0x80)
+            return true;
+    return false;
+}
+
 /* An id of brought or of a return's flags into *list. */
 static int practice_tok_key(struct practice_line *l, const char *tok, size_t n, practice_key **list,
                             size_t *count, const char *what)
 {
     practice_key *v;
 
+    if (!practice_id_valid(tok, n) && practice_has_non_ascii(tok, n))
+        /* the paper's name as the resident would say it (身份证): the id is
+         * the {#…} at the end of its line in the procedure file */
+        return diag_error(l->c->diags, l->c->path, l->line,
+                          "%s里要写编号（小写英文字母、数字和 _），不是名称或中文：「%.*s」不是编号。清单项的编号写在"
+                          "事项文件里那一项的末尾，如「- [ ] 本人居民身份证 {#id_card}」的编号是 id_card；"
+                          "字段的编号是 form 里那一行的第一栏",
+                          what, (int)n, tok) < 0 ? -1 : 1;
     if (!practice_id_valid(tok, n))
         return diag_error(l->c->diags, l->c->path, l->line,
                           "%s里的「%.*s」不是有效的编号：字段名或清单项编号以小写英文字母开头，"

@@ -14,6 +14,7 @@
 
 #include "cases.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "validate.h"
 
 /* ---- a scenario walked through the procedure -------------------------- */
@@ -227,6 +228,31 @@ static void practice_prove_values(const char *path, const struct practice_scenar
     strbuf_free(&opts);
 }
 
+/* The procedure's checklist items as "id（text）、…" in *sb, each text cut
+ * to PRACTICE_ITEM_SHOWN bytes and at most PRACTICE_ITEMS_SHOWN of them:
+ * what an unknown id in brought can be put right with, without opening the
+ * procedure file to find the {#…} at each item's end. 0, or -1. */
+#define PRACTICE_ITEMS_SHOWN 30
+#define PRACTICE_ITEM_SHOWN 48
+static int practice_items_text(const struct procedure *p, struct strbuf *sb)
+{
+    size_t i, j, shown = 0;
+    int rc = 0;
+
+    for (i = 0; i < p->n_steps; i++)
+        for (j = 0; j < p->steps[i].n_items; j++) {
+            const struct proc_item *it = &p->steps[i].items[j];
+            size_t n = utf8_prefix_len(it->text, PRACTICE_ITEM_SHOWN);
+            if (shown++ == PRACTICE_ITEMS_SHOWN) {
+                rc |= strbuf_puts(sb, "……");
+                return rc ? -1 : 0;
+            }
+            rc |= strbuf_printf(sb, "%s%s（%.*s%s）", shown > 1 ? "、" : "", it->id, (int)n, it->text,
+                                it->text[n] ? "…" : "");
+        }
+    return rc ? -1 : 0;
+}
+
 static void practice_prove_brought(const char *path, const struct practice_scenario *s,
                                    const struct practice_walk *w, struct diag_list *diags)
 {
@@ -237,8 +263,13 @@ static void practice_prove_brought(const char *path, const struct practice_scena
     for (i = 0; i < s->n_brought; i++) {
         const struct proc_item *it = procedure_item_find(p, s->brought[i], &k);
         if (!it) {
-            diag_error(diags, path, s->brought_line, "brought 里的 %s 不是这个事项的清单项编号",
-                       s->brought[i]);
+            struct strbuf ids = STRBUF_INIT;
+            if (practice_items_text(p, &ids) != 0)
+                diags->oom = 1;
+            diag_error(diags, path, s->brought_line, "brought 里的 %s 不是这个事项的清单项编号%s%s",
+                       s->brought[i], ids.len ? "；这个事项的清单项有：" : "；这个事项没有清单项",
+                       ids.len ? ids.data : "");
+            strbuf_free(&ids);
         } else if (!cases_item_applies(&w->cs, k, it)) {
             practice_why_not(w, k, it->has_cond ? &it->cond : NULL, why, sizeof why);
             diag_error(diags, path, s->brought_line, "brought 里的 %s（%s）在这个场景里不需要：%s",

@@ -289,6 +289,17 @@ Test(practice, an_implicit_item_id_is_at_most_marker_key_max)
     parse_error_one(line, 5, "不是有效的编号");
 }
 
+/* A paper written by its name (brought = 身份证), as the scenario's text
+ * says it: told that an id is asked for and where an item's id is written,
+ * not that 「身份证」 breaks the rules of an id it never meant to be. */
+Test(practice, a_paper_by_its_name_is_told_where_ids_are)
+{
+    parse_error_one("brought = 身份证\nexpect = accept\n", 5,
+                    "brought 里要写编号（小写英文字母、数字和 _），不是名称或中文：「身份证」不是编号。"
+                    "清单项的编号写在事项文件里那一项的末尾，如「- [ ] 本人居民身份证 {#id_card}」的编号是 id_card");
+    parse_error_one("expect = return 姓名\n", 5, "expect = return 里要写编号");
+}
+
 /* `explain =` written empty is no explanation: the trainee is not shown an
  * empty line under 为什么. */
 Test(practice, an_empty_explain_is_none)
@@ -498,7 +509,7 @@ Test(practice, proof_errors_at_the_offending_key)
                 6, "只能写 是 或 否");
     prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card passport\nname = 王某\n"
                 "id_number = 370602199003150021\nexpect = accept\n",
-                8, "passport 不是这个事项的清单项编号");
+                8, "passport 不是这个事项的清单项编号；这个事项的清单项有：id_card（本人身份证）、letter（委托书）、s1-2（旧证）");
     /* the letter is asked for only with proxy=yes; an implicit id works too */
     prove_error("conditions = 是 是\nproxy = 否\nkind = 首次\nbrought = id_card letter\nname = 王某\n"
                 "id_number = 370602199003150021\nexpect = accept\n",
