@@ -147,7 +147,8 @@ struct field {
 /* Parses one form line text[0..len) found at path:line into *f (which the
  * caller zeroes first). Each problem is reported to diags with the line.
  * Returns 0 when the line is a valid field, 1 when errors were reported,
- * -1 when memory ran out. The caller calls field_free(f) in every case. */
+ * -1 when memory ran out. With errors, f->key is the line's key when it
+ * could be read (else empty). The caller calls field_free(f) in every case. */
 int field_parse_line(const char *path, int line, const char *text, size_t len, struct field *f,
                      struct diag_list *diags);
 

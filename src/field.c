@@ -636,6 +636,17 @@ int field_parse_line(const char *path, int line, const char *text, size_t len, s
     if ((nparts < 3 && memmem(text, len, "\xEF\xBD\x9C", 3)) || fullwidth) {
         diag_error(diags, path, line,
                    "字段行的各栏要用半角（英文）竖线 | 隔开，这一行用了全角的「｜」：请切换到英文输入法再打");
+        /* the key before the first bar of either kind, when it is one: an
+         * {if} naming it is then not also told the field does not exist
+         * (the caller remembers the keys of lines it drops) */
+        n = plen[0];
+        if ((bar = memmem(parts[0], n, "\xEF\xBD\x9C", 3)))
+            n = (size_t)(bar - parts[0]);
+        p = utf8_trim(parts[0], &n);
+        if (marker_key_valid(p, n)) {
+            memcpy(f->key, p, n);
+            f->key[n] = '\0';
+        }
         rc = 1;
         goto out;
     }

@@ -791,6 +791,7 @@ Test(field, fullwidth_space_and_bar)
     cr_assert_eq(parse("note ｜ 备注 ｜ text ｜ required", &f, &d), 1);
     expect_counts(&d, 1, 0);
     expect_diag(&d, LINE, DIAG_ERROR, "用了全角的「｜」");
+    cr_assert_str_eq(f.key, "note", "the key is read for the caller's dropped keys");
     field_free(&f);
     diag_list_free(&d);
     /* one ｜ among | bars: the same message, not the wrong column it makes */
@@ -805,6 +806,7 @@ Test(field, fullwidth_space_and_bar)
             cr_assert_eq(parse(one[i], &f, &d), 1, "%s", one[i]);
             expect_counts(&d, 1, 0);
             expect_diag(&d, LINE, DIAG_ERROR, "用了全角的「｜」");
+            cr_assert_str_eq(f.key, "hardship", "%s", one[i]);
             field_free(&f);
             diag_list_free(&d);
         }

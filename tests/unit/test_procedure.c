@@ -1245,6 +1245,29 @@ Test(procedure, dropped_field_is_not_reported_missing_again)
     diag_list_free(&d);
 }
 
+/* A form line with full-width ｜ bars (a Chinese input method) is dropped
+ * with its own error; the {if} lines naming its field were each told
+ * 「条件里的字段 status 不存在」 as well, with the field right there. */
+Test(procedure, a_field_dropped_for_fullwidth_bars_is_not_reported_missing)
+{
+    const char *s = "# T\n"                                                 /* 1 */
+                    "## 第一步\n"                                           /* 2 */
+                    "```form\n"                                             /* 3 */
+                    "status ｜ 目前状况 ｜ choice ｜ required options=已就业/失业\n" /* 4 */
+                    "kind | 类型 ｜ choice | options=甲/乙\n"               /* 5 */
+                    "```\n"                                                 /* 6 */
+                    "## 第二步\n"                                           /* 7 */
+                    "- [ ] 劳动合同 {if status=已就业}\n"                   /* 8 */
+                    "- [ ] 乙类材料 {if kind=乙}\n";                        /* 9 */
+    struct diag_list d = DIAG_LIST_INIT;
+
+    parse_fail(s, &d);
+    expect_diag(&d, 4, DIAG_ERROR, "用了全角的「｜」");
+    expect_diag(&d, 5, DIAG_ERROR, "用了全角的「｜」");
+    expect_counts(&d, 2, 0);
+    diag_list_free(&d);
+}
+
 /* ---- limits ---- */
 
 Test(procedure, too_many_steps)
