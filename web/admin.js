@@ -897,7 +897,15 @@ async function editorView(params) {
   where();
   await runPreview();
   if (params.line) gotoLine(Number(params.line));
-  else src.focus();
+  else {
+    // at the top, where the front matter is: a text box whose value was
+    // set keeps its caret at the end, and the editor opened on a file's
+    // last lines (a review: 光标在第 83 行 on a file just opened)
+    src.setSelectionRange(0, 0);
+    src.focus();
+    src.scrollTop = 0;
+    where();
+  }
 }
 
 // ---- routing ----------------------------------------------------------------------

@@ -91,6 +91,10 @@ describe('editing a procedure in the admin console', () => {
     await src().waitFor();
     assert.equal(await src().inputValue(), original);
     await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
+    // opened at the top, the front matter in sight, as the line under it says
+    await poll(async () => assert.equal(await page.locator('#cursor-pos').innerText(), '光标在第 1 行，第 1 列'));
+    assert.deepEqual(await src().evaluate((t) => [t.selectionStart, t.selectionEnd, t.scrollTop,
+      document.activeElement === t]), [0, 0, 0, true]);
     await poll(async () => assert.equal(await page.locator('#preview .preview-title').innerText(), '居住证明'));
     // what the resident reads on the overview, and what staff walk after it,
     // in the admin's words: field types in Chinese, not the file's ids
