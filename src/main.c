@@ -135,7 +135,17 @@ static int cmd_check(int argc, char **argv)
             return 2;
         }
     }
-    for (i = 0; i < (argc ? argc : 1); i++) {
+    /* run with no path from another folder (an admin's home on the
+     * server): 「procedures:1: 找不到这个文件或文件夹」 named no way on */
+    bool no_default = !argc && access("procedures", F_OK) != 0 && errno == ENOENT;
+
+    if (no_default) {
+        diag_error(&diags, "procedures", 1,
+                   "当前文件夹里没有 procedures 文件夹：不写路径时检查的是它。"
+                   "请写出事项文件夹的路径，如 spkiosk check /var/lib/spkiosk/procedures");
+        failed = 1;
+    }
+    for (i = 0; !no_default && i < (argc ? argc : 1); i++) {
         /* each argument's report sorted by file and line, in argument order */
         struct diag_list one = DIAG_LIST_INIT;
         if (library_check_path(argc ? argv[i] : "procedures", today, &one) != 0)

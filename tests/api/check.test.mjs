@@ -315,3 +315,22 @@ describe('spkiosk check: command line', () => {
     assert.equal(r.stdout, '', show(r));
   });
 });
+
+// Run with no path from a folder without ./procedures (an admin's home on
+// the server), it said 「procedures:1: 找不到这个文件或文件夹」 and no more:
+// now it says that the default is ./procedures and how to name the folder.
+describe('no path, and no ./procedures here', () => {
+  let tmp;
+  before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-check-')); });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  it('says what it looked for and how to name the library', () => {
+    const r = check([], { cwd: tmp });
+    assert.equal(r.status, 1, show(r));
+    assert.equal(r.stdout, 'procedures:1: 当前文件夹里没有 procedures 文件夹：不写路径时检查的是它。'
+      + '请写出事项文件夹的路径，如 spkiosk check /var/lib/spkiosk/procedures\n', show(r));
+    // a path given that is not there is still the plain message, with its name
+    const p = check(['nowhere'], { cwd: tmp });
+    assert.equal(p.status, 1, show(p));
+    assert.equal(p.stdout, 'nowhere:1: 找不到这个文件或文件夹\n', show(p));
+  });
+});
