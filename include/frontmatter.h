@@ -52,6 +52,15 @@ const struct fm_entry *frontmatter_get(const struct frontmatter *fm, const char 
 /* Parses YYYY-MM-DD into y/m/d; true only for a real calendar date. */
 bool frontmatter_date_parse(const char *s, int *y, int *m, int *d);
 
+/* A date written loosely at the start of s, as a notice or a habit has it:
+ * four digits of the year, then one or two of the month and of the day,
+ * between them "-", "/" or "." (the same one twice), or 年 and 月 with an
+ * optional 日 after (2027-1-1, 2027/01/01, 2027.1.1, 2027年1月1日). True
+ * only for a real date (as frontmatter_date_parse), with y/m/d set and
+ * *used the bytes it took; what follows is the caller's. For a message
+ * that gives the date as it should be written. */
+bool frontmatter_date_loose(const char *s, int *y, int *m, int *d, size_t *used);
+
 void frontmatter_free(struct frontmatter *fm);
 
 #endif

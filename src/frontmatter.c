@@ -3,6 +3,7 @@
  * so that an admin's editor cannot produce a surprise. */
 #include "frontmatter.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,42 @@ bool frontmatter_date_parse(const char *s, int *y, int *m, int *d)
     *y = yy;
     *m = mm;
     *d = dd;
+    return true;
+}
+
+bool frontmatter_date_loose(const char *s, int *y, int *m, int *d, size_t *used)
+{
+    static const char nian[] = "年", yue[] = "月", ri[] = "日";
+    const char *p = s;
+    char text[16];
+    int v[3] = {0, 0, 0}, i, k;
+    char sep = 0;
+
+    for (i = 0; i < 3; i++) {
+        for (k = 0; *p >= '0' && *p <= '9' && k < (i ? 2 : 4); k++, p++)
+            v[i] = v[i] * 10 + (*p - '0');
+        if (i == 0 ? k != 4 : k == 0)
+            return false;
+        if (i == 2)
+            break;
+        if (i == 0 && (*p == '-' || *p == '/' || *p == '.')) {
+            sep = *p++;
+        } else if (i == 0 && strncmp(p, nian, sizeof nian - 1) == 0) {
+            p += sizeof nian - 1;
+        } else if (i == 1 && sep && *p == sep) {
+            p++;
+        } else if (i == 1 && !sep && strncmp(p, yue, sizeof yue - 1) == 0) {
+            p += sizeof yue - 1;
+        } else {
+            return false;
+        }
+    }
+    if (!sep && strncmp(p, ri, sizeof ri - 1) == 0)
+        p += sizeof ri - 1;
+    snprintf(text, sizeof text, "%04d-%02d-%02d", v[0], v[1], v[2]);
+    if (!frontmatter_date_parse(text, y, m, d))
+        return false;
+    *used = (size_t)(p - s);
     return true;
 }
 

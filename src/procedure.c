@@ -2086,8 +2086,16 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         }
         if (strcmp(e->key, "review_by") == 0 || strcmp(e->key, "effective") == 0) {
             if (!frontmatter_date_parse(e->value, &y, &m, &d)) {
-                diag_error(c->diags, path, e->line, "%s 应是 YYYY-MM-DD 格式的真实日期，「%s」不是",
-                           e->key, e->value);
+                size_t used;
+                /* a real date in another shape: the line as it should be */
+                if (frontmatter_date_loose(e->value, &y, &m, &d, &used) && !e->value[used])
+                    diag_error(c->diags, path, e->line,
+                               "%s 应是 YYYY-MM-DD 格式的真实日期（年份四位，月和日都是两位，用 - 隔开），"
+                               "「%s」不是：应写成「%s: %04d-%02d-%02d」",
+                               e->key, e->value, e->key, y, m, d);
+                else
+                    diag_error(c->diags, path, e->line, "%s 应是 YYYY-MM-DD 格式的真实日期，「%s」不是",
+                               e->key, e->value);
                 continue;
             }
             if (e->key[0] == 'e')

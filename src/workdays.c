@@ -214,47 +214,6 @@ static bool workdays_has_fullwidth_digit(const char *text)
     return false;
 }
 
-/* A date written loosely at the start of s, as a notice or a habit has it:
- * four digits of the year, then one or two of the month and of the day,
- * between them "-", "/" or "." (the same one twice), or 年 and 月 with an
- * optional 日 after. *used: the bytes it took. True only for a real date. */
-static bool workdays_loose_date(const char *s, int *y, int *m, int *d, size_t *used)
-{
-    static const char nian[] = "年", yue[] = "月", ri[] = "日";
-    const char *p = s;
-    int v[3] = {0, 0, 0}, i, k;
-    char sep = 0;
-
-    for (i = 0; i < 3; i++) {
-        for (k = 0; *p >= '0' && *p <= '9' && k < (i ? 2 : 4); k++, p++)
-            v[i] = v[i] * 10 + (*p - '0');
-        if (i == 0 ? k != 4 : k == 0)
-            return false;
-        if (i == 2)
-            break;
-        if (i == 0 && (*p == '-' || *p == '/' || *p == '.')) {
-            sep = *p++;
-        } else if (i == 0 && strncmp(p, nian, sizeof nian - 1) == 0) {
-            p += sizeof nian - 1;
-        } else if (i == 1 && sep && *p == sep) {
-            p++;
-        } else if (i == 1 && !sep && strncmp(p, yue, sizeof yue - 1) == 0) {
-            p += sizeof yue - 1;
-        } else {
-            return false;
-        }
-    }
-    if (!sep && strncmp(p, ri, sizeof ri - 1) == 0)
-        p += sizeof ri - 1;
-    if (!workdays_date_valid(v[0] * 10000 + v[1] * 100 + v[2]))
-        return false;
-    *y = v[0];
-    *m = v[1];
-    *d = v[2];
-    *used = (size_t)(p - s);
-    return true;
-}
-
 /* A malformed entry: what it should have been, with its own date and word
  * when they can be read, rather than a sample of another year that leaves
  * the admin to find what differs (2027-1-1, 2027/01/01, 2027年1月1日, a
@@ -268,7 +227,7 @@ static void workdays_shape_error(struct diag_list *diags, const char *path, int 
     int y, m, d;
     bool strict;
 
-    if (workdays_has_fullwidth_digit(text) || !workdays_loose_date(text, &y, &m, &d, &used)) {
+    if (workdays_has_fullwidth_digit(text) || !frontmatter_date_loose(text, &y, &m, &d, &used)) {
         diag_error(diags, path, line,
                    "%s这一行应写成「- 2026-10-01 休」或「- 2026-10-10 班」：日期、空格、休或班",
                    strstr(text, "\xE3\x80\x80") ? "日期后面的空格是全角的（　），请切换到英文输入法再打一个空格。"
@@ -330,7 +289,7 @@ static void workdays_word_error(struct diag_list *diags, const char *path, int l
             more++;
             k++;
         }
-        if (workdays_loose_date(more, &y, &m, &d, &used) || workdays_has_fullwidth_digit(more)) {
+        if (frontmatter_date_loose(more, &y, &m, &d, &used) || workdays_has_fullwidth_digit(more)) {
             diag_error(diags, path, line,
                        "下一行「%.*s」接到了这一行后面：那一行行首少了「- 」，Markdown 把它算成这一行的一部分，"
                        "两行的日期都没有读取。请在下一行行首加上「- 」（每个日期单独一行，写成「- YYYY-MM-DD 休」）",
@@ -392,7 +351,7 @@ static int wctx_item(void *ctx, const char *text, int line)
     if (!frontmatter_date_parse(date, &y, &m, &d) || !workdays_date_valid(y * 10000 + m * 100 + d)) {
         size_t used;
         /* 2027/01/01 or 2027.01.01: a real date in another shape */
-        if (workdays_loose_date(text, &y, &m, &d, &used))
+        if (frontmatter_date_loose(text, &y, &m, &d, &used))
             workdays_shape_error(c->diags, c->path, line, text);
         else
             diag_error(c->diags, c->path, line, "「%s」不是 YYYY-MM-DD 格式的真实日期", date);

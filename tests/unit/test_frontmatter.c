@@ -660,3 +660,29 @@ Test(frontmatter, a_cr_at_the_very_end)
     frontmatter_free(&fm);
     diag_list_free(&d);
 }
+
+/* A date in another shape (a notice's 2027年1月1日, a habit's 2027/1/1) is
+ * read for the message that gives it as it should be written; an
+ * impossible date, a two-digit year or a mixed separator is not. */
+Test(frontmatter, a_loose_date_is_read_for_the_message)
+{
+    static const struct {
+        const char *s;
+        int ymd;
+        size_t used;
+    } ok[] = {
+        {"2027-1-1", 20270101, 8},     {"2027/01/31 班", 20270131, 10}, {"2027.2.20", 20270220, 9},
+        {"2027年2月9日 休", 20270209, 15}, {"2027年10月1", 20271001, 13}, {"2027-02-11休", 20270211, 10},
+    };
+    static const char *const bad[] = {"2027-2-30", "27-1-1", "2027-1/1", "2027年1-1", "2027-", "二〇二七年", "", "2027-001-01"};
+    size_t i, used;
+    int y, m, d;
+
+    for (i = 0; i < sizeof ok / sizeof *ok; i++) {
+        cr_assert(frontmatter_date_loose(ok[i].s, &y, &m, &d, &used), "%s", ok[i].s);
+        cr_assert_eq(y * 10000 + m * 100 + d, ok[i].ymd, "%s", ok[i].s);
+        cr_assert_eq(used, ok[i].used, "%s: %zu", ok[i].s, used);
+    }
+    for (i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert(!frontmatter_date_loose(bad[i], &y, &m, &d, &used), "%s", bad[i]);
+}
