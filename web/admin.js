@@ -436,6 +436,28 @@ function specialTemplate(name) {
   return `# ${name}\n\n一句话说明这一类事项。\n`;
 }
 
+// What a file that is not a procedure does once saved, where its preview
+// would be. The calendar and the posts are on no kiosk page: the editor sent
+// the admin to the kiosk to look for a 2027 holiday they would not find.
+function specialNote(name) {
+  if (name.endsWith('.practice')) {
+    return '练习题没有预览，也不给居民看：保存后工作人员在练习模式里使用。文本框上方的“检查结果”会用事项文件逐个验证每个场景。';
+  }
+  if (name === '_calendar') {
+    return '工作日日历没有预览，自助机上也不显示：保存后，新受理的办件按它计算各环节的期限和承诺办结日期。'
+      + '已经算好的日期不跟着改，只有补上日历里原来没有的一年时才按那一年的假日顺延一次（见检查结果里的提醒）。';
+  }
+  if (name === '_posts') {
+    return '岗位文件没有预览，自助机上也不显示：保存后，工作人员页面的「我的待办」和办件的审核环节显示这里的岗位名称。'
+      + '谁在哪个岗位由技术人员用 spkiosk user posts 分配。';
+  }
+  return '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。';
+}
+
+// Whether residents see what the file says (the kiosk link of the editor):
+// a procedure, the triage, the directory, a category's README.md.
+const onKiosk = (special) => !special || !(special.endsWith('.practice') || special === '_calendar' || special === '_posts');
+
 function practiceTemplate(proc) {
   const lines = [`# ${proc.title} · 练习`, '',
     '每个二级标题是一个练习场景：先写居民的情况（工作人员看到的），再在 case 块里写居民对办理条件的回答（conditions，'
@@ -641,9 +663,7 @@ async function editorView(params) {
     }
     showChecks(res.errors);
     if (st.special) {
-      preview.replaceChildren(el('p', { class: 'muted' }, st.special.endsWith('.practice')
-        ? '练习题没有预览，也不给居民看：保存后工作人员在练习模式里使用。文本框上方的“检查结果”会用事项文件逐个验证每个场景。'
-        : '这个文件没有预览：保存后请在自助机页面查看（分诊问答、办事地点卡片、分类名称）。'));
+      preview.replaceChildren(el('p', { class: 'muted', id: 'special-note' }, specialNote(st.special)));
     } else if (res.procedure) {
       st.lastGood = res.procedure;
       preview.classList.remove('stale');
@@ -663,7 +683,7 @@ async function editorView(params) {
   };
 
   const setLink = () => {
-    viewLink.replaceChildren(st.isNew || st.special.endsWith('.practice') ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
+    viewLink.replaceChildren(st.isNew || !onKiosk(st.special) ? '' : el('a', { href: st.special ? '/' : `/#/p/${enc(st.id)}`, target: '_blank',
       rel: 'noopener' }, '在自助机页面查看（新窗口）'));
   };
 

@@ -60,5 +60,21 @@ describe('the problems of the other files', () => {
     await poll(async () => assert.match(await page.locator('#cursor-pos').innerText(), new RegExp(`第 ${line} 行`)));
     const at = await page.locator('#src').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
     assert.equal(at, line);
+    // where a procedure has its preview: what the calendar does once saved,
+    // and no link to the kiosk, which shows nothing of it (the editor sent
+    // the admin there to look for the holidays)
+    await poll(async () => assert.match(await page.locator('#special-note').innerText(),
+      /^工作日日历没有预览，自助机上也不显示：保存后，新受理的办件按它计算/));
+    assert.equal(await page.locator('#view-link a').count(), 0);
+  });
+
+  it('the posts\' editor says where the names show, and the directory\'s keeps its kiosk link', async () => {
+    await page.evaluate(() => { location.hash = '#/edit?special=_posts'; });
+    await poll(async () => assert.match(await page.locator('#special-note').innerText(),
+      /^岗位文件没有预览，自助机上也不显示：保存后，工作人员页面的「我的待办」/));
+    assert.equal(await page.locator('#view-link a').count(), 0);
+    await page.evaluate(() => { location.hash = '#/edit?special=_directory'; });
+    await poll(async () => assert.match(await page.locator('#special-note').innerText(), /^这个文件没有预览：保存后请在自助机页面查看/));
+    assert.equal(await page.locator('#view-link a').getAttribute('href'), '/');
   });
 });
