@@ -70,6 +70,8 @@ bool procedure_id_valid(const char *s, size_t n)
 /* Where the walk is: which part of the model a block belongs to. */
 enum pstate { PS_BEFORE_TITLE, PS_SUMMARY, PS_SECTION, PS_STEP };
 
+#define PCTX_EXPLAINED_MAX 32
+
 struct pctx {
     const struct procedure_src *src;
     struct procedure *p;
@@ -85,6 +87,10 @@ struct pctx {
     struct strbuf bad_keys;     /* "\nkey\n" of fields dropped for an error */
     int chain_line;             /* line of the chain block read, 0 if none yet */
     bool chain_bad;             /* a line of it was refused */
+    /* paragraphs of mistyped checklist items whose markers were already
+     * explained with the item (pctx_step_list): not told again as stray */
+    cmark_node *explained[PCTX_EXPLAINED_MAX];
+    size_t n_explained;
     int oom;
 };
 
@@ -334,10 +340,15 @@ static void pctx_asset_link(struct pctx *c, cmark_node *n, int line)
 static void pctx_stray_markers(struct pctx *c, cmark_node *n)
 {
     struct markers m;
-    char *text = node_plain_dup(n);
-    size_t len;
+    char *text;
+    size_t len, i;
     int line = pctx_line(c, n);
     cmark_node *k;
+
+    for (i = 0; i < c->n_explained; i++)
+        if (c->explained[i] == n)
+            return;
+    text = node_plain_dup(n);
 
     /* a marker ends the paragraph's last line: report that line */
     for (k = cmark_node_first_child(n); k; k = cmark_node_next(k))
@@ -1026,6 +1037,34 @@ static int pctx_item_joined(struct pctx *c, cmark_node *para, const char *raw, c
     return 0;
 }
 
+/* Whether a mistyped checklist item (raw_is_checkbox_typo) ends with the
+ * markers of a checklist item, read without a word; if so its paragraph is
+ * noted so that they are not also reported as stray markers, one error each
+ * for the one missing space. */
+static bool pctx_typo_markers(struct pctx *c, cmark_node *para, const char *raw)
+{
+    struct diag_list quiet = DIAG_LIST_INIT;
+    struct markers m;
+    size_t n = strlen(raw);
+    bool any;
+    int r;
+
+    memset(&m, 0, sizeof m);
+    r = marker_strip(c->src->path, pctx_line(c, para), raw, &n, MARK_OPTIONAL | MARK_IF | MARK_ITEM_ID,
+                     &m, &quiet);
+    any = r == 0 && (m.has_cond || m.optional || m.anchor);
+    marker_free(&m);
+    diag_list_free(&quiet);
+    if (r < 0) {
+        c->oom = 1;
+        return false;
+    }
+    if (!any || c->n_explained >= PCTX_EXPLAINED_MAX)
+        return false;
+    c->explained[c->n_explained++] = para;
+    return true;
+}
+
 /* In a step: turns `[ ] ` items into checklist items, renders the rest. */
 static void pctx_step_list(struct pctx *c, cmark_node *list)
 {
@@ -1054,7 +1093,15 @@ static void pctx_step_list(struct pctx *c, cmark_node *list)
             return;
         }
         if (!raw_is_checkbox(raw)) {
-            if (raw_is_checkbox_typo(raw))
+            if (raw_is_checkbox_typo(raw) && pctx_typo_markers(c, para, raw))
+                /* its {if}, {#id} or {optional} would each be a stray
+                 * marker of its own: one error that says why instead */
+                diag_error(c->diags, path, line,
+                           "这一项像是清单项，但写法不对（%s），所以不是清单项：行末的 {if …}、{#…}、{optional} "
+                           "只能写在清单项末尾，在这里不起作用，还会原样显示给居民。"
+                           "清单项要写成「- [ ] 材料名称」（方括号里一个空格，方括号后面再一个空格）",
+                           raw_checkbox_typo_reason(raw));
+            else if (raw_is_checkbox_typo(raw))
                 diag_warn(c->diags, path, line,
                           "这一项像是清单项，但写法不对（%s），现在只是一行普通文字：居民不能勾选，也不算要带的"
                           "材料。清单项要写成「- [ ] 材料名称」（方括号里一个空格，方括号后面再一个空格）",

@@ -1515,6 +1515,34 @@ Test(procedure, structure_typed_as_text_is_warned_at_its_line)
     diag_list_free(&d);
 }
 
+/* A mistyped box that ends with a checklist item's markers: the missing
+ * space was a warning and each marker an error of its own (「{#编号} 只能
+ * 写在…清单项…末尾」「{if …} 条件只能写在…」) on a line the admin took for
+ * a checklist item. One error says why instead; a marker that is wrong in
+ * itself is still told as before. */
+Test(procedure, a_mistyped_box_with_markers_is_one_error)
+{
+    struct diag_list d = DIAG_LIST_INIT;
+    const char *s = "# T\n\n## 第一步：说明\n"                     /* 1-3 */
+                    "```form\nhukou | 户籍 | choice | required options=本市/外地\n```\n" /* 4-6 */
+                    "## 第二步：材料\n"                           /* 7 */
+                    "- [ ]户口簿 {if hukou=本市} {#hukou_book}\n" /* 8 */
+                    "- [] 照片 {optional}\n"                      /* 9 */
+                    "- [x] 银行卡\n"                              /* 10 */
+                    "- [ ]居住证 {if hukou=外地} {#bad-id}\n";    /* 11 */
+
+    parse_fail(s, &d);
+    expect_diag(&d, 8, DIAG_ERROR, "这一项像是清单项，但写法不对（方括号后面少了一个空格），所以不是清单项："
+                                   "行末的 {if …}、{#…}、{optional} 只能写在清单项末尾");
+    expect_diag(&d, 9, DIAG_ERROR, "（方括号里少了一个空格），所以不是清单项");
+    expect_diag(&d, 10, DIAG_WARNING, "现在只是一行普通文字");
+    /* an id wrong in itself: the warning, and the markers as they were */
+    expect_diag(&d, 11, DIAG_WARNING, "现在只是一行普通文字");
+    expect_diag(&d, 11, DIAG_ERROR, "{#编号} 只能写在");
+    expect_counts(&d, 4, 2);
+    diag_list_free(&d);
+}
+
 /* A Chinese input method types a full-width space: `- [　] 户口簿` was an
  * ordinary item with no message, the paper no longer asked for. So was
  * `- [  ] 户口簿`. Each is warned as the other mistyped boxes are; a
