@@ -868,8 +868,9 @@ static int lib_practice_run(const char *path, const char *text, size_t len, cons
     *set = NULL;
     if (!exists)
         return diag_error(diags, path, 1,
-                          "旁边没有事项文件 %s:练习文件要和它练习的事项文件放在同一个文件夹，"
-                          "文件名相同（多一个 .practice）", proc) < 0 ? -1 : LIB_PRACTICE_FAILED;
+                          "旁边没有事项文件 %s：练习文件要和它练习的事项文件放在同一个文件夹，"
+                          "文件名相同（多一个 .practice）；事项停办、删掉了事项文件的，把这个练习文件也删掉",
+                          proc) < 0 ? -1 : LIB_PRACTICE_FAILED;
     if ((r = practice_parse_partial(path, text, len, set, diags)) != 0) {
         /* the scenarios that parsed are proved too: one run, every error */
         if (r > 0 && *set && model && practice_proof_check(path, *set, model, today, diags) < 0)
