@@ -830,10 +830,15 @@ async function editorView(params) {
   // withdrawing it: the live version's text into the editor, which a save
   // writes back (the file is then what residents get, and nothing waits);
   // the console had no way to get that text (a policy-change review)
-  const withdrawButton = (liveId) => {
+  // The waiting text is gone once the withdrawal is saved (the console can
+  // fetch the live version's text, not a withdrawn one): said before, when
+  // it can still be copied out. An admin who only meant to fix a typo in
+  // the live version lost the next year's text.
+  const withdrawButton = (liveId, effective) => {
     const b = el('button', { type: 'button', class: 'btn', id: 'withdraw' }, '撤回排期：把编辑框换成在用的版本');
     b.addEventListener('click', () => busy(b, async () => {
-      if (st.dirty && !confirm('编辑框里没有保存的修改会丢掉，确定吗？')) return;
+      if (!confirm(`${st.dirty ? '编辑框里没有保存的修改会丢掉。' : ''}撤回并保存后，${effective} 生效的新版本就不在文件里了，`
+        + '管理后台里也取不回来。以后还要用它的话，请先点“取消”，在编辑框里全选（Ctrl+A）复制，存到别处。确定撤回吗？')) return;
       let r;
       try {
         r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
@@ -888,7 +893,7 @@ async function editorView(params) {
       waiting.replaceChildren(...(p.live ? [el('p', { class: 'msg-warn' }, head,
         `在那之前自助机继续显示在用的版本${p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
         el('a', { href: `/#/p/${enc(p.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本'),
-        '。'), withdrawButton(p.id)]
+        '。'), withdrawButton(p.id, p.scheduled.effective)]
         : [el('p', { class: 'msg-warn' }, head, '这是新事项，在那之前居民在自助机上找不到它。')]));
     }, () => {});
   };

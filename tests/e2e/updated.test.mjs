@@ -106,6 +106,14 @@ describe('the admin console shows a scheduled version', () => {
       const regState = async () => (await (await fetch(`${k.url}/api/v1/admin/procedures`,
         { headers: { cookie: await cookie() } })).json()).procedures.find((p) => p.id === 'reg');
       const updated0 = (await (await fetch(`${k.url}/api/v1/procedures/reg`)).json()).updated;
+      // asked first, saying the waiting text goes for good: cancelled, the
+      // editor keeps it
+      let asked = '';
+      page.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
+      await note.locator('#withdraw').click();
+      await poll(() => assert.match(asked, /^撤回并保存后，2099-01-01 生效的新版本就不在文件里了，管理后台里也取不回来。以后还要用它的话，请先点“取消”/));
+      assert.match(await page.locator('#src').inputValue(), /下一版/);
+      page.once('dialog', (d) => d.accept());
       await note.locator('#withdraw').click();
       await poll(async () => assert.doesNotMatch(await page.locator('#src').inputValue(), /下一版/));
       // said at the top, in place of the note that no longer holds
@@ -328,6 +336,14 @@ describe('撤回排期 writes the live version back as its bytes were', () => {
       await page.goto(`${k.url}/admin#/edit?id=swap&file=jobs/swap.md`);
       const note = page.locator('#scheduled-note');
       await note.locator('#withdraw').waitFor();
+      // asked first, saying the waiting text goes for good: cancelled, the
+      // editor keeps it
+      let asked = '';
+      page.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
+      await note.locator('#withdraw').click();
+      await poll(() => assert.match(asked, /^撤回并保存后，2099-01-01 生效的新版本就不在文件里了，管理后台里也取不回来。以后还要用它的话，请先点“取消”/));
+      assert.match(await page.locator('#src').inputValue(), /下一版/);
+      page.once('dialog', (d) => d.accept());
       await note.locator('#withdraw').click();
       await poll(async () => assert.doesNotMatch(await page.locator('#src').inputValue(), /下一版/));
       assert.ok(!(await page.locator('#src').inputValue()).startsWith('\uFEFF'), 'no BOM in the box');
