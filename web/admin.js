@@ -197,9 +197,16 @@ async function listView() {
     count.textContent = `显示 ${rows.length} / ${procs.length} 个`;
   };
   select.addEventListener('change', fill);
-  const summary = el('p', { class: nErr ? 'msg-error' : 'msg-ok', id: 'summary' },
-    nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）`
-      : '所有事项文件都没有错误', nOverdue ? `；${nOverdue} 个已过复核日期` : '',
+  // the triage, the directory, the posts, the calendar and the category
+  // files have their errors below the table: said here too, or a retired
+  // item's broken triage link sat under 「所有事项文件都没有错误」 (a walk)
+  const otherErr = [...new Set(doc.problems.filter((d) => d.severity === 'error')
+    .map((d) => (d.file === '.' ? '事项文件夹' : d.file)))];
+  const bad = nErr || otherErr.length;
+  const summary = el('p', { class: bad ? 'msg-error' : 'msg-ok', id: 'summary' },
+    nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）` : '',
+    otherErr.length ? `${nErr ? '；' : ''}${otherErr.join('、')} 有错误（见下面「分类说明和分诊文件的问题」）` : '',
+    bad ? '' : '所有事项文件都没有错误', nOverdue ? `；${nOverdue} 个已过复核日期` : '',
     nReports ? `；工作人员报告的步骤问题 ${nReports} 条待处理` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },

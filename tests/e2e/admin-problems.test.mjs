@@ -56,6 +56,11 @@ describe('the problems of the other files', () => {
     await page.locator('form.login-form button[type=submit]').click();
     const link = page.locator('#other-problems a', { hasText: `_calendar.md:${line}` });
     await link.waitFor();
+    // said at the top too: it read 「所有事项文件都没有错误」 in green above a
+    // broken file (a retired item's triage link, a walk)
+    const summary = page.locator('#summary');
+    assert.match(await summary.innerText(), /^✗?\s*_calendar\.md 有错误（见下面「分类说明和分诊文件的问题」）/);
+    assert.equal(await summary.getAttribute('class'), 'msg-error');
     await atRoute(page, /^#\/edit\?special=_calendar&line=\d+$/, () => link.click());
     await poll(async () => assert.match(await page.locator('#cursor-pos').innerText(), new RegExp(`第 ${line} 行`)));
     const at = await page.locator('#src').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
