@@ -38,6 +38,64 @@ struct postctx {
     size_t seen;
 };
 
+/* A line whose id is not one: what it should be, from the line itself
+ * when it can be read (「- street：街道审核岗」, 「- Street 街道」, 「- 民政
+ * 民政专干」), rather than the sample of window that left the admin to find
+ * what differs. idn: the length of the first word. */
+static void posts_shape_error(struct postctx *c, int line, const char *text, size_t idn)
+{
+    static const char colon[] = "：";
+    char low[POSTS_ID_MAX + 1];
+    const char *cut = memchr(text, ':', idn), *wide = NULL, *rest;
+    size_t k, n, i;
+    bool ascii = true;
+
+    for (k = 0; k + sizeof colon - 1 <= idn && !wide; k++)
+        if (memcmp(text + k, colon, sizeof colon - 1) == 0)
+            wide = text + k;
+    if (wide && (!cut || wide < cut))
+        cut = wide;
+    if (cut && posts_id_valid(text, (size_t)(cut - text))) {
+        /* 编号：名称, the front matter's habit */
+        rest = cut + (cut == wide ? sizeof colon - 1 : 1);
+        n = strlen(rest);
+        rest = utf8_trim(rest, &n);
+        diag_error(c->diags, c->path, line,
+                   "编号和名称之间用一个空格隔开，不用冒号：这一行应写成「- %.*s %.*s」",
+                   (int)(cut - text), text, (int)n, n ? rest : "岗位名称");
+        return;
+    }
+    for (i = 0; i < idn; i++)
+        ascii &= (unsigned char)text[i] < 0x80;
+    if (ascii && idn <= POSTS_ID_MAX) {
+        for (i = 0; i < idn; i++)
+            low[i] = text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a') : text[i];
+        if (posts_id_valid(low, idn)) {
+            n = strlen(text) - idn;
+            rest = utf8_trim(text + idn, &n);
+            diag_error(c->diags, c->path, line,
+                       "岗位编号只用小写英文字母：这一行应写成「- %.*s %.*s」", (int)idn, low, (int)n,
+                       n ? rest : "岗位名称");
+            return;
+        }
+    }
+    if (!ascii && !memmem(text, idn, "\xE3\x80\x80", 3)) {
+        n = strlen(text) - idn;
+        rest = utf8_trim(text + idn, &n);
+        diag_error(c->diags, c->path, line,
+                   "岗位编号要用英文：小写英文字母开头，可用数字、_ 和 -，如 civil；「%.*s」不能作编号。"
+                   "中文名称写在编号后面，如「- civil %.*s」",
+                   (int)idn, text, (int)(n ? n : idn), n ? rest : text);
+        return;
+    }
+    /* a Chinese input method's full-width space looks like the space
+     * the message asks for: say which one it is */
+    diag_error(c->diags, c->path, line,
+               "%s这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
+               memmem(text, idn, "\xE3\x80\x80", 3) ? "编号后面的空格是全角的（　），请切换到英文输入法再打一个空格。" : "",
+               POSTS_ID_MAX);
+}
+
 static int posts_item(void *ctx, const char *text, int line)
 {
     struct postctx *c = ctx;
@@ -60,12 +118,7 @@ static int posts_item(void *ctx, const char *text, int line)
     n = strlen(text) - idn;
     name = utf8_trim(text + idn, &n);
     if (!posts_id_valid(text, idn)) {
-        /* a Chinese input method's full-width space looks like the space
-         * the message asks for: say which one it is */
-        diag_error(c->diags, c->path, line,
-                   "%s这一行应写成「- window 综合窗口（A岗）」：岗位编号（小写英文字母开头，可用数字、_ 和 -，最长 %d 个字符）、空格、岗位名称",
-                   memmem(text, idn, "\xE3\x80\x80", 3) ? "编号后面的空格是全角的（　），请切换到英文输入法再打一个空格。" : "",
-                   POSTS_ID_MAX);
+        posts_shape_error(c, line, text, idn);
         return c->diags->oom ? -1 : 0;
     }
     if (n == 0 || n > POSTS_NAME_MAX) {

@@ -224,16 +224,37 @@ Test(posts, errors_at_their_lines)
     /* what reads well is kept, so chains are checked against it */
     cr_assert_not_null(ps);
     cr_assert_eq(ps->n, 1);
-    expect_diag(&l, 2, DIAG_ERROR, "岗位编号（小写英文字母开头");
+    expect_diag(&l, 2, DIAG_ERROR, "岗位编号只用小写英文字母：这一行应写成「- window 大写」");
     expect_diag(&l, 3, DIAG_ERROR, "缺少名称");
     expect_diag(&l, 4, DIAG_ERROR, "岗位编号 window 重复了（第 1 行已经用过）");
-    expect_diag(&l, 5, DIAG_ERROR, "岗位编号（小写英文字母开头");
+    expect_diag(&l, 5, DIAG_ERROR, "岗位编号要用英文：小写英文字母开头，可用数字、_ 和 -，如 civil；「民政专干」不能作编号");
     expect_counts(&l, 4, 0);
     posts_free(ps);
     diag_list_free(&l);
 
     cr_assert_eq(posts("# 只有标题\n", &ps, &l), 1);
     expect_diag(&l, 1, DIAG_ERROR, "没有岗位");
+    posts_free(ps);
+    diag_list_free(&l);
+}
+
+/* A line of the wrong shape is told what it should be, from its own words:
+ * each was 「这一行应写成「- window 综合窗口（A岗）」…」, a sample that left
+ * the admin to find what differed (a colon, a capital, a Chinese id). */
+Test(posts, a_malformed_line_is_told_its_right_shape)
+{
+    struct posts *ps;
+    struct diag_list l;
+
+    cr_assert_eq(posts("- street：街道审核岗\n- street2: 街道\n- Social 社保专干\n- 民政 民政专干\n"
+                       "- window\xe3\x80\x80综合窗口\n- 1st 一号\n", &ps, &l), 1);
+    expect_diag(&l, 1, DIAG_ERROR, "编号和名称之间用一个空格隔开，不用冒号：这一行应写成「- street 街道审核岗」");
+    expect_diag(&l, 2, DIAG_ERROR, "不用冒号：这一行应写成「- street2 街道」");
+    expect_diag(&l, 3, DIAG_ERROR, "岗位编号只用小写英文字母：这一行应写成「- social 社保专干」");
+    expect_diag(&l, 4, DIAG_ERROR, "「民政」不能作编号。中文名称写在编号后面，如「- civil 民政专干」");
+    expect_diag(&l, 5, DIAG_ERROR, "编号后面的空格是全角的（　）");
+    expect_diag(&l, 6, DIAG_ERROR, "这一行应写成「- window 综合窗口（A岗）」");
+    expect_counts(&l, 6, 0);
     posts_free(ps);
     diag_list_free(&l);
 }
