@@ -48,6 +48,8 @@ struct directory {
 int directory_parse(const char *path, const char *text, size_t len, struct directory **out,
                     struct diag_list *diags);
 
+#define DIRECTORY_ID_MAX 64
+
 /* True when s[0..n) is an office id: [a-z0-9][a-z0-9_-]{0,63} (a procedure
  * id's letters, and '_' as item ids have it). */
 bool directory_id_valid(const char *s, size_t n);

@@ -56,6 +56,8 @@ static void dctx_office(struct dctx *c, cmark_node *h)
         d->n++; /* counted so that the error is given once; never indexed */
         return;
     }
+    size_t errors0 = c->diags->errors;
+
     if (mdtext_heading(c->path, line, h, &raw, &n, &anchor, c->diags) != 0) {
         c->oom = 1;
         return;
@@ -80,13 +82,27 @@ static void dctx_office(struct dctx *c, cmark_node *h)
         diag_error(c->diags, c->path, line, "办事地点的名称不能是空的");
     else if (n > DIRECTORY_MAX_LINE)
         diag_error(c->diags, c->path, line, "办事地点的名称太长，最多 %d 字节", DIRECTORY_MAX_LINE);
-    if (!*o->id)
-        diag_error(c->diags, c->path, line,
-                   "办事地点「%s」没有编号：请在标题末尾加上 {#编号},如 {#paichusuo}", raw);
-    else if (!directory_id_valid(o->id, strlen(o->id)))
-        diag_error(c->diags, c->path, line,
-                   "编号「%s」无效：只能用小写英文字母、数字、- 和 _,以字母或数字开头，最长 64 个字符",
-                   o->id);
+    if (!*o->id) {
+        /* a {＃id} typed full-width was told as such by mdtext_heading:
+         * 「没有编号」 on top of it sent the admin to add a second one */
+        if (c->diags->errors == errors0)
+            diag_error(c->diags, c->path, line,
+                       "办事地点「%s」没有编号：请在标题末尾加上 {#编号}，如 {#paichusuo}", raw);
+    } else if (!directory_id_valid(o->id, strlen(o->id))) {
+        char low[DIRECTORY_ID_MAX + 1];
+        size_t i, k = strlen(o->id);
+        bool lower = k <= DIRECTORY_ID_MAX;
+        for (i = 0; lower && i < k; i++)
+            low[i] = o->id[i] >= 'A' && o->id[i] <= 'Z' ? (char)(o->id[i] - 'A' + 'a') : o->id[i];
+        if (lower)
+            low[k] = '\0';
+        if (lower && directory_id_valid(low, k))
+            diag_error(c->diags, c->path, line, "编号「%s」无效：只能用小写英文字母，应写成 {#%s}", o->id, low);
+        else
+            diag_error(c->diags, c->path, line,
+                       "编号「%s」无效：只能用小写英文字母、数字、- 和 _，以字母或数字开头，最长 64 个字符",
+                       o->id);
+    }
     else if (directory_find(d, o->id) != o)
         diag_error(c->diags, c->path, line, "办事地点编号 %s 重复了", o->id);
 }
@@ -270,7 +286,7 @@ bool directory_id_valid(const char *s, size_t n)
 {
     size_t i;
 
-    if (n == 0 || n > 64 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+    if (n == 0 || n > DIRECTORY_ID_MAX || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
         return false;
     for (i = 1; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||

@@ -282,7 +282,7 @@ int marker_strip(const char *path, int line, const char *text, size_t *len, unsi
              * shown to residents; read on past it, so that a marker
              * before it is not also reported as misplaced */
             diag_error(diags, path, line,
-                       "编号 {%.*s} 里的「＃」是全角的，要用英文的 #,应写成 {#%.*s}；请切换到英文输入法再打",
+                       "编号 {%.*s} 里的「＃」是全角的，要用英文的 #，应写成 {#%.*s}；请切换到英文输入法再打",
                        (int)inner_n, inner, (int)(inner_n - 3), inner + 3);
             rc = 1;
         } else {

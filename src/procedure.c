@@ -2169,7 +2169,7 @@ static void pctx_meta(struct pctx *c, struct frontmatter *fm)
         } else if (strcmp(e->key, "id") == 0) {
             if (!procedure_id_valid(e->value, strlen(e->value))) {
                 diag_error(c->diags, path, e->line,
-                           "id「%s」无效：只能用小写英文字母、数字和 -,以字母或数字开头，最长 64 个字符",
+                           "id「%s」无效：只能用小写英文字母、数字和 -，以字母或数字开头，最长 64 个字符",
                            e->value);
                 continue;
             }

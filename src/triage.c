@@ -140,7 +140,7 @@ static void tctx_question(struct tctx *c, cmark_node *h)
     if (!*raw)
         diag_error(c->diags, c->path, line, "问题标题不能是空的");
     if (!*q->id)
-        diag_error(c->diags, c->path, line, "这个问题没有编号：请在标题末尾加上 {#编号},如 {#start}");
+        diag_error(c->diags, c->path, line, "这个问题没有编号：请在标题末尾加上 {#编号}，如 {#start}");
     else if (triage_find(t, q->id) != q)
         diag_error(c->diags, c->path, line, "问题编号 %s 重复了", q->id);
 }

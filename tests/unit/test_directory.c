@@ -67,6 +67,25 @@ Test(directory, errors_have_their_lines)
     diag_list_free(&l);
 }
 
+/* An id typed full-width ({＃minzheng}) is one error, the full-width
+ * one: 「没有编号」 as well sent the admin to add a second id. An id in
+ * capitals is given back in small letters. */
+Test(directory, a_mistyped_id_is_told_once_and_rightly)
+{
+    struct directory *d;
+    struct diag_list l;
+    int r = parse("# x\n\n## 民政局 {\xef\xbc\x83minzheng}\n- 电话：1\n\n"
+                  "## 社保局 {#Shebao}\n- 电话：2\n\n## 医保 {#Yi Bao}\n- 电话：3\n", &d, &l);
+
+    cr_assert_eq(r, 1);
+    expect_diag(&l, 3, DIAG_ERROR, "是全角的，要用英文的 #，应写成 {#minzheng}");
+    expect_diag(&l, 6, DIAG_ERROR, "编号「Shebao」无效：只能用小写英文字母，应写成 {#shebao}");
+    expect_diag(&l, 9, DIAG_ERROR, "不能有空格");
+    expect_counts(&l, 3, 0);
+    directory_free(d);
+    diag_list_free(&l);
+}
+
 /* A `---` right under the introduction, meant as a line: Markdown makes
  * the introduction an office (no id, no lines). Its errors now come with
  * a warning at the `---` that says why; a `---` after a blank line is a
