@@ -151,11 +151,27 @@ function procRow(p) {
     actions);
 }
 
+// The server's date of the list's last load (its `today`), and the review
+// dates it warns of ahead of time (LIBRARY_REMIND_DAYS): a December admin
+// answering review reminders found them among every other 提醒.
+let listToday = '';
+const REMIND_DAYS = 30;
+
+function plusDays(day, n) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+const reviewSoon = (p) => !!(p.review_by && !p.review_overdue && listToday
+  && p.review_by >= listToday && p.review_by <= plusDays(listToday, REMIND_DAYS));
+
 const FILTERS = [
   ['all', '全部', () => true],
   ['problems', '有错误', (p) => p.errors.length > 0],
   ['warnings', '有提醒', (p) => p.warnings.length > 0],
   ['overdue', '复核已过期', (p) => p.review_overdue],
+  ['review-soon', '30 天内要复核', reviewSoon],
   ['reports', '有待处理的步骤反馈', (p) => p.reports_open > 0],
   ['scheduled', '已排期', (p) => !!p.scheduled],
   ['retired', '已停办', (p) => p.state === 'retired'],
@@ -184,7 +200,9 @@ async function listView() {
   const procs = doc.procedures;
   practised = new Set(procs.filter((p) => isPractice(p) && p.procedure).map((p) => p.procedure));
   const nErr = procs.filter((p) => p.errors.length).length;
+  listToday = doc.today || '';
   const nOverdue = procs.filter((p) => p.review_overdue).length;
+  const nSoon = procs.filter(reviewSoon).length;
   const nReports = procs.reduce((n, p) => n + (p.reports_open || 0), 0);
   const body = el('tbody');
   const select = el('select', { id: 'filter' },
@@ -207,6 +225,7 @@ async function listView() {
     nErr ? `${nErr} 个文件有错误（有错误的文件不会上线；已上线的继续用上一个正确的版本）` : '',
     otherErr.length ? `${nErr ? '；' : ''}${otherErr.join('、')} 有错误（见下面「分类说明和分诊文件的问题」）` : '',
     bad ? '' : '所有事项文件都没有错误', nOverdue ? `；${nOverdue} 个已过复核日期` : '',
+    nSoon ? `；${nSoon} 个 ${REMIND_DAYS} 天内要复核` : '',
     nReports ? `；工作人员报告的步骤问题 ${nReports} 条待处理` : '');
   const problems = doc.problems.length
     ? el('ul', { class: 'issues', id: 'other-problems' },

@@ -26,6 +26,11 @@ before(async () => {
   lines.splice(first + 1, 0, lines[first]);
   fs.writeFileSync(cal, lines.join('\n'));
   line = first + 2;
+  // a review date ten days on: the list's 30 天内要复核 (the sample's are months away)
+  const kin = path.join(h.tree, 'certificates', 'kinship-certificate.md');
+  const d = new Date(Date.now() + 10 * 86400_000);
+  const soon = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  fs.writeFileSync(kin, fs.readFileSync(kin, 'utf8').replace(/^review_by: .*$/m, `review_by: ${soon}`));
   const db = path.join(h.tmp, 'e2e.db');
   h.daemon = await startDaemon({ tree: h.tree, db, args: WEB_DIR ? ['--web', path.resolve(WEB_DIR)] : [] });
   addUser(db, 'boss', 'admin', PW);
@@ -71,6 +76,15 @@ describe('the problems of the other files', () => {
     await poll(async () => assert.match(await page.locator('#special-note').innerText(),
       /^工作日日历没有预览，自助机上也不显示：保存后，新受理的办件按它计算/));
     assert.equal(await page.locator('#view-link a').count(), 0);
+  });
+
+  it('the review dates within 30 days have a filter of their own, and a count at the top', async () => {
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.locator('#filter').waitFor();
+    await page.locator('#filter').selectOption('review-soon');
+    const ids = await page.locator('table.proc-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.id));
+    assert.ok(ids.includes('kinship-certificate'), ids.join(' '));
+    assert.match(await page.locator('#summary').innerText(), new RegExp(`；${ids.length} 个 30 天内要复核`));
   });
 
   it('the posts\' editor says where the names show, and the directory\'s keeps its kiosk link', async () => {
