@@ -30,6 +30,10 @@ enum MHD_Result print_staff_receipt(struct http_request *req);  /* 受理回执 
 enum MHD_Result print_staff_rejection(struct http_request *req); /* 不予办理告知书 */
 enum MHD_Result api_staff_return(struct http_request *req);
 enum MHD_Result api_staff_call(struct http_request *req);
+
+/* POST /api/v1/staff/cases/{id}/transfer {"window":"5","calls":N} (ours,
+ * 转到其他窗口): window_transfer; 200 with the queue entry. */
+enum MHD_Result api_staff_transfer(struct http_request *req);
 enum MHD_Result api_staff_no_show(struct http_request *req);
 enum MHD_Result api_staff_discard(struct http_request *req);  /* 放弃 a window case, ours */
 enum MHD_Result api_staff_take_up(struct http_request *req);  /* 窗口接办 a web case, ours */

@@ -279,6 +279,20 @@ int window_call(struct db *db, const char *id, const char *user, const char *win
 int window_call_seen(struct db *db, const char *id, const char *user, const char *window,
                      int seen, struct refusal *e);
 
+/* 转窗: sends the resident of a waiting case of today's ticket, called
+ * or not, to window (required: NULL or blank is 1 with window_required;
+ * else checked as a call's, bad_window), without a call of the staffer's
+ * own: a call to window in every other way (calls + 1, called_at and
+ * called_by the sender, a row of the call screen, the window's evaluator
+ * offer shortened as a call's), but a `transferred` event whose detail
+ * is "FROM TO" (FROM the window of the last call, "-" for none), not a
+ * `called` one, so the day's report does not count a second call. seen
+ * as window_call_seen's (called_meanwhile); same_window (409) when the
+ * last call named window already. Also not_waiting, ticket_expired,
+ * unknown_case. Returns 0, 1 with e, -1. */
+int window_transfer(struct db *db, const char *id, const char *user, const char *window,
+                    int seen, struct refusal *e);
+
 /* A called waiting case whose resident did not come: abandoned, out of the
  * queue, with a no_show event. not_called before any call. */
 int window_no_show(struct db *db, const char *id, const char *user, struct refusal *e);

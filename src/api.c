@@ -401,6 +401,7 @@ const struct http_route api_routes[] = {
     {"GET", "/print/staff/cases/{}/receipt", print_staff_receipt, HTTP_STAFF, false},
     {"GET", "/print/staff/cases/{}/rejection", print_staff_rejection, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/call", api_staff_call, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/transfer", api_staff_transfer, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/no-show", api_staff_no_show, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/discard", api_staff_discard, HTTP_STAFF, true},
     {"POST", "/api/v1/staff/cases/{}/take-up", api_staff_take_up, HTTP_STAFF, true},

@@ -696,6 +696,31 @@ out:
     return res;
 }
 
+/* 转窗: as a call, with the window the resident is sent to (required). */
+enum MHD_Result api_staff_transfer(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], num[24];
+    const char *window;
+    struct refusal e;
+    enum MHD_Result res;
+    struct db *db;
+    cJSON *body;
+    int seen;
+
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
+        !api_staff_window(req, &body, &window, num, &res))
+        return res;
+    if (bodies_optional_count(body, "calls", &seen) != 0) {
+        res = reply_refusal(req, &api_staff_err_bad_calls);
+        goto out;
+    }
+    res = api_staff_answer(req, db, window_transfer(db, id, req->user, window, seen, &e), &e, id,
+                           window_view_entry_json);
+out:
+    cJSON_Delete(body);
+    return res;
+}
+
 enum MHD_Result api_staff_call_next(struct http_request *req)
 {
     char id[CASE_ID_LEN + 1] = "", num[24];

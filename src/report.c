@@ -99,7 +99,7 @@ static const char sql_waiting[] =
     "  AND (e.channel IN ('kiosk', 'window') OR (e.channel = 'web' AND e.detail LIKE 'ticket%'))"
     "  GROUP BY e.case_id) h"
     " WHERE NOT EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = h.case_id"
-    "  AND x.at >= h.handed AND x.at < ?2 AND x.what IN ('called', 'accepted', 'returned',"
+    "  AND x.at >= h.handed AND x.at < ?2 AND x.what IN ('called', 'transferred', 'accepted', 'returned',"
     "  'rejected', 'refused', 'no_show', 'abandoned', 'completed'))";
 
 /* Chains finished that day (the last stage done: completed or ready), and

@@ -538,21 +538,29 @@ static const char sql_next[] =
  * commit, so the hall never shows a call that did not happen. window is
  * checked already ("": none). */
 static int window_call_locked(struct db *db, const struct case_state *cs, const char *user,
-                              const char *window)
+                              const char *window, bool transfer)
 {
     sqlite3_stmt *st = db_stmt(db, sql_call);
-    char now[CLOCK_UTC_LEN], detail[16];
+    char now[CLOCK_UTC_LEN], detail[sizeof cs->w.called_window + DISPLAY_WINDOW_BUF + 1];
     int b = SQLITE_OK, shortened = 0;
 
-    /* the detail is which call this is: 1 the first, 2 a call again … */
-    snprintf(detail, sizeof detail, "%d", cs->w.calls + 1);
+    /* a call's detail is which call this is: 1 the first, 2 a call
+     * again …; a transfer's is where from and where to ("3 5", "- 5"
+     * when the last call named no window: names hold no space), so the
+     * history says who sent the resident where */
+    if (transfer)
+        snprintf(detail, sizeof detail, "%s %s",
+                 cs->w.calls > 0 && cs->w.called_window[0] ? cs->w.called_window : "-", window);
+    else
+        snprintf(detail, sizeof detail, "%d", cs->w.calls + 1);
     clock_utc_now(now);
     if (!st)
         goto fail;
     b |= sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
-    if (db_run(st, b) != 0 || cases_event_add(db, cs->id, "called", "window", user, -1, detail) != 0 ||
+    if (db_run(st, b) != 0 ||
+        cases_event_add(db, cs->id, transfer ? "transferred" : "called", "window", user, -1, detail) != 0 ||
         !cs->ticket || display_call_add(db, cs->ticket, window) != 0 ||
         (window[0] && (shortened = rate_offer_shorten(db, window)) < 0) || db_commit(db) != 0)
         goto fail;
@@ -598,7 +606,7 @@ int window_call_next(struct db *db, const char *user, const char *window,
         r = cases_load(db, ids[i], &cs, e);
         if (r == 0) {
             memcpy(id_out, ids[i], CASE_ID_LEN + 1);
-            r = window_call_locked(db, &cs, user, win);
+            r = window_call_locked(db, &cs, user, win, false);
             cases_state_free(&cs);
             return r;
         }
@@ -656,7 +664,54 @@ int window_call_seen(struct db *db, const char *id, const char *user, const char
         rc = window_refuse(db, e, &called_meanwhile);
         goto done;
     }
-    rc = window_call_locked(db, &cs, user, win);
+    rc = window_call_locked(db, &cs, user, win, false);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
+int window_transfer(struct db *db, const char *id, const char *user, const char *window,
+                    int seen, struct refusal *e)
+{
+    static const struct refusal no_window = {
+        REFUSAL_INVALID, "window_required", "请填写要把居民转到几号窗口（如 5）"};
+    static const struct refusal moved = {
+        REFUSAL_CONFLICT, "called_meanwhile",
+        "这个号刚刚已有同事叫过或转过窗口了，没有转（免得居民被叫到两个窗口）；请刷新后再看"};
+    static const struct refusal same = {
+        REFUSAL_CONFLICT, "same_window", "这个号已经叫到这个窗口了，不用再转；请刷新后再看"};
+    char win[DISPLAY_WINDOW_BUF];
+    struct case_state cs;
+    int rc;
+
+    memset(&cs, 0, sizeof cs);
+    if (display_window_check(window, win, e) != 0)
+        return 1;
+    if (!win[0]) {
+        *e = no_window;
+        return 1;
+    }
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (!window_status(&cs, "waiting")) {
+        rc = window_refuse(db, e, &err_not_waiting);
+        goto done;
+    }
+    if (!cases_ticket_of_today(&cs)) {
+        rc = window_refuse(db, e, &err_ticket_old);
+        goto done;
+    }
+    if (seen >= 0 && cs.w.calls != seen) {
+        rc = window_refuse(db, e, &moved);
+        goto done;
+    }
+    /* the screen would say the same thing again, and the resident is
+     * there (or on the way) already */
+    if (cs.w.calls > 0 && strcmp(cs.w.called_window, win) == 0) {
+        rc = window_refuse(db, e, &same);
+        goto done;
+    }
+    rc = window_call_locked(db, &cs, user, win, true);
 done:
     cases_state_free(&cs);
     return rc;

@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { makeTmp, startDaemon, stopChecked, addUser, login, request, authHeaders } from './helpers.mjs';
+import { makeTmp, startDaemon, stopChecked, addUser, login, request, authHeaders, assertError } from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE, NAME, ID } from './staff-helpers.mjs';
 
 const h = useWindow();
@@ -135,5 +135,89 @@ describe('where a waiting ticket was called, for the staff', () => {
     assert.deepEqual([e.called_window, e.called_by, e.calls], ['综合窗口', 'li', 2]);
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, {})).status, 200);
     assert.equal((await entry()).called_window, null, 'the last call named no window');
+  });
+});
+
+// h2's walk of the hall's morning: a staffer who had to send a called
+// resident to another window had no way to; the colleague there called the
+// ticket again, or the staffer changed their own 本窗口号 and forgot to
+// change it back, sending every later call there. POST …/transfer (转窗)
+// sends the resident to the window named: the screen says the ticket at the
+// new window, the queue and the case say it was called there, the history
+// who sent it where; nothing of the sender's own window is involved.
+describe('转到其他窗口 (…/transfer)', () => {
+  const entry = async (id) => (await h.sget('/api/v1/staff/queue')).body.queue.find((e) => e.id === id);
+  const display = async () => (await h.get('/api/v1/display')).body;
+  const events = async (id) => (await h.sget(`/api/v1/staff/cases/${id}`)).body.events;
+
+  it('a called ticket: called to the new window, said on the screen, in the history', async () => {
+    const c = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '3' })).status, 200);
+    const t = await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '05', calls: 1 });
+    assert.equal(t.status, 200, t.text);
+    assert.deepEqual([t.body.id, t.body.called_window, t.body.calls, t.body.called_by], [c.id, '5', 2, 'wang']);
+    assert.deepEqual([(await entry(c.id)).called_window, (await view(c.id)).called.window], ['5', '5']);
+    const d = await display();
+    assert.deepEqual([d.calls[0].ticket, d.calls[0].window], [c.ticket, '5']);
+    assert.match((await h.get(`/print/cases/${c.id}`)).text, /请马上到5 号窗口办理/);
+    const last = (await events(c.id)).at(-1);
+    assert.deepEqual([last.what, last.user, last.detail], ['transferred', 'wang', '3 5']);
+    // li at window 5 takes the resident on
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { window: '5' }, h.staff2)).status, 200);
+  });
+
+  it('a ticket not called yet: sent there, out of the waiting count and of call-next', async () => {
+    const c = await residentCase(h);
+    const before = (await display()).waiting;
+    const t = await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '综合窗口' });
+    assert.equal(t.status, 200, t.text);
+    assert.deepEqual([t.body.called_window, t.body.calls], ['综合窗口', 1]);
+    assert.equal((await display()).waiting, before - 1);
+    assert.equal((await events(c.id)).at(-1).detail, '- 综合窗口');
+    // call-next calls someone else (or nobody), never this resident to a third desk
+    const n = await h.spost('/api/v1/staff/call-next', { window: '9' });
+    if (n.status === 200) assert.notEqual(n.body.id, c.id);
+    else assertError(n, 409, 'queue_empty');
+    assert.equal((await entry(c.id)).called_window, '综合窗口');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+  });
+
+  it('refused before anything changes: no window, a bad one, the same, a colleague meanwhile, not waiting', async () => {
+    const c = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '3' })).status, 200);
+    const seq = (await display()).seq;
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, {}), 422, 'window_required');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: ' ' }), 422, 'window_required');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: 'A 2' }), 422, 'bad_window');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '5', calls: -1 }), 422, 'bad_calls');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '03' }), 409, 'same_window');
+    // li called it to window 7 while wang's page showed one call
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '7' }, h.staff2)).status, 200);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '5', calls: 1 }), 409, 'called_meanwhile');
+    assert.equal((await display()).seq, seq + 1, 'only li\'s call reached the screen');
+    assert.deepEqual((await events(c.id)).filter((e) => e.what === 'transferred'), []);
+    assertError(await h.spost('/api/v1/staff/cases/0123456789abcdef0123456789abcdef/transfer', { window: '5' }), 404, 'unknown_case');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '5' }), 409, 'not_waiting');
+    // a resident's session is none: staff only
+    assert.equal((await h.post(`/api/v1/staff/cases/${c.id}/transfer`, { window: '5' })).status, 401);
+  });
+
+  it('the day\'s report: no call of the sender\'s, and a ticket sent to a window is not waiting', async () => {
+    const report = async () => {
+      const r = await h.sget('/api/v1/admin/report', h.admin);
+      assert.equal(r.status, 200, r.text);
+      return r.body;
+    };
+    const called = (r) => r.users.find((u) => u.user === 'li')?.called ?? 0;
+    const c = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '4' }, h.staff2)).status, 200);
+    const n = called(await report());
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '6' }, h.staff2)).status, 200);
+    assert.equal(called(await report()), n);
+    const u = await residentCase(h);
+    const w = (await report()).waiting_at_close;
+    assert.equal((await h.spost(`/api/v1/staff/cases/${u.id}/transfer`, { window: '6' }, h.staff2)).status, 200);
+    assert.equal((await report()).waiting_at_close, w - 1, 'called to window 6 as a call would');
   });
 });

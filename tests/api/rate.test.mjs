@@ -294,6 +294,31 @@ describe('the window calls the next resident', () => {
     assert.ok(o2.expires_in <= 30 && o2.expires_in >= leastLeft(30, t1), String(o2.expires_in));
   });
 
+  // 转窗 (…/transfer): the resident walks to the window they are sent to,
+  // whose evaluator then stops showing the one served there before; the
+  // sender's window has called this resident already, its offer as it was.
+  it('a resident sent to the window by a colleague ends it too; other windows keep theirs', async () => {
+    const done = await served({ window: '28' });
+    const kept = await served({ window: '29' });
+    const next = await residentCase(h);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '29' })).status, 200);
+    const stays = (await rate('?window=29')).body.offer;
+    assert.ok(stays.expires_in <= 30, kept.ticket);
+    assert.ok((await rate('?window=28')).body.offer.expires_in > 800, done.ticket);
+    const held = rate(`?window=28&after=${(await rate('?window=28')).body.seq}&wait=${HOLD_S}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const t = await h.spost(`/api/v1/staff/cases/${next.id}/transfer`, { window: '28' });
+    assert.equal(t.status, 200, t.text);
+    const woken = await held;
+    assert.ok(Date.now() - t0 < NOT_HELD_MS, 'the held poll is answered at the transfer');
+    assert.equal(woken.body.offer.ticket, done.ticket, 'still there for the grace');
+    assert.ok(woken.body.offer.expires_in <= 30 && woken.body.offer.expires_in >= leastLeft(30, t0));
+    // window 29's offer is not moved again by the resident leaving it
+    const after29 = (await rate('?window=29')).body.offer;
+    assert.ok(after29 === null || after29.at === stays.at, JSON.stringify(after29));
+  });
+
   it('after the grace the offer is gone and its token refused', async () => {
     const done = await served({ window: '24' });
     const next = await residentCase(h);
