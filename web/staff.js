@@ -46,7 +46,7 @@ const WHAT = {
   created: '开始办理', conditions: '确认办理条件', conditions_unmet: '办理条件不符', step: '提交一步',
   step_rejected: '一步未通过检查', step_incomplete: '一步材料不全', submitted: '提交到窗口', rated: '评价', called: '叫号',
   received: '补交材料', received_withdrawn: '撤销补交登记',
-  accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到',
+  accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到', transferred: '转窗',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
   followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
@@ -62,6 +62,11 @@ const paperOf = (v, id) => (v.procedure_steps || []).flatMap((s) => s.checklist)
 // The history's 说明 column: an event's detail in words, never a stored code.
 function eventDetail(v, e) {
   if (e.what === 'called' && e.detail) return `第 ${e.detail} 次`;
+  // "3 5": from the window of the last call ("-": none) to the new one
+  if (e.what === 'transferred' && e.detail) {
+    const [from, to] = e.detail.split(' ');
+    return `${from && from !== '-' ? `从${windowName(from)}` : ''}转到${windowName(to)}`;
+  }
   if (e.what === 'submitted' && /incomplete/.test(e.detail || '')) return '材料不全，先取号';
   if (e.what === 'submitted' && e.detail === 'ticket') return '';
   if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
@@ -817,6 +822,9 @@ function actions(v, box) {
     // an earlier day's number is not called again (409 ticket_expired):
     // someone may hold it today; the resident is accepted as they are
     if (!v.ticket_expired) list.push(b('再次叫号', () => callAgain(v, box)));
+    // the resident belongs at another window: sent there without touching
+    // this PC's 本窗口号 (changed for one call, it sent every later one there)
+    if (!v.ticket_expired) list.push(b('转到其他窗口', () => transferForm(v, box)));
     if (v.calls > 0) list.push(b('叫号未到', () => noShow(v, box), 'btn btn-danger'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
@@ -1033,6 +1041,36 @@ async function callAgain(v) {
   await reloadCase();
   msg(ui.box, `已再次叫 ${call.ticket} 号（第 ${call.calls} 次）`, 'ok');
   refreshQueue();
+}
+
+// 转到其他窗口: the call screen says the ticket once at the window typed,
+// whose staff page lists it as called there (docs/http-api.md, …/transfer);
+// this PC's 本窗口号 stays as it is. The calls shown go with it: a
+// colleague's call meanwhile is refused, not a second window on the screen.
+function transferForm(v, box) {
+  const input = el('input', { id: 'transfer-window', type: 'text', class: 'window-input', maxlength: '8',
+    autocomplete: 'off', 'aria-describedby': 'transfer-hint' });
+  const err = el('div', { role: 'alert' });
+  const here = storedWindow();
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'transfer-h' },
+    el('h3', { id: 'transfer-h' }, `把 ${v.ticket} 号转到其他窗口`),
+    el('label', { for: 'transfer-window' }, '转到几号窗口'),
+    el('p', { class: 'hint', id: 'transfer-hint' },
+      `例如 5。叫号屏会叫一次“请 ${v.ticket} 号到 5 号窗口”，那个窗口的页面会列出这个号。` +
+      (here ? `本机的本窗口号（${windowName(here)}）不变。` : '')),
+    input, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '转过去'),
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  submitMove(form, v, 'transfer', input, err, () => ({ window: input.value, calls: v.calls || 0 }), async (done) => {
+    clearCallNote();
+    await reloadCase();
+    msg(ui.box, `已把 ${done.ticket} 号转到${windowName(done.called_window)}，叫号屏会叫一次，请居民过去`, 'ok');
+    refreshQueue();
+  });
+  closable(form, () => box.replaceChildren());
+  box.replaceChildren(form);
+  input.focus();
 }
 
 // 受理 of a case with required fields left empty (handed in 材料不全 from

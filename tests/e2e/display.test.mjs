@@ -14,7 +14,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useKiosk, kioskPage, shot, axeSerious, poll, LANDSCAPE, staffLogin } from './helpers.mjs';
+import { useKiosk, kioskPage, shot, axeSerious, poll, LANDSCAPE, staffLogin, openStaffCase } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
 
 const k = useKiosk();
@@ -399,6 +399,46 @@ describe('the call screen', () => {
       open();
       await d.unroute('**/api/v1/display*', hold);
     }
+  });
+
+  // h2's walk of the morning: a staffer who had to send a called resident to
+  // another window had no button for it; the colleague there called the
+  // ticket again, or the staffer set their own 本窗口号 to that window for one
+  // call and forgot to set it back. 转到其他窗口 sends the resident there: the
+  // screen says the ticket once at the new window, and this PC's window stays.
+  it('转到其他窗口: the screen says the ticket once at the new window; 本窗口号 stays', async () => {
+    const d = disp.page;
+    const p = staff.page;
+    const sent = await residentCase();
+    const wang = await login(k.url, 'wang', 'wang-password-1');
+    const r = await fetch(`${k.url}/api/v1/staff/cases/${sent.id}/call`, {
+      method: 'POST', headers: authHeaders(wang), body: JSON.stringify({ window: '3' }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    const digits = '零一二三四五六七八九';
+    const said = `请 ${sent.ticket.replace(/\d/g, (x) => digits[x]).replace(/^([A-Z]+)/, '$1 ')} 号，到 `;
+    const spokenOf = async () => (await d.evaluate(() => window.__spoken)).map((e) => e.text).filter((e) => e.startsWith(said));
+    // the call to window 3 is said first, so that the transfer is a call of its own
+    await poll(async () => assert.deepEqual(await spokenOf(), [`${said}3 号窗口`]), { timeout: 15_000 });
+    const pane = await openStaffCase(p, sent.ticket);
+    await pane.getByRole('button', { name: '转到其他窗口' }).click();
+    await pane.locator('#transfer-window').fill('05');
+    const [resp] = await Promise.all([
+      p.waitForResponse((x) => x.url().endsWith(`/api/v1/staff/cases/${sent.id}/transfer`)),
+      pane.getByRole('button', { name: '转过去' }).click(),
+    ]);
+    assert.equal(resp.status(), 200);
+    assert.deepEqual(JSON.parse(resp.request().postData()), { window: '05', calls: 1 });
+    await p.locator('.msg-ok', { hasText: `已把 ${sent.ticket} 号转到5 号窗口` }).waitFor();
+    await pane.locator('.case-facts').filter({ hasText: '叫到 5 号窗口' }).waitFor();
+    await pane.locator('td', { hasText: '从3 号窗口转到5 号窗口' }).waitFor();
+    // this PC still calls to window 3
+    assert.equal(await p.locator('#window-no').inputValue(), '3');
+    assert.equal(await p.evaluate(() => localStorage.getItem('spkiosk.window')), '3');
+    await d.locator('#now-window', { hasText: '5 号窗口' }).waitFor({ timeout: 15_000 });
+    assert.equal(await d.locator('#now-ticket').innerText(), sent.ticket);
+    await poll(async () => assert.deepEqual(await spokenOf(), [`${said}3 号窗口`, `${said}5 号窗口`]), { timeout: 8000 });
+    for (const v of await axeSerious(p)) problems.push(`transfer: ${v}`);
   });
 
   // A display PC in a hall without internet keeps whatever time it has: a
