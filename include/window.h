@@ -19,6 +19,7 @@
  *         waiting | accepted | prereview | invited --return--> returned (the
  *           resident corrects and submits again: waiting, a new turn in the
  *           queue; a web case prereview again)
+ *         waiting --transfer (to another window: a call there, 转窗)--> waiting
  *         waiting --no-show (after a call)--> abandoned (no_show_at set);
  *           accept still works on it when the resident turns up late
  *
