@@ -19,7 +19,7 @@
 
 struct hold;
 
-#define DISPLAY_KEEP 50             /* rows of calls kept: today's newest */
+#define DISPLAY_KEEP 50             /* rows of calls kept: today's newest, and each ticket's last */
 #define DISPLAY_CALLS 10            /* calls an answer lists */
 #define DISPLAY_WINDOW_DIGITS 3     /* a window number: 1 to 999 */
 #define DISPLAY_WINDOW_CHARS 8      /* a window name: at most this many characters */
@@ -38,8 +38,9 @@ extern const struct refusal display_err_window;
 int display_window_check(const char *in, char out[DISPLAY_WINDOW_BUF], struct refusal *e);
 
 /* Adds a call of ticket to window ("" or NULL: none) at now, today, and
- * deletes the rows the screen no longer needs (earlier days, and all but
- * the newest DISPLAY_KEEP). To be called inside the caller's open write
+ * deletes the rows nobody needs (earlier days, and past the newest
+ * DISPLAY_KEEP a call a later one of the same ticket replaced: a ticket's
+ * last call of the day stays, for called_window). To be called inside the caller's open write
  * transaction (the move's). Returns 0 or -1. */
 int display_call_add(struct db *db, const char *ticket, const char *window);
 

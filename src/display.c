@@ -77,10 +77,15 @@ refuse:
 
 static const char sql_call_add[] =
     "INSERT INTO calls (day, ticket, window, at) VALUES (?1, ?2, ?3, ?4)";
-/* what the screen no longer needs: earlier days, and all but the newest
- * DISPLAY_KEEP (seq only grows: the newest are the highest) */
+/* what nobody needs: earlier days, and past the screen's newest
+ * DISPLAY_KEEP (seq only grows: the newest are the highest) a call a later
+ * one of the same ticket replaced. A ticket's last call of the day stays:
+ * the staff queue and the slip say from it where the resident was sent
+ * (cases.c, called_window), hours and hundreds of calls later (schema/045). */
 static const char sql_call_trim[] =
-    "DELETE FROM calls WHERE day <> ?1 OR seq <= (SELECT max(seq) FROM calls) - ?2";
+    "DELETE FROM calls WHERE day <> ?1 OR (seq <= (SELECT max(seq) FROM calls) - ?2"
+    " AND EXISTS (SELECT 1 FROM calls n WHERE n.day = calls.day AND n.ticket = calls.ticket"
+    "  AND n.seq > calls.seq))";
 
 int display_call_add(struct db *db, const char *ticket, const char *window)
 {

@@ -195,6 +195,32 @@ Test(display, a_refused_window_calls_nothing)
     cr_assert_eq(changes(), 0);
 }
 
+/* A ticket called to window 3 and not taken on, then DISPLAY_KEEP other
+ * calls in the hall (under an hour on a busy morning): the staff queue's
+ * called_window (已叫到本窗口、还没有受理, the slip's 请马上到 3 号窗口) is
+ * read from this table, and the trim took the row, so the ticket dropped
+ * off its window's list at the lunch hand-over it was made for. Each of
+ * today's tickets keeps its last call; a call a later one of the same
+ * ticket replaced goes once past the newest DISPLAY_KEEP. */
+Test(display, a_tickets_last_call_outlives_the_screens_rows)
+{
+    char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], ta[8], tb[8];
+    struct case_state cs;
+    struct refusal e;
+    int i;
+
+    handed_in(a, ta);
+    handed_in(b, tb);
+    cr_assert_eq(window_call(t.db, a, "wang", "3", &e), 0);
+    for (i = 0; i < DISPLAY_KEEP + 10; i++)
+        cr_assert_eq(window_call(t.db, b, "li", "7", &e), 0);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls WHERE ticket = '%s'", ta), 1);
+    cr_assert_eq(casedb_int(&t, "SELECT count(*) FROM calls WHERE ticket = '%s'", tb), DISPLAY_KEEP);
+    cr_assert_eq(cases_load(t.db, a, &cs, &e), 0);
+    cr_assert_str_eq(cs.w.called_window, "3");
+    cases_state_free(&cs);
+}
+
 Test(display, the_table_keeps_only_todays_newest_rows)
 {
     char a[CASE_ID_LEN + 1], ta[8];

@@ -1,0 +1,14 @@
+-- 045: each of today's tickets keeps its last call. The trim of 006 kept
+-- today's newest DISPLAY_KEEP (50) calls of the whole hall, and the window
+-- a ticket was last called to is read from this table (the staff queue's
+-- called_window: 已叫到本窗口、还没有受理, the slip's 请马上到 3 号窗口): on a
+-- busy morning 50 calls are under an hour, and a ticket called and not
+-- taken on lost its window before the lunch hand-over it was shown for.
+-- The trim now drops, past the newest 50, only a call a later one of the
+-- same ticket replaced (and, as before, every earlier day's): at most one
+-- row a ticket of the day beside the screen's 50. This index finds a
+-- ticket's last call (cases.c) and whether a later one exists (display.c)
+-- without walking the day. IF NOT EXISTS: the tests that take a database
+-- back to an older schema (tests/api/migrate-*, changes-rename, metrics…)
+-- set user_version and leave the index, and this runs again over it.
+CREATE INDEX IF NOT EXISTS calls_ticket ON calls (day, ticket, seq);
