@@ -104,6 +104,9 @@ struct case_state {
     char *missing_items;        /* owned JSON [item id…]: handed in without them (材料不全), or NULL */
     char ticket_day[11];        /* local YYYY-MM-DD of the ticket, "" before one */
     char created_at[CASE_TIME_LEN];
+    /* the last activity (cases_event_add), from which the sweep counts
+     * when it gives a case handed in up (sweep.h) */
+    char updated_at[CASE_TIME_LEN];
     int rating;                 /* 1..5, 0 when not rated */
     int walk_events;            /* the public's walkthrough moves counted (schema/035) */
     bool erased;                /* what was typed erased by retention (sweep) */

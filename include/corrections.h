@@ -50,6 +50,16 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
 int corrections_case_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
                           int today, int retention_days, void *o);
 
+/* The local day (YYYYMMDD) on which the sweep gives cs (read by
+ * cases_load, status `returned`) up if nothing happens before: its
+ * stale period (sweep_stale_days of retention_days) after cs->updated_at,
+ * the ends_on of the list and of "owed" above. The resident's case view
+ * and correction notice say it, so that the resident and the staffer who
+ * phones them read one date. Activity (a correction saved, a move) starts
+ * the period again, so the day can only move later. 0 for another status
+ * or an instant that cannot be read. Pure: no database. */
+int corrections_returned_ends(const struct case_state *cs, int retention_days);
+
 /* What the day's report counts of them (today's: the cases as they stand
  * now): returned, no_show (given up as a no-show, still takeable) and
  * ending (of either, those whose ends_on, as above, is today or the next

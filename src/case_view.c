@@ -9,10 +9,12 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "corrections.h"
 #include "hall.h"
 #include "idmask.h"
 #include "notify.h"
 #include "relay.h"
+#include "sweep.h"
 #include "workdays.h"
 
 const char *case_view_mask_id(const char *v, char out[CASE_VIEW_MASKED_MAX])
@@ -329,6 +331,22 @@ static int case_view_add_called(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
+/* "correct_by" (ours): a returned case's last day before the hall gives it
+ * up (corrections_returned_ends under `serve --retention-days`), else null.
+ * The staff's 等居民补正 list said the date while the resident's page and
+ * notice said nothing: an elder who put the notice in a drawer learnt it
+ * was over only when the slip's code opened 已结束. 0 or -1. */
+static int case_view_add_correct_by(cJSON *root, const struct case_state *cs)
+{
+    int ends = corrections_returned_ends(cs, sweep_retention_get());
+    char day[CLOCK_DAY_LEN];
+
+    if (!ends)
+        return cJSON_AddNullToObject(root, "correct_by") ? 0 : -1;
+    clock_day_text(ends, day);
+    return cJSON_AddStringToObject(root, "correct_by", day) ? 0 : -1;
+}
+
 /* "no_show" (ours): a case that left the queue because its resident was
  * not there when called (叫号未到), {"at","kept"}, else null; kept while
  * what was typed is still there, so that the window can take it on as it
@@ -377,7 +395,8 @@ char *case_view_json(const struct case_state *cs)
                                strcmp(cs->status, "waiting") == 0 && !cases_ticket_of_today(cs)) ||
         case_view_add_called(root, cs) != 0 || case_view_add_no_show(root, cs) != 0 ||
         case_view_add_staff_text(root, "returned_reason", cs->returned_reason) != 0 ||
-        case_view_add_returned_items(root, cs) != 0 || case_view_add_invite(root, cs, false) != 0 ||
+        case_view_add_returned_items(root, cs) != 0 || case_view_add_correct_by(root, cs) != 0 ||
+        case_view_add_invite(root, cs, false) != 0 ||
         case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||
         case_view_add_chain(root, cs) != 0 || case_view_add_wait_at(root) != 0 ||
         case_view_add_link_by_sms(root, cs) != 0 ||

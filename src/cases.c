@@ -22,8 +22,8 @@
 /* ---- reading a case ------------------------------------------------------ */
 
 /* the whole row, the window's columns (11-24, 25-28, 29, 46) and the
- * relay's (30-43) too, then the window of the ticket's last call (44): one
- * reader of a case */
+ * relay's (30-43) too, then the window of the ticket's last call (44), and
+ * the last activity (47): one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
@@ -35,7 +35,7 @@ static const char sql_case[] =
     " c.visit_slot, c.visit_address, c.visit_phone,"
     " CASE WHEN c.calls > 0 AND c.ticket IS NOT NULL THEN (SELECT k.window FROM calls k"
     "  WHERE k.day = c.ticket_day AND k.ticket = c.ticket ORDER BY k.seq DESC LIMIT 1) END,"
-    " c.walk_events, c.handed_in_by"
+    " c.walk_events, c.handed_in_by, c.updated_at"
     " FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
@@ -206,6 +206,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cases_relay_read(&cs->r, st, 30, &oom);
     cases_copy(cs->w.called_window, sizeof cs->w.called_window, sqlite3_column_text(st, 44));
     cases_copy(cs->w.handed_in_by, sizeof cs->w.handed_in_by, sqlite3_column_text(st, 46));
+    cases_copy(cs->updated_at, sizeof cs->updated_at, sqlite3_column_text(st, 47));
     sqlite3_reset(st);
     if (oom)
         return -1;

@@ -130,6 +130,13 @@ static int corrections_ends(const char *updated_at, bool no_show, int retention_
     return corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
 }
 
+int corrections_returned_ends(const struct case_state *cs, int retention_days)
+{
+    if (strcmp(cs->status, "returned") != 0 || !cs->updated_at[0])
+        return 0;
+    return corrections_ends(cs->updated_at, false, retention_days);
+}
+
 /* One entry of cs (read), row its list's columns. 0, or -1. */
 static int corrections_entry(struct db *db, cJSON *arr, const struct case_state *cs,
                              const struct corrections_row *row, const struct workdays *cal,

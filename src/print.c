@@ -14,11 +14,13 @@
 #include "accounts.h"
 #include "case_view.h"
 #include "clock.h"
+#include "corrections.h"
 #include "notify.h"
 #include "posts.h"
 #include "qrsvg.h"
 #include "relay.h"
 #include "strbuf.h"
+#include "sweep.h"
 #include "workdays.h"
 
 /* What a case's QR holds: the kiosk's address of the case when the hall
@@ -310,6 +312,35 @@ static int print_contacts(struct strbuf *sb, const struct procedure *p)
     return rc;
 }
 
+/* "2026年12月2日（星期三）" for the day ymd (YYYYMMDD): an elder reads the
+ * weekday before the date. */
+static void print_day_words(int ymd, char *out, size_t cap)
+{
+    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
+    int w = workdays_weekday(ymd);
+
+    snprintf(out, cap, "%d年%d月%d日%s%s%s", ymd / 10000, ymd / 100 % 100, ymd % 100,
+             w >= 0 ? "（星期" : "", w >= 0 ? wd[w] : "", w >= 0 ? "）" : "");
+}
+
+/* The notice's line of until when the hall keeps the return
+ * (corrections_returned_ends): the day the staff's 等居民补正 list gives,
+ * and what happens after it, in words a resident keeps the paper for. */
+static int print_notice_until(struct strbuf *sb, const struct case_state *cs)
+{
+    int ends = corrections_returned_ends(cs, sweep_retention_get());
+    char day[64];
+
+    if (!ends)
+        return 0;
+    print_day_words(ends, day, sizeof day);
+    return strbuf_puts(sb, "<p class=\"until\" id=\"correct-by\"><strong>请在") ||
+           strbuf_put_html(sb, day, strlen(day)) ||
+           strbuf_puts(sb, "以前交回。</strong>到这一天还没有交回的，这次办理按放弃处理，"
+                           "不能再接着补正；以后要办，请重新办理（可以在自助机上从头开始，"
+                           "或到综合窗口）。</p>\n");
+}
+
 /* who: the staffer as residents read them (accounts_display_of). */
 static char *print_notice(const struct case_state *cs, const char *who)
 {
@@ -385,7 +416,9 @@ static char *print_notice(const struct case_state *cs, const char *who)
     rc |= strbuf_puts(&sb, cases_ticket_of_today(cs) ? "（当天排队号不变）"
                            : cs->ticket              ? "（重新提交时会取新的排队号）"
                                                      : "");
-    rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理。</p>\n<dl class=\"facts\">\n");
+    rc |= strbuf_puts(&sb, "，或直接带本告知单和材料到综合窗口办理。</p>\n");
+    rc |= print_notice_until(&sb, cs);
+    rc |= strbuf_puts(&sb, "<dl class=\"facts\">\n");
     rc |= print_contacts(&sb, p);
     rc |= strbuf_puts(&sb, "</dl></section>\n");
     rc |= print_qr_code(&sb, cs->id, "办件二维码，到窗口时请出示");

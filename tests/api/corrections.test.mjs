@@ -196,6 +196,34 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.deepEqual((await report('2026-12-03')).corrections_owed, { returned: 0, no_show: 0, ending: 0 });
   });
 
+  // The resident was never told until when: the page of a returned case
+  // and the printed notice said what to correct, not by which day, while
+  // the staff's list counted down to it. Both now give the staff's date.
+  it("tells the resident the day the staff see, which a correction saved moves on", async () => {
+    // Thu 12-03, after the first test's sweep
+    await at('2026-12-03T10:00:00+08:00');
+    const id = await handIn();
+    await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] });
+    const mine = async () => (await request(`${d.url}/api/v1/cases/${id}`)).body;
+    const owed = async () => (await sget(`/api/v1/staff/cases/${id}`)).body.owed;
+    assert.equal((await mine()).correct_by, '2027-01-02', 'the retention period (30 days) from the return');
+    assert.equal((await owed()).ends_on, '2027-01-02', "the staff's date");
+    const notice = await sget(`/print/staff/cases/${id}/correction`);
+    assert.equal(notice.status, 200);
+    assert.match(notice.text, /请在2027年1月2日（星期六）以前交回。<\/strong>到这一天还没有交回的，这次办理按放弃处理/);
+    // a week on the resident corrects the flagged step at home: activity,
+    // so the hall keeps it a week longer, and both say so
+    await at('2026-12-10T10:00:00+08:00');
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`,
+      { checklist: { 's0-0': true }, fields: { phone: MOBILE } })).status, 200);
+    assert.equal((await mine()).correct_by, '2027-01-09');
+    assert.equal((await owed()).ends_on, '2027-01-09');
+    // handed in again: nothing owed, nothing to say
+    assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    assert.equal((await mine()).correct_by, null);
+    assert.equal((await sget(`/print/staff/cases/${id}/correction`)).status, 409);
+  });
+
   it('refuses a malformed filter, and anyone not logged in', async () => {
     assertError(await sget('/api/v1/staff/corrections?all=2'), 400, 'bad_query');
     assertError(await sget('/api/v1/staff/corrections?owner=%20'), 400, 'bad_query');
