@@ -11,7 +11,7 @@ import {
   el, zh, show, go, state, hooks, button, bigButton, contentHtml,
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
 } from './core.js';
-import { caseLinkBox, onlineScreen, lostLinkWords } from './online.js';
+import { caseLinkBox, onlineScreen, lostLinkWords, dateWords } from './online.js';
 import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
 import { api, ApiError, serverNow } from './api.js';
 import { windowName } from './calls.js';
@@ -338,7 +338,7 @@ export async function resumeCase(id) {
     values: body.values || {}, valuesLoaded: true, serverChecklist: body.checklist || {},
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
     ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, noShow: body.no_show || null, rating: body.rating,
-    returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null,
+    returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null, correctBy: body.correct_by || null,
     missing: (body.missing_items || []).map(x => x.id), missingItems: body.missing_items || [],
     invite: body.invite || null, visit: body.visit || null,
     stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, waitAt: body.wait_at || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
@@ -392,6 +392,10 @@ function returnedScreen(c) {
     // either: tickets start again each day
     el('p', {}, t(!c.ticket ? 'returnedIntroNoTicket'
       : ticketOfToday(c) ? 'returnedIntro' : 'returnedIntroNewTicket')),
+    // the day the staff's 等居民补正 list gives (correct_by): after it the
+    // hall gives the case up, and the resident starts again
+    c.correctBy ? el('p', { class: 'notice', id: 'correct-by' },
+      el('strong', {}, t('returnedBy', { date: dateWords(c.correctBy) })), ' ', t('returnedAfter')) : null,
     el('div', { class: 'actions' },
       button(t('homeLong'), () => hooks.reset(), 'btn'),
       button(t('returnedStart'), () => go(caseHash(c, next === 'review' ? 'review' : 'step/' + next)),

@@ -3,6 +3,8 @@
 // an earlier day's ticket: handed in again it draws a new number (tickets
 // start again each day), so the screen says so instead of promising the
 // old one (the correction notice likewise, tests/api/return-ticket-day).
+// It also says by which day to hand it in (correct_by), as the staff's
+// 等居民补正 list has it (tests/api/corrections).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -48,6 +50,12 @@ describe('the returned screen and the ticket', () => {
 
   it('a ticket of today: submitted again today, the number stays', async () => {
     assert.match(await screen(fresh), /当天重新提交，排队号不变/);
+    // and until when the hall keeps it: the staff's date, then what follows
+    const by = (await (await fetch(`${k.url}/api/v1/cases/${fresh.id}`)).json()).correct_by;
+    const [y, m, d] = by.split('-').map(Number);
+    const line = await kp.page.locator('#correct-by').innerText();
+    assert.match(line, new RegExp(`^请在${y}年${m}月${d}日星期.以前交回。`), line);
+    assert.match(line, /按放弃处理.*从首页重新开始/, line);
   });
 
   it('an earlier day\'s ticket: a new number, not the old one promised', async () => {
