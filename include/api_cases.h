@@ -10,6 +10,15 @@
 /* Largest step index accepted in a path; a procedure has at most 100. */
 #define API_CASES_STEP_DIGITS 3
 
+struct refusal;
+struct visit_problems;
+
+/* The 422 of a visit request at fault (e validation_failed): every
+ * member's problem at once, in the shape of a step's (fields,
+ * field_codes), so the page puts each message next to its input; also
+ * the booking's (api_visit.c). NULL when memory runs out. */
+cJSON *api_cases_visit_doc(const struct refusal *e, const struct visit_problems *p);
+
 enum MHD_Result api_case_create(struct http_request *req);
 enum MHD_Result api_case_get(struct http_request *req);
 /* GET /api/v1/cases/{id}/procedure: the procedure JSON of the version the

@@ -25,4 +25,10 @@ enum MHD_Result api_visit_days(struct http_request *req);
  * 409 not_visit, 422 (bad_result, or the date's problem). */
 enum MHD_Result api_visit_result(struct http_request *req);
 
+/* POST /api/v1/staff/cases/{id-or-ticket}/book-visit {"visit":{"date",
+ * "slot","address","phone"}} (ours): visit_book by req->user, 200 with the
+ * staff case view; 404, 409 not_returned, 422 invalid_body (no "visit"
+ * object), visit_not_offered, validation_failed (as the submit's). */
+enum MHD_Result api_visit_book(struct http_request *req);
+
 #endif

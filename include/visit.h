@@ -85,6 +85,20 @@ int visit_check(const struct visit_ask *ask, int today, struct visit_checked *ou
 int visit_request(struct db *db, const char *id, const char *user, const struct visit_ask *ask,
                   int today, struct visit_problems *probs, struct refusal *e);
 
+/* Books a home visit for case id, returned for 补正, whose resident cannot
+ * come (ours): the B post collects the corrections at the home. Checked
+ * as visit_check; in one transaction the case must be returned
+ * (not_returned, conflict) and its item `visit: yes` (visit_not_offered):
+ * the visit columns set, the status, the reopened steps and the ticket
+ * kept, a visit_booked event (user, detail the date and slot; activity, so
+ * the sweep's period starts again). Booking again moves it. The case is
+ * then on the day's list's "booked" (visit_list_json); at the home the B
+ * post corrects it (代为补正) and hands it in with a visit for that day
+ * (visit_request), then handled. Returns 0; 1 with e set (validation_failed
+ * with probs as visit_request's); -1 on error. */
+int visit_book(struct db *db, const char *id, const char *user, const struct visit_ask *ask, int today,
+               struct visit_problems *probs, struct refusal *e);
+
 /* What the visiting staffer reports. */
 enum visit_result {
     VISIT_HANDLED,              /* done at the home: the case is accepted */
@@ -114,7 +128,12 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
  * and not handed in again (status returned, a visit asked, no ticket,
  * not accepted since), newest return first, at most VISIT_LIST_MAX, each
  * {"id","procedure","title","date","slot","address","phone",
- * "returned_at","returned_by"}. *out: caller frees. 0 or -1. */
+ * "returned_at","returned_by"}; a case with a visit booked since its
+ * return (visit_book) is not among them but in "booked" (every day's
+ * list): status returned, booked for date (today's: also earlier days',
+ * "overdue":true), 上午 before 下午, each {"id","procedure","title","date",
+ * "slot","address","phone","overdue","returned_at","returned_by"}.
+ * *out: caller frees. 0 or -1. */
 int visit_list_json(struct db *db, const char *date, const char *today, const struct workdays *cal,
                     char **out);
 

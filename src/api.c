@@ -418,6 +418,7 @@ const struct http_route api_routes[] = {
     /* the B post at the door (api_visit.c) */
     {"GET", "/api/v1/staff/visits", api_visit_list, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/visit", api_visit_result, HTTP_STAFF, true},
+    {"POST", "/api/v1/staff/cases/{}/book-visit", api_visit_book, HTTP_STAFF, true},
     /* this step is wrong (SP有误, api_spreport.c): by procedure, version and step, no case */
     {"POST", "/api/v1/staff/procedures/{}/reports", api_spreport_add, HTTP_STAFF, true},
     /* what changed in a procedure since the staffer read it (api_changes.c) */

@@ -489,10 +489,7 @@ enum MHD_Result api_case_incomplete(struct http_request *req)
     return api_case_answers(req, true);
 }
 
-/* The 422 of a visit request at fault: every member's problem at once,
- * in the shape of a step's (fields, field_codes), so the page puts each
- * message next to its input. */
-static cJSON *api_cases_visit_doc(const struct refusal *e, const struct visit_problems *p)
+cJSON *api_cases_visit_doc(const struct refusal *e, const struct visit_problems *p)
 {
     cJSON *doc = reply_error_doc(e->code, e->message), *fields, *codes;
     size_t i;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_cases.h"
 #include "bodies.h"
 #include "catalog.h"
 #include "clock.h"
@@ -120,6 +121,45 @@ enum MHD_Result api_visit_result(struct http_request *req)
         r = window_view_case_json(db, id, &json, &e);
     if (r < 0)
         ret = reply_internal(req);
+    else if (r > 0)
+        ret = reply_refusal(req, &e);
+    else
+        ret = reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+out:
+    cJSON_Delete(body);
+    return ret;
+}
+
+enum MHD_Result api_visit_book(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], *json = NULL;
+    struct visit_problems probs;
+    struct visit_ask ask;
+    struct refusal e;
+    enum MHD_Result ret;
+    struct db *db = db_thread();
+    cJSON *body = NULL;
+    int r;
+
+    if (!db)
+        return reply_internal(req);
+    if ((r = window_resolve(db, req->params[0], id, &e)) != 0)
+        return r < 0 ? reply_internal(req) : reply_refusal(req, &e);
+    if (!(body = reply_json_body(req, &ret)))
+        return ret;
+    /* the submit's member, so the page sends what its visit form makes */
+    if (bodies_case_visit(body, &ask) != 1) {
+        ret = reply_invalid_body(req, "页面出了问题，预约上门的信息没有收到；请返回上一页重新填写");
+        goto out;
+    }
+    probs.n = 0;
+    r = visit_book(db, id, req->user, &ask, clock_today(), &probs, &e);
+    if (r == 0)
+        r = window_view_case_json(db, id, &json, &e);
+    if (r < 0)
+        ret = reply_internal(req);
+    else if (r > 0 && probs.n > 0 && strcmp(e.code, "validation_failed") == 0)
+        ret = reply_doc_take(req, reply_refusal_status(&e), api_cases_visit_doc(&e, &probs), REPLY_PRIVATE);
     else if (r > 0)
         ret = reply_refusal(req, &e);
     else

@@ -30,6 +30,9 @@ static const struct refusal err_invalid = {REFUSAL_INVALID, "validation_failed",
                                            "上门办理的信息有误，请按提示修改"};
 static const struct refusal err_not_visit = {
     REFUSAL_CONFLICT, "not_visit", "这件办件不在等待上门中（可能已被同事办理），请刷新后再看"};
+static const struct refusal err_not_returned = {
+    REFUSAL_CONFLICT, "not_returned",
+    "这件办件现在不是退回补正（可能居民已经重新提交，或同事已经办理），请刷新后再看"};
 static const struct refusal err_erased = {
     REFUSAL_CONFLICT, "erased", "这件办件的填写内容已按保存期限删除，请居民重新办理"};
 
@@ -269,10 +272,73 @@ done:
  * (?3 1) begins with the visits of earlier days nobody recorded, oldest
  * first: a day the B post missed must not hide an elder's request until
  * retention abandons it */
+/* A booking keeps the case returned (its reopened steps are the B post's
+ * to correct at the home) and only says where and when: the visit's
+ * columns, which the staff view's 代为补正 hands in again with (提交，
+ * 在居民家中办理). The ticket stays: the resident may still come. */
+static const char sql_book[] =
+    "UPDATE cases SET visit_date = ?2, visit_slot = ?3, visit_address = ?4, visit_phone = ?5"
+    " WHERE id = ?1";
+
+int visit_book(struct db *db, const char *id, const char *user, const struct visit_ask *ask, int today,
+               struct visit_problems *probs, struct refusal *e)
+{
+    struct visit_checked v;
+    struct case_state cs;
+    char detail[32];
+    sqlite3_stmt *st;
+    int rc, bad, b = SQLITE_OK;
+
+    bad = visit_check(ask, today, &v, probs);
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    if (strcmp(cs.status, "returned") != 0) {
+        rc = visit_refuse(db, e, &err_not_returned);
+        goto done;
+    }
+    if (!cs.model->visit) {
+        rc = visit_refuse(db, e, &err_not_offered);
+        goto done;
+    }
+    if (bad) {
+        rc = visit_refuse(db, e, &err_invalid);
+        goto done;
+    }
+    probs->n = 0;
+    rc = -1;
+    snprintf(detail, sizeof detail, "%s %s", v.date, v.slot);
+    if (!(st = db_stmt(db, sql_book)))
+        goto rollback;
+    b |= sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, v.date, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, v.slot, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, v.address, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 5, v.phone, -1, SQLITE_STATIC);
+    /* activity: the hall agreed a day with the resident, so the sweep's
+     * period (the resident's correct_by) runs from here */
+    if (db_run(st, b) != 0 || cases_event_add(db, cs.id, "visit_booked", cs.channel, user, -1, detail) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
+    return rc;
+}
+
 static const char sql_list[] =
     "SELECT id FROM cases"
     " WHERE status = 'visit' AND (visit_date = ?1 OR (?3 AND visit_date < ?1))"
     " ORDER BY visit_date, visit_slot <> '上午', queue_seq, id LIMIT ?2";
+
+/* c (a returned case) has no visit_booked event since its last return:
+ * a visit booked for it is on its day's list (sql_booked), not among the
+ * returns the B post has not settled. */
+#define VISIT_NOT_BOOKED                                                                     \
+    "NOT EXISTS (SELECT 1 FROM case_events k WHERE k.case_id = c.id AND k.what = 'visit_booked'" \
+    " AND k.id > (SELECT max(x.id) FROM case_events x WHERE x.case_id = c.id AND x.what = 'returned'))"
 
 /* Cases returned at the resident's home and not handed in again: asked
  * for as a visit (the visit's columns), in no queue (no ticket: a hand-in
@@ -281,10 +347,19 @@ static const char sql_list[] =
  * newest return first. The B post corrects them there (代为补正) or goes
  * back; a phone reloaded after the return had no way left to open them. */
 static const char sql_returned[] =
-    "SELECT id FROM cases"
+    "SELECT id FROM cases c"
     " WHERE status = 'returned' AND visit_date IS NOT NULL AND ticket IS NULL"
-    " AND accepted_at IS NULL AND returned_at >= ?1"
+    " AND accepted_at IS NULL AND returned_at >= ?1 AND " VISIT_NOT_BOOKED
     " ORDER BY returned_at DESC, id LIMIT ?2";
+
+/* Returned cases with a visit booked since their last return (visit_book):
+ * on their day, and in today's list those of earlier days still returned
+ * (nobody went, or went and could not finish), as sql_list orders visits. */
+static const char sql_booked[] =
+    "SELECT id FROM cases c"
+    " WHERE status = 'returned' AND (visit_date = ?1 OR (?3 AND visit_date < ?1))"
+    " AND NOT " VISIT_NOT_BOOKED
+    " ORDER BY visit_date, visit_slot <> '上午', returned_at, id LIMIT ?2";
 
 static int visit_add_str(cJSON *o, const char *key, const char *s)
 {
@@ -378,6 +453,44 @@ static int visit_returned_add(struct db *db, cJSON *arr, const char *id)
     return rc;
 }
 
+/* One row of the booked list: as a returned one's, and overdue (an
+ * earlier day's, on today's list) as a visit's. */
+static int visit_booked_add(struct db *db, cJSON *arr, const char *id, const char *date)
+{
+    struct case_state cs;
+    cJSON *o = NULL;
+    int r, rc;
+
+    r = visit_row_start(db, arr, id, &cs, &o);
+    if (r != 0) {
+        cases_state_free(&cs);
+        return r > 0 ? 0 : -1;
+    }
+    rc = cJSON_AddBoolToObject(o, "overdue", strcmp(cs.r.visit_date, date) < 0) ? 0 : -1;
+    rc |= visit_add_str(o, "returned_at", cs.w.returned_at[0] ? cs.w.returned_at : NULL);
+    rc |= visit_add_str(o, "returned_by", cs.w.returned_by[0] ? cs.w.returned_by : NULL);
+    cases_state_free(&cs);
+    return rc;
+}
+
+/* The ids of sql_booked for date into ids (at most VISIT_LIST_MAX), inside
+ * the open read. Returns how many, or -1. */
+static int visit_booked_ids(struct db *db, const char *date, bool is_today, char ids[][CASE_ID_LEN + 1])
+{
+    sqlite3_stmt *st = db_stmt(db, sql_booked);
+    int r = SQLITE_DONE, b = SQLITE_OK, n = 0;
+
+    if (!st)
+        return -1;
+    b |= sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 2, VISIT_LIST_MAX);
+    b |= sqlite3_bind_int(st, 3, is_today);
+    while (b == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW && n < VISIT_LIST_MAX)
+        snprintf(ids[n++], CASE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return b != SQLITE_OK || (r != SQLITE_DONE && r != SQLITE_ROW) ? -1 : n;
+}
+
 /* The ids of sql_returned into ids (at most VISIT_LIST_MAX), inside the
  * open read. Returns how many, or -1. */
 static int visit_returned_ids(struct db *db, char ids[][CASE_ID_LEN + 1])
@@ -403,7 +516,7 @@ int visit_list_json(struct db *db, const char *date, const char *today, const st
                     char **out)
 {
     char ids[VISIT_LIST_MAX][CASE_ID_LEN + 1];
-    cJSON *root = NULL, *arr, *back;
+    cJSON *root = NULL, *arr, *back, *booked;
     sqlite3_stmt *st;
     size_t n = 0, i;
     int r = SQLITE_DONE, b = SQLITE_OK, rc = -1, day = 0, m;
@@ -439,6 +552,12 @@ int visit_list_json(struct db *db, const char *date, const char *today, const st
             if (visit_returned_add(db, back, ids[i]) != 0)
                 goto end;
     }
+    /* ours: every day's, the returns booked for it */
+    if (!(booked = cJSON_AddArrayToObject(root, "booked")) || (m = visit_booked_ids(db, date, is_today, ids)) < 0)
+        goto end;
+    for (i = 0; i < (size_t)m; i++)
+        if (visit_booked_add(db, booked, ids[i], date) != 0)
+            goto end;
     if ((*out = cJSON_PrintUnformatted(root)))
         rc = 0;
 end:

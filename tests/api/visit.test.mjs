@@ -427,6 +427,100 @@ describe('a visit that ends in a refusal or a return', () => {
   });
 });
 
+// An elder whose case the window returned for 补正 cannot come back: a
+// visit could only be asked for once every reopened step was done again,
+// so nobody could send the case to the B post as it was. The hall books
+// a visit for the returned case (book-visit, ours): it stays returned,
+// the B post finds it on the day's list under booked, corrects it at the
+// home (代为补正) and hands it in as that day's visit, then handled.
+describe('a returned case booked for the B post (预约上门补正)', () => {
+  const staff = () => ({ Cookie: h.zhao.cookie, 'X-CSRF-Token': h.zhao.csrf });
+  const book = (id, visit, s = h.zhao) => spost(`/api/v1/staff/cases/${id}/book-visit`, { visit }, s);
+  const returnedAtWindow = async (procedure = 'homecare') => {
+    const id = await walked(procedure);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/accept`, {})).status, 200);
+    const r = await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] });
+    assert.equal(r.status, 200, r.text);
+    return id;
+  };
+
+  it('stays returned, is on the day\'s list under booked, and is corrected and accepted at the home', async () => {
+    const id = await returnedAtWindow();
+    const before = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    // a visit asked as the resident does it needs every step done again
+    assertError(await ask(id, ASK()), 409, 'not_finished');
+    const r = await book(id, { ...ASK(), slot: '下午' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned', 'the B post corrects it at the home');
+    assert.equal(r.body.ticket, before.ticket, 'the resident may still come to the hall');
+    assert.deepEqual(r.body.visit, { date: day(1), slot: '下午', past: false, address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
+    const ev = r.body.events.filter((e) => e.what === 'visit_booked');
+    assert.deepEqual(ev.map((e) => [e.detail, e.user]), [[`${day(1)} 下午`, 'zhao']]);
+    const pub = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.equal(pub.status, 'returned');
+    assert.doesNotMatch(JSON.stringify(pub), /幸福小区|13800138000/);
+
+    let l = (await sget(`/api/v1/staff/visits?date=${day(1)}`)).body;
+    assert.ok(!l.visits.some((v) => v.id === id), 'not a visit to handle as it is');
+    const x = l.booked.find((v) => v.id === id);
+    assert.ok(x, JSON.stringify(l.booked));
+    assert.deepEqual([x.title, x.date, x.slot, x.address, x.phone, x.overdue, x.returned_by],
+      ['居家养老服务补贴', day(1), '下午', '幸福小区 3 栋 2 单元 501', '13800138000', false, 'zhao']);
+    const today = (await sget(`/api/v1/staff/visits?date=${day(0)}`)).body;
+    assert.ok(!today.booked.some((v) => v.id === id), "another day's list has it not");
+    assert.ok(!today.returned.some((v) => v.id === id));
+
+    // at the home: corrected with the B post, handed in as that day's visit, handled
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } },
+      staff())).status, 200);
+    assert.equal((await ask(id, { ...ASK(), date: day(0) }, staff())).status, 200);
+    const done = await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian);
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.body.status, 'accepted');
+    assert.equal(done.body.owner, 'qian');
+    l = (await sget(`/api/v1/staff/visits?date=${day(1)}`)).body;
+    assert.ok(!l.booked.some((v) => v.id === id), 'handed in again: no longer booked');
+  });
+
+  it('a case returned at the home and booked again leaves today\'s returned for its day', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, { ...ASK(), date: day(0) })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    assert.ok((await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.returned.some((v) => v.id === id));
+    assert.equal((await book(id, { ...ASK(), date: day(2) })).status, 200);
+    assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.returned.some((v) => v.id === id));
+    assert.ok((await sget(`/api/v1/staff/visits?date=${day(2)}`)).body.booked.some((v) => v.id === id));
+    // booked again: moved, one row on the new day only
+    assert.equal((await book(id, { ...ASK(), date: day(3) })).status, 200);
+    assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(2)}`)).body.booked.some((v) => v.id === id));
+    assert.ok((await sget(`/api/v1/staff/visits?date=${day(3)}`)).body.booked.some((v) => v.id === id));
+  });
+
+  it('refuses a case not returned, an item without visits, a request at fault, a bad body, no token', async () => {
+    const waiting = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${waiting}/submit`, {})).status, 200);
+    assertError(await book(waiting, ASK()), 409, 'not_returned');
+    assertError(await book(await returnedAtWindow('plain'), ASK()), 422, 'visit_not_offered');
+    const id = await returnedAtWindow();
+    const r = await book(id, { date: '2026-02-30', slot: '中午', address: '   ', phone: '12345' });
+    assertError(r, 422, 'validation_failed');
+    assert.deepEqual(r.body.field_codes, {
+      date: 'visit_bad_date', slot: 'visit_bad_slot', address: 'visit_address_required', phone: 'visit_bad_phone',
+    });
+    assertError(await spost(`/api/v1/staff/cases/${id}/book-visit`, {}), 422, 'invalid_body');
+    assertError(await spost(`/api/v1/staff/cases/${id}/book-visit`, { visit: 'tomorrow' }), 422, 'invalid_body');
+    assertError(await request(url(`/api/v1/staff/cases/${id}/book-visit`), {
+      method: 'POST', headers: { Cookie: h.zhao.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ visit: ASK() }),
+    }), 403, 'csrf_failed');
+    assertError(await post(`/api/v1/staff/cases/${id}/book-visit`, { visit: ASK() }), 401, 'not_logged_in');
+    assertError(await book('nosuchcase00000000000000000000000', ASK()), 404, 'unknown_case');
+    const v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.visit, null, 'nothing booked');
+    assert.ok(!v.events.some((e) => e.what === 'visit_booked'));
+  });
+});
+
 // A case accepted at the hall, returned for correction, and handed in
 // again with a home visit: the B post who handles it at the home owns it
 // (the contract: "accepted at the home, owner them"), where a resumption
