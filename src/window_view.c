@@ -825,9 +825,10 @@ out:
     return rc;
 }
 
-/* The front matter a staffer or the notice may need. */
+/* The front matter a staffer or the notice may need; visit: whether a
+ * returned case may be booked for the B post (预约上门补正). */
 static const char *const window_view_meta_keys[] = {
-    "version", "time_limit", "fee", "responsible", "location", "hours", "phone",
+    "version", "time_limit", "fee", "responsible", "location", "hours", "phone", "visit",
 };
 
 static int window_view_add_meta(cJSON *root, const struct procedure *p)

@@ -17,7 +17,7 @@ import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
 import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
-import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom } from './visits.js';
+import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
 import { changesCard, changesNotice, refreshChanges } from './changes.js';
 import { readyCard, drawReady } from './ready.js';
@@ -48,7 +48,7 @@ const WHAT = {
   received: '补交材料', received_withdrawn: '撤销补交登记',
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到', transferred: '转窗',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
-  assigned: '转交', visit_requested: '预约上门', visited: '上门办理', not_home: '上门不在家',
+  assigned: '转交', visit_requested: '预约上门', visit_booked: '预约上门补正', visited: '上门办理', not_home: '上门不在家',
   followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
   link_sent: '短信补发办件链接', taken_up: '窗口接着办', abandoned: '未办完，超时结束',
 };
@@ -843,6 +843,20 @@ function actions(v, box) {
     list.push(b('代为补正', () => fillCase(v.id, null, { box }), 'btn btn-primary'));
     list.push(el('a', { class: 'btn', href: `/print/staff/cases/${enc(v.id)}/correction`,
       target: '_blank', rel: 'noopener', id: 'print-correction' }, '打印补正告知单'));
+    // an elder who cannot come back: the B post corrects it at the home
+    if (v.meta && v.meta.visit === 'yes') {
+      const book = b(visitBooked(v) ? '改约上门补正' : '预约上门补正', () => {
+        const mine = paneSeq;
+        bookVisitForm(v, box, (booked, said) => {
+          if (paneStale(mine)) return;
+          showCase(booked);
+          msg(ui.box, said, 'ok');
+          refreshVisits();
+        });
+      });
+      book.id = 'book-visit';
+      list.push(book);
+    }
   } else if (v.status === 'prereview' || v.status === 'invited') {
     // 网上预审: the resident comes with the originals, or corrects at home
     if (v.status === 'invited') list.push(b('居民已到，受理', () => accept(v, box), 'btn btn-primary'));

@@ -44,6 +44,12 @@ export function visitsCard(open) {
     el('h3', { id: 'visits-returned-h' }, '上门时退回补正、还没有重新提交的'),
     el('p', { class: 'hint' }, '点开办件，能当场改的点“代为补正”和居民一起改好，再点“提交，在居民家中办理”。'),
     ui.back);
+  // returned at the window, booked for this day (预约上门补正): corrected at the home
+  ui.booked = el('ol', { class: 'visits', id: 'visits-booked', 'aria-labelledby': 'visits-booked-h' });
+  ui.bookedPart = el('div', { hidden: true },
+    el('h3', { id: 'visits-booked-h' }, '预约上门补正（退回补正、居民来不了大厅的）'),
+    el('p', { class: 'hint' }, '点开办件，和居民一起点“代为补正”改好，再点“提交，在居民家中办理”，然后“已上门办理”。'),
+    ui.booked);
   ui.note = el('p', { class: 'hint', id: 'visits-note', role: 'status' });
   ui.count = el('span', {}, '');
   return el('section', { class: 'card', id: 'visits-card', 'aria-labelledby': 'visits-h' },
@@ -53,7 +59,7 @@ export function visitsCard(open) {
       shift(-1, '前一天', 'visits-prev'),
       el('label', { for: 'visits-date', class: 'sr-only' }, '上门日期'), ui.date,
       shift(1, '后一天', 'visits-next')),
-    ui.note, ui.list, ui.backPart);
+    ui.note, ui.list, ui.bookedPart, ui.backPart);
 }
 
 // When a return was made, as the row says it: 12月7日 10:20.
@@ -81,12 +87,13 @@ export async function refreshVisits() {
   if (mine !== asked) return;
   // the page's poll asks every few seconds: redraw only what changed, so a
   // tap on the phone never lands on a row being replaced
-  ui.note.textContent = l.visits.length ? '' : '这一天没有预约上门的办件。';
   const back = l.returned || [];
-  const key = (ui.date.value || '') + JSON.stringify(l.visits) + JSON.stringify(back);
+  const booked = l.booked || [];
+  ui.note.textContent = l.visits.length || booked.length ? '' : '这一天没有预约上门的办件。';
+  const key = (ui.date.value || '') + JSON.stringify(l.visits) + JSON.stringify(back) + JSON.stringify(booked);
   if (key === ui.drawn) return;
   ui.drawn = key;
-  ui.count.textContent = `（${l.visits.length} 件）`;
+  ui.count.textContent = `（${l.visits.length + booked.length} 件）`;
   ui.list.replaceChildren(...l.visits.map((v) => {
     const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
       el('span', { class: 'visit-slot' }, v.slot), el('span', { class: 'visit-title' }, v.title));
@@ -99,6 +106,17 @@ export async function refreshVisits() {
       // handed in again after 补正: the hall's clock runs (the day's report)
       v.resume && v.resume.overdue ? el('p', { class: 'badge badge-error tag-resume' },
         `补正件 · 已超期：本环节 ${dueText(v.resume.stage_due)} 到期，承诺 ${dueText(v.resume.committed)} 前办结`) : null, b,
+      el('p', { class: 'visit-address' }, v.address),
+      el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
+  }));
+  ui.bookedPart.hidden = !booked.length;
+  ui.booked.replaceChildren(...booked.map((v) => {
+    const b = el('button', { type: 'button', class: 'btn visit-open', 'data-id': v.id },
+      el('span', { class: 'visit-slot' }, v.slot), el('span', { class: 'visit-title' }, v.title));
+    b.addEventListener('click', () => busy(b, () => ui.open(v.id)));
+    return el('li', { class: v.overdue ? 'visit-row visit-overdue' : 'visit-row' },
+      v.overdue ? el('p', { class: 'badge badge-warn' }, `逾期：原约 ${v.date} ${v.slot}，还没有补正`) : null, b,
+      el('p', { class: 'hint' }, `${returnedWhen(v.returned_at)} 由 ${who(v.returned_by) || v.returned_by || ''} 退回补正，居民来不了大厅`),
       el('p', { class: 'visit-address' }, v.address),
       el('p', {}, el('a', { href: 'tel:' + v.phone, class: 'visit-phone' }, v.phone)));
   }));
@@ -177,6 +195,87 @@ function notHomeForm(v, box, move, say) {
       const m = await move('visit', { result: 'not_home', date: date.value });
       if (m) say(`已改期到 ${m.visit.date} ${m.visit.slot}`);
       refreshVisits();
+    });
+  });
+  closable(form, () => box.replaceChildren());
+  box.replaceChildren(form);
+  date.focus();
+}
+
+// Whether a returned case has a visit booked since its return (its
+// events: a visit_booked after the last returned).
+export function visitBooked(v) {
+  const ev = v.events || [];
+  const last = (what) => ev.map((e) => e.what).lastIndexOf(what);
+  return v.status === 'returned' && last('visit_booked') > last('returned');
+}
+
+// The first answer of the staff view v for a field pred picks, '' when none:
+// the address and phone typed in the steps, so nobody types them twice.
+function answered(v, pred) {
+  for (const s of v.procedure_steps || []) {
+    for (const f of s.fields) if (pred(f) && typeof f.value === 'string' && f.value) return f.value;
+  }
+  return '';
+}
+
+// 预约上门补正: a returned case of an item done at home whose elder cannot
+// come back (book-visit). The day, half-day, address and phone, agreed on
+// the phone first, each refusal beside its box (as 代填's 预约上门办理);
+// the B post finds it on that day's list. done(view, said) redraws the
+// case (staff.js).
+export function bookVisitForm(v, box, done) {
+  const x = v.visit || {};
+  const again = visitBooked(v);
+  const date = el('input', { type: 'date', id: 'book-visit-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
+    value: again && x.date ? x.date : dayFrom(1), 'aria-describedby': 'book-visit-date-hint book-visit-date-err' });
+  const offered = again ? null : offerNextWorkingDay(date);
+  const slot = el('select', { id: 'book-visit-slot', 'aria-describedby': 'book-visit-slot-err' },
+    el('option', { value: '' }, '（请选择）'), el('option', { value: '上午' }, '上午'), el('option', { value: '下午' }, '下午'));
+  if (again && x.slot) slot.value = x.slot;
+  const address = el('input', { id: 'book-visit-address', autocomplete: 'off', maxlength: '200',
+    'aria-describedby': 'book-visit-address-err' });
+  address.value = x.address || answered(v, (f) => /地址|住址/.test(f.label) || /address/.test(f.key));
+  const phone = el('input', { id: 'book-visit-phone', autocomplete: 'off', inputmode: 'tel',
+    'aria-describedby': 'book-visit-phone-err' });
+  phone.value = x.phone || answered(v, (f) => f.type === 'cn_mobile' || f.type === 'phone');
+  const boxes = { date, slot, address, phone };
+  const errs = Object.fromEntries(Object.keys(boxes).map((k) =>
+    [k, el('p', { class: 'field-error', id: `book-visit-${k}-err` })]));
+  const say = el('div', { role: 'alert' });
+  const row = (k, label, hint) => el('div', { class: 'field' }, el('label', { for: boxes[k].id }, label),
+    hint ? el('p', { class: 'hint', id: 'book-visit-date-hint' }, hint) : null, boxes[k], errs[k]);
+  const form = el('form', { class: 'card inner-form', id: 'book-visit-form', novalidate: true, 'aria-labelledby': 'book-visit-h' },
+    el('h3', { id: 'book-visit-h' }, again ? '改约上门补正' : '预约上门补正'),
+    el('p', { class: 'hint' }, '居民来不了大厅的，由上门服务（B岗）在约好的那天到家里，和居民一起改好再受理。'
+      + '办件仍是“已退回补正”，居民也还可以自己来大厅。'),
+    row('date', '上门日期', '今天起 30 天以内，先电话和居民约好。'), row('slot', '上门时段'),
+    row('address', '上门地址'), row('phone', '联系电话（手机或座机）'), say,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '确认预约'),
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(form.querySelector('[type=submit]'), async () => {
+      await offered;
+      for (const k of Object.keys(boxes)) { errs[k].textContent = ''; boxes[k].removeAttribute('aria-invalid'); }
+      say.textContent = '';
+      const visit = { date: date.value, slot: slot.value, address: address.value, phone: phone.value };
+      let booked;
+      try {
+        booked = (await api(`/api/v1/staff/cases/${enc(v.id)}/book-visit`, { method: 'POST', body: { visit } })).body;
+      } catch (y) {
+        const bad = y.status === 422 && y.body && y.body.fields ? y.body.fields : null;
+        for (const [k, m] of Object.entries(bad || {})) {
+          if (!errs[k]) continue;
+          errs[k].textContent = m;
+          boxes[k].setAttribute('aria-invalid', 'true');
+        }
+        say.textContent = bad ? (y.serverMessage || errorText(y)) : errorText(y);
+        form.querySelector('[aria-invalid="true"]')?.focus();
+        return;
+      }
+      done(booked, `已预约 ${booked.visit.date} ${booked.visit.slot} 上门补正，B岗在这一天的上门列表里能看到。`);
     });
   });
   closable(form, () => box.replaceChildren());

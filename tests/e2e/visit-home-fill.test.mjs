@@ -206,6 +206,54 @@ describe('上门服务: a 代填 books the visit', () => {
   });
 });
 
+// An elder whose case the window returned cannot come back: the window
+// books the B post for the returned case as it is (预约上门补正), the
+// address and phone taken from the answers, each refusal beside its box;
+// the case stays returned and is on that day's list under 预约上门补正.
+describe('上门服务: a returned case booked for the B post', () => {
+  it('the window books it, and the day\'s list shows it under 预约上门补正', async () => {
+    const s = await login(k.url, 'zhao', 'zhao-password-1');
+    const id = await longevityCase(k.url);
+    await apiPost(k.url, `/api/v1/cases/${id}/submit`, {});
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/accept`, {}, authHeaders(s));
+    await apiPost(k.url, `/api/v1/staff/cases/${id}/return`, { reason: '银行卡号有误', fields: ['bank_card'] }, authHeaders(s));
+
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    const { page, context } = kp;
+    try {
+      await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
+      await page.locator('#case-key').waitFor();
+      await page.fill('#case-key', id);
+      await page.keyboard.press('Enter');
+      await page.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+      await page.click('#book-visit');
+      await page.locator('#book-visit-form').waitFor();
+      assert.equal(await page.inputValue('#book-visit-address'), '幸福小区3栋2单元501', 'the address answered, not typed twice');
+      assert.equal(await page.inputValue('#book-visit-phone'), '0535-6221234');
+      await page.getByRole('button', { name: '确认预约' }).click();
+      await page.locator('#book-visit-slot-err', { hasText: '上午或下午' }).waitFor();
+      assert.equal(await page.getAttribute('#book-visit-slot', 'aria-invalid'), 'true');
+      assert.deepEqual(await axeSerious(page), [], 'the booking form with its error: axe');
+      await page.selectOption('#book-visit-slot', '下午');
+      await page.fill('#book-visit-date', today());
+      await page.getByRole('button', { name: '确认预约' }).click();
+      await page.locator('.msg-ok', { hasText: '上门补正' }).waitFor();
+      await page.locator('.case-facts', { hasText: '已退回补正' }).waitFor();
+      assert.equal(await page.locator('#book-visit').innerText(), '改约上门补正');
+      await page.locator(`#visits-booked .visit-open[data-id="${id}"]`).waitFor();
+      assert.match(await page.locator('#visits-card').innerText(), /预约上门补正[\s\S]*高龄津贴申领[\s\S]*由 zhao 退回补正/);
+
+      const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).json();
+      assert.equal(v.status, 'returned', 'corrected at the home, not before');
+      assert.deepEqual([v.visit.date, v.visit.slot, v.visit.address, v.visit.phone], [today(), '下午', '幸福小区3栋2单元501', '0535-6221234']);
+      assert.deepEqual(v.events.filter((e) => e.what === 'visit_booked').map((e) => [e.user, e.detail]), [['zhao', `${today()} 下午`]]);
+      kp.assertClean('a returned case booked for the B post');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 // On a home's poor network every request counts: the phone's refresh asks
 // for the visits only, not for the queue and the lists it never shows.
 describe('上门服务: the phone\'s refresh', () => {
