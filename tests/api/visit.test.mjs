@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   addUser, adminPassword, assertError, authHeaders, login, makeTmp, request, startDaemon, stopChecked, writeTree,
@@ -495,6 +496,14 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
     assert.equal((await book(id, { ...ASK(), date: day(3) })).status, 200);
     assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(2)}`)).body.booked.some((v) => v.id === id));
     assert.ok((await sget(`/api/v1/staff/visits?date=${day(3)}`)).body.booked.some((v) => v.id === id));
+    // its day went by and nobody went (a booking cannot be made for the
+    // past: the row is aged in the database): first in today's, overdue
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db')],
+      { input: `UPDATE cases SET visit_date = '${day(-1)}' WHERE id = '${id}';\n` });
+    const today = (await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.booked;
+    assert.deepEqual(today.filter((v) => v.id === id).map((v) => [v.date, v.overdue]), [[day(-1), true]]);
+    assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(1)}`)).body.booked.some((v) => v.id === id),
+      "another day's list has only its own");
   });
 
   it('refuses a case not returned, an item without visits, a request at fault, a bad body, no token', async () => {
