@@ -24,7 +24,7 @@
  * {"corrections":[{"id","ticket","ticket_day","procedure","title","status",
  * "channel","returned_at","returned_by","owner","no_show_at","since",
  * "days","ends_on","ending","stage":{"key","label","post"}|null,
- * "committed","phone","home_visit","notice"}],
+ * "committed","phone","home_visit","notice","visit_booked"}],
  * "counts":{"total","returned","no_show","ending"}}.
  * Cases `returned` and, still takeable (`accept` takes a no-show, its
  * answers not erased yet), corrected cases `abandoned` as a no-show: their
@@ -36,7 +36,9 @@
  * next working day), phone (the number a notification would use:
  * notify_phone; null when the case has none), home_visit (the item can be
  * done at home by the B post), notice (the `returned` notification:
- * {"done","done_by"} or null when none was queued). Soonest ends_on first.
+ * {"done","done_by"} or null when none was queued), visit_booked (a
+ * returned case booked for the B post since its return, visit_book:
+ * {"date","slot"}, else null). Soonest ends_on first.
  * user non-NULL: only the cases user answers for, the owner, or for a case
  * never accepted (no owner) the staffer of its last return. ticket_day is
  * null for today's ticket, as the work list has it. Returns 0 or -1. */

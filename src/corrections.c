@@ -23,9 +23,12 @@
  * no-show older than that is erased (or about to be), and the abandoned
  * cases are most of the table, every kiosk walk-away the sweep gave up
  * kept for the statistics: (status, updated_at) reads only the period's,
- * not all of them at every poll of every staff page. */
+ * not all of them at every poll of every staff page. Last, whether a
+ * returned case has a home visit booked since its return (visit_book). */
 static const char sql_owed[] =
-    "SELECT c.id, c.updated_at, r.at, r.user, s.post FROM cases c"
+    "SELECT c.id, c.updated_at, r.at, r.user, s.post,"
+    " c.status = 'returned' AND EXISTS (SELECT 1 FROM case_events k WHERE k.case_id = c.id"
+    "  AND k.what = 'visit_booked' AND k.id > r.id) FROM cases c"
     " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
     " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
@@ -64,6 +67,7 @@ struct corrections_row {
     char returned_at[CASE_TIME_LEN];
     char returned_by[CASE_USER_MAX + 1];
     char post[33];              /* the stopped stage's post, "" before acceptance */
+    bool booked;                /* a home visit booked since the return */
 };
 
 static int corrections_text(cJSON *o, const char *key, const char *v)
@@ -183,6 +187,14 @@ static int corrections_entry(struct db *db, cJSON *arr, const struct case_state 
         !cJSON_AddBoolToObject(o, "home_visit", cs->model && cs->model->visit) ||
         corrections_notice(db, o, cs->id) != 0)
         return -1;
+    /* booked for the B post: the hall's to do on that day, no call to make */
+    if (row->booked && cs->r.visit_date[0]) {
+        if (!(st = cJSON_AddObjectToObject(o, "visit_booked")) ||
+            corrections_text(st, "date", cs->r.visit_date) != 0 || corrections_text(st, "slot", cs->r.visit_slot) != 0)
+            return -1;
+    } else if (!cJSON_AddNullToObject(o, "visit_booked")) {
+        return -1;
+    }
     *ending += end_near;
     return 0;
 }
@@ -220,6 +232,7 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
         snprintf(rows[n].returned_at, sizeof rows[n].returned_at, "%s", (const char *)sqlite3_column_text(st, 2));
         snprintf(rows[n].returned_by, sizeof rows[n].returned_by, "%s", by ? by : "");
         snprintf(rows[n].post, sizeof rows[n].post, "%s", post ? post : "");
+        rows[n].booked = sqlite3_column_int(st, 5) != 0;
         n++;
     }
     sqlite3_reset(st);

@@ -851,7 +851,9 @@ function actions(v, box) {
           if (paneStale(mine)) return;
           showCase(booked);
           msg(ui.box, said, 'ok');
+          // the day's list, and 等居民补正's row (已预约上门补正) at once
           refreshVisits();
+          refreshWork();
         });
       });
       book.id = 'book-visit';

@@ -82,7 +82,9 @@ function owedRow(x) {
     ticketDay(x) ? el('span', { class: 'hint ticket-day' }, ` ${ticketDay(x)}的号`) : null),
     el('td', {}, x.title || x.procedure,
       x.stage ? [el('br'), el('span', { class: 'hint' }, `暂停在「${x.stage.label}」`)] : null,
-      x.home_visit ? [el('br'), el('span', { class: 'hint' }, '可预约上门补正')] : null),
+      // booked (预约上门补正): the B post's on that day, not a call to make
+      x.visit_booked ? [el('br'), el('span', { class: 'hint visit-booked' }, `已预约上门补正 ${dueText(x.visit_booked.date)} ${x.visit_booked.slot}`)]
+        : x.home_visit ? [el('br'), el('span', { class: 'hint' }, '可预约上门补正')] : null),
     el('td', {}, `${what} ${dueText(x.since)}`, el('br'),
       el('span', { class: 'hint' }, x.days ? `已过 ${x.days} 个工作日` : '今天'),
       x.returned_by ? el('span', { class: 'hint' }, ` · ${who(x.returned_by)}退回`) : null),

@@ -449,6 +449,8 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
   it('stays returned, is on the day\'s list under booked, and is corrected and accepted at the home', async () => {
     const id = await returnedAtWindow();
     const before = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    const owed = async () => (await sget('/api/v1/staff/corrections')).body.corrections.find((e) => e.id === id);
+    assert.equal((await owed()).visit_booked, null);
     // a visit asked as the resident does it needs every step done again
     assertError(await ask(id, ASK()), 409, 'not_finished');
     const r = await book(id, { ...ASK(), slot: '下午' });
@@ -458,6 +460,8 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
     assert.deepEqual(r.body.visit, { date: day(1), slot: '下午', past: false, address: '幸福小区 3 栋 2 单元 501', phone: '13800138000' });
     const ev = r.body.events.filter((e) => e.what === 'visit_booked');
     assert.deepEqual(ev.map((e) => [e.detail, e.user]), [[`${day(1)} 下午`, 'zhao']]);
+    // zhao's 等居民补正 says it is booked: the B post's, no call to make
+    assert.deepEqual((await owed()).visit_booked, { date: day(1), slot: '下午' });
     const pub = (await request(url(`/api/v1/cases/${id}`))).body;
     assert.equal(pub.status, 'returned');
     assert.doesNotMatch(JSON.stringify(pub), /幸福小区|13800138000/);

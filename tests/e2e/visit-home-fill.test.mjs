@@ -242,6 +242,8 @@ describe('上门服务: a returned case booked for the B post', () => {
       assert.equal(await page.locator('#book-visit').innerText(), '改约上门补正');
       await page.locator(`#visits-booked .visit-open[data-id="${id}"]`).waitFor();
       assert.match(await page.locator('#visits-card').innerText(), /预约上门补正[\s\S]*高龄津贴申领[\s\S]*由 zhao 退回补正/);
+      // zhao's 等居民补正 says it is the B post's now, not a call to make
+      await page.locator(`#owed tr[data-id="${id}"] .visit-booked`, { hasText: `已预约上门补正` }).waitFor();
 
       const v = await (await fetch(`${k.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).json();
       assert.equal(v.status, 'returned', 'corrected at the home, not before');
