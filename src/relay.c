@@ -646,22 +646,26 @@ static const char sql_handout[] =
     " WHERE id = ?1";
 
 /* the staffer called someone else to the window (a call of another case)
- * or handed another resident their result since this case's acceptance:
- * this case's resident has left that window. Accepting or finishing other
- * cases meanwhile is not enough: one resident often brings two items (a
- * couple's, two tickets), accepted one after the other at one sitting. ?1
- * the staffer, ?2 the case. By the events' order, not their times: two
- * moves in one second are still one after the other; the rows after the
- * acceptance are that day's. */
+ * or handed another resident their result since this case's acceptance,
+ * or anyone sent another resident to this window (转窗, a `transferred`
+ * event "FROM TO" by the sender: a call there in every other way, and
+ * the staffer here pressed nothing): this case's resident has left that
+ * window. Accepting or finishing other cases meanwhile is not enough: one
+ * resident often brings two items (a couple's, two tickets), accepted one
+ * after the other at one sitting. ?1 the staffer, ?2 the case, ?3 the
+ * window. By the events' order, not their times: two moves in one second
+ * are still one after the other; the rows after the acceptance are that
+ * day's. */
 static const char sql_moved_on[] =
     "SELECT 1 FROM case_events WHERE id > (SELECT max(id) FROM case_events"
-    " WHERE case_id = ?2 AND what = 'accepted') AND user = ?1 AND case_id <> ?2"
-    " AND what IN ('called', 'handed_out') LIMIT 1";
+    " WHERE case_id = ?2 AND what = 'accepted') AND case_id <> ?2"
+    " AND ((user = ?1 AND what IN ('called', 'handed_out')) OR (what = 'transferred'"
+    "  AND substr(detail, instr(detail, ' ') + 1) = ?3)) LIMIT 1";
 
 /* Whether the resident of cs is at window win for a move by user that ends
  * the service there (complete, reject): the same sitting as the case's
  * acceptance, i.e. accepted today by user, who has called or served no
- * other resident since (sql_moved_on). A window number alone says where the
+ * other resident since, nor been sent one by a colleague (sql_moved_on). A window number alone says where the
  * PC stands, not who is before it: a back-office PC with one set,
  * finishing a case the window accepted that morning, had its resident told
  * nothing (办结告知) and a stranger's case offered on that window's
@@ -679,6 +683,7 @@ static int relay_sitting(struct db *db, const struct case_state *cs, const char 
         return -1;
     b |= sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, cs->id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, win, -1, SQLITE_STATIC);
     r = b != SQLITE_OK ? SQLITE_ERROR : sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);

@@ -94,6 +94,23 @@ describe('--notify-completed: the staff list', () => {
     assert.equal((await h.rate('?window=5')).body.offer.ticket, next.ticket);
   });
 
+  // 转窗: a colleague sends someone to this window (…/transfer), which is
+  // a call there in every way but its event's name and staffer: the one
+  // at the desk is that resident now, whoever pressed the button
+  it('finished after a colleague sent the next resident to this window: told, not offered there', async () => {
+    const c = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+    const next = await residentCase(h, { idNumber: ID_NUMBER });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/call`, { window: '3' }, h.staff2)).status, 200);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/transfer`, { window: '5' }, h.staff2)).status, 200);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${next.id}/accept`)).status, 200);
+    const r = await h.spost(`/api/v1/staff/cases/${c.id}/complete`, { outcome: OUTCOME, window: '5' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.rating_offer, null);
+    assert.equal((await listed(h, c)).length, 1);
+    assert.notEqual((await h.rate('?window=5')).body.offer?.ticket, c.ticket, 'not before the one sent there');
+  });
+
   // one resident, two items: both accepted, then both finished, at one sitting
   it('two cases of one resident accepted one after the other and finished: neither told', async () => {
     const [a, b] = [await residentCase(h, { idNumber: ID_NUMBER }), await residentCase(h, { idNumber: ID_NUMBER })];
