@@ -510,6 +510,20 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
       "another day's list has only its own");
   });
 
+  // the booking is the case's last activity, and the sweep gives a
+  // returned case up the retention period (30 days here) after it: a day
+  // on or after its correct_by would find the case gone, the elder promised
+  it('a day the case would not live to see is refused; the day before its correct_by is booked', async () => {
+    const id = await returnedAtWindow();
+    const r = await book(id, { ...ASK(), date: day(30) });
+    assertError(r, 422, 'validation_failed');
+    assert.deepEqual(r.body.field_codes, { date: 'visit_date_after_keep' });
+    assert.ok(!(await sget(`/api/v1/staff/cases/${id}`)).body.events.some((e) => e.what === 'visit_booked'));
+    assert.equal((await book(id, { ...ASK(), date: day(29) })).status, 200);
+    const pub = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.ok(pub.correct_by > day(29), `${pub.correct_by} after the visit`);
+  });
+
   it('refuses a case not returned, an item without visits, a request at fault, a bad body, no token', async () => {
     const waiting = await walked('homecare');
     assert.equal((await post(`/api/v1/cases/${waiting}/submit`, {})).status, 200);
