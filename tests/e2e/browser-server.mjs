@@ -5,8 +5,7 @@
 // run. Exits with the command's status; the browser goes when it ends.
 // Usage: node tests/e2e/browser-server.mjs COMMAND [ARG…]
 import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './helpers.mjs';
+import { CHROMIUM_ARGS, chromium } from './helpers.mjs';
 
 const [cmd, ...args] = process.argv.slice(2);
 if (!cmd) {
