@@ -35,7 +35,7 @@ describe('the call screen with long window names', () => {
   for (const [viewport, hall] of [[LANDSCAPE, HALL], [{ width: 1280, height: 720 }, HALL],
     [LANDSCAPE, '社区便民服务中心'.repeat(5)]]) {
     it(`keeps a hall name of ${[...hall].length} characters inside the heading bar at ${viewport.width}×${viewport.height}`, async () => {
-      const x = await kioskPage(k, { viewport, hasTouch: false });
+      const x = await kioskPage(k, { viewport, hasTouch: false, reuse: true });
       try {
         // the page takes the name from the answer (d.hall): the 40-character
         // one is that answer rewritten on its way, the daemon's own is 27
@@ -57,7 +57,7 @@ describe('the call screen with long window names', () => {
         assert.ok(m.size >= viewport.height * 0.035, `the hall's name shrank to ${m.size} px`);
       } finally {
         await x.page.unrouteAll({ behavior: 'ignoreErrors' });   // the long poll held
-        await x.context.close();
+        await x.close();
       }
     });
   }
@@ -67,7 +67,7 @@ describe('the call screen with long window names', () => {
   // 12 号窗|口 and the names into three lines
   for (const viewport of [LANDSCAPE, { width: 1280, height: 720 }, { width: 1280, height: 1024 }, { width: 1024, height: 768 }]) {
     it(`shows four recent calls whole, each name on one line, at ${viewport.width}×${viewport.height}`, async () => {
-      const x = await kioskPage(k, { viewport, hasTouch: false });
+      const x = await kioskPage(k, { viewport, hasTouch: false, reuse: true });
       try {
         await x.page.goto(k.url + '/display');
         await poll(async () => assert.equal(await x.page.locator('#recent li').count(), 4));
@@ -96,7 +96,7 @@ describe('the call screen with long window names', () => {
         }
         x.assertClean('display');
       } finally {
-        await x.context.close();
+        await x.close();
       }
     });
   }

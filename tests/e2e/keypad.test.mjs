@@ -40,10 +40,10 @@ describe('the keypad on a touch screen', () => {
   let kp, page, id;
   before(async () => {
     id = await atForm();
-    kp = await kioskPage(k, { hasTouch: true, isMobile: false });
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('an ID number with its X, tapped in; a mistake taken back with 退格', async () => {
     await openForm(page, id);
@@ -136,10 +136,10 @@ describe('下一步 tapped while the keypad is up at the foot of a scrolled form
       checklist: { id_card: true, hukou_book: true, own_card: true, agent_id_card: true, authorisation: true },
     });
     id = c.id;
-    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1080, height: 1920 } });
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1080, height: 1920 }, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('one tap submits the step', async () => {
     await openForm(page, id);
@@ -194,10 +194,10 @@ describe('the keypad with 大字 at 1366×768', () => {
   let kp, page, id;
   before(async () => {
     id = await atForm();
-    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 }, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('shows the box and every key between the header and the bar', async () => {
     await openForm(page, id);
@@ -244,10 +244,10 @@ describe('the keypad at 1366×768', () => {
   let kp, page, id;
   before(async () => {
     id = await atForm();
-    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 }, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('shows the field\'s label, its box and every key between the header and the bar', async () => {
     await openForm(page, id);
@@ -316,10 +316,10 @@ const between = (g, what, rect) =>
 describe('a date in error with 大字 at 1366×768', () => {
   let kp, page;
   before(async () => {
-    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 } });
+    kp = await kioskPage(k, { hasTouch: true, isMobile: false, viewport: { width: 1366, height: 768 }, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('the summary\'s link shows the error line and the box; a tap on the box brings every key', async () => {
     await residenceDateInError(page, '?kiosk=1');
@@ -380,10 +380,10 @@ describe('a date in error with 大字 at 1366×768', () => {
 describe('the last four of 我有凭条', () => {
   let kp, page;
   before(async () => {
-    kp = await kioskPage(k, { hasTouch: true });
+    kp = await kioskPage(k, { hasTouch: true, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('come from the keypad, with X, and no more than its maxlength', async () => {
     await atRoute(page, /^#\/code$/, () => page.goto(`${k.url}/?kiosk=1#/code`));
@@ -406,10 +406,10 @@ describe('the last four of 我有凭条', () => {
 describe('a box focused before the keypad arrived', () => {
   let kp, page;
   before(async () => {
-    kp = await kioskPage(k, { hasTouch: true });
+    kp = await kioskPage(k, { hasTouch: true, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('gets the keypad once it comes', async () => {
     let release;
@@ -433,10 +433,10 @@ describe('a keyboard-wedge reader with the keypad up', () => {
   let kp, page, id;
   before(async () => {
     id = await atForm();
-    kp = await kioskPage(k, { hasTouch: true });
+    kp = await kioskPage(k, { hasTouch: true, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('types the ID number into the box and its Enter submits the step', async () => {
     await openForm(page, id);
@@ -459,10 +459,10 @@ describe('a keyboard-wedge reader with the keypad up', () => {
 describe('a date typed on the keypad', () => {
   let kp, page;
   before(async () => {
-    kp = await kioskPage(k, { hasTouch: true });
+    kp = await kioskPage(k, { hasTouch: true, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('fills the box in focus and moves on to the next when it is full', async () => {
     const post = (p, body) => apiPost(k.url, p, body);
@@ -497,7 +497,7 @@ describe('a date typed on the keypad', () => {
 
 describe('a phone at home, a desk PC', () => {
   let kp, page;
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('a phone outside kiosk mode has no keypad: its own keyboard, by the box\'s inputmode', async () => {
     const phone = await kioskPage(k, { hasTouch: true, isMobile: true, viewport: { width: 360, height: 800 } });

@@ -33,9 +33,10 @@ async function webCase(url) {
 
 // The words of `sel` on the page at `hash`, once the hall's answer is in
 // (the page draws the words again if it comes after the screen), in
-// Chinese and, after the header's switch, in English.
+// Chinese and, after the header's switch, in English. One page serves each
+// look in turn, given back as new (kioskPage's reuse).
 async function wordsAt(k, hash, sel) {
-  const kp = await kioskPage(k, PHONE_VIEW);
+  const kp = await kioskPage(k, { ...PHONE_VIEW, reuse: true });
   try {
     const hall = kp.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/hall');
     await atRoute(kp.page, new RegExp(`^${hash.replace(/[/#]/g, '\\$&')}(/\\w+)?$`), () => kp.page.goto(`${k.url}/${hash}`));
@@ -51,7 +52,7 @@ async function wordsAt(k, hash, sel) {
     kp.assertClean(hash);
     return { zh, en };
   } finally {
-    await kp.context.close();
+    await kp.close();
   }
 }
 

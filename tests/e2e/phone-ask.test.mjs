@@ -46,15 +46,16 @@ describe('from home, a question about a case is a phone call', () => {
     await apiPost(k.url, `/api/v1/cases/${id}/steps/1`, { fields: { name: '张三' } });
     return id;
   };
-  // a page on the phone (or the kiosk), its case screen read, checked, closed
+  // a page on the phone (or the kiosk), its case screen read, checked,
+  // closed (the page kept for the next, as a new one: kioskPage's reuse)
   async function onPage(url, route, fn, view = PHONE_VIEW, clean = true) {
-    const kp = await kioskPage(k, view);
+    const kp = await kioskPage(k, { ...view, reuse: true });
     try {
       await atRoute(kp.page, route, () => kp.page.goto(url));
       await fn(kp.page);
       if (clean) kp.assertClean('page');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   }
   before(async () => {

@@ -40,7 +40,7 @@ describe('a phone with its keyboard up: the box typed into is on screen', () => 
       const name = `${phone.width}×${phone.height}${big ? ' 大字' : ''}`;
       it(name, async () => {
         const id = await webForm();
-        const kp = await kioskPage(k, { viewport: phone, hasTouch: true, isMobile: true });
+        const kp = await kioskPage(k, { viewport: phone, hasTouch: true, isMobile: true, reuse: true });
         const { page } = kp;
         try {
           await atRoute(page, /\/step\/2$/, () => page.goto(`${k.url}/#/case/${id}/step/2`));
@@ -64,7 +64,7 @@ describe('a phone with its keyboard up: the box typed into is on screen', () => 
           assert.deepEqual(bad, [], `${name}, keyboard up`);
           kp.assertClean(name);
         } finally {
-          await kp.context.close();
+          await kp.close();
         }
       });
     }
