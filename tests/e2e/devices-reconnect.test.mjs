@@ -54,11 +54,11 @@ describe('the call screen and the evaluator after a fault', () => {
       await x.page.locator('#status', { hasText: '连接中断' }).waitFor();
       net.cut(false);
       await poll(async () => assert.equal(await x.page.locator('#status').innerText(), ''), { timeout: BACK_MS });
-    } finally { await x.context.close(); }
+    } finally { await x.close(); }
   });
 
   it('the evaluator\'s notice goes within seconds too', async () => {
-    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     try {
       const net = await cuttable(x.page, /\/api\/v1\/rate\?/);
       await x.page.goto(k.url + await k.rateAt('4'));
@@ -68,11 +68,11 @@ describe('the call screen and the evaluator after a fault', () => {
       await x.page.locator('#error', { hasText: '连接中断' }).waitFor();
       net.cut(false);
       await poll(async () => assert.equal(await x.page.locator('#error').innerText(), ''), { timeout: BACK_MS });
-    } finally { await x.context.close(); }
+    } finally { await x.close(); }
   });
 
   it('the evaluator answered at once with nothing new asks again a second later, not in a loop', async () => {
-    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     try {
       const first = await (await fetch(`${k.url}/api/v1/rate?${(await k.rateAt('4')).split('?')[1]}`)).json();
       let count = 0;
@@ -86,7 +86,7 @@ describe('the call screen and the evaluator after a fault', () => {
       const c0 = count;
       await new Promise((r) => setTimeout(r, 3000));
       assert.ok(count - c0 <= 5, `${count - c0} requests in 3 s`);
-    } finally { await x.context.close(); }
+    } finally { await x.close(); }
   });
 
   // the window called the next resident: the offer has half a minute left,
@@ -95,7 +95,7 @@ describe('the call screen and the evaluator after a fault', () => {
   // own expiry can end the offer: no bound on how soon (one of 4 s failed a
   // slow page), only that it ends while no answer comes.
   it('the evaluator ends an offer when its expires_in is up', async () => {
-    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     let release = () => {};
     const released = new Promise((res) => { release = res; });
     try {
@@ -112,7 +112,7 @@ describe('the call screen and the evaluator after a fault', () => {
       // end the offer too, by 连接中断)
       await x.page.locator('#idle').waitFor({ timeout: 20_000 });
       assert.equal(n, 2, 'ended while its next ask was still held');
-    } finally { release(); await x.context.close(); }
+    } finally { release(); await x.close(); }
   });
 });
 

@@ -55,7 +55,7 @@ describe('a lost web link, texted again at the resident\'s call', () => {
   after(async () => { if (staff) await staff.context.close(); });
 
   it('the page at home tells a resident without the link to phone the hall, which texts it', async () => {
-    const kp = await kioskPage(k, PHONE_VIEW);
+    const kp = await kioskPage(k, { ...PHONE_VIEW, reuse: true });
     try {
       await atRoute(kp.page, /^#\/code$/, () => kp.page.goto(`${k.url}/#/code`));
       // drawn again once the hall's answer (GET /api/v1/hall) is in
@@ -66,7 +66,7 @@ describe('a lost web link, texted again at the resident\'s call', () => {
       assert.match(text, /不会在电话里念链接/);
       kp.assertClean('the code screen at home');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -165,14 +165,14 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     assert.equal(phone, MOBILE);
     const url = / (https:\/\/\S+) /.exec(text)[1];
     assert.equal(url, `${PUBLIC}/#/case/${c.web}`);
-    const kp = await kioskPage(k, PHONE_VIEW);
+    const kp = await kioskPage(k, { ...PHONE_VIEW, reuse: true });
     try {
       // the hall's public address is this daemon in the test
       await atRoute(kp.page, new RegExp(`^#/case/${c.web}(/\\w+)?$`), () => kp.page.goto(url.replace(PUBLIC, k.url)));
       await kp.page.locator('#online-status', { hasText: '网上预审中' }).waitFor();
       kp.assertClean('the case from the text');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });

@@ -37,7 +37,7 @@ describe('the ticket number fits', () => {
   ];
   for (const { vp, big, long } of cases) {
     it(`${long ? 'A0001' : 'A001'} at ${vp.width}×${vp.height}${big ? ', 大字' : ''}`, async () => {
-      const x = await kioskPage(k, { viewport: vp });
+      const x = await kioskPage(k, { viewport: vp, reuse: true });
       const p = x.page;
       try {
         if (long) {
@@ -66,7 +66,7 @@ describe('the ticket number fits', () => {
         assert.ok(d.inside, `${d.text} in the dialog at ${d.size}px runs past it`);
         x.assertClean('ticket');
       } finally {
-        await x.context.close();
+        await x.close();
       }
     });
   }
