@@ -111,14 +111,17 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
 // opening a link, then another), each of which would otherwise get a
 // context of its own: close() then keeps the page for the next kioskPage
 // of the same file with the same options, and gives it back as a new one
-// would be: on about:blank, its routes gone, the pointer off the page, the daemon's origin's cookies,
-// storage (local and the tab's session storage), HTTP cache and permissions
-// cleared, its viewport as asked, its guards emptied. A context's first
-// page cost about 1.0 s of a core (a renderer process started, the UI's
-// scripts and fonts loaded cold), the same page again 0.35 s (2026-12-07).
-// Not for a page whose test adds its own listeners, init scripts or
-// exposed functions, emulates media or installs the clock: those stay with
-// the page (clock with reuse throws).
+// would be: on about:blank, its routes and the test's listeners gone, the
+// pointer off it, the daemon's origin's cookies, storage (local and the
+// tab's session storage), HTTP cache and permissions cleared, its viewport
+// as asked, its guards emptied. Its history keeps the earlier looks'
+// entries, behind the new one. A context's first page cost about 1.0 s of
+// a core (a renderer process started, the UI's scripts and fonts loaded
+// cold), the same page again 0.35 s (2026-12-07). Not for a page whose
+// test adds init scripts or exposed functions to it or its context,
+// emulates media, opens more pages in its context or installs the clock:
+// those would stay (clock with reuse throws). A page that cannot be given
+// back (one that asks before it unloads) is closed instead.
 export async function kioskPage(h, opts = {}) {
   const { viewport = PORTRAIT, hasTouch = true, isMobile = false, clock = false, reuse = false } = opts;
   if (reuse && clock) throw new Error('kioskPage: a page with an installed clock cannot be reused');
@@ -157,6 +160,8 @@ export async function kioskPage(h, opts = {}) {
     const f = r.failure()?.errorText ?? '';
     if (!/ERR_ABORTED/.test(f)) errors.push(`requestfailed: ${r.url()} ${f}`);
   });
+  // the guards' own listeners, kept when a reused page drops the test's
+  const guards = new Map(page.eventNames().map((ev) => [ev, new Set(page.listeners(ev))]));
   if (clock) await page.clock.install();
   const kp = {
     context, page,
@@ -170,6 +175,9 @@ export async function kioskPage(h, opts = {}) {
       if (!reuse) return context.close();
       try {
         await page.unrouteAll({ behavior: 'ignoreErrors' });
+        // a test's own listeners (a dialog's page.once that never fired)
+        for (const ev of page.eventNames())
+          for (const l of page.listeners(ev)) if (!guards.get(ev)?.has(l)) page.off(ev, l);
         // the tab's session storage outlives its documents: cleared from
         // one of the origin's (the page's last, or a stopped one)
         if (!page.url().startsWith(origin + '/')) await page.goto(`${origin}/favicon.ico`).catch(() => {});
