@@ -60,11 +60,11 @@ describe('editing a procedure in the admin console', () => {
   };
 
   before(async () => {
-    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     page = kp.page;
     original = onDisk();
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('asks for a login, then lists the files with their state', async () => {
     await page.goto(`${h.url}/admin`);
@@ -352,7 +352,7 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     lf = kOnDisk();
     assert.ok(!lf.includes('\r'));
     fs.writeFileSync(kFile(), crlf(lf));
-    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     page = kp.page;
     await page.goto(`${h.url}/admin`);
     await page.locator('#login-name').fill('boss');
@@ -361,7 +361,7 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     await page.locator('table.proc-table tbody tr').first().waitFor();
   });
   after(async () => {
-    if (kp) await kp.context.close();
+    if (kp) await kp.close();
     fs.writeFileSync(kFile(), lf);
   });
 
@@ -463,7 +463,7 @@ describe('leaving the editor while its save is on its way', () => {
   const file = () => path.join(h.tree, 'employment', `${NEW}.md`);
 
   before(async () => {
-    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     page = kp.page;
     await page.goto(`${h.url}/admin#/new`);
     await page.locator('#login-name').fill('boss');
@@ -471,7 +471,7 @@ describe('leaving the editor while its save is on its way', () => {
     await page.locator('form.login-form button[type=submit]').click();
   });
   after(async () => {
-    if (kp) await kp.context.close();
+    if (kp) await kp.close();
     fs.rmSync(file(), { force: true });
   });
 

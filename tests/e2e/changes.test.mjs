@@ -46,10 +46,10 @@ describe('本事项已更新 in the staff case view', () => {
     assert.ok(text.includes(OLD));
     fs.writeFileSync(file, text.replace(OLD, NEW));
     await poll(async () => assert.equal((await changes()).changed, true), { timeout: 8000 });
-    kp = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    kp = await kioskPage(h, { viewport: DESKTOP, hasTouch: false, reuse: true });
     page = kp.page;
   });
-  after(async () => { if (kp) await kp.context.close(); });
+  after(async () => { if (kp) await kp.close(); });
 
   it('the card counts it, the case shows what changed, 我已阅读 confirms', async () => {
     await page.goto(h.url + '/staff');
@@ -102,7 +102,7 @@ describe('本事项已更新 in the staff case view', () => {
   });
 
   it('practice shows it too, to a staffer who has not confirmed', async () => {
-    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false, reuse: true });
     const p2 = kp2.page;
     await p2.goto(h.url + '/staff/practice');
     await p2.fill('#login-name', 'li');
@@ -118,7 +118,7 @@ describe('本事项已更新 in the staff case view', () => {
     await p2.locator('.msg-ok', { hasText: '已确认阅读' }).waitFor();
     assert.equal((await changes(session2)).changed, false);
     kp2.assertClean('practice with the changes notice');
-    await kp2.context.close();
+    await kp2.close();
   });
 
   // the card's own 我已阅读 redrew the list with no word and the focus lost
@@ -175,7 +175,7 @@ describe('a case of a withdrawn item', () => {
     fs.rmSync(path.join(h.tree, REL));
     await poll(async () => assert.equal((await fetch(`${h.url}/api/v1/procedures/labour-handbook`)).status, 404),
       { timeout: 8000 });
-    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false });
+    const kp2 = await kioskPage(h, { viewport: DESKTOP, hasTouch: false, reuse: true });
     try {
       const p2 = kp2.page;
       await p2.goto(h.url + '/staff');
@@ -191,7 +191,7 @@ describe('a case of a withdrawn item', () => {
       await shot(p2, 'changes-withdrawn-item', { fullPage: false });
       assert.doesNotMatch(await p2.locator('#case-pane').innerText(), /没能查到本事项有没有更新|请刷新后再试/);
     } finally {
-      await kp2.context.close();
+      await kp2.close();
     }
   });
 });

@@ -68,13 +68,13 @@ describe('the practice page', () => {
   let kp;
   let page;
   before(async () => {
-    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     page = kp.page;
   });
   after(async () => {
     if (kp) {
       kp.assertClean('practice page');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -143,7 +143,7 @@ describe('the practice page', () => {
 
 describe('the readiness page', () => {
   it('items × staff, items with fewer than two qualified highlighted', async () => {
-    const kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     const page = kp.page;
     try {
       await page.goto(`${h.url}/admin`);
@@ -169,7 +169,7 @@ describe('the readiness page', () => {
       await shot(page, 'practice-05-readiness');
       kp.assertClean('readiness page');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -180,7 +180,7 @@ describe('the readiness page', () => {
     for (let i = 1; i < 30; i++)
       sql += `INSERT INTO users (name, role, pwhash, disabled, created_at, updated_at, posts, display) SELECT 'st${i}', role, pwhash, 0, created_at, updated_at, posts, '工作人员${i}' FROM users WHERE name = 'wang';`;
     execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: sql });
-    const kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(h, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     const page = kp.page;
     try {
       await page.goto(`${h.url}/admin/readiness`);
@@ -198,7 +198,7 @@ describe('the readiness page', () => {
       await shot(page, 'practice-06-readiness-wide', { fullPage: false });
       kp.assertClean('readiness page, 30 staff');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });

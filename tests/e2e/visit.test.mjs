@@ -106,7 +106,7 @@ describe('上门服务', () => {
 
   it('from a phone, the confirmation shows the link it asks the resident to keep', async () => {
     const webId = await longevityCase('web');
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     const { page } = kp;
     try {
       await atRoute(page, /\/review$/, () => page.goto(`${k.url}/#/case/${webId}`));
@@ -120,12 +120,12 @@ describe('上门服务', () => {
       await shot(page, 'visit-done-phone');
       kp.assertClean('phone visit');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
   it('the B post on a phone: the day\'s list, the case, not at home, then handled', async () => {
-    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true, reuse: true });
     const { page } = kp;
     try {
       await page.goto(`${k.url}/staff#visits`);
@@ -200,7 +200,7 @@ describe('上门服务', () => {
       await shot(page, 'visit-handled-phone');
       kp.assertClean('staff visits');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -209,7 +209,7 @@ describe('上门服务', () => {
   // read from its answers' Date header, and offers the days the daemon
   // takes: on its own 2010 the list was empty and every day refused.
   it('a staff page whose clock is years off opens on the daemon\'s today', async () => {
-    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, isMobile: true, reuse: true });
     const { page } = kp;
     try {
       await page.clock.setSystemTime(new Date(2010, 0, 1, 8, 0));
@@ -225,7 +225,7 @@ describe('上门服务', () => {
       await page.waitForFunction((d) => document.getElementById('visits-date').value === d, dayFrom(1));
       kp.assertClean('visits with a wrong clock');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });

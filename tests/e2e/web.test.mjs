@@ -214,7 +214,7 @@ describe('a case opened again from home', () => {
     const c = await post('/api/v1/cases', { procedure: 'kinship-certificate', channel: 'web' });
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
     await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { relation: '父母子女', deceased: 'yes' } });
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       // step 2 (材料) bookmarked or restored: the case opens at the first step not done
@@ -249,7 +249,7 @@ describe('a case opened again from home', () => {
       }
       kp.assertClean('phone');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -266,7 +266,7 @@ describe('a case opened again from home', () => {
       fields: { name: NAME, id_number: ID, mobile: '13800138000', education: '高中', address: '幸福路12号3单元201室' },
     });
     await apiPost(k.url, `/api/v1/cases/${c.id}/steps/3`, {});
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       const review = new RegExp(`^#/case/${c.id}/review$`);
@@ -290,7 +290,7 @@ describe('a case opened again from home', () => {
       }
       kp.assertClean('phone');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -310,7 +310,7 @@ describe('a case opened again from home', () => {
       },
     });
     await apiPost(k.url, `/api/v1/cases/${c.id}/steps/3`, {});
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       const review = new RegExp(`^#/case/${c.id}/review$`);
@@ -327,7 +327,7 @@ describe('a case opened again from home', () => {
       assert.match(text, /对方去世日期\s*2025年2月28日/, text);
       kp.assertClean('phone');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -354,7 +354,7 @@ describe('a returned card number, from home', () => {
     const s = await login(k.url, 'wang', 'wang-password-1');
     await apiPost(k.url, `/api/v1/staff/cases/${c.id}/return`,
       { reason: '银行卡号有误，请重新填写', fields: ['bank_card'] }, authHeaders(s));
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       await atRoute(page, /\/returned$/, () => page.goto(`${k.url}/#/case/${c.id}`));
@@ -368,7 +368,7 @@ describe('a returned card number, from home', () => {
       await atRoute(page, /\/(step\/3|review)$/, () => page.locator('#main form.step-form button[type=submit]').tap());
       kp.assertClean('phone');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -385,7 +385,7 @@ describe('a returned card number, from home', () => {
         bank_card: '6222020200112233445', bank_card2: '6222020200112233445',
       },
     });
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       await atRoute(page, /\/step\/3$/, () => page.goto(`${k.url}/#/case/${c.id}`));
@@ -403,7 +403,7 @@ describe('a returned card number, from home', () => {
       assert.equal(held.values.bank_card2, '***************9999');
       kp.assertClean('phone');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -418,7 +418,7 @@ describe('a paper missing, from home', () => {
     const c = await post('/api/v1/cases', { procedure: 'labour-handbook', channel: 'web' });
     await post(`/api/v1/cases/${c.id}/conditions`, { confirmed: [true, true, true] });
     await post(`/api/v1/cases/${c.id}/steps/0`, { fields: { hukou: '本市户籍', status: '失业' } });
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       await atRoute(page, /\/step\/1$/, () => page.goto(`${k.url}/#/case/${c.id}`));
@@ -451,7 +451,7 @@ describe('a paper missing, from home', () => {
       assert.ok(!text.includes('排队号'), `no queue number for a web case: ${text}`);
       kp.assertClean('web missing');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -462,7 +462,7 @@ describe('a paper missing, from home', () => {
 // and back from the first question leaves the triage.
 describe('the triage on a phone', () => {
   it('上一题 steps back through the history instead of adding to it', async () => {
-    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const kp = await kioskPage(k, { viewport: PHONE, hasTouch: true, isMobile: true, reuse: true });
     try {
       const page = kp.page;
       const entries = () => page.evaluate(() => history.length);
@@ -487,7 +487,7 @@ describe('the triage on a phone', () => {
       await atRoute(page, /^#\/$/);
       kp.assertClean('phone triage');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
