@@ -120,7 +120,7 @@ describe('the staff window', () => {
   });
 
   it('the resident\'s page of the completed case says it is done, with no ticket to wait with', async () => {
-    const rp = await kioskPage(k);
+    const rp = await kioskPage(k, { reuse: true });
     try {
       await rp.page.goto(`${k.url}/#/case/${first.id}`);
       await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/closed$/);
@@ -132,7 +132,7 @@ describe('the staff window', () => {
       assert.deepEqual(await smallTargets(rp.page), [], 'kiosk target sizes');
       rp.assertClean('resident page');
     } finally {
-      await rp.context.close();
+      await rp.close();
     }
   });
 
@@ -193,7 +193,7 @@ describe('the staff window', () => {
   });
 
   it('the resident\'s case page shows the reason, and leads to the step to correct', async () => {
-    const rp = await kioskPage(k);
+    const rp = await kioskPage(k, { reuse: true });
     try {
       await rp.page.goto(`${k.url}/#/case/${second.id}`);
       await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/returned$/);
@@ -209,7 +209,7 @@ describe('the staff window', () => {
         () => rp.page.getByRole('button', { name: '开始修改' }).click());
       rp.assertClean('resident page');
     } finally {
-      await rp.context.close();
+      await rp.close();
     }
   });
 
@@ -521,7 +521,7 @@ describe('the staff window', () => {
       assert.ok(nt.includes('户口在外区，请到户籍所在社区办理。'));
       for (const v of await axeSerious(np)) axeProblems.push(`refusal notice: ${v}`);
     } finally { await np.close(); }
-    const rp = await kioskPage(k);
+    const rp = await kioskPage(k, { reuse: true });
     try {
       await rp.page.goto(`${k.url}/#/case/${third.id}`);
       await atRoute(rp.page, /^#\/case\/[0-9a-f]{32}\/closed$/);
@@ -532,7 +532,7 @@ describe('the staff window', () => {
       for (const v of await axeSerious(rp.page)) axeProblems.push(`resident refused screen: ${v}`);
       rp.assertClean('resident refused page');
     } finally {
-      await rp.context.close();
+      await rp.close();
     }
   });
 

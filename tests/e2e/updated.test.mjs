@@ -48,7 +48,7 @@ describe('the overview tells residents a procedure was updated', () => {
     assert.deepEqual(await smallText(kp.page), [], 'kiosk text sizes');
     await shot(kp.page, 'overview-updated');
 
-    const web = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const web = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       await web.page.goto(k.url + '/#/p/reg');
       await web.page.locator('#main h1', { hasText: '就业登记（新）' }).waitFor();
@@ -56,7 +56,7 @@ describe('the overview tells residents a procedure was updated', () => {
       assert.deepEqual(await axeSerious(web.page), []);
       web.assertClean('website overview');
     } finally {
-      await web.context.close();
+      await web.close();
     }
     kp.assertClean('kiosk overview');
   });
@@ -70,7 +70,7 @@ describe('the admin console shows a scheduled version', () => {
     // the watcher's load has stored it (and left it unlisted)
     await poll(() => assert.match(k.daemon.stderr(), /1 versions scheduled/));
     assert.equal((await fetch(k.url + '/api/v1/procedures/later')).status, 404);
-    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       const { page } = kp;
       await page.goto(`${k.url}/admin`);
@@ -146,7 +146,7 @@ describe('the admin console shows a scheduled version', () => {
       await page.locator('#scheduled-note[data-checked="true"]').waitFor({ state: 'attached' });
       assert.equal(await note.innerText(), '');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -160,7 +160,7 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
     const PW = 'admin-pass-43';
     addUser(path.join(k.tmp, 'e2e.db'), 'boss2', 'admin', PW);
     writeTree(tree, { 'jobs/move.md': proc('迁移登记') });
-    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       const { page } = kp;
       await page.goto(`${k.url}/admin`);
@@ -204,7 +204,7 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
       await poll(async () => assert.equal(await note.innerText(), ''));
       kp.assertClean('editor');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -220,7 +220,7 @@ describe('a waiting text that renames the item', () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'boss3', 'admin', PW);
     writeTree(tree, { 'jobs/ren.md': proc('改名前') });
     await poll(async () => assert.equal((await fetch(`${k.url}/api/v1/procedures/ren`)).status, 200));
-    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       const { page } = kp;
       page.on('dialog', (d) => d.accept());
@@ -247,7 +247,7 @@ describe('a waiting text that renames the item', () => {
         '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'));
       kp.assertClean('editor');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -265,7 +265,7 @@ describe('Ctrl+S twice in a row', () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'boss4', 'admin', PW);
     writeTree(tree, { 'jobs/twice.md': proc('两次保存') });
     await poll(async () => assert.equal((await fetch(`${k.url}/api/v1/procedures/twice`)).status, 200));
-    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       const { page } = kp;
       await page.goto(`${k.url}/admin`);
@@ -302,7 +302,7 @@ describe('Ctrl+S twice in a row', () => {
       assert.deepEqual(puts, [200]);
       assert.equal(sent, 1);
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
@@ -319,7 +319,7 @@ describe('撤回排期 writes the live version back as its bytes were', () => {
     const live = `\uFEFF${proc('换证登记').replace(/\n/g, '\r\n')}`;
     writeTree(tree, { 'jobs/swap.md': live });
     await poll(async () => assert.equal((await fetch(k.url + '/api/v1/procedures/swap')).status, 200));
-    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false });
+    const kp = await kioskPage(k, { viewport: LANDSCAPE, hasTouch: false, reuse: true });
     try {
       const { page } = kp;
       await page.goto(`${k.url}/admin`);
@@ -354,7 +354,7 @@ describe('撤回排期 writes the live version back as its bytes were', () => {
         'the live version\'s bytes');
       kp.assertClean('admin withdraw, CRLF live version');
     } finally {
-      await kp.context.close();
+      await kp.close();
     }
   });
 });
