@@ -94,7 +94,7 @@ describe('the evaluators page and the tablet', () => {
   // set up on the tablet itself: no 32 digits to type, and no admin left
   // logged in on a screen that faces residents
   it("在本设备打开: the device logs out and becomes the window's evaluator", async () => {
-    const t = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const t = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     try {
       const p = t.page;
       await p.goto(`${k.url}/admin/evaluators`);
@@ -109,7 +109,7 @@ describe('the evaluators page and the tablet', () => {
       const session = await p.evaluate(async () => (await fetch('/api/v1/session')).status);
       assert.equal(session, 401, 'logged out before it opened');
     } finally {
-      await t.context.close();
+      await t.close();
     }
   });
 
@@ -123,7 +123,7 @@ describe('the evaluators page and the tablet', () => {
   });
 
   it('a tablet opened without a key says to tell the staff and asks nothing', async () => {
-    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    const x = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     try {
       let asked = 0;
       x.page.on('request', (r) => { if (r.url().includes('/api/v1/rate?')) asked++; });
@@ -133,7 +133,7 @@ describe('the evaluators page and the tablet', () => {
       assert.equal(await x.page.locator('#idle').isHidden(), true, 'no invitation to rate');
       assert.equal(asked, 0);
     } finally {
-      await x.context.close();
+      await x.close();
     }
   });
 });
@@ -193,10 +193,10 @@ describe('a key renewed in the middle of a rating', () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'li', 'staff', 'li-password-1');
     staff = await login(k.url, 'li', 'li-password-1');
   });
-  after(async () => { if (tablet) await tablet.context.close(); });
+  after(async () => { if (tablet) await tablet.close(); });
 
   it('lets the resident finish, then stops', async () => {
-    tablet = await kioskPage(k, { viewport: TABLET, hasTouch: true });
+    tablet = await kioskPage(k, { viewport: TABLET, hasTouch: true, reuse: true });
     const p = tablet.page;
     await p.goto(k.url + await k.rateAt('7'));
     await p.locator('#idle').waitFor();

@@ -42,7 +42,7 @@ describe('a paper owed after 容缺受理', () => {
     staff = await login(k.url, 'xiao', 'xiao-password-1');
     // the resident: every paper but the income one, 先取号 (材料没带齐)
     ({ id: caseId, ticket } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false }));
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
     page = kp.page;
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/pass')) passes.push(r.postData()); });
     await staffLogin(page, k.url, 'xiao', 'xiao-password-1');
@@ -50,7 +50,7 @@ describe('a paper owed after 容缺受理', () => {
   after(async () => {
     if (kp) {
       kp.assertClean('owed papers');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
@@ -122,14 +122,14 @@ describe('a paper owed after 容缺受理, brought later', () => {
     addUser(path.join(k.tmp, 'e2e.db'), 'zhou', 'staff', 'zhou-password-1');
     staff = await login(k.url, 'zhou', 'zhou-password-1');
     ({ id: caseId, ticket } = await heldCase(staff, { id_card: true, hukou_books: true, income_proof: false }));
-    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false, reuse: true });
     page = kp.page;
     await staffLogin(page, k.url, 'zhou', 'zhou-password-1');
   });
   after(async () => {
     if (kp) {
       kp.assertClean('owed papers brought');
-      await kp.context.close();
+      await kp.close();
     }
   });
 
