@@ -121,7 +121,8 @@ export function useKiosk({ tree = SAMPLE_TREE, copy = false, args = [], env } = 
 // test adds init scripts or exposed functions to it or its context,
 // emulates media, opens more pages in its context or installs the clock:
 // those would stay (clock with reuse throws). A page that cannot be given
-// back (one that asks before it unloads) is closed instead.
+// back (its test closed it, say) is closed instead. A page's beforeunload
+// does not hold the return to about:blank (page.goto does not ask it).
 export async function kioskPage(h, opts = {}) {
   const { viewport = PORTRAIT, hasTouch = true, isMobile = false, clock = false, reuse = false } = opts;
   if (reuse && clock) throw new Error('kioskPage: a page with an installed clock cannot be reused');
@@ -197,7 +198,7 @@ export async function kioskPage(h, opts = {}) {
         const vs = page.viewportSize();
         if (vs?.width !== viewport.width || vs?.height !== viewport.height) await page.setViewportSize(viewport);
       } catch {
-        // not kept (a page that asks before it unloads): closed, as without reuse
+        // not kept: closed, as without reuse
         await context.close().catch(() => {});
         return;
       }
