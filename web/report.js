@@ -122,12 +122,19 @@ function lateTable(data) {
 // return (等居民补正: GET /api/v1/staff/corrections?all=1, the staff route
 // an admin may call), and who answers for each, so the manager can ask who
 // phoned whom; null on another day (a case's status has no past) and when
-// the list cannot be read (the counts above still stand).
+// the list cannot be read (the counts above still stand). The route
+// answers at most OWED_LISTED cases, soonest given up first, while the
+// figure above counts them all: past that the caption says the table is
+// the first part, or the manager reads 共 500 件 under 退回未交回 612 件.
+const OWED_LISTED = 500;
 function owedTable(data, list) {
   if (!data.corrections_owed || !list) return null;
   const ticket = (x) => (x.ticket || '—') + (x.ticket_day ? `（${x.ticket_day}）` : '');
+  const total = Math.max(list.length, data.corrections_owed.returned + data.corrections_owed.no_show);
   return el('table', { class: 'report', id: 'owed-cases' },
-    el('caption', {}, `等居民补正的办件（共 ${list.length} 件）`),
+    el('caption', {}, list.length >= OWED_LISTED
+      ? `等居民补正的办件（共 ${total} 件，列出放弃日期最早的 ${list.length} 件）`
+      : `等居民补正的办件（共 ${list.length} 件）`),
     el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '放弃日期', '负责人']
       .map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, list.length
