@@ -130,16 +130,20 @@ static const char sql_visits_owed[] =
  * event earlier in its history) that the sweep gave up with no hand-in
  * since its last return (its resident never brought it back; one handed
  * in again and left by the hall is the queue's, and the overdue figure
- * counts it), or whose resident was called and did not come. From the
- * events alone, which retention keeps, so a closed day's figure stays
- * what it was. */
+ * counts it), or whose resident was called and did not come, and was not
+ * taken on later that day (?2, the day's end: came late, 过号后到场, and
+ * the window accepted it; counted as lost, the manager asked after
+ * residents who had been served). From the events alone, which retention
+ * keeps, so a closed day's figure stays what it was. */
 static const char sql_corrections_lost[] =
     "SELECT SUM(e.what = 'abandoned'), SUM(e.what = 'no_show') FROM case_events e"
     " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x WHERE x.case_id = e.case_id"
     "  AND x.what = 'returned' AND x.id < e.id)"
     " WHERE e.at >= ?1 AND e.at < ?2 AND e.what IN ('abandoned', 'no_show') AND ?3 IS NOT NULL"
     " AND (e.what = 'no_show' OR NOT EXISTS (SELECT 1 FROM case_events h WHERE h.case_id = e.case_id"
-    "  AND h.what IN ('submitted', 'visit_requested') AND h.id > r.id AND h.id < e.id))";
+    "  AND h.what IN ('submitted', 'visit_requested') AND h.id > r.id AND h.id < e.id))"
+    " AND (e.what = 'abandoned' OR NOT EXISTS (SELECT 1 FROM case_events h WHERE h.case_id = e.case_id"
+    "  AND h.what = 'accepted' AND h.id > e.id AND h.at < ?2))";
 
 /* by score and by what 满意率 does with them (schema/043): 0 counted, 1
  * a staff session's, 2 a case never handed in when rated */

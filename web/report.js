@@ -57,7 +57,7 @@ function dayTable(data) {
     data.corrections_owed ? ['等居民补正（现在）', `退回未交回 ${data.corrections_owed.returned} 件，` +
       `补正后叫号未到 ${data.corrections_owed.no_show} 件（一个工作日内将放弃 ${data.corrections_owed.ending}）`] : null,
     data.corrections_lost ? ['补正件当日流失', `未交回、按放弃处理 ${data.corrections_lost.given_up} 件，` +
-      `叫号未到 ${data.corrections_lost.no_show} 件`] : null,
+      `叫号未到、当天没有再来 ${data.corrections_lost.no_show} 件`] : null,
   ].filter(Boolean);
   return el('table', { class: 'report', id: 'day' },
     el('caption', {}, '当日情况'),

@@ -224,6 +224,32 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal((await sget(`/print/staff/cases/${id}/correction`)).status, 409);
   });
 
+  // 补正件当日流失 is what the hall lost that day: a resident called while
+  // away, who came back an hour later and was taken on, is not one of them.
+  it("counts a corrected no-show as lost only if it was not taken on later that day", async () => {
+    // Fri 12-11: two corrected cases handed in again, called, not there
+    await at('2026-12-11T09:00:00+08:00');
+    const late = await handIn();
+    const gone = await handIn();
+    for (const id of [late, gone]) {
+      await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少照片' });
+      assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+      await spost(`/api/v1/staff/cases/${id}/call`);
+      await spost(`/api/v1/staff/cases/${id}/no-show`);
+    }
+    assert.deepEqual((await report('2026-12-11')).corrections_lost, { given_up: 0, no_show: 2 });
+    // late's resident comes in at eleven: li takes it on
+    await at('2026-12-11T11:00:00+08:00');
+    await spost(`/api/v1/staff/cases/${late}/accept`, {}, 'li');
+    assert.deepEqual((await report('2026-12-11')).corrections_lost, { given_up: 0, no_show: 1 });
+    assert.deepEqual(ids(await list('?all=1', 'boss')).filter((x) => x === late || x === gone), [gone]);
+    // gone's resident comes on Monday: 12-11 lost it all the same
+    await at('2026-12-14T09:30:00+08:00');
+    await spost(`/api/v1/staff/cases/${gone}/accept`, {}, 'li');
+    assert.deepEqual((await report('2026-12-11')).corrections_lost, { given_up: 0, no_show: 1 });
+    assert.deepEqual((await report('2026-12-14')).corrections_lost, { given_up: 0, no_show: 0 });
+  });
+
   it('refuses a malformed filter, and anyone not logged in', async () => {
     assertError(await sget('/api/v1/staff/corrections?all=2'), 400, 'bad_query');
     assertError(await sget('/api/v1/staff/corrections?owner=%20'), 400, 'bad_query');
