@@ -14,9 +14,30 @@
 #include "procedure.h"
 #include "sweep.h"
 
+/* A no-show past the retention period whose answers the sweep has not
+ * erased because a call-back on it is open (sweep.c sql_due: the number
+ * is kept until the call-back's due date is itself a retention period
+ * old): `accept` still takes it, so it is still owed. ?C the retention
+ * cut-off. Through followups_open (due, id), not every abandoned case. */
+#define HELD(C) "c.id IN (SELECT f.case_id FROM followups f WHERE f.done_at IS NULL" \
+    " AND f.phone IS NOT NULL AND f.due >= date(" C ", 'localtime'))"
+/* A no-show's answers still there: inside the retention period, or held.
+ * Two terms of one OR, each whole, so that the planner reads the first
+ * by (status, updated_at) and the second by id: a nested OR, or the
+ * second's status on cases_activity (the unary + keeps it off), made it
+ * walk every abandoned case, a kiosk walk-away each. */
+#define NO_SHOW_ANSWERS "c.no_show_at IS NOT NULL AND c.erased_at IS NULL"
+#define NO_SHOW_KEPT(C) "(c.status = 'abandoned' AND " NO_SHOW_ANSWERS " AND c.updated_at >= " C ")" \
+    " OR (+c.status = 'abandoned' AND " NO_SHOW_ANSWERS " AND " HELD(C) ")"
+/* The local day from which the call-backs holding it no longer do (the
+ * sweep erases when the cut-off's local day is past the last due date):
+ * that date plus retention (?R) plus one, "YYYY-MM-DD", or NULL. */
+#define HELD_UNTIL(R) "(SELECT date(max(f.due), printf('+%d days', " R " + 1)) FROM followups f" \
+    " WHERE f.case_id = c.id AND f.done_at IS NULL AND f.phone IS NOT NULL)"
+
 /* The cases still owed by their residents: `returned`, or a corrected case
  * (one with a return in its history) given up as a no-show whose answers
- * retention has not erased, which `accept` still takes when its resident
+ * the sweep has not erased, which `accept` still takes when its resident
  * comes late. ?1 the user who answers for them (the owner, or for a case
  * never accepted the staffer of its last return), NULL for all; the last
  * return's instant and staffer with each. ?3 the retention cut-off: a
@@ -28,12 +49,12 @@
 static const char sql_owed[] =
     "SELECT c.id, c.updated_at, r.at, r.user, s.post,"
     " c.status = 'returned' AND EXISTS (SELECT 1 FROM case_events k WHERE k.case_id = c.id"
-    "  AND k.what = 'visit_booked' AND k.id > r.id) FROM cases c"
+    "  AND k.what = 'visit_booked' AND k.id > r.id),"
+    " CASE WHEN c.status = 'abandoned' THEN " HELD_UNTIL("?4") " END FROM cases c"
     " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
     " LEFT JOIN case_stages s ON s.case_id = c.id AND s.idx = c.stage"
-    " WHERE (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?3"
-    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    " WHERE (c.status = 'returned' OR " NO_SHOW_KEPT("?3") ")"
     " AND (?1 IS NULL OR coalesce(c.owner, r.user) = ?1)"
     " ORDER BY c.updated_at, c.id LIMIT ?2";
 
@@ -41,9 +62,9 @@ static const char sql_owed[] =
  * and its last activity; ?1 the retention cut-off as there. Bounded by
  * retention, which gives them up. */
 static const char sql_owed_all[] =
-    "SELECT c.status = 'abandoned', c.updated_at FROM cases c"
-    " WHERE (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?1"
-    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))"
+    "SELECT c.status = 'abandoned', c.updated_at,"
+    " CASE WHEN c.status = 'abandoned' THEN " HELD_UNTIL("?2") " END FROM cases c"
+    " WHERE (c.status = 'returned' OR " NO_SHOW_KEPT("?1") ")"
     " AND EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = c.id AND x.what = 'returned')"
     " LIMIT 1000000";
 
@@ -55,11 +76,11 @@ static const char sql_notice[] =
 /* One case of sql_owed, by id: its last activity and last return. ?2 the
  * retention cut-off as there. */
 static const char sql_owed_one[] =
-    "SELECT c.updated_at, r.at FROM cases c"
+    "SELECT c.updated_at, r.at,"
+    " CASE WHEN c.status = 'abandoned' THEN " HELD_UNTIL("?3") " END FROM cases c"
     " JOIN case_events r ON r.id = (SELECT max(x.id) FROM case_events x"
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
-    " WHERE c.id = ?1 AND (c.status = 'returned' OR (c.status = 'abandoned' AND c.updated_at >= ?2"
-    "  AND c.no_show_at IS NOT NULL AND c.erased_at IS NULL))";
+    " WHERE c.id = ?1 AND (c.status = 'returned' OR " NO_SHOW_KEPT("?2") ")";
 
 struct corrections_row {
     char id[CASE_ID_LEN + 1];
@@ -68,6 +89,7 @@ struct corrections_row {
     char returned_by[CASE_USER_MAX + 1];
     char post[33];              /* the stopped stage's post, "" before acceptance */
     bool booked;                /* a home visit booked since the return */
+    int held;                   /* a no-show's call-backs hold its answers until this day, or 0 */
 };
 
 static int corrections_text(cJSON *o, const char *key, const char *v)
@@ -127,18 +149,32 @@ static void corrections_cutoff(int retention_days, char out[CLOCK_UTC_LEN])
     clock_utc(time(NULL) - (time_t)retention_days * 86400, out);
 }
 
-/* The local day a case owed since updated_at is given up (a return: the
- * sweep's stale period) or loses its answers (a no-show: retention). */
-static int corrections_ends(const char *updated_at, bool no_show, int retention_days)
+/* A HELD_UNTIL column: its day as YYYYMMDD, 0 for NULL or another shape. */
+static int corrections_held(sqlite3_stmt *st, int col)
 {
-    return corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
+    const char *t = (const char *)sqlite3_column_text(st, col);
+    int y, m, d;
+
+    if (!t || sscanf(t, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    return workdays_date_valid(y * 10000 + m * 100 + d) ? y * 10000 + m * 100 + d : 0;
+}
+
+/* The local day a case owed since updated_at is given up (a return: the
+ * sweep's stale period) or loses its answers (a no-show: retention, or
+ * later while an open call-back holds them: held, 0 for none). */
+static int corrections_ends(const char *updated_at, bool no_show, int retention_days, int held)
+{
+    int ends = corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
+
+    return no_show && ends && held > ends ? held : ends;
 }
 
 int corrections_returned_ends(const struct case_state *cs, int retention_days)
 {
     if (strcmp(cs->status, "returned") != 0 || !cs->updated_at[0])
         return 0;
-    return corrections_ends(cs->updated_at, false, retention_days);
+    return corrections_ends(cs->updated_at, false, retention_days, 0);
 }
 
 /* One entry of cs (read), row its list's columns. 0, or -1. */
@@ -150,7 +186,7 @@ static int corrections_entry(struct db *db, cJSON *arr, const struct case_state 
     int since = clock_local_day_of(no_show ? cs->w.no_show_at : row->returned_at);
     /* a return waits for the sweep's stale period, a no-show for retention
      * to erase what it holds (then `accept` is 409 erased) */
-    int ends = corrections_ends(row->updated_at, no_show, retention_days);
+    int ends = corrections_ends(row->updated_at, no_show, retention_days, row->held);
     bool end_near = ends && soon_until && ends <= soon_until;
     char today_text[CLOCK_DAY_LEN];
     const char *phone = cs->model ? notify_phone(cs) : NULL;
@@ -224,6 +260,7 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
     b |= sqlite3_bind_int(st, 2, CORRECTIONS_MAX);
     corrections_cutoff(retention_days, cutoff);
     b |= sqlite3_bind_text(st, 3, cutoff, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_int(st, 4, retention_days);
     while (b == SQLITE_OK && n < CORRECTIONS_MAX && (r = sqlite3_step(st)) == SQLITE_ROW) {
         const char *by = (const char *)sqlite3_column_text(st, 3);
         const char *post = (const char *)sqlite3_column_text(st, 4);
@@ -233,6 +270,7 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
         snprintf(rows[n].returned_by, sizeof rows[n].returned_by, "%s", by ? by : "");
         snprintf(rows[n].post, sizeof rows[n].post, "%s", post ? post : "");
         rows[n].booked = sqlite3_column_int(st, 5) != 0;
+        rows[n].held = corrections_held(st, 6);
         n++;
     }
     sqlite3_reset(st);
@@ -287,14 +325,16 @@ int corrections_count(struct db *db, const struct workdays *cal, int today, int 
 
     memset(out, 0, sizeof *out);
     corrections_cutoff(retention_days, cutoff);
-    if (!st || sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC) != SQLITE_OK) {
+    if (!st || (sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC) | sqlite3_bind_int(st, 2, retention_days)) !=
+                   SQLITE_OK) {
         if (st)
             sqlite3_reset(st);
         return -1;
     }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         bool no_show = sqlite3_column_int(st, 0) != 0;
-        int ends = corrections_ends((const char *)sqlite3_column_text(st, 1), no_show, retention_days);
+        int ends = corrections_ends((const char *)sqlite3_column_text(st, 1), no_show, retention_days,
+                                    corrections_held(st, 2));
         if (no_show)
             out->no_show++;
         else
@@ -316,7 +356,8 @@ int corrections_case_json(struct db *db, const struct case_state *cs, const stru
 
     corrections_cutoff(retention_days, cutoff);
     if (!st || (sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC) |
-                sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC)) != SQLITE_OK)
+                sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC) | sqlite3_bind_int(st, 3, retention_days)) !=
+                   SQLITE_OK)
         goto out;
     if ((r = sqlite3_step(st)) == SQLITE_DONE) {
         rc = cJSON_AddNullToObject(o, "owed") ? 0 : -1;
@@ -325,7 +366,8 @@ int corrections_case_json(struct db *db, const struct case_state *cs, const stru
     if (r != SQLITE_ROW)
         goto out;
     since = clock_local_day_of(no_show ? cs->w.no_show_at : (const char *)sqlite3_column_text(st, 1));
-    ends = corrections_ends((const char *)sqlite3_column_text(st, 0), no_show, retention_days);
+    ends = corrections_ends((const char *)sqlite3_column_text(st, 0), no_show, retention_days,
+                            corrections_held(st, 2));
     soon_until = workdays_due(cal, today, 1);
     if ((x = cJSON_AddObjectToObject(o, "owed")) && corrections_day(x, "since", since) == 0 &&
         cJSON_AddNumberToObject(x, "days", since && today > since ? workdays_between(cal, since, today) : 0) &&

@@ -11,6 +11,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   LIBFAKETIME, SAMPLE_TREE, addUser, assertError, authHeaders, login, makeTmp, request, startDaemon,
@@ -248,6 +249,61 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     await spost(`/api/v1/staff/cases/${gone}/accept`, {}, 'li');
     assert.deepEqual((await report('2026-12-11')).corrections_lost, { given_up: 0, no_show: 1 });
     assert.deepEqual((await report('2026-12-14')).corrections_lost, { given_up: 0, no_show: 0 });
+  });
+
+  // A 差评 on a no-show opens a call-back, and the sweep keeps the case's
+  // answers (accept still takes it) until the call-back's due date is a
+  // retention period old: the list kept it only to the usual day and told
+  // the staffer 即将清除 for a case the hall still had.
+  it("keeps a no-show held by an open call-back listed, until the day the sweep erases it", async () => {
+    await at('2026-12-15T09:00:00+08:00');
+    const held = await handIn();
+    await spost(`/api/v1/staff/cases/${held}/return`, { reason: '缺少照片' });
+    assert.equal((await post(`/api/v1/cases/${held}/submit`)).status, 200);
+    await spost(`/api/v1/staff/cases/${held}/call`);
+    await spost(`/api/v1/staff/cases/${held}/no-show`);
+    // a returned case the sweep gives up on 2027-01-14: a sign it has run
+    const sign = await handIn();
+    await spost(`/api/v1/staff/cases/${sign}/return`, { reason: '缺少照片' });
+    assert.equal((await post(`/api/v1/cases/${held}/rating`, { score: 2 })).status, 204);
+    const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    const due = sql(`SELECT due FROM followups WHERE case_id = '${held}' AND done_at IS NULL`);
+    assert.match(due, /^2027-01-\d\d$/, 'a complaint: 15 working days');
+    const dayAfter = (d, n) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
+    // erased once the cut-off's day (today less 30 days) is past the due date
+    const erasedOn = dayAfter(due, 31);
+    const entryOf = async () => entry(await list('?all=1', 'boss'), held);
+    assert.equal((await entryOf()).ends_on, erasedOn, 'not 2027-01-14: the call-back holds it');
+    assert.equal((await sget(`/api/v1/staff/cases/${held}`)).body.owed.ends_on, erasedOn);
+    const restartAt = async (iso, done) => {
+      await d.stop();
+      stoppedClockAtInstant(clock, new Date(iso), TZ);
+      await start();
+      await at(iso);
+      for (let k = 0; k < 200 && !done(); k++)
+        await sleep(50);
+      assert.ok(done(), `the sweep ran at ${iso}`);
+    };
+    // 2027-01-15: retention ran out for its own activity; the sweep gave
+    // the sign up and kept the held no-show's answers
+    await restartAt('2027-01-15T10:00:00+08:00', () => sql(`SELECT status FROM cases WHERE id = '${sign}'`) === 'abandoned');
+    assert.equal(sql(`SELECT erased_at IS NULL FROM cases WHERE id = '${held}'`), '1');
+    const e = await entryOf();
+    assert.ok(e, 'still listed: accept takes it');
+    assert.equal(e.ends_on, erasedOn);
+    assert.equal((await report('2027-01-15')).corrections_owed.no_show, 1);
+    // the day before erasedOn it is there, on erasedOn it is gone; a kiosk
+    // case left two hours before the restart (given up after one) is the
+    // sign that the sweep ran
+    await at(`${dayAfter(erasedOn, -1)}T08:00:00+08:00`);
+    const left = await post('/api/v1/cases', { procedure: 'aid', channel: 'kiosk' });
+    assert.equal(left.status, 201, left.text);
+    await restartAt(`${dayAfter(erasedOn, -1)}T10:00:00+08:00`,
+      () => sql(`SELECT status FROM cases WHERE id = '${left.body.id}'`) === 'abandoned');
+    assert.equal(sql(`SELECT erased_at IS NULL FROM cases WHERE id = '${held}'`), '1');
+    assert.equal((await entryOf()).ending, true, 'lost on the next working day or sooner');
+    await restartAt(`${erasedOn}T10:00:00+08:00`, () => sql(`SELECT erased_at IS NOT NULL FROM cases WHERE id = '${held}'`) === '1');
+    assert.equal(await entryOf(), undefined);
   });
 
   it('refuses a malformed filter, and anyone not logged in', async () => {
