@@ -30,9 +30,10 @@
  * answers not erased yet), corrected cases `abandoned` as a no-show: their
  * last return's instant and staffer, since (the local day of the return,
  * or of the no-show), days (working days from since to today under cal),
- * ends_on (the local day the sweep gives a returned case up, or retention
- * erases a no-show's answers, if nothing happens before: stale_days or
- * retention_days after its last activity), ending (ends_on is today or the
+ * ends_on (the last working day under cal before the local day the sweep
+ * gives a returned case up, or erases a no-show's answers, if nothing
+ * happens before: stale_days or retention_days after its last activity,
+ * later for a no-show an open call-back holds), ending (ends_on is today or the
  * next working day), phone (the number a notification would use:
  * notify_phone; null when the case has none), home_visit (the item can be
  * done at home by the B post), notice (the `returned` notification:
@@ -52,15 +53,17 @@ int corrections_json(struct db *db, const char *user, const struct workdays *cal
 int corrections_case_json(struct db *db, const struct case_state *cs, const struct workdays *cal,
                           int today, int retention_days, void *o);
 
-/* The local day (YYYYMMDD) on which the sweep gives cs (read by
- * cases_load, status `returned`) up if nothing happens before: its
- * stale period (sweep_stale_days of retention_days) after cs->updated_at,
- * the ends_on of the list and of "owed" above. The resident's case view
- * and correction notice say it, so that the resident and the staffer who
- * phones them read one date. Activity (a correction saved, a move) starts
- * the period again, so the day can only move later. 0 for another status
- * or an instant that cannot be read. Pure: no database. */
-int corrections_returned_ends(const struct case_state *cs, int retention_days);
+/* The last working day under cal (NULL: weekends rest) before the local
+ * day on which the sweep gives cs (read by cases_load, status `returned`)
+ * up if nothing happens before (its stale period, sweep_stale_days of
+ * retention_days, after cs->updated_at): the day a resident can still
+ * come, all of it, to a hall that is open; the ends_on of the list and
+ * of "owed" above. The resident's case view and correction notice say
+ * it, so that the resident and the staffer who phones them read one date.
+ * Activity (a correction saved, a move) starts the period again, so the
+ * day can only move later. 0 for another status or an instant that cannot
+ * be read. Pure: no database. */
+int corrections_returned_ends(const struct case_state *cs, const struct workdays *cal, int retention_days);
 
 /* What the day's report counts of them (today's: the cases as they stand
  * now): returned, no_show (given up as a no-show, still takeable) and

@@ -331,15 +331,20 @@ static int case_view_add_called(cJSON *root, const struct case_state *cs)
     return 0;
 }
 
-/* "correct_by" (ours): a returned case's last day before the hall gives it
- * up (corrections_returned_ends under `serve --retention-days`), else null.
+/* "correct_by" (ours): a returned case's last working day before the hall
+ * gives it up (corrections_returned_ends under `serve --retention-days`
+ * and the hall's calendar), else null.
  * The staff's 等居民补正 list said the date while the resident's page and
  * notice said nothing: an elder who put the notice in a drawer learnt it
  * was over only when the slip's code opened 已结束. 0 or -1. */
 static int case_view_add_correct_by(cJSON *root, const struct case_state *cs)
 {
-    int ends = corrections_returned_ends(cs, sweep_retention_get());
+    struct catalog *c = strcmp(cs->status, "returned") == 0 ? catalog_acquire() : NULL;
+    int ends = corrections_returned_ends(cs, c ? catalog_calendar(c) : NULL, sweep_retention_get());
     char day[CLOCK_DAY_LEN];
+
+    if (c)
+        catalog_release(c);
 
     if (!ends)
         return cJSON_AddNullToObject(root, "correct_by") ? 0 : -1;

@@ -160,21 +160,64 @@ static int corrections_held(sqlite3_stmt *st, int col)
     return workdays_date_valid(y * 10000 + m * 100 + d) ? y * 10000 + m * 100 + d : 0;
 }
 
-/* The local day a case owed since updated_at is given up (a return: the
- * sweep's stale period) or loses its answers (a no-show: retention, or
- * later while an open call-back holds them: held, 0 for none). */
-static int corrections_ends(const char *updated_at, bool no_show, int retention_days, int held)
+/* The day before ymd (local calendar), 0 for a date mktime cannot take. */
+static int corrections_day_before(int ymd)
 {
-    int ends = corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
+    struct tm tm;
 
-    return no_show && ends && held > ends ? held : ends;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = ymd / 10000 - 1900;
+    tm.tm_mon = ymd / 100 % 100 - 1;
+    tm.tm_mday = ymd % 100 - 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    if (mktime(&tm) == (time_t)-1)
+        return 0;
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-int corrections_returned_ends(const struct case_state *cs, int retention_days)
+/* Days looked back from the day a case is lost for a working day: past
+ * the longest closure a calendar has (春节, nine days with its weekends). */
+#define CORRECTIONS_BACK_MAX 40
+
+/* The day to name for a case lost on `lost` whose last activity was on
+ * `from`: the last working day under cal before it. The sweep counts
+ * calendar days and acts at the time of day of the last activity, so the
+ * lost day itself is not safe all day, and it may be a Saturday or 元旦:
+ * a resident told 1月2日（星期六） came to a closed hall, or on the day in the
+ * afternoon to a case already given up. When no working day is left from
+ * `from` on (a period shorter than a weekend), the day before, else lost. */
+static int corrections_last_day(const struct workdays *cal, int lost, int from)
+{
+    int d = lost, k;
+
+    for (k = 0; k < CORRECTIONS_BACK_MAX && (d = corrections_day_before(d)) && d >= from; k++)
+        if (workdays_is_working(cal, d))
+            return d;
+    d = corrections_day_before(lost);
+    return d && d >= from ? d : lost;
+}
+
+/* The last day a case owed since updated_at is safe (corrections_last_day)
+ * before it is given up (a return: the sweep's stale period) or loses its
+ * answers (a no-show: retention, or later while an open call-back holds
+ * them: held, the local day the sweep erases it then, 0 for none). */
+static int corrections_ends(const struct workdays *cal, const char *updated_at, bool no_show,
+                            int retention_days, int held)
+{
+    int lost = corrections_after(updated_at, no_show ? retention_days : sweep_stale_days(retention_days));
+    int from = corrections_after(updated_at, 0);
+
+    if (!lost || !from)
+        return 0;
+    return corrections_last_day(cal, no_show && held > lost ? held : lost, from);
+}
+
+int corrections_returned_ends(const struct case_state *cs, const struct workdays *cal, int retention_days)
 {
     if (strcmp(cs->status, "returned") != 0 || !cs->updated_at[0])
         return 0;
-    return corrections_ends(cs->updated_at, false, retention_days, 0);
+    return corrections_ends(cal, cs->updated_at, false, retention_days, 0);
 }
 
 /* One entry of cs (read), row its list's columns. 0, or -1. */
@@ -186,7 +229,7 @@ static int corrections_entry(struct db *db, cJSON *arr, const struct case_state 
     int since = clock_local_day_of(no_show ? cs->w.no_show_at : row->returned_at);
     /* a return waits for the sweep's stale period, a no-show for retention
      * to erase what it holds (then `accept` is 409 erased) */
-    int ends = corrections_ends(row->updated_at, no_show, retention_days, row->held);
+    int ends = corrections_ends(cal, row->updated_at, no_show, retention_days, row->held);
     bool end_near = ends && soon_until && ends <= soon_until;
     char today_text[CLOCK_DAY_LEN];
     const char *phone = cs->model ? notify_phone(cs) : NULL;
@@ -333,7 +376,7 @@ int corrections_count(struct db *db, const struct workdays *cal, int today, int 
     }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         bool no_show = sqlite3_column_int(st, 0) != 0;
-        int ends = corrections_ends((const char *)sqlite3_column_text(st, 1), no_show, retention_days,
+        int ends = corrections_ends(cal, (const char *)sqlite3_column_text(st, 1), no_show, retention_days,
                                     corrections_held(st, 2));
         if (no_show)
             out->no_show++;
@@ -366,7 +409,7 @@ int corrections_case_json(struct db *db, const struct case_state *cs, const stru
     if (r != SQLITE_ROW)
         goto out;
     since = clock_local_day_of(no_show ? cs->w.no_show_at : (const char *)sqlite3_column_text(st, 1));
-    ends = corrections_ends((const char *)sqlite3_column_text(st, 0), no_show, retention_days,
+    ends = corrections_ends(cal, (const char *)sqlite3_column_text(st, 0), no_show, retention_days,
                             corrections_held(st, 2));
     soon_until = workdays_due(cal, today, 1);
     if ((x = cJSON_AddObjectToObject(o, "owed")) && corrections_day(x, "since", since) == 0 &&

@@ -13,6 +13,7 @@
 
 #include "accounts.h"
 #include "case_view.h"
+#include "catalog.h"
 #include "clock.h"
 #include "corrections.h"
 #include "notify.h"
@@ -325,18 +326,23 @@ static void print_day_words(int ymd, char *out, size_t cap)
 
 /* The notice's line of until when the hall keeps the return
  * (corrections_returned_ends): the day the staff's 等居民补正 list gives,
- * and what happens after it, in words a resident keeps the paper for. */
+ * the last working day the resident can come, and what happens after it,
+ * in words a resident keeps the paper for. 最晚 and 过了这一天 say the day
+ * is theirs whole: 以前 left it unsaid whether the day itself counted. */
 static int print_notice_until(struct strbuf *sb, const struct case_state *cs)
 {
-    int ends = corrections_returned_ends(cs, sweep_retention_get());
+    struct catalog *c = catalog_acquire();
+    int ends = corrections_returned_ends(cs, c ? catalog_calendar(c) : NULL, sweep_retention_get());
     char day[64];
 
+    if (c)
+        catalog_release(c);
     if (!ends)
         return 0;
     print_day_words(ends, day, sizeof day);
-    return strbuf_puts(sb, "<p class=\"until\" id=\"correct-by\"><strong>请在") ||
+    return strbuf_puts(sb, "<p class=\"until\" id=\"correct-by\"><strong>请最晚在") ||
            strbuf_put_html(sb, day, strlen(day)) ||
-           strbuf_puts(sb, "以前交回。</strong>到这一天还没有交回的，这次办理按放弃处理，"
+           strbuf_puts(sb, "交回。</strong>过了这一天还没有交回的，这次办理按放弃处理，"
                            "不能再接着补正；以后要办，请重新办理（可以在自助机上从头开始，"
                            "或到综合窗口）。</p>\n");
 }

@@ -133,9 +133,9 @@ function owedTable(data, list) {
   const total = Math.max(list.length, data.corrections_owed.returned + data.corrections_owed.no_show);
   return el('table', { class: 'report', id: 'owed-cases' },
     el('caption', {}, list.length >= OWED_LISTED
-      ? `等居民补正的办件（共 ${total} 件，列出放弃日期最早的 ${list.length} 件）`
+      ? `等居民补正的办件（共 ${total} 件，列出最晚期限最早的 ${list.length} 件）`
       : `等居民补正的办件（共 ${list.length} 件）`),
-    el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '放弃日期', '负责人']
+    el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '最晚期限', '负责人']
       .map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, list.length
       ? list.map((x) => el('tr', {},

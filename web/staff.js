@@ -715,8 +715,9 @@ const INTAKE = new Set(['waiting', 'invited', 'prereview', 'visit', 'abandoned']
 // 等居民补正: a case still with its resident after a return, or corrected
 // and then called while its resident was not there (v.owed, the server's):
 // how long, and the day the hall loses it, for the staffer who phones.
-// Retention erases a no-show on ends_on itself, at the time of day of its
-// last activity: that day is the first it may be gone, not the last it is kept.
+// ends_on is the last working day the resident can come, all of it: the
+// sweep gives up or erases on a later day (a rest day, or the next one at
+// the time of day of the last activity), so 最晚 and 过了这一天.
 function waitNote(v) {
   const o = v.owed;
   if (!o) return null;
@@ -724,9 +725,9 @@ function waitNote(v) {
   const ends = o.ends_on ? `${m}月${d}日` : '';
   const text = v.status === 'abandoned'
     ? `补正后叫号未到（${o.days ? `已过 ${o.days} 个工作日` : '今天'}）。居民来了点“过号后到场，受理”；`
-      + `${ends ? `${ends}起` : '保留期过后'}这件办件填写的内容会被清除，居民要重新办理。`
+      + `${ends ? `请居民最晚${ends}来，过了这一天` : '保留期过后'}这件办件填写的内容会被清除，居民要重新办理。`
     : `居民还没有交回补正（${o.days ? `退回已 ${o.days} 个工作日` : '今天退回'}）。请电话提醒居民；`
-      + `${ends ? `到${ends}` : '保留期过后'}仍没有交回、也没有改动的，系统按放弃处理。`;
+      + `${ends ? `最晚${ends}交回，过了这一天` : '保留期过后'}仍没有交回、也没有改动的，系统按放弃处理。`;
   return el('p', { class: o.ending ? 'msg-warn wait-note' : 'hint wait-note', id: 'wait-note', role: 'note' },
     o.ending ? el('strong', {}, '即将' + (v.status === 'abandoned' ? '清除' : '放弃') + '：') : null, text);
 }

@@ -61,13 +61,13 @@ export function workCard(open) {
     // month on unless somebody phones
     el('h3', { id: 'owed-h' }, '等居民补正 ', ui.owedCount),
     el('p', { class: 'hint' }, '本人负责或本人退回的办件，居民还没有交回补正，或补正后叫号未到。请打电话提醒；'
-      + '行动不便的老人，可以预约上门（B岗）在家中补正。到“放弃日期”仍没有动静的，系统按放弃处理。'),
+      + '行动不便的老人，可以预约上门（B岗）在家中补正。过了“最晚期限”（大厅开门的最后一天）仍没有动静的，系统按放弃处理。'),
     ui.owedNote,
     el('table', { class: 'queue', id: 'owed' },
-      el('caption', { class: 'sr-only' }, '等居民补正，先到放弃日期的在前；一个工作日内到期的标“即将放弃”'),
+      el('caption', { class: 'sr-only' }, '等居民补正，最晚期限早的在前；一个工作日内到期的标“即将放弃”'),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col' }, '排队号'), el('th', { scope: 'col' }, '事项'),
-        el('th', { scope: 'col' }, '退回或过号'), el('th', { scope: 'col' }, '放弃日期'),
+        el('th', { scope: 'col' }, '退回或过号'), el('th', { scope: 'col' }, '最晚期限'),
         el('th', { scope: 'col' }, '电话'))),
       ui.owed));
 }

@@ -73,7 +73,8 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     stoppedClockAtInstant(clock, new Date('2026-11-02T09:00:00+08:00'), TZ);
     tree = writeTree(path.join(tmp, 'p'), {
       '_posts.md': POSTS,
-      '_calendar.md': fs.readFileSync(path.join(SAMPLE_TREE, '_calendar.md'), 'utf8'),
+      // and 元旦 of 2027, as the State Council's notice will have it
+      '_calendar.md': `${fs.readFileSync(path.join(SAMPLE_TREE, '_calendar.md'), 'utf8')}\n- 2027-01-01 休\n`,
       'a/README.md': '# 甲\n\n甲。\n',
       'a/aid.md': PROC,
     });
@@ -125,8 +126,9 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal(a.home_visit, true, 'the B post may correct it at the home');
     assert.equal(a.since, '2026-11-02');
     assert.equal(a.days, 0);
-    // the sweep gives a return up after the retention period (30 days)
-    assert.equal(a.ends_on, '2026-12-02');
+    // the sweep gives a return up after the retention period (30 days),
+    // on Wed 12-02 at nine: the resident has until Tuesday, all of it
+    assert.equal(a.ends_on, '2026-12-01');
     assert.equal(a.ending, false);
     assert.equal(a.ticket_day, null, "today's ticket");
     assert.equal(a.notice.done, null, 'told by a text not sent yet');
@@ -162,21 +164,21 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal(entry(mine, accepted).ticket_day, '2026-11-02', "another day's ticket says which");
     // the case's own view says the same to whoever opens it to phone
     const view = async (id) => (await sget(`/api/v1/staff/cases/${id}`)).body;
-    assert.deepEqual((await view(accepted)).owed, { since: '2026-11-02', days: 5, ends_on: '2026-12-02', ending: false });
+    assert.deepEqual((await view(accepted)).owed, { since: '2026-11-02', days: 5, ends_on: '2026-12-01', ending: false });
     assert.equal((await view(plain)).owed, null, 'a no-show never returned is owed nothing');
     assert.equal((await view(back)).owed, null, 'handed in again: the queue has it');
     r = await report('2026-11-02');
     assert.equal(r.corrections_owed, null, "a past day's status is not kept");
     assert.deepEqual(r.corrections_lost, { given_up: 0, no_show: 1 });
 
-    // Tue 12-01: the hall loses all three tomorrow unless someone calls
+    // Tue 12-01: the last day for all three; the hall loses them tomorrow
     await at('2026-12-01T10:00:00+08:00');
     mine = await list();
     assert.deepEqual(mine.counts, { total: 2, returned: 1, no_show: 1, ending: 2 });
     assert.equal(entry(mine, accepted).days, 21);
     assert.equal(entry(mine, noShow).ending, true);
     assert.deepEqual((await sget(`/api/v1/staff/cases/${noShow}`)).body.owed,
-      { since: '2026-11-02', days: 21, ends_on: '2026-12-02', ending: true });
+      { since: '2026-11-02', days: 21, ends_on: '2026-12-01', ending: true });
     assert.deepEqual((await report('2026-12-01')).corrections_owed, { returned: 2, no_show: 1, ending: 3 });
     // its resident brings the correction: off the list, in the queue
     assert.equal((await post(`/api/v1/cases/${accepted}/submit`)).status, 200);
@@ -207,18 +209,21 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] });
     const mine = async () => (await request(`${d.url}/api/v1/cases/${id}`)).body;
     const owed = async () => (await sget(`/api/v1/staff/cases/${id}`)).body.owed;
-    assert.equal((await mine()).correct_by, '2027-01-02', 'the retention period (30 days) from the return');
-    assert.equal((await owed()).ends_on, '2027-01-02', "the staff's date");
+    // the sweep gives it up on Sat 2027-01-02, 30 days on; 元旦 is a
+    // holiday: the last day the hall is open for it is Thursday
+    assert.equal((await mine()).correct_by, '2026-12-31', 'the last working day before the sweep');
+    assert.equal((await owed()).ends_on, '2026-12-31', "the staff's date");
     const notice = await sget(`/print/staff/cases/${id}/correction`);
     assert.equal(notice.status, 200);
-    assert.match(notice.text, /请在2027年1月2日（星期六）以前交回。<\/strong>到这一天还没有交回的，这次办理按放弃处理/);
+    assert.match(notice.text, /请最晚在2026年12月31日（星期四）交回。<\/strong>过了这一天还没有交回的，这次办理按放弃处理/);
     // a week on the resident corrects the flagged step at home: activity,
     // so the hall keeps it a week longer, and both say so
     await at('2026-12-10T10:00:00+08:00');
     assert.equal((await post(`/api/v1/cases/${id}/steps/0`,
       { checklist: { 's0-0': true }, fields: { phone: MOBILE } })).status, 200);
-    assert.equal((await mine()).correct_by, '2027-01-09');
-    assert.equal((await owed()).ends_on, '2027-01-09');
+    // given up on Sat 01-09: Friday
+    assert.equal((await mine()).correct_by, '2027-01-08');
+    assert.equal((await owed()).ends_on, '2027-01-08');
     // handed in again: nothing owed, nothing to say
     assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
     assert.equal((await mine()).correct_by, null);
@@ -272,9 +277,14 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     const dayAfter = (d, n) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
     // erased once the cut-off's day (today less 30 days) is past the due date
     const erasedOn = dayAfter(due, 31);
+    // the day named is the last working day before (no 2027 holidays here
+    // but 元旦)
+    let lastDay = dayAfter(erasedOn, -1);
+    while ([0, 6].includes(new Date(`${lastDay}T00:00:00Z`).getUTCDay()) || lastDay === '2027-01-01')
+      lastDay = dayAfter(lastDay, -1);
     const entryOf = async () => entry(await list('?all=1', 'boss'), held);
-    assert.equal((await entryOf()).ends_on, erasedOn, 'not 2027-01-14: the call-back holds it');
-    assert.equal((await sget(`/api/v1/staff/cases/${held}`)).body.owed.ends_on, erasedOn);
+    assert.equal((await entryOf()).ends_on, lastDay, 'not 2027-01-13: the call-back holds it');
+    assert.equal((await sget(`/api/v1/staff/cases/${held}`)).body.owed.ends_on, lastDay);
     const restartAt = async (iso, done) => {
       await d.stop();
       stoppedClockAtInstant(clock, new Date(iso), TZ);
@@ -290,7 +300,7 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal(sql(`SELECT erased_at IS NULL FROM cases WHERE id = '${held}'`), '1');
     const e = await entryOf();
     assert.ok(e, 'still listed: accept takes it');
-    assert.equal(e.ends_on, erasedOn);
+    assert.equal(e.ends_on, lastDay);
     assert.equal((await report('2027-01-15')).corrections_owed.no_show, 1);
     // the day before erasedOn it is there, on erasedOn it is gone; a kiosk
     // case left two hours before the restart (given up after one) is the

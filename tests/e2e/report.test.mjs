@@ -161,7 +161,7 @@ describe('the day\'s report page', () => {
       await page.goto(`${h.url}/admin/report`);
       await page.locator('#owed-cases').waitFor();
       assert.equal((await page.locator('#owed-cases caption').innerText()).trim(),
-        '等居民补正的办件（共 612 件，列出放弃日期最早的 500 件）');
+        '等居民补正的办件（共 612 件，列出最晚期限最早的 500 件）');
       assert.equal(await page.locator('#owed-cases tbody tr').count(), 500);
     } finally {
       await page.unroute(rep);

@@ -54,7 +54,8 @@ describe('the returned screen and the ticket', () => {
     const by = (await (await fetch(`${k.url}/api/v1/cases/${fresh.id}`)).json()).correct_by;
     const [y, m, d] = by.split('-').map(Number);
     const line = await kp.page.locator('#correct-by').innerText();
-    assert.match(line, new RegExp(`^请在${y}年${m}月${d}日星期.以前交回。`), line);
+    // the last working day before the sweep's: a day the hall is open, all of it
+    assert.match(line, new RegExp(`^请最晚在${y}年${m}月${d}日星期.交回。\\s*过了这一天`), line);
     assert.match(line, /按放弃处理.*从首页重新开始/, line);
   });
 

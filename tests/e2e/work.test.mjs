@@ -261,13 +261,13 @@ describe('我的待办 on the staff page', () => {
     const { owed: o } = await (await fetch(`${k.url}/api/v1/staff/cases/${owed.id}`, { headers: authHeaders(s) })).json();
     const [, m, d] = o.ends_on.split('-').map(Number);
     assert.equal(await page.locator('#wait-note').innerText(),
-      `居民还没有交回补正（今天退回）。请电话提醒居民；到${m}月${d}日仍没有交回、也没有改动的，系统按放弃处理。`);
+      `居民还没有交回补正（今天退回）。请电话提醒居民；最晚${m}月${d}日交回，过了这一天仍没有交回、也没有改动的，系统按放弃处理。`);
 
     // corrected, then called and not there (过号): retention erases its
-    // answers on ends_on itself, at the time of day of the no-show, so the
-    // note names that day as the first one it may be gone. It said
-    // "M月D日以后", and a resident told so who came on that afternoon found
-    // everything erased.
+    // answers at the time of day of the no-show, so the note names the
+    // last working day before that day, the last the resident can come all
+    // day. It said "M月D日以后", and a resident told so who came on that
+    // afternoon found everything erased.
     for (const [p, body] of [[`/api/v1/cases/${owed.id}/submit`, null], [`/api/v1/staff/cases/${owed.id}/call`, {}],
       [`/api/v1/staff/cases/${owed.id}/no-show`, {}]]) {
       const r = await fetch(`${k.url}${p}`, body ? { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) }
@@ -280,6 +280,6 @@ describe('我的待办 on the staff page', () => {
     await page.locator(`#owed tr[data-id="${owed.id}"] .ticket-btn`).click();
     await page.locator('#case-pane #case-h', { hasText: owed.ticket }).waitFor();
     assert.equal(await page.locator('#wait-note').innerText(),
-      `补正后叫号未到（今天）。居民来了点“过号后到场，受理”；${nm}月${nd}日起这件办件填写的内容会被清除，居民要重新办理。`);
+      `补正后叫号未到（今天）。居民来了点“过号后到场，受理”；请居民最晚${nm}月${nd}日来，过了这一天这件办件填写的内容会被清除，居民要重新办理。`);
   });
 });
