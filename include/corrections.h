@@ -65,6 +65,13 @@ int corrections_case_json(struct db *db, const struct case_state *cs, const stru
  * be read. Pure: no database. */
 int corrections_returned_ends(const struct case_state *cs, const struct workdays *cal, int retention_days);
 
+/* The same day for a returned case whose last activity is the stored
+ * instant updated_at (CLOCK_UTC_LEN text): what a move made now would
+ * leave as its correct_by, so that a visit booked now (visit_book) falls
+ * on or before the day the resident's page then names. 0 for an instant
+ * that cannot be read. Pure: no database. */
+int corrections_keep_until(const struct workdays *cal, const char *updated_at, int retention_days);
+
 /* What the day's report counts of them (today's: the cases as they stand
  * now): returned, no_show (given up as a no-show, still takeable) and
  * ending (of either, those whose ends_on, as above, is today or the next

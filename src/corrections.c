@@ -213,11 +213,16 @@ static int corrections_ends(const struct workdays *cal, const char *updated_at, 
     return corrections_last_day(cal, no_show && held > lost ? held : lost, from);
 }
 
+int corrections_keep_until(const struct workdays *cal, const char *updated_at, int retention_days)
+{
+    return corrections_ends(cal, updated_at, false, retention_days, 0);
+}
+
 int corrections_returned_ends(const struct case_state *cs, const struct workdays *cal, int retention_days)
 {
     if (strcmp(cs->status, "returned") != 0 || !cs->updated_at[0])
         return 0;
-    return corrections_ends(cal, cs->updated_at, false, retention_days, 0);
+    return corrections_keep_until(cal, cs->updated_at, retention_days);
 }
 
 /* One entry of cs (read), row its list's columns. 0, or -1. */

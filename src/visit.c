@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "catalog.h"
 #include "clock.h"
+#include "corrections.h"
 #include "notify.h"
 #include "relay.h"
 #include "sweep.h"
@@ -282,24 +284,30 @@ static const char sql_book[] =
     " WHERE id = ?1";
 
 /* A booked day the case does not live to see: the sweep gives a returned
- * case up sweep_stale_days after its last activity, the booking itself
- * (its correct_by), and the visit is asked up to VISIT_DAYS_MAX days
- * ahead. With --retention-days under 30, or on the 30th day, the hall
- * promised the elder a day, and by then the case was gone from the B
- * post's list, 已结束 on its slip. The day must come before correct_by.
- * v is visit_check's, its date "" when at fault already. 0, or 1 with a
- * problem of date added. */
+ * case up sweep_stale_days after its last activity, the booking itself,
+ * and the visit is asked up to VISIT_DAYS_MAX days ahead. With
+ * --retention-days under 30, or on the 30th day, the hall promised the
+ * elder a day, and by then the case was gone from the B post's list,
+ * 已结束 on its slip. The day must be on or before the correct_by the
+ * booking leaves (corrections_keep_until: the last working day before the
+ * sweep's), the day the resident's page and notice name: a visit after it
+ * would contradict them. v is visit_check's, its date "" when at fault
+ * already. 0, or 1 with a problem of date added. */
 static int visit_book_kept(const struct visit_checked *v, struct visit_problems *probs)
 {
-    char later[CLOCK_UTC_LEN];
+    char now[CLOCK_UTC_LEN];
+    struct catalog *c;
     int ymd, ends;
 
     if (!v->date[0] || probs->n >= VISIT_PROBLEMS_MAX)
         return 0;
     ymd = atoi(v->date) * 10000 + atoi(v->date + 5) * 100 + atoi(v->date + 8);
-    clock_utc(time(NULL) + (time_t)sweep_stale_days(sweep_retention_get()) * 86400, later);
-    ends = clock_local_day_of(later);
-    if (!ends || ymd < ends)
+    clock_utc_now(now);
+    c = catalog_acquire();
+    ends = corrections_keep_until(c ? catalog_calendar(c) : NULL, now, sweep_retention_get());
+    if (c)
+        catalog_release(c);
+    if (!ends || ymd <= ends)
         return 0;
     return visit_problem_set(&probs->v[probs->n++], "date", "visit_date_after_keep",
                              "上门日期太晚：退回的办件没人处理，按保存期限在那天以前就会被放弃，请选早一些的日期");

@@ -512,16 +512,27 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
 
   // the booking is the case's last activity, and the sweep gives a
   // returned case up the retention period (30 days here) after it: a day
-  // on or after its correct_by would find the case gone, the elder promised
-  it('a day the case would not live to see is refused; the day before its correct_by is booked', async () => {
+  // on or after that would find the case gone, the elder promised; and the
+  // resident's page names the last working day before it (correct_by), so
+  // a visit after that day would contradict the page
+  it('a day the case would not live to see is refused; its correct_by is booked, not the day after', async () => {
     const id = await returnedAtWindow();
     const r = await book(id, { ...ASK(), date: day(30) });
     assertError(r, 422, 'validation_failed');
     assert.deepEqual(r.body.field_codes, { date: 'visit_date_after_keep' });
     assert.ok(!(await sget(`/api/v1/staff/cases/${id}`)).body.events.some((e) => e.what === 'visit_booked'));
-    assert.equal((await book(id, { ...ASK(), date: day(29) })).status, 200);
+    assert.equal((await book(id, { ...ASK(), date: day(1) })).status, 200);
+    const last = (await request(url(`/api/v1/cases/${id}`))).body.correct_by;
+    assert.ok(last > day(1) && last < day(30), last);
+    assert.equal((await book(id, { ...ASK(), date: last })).status, 200, 'its correct_by is a working day it lives to see');
     const pub = (await request(url(`/api/v1/cases/${id}`))).body;
-    assert.ok(pub.correct_by > day(29), `${pub.correct_by} after the visit`);
+    assert.equal(pub.correct_by, last, 'booked again the same day: the same last day');
+    // the day after it: refused (as too late, or as a rest day when it is one)
+    const next = new Date(`${last}T12:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    const after = await book(id, { ...ASK(), date: next.toISOString().slice(0, 10) });
+    assertError(after, 422, 'validation_failed');
+    assert.ok(after.body.field_codes.date, JSON.stringify(after.body));
   });
 
   it('refuses a case not returned, an item without visits, a request at fault, a bad body, no token', async () => {
