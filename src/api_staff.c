@@ -669,8 +669,13 @@ static bool api_staff_window(struct http_request *req, cJSON **body, const char 
 static const struct refusal api_staff_err_bad_calls = {
     REFUSAL_INVALID, "bad_calls", "叫号次数应是 0 或正整数，请刷新页面后再叫号"};
 
-/* A call answers with the called case's queue entry. */
-enum MHD_Result api_staff_call(struct http_request *req)
+/* A call and a transfer: a window move by id with {"window","calls"}
+ * (window_call_seen's shape), answered with the case's queue entry; the
+ * calls the page showed, so that a colleague's call meanwhile is 409. */
+typedef int (*api_staff_window_fn)(struct db *db, const char *id, const char *user, const char *window,
+                                   int seen, struct refusal *e);
+
+static enum MHD_Result api_staff_window_move(struct http_request *req, api_staff_window_fn move)
 {
     char id[CASE_ID_LEN + 1], num[24];
     const char *window;
@@ -678,47 +683,30 @@ enum MHD_Result api_staff_call(struct http_request *req)
     enum MHD_Result res;
     struct db *db;
     cJSON *body;
-
     int seen;
 
     if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
         !api_staff_window(req, &body, &window, num, &res))
         return res;
-    /* the calls the page showed: a colleague's call meanwhile is 409 */
     if (bodies_optional_count(body, "calls", &seen) != 0) {
         res = reply_refusal(req, &api_staff_err_bad_calls);
         goto out;
     }
-    res = api_staff_answer(req, db, window_call_seen(db, id, req->user, window, seen, &e), &e, id,
-                           window_view_entry_json);
+    res = api_staff_answer(req, db, move(db, id, req->user, window, seen, &e), &e, id, window_view_entry_json);
 out:
     cJSON_Delete(body);
     return res;
 }
 
+enum MHD_Result api_staff_call(struct http_request *req)
+{
+    return api_staff_window_move(req, window_call_seen);
+}
+
 /* 转窗: as a call, with the window the resident is sent to (required). */
 enum MHD_Result api_staff_transfer(struct http_request *req)
 {
-    char id[CASE_ID_LEN + 1], num[24];
-    const char *window;
-    struct refusal e;
-    enum MHD_Result res;
-    struct db *db;
-    cJSON *body;
-    int seen;
-
-    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
-        !api_staff_window(req, &body, &window, num, &res))
-        return res;
-    if (bodies_optional_count(body, "calls", &seen) != 0) {
-        res = reply_refusal(req, &api_staff_err_bad_calls);
-        goto out;
-    }
-    res = api_staff_answer(req, db, window_transfer(db, id, req->user, window, seen, &e), &e, id,
-                           window_view_entry_json);
-out:
-    cJSON_Delete(body);
-    return res;
+    return api_staff_window_move(req, window_transfer);
 }
 
 enum MHD_Result api_staff_call_next(struct http_request *req)
