@@ -632,12 +632,22 @@ int window_call(struct db *db, const char *id, const char *user, const char *win
     return window_call_seen(db, id, user, window, -1, e);
 }
 
-int window_call_seen(struct db *db, const char *id, const char *user, const char *window,
-                     int seen, struct refusal *e)
+/* A call (transfer false) or a transfer (true) of case id to window: the
+ * checks both make on the case before window_call_locked, one copy.
+ * Returns as window_call_seen and window_transfer do. */
+static int window_call_move(struct db *db, const char *id, const char *user, const char *window,
+                            int seen, bool transfer, struct refusal *e)
 {
     static const struct refusal called_meanwhile = {
         REFUSAL_CONFLICT, "called_meanwhile",
         "这个号刚刚已有同事叫过了，没有再叫（免得居民被叫到两个窗口）；请刷新后再看"};
+    static const struct refusal moved = {
+        REFUSAL_CONFLICT, "called_meanwhile",
+        "这个号刚刚已有同事叫过或转过窗口了，没有转（免得居民被叫到两个窗口）；请刷新后再看"};
+    static const struct refusal no_window = {
+        REFUSAL_INVALID, "window_required", "请填写要把居民转到几号窗口（如 5）"};
+    static const struct refusal same = {
+        REFUSAL_CONFLICT, "same_window", "这个号已经叫到这个窗口了，不用再转；请刷新后再看"};
     char win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     int rc;
@@ -645,6 +655,10 @@ int window_call_seen(struct db *db, const char *id, const char *user, const char
     memset(&cs, 0, sizeof cs);
     if (display_window_check(window, win, e) != 0)
         return 1;
+    if (transfer && !win[0]) {
+        *e = no_window;
+        return 1;
+    }
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_status(&cs, "waiting")) {
@@ -661,60 +675,31 @@ int window_call_seen(struct db *db, const char *id, const char *user, const char
      * the number on the screen for this window too, while its resident
      * walks to the colleague's */
     if (seen >= 0 && cs.w.calls != seen) {
-        rc = window_refuse(db, e, &called_meanwhile);
+        rc = window_refuse(db, e, transfer ? &moved : &called_meanwhile);
         goto done;
     }
-    rc = window_call_locked(db, &cs, user, win, false);
+    /* a transfer to where the last call sent the resident: the screen
+     * would say the same thing again, and the resident is there already */
+    if (transfer && cs.w.calls > 0 && strcmp(cs.w.called_window, win) == 0) {
+        rc = window_refuse(db, e, &same);
+        goto done;
+    }
+    rc = window_call_locked(db, &cs, user, win, transfer);
 done:
     cases_state_free(&cs);
     return rc;
 }
 
+int window_call_seen(struct db *db, const char *id, const char *user, const char *window,
+                     int seen, struct refusal *e)
+{
+    return window_call_move(db, id, user, window, seen, false, e);
+}
+
 int window_transfer(struct db *db, const char *id, const char *user, const char *window,
                     int seen, struct refusal *e)
 {
-    static const struct refusal no_window = {
-        REFUSAL_INVALID, "window_required", "请填写要把居民转到几号窗口（如 5）"};
-    static const struct refusal moved = {
-        REFUSAL_CONFLICT, "called_meanwhile",
-        "这个号刚刚已有同事叫过或转过窗口了，没有转（免得居民被叫到两个窗口）；请刷新后再看"};
-    static const struct refusal same = {
-        REFUSAL_CONFLICT, "same_window", "这个号已经叫到这个窗口了，不用再转；请刷新后再看"};
-    char win[DISPLAY_WINDOW_BUF];
-    struct case_state cs;
-    int rc;
-
-    memset(&cs, 0, sizeof cs);
-    if (display_window_check(window, win, e) != 0)
-        return 1;
-    if (!win[0]) {
-        *e = no_window;
-        return 1;
-    }
-    if ((rc = cases_begin(db, id, &cs, e)) != 0)
-        goto done;
-    if (!window_status(&cs, "waiting")) {
-        rc = window_refuse(db, e, &err_not_waiting);
-        goto done;
-    }
-    if (!cases_ticket_of_today(&cs)) {
-        rc = window_refuse(db, e, &err_ticket_old);
-        goto done;
-    }
-    if (seen >= 0 && cs.w.calls != seen) {
-        rc = window_refuse(db, e, &moved);
-        goto done;
-    }
-    /* the screen would say the same thing again, and the resident is
-     * there (or on the way) already */
-    if (cs.w.calls > 0 && strcmp(cs.w.called_window, win) == 0) {
-        rc = window_refuse(db, e, &same);
-        goto done;
-    }
-    rc = window_call_locked(db, &cs, user, win, true);
-done:
-    cases_state_free(&cs);
-    return rc;
+    return window_call_move(db, id, user, window, seen, true, e);
 }
 
 static const char sql_no_show[] =
