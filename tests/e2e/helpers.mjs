@@ -259,6 +259,22 @@ export async function staffLogin(page, url, name, password) {
   await page.click('.login-form button[type=submit]');
 }
 
+// Opens an admin page as the admin, logging in with the page's own form when
+// it asks. The page draws either the form or `ready` only once its session
+// request has answered, so both are waited for: counting the form straight
+// after `goto` found none on a loaded machine and then waited for `ready`
+// behind a login form.
+export async function adminGoto(page, url, password, ready) {
+  await page.goto(url);
+  await page.locator('#login-name').or(page.locator(ready)).first().waitFor();
+  if (await page.locator('#login-name').count()) {
+    await page.locator('#login-name').fill('admin');
+    await page.locator('#login-pass').fill(password);
+    await page.locator('form.login-form button[type=submit]').click();
+  }
+  await page.locator(ready).waitFor();
+}
+
 // Waits for the kiosk's hash route and for its screen to be drawn (an h1
 // in main, no loading line). With `action`, the screen on show is marked
 // first, the action is run, and the wait also needs the marked screen gone

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { addUser, adminPassword, authHeaders, login, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
-import { useKiosk, kioskPage, axeSerious, poll, LANDSCAPE } from './helpers.mjs';
+import { useKiosk, kioskPage, adminGoto, axeSerious, poll, LANDSCAPE } from './helpers.mjs';
 
 const PROC = `# 亲属关系证明
 
@@ -89,13 +89,7 @@ describe('readiness and the practice list across an added scenario and a lapsed 
 
   const grid = async () => {
     const { page } = kp;
-    await page.goto(`${h.url}/admin/readiness`);
-    if (await page.locator('#login-name').count()) {
-      await page.locator('#login-name').fill('admin');
-      await page.locator('#login-pass').fill(adminPassword(h.daemon));
-      await page.locator('form.login-form button[type=submit]').click();
-    }
-    await page.locator('#readiness').waitFor();
+    await adminGoto(page, `${h.url}/admin/readiness`, adminPassword(h.daemon), '#readiness');
     return page.locator('#readiness tr[data-id="kin"]');
   };
   const cellOf = async (row, user) => {

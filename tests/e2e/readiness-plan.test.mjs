@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { addUser, adminPassword, authHeaders, login, makeTmp, writeTree, rmTmp } from '../api/helpers.mjs';
-import { useKiosk, kioskPage, axeSerious, LANDSCAPE } from './helpers.mjs';
+import { useKiosk, kioskPage, adminGoto, axeSerious, LANDSCAPE } from './helpers.mjs';
 
 const PROC = `# 亲属关系证明
 
@@ -63,13 +63,7 @@ describe('the readiness page: whom to train', () => {
 
   const plan = async () => {
     const { page } = kp;
-    await page.goto(`${h.url}/admin/readiness`);
-    if (await page.locator('#login-name').count()) {
-      await page.locator('#login-name').fill('admin');
-      await page.locator('#login-pass').fill(adminPassword(h.daemon));
-      await page.locator('form.login-form button[type=submit]').click();
-    }
-    await page.locator('#readiness').waitFor();
+    await adminGoto(page, `${h.url}/admin/readiness`, adminPassword(h.daemon), '#readiness');
     return page.locator('#to-train li[data-id="kin"]');
   };
 
