@@ -23,6 +23,8 @@
 #define PROCEDURE_MAX_ITEMS 200     /* checklist items in one step */
 #define PROCEDURE_MAX_FIELDS 200    /* fields in one procedure */
 #define PROCEDURE_MAX_SECTIONS 50
+/* A summary longer than this (characters) is warned: lists show it whole. */
+#define PROCEDURE_SUMMARY_WARN_CHARS 150
 #define PROCEDURE_ID_MAX 64
 
 enum proc_kind { PROC_PROCEDURE, PROC_POLICY };

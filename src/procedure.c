@@ -2309,8 +2309,9 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
         goto out;
     {
         struct strbuf sb = STRBUF_INIT;
-        size_t len;
+        size_t len, chars;
         const char *s;
+        int first_line = 0;
         /* the summary's plain text is what lists show under the title */
         for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
             if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
@@ -2319,6 +2320,8 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
                     if (cmark_node_get_type(n) == CMARK_NODE_HEADING &&
                         cmark_node_get_heading_level(n) <= 2)
                         break;
+                    if (!first_line)
+                        first_line = pctx_line(&c, n);
                     if (node_plain(n, &sb) != 0)
                         c.oom = 1;
                 }
@@ -2331,6 +2334,17 @@ int procedure_parse(const struct procedure_src *src, struct procedure **out,
         strbuf_free(&sb);
         if (!p->summary_text || c.oom)
             goto out;
+        /* Lists show the whole summary under each title (cutting it lost
+         * what tells two like-named items apart), so one long summary
+         * pushes every item after it down a screen for a resident who
+         * scrolls by touch. The sample's longest is 111 characters. */
+        chars = utf8_count(p->summary_text, len);
+        if (chars > PROCEDURE_SUMMARY_WARN_CHARS)
+            diag_warn(diags, src->path, first_line,
+                      "简介有 %zu 个字（超过 %d 字）：事项列表里简介整段显示在名称下面，"
+                      "太长老人要翻好几屏才看到下一个事项。请缩成一两句，说清这是什么、给谁办，"
+                      "其余写到下面的小节里",
+                      chars, PROCEDURE_SUMMARY_WARN_CHARS);
     }
     if (!p->conditions && !(p->conditions = calloc(1, sizeof *p->conditions)))
         goto out;

@@ -14,6 +14,7 @@
 #include "mdlimit.h"
 #include "procedure.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #define PATH "employment/labour-handbook.md"
 #include "expect.h"
@@ -2238,4 +2239,45 @@ Test(mdlimit, an_unclosed_fence_is_named_as_written)
     expect_diag(&d, 3, DIAG_ERROR, "从这一行开始的 ````form 块没有结束（后面没有单独一行 ````）");
     cmark_node_free(doc);
     diag_list_free(&d);
+}
+
+/* Lists show a summary whole under its title, so a long one pushes every
+ * item after it down a screen: warned at the summary's first line with its
+ * length, counted in characters (not bytes) across its paragraphs. 150 is
+ * still quiet. */
+static char *summary_file(size_t chars_first, size_t chars_second)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    cr_assert_eq(strbuf_puts(&sb, "# T\n\n"), 0);
+    for (i = 0; i < chars_first; i++)
+        cr_assert_eq(strbuf_puts(&sb, "字"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\n\n"), 0);
+    for (i = 0; i < chars_second; i++)
+        cr_assert_eq(strbuf_puts(&sb, "a"), 0);
+    cr_assert_eq(strbuf_puts(&sb, "\n\n## 第一步\n\n说明。\n"), 0);
+    return strbuf_take(&sb);
+}
+
+Test(procedure, a_long_summary_is_warned_at_its_first_line)
+{
+    struct procedure *p;
+    struct diag_list d = DIAG_LIST_INIT;
+    /* 100 + a space between the paragraphs + 49 = 150 characters */
+    char *quiet = summary_file(100, 49);
+    char *loud = summary_file(100, 50);
+
+    cr_assert_not_null(quiet);
+    cr_assert_not_null(loud);
+    p = parse_ok(quiet);
+    cr_assert_eq(utf8_count(p->summary_text, strlen(p->summary_text)), 150);
+    procedure_free(p);
+    cr_assert_eq(parse(loud, &p, &d), 0, "%s", dump(&d));
+    expect_diag(&d, 3, DIAG_WARNING, "简介有 151 个字（超过 150 字）");
+    expect_counts(&d, 0, 1);
+    procedure_free(p);
+    diag_list_free(&d);
+    free(quiet);
+    free(loud);
 }
