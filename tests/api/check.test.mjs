@@ -80,10 +80,11 @@ function makeTmp() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'spkiosk-check-'));
 }
 
-// A valid procedure of exactly `size` bytes (long summary paragraph as padding).
+// A valid procedure of exactly `size` bytes (a long paragraph in the step as
+// padding: a summary that long is warned).
 function paddedProcedure(size) {
-  const head = Buffer.from('# 大文件\n\n测试用的事项。\n\n');
-  const tail = Buffer.from('\n\n## 第一步：准备材料\n- [ ] 本人居民身份证原件\n');
+  const head = Buffer.from('# 大文件\n\n测试用的事项。\n\n## 第一步：准备材料\n\n');
+  const tail = Buffer.from('\n\n- [ ] 本人居民身份证原件\n');
   let room = size - head.length - tail.length;
   const lines = [];
   while (room > 0) {
