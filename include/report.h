@@ -64,6 +64,8 @@ struct report_day {
     /* call-backs owed at the day's end (opened by then, not done by then),
      * of those due before the day, and of those complaints (差评整改) */
     long followups_open, followups_overdue, followups_complaints;
+    /* of the complaints, those opened by a rating kept apart (schema/043) */
+    long followups_complaints_apart;
     /* of those, the ones 满意率 counts (the resident's on a case handed
      * in), and the ones kept apart (schema/043): a staff session's, and
      * else one of a case never handed in when rated */

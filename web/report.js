@@ -35,6 +35,13 @@ function rateText(data) {
   return `${(data.on_time_rate * 100).toFixed(1)}%（${data.on_time} / ${data.finished} 件）`;
 }
 
+// Complaints (差评整改) opened by a rating 满意率 leaves out (a staff
+// session's, a case never handed in): owed all the same, said so that 差评
+// here and the counted ratings below do not read as a contradiction.
+function apartComplaints(f) {
+  return f.complaints_apart ? `，其中 ${f.complaints_apart} 件由不计入满意率的评价引起` : '';
+}
+
 function dayTable(data) {
   const rows = [
     ['自助机开始办理', `${data.channels.kiosk} 件`],
@@ -48,7 +55,7 @@ function dayTable(data) {
     // what the hall still owes residents at the day's end, done or not by
     // whom: the staff table's 回访 is the call-backs made that day
     data.followups_owed ? ['待回访（当日结束时）', `${data.followups_owed.open} 件（已超期 ${data.followups_owed.overdue}，` +
-      `差评整改 ${data.followups_owed.complaints}）`] : null,
+      `差评整改 ${data.followups_owed.complaints}${apartComplaints(data.followups_owed)}）`] : null,
     // today's only (visits_owed is null on another day): the B post's
     // visits nobody recorded, from the cases as they stand
     data.visits_owed ? ['上门服务未办（现在）', `已过约定日期 ${data.visits_owed.missed} 件，今天约定 ${data.visits_owed.today} 件`] : null,

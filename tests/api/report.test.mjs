@@ -187,7 +187,7 @@ describe('the day scripted through the routes', () => {
       // ours: F was visited; no visit is owed
       visits_owed: { missed: 0, today: 0 },
       // ours: C's call-back was made; nothing else was opened
-      followups_owed: { open: 0, overdue: 0, complaints: 0 },
+      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0 },
       // ours: B, returned, was handed in again and taken up: nothing owed
       corrections_owed: { returned: 0, no_show: 0, ending: 0 },
       corrections_lost: { given_up: 0, no_show: 0 },
@@ -209,6 +209,7 @@ describe('the day scripted through the routes', () => {
       '上门服务已过约定日期未办,0\r\n今天约定的上门服务未办,0\r\n' +
       '等待居民补正(现在),0\r\n补正件过号未到仍可受理(现在),0\r\n其中一个工作日内将按放弃处理或清除,0\r\n' +
       '补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n' +
+      '待回访差评整改中由不计满意率的评价引起,0\r\n' +
       '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
@@ -263,7 +264,7 @@ describe('the day scripted through the routes', () => {
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       overdue_cases: null,
       visits_owed: null,
-      followups_owed: { open: 0, overdue: 0, complaints: 0 },
+      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0 },
       corrections_owed: null,
       corrections_lost: { given_up: 0, no_show: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },

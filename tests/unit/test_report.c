@@ -210,6 +210,9 @@ static void script_day(void)
     followup(c2, "complaint", "2026-06-30", 9, "2026-06-11T01:00:00Z");
     followup(c3, "routine", "2026-06-12", 9, "2026-06-10T03:00:00Z");
     followup(c4, "complaint", "2026-06-30", 11, NULL);
+    /* w2's 1, kept apart, opened its complaint as any 1 does: owed on the
+     * 10th among the complaints, and said apart (done on the 11th) */
+    followup(w2, "complaint", "2026-06-30", 10, "2026-06-11T01:00:00Z");
 }
 
 TestSuite(report, .init = setup, .fini = teardown);
@@ -286,7 +289,7 @@ Test(report, a_scripted_day_counts_exactly)
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":3,\"overdue\":1,\"complaints\":2,\"complaints_apart\":1},"
         "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
@@ -320,8 +323,9 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "其中工作人员登录的浏览器评价(不计满意率),1\r\n其中未交到大厅的办件评价(不计满意率),1\r\n"
         "计入满意率的评价1分,0\r\n计入满意率的评价2分,1\r\n计入满意率的评价3分,0\r\n"
         "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n"
-        "待回访(当日结束时),2\r\n其中已超期,1\r\n其中差评整改,1\r\n"
-        "补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n");
+        "待回访(当日结束时),3\r\n其中已超期,1\r\n其中差评整改,2\r\n"
+        "补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n"
+        "待回访差评整改中由不计满意率的评价引起,1\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -345,7 +349,7 @@ Test(report, the_day_after_sees_only_its_own)
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1,\"complaints_apart\":0},"
         "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -360,7 +364,7 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
         "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -506,7 +510,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
         "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
@@ -519,7 +523,7 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
         "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
