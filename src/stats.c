@@ -1030,6 +1030,34 @@ static int stats_csv_giveup(struct strbuf *sb, const struct stats_giveup *g)
     return stats_csv_text(sb, buf);
 }
 
+/* ours: the satisfaction figures of p as the page shows them (schema/043),
+ * after the contract-era columns so that a sheet reading those by position
+ * still finds them, and before the steps, whose number varies: counted
+ * ratings, their average, 好评率 (3 to 5 分, one decimal), their scores,
+ * then the two kinds kept apart. Empty cells without counted ratings. */
+static int stats_csv_counted(struct strbuf *sb, const struct stats_proc *p)
+{
+    size_t j, n = 0;
+    long sum = 0;
+    int rc = 0;
+
+    for (j = 0; j < 5; j++) {
+        n += p->counted[j];
+        sum += (long)p->counted[j] * (long)(j + 1);
+    }
+    rc |= strbuf_printf(sb, ",%zu,", n);
+    if (n)
+        rc |= strbuf_printf(sb, "%.2f,%.1f%%", stats_round((double)sum / (double)n, 0.01),
+                            100.0 * (double)(p->counted[2] + p->counted[3] + p->counted[4]) /
+                                (double)n);
+    else
+        rc |= strbuf_putc(sb, ',');
+    for (j = 0; j < 5; j++)
+        rc |= strbuf_printf(sb, ",%zu", p->counted[j]);
+    rc |= strbuf_printf(sb, ",%zu,%zu", p->apart_staff, p->apart_not_handed_in);
+    return rc ? -1 : 0;
+}
+
 char *stats_csv(const struct stats_report *r, size_t *len)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -1041,7 +1069,11 @@ char *stats_csv(const struct stats_report *r, size_t *len)
             max_steps = r->procs[i].n_steps;
     rc |= strbuf_puts(&sb, "\xEF\xBB\xBF"
                            "事项编号,事项名称,开始,提交,办结,放弃,最多放弃于,在该处放弃,"
-                           "评价数,平均评分,1分,2分,3分,4分,5分,期内办结,按期办结,按期办结率");
+                           "评价数,平均评分,1分,2分,3分,4分,5分,期内办结,按期办结,按期办结率,"
+                           "计入满意率的评价数,计入满意率的平均评分,好评率(计入满意率的),"
+                           "计入满意率的1分,计入满意率的2分,计入满意率的3分,计入满意率的4分,"
+                           "计入满意率的5分,工作人员登录的浏览器评价(不计满意率),"
+                           "未交到大厅的办件评价(不计满意率)");
     for (j = 0; j < max_steps; j++)
         rc |= strbuf_printf(&sb, ",第%zu步用时中位数(分钟)", j + 1);
     rc |= strbuf_puts(&sb, "\r\n");
@@ -1067,6 +1099,7 @@ char *stats_csv(const struct stats_report *r, size_t *len)
         rc |= strbuf_printf(&sb, ",%zu,%zu,", p->finished, p->on_time);
         if (p->finished)
             rc |= strbuf_printf(&sb, "%.1f%%", 100.0 * stats_on_time_rate(p));
+        rc |= stats_csv_counted(&sb, p);
         for (j = 0; j < max_steps; j++) {
             rc |= strbuf_putc(&sb, ',');
             if (j < p->n_steps && p->steps[j].median >= 0)

@@ -213,8 +213,11 @@ describe('figures after cases driven through the public API', () => {
     const head = lines[0].split(',');
     assert.deepEqual(head.slice(0, 15), ['事项编号', '事项名称', '开始', '提交', '办结', '放弃',
       '最多放弃于', '在该处放弃', '评价数', '平均评分', '1分', '2分', '3分', '4分', '5分']);
-    assert.deepEqual(head.slice(15), ['期内办结', '按期办结', '按期办结率', '第1步用时中位数(分钟)',
-      '第2步用时中位数(分钟)', '第3步用时中位数(分钟)']);
+    // then what 满意率 counts and leaves out (schema/043), before the steps
+    assert.deepEqual(head.slice(15), ['期内办结', '按期办结', '按期办结率',
+      '计入满意率的评价数', '计入满意率的平均评分', '好评率(计入满意率的)', '计入满意率的1分', '计入满意率的2分',
+      '计入满意率的3分', '计入满意率的4分', '计入满意率的5分', '工作人员登录的浏览器评价(不计满意率)',
+      '未交到大厅的办件评价(不计满意率)', '第1步用时中位数(分钟)', '第2步用时中位数(分钟)', '第3步用时中位数(分钟)']);
     const json = (await get(`${STATS}?${q}`)).body;
     assert.equal(lines.length, json.procedures.length + 1);
     const row = lines.find((l) => l.startsWith('residence,')).split(',');
@@ -223,10 +226,15 @@ describe('figures after cases driven through the public API', () => {
       ['residence', '居住登记', '3', '1', '0', '0', '', '', '2', '4.00', '0', '0', '1', '0', '1']);
     const p = json.procedures.find((x) => x.id === 'residence');
     assert.deepEqual(row.slice(15, 18), ['0', '0', ''], 'no chain finished');
-    assert.deepEqual(row.slice(18).map(Number), p.median_minutes_per_step);
+    // the page's figures: the 3 was rated before its case was handed in, kept apart
+    const c = p.ratings.counted;
+    assert.deepEqual(row.slice(18, 28), [String(c.count), c.average.toFixed(2), `${(c.good_rate * 100).toFixed(1)}%`,
+      ...c.scores.map(String), String(p.ratings.apart.staff), String(p.ratings.apart.not_handed_in)]);
+    assert.deepEqual(row.slice(18, 28), ['1', '5.00', '100.0%', '0', '0', '0', '0', '1', '0', '1']);
+    assert.deepEqual(row.slice(28).map(Number), p.median_minutes_per_step);
     const simple = lines.find((l) => l.startsWith('simple,')).split(',');
     assert.deepEqual(simple.slice(2), ['0', '0', '0', '0', '', '', '0', '', '0', '0', '0', '0', '0',
-      '0', '0', '', '', '', '']);
+      '0', '0', '', '0', '', '', '0', '0', '0', '0', '0', '0', '0', '', '', '']);
   });
 
   it('nothing a resident typed and no case id reaches the log', () => {

@@ -382,9 +382,13 @@ Test(stats, csv_quotes_and_defuses_formulas)
         "\xEF\xBB\xBF"
         "事项编号,事项名称,开始,提交,办结,放弃,最多放弃于,在该处放弃,评价数,平均评分,"
         "1分,2分,3分,4分,5分,期内办结,按期办结,按期办结率,"
+        "计入满意率的评价数,计入满意率的平均评分,好评率(计入满意率的),"
+        "计入满意率的1分,计入满意率的2分,计入满意率的3分,计入满意率的4分,计入满意率的5分,"
+        "工作人员登录的浏览器评价(不计满意率),未交到大厅的办件评价(不计满意率),"
         "第1步用时中位数(分钟),第2步用时中位数(分钟)\r\n"
-        "a,\"甲, \"\"乙\"\"\",5,3,2,1,\"第2步 填写, \"\"信息\"\"\",2,2,4.50,0,0,0,1,1,3,2,66.7%,3.3,\r\n"
-        "b,\"'=1+1\",0,0,0,0,,,0,,0,0,0,0,0,0,0,,,\r\n";
+        "a,\"甲, \"\"乙\"\"\",5,3,2,1,\"第2步 填写, \"\"信息\"\"\",2,4,3.50,1,0,0,2,1,3,2,66.7%,"
+        "2,2.50,50.0%,1,0,0,1,0,1,1,3.3,\r\n"
+        "b,\"'=1+1\",0,0,0,0,,,0,,0,0,0,0,0,0,0,,0,,,0,0,0,0,0,0,0,,\r\n";
     size_t len = 0;
     char *csv;
 
@@ -399,10 +403,17 @@ Test(stats, csv_quotes_and_defuses_formulas)
     procs[0].n_steps = 2;
     procs[0].give_up = &gu;
     procs[0].n_give_up = 1;
-    procs[0].ratings = 2;
-    procs[0].rating_sum = 9;
-    procs[0].scores[3] = 1;
+    procs[0].ratings = 4;
+    procs[0].rating_sum = 14;
+    procs[0].scores[0] = 1;
+    procs[0].scores[3] = 2;
     procs[0].scores[4] = 1;
+    /* 满意率's own (schema/043): the 1 and a 4 counted, the 5 a staff
+     * session's and a 4 of a case never handed in kept apart */
+    procs[0].counted[0] = 1;
+    procs[0].counted[3] = 1;
+    procs[0].apart_staff = 1;
+    procs[0].apart_not_handed_in = 1;
     procs[0].finished = 3;
     procs[0].on_time = 2;
     snprintf(procs[1].id, sizeof procs[1].id, "b");
