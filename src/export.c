@@ -8,6 +8,7 @@
  */
 #include "export.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -15,12 +16,34 @@
 #include "stats.h"
 #include "utf8.h"
 
-/* The columns in the order of every row; the first five name the row. */
+/* The columns in the order of every row; the first five name the row, the
+ * rest are counts (or an average of two counts). Columns are only ever
+ * added at the end (docs/deployment.md, "Export"): the district loads them
+ * by name and position. */
 static const char *const export_columns[] = {
     "date", "hall", "procedure", "channel", "stage",
     "created", "submitted", "completed", "rejected", "abandoned",
     "ratings", "rating_sum", "rating_avg", "stages_done", "on_time", "late",
+    /* 2026-12-07: the satisfaction figures (schema/043), as the statistics
+     * page counts them, beside every rating above */
+    "ratings_counted", "rating_counted_sum", "rating_counted_avg", "ratings_counted_good",
+    "ratings_staff", "ratings_not_handed_in",
 };
+
+/* Where each column after the first five comes from: the query's count
+ * `n` (index among its counts), or with `avg_of` >= 0 the average
+ * n[avg_of] / n[n] (2 places; empty without any). */
+static const struct {
+    int n, avg_of;
+} export_source[] = {
+    {0, -1}, {1, -1}, {2, -1}, {3, -1}, {4, -1},
+    {5, -1}, {6, -1}, {5, 6}, {7, -1}, {8, -1}, {9, -1},
+    {10, -1}, {11, -1}, {10, 11}, {12, -1}, {13, -1}, {14, -1},
+};
+#define EXPORT_NCOUNTS 15
+_Static_assert(sizeof export_source / sizeof export_source[0] + 5 ==
+                   sizeof export_columns / sizeof export_columns[0],
+               "a source for every count column");
 
 /* ?1 the range's start, ?2 its end (UTC as stored, end excluded). Case rows
  * (stage NULL) count what happened to cases that day by the case's
@@ -35,31 +58,42 @@ static const char *const export_columns[] = {
  * last activity plus the idle time), not its updated_at, which a later
  * rating moves (a month-end review: past days changed under the district).
  * rejected counts both 不予受理 and 不予办理 (rejected_at). */
+#define EXPORT_COUNTED "(r.staff IS NULL AND r.handed_in = 1)"
 static const char sql_export[] =
-    "WITH ev(day, p, ch, cr, su, co, re, ab, ra, sc) AS ("
-    " SELECT date(created_at, 'localtime'), procedure_id, channel, 1, 0, 0, 0, 0, 0, 0"
+    "WITH ev(day, p, ch, cr, su, co, re, ab, ra, sc, rc, rcs, rcg, rst, rnh) AS ("
+    " SELECT date(created_at, 'localtime'), procedure_id, channel, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"
     "  FROM cases WHERE created_at >= ?1 AND created_at < ?2"
-    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 1, 0, 0, 0, 0, 0"
+    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 1, 0, 0, 0, 0, 0,"
+    "  0, 0, 0, 0, 0"
     "  FROM case_events e CROSS JOIN cases c ON c.id = e.case_id"
     "  WHERE e.what IN ('submitted', 'visit_requested') AND e.at >= ?1 AND e.at < ?2"
-    " UNION ALL SELECT date(completed_at, 'localtime'), procedure_id, channel, 0, 0, 1, 0, 0, 0, 0"
+    " UNION ALL SELECT date(completed_at, 'localtime'), procedure_id, channel, 0, 0, 1, 0, 0, 0, 0,"
+    "  0, 0, 0, 0, 0"
     "  FROM cases WHERE completed_at >= ?1 AND completed_at < ?2"
-    " UNION ALL SELECT date(rejected_at, 'localtime'), procedure_id, channel, 0, 0, 0, 1, 0, 0, 0"
+    " UNION ALL SELECT date(rejected_at, 'localtime'), procedure_id, channel, 0, 0, 0, 1, 0, 0, 0,"
+    "  0, 0, 0, 0, 0"
     "  FROM cases WHERE rejected_at >= ?1 AND rejected_at < ?2"
-    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 1, 0, 0"
+    " UNION ALL SELECT date(e.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 1, 0, 0,"
+    "  0, 0, 0, 0, 0"
     "  FROM case_events e CROSS JOIN cases c ON c.id = e.case_id"
     "  WHERE e.what IN ('abandoned', 'no_show') AND e.at >= ?1 AND e.at < ?2"
     "  AND c.status = 'abandoned' AND NOT EXISTS (SELECT 1 FROM case_events l"
     "   WHERE l.case_id = e.case_id AND l.what IN ('abandoned', 'no_show') AND l.id > e.id)"
-    " UNION ALL SELECT date(r.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 0, 1, r.score"
+    /* a rating counted by 满意率 (a resident's on a case handed in), else
+     * kept apart as a staff session's or, failing that, as one of a case
+     * never handed in: the statistics' and the report's split (schema/043) */
+    " UNION ALL SELECT date(r.at, 'localtime'), c.procedure_id, c.channel, 0, 0, 0, 0, 0, 1, r.score,"
+    "  " EXPORT_COUNTED ", " EXPORT_COUNTED " * r.score, " EXPORT_COUNTED " * (r.score >= 3),"
+    "  r.staff IS NOT NULL, r.staff IS NULL AND r.handed_in = 0"
     "  FROM ratings r JOIN cases c ON c.id = r.case_id WHERE r.at >= ?1 AND r.at < ?2)"
     " SELECT day, p, ch, NULL, sum(cr), sum(su), sum(co), sum(re), sum(ab), sum(ra), sum(sc),"
-    "        0, 0, 0"
+    "        0, 0, 0, sum(rc), sum(rcs), sum(rcg), sum(rst), sum(rnh)"
     "  FROM ev GROUP BY day, p, ch"
     " UNION ALL"
     " SELECT date(s.done_at, 'localtime'), c.procedure_id, c.channel, s.key,"
     "        0, 0, 0, 0, 0, 0, 0, count(*),"
-    "        sum(s.due >= date(s.done_at, 'localtime')), sum(s.due < date(s.done_at, 'localtime'))"
+    "        sum(s.due >= date(s.done_at, 'localtime')), sum(s.due < date(s.done_at, 'localtime')),"
+    "        0, 0, 0, 0, 0"
     "  FROM case_stages s JOIN cases c ON c.id = s.case_id"
     "  WHERE s.done_at >= ?1 AND s.done_at < ?2"
     "  GROUP BY 1, 2, 3, 4"
@@ -117,19 +151,23 @@ int export_csv_field(struct strbuf *sb, const char *s)
 }
 
 #define EXPORT_NCOLS (sizeof export_columns / sizeof export_columns[0])
-#define EXPORT_COL_AVG 12       /* rating_avg: worked out, not a count of the query */
 
-/* Column i's count among the query's 10 (created .. late, rating_avg not
- * one of them). */
-static long long export_count(const long long n[10], size_t i)
+/* An average column's value into *avg: false when its count is 0 (an empty
+ * field, or null). */
+static bool export_avg(const long long n[EXPORT_NCOUNTS], size_t i, double *avg)
 {
-    return n[i - 5 - (i > EXPORT_COL_AVG)];
+    long long count = n[export_source[i - 5].n];
+
+    if (!count)
+        return false;
+    *avg = (double)n[export_source[i - 5].avg_of] / (double)count;
+    return true;
 }
 
 /* One row as NDJSON: text columns as strings (stage null on a case row),
- * counts as numbers, rating_avg rounded to 2 places or null. */
-static int export_row_json(struct strbuf *sb, const char *const text[5], const long long n[10],
-                           double avg)
+ * counts as numbers, an average rounded to 2 places or null. */
+static int export_row_json(struct strbuf *sb, const char *const text[5],
+                           const long long n[EXPORT_NCOUNTS])
 {
     cJSON *o = cJSON_CreateObject();
     char *s = NULL;
@@ -144,12 +182,14 @@ static int export_row_json(struct strbuf *sb, const char *const text[5], const l
             goto out;
     for (i = 5; i < EXPORT_NCOLS; i++) {
         cJSON *v;
-        if (i == EXPORT_COL_AVG) {
+        double avg;
+        if (export_source[i - 5].avg_of >= 0) {
             char num[32];
-            snprintf(num, sizeof num, "%.2f", avg);
-            v = n[5] ? cJSON_CreateRaw(num) : cJSON_CreateNull();
+            bool some = export_avg(n, i, &avg);
+            snprintf(num, sizeof num, "%.2f", some ? avg : 0.0);
+            v = some ? cJSON_CreateRaw(num) : cJSON_CreateNull();
         } else {
-            v = cJSON_CreateNumber((double)export_count(n, i));
+            v = cJSON_CreateNumber((double)n[export_source[i - 5].n]);
         }
         if (!v || !cJSON_AddItemToObject(o, export_columns[i], v)) {
             cJSON_Delete(v);
@@ -166,9 +206,9 @@ out:
 }
 
 /* One row as a CSV line: stage empty on a case row (NULL to PostgreSQL's
- * COPY), rating_avg empty without ratings. */
-static int export_row_csv(struct strbuf *sb, const char *const text[5], const long long n[10],
-                          double avg)
+ * COPY), an average empty without its count. */
+static int export_row_csv(struct strbuf *sb, const char *const text[5],
+                          const long long n[EXPORT_NCOUNTS])
 {
     size_t i;
     int rc = 0;
@@ -180,10 +220,11 @@ static int export_row_csv(struct strbuf *sb, const char *const text[5], const lo
             rc |= export_csv_field(sb, text[i]);
     }
     for (i = 5; i < EXPORT_NCOLS; i++) {
-        if (i == EXPORT_COL_AVG)
-            rc |= n[5] ? strbuf_printf(sb, ",%.2f", avg) : strbuf_putc(sb, ',');
+        double avg;
+        if (export_source[i - 5].avg_of >= 0)
+            rc |= export_avg(n, i, &avg) ? strbuf_printf(sb, ",%.2f", avg) : strbuf_putc(sb, ',');
         else
-            rc |= strbuf_printf(sb, ",%lld", export_count(n, i));
+            rc |= strbuf_printf(sb, ",%lld", n[export_source[i - 5].n]);
     }
     rc |= strbuf_puts(sb, "\r\n");
     return rc ? -1 : 0;
@@ -222,21 +263,20 @@ int export_write(struct db *db, int from, int to, const char *hall, enum export_
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *text[5];
-        long long n[10];
-        double avg;
+        long long n[EXPORT_NCOUNTS];
 
         text[0] = (const char *)sqlite3_column_text(st, 0);
         text[1] = hall;
         for (i = 2; i < 5; i++)
             text[i] = (const char *)sqlite3_column_text(st, (int)i - 1);
-        /* created..ratings, rating_sum, stages_done, on_time, late */
-        for (i = 0; i < 10; i++)
+        /* created..ratings, rating_sum, stages_done, on_time, late, then
+         * the counted ratings, their sum, their 好评, the two kept apart */
+        for (i = 0; i < EXPORT_NCOUNTS; i++)
             n[i] = sqlite3_column_int64(st, (int)i + 4);
         if (!text[0] || !text[2] || !text[3])
             continue;   /* a timestamp SQLite cannot read: no day to count it on */
-        avg = n[5] ? (double)n[6] / (double)n[5] : 0;
-        if ((format == EXPORT_CSV ? export_row_csv(&sb, text, n, avg)
-                                  : export_row_json(&sb, text, n, avg)) != 0) {
+        if ((format == EXPORT_CSV ? export_row_csv(&sb, text, n)
+                                  : export_row_json(&sb, text, n)) != 0) {
             sqlite3_reset(st);
             goto oom;
         }

@@ -12,13 +12,21 @@ if [ $# -eq 0 ]; then
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+OLD_HEADER=date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,ratings,rating_sum,rating_avg,stages_done,on_time,late
 for f in "$@"; do
     if [ ! -f "$f" ] || [ ! -r "$f" ]; then
         echo "load.sh: $f: not a readable file" >&2
         exit 1
     fi
+    # an export made before 2026-12-07 (a hall on an older build) has the
+    # first 16 columns only: load.sql copies those, its ratings unsorted
+    old=0
+    if [ "$(head -n 1 "$f" | tr -d '\r')" = "$OLD_HEADER" ]; then
+        old=1
+    fi
     # psql reads the commands from load.sql and the rows from standard input
-    if ! psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$here/load.sql" <"$f"; then
+    if ! psql -X -q -v ON_ERROR_STOP=1 -v old_export=$old --single-transaction \
+            -f "$here/load.sql" <"$f"; then
         echo "load.sh: $f: not loaded (nothing of it was kept)" >&2
         exit 1
     fi

@@ -31,11 +31,37 @@ CREATE TABLE IF NOT EXISTS hall_daily (
 
 CREATE INDEX IF NOT EXISTS hall_daily_hall ON hall_daily (hall, day);
 
+-- 2026-12-07: the satisfaction figures (好差评 the hall's pages count,
+-- spkiosk's schema/043): of `ratings`, those counted (a resident's on a case
+-- handed in to the hall), their score sum and their 好评 (3 to 5), and those
+-- kept apart: a staff session's, a case never handed in. NULL in a row
+-- loaded from an export made before them (a hall on an older build): its
+-- ratings are not sorted, and the views say how many (`ratings_unsorted`);
+-- a later export of the same days by an upgraded hall replaces the row,
+-- sorted. Added here so that running this file again upgrades a database
+-- made before (ADD COLUMN IF NOT EXISTS; nothing else changes).
+ALTER TABLE hall_daily ADD COLUMN IF NOT EXISTS ratings_counted integer
+    CHECK (ratings_counted >= 0);
+ALTER TABLE hall_daily ADD COLUMN IF NOT EXISTS rating_counted_sum integer
+    CHECK (rating_counted_sum BETWEEN ratings_counted AND 5 * ratings_counted);
+ALTER TABLE hall_daily ADD COLUMN IF NOT EXISTS ratings_counted_good integer
+    CHECK (ratings_counted_good BETWEEN 0 AND ratings_counted);
+ALTER TABLE hall_daily ADD COLUMN IF NOT EXISTS ratings_staff integer
+    CHECK (ratings_staff >= 0);
+-- all five or none, and together every rating of the row
+ALTER TABLE hall_daily ADD COLUMN IF NOT EXISTS ratings_not_handed_in integer
+    CHECK (ratings_not_handed_in IS NULL AND ratings_counted IS NULL AND rating_counted_sum IS NULL
+           AND ratings_counted_good IS NULL AND ratings_staff IS NULL
+           OR ratings_counted + ratings_staff + ratings_not_handed_in = ratings
+              AND rating_counted_sum IS NOT NULL AND ratings_counted_good IS NOT NULL);
+
 -- What a load reads first: exactly the export's columns in its order
--- (docs/deployment.md, "Export"; rating_avg is derived, so not kept).
--- COPY ... (HEADER MATCH) checks the header against these names, so an
--- export with columns added at its end is refused until this table and
--- load.sql take them. Unlogged: it is emptied by every load.
+-- (docs/deployment.md, "Export"; rating_avg and rating_counted_avg are
+-- derived, so not kept). COPY ... (HEADER MATCH) checks the header against
+-- these names, so an export with columns added at its end is refused until
+-- this table and load.sql take them; load.sh names the older exports' 16
+-- columns for a file whose header is exactly theirs. Unlogged: it is
+-- emptied by every load.
 CREATE UNLOGGED TABLE IF NOT EXISTS export_staging (
     date        date,
     hall        text,
@@ -54,3 +80,12 @@ CREATE UNLOGGED TABLE IF NOT EXISTS export_staging (
     on_time     integer,
     late        integer
 );
+
+-- 2026-12-07's columns, at the end in the export's order (a database made
+-- before gets them here)
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS ratings_counted integer;
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS rating_counted_sum integer;
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS rating_counted_avg numeric(4, 2);
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS ratings_counted_good integer;
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS ratings_staff integer;
+ALTER TABLE export_staging ADD COLUMN IF NOT EXISTS ratings_not_handed_in integer;

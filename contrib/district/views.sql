@@ -31,11 +31,25 @@ SELECT hall,
 
 -- Ratings per hall (好差评): how many, their average score (1 to 5, two
 -- places; NULL without any), from the sums so that days and items add up.
+-- Then (2026-12-07) the satisfaction figures the halls' pages show: the
+-- ratings counted (a resident's on a case handed in), their sum, average
+-- and 好评率 (3 to 5 over those counted, 4 places; NULL without any), those
+-- kept apart (a staff session's, a case never handed in), and those loaded
+-- from exports made before the split (unsorted: re-export those days from
+-- the upgraded hall to sort them). ratings = ratings_counted + ratings_staff
+-- + ratings_not_handed_in + ratings_unsorted.
 CREATE OR REPLACE VIEW district_ratings AS
 SELECT hall,
        sum(ratings)::bigint    AS ratings,
        sum(rating_sum)::bigint AS rating_sum,
-       round(sum(rating_sum)::numeric / nullif(sum(ratings), 0), 2) AS rating_avg
+       round(sum(rating_sum)::numeric / nullif(sum(ratings), 0), 2) AS rating_avg,
+       coalesce(sum(ratings_counted), 0)::bigint    AS ratings_counted,
+       coalesce(sum(rating_counted_sum), 0)::bigint AS rating_counted_sum,
+       round(sum(rating_counted_sum)::numeric / nullif(sum(ratings_counted), 0), 2) AS rating_counted_avg,
+       round(sum(ratings_counted_good)::numeric / nullif(sum(ratings_counted), 0), 4) AS good_rate,
+       coalesce(sum(ratings_staff), 0)::bigint         AS ratings_staff,
+       coalesce(sum(ratings_not_handed_in), 0)::bigint AS ratings_not_handed_in,
+       coalesce(sum(ratings) FILTER (WHERE ratings_counted IS NULL), 0)::bigint AS ratings_unsorted
   FROM hall_daily
  WHERE stage = ''
  GROUP BY hall;

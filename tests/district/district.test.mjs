@@ -88,6 +88,12 @@ async function hallExport(name, script) {
         const r = await post(`/api/v1/cases/${id}/rating`, { score });
         assert.equal(r.status, 204, r.text);
       },
+      // from wang's browser (the session's cookie): kept out of 满意率
+      async rateAsStaff(id, score) {
+        const r = await request(`${d.url}/api/v1/cases/${id}/rating`, { method: 'POST',
+          headers: { 'content-type': 'application/json', Cookie: wang.cookie }, body: JSON.stringify({ score }) });
+        assert.equal(r.status, 204, r.text);
+      },
       // the stage's due date moved into the past: passing it now is late
       late(id) {
         execFileSync('sqlite3', [db, `UPDATE case_stages SET due = '2000-01-01' WHERE case_id = '${id}'`]);
@@ -105,8 +111,8 @@ async function hallExport(name, script) {
 }
 
 // 东湖: quick — 3 at the kiosk, all handed in, 2 completed (one late), rated
-// 5 and 2; 1 on the website, not handed in. two — 1 at the window, its
-// first stage passed on time.
+// 5 and 2, the third rated 3 from wang's browser; 1 on the website, not
+// handed in, rated 1. two — 1 at the window, its first stage passed on time.
 async function eastLake(h) {
   const k = [await h.handIn('quick', 'kiosk'), await h.handIn('quick', 'kiosk'), await h.handIn('quick', 'kiosk')];
   await h.move(k[0], 'accept');
@@ -116,7 +122,8 @@ async function eastLake(h) {
   await h.move(k[1], 'complete', { outcome: '已办结' });
   await h.rate(k[0], 5);
   await h.rate(k[1], 2);
-  await h.handIn('quick', 'web', false);
+  await h.rateAsStaff(k[2], 3);
+  await h.rate(await h.handIn('quick', 'web', false), 1);
   const t = await h.handIn('two', 'window');
   await h.move(t, 'accept');
   await h.move(t, 'pass', { stage: 'accept' });
@@ -185,7 +192,7 @@ describe('the district database in PostgreSQL', { skip: skipReason ?? false }, (
 
   const cases = () => rows('SELECT hall, procedure, created, submitted, completed, rejected, abandoned FROM district_cases ORDER BY hall, procedure');
   const onTime = () => rows('SELECT hall, stages_done, on_time, late, on_time_rate FROM district_on_time ORDER BY hall');
-  const ratings = () => rows('SELECT hall, ratings, rating_sum, rating_avg FROM district_ratings ORDER BY hall');
+  const ratings = () => rows('SELECT * FROM district_ratings ORDER BY hall');
   const WANT_CASES = [
     { hall: HALL_A, procedure: 'quick', created: 4, submitted: 3, completed: 2, rejected: 0, abandoned: 0 },
     { hall: HALL_A, procedure: 'two', created: 1, submitted: 1, completed: 0, rejected: 0, abandoned: 0 },
@@ -197,9 +204,12 @@ describe('the district database in PostgreSQL', { skip: skipReason ?? false }, (
     { hall: HALL_A, stages_done: 3, on_time: 2, late: 1, on_time_rate: 0.6667 },
     { hall: HALL_B, stages_done: 2, on_time: 2, late: 0, on_time_rate: 1.0000 },
   ];
+  // every rating, then what the halls' pages count in 满意率 and keep apart
   const WANT_RATINGS = [
-    { hall: HALL_A, ratings: 2, rating_sum: 7, rating_avg: 3.50 },
-    { hall: HALL_B, ratings: 1, rating_sum: 4, rating_avg: 4.00 },
+    { hall: HALL_A, ratings: 4, rating_sum: 11, rating_avg: 2.75, ratings_counted: 2, rating_counted_sum: 7,
+      rating_counted_avg: 3.50, good_rate: 0.5000, ratings_staff: 1, ratings_not_handed_in: 1, ratings_unsorted: 0 },
+    { hall: HALL_B, ratings: 1, rating_sum: 4, rating_avg: 4.00, ratings_counted: 1, rating_counted_sum: 4,
+      rating_counted_avg: 4.00, good_rate: 1.0000, ratings_staff: 0, ratings_not_handed_in: 0, ratings_unsorted: 0 },
   ];
 
   it('loads two halls\' exports and the views give their exact figures', () => {
@@ -236,6 +246,28 @@ describe('the district database in PostgreSQL', { skip: skipReason ?? false }, (
     assert.deepEqual(cases().filter((c) => c.hall === HALL_B).map((c) => c.procedure), ['quick']);
     assert.equal(load(pg.b).status, 0);
     assert.deepEqual(cases(), WANT_CASES);
+  });
+
+  it('an export made before the satisfaction columns loads, its ratings unsorted until exported again', () => {
+    // 北湖 on an older build: 西湖's rows with the first 16 columns only
+    const text = fs.readFileSync(pg.b, 'utf8').replaceAll(HALL_B.replaceAll('"', '""'), '北湖社区');
+    const cut = text.split('\r\n').map((l) => (l ? l.split(',').slice(0, 16).join(',') : l)).join('\r\n');
+    assert.match(cut, /^date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n/);
+    const old = path.join(pg.exports, 'north-old.csv');
+    fs.writeFileSync(old, cut);
+    const r = load(old);
+    assert.equal(r.status, 0, r.stderr);
+    const north = () => ratings().find((x) => x.hall === '北湖社区');
+    assert.deepEqual(north(), { hall: '北湖社区', ratings: 1, rating_sum: 4, rating_avg: 4.00, ratings_counted: 0,
+      rating_counted_sum: 0, rating_counted_avg: null, good_rate: null, ratings_staff: 0, ratings_not_handed_in: 0,
+      ratings_unsorted: 1 });
+    // the upgraded hall's export of the same days replaces them, sorted
+    const sorted = path.join(pg.exports, 'north-new.csv');
+    fs.writeFileSync(sorted, text);
+    assert.equal(load(sorted).status, 0);
+    assert.deepEqual(north(), { ...WANT_RATINGS[1], hall: '北湖社区' });
+    psql('-c', "DELETE FROM hall_daily WHERE hall = '北湖社区'");
+    assert.deepEqual(ratings(), WANT_RATINGS);
   });
 
   it('a file whose header is not the export\'s is refused and nothing of it kept', () => {

@@ -161,6 +161,20 @@ static void xrating(const char *id, int score, int day, int h)
                 score, xlt(at, day, h, 0));
 }
 
+/* a rating kept out of 满意率 (schema/043): a staff session's (staff not
+ * NULL), else one of a case never handed in */
+static void xrating_apart(const char *id, int score, int day, int h, const char *staff)
+{
+    char at[32];
+
+    if (staff)
+        casedb_exec(&xt, "INSERT INTO ratings (case_id, score, comment, at, staff) VALUES ('%s', %d, '', '%s', '%s')",
+                    id, score, xlt(at, day, h, 0), staff);
+    else
+        casedb_exec(&xt, "INSERT INTO ratings (case_id, score, comment, at, handed_in) VALUES ('%s', %d, '', '%s', 0)",
+                    id, score, xlt(at, day, h, 0));
+}
+
 static char *xexport(enum export_format format)
 {
     char *buf = NULL, err[200] = "";
@@ -178,18 +192,20 @@ static void xscript(void)
     char a[CASE_ID_LEN + 1], b[CASE_ID_LEN + 1], c[CASE_ID_LEN + 1], d[CASE_ID_LEN + 1],
         e[CASE_ID_LEN + 1], f[CASE_ID_LEN + 1], g[CASE_ID_LEN + 1], at[32], end[32];
 
-    /* a: made and rated at the first second of the day (the start is in) */
+    /* a: made and rated at the first second of the day (the start is in),
+     * never handed in: kept out of 满意率 */
     xcase(a, 10, 0);
-    xrating(a, 1, 10, 0);
+    xrating_apart(a, 1, 10, 0, NULL);
     /* b: a home visit asked for is a hand-in; its stage done on its due
      * date is on time */
     xcase(b, 10, 10);
     xev(b, "visit_requested", 10, 10);
-    xrating(b, 1, 10, 11);
+    xrating_apart(b, 1, 10, 11, "alice");       /* from alice's browser: kept out */
     casedb_exec(&xt, "INSERT INTO case_stages (case_id, idx, key, label, post, days, begun_on, due, done_at,"
                      " done_by) VALUES ('%s', 0, 's0', '审核', 'window', 1, '2026-06-09', '2026-06-10', '%s',"
                      " 'alice')", b, xlt(at, 10, 14, 0));
-    /* c: handed in, rated 2: three ratings 1, 1, 2 average 1.33 */
+    /* c: handed in, rated 2: three ratings 1, 1, 2 average 1.33, of which
+     * 满意率 counts this 2 alone */
     xcase(c, 10, 11);
     xev(c, "submitted", 10, 11);
     xrating(c, 2, 10, 12);
@@ -216,9 +232,10 @@ static void xscript(void)
  * must leave it as it is. */
 static const char xscript_csv[] =
     "date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,"
-    "ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n"
-    "2026-06-10,H,simple,kiosk,,3,2,0,0,1,3,4,1.33,0,0,0\r\n"
-    "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0\r\n";
+    "ratings,rating_sum,rating_avg,stages_done,on_time,late,ratings_counted,rating_counted_sum,"
+    "rating_counted_avg,ratings_counted_good,ratings_staff,ratings_not_handed_in\r\n"
+    "2026-06-10,H,simple,kiosk,,3,2,0,0,1,3,4,1.33,0,0,0,1,2,2.00,0,1,1\r\n"
+    "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0,0,0,,0,0,0\r\n";
 
 Test(export, write_counts_the_day_by_its_bounds, .init = xsetup, .fini = xteardown)
 {
@@ -232,11 +249,15 @@ Test(export, write_counts_the_day_by_its_bounds, .init = xsetup, .fini = xteardo
                      "{\"date\":\"2026-06-10\",\"hall\":\"H\",\"procedure\":\"simple\",\"channel\":\"kiosk\","
                      "\"stage\":null,\"created\":3,\"submitted\":2,\"completed\":0,\"rejected\":0,"
                      "\"abandoned\":1,\"ratings\":3,\"rating_sum\":4,\"rating_avg\":1.33,\"stages_done\":0,"
-                     "\"on_time\":0,\"late\":0}\n"
+                     "\"on_time\":0,\"late\":0,\"ratings_counted\":1,\"rating_counted_sum\":2,"
+                     "\"rating_counted_avg\":2.00,\"ratings_counted_good\":0,\"ratings_staff\":1,"
+                     "\"ratings_not_handed_in\":1}\n"
                      "{\"date\":\"2026-06-10\",\"hall\":\"H\",\"procedure\":\"simple\",\"channel\":\"kiosk\","
                      "\"stage\":\"s0\",\"created\":0,\"submitted\":0,\"completed\":0,\"rejected\":0,"
                      "\"abandoned\":0,\"ratings\":0,\"rating_sum\":0,\"rating_avg\":null,\"stages_done\":1,"
-                     "\"on_time\":1,\"late\":0}\n");
+                     "\"on_time\":1,\"late\":0,\"ratings_counted\":0,\"rating_counted_sum\":0,"
+                     "\"rating_counted_avg\":null,\"ratings_counted_good\":0,\"ratings_staff\":0,"
+                     "\"ratings_not_handed_in\":0}\n");
     free(csv_out);
     free(json_out);
 }
@@ -280,8 +301,10 @@ Test(export, write_counts_the_starts_second_on_the_day, .init = xsetup, .fini = 
     csv_out = xexport(EXPORT_CSV);
     cr_expect_str_eq(csv_out,
                      "date,hall,procedure,channel,stage,created,submitted,completed,rejected,abandoned,"
-                     "ratings,rating_sum,rating_avg,stages_done,on_time,late\r\n"
-                     "2026-06-10,H,simple,kiosk,,0,1,1,1,1,0,0,,0,0,0\r\n"
-                     "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0\r\n");
+                     "ratings,rating_sum,rating_avg,stages_done,on_time,late,ratings_counted,"
+                     "rating_counted_sum,rating_counted_avg,ratings_counted_good,ratings_staff,"
+                     "ratings_not_handed_in\r\n"
+                     "2026-06-10,H,simple,kiosk,,0,1,1,1,1,0,0,,0,0,0,0,0,,0,0,0\r\n"
+                     "2026-06-10,H,simple,kiosk,s0,0,0,0,0,0,0,0,,1,1,0,0,0,,0,0,0\r\n");
     free(csv_out);
 }
