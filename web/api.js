@@ -73,7 +73,7 @@ export function serverNow() {
 
 // One fetch, no retry: {status, body, headers} or an ApiError. `own`: the
 // session's own calls (login, logout, session), which go without it.
-async function once(path, { method = 'GET', body, headers = {} }, own) {
+async function once(path, { method = 'GET', body, headers = {}, anonymous = false }, own) {
   const h = Object.assign({ Accept: 'application/json' }, headers);
   let payload;
   if (body !== undefined) {
@@ -88,7 +88,7 @@ async function once(path, { method = 'GET', body, headers = {} }, own) {
   let r, text;
   try {
     // a session's answers are private: nothing of them in the browser's cache
-    r = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin',
+    r = await fetch(path, { method, headers: h, body: payload, credentials: anonymous ? 'omit' : 'same-origin',
       cache: session ? 'no-store' : 'no-cache' });
     text = r.status === 204 ? '' : UTF8.decode(await r.arrayBuffer());
   } catch {
@@ -110,6 +110,7 @@ async function once(path, { method = 'GET', body, headers = {} }, own) {
 // answer); throws ApiError otherwise. With a session, a 401 or a stale CSRF
 // token is given to the session once (it logs in again) and the call is
 // sent again; session: false leaves the session out of this call.
+// anonymous: true sends no cookie (the kiosk's rating: see case.js).
 export async function api(path, opts = {}) {
   const own = opts.session === false;
   try {

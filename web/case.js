@@ -1057,7 +1057,13 @@ function ratingSection(c) {
       const body = { score };
       if (text) body.comment = text;
       if (score <= 2) body.reasons = RATE_REASONS.filter(code => picked.has(code));
-      await busy(sendBtn, () => api('/api/v1/cases/' + c.id + '/rating', { method: 'POST', body }), { hold: true });
+      // The hall's kiosk is the residents' device: a staff session left
+      // open in its browser (or a window PC running the kiosk page) must
+      // not make their rating a staffer's, kept out of 满意率 (the daemon
+      // marks a rating by the session cookie it carries). So the kiosk
+      // sends it without cookies; a browser elsewhere sends them as ever.
+      await busy(sendBtn, () => api('/api/v1/cases/' + c.id + '/rating',
+        { method: 'POST', body, anonymous: KIOSK }), { hold: true });
       c.rating = score;
       c.ratingNote = 'ratingThanks';
     } catch (err) {

@@ -176,6 +176,37 @@ describe('the window\'s evaluator', () => {
     }
   });
 
+  // A kiosk whose browser holds a staff session (a staffer logged in on it
+  // and walked away, or a window PC running the kiosk page): the resident's
+  // rating there is the resident's, counted in 满意率, not marked as the
+  // staffer's (the daemon marks a rating by the session cookie it carries).
+  it('a rating on the kiosk counts as the resident\'s though a staff session is open in its browser', async () => {
+    const s = await login(k.url, 'wang', 'wang-password-1');
+    const c = await labourCase(k.url);
+    for (const [what, body] of [['accept', {}], ['complete', { outcome: '已办结' }]]) {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${what}`,
+        { method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
+      assert.equal(r.status, 200, what);
+    }
+    const rp = await kioskPage(k);
+    try {
+      const [name, value] = s.cookie.split(/=(.*)/s);
+      await rp.context.addCookies([{ name, value, url: k.url }]);
+      await rp.page.goto(`${k.url}/?kiosk=1#/case/${c.id}`);
+      await atRoute(rp.page, /\/closed$/);
+      await rp.page.locator('label[for=rate-4]').tap();
+      await rp.page.getByRole('button', { name: '提交评价' }).tap();
+      await rp.page.locator('#main .rating [role=status]', { hasText: '谢谢您的评价' }).waitFor();
+      const v = await (await fetch(`${k.url}/api/v1/staff/cases/${c.id}`, { headers: { Cookie: s.cookie } })).json();
+      assert.deepEqual([v.rating.score, v.rating.staff, v.rating.handed_in], [4, null, true]);
+      // the session is still there for the staffer: the kiosk only left it out of the rating
+      assert.equal((await rp.context.cookies(k.url)).some((x) => x.name === name), true);
+      rp.assertClean('kiosk rating with a staff session');
+    } finally {
+      await rp.context.close();
+    }
+  });
+
   // The window completes the next resident's case while this one is still
   // choosing why (a review): the offer is gone, nothing is saved, and the
   // tablet must not thank them; it says how to rate still (the slip).
