@@ -102,9 +102,10 @@ struct stats_proc {
     struct stats_stage *stages;     /* owned, in chain order */
     size_t n_stages;
     /* call-backs (followup.h) whose result was recorded in the range, by
-     * result, and complaint call-backs still open at the range's end */
+     * result, and complaint call-backs still open at the range's end, of
+     * which complaints_open_apart opened by a rating kept out of 满意率 */
     size_t followups_done, followups_satisfied, followups_unsatisfied, followups_unreachable;
-    size_t complaints_open;
+    size_t complaints_open, complaints_open_apart;
 };
 
 struct stats_report {

@@ -157,8 +157,11 @@ static const char sql_followups[] =
     "SELECT c.procedure_id, f.result, COUNT(*) FROM followups f JOIN cases c ON c.id = f.case_id"
     " WHERE f.done_at >= ?1 AND f.done_at < ?2 AND (?3 IS NULL OR c.procedure_id = ?3)"
     " GROUP BY c.procedure_id, f.result";
+/* and of those, the ones a rating kept out of 满意率 opened (schema/043) */
 static const char sql_complaints_open[] =
-    "SELECT c.procedure_id, COUNT(*) FROM followups f JOIN cases c ON c.id = f.case_id"
+    "SELECT c.procedure_id, COUNT(*), SUM(EXISTS (SELECT 1 FROM ratings r WHERE r.case_id = f.case_id"
+    "  AND (r.staff IS NOT NULL OR r.handed_in = 0)))"
+    " FROM followups f JOIN cases c ON c.id = f.case_id"
     " WHERE f.kind = 'complaint' AND f.created_at < ?2 AND (f.done_at IS NULL OR f.done_at >= ?2)"
     " AND (?1 IS NOT NULL) AND (?3 IS NULL OR c.procedure_id = ?3) GROUP BY c.procedure_id";
 
@@ -437,8 +440,10 @@ static int stats_followups(struct db *db, const struct stats_bind *b, struct sta
         return -1;
     hint = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if ((p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint)))
+        if ((p = stats_find(r, (const char *)sqlite3_column_text(st, 0), &hint))) {
             p->complaints_open = (size_t)sqlite3_column_int64(st, 1);
+            p->complaints_open_apart = (size_t)sqlite3_column_int64(st, 2);
+        }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
 }
@@ -973,7 +978,8 @@ static int stats_proc_json(cJSON *arr, const struct stats_proc *p)
         !cJSON_AddNumberToObject(x, "satisfied", (double)p->followups_satisfied) ||
         !cJSON_AddNumberToObject(x, "unsatisfied", (double)p->followups_unsatisfied) ||
         !cJSON_AddNumberToObject(x, "unreachable", (double)p->followups_unreachable) ||
-        !cJSON_AddNumberToObject(x, "complaints_open", (double)p->complaints_open))
+        !cJSON_AddNumberToObject(x, "complaints_open", (double)p->complaints_open) ||
+        !cJSON_AddNumberToObject(x, "complaints_open_apart", (double)p->complaints_open_apart))
         return -1;
     return 0;
 }

@@ -181,14 +181,20 @@ function detail(p, open) {
 
 // Call-backs whose result was recorded in the range, and the complaints
 // (差评整改) still open at its end.
+// A complaint opened by a rating 满意率 leaves out (a staff session's, a
+// case never handed in) is owed all the same; said under the table, so
+// that open 差评 beside a 好评率 of 100% does not read as a contradiction.
 function followupTable(p) {
   const f = p.followups;
   const head = ['已回访', '满意', '不满意', '联系不上', '未办结的差评整改'];
-  return el('table', { class: 'followups' },
+  const table = el('table', { class: 'followups' },
     el('caption', { class: 'sr-only' }, `${p.title}：回访`),
     el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col', class: 'num' }, h)))),
     el('tbody', {}, el('tr', {}, num(f.done), num(f.satisfied), num(f.unsatisfied), num(f.unreachable),
       num(f.complaints_open, f.complaints_open ? 'num warn' : 'num'))));
+  if (!f.complaints_open_apart) return table;
+  return el('div', {}, table, el('p', { class: 'hint complaints-apart' },
+    `未办结的差评整改中 ${f.complaints_open_apart} 件由不计入满意率的评价引起（工作人员登录着的浏览器评价，或没有交到大厅的办件的评价），仍须回访整改。`));
 }
 
 function queryString(f) {

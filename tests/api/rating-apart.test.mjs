@@ -71,6 +71,9 @@ describe('ratings kept apart from the satisfaction figures', () => {
     assert.deepEqual(p.ratings.scores, [1, 0, 0, 1, 1]);
     assert.deepEqual(p.ratings.counted, { count: 1, average: 4, good_rate: 1, scores: [0, 0, 0, 1, 0] });
     assert.deepEqual(p.ratings.apart, { staff: 1, not_handed_in: 1 });
+    // the unserved case's 1 opened a complaint still open, said apart
+    assert.equal(p.followups.complaints_open, 1);
+    assert.equal(p.followups.complaints_open_apart, 1);
   });
 
   it('the call-back list says where the 差评 came from', async () => {

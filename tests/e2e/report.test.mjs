@@ -220,6 +220,9 @@ describe('the day\'s report page', () => {
     const stage = (await d.locator('table', { has: page.locator('caption', { hasText: '各环节用时' }) }).locator('tbody tr').allInnerTexts()).map((x) => x.split('\t').map((c) => c.trim()));
     assert.equal(stage.length, 1);
     assert.deepEqual(stage[0].slice(1), ['0', '1'], 'done the day it began: 0 working days, 1 case');
+    // wang's 2 from the staff browser opened the open 差评整改, said under its table
+    assert.equal((await d.locator('table.followups td').allTextContents()).map((c) => c.trim())[4], '1');
+    assert.match(await d.locator('.complaints-apart').textContent(), /未办结的差评整改中 1 件由不计入满意率的评价引起/);
     assert.deepEqual(await axeSerious(page), []);
   });
 
