@@ -65,6 +65,10 @@ struct case_window {
     /* the staffer who handed the waiting case in at their own desk
      * (schema/040-handed-in-by.sql): call-next passes it over */
     char handed_in_by[CASE_USER_MAX + 1];
+    /* the ticket's last call was a transfer (…/transfer, 转窗): called_by
+     * sent the resident to called_window and is not the one who waits
+     * for them there */
+    bool transferred;
 };
 
 /* The case after the window (schema/014-relay.sql), "" / -1 when unset.

@@ -22,8 +22,9 @@
 /* ---- reading a case ------------------------------------------------------ */
 
 /* the whole row, the window's columns (11-24, 25-28, 29, 46) and the
- * relay's (30-43) too, then the window of the ticket's last call (44), and
- * the last activity (47): one reader of a case */
+ * relay's (30-43) too, then the window of the ticket's last call (44), the
+ * last activity (47), and whether that call was a transfer (48): one
+ * reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
@@ -35,7 +36,12 @@ static const char sql_case[] =
     " c.visit_slot, c.visit_address, c.visit_phone,"
     " CASE WHEN c.calls > 0 AND c.ticket IS NOT NULL THEN (SELECT k.window FROM calls k"
     "  WHERE k.day = c.ticket_day AND k.ticket = c.ticket ORDER BY k.seq DESC LIMIT 1) END,"
-    " c.walk_events, c.handed_in_by, c.updated_at"
+    " c.walk_events, c.handed_in_by, c.updated_at,"
+    /* the turn's last call or transfer: a submission clears the calls, so
+     * with calls > 0 the newest such event is of this turn */
+    " CASE WHEN c.calls > 0 THEN (SELECT e.what = 'transferred' FROM case_events e"
+    "  WHERE e.case_id = c.id AND e.what IN ('called', 'transferred')"
+    "  ORDER BY e.id DESC LIMIT 1) END"
     " FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
@@ -207,6 +213,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cases_copy(cs->w.called_window, sizeof cs->w.called_window, sqlite3_column_text(st, 44));
     cases_copy(cs->w.handed_in_by, sizeof cs->w.handed_in_by, sqlite3_column_text(st, 46));
     cases_copy(cs->updated_at, sizeof cs->updated_at, sqlite3_column_text(st, 47));
+    cs->w.transferred = sqlite3_column_int(st, 48) != 0;
     sqlite3_reset(st);
     if (oom)
         return -1;

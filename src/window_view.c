@@ -226,6 +226,9 @@ static int window_view_entry_add(struct db *db, cJSON *arr, const struct case_st
     /* where the last call sent the resident: a staffer who logs in at
      * that window, or a colleague the resident turns to, sees it */
     rc |= window_view_add_str(o, "called_window", cs->w.calls > 0 ? cs->w.called_window : NULL);
+    /* sent there by a colleague (转窗): called_by is the sender, whose
+     * logout check and doubt over a lost call are not about this resident */
+    rc |= window_view_add_bool(o, "transferred", cs->w.calls > 0 && cs->w.transferred);
     /* handed in by a staffer at their desk: its resident is there, and
      * call-next passes it over (window.h) */
     rc |= window_view_add_str(o, "handed_in_by", cs->w.handed_in_by);
@@ -1030,6 +1033,7 @@ static int window_view_build_case(struct db *db, const struct case_state *cs, ch
     rc |= window_view_add_str(root, "called_by", cs->w.called_by);
     rc |= window_view_add_num(root, "calls", cs->w.calls);
     rc |= window_view_add_str(root, "called_window", cs->w.calls > 0 ? cs->w.called_window : NULL);
+    rc |= window_view_add_bool(root, "transferred", cs->w.calls > 0 && cs->w.transferred);
     rc |= window_view_add_str(root, "handed_in_by", cs->w.handed_in_by);
     rc |= window_view_add_str(root, "accepted_at", cs->w.accepted_at);
     rc |= window_view_add_str(root, "accepted_by", cs->w.accepted_by);

@@ -352,10 +352,19 @@ function build(main) {
 
 let lastQueue = null;       // the queue as last read
 
-// Residents this staffer called who are not taken on yet: logging out
-// then (a shift change, lunch) left them at a window nobody serves, and
-// whoever logged in there next called another resident to it (a review
-// of a busy morning). The page asks first (auth.js).
+// Residents expected at this staffer's desk who are not taken on yet:
+// logging out then (a shift change, lunch) left them at a window nobody
+// serves, and whoever logged in there next called another resident to it
+// (a review of a busy morning). The page asks first (auth.js). A ticket
+// sent on to another window (转窗, `transferred`) is no longer the
+// sender's but that window's: asked about at the PC whose 本窗口号 it
+// names, not at the sender's (a review: the sender was asked about a
+// resident standing at window 5, and whoever sat at 5 was not).
+function expectedHere(e, me, w) {
+  if (!(e.calls > 0)) return false;
+  return e.transferred ? !!w && e.called_window === w : e.called_by === me;
+}
+
 async function calledNotTakenOn() {
   const me = currentSession()?.user;
   // as it is now, not 5 s ago: a case accepted a moment before is no
@@ -363,26 +372,34 @@ async function calledNotTakenOn() {
   // session: false: a session already ended opens no login here
   const q = (await api('/api/v1/staff/queue', { session: false }).then((r) => r.body).catch(() => null)) || lastQueue;
   if (!q || !me) return '';
-  const mine = q.queue.filter((e) => e.calls > 0 && e.called_by === me);
+  const w = storedWindow();
+  const mine = q.queue.filter((e) => expectedHere(e, me, w));
   if (!mine.length) return '';
-  const list = mine.map((e) => `${e.ticket} 号${e.called_window ? `（${windowName(e.called_window)}）` : ''}`).join('、');
-  return `您叫的 ${list}还没有受理，居民可能正在窗口等候。退出前请先受理或标记“叫号未到”，` +
+  const list = mine.map((e) => `${e.ticket} 号${e.called_window ? `（${windowName(e.called_window)}）` : ''}` +
+    (e.transferred ? `（${who(e.called_by)} 转来）` : '')).join('、');
+  return `您叫的（或同事转到本窗口的）${list}还没有受理，居民可能正在窗口等候。退出前请先受理或标记“叫号未到”，` +
     '或告诉接班的同事：同事打开这个号，可以再次叫号到自己的窗口或直接受理。';
 }
 warnBeforeLogout(calledNotTakenOn);
 
 // 已叫到本窗口、还没有受理: today's waiting tickets whose last call named
-// this PC's window (the queue's called_window), each a button that opens it.
+// this PC's window (the queue's called_window), each a button that opens it;
+// one a colleague sent here (转窗) says so, beside who sent it.
 function drawAtWindow(q) {
   const w = storedWindow();
   const here = w ? q.queue.filter((e) => e.calls > 0 && e.called_window === w) : [];
-  const mark = here.map((e) => `${e.id}|${e.calls}`).join(',');
+  const mark = here.map((e) => `${e.id}|${e.calls}|${e.transferred}`).join(',');
   if (ui.atWindow.dataset.mark === mark) return;   // unchanged: leave focus and pointer be
   ui.atWindow.dataset.mark = mark;
   ui.atWindow.replaceChildren(...(here.length ? [`已叫到${windowName(w)}、还没有受理：`,
     ...here.flatMap((e, i) => [i ? '、' : '', el('button', { type: 'button', class: 'btn btn-small ticket-btn',
-      'aria-label': `打开 ${e.ticket}（${time(e.called_at)} ${who(e.called_by)} 叫号）`, onClick: () => openByKey(e.id) },
-    e.ticket), ` ${time(e.called_at)} ${who(e.called_by)}`])] : []));
+      'aria-label': `打开 ${e.ticket}（${time(e.called_at)} ${who(e.called_by)} ${calledHow(e)}）`, onClick: () => openByKey(e.id) },
+    e.ticket), ` ${time(e.called_at)} ${who(e.called_by)}${e.transferred ? ' 转来' : ''}`])] : []));
+}
+
+// How the ticket came to its window: a call, or a colleague's 转窗.
+function calledHow(e) {
+  return e.transferred ? '转窗' : '叫号';
 }
 
 async function refreshQueue() {
@@ -434,7 +451,7 @@ async function refreshQueue() {
       // (on lines of their own: one line pushed the item's name to a
       // character a line and the ID numbers out of the card)
       e.calls ? [`${e.calls} 次 · ${time(e.called_at)}`, ...(e.called_window ? [el('br'), windowName(e.called_window)] : []),
-        el('br'), who(e.called_by)] : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
+        el('br'), who(e.called_by) + (e.transferred ? ' 转窗' : '')] : e.handed_in_by ? `${who(e.handed_in_by)} 窗口提交 · 不叫号` : '未叫',
       sameId(e.same_id))) :
       [el('tr', {}, el('td', { colspan: '5', class: 'hint' }, '现在没有等候的办件'))]),
     ...(earlier.length ? [el('tr', { class: 'earlier-head' }, el('td', { colspan: '5', class: 'hint' },
@@ -596,7 +613,9 @@ async function callOfMineSince() {
   const q = (await api('/api/v1/staff/queue')).body;
   const me = currentSession()?.user;
   const since = callInDoubt - 10_000;
-  const made = q.queue.filter((e) => e.called_by === me && e.called_at && Date.parse(e.called_at) >= since)
+  // a transfer of mine meanwhile is no call of mine to this window
+  const made = q.queue.filter((e) => e.called_by === me && !e.transferred && e.called_at &&
+      Date.parse(e.called_at) >= since)
     .sort((a, b) => Date.parse(b.called_at) - Date.parse(a.called_at));
   return made[0] || null;
 }
@@ -790,7 +809,7 @@ function facts(v) {
     v.submitted_at ? ['提交', time(v.submitted_at, true) +
       (v.handed_in_by ? `（${who(v.handed_in_by)} 在窗口提交，叫号时跳过）` : '')] : null,
     v.calls ? ['叫号', `${v.calls} 次，最近 ${time(v.called_at, !sameDay(v.called_at))}` +
-      `${v.called_window ? ` 叫到 ${windowName(v.called_window)}` : ''}（${who(v.called_by)}）`] : null,
+      `${v.called_window ? ` 叫到 ${windowName(v.called_window)}` : ''}（${who(v.called_by)}${v.transferred ? ' 转窗' : ''}）`] : null,
     v.accepted_by ? ['受理', `${who(v.accepted_by)},${time(v.accepted_at, true)}`] : null,
     v.owner ? ['负责人', who(v.owner)] : null,
     // handed in again after 补正: the date it resumes to, as the report counts it

@@ -166,6 +166,36 @@ describe('转到其他窗口 (…/transfer)', () => {
     assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { window: '5' }, h.staff2)).status, 200);
   });
 
+  // The review after it: the sender stayed the ticket's 叫号人, so their
+  // 退出登录 asked about a resident now at window 5, and a doubt over their
+  // lost call took the transfer for it. `transferred` says the last call
+  // was a transfer: called_by sent the resident, nobody waits for them yet
+  // but whoever sits at called_window; a call there makes it theirs.
+  it('transferred: true after a transfer, false after a call; in the queue and the case view', async () => {
+    const c = await residentCase(h);
+    assert.equal((await entry(c.id)).transferred, false, 'not called');
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '3' })).status, 200);
+    assert.deepEqual([(await entry(c.id)).transferred, (await entry(c.id)).called_by], [false, 'wang']);
+    const t = await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '5', calls: 1 });
+    assert.equal(t.status, 200, t.text);
+    assert.deepEqual([t.body.transferred, t.body.called_by, t.body.called_window], [true, 'wang', '5']);
+    let e = await entry(c.id);
+    assert.deepEqual([e.transferred, e.called_by, e.called_window], [true, 'wang', '5']);
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.transferred, true);
+    // li, at window 5, calls the ticket again there: li's resident now
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/call`, { window: '5' }, h.staff2)).status, 200);
+    e = await entry(c.id);
+    assert.deepEqual([e.transferred, e.called_by, e.called_window], [false, 'li', '5']);
+    assert.equal((await h.sget(`/api/v1/staff/cases/${c.id}`)).body.transferred, false);
+    // returned and handed in again: a new turn, no call of it yet
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/transfer`, { window: '6' })).status, 200);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/return`, { reason: '照片不清楚' })).status, 200);
+    assert.equal((await h.post(`/api/v1/cases/${c.id}/submit`)).status, 200);
+    e = await entry(c.id);
+    assert.deepEqual([e.transferred, e.calls], [false, 0]);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${c.id}/accept`)).status, 200);
+  });
+
   it('a ticket not called yet: sent there, out of the waiting count and of call-next', async () => {
     const c = await residentCase(h);
     const before = (await display()).waiting;

@@ -73,4 +73,40 @@ describe('a call over a colleague\'s call of the same number', () => {
     await page.locator('.case-facts').filter({ hasText: '叫到 7 号窗口' }).waitFor();
     two.kp.assertClean('staff page, logged out and in again');
   });
+
+  // The review after 转窗: the sender stayed the ticket's 叫号人, so their
+  // 退出登录 asked about a resident now at another window, and the staffer
+  // of the window the resident was sent to was asked nothing. The ticket
+  // follows the transfer (the queue's `transferred`). Goes on from the
+  // test above: wang logged in at this PC, 本窗口号 7.
+  it('a ticket sent on (转窗) is asked about at the window it was sent to, not by its sender', async () => {
+    const { page } = two.kp;
+    await page.locator('#call-next').waitFor();
+    const [wang, li] = [await login(k.url, 'wang', 'wang-password-1'), await login(k.url, 'li', 'li-password-12')];
+    const move = async (s, c, what, body) => {
+      const r = await fetch(`${k.url}/api/v1/staff/cases/${c.id}/${what}`, {
+        method: 'POST', headers: authHeaders(s), body: JSON.stringify(body) });
+      assert.equal(r.status, 200, await r.text());
+    };
+    // wang called one to this window and sent it on to 5; li sent one here
+    const away = await labourCase(k.url);
+    await move(wang, away, 'call', { window: '7' });
+    await move(wang, away, 'transfer', { window: '5' });
+    const sent = await labourCase(k.url);
+    await move(li, sent, 'call', { window: '3' });
+    await move(li, sent, 'transfer', { window: '7' });
+    const here = page.locator('#at-window');
+    await poll(async () => {
+      const t = await here.innerText();
+      assert.match(t, new RegExp(`${sent.ticket} \\d\\d:\\d\\d li 转来`));
+      assert.doesNotMatch(t, new RegExp(away.ticket));
+    }, { timeout: 10_000 });
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await poll(async () => assert.match(asked, new RegExp(`${sent.ticket} 号（7 号窗口）（li 转来）`)));
+    assert.doesNotMatch(asked, new RegExp(`${away.ticket} 号`), 'sent to window 5: not wang\'s to wait for');
+    assert.ok(await page.getByRole('button', { name: '退出登录' }).isVisible(), 'still logged in');
+    two.kp.assertClean('staff page, a ticket sent here');
+  });
 });
