@@ -103,10 +103,14 @@ bool window_take_up_possible(const struct case_state *cs);
  * on with them through the resident's own routes (the same case, its
  * answers kept). An abandoned one is open again; either gets a `taken_up`
  * event by user (detail "abandoned" for one revived), which also starts
- * its idle day again and lists it in the window's 办理中. Returns 0, 1
- * with e set (unknown_case; not_web; erased; not_open for one handed in
- * or closed), -1 on error. */
-int window_take_up(struct db *db, const char *id, const char *user, struct refusal *e);
+ * its idle day again and lists it in the window's 办理中. window (NULL
+ * or blank: none; else checked as a call's, bad_window before anything
+ * is read) is the staffer's: its evaluator's offer of the resident before
+ * ends within RATE_CALL_GRACE_SECONDS, in the same commit, as at
+ * window_accept_at. Returns 0, 1 with e set (bad_window; unknown_case;
+ * not_web; erased; not_open for one handed in or closed), -1 on error. */
+int window_take_up(struct db *db, const char *id, const char *user, const char *window,
+                   struct refusal *e);
 
 /* Resolves what a staffer typed or scanned: a case id (32 hex digits,
  * either case) or a ticket of today (`A017`, `A0001`, any case). Returns 0 with

@@ -614,11 +614,21 @@ enum MHD_Result api_staff_no_show(struct http_request *req)
     return api_staff_move(req, window_no_show, window_view_case_json);
 }
 
+static int api_staff_do_take_up(struct db *db, const char *id, const char *user,
+                                const struct api_staff_chain *in, const struct workdays *cal,
+                                int today, struct refusal *e)
+{
+    (void)cal;
+    (void)today;
+    return window_take_up(db, id, user, in->window, e);
+}
+
 /* 窗口接办: a web case whose resident is at the window without its link
- * (window.h); 200 with the case view. */
+ * (window.h), {"window":"3"} optional as an accept's: that window's
+ * evaluator stops showing the resident before; 200 with the case view. */
 enum MHD_Result api_staff_take_up(struct http_request *req)
 {
-    return api_staff_move(req, window_take_up, window_view_case_json);
+    return api_staff_chain_move(req, api_staff_do_take_up, NULL, true);
 }
 
 /* 放弃: a case started at the window by mistake, deleted (window.h). The

@@ -1056,7 +1056,8 @@ bool window_take_up_possible(const struct case_state *cs)
 
 static const char sql_take_up[] = "UPDATE cases SET status = 'open' WHERE id = ?1 AND status = 'abandoned'";
 
-int window_take_up(struct db *db, const char *id, const char *user, struct refusal *e)
+int window_take_up(struct db *db, const char *id, const char *user, const char *window,
+                   struct refusal *e)
 {
     static const struct refusal not_web = {
         REFUSAL_CONFLICT, "not_web",
@@ -1067,10 +1068,14 @@ int window_take_up(struct db *db, const char *id, const char *user, struct refus
     static const struct refusal not_open = {
         REFUSAL_CONFLICT, "not_open",
         "这件办件已经提交过了（或已办结），不用再接着填写；请按它现在的状态办理，刷新后再看"};
+    char win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
     bool revive;
-    int rc;
+    int rc, shortened = 0;
 
+    memset(&cs, 0, sizeof cs);
+    if (display_window_check(window, win, e) != 0)
+        return 1;
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (!window_take_up_possible(&cs)) {
@@ -1089,12 +1094,18 @@ int window_take_up(struct db *db, const char *id, const char *user, struct refus
             goto done;
         }
     }
-    /* the event touches updated_at: the idle day starts again */
+    /* the event touches updated_at: the idle day starts again. The
+     * resident sits at the desk from now on, as at an accept without a
+     * call: the window's evaluator stops showing the one before. Not the
+     * end of the sitting (relay.c): one resident may bring a ticket and a
+     * case started at home, taken on one after the other */
     if (cases_event_add(db, cs.id, "taken_up", "window", user, -1, revive ? "abandoned" : NULL) != 0 ||
-        db_commit(db) != 0) {
+        (win[0] && (shortened = rate_offer_shorten(db, win)) < 0) || db_commit(db) != 0) {
         db_rollback(db);
         goto done;
     }
+    if (shortened)
+        db_after_durable(rate_changed);
     rc = 0;
 done:
     cases_state_free(&cs);

@@ -1445,7 +1445,9 @@ function homeVisit(sv, p) {
 // it takes a ticket at this window, as a 代填 does.
 async function takeUp(v, box) {
   try {
-    await api(`/api/v1/staff/cases/${enc(v.id)}/take-up`, { method: 'POST', body: {} });
+    // with this PC's window: the resident sits before its evaluator,
+    // which stops showing the one before (as at 受理 without a call)
+    await api(`/api/v1/staff/cases/${enc(v.id)}/take-up`, { method: 'POST', body: callBody() });
   } catch (x) {
     moveCallbacks().failed(x);
     return;

@@ -319,6 +319,28 @@ describe('the window calls the next resident', () => {
     assert.ok(after29 === null || after29.at === stays.at, JSON.stringify(after29));
   });
 
+  // The review after 窗口接办: a resident who started at home sat at window
+  // 28 while the staffer took up their case and filled it in with them,
+  // minutes before any accept, and the tablet asked them to rate the
+  // resident before. take-up takes the staffer's window as accept does.
+  it('a web case taken up at the window (窗口接办) ends it too', async () => {
+    const done = await served({ window: '28' });
+    assert.ok((await rate('?window=28')).body.offer.expires_in > 800, done.ticket);
+    const web = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
+    assert.equal(web.status, 201, web.text);
+    // a bad window is refused before anything changes
+    assertError(await h.spost(`/api/v1/staff/cases/${web.body.id}/take-up`, { window: '综合 窗口' }), 422, 'bad_window');
+    assert.deepEqual((await h.sget(`/api/v1/staff/cases/${web.body.id}`)).body.events.filter((e) => e.what === 'taken_up'), []);
+    assert.ok((await rate('?window=28')).body.offer.expires_in > 800);
+    const t0 = Date.now();
+    const r = await h.spost(`/api/v1/staff/cases/${web.body.id}/take-up`, { window: '28' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'open');
+    const o = (await rate('?window=28')).body.offer;
+    assert.equal(o.ticket, done.ticket, 'still there for the grace');
+    assert.ok(o.expires_in <= 30 && o.expires_in >= leastLeft(30, t0), String(o.expires_in));
+  });
+
   it('after the grace the offer is gone and its token refused', async () => {
     const done = await served({ window: '24' });
     const next = await residentCase(h);

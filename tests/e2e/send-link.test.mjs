@@ -145,7 +145,15 @@ describe('a lost web link, texted again at the resident\'s call', () => {
     await row.waitFor();
     await row.getByRole('button', { name: /^打开 / }).click();
     const pane = page.locator('#case-pane');
-    await pane.getByRole('button', { name: '在窗口接着办' }).click();
+    // with this PC's 本窗口号, as an accept: the resident sits before
+    // its evaluator from now on (tests/api/rate.test.mjs)
+    await page.evaluate(() => localStorage.setItem('spkiosk.window', '4'));
+    const [took] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith(`/api/v1/staff/cases/${w.id}/take-up`)),
+      pane.getByRole('button', { name: '在窗口接着办' }).click(),
+    ]);
+    assert.deepEqual(took.postDataJSON(), { window: '4' });
+    await page.evaluate(() => localStorage.removeItem('spkiosk.window'));
     await pane.locator('#case-h', { hasText: '窗口接着办 · ' }).waitFor();
     await pane.getByRole('button', { name: '保存这一步' }).click();
     await pane.locator('#fill-h', { hasText: '全部填写完成' }).waitFor();
