@@ -50,6 +50,10 @@ const char *bodies_text(const cJSON *body, const char *key);
  * null; 1 when it is of another type (*text NULL). */
 int bodies_optional_text(const cJSON *body, const char *key, const char **text);
 
+/* An optional boolean member: 0 with *on its value, false when absent or
+ * null; 1 when of another type (*on false). */
+int bodies_optional_bool(const cJSON *body, const char *key, bool *on);
+
 /* An optional count member (a whole number 0..INT_MAX): 0 with *n the
  * count, or -1 when absent or null; 1 when of another type or value (*n
  * -1). */

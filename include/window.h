@@ -156,9 +156,12 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
  * is read): a resident taken on there without a call (过号后到场, a
  * hand-in at the desk, an invited web case) sits before its evaluator, so
  * the window's offer of the resident before ends within
- * RATE_CALL_GRACE_SECONDS, in the same commit, as a call's does. */
+ * RATE_CALL_GRACE_SECONDS, in the same commit, as a call's does.
+ * walk_in: a web case still in prereview is taken too (its resident came
+ * uninvited), its `accepted` event's detail "walk_in"; without it such a
+ * case is not_waiting, as ever. Other statuses ignore it. */
 int window_accept_at(struct db *db, const char *id, const char *user, const char *window,
-                     const struct workdays *cal, int today, struct refusal *e);
+                     bool walk_in, const struct workdays *cal, int today, struct refusal *e);
 
 /* The staffer at window (checked as above; NULL or blank: none, nothing
  * done) has taken up a resident without a call (a case started at the

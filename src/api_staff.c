@@ -253,20 +253,26 @@ struct api_staff_chain {
     const char *window;         /* the staffer's window, or NULL */
     const char *stage;          /* the stage the staffer saw (pass, reject), or NULL */
     const char *owner;          /* the owner the staffer saw (assign), or NULL */
+    bool walk_in;               /* accept: a web case in pre-review, its resident here */
 };
 
 typedef int (*api_staff_chain_fn)(struct db *db, const char *id, const char *user,
                                   const struct api_staff_chain *in, const struct workdays *cal,
                                   int today, struct refusal *e);
 
+/* The optional members a chain move reads besides its text. */
+enum { API_STAFF_WINDOW = 1, API_STAFF_WALK_IN = 2 };
+
 /* Runs move on the case of the path with the body's member text (NULL:
- * none read) and, when with_window, its "window"; a request without a
+ * none read) and the members reads names (API_STAFF_WINDOW: "window";
+ * API_STAFF_WALK_IN: "walk_in", accept's alone); a request without a
  * body is read as {}. Answers the case view. */
+
 static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_chain_fn move,
-                                            const char *text, bool with_window)
+                                            const char *text, unsigned reads)
 {
     char id[CASE_ID_LEN + 1], num[24];
-    struct api_staff_chain in = {NULL, NULL, NULL, NULL};
+    struct api_staff_chain in = {NULL, NULL, NULL, NULL, false};
     struct catalog *c = NULL;
     cJSON *body = NULL;
     struct refusal e;
@@ -280,12 +286,12 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
      * without one, and a move that needs its member (reject's reason)
      * refuses its absence by name, 422 */
     if (req->body.len == 0) {
-        if ((text || with_window) && !(body = cJSON_CreateObject()))
+        if ((text || reads) && !(body = cJSON_CreateObject()))
             return reply_internal(req);
     } else if (!(body = reply_json_body(req, &res))) {
         return res;
     }
-    if (with_window && !bodies_window(body, &in.window, num)) {
+    if ((reads & API_STAFF_WINDOW) && !bodies_window(body, &in.window, num)) {
         res = reply_refusal(req, &display_err_window);
         goto out;
     }
@@ -299,6 +305,11 @@ static enum MHD_Result api_staff_chain_move(struct http_request *req, api_staff_
     if (body && (bodies_optional_text(body, "stage", &in.stage) != 0 ||
                  bodies_optional_text(body, "owner", &in.owner) != 0)) {
         res = reply_refusal(req, &api_staff_err_not_text);
+        goto out;
+    }
+    /* {"walk_in":"yes"} is no ask, and must not pass for one */
+    if ((reads & API_STAFF_WALK_IN) && bodies_optional_bool(body, "walk_in", &in.walk_in) != 0) {
+        res = reply_invalid_body(req, "页面出了问题，没有办理成功；请刷新页面后重试");
         goto out;
     }
     if (!(c = catalog_acquire())) {
@@ -317,7 +328,7 @@ static int api_staff_do_accept(struct db *db, const char *id, const char *user,
                                const struct api_staff_chain *in, const struct workdays *cal,
                                int today, struct refusal *e)
 {
-    return window_accept_at(db, id, user, in->window, cal, today, e);
+    return window_accept_at(db, id, user, in->window, in->walk_in, cal, today, e);
 }
 
 static int api_staff_do_pass(struct db *db, const char *id, const char *user,
@@ -372,38 +383,38 @@ enum MHD_Result api_staff_accept(struct http_request *req)
 {
     /* the window where the resident is taken on without a call: its
      * evaluator stops showing the resident before */
-    return api_staff_chain_move(req, api_staff_do_accept, NULL, true);
+    return api_staff_chain_move(req, api_staff_do_accept, NULL, API_STAFF_WINDOW | API_STAFF_WALK_IN);
 }
 
 enum MHD_Result api_staff_pass(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_pass, "note", false);
+    return api_staff_chain_move(req, api_staff_do_pass, "note", 0);
 }
 
 enum MHD_Result api_staff_handout(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_handout, NULL, true);
+    return api_staff_chain_move(req, api_staff_do_handout, NULL, API_STAFF_WINDOW);
 }
 
 enum MHD_Result api_staff_reject(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_reject, "reason", true);
+    return api_staff_chain_move(req, api_staff_do_reject, "reason", API_STAFF_WINDOW);
 }
 
 enum MHD_Result api_staff_refuse(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_refuse, "reason", true);
+    return api_staff_chain_move(req, api_staff_do_refuse, "reason", API_STAFF_WINDOW);
 }
 
 enum MHD_Result api_staff_assign(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_assign, "user", false);
+    return api_staff_chain_move(req, api_staff_do_assign, "user", 0);
 }
 
 enum MHD_Result api_staff_complete(struct http_request *req)
 {
     /* the window where the service ended: its evaluator offers the rating */
-    return api_staff_chain_move(req, api_staff_do_complete, "outcome", true);
+    return api_staff_chain_move(req, api_staff_do_complete, "outcome", API_STAFF_WINDOW);
 }
 
 enum MHD_Result api_staff_return(struct http_request *req)
@@ -628,7 +639,7 @@ static int api_staff_do_take_up(struct db *db, const char *id, const char *user,
  * evaluator stops showing the resident before; 200 with the case view. */
 enum MHD_Result api_staff_take_up(struct http_request *req)
 {
-    return api_staff_chain_move(req, api_staff_do_take_up, NULL, true);
+    return api_staff_chain_move(req, api_staff_do_take_up, NULL, API_STAFF_WINDOW);
 }
 
 /* 放弃: a case started at the window by mistake, deleted (window.h). The

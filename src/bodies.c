@@ -106,6 +106,14 @@ int bodies_optional_text(const cJSON *body, const char *key, const char **text)
     return 0;
 }
 
+int bodies_optional_bool(const cJSON *body, const char *key, bool *on)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
+
+    *on = cJSON_IsTrue(v);
+    return !v || cJSON_IsNull(v) || cJSON_IsBool(v) ? 0 : 1;
+}
+
 int bodies_optional_count(const cJSON *body, const char *key, int *n)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);

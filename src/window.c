@@ -297,14 +297,15 @@ static int window_refuse(struct db *db, struct refusal *e, const struct refusal 
 int window_accept(struct db *db, const char *id, const char *user, const struct workdays *cal,
                   int today, struct refusal *e)
 {
-    return window_accept_at(db, id, user, NULL, cal, today, e);
+    return window_accept_at(db, id, user, NULL, false, cal, today, e);
 }
 
 int window_accept_at(struct db *db, const char *id, const char *user, const char *window,
-                     const struct workdays *cal, int today, struct refusal *e)
+                     bool walk_in, const struct workdays *cal, int today, struct refusal *e)
 {
     char win[DISPLAY_WINDOW_BUF];
     struct case_state cs;
+    bool unasked;
     int rc, shortened = 0;
 
     memset(&cs, 0, sizeof cs);
@@ -314,8 +315,11 @@ int window_accept_at(struct db *db, const char *id, const char *user, const char
         goto done;
     /* a resident marked absent who turns up after all is served, unless
      * the retention period has already erased what they filled in; a web
-     * case invited to the hall is taken up when the resident comes */
-    if (!window_status(&cs, "waiting") && !window_status(&cs, "invited") &&
+     * case invited to the hall is taken up when the resident comes, and
+     * one still in pre-review when the window says its resident walked
+     * in (walk_in: without it the answer stays the 409 it always was) */
+    unasked = walk_in && window_status(&cs, "prereview");
+    if (!window_status(&cs, "waiting") && !window_status(&cs, "invited") && !unasked &&
         !(window_status(&cs, "abandoned") && cs.w.no_show_at[0])) {
         rc = window_refuse(db, e, &err_not_waiting);
         goto done;
@@ -328,7 +332,7 @@ int window_accept_at(struct db *db, const char *id, const char *user, const char
      * the evaluator of the window stops asking about the resident before
      * (accepted without a call, the one who sits there now would be asked
      * to rate a stranger's service for up to 15 minutes) */
-    if (relay_accept_locked(db, &cs, user, "window", NULL, false, cal, today) != 0 ||
+    if (relay_accept_locked(db, &cs, user, "window", unasked ? "walk_in" : NULL, false, cal, today) != 0 ||
         (win[0] && (shortened = rate_offer_shorten(db, win)) < 0) || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;

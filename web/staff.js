@@ -74,6 +74,8 @@ function eventDetail(v, e) {
   if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
   // accepted by the B post at the resident's home (visit.c's detail)
   if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
+  // window_accept_at: a web case in pre-review, its resident at the window uninvited
+  if (e.what === 'accepted' && e.detail === 'walk_in') return '网上预审中，居民未经通知来到窗口，直接受理';
   // window_take_up: a web case given up by the idle day, open again
   if (e.what === 'taken_up' && e.detail === 'abandoned') return '已超时结束的办件，重新打开';
   // the new owner, by the name colleagues know (as 负责人 gives it)
@@ -882,6 +884,9 @@ function actions(v, box) {
   } else if (v.status === 'prereview' || v.status === 'invited') {
     // 网上预审: the resident comes with the originals, or corrects at home
     if (v.status === 'invited') list.push(b('居民已到，受理', () => accept(v, box), 'btn btn-primary'));
+    // not told to come yet, and here with the originals all the same: taken
+    // on at once, not invited for today first (the history says which)
+    else list.push(b('居民已在窗口，直接受理', () => accept(v, box, { walk_in: true }), 'btn btn-primary'));
     list.push(b(v.status === 'invited' ? '改约日期' : '通知来大厅', () => inviteForm(v, box),
       v.status === 'invited' ? 'btn' : 'btn btn-primary'));
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
@@ -1116,14 +1121,14 @@ function transferForm(v, box) {
 // with them empty for good: the receipt and the back office saw nothing
 // (a review). The staffer is told what is empty and asked first; papers
 // still missing are the window's call (容缺受理) and are not asked about.
-async function accept(v, box) {
+async function accept(v, box, more = {}) {
   const empty = v.missing.fields.map((f) => f.label);
   if (empty.length && !window.confirm(`还有必填项没有填写：${empty.join('、')}。\n` +
     '受理后这些内容会一直空着，受理回执和后台审核都看不到。要先补上，请点“取消”，再点“退回补正”，和居民一起代为补正。\n\n确定仍然受理吗？')) return;
   // with this PC's window: a resident taken on without a call (过号后到场,
   // a hand-in at this desk) sits before its evaluator, which stops showing
   // the resident before (docs/http-api.md, "The window's evaluator")
-  await move(v, 'accept', callBody(), box);
+  await move(v, 'accept', { ...callBody(), ...more }, box);
 }
 
 async function noShow(v, box) {

@@ -218,6 +218,55 @@ describe('a web case returned from pre-review', () => {
   });
 });
 
+// The review of 12-07: a resident whose case was handed in from home and
+// still in pre-review (not told to come yet) walks into the hall with the
+// originals. The window had to press 通知来大厅 with today's date first,
+// and the history then said they were invited. `walk_in` on accept takes
+// such a case on at once, and the history says it was accepted from
+// pre-review; without it accept answers as before (409 not_waiting).
+describe('a resident whose web case is still in pre-review walks in (walk_in)', () => {
+  const events = async (id) => (await h.sget(`/api/v1/staff/cases/${id}`)).body.events;
+
+  it('accepted from prereview with walk_in; its event says so; without it 409 as before', async () => {
+    const c = await residentCase(h, { channel: 'web', prereview: true });
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`), 409, 'not_waiting');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { walk_in: false }), 409, 'not_waiting');
+    // another type is no ask: refused before anything changes
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { walk_in: 'yes' }), 422, 'invalid_body');
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { walk_in: true, window: 'A 2' }), 422, 'bad_window');
+    assert.equal((await h.get(`/api/v1/cases/${c.id}`)).body.status, 'prereview', 'nothing moved');
+    const a = await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { walk_in: true, window: '3' });
+    assert.equal(a.status, 200, a.text);
+    assert.deepEqual([a.body.status, a.body.accepted_by, a.body.owner, a.body.stage], ['accepted', 'wang', 'wang', 0]);
+    assert.equal(a.body.invite, null, 'never invited');
+    const last = a.body.events.at(-1);
+    assert.deepEqual([last.what, last.user, last.channel, last.detail], ['accepted', 'wang', 'window', 'walk_in']);
+    assert.deepEqual(a.body.events.filter((e) => e.what === 'invited'), []);
+    assert.equal((await h.get(`/api/v1/cases/${c.id}`)).body.status, 'accepted');
+    const l = (await h.sget('/api/v1/staff/prereview')).body;
+    assert.ok(![...l.prereview, ...l.invited].some((e) => e.id === c.id), 'out of the pre-review lists');
+    // done once: a second press is the contract's 409
+    assertError(await h.spost(`/api/v1/staff/cases/${c.id}/accept`, { walk_in: true }), 409, 'not_waiting');
+  });
+
+  it('walk_in changes nothing for the statuses accept takes, nor for those it refuses', async () => {
+    const waiting = await residentCase(h);
+    const w = await h.spost(`/api/v1/staff/cases/${waiting.id}/accept`, { walk_in: true });
+    assert.equal(w.status, 200, w.text);
+    assert.equal((await events(waiting.id)).at(-1).detail, null);
+    const invited = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${invited.id}/invite`, { date: day(1) })).status, 200);
+    assert.equal((await h.spost(`/api/v1/staff/cases/${invited.id}/accept`, { walk_in: true })).status, 200);
+    assert.equal((await events(invited.id)).at(-1).detail, null, 'invited and come: the usual way');
+    const open = await h.post('/api/v1/cases', { procedure: 'residence', channel: 'web' });
+    assertError(await h.spost(`/api/v1/staff/cases/${open.body.id}/accept`, { walk_in: true }), 409, 'not_waiting');
+    const ret = await residentCase(h, { channel: 'web', prereview: true });
+    assert.equal((await h.spost(`/api/v1/staff/cases/${ret.id}/return`, { reason: '照片不清楚' })).status, 200);
+    assertError(await h.spost(`/api/v1/staff/cases/${ret.id}/accept`, { walk_in: true }), 409, 'not_waiting');
+    assert.equal((await h.get(`/api/v1/cases/${ret.id}`)).body.status, 'returned');
+  });
+});
+
 describe('pre-review is asked for; the contract\'s submit gives a web case a ticket', () => {
   it('a web case submitted with no body waits in the hall queue with a ticket', async () => {
     const c = await residentCase(h, { channel: 'web' });

@@ -68,4 +68,20 @@ describe('a web case returned from pre-review', () => {
     assert.match(notice.url(), /\/print\/staff\/cases\/[0-9a-f]{32}\/correction$/);
     await notice.close();
   });
+
+  // The review of 12-07: the resident of a case still in pre-review came
+  // with the originals before being told to; the window had to 通知来大厅
+  // for today first. 居民已在窗口，直接受理 takes it on at once, and the
+  // history says how it came (tests/api/prereview.test.mjs, walk_in).
+  it('a resident still in pre-review at the window: taken on at once, said in the history', async () => {
+    const { page } = kp;
+    const c = await handIn('web');
+    await page.locator('#case-key').fill(c.id);
+    await page.keyboard.press('Enter');
+    const pane = page.locator('#case-pane');
+    await pane.getByRole('button', { name: '居民已在窗口，直接受理' }).click();
+    await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+    await pane.locator('td', { hasText: '网上预审中，居民未经通知来到窗口，直接受理' }).waitFor();
+    kp.assertClean('staff page, a walk-in from pre-review');
+  });
 });
