@@ -650,9 +650,10 @@ static const char sql_handout[] =
  * or anyone sent another resident to this window (转窗, a `transferred`
  * event "FROM TO" by the sender: a call there in every other way, and
  * the staffer here pressed nothing): this case's resident has left that
- * window. Accepting or finishing other cases meanwhile is not enough: one
- * resident often brings two items (a couple's, two tickets), accepted one
- * after the other at one sitting. ?1 the staffer, ?2 the case, ?3 the
+ * window. Accepting, starting (代填), taking up (接办) or finishing other
+ * cases meanwhile is not enough: one resident often brings two items (a
+ * couple's, two tickets, a ticket and a case started at home), taken on
+ * one after the other at one sitting. ?1 the staffer, ?2 the case, ?3 the
  * window. By the events' order, not their times: two moves in one second
  * are still one after the other; the rows after the acceptance are that
  * day's. */
