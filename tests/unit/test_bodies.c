@@ -494,3 +494,34 @@ Test(bodies, optional_count)
         cJSON_Delete(o);
     }
 }
+
+/* accept's {"walk_in":true}: a boolean, absent or null for none; another
+ * type is refused, not read as false (nor as true). */
+Test(bodies, optional_bool)
+{
+    static const char *bad[] = {"\"yes\"", "1", "0", "[true]", "{}", "\"true\""};
+    char buf[64];
+    size_t i;
+    cJSON *o;
+    bool on;
+
+    cr_assert(o = parse("{\"yes\":true,\"no\":false,\"none\":null}"));
+    cr_assert_eq(bodies_optional_bool(o, "yes", &on), 0);
+    cr_assert(on);
+    cr_assert_eq(bodies_optional_bool(o, "no", &on), 0);
+    cr_assert(!on);
+    cr_assert_eq(bodies_optional_bool(o, "none", &on), 0);
+    cr_assert(!on);
+    cr_assert_eq(bodies_optional_bool(o, "absent", &on), 0);
+    cr_assert(!on);
+    cr_assert_eq(bodies_optional_bool(NULL, "yes", &on), 0, "no body");
+    cr_assert(!on);
+    cJSON_Delete(o);
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(buf, sizeof buf, "{\"walk_in\":%s}", bad[i]);
+        cr_assert(o = parse(buf));
+        cr_assert_eq(bodies_optional_bool(o, "walk_in", &on), 1, "%s", bad[i]);
+        cr_assert(!on);
+        cJSON_Delete(o);
+    }
+}
