@@ -57,7 +57,19 @@ struct visit_problem {
 struct visit_problems {
     struct visit_problem v[VISIT_PROBLEMS_MAX];
     size_t n;
+    /* the message of visit_date_after_keep, which names the last day: a
+     * problem's message points here then */
+    char keep_text[192];
 };
+
+/* The last day (YYYYMMDD) a visit may be on when the move that sets it is
+ * made now: corrections_keep_until from now under the catalog's calendar
+ * and `serve --retention-days`. A visit request, a booking (and a move of
+ * the visit) is the case's last activity, and the sweep gives a returned
+ * or visit case up its stale period after it; a visit after this day
+ * would find the case gone (已结束 on the elder's slip, off the B post's
+ * list). 0 when it cannot be read. */
+int visit_last_day(void);
 
 /* Checks a visit date (pure): date as validate_date reads it, today ..
  * VISIT_DAYS_MAX days after today (YYYYMMDD, local). 0 with out as
@@ -73,7 +85,8 @@ int visit_check(const struct visit_ask *ask, int today, struct visit_checked *ou
                 struct visit_problems *probs);
 
 /* Hands case id in as a request for a home visit: checked as
- * visit_check, then, in one transaction, the case must be open or
+ * visit_check, and the date on or before visit_last_day
+ * (visit_date_after_keep, its message naming that day), then, in one transaction, the case must be open or
  * returned (already_submitted), every step done and the conditions
  * confirmed (not_finished), its pinned item `visit: yes`
  * (visit_not_offered, invalid): status visit, the visit columns, no
@@ -87,7 +100,7 @@ int visit_request(struct db *db, const char *id, const char *user, const struct 
 
 /* Books a home visit for case id, returned for 补正, whose resident cannot
  * come (ours): the B post collects the corrections at the home. Checked
- * as visit_check; in one transaction the case must be returned
+ * as visit_request; in one transaction the case must be returned
  * (not_returned, conflict) and its item `visit: yes` (visit_not_offered):
  * the visit columns set, the status, the reopened steps and the ticket
  * kept, a visit_booked event (user, detail the date and slot; activity, so

@@ -54,7 +54,7 @@ enum MHD_Result api_visit_days(struct http_request *req)
     const struct workdays *cal;
     cJSON *doc = NULL, *days;
     char text[CLOCK_DAY_LEN];
-    int today = clock_today(), d = today, i, n = 0, gap = 0;
+    int today = clock_today(), d = today, i, n = 0, gap = 0, last = visit_last_day();
 
     if (!c)
         return reply_internal(req);
@@ -65,6 +65,10 @@ enum MHD_Result api_visit_days(struct http_request *req)
     for (i = 0; i < VISIT_DAYS_MAX && n < VISIT_OFFER_DAYS && d; i++) {
         if (!(d = workdays_next_day(d)) || !workdays_is_working(cal, d))
             continue;
+        /* a day the case would not live to see (--retention-days short):
+         * the request is refused it, so the form does not offer it */
+        if (last && d > last)
+            break;
         clock_day_text(d, text);
         if (!cJSON_AddItemToArray(days, cJSON_CreateString(text)))
             goto fail;

@@ -125,6 +125,50 @@ int visit_check(const struct visit_ask *ask, int today, struct visit_checked *ou
     return probs->n ? 1 : 0;
 }
 
+int visit_last_day(void)
+{
+    char now[CLOCK_UTC_LEN];
+    struct catalog *c;
+    int ends;
+
+    clock_utc_now(now);
+    c = catalog_acquire();
+    ends = corrections_keep_until(c ? catalog_calendar(c) : NULL, now, sweep_retention_get());
+    if (c)
+        catalog_release(c);
+    return ends;
+}
+
+/* A day the case does not live to see: the sweep gives a returned or
+ * visit case up sweep_stale_days after its last activity, the booking or
+ * request itself, and a visit is asked up to VISIT_DAYS_MAX days ahead.
+ * With --retention-days under 30, or on the 30th day, the hall promised
+ * the elder a day, and by then the case was gone from the B post's list,
+ * 已结束 on its slip. The day must be on or before visit_last_day, the
+ * correct_by the move leaves (the day the resident's page and notice
+ * name: a visit after it would contradict them), and the message names
+ * it, so that the resident picks again without guessing. v is
+ * visit_check's, its date "" when at fault already. 0, or 1 with a
+ * problem of date added. */
+static int visit_kept_check(const struct visit_checked *v, struct visit_problems *probs)
+{
+    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
+    int ymd, ends, w;
+
+    if (!v->date[0] || probs->n >= VISIT_PROBLEMS_MAX)
+        return 0;
+    ymd = atoi(v->date) * 10000 + atoi(v->date + 5) * 100 + atoi(v->date + 8);
+    ends = visit_last_day();
+    if (!ends || ymd <= ends)
+        return 0;
+    w = workdays_weekday(ends);
+    snprintf(probs->keep_text, sizeof probs->keep_text,
+             "上门日期最晚只能选%d月%d日%s%s%s：再晚，这件办件在上门以前就会按保存期限自动结束。"
+             "请选这一天或更早的日期",
+             ends / 100 % 100, ends % 100, w >= 0 ? "（星期" : "", w >= 0 ? wd[w] : "", w >= 0 ? "）" : "");
+    return visit_problem_set(&probs->v[probs->n++], "date", "visit_date_after_keep", probs->keep_text);
+}
+
 /* ---- moves ----------------------------------------------------------------- */
 
 static int visit_refuse(struct db *db, struct refusal *e, const struct refusal *why)
@@ -157,6 +201,7 @@ int visit_request(struct db *db, const char *id, const char *user, const struct 
     int rc, bad, b = SQLITE_OK;
 
     bad = visit_check(ask, today, &v, probs);
+    bad |= visit_kept_check(&v, probs);
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     /* what the case is comes before what the request says: a resident
@@ -283,36 +328,6 @@ static const char sql_book[] =
     "UPDATE cases SET visit_date = ?2, visit_slot = ?3, visit_address = ?4, visit_phone = ?5"
     " WHERE id = ?1";
 
-/* A booked day the case does not live to see: the sweep gives a returned
- * case up sweep_stale_days after its last activity, the booking itself,
- * and the visit is asked up to VISIT_DAYS_MAX days ahead. With
- * --retention-days under 30, or on the 30th day, the hall promised the
- * elder a day, and by then the case was gone from the B post's list,
- * 已结束 on its slip. The day must be on or before the correct_by the
- * booking leaves (corrections_keep_until: the last working day before the
- * sweep's), the day the resident's page and notice name: a visit after it
- * would contradict them. v is visit_check's, its date "" when at fault
- * already. 0, or 1 with a problem of date added. */
-static int visit_book_kept(const struct visit_checked *v, struct visit_problems *probs)
-{
-    char now[CLOCK_UTC_LEN];
-    struct catalog *c;
-    int ymd, ends;
-
-    if (!v->date[0] || probs->n >= VISIT_PROBLEMS_MAX)
-        return 0;
-    ymd = atoi(v->date) * 10000 + atoi(v->date + 5) * 100 + atoi(v->date + 8);
-    clock_utc_now(now);
-    c = catalog_acquire();
-    ends = corrections_keep_until(c ? catalog_calendar(c) : NULL, now, sweep_retention_get());
-    if (c)
-        catalog_release(c);
-    if (!ends || ymd <= ends)
-        return 0;
-    return visit_problem_set(&probs->v[probs->n++], "date", "visit_date_after_keep",
-                             "上门日期太晚：退回的办件没人处理，按保存期限在那天以前就会被放弃，请选早一些的日期");
-}
-
 int visit_book(struct db *db, const char *id, const char *user, const struct visit_ask *ask, int today,
                struct visit_problems *probs, struct refusal *e)
 {
@@ -323,7 +338,7 @@ int visit_book(struct db *db, const char *id, const char *user, const struct vis
     int rc, bad, b = SQLITE_OK;
 
     bad = visit_check(ask, today, &v, probs);
-    bad |= visit_book_kept(&v, probs);
+    bad |= visit_kept_check(&v, probs);
     if ((rc = cases_begin(db, id, &cs, e)) != 0)
         goto done;
     if (strcmp(cs.status, "returned") != 0) {

@@ -598,6 +598,7 @@ export const STRINGS = {
     visitErr_visit_bad_date: 'The day of the visit is not a real date; check the year, month and day.',
     visitErr_visit_date_past: 'The day of the visit cannot be before today.',
     visitErr_visit_date_too_far: 'The visit can be at most 30 days from today; please choose an earlier day.',
+    visitErr_visit_date_after_keep: 'That day is too late: the hall closes this application before it if nothing happens. Please choose an earlier day.',
     visitErr_visit_bad_slot: 'Please choose morning or afternoon.',
     visitErr_visit_address_required: 'Please enter the address for the visit.',
     visitErr_visit_address_too_long: 'The address is too long; please shorten it.',

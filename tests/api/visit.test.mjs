@@ -155,8 +155,17 @@ describe('asking for a visit', () => {
       assert.deepEqual(x.body.field_codes, { [member]: code }, JSON.stringify(patch));
     }
     assert.equal((await request(url(`/api/v1/cases/${id}`))).body.status, 'open');
-    // the limits themselves pass: today, 30 days ahead, 200 characters, a landline
-    const ok = await ask(id, { ...ASK(), date: day(30), slot: '下午', address: '地'.repeat(200), phone: '0535-6221234' });
+    // 30 days ahead is the day the sweep (--retention-days 30 by default)
+    // gives the case up, the request its last activity: a visit then finds
+    // it gone, so the last day is the working day before it
+    const kept = await ask(id, { ...ASK(), date: day(30) });
+    assertError(kept, 422, 'validation_failed');
+    assert.deepEqual(kept.body.field_codes, { date: 'visit_date_after_keep' });
+    const last = new Date(`${day(30)}T12:00:00Z`);
+    do last.setUTCDate(last.getUTCDate() - 1); while (last.getUTCDay() === 0 || last.getUTCDay() === 6);
+    // the limits themselves pass: today, that last day, 200 characters, a landline
+    const ok = await ask(id, { ...ASK(), date: last.toISOString().slice(0, 10), slot: '下午', address: '地'.repeat(200),
+      phone: '0535-6221234' });
     assert.equal(ok.status, 200, ok.text);
     const id2 = await walked('homecare');
     assert.equal((await ask(id2, { ...ASK(), date: day(0) })).status, 200);
@@ -899,5 +908,53 @@ describe('the calendar at the home', () => {
     const r = await request(`${x.url}/api/v1/visit/days`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.calendar_gap, Number(r.body.days[0].slice(0, 4)));
+  });
+});
+
+// A resident's own visit request is the case's last activity, and the
+// sweep gives a case in visit up the retention period after it: with
+// --retention-days 7 a visit asked for the 10th day found the case 已结束
+// on the elder's slip and off the B post's list, while the form offered
+// days up to two weeks ahead. The request is refused a day after the last
+// working day before the sweep's (the correct_by a booking would give),
+// naming it, and the form is not offered such a day.
+describe('a visit request past the day the case is kept to (--retention-days 7)', () => {
+  const tmp = makeTmp();
+  let x;
+  before(async () => {
+    x = await startDaemon({ tree: writeTree(path.join(tmp, 'tree'), TREE), db: path.join(tmp, 'x.db'),
+      env: { TZ }, args: ['--retention-days', '7'] });
+  });
+  after(async () => { if (x) await stopChecked(x, tmp); });
+  const p = (p_, b) => request(`${x.url}${p_}`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(b) });
+  // the last working day (weekends rest: no calendar) before the 7th day
+  const lastDay = () => {
+    const d = new Date(`${day(7)}T12:00:00Z`);
+    do d.setUTCDate(d.getUTCDate() - 1); while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
+    return d.toISOString().slice(0, 10);
+  };
+
+  it('is refused with the last day named, nothing spent; that day is taken', async () => {
+    const id = (await p('/api/v1/cases', { procedure: 'homecare' })).body.id;
+    assert.equal((await p(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    assert.equal((await p(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    const last = lastDay();
+    const [, m, dd] = last.split('-').map(Number);
+    const late = nextWorkday(last);
+    const r = await p(`/api/v1/cases/${id}/submit`, { visit: { ...ASK(), date: late } });
+    assertError(r, 422, 'validation_failed');
+    assert.deepEqual(r.body.field_codes, { date: 'visit_date_after_keep' });
+    assert.ok(r.body.fields.date.includes(`最晚只能选${m}月${dd}日（星期`), r.body.fields.date);
+    const c = (await request(`${x.url}/api/v1/cases/${id}`)).body;
+    assert.equal(c.status, 'open', 'nothing handed in');
+    assert.equal(c.visit, null);
+    // the form offers no day after it
+    const days = (await request(`${x.url}/api/v1/visit/days`)).body.days;
+    assert.ok(days.length > 0 && days.every((d) => d <= last), JSON.stringify(days));
+    assert.ok(days.includes(last), `${last} is offered`);
+    const ok = await p(`/api/v1/cases/${id}/submit`, { visit: { ...ASK(), date: last } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal((await request(`${x.url}/api/v1/cases/${id}`)).body.visit.date, last);
   });
 });
