@@ -88,6 +88,9 @@ struct case_relay {
     char visit_slot[16];        /* 上午 or 下午 */
     char *visit_address;        /* owned or NULL */
     char *visit_phone;          /* owned or NULL */
+    /* returned, with a home visit booked since its last return
+     * (visit_book): the visit columns are that booking's */
+    bool visit_booked;
     /* the current stage's row (case_stages), when stage >= 0 and it has one */
     char stage_key[33];
     char *stage_label;          /* owned or NULL */

@@ -166,6 +166,15 @@ int notify_list_json(struct db *db, char **out);
  * caller's open transaction. 0, or -1 (the caller rolls back). */
 int notify_settle_ready(struct db *db, const char *case_id, const char *user);
 
+/* Marks the case's returned notifications not yet done as done by user,
+ * inside the caller's open transaction: the staffer who booked the B post
+ * for it (visit_book) agreed the day with the resident, who was told of
+ * the return then; the text (要补正的内容写在补正告知单上…到综合窗口领取)
+ * would send an elder who cannot come to the window, and a colleague
+ * would phone again to say bring it back. 0, or -1 (the caller rolls
+ * back). */
+int notify_settle_returned_by(struct db *db, const char *case_id, const char *user);
+
 /* Marks the case's notifications of kind not yet done as done by
  * NOTIFY_BY_RESIDENT, inside the caller's open transaction: the returned
  * ones when the case comes back (a month-end review found staff still

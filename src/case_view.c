@@ -352,6 +352,25 @@ static int case_view_add_correct_by(cJSON *root, const struct case_state *cs)
     return cJSON_AddStringToObject(root, "correct_by", day) ? 0 : -1;
 }
 
+/* "visit_booked" (ours): a returned case the hall booked the B post for
+ * (visit_book) since its return, {"date","slot"}, else null. The staff
+ * agreed the day with the elder on the phone, and the elder's page, slip
+ * and notice still said only 请最晚在…交回: a resident who opened it
+ * came to the hall, or waited at home unsure anyone was coming. Never the
+ * address or phone, as "visit". 0 or -1. */
+static int case_view_add_visit_booked(cJSON *root, const struct case_state *cs)
+{
+    cJSON *o;
+
+    if (!cs->r.visit_booked || !cs->r.visit_date[0])
+        return cJSON_AddNullToObject(root, "visit_booked") ? 0 : -1;
+    if (!(o = cJSON_AddObjectToObject(root, "visit_booked")) ||
+        !cJSON_AddStringToObject(o, "date", cs->r.visit_date) ||
+        !cJSON_AddStringToObject(o, "slot", cs->r.visit_slot))
+        return -1;
+    return 0;
+}
+
 /* "no_show" (ours): a case that left the queue because its resident was
  * not there when called (叫号未到), {"at","kept"}, else null; kept while
  * what was typed is still there, so that the window can take it on as it
@@ -402,7 +421,8 @@ char *case_view_json(const struct case_state *cs)
         case_view_add_staff_text(root, "returned_reason", cs->returned_reason) != 0 ||
         case_view_add_returned_items(root, cs) != 0 || case_view_add_correct_by(root, cs) != 0 ||
         case_view_add_invite(root, cs, false) != 0 ||
-        case_view_add_visit(root, cs, false) != 0 || case_view_add_missing(root, cs) != 0 ||
+        case_view_add_visit(root, cs, false) != 0 || case_view_add_visit_booked(root, cs) != 0 ||
+        case_view_add_missing(root, cs) != 0 ||
         case_view_add_chain(root, cs) != 0 || case_view_add_wait_at(root) != 0 ||
         case_view_add_link_by_sms(root, cs) != 0 ||
         !cJSON_AddStringToObject(root, "channel", cs->channel) ||

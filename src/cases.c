@@ -23,8 +23,10 @@
 
 /* the whole row, the window's columns (11-24, 25-28, 29, 46) and the
  * relay's (30-43) too, then the window of the ticket's last call (44), the
- * last activity (47), and whether that call was a transfer (48): one
- * reader of a case */
+ * last activity (47), whether that call was a transfer (48), and whether
+ * a returned case has a home visit booked since its last return (49,
+ * visit_book: the visit columns alone do not say it, a case returned at
+ * the home keeps its visit's): one reader of a case */
 static const char sql_case[] =
     "SELECT c.procedure_id, c.hash, c.channel, c.status, c.conditions_confirmed, c.ticket,"
     " c.returned_reason, c.created_at, r.score, c.ticket_day, c.returned_items,"
@@ -41,7 +43,10 @@ static const char sql_case[] =
      * with calls > 0 the newest such event is of this turn */
     " CASE WHEN c.calls > 0 THEN (SELECT e.what = 'transferred' FROM case_events e"
     "  WHERE e.case_id = c.id AND e.what IN ('called', 'transferred')"
-    "  ORDER BY e.id DESC LIMIT 1) END"
+    "  ORDER BY e.id DESC LIMIT 1) END,"
+    " c.status = 'returned' AND EXISTS (SELECT 1 FROM case_events k WHERE k.case_id = c.id"
+    "  AND k.what = 'visit_booked' AND k.id > (SELECT coalesce(max(x.id), 0) FROM case_events x"
+    "  WHERE x.case_id = c.id AND x.what = 'returned'))"
     " FROM cases c"
     " LEFT JOIN ratings r ON r.case_id = c.id WHERE c.id = ?1";
 static const char sql_case_values[] = "SELECT key, step, value FROM case_values WHERE case_id = ?1";
@@ -214,6 +219,7 @@ int cases_load(struct db *db, const char *id, struct case_state *cs, struct refu
     cases_copy(cs->w.handed_in_by, sizeof cs->w.handed_in_by, sqlite3_column_text(st, 46));
     cases_copy(cs->updated_at, sizeof cs->updated_at, sqlite3_column_text(st, 47));
     cs->w.transferred = sqlite3_column_int(st, 48) != 0;
+    cs->r.visit_booked = sqlite3_column_int(st, 49) != 0;
     sqlite3_reset(st);
     if (oom)
         return -1;

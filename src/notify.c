@@ -616,6 +616,11 @@ int notify_settle_ready(struct db *db, const char *case_id, const char *user)
     return notify_settle_as(db, case_id, NOTIFY_READY, user);
 }
 
+int notify_settle_returned_by(struct db *db, const char *case_id, const char *user)
+{
+    return notify_settle_as(db, case_id, NOTIFY_RETURNED, user);
+}
+
 int notify_settle(struct db *db, const char *case_id, enum notify_kind kind)
 {
     return notify_settle_as(db, case_id, kind, NOTIFY_BY_RESIDENT);

@@ -158,6 +158,10 @@ static int print_slip_called(struct strbuf *sb, const char *window)
            strbuf_puts(sb, "办理。</p>\n");
 }
 
+/* The day words of a returned case's booked home visit (visit_book):
+ * 2026年12月8日（星期二）上午, into out; false when none is booked. */
+static bool print_booked_words(const struct case_state *cs, char *out, size_t cap);
+
 /* A no-show whose answers are kept: the window takes it on as it is. */
 static bool print_slip_passed(const struct case_state *cs)
 {
@@ -210,6 +214,10 @@ char *print_slip_html(const struct case_state *cs, long ahead)
      * again at the kiosk, whose screen says where to go): not 前面还有 N
      * 人，请留意叫号 for a call that was made */
     bool called = !past && !old && strcmp(cs->status, "waiting") == 0 && cs->w.calls > 0;
+    /* returned and booked for the B post: the staff agreed a day with the
+     * elder, and the slip printed again said to come and queue */
+    char booked[96];
+    bool visit = print_booked_words(cs, booked, sizeof booked);
     char when[64];
     size_t j, i, items = 0;
     int rc = 0;
@@ -236,6 +244,10 @@ char *print_slip_html(const struct case_state *cs, long ahead)
     if (past)
         rc |= strbuf_puts(&sb, "<p class=\"stands\">") || strbuf_puts(&sb, past) ||
               strbuf_puts(&sb, "</p>\n");
+    else if (visit)
+        rc |= strbuf_puts(&sb, "<p class=\"stands\" id=\"visit-booked\">已为您预约上门补正：") ||
+              strbuf_put_html(&sb, booked, strlen(booked)) ||
+              strbuf_puts(&sb, "。工作人员会到您家里帮您补正，您不用来大厅排队。</p>\n");
     else if (old)
         rc |= strbuf_puts(&sb, "<p class=\"stands\">这是以前取的号，今天不会再叫到。请在自助机点“我有凭条”"
                                "扫描本凭条，或打开办事页面，点“重新取号”拿今天的新号；已经填好的内容都还在，"
@@ -250,7 +262,8 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         for (i = 0; i < p->steps[j].n_items; i++)
             items += cases_item_applies(cs, j, &p->steps[j].items[i]);
     if (items) {
-        rc |= strbuf_puts(&sb, "<section class=\"materials\"><h2>请带上以下材料到综合窗口</h2>\n<ul>\n");
+        rc |= strbuf_puts(&sb, visit ? "<section class=\"materials\"><h2>上门时请准备好以下材料</h2>\n<ul>\n"
+                                     : "<section class=\"materials\"><h2>请带上以下材料到综合窗口</h2>\n<ul>\n");
         for (j = 0; j < p->n_steps; j++) {
             for (i = 0; i < p->steps[j].n_items; i++) {
                 const struct proc_item *it = &p->steps[j].items[i];
@@ -266,7 +279,9 @@ char *print_slip_html(const struct case_state *cs, long ahead)
         rc |= strbuf_puts(&sb, "</ul></section>\n");
     }
     rc |= print_qr_code(&sb, cs->id, "办事记录二维码，请在窗口扫描");
-    rc |= strbuf_puts(&sb, passed ? "<footer><p>请带本凭条和上面的材料到综合窗口，不用重新取号。</p></footer>\n"
+    rc |= strbuf_puts(&sb, visit ? "<footer><p>那天不方便的，请打电话告诉综合窗口改约；自己来大厅时，"
+                                   "请带本凭条和上面的材料到综合窗口。</p></footer>\n"
+                           : passed ? "<footer><p>请带本凭条和上面的材料到综合窗口，不用重新取号。</p></footer>\n"
                            : past ? "<footer><p>办理进度请在办事页面查看，或带本凭条到综合窗口询问。</p></footer>\n"
                            : old ? "<footer><p>取了新号后请留意叫号，到综合窗口出示本凭条。</p></footer>\n"
                            : called ? "<footer><p>到窗口出示本凭条。</p></footer>\n"
@@ -322,6 +337,34 @@ static void print_day_words(int ymd, char *out, size_t cap)
 
     snprintf(out, cap, "%d年%d月%d日%s%s%s", ymd / 10000, ymd / 100 % 100, ymd % 100,
              w >= 0 ? "（星期" : "", w >= 0 ? wd[w] : "", w >= 0 ? "）" : "");
+}
+
+static bool print_booked_words(const struct case_state *cs, char *out, size_t cap)
+{
+    const char *d = cs->r.visit_date;
+    size_t n;
+
+    if (!cs->r.visit_booked || strlen(d) != 10)
+        return false;
+    print_day_words(atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8), out, cap);
+    n = strlen(out);
+    snprintf(out + n, cap - n, "%s", cs->r.visit_slot);
+    return true;
+}
+
+/* The notice's paragraph of a booked home visit (print_booked_words),
+ * before how to correct it oneself: the elder keeps the paper, and it
+ * said only to come to the hall by a day. 0 or -1. */
+static int print_notice_booked(struct strbuf *sb, const struct case_state *cs)
+{
+    char booked[96];
+
+    if (!print_booked_words(cs, booked, sizeof booked))
+        return 0;
+    return strbuf_puts(sb, "<p class=\"until\" id=\"visit-booked\"><strong>已为您预约上门补正：") ||
+           strbuf_put_html(sb, booked, strlen(booked)) ||
+           strbuf_puts(sb, "。</strong>工作人员会到您家里帮您补正，您不用来大厅；请提前准备好上面列出的材料"
+                           "和身份证件原件。那天不方便的，请打电话告诉综合窗口改约。</p>\n");
 }
 
 /* The notice's line of until when the hall keeps the return
@@ -408,7 +451,9 @@ static char *print_notice(const struct case_state *cs, const char *who)
     /* the number stays only for a ticket of today: an earlier day's (a case
      * returned from the back office) or none (a home visit, pre-review)
      * draws a new one when handed in again */
-    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n<p>补齐后，");
+    rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n");
+    rc |= print_notice_booked(&sb, cs);
+    rc |= strbuf_puts(&sb, cs->r.visit_booked ? "<p>也可以自己补正：补齐后，" : "<p>补齐后，");
     /* a case started from home is corrected there, through its link (the QR
      * below is that link only with --public-url); the hall stays open to it */
     if (strcmp(cs->channel, "web") == 0)

@@ -364,9 +364,10 @@ int visit_book(struct db *db, const char *id, const char *user, const struct vis
     b |= sqlite3_bind_text(st, 4, v.address, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 5, v.phone, -1, SQLITE_STATIC);
     /* activity: the hall agreed a day with the resident, so the sweep's
-     * period (the resident's correct_by) runs from here */
+     * period (the resident's correct_by) runs from here; and the resident
+     * was told of the return then (notify_settle_returned_by) */
     if (db_run(st, b) != 0 || cases_event_add(db, cs.id, "visit_booked", cs.channel, user, -1, detail) != 0 ||
-        db_commit(db) != 0)
+        notify_settle_returned_by(db, cs.id, user) != 0 || db_commit(db) != 0)
         goto rollback;
     rc = 0;
     goto done;

@@ -12,7 +12,7 @@ import {
   stepLabel, friendly, friendlyShort, busy, openDialog, KIOSK, clearBand,
 } from './core.js';
 import { caseLinkBox, onlineScreen, lostLinkWords, dateWords } from './online.js';
-import { visitOffer, visitScreen, visitDoneScreen } from './visit.js';
+import { visitOffer, visitScreen, visitDoneScreen, slotWords } from './visit.js';
 import { api, ApiError, serverNow } from './api.js';
 import { windowName } from './calls.js';
 import { factsList, printPreview } from './info.js';
@@ -339,6 +339,7 @@ export async function resumeCase(id) {
     drafts: {}, accepted: {}, errors: {}, alerts: {}, reviewMode: false,
     ticket: body.ticket, ticketDay: body.ticket_day || null, ticketExpired: !!body.ticket_expired, called: body.called || null, noShow: body.no_show || null, rating: body.rating,
     returnedReason: body.returned_reason || null, returnedItems: body.returned_items || null, correctBy: body.correct_by || null,
+    visitBooked: body.visit_booked || null,
     missing: (body.missing_items || []).map(x => x.id), missingItems: body.missing_items || [],
     invite: body.invite || null, visit: body.visit || null,
     stage: body.stage || null, due: body.due || null, calendarGap: body.calendar_gap || null, waitAt: body.wait_at || null, rejectedReason: body.rejected_reason || null, refused: body.refused === true,
@@ -386,11 +387,18 @@ function returnedScreen(c) {
     procKicker(c),
     el('h1', {}, t('returnedTitle')),
     c.ticket ? el('p', { class: 'lead' }, t('returnedTicket', { ticket: c.ticket })) : null,
+    // the staff booked the B post with the elder on the phone (预约上门补正):
+    // the day, that they need not come, what to have ready; the page said
+    // only to hand it in by a day
+    c.visitBooked ? el('div', { class: 'notice notice-ok', id: 'visit-booked' },
+      el('p', {}, el('strong', {}, t('returnedVisit',
+        { when: dateWords(c.visitBooked.date) + ' ' + slotWords(c.visitBooked.slot) }))),
+      el('p', {}, t('returnedVisitReady'))) : null,
     returnedNotice(c),
     // a web case returned from pre-review never had a number to keep; an
     // earlier day's (returned from the back office days after) is not kept
     // either: tickets start again each day
-    el('p', {}, t(!c.ticket ? 'returnedIntroNoTicket'
+    el('p', {}, (c.visitBooked ? t('returnedVisitSelf') : '') + t(!c.ticket ? 'returnedIntroNoTicket'
       : ticketOfToday(c) ? 'returnedIntro' : 'returnedIntroNewTicket')),
     // the day the staff's 等居民补正 list gives (correct_by): after it the
     // hall gives the case up, and the resident starts again

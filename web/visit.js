@@ -145,7 +145,7 @@ export async function visitScreen(c, kit) {
 }
 
 // 上午/下午 in the page's language; anything else as the server gave it.
-const slotWords = (v) => (v === '上午' ? t('visitAm') : v === '下午' ? t('visitPm') : v || '');
+export const slotWords = (v) => (v === '上午' ? t('visitAm') : v === '下午' ? t('visitPm') : v || '');
 
 // The case waits for the B post: the day and half-day, and the originals to
 // have ready (bring: case.js's list of the case's materials), nothing else

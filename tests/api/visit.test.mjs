@@ -497,11 +497,55 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
     assert.ok(!l.booked.some((v) => v.id === id), 'handed in again: no longer booked');
   });
 
+  // booked on the phone with the elder: their own page (the kiosk, the
+  // phone at home), the slip printed again and the correction notice said
+  // only 请最晚在…交回, and the 待通知 list still had the return's text
+  // (go to the window) for a colleague to phone about
+  it('the resident\'s page, slip and notice say the booked day; the return counts as told', async () => {
+    const id = await returnedAtWindow();
+    const pub0 = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.equal(pub0.visit_booked, null);
+    const noticeOf = async () => (await sget('/api/v1/staff/notifications')).body.notifications
+      .filter((n) => n.case === id && n.kind === 'returned');
+    assert.deepEqual((await noticeOf()).map((n) => n.done), [null], 'the return is to be told');
+    assert.equal((await book(id, { ...ASK(), date: day(2), slot: '上午' })).status, 200);
+    const pub = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.equal(pub.status, 'returned');
+    assert.deepEqual(pub.visit_booked, { date: day(2), slot: '上午' });
+    assert.equal(pub.visit, null, 'not a visit asked: the case is still to correct');
+    assert.doesNotMatch(JSON.stringify(pub), /幸福小区|13800138000/);
+    // told on the phone by the staffer who booked it: not a call for a colleague
+    assert.deepEqual((await noticeOf()).map((n) => n.done_by), ['zhao']);
+    const owed = (await sget('/api/v1/staff/corrections')).body.corrections.find((e) => e.id === id);
+    assert.equal(owed.notice.done_by, 'zhao');
+    const [, m, d] = day(2).split('-').map(Number);
+    const slip = await request(url(`/print/cases/${id}`));
+    assert.equal(slip.status, 200);
+    assert.match(slip.text, new RegExp(`id="visit-booked">已为您预约上门补正：\\d+年${m}月${d}日（星期.）上午。`));
+    assert.match(slip.text, /上门时请准备好以下材料/);
+    assert.doesNotMatch(slip.text, /请留意叫号/);
+    const notice = await sget(`/print/staff/cases/${id}/correction`);
+    assert.equal(notice.status, 200);
+    assert.match(notice.text, new RegExp(`id="visit-booked"><strong>已为您预约上门补正：\\d+年${m}月${d}日（星期.）上午。`));
+    assert.match(notice.text, /id="correct-by"/, 'the last day stays, for a resident who comes after all');
+    // corrected and handed in again at the hall, then returned again: the
+    // booking was for the earlier return
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`, {})).status, 200);
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.visit_booked, null);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/accept`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '照片不清楚', checklist: ['s0-0'] })).status, 200);
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.visit_booked, null);
+    assert.doesNotMatch((await request(url(`/print/cases/${id}`))).text, /visit-booked/);
+    assert.doesNotMatch((await sget(`/print/staff/cases/${id}/correction`)).text, /visit-booked/);
+  });
+
   it('a case returned at the home and booked again leaves today\'s returned for its day', async () => {
     const id = await walked('homecare');
     assert.equal((await ask(id, { ...ASK(), date: day(0) })).status, 200);
     assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
     assert.ok((await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.returned.some((v) => v.id === id));
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.visit_booked, null, 'the visit it was returned at is no booking');
     assert.equal((await book(id, { ...ASK(), date: day(2) })).status, 200);
     assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.returned.some((v) => v.id === id));
     assert.ok((await sget(`/api/v1/staff/visits?date=${day(2)}`)).body.booked.some((v) => v.id === id));

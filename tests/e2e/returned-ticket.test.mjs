@@ -4,14 +4,15 @@
 // start again each day), so the screen says so instead of promising the
 // old one (the correction notice likewise, tests/api/return-ticket-day).
 // It also says by which day to hand it in (correct_by), as the staff's
-// 等居民补正 list has it (tests/api/corrections).
+// 等居民补正 list has it (tests/api/corrections), and a home visit the staff
+// booked for it (预约上门补正, tests/api/visit).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { useKiosk, kioskPage, atRoute, axeSerious } from './helpers.mjs';
 import { addUser, login, authHeaders } from '../api/helpers.mjs';
-import { apiPost, labourCase } from './labour-case.mjs';
+import { apiPost, labourCase, longevityCase } from './labour-case.mjs';
 
 // The screen tells a ticket of today by the daemon's ticket_day and its own
 // local date, as a hall's kiosk and daemon share one zone: helpers.mjs runs
@@ -24,6 +25,7 @@ describe('the returned screen and the ticket', () => {
   let kp;
   let fresh;
   let old;
+  let booked;
 
   before(async () => {
     const db = path.join(k.tmp, 'e2e.db');
@@ -36,6 +38,13 @@ describe('the returned screen and the ticket', () => {
     execFileSync('sqlite3', ['-cmd', '.timeout 5000', db],
       { input: `UPDATE cases SET ticket_day = '2020-01-02' WHERE id = '${old.id}';\n` });
     await apiPost(k.url, `/api/v1/staff/cases/${old.id}/return`, { reason: '街道审核：户口簿复印件不清楚' }, h);
+    // 预约上门补正: the staff booked the B post with the elder on the phone
+    booked = { id: await longevityCase(k.url) };
+    await apiPost(k.url, `/api/v1/cases/${booked.id}/submit`, {});
+    await apiPost(k.url, `/api/v1/staff/cases/${booked.id}/return`, { reason: '存折复印件不清楚', checklist: ['own_card'] }, h);
+    booked.day = (await (await fetch(`${k.url}/api/v1/visit/days`)).json()).days[0];
+    await apiPost(k.url, `/api/v1/staff/cases/${booked.id}/book-visit`,
+      { visit: { date: booked.day, slot: '下午', address: '幸福小区3栋2单元501', phone: '0535-6221234' } }, h);
     kp = await kioskPage(k);
   });
   after(async () => { if (kp) await kp.context.close(); });
@@ -57,6 +66,17 @@ describe('the returned screen and the ticket', () => {
     // the last working day before the sweep's: a day the hall is open, all of it
     assert.match(line, new RegExp(`^请最晚在${y}年${m}月${d}日星期.交回。\\s*过了这一天`), line);
     assert.match(line, /按放弃处理.*从首页重新开始/, line);
+  });
+
+  it('a visit booked for it: the day, that the elder need not come, what to have ready', async () => {
+    const text = await screen(booked);
+    const [y, m, d] = booked.day.split('-').map(Number);
+    const line = await kp.page.locator('#visit-booked').innerText();
+    assert.match(line, new RegExp(`已为您预约上门补正：${y}年${m}月${d}日星期. 下午。.*不用来大厅`), line);
+    assert.match(line, /准备好要补正的材料（见下面）和身份证件原件/, line);
+    // correcting it oneself stays open, by the same last day
+    assert.match(text, /您也可以自己补正：请按上面的说明修改/, text);
+    assert.match(await kp.page.locator('#correct-by').innerText(), /^请最晚在/);
   });
 
   it('an earlier day\'s ticket: a new number, not the old one promised', async () => {
