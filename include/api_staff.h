@@ -26,6 +26,10 @@ enum MHD_Result api_staff_work(struct http_request *req);       /* GET …/staff
  * residents for 补正, and corrected cases given up as no-shows
  * (corrections.h); without either, those the session user answers for. */
 enum MHD_Result api_staff_corrections(struct http_request *req);
+/* POST …/staff/cases/{id}/remind {"note"?} (ours, csrf): a reminder call to
+ * the resident of a case on that list, corrections_remind; 200 with the
+ * staff case view. */
+enum MHD_Result api_staff_remind(struct http_request *req);
 enum MHD_Result print_staff_receipt(struct http_request *req);  /* 受理回执 */
 enum MHD_Result print_staff_rejection(struct http_request *req); /* 不予办理告知书 */
 enum MHD_Result api_staff_return(struct http_request *req);

@@ -175,6 +175,15 @@ int cases_begin(struct db *db, const char *id, struct case_state *cs, struct ref
 int cases_event_add(struct db *db, const char *id, const char *what, const char *channel,
                     const char *user, int step, const char *detail);
 
+/* Adds a row to case_events as cases_event_add does, but no activity: the
+ * case's updated_at stays, so the sweep's period (a return's correct_by, a
+ * no-show's retention) does not start again; marked as needing erasure, as
+ * detail may hold what a staffer wrote. For what happened around a case
+ * rather than to it (a reminder call: corrections_remind). Call inside the
+ * change's transaction. 0 or -1. */
+int cases_event_note(struct db *db, const char *id, const char *what, const char *channel,
+                     const char *user, const char *detail);
+
 /* The list of missing papers (所缺材料清单) was printed for case id before
  * a number: the sheet tells the resident to come back with the papers and
  * scan it to go on, the answers kept. An open case gets a `kept_open`

@@ -398,6 +398,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/staff/cases/{}/assign", api_staff_assign, HTTP_STAFF, true},
     {"GET", "/api/v1/staff/work", api_staff_work, HTTP_STAFF, false},
     {"GET", "/api/v1/staff/corrections", api_staff_corrections, HTTP_STAFF, false},
+    {"POST", "/api/v1/staff/cases/{}/remind", api_staff_remind, HTTP_STAFF, true},
     {"GET", "/print/staff/cases/{}/receipt", print_staff_receipt, HTTP_STAFF, false},
     {"GET", "/print/staff/cases/{}/rejection", print_staff_rejection, HTTP_STAFF, false},
     {"POST", "/api/v1/staff/cases/{}/call", api_staff_call, HTTP_STAFF, true},

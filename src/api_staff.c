@@ -875,6 +875,41 @@ enum MHD_Result api_staff_corrections(struct http_request *req)
     return res;
 }
 
+enum MHD_Result api_staff_remind(struct http_request *req)
+{
+    char id[CASE_ID_LEN + 1], *json = NULL;
+    const char *note = NULL;
+    enum MHD_Result res;
+    struct refusal e;
+    struct db *db;
+    cJSON *body = NULL;
+    int r;
+
+    if (!api_staff_begin(req, &res, &db))
+        return res;
+    if ((r = window_resolve(db, req->params[0], id, &e)) != 0)
+        return r < 0 ? reply_internal(req) : reply_refusal(req, &e);
+    /* no body, or {"note"?}: the call itself is what is recorded */
+    if (req->body.len > 0 && !(body = reply_json_body(req, &res)))
+        return res;
+    if (bodies_optional_text(body, "note", &note) != 0) {
+        res = reply_invalid_body(req, "页面出了问题，提醒的内容没有收到；请刷新页面后重试");
+        goto out;
+    }
+    r = corrections_remind(db, id, req->user, note, sweep_retention_get(), &e);
+    if (r == 0)
+        r = window_view_case_json(db, id, &json, &e);
+    if (r < 0)
+        res = reply_internal(req);
+    else if (r > 0)
+        res = reply_refusal(req, &e);
+    else
+        res = reply_json_take(req, MHD_HTTP_OK, json, REPLY_PRIVATE);
+out:
+    cJSON_Delete(body);
+    return res;
+}
+
 /* {"number":"13800138000"} or an ID number: the web cases that hold it
  * (window_view_web_find_json). A POST, so that the number stays out of
  * addresses, the browser's history and any proxy's log. */

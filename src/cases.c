@@ -368,6 +368,21 @@ int cases_event_add(struct db *db, const char *id, const char *what, const char 
     return db_run(st, b);
 }
 
+static const char sql_mark_erase[] = "UPDATE cases SET needs_erase = 1 WHERE id = ?1";
+
+int cases_event_note(struct db *db, const char *id, const char *what, const char *channel,
+                     const char *user, const char *detail)
+{
+    sqlite3_stmt *st;
+    char now[32];
+
+    clock_utc_now(now);
+    if (cases_event_insert(db, id, now, what, channel, user, -1, detail) != 0 ||
+        !(st = db_stmt(db, sql_mark_erase)))
+        return -1;
+    return db_run(st, sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC));
+}
+
 /* one row however often the sheet is printed: a GET anyone may repeat.
  * Its column: the side (outside) of a public case; NULL for a staffer's */
 static const char sql_keep_open[] =

@@ -1,5 +1,6 @@
 /* corrections: the cases back with the resident for 补正, and the corrected
- * cases whose resident was called and did not come (corrections.h). */
+ * cases whose resident was called and did not come, and the reminder calls
+ * made about them (corrections.h). */
 #include "corrections.h"
 
 #include <cjson/cJSON.h>
@@ -13,6 +14,7 @@
 #include "notify.h"
 #include "procedure.h"
 #include "sweep.h"
+#include "window.h"
 
 /* A no-show past the retention period whose answers the sweep has not
  * erased because a call-back on it is open (sweep.c sql_due: the number
@@ -82,6 +84,15 @@ static const char sql_owed_one[] =
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
     " WHERE c.id = ?1 AND (c.status = 'returned' OR " NO_SHOW_KEPT("?2") ")";
 
+/* The reminder calls (corrections_remind) since the case's last return:
+ * the newest one's instant, staffer and note, and how many. */
+static const char sql_reminded[] =
+    "WITH r(id) AS (SELECT coalesce(max(id), 0) FROM case_events WHERE case_id = ?1 AND what = 'returned')"
+    " SELECT e.at, e.user, e.detail, (SELECT count(*) FROM case_events n, r WHERE n.case_id = ?1"
+    "  AND n.what = 'reminded' AND n.id > r.id)"
+    " FROM case_events e, r WHERE e.case_id = ?1 AND e.what = 'reminded' AND e.id > r.id"
+    " ORDER BY e.id DESC LIMIT 1";
+
 struct corrections_row {
     char id[CASE_ID_LEN + 1];
     char updated_at[CASE_TIME_LEN];
@@ -121,6 +132,28 @@ static int corrections_notice(struct db *db, cJSON *o, const char *id)
     else if (r == SQLITE_ROW && (n = cJSON_AddObjectToObject(o, "notice")) &&
              db_column_json(n, "created", st, 0) == 0 && db_column_json(n, "done", st, 1) == 0 &&
              db_column_json(n, "done_by", st, 2) == 0)
+        rc = 0;
+out:
+    if (st)
+        sqlite3_reset(st);
+    return rc;
+}
+
+/* "reminded": the reminder calls since the case's last return,
+ * {"at","by","note","count"} of the newest, or null. 0 or -1. */
+static int corrections_reminded(struct db *db, cJSON *o, const char *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_reminded);
+    cJSON *n;
+    int r, rc = -1;
+
+    if (!st || sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    if ((r = sqlite3_step(st)) == SQLITE_DONE)
+        rc = cJSON_AddNullToObject(o, "reminded") ? 0 : -1;
+    else if (r == SQLITE_ROW && (n = cJSON_AddObjectToObject(o, "reminded")) &&
+             db_column_json(n, "at", st, 0) == 0 && db_column_json(n, "by", st, 1) == 0 &&
+             db_column_json(n, "note", st, 2) == 0 && cJSON_AddNumberToObject(n, "count", sqlite3_column_int(st, 3)))
         rc = 0;
 out:
     if (st)
@@ -269,7 +302,7 @@ static int corrections_entry(struct db *db, cJSON *arr, const struct case_state 
     }
     if (corrections_text(o, "committed", cs->r.due) != 0 || corrections_text(o, "phone", phone) != 0 ||
         !cJSON_AddBoolToObject(o, "home_visit", cs->model && cs->model->visit) ||
-        corrections_notice(db, o, cs->id) != 0)
+        corrections_notice(db, o, cs->id) != 0 || corrections_reminded(db, o, cs->id) != 0)
         return -1;
     /* booked for the B post: the hall's to do on that day, no call to make */
     if (row->booked && cs->r.visit_date[0]) {
@@ -420,10 +453,65 @@ int corrections_case_json(struct db *db, const struct case_state *cs, const stru
     if ((x = cJSON_AddObjectToObject(o, "owed")) && corrections_day(x, "since", since) == 0 &&
         cJSON_AddNumberToObject(x, "days", since && today > since ? workdays_between(cal, since, today) : 0) &&
         corrections_day(x, "ends_on", ends) == 0 &&
-        cJSON_AddBoolToObject(x, "ending", ends && soon_until && ends <= soon_until))
+        cJSON_AddBoolToObject(x, "ending", ends && soon_until && ends <= soon_until) &&
+        corrections_reminded(db, x, cs->id) == 0)
         rc = 0;
 out:
     if (st)
         sqlite3_reset(st);
+    return rc;
+}
+
+static const struct refusal err_not_owed = {
+    REFUSAL_CONFLICT, "not_owed",
+    "这件办件现在不在等居民补正的名单上（可能居民已经交回补正，或办件已经结束），不用再提醒；请刷新后再看"};
+static const struct refusal err_note_empty = {REFUSAL_INVALID, "note_required", "请写上提醒的内容"};
+static const struct refusal err_note_long = {REFUSAL_INVALID, "note_too_long",
+                                             "提醒的说明最多 100 个字，请精简一些"};
+
+_Static_assert(CORRECTIONS_NOTE_MAX == 100, "the note's message says 100 个字");
+
+int corrections_remind(struct db *db, const char *id, const char *user, const char *note, int retention_days,
+                       struct refusal *e)
+{
+    char buf[CORRECTIONS_NOTE_MAX * 4 + 1], cutoff[CLOCK_UTC_LEN];
+    const char *text = NULL;
+    struct case_state cs;
+    sqlite3_stmt *st;
+    int rc, r;
+
+    /* an empty note is none: the call is what is recorded */
+    if (note && !(text = window_text_check(note, CORRECTIONS_NOTE_MAX, buf, sizeof buf, &err_note_empty,
+                                           &err_note_long, e)) &&
+        e->code != err_note_empty.code)
+        return 1;
+    if ((rc = cases_begin(db, id, &cs, e)) != 0)
+        goto done;
+    rc = -1;
+    corrections_cutoff(retention_days, cutoff);
+    if (!(st = db_stmt(db, sql_owed_one)) ||
+        (sqlite3_bind_text(st, 1, cs.id, -1, SQLITE_STATIC) | sqlite3_bind_text(st, 2, cutoff, -1, SQLITE_STATIC) |
+         sqlite3_bind_int(st, 3, retention_days)) != SQLITE_OK) {
+        if (st)
+            sqlite3_reset(st);
+        goto rollback;
+    }
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) {
+        *e = err_not_owed;
+        rc = 1;
+        goto rollback;
+    }
+    /* no activity: the resident's correct_by is the return's, not the call's */
+    if (r != SQLITE_ROW || cases_event_note(db, cs.id, "reminded", cs.channel, user, text) != 0 ||
+        db_commit(db) != 0)
+        goto rollback;
+    rc = 0;
+    goto done;
+rollback:
+    db_rollback(db);
+done:
+    cases_state_free(&cs);
     return rc;
 }

@@ -15,7 +15,7 @@ import { currentSession, ensureLogin, errorText, sessionBadge, warnBeforeLogout 
 import { holds, renderField, showValue } from './fields.js';
 import { callText, checkWindow, windowName } from './calls.js';
 import { notifyCard, refreshNotify } from './notify.js';
-import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton } from './work.js';
+import { workCard, refreshWork, chainView, chainActions, dueText, movedOn, stageSeen, loadNames, who, otherPostNote, owedNote, receivedButton, receivedRecord, withdrawButton, remindedText } from './work.js';
 import { followupCard, refreshFollowup } from './followup.js';
 import { visitsCard, refreshVisits, visitFact, visitActions, offerNextWorkingDay, dayFrom, bookVisitForm, visitBooked } from './visits.js';
 import { stepReport } from './spreport.js';
@@ -49,7 +49,7 @@ const WHAT = {
   accepted: '受理', completed: '办结', returned: '退回补正', no_show: '叫号未到', transferred: '转窗',
   invited: '通知来大厅', passed: '本环节办完', handed_out: '居民领取', rejected: '不予办理', refused: '不予受理',
   assigned: '转交', visit_requested: '预约上门', visit_booked: '预约上门补正', visited: '上门办理', not_home: '上门不在家',
-  followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
+  reminded: '电话提醒补正', followup: '回访', due_moved: '承诺日期顺延', kept_open: '打印所缺材料清单（保留待续办）',
   link_sent: '短信补发办件链接', taken_up: '窗口接着办', abandoned: '未办完，超时结束',
 };
 const CHANNEL = { kiosk: '自助机', window: '窗口', web: '网上', visit: '上门', calendar: '工作日日历' };
@@ -750,7 +750,8 @@ function waitNote(v) {
     : `居民还没有交回补正（${o.days ? `退回已 ${o.days} 个工作日` : '今天退回'}）。请电话提醒居民；`
       + `${ends ? `最晚${ends}交回，过了这一天` : '保留期过后'}仍没有交回、也没有改动的，系统按放弃处理。`;
   return el('p', { class: o.ending ? 'msg-warn wait-note' : 'hint wait-note', id: 'wait-note', role: 'note' },
-    o.ending ? el('strong', {}, '即将' + (v.status === 'abandoned' ? '清除' : '放弃') + '：') : null, text);
+    o.ending ? el('strong', {}, '即将' + (v.status === 'abandoned' ? '清除' : '放弃') + '：') : null, text,
+    o.reminded ? el('span', { id: 'wait-reminded' }, ` ${remindedText(o.reminded)}`) : null);
 }
 
 function incompleteNote(v) {
@@ -904,6 +905,12 @@ function actions(v, box) {
   // a web case whose resident is here without its link (窗口接办): gone on
   // with at the desk, with what they typed at home
   if (v.take_up) list.push(b('在窗口接着办', () => takeUp(v, box), 'btn btn-primary'));
+  // 等居民补正: the call to the resident, recorded for the colleagues
+  if (v.owed) {
+    const remind = b('记下电话提醒', () => remindForm(v, box));
+    remind.id = 'remind';
+    list.push(remind);
+  }
   const { show, failed } = moveCallbacks();
   list.push(...chainActions(v, box, b, show, callBody, failed));
   return el('div', { class: 'btn-row case-actions' }, list);
@@ -1159,6 +1166,32 @@ function submitMove(form, v, what, text, err, body, after) {
       after(done);
     });
   });
+}
+
+// 电话提醒 of a case on 等居民补正: nothing recorded it, so a colleague
+// phoned the same elder again and the list could not say 已提醒. What was
+// said is optional. The case's 最晚期限 stays: the call is not the
+// resident's doing (…/remind).
+function remindForm(v, box) {
+  const text = el('input', { id: 'remind-note', type: 'text', maxlength: '100', autocomplete: 'off',
+    'aria-describedby': 'remind-hint' });
+  const err = el('div', { role: 'alert' });
+  const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'remind-h' },
+    el('h3', { id: 'remind-h' }, '记下已电话提醒居民'),
+    el('label', { for: 'remind-note' }, '说了什么（可以不填）'),
+    el('p', { class: 'hint', id: 'remind-hint' }, '例如：居民说周五带户口簿来；没人接听。最多 100 字。记下后，最晚期限不变。'),
+    text, err,
+    el('div', { class: 'btn-row' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, '记下'),
+      el('button', { type: 'button', class: 'btn', 'data-cancel': '' }, '取消')));
+  submitMove(form, v, 'remind', text, err, () => ({ note: text.value }), (done) => {
+    showCase(done);
+    msg(ui.box, '已记下电话提醒', 'ok');
+    refreshWork();
+  });
+  closable(form, () => box.replaceChildren());
+  box.replaceChildren(form);
+  text.focus();
 }
 
 function completeForm(v, box) {

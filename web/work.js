@@ -72,6 +72,14 @@ export function workCard(open) {
       ui.owed));
 }
 
+// The reminder calls since the return (…/remind): 已电话提醒 2 次，最近 12月7日 14:05 王芳：居民说周五来.
+export function remindedText(r) {
+  const d = new Date(r.at);
+  const p = (n) => String(n).padStart(2, '0');
+  const when = Number.isNaN(d.getTime()) ? '' : `${dueText(localDay(r.at))} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `已电话提醒${r.count > 1 ? ` ${r.count} 次，最近` : ''} ${when} ${who(r.by) || ''}${r.note ? `：${r.note}` : ''}`;
+}
+
 // One case owed by its resident (GET /api/v1/staff/corrections).
 function owedRow(x) {
   const what = x.no_show_at ? '补正后叫号未到' : '退回补正';
@@ -91,7 +99,9 @@ function owedRow(x) {
     el('td', {}, dueText(x.ends_on), ' ',
       x.ending ? el('span', { class: 'badge badge-warn due-badge' }, x.no_show_at ? '即将清除' : '即将放弃') : null),
     el('td', {}, x.phone || el('span', { class: 'hint' }, '没有留电话'),
-      x.notice && !x.notice.done ? [el('br'), el('span', { class: 'hint' }, '退回通知还没有发出')] : null));
+      x.notice && !x.notice.done ? [el('br'), el('span', { class: 'hint' }, '退回通知还没有发出')] : null,
+      // a colleague phoned already: not the same elder twice
+      x.reminded ? [el('br'), el('span', { class: 'hint reminded' }, remindedText(x.reminded))] : null));
 }
 
 function renderOwed(list) {

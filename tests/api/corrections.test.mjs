@@ -164,7 +164,7 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal(entry(mine, accepted).ticket_day, '2026-11-02', "another day's ticket says which");
     // the case's own view says the same to whoever opens it to phone
     const view = async (id) => (await sget(`/api/v1/staff/cases/${id}`)).body;
-    assert.deepEqual((await view(accepted)).owed, { since: '2026-11-02', days: 5, ends_on: '2026-12-01', ending: false });
+    assert.deepEqual((await view(accepted)).owed, { since: '2026-11-02', days: 5, ends_on: '2026-12-01', ending: false, reminded: null });
     assert.equal((await view(plain)).owed, null, 'a no-show never returned is owed nothing');
     assert.equal((await view(back)).owed, null, 'handed in again: the queue has it');
     r = await report('2026-11-02');
@@ -178,7 +178,7 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assert.equal(entry(mine, accepted).days, 21);
     assert.equal(entry(mine, noShow).ending, true);
     assert.deepEqual((await sget(`/api/v1/staff/cases/${noShow}`)).body.owed,
-      { since: '2026-11-02', days: 21, ends_on: '2026-12-01', ending: true });
+      { since: '2026-11-02', days: 21, ends_on: '2026-12-01', ending: true, reminded: null });
     assert.deepEqual((await report('2026-12-01')).corrections_owed, { returned: 2, no_show: 1, ending: 3 });
     // its resident brings the correction: off the list, in the queue
     assert.equal((await post(`/api/v1/cases/${accepted}/submit`)).status, 200);
@@ -321,5 +321,104 @@ describe('cases owed by their residents after a return (补正)', { skip: NO_FAK
     assertError(await sget('/api/v1/staff/corrections?owner=%20'), 400, 'bad_query');
     assertError(await sget('/api/v1/staff/corrections?owner=li&all=1'), 400, 'bad_query');
     assertError(await request(`${d.url}/api/v1/staff/corrections`), 401, 'not_logged_in');
+  });
+});
+
+// 电话提醒: staff phone the residents on this list, and nothing recorded it,
+// so a colleague phoned the same elder again and the list could not say
+// 已提醒. POST …/remind records the call (what was said, optional) on the
+// list and in the history, and is no activity: the resident's correct_by
+// and the list's ends_on stay the return's.
+describe('a reminder call on a case owed (…/remind)', () => {
+  let tmp, db, d;
+  const s = {};
+  before(async () => {
+    tmp = makeTmp();
+    const tree = writeTree(path.join(tmp, 'p'), { '_posts.md': POSTS, 'a/README.md': '# 甲\n\n甲。\n', 'a/aid.md': PROC });
+    db = path.join(tmp, 'x.db');
+    d = await startDaemon({ tree, db, env: { TZ } });
+    addUser(db, 'wang', 'staff', 'wang-password-1');
+    addUser(db, 'li', 'staff', 'li-password-2');
+    s.wang = await login(d.url, 'wang', 'wang-password-1');
+    s.li = await login(d.url, 'li', 'li-password-2');
+  });
+  after(() => stopChecked(d, tmp));
+  const post = (p, body) => request(`${d.url}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  const spost = (p, body, who = 'wang') => request(`${d.url}${p}`, { method: 'POST', headers: authHeaders(s[who]),
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const sget = (p, who = 'wang') => request(`${d.url}${p}`, { headers: authHeaders(s[who]) });
+  const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+  const handIn = async () => {
+    const c = await post('/api/v1/cases', { procedure: 'aid', channel: 'kiosk' });
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/steps/0`,
+      { checklist: { 's0-0': true }, fields: { phone: MOBILE } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${c.body.id}/submit`)).status, 200);
+    return c.body.id;
+  };
+  const entryOf = async (id) => (await sget('/api/v1/staff/corrections')).body.corrections.find((e) => e.id === id);
+
+  it('is on the list and in the history, and moves no day', async () => {
+    const id = await handIn();
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件' })).status, 200);
+    assert.equal((await entryOf(id)).reminded, null);
+    // returned three days ago: its days run from then
+    const then = new Date(Date.now() - 3 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+    sql(`UPDATE cases SET updated_at = '${then}' WHERE id = '${id}'`);
+    const by = (await request(`${d.url}/api/v1/cases/${id}`)).body.correct_by;
+    const ends = (await entryOf(id)).ends_on;
+    assert.equal(ends, by);
+    const r = await spost(`/api/v1/staff/cases/${id}/remind`, { note: '  居民说周五带户口簿来  ' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.status, 'returned');
+    const ev = r.body.events.filter((e) => e.what === 'reminded');
+    assert.deepEqual(ev.map((e) => [e.user, e.detail]), [['wang', '居民说周五带户口簿来']]);
+    assert.equal(r.body.owed.reminded.note, '居民说周五带户口簿来');
+    // no activity: the sweep's period and the resident's day stay
+    assert.equal(sql(`SELECT updated_at FROM cases WHERE id = '${id}'`), then);
+    assert.equal((await request(`${d.url}/api/v1/cases/${id}`)).body.correct_by, by);
+    let e = await entryOf(id);
+    assert.equal(e.ends_on, ends);
+    assert.equal(e.reminded.by, 'wang');
+    assert.equal(e.reminded.count, 1);
+    assert.match(e.reminded.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // a colleague calls again, saying nothing: the newest, and how many
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/remind`, undefined, 'li')).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/remind`, { note: '   ' }, 'li')).status, 200);
+    e = await entryOf(id);
+    assert.deepEqual([e.reminded.by, e.reminded.note, e.reminded.count], ['li', null, 3]);
+    // corrected and handed in: off the list, nothing to remind of
+    assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    assertError(await spost(`/api/v1/staff/cases/${id}/remind`, {}), 409, 'not_owed');
+    // returned again: the calls were about the earlier return
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '照片不清楚' })).status, 200);
+    assert.equal((await entryOf(id)).reminded, null);
+  });
+
+  it('takes a corrected no-show; refuses a case not owed, a long note, a bad body, no token', async () => {
+    const id = await handIn();
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少照片' })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/call`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/no-show`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/remind`, { note: '没人接听' })).status, 200);
+    assert.equal((await entryOf(id)).reminded.note, '没人接听');
+    const waiting = await handIn();
+    assertError(await spost(`/api/v1/staff/cases/${waiting}/remind`, {}), 409, 'not_owed');
+    const other = await handIn();
+    assert.equal((await spost(`/api/v1/staff/cases/${other}/return`, { reason: '缺少照片' })).status, 200);
+    const long = await spost(`/api/v1/staff/cases/${other}/remind`, { note: '话'.repeat(101) });
+    assertError(long, 422, 'note_too_long');
+    assert.match(long.body.error.message, /100 个字/);
+    assert.equal((await spost(`/api/v1/staff/cases/${other}/remind`, { note: '话'.repeat(100) })).status, 200);
+    assertError(await spost(`/api/v1/staff/cases/${other}/remind`, { note: 5 }), 422, 'invalid_body');
+    assertError(await spost(`/api/v1/staff/cases/${other}/remind`, { note: '居民\u202e说' }), 422, 'bad_text');
+    assertError(await request(`${d.url}/api/v1/staff/cases/${other}/remind`, {
+      method: 'POST', headers: { Cookie: s.wang.cookie, 'content-type': 'application/json' }, body: '{}',
+    }), 403, 'csrf_failed');
+    assertError(await post(`/api/v1/staff/cases/${other}/remind`, {}), 401, 'not_logged_in');
+    assertError(await spost('/api/v1/staff/cases/nosuchcase00000000000000000000000/remind', {}), 404, 'unknown_case');
+    assert.equal((await entryOf(other)).reminded.count, 1, 'the refused ones recorded nothing');
   });
 });

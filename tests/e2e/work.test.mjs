@@ -281,5 +281,17 @@ describe('我的待办 on the staff page', () => {
     await page.locator('#case-pane #case-h', { hasText: owed.ticket }).waitFor();
     assert.equal(await page.locator('#wait-note').innerText(),
       `补正后叫号未到（今天）。居民来了点“过号后到场，受理”；请居民最晚${nm}月${nd}日来，过了这一天这件办件填写的内容会被清除，居民要重新办理。`);
+
+    // wang phones the resident and records it (…/remind): the case and
+    // the list say so, for a colleague who would phone again
+    await page.click('#remind');
+    await page.locator('#remind-note').fill('居民说明天上午来');
+    await page.locator('#case-pane form[aria-labelledby="remind-h"] [type=submit]').click();
+    await page.locator('#wait-reminded', { hasText: '已电话提醒' }).waitFor();
+    assert.match(await page.locator('#wait-reminded').innerText(), /：居民说明天上午来$/);
+    assert.equal(await page.locator('#wait-note').innerText().then((t) => t.includes(`最晚${nm}月${nd}日`)), true,
+      'the day stays');
+    await page.locator(`#owed tr[data-id="${owed.id}"] .reminded`, { hasText: '居民说明天上午来' }).waitFor();
+    await page.locator('#case-pane td', { hasText: '电话提醒补正' }).first().waitFor();
   });
 });
