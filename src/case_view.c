@@ -353,20 +353,25 @@ static int case_view_add_correct_by(cJSON *root, const struct case_state *cs)
 }
 
 /* "visit_booked" (ours): a returned case the hall booked the B post for
- * (visit_book) since its return, {"date","slot"}, else null. The staff
+ * (visit_book) since its return, {"date","slot","past"}, else null. The staff
  * agreed the day with the elder on the phone, and the elder's page, slip
  * and notice still said only 请最晚在…交回: a resident who opened it
  * came to the hall, or waited at home unsure anyone was coming. Never the
  * address or phone, as "visit". 0 or -1. */
 static int case_view_add_visit_booked(cJSON *root, const struct case_state *cs)
 {
+    char today[CLOCK_DAY_LEN];
     cJSON *o;
 
     if (!cs->r.visit_booked || !cs->r.visit_date[0])
         return cJSON_AddNullToObject(root, "visit_booked") ? 0 : -1;
+    /* its day went by and the case is still returned: nobody corrected it
+     * there, and the page must not promise a day that passed */
+    clock_today_text(today);
     if (!(o = cJSON_AddObjectToObject(root, "visit_booked")) ||
         !cJSON_AddStringToObject(o, "date", cs->r.visit_date) ||
-        !cJSON_AddStringToObject(o, "slot", cs->r.visit_slot))
+        !cJSON_AddStringToObject(o, "slot", cs->r.visit_slot) ||
+        !cJSON_AddBoolToObject(o, "past", strcmp(cs->r.visit_date, today) < 0))
         return -1;
     return 0;
 }

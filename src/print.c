@@ -159,7 +159,8 @@ static int print_slip_called(struct strbuf *sb, const char *window)
 }
 
 /* The day words of a returned case's booked home visit (visit_book):
- * 2026年12月8日（星期二）上午, into out; false when none is booked. */
+ * 2026年12月8日（星期二）上午, into out; false when none is booked, or its
+ * day is past. */
 static bool print_booked_words(const struct case_state *cs, char *out, size_t cap);
 
 /* A no-show whose answers are kept: the window takes it on as it is. */
@@ -342,9 +343,13 @@ static void print_day_words(int ymd, char *out, size_t cap)
 static bool print_booked_words(const struct case_state *cs, char *out, size_t cap)
 {
     const char *d = cs->r.visit_date;
+    char today[CLOCK_DAY_LEN];
     size_t n;
 
-    if (!cs->r.visit_booked || strlen(d) != 10)
+    /* a day gone by (nobody went, or nobody recorded it): not a promise
+     * to print; the paper says what it said before the booking */
+    clock_today_text(today);
+    if (!cs->r.visit_booked || strlen(d) != 10 || strcmp(d, today) < 0)
         return false;
     print_day_words(atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8), out, cap);
     n = strlen(out);
@@ -354,12 +359,13 @@ static bool print_booked_words(const struct case_state *cs, char *out, size_t ca
 
 /* The notice's paragraph of a booked home visit (print_booked_words),
  * before how to correct it oneself: the elder keeps the paper, and it
- * said only to come to the hall by a day. 0 or -1. */
-static int print_notice_booked(struct strbuf *sb, const struct case_state *cs)
+ * said only to come to the hall by a day. *said: whether it was written.
+ * 0 or -1. */
+static int print_notice_booked(struct strbuf *sb, const struct case_state *cs, bool *said)
 {
     char booked[96];
 
-    if (!print_booked_words(cs, booked, sizeof booked))
+    if (!(*said = print_booked_words(cs, booked, sizeof booked)))
         return 0;
     return strbuf_puts(sb, "<p class=\"until\" id=\"visit-booked\"><strong>已为您预约上门补正：") ||
            strbuf_put_html(sb, booked, strlen(booked)) ||
@@ -396,6 +402,7 @@ static char *print_notice(const struct case_state *cs, const char *who)
     const struct procedure *p = cs->model;
     cJSON *flags = cs->returned_items ? cJSON_Parse(cs->returned_items) : NULL;
     struct strbuf sb = STRBUF_INIT;
+    bool booked_now = false;
     char when[64];
     size_t j, i, n = 0;
     int rc = 0;
@@ -452,8 +459,8 @@ static char *print_notice(const struct case_state *cs, const char *who)
      * returned from the back office) or none (a home visit, pre-review)
      * draws a new one when handed in again */
     rc |= strbuf_puts(&sb, "</ul></section>\n<section class=\"next\"><h2>补正后怎么办</h2>\n");
-    rc |= print_notice_booked(&sb, cs);
-    rc |= strbuf_puts(&sb, cs->r.visit_booked ? "<p>也可以自己补正：补齐后，" : "<p>补齐后，");
+    rc |= print_notice_booked(&sb, cs, &booked_now);
+    rc |= strbuf_puts(&sb, booked_now ? "<p>也可以自己补正：补齐后，" : "<p>补齐后，");
     /* a case started from home is corrected there, through its link (the QR
      * below is that link only with --public-url); the hall stays open to it */
     if (strcmp(cs->channel, "web") == 0)

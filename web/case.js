@@ -390,10 +390,11 @@ function returnedScreen(c) {
     // the staff booked the B post with the elder on the phone (预约上门补正):
     // the day, that they need not come, what to have ready; the page said
     // only to hand it in by a day
-    c.visitBooked ? el('div', { class: 'notice notice-ok', id: 'visit-booked' },
-      el('p', {}, el('strong', {}, t('returnedVisit',
+    c.visitBooked ? el('div', { class: c.visitBooked.past ? 'notice' : 'notice notice-ok', id: 'visit-booked' },
+      el('p', {}, el('strong', {}, t(c.visitBooked.past ? 'returnedVisitPast' : 'returnedVisit',
         { when: dateWords(c.visitBooked.date) + ' ' + slotWords(c.visitBooked.slot) }))),
-      el('p', {}, t('returnedVisitReady'))) : null,
+      // a day gone by: no promise of it, a call to agree another
+      el('p', {}, t(c.visitBooked.past ? 'returnedVisitPastNext' : 'returnedVisitReady'))) : null,
     returnedNotice(c),
     // a web case returned from pre-review never had a number to keep; an
     // earlier day's (returned from the back office days after) is not kept

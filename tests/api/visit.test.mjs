@@ -511,7 +511,7 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
     assert.equal((await book(id, { ...ASK(), date: day(2), slot: '上午' })).status, 200);
     const pub = (await request(url(`/api/v1/cases/${id}`))).body;
     assert.equal(pub.status, 'returned');
-    assert.deepEqual(pub.visit_booked, { date: day(2), slot: '上午' });
+    assert.deepEqual(pub.visit_booked, { date: day(2), slot: '上午', past: false });
     assert.equal(pub.visit, null, 'not a visit asked: the case is still to correct');
     assert.doesNotMatch(JSON.stringify(pub), /幸福小区|13800138000/);
     // told on the phone by the staffer who booked it: not a call for a colleague
@@ -559,6 +559,13 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
       { input: `UPDATE cases SET visit_date = '${day(-1)}' WHERE id = '${id}';\n` });
     const today = (await sget(`/api/v1/staff/visits?date=${day(0)}`)).body.booked;
     assert.deepEqual(today.filter((v) => v.id === id).map((v) => [v.date, v.overdue]), [[day(-1), true]]);
+    // the resident's page does not promise the day that went by; the notice
+    // printed again does not name it
+    assert.deepEqual((await request(url(`/api/v1/cases/${id}`))).body.visit_booked,
+      { date: day(-1), slot: '上午', past: true });
+    const notice = await sget(`/print/staff/cases/${id}/correction`);
+    assert.equal(notice.status, 200);
+    assert.doesNotMatch(notice.text, /visit-booked|也可以自己补正/);
     assert.ok(!(await sget(`/api/v1/staff/visits?date=${day(1)}`)).body.booked.some((v) => v.id === id),
       "another day's list has only its own");
   });
