@@ -111,6 +111,8 @@ struct admin_saved {
     bool stored;        /* SAVED: the load stored the files (false: a full
                          * disk; live is false, the daemon loads again) */
     char current[65];   /* CHANGED: the file's hash on disk ("" if unreadable) */
+    bool editorial;     /* SAVED by admin_save_as with editorial, and live: the
+                         * procedure's 本事项于…更新 date was left as it was */
 };
 
 /* Saves text as rel's content. if_match is the request's If-Match value, or
@@ -130,6 +132,14 @@ struct admin_saved {
 int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
                const char *if_match, struct admin_check *check, struct admin_saved *res);
 
+/* admin_save, and with editorial (a procedure file only) the text is a
+ * typo or wording fix the admin does not want residents told about: the
+ * load that makes it live keeps the procedure's updated_on
+ * (store_editorial_set). A text that waits for its `effective` date is
+ * saved as by admin_save (res->editorial false): its going live is news. */
+int admin_save_as(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+                  const char *if_match, bool editorial, struct admin_check *check,
+                  struct admin_saved *res);
 /* admin_save's two phases, public so that a test can change the file
  * between them as an editor or a `git pull` may while the tree is being
  * checked. Everything else calls admin_save, which holds the save lock

@@ -31,6 +31,15 @@ struct store_load_stats {
  * the hall's local date (0 when unknown: nothing waits). */
 bool store_scheduled(int effective, int today);
 
+/* Marks the text of hash (sha256 hex) as an editorial fix the admin is
+ * saving (a typo, a wording: docs/procedure-format.md): a load that makes
+ * it live in place of another live version of its procedure keeps that
+ * procedure's updated_on, so residents are not told 本事项于…更新 about it.
+ * Only the save's own load and a watcher's load of the same text see it;
+ * NULL or "" clears it. A scheduled version going live on its date is
+ * never editorial (the mark is gone by then). */
+void store_editorial_set(const char *hash);
+
 /* library_reuse_fn for library_scan: ctx is a struct db *. Reuses a file
  * when the same path had the same content at the last load, loaded without
  * error, its rendering is current, it is still live, and its review_by is

@@ -1460,16 +1460,31 @@ out:
     return rc;
 }
 
-int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
-               const char *if_match, struct admin_check *check, struct admin_saved *res)
+int admin_save_as(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+                  const char *if_match, bool editorial, struct admin_check *check,
+                  struct admin_saved *res)
 {
     struct admin_pending *p = NULL;
     int rc;
 
     pthread_mutex_lock(&admin_save_lock);
     rc = admin_save_prepare(db, root, rel, text, len, if_match, check, res, &p);
-    if (rc == 1)
+    if (rc == 1) {
+        /* marked before the rename: the watcher may load it first */
+        editorial = editorial && check->model;
+        if (editorial)
+            store_editorial_set(check->hash);
         rc = admin_save_commit(db, root, p, check, res);
+        if (editorial)
+            store_editorial_set(NULL);
+        res->editorial = editorial && rc == 0 && res->outcome == ADMIN_SAVED && res->live;
+    }
     pthread_mutex_unlock(&admin_save_lock);
     return rc;
+}
+
+int admin_save(struct db *db, const char *root, const char *rel, const char *text, size_t len,
+               const char *if_match, struct admin_check *check, struct admin_saved *res)
+{
+    return admin_save_as(db, root, rel, text, len, if_match, false, check, res);
 }

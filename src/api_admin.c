@@ -377,7 +377,7 @@ static enum MHD_Result api_admin_invalid(struct http_request *req, const struct 
 
 static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel,
                                        const struct admin_check *c, const struct admin_saved *res,
-                                       bool created)
+                                       bool created, bool editorial)
 {
     /* a special file has no model: its id is the name it was saved by */
     const struct fm_entry *v = c->model ? frontmatter_get(&c->model->meta, "version") : NULL;
@@ -395,7 +395,9 @@ static enum MHD_Result api_admin_saved(struct http_request *req, const char *rel
         !cJSON_AddStringToObject(doc, "hash", c->hash) ||
         !cJSON_AddBoolToObject(doc, "live", res->live) ||
         /* only when it did not: the contract's answer stays as it was */
-        (!res->stored && !cJSON_AddBoolToObject(doc, "stored", false))) {
+        (!res->stored && !cJSON_AddBoolToObject(doc, "stored", false)) ||
+        /* only when asked: whether residents' 更新 notice kept its date */
+        (editorial && !cJSON_AddBoolToObject(doc, "editorial", res->editorial))) {
         cJSON_Delete(doc);
         return reply_internal(req);
     }
@@ -425,6 +427,10 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
     char *rel = NULL;
     bool create;
     int r;
+    /* ours: a typo or wording fix, no 本事项于…更新 for residents; a
+     * special file has no such notice */
+    const char *ed = special ? NULL : http_query(req, "editorial");
+    bool editorial = ed && strcmp(ed, "1") == 0;
 
     memset(&check, 0, sizeof check);
     while (inm && (*inm == ' ' || *inm == '\t'))
@@ -443,8 +449,8 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
         return reply_internal(req);
     if (r > 0)
         return special ? api_admin_file_unknown(req) : api_admin_unknown(req);
-    r = admin_save(db, api_admin_root, rel, req->body.data, req->body.len, create ? NULL : if_match,
-                   &check, &res);
+    r = admin_save_as(db, api_admin_root, rel, req->body.data, req->body.len,
+                      create ? NULL : if_match, editorial, &check, &res);
     if (r != 0) {
         /* admin_save fails only before its rename: the file is as it was */
         ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
@@ -457,11 +463,12 @@ static enum MHD_Result api_admin_put(struct http_request *req, bool special)
             [ADMIN_CHANGED] = "not saved: changed on disk",
             [ADMIN_MISSING] = "not saved: gone from disk", [ADMIN_EXISTS] = "not created: exists",
         };
-        fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel, what[res.outcome]);
+        fprintf(stderr, "spkiosk: admin: %s: %s %s%s\n", req->user, rel, what[res.outcome],
+                res.editorial ? " (editorial: no update notice)" : "");
     }
     switch (res.outcome) {
     case ADMIN_SAVED:
-        ret = api_admin_saved(req, rel, &check, &res, create);
+        ret = api_admin_saved(req, rel, &check, &res, create, editorial);
         break;
     case ADMIN_INVALID:
         ret = api_admin_invalid(req, &check);

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,17 +389,22 @@ static const char sql_version_upsert[] =
 #define STORE_PROC_SEEN(h)                                                                     \
     "(SELECT json_remove(v.detail_json, '$.hash', '$.meta.review_by') FROM procedure_versions v" \
     " WHERE v.procedure_id = excluded.id AND v.hash = " h ")"
-#define STORE_PROC_CONFLICT                                                                   \
+/* keep: an SQL expression true when the admin saved this text as an
+ * editorial fix (store_editorial_set): the notice keeps its date too. A
+ * retired item coming back is never editorial: it was gone. */
+#define STORE_PROC_CONFLICT_KEEP(keep)                                                        \
     " ON CONFLICT (id) DO UPDATE SET path = excluded.path, hash = excluded.hash,"              \
     " status = 'live',"                                                                        \
     " updated_at = CASE WHEN procedures.hash <> excluded.hash OR procedures.status <> 'live'"  \
     " THEN excluded.updated_at ELSE procedures.updated_at END,"                                \
     " updated_on = CASE WHEN procedures.hash <> excluded.hash AND"                             \
     " " STORE_PROC_SEEN("procedures.hash") " IS NOT " STORE_PROC_SEEN("excluded.hash")         \
+    " AND NOT (" keep " AND procedures.status = 'live')"                                       \
     " THEN ?5 ELSE procedures.updated_on END"
+#define STORE_PROC_CONFLICT STORE_PROC_CONFLICT_KEEP("0")
 static const char sql_proc_upsert[] =
     "INSERT INTO procedures (id, path, hash, status, updated_at) VALUES (?1, ?2, ?3, 'live', ?4)"
-    STORE_PROC_CONFLICT;
+    STORE_PROC_CONFLICT_KEEP("?6 = 1");
 static const char sql_schedule_upsert[] =
     "INSERT INTO schedule (procedure_id, hash, path, effective, category, title, keywords, body)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (procedure_id) DO UPDATE SET"
@@ -620,6 +626,29 @@ static void store_rendering_free(struct store_rendering *r)
 }
 
 /* 0, or -1 when memory ran out (r freed then; free it after a 0). */
+/* The text an admin is saving as an editorial fix, by its hash: one
+ * save at a time (admin_save's lock), but the watcher's load of the same
+ * rename may run on another thread, hence the lock. */
+static pthread_mutex_t store_editorial_lock = PTHREAD_MUTEX_INITIALIZER;
+static char store_editorial_hash[65];
+
+void store_editorial_set(const char *hash)
+{
+    pthread_mutex_lock(&store_editorial_lock);
+    snprintf(store_editorial_hash, sizeof store_editorial_hash, "%s", hash ? hash : "");
+    pthread_mutex_unlock(&store_editorial_lock);
+}
+
+static int store_editorial_is(const char *hash)
+{
+    int yes;
+
+    pthread_mutex_lock(&store_editorial_lock);
+    yes = store_editorial_hash[0] && strcmp(store_editorial_hash, hash) == 0;
+    pthread_mutex_unlock(&store_editorial_lock);
+    return yes;
+}
+
 static int store_render(const struct procedure *p, struct store_rendering *r)
 {
     r->detail = render_procedure_detail(p);
@@ -707,6 +736,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     b |= sqlite3_bind_text(st, 3, p->hash, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_int(st, 5, today);
+    b |= sqlite3_bind_int(st, 6, store_editorial_is(p->hash));
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_search_put(db, sb, p, kw ? kw->value : "") != 0)

@@ -612,6 +612,14 @@ async function editorView(params) {
   const pos = el('p', { id: 'cursor-pos', class: 'muted' });
   const saveBtn = el('button', { type: 'button', class: 'btn btn-primary', id: 'save' }, '保存');
   const reloadBtn = el('button', { type: 'button', class: 'btn', id: 'reload' }, '重新载入文件');
+  // a typo fixed is not news for residents: without this the kiosk said
+  // 本事项于…更新 for 30 days as if the policy had changed. Asked at each
+  // save (it unticks itself), never stored in the file, where it would hide
+  // the next real change. Staff still get 事项更新 for it.
+  const editorial = el('input', { type: 'checkbox', id: 'editorial' });
+  const editorialBox = el('label', { class: 'editorial', for: 'editorial' }, editorial,
+    ' 只改了错别字或措辞（居民那里不显示「本事项已更新」）');
+  editorialBox.hidden = !!(st.special || st.isNew);
   const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
   const checks = el('div', { id: 'checks', 'aria-live': 'polite', tabindex: '0' });
   // scrolls on its own: focusable, so that a keyboard can scroll it too
@@ -754,9 +762,10 @@ async function editorView(params) {
     }
     clearTimeout(st.timer);
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
+    const asEditorial = !st.isNew && !st.special && editorial.checked;
     const url = st.isNew && !st.special
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
-      : sourceUrl();
+      : sourceUrl() + (asEditorial ? '&editorial=1' : '');
     const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     // the file's own line ends and byte order mark (fromFile)
     const typed = src.value;
@@ -786,6 +795,8 @@ async function editorView(params) {
     // this editor's address back over the view now shown, or a click on
     // 编辑 for the file, to that same address, did nothing
     if (stale(mine)) return;
+    editorial.checked = false;
+    editorialBox.hidden = !!st.special;
     st.etag = `"${saved.hash}"`;
     st.dirty = src.value !== typed;
     // 撤回排期 saved as it was loaded: the live text back, nothing new for
@@ -825,8 +836,10 @@ async function editorView(params) {
       : '已保存并生效：自助机现在用的就是这个内容')
       : withdrawn ? '已撤回排期：文件恢复成在用的版本，自助机上没有任何变化'
       : saved.live ? `已保存并上线${saved.version ? `（版本 ${saved.version}）` : ''}：自助机现在显示的就是这个内容`
+        + (saved.editorial ? '；只改了文字，居民那里不显示「本事项已更新」（工作人员的「事项更新」照常列出这次修改）' : '')
       : saved.scheduled ? `已保存并排期：${saved.scheduled} 生效，当天自动上线；`
         + (hadLive ? '在那之前自助机仍显示现在的版本' : '在那之前居民在自助机上找不到这个事项')
+        + (saved.editorial === false ? '。排期的新版本上线时，居民照常会看到「本事项已更新」' : '')
       : '已保存；但文件刚刚又被改动过，自助机显示的是最新载入的内容，请刷新列表查看'));
     // the file's text is live now: the note of a waiting version (and its
     // 撤回排期) no longer holds
@@ -937,7 +950,7 @@ async function editorView(params) {
         el('label', { for: 'src', id: 'src-label' }, 'Markdown 源文件'),
         el('div', { class: 'code-wrap' }, gutter, src),
         pos,
-        el('div', { class: 'btn-row' }, saveBtn, reloadBtn),
+        el('div', { class: 'btn-row' }, saveBtn, reloadBtn, editorialBox),
         msg),
       el('section', { class: 'preview-pane', 'aria-labelledby': 'preview-h' },
         el('h2', { id: 'preview-h' }, previewTitle),

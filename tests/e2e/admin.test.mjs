@@ -198,6 +198,22 @@ describe('editing a procedure in the admin console', () => {
     kp.assertClean('admin console');
   });
 
+  // A typo fixed is no news for residents (tests/api/admin-editorial.test.mjs):
+  // the box beside 保存 asks for it at this save only, and unticks itself.
+  it('a save ticked 只改了错别字 asks for no update notice, and the box unticks', async () => {
+    const box = page.locator('#editorial');
+    assert.equal(await box.isChecked(), false);
+    await fillChecked(onDisk().replace('（别人改的）', '（改错字）'));
+    await box.check();
+    const put = page.waitForRequest((r) => r.method() === 'PUT');
+    await page.locator('#save').click();
+    assert.match((await put).url(), /[?&]editorial=1(&|$)/);
+    await poll(async () => assert.match(await saveMsg().innerText(), /已保存并上线.*居民那里不显示「本事项已更新」/));
+    assert.match(onDisk(), /（改错字）/);
+    assert.equal(await box.isChecked(), false, 'the next save is an ordinary one unless asked again');
+    kp.assertClean('admin console');
+  });
+
   // An id: line moves the item to a new id; residents' links and its practice
   // file go by the id, so the editor asks first; after the rename the editor
   // goes on under the new id (its address, a reload, the next save).
