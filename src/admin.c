@@ -205,6 +205,10 @@ static void admin_entry_schedule(struct admin_entry *e, sqlite3_stmt *row, int *
     json_str(o, "version", col_text(row, 14), oom);
     json_str(o, "title", col_text(row, 15), oom);
     json_date(o, "effective", sqlite3_column_int(row, 12), oom);
+    /* ours: the top-level review_by is the live version's (what residents
+     * read until the date); the waiting text's own date takes over then,
+     * and one copied unchanged from the old text is already past */
+    json_date(o, "review_by", sqlite3_column_int(row, 16), oom);
     e->waits = col_text(row, 2) && strcmp(col_text(row, 2), col_text(row, 13)) == 0;
 }
 
@@ -262,7 +266,7 @@ static const char sql_list_files[] =
     " v.title, v.review_by, json_extract(v.detail_json, '$.version'),"
     " (SELECT count(*) FROM sp_reports r WHERE r.procedure_id = coalesce(p.id, s.procedure_id)"
     "  AND r.dealt_at IS NULL),"
-    " sc.effective, sc.hash, json_extract(sv.detail_json, '$.version'), sv.title"
+    " sc.effective, sc.hash, json_extract(sv.detail_json, '$.version'), sv.title, sv.review_by"
     " FROM f LEFT JOIN source_files s ON s.path = f.rel"
     " LEFT JOIN procedures p ON p.path = f.rel AND p.status = 'live'"
     " LEFT JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"

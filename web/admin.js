@@ -131,8 +131,17 @@ function procRow(p) {
     ? el('div', { class: 'scheduled' }, el('span', { class: 'badge badge-warn' }, `已排期：${p.scheduled.effective} 生效`),
       el('br'), p.scheduled.version || '（未写版本）', ' ', el('code', { class: 'hash' }, p.scheduled.hash.slice(0, 10)))
     : null;
+  // The date is the live version's: residents read that text until the
+  // waiting one's day. From then on the waiting text's own date counts, so
+  // it is shown too; one copied unchanged from the old text would be past
+  // on its first day (an admin's question: which date is this?)
+  const nextReview = p.scheduled && !isPractice(p)
+    ? el('div', { class: 'review-next' }, `${p.scheduled.effective} 起（新版本）：${p.scheduled.review_by || '未写复核日期'}`,
+      p.scheduled.review_by && p.scheduled.review_by < p.scheduled.effective
+        ? [el('br'), el('span', { class: 'badge badge-error' }, '新版本生效时已过复核日期')] : null)
+    : null;
   const review = el('td', {}, p.review_by || '—',
-    p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null);
+    p.review_overdue ? [el('br'), el('span', { class: 'badge badge-error' }, '复核已过期')] : null, nextReview);
   const changed = el('td', {},
     p.live ? el('div', { class: 'when' }, `上线 ${when(p.live.loaded_at)}`) : null,
     p.retired ? el('div', { class: 'when' }, `停办 ${when(p.retired.retired_at)}`) : null,

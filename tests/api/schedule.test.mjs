@@ -73,8 +73,28 @@ describe('scheduled versions', () => {
     const e = entry(await list(h), 'reg');
     assert.equal(e.state, 'scheduled');
     assert.equal(e.live.hash, sha256(v1));
-    assert.deepEqual(e.scheduled, { hash: sha256(v2), version: null, title: '就业登记（新版）', effective: FAR });
+    assert.deepEqual(e.scheduled, { hash: sha256(v2), version: null, title: '就业登记（新版）', effective: FAR,
+      review_by: null });
     assert.equal(e.file_hash, sha256(v2));
+  });
+
+  // The row's review_by is the live version's (the contract's; residents
+  // read that text until the date); the waiting text's own review date,
+  // which takes over on that day, is the scheduled member's (ours): a date
+  // copied from the old text is past before the new one goes live.
+  it('the list gives the waiting text\'s review date beside the live one\'s', async () => {
+    const v2 = dated('就业登记（新版）', FAR);
+    const reviewed = proc('就业登记（新版）', { front: `effective: ${FAR}\nreview_by: 2098-12-31\n` });
+    const r = await putSource(h, 'reg', reviewed, { 'If-Match': `"${sha256(v2)}"` });
+    assert.equal(r.status, 200, r.text);
+    const e = entry(await list(h), 'reg');
+    assert.equal(e.review_by, null, 'the live version has none');
+    assert.equal(e.review_overdue, false);
+    assert.equal(e.scheduled.review_by, '2098-12-31');
+    assert.equal(e.scheduled.effective, FAR);
+    const back = await putSource(h, 'reg', v2, { 'If-Match': `"${sha256(reviewed)}"` });
+    assert.equal(back.status, 200, back.text);
+    assert.equal(entry(await list(h), 'reg').scheduled.review_by, null);
   });
 
   it('the file edited again before its date replaces the schedule', async () => {
@@ -84,7 +104,8 @@ describe('scheduled versions', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.scheduled, FARTHER);
     const e = entry(await list(h), 'reg');
-    assert.deepEqual(e.scheduled, { hash: sha256(v3), version: null, title: '就业登记（再改）', effective: FARTHER });
+    assert.deepEqual(e.scheduled, { hash: sha256(v3), version: null, title: '就业登记（再改）', effective: FARTHER,
+      review_by: null });
     assert.equal(e.live.hash, sha256(v1));
     assert.equal((await procedure(h, 'reg')).body.title, '就业登记');
   });

@@ -66,7 +66,8 @@ describe('the admin console shows a scheduled version', () => {
   it('已排期：DATE 生效 on the file, the live version beside it', async () => {
     const PW = 'admin-pass-42';
     addUser(path.join(k.tmp, 'e2e.db'), 'boss', 'admin', PW);
-    writeTree(tree, { 'jobs/later.md': `---\neffective: 2099-01-01\n---\n# 以后的事项\n\n以后。\n\n## 第一步:准备\n- [ ] 身份证\n` });
+    // its review date copied from an older text: past on its first day
+    writeTree(tree, { 'jobs/later.md': `---\neffective: 2099-01-01\nreview_by: 2098-06-30\n---\n# 以后的事项\n\n以后。\n\n## 第一步:准备\n- [ ] 身份证\n` });
     // the watcher's load has stored it (and left it unlisted)
     await poll(() => assert.match(k.daemon.stderr(), /1 versions scheduled/));
     assert.equal((await fetch(k.url + '/api/v1/procedures/later')).status, 404);
@@ -81,6 +82,10 @@ describe('the admin console shows a scheduled version', () => {
       assert.match(await row.innerText(), /已排期：2099-01-01 生效/);
       assert.match(await row.innerText(), /已排期 · 到期自动上线/);
       assert.match(await row.locator('th').innerText(), /以后的事项/, 'named by the waiting version');
+      // the review date is the live version's (none here); the waiting
+      // text's own is beside it, marked when it is past on that day
+      assert.match(await row.locator('.review-next').innerText(),
+        /^2099-01-01 起（新版本）：2098-06-30\s+新版本生效时已过复核日期$/);
       assert.equal(await row.getAttribute('data-state'), 'scheduled');
       assert.match(await page.locator('tr[data-id="reg"]').innerText(), /正常/);
       await shot(page, 'admin-scheduled');
