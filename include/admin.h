@@ -166,4 +166,53 @@ int admin_save_prepare(struct db *db, const char *root, const char *rel, const c
 int admin_save_commit(struct db *db, const char *root, struct admin_pending *pending,
                       const struct admin_check *check, struct admin_saved *res);
 
+/* Retiring an item from the console (停办): its file is deleted and the
+ * load retires the procedure, as when the file is deleted on the server.
+ * Cases keep their pinned version; the practice file beside it is moved
+ * aside to CAT/.STEM.practice.md.retired (a name the loader passes by), from
+ * where admin_restore puts it back;
+ * the retired version's text stays in the database, which is what
+ * admin_retired_source gives back for 恢复. */
+struct admin_retire {
+    bool exists;                /* the file is on disk, a regular file */
+    char hash[65];              /* its content hash ("" when unreadable) */
+    struct diag_list breaks;    /* errors the tree would newly have without
+                                 * the file (file: their rel): a triage answer
+                                 * or another item linking it */
+    char *practice_rel;         /* the practice file beside it, or NULL */
+    int cases_open;             /* started by residents, not handed in */
+    int cases_queued;           /* waiting for the window or a home visit */
+    int cases_in_hand;          /* accepted, returned for correction, ready */
+};
+void admin_retire_free(struct admin_retire *r);
+/* What retiring procedure id (its file rel) would do, nothing changed: the
+ * whole tree scanned without rel and compared with it as it is. Returns 0
+ * with *out filled (free with admin_retire_free, also after -1), or -1 when
+ * the tree or the database cannot be read or memory ran out. */
+int admin_retire_check(struct db *db, const char *root, int today, const char *id,
+                       const char *rel, struct admin_retire *out);
+/* Retires id by deleting rel, under the save lock: if_match (required) is
+ * compared with the file (CHANGED, MISSING as admin_save), impact is
+ * admin_retire_check's (INVALID when impact->breaks has any: nothing
+ * deleted), the file is compared again, its practice file moved aside, the
+ * file deleted, its folder fsync'd and the tree loaded. SAVED: deleted; res->live true when no version of id is
+ * live any more, res->stored as admin_save. Returns 0 with res->outcome, or
+ * -1 when the check or the delete failed (the file is as it was). The
+ * caller frees impact with admin_retire_free in every case. */
+int admin_retire(struct db *db, const char *root, int today, const char *id, const char *rel,
+                 const char *if_match, struct admin_retire *impact, struct admin_saved *res);
+/* The stored text of retired procedure id's last live version and the file
+ * it had (rel). Returns 0 with *text (len bytes and a NUL) and *rel (caller
+ * frees both), 1 when id is not retired, -1 on error. */
+int admin_retired_source(struct db *db, const char *id, char **text, size_t *len, char **rel);
+/* 恢复: retired id's last live text written back to the file it had, as
+ * admin_save creates a file (If-None-Match: *: EXISTS when a file is there,
+ * INVALID when the text no longer passes), with the practice file that
+ * admin_retire moved aside put back first when its place is free (moved
+ * aside again unless SAVED). Returns 0 with res->outcome, *rel (caller
+ * frees) and *practice (the practice file is back); 1 when id is not
+ * retired; 2 when its old path cannot be made from the console; -1 on
+ * error (nothing written). check as admin_save's: free it in every case. */
+int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
+                  struct admin_saved *res, char **rel, bool *practice);
 #endif

@@ -42,4 +42,10 @@ enum MHD_Result api_admin_preview(struct http_request *req);
 /* GET /admin */
 enum MHD_Result page_admin(struct http_request *req);
 
+/* Retiring an item from the console (ours, docs/http-api.md "Retiring an
+ * item"): GET …/retire what it would do, POST …/retire (If-Match) deletes
+ * its file, POST …/restore writes the retired version's text back. */
+enum MHD_Result api_admin_retire_get(struct http_request *req);
+enum MHD_Result api_admin_retire(struct http_request *req);
+enum MHD_Result api_admin_restore(struct http_request *req);
 #endif

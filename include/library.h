@@ -243,6 +243,8 @@ struct library_edit {
     const char *rel;
     const char *text;       /* len bytes, not necessarily NUL-terminated */
     size_t len;
+    bool gone;              /* rel is left out, as if deleted (text unused):
+                             * what a retirement would leave (admin.h) */
 };
 
 /* library_scan with edit's text standing in for its file. The edited file

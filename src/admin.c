@@ -1009,7 +1009,7 @@ static int admin_triage_waiting(struct db *db, const struct triage *t, const cha
 static int admin_check_special(struct db *db, const char *root, int today, const char *rel,
                                const char *text, size_t len, struct admin_check *out)
 {
-    struct library_edit edit = {rel, text, len};
+    struct library_edit edit = {rel, text, len, false};
     struct library lib, before;
     char *path = admin_path(root, rel), *base = admin_path(root, NULL), *cat = NULL, *dir = NULL;
     struct stat st;
@@ -1110,7 +1110,7 @@ static int admin_check_practice(const struct library *lib, const struct lib_file
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out)
 {
-    struct library_edit edit = {rel, text, len};
+    struct library_edit edit = {rel, text, len, false};
     struct library lib;
     struct lib_file *f;
     char *path = admin_path(root, rel), *cat = admin_category_of(rel);
@@ -1491,4 +1491,280 @@ int admin_save(struct db *db, const char *root, const char *rel, const char *tex
                const char *if_match, struct admin_check *check, struct admin_saved *res)
 {
     return admin_save_as(db, root, rel, text, len, if_match, false, check, res);
+}
+
+/* ---- retiring an item (停办) -------------------------------------------- */
+
+/* Cases of the item not finished, by where they stand: a retired item
+ * keeps them on their pinned version (cases.h), the confirmation says so */
+static const char sql_retire_cases[] =
+    "SELECT count(*) FILTER (WHERE status = 'open'),"
+    " count(*) FILTER (WHERE status IN ('waiting', 'visit')),"
+    " count(*) FILTER (WHERE status IN ('accepted', 'returned', 'ready'))"
+    " FROM cases WHERE procedure_id = ?1";
+
+/* The name a retired item's practice file is moved to, beside it:
+ * "CAT/.STEM.practice.md.retired" (a leading dot: the loader, the checker
+ * and the watcher pass it by). Left where it was, the file was an error of
+ * the library (旁边没有事项文件) after every retirement, which /metrics
+ * counts; deleted, 恢复 could not give the scenarios back (the database
+ * keeps only their last good text). path: root/rel of the practice file.
+ * NULL when memory ran out. */
+static char *admin_practice_aside(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct strbuf sb = STRBUF_INIT;
+
+    if (!slash || strbuf_printf(&sb, "%.*s/.%s.retired", (int)(slash - path), path, slash + 1) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_take(&sb);
+}
+
+void admin_retire_free(struct admin_retire *r)
+{
+    diag_list_free(&r->breaks);
+    free(r->practice_rel);
+    r->practice_rel = NULL;
+}
+
+int admin_retire_check(struct db *db, const char *root, int today, const char *id,
+                       const char *rel, struct admin_retire *out)
+{
+    struct library_edit edit = {rel, NULL, 0, true};
+    struct library lib, before;
+    struct admin_disk disk;
+    sqlite3_stmt *st;
+    char *path = admin_path(root, rel), *base = admin_path(root, NULL), *prel = NULL, *ppath = NULL;
+    struct stat sb;
+    size_t i, bn;
+    int rc = -1, r;
+
+    memset(out, 0, sizeof *out);
+    memset(&lib, 0, sizeof lib);
+    memset(&before, 0, sizeof before);
+    if (!path || !base || strlen(rel) < 3)
+        goto out;
+    bn = strlen(base);
+    admin_disk_read(path, &disk);
+    out->exists = disk.exists && !disk.other;
+    memcpy(out->hash, disk.hash, sizeof out->hash);
+    /* the practice file beside it stays: the check then says to delete it
+     * with the item, and a restored item finds its scenarios again */
+    if (!(prel = malloc(strlen(rel) + sizeof ".practice.md")))
+        goto out;
+    snprintf(prel, strlen(rel) + sizeof ".practice.md", "%.*s.practice.md", (int)(strlen(rel) - 3), rel);
+    if (!(ppath = admin_path(root, prel)))
+        goto out;
+    if (lstat(ppath, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        out->practice_rel = prel;
+        prel = NULL;
+    }
+    if (!(st = db_stmt(db, sql_retire_cases)))
+        goto out;
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW) {
+        out->cases_open = sqlite3_column_int(st, 0);
+        out->cases_queued = sqlite3_column_int(st, 1);
+        out->cases_in_hand = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    if (r != SQLITE_ROW)
+        goto out;
+    if (admin_scan(db, root, today, &edit, &lib) != 0 ||
+        admin_scan(db, root, today, NULL, &before) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot read %s to check a retirement\n", root);
+        goto out;
+    }
+    /* what the tree would newly refuse without the file (a triage answer
+     * or another item linking it): that file would stop loading */
+    for (i = 0; i < lib.diags.n; i++) {
+        const struct diag *d = &lib.diags.items[i];
+        const char *other = d->file;
+        if (d->severity != DIAG_ERROR || admin_diag_in(&before.diags, d) ||
+            (out->practice_rel && strcmp(d->file, ppath) == 0))
+            continue;
+        if (strncmp(other, base, bn) == 0 && other[bn] == '/')
+            other += bn + 1;
+        if (diag_error(&out->breaks, other, d->line, "%s", d->message) != 0)
+            goto out;
+    }
+    diag_list_sort(&out->breaks);
+    rc = 0;
+out:
+    library_free(&lib);
+    library_free(&before);
+    free(path);
+    free(base);
+    free(prel);
+    free(ppath);
+    return rc;
+}
+
+int admin_retire(struct db *db, const char *root, int today, const char *id, const char *rel,
+                 const char *if_match, struct admin_retire *impact, struct admin_saved *res)
+{
+    struct admin_disk seen, now;
+    char *path = admin_path(root, rel), *live = NULL, *ppath = NULL, *aside = NULL;
+    int rc = -1;
+
+    memset(res, 0, sizeof *res);
+    memset(impact, 0, sizeof *impact);
+    if (!path)
+        return -1;
+    pthread_mutex_lock(&admin_save_lock);
+    admin_disk_read(path, &seen);
+    if ((res->outcome = admin_precondition(&seen, if_match)) != ADMIN_SAVED) {
+        memcpy(res->current, seen.hash, sizeof res->current);
+        rc = 0;
+        goto out;
+    }
+    if (admin_retire_check(db, root, today, id, rel, impact) != 0)
+        goto out;
+    if (impact->breaks.n) {
+        res->outcome = ADMIN_INVALID;
+        rc = 0;
+        goto out;
+    }
+    /* the check took a while: an editor or a pull may have written it */
+    admin_disk_read(path, &now);
+    if (!admin_disk_same(&seen, &now)) {
+        res->outcome = now.exists ? ADMIN_CHANGED : ADMIN_MISSING;
+        memcpy(res->current, now.hash, sizeof res->current);
+        rc = 0;
+        goto out;
+    }
+    if (impact->practice_rel) {
+        /* aside first: an item deleted with its practice file left behind
+         * is an error of the library until someone deletes that too */
+        if (!(ppath = admin_path(root, impact->practice_rel)) || !(aside = admin_practice_aside(ppath)))
+            goto out;
+        if (rename(ppath, aside) != 0) {
+            fprintf(stderr, "spkiosk: admin: cannot move %s aside: %s\n", ppath, strerror(errno));
+            goto out;
+        }
+    }
+    if (unlink(path) != 0) {
+        fprintf(stderr, "spkiosk: admin: cannot delete %s: %s\n", path, strerror(errno));
+        if (aside && rename(aside, ppath) != 0)
+            fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
+        goto out;
+    }
+    if (admin_sync_folder(path) != 0)
+        fprintf(stderr, "spkiosk: admin: %s is deleted, but its folder could not be synced (%s):"
+                        " a power cut now may bring it back\n", path, strerror(errno));
+    res->stored = true;
+    if (loader_run(db, root) != 0) {
+        fprintf(stderr, "spkiosk: admin: %s is deleted, but the database could not store it: "
+                        "the item is withdrawn once the database can be written again\n", path);
+        res->stored = false;
+    } else if (admin_query_one(db, sql_live_hash, id, NULL, &live) != 0) {
+        fprintf(stderr, "spkiosk: admin: %s is deleted, but whether %s is retired is unknown\n",
+                path, id);
+    } else {
+        /* live here means: nothing of the id is served any more */
+        res->live = live == NULL;
+    }
+    res->outcome = ADMIN_SAVED;
+    rc = 0;
+out:
+    pthread_mutex_unlock(&admin_save_lock);
+    free(live);
+    free(path);
+    free(ppath);
+    free(aside);
+    return rc;
+}
+
+static const char sql_retired_source[] =
+    "SELECT v.source, p.hash, p.path FROM procedures p"
+    " JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.id = ?1 AND p.status = 'retired'";
+
+int admin_retired_source(struct db *db, const char *id, char **text, size_t *len, char **rel)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_retired_source);
+    int r, n, rc = -1;
+
+    *text = NULL;
+    *rel = NULL;
+    *len = 0;
+    if (!st)
+        return -1;
+    r = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_DONE) {
+        rc = 1;
+    } else if (r == SQLITE_ROW && (n = sqlite3_column_bytes(st, 0)) >= 0 && col_text(st, 2) &&
+               (*text = malloc((size_t)n + 1)) && (*rel = strdup(col_text(st, 2)))) {
+        if (n)
+            memcpy(*text, sqlite3_column_blob(st, 0), (size_t)n);
+        (*text)[n] = '\0';
+        *len = (size_t)n;
+        rc = 0;
+    }
+    if (rc < 0) {
+        free(*text);
+        free(*rel);
+        *text = NULL;
+        *rel = NULL;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
+                  struct admin_saved *res, char **rel_out, bool *practice)
+{
+    char *text = NULL, *rel = NULL, *prel = NULL, *ppath = NULL, *aside = NULL;
+    struct stat sb;
+    size_t len;
+    bool moved = false;
+    int r, rc = -1;
+
+    *rel_out = NULL;
+    *practice = false;
+    memset(check, 0, sizeof *check);
+    memset(res, 0, sizeof *res);
+    if ((r = admin_retired_source(db, id, &text, &len, &rel)) != 0) {
+        rc = r;
+        goto out;
+    }
+    if (!admin_rel_valid(rel)) {
+        rc = 2;
+        goto out;
+    }
+    /* its scenarios back first, so that the save's load proves them with
+     * the item; only into a free place, and out again if the save is not
+     * made (an orphan practice file is an error of the library) */
+    if (!(prel = malloc(strlen(rel) + sizeof ".practice.md")))
+        goto out;
+    snprintf(prel, strlen(rel) + sizeof ".practice.md", "%.*s.practice.md", (int)(strlen(rel) - 3), rel);
+    if (!(ppath = admin_path(root, prel)) || !(aside = admin_practice_aside(ppath)))
+        goto out;
+    if (lstat(ppath, &sb) != 0 && errno == ENOENT && lstat(aside, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        if (rename(aside, ppath) != 0)
+            fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
+        else
+            moved = true;
+    }
+    r = admin_save(db, root, rel, text, len, NULL, check, res);
+    if (moved && (r != 0 || res->outcome != ADMIN_SAVED)) {
+        if (rename(ppath, aside) != 0)
+            fprintf(stderr, "spkiosk: admin: cannot move %s aside again: %s\n", ppath, strerror(errno));
+        moved = false;
+    }
+    if (r != 0)
+        goto out;
+    *practice = moved;
+    *rel_out = rel;
+    rel = NULL;
+    rc = 0;
+out:
+    free(text);
+    free(rel);
+    free(prel);
+    free(ppath);
+    free(aside);
+    return rc;
 }

@@ -644,3 +644,199 @@ enum MHD_Result page_admin(struct http_request *req)
 {
     return assets_serve(req, "admin.html");
 }
+
+/* ---- retiring an item (停办, ours) ------------------------------------- */
+
+/* The impact of a retirement as the confirmation shows it:
+ * {"id","file","file_hash","practice_file","cases":{"open","queued",
+ * "in_hand"},"breaks":[{"file","line","message"}]}. NULL on oom. */
+static cJSON *api_admin_retire_doc(const char *id, const char *rel, const struct admin_retire *r)
+{
+    cJSON *doc = cJSON_CreateObject(), *cases, *breaks;
+    size_t i;
+
+    if (!doc || !cJSON_AddStringToObject(doc, "id", id) || !cJSON_AddStringToObject(doc, "file", rel) ||
+        !(r->exists && r->hash[0] ? cJSON_AddStringToObject(doc, "file_hash", r->hash)
+                                  : cJSON_AddNullToObject(doc, "file_hash")) ||
+        !(r->practice_rel ? cJSON_AddStringToObject(doc, "practice_file", r->practice_rel)
+                          : cJSON_AddNullToObject(doc, "practice_file")) ||
+        !(cases = cJSON_AddObjectToObject(doc, "cases")) ||
+        !cJSON_AddNumberToObject(cases, "open", r->cases_open) ||
+        !cJSON_AddNumberToObject(cases, "queued", r->cases_queued) ||
+        !cJSON_AddNumberToObject(cases, "in_hand", r->cases_in_hand) ||
+        !(breaks = cJSON_AddArrayToObject(doc, "breaks")))
+        goto fail;
+    for (i = 0; i < r->breaks.n; i++) {
+        const struct diag *d = &r->breaks.items[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(breaks, o)) {
+            cJSON_Delete(o);
+            goto fail;
+        }
+        if (!cJSON_AddStringToObject(o, "file", d->file) || !cJSON_AddNumberToObject(o, "line", d->line) ||
+            !cJSON_AddStringToObject(o, "message", d->message))
+            goto fail;
+    }
+    return doc;
+fail:
+    cJSON_Delete(doc);
+    return NULL;
+}
+
+/* The procedure file a retirement means: never a practice file (it is
+ * not an item) nor a special one. 0 with *rel, 1 (answered 404), -1. */
+static int api_admin_retire_target(struct http_request *req, struct db *db, char **rel)
+{
+    const char *file = http_query(req, "file");
+
+    *rel = NULL;
+    if (!api_admin_id_ok(req->params[0]))
+        return 1;
+    return admin_locate(db, req->params[0], file && *file ? file : NULL, rel);
+}
+
+enum MHD_Result api_admin_retire_get(struct http_request *req)
+{
+    struct admin_retire r;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL;
+    cJSON *doc;
+    int t;
+
+    memset(&r, 0, sizeof r);
+    if (!(db = db_thread()) || (t = api_admin_retire_target(req, db, &rel)) < 0)
+        return reply_internal(req);
+    if (t > 0)
+        return api_admin_unknown(req);
+    if (admin_retire_check(db, api_admin_root, clock_today(), req->params[0], rel, &r) != 0) {
+        ret = reply_internal(req);
+    } else if (!r.exists) {
+        ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "file_not_found",
+                               "这个事项的文件已经不在了（可能已经停办），请刷新事项列表");
+    } else if (!(doc = api_admin_retire_doc(req->params[0], rel, &r))) {
+        ret = reply_internal(req);
+    } else {
+        ret = reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
+    }
+    admin_retire_free(&r);
+    free(rel);
+    return ret;
+}
+
+enum MHD_Result api_admin_retire(struct http_request *req)
+{
+    const char *if_match = http_header(req, MHD_HTTP_HEADER_IF_MATCH);
+    struct admin_retire r;
+    struct admin_saved res;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL;
+    cJSON *doc = NULL;
+    int t;
+
+    memset(&r, 0, sizeof r);
+    /* a retirement of a file the admin did not see is never meant */
+    if (!if_match)
+        return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
+                                "没有停办：页面没有带上文件的版本，请刷新事项列表后再试");
+    if (!(db = db_thread()) || (t = api_admin_retire_target(req, db, &rel)) < 0)
+        return reply_internal(req);
+    if (t > 0)
+        return api_admin_unknown(req);
+    if (admin_retire(db, api_admin_root, clock_today(), req->params[0], rel, if_match, &r, &res) != 0) {
+        ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
+                               "停办没有成功（服务器删不了文件），文件没有改动；请联系技术人员");
+        goto out;
+    }
+    fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel,
+            res.outcome == ADMIN_SAVED ? "deleted: item retired"
+            : res.outcome == ADMIN_INVALID ? "not retired: other files link it"
+                                           : "not retired: changed on disk");
+    switch (res.outcome) {
+    case ADMIN_SAVED:
+        if (!(doc = api_admin_retire_doc(req->params[0], rel, &r)) ||
+            !cJSON_AddBoolToObject(doc, "retired", res.live) ||
+            (!res.stored && !cJSON_AddBoolToObject(doc, "stored", false))) {
+            cJSON_Delete(doc);
+            ret = reply_internal(req);
+            break;
+        }
+        ret = reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
+        break;
+    case ADMIN_INVALID: {
+        cJSON *err = NULL, *e;
+        if (!(doc = api_admin_retire_doc(req->params[0], rel, &r)) ||
+            !(err = cJSON_AddObjectToObject(doc, "error")) ||
+            !cJSON_AddStringToObject(err, "code", "retire_breaks") ||
+            !(e = cJSON_AddStringToObject(err, "message",
+                                          "没有停办：还有别的文件指向这个事项，删掉它那些文件会出错、自助机上会停在旧内容；"
+                                          "请先改好下面列出的文件（比如分诊问答里指向它的答案），再停办"))) {
+            cJSON_Delete(doc);
+            ret = reply_internal(req);
+            break;
+        }
+        ret = reply_doc_take(req, MHD_HTTP_UNPROCESSABLE_CONTENT, doc, REPLY_PUBLIC);
+        break;
+    }
+    case ADMIN_MISSING:
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
+                               "这个事项的文件已经不在了（可能别人已经停办或改名），请刷新事项列表");
+        break;
+    default:
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
+                               "文件在您打开事项列表之后被改过了，没有停办；请刷新事项列表，看过最新的内容再决定");
+        break;
+    }
+out:
+    admin_retire_free(&r);
+    free(rel);
+    return ret;
+}
+
+/* 恢复: the retired version's stored text written back to the file it
+ * had, as a new file is created (If-None-Match: * semantics: 412 when a
+ * file is there again; 422 when the text no longer passes the check, e.g.
+ * its id taken meanwhile by another file), its practice file with it. */
+enum MHD_Result api_admin_restore(struct http_request *req)
+{
+    struct admin_check check;
+    struct admin_saved res;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL;
+    bool practice = false;
+    int r;
+
+    memset(&check, 0, sizeof check);
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    r = api_admin_id_ok(req->params[0])
+            ? admin_restore(db, api_admin_root, req->params[0], &check, &res, &rel, &practice) : 1;
+    if (r < 0) {
+        ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
+                               "恢复没有成功（服务器写不了文件）；请联系技术人员");
+    } else if (r == 1) {
+        ret = http_reply_error(req, MHD_HTTP_NOT_FOUND, "not_retired",
+                               "这个事项没有停办（或从来没有上线过），没有可以恢复的版本；请刷新事项列表");
+    } else if (r == 2) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_unreadable",
+                               "这个事项原来的文件名不能在管理后台里建立，请在服务器上恢复");
+    } else {
+        fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel,
+                res.outcome == ADMIN_SAVED ? (practice ? "restored, with its practice file" : "restored")
+                : res.outcome == ADMIN_EXISTS ? "not restored: a file is there" : "not restored: errors");
+        if (res.outcome == ADMIN_SAVED) {
+            ret = api_admin_saved(req, rel, &check, &res, true, false);
+        } else if (res.outcome == ADMIN_INVALID) {
+            ret = api_admin_invalid(req, &check);
+        } else {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s 已经有文件了，没有恢复；请从事项列表打开那个文件", rel);
+            ret = http_reply_error(req, MHD_HTTP_PRECONDITION_FAILED, "file_exists", msg);
+        }
+    }
+    admin_check_free(&check);
+    free(rel);
+    return ret;
+}

@@ -1217,7 +1217,7 @@ static int lib_add_edit_name(const struct library_edit *edit, const char *cat, c
     const char *name;
     char **v;
 
-    if (!edit || strncmp(edit->rel, cat, cn) != 0 || edit->rel[cn] != '/')
+    if (!edit || edit->gone || strncmp(edit->rel, cat, cn) != 0 || edit->rel[cn] != '/')
         return 0;
     name = edit->rel + cn + 1;
     for (i = 0; i < *n; i++)
@@ -1271,6 +1271,11 @@ static int lib_scan_category(struct library *lib, const char *root, const char *
     if (lib_add_edit_name(edit, id, &names, &n) != 0)
         goto out;
     for (i = 0; i < n; i++) {
+        /* a retirement's check: the tree as it would be without the file */
+        if (edit && edit->gone && strlen(id) + 1 + strlen(names[i]) == strlen(edit->rel) &&
+            strncmp(edit->rel, id, strlen(id)) == 0 && edit->rel[strlen(id)] == '/' &&
+            strcmp(edit->rel + strlen(id) + 1, names[i]) == 0)
+            continue;
         struct stat st;
         bool ok;
         char *p;

@@ -109,6 +109,17 @@ function procRow(p) {
     actions.append(el('a', { class: 'btn btn-small', href: editHref(p),
       'aria-label': `编辑 ${p.file}` }, '编辑'));
   }
+  // 停办 and 恢复 (docs/procedure-format.md): the file deleted from here,
+  // after a confirmation that says what happens; the item put back as it was
+  if (!isPractice(p) && p.state !== 'retired' && p.file_hash) {
+    actions.append(el('button', { type: 'button', class: 'btn btn-small', 'data-retire': p.id,
+      'aria-label': `停办 ${p.title || p.scheduled?.title || p.id}`,
+      onClick: (ev) => retireItem(p, ev.currentTarget) }, '停办'));
+  }
+  if (p.state === 'retired') {
+    actions.append(el('button', { type: 'button', class: 'btn btn-small', 'data-restore': p.id,
+      'aria-label': `恢复 ${p.title || p.id}`, onClick: (ev) => restoreItem(p, ev.currentTarget) }, '恢复'));
+  }
   if (p.live && !isPractice(p)) {
     actions.append(el('a', { class: 'btn btn-small', href: `/#/p/${enc(p.id)}`, target: '_blank',
       rel: 'noopener', 'aria-label': `在自助机页面查看 ${p.title || p.id}` }, '查看'));
@@ -186,6 +197,74 @@ const FILTERS = [
   ['retired', '已停办', (p) => p.state === 'retired'],
 ];
 
+// What the last 停办 or 恢复 did (or why not), said above the list drawn
+// again after it; cleared when the list is left
+let listNote = null;
+const note = (cls, ...kids) => { listNote = el('div', { class: cls, id: 'list-note', role: 'alert' }, ...kids); };
+
+// 停办: what it would do first (GET …/retire), in the confirmation; a file
+// another file links is not deleted (the triage would stop loading and the
+// kiosk keep its old flow), those lines are listed instead
+async function retireItem(p, button) {
+  const name = p.title || p.scheduled?.title || p.id;
+  await busy(button, async () => {
+    let r;
+    try {
+      r = (await api(`/api/v1/admin/procedures/${enc(p.id)}/retire?file=${enc(p.file)}`)).body;
+    } catch (err) {
+      note('msg-error', errorText(err, '没能读取这个事项的情况，没有停办'));
+      return listView();
+    }
+    const breaks = (list) => [el('p', {}, `不能停办「${name}」：下面的文件还指向它，删掉它这些文件就会出错、停在旧内容上。请先改好它们（比如把分诊问答里指向它的答案删掉或改指别处），再停办。`),
+      el('ul', { class: 'issues' }, list.map((d) => problemItem(d, specialHref(d.file, d.line))))];
+    if (r.breaks.length) {
+      note('msg-error', ...breaks(r.breaks));
+      return listView();
+    }
+    const c = r.cases;
+    const unfinished = c.open + c.queued + c.in_hand;
+    const text = [`停办「${name}」（${r.file}）：`,
+      '· 自助机和网站上马上找不到这个事项，居民不能再开始新的办理；',
+      unfinished ? `· 还没办完的 ${unfinished} 件（居民正在填写 ${c.open} 件，排队或等上门 ${c.queued} 件，受理后在办 ${c.in_hand} 件）按它们开始时的版本照常办完；`
+        : '· 现在没有没办完的办件；',
+      '· 办件记录、统计和工作人员的练习记录都保留；',
+      r.practice_file ? `· 练习题文件 ${r.practice_file} 移到旁边的隐藏文件里，练习模式不再出这个事项的题；恢复时一起放回；` : null,
+      p.scheduled ? `· 等到 ${p.scheduled.effective} 生效的新版本也一起撤下；` : null,
+      p.live ? `· 服务器上的文件 ${r.file} 会被删除。停办后，列表里「已停办」那一行的「恢复」可以把停办前在用的版本原样放回。`
+        // nothing of it was ever live: nothing is kept that 恢复 could put back
+        : `· 服务器上的文件 ${r.file} 会被删除。它现在没有在用的版本，删除后管理后台里取不回来；以后还要用的，先打开它全选复制存到别处。`,
+      '', '确定停办吗？'].filter((x) => x !== null).join('\n');
+    if (!confirm(text)) return;
+    try {
+      await api(`/api/v1/admin/procedures/${enc(p.id)}/retire?file=${enc(p.file)}`,
+        { method: 'POST', body: {}, headers: { 'If-Match': `"${r.file_hash}"` } });
+      note('msg-ok', `已停办「${name}」：自助机上已经找不到它；没办完的办件按原版本办完。要放回，点「已停办」那一行的「恢复」。`);
+    } catch (err) {
+      const b = err.body || {};
+      if (err.status === 422 && b.breaks) note('msg-error', ...breaks(b.breaks));
+      else note('msg-error', errorText(err, '停办没有成功'));
+    }
+    return listView();
+  });
+}
+
+// 恢复: the text the item had when it was retired, back in its file
+async function restoreItem(p, button) {
+  const name = p.title || p.id;
+  if (!confirm(`把「${name}」停办前在用的版本放回 ${p.file}，自助机上马上又能找到它。确定恢复吗？`)) return;
+  await busy(button, async () => {
+    try {
+      await api(`/api/v1/admin/procedures/${enc(p.id)}/restore`, { method: 'POST', body: {} });
+      note('msg-ok', `已恢复「${name}」：文件 ${p.file} 已放回，自助机上又能找到它了。`);
+    } catch (err) {
+      const b = err.body || {};
+      note('msg-error', errorText(err, '恢复没有成功'),
+        b.errors ? el('ul', { class: 'issues' }, b.errors.map((d) => el('li', { class: 'error' }, `第 ${d.line} 行：${d.message}`))) : null);
+    }
+    return listView();
+  });
+}
+
 async function listView() {
   const mine = viewSeq;
   show(el('p', { class: 'muted' }, '正在加载……'));
@@ -240,8 +319,11 @@ async function listView() {
     ? el('ul', { class: 'issues', id: 'other-problems' },
       doc.problems.map((d) => problemItem(d, specialHref(d.file, d.line))))
     : el('p', { class: 'muted' }, '没有');
+  const shownNote = listNote;
+  listNote = null;
   show(
     el('h1', {}, '事项文件'),
+    shownNote,
     summary,
     backupLine(backups),
     libraryLine(lib.body),

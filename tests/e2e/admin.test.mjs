@@ -214,8 +214,6 @@ describe('editing a procedure in the admin console', () => {
     kp.assertClean('admin console');
   });
 
-  // An id: line moves the item to a new id; residents' links and its practice
-  // file go by the id, so the editor asks first; after the rename the editor
   // goes on under the new id (its address, a reload, the next save).
   it('a new id asks first; once saved, the editor follows the new id', async () => {
     const current = onDisk();
@@ -273,6 +271,50 @@ describe('editing a procedure in the admin console', () => {
     assert.match(fs.readFileSync(file, 'utf8'), /^# 测试事项$/m);
     fs.rmSync(file);
   });
+
+  // 停办 and 恢复 from the list (tests/api/admin-retire.test.mjs): an item
+  // the triage links is not deleted, the lines to change are listed; one
+  // nothing links is deleted after a confirmation saying what happens, and
+  // 恢复 puts it back.
+  it('停办 lists what links the item, or asks, deletes and 恢复 puts it back', async () => {
+    const spare = path.join(h.tree, 'certificates', 'spare-item.md');
+    const text = '# 备用事项\n\n测试用。\n\n## 第一步:准备\n- [ ] 身份证\n';
+    fs.writeFileSync(spare, text);
+    await page.goto(`${h.url}/admin`);
+    const rowOf = (id) => page.locator(`tr[data-id="${id}"]`);
+    await poll(async () => {
+      await page.getByRole('button', { name: '刷新' }).click();
+      await rowOf('spare-item').waitFor({ timeout: 1000 });
+    });
+    await rowOf(ID).locator('[data-retire]').click();
+    const listNote = page.locator('#list-note');
+    await poll(async () => assert.match(await listNote.innerText(), /不能停办「居住证明[^」]*」.*\n[^]*_triage\.md:\d+/));
+    assert.ok(fs.existsSync(path.join(h.tree, REL)), 'nothing deleted');
+
+    // the rename test's guard against an unexpected question is still
+    // listening (nothing was asked there): it would dismiss this one
+    page.removeAllListeners('dialog');
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await rowOf('spare-item').locator('[data-retire]').click();
+    await poll(async () => assert.match(await listNote.innerText(), /已停办「备用事项」/));
+    assert.match(asked, /停办「备用事项」（certificates\/spare-item\.md）/);
+    assert.match(asked, /现在没有没办完的办件/);
+    assert.match(asked, /「恢复」可以把停办前在用的版本原样放回/);
+    assert.equal(fs.existsSync(spare), false, 'the file is deleted');
+    await poll(async () => assert.equal(await rowOf('spare-item').getAttribute('data-state'), 'retired'));
+
+    page.once('dialog', (d) => d.accept());
+    await rowOf('spare-item').locator('[data-restore]').click();
+    await poll(async () => assert.match(await listNote.innerText(), /已恢复「备用事项」/));
+    assert.equal(fs.readFileSync(spare, 'utf8'), text);
+    await poll(async () => assert.equal(await rowOf('spare-item').getAttribute('data-state'), 'ok'));
+    fs.rmSync(spare);
+    kp.assertClean('admin list, 停办 and 恢复');
+  });
+
+  // An id: line moves the item to a new id; residents' links and its practice
+  // file go by the id, so the editor asks first; after the rename the editor
 });
 
 // At a 1366×768 window (a hall's office PC): the special files are listed

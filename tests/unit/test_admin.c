@@ -174,7 +174,7 @@ Test(admin, rel_names_procedure_files_only)
 
 Test(admin, edit_scan_parses_the_edit_and_adds_a_new_file, .init = setup, .fini = teardown)
 {
-    struct library_edit e = {"alpha/one.md", GOOD("改"), strlen(GOOD("改"))};
+    struct library_edit e = {"alpha/one.md", GOOD("改"), strlen(GOOD("改")), false};
     struct library lib;
 
     cr_assert_eq(library_scan_edit(root, 0, &(struct library_reuse){.by_hash = store_reuse, .ctx = db}, &e, &lib), 0);
