@@ -215,4 +215,29 @@ int admin_retired_source(struct db *db, const char *id, char **text, size_t *len
  * error (nothing written). check as admin_save's: free it in every case. */
 int admin_restore(struct db *db, const char *root, const char *id, struct admin_check *check,
                   struct admin_saved *res, char **rel, bool *practice);
+/* Fixing the live version of an item whose file holds a text waiting for
+ * its `effective` date (a typo residents read today), without losing the
+ * waiting text: under the save lock, the file must be that waiting text
+ * (if_match) and live_hash the live version; text is checked as the file
+ * (and must keep the id and not wait for a date itself), written and
+ * loaded (live at once; editorial as admin_save_as), then the waiting
+ * bytes are written back and loaded, scheduled again as they were. */
+enum admin_fix_refusal {
+    ADMIN_FIX_OK,
+    ADMIN_FIX_NOT_WAITING,      /* the file is not a text waiting for its date */
+    ADMIN_FIX_LIVE_CHANGED,     /* the live version is not live_hash (or none) */
+};
+struct admin_fix {
+    enum admin_fix_refusal refused; /* set: nothing written, res untouched */
+    bool rescheduled;           /* the waiting text is back and waits again */
+    char waiting_hash[65];      /* its hash (written back: the file's again) */
+};
+/* Returns 0 with fix->refused, or res->outcome (CHANGED, MISSING, INVALID
+ * with check's errors: nothing written; SAVED: the fix is live, and
+ * fix->rescheduled says whether the waiting text went back; when not, it
+ * is logged and kept in procedure_versions); -1 on a failure before the
+ * first rename (nothing written). check as admin_save's. */
+int admin_fix_live(struct db *db, const char *root, const char *rel, const char *if_match,
+                   const char *live_hash, const char *text, size_t len, bool editorial,
+                   struct admin_check *check, struct admin_saved *res, struct admin_fix *fix);
 #endif

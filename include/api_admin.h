@@ -48,4 +48,7 @@ enum MHD_Result page_admin(struct http_request *req);
 enum MHD_Result api_admin_retire_get(struct http_request *req);
 enum MHD_Result api_admin_retire(struct http_request *req);
 enum MHD_Result api_admin_restore(struct http_request *req);
+/* PUT …/live-source (ours): the live version fixed while a text waits
+ * for its date (admin_fix_live), docs/http-api.md. */
+enum MHD_Result api_admin_live_put(struct http_request *req);
 #endif

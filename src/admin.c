@@ -1768,3 +1768,113 @@ out:
     free(aside);
     return rc;
 }
+
+/* ---- a fix of the live version while another waits ---------------------- */
+
+static const char sql_waiting_file[] =
+    "SELECT procedure_id FROM schedule WHERE path = ?1 AND hash = ?2";
+
+int admin_fix_live(struct db *db, const char *root, const char *rel, const char *if_match,
+                   const char *live_hash, const char *text, size_t len, bool editorial,
+                   struct admin_check *check, struct admin_saved *res, struct admin_fix *fix)
+{
+    struct admin_pending *p = NULL;
+    struct admin_check again;
+    struct admin_saved res2;
+    char *path = admin_path(root, rel), *waiting = NULL, *id = NULL, *live = NULL;
+    char whash[65], tag[70];
+    size_t wlen = 0;
+    int r, rc = -1;
+
+    memset(check, 0, sizeof *check);
+    memset(&again, 0, sizeof again);
+    memset(res, 0, sizeof *res);
+    memset(fix, 0, sizeof *fix);
+    if (!path)
+        return -1;
+    pthread_mutex_lock(&admin_save_lock);
+    /* the file must still hold the waiting text the admin saw, and the
+     * live version be the one the fix was made on */
+    r = library_read_file(path, PROCEDURE_FILE_MAX, &waiting, &wlen);
+    if (r != 0) {
+        res->outcome = r < 0 && errno == ENOENT ? ADMIN_MISSING : ADMIN_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    library_hash(waiting, wlen, whash);
+    memcpy(res->current, whash, sizeof res->current);
+    if (!admin_if_match(if_match, whash, true)) {
+        res->outcome = ADMIN_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    if (admin_query_one(db, sql_waiting_file, rel, whash, &id) != 0)
+        goto out;
+    if (!id) {
+        fix->refused = ADMIN_FIX_NOT_WAITING;
+        rc = 0;
+        goto out;
+    }
+    if (admin_query_one(db, sql_live_hash, id, NULL, &live) != 0)
+        goto out;
+    if (!live || !live_hash || strcmp(live, live_hash) != 0) {
+        fix->refused = ADMIN_FIX_LIVE_CHANGED;
+        rc = 0;
+        goto out;
+    }
+    if ((r = admin_save_prepare(db, root, rel, text, len, if_match, check, res, &p)) != 1) {
+        rc = r;
+        goto out;
+    }
+    /* the fix is the live version: it may neither wait for a date (it
+     * would replace the waiting text) nor move the item to another id */
+    if (store_scheduled(check->model->effective, clock_today()) || strcmp(check->model->id, id) != 0) {
+        if (diag_error(&check->diags, rel, 1, "%s",
+                       strcmp(check->model->id, id) != 0
+                           ? "改在用版本时不能改编号 id；要改编号，请等新版本生效后再改"
+                           : "改在用版本时不能写以后的生效日期 effective：那是排期的新版本的事；"
+                             "请保留在用版本原来的 effective（或不写）") != 0)
+            goto out;
+        procedure_free(check->model);
+        check->model = NULL;
+        res->outcome = ADMIN_INVALID;
+        rc = 0;
+        goto out;
+    }
+    if (editorial)
+        store_editorial_set(check->hash);
+    r = admin_save_commit(db, root, p, check, res);
+    p = NULL;
+    if (editorial)
+        store_editorial_set(NULL);
+    if (r != 0)
+        goto out;
+    res->editorial = editorial && res->outcome == ADMIN_SAVED && res->live;
+    if (res->outcome != ADMIN_SAVED) {
+        rc = 0;
+        goto out;
+    }
+    /* the waiting text back, the same bytes: scheduled again as it was */
+    snprintf(tag, sizeof tag, "\"%s\"", check->hash);
+    r = admin_save_prepare(db, root, rel, waiting, wlen, tag, &again, &res2, &p);
+    if (r == 1) {
+        r = admin_save_commit(db, root, p, &again, &res2);
+        p = NULL;
+    }
+    fix->rescheduled = r == 0 && res2.outcome == ADMIN_SAVED && res2.stored && !res2.live;
+    if (!fix->rescheduled)
+        fprintf(stderr, "spkiosk: admin: %s: the live version is fixed, but the waiting text "
+                        "(%s) could not be written back; it is kept in the database\n", rel, whash);
+    memcpy(fix->waiting_hash, whash, sizeof fix->waiting_hash);
+    rc = 0;
+out:
+    pthread_mutex_unlock(&admin_save_lock);
+    if (p)
+        admin_pending_free(p);
+    admin_check_free(&again);
+    free(path);
+    free(waiting);
+    free(id);
+    free(live);
+    return rc;
+}

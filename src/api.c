@@ -446,6 +446,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/admin/procedures/{}/retire", api_admin_retire_get, HTTP_ADMIN, false},
     {"POST", "/api/v1/admin/procedures/{}/retire", api_admin_retire, HTTP_ADMIN, true},
     {"POST", "/api/v1/admin/procedures/{}/restore", api_admin_restore, HTTP_ADMIN, true},
+    {"PUT", "/api/v1/admin/procedures/{}/live-source", api_admin_live_put, HTTP_ADMIN, true},
     /* the steps reported wrong (api_spreport.c) */
     {"GET", "/api/v1/admin/reports", api_spreport_list, HTTP_ADMIN, false},
     {"POST", "/api/v1/admin/reports/{}/dealt", api_spreport_deal, HTTP_ADMIN, true},

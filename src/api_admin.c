@@ -840,3 +840,94 @@ enum MHD_Result api_admin_restore(struct http_request *req)
     free(rel);
     return ret;
 }
+
+/* ---- fixing the live version while another waits (ours) ---------------- */
+
+/* PUT …/live-source?file=…&waiting=HASH[&editorial=1], If-Match: the live
+ * version's hash (the ETag of GET …/source?version=live): the typo residents
+ * read today fixed without withdrawing the text that waits for its date. */
+enum MHD_Result api_admin_live_put(struct http_request *req)
+{
+    const char *if_match = http_header(req, MHD_HTTP_HEADER_IF_MATCH);
+    const char *waiting = http_query(req, "waiting"), *ed = http_query(req, "editorial");
+    struct admin_check check;
+    struct admin_saved res;
+    struct admin_fix fix;
+    enum MHD_Result ret;
+    struct db *db;
+    char *rel = NULL, live[70], tag[70];
+    cJSON *doc = NULL, *warns;
+    size_t n;
+    int r;
+
+    memset(&check, 0, sizeof check);
+    if (!if_match || !waiting)
+        return http_reply_error(req, MHD_HTTP_PRECONDITION_REQUIRED, "precondition_required",
+                                "没有保存：页面没有带上在用版本和排期版本的版本号，请重新打开文件");
+    /* the live hash as a strong tag or bare, as If-Match takes it */
+    while (*if_match == ' ')
+        if_match++;
+    n = strlen(if_match);
+    if (n == 66 && if_match[0] == '"' && if_match[65] == '"')
+        snprintf(live, sizeof live, "%.64s", if_match + 1);
+    else
+        snprintf(live, sizeof live, "%s", n == 64 ? if_match : "");
+    snprintf(tag, sizeof tag, "\"%.64s\"", waiting);
+    if (!(db = db_thread()))
+        return reply_internal(req);
+    if ((r = api_admin_target(req, db, req->params[0], false, &rel)) < 0)
+        return reply_internal(req);
+    if (r > 0 || !admin_rel_valid(rel)) {
+        free(rel);
+        return api_admin_unknown(req);
+    }
+    r = admin_fix_live(db, api_admin_root, rel, tag, live, req->body.data, req->body.len,
+                       ed && strcmp(ed, "1") == 0, &check, &res, &fix);
+    if (r != 0) {
+        ret = http_reply_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "save_failed",
+                               "保存没有成功（服务器写不了文件），原来的文件没有改动；请联系技术人员");
+        goto out;
+    }
+    if (fix.refused == ADMIN_FIX_NOT_WAITING) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "not_scheduled",
+                               "这个文件里现在没有等待生效的新版本，直接在编辑器里修改保存就可以了；请重新打开文件");
+        goto out;
+    }
+    if (fix.refused == ADMIN_FIX_LIVE_CHANGED) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "live_changed",
+                               "在用的版本在您打开之后变了（可能新版本已经生效），没有保存；请重新打开文件");
+        goto out;
+    }
+    fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel,
+            res.outcome != ADMIN_SAVED ? "live version not fixed"
+            : fix.rescheduled ? "live version fixed, the waiting text kept"
+                              : "live version fixed, the waiting text NOT written back");
+    if (res.outcome == ADMIN_INVALID) {
+        ret = api_admin_invalid(req, &check);
+        goto out;
+    }
+    if (res.outcome != ADMIN_SAVED) {
+        ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
+                               "文件在您打开之后被改过了，没有保存；请重新载入文件，再把修改做一遍");
+        goto out;
+    }
+    if (!(doc = cJSON_CreateObject()) ||
+        !(warns = api_admin_diags(&check.diags, DIAG_WARNING, false)) ||
+        !cJSON_AddItemToObject(doc, "warnings", warns) ||
+        !cJSON_AddStringToObject(doc, "id", check.model->id) ||
+        !cJSON_AddStringToObject(doc, "file", rel) ||
+        !cJSON_AddStringToObject(doc, "hash", check.hash) ||
+        !cJSON_AddBoolToObject(doc, "live", res.live) ||
+        !cJSON_AddBoolToObject(doc, "editorial", res.editorial) ||
+        !cJSON_AddBoolToObject(doc, "rescheduled", fix.rescheduled) ||
+        !cJSON_AddStringToObject(doc, "waiting_hash", fix.waiting_hash)) {
+        cJSON_Delete(doc);
+        ret = reply_internal(req);
+        goto out;
+    }
+    ret = reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PUBLIC);
+out:
+    admin_check_free(&check);
+    free(rel);
+    return ret;
+}

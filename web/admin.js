@@ -827,6 +827,8 @@ async function editorView(params) {
     st.bom = f.bom;
     st.etag = r.headers.get('etag');
     st.dirty = false;
+    st.liveFix = null;
+    st.liveText = undefined;
     numbers();
     msg.replaceChildren(el('p', { class: 'msg-ok' }, '已载入磁盘上的最新内容'));
     showWaiting();
@@ -854,10 +856,16 @@ async function editorView(params) {
     clearTimeout(st.timer);
     msg.replaceChildren(el('p', { class: 'muted' }, '正在保存……'));
     const asEditorial = !st.isNew && !st.special && editorial.checked;
-    const url = st.isNew && !st.special
+    // 改在用版本: the live text fixed, the waiting one written back as it was
+    const fixing = st.liveFix;
+    const url = fixing
+      ? `/api/v1/admin/procedures/${enc(st.id)}/live-source?file=${enc(st.file)}&waiting=${fixing.waiting}`
+        + (asEditorial ? '&editorial=1' : '')
+      : st.isNew && !st.special
       ? `/api/v1/admin/procedures/${enc(st.id)}/source?category=${enc(st.category)}`
       : sourceUrl() + (asEditorial ? '&editorial=1' : '');
-    const headers = st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
+    const headers = fixing ? { 'If-Match': `"${fixing.live}"` }
+      : st.isNew ? { 'If-None-Match': '*' } : { 'If-Match': st.etag };
     // the file's own line ends and byte order mark (fromFile)
     const typed = src.value;
     const sent = (st.bom ? '\uFEFF' : '') + typed.replace(/\n/g, st.eol);
@@ -888,6 +896,35 @@ async function editorView(params) {
     if (stale(mine)) return;
     editorial.checked = false;
     editorialBox.hidden = !!st.special;
+    if (fixing) {
+      st.liveFix = null;
+      // the box back to what the file holds: the waiting text, in which
+      // the same typo may wait too
+      let file;
+      try {
+        file = await api(sourceUrl());
+      } catch (err) {
+        file = null;
+      }
+      if (file) {
+        const f = fromFile(file.body);
+        src.value = f.text;
+        st.eol = f.eol;
+        st.bom = f.bom;
+        st.etag = file.headers.get('etag');
+        st.dirty = false;
+        numbers();
+        where();
+      }
+      msg.replaceChildren(el('p', { class: saved.rescheduled ? 'msg-ok' : 'msg-error', role: 'alert' },
+        saved.rescheduled
+          ? `在用的版本已改好并上线${saved.editorial ? '（只改了文字，居民那里不显示「本事项已更新」）' : ''}；`
+            + '排期的新版本原样保留，编辑框里又是它的内容。新版本里如果也有这个错字，请在这里一起改好再保存。'
+          : '在用的版本已改好并上线，但排期的新版本没能写回文件：它还存在数据库里，请联系技术人员，不要再保存这个文件。'));
+      showWaiting();
+      runPreview();
+      return;
+    }
     st.etag = `"${saved.hash}"`;
     st.dirty = src.value !== typed;
     // 撤回排期 saved as it was loaded: the live text back, nothing new for
@@ -998,6 +1035,40 @@ async function editorView(params) {
     }));
     return b;
   };
+  // 改在用版本: a typo residents read today, fixed without withdrawing the
+  // waiting version (before, the admin had to copy it away, withdraw, fix,
+  // save and paste it back)
+  const fixLiveButton = (liveId, effective) => {
+    const b = el('button', { type: 'button', class: 'btn', id: 'fix-live' }, '只改在用版本（排期的新版本不变）');
+    b.addEventListener('click', () => busy(b, async () => {
+      if (st.dirty && !confirm('编辑框里没有保存的修改会丢掉，确定吗？')) return;
+      let r;
+      try {
+        r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
+      } catch (err) {
+        msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
+        return;
+      }
+      const f = fromFile(r.body);
+      src.value = f.text;
+      st.eol = f.eol;
+      st.bom = f.bom;
+      st.liveText = undefined;
+      st.liveFix = { live: (r.headers.get('etag') || '').replace(/"/g, ''),
+        waiting: (st.etag || '').replace(/"/g, '') };
+      st.dirty = true;
+      numbers();
+      where();
+      const said = el('p', { class: 'msg-warn', role: 'status', tabindex: '-1' },
+        `编辑框里现在是在用的版本（居民今天看到的）。改好后点“保存”：只有在用的版本改了，马上上线；${effective} 生效的新版本原样留在文件里。`
+        + '不改了就点“重新载入文件”。');
+      waiting.replaceChildren(said);
+      said.focus();
+      msg.replaceChildren(el('p', { class: 'msg-warn' }, '改好在用版本后点“保存”。'));
+      schedule();
+    }));
+    return b;
+  };
   // asked at the opening, after a save that did not go live and after
   // 重新载入文件: a note kept from the opening would name a date a save
   // moved, or a waiting version the file no longer holds
@@ -1023,7 +1094,8 @@ async function editorView(params) {
       waiting.replaceChildren(...(p.live ? [el('p', { class: 'msg-warn' }, head,
         `在那之前自助机继续显示在用的版本${p.live.version ? `（版本 ${p.live.version}）` : ''}，`,
         el('a', { href: `/#/p/${enc(p.id)}`, target: '_blank', rel: 'noopener' }, '在自助机页面查看在用的版本'),
-        '。'), withdrawButton(p.id, p.scheduled.effective)]
+        '。'), el('div', { class: 'btn-row' }, fixLiveButton(p.id, p.scheduled.effective),
+          withdrawButton(p.id, p.scheduled.effective))]
         : [el('p', { class: 'msg-warn' }, head, '这是新事项，在那之前居民在自助机上找不到它。')]));
     }, () => {});
   };

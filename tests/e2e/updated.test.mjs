@@ -196,6 +196,22 @@ describe('the editor\'s note of a waiting version follows its saves', () => {
       await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-02-01 生效的新版本/));
       assert.doesNotMatch(await note.innerText(), /2099-01-01/);
       await shot(page, 'admin-scheduled-moved', { fullPage: false });
+      // 只改在用版本 (tests/api/admin-live-fix.test.mjs): the live text in
+      // the box, fixed and saved live, and the waiting text back in the box
+      // and in the file, still waiting
+      const waitingText = await src.inputValue();
+      await note.locator('#fix-live').click();
+      await poll(async () => assert.match(await src.inputValue(), /迁移登记的简介/));
+      assert.doesNotMatch(await src.inputValue(), /effective/);
+      assert.match(await note.innerText(), /编辑框里现在是在用的版本.*2099-02-01 生效的新版本原样留在文件里/);
+      await src.fill((await src.inputValue()).replace('迁移登记的简介', '迁移登记的简介（改了错字）'));
+      await page.locator('#save').click();
+      await poll(async () => assert.match(await page.locator('#save-msg').innerText(), /在用的版本已改好并上线；排期的新版本原样保留/));
+      await poll(async () => assert.equal(await src.inputValue(), waitingText));
+      await poll(async () => assert.match(await note.innerText(), /这个文件是 2099-02-01 生效的新版本/));
+      const served = await (await fetch(`${k.url}/api/v1/procedures/move`)).json();
+      assert.match(served.summary_html, /改了错字/);
+      assert.equal(fs.readFileSync(path.join(tree, 'jobs/move.md'), 'utf8'), waitingText);
       // someone else makes the file live (no date) on the server: the
       // text 重新载入文件 brings no longer waits, nor does the note say so
       writeTree(tree, { 'jobs/move.md': proc('迁移登记（服务器上改的）') });

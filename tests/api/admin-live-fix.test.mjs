@@ -1,0 +1,80 @@
+// A typo in the live version while a new version waits for its date
+// (ours): PUT …/live-source fixes the text residents read today and writes
+// the waiting text back, scheduled as it was; before, the only way was to
+// withdraw the schedule (撤回排期), fix, save, and paste the new text back.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, authHeaders, request } from './helpers.mjs';
+import { entry, get, list, proc, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
+
+const FAR = '2099-01-01';
+const LIVE = proc('就业登计');
+const WAITING = proc('就业登记（新政策）', { front: `effective: ${FAR}\n` });
+const h = useAdminDaemon({
+  'jobs/README.md': '# 就业\n\n就业。\n',
+  'jobs/reg.md': LIVE,
+  'jobs/other.md': proc('别的事项'),
+});
+
+const pub = (id) => request(`${h.daemon.url}/api/v1/procedures/${id}`);
+const fixLive = (id, body, { live, waiting, query = '' }) => request(
+  `${h.daemon.url}/api/v1/admin/procedures/${id}/live-source?${waiting ? `waiting=${waiting}` : ''}${query}`, {
+    method: 'PUT', body,
+    headers: { ...authHeaders(h.admin), 'Content-Type': 'text/markdown; charset=utf-8',
+      ...(live ? { 'If-Match': `"${live}"` } : {}) },
+  });
+
+describe('fixing the live version while a new one waits', () => {
+  it('is set up: the new version waits, the typo is live', async () => {
+    const r = await putSource(h, 'reg', WAITING, { 'If-Match': `"${sha256(LIVE)}"` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.scheduled, FAR);
+    assert.equal((await pub('reg')).body.title, '就业登计');
+  });
+
+  it('refuses what it cannot do safely, writing nothing', async () => {
+    const fixed = LIVE.replace('登计', '登记');
+    assertError(await fixLive('reg', fixed, { live: sha256(LIVE) }), 428, 'precondition_required');
+    assertError(await fixLive('reg', fixed, { waiting: sha256(WAITING) }), 428, 'precondition_required');
+    // the waiting text changed since the editor opened it
+    assertError(await fixLive('reg', fixed, { live: sha256(LIVE), waiting: sha256('older') }), 409, 'file_changed');
+    // the live version changed since (the new one went live, another fix)
+    assertError(await fixLive('reg', fixed, { live: sha256('older'), waiting: sha256(WAITING) }), 409, 'live_changed');
+    // a fix that would itself wait for a date, or move the item to another id
+    let r = await fixLive('reg', proc('就业登记', { front: `effective: ${FAR}\n` }),
+      { live: sha256(LIVE), waiting: sha256(WAITING) });
+    assertError(r, 422, 'invalid_procedure');
+    assert.match(r.body.errors.map((e) => e.message).join(), /不能写以后的生效日期/);
+    r = await fixLive('reg', proc('就业登记', { front: 'id: reg-two\n' }), { live: sha256(LIVE), waiting: sha256(WAITING) });
+    assertError(r, 422, 'invalid_procedure');
+    assert.match(r.body.errors.map((e) => e.message).join(), /不能改编号/);
+    // nothing waits in this file: an ordinary save is what is meant
+    const other = proc('别的事项');
+    assertError(await fixLive('other', other, { live: sha256(other), waiting: sha256(other) }), 409, 'not_scheduled');
+    assert.equal(readFile(h, 'jobs/reg.md'), WAITING);
+    assert.equal((await pub('reg')).body.title, '就业登计');
+  });
+
+  it('puts the fix live and keeps the new version waiting, byte for byte', async () => {
+    const live = await get(h, '/api/v1/admin/procedures/reg/source?version=live');
+    assert.equal(live.text, LIVE);
+    const fixed = LIVE.replace('登计', '登记');
+    const r = await fixLive('reg', fixed, { live: sha256(LIVE), waiting: sha256(WAITING), query: '&editorial=1' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, true);
+    assert.equal(r.body.rescheduled, true);
+    assert.equal(r.body.editorial, true);
+    assert.equal(r.body.hash, sha256(fixed));
+    assert.equal(r.body.waiting_hash, sha256(WAITING));
+    const served = (await pub('reg')).body;
+    assert.equal(served.title, '就业登记');
+    assert.equal(served.updated, undefined, 'a typo fix, saved as one');
+    assert.equal(readFile(h, 'jobs/reg.md'), WAITING, 'the file holds the waiting text again');
+    const e = entry(await list(h), 'reg');
+    assert.equal(e.state, 'scheduled');
+    assert.equal(e.live.hash, sha256(fixed));
+    assert.equal(e.scheduled.hash, sha256(WAITING));
+    assert.equal(e.scheduled.effective, FAR);
+    assert.equal((await get(h, '/api/v1/admin/procedures/reg/source?version=live')).text, fixed);
+  });
+});
