@@ -126,7 +126,7 @@ Test(library, an_edit_is_capped_like_a_file)
 {
     char dir[32], p[96];
     struct library lib;
-    struct library_edit e;
+    struct library_edit e = {0};
     char *text = malloc(PROCEDURE_FILE_MAX + 1);
 
     cr_assert_not_null(text);
@@ -350,11 +350,33 @@ Test(library, a_new_file_goes_to_its_own_category_only)
     e.rel = "ab/x.md";
     e.text = lib_proc_text;
     e.len = strlen(lib_proc_text);
+    e.gone = false;
     cr_assert_eq(library_scan_edit(dir, 20260301, NULL, &e, &lib), 0);
     cr_assert_eq(lib.diags.n, 0);
     cr_assert_eq(lib.n_files, 1);
     cr_assert_geq(f = lib_find(&lib, "ab/x.md"), 0);
     cr_assert_eq(lib.files[f].status, LIB_PARSED);
+    library_free(&lib);
+    lib_rm(dir);
+}
+
+/* A retirement's check (admin_retire_check): the tree scanned as if the
+ * file were deleted, the other files of its folder read as ever. */
+Test(library, a_file_marked_gone_is_left_out)
+{
+    char dir[32];
+    struct library lib;
+    struct library_edit e = {"a/x.md", NULL, 0, true};
+
+    lib_tmp(dir);
+    lib_mkdir(dir, "a");
+    lib_put(dir, "a/README.md", "# 甲\n\n说明。\n");
+    lib_put(dir, "a/x.md", lib_proc_text);
+    lib_put(dir, "a/y.md", lib_proc_text);
+    cr_assert_eq(library_scan_edit(dir, 20260301, NULL, &e, &lib), 0);
+    cr_assert_eq(lib.n_files, 1);
+    cr_assert_eq(lib_find(&lib, "a/x.md"), -1);
+    cr_assert_geq(lib_find(&lib, "a/y.md"), 0);
     library_free(&lib);
     lib_rm(dir);
 }
