@@ -1474,8 +1474,15 @@ int admin_save_as(struct db *db, const char *root, const char *rel, const char *
     pthread_mutex_lock(&admin_save_lock);
     rc = admin_save_prepare(db, root, rel, text, len, if_match, check, res, &p);
     if (rc == 1) {
+        char *live = NULL;
+        /* an edit of the text residents read now, nothing else: a file
+         * holding a waiting version (its going live is news, whatever its
+         * date now says), a broken one or another id's is no typo fix */
+        editorial = editorial && check->model &&
+                    admin_query_one(db, sql_live_hash, check->model->id, NULL, &live) == 0 && live &&
+                    strcmp(live, res->current) == 0;
+        free(live);
         /* marked before the rename: the watcher may load it first */
-        editorial = editorial && check->model;
         if (editorial)
             store_editorial_set(check->hash);
         rc = admin_save_commit(db, root, p, check, res);

@@ -58,6 +58,17 @@ describe('an editorial save', () => {
     assert.equal(r.body.editorial, false, 'the console says residents will be told on that day');
   });
 
+  // the waiting text was never live: its date brought forward to today
+  // makes a new version live, whatever the box says
+  it('of a file holding a waiting text is an ordinary save, its date moved or not', async () => {
+    const text = proc('第二项', { extra: '\n新的政策。\n' });
+    const r = await putSource(h, 'two', text, { 'If-Match': await etag('two') }, { query: '?editorial=1' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, true);
+    assert.equal(r.body.editorial, false);
+    assert.match((await pub('two')).body.updated, /^\d{4}-\d{2}-\d{2}$/);
+  });
+
   it('is asked only by editorial=1', async () => {
     const text = proc('第二项', { extra: '\n别的写法。\n' });
     const r = await putSource(h, 'two', text, { 'If-Match': await etag('two') }, { query: '?editorial=yes' });
