@@ -7,6 +7,7 @@
 // sample library (saves write files).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, makeTmp, startDaemon, stopChecked } from '../api/helpers.mjs';
@@ -203,6 +204,10 @@ describe('editing a procedure in the admin console', () => {
   it('a save ticked 只改了错别字 asks for no update notice, and the box unticks', async () => {
     const box = page.locator('#editorial');
     assert.equal(await box.isChecked(), false);
+    // only an edit of the live text is a typo fix: the file written on
+    // disk by the test above must have been loaded first
+    const onDiskHash = createHash('sha256').update(onDisk()).digest('hex');
+    await poll(async () => assert.equal((await (await fetch(`${h.url}/api/v1/procedures/${ID}`)).json()).hash, onDiskHash));
     await fillChecked(onDisk().replace('（别人改的）', '（改错字）'));
     await box.check();
     const put = page.waitForRequest((r) => r.method() === 'PUT');
