@@ -98,6 +98,9 @@ let openReports = new Map();
 // the procedures that have a practice file beside them, by id (the list's load)
 let practised = new Set();
 
+// the list's entries as last loaded (停办 counts what is left of a category)
+let listed = [];
+
 function procRow(p) {
   const [stateText, stateCls] = STATE[p.state] || [p.state, 'badge-warn'];
   const issues = el('ul', { class: 'issues' },
@@ -230,6 +233,9 @@ async function retireItem(p, button) {
       '· 办件记录、统计和工作人员的练习记录都保留；',
       r.practice_file ? `· 练习题文件 ${r.practice_file} 移到旁边的隐藏文件里，练习模式不再出这个事项的题；恢复时一起放回；` : null,
       p.scheduled ? `· 等到 ${p.scheduled.effective} 生效的新版本也一起撤下；` : null,
+      // the kiosk then shows the category as 0 项 (这个类别里暂时没有事项)
+      listed.some((x) => x.category === p.category && x.id !== p.id && !isPractice(x) && x.live)
+        ? null : `· 分类 ${p.category} 里就没有别的在用事项了：自助机首页上它显示「0 项」；不再需要这个分类的话，请服务器管理员删掉分类文件夹；`,
       p.live ? `· 服务器上的文件 ${r.file} 会被删除。停办后，列表里「已停办」那一行的「恢复」可以把停办前在用的版本原样放回。`
         // nothing of it was ever live: nothing is kept that 恢复 could put back
         : `· 服务器上的文件 ${r.file} 会被删除。它现在没有在用的版本，删除后管理后台里取不回来；以后还要用的，先打开它全选复制存到别处。`,
@@ -287,6 +293,7 @@ async function listView() {
   }
   const procs = doc.procedures;
   practised = new Set(procs.filter((p) => isPractice(p) && p.procedure).map((p) => p.procedure));
+  listed = procs;
   const nErr = procs.filter((p) => p.errors.length).length;
   listToday = doc.today || '';
   const nOverdue = procs.filter((p) => p.review_overdue).length;
