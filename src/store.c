@@ -625,7 +625,6 @@ static void store_rendering_free(struct store_rendering *r)
     r->detail = r->item = r->print = NULL;
 }
 
-/* 0, or -1 when memory ran out (r freed then; free it after a 0). */
 /* The text an admin is saving as an editorial fix, by its hash: one
  * save at a time (admin_save's lock), but the watcher's load of the same
  * rename may run on another thread, hence the lock. */
@@ -649,6 +648,7 @@ static int store_editorial_is(const char *hash)
     return yes;
 }
 
+/* 0, or -1 when memory ran out (r freed then; free it after a 0). */
 static int store_render(const struct procedure *p, struct store_rendering *r)
 {
     r->detail = render_procedure_detail(p);
