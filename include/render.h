@@ -32,6 +32,16 @@
  * filled (NUL-terminated), -1 when memory runs out. */
 int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_LEN + 1]);
 
+/* The shape of a version's practice key, from its detail JSON (as
+ * render_procedure_detail writes it): the digest of what the practice key
+ * holds less its words (the conditions' texts, the checklist items' texts,
+ * the fields' labels). Two versions of one shape differ at most in wording:
+ * an admin's save marked as only a wording fix then keeps the staff's
+ * practice passes (store.c, schema/049-practice-key-held.sql). Returns 0
+ * with out filled (NUL-terminated), -1 when detail does not parse as such
+ * or memory runs out. */
+int render_practice_shape(const char *detail, char out[RENDER_PRACTICE_KEY_LEN + 1]);
+
 /* The whole procedure, as GET /api/v1/procedures/{id} answers it. Returns a
  * new string (caller frees) or NULL when memory runs out. */
 char *render_procedure_detail(const struct procedure *p);

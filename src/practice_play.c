@@ -23,11 +23,13 @@
 #include "window_view.h"
 
 /* The practice key of version (id, hash): what a pass is held to
- * (schema/027-practice-key.sql); the hash itself for a version stored
- * without one. One primary-key seek per row. */
+ * (schema/027-practice-key.sql); the key of the version it replaced when
+ * an admin saved it as a wording fix (049); the hash itself for a version
+ * stored without one. A primary-key seek or two per row. */
 #define PRACTICE_PLAY_KEY(id, hash)                                                                \
-    "coalesce((SELECT k.practice_key FROM procedure_versions k WHERE k.procedure_id = " id         \
-    " AND k.hash = " hash "), " hash ")"
+    "coalesce((SELECT h.practice_key FROM practice_key_held h WHERE h.procedure_id = " id          \
+    " AND h.hash = " hash "), (SELECT k.practice_key FROM procedure_versions k"                    \
+    " WHERE k.procedure_id = " id " AND k.hash = " hash "), " hash ")"
 
 /* the items on offer: a good practice file proved on the live version, or
  * on the version scheduled to replace it (schema/020-schedule.sql: the

@@ -256,6 +256,49 @@ out:
     return rc;
 }
 
+/* Takes member name out of each object of arr. */
+static void render_shape_drop(cJSON *arr, const char *name)
+{
+    cJSON *o;
+
+    cJSON_ArrayForEach(o, arr)
+        cJSON_DeleteItemFromObjectCaseSensitive(o, name);
+}
+
+int render_practice_shape(const char *detail, char out[RENDER_PRACTICE_KEY_LEN + 1])
+{
+    unsigned char digest[RENDER_PRACTICE_KEY_LEN / 2];
+    cJSON *d = detail ? cJSON_Parse(detail) : NULL, *root = cJSON_CreateArray(), *steps, *st;
+    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(d, "conditions");
+    char *text = NULL;
+    int rc = -1;
+
+    if (!d || !root || !cJSON_IsArray(conds) ||
+        !cJSON_IsArray(steps = cJSON_GetObjectItemCaseSensitive(d, "steps")) ||
+        !cJSON_AddItemToArray(root, cJSON_CreateNumber(cJSON_GetArraySize(conds))))
+        goto out;
+    /* the words go (a condition's, a paper's, a field's label, the step's
+     * prose); what is checked stays: ids, required, types, rules, options
+     * and {if} */
+    cJSON_ArrayForEach(st, steps) {
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "title");
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "html");
+        render_shape_drop(cJSON_GetObjectItemCaseSensitive(st, "checklist"), "text");
+        render_shape_drop(cJSON_GetObjectItemCaseSensitive(st, "fields"), "label");
+    }
+    if (!cJSON_AddItemReferenceToArray(root, steps) || !(text = cJSON_PrintUnformatted(root)) ||
+        crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
+                           0) != 0)
+        goto out;
+    sodium_bin2hex(out, RENDER_PRACTICE_KEY_LEN + 1, digest, sizeof digest);
+    rc = 0;
+out:
+    free(text);
+    cJSON_Delete(root);
+    cJSON_Delete(d);
+    return rc;
+}
+
 char *render_procedure_item(const struct procedure *p)
 {
     cJSON *root = cJSON_CreateObject();

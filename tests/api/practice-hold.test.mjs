@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, authHeaders, login, request } from './helpers.mjs';
-import { PW, eventually, file, get, useAdminDaemon } from './admin-helpers.mjs';
+import { PW, eventually, file, get, putSource, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const PROC = `# 演示事项
 
@@ -318,5 +318,83 @@ describe('a version scheduled for later', () => {
       { user: 'clerk', passed: was.clerk.passed, expires: day(29) }], 'until the day before they apply');
     assert.equal(r.covered, true);
     assert.deepEqual((await glisted(g.staff)).held, { passed: was.clerk.passed, expires: day(29) });
+  });
+});
+
+// The admin fixes a typo in a paper's name, a condition or a field's label
+// and saves it as such (只改了错别字或措辞, ?editorial=1): nothing the window
+// checks changed, yet every pass went 更新前通过 and the AB岗 grid went
+// short for a typo. Now a save so marked that differs from the live text in
+// words only keeps the passes; one that changes what is checked (an id, a
+// rule) is an update for practice whatever the box says, and an unmarked
+// save is one as the contract's rule has it.
+describe('a wording fix saved as such', () => {
+  const TYPO = PROC.replace('本人身份证 {#id_card}', '本人身分证 {#id_card}');
+  const w = useAdminDaemon({
+    'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+    'alpha/one.md': TYPO,
+    'alpha/one.practice.md': PRACTICE,
+  });
+  const wpost = (p, body, session) => request(`${w.daemon.url}${p}`,
+    { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body ?? {}) });
+  const wlisted = async (session) => (await get(w, '/api/v1/staff/practice', session)).body.procedures.find((p) => p.id === 'one');
+  const wready = async () => (await get(w, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === 'one');
+  const etag = async () => (await get(w, '/api/v1/admin/procedures/one/source')).headers.get('etag');
+  async function save(text, editorial) {
+    const r = await putSource(w, 'one', text, { 'If-Match': await etag() }, { query: editorial ? '?editorial=1' : '' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, true, r.text);
+    if (editorial) assert.equal(r.body.editorial, true, r.text);
+    // the practice file is proved on the new version before it is offered
+    await eventually(w, async () => (await wlisted(w.staff))?.scenarios === 2 &&
+      (await get(w, '/api/v1/procedures/one')).body.hash === sha256(text), 'the saved text live for practice');
+  }
+  const users = (arr) => arr.map((q) => q.user);
+
+  it('keeps the passes when the words alone changed', async () => {
+    addUser(path.join(w.tmp, 'x.db'), 'aide', 'staff', PW);
+    const aide2 = await login(w.daemon.url, 'aide', PW);
+    for (const s of [w.staff, aide2])
+      for (let i = 0; i < 2; i++) {
+        const st = await wpost('/api/v1/staff/practice/one', {}, s);
+        assert.equal(st.status, 201, st.text);
+        assert.equal((await wpost(`/api/v1/staff/practice/${st.body.id}/answer`, RIGHT[st.body.scenario.title], s)).body.correct, true);
+      }
+    let r = await wready();
+    assert.deepEqual([users(r.qualified), r.short, r.covered], [['aide', 'clerk'], false, true]);
+    const was = r.qualified;
+    // a scenario begun before the fix is answered after it, and counts
+    const open = await wpost('/api/v1/staff/practice/one', {}, w.staff);
+    assert.equal(open.status, 201, open.text);
+    // the paper's name, then a condition's wording, then a field's label
+    const fixed = [PROC, PROC.replace('- 本市户籍', '- 具有本市户籍'),
+      PROC.replace('- 本市户籍', '- 具有本市户籍').replace('| 手机号码 |', '| 本人手机号码 |')];
+    for (const text of fixed) {
+      await save(text, true);
+      r = await wready();
+      assert.deepEqual([r.qualified, r.passed_before, r.held, r.short, r.covered], [was, [], [], false, true], text);
+      const l = await wlisted(aide2);
+      assert.deepEqual([l.passed, l.passed_before, l.passed_scenarios], [was[0].passed, null, 2]);
+    }
+    const a = await wpost(`/api/v1/staff/practice/${open.body.id}/answer`, RIGHT[open.body.scenario.title], w.staff);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.body.correct, true);
+  });
+
+  it('does not keep them over a changed rule or an unmarked save', async () => {
+    const last = (await get(w, '/api/v1/admin/procedures/one/source')).text;
+    // a field's rule changed (a mobile number to any phone), the box ticked
+    await save(last.replace('| cn_mobile |', '| phone |'), true);
+    let r = await wready();
+    assert.deepEqual([r.qualified, users(r.passed_before), r.short, r.covered], [[], ['aide', 'clerk'], true, false]);
+    assert.match((await wlisted(w.staff)).passed_before, /^\d{4}-\d{2}-\d{2}$/);
+    // the text before it saved back: its passes are its own again
+    await save(last, false);
+    r = await wready();
+    assert.deepEqual([users(r.qualified), r.short], [['aide', 'clerk'], false]);
+    // words changed in an ordinary save: the contract's rule, practise again
+    await save(last.replace('- 具有本市户籍', '- 具有本市常住户籍'), false);
+    r = await wready();
+    assert.deepEqual([r.qualified, users(r.passed_before), r.short], [[], ['aide', 'clerk'], true]);
   });
 });

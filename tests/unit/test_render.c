@@ -323,3 +323,53 @@ Test(render, the_footer_names_the_version)
     cr_expect(strstr(s, "<footer><p>版本 2026-1。政策如有调整"), "%s", s);
     free(s);
 }
+
+/* The shape of a text's practice key (render_practice_shape, store.c): two
+ * texts differing in words only (a condition's, a paper's, a field's
+ * label, a step's title and prose) are one shape, so an admin's wording
+ * fix keeps the staff's passes; anything the window checks is another. */
+static void shape_of(const char *src, char out[RENDER_PRACTICE_KEY_LEN + 1])
+{
+    struct procedure *p = parse_ok(src);
+    char *detail = render_procedure_detail(p);
+
+    cr_assert_not_null(detail);
+    cr_assert_eq(render_practice_shape(detail, out), 0, "%s", detail);
+    free(detail);
+    procedure_free(p);
+}
+
+Test(render, the_practice_shape_ignores_words_only)
+{
+    static const char base[] = "# 事项\n\n摘要。\n\n## 办理条件\n- 本市户籍\n\n"
+                               "## 第一步:选择\n说明。\n\n```form\nself | 本人申请 | yesno | required\n```\n\n"
+                               "## 第二步:准备\n- [ ] 身分证 {#id_card}\n- [ ] 委托书 {if self=no}\n";
+    static const struct {
+        const char *from, *to;
+        bool same;
+    } edits[] = {
+        {"本市户籍", "具有本市户籍", true},
+        {"身分证 {#id_card}", "身份证 {#id_card}", true},
+        {"| 本人申请 |", "| 是否本人申请 |", true},
+        {"## 第一步:选择\n说明。", "## 第一步:选一选\n另一段说明。", true},
+        {"- 本市户籍\n", "- 本市户籍\n- 年满 18 周岁\n", false},
+        {"{#id_card}", "{#idcard}", false},
+        {"| yesno | required", "| yesno |", false},
+        {"{if self=no}", "{if self=yes}", false},
+        {"- [ ] 委托书 {if self=no}\n", "", false},
+    };
+    char k0[RENDER_PRACTICE_KEY_LEN + 1], k1[RENDER_PRACTICE_KEY_LEN + 1];
+    size_t i;
+
+    shape_of(base, k0);
+    for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char src[1024];
+        const char *at = strstr(base, edits[i].from);
+        cr_assert_not_null(at, "%s", edits[i].from);
+        snprintf(src, sizeof src, "%.*s%s%s", (int)(at - base), base, edits[i].to, at + strlen(edits[i].from));
+        shape_of(src, k1);
+        cr_expect_eq(strcmp(k0, k1) == 0, edits[i].same, "%s -> %s", edits[i].from, edits[i].to);
+    }
+    cr_expect_eq(render_practice_shape("{\"conditions\":[]}", k1), -1, "no steps: no shape");
+    cr_expect_eq(render_practice_shape("not json", k1), -1);
+}
