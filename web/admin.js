@@ -713,10 +713,12 @@ async function editorView(params) {
   // a typo fixed is not news for residents: without this the kiosk said
   // 本事项于…更新 for 30 days as if the policy had changed. Asked at each
   // save (it unticks itself), never stored in the file, where it would hide
-  // the next real change. Staff still get 事项更新 for it.
+  // the next real change. Staff still get 事项更新 for it; a wording fix
+  // in a condition, a paper or a field label keeps their practice passes
+  // (store.c, store_practice_hold).
   const editorial = el('input', { type: 'checkbox', id: 'editorial' });
   const editorialBox = el('label', { class: 'editorial', for: 'editorial' }, editorial,
-    ' 只改了错别字或措辞（居民那里不显示「本事项已更新」）');
+    ' 只改了错别字或措辞（居民那里不显示「本事项已更新」，工作人员的练习通过不变）');
   editorialBox.hidden = !!(st.special || st.isNew);
   const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
   const checks = el('div', { id: 'checks', 'aria-live': 'polite', tabindex: '0' });
