@@ -373,3 +373,22 @@ Test(render, the_practice_shape_ignores_words_only)
     cr_expect_eq(render_practice_shape("{\"conditions\":[]}", k1), -1, "no steps: no shape");
     cr_expect_eq(render_practice_shape("not json", k1), -1);
 }
+
+/* A chain stage moved to another post or given more days is nothing the
+ * window checks at acceptance, which is what practice trains: the same
+ * practice key, so no staffer practises again for it. */
+Test(render, a_chain_change_keeps_the_practice_key)
+{
+    static const char a[] = "# 事项\n\n摘要。\n\n## 办理流程\n```chain\naccept | 受理 | window | 1\n"
+                            "review | 审核 | window | 9\n```\n\n## 第一步:准备\n- [ ] 身份证\n";
+    static const char b[] = "# 事项\n\n摘要。\n\n## 办理流程\n```chain\naccept | 受理 | window | 1\n"
+                            "review | 街道审核 | visit | 15\n```\n\n## 第一步:准备\n- [ ] 身份证\n";
+    char ka[RENDER_PRACTICE_KEY_LEN + 1], kb[RENDER_PRACTICE_KEY_LEN + 1];
+    struct procedure *pa = parse_ok(a), *pb = parse_ok(b);
+
+    cr_assert_eq(render_practice_key(pa, ka), 0);
+    cr_assert_eq(render_practice_key(pb, kb), 0);
+    cr_expect_str_eq(ka, kb);
+    procedure_free(pa);
+    procedure_free(pb);
+}
