@@ -27,7 +27,10 @@ const lapsing = (q, soon) => q.expires && q.expires <= soon;
 // An item's A and B posts: the contract's short counts only who passed
 // every scenario of the current file; covered (ours) also counts the
 // passes held over scenarios added since, or over new rules not in force
-// yet (docs/http-api.md "Practice").
+// yet (docs/http-api.md "Practice"). The page's one figure is covered's,
+// called 能办理 (qualified or held); short shows only beside it, as how many
+// did every scenario, where the two differ: the grid said 已通过人数 2 under
+// a caption of 做对全部练习题 while one of the two had a new scenario to do.
 const held = (p) => p.held || [];
 const uncovered = (p) => (p.covered === undefined ? p.short : !p.covered);
 
@@ -56,16 +59,19 @@ function table(data, soon) {
   // in a box of its own that scrolls sideways: a hall of 30 staff made the
   // whole page scroll, the items' names going out of view
   return el('div', { class: 'readiness-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'readiness-cap' }, el('table', { id: 'readiness' },
-    el('caption', { id: 'readiness-cap' }, `每个事项在最近 ${data.days} 天内做对全部练习题的工作人员`),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '已通过人数'),
+    el('caption', { id: 'readiness-cap' }, `每个事项能办理的工作人员（最近 ${data.days} 天内做对全部练习题，` +
+      '或在新增练习题、新版施行之前已通过而尚未到期）'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '能办理人数'),
       users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: uncovered(p) ? 'short' : undefined, 'data-id': p.id },
       el('th', { scope: 'row' }, p.title, ' ', uncovered(p) ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         // covered by held passes: not short today, but the new scenarios
         // (or the new version) are to be practised before those stop counting
+        // and how many did every scenario (the contract's count), so the
+        // two figures are told apart
         p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' }, p.upcoming
-          ? `新版 ${p.upcoming} 起施行：按现行版本的通过在此前仍然有效，最早 ${heldUntil(p)} 到期`
-          : `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期`) : null,
+          ? `新版 ${p.upcoming} 起施行：按现行版本的通过在此前仍然有效，最早 ${heldUntil(p)} 到期；按新版通过的 ${p.qualified.length} 人`
+          : `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期；做对全部 ${p.scenarios} 题的 ${p.qualified.length} 人`) : null,
         p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
       el('td', { class: 'num' }, String(p.qualified.length + held(p).length)),
       users.map((u) => cell(p, u, soon)))))));
@@ -102,8 +108,8 @@ function toTrain(data, soon) {
       ...(p.lapsed || []).map((x) => `${nameOf(data, x.user)}（${x.expires} 已过期，重新练习即可）`)];
     for (const b of [...p.passed_before, ...(p.lapsed || [])]) known.add(b.user);
     const others = data.staff.filter((u) => !known.has(u)).map((u) => nameOf(data, u));
-    const said = uncovered(p) ? `已通过 ${passes.length} 人，还差 ${2 - passes.length} 人`
-      : `有人的通过 ${SOON_DAYS} 天内到期，到期后只剩 ${lasting.length} 人通过，还差 ${need} 人`;
+    const said = uncovered(p) ? `能办理 ${passes.length} 人，还差 ${2 - passes.length} 人`
+      : `有人的通过 ${SOON_DAYS} 天内到期，到期后只剩 ${lasting.length} 人能办理，还差 ${need} 人`;
     const who = p.playable === false ? '请先在管理页修正练习文件，再安排练习。'
       : [first.length ? `先安排：${first.join('、')}` : '',
         others.length ? `${first.length ? '也可以安排' : '可以安排'}：${others.slice(0, 10).join('、')}` +
@@ -140,11 +146,12 @@ async function start() {
       el('span', { class: 'hint' }, '新建练习题'))))) : null;
   main.replaceChildren(el('h1', {}, '谁能办什么（练习通过情况）'),
     el('p', { class: 'hint' }, '工作人员在“练习”页面把一个事项的练习题全部做对，就能办理这个事项。' +
-      '每个事项至少要有两人通过，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习，过了有效期记为“已过期”；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习；' +
-      '练习题只是新增了题目时，原来的通过到期前仍然算数，请安排在到期前做完新题。'),
+      '每个事项至少要有两人能办理，才有真正的 A 岗和 B 岗。通过的有效期是 365 天，到期前要重新练习，过了有效期记为“已过期”；办事指南更新后，之前的通过记为“更新前通过”，也要重新练习；' +
+      '练习题只是新增了题目（或新版还没到施行日期）时，原来的通过到期前仍然算能办理，格子里写着要做的新题，请安排在到期前做完。' +
+      '“能办理人数”和“不足两人”都把这些人算在内；做对了全部练习题的人数另写在事项名称旁边。'),
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
-        short ? `有 ${short} 个事项通过的人不足两人。` : '每个事项都至少有两人通过。'),
+        short ? `有 ${short} 个事项能办理的人不足两人。` : '每个事项都至少有两人能办理。'),
       toTrain(data, soon), table(data, soon)].filter(Boolean)
       : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }

@@ -104,10 +104,15 @@ describe('readiness and the practice list across an added scenario and a lapsed 
     await poll(async () => assert.equal(await scenarios(), 2));
     const row = await grid();
     assert.equal(await row.getAttribute('class'), null, 'not marked short');
-    assert.match(await row.locator('th').innerText(), /新增了练习题：原有的通过仍然有效，最早 \d{4}-\d{2}-\d{2} 到期/);
+    // one figure, 能办理 (passed or held), and beside it how many did every
+    // scenario: the grid said 已通过人数 2 under 做对全部练习题 while neither had
+    assert.match(await row.locator('th').innerText(), /新增了练习题：原有的通过仍然有效，最早 \d{4}-\d{2}-\d{2} 到期；做对全部 2 题的 0 人/);
+    assert.equal(await kp.page.locator('#readiness thead th').nth(1).innerText(), '能办理人数');
+    assert.equal(await row.locator('td.num').innerText(), '2');
+    assert.match(await kp.page.locator('#readiness-cap').innerText(), /^每个事项能办理的工作人员（/);
     assert.doesNotMatch(await row.innerText(), /不足两人/);
     assert.match(await (await cellOf(row, 'wang')).innerText(), /已通过 \d{4}-\d{2}-\d{2} 有效至 \d{4}-\d{2}-\d{2} 有新增练习题待做/);
-    assert.match(await kp.page.locator('#short-count').innerText(), /每个事项都至少有两人通过/);
+    assert.match(await kp.page.locator('#short-count').innerText(), /每个事项都至少有两人能办理/);
     assert.equal(await kp.page.locator('#to-train li[data-id="kin"]').count(), 0);
     assert.deepEqual(await axeSerious(kp.page), []);
   });

@@ -70,7 +70,7 @@ describe('the readiness page: whom to train', () => {
   it('a short item: how many are missing, and who could go', async () => {
     await pass('wang');
     const item = await plan();
-    assert.match(await item.innerText(), /已通过 1 人，还差 1 人。可以安排：li、zhao/);
+    assert.match(await item.innerText(), /能办理 1 人，还差 1 人。可以安排：li、zhao/);
   });
 
   it('an item whose second pass lapses within 30 days: listed before it is short, that staffer first', async () => {
@@ -80,7 +80,7 @@ describe('the readiness page: whom to train', () => {
     const item = await plan();
     const { page } = kp;
     assert.equal(await page.locator('#readiness tr.short').count(), 0, 'two qualified: not short yet');
-    assert.match(await item.innerText(), /到期后只剩 1 人通过，还差 1 人。先安排：li（\d{4}-\d\d-\d\d 到期，请在到期前重新练习）；也可以安排：zhao/);
+    assert.match(await item.innerText(), /到期后只剩 1 人能办理，还差 1 人。先安排：li（\d{4}-\d\d-\d\d 到期，请在到期前重新练习）；也可以安排：zhao/);
     assert.match(await page.locator('#readiness tr[data-id="kin"] td', { hasText: '即将到期' }).innerText(), /有效至/);
     assert.deepEqual(await axeSerious(page), []);
     kp.assertClean('readiness page');
