@@ -51,7 +51,8 @@
     " CASE WHEN pf.good_procedure_hash IS p.hash THEN 0 ELSE s.effective END,"                     \
     " " PRACTICE_PLAY_KEY("pf.procedure_id", "pf.good_procedure_hash") ", pf.good_keys,"           \
     " CASE WHEN pf.good_procedure_hash IS NOT p.hash THEN "                                        \
-    PRACTICE_PLAY_KEY("pf.procedure_id", "p.hash") " END"                                          \
+    PRACTICE_PLAY_KEY("pf.procedure_id", "p.hash") " END,"                                         \
+    " json_extract(v.detail_json, '$.meta.visit') IS 'yes'"                                        \
     PRACTICE_PLAY_FROM                                                                             \
     " WHERE pf.good_source IS NOT NULL AND (pf.good_procedure_hash = p.hash"                       \
     " OR pf.good_procedure_hash = s.hash)"
@@ -121,7 +122,8 @@ static const char sql_answer[] =
  * than leaving them out (a review: a procedure edit that broke its
  * practice file made the item vanish from the AB岗 grid). */
 static const char sql_unplayable[] =
-    "SELECT DISTINCT pf.procedure_id, v.title" PRACTICE_PLAY_FROM
+    "SELECT DISTINCT pf.procedure_id, v.title, json_extract(v.detail_json, '$.meta.visit') IS 'yes'"
+    PRACTICE_PLAY_FROM
     " WHERE NOT (pf.good_source IS NOT NULL AND pf.good_procedure_hash IS NOT NULL"
     " AND (pf.good_procedure_hash IS p.hash OR pf.good_procedure_hash IS s.hash))"
     " ORDER BY v.title COLLATE pinyin, pf.procedure_id LIMIT ?1";
@@ -157,6 +159,8 @@ struct practice_play_item {
     int scenarios;
     int upcoming;               /* YYYYMMDD: played on the version that goes
                                    live that day; 0 on the live one */
+    bool visit;                 /* the version played has visit: yes (the B
+                                   post may do it at the resident's home) */
     char *live_key;             /* with upcoming, the live version's practice
                                    key (its rules are in force until then),
                                    else NULL */
@@ -208,6 +212,7 @@ static int practice_play_items_read(struct db *db, const char *procedure,
         practice_play_copy(it->proc_hash, sizeof it->proc_hash, st, 3);
         it->scenarios = sqlite3_column_int(st, 4);
         it->upcoming = sqlite3_column_int(st, 5);
+        it->visit = sqlite3_column_int(st, 9) != 0;
         if (!(it->title = strdup((const char *)sqlite3_column_text(st, 1))) ||
             !(it->proc_key = strdup((const char *)sqlite3_column_text(st, 6))) ||
             (sqlite3_column_type(st, 7) == SQLITE_TEXT &&
@@ -1439,6 +1444,7 @@ static int practice_play_unplayable(struct db *db, struct practice_play_items *i
         if (!cJSON_AddStringToObject(o, "id", id) ||
             !cJSON_AddStringToObject(o, "title", (const char *)sqlite3_column_text(st, 1)) ||
             !cJSON_AddNumberToObject(o, "scenarios", 0) || !cJSON_AddNullToObject(o, "upcoming") ||
+            !cJSON_AddBoolToObject(o, "visit", sqlite3_column_int(st, 2) != 0) ||
             !cJSON_AddArrayToObject(o, "qualified") ||
             !cJSON_AddArrayToObject(o, "passed_before") || !cJSON_AddArrayToObject(o, "held") ||
             !cJSON_AddArrayToObject(o, "lapsed") || !cJSON_AddBoolToObject(o, "short", true) ||
@@ -1508,6 +1514,10 @@ int practice_play_readiness_json(struct db *db, char **out)
             !cJSON_AddStringToObject(o, "title", items.v[i].title) ||
             !cJSON_AddNumberToObject(o, "scenarios", items.v[i].scenarios) ||
             practice_play_upcoming_add(o, items.v[i].upcoming) != 0 ||
+            /* who of those who can handle it may go to the home: the page
+             * names their posts (a review: readiness said who could serve
+             * at the window, never whether the B post could visit) */
+            !cJSON_AddBoolToObject(o, "visit", items.v[i].visit) ||
             !(rd.qualified[i] = cJSON_AddArrayToObject(o, "qualified")) ||
             !(rd.before[i] = cJSON_AddArrayToObject(o, "passed_before")) ||
             !(rd.held[i] = cJSON_AddArrayToObject(o, "held")) ||

@@ -51,7 +51,33 @@ function cell(p, user, soon) {
   return el('td', { class: 'hint' }, '—');
 }
 
-function table(data, soon) {
+// Each staffer's posts by their names in _posts.md (综合窗口（A岗）, 上门服务（B岗）…),
+// from the colleague list; an empty map when it cannot be read.
+async function postsOf() {
+  try {
+    const body = (await api('/api/v1/staff/colleagues')).body;
+    return new Map(body.colleagues.map((c) => [c.user, c.posts.map((p) => p.name)]));
+  } catch {
+    return new Map();
+  }
+}
+
+// An item the B post may do at the resident's home (visit: yes): who of
+// those who can handle it, with their posts, so the manager sees whether
+// someone who goes to homes can (the grid said who could serve at the
+// window, never whether the home visit was covered).
+function visitLine(data, p, posts) {
+  if (!p.visit) return null;
+  const who = [...p.qualified, ...held(p)].map((q) => {
+    const ps = posts.get(q.user) || [];
+    return nameOf(data, q.user) + (ps.length ? `（${ps.join('、')}）` : '（没有分配岗位）');
+  });
+  return el('span', { class: 'visit-line hint' }, who.length
+    ? `可上门办理：上门的人也要能办理这个事项；能办理的是 ${who.join('、')}`
+    : '可上门办理：还没有人能办理，也就没有人能上门办理');
+}
+
+function table(data, soon, posts) {
   // every active staffer, and anyone else (an admin) who passed something
   const users = [...data.staff];
   for (const p of data.procedures)
@@ -62,7 +88,8 @@ function table(data, soon) {
     el('caption', { id: 'readiness-cap' }, `每个事项能办理的工作人员（最近 ${data.days} 天内做对全部练习题，` +
       '或在新增练习题、新版施行之前已通过而尚未到期）'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '事项'), el('th', { scope: 'col' }, '能办理人数'),
-      users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u)))),
+      users.map((u) => el('th', { scope: 'col', title: u }, data.names?.[u] || u,
+        posts.get(u)?.length ? el('span', { class: 'hint posts' }, ` ${posts.get(u).join('、')}`) : null)))),
     el('tbody', {}, data.procedures.map((p) => el('tr', { class: uncovered(p) ? 'short' : undefined, 'data-id': p.id },
       el('th', { scope: 'row' }, p.title, ' ', uncovered(p) ? el('span', { class: 'badge badge-error' }, '不足两人（没有 A、B 岗）') : null,
         // covered by held passes: not short today, but the new scenarios
@@ -72,7 +99,8 @@ function table(data, soon) {
         p.short && !uncovered(p) ? el('span', { class: 'badge badge-warn' }, p.upcoming
           ? `新版 ${p.upcoming} 起施行：按现行版本的通过在此前仍然有效，最早 ${heldUntil(p)} 到期；按新版通过的 ${p.qualified.length} 人`
           : `新增了练习题：原有的通过仍然有效，最早 ${heldUntil(p)} 到期；做对全部 ${p.scenarios} 题的 ${p.qualified.length} 人`) : null,
-        p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null),
+        p.playable === false ? el('span', { class: 'badge badge-warn' }, '练习题有错误，暂时不能练习：请在管理页修正练习文件') : null,
+        visitLine(data, p, posts)),
       el('td', { class: 'num' }, String(p.qualified.length + held(p).length)),
       users.map((u) => cell(p, u, soon)))))));
 }
@@ -127,6 +155,7 @@ async function start() {
   await ensureLogin(main, 'admin');
   document.getElementById('session').replaceChildren(sessionBadge());
   let data;
+  const posts = postsOf();
   try {
     data = (await api('/api/v1/admin/readiness')).body;
   } catch (x) {
@@ -152,7 +181,7 @@ async function start() {
     ...(data.procedures.length
       ? [el('p', { class: short ? 'msg-warn' : 'msg-ok', id: 'short-count' },
         short ? `有 ${short} 个事项能办理的人不足两人。` : '每个事项都至少有两人能办理。'),
-      toTrain(data, soon), table(data, soon)].filter(Boolean)
+      toTrain(data, soon), table(data, soon, await posts)].filter(Boolean)
       : [el('p', { class: 'hint' }, '还没有写了练习题的事项。')]), ...(withoutList ? [withoutList] : []));
 }
 

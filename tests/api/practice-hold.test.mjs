@@ -397,4 +397,13 @@ describe('a wording fix saved as such', () => {
     r = await wready();
     assert.deepEqual([r.qualified, users(r.passed_before), r.short], [[], ['aide', 'clerk'], true]);
   });
+
+  // readiness says which items the B post may do at the home (visit: yes),
+  // for the page to name who of those who can handle it goes there
+  it('readiness says which items may be done at the home', async () => {
+    const text = (await get(w, '/api/v1/admin/procedures/one/source')).text;
+    assert.equal((await wready()).visit, false);
+    await save('---\nvisit: yes\n---\n' + text, false);
+    assert.equal((await wready()).visit, true);
+  });
 });

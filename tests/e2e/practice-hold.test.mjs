@@ -187,4 +187,24 @@ describe('readiness and the practice list across an added scenario and a lapsed 
     await mine.waitFor();
     assert.match(await mine.innerText(), new RegExp(`已通过（\\d{4}-\\d{2}-\\d{2}） 有效至 \\d{4}-\\d{2}-\\d{2} ${eff} 起按新版办理，请在此前按新版练习`));
   });
+
+  // An item the B post may do at the home (visit: yes): the grid said who
+  // could serve at the window, never whether anyone who goes to homes
+  // could handle it. Its row names who can, with their posts, and each
+  // column head its staffer's posts.
+  it('an item done at homes: who can handle it, with their posts', async () => {
+    const { page } = kp;
+    fs.writeFileSync(path.join(src, '_posts.md'), '# 岗位\n\n- window 综合窗口（A岗）\n- visit 上门服务（B岗）\n');
+    fs.writeFileSync(path.join(src, 'cert/kin.md'), '---\nvisit: yes\n---\n' + PROC);
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', db], { input: "UPDATE users SET posts = 'visit' WHERE name = 'wang';" });
+    await page.context().clearCookies();
+    await poll(async () => {
+      const line = await (await grid()).locator('th .visit-line').innerText();
+      assert.match(line, /^可上门办理：上门的人也要能办理这个事项；能办理的是 /);
+      assert.match(line, /wang（上门服务（B岗））/);
+      assert.match(line, /li（综合窗口（A岗））/);
+    }, { timeout: 15000 });
+    assert.match(await page.locator('#readiness thead th[title="wang"]').innerText(), /上门服务（B岗）/);
+    assert.deepEqual(await axeSerious(page), []);
+  });
 });
