@@ -37,7 +37,7 @@ int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_
  * holds less its words (the conditions' texts, the checklist items' texts,
  * the fields' labels). Two versions of one shape differ at most in wording:
  * an admin's save marked as only a wording fix then keeps the staff's
- * practice passes (store.c, schema/049-practice-key-held.sql). Returns 0
+ * practice passes (store.c, schema/046-practice-key-held.sql). Returns 0
  * with out filled (NUL-terminated), -1 when detail does not parse as such
  * or memory runs out. */
 int render_practice_shape(const char *detail, char out[RENDER_PRACTICE_KEY_LEN + 1]);

@@ -24,7 +24,7 @@
 
 /* The practice key of version (id, hash): what a pass is held to
  * (schema/027-practice-key.sql); the key of the version it replaced when
- * an admin saved it as a wording fix (049); the hash itself for a version
+ * an admin saved it as a wording fix (046); the hash itself for a version
  * stored without one. A primary-key seek or two per row. */
 #define PRACTICE_PLAY_KEY(id, hash)                                                                \
     "coalesce((SELECT h.practice_key FROM practice_key_held h WHERE h.procedure_id = " id          \

@@ -649,7 +649,7 @@ static int store_editorial_is(const char *hash)
 }
 
 /* The live version of ?1 when it is not ?2: its detail and the practice
- * key its passes are held to (schema/049-practice-key-held.sql). */
+ * key its passes are held to (schema/046-practice-key-held.sql). */
 static const char sql_hold_from[] =
     "SELECT v.detail_json, coalesce((SELECT h.practice_key FROM practice_key_held h"
     " WHERE h.procedure_id = v.procedure_id AND h.hash = v.hash), v.practice_key, v.hash)"

@@ -1,4 +1,4 @@
--- 049: a practice pass held over a wording fix. A pass is held to the
+-- 046: a practice pass held over a wording fix. A pass is held to the
 -- version's practice key (027), which holds the words of the conditions,
 -- the checklist items and the field labels, so a typo fixed in a paper's
 -- name asked every staffer to practise the item again, and the AB岗 grid
