@@ -10,7 +10,9 @@
 -- here, written by store.c with the version going live, read wherever a
 -- version's practice key is (practice_play.c, PRACTICE_PLAY_KEY). Its own
 -- table, not practice_key itself: a new render version recomputes that.
-CREATE TABLE practice_key_held (
+-- IF NOT EXISTS: the tests that take a database back to an older schema set
+-- user_version and leave the table, and this runs again over it (as 045).
+CREATE TABLE IF NOT EXISTS practice_key_held (
     procedure_id TEXT NOT NULL,
     hash TEXT NOT NULL,          -- the version saved as a wording fix
     practice_key TEXT NOT NULL,  -- the key its passes are held to
