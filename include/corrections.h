@@ -43,9 +43,10 @@
  * done at home by the B post), notice (the `returned` notification:
  * {"done","done_by"} or null when none was queued), visit_booked (a
  * returned case booked for the B post since its return, visit_book:
- * {"date","slot"}, else null), reminded (the reminder calls since the last
- * return, corrections_remind: {"at","by","note","count"} of the newest,
- * else null). Soonest ends_on first.
+ * {"date","slot"}, else null), reminded (the reminder calls since the case
+ * came on the list, its last return or its no-show after the correction,
+ * corrections_remind: {"at","by","note","count"} of the newest, else
+ * null). Soonest ends_on first.
  * user non-NULL: only the cases user answers for, the owner, or for a case
  * never accepted (no owner) the staffer of its last return. ticket_day is
  * null for today's ticket, as the work list has it. Returns 0 or -1. */

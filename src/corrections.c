@@ -84,10 +84,15 @@ static const char sql_owed_one[] =
     "  WHERE x.case_id = c.id AND x.what = 'returned')"
     " WHERE c.id = ?1 AND (c.status = 'returned' OR " NO_SHOW_KEPT("?2") ")";
 
-/* The reminder calls (corrections_remind) since the case's last return:
- * the newest one's instant, staffer and note, and how many. */
+/* The reminder calls (corrections_remind) since the case came on the list
+ * this time: its last return, or its no-show after the correction, which
+ * ever came last. A call about the return was answered when the resident
+ * handed the correction in; shown on the no-show that followed, it told a
+ * colleague not to phone about the no-show. The newest one's instant,
+ * staffer and note, and how many. */
 static const char sql_reminded[] =
-    "WITH r(id) AS (SELECT coalesce(max(id), 0) FROM case_events WHERE case_id = ?1 AND what = 'returned')"
+    "WITH r(id) AS (SELECT coalesce(max(id), 0) FROM case_events WHERE case_id = ?1"
+    " AND what IN ('returned', 'no_show'))"
     " SELECT e.at, e.user, e.detail, (SELECT count(*) FROM case_events n, r WHERE n.case_id = ?1"
     "  AND n.what = 'reminded' AND n.id > r.id)"
     " FROM case_events e, r WHERE e.case_id = ?1 AND e.what = 'reminded' AND e.id > r.id"
@@ -139,8 +144,9 @@ out:
     return rc;
 }
 
-/* "reminded": the reminder calls since the case's last return,
- * {"at","by","note","count"} of the newest, or null. 0 or -1. */
+/* "reminded": the reminder calls since the case came on the list
+ * (sql_reminded), {"at","by","note","count"} of the newest, or null. 0 or
+ * -1. */
 static int corrections_reminded(struct db *db, cJSON *o, const char *id)
 {
     sqlite3_stmt *st = db_stmt(db, sql_reminded);

@@ -421,4 +421,28 @@ describe('a reminder call on a case owed (…/remind)', () => {
     assertError(await spost('/api/v1/staff/cases/nosuchcase00000000000000000000000/remind', {}), 404, 'unknown_case');
     assert.equal((await entryOf(other)).reminded.count, 1, 'the refused ones recorded nothing');
   });
+
+  // A call about the return was answered: the resident brought the
+  // correction. Called for it and not there, the case is on the list again
+  // as a no-show, a new reason to phone; the row said 已电话提醒 with the
+  // return's note (居民说周五来, who did come), and a colleague skipped
+  // the call the list is for.
+  it('a call about the return is not shown on the no-show after the correction', async () => {
+    const id = await handIn();
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少照片' })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/remind`, { note: '居民说周五来' })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`)).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/call`, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/no-show`, {})).status, 200);
+    const e = await entryOf(id);
+    assert.ok(e?.no_show_at, 'on the list as a no-show');
+    assert.equal(e.reminded, null, JSON.stringify(e.reminded));
+    assert.equal((await sget(`/api/v1/staff/cases/${id}`)).body.owed.reminded, null);
+    // the history keeps the call all the same
+    assert.equal((await sget(`/api/v1/staff/cases/${id}`)).body.events.filter((x) => x.what === 'reminded').length, 1);
+    // a call about the no-show is shown, counted from it
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/remind`, { note: '没人接听' }, 'li')).status, 200);
+    const r = (await entryOf(id)).reminded;
+    assert.deepEqual([r.by, r.note, r.count], ['li', '没人接听', 1]);
+  });
 });
