@@ -174,7 +174,8 @@ int admin_save_commit(struct db *db, const char *root, struct admin_pending *pen
  * the retired version's text stays in the database, which is what
  * admin_retired_source gives back for 恢复. */
 struct admin_retire {
-    bool exists;                /* the file is on disk, a regular file */
+    bool exists;                /* the file is on disk, a regular file the
+                                 * library reads (not through a linked folder) */
     char hash[65];              /* its content hash ("" when unreadable) */
     struct diag_list breaks;    /* errors the tree would newly have without
                                  * the file (file: their rel): a triage answer
@@ -192,7 +193,8 @@ void admin_retire_free(struct admin_retire *r);
 int admin_retire_check(struct db *db, const char *root, int today, const char *id,
                        const char *rel, struct admin_retire *out);
 /* Retires id by deleting rel, under the save lock: if_match (required) is
- * compared with the file (CHANGED, MISSING as admin_save), impact is
+ * compared with the file (CHANGED, MISSING as admin_save; MISSING too when
+ * the library does not read it: impact->exists false), impact is
  * admin_retire_check's (INVALID when impact->breaks has any: nothing
  * deleted), the file is compared again, its practice file moved aside, the
  * file deleted, its folder fsync'd and the tree loaded. SAVED: deleted; res->live true when no version of id is

@@ -1584,6 +1584,14 @@ int admin_retire_check(struct db *db, const char *root, int today, const char *i
         fprintf(stderr, "spkiosk: admin: cannot read %s to check a retirement\n", root);
         goto out;
     }
+    /* only a file the library reads is an item to retire: a category
+     * folder that is a symbolic link is not read (its target may be
+     * anywhere, and a commit can make one), and a ?file= through it
+     * deleted a file outside the library */
+    for (i = 0; i < before.n_files && strcmp(before.files[i].rel, rel) != 0; i++)
+        ;
+    if (i == before.n_files)
+        out->exists = false;
     /* what the tree would newly refuse without the file (a triage answer
      * or another item linking it): that file would stop loading */
     for (i = 0; i < lib.diags.n; i++) {
@@ -1629,6 +1637,11 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
     }
     if (admin_retire_check(db, root, today, id, rel, impact) != 0)
         goto out;
+    if (!impact->exists) {
+        res->outcome = ADMIN_MISSING;
+        rc = 0;
+        goto out;
+    }
     if (impact->breaks.n) {
         res->outcome = ADMIN_INVALID;
         rc = 0;

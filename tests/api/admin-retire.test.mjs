@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { assertError, authHeaders, request } from './helpers.mjs';
 import { entry, eventually, file, list, proc, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
@@ -118,5 +119,23 @@ describe('retiring an item from the console', () => {
     // would be proved against nothing
     assert.equal(fs.existsSync(file(h, 'alpha/one.practice.md')), false);
     assert.equal(readFile(h, 'alpha/.one.practice.md.retired'), PRACTICE);
+  });
+
+  // A category folder that is a symbolic link is not read by the loader
+  // (its target may be anywhere: a commit can make one); before, 停办 with
+  // ?file= through it deleted a file outside the library and moved another.
+  it('never deletes or moves a file through a linked folder the library does not read', async () => {
+    const outside = path.join(h.tmp, 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'victim.md'), ONE);
+    fs.writeFileSync(path.join(outside, 'victim.practice.md'), PRACTICE);
+    fs.symlinkSync(outside, file(h, 'linked'));
+    assertError(await request(`${h.daemon.url}/api/v1/admin/procedures/victim/retire?file=linked/victim.md`,
+      { headers: { Cookie: h.admin.cookie } }), 404, 'file_not_found');
+    const r = await request(`${h.daemon.url}/api/v1/admin/procedures/victim/retire?file=linked/victim.md`,
+      { method: 'POST', body: '{}', headers: { ...authHeaders(h.admin), 'If-Match': `"${sha256(ONE)}"` } });
+    assertError(r, 409, 'file_changed');
+    assert.deepEqual(fs.readdirSync(outside).sort(), ['victim.md', 'victim.practice.md']);
+    assert.equal(fs.readFileSync(path.join(outside, 'victim.md'), 'utf8'), ONE);
   });
 });
