@@ -100,6 +100,9 @@ let practised = new Set();
 
 // the list's entries as last loaded (停办 counts what is left of a category)
 let listed = [];
+// the library is a git checkout (the street office's, pulled): 停办 there
+// lasts only until the office changes the file (docs/deployment.md)
+let libraryPulled = false;
 
 function procRow(p) {
   const [stateText, stateCls] = STATE[p.state] || [p.state, 'badge-warn'];
@@ -233,6 +236,9 @@ async function retireItem(p, button) {
       '· 办件记录、统计和工作人员的练习记录都保留；',
       r.practice_file ? `· 练习题文件 ${r.practice_file} 移到旁边的隐藏文件里，练习模式不再出这个事项的题；恢复时一起放回；` : null,
       p.scheduled ? `· 等到 ${p.scheduled.effective} 生效的新版本也一起撤下；` : null,
+      // git writes a file deleted here back at the next pull that changes
+      // it: no refusal, no word, the item live again
+      libraryPulled ? '· 事项库由街道统一发布：这里停办只删掉本馆的文件。街道以后改动这个文件时，自动同步会把它放回来，自助机上又能找到它；本馆长期不办的事项，请街道在事项库里删掉；' : null,
       // the kiosk then shows the category as 0 项 (这个类别里暂时没有事项)
       listed.some((x) => x.category === p.category && x.id !== p.id && !isPractice(x) && x.live)
         ? null : `· 分类 ${p.category} 里就没有别的在用事项了：自助机首页上它显示「0 项」；不再需要这个分类的话，请服务器管理员删掉分类文件夹；`,
@@ -294,6 +300,7 @@ async function listView() {
   const procs = doc.procedures;
   practised = new Set(procs.filter((p) => isPractice(p) && p.procedure).map((p) => p.procedure));
   listed = procs;
+  libraryPulled = lib.body.git === 'commit';
   const nErr = procs.filter((p) => p.errors.length).length;
   listToday = doc.today || '';
   const nOverdue = procs.filter((p) => p.review_overdue).length;

@@ -165,6 +165,40 @@ describe('a library pulled from the street office', () => {
     assert.doesNotMatch(tail, /not in step/);
   });
 
+  // docs/deployment.md said git refused such a pull as it refuses one over
+  // a local edit; it does not: a file deleted in the working tree is not a
+  // local change a fast-forward would overwrite, so git writes the office's
+  // version back and the item the hall retired is live again by itself
+  it('a console 停办 then an office change of that file: the pull brings the item back', async () => {
+    const rel = 'alpha/two.md';
+    const tip = publish({ [rel]: proc('第二项'), 'alpha/two.practice.md': '# 第二项 · 练习\n' }, 'two');
+    assert.ok(pull(h.hall).ok);
+    await eventually(h.daemon, async () => (await library()).commit === tip, 'two pulled');
+    await eventually(h.daemon, async () => (await get('/api/v1/procedures/two', null)).status === 200, 'two live');
+    const r = await request(`${h.daemon.url}/api/v1/admin/procedures/two/retire`, {
+      method: 'POST', body: '{}',
+      headers: { ...authHeaders(h.admin), 'If-Match': `"${sha256(proc('第二项'))}"` },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await get('/api/v1/procedures/two', null)).status, 404);
+    // the office changes something else: the retirement stays
+    const other = publish({ 'alpha/one.md': proc('街道第四版') }, 'fourth');
+    assert.ok(pull(h.hall).ok);
+    await eventually(h.daemon, async () => (await library()).commit === other, 'the fourth commit');
+    assert.equal((await get('/api/v1/procedures/two', null)).status, 404);
+    // the office changes the retired item itself: the pull is not refused
+    const back = publish({ [rel]: proc('第二项·街道修订') }, 'two revised');
+    const p = pull(h.hall);
+    assert.ok(p.ok, p.out);
+    await eventually(h.daemon, async () => (await get('/api/v1/procedures/two', null)).body?.title === '第二项·街道修订',
+      'the retired item live again, in the office\'s version');
+    assert.equal((await library()).commit, back);
+    assert.ok(fs.existsSync(path.join(h.hall, 'alpha/.two.practice.md.retired')), 'its practice file still aside');
+    // in step again for what follows: the practice file back where git wants it
+    fs.renameSync(path.join(h.hall, 'alpha/.two.practice.md.retired'), path.join(h.hall, 'alpha/two.practice.md'));
+    assert.equal(git(h.hall, 'status', '--porcelain'), '');
+  });
+
   // dist/spkiosk-pull.service's own command and git configuration, with
   // the hall's paths, so the unit's lines are what is tested
   function unitPull(verify) {

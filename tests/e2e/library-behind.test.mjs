@@ -112,4 +112,16 @@ describe('a hall out of step with the street office', () => {
     }, { timeout: 10_000, interval: 200 });
     assert.equal(await page.locator('#library-behind').count(), 0);
   });
+
+  // a console 停办 is a deletion git undoes at the next pull that changes
+  // the file (tests/api/git-pull.test.mjs): the confirmation says so
+  it('停办 in a pulled library says the office\'s next change brings the item back', async () => {
+    await list();
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.locator('tr[data-id="one"] [data-retire]').click();
+    await poll(async () => assert.match(asked, /停办「[^」]+」（alpha\/one\.md）/));
+    assert.match(asked, /街道以后改动这个文件时，自动同步会把它放回来/);
+    assert.ok(fs.existsSync(path.join(h.hall, 'alpha/one.md')), 'dismissed: nothing deleted');
+  });
 });
