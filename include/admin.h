@@ -235,10 +235,12 @@ struct admin_fix {
     char waiting_hash[65];      /* its hash (written back: the file's again) */
 };
 /* Returns 0 with fix->refused, or res->outcome (CHANGED, MISSING, INVALID
- * with check's errors: nothing written; SAVED: the fix is live, and
- * fix->rescheduled says whether the waiting text went back; when not, it
- * is logged and kept in procedure_versions); -1 on a failure before the
- * first rename (nothing written). check as admin_save's. */
+ * with check's errors: nothing written; SAVED: the fix is live unless
+ * res->stored is false (the database took nothing: the fix is not live and,
+ * the waiting text written back, no longer on disk), and fix->rescheduled
+ * says whether the waiting text is the file again; when not, it is logged
+ * and kept in procedure_versions); -1 on a failure before the first rename
+ * (nothing written). check as admin_save's. */
 int admin_fix_live(struct db *db, const char *root, const char *rel, const char *if_match,
                    const char *live_hash, const char *text, size_t len, bool editorial,
                    struct admin_check *check, struct admin_saved *res, struct admin_fix *fix);

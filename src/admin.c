@@ -1881,7 +1881,11 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
         r = admin_save_commit(db, root, p, &again, &res2);
         p = NULL;
     }
-    fix->rescheduled = r == 0 && res2.outcome == ADMIN_SAVED && res2.stored && !res2.live;
+    /* the waiting bytes are the file again: scheduled by this load, or by
+     * the daemon's next one when the database could not take it (counted
+     * as not written back, the admin was told to call for help while the
+     * file held them and the retry scheduled them) */
+    fix->rescheduled = r == 0 && res2.outcome == ADMIN_SAVED;
     if (!fix->rescheduled)
         fprintf(stderr, "spkiosk: admin: %s: the live version is fixed, but the waiting text "
                         "(%s) could not be written back; it is kept in the database\n", rel, whash);

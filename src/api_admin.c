@@ -900,6 +900,8 @@ enum MHD_Result api_admin_live_put(struct http_request *req)
     }
     fprintf(stderr, "spkiosk: admin: %s: %s %s\n", req->user, rel,
             res.outcome != ADMIN_SAVED ? "live version not fixed"
+            : !res.stored ? (fix.rescheduled ? "live version not fixed (not stored), the waiting text kept"
+                                             : "live version not stored, the waiting text NOT written back")
             : fix.rescheduled ? "live version fixed, the waiting text kept"
                               : "live version fixed, the waiting text NOT written back");
     if (res.outcome == ADMIN_INVALID) {
@@ -909,6 +911,19 @@ enum MHD_Result api_admin_live_put(struct http_request *req)
     if (res.outcome != ADMIN_SAVED) {
         ret = http_reply_error(req, MHD_HTTP_CONFLICT, "file_changed",
                                "文件在您打开之后被改过了，没有保存；请重新载入文件，再把修改做一遍");
+        goto out;
+    }
+    /* the database took nothing of the fix (a full disk): with the waiting
+     * text written back it is on disk nowhere, so a 200 (as for a save,
+     * which the daemon's retry puts live) told the admin it was live */
+    if (!res.stored) {
+        ret = http_reply_error_retry(req, MHD_HTTP_SERVICE_UNAVAILABLE, "storage_full",
+                                     fix.rescheduled
+                                         ? "数据库暂时写不进去（存储空间可能满了），在用的版本没有改成；排期的新版本原样留在文件里。"
+                                           "您的修改还在编辑框里：请技术人员腾出空间后再保存一次"
+                                         : "数据库暂时写不进去（存储空间可能满了），在用的版本没有改成，要等腾出空间后才上线；"
+                                           "排期的新版本没能写回文件（数据库里还有它）。请联系技术人员",
+                                     60);
         goto out;
     }
     if (!(doc = cJSON_CreateObject()) ||

@@ -17,6 +17,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { makeTmp, rmTmp, startDaemon, request, login, authHeaders, adminPassword } from './helpers.mjs';
 import { WINDOW_TREE } from './staff-helpers.mjs';
+import { sha256 } from './admin-helpers.mjs';
 
 const havePrlimit = spawnSync('prlimit', ['--version']).status === 0;
 
@@ -114,5 +115,41 @@ describe('an admin save while the database is full', { skip: havePrlimit ? false
     assert.equal(saved.status, 200, saved.text);
     assert.equal(saved.body.live, true);
     assert.equal(saved.body.stored, undefined);
+  });
+
+  // 只改在用版本 (PUT …/live-source) writes the fix, loads it, then writes
+  // the waiting text back. With the database full, the fix's load stored
+  // nothing and the waiting text then replaced the fix in the file: the fix
+  // was gone for good, yet the answer was 200 and the console said
+  // 在用的版本已改好并上线. Now: 503, the waiting text back, nothing live changed.
+  it('a fix of the live version the database cannot take is said to be not made', async () => {
+    const p = await get('/api/v1/admin/procedures/simple/source');
+    const live = p.text;
+    assert.ok(live.startsWith('---\n'), 'a front matter to add the date to');
+    const waiting = live.replace('---\n', '---\neffective: 2099-01-01\n').replace(/^# (.*)$/m, '# $1（新政策）');
+    const s = await put('/api/v1/admin/procedures/simple/source', waiting, p.headers.get('etag'));
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.scheduled, '2099-01-01');
+    const title = (await request(`${daemon.url}/api/v1/procedures/simple`)).body.title;
+    const file = path.join(tmp, 'tree', s.body.file);
+    const from = daemon.stderr().length;
+    prlimit(['--fsize=4096:']);
+    const r = await request(`${daemon.url}/api/v1/admin/procedures/simple/live-source?waiting=${sha256(waiting)}`, {
+      method: 'PUT', body: live.replace(/^# (.*)$/m, '# $1（改字）'),
+      headers: authHeaders(admin, { 'If-Match': `"${sha256(live)}"`, 'Content-Type': 'text/markdown; charset=utf-8' }),
+    });
+    prlimit([`--fsize=${hard}:`]);
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.body.error.code, 'storage_full');
+    assert.match(r.body.error.message, /在用的版本没有改成/);
+    assert.equal(fs.readFileSync(file, 'utf8'), waiting, 'the waiting text is the file again');
+    await waitLog(from, /live version not fixed \(not stored\), the waiting text kept/);
+    // the watcher's load of the write-back, or the daemon's retry, stores
+    // the files once there is room: the waiting text, nothing else
+    for (let i = 0; i < 100 && (await get('/api/v1/admin/procedures')).body.problems.some((x) => /还没有上线/.test(x.message)); i++)
+      await new Promise((ok) => setTimeout(ok, 100));
+    assert.equal((await request(`${daemon.url}/api/v1/procedures/simple`)).body.title, title, 'the live text as it was');
+    const e = (await get('/api/v1/admin/procedures')).body.procedures.find((x) => x.id === 'simple');
+    assert.equal(e.scheduled?.hash, sha256(waiting), 'still waiting for its date');
   });
 });
