@@ -221,7 +221,8 @@ int admin_restore(struct db *db, const char *root, const char *id, struct admin_
  * its `effective` date (a typo residents read today), without losing the
  * waiting text: under the save lock, the file must be that waiting text
  * (if_match) and live_hash the live version; text is checked as the file
- * (and must keep the id and not wait for a date itself), written and
+ * (and must keep the id live from the file, which the waiting text may
+ * change, and not wait for a date itself), written and
  * loaded (live at once; editorial as admin_save_as), then the waiting
  * bytes are written back and loaded, scheduled again as they were. */
 enum admin_fix_refusal {

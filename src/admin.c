@@ -1793,6 +1793,11 @@ out:
 
 static const char sql_waiting_file[] =
     "SELECT procedure_id FROM schedule WHERE path = ?1 AND hash = ?2";
+/* The item whose live version the file's waiting text will replace: not
+ * the waiting text's id, which a new version may change (the old id stays
+ * live until the date, docs/procedure-format.md) */
+static const char sql_live_at_path[] =
+    "SELECT id FROM procedures WHERE path = ?1 AND status = 'live'";
 
 int admin_fix_live(struct db *db, const char *root, const char *rel, const char *if_match,
                    const char *live_hash, const char *text, size_t len, bool editorial,
@@ -1835,7 +1840,10 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
         rc = 0;
         goto out;
     }
-    if (admin_query_one(db, sql_live_hash, id, NULL, &live) != 0)
+    free(id);
+    id = NULL;
+    if (admin_query_one(db, sql_live_at_path, rel, NULL, &id) != 0 ||
+        (id && admin_query_one(db, sql_live_hash, id, NULL, &live) != 0))
         goto out;
     if (!live || !live_hash || strcmp(live, live_hash) != 0) {
         fix->refused = ADMIN_FIX_LIVE_CHANGED;

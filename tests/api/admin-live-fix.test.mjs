@@ -14,6 +14,7 @@ const h = useAdminDaemon({
   'jobs/README.md': '# 就业\n\n就业。\n',
   'jobs/reg.md': LIVE,
   'jobs/other.md': proc('别的事项'),
+  'jobs/move.md': proc('旧编号的事项'),
 });
 
 const pub = (id) => request(`${h.daemon.url}/api/v1/procedures/${id}`);
@@ -76,5 +77,29 @@ describe('fixing the live version while a new one waits', () => {
     assert.equal(e.scheduled.hash, sha256(WAITING));
     assert.equal(e.scheduled.effective, FAR);
     assert.equal((await get(h, '/api/v1/admin/procedures/reg/source?version=live')).text, fixed);
+  });
+
+  // A waiting version may move the item to a new id (docs/procedure-format.md:
+  // the old id stays live until the date). The fix is of the live version,
+  // the old id: before, the live check looked up the waiting text's id,
+  // found nothing live and answered 409 live_changed on every try.
+  it('fixes the live version of a file whose waiting text moves the item to a new id', async () => {
+    const live = proc('旧编号的事项');
+    const moving = proc('新编号的事项', { front: `id: move-new\neffective: ${FAR}\n` });
+    const s = await putSource(h, 'move', moving, { 'If-Match': `"${sha256(live)}"` });
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.scheduled, FAR);
+    const fixed = live.replace('简介', '介绍');
+    const r = await fixLive('move', fixed, { live: sha256(live), waiting: sha256(moving) });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, 'move');
+    assert.equal(r.body.live, true);
+    assert.equal(r.body.rescheduled, true);
+    assert.match(JSON.stringify((await pub('move')).body), /旧编号的事项的介绍/);
+    assert.equal(readFile(h, 'jobs/move.md'), moving, 'the waiting text is the file again');
+    assert.equal((await pub('move-new')).status, 404, 'the new id still waits for its date');
+    // the fix may not take the waiting text's id either: that is the new version's
+    assertError(await fixLive('move', proc('旧编号的事项', { front: 'id: move-new\n' }),
+      { live: sha256(fixed), waiting: sha256(moving) }), 422, 'invalid_procedure');
   });
 });
