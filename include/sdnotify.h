@@ -21,4 +21,12 @@ int sdnotify_send(const char *msg);
  * caller should ping at least twice per period. */
 long sdnotify_watchdog_ms(void);
 
+/* 1 when the descriptor fd is the journal's stream that systemd handed a
+ * unit's process ($JOURNAL_STREAM, "DEVICE:INODE", names it), else 0 (no
+ * variable, a malformed one, or another file: a terminal of a shell that
+ * inherited the variable from a desktop's service). Whoever reads what is
+ * written there reads the journal, not the command line that ran it: the
+ * unit's own lines are the way to change it. Never fails. */
+int sdnotify_is_journal(int fd);
+
 #endif

@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "export.h"
 #include "library.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "build_rev.h"
 #include "version.h"
@@ -234,6 +235,50 @@ static const char *main_getenv(const char *name)
     return getenv(name);
 }
 
+/* The configuration file main_db_default took the database from ("" when
+ * none was read, or --db was given): main_db_exists names it. */
+static char main_db_conf[4096];
+
+/* What to change when the database cannot be had (its configuration has
+ * problems, or no file is where it says), for whoever reads it. On a
+ * command line: the configuration, or --db. In the journal the reader is
+ * the IT officer reading a unit's failure: spkiosk-backup.service runs
+ * `spkiosk backup` without --db, taking `db` from the file spkiosk.service
+ * reads. "give --db FILE" there meant editing the unit, after which the
+ * nightly copy would no longer follow the database the service serves;
+ * the file is what they edit. Under systemd the stream is told by
+ * $JOURNAL_STREAM (sdnotify_is_journal), as the daemon tells it for the
+ * first password. */
+static void main_db_advice(const char *cmd, const char *path, int err)
+{
+    const char *f = main_db_conf;
+
+    if (!sdnotify_is_journal(STDERR_FILENO)) {
+        if (path)
+            fprintf(stderr, "spkiosk %s: there is no database at %s (%s); give --db FILE, or see "
+                    "`db` in the configuration (spkiosk serve --check-config)\n", cmd, path,
+                    strerror(err));
+        else
+            fprintf(stderr, "spkiosk %s: fix the configuration (spkiosk serve --check-config), or "
+                            "give --db FILE\n", cmd);
+    } else if (!f[0]) {
+        /* --db on the unit's own command line (an edited ExecStart=) */
+        fprintf(stderr, "spkiosk %s: there is no database at %s (%s): this unit's command names "
+                "it with --db; correct it with systemctl edit (systemctl cat shows the unit), or "
+                "take --db out to follow `db` of the service's configuration\n", cmd, path,
+                strerror(err));
+    } else if (path) {
+        fprintf(stderr, "spkiosk %s: there is no database at %s (%s): `db` in %s names it, which "
+                "this unit reads as spkiosk.service does. Correct `db` there if it is wrong "
+                "(spkiosk serve --config %s --check-config); if the service has never started, "
+                "its first start makes the database\n", cmd, path, strerror(err), f, f);
+    } else {
+        fprintf(stderr, "spkiosk %s: fix %s as the lines above say (spkiosk serve --config %s "
+                "--check-config); this unit reads it, as spkiosk.service does, at its next run\n",
+                cmd, f, f);
+    }
+}
+
 /* The database the other commands use without --db: serve's, as its
  * configuration names it (--config is serve's; SPKIOSK_CONFIG or
  * /etc/spkiosk/spkiosk.conf, then SPKIOSK_DB), else ./var/spkiosk.db. On
@@ -247,12 +292,14 @@ static const char *main_db_default(const char *cmd, char *buf, size_t n)
     static char *none[] = {NULL};
     const char *rc = buf;
     struct config c;
+    int loaded;
 
     snprintf(buf, n, "%s", "var/spkiosk.db");
-    if (config_load(&c, 0, none, main_getenv) != 0 || c.n_problems || c.more_problems) {
+    loaded = config_load(&c, 0, none, main_getenv);
+    snprintf(main_db_conf, sizeof main_db_conf, "%s", c.file ? c.file : "");
+    if (loaded != 0 || c.n_problems || c.more_problems) {
         config_problems_print(&c, stderr, "spkiosk: configuration: ");
-        fprintf(stderr, "spkiosk %s: fix the configuration (spkiosk serve --check-config), or "
-                        "give --db FILE\n", cmd);
+        main_db_advice(cmd, NULL, 0);
         rc = NULL;
     } else if (c.o.db_path && *c.o.db_path) {
         snprintf(buf, n, "%s", c.o.db_path);
@@ -268,8 +315,7 @@ static int main_db_exists(const char *cmd, const char *path)
 
     if (stat(path, &st) == 0)
         return 0;
-    fprintf(stderr, "spkiosk %s: there is no database at %s (%s); give --db FILE, or see `db` in "
-            "the configuration (spkiosk serve --check-config)\n", cmd, path, strerror(errno));
+    main_db_advice(cmd, path, errno);
     return 1;
 }
 
@@ -757,7 +803,12 @@ static int cmd_serve(int argc, char **argv)
     }
     if (c.n_problems || c.more_problems) {
         config_problems_print(&c, stderr, "spkiosk serve: ");
-        fprintf(stderr, "spkiosk serve: see spkiosk serve --help, or --check-config\n");
+        /* under the unit, the file it names is what the officer edits */
+        if (sdnotify_is_journal(STDERR_FILENO) && c.file)
+            fprintf(stderr, "spkiosk serve: fix %s as the lines above say (spkiosk serve --config "
+                    "%s --check-config), then systemctl restart spkiosk\n", c.file, c.file);
+        else
+            fprintf(stderr, "spkiosk serve: see spkiosk serve --help, or --check-config\n");
         rc = 2;
         goto out;
     }

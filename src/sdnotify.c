@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -63,4 +65,15 @@ long sdnotify_watchdog_ms(void)
     if (errno || *end || *usec == '-' || us < 1000 || us > 86400ULL * 1000000)
         return 0;
     return (long)(us / 1000);
+}
+
+int sdnotify_is_journal(int fd)
+{
+    const char *journal = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+
+    if (!journal || sscanf(journal, "%llu:%llu", &dev, &ino) != 2 || fstat(fd, &st) != 0)
+        return 0;
+    return dev == (unsigned long long)st.st_dev && ino == (unsigned long long)st.st_ino;
 }

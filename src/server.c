@@ -76,14 +76,11 @@
 static bool server_password_on_stderr(const struct server_options *o)
 {
     struct stat e, out;
-    const char *journal = getenv("JOURNAL_STREAM");
-    unsigned long long dev, ino;
 
     if (o->log_file || fstat(STDERR_FILENO, &e) != 0 ||
         (!S_ISFIFO(e.st_mode) && !S_ISSOCK(e.st_mode) && !S_ISCHR(e.st_mode)))
         return false;
-    if (journal && sscanf(journal, "%llu:%llu", &dev, &ino) == 2 &&
-        dev == (unsigned long long)e.st_dev && ino == (unsigned long long)e.st_ino)
+    if (sdnotify_is_journal(STDERR_FILENO))
         return false;
     return fstat(STDOUT_FILENO, &out) != 0 || out.st_dev != e.st_dev || out.st_ino != e.st_ino;
 }

@@ -15,9 +15,10 @@ import { BIN, FILE_TIMES_REAL, makeTmp, monthAgo, rmTmp } from './helpers.mjs';
 describe('the database of the commands beside serve', () => {
   let tmp, cwd, hall, conf;
   // env: the process's, without the test machine's own SPKIOSK_* settings
-  const run = (args, { env = {}, input } = {}) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPKIOSK_')));
-    return spawnSync(BIN, args, { cwd, env: { ...base, ...env }, input, encoding: 'utf8', timeout: 30_000 });
+  const run = (args, { env = {}, input, sh = false } = {}) => {
+    const base = Object.fromEntries(Object.entries(process.env)
+      .filter(([k]) => !k.startsWith('SPKIOSK_') && k !== 'JOURNAL_STREAM'));
+    return spawnSync(sh ? '/bin/sh' : BIN, args, { cwd, env: { ...base, ...env }, input, encoding: 'utf8', timeout: 30_000 });
   };
   before(() => {
     tmp = makeTmp();
@@ -132,6 +133,44 @@ describe('the database of the commands beside serve', () => {
       assert.match(r.stderr, /fix the configuration .*or give --db FILE/);
     }
     assert.equal(fs.existsSync(path.join(cwd, 'var')), false, 'nothing written in the working folder');
+  });
+
+  // spkiosk-backup.service runs `spkiosk backup` without --db, its stderr
+  // the journal: "or give --db FILE" there sent the IT officer to edit the
+  // unit, after which the nightly copy no longer followed the database the
+  // service serves. Under systemd the message names the file both units
+  // read. The journal is told as systemd tells it: JOURNAL_STREAM naming
+  // stderr's device and inode (here the test's pipe, stat'ed by the shell
+  // that then becomes the command).
+  it('in the journal, a unit\'s failure names the configuration file, not --db', () => {
+    const asUnit = (args, env) => run(['-c', 'JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec "$0" "$@"', BIN, ...args],
+      { env, sh: true });
+    const bad = path.join(tmp, 'unit-bad.conf');
+    fs.writeFileSync(bad, `db = ${hall}\nthreads = 4 # cores\n`);
+    const nightly = ['backup', '--keep', '14', path.join(tmp, 'nightly-unit')];
+    let r = asUnit(nightly, { SPKIOSK_CONFIG: bad });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /spkiosk: configuration: /);
+    assert.match(r.stderr, new RegExp(`spkiosk backup: fix ${bad} as the lines above say \\(spkiosk serve --config ${bad} --check-config\\)`));
+    assert.doesNotMatch(r.stderr, /--db/);
+    // a database not there (yet): the file that names it, and the service's first start
+    const none = path.join(tmp, 'unit-none.conf');
+    fs.writeFileSync(none, `db = ${path.join(tmp, 'nowhere', 'spkiosk.db')}\n`);
+    r = asUnit(nightly, { SPKIOSK_CONFIG: none });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`there is no database at .*nowhere/spkiosk\\.db .*\`db\` in ${none} names it`));
+    assert.match(r.stderr, /its first start makes the database/);
+    assert.doesNotMatch(r.stderr, /give --db/);
+    // the variable inherited by a terminal's shell (a desktop's service) names
+    // another stream: a command line, told as before
+    r = run(nightly, { env: { SPKIOSK_CONFIG: bad, JOURNAL_STREAM: '1:2' } });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /fix the configuration .*or give --db FILE/);
+    // serve under spkiosk.service: the file, then the restart
+    r = asUnit(['serve'], { SPKIOSK_CONFIG: bad });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`spkiosk serve: fix ${bad} as the lines above say .*then systemctl restart spkiosk`));
+    assert.equal(fs.existsSync(path.join(tmp, 'nightly-unit')), false, 'nothing made');
   });
 });
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -163,4 +164,31 @@ Test(sdnotify, watchdog_pid)
     cr_assert_eq(watchdog("2000000", pid), 0);
     snprintf(pid, sizeof pid, "%ld", (long)getpid() + 1);
     cr_assert_eq(watchdog("2000000", pid), 0);
+}
+
+/* The journal's stream: the descriptor $JOURNAL_STREAM names by device and
+ * inode, and no other (a terminal's shell inherits the variable from a
+ * desktop's service while writing elsewhere). */
+Test(sdnotify, journal_stream)
+{
+    int p[2], q[2];
+    struct stat st;
+    char v[64];
+
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(pipe(q), 0);
+    cr_assert_eq(fstat(p[1], &st), 0);
+    snprintf(v, sizeof v, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+    unsetenv("JOURNAL_STREAM");
+    cr_assert_eq(sdnotify_is_journal(p[1]), 0, "unset");
+    setenv("JOURNAL_STREAM", v, 1);
+    cr_assert_eq(sdnotify_is_journal(p[1]), 1);
+    cr_assert_eq(sdnotify_is_journal(q[1]), 0, "another pipe");
+    cr_assert_eq(sdnotify_is_journal(-1), 0, "no descriptor");
+    setenv("JOURNAL_STREAM", "x:y", 1);
+    cr_assert_eq(sdnotify_is_journal(p[1]), 0, "malformed");
+    close(p[0]);
+    close(p[1]);
+    close(q[0]);
+    close(q[1]);
 }
