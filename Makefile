@@ -166,14 +166,16 @@ api: $(BUILD)/spkiosk $(BUILD)/powercut.so $(BUILD)/powercut-undo
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the two man
 # pages, the sample library (copied into /var/lib/spkiosk by the unit's first
 # start), the systemd units (the daemon; the daily backup and the library's
-# pull, each with its timer), the sysusers.d user, and the service's
-# configuration file (docs/deployment.md, "Install"). Debian keeps units in
+# pull, each with its timer), the sysusers.d user, the service's
+# configuration file and the units' shared sandbox drop-in, linked into the
+# daemon's and the backup's drop-in folders (docs/deployment.md, "Install",
+# "A database elsewhere"). Debian keeps units in
 # /lib/systemd/system, so PREFIX=/usr puts them there; another prefix keeps
 # them under itself (/usr/local/lib/systemd/system is on systemd's path too).
 # The configuration goes to /etc/spkiosk whatever the prefix (the unit names
 # it with --config), and an existing one is never overwritten: it is the
-# hall's. uninstall removes exactly what install wrote, the configuration
-# only when it is still as installed.
+# hall's (sandbox.conf alike). uninstall removes exactly what install wrote,
+# the two files of /etc/spkiosk only when they are still as installed.
 PREFIX      ?= /usr/local
 SYSCONFDIR  ?= /etc
 BINDIR       = $(PREFIX)/bin
@@ -182,6 +184,13 @@ MANDIR       = $(DATADIR)/man
 UNITDIR      = $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 SYSUSERSDIR  = $(PREFIX)/lib/sysusers.d
 CONF         = $(SYSCONFDIR)/spkiosk/spkiosk.conf
+# the folders both the daemon and the backup may write (a `db` moved out of
+# /var/lib/spkiosk): one file of the hall's, read by systemd as a drop-in of
+# each unit through a link in its drop-in folder. Not spkiosk-.service.d:
+# that prefix folder reaches spkiosk-backup and spkiosk-pull but never
+# spkiosk.service, whose name has no dash (systemd.unit(5))
+SANDBOX      = $(SYSCONFDIR)/spkiosk/sandbox.conf
+SANDBOX_UNITS = spkiosk.service spkiosk-backup.service
 PROC_FILES   = $(shell find procedures -type f 2>/dev/null | LC_ALL=C sort)
 UNITS_IN     = spkiosk.service spkiosk-backup.service
 UNITS_AS_IS  = spkiosk-backup.timer spkiosk-pull.service spkiosk-pull.timer
@@ -201,7 +210,7 @@ $(BUILD)/spkiosk.conf: dist/spkiosk.conf Makefile | $(BUILD)/obj
 	  echo; \
 	  sed -e 's|^#listen = .*|listen = 127.0.0.1:8080|' \
 	      -e 's|^#db = .*|# the nightly backup (spkiosk-backup.service) copies this one too; a folder\
-# other than /var/lib/spkiosk needs ReadWritePaths= in both units\
+# other than /var/lib/spkiosk is named once, for both units, in $(SANDBOX)\
 # (docs/deployment.md, "A database elsewhere")\
 db = /var/lib/spkiosk/spkiosk.db|' \
 	      -e 's|^#procedures = .*|procedures = /var/lib/spkiosk/procedures|' $<; } >$@.tmp && mv $@.tmp $@
@@ -228,6 +237,15 @@ install: deps
 	else \
 	  $(INSTALL) -m 0644 $(BUILD)/spkiosk.conf $(DESTDIR)$(CONF) && echo "installed $(DESTDIR)$(CONF)"; \
 	fi
+	@if [ -e $(DESTDIR)$(SANDBOX) ]; then \
+	  echo "kept $(DESTDIR)$(SANDBOX) as it is (the new one: dist/spkiosk-sandbox.conf)"; \
+	else \
+	  $(INSTALL) -m 0644 dist/spkiosk-sandbox.conf $(DESTDIR)$(SANDBOX) && echo "installed $(DESTDIR)$(SANDBOX)"; \
+	fi
+	@for u in $(SANDBOX_UNITS); do \
+	  $(INSTALL) -d $(DESTDIR)$(UNITDIR)/$$u.d && \
+	  ln -sfn $(SANDBOX) $(DESTDIR)$(UNITDIR)/$$u.d/spkiosk-sandbox.conf || exit 1; \
+	done
 	@for f in $(PROC_FILES); do \
 	  $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/spkiosk/$$f" || exit 1; \
 	done
@@ -236,7 +254,11 @@ install: deps
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/spkiosk $(DESTDIR)$(MANDIR)/man1/spkiosk.1 \
 	  $(DESTDIR)$(MANDIR)/man5/spkiosk-procedures.5 $(UNITS_IN:%=$(DESTDIR)$(UNITDIR)/%) \
-	  $(UNITS_AS_IS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf
+	  $(UNITS_AS_IS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(SYSUSERSDIR)/spkiosk.conf \
+	  $(SANDBOX_UNITS:%=$(DESTDIR)$(UNITDIR)/%.d/spkiosk-sandbox.conf)
+	@for u in $(SANDBOX_UNITS); do rmdir $(DESTDIR)$(UNITDIR)/$$u.d 2>/dev/null || true; done
+	@if cmp -s dist/spkiosk-sandbox.conf $(DESTDIR)$(SANDBOX); then rm -f $(DESTDIR)$(SANDBOX); \
+	elif [ -e $(DESTDIR)$(SANDBOX) ]; then echo "kept $(DESTDIR)$(SANDBOX): it was edited"; fi
 	@rm -f $(BUILD)/spkiosk.conf && $(MAKE) --no-print-directory $(BUILD)/spkiosk.conf
 	@if cmp -s $(BUILD)/spkiosk.conf $(DESTDIR)$(CONF); then \
 	  rm -f $(DESTDIR)$(CONF); rmdir $(DESTDIR)$(SYSCONFDIR)/spkiosk 2>/dev/null || true; \

@@ -540,7 +540,8 @@ int db_write_held(struct db *db)
  * folder read-only to the process is most often the units' sandbox
  * (ProtectSystem=strict) around a `db` moved out of /var/lib/spkiosk: the
  * backup said only "unable to open database file", then to chown a file
- * whose owner was right. */
+ * whose owner was right. One file names the folder for both units (a
+ * `systemctl edit` of each was two edits to keep in step). */
 void db_rights_hint(const char *path, int e, char *out, size_t cap)
 {
     struct stat st;
@@ -552,9 +553,10 @@ void db_rights_hint(const char *path, int e, char *out, size_t cap)
         return;
     if (e == EROFS) {
         snprintf(out, cap, " (its folder is read-only to this process: a read-only mount, or, "
-                 "under systemd, a folder outside the unit's ReadWritePaths=: `systemctl edit "
-                 "spkiosk spkiosk-backup` and add [Service] ReadWritePaths=%.*s to each; "
-                 "docs/deployment.md, \"A database elsewhere\")", n, folder);
+                 "under systemd, outside the units' sandbox: add ReadWritePaths=%.*s to "
+                 "/etc/spkiosk/sandbox.conf, which spkiosk.service and spkiosk-backup.service "
+                 "both read, then systemctl daemon-reload; docs/deployment.md, \"A database "
+                 "elsewhere\")", n, folder);
         return;
     }
     if (stat(path, &st) == 0)

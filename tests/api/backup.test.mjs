@@ -661,7 +661,9 @@ describe('a database in a folder read-only to the process', () => {
   const readOnly = (args) => spawnSync('unshare', ['-m', 'sh', '-c',
     'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', 'sh', srv, BIN, ...args],
   { encoding: 'utf8', timeout: 30_000 });
-  const said = (folder) => new RegExp(`its folder is read-only to this process: .*ReadWritePaths=${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to each`);
+  // one file for both units (/etc/spkiosk/sandbox.conf, a drop-in of each):
+  // the hint named `systemctl edit` of each unit in turn
+  const said = (folder) => new RegExp(`its folder is read-only to this process: .*add ReadWritePaths=${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to /etc/spkiosk/sandbox\\.conf, which spkiosk\\.service and spkiosk-backup\\.service both read`);
 
   it('backup and serve say so and name ReadWritePaths=', { skip: !canMount && 'needs root and unshare -m' }, () => {
     const add = spawnSync(BIN, ['user', 'add', 'wang', '--role', 'staff', '--db', db],

@@ -117,6 +117,29 @@ for f in $(in_root dpkg -L spkiosk | grep '^/etc/'); do
     ok "conffile $f"
 done
 
+# the folders both the daemon and the backup may write (a `db` moved out of
+# /var/lib/spkiosk, docs/deployment.md "A database elsewhere"): one conffile,
+# a drop-in of each unit through a link, resolved inside the root
+for u in spkiosk spkiosk-backup; do
+    l=/lib/systemd/system/$u.service.d/spkiosk-sandbox.conf
+    in_root test -f "$l" || fail "$l does not lead to a file"
+    [ "$(readlink "$root$l")" = /etc/spkiosk/sandbox.conf ] || fail "$l does not link /etc/spkiosk/sandbox.conf"
+done
+echo "$conffiles" | grep -qx /etc/spkiosk/sandbox.conf || fail "/etc/spkiosk/sandbox.conf is not a conffile"
+ok "/etc/spkiosk/sandbox.conf: a conffile, a drop-in of spkiosk.service and spkiosk-backup.service"
+
+# the installed units as systemd reads them, inside the root (this host's
+# systemd-analyze, 252 as the root's): no man (not in a minbase root), and
+# the pull's git is only suggested, so its one complaint is that git is missing
+if command -v systemd-analyze >/dev/null 2>&1; then
+    for u in spkiosk.service spkiosk-backup.service spkiosk-backup.timer spkiosk-pull.service spkiosk-pull.timer; do
+        out=$(cd / && systemd-analyze verify --root="$root" --man=no "$u" 2>&1 |
+            grep -v '^spkiosk-pull\.service: Command /usr/bin/git is not executable' || true)
+        [ -z "$out" ] || fail "systemd-analyze verify --root $u: $out"
+    done
+    ok "systemd-analyze verify --root: the three services and two timers as installed"
+fi
+
 # --- start as the unit would ---------------------------------------------------
 unit=$units/spkiosk.service
 unit_get() { sed -n "s/^$1=//p" "$unit"; }

@@ -33,7 +33,9 @@ if mk install DESTDIR="$root" PREFIX=/usr; then ok "make install DESTDIR PREFIX=
     printf '%s\n' ./lib/systemd/system/spkiosk.service ./usr/bin/spkiosk \
         ./lib/systemd/system/spkiosk-backup.service ./lib/systemd/system/spkiosk-backup.timer \
         ./lib/systemd/system/spkiosk-pull.service ./lib/systemd/system/spkiosk-pull.timer \
-        ./etc/spkiosk/spkiosk.conf \
+        ./etc/spkiosk/spkiosk.conf ./etc/spkiosk/sandbox.conf \
+        ./lib/systemd/system/spkiosk.service.d/spkiosk-sandbox.conf \
+        ./lib/systemd/system/spkiosk-backup.service.d/spkiosk-sandbox.conf \
         ./usr/lib/sysusers.d/spkiosk.conf ./usr/share/man/man1/spkiosk.1 \
         ./usr/share/man/man5/spkiosk-procedures.5
     if git rev-parse --git-dir >/dev/null 2>&1; then
@@ -175,6 +177,7 @@ grep -qx 'StateDirectory=spkiosk' "$unit" && [ "$dbdir" = /var/lib/spkiosk ] &&
 # /usr/share/doc, which neither make install nor the package installs)
 docs_failed=$failed
 for u in "$root"/lib/systemd/system/spkiosk*; do
+    [ -f "$u" ] || continue     # the drop-in folders
     for d in $(sed -n 's/^Documentation=//p' "$u"); do
         case $d in
         man:*) page=${d#man:}; sec=${page##*\(}; sec=${sec%\)}; page=${page%\(*}
@@ -220,6 +223,60 @@ else
             "$tmp/verify/$u.service" "$tmp/verify/$u.timer" 2>&1)
         [ -z "$out" ] && ok "systemd-analyze verify: $u.service and .timer" || fail "systemd-analyze verify $u: $out"
     done
+    # A `db` moved out of /var/lib/spkiosk needs its folder writable by the
+    # daemon and the backup alike: one file, /etc/spkiosk/sandbox.conf, that
+    # each of the two units links from its drop-in folder. Not a folder
+    # spkiosk-.service.d: it reaches spkiosk-backup and spkiosk-pull, never
+    # spkiosk.service (no dash in its name). Read as systemd reads them: the
+    # units and their drop-in folders in a unit path of their own, each link
+    # made to point at the installed file inside DESTDIR; the officer's edit
+    # made to the file (the commented line set); then a line systemd warns
+    # about added, since an offline verify shows no setting it accepts, to
+    # see which units read the file.
+    sandbox=$root/etc/spkiosk/sandbox.conf
+    links_ok=yes
+    for u in spkiosk spkiosk-backup; do
+        [ "$(readlink "$root/lib/systemd/system/$u.service.d/spkiosk-sandbox.conf")" = /etc/spkiosk/sandbox.conf ] ||
+            links_ok=no
+    done
+    [ $links_ok = yes ] && ok "spkiosk.service and spkiosk-backup.service link /etc/spkiosk/sandbox.conf as a drop-in" ||
+        fail "the sandbox links: $(ls -l "$root"/lib/systemd/system/*.d/ 2>&1)"
+    units=$tmp/units
+    mkdir -p "$units"
+    for u in spkiosk spkiosk-backup spkiosk-pull; do
+        sed "s|/usr/bin/spkiosk|$root/usr/bin/spkiosk|" "$root/lib/systemd/system/$u.service" >"$units/$u.service"
+        [ -d "$root/lib/systemd/system/$u.service.d" ] || continue
+        mkdir -p "$units/$u.service.d"
+        for l in "$root/lib/systemd/system/$u.service.d"/*; do
+            ln -s "$root$(readlink "$l")" "$units/$u.service.d/${l##*/}"
+        done
+    done
+    cp "$sandbox" "$tmp/sandbox.orig"
+    sed -i "s|^#ReadWritePaths=.*|ReadWritePaths=$tmp/srv|" "$sandbox"
+    grep -qx "ReadWritePaths=$tmp/srv" "$sandbox" || fail "sandbox.conf has no #ReadWritePaths= line to set"
+    read_by() { (cd "$tmp" && SYSTEMD_UNIT_PATH="$units:" MANPATH="$root/usr/share/man" \
+        systemd-analyze verify "$1.service" 2>&1); }
+    out=$(read_by spkiosk; read_by spkiosk-backup)
+    [ -z "$out" ] && ok "sandbox.conf with ReadWritePaths= set: both units verify" ||
+        fail "sandbox.conf set: $out"
+    echo 'XSpkioskProbe=1' >>"$sandbox"
+    for u in spkiosk spkiosk-backup spkiosk-pull; do
+        if read_by $u | grep -q "sandbox.conf:[0-9]*: Unknown key 'XSpkioskProbe'"; then
+            [ $u != spkiosk-pull ] && ok "systemd reads sandbox.conf for $u.service" ||
+                fail "spkiosk-pull.service reads sandbox.conf: the pull never writes the database"
+        else
+            [ $u = spkiosk-pull ] && ok "systemd does not read sandbox.conf for $u.service" ||
+                fail "systemd does not read sandbox.conf for $u.service: $(read_by $u)"
+        fi
+    done
+    cp "$tmp/sandbox.orig" "$sandbox"
+    # what a shared spkiosk-.service.d would have done: the daemon, whose
+    # name has no dash, never reads it (a simplification to that folder
+    # would leave the daemon's start failing on the moved database)
+    mkdir -p "$units/spkiosk-.service.d"
+    printf '[Service]\nXSpkioskProbe=1\n' >"$units/spkiosk-.service.d/db.conf"
+    read_by spkiosk | grep -q XSpkioskProbe && fail "spkiosk-.service.d reaches spkiosk.service: simpler is possible" ||
+        ok "spkiosk-.service.d would not reach spkiosk.service (systemd.unit(5): prefixes end at a dash)"
     # OK is an exposure of at most 2.0 (--threshold counts tenths)
     out=$(cd "$tmp" && systemd-analyze security --offline=true --threshold=20 "$unit" 2>&1)
     rc=$?
