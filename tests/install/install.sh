@@ -168,6 +168,13 @@ for u in spkiosk-backup; do
     [ $covered = yes ] && ok "$u.service may write $dbdir, the folder of spkiosk.conf's db" ||
         fail "$u.service's ReadWritePaths do not cover $dbdir, the folder of spkiosk.conf's db"
 done
+# systemd 252 builds the sandbox for the backup's root ExecStartPre (+) as
+# well, and a ReadWritePaths= folder missing then fails the unit before
+# that ExecStartPre makes /var/backups/spkiosk (226/NAMESPACE on a fresh
+# install, every night): each of its folders may be missing ("-")
+strict=$(sed -n 's/^ReadWritePaths=//p' "$bunit" | tr ' ' '\n' | grep -v '^-' | grep . || true)
+[ -z "$strict" ] && ok "spkiosk-backup.service: each ReadWritePaths= folder may be missing at start (-)" ||
+    fail "spkiosk-backup.service: ReadWritePaths= without '-' ($strict): a folder not made yet fails the unit"
 grep -qx 'StateDirectory=spkiosk' "$unit" && [ "$dbdir" = /var/lib/spkiosk ] &&
     ok "spkiosk.service may write $dbdir (StateDirectory=)" ||
     fail "spkiosk.service's StateDirectory is not $dbdir, the folder of spkiosk.conf's db"
