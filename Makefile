@@ -284,8 +284,10 @@ district: $(BUILD)/spkiosk
 # `make deb` builds build/deb/spkiosk_VERSION_ARCH.deb from a copy of the tree
 # and runs lintian on it (3-4 min here, the unit tests included);
 # `make deb-check` installs it in a throw-away bookworm root, starts it as its
-# unit would, requests the kiosk and a procedure, removes and purges it (root
-# needed; it builds first, then about 30 s from the cached root, which the
+# unit would, requests the kiosk and a procedure, removes and purges it, then
+# boots systemd 252 as PID 1 of its own namespaces over a second root and
+# does it again under systemd, the backup unit and a moved database included
+# (root needed; it builds first, then 40-80 s from the cached root, which the
 # first run makes with mmdebstrap over the network). Neither is in `make check`.
 DEB_VERSION = $(shell sh scripts/deb-version.sh)
 DEB_FILE    = build/deb/spkiosk_$(DEB_VERSION)_$(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null).deb
