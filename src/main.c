@@ -261,6 +261,10 @@ static void main_db_advice(const char *cmd, const char *path, int err)
         else
             fprintf(stderr, "spkiosk %s: fix the configuration (spkiosk serve --check-config), or "
                             "give --db FILE\n", cmd);
+    } else if (!f[0] && !path) {
+        /* no file name to give (out of memory while reading it) */
+        fprintf(stderr, "spkiosk %s: fix the configuration as the lines above say (spkiosk serve "
+                        "--check-config)\n", cmd);
     } else if (!f[0]) {
         /* --db on the unit's own command line (an edited ExecStart=) */
         fprintf(stderr, "spkiosk %s: there is no database at %s (%s): this unit's command names "
