@@ -210,12 +210,15 @@ $(BUILD)/spkiosk.conf: dist/spkiosk.conf Makefile | $(BUILD)/obj
 	  echo; \
 	  sed -e 's|^#listen = .*|listen = 127.0.0.1:8080|' \
 	      -e 's|^#db = .*|# the nightly backup (spkiosk-backup.service) copies this one too; a folder\
-# other than /var/lib/spkiosk is named once, for both units, in $(SANDBOX)\
+# other than /var/lib/spkiosk needs ReadWritePaths= in both units\
 # (docs/deployment.md, "A database elsewhere")\
 db = /var/lib/spkiosk/spkiosk.db|' \
 	      -e 's|^#procedures = .*|procedures = /var/lib/spkiosk/procedures|' $<; } >$@.tmp && mv $@.tmp $@
 
 # the units name PREFIX's paths: made anew each time, PREFIX may differ.
+# (spkiosk.conf's text is a conffile's: a change to it, a comment's too,
+# has dpkg ask every hall that edited theirs at the upgrade. Its db comment
+# still sends to "A database elsewhere", which names sandbox.conf.)
 # deps first, then the build in a make of its own (as run does): on a fresh
 # Debian 12 server, `make install` is the IT officer's first command
 # (docs/deployment.md, Install), and without the libraries and pkg-config
