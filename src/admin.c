@@ -1655,22 +1655,21 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
         rc = 0;
         goto out;
     }
-    if (impact->practice_rel) {
-        /* aside first: an item deleted with its practice file left behind
-         * is an error of the library until someone deletes that too */
-        if (!(ppath = admin_path(root, impact->practice_rel)) || !(aside = admin_practice_aside(ppath)))
-            goto out;
-        if (rename(ppath, aside) != 0) {
-            fprintf(stderr, "spkiosk: admin: cannot move %s aside: %s\n", ppath, strerror(errno));
-            goto out;
-        }
-    }
+    if (impact->practice_rel &&
+        (!(ppath = admin_path(root, impact->practice_rel)) || !(aside = admin_practice_aside(ppath))))
+        goto out;
     if (unlink(path) != 0) {
         fprintf(stderr, "spkiosk: admin: cannot delete %s: %s\n", path, strerror(errno));
-        if (aside && rename(aside, ppath) != 0)
-            fprintf(stderr, "spkiosk: admin: cannot put %s back: %s\n", ppath, strerror(errno));
         goto out;
     }
+    /* The item first, its practice file after: a crash (or a failed
+     * rename) between the two leaves the practice file beside nothing,
+     * an error the console and /metrics show until it is deleted or the
+     * item restored. The other order left the item live with its
+     * scenarios silently gone from practice and the AB岗 grid (a review). */
+    if (aside && rename(ppath, aside) != 0)
+        fprintf(stderr, "spkiosk: admin: %s is deleted, but its practice file %s could not be moved "
+                        "aside (%s): delete it, or 恢复 the item\n", path, ppath, strerror(errno));
     if (admin_sync_folder(path) != 0)
         fprintf(stderr, "spkiosk: admin: %s is deleted, but its folder could not be synced (%s):"
                         " a power cut now may bring it back\n", path, strerror(errno));
@@ -1869,6 +1868,12 @@ int admin_fix_live(struct db *db, const char *root, const char *rel, const char 
         rc = 0;
         goto out;
     }
+    /* Said before the first write: a crash between the two writes leaves
+     * the waiting text only in the database (procedure_versions keeps every
+     * text stored), where the console never shows it; this line is how the
+     * IT officer finds it again (docs/deployment.md, "A live fix cut off"). */
+    fprintf(stderr, "spkiosk: admin: %s: fixing the live version; the waiting text %s is written "
+                    "back next (kept in procedure_versions under that hash)\n", rel, whash);
     if (editorial)
         store_editorial_set(check->hash);
     r = admin_save_commit(db, root, p, check, res);

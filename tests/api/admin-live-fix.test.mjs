@@ -4,6 +4,8 @@
 // withdraw the schedule (撤回排期), fix, save, and paste the new text back.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { assertError, authHeaders, request } from './helpers.mjs';
 import { entry, get, list, proc, putSource, readFile, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
@@ -77,6 +79,14 @@ describe('fixing the live version while a new one waits', () => {
     assert.equal(e.scheduled.hash, sha256(WAITING));
     assert.equal(e.scheduled.effective, FAR);
     assert.equal((await get(h, '/api/v1/admin/procedures/reg/source?version=live')).text, fixed);
+    // said before the first write, so that a crash between the two leaves
+    // the IT officer the hash, and the documented query gives the text back
+    // (docs/deployment.md, "A live fix cut off")
+    const said = h.daemon.stderr().split('\n').find((l) => l.includes('fixing the live version'));
+    assert.ok(said && said.includes(`the waiting text ${sha256(WAITING)} is written back next`), said);
+    const back = execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db'),
+      `SELECT CAST(source AS TEXT) FROM procedure_versions WHERE hash = '${sha256(WAITING)}'`], { encoding: 'utf8' });
+    assert.equal(back, WAITING + '\n', 'the CLI prints the text and a newline');
   });
 
   // A waiting version may move the item to a new id (docs/procedure-format.md:
