@@ -261,6 +261,9 @@ describe('editing a procedure in the admin console', () => {
     await page.locator('#new-category').selectOption('employment');
     await page.getByRole('button', { name: '开始编辑' }).click();
     await src().waitFor();
+    // the first check, drawn above the text once its answer is in, moves
+    // 保存 down a line: a click aimed before it landed beside the button
+    await poll(async () => assert.match(await checks().innerText(), /没有发现问题|没有错误/));
     const file = path.join(h.tree, 'employment/test-item.md');
     await page.locator('#save').click();
     await poll(async () => assert.match(await saveMsg().innerText(),
@@ -268,7 +271,8 @@ describe('editing a procedure in the admin console', () => {
     assert.equal(fs.existsSync(file), false, 'nothing written, nothing shown to residents');
     await src().fill((await src().inputValue()).replace('# 事项名称', '# 测试事项'));
     await page.locator('#save').click();
-    await poll(async () => assert.match(await saveMsg().innerText(), /说明「一句话说明这个事项是办什么的。」还没有改/));
+    // the summary alone: the message before it names it too, after the title
+    await poll(async () => assert.match(await saveMsg().innerText(), /模板里的说明「一句话说明这个事项是办什么的。」还没有改/));
     assert.equal(fs.existsSync(file), false);
     await src().fill((await src().inputValue()).replace('一句话说明这个事项是办什么的。', '测试用的事项。'));
     await page.locator('#save').click();
