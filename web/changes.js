@@ -104,9 +104,14 @@ function noticeView(c, done, said = null) {
 // failure to ask is said quietly: the case view works without it.
 export function changesNotice(id, done = null) {
   const slot = el('div', { class: 'changes-slot' });
+  // for a test: the answer was read, so that no notice means none to
+  // show (a count taken after a fixed wait passed before a slow answer)
+  const checked = () => { slot.dataset.checked = 'true'; };
   api(`/api/v1/staff/procedures/${enc(id)}/changes`).then((r) => {
     if (r.body.changed) slot.replaceChildren(noticeView(r.body, done));
+    checked();
   }, (x) => {
+    checked();
     // 404: the item is not live (withdrawn, or renamed): a case of it
     // keeps its version and there is no newer one to tell of
     if (x.status === 404 && x.code === 'unknown_procedure') return;
