@@ -159,6 +159,9 @@ describe('a web case from a phone reaches pre-review', () => {
       await row.waitFor();
       assert.match(await row.innerText(), /就业创业证申领/);
       assert.match(await row.innerText(), /\*{14}102X/, 'the ID number masked in the list');
+      // the queue comes with its own request, beside 网上预审's: counted
+      // once it is drawn, or an empty table passed
+      await s.locator('#queue-note', { hasText: '自动更新' }).waitFor();
       assert.equal(await s.locator('#queue tbody tr', { hasText: '就业创业证申领' }).count(), 0, 'not in the hall queue');
       await row.getByRole('button', { name: /^通知来大厅/ }).click();
       await s.locator('#invite-date').waitFor();
