@@ -249,9 +249,18 @@ export const FILE_TIMES_REAL = process.env.FAKETIME
 // 2026-01-05 10:00:00 UTC. A wait owed is then an exact number of seconds,
 // never one a slow run changed.
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+// The clock file replaced whole: with FAKETIME_NO_CACHE the daemon reads it
+// at every clock call, and libfaketime takes an empty or half-written file
+// for no file (the real date), so a write in place let the daemon see
+// today's date for a moment (x1: a suspect of resume-marks' flake).
+function clockFileWrite(file, text) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
 export function stoppedClockAt(file, secs) {
   // no "@": the clock stands still at this time until the file says another
-  fs.writeFileSync(file, new Date(Date.UTC(2026, 0, 5, 10, 0, secs)).toISOString().replace('T', ' ').slice(0, 19));
+  clockFileWrite(file, new Date(Date.UTC(2026, 0, 5, 10, 0, secs)).toISOString().replace('T', ' ').slice(0, 19));
 }
 // stoppedClockAtInstant(file, date, tz): the clock stands at date (a Date,
 // to the second), for a daemon whose zone is tz: libfaketime reads the
@@ -259,7 +268,7 @@ export function stoppedClockAt(file, secs) {
 export function stoppedClockAtInstant(file, date, tz = 'UTC') {
   const f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  fs.writeFileSync(file, f.format(date));
+  clockFileWrite(file, f.format(date));
 }
 // The environment of a daemon whose clock stands still at `date` in zone tz
 // for the rest of this file (its clock file removed after it); without
