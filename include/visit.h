@@ -123,7 +123,9 @@ enum visit_result {
  * detail "visit", cal and today as relay.h takes them; the visitor owns
  * the case), with a visited event; not_home → stays in visit on date
  * (required, checked as visit_check_date: problems come back in e, kind
- * invalid), with a not_home event whose detail is the date. A case whose
+ * invalid; a date after visit_last_day is visit_date_too_far, its message
+ * naming the last day, since the contract route keeps its codes), with a
+ * not_home event whose detail is the date. A case whose
  * answers retention erased is refused erased. Returns 0, 1 with e set, -1. */
 int visit_result(struct db *db, const char *id, const char *user, enum visit_result result,
                  const char *date, const struct workdays *cal, int today, struct refusal *e);

@@ -139,6 +139,23 @@ int visit_last_day(void)
     return ends;
 }
 
+/* Whether date ("YYYY-MM-DD", checked) is after visit_last_day; if so the
+ * message into buf (cap bytes): lead, the last day with its weekday, why,
+ * then tail. 1 when after, else 0. */
+static int visit_past_keep(const char *date, const char *lead, const char *tail, char *buf, size_t cap)
+{
+    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
+    int ymd = atoi(date) * 10000 + atoi(date + 5) * 100 + atoi(date + 8), ends = visit_last_day(), w;
+
+    if (!ends || ymd <= ends)
+        return 0;
+    w = workdays_weekday(ends);
+    snprintf(buf, cap, "%s%d月%d日%s%s%s：再晚，这件办件在上门以前就会按保存期限自动结束。%s", lead,
+             ends / 100 % 100, ends % 100, w >= 0 ? "（星期" : "", w >= 0 ? wd[w] : "", w >= 0 ? "）" : "",
+             tail);
+    return 1;
+}
+
 /* A day the case does not live to see: the sweep gives a returned or
  * visit case up sweep_stale_days after its last activity, the booking or
  * request itself, and a visit is asked up to VISIT_DAYS_MAX days ahead.
@@ -152,20 +169,11 @@ int visit_last_day(void)
  * problem of date added. */
 static int visit_kept_check(const struct visit_checked *v, struct visit_problems *probs)
 {
-    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
-    int ymd, ends, w;
-
     if (!v->date[0] || probs->n >= VISIT_PROBLEMS_MAX)
         return 0;
-    ymd = atoi(v->date) * 10000 + atoi(v->date + 5) * 100 + atoi(v->date + 8);
-    ends = visit_last_day();
-    if (!ends || ymd <= ends)
+    if (!visit_past_keep(v->date, "上门日期最晚只能选", "请选这一天或更早的日期", probs->keep_text,
+                         sizeof probs->keep_text))
         return 0;
-    w = workdays_weekday(ends);
-    snprintf(probs->keep_text, sizeof probs->keep_text,
-             "上门日期最晚只能选%d月%d日%s%s%s：再晚，这件办件在上门以前就会按保存期限自动结束。"
-             "请选这一天或更早的日期",
-             ends / 100 % 100, ends % 100, w >= 0 ? "（星期" : "", w >= 0 ? wd[w] : "", w >= 0 ? "）" : "");
     return visit_problem_set(&probs->v[probs->n++], "date", "visit_date_after_keep", probs->keep_text);
 }
 
@@ -271,6 +279,8 @@ static int visit_move_locked(struct db *db, const struct case_state *cs, const c
 int visit_result(struct db *db, const char *id, const char *user, enum visit_result result,
                  const char *date, const struct workdays *cal, int today, struct refusal *e)
 {
+    /* the refusal's message is static storage (refusal.h): this thread's */
+    static _Thread_local char keep_text[192];
     struct visit_problem p;
     struct case_state cs;
     char day[11];
@@ -281,6 +291,16 @@ int visit_result(struct db *db, const char *id, const char *user, enum visit_res
         e->kind = REFUSAL_INVALID;
         e->code = p.code;
         e->message = p.message;
+        return 1;
+    }
+    /* a new day the case would not live to see, as a booking is refused
+     * it (visit_kept_check); the contract route keeps its codes, so the
+     * day too far it is, with the last day named */
+    if (result == VISIT_NOT_HOME &&
+        visit_past_keep(day, "改期最晚只能改到", "请和居民约这一天或更早的日期", keep_text, sizeof keep_text)) {
+        e->kind = REFUSAL_INVALID;
+        e->code = "visit_date_too_far";
+        e->message = keep_text;
         return 1;
     }
     if ((rc = cases_begin(db, id, &cs, e)) != 0)

@@ -1008,4 +1008,29 @@ describe('a visit request past the day the case is kept to (--retention-days 7)'
     assert.equal(ok.status, 200, ok.text);
     assert.equal((await request(`${x.url}/api/v1/cases/${id}`)).body.visit.date, last);
   });
+
+  // 不在家（改期）moved the visit to any day of the next 30: a day after
+  // the last one the case is kept to, and the B post came to a case the
+  // sweep had given up. The contract route keeps its codes: the day too
+  // far, with the last day named; nothing moves.
+  it('不在家 to a day past it is the route\'s visit_date_too_far naming the last day; that day is taken', async () => {
+    addUser(path.join(tmp, 'x.db'), 'zhou', 'staff', 'zhou-password-1');
+    const s = await login(x.url, 'zhou', 'zhou-password-1');
+    const sp = (p_, b) => request(`${x.url}${p_}`, { method: 'POST', headers: authHeaders(s), body: JSON.stringify(b) });
+    const id = (await p('/api/v1/cases', { procedure: 'homecare' })).body.id;
+    assert.equal((await p(`/api/v1/cases/${id}/conditions`, { confirmed: [true] })).status, 200);
+    assert.equal((await p(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await p(`/api/v1/cases/${id}/submit`, { visit: ASK() })).status, 200);
+    const last = lastDay();
+    const [, m, dd] = last.split('-').map(Number);
+    const r = await sp(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: nextWorkday(last) });
+    assertError(r, 422, 'visit_date_too_far');
+    assert.ok(r.body.error.message.includes(`最晚只能改到${m}月${dd}日（星期`), r.body.error.message);
+    const v = (await request(`${x.url}/api/v1/staff/cases/${id}`, { headers: authHeaders(s) })).body;
+    assert.equal(v.visit.date, day(1), 'nothing moved');
+    assert.equal(v.events.filter((e) => e.what === 'not_home').length, 0);
+    const ok = await sp(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: last });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.visit.date, last);
+  });
 });
