@@ -34,6 +34,10 @@ struct report_user {
     long followups;                 /* "followup": a call-back's result */
     long handed_out;                /* "handed_out": a result handed to the resident */
     long refused;                   /* "refused": 不予受理 at intake (ours) */
+    /* "reminded": a reminder call to a resident owing 补正
+     * (corrections_remind); JSON and the page, not the CSV's staff table,
+     * whose columns stay as they were (a section at its end instead) */
+    long reminded;
 };
 
 /* A staff or admin session that rated cases that day, and how many. */
@@ -66,6 +70,9 @@ struct report_day {
     long followups_open, followups_overdue, followups_complaints;
     /* of the complaints, those opened by a rating kept apart (schema/043) */
     long followups_complaints_apart;
+    /* of those owed, the ones tried without reaching the resident (a
+     * 联系不上 before the last try: followup.h) */
+    long followups_retrying;
     /* of those, the ones 满意率 counts (the resident's on a case handed
      * in), and the ones kept apart (schema/043): a staff session's, and
      * else one of a case never handed in when rated */
@@ -88,6 +95,9 @@ struct report_day {
     /* that day: corrected cases (returned before) the sweep gave up
      * (never brought back) and those called and not come (过号) */
     long corrections_given_up, corrections_no_shows;
+    /* that day: reminder calls (电话提醒补正, `reminded` events), and the
+     * cases they were about */
+    long reminder_calls, reminder_cases;
 };
 
 /* Reads the report of local date ymd (YYYYMMDD) into *out (freed with

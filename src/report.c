@@ -25,10 +25,11 @@ static const char sql_users[] =
     "SELECT user, SUM(what = 'called'), SUM(what = 'accepted'), SUM(what = 'passed'),"
     " SUM(what = 'completed'), SUM(what = 'returned'), SUM(what = 'rejected'),"
     " SUM(what IN ('visited', 'not_home')), SUM(what = 'followup'), SUM(what = 'handed_out'),"
-    " (SELECT u.display FROM users u WHERE u.name = case_events.user), SUM(what = 'refused')"
+    " (SELECT u.display FROM users u WHERE u.name = case_events.user), SUM(what = 'refused'),"
+    " SUM(what = 'reminded')"
     " FROM case_events WHERE at >= ?1 AND at < ?2 AND user IS NOT NULL AND what IN"
     " ('called', 'accepted', 'passed', 'completed', 'returned', 'rejected', 'refused', 'visited',"
-    "  'not_home', 'followup', 'handed_out')"
+    "  'not_home', 'followup', 'handed_out', 'reminded')"
     " GROUP BY user ORDER BY user LIMIT 500";
 _Static_assert(REPORT_USERS_MAX == 500, "sql_users's LIMIT is REPORT_USERS_MAX");
 
@@ -118,10 +119,15 @@ static const char sql_on_time[] =
  * session's, a case never handed in: schema/043): owed all the same, as
  * the contract lists them, but a manager reading 差评整改 against 满意率
  * must see why the one counts what the other leaves out. */
+/* Of all, those tried by then without reaching the resident (联系不上
+ * before the last try, followup.c's events "unreachable_try KIND"): owed
+ * still, another day's call. */
 static const char sql_followups_owed[] =
     "SELECT COUNT(*), SUM(due < ?3), SUM(kind = 'complaint'),"
     " SUM(kind = 'complaint' AND EXISTS (SELECT 1 FROM ratings r WHERE r.case_id = f.case_id"
-    "  AND (r.staff IS NOT NULL OR r.handed_in = 0))) FROM followups f"
+    "  AND (r.staff IS NOT NULL OR r.handed_in = 0))),"
+    " SUM(EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = f.case_id AND e.what = 'followup'"
+    "  AND e.detail = 'unreachable_try ' || f.kind AND e.at < ?2)) FROM followups f"
     " WHERE created_at < ?2 AND (done_at IS NULL OR done_at >= ?2) AND ?1 IS NOT NULL";
 
 /* Home visits owed (today's report): cases still in `visit` whose day is
@@ -150,6 +156,14 @@ static const char sql_corrections_lost[] =
     "  AND h.what IN ('submitted', 'visit_requested') AND h.id > r.id AND h.id < e.id))"
     " AND (e.what = 'abandoned' OR NOT EXISTS (SELECT 1 FROM case_events h WHERE h.case_id = e.case_id"
     "  AND h.what = 'accepted' AND h.id > e.id AND h.at < ?2))";
+
+/* Reminder calls that day to residents owing 补正 (corrections_remind's
+ * `reminded` events, which retention keeps), and how many cases: a
+ * manager asks whether the list of 等居民补正 was phoned, and by whom
+ * (the staffers' `reminded`). */
+static const char sql_reminders[] =
+    "SELECT COUNT(*), COUNT(DISTINCT case_id) FROM case_events"
+    " WHERE what = 'reminded' AND at >= ?1 AND at < ?2 AND ?3 IS NOT NULL";
 
 /* by score and by what 满意率 does with them (schema/043): 0 counted, 1
  * a staff session's, 2 a case never handed in when rated */
@@ -237,6 +251,7 @@ static int report_users(struct db *db, const struct report_bind *b, struct repor
         u->handed_out = (long)sqlite3_column_int64(st, 9);
         accounts_display_copy(sqlite3_column_text(st, 10), u->display);
         u->refused = (long)sqlite3_column_int64(st, 11);
+        u->reminded = (long)sqlite3_column_int64(st, 12);
     }
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : -1;
@@ -593,7 +608,7 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
                    struct report_day *out)
 {
     struct report_bind b;
-    long ch[3], ot[2], fo[4], cl[2];
+    long ch[3], ot[2], fo[5], cl[2], rm[2];
     int rc = -1, stored = 1;
 
     memset(out, 0, sizeof *out);
@@ -612,8 +627,9 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
         (stored != 0 && report_overdue(db, &b, ymd, cal, &out->overdue) != 0) ||
         report_row(db, sql_waiting, &b, &out->waiting_at_close, 1) != 0 ||
         report_row(db, sql_on_time, &b, ot, 2) != 0 || report_ratings(db, &b, out) != 0 ||
-        report_row(db, sql_followups_owed, &b, fo, 4) != 0 ||
+        report_row(db, sql_followups_owed, &b, fo, 5) != 0 ||
         report_row(db, sql_corrections_lost, &b, cl, 2) != 0 ||
+        report_row(db, sql_reminders, &b, rm, 2) != 0 ||
         (ymd == today && report_late_list(db, &b, ymd, cal, out) != 0))
         goto out;
     if (ymd == today) {
@@ -632,10 +648,13 @@ int report_collect(struct db *db, int ymd, int today, const struct workdays *cal
     }
     out->corrections_given_up = cl[0];
     out->corrections_no_shows = cl[1];
+    out->reminder_calls = rm[0];
+    out->reminder_cases = rm[1];
     out->followups_open = fo[0];
     out->followups_overdue = fo[1];
     out->followups_complaints = fo[2];
     out->followups_complaints_apart = fo[3];
+    out->followups_retrying = fo[4];
     out->kiosk = ch[0];
     out->window = ch[1];
     out->web = ch[2];
@@ -751,6 +770,10 @@ char *report_json(const struct report_day *r)
         for (j = 0; j < REPORT_NCOLS; j++)
             if (!cJSON_AddNumberToObject(o, report_cols[j].key, (double)report_col(&r->users[i], j)))
                 goto out;
+        /* ours: reminder calls (电话提醒补正); not in report_cols, whose
+         * order is the CSV's staff table */
+        if (!cJSON_AddNumberToObject(o, "reminded", (double)r->users[i].reminded))
+            goto out;
     }
     if (!(ch = cJSON_AddObjectToObject(root, "channels")) ||
         !cJSON_AddNumberToObject(ch, "kiosk", (double)r->kiosk) ||
@@ -803,7 +826,8 @@ char *report_json(const struct report_day *r)
         !cJSON_AddNumberToObject(rt, "open", (double)r->followups_open) ||
         !cJSON_AddNumberToObject(rt, "overdue", (double)r->followups_overdue) ||
         !cJSON_AddNumberToObject(rt, "complaints", (double)r->followups_complaints) ||
-        !cJSON_AddNumberToObject(rt, "complaints_apart", (double)r->followups_complaints_apart))
+        !cJSON_AddNumberToObject(rt, "complaints_apart", (double)r->followups_complaints_apart) ||
+        !cJSON_AddNumberToObject(rt, "retrying", (double)r->followups_retrying))
         goto out;
     /* ours: what residents still owe the hall after a return (补正), today's
      * report only (the cases' status has no past) */
@@ -816,6 +840,12 @@ char *report_json(const struct report_day *r)
     } else if (!cJSON_AddNullToObject(root, "corrections_owed")) {
         goto out;
     }
+    /* ours: reminder calls that day to residents owing 补正 (any day,
+     * from the events) */
+    if (!(rt = cJSON_AddObjectToObject(root, "reminders")) ||
+        !cJSON_AddNumberToObject(rt, "calls", (double)r->reminder_calls) ||
+        !cJSON_AddNumberToObject(rt, "cases", (double)r->reminder_cases))
+        goto out;
     /* ours: corrected cases lost that day, from the events (any day) */
     if (!(rt = cJSON_AddObjectToObject(root, "corrections_lost")) ||
         !cJSON_AddNumberToObject(rt, "given_up", (double)r->corrections_given_up) ||
@@ -915,6 +945,20 @@ char *report_csv(const struct report_day *r, size_t *len)
             rc |= stats_csv_text(&sb, l->owner ? l->owner : "");
             rc |= strbuf_puts(&sb, "\r\n");
         }
+    }
+    /* ours, at the very end so that every row and section before keeps
+     * its place: the call-backs owed that wait for another try, the day's
+     * reminder calls (电话提醒补正), and whose */
+    rc |= strbuf_printf(&sb, "\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),%ld\r\n"
+                             "当日电话提醒补正次数,%ld\r\n电话提醒补正的办件数,%ld\r\n",
+                        r->followups_retrying, r->reminder_calls, r->reminder_cases);
+    if (r->reminder_calls)
+        rc |= strbuf_puts(&sb, "\r\n工作人员,电话提醒补正次数\r\n");
+    for (i = 0; i < r->n_users; i++) {
+        if (!r->users[i].reminded)
+            continue;
+        rc |= stats_csv_text(&sb, r->users[i].user);
+        rc |= strbuf_printf(&sb, ",%ld\r\n", r->users[i].reminded);
     }
     if (rc != 0) {
         strbuf_free(&sb);

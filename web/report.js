@@ -10,6 +10,9 @@ const COLS = [
   ['called', '叫号'], ['accepted', '受理'], ['passed', '流转'], ['completed', '办结'],
   ['returned', '退回补正'], ['rejected', '不予办理'], ['visits', '上门服务'], ['followups', '回访'],
   ['handed_out', '发放'], ['refused', '不予受理'],
+  // ours, the page's only (the CSV's staff table keeps its columns): the
+  // reminder calls to residents owing 补正
+  ['reminded', '电话提醒补正'],
 ];
 const SCORES = ['1 分 非常不满意', '2 分 不满意', '3 分 基本满意', '4 分 满意', '5 分 非常满意'];
 
@@ -63,6 +66,8 @@ function dayTable(data) {
     // they stand, the day's losses from its events (any day)
     data.corrections_owed ? ['等居民补正（现在）', `退回未交回 ${data.corrections_owed.returned} 件，` +
       `补正后叫号未到 ${data.corrections_owed.no_show} 件（一个工作日内将放弃 ${data.corrections_owed.ending}）`] : null,
+    // any day, from the events: whether the 等居民补正 list was phoned
+    data.reminders ? ['电话提醒补正（当日）', `${data.reminders.calls} 次，${data.reminders.cases} 件`] : null,
     data.corrections_lost ? ['补正件当日流失', `未交回、按放弃处理 ${data.corrections_lost.given_up} 件，` +
       `叫号未到、当天没有再来 ${data.corrections_lost.no_show} 件`] : null,
   ].filter(Boolean);
@@ -142,7 +147,7 @@ function owedTable(data, list) {
     el('caption', {}, list.length >= OWED_LISTED
       ? `等居民补正的办件（共 ${total} 件，列出最晚期限最早的 ${list.length} 件）`
       : `等居民补正的办件（共 ${list.length} 件）`),
-    el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '最晚期限', '负责人']
+    el('thead', {}, el('tr', {}, ['号', '事项', '退回或过号', '工作日', '最晚期限', '负责人', '电话提醒']
       .map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, list.length
       ? list.map((x) => el('tr', {},
@@ -151,8 +156,19 @@ function owedTable(data, list) {
         el('td', {}, `${x.no_show_at ? '补正后叫号未到' : '退回补正'} ${x.since}`),
         el('td', { class: 'num' }, String(x.days)),
         el('td', { class: x.ending ? 'late' : null }, x.ends_on || '—'),
-        el('td', {}, x.owner || x.returned_by || '—')))
-      : el('tr', {}, el('td', { colspan: 6, class: 'hint' }, '现在没有等居民补正的办件。'))));
+        el('td', {}, x.owner || x.returned_by || '—'),
+        el('td', { class: x.reminded ? null : x.ending ? 'late' : null }, remindedText(x.reminded))))
+      : el('tr', {}, el('td', { colspan: 7, class: 'hint' }, '现在没有等居民补正的办件。'))));
+}
+
+// The reminder calls since the case's return (corrections_remind): how
+// many, the newest's day and who; 未提醒 when none, so the manager sees
+// whom nobody phoned (red when the hall is about to lose the case).
+function remindedText(r) {
+  if (!r) return '未提醒';
+  const d = new Date(r.at);
+  const when = Number.isNaN(d.getTime()) ? '' : `${d.getMonth() + 1}月${d.getDate()}日 `;
+  return `${r.count} 次（最近 ${when}${r.by}）`;
 }
 
 // Printed too: a sheet of today taken at ten is not the day's close, and a

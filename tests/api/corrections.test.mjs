@@ -445,4 +445,41 @@ describe('a reminder call on a case owed (…/remind)', () => {
     const r = (await entryOf(id)).reminded;
     assert.deepEqual([r.by, r.note, r.count], ['li', '没人接听', 1]);
   });
+
+  // The day's report neither counted the calls nor said whose: a hall
+  // manager could not tell whether the 等居民补正 list had been phoned.
+  // Counted as differences, so the calls of the tests above do not matter.
+  it('is counted in the day\'s report, by staffer, and in the CSV\'s last rows', async () => {
+    addUser(db, 'boss', 'admin', 'boss-password-3');
+    s.boss = await login(d.url, 'boss', 'boss-password-3');
+    const report = async () => (await sget('/api/v1/admin/report', 'boss')).body;
+    const mine = (r, u) => (r.users.find((x) => x.user === u) || { reminded: 0 }).reminded;
+    const before = await report();
+    const a = await handIn();
+    const b = await handIn();
+    for (const id of [a, b]) assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少照片' })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${a}/remind`, { note: '没人接听' })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${a}/remind`, {}, 'li')).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${b}/remind`, {}, 'li')).status, 200);
+    const after = await report();
+    assert.equal(after.reminders.calls - before.reminders.calls, 3);
+    assert.equal(after.reminders.cases - before.reminders.cases, 2);
+    assert.equal(mine(after, 'wang') - mine(before, 'wang'), 1);
+    assert.equal(mine(after, 'li') - mine(before, 'li'), 2);
+    // every staffer's row has it (a contract figure beside it stays as it was)
+    for (const u of after.users) assert.equal(typeof u.reminded, 'number', u.user);
+    const csv = await request(`${d.url}/api/v1/admin/report?format=csv`, { headers: authHeaders(s.boss) });
+    assert.equal(csv.status, 200);
+    const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    // the staff table keeps its columns; the new rows come after every other
+    assert.equal(lines[0], '工作人员,叫号,受理,流转,办结,退回补正,不予办理,上门服务,回访,发放,不予受理');
+    const at = lines.findIndex((l) => l.startsWith('当日电话提醒补正次数,'));
+    assert.ok(at > lines.findIndex((l) => l.startsWith('待回访差评整改中由不计满意率的评价引起,')), csv.text);
+    assert.ok(at > lines.indexOf('逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人'), csv.text);
+    assert.equal(lines[at], `当日电话提醒补正次数,${after.reminders.calls}`);
+    assert.equal(lines[at + 1], `电话提醒补正的办件数,${after.reminders.cases}`);
+    assert.equal(lines[at + 3], '工作人员,电话提醒补正次数');
+    assert.ok(lines.includes(`li,${mine(after, 'li')}`), csv.text);
+    assert.ok(lines.includes(`wang,${mine(after, 'wang')}`), csv.text);
+  });
 });

@@ -55,7 +55,9 @@ const QUICK = DIBAO.replace('time_limit: 6个工作日\npickup: yes', 'time_limi
   .replace('# 低保申请', '# 当场办理')
   .replace(/```chain[^`]*```/, '```chain\nhandle | 当场办理 | window | 0\n```');
 
-const zero = { called: 0, accepted: 0, passed: 0, completed: 0, returned: 0, rejected: 0, visits: 0, followups: 0, handed_out: 0, refused: 0 };
+const zero = { called: 0, accepted: 0, passed: 0, completed: 0, returned: 0, rejected: 0, visits: 0, followups: 0, handed_out: 0, refused: 0,
+  // ours: reminder calls to residents owing 补正 (JSON and the page only)
+  reminded: 0 };
 
 const h = { d: null, tmp: null };
 const url = (p) => `${h.d.url}${p}`;
@@ -187,9 +189,11 @@ describe('the day scripted through the routes', () => {
       // ours: F was visited; no visit is owed
       visits_owed: { missed: 0, today: 0 },
       // ours: C's call-back was made; nothing else was opened
-      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0 },
+      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0, retrying: 0 },
       // ours: B, returned, was handed in again and taken up: nothing owed
       corrections_owed: { returned: 0, no_show: 0, ending: 0 },
+      // ours: no reminder call to a resident owing 补正
+      reminders: { calls: 0, cases: 0 },
       corrections_lost: { given_up: 0, no_show: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });
@@ -210,7 +214,9 @@ describe('the day scripted through the routes', () => {
       '等待居民补正(现在),0\r\n补正件过号未到仍可受理(现在),0\r\n其中一个工作日内将按放弃处理或清除,0\r\n' +
       '补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n' +
       '待回访差评整改中由不计满意率的评价引起,0\r\n' +
-      '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n';
+      '\r\n逾期办件,事项,环节,岗位,环节期限,承诺办结日期,首问负责人\r\n' +
+      // ours (12-07), at the very end: call-backs waiting for a try, reminder calls
+      '\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),0\r\n当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n';
     for (const [p, headers] of [[`/api/v1/admin/report?date=${day}&format=csv`, {}],
       [`/api/v1/admin/report?date=${day}`, { Accept: 'text/csv' }]]) {
       const r = await get(p, headers);
@@ -264,8 +270,10 @@ describe('the day scripted through the routes', () => {
       ratings_counted: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       overdue_cases: null,
       visits_owed: null,
-      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0 },
+      followups_owed: { open: 0, overdue: 0, complaints: 0, complaints_apart: 0, retrying: 0 },
       corrections_owed: null,
+      // ours: no reminder call to a resident owing 补正
+      reminders: { calls: 0, cases: 0 },
       corrections_lost: { given_up: 0, no_show: 0 },
       ratings_apart: { staff: 0, not_handed_in: 0, staff_users: [] },
     });

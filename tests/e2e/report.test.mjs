@@ -53,6 +53,8 @@ before(async () => {
     const x = await spost(p, body);
     assert.ok(x.status < 300, `${p}: ${x.status} ${x.text}`);
   }
+  // wang phones a's resident about the return (电话提醒补正)
+  assert.equal((await spost(`/api/v1/staff/cases/${a.id}/remind`, { note: '没人接听' })).status, 200);
   // b's resident rates 5; wang rates a 2 from the staff browser (the cookie
   // alone): recorded, kept out of 好评率 and said apart
   assert.equal((await r.post(`/api/v1/cases/${b.id}/rating`, { score: 5 })).status, 204);
@@ -99,18 +101,20 @@ describe('the day\'s report page', () => {
     assert.equal((await page.locator('#main h1').innerText()).trim(), `日报 ${day}`);
     assert.equal(await page.locator('#date').inputValue(), day);
     const cells = async (sel) => (await page.locator(sel).allInnerTexts()).map((c) => c.trim());
-    // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访 发放 不予受理
+    // 叫号 受理 流转 办结 退回补正 不予办理 上门服务 回访 发放 不予受理 电话提醒补正
     // the name the hall knows, the login name in the title
     assert.deepEqual(await cells('#users tbody tr th'), ['王芳']);
     assert.equal(await page.locator('#users tbody tr th').getAttribute('title'), 'wang');
-    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
-    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0']);
+    assert.deepEqual(await cells('#users tbody tr td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0', '1']);
+    assert.deepEqual(await cells('#users tfoot td'), ['1', '2', '0', '1', '1', '0', '0', '0', '0', '0', '1']);
     // wang's 2 opened a 差评整改 call-back, owed at the day's end, and said
     // to come from a rating 满意率 leaves out
     assert.deepEqual(await cells('#day td'), ['2 件', '0 件', '0 件', '0 件', '0 件', '100.0%（1 / 1 件）',
       '1 件（已超期 0，差评整改 1，其中 1 件由不计入满意率的评价引起）', '已过约定日期 0 件，今天约定 0 件',
       // wang's return is still with its resident; nothing lost today
-      '退回未交回 1 件，补正后叫号未到 0 件（一个工作日内将放弃 0）', '未交回、按放弃处理 0 件，叫号未到、当天没有再来 0 件']);
+      '退回未交回 1 件，补正后叫号未到 0 件（一个工作日内将放弃 0）',
+      // wang's reminder call
+      '1 次，1 件', '未交回、按放弃处理 0 件，叫号未到、当天没有再来 0 件']);
     // 计入满意率, 全部 per score, then 好评率 over the counted ones
     assert.deepEqual(await cells('#ratings td'), ['0 条', '0 条', '0 条', '1 条', '0 条', '0 条', '0 条', '0 条',
       '1 条', '1 条', '100.0%（1 / 1 条）']);
@@ -126,6 +130,8 @@ describe('the day\'s report page', () => {
     assert.match(owed[1], new RegExp(`^退回补正 ${day}$`));
     assert.equal(owed[2], '0');
     assert.equal(owed[4], 'wang');
+    // whether, how often and by whom the resident was phoned
+    assert.match(owed[5], /^1 次（最近 \d+月\d+日 wang）$/);
     // today's sheet is not the day's close: it says so, and when it was taken
     assert.match(await page.locator('#day-note').innerText(), /^当天还没有结束：这是 \d\d:\d\d 的数字，下班后还会变。$/);
     // the overdue figure counts cases (件), late at the stage or past the

@@ -276,21 +276,21 @@ Test(report, a_scripted_day_counts_exactly)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-10\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"@evil\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0,\"reminded\":0},"
         "{\"user\":\"alice\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":1,\"completed\":0,\"returned\":1,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0,\"reminded\":0},"
         "{\"user\":\"bob\",\"display\":\"\",\"called\":1,\"accepted\":2,\"passed\":0,\"completed\":3,\"returned\":0,"
-        "\"rejected\":1,\"visits\":2,\"followups\":1,\"handed_out\":0,\"refused\":0},"
+        "\"rejected\":1,\"visits\":2,\"followups\":1,\"handed_out\":0,\"refused\":0,\"reminded\":0},"
         "{\"user\":\"carol\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":0,"
-        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":1,\"refused\":0},"
+        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":1,\"refused\":0,\"reminded\":0},"
         "{\"user\":\"dave\",\"display\":\"\",\"called\":2,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0,\"reminded\":0}],"
         "\"channels\":{\"kiosk\":1,\"window\":1,\"web\":0},"
         "\"overdue\":2,\"waiting_at_close\":3,\"on_time_rate\":0.5,\"finished\":2,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":1,\"3\":0,\"4\":0,\"5\":2},"
         "\"ratings_counted\":{\"1\":0,\"2\":1,\"3\":0,\"4\":0,\"5\":1},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":3,\"overdue\":1,\"complaints\":2,\"complaints_apart\":1},"
-        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":3,\"overdue\":1,\"complaints\":2,\"complaints_apart\":1,\"retrying\":0},"
+        "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":1,\"not_handed_in\":1,\"staff_users\":[{\"user\":\"alice\",\"count\":1}]}}");
     free(s);
 }
@@ -325,7 +325,9 @@ Test(report, the_csv_has_a_bom_totals_and_safe_cells)
         "计入满意率的评价4分,0\r\n计入满意率的评价5分,1\r\n"
         "待回访(当日结束时),3\r\n其中已超期,1\r\n其中差评整改,2\r\n"
         "补正件当日按放弃处理,0\r\n补正件当日过号未到,0\r\n"
-        "待回访差评整改中由不计满意率的评价引起,1\r\n");
+        "待回访差评整改中由不计满意率的评价引起,1\r\n"
+        "\r\n项目,数值\r\n待回访中联系不上待再打(当日结束时),0\r\n"
+        "当日电话提醒补正次数,0\r\n电话提醒补正的办件数,0\r\n");
     free(csv);
     report_day_free(&r);
 }
@@ -342,15 +344,15 @@ Test(report, the_day_after_sees_only_its_own)
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-11\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"bob\",\"display\":\"\",\"called\":0,\"accepted\":0,\"passed\":0,\"completed\":1,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0},"
+        "\"rejected\":0,\"visits\":0,\"followups\":1,\"handed_out\":0,\"refused\":0,\"reminded\":0},"
         "{\"user\":\"dave\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":0,\"returned\":0,"
-        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
+        "\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0,\"reminded\":0}],"
         "\"channels\":{\"kiosk\":0,\"window\":0,\"web\":1},"
         "\"overdue\":2,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":1,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1,\"complaints_apart\":0},"
-        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":2,\"overdue\":1,\"complaints\":1,\"complaints_apart\":0,\"retrying\":0},"
+        "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -364,8 +366,8 @@ Test(report, an_empty_day_has_no_rate)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
-        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
@@ -510,21 +512,21 @@ Test(report, local_midnight_belongs_to_the_day_it_begins)
         "\"overdue\":0,\"waiting_at_close\":0,\"on_time_rate\":1,\"finished\":0,\"on_time\":0,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
-        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
     s = json_of(20260611);
     cr_assert_str_eq(s,
         "{\"date\":\"2026-06-11\",\"day\":\"closed\",\"users\":["
         "{\"user\":\"erin\",\"display\":\"\",\"called\":1,\"accepted\":0,\"passed\":0,\"completed\":1,"
-        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0}],"
+        "\"returned\":0,\"rejected\":0,\"visits\":0,\"followups\":0,\"handed_out\":0,\"refused\":0,\"reminded\":0}],"
         "\"channels\":{\"kiosk\":2,\"window\":0,\"web\":0},"
         "\"overdue\":0,\"waiting_at_close\":1,\"on_time_rate\":1,\"finished\":1,\"on_time\":1,"
         "\"ratings\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
         "\"ratings_counted\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0,\"5\":0},"
-        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0},"
-        "\"corrections_owed\":null,\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
+        "\"overdue_cases\":null,\"visits_owed\":null,\"followups_owed\":{\"open\":0,\"overdue\":0,\"complaints\":0,\"complaints_apart\":0,\"retrying\":0},"
+        "\"corrections_owed\":null,\"reminders\":{\"calls\":0,\"cases\":0},\"corrections_lost\":{\"given_up\":0,\"no_show\":0},"
         "\"ratings_apart\":{\"staff\":0,\"not_handed_in\":0,\"staff_users\":[]}}");
     free(s);
 }
