@@ -32,6 +32,10 @@
 #define FOLLOWUP_COMPLAINT_SCORE 2  /* a rating at or below this is a complaint */
 #define FOLLOWUP_NOTE_MAX 500       /* characters of a note */
 #define FOLLOWUP_LIST_MAX 500       /* call-backs in one answer of the list */
+/* Calls before a call-back is closed as 联系不上: a first failed call
+ * (out, phone off) left the resident never asked. Each try is on another
+ * working day (followup_retry_day). */
+#define FOLLOWUP_TRIES 3
 
 enum followup_result {
     FOLLOWUP_SATISFIED,
@@ -55,6 +59,12 @@ const char *followup_result_name(enum followup_result r);
 
 /* How near due is, on today, with cal (NULL: weekends rest). Pure. */
 enum followup_urgency followup_urgency(const struct workdays *cal, int today, int due);
+
+/* The day (YYYYMMDD) from which a call-back last tried, without reaching
+ * the resident, at tried_at (a stored UTC instant; NULL: never) may be
+ * tried again: the next working day of cal (NULL: weekends rest) after the
+ * try's local day. 0 when never tried, or out of the calendar's bounds. */
+int followup_retry_day(const struct workdays *cal, const char *tried_at);
 
 /* Checks a note as window_text_check does a staffer's text: NULL or blank
  * is none (*out NULL, 0 returned) unless required (note_required); else
@@ -96,8 +106,11 @@ int followup_recount_batch(struct db *db, const struct workdays *cal, long long 
 
 /* The call-backs due as JSON text (caller frees):
  * {"followups":[{"id","case","ticket","procedure","title","kind","due",
- * "overdue","soon","phone","score","done","done_by","result","note"}],
- * "counts":{"open","overdue","soon","done_today"}}: open ones soonest due
+ * "overdue","soon","phone","score","done","done_by","result","note",
+ * "tries","tried":{"at","by"}|null,"retry_on","waiting"}],
+ * "counts":{"open","overdue","soon","done_today","waiting"},"tries_max"}:
+ * tries those that did not reach the resident; waiting (open, tried, its
+ * retry day after today) is never soon; open ones soonest due
  * first, then, with done_today (the staff page's ?done=today), those done
  * today (local date today), which counts.done_today counts either way; at
  * most FOLLOWUP_LIST_MAX. One whose case retention erased is still listed
@@ -108,10 +121,17 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
 
 /* Records result (followup_result_parse's text; bad_result otherwise) and
  * note (followup_note_check's rules; required for a complaint) of
- * call-back id by user, on local date today. Returns 0; 1 with e set:
- * not_found (404), already_done (409), bad_result / note_required /
- * note_too_long / bad_text (422); -1 on a database error. */
+ * call-back id by user, on local date today. "unreachable" before the
+ * FOLLOWUP_TRIES-th is a try: the call-back stays open, its note (when
+ * given) kept to show, a `followup` event "unreachable_try KIND" recorded;
+ * a complaint's try needs no note. A try before the retry day of the last
+ * (followup_retry_day under cal, later than today) is refused
+ * already_done (409) with a message naming that day; satisfied and
+ * unsatisfied are taken any time (the resident called back). The last
+ * try closes it as "unreachable". Returns 0; 1 with e set: not_found
+ * (404), already_done (409), bad_result / note_required / note_too_long /
+ * bad_text (422); -1 on a database error. */
 int followup_record(struct db *db, long long id, const char *user, const char *result,
-                    const char *note, int today, struct refusal *e);
+                    const char *note, const struct workdays *cal, int today, struct refusal *e);
 
 #endif

@@ -103,6 +103,7 @@ enum MHD_Result api_followup_record(struct http_request *req)
     const char *result, *note;
     enum MHD_Result ret;
     struct refusal e;
+    struct catalog *c;
     cJSON *body;
     int r;
 
@@ -116,7 +117,13 @@ enum MHD_Result api_followup_record(struct http_request *req)
         cJSON_Delete(body);
         return reply_invalid_body(req, "页面出了问题，回访结果没有提交成功，请刷新页面后重试");
     }
-    r = followup_record(db, id, req->user, result, note, clock_today(), &e);
+    if (!(c = catalog_acquire())) {
+        cJSON_Delete(body);
+        return reply_internal(req);
+    }
+    /* the calendar is the catalog's: held until the result is recorded */
+    r = followup_record(db, id, req->user, result, note, catalog_calendar(c), clock_today(), &e);
+    catalog_release(c);
     cJSON_Delete(body);
     if (r < 0)
         return reply_internal(req);

@@ -23,6 +23,15 @@ static const struct refusal err_note_required = {
 static const struct refusal err_note_long = {
     REFUSAL_INVALID, "note_too_long", "回访记录最多 500 个字，请删减一些"};
 
+/* The detail of a try that did not reach the resident (联系不上, not the
+ * last): "unreachable_try routine" or "unreachable_try complaint", so that
+ * a case's two call-backs count their own tries (UNIQUE (case_id, kind)).
+ * The events are the record of the tries: no column holds them, and
+ * retention keeps events. */
+#define FOLLOWUP_TRY_DETAIL "unreachable_try "
+#define FOLLOWUP_TRY_MATCH "e.case_id = f.case_id AND e.what = 'followup'" \
+    " AND e.detail = '" FOLLOWUP_TRY_DETAIL "' || f.kind"
+
 /* OR IGNORE: one call-back of each kind per case (UNIQUE (case_id, kind)) */
 static const char sql_open[] =
     "INSERT OR IGNORE INTO followups (case_id, kind, due, phone, score, created_at, gap_from)"
@@ -35,16 +44,24 @@ static const char sql_list[] =
     " SELECT f.id, f.case_id, c.ticket, c.procedure_id, v.title, f.kind, f.due, f.phone,"
     "  coalesce(f.score, r.score), f.done_at, f.done_by, f.result, f.note,"
     "  CASE WHEN r.staff IS NOT NULL THEN 'staff' WHEN r.handed_in = 0 THEN 'not_handed_in' END,"
-    "  r.staff"
+    "  r.staff,"
+    "  (SELECT COUNT(*) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH "), t.at, t.user"
     " FROM l JOIN followups f ON f.id = l.id JOIN cases c ON c.id = f.case_id"
     " LEFT JOIN procedure_versions v ON v.procedure_id = c.procedure_id AND v.hash = c.hash"
     " LEFT JOIN ratings r ON r.case_id = f.case_id"
+    " LEFT JOIN case_events t ON t.id = (SELECT max(e.id) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH ")"
     " ORDER BY f.done_at IS NOT NULL, f.due, f.id LIMIT ?2";
 static const char sql_state[] =
-    "SELECT case_id, kind, done_at IS NOT NULL FROM followups WHERE id = ?1";
+    "SELECT f.case_id, f.kind, f.done_at IS NOT NULL,"
+    " (SELECT COUNT(*) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH "),"
+    " (SELECT max(e.at) FROM case_events e WHERE " FOLLOWUP_TRY_MATCH ")"
+    " FROM followups f WHERE f.id = ?1";
 static const char sql_record[] =
     "UPDATE followups SET done_at = ?2, done_on = ?3, done_by = ?4, result = ?5, note = ?6"
     " WHERE id = ?1";
+/* a try: what was said or tried is shown until the next (the sweep
+ * erases it with the case's values); a try with none keeps the last */
+static const char sql_try[] = "UPDATE followups SET note = coalesce(?2, note) WHERE id = ?1";
 
 static const char *const followup_results[] = {
     [FOLLOWUP_SATISFIED] = "satisfied",
@@ -75,6 +92,15 @@ enum followup_urgency followup_urgency(const struct workdays *cal, int today, in
         return FOLLOWUP_OVERDUE;
     /* due today, or on the next working day: this is the day to call */
     return due <= workdays_due(cal, today, 1) ? FOLLOWUP_SOON : FOLLOWUP_LATER;
+}
+
+int followup_retry_day(const struct workdays *cal, const char *tried_at)
+{
+    int day = tried_at ? clock_local_day_of(tried_at) : 0;
+
+    /* the next working day after the try's: a resident out for the day,
+     * or whose phone was off, is called on another day, not again at once */
+    return day ? workdays_due(cal, day, 1) : 0;
 }
 
 int followup_note_check(const char *note, bool required, char *buf, size_t cap, const char **out,
@@ -149,7 +175,7 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
                        char **out)
 {
     cJSON *doc = cJSON_CreateObject(), *arr, *counts, *o;
-    double n_open = 0, n_overdue = 0, n_soon = 0, n_done = 0;
+    double n_open = 0, n_overdue = 0, n_soon = 0, n_done = 0, n_retry = 0;
     sqlite3_stmt *st = NULL;
     char day[11];
     int r = SQLITE_DONE, rc = -1;
@@ -166,6 +192,13 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
         int gap = workdays_gap_year(cal, (const char *)sqlite3_column_text(st, 6));
         enum followup_urgency u = followup_urgency(
             cal, today, followup_day_parse((const char *)sqlite3_column_text(st, 6)));
+        int tries = sqlite3_column_int(st, 15);
+        int retry = done || !tries ? 0 : followup_retry_day(cal, (const char *)sqlite3_column_text(st, 16));
+        /* tried today (or over a weekend): the next try is another day's,
+         * so it is not one to call now, however near its due date */
+        bool waiting = retry > today;
+        char retry_text[CLOCK_DAY_LEN];
+        cJSON *tried;
         bool ok;
         /* the contract's list is of the call-backs due: one done is listed
          * only when asked for (a test recording a result found it still
@@ -178,13 +211,18 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
             cJSON_Delete(o);
             break;
         }
+        if (waiting && u == FOLLOWUP_SOON)
+            u = FOLLOWUP_LATER;
         if (done) {
             n_done++;
         } else {
             n_open++;
             n_overdue += u == FOLLOWUP_OVERDUE;
             n_soon += u == FOLLOWUP_SOON;
+            n_retry += waiting;
         }
+        if (retry)
+            clock_day_text(retry, retry_text);
         ok = cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0)) &&
              db_column_json(o, "case", st, 1) == 0 && db_column_json(o, "ticket", st, 2) == 0 &&
              db_column_json(o, "procedure", st, 3) == 0 && db_column_json(o, "title", st, 4) == 0 &&
@@ -204,7 +242,19 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
              /* ours: a rating the satisfaction figures keep apart (schema/043),
               * so whoever calls back knows a staffer's browser gave it, or
               * that the hall never had the case (often no number either) */
-             db_column_json(o, "rating_apart", st, 13) == 0 && db_column_json(o, "rated_by", st, 14) == 0;
+             db_column_json(o, "rating_apart", st, 13) == 0 && db_column_json(o, "rated_by", st, 14) == 0 &&
+             /* ours: the tries that did not reach the resident (联系不上
+              * before the last), the latest's time and staffer, and while
+              * open the day of the next try, which today is not when
+              * waiting */
+             cJSON_AddNumberToObject(o, "tries", tries) &&
+             (sqlite3_column_type(st, 16) == SQLITE_NULL
+                  ? cJSON_AddNullToObject(o, "tried") != NULL
+                  : ((tried = cJSON_AddObjectToObject(o, "tried")) && db_column_json(tried, "at", st, 16) == 0 &&
+                     db_column_json(tried, "by", st, 17) == 0)) &&
+             (retry ? cJSON_AddStringToObject(o, "retry_on", retry_text) != NULL
+                    : cJSON_AddNullToObject(o, "retry_on") != NULL) &&
+             cJSON_AddBoolToObject(o, "waiting", waiting);
         if (!ok)
             break;
     }
@@ -212,7 +262,9 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
         !cJSON_AddNumberToObject(counts, "open", n_open) ||
         !cJSON_AddNumberToObject(counts, "overdue", n_overdue) ||
         !cJSON_AddNumberToObject(counts, "soon", n_soon) ||
-        !cJSON_AddNumberToObject(counts, "done_today", n_done))
+        !cJSON_AddNumberToObject(counts, "done_today", n_done) ||
+        !cJSON_AddNumberToObject(counts, "waiting", n_retry) ||
+        !cJSON_AddNumberToObject(doc, "tries_max", FOLLOWUP_TRIES))
         goto out;
     if ((*out = cJSON_PrintUnformatted(doc)))
         rc = 0;
@@ -223,14 +275,34 @@ out:
     return rc;
 }
 
+/* The refusal of a second 联系不上 before the next try's day: 409 with the
+ * contract's code of a call-back not to be recorded now, and a message
+ * naming the day (static storage, this thread's, as refusal.h asks). */
+static void followup_wait_refusal(int retry, int tries, struct refusal *e)
+{
+    static _Thread_local char text[256];
+    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
+    int w = workdays_weekday(retry);
+
+    snprintf(text, sizeof text,
+             "这位居民已经联系不上 %d 次（最多打 %d 次），下一次请在%d月%d日%s%s%s再打，"
+             "换个时间更容易接通；居民回电的，可以直接记满意或不满意",
+             tries, FOLLOWUP_TRIES, retry / 100 % 100, retry % 100, w >= 0 ? "（星期" : "",
+             w >= 0 ? wd[w] : "", w >= 0 ? "）" : "");
+    e->kind = REFUSAL_CONFLICT;
+    e->code = err_done.code;
+    e->message = text;
+}
+
 int followup_record(struct db *db, long long id, const char *user, const char *result,
-                    const char *note, int today, struct refusal *e)
+                    const char *note, const struct workdays *cal, int today, struct refusal *e)
 {
     char buf[FOLLOWUP_NOTE_MAX * 4 + 1], now[CLOCK_UTC_LEN], day[11], case_id[CASE_ID_LEN + 1];
+    char kind[16], detail[32], tried_at[CLOCK_UTC_LEN] = "";
     const char *text;
     sqlite3_stmt *st;
-    bool complaint = false;
-    int res = followup_result_parse(result), r, b = SQLITE_OK, rc = -1;
+    bool complaint = false, retry = false;
+    int res = followup_result_parse(result), r, b = SQLITE_OK, rc = -1, tries = 0;
 
     if (res < 0) {
         *e = err_bad_result;
@@ -247,12 +319,26 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
         *e = err_not_found;
         rc = 1;
     } else if (r == SQLITE_ROW) {
+        int wait;
         snprintf(case_id, sizeof case_id, "%s", (const char *)sqlite3_column_text(st, 0));
-        complaint = strcmp((const char *)sqlite3_column_text(st, 1), "complaint") == 0;
+        snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 1));
+        complaint = strcmp(kind, "complaint") == 0;
+        tries = sqlite3_column_int(st, 3);
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+            snprintf(tried_at, sizeof tried_at, "%s", (const char *)sqlite3_column_text(st, 4));
+        /* 联系不上 before the last try leaves it open for another day */
+        retry = res == FOLLOWUP_UNREACHABLE && tries + 1 < FOLLOWUP_TRIES;
+        wait = retry && tried_at[0] ? followup_retry_day(cal, tried_at) : 0;
         if (sqlite3_column_int(st, 2)) {
             *e = err_done;
             rc = 1;
-        } else if (complaint && !text) {
+        } else if (wait > today) {
+            /* tried already today: one more failed call the same hour is
+             * not another try, and three of them would close it with the
+             * resident never asked */
+            followup_wait_refusal(wait, tries, e);
+            rc = 1;
+        } else if (complaint && !text && !retry) {
             /* 差评整改: what was put right is the point of the call */
             *e = err_note_required;
             rc = 1;
@@ -263,6 +349,18 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
         goto rollback;
     clock_utc_now(now);
     clock_day_text(today, day);
+    if (retry) {
+        /* the event says it was a try, and of which call-back: never the note */
+        snprintf(detail, sizeof detail, FOLLOWUP_TRY_DETAIL "%s", kind);
+        if (!(st = db_stmt(db, sql_try)))
+            goto rollback;
+        b |= sqlite3_bind_int64(st, 1, id);
+        b |= text ? sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
+        if (db_run(st, b) != 0 || cases_event_add(db, case_id, "followup", "window", user, -1, detail) != 0 ||
+            db_commit(db) != 0)
+            goto rollback;
+        return 0;
+    }
     if (!(st = db_stmt(db, sql_record)))
         goto rollback;
     b |= sqlite3_bind_int64(st, 1, id);

@@ -8,11 +8,14 @@
 // as a `followup` event whose detail is the result and never the note; a
 // case without a phone field is listed with no number; an item without
 // followup opens nothing.
-import { describe, it } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertError, request, writeTree, stoppedClockFor } from './helpers.mjs';
+import {
+  LIBFAKETIME, adminPassword, assertError, authHeaders, login, makeTmp, request, rmTmp, writeTree, stoppedClockAtInstant, stoppedClockEnv,
+  stoppedClockFor,
+} from './helpers.mjs';
 import { useWindow, residentCase, WINDOW_TREE, MOBILE } from './staff-helpers.mjs';
 
 const TZ = 'Asia/Shanghai';
@@ -105,7 +108,9 @@ describe('call-backs', () => {
     assert.equal(routine.overdue, false);
     assert.equal(routine.soon, false);
     assert.equal(routine.done, null);
-    assert.deepEqual(l.counts, { open: 1, overdue: 0, soon: 0, done_today: 0 });
+    assert.deepEqual(l.counts, { open: 1, overdue: 0, soon: 0, done_today: 0, waiting: 0 });
+    assert.deepEqual([routine.tries, routine.tried, routine.retry_on, routine.waiting], [0, null, null, false]);
+    assert.equal(l.tries_max, 3);
   });
 
   it('an item without followup opens nothing when completed', async () => {
@@ -178,19 +183,38 @@ describe('call-backs', () => {
     assert.ok(!v.text.includes(note), 'the note is not in the case view');
   });
 
-  it('a routine call-back takes no note; unreachable is a result', async () => {
+  // 联系不上 at the first call closed the call-back, and the resident was
+  // never asked: it is a try now, and the call-back waits for another day
+  it('a routine call-back takes no note; a first unreachable is a try that keeps it open', async () => {
     const r = await h.spost(`/api/v1/staff/followups/${routine.id}?done=today`, { result: 'unreachable' }, h.staff2);
     assert.equal(r.status, 200, r.text);
-    const f = r.body.followups.find((x) => x.id === routine.id);
-    assert.deepEqual([f.result, f.note, f.done_by], ['unreachable', null, 'li']);
+    let f = r.body.followups.find((x) => x.id === routine.id);
+    assert.deepEqual([f.result, f.note, f.done, f.tries, f.tried.by, f.waiting, f.soon], [null, null, null, 1, 'li', true, false]);
+    // the next working day, past the holiday
+    assert.equal(f.retry_on, due(1));
+    assert.equal(r.body.counts.waiting, 1);
+    assert.ok((await list()).followups.some((x) => x.id === routine.id), 'still due');
+    // once more the same day is not another try: the day to call again is named
+    const again = await h.spost(`/api/v1/staff/followups/${routine.id}`, { result: 'unreachable' });
+    assertError(again, 409, 'already_done');
+    const [, m, d] = due(1).split('-').map(Number);
+    assert.ok(again.body.error.message.includes(`${m}月${d}日（星期`), again.body.error.message);
+    // the resident calls back: a result closes it any time
+    const u = await h.spost(`/api/v1/staff/followups/${routine.id}?done=today`, { result: 'unsatisfied' }, h.staff2);
+    assert.equal(u.status, 200, u.text);
+    f = u.body.followups.find((x) => x.id === routine.id);
+    assert.deepEqual([f.result, f.done_by, f.tries, f.retry_on, f.waiting], ['unsatisfied', 'li', 1, null, false]);
     assertError(await h.spost(`/api/v1/staff/followups/${routine.id}`, { result: 'satisfied' }), 409, 'already_done');
+    const v = await h.sget(`/api/v1/staff/cases/${res.id}`);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'followup').map((e) => e.detail),
+      ['unreachable_try routine', 'unsatisfied']);
   });
 
   it('the statistics count the results per item and the complaints still open', async () => {
     const r = await h.sget('/api/v1/admin/stats', h.admin);
     assert.equal(r.status, 200, r.text);
     const by = Object.fromEntries(r.body.procedures.map((p) => [p.id, p.followups]));
-    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 0, unreachable: 1, complaints_open: 1, complaints_open_apart: 0 });
+    assert.deepEqual(by.residence, { done: 1, satisfied: 0, unsatisfied: 1, unreachable: 0, complaints_open: 1, complaints_open_apart: 0 });
     assert.deepEqual(by.simple, { done: 1, satisfied: 1, unsatisfied: 0, unreachable: 0, complaints_open: 0, complaints_open_apart: 0 });
     // a range that ended before today: nothing done in it, nothing open at its end
     const y = addDays(TODAY, -2);
@@ -271,5 +295,107 @@ describe('an open complaint on a retired item', () => {
     assert.equal(p.live, false);
     assert.equal(p.started, 0);
     assert.equal(p.followups.complaints_open, 1);
+  });
+});
+
+// 回访 tries (docs/http-api.md "Call-backs"): 联系不上 is a try on each of
+// three working days, a day apart at least; the third closes the
+// call-back as unreachable. The report counts each call in the staffer's
+// 回访 and the call-backs waiting for a try in followups_owed.retrying. The
+// daemon's clock is moved (libfaketime) from a Friday over the weekend.
+describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAKETIME) ? false : 'needs libfaketime' }, () => {
+  const dir = makeTmp('spkiosk-clock-');
+  const clock = path.join(dir, 'clock');
+  const at = (iso) => stoppedClockAtInstant(clock, new Date(iso), TZ);
+  at('2026-12-11T10:00:00+08:00'); // a Friday
+  after(() => rmTmp(dir));
+  const h = useWindow({
+    tree: (tmp) => {
+      const t = tree(tmp);
+      // the Monday after is a holiday: a try on Friday waits for Tuesday
+      fs.writeFileSync(path.join(t, '_calendar.md'), '# 日历\n\n- 2026-12-14 休\n');
+      return t;
+    },
+    env: stoppedClockEnv(clock, TZ),
+  });
+  // a day later the sessions have timed out: everyone logs in again
+  const move = async (iso) => {
+    at(iso);
+    const u = h.ctx.daemon.url;
+    h.staff = await login(u, 'wang', 'wang-password-1');
+    h.staff2 = await login(u, 'li', 'li-password-2');
+    h.admin = await login(u, 'admin', adminPassword(h.ctx.daemon));
+  };
+  const list = async () => (await h.sget('/api/v1/staff/followups?done=today')).body;
+  const report = async (date) => (await h.sget(`/api/v1/admin/report?date=${date}`, h.admin)).body;
+  const called = (r, u) => (r.users.find((x) => x.user === u) || { followups: 0 }).followups;
+
+  it('stays open after two, waits a working day between, and is closed by the third', async () => {
+    const c = await residentCase(h);
+    await complete(h, c);
+    const f0 = (await list()).followups.find((x) => x.case === c.id);
+    const p = `/api/v1/staff/followups/${f0.id}?done=today`;
+    let r = await h.spost(p, { result: 'unreachable', note: '关机' });
+    assert.equal(r.status, 200, r.text);
+    let f = r.body.followups.find((x) => x.id === f0.id);
+    assert.deepEqual([f.done, f.tries, f.tried.by, f.note, f.retry_on, f.waiting], [null, 1, 'wang', '关机', '2026-12-15', true]);
+    // Saturday, and the holiday Monday: not yet
+    await move('2026-12-12T10:00:00+08:00');
+    const early = await h.spost(p, { result: 'unreachable' }, h.staff2);
+    assertError(early, 409, 'already_done');
+    assert.match(early.body.error.message, /12月15日（星期二）/);
+    await move('2026-12-14T15:00:00+08:00');
+    assertError(await h.spost(p, { result: 'unreachable' }, h.staff2), 409, 'already_done');
+    await move('2026-12-15T09:00:00+08:00');
+    f = (await list()).followups.find((x) => x.id === f0.id);
+    assert.equal(f.waiting, false, 'the day to call again');
+    r = await h.spost(p, { result: 'unreachable' }, h.staff2);
+    assert.equal(r.status, 200, r.text);
+    f = r.body.followups.find((x) => x.id === f0.id);
+    // a try without a note keeps the last one's
+    assert.deepEqual([f.done, f.tries, f.tried.by, f.note, f.retry_on], [null, 2, 'li', '关机', '2026-12-16']);
+    await move('2026-12-16T09:00:00+08:00');
+    r = await h.spost(p, { result: 'unreachable', note: '三次都没有接' });
+    assert.equal(r.status, 200, r.text);
+    f = r.body.followups.find((x) => x.id === f0.id);
+    assert.deepEqual([f.result, f.done_by, f.note, f.tries, f.retry_on, f.waiting],
+      ['unreachable', 'wang', '三次都没有接', 2, null, false]);
+    assertError(await h.spost(p, { result: 'satisfied' }), 409, 'already_done');
+    const v = await h.sget(`/api/v1/staff/cases/${c.id}`);
+    assert.deepEqual(v.body.events.filter((e) => e.what === 'followup').map((e) => [e.user, e.detail]),
+      [['wang', 'unreachable_try routine'], ['li', 'unreachable_try routine'], ['wang', 'unreachable']]);
+    // each call is a staffer's 回访 of its day; owed at Friday's end, waiting for a try
+    const fri = await report('2026-12-11');
+    assert.equal(called(fri, 'wang'), 1);
+    assert.deepEqual([fri.followups_owed.open, fri.followups_owed.retrying], [1, 1]);
+    const tue = await report('2026-12-15');
+    assert.equal(called(tue, 'li'), 1);
+    assert.equal(tue.followups_owed.retrying, 1);
+    const wed = await report('2026-12-16');
+    assert.deepEqual([wed.followups_owed.open, wed.followups_owed.retrying], [0, 0]);
+    const csv = await request(h.url('/api/v1/admin/report?date=2026-12-15&format=csv'), { headers: authHeaders(h.admin) });
+    assert.ok(csv.text.split('\r\n').includes('待回访中联系不上待再打(当日结束时),1'), csv.text);
+    // the statistics count the outcome once: unreachable after the three
+    const s = await h.sget('/api/v1/admin/stats?from=2026-12-11&to=2026-12-16', h.admin);
+    const st = s.body.procedures.find((x) => x.id === 'residence').followups;
+    assert.deepEqual([st.done, st.unreachable], [1, 1]);
+  });
+
+  it('a complaint\'s try needs no note; closing it does', async () => {
+    await move('2026-12-16T10:00:00+08:00');
+    const c = await simpleCase(h);
+    await complete(h, c);
+    assert.equal((await h.post(`/api/v1/cases/${c.id}/rating`, { score: 1 })).status, 204);
+    const f0 = (await list()).followups.find((x) => x.case === c.id && x.kind === 'complaint');
+    const p = `/api/v1/staff/followups/${f0.id}?done=today`;
+    const r = await h.spost(p, { result: 'unreachable' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.followups.find((x) => x.id === f0.id).tries, 1);
+    await move('2026-12-17T10:00:00+08:00');
+    assertError(await h.spost(p, { result: 'satisfied' }), 422, 'note_required');
+    const ok = await h.spost(p, { result: 'satisfied', note: '已致歉，居民表示理解' });
+    assert.equal(ok.status, 200, ok.text);
+    const f = ok.body.followups.find((x) => x.id === f0.id);
+    assert.deepEqual([f.result, f.tries], ['satisfied', 1]);
   });
 });
