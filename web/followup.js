@@ -3,7 +3,13 @@
 // rating of 1 or 2 — soonest due first, overdue ones red and those due
 // within a working day amber, then what was done today. A staffer phones,
 // writes what was said or done (a complaint needs it) and presses 满意,
-// 不满意 or 联系不上. The card's frame and its list calls are phonelist.js's.
+// 不满意 or 联系不上. 联系不上 before the third try leaves the call-back
+// open for another working day (followup.h): the row says how many tries,
+// who made the last and when to call again, and offers 联系不上 again only
+// from that day. The card's frame and its list calls are phonelist.js's.
+// On the B post's phone (/staff#visits, 360 px) the same call-backs are a
+// list of rows under the visits, as visits.js draws its own: the number a
+// link to tap, the result buttons full width.
 
 import { el, busy } from './core.js';
 import { phoneCard, phoneRows, phoneLoad, phoneChange, hm, caseButton } from './phonelist.js';
@@ -21,10 +27,18 @@ export function followupCard(open) {
     caption: '要回访的居民，先到期的在前，然后是今天已回访的',
     columns: ['到期', '类型', '电话', '排队号', '事项', '回访结果'],
   });
-  ui.how.textContent = '请电话回访居民，写下回访情况后选择结果；差评整改须写明做了哪些整改。';
+  ui.how.textContent = '请电话回访居民，写下回访情况后选择结果；差评整改须写明做了哪些整改。' +
+    '联系不上的，隔一个工作日再打，打满 3 次仍联系不上才结束。';
   ui.open = open;
+  // the phone's rows (visit mode): drawn instead of the table's
+  ui.list = el('ol', { class: 'visits followup-list', id: 'followup-list', 'aria-labelledby': 'followup-h' });
+  ui.card.append(ui.list);
   return ui.card;
 }
+
+// The B post's phone (/staff#visits): staff.js sets the class.
+const onPhone = () => document.body.classList.contains('visit-mode');
+let triesMax = 3;
 
 // the due date, and 已超期 / 即将到期 while open, as 我的待办 says them
 // and, for a date counted over a year the calendar has no holidays of, that
@@ -47,24 +61,53 @@ function kind(f) {
     KIND[f.kind] || f.kind), score, from);
 }
 
+// The tries that did not reach the resident: how many, the last one's
+// staffer and time, and while open when to call again (today, or a later
+// working day while waiting); the last try's note (the box starts empty).
+function tries(f) {
+  if (!f.tries) return null;
+  const last = f.tried ? `，最近 ${who(f.tried.by)} ${hm(f.tried.at)}` : '';
+  const next = f.done ? '' : f.waiting ? `；${dueText(f.retry_on)}再打` : '；今天可以再打';
+  return el('p', { class: 'hint followup-tries' }, `已打 ${f.tries} 次联系不上${last}${next}`,
+    !f.done && f.note ? el('span', { class: 'followup-last-note' }, `。上次：${f.note}`) : null);
+}
+
 function result(f) {
   if (f.done) {
     return el('div', {},
       el('span', { class: 'badge badge-ok' }, `${RESULT[f.result] || f.result} · ${who(f.done_by)} ${hm(f.done)}`),
+      tries(f),
       f.note ? el('p', { class: 'followup-note' }, f.note) : '');
   }
   const complaint = f.kind === 'complaint';
+  const last = f.tries + 1 >= triesMax;
   const note = el('textarea', { id: `followup-note-${f.id}`, class: 'followup-text', rows: '2',
     maxlength: '500', 'aria-required': complaint ? 'true' : undefined });
   const label = el('label', { for: note.id },
     complaint ? '整改和答复情况（必填）' : '回访情况（可不填）');
-  const buttons = Object.entries(RESULT).map(([r, text]) => {
+  // tried today already: 联系不上 again is another working day's (the
+  // server refuses it); the resident calling back is still recorded
+  const buttons = Object.entries(RESULT).filter(([r]) => r !== 'unreachable' || !f.waiting).map(([r, text]) => {
+    const shown = r === 'unreachable' && f.tries ? (last ? `${text}（第 ${f.tries + 1} 次，结束回访）` : `${text}（第 ${f.tries + 1} 次）`) : text;
     const b = el('button', { type: 'button', class: `btn btn-small followup-${r}`,
-      'aria-label': `${text}：${f.ticket || ''} ${f.title || f.procedure}` }, text);
+      'aria-label': `${shown}：${f.ticket || ''} ${f.title || f.procedure}` }, shown);
     b.addEventListener('click', () => busy(b, () => record(f, r, note.value)));
     return b;
   });
-  return el('div', {}, label, note, el('div', { class: 'btn-row' }, ...buttons));
+  return el('div', {}, tries(f), label, note, el('div', { class: 'btn-row' }, ...buttons));
+}
+
+// A row of the phone's list (visit mode), as visits.js draws a visit:
+// the due date and kind, the case, the number to tap, the result.
+function phoneItem(f) {
+  const cls = f.done ? 'is-done' : f.overdue ? 'is-overdue' : f.soon ? 'is-soon' : '';
+  return el('li', { class: `visit-row followup-row ${cls}`.trim(), 'data-id': String(f.id) },
+    el('p', {}, kind(f), ' ', due(f)),
+    el('p', {}, caseButton(ui.open, f.case, f.ticket, f.title || f.procedure), ' ',
+      el('span', { class: 'visit-title' }, f.title || f.procedure)),
+    el('p', {}, f.phone ? el('a', { href: 'tel:' + f.phone, class: 'visit-phone' }, f.phone)
+      : el('span', { class: 'hint' }, '没有留电话')),
+    result(f));
 }
 
 // The list is drawn again at every refresh of the queue (5 s) and after a
@@ -75,11 +118,27 @@ function result(f) {
 // drawing puts the text typed back into the same call-back's new box.
 function render(l, refresh = false) {
   const c = l.counts;
-  ui.count.textContent = `（待回访 ${c.open} 条，已超期 ${c.overdue}，即将到期 ${c.soon}，今天已回访 ${c.done_today}）`;
+  triesMax = l.tries_max || triesMax;
+  ui.count.textContent = `（待回访 ${c.open} 条，已超期 ${c.overdue}，即将到期 ${c.soon}，` +
+    `${c.waiting ? `改天再打 ${c.waiting}，` : ''}今天已回访 ${c.done_today}）`;
   const active = document.activeElement;
-  if (refresh && active && active.tagName === 'TEXTAREA' && ui.body.contains(active)) return;
-  const typed = [...ui.body.querySelectorAll('textarea.followup-text')].filter((t) => t.value)
+  if (refresh && active && active.tagName === 'TEXTAREA' && ui.card.contains(active)) return;
+  const typed = [...ui.card.querySelectorAll('textarea.followup-text')].filter((t) => t.value)
     .map((t) => [t.id, t.value]);
+  if (onPhone()) {
+    // the poll asks every few seconds: a list unchanged is left as it is,
+    // so a tap on the phone never lands on a row being replaced
+    const key = JSON.stringify(l.followups);
+    if (key === ui.drawnPhone) return;
+    ui.drawnPhone = key;
+    if (ui.body.childElementCount) ui.body.replaceChildren();
+    ui.list.replaceChildren(...(l.followups.length ? l.followups.map(phoneItem)
+      : [el('li', { class: 'hint' }, '现在没有要回访的居民')]));
+    restore(typed);
+    return;
+  }
+  ui.drawnPhone = null;
+  if (ui.list.childElementCount) ui.list.replaceChildren();
   phoneRows(ui, l.followups.map((f) => el('tr', {
     'data-id': String(f.id),
     class: f.done ? 'is-done' : f.overdue ? 'is-overdue' : f.soon ? 'is-soon' : undefined },
@@ -89,15 +148,25 @@ function render(l, refresh = false) {
   el('td', {}, caseButton(ui.open, f.case, f.ticket, f.title || f.procedure)),
   el('td', {}, f.title || f.procedure),
   el('td', {}, result(f)))), '现在没有要回访的居民');
+  restore(typed);
+}
+
+// text typed into a box goes back into the same call-back's new box
+function restore(typed) {
   for (const [id, value] of typed) {
     const box = document.getElementById(id);
-    if (box && ui.body.contains(box)) box.value = value;
+    if (box && ui.card.contains(box)) box.value = value;
   }
 }
 
 function record(f, r, note) {
+  const name = f.ticket || f.title || f.procedure;
+  // 联系不上 before the last try: open still, another day's call
+  const done = r === 'unreachable' && f.tries + 1 < triesMax
+    ? `已记下 ${name} 第 ${f.tries + 1} 次联系不上，回访没有结束：下一个工作日再打`
+    : `已记录 ${name} 的回访：${RESULT[r]}`;
   return phoneChange(ui, `/api/v1/staff/followups/${enc(f.id)}?done=today`, { result: r, note }, render,
-    `已记录 ${f.ticket || f.title || f.procedure} 的回访：${RESULT[r]}`, '回访结果没有记录', refreshFollowup, note);
+    done, '回访结果没有记录', refreshFollowup, note);
 }
 
 export function refreshFollowup() {

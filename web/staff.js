@@ -70,6 +70,8 @@ function eventDetail(v, e) {
   if (e.what === 'submitted' && /incomplete/.test(e.detail || '')) return '材料不全，先取号';
   if (e.what === 'submitted' && e.detail === 'ticket') return '';
   if (e.what === 'followup' && FOLLOWUP[e.detail]) return FOLLOWUP[e.detail];
+  // a try that did not close it (followup.c): open still, another day's call
+  if (e.what === 'followup' && /^unreachable_try /.test(e.detail || '')) return '联系不上，改天再打';
   // relay_recount: the calendar got the holidays of the year it was counted into
   if (e.what === 'due_moved' && e.detail) return `${e.detail}（日历补录了节假日）`;
   // accepted by the B post at the resident's home (visit.c's detail)
@@ -201,7 +203,8 @@ async function start() {
   await loadNames();
   build(main);
   loadProcedures();
-  // the B post's phone opens /staff#visits: the day's visits and the case only
+  // the B post's phone opens /staff#visits: the day's visits, the
+  // call-backs and the case only
   document.body.classList.toggle('visit-mode', location.hash === '#visits');
   refreshVisits();
   refreshChanges();
@@ -405,12 +408,14 @@ function calledHow(e) {
 }
 
 async function refreshQueue() {
-  // the B post's phone (/staff#visits) shows the visits and the case only:
-  // the queue and the other lists, five more requests every 5 s that it
+  // the B post's phone (/staff#visits) shows the visits, the call-backs
+  // (回访: the B post phones from out of the hall too) and the case only:
+  // the queue and the other lists, four more requests every 5 s that it
   // never shows, went on all the same and, on a home's poor network, held
   // up the staffer's own saves
   if (document.body.classList.contains('visit-mode')) {
     refreshVisits();
+    refreshFollowup();
     return;
   }
   refreshPrereview();

@@ -4,7 +4,8 @@
 // and papers on the phone; and the visit's result: 已上门办理 (the case is
 // accepted at the home, the visitor its owner) or 不在家（改期） with a new
 // day. On a phone (/staff#visits, 360 px wide) the page shows only this
-// card and the case: staff.js sets the layout.
+// card, the call-backs (followup.js, drawn as rows as these are) and the
+// case: staff.js sets the layout.
 
 import { el, busy, closable } from './core.js';
 import { api, serverNow } from './api.js';

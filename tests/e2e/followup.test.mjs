@@ -147,4 +147,44 @@ describe('回访 on the staff page', () => {
     assert.match(await page.locator('.case-facts').innerText(), /评价\s*\n?.*1 分/);
     assert.deepEqual(await axeSerious(page), []);
   });
+
+  // The B post works from a phone out of the hall (/staff#visits, 360 px),
+  // which showed the visits alone: the day's call-backs could be done only
+  // at the desk. They are a list under the visits now, as the visits are
+  // drawn: the number a link to tap, the result buttons, and 联系不上 a try
+  // that keeps the call-back open for another working day (followup.h).
+  it('on the B post\'s phone: the call-backs as rows, the number to tap, a first 联系不上 kept open', async () => {
+    const phone = await kioskPage(k, { viewport: { width: 360, height: 800 }, isMobile: true, reuse: true });
+    const p = phone.page;
+    try {
+      await p.goto(`${k.url}/staff#visits`);
+      await p.fill('#login-name', 'wang');
+      await p.fill('#login-pass', 'wang-password-1');
+      await p.click('.login-form button[type=submit]');
+      const row = p.locator('#followup-list li.followup-row', { hasText: cases[0].ticket });
+      await row.waitFor();
+      assert.equal(await p.locator('#queue').isVisible(), false, 'the phone shows no queue');
+      assert.equal(await p.locator('#followup').isVisible(), false, 'nor the desk\'s table');
+      assert.equal(await p.locator('#visits-card').isVisible(), true);
+      const api = await (await fetch(`${k.url}/api/v1/staff/followups`, { headers: authHeaders(s) })).json();
+      const f = api.followups.find((x) => x.case === cases[0].id);
+      assert.ok(f.phone, JSON.stringify(f));
+      assert.equal(await row.locator('a.visit-phone').getAttribute('href'), `tel:${f.phone}`);
+      // nothing wider than the phone: no sideways scrolling of the page
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+        'the page scrolls sideways');
+      await row.getByRole('button', { name: /^联系不上/ }).click();
+      await row.locator('.followup-tries', { hasText: /已打 1 次联系不上，最近 wang/ }).waitFor();
+      assert.match(await row.locator('.followup-tries').innerText(), /再打/);
+      // open still, and not to be called again today
+      assert.equal(await row.getByRole('button', { name: /^联系不上/ }).count(), 0);
+      assert.equal(await row.getByRole('button', { name: /^满意/ }).count(), 1);
+      assert.match(await p.locator('#followup-note').innerText(), /第 1 次联系不上，回访没有结束/);
+      assert.match(await p.locator('#followup-h').innerText(), /改天再打 1/);
+      assert.deepEqual(await axeSerious(p), []);
+      phone.assertClean('phone call-backs');
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -257,9 +257,10 @@ describe('上门服务: a returned case booked for the B post', () => {
 });
 
 // On a home's poor network every request counts: the phone's refresh asks
-// for the visits only, not for the queue and the lists it never shows.
+// for the visits and the call-backs (回访, which the phone shows since
+// 12-07) only, not for the queue and the lists it never shows.
 describe('上门服务: the phone\'s refresh', () => {
-  it('asks for the day\'s visits only', async () => {
+  it('asks for the day\'s visits and the call-backs only', async () => {
     const id = await visitToday();
     const kp = await phoneAt(id);
     const { page, context } = kp;
@@ -267,10 +268,12 @@ describe('上门服务: the phone\'s refresh', () => {
       const asked = [];
       page.on('request', (r) => { if (r.url().includes('/api/')) asked.push(new URL(r.url()).pathname); });
       const visits = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/staff/visits');
+      const followups = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/staff/followups');
       await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-      await visits;
-      assert.deepEqual(asked.filter((p) => /\/api\/v1\/staff\/(queue|prereview|notifications|work|followups)/.test(p)), [],
+      await Promise.all([visits, followups]);
+      assert.deepEqual(asked.filter((p) => /\/api\/v1\/staff\/(queue|prereview|notifications|work)/.test(p)), [],
         JSON.stringify(asked));
+      assert.ok(asked.includes('/api/v1/staff/followups'), JSON.stringify(asked));
       kp.assertClean('the phone\'s refresh');
     } finally {
       await context.close();
