@@ -58,7 +58,9 @@ function dayTable(data) {
     // what the hall still owes residents at the day's end, done or not by
     // whom: the staff table's 回访 is the call-backs made that day
     data.followups_owed ? ['待回访（当日结束时）', `${data.followups_owed.open} 件（已超期 ${data.followups_owed.overdue}，` +
-      `差评整改 ${data.followups_owed.complaints}${apartComplaints(data.followups_owed)}）`] : null,
+      `差评整改 ${data.followups_owed.complaints}${apartComplaints(data.followups_owed)}` +
+      // tried without reaching the resident, another day's call (followup.h)
+      `${data.followups_owed.retrying ? `；联系不上、改天再打 ${data.followups_owed.retrying} 件` : ''}）`] : null,
     // today's only (visits_owed is null on another day): the B post's
     // visits nobody recorded, from the cases as they stand
     data.visits_owed ? ['上门服务未办（现在）', `已过约定日期 ${data.visits_owed.missed} 件，今天约定 ${data.visits_owed.today} 件`] : null,
