@@ -55,6 +55,25 @@ Test(followup, urgency_counts_working_days)
     workdays_free(cal);
 }
 
+/* 联系不上 before the last try: the next try is the next working day of
+ * the calendar after the try's local day (midday UTC: that day in every
+ * zone a hall is in) */
+Test(followup, retry_day_is_the_next_working_day)
+{
+    struct workdays *cal = calendar();
+
+    /* Thursday Oct 1: Friday off, so Monday */
+    cr_assert_eq(followup_retry_day(cal, "2026-10-01T12:00:00Z"), 20261005);
+    cr_assert_eq(followup_retry_day(NULL, "2026-10-01T12:00:00Z"), 20261002);
+    /* Friday Oct 9: the 调休 Saturday is worked */
+    cr_assert_eq(followup_retry_day(cal, "2026-10-09T12:00:00Z"), 20261010);
+    /* tried on a rest day (Sunday Oct 4): Monday */
+    cr_assert_eq(followup_retry_day(cal, "2026-10-04T12:00:00Z"), 20261005);
+    /* never tried */
+    cr_assert_eq(followup_retry_day(cal, NULL), 0);
+    workdays_free(cal);
+}
+
 Test(followup, notes)
 {
     char buf[FOLLOWUP_NOTE_MAX * 4 + 1], big[FOLLOWUP_NOTE_MAX * 3 + 8];
