@@ -124,9 +124,10 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
  * call-back id by user, on local date today. "unreachable" before the
  * FOLLOWUP_TRIES-th is a try: the call-back stays open, its note (when
  * given) kept to show, a `followup` event "unreachable_try KIND" recorded;
- * a complaint's try needs no note. A try before the retry day of the last
- * (followup_retry_day under cal, later than today) is refused
- * already_done (409) with a message naming that day; satisfied and
+ * a complaint's try needs no note. "unreachable" (a try or the last)
+ * before the retry day of the last try (followup_retry_day under cal,
+ * later than today) is refused already_done (409) with a message naming
+ * that day; satisfied and
  * unsatisfied are taken any time (the resident called back). The last
  * try closes it as "unreachable". Returns 0; 1 with e set: not_found
  * (404), already_done (409), bad_result / note_required / note_too_long /

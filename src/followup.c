@@ -328,7 +328,8 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
             snprintf(tried_at, sizeof tried_at, "%s", (const char *)sqlite3_column_text(st, 4));
         /* 联系不上 before the last try leaves it open for another day */
         retry = res == FOLLOWUP_UNREACHABLE && tries + 1 < FOLLOWUP_TRIES;
-        wait = retry && tried_at[0] ? followup_retry_day(cal, tried_at) : 0;
+        /* the last try too is another day's: two the same day closed it */
+        wait = res == FOLLOWUP_UNREACHABLE && tried_at[0] ? followup_retry_day(cal, tried_at) : 0;
         if (sqlite3_column_int(st, 2)) {
             *e = err_done;
             rc = 1;

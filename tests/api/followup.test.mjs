@@ -354,6 +354,9 @@ describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAK
     f = r.body.followups.find((x) => x.id === f0.id);
     // a try without a note keeps the last one's
     assert.deepEqual([f.done, f.tries, f.tried.by, f.note, f.retry_on], [null, 2, 'li', '关机', '2026-12-16']);
+    // the last try is another day's too: not closed by a second call the same morning
+    assertError(await h.spost(p, { result: 'unreachable' }), 409, 'already_done');
+    assert.equal((await list()).followups.find((x) => x.id === f0.id).done, null);
     await move('2026-12-16T09:00:00+08:00');
     r = await h.spost(p, { result: 'unreachable', note: '三次都没有接' });
     assert.equal(r.status, 200, r.text);
