@@ -80,6 +80,18 @@ enum MHD_Result api_visit_days(struct http_request *req)
     }
     if (!(gap ? cJSON_AddNumberToObject(doc, "calendar_gap", gap) : cJSON_AddNullToObject(doc, "calendar_gap")))
         goto fail;
+    /* ours: the last day a visit asked or moved now may name, the 30 days'
+     * or the day the case is kept to, whichever is first, so that the
+     * staff's date boxes (不在家（改期）, 预约上门补正) stop there instead of
+     * at a day the server refuses */
+    for (i = 0, d = today; i < VISIT_DAYS_MAX && d; i++)
+        d = workdays_next_day(d);
+    if (last && (!d || last < d))
+        d = last;
+    if (d)
+        clock_day_text(d, text);
+    if (!(d ? cJSON_AddStringToObject(doc, "last_day", text) : cJSON_AddNullToObject(doc, "last_day")))
+        goto fail;
     catalog_release(c);
     return reply_doc_take(req, MHD_HTTP_OK, doc, REPLY_PRIVATE);
 fail:

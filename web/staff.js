@@ -1657,7 +1657,7 @@ function answeredFor(c, p, full, pred) {
 function visitAskPart(id, c, p, full) {
   const date = el('input', { type: 'date', id: 'ask-visit-date', min: dayFrom(0), max: dayFrom(30),
     value: dayFrom(1), 'aria-describedby': 'ask-visit-date-hint ask-visit-date-err' });
-  const offered = offerNextWorkingDay(date);
+  const offered = offerNextWorkingDay(date, { keep: true });
   const slot = el('select', { id: 'ask-visit-slot', 'aria-describedby': 'ask-visit-slot-err' },
     el('option', { value: '' }, '（请选择）'), el('option', { value: '上午' }, '上午'), el('option', { value: '下午' }, '下午'));
   const address = el('input', { id: 'ask-visit-address', autocomplete: 'off', maxlength: '200',

@@ -165,13 +165,22 @@ export function visitActions(v, button, move, box, say) {
 // tomorrow stands. Resolves once the days answered or failed: a form's
 // submit waits for it, or a staffer quick on a slow network sent
 // tomorrow, the rest day this is here to avoid.
-export function offerNextWorkingDay(date) {
+// For a visit's day (keep), the box's max becomes the last day the server
+// takes (last_day: the 30 days, or the day the case is kept to when that
+// is sooner, which the server refuses past, naming it), and hint, when
+// given, says it; a day to come to the hall (通知来大厅) is not held to it.
+export function offerNextWorkingDay(date, { keep = false, hint = null } = {}) {
   const first = date.value;
   let typed = false;
   date.addEventListener('input', () => { typed = true; });
   return api('/api/v1/visit/days').then(({ body }) => {
     const next = body && Array.isArray(body.days) ? body.days[0] : null;
     if (next && !typed && date.value === first) date.value = next;
+    const last = keep && body && typeof body.last_day === 'string' ? body.last_day : null;
+    if (last && (!date.max || last < date.max)) {
+      date.max = last;
+      if (hint) hint.textContent = `今天起最晚到 ${dueText(last)}（再晚，办件会在上门以前按保存期限自动结束）；请先电话和居民约好。`;
+    }
   }, () => {});
 }
 
@@ -180,11 +189,12 @@ function notHomeForm(v, box, move, say) {
   const first = dayFrom(1);
   const date = el('input', { type: 'date', id: 'visit-new-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
     value: first, 'aria-describedby': 'visit-new-date-hint' });
-  const offered = offerNextWorkingDay(date);
+  const hint = el('p', { class: 'hint', id: 'visit-new-date-hint' }, '今天起 30 天以内；请先电话和居民约好。');
+  const offered = offerNextWorkingDay(date, { keep: true, hint });
   const form = el('form', { class: 'card inner-form', novalidate: true, 'aria-labelledby': 'not-home-h' },
     el('h3', { id: 'not-home-h' }, '居民不在家，改期上门'),
     el('label', { for: 'visit-new-date' }, '新的上门日期'),
-    el('p', { class: 'hint', id: 'visit-new-date-hint' }, '今天起 30 天以内；请先电话和居民约好。'),
+    hint,
     date,
     el('div', { class: 'btn-row' },
       el('button', { type: 'submit', class: 'btn btn-primary' }, '改期'),
@@ -230,7 +240,7 @@ export function bookVisitForm(v, box, done) {
   const again = visitBooked(v);
   const date = el('input', { type: 'date', id: 'book-visit-date', min: dayFrom(0), max: dayFrom(VISIT_DAYS_MAX),
     value: again && x.date ? x.date : dayFrom(1), 'aria-describedby': 'book-visit-date-hint book-visit-date-err' });
-  const offered = again ? null : offerNextWorkingDay(date);
+  const offered = again ? null : offerNextWorkingDay(date, { keep: true });
   const slot = el('select', { id: 'book-visit-slot', 'aria-describedby': 'book-visit-slot-err' },
     el('option', { value: '' }, '（请选择）'), el('option', { value: '上午' }, '上午'), el('option', { value: '下午' }, '下午'));
   if (again && x.slot) slot.value = x.slot;

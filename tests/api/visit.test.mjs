@@ -1032,5 +1032,7 @@ describe('a visit request past the day the case is kept to (--retention-days 7)'
     const ok = await sp(`/api/v1/staff/cases/${id}/visit`, { result: 'not_home', date: last });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.body.visit.date, last);
+    // the staff's date boxes stop at that day (ours: the days' last_day)
+    assert.equal((await request(`${x.url}/api/v1/visit/days`)).body.last_day, last);
   });
 });

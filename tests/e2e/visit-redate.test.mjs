@@ -73,6 +73,14 @@ describe('不在家（改期） offers the next working day', () => {
     await page.waitForFunction((want) => document.querySelector('#visit-new-date').value === want, days[0])
       .catch(() => {});
     assert.equal(await box.inputValue(), days[0]);
+    // and stops at the last day the case is kept to (the server refuses a
+    // later one, naming it), which the hint says
+    const last = (await (await fetch(`${k.url}/api/v1/visit/days`)).json()).last_day;
+    await page.waitForFunction((want) => document.querySelector('#visit-new-date').max === want, last)
+      .catch(() => {});
+    assert.equal(await box.getAttribute('max'), last);
+    const [, lm, ld] = last.split('-').map(Number);
+    assert.match(await page.locator('#visit-new-date-hint').innerText(), new RegExp(`最晚到 (\\d+年)?${lm}月${ld}日`));
     // a day typed in is the staffer's, and stays
     await box.fill(days[1]);
     await page.getByRole('button', { name: '改期', exact: true }).click();
