@@ -207,6 +207,15 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
             n_done++;
             continue;
         }
+        /* a call-back tried and waiting for another day is not one due
+         * now either: after a first 联系不上 a client of the contract saw
+         * it stay, as if the result had not been taken; our page asks for
+         * it with ?done=today and shows 改天再打 */
+        if (!done && waiting && !done_today) {
+            n_open++;
+            n_retry++;
+            continue;
+        }
         if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {
             cJSON_Delete(o);
             break;
