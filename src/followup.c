@@ -348,8 +348,10 @@ int followup_record(struct db *db, long long id, const char *user, const char *r
              * resident never asked */
             followup_wait_refusal(wait, tries, e);
             rc = 1;
-        } else if (complaint && !text && !retry) {
-            /* 差评整改: what was put right is the point of the call */
+        } else if (complaint && !text) {
+            /* 差评整改: what was put right is the point of the call, and
+             * the contract asks the note of every result recorded on one
+             * (a try too: 422 as ever, what was tried is worth saying) */
             *e = err_note_required;
             rc = 1;
         }

@@ -147,6 +147,9 @@ describe('call-backs', () => {
     const p = `/api/v1/staff/followups/${complaint.id}`;
     assertError(await h.spost(p, { result: 'satisfied' }), 422, 'note_required');
     assertError(await h.spost(p, { result: 'satisfied', note: '   ' }), 422, 'note_required');
+    // a first 联系不上 is a try (it keeps the call-back open) but the
+    // contract asks a complaint's note of every result: 422 as before
+    assertError(await h.spost(p, { result: 'unreachable' }), 422, 'note_required');
     assertError(await h.spost(p, { result: 'fine', note: '已整改' }), 422, 'bad_result');
     assertError(await h.spost(p, { note: '已整改' }), 422, 'bad_result');
     assertError(await h.spost(p, { result: 'satisfied', note: '长'.repeat(501) }), 422, 'note_too_long');
@@ -391,14 +394,17 @@ describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAK
     assert.deepEqual([st.done, st.unreachable], [1, 1]);
   });
 
-  it('a complaint\'s try needs no note; closing it does', async () => {
+  // the contract asks a complaint's note of every result recorded, so a
+  // try without one is 422 as a 联系不上 always was (what was tried)
+  it('a complaint\'s try needs a note, as closing it does', async () => {
     await move('2026-12-16T10:00:00+08:00');
     const c = await simpleCase(h);
     await complete(h, c);
     assert.equal((await h.post(`/api/v1/cases/${c.id}/rating`, { score: 1 })).status, 204);
     const f0 = (await list()).followups.find((x) => x.case === c.id && x.kind === 'complaint');
     const p = `/api/v1/staff/followups/${f0.id}?done=today`;
-    const r = await h.spost(p, { result: 'unreachable' });
+    assertError(await h.spost(p, { result: 'unreachable' }), 422, 'note_required');
+    const r = await h.spost(p, { result: 'unreachable', note: '打了两次，关机' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.followups.find((x) => x.id === f0.id).tries, 1);
     await move('2026-12-17T10:00:00+08:00');
