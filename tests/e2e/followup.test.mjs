@@ -173,6 +173,8 @@ describe('回访 on the staff page', () => {
       // nothing wider than the phone: no sideways scrolling of the page
       assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
         'the page scrolls sideways');
+      // a complaint's result needs its note, a try's too (the contract)
+      await row.locator('textarea.followup-text').fill('关机，明天再打');
       await row.getByRole('button', { name: /^联系不上/ }).click();
       await row.locator('.followup-tries', { hasText: /已打 1 次联系不上，最近 wang/ }).waitFor();
       assert.match(await row.locator('.followup-tries').innerText(), /再打/);

@@ -62,7 +62,7 @@ before(async () => {
   // wang calls about that 2 and nobody answers: a try, the call-back owed still
   const fl = await request(`${h.url}/api/v1/staff/followups`, { headers: authHeaders(wang) });
   const cb = fl.body.followups.find((f) => f.case === a.id);
-  assert.equal((await spost(`/api/v1/staff/followups/${cb.id}`, { result: 'unreachable' })).status, 200);
+  assert.equal((await spost(`/api/v1/staff/followups/${cb.id}`, { result: 'unreachable', note: '关机' })).status, 200);
   h.browser = await launchBrowser();
 });
 after(async () => {
