@@ -13,6 +13,8 @@
  *   open | returned --request--> visit (no ticket)           visit_requested
  *   visit --not_home (a new date)--> visit                    not_home
  *   visit --handled--> accepted (relay_accept_locked)         visited, accepted
+ * and, called from window.c inside its own move, the visit called off
+ * when its resident comes to the hall instead (visit_call_off_locked).
  */
 #ifndef SPK_VISIT_H
 #define SPK_VISIT_H
@@ -111,6 +113,18 @@ int visit_request(struct db *db, const char *id, const char *user, const struct 
  * with probs as visit_request's); -1 on error. */
 int visit_book(struct db *db, const char *id, const char *user, const struct visit_ask *ask, int today,
                struct visit_problems *probs, struct refusal *e);
+
+/* Calls off the visit of case cs inside the caller's open transaction (a
+ * BEGIN IMMEDIATE move of window.c): its resident came to the hall after
+ * all, so the B post must not go. For a case in visit taken on at the
+ * window (window_accept_at with walk_in). Empties visit_date, visit_slot
+ * and visit_address: the staff view's "visit" (then null) would say 上门
+ * on a day nobody goes, and a later return would offer a hand-in
+ * 在居民家中办理. visit_phone stays: the
+ * number the resident gave to be reached is notify_phone's last resort,
+ * and retention erases it with the case. Adds no event (the caller's
+ * says what happened). 0, or -1 (the caller rolls back). */
+int visit_call_off_locked(struct db *db, const struct case_state *cs);
 
 /* What the visiting staffer reports. */
 enum visit_result {

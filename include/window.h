@@ -158,8 +158,11 @@ int window_accept(struct db *db, const char *id, const char *user, const struct 
  * the window's offer of the resident before ends within
  * RATE_CALL_GRACE_SECONDS, in the same commit, as a call's does.
  * walk_in: a web case still in prereview is taken too (its resident came
- * uninvited), its `accepted` event's detail "walk_in"; without it such a
- * case is not_waiting, as ever. Other statuses ignore it. */
+ * uninvited), its `accepted` event's detail "walk_in"; and a case in visit
+ * (a home visit asked for, its resident at the window after all), detail
+ * "walk_in_visit", the visit called off in the same commit
+ * (visit_call_off_locked). Without it such a case is not_waiting, as
+ * ever. Other statuses ignore it. */
 int window_accept_at(struct db *db, const char *id, const char *user, const char *window,
                      bool walk_in, const struct workdays *cal, int today, struct refusal *e);
 

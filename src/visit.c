@@ -398,6 +398,18 @@ done:
     return rc;
 }
 
+static const char sql_call_off[] =
+    "UPDATE cases SET visit_date = NULL, visit_slot = NULL, visit_address = NULL WHERE id = ?1";
+
+int visit_call_off_locked(struct db *db, const struct case_state *cs)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_call_off);
+
+    if (!st)
+        return -1;
+    return db_run(st, sqlite3_bind_text(st, 1, cs->id, -1, SQLITE_STATIC));
+}
+
 static const char sql_list[] =
     "SELECT id FROM cases"
     " WHERE status = 'visit' AND (visit_date = ?1 OR (?3 AND visit_date < ?1))"
@@ -420,7 +432,7 @@ static const char sql_returned[] =
     "SELECT id FROM cases c"
     " WHERE status = 'returned' AND visit_date IS NOT NULL AND ticket IS NULL"
     " AND accepted_at IS NULL AND returned_at >= ?1 AND " VISIT_NOT_BOOKED
-    " ORDER BY returned_at DESC, id LIMIT ?2";
+       " ORDER BY returned_at DESC, id LIMIT ?2";
 
 /* Returned cases with a visit booked since their last return (visit_book):
  * on their day, and in today's list those of earlier days still returned

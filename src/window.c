@@ -21,6 +21,7 @@
 #include "text.h"
 #include "utf8.h"
 #include "validate.h"
+#include "visit.h"
 
 /* the staffer columns a move writes hold any account name */
 _Static_assert(CASE_USER_MAX == ACCOUNTS_NAME_MAX, "case_window names fit an account name");
@@ -316,9 +317,10 @@ int window_accept_at(struct db *db, const char *id, const char *user, const char
     /* a resident marked absent who turns up after all is served, unless
      * the retention period has already erased what they filled in; a web
      * case invited to the hall is taken up when the resident comes, and
-     * one still in pre-review when the window says its resident walked
-     * in (walk_in: without it the answer stays the 409 it always was) */
-    unasked = walk_in && window_status(&cs, "prereview");
+     * one still in pre-review, or waiting for the B post's visit, when the
+     * window says its resident walked in (walk_in: without it the answer
+     * stays the 409 it always was) */
+    unasked = walk_in && (window_status(&cs, "prereview") || window_status(&cs, "visit"));
     if (!window_status(&cs, "waiting") && !window_status(&cs, "invited") && !unasked &&
         !(window_status(&cs, "abandoned") && cs.w.no_show_at[0])) {
         rc = window_refuse(db, e, &err_not_waiting);
@@ -332,7 +334,12 @@ int window_accept_at(struct db *db, const char *id, const char *user, const char
      * the evaluator of the window stops asking about the resident before
      * (accepted without a call, the one who sits there now would be asked
      * to rate a stranger's service for up to 15 minutes) */
-    if (relay_accept_locked(db, &cs, user, "window", unasked ? "walk_in" : NULL, false, cal, today) != 0 ||
+    /* a visit asked for and its resident here instead: the B post must
+     * not go, and the history says the window took it, not the home */
+    if ((unasked && window_status(&cs, "visit") && visit_call_off_locked(db, &cs) != 0) ||
+        relay_accept_locked(db, &cs, user, "window",
+                            !unasked ? NULL : window_status(&cs, "visit") ? "walk_in_visit" : "walk_in", false,
+                            cal, today) != 0 ||
         (win[0] && (shortened = rate_offer_shorten(db, win)) < 0) || db_commit(db) != 0) {
         db_rollback(db);
         rc = -1;

@@ -619,6 +619,91 @@ describe('a returned case booked for the B post (预约上门补正)', () => {
   });
 });
 
+// The review of 12-07: a resident who asked for a home visit (status
+// visit) came to the hall after all. accept refused the case even with
+// walk_in (ours, for a web case in pre-review), and the staff page offered
+// only 已上门办理, which recorded 在居民家中受理 for someone standing at the
+// window; the B post's list, the resident's page and the day's report went
+// on owing the visit. walk_in now takes such a case on at the window and
+// calls the visit off; without it accept is the contract's 409 as ever.
+describe('a resident whose home visit is asked for comes to the window (walk_in)', () => {
+  const staff = () => ({ Cookie: h.zhao.cookie, 'X-CSRF-Token': h.zhao.csrf });
+  const accept = (id, b) => spost(`/api/v1/staff/cases/${id}/accept`, b);
+  const listed = async (id, date) => {
+    const l = (await sget(`/api/v1/staff/visits?date=${date}`)).body;
+    return [...l.visits, ...l.returned, ...l.booked].some((v) => v.id === id);
+  };
+  const owed = async () => {
+    h.admin ??= await login(h.daemon.url, 'admin', adminPassword(h.daemon));
+    const r = await sget(`/api/v1/admin/report?date=${day(0)}`, h.admin);
+    assert.equal(r.status, 200, r.text);
+    return r.body.visits_owed;
+  };
+
+  it('accepted at the window, the visit called off everywhere; without walk_in 409 as before', async () => {
+    const id = await walked('homecare');
+    assert.equal((await ask(id, { ...ASK(), date: day(0) })).status, 200);
+    assert.ok(await listed(id, day(0)));
+    const before = await owed();
+    assertError(await accept(id, {}), 409, 'not_waiting');
+    assertError(await spost(`/api/v1/staff/cases/${id}/accept`), 409, 'not_waiting');
+    assertError(await accept(id, { walk_in: false }), 409, 'not_waiting');
+    assertError(await accept(id, { walk_in: null }), 409, 'not_waiting');
+    assertError(await accept(id, { walk_in: 'yes' }), 422, 'invalid_body');
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.status, 'visit', 'nothing moved');
+
+    const a = await accept(id, { walk_in: true, window: '3' });
+    assert.equal(a.status, 200, a.text);
+    assert.deepEqual([a.body.status, a.body.accepted_by, a.body.owner, a.body.stage], ['accepted', 'zhao', 'zhao', 0]);
+    const last = a.body.events.at(-1);
+    assert.deepEqual([last.what, last.user, last.channel, last.detail], ['accepted', 'zhao', 'window', 'walk_in_visit']);
+    assert.ok(!a.body.events.some((e) => e.what === 'visited'), 'nobody went to the home');
+    // no visit made and none to make: not "where it was done"
+    assert.equal(a.body.visit, null);
+    assert.doesNotMatch(JSON.stringify(a.body), /幸福小区/);
+    // the B post's list, the resident's page and today's report owe it no more
+    assert.equal(await listed(id, day(0)), false);
+    const pub = (await request(url(`/api/v1/cases/${id}`))).body;
+    assert.deepEqual([pub.status, pub.visit], ['accepted', null]);
+    assert.deepEqual(await owed(), { ...before, today: before.today - 1 });
+    // done once: the B post's result and a second press are refused as ever
+    assertError(await spost(`/api/v1/staff/cases/${id}/visit`, { result: 'handled' }, h.qian), 409, 'not_visit');
+    assertError(await accept(id, { walk_in: true }), 409, 'not_waiting');
+    // the form has no phone field: the number the visit was asked with still
+    // tells the resident (a return here is queued to it)
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    const n = (await sget('/api/v1/staff/notifications')).body.notifications.filter((x) => x.case === id);
+    assert.deepEqual(n.map((x) => [x.kind, x.phone]), [['returned', '13800138000']]);
+    // returned at the window, not at the home: not the B post's to go back to
+    assert.equal(await listed(id, day(0)), false);
+  });
+
+  it('an earlier day\'s visit nobody made, and a corrected case\'s visit, are taken the same way', async () => {
+    const old = await walked('homecare');
+    assert.equal((await ask(old, { ...ASK(), date: day(0) })).status, 200);
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(h.tmp, 'x.db')],
+      { input: `UPDATE cases SET visit_date = '${day(-2)}' WHERE id = '${old}';\n` });
+    const before = await owed();
+    assert.ok(before.missed >= 1, JSON.stringify(before));
+    assert.equal((await accept(old, { walk_in: true })).status, 200);
+    assert.deepEqual(await owed(), { ...before, missed: before.missed - 1 });
+    assert.equal(await listed(old, day(0)), false);
+
+    // accepted at the hall, returned, corrected at home with a visit asked:
+    // the window resumes it where the return stopped it
+    const id = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${id}/submit`, {})).status, 200);
+    assert.equal((await accept(id, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await ask(id, { ...ASK(), date: day(1) })).status, 200);
+    const a = await accept(id, { walk_in: true });
+    assert.equal(a.status, 200, a.text);
+    assert.deepEqual([a.body.status, a.body.stage, a.body.events.at(-1).detail], ['accepted', 0, 'walk_in_visit']);
+    assert.equal(await listed(id, day(1)), false);
+  });
+});
+
 // A case accepted at the hall, returned for correction, and handed in
 // again with a home visit: the B post who handles it at the home owns it
 // (the contract: "accepted at the home, owner them"), where a resumption
