@@ -117,10 +117,11 @@ int visit_book(struct db *db, const char *id, const char *user, const struct vis
 /* Calls off the visit of case cs inside the caller's open transaction (a
  * BEGIN IMMEDIATE move of window.c): its resident came to the hall after
  * all, so the B post must not go. For a case in visit taken on at the
- * window (window_accept_at with walk_in). Empties visit_date, visit_slot
- * and visit_address: the staff view's "visit" (then null) would say 上门
- * on a day nobody goes, and a later return would offer a hand-in
- * 在居民家中办理. visit_phone stays: the
+ * window (window_accept_at with walk_in), or a returned one with a visit
+ * booked since its return (cs->r.visit_booked) handed in at the hall or
+ * to pre-review. Empties visit_date, visit_slot and visit_address: the
+ * staff view's "visit" (then null) said 上门 on a day nobody goes, and a
+ * later return offered a hand-in 在居民家中办理. visit_phone stays: the
  * number the resident gave to be reached is notify_phone's last resort,
  * and retention erases it with the case. Adds no event (the caller's
  * says what happened). 0, or -1 (the caller rolls back). */

@@ -56,7 +56,11 @@
  * no such ask, gives every channel a ticket. user is the staffer who
  * filled it in at the window, or NULL for the resident; it is kept as the
  * case's handed_in_by, and window_call_next passes such a case over (its
- * resident is at that staffer's desk already). Returns 0 and
+ * resident is at that staffer's desk already). A returned case with a
+ * home visit booked since its return (visit_book) handed in either way
+ * calls the visit off in the same commit (visit_call_off_locked): the
+ * resident corrected it themselves, and the B post must not go.
+ * Returns 0 and
  * *ticket (caller frees; NULL after pre-review), 1 with e set (not
  * finished, already submitted, unknown case, tickets_used_up past the
  * last six-digit ticket, prereview_web_only), -1 on error. */

@@ -427,12 +427,18 @@ static const char sql_list[] =
  * at the hall takes one, and a return keeps it), never accepted since (a
  * return while accepted keeps accepted_at), returned since ?1 (UTC), the
  * newest return first. The B post corrects them there (代为补正) or goes
- * back; a phone reloaded after the return had no way left to open them. */
+ * back; a phone reloaded after the return had no way left to open them.
+ * The hand-in the last return answered was the visit's (a case returned
+ * at the home, corrected from home and handed in to pre-review, then
+ * returned from there, has no ticket either: the B post went back to an
+ * elder who had never asked again). Bounded by the case's events. */
 static const char sql_returned[] =
     "SELECT id FROM cases c"
     " WHERE status = 'returned' AND visit_date IS NOT NULL AND ticket IS NULL"
     " AND accepted_at IS NULL AND returned_at >= ?1 AND " VISIT_NOT_BOOKED
-       " ORDER BY returned_at DESC, id LIMIT ?2";
+    " AND (SELECT h.what FROM case_events h WHERE h.case_id = c.id"
+    "  AND h.what IN ('submitted', 'visit_requested') ORDER BY h.id DESC LIMIT 1) = 'visit_requested'"
+    " ORDER BY returned_at DESC, id LIMIT ?2";
 
 /* Returned cases with a visit booked since their last return (visit_book):
  * on their day, and in today's list those of earlier days still returned

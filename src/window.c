@@ -1382,8 +1382,11 @@ static int window_hand_in(struct db *db, const struct case_state *cs, const char
     }
     /* the copy before the commit: a ticket committed and then answered
      * with a 500 could never be shown (the retry is already_submitted) */
-    /* handed in again after 补正: the resident is back, nobody need phone */
+    /* handed in again after 补正: the resident is back, nobody need phone;
+     * and a visit booked for the correction is over (the B post must not
+     * go to a case corrected at the hall or from home) */
     if (db_run(st, b) != 0 ||
+        (window_status(cs, "returned") && cs->r.visit_booked && visit_call_off_locked(db, cs) != 0) ||
         (window_status(cs, "returned") &&
          notify_settle(db, cs->id, NOTIFY_RETURNED) != 0) ||
         cases_event_add(db, cs->id, "submitted", cs->channel, user, -1, window_hand_in_detail(cs, t, missing)) != 0 ||

@@ -702,6 +702,65 @@ describe('a resident whose home visit is asked for comes to the window (walk_in)
     assert.deepEqual([a.body.status, a.body.stage, a.body.events.at(-1).detail], ['accepted', 0, 'walk_in_visit']);
     assert.equal(await listed(id, day(1)), false);
   });
+
+  // The hall booked the B post for a returned case (book-visit), and the
+  // resident came with the papers after all: corrected at the window and
+  // handed in with a ticket, the booking is over. The B post's lists and
+  // the resident's page dropped it, but the staff view went on saying 上门
+  // on the booked day, and a return after that offered the window's
+  // 代为补正 a hand-in 在居民家中办理 for an elder who comes to the hall.
+  it('a returned case booked for the B post, corrected at the window: the booking is called off', async () => {
+    const id = await walked('homecare');
+    assert.equal((await post(`/api/v1/cases/${id}/submit`, {})).status, 200);
+    assert.equal((await accept(id, {})).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少身份证复印件', checklist: ['s0-0'] })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/book-visit`, { visit: { ...ASK(), date: day(1) } })).status, 200);
+    assert.ok(await listed(id, day(1)));
+    // walk_in is no way round the correction: the reopened step is still to do
+    assertError(await accept(id, { walk_in: true }), 409, 'not_waiting');
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } },
+      staff())).status, 200);
+    const s = await post(`/api/v1/cases/${id}/submit`, {}, staff());
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.body.status, 'waiting');
+    assert.equal(await listed(id, day(1)), false, 'the B post does not go');
+    let v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.visit, null, 'no visit promised in the staff view');
+    assert.equal((await request(url(`/api/v1/cases/${id}`))).body.visit_booked, null);
+    assert.equal((await accept(id, {})).status, 200);
+    // returned again at the window: the hall's, not a visit to go back to
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '照片不清楚', checklist: ['s0-0'] })).status, 200);
+    v = (await sget(`/api/v1/staff/cases/${id}`)).body;
+    assert.equal(v.visit, null);
+    assert.equal(await listed(id, day(0)), false);
+    assert.equal(await listed(id, day(1)), false);
+  });
+
+  // A web case returned at the home and booked, corrected by the resident
+  // from home and handed in to pre-review, then returned from pre-review:
+  // the B post's "returned" list took it for one returned at the home (a
+  // visit's columns, no ticket, never accepted) and sent the B post back.
+  it('a booked web case handed in from home to pre-review and returned there is not the B post\'s', async () => {
+    const id = await walked('homecare', { channel: 'web' });
+    assert.equal((await ask(id, { ...ASK(), date: day(0) })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/book-visit`, { visit: { ...ASK(), date: day(1) } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${id}/submit`, { prereview: true })).status, 200);
+    assert.equal(await listed(id, day(1)), false);
+    assert.equal((await spost(`/api/v1/staff/cases/${id}/return`, { reason: '照片不清楚', checklist: ['s0-0'] })).status, 200);
+    assert.equal(await listed(id, day(0)), false, 'not on today\'s returned');
+    assert.equal(await listed(id, day(1)), false);
+    // the same without a booking: corrected from home after the return at the home
+    const other = await walked('homecare', { channel: 'web' });
+    assert.equal((await ask(other, { ...ASK(), date: day(0) })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${other}/return`, { reason: '缺少户口簿', checklist: ['s0-0'] })).status, 200);
+    assert.ok(await listed(other, day(0)), 'returned at the home: today\'s returned');
+    assert.equal((await post(`/api/v1/cases/${other}/steps/0`, { checklist: { 's0-0': true }, fields: { name: '王秀英' } })).status, 200);
+    assert.equal((await post(`/api/v1/cases/${other}/submit`, { prereview: true })).status, 200);
+    assert.equal((await spost(`/api/v1/staff/cases/${other}/return`, { reason: '照片不清楚', checklist: ['s0-0'] })).status, 200);
+    assert.equal(await listed(other, day(0)), false, 'returned from pre-review, not at the home');
+  });
 });
 
 // A case accepted at the hall, returned for correction, and handed in
