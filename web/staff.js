@@ -78,6 +78,8 @@ function eventDetail(v, e) {
   if (e.what === 'accepted' && e.detail === 'visit') return '在居民家中受理';
   // window_accept_at: a web case in pre-review, its resident at the window uninvited
   if (e.what === 'accepted' && e.detail === 'walk_in') return '网上预审中，居民未经通知来到窗口，直接受理';
+  // window_accept_at: a home visit asked for, its resident at the window instead
+  if (e.what === 'accepted' && e.detail === 'walk_in_visit') return '预约了上门，居民改为自己来到窗口，直接受理';
   // window_take_up: a web case given up by the idle day, open again
   if (e.what === 'taken_up' && e.detail === 'abandoned') return '已超时结束的办件，重新打开';
   // the new owner, by the name colleagues know (as 负责人 gives it)
@@ -898,6 +900,15 @@ function actions(v, box) {
     list.push(b('退回补正', () => returnForm(v, box), 'btn btn-danger'));
     list.push(b(refuseWord(v), () => refuseForm(v, box), 'btn btn-danger'));
   } else if (v.status === 'visit') {
+    // the resident came to the hall after all: taken on at this window,
+    // the visit called off (已上门办理 would record 在居民家中受理); not on
+    // the B post's phone, which is at the home
+    if (!document.body.classList.contains('visit-mode')) {
+      list.push(b('居民已在窗口，直接受理', async () => {
+        await accept(v, box, { walk_in: true });
+        refreshVisits();
+      }, 'btn btn-primary'));
+    }
     // the B post at the home: the steps below are checked there, then
     list.push(...visitActions(v, b, (what, body) => move(v, what, body, box), box, (t) => msg(ui.box, t, 'ok')));
     // found at the home: a paper missing, or not eligible (not accepted yet)

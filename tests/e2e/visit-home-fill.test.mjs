@@ -59,6 +59,8 @@ describe('上门服务: 代为补正 at the home', () => {
     const kp = await phoneAt(id);
     const { page, context } = kp;
     try {
+      // the phone is at the home: no 居民已在窗口 there (drawn with the facts waited for)
+      assert.equal(await page.getByRole('button', { name: '居民已在窗口，直接受理' }).count(), 0);
       await page.getByRole('button', { name: '退回补正' }).click();
       // the hint speaks of telling the resident, not of a notice printed now
       assert.match(await page.locator('#return-reason-hint').innerText(), /当面/);
@@ -200,6 +202,33 @@ describe('上门服务: a 代填 books the visit', () => {
       const asked = v.events.filter((e) => e.what === 'visit_requested');
       assert.deepEqual(asked.map((e) => [e.user, e.detail]), [['zhao', `${today()} 下午`]]);
       kp.assertClean('a 代填 booking a visit');
+    } finally {
+      await context.close();
+    }
+  });
+
+  // The review of 12-07: the resident who asked for the visit came to the
+  // hall after all. The window had only 已上门办理, whose history said
+  // 在居民家中受理 for someone standing there, and the day's list kept the
+  // visit (tests/api/visit.test.mjs, walk_in from visit).
+  it('a resident who asked for a visit at the window: taken on there, said in the history, off the list', async () => {
+    const id = await visitToday();
+    const kp = await kioskPage(k, { viewport: { width: 1600, height: 1000 }, hasTouch: false });
+    const { page, context } = kp;
+    try {
+      await staffLogin(page, k.url, 'zhao', 'zhao-password-1');
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor();
+      await page.fill('#case-key', id);
+      await page.keyboard.press('Enter');
+      const pane = page.locator('#case-pane');
+      await pane.locator('.case-facts', { hasText: '等待上门' }).waitFor();
+      await pane.getByRole('button', { name: '居民已在窗口，直接受理' }).click();
+      await pane.locator('.case-facts', { hasText: '已受理' }).waitFor();
+      await pane.locator('td', { hasText: '预约了上门，居民改为自己来到窗口，直接受理' }).waitFor();
+      await page.locator(`#visits .visit-open[data-id="${id}"]`).waitFor({ state: 'detached' });
+      // no 上门 fact left: nobody goes, and nobody went
+      assert.doesNotMatch(await pane.locator('.case-facts').innerText(), /幸福小区/);
+      kp.assertClean('a visit asked for, its resident at the window');
     } finally {
       await context.close();
     }
