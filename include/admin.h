@@ -76,6 +76,21 @@ struct admin_check {
     struct diag_list diags;     /* the file's errors and warnings; file = rel */
     struct procedure *model;    /* set when diags holds no error */
     char hash[65];              /* sha256 hex of the text */
+    /* set with a warning at line 1 when the text would hold its practice
+     * passes to another key than the live version's (render_practice_key,
+     * schema/027, 046) and active staff hold passes there: what the save
+     * does to them (practice_play_lapse_read) */
+    struct admin_lapse {
+        bool said;
+        int passes, partial;    /* whole passes that lapse; some of one only */
+        int left;               /* whole passes on the text's key: who can
+                                 * still handle the item after it */
+        bool wording_only;      /* the two differ in words only
+                                 * (render_practice_shape): ?editorial=1
+                                 * keeps them, unless effective waits */
+        int effective;          /* YYYYMMDD: they lapse on that day; 0: at
+                                 * the save */
+    } lapse;
 };
 
 /* Checks text as the content of rel: library_scan_edit over the whole tree
@@ -84,8 +99,9 @@ struct admin_check {
  * make about an edit that is not saved yet: another file (or the live
  * procedure of another file) with the same id is an error here whichever
  * file comes first by path, and a changed id is a warning (the old one
- * would be retired). Returns 0 (out filled, errors or not) or -1 when the
- * tree cannot be read or memory ran out. The caller frees out with
+ * would be retired), and what the save would do to the staff's practice
+ * passes (out->lapse). Returns 0 (out filled, errors or not) or -1 when the
+ * tree or the database cannot be read or memory ran out. The caller frees out with
  * admin_check_free(), also after -1. */
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out);

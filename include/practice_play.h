@@ -77,4 +77,32 @@ int practice_play_answer(struct db *db, const char *user, const char *id,
  * "names","without_practice"}. 0 and *out (caller frees), or -1. */
 int practice_play_readiness_json(struct db *db, char **out);
 
+/* What a text of procedure id would do to the passes of its live version
+ * (the admin's check before a save, admin.c): the text's hash and its
+ * practice key (render_practice_key) against the key the live version's
+ * passes are held to. */
+struct practice_play_lapse {
+    bool live;          /* id has a live version, not of this very hash */
+    bool changes;       /* the text's passes would be held to another key */
+    int passes;         /* active staff with a whole pass on the live key
+                         * (every scenario of the practice file in use,
+                         * within the window), as readiness counts them */
+    int partial;        /* active staff with some of its scenarios only */
+    int left;           /* active staff with a whole pass on the text's key
+                         * (a text saved before, whose passes come back) */
+    char *live_detail;  /* the live version's detail JSON, for
+                         * render_practice_shape (owned; NULL when !live) */
+};
+
+/* Fills *out for a text of id with hash and practice key (hex of
+ * render_practice_key): one query, a read of the database only. The key a
+ * text is held to is the one stored for its hash over a wording fix
+ * (schema/046) if any, else key. Returns 0 (free out with
+ * practice_play_lapse_free, also after -1), -1 on a database error or
+ * when memory runs out. */
+int practice_play_lapse_read(struct db *db, const char *id, const char *hash, const char *key,
+                             struct practice_play_lapse *out);
+
+void practice_play_lapse_free(struct practice_play_lapse *l);
+
 #endif

@@ -21,6 +21,8 @@
 #include "clock.h"
 #include "library.h"
 #include "loader.h"
+#include "practice_play.h"
+#include "render.h"
 #include "store.h"
 #include "strbuf.h"
 #include "triage.h"
@@ -1107,6 +1109,107 @@ static int admin_check_practice(const struct library *lib, const struct lib_file
     return 0;
 }
 
+/* The words of the notice on passes: who holds them (n whole, p in part). */
+static int admin_lapse_who(struct strbuf *sb, int n, int p)
+{
+    return n > 0 ? strbuf_printf(sb, "%d 名工作人员的练习通过", n)
+                 : strbuf_printf(sb, "%d 名工作人员已做对的部分练习题", p);
+}
+
+/* What saving the text would do to the staff's practice passes (网页模拟,
+ * the AB岗 grid), said before the save as a warning at line 1: an admin
+ * who fixed a condition found the hall short the next morning, told
+ * nothing. Only when the text would hold its passes to another practice
+ * key than the live version's and active staff hold passes there (one
+ * query, practice_play_lapse_read); never an error. 0, or -1 (nothing
+ * said then, out->lapse.said false). */
+static int admin_check_lapse(struct db *db, int today, const char *rel, struct admin_check *out)
+{
+    const struct procedure *p = out->model;
+    struct practice_play_lapse l;
+    struct strbuf sb = STRBUF_INIT;
+    char key[RENDER_PRACTICE_KEY_LEN + 1], was[RENDER_PRACTICE_KEY_LEN + 1],
+        now[RENDER_PRACTICE_KEY_LEN + 1];
+    char *detail = NULL, *msg = NULL;
+    struct admin_lapse *a = &out->lapse;
+    int rc = -1, e;
+
+    memset(&l, 0, sizeof l);
+    if (render_practice_key(p, key) != 0 || practice_play_lapse_read(db, p->id, out->hash, key, &l) != 0)
+        goto out;
+    if (!l.live || !l.changes || (l.passes == 0 && l.partial == 0)) {
+        rc = 0;
+        goto out;
+    }
+    /* a live detail that no longer reads as one is no match, as the save
+     * has it (store_practice_hold) */
+    if (!(detail = render_procedure_detail(p)))
+        goto out;
+    a->wording_only = render_practice_shape(l.live_detail, was) == 0 &&
+                      render_practice_shape(detail, now) == 0 && strcmp(was, now) == 0;
+    a->passes = l.passes;
+    a->partial = l.partial;
+    a->left = l.left;
+    a->effective = store_scheduled(p->effective, today) ? p->effective : 0;
+    e = a->effective;
+    if (strbuf_puts(&sb, "练习：") != 0)
+        goto out;
+    if (!e && a->wording_only) {
+        /* the one case the box decides */
+        if (strbuf_puts(&sb, "这次只改了办理条件、材料或字段的文字。勾上「只改了错别字或措辞」再保存，") != 0 ||
+            admin_lapse_who(&sb, l.passes, l.partial) != 0 ||
+            strbuf_puts(&sb, "保留；不勾的话，保存后就") != 0)
+            goto out;
+    } else if (!e) {
+        if (strbuf_puts(&sb, "这次改了窗口要核对的内容（办理条件、材料、字段、规则或 {if}），保存后，") != 0 ||
+            admin_lapse_who(&sb, l.passes, l.partial) != 0)
+            goto out;
+    } else {
+        /* a text that waits for its date: its going live is an update
+         * whatever the box says (admin_save_as), and until then the live
+         * version's passes still count (practice_play.h) */
+        if (strbuf_printf(&sb, "这个新版本%s，到 %04d-%02d-%02d 新版本生效时，",
+                          a->wording_only ? "只改了办理条件、材料或字段的文字，但排期的新版本勾「只改了错别字或措辞」也按更新算"
+                                          : "改了窗口要核对的内容（办理条件、材料、字段、规则或 {if}）",
+                          e / 10000 % 10000, e / 100 % 100, e % 100) != 0 ||
+            admin_lapse_who(&sb, l.passes, l.partial) != 0)
+            goto out;
+    }
+    if (strbuf_puts(&sb, "作废，要重新练习") != 0 ||
+        (l.passes > 0 && l.partial > 0 &&
+         strbuf_printf(&sb, "（另有 %d 人做对了一部分练习题，也要从头做）", l.partial) != 0))
+        goto out;
+    if (e && strbuf_puts(&sb, "；在那之前仍算数，保存后练习马上按新版本出题") != 0)
+        goto out;
+    if (e) {
+        /* staff may pass the new version before its day: who has is said */
+        if (strbuf_printf(&sb, "。按新版本的内容，现在通过的有 %d 人", l.left) != 0 ||
+            (l.left < 2 && strbuf_puts(&sb, "，不足两人：请安排大家在生效前按新版本练习，否则到那天练习通过页（AB岗）"
+                                            "会把这个事项标成「不足两人」") != 0))
+            goto out;
+    } else if ((l.left == 0 ? strbuf_puts(&sb, "。之后没有人能办理这个事项")
+                            : strbuf_printf(&sb, "。之后能办理这个事项的%s %d 人（以前按这样的内容通过、还没过期的）",
+                                            l.left < 2 ? "只有" : "还有", l.left)) != 0 ||
+               (l.left < 2 && strbuf_puts(&sb, "，不足两人：练习通过页（AB岗）会把它标成「不足两人」") != 0)) {
+        goto out;
+    }
+    if (strbuf_puts(&sb, "。") != 0)
+        goto out;
+    if (!e && !a->wording_only &&
+        strbuf_puts(&sb, "勾上「只改了错别字或措辞」也保留不了：只有只改了文字的修改才能保留练习通过。") != 0)
+        goto out;
+    if (!(msg = strbuf_take(&sb)) || diag_warn(&out->diags, rel, 1, "%s", msg) != 0)
+        goto out;
+    a->said = true;
+    rc = 0;
+out:
+    strbuf_free(&sb);
+    free(msg);
+    free(detail);
+    practice_play_lapse_free(&l);
+    return rc;
+}
+
 int admin_check(struct db *db, const char *root, int today, const char *rel, const char *text,
                 size_t len, struct admin_check *out)
 {
@@ -1155,6 +1258,9 @@ int admin_check(struct db *db, const char *root, int today, const char *rel, con
     if (out->diags.errors == 0 && f->status == LIB_PARSED) {
         out->model = f->model;
         f->model = NULL;
+        /* a notice, not the check: the save goes on without it */
+        if (admin_check_lapse(db, today, rel, out) != 0)
+            fprintf(stderr, "spkiosk: admin: cannot tell what saving %s does to practice passes\n", rel);
     }
     diag_list_sort(&out->diags);
     rc = 0;

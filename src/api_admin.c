@@ -532,6 +532,31 @@ static int api_admin_staff_guidance(cJSON *doc, const struct procedure *model)
     return 0;
 }
 
+/* "practice_lapse": what saving the text would do to the staff's practice
+ * passes (admin_check's lapse, said as a warning too), or null when it
+ * does nothing to them. 0 or -1 (memory). */
+static int api_admin_lapse(cJSON *doc, const struct admin_check *c)
+{
+    const struct admin_lapse *l = &c->lapse;
+    char day[CLOCK_DAY_LEN];
+    cJSON *o;
+
+    if (!l->said)
+        return cJSON_AddNullToObject(doc, "practice_lapse") ? 0 : -1;
+    if (l->effective)
+        clock_day_text(l->effective, day);
+    return (o = cJSON_AddObjectToObject(doc, "practice_lapse")) &&
+                   cJSON_AddNumberToObject(o, "passes", l->passes) &&
+                   cJSON_AddNumberToObject(o, "partial", l->partial) &&
+                   cJSON_AddNumberToObject(o, "left", l->left) &&
+                   cJSON_AddBoolToObject(o, "short", l->left < 2) &&
+                   cJSON_AddBoolToObject(o, "wording_only", l->wording_only) &&
+                   (l->effective ? cJSON_AddStringToObject(o, "effective", day)
+                                 : cJSON_AddNullToObject(o, "effective"))
+               ? 0
+               : -1;
+}
+
 /* Whether the check already says that the id belongs to file taken (the
  * library's own error, 「编号 … 已被 FILE 使用」), so it is not said twice. */
 static bool api_admin_taken_said(const struct diag_list *diags, const char *taken)
@@ -625,7 +650,7 @@ enum MHD_Result api_admin_preview(struct http_request *req)
         !cJSON_AddStringToObject(doc, "hash", check.hash) ||
         !(detail ? cJSON_AddRawToObject(doc, "procedure", detail)
                  : cJSON_AddNullToObject(doc, "procedure")) ||
-        api_admin_staff_guidance(doc, check.model) != 0) {
+        api_admin_staff_guidance(doc, check.model) != 0 || api_admin_lapse(doc, &check) != 0) {
         ret = reply_internal(req);
         goto out;
     }

@@ -1556,3 +1556,80 @@ out:
     practice_play_items_free(&items);
     return rc;
 }
+
+/* ---- what a save would do to the passes (the admin's check) ------------- */
+
+/* ?1 the item, ?2 the text's hash, ?3 its practice key, ?4 the first day
+ * that counts. live: its live version, unless it is this very text; pf:
+ * the good practice file in use (proved on the live version or on the one
+ * scheduled, as the items on offer are read); per: each active staffer's
+ * right answers within the window to that file's scenarios, by scenario,
+ * on the live key and on the text's. One row: the live hash, whether the
+ * keys differ, the live detail, then whole passes on the live key, some
+ * of one only, and whole passes on the text's key (tally); none when
+ * there is no live version to compare with. The answers are read through
+ * practice_cases_passes (procedure_id, answered_day). */
+static const char sql_lapse[] =
+    "WITH live AS (SELECT p.hash, v.detail_json, " PRACTICE_PLAY_KEY("p.id", "p.hash") " AS k"
+    " FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
+    " WHERE p.id = ?1 AND p.status = 'live' AND p.hash <> ?2),"
+    " next AS (SELECT coalesce((SELECT h.practice_key FROM practice_key_held h"
+    "  WHERE h.procedure_id = ?1 AND h.hash = ?2), ?3) AS k),"
+    " pf AS (SELECT f.good_keys, f.good_scenarios AS n FROM practice_files f, live"
+    "  WHERE f.procedure_id = ?1 AND f.good_source IS NOT NULL AND f.good_keys IS NOT NULL"
+    "  AND (f.good_procedure_hash = live.hash OR f.good_procedure_hash ="
+    "  (SELECT s.hash FROM schedule s WHERE s.procedure_id = ?1)) ORDER BY f.path LIMIT 1),"
+    " per AS (SELECT count(DISTINCT CASE WHEN x.pk = (SELECT k FROM live) THEN x.skey END) AS was,"
+    "  count(DISTINCT CASE WHEN x.pk = (SELECT k FROM next) THEN x.skey END) AS now"
+    "  FROM (SELECT pc.user, pc.scenario_key AS skey, " PRACTICE_PLAY_CASE_KEY " AS pk"
+    "   FROM practice_cases pc, pf WHERE pc.procedure_id = ?1 AND pc.correct = 1"
+    "   AND pc.answered_day >= ?4 AND pc.scenario_key IS NOT NULL"
+    "   AND instr(pf.good_keys, pc.scenario_key) > 0"
+    "   AND pc.user IN (SELECT name FROM users WHERE role = 'staff' AND disabled = 0)) x"
+    "  GROUP BY x.user),"
+    " tally AS (SELECT coalesce(sum(per.was >= pf.n), 0) AS whole,"
+    "  coalesce(sum(per.was > 0 AND per.was < pf.n), 0) AS part,"
+    "  coalesce(sum(per.now >= pf.n), 0) AS back FROM per, pf)"
+    " SELECT live.hash, live.k IS NOT next.k, live.detail_json, tally.whole, tally.part, tally.back"
+    " FROM live, next, tally";
+
+int practice_play_lapse_read(struct db *db, const char *id, const char *hash, const char *key,
+                             struct practice_play_lapse *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_lapse);
+    char since[CLOCK_DAY_LEN];
+    int r = SQLITE_ERROR, b = SQLITE_OK, rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return -1;
+    practice_play_since(since);
+    b |= sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 4, since, -1, SQLITE_STATIC);
+    if (b == SQLITE_OK)
+        r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(st, 2);
+        out->live = true;
+        out->changes = sqlite3_column_int(st, 1) != 0;
+        out->passes = sqlite3_column_int(st, 3);
+        out->partial = sqlite3_column_int(st, 4);
+        out->left = sqlite3_column_int(st, 5);
+        rc = detail && !(out->live_detail = strdup(detail)) ? -1 : 0;
+    } else if (r == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        fprintf(stderr, "spkiosk: practice: cannot read the passes of %s: %s\n", id,
+                sqlite3_errmsg(db_handle(db)));
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+void practice_play_lapse_free(struct practice_play_lapse *l)
+{
+    free(l->live_detail);
+    l->live_detail = NULL;
+}

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, authHeaders, login, request } from './helpers.mjs';
-import { PW, eventually, file, get, putSource, sha256, useAdminDaemon } from './admin-helpers.mjs';
+import { PW, eventually, file, get, preview, putSource, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const PROC = `# 演示事项
 
@@ -405,5 +405,114 @@ describe('a wording fix saved as such', () => {
     assert.equal((await wready()).visit, false);
     await save('---\nvisit: yes\n---\n' + text, false);
     assert.equal((await wready()).visit, true);
+  });
+});
+
+// The admin was not told before saving: a condition fixed on Monday, and on
+// Tuesday the AB岗 grid had the item 不足两人 because every pass had lapsed.
+// The editor's check (preview, and a save's warnings) now says, before the
+// save, when the text would change what the passes are held to and staff
+// hold passes on it: how many lapse, whether the item is then short, and
+// whether 只改了错别字或措辞 could keep them (words only). Never an error.
+describe('the editor says which passes a save would lapse', () => {
+  const n = useAdminDaemon({
+    'alpha/README.md': '# 甲类\n\n甲类事项。\n',
+    'alpha/one.md': PROC,
+    'alpha/one.practice.md': PRACTICE,
+  });
+  const ndb = () => path.join(n.tmp, 'x.db');
+  const nsql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', ndb()], { input: text, encoding: 'utf8' }).trim();
+  const npost = (p, body, session) => request(`${n.daemon.url}${p}`,
+    { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body ?? {}) });
+  const nready = async () => (await get(n, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === 'one');
+  const nlisted = async (session) => (await get(n, '/api/v1/staff/practice', session)).body.procedures.find((p) => p.id === 'one');
+  async function npass(session, k) {
+    for (let i = 0; i < k; i++) {
+      const s = await npost('/api/v1/staff/practice/one', {}, session);
+      assert.equal(s.status, 201, s.text);
+      assert.equal((await npost(`/api/v1/staff/practice/${s.body.id}/answer`, RIGHT[s.body.scenario.title], session)).body.correct, true);
+    }
+  }
+  async function check(text) {
+    const r = await preview(n, '?id=one&file=alpha/one.md', text);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.ok, true, r.text);
+    const said = r.body.errors.filter((d) => /练习通过/.test(d.message));
+    assert.ok(said.length <= 1, r.text);
+    if (said.length) assert.deepEqual([said[0].severity, said[0].line], ['warning', 1]);
+    return { lapse: r.body.practice_lapse, said: said[0]?.message };
+  }
+  const day = (k) => {
+    const d = new Date();
+    d.setDate(d.getDate() + k);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+  const RULE = PROC.replace('| cn_mobile |', '| phone |');
+  const WORDS = PROC.replace('本人身份证 {#id_card}', '本人身份证原件 {#id_card}');
+  let aide, novice;
+
+  it('says nothing while nobody holds a pass', async () => {
+    addUser(ndb(), 'aide', 'staff', PW);
+    addUser(ndb(), 'novice', 'staff', PW);
+    aide = await login(n.daemon.url, 'aide', PW);
+    novice = await login(n.daemon.url, 'novice', PW);
+    assert.deepEqual(await check(RULE), { lapse: null, said: undefined });
+  });
+
+  it('counts the passes that lapse and says the item goes short', async () => {
+    await npass(aide, 2);
+    await npass(n.staff, 2);
+    await npass(novice, 1);
+    const r = await nready();
+    assert.deepEqual([r.qualified.map((q) => q.user), r.short], [['aide', 'clerk'], false]);
+    const rule = await check(RULE);
+    assert.deepEqual(rule.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: false, effective: null });
+    assert.match(rule.said, /2 名工作人员/);
+    assert.match(rule.said, /不足两人/);
+    assert.match(rule.said, /勾上「只改了错别字或措辞」也保留不了/);
+    // words only: the box would keep them, and the notice says so
+    const words = await check(WORDS);
+    assert.deepEqual(words.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: null });
+    assert.match(words.said, /勾上「只改了错别字或措辞」再保存，2 名工作人员的练习通过保留/);
+    // prose alone, or the live text itself: nothing lapses, nothing said
+    assert.deepEqual(await check(PROC.replace('演示用的事项。', '演示用的事项，已改。')), { lapse: null, said: undefined });
+    assert.deepEqual(await check(PROC), { lapse: null, said: undefined });
+    // a new version for a later date: they lapse on that day, and the box
+    // is no help there (its going live is an update)
+    const eff = day(30);
+    const later = await check(`---\neffective: ${eff}\n---\n` + WORDS);
+    assert.deepEqual(later.lapse, { passes: 2, partial: 1, left: 0, short: true, wording_only: true, effective: eff });
+    assert.match(later.said, new RegExp(`到 ${eff} 新版本生效时`));
+    assert.doesNotMatch(later.said, /勾上「只改了错别字或措辞」再保存/);
+    // a disabled account is no one at the window, as on the grid
+    nsql("UPDATE users SET disabled = 1 WHERE name = 'aide'");
+    try {
+      assert.deepEqual((await check(RULE)).lapse, { passes: 1, partial: 1, left: 0, short: true, wording_only: false, effective: null });
+    } finally {
+      nsql("UPDATE users SET disabled = 0 WHERE name = 'aide'");
+    }
+  });
+
+  it('never blocks the save, and says what the grid then shows', async () => {
+    const etag = async () => (await get(n, '/api/v1/admin/procedures/one/source')).headers.get('etag');
+    let r = await putSource(n, 'one', RULE, { 'If-Match': await etag() });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.live, true);
+    assert.ok(r.body.warnings.some((d) => /2 名工作人员/.test(d.message)), r.text);
+    await eventually(n, async () => (await nlisted(aide))?.passed === null && (await nlisted(aide))?.scenarios === 2, 'RULE live for practice');
+    let g = await nready();
+    assert.deepEqual([g.qualified, g.short], [[], true], 'as the notice said: nobody left');
+    // two pass the new rules; going back to the old text brings the old
+    // passes back (they are held to its key), which the notice counts
+    await npass(aide, 2);
+    await npass(novice, 2);
+    const back = await check(PROC);
+    assert.deepEqual(back.lapse, { passes: 2, partial: 0, left: 2, short: false, wording_only: false, effective: null });
+    assert.doesNotMatch(back.said, /不足两人/);
+    r = await putSource(n, 'one', PROC, { 'If-Match': await etag() });
+    assert.equal(r.status, 200, r.text);
+    await eventually(n, async () => (await nlisted(n.staff))?.passed !== null, 'PROC live for practice');
+    g = await nready();
+    assert.deepEqual([g.qualified.map((q) => q.user), g.short], [['aide', 'clerk'], false]);
   });
 });
