@@ -722,10 +722,12 @@ async function editorView(params) {
   // save (it unticks itself), never stored in the file, where it would hide
   // the next real change. Staff still get 事项更新 for it; a wording fix
   // in a condition, a paper or a field label keeps their practice passes
-  // (store.c, store_practice_hold).
+  // (store.c, store_practice_hold), but a changed id, rule or {if} does not
+  // whatever the box says: the label said 练习通过不变 of every save, and
+  // the check's notice (admin_check_lapse) says which this one is.
   const editorial = el('input', { type: 'checkbox', id: 'editorial' });
   const editorialBox = el('label', { class: 'editorial', for: 'editorial' }, editorial,
-    ' 只改了错别字或措辞（居民那里不显示「本事项已更新」，工作人员的练习通过不变）');
+    ' 只改了错别字或措辞（居民那里不显示「本事项已更新」；只改了文字、没改要核对的内容时，工作人员的练习通过也不变）');
   editorialBox.hidden = !!(st.special || st.isNew);
   const msg = el('div', { id: 'save-msg', role: 'status', 'aria-live': 'polite' });
   // a line held from the start: the first result drawn into an empty box

@@ -204,6 +204,11 @@ describe('editing a procedure in the admin console', () => {
   it('a save ticked 只改了错别字 asks for no update notice, and the box unticks', async () => {
     const box = page.locator('#editorial');
     assert.equal(await box.isChecked(), false);
+    // it keeps practice passes only for words: a changed rule lapses them
+    // ticked or not (the check's 练习：… notice says which this save is)
+    const label = await page.locator('label.editorial').innerText();
+    assert.match(label, /只改了文字、没改要核对的内容时，工作人员的练习通过也不变/);
+    assert.doesNotMatch(label, /，工作人员的练习通过不变/);
     // only an edit of the live text is a typo fix: the file written on
     // disk by the test above must have been loaded first
     const onDiskHash = createHash('sha256').update(onDisk()).digest('hex');
