@@ -443,7 +443,12 @@ describe('a file with CRLF line ends keeps them through the console', () => {
     assert.equal(await src().inputValue(), lf, 'the box shows the text (its line ends are LF there)');
     const title = lf.match(/^# .+$/m)[0];
     const first = lf.replace(title, `${title}（一）`);
+    // the check is of the bytes the save writes: an LF text of a CRLF
+    // file is another hash, which the notice on practice passes goes by
+    const checked = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/v1/admin/preview')
+      && (r.postData() || '').includes('（一）'));
     await src().fill(first);
+    assert.equal((await checked).postData(), crlf(first));
     await save();
     assert.equal(kOnDisk(), crlf(first), 'the file is CRLF still');
     // the ETag the editor holds now is the hash of the CRLF bytes
