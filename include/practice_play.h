@@ -96,8 +96,9 @@ struct practice_play_lapse {
 
 /* Fills *out for a text of id with hash and practice key (hex of
  * render_practice_key): one query, a read of the database only. The key a
- * text is held to is the one stored for its hash over a wording fix
- * (schema/046) if any, else key. Returns 0 (free out with
+ * text is held to is as store.c holds it: the one stored for its hash over
+ * a wording fix (schema/046) if any, else the live version's when key is
+ * the live version's own (prose alone changed), else key. Returns 0 (free out with
  * practice_play_lapse_free, also after -1), -1 on a database error or
  * when memory runs out. */
 int practice_play_lapse_read(struct db *db, const char *id, const char *hash, const char *key,

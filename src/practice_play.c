@@ -1560,21 +1560,25 @@ out:
 /* ---- what a save would do to the passes (the admin's check) ------------- */
 
 /* ?1 the item, ?2 the text's hash, ?3 its practice key, ?4 the first day
- * that counts. live: its live version, unless it is this very text; pf:
+ * that counts. live: its live version, unless it is this very text; next:
+ * the key the text's passes would be held to, as store_practice_hold holds
+ * them (the one held for its hash, the live one's when its own key is the
+ * live version's own, else its own); pf:
  * the good practice file in use (proved on the live version or on the one
  * scheduled, as the items on offer are read); per: each active staffer's
  * right answers within the window to that file's scenarios, by scenario,
  * on the live key and on the text's. One row: the live hash, whether the
  * keys differ, the live detail, then whole passes on the live key, some
  * of one only, and whole passes on the text's key (tally); none when
- * there is no live version to compare with. The answers are read through
- * practice_cases_passes (procedure_id, answered_day). */
+ * there is no live version to compare with. Only the item's answers
+ * within the window are read, by index (practice_cases_user or _passes). */
 static const char sql_lapse[] =
-    "WITH live AS (SELECT p.hash, v.detail_json, " PRACTICE_PLAY_KEY("p.id", "p.hash") " AS k"
+    "WITH live AS (SELECT p.hash, v.detail_json, " PRACTICE_PLAY_KEY("p.id", "p.hash") " AS k,"
+    " v.practice_key AS own"
     " FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " WHERE p.id = ?1 AND p.status = 'live' AND p.hash <> ?2),"
     " next AS (SELECT coalesce((SELECT h.practice_key FROM practice_key_held h"
-    "  WHERE h.procedure_id = ?1 AND h.hash = ?2), ?3) AS k),"
+    "  WHERE h.procedure_id = ?1 AND h.hash = ?2), (SELECT live.k FROM live WHERE live.own = ?3), ?3) AS k),"
     " pf AS (SELECT f.good_keys, f.good_scenarios AS n FROM practice_files f, live"
     "  WHERE f.procedure_id = ?1 AND f.good_source IS NOT NULL AND f.good_keys IS NOT NULL"
     "  AND (f.good_procedure_hash = live.hash OR f.good_procedure_hash ="

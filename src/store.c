@@ -648,24 +648,30 @@ static int store_editorial_is(const char *hash)
     return yes;
 }
 
-/* The live version of ?1 when it is not ?2: its detail and the practice
- * key its passes are held to (schema/046-practice-key-held.sql). */
+/* The live version of ?1 when it is not ?2: its detail, the practice key
+ * its passes are held to (schema/046-practice-key-held.sql) and whether
+ * its own key is ?3. */
 static const char sql_hold_from[] =
     "SELECT v.detail_json, coalesce((SELECT h.practice_key FROM practice_key_held h"
-    " WHERE h.procedure_id = v.procedure_id AND h.hash = v.hash), v.practice_key, v.hash)"
+    " WHERE h.procedure_id = v.procedure_id AND h.hash = v.hash), v.practice_key, v.hash),"
+    " v.practice_key IS ?3"
     " FROM procedures p JOIN procedure_versions v ON v.procedure_id = p.id AND v.hash = p.hash"
     " WHERE p.id = ?1 AND p.status = 'live' AND p.hash <> ?2";
 static const char sql_hold_put[] =
     "INSERT INTO practice_key_held (procedure_id, hash, practice_key) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET practice_key = excluded.practice_key";
 
-/* p, going live as an admin's wording fix (store_editorial_is), keeps the
- * staff's practice passes of the live version it replaces when the two
- * differ in words only (render_practice_shape): a typo fixed in a paper's
- * name asked everyone to practise again, and the AB岗 grid went short. A
- * text that changes what is checked (an id, a rule, a {if}) is an update
- * for practice whatever the mark. 0 or -1. */
-static int store_practice_hold(struct db *db, const struct procedure *p, const struct store_rendering *r)
+/* p, going live, keeps the staff's practice passes of the live version it
+ * replaces when, as an admin's wording fix (editorial: store_editorial_is),
+ * the two differ in words only (render_practice_shape): a typo fixed in a
+ * paper's name asked everyone to practise again, and the AB岗 grid went
+ * short. A text that changes what is checked (an id, a rule, a {if}) is
+ * an update for practice whatever the mark. And, marked or not, when p's
+ * own key is the live version's own (prose alone changed): the live one's
+ * passes may be held over a wording fix, to a key p's own is not, and a
+ * summary edited after a typo fix lapsed every pass. 0 or -1. */
+static int store_practice_hold(struct db *db, const struct procedure *p, const struct store_rendering *r,
+                               bool editorial)
 {
     sqlite3_stmt *st = db_stmt(db, sql_hold_from);
     char was[RENDER_PRACTICE_KEY_LEN + 1], now[RENDER_PRACTICE_KEY_LEN + 1], key[65] = "";
@@ -676,12 +682,14 @@ static int store_practice_hold(struct db *db, const struct procedure *p, const s
         return -1;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     b |= sqlite3_bind_text(st, 2, p->hash, -1, SQLITE_STATIC);
+    b |= sqlite3_bind_text(st, 3, r->key, -1, SQLITE_STATIC);
     q = b == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
     if (q == SQLITE_ROW && sqlite3_column_type(st, 1) == SQLITE_TEXT) {
         snprintf(key, sizeof key, "%s", (const char *)sqlite3_column_text(st, 1));
         /* an old detail that no longer reads as one is no match */
-        same = render_practice_shape((const char *)sqlite3_column_text(st, 0), was) == 0 &&
-               render_practice_shape(r->detail, now) == 0 && strcmp(was, now) == 0;
+        same = sqlite3_column_int(st, 2) != 0 ||
+               (editorial && render_practice_shape((const char *)sqlite3_column_text(st, 0), was) == 0 &&
+                render_practice_shape(r->detail, now) == 0 && strcmp(was, now) == 0);
     }
     sqlite3_reset(st);
     if (q != SQLITE_ROW && q != SQLITE_DONE) {
@@ -782,7 +790,7 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
     if (store_step_done(db, st, &b) != 0 ||
-        (store_editorial_is(p->hash) && store_practice_hold(db, p, &r) != 0) ||
+        store_practice_hold(db, p, &r, store_editorial_is(p->hash)) != 0 ||
         !(st = db_stmt(db, sql_proc_upsert)))
         goto out;
     b |= sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);

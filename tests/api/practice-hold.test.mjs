@@ -381,6 +381,21 @@ describe('a wording fix saved as such', () => {
     assert.equal(a.body.correct, true);
   });
 
+  // The summary edited after a typo fix, unmarked (or on the server): the
+  // version's own practice key was the one before the fix, not the key its
+  // passes were held to, and every pass lapsed for a change of prose.
+  it('keeps them over a later change of prose alone, and the editor says nothing', async () => {
+    const was = (await wready()).qualified;
+    assert.equal(was.length, 2);
+    const prose = (await get(w, '/api/v1/admin/procedures/one/source')).text.replace('演示用的事项。', '演示用的事项，简介改了。');
+    const p = await preview(w, '?id=one&file=alpha/one.md', prose);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.body.practice_lapse, null, p.text);
+    await save(prose, false);
+    const r = await wready();
+    assert.deepEqual([r.qualified, r.passed_before, r.short], [was, [], false]);
+  });
+
   it('does not keep them over a changed rule or an unmarked save', async () => {
     const last = (await get(w, '/api/v1/admin/procedures/one/source')).text;
     // a field's rule changed (a mobile number to any phone), the box ticked
