@@ -227,11 +227,26 @@ out:
     return render_finish(root, rc);
 }
 
-int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_LEN + 1])
+/* The practice key's digest of root as printed (BLAKE2b, hex): the key and
+ * the shape are both this of their own JSON. 0, or -1 when memory ran out. */
+static int render_digest(const cJSON *root, char out[RENDER_PRACTICE_KEY_LEN + 1])
 {
     unsigned char digest[RENDER_PRACTICE_KEY_LEN / 2];
+    char *text = cJSON_PrintUnformatted(root);
+    int rc = -1;
+
+    if (text && crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
+                                   0) == 0) {
+        sodium_bin2hex(out, RENDER_PRACTICE_KEY_LEN + 1, digest, sizeof digest);
+        rc = 0;
+    }
+    free(text);
+    return rc;
+}
+
+int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_LEN + 1])
+{
     cJSON *root = cJSON_CreateArray(), *conds = cJSON_CreateArray(), *steps = cJSON_CreateArray();
-    char *text = NULL;
     int rc = -1;
 
     /* once added, each is root's to free */
@@ -244,14 +259,10 @@ int render_practice_key(const struct procedure *p, char out[RENDER_PRACTICE_KEY_
         cJSON_Delete(steps);
         goto out;
     }
-    if (render_rules(conds, steps, p, false) != 0 || !(text = cJSON_PrintUnformatted(root)) ||
-        crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
-                           0) != 0)
+    if (render_rules(conds, steps, p, false) != 0)
         goto out;
-    sodium_bin2hex(out, RENDER_PRACTICE_KEY_LEN + 1, digest, sizeof digest);
-    rc = 0;
+    rc = render_digest(root, out);
 out:
-    free(text);
     cJSON_Delete(root);
     return rc;
 }
@@ -267,10 +278,8 @@ static void render_shape_drop(cJSON *arr, const char *name)
 
 int render_practice_shape(const char *detail, char out[RENDER_PRACTICE_KEY_LEN + 1])
 {
-    unsigned char digest[RENDER_PRACTICE_KEY_LEN / 2];
     cJSON *d = detail ? cJSON_Parse(detail) : NULL, *root = cJSON_CreateArray(), *steps, *st;
     const cJSON *conds = cJSON_GetObjectItemCaseSensitive(d, "conditions");
-    char *text = NULL;
     int rc = -1;
 
     if (!d || !root || !cJSON_IsArray(conds) ||
@@ -286,14 +295,10 @@ int render_practice_shape(const char *detail, char out[RENDER_PRACTICE_KEY_LEN +
         render_shape_drop(cJSON_GetObjectItemCaseSensitive(st, "checklist"), "text");
         render_shape_drop(cJSON_GetObjectItemCaseSensitive(st, "fields"), "label");
     }
-    if (!cJSON_AddItemReferenceToArray(root, steps) || !(text = cJSON_PrintUnformatted(root)) ||
-        crypto_generichash(digest, sizeof digest, (const unsigned char *)text, strlen(text), NULL,
-                           0) != 0)
+    if (!cJSON_AddItemReferenceToArray(root, steps))
         goto out;
-    sodium_bin2hex(out, RENDER_PRACTICE_KEY_LEN + 1, digest, sizeof digest);
-    rc = 0;
+    rc = render_digest(root, out);
 out:
-    free(text);
     cJSON_Delete(root);
     cJSON_Delete(d);
     return rc;
