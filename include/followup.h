@@ -126,7 +126,8 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
  * call-back id by user, on local date today. "unreachable" before the
  * FOLLOWUP_TRIES-th is a try: the call-back stays open, its note (when
  * given) kept to show, a `followup` event "unreachable_try KIND" recorded;
- * a complaint's try needs no note. "unreachable" (a try or the last)
+ * a complaint's try needs its note as every result on one does
+ * (note_required). "unreachable" (a try or the last)
  * before the retry day of the last try (followup_retry_day under cal,
  * later than today) is refused already_done (409) with a message naming
  * that day; satisfied and

@@ -27,7 +27,7 @@ static const struct refusal err_note_long = {
  * last): "unreachable_try routine" or "unreachable_try complaint", so that
  * a case's two call-backs count their own tries (UNIQUE (case_id, kind)).
  * The events are the record of the tries: no column holds them, and
- * retention keeps events. */
+ * retention keeps these details when it erases a case's (sweep.c). */
 #define FOLLOWUP_TRY_DETAIL "unreachable_try "
 #define FOLLOWUP_TRY_MATCH "e.case_id = f.case_id AND e.what = 'followup'" \
     " AND e.detail = '" FOLLOWUP_TRY_DETAIL "' || f.kind"
