@@ -111,8 +111,8 @@ int followup_recount_batch(struct db *db, const struct workdays *cal, long long 
  * "counts":{"open","overdue","soon","done_today","waiting"},"tries_max"}:
  * tries those that did not reach the resident; waiting (open, tried, its
  * retry day after today) is never soon, and listed only with done_today
- * (not due now: the contract's list), counted in counts.waiting and open
- * either way; open ones soonest due
+ * (not due now: the contract's list), counted in counts.waiting, open
+ * and overdue either way; open ones soonest due
  * first, then, with done_today (the staff page's ?done=today), those done
  * today (local date today), which counts.done_today counts either way; at
  * most FOLLOWUP_LIST_MAX. One whose case retention erased is still listed

@@ -212,8 +212,11 @@ int followup_list_json(struct db *db, const struct workdays *cal, int today, boo
          * it stay, as if the result had not been taken; our page asks for
          * it with ?done=today and shows 改天再打 */
         if (!done && waiting && !done_today) {
+            /* counted as the page's list counts it: overdue still (a
+             * waiting one is never soon) */
             n_open++;
             n_retry++;
+            n_overdue += u == FOLLOWUP_OVERDUE;
             continue;
         }
         if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(arr, o)) {

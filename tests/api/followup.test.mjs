@@ -414,4 +414,22 @@ describe('a call-back tried on three working days', { skip: fs.existsSync(LIBFAK
     const f = ok.body.followups.find((x) => x.id === f0.id);
     assert.deepEqual([f.result, f.tries], ['satisfied', 1]);
   });
+
+  // the contract's list leaves a call-back waiting for its next try out,
+  // but its counts are the page's (?done=today): an overdue one tried
+  // today was overdue on the page and not in the list's counts
+  it('an overdue call-back waiting for its next try is counted overdue in both lists', async () => {
+    await move('2026-12-17T10:00:00+08:00');
+    const c = await residentCase(h);
+    await complete(h, c);
+    await move('2026-12-24T10:00:00+08:00');
+    const f0 = (await list()).followups.find((x) => x.case === c.id);
+    assert.equal(f0.overdue, true, JSON.stringify(f0));
+    const r = await h.spost(`/api/v1/staff/followups/${f0.id}?done=today`, { result: 'unreachable' });
+    assert.equal(r.status, 200, r.text);
+    const page = (await list()).counts;
+    const plain = (await h.sget('/api/v1/staff/followups')).body.counts;
+    assert.deepEqual([page.open, page.overdue, page.waiting], [1, 1, 1]);
+    assert.deepEqual(plain, { ...page, done_today: plain.done_today });
+  });
 });
