@@ -135,10 +135,14 @@ static const char sql_erase_notifications[] =
     "UPDATE notifications SET phone = '', text = '', ticket = NULL, erased_at = ?2"
     " WHERE case_id = ?1 AND erased_at IS NULL";
 /* a call-back's number and what the staffer wrote of the call (followup.h);
- * kind, due, result and score stay for the figures */
+ * kind, due, result and score stay for the figures. Also a call-back
+ * erased before and written on since: one still open on an erased case is
+ * listed and recorded (a complaint's with its note, of what was put right),
+ * and its case, touched by the result's event, comes back to this sweep;
+ * the first erasure's time stays */
 static const char sql_erase_followups[] =
-    "UPDATE followups SET phone = NULL, note = NULL, erased_at = ?2"
-    " WHERE case_id = ?1 AND erased_at IS NULL";
+    "UPDATE followups SET phone = NULL, note = NULL, erased_at = coalesce(erased_at, ?2)"
+    " WHERE case_id = ?1 AND (erased_at IS NULL OR phone IS NOT NULL OR note IS NOT NULL)";
 static const char sql_erase_case[] =
     "UPDATE cases SET returned_reason = NULL, outcome = NULL, ticket = NULL, invite_note = NULL,"
     " rejected_reason = NULL, visit_address = NULL, visit_phone = NULL,"

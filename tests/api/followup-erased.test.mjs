@@ -4,8 +4,10 @@
 // so the call-back came back as never tried, listed as due again the same
 // day, with three more tries to close it. A complaint on a case without a
 // number is the one an open call-back does not keep from the sweep
-// (sweep.c). The daemon's clock is a stopped one, moved on two seconds
-// before the restart whose sweep (--retention-days 0) erases the case.
+// (sweep.c). A note written on such a call-back after the erasure is
+// erased in its turn. The daemon's clock is a stopped one, moved on two
+// seconds before each restart whose sweep (--retention-days 0) erases the
+// case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -67,6 +69,24 @@ test('a tried call-back whose case retention erased is still tried, and still wa
       assert.ok(!(await list()).followups.some((x) => x.id === f0.id), 'not due again before its day');
       assertError(await post(`/api/v1/staff/followups/${f0.id}`, { result: 'unreachable', note: '再打' }, s),
         409, 'already_done');
+
+      // the resident calls back and the complaint is closed with its note,
+      // on the erased case: the sweep erases the case again (the event
+      // touched it), and the note with it. The followup row, already marked
+      // erased, kept what was written after for good.
+      const note = '已向王阿姨致歉，窗口已调整';
+      const done = await post(`/api/v1/staff/followups/${f0.id}?done=today`, { result: 'satisfied', note }, s);
+      assert.equal(done.status, 200, done.text);
+      assert.equal(done.body.followups.find((x) => x.id === f0.id).note, note);
+      await d.stop();
+      stoppedClockAtInstant(clock, new Date(t0.getTime() + 4000), TZ);
+      d = await startDaemon(opts);
+      for (let i = 0; i < 100 && !/sweep: .*1 erased/.test(d.stderr()); i++)
+        await new Promise((res) => setTimeout(res, 50));
+      assert.match(d.stderr(), /sweep: .*1 erased/);
+      s = await login(d.url, 'wang', 'wang-password-1');
+      const g = (await list('?done=today')).followups.find((x) => x.id === f0.id);
+      assert.deepEqual([g?.result, g?.note], ['satisfied', null], 'the note erased with the case');
     } finally {
       await stopChecked(d, tmp);
     }
