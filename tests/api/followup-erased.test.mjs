@@ -10,6 +10,7 @@
 // case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -87,6 +88,20 @@ test('a tried call-back whose case retention erased is still tried, and still wa
       s = await login(d.url, 'wang', 'wang-password-1');
       const g = (await list('?done=today')).followups.find((x) => x.id === f0.id);
       assert.deepEqual([g?.result, g?.note], ['satisfied', null], 'the note erased with the case');
+
+      // a note an older build left on such a call-back (its case erased and
+      // marked done): schema/047 sends the case back to the sweep
+      await d.stop();
+      const sq = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
+      sq(`UPDATE followups SET note = '旧版留下的备注' WHERE id = ${f0.id};` +
+        `UPDATE cases SET needs_erase = 0 WHERE id = '${c.id}'; PRAGMA user_version = 46;`);
+      stoppedClockAtInstant(clock, new Date(t0.getTime() + 6000), TZ);
+      d = await startDaemon(opts);
+      for (let i = 0; i < 100 && !/sweep: .*1 erased/.test(d.stderr()); i++)
+        await new Promise((res) => setTimeout(res, 50));
+      assert.match(d.stderr(), /sweep: .*1 erased/);
+      assert.equal(sq(`SELECT coalesce(note, 'NULL') FROM followups WHERE id = ${f0.id}`), 'NULL');
+      assert.ok(Number(sq('PRAGMA user_version')) >= 47);
     } finally {
       await stopChecked(d, tmp);
     }
