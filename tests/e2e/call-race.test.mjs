@@ -95,6 +95,9 @@ describe('a call over a colleague\'s call of the same number', () => {
     const sent = await labourCase(k.url);
     await move(li, sent, 'call', { window: '3' });
     await move(li, sent, 'transfer', { window: '7' });
+    // the page refreshes its queue when shown again: asked now, not at the
+    // next 5 s poll (CI's time)
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     const here = page.locator('#at-window');
     await poll(async () => {
       const t = await here.innerText();
