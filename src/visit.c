@@ -186,6 +186,17 @@ static int visit_refuse(struct db *db, struct refusal *e, const struct refusal *
     return 1;
 }
 
+/* The refusals a request and a booking share once the case's status is
+ * right: an item without visits, then a date, slot or address at fault
+ * (bad, visit_check's and visit_kept_check's: what the case is comes
+ * before what the ask says). 1 after visit_refuse, or 0. */
+static int visit_ask_refuse(struct db *db, const struct case_state *cs, int bad, struct refusal *e)
+{
+    if (!cs->model->visit)
+        return visit_refuse(db, e, &err_not_offered);
+    return bad ? visit_refuse(db, e, &err_invalid) : 0;
+}
+
 /* A request starts a new hand-in: what a return said is history (the
  * events keep it), no ticket (a visit is in no queue), nothing of an
  * earlier acceptance or a hand-in at a desk shown while it waits; a turn (queue_seq, as a web
@@ -222,14 +233,8 @@ int visit_request(struct db *db, const char *id, const char *user, const struct 
         rc = visit_refuse(db, e, &err_not_finished);
         goto done;
     }
-    if (!cs.model->visit) {
-        rc = visit_refuse(db, e, &err_not_offered);
+    if ((rc = visit_ask_refuse(db, &cs, bad, e)) != 0)
         goto done;
-    }
-    if (bad) {
-        rc = visit_refuse(db, e, &err_invalid);
-        goto done;
-    }
     probs->n = 0;
     rc = -1;
     clock_utc_now(now);
@@ -365,14 +370,8 @@ int visit_book(struct db *db, const char *id, const char *user, const struct vis
         rc = visit_refuse(db, e, &err_not_returned);
         goto done;
     }
-    if (!cs.model->visit) {
-        rc = visit_refuse(db, e, &err_not_offered);
+    if ((rc = visit_ask_refuse(db, &cs, bad, e)) != 0)
         goto done;
-    }
-    if (bad) {
-        rc = visit_refuse(db, e, &err_invalid);
-        goto done;
-    }
     probs->n = 0;
     rc = -1;
     snprintf(detail, sizeof detail, "%s %s", v.date, v.slot);
