@@ -1027,28 +1027,34 @@ async function editorView(params) {
   // fetch the live version's text, not a withdrawn one): said before, when
   // it can still be copied out. An admin who only meant to fix a typo in
   // the live version lost the next year's text.
+  // The live version's text into the editor, for 撤回排期 and 只改在用版本:
+  // with that version's line ends and byte order mark, not the waiting
+  // text's, so a save writes its bytes again. The answer, or null after
+  // saying why not.
+  const loadLive = async (liveId) => {
+    let r;
+    try {
+      r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
+    } catch (err) {
+      msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
+      return null;
+    }
+    const f = fromFile(r.body);
+    src.value = f.text;
+    st.eol = f.eol;
+    st.bom = f.bom;
+    st.dirty = true;
+    numbers();
+    where();
+    return r;
+  };
   const withdrawButton = (liveId, effective) => {
     const b = el('button', { type: 'button', class: 'btn', id: 'withdraw' }, '撤回排期：把编辑框换成在用的版本');
     b.addEventListener('click', () => busy(b, async () => {
       if (!confirm(`${st.dirty ? '编辑框里没有保存的修改会丢掉。' : ''}撤回并保存后，${effective} 生效的新版本就不在文件里了，`
         + '管理后台里也取不回来。以后还要用它的话，请先点“取消”，在编辑框里全选（Ctrl+A）复制，存到别处。确定撤回吗？')) return;
-      let r;
-      try {
-        r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
-      } catch (err) {
-        msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
-        return;
-      }
-      // saved with the live version's line ends and byte order mark, not
-      // the waiting text's: the file is then that version's bytes again
-      const f = fromFile(r.body);
-      src.value = f.text;
-      st.eol = f.eol;
-      st.bom = f.bom;
+      if (!await loadLive(liveId)) return;
       st.liveText = src.value; // as the box holds it
-      st.dirty = true;
-      numbers();
-      where();
       // said where the admin looks, at the top, in place of the note that
       // no longer holds (a UI review: the change was below the fold)
       const said = el('p', { class: 'msg-warn', role: 'status', tabindex: '-1' },
@@ -1068,23 +1074,11 @@ async function editorView(params) {
     const b = el('button', { type: 'button', class: 'btn', id: 'fix-live' }, '只改在用版本（排期的新版本不变）');
     b.addEventListener('click', () => busy(b, async () => {
       if (st.dirty && !confirm('编辑框里没有保存的修改会丢掉，确定吗？')) return;
-      let r;
-      try {
-        r = await api(`/api/v1/admin/procedures/${enc(liveId)}/source?version=live`);
-      } catch (err) {
-        msg.replaceChildren(el('p', { class: 'msg-error' }, errorText(err, '没能读取在用的版本')));
-        return;
-      }
-      const f = fromFile(r.body);
-      src.value = f.text;
-      st.eol = f.eol;
-      st.bom = f.bom;
+      const r = await loadLive(liveId);
+      if (!r) return;
       st.liveText = undefined;
       st.liveFix = { live: (r.headers.get('etag') || '').replace(/"/g, ''),
         waiting: (st.etag || '').replace(/"/g, '') };
-      st.dirty = true;
-      numbers();
-      where();
       const said = el('p', { class: 'msg-warn', role: 'status', tabindex: '-1' },
         `编辑框里现在是在用的版本（居民今天看到的）。改好后点“保存”：只有在用的版本改了，马上上线；${effective} 生效的新版本原样留在文件里。`
         + '不改了就点“重新载入文件”。');
