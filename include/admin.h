@@ -214,7 +214,10 @@ int admin_retire_check(struct db *db, const char *root, int today, const char *i
  * admin_retire_check's (INVALID when impact->breaks has any: nothing
  * deleted), the file is compared again and deleted, then its practice file
  * moved aside (a failure there is logged: the file then stands beside
- * nothing, an error of the library the console shows), the folder fsync'd
+ * nothing, an error of the library the console shows; an earlier
+ * retirement's practice file at the aside name, with or without one of
+ * this retirement, is renamed to NAME.1, .2, … first, never over a file),
+ * the folder fsync'd
  * and the tree loaded. SAVED: deleted; res->live true when no version of id is
  * live any more, res->stored as admin_save. Returns 0 with res->outcome, or
  * -1 when the check or the delete failed (the file is as it was). The

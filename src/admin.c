@@ -1635,6 +1635,57 @@ static char *admin_practice_aside(const char *path)
     return strbuf_take(&sb);
 }
 
+/* root/CAT/STEM.practice.md for the procedure file rel (CAT/STEM.md), NULL
+ * when memory ran out or rel has no ".md". */
+static char *admin_practice_path(const char *root, const char *rel)
+{
+    size_t n = strlen(rel);
+    struct strbuf sb = STRBUF_INIT;
+    char *path;
+
+    if (n < 3 || strcmp(rel + n - 3, ".md") != 0 ||
+        strbuf_printf(&sb, "%.*s%s", (int)(n - 3), rel, PRACTICE_SUFFIX) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    path = admin_path(root, sb.data);
+    strbuf_free(&sb);
+    return path;
+}
+
+/* An earlier retirement's practice file still set aside at aside (an item
+ * made again under the same name, never restored, then retired again) is
+ * no part of this one: renamed to aside.1, .2, … (the first free, never
+ * over a file), so that this retirement's own goes there without
+ * overwriting it, and 恢复 of this version never brings back another
+ * version's scenarios (a review: the first was overwritten, or restored
+ * beside the second's text). 0 when the name is free now, -1 (logged)
+ * when it is not. */
+#define ADMIN_ASIDE_KEEP_MAX 99
+static int admin_aside_free(const char *aside)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct stat st;
+    int i, rc = -1;
+
+    if (lstat(aside, &st) != 0 && errno == ENOENT)
+        return 0;
+    for (i = 1; i <= ADMIN_ASIDE_KEEP_MAX && rc != 0; i++) {
+        sb.len = 0;
+        if (strbuf_printf(&sb, "%s.%d", aside, i) != 0)
+            break;
+        if (renameat2(AT_FDCWD, aside, AT_FDCWD, sb.data, RENAME_NOREPLACE) == 0)
+            rc = 0;
+        else if (errno != EEXIST)
+            break;
+    }
+    if (rc != 0)
+        fprintf(stderr, "spkiosk: admin: %s is an earlier retirement's practice file and could not be "
+                        "renamed out of the way (%s)\n", aside, errno == EEXIST ? "too many kept" : strerror(errno));
+    strbuf_free(&sb);
+    return rc;
+}
+
 void admin_retire_free(struct admin_retire *r)
 {
     diag_list_free(&r->breaks);
@@ -1761,8 +1812,8 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
         rc = 0;
         goto out;
     }
-    if (impact->practice_rel &&
-        (!(ppath = admin_path(root, impact->practice_rel)) || !(aside = admin_practice_aside(ppath))))
+    /* the aside's name is the file's, whether it has a practice file or not */
+    if (!(ppath = admin_practice_path(root, rel)) || !(aside = admin_practice_aside(ppath)))
         goto out;
     if (unlink(path) != 0) {
         fprintf(stderr, "spkiosk: admin: cannot delete %s: %s\n", path, strerror(errno));
@@ -1773,9 +1824,14 @@ int admin_retire(struct db *db, const char *root, int today, const char *id, con
      * an error the console and /metrics show until it is deleted or the
      * item restored. The other order left the item live with its
      * scenarios silently gone from practice and the AB岗 grid (a review). */
-    if (aside && rename(ppath, aside) != 0)
+    if (admin_aside_free(aside) != 0) {
+        if (impact->practice_rel)
+            fprintf(stderr, "spkiosk: admin: %s is deleted, but its practice file %s was left where it "
+                            "is: delete it, or 恢复 the item\n", path, ppath);
+    } else if (impact->practice_rel && renameat2(AT_FDCWD, ppath, AT_FDCWD, aside, RENAME_NOREPLACE) != 0) {
         fprintf(stderr, "spkiosk: admin: %s is deleted, but its practice file %s could not be moved "
                         "aside (%s): delete it, or 恢复 the item\n", path, ppath, strerror(errno));
+    }
     if (admin_sync_folder(path) != 0)
         fprintf(stderr, "spkiosk: admin: %s is deleted, but its folder could not be synced (%s):"
                         " a power cut now may bring it back\n", path, strerror(errno));

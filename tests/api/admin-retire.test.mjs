@@ -121,6 +121,42 @@ describe('retiring an item from the console', () => {
     assert.equal(readFile(h, 'alpha/.one.practice.md.retired'), PRACTICE);
   });
 
+  // The set-aside name is one per file: an item made again under that name
+  // (a new file, not 恢复) and retired again met the first retirement's
+  // practice file there. Before, a retirement without a practice file left
+  // it, and 恢复 brought the first version's scenarios back beside the
+  // second's text; one with a practice file wrote over it. An earlier one
+  // is now kept as .retired.1, .2, …, and the name holds this one's alone.
+  it('a second retirement neither overwrites nor inherits the first one\'s practice file', async () => {
+    const ONE2 = proc('劳动手册（新）');
+    const P2 = '# 劳动手册（新） · 练习\n';
+    const aside = 'alpha/.one.practice.md.retired';
+    fs.unlinkSync(file(h, 'alpha/one.md'));
+    await eventually(h, async () => entry(await list(h), 'one', 'retired'), 'the broken file gone');
+    const made = await request(`${h.daemon.url}/api/v1/admin/procedures/one/source?category=alpha`, {
+      method: 'PUT', body: ONE2,
+      headers: { ...authHeaders(h.admin), 'If-None-Match': '*', 'Content-Type': 'text/markdown; charset=utf-8' },
+    });
+    assert.equal(made.status, 201, made.text);
+    assert.equal((await retire('one', { 'If-Match': `"${sha256(ONE2)}"` })).status, 200);
+    assert.equal(fs.existsSync(file(h, aside)), false, 'the first retirement\'s file is not this one\'s');
+    assert.equal(readFile(h, `${aside}.1`), PRACTICE, 'kept');
+    const r = await restore('one');
+    assert.equal(r.status, 201, r.text);
+    assert.equal(readFile(h, 'alpha/one.md'), ONE2);
+    assert.equal(fs.existsSync(file(h, 'alpha/one.practice.md')), false, 'no scenarios of another version');
+    // now with a practice file of its own, over an earlier one set aside
+    fs.writeFileSync(file(h, 'alpha/one.practice.md'), P2);
+    fs.writeFileSync(file(h, aside), PRACTICE);
+    assert.equal((await retire('one', { 'If-Match': `"${sha256(ONE2)}"` })).status, 200);
+    assert.equal(readFile(h, aside), P2);
+    assert.equal(readFile(h, `${aside}.1`), PRACTICE);
+    assert.equal(readFile(h, `${aside}.2`), PRACTICE, 'the earlier one kept, not written over');
+    const back = await restore('one');
+    assert.equal(back.status, 201, back.text);
+    assert.equal(readFile(h, 'alpha/one.practice.md'), P2, 'its own scenarios back beside it');
+  });
+
   // A category folder that is a symbolic link is not read by the loader
   // (its target may be anywhere: a commit can make one); before, 停办 with
   // ?file= through it deleted a file outside the library and moved another.
