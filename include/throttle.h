@@ -73,14 +73,25 @@ void throttle_attempt_end(const struct throttle_keys *k, long long now,
 /* Failures of every case lookup together, whatever the ticket or
  * address, counted apart for the hall's network and for outside it
  * (outside): at THROTTLE_OVERALL_LIMIT within the current window of
- * THROTTLE_FAIL_WINDOW seconds, that side's lookups wait for the next
- * window. This bounds guesses spread over many tickets and many
+ * THROTTLE_FAIL_WINDOW seconds, the hall's lookups wait for the next
+ * window; at THROTTLE_OUTSIDE_LIMIT within THROTTLE_OUTSIDE_WINDOW,
+ * outside ones do. This bounds guesses spread over many tickets and many
  * addresses, while a flood from the internet cannot close the kiosks'
- * lookups; scanning a slip's code never counts. */
+ * lookups; scanning a slip's code never counts.
+ *
+ * Outside's bound is a day's, not a quarter-hour's: a ticket is on the call
+ * screen and a case answers to two or three last fours of 10,000, so 100
+ * misses every 15 minutes let a patient outsider open about two of the
+ * day's cases (name, phone) a day (a review); 50 a day make it about one
+ * a quarter, and a resident at home who mistypes twice is far from them.
+ * When an outsider uses them up, home lookups wait for the next day; the
+ * slip's code and the text's link still open the case. */
 #define THROTTLE_OVERALL_LIMIT 100
+#define THROTTLE_OUTSIDE_LIMIT 50
+#define THROTTLE_OUTSIDE_WINDOW (24 * 60 * 60)
 
 /* 0 when a lookup from that side may go on at time now, else the seconds
- * to wait. */
+ * to wait (up to THROTTLE_OUTSIDE_WINDOW outside). */
 long long throttle_overall_wait(bool outside, long long now);
 
 /* Counts a failed lookup from that side at time now. */

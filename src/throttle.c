@@ -175,14 +175,17 @@ void throttle_attempt_end(const struct throttle_keys *k, long long now,
 
 /* Kept twice, for the hall's network [0] and outside it [1], as the case
  * quota's overall buckets: with one count, a hundred misses from the
- * internet closed the lookup at every kiosk in the hall. */
+ * internet closed the lookup at every kiosk in the hall. Each side has its
+ * own window and bound (throttle.h says why outside's is a day). */
 static long long throttle_overall_start[2];   /* start of the current window */
 static unsigned throttle_overall_fails[2];
+static const long long throttle_overall_window[2] = { THROTTLE_FAIL_WINDOW, THROTTLE_OUTSIDE_WINDOW };
+static const unsigned throttle_overall_limit[2] = { THROTTLE_OVERALL_LIMIT, THROTTLE_OUTSIDE_LIMIT };
 
 /* Caller holds the mutex. */
 static void throttle_overall_roll(int side, long long now)
 {
-    if (now - throttle_overall_start[side] >= THROTTLE_FAIL_WINDOW ||
+    if (now - throttle_overall_start[side] >= throttle_overall_window[side] ||
         now < throttle_overall_start[side]) {
         throttle_overall_start[side] = now;
         throttle_overall_fails[side] = 0;
@@ -196,8 +199,8 @@ long long throttle_overall_wait(bool outside, long long now)
 
     pthread_mutex_lock(&throttle_mu);
     throttle_overall_roll(side, now);
-    if (throttle_overall_fails[side] >= THROTTLE_OVERALL_LIMIT)
-        wait = throttle_overall_start[side] + THROTTLE_FAIL_WINDOW - now;
+    if (throttle_overall_fails[side] >= throttle_overall_limit[side])
+        wait = throttle_overall_start[side] + throttle_overall_window[side] - now;
     pthread_mutex_unlock(&throttle_mu);
     return wait > 0 ? wait : 0;
 }

@@ -344,9 +344,9 @@ Test(throttle, misses_from_outside_close_lookups_outside_only)
     long long t = T0 + 750000;
     int i;
 
-    for (i = 0; i < THROTTLE_OVERALL_LIMIT; i++)
+    for (i = 0; i < THROTTLE_OUTSIDE_LIMIT; i++)
         throttle_overall_fail(true, t);
-    cr_assert_eq(throttle_overall_wait(true, t + 10), THROTTLE_FAIL_WINDOW - 10, "outside waits");
+    cr_assert_eq(throttle_overall_wait(true, t + 10), THROTTLE_OUTSIDE_WINDOW - 10, "outside waits");
     cr_assert_eq(throttle_overall_wait(false, t + 10), 0, "the hall does not");
     for (i = 0; i < THROTTLE_FAIL_LIMIT; i++) {
         snprintf(addr, sizeof addr, "203.0.113.%d", i + 1);
@@ -635,4 +635,27 @@ Test(throttle, a_full_lookup_table_refuses_a_new_key)
     }
     throttle_keys_lookup(&k, "K123", "10.99.0.1", false);
     cr_assert_eq(throttle_attempt_begin(&k, t), 60);
+}
+
+/* Outside's bound is a day's (a review: 100 misses a quarter-hour let an
+ * outsider open about two of the day's cases a day): its 50th miss closes
+ * outside lookups until a day after the window's first miss, one fewer
+ * leaves them open past a quarter-hour, and the hall's side never waits. */
+Test(throttle, outside_misses_count_over_a_day)
+{
+    long long t = T0 + 3000000;
+    int i;
+
+    for (i = 0; i < THROTTLE_OUTSIDE_LIMIT - 1; i++) {
+        cr_assert_eq(throttle_overall_wait(true, t + i * 60), 0, "miss %d", i + 1);
+        throttle_overall_fail(true, t + i * 60);
+    }
+    /* 49 misses over 49 minutes: three quarter-hours have turned */
+    cr_assert_eq(throttle_overall_wait(true, t + 3600), 0, "49 over an hour leave it open");
+    throttle_overall_fail(true, t + 3600);
+    cr_assert_eq(throttle_overall_wait(true, t + 3601), THROTTLE_OUTSIDE_WINDOW - 3601,
+                 "the 50th closes it until the day is over");
+    cr_assert_eq(throttle_overall_wait(true, t + THROTTLE_OUTSIDE_WINDOW - 1), 1);
+    cr_assert_eq(throttle_overall_wait(true, t + THROTTLE_OUTSIDE_WINDOW), 0, "a new day");
+    cr_assert_eq(throttle_overall_wait(false, t + 3601), 0, "the hall's side");
 }
