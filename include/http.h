@@ -59,6 +59,10 @@ struct http_request {
     char client[HTTP_ADDR_MAX];  /* http_client_addr's answer, once worked out; "" before */
     const struct http_route *route; /* the route that answered; NULL: none (404, 405, ...) */
     char id[HTTP_REQUEST_ID_LEN];   /* the log line's id, also sent as X-Request-Id */
+    /* request headers the handler chose its answer's form by (e.g.
+     * "Accept"), sent as Vary on whatever it answers; NULL: none. A static
+     * string. Accept-Encoding is the cached answers' own (http_reply_cached). */
+    const char *vary;
     long qlen;                  /* bytes of the `q` argument (a search), -1 without one */
     /* parked until its commits are on the disk (durable.h): the answer
      * the handler made, queued once the syncer resumes the connection */

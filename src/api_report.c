@@ -25,6 +25,11 @@ static int api_report_format(struct http_request *req, bool *csv, enum MHD_Resul
 {
     const char *format = http_query(req, "format"), *accept = http_header(req, "Accept");
 
+    /* without ?format= the Accept header picks JSON or CSV at one address:
+     * a cache between (a proxy, the browser's) must key on it (RFC 9110
+     * 12.5.5), or a spreadsheet's download is handed to the report page */
+    if (!format || !*format)
+        req->vary = "Accept";
     if (httpin_wants_csv(format, accept, csv) != 0) {
         *ret = http_reply_error(req, MHD_HTTP_BAD_REQUEST, "bad_format",
                                 "导出格式不对，请用页面上的下载按钮");

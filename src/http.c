@@ -139,7 +139,8 @@ enum MHD_Result http_reply_response(struct http_request *req, unsigned status,
      * no answer (the connection closed) rather than one without it; a
      * write the handler committed is still made durable (http_run) */
     if (!http_common_headers(r) ||
-        (req->id[0] && MHD_add_response_header(r, "X-Request-Id", req->id) != MHD_YES)) {
+        (req->id[0] && MHD_add_response_header(r, "X-Request-Id", req->id) != MHD_YES) ||
+        (req->vary && MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, req->vary) != MHD_YES)) {
         MHD_destroy_response(r);
         return MHD_NO;
     }

@@ -229,6 +229,21 @@ describe('the day scripted through the routes', () => {
     }
   });
 
+  // One address, two forms chosen by Accept: a cache in between (a proxy,
+  // the browser's own) that is not told so may hand the CSV a spreadsheet
+  // asked for to the report page, or the JSON to the download (RFC 9110
+  // 12.5.5). ?format= names the form in the address itself.
+  it('chosen by Accept, the answer says Vary: Accept, whichever form it is', async () => {
+    const vary = (r) => (r.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());
+    for (const headers of [{ Accept: 'text/csv' }, { Accept: 'application/json' }, {}]) {
+      const r = await get(`/api/v1/admin/report?date=${day}`, headers);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(vary(r).includes('accept'), `${JSON.stringify(headers)}: Vary ${r.headers.get('vary')}`);
+    }
+    const named = await get(`/api/v1/admin/report?date=${day}&format=csv`, { Accept: 'application/json' });
+    assert.equal(named.headers.get('content-type'), 'text/csv; charset=utf-8');
+  });
+
   it('the statistics gain the on-time rate and the working days per stage', async () => {
     const r = await get(`/api/v1/admin/stats?from=${day}&to=${day}`);
     assert.equal(r.status, 200, r.text);
