@@ -82,4 +82,10 @@ cJSON *reply_error_doc(const char *code, const char *message);
  * validator refuses it instead of cJSON's string ending there. */
 cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret);
 
+/* For a route that reads no body: true when there is none or it is a JSON
+ * object (its members unread); false after answering reply_json_body's 400
+ * otherwise (result in *ret). A malformed request is one whatever the route
+ * reads (the contract's 400), and no move is made on it. */
+bool reply_body_unused(struct http_request *req, enum MHD_Result *ret);
+
 #endif

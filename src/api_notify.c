@@ -56,12 +56,15 @@ enum MHD_Result api_notify_done(struct http_request *req)
     struct db *db = db_thread();
     struct refusal e;
     long long id = api_notify_id(req->params[0]);
+    enum MHD_Result res;
     int r;
 
     if (!db)
         return reply_internal(req);
     if (id <= 0)
         return reply_refusal(req, &not_found);
+    if (!reply_body_unused(req, &res))
+        return res;
     r = notify_done(db, id, req->user, &e);
     if (r < 0)
         return reply_internal(req);

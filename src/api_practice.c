@@ -27,11 +27,14 @@ enum MHD_Result api_practice_start(struct http_request *req)
 {
     struct db *db = db_thread();
     struct refusal e;
+    enum MHD_Result res;
     char *json = NULL;
     int r;
 
     if (!db)
         return reply_internal(req);
+    if (!reply_body_unused(req, &res))
+        return res;
     r = practice_play_start(db, req->user, req->params[0], &json, &e);
     if (r < 0)
         return reply_internal(req);

@@ -235,7 +235,8 @@ static enum MHD_Result api_staff_move(struct http_request *req, api_staff_move_f
     enum MHD_Result res;
     struct db *db;
 
-    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
+        !reply_body_unused(req, &res))
         return res;
     return api_staff_answer(req, db, move(db, id, req->user, &e), &e, id, view);
 }
@@ -652,7 +653,8 @@ enum MHD_Result api_staff_discard(struct http_request *req)
     struct db *db;
     int r;
 
-    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
+        !reply_body_unused(req, &res))
         return res;
     if ((r = window_discard(db, id, req->user, req->admin, procedure, &e)) < 0)
         return reply_internal(req);
@@ -961,7 +963,8 @@ enum MHD_Result api_staff_send_link(struct http_request *req)
     long retry = 0;
     int r;
 
-    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res))
+    if (!api_staff_begin(req, &res, &db) || !api_staff_id(req, db, id, &res) ||
+        !reply_body_unused(req, &res))
         return res;
     r = notify_link_send(db, id, req->user, tail, &retry, &e);
     if (r < 0)

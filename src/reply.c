@@ -161,6 +161,18 @@ cJSON *reply_error_doc(const char *code, const char *message)
     return http_error_doc(code, message);
 }
 
+bool reply_body_unused(struct http_request *req, enum MHD_Result *ret)
+{
+    cJSON *root;
+
+    if (req->body.len == 0)
+        return true;
+    if (!(root = reply_json_body(req, ret)))
+        return false;
+    cJSON_Delete(root);
+    return true;
+}
+
 cJSON *reply_json_body(struct http_request *req, enum MHD_Result *ret)
 {
     static const char not_object[] = "页面出了问题，刚才的内容没有收到；请返回上一页再试，一直这样的话请到综合窗口办理";
