@@ -661,8 +661,8 @@ static const char sql_hold_put[] =
     "INSERT INTO practice_key_held (procedure_id, hash, practice_key) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (procedure_id, hash) DO UPDATE SET practice_key = excluded.practice_key";
 
-/* p, going live, keeps the staff's practice passes of the live version it
- * replaces when, as an admin's wording fix (editorial: store_editorial_is),
+/* p, going live or stored to go live on its date (then never editorial),
+ * keeps the staff's practice passes of the live version it replaces when, as an admin's wording fix (editorial: store_editorial_is),
  * the two differ in words only (render_practice_shape): a typo fixed in a
  * paper's name asked everyone to practise again, and the AB岗 grid went
  * short. A text that changes what is checked (an id, a rule, a {if}) is
@@ -770,7 +770,12 @@ static int store_procedure(struct db *db, struct store_search_batch *sb, const s
     if (store_step_done(db, st, &b) != 0)
         goto out;
     if (store_scheduled(p->effective, today)) {
-        rc = store_schedule(db, f, kw ? kw->value : "");
+        /* held now, as a save would hold it, not on its date: practice
+         * moves to it at once, and a prose-only version after a wording
+         * fix showed every pass as one of the old rules (不足两人) while
+         * it waited (never editorial: its going live is news) */
+        if (store_practice_hold(db, p, &r, false) == 0)
+            rc = store_schedule(db, f, kw ? kw->value : "");
         goto out;
     }
     if (!(st = db_stmt(db, sql_schedule_due)))
@@ -1499,6 +1504,25 @@ static const char sql_due_pinyin[] =
     "INSERT INTO search_pinyin (rowid, id, category, title, keywords)"
     " SELECT d.doc, s.procedure_id, s.category, s.title, s.keywords" STORE_DUE_DOCS;
 static const char sql_due_delete[] = "DELETE FROM schedule WHERE effective <= ?1";
+/* What store_practice_hold holds for a text saved without the mark, for
+ * each due one, before it replaces the live version: held to the key the
+ * live one's passes are held to when their own keys are the same (prose
+ * alone changed). A scheduled text is held when it is stored; this is for
+ * one stored by an older build, or whose live version changed since
+ * without the text being loaded again: a prose-only version scheduled
+ * after a wording fix lapsed every pass on its date, and the item woke up
+ * 不足两人. A changed rule is another own key: nothing held, they lapse. */
+static const char sql_due_hold[] =
+    "INSERT INTO practice_key_held (procedure_id, hash, practice_key)"
+    " SELECT s.procedure_id, s.hash, coalesce(h.practice_key, lv.practice_key, lv.hash)"
+    " FROM schedule s"
+    " JOIN procedures p ON p.id = s.procedure_id AND p.status = 'live' AND p.hash <> s.hash"
+    " JOIN procedure_versions lv ON lv.procedure_id = p.id AND lv.hash = p.hash"
+    " JOIN procedure_versions sv ON sv.procedure_id = s.procedure_id AND sv.hash = s.hash"
+    " LEFT JOIN practice_key_held h ON h.procedure_id = p.id AND h.hash = p.hash"
+    " WHERE s.effective <= ?1 AND sv.practice_key = lv.practice_key"
+    " AND coalesce(h.practice_key, lv.practice_key, lv.hash) <> sv.practice_key"
+    " ON CONFLICT (procedure_id, hash) DO UPDATE SET practice_key = excluded.practice_key";
 /* A file whose due text names another id: its old id, kept live while the
  * text waited (store_want_retire), retires as the new one goes live. */
 #define STORE_DUE_REPLACED                                                                 \
@@ -1767,7 +1791,7 @@ out:
 static int store_promote(struct db *db, const char *now, int today, size_t *promoted)
 {
     static const char *const steps[] = {
-        sql_due_replaced_search, sql_due_replaced_pinyin, sql_due_replaced,
+        sql_due_hold, sql_due_replaced_search, sql_due_replaced_pinyin, sql_due_replaced,
         sql_due_live, sql_due_docs, sql_due_search_delete, sql_due_pinyin_delete, sql_due_search,
         sql_due_pinyin, sql_due_delete,
     };

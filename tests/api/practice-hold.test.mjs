@@ -7,12 +7,14 @@
 //   while `short` stays as the contract counts it (every scenario);
 // - a pass that lapsed is said (lapsed, 已过期) with its dates, not shown
 //   as no pass at all.
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addUser, authHeaders, login, request } from './helpers.mjs';
+import {
+  LIBFAKETIME, addUser, authHeaders, login, makeTmp, request, rmTmp, stoppedClockAt, stoppedClockEnv,
+} from './helpers.mjs';
 import { PW, eventually, file, get, preview, putSource, sha256, useAdminDaemon } from './admin-helpers.mjs';
 
 const PROC = `# 演示事项
@@ -529,5 +531,115 @@ describe('the editor says which passes a save would lapse', () => {
     await eventually(n, async () => (await nlisted(n.staff))?.passed !== null, 'PROC live for practice');
     g = await nready();
     assert.deepEqual([g.qualified.map((q) => q.user), g.short], [['aide', 'clerk'], false]);
+  });
+});
+
+// A wording fix saved as such keeps the passes (above). A version scheduled
+// after it that changes prose only (the summary for the new year) was held
+// to nothing while it waited: practice moves to a scheduled version at
+// once, so from the day the admin scheduled it the grid had the item
+// 不足两人 and every staffer's pass stood only until the day before, as if
+// the rules had changed, though the editor's check had said nothing
+// lapses. It is now held when it is stored, as a save of the same text
+// would be; and a schedule the date makes live without its file being
+// read again (the file has errors by then; its schedule stored by an older
+// build) is held by the promotion the same way. No more: a rule changed in
+// the scheduled text still lapses the passes on its date. On a stopped
+// clock moved over midnight, the day's load started by SIGHUP.
+describe('a version scheduled after a wording fix, on its date', { skip: fs.existsSync(LIBFAKETIME) ? false : 'needs libfaketime' }, () => {
+  const clockDir = makeTmp('spkiosk-clock-');
+  const clock = path.join(clockDir, 'clock');
+  stoppedClockAt(clock, 14 * 3600 - 60); // 2026-01-05 23:59:00 UTC
+  after(() => rmTmp(clockDir));
+  const TITLE = { one: '# 演示事项', two: '# 另一事项', three: '# 第三事项' };
+  const titled = (id, text) => text.replace('# 演示事项', TITLE[id]);
+  const TYPO = PROC.replace('本人身份证 {#id_card}', '本人身分证 {#id_card}');
+  const tree = { 'alpha/README.md': '# 甲类\n\n甲类事项。\n' };
+  for (const id of Object.keys(TITLE)) {
+    tree[`alpha/${id}.md`] = titled(id, TYPO);
+    tree[`alpha/${id}.practice.md`] = PRACTICE;
+  }
+  const d = useAdminDaemon(tree, { env: stoppedClockEnv(clock) });
+  const ddb = () => path.join(d.tmp, 'x.db');
+  const dsql = (text) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', ddb()], { input: text, encoding: 'utf8' }).trim();
+  const dpost = (p, body, session) => request(`${d.daemon.url}${p}`,
+    { method: 'POST', headers: authHeaders(session), body: JSON.stringify(body ?? {}) });
+  const dready = async (id) => (await get(d, '/api/v1/admin/readiness')).body.procedures.find((p) => p.id === id);
+  const dlisted = async (id, session) => (await get(d, '/api/v1/staff/practice', session)).body.procedures.find((p) => p.id === id);
+  const users = (arr) => arr.map((q) => q.user);
+  async function save(id, text, editorial) {
+    const etag = (await get(d, `/api/v1/admin/procedures/${id}/source`)).headers.get('etag');
+    const r = await putSource(d, id, text, { 'If-Match': etag }, { query: editorial ? '?editorial=1' : '' });
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  }
+
+  it('keeps the passes of a prose change, and lapses those of a rule change', async () => {
+    addUser(ddb(), 'aide', 'staff', PW);
+    const aide = await login(d.daemon.url, 'aide', PW);
+    for (const id of Object.keys(TITLE))
+      for (const s of [d.staff, aide])
+        for (let i = 0; i < 2; i++) {
+          const st = await dpost(`/api/v1/staff/practice/${id}`, {}, s);
+          assert.equal(st.status, 201, st.text);
+          assert.equal((await dpost(`/api/v1/staff/practice/${st.body.id}/answer`, RIGHT[st.body.scenario.title], s)).body.correct, true);
+        }
+    // the typo fixed in the live versions, saved as such: the passes stay
+    for (const id of Object.keys(TITLE)) {
+      const fixed = titled(id, PROC);
+      const r = await save(id, fixed, true);
+      assert.deepEqual([r.live, r.editorial], [true, true], JSON.stringify(r));
+      await eventually(d, async () => (await dlisted(id, d.staff))?.scenarios === 2 &&
+        (await get(d, `/api/v1/procedures/${id}`)).body.hash === sha256(fixed), `${id} fixed, live for practice`);
+      assert.deepEqual(users((await dready(id)).qualified), ['aide', 'clerk'], id);
+    }
+    // tomorrow's versions: one and three change their summary, two a rule
+    const front = '---\neffective: 2026-01-06\n---\n';
+    const next = {
+      one: front + titled('one', PROC.replace('演示用的事项。', '演示用的事项（2026 年版）。')),
+      two: front + titled('two', PROC.replace('| cn_mobile |', '| phone |')),
+      three: front + titled('three', PROC.replace('演示用的事项。', '演示用的事项（2026 年版）。')),
+    };
+    for (const id of Object.keys(TITLE)) {
+      const r = await save(id, next[id], false);
+      assert.deepEqual([r.live, r.scheduled], [false, '2026-01-06'], JSON.stringify(r));
+      await eventually(d, async () => (await dlisted(id, d.staff))?.upcoming === '2026-01-06', `${id} scheduled for practice`);
+    }
+    // while they wait: the same rules, the same passes; the new rule's
+    // passes of the old rules hold until the day before, as before
+    for (const id of ['one', 'three']) {
+      const r = await dready(id);
+      assert.deepEqual([users(r.qualified), r.held, r.short], [['aide', 'clerk'], [], false], id);
+      const l = await dlisted(id, aide);
+      assert.deepEqual([l.passed, l.held, l.upcoming], ['2026-01-05', null, '2026-01-06'], id);
+    }
+    let r = await dready('two');
+    assert.deepEqual([r.qualified, users(r.held), r.short, r.covered], [[], ['aide', 'clerk'], true, true]);
+    // three: its schedule as an older build stored it (no hold of its
+    // own), and its file edited on the server into errors before the
+    // date, so that the date's load cannot read it again: the schedule
+    // alone makes it live
+    dsql(`DELETE FROM practice_key_held WHERE procedure_id = 'three' AND hash = '${sha256(next.three)}'`);
+    fs.writeFileSync(file(d, 'alpha/three.md'), next.three.replace('# 第三事项', '第三事项，标题忘了井号'));
+    await eventually(d, async () => /1 with errors/.test(d.daemon.stderr().split('\n').filter((x) => /spkiosk: loaded /.test(x)).pop()),
+      'three.md with errors');
+    assert.equal((await dready('three')).upcoming, '2026-01-06');
+
+    stoppedClockAt(clock, 14 * 3600 + 5); // 2026-01-06 00:00:05
+    d.daemon.proc.kill('SIGHUP');
+    await eventually(d, async () => {
+      for (const id of Object.keys(TITLE))
+        if ((await get(d, `/api/v1/procedures/${id}`)).body.hash !== sha256(next[id])) return false;
+      return true;
+    }, 'the three versions live on their date');
+    for (const id of ['one', 'three']) {
+      r = await dready(id);
+      assert.deepEqual([users(r.qualified), r.passed_before, r.held, r.short, r.upcoming],
+        [['aide', 'clerk'], [], [], false, null], id);
+      const l = await dlisted(id, aide);
+      assert.deepEqual([l.passed, l.passed_before, l.upcoming], ['2026-01-05', null, null], id);
+    }
+    r = await dready('two');
+    assert.deepEqual([r.qualified, users(r.passed_before), r.held, r.short, r.covered], [[], ['aide', 'clerk'], [], true, false]);
   });
 });
